@@ -1,0 +1,131 @@
+# redflag - GNU make with pkg-config.
+#
+#   make               build/redflag and build/libredflag.a
+#   make demo          scan the bundled sample mailbox
+#   make test          unit, golden and end-to-end tests of this build
+#   make check         everything CI runs: `make test`, the same tests built
+#                      with ASan+UBSan, the SpamAssassin corpus under ASan,
+#                      and a short run of every fuzz target
+#   make fuzz          each libFuzzer target for FUZZ_SECONDS (default 60)
+#   make bench         the benchmarks in bench/
+#
+# Variables: BUILD (output folder), SAN=1 (ASan+UBSan), WERROR=1 (warnings
+# are errors; on when CI is set), CC, CFLAGS.
+# Every lib/*.c is part of libredflag, every src/*.c of the redflag
+# command, every tests/unit/test_*.c a cmocka test program, every
+# fuzz/fuzz_*.c a libFuzzer target, every tests/e2e/*.sh an end-to-end test.
+
+PKGS := gmime-3.0 libxml-2.0 liburiparser libidn2 libpsl libxxhash \
+	libcrypto sqlite3 hiredis libsodium libmicrohttpd
+
+SAN ?=
+BUILD ?= $(if $(SAN),build-asan,build)
+WERROR ?= $(if $(CI),1,)
+CC ?= cc
+CFLAGS ?= -O2 -g
+FUZZ_SECONDS ?= 60
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmilter -lpthread -lm
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wvla -Wno-unused-parameter \
+	$(if $(filter 1,$(WERROR)),-Werror,)
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+SANFLAGS := $(if $(SAN),$(SANITIZE),)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) \
+	-Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+SRC_SRC := $(sort $(wildcard src/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+GEN_SRC := $(BUILD)/gen/assets.c
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+SRC_OBJ := $(SRC_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets.o
+TESTS := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZERS := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+
+LIB := $(BUILD)/libredflag.a
+BIN := $(BUILD)/redflag
+
+.PHONY: all demo test unit check fuzz fuzz-build bench clean corpus \
+	corpus-test install
+.DELETE_ON_ERROR:
+
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Files the binary carries inside itself (web assets, shipped rules).
+ASSETS := $(sort $(wildcard data/*.conf web/*))
+$(GEN_SRC): tools/embed.sh $(ASSETS)
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh $(ASSETS) > $@
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(SRC_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(SRC_OBJ) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
+
+demo: $(BIN)
+	sh scripts/demo.sh $(BIN)
+
+unit: $(TESTS)
+
+test: $(BIN) $(TESTS)
+	sh tests/run.sh $(BUILD)
+
+corpus:
+	sh scripts/fetch-corpus.sh
+
+corpus-test: $(BIN) corpus
+	sh tests/corpus.sh $(BIN)
+
+check:
+	$(MAKE) test
+	$(MAKE) SAN=1 test
+	$(MAKE) SAN=1 corpus-test
+	$(MAKE) fuzz FUZZ_SECONDS=$(if $(CI),15,10)
+	@echo "make check: all stages passed"
+
+# libFuzzer targets, built with clang in their own folder.
+FUZZ_BUILD := build-fuzz
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+
+$(FUZZ_BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
+
+fuzz: fuzz-build
+	sh fuzz/run.sh $(FUZZ_BUILD)/fuzz $(FUZZ_SECONDS)
+
+bench: $(BIN)
+	sh bench/scan.sh
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d)

@@ -1,0 +1,52 @@
+/*
+ * redflag/error.h - status codes and error detail.
+ *
+ * Every fallible libredflag call returns an rf_status and, when it fails,
+ * fills the caller's rf_error (which may be NULL when the caller does not
+ * want the detail).  The message is plain English, never contains untrusted
+ * bytes unescaped, and is at most RF_ERROR_MAX - 1 bytes long.
+ */
+#ifndef REDFLAG_ERROR_H
+#define REDFLAG_ERROR_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum rf_status {
+	RF_OK = 0,
+	RF_ENOMEM,	/* out of memory */
+	RF_EINVAL,	/* invalid argument from the caller */
+	RF_EIO,		/* reading or writing a file failed */
+	RF_EPARSE,	/* input could not be parsed at all */
+	RF_ELIMIT,	/* a configured limit stopped the operation */
+	RF_ESTORE,	/* the store (SQLite, Redis) failed */
+	RF_ENOTFOUND,	/* no such item */
+	RF_EDONE	/* iteration finished (not an error) */
+} rf_status;
+
+#define RF_ERROR_MAX 512
+
+typedef struct rf_error {
+	rf_status status;
+	char msg[RF_ERROR_MAX];
+} rf_error;
+
+/* rf_error_set: record status and a printf-style message in err (if not
+ * NULL) and return status, so that callers can write
+ * "return rf_error_set(err, RF_EIO, "...")". */
+rf_status rf_error_set(rf_error *err, rf_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* rf_error_clear: reset err to RF_OK with an empty message. */
+void rf_error_clear(rf_error *err);
+
+/* rf_status_name: a short constant name for status ("ENOMEM", ...). */
+const char *rf_status_name(rf_status status);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,195 @@
+/*
+ * redflag/message.h - a raw message turned into facts.
+ *
+ * rf_message_parse reads one RFC 5322 message with GMime and gives the
+ * decoded headers, the MIME tree's leaves, visible text (UTF-8), every link
+ * and image, attachment metadata and, for each message/rfc822 part, an
+ * embedded message analysed the same way.  Everything a message points to
+ * lives in its arena; rf_message_free releases it all.
+ *
+ * Nothing here fetches, resolves or renders a URL.
+ */
+#ifndef REDFLAG_MESSAGE_H
+#define REDFLAG_MESSAGE_H
+
+#include <stddef.h>
+
+#include <redflag/arena.h>
+#include <redflag/context.h>
+#include <redflag/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum rf_link_kind {
+	RF_LINK_HREF = 0,	/* <a href>, <area href> */
+	RF_LINK_TEXT,		/* URL found in plain text */
+	RF_LINK_IMG,		/* <img src>, <input type=image src> */
+	RF_LINK_FORM,		/* <form action> */
+	RF_LINK_CSS,		/* CSS url(), background attributes */
+	RF_LINK_HEADER		/* List-Unsubscribe and similar headers */
+} rf_link_kind;
+
+/* rf_link.flags */
+enum {
+	RF_LINKF_TEXT_HOST = 1u << 0,	/* the anchor text shows another host */
+	RF_LINKF_HIDDEN = 1u << 1,	/* inside an element hidden by CSS */
+	RF_LINKF_AREA = 1u << 2,	/* from <area> */
+	RF_LINKF_BACKGROUND = 1u << 3	/* background image (attr or CSS) */
+};
+
+/* One substring of a link's url that identifies the recipient. */
+typedef struct rf_token {
+	size_t off, len;	/* byte range in rf_link.url */
+	const char *reason;	/* "recipient-base64", "known-param:mc_eid" */
+} rf_token;
+
+typedef struct rf_link {
+	const char *url;	/* as found, after MIME and entity decoding */
+	const char *normalized;	/* normalised form, NULL if unparseable */
+	const char *host;	/* lower-case ASCII (A-label) host, or NULL */
+	const char *host_unicode; /* U-label form, NULL when equal to host */
+	const char *domain;	/* registrable domain, or NULL */
+	const char *text;	/* anchor or alt text, or NULL */
+	const char *text_host;	/* host the text shows, when it differs */
+	const char *style;	/* inline style of an image, or NULL */
+	rf_link_kind kind;
+	unsigned flags;		/* RF_LINKF_* */
+	int width, height;	/* image size attributes in px, -1 if absent */
+	unsigned part;		/* index into rf_message.parts */
+
+	/* Filled by the tracking-code analysis; zero until it runs. */
+	int tracking;		/* identifies the recipient */
+	rf_token *tokens;
+	size_t ntokens;
+	const char **reasons;	/* distinct reasons, in order found */
+	size_t nreasons;
+	const char *clean;	/* url with identifying tokens taken out;
+				 * NULL until analysed (then == url bytes
+				 * when nothing identifies anyone) */
+} rf_link;
+
+/* A growable list of links with a cap (limits.max_links). */
+typedef struct rf_links {
+	rf_link *v;
+	size_t n, cap;
+	size_t max;		/* 0: no cap */
+	int limit_hit;		/* a link was dropped because of max */
+} rf_links;
+
+/* rf_links_add: a zeroed new slot (width and height set to -1), or NULL
+ * when out of memory (*st = RF_ENOMEM) or when max is reached (*st =
+ * RF_ELIMIT and limit_hit set). */
+rf_link *rf_links_add(rf_arena *a, rf_links *l, rf_status *st);
+
+typedef struct rf_header {
+	const char *name;
+	const char *value;	/* unfolded, RFC 2047 decoded, UTF-8 */
+} rf_header;
+
+/* One leaf of the MIME tree. */
+typedef struct rf_part {
+	const char *content_type;	/* "text/html" (lower case) */
+	const char *charset;		/* declared charset or NULL */
+	const char *encoding;		/* Content-Transfer-Encoding or NULL */
+	const char *filename;		/* or NULL */
+	size_t size;			/* decoded bytes */
+	unsigned depth;			/* 0 for a single-part message */
+	unsigned flags;			/* RF_PARTF_* */
+} rf_part;
+
+enum {
+	RF_PARTF_TEXT = 1u << 0,	/* text/plain body shown to the reader */
+	RF_PARTF_HTML = 1u << 1,	/* text/html body */
+	RF_PARTF_ATTACHMENT = 1u << 2,	/* attachment (metadata only) */
+	RF_PARTF_CHARSET_UNKNOWN = 1u << 3, /* decoded as Latin-1 fallback */
+	RF_PARTF_MESSAGE = 1u << 4,	/* message/rfc822 (see embedded) */
+	RF_PARTF_TRUNCATED = 1u << 5	/* cut by max_part_size */
+};
+
+typedef struct rf_attachment {
+	const char *filename;		/* or NULL */
+	const char *content_type;
+	size_t size;			/* decoded bytes */
+	char sha256[65];		/* hex of the decoded content */
+	unsigned part;
+} rf_attachment;
+
+/* rf_message.flags */
+enum {
+	RF_MSG_HTML_SCRIPT = 1u << 0,	/* HTML had <script> (left out) */
+	RF_MSG_HTML_STYLE = 1u << 1,	/* HTML had <style> (left out) */
+	RF_MSG_HTML_HIDDEN = 1u << 2,	/* HTML had hidden text (left out) */
+	RF_MSG_MIME_DAMAGED = 1u << 3,	/* truncated or malformed MIME */
+	RF_MSG_NO_HEADERS = 1u << 4,	/* no header found at all */
+	RF_MSG_EMPTY = 1u << 5		/* zero bytes */
+};
+
+typedef struct rf_message {
+	rf_arena *arena;	/* owns everything below */
+	int owns_arena;		/* 0 for embedded messages */
+
+	const char *message_id;	/* without angle brackets */
+	const char *from;	/* decoded From: as written */
+	const char *from_addr;	/* addr-spec of From:, lower-case domain */
+	const char *to;
+	const char *subject;	/* RFC 2047 decoded */
+	const char *date;
+	const char *list_id;
+	const char *list_unsubscribe;
+	const char *list_unsubscribe_post;
+
+	rf_header *headers;
+	size_t nheaders;
+
+	char *text;		/* visible text of text/plain parts, UTF-8 */
+	size_t text_len;
+	char *html_text;	/* visible text of text/html parts, UTF-8 */
+	size_t html_text_len;
+
+	rf_links links;
+	rf_part *parts;
+	size_t nparts;
+	rf_attachment *attachments;
+	size_t nattachments;
+	struct rf_message **embedded;	/* message/rfc822 parts */
+	size_t nembedded;
+
+	size_t size;		/* bytes of the raw message analysed */
+	unsigned flags;		/* RF_MSG_* */
+	unsigned limits_hit;	/* RF_LIMIT_* bits (all levels) */
+} rf_message;
+
+/*
+ * rf_message_parse: analyse len bytes at data (a whole RFC 5322 message,
+ * optionally starting with an mbox From_ line) under ctx's limits.
+ * On RF_OK *out is a new message the caller frees with rf_message_free.
+ * Damaged input gives RF_OK with RF_MSG_MIME_DAMAGED set and whatever
+ * could be read; only resource failure gives an error.
+ */
+rf_status rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
+			   rf_message **out, rf_error *err);
+
+/* rf_message_free: release the message and its arena; NULL allowed. */
+void rf_message_free(rf_message *m);
+
+/* rf_message_header: the first header called name (case-insensitive),
+ * decoded, or NULL. */
+const char *rf_message_header(const rf_message *m, const char *name);
+
+/* rf_message_recipient: the recipient's address (lower case) from
+ * Delivered-To, X-Original-To, then To, or NULL.  Allocated in m's arena. */
+const char *rf_message_recipient(const rf_message *m);
+
+/* rf_link_kind_name: "href", "text", "img", "form", "css", "header". */
+const char *rf_link_kind_name(rf_link_kind k);
+
+/* rf_addr_spec: the lower-cased addr-spec inside an address header value
+ * ("Name <A@B.example>" -> "a@b.example"), in arena a, or NULL. */
+const char *rf_addr_spec(rf_arena *a, const char *value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

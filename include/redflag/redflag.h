@@ -1,0 +1,23 @@
+/*
+ * redflag/redflag.h - libredflag, the mail-security core.
+ *
+ * Pure analysis and storage: it never exits, never prints, never reads
+ * user configuration and keeps no global state.  Every fallible call
+ * returns an rf_status and fills an rf_error.
+ */
+#ifndef REDFLAG_REDFLAG_H
+#define REDFLAG_REDFLAG_H
+
+#define RF_VERSION "0.1.0"
+
+#include <redflag/arena.h>
+#include <redflag/buf.h>
+#include <redflag/context.h>
+#include <redflag/error.h>
+#include <redflag/html.h>
+#include <redflag/limits.h>
+#include <redflag/message.h>
+#include <redflag/source.h>
+#include <redflag/url.h>
+
+#endif

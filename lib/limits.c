@@ -1,0 +1,133 @@
+/* limits.c - named limits on untrusted input and their defaults. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct limit_def {
+	const char *name;
+	size_t off;
+	int is_size;		/* size_t field; else unsigned */
+	unsigned long long def, max;
+	const char *meaning;
+};
+
+#define SZ(f) offsetof(rf_limits, f), 1
+#define UN(f) offsetof(rf_limits, f), 0
+
+/* Order matches the RF_LIMIT_* bits. */
+static const struct limit_def defs[RF_LIMIT__COUNT] = {
+	{ "max_message_size", SZ(max_message_size), 32ull << 20, 1ull << 32,
+	  "bytes of one message analysed; the rest is ignored" },
+	{ "max_mime_depth", UN(max_mime_depth), 16, 1024,
+	  "nesting of multiparts and attached messages" },
+	{ "max_mime_parts", UN(max_mime_parts), 512, 100000,
+	  "MIME parts per message, all levels together" },
+	{ "max_header_size", SZ(max_header_size), 64ull << 10, 16ull << 20,
+	  "bytes of one header value kept" },
+	{ "max_links", UN(max_links), 2000, 1000000,
+	  "links and images kept per message" },
+	{ "max_html_depth", UN(max_html_depth), 256, 10000,
+	  "element nesting in one HTML body" },
+	{ "max_text_size", SZ(max_text_size), 1ull << 20, 1ull << 30,
+	  "bytes of visible text kept per message" },
+	{ "max_part_size", SZ(max_part_size), 8ull << 20, 1ull << 32,
+	  "decoded bytes of one text or HTML part analysed" },
+};
+
+static void
+store(rf_limits *l, const struct limit_def *d, unsigned long long v)
+{
+	char *p = (char *)l + d->off;
+
+	if (d->is_size)
+		*(size_t *)(void *)p = (size_t)v;
+	else
+		*(unsigned *)(void *)p = (unsigned)v;
+}
+
+void
+rf_limits_default(rf_limits *l)
+{
+	unsigned i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < RF_LIMIT__COUNT; i++)
+		store(l, &defs[i], defs[i].def);
+}
+
+const char *
+rf_limit_name(unsigned bit)
+{
+	unsigned i;
+
+	for (i = 0; i < RF_LIMIT__COUNT; i++)
+		if (bit == (1u << i))
+			return defs[i].name;
+	return NULL;
+}
+
+int
+rf__parse_size(const char *s, unsigned long long max,
+	       unsigned long long *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': mul = 1ull << 10; end++; break;
+	case 'm': case 'M': mul = 1ull << 20; end++; break;
+	case 'g': case 'G': mul = 1ull << 30; end++; break;
+	default: return -1;
+	}
+	if (*end != '\0')
+		return -1;
+	if (v > ULLONG_MAX / mul)
+		return -1;
+	v *= mul;
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+rf_status
+rf_limits_set(rf_limits *l, const char *name, const char *value,
+	      rf_error *err)
+{
+	unsigned long long v;
+	unsigned i;
+
+	for (i = 0; i < RF_LIMIT__COUNT; i++) {
+		if (strcmp(defs[i].name, name) != 0)
+			continue;
+		if (rf__parse_size(value, defs[i].max, &v) != 0 || v == 0)
+			return rf_error_set(err, RF_EINVAL,
+			    "%s: expected a number from 1 to %llu, got '%.40s'",
+			    name, defs[i].max, value);
+		store(l, &defs[i], v);
+		return RF_OK;
+	}
+	return rf_error_set(err, RF_EINVAL, "no limit called '%.40s'", name);
+}
+
+int
+rf_limits_describe(unsigned i, const char **name, const char **meaning)
+{
+	if (i >= RF_LIMIT__COUNT)
+		return 0;
+	*name = defs[i].name;
+	*meaning = defs[i].meaning;
+	return 1;
+}

@@ -1,0 +1,44 @@
+/*
+ * cli.h - what the redflag command's subcommands share: the command
+ * table, diagnostics, the settings every subcommand accepts.
+ *
+ * Each subcommand lives in src/cmd_NAME.c and exports one function
+ *   int cmd_NAME(int argc, char **argv);
+ * returning an exit status (sysexits.h where a script may care).
+ */
+#ifndef REDFLAG_CLI_H
+#define REDFLAG_CLI_H
+
+#include <stdio.h>
+
+#include <redflag/redflag.h>
+
+#define RF_PROG "redflag"
+
+/* Exit statuses shared by every subcommand. */
+enum {
+	RF_EXIT_OK = 0,		/* done; every input read */
+	RF_EXIT_INPUT = 1,	/* done, but some input could not be read */
+	RF_EXIT_USAGE = 64	/* EX_USAGE: bad command line */
+};
+
+/* warnx-style diagnostics on standard error, prefixed "redflag: ". */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cli_escape: untrusted bytes made safe for a terminal or a log: printable
+ * ASCII kept, everything else \xNN, cut to max bytes with "..." added.
+ * Returns buf. */
+char *cli_escape(char *buf, size_t bufsize, const char *s, size_t max);
+
+/*
+ * cli_limit_option: if arg is "--set" (value in next) or "--set=NAME=V",
+ * apply NAME=V to limits.  Returns 1 when handled (advancing *i past a
+ * consumed value), 0 when arg is something else, -1 after reporting a bad
+ * setting.
+ */
+int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
+
+/* cli_limits_help: the --set lines of a usage text. */
+void cli_limits_help(FILE *f);
+
+#endif

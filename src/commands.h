@@ -1,0 +1,7 @@
+/* commands.h - one entry point per subcommand (src/cmd_NAME.c). */
+#ifndef REDFLAG_COMMANDS_H
+#define REDFLAG_COMMANDS_H
+
+int cmd_scan(int argc, char **argv);
+
+#endif

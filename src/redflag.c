@@ -1,0 +1,152 @@
+/*
+ * redflag.c - the redflag command: dispatches to one subcommand per file
+ * (src/cmd_*.c).  Shared helpers for subcommands are here too.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s COMMAND [OPTIONS] [ARGS]\n\ncommands:\n",
+	    RF_PROG);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+		    commands[i].summary);
+	fprintf(f, "\n'%s COMMAND --help' describes each command; "
+	    "man redflag(1) has the details.\n", RF_PROG);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", RF_PROG);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+char *
+cli_escape(char *buf, size_t bufsize, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i;
+
+	if (bufsize == 0)
+		return buf;
+	if (s == NULL)
+		s = "(null)";
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i >= max || o + 8 >= bufsize) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+int
+cli_limit_option(rf_limits *limits, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *spec;
+	char name[64];
+	const char *eq;
+	rf_error err;
+	size_t n;
+
+	if (strcmp(arg, "--set") == 0) {
+		if (*i + 1 >= argc) {
+			cli_warn("--set needs NAME=VALUE");
+			return -1;
+		}
+		spec = argv[++*i];
+	} else if (strncmp(arg, "--set=", 6) == 0) {
+		spec = arg + 6;
+	} else {
+		return 0;
+	}
+	eq = strchr(spec, '=');
+	n = eq != NULL ? (size_t)(eq - spec) : 0;
+	if (eq == NULL || n == 0 || n >= sizeof(name)) {
+		cli_warn("--set needs NAME=VALUE, got '%s'", spec);
+		return -1;
+	}
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	if (rf_limits_set(limits, name, eq + 1, &err) != RF_OK) {
+		cli_warn("--set: %s", err.msg);
+		return -1;
+	}
+	return 1;
+}
+
+void
+cli_limits_help(FILE *f)
+{
+	rf_limits def;
+	const char *name, *meaning;
+	unsigned i;
+
+	rf_limits_default(&def);
+	fprintf(f, "\nlimits (--set NAME=VALUE; sizes take k, M, G):\n");
+	for (i = 0; rf_limits_describe(i, &name, &meaning); i++)
+		fprintf(f, "  %-18s %s\n", name, meaning);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return RF_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return RF_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("redflag %s\n", RF_VERSION);
+		return RF_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	cli_warn("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return RF_EXIT_USAGE;
+}

@@ -1,0 +1,81 @@
+/* test_base.c - arena, buffer, limits, errors. */
+#include "testutil.h"
+
+static void
+test_arena(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	int *v = NULL;
+	size_t cap = 0, i;
+	char *s;
+
+	(void)state;
+	assert_non_null(a);
+	for (i = 0; i < 1000; i++) {
+		assert_int_equal(rf_arena_grow(a, (void **)&v, &cap, i,
+		    sizeof(int)), 0);
+		v[i] = (int)i;
+	}
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(v[i], (int)i);
+	s = rf_arena_printf(a, "%s-%d", "x", 42);
+	assert_string_equal(s, "x-42");
+	assert_null(rf_arena_array(a, SIZE_MAX / 2, 4));
+	/* a large block does not disturb small allocations */
+	assert_non_null(rf_arena_alloc(a, 1 << 20));
+	assert_string_equal(rf_arena_strndup(a, "abcdef", 3), "abc");
+	rf_arena_free(a);
+}
+
+static void
+test_buf_max(void **state)
+{
+	rf_buf b;
+
+	(void)state;
+	rf_buf_init(&b, 8);
+	assert_int_equal(rf_buf_puts(&b, "hello"), 0);
+	assert_int_equal(rf_buf_puts(&b, " world"), -1);
+	assert_true(b.truncated);
+	assert_string_equal(rf_buf_cstr(&b), "hello wo");
+	rf_buf_free(&b);
+}
+
+static void
+test_limits(void **state)
+{
+	rf_limits l;
+	rf_error err;
+	const char *name, *meaning;
+	unsigned i;
+
+	(void)state;
+	rf_limits_default(&l);
+	assert_int_equal(l.max_links, 2000);
+	assert_int_equal(rf_limits_set(&l, "max_links", "5k", &err), RF_OK);
+	assert_int_equal(l.max_links, 5120);
+	assert_int_equal(rf_limits_set(&l, "max_message_size", "1M", &err),
+	    RF_OK);
+	assert_int_equal(l.max_message_size, 1u << 20);
+	assert_int_equal(rf_limits_set(&l, "max_links", "-1", &err),
+	    RF_EINVAL);
+	assert_non_null(strstr(err.msg, "max_links"));
+	assert_int_equal(rf_limits_set(&l, "max_links", "99999999999999999999",
+	    &err), RF_EINVAL);
+	assert_int_equal(rf_limits_set(&l, "max_links", "0", &err), RF_EINVAL);
+	assert_int_equal(rf_limits_set(&l, "nope", "1", &err), RF_EINVAL);
+	for (i = 0; rf_limits_describe(i, &name, &meaning); i++)
+		assert_string_equal(rf_limit_name(1u << i), name);
+	assert_int_equal(i, RF_LIMIT__COUNT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_buf_max),
+		cmocka_unit_test(test_limits),
+	};
+	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
+}

@@ -1,0 +1,57 @@
+/*
+ * testutil.h - shared helpers for the cmocka unit tests.
+ * Tests run from the top of the source tree (tests/run.sh does that).
+ */
+#ifndef REDFLAG_TESTUTIL_H
+#define REDFLAG_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <redflag/redflag.h>
+
+/* read_file: the whole file, NUL-terminated, length in *len; fails the
+ * test when it cannot be read. */
+static inline char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p = NULL;
+	long n;
+
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0)
+		fail_msg("cannot size %s", path);
+	p = malloc((size_t)n + 1);
+	assert_non_null(p);
+	if (fread(p, 1, (size_t)n, f) != (size_t)n)
+		fail_msg("short read on %s", path);
+	p[n] = '\0';
+	fclose(f);
+	if (len != NULL)
+		*len = (size_t)n;
+	return p;
+}
+
+/* test_ctx: a context with default limits. */
+static inline rf_ctx *
+test_ctx(void)
+{
+	rf_ctx *ctx = NULL;
+	rf_error err;
+
+	if (rf_ctx_new(NULL, &ctx, &err) != RF_OK)
+		fail_msg("rf_ctx_new: %s", err.msg);
+	return ctx;
+}
+
+#endif
