@@ -20,6 +20,9 @@ struct rf_ctx {
 int rf__parse_size(const char *s, unsigned long long max,
 		   unsigned long long *out);
 
+/* rf__gmime_init: initialise GMime once per process (thread-safe). */
+void rf__gmime_init(void);
+
 /* css.c: the little CSS that html.c reads. */
 struct rf__css_style {
 	int hidden;		/* the inline style hides the element */
