@@ -521,14 +521,16 @@ clean(struct work *w, const char *url)
 }
 
 /* normalise: uriparser's parse and syntax normalisation of w->out into
- * *norm (arena); the host was normalised already. */
+ * *norm (arena); the host was normalised already.  uriparser writes IPv6
+ * addresses in full; ip6 (the compressed "[...]" form, or NULL) replaces
+ * that. */
 static int
-normalise(rf_arena *a, struct work *w, const char **norm)
+normalise(rf_arena *a, struct work *w, const char *ip6, const char **norm)
 {
 	const unsigned mask = URI_NORMALIZE_SCHEME | URI_NORMALIZE_USER_INFO |
 	    URI_NORMALIZE_PATH | URI_NORMALIZE_QUERY | URI_NORMALIZE_FRAGMENT;
 	UriUriA uri;
-	const char *errpos;
+	const char *errpos, *l, *r;
 	char *s;
 	int rc, n, ret = U_BAD;
 
@@ -550,6 +552,11 @@ normalise(rf_arena *a, struct work *w, const char **norm)
 			ret = U_OK;
 		}
 	}
+	if (ret == U_OK && ip6 != NULL && (l = strchr(s, '[')) != NULL &&
+	    (r = strchr(l, ']')) != NULL &&
+	    (*norm = rf_arena_printf(a, "%.*s%s%s", (int)(l - s), s, ip6,
+	    r + 1)) == NULL)
+		ret = U_NOMEM;
 	uriFreeUriMembersA(&uri);
 	return ret;
 }
@@ -569,7 +576,8 @@ rf_url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
 	memset(&w, 0, sizeof(w));
 	if ((rc = clean(&w, link->url)) == U_OK &&
 	    (rc = rebuild(ctx, a, &w, &h, &domain)) == U_OK &&
-	    (rc = normalise(a, &w, &norm)) == U_OK) {
+	    (rc = normalise(a, &w, h.ip == 6 ? h.ascii : NULL, &norm)) ==
+	    U_OK) {
 		if (h.ascii != NULL && h.ip == 0)
 			rc = domain_of(ctx, a, h.ascii, &domain);
 		link->normalized = norm;
