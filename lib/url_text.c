@@ -45,6 +45,14 @@ prefix_ci(const char *s, size_t n, const char *p)
 	return n >= m && strncasecmp(s, p, m) == 0;
 }
 
+/* is_www: s[0..3) is "www" in any case (inline: runs at every dot). */
+static int
+is_www(const char *s)
+{
+	return (s[0] | 0x20) == 'w' && (s[1] | 0x20) == 'w' &&
+	    (s[2] | 0x20) == 'w';
+}
+
 /* stop: s[i] ends a URL (space, control, < > ", or, in UTF-8, a C1
  * control, a Unicode space, a typographic quote, an ideographic comma or
  * full stop); returns 1 if so. */
@@ -119,6 +127,10 @@ at_colon(const char *t, size_t n, size_t f, size_t p, size_t *s, size_t *e)
 	const unsigned char *u = (const unsigned char *)t;
 	size_t b[B__N], i, len, body;
 
+	/* every scheme known ends in 'p', 's' or 'o' */
+	if (p == f || ((t[p - 1] | 0x20) != 'p' && (t[p - 1] | 0x20) != 's' &&
+	    (t[p - 1] | 0x20) != 'o'))
+		return 0;
 	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		len = schemes[i].len;
 		if (p - f < len || strncasecmp(t + p - len, schemes[i].name,
@@ -150,7 +162,7 @@ at_dot(const char *t, size_t n, size_t f, size_t p, size_t *s, size_t *e)
 	const unsigned char *u = (const unsigned char *)t;
 	size_t b[B__N], i;
 
-	if (p - f < 3 || strncasecmp(t + p - 3, "www", 3) != 0)
+	if (p - f < 3 || !is_www(t + p - 3))
 		return 0;
 	*s = p - 3;
 	if (*s > 0 && (is_alnum(u[*s - 1]) ||
