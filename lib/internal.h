@@ -15,6 +15,10 @@ struct rf_ctx {
 	psl_ctx_t *psl_owned;	/* freed with the context, or NULL */
 };
 
+/* RF__URL_MAX: bytes of one URL (after trimming) that rf_url_analyse
+ * parses; a longer one gets no normalized form (docs/url.md). */
+#define RF__URL_MAX (16 * 1024)
+
 /* rf__parse_size: checked conversion of a decimal size with an optional
  * k/M/G suffix (powers of 1024), like OpenBSD's strtonum: 0 on success. */
 int rf__parse_size(const char *s, unsigned long long max,
