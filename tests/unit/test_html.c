@@ -654,20 +654,6 @@ test_appends(void **state)
 	run_free(&r);
 }
 
-static int
-setup(void **state)
-{
-	*state = test_ctx();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	rf_ctx_free(*state);
-	return 0;
-}
-
 int
 main(void)
 {
@@ -694,5 +680,6 @@ main(void)
 		cmocka_unit_test(test_appends),
 	};
 
-	return cmocka_run_group_tests_name("html", tests, setup, teardown);
+	return cmocka_run_group_tests_name("html", tests, ctx_setup,
+	    ctx_teardown);
 }
