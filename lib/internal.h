@@ -20,6 +20,9 @@ struct rf_ctx {
 int rf__parse_size(const char *s, unsigned long long max,
 		   unsigned long long *out);
 
+/* rf__gmime_init: initialise GMime once per process (thread-safe). */
+void rf__gmime_init(void);
+
 /* --- tracking codes (rules.c, rcpt_codes.c, rewrite.c, tracking.c,
  * tracking_campaign.c) --- */
 #include <redflag/tracking.h>
