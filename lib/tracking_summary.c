@@ -10,43 +10,43 @@
 
 struct finding {
 	const char *prefix;	/* token reason (prefix) */
-	const char *one, *many;	/* sentence for 1 and for N (%zu) */
+	const char *one, *many;	/* sentence for 1; for N after "N " */
 	int list;		/* list the names after the ':' */
 };
 
 static const struct finding findings[] = {
 	{ "recipient-plain", "1 link carries your address",
-	  "%zu links carry your address", 0 },
+	  "links carry your address", 0 },
 	{ "recipient-urlencoded", "1 link carries your address, "
-	  "percent-encoded", "%zu links carry your address, percent-encoded",
+	  "percent-encoded", "links carry your address, percent-encoded",
 	  0 },
 	{ "recipient-base64", "1 link carries your address, base64-encoded",
-	  "%zu links carry your address, base64-encoded", 0 },
+	  "links carry your address, base64-encoded", 0 },
 	{ "recipient-hex", "1 link carries your address, hex-encoded",
-	  "%zu links carry your address, hex-encoded", 0 },
+	  "links carry your address, hex-encoded", 0 },
 	{ "recipient-md5", "1 link carries your address as an MD5 hash",
-	  "%zu links carry your address as an MD5 hash", 0 },
+	  "links carry your address as an MD5 hash", 0 },
 	{ "recipient-sha1", "1 link carries your address as a SHA-1 hash",
-	  "%zu links carry your address as a SHA-1 hash", 0 },
+	  "links carry your address as a SHA-1 hash", 0 },
 	{ "recipient-sha256", "1 link carries your address as a SHA-256 hash",
-	  "%zu links carry your address as a SHA-256 hash", 0 },
+	  "links carry your address as a SHA-256 hash", 0 },
 	{ "recipient-sha512", "1 link carries your address as a SHA-512 hash",
-	  "%zu links carry your address as a SHA-512 hash", 0 },
+	  "links carry your address as a SHA-512 hash", 0 },
 	{ "recipient-local-part", "1 link carries your user name (the part "
-	  "of your address before @)", "%zu links carry your user name (the "
+	  "of your address before @)", "links carry your user name (the "
 	  "part of your address before @)", 0 },
 	{ "web-bug:", "1 web bug (a tiny or hidden image that reports when "
-	  "you open the message)", "%zu web bugs (tiny or hidden images that "
+	  "you open the message)", "web bugs (tiny or hidden images that "
 	  "report when you open the message)", 0 },
 	{ "varies-in-campaign", "1 link carries a code that differs in each "
-	  "copy of this campaign", "%zu links carry a code that differs in "
+	  "copy of this campaign", "links carry a code that differs in "
 	  "each copy of this campaign", 0 },
 	{ "opaque-token", "1 link carries an opaque code that may identify "
-	  "you", "%zu links carry opaque codes that may identify you", 0 },
+	  "you", "links carry opaque codes that may identify you", 0 },
 	{ "known-host:", "1 link goes through a click-tracking service",
-	  "%zu links go through a click-tracking service", 1 },
+	  "links go through a click-tracking service", 1 },
 	{ "known-param:", "1 link carries tracking parameters",
-	  "%zu links carry tracking parameters", 1 },
+	  "links carry tracking parameters", 1 },
 };
 
 #define NFINDINGS (sizeof(findings) / sizeof(findings[0]))
@@ -116,7 +116,7 @@ rf_tracking_summary(const rf_message *m, const char ***out, size_t *n,
 			continue;
 		s = t.count[f] == 1 ? rf_arena_strdup(m->arena,
 		    findings[f].one) : rf_arena_printf(m->arena,
-		    findings[f].many, t.count[f]);
+		    "%zu %s", t.count[f], findings[f].many);
 		if (s == NULL)
 			goto nomem;
 		if (findings[f].list && t.nnames[f] > 0) {
