@@ -99,6 +99,10 @@ struct rf__toks {
 int rf__tok_add(rf_arena *a, struct rf__toks *t, size_t off, size_t len,
 		const char *reason);
 
+/* rf__drop_covered: drop the tokens from index first on whose reason is
+ * drop and that lie inside a recipient-* token. */
+void rf__drop_covered(struct rf__toks *t, size_t first, const char *drop);
+
 /* rf__rcpt_search: add a token for every place the recipient's address
  * (in any form) occurs in url.  0, or -1 when out of memory. */
 int rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,

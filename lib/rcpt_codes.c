@@ -209,35 +209,42 @@ rf__tok_add(rf_arena *a, struct rf__toks *t, size_t off, size_t len,
 	return 0;
 }
 
-static int
-b64_char(const char *s, size_t i, size_t len, size_t *w)
+/* b64_at: the base64 character (or %2B, %2F, %3D escape) at s[i]: its
+ * width in bytes and value class ('=' padding, else 'a'), or 0. */
+static size_t
+b64_at(const char *s, size_t i, size_t len, int slash_ok, int *pad)
 {
 	unsigned char c = (unsigned char)s[i];
 
-	*w = 1;
-	if (isalnum(c) || c == '+' || c == '/' || c == '=' || c == '-' ||
-	    c == '_')
+	*pad = 0;
+	if (isalnum(c) || c == '+' || c == '-' || c == '_' ||
+	    (c == '/' && slash_ok))
 		return 1;
-	if (c == '%' && i + 2 < len && s[i + 1] == '2' &&
-	    (s[i + 2] == 'B' || s[i + 2] == 'b' || s[i + 2] == 'F' ||
-	    s[i + 2] == 'f')) {
-		*w = 3;
+	if (c == '=') {
+		*pad = 1;
 		return 1;
 	}
-	if (c == '%' && i + 2 < len && s[i + 1] == '3' &&
-	    (s[i + 2] == 'D' || s[i + 2] == 'd')) {
-		*w = 3;
-		return 1;
+	if (c != '%' || i + 2 >= len)
+		return 0;
+	if (s[i + 1] == '2' && (s[i + 2] == 'B' || s[i + 2] == 'b' ||
+	    ((s[i + 2] == 'F' || s[i + 2] == 'f') && slash_ok)))
+		return 3;
+	if (s[i + 1] == '3' && (s[i + 2] == 'D' || s[i + 2] == 'd')) {
+		*pad = 1;
+		return 3;
 	}
 	return 0;
 }
 
-/* extend [*off, *end) of url over the run of base64 or hex around it. */
+/* extend [*off, *end) of s over the run of base64 or hex around it: to
+ * the left over data characters, to the right over data and then at most
+ * two padding characters.  A literal '/' counts only outside the path. */
 static void
-extend_run(const char *s, size_t len, enum needle_class cls, size_t *off,
-	   size_t *end)
+extend_run(const char *s, size_t len, enum needle_class cls, int slash_ok,
+	   size_t *off, size_t *end)
 {
 	size_t w;
+	int pad, npad = 0;
 
 	if (cls == N_HEX) {
 		while (*off > 0 && isxdigit((unsigned char)s[*off - 1]))
@@ -247,28 +254,34 @@ extend_run(const char *s, size_t len, enum needle_class cls, size_t *off,
 		return;
 	}
 	for (;;) {
-		if (*off > 0 && b64_char(s, *off - 1, len, &w) && w == 1)
+		if (*off > 0 && b64_at(s, *off - 1, len, slash_ok, &pad) == 1 &&
+		    !pad)
 			(*off)--;
-		else if (*off >= 3 && s[*off - 3] == '%' &&
-		    b64_char(s, *off - 3, len, &w) && w == 3)
+		else if (*off >= 3 && b64_at(s, *off - 3, len, slash_ok,
+		    &pad) == 3 && !pad)
 			*off -= 3;
 		else
 			break;
 	}
-	while (*end < len && b64_char(s, *end, len, &w))
+	while (*end < len && (w = b64_at(s, *end, len, slash_ok, &pad)) > 0) {
+		if (pad && ++npad > 2)
+			break;
+		if (!pad && npad > 0)
+			break;
 		*end += w;
+	}
 }
 
 /* search one text (a decoding of url, or url itself when beg is NULL). */
 static int
 search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
-	    const char *text, const char *lower, size_t tlen,
+	    size_t path_end, const char *text, const char *lower, size_t tlen,
 	    const size_t *beg, const size_t *end, struct rf__toks *t)
 {
 	const struct needle *n;
 	const char *hay, *p;
 	const char *reason;
-	size_t i, k, hits, off, e, at;
+	size_t i, hits, off, e, at;
 
 	for (i = 0; i < r->nn; i++) {
 		n = &r->n[i];
@@ -288,18 +301,8 @@ search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
 			if (n->cls == N_EXACT && e - off != n->len)
 				reason = "recipient-urlencoded";
 			if (n->cls == N_B64 || n->cls == N_HEX)
-				extend_run(url, len, n->cls, &off, &e);
-			if (n->cls == N_WORD) {
-				/* the local part of an address found whole */
-				for (k = 0; k < t->n; k++)
-					if (t->v[k].off <= off &&
-					    t->v[k].off + t->v[k].len >= e &&
-					    strncmp(t->v[k].reason,
-					    "recipient-", 10) == 0)
-						break;
-				if (k < t->n)
-					continue;
-			}
+				extend_run(url, len, n->cls, off >= path_end,
+				    &off, &e);
 			if (rf__tok_add(a, t, off, e - off, reason) != 0)
 				return -1;
 		}
@@ -319,25 +322,54 @@ lower_copy(rf_arena *a, const char *s, size_t len)
 	return l;
 }
 
+/* drop_covered: remove the tokens from first on with reason drop that lie
+ * inside another recipient token (the local part of an address found
+ * whole, an opaque id that is a hash of the address). */
+void
+rf__drop_covered(struct rf__toks *t, size_t first, const char *drop)
+{
+	size_t i, k, o;
+
+	for (i = o = first; i < t->n; i++) {
+		for (k = first; k < t->n; k++) {
+			if (k == i || strcmp(t->v[k].reason, drop) == 0 ||
+			    strncmp(t->v[k].reason, "recipient-", 10) != 0)
+				continue;
+			if (t->v[k].off <= t->v[i].off && t->v[k].off +
+			    t->v[k].len >= t->v[i].off + t->v[i].len)
+				break;
+		}
+		if (strcmp(t->v[i].reason, drop) == 0 && k < t->n)
+			continue;
+		t->v[o++] = t->v[i];
+	}
+	t->n = o;
+}
+
 int
 rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
 		size_t len, struct rf__toks *t)
 {
 	struct rf__decoded d, prev;
+	struct rf__url u;
+	size_t path_end, first = t->n;
 	char *lower;
 	int level;
 
+	rf__url_split(url, len, &u);
+	path_end = u.path_off + u.path_len;
 	if ((lower = lower_copy(a, url, len)) == NULL ||
-	    search_text(a, r, url, len, url, lower, len, NULL, NULL, t) != 0)
+	    search_text(a, r, url, len, path_end, url, lower, len, NULL, NULL,
+	    t) != 0)
 		return -1;
 	if (memchr(url, '%', len) == NULL)
-		return 0;
+		goto done;
 	if (rf__pct_decode(a, url, len, NULL, NULL, &d) != 0)
 		return -1;
 	for (level = 1; level <= RCPT_DECODE_LEVELS; level++) {
 		if ((lower = lower_copy(a, d.s, d.len)) == NULL ||
-		    search_text(a, r, url, len, d.s, lower, d.len, d.beg,
-		    d.end, t) != 0)
+		    search_text(a, r, url, len, path_end, d.s, lower, d.len,
+		    d.beg, d.end, t) != 0)
 			return -1;
 		if (level == RCPT_DECODE_LEVELS ||
 		    memchr(d.s, '%', d.len) == NULL)
@@ -349,5 +381,7 @@ rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
 		if (d.len == prev.len)
 			break;	/* nothing decoded: no further level */
 	}
+done:
+	rf__drop_covered(t, first, "recipient-local-part");
 	return 0;
 }

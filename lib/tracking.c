@@ -55,6 +55,10 @@ rf__opaque(const char *s, size_t n)
 
 		if (!isalnum(c) && strchr("-_=.~+/%", c) == NULL)
 			return 0;
+		if (c == '%' && (i + 2 >= n || !((s[i + 1] == '2' &&
+		    strchr("BbFf", s[i + 2]) != NULL) || (s[i + 1] == '3' &&
+		    strchr("Dd", s[i + 2]) != NULL))))
+			return 0;	/* escaped text, not a base64 id */
 		cls = char_class(c);
 		if (cls == 0)
 			continue;
@@ -107,6 +111,15 @@ has_extension(const char *s, size_t n)
 	return 0;
 }
 
+static int
+is_url_value(const char *s, size_t n)
+{
+	return (n >= 4 && strncasecmp(s, "http", 4) == 0) ||
+	    memmem(s, n, "://", 3) != NULL ||
+	    memmem(s, n, "%3A%2F%2F", 9) != NULL ||
+	    memmem(s, n, "%3a%2f%2f", 9) != NULL;
+}
+
 /* opaque_unit: look for opaque pieces in url[off..off+n): the whole,
  * else each piece between '-', '_', '.' and '~'. */
 static int
@@ -115,7 +128,8 @@ opaque_unit(struct analysis *an, struct rf__toks *t, const char *url,
 {
 	size_t i, start;
 
-	if (n < RF_TRACKING_MIN_OPAQUE || has_extension(url + off, n))
+	if (n < RF_TRACKING_MIN_OPAQUE || has_extension(url + off, n) ||
+	    is_url_value(url + off, n))
 		return 0;
 	if (rf__opaque(url + off, n))
 		return rf__tok_add(an->a, t, off, n, "opaque-token");
@@ -130,15 +144,6 @@ opaque_unit(struct analysis *an, struct rf__toks *t, const char *url,
 		start = i + 1;
 	}
 	return 0;
-}
-
-static int
-is_url_value(const char *s, size_t n)
-{
-	return (n >= 4 && strncasecmp(s, "http", 4) == 0) ||
-	    memmem(s, n, "://", 3) != NULL ||
-	    memmem(s, n, "%3A%2F%2F", 9) != NULL ||
-	    memmem(s, n, "%3a%2f%2f", 9) != NULL;
 }
 
 static int
@@ -169,8 +174,6 @@ find_opaque(struct analysis *an, const struct rf__url *u, struct rf__toks *t)
 	pos = 0;
 	while (u->has_query && rf__next_param(s + u->query_off, u->query_len,
 	    &pos, &po, &pl, &nl, &vo, &vl)) {
-		if (is_url_value(s + u->query_off + vo, vl))
-			continue;
 		if (opaque_unit(an, t, s, u->query_off + vo, vl) != 0)
 			return -1;
 	}
@@ -207,6 +210,17 @@ known_params(struct analysis *an, const struct rf__url *u, const char *host,
 	return 0;
 }
 
+static int
+has_known_param(const struct rf__toks *t, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < t->n; i++)
+		if (strncmp(t->v[i].reason, "known-param:", 12) == 0)
+			return 1;
+	return 0;
+}
+
 /* analyse: the tokens of url (len bytes) at unwrapping depth. */
 static int
 analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
@@ -217,7 +231,7 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	struct rf__toks in;
 	const char *provider;
 	char *host, *reason;
-	size_t i, off, dlen, before;
+	size_t i, off, dlen, before = t->n;
 
 	rf__url_split(url, len, &u);
 	if ((host = rf_arena_strndup(an->a, url + u.host_off,
@@ -236,12 +250,17 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	if (u.has_frag && known_params(an, &u, host, u.frag_off, u.frag_len,
 	    t) != 0)
 		return -1;
-	if ((an->opts & RF_TRK_OPAQUE) &&
-	    !rf__rules_static(an->rules, host, u.host_len) &&
-	    find_opaque(an, &u, t) != 0)
-		return -1;
 	provider = rf__rules_host(an->rules, host, u.host_len,
 	    url + u.path_off, u.path_len);
+	/* on a tracking host whose id parameters the rules name, the rules
+	 * say where the code is; shared hosts carry no per-copy ids */
+	if ((an->opts & RF_TRK_OPAQUE) && !(provider != NULL &&
+	    has_known_param(t, before)) &&
+	    !rf__rules_static(an->rules, host, u.host_len)) {
+		if (find_opaque(an, &u, t) != 0)
+			return -1;
+		rf__drop_covered(t, before, "opaque-token");
+	}
 	if (provider != NULL && len > u.path_off) {
 		reason = rf_arena_printf(an->a, "known-host:%s", provider);
 		if (reason == NULL || rf__tok_add(an->a, t, u.path_off,
@@ -261,7 +280,6 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	in.max = t->max;
 	if (analyse(an, d.s, d.len, depth + 1, &in) != 0)
 		return -1;
-	before = t->n;
 	for (i = 0; i < in.n && d.len > 0; i++) {
 		size_t b = in.v[i].off, e = in.v[i].off + in.v[i].len;
 
@@ -271,7 +289,6 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 		    in.v[i].reason) != 0)
 			return -1;
 	}
-	(void)before;
 	t->limit_hit |= in.limit_hit;
 	return 0;
 }
