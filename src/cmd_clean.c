@@ -304,24 +304,30 @@ collect(rf_link *l, void *arg)
 	return 0;
 }
 
-/* header: "Name: value" folded at "; " to about CLEAN_FOLD columns. */
+/* put_header: "Name: value", folded after "; " to about CLEAN_FOLD
+ * columns. */
 static void
 put_header(FILE *out, const char *name, const char *value, const char *eol)
 {
-	size_t col = strlen(name) + 2;
+	size_t col = strlen(name) + 2, n;
 	const char *p = value, *e;
 
-	fprintf(out, "%s: ", name);
+	fprintf(out, "%s:", name);
 	while (*p != '\0') {
 		e = strstr(p, "; ");
-		e = e != NULL ? e + 2 : p + strlen(p);
-		if (p != value && col + (size_t)(e - p) > CLEAN_FOLD) {
+		n = e != NULL ? (size_t)(e - p) + 1 : strlen(p);
+		if (p != value && col + n + 1 > CLEAN_FOLD) {
 			fprintf(out, "%s\t", eol);
 			col = 8;
+		} else {
+			fputc(' ', out);
+			col++;
 		}
-		fwrite(p, 1, (size_t)(e - p), out);
-		col += (size_t)(e - p);
-		p = e;
+		fwrite(p, 1, n, out);
+		col += n;
+		p += n;
+		if (*p == ' ')
+			p++;
 	}
 	fputs(eol, out);
 }
