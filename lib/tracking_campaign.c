@@ -202,6 +202,8 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 				eq++;
 		}
 		if (eq == seen) {
+			l->tokens = t.v;
+			l->ntokens = t.n;
 			drop_opaque_in(l, u->off, u->len);
 			t.n = l->ntokens;
 		} else if (eq == 0 && u->len > 0) {
