@@ -61,23 +61,6 @@ Content-Type: text/html; charset=utf-8
 <div style="background-image: url('$base/div.png')">x</div>
 </body></html>
 --b--
---b
-Content-Type: text/plain; charset=utf-8
-
-Sale: $base/sale?u=jane.doe@example.org and $base/page
---b
-Content-Type: text/html; charset=utf-8
-
-<html><head><style>body { background: url($base/bg.png) }</style>
-<link rel="stylesheet" href="$base/style.css"></head><body>
-<a href="$base/track/click?e=amFuZS5kb2VAZXhhbXBsZS5vcmc">Sale</a>
-<img src="$base/open.gif?id=q8ZfK2mX7pLw4RtY9vB3nH6s" width="1" height="1">
-<img src="$base/logo.png" style="display:none">
-<form action="$base/form"><input type="image" src="$base/btn.png"></form>
-<iframe src="$base/frame"></iframe>
-<div style="background-image: url('$base/div.png')">x</div>
-</body></html>
---b--
 EOF
 "$REDFLAG" scan "$tmp/m.eml" > "$tmp/scan.out"
 "$REDFLAG" scan --json "$tmp/m.eml" > "$tmp/scan.json"
