@@ -141,7 +141,8 @@ at_colon(const char *t, size_t n, size_t f, size_t p, size_t *s, size_t *e)
 			return 0;
 		body = p + 1;
 		if (schemes[i].web) {
-			if (n - p < 4 || (t[p + 1] != '/' && t[p + 1] != '\\') ||
+			if (n - p < 4 ||
+			    (t[p + 1] != '/' && t[p + 1] != '\\') ||
 			    (t[p + 2] != '/' && t[p + 2] != '\\') ||
 			    t[p + 3] == '/' || t[p + 3] == '\\')
 				return 0;
