@@ -371,8 +371,10 @@ test_extract(void **state)
 	assert_null(l.v[0].host);
 	/* typographic quotes, NBSP and ideographic full stop end a URL */
 	assert_string_equal(EXTRACT(f, "\xe2\x80\x9chttp://d.example/\xe2\x80"
-	    "\x9d http://e.example\xc2\xa0x http://f.example\xe3\x80\x82", &l),
-	    "http://d.example/|http://e.example|http://f.example");
+	    "\x9d http://e.example\xc2\xa0x http://f.example\xe3\x80\x82"
+	    " http://g.example.com\xc2\xa3\xc2\xa8\xc2\xb6\xc3\xa0", &l),
+	    "http://d.example/|http://e.example|http://f.example|"
+	    "http://g.example.com");
 	/* case kept as found, normalised separately */
 	assert_string_equal(EXTRACT(f, "HTTPS://Example.COM", &l),
 	    "HTTPS://Example.COM");
