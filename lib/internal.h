@@ -59,10 +59,10 @@ struct rf__store_ops {
 				rf__cand_cb cb, void *arg, int *cut,
 				rf_error *err);
 	/* create the campaign c->id of c; *key its backend key, *created 0
-	 * when it existed already.  RF_EDONE: another campaign sharing a
-	 * band key appeared meanwhile (seen[0..nseen-1] were verified):
-	 * look again. */
-	rf_status (*create)(void *be, const struct rf__copy *c,
+	 * when it existed already.  With check, RF_EDONE when another
+	 * campaign sharing a band key appeared meanwhile (seen[0..nseen-1]
+	 * were verified already): look again. */
+	rf_status (*create)(void *be, const struct rf__copy *c, int check,
 			    char *const *seen, size_t nseen, int64_t *key,
 			    int *created, rf_error *err);
 	/* count copy c in campaign (id, key); RF_ENOTFOUND if gone */

@@ -469,12 +469,12 @@ rf_campaign_add(rf_store *s, const rf_fingerprint *fp, const char *recipient,
 			goto done;
 		if (b.id[0] != '\0')
 			break;
-		st = s->ops->create(s->be, &c, b.seen, b.nseen, &b.key,
+		st = s->ops->create(s->be, &c, 1, b.seen, b.nseen, &b.key,
 		    &created, err);
 		if (st == RF_EDONE && tries + 1 < MAX_CREATE_TRIES)
 			continue;
 		if (st == RF_EDONE)	/* give up looking: create anyway */
-			st = s->ops->create(s->be, &c, NULL, 0, &b.key,
+			st = s->ops->create(s->be, &c, 0, NULL, 0, &b.key,
 			    &created, err);
 		if (st != RF_OK)
 			goto done;

@@ -241,7 +241,7 @@ sq_candidates(void *be, const uint64_t *band, unsigned max, rf__cand_cb cb,
 }
 
 static rf_status
-sq_create(void *be, const struct rf__copy *c, char *const *seen,
+sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 	  size_t nseen, int64_t *key, int *created, rf_error *err)
 {
 	struct sq *q = be;
