@@ -459,8 +459,42 @@ test_bad_spec(void **state)
 	assert_null(s);
 }
 
+/* fill: the store at p with three campaigns for tests/e2e/campaigns.sh:
+ * 30, 20 and 10 recipients, the middle one with a hostile subject. */
+static int
+fill(const char *p)
+{
+	static const char *const subjects[3] = { "Big offer",
+	    "Evil \x1b[31m\"quoted\"\n\xff subject", "Caf\xc3\xa9 small" };
+	rf_fingerprint fp;
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+	char r[32];
+	int i, j;
+
+	if (rf_store_open(p, NULL, &s, &err) != RF_OK) {
+		fprintf(stderr, "fill: %s\n", err.msg);
+		return 1;
+	}
+	for (i = 0; i < 3; i++) {
+		fp = fp_make(500 + (uint64_t)i);
+		for (j = 0; j < 30 - 10 * i; j++) {
+			snprintf(r, sizeof(r), "r%d@example.org", j);
+			if (rf_campaign_add(s, &fp, r, subjects[i], NULL, 0,
+			    1700000000 + 3600 * j, &c, &err) != RF_OK) {
+				fprintf(stderr, "fill: %s\n", err.msg);
+				return 1;
+			}
+		}
+		printf("%s\n", c.id);
+	}
+	rf_store_close(s);
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hll_accuracy),
@@ -478,5 +512,7 @@ main(void)
 		cmocka_unit_test(test_bad_spec),
 	};
 
+	if (argc == 3 && strcmp(argv[1], "fill") == 0)
+		return fill(argv[2]);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
