@@ -32,9 +32,10 @@ struct rf__copy {
 	uint8_t fp[RF__FP_BLOB];		/* canonical form */
 	char id[RF_CAMPAIGN_ID_LEN + 1];	/* id if it creates */
 	uint64_t band[RF_FP_BANDS];		/* band keys, band mixed in */
-	char rcpt[RF_STORE_RCPT_MAX + 1];	/* lower-cased; "" = none */
-	size_t rcptlen;
-	uint64_t rcpt_hash;			/* rf_hll_hash */
+	size_t nrcpt;				/* recipients to count */
+	char **rcpt;				/* lower-cased, cut */
+	size_t *rcptlen;
+	uint64_t *rcpt_hash;			/* rf_hll_hash */
 	const char *subject;			/* cut; NULL = none */
 	size_t subjectlen;
 	const char *sample;			/* encoded links; NULL = none */

@@ -49,6 +49,7 @@ rf_store_options_default(rf_store_options *o)
 	o->max_sample_links = 32;
 	o->max_subject_bytes = 200;
 	o->max_candidates = 64;
+	o->max_recipients = 1000;
 	o->cache_entries = 1024;
 	o->timeout_ms = 2000;
 }
@@ -393,13 +394,70 @@ sample_encode(const rf_store_options *o, const char *const *links,
 	return p;
 }
 
-/* prepare: c from the caller's arguments. */
-static rf_status
-prepare(rf_store *s, const rf_fingerprint *fp, const char *rcpt,
-	const char *subject, struct rf__copy *c, unsigned *limits,
-	rf_error *err)
+/* copy_free: what prepare allocated. */
+static void
+copy_free(struct rf__copy *c)
 {
-	size_t n, i;
+	free(c->rcpt);
+}
+
+/* prepare_rcpts: the recipients lower-cased, cut and hashed, in one
+ * allocation owned by c. */
+static rf_status
+prepare_rcpts(rf_store *s, const char *const *rcpts, size_t nrcpts,
+	      struct rf__copy *c, unsigned *limits, rf_error *err)
+{
+	size_t i, j, n, chars = 0, k = 0;
+	unsigned char *block;
+	char *p;
+
+	if (nrcpts > s->opt.max_recipients) {
+		nrcpts = s->opt.max_recipients;
+		*limits |= RF_CAMPAIGN_LIMIT_RECIPIENTS;
+	}
+	for (i = 0; i < nrcpts; i++)
+		if (rcpts[i] != NULL)
+			chars += strnlen(rcpts[i], RF_STORE_RCPT_MAX) + 1;
+	if (chars == 0)
+		return RF_OK;
+	block = malloc(nrcpts * (sizeof(char *) + sizeof(size_t) +
+	    sizeof(uint64_t)) + chars);
+	if (block == NULL)
+		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
+	c->rcpt = (char **)(void *)block;
+	c->rcpt_hash = (uint64_t *)(void *)(block + nrcpts * sizeof(char *));
+	c->rcptlen = (size_t *)(void *)(block + nrcpts * (sizeof(char *) +
+	    sizeof(uint64_t)));
+	p = (char *)block + nrcpts * (sizeof(char *) + sizeof(size_t) +
+	    sizeof(uint64_t));
+	for (i = 0; i < nrcpts; i++) {
+		if (rcpts[i] == NULL || rcpts[i][0] == '\0')
+			continue;
+		n = strlen(rcpts[i]);
+		if (n > RF_STORE_RCPT_MAX) {
+			n = RF_STORE_RCPT_MAX;
+			*limits |= RF_CAMPAIGN_LIMIT_RECIPIENT;
+		}
+		for (j = 0; j < n; j++)
+			p[j] = rcpts[i][j] >= 'A' && rcpts[i][j] <= 'Z' ?
+			    rcpts[i][j] + 32 : rcpts[i][j];
+		p[n] = '\0';
+		c->rcpt[k] = p;
+		c->rcptlen[k] = n;
+		c->rcpt_hash[k++] = rf_hll_hash(p, n);
+		p += n + 1;
+	}
+	c->nrcpt = k;
+	return RF_OK;
+}
+
+/* prepare: c from the caller's arguments (copy_free releases it). */
+static rf_status
+prepare(rf_store *s, const rf_fingerprint *fp, const char *const *rcpts,
+	size_t nrcpts, const char *subject, struct rf__copy *c,
+	unsigned *limits, rf_error *err)
+{
+	size_t n;
 	unsigned b;
 
 	if (fp == NULL || fp->version != RF_FP_VERSION ||
@@ -411,18 +469,6 @@ prepare(rf_store *s, const rf_fingerprint *fp, const char *rcpt,
 	rf_store_fp_id(fp, c->id);
 	for (b = 0; b < RF_FP_BANDS; b++)
 		c->band[b] = band_key(fp, b);
-	if (rcpt != NULL && *rcpt != '\0') {
-		n = strlen(rcpt);
-		if (n > RF_STORE_RCPT_MAX) {
-			n = RF_STORE_RCPT_MAX;
-			*limits |= RF_CAMPAIGN_LIMIT_RECIPIENT;
-		}
-		for (i = 0; i < n; i++)
-			c->rcpt[i] = rcpt[i] >= 'A' && rcpt[i] <= 'Z' ?
-			    rcpt[i] + 32 : rcpt[i];
-		c->rcptlen = n;
-		c->rcpt_hash = rf_hll_hash(c->rcpt, n);
-	}
 	if (subject != NULL && *subject != '\0') {
 		n = strlen(subject);
 		if (n > s->opt.max_subject_bytes) {
@@ -436,13 +482,16 @@ prepare(rf_store *s, const rf_fingerprint *fp, const char *rcpt,
 		c->subject = subject;
 		c->subjectlen = n;
 	}
+	if (rcpts != NULL && nrcpts > 0)
+		return prepare_rcpts(s, rcpts, nrcpts, c, limits, err);
 	return RF_OK;
 }
 
 rf_status
-rf_campaign_add(rf_store *s, const rf_fingerprint *fp, const char *recipient,
-		const char *subject, const char *const *links, size_t nlinks,
-		int64_t now, rf_campaign *out, rf_error *err)
+rf_campaign_add(rf_store *s, const rf_fingerprint *fp,
+		const char *const *rcpts, size_t nrcpts, const char *subject,
+		const char *const *links, size_t nlinks, int64_t now,
+		rf_campaign *out, rf_error *err)
 {
 	struct rf__copy c;
 	struct best b;
@@ -454,7 +503,8 @@ rf_campaign_add(rf_store *s, const rf_fingerprint *fp, const char *recipient,
 	memset(&b, 0, sizeof(b));
 	memset(out, 0, sizeof(*out));
 	b.fp = fp;
-	if ((st = prepare(s, fp, recipient, subject, &c, &limits, err)) !=
+	memset(&c, 0, sizeof(c));
+	if ((st = prepare(s, fp, rcpts, nrcpts, subject, &c, &limits, err)) !=
 	    RF_OK)
 		goto done;
 	c.now = now;
@@ -488,9 +538,10 @@ rf_campaign_add(rf_store *s, const rf_fingerprint *fp, const char *recipient,
 		s->ops->end_op(s->be, 0, NULL);
 		in_op = 0;
 		free(sample);
+		copy_free(&c);
 		best_reset(&b);
 		free(b.seen);
-		return rf_campaign_add(s, fp, recipient, subject, links,
+		return rf_campaign_add(s, fp, rcpts, nrcpts, subject, links,
 		    nlinks, now, out, err);
 	}
 	if (st != RF_OK)
@@ -507,6 +558,7 @@ done:
 			cache_clear(s);
 	}
 	free(sample);
+	copy_free(&c);
 	best_reset(&b);
 	free(b.seen);
 	return st;
@@ -524,7 +576,7 @@ rf_campaign_lookup(rf_store *s, const rf_fingerprint *fp, rf_campaign *out,
 	memset(&b, 0, sizeof(b));
 	memset(out, 0, sizeof(*out));
 	b.fp = fp;
-	if ((st = prepare(s, fp, NULL, NULL, &c, &limits, err)) != RF_OK)
+	if ((st = prepare(s, fp, NULL, 0, NULL, &c, &limits, err)) != RF_OK)
 		goto done;
 	if (!cache_find(s, fp, c.band, &b) &&
 	    (st = find(s, &c, &b, &limits, err)) != RF_OK)

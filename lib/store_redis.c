@@ -57,8 +57,8 @@ static const char *const scripts[SC__COUNT] = {
 	"redis.call('ZADD', KEYS[2], 'NX', 0, ARGV[1])\n"
 	"return 1\n",
 	/*
-	 * add: KEYS c, h, s, z; ARGV id, now, rcpt, subject, sample,
-	 * max_samples, max_sample_bytes.  Returns {copies, size, first,
+	 * add: KEYS c, h, s, z; ARGV id, now, subject, sample, max_samples,
+	 * max_sample_bytes, recipients...  Returns {copies, size, first,
 	 * last, complaints, subject}, or -1 when the campaign is gone.
 	 */
 	[SC_ADD] =
@@ -72,23 +72,22 @@ static const char *const scripts[SC__COUNT] = {
 	"if now > last then last = now;"
 	" redis.call('HSET', KEYS[1], 'last', ARGV[2]) end\n"
 	"local subject = f[5]\n"
-	"if not subject and ARGV[4] ~= '' then subject = ARGV[4];"
-	" redis.call('HSET', KEYS[1], 'subject', ARGV[4]) end\n"
-	"if ARGV[5] ~= '' and tonumber(f[3]) < tonumber(ARGV[6]) and"
-	" tonumber(f[4]) + #ARGV[5] <= tonumber(ARGV[7]) then\n"
-	"  redis.call('RPUSH', KEYS[3], ARGV[5])\n"
+	"if not subject and ARGV[3] ~= '' then subject = ARGV[3];"
+	" redis.call('HSET', KEYS[1], 'subject', ARGV[3]) end\n"
+	"if ARGV[4] ~= '' and tonumber(f[3]) < tonumber(ARGV[5]) and"
+	" tonumber(f[4]) + #ARGV[4] <= tonumber(ARGV[6]) then\n"
+	"  redis.call('RPUSH', KEYS[3], ARGV[4])\n"
 	"  redis.call('HINCRBY', KEYS[1], 'samples', 1)\n"
-	"  redis.call('HINCRBY', KEYS[1], 'sbytes', #ARGV[5])\n"
+	"  redis.call('HINCRBY', KEYS[1], 'sbytes', #ARGV[4])\n"
 	"end\n"
 	"local copies = redis.call('HINCRBY', KEYS[1], 'copies', 1)\n"
-	"local size = 0\n"
-	"if ARGV[3] ~= '' then\n"
-	"  if redis.call('PFADD', KEYS[2], ARGV[3]) == 1 then\n"
-	"    redis.call('ZADD', KEYS[4], redis.call('PFCOUNT', KEYS[2]),"
-	" ARGV[1])\n"
-	"  end\n"
+	"local changed = 0\n"
+	"for i = 7, #ARGV, 512 do\n"
+	"  if redis.call('PFADD', KEYS[2],"
+	" unpack(ARGV, i, math.min(i + 511, #ARGV))) == 1 then changed = 1 end\n"
 	"end\n"
-	"size = redis.call('PFCOUNT', KEYS[2])\n"
+	"local size = redis.call('PFCOUNT', KEYS[2])\n"
+	"if changed == 1 then redis.call('ZADD', KEYS[4], size, ARGV[1]) end\n"
 	"return {copies, size, first, last, tonumber(f[6]), subject or ''}\n",
 	/* complain: KEYS c; ARGV n.  1 done, 0 no such campaign. */
 	[SC_COMPLAIN] =
@@ -446,11 +445,16 @@ rd_update(void *be, const struct rf__copy *c, const char *id, int64_t k,
 {
 	struct rd *r = be;
 	char keys[4][KEY_MAX], now[24], ms[24], mb[24];
-	const char *argv[3 + 4 + 7];
-	size_t argl[3 + 4 + 7], i;
+	size_t n = 3 + 4 + 6 + c->nrcpt, i;
+	const char **argv = calloc(n, sizeof(*argv));
+	size_t *argl = calloc(n, sizeof(*argl));
 	redisReply *rep = NULL, **e;
 	rf_status st;
 
+	if (argv == NULL || argl == NULL) {
+		st = rf_error_set(err, RF_ENOMEM, "redis: out of memory");
+		goto done;
+	}
 	key(r, keys[0], "c", id);
 	key(r, keys[1], "h", id);
 	key(r, keys[2], "s", id);
@@ -466,18 +470,21 @@ rd_update(void *be, const struct rf__copy *c, const char *id, int64_t k,
 	argl[7] = RF_CAMPAIGN_ID_LEN;
 	argv[8] = now;
 	argl[8] = strlen(now);
-	argv[9] = c->rcpt;
-	argl[9] = c->rcptlen;
-	argv[10] = c->subject != NULL ? c->subject : "";
-	argl[10] = c->subject != NULL ? c->subjectlen : 0;
-	argv[11] = c->sample != NULL ? c->sample : "";
-	argl[11] = c->samplelen;
-	argv[12] = ms;
-	argl[12] = strlen(ms);
-	argv[13] = mb;
-	argl[13] = strlen(mb);
-	if ((st = script(r, SC_ADD, 14, argv, argl, 4, &rep, err)) != RF_OK)
-		return st;
+	argv[9] = c->subject != NULL ? c->subject : "";
+	argl[9] = c->subject != NULL ? c->subjectlen : 0;
+	argv[10] = c->sample != NULL ? c->sample : "";
+	argl[10] = c->samplelen;
+	argv[11] = ms;
+	argl[11] = strlen(ms);
+	argv[12] = mb;
+	argl[12] = strlen(mb);
+	for (i = 0; i < c->nrcpt; i++) {
+		argv[13 + i] = c->rcpt[i];
+		argl[13 + i] = c->rcptlen[i];
+	}
+	if ((st = script(r, SC_ADD, (int)n, argv, argl, 4, &rep, err)) !=
+	    RF_OK)
+		goto done;
 	if (rep->type == REDIS_REPLY_INTEGER && rep->integer == -1) {
 		st = rf_error_set(err, RF_ENOTFOUND, "campaign %s is gone", id);
 	} else if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 6) {
@@ -493,7 +500,10 @@ rd_update(void *be, const struct rf__copy *c, const char *id, int64_t k,
 		if (e[5]->type == REDIS_REPLY_STRING)
 			rf__campaign_subject(out, e[5]->str, e[5]->len);
 	}
+done:
 	freeReplyObject(rep);
+	free(argv);
+	free(argl);
 	return st;
 }
 

@@ -291,7 +291,7 @@ row(sqlite3_stmt *s, rf_campaign *out)
 	    (size_t)sqlite3_column_bytes(s, 6));
 }
 
-/* count_rcpt: add c's recipient to campaign key's HLL; *size the new
+/* count_rcpt: add c's recipients to campaign key's HLL; *size the new
  * estimate when it changed, else left alone. */
 static rf_status
 count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
@@ -300,8 +300,8 @@ count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
 	sqlite3_stmt *s = stmt(q, S_GET_HLL);
 	const void *blob;
 	rf_status st = RF_OK;
-	size_t len;
-	int rc;
+	size_t len, i;
+	int rc, changed = 0;
 
 	sqlite3_bind_int64(s, 1, key);
 	rc = sqlite3_step(s);
@@ -319,7 +319,9 @@ count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
 		else
 			return st;
 	}
-	if (!rf_hll_add_hash(&q->hll, c->rcpt_hash))
+	for (i = 0; i < c->nrcpt; i++)
+		changed |= rf_hll_add_hash(&q->hll, c->rcpt_hash[i]);
+	if (!changed)
 		return RF_OK;
 	blob = rf_hll_blob(&q->hll, &len);
 	s = stmt(q, S_PUT_HLL);
@@ -364,7 +366,7 @@ sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
 		if ((st = run(q, S_INS_SAMPLE, err)) != RF_OK)
 			return st;
 	}
-	if (c->rcptlen > 0 &&
+	if (c->nrcpt > 0 &&
 	    (st = count_rcpt(q, c, key, &out->size, err)) != RF_OK)
 		return st;
 	s = stmt(q, S_UPD);

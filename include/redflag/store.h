@@ -41,6 +41,7 @@ typedef struct rf_store_options {
 	unsigned max_sample_links;	/* links kept per copy (32) */
 	size_t max_subject_bytes;	/* subject sample, bytes (200) */
 	unsigned max_candidates;	/* campaigns verified per copy (64) */
+	unsigned max_recipients;	/* recipients counted per copy (1000) */
 	unsigned cache_entries;		/* band-key -> campaign cache in the
 					   store object; 0 = off (1024) */
 	unsigned timeout_ms;		/* Redis connect and command timeout,
@@ -59,7 +60,8 @@ enum {
 	RF_CAMPAIGN_LIMIT_RECIPIENT = 1u << 1,	/* recipient cut to
 						   RF_STORE_RCPT_MAX */
 	RF_CAMPAIGN_LIMIT_SUBJECT = 1u << 2,	/* subject cut */
-	RF_CAMPAIGN_LIMIT_SAMPLE = 1u << 3	/* links not sampled */
+	RF_CAMPAIGN_LIMIT_SAMPLE = 1u << 3,	/* links not sampled */
+	RF_CAMPAIGN_LIMIT_RECIPIENTS = 1u << 4	/* max_recipients cut */
 };
 
 typedef struct rf_campaign {
@@ -112,7 +114,8 @@ rf_status rf_store_rollback(rf_store *s, rf_error *err);
 
 /*
  * rf_campaign_add: add one copy: find the campaign matching fp or create
- * it, count the copy and its recipient (NULL: count the copy only), keep
+ * it, count the copy and its recipients rcpts[0..nrcpts-1] (addresses,
+ * compared without ASCII case; none: count the copy only), keep
  * the subject (NULL allowed) when the campaign has none yet, keep the
  * copy's link skeletons (links[0..nlinks-1], each a URL with its varying
  * parts still in; NULL when nlinks is 0) while the campaign's sample has
@@ -123,7 +126,8 @@ rf_status rf_store_rollback(rf_store *s, rf_error *err);
  * fails (nothing counted then).
  */
 rf_status rf_campaign_add(rf_store *s, const rf_fingerprint *fp,
-			  const char *recipient, const char *subject,
+			  const char *const *rcpts, size_t nrcpts,
+			  const char *subject,
 			  const char *const *links, size_t nlinks, int64_t now,
 			  rf_campaign *out, rf_error *err);
 

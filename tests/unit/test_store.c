@@ -51,8 +51,8 @@ add(rf_store *s, const rf_fingerprint *fp, const char *rcpt, int64_t now,
 {
 	rf_error err;
 
-	if (rf_campaign_add(s, fp, rcpt, "Win a prize", NULL, 0, now, c,
-	    &err) != RF_OK)
+	if (rf_campaign_add(s, fp, &rcpt, rcpt != NULL, "Win a prize", NULL,
+	    0, now, c, &err) != RF_OK)
 		fail_msg("rf_campaign_add: %s", err.msg);
 }
 
@@ -184,7 +184,7 @@ test_add_match_count(void **state)
 	assert_int_equal(rf_campaign_lookup(s, &v, &c, &err), RF_ENOTFOUND);
 	/* no text, no campaign */
 	v.kind = RF_FP_EMPTY;
-	assert_int_equal(rf_campaign_add(s, &v, "x@y", NULL, NULL, 0, 1, &c,
+	assert_int_equal(rf_campaign_add(s, &v, NULL, 0, NULL, NULL, 0, 1, &c,
 	    &err), RF_EINVAL);
 	rf_store_close(s);
 }
@@ -210,6 +210,33 @@ test_short_text(void **state)
 	assert_int_equal(c.size, 2);
 	assert_true(d.created);
 	assert_string_not_equal(c.id, d.id);
+	rf_store_close(s);
+}
+
+static void
+test_recipients(void **state)
+{
+	const char *r[4] = { "a@x.example", "B@X.example", "b@x.EXAMPLE",
+	    "c@x.example" };
+	rf_store_options o;
+	rf_fingerprint a = fp_make(40);
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+
+	rf_store_options_default(&o);
+	o.max_recipients = 3;
+	s = open_store(&o);
+	/* one copy to many recipients; the fourth is past the limit */
+	assert_int_equal(rf_campaign_add(s, &a, r, 4, NULL, NULL, 0, 1, &c,
+	    &err), RF_OK);
+	assert_int_equal(c.copies, 1);
+	assert_int_equal(c.size, 2);
+	assert_true(c.limits_hit & RF_CAMPAIGN_LIMIT_RECIPIENTS);
+	assert_int_equal(rf_campaign_add(s, &a, r + 3, 1, NULL, NULL, 0, 2,
+	    &c, &err), RF_OK);
+	assert_int_equal(c.size, 3);
+	assert_false(c.limits_hit & RF_CAMPAIGN_LIMIT_RECIPIENTS);
 	rf_store_close(s);
 }
 
@@ -375,8 +402,8 @@ test_samples(void **state)
 	for (i = 0; i < 10; i++) {
 		snprintf(l0, sizeof(l0), "https://t.example/c/%08d", i);
 		links[2] = "https://third.example/";
-		assert_int_equal(rf_campaign_add(s, &a, NULL, "s", links, 3,
-		    i, &c, &err), RF_OK);
+		assert_int_equal(rf_campaign_add(s, &a, NULL, 0, "s", links,
+		    3, i, &c, &err), RF_OK);
 		assert_true(c.limits_hit & RF_CAMPAIGN_LIMIT_SAMPLE);
 	}
 	memset(&sm, 0, sizeof(sm));
@@ -396,8 +423,8 @@ test_samples(void **state)
 	s = open_store(&o);
 	for (i = 0; i < 10; i++) {
 		snprintf(l0, sizeof(l0), "https://t.example/c/%010d", i);
-		assert_int_equal(rf_campaign_add(s, &b, NULL, NULL, links, 1,
-		    i, &c, &err), RF_OK);
+		assert_int_equal(rf_campaign_add(s, &b, NULL, 0, NULL, links,
+		    1, i, &c, &err), RF_OK);
 	}
 	rf_store_fp_id(&b, id);
 	memset(&sm, 0, sizeof(sm));
@@ -481,8 +508,10 @@ fill(const char *p)
 		fp = fp_make(500 + (uint64_t)i);
 		for (j = 0; j < 30 - 10 * i; j++) {
 			snprintf(r, sizeof(r), "r%d@example.org", j);
-			if (rf_campaign_add(s, &fp, r, subjects[i], NULL, 0,
-			    1700000000 + 3600 * j, &c, &err) != RF_OK) {
+			const char *rc[1] = { r };
+
+			if (rf_campaign_add(s, &fp, rc, 1, subjects[i], NULL,
+			    0, 1700000000 + 3600 * j, &c, &err) != RF_OK) {
 				fprintf(stderr, "fill: %s\n", err.msg);
 				return 1;
 			}
@@ -502,6 +531,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_add_match_count, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_short_text, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recipients, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_list_complaint_reopen,
 		    setup, teardown),

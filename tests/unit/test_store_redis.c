@@ -64,8 +64,8 @@ test_add_match_count(void **state)
 	for (i = 0; i < 300; i++) {
 		v = i == 0 ? a : fp_variant(a, 1 + i % 15, (uint64_t)i);
 		snprintf(r, sizeof(r), "User%d@Example.org", i % 200);
-		if (rf_campaign_add(s, &v, r, i == 0 ? NULL : "Hello", links, 1,
-		    1000 + (i % 50), &c, &err) != RF_OK)
+		if (rf_campaign_add(s, &v, links, 1, i == 0 ? NULL : "Hello",
+		    links, 1, 1000 + (i % 50), &c, &err) != RF_OK)
 			fail_msg("add: %s", err.msg);
 		assert_int_equal(c.created, i == 0);
 		assert_string_equal(c.id, id);
@@ -77,8 +77,8 @@ test_add_match_count(void **state)
 	assert_string_equal(c.subject, "Hello");
 	/* another campaign */
 	v = fp_make(2);
-	assert_int_equal(rf_campaign_add(s, &v, "x@y", "Other", NULL, 0, 5, &c,
-	    &err), RF_OK);
+	assert_int_equal(rf_campaign_add(s, &v, NULL, 0, "Other", NULL, 0, 5,
+	    &c, &err), RF_OK);
 	assert_true(c.created);
 	assert_string_not_equal(c.id, id);
 	/* lookup, get, complaint */
@@ -147,8 +147,10 @@ test_list_samples(void **state)
 		fail_msg("open: %s", err.msg);
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < sizes[i]; j++) {
+			const char *rc[1] = { r };
+
 			snprintf(r, sizeof(r), "r%d@example.net", j);
-			assert_int_equal(rf_campaign_add(s, &fp[i], r, NULL,
+			assert_int_equal(rf_campaign_add(s, &fp[i], rc, 1, NULL,
 			    links, 2, j, &c, &err), RF_OK);
 		}
 	memset(&l, 0, sizeof(l));
@@ -200,6 +202,7 @@ feed(const char *prefix, long first, long n)
 	rf_store *s;
 	rf_error err;
 	char sp[160], r[64];
+	const char *rc[1] = { r };
 	long i;
 
 	snprintf(sp, sizeof(sp), "redis://127.0.0.1:%s/%s",
@@ -211,8 +214,8 @@ feed(const char *prefix, long first, long n)
 	for (i = first; i < first + n; i++) {
 		v = fp_variant(base, 1 + (unsigned)(i % 12), (uint64_t)i + 1);
 		snprintf(r, sizeof(r), "rcpt%ld@example.com", i);
-		if (rf_campaign_add(s, &v, r, "Offer", NULL, 0, 1700000000 + i,
-		    &c, &err) != RF_OK) {
+		if (rf_campaign_add(s, &v, rc, 1, "Offer", NULL, 0,
+		    1700000000 + i, &c, &err) != RF_OK) {
 			fprintf(stderr, "feed: %s\n", err.msg);
 			rf_store_close(s);
 			return 1;
