@@ -52,8 +52,9 @@ typedef int (*rf__sample_cb)(const char *entry, size_t len, void *arg);
 
 struct rf__store_ops {
 	const char *name;
-	/* around one rf_campaign_add; end_op commits when ok, else undoes */
-	rf_status (*begin_op)(void *be, rf_error *err);
+	/* around one rf_campaign_add (write) or lookup; end_op commits
+	 * when ok, else undoes */
+	rf_status (*begin_op)(void *be, int write, rf_error *err);
 	rf_status (*end_op)(void *be, int ok, rf_error *err);
 	/* campaigns sharing a band key, at most max (more: *cut = 1) */
 	rf_status (*candidates)(void *be, const uint64_t *band, unsigned max,
@@ -93,6 +94,26 @@ rf_status rf__store_sqlite_open(const char *path, const rf_store_options *o,
 rf_status rf__store_redis_open(const char *spec, const rf_store_options *o,
 			       const struct rf__store_ops **ops, void **be,
 			       rf_error *err);
+
+/* The cache of recently matched campaigns (lib/store_cache.c). */
+struct rf__cache;
+
+/* rf__cache_new: room for this many campaigns; NULL when 0 or out of
+ * memory. */
+struct rf__cache *rf__cache_new(unsigned campaigns);
+void rf__cache_free(struct rf__cache *c);	/* NULL allowed */
+void rf__cache_clear(struct rf__cache *c);	/* forget everything */
+
+/* rf__cache_find: a cached campaign that shares a band key with fp and
+ * matches it (rf_fp_match): 1 with its id, key and fingerprint, else 0. */
+int rf__cache_find(const struct rf__cache *c, const rf_fingerprint *fp,
+		   const uint64_t *band, char *id, int64_t *key,
+		   rf_fingerprint *rep);
+
+/* rf__cache_put: remember campaign (id, key) whose fingerprint rep has
+ * the band keys band[0..RF_FP_BANDS-1]. */
+void rf__cache_put(struct rf__cache *c, const char *id, int64_t key,
+		   const rf_fingerprint *rep, const uint64_t *band);
 
 /* rf__copy_subject: copy a stored subject into out->subject, cut to
  * RF_STORE_SUBJECT_MAX and without NUL bytes. */

@@ -14,18 +14,11 @@
 
 #define MAX_CREATE_TRIES 3
 
-struct cache_entry {
-	uint64_t band;
-	int64_t key;
-	char id[RF_CAMPAIGN_ID_LEN + 1];
-	rf_fingerprint fp;
-};
-
 struct rf_store {
 	const struct rf__store_ops *ops;
 	void *be;
 	rf_store_options opt;
-	struct cache_entry *cache;	/* opt.cache_entries slots */
+	struct rf__cache *cache;	/* NULL when off */
 };
 
 /* The best verified candidate so far. */
@@ -50,7 +43,7 @@ rf_store_options_default(rf_store_options *o)
 	o->max_subject_bytes = 200;
 	o->max_candidates = 64;
 	o->max_recipients = 1000;
-	o->cache_entries = 1024;
+	o->cache_entries = 4096;
 	o->timeout_ms = 2000;
 }
 
@@ -166,8 +159,8 @@ rf_store_open(const char *spec, const rf_store_options *opt, rf_store **out,
 		rf_store_options_default(&s->opt);
 	if (s->opt.max_subject_bytes > RF_STORE_SUBJECT_MAX)
 		s->opt.max_subject_bytes = RF_STORE_SUBJECT_MAX;
-	if (s->opt.cache_entries > 0 && (s->cache = calloc(
-	    s->opt.cache_entries, sizeof(*s->cache))) == NULL) {
+	if (s->opt.cache_entries > 0 &&
+	    (s->cache = rf__cache_new(s->opt.cache_entries)) == NULL) {
 		st = rf_error_set(err, RF_ENOMEM, "store: out of memory");
 		goto fail;
 	}
@@ -181,7 +174,7 @@ rf_store_open(const char *spec, const rf_store_options *opt, rf_store **out,
 	*out = s;
 	return RF_OK;
 fail:
-	free(s->cache);
+	rf__cache_free(s->cache);
 	free(s);
 	return st;
 }
@@ -193,7 +186,7 @@ rf_store_close(rf_store *s)
 		return;
 	if (s->ops != NULL)
 		s->ops->close(s->be);
-	free(s->cache);
+	rf__cache_free(s->cache);
 	free(s);
 }
 
@@ -201,13 +194,6 @@ const char *
 rf_store_backend(const rf_store *s)
 {
 	return s->ops->name;
-}
-
-static void
-cache_clear(rf_store *s)
-{
-	if (s->cache != NULL)
-		memset(s->cache, 0, s->opt.cache_entries * sizeof(*s->cache));
 }
 
 rf_status
@@ -222,38 +208,15 @@ rf_store_commit(rf_store *s, rf_error *err)
 	rf_status st = s->ops->commit(s->be, err);
 
 	if (st != RF_OK)
-		cache_clear(s);
+		rf__cache_clear(s->cache);
 	return st;
 }
 
 rf_status
 rf_store_rollback(rf_store *s, rf_error *err)
 {
-	cache_clear(s);
+	rf__cache_clear(s->cache);
 	return s->ops->rollback(s->be, err);
-}
-
-/* cache_find: a cached campaign matching fp, via its band keys. */
-static int
-cache_find(rf_store *s, const rf_fingerprint *fp, const uint64_t *band,
-	   struct best *b)
-{
-	struct cache_entry *e;
-	unsigned i;
-
-	if (s->cache == NULL)
-		return 0;
-	for (i = 0; i < RF_FP_BANDS; i++) {
-		e = &s->cache[band[i] % s->opt.cache_entries];
-		if (e->id[0] != '\0' && e->band == band[i] &&
-		    rf_fp_match(fp, &e->fp)) {
-			memcpy(b->id, e->id, sizeof(b->id));
-			b->key = e->key;
-			b->rep = e->fp;
-			return 1;
-		}
-	}
-	return 0;
 }
 
 static uint64_t
@@ -264,23 +227,18 @@ band_key(const rf_fingerprint *fp, unsigned i)
 	return XXH3_64bits_withSeed(&k, sizeof(k), i);
 }
 
+/* cache_put: remember b's campaign. */
 static void
 cache_put(rf_store *s, const struct best *b)
 {
-	struct cache_entry *e;
-	uint64_t k;
+	uint64_t band[RF_FP_BANDS];
 	unsigned i;
 
 	if (s->cache == NULL)
 		return;
-	for (i = 0; i < RF_FP_BANDS; i++) {
-		k = band_key(&b->rep, i);
-		e = &s->cache[k % s->opt.cache_entries];
-		e->band = k;
-		e->key = b->key;
-		memcpy(e->id, b->id, sizeof(e->id));
-		e->fp = b->rep;
-	}
+	for (i = 0; i < RF_FP_BANDS; i++)
+		band[i] = band_key(&b->rep, i);
+	rf__cache_put(s->cache, b->id, b->key, &b->rep, band);
 }
 
 static int
@@ -510,10 +468,10 @@ rf_campaign_add(rf_store *s, const rf_fingerprint *fp,
 	c.now = now;
 	sample = sample_encode(&s->opt, links, nlinks, &c.samplelen, &limits);
 	c.sample = sample;
-	if ((st = s->ops->begin_op(s->be, err)) != RF_OK)
+	if ((st = s->ops->begin_op(s->be, 1, err)) != RF_OK)
 		goto done;
 	in_op = 1;
-	cached = cache_find(s, fp, c.band, &b);
+	cached = rf__cache_find(s->cache, fp, c.band, b.id, &b.key, &b.rep);
 	for (tries = 0; !cached && b.id[0] == '\0'; tries++) {
 		if ((st = find(s, &c, &b, &limits, err)) != RF_OK)
 			goto done;
@@ -534,7 +492,7 @@ rf_campaign_add(rf_store *s, const rf_fingerprint *fp,
 	st = s->ops->update(s->be, &c, b.id, b.key, &s->opt, out, err);
 	if (st == RF_ENOTFOUND && cached) {
 		/* the cached campaign is gone (store emptied): look again */
-		cache_clear(s);
+		rf__cache_clear(s->cache);
 		s->ops->end_op(s->be, 0, NULL);
 		in_op = 0;
 		free(sample);
@@ -546,7 +504,8 @@ rf_campaign_add(rf_store *s, const rf_fingerprint *fp,
 	}
 	if (st != RF_OK)
 		goto done;
-	cache_put(s, &b);
+	if (!cached)
+		cache_put(s, &b);
 	out->created = created;
 	out->limits_hit |= limits;
 done:
@@ -555,7 +514,7 @@ done:
 		    NULL) != RF_OK && st == RF_OK)
 			st = RF_ESTORE;
 		if (st != RF_OK)
-			cache_clear(s);
+			rf__cache_clear(s->cache);
 	}
 	free(sample);
 	copy_free(&c);
@@ -571,6 +530,7 @@ rf_campaign_lookup(rf_store *s, const rf_fingerprint *fp, rf_campaign *out,
 	struct rf__copy c;
 	struct best b;
 	unsigned limits = 0;
+	int cached;
 	rf_status st;
 
 	memset(&b, 0, sizeof(b));
@@ -578,15 +538,20 @@ rf_campaign_lookup(rf_store *s, const rf_fingerprint *fp, rf_campaign *out,
 	b.fp = fp;
 	if ((st = prepare(s, fp, NULL, 0, NULL, &c, &limits, err)) != RF_OK)
 		goto done;
-	if (!cache_find(s, fp, c.band, &b) &&
-	    (st = find(s, &c, &b, &limits, err)) != RF_OK)
+	if ((st = s->ops->begin_op(s->be, 0, err)) != RF_OK)
 		goto done;
+	cached = rf__cache_find(s->cache, fp, c.band, b.id, &b.key, &b.rep);
+	if (!cached && (st = find(s, &c, &b, &limits, err)) != RF_OK)
+		goto end;
 	if (b.id[0] == '\0') {
 		st = rf_error_set(err, RF_ENOTFOUND, "no campaign matches");
-		goto done;
+		goto end;
 	}
-	st = s->ops->get(s->be, b.id, out, err);
+	if ((st = s->ops->get(s->be, b.id, out, err)) == RF_OK && !cached)
+		cache_put(s, &b);
 	out->limits_hit |= limits;
+end:
+	s->ops->end_op(s->be, 1, NULL);
 done:
 	best_reset(&b);
 	free(b.seen);

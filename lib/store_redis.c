@@ -265,6 +265,12 @@ rd_noop_op(void *be, rf_error *err)
 }
 
 static rf_status
+rd_begin_op(void *be, int write, rf_error *err)
+{
+	return RF_OK;
+}
+
+static rf_status
 rd_end_op(void *be, int ok, rf_error *err)
 {
 	return RF_OK;
@@ -722,7 +728,7 @@ rd_close(void *be)
 }
 
 static const struct rf__store_ops redis_ops = {
-	"redis", rd_noop_op, rd_end_op, rd_candidates, rd_create, rd_update,
+	"redis", rd_begin_op, rd_end_op, rd_candidates, rd_create, rd_update,
 	rd_get, rd_list, rd_complaint, rd_samples, rd_noop_op, rd_noop_op,
 	rd_noop_op, rd_close,
 };

@@ -43,7 +43,7 @@ static const char *const schema[] = {
 #define ROW "cid, copies, size, complaints, first_seen, last_seen, subject"
 
 enum {
-	S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVE, S_RELEASE, S_UNDO,
+	S_BEGIN, S_BEGIN_READ, S_COMMIT, S_ROLLBACK, S_SAVE, S_RELEASE, S_UNDO,
 	S_CAND, S_INS_CAMP, S_ID_BY_CID, S_INS_BAND, S_GET_ROW, S_UPD,
 	S_GET_HLL, S_PUT_HLL, S_INS_SAMPLE, S_GET_BY_CID, S_LIST,
 	S_COMPLAINT, S_SAMPLES, S__COUNT
@@ -51,15 +51,17 @@ enum {
 
 static const char *const sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_BEGIN_READ] = "BEGIN",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
 	[S_SAVE] = "SAVEPOINT rf_add",
 	[S_RELEASE] = "RELEASE rf_add",
 	[S_UNDO] = "ROLLBACK TO rf_add",
-	[S_CAND] = "SELECT DISTINCT c.id, c.cid, c.fp FROM band b"
+	/* one band at a time: an IN list or DISTINCT would build a
+	 * temporary b-tree per copy */
+	[S_CAND] = "SELECT c.id, c.cid, c.fp FROM band b"
 	    " JOIN campaign c ON c.id = b.campaign"
-	    " WHERE b.key IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, ?13, ?14, ?15, ?16) LIMIT ?17",
+	    " WHERE b.key = ?1 LIMIT ?2",
 	[S_INS_CAMP] = "INSERT INTO campaign (cid, fp, first_seen, last_seen)"
 	    " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (cid) DO NOTHING",
 	[S_ID_BY_CID] = "SELECT id FROM campaign WHERE cid = ?1",
@@ -183,11 +185,11 @@ sq_close(void *be)
 }
 
 static rf_status
-sq_begin_op(void *be, rf_error *err)
+sq_begin_op(void *be, int write, rf_error *err)
 {
 	struct sq *q = be;
 
-	return run(q, q->in_tx ? S_SAVE : S_BEGIN, err);
+	return run(q, q->in_tx ? S_SAVE : write ? S_BEGIN : S_BEGIN_READ, err);
 }
 
 static rf_status
@@ -215,29 +217,44 @@ sq_candidates(void *be, const uint64_t *band, unsigned max, rf__cand_cb cb,
 	      void *arg, int *cut, rf_error *err)
 {
 	struct sq *q = be;
-	sqlite3_stmt *s = stmt(q, S_CAND);
-	unsigned i, n = 0;
-	int rc;
+	sqlite3_stmt *s = NULL;
+	int64_t *seen, id;
+	unsigned i, n = 0, j;
+	rf_status st = RF_OK;
+	int rc = SQLITE_DONE, stop = 0;
 
-	for (i = 0; i < RF_FP_BANDS; i++)
-		sqlite3_bind_int64(s, (int)i + 1, (sqlite3_int64)band[i]);
-	sqlite3_bind_int64(s, RF_FP_BANDS + 1, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n++ == max) {
-			*cut = 1;
+	if ((seen = calloc((size_t)max + 1, sizeof(*seen))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
+	for (i = 0; i < RF_FP_BANDS && !stop; i++) {
+		s = stmt(q, S_CAND);
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)band[i]);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)max + 1);
+		while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			id = sqlite3_column_int64(s, 0);
+			for (j = 0; j < n && seen[j] != id; j++)
+				;
+			if (j < n)
+				continue;
+			if (n == max) {
+				*cut = 1;
+				stop = 1;
+				break;
+			}
+			seen[n++] = id;
+			if (sqlite3_column_bytes(s, 1) != RF_CAMPAIGN_ID_LEN)
+				continue;
+			stop = cb((const char *)sqlite3_column_text(s, 1), id,
+			    sqlite3_column_blob(s, 2),
+			    (size_t)sqlite3_column_bytes(s, 2), arg);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			st = db_error(q, err, "finding candidates");
 			break;
 		}
-		if (sqlite3_column_bytes(s, 1) != RF_CAMPAIGN_ID_LEN)
-			continue;
-		if (cb((const char *)sqlite3_column_text(s, 1),
-		    sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 2),
-		    (size_t)sqlite3_column_bytes(s, 2), arg))
-			break;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(q, err, "finding candidates");
-	return RF_OK;
+	free(seen);
+	return st;
 }
 
 static rf_status

@@ -42,8 +42,10 @@ typedef struct rf_store_options {
 	size_t max_subject_bytes;	/* subject sample, bytes (200) */
 	unsigned max_candidates;	/* campaigns verified per copy (64) */
 	unsigned max_recipients;	/* recipients counted per copy (1000) */
-	unsigned cache_entries;		/* band-key -> campaign cache in the
-					   store object; 0 = off (1024) */
+	unsigned cache_entries;		/* campaigns remembered in the store
+					   object, matched without asking
+					   the backend; 0 = off (4096:
+					   about 1.7 MB) */
 	unsigned timeout_ms;		/* Redis connect and command timeout,
 					   SQLite busy timeout (2000) */
 	int sync_full;			/* SQLite synchronous=FULL: every
