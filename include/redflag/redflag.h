@@ -14,11 +14,14 @@
 #include <redflag/buf.h>
 #include <redflag/context.h>
 #include <redflag/error.h>
+#include <redflag/fingerprint.h>
+#include <redflag/hll.h>
 #include <redflag/html.h>
 #include <redflag/limits.h>
 #include <redflag/message.h>
 #include <redflag/source.h>
 #include <redflag/tracking.h>
+#include <redflag/store.h>
 #include <redflag/url.h>
 
 #endif
