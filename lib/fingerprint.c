@@ -5,7 +5,7 @@
  * One pass splits the text into words: case folded to ASCII where a Latin
  * letter has an accent, digits and e-mail addresses dropped, a URL reduced
  * to its registrable domain, the recipient's own words left out.  Each word
- * is kept as its 64-bit FNV-1a hash, and marked when it is in the lexicon
+ * is kept as a 64-bit hash, and marked when it is in the lexicon
  * of common English words (lib/fp_lexicon.h).  When enough of the words
  * are common words, only those are used: hash-buster filler (random
  * strings, random dictionary words) and personal codes are almost never
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#define XXH_INLINE_ALL		/* the shingle hash inlined: 24 bytes */
 #include <xxhash.h>
 
 #include "internal.h"
@@ -33,8 +34,10 @@
 #define SEED_BASE 0x7266667032303234ULL	/* "rffp2024" */
 #define SEED_SHORT 0x73686f7274ULL	/* "short" */
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
+#define WH_SEED 0x9e3779b97f4a7c15ULL	/* word hash start */
+#define WH_MUL 0xff51afd7ed558ccdULL
+#define WH_FIN1 0xbf58476d1ce4e5b9ULL
+#define WH_FIN2 0x94d049bb133111ebULL
 
 /* Latin-1 U+00C0..U+00FF and Latin Extended-A U+0100..U+017F folded to
  * an ASCII letter; '*' marks a separator (multiplication, division). */
@@ -58,12 +61,6 @@ struct words {
 
 /* Word classes of a code point. */
 enum { CP_SEP, CP_IGNORE, CP_WORD, CP_SINGLE };
-
-static uint64_t
-fnv_byte(uint64_t h, unsigned char c)
-{
-	return (h ^ c) * FNV_PRIME;
-}
 
 static int
 lexicon_has(uint64_t h)
@@ -169,22 +166,67 @@ fold(uint32_t cp)
 	return cp;
 }
 
-static uint64_t
-fnv_cp(uint64_t h, uint32_t cp)
+/*
+ * The word hash (mirrored by tools/genlexicon.py): the folded UTF-8 bytes
+ * are packed big-endian into 64-bit blocks, each block mixed in with a
+ * multiply and an xorshift; the length and the last partial block are
+ * mixed in at the end and the result finalised like splitmix64.
+ */
+struct word {
+	uint64_t h, acc;	/* state, bytes of the current block */
+	size_t len;		/* bytes hashed */
+	int digit, ascii;
+};
+
+static inline void
+word_reset(struct word *wd)
 {
-	if (cp < 0x80)
-		return fnv_byte(h, (unsigned char)cp);
-	if (cp < 0x800) {
-		h = fnv_byte(h, (unsigned char)(0xc0 | (cp >> 6)));
-	} else if (cp < 0x10000) {
-		h = fnv_byte(h, (unsigned char)(0xe0 | (cp >> 12)));
-		h = fnv_byte(h, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
-	} else {
-		h = fnv_byte(h, (unsigned char)(0xf0 | (cp >> 18)));
-		h = fnv_byte(h, (unsigned char)(0x80 | ((cp >> 12) & 0x3f)));
-		h = fnv_byte(h, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
+	wd->h = WH_SEED;
+	wd->acc = 0;
+	wd->len = 0;
+	wd->digit = 0;
+	wd->ascii = 1;
+}
+
+static inline void
+word_byte(struct word *wd, unsigned char c)
+{
+	wd->acc = (wd->acc << 8) | c;
+	if ((++wd->len & 7) == 0) {
+		wd->h = (wd->h ^ wd->acc) * WH_MUL;
+		wd->h ^= wd->h >> 29;
+		wd->acc = 0;
 	}
-	return fnv_byte(h, (unsigned char)(0x80 | (cp & 0x3f)));
+}
+
+static void
+word_cp(struct word *wd, uint32_t cp)
+{
+	if (cp < 0x80) {
+		word_byte(wd, (unsigned char)cp);
+		return;
+	}
+	if (cp < 0x800) {
+		word_byte(wd, (unsigned char)(0xc0 | (cp >> 6)));
+	} else if (cp < 0x10000) {
+		word_byte(wd, (unsigned char)(0xe0 | (cp >> 12)));
+		word_byte(wd, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
+	} else {
+		word_byte(wd, (unsigned char)(0xf0 | (cp >> 18)));
+		word_byte(wd, (unsigned char)(0x80 | ((cp >> 12) & 0x3f)));
+		word_byte(wd, (unsigned char)(0x80 | ((cp >> 6) & 0x3f)));
+	}
+	word_byte(wd, (unsigned char)(0x80 | (cp & 0x3f)));
+}
+
+static inline uint64_t
+word_hash(const struct word *wd)
+{
+	uint64_t h = wd->h ^ wd->acc ^ ((uint64_t)wd->len << 56);
+
+	h = (h ^ (h >> 31)) * WH_FIN1;
+	h = (h ^ (h >> 27)) * WH_FIN2;
+	return h ^ (h >> 31);
 }
 
 static void
@@ -221,73 +263,88 @@ push(struct words *w, uint64_t h, int lex)
 		w->lex[w->nlex++] = h;
 }
 
-/*
- * split: the words of s[0..n) (one chunk without white space, or any
- * text when rcpt is set) passed to push, or, when rcpt is set, stored as
- * recipient words.  A word with a digit is dropped.
- */
+/* ASCII: 0 separator, 1 ignored (apostrophe), else the folded byte. */
+static const unsigned char ascii_fold[128] = {
+	['\''] = 1,
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+};
+
+/* emit: pass the hash of a finished word on: to push, or, when rcpt is
+ * set, to the recipient words. */
+static void
+emit(struct words *w, uint64_t h, int ascii, int rcpt)
+{
+	if (!rcpt)
+		push(w, h, ascii && lexicon_has(h));
+	else if (w->nrcpt < MAX_RCPT_WORDS)
+		w->rcpt[w->nrcpt++] = h;
+}
+
+/* word_end: a word is over; one with a digit is dropped. */
+static inline void
+word_end(struct words *w, struct word *wd, int rcpt)
+{
+	if (wd->len > 0 && !wd->digit)
+		emit(w, word_hash(wd), wd->ascii, rcpt);
+	word_reset(wd);
+}
+
+/* split: the words of s[0..n) (a chunk of text without white space, or a
+ * recipient's name or local part when rcpt is set). */
 static void
 split(struct words *w, const unsigned char *s, size_t n, int rcpt)
 {
-	uint64_t h = FNV_OFFSET;
-	size_t i = 0, len, wlen = 0;
-	int digit = 0, cls, ascii = 1;
+	struct word wd;
+	size_t i = 0, len;
+	unsigned char c;
 	uint32_t cp;
+	int cls;
 
-	for (;;) {
-		if (i < n) {
-			cp = decode(s + i, n - i, &len);
-			cls = cp_class(cp);
-		} else {
-			cp = 0;
-			len = 0;
-			cls = CP_SEP;
-		}
-		if (cls == CP_IGNORE) {
-			i += len;
+	word_reset(&wd);
+	while (i < n) {
+		if (s[i] < 0x80) {
+			c = ascii_fold[s[i++]];
+			if (c == 0) {
+				word_end(w, &wd, rcpt);
+			} else if (c > 1 && wd.len < MAX_WORD) {
+				wd.digit |= c <= '9';
+				word_byte(&wd, c);
+			}
 			continue;
 		}
-		if (cls == CP_WORD && wlen < MAX_WORD) {
-			cp = fold(cp);
-			if (cp == '*') {
-				cls = CP_SEP;
-			} else {
-				if (cp >= '0' && cp <= '9')
-					digit = 1;
-				if (cp >= 0x80)
-					ascii = 0;
-				h = fnv_cp(h, cp);
-				wlen++;
-			}
-		} else if (cls == CP_WORD) {
-			i += len;	/* overlong word: rest not hashed */
-			continue;
-		}
-		if (cls == CP_SEP || cls == CP_SINGLE) {
-			if (wlen > 0 && !digit) {
-				if (!rcpt)
-					push(w, h, ascii && lexicon_has(h));
-				else if (w->nrcpt < MAX_RCPT_WORDS)
-					w->rcpt[w->nrcpt++] = h;
-			}
-			h = FNV_OFFSET;
-			wlen = 0;
-			digit = 0;
-			ascii = 1;
-			if (cls == CP_SINGLE && !rcpt)
-				push(w, fnv_cp(FNV_OFFSET, cp), 0);
-		}
-		if (i >= n)
-			break;
+		cp = decode(s + i, n - i, &len);
 		i += len;
+		cls = cp_class(cp);
+		if (cls == CP_WORD)
+			cp = fold(cp);
+		if (cls == CP_IGNORE || (cls == CP_WORD && wd.len >= MAX_WORD))
+			continue;
+		if (cls == CP_WORD && cp != '*') {
+			wd.ascii &= cp < 0x80;
+			word_cp(&wd, cp);
+			continue;
+		}
+		word_end(w, &wd, rcpt);
+		if (cls == CP_SINGLE && !rcpt) {
+			word_cp(&wd, cp);
+			push(w, word_hash(&wd), 0);
+			word_reset(&wd);
+		}
 	}
-}
-
-static int
-is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	    c == '\f' || c == '\v';
+	word_end(w, &wd, rcpt);
 }
 
 static int
@@ -332,7 +389,7 @@ url_word(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 	char host[256];
 	const char *dom;
 	size_t i, hl = 0, start = 0;
-	uint64_t h = FNV_OFFSET;
+	struct word wd;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '/' || s[i] == '?' || s[i] == '#' || s[i] == '\\' ||
@@ -359,43 +416,58 @@ url_word(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 	dom = psl_registrable_domain(ctx->psl, host);
 	if (dom == NULL)
 		dom = host;
+	word_reset(&wd);
 	for (; *dom != '\0'; dom++)
-		h = fnv_byte(h, (unsigned char)*dom);
-	push(w, h, 0);
+		word_byte(&wd, (unsigned char)*dom);
+	push(w, word_hash(&wd), 0);
 }
 
-/* chunk: one run of non-space bytes: e-mail address, URL, or words. */
-static void
-chunk(const rf_ctx *ctx, struct words *w, const unsigned char *s, size_t n)
-{
-	size_t u, host;
+/* Byte classes for the chunk scan. */
+enum { B_OTHER = 0, B_SPACE = 1, B_COLON = 2, B_AT = 4, B_DOT = 8,
+	B_NBSP1 = 16 };
 
-	u = url_start(s, n, &host);
-	if (u < n) {
-		split(w, s, u, 0);
-		url_word(ctx, w, s + host, n - host);
-		return;
-	}
-	if (memchr(s, '@', n) != NULL)
-		return;		/* an e-mail address */
-	split(w, s, n, 0);
-}
+static const unsigned char byte_class[256] = {
+	[' '] = B_SPACE, ['\t'] = B_SPACE, ['\n'] = B_SPACE, ['\r'] = B_SPACE,
+	['\f'] = B_SPACE, ['\v'] = B_SPACE, [':'] = B_COLON, ['@'] = B_AT,
+	['.'] = B_DOT, [0xc2] = B_NBSP1,
+};
 
 static void
 scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, j;
+	size_t i = 0, j, u, host;
+	unsigned seen, c;
 
 	while (i < len && !w->oom) {
-		while (i < len && (is_space(s[i]) || (s[i] == 0xc2 &&
-		    i + 1 < len && s[i + 1] == 0xa0)))
-			i += is_space(s[i]) ? 1 : 2;
-		for (j = i; j < len && !is_space(s[j]) && !(s[j] == 0xc2 &&
-		    j + 1 < len && s[j + 1] == 0xa0); j++)
-			;
-		if (j > i)
-			chunk(ctx, w, s + i, j - i);
+		/* white space, including U+00A0 */
+		while (i < len) {
+			if (byte_class[s[i]] == B_SPACE)
+				i++;
+			else if (s[i] == 0xc2 && i + 1 < len && s[i + 1] == 0xa0)
+				i += 2;
+			else
+				break;
+		}
+		seen = 0;
+		for (j = i; j < len; j++) {
+			c = byte_class[s[j]];
+			if (c == B_SPACE || (c == B_NBSP1 && j + 1 < len &&
+			    s[j + 1] == 0xa0))
+				break;
+			seen |= c;
+		}
+		if (j == i)
+			break;
+		u = j - i;
+		if (seen & (B_COLON | B_DOT))
+			u = url_start(s + i, j - i, &host);
+		if (u < j - i) {
+			split(w, s + i, u, 0);
+			url_word(ctx, w, s + i + host, j - i - host);
+		} else if (!(seen & B_AT)) {
+			split(w, s + i, j - i, 0);
+		}			/* else an e-mail address: dropped */
 		i = j;
 	}
 }
@@ -446,34 +518,43 @@ splitmix(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/*
+ * minhash: the 32 minima over the shingles of seq[0..m).  Built for
+ * AVX2 as well when the compiler can (chosen at run time): the 32 lanes
+ * are independent, so they vectorise.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 static void
-minhash(const uint64_t *seq, size_t m, rf_fingerprint *out)
+minhash(const uint64_t *seq, size_t m, const uint64_t *s, const uint64_t *mul,
+	uint64_t *out)
 {
-	uint64_t s[RF_FP_HASHES], mul[RF_FP_HASHES], st = SEED_BASE, x, v;
+	uint64_t h[RF_FP_HASHES], x, v;
 	size_t i;
 	unsigned j;
 
-	for (j = 0; j < RF_FP_HASHES; j++) {
-		s[j] = splitmix(&st);
-		mul[j] = splitmix(&st) | 1;
-		out->h[j] = UINT64_MAX;
-	}
+	for (j = 0; j < RF_FP_HASHES; j++)
+		h[j] = UINT64_MAX;
 	for (i = 0; i + SHINGLE <= m; i++) {
 		x = XXH3_64bits(seq + i, SHINGLE * sizeof(*seq));
 		for (j = 0; j < RF_FP_HASHES; j++) {
 			v = (x ^ s[j]) * mul[j];
 			v ^= v >> 29;
-			if (v < out->h[j])
-				out->h[j] = v;
+			h[j] = v < h[j] ? v : h[j];
 		}
 	}
+	for (j = 0; j < RF_FP_HASHES; j++)
+		out[j] = h[j];
 }
 
 /* finish: choose the word sequence and compute the fingerprint. */
 static rf_status
 finish(struct words *w, rf_fingerprint *out, rf_error *err)
 {
+	uint64_t s[RF_FP_HASHES], mul[RF_FP_HASHES], st;
 	const uint64_t *seq;
+	unsigned j;
 	size_t m;
 
 	memset(out, 0, sizeof(*out));
@@ -499,7 +580,12 @@ finish(struct words *w, rf_fingerprint *out, rf_error *err)
 		return RF_OK;
 	}
 	out->kind = RF_FP_MINHASH;
-	minhash(seq, m, out);
+	st = SEED_BASE;
+	for (j = 0; j < RF_FP_HASHES; j++) {
+		s[j] = splitmix(&st);
+		mul[j] = splitmix(&st) | 1;
+	}
+	minhash(seq, m, s, mul, out->h);
 	return RF_OK;
 }
 
