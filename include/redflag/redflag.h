@@ -12,6 +12,7 @@
 
 #include <redflag/arena.h>
 #include <redflag/buf.h>
+#include <redflag/cluster.h>
 #include <redflag/context.h>
 #include <redflag/error.h>
 #include <redflag/fingerprint.h>
@@ -20,8 +21,8 @@
 #include <redflag/limits.h>
 #include <redflag/message.h>
 #include <redflag/source.h>
-#include <redflag/tracking.h>
 #include <redflag/store.h>
+#include <redflag/tracking.h>
 #include <redflag/url.h>
 
 #endif
