@@ -14,6 +14,20 @@ str_list(struct sprinter *sp, const char *const *v, size_t n)
 	sp->end(sp);
 }
 
+/* seen_token: token i has the same range as an earlier one (two tests
+ * found it). */
+static int
+seen_token(const rf_link *k, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (k->tokens[j].off == k->tokens[i].off &&
+		    k->tokens[j].len == k->tokens[i].len)
+			return 1;
+	return 0;
+}
+
 static void
 link_obj(struct sprinter *sp, const rf_link *k, int full)
 {
@@ -56,8 +70,9 @@ link_obj(struct sprinter *sp, const rf_link *k, int full)
 		sp->map_key(sp, "tokens");
 		sp->begin_list(sp);
 		for (i = 0; i < k->ntokens; i++)
-			sp->string_len(sp, k->url + k->tokens[i].off,
-			    k->tokens[i].len);
+			if (!seen_token(k, i))
+				sp->string_len(sp, k->url + k->tokens[i].off,
+				    k->tokens[i].len);
 		sp->end(sp);
 		sp->map_key(sp, "reasons");
 		str_list(sp, k->reasons, k->nreasons);

@@ -10,6 +10,7 @@
 
 #define RF_VERSION "0.1.0"
 
+#include <redflag/analysis.h>
 #include <redflag/arena.h>
 #include <redflag/buf.h>
 #include <redflag/cluster.h>
