@@ -555,6 +555,12 @@ rf__store_sqlite_open(const char *path, const rf_store_options *o,
 	}
 	sqlite3_busy_timeout(q->db, (int)o->timeout_ms);
 	sqlite3_extended_result_codes(q->db, 1);
+	/* temp_store: statement journals in memory, not in temporary files */
+	if (sqlite3_exec(q->db, "PRAGMA temp_store = MEMORY", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		st = db_error(q, err, "cannot set up the store");
+		goto done;
+	}
 	if (!o->read_only && (sqlite3_exec(q->db, "PRAGMA journal_mode = WAL",
 	    NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(q->db, o->sync_full ?
 	    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", NULL,

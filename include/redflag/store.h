@@ -107,7 +107,8 @@ const char *rf_store_backend(const rf_store *s);
  * is a transaction of its own: visible to other processes and safe from a
  * crash of this process when it returns (from power loss too with
  * sync_full).  Grouping many adds is much faster; what was added since
- * rf_store_begin is lost if the process dies before rf_store_commit.
+ * rf_store_begin is lost if the process dies before rf_store_commit (an
+ * add that fails inside the group is undone alone).
  * Redis: each call is atomic on the server already; these are no-ops.
  */
 rf_status rf_store_begin(rf_store *s, rf_error *err);
