@@ -6,7 +6,9 @@
  * A campaign is found by fingerprint: the candidates are the campaigns
  * sharing an LSH band key (rf_fp_band) with the copy, each verified with
  * rf_fp_match; the best match (most positions agreeing, then oldest) wins.
- * A campaign keeps the fingerprint of the copy that created it.
+ * A campaign keeps the fingerprint of the copy that created it.  The
+ * store object remembers recently matched campaigns (cache_entries), so
+ * that most copies of a running campaign skip the candidate search.
  *
  * Campaign id: 16 lower-case hex digits, XXH3-64 of the creating copy's
  * fingerprint in its canonical form (rf_store_fp_id), so that two processes
@@ -146,8 +148,8 @@ rf_status rf_campaign_get(rf_store *s, const char *id, rf_campaign *out,
 /* rf_campaign_list_cb: called per campaign; return non-zero to stop. */
 typedef int (*rf_campaign_list_cb)(const rf_campaign *c, void *arg);
 
-/* rf_campaign_list: the largest campaigns first (by size, then copies),
- * at most limit of them (0: all). */
+/* rf_campaign_list: the largest campaigns first (by size; SQLite breaks
+ * ties by copies, Redis by id), at most limit of them (0: all). */
 rf_status rf_campaign_list(rf_store *s, size_t limit, rf_campaign_list_cb cb,
 			   void *arg, rf_error *err);
 
