@@ -19,7 +19,8 @@
 enum {
 	RF_EXIT_OK = 0,		/* done; every input read */
 	RF_EXIT_INPUT = 1,	/* done, but some input could not be read */
-	RF_EXIT_USAGE = 64	/* EX_USAGE: bad command line */
+	RF_EXIT_USAGE = 64,	/* EX_USAGE: bad command line */
+	RF_EXIT_SOFTWARE = 70	/* EX_SOFTWARE: internal error */
 };
 
 /* warnx-style diagnostics on standard error, prefixed "redflag: ". */
@@ -37,6 +38,10 @@ char *cli_escape(char *buf, size_t bufsize, const char *s, size_t max);
  * setting.
  */
 int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
+
+/* cli_rules: the tracking rules built into the binary (data/trackers.conf),
+ * parsed; NULL after reporting the problem. */
+rf_rules *cli_rules(void);
 
 /* cli_limits_help: the --set lines of a usage text. */
 void cli_limits_help(FILE *f);

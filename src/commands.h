@@ -4,5 +4,6 @@
 
 int cmd_campaigns(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_clean(int argc, char **argv);
 
 #endif

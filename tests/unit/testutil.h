@@ -24,7 +24,7 @@ read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *p = NULL;
-	long n;
+	long n = 0;
 
 	if (f == NULL)
 		fail_msg("cannot open %s", path);
@@ -52,6 +52,22 @@ test_ctx(void)
 	if (rf_ctx_new(NULL, &ctx, &err) != RF_OK)
 		fail_msg("rf_ctx_new: %s", err.msg);
 	return ctx;
+}
+
+/* ctx_setup, ctx_teardown: cmocka group fixtures keeping a test_ctx()
+ * in *state. */
+static inline int
+ctx_setup(void **state)
+{
+	*state = test_ctx();
+	return 0;
+}
+
+static inline int
+ctx_teardown(void **state)
+{
+	rf_ctx_free(*state);
+	return 0;
 }
 
 #endif
