@@ -2,6 +2,7 @@
 #ifndef REDFLAG_COMMANDS_H
 #define REDFLAG_COMMANDS_H
 
+int cmd_cluster(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 
 #endif

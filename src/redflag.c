@@ -17,6 +17,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
 };
 
