@@ -123,7 +123,7 @@ cmd_cluster(int argc, char **argv)
 {
 	struct labels lab = { NULL, 0, 0 };
 	rf_fingerprint *fps = NULL;
-	const rf_campaign *c;
+	const rf_batch_campaign *c;
 	rf_cluster *cl = NULL;
 	rf_ctx *ctx = NULL;
 	rf_limits limits;
