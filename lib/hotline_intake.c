@@ -160,6 +160,9 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 		sqlite3_bind_int(st, 12, m->has_list_id != 0);
 		sqlite3_bind_int(st, 13, m->has_list_unsubscribe != 0);
 		rf__hl_bind_text(st, 14, m->campaign);
+	} else {
+		sqlite3_bind_int(st, 12, 0);
+		sqlite3_bind_int(st, 13, 0);
 	}
 	if (box != NULL) {
 		sqlite3_bind_blob(st, 15, box, (int)boxlen, SQLITE_TRANSIENT);

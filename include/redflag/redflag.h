@@ -14,6 +14,7 @@
 #include <redflag/buf.h>
 #include <redflag/context.h>
 #include <redflag/error.h>
+#include <redflag/hotline.h>
 #include <redflag/html.h>
 #include <redflag/limits.h>
 #include <redflag/message.h>
