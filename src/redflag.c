@@ -18,6 +18,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
+	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
 };
 
 static void
