@@ -99,7 +99,8 @@ is_utf8_charset(const char *cs)
 
 /*
  * decode_part: the decoded content of part (transfer encoding undone) in a
- * new byte array the caller frees with g_byte_array_unref, or NULL.
+ * new byte array the caller frees with g_byte_array_free(ba, TRUE), or
+ * NULL.
  */
 static GByteArray *
 decode_part(GMimePart *part)
@@ -115,8 +116,9 @@ decode_part(GMimePart *part)
 		g_object_unref(mem);
 		return NULL;
 	}
+	/* take the array: a stream that owns it frees it on unref */
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	g_byte_array_ref(ba);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
 	g_object_unref(mem);
 	return ba;
 }
@@ -144,9 +146,15 @@ to_utf8(rf_buf *b, const GByteArray *ba, size_t max, const char *charset,
 		*pflags |= RF_PARTF_TRUNCATED;
 	}
 	if (is_utf8_charset(charset)) {
-		if (g_utf8_validate(p, (gssize)n, NULL) ||
-		    (charset != NULL &&
-		    g_ascii_strcasecmp(charset, "utf-8") == 0)) {
+		const char *bad;
+
+		if (g_utf8_validate(p, (gssize)n, &bad)) {
+			rf_buf_append(b, p, n);
+			return;
+		}
+		/* declared UTF-8, or only NUL bytes in the way: repair */
+		if ((charset != NULL &&
+		    g_ascii_strcasecmp(charset, "utf-8") == 0) || *bad == '\0') {
 			sanitize_utf8(b, p, n);
 			return;
 		}
@@ -283,7 +291,7 @@ text_leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned partno,
 	p->size = ba->len;
 	rf_buf_init(&body, 0);
 	to_utf8(&body, ba, lim->max_part_size, p->charset, &p->flags);
-	g_byte_array_unref(ba);
+	g_byte_array_free(ba, TRUE);
 	if (p->flags & RF_PARTF_TRUNCATED)
 		m->limits_hit |= RF_LIMIT_PART_SIZE;
 	if (html) {
@@ -345,7 +353,7 @@ leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned depth,
 	p->size = ba != NULL ? ba->len : 0;
 	st = add_attachment(w, m, part, partno, p->size, ba);
 	if (ba != NULL)
-		g_byte_array_unref(ba);
+		g_byte_array_free(ba, TRUE);
 	if (st != RF_OK)
 		return rf_error_set(err, st, "out of memory");
 	return RF_OK;

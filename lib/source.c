@@ -151,8 +151,14 @@ list_dir(rf_source *s, const char *dir, unsigned depth, rf_error *err)
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 		    names[i]) >= sizeof(path))
 			continue;
-		if (stat(path, &sb) != 0)
+		if (stat(path, &sb) != 0) {
+			/* dangling link, vanished file: reading it reports
+			 * the error with its name */
+			if (add_path(s, path) != 0)
+				st = rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
 			continue;
+		}
 		if (S_ISDIR(sb.st_mode))
 			st = list_dir(s, path, depth + 1, err);
 		else if (S_ISREG(sb.st_mode) && add_path(s, path) != 0)

@@ -77,9 +77,13 @@ is_pct(const char *s, size_t i, size_t n)
 static int
 is_plain(int c)
 {
-	if (is_alpha(c) || is_digit(c))
-		return 1;
-	return c != '\0' && strchr("-._~!$&'()*+,;=", c) != NULL;
+	static const unsigned char plain[256] = {
+		['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1, ['!'] = 1,
+		['$'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1,
+		['*'] = 1, ['+'] = 1, [','] = 1, [';'] = 1, ['='] = 1,
+	};
+
+	return is_alpha(c) || is_digit(c) || plain[c & 255];
 }
 
 static int

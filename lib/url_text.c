@@ -45,6 +45,14 @@ prefix_ci(const char *s, size_t n, const char *p)
 	return n >= m && strncasecmp(s, p, m) == 0;
 }
 
+/* is_www: s[0..3) is "www" in any case (inline: runs at every dot). */
+static int
+is_www(const char *s)
+{
+	return (s[0] | 0x20) == 'w' && (s[1] | 0x20) == 'w' &&
+	    (s[2] | 0x20) == 'w';
+}
+
 /* stop: s[i] ends a URL (space, control, < > ", or, in UTF-8, a C1
  * control, a Unicode space, a typographic quote, an ideographic comma or
  * full stop); returns 1 if so. */
@@ -119,6 +127,10 @@ at_colon(const char *t, size_t n, size_t f, size_t p, size_t *s, size_t *e)
 	const unsigned char *u = (const unsigned char *)t;
 	size_t b[B__N], i, len, body;
 
+	/* every scheme known ends in 'p', 's' or 'o' */
+	if (p == f || ((t[p - 1] | 0x20) != 'p' && (t[p - 1] | 0x20) != 's' &&
+	    (t[p - 1] | 0x20) != 'o'))
+		return 0;
 	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		len = schemes[i].len;
 		if (p - f < len || strncasecmp(t + p - len, schemes[i].name,
@@ -143,27 +155,32 @@ at_colon(const char *t, size_t n, size_t f, size_t p, size_t *s, size_t *e)
 	return 0;
 }
 
-/* at_dot: a "www." form whose first dot is at p. */
+/* at_dot: a "www." form whose first dot is at p.  The host is checked
+ * for a second dot (followed by a letter, digit or non-ASCII byte) before
+ * the URL's end is looked for: a failed check scans only bytes that no
+ * later "www." can start in, which keeps the whole pass linear. */
 static int
 at_dot(const char *t, size_t n, size_t f, size_t p, size_t *s, size_t *e)
 {
 	const unsigned char *u = (const unsigned char *)t;
 	size_t b[B__N], i;
 
-	if (p - f < 3 || strncasecmp(t + p - 3, "www", 3) != 0)
+	if (p - f < 3 || !is_www(t + p - 3))
 		return 0;
 	*s = p - 3;
-	if (*s > 0 && (is_alnum(u[*s - 1]) ||
-	    strchr(".-_@/\\%", u[*s - 1]) != NULL))
+	if (*s > 0 && (is_alnum(u[*s - 1]) || (u[*s - 1] != '\0' &&
+	    strchr(".-_@/\\%", u[*s - 1]) != NULL)))
 		return 0;
 	if (p + 1 >= n || !(is_alnum(u[p + 1]) || u[p + 1] >= 0x80))
 		return 0;
+	for (i = p + 1; i + 1 < n && !stop(u, i, n) &&
+	    strchr("/?#:\\", t[i]) == NULL; i++)
+		if (t[i] == '.' && (is_alnum(u[i + 1]) || u[i + 1] >= 0x80))
+			break;
+	if (i + 1 >= n || t[i] != '.')
+		return 0;
 	*e = trim(t, p + 1, url_end(t, p + 1, n, b), b);
-	/* the host needs a second dot with something behind it */
-	for (i = p + 1; i + 1 < *e && strchr("/?#:", t[i]) == NULL; i++)
-		if (t[i] == '.' && strchr("/?#:", t[i + 1]) == NULL)
-			return 1;
-	return 0;
+	return 1;
 }
 
 /* at_angle: "<URL:...>", or "<...>" around a URL of a known scheme or a

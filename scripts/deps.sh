@@ -12,7 +12,7 @@ BUILD_PKGS="build-essential pkg-config libgmime-3.0-dev libxml2-dev
 	libmicrohttpd-dev libsodium-dev"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev redis-server sqlite3
 	python3 ca-certificates"
-BENCH_PKGS="bogofilter spamassassin spamc rspamd hyperfine"
+BENCH_PKGS="bogofilter spamassassin spamc rspamd hyperfine time"
 
 want="$BUILD_PKGS $TEST_PKGS"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PKGS"

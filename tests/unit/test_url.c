@@ -330,6 +330,11 @@ test_extract_not(void **state)
 	assert_string_equal(extract(f, "", 0, &l), "");
 	assert_string_equal(extract(f, NULL, 0, &l), "");
 	assert_string_equal(EXTRACT(f, "no links here.\n", &l), "");
+	/* "www." forms without a second dot in the host, glued together */
+	assert_string_equal(EXTRACT(f, "www.a:www.a:www.b/www.c.d", &l),
+	    "");
+	assert_string_equal(EXTRACT(f, "(www.a.b), www.c.d.,", &l),
+	    "www.a.b|www.c.d");
 }
 
 static void
@@ -360,13 +365,14 @@ static void
 test_extract_nul_limit(void **state)
 {
 	struct fix *f = *state;
-	static const char t[] = "http://a.example\0http://b.example";
+	static const char t[] = "http://a.example\0http://b.example\0"
+	    "www.c.example";
 	char *big;
 	size_t i, n = 0;
 	rf_links l;
 
 	assert_string_equal(extract(f, t, sizeof(t) - 1, &l),
-	    "http://a.example|http://b.example");
+	    "http://a.example|http://b.example|www.c.example");
 
 	big = malloc(50 * 32);
 	assert_non_null(big);
