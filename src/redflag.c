@@ -18,6 +18,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
+	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
 	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
 	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
 };

@@ -19,6 +19,7 @@
 #include <redflag/limits.h>
 #include <redflag/message.h>
 #include <redflag/source.h>
+#include <redflag/tracking.h>
 #include <redflag/url.h>
 
 #endif
