@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <redflag/tracking.h>
+
 #include "hotline_int.h"
 
 rf_status
@@ -14,15 +16,39 @@ rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	     const char *url, const char *recipient, const char **clean,
 	     unsigned *removed, rf_error *err)
 {
-	/* NOT YET SCRUBBING: switched to rf_tracking_link when the
-	 * tracking engine lands (branch tracking). */
-	(void)ctx;
-	(void)rules;
-	(void)recipient;
-	*clean = rf_arena_strdup(a, url);
+	rf_recipient *rcpt = NULL;
+	rf_rules *none = NULL;
+	rf_link link;
+	unsigned hit = 0;
+	rf_status rs;
+
+	*clean = NULL;
 	*removed = 0;
-	if (*clean == NULL)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	/* No rules given: an empty set (address and opaque codes only). */
+	if (rules == NULL) {
+		if ((rs = rf_rules_parse("", 0, &none, err)) != RF_OK)
+			return rs;
+		rules = none;
+	}
+	/* A reporter address that is not one (no '@') still leaves the
+	 * parameter rules and the opaque-token search. */
+	if (recipient != NULL && *recipient != '\0' &&
+	    rf_recipient_new(a, recipient, &rcpt, NULL) != RF_OK)
+		rcpt = NULL;
+	memset(&link, 0, sizeof(link));
+	link.url = url;
+	link.kind = RF_LINK_TEXT;
+	link.width = link.height = -1;
+	/* Opaque ids are looked for too: a reported link comes from bulk
+	 * mail, and a code the sender maps to the reporter identifies
+	 * them as surely as their address does. */
+	rs = rf_tracking_link(ctx, rules, a, rcpt, &link, RF_TRK_OPAQUE, &hit,
+	    err);
+	rf_rules_free(none);
+	if (rs != RF_OK)
+		return rs;
+	*clean = link.clean != NULL ? link.clean : url;
+	*removed = (unsigned)link.ntokens;
 	return RF_OK;
 }
 

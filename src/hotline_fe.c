@@ -115,12 +115,21 @@ load_key(struct hl_fe *fe)
 int
 hl_fe_open(struct hl_fe *fe)
 {
+	const struct rf_asset *a;
 	rf_error err;
 
 	if (fe->key_file != NULL && load_key(fe) != 0)
 		return -1;
 	if (rf_ctx_new(&fe->limits, &fe->ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);
+		return -1;
+	}
+	/* The tracking rules the binary carries scrub reporters' codes. */
+	if ((a = asset_find("data/trackers.conf")) == NULL ||
+	    rf_rules_parse((const char *)a->data, a->len, &fe->rules,
+	    &err) != RF_OK) {
+		cli_warn("tracking rules: %s", a == NULL ? "missing" :
+		    err.msg);
 		return -1;
 	}
 	fe->opts.rules = fe->rules;
@@ -136,10 +145,12 @@ void
 hl_fe_close(struct hl_fe *fe)
 {
 	rf_hotline_close(fe->h);
+	rf_rules_free(fe->rules);
 	rf_ctx_free(fe->ctx);
 	memset(fe->key, 0, sizeof(fe->key));
 	fe->h = NULL;
 	fe->ctx = NULL;
+	fe->rules = NULL;
 }
 
 int

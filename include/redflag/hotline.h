@@ -107,8 +107,8 @@ typedef struct rf_hotline_opts {
 	 * raw form is not kept at all. */
 	const unsigned char *raw_key;	/* 32 bytes */
 	/* Tracking rules (data/trackers.conf) for scrubbing; must outlive
-	 * the handle.  NULL: codes are found by the recipient's address and
-	 * by their shape only. */
+	 * the handle.  NULL: codes are found by the reporter's address and
+	 * by their shape (opaque ids) only, no parameter rules. */
 	const rf_rules *rules;
 } rf_hotline_opts;
 
@@ -159,7 +159,9 @@ typedef struct rf_hotline_url {
 
 /*
  * rf_hotline_canonical: scrub url of the tracking codes that identify
- * reporter (an e-mail address, may be NULL) and make its canonical form:
+ * reporter (an e-mail address, may be NULL) with the tracking engine
+ * (rf_tracking_link: the address in any encoding, rules' parameters and
+ * hosts, opaque ids; rules may be NULL) and make its canonical form:
  * scheme and host lower-cased (A-label), default port and fragment
  * dropped, dot segments resolved, percent-encoding normalised, empty path
  * made "/".  Strings live in a.  RF_EPARSE when url is not an absolute

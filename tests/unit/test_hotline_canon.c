@@ -1,4 +1,6 @@
 /* test_hotline_canon.c - canonical URLs of the hotline and defanging. */
+#include <redflag/tracking.h>
+
 #include "testutil.h"
 
 static rf_ctx *ctx;
@@ -94,6 +96,45 @@ test_host_and_domain(void **state)
 }
 
 static void
+test_scrub_reporter(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	rf_rules *rules = NULL;
+	rf_hotline_url u;
+	rf_error err;
+	char *conf;
+	size_t len, i;
+	/* One site through differently tracked links of one reporter: the
+	 * address plain, base64, hashed, and the rules' parameters. */
+	const char *forms[] = {
+		"http://evil.example/win?email=ann.reporter@mail.example",
+		"http://evil.example/win?u=YW5uLnJlcG9ydGVyQG1haWwuZXhhbXBsZQ==",
+		"http://evil.example/win?h=534e351d8324fcc919f1a94c5dcdf3f7",
+		"http://evil.example/win?utm_source=spam&utm_medium=mail",
+		"http://evil.example/win#ann.reporter@mail.example",
+	};
+
+	conf = read_file("data/trackers.conf", &len);
+	assert_int_equal(rf_rules_parse(conf, len, &rules, &err), RF_OK);
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
+		    forms[i], "Ann.Reporter@mail.example", &u, &err), RF_OK);
+		assert_string_equal(u.canonical, "http://evil.example/win");
+		assert_null(strstr(u.clean, "ann.reporter"));
+		assert_null(strstr(u.clean, "YW5u"));
+		if (i < 4)
+			assert_true(u.scrubbed > 0);
+	}
+	/* Without the reporter's address nothing of theirs is known. */
+	assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL, forms[0],
+	    NULL, &u, &err), RF_OK);
+	assert_int_equal(u.scrubbed, 0);
+	rf_rules_free(rules);
+	free(conf);
+	rf_arena_free(a);
+}
+
+static void
 test_defang(void **state)
 {
 	rf_arena *a = rf_arena_new();
@@ -117,6 +158,7 @@ main(void)
 		cmocka_unit_test(test_percent_case),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_host_and_domain),
+		cmocka_unit_test(test_scrub_reporter),
 		cmocka_unit_test(test_defang),
 	};
 	int rc;
