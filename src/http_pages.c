@@ -35,6 +35,7 @@ page_begin(struct http_req *r, struct http_resp *o, const char *title,
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
 	    "content=\"width=device-width,initial-scale=1\">"
 	    "<title>%s \xc2\xb7 redflag hotline</title>"
+	    "<link rel=\"icon\" href=\"/static/favicon.svg\">"
 	    "<link rel=\"stylesheet\" href=\"/static/app.css\">"
 	    "<script src=\"/static/app.js\" defer></script></head><body>"
 	    "<header class=\"top\"><a class=\"brand\" href=\"/queue\">"
@@ -304,9 +305,10 @@ history_row(void *arg, const rf_hotline_audit_row *a)
 	stamp(when, sizeof(when), a->when);
 	html_printf(c->b, "<li><span class=\"meta\">%s</span> <b>%s</b> "
 	    "<span class=\"role\">%s</span> %s <span class=\"detail\">%s"
-	    "</span>%s%s%s</li>", when, a->actor, a->role, a->action,
-	    a->detail, *a->reason ? " \xe2\x80\x94 <i>" : "", a->reason,
-	    *a->reason ? "</i>" : "");
+	    "</span>", when, a->actor, a->role, a->action, a->detail);
+	if (*a->reason != '\0')
+		html_printf(c->b, " \xe2\x80\x94 <i>%s</i>", a->reason);
+	rf_buf_puts(c->b, "</li>");
 	return 0;
 }
 
