@@ -76,7 +76,7 @@ try {
 	    "reported URLs are text, never links");
 
 	await page.goto(base + "/queue");
-	const rows = page.locator("table.queue tbody tr", { hasText: "win-big[.]example" });
+	const rows = page.locator("table.queue tbody tr", { hasText: "hxxp://win-big[.]example/claim" });
 	check(await rows.count() === 1, "the queue holds one case for the site");
 	check((await rows.first().locator("td").nth(6).innerText()) === "3",
 	    "the queue shows three reports");

@@ -23,6 +23,16 @@ $H --as ana review 2 > /dev/null
 $H --as ana review 4 > /dev/null
 $H --as ana assess 6 not_illegal 2> /dev/null
 $H --as ana review 6 > /dev/null && $H --as ana assess 6 out_of_remit --why "advertising, not illegal content" > /dev/null
+# A forwarded spam (through the mailbox pipe) for a sister site.
+printf '%s\n' 'From: Carl <carl@home.example>' 'To: report@hotline.example' \
+    'Subject: Fwd: prize' 'MIME-Version: 1.0' \
+    'Content-Type: multipart/mixed; boundary="b"' '' '--b' \
+    'Content-Type: message/rfc822' '' 'From: Desk <desk@prize-mail.example>' \
+    'To: carl@home.example' 'Message-ID: <p-1@prize-mail.example>' \
+    'List-Unsubscribe: <mailto:u@prize-mail.example>' \
+    'Content-Type: text/html' '' \
+    '<a href="https://pay.win-big.example/checkout?ref=carl@home.example">pay</a>' \
+    '--b--' | $H submit --mail - > /dev/null
 shots=$T
 [ "${UPDATE_SCREENSHOTS:-}" = 1 ] && shots=docs
 node tests/browser/hotline.mjs "$BASE" "$shots" || fail "browser test"
