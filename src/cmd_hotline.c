@@ -231,6 +231,13 @@ print_audit(void *arg, const rf_hotline_audit_row *r)
 }
 
 static int
+print_head(void *arg, const rf_hotline_audit_row *r)
+{
+	printf("head: record %lld hash %s\n", (long long)r->seq, r->hash);
+	return 1;
+}
+
+static int
 print_referral(void *arg, const rf_hotline_referral *r)
 {
 	char when[32];
@@ -397,6 +404,7 @@ do_audit(struct hl_fe *fe, struct args *a)
 		}
 		printf("audit log intact: %lld record%s\n", (long long)n,
 		    n == 1 ? "" : "s");
+		rf_hotline_audit_list(fe->h, NULL, 1, print_head, NULL, &err);
 		return RF_EXIT_OK;
 	}
 	if (a->argc == 1 && strcmp(a->argv[0], "list") == 0) {
