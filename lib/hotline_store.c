@@ -288,16 +288,36 @@ static const char *const state_labels[RF_CASE__COUNT] = {
 	"Access failed", "Referred", "Monitoring", "Closed"
 };
 
+/* name_of, parse_of: look-ups in a table of n names. */
+static const char *
+name_of(const char *const *names, unsigned n, unsigned i, const char *dflt)
+{
+	return i < n ? names[i] : dflt;
+}
+
+static int
+parse_of(const char *const *names, unsigned n, const char *s, unsigned *out)
+{
+	unsigned i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
 const char *
 rf_case_state_name(rf_case_state s)
 {
-	return (unsigned)s < RF_CASE__COUNT ? state_names[s] : "unknown";
+	return name_of(state_names, RF_CASE__COUNT, s, "unknown");
 }
 
 const char *
 rf_case_state_label(rf_case_state s)
 {
-	return (unsigned)s < RF_CASE__COUNT ? state_labels[s] : "Unknown";
+	return name_of(state_labels, RF_CASE__COUNT, s, "Unknown");
 }
 
 int
@@ -305,12 +325,10 @@ rf_case_state_parse(const char *s, rf_case_state *out)
 {
 	unsigned i;
 
-	for (i = 0; s != NULL && i < RF_CASE__COUNT; i++)
-		if (strcmp(s, state_names[i]) == 0) {
-			*out = (rf_case_state)i;
-			return 0;
-		}
-	return -1;
+	if (parse_of(state_names, RF_CASE__COUNT, s, &i) != 0)
+		return -1;
+	*out = (rf_case_state)i;
+	return 0;
 }
 
 static const char *const cat_names[RF_CAT__COUNT] = {
@@ -324,13 +342,13 @@ static const char *const cat_labels[RF_CAT__COUNT] = {
 const char *
 rf_case_category_name(rf_case_category c)
 {
-	return (unsigned)c < RF_CAT__COUNT ? cat_names[c] : "other";
+	return name_of(cat_names, RF_CAT__COUNT, c, "other");
 }
 
 const char *
 rf_case_category_label(rf_case_category c)
 {
-	return (unsigned)c < RF_CAT__COUNT ? cat_labels[c] : "Other";
+	return name_of(cat_labels, RF_CAT__COUNT, c, "Other");
 }
 
 int
@@ -338,12 +356,10 @@ rf_case_category_parse(const char *s, rf_case_category *out)
 {
 	unsigned i;
 
-	for (i = 0; s != NULL && i < RF_CAT__COUNT; i++)
-		if (strcmp(s, cat_names[i]) == 0) {
-			*out = (rf_case_category)i;
-			return 0;
-		}
-	return -1;
+	if (parse_of(cat_names, RF_CAT__COUNT, s, &i) != 0)
+		return -1;
+	*out = (rf_case_category)i;
+	return 0;
 }
 
 int
