@@ -13,7 +13,9 @@
 #include <redflag/arena.h>
 #include <redflag/buf.h>
 #include <redflag/context.h>
+#include <redflag/cluster.h>
 #include <redflag/error.h>
+#include <redflag/fingerprint.h>
 #include <redflag/hotline.h>
 #include <redflag/html.h>
 #include <redflag/limits.h>
