@@ -102,37 +102,6 @@ rf_hotline_case_get(rf_hotline *h, int64_t id, rf_arena *a,
 }
 
 rf_status
-rf_hotline_related(rf_hotline *h, int64_t id, rf_hotline_related_cb cb,
-		   void *arg, rf_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	rf_hotline_case c;
-	rf_status rs;
-	int rc;
-
-	rs = rf__hl_prepare(h, "SELECT " RF__HL_CASE_COLS ", 'domain'"
-	    " FROM cases c, cases me WHERE me.id = ?1 AND c.id <> me.id"
-	    " AND me.domain IS NOT NULL AND c.domain = me.domain"
-	    " UNION SELECT " RF__HL_CASE_COLS ", 'campaign' FROM cases c"
-	    " WHERE c.id <> ?1 AND c.id IN (SELECT r2.case_id FROM reports r1"
-	    "  JOIN reports r2 ON r2.campaign = r1.campaign"
-	    "  WHERE r1.case_id = ?1 AND r1.campaign IS NOT NULL)"
-	    " ORDER BY 1 LIMIT 200", &st, err);
-	if (rs != RF_OK)
-		return rs;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rf__hl_case_row(st, &c);
-		if (cb(arg, &c, rf__hl_col(st, 15)) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		rs = rf__hl_fail(h, "related", err);
-	sqlite3_finalize(st);
-	return rs;
-}
-
-rf_status
 rf_hotline_reports(rf_hotline *h, int64_t id, rf_hotline_report_cb cb,
 		   void *arg, rf_error *err)
 {

@@ -55,6 +55,10 @@ void rf__hl_case_row(sqlite3_stmt *st, rf_hotline_case *c);
 	"c.priority, c.nreports, c.appeal, c.assignee, c.assessed_by, " \
 	"c.campaign, c.created, c.updated, c.last_report"
 
+/* rf__hl_store_fp: keep fp (min-hashes and LSH band keys) for report. */
+rf_status rf__hl_store_fp(rf_hotline *h, int64_t report,
+			  const rf_fingerprint *fp, rf_error *err);
+
 /* rf__hl_priority: the queue priority of a case. */
 int rf__hl_priority(rf_case_category cat, int nreports);
 

@@ -178,6 +178,9 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 	st = NULL;
 	if ((rs = add_contact(h, out->report_id, r->contact, err)) != RF_OK)
 		goto done;
+	if (m != NULL && m->fp != NULL && (rs = rf__hl_store_fp(h,
+	    out->report_id, m->fp, err)) != RF_OK)
+		goto done;
 	/* A reporter's suggestion sets the category of a case nobody has
 	 * looked at yet; after that, analysts decide. */
 	if ((rs = rf__hl_prepare(h, "UPDATE cases SET nreports = nreports + 1,"
@@ -361,7 +364,7 @@ collect(rf_arena *a, const rf_message *m, const rf_hotline_limits *lim,
 }
 
 rf_status
-rf_hotline_from_message(rf_arena *a, const rf_message *m,
+rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 			const rf_hotline_limits *limits, const char ***urls,
 			size_t *nurls, rf_hotline_mailmeta *meta,
 			const char **reporter, rf_error *err)
@@ -397,6 +400,21 @@ rf_hotline_from_message(rf_arena *a, const rf_message *m,
 	meta->sender_domain = domain_of(a, suspect->from_addr);
 	meta->has_list_id = suspect->list_id != NULL;
 	meta->has_list_unsubscribe = suspect->list_unsubscribe != NULL;
+	{
+		rf_fingerprint *fp = rf_arena_alloc(a, sizeof(*fp));
+
+		if (fp == NULL) {
+			rs = RF_ENOMEM;
+			goto done;
+		}
+		/* Without the reporter's address and name words, copies sent
+		 * to different reporters fingerprint alike. */
+		if ((rs = rf_fingerprint_message(ctx, suspect, *reporter, NULL,
+		    fp, err)) != RF_OK)
+			return rs;
+		if (fp->kind != RF_FP_EMPTY)
+			meta->fp = fp;
+	}
 done:
 	if (rs != RF_OK)
 		return rf_error_set(err, rs, "out of memory");

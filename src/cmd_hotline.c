@@ -219,6 +219,13 @@ print_report(void *arg, const rf_hotline_report_row *r)
 }
 
 static int
+print_related(void *arg, const rf_hotline_case *c, const char *why)
+{
+	printf("  related case %lld (same %s)\n", (long long)c->id, why);
+	return 0;
+}
+
+static int
 print_audit(void *arg, const rf_hotline_audit_row *r)
 {
 	char when[32];
@@ -273,7 +280,8 @@ do_show(struct hl_fe *fe, struct args *a)
 	    rf_hotline_defang(ar, c.canonical), c.domain != NULL ? c.domain :
 	    "-", c.assignee != NULL ? c.assignee : "-", c.assessed_by != NULL ?
 	    c.assessed_by : "-", c.appeal ? "  (on appeal)" : "");
-	if (rf_hotline_reports(fe->h, c.id, print_report, NULL, &err) != RF_OK)
+	if (rf_hotline_reports(fe->h, c.id, print_report, NULL, &err) != RF_OK ||
+	    rf_hotline_related(fe->h, c.id, print_related, NULL, &err) != RF_OK)
 		cli_warn("%s", err.msg);
 done:
 	rf_arena_free(ar);

@@ -172,7 +172,7 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 		rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (rf_hotline_from_message(a, m, &fe->opts.limits, &urls, &n, &meta,
+	if (rf_hotline_from_message(fe->ctx, a, m, &fe->opts.limits, &urls, &n, &meta,
 	    &reporter, err) != RF_OK)
 		goto done;
 	if (n == 0) {

@@ -27,6 +27,7 @@
 #include <redflag/buf.h>
 #include <redflag/context.h>
 #include <redflag/error.h>
+#include <redflag/fingerprint.h>
 #include <redflag/message.h>
 
 #ifdef __cplusplus
@@ -187,7 +188,11 @@ typedef struct rf_hotline_mailmeta {
 	const char *sender_domain;	/* domain of From: */
 	int has_list_id;
 	int has_list_unsubscribe;
-	const char *campaign;		/* campaign key (fingerprint), or NULL */
+	const char *campaign;		/* a campaign id from elsewhere, or NULL */
+	/* The suspect mail's text fingerprint, or NULL: reports whose
+	 * fingerprints match (rf_fp_match) link their cases as one spam
+	 * campaign.  Only the min-hashes are stored, never the text. */
+	const rf_fingerprint *fp;
 } rf_hotline_mailmeta;
 
 /* Optional reporter contact details, stored apart from cases. */
@@ -235,10 +240,13 @@ rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
  * otherwise the mail itself is the suspect mail.  Header links (List-
  * Unsubscribe), images and CSS are left out, duplicates removed, at most
  * max_report_urls kept.  *reporter: the suspect mail's recipient
- * (Delivered-To, X-Original-To, To), else the forwarder's From:.  Bodies
- * and attachments are never kept.  Strings in a.
+ * (Delivered-To, X-Original-To, To), else the forwarder's From:.
+ * meta->fp: the suspect mail's fingerprint (its own address and codes
+ * left out), NULL when it has no text.  Bodies and attachments are never
+ * kept.  Strings in a.
  */
-rf_status rf_hotline_from_message(rf_arena *a, const rf_message *m,
+rf_status rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a,
+				  const rf_message *m,
 				  const rf_hotline_limits *limits,
 				  const char ***urls, size_t *nurls,
 				  rf_hotline_mailmeta *meta,
@@ -284,7 +292,9 @@ rf_status rf_hotline_case_get(rf_hotline *h, int64_t id, rf_arena *a,
 			      rf_hotline_case *out, rf_error *err);
 
 /* rf_hotline_related: cases sharing case id's registrable domain (why =
- * "domain") or a spam campaign (why = "campaign"), excluding id. */
+ * "domain") or a spam campaign (why = "campaign": a report of each
+ * carries the same campaign id, or their mails' fingerprints match),
+ * excluding id; each case once. */
 typedef int (*rf_hotline_related_cb)(void *arg, const rf_hotline_case *c,
 				     const char *why);
 rf_status rf_hotline_related(rf_hotline *h, int64_t id,

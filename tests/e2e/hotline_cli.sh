@@ -71,6 +71,32 @@ printf 'From: x@y.example\nSubject: hi\n\nno links\n' | $H submit --mail - 2> "$
     fail "mail without URLs should be accepted"
 grep -q 'no web address' "$T/err" || fail "no notice for a mail without URLs"
 
+# Two copies of one spam campaign, sent to two reporters, pointing at
+# two different sites: their cases are linked as one campaign.
+spam() { # RCPT HOST
+	printf '%s\n' "From: Lottery <win@lotto-mail.example>" "To: $1" \
+	    "Subject: Your winning notice" "Content-Type: text/plain" "" \
+	    "Dear $1, congratulations from the international lottery board." \
+	    "Your email address was selected in our annual draw and you have" \
+	    "won a cash prize of one million euros. To release your funds" \
+	    "please confirm your details and pay the small transfer fee at" \
+	    "http://$2/claim?who=$1 within seven days or the prize will be" \
+	    "returned to the pool. Keep this notice confidential until the" \
+	    "transfer is complete. Yours sincerely, the prize desk manager."
+}
+spam carol@one.example lotto-a.example | $H submit --mail - > "$T/o1" || fail "spam 1"
+spam dave@two.example lotto-b.example | $H submit --mail - > "$T/o2" || fail "spam 2"
+ca=$(sed -n 's/.*case \([0-9]*\).*/\1/p' "$T/o1")
+cb=$(sed -n 's/.*case \([0-9]*\).*/\1/p' "$T/o2")
+[ -n "$ca" ] && [ -n "$cb" ] && [ "$ca" != "$cb" ] || fail "two cases expected"
+sqlite3 "$DB" .dump | grep -q -e carol -e dave && fail "reporters of the spam stored"
+$H show "$ca" | grep -q "related case $cb (same campaign)" ||
+    fail "campaign link: $($H show "$ca")"
+$H show 1 > "$T/s1"
+# The two sites of one forwarded mail are one campaign; the lottery not.
+grep -q "related case 2 (same campaign)" "$T/s1" || fail "case 1: $(cat "$T/s1")"
+grep -q -e "related case $ca" -e "related case $cb" "$T/s1" && fail "case 1: $(cat "$T/s1")"
+
 # Lifecycle and export.
 $H assess 1 red_flag --why x 2> /dev/null && fail "assessed a new case"
 $H review 1 && $H assess 1 red_flag --why "phishing kit seen" || fail "review/assess"
@@ -88,7 +114,7 @@ grep -q '"hxxp://evil\[.\]example/win"' "$T/x.csv" || fail "csv not defanged"
 
 # Statistics of this month.
 $H stats --month "$(date -u +%Y-%m)" --json > "$T/stats"
-python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["reports"],s["cases"],s["duplicates"],s["red_flags"],s["referrals"])==(5,2,3,1,2), s' "$T/stats" ||
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["reports"],s["cases"],s["duplicates"],s["red_flags"],s["referrals"])==(7,4,3,1,2), s' "$T/stats" ||
     fail "stats: $(cat "$T/stats")"
 $H stats --month 2026-13 2> /dev/null && fail "bad month accepted"
 
