@@ -232,7 +232,7 @@ rf_hotline_close(rf_hotline *h)
 /* ---- names ---- */
 
 static const char *const role_names[] = {
-	"none", "intake", "analyst", "supervisor", "admin", "auditor",
+	"public", "intake", "analyst", "supervisor", "admin", "auditor",
 	"system"
 };
 
@@ -240,7 +240,7 @@ const char *
 rf_hotline_role_name(rf_hotline_role r)
 {
 	if ((unsigned)r >= sizeof(role_names) / sizeof(role_names[0]))
-		return "none";
+		return "public";
 	return role_names[r];
 }
 

@@ -547,7 +547,7 @@ page_stats(struct http_req *r, struct http_resp *o)
 	const char *want = http_query(r, "month");
 	time_t now = time(NULL);
 	struct tm tm;
-	int y, m, i, max = 1, sel = 11;
+	int y, m, i, max = 1, sel = 11, step;
 	rf_error err;
 	char label[16];
 
@@ -572,6 +572,11 @@ page_stats(struct http_req *r, struct http_resp *o)
 			y--;
 		}
 	}
+	/* A round top for the axis: 4 steps of 1, 2 or 5 times 10^k. */
+	for (i = 0, step = 1; step * 4 < max; i++)
+		step = (i % 3 == 0 ? 2 : i % 3 == 1 ? 5 : 10) *
+		    (step / (i % 3 == 0 ? 1 : i % 3 == 1 ? 2 : 5));
+	max = step * 4;
 	page_begin(r, o, "Statistics", "stats");
 	html_printf(b, "<div class=\"bar\"><h1>Statistics</h1><form "
 	    "method=\"get\" action=\"/stats\" class=\"row\"><input "
@@ -598,7 +603,7 @@ page_stats(struct http_req *r, struct http_resp *o)
 		html_printf(b, "<line x1=\"40\" x2=\"712\" y1=\"%d\" y2=\"%d\" "
 		    "class=\"gridline\"/><text x=\"34\" y=\"%d\" "
 		    "class=\"axis\" text-anchor=\"end\">%d</text>", yy, yy,
-		    yy + 4, max * i / 4);
+		    yy + 4, step * i);
 	}
 	for (i = 0; i < 12; i++) {
 		int x = 48 + i * 56;
