@@ -47,7 +47,8 @@ try {
 	await page.fill("input[name=user]", "sue");
 	await page.fill("input[name=password]", "not-the-password");
 	await page.click("button.primary");
-	check(await page.locator("p.error").isVisible(), "wrong password refused");
+	check((await page.locator("p.error").innerText()).includes("Wrong user name or password") &&
+	    await page.locator("input[name=password]").isVisible(), "wrong password refused");
 	await page.fill("input[name=user]", "sue");
 	await page.fill("input[name=password]", "pw-sue-123456");
 	await page.click("button.primary");

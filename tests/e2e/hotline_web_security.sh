@@ -68,6 +68,9 @@ code=$(post ana /case/1/action csrf=deadbeef action=review)
 [ "$code" = 403 ] || fail "action with wrong CSRF token: HTTP $code"
 code=$(post ana /case/1/action "csrf=$SUE_CSRF" action=review)
 [ "$code" = 403 ] || fail "action with another session's CSRF token: HTTP $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/ana.jar" -H 'Origin: http://evil.example' \
+    -d "csrf=$ANA_CSRF" -d action=review "$BASE/case/1/action")
+[ "$code" = 403 ] || fail "action from another origin: HTTP $code"
 "$REDFLAG" hotline --db "$DB" show 1 | grep -q '^case 1  New' || fail "case changed without CSRF"
 
 # --- an analyst attempting supervisor actions ---
