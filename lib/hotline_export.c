@@ -43,7 +43,20 @@ rf_hotline_defang(rf_arena *a, const char *url)
 		else
 			rf_buf_putc(&b, *p);
 	}
-	rf_buf_puts(&b, p);
+	/* A URL carried inside (a redirect's destination) loses its
+	 * scheme too. */
+	while (*p != '\0') {
+		if (strncasecmp(p, "http://", 7) == 0 ||
+		    strncasecmp(p, "https://", 8) == 0) {
+			rf_buf_puts(&b, "hxxp");
+			p += 4;
+		} else if (strncasecmp(p, "ftp://", 6) == 0) {
+			rf_buf_puts(&b, "fxp");
+			p += 3;
+		} else {
+			rf_buf_putc(&b, *p++);
+		}
+	}
 	out = rf_arena_strdup(a, rf_buf_cstr(&b));
 	rf_buf_free(&b);
 	return out;

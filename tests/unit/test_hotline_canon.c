@@ -146,6 +146,9 @@ test_defang(void **state)
 	    "hxxps://a[.]b[.]c/");
 	assert_string_equal(rf_hotline_defang(a, "ftp://x.y/z"),
 	    "fxp://x[.]y/z");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://r.example/go?to=HTTPS://evil.example/"),
+	    "hxxp://r[.]example/go?to=hxxpS://evil.example/");
 	rf_arena_free(a);
 }
 
