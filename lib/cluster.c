@@ -37,7 +37,7 @@ struct rf_cluster {
 	rf_arena *arena;
 	struct item *items;
 	size_t n, cap;
-	rf_campaign *camps;
+	rf_batch_campaign *camps;
 	size_t ncamps;
 	struct bucket *tab;
 	size_t tabcap, tabused;
@@ -289,7 +289,7 @@ static void
 summarise(rf_cluster *cl, const size_t *mem, size_t n, uint64_t *vals)
 {
 	struct item *v = cl->items;
-	rf_campaign *c = &cl->camps[v[mem[0]].cluster];
+	rf_batch_campaign *c = &cl->camps[v[mem[0]].cluster];
 	rf_fingerprint cons;
 	size_t i, run, best;
 	unsigned j;
@@ -400,7 +400,7 @@ rf_cluster_of(const rf_cluster *cl, size_t i, size_t *index)
 	return cl->items[i].cluster;
 }
 
-const rf_campaign *
+const rf_batch_campaign *
 rf_cluster_campaign(const rf_cluster *cl, size_t c)
 {
 	return &cl->camps[c];

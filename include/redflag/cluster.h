@@ -33,13 +33,13 @@ extern "C" {
 
 typedef struct rf_cluster rf_cluster;
 
-typedef struct rf_campaign {
+typedef struct rf_batch_campaign {
 	char id[17];		/* 16 lower-case hex digits; "" when empty */
 	uint8_t kind;		/* enum rf_fp_kind of its members */
 	size_t size;		/* messages in the cluster */
 	size_t recipients;	/* distinct non-empty recipient strings */
 	size_t first;		/* item number of its first member added */
-} rf_campaign;
+} rf_batch_campaign;
 
 /* rf_cluster_new: an empty batch; free it with rf_cluster_free. */
 rf_status rf_cluster_new(rf_cluster **out, rf_error *err);
@@ -73,7 +73,7 @@ size_t rf_cluster_count(const rf_cluster *cl);
 size_t rf_cluster_of(const rf_cluster *cl, size_t i, size_t *index);
 
 /* rf_cluster_campaign: cluster c (c < rf_cluster_count). */
-const rf_campaign *rf_cluster_campaign(const rf_cluster *cl, size_t c);
+const rf_batch_campaign *rf_cluster_campaign(const rf_cluster *cl, size_t c);
 
 /* rf_fp_id: the campaign id rule for one fingerprint: 16 hex digits of
  * XXH3 over its kind and values, into id[17]; "" for RF_FP_EMPTY. */

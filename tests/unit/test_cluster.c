@@ -131,7 +131,7 @@ run(const struct batch *b, const size_t *perm)
 }
 
 /* item_campaign: the campaign of the item with the caller's index k */
-static const rf_campaign *
+static const rf_batch_campaign *
 campaign_of(const rf_cluster *cl, size_t k)
 {
 	size_t i, index;
@@ -186,7 +186,7 @@ test_partition(void **state)
 	assert_int_equal(campaign_of(cl, b.n - 1)->kind, RF_FP_SHORT);
 	/* empty texts: alone, no id */
 	for (i = 0; i < 3; i++) {
-		const rf_campaign *c = campaign_of(cl, 592 + i);
+		const rf_batch_campaign *c = campaign_of(cl, 592 + i);
 
 		assert_int_equal(c->size, 1);
 		assert_string_equal(c->id, "");
@@ -224,7 +224,7 @@ test_order_independent(void **state)
 	c2 = run(&b, shuf);
 	assert_int_equal(rf_cluster_count(c1), rf_cluster_count(c2));
 	for (i = 0; i < b.n; i++) {
-		const rf_campaign *a = campaign_of(c1, i), *z = campaign_of(c2, i);
+		const rf_batch_campaign *a = campaign_of(c1, i), *z = campaign_of(c2, i);
 
 		assert_string_equal(a->id, z->id);
 		assert_int_equal(a->size, z->size);
