@@ -390,6 +390,61 @@ test_limits(void **state)
 	    RF_ELIMIT);
 }
 
+static void
+test_from_message(void **state)
+{
+	static const char mail[] =
+	    "From: Bob <bob@reporter.example>\r\n"
+	    "To: report@hotline.example\r\n"
+	    "Subject: Fwd: prize\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+	    "--b\r\nContent-Type: message/rfc822\r\n\r\n"
+	    "From: Desk <desk@spam.example>\r\n"
+	    "To: bob@reporter.example\r\n"
+	    "Message-ID: <m1@spam.example>\r\n"
+	    "List-Id: <prizes.spam.example>\r\n"
+	    "Content-Type: text/html\r\n\r\n"
+	    "<p>BODY-SECRET <a href=\"http://evil.example/a?u=bob@reporter.example\">x</a>"
+	    "<a href=\"http://evil.example/a?u=bob@reporter.example\">dup</a>"
+	    "<img src=\"http://pixel.example/o.gif\"></p>\r\n"
+	    "--b--\r\n";
+	struct fx *f = *state;
+	rf_hotline_limits lim = { 0, 0, 0, 0 };
+	rf_hotline_mailmeta meta;
+	rf_hotline_report r;
+	rf_hotline_filed out[4];
+	rf_message *m = NULL;
+	rf_arena *a = rf_arena_new();
+	const char **urls, *reporter;
+	size_t n;
+	rf_error err;
+
+	assert_int_equal(rf_message_parse(ctx, mail, sizeof(mail) - 1, &m,
+	    &err), RF_OK);
+	assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim, &urls, &n,
+	    &meta, &reporter, &err), RF_OK);
+	assert_int_equal(n, 1);		/* the duplicate and the image left out */
+	assert_string_equal(urls[0], "http://evil.example/a?u=bob@reporter.example");
+	assert_string_equal(reporter, "bob@reporter.example");
+	assert_string_equal(meta.message_id, "m1@spam.example");
+	assert_string_equal(meta.sender_domain, "spam.example");
+	assert_true(meta.has_list_id);
+	assert_false(meta.has_list_unsubscribe);
+	memset(&r, 0, sizeof(r));
+	r.source = "mail";
+	r.urls = urls;
+	r.nurls = n;
+	r.reporter = reporter;
+	r.mail = &meta;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	assert_int_equal(file1(f->h, "http://evil.example/a", NULL, NULL),
+	    out[0].case_id);
+	rf_message_free(m);
+	rf_arena_free(a);
+}
+
 int
 main(void)
 {
@@ -399,6 +454,7 @@ main(void)
 		T(test_lifecycle_and_roles), T(test_export_and_stats),
 		T(test_audit_tamper), T(test_audit_delete),
 		T(test_raw_and_contact), T(test_users), T(test_limits),
+		T(test_from_message),
 	};
 	int rc;
 
