@@ -24,23 +24,18 @@
 
 #define PER_COPY 10000
 
+/* seconds on a clock: CLOCK_MONOTONIC (wall) or the process's CPU */
 static double
-now_s(void)
+clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static double
-cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#define now_s() clock_s(CLOCK_MONOTONIC)
+#define cpu_s() clock_s(CLOCK_PROCESS_CPUTIME_ID)
 
 static rf_store *
 open_store(const char *spec)
