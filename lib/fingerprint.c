@@ -619,6 +619,46 @@ rf_fingerprint_text(const rf_ctx *ctx, const char *text, size_t len,
 	return st;
 }
 
+/*
+ * to_name: the display name the To: header value `to` gives to addr
+ * ("Angela Moreno" in "Angela Moreno <angela@x.example>, ..."), copied
+ * into buf without quotes; NULL when there is none.
+ */
+static const char *
+to_name(const char *to, const char *addr, char *buf, size_t size)
+{
+	const char *p, *entry, *lt = NULL;
+	size_t alen = strlen(addr), n;
+	int quoted = 0;
+
+	if (alen == 0)
+		return NULL;
+	for (p = entry = to; *p != '\0'; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == ',' && !quoted)
+			entry = p + 1, lt = NULL;
+		else if (*p == '<' && !quoted)
+			lt = p;
+		else if (lt != NULL && lt + 1 == p &&
+		    strncasecmp(p, addr, alen) == 0 && p[alen] == '>')
+			break;
+	}
+	if (*p == '\0' || lt == NULL)
+		return NULL;
+	while (entry < lt && (*entry == ' ' || *entry == '"' ||
+	    *entry == '\t'))
+		entry++;
+	for (n = (size_t)(lt - entry); n > 0 && (entry[n - 1] == ' ' ||
+	    entry[n - 1] == '"' || entry[n - 1] == '\t'); n--)
+		;
+	if (n == 0 || n >= size)
+		return NULL;
+	memcpy(buf, entry, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 rf_status
 rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 		       const char *rcpt_addr, const char *rcpt_name,
@@ -626,6 +666,7 @@ rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 {
 	struct words *w;
 	const char *body;
+	char name[256];
 	size_t blen;
 	rf_status st;
 
@@ -634,6 +675,8 @@ rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 		memset(out, 0, sizeof(*out));
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
+	if (rcpt_name == NULL && rcpt_addr != NULL && m->to != NULL)
+		rcpt_name = to_name(m->to, rcpt_addr, name, sizeof(name));
 	words_init(w, rcpt_addr, rcpt_name);
 	if (m->subject != NULL)
 		scan(ctx, w, m->subject, capped(ctx, strlen(m->subject)));

@@ -3,6 +3,7 @@
 #define REDFLAG_COMMANDS_H
 
 int cmd_campaigns(int argc, char **argv);
+int cmd_cluster(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 

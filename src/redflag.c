@@ -19,6 +19,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
 	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
 };
