@@ -60,10 +60,12 @@ int rf__html_dimension(const char *v);
  * '*' in pattern matches [a-z0-9-]* inside one label, "*" every host. */
 int rf__host_match(const char *pattern, const char *host, size_t hostlen);
 
-/* rf__rules_param: the tracking parameter rule matching name (len bytes)
- * on host (may be NULL), or NULL. */
+/* rf__rules_param: the parameter rule ("param" or "tag") matching name
+ * (len bytes) on host (may be NULL), or NULL; *tag (NULL allowed) is 1
+ * for a "tag" rule (a campaign tag, which identifies nobody), else 0. */
 const char *rf__rules_param(const rf_rules *r, const char *host,
-			    size_t hostlen, const char *name, size_t len);
+			    size_t hostlen, const char *name, size_t len,
+			    int *tag);
 
 /* rf__rules_host: the provider whose tracking host (and path prefix)
  * matches, or NULL. */

@@ -19,6 +19,7 @@ struct rule_param {
 	int prefix;
 	const char **hosts;	/* NULL: every host */
 	size_t nhosts;
+	int tag;		/* "tag": names a campaign, not a person */
 };
 
 struct rule_host {
@@ -105,7 +106,8 @@ parse_line(rf_rules *r, char **f, size_t nf, unsigned lineno, rf_error *err)
 		    sizeof(char *)) != 0)
 			goto nomem;
 		r->sources[r->nsources++] = f[1 < nf ? 1 : 0];
-	} else if (strcmp(f[0], "param") == 0 && nf >= 2) {
+	} else if ((strcmp(f[0], "param") == 0 ||
+	    strcmp(f[0], "tag") == 0) && nf >= 2) {
 		struct rule_param *p;
 
 		if (grow(a, &r->params, &r->capparams, r->nparams,
@@ -113,6 +115,7 @@ parse_line(rf_rules *r, char **f, size_t nf, unsigned lineno, rf_error *err)
 			goto nomem;
 		p = &r->params[r->nparams++];
 		p->name = f[1];
+		p->tag = f[0][0] == 't';
 		p->len = strlen(f[1]);
 		if (p->len > 0 && f[1][p->len - 1] == '*') {
 			p->prefix = 1;
@@ -267,7 +270,7 @@ rf_rules_count(const rf_rules *r, size_t *params, size_t *hosts,
 
 const char *
 rf__rules_param(const rf_rules *r, const char *host, size_t hostlen,
-		const char *name, size_t len)
+		const char *name, size_t len, int *tag)
 {
 	const struct rule_param *p;
 	size_t i, j;
@@ -278,11 +281,14 @@ rf__rules_param(const rf_rules *r, const char *host, size_t hostlen,
 			continue;
 		if (strncasecmp(p->name, name, p->len) != 0)
 			continue;
-		if (p->nhosts == 0)
-			return p->name;
 		for (j = 0; j < p->nhosts; j++)
 			if (rf__host_match(p->hosts[j], host, hostlen))
-				return p->name;
+				break;
+		if (p->nhosts > 0 && j == p->nhosts)
+			continue;
+		if (tag != NULL)
+			*tag = p->tag;
+		return p->name;
 	}
 	return NULL;
 }
