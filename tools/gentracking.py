@@ -105,6 +105,9 @@ class TrackingGen(Gen):
         t["codelen"] = r.choice([6, 8, 12, 16, 22, 32])
         t["seq"] = r.randint(1000, 9000000)
         t["styles"] = [r.choice(ID_STYLES) for _ in t["links"]]
+        t["pnames"] = [r.choice(["u", "uid", "sid", "r", "id", "subscriber",
+                                 "s", "rid", "contact", "m"])
+                       for _ in t["links"]]
         # links the mail service wraps (the same in every copy)
         t["wrapped"] = [t["esp"] != "none" and r.random() < 0.8
                         for _ in t["links"]]
@@ -145,12 +148,11 @@ class TrackingGen(Gen):
             "addr-local": addr.split("@")[0],
         }
 
-    def id_link(self, t, style, path, rid, addr):
-        """One identifying link: (url, tokens)."""
+    def id_link(self, t, style, path, pname, rid, addr):
+        """One identifying link: (url, tokens); pname is the name of its
+        id parameter."""
         r = self.r
         d = t["domain"]
-        pname = r.choice(["u", "uid", "sid", "r", "id", "subscriber", "s",
-                          "rid", "contact", "m"])
         forms = self.addr_forms(addr)
         if style == "q-code":
             c = self.new_id(t)
@@ -360,7 +362,8 @@ class TrackingGen(Gen):
                 url, style, toks = esp
             else:
                 style = t["styles"][i]
-                url, toks = self.id_link(t, style, path, rid, addr)
+                url, toks = self.id_link(t, style, path, t["pnames"][i],
+                                         rid, addr)
             links.append((anchor, self.reg(url, True, style, toks)))
             tokens += toks
         for style in t["consts"]:
