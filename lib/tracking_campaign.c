@@ -139,21 +139,25 @@ find_unit(const struct shaped *s, const struct shaped *ref,
 }
 
 /* similarity: how well y lines up with x: the units of x whose value y
- * shares, counted twice, and the query names both have. */
+ * shares, counted twice, and the query names both have; *pathdiff: path
+ * segments of x that differ in y. */
 static size_t
-similarity(const struct shaped *x, const struct shaped *y)
+similarity(const struct shaped *x, const struct shaped *y, size_t *pathdiff)
 {
 	const struct unit *u, *v;
 	size_t i, n = 0;
+	int eq;
 
+	*pathdiff = 0;
 	for (i = 0; i < x->nunits; i++) {
 		u = &x->units[i];
 		if ((v = find_unit(y, x, u)) == NULL)
 			continue;
 		n += u->kind == U_QUERY;
-		if (v->len == u->len && memcmp(y->url + v->off,
-		    x->url + u->off, u->len) == 0)
-			n += 2;
+		eq = v->len == u->len && memcmp(y->url + v->off,
+		    x->url + u->off, u->len) == 0;
+		n += eq ? 2 : 0;
+		*pathdiff += !eq && u->kind == U_PATH;
 	}
 	return n;
 }
@@ -242,16 +246,20 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 }
 
 /* best_match: the link of cp that mine (at position pos) lines up with,
- * or cp->n when none has its shape. */
+ * or cp->n when none has its shape and most of its path. */
 static size_t
 best_match(const struct shaped *mine, size_t pos, const struct copy *cp)
 {
-	size_t j, best = cp->n, score, top = 0;
+	size_t j, best = cp->n, score, top = 0, diff;
 
 	for (j = 0; j < cp->n; j++) {
 		if (cp->used[j] || !same_shape(mine, &cp->links[j]))
 			continue;
-		score = 2 * similarity(mine, &cp->links[j]) + (j == pos);
+		score = 2 * similarity(mine, &cp->links[j], &diff) + (j == pos);
+		/* most of the path the same: another link (a logo is not the
+		 * unsubscribe link of a copy that has no logo) */
+		if (diff > 1 && diff > (mine->nsegs + 1) / 2)
+			continue;
 		if (best == cp->n || score > top) {
 			best = j;
 			top = score;

@@ -591,6 +591,30 @@ test_campaign(void **state)
 	assert_string_equal(l->clean,
 	    "https://news.example/c/" RF_TRACKING_PLACEHOLDER "?list=7");
 	assert_false(m->links.v[2].tracking);
+
+	/* an HTML copy against a text-only one: the URL met twice lines up
+	 * twice with the same link; the logo, which the other copy lacks,
+	 * lines up with nothing (not with the other unsubscribe link) */
+	{
+		const char *h[] = { "https://n.example/u/Q1w2E3",
+		    "https://n.example/img/logo.png",
+		    "https://n.example/u/Q1w2E3" };
+		const char *t[] = { "https://n.example/u/Z9y8X7",
+		    "https://n.example/u/Z9y8X7" };
+		rf_copy_links o = { t, 2 };
+
+		m = message(f, h, 3, 1);
+		assert_int_equal(rf_tracking_message(f->ctx, f->rules, m,
+		    ADDR, &err), RF_OK);
+		assert_int_equal(rf_tracking_campaign(f->ctx, f->rules, m,
+		    &o, 1, &err), RF_OK);
+		assert_string_equal(tok(f, &m->links.v[0],
+		    "varies-in-campaign"), "Q1w2E3");
+		assert_string_equal(tok(f, &m->links.v[2],
+		    "varies-in-campaign"), "Q1w2E3");
+		assert_false(m->links.v[1].tracking);
+		assert_string_equal(m->links.v[1].clean, h[1]);
+	}
 }
 
 static void
