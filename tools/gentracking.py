@@ -74,6 +74,7 @@ class TrackingGen(Gen):
     def __init__(self, seed, scale, outdir):
         super().__init__(seed, scale, outdir)
         self.cur = {}           # url -> (identifying, style, tokens)
+        self.turn = {}          # round-robin position per list of styles
         self.links_of = {}      # id(truth row) -> [(url, ident, style, toks)]
 
     # --- ids -----------------------------------------------------------
@@ -95,24 +96,32 @@ class TrackingGen(Gen):
             return self.rs(LOWER, t["codelen"])
         return self.code(t["codelen"])
 
+    def next_of(self, name, styles):
+        """The styles in turn, so that a small set has every one."""
+        i = self.turn.get(name, 0)
+        self.turn[name] = i + 1
+        return styles[i % len(styles)]
+
     # --- templates -----------------------------------------------------
     def template(self, cid):
         t = super().template(cid)
         r = self.r
-        t["esp"] = r.choice(ESPS)
+        t["esp"] = self.next_of("esp", ESPS)
         t["idkind"] = r.choice(["alnum", "alnum", "alnum", "seq", "uuid",
                                 "hex", "lower"])
         t["codelen"] = r.choice([6, 8, 12, 16, 22, 32])
         t["seq"] = r.randint(1000, 9000000)
-        t["styles"] = [r.choice(ID_STYLES) for _ in t["links"]]
-        t["pnames"] = [r.choice(["u", "uid", "sid", "r", "id", "subscriber",
-                                 "s", "rid", "contact", "m"])
-                       for _ in t["links"]]
         # links the mail service wraps (the same in every copy)
         t["wrapped"] = [t["esp"] != "none" and r.random() < 0.8
                         for _ in t["links"]]
-        t["consts"] = r.sample(CONST_STYLES, r.randint(0, 3))
-        t["bugstyle"] = r.choice(BUG_STYLES)
+        t["styles"] = [None if w else self.next_of("id", ID_STYLES)
+                       for w in t["wrapped"]]
+        t["pnames"] = [r.choice(["u", "uid", "sid", "r", "id", "subscriber",
+                                 "s", "rid", "contact", "m"])
+                       for _ in t["links"]]
+        t["consts"] = sorted(set(self.next_of("const", CONST_STYLES)
+                                 for _ in range(r.randint(0, 3))))
+        t["bugstyle"] = self.next_of("bug", BUG_STYLES)
         brand = t["brand"].lower()
         t["shop"] = "shop.%s.example" % brand
         t["camp"] = r.choice(["spring", "autumn", "weekly", "launch",
@@ -358,6 +367,8 @@ class TrackingGen(Gen):
             esp = None
             if t["wrapped"][i]:
                 esp = self.esp_click(t, i, path, sub, addr)
+            if esp is None and t["styles"][i] is None:
+                t["styles"][i] = self.next_of("id", ID_STYLES)
             if esp is not None:
                 url, style, toks = esp
             else:
