@@ -9,10 +9,16 @@
 
 #include <redflag/redflag.h>
 
+#define RF__NDIGESTS 4
+struct evp_md_st;
+
 struct rf_ctx {
 	rf_limits limits;
 	const psl_ctx_t *psl;	/* public suffix list, read-only */
 	psl_ctx_t *psl_owned;	/* freed with the context, or NULL */
+	/* MD5, SHA-1, SHA-256, SHA-512 fetched once (OpenSSL 3 would look
+	 * each up again on every use); NULL entries: not offered */
+	struct evp_md_st *md[RF__NDIGESTS];
 };
 
 /* RF__URL_MAX: bytes of one URL (after trimming) that rf_url_analyse
@@ -59,6 +65,11 @@ int rf__html_dimension(const char *v);
 /* rf__host_match: host (lower case) is pattern or a subdomain of it;
  * '*' in pattern matches [a-z0-9-]* inside one label, "*" every host. */
 int rf__host_match(const char *pattern, const char *host, size_t hostlen);
+
+/* rf__recipient_new: rf_recipient_new with the digests of ctx (fetched
+ * once per context); ctx NULL: fetched on every call. */
+rf_status rf__recipient_new(const rf_ctx *ctx, rf_arena *a, const char *addr,
+			    rf_recipient **out, rf_error *err);
 
 /* rf__rules_param: the parameter rule ("param" or "tag") matching name
  * (len bytes) on host (may be NULL), or NULL; *tag (NULL allowed) is 1

@@ -80,6 +80,16 @@ rf__host_match(const char *pattern, const char *host, size_t hostlen)
 		return 0;
 	if (strcmp(pattern, "*") == 0)
 		return 1;
+	if (strchr(pattern, '*') == NULL) {
+		/* no glob: the host itself or a subdomain, compared from the
+		 * end (a label boundary before the match) */
+		if (hostlen < pn || tolower((unsigned char)host[hostlen -
+		    pn]) != tolower((unsigned char)pattern[0]) ||
+		    strncasecmp(host + hostlen - pn,
+		    pattern, pn) != 0)
+			return 0;
+		return hostlen == pn || host[hostlen - pn - 1] == '.';
+	}
 	for (i = 0; i < hostlen; i++) {
 		if (i != 0 && host[i - 1] != '.')
 			continue;
@@ -277,7 +287,9 @@ rf__rules_param(const rf_rules *r, const char *host, size_t hostlen,
 
 	for (i = 0; i < r->nparams; i++) {
 		p = &r->params[i];
-		if (p->prefix ? len < p->len : len != p->len)
+		if ((p->prefix ? len < p->len : len != p->len) ||
+		    tolower((unsigned char)name[0]) !=
+		    tolower((unsigned char)p->name[0]))
 			continue;
 		if (strncasecmp(p->name, name, p->len) != 0)
 			continue;

@@ -551,7 +551,7 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		if (addr == NULL)
 			addr = m->from_addr;
 		if (addr != NULL) {
-			st = rf_recipient_new(a, addr, &own, err);
+			st = rf__recipient_new(ctx, a, addr, &own, err);
 			if (st == RF_ENOMEM)
 				return st;
 			if (st == RF_OK)
@@ -576,7 +576,7 @@ rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	if (recipient == NULL)
 		recipient = rf_message_recipient(m);
 	if (recipient != NULL &&
-	    rf_recipient_new(m->arena, recipient, &rcpt, &e2) != RF_OK) {
+	    rf__recipient_new(ctx, m->arena, recipient, &rcpt, &e2) != RF_OK) {
 		if (e2.status == RF_ENOMEM)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		rcpt = NULL;	/* not an address: no address search */
