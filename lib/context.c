@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include <libxml/parser.h>
+#include <openssl/evp.h>
 
 #include "internal.h"
 
@@ -29,6 +30,11 @@ rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
 		return rf_error_set(err, RF_EIO,
 		    "no public suffix list: install the publicsuffix package");
 	}
+	/* the order of rcpt_codes.c; a digest not offered stays NULL */
+	ctx->md[0] = EVP_MD_fetch(NULL, "MD5", NULL);
+	ctx->md[1] = EVP_MD_fetch(NULL, "SHA1", NULL);
+	ctx->md[2] = EVP_MD_fetch(NULL, "SHA256", NULL);
+	ctx->md[3] = EVP_MD_fetch(NULL, "SHA512", NULL);
 	*out = ctx;
 	return RF_OK;
 }
@@ -36,8 +42,12 @@ rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
 void
 rf_ctx_free(rf_ctx *ctx)
 {
+	int i;
+
 	if (ctx == NULL)
 		return;
+	for (i = 0; i < RF__NDIGESTS; i++)
+		EVP_MD_free(ctx->md[i]);
 	psl_free(ctx->psl_owned);
 	free(ctx);
 }

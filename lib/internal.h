@@ -9,10 +9,16 @@
 
 #include <redflag/redflag.h>
 
+#define RF__NDIGESTS 4
+struct evp_md_st;
+
 struct rf_ctx {
 	rf_limits limits;
 	const psl_ctx_t *psl;	/* public suffix list, read-only */
 	psl_ctx_t *psl_owned;	/* freed with the context, or NULL */
+	/* MD5, SHA-1, SHA-256, SHA-512 fetched once (OpenSSL 3 would look
+	 * each up again on every use); NULL entries: not offered */
+	struct evp_md_st *md[RF__NDIGESTS];
 };
 
 /* RF__URL_MAX: bytes of one URL (after trimming) that rf_url_analyse
@@ -60,10 +66,17 @@ int rf__html_dimension(const char *v);
  * '*' in pattern matches [a-z0-9-]* inside one label, "*" every host. */
 int rf__host_match(const char *pattern, const char *host, size_t hostlen);
 
-/* rf__rules_param: the tracking parameter rule matching name (len bytes)
- * on host (may be NULL), or NULL. */
+/* rf__recipient_new: rf_recipient_new with the digests of ctx (fetched
+ * once per context); ctx NULL: fetched on every call. */
+rf_status rf__recipient_new(const rf_ctx *ctx, rf_arena *a, const char *addr,
+			    rf_recipient **out, rf_error *err);
+
+/* rf__rules_param: the parameter rule ("param" or "tag") matching name
+ * (len bytes) on host (may be NULL), or NULL; *tag (NULL allowed) is 1
+ * for a "tag" rule (a campaign tag, which identifies nobody), else 0. */
 const char *rf__rules_param(const rf_rules *r, const char *host,
-			    size_t hostlen, const char *name, size_t len);
+			    size_t hostlen, const char *name, size_t len,
+			    int *tag);
 
 /* rf__rules_host: the provider whose tracking host (and path prefix)
  * matches, or NULL. */

@@ -117,10 +117,18 @@ rf_status
 rf_recipient_new(rf_arena *a, const char *addr, rf_recipient **out,
 		 rf_error *err)
 {
+	return rf__recipient_new(NULL, a, addr, out, err);
+}
+
+rf_status
+rf__recipient_new(const rf_ctx *ctx, rf_arena *a, const char *addr,
+		  rf_recipient **out, rf_error *err)
+{
+	/* in the order of rf_ctx.md */
 	static const struct {
 		const EVP_MD *(*type)(void);
 		const char *reason;
-	} digests[] = {
+	} digests[RF__NDIGESTS] = {
 		{ EVP_md5, "recipient-md5" },
 		{ EVP_sha1, "recipient-sha1" },
 		{ EVP_sha256, "recipient-sha256" },
@@ -171,7 +179,7 @@ rf_recipient_new(rf_arena *a, const char *addr, rf_recipient **out,
 	    "recipient-hex") != 0)
 		goto nomem;
 	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++) {
-		type = digests[i].type();
+		type = ctx != NULL ? ctx->md[i] : digests[i].type();
 		if (type == NULL || EVP_Digest(r->addr, r->len, md, &mdlen,
 		    type, NULL) != 1)
 			continue;	/* not offered by this libcrypto */
@@ -281,10 +289,27 @@ search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
 	const struct needle *n;
 	const char *hay, *p;
 	const char *reason;
-	size_t i, hits, off, e, at;
+	size_t i, hits, off, e, at, run_b64 = 0, run_hex = 0, rb = 0, rh = 0;
 
+	/* base64 and hex needles only match inside a run of their
+	 * characters at least as long: most URLs have none, so most of the
+	 * 20 needles are never searched */
+	for (i = 0; i < tlen; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		rb = isalnum(c) || c == '+' || c == '/' || c == '-' ||
+		    c == '_' ? rb + 1 : 0;
+		rh = isxdigit(c) ? rh + 1 : 0;
+		if (rb > run_b64)
+			run_b64 = rb;
+		if (rh > run_hex)
+			run_hex = rh;
+	}
 	for (i = 0; i < r->nn; i++) {
 		n = &r->n[i];
+		if ((n->cls == N_B64 && n->len > run_b64) ||
+		    (n->cls == N_HEX && n->len > run_hex))
+			continue;
 		hay = n->ci ? lower : text;
 		for (p = hay, hits = 0; hits < RCPT_MAX_HITS &&
 		    (p = memmem(p, tlen - (size_t)(p - hay), n->s, n->len)) !=

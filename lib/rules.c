@@ -19,6 +19,7 @@ struct rule_param {
 	int prefix;
 	const char **hosts;	/* NULL: every host */
 	size_t nhosts;
+	int tag;		/* "tag": names a campaign, not a person */
 };
 
 struct rule_host {
@@ -79,6 +80,16 @@ rf__host_match(const char *pattern, const char *host, size_t hostlen)
 		return 0;
 	if (strcmp(pattern, "*") == 0)
 		return 1;
+	if (strchr(pattern, '*') == NULL) {
+		/* no glob: the host itself or a subdomain, compared from the
+		 * end (a label boundary before the match) */
+		if (hostlen < pn || tolower((unsigned char)host[hostlen -
+		    pn]) != tolower((unsigned char)pattern[0]) ||
+		    strncasecmp(host + hostlen - pn,
+		    pattern, pn) != 0)
+			return 0;
+		return hostlen == pn || host[hostlen - pn - 1] == '.';
+	}
 	for (i = 0; i < hostlen; i++) {
 		if (i != 0 && host[i - 1] != '.')
 			continue;
@@ -105,7 +116,8 @@ parse_line(rf_rules *r, char **f, size_t nf, unsigned lineno, rf_error *err)
 		    sizeof(char *)) != 0)
 			goto nomem;
 		r->sources[r->nsources++] = f[1 < nf ? 1 : 0];
-	} else if (strcmp(f[0], "param") == 0 && nf >= 2) {
+	} else if ((strcmp(f[0], "param") == 0 ||
+	    strcmp(f[0], "tag") == 0) && nf >= 2) {
 		struct rule_param *p;
 
 		if (grow(a, &r->params, &r->capparams, r->nparams,
@@ -113,6 +125,7 @@ parse_line(rf_rules *r, char **f, size_t nf, unsigned lineno, rf_error *err)
 			goto nomem;
 		p = &r->params[r->nparams++];
 		p->name = f[1];
+		p->tag = f[0][0] == 't';
 		p->len = strlen(f[1]);
 		if (p->len > 0 && f[1][p->len - 1] == '*') {
 			p->prefix = 1;
@@ -267,22 +280,27 @@ rf_rules_count(const rf_rules *r, size_t *params, size_t *hosts,
 
 const char *
 rf__rules_param(const rf_rules *r, const char *host, size_t hostlen,
-		const char *name, size_t len)
+		const char *name, size_t len, int *tag)
 {
 	const struct rule_param *p;
 	size_t i, j;
 
 	for (i = 0; i < r->nparams; i++) {
 		p = &r->params[i];
-		if (p->prefix ? len < p->len : len != p->len)
+		if ((p->prefix ? len < p->len : len != p->len) ||
+		    tolower((unsigned char)name[0]) !=
+		    tolower((unsigned char)p->name[0]))
 			continue;
 		if (strncasecmp(p->name, name, p->len) != 0)
 			continue;
-		if (p->nhosts == 0)
-			return p->name;
 		for (j = 0; j < p->nhosts; j++)
 			if (rf__host_match(p->hosts[j], host, hostlen))
-				return p->name;
+				break;
+		if (p->nhosts > 0 && j == p->nhosts)
+			continue;
+		if (tag != NULL)
+			*tag = p->tag;
+		return p->name;
 	}
 	return NULL;
 }

@@ -146,8 +146,20 @@ opaque_unit(struct analysis *an, struct rf__toks *t, const char *url,
 	return 0;
 }
 
+/* is_tag: the parameter named name (n bytes) is a campaign tag. */
 static int
-find_opaque(struct analysis *an, const struct rf__url *u, struct rf__toks *t)
+is_tag(struct analysis *an, const struct rf__url *u, const char *host,
+       const char *name, size_t n)
+{
+	int tag = 0;
+
+	return rf__rules_param(an->rules, host, u->host_len, name, n,
+	    &tag) != NULL && tag;
+}
+
+static int
+find_opaque(struct analysis *an, const struct rf__url *u, const char *host,
+	    struct rf__toks *t)
 {
 	const char *s = u->s;
 	size_t i, e, labels = 0, nlab, pos, po, pl, nl, vo, vl, end;
@@ -174,6 +186,9 @@ find_opaque(struct analysis *an, const struct rf__url *u, struct rf__toks *t)
 	pos = 0;
 	while (u->has_query && rf__next_param(s + u->query_off, u->query_len,
 	    &pos, &po, &pl, &nl, &vo, &vl)) {
+		if (vl >= RF_TRACKING_MIN_OPAQUE && is_tag(an, u, host,
+		    s + u->query_off + po, nl))
+			continue;	/* a campaign tag's value */
 		if (opaque_unit(an, t, s, u->query_off + vo, vl) != 0)
 			return -1;
 	}
@@ -194,13 +209,14 @@ known_params(struct analysis *an, const struct rf__url *u, const char *host,
 	const char *s = u->s, *rule;
 	size_t pos = 0, po, pl, nl, vo, vl;
 	char *reason;
+	int tag;
 
 	while (rf__next_param(s + qoff, qlen, &pos, &po, &pl, &nl, &vo,
 	    &vl)) {
 		rule = rf__rules_param(an->rules, host, u->host_len,
-		    s + qoff + po, nl);
-		if (rule == NULL)
-			continue;
+		    s + qoff + po, nl, &tag);
+		if (rule == NULL || tag)
+			continue;	/* campaign tags identify nobody */
 		reason = rf_arena_printf(an->a, "known-param:%.*s", (int)nl,
 		    s + qoff + po);
 		if (reason == NULL ||
@@ -257,7 +273,7 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	if ((an->opts & RF_TRK_OPAQUE) && !(provider != NULL &&
 	    has_known_param(t, before)) &&
 	    !rf__rules_static(an->rules, host, u.host_len)) {
-		if (find_opaque(an, &u, t) != 0)
+		if (find_opaque(an, &u, host, t) != 0)
 			return -1;
 		rf__drop_covered(t, before, "opaque-token");
 	}
@@ -535,7 +551,7 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		if (addr == NULL)
 			addr = m->from_addr;
 		if (addr != NULL) {
-			st = rf_recipient_new(a, addr, &own, err);
+			st = rf__recipient_new(ctx, a, addr, &own, err);
 			if (st == RF_ENOMEM)
 				return st;
 			if (st == RF_OK)
@@ -560,7 +576,7 @@ rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	if (recipient == NULL)
 		recipient = rf_message_recipient(m);
 	if (recipient != NULL &&
-	    rf_recipient_new(m->arena, recipient, &rcpt, &e2) != RF_OK) {
+	    rf__recipient_new(ctx, m->arena, recipient, &rcpt, &e2) != RF_OK) {
 		if (e2.status == RF_ENOMEM)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		rcpt = NULL;	/* not an address: no address search */

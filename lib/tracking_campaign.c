@@ -138,6 +138,30 @@ find_unit(const struct shaped *s, const struct shaped *ref,
 	return NULL;
 }
 
+/* similarity: how well y lines up with x: the units of x whose value y
+ * shares, counted twice, and the query names both have; *pathdiff: path
+ * segments of x that differ in y. */
+static size_t
+similarity(const struct shaped *x, const struct shaped *y, size_t *pathdiff)
+{
+	const struct unit *u, *v;
+	size_t i, n = 0;
+	int eq;
+
+	*pathdiff = 0;
+	for (i = 0; i < x->nunits; i++) {
+		u = &x->units[i];
+		if ((v = find_unit(y, x, u)) == NULL)
+			continue;
+		n += u->kind == U_QUERY;
+		eq = v->len == u->len && memcmp(y->url + v->off,
+		    x->url + u->off, u->len) == 0;
+		n += eq ? 2 : 0;
+		*pathdiff += !eq && u->kind == U_PATH;
+	}
+	return n;
+}
+
 struct copy {
 	struct shaped *links;
 	size_t n;
@@ -194,13 +218,17 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 		u = &me->units[i];
 		eq = seen = 0;
 		for (k = 0; k < npeers; k++) {
-			v = find_unit(peers[k], me, u);
+			/* a part the other copy does not have tells nothing */
+			if ((v = find_unit(peers[k], me, u)) == NULL)
+				continue;
 			seen++;
-			if (v != NULL && v->len == u->len &&
+			if (v->len == u->len &&
 			    memcmp(peers[k]->url + v->off, me->url + u->off,
 			    u->len) == 0)
 				eq++;
 		}
+		if (seen == 0)
+			continue;
 		if (eq == seen) {
 			l->tokens = t.v;
 			l->ntokens = t.n;
@@ -215,6 +243,29 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 	l->tokens = t.v;
 	l->ntokens = t.n;
 	return 0;
+}
+
+/* best_match: the link of cp that mine (at position pos) lines up with,
+ * or cp->n when none has its shape and most of its path. */
+static size_t
+best_match(const struct shaped *mine, size_t pos, const struct copy *cp)
+{
+	size_t j, best = cp->n, score, top = 0, diff;
+
+	for (j = 0; j < cp->n; j++) {
+		if (cp->used[j] || !same_shape(mine, &cp->links[j]))
+			continue;
+		score = 2 * similarity(mine, &cp->links[j], &diff) + (j == pos);
+		/* most of the path the same: another link (a logo is not the
+		 * unsubscribe link of a copy that has no logo) */
+		if (diff > 1 && diff > (mine->nsegs + 1) / 2)
+			continue;
+		if (best == cp->n || score > top) {
+			best = j;
+			top = score;
+		}
+	}
+	return best;
 }
 
 static int
@@ -240,7 +291,7 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 	rf_link **links = NULL, **p;
 	struct shaped *mine = NULL, **peers = NULL;
 	struct copy *copies = NULL;
-	size_t n = 0, i, c, j, npeers;
+	size_t n = 0, i, c, j, k, npeers, *pick = NULL;
 	unsigned hit = 0;
 
 	rf_tracking_walk(m, count, &n);
@@ -249,7 +300,8 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 	if ((links = rf_arena_array(a, n, sizeof(*links))) == NULL ||
 	    (mine = rf_arena_array(a, n, sizeof(*mine))) == NULL ||
 	    (peers = rf_arena_array(a, nothers, sizeof(*peers))) == NULL ||
-	    (copies = rf_arena_array(a, nothers, sizeof(*copies))) == NULL)
+	    (copies = rf_arena_array(a, nothers, sizeof(*copies))) == NULL ||
+	    (pick = rf_arena_array(a, n, nothers * sizeof(*pick))) == NULL)
 		goto nomem;
 	p = links;
 	rf_tracking_walk(m, collect, &p);
@@ -272,20 +324,21 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 				goto nomem;
 	}
 	for (i = 0; i < n; i++) {
+		/* a URL met before (the text and the HTML part) lines up
+		 * with the links its first occurrence lined up with */
+		for (k = 0; k < i && strcmp(mine[k].url, mine[i].url) != 0;
+		    k++)
+			;
 		npeers = 0;
 		for (c = 0; c < nothers; c++) {
 			struct copy *cp = &copies[c];
 
-			/* the same position first, then the first unused
-			 * link of the same shape */
-			if (i < cp->n && !cp->used[i] &&
-			    same_shape(&mine[i], &cp->links[i]))
-				j = i;
-			else
-				for (j = 0; j < cp->n && (cp->used[j] ||
-				    !same_shape(&mine[i], &cp->links[j]));
-				    j++)
-					;
+			/* the unused link of the same shape that shares most
+			 * parts; on a tie the one at the same position, else
+			 * the first */
+			j = k < i ? pick[k * nothers + c] :
+			    best_match(&mine[i], i, cp);
+			pick[i * nothers + c] = j;
 			if (j >= cp->n)
 				continue;
 			cp->used[j] = 1;

@@ -70,8 +70,9 @@ rf_status rf_rules_parse(const char *text, size_t len, rf_rules **out,
 /* rf_rules_free: release r; NULL allowed. */
 void rf_rules_free(rf_rules *r);
 
-/* rf_rules_count: how many rules of each kind r holds (for tests and
- * --help); any pointer may be NULL. */
+/* rf_rules_count: how many rules of each kind r holds ("param" and "tag"
+ * rules together in *params), for tests and --help; any pointer may be
+ * NULL. */
 void rf_rules_count(const rf_rules *r, size_t *params, size_t *hosts,
 		    size_t *unwraps, size_t *statics);
 

@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 addr=jane.doe@example.org
 b64=$(printf '%s' "$addr" | base64)
-ua=$(printf 'https://shop.example/u?d=%s&utm_source=nl&x=1' "$b64")
+ua=$(printf 'https://shop.example/u?d=%s&mc_eid=nl&x=1' "$b64")
 # a multipart/mixed message with an HTML part in base64 (CRLF lines), a
 # plain-text part in quoted-printable, an untouched text part and an
 # attachment, each part's bytes known
@@ -70,7 +70,7 @@ assert untouched in b, 'untouched part changed'
 assert b'AAECAwQFBgcICQ==\r\n' in b
 # the codes are gone, the rest of the links stays
 html = pb[3].get_payload(decode=True).decode()
-assert b64 not in html and 'utm_source' not in html, html
+assert b64 not in html and 'mc_eid' not in html, html
 assert 'https://shop.example/u?x=1' in html, html
 assert 'https://shop.example/keep?id=1&amp;b=2' in html, html
 assert 'src=""' in html and 'pixel.shop.example' not in html, html

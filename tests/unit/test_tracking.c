@@ -258,14 +258,27 @@ test_known_params(void **state)
 
 	l = href(f, "https://shop.example/p?id=7&utm_source=nl&utm_medium="
 	    "email&mc_eid=ab12&_hsenc=p2AN&_hsmi=9&mkt_tok=MzQ&__s=x1");
-	assert_true(has_reason(l, "known-param:utm_source"));
-	assert_true(has_reason(l, "known-param:utm_medium"));
+	/* campaign tags identify nobody: not reported, kept */
+	assert_false(has_reason(l, "known-param:utm_source"));
+	assert_false(has_reason(l, "known-param:utm_medium"));
 	assert_true(has_reason(l, "known-param:mc_eid"));
 	assert_true(has_reason(l, "known-param:_hsenc"));
 	assert_true(has_reason(l, "known-param:_hsmi"));
 	assert_true(has_reason(l, "known-param:mkt_tok"));
 	assert_true(has_reason(l, "known-param:__s"));
-	assert_string_equal(l->clean, "https://shop.example/p?id=7");
+	assert_string_equal(l->clean, "https://shop.example/p?id=7&utm_source="
+	    "nl&utm_medium=email");
+	/* a link with campaign tags only is no tracking link, even with a
+	 * long random-looking tag value in bulk mail */
+	l = href(f, "https://shop.example/p?utm_source=newsletter&utm_medium="
+	    "email&utm_campaign=spring&mc_cid=4f2a9c01de");
+	assert_false(l->tracking);
+	assert_string_equal(l->clean, l->url);
+	l = href(f, "https://shop.example/p?utm_content=Xk29fLq81ZpQ7wTm&x=1");
+	assert_false(l->tracking);
+	/* the same value in a parameter that is no tag is an opaque code */
+	l = href(f, "https://shop.example/p?content=Xk29fLq81ZpQ7wTm&x=1");
+	assert_true(has_reason(l, "opaque-token"));
 	/* a per-host parameter only counts on its host */
 	l = href(f, "https://shop.example/p?e=1");
 	assert_false(l->tracking);
@@ -286,8 +299,9 @@ test_unwrap(void **state)
 	    "0100018c2f3a4b5c-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-000000/"
 	    "Xy7kP2qLm9RtVb3nW5zA8cD0eF=381");
 	assert_true(has_reason(l, "known-host:amazon-ses"));
-	assert_true(has_reason(l, "known-param:utm_source"));
-	assert_string_equal(l->clean, "https://shop.example/sale?id=5");
+	assert_false(has_reason(l, "known-param:utm_source"));
+	assert_string_equal(l->clean,
+	    "https://shop.example/sale?id=5&utm_source=ses");
 	/* a redirect in a query parameter carrying the address inside */
 	l = href(f, "https://mailtrack.io/trace/link/abc?url=https%3A%2F%2F"
 	    "shop.example%2Fa%3Fwho%3Djohn.smith%2540example.com%26p%3D1");
@@ -386,7 +400,7 @@ test_clean_forms(void **state)
 	assert_false(l->tracking);
 	assert_string_equal(l->clean, keep);
 	/* a parameter is dropped whole, others keep their bytes */
-	l = href(f, "https://shop.example/a?x=1&utm_source=n&y=%20#top");
+	l = href(f, "https://shop.example/a?x=1&mc_eid=n&y=%20#top");
 	assert_string_equal(l->clean, "https://shop.example/a?x=1&y=%20#top");
 	/* a token in the path is replaced by the placeholder */
 	l = href(f, "https://shop.example/u/john.smith@example.com/view?x=1");
@@ -469,7 +483,7 @@ test_rules(void **state)
 	rf_error err;
 	size_t np, nh, nu, ns;
 	const char *bad = "param utm_*\nunwrap x.example sideways\n";
-	const char *ok = "# c\nsource a b c\n\nparam x* h.example\n"
+	const char *ok = "# c\nsource a b c\n\nparam x* h.example\ntag t_*\n"
 	    "host *.t.example/c prov\nunwrap r.example query u\n"
 	    "unwrap s.example path\nstatic d.example\n";
 
@@ -481,7 +495,7 @@ test_rules(void **state)
 	assert_non_null(strstr(err.msg, "line 2"));
 	assert_int_equal(rf_rules_parse(ok, strlen(ok), &r, &err), RF_OK);
 	rf_rules_count(r, &np, &nh, &nu, &ns);
-	assert_int_equal(np, 1);
+	assert_int_equal(np, 2);	/* param and tag rules */
 	assert_int_equal(nh, 1);
 	assert_int_equal(nu, 2);
 	assert_int_equal(ns, 1);
@@ -577,6 +591,30 @@ test_campaign(void **state)
 	assert_string_equal(l->clean,
 	    "https://news.example/c/" RF_TRACKING_PLACEHOLDER "?list=7");
 	assert_false(m->links.v[2].tracking);
+
+	/* an HTML copy against a text-only one: the URL met twice lines up
+	 * twice with the same link; the logo, which the other copy lacks,
+	 * lines up with nothing (not with the other unsubscribe link) */
+	{
+		const char *h[] = { "https://n.example/u/Q1w2E3",
+		    "https://n.example/img/logo.png",
+		    "https://n.example/u/Q1w2E3" };
+		const char *t[] = { "https://n.example/u/Z9y8X7",
+		    "https://n.example/u/Z9y8X7" };
+		rf_copy_links o = { t, 2 };
+
+		m = message(f, h, 3, 1);
+		assert_int_equal(rf_tracking_message(f->ctx, f->rules, m,
+		    ADDR, &err), RF_OK);
+		assert_int_equal(rf_tracking_campaign(f->ctx, f->rules, m,
+		    &o, 1, &err), RF_OK);
+		assert_string_equal(tok(f, &m->links.v[0],
+		    "varies-in-campaign"), "Q1w2E3");
+		assert_string_equal(tok(f, &m->links.v[2],
+		    "varies-in-campaign"), "Q1w2E3");
+		assert_false(m->links.v[1].tracking);
+		assert_string_equal(m->links.v[1].clean, h[1]);
+	}
 }
 
 static void
@@ -585,7 +623,7 @@ test_summary(void **state)
 	struct fx *f = *state;
 	char *u1 = rf_arena_printf(f->a, "https://t.example/o?d=%s",
 	    b64(f, ADDR, strlen(ADDR), 0, 1));
-	const char *urls[] = { u1, u1, "https://t.example/x?utm_source=a",
+	const char *urls[] = { u1, u1, "https://t.example/x?mc_eid=a",
 	    "https://t.example/p.gif", "https://t.example/q.gif",
 	    "https://t.example/ok" };
 	const char **s;
@@ -605,7 +643,7 @@ test_summary(void **state)
 	    "base64-encoded");
 	assert_non_null(strstr(s[1], "2 web bugs"));
 	assert_string_equal(s[2], "1 link carries tracking parameters "
-	    "(utm_source)");
+	    "(mc_eid)");
 }
 
 static void
@@ -623,7 +661,7 @@ test_limits(void **state)
 	lim.max_unwrap_depth = 1;
 	assert_int_equal(rf_ctx_new(&lim, &ctx, &err), RF_OK);
 	memset(&l, 0, sizeof(l));
-	l.url = "https://s.example/p?utm_a=1&utm_b=2&utm_c=3";
+	l.url = "https://s.example/p?mc_eid=1&_hsenc=2&mkt_tok=3";
 	assert_int_equal(rf_tracking_link(ctx, f->rules, f->a, f->rcpt, &l, 0,
 	    &hit, &err), RF_OK);
 	assert_int_equal(l.ntokens, 1);
