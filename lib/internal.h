@@ -5,6 +5,8 @@
 #ifndef REDFLAG_INTERNAL_H
 #define REDFLAG_INTERNAL_H
 
+#include <stdint.h>
+
 #include <libpsl.h>
 
 #include <redflag/redflag.h>
@@ -19,5 +21,56 @@ struct rf_ctx {
  * k/M/G suffix (powers of 1024), like OpenBSD's strtonum: 0 on success. */
 int rf__parse_size(const char *s, unsigned long long max,
 		   unsigned long long *out);
+
+/* Classifier tokens (lib/tokenize.c, used by lib/classifier.c). */
+enum rf__tok_kind {
+	RF__TOK_WORD = 0,	/* visible text */
+	RF__TOK_PAIR,		/* two adjacent words of visible text */
+	RF__TOK_HEADER,		/* "name:word" of a selected header */
+	RF__TOK_HNAME,		/* a header's name is present */
+	RF__TOK_HOST,		/* link host */
+	RF__TOK_DOMAIN,		/* link registrable domain */
+	RF__TOK_FACT,		/* a fact redflag found ("web-bug") */
+	RF__TOK_CAMPAIGN,	/* campaign size bucket (not in the key) */
+	RF__TOK_MIME,		/* part types, charsets, attachment types */
+	RF__TOK__COUNT
+};
+
+typedef struct rf__tok {
+	uint64_t h;		/* XXH3 of the text, seeded with the kind */
+	uint32_t off;		/* text in rf__toks.text */
+	uint16_t len;
+	uint8_t kind;		/* enum rf__tok_kind */
+} rf__tok;
+
+/* The distinct tokens of one message; heap-owned (rf__toks_free). */
+typedef struct rf__toks {
+	rf__tok *v;
+	size_t n, cap;
+	char *text;		/* token texts, not NUL-terminated */
+	size_t tlen, tcap;
+	uint64_t *set;		/* open addressing on h (0 = empty) */
+	size_t setcap;
+	size_t max;		/* max_tokens */
+	unsigned max_len;	/* max_token_len */
+	int pairs;		/* also word pairs */
+	int limit_hit;
+} rf__toks;
+
+struct rf_cls_params;
+struct rf_cls_facts;
+
+/* rf__cls_tokenize: fill t (zeroed by the caller) with m's tokens.
+ * RF_OK (also when max_tokens stopped it: t->limit_hit) or RF_ENOMEM. */
+rf_status rf__cls_tokenize(const rf_ctx *ctx, const struct rf_cls_params *p,
+			   const rf_message *m, const struct rf_cls_facts *f,
+			   rf__toks *t);
+
+/* rf__toks_free: release what t holds. */
+void rf__toks_free(rf__toks *t);
+
+/* rf__tok_kind_prefix: readable prefix of a kind ("subject:" comes from
+ * the header name; this is "" for words and hosts, "fact:" ...). */
+const char *rf__tok_kind_prefix(unsigned kind);
 
 #endif
