@@ -766,13 +766,20 @@ better(const struct used *u, const struct used *v, int dir,
 	return t->v[u->tok].h < t->v[v->tok].h;
 }
 
+/* tok_text: token i as shown in reasons, or (lookup) in the form that
+ * rf_classifier_token_counts takes, with "host:" and "domain:". */
 static const char *
-tok_text(const rf__toks *t, size_t i, rf_arena *a)
+tok_text(const rf__toks *t, size_t i, int lookup, rf_arena *a)
 {
 	const rf__tok *k = &t->v[i];
+	const char *pre = rf__tok_kind_prefix(k->kind);
 
-	return rf_arena_printf(a, "%s%.*s", rf__tok_kind_prefix(k->kind),
-	    (int)k->len, t->text + k->off);
+	if (lookup && k->kind == RF__TOK_HOST)
+		pre = "host:";
+	else if (lookup && k->kind == RF__TOK_DOMAIN)
+		pre = "domain:";
+	return rf_arena_printf(a, "%s%.*s", pre, (int)k->len,
+	    t->text + k->off);
 }
 
 /* pick: the best max of u[0..n) in direction dir, distinct texts, into
@@ -812,7 +819,7 @@ pick(const rf_classifier *c, const struct used *u, size_t n, int dir,
 	for (i = 0; i < nb; i++) {
 		const struct centry *e = cmap_get(&c->counts,
 		    t->v[best[i]->tok].h);
-		const char *s = tok_text(t, best[i]->tok, a);
+		const char *s = tok_text(t, best[i]->tok, 0, a);
 		size_t k;
 
 		if (s == NULL) {
@@ -981,4 +988,41 @@ rf_classifier_token_counts(const rf_classifier *c, const char *text,
 	e = cmap_get(&c->counts, h == 0 ? 1 : h);
 	*nspam = e && e->spam > 0 ? (unsigned long)e->spam : 0;
 	*nham = e && e->ham > 0 ? (unsigned long)e->ham : 0;
+}
+
+rf_status
+rf_classifier_tokens(const rf_ctx *ctx, const rf_cls_params *p,
+		     const rf_message *m, const rf_cls_facts *facts,
+		     rf_arena *a, const char ***out, size_t *n, rf_error *err)
+{
+	rf_cls_params def;
+	const char **v = NULL;
+	rf__toks t;
+	rf_status rs;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	memset(&t, 0, sizeof(t));
+	if (p == NULL) {
+		rf_cls_params_default(&def);
+		p = &def;
+	}
+	if ((rs = rf__cls_tokenize(ctx, p, m, facts, &t)) != RF_OK) {
+		rf_error_set(err, rs, "out of memory");
+		goto out;
+	}
+	v = rf_arena_array(a, t.n + 1, sizeof(*v));
+	for (i = 0; v != NULL && i < t.n; i++)
+		if ((v[i] = tok_text(&t, i, 1, a)) == NULL)
+			v = NULL;
+	if (v == NULL) {
+		rs = rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto out;
+	}
+	*out = v;
+	*n = t.n;
+out:
+	rf__toks_free(&t);
+	return rs;
 }

@@ -231,6 +231,7 @@ headers(rf__toks *t, const rf_message *m, char *buf)
 		}
 		if ((r = add(t, RF__TOK_HNAME, buf, n)) != 0)
 			return r;
+		buf[n] = '\0';
 		if (hd->value == NULL || !is_word_header(buf))
 			continue;
 		buf[n] = ':';

@@ -3,5 +3,6 @@
 #define REDFLAG_COMMANDS_H
 
 int cmd_scan(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
+	{ "train", cmd_train, "teach the classifier spam and wanted mail" },
 };
 
 static void

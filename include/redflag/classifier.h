@@ -117,9 +117,9 @@ rf_status rf_classifier_reload(rf_classifier *c, rf_error *err);
 void rf_classifier_counts(const rf_classifier *c, unsigned long *nspam,
 			  unsigned long *nham);
 
-/* rf_classifier_token_counts: counts of one token text as written by
- * rf_classifier_tokens ("viagra", "host:a.example"), from the loaded
- * table; 0 and 0 when unknown. */
+/* rf_classifier_token_counts: learned counts of one token, written as
+ * rf_classifier_tokens gives it ("viagra", "host:a.example"), from the
+ * loaded table; 0 and 0 when unknown. */
 void rf_classifier_token_counts(const rf_classifier *c, const char *text,
 				unsigned long *nspam, unsigned long *nham);
 
@@ -171,8 +171,11 @@ const char *rf_cls_reasons(const rf_cls_result *r, rf_arena *a, size_t n);
 const char *rf_cls_class_name(rf_cls_class k);
 
 /*
- * rf_classifier_tokens: the distinct tokens of m as readable texts, in
- * arena a (for tests, debugging and docs).  *n receives the count.
+ * rf_classifier_tokens: the distinct tokens of m as texts, in arena a
+ * (for tests, debugging and docs), in the form rf_classifier_token_counts
+ * takes: words bare, "host:", "domain:", "header:", "fact:", "subject:"
+ * and other header names, "part:", "charset:", "attachment:", word pairs
+ * with a space.  p NULL: defaults.  *n receives the count.
  */
 rf_status rf_classifier_tokens(const rf_ctx *ctx, const rf_cls_params *p,
 			       const rf_message *m, const rf_cls_facts *facts,
