@@ -72,5 +72,7 @@ void rf__toks_free(rf__toks *t);
 /* rf__tok_kind_prefix: readable prefix of a kind ("subject:" comes from
  * the header name; this is "" for words and hosts, "fact:" ...). */
 const char *rf__tok_kind_prefix(unsigned kind);
+/* rf__gmime_init: initialise GMime once per process (thread-safe). */
+void rf__gmime_init(void);
 
 #endif
