@@ -160,6 +160,10 @@ static const struct param_def params[] = {
 	  "spam and ham messages needed before probabilities count (10)" },
 	{ "max_pending", PU(max_pending), 1, 1e9,
 	  "tokens held in memory before a batch spills to disk (2000000)" },
+	{ "max_used", PU(max_used), 0, 1e6,
+	  "only the most telling tokens count; 0: all (0)" },
+	{ "combine", PU(combine), 0, 1,
+	  "0: Fisher (1 + H - S) / 2 as bogofilter; 1: H / (H + S) (1)" },
 	{ "bigrams", PU(bigrams), 0, 1,
 	  "1: pairs of adjacent words are tokens too (0)" },
 };
@@ -717,19 +721,19 @@ rf_classifier_unlearn(rf_classifier *c, const rf_ctx *ctx,
 /* Classification ------------------------------------------------------- */
 
 /*
- * chi2q: the probability that a chi-square variable with 2n degrees of
- * freedom exceeds x2: exp(-m) * sum(i = 0 .. n-1) m^i / i!, m = x2 / 2.
+ * lchi2q: the logarithm of the probability that a chi-square variable with
+ * 2n degrees of freedom exceeds x2: exp(-m) * sum(i = 0 .. n-1) m^i / i!, m = x2 / 2.
  * Summed around its largest term, scaled, so that nothing under- or
  * overflows for any n.
  */
 static double
-chi2q(double x2, size_t n)
+lchi2q(double x2, size_t n)
 {
 	double m = x2 / 2, s = 1, t, r;
 	size_t k, i;
 
 	if (n == 0 || m <= 0)
-		return 1;
+		return 0;
 	k = m < (double)(n - 1) ? (size_t)m : n - 1;
 	for (t = 1, i = k; i > 0; i--) {
 		t *= (double)i / m;
@@ -743,8 +747,8 @@ chi2q(double x2, size_t n)
 		if (t < 1e-17 * s)
 			break;
 	}
-	r = exp(-m + (double)k * log(m) - lgamma((double)k + 1) + log(s));
-	return r > 1 ? 1 : r;
+	r = -m + (double)k * log(m) - lgamma((double)k + 1) + log(s);
+	return r > 0 ? 0 : r;
 }
 
 struct used {
@@ -752,6 +756,18 @@ struct used {
 	int64_t n;
 	size_t tok;
 };
+
+/* by_strength: qsort order, most telling (|f - 0.5| largest) first. */
+static int
+by_strength(const void *x, const void *y)
+{
+	const struct used *u = x, *v = y;
+	double du = fabs(u->f - 0.5), dv = fabs(v->f - 0.5);
+
+	if (du != dv)
+		return du > dv ? -1 : 1;
+	return u->tok < v->tok ? -1 : u->tok > v->tok;
+}
 
 /* better: u ranks before v among the spam-like (dir 1) or ham-like
  * (dir -1) tokens: more extreme f, then more often seen, then hash. */
@@ -891,16 +907,30 @@ rf_classifier_classify(const rf_classifier *c, const rf_ctx *ctx,
 		}
 		if (fabs(f - 0.5) < p->min_dev)
 			continue;
-		sln += log(f);
-		hln += log1p(-f);
 		u[nu].f = f;
 		u[nu].n = (int64_t)n;
 		u[nu].tok = i;
 		nu++;
 	}
+	if (p->max_used > 0 && nu > p->max_used) {
+		qsort(u, nu, sizeof(*u), by_strength);
+		nu = p->max_used;
+	}
+	for (i = 0; i < nu; i++) {
+		sln += log(u[i].f);
+		hln += log1p(-u[i].f);
+	}
 	out->nused = nu;
-	if (nu > 0)
-		out->p = (1 + chi2q(-2 * sln, nu) - chi2q(-2 * hln, nu)) / 2;
+	if (nu > 0) {
+		/* lh: log H, small when the tokens are too ham-like to be
+		 * chance; ls: log S, likewise for spam-like tokens. */
+		double lh = lchi2q(-2 * sln, nu), ls = lchi2q(-2 * hln, nu);
+
+		if (p->combine == 1)	/* H / (H + S) */
+			out->p = 1 / (1 + exp(ls - lh));
+		else			/* Robinson-Fisher (1 + H - S) / 2 */
+			out->p = (1 + exp(lh) - exp(ls)) / 2;
+	}
 	out->cls = out->p >= p->spam_cutoff ? RF_CLS_SPAM :
 	    out->p <= p->ham_cutoff ? RF_CLS_HAM : RF_CLS_UNSURE;
 	if ((rs = pick(c, u, nu, 1, &t, max_reasons, a, &out->spammy,

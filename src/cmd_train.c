@@ -175,8 +175,10 @@ set_option(rf_cls_params *params, rf_limits *limits, int argc, char **argv,
 	rf_error err;
 	size_t n;
 
+	int next = 0;
+
 	if (strcmp(a, "--set") == 0 && *i + 1 < argc)
-		spec = argv[*i + 1];
+		spec = argv[*i + 1], next = 1;
 	else if (strncmp(a, "--set=", 6) == 0)
 		spec = a + 6;
 	eq = spec != NULL ? strchr(spec, '=') : NULL;
@@ -186,8 +188,7 @@ set_option(rf_cls_params *params, rf_limits *limits, int argc, char **argv,
 	memcpy(name, spec, n);
 	name[n] = '\0';
 	if (rf_cls_params_set(params, name, eq + 1, &err) == RF_OK) {
-		if (spec != a + 6)
-			++*i;
+		*i += next;
 		return 1;
 	}
 	if (strstr(err.msg, "no classifier setting") == NULL) {

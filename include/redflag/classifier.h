@@ -49,6 +49,8 @@ typedef struct rf_cls_params {
 	unsigned min_learned;	/* fewer spam or ham learned: p = 0.5 */
 	unsigned max_pending;	/* pending tokens before a batch spills
 				 * into SQLite (memory bound) */
+	unsigned max_used;	/* only the most telling tokens; 0: all */
+	unsigned combine;	/* 0: (1 + H - S) / 2; 1: H / (H + S) */
 	unsigned bigrams;	/* 1: also pairs of adjacent body words */
 } rf_cls_params;
 
