@@ -146,9 +146,15 @@ to_utf8(rf_buf *b, const GByteArray *ba, size_t max, const char *charset,
 		*pflags |= RF_PARTF_TRUNCATED;
 	}
 	if (is_utf8_charset(charset)) {
-		if (g_utf8_validate(p, (gssize)n, NULL) ||
-		    (charset != NULL &&
-		    g_ascii_strcasecmp(charset, "utf-8") == 0)) {
+		const char *bad;
+
+		if (g_utf8_validate(p, (gssize)n, &bad)) {
+			rf_buf_append(b, p, n);
+			return;
+		}
+		/* declared UTF-8, or only NUL bytes in the way: repair */
+		if ((charset != NULL &&
+		    g_ascii_strcasecmp(charset, "utf-8") == 0) || *bad == '\0') {
 			sanitize_utf8(b, p, n);
 			return;
 		}
