@@ -143,7 +143,7 @@ struct param_def {
 
 static const struct param_def params[] = {
 	{ "spam_cutoff", PD(spam_cutoff), 0, 1,
-	  "spam probability from which unknown mail is spam (0.99)" },
+	  "spam probability from which unknown mail is spam (0.9)" },
 	{ "ham_cutoff", PD(ham_cutoff), 0, 1,
 	  "spam probability up to which it is ham; between: unsure (0.45)" },
 	{ "robs", PD(robs), 1e-6, 100,
@@ -175,7 +175,7 @@ rf_cls_params_default(rf_cls_params *p)
 	p->robs = 0.0178;
 	p->robx = 0.52;
 	p->min_dev = 0.375;
-	p->spam_cutoff = 0.99;
+	p->spam_cutoff = 0.9;
 	p->ham_cutoff = 0.45;
 	p->max_tokens = 20000;
 	p->max_token_len = 30;

@@ -87,7 +87,9 @@ typedef struct rf_cls_result {
 } rf_cls_result;
 
 /* rf_cls_params_default: bogofilter's defaults (robs 0.0178, robx 0.52,
- * min_dev 0.375, cutoffs 0.99 / 0.45) and redflag's limits. */
+ * min_dev 0.375, ham_cutoff 0.45, Fisher combining), spam_cutoff 0.9
+ * (chosen on a validation split, docs/classifier.md) and redflag's
+ * limits. */
 void rf_cls_params_default(rf_cls_params *p);
 
 /* rf_cls_params_set: set the parameter called name from value ("0.99").
