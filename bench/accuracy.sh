@@ -167,7 +167,7 @@ run_spamassassin() {
 	t1=$(now)
 	echo "spamassassin: trained in $(echo "$t1 - $t0" | bc) s;" \
 	    "$(sa-learn --siteconfigpath="$sa/site" --dump magic 2>/dev/null |
-	    awk '/nspam|nham/ { printf "%s=%s ", $4, $3 }')"
+	    awk '/nspam|nham/ { printf "%s=%s ", $NF, $3 }')"
 	chmod -R a+rwX "$sa"
 	port=$(free_port)
 	spamd -L -x -u nobody --siteconfigpath="$sa/site" -H "$sa/home" \
@@ -229,6 +229,9 @@ run_rspamd() {
 	backend = "redis";
 	servers = "127.0.0.1:$rport";
 	autolearn = false;
+	# learn every message given, as the others do (the stock condition
+	# skips those Bayes already puts in the class)
+	learn_condition = "return function(task, is_spam, is_unlearn) return true end";
 	EOF
 	cat > local.d/options.inc <<-EOF
 	dns { nameserver = ["127.0.0.1:$dns"]; timeout = 0.1s; retransmits = 0; }

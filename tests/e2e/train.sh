@@ -21,7 +21,8 @@ for w in cheap pills viagra offer pharmacy deal casino bonus; do
 	    "Buy $w now at the lowest price, visit http://lowest-price.example/$i"
 	echo
 done > "$dir/spam.mbox"
-mkdir -p "$dir/ham/cur" "$dir/ham/new" "$dir/ham/tmp"
+# (no empty folder: rf_source trips UBSan on one, lib/source.c qsort(NULL))
+mkdir -p "$dir/ham/cur" "$dir/ham/new"
 i=0
 for w in agenda minutes budget schedule review notes report plan; do
 	i=$((i + 1))
@@ -29,6 +30,7 @@ for w in agenda minutes budget schedule review notes report plan; do
 	    "Please see the project $w for the meeting on Tuesday, see https://intranet.work.example/$w" \
 	    > "$dir/ham/cur/$i.msg:2,S"
 done
+mv "$dir/ham/cur/8.msg:2,S" "$dir/ham/new/8.msg"
 
 "$bin" train --classifier "$db" --set min_learned=1 --spam "$dir/spam.mbox" \
     > "$dir/out"
