@@ -104,4 +104,209 @@ rf_status rf__css_read(const char *css, size_t len, struct rf__css_style *st,
  * px, or -1 (absent, percentage, not a number). */
 int rf__html_dimension(const char *v);
 
+/* --- tracking codes (rules.c, rcpt_codes.c, rewrite.c, tracking.c,
+ * tracking_campaign.c) --- */
+#include <redflag/tracking.h>
+
+/* rf__host_match: host (lower case) is pattern or a subdomain of it;
+ * '*' in pattern matches [a-z0-9-]* inside one label, "*" every host. */
+int rf__host_match(const char *pattern, const char *host, size_t hostlen);
+
+/* rf__rules_param: the tracking parameter rule matching name (len bytes)
+ * on host (may be NULL), or NULL. */
+const char *rf__rules_param(const rf_rules *r, const char *host,
+			    size_t hostlen, const char *name, size_t len);
+
+/* rf__rules_host: the provider whose tracking host (and path prefix)
+ * matches, or NULL. */
+const char *rf__rules_host(const rf_rules *r, const char *host,
+			   size_t hostlen, const char *path, size_t pathlen);
+
+/* rf__rules_unwrap: the i-th unwrap rule matching host: 1 and *param set
+ * (query parameter rule), 2 (path rule), 0 when there are no more. */
+int rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
+		     size_t i, const char **param);
+
+/* rf__rules_static: host serves documents shared by everyone. */
+int rf__rules_static(const rf_rules *r, const char *host, size_t hostlen);
+
+/* A URL split into byte ranges of its text (no copy).  Ranges are empty
+ * when a part is absent; has_* tell an empty part from an absent one. */
+struct rf__url {
+	const char *s;
+	size_t len;
+	size_t ui_off, ui_len;		/* userinfo, without '@' */
+	size_t host_off, host_len;
+	size_t path_off, path_len;
+	size_t query_off, query_len;	/* after '?' */
+	size_t frag_off, frag_len;	/* after '#' */
+	int has_auth, has_ui, has_query, has_frag;
+};
+
+void rf__url_split(const char *s, size_t len, struct rf__url *u);
+
+/* Percent-decoded text with, for every byte, the range of source bytes
+ * it came from (composed through earlier decodings when beg0/end0 are
+ * given).  Returns 0, or -1 when out of memory. */
+struct rf__decoded {
+	char *s;
+	size_t len;
+	size_t *beg, *end;
+};
+int rf__pct_decode(rf_arena *a, const char *s, size_t len,
+		   const size_t *beg0, const size_t *end0,
+		   struct rf__decoded *out);
+
+/* rf__next_param: the next parameter of q[0..qlen) ('&' or ';'
+ * separated) from *pos: its range (off, plen), name length and value
+ * range.  Returns 0 at the end. */
+int rf__next_param(const char *q, size_t qlen, size_t *pos, size_t *off,
+		   size_t *plen, size_t *nlen, size_t *voff, size_t *vlen);
+
+/* rf__dest_decode: the destination at url[off..off+len) percent-decoded
+ * until it starts with http(s):// (at most 3 rounds), mapped back to url
+ * offsets.  0, or -1 when out of memory. */
+int rf__dest_decode(rf_arena *a, const char *url, size_t off, size_t len,
+		    struct rf__decoded *d);
+
+/* A growing token list with the max_url_tokens cap. */
+struct rf__toks {
+	rf_token *v;
+	size_t n, cap, max;
+	int limit_hit;
+};
+/* rf__tok_add: add a token unless the same range and reason is there;
+ * 0, or -1 when out of memory (cap reached sets limit_hit, returns 0). */
+int rf__tok_add(rf_arena *a, struct rf__toks *t, size_t off, size_t len,
+		const char *reason);
+
+/* rf__drop_covered: drop the tokens from index first on whose reason is
+ * drop and that lie inside a recipient-* token. */
+void rf__drop_covered(struct rf__toks *t, size_t first, const char *drop);
+
+/* rf__rcpt_search: add a token for every place the recipient's address
+ * (in any form) occurs in url.  0, or -1 when out of memory. */
+int rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
+		    size_t len, struct rf__toks *t);
+
+/* rf__url_destination: the raw range of the destination URL carried by a
+ * tracking redirect (a rule's, or with generic set any query value that
+ * decodes to an http(s) URL): 1 and *off, *len set, or 0. */
+int rf__url_destination(const rf_rules *r, const struct rf__url *u,
+			int generic, size_t *off, size_t *len);
+
+/* rf__clean: url with the tokens t taken out (see redflag/tracking.h),
+ * unwrapping destinations up to maxdepth levels (*depth_hit set when
+ * that stopped it).  NULL when out of memory. */
+char *rf__clean(rf_arena *a, const rf_rules *r, const char *url,
+		size_t len, const rf_token *t, size_t nt, unsigned maxdepth,
+		int *depth_hit);
+
+/* rf__tracking_finish: from link->tokens set reasons, tracking and
+ * clean (web bugs: ""); -1 when out of memory. */
+int rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *link,
+			unsigned maxdepth, unsigned *limits_hit);
+
+/* rf__opaque: s (n bytes) looks like a random id (docs/tracking.md). */
+int rf__opaque(const char *s, size_t n);
+/*
+ * The campaign store's backends (lib/store_sqlite.c, lib/store_redis.c)
+ * behind the common front (lib/store.c).  The front validates and
+ * prepares each copy (struct rf__copy), verifies candidates with
+ * rf_fp_match and keeps the band-key cache; a backend only stores.
+ */
+#define RF__FP_BLOB (6 + 8 * RF_FP_HASHES)	/* canonical fingerprint */
+
+struct rf__copy {
+	/* filled only before create: */
+	uint8_t fp[RF__FP_BLOB];		/* canonical form */
+	char id[RF_CAMPAIGN_ID_LEN + 1];	/* id if it creates */
+	uint64_t band[RF_FP_BANDS];		/* band keys, band mixed in */
+	size_t nrcpt;				/* recipients to count */
+	char **rcpt;				/* lower-cased, cut */
+	size_t *rcptlen;
+	uint64_t *rcpt_hash;			/* rf_hll_hash */
+	const char *subject;			/* cut; NULL = none */
+	size_t subjectlen;
+	const char *sample;			/* encoded links; NULL = none */
+	size_t samplelen;
+	int64_t now;
+};
+
+/* A candidate campaign: its id, backend key (SQLite rowid) and
+ * canonical fingerprint; return non-zero to stop. */
+typedef int (*rf__cand_cb)(const char *id, int64_t key, const void *fp,
+			   size_t fplen, void *arg);
+/* One stored sample entry; return non-zero to stop. */
+typedef int (*rf__sample_cb)(const char *entry, size_t len, void *arg);
+
+struct rf__store_ops {
+	const char *name;
+	/* around one rf_campaign_add (write) or lookup; end_op commits
+	 * when ok, else undoes */
+	rf_status (*begin_op)(void *be, int write, rf_error *err);
+	rf_status (*end_op)(void *be, int ok, rf_error *err);
+	/* campaigns sharing a band key, at most max (more: *cut = 1) */
+	rf_status (*candidates)(void *be, const uint64_t *band, unsigned max,
+				rf__cand_cb cb, void *arg, int *cut,
+				rf_error *err);
+	/* create the campaign c->id of c; *key its backend key, *created 0
+	 * when it existed already.  With check, RF_EDONE when another
+	 * campaign sharing a band key appeared meanwhile (seen[0..nseen-1]
+	 * were verified already): look again. */
+	rf_status (*create)(void *be, const struct rf__copy *c, int check,
+			    char *const *seen, size_t nseen, int64_t *key,
+			    int *created, rf_error *err);
+	/* count copy c in campaign (id, key); RF_ENOTFOUND if gone */
+	rf_status (*update)(void *be, const struct rf__copy *c, const char *id,
+			    int64_t key, const rf_store_options *opt,
+			    rf_campaign *out, rf_error *err);
+	rf_status (*get)(void *be, const char *id, rf_campaign *out,
+			 rf_error *err);
+	rf_status (*list)(void *be, size_t limit, rf_campaign_list_cb cb,
+			  void *arg, rf_error *err);
+	rf_status (*complaint)(void *be, const char *id, uint64_t n,
+			       rf_error *err);
+	rf_status (*samples)(void *be, const char *id, rf__sample_cb cb,
+			     void *arg, rf_error *err);
+	rf_status (*begin)(void *be, rf_error *err);
+	rf_status (*commit)(void *be, rf_error *err);
+	rf_status (*rollback)(void *be, rf_error *err);
+	void (*close)(void *be);
+};
+
+/* rf__store_sqlite_open, rf__store_redis_open: a backend for the part
+ * of the spec after "sqlite:" / the whole "redis://..." or "unix:..."
+ * spec. */
+rf_status rf__store_sqlite_open(const char *path, const rf_store_options *o,
+				const struct rf__store_ops **ops, void **be,
+				rf_error *err);
+rf_status rf__store_redis_open(const char *spec, const rf_store_options *o,
+			       const struct rf__store_ops **ops, void **be,
+			       rf_error *err);
+
+/* The cache of recently matched campaigns (lib/store_cache.c). */
+struct rf__cache;
+
+/* rf__cache_new: room for this many campaigns; NULL when 0 or out of
+ * memory. */
+struct rf__cache *rf__cache_new(unsigned campaigns);
+void rf__cache_free(struct rf__cache *c);	/* NULL allowed */
+void rf__cache_clear(struct rf__cache *c);	/* forget everything */
+
+/* rf__cache_find: a cached campaign that shares a band key with fp and
+ * matches it (rf_fp_match): 1 with its id, key and fingerprint, else 0. */
+int rf__cache_find(const struct rf__cache *c, const rf_fingerprint *fp,
+		   const uint64_t *band, char *id, int64_t *key,
+		   rf_fingerprint *rep);
+
+/* rf__cache_put: remember campaign (id, key) whose fingerprint rep has
+ * the band keys band[0..RF_FP_BANDS-1]. */
+void rf__cache_put(struct rf__cache *c, const char *id, int64_t key,
+		   const rf_fingerprint *rep, const uint64_t *band);
+
+/* rf__copy_subject: copy a stored subject into out->subject, cut to
+ * RF_STORE_SUBJECT_MAX and without NUL bytes. */
+void rf__campaign_subject(rf_campaign *out, const char *s, size_t len);
+
 #endif

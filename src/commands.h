@@ -2,7 +2,12 @@
 #ifndef REDFLAG_COMMANDS_H
 #define REDFLAG_COMMANDS_H
 
+int cmd_campaigns(int argc, char **argv);
+int cmd_cluster(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_clean(int argc, char **argv);
+int cmd_hotline(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

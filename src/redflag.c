@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -17,8 +18,13 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
 	{ "train", cmd_train, "teach the classifier spam and wanted mail" },
+	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
+	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
 };
 
 static void
@@ -111,6 +117,25 @@ cli_limit_option(rf_limits *limits, int argc, char **argv, int *i)
 		return -1;
 	}
 	return 1;
+}
+
+rf_rules *
+cli_rules(void)
+{
+	const struct rf_asset *asset = asset_find("data/trackers.conf");
+	rf_rules *rules = NULL;
+	rf_error err;
+
+	if (asset == NULL) {
+		cli_warn("no tracking rules built in (data/trackers.conf)");
+		return NULL;
+	}
+	if (rf_rules_parse((const char *)asset->data, asset->len, &rules,
+	    &err) != RF_OK) {
+		cli_warn("data/trackers.conf: %s", err.msg);
+		return NULL;
+	}
+	return rules;
 }
 
 void
