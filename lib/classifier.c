@@ -433,7 +433,7 @@ rf_classifier_rollback(rf_classifier *c)
 /* message_key: XXH3 of the token hashes in order, campaign facts left out
  * (they describe the campaign, not the message). */
 static uint64_t
-message_key(const rf__toks *t)
+message_key(const rf__ctoks *t)
 {
 	XXH3_state_t st;
 	size_t i;
@@ -441,7 +441,7 @@ message_key(const rf__toks *t)
 
 	XXH3_64bits_reset(&st);
 	for (i = 0; i < t->n; i++)
-		if (t->v[i].kind != RF__TOK_CAMPAIGN)
+		if (t->v[i].kind != RF__CTOK_CAMPAIGN)
 			XXH3_64bits_update(&st, &t->v[i].h, sizeof(uint64_t));
 	k = XXH3_64bits_digest(&st);
 	return k == 0 ? 1 : k;
@@ -498,7 +498,7 @@ forget(rf_classifier *c, uint64_t key, int want, int *was, rf_error *err)
 }
 
 static rf_status
-learn_toks(rf_classifier *c, const rf__toks *t, int spam, int undo,
+learn_toks(rf_classifier *c, const rf__ctoks *t, int spam, int undo,
 	   int *changed, rf_error *err)
 {
 	uint64_t key = message_key(t);
@@ -568,7 +568,7 @@ learn(rf_classifier *c, const rf_ctx *ctx, const rf_message *m,
       const rf_cls_facts *facts, int spam, int undo, int *changed,
       rf_error *err)
 {
-	rf__toks t;
+	rf__ctoks t;
 	rf_status rs;
 	int own = 0, ch = 0;
 
@@ -592,7 +592,7 @@ out:
 	}
 	if (changed != NULL)
 		*changed = rs == RF_OK && ch;
-	rf__toks_free(&t);
+	rf__ctoks_free(&t);
 	return rs;
 }
 
@@ -666,7 +666,7 @@ by_strength(const void *x, const void *y)
  * (dir -1) tokens: more extreme f, then more often seen, then hash. */
 static int
 better(const struct used *u, const struct used *v, int dir,
-       const rf__toks *t)
+       const rf__ctoks *t)
 {
 	if (u->f != v->f)
 		return dir > 0 ? u->f > v->f : u->f < v->f;
@@ -678,14 +678,14 @@ better(const struct used *u, const struct used *v, int dir,
 /* tok_text: token i as shown in reasons, or (lookup) in the form that
  * rf_classifier_token_counts takes, with "host:" and "domain:". */
 static const char *
-tok_text(const rf__toks *t, size_t i, int lookup, rf_arena *a)
+tok_text(const rf__ctoks *t, size_t i, int lookup, rf_arena *a)
 {
-	const rf__tok *k = &t->v[i];
-	const char *pre = rf__tok_kind_prefix(k->kind);
+	const rf__ctok *k = &t->v[i];
+	const char *pre = rf__ctok_kind_prefix(k->kind);
 
-	if (lookup && k->kind == RF__TOK_HOST)
+	if (lookup && k->kind == RF__CTOK_HOST)
 		pre = "host:";
-	else if (lookup && k->kind == RF__TOK_DOMAIN)
+	else if (lookup && k->kind == RF__CTOK_DOMAIN)
 		pre = "domain:";
 	return rf_arena_printf(a, "%s%.*s", pre, (int)k->len,
 	    t->text + k->off);
@@ -695,7 +695,7 @@ tok_text(const rf__toks *t, size_t i, int lookup, rf_arena *a)
  * *out (arena); *nout receives how many. */
 static rf_status
 pick(const rf_classifier *c, const struct used *u, size_t n, int dir,
-     const rf__toks *t, size_t max, rf_arena *a, rf_cls_token **out,
+     const rf__ctoks *t, size_t max, rf_arena *a, rf_cls_token **out,
      size_t *nout, rf_error *err)
 {
 	const struct used **best;
@@ -760,7 +760,7 @@ rf_classifier_classify(const rf_classifier *c, const rf_ctx *ctx,
 	const rf_cls_params *p = &c->p;
 	struct used *u = NULL;
 	double sln = 0, hln = 0, sx = p->robs * p->robx;
-	rf__toks t;
+	rf__ctoks t;
 	rf_status rs;
 	size_t i, nu = 0;
 
@@ -833,7 +833,7 @@ rf_classifier_classify(const rf_classifier *c, const rf_ctx *ctx,
 	    &out->nhammy, err);
 out:
 	free(u);
-	rf__toks_free(&t);
+	rf__ctoks_free(&t);
 	return rs;
 }
 
@@ -886,23 +886,23 @@ rf_classifier_token_counts(const rf_classifier *c, const char *text,
 		const char *prefix;
 		unsigned kind;
 	} pre[] = {
-		{ "header:", RF__TOK_HNAME }, { "fact:campaign-",
-		  RF__TOK_CAMPAIGN }, { "fact:", RF__TOK_FACT },
-		{ "host:", RF__TOK_HOST }, { "domain:", RF__TOK_DOMAIN },
-		{ "part:", RF__TOK_MIME }, { "charset:", RF__TOK_MIME },
-		{ "attachment:", RF__TOK_MIME },
+		{ "header:", RF__CTOK_HNAME }, { "fact:campaign-",
+		  RF__CTOK_CAMPAIGN }, { "fact:", RF__CTOK_FACT },
+		{ "host:", RF__CTOK_HOST }, { "domain:", RF__CTOK_DOMAIN },
+		{ "part:", RF__CTOK_MIME }, { "charset:", RF__CTOK_MIME },
+		{ "attachment:", RF__CTOK_MIME },
 	};
 	const struct centry *e;
-	unsigned kind = strchr(text, ':') ? RF__TOK_HEADER :
-	    strchr(text, ' ') ? RF__TOK_PAIR : RF__TOK_WORD;
+	unsigned kind = strchr(text, ':') ? RF__CTOK_HEADER :
+	    strchr(text, ' ') ? RF__CTOK_PAIR : RF__CTOK_WORD;
 	size_t i, skip = 0;
 	uint64_t h;
 
 	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
 		if (strncmp(text, pre[i].prefix, strlen(pre[i].prefix)) == 0) {
 			kind = pre[i].kind;
-			if (kind != RF__TOK_MIME)
-				skip = strlen(kind == RF__TOK_CAMPAIGN ?
+			if (kind != RF__CTOK_MIME)
+				skip = strlen(kind == RF__CTOK_CAMPAIGN ?
 				    "fact:" : pre[i].prefix);
 			break;
 		}
@@ -920,7 +920,7 @@ rf_classifier_tokens(const rf_ctx *ctx, const rf_cls_params *p,
 {
 	rf_cls_params def;
 	const char **v = NULL;
-	rf__toks t;
+	rf__ctoks t;
 	rf_status rs;
 	size_t i;
 
@@ -946,6 +946,6 @@ rf_classifier_tokens(const rf_ctx *ctx, const rf_cls_params *p,
 	*out = v;
 	*n = t.n;
 out:
-	rf__toks_free(&t);
+	rf__ctoks_free(&t);
 	return rs;
 }

@@ -27,29 +27,29 @@ int rf__parse_size(const char *s, unsigned long long max,
 		   unsigned long long *out);
 
 /* Classifier tokens (lib/tokenize.c, used by lib/classifier.c). */
-enum rf__tok_kind {
-	RF__TOK_WORD = 0,	/* visible text */
-	RF__TOK_PAIR,		/* two adjacent words of visible text */
-	RF__TOK_HEADER,		/* "name:word" of a selected header */
-	RF__TOK_HNAME,		/* a header's name is present */
-	RF__TOK_HOST,		/* link host */
-	RF__TOK_DOMAIN,		/* link registrable domain */
-	RF__TOK_FACT,		/* a fact redflag found ("web-bug") */
-	RF__TOK_CAMPAIGN,	/* campaign size bucket (not in the key) */
-	RF__TOK_MIME,		/* part types, charsets, attachment types */
-	RF__TOK__COUNT
+enum rf__ctok_kind {
+	RF__CTOK_WORD = 0,	/* visible text */
+	RF__CTOK_PAIR,		/* two adjacent words of visible text */
+	RF__CTOK_HEADER,		/* "name:word" of a selected header */
+	RF__CTOK_HNAME,		/* a header's name is present */
+	RF__CTOK_HOST,		/* link host */
+	RF__CTOK_DOMAIN,		/* link registrable domain */
+	RF__CTOK_FACT,		/* a fact redflag found ("web-bug") */
+	RF__CTOK_CAMPAIGN,	/* campaign size bucket (not in the key) */
+	RF__CTOK_MIME,		/* part types, charsets, attachment types */
+	RF__CTOK__COUNT
 };
 
-typedef struct rf__tok {
+typedef struct rf__ctok {
 	uint64_t h;		/* XXH3 of the text, seeded with the kind */
-	uint32_t off;		/* text in rf__toks.text */
+	uint32_t off;		/* text in rf__ctoks.text */
 	uint16_t len;
-	uint8_t kind;		/* enum rf__tok_kind */
-} rf__tok;
+	uint8_t kind;		/* enum rf__ctok_kind */
+} rf__ctok;
 
-/* The distinct tokens of one message; heap-owned (rf__toks_free). */
-typedef struct rf__toks {
-	rf__tok *v;
+/* The distinct tokens of one message; heap-owned (rf__ctoks_free). */
+typedef struct rf__ctoks {
+	rf__ctok *v;
 	size_t n, cap;
 	char *text;		/* token texts, not NUL-terminated */
 	size_t tlen, tcap;
@@ -59,7 +59,7 @@ typedef struct rf__toks {
 	unsigned max_len;	/* max_token_len */
 	int pairs;		/* also word pairs */
 	int limit_hit;
-} rf__toks;
+} rf__ctoks;
 
 struct rf_cls_params;
 struct rf_cls_facts;
@@ -68,14 +68,14 @@ struct rf_cls_facts;
  * RF_OK (also when max_tokens stopped it: t->limit_hit) or RF_ENOMEM. */
 rf_status rf__cls_tokenize(const rf_ctx *ctx, const struct rf_cls_params *p,
 			   const rf_message *m, const struct rf_cls_facts *f,
-			   rf__toks *t);
+			   rf__ctoks *t);
 
-/* rf__toks_free: release what t holds. */
-void rf__toks_free(rf__toks *t);
+/* rf__ctoks_free: release what t holds. */
+void rf__ctoks_free(rf__ctoks *t);
 
-/* rf__tok_kind_prefix: readable prefix of a kind ("subject:" comes from
+/* rf__ctok_kind_prefix: readable prefix of a kind ("subject:" comes from
  * the header name; this is "" for words and hosts, "fact:" ...). */
-const char *rf__tok_kind_prefix(unsigned kind);
+const char *rf__ctok_kind_prefix(unsigned kind);
 /* rf__gmime_init: initialise GMime once per process (thread-safe). */
 void rf__gmime_init(void);
 

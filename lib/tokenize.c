@@ -32,7 +32,7 @@ static const char *const word_headers[] = {
 #define HNAME_MAX 40		/* longer header names are not tokens */
 
 static int
-set_grow(rf__toks *t)
+set_grow(rf__ctoks *t)
 {
 	size_t ncap = t->setcap ? t->setcap * 2 : 1024, i, j;
 	uint64_t *ns;
@@ -59,11 +59,11 @@ set_grow(rf__toks *t)
  * Returns 0, 1 when the max_tokens limit stops it, -1 when out of memory.
  */
 static int
-add(rf__toks *t, unsigned k, const char *s, size_t len)
+add(rf__ctoks *t, unsigned k, const char *s, size_t len)
 {
 	uint64_t h;
 	size_t j;
-	rf__tok *tk;
+	rf__ctok *tk;
 
 	if (len == 0 || len > 0xffff)
 		return 0;
@@ -84,7 +84,7 @@ add(rf__toks *t, unsigned k, const char *s, size_t len)
 	}
 	if (t->n == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 256;
-		rf__tok *nv = realloc(t->v, ncap * sizeof(*nv));
+		rf__ctok *nv = realloc(t->v, ncap * sizeof(*nv));
 
 		if (nv == NULL)
 			return -1;
@@ -117,7 +117,7 @@ add(rf__toks *t, unsigned k, const char *s, size_t len)
 }
 
 static int
-addstr(rf__toks *t, unsigned k, const char *s)
+addstr(rf__ctoks *t, unsigned k, const char *s)
 {
 	return add(t, k, s, strlen(s));
 }
@@ -141,10 +141,10 @@ joinch(unsigned char c)
  * characters are letters, digits and UTF-8 bytes; - ' . _ , join two of
  * them; a leading $ is kept.  Words of 1 byte or longer than max_len are
  * skipped.  maxw: stop after that many words (0: no limit).  With pairs,
- * adjacent words also give RF__TOK_PAIR tokens.
+ * adjacent words also give RF__CTOK_PAIR tokens.
  */
 static int
-words(rf__toks *t, unsigned k, const char *s, size_t len, char *buf,
+words(rf__ctoks *t, unsigned k, const char *s, size_t len, char *buf,
       size_t plen, size_t maxw, int pairs)
 {
 	size_t i = 0, st, n, w = 0, plen2 = 0;
@@ -184,7 +184,7 @@ words(rf__toks *t, unsigned k, const char *s, size_t len, char *buf,
 			if (plen2 > 0 && plen2 + 1 + n <= sizeof(prev)) {
 				prev[plen2] = ' ';
 				memcpy(prev + plen2 + 1, buf + plen, n);
-				if ((r = add(t, RF__TOK_PAIR, prev,
+				if ((r = add(t, RF__CTOK_PAIR, prev,
 				    plen2 + 1 + n)) != 0)
 					return r;
 			}
@@ -211,7 +211,7 @@ is_word_header(const char *name)
 }
 
 static int
-headers(rf__toks *t, const rf_message *m, char *buf)
+headers(rf__ctoks *t, const rf_message *m, char *buf)
 {
 	size_t i, n, j;
 	int r;
@@ -229,13 +229,13 @@ headers(rf__toks *t, const rf_message *m, char *buf)
 
 			buf[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
-		if ((r = add(t, RF__TOK_HNAME, buf, n)) != 0)
+		if ((r = add(t, RF__CTOK_HNAME, buf, n)) != 0)
 			return r;
 		buf[n] = '\0';
 		if (hd->value == NULL || !is_word_header(buf))
 			continue;
 		buf[n] = ':';
-		if ((r = words(t, RF__TOK_HEADER, hd->value,
+		if ((r = words(t, RF__CTOK_HEADER, hd->value,
 		    strlen(hd->value), buf, n + 1, WORDS_PER_HEADER, 0)) != 0)
 			return r;
 	}
@@ -243,7 +243,7 @@ headers(rf__toks *t, const rf_message *m, char *buf)
 }
 
 static int
-mime(rf__toks *t, const rf_message *m, char *buf, size_t bufsize)
+mime(rf__ctoks *t, const rf_message *m, char *buf, size_t bufsize)
 {
 	size_t i;
 	int r;
@@ -254,7 +254,7 @@ mime(rf__toks *t, const rf_message *m, char *buf, size_t bufsize)
 		if (p->content_type != NULL &&
 		    (size_t)snprintf(buf, bufsize, "part:%s",
 		    p->content_type) < bufsize &&
-		    (r = addstr(t, RF__TOK_MIME, buf)) != 0)
+		    (r = addstr(t, RF__CTOK_MIME, buf)) != 0)
 			return r;
 		if (p->charset != NULL &&
 		    (size_t)snprintf(buf, bufsize, "charset:%s",
@@ -262,7 +262,7 @@ mime(rf__toks *t, const rf_message *m, char *buf, size_t bufsize)
 			for (char *q = buf; *q; q++)
 				if (*q >= 'A' && *q <= 'Z')
 					*q += 32;
-			if ((r = addstr(t, RF__TOK_MIME, buf)) != 0)
+			if ((r = addstr(t, RF__CTOK_MIME, buf)) != 0)
 				return r;
 		}
 	}
@@ -277,7 +277,7 @@ mime(rf__toks *t, const rf_message *m, char *buf, size_t bufsize)
 			for (char *q = buf; *q; q++)
 				if (*q >= 'A' && *q <= 'Z')
 					*q += 32;
-			if ((r = addstr(t, RF__TOK_MIME, buf)) != 0)
+			if ((r = addstr(t, RF__CTOK_MIME, buf)) != 0)
 				return r;
 		}
 	}
@@ -285,7 +285,7 @@ mime(rf__toks *t, const rf_message *m, char *buf, size_t bufsize)
 }
 
 static int
-links(rf__toks *t, const rf_message *m)
+links(rf__ctoks *t, const rf_message *m)
 {
 	size_t i, nimg = 0;
 	int r, tracking = 0, webbug = 0, texthost = 0;
@@ -293,10 +293,10 @@ links(rf__toks *t, const rf_message *m)
 	for (i = 0; i < m->links.n; i++) {
 		const rf_link *l = &m->links.v[i];
 
-		if (l->host != NULL && (r = addstr(t, RF__TOK_HOST, l->host)))
+		if (l->host != NULL && (r = addstr(t, RF__CTOK_HOST, l->host)))
 			return r;
 		if (l->domain != NULL &&
-		    (r = addstr(t, RF__TOK_DOMAIN, l->domain)) != 0)
+		    (r = addstr(t, RF__CTOK_DOMAIN, l->domain)) != 0)
 			return r;
 		if (l->tracking)
 			tracking = 1;
@@ -310,24 +310,24 @@ links(rf__toks *t, const rf_message *m)
 				webbug = 1;
 		}
 	}
-	if (tracking && (r = addstr(t, RF__TOK_FACT, "tracking-code")))
+	if (tracking && (r = addstr(t, RF__CTOK_FACT, "tracking-code")))
 		return r;
-	if (webbug && (r = addstr(t, RF__TOK_FACT, "web-bug")) != 0)
+	if (webbug && (r = addstr(t, RF__CTOK_FACT, "web-bug")) != 0)
 		return r;
 	if (texthost &&
-	    (r = addstr(t, RF__TOK_FACT, "display-text-names-another-host")))
+	    (r = addstr(t, RF__CTOK_FACT, "display-text-names-another-host")))
 		return r;
-	if (m->links.n == 0 && (r = addstr(t, RF__TOK_FACT, "no-links")))
+	if (m->links.n == 0 && (r = addstr(t, RF__CTOK_FACT, "no-links")))
 		return r;
-	if (m->links.n >= 20 && (r = addstr(t, RF__TOK_FACT, "links-20+")))
+	if (m->links.n >= 20 && (r = addstr(t, RF__CTOK_FACT, "links-20+")))
 		return r;
-	if (nimg >= 5 && (r = addstr(t, RF__TOK_FACT, "images-5+")) != 0)
+	if (nimg >= 5 && (r = addstr(t, RF__CTOK_FACT, "images-5+")) != 0)
 		return r;
 	return 0;
 }
 
 static int
-facts(rf__toks *t, const rf_message *m, const rf_cls_facts *f)
+facts(rf__ctoks *t, const rf_message *m, const rf_cls_facts *f)
 {
 	static const struct {
 		unsigned flag;
@@ -343,13 +343,13 @@ facts(rf__toks *t, const rf_message *m, const rf_cls_facts *f)
 
 	for (i = 0; i < sizeof(mf) / sizeof(mf[0]); i++)
 		if ((m->flags & mf[i].flag) &&
-		    (r = addstr(t, RF__TOK_FACT, mf[i].name)) != 0)
+		    (r = addstr(t, RF__CTOK_FACT, mf[i].name)) != 0)
 			return r;
 	if (m->html_text_len > 0 && m->text_len == 0 &&
-	    (r = addstr(t, RF__TOK_FACT, "html-only")) != 0)
+	    (r = addstr(t, RF__CTOK_FACT, "html-only")) != 0)
 		return r;
 	if (m->text_len + m->html_text_len == 0 &&
-	    (r = addstr(t, RF__TOK_FACT, "no-text")) != 0)
+	    (r = addstr(t, RF__CTOK_FACT, "no-text")) != 0)
 		return r;
 	if (f != NULL && f->campaign_size > 0) {
 		const char *b = f->campaign_size == 1 ? "campaign-1" :
@@ -358,7 +358,7 @@ facts(rf__toks *t, const rf_message *m, const rf_cls_facts *f)
 		    f->campaign_size < 1000 ? "campaign-100-999" :
 		    "campaign-1000+";
 
-		if ((r = addstr(t, RF__TOK_CAMPAIGN, b)) != 0)
+		if ((r = addstr(t, RF__CTOK_CAMPAIGN, b)) != 0)
 			return r;
 	}
 	return 0;
@@ -366,7 +366,7 @@ facts(rf__toks *t, const rf_message *m, const rf_cls_facts *f)
 
 rf_status
 rf__cls_tokenize(const rf_ctx *ctx, const rf_cls_params *p,
-		 const rf_message *m, const rf_cls_facts *f, rf__toks *t)
+		 const rf_message *m, const rf_cls_facts *f, rf__ctoks *t)
 {
 	char buf[HNAME_MAX + 2 + 256];
 	int r;
@@ -384,16 +384,16 @@ rf__cls_tokenize(const rf_ctx *ctx, const rf_cls_params *p,
 	if (r == 0)
 		r = headers(t, m, buf);
 	if (r == 0 && m->text != NULL)
-		r = words(t, RF__TOK_WORD, m->text, m->text_len, buf, 0, 0,
+		r = words(t, RF__CTOK_WORD, m->text, m->text_len, buf, 0, 0,
 		    t->pairs);
 	if (r == 0 && m->html_text != NULL)
-		r = words(t, RF__TOK_WORD, m->html_text, m->html_text_len,
+		r = words(t, RF__CTOK_WORD, m->html_text, m->html_text_len,
 		    buf, 0, 0, t->pairs);
 	return r < 0 ? RF_ENOMEM : RF_OK;
 }
 
 void
-rf__toks_free(rf__toks *t)
+rf__ctoks_free(rf__ctoks *t)
 {
 	free(t->v);
 	free(t->text);
@@ -402,12 +402,12 @@ rf__toks_free(rf__toks *t)
 }
 
 const char *
-rf__tok_kind_prefix(unsigned kind)
+rf__ctok_kind_prefix(unsigned kind)
 {
 	switch (kind) {
-	case RF__TOK_HNAME: return "header:";
-	case RF__TOK_FACT:
-	case RF__TOK_CAMPAIGN: return "fact:";
+	case RF__CTOK_HNAME: return "header:";
+	case RF__CTOK_FACT:
+	case RF__CTOK_CAMPAIGN: return "fact:";
 	default: return "";
 	}
 }
