@@ -5,6 +5,8 @@
 #ifndef REDFLAG_INTERNAL_H
 #define REDFLAG_INTERNAL_H
 
+#include <stdint.h>
+
 #include <libpsl.h>
 
 #include <redflag/redflag.h>
@@ -30,6 +32,56 @@ struct rf_ctx {
 int rf__parse_size(const char *s, unsigned long long max,
 		   unsigned long long *out);
 
+/* Classifier tokens (lib/tokenize.c, used by lib/classifier.c). */
+enum rf__ctok_kind {
+	RF__CTOK_WORD = 0,	/* visible text */
+	RF__CTOK_PAIR,		/* two adjacent words of visible text */
+	RF__CTOK_HEADER,		/* "name:word" of a selected header */
+	RF__CTOK_HNAME,		/* a header's name is present */
+	RF__CTOK_HOST,		/* link host */
+	RF__CTOK_DOMAIN,		/* link registrable domain */
+	RF__CTOK_FACT,		/* a fact redflag found ("web-bug") */
+	RF__CTOK_CAMPAIGN,	/* campaign size bucket (not in the key) */
+	RF__CTOK_MIME,		/* part types, charsets, attachment types */
+	RF__CTOK__COUNT
+};
+
+typedef struct rf__ctok {
+	uint64_t h;		/* XXH3 of the text, seeded with the kind */
+	uint32_t off;		/* text in rf__ctoks.text */
+	uint16_t len;
+	uint8_t kind;		/* enum rf__ctok_kind */
+} rf__ctok;
+
+/* The distinct tokens of one message; heap-owned (rf__ctoks_free). */
+typedef struct rf__ctoks {
+	rf__ctok *v;
+	size_t n, cap;
+	char *text;		/* token texts, not NUL-terminated */
+	size_t tlen, tcap;
+	uint64_t *set;		/* open addressing on h (0 = empty) */
+	size_t setcap;
+	size_t max;		/* max_tokens */
+	unsigned max_len;	/* max_token_len */
+	int pairs;		/* also word pairs */
+	int limit_hit;
+} rf__ctoks;
+
+struct rf_cls_params;
+struct rf_cls_facts;
+
+/* rf__cls_tokenize: fill t (zeroed by the caller) with m's tokens.
+ * RF_OK (also when max_tokens stopped it: t->limit_hit) or RF_ENOMEM. */
+rf_status rf__cls_tokenize(const rf_ctx *ctx, const struct rf_cls_params *p,
+			   const rf_message *m, const struct rf_cls_facts *f,
+			   rf__ctoks *t);
+
+/* rf__ctoks_free: release what t holds. */
+void rf__ctoks_free(rf__ctoks *t);
+
+/* rf__ctok_kind_prefix: readable prefix of a kind ("subject:" comes from
+ * the header name; this is "" for words and hosts, "fact:" ...). */
+const char *rf__ctok_kind_prefix(unsigned kind);
 /* rf__gmime_init: initialise GMime once per process (thread-safe). */
 void rf__gmime_init(void);
 

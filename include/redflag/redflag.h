@@ -13,6 +13,7 @@
 #include <redflag/analysis.h>
 #include <redflag/arena.h>
 #include <redflag/buf.h>
+#include <redflag/classifier.h>
 #include <redflag/cluster.h>
 #include <redflag/context.h>
 #include <redflag/error.h>

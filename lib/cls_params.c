@@ -1,0 +1,116 @@
+/*
+ * cls_params.c - the classifier's settings: defaults, names, ranges
+ * (docs/classifier.md, "Settings").
+ */
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct param_def {
+	const char *name;
+	size_t off;
+	int is_double;
+	double min, max;
+	const char *meaning;
+};
+
+#define PD(f) offsetof(rf_cls_params, f), 1
+#define PU(f) offsetof(rf_cls_params, f), 0
+
+static const struct param_def params[] = {
+	{ "spam_cutoff", PD(spam_cutoff), 0, 1,
+	  "spam probability from which unknown mail is spam (0.9)" },
+	{ "ham_cutoff", PD(ham_cutoff), 0, 1,
+	  "spam probability up to which it is ham; between: unsure (0.45)" },
+	{ "robs", PD(robs), 1e-6, 100,
+	  "Robinson's s: weight of the prior for rare tokens (0.0178)" },
+	{ "robx", PD(robx), 0.01, 0.99,
+	  "Robinson's x: spam probability of an unseen token (0.52)" },
+	{ "min_dev", PD(min_dev), 0, 0.49,
+	  "tokens closer than this to 0.5 do not count (0.375)" },
+	{ "max_tokens", PU(max_tokens), 1, 1e7,
+	  "distinct tokens per message considered (20000)" },
+	{ "max_token_len", PU(max_token_len), 2, 200,
+	  "longer words are not tokens, in bytes (30)" },
+	{ "min_learned", PU(min_learned), 0, 1e9,
+	  "spam and ham messages needed before probabilities count (10)" },
+	{ "max_pending", PU(max_pending), 1, 1e9,
+	  "tokens held in memory before a batch spills to disk (2000000)" },
+	{ "max_used", PU(max_used), 0, 1e6,
+	  "only the most telling tokens count; 0: all (0)" },
+	{ "combine", PU(combine), 0, 1,
+	  "0: Fisher (1 + H - S) / 2 as bogofilter; 1: H / (H + S) (1)" },
+	{ "bigrams", PU(bigrams), 0, 1,
+	  "1: pairs of adjacent words are tokens too (0)" },
+};
+
+void
+rf_cls_params_default(rf_cls_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->robs = 0.0178;
+	p->robx = 0.52;
+	p->min_dev = 0.375;
+	p->spam_cutoff = 0.9;
+	p->ham_cutoff = 0.45;
+	p->max_tokens = 20000;
+	p->max_token_len = 30;
+	p->min_learned = 10;
+	p->max_pending = 2000000;
+	p->bigrams = 0;
+}
+
+rf_status
+rf_cls_params_set(rf_cls_params *p, const char *name, const char *value,
+		  rf_error *err)
+{
+	const struct param_def *d = NULL;
+	char *end;
+	double v;
+	size_t i;
+
+	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		if (strcmp(params[i].name, name) == 0)
+			d = &params[i];
+	if (d == NULL)
+		return rf_error_set(err, RF_EINVAL,
+		    "no classifier setting of that name");
+	errno = 0;
+	v = strtod(value, &end);
+	if (errno != 0 || end == value || *end != '\0' || !(v >= d->min) ||
+	    !(v <= d->max) || (!d->is_double && v != floor(v)))
+		return rf_error_set(err, RF_EINVAL,
+		    "%s: needs a number from %g to %g", d->name, d->min,
+		    d->max);
+	if (d->is_double)
+		*(double *)(void *)((char *)p + d->off) = v;
+	else
+		*(unsigned *)(void *)((char *)p + d->off) = (unsigned)v;
+	return RF_OK;
+}
+
+int
+rf_cls_params_describe(unsigned i, const char **name, const char **meaning)
+{
+	if (i >= sizeof(params) / sizeof(params[0]))
+		return 0;
+	*name = params[i].name;
+	*meaning = params[i].meaning;
+	return 1;
+}
+
+const char *
+rf_cls_class_name(rf_cls_class k)
+{
+	switch (k) {
+	case RF_CLS_HAM: return "ham";
+	case RF_CLS_UNSURE: return "unsure";
+	case RF_CLS_SPAM: return "spam";
+	}
+	return "unknown";
+}
+

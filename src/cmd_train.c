@@ -1,0 +1,307 @@
+/*
+ * cmd_train.c - redflag train: teach the classifier spam and wanted mail
+ * (docs/man/redflag-train.1).
+ *
+ *   redflag train [--classifier FILE] --spam|--ham [--undo] PATH...
+ *   redflag train [--classifier FILE] --classify [--reasons] PATH...
+ *
+ * Every PATH is a message file, a Maildir, an mbox or a directory.  All
+ * learning of one run is one transaction: it is all there or none of it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+#define DEFAULT_DB "redflag-classifier.db"
+#define REASONS 5		/* tokens shown each way with --reasons */
+
+enum mode { M_NONE, M_SPAM, M_HAM, M_CLASSIFY };
+
+struct run {
+	rf_ctx *ctx;
+	rf_classifier *cls;
+	enum mode mode;
+	int undo, reasons, quiet;
+	unsigned long changed, unchanged, failed;
+	unsigned long n[3];	/* by rf_cls_class with --classify */
+};
+
+static void
+usage(FILE *f)
+{
+	const char *name, *meaning;
+	unsigned i;
+
+	fprintf(f, "usage: %s train [--classifier FILE] --spam|--ham "
+	    "[--undo] PATH...\n"
+	    "       %s train [--classifier FILE] --classify [--reasons] "
+	    "PATH...\n"
+	    "       %s train [--classifier FILE] --show-settings\n\n"
+	    "  --classifier FILE  token database (default $REDFLAG_CLASSIFIER"
+	    " or ./%s)\n"
+	    "  --spam, --ham      learn the messages as spam / wanted mail\n"
+	    "  --undo             take back what was learned from them\n"
+	    "  --classify         print label, spam probability, class "
+	    "per message\n"
+	    "  --reasons          with --classify: the tokens that weighed "
+	    "most\n"
+	    "  --show-settings    print the classifier settings and counts\n"
+	    "  -q                 no summary line\n"
+	    "PATH: message file, Maildir, mbox or directory.\n"
+	    "\nclassifier settings (--set NAME=VALUE):\n",
+	    RF_PROG, RF_PROG, RF_PROG, DEFAULT_DB);
+	for (i = 0; rf_cls_params_describe(i, &name, &meaning); i++)
+		fprintf(f, "  %-18s %s\n", name, meaning);
+	cli_limits_help(f);
+}
+
+static void
+show_settings(const rf_cls_params *p, const rf_classifier *c)
+{
+	unsigned long ns, nh;
+
+	rf_classifier_counts(c, &ns, &nh);
+	printf("spam_cutoff=%g\nham_cutoff=%g\nrobs=%g\nrobx=%g\n"
+	    "min_dev=%g\nmax_tokens=%u\nmax_token_len=%u\nmin_learned=%u\n"
+	    "combine=%u\nmax_used=%u\nbigrams=%u\nlearned_spam=%lu\n"
+	    "learned_ham=%lu\n",
+	    p->spam_cutoff, p->ham_cutoff, p->robs, p->robx, p->min_dev,
+	    p->max_tokens, p->max_token_len, p->min_learned, p->combine,
+	    p->max_used, p->bigrams, ns, nh);
+}
+
+static void
+classify(struct run *r, const char *label, const rf_message *m)
+{
+	char esc[1024];
+	rf_cls_result res;
+	rf_arena *a;
+	rf_error err;
+	size_t i;
+
+	a = rf_arena_new();
+	if (a == NULL || rf_classifier_classify(r->cls, r->ctx, m, NULL, a,
+	    r->reasons ? REASONS : 0, &res, &err) != RF_OK) {
+		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), label, 200),
+		    a == NULL ? "out of memory" : err.msg);
+		r->failed++;
+		rf_arena_free(a);
+		return;
+	}
+	r->n[res.cls]++;
+	printf("%s\t%.6f\t%s", cli_escape(esc, sizeof(esc), label, 900),
+	    res.p, rf_cls_class_name(res.cls));
+	if (r->reasons) {
+		for (i = 0; i < res.nspammy; i++)
+			printf("%s+%s", i ? " " : "\t",
+			    cli_escape(esc, sizeof(esc), res.spammy[i].text,
+			    80));
+		for (i = 0; i < res.nhammy; i++)
+			printf("%s-%s", i || res.nspammy ? " " : "\t",
+			    cli_escape(esc, sizeof(esc), res.hammy[i].text,
+			    80));
+	}
+	putchar('\n');
+	rf_arena_free(a);
+}
+
+static int
+one_path(struct run *r, const char *path)
+{
+	char esc[1024];
+	rf_source *src = NULL;
+	rf_message *m;
+	rf_item it;
+	rf_error err;
+	rf_status st;
+	int changed, bad = 0;
+
+	if (rf_source_open(path, rf_ctx_limits(r->ctx), &src, &err) != RF_OK) {
+		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), path, 200),
+		    err.msg);
+		return -1;
+	}
+	while ((st = rf_source_next(src, &it, &err)) != RF_EDONE) {
+		if (st != RF_OK) {
+			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
+			    it.label, 200), err.msg);
+			bad = 1;
+			continue;
+		}
+		if (rf_message_parse(r->ctx, it.data, it.len, &m, &err) !=
+		    RF_OK) {
+			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
+			    it.label, 200), err.msg);
+			r->failed++;
+			continue;
+		}
+		if (r->mode == M_CLASSIFY) {
+			classify(r, it.label, m);
+		} else {
+			st = r->undo ? rf_classifier_unlearn(r->cls, r->ctx,
+			    m, &changed, &err) : rf_classifier_learn(r->cls,
+			    r->ctx, m, NULL, r->mode == M_SPAM, &changed,
+			    &err);
+			if (st != RF_OK) {
+				cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
+				    it.label, 200), err.msg);
+				rf_message_free(m);
+				rf_source_free(src);
+				return -2;	/* the batch is gone */
+			}
+			if (changed)
+				r->changed++;
+			else
+				r->unchanged++;
+		}
+		rf_message_free(m);
+	}
+	rf_source_free(src);
+	return bad ? -1 : 0;
+}
+
+/*
+ * set_option: "--set NAME=VALUE" or "--set=NAME=VALUE" for a classifier
+ * setting, else for a limit.  Returns 1 when handled, 0 when argv[*i] is
+ * not --set, -1 after reporting a bad setting.
+ */
+static int
+set_option(rf_cls_params *params, rf_limits *limits, int argc, char **argv,
+	   int *i)
+{
+	const char *a = argv[*i], *spec = NULL, *eq;
+	char name[64];
+	rf_error err;
+	size_t n;
+
+	int next = 0;
+
+	if (strcmp(a, "--set") == 0 && *i + 1 < argc)
+		spec = argv[*i + 1], next = 1;
+	else if (strncmp(a, "--set=", 6) == 0)
+		spec = a + 6;
+	eq = spec != NULL ? strchr(spec, '=') : NULL;
+	n = eq != NULL ? (size_t)(eq - spec) : 0;
+	if (n == 0 || n >= sizeof(name))
+		return cli_limit_option(limits, argc, argv, i);
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	if (rf_cls_params_set(params, name, eq + 1, &err) == RF_OK) {
+		*i += next;
+		return 1;
+	}
+	if (strstr(err.msg, "no classifier setting") == NULL) {
+		cli_warn("--set: %s", err.msg);
+		return -1;
+	}
+	return cli_limit_option(limits, argc, argv, i);
+}
+
+int
+cmd_train(int argc, char **argv)
+{
+	struct run r;
+	rf_cls_params params;
+	rf_limits limits;
+	rf_error err;
+	const char *db = getenv("REDFLAG_CLASSIFIER");
+	int i, rc = RF_EXIT_OK, show = 0, k;
+
+	memset(&r, 0, sizeof(r));
+	rf_cls_params_default(&params);
+	rf_limits_default(&limits);
+	if (db == NULL || *db == '\0')
+		db = DEFAULT_DB;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return RF_EXIT_OK;
+		} else if ((strcmp(a, "--classifier") == 0 ||
+		    strcmp(a, "--db") == 0) && i + 1 < argc) {
+			db = argv[++i];
+		} else if (strcmp(a, "--spam") == 0 && r.mode == M_NONE) {
+			r.mode = M_SPAM;
+		} else if (strcmp(a, "--ham") == 0 && r.mode == M_NONE) {
+			r.mode = M_HAM;
+		} else if (strcmp(a, "--classify") == 0 && r.mode == M_NONE) {
+			r.mode = M_CLASSIFY;
+		} else if (strcmp(a, "--undo") == 0) {
+			r.undo = 1;
+		} else if (strcmp(a, "--reasons") == 0) {
+			r.reasons = 1;
+		} else if (strcmp(a, "--show-settings") == 0) {
+			show = 1;
+		} else if (strcmp(a, "-q") == 0) {
+			r.quiet = 1;
+		} else if ((k = set_option(&params, &limits, argc, argv,
+		    &i)) < 0) {
+			return RF_EXIT_USAGE;
+		} else if (k == 0) {
+			cli_warn("train: unknown option '%s'", a);
+			usage(stderr);
+			return RF_EXIT_USAGE;
+		}
+	}
+	if ((r.mode == M_NONE && !show) || (r.mode != M_NONE && i >= argc) ||
+	    (r.undo && r.mode != M_SPAM && r.mode != M_HAM)) {
+		usage(stderr);
+		return RF_EXIT_USAGE;
+	}
+	if (rf_ctx_new(&limits, &r.ctx, &err) != RF_OK ||
+	    rf_classifier_open(db, &params, &r.cls, &err) != RF_OK) {
+		cli_warn("train: %s", err.msg);
+		rc = RF_EXIT_INPUT;
+		goto out;
+	}
+	if (show) {
+		show_settings(&params, r.cls);
+		if (r.mode == M_NONE)
+			goto out;
+	}
+	if (r.mode != M_CLASSIFY &&
+	    rf_classifier_begin(r.cls, &err) != RF_OK) {
+		cli_warn("train: %s", err.msg);
+		rc = RF_EXIT_INPUT;
+		goto out;
+	}
+	for (; i < argc; i++) {
+		k = one_path(&r, argv[i]);
+		if (k == -2) {
+			cli_warn("train: nothing learned in this run");
+			rc = RF_EXIT_INPUT;
+			goto out;
+		}
+		if (k < 0)
+			rc = RF_EXIT_INPUT;
+	}
+	if (r.failed > 0)
+		rc = RF_EXIT_INPUT;
+	if (r.mode == M_CLASSIFY) {
+		if (!r.quiet)
+			fprintf(stderr, "%s: classified %lu spam, %lu unsure, "
+			    "%lu ham; %lu unreadable\n", RF_PROG, r.n[2],
+			    r.n[1], r.n[0], r.failed);
+		goto out;
+	}
+	if (rf_classifier_commit(r.cls, &err) != RF_OK) {
+		cli_warn("train: %s; nothing learned in this run", err.msg);
+		rc = RF_EXIT_INPUT;
+		goto out;
+	}
+	if (!r.quiet)
+		printf("%s %lu messages as %s; %lu unchanged (%s); "
+		    "%lu unreadable\n", r.undo ? "took back" : "learned",
+		    r.changed, r.mode == M_SPAM ? "spam" : "ham", r.unchanged,
+		    r.undo ? "never learned" : "learned before", r.failed);
+out:
+	rf_classifier_close(r.cls);
+	rf_ctx_free(r.ctx);
+	return rc;
+}
