@@ -3,5 +3,7 @@
 #define REDFLAG_COMMANDS_H
 
 int cmd_scan(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
+int cmd_milter(int argc, char **argv);
 
 #endif
