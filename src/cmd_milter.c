@@ -302,10 +302,13 @@ mf_eom(SMFICTX *ctx)
 	struct mstate *st = state(ctx);
 	struct pipeline_result r;
 	sfsistat ret = SMFIS_CONTINUE;
+	const char *qid;
 	rf_error err;
 
 	if (st == NULL)
 		return SMFIS_TEMPFAIL;
+	if (st->qid[0] == '\0' && (qid = smfi_getsymval(ctx, "i")) != NULL)
+		cli_escape(st->qid, sizeof(st->qid), qid, 20);
 	if (st->toolarge)
 		return fail(ctx, st, cfg->on_limit,
 		    "message larger than max_message_size");
