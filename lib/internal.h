@@ -20,4 +20,7 @@ struct rf_ctx {
 int rf__parse_size(const char *s, unsigned long long max,
 		   unsigned long long *out);
 
+/* rf__gmime_init: initialise GMime once per process (thread-safe). */
+void rf__gmime_init(void);
+
 #endif

@@ -19,7 +19,8 @@
 enum {
 	RF_EXIT_OK = 0,		/* done; every input read */
 	RF_EXIT_INPUT = 1,	/* done, but some input could not be read */
-	RF_EXIT_USAGE = 64	/* EX_USAGE: bad command line */
+	RF_EXIT_USAGE = 64,	/* EX_USAGE: bad command line */
+	RF_EXIT_SOFTWARE = 70	/* EX_SOFTWARE: internal error */
 };
 
 /* warnx-style diagnostics on standard error, prefixed "redflag: ". */

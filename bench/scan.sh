@@ -1,0 +1,59 @@
+#!/bin/sh
+# scan.sh - throughput of `redflag scan --json` over the SpamAssassin
+# corpus, side by side with bogofilter classifying the same messages in one
+# process (`bogofilter -B`, trained first on a few hundred of them).
+# One core (taskset), RUNS runs each, median reported.  Also checks that
+# peak memory stays flat: the peak RSS of the whole corpus against that of
+# its first tenth.
+#   usage: bench/scan.sh [RUNS]      (default 5; needs `make` first)
+set -eu
+runs=${1:-5}
+bin=${REDFLAG:-build/redflag}
+sh scripts/deps.sh --bench >/dev/null
+sh scripts/fetch-corpus.sh
+[ -x "$bin" ] || make -s
+out=bench/out/scan
+rm -rf "$out" && mkdir -p "$out/bogo"
+find corpus -type f -name '*.txt' | sort > "$out/files"
+n=$(wc -l < "$out/files")
+bytes=$(cat $(cat "$out/files") | wc -c)
+# bogofilter's training: 200 spam and 200 ham from the corpus
+grep /spam-2/ "$out/files" | head -200 | xargs cat | bogofilter -d "$out/bogo" -s -M
+grep /easy-ham-1/ "$out/files" | head -200 | xargs cat | bogofilter -d "$out/bogo" -n -M
+core="taskset -c 0"
+command -v taskset >/dev/null 2>&1 || core=""
+
+# time_of CMD...: wall seconds of one run (stdout discarded)
+time_of() {
+	/usr/bin/time -f "%e %M" -o "$out/t" "$@" > /dev/null
+	cat "$out/t"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+: > "$out/redflag.t"; : > "$out/bogo.t"
+i=0
+while [ "$i" -lt "$runs" ]; do
+	time_of $core "$bin" scan --json --no-progress corpus >> "$out/redflag.t"
+	time_of $core sh -c "bogofilter -d $out/bogo -B \$(cat $out/files)" >> "$out/bogo.t"
+	i=$((i + 1))
+done
+rf=$(cut -d' ' -f1 "$out/redflag.t" | median)
+bf=$(cut -d' ' -f1 "$out/bogo.t" | median)
+rss=$(cut -d' ' -f2 "$out/redflag.t" | median)
+
+# flat memory: peak RSS over the first tenth of the corpus
+mkdir -p "$out/tenth"
+head -n $((n / 10)) "$out/files" | while read -r f; do
+	cp "$f" "$out/tenth/$(echo "$f" | tr / _)"
+done
+rss10=$(time_of "$bin" scan --json --no-progress "$out/tenth" | cut -d' ' -f2)
+
+awk -v n="$n" -v b="$bytes" -v rf="$rf" -v bf="$bf" -v rss="$rss" \
+    -v rss10="$rss10" -v runs="$runs" 'BEGIN {
+	printf "corpus: %d messages, %.1f MB; median of %d runs, one core\n", n, b / 1e6, runs
+	printf "%-28s %10s %10s %8s\n", "program", "msgs/s", "MB/s", "seconds"
+	printf "%-28s %10.0f %10.1f %8.2f\n", "redflag scan --json", n / rf, b / 1e6 / rf, rf
+	printf "%-28s %10.0f %10.1f %8.2f\n", "bogofilter -B", n / bf, b / 1e6 / bf, bf
+	printf "ratio redflag/bogofilter: %.2f (target >= 3)\n", bf / rf
+	printf "peak RSS: whole corpus %d KB, first tenth %d KB (ratio %.2f)\n", rss, rss10, rss / rss10
+}'

@@ -1,0 +1,705 @@
+/*
+ * message.c - a raw message turned into facts, with GMime 3.
+ *
+ * The MIME tree is walked once: text/plain and text/html leaves are
+ * decoded (transfer encoding, then charset to UTF-8) and handed to the
+ * URL and HTML modules; other leaves become attachment metadata (name,
+ * type, size, SHA-256); message/rfc822 leaves become embedded messages
+ * analysed the same way in the same arena.  Limits are counted across all
+ * levels and reported in limits_hit, never as failures.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+#include <openssl/evp.h>
+
+#include "internal.h"
+
+/* Per-parse state shared by every level of one message. */
+struct walk {
+	const rf_ctx *ctx;
+	rf_arena *a;
+	rf_message *top;
+	unsigned nparts;	/* leaves and containers seen */
+	int damaged;		/* GMime reported a malformed structure */
+	rf_buf text, html;	/* scratch for one message level */
+};
+
+static rf_status analyse(struct walk *w, GMimeMessage *gm, rf_message *m,
+			 unsigned depth, rf_error *err);
+
+static void
+gmime_init_once(void)
+{
+	static gsize done;	/* GLib's once-flag: not our state */
+
+	if (g_once_init_enter(&done)) {
+		g_mime_init();
+		g_once_init_leave(&done, 1);
+	}
+}
+
+void
+rf__gmime_init(void)
+{
+	gmime_init_once();
+}
+
+static void
+on_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item,
+	   gpointer user_data)
+{
+	struct walk *w = user_data;
+
+	switch (errcode) {
+	case GMIME_WARN_MALFORMED_MULTIPART:
+	case GMIME_WARN_TRUNCATED_MESSAGE:
+	case GMIME_WARN_MALFORMED_MESSAGE:
+	case GMIME_CRIT_INVALID_HEADER_NAME:
+	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+	case GMIME_CRIT_NESTING_OVERFLOW:
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+		w->damaged = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * sanitize_utf8: append n bytes of p to b as valid UTF-8: invalid
+ * sequences become U+FFFD, NUL bytes are dropped.
+ */
+static void
+sanitize_utf8(rf_buf *b, const char *p, size_t n)
+{
+	const char *end = p + n, *bad;
+
+	while (p < end) {
+		if (g_utf8_validate(p, end - p, &bad)) {
+			rf_buf_append(b, p, (size_t)(end - p));
+			return;
+		}
+		rf_buf_append(b, p, (size_t)(bad - p));
+		if (*bad != '\0')
+			rf_buf_append(b, "\xef\xbf\xbd", 3);
+		p = bad + 1;
+	}
+}
+
+static int
+is_utf8_charset(const char *cs)
+{
+	return cs == NULL || g_ascii_strcasecmp(cs, "utf-8") == 0 ||
+	    g_ascii_strcasecmp(cs, "utf8") == 0 ||
+	    g_ascii_strcasecmp(cs, "us-ascii") == 0 ||
+	    g_ascii_strcasecmp(cs, "ascii") == 0;
+}
+
+/*
+ * decode_part: the decoded content of part (transfer encoding undone) in a
+ * new byte array the caller frees with g_byte_array_free(ba, TRUE), or
+ * NULL.
+ */
+static GByteArray *
+decode_part(GMimePart *part)
+{
+	GMimeDataWrapper *dw = g_mime_part_get_content(part);
+	GMimeStream *mem;
+	GByteArray *ba;
+
+	if (dw == NULL)
+		return NULL;
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0) {
+		g_object_unref(mem);
+		return NULL;
+	}
+	/* take the array: a stream that owns it frees it on unref */
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	g_object_unref(mem);
+	return ba;
+}
+
+/*
+ * to_utf8: append the decoded bytes of a text part, converted from
+ * charset to UTF-8, to b (capped by b->max).  Unknown charsets, and
+ * undeclared 8-bit text that is not UTF-8, are read as Windows-1252 and
+ * flagged in *pflags.
+ */
+static void
+to_utf8(rf_buf *b, const GByteArray *ba, size_t max, const char *charset,
+	unsigned *pflags)
+{
+	const char *p = (const char *)ba->data;
+	size_t n = ba->len;
+	const char *from = NULL;
+	gchar *conv;
+	gsize outlen;
+
+	if (n == 0 || p == NULL)
+		return;
+	if (n > max) {
+		n = max;
+		*pflags |= RF_PARTF_TRUNCATED;
+	}
+	if (is_utf8_charset(charset)) {
+		if (g_utf8_validate(p, (gssize)n, NULL) ||
+		    (charset != NULL &&
+		    g_ascii_strcasecmp(charset, "utf-8") == 0)) {
+			sanitize_utf8(b, p, n);
+			return;
+		}
+		from = "WINDOWS-1252";
+	} else {
+		from = g_mime_charset_iconv_name(charset);
+	}
+	conv = g_convert_with_fallback(p, (gssize)n, "UTF-8", from, "?",
+	    NULL, &outlen, NULL);
+	if (conv == NULL) {
+		*pflags |= RF_PARTF_CHARSET_UNKNOWN;
+		conv = g_convert_with_fallback(p, (gssize)n, "UTF-8",
+		    "WINDOWS-1252", "?", NULL, &outlen, NULL);
+	}
+	if (conv != NULL) {
+		sanitize_utf8(b, conv, outlen);
+		g_free(conv);
+	} else {
+		sanitize_utf8(b, p, n);
+	}
+}
+
+static void
+sha256_hex(const unsigned char *p, size_t n, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0, i;
+
+	out[0] = '\0';
+	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return;
+	for (i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * i] = '\0';
+}
+
+/*
+ * grow_counted: make room for one more element in an arena array whose
+ * capacity follows from its count (rf_arena_grow doubles from 8).
+ */
+static int
+grow_counted(rf_arena *a, void **base, size_t n, size_t size)
+{
+	size_t cap = 0;
+
+	if (n > 0)
+		for (cap = 8; cap < n; cap *= 2)
+			;
+	return rf_arena_grow(a, base, &cap, n, size);
+}
+
+/* lower_dup: a lower-cased, trimmed copy of s in the arena. */
+static const char *
+lower_dup(rf_arena *a, const char *s)
+{
+	char *d, *p;
+
+	if (s == NULL)
+		return NULL;
+	while (g_ascii_isspace(*s))
+		s++;
+	d = rf_arena_strdup(a, s);
+	if (d == NULL)
+		return NULL;
+	for (p = d; *p != '\0'; p++)
+		*p = g_ascii_tolower(*p);
+	while (p > d && g_ascii_isspace(p[-1]))
+		*--p = '\0';
+	return d;
+}
+
+static rf_part *
+new_part(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
+	 rf_status *st)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	rf_part *p;
+	gchar *mime;
+
+	if (grow_counted(w->a, (void **)&m->parts, m->nparts,
+	    sizeof(rf_part)) != 0) {
+		*st = RF_ENOMEM;
+		return NULL;
+	}
+	p = &m->parts[m->nparts++];
+	mime = ct != NULL ? g_mime_content_type_get_mime_type(ct) : NULL;
+	p->content_type = mime != NULL ? lower_dup(w->a, mime) :
+	    "application/octet-stream";
+	g_free(mime);
+	p->charset = rf_arena_strdup(w->a, ct != NULL ?
+	    g_mime_content_type_get_parameter(ct, "charset") : NULL);
+	p->depth = depth;
+	*st = p->content_type != NULL ? RF_OK : RF_ENOMEM;
+	return *st == RF_OK ? p : NULL;
+}
+
+/* add_attachment: metadata of one attachment leaf. */
+static rf_status
+add_attachment(struct walk *w, rf_message *m, GMimePart *part,
+	       unsigned partno, size_t size, const GByteArray *ba)
+{
+	rf_attachment *at;
+	const rf_part *p = &m->parts[partno];
+
+	if (grow_counted(w->a, (void **)&m->attachments, m->nattachments,
+	    sizeof(*at)) != 0)
+		return RF_ENOMEM;
+	at = &m->attachments[m->nattachments++];
+	at->filename = p->filename;
+	at->content_type = p->content_type;
+	at->size = size;
+	at->part = partno;
+	if (ba != NULL)
+		sha256_hex(ba->data, ba->len, at->sha256);
+	return RF_OK;
+}
+
+/* text_leaf: decode a text/plain or text/html body and extract from it. */
+static rf_status
+text_leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned partno,
+	  int html, rf_error *err)
+{
+	const rf_limits *lim = &w->ctx->limits;
+	rf_part *p = &m->parts[partno];
+	GByteArray *ba = decode_part(part);
+	rf_buf body;
+	rf_status st = RF_OK;
+
+	if (ba == NULL)
+		return RF_OK;
+	p->size = ba->len;
+	rf_buf_init(&body, 0);
+	to_utf8(&body, ba, lim->max_part_size, p->charset, &p->flags);
+	g_byte_array_free(ba, TRUE);
+	if (p->flags & RF_PARTF_TRUNCATED)
+		m->limits_hit |= RF_LIMIT_PART_SIZE;
+	if (html) {
+		rf_html_out out = { &w->html, &m->links, 0, 0 };
+
+		if (w->html.len > 0)
+			rf_buf_putc(&w->html, '\n');
+		st = rf_html_extract(w->ctx, w->a, rf_buf_cstr(&body),
+		    body.len, partno, &out, err);
+		m->flags |= out.flags;
+		m->limits_hit |= out.limits_hit;
+	} else {
+		if (w->text.len > 0)
+			rf_buf_putc(&w->text, '\n');
+		rf_buf_append(&w->text, rf_buf_cstr(&body), body.len);
+		st = rf_url_extract_text(w->ctx, w->a, rf_buf_cstr(&body),
+		    body.len, partno, &m->links, err);
+	}
+	rf_buf_free(&body);
+	return st;
+}
+
+/* leaf: one GMimePart. */
+static rf_status
+leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned depth,
+     rf_error *err)
+{
+	GMimeObject *obj = GMIME_OBJECT(part);
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	GMimeContentDisposition *disp;
+	const char *fn, *enc;
+	rf_status st;
+	rf_part *p;
+	unsigned partno;
+	int is_text, is_html, attach;
+	GByteArray *ba;
+
+	p = new_part(w, m, obj, depth, &st);
+	if (p == NULL)
+		return rf_error_set(err, st, "out of memory");
+	partno = (unsigned)(m->nparts - 1);
+	fn = g_mime_part_get_filename(part);
+	p->filename = rf_arena_strdup(w->a, fn);
+	enc = g_mime_object_get_header(obj, "Content-Transfer-Encoding");
+	p->encoding = lower_dup(w->a, enc);
+	disp = g_mime_object_get_content_disposition(obj);
+	attach = (disp != NULL &&
+	    g_mime_content_disposition_is_attachment(disp)) || fn != NULL;
+	is_text = ct != NULL && g_mime_content_type_is_type(ct, "text",
+	    "plain");
+	is_html = ct != NULL && g_mime_content_type_is_type(ct, "text",
+	    "html");
+	if ((is_text || is_html) && !attach) {
+		p->flags |= is_html ? RF_PARTF_HTML : RF_PARTF_TEXT;
+		return text_leaf(w, m, part, partno, is_html, err);
+	}
+	p->flags |= RF_PARTF_ATTACHMENT;
+	ba = decode_part(part);
+	p->size = ba != NULL ? ba->len : 0;
+	st = add_attachment(w, m, part, partno, p->size, ba);
+	if (ba != NULL)
+		g_byte_array_free(ba, TRUE);
+	if (st != RF_OK)
+		return rf_error_set(err, st, "out of memory");
+	return RF_OK;
+}
+
+/* walk_object: any node of the MIME tree. */
+static rf_status
+walk_object(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
+	    rf_error *err)
+{
+	const rf_limits *lim = &w->ctx->limits;
+	rf_status st = RF_OK;
+	int i, n;
+
+	if (obj == NULL)
+		return RF_OK;
+	if (depth > lim->max_mime_depth) {
+		w->top->limits_hit |= RF_LIMIT_MIME_DEPTH;
+		return RF_OK;
+	}
+	if (++w->nparts > lim->max_mime_parts) {
+		w->top->limits_hit |= RF_LIMIT_MIME_PARTS;
+		return RF_OK;
+	}
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n && st == RF_OK; i++)
+			st = walk_object(w, m, g_mime_multipart_get_part(
+			    GMIME_MULTIPART(obj), i), depth + 1, err);
+		return st;
+	}
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *em = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+		rf_message *sub;
+		rf_part *p = new_part(w, m, obj, depth, &st);
+
+		if (p == NULL)
+			return rf_error_set(err, st, "out of memory");
+		p->flags |= RF_PARTF_MESSAGE;
+		if (em == NULL)
+			return RF_OK;
+		if (depth + 1 > lim->max_mime_depth) {
+			w->top->limits_hit |= RF_LIMIT_MIME_DEPTH;
+			return RF_OK;
+		}
+		sub = rf_arena_alloc(w->a, sizeof(*sub));
+		if (sub == NULL || grow_counted(w->a, (void **)&m->embedded,
+		    m->nembedded, sizeof(*m->embedded)) != 0)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		m->embedded[m->nembedded++] = sub;
+		return analyse(w, em, sub, depth + 1, err);
+	}
+	if (GMIME_IS_PART(obj))
+		return leaf(w, m, GMIME_PART(obj), depth, err);
+	return RF_OK;
+}
+
+const char *
+rf_addr_spec(rf_arena *a, const char *value)
+{
+	InternetAddressList *list;
+	InternetAddress *ia;
+	const char *addr = NULL;
+	char *out = NULL, *s;
+	int i, n;
+
+	if (value == NULL)
+		return NULL;
+	list = internet_address_list_parse(NULL, value);
+	if (list == NULL)
+		return NULL;
+	n = internet_address_list_length(list);
+	for (i = 0; i < n && addr == NULL; i++) {
+		ia = internet_address_list_get_address(list, i);
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			addr = internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ia));
+	}
+	if (addr != NULL && *addr != '\0') {
+		out = rf_arena_strdup(a, addr);
+		for (s = out; s != NULL && *s != '\0'; s++)
+			*s = (char)tolower((unsigned char)*s);
+	}
+	g_object_unref(list);
+	return out;
+}
+
+/* header_links: the <URL> entries of List-Unsubscribe. */
+static rf_status
+header_links(struct walk *w, rf_message *m, rf_error *err)
+{
+	const char *p = m->list_unsubscribe, *end;
+	rf_link *k;
+	rf_status st;
+
+	while (p != NULL && (p = strchr(p, '<')) != NULL) {
+		end = strchr(++p, '>');
+		if (end == NULL)
+			break;
+		if (end > p) {
+			k = rf_links_add(w->a, &m->links, &st);
+			if (k == NULL) {
+				if (st == RF_ELIMIT)
+					break;
+				return rf_error_set(err, st, "out of memory");
+			}
+			k->kind = RF_LINK_HEADER;
+			k->url = rf_arena_strndup(w->a, p, (size_t)(end - p));
+			if (k->url == NULL)
+				return rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+			st = rf_url_analyse(w->ctx, w->a, k, err);
+			if (st != RF_OK)
+				return st;
+		}
+		p = end + 1;
+	}
+	return RF_OK;
+}
+
+/* copy_header: a header value in the arena, cut at max_header_size. */
+static const char *
+copy_header(struct walk *w, const char *v)
+{
+	size_t n, max = w->ctx->limits.max_header_size;
+
+	if (v == NULL)
+		return NULL;
+	n = strlen(v);
+	if (n > max) {
+		w->top->limits_hit |= RF_LIMIT_HEADER_SIZE;
+		n = max;
+		/* do not cut a UTF-8 sequence in half */
+		while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return rf_arena_strndup(w->a, v, n);
+}
+
+static rf_status
+headers(struct walk *w, GMimeMessage *gm, rf_message *m, rf_error *err)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(gm));
+	int i, n = hl != NULL ? g_mime_header_list_get_count(hl) : 0;
+	const char *id;
+
+	m->headers = rf_arena_array(w->a, (size_t)(n > 0 ? n : 1),
+	    sizeof(rf_header));
+	if (m->headers == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		rf_header *rh = &m->headers[m->nheaders];
+
+		rh->name = rf_arena_strdup(w->a, g_mime_header_get_name(h));
+		rh->value = copy_header(w, g_mime_header_get_value(h));
+		if (rh->name == NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		if (rh->value == NULL)
+			rh->value = "";
+		m->nheaders++;
+	}
+	if (n == 0)
+		m->flags |= RF_MSG_NO_HEADERS;
+	id = g_mime_message_get_message_id(gm);
+	m->message_id = copy_header(w, id);
+	m->subject = copy_header(w, g_mime_message_get_subject(gm));
+	m->from = rf_message_header(m, "From");
+	m->from_addr = rf_addr_spec(w->a, m->from);
+	m->to = rf_message_header(m, "To");
+	m->date = rf_message_header(m, "Date");
+	m->list_id = rf_message_header(m, "List-Id");
+	m->list_unsubscribe = rf_message_header(m, "List-Unsubscribe");
+	m->list_unsubscribe_post = rf_message_header(m,
+	    "List-Unsubscribe-Post");
+	return RF_OK;
+}
+
+/* finish_text: move the scratch text buffers into the arena. */
+static rf_status
+finish_text(struct walk *w, rf_message *m, rf_error *err)
+{
+	m->text_len = w->text.len;
+	m->html_text_len = w->html.len;
+	m->text = rf_arena_strndup(w->a, rf_buf_cstr(&w->text), w->text.len);
+	m->html_text = rf_arena_strndup(w->a, rf_buf_cstr(&w->html),
+	    w->html.len);
+	if (w->text.truncated || w->html.truncated)
+		w->top->limits_hit |= RF_LIMIT_TEXT_SIZE;
+	rf_buf_reset(&w->text);
+	rf_buf_reset(&w->html);
+	if (m->text == NULL || m->html_text == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return RF_OK;
+}
+
+/*
+ * analyse: fill m from gm.  Text of embedded messages is gathered apart
+ * from the parent's: the parent's scratch text is saved and restored.
+ */
+static rf_status
+analyse(struct walk *w, GMimeMessage *gm, rf_message *m, unsigned depth,
+	rf_error *err)
+{
+	rf_buf saved_text = w->text, saved_html = w->html;
+	rf_status st;
+
+	m->arena = w->a;
+	m->links.max = w->ctx->limits.max_links;
+	rf_buf_init(&w->text, w->ctx->limits.max_text_size);
+	rf_buf_init(&w->html, w->ctx->limits.max_text_size);
+	st = headers(w, gm, m, err);
+	if (st == RF_OK)
+		st = header_links(w, m, err);
+	if (st == RF_OK)
+		st = walk_object(w, m, g_mime_message_get_mime_part(gm),
+		    depth, err);
+	if (st == RF_OK)
+		st = finish_text(w, m, err);
+	if (m->links.limit_hit)
+		w->top->limits_hit |= RF_LIMIT_LINKS;
+	w->top->limits_hit |= m->limits_hit;
+	rf_buf_free(&w->text);
+	rf_buf_free(&w->html);
+	w->text = saved_text;
+	w->html = saved_html;
+	return st;
+}
+
+/* skip_from_line: an mbox From_ line at the start is not a header. */
+static size_t
+skip_from_line(const char *data, size_t len)
+{
+	const char *nl;
+
+	if (len < 5 || memcmp(data, "From ", 5) != 0)
+		return 0;
+	nl = memchr(data, '\n', len);
+	return nl != NULL ? (size_t)(nl - data) + 1 : len;
+}
+
+rf_status
+rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
+		 rf_message **out, rf_error *err)
+{
+	const char *fallback[] = { "UTF-8", "WINDOWS-1252", NULL };
+	struct walk w;
+	rf_arena *a = NULL;
+	rf_message *m;
+	GMimeParserOptions *opts = NULL;
+	GMimeStream *stream = NULL;
+	GMimeParser *parser = NULL;
+	GMimeMessage *gm = NULL;
+	rf_status st = RF_OK;
+	size_t skip;
+
+	*out = NULL;
+	gmime_init_once();
+	a = rf_arena_new();
+	m = a != NULL ? rf_arena_alloc(a, sizeof(*m)) : NULL;
+	if (m == NULL) {
+		rf_arena_free(a);
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+	m->arena = a;
+	m->owns_arena = 1;
+	m->links.max = ctx->limits.max_links;
+	if (len > ctx->limits.max_message_size) {
+		len = ctx->limits.max_message_size;
+		m->limits_hit |= RF_LIMIT_MESSAGE_SIZE;
+	}
+	m->size = len;
+	if (len == 0) {
+		m->flags |= RF_MSG_EMPTY | RF_MSG_NO_HEADERS;
+		m->text = m->html_text = "";
+		*out = m;
+		return RF_OK;
+	}
+	memset(&w, 0, sizeof(w));
+	w.ctx = ctx;
+	w.a = a;
+	w.top = m;
+	skip = skip_from_line(data, len);
+	opts = g_mime_parser_options_new();
+	g_mime_parser_options_set_rfc2047_compliance_mode(opts,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_address_compliance_mode(opts,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_fallback_charsets(opts, fallback);
+	g_mime_parser_options_set_warning_callback(opts, on_warning, &w);
+	stream = g_mime_stream_mem_new_with_buffer(data + skip, len - skip);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	gm = g_mime_parser_construct_message(parser, opts);
+	if (gm == NULL) {
+		/* not even a header block: keep the bytes as plain text */
+		m->flags |= RF_MSG_MIME_DAMAGED | RF_MSG_NO_HEADERS;
+		m->text = m->html_text = "";
+		goto done;
+	}
+	st = analyse(&w, gm, m, 0, err);
+	/* GMime leaves these to the caller; the walk kept its own limits */
+done:
+	if (w.damaged)
+		m->flags |= RF_MSG_MIME_DAMAGED;
+	if (gm != NULL)
+		g_object_unref(gm);
+	if (parser != NULL)
+		g_object_unref(parser);
+	if (stream != NULL)
+		g_object_unref(stream);
+	if (opts != NULL)
+		g_mime_parser_options_free(opts);
+	if (st != RF_OK) {
+		rf_arena_free(a);
+		return st;
+	}
+	*out = m;
+	return RF_OK;
+}
+
+void
+rf_message_free(rf_message *m)
+{
+	if (m != NULL && m->owns_arena)
+		rf_arena_free(m->arena);
+}
+
+const char *
+rf_message_header(const rf_message *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nheaders; i++)
+		if (g_ascii_strcasecmp(m->headers[i].name, name) == 0)
+			return m->headers[i].value;
+	return NULL;
+}
+
+const char *
+rf_message_recipient(const rf_message *m)
+{
+	static const char *const names[] = { "Delivered-To", "X-Original-To",
+	    "To" };
+	const char *v, *addr;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		v = rf_message_header(m, names[i]);
+		if (v != NULL && (addr = rf_addr_spec(m->arena, v)) != NULL)
+			return addr;
+	}
+	return NULL;
+}

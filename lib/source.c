@@ -1,0 +1,481 @@
+/*
+ * source.c - messages from a file, a stream, a Maildir, an mbox or a
+ * directory tree (see redflag/source.h for the rules).
+ *
+ * Directory trees are listed once, sorted, then read one file at a time
+ * into one reused buffer, so memory stays flat however many files there
+ * are (bar the list of names).  An mbox is mapped, never read whole into
+ * the heap, and each message is copied out (with >From unquoting) into the
+ * same reused buffer.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+enum kind { SRC_FILES, SRC_MBOX };
+
+struct rf_source {
+	enum kind kind;
+	size_t max;		/* limits->max_message_size */
+
+	/* SRC_FILES: sorted paths; a single file is a list of one */
+	char **paths;
+	size_t npaths, cap, next;
+
+	/* SRC_MBOX: mapped or read bytes, cursor, message number */
+	char *map;
+	size_t maplen, pos, msgno;
+	int mapped;		/* munmap rather than free */
+	char *path;		/* the mbox's name, for labels */
+
+	rf_buf data;		/* current message */
+	char label[4096];
+};
+
+static void
+src_free_paths(rf_source *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npaths; i++)
+		free(s->paths[i]);
+	free(s->paths);
+	s->paths = NULL;
+	s->npaths = s->cap = 0;
+}
+
+void
+rf_source_free(rf_source *s)
+{
+	if (s == NULL)
+		return;
+	src_free_paths(s);
+	if (s->map != NULL) {
+		if (s->mapped)
+			munmap(s->map, s->maplen);
+		else
+			free(s->map);
+	}
+	free(s->path);
+	rf_buf_free(&s->data);
+	free(s);
+}
+
+static int
+add_path(rf_source *s, const char *path)
+{
+	char **np;
+	size_t ncap;
+
+	if (s->npaths == s->cap) {
+		ncap = s->cap ? s->cap * 2 : 64;
+		np = realloc(s->paths, ncap * sizeof(*np));
+		if (np == NULL)
+			return -1;
+		s->paths = np;
+		s->cap = ncap;
+	}
+	if ((s->paths[s->npaths] = strdup(path)) == NULL)
+		return -1;
+	s->npaths++;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * list_dir: add the regular files below dir (recursively, hidden entries
+ * skipped) to s, sorted per directory.  Depth is bounded to stop link
+ * loops.  Unreadable subdirectories are skipped.
+ */
+static rf_status
+list_dir(rf_source *s, const char *dir, unsigned depth, rf_error *err)
+{
+	DIR *d;
+	struct dirent *de;
+	char path[4096];
+	char **names = NULL, **nn;
+	size_t n = 0, cap = 0, i;
+	rf_status st = RF_OK;
+	struct stat sb;
+
+	if (depth > 32)
+		return RF_OK;
+	if ((d = opendir(dir)) == NULL) {
+		if (depth == 0)
+			return rf_error_set(err, RF_EIO, "%s: %s", dir,
+			    strerror(errno));
+		return RF_OK;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			nn = realloc(names, cap * sizeof(*nn));
+			if (nn == NULL) {
+				st = rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+				goto out;
+			}
+			names = nn;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL) {
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto out;
+		}
+		n++;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n && st == RF_OK; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    names[i]) >= sizeof(path))
+			continue;
+		if (stat(path, &sb) != 0) {
+			/* dangling link, vanished file: reading it reports
+			 * the error with its name */
+			if (add_path(s, path) != 0)
+				st = rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode))
+			st = list_dir(s, path, depth + 1, err);
+		else if (S_ISREG(sb.st_mode) && add_path(s, path) != 0)
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return st;
+}
+
+/* is_from_line: p (at a line start) begins an mbox From_ line. */
+static int
+is_from_line(const char *p, size_t left)
+{
+	return left >= 5 && memcmp(p, "From ", 5) == 0;
+}
+
+/*
+ * next_from: offset of the next From_ line after pos that follows an empty
+ * line (or end), i.e. the end of the current message.
+ */
+static size_t
+next_from(const char *map, size_t len, size_t pos)
+{
+	const char *p = map + pos, *end = map + len, *nl;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p = nl + 1;
+		if (p < end && *p == '\n' && is_from_line(p + 1,
+		    (size_t)(end - p - 1)))
+			return (size_t)(p + 1 - map);
+	}
+	return len;
+}
+
+/* count_mbox: the file holds more than one From_-separated message. */
+static int
+several_messages(const char *map, size_t len)
+{
+	return is_from_line(map, len) && next_from(map, len, 0) < len;
+}
+
+static rf_status
+map_file(rf_source *s, const char *path, rf_error *err)
+{
+	struct stat sb;
+	int fd;
+	void *p;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return rf_error_set(err, RF_EIO, "%s: %s", path,
+		    strerror(errno));
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		return rf_error_set(err, RF_EIO, "%s: %s", path,
+		    strerror(errno));
+	}
+	if (sb.st_size == 0) {
+		close(fd);
+		s->map = NULL;
+		s->maplen = 0;
+		return RF_OK;
+	}
+	p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return rf_error_set(err, RF_EIO, "%s: %s", path,
+		    strerror(errno));
+	s->map = p;
+	s->maplen = (size_t)sb.st_size;
+	s->mapped = 1;
+	return RF_OK;
+}
+
+static rf_source *
+src_new(const rf_limits *limits)
+{
+	rf_source *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->max = limits->max_message_size;
+	rf_buf_init(&s->data, 0);
+	return s;
+}
+
+rf_status
+rf_source_open(const char *path, const rf_limits *limits, rf_source **out,
+	       rf_error *err)
+{
+	char sub[4096];
+	rf_source *s;
+	rf_status st = RF_OK;
+	struct stat sb;
+
+	*out = NULL;
+	if (stat(path, &sb) != 0)
+		return rf_error_set(err, RF_EIO, "%s: %s", path,
+		    strerror(errno));
+	if ((s = src_new(limits)) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	if (S_ISDIR(sb.st_mode)) {
+		snprintf(sub, sizeof(sub), "%s/cur", path);
+		if (is_dir(sub)) {	/* Maildir: cur, then new */
+			st = list_dir(s, sub, 1, err);
+			snprintf(sub, sizeof(sub), "%s/new", path);
+			if (st == RF_OK && is_dir(sub))
+				st = list_dir(s, sub, 1, err);
+		} else {
+			snprintf(sub, sizeof(sub), "%s/new", path);
+			st = is_dir(sub) ? list_dir(s, sub, 1, err) :
+			    list_dir(s, path, 0, err);
+		}
+	} else if (S_ISREG(sb.st_mode)) {
+		st = map_file(s, path, err);
+		if (st == RF_OK && several_messages(s->map, s->maplen)) {
+			s->kind = SRC_MBOX;
+			if ((s->path = strdup(path)) == NULL)
+				st = rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+		} else if (st == RF_OK) {
+			/* one message: read through the generic path */
+			if (s->map != NULL)
+				munmap(s->map, s->maplen);
+			s->map = NULL;
+			s->maplen = 0;
+			if (add_path(s, path) != 0)
+				st = rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+		}
+	} else {
+		st = rf_error_set(err, RF_EIO, "%s: not a file or directory",
+		    path);
+	}
+	if (st != RF_OK) {
+		rf_source_free(s);
+		return st;
+	}
+	*out = s;
+	return RF_OK;
+}
+
+rf_status
+rf_source_open_fd(int fd, const char *label, const rf_limits *limits,
+		  rf_source **out, rf_error *err)
+{
+	rf_source *s;
+	rf_buf all;
+	char chunk[65536];
+	ssize_t n;
+
+	*out = NULL;
+	if ((s = src_new(limits)) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	rf_buf_init(&all, 0);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == 0)
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || rf_buf_append(&all, chunk, (size_t)n) != 0) {
+			rf_buf_free(&all);
+			rf_source_free(s);
+			return n < 0 ? rf_error_set(err, RF_EIO, "%s: %s",
+			    label, strerror(errno)) :
+			    rf_error_set(err, RF_ENOMEM, "out of memory");
+		}
+	}
+	s->map = all.data;	/* owned, freed with free() */
+	s->maplen = all.len;
+	s->kind = SRC_MBOX;
+	if ((s->path = strdup(label)) == NULL) {
+		rf_source_free(s);
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+	if (!several_messages(s->map != NULL ? s->map : "", s->maplen))
+		s->msgno = (size_t)-1;	/* one message: label without :N */
+	*out = s;
+	return RF_OK;
+}
+
+/* copy_unquoted: append [p, end) to b, turning ">From " (and ">>From ",
+ * ...) at a line start into one '>' less, as mboxrd does. */
+static void
+copy_unquoted(rf_buf *b, const char *p, const char *end)
+{
+	const char *line, *nl, *q;
+
+	for (line = p; line < end; line = nl) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		nl = nl != NULL ? nl + 1 : end;
+		q = line;
+		while (q < nl && *q == '>')
+			q++;
+		if (q > line && (size_t)(nl - q) >= 5 &&
+		    memcmp(q, "From ", 5) == 0)
+			line++;
+		rf_buf_append(b, line, (size_t)(nl - line));
+	}
+}
+
+static rf_status
+next_mbox(rf_source *s, rf_item *item, rf_error *err)
+{
+	size_t start = s->pos, end, n;
+
+	if (s->map == NULL || s->pos >= s->maplen) {
+		if (s->msgno == (size_t)-1 && s->pos == 0 && s->map == NULL) {
+			/* empty stream: one empty message */
+			s->pos = 1;
+			rf_buf_reset(&s->data);
+			snprintf(s->label, sizeof(s->label), "%s", s->path);
+			item->label = s->label;
+			item->data = "";
+			item->len = 0;
+			item->truncated = 0;
+			return RF_OK;
+		}
+		return RF_EDONE;
+	}
+	end = next_from(s->map, s->maplen, start);
+	s->pos = end;
+	if (s->msgno == (size_t)-1)
+		snprintf(s->label, sizeof(s->label), "%s", s->path);
+	else
+		snprintf(s->label, sizeof(s->label), "%s:%zu", s->path,
+		    ++s->msgno);
+	item->label = s->label;
+	n = end - start;
+	item->truncated = n > s->max;
+	if (item->truncated)
+		n = s->max;
+	rf_buf_reset(&s->data);
+	copy_unquoted(&s->data, s->map + start, s->map + start + n);
+	if (s->data.len == 0 && n > 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	item->data = rf_buf_cstr(&s->data);
+	item->len = s->data.len;
+	return RF_OK;
+}
+
+/* read_file: up to max bytes of path into s->data. */
+static rf_status
+read_file(rf_source *s, const char *path, int *truncated, rf_error *err)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	rf_buf_reset(&s->data);
+	*truncated = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return rf_error_set(err, RF_EIO, "%s: %s", path,
+		    strerror(errno));
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (s->data.len + (size_t)n > s->max) {
+			n = (ssize_t)(s->max - s->data.len);
+			*truncated = 1;
+		}
+		if (rf_buf_append(&s->data, chunk, (size_t)n) != 0) {
+			close(fd);
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		}
+		if (*truncated)
+			break;
+	}
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		return rf_error_set(err, RF_EIO, "%s: %s", path, strerror(e));
+	}
+	close(fd);
+	return RF_OK;
+}
+
+rf_status
+rf_source_next(rf_source *s, rf_item *item, rf_error *err)
+{
+	const char *path;
+	rf_status st;
+	int truncated;
+
+	memset(item, 0, sizeof(*item));
+	if (s->kind == SRC_MBOX)
+		return next_mbox(s, item, err);
+	if (s->next >= s->npaths)
+		return RF_EDONE;
+	path = s->paths[s->next++];
+	snprintf(s->label, sizeof(s->label), "%s", path);
+	item->label = s->label;
+	st = read_file(s, path, &truncated, err);
+	if (st != RF_OK)
+		return st;
+	item->data = rf_buf_cstr(&s->data);
+	item->len = s->data.len;
+	item->truncated = truncated;
+	return RF_OK;
+}
+
+void
+rf_source_progress(const rf_source *s, size_t *done, size_t *total)
+{
+	if (s->kind == SRC_MBOX) {
+		*done = s->pos;
+		*total = s->maplen;
+	} else {
+		*done = s->next;
+		*total = s->npaths;
+	}
+}

@@ -1,0 +1,192 @@
+/* report.c - analysed messages as printer output (docs/json.md). */
+#include <string.h>
+
+#include "report.h"
+
+static void
+str_list(struct sprinter *sp, const char *const *v, size_t n)
+{
+	size_t i;
+
+	sp->begin_list(sp);
+	for (i = 0; i < n; i++)
+		sp->string(sp, v[i]);
+	sp->end(sp);
+}
+
+static void
+link_obj(struct sprinter *sp, const rf_link *k, int full)
+{
+	size_t i;
+
+	sp->begin_map(sp);
+	sp_kv_str(sp, "url", k->url);
+	if (full || (k->normalized != NULL &&
+	    strcmp(k->normalized, k->url) != 0))
+		sp_kv_str(sp, "normalized", k->normalized);
+	sp_kv_str(sp, "kind", rf_link_kind_name(k->kind));
+	if (full) {
+		sp_kv_str(sp, "host", k->host);
+		sp_kv_str(sp, "host_unicode", k->host_unicode);
+		sp_kv_str(sp, "domain", k->domain);
+	}
+	sp_kv_str(sp, "text", k->text);
+	sp_kv_str(sp, "text_host", k->text_host);
+	if (k->kind == RF_LINK_IMG || full) {
+		if (k->width >= 0 || full) {
+			sp->map_key(sp, "width");
+			if (k->width >= 0)
+				sp->integer(sp, k->width);
+			else
+				sp->null(sp);
+		}
+		if (k->height >= 0 || full) {
+			sp->map_key(sp, "height");
+			if (k->height >= 0)
+				sp->integer(sp, k->height);
+			else
+				sp->null(sp);
+		}
+		sp_kv_str(sp, "style", k->style);
+	}
+	if (full || (k->flags & RF_LINKF_HIDDEN))
+		sp_kv_bool(sp, "hidden", (k->flags & RF_LINKF_HIDDEN) != 0);
+	if (full || k->tracking) {
+		sp_kv_bool(sp, "tracking", k->tracking);
+		sp->map_key(sp, "tokens");
+		sp->begin_list(sp);
+		for (i = 0; i < k->ntokens; i++)
+			sp->string_len(sp, k->url + k->tokens[i].off,
+			    k->tokens[i].len);
+		sp->end(sp);
+		sp->map_key(sp, "reasons");
+		str_list(sp, k->reasons, k->nreasons);
+	}
+	if (full || (k->clean != NULL && strcmp(k->clean, k->url) != 0))
+		sp_kv_str(sp, "clean", k->clean != NULL ? k->clean : k->url);
+	sp->end(sp);
+}
+
+static void
+body(struct sprinter *sp, const rf_message *m, int full)
+{
+	size_t i;
+
+	sp->map_key(sp, "links");
+	sp->begin_list(sp);
+	for (i = 0; i < m->links.n; i++)
+		link_obj(sp, &m->links.v[i], full);
+	sp->end(sp);
+	if (full || m->nattachments > 0) {
+		sp->map_key(sp, "attachments");
+		sp->begin_list(sp);
+		for (i = 0; i < m->nattachments; i++) {
+			const rf_attachment *at = &m->attachments[i];
+
+			sp->begin_map(sp);
+			sp_kv_str(sp, "name", at->filename);
+			sp_kv_str(sp, "type", at->content_type);
+			sp_kv_int(sp, "size", (long long)at->size);
+			sp_kv_str(sp, "sha256", at->sha256);
+			sp->end(sp);
+		}
+		sp->end(sp);
+	}
+	if (full || m->nembedded > 0) {
+		sp->map_key(sp, "embedded");
+		sp->begin_list(sp);
+		for (i = 0; i < m->nembedded; i++) {
+			const rf_message *e = m->embedded[i];
+
+			sp->begin_map(sp);
+			sp_kv_str(sp, "message_id", e->message_id);
+			sp_kv_str(sp, "from", e->from);
+			sp_kv_str(sp, "subject", e->subject);
+			sp_kv_str(sp, "date", e->date);
+			body(sp, e, full);
+			sp->end(sp);
+		}
+		sp->end(sp);
+	}
+	if (full || (m->flags & (RF_MSG_HTML_SCRIPT | RF_MSG_HTML_STYLE |
+	    RF_MSG_HTML_HIDDEN))) {
+		sp->map_key(sp, "html");
+		sp->begin_map(sp);
+		sp_kv_bool(sp, "script", (m->flags & RF_MSG_HTML_SCRIPT) != 0);
+		sp_kv_bool(sp, "style", (m->flags & RF_MSG_HTML_STYLE) != 0);
+		sp_kv_bool(sp, "hidden_text",
+		    (m->flags & RF_MSG_HTML_HIDDEN) != 0);
+		sp->end(sp);
+	}
+}
+
+void
+report_message(struct sprinter *sp, const char *source, const rf_message *m,
+	       const struct report_extra *x, int full)
+{
+	unsigned i;
+	size_t r;
+
+	sp->begin_map(sp);
+	if (full)
+		sp_kv_int(sp, "schema", REPORT_SCHEMA);
+	sp_kv_str(sp, "source", source);
+	sp_kv_str(sp, "message_id", m->message_id);
+	sp_kv_str(sp, "recipient", x->recipient);
+	sp_kv_str(sp, "from", m->from);
+	sp_kv_str(sp, "subject", m->subject);
+	sp_kv_str(sp, "date", m->date);
+	sp_kv_int(sp, "size", (long long)m->size);
+	if (full || (m->flags & RF_MSG_MIME_DAMAGED))
+		sp_kv_bool(sp, "mime_damaged",
+		    (m->flags & RF_MSG_MIME_DAMAGED) != 0);
+	sp->map_key(sp, "verdict");
+	if (x->verdict != NULL)
+		sp->string(sp, x->verdict);
+	else
+		sp->null(sp);
+	sp->map_key(sp, "score");
+	if (x->verdict != NULL)
+		sp->real(sp, x->score);
+	else
+		sp->null(sp);
+	sp->map_key(sp, "campaign");
+	if (x->campaign.id != NULL) {
+		sp->begin_map(sp);
+		sp_kv_str(sp, "id", x->campaign.id);
+		sp_kv_int(sp, "size", x->campaign.size);
+		sp_kv_int(sp, "copies", x->campaign.copies);
+		sp_kv_int(sp, "first_seen", x->campaign.first_seen);
+		sp->end(sp);
+	} else {
+		sp->null(sp);
+	}
+	if (full || x->nreasons > 0) {
+		sp->map_key(sp, "reasons");
+		sp->begin_list(sp);
+		for (r = 0; r < x->nreasons; r++)
+			sp->string(sp, x->reasons[r]);
+		sp->end(sp);
+	}
+	if (full || m->limits_hit) {
+		sp->map_key(sp, "limits");
+		sp->begin_list(sp);
+		for (i = 0; i < RF_LIMIT__COUNT; i++)
+			if (m->limits_hit & (1u << i))
+				sp->string(sp, rf_limit_name(1u << i));
+		sp->end(sp);
+	}
+	body(sp, m, full);
+	sp->end(sp);
+	sp->separator(sp);
+}
+
+void
+report_error(struct sprinter *sp, const char *source, const char *msg)
+{
+	sp->begin_map(sp);
+	sp_kv_str(sp, "source", source);
+	sp_kv_str(sp, "error", msg);
+	sp->end(sp);
+	sp->separator(sp);
+}

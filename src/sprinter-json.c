@@ -1,0 +1,285 @@
+/* sprinter-json.c - the JSON Lines printer (see sprinter.h). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sprinter.h"
+
+#define MAX_DEPTH 64
+
+struct json {
+	struct sprinter sp;
+	FILE *out;
+	int depth;
+	int first[MAX_DEPTH];	/* no element yet at this level */
+	int after_key;		/* a key was just written */
+};
+
+static void
+sep(struct json *j)
+{
+	if (j->after_key) {
+		j->after_key = 0;
+		return;
+	}
+	if (j->depth > 0) {
+		if (!j->first[j->depth - 1])
+			putc(',', j->out);
+		j->first[j->depth - 1] = 0;
+	}
+}
+
+static void
+open_level(struct json *j, char c)
+{
+	sep(j);
+	putc(c, j->out);
+	if (j->depth < MAX_DEPTH)
+		j->first[j->depth] = 1;
+	j->depth++;
+}
+
+static void
+j_begin_map(struct sprinter *sp)
+{
+	open_level((struct json *)sp, '{');
+}
+
+static void
+j_begin_list(struct sprinter *sp)
+{
+	open_level((struct json *)sp, '[');
+}
+
+/* j_end: the container's kind is not tracked; the caller pairs them. */
+static void
+j_end(struct sprinter *sp)
+{
+	(void)sp;
+}
+
+/* utf8_len: length of the valid UTF-8 sequence at p, or 0. */
+static size_t
+utf8_len(const unsigned char *p, size_t left)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+static void
+write_string(FILE *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *run = p;
+	size_t k;
+
+	putc('"', out);
+	while (p < end) {
+		unsigned char c = *p;
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			p++;
+			continue;
+		}
+		if (c >= 0x80 && (k = utf8_len(p, (size_t)(end - p))) > 0) {
+			p += k;
+			continue;
+		}
+		fwrite(run, 1, (size_t)(p - run), out);
+		switch (c) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (c < 0x20) {
+				fputs("\\u00", out);
+				putc(hex[c >> 4], out);
+				putc(hex[c & 15], out);
+			} else {
+				fputs("\\ufffd", out);
+			}
+		}
+		run = ++p;
+	}
+	fwrite(run, 1, (size_t)(p - run), out);
+	putc('"', out);
+}
+
+static void
+j_string_len(struct sprinter *sp, const char *s, size_t n)
+{
+	struct json *j = (struct json *)sp;
+
+	sep(j);
+	write_string(j->out, s, n);
+}
+
+static void
+j_string(struct sprinter *sp, const char *s)
+{
+	j_string_len(sp, s, strlen(s));
+}
+
+static void
+j_integer(struct sprinter *sp, long long v)
+{
+	struct json *j = (struct json *)sp;
+
+	sep(j);
+	fprintf(j->out, "%lld", v);
+}
+
+static void
+j_real(struct sprinter *sp, double v)
+{
+	struct json *j = (struct json *)sp;
+
+	sep(j);
+	fprintf(j->out, "%.4g", v);
+}
+
+static void
+j_boolean(struct sprinter *sp, int v)
+{
+	struct json *j = (struct json *)sp;
+
+	sep(j);
+	fputs(v ? "true" : "false", j->out);
+}
+
+static void
+j_null(struct sprinter *sp)
+{
+	struct json *j = (struct json *)sp;
+
+	sep(j);
+	fputs("null", j->out);
+}
+
+static void
+j_map_key(struct sprinter *sp, const char *key)
+{
+	struct json *j = (struct json *)sp;
+
+	sep(j);
+	write_string(j->out, key, strlen(key));
+	putc(':', j->out);
+	j->after_key = 1;
+}
+
+static void
+j_separator(struct sprinter *sp)
+{
+	struct json *j = (struct json *)sp;
+
+	putc('\n', j->out);
+	j->depth = 0;
+	j->after_key = 0;
+}
+
+static void
+j_destroy(struct sprinter *sp)
+{
+	free(sp);
+}
+
+/* The closing bracket is written by end(); keep a stack of kinds. */
+struct json_full {
+	struct json j;
+	char kind[MAX_DEPTH];
+};
+
+static void
+jf_begin_map(struct sprinter *sp)
+{
+	struct json_full *f = (struct json_full *)sp;
+
+	if (f->j.depth < MAX_DEPTH)
+		f->kind[f->j.depth] = '}';
+	j_begin_map(sp);
+}
+
+static void
+jf_begin_list(struct sprinter *sp)
+{
+	struct json_full *f = (struct json_full *)sp;
+
+	if (f->j.depth < MAX_DEPTH)
+		f->kind[f->j.depth] = ']';
+	j_begin_list(sp);
+}
+
+static void
+jf_end(struct sprinter *sp)
+{
+	struct json_full *f = (struct json_full *)sp;
+
+	if (f->j.depth == 0)
+		return;
+	f->j.depth--;
+	putc(f->j.depth < MAX_DEPTH ? f->kind[f->j.depth] : '}', f->j.out);
+	j_end(sp);
+}
+
+struct sprinter *
+sprinter_json_new(FILE *out)
+{
+	struct json_full *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	f->j.out = out;
+	f->j.sp = (struct sprinter){ jf_begin_map, jf_begin_list, jf_end,
+	    j_string, j_string_len, j_integer, j_real, j_boolean, j_null,
+	    j_map_key, j_separator, j_destroy };
+	return &f->j.sp;
+}
+
+void
+sp_kv_str(struct sprinter *sp, const char *key, const char *s)
+{
+	sp->map_key(sp, key);
+	if (s != NULL)
+		sp->string(sp, s);
+	else
+		sp->null(sp);
+}
+
+void
+sp_kv_int(struct sprinter *sp, const char *key, long long v)
+{
+	sp->map_key(sp, key);
+	sp->integer(sp, v);
+}
+
+void
+sp_kv_bool(struct sprinter *sp, const char *key, int v)
+{
+	sp->map_key(sp, key);
+	sp->boolean(sp, v);
+}

@@ -1,0 +1,239 @@
+/* test_message.c - the GMime message parser: headers, MIME tree, charsets,
+ * attachments, embedded messages, limits, damaged input. */
+#include "testutil.h"
+
+static rf_message *
+parse_text(rf_ctx *ctx, const char *text)
+{
+	rf_message *m = NULL;
+	rf_error err;
+
+	if (rf_message_parse(ctx, text, strlen(text), &m, &err) != RF_OK)
+		fail_msg("parse: %s", err.msg);
+	return m;
+}
+
+static rf_message *
+parse_path(rf_ctx *ctx, const char *path)
+{
+	size_t len;
+	char *data = read_file(path, &len);
+	rf_message *m = NULL;
+	rf_error err;
+
+	if (rf_message_parse(ctx, data, len, &m, &err) != RF_OK)
+		fail_msg("parse %s: %s", path, err.msg);
+	free(data);
+	return m;
+}
+
+static void
+test_rfc2047_headers(void **state)
+{
+	rf_ctx *ctx = *state;
+	rf_message *m = parse_path(ctx, "tests/golden/rfc2047.eml");
+
+	assert_string_equal(m->subject, "Élège — à la carte ✓");
+	assert_non_null(strstr(m->from, "José Martínez"));
+	assert_string_equal(m->from_addr, "jose@example.net");
+	assert_string_equal(m->message_id, "rfc2047-1@example.net");
+	assert_string_equal(rf_message_recipient(m), "dana@example.org");
+	/* quoted-printable Latin-1 body converted to UTF-8 */
+	assert_non_null(strstr(m->text, "Voilà, le menu"));
+	rf_message_free(m);
+}
+
+static void
+test_qp_soft_break(void **state)
+{
+	rf_ctx *ctx = *state;
+	rf_message *m = parse_path(ctx, "tests/golden/qp-soft-break.eml");
+
+	assert_non_null(strstr(m->text, "very-long-path-that-breaks-in-the-"
+	    "middle?campaign=42&uid=abc123"));
+	assert_non_null(strstr(m->text, "Café prices"));
+	assert_int_equal(m->nparts, 1);
+	assert_true(m->parts[0].flags & RF_PARTF_TEXT);
+	assert_string_equal(m->parts[0].encoding, "quoted-printable");
+	rf_message_free(m);
+}
+
+static void
+test_forwarded_attachment(void **state)
+{
+	rf_ctx *ctx = *state;
+	rf_message *m = parse_path(ctx, "tests/golden/forwarded.eml");
+	const rf_message *e;
+
+	assert_int_equal(m->nembedded, 1);
+	e = m->embedded[0];
+	assert_string_equal(e->subject, "You won!");
+	assert_string_equal(e->message_id, "inner-1@lottery.example");
+	assert_false(e->owns_arena);
+	assert_non_null(strstr(m->text, "attached spam"));
+	assert_null(strstr(m->text, "Claim"));	/* the inner text is its own */
+	assert_int_equal(m->nattachments, 1);
+	assert_string_equal(m->attachments[0].filename, "notes.pdf");
+	assert_string_equal(m->attachments[0].content_type, "application/pdf");
+	assert_int_equal(m->attachments[0].size, 26);
+	/* sha256sum of "%PDF-1.4 not really a pdf\n" */
+	assert_string_equal(m->attachments[0].sha256,
+	    "71cb354fdf562514309677e1eff1e7fd0b078e6452cb5f4bddeb3c61f00911f4");
+	rf_message_free(m);
+}
+
+static void
+test_unknown_charset(void **state)
+{
+	rf_ctx *ctx = *state;
+	rf_message *m = parse_text(ctx, "Subject: x\nContent-Type: text/plain;"
+	    " charset=x-no-such-charset\n\ncaf\xe9 ol\xe9\n");
+
+	assert_non_null(strstr(m->text, "café olé"));
+	assert_true(m->parts[0].flags & RF_PARTF_CHARSET_UNKNOWN);
+	rf_message_free(m);
+
+	/* undeclared 8-bit text that is not UTF-8 */
+	m = parse_text(ctx, "Subject: y\n\nna\xefve\n");
+	assert_non_null(strstr(m->text, "naïve"));
+	rf_message_free(m);
+}
+
+static void
+test_recipient_order(void **state)
+{
+	rf_ctx *ctx = *state;
+	rf_message *m = parse_text(ctx, "To: Someone <to@example.org>\n"
+	    "Delivered-To: Real@Example.ORG\nSubject: r\n\nx\n");
+
+	assert_string_equal(rf_message_recipient(m), "real@example.org");
+	rf_message_free(m);
+}
+
+static void
+test_empty_and_garbage(void **state)
+{
+	rf_ctx *ctx = *state;
+	rf_message *m = NULL;
+	unsigned char junk[4096];
+	unsigned i, x = 12345;
+
+	assert_int_equal(rf_message_parse(ctx, "", 0, &m, NULL), RF_OK);
+	assert_true(m->flags & RF_MSG_EMPTY);
+	rf_message_free(m);
+	for (i = 0; i < sizeof(junk); i++) {
+		x = x * 1103515245u + 12345u;
+		junk[i] = (unsigned char)(x >> 16);
+	}
+	assert_int_equal(rf_message_parse(ctx, (const char *)junk,
+	    sizeof(junk), &m, NULL), RF_OK);
+	rf_message_free(m);
+}
+
+static void
+test_truncated_multipart(void **state)
+{
+	rf_ctx *ctx = *state;
+	rf_message *m = parse_text(ctx, "Subject: t\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=zz\n\n--zz\n"
+	    "Content-Type: text/plain\n\nfirst part http://a.example/x\n--zz\n"
+	    "Content-Type: text/html\n\n<p>cut off <a href=\"http://b.example/");
+
+	assert_non_null(strstr(m->text, "first part"));
+	assert_true(m->nparts >= 1);
+	rf_message_free(m);
+}
+
+/* nested: a message with depth levels of multipart/mixed. */
+static char *
+nested(unsigned depth)
+{
+	rf_buf b;
+	unsigned i;
+
+	rf_buf_init(&b, 0);
+	rf_buf_puts(&b, "Subject: deep nesting\nMIME-Version: 1.0\n");
+	for (i = 0; i < depth; i++)
+		rf_buf_printf(&b, "Content-Type: multipart/mixed; "
+		    "boundary=b%u\n\n--b%u\n", i, i);
+	rf_buf_puts(&b, "Content-Type: text/plain\n\ndeep text\n");
+	for (i = depth; i-- > 0;)
+		rf_buf_printf(&b, "--b%u--\n", i);
+	return b.data;
+}
+
+static void
+test_limits(void **state)
+{
+	rf_limits lim;
+	rf_ctx *ctx;
+	rf_message *m;
+	char *deep = nested(12);
+	rf_buf many;
+	unsigned i;
+
+	(void)state;
+	rf_limits_default(&lim);
+	lim.max_mime_depth = 4;
+	lim.max_mime_parts = 5;
+	lim.max_header_size = 8;
+	lim.max_message_size = 4000;
+	assert_int_equal(rf_ctx_new(&lim, &ctx, NULL), RF_OK);
+	m = parse_text(ctx, deep);
+	assert_true(m->limits_hit & RF_LIMIT_MIME_DEPTH);
+	assert_true(m->limits_hit & RF_LIMIT_HEADER_SIZE);
+	assert_string_equal(m->subject, "deep nes");	/* cut at 8 */
+	rf_message_free(m);
+	free(deep);
+
+	rf_buf_init(&many, 0);
+	rf_buf_puts(&many, "Subject: a long subject line\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=q\n\n");
+	for (i = 0; i < 20; i++)
+		rf_buf_printf(&many, "--q\nContent-Type: text/plain\n\n"
+		    "part %u\n", i);
+	rf_buf_puts(&many, "--q--\n");
+	m = parse_text(ctx, many.data);
+	assert_true(m->limits_hit & RF_LIMIT_MIME_PARTS);
+	assert_true(m->nparts <= 5);
+	assert_int_equal(strlen(m->subject), 8);
+	rf_message_free(m);
+	for (i = 0; i < 400; i++)
+		rf_buf_puts(&many, "padding line\n");
+	m = parse_text(ctx, many.data);
+	assert_true(m->limits_hit & RF_LIMIT_MESSAGE_SIZE);
+	assert_int_equal(m->size, 4000);
+	rf_message_free(m);
+	rf_buf_free(&many);
+	rf_ctx_free(ctx);
+}
+
+static int
+setup(void **state)
+{
+	*state = test_ctx();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	rf_ctx_free(*state);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc2047_headers),
+		cmocka_unit_test(test_qp_soft_break),
+		cmocka_unit_test(test_forwarded_attachment),
+		cmocka_unit_test(test_unknown_charset),
+		cmocka_unit_test(test_recipient_order),
+		cmocka_unit_test(test_empty_and_garbage),
+		cmocka_unit_test(test_truncated_multipart),
+		cmocka_unit_test(test_limits),
+	};
+	return cmocka_run_group_tests_name("message", tests, setup, teardown);
+}
