@@ -109,29 +109,63 @@ add_reason(struct pipeline_result *r, size_t *cap, const char *text)
 	return 0;
 }
 
+/* limit_reasons: one reason per limit the analysis hit. */
+static int
+limit_reasons(struct pipeline_result *r, size_t *cap, const rf_message *m)
+{
+	unsigned bit;
+	char *s;
+
+	if ((m->flags & RF_MSG_MIME_DAMAGED) &&
+	    add_reason(r, cap, "damaged MIME structure") != 0)
+		return -1;
+	for (bit = 1; bit != 0 && bit < (1u << RF_LIMIT__COUNT); bit <<= 1) {
+		if (!(m->limits_hit & bit))
+			continue;
+		s = rf_arena_printf(r->arena, "limit %s reached: analysis "
+		    "partial", rf_limit_name(bit));
+		if (s == NULL || add_reason(r, cap, s) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * analyse: fill verdict, score, campaign, reasons and body of r.
  * This is where the analysis modules are wired in, in order: parse,
- * tracking codes (rewrite), campaign, verdict.
+ * tracking codes (rewrite), campaign, verdict.  rcpts are the envelope
+ * recipients; without them the message names its recipient.
  */
 static rf_status
 analyse(struct pipeline *p, const char *msg, size_t len,
 	const char *const *rcpts, size_t nrcpts, struct pipeline_result *r,
 	rf_error *err)
 {
+	const char *self[1];
+	rf_message *m = NULL;
 	size_t cap = 0;
+	rf_status st;
 
-	(void)p;
-	(void)msg;
-	(void)len;
+	if ((st = rf_message_parse(p->ctx, msg, len, &m, err)) != RF_OK)
+		return st;
+	if (nrcpts == 0 && (self[0] = rf_message_recipient(m)) != NULL) {
+		rcpts = self;
+		nrcpts = 1;
+	}
 	(void)rcpts;
-	(void)nrcpts;
 	r->verdict = "none";
 	r->score = 0.0;
 	r->campaign = "";
-	if (add_reason(r, &cap, "no verdict: analysis not built yet") != 0)
+	st = RF_ENOMEM;
+	if (limit_reasons(r, &cap, m) != 0 ||
+	    add_reason(r, &cap, "no verdict: analysis not built yet") != 0)
+		goto out;
+	st = RF_OK;
+out:
+	rf_message_free(m);
+	if (st == RF_ENOMEM)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	return RF_OK;
+	return st;
 }
 
 static int
