@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -483,6 +484,7 @@ cmd_milter(int argc, char **argv)
 {
 	struct server srv;
 	struct config cfg;
+	sigset_t sigs;
 	rf_error err;
 	char why[256];
 	int i, r, rc = EX_TEMPFAIL;
@@ -544,6 +546,13 @@ cmd_milter(int argc, char **argv)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
+	/* Until libmilter's signal thread waits for them (smfi_main), a
+	 * SIGTERM stays pending instead of killing a half-started milter. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	umask(socket_path(cfg.socket) != NULL ? 0117 : 0077);
 	if (smfi_opensocket(1) != MI_SUCCESS) {
 		cli_warn("milter: cannot listen on %s", cfg.socket);
