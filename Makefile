@@ -10,7 +10,7 @@
 #   make bench         the benchmarks in bench/
 #
 # Variables: BUILD (output folder), SAN=1 (ASan+UBSan), WERROR=1 (warnings
-# are errors; on when CI is set), CC, CFLAGS.
+# are errors; on when CI is set), V=1 (show commands), CC, CFLAGS.
 # Every lib/*.c is part of libredflag, every src/*.c of the redflag
 # command, every tests/unit/test_*.c a cmocka test program, every
 # fuzz/fuzz_*.c a libFuzzer target, every tests/e2e/*.sh an end-to-end test.
@@ -49,6 +49,7 @@ SRC_OBJ := $(SRC_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets.o
 TESTS := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZERS := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 
+Q := $(if $(V),,@)
 LIB := $(BUILD)/libredflag.a
 BIN := $(BUILD)/redflag
 
@@ -60,27 +61,33 @@ all: $(BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Files the binary carries inside itself (web assets, shipped rules).
 ASSETS := $(sort $(wildcard data/*.conf web/*))
 $(GEN_SRC): tools/embed.sh $(ASSETS)
 	@mkdir -p $(dir $@)
-	sh tools/embed.sh $(ASSETS) > $@
+	@echo "  EMBED   $(ASSETS)"
+	$(Q)sh tools/embed.sh $(ASSETS) > $@
 
 $(LIB): $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BIN): $(SRC_OBJ) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(SRC_OBJ) $(LIB) $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(SRC_OBJ) $(LIB) $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
 demo: $(BIN)
 	sh scripts/demo.sh $(BIN)
@@ -111,11 +118,13 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 
 $(FUZZ_BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -c -o $@ $<
+	@echo "  CLANG   $<"
+	$(Q)clang $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+	@echo "  FUZZER  $@"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
 

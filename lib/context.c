@@ -1,6 +1,8 @@
 /* context.c - the read-only analysis context. */
 #include <stdlib.h>
 
+#include <libxml/parser.h>
+
 #include "internal.h"
 
 rf_status
@@ -9,6 +11,8 @@ rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
 	rf_ctx *ctx;
 
 	*out = NULL;
+	/* libxml2's own one-time set-up (thread-safe; before any parse) */
+	xmlInitParser();
 	ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");

@@ -22,11 +22,14 @@ extern "C" {
 /*
  * rf_url_analyse: from link->url fill link->normalized, host,
  * host_unicode and domain (each left NULL when it does not apply, e.g.
- * mailto: has no host; an unparseable URL has no normalized form).
+ * mailto: has no host, but its domain is the first address's registrable
+ * domain; IP literals have no domain; an unparseable URL, or one longer
+ * than 16 KiB, has none of the four).
  * Normalisation: surrounding white space and embedded TAB/CR/LF removed,
  * scheme and host lower-cased, "www.example.com" given http://, host in
  * A-label form, default port dropped, dot segments resolved,
  * percent-encoding normalised (upper-case hex, unreserved bytes decoded).
+ * Every step is in docs/url.md.
  * Returns RF_OK (also when the URL cannot be parsed) or RF_ENOMEM.
  */
 rf_status rf_url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link,

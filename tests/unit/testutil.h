@@ -24,7 +24,7 @@ read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *p = NULL;
-	long n;
+	long n = 0;
 
 	if (f == NULL)
 		fail_msg("cannot open %s", path);
