@@ -51,5 +51,110 @@ rf_status rf__css_read(const char *css, size_t len, struct rf__css_style *st,
 /* rf__html_dimension: a width or height attribute ("1", "1px", " 2 ") in
  * px, or -1 (absent, percentage, not a number). */
 int rf__html_dimension(const char *v);
+/* --- tracking codes (rules.c, rcpt_codes.c, rewrite.c, tracking.c,
+ * tracking_campaign.c) --- */
+#include <redflag/tracking.h>
+
+/* rf__host_match: host (lower case) is pattern or a subdomain of it;
+ * '*' in pattern matches [a-z0-9-]* inside one label, "*" every host. */
+int rf__host_match(const char *pattern, const char *host, size_t hostlen);
+
+/* rf__rules_param: the tracking parameter rule matching name (len bytes)
+ * on host (may be NULL), or NULL. */
+const char *rf__rules_param(const rf_rules *r, const char *host,
+			    size_t hostlen, const char *name, size_t len);
+
+/* rf__rules_host: the provider whose tracking host (and path prefix)
+ * matches, or NULL. */
+const char *rf__rules_host(const rf_rules *r, const char *host,
+			   size_t hostlen, const char *path, size_t pathlen);
+
+/* rf__rules_unwrap: the i-th unwrap rule matching host: 1 and *param set
+ * (query parameter rule), 2 (path rule), 0 when there are no more. */
+int rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
+		     size_t i, const char **param);
+
+/* rf__rules_static: host serves documents shared by everyone. */
+int rf__rules_static(const rf_rules *r, const char *host, size_t hostlen);
+
+/* A URL split into byte ranges of its text (no copy).  Ranges are empty
+ * when a part is absent; has_* tell an empty part from an absent one. */
+struct rf__url {
+	const char *s;
+	size_t len;
+	size_t ui_off, ui_len;		/* userinfo, without '@' */
+	size_t host_off, host_len;
+	size_t path_off, path_len;
+	size_t query_off, query_len;	/* after '?' */
+	size_t frag_off, frag_len;	/* after '#' */
+	int has_auth, has_ui, has_query, has_frag;
+};
+
+void rf__url_split(const char *s, size_t len, struct rf__url *u);
+
+/* Percent-decoded text with, for every byte, the range of source bytes
+ * it came from (composed through earlier decodings when beg0/end0 are
+ * given).  Returns 0, or -1 when out of memory. */
+struct rf__decoded {
+	char *s;
+	size_t len;
+	size_t *beg, *end;
+};
+int rf__pct_decode(rf_arena *a, const char *s, size_t len,
+		   const size_t *beg0, const size_t *end0,
+		   struct rf__decoded *out);
+
+/* rf__next_param: the next parameter of q[0..qlen) ('&' or ';'
+ * separated) from *pos: its range (off, plen), name length and value
+ * range.  Returns 0 at the end. */
+int rf__next_param(const char *q, size_t qlen, size_t *pos, size_t *off,
+		   size_t *plen, size_t *nlen, size_t *voff, size_t *vlen);
+
+/* rf__dest_decode: the destination at url[off..off+len) percent-decoded
+ * until it starts with http(s):// (at most 3 rounds), mapped back to url
+ * offsets.  0, or -1 when out of memory. */
+int rf__dest_decode(rf_arena *a, const char *url, size_t off, size_t len,
+		    struct rf__decoded *d);
+
+/* A growing token list with the max_url_tokens cap. */
+struct rf__toks {
+	rf_token *v;
+	size_t n, cap, max;
+	int limit_hit;
+};
+/* rf__tok_add: add a token unless the same range and reason is there;
+ * 0, or -1 when out of memory (cap reached sets limit_hit, returns 0). */
+int rf__tok_add(rf_arena *a, struct rf__toks *t, size_t off, size_t len,
+		const char *reason);
+
+/* rf__drop_covered: drop the tokens from index first on whose reason is
+ * drop and that lie inside a recipient-* token. */
+void rf__drop_covered(struct rf__toks *t, size_t first, const char *drop);
+
+/* rf__rcpt_search: add a token for every place the recipient's address
+ * (in any form) occurs in url.  0, or -1 when out of memory. */
+int rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
+		    size_t len, struct rf__toks *t);
+
+/* rf__url_destination: the raw range of the destination URL carried by a
+ * tracking redirect (a rule's, or with generic set any query value that
+ * decodes to an http(s) URL): 1 and *off, *len set, or 0. */
+int rf__url_destination(const rf_rules *r, const struct rf__url *u,
+			int generic, size_t *off, size_t *len);
+
+/* rf__clean: url with the tokens t taken out (see redflag/tracking.h),
+ * unwrapping destinations up to maxdepth levels (*depth_hit set when
+ * that stopped it).  NULL when out of memory. */
+char *rf__clean(rf_arena *a, const rf_rules *r, const char *url,
+		size_t len, const rf_token *t, size_t nt, unsigned maxdepth,
+		int *depth_hit);
+
+/* rf__tracking_finish: from link->tokens set reasons, tracking and
+ * clean (web bugs: ""); -1 when out of memory. */
+int rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *link,
+			unsigned maxdepth, unsigned *limits_hit);
+
+/* rf__opaque: s (n bytes) looks like a random id (docs/tracking.md). */
+int rf__opaque(const char *s, size_t n);
 
 #endif

@@ -37,6 +37,12 @@ static const struct limit_def defs[RF_LIMIT__COUNT] = {
 	  "bytes of visible text kept per message" },
 	{ "max_part_size", SZ(max_part_size), 8ull << 20, 1ull << 32,
 	  "decoded bytes of one text or HTML part analysed" },
+	{ "max_url_size", SZ(max_url_size), 16ull << 10, 16ull << 20,
+	  "bytes of one URL searched for tracking codes" },
+	{ "max_unwrap_depth", UN(max_unwrap_depth), 4, 64,
+	  "tracking redirects unwrapped inside one link" },
+	{ "max_url_tokens", UN(max_url_tokens), 64, 100000,
+	  "tracking tokens kept per link" },
 };
 
 static void

@@ -5,5 +5,6 @@
 int cmd_scan(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_milter(int argc, char **argv);
+int cmd_clean(int argc, char **argv);
 
 #endif

@@ -27,6 +27,9 @@ typedef struct rf_limits {
 	unsigned max_html_depth;	/* element nesting in one HTML part */
 	size_t max_text_size;		/* bytes of visible text kept */
 	size_t max_part_size;		/* decoded bytes of one text part */
+	size_t max_url_size;		/* bytes of one URL searched for codes */
+	unsigned max_unwrap_depth;	/* redirects unwrapped inside a link */
+	unsigned max_url_tokens;	/* tracking tokens kept per link */
 } rf_limits;
 
 /* Bits of rf_message.limits_hit, one per rf_limits field. */
@@ -39,7 +42,10 @@ enum {
 	RF_LIMIT_HTML_DEPTH = 1u << 5,
 	RF_LIMIT_TEXT_SIZE = 1u << 6,
 	RF_LIMIT_PART_SIZE = 1u << 7,
-	RF_LIMIT__COUNT = 8
+	RF_LIMIT_URL_SIZE = 1u << 8,
+	RF_LIMIT_UNWRAP_DEPTH = 1u << 9,
+	RF_LIMIT_URL_TOKENS = 1u << 10,
+	RF_LIMIT__COUNT = 11
 };
 
 /* rf_limits_default: fill l with the documented safe defaults. */

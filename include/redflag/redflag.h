@@ -18,6 +18,7 @@
 #include <redflag/limits.h>
 #include <redflag/message.h>
 #include <redflag/source.h>
+#include <redflag/tracking.h>
 #include <redflag/url.h>
 
 #endif

@@ -1,0 +1,387 @@
+/*
+ * rcpt_codes.c - the recipient's address in every form a sender may put
+ * in a link, computed once per message, and the search of one URL for
+ * all of them (docs/tracking.md, "The recipient's address").
+ *
+ * Each form is a needle searched with memmem (glibc's two-way search) in
+ * the URL as written and after each of up to RCPT_DECODE_LEVELS rounds of
+ * percent-decoding; case-insensitive needles are searched in a lower-cased
+ * copy.  Matches found in decoded text are mapped back to the byte range
+ * of the URL they came from.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "internal.h"
+
+#define RCPT_MAX_ADDR 320
+#define RCPT_MAX_NEEDLES 40
+#define RCPT_DECODE_LEVELS 3
+#define RCPT_MAX_HITS 16	/* matches of one needle in one text */
+
+enum needle_class {
+	N_EXACT,		/* token is the match */
+	N_B64,			/* token is the base64 run around it */
+	N_HEX,			/* token is the hex run around it */
+	N_WORD			/* match must stand between non-alnum */
+};
+
+struct needle {
+	char *s;
+	size_t len;
+	int ci;			/* case-insensitive (s is lower case) */
+	enum needle_class cls;
+	const char *reason;
+};
+
+struct rf_recipient {
+	char *addr;
+	size_t len;
+	struct needle n[RCPT_MAX_NEEDLES];
+	size_t nn;
+};
+
+static int
+add_needle(rf_arena *a, rf_recipient *r, const char *s, size_t len, int ci,
+	   enum needle_class cls, const char *reason)
+{
+	struct needle *n;
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < r->nn; i++)	/* the same needle twice */
+		if (r->n[i].len == len && memcmp(r->n[i].s, s, len) == 0)
+			return 0;
+	if (r->nn == RCPT_MAX_NEEDLES)
+		return 0;
+	n = &r->n[r->nn];
+	if ((n->s = rf_arena_strndup(a, s, len)) == NULL)
+		return -1;
+	if (ci)
+		for (i = 0; i < len; i++)
+			n->s[i] = (char)tolower((unsigned char)n->s[i]);
+	n->len = len;
+	n->ci = ci;
+	n->cls = cls;
+	n->reason = reason;
+	r->nn++;
+	return 0;
+}
+
+/* add_b64: the standard and URL-safe base64 of p (n bytes), without
+ * padding. */
+static int
+add_b64(rf_arena *a, rf_recipient *r, const unsigned char *p, size_t n,
+	const char *reason)
+{
+	char out[RCPT_MAX_ADDR * 2];
+	size_t len, i;
+
+	if (n == 0 || n > RCPT_MAX_ADDR)
+		return 0;
+	len = (size_t)EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+	while (len > 0 && out[len - 1] == '=')
+		len--;
+	if (add_needle(a, r, out, len, 0, N_B64, reason) != 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (out[i] == '+')
+			out[i] = '-';
+		else if (out[i] == '/')
+			out[i] = '_';
+	}
+	return add_needle(a, r, out, len, 0, N_B64, reason);
+}
+
+static int
+add_hex(rf_arena *a, rf_recipient *r, const unsigned char *p, size_t n,
+	const char *reason)
+{
+	static const char hex[] = "0123456789abcdef";
+	char out[RCPT_MAX_ADDR * 2];
+	size_t i;
+
+	if (n > RCPT_MAX_ADDR)
+		return 0;
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 15];
+	}
+	return add_needle(a, r, out, 2 * n, 1, N_HEX, reason);
+}
+
+rf_status
+rf_recipient_new(rf_arena *a, const char *addr, rf_recipient **out,
+		 rf_error *err)
+{
+	static const struct {
+		const EVP_MD *(*type)(void);
+		const char *reason;
+	} digests[] = {
+		{ EVP_md5, "recipient-md5" },
+		{ EVP_sha1, "recipient-sha1" },
+		{ EVP_sha256, "recipient-sha256" },
+		{ EVP_sha512, "recipient-sha512" },
+	};
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	rf_recipient *r;
+	const EVP_MD *type;
+	const char *at;
+	size_t start, end, i, k;
+
+	*out = NULL;
+	if (addr == NULL)
+		return rf_error_set(err, RF_EINVAL, "no recipient address");
+	for (start = 0; isspace((unsigned char)addr[start]); start++)
+		;
+	for (end = strlen(addr); end > start &&
+	    isspace((unsigned char)addr[end - 1]); end--)
+		;
+	at = memchr(addr + start, '@', end - start);
+	if (at == NULL || at == addr + start || end - start > RCPT_MAX_ADDR)
+		return rf_error_set(err, RF_EINVAL,
+		    "not an e-mail address (addr-spec expected)");
+	if ((r = rf_arena_alloc(a, sizeof(*r))) == NULL ||
+	    (r->addr = rf_arena_strndup(a, addr + start, end - start)) == NULL)
+		goto nomem;
+	r->len = end - start;
+	for (i = 0; i < r->len; i++)
+		r->addr[i] = (char)tolower((unsigned char)r->addr[i]);
+	if (add_needle(a, r, r->addr, r->len, 1, N_EXACT,
+	    "recipient-plain") != 0)
+		goto nomem;
+	if ((size_t)(at - (addr + start)) >= RF_TRACKING_MIN_LOCAL &&
+	    add_needle(a, r, r->addr, (size_t)(at - (addr + start)), 1, N_WORD,
+	    "recipient-local-part") != 0)
+		goto nomem;
+	/* base64 at the three alignments a blob may put the address at:
+	 * from the first whole 3-byte group inside it */
+	for (k = 0; k < 3; k++) {
+		size_t n = r->len > k ? (r->len - k) / 3 * 3 : 0;
+
+		if (n >= 6 && add_b64(a, r, (unsigned char *)r->addr + k, n,
+		    "recipient-base64") != 0)
+			goto nomem;
+	}
+	if (add_hex(a, r, (unsigned char *)r->addr, r->len,
+	    "recipient-hex") != 0)
+		goto nomem;
+	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++) {
+		type = digests[i].type();
+		if (type == NULL || EVP_Digest(r->addr, r->len, md, &mdlen,
+		    type, NULL) != 1)
+			continue;	/* not offered by this libcrypto */
+		if (add_hex(a, r, md, mdlen, digests[i].reason) != 0 ||
+		    add_b64(a, r, md, mdlen, digests[i].reason) != 0)
+			goto nomem;
+	}
+	*out = r;
+	return RF_OK;
+nomem:
+	return rf_error_set(err, RF_ENOMEM, "out of memory");
+}
+
+int
+rf__tok_add(rf_arena *a, struct rf__toks *t, size_t off, size_t len,
+	    const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->v[i].off == off && t->v[i].len == len &&
+		    strcmp(t->v[i].reason, reason) == 0)
+			return 0;
+	if (t->max != 0 && t->n >= t->max) {
+		t->limit_hit = 1;
+		return 0;
+	}
+	if (rf_arena_grow(a, (void **)&t->v, &t->cap, t->n,
+	    sizeof(rf_token)) != 0)
+		return -1;
+	t->v[t->n].off = off;
+	t->v[t->n].len = len;
+	t->v[t->n].reason = reason;
+	t->n++;
+	return 0;
+}
+
+/* b64_at: the base64 character (or %2B, %2F, %3D escape) at s[i]: its
+ * width in bytes and value class ('=' padding, else 'a'), or 0. */
+static size_t
+b64_at(const char *s, size_t i, size_t len, int slash_ok, int *pad)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	*pad = 0;
+	if (isalnum(c) || c == '+' || c == '-' || c == '_' ||
+	    (c == '/' && slash_ok))
+		return 1;
+	if (c == '=') {
+		*pad = 1;
+		return 1;
+	}
+	if (c != '%' || i + 2 >= len)
+		return 0;
+	if (s[i + 1] == '2' && (s[i + 2] == 'B' || s[i + 2] == 'b' ||
+	    ((s[i + 2] == 'F' || s[i + 2] == 'f') && slash_ok)))
+		return 3;
+	if (s[i + 1] == '3' && (s[i + 2] == 'D' || s[i + 2] == 'd')) {
+		*pad = 1;
+		return 3;
+	}
+	return 0;
+}
+
+/* extend [*off, *end) of s over the run of base64 or hex around it: to
+ * the left over data characters, to the right over data and then at most
+ * two padding characters.  A literal '/' counts only outside the path. */
+static void
+extend_run(const char *s, size_t len, enum needle_class cls, int slash_ok,
+	   size_t *off, size_t *end)
+{
+	size_t w;
+	int pad, npad = 0;
+
+	if (cls == N_HEX) {
+		while (*off > 0 && isxdigit((unsigned char)s[*off - 1]))
+			(*off)--;
+		while (*end < len && isxdigit((unsigned char)s[*end]))
+			(*end)++;
+		return;
+	}
+	for (;;) {
+		if (*off > 0 && b64_at(s, *off - 1, len, slash_ok, &pad) == 1 &&
+		    !pad)
+			(*off)--;
+		else if (*off >= 3 && b64_at(s, *off - 3, len, slash_ok,
+		    &pad) == 3 && !pad)
+			*off -= 3;
+		else
+			break;
+	}
+	while (*end < len && (w = b64_at(s, *end, len, slash_ok, &pad)) > 0) {
+		if (pad && ++npad > 2)
+			break;
+		if (!pad && npad > 0)
+			break;
+		*end += w;
+	}
+}
+
+/* search one text (a decoding of url, or url itself when beg is NULL). */
+static int
+search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
+	    size_t path_end, const char *text, const char *lower, size_t tlen,
+	    const size_t *beg, const size_t *end, struct rf__toks *t)
+{
+	const struct needle *n;
+	const char *hay, *p;
+	const char *reason;
+	size_t i, hits, off, e, at;
+
+	for (i = 0; i < r->nn; i++) {
+		n = &r->n[i];
+		hay = n->ci ? lower : text;
+		for (p = hay, hits = 0; hits < RCPT_MAX_HITS &&
+		    (p = memmem(p, tlen - (size_t)(p - hay), n->s, n->len)) !=
+		    NULL; p++, hits++) {
+			at = (size_t)(p - hay);
+			if (n->cls == N_WORD && ((at > 0 &&
+			    isalnum((unsigned char)hay[at - 1])) ||
+			    (at + n->len < tlen &&
+			    isalnum((unsigned char)hay[at + n->len]))))
+				continue;
+			off = beg != NULL ? beg[at] : at;
+			e = beg != NULL ? end[at + n->len - 1] : at + n->len;
+			reason = n->reason;
+			if (n->cls == N_EXACT && e - off != n->len)
+				reason = "recipient-urlencoded";
+			if (n->cls == N_B64 || n->cls == N_HEX)
+				extend_run(url, len, n->cls, off >= path_end,
+				    &off, &e);
+			if (rf__tok_add(a, t, off, e - off, reason) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static char *
+lower_copy(rf_arena *a, const char *s, size_t len)
+{
+	char *l = rf_arena_alloc(a, len + 1);
+	size_t i;
+
+	if (l != NULL)
+		for (i = 0; i < len; i++)
+			l[i] = (char)tolower((unsigned char)s[i]);
+	return l;
+}
+
+/* drop_covered: remove the tokens from first on with reason drop that lie
+ * inside another recipient token (the local part of an address found
+ * whole, an opaque id that is a hash of the address). */
+void
+rf__drop_covered(struct rf__toks *t, size_t first, const char *drop)
+{
+	size_t i, k, o;
+
+	for (i = o = first; i < t->n; i++) {
+		for (k = first; k < t->n; k++) {
+			if (k == i || strcmp(t->v[k].reason, drop) == 0 ||
+			    strncmp(t->v[k].reason, "recipient-", 10) != 0)
+				continue;
+			if (t->v[k].off <= t->v[i].off && t->v[k].off +
+			    t->v[k].len >= t->v[i].off + t->v[i].len)
+				break;
+		}
+		if (strcmp(t->v[i].reason, drop) == 0 && k < t->n)
+			continue;
+		t->v[o++] = t->v[i];
+	}
+	t->n = o;
+}
+
+int
+rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
+		size_t len, struct rf__toks *t)
+{
+	struct rf__decoded d, prev;
+	struct rf__url u;
+	size_t path_end, first = t->n;
+	char *lower;
+	int level;
+
+	rf__url_split(url, len, &u);
+	path_end = u.path_off + u.path_len;
+	if ((lower = lower_copy(a, url, len)) == NULL ||
+	    search_text(a, r, url, len, path_end, url, lower, len, NULL, NULL,
+	    t) != 0)
+		return -1;
+	if (memchr(url, '%', len) == NULL)
+		goto done;
+	if (rf__pct_decode(a, url, len, NULL, NULL, &d) != 0)
+		return -1;
+	for (level = 1; level <= RCPT_DECODE_LEVELS; level++) {
+		if ((lower = lower_copy(a, d.s, d.len)) == NULL ||
+		    search_text(a, r, url, len, path_end, d.s, lower, d.len,
+		    d.beg, d.end, t) != 0)
+			return -1;
+		if (level == RCPT_DECODE_LEVELS ||
+		    memchr(d.s, '%', d.len) == NULL)
+			break;
+		prev = d;
+		if (rf__pct_decode(a, prev.s, prev.len, prev.beg, prev.end,
+		    &d) != 0)
+			return -1;
+		if (d.len == prev.len)
+			break;	/* nothing decoded: no further level */
+	}
+done:
+	rf__drop_covered(t, first, "recipient-local-part");
+	return 0;
+}

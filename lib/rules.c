@@ -1,0 +1,334 @@
+/*
+ * rules.c - the tracking rules (data/trackers.conf format): parsing from a
+ * buffer and look-ups.  The format is described in the file's header and
+ * in docs/tracking.md.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+#define RULES_MAX_FIELDS 32
+#define RULES_MAX_LINE 1024
+
+struct rule_param {
+	const char *name;	/* as written */
+	size_t len;		/* without a final '*' */
+	int prefix;
+	const char **hosts;	/* NULL: every host */
+	size_t nhosts;
+};
+
+struct rule_host {
+	const char *host;	/* pattern */
+	const char *path;	/* prefix, or NULL */
+	size_t pathlen;
+	const char *provider;
+};
+
+struct rule_unwrap {
+	const char *host;
+	const char *param;	/* NULL: destination in the path */
+};
+
+struct rf_rules {
+	rf_arena *arena;
+	struct rule_param *params;
+	size_t nparams, capparams;
+	struct rule_host *hosts;
+	size_t nhosts, caphosts;
+	struct rule_unwrap *unwraps;
+	size_t nunwraps, capunwraps;
+	const char **statics;
+	size_t nstatics, capstatics;
+	const char **sources;
+	size_t nsources, capsources;
+};
+
+/* glob within one label: '*' matches [a-z0-9-]*. */
+static int
+glob_label(const char *p, size_t pn, const char *s, size_t sn)
+{
+	size_t i;
+
+	if (pn == 0)
+		return sn == 0;
+	if (p[0] == '*') {
+		for (i = 0; i <= sn; i++) {
+			if (glob_label(p + 1, pn - 1, s + i, sn - i))
+				return 1;
+			if (i < sn && s[i] == '.')
+				return 0;
+		}
+		return 0;
+	}
+	if (sn == 0 || tolower((unsigned char)p[0]) !=
+	    tolower((unsigned char)s[0]))
+		return 0;
+	return glob_label(p + 1, pn - 1, s + 1, sn - 1);
+}
+
+int
+rf__host_match(const char *pattern, const char *host, size_t hostlen)
+{
+	size_t pn = strlen(pattern), i;
+
+	if (host == NULL || hostlen == 0)
+		return 0;
+	if (strcmp(pattern, "*") == 0)
+		return 1;
+	for (i = 0; i < hostlen; i++) {
+		if (i != 0 && host[i - 1] != '.')
+			continue;
+		if (glob_label(pattern, pn, host + i, hostlen - i))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+grow(rf_arena *a, void *basep, size_t *cap, size_t n, size_t size)
+{
+	return rf_arena_grow(a, (void **)basep, cap, n, size);
+}
+
+static rf_status
+parse_line(rf_rules *r, char **f, size_t nf, unsigned lineno, rf_error *err)
+{
+	rf_arena *a = r->arena;
+	size_t i;
+
+	if (strcmp(f[0], "source") == 0) {
+		if (grow(a, &r->sources, &r->capsources, r->nsources,
+		    sizeof(char *)) != 0)
+			goto nomem;
+		r->sources[r->nsources++] = f[1 < nf ? 1 : 0];
+	} else if (strcmp(f[0], "param") == 0 && nf >= 2) {
+		struct rule_param *p;
+
+		if (grow(a, &r->params, &r->capparams, r->nparams,
+		    sizeof(*p)) != 0)
+			goto nomem;
+		p = &r->params[r->nparams++];
+		p->name = f[1];
+		p->len = strlen(f[1]);
+		if (p->len > 0 && f[1][p->len - 1] == '*') {
+			p->prefix = 1;
+			p->len--;
+		}
+		if (p->len == 0)
+			return rf_error_set(err, RF_EPARSE,
+			    "rules line %u: empty parameter name", lineno);
+		p->nhosts = nf - 2;
+		p->hosts = NULL;
+		if (p->nhosts > 0) {
+			p->hosts = rf_arena_array(a, p->nhosts, sizeof(char *));
+			if (p->hosts == NULL)
+				goto nomem;
+			for (i = 0; i < p->nhosts; i++)
+				p->hosts[i] = f[2 + i];
+		}
+	} else if (strcmp(f[0], "host") == 0 && nf == 3) {
+		struct rule_host *h;
+		char *slash = strchr(f[1], '/');
+
+		if (grow(a, &r->hosts, &r->caphosts, r->nhosts,
+		    sizeof(*h)) != 0)
+			goto nomem;
+		h = &r->hosts[r->nhosts++];
+		h->path = NULL;
+		h->pathlen = 0;
+		if (slash != NULL) {
+			h->path = rf_arena_strdup(a, slash);
+			if (h->path == NULL)
+				goto nomem;
+			h->pathlen = strlen(h->path);
+			*slash = '\0';
+		}
+		h->host = f[1];
+		h->provider = f[2];
+	} else if (strcmp(f[0], "unwrap") == 0 &&
+	    ((nf == 4 && strcmp(f[2], "query") == 0) ||
+	    (nf == 3 && strcmp(f[2], "path") == 0))) {
+		struct rule_unwrap *u;
+
+		if (grow(a, &r->unwraps, &r->capunwraps, r->nunwraps,
+		    sizeof(*u)) != 0)
+			goto nomem;
+		u = &r->unwraps[r->nunwraps++];
+		u->host = f[1];
+		u->param = nf == 4 ? f[3] : NULL;
+	} else if (strcmp(f[0], "static") == 0 && nf == 2) {
+		if (grow(a, &r->statics, &r->capstatics, r->nstatics,
+		    sizeof(char *)) != 0)
+			goto nomem;
+		r->statics[r->nstatics++] = f[1];
+	} else {
+		return rf_error_set(err, RF_EPARSE,
+		    "rules line %u: not a rule (keyword or field count)",
+		    lineno);
+	}
+	return RF_OK;
+nomem:
+	return rf_error_set(err, RF_ENOMEM, "out of memory");
+}
+
+rf_status
+rf_rules_parse(const char *text, size_t len, rf_rules **out, rf_error *err)
+{
+	rf_rules *r = NULL;
+	char *copy, *line, *next, *f[RULES_MAX_FIELDS], *p;
+	rf_status st = RF_OK;
+	unsigned lineno = 0;
+	size_t nf;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL || (r->arena = rf_arena_new()) == NULL) {
+		st = rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto done;
+	}
+	copy = rf_arena_strndup(r->arena, text, len);
+	if (copy == NULL) {
+		st = rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (line = copy; line != NULL && st == RF_OK; line = next) {
+		lineno++;
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (strlen(line) > RULES_MAX_LINE) {
+			st = rf_error_set(err, RF_EPARSE,
+			    "rules line %u: longer than %d bytes", lineno,
+			    RULES_MAX_LINE);
+			break;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		if (strncmp(line, "source", 6) == 0 &&
+		    isspace((unsigned char)line[6])) {
+			/* the rest of the line is one field */
+			f[0] = line;
+			line[6] = '\0';
+			for (p = line + 7; isspace((unsigned char)*p); p++)
+				;
+			f[1] = p;
+			st = parse_line(r, f, 2, lineno, err);
+			continue;
+		}
+		nf = 0;
+		for (p = strtok_r(line, " \t\r", &line); p != NULL;
+		    p = strtok_r(NULL, " \t\r", &line)) {
+			if (nf == RULES_MAX_FIELDS) {
+				st = rf_error_set(err, RF_EPARSE,
+				    "rules line %u: more than %d fields",
+				    lineno, RULES_MAX_FIELDS);
+				break;
+			}
+			f[nf++] = p;
+		}
+		if (st == RF_OK && nf > 0)
+			st = parse_line(r, f, nf, lineno, err);
+	}
+done:
+	if (st != RF_OK) {
+		rf_rules_free(r);
+		return st;
+	}
+	*out = r;
+	return RF_OK;
+}
+
+void
+rf_rules_free(rf_rules *r)
+{
+	if (r == NULL)
+		return;
+	rf_arena_free(r->arena);
+	free(r);
+}
+
+void
+rf_rules_count(const rf_rules *r, size_t *params, size_t *hosts,
+	       size_t *unwraps, size_t *statics)
+{
+	if (params != NULL)
+		*params = r->nparams;
+	if (hosts != NULL)
+		*hosts = r->nhosts;
+	if (unwraps != NULL)
+		*unwraps = r->nunwraps;
+	if (statics != NULL)
+		*statics = r->nstatics;
+}
+
+const char *
+rf__rules_param(const rf_rules *r, const char *host, size_t hostlen,
+		const char *name, size_t len)
+{
+	const struct rule_param *p;
+	size_t i, j;
+
+	for (i = 0; i < r->nparams; i++) {
+		p = &r->params[i];
+		if (p->prefix ? len < p->len : len != p->len)
+			continue;
+		if (strncasecmp(p->name, name, p->len) != 0)
+			continue;
+		if (p->nhosts == 0)
+			return p->name;
+		for (j = 0; j < p->nhosts; j++)
+			if (rf__host_match(p->hosts[j], host, hostlen))
+				return p->name;
+	}
+	return NULL;
+}
+
+const char *
+rf__rules_host(const rf_rules *r, const char *host, size_t hostlen,
+	       const char *path, size_t pathlen)
+{
+	const struct rule_host *h;
+	size_t i;
+
+	for (i = 0; i < r->nhosts; i++) {
+		h = &r->hosts[i];
+		if (h->path != NULL && (pathlen < h->pathlen ||
+		    memcmp(path, h->path, h->pathlen) != 0))
+			continue;
+		if (rf__host_match(h->host, host, hostlen))
+			return h->provider;
+	}
+	return NULL;
+}
+
+int
+rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
+		 size_t i, const char **param)
+{
+	size_t k, seen = 0;
+
+	for (k = 0; k < r->nunwraps; k++) {
+		if (!rf__host_match(r->unwraps[k].host, host, hostlen))
+			continue;
+		if (seen++ < i)
+			continue;
+		*param = r->unwraps[k].param;
+		return *param != NULL ? 1 : 2;
+	}
+	return 0;
+}
+
+int
+rf__rules_static(const rf_rules *r, const char *host, size_t hostlen)
+{
+	size_t i;
+
+	for (i = 0; i < r->nstatics; i++)
+		if (rf__host_match(r->statics[i], host, hostlen))
+			return 1;
+	return 0;
+}

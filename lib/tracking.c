@@ -1,0 +1,623 @@
+/*
+ * tracking.c - tracking codes in one link and in one message: the
+ * recipient's address, known parameters and hosts, web bugs, opaque
+ * tokens; the clean form; the summary in plain words.
+ * docs/tracking.md describes every test and its limits.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+/* Opaque tokens (rf__opaque): thresholds, see docs/tracking.md. */
+#define OPAQUE_MIN_ENTROPY 3.0	/* bits per character */
+#define OPAQUE_MIN_SWITCH 0.25	/* share of character class changes */
+#define OPAQUE_MAX_WORD 9	/* longest same-case letter run */
+
+struct analysis {
+	const rf_ctx *ctx;
+	const rf_rules *rules;
+	rf_arena *a;
+	const rf_recipient *rcpt;
+	unsigned opts;
+	unsigned maxdepth;
+	unsigned limits_hit;
+};
+
+static int
+char_class(int c)
+{
+	if (isdigit(c))
+		return 1;
+	if (islower(c))
+		return 2;
+	if (isupper(c))
+		return 3;
+	return 0;
+}
+
+int
+rf__opaque(const char *s, size_t n)
+{
+	unsigned counts[256] = { 0 };
+	size_t i, alnum = 0, digits = 0, lower = 0, upper = 0, switches = 0;
+	size_t run = 0, maxrun = 0, hexlow = 0, hexup = 0;
+	int cls, prev = -1;
+	double h = 0, p;
+
+	if (n < RF_TRACKING_MIN_OPAQUE)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!isalnum(c) && strchr("-_=.~+/%", c) == NULL)
+			return 0;
+		if (c == '%' && (i + 2 >= n || !((s[i + 1] == '2' &&
+		    strchr("BbFf", s[i + 2]) != NULL) || (s[i + 1] == '3' &&
+		    strchr("Dd", s[i + 2]) != NULL))))
+			return 0;	/* escaped text, not a base64 id */
+		cls = char_class(c);
+		if (cls == 0)
+			continue;
+		alnum++;
+		counts[c]++;
+		digits += cls == 1;
+		lower += cls == 2;
+		upper += cls == 3;
+		hexlow += cls == 1 || (c >= 'a' && c <= 'f');
+		hexup += cls == 1 || (c >= 'A' && c <= 'F');
+		if (prev != -1 && cls != prev)
+			switches++;
+		run = cls != 1 && cls == prev ? run + 1 : (cls != 1);
+		if (run > maxrun)
+			maxrun = run;
+		prev = cls;
+	}
+	if (alnum < RF_TRACKING_MIN_OPAQUE || digits == alnum)
+		return 0;
+	/* hex ids, UUIDs, digests */
+	if ((hexlow == alnum || hexup == alnum) && digits >= 3 &&
+	    alnum - digits >= 3)
+		return 1;
+	for (i = 0; i < 256; i++) {
+		if (counts[i] == 0)
+			continue;
+		p = (double)counts[i] / (double)alnum;
+		h -= p * log2(p);
+	}
+	return h >= OPAQUE_MIN_ENTROPY &&
+	    (double)switches >= OPAQUE_MIN_SWITCH * (double)alnum &&
+	    maxrun <= OPAQUE_MAX_WORD && (digits > 0 || (lower > 0 &&
+	    upper > 0));
+}
+
+/* A file name with an extension: a resource, not an id. */
+static int
+has_extension(const char *s, size_t n)
+{
+	static const char *const ext[] = { ".png", ".jpg", ".jpeg", ".gif",
+	    ".webp", ".svg", ".css", ".js", ".pdf", ".ico", ".html", ".htm",
+	    ".php", ".asp", ".aspx", ".jsp", ".mp4", ".zip" };
+	size_t i, l;
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		l = strlen(ext[i]);
+		if (n > l && strncasecmp(s + n - l, ext[i], l) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_url_value(const char *s, size_t n)
+{
+	return (n >= 4 && strncasecmp(s, "http", 4) == 0) ||
+	    memmem(s, n, "://", 3) != NULL ||
+	    memmem(s, n, "%3A%2F%2F", 9) != NULL ||
+	    memmem(s, n, "%3a%2f%2f", 9) != NULL;
+}
+
+/* opaque_unit: look for opaque pieces in url[off..off+n): the whole,
+ * else each piece between '-', '_', '.' and '~'. */
+static int
+opaque_unit(struct analysis *an, struct rf__toks *t, const char *url,
+	    size_t off, size_t n)
+{
+	size_t i, start;
+
+	if (n < RF_TRACKING_MIN_OPAQUE || has_extension(url + off, n) ||
+	    is_url_value(url + off, n))
+		return 0;
+	if (rf__opaque(url + off, n))
+		return rf__tok_add(an->a, t, off, n, "opaque-token");
+	for (i = start = off; i <= off + n; i++) {
+		if (i < off + n && strchr("-_.~", url[i]) == NULL)
+			continue;
+		if (i - start >= RF_TRACKING_MIN_OPAQUE &&
+		    rf__opaque(url + start, i - start) &&
+		    rf__tok_add(an->a, t, start, i - start,
+		    "opaque-token") != 0)
+			return -1;
+		start = i + 1;
+	}
+	return 0;
+}
+
+static int
+find_opaque(struct analysis *an, const struct rf__url *u, struct rf__toks *t)
+{
+	const char *s = u->s;
+	size_t i, e, labels = 0, nlab, pos, po, pl, nl, vo, vl, end;
+
+	/* host labels, but not the registrable name and suffix */
+	for (i = 0; i < u->host_len; i++)
+		labels += s[u->host_off + i] == '.';
+	for (i = u->host_off, nlab = 0; nlab + 2 <= labels && i <
+	    u->host_off + u->host_len; i = e + 1, nlab++) {
+		for (e = i; e < u->host_off + u->host_len && s[e] != '.'; e++)
+			;
+		if (opaque_unit(an, t, s, i, e - i) != 0)
+			return -1;
+	}
+	end = u->path_off + u->path_len;
+	for (i = u->path_off; i < end; i = e) {
+		if (s[i] == '/')
+			i++;
+		for (e = i; e < end && s[e] != '/'; e++)
+			;
+		if (opaque_unit(an, t, s, i, e - i) != 0)
+			return -1;
+	}
+	pos = 0;
+	while (u->has_query && rf__next_param(s + u->query_off, u->query_len,
+	    &pos, &po, &pl, &nl, &vo, &vl)) {
+		if (opaque_unit(an, t, s, u->query_off + vo, vl) != 0)
+			return -1;
+	}
+	pos = 0;
+	if (u->has_frag && memchr(s + u->frag_off, '=', u->frag_len) == NULL)
+		return opaque_unit(an, t, s, u->frag_off, u->frag_len);
+	while (u->has_frag && rf__next_param(s + u->frag_off, u->frag_len,
+	    &pos, &po, &pl, &nl, &vo, &vl))
+		if (opaque_unit(an, t, s, u->frag_off + vo, vl) != 0)
+			return -1;
+	return 0;
+}
+
+static int
+known_params(struct analysis *an, const struct rf__url *u, const char *host,
+	     size_t qoff, size_t qlen, struct rf__toks *t)
+{
+	const char *s = u->s, *rule;
+	size_t pos = 0, po, pl, nl, vo, vl;
+	char *reason;
+
+	while (rf__next_param(s + qoff, qlen, &pos, &po, &pl, &nl, &vo,
+	    &vl)) {
+		rule = rf__rules_param(an->rules, host, u->host_len,
+		    s + qoff + po, nl);
+		if (rule == NULL)
+			continue;
+		reason = rf_arena_printf(an->a, "known-param:%.*s", (int)nl,
+		    s + qoff + po);
+		if (reason == NULL ||
+		    rf__tok_add(an->a, t, qoff + po, pl, reason) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+has_known_param(const struct rf__toks *t, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < t->n; i++)
+		if (strncmp(t->v[i].reason, "known-param:", 12) == 0)
+			return 1;
+	return 0;
+}
+
+/* analyse: the tokens of url (len bytes) at unwrapping depth. */
+static int
+analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
+	struct rf__toks *t)
+{
+	struct rf__url u;
+	struct rf__decoded d;
+	struct rf__toks in;
+	const char *provider;
+	char *host, *reason;
+	size_t i, off, dlen, before = t->n;
+
+	rf__url_split(url, len, &u);
+	if ((host = rf_arena_strndup(an->a, url + u.host_off,
+	    u.host_len)) == NULL)
+		return -1;
+	for (i = 0; i < u.host_len; i++)
+		host[i] = (char)tolower((unsigned char)host[i]);
+	if (u.host_len > 0 && host[u.host_len - 1] == '.')
+		host[--u.host_len] = '\0';
+	if (depth == 0 && an->rcpt != NULL &&
+	    rf__rcpt_search(an->a, an->rcpt, url, len, t) != 0)
+		return -1;
+	if (u.has_query && known_params(an, &u, host, u.query_off,
+	    u.query_len, t) != 0)
+		return -1;
+	if (u.has_frag && known_params(an, &u, host, u.frag_off, u.frag_len,
+	    t) != 0)
+		return -1;
+	provider = rf__rules_host(an->rules, host, u.host_len,
+	    url + u.path_off, u.path_len);
+	/* on a tracking host whose id parameters the rules name, the rules
+	 * say where the code is; shared hosts carry no per-copy ids */
+	if ((an->opts & RF_TRK_OPAQUE) && !(provider != NULL &&
+	    has_known_param(t, before)) &&
+	    !rf__rules_static(an->rules, host, u.host_len)) {
+		if (find_opaque(an, &u, t) != 0)
+			return -1;
+		rf__drop_covered(t, before, "opaque-token");
+	}
+	if (provider != NULL && len > u.path_off) {
+		reason = rf_arena_printf(an->a, "known-host:%s", provider);
+		if (reason == NULL || rf__tok_add(an->a, t, u.path_off,
+		    len - u.path_off, reason) != 0)
+			return -1;
+	}
+	if (!rf__url_destination(an->rules, &u, 1, &off, &dlen))
+		return 0;
+	if (depth + 1 > an->maxdepth) {
+		an->limits_hit |= RF_LIMIT_UNWRAP_DEPTH;
+		return 0;
+	}
+	/* the destination's own tokens, mapped back into url */
+	if (rf__dest_decode(an->a, url, off, dlen, &d) != 0)
+		return -1;
+	memset(&in, 0, sizeof(in));
+	in.max = t->max;
+	if (analyse(an, d.s, d.len, depth + 1, &in) != 0)
+		return -1;
+	for (i = 0; i < in.n && d.len > 0; i++) {
+		size_t b = in.v[i].off, e = in.v[i].off + in.v[i].len;
+
+		if (in.v[i].len == 0 || e > d.len)
+			continue;
+		if (rf__tok_add(an->a, t, d.beg[b], d.end[e - 1] - d.beg[b],
+		    in.v[i].reason) != 0)
+			return -1;
+	}
+	t->limit_hit |= in.limit_hit;
+	return 0;
+}
+
+static int
+has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* css_px: the value of property prop in an inline style, in px (a bare
+ * number counts as px); -1 when absent or in other units. */
+static int
+css_decl(const char *style, const char *prop, char *val, size_t valsize)
+{
+	const char *p = style, *e, *c;
+	size_t plen = strlen(prop), n, k;
+
+	while (*p != '\0') {
+		while (*p == ';' || isspace((unsigned char)*p))
+			p++;
+		for (e = p; *e != '\0' && *e != ';'; e++)
+			;
+		c = memchr(p, ':', (size_t)(e - p));
+		if (c != NULL) {
+			n = (size_t)(c - p);
+			while (n > 0 && isspace((unsigned char)p[n - 1]))
+				n--;
+			if (n == plen && strncasecmp(p, prop, plen) == 0) {
+				for (c++; c < e && isspace((unsigned char)*c);
+				    c++)
+					;
+				for (k = 0; c < e && k + 1 < valsize; c++)
+					if (!isspace((unsigned char)*c))
+						val[k++] = (char)tolower(
+						    (unsigned char)*c);
+				val[k] = '\0';
+				return 1;
+			}
+		}
+		p = e;
+	}
+	return 0;
+}
+
+static int
+css_px(const char *style, const char *prop)
+{
+	char v[32], *end;
+	double d;
+
+	if (style == NULL || !css_decl(style, prop, v, sizeof(v)))
+		return -1;
+	d = strtod(v, &end);
+	if (end == v || (*end != '\0' && strncmp(end, "px", 2) != 0 &&
+	    strncmp(end, "!important", 10) != 0))
+		return -1;
+	if (d < 0 || d > 100000)
+		return -1;
+	return (int)d;
+}
+
+static int
+css_hidden(const char *style)
+{
+	char v[32];
+	char *end;
+
+	if (style == NULL)
+		return 0;
+	if (css_decl(style, "display", v, sizeof(v)) && has_prefix(v, "none"))
+		return 1;
+	if (css_decl(style, "visibility", v, sizeof(v)) &&
+	    (has_prefix(v, "hidden") || has_prefix(v, "collapse")))
+		return 1;
+	if (css_decl(style, "opacity", v, sizeof(v)) &&
+	    strtod(v, &end) == 0 && end != v)
+		return 1;
+	return css_px(style, "max-width") == 0 ||
+	    css_px(style, "max-height") == 0;
+}
+
+/* web_bug: "web-bug:hidden", "web-bug:1x1" or NULL for an image. */
+static const char *
+web_bug(const rf_link *l)
+{
+	int w, h;
+
+	if (l->kind != RF_LINK_IMG && l->kind != RF_LINK_CSS)
+		return NULL;
+	if ((l->flags & RF_LINKF_HIDDEN) || css_hidden(l->style))
+		return "web-bug:hidden";
+	if (l->kind != RF_LINK_IMG)
+		return NULL;
+	w = css_px(l->style, "width");
+	h = css_px(l->style, "height");
+	if (w < 0)
+		w = l->width;
+	if (h < 0)
+		h = l->height;
+	if (w == 0 || h == 0)
+		return "web-bug:hidden";
+	if (w > 0 && h > 0 && w <= 2 && h <= 2)
+		return "web-bug:1x1";
+	return NULL;
+}
+
+static int
+add_reason(rf_arena *a, rf_link *l, size_t *cap, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < l->nreasons; i++)
+		if (strcmp(l->reasons[i], reason) == 0)
+			return 0;
+	if (rf_arena_grow(a, (void **)&l->reasons, cap, l->nreasons,
+	    sizeof(char *)) != 0)
+		return -1;
+	l->reasons[l->nreasons++] = reason;
+	return 0;
+}
+
+static int
+identifying(const char *reason)
+{
+	return has_prefix(reason, "recipient-") ||
+	    has_prefix(reason, "opaque-token") ||
+	    has_prefix(reason, "varies-in-campaign") ||
+	    has_prefix(reason, "known-host:");
+}
+
+int
+rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *l,
+		    unsigned maxdepth, unsigned *limits_hit)
+{
+	size_t i, cap = 0;
+	int bug = 0, depth_hit = 0, token = 0;
+
+	l->reasons = NULL;
+	l->nreasons = 0;
+	for (i = 0; i < l->ntokens; i++) {
+		if (add_reason(a, l, &cap, l->tokens[i].reason) != 0)
+			return -1;
+		bug |= has_prefix(l->tokens[i].reason, "web-bug:");
+		token |= identifying(l->tokens[i].reason);
+	}
+	if (token && (l->kind == RF_LINK_IMG || l->kind == RF_LINK_CSS) &&
+	    add_reason(a, l, &cap, "web-bug:token") != 0)
+		return -1;
+	l->tracking = l->ntokens > 0;
+	if (bug)
+		l->clean = "";
+	else if (l->ntokens == 0)
+		l->clean = l->url;
+	else if ((l->clean = rf__clean(a, r, l->url, strlen(l->url),
+	    l->tokens, l->ntokens, maxdepth, &depth_hit)) == NULL)
+		return -1;
+	if (depth_hit && limits_hit != NULL)
+		*limits_hit |= RF_LIMIT_UNWRAP_DEPTH;
+	return 0;
+}
+
+rf_status
+rf_tracking_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+		 const rf_recipient *rcpt, rf_link *link, unsigned opts,
+		 unsigned *limits_hit, rf_error *err)
+{
+	const rf_limits *lim = rf_ctx_limits(ctx);
+	struct analysis an;
+	struct rf__toks t;
+	const char *bug;
+	size_t len;
+
+	memset(&an, 0, sizeof(an));
+	an.ctx = ctx;
+	an.rules = rules;
+	an.a = a;
+	an.rcpt = rcpt;
+	an.opts = opts;
+	an.maxdepth = lim->max_unwrap_depth;
+	memset(&t, 0, sizeof(t));
+	t.max = lim->max_url_tokens;
+	link->tokens = NULL;
+	link->ntokens = 0;
+	if (link->url == NULL)
+		link->url = "";
+	len = strlen(link->url);
+	if (len > lim->max_url_size) {
+		an.limits_hit |= RF_LIMIT_URL_SIZE;
+		len = lim->max_url_size;
+	}
+	if ((bug = web_bug(link)) != NULL &&
+	    rf__tok_add(a, &t, 0, strlen(link->url), bug) != 0)
+		goto nomem;
+	if (analyse(&an, link->url, len, 0, &t) != 0)
+		goto nomem;
+	if (t.limit_hit)
+		an.limits_hit |= RF_LIMIT_URL_TOKENS;
+	link->tokens = t.v;
+	link->ntokens = t.n;
+	if (rf__tracking_finish(a, rules, link, an.maxdepth,
+	    &an.limits_hit) != 0)
+		goto nomem;
+	if (limits_hit != NULL)
+		*limits_hit |= an.limits_hit;
+	return RF_OK;
+nomem:
+	return rf_error_set(err, RF_ENOMEM, "out of memory");
+}
+
+int
+rf_tracking_walk(rf_message *m, int (*fn)(rf_link *, void *), void *arg)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < m->links.n; i++)
+		if ((rc = fn(&m->links.v[i], arg)) != 0)
+			return rc;
+	for (i = 0; i < m->nembedded; i++)
+		if ((rc = rf_tracking_walk(m->embedded[i], fn, arg)) != 0)
+			return rc;
+	return 0;
+}
+
+static const char *
+header(const rf_message *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nheaders; i++)
+		if (m->headers[i].name != NULL &&
+		    strcasecmp(m->headers[i].name, name) == 0)
+			return m->headers[i].value;
+	return NULL;
+}
+
+static int
+bulk_headers(const rf_message *m)
+{
+	const char *p;
+
+	if (m->list_unsubscribe != NULL || m->list_id != NULL ||
+	    header(m, "List-Unsubscribe") != NULL ||
+	    header(m, "List-Id") != NULL)
+		return 1;
+	p = header(m, "Precedence");
+	if (p == NULL)
+		return 0;
+	while (isspace((unsigned char)*p))
+		p++;
+	return strncasecmp(p, "bulk", 4) == 0 ||
+	    strncasecmp(p, "list", 4) == 0 || strncasecmp(p, "junk", 4) == 0;
+}
+
+/* drop the opaque-token tokens of a link (mail that is not bulk). */
+static int
+drop_opaque(rf_arena *a, const rf_rules *r, rf_link *l, unsigned maxdepth,
+	    unsigned *limits_hit)
+{
+	size_t i, o;
+	int dropped = 0;
+
+	for (i = o = 0; i < l->ntokens; i++) {
+		if (strcmp(l->tokens[i].reason, "opaque-token") == 0) {
+			dropped = 1;
+			continue;
+		}
+		l->tokens[o++] = l->tokens[i];
+	}
+	l->ntokens = o;
+	if (!dropped)
+		return 0;
+	return rf__tracking_finish(a, r, l, maxdepth, limits_hit);
+}
+
+static rf_status
+tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
+	     rf_arena *a, const rf_recipient *rcpt, unsigned *limits_hit,
+	     rf_error *err)
+{
+	const rf_limits *lim = rf_ctx_limits(ctx);
+	rf_status st;
+	size_t i, k;
+	int bulk;
+
+	bulk = bulk_headers(m);
+	for (i = 0; i < m->links.n; i++) {
+		rf_link *l = &m->links.v[i];
+
+		st = rf_tracking_link(ctx, rules, a, rcpt, l, RF_TRK_OPAQUE,
+		    limits_hit, err);
+		if (st != RF_OK)
+			return st;
+		for (k = 0; k < l->ntokens && !bulk; k++)
+			if (strcmp(l->tokens[k].reason, "opaque-token") != 0)
+				bulk = 1;
+	}
+	for (i = 0; i < m->links.n && !bulk; i++)
+		if (drop_opaque(a, rules, &m->links.v[i],
+		    lim->max_unwrap_depth, limits_hit) != 0)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+	for (i = 0; i < m->nembedded; i++) {
+		st = tracking_one(ctx, rules, m->embedded[i], a, rcpt,
+		    limits_hit, err);
+		if (st != RF_OK)
+			return st;
+	}
+	return RF_OK;
+}
+
+rf_status
+rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
+		    const char *recipient, rf_error *err)
+{
+	rf_recipient *rcpt = NULL;
+	rf_error e2;
+	unsigned hit = 0;
+	rf_status st;
+
+	if (recipient == NULL)
+		recipient = rf_message_recipient(m);
+	if (recipient != NULL &&
+	    rf_recipient_new(m->arena, recipient, &rcpt, &e2) != RF_OK) {
+		if (e2.status == RF_ENOMEM)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		rcpt = NULL;	/* not an address: no address search */
+	}
+	st = tracking_one(ctx, rules, m, m->arena, rcpt, &hit, err);
+	m->limits_hit |= hit;
+	return st;
+}

@@ -1,0 +1,332 @@
+/*
+ * tracking_campaign.c - tracking codes found by comparing copies of one
+ * campaign: what changes from recipient to recipient identifies the
+ * recipient, what every copy shares does not (docs/tracking.md,
+ * "Campaigns").
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+enum unit_kind { U_HOST, U_PATH, U_QUERY, U_FRAG };
+
+/* One comparable part of a URL: a host label (key: position from the
+ * right), a path segment (key: position), a query value (key: name), the
+ * fragment. */
+struct unit {
+	enum unit_kind kind;
+	size_t key;		/* position, or name offset for U_QUERY */
+	size_t keylen;		/* name length for U_QUERY */
+	size_t off, len;	/* value in the URL */
+};
+
+struct shaped {
+	const char *url;
+	size_t len;
+	struct rf__url u;
+	size_t nlabels, nsegs;
+	struct unit *units;
+	size_t nunits;
+};
+
+static int
+add_unit(rf_arena *a, struct shaped *s, size_t *cap, enum unit_kind kind,
+	 size_t key, size_t keylen, size_t off, size_t len)
+{
+	if (rf_arena_grow(a, (void **)&s->units, cap, s->nunits,
+	    sizeof(struct unit)) != 0)
+		return -1;
+	s->units[s->nunits].kind = kind;
+	s->units[s->nunits].key = key;
+	s->units[s->nunits].keylen = keylen;
+	s->units[s->nunits].off = off;
+	s->units[s->nunits].len = len;
+	s->nunits++;
+	return 0;
+}
+
+static int
+shape(rf_arena *a, const char *url, struct shaped *s)
+{
+	const char *p;
+	size_t cap = 0, i, e, end, pos, po, pl, nl, vo, vl, k;
+
+	memset(s, 0, sizeof(*s));
+	s->url = url;
+	s->len = strlen(url);
+	rf__url_split(url, s->len, &s->u);
+	p = url;
+	for (i = s->u.host_off; i < s->u.host_off + s->u.host_len; i++)
+		s->nlabels += p[i] == '.';
+	s->nlabels += s->u.host_len > 0;
+	end = s->u.host_off + s->u.host_len;
+	for (i = s->u.host_off, k = s->nlabels; i < end; i = e + 1) {
+		for (e = i; e < end && p[e] != '.'; e++)
+			;
+		if (add_unit(a, s, &cap, U_HOST, --k, 0, i, e - i) != 0)
+			return -1;
+	}
+	end = s->u.path_off + s->u.path_len;
+	for (i = s->u.path_off; i < end; i = e) {
+		if (p[i] == '/')
+			i++;
+		for (e = i; e < end && p[e] != '/'; e++)
+			;
+		if (add_unit(a, s, &cap, U_PATH, s->nsegs++, 0, i, e - i) != 0)
+			return -1;
+	}
+	pos = 0;
+	while (s->u.has_query && rf__next_param(p + s->u.query_off,
+	    s->u.query_len, &pos, &po, &pl, &nl, &vo, &vl))
+		if (add_unit(a, s, &cap, U_QUERY, s->u.query_off + po, nl,
+		    s->u.query_off + vo, vl) != 0)
+			return -1;
+	if (s->u.has_frag && add_unit(a, s, &cap, U_FRAG, 0, 0,
+	    s->u.frag_off, s->u.frag_len) != 0)
+		return -1;
+	return 0;
+}
+
+/* Two links line up: same scheme, host shape (label count and the last
+ * two labels) and number of path segments. */
+static int
+same_shape(const struct shaped *x, const struct shaped *y)
+{
+	size_t sx, sy, n, i, dots;
+
+	if (x->nlabels != y->nlabels || x->nsegs != y->nsegs ||
+	    x->u.has_auth != y->u.has_auth)
+		return 0;
+	if (x->u.host_off != y->u.host_off ||
+	    strncasecmp(x->url, y->url, x->u.host_off) != 0)
+		return 0;	/* scheme */
+	/* the registrable end of the host: from the second-last dot */
+	for (sx = x->u.host_len, dots = 0; sx > 0; sx--)
+		if (x->url[x->u.host_off + sx - 1] == '.' && ++dots == 2)
+			break;
+	for (sy = y->u.host_len, dots = 0; sy > 0; sy--)
+		if (y->url[y->u.host_off + sy - 1] == '.' && ++dots == 2)
+			break;
+	n = x->u.host_len - sx;
+	if (n != y->u.host_len - sy)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (tolower((unsigned char)x->url[x->u.host_off + sx + i]) !=
+		    tolower((unsigned char)y->url[y->u.host_off + sy + i]))
+			return 0;
+	return 1;
+}
+
+static const struct unit *
+find_unit(const struct shaped *s, const struct shaped *ref,
+	  const struct unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < s->nunits; i++) {
+		const struct unit *v = &s->units[i];
+
+		if (v->kind != u->kind)
+			continue;
+		if (u->kind != U_QUERY ? v->key == u->key :
+		    v->keylen == u->keylen && memcmp(s->url + v->key,
+		    ref->url + u->key, u->keylen) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+struct copy {
+	struct shaped *links;
+	size_t n;
+	unsigned char *used;
+};
+
+static int
+collect(rf_link *l, void *arg)
+{
+	rf_link ***pp = arg;
+
+	*(*pp)++ = l;
+	return 0;
+}
+
+static int
+count(rf_link *l, void *arg)
+{
+	(void)l;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* drop_opaque_in: withdraw opaque-token tokens inside [off, off+len). */
+static void
+drop_opaque_in(rf_link *l, size_t off, size_t len)
+{
+	size_t i, o;
+
+	for (i = o = 0; i < l->ntokens; i++) {
+		if (strcmp(l->tokens[i].reason, "opaque-token") == 0 &&
+		    l->tokens[i].off >= off &&
+		    l->tokens[i].off + l->tokens[i].len <= off + len)
+			continue;
+		l->tokens[o++] = l->tokens[i];
+	}
+	l->ntokens = o;
+}
+
+static int
+compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
+	     struct shaped **peers, size_t npeers, size_t maxtok)
+{
+	struct rf__toks t;
+	const struct unit *u, *v;
+	size_t i, k, eq, seen;
+
+	t.v = l->tokens;
+	t.n = l->ntokens;
+	t.cap = l->ntokens;
+	t.max = maxtok;
+	t.limit_hit = 0;
+	for (i = 0; i < me->nunits; i++) {
+		u = &me->units[i];
+		eq = seen = 0;
+		for (k = 0; k < npeers; k++) {
+			v = find_unit(peers[k], me, u);
+			seen++;
+			if (v != NULL && v->len == u->len &&
+			    memcmp(peers[k]->url + v->off, me->url + u->off,
+			    u->len) == 0)
+				eq++;
+		}
+		if (eq == seen) {
+			l->tokens = t.v;
+			l->ntokens = t.n;
+			drop_opaque_in(l, u->off, u->len);
+			t.n = l->ntokens;
+		} else if (eq == 0 && u->len > 0) {
+			if (rf__tok_add(a, &t, u->off, u->len,
+			    "varies-in-campaign") != 0)
+				return -1;
+		}
+	}
+	l->tokens = t.v;
+	l->ntokens = t.n;
+	return 0;
+}
+
+static int
+same_copy(struct shaped *mine, size_t n, const rf_copy_links *c)
+{
+	size_t i;
+
+	if (c->n != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(mine[i].url, c->urls[i]) != 0)
+			return 0;
+	return 1;
+}
+
+rf_status
+rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
+		     rf_message *m, const rf_copy_links *others,
+		     size_t nothers, rf_error *err)
+{
+	const rf_limits *lim = rf_ctx_limits(ctx);
+	rf_arena *a = m->arena;
+	rf_link **links = NULL, **p;
+	struct shaped *mine = NULL, **peers = NULL;
+	struct copy *copies = NULL;
+	size_t n = 0, i, c, j, npeers;
+	unsigned hit = 0;
+
+	rf_tracking_walk(m, count, &n);
+	if (n == 0 || nothers == 0)
+		return RF_OK;
+	if ((links = rf_arena_array(a, n, sizeof(*links))) == NULL ||
+	    (mine = rf_arena_array(a, n, sizeof(*mine))) == NULL ||
+	    (peers = rf_arena_array(a, nothers, sizeof(*peers))) == NULL ||
+	    (copies = rf_arena_array(a, nothers, sizeof(*copies))) == NULL)
+		goto nomem;
+	p = links;
+	rf_tracking_walk(m, collect, &p);
+	for (i = 0; i < n; i++)
+		if (shape(a, links[i]->url != NULL ? links[i]->url : "",
+		    &mine[i]) != 0)
+			goto nomem;
+	for (c = 0; c < nothers; c++) {
+		if (same_copy(mine, n, &others[c]))
+			continue;	/* this copy itself */
+		copies[c].n = others[c].n;
+		copies[c].links = rf_arena_array(a, others[c].n + 1,
+		    sizeof(struct shaped));
+		copies[c].used = rf_arena_alloc(a, others[c].n + 1);
+		if (copies[c].links == NULL || copies[c].used == NULL)
+			goto nomem;
+		for (j = 0; j < others[c].n; j++)
+			if (shape(a, others[c].urls[j] != NULL ?
+			    others[c].urls[j] : "", &copies[c].links[j]) != 0)
+				goto nomem;
+	}
+	for (i = 0; i < n; i++) {
+		npeers = 0;
+		for (c = 0; c < nothers; c++) {
+			struct copy *cp = &copies[c];
+
+			/* the same position first, then the first unused
+			 * link of the same shape */
+			if (i < cp->n && !cp->used[i] &&
+			    same_shape(&mine[i], &cp->links[i]))
+				j = i;
+			else
+				for (j = 0; j < cp->n && (cp->used[j] ||
+				    !same_shape(&mine[i], &cp->links[j]));
+				    j++)
+					;
+			if (j >= cp->n)
+				continue;
+			cp->used[j] = 1;
+			peers[npeers++] = &cp->links[j];
+		}
+		if (npeers == 0)
+			continue;
+		if (compare_link(a, links[i], &mine[i], peers, npeers,
+		    lim->max_url_tokens) != 0 ||
+		    rf__tracking_finish(a, rules, links[i],
+		    lim->max_unwrap_depth, &hit) != 0)
+			goto nomem;
+	}
+	m->limits_hit |= hit;
+	return RF_OK;
+nomem:
+	return rf_error_set(err, RF_ENOMEM, "out of memory");
+}
+
+static int
+skel(rf_link *l, void *arg)
+{
+	rf_copy_links *s = arg;
+
+	((const char **)s->urls)[s->n++] = l->url != NULL ? l->url : "";
+	return 0;
+}
+
+rf_status
+rf_tracking_skeleton(rf_message *m, rf_copy_links *out, rf_error *err)
+{
+	size_t n = 0;
+
+	out->urls = NULL;
+	out->n = 0;
+	rf_tracking_walk(m, count, &n);
+	if (n == 0)
+		return RF_OK;
+	out->urls = rf_arena_array(m->arena, n, sizeof(char *));
+	if (out->urls == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	rf_tracking_walk(m, skel, out);
+	return RF_OK;
+}

@@ -1,0 +1,704 @@
+/* test_tracking.c - tracking codes: the recipient's address in every
+ * form, rules, web bugs, opaque tokens, clean forms, providers' link
+ * formats, campaigns, the summary, and messages from tests/data/trackers. */
+#include <openssl/evp.h>
+
+#include "testutil.h"
+
+#define RCPT "John.Smith@Example.com"
+#define ADDR "john.smith@example.com"
+
+struct fx {
+	rf_ctx *ctx;
+	rf_rules *rules;
+	rf_arena *a;
+	rf_recipient *rcpt;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	rf_error err;
+	size_t len;
+	char *text;
+
+	assert_non_null(f);
+	f->ctx = test_ctx();
+	text = read_file("data/trackers.conf", &len);
+	if (rf_rules_parse(text, len, &f->rules, &err) != RF_OK)
+		fail_msg("rules: %s", err.msg);
+	free(text);
+	f->a = rf_arena_new();
+	assert_int_equal(rf_recipient_new(f->a, RCPT, &f->rcpt, &err), RF_OK);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	rf_arena_free(f->a);
+	rf_rules_free(f->rules);
+	rf_ctx_free(f->ctx);
+	free(f);
+	return 0;
+}
+
+/* link: analyse url as a link of kind with image size and style. */
+static rf_link *
+img(struct fx *f, const char *url, rf_link_kind kind, int w, int h,
+    const char *style, unsigned flags, unsigned opts)
+{
+	rf_link *l = rf_arena_alloc(f->a, sizeof(*l));
+	rf_error err;
+
+	assert_non_null(l);
+	l->url = rf_arena_strdup(f->a, url);
+	l->kind = kind;
+	l->width = w;
+	l->height = h;
+	l->style = style;
+	l->flags = flags;
+	if (rf_tracking_link(f->ctx, f->rules, f->a, f->rcpt, l, opts, NULL,
+	    &err) != RF_OK)
+		fail_msg("rf_tracking_link: %s", err.msg);
+	return l;
+}
+
+static rf_link *
+href(struct fx *f, const char *url)
+{
+	return img(f, url, RF_LINK_HREF, -1, -1, NULL, 0, RF_TRK_OPAQUE);
+}
+
+/* tok: the text of the first token with reason (prefix), or NULL. */
+static const char *
+tok(struct fx *f, const rf_link *l, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < l->ntokens; i++)
+		if (strncmp(l->tokens[i].reason, reason, strlen(reason)) == 0)
+			return rf_arena_strndup(f->a, l->url + l->tokens[i].off,
+			    l->tokens[i].len);
+	return NULL;
+}
+
+static int
+has_reason(const rf_link *l, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < l->nreasons; i++)
+		if (strcmp(l->reasons[i], reason) == 0)
+			return 1;
+	return 0;
+}
+
+static char *
+b64(struct fx *f, const void *p, size_t n, int urlsafe, int pad)
+{
+	char *o = rf_arena_alloc(f->a, n * 2 + 8);
+	size_t len, i;
+
+	len = (size_t)EVP_EncodeBlock((unsigned char *)o, p, (int)n);
+	while (!pad && len > 0 && o[len - 1] == '=')
+		o[--len] = '\0';
+	for (i = 0; urlsafe && i < len; i++)
+		o[i] = o[i] == '+' ? '-' : o[i] == '/' ? '_' : o[i];
+	return o;
+}
+
+static char *
+hex(struct fx *f, const unsigned char *p, size_t n, int upper)
+{
+	char *o = rf_arena_alloc(f->a, n * 2 + 1);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(o + 2 * i, upper ? "%02X" : "%02x", p[i]);
+	return o;
+}
+
+static void
+test_plain(void **state)
+{
+	struct fx *f = *state;
+	rf_link *l;
+
+	l = href(f, "https://shop.example/x?u=john.smith@example.com&a=1");
+	assert_string_equal(tok(f, l, "recipient-plain"), ADDR);
+	assert_string_equal(l->clean, "https://shop.example/x?a=1");
+	l = href(f, "https://shop.example/x?u=JOHN.SMITH@EXAMPLE.COM");
+	assert_true(has_reason(l, "recipient-plain"));
+	l = href(f, "https://shop.example/x?u=John.Smith%40example.com");
+	assert_string_equal(tok(f, l, "recipient-urlencoded"),
+	    "John.Smith%40example.com");
+	assert_false(has_reason(l, "recipient-local-part"));
+	/* twice encoded, in the fragment, in the host */
+	l = href(f, "https://shop.example/x#to=john.smith%2540example.com");
+	assert_true(has_reason(l, "recipient-urlencoded"));
+	assert_string_equal(l->clean, "https://shop.example/x");
+	l = href(f, "mailto:unsub+john.smith@example.com@lists.example");
+	assert_true(has_reason(l, "recipient-plain"));
+}
+
+static void
+test_base64(void **state)
+{
+	struct fx *f = *state;
+	const char *prefix[] = { "", "{", "{\"" };
+	char blob[128], *enc, *url;
+	int k, urlsafe, pad;
+	rf_link *l;
+
+	for (k = 0; k < 3; k++)
+		for (urlsafe = 0; urlsafe < 2; urlsafe++)
+			for (pad = 0; pad < 2; pad++) {
+				snprintf(blob, sizeof(blob), "%s%s%s", prefix[k],
+				    ADDR, k == 0 ? "" : "\",\"n\":42}");
+				enc = b64(f, blob, strlen(blob), urlsafe, pad);
+				url = rf_arena_printf(f->a,
+				    "https://t.example/o?d=%s&x=1", enc);
+				l = href(f, url);
+				if (!has_reason(l, "recipient-base64"))
+					fail_msg("not found: %s", url);
+				/* the token is the whole base64 value */
+				assert_string_equal(tok(f, l,
+				    "recipient-base64"), enc);
+				assert_string_equal(l->clean,
+				    "https://t.example/o?x=1");
+			}
+	/* in a path segment: the slash ends the run */
+	enc = b64(f, ADDR, strlen(ADDR), 0, 1);
+	l = href(f, rf_arena_printf(f->a, "https://t.example/u/%s/p", enc));
+	assert_string_equal(tok(f, l, "recipient-base64"), enc);
+	assert_string_equal(l->clean,
+	    "https://t.example/u/" RF_TRACKING_PLACEHOLDER "/p");
+	/* percent-encoded padding */
+	l = href(f, rf_arena_printf(f->a, "https://t.example/?d=%.*s%%3D%%3D",
+	    (int)strlen(enc) - 2, enc));
+	assert_true(has_reason(l, "recipient-base64"));
+}
+
+static void
+test_hex_and_digests(void **state)
+{
+	struct fx *f = *state;
+	const EVP_MD *(*md[])(void) = { EVP_md5, EVP_sha1, EVP_sha256,
+	    EVP_sha512 };
+	const char *reason[] = { "recipient-md5", "recipient-sha1",
+	    "recipient-sha256", "recipient-sha512" };
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dlen;
+	const char *forms[4];
+	rf_link *l;
+	int i, k;
+
+	l = href(f, rf_arena_printf(f->a, "https://t.example/h/%s",
+	    hex(f, (const unsigned char *)ADDR, strlen(ADDR), 1)));
+	assert_true(has_reason(l, "recipient-hex"));
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(EVP_Digest(ADDR, strlen(ADDR), d, &dlen,
+		    md[i](), NULL), 1);
+		forms[0] = hex(f, d, dlen, 0);
+		forms[1] = hex(f, d, dlen, 1);
+		forms[2] = b64(f, d, dlen, 0, 1);
+		forms[3] = b64(f, d, dlen, 1, 0);
+		for (k = 0; k < 4; k++) {
+			l = href(f, rf_arena_printf(f->a,
+			    "https://t.example/p?h=%s&keep=1", forms[k]));
+			if (!has_reason(l, reason[i]))
+				fail_msg("%s form %d not found", reason[i], k);
+			assert_string_equal(tok(f, l, reason[i]), forms[k]);
+			assert_string_equal(l->clean,
+			    "https://t.example/p?keep=1");
+			/* no second, vaguer reason for the same bytes */
+			assert_false(has_reason(l, "opaque-token"));
+		}
+	}
+	/* a hash of somebody else */
+	l = href(f, "https://t.example/p?h=0cc175b9c0f1b6a831c399e269772661");
+	assert_false(has_reason(l, "recipient-md5"));
+}
+
+static void
+test_local_part(void **state)
+{
+	struct fx *f = *state;
+	rf_link *l;
+	rf_recipient *bob;
+	rf_error err;
+
+	l = href(f, "https://forum.example/users/john.smith/posts");
+	assert_string_equal(tok(f, l, "recipient-local-part"), "john.smith");
+	l = href(f, "https://forum.example/users/john.smithson/posts");
+	assert_false(l->tracking);
+	/* local parts under RF_TRACKING_MIN_LOCAL bytes are not searched */
+	assert_int_equal(rf_recipient_new(f->a, "bob@example.com", &bob,
+	    &err), RF_OK);
+	l = rf_arena_alloc(f->a, sizeof(*l));
+	l->url = "https://forum.example/bob/posts";
+	l->width = l->height = -1;
+	assert_int_equal(rf_tracking_link(f->ctx, f->rules, f->a, bob, l, 0,
+	    NULL, &err), RF_OK);
+	assert_false(l->tracking);
+	assert_int_equal(rf_recipient_new(f->a, "no-at-sign", &bob, &err),
+	    RF_EINVAL);
+}
+
+static void
+test_known_params(void **state)
+{
+	struct fx *f = *state;
+	rf_link *l;
+
+	l = href(f, "https://shop.example/p?id=7&utm_source=nl&utm_medium="
+	    "email&mc_eid=ab12&_hsenc=p2AN&_hsmi=9&mkt_tok=MzQ&__s=x1");
+	assert_true(has_reason(l, "known-param:utm_source"));
+	assert_true(has_reason(l, "known-param:utm_medium"));
+	assert_true(has_reason(l, "known-param:mc_eid"));
+	assert_true(has_reason(l, "known-param:_hsenc"));
+	assert_true(has_reason(l, "known-param:_hsmi"));
+	assert_true(has_reason(l, "known-param:mkt_tok"));
+	assert_true(has_reason(l, "known-param:__s"));
+	assert_string_equal(l->clean, "https://shop.example/p?id=7");
+	/* a per-host parameter only counts on its host */
+	l = href(f, "https://shop.example/p?e=1");
+	assert_false(l->tracking);
+	assert_string_equal(l->clean, l->url);
+	l = href(f, "https://x.us4.list-manage.com/track/click?u=1&id=2&e=3");
+	assert_true(has_reason(l, "known-param:e"));
+}
+
+static void
+test_unwrap(void **state)
+{
+	struct fx *f = *state;
+	rf_link *l;
+
+	/* Amazon SES: destination in the path */
+	l = href(f, "https://a1b2.r.us-east-1.awstrack.me/L0/https:%2F%2F"
+	    "shop.example%2Fsale%3Fid%3D5%26utm_source%3Dses/1/"
+	    "0100018c2f3a4b5c-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d-000000/"
+	    "Xy7kP2qLm9RtVb3nW5zA8cD0eF=381");
+	assert_true(has_reason(l, "known-host:amazon-ses"));
+	assert_true(has_reason(l, "known-param:utm_source"));
+	assert_string_equal(l->clean, "https://shop.example/sale?id=5");
+	/* a redirect in a query parameter carrying the address inside */
+	l = href(f, "https://mailtrack.io/trace/link/abc?url=https%3A%2F%2F"
+	    "shop.example%2Fa%3Fwho%3Djohn.smith%2540example.com%26p%3D1");
+	assert_true(has_reason(l, "recipient-urlencoded"));
+	assert_string_equal(l->clean, "https://shop.example/a?p=1");
+	/* an unknown redirector whose target carries the code */
+	l = href(f, "https://news.example/r?to=https%3A%2F%2Fshop.example%2F"
+	    "%3Fmc_eid%3D77");
+	assert_string_equal(l->clean, "https://shop.example/");
+	/* a login page's return address is no code: left alone */
+	l = href(f, "https://shop.example/login?next=https://shop.example/a");
+	assert_false(l->tracking);
+}
+
+static void
+test_web_bugs(void **state)
+{
+	struct fx *f = *state;
+	const char *u = "https://img.example/p.gif";
+	rf_link *l;
+
+	l = img(f, u, RF_LINK_IMG, 1, 1, NULL, 0, 0);
+	assert_true(has_reason(l, "web-bug:1x1"));
+	assert_string_equal(l->clean, "");
+	l = img(f, u, RF_LINK_IMG, 2, 2, NULL, 0, 0);
+	assert_true(has_reason(l, "web-bug:1x1"));
+	l = img(f, u, RF_LINK_IMG, 600, 200, "width: 1px; height:1px", 0, 0);
+	assert_true(has_reason(l, "web-bug:1x1"));
+	l = img(f, u, RF_LINK_IMG, -1, -1, "display:none", 0, 0);
+	assert_true(has_reason(l, "web-bug:hidden"));
+	l = img(f, u, RF_LINK_IMG, -1, -1, "visibility: hidden", 0, 0);
+	assert_true(has_reason(l, "web-bug:hidden"));
+	l = img(f, u, RF_LINK_IMG, -1, -1, "opacity:0.0", 0, 0);
+	assert_true(has_reason(l, "web-bug:hidden"));
+	l = img(f, u, RF_LINK_IMG, 0, 10, NULL, 0, 0);
+	assert_true(has_reason(l, "web-bug:hidden"));
+	l = img(f, u, RF_LINK_IMG, -1, -1, NULL, RF_LINKF_HIDDEN, 0);
+	assert_true(has_reason(l, "web-bug:hidden"));
+	l = img(f, u, RF_LINK_CSS, -1, -1, NULL, RF_LINKF_HIDDEN, 0);
+	assert_true(has_reason(l, "web-bug:hidden"));
+	/* ordinary images */
+	l = img(f, u, RF_LINK_IMG, 600, 200, "max-width:600px", 0, 0);
+	assert_false(l->tracking);
+	assert_string_equal(l->clean, u);
+	l = img(f, u, RF_LINK_IMG, 1, -1, NULL, 0, 0);	/* spacer */
+	assert_false(l->tracking);
+	/* an image that carries the address is a web bug too */
+	l = img(f, "https://img.example/h.png?r=john.smith@example.com",
+	    RF_LINK_IMG, 600, 100, NULL, 0, 0);
+	assert_true(has_reason(l, "web-bug:token"));
+	assert_string_equal(l->clean, "https://img.example/h.png");
+}
+
+static void
+test_opaque(void **state)
+{
+	struct fx *f = *state;
+	rf_link *l;
+
+	l = href(f, "https://click.news.example/l/q8ZfK2mX7pLw4RtY9vB3nH6s");
+	assert_string_equal(tok(f, l, "opaque-token"),
+	    "q8ZfK2mX7pLw4RtY9vB3nH6s");
+	assert_string_equal(l->clean,
+	    "https://click.news.example/l/" RF_TRACKING_PLACEHOLDER);
+	l = href(f, "https://shop.example/p?id=5&sid=3f2a9c1e-7b4d-4e8f-a1c2-"
+	    "9d8e7f6a5b4c");
+	assert_true(has_reason(l, "opaque-token"));
+	assert_string_equal(l->clean, "https://shop.example/p?id=5");
+	l = href(f, "https://u7Hk2LmQ9xZp4RvT8wYb.t.example/o");
+	assert_true(has_reason(l, "opaque-token"));
+	assert_string_equal(l->clean,
+	    "https://" RF_TRACKING_PLACEHOLDER ".t.example/o");
+	/* words, dates, numbers, files and shared documents are not */
+	assert_false(href(f, "https://shop.example/products/2024-summer-sale-"
+	    "collection?variant=39481234567890")->tracking);
+	assert_false(href(f, "https://docs.google.com/document/d/1aBcD3fGhIj"
+	    "K4lMnOpQrS5tUvWxYz6AbCdEfGhIjKlMn/edit")->tracking);
+	assert_false(href(f, "https://cdn.example/img/8f14e45fceea167a5a36ded"
+	    "d4bea2543.png")->tracking);
+	assert_false(href(f, "https://news.example/2024/05/how-we-rebuilt-our"
+	    "-InfrastructureWithKubernetes")->tracking);
+	/* without RF_TRK_OPAQUE nothing is opaque */
+	l = img(f, "https://click.news.example/l/q8ZfK2mX7pLw4RtY9vB3nH6s",
+	    RF_LINK_HREF, -1, -1, NULL, 0, 0);
+	assert_false(l->tracking);
+}
+
+static void
+test_clean_forms(void **state)
+{
+	struct fx *f = *state;
+	const char *keep = "https://Shop.example:8080/a/b;c?x=1&y=%20#top";
+	rf_link *l;
+
+	l = href(f, keep);
+	assert_false(l->tracking);
+	assert_string_equal(l->clean, keep);
+	/* a parameter is dropped whole, others keep their bytes */
+	l = href(f, "https://shop.example/a?x=1&utm_source=n&y=%20#top");
+	assert_string_equal(l->clean, "https://shop.example/a?x=1&y=%20#top");
+	/* a token in the path is replaced by the placeholder */
+	l = href(f, "https://shop.example/u/john.smith@example.com/view?x=1");
+	assert_string_equal(l->clean, "https://shop.example/u/"
+	    RF_TRACKING_PLACEHOLDER "/view?x=1");
+	/* a known tracking host without a destination becomes inert */
+	l = href(f, "https://u1234.ct.sendgrid.net/ls/click?upn=x");
+	assert_string_equal(l->clean, "https://u1234.ct.sendgrid.net/ls/click");
+	l = href(f, "https://trk.klclick3.com/l/AbC");
+	assert_string_equal(l->clean, "https://trk.klclick3.com/"
+	    RF_TRACKING_PLACEHOLDER);
+}
+
+static void
+test_providers(void **state)
+{
+	struct fx *f = *state;
+	rf_link *l;
+
+	/* Mailchimp: click link, the subscriber in e */
+	l = href(f, "https://example.us12.list-manage.com/track/click?u=3f1c"
+	    "5a9e8b7d6c5b4a3f2e1d0&id=9a8b7c6d5e&e=4b3c2d1e0f");
+	assert_true(has_reason(l, "known-host:mailchimp"));
+	assert_true(has_reason(l, "known-param:e"));
+	assert_false(has_reason(l, "opaque-token"));
+	assert_string_equal(l->clean, "https://example.us12.list-manage.com/"
+	    "track/click?u=3f1c5a9e8b7d6c5b4a3f2e1d0&id=9a8b7c6d5e");
+	/* Mailchimp open pixel */
+	l = img(f, "https://example.us12.list-manage.com/track/open.php?u=3f1"
+	    "c5a9e8b7d6c5b4a3f2e1d0&id=9a8b7c6d5e&e=4b3c2d1e0f", RF_LINK_IMG,
+	    1, 1, NULL, 0, RF_TRK_OPAQUE);
+	assert_true(has_reason(l, "web-bug:1x1"));
+	/* SendGrid */
+	l = href(f, "https://u1234567.ct.sendgrid.net/ls/click?upn=u001.Qm9"
+	    "hZ2xlLWJsb2ItMTIzNDU2Nzg5MGFiY2RlZg-3D-3D");
+	assert_true(has_reason(l, "known-host:sendgrid"));
+	assert_true(has_reason(l, "known-param:upn"));
+	l = img(f, "https://u1234567.ct.sendgrid.net/wf/open?upn=u001.abc",
+	    RF_LINK_IMG, 1, 1, "border:0", 0, RF_TRK_OPAQUE);
+	assert_true(has_reason(l, "web-bug:1x1"));
+	/* SendGrid through a customer's branded link domain */
+	l = href(f, "https://links.shop.example/ls/click?upn=u001.x9Kp");
+	assert_true(has_reason(l, "known-host:sendgrid"));
+	/* Amazon SES open pixel */
+	l = img(f, "https://a1b2.r.eu-west-1.awstrack.me/I0/0102018f3c2d1e0f-"
+	    "7a6b5c4d-3e2f-1a0b-9c8d-7e6f5a4b3c2d-000000/vN3kQ8pZ1xY=381",
+	    RF_LINK_IMG, 1, 1, NULL, 0, RF_TRK_OPAQUE);
+	assert_true(has_reason(l, "known-host:amazon-ses"));
+	assert_true(has_reason(l, "web-bug:1x1"));
+	/* Mailgun on the sender's tracking domain */
+	l = href(f, "https://email.mg.shop.example/c/eJwtjEEOgjAQRU9TluRStN"
+	    "AJEzYkEikpBKRWGMMqLWDFoc7zmgMbRcLVHkFvzqRRnZrJMUB8P-yQgk");
+	assert_true(has_reason(l, "known-host:mailgun"));
+	assert_true(has_reason(l, "opaque-token"));
+	assert_string_equal(l->clean, "https://email.mg.shop.example/c/"
+	    RF_TRACKING_PLACEHOLDER);
+	/* Klaviyo */
+	l = href(f, "https://trk.klclick1.com/ls/click?upn=u001.M2Yx&_kx="
+	    "Ab12Cd34.XyZ");
+	assert_true(has_reason(l, "known-host:klaviyo"));
+	assert_true(has_reason(l, "known-param:_kx"));
+	l = img(f, "https://trk.klaviyomail.com/o/AbC9x?u=1", RF_LINK_IMG, 1,
+	    1, NULL, 0, RF_TRK_OPAQUE);
+	assert_true(has_reason(l, "known-host:klaviyo"));
+	/* HubSpot */
+	l = href(f, "https://t.hubspotemail.net/e1t/c/5/f18dQhb0S7lC8dDMPbW2n"
+	    "0x6l2B9nMJW7t5XZs1MNx8W1zzYm-1fJKp-W6S-6bm6mYk5fN5WZh-6ht6JW5");
+	assert_true(has_reason(l, "known-host:hubspot"));
+	l = href(f, "https://blog.shop.example/post?_hsenc=p2ANqtz-8abc&_hsmi="
+	    "2561");
+	assert_true(has_reason(l, "known-param:_hsenc"));
+	assert_string_equal(l->clean, "https://blog.shop.example/post");
+}
+
+static void
+test_rules(void **state)
+{
+	struct fx *f = *state;
+	rf_rules *r = NULL;
+	rf_error err;
+	size_t np, nh, nu, ns;
+	const char *bad = "param utm_*\nunwrap x.example sideways\n";
+	const char *ok = "# c\nsource a b c\n\nparam x* h.example\n"
+	    "host *.t.example/c prov\nunwrap r.example query u\n"
+	    "unwrap s.example path\nstatic d.example\n";
+
+	rf_rules_count(f->rules, &np, &nh, &nu, &ns);
+	assert_true(np > 50 && nh > 20 && nu > 5 && ns > 5);
+	assert_int_equal(rf_rules_parse(bad, strlen(bad), &r, &err),
+	    RF_EPARSE);
+	assert_null(r);
+	assert_non_null(strstr(err.msg, "line 2"));
+	assert_int_equal(rf_rules_parse(ok, strlen(ok), &r, &err), RF_OK);
+	rf_rules_count(r, &np, &nh, &nu, &ns);
+	assert_int_equal(np, 1);
+	assert_int_equal(nh, 1);
+	assert_int_equal(nu, 2);
+	assert_int_equal(ns, 1);
+	rf_rules_free(r);
+}
+
+/* a message built by hand from URLs, in f's arena */
+static rf_message *
+message(struct fx *f, const char *const *urls, size_t n, int bulk)
+{
+	rf_message *m = rf_arena_alloc(f->a, sizeof(*m));
+	rf_status st;
+	size_t i;
+
+	m->arena = f->a;
+	if (bulk)
+		m->list_unsubscribe = "<https://news.example/unsub>";
+	for (i = 0; i < n; i++) {
+		rf_link *l = rf_links_add(f->a, &m->links, &st);
+
+		assert_non_null(l);
+		l->url = urls[i];
+	}
+	return m;
+}
+
+static void
+test_message_policy(void **state)
+{
+	struct fx *f = *state;
+	const char *urls[] = {
+		"https://news.example/a/q8ZfK2mX7pLw4RtY9vB3nH6s",
+	};
+	rf_message *m;
+	rf_error err;
+
+	/* personal mail: an opaque id alone is not taken for a code */
+	m = message(f, urls, 1, 0);
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_false(m->links.v[0].tracking);
+	assert_string_equal(m->links.v[0].clean, urls[0]);
+	/* bulk mail: it is */
+	m = message(f, urls, 1, 1);
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_true(m->links.v[0].tracking);
+}
+
+static void
+test_campaign(void **state)
+{
+	struct fx *f = *state;
+	const char *c1[] = {
+		"https://docs.example/d/1aBcD3fGhIjK4lMnOpQrS5tUvWx/view",
+		"https://news.example/c/1001?list=7",
+		"https://cdn.example/logo.png",
+	};
+	const char *c2[] = {
+		"https://docs.example/d/1aBcD3fGhIjK4lMnOpQrS5tUvWx/view",
+		"https://news.example/c/1002?list=7",
+		"https://cdn.example/logo.png",
+	};
+	const char *c3[] = {
+		"https://cdn.example/extra.png",
+		"https://docs.example/d/1aBcD3fGhIjK4lMnOpQrS5tUvWx/view",
+		"https://news.example/c/1003?list=7",
+		"https://cdn.example/logo.png",
+	};
+	rf_copy_links others[3] = { { c1, 3 }, { c2, 3 }, { c3, 4 } };
+	rf_copy_links sk;
+	rf_message *m;
+	rf_error err;
+	rf_link *l;
+
+	m = message(f, c1, 3, 1);
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	l = &m->links.v[0];
+	assert_true(has_reason(l, "opaque-token"));	/* before */
+	assert_int_equal(rf_tracking_skeleton(m, &sk, &err), RF_OK);
+	assert_int_equal(sk.n, 3);
+	assert_string_equal(sk.urls[1], c1[1]);
+	assert_int_equal(rf_tracking_campaign(f->ctx, f->rules, m, others, 3,
+	    &err), RF_OK);
+	/* the shared document id is constant: not a code */
+	assert_false(l->tracking);
+	assert_string_equal(l->clean, l->url);
+	/* the serial number varies from copy to copy, even lined up out of
+	 * position (copy 3 has one more link first) */
+	l = &m->links.v[1];
+	assert_string_equal(tok(f, l, "varies-in-campaign"), "1001");
+	assert_string_equal(l->clean,
+	    "https://news.example/c/" RF_TRACKING_PLACEHOLDER "?list=7");
+	assert_false(m->links.v[2].tracking);
+}
+
+static void
+test_summary(void **state)
+{
+	struct fx *f = *state;
+	char *u1 = rf_arena_printf(f->a, "https://t.example/o?d=%s",
+	    b64(f, ADDR, strlen(ADDR), 0, 1));
+	const char *urls[] = { u1, u1, "https://t.example/x?utm_source=a",
+	    "https://t.example/p.gif", "https://t.example/q.gif",
+	    "https://t.example/ok" };
+	const char **s;
+	rf_message *m;
+	rf_error err;
+	size_t n;
+
+	m = message(f, urls, 6, 0);
+	m->links.v[3].kind = m->links.v[4].kind = RF_LINK_IMG;
+	m->links.v[3].width = m->links.v[3].height = 1;
+	m->links.v[4].style = "display:none";
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_int_equal(rf_tracking_summary(m, &s, &n, &err), RF_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(s[0], "2 links carry your address, "
+	    "base64-encoded");
+	assert_non_null(strstr(s[1], "2 web bugs"));
+	assert_string_equal(s[2], "1 link carries tracking parameters "
+	    "(utm_source)");
+}
+
+static void
+test_limits(void **state)
+{
+	struct fx *f = *state;
+	rf_limits lim;
+	rf_ctx *ctx;
+	rf_error err;
+	rf_link l;
+	unsigned hit = 0;
+
+	rf_limits_default(&lim);
+	lim.max_url_tokens = 1;
+	lim.max_unwrap_depth = 1;
+	assert_int_equal(rf_ctx_new(&lim, &ctx, &err), RF_OK);
+	memset(&l, 0, sizeof(l));
+	l.url = "https://s.example/p?utm_a=1&utm_b=2&utm_c=3";
+	assert_int_equal(rf_tracking_link(ctx, f->rules, f->a, f->rcpt, &l, 0,
+	    &hit, &err), RF_OK);
+	assert_int_equal(l.ntokens, 1);
+	assert_true(hit & RF_LIMIT_URL_TOKENS);
+	hit = 0;
+	l.url = "https://google.com/url?q=https%3A%2F%2Fgoogle.com%2Furl%3Fq"
+	    "%3Dhttps%253A%252F%252Fs.example%252F%253Fmc_eid%253D1";
+	assert_int_equal(rf_tracking_link(ctx, f->rules, f->a, f->rcpt, &l, 0,
+	    &hit, &err), RF_OK);
+	assert_true(hit & RF_LIMIT_UNWRAP_DEPTH);
+	rf_ctx_free(ctx);
+}
+
+/* The fixtures in tests/data/trackers, parsed as whole messages. */
+static void
+test_fixtures(void **state)
+{
+	static const struct {
+		const char *file, *reason;
+	} fx[] = {
+		{ "mailchimp.eml", "known-param:e" },
+		{ "mailchimp.eml", "web-bug:1x1" },
+		{ "sendgrid.eml", "known-host:sendgrid" },
+		{ "sendgrid.eml", "web-bug:hidden" },
+		{ "ses.eml", "known-host:amazon-ses" },
+		{ "mailgun.eml", "known-host:mailgun" },
+		{ "klaviyo.eml", "known-param:_kx" },
+		{ "hubspot.eml", "known-param:_hsenc" },
+		{ "hubspot.eml", "recipient-base64" },
+	};
+	struct fx *f = *state;
+	rf_message *m;
+	rf_error err;
+	char *data, path[256];
+	size_t len, i, k;
+	int found;
+
+	for (i = 0; i < sizeof(fx) / sizeof(fx[0]); i++) {
+		snprintf(path, sizeof(path), "tests/data/trackers/%s",
+		    fx[i].file);
+		data = read_file(path, &len);
+		assert_int_equal(rf_message_parse(f->ctx, data, len, &m, &err),
+		    RF_OK);
+		assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, NULL,
+		    &err), RF_OK);
+		for (k = 0, found = 0; k < m->links.n; k++)
+			found |= has_reason(&m->links.v[k], fx[i].reason);
+		if (!found)
+			fail_msg("%s: no %s", fx[i].file, fx[i].reason);
+		rf_message_free(m);
+		free(data);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_hex_and_digests),
+		cmocka_unit_test(test_local_part),
+		cmocka_unit_test(test_known_params),
+		cmocka_unit_test(test_unwrap),
+		cmocka_unit_test(test_web_bugs),
+		cmocka_unit_test(test_opaque),
+		cmocka_unit_test(test_clean_forms),
+		cmocka_unit_test(test_providers),
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_message_policy),
+		cmocka_unit_test(test_campaign),
+		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_fixtures),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
