@@ -10,13 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "pipeline.h"
+#include "rewrite.h"
 
 #define REASONS_HEADER_MAX 900	/* bytes of X-Redflag-Reasons */
 
 struct pipeline {
 	const struct config *cfg;
 	rf_ctx *ctx;			/* read-only, shared by threads */
+	rf_rules *rules;		/* tracking rules, read-only */
 	pthread_mutex_t store_lock;	/* serialises pipeline_commit */
 };
 
@@ -27,14 +30,22 @@ pipeline_open(const struct config *cfg, struct pipeline **out,
 	struct pipeline *p;
 	rf_status st;
 
+	const struct rf_asset *asset;
+
 	*out = NULL;
+	if ((asset = asset_find("data/trackers.conf")) == NULL)
+		return rf_error_set(err, RF_EINVAL, "no tracking rules built "
+		    "in");
 	if (cfg->db != NULL)
 		return rf_error_set(err, RF_EINVAL, "db: this build has no "
 		    "store yet");
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	p->cfg = cfg;
-	if ((st = rf_ctx_new(&cfg->limits, &p->ctx, err)) != RF_OK) {
+	if ((st = rf_ctx_new(&cfg->limits, &p->ctx, err)) != RF_OK ||
+	    (st = rf_rules_parse((const char *)asset->data, asset->len,
+	    &p->rules, err)) != RF_OK) {
+		rf_ctx_free(p->ctx);
 		free(p);
 		return st;
 	}
@@ -49,6 +60,7 @@ pipeline_close(struct pipeline *p)
 	if (p == NULL)
 		return;
 	pthread_mutex_destroy(&p->store_lock);
+	rf_rules_free(p->rules);
 	rf_ctx_free(p->ctx);
 	free(p);
 }
@@ -130,6 +142,84 @@ limit_reasons(struct pipeline_result *r, size_t *cap, const rf_message *m)
 	return 0;
 }
 
+/* add_new_reasons: the tracking summary of m's latest analysis, leaving
+ * out what an earlier recipient's analysis already said. */
+static int
+add_new_reasons(struct pipeline_result *r, size_t *cap, const rf_message *m)
+{
+	const char **sum;
+	size_t nsum, i, k;
+	rf_error err;
+
+	if (rf_tracking_summary(m, &sum, &nsum, &err) != RF_OK)
+		return -1;
+	for (i = 0; i < nsum; i++) {
+		for (k = 0; k < r->nreasons; k++)
+			if (strcmp(r->reasons[k], sum[i]) == 0)
+				break;
+		if (k == r->nreasons && add_reason(r, cap, sum[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * neutralise: find the tracking codes of every recipient (one copy for
+ * all: a link that identifies any of them is rewritten) and, when
+ * rewriting, put the new body in r.
+ */
+static rf_status
+neutralise(struct pipeline *p, rf_message *m, const char *msg, size_t len,
+	   const char *const *rcpts, size_t nrcpts, struct pipeline_result *r,
+	   size_t *cap, rf_error *err)
+{
+	struct rewrite *rw = NULL;
+	struct rewrite_stats rs;
+	rf_status st = RF_ENOMEM;
+	rf_buf body;
+	size_t i = 0;
+	char *s;
+
+	rf_buf_init(&body, 0);
+	if ((rw = rewrite_new()) == NULL)
+		goto out;
+	do {
+		if ((st = rf_tracking_message(p->ctx, p->rules, m,
+		    nrcpts > 0 ? rcpts[i] : NULL, err)) != RF_OK)
+			goto out;
+		st = RF_ENOMEM;
+		if (rewrite_collect(rw, m) != 0 ||
+		    add_new_reasons(r, cap, m) != 0)
+			goto out;
+	} while (++i < nrcpts);
+	if (p->cfg->rewrite && rewrite_links(rw) > 0) {
+		if (rewrite_prepare(rw, msg, len) != 0)
+			goto out;
+		rewrite_stats(rw, &rs);
+		if (rewrite_edits(rw) > 0) {
+			if (rewrite_write(rw, pipeline_body_offset(msg, len),
+			    &body) != 0 || (r->body = rf_arena_strndup(
+			    r->arena, body.data != NULL ? body.data : "",
+			    body.len)) == NULL)
+				goto out;
+			r->body_len = body.len;
+		}
+		s = rf_arena_printf(r->arena, "neutralised: %zu link%s "
+		    "rewritten, %zu web bug%s emptied%s", rs.links,
+		    rs.links == 1 ? "" : "s", rs.bugs, rs.bugs == 1 ? "" : "s",
+		    rs.skipped ? " (some parts could not be rewritten)" : "");
+		if (s == NULL || add_reason(r, cap, s) != 0)
+			goto out;
+	}
+	st = RF_OK;
+out:
+	rf_buf_free(&body);
+	rewrite_free(rw);
+	if (st == RF_ENOMEM)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return st;
+}
+
 /*
  * analyse: fill verdict, score, campaign, reasons and body of r.
  * This is where the analysis modules are wired in, in order: parse,
@@ -141,24 +231,19 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 	const char *const *rcpts, size_t nrcpts, struct pipeline_result *r,
 	rf_error *err)
 {
-	const char *self[1];
 	rf_message *m = NULL;
 	size_t cap = 0;
 	rf_status st;
 
-	if ((st = rf_message_parse(p->ctx, msg, len, &m, err)) != RF_OK)
-		return st;
-	if (nrcpts == 0 && (self[0] = rf_message_recipient(m)) != NULL) {
-		rcpts = self;
-		nrcpts = 1;
-	}
-	(void)rcpts;
 	r->verdict = "none";
 	r->score = 0.0;
 	r->campaign = "";
+	if ((st = rf_message_parse(p->ctx, msg, len, &m, err)) != RF_OK ||
+	    (st = neutralise(p, m, msg, len, rcpts, nrcpts, r, &cap, err)) !=
+	    RF_OK)
+		goto out;
 	st = RF_ENOMEM;
-	if (limit_reasons(r, &cap, m) != 0 ||
-	    add_reason(r, &cap, "no verdict: analysis not built yet") != 0)
+	if (limit_reasons(r, &cap, m) != 0)
 		goto out;
 	st = RF_OK;
 out:
