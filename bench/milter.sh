@@ -56,7 +56,8 @@ redflag_milter_start || exit 1
 # spamd + spamass-milter
 have_sa=
 if command -v spamd >/dev/null && command -v spamass-milter >/dev/null; then
-	spamd -L --nouser-config -u nobody --listen="127.0.0.1:$P_SPAMD" \
+	spamd -L --nouser-config -u nobody --cf='dns_available no' \
+	    --cf='use_bayes 0' --cf='bayes_auto_learn 0' --listen="127.0.0.1:$P_SPAMD" \
 	    --max-children=4 -s "$PF_DIR/spamd.log" \
 	    >/dev/null 2>&1 &
 	SPAMD_PID=$!
