@@ -9,12 +9,7 @@
 #     exit status 0); restart, flush: again every message exactly once.
 set -u
 . tests/e2e/lib/postfix.sh
-pf_skip_unless_ready
-command -v swaks >/dev/null || { echo "skip: no swaks" >&2; exit 77; }
-trap pf_cleanup EXIT
-trap 'exit 1' INT TERM
-pf_watchdog 300
-fail() { echo "FAIL: $*" >&2; tail -n 20 "$PF_DIR/maillog" "$PF_DIR/milter.log" >&2; exit 1; }
+pf_test_begin 300
 tool=tests/e2e/lib/mailtool.py
 
 pf_init

@@ -9,12 +9,7 @@
 # accept unchanged with on_limit = accept).  The milter runs as nobody.
 set -u
 . tests/e2e/lib/postfix.sh
-pf_skip_unless_ready
-command -v swaks >/dev/null || { echo "skip: no swaks" >&2; exit 77; }
-trap pf_cleanup EXIT
-trap 'exit 1' INT TERM
-pf_watchdog 240
-fail() { echo "FAIL: $*" >&2; tail -n 20 "$PF_DIR/maillog" "$PF_DIR/milter.log" >&2; exit 1; }
+pf_test_begin 240
 tool=tests/e2e/lib/mailtool.py
 
 pf_init

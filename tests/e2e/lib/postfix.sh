@@ -70,6 +70,23 @@ pf_skip_unless_ready() {
 	}
 }
 
+# pf_test_begin SECONDS: the start of a Postfix test: skip (77) when
+# Postfix, swaks or root is missing, clean up on exit, end after SECONDS;
+# fail MESSAGE reports with the logs' tails and exits 1.
+pf_test_begin() {
+	pf_skip_unless_ready
+	command -v swaks >/dev/null || { echo "skip: no swaks" >&2; exit 77; }
+	trap pf_cleanup EXIT
+	trap 'exit 1' INT TERM
+	pf_watchdog "$1"
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	tail -n 20 "$PF_DIR/maillog" "$PF_DIR/milter.log" >&2 2>/dev/null
+	exit 1
+}
+
 pf_init() {
 	PF_DIR=$(mktemp -d /tmp/redflag-pf.XXXXXX)
 	chmod 755 "$PF_DIR"
