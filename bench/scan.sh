@@ -14,7 +14,7 @@ sh scripts/fetch-corpus.sh
 [ -x "$bin" ] || make -s
 out=bench/out/scan
 rm -rf "$out" && mkdir -p "$out/bogo"
-find corpus -type f -name '*.txt' | sort > "$out/files"
+find -L corpus -type f -name '*.txt' | sort > "$out/files"
 n=$(wc -l < "$out/files")
 bytes=$(cat $(cat "$out/files") | wc -c)
 # bogofilter's training: 200 spam and 200 ham from the corpus

@@ -299,97 +299,29 @@ has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* css_px: the value of property prop in an inline style, in px (a bare
- * number counts as px); -1 when absent or in other units. */
-static int
-css_decl(const char *style, const char *prop, char *val, size_t valsize)
-{
-	const char *p = style, *e, *c;
-	size_t plen = strlen(prop), n, k;
-
-	while (*p != '\0') {
-		while (*p == ';' || isspace((unsigned char)*p))
-			p++;
-		for (e = p; *e != '\0' && *e != ';'; e++)
-			;
-		c = memchr(p, ':', (size_t)(e - p));
-		if (c != NULL) {
-			n = (size_t)(c - p);
-			while (n > 0 && isspace((unsigned char)p[n - 1]))
-				n--;
-			if (n == plen && strncasecmp(p, prop, plen) == 0) {
-				for (c++; c < e && isspace((unsigned char)*c);
-				    c++)
-					;
-				for (k = 0; c < e && k + 1 < valsize; c++)
-					if (!isspace((unsigned char)*c))
-						val[k++] = (char)tolower(
-						    (unsigned char)*c);
-				val[k] = '\0';
-				return 1;
-			}
-		}
-		p = e;
-	}
-	return 0;
-}
-
-static int
-css_px(const char *style, const char *prop)
-{
-	char v[32], *end;
-	double d;
-
-	if (style == NULL || !css_decl(style, prop, v, sizeof(v)))
-		return -1;
-	d = strtod(v, &end);
-	if (end == v || (*end != '\0' && strncmp(end, "px", 2) != 0 &&
-	    strncmp(end, "!important", 10) != 0))
-		return -1;
-	if (d < 0 || d > 100000)
-		return -1;
-	return (int)d;
-}
-
-static int
-css_hidden(const char *style)
-{
-	char v[32];
-	char *end;
-
-	if (style == NULL)
-		return 0;
-	if (css_decl(style, "display", v, sizeof(v)) && has_prefix(v, "none"))
-		return 1;
-	if (css_decl(style, "visibility", v, sizeof(v)) &&
-	    (has_prefix(v, "hidden") || has_prefix(v, "collapse")))
-		return 1;
-	if (css_decl(style, "opacity", v, sizeof(v)) &&
-	    strtod(v, &end) == 0 && end != v)
-		return 1;
-	return css_px(style, "max-width") == 0 ||
-	    css_px(style, "max-height") == 0;
-}
-
 /* web_bug: "web-bug:hidden", "web-bug:1x1" or NULL for an image. */
 static const char *
 web_bug(const rf_link *l)
 {
+	struct rf__css_style st;
 	int w, h;
 
 	if (l->kind != RF_LINK_IMG && l->kind != RF_LINK_CSS)
 		return NULL;
-	if ((l->flags & RF_LINKF_HIDDEN) || css_hidden(l->style))
+	memset(&st, 0, sizeof(st));
+	st.width = st.height = -1;
+	if (l->style != NULL)
+		rf__css_read(l->style, strlen(l->style), &st, NULL, NULL);
+	/* an image is hidden by these; font-size and overflow (which hide
+	 * text) do not apply to it */
+	if ((l->flags & RF_LINKF_HIDDEN) || st.display_none ||
+	    st.invisible || st.opacity0 || st.maxw0 || st.maxh0)
 		return "web-bug:hidden";
 	if (l->kind != RF_LINK_IMG)
 		return NULL;
-	w = css_px(l->style, "width");
-	h = css_px(l->style, "height");
-	if (w < 0)
-		w = l->width;
-	if (h < 0)
-		h = l->height;
-	if (w == 0 || h == 0)
+	w = st.width >= 0 ? st.width : l->width;
+	h = st.height >= 0 ? st.height : l->height;
+	if (w == 0 || h == 0 || st.width0 || st.height0)
 		return "web-bug:hidden";
 	if (w > 0 && h > 0 && w <= 2 && h <= 2)
 		return "web-bug:1x1";
@@ -592,8 +524,24 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		    lim->max_unwrap_depth, limits_hit) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 	for (i = 0; i < m->nembedded; i++) {
-		st = tracking_one(ctx, rules, m->embedded[i], a, rcpt,
-		    limits_hit, err);
+		rf_message *e = m->embedded[i];
+		const rf_recipient *er = rcpt;
+		rf_recipient *own = NULL;
+		const char *addr;
+
+		/* A forwarded message was received by its own recipient,
+		 * or else by whoever forwarded it (the outer From). */
+		addr = rf_message_recipient(e);
+		if (addr == NULL)
+			addr = m->from_addr;
+		if (addr != NULL) {
+			st = rf_recipient_new(a, addr, &own, err);
+			if (st == RF_ENOMEM)
+				return st;
+			if (st == RF_OK)
+				er = own;
+		}
+		st = tracking_one(ctx, rules, e, a, er, limits_hit, err);
 		if (st != RF_OK)
 			return st;
 	}

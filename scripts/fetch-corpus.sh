@@ -30,7 +30,7 @@ for dir in "$tmp"/package/data/*/; do
 	# the raw messages are the .txt files; .json files repeat them
 	find "$dir" -maxdepth 1 -name '*.txt' -exec cp {} "$DEST/$group/" \;
 done
-n=$(find "$DEST" -type f -name '*.txt' | wc -l)
+n=$(find -L "$DEST" -type f -name '*.txt' | wc -l)
 if [ "$n" -ne "$EXPECT" ]; then
 	echo "fetch-corpus.sh: expected $EXPECT messages, found $n" >&2
 	exit 1

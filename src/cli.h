@@ -49,6 +49,11 @@ int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
 int cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
 		   const char **value);
 
+/* cli_rules: the tracking rules built into the binary (data/trackers.conf),
+ * parsed; NULL after reporting the problem. */
+rf_rules *cli_rules(void);
+
+
 /* cli_limits_help: the --set lines of a usage text. */
 void cli_limits_help(FILE *f);
 

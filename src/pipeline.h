@@ -54,11 +54,19 @@ struct pipeline_result {
 
 /*
  * pipeline_open: a pipeline for the policy and limits in cfg (which must
- * outlive it), opening the store named by cfg->db when set.  Call before
+ * outlive it): the analysis context and the tracking rules.  Call before
  * dropping privileges or chroot.  RF_OK and *out, or an error in err.
  */
 rf_status pipeline_open(const struct config *cfg, struct pipeline **out,
 			rf_error *err);
+
+/*
+ * pipeline_open_store: open the store named by cfg->db (nothing when
+ * unset).  The milter calls it after chroot and dropping privileges, so
+ * that the store's files belong to the user it runs as (a SQLite path is
+ * then inside the chroot).  RF_ESTORE, RF_EINVAL on failure.
+ */
+rf_status pipeline_open_store(struct pipeline *p, rf_error *err);
 
 /* pipeline_close: release p (NULL allowed). */
 void pipeline_close(struct pipeline *p);

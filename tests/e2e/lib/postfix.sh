@@ -54,7 +54,7 @@ pf_watchdog() {
 }
 
 pf_skip_unless_ready() {
-	for c in postfix postconf postqueue python3; do
+	for c in postfix postconf postqueue python3 sqlite3; do
 		command -v "$c" >/dev/null 2>&1 || {
 			echo "skip: $c not installed (scripts/deps.sh)" >&2
 			exit 77
