@@ -53,7 +53,6 @@ int cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
  * parsed; NULL after reporting the problem. */
 rf_rules *cli_rules(void);
 
-
 /* cli_limits_help: the --set lines of a usage text. */
 void cli_limits_help(FILE *f);
 

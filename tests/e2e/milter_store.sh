@@ -19,17 +19,23 @@ client="timeout 30 python3 tests/e2e/lib/milterclient.py"
 fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2; exit 1; }
 
 port=$(pf_free_port)
-redis-server --port "$port" --bind 127.0.0.1 --dir "$PF_DIR" --save '' \
-    --appendonly no --daemonize no --logfile "$PF_DIR/redis.log" &
-redis_pid=$!
-pf_wait_port "$port" 20 || fail "redis-server did not start"
+redis_start() {
+	redis-server --port "$port" --bind 127.0.0.1 --dir "$PF_DIR" \
+	    --save '' --appendonly no --daemonize no \
+	    --logfile "$PF_DIR/redis.log" &
+	redis_pid=$!
+	pf_wait_port "$port" 20 || fail "redis-server did not start"
+}
+redis_stop() { kill "$redis_pid"; wait "$redis_pid" 2>/dev/null; redis_pid=; }
+
+redis_start
 
 redflag_milter_start --set "db=redis://127.0.0.1:$port" || exit 1
 $client "$RF_MILTER_PORT" transaction > "$PF_DIR/ok" || fail "transaction"
 grep -q '^h X-Redflag-Verdict: ' "$PF_DIR/ok" || fail "no verdict header"
 tail -n 1 "$PF_DIR/ok" | grep -q '^c' || fail "not accepted with the store up"
 
-kill "$redis_pid"; wait "$redis_pid" 2>/dev/null; redis_pid=
+redis_stop
 $client "$RF_MILTER_PORT" transaction > "$PF_DIR/down" ||
 	fail "no answer with the store down"
 grep -q '^h ' "$PF_DIR/down" && fail "headers added although the store failed"
@@ -40,13 +46,10 @@ redflag_milter_stop TERM
 
 # on_error = accept: with the store gone after the start, the message
 # passes unchanged.
-redis-server --port "$port" --bind 127.0.0.1 --dir "$PF_DIR" --save '' \
-    --appendonly no --daemonize no --logfile "$PF_DIR/redis.log" &
-redis_pid=$!
-pf_wait_port "$port" 20 || fail "redis-server did not restart"
+redis_start
 redflag_milter_start --set "db=redis://127.0.0.1:$port" \
     --set on_error=accept || exit 1
-kill "$redis_pid"; wait "$redis_pid" 2>/dev/null; redis_pid=
+redis_stop
 $client "$RF_MILTER_PORT" transaction > "$PF_DIR/accept" ||
 	fail "no answer with on_error = accept"
 grep -q '^h ' "$PF_DIR/accept" && fail "on_error = accept changed the message"
