@@ -12,8 +12,9 @@ BUILD_PKGS="build-essential pkg-config libgmime-3.0-dev libxml2-dev
 	libssl-dev libsqlite3-dev libhiredis-dev libmilter-dev
 	libmicrohttpd-dev libsodium-dev"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev redis-server sqlite3
-	python3 ca-certificates chromium curl"
-BENCH_PKGS="bogofilter spamassassin spamc rspamd hyperfine time"
+	python3 ca-certificates chromium curl postfix swaks"
+BENCH_PKGS="bogofilter spamassassin spamc spamd spamass-milter rspamd
+	hyperfine time"
 # --data: the sources of shipped data, for regenerating it
 # (scowl: tools/genlexicon.py words > data/fp-lexicon.txt)
 DATA_PKGS="scowl"

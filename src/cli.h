@@ -39,6 +39,16 @@ char *cli_escape(char *buf, size_t bufsize, const char *s, size_t max);
  */
 int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
 
+/*
+ * cli_set_option: if argv[*i] is "--set" (value in the next argument) or
+ * "--set=NAME=VALUE", copy NAME into name (size bytes) and point *value
+ * at VALUE.  Returns 1 when handled (advancing *i past a consumed value),
+ * 0 when the argument is something else, -1 after reporting a malformed
+ * one.
+ */
+int cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
+		   const char **value);
+
 /* cli_rules: the tracking rules built into the binary (data/trackers.conf),
  * parsed; NULL after reporting the problem. */
 rf_rules *cli_rules(void);
