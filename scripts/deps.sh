@@ -11,8 +11,9 @@ BUILD_PKGS="build-essential pkg-config libgmime-3.0-dev libxml2-dev
 	libssl-dev libsqlite3-dev libhiredis-dev libmilter-dev
 	libmicrohttpd-dev libsodium-dev"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev redis-server sqlite3
-	python3 ca-certificates"
-BENCH_PKGS="bogofilter spamassassin spamc rspamd hyperfine time"
+	python3 ca-certificates postfix swaks"
+BENCH_PKGS="bogofilter spamassassin spamc spamd spamass-milter rspamd
+	hyperfine time"
 
 want="$BUILD_PKGS $TEST_PKGS"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PKGS"

@@ -3,6 +3,8 @@
 #define REDFLAG_COMMANDS_H
 
 int cmd_scan(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
+int cmd_milter(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 
 #endif

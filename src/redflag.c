@@ -18,6 +18,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
+	{ "filter", cmd_filter, "filter one message: standard input to output" },
+	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail" },
 	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
 };
 

@@ -1,0 +1,281 @@
+/*
+ * cmd_filter.c - redflag filter: one message on standard input, the
+ * annotated (and, by policy, rewritten) message on standard output, for
+ * procmail, maildrop and Postfix pipe(8).  See redflag-filter(1).
+ *
+ * Exit statuses (sysexits.h): 0 only when the whole message was written;
+ * EX_NOPERM when the policy rejects it; EX_TEMPFAIL for everything else
+ * (a policy tempfail, an internal error, a limit hit with on_limit =
+ * tempfail, a bad command line or configuration, a failed write), so
+ * that the MTA keeps the message and tries again rather than bouncing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "config.h"
+#include "pipeline.h"
+
+#define FILTER_MAX_RCPTS 1000
+
+static void
+filter_usage(FILE *f)
+{
+	fprintf(f, "usage: %s filter [--config FILE] [--set NAME=VALUE] "
+	    "[-r RECIPIENT]... < message > message\n"
+	    "  -r, --recipient ADDR  an envelope recipient (repeatable); "
+	    "default: the\n"
+	    "                        message's Delivered-To, X-Original-To "
+	    "or To\n"
+	    "  -c, --config FILE     settings (redflag.conf(5))\n"
+	    "  --set NAME=VALUE      one setting, e.g. action.spam=reject\n"
+	    "exit: 0 message written, %d (EX_NOPERM) rejected, %d "
+	    "(EX_TEMPFAIL) try later\n", RF_PROG, EX_NOPERM, EX_TEMPFAIL);
+	cli_limits_help(f);
+}
+
+/* write_all: n bytes to fd; 0 or -1. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * read_input: standard input into in, at most max bytes.  Returns 0 at
+ * end of input, 1 when more than max bytes wait (in holds max + 1), -1 on
+ * a read error or out of memory.
+ */
+static int
+read_input(rf_buf *in, size_t max)
+{
+	char chunk[65536];
+	size_t want;
+	ssize_t n;
+
+	for (;;) {
+		want = sizeof(chunk);
+		if (in->len + want > max + 1)
+			want = max + 1 - in->len;
+		if (want == 0)
+			return 1;
+		n = read(0, chunk, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (rf_buf_append(in, chunk, (size_t)n) != 0)
+			return -1;
+	}
+}
+
+/* pass_through: in, then whatever remains on standard input, unchanged. */
+static int
+pass_through(const rf_buf *in, int more)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	if (write_all(1, in->data, in->len) != 0)
+		return -1;
+	while (more) {
+		n = read(0, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		if (write_all(1, chunk, (size_t)n) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* is_ours: the header line at p names one of redflag's headers, which
+ * only redflag may set (a sender's copy is removed). */
+static int
+is_ours(const char *p, size_t n)
+{
+	return n >= 10 && strncasecmp(p, "X-Redflag-", 10) == 0;
+}
+
+/*
+ * annotate: into out, the message with r's headers first, the original
+ * header block without X-Redflag-* fields, then the body (r->body when
+ * rewritten).  An mbox From_ line stays first.  Line ends follow the
+ * message's first line.
+ */
+static int
+annotate(rf_buf *out, const char *msg, size_t len,
+	 const struct pipeline_result *r)
+{
+	size_t body = pipeline_body_offset(msg, len), i = 0, e;
+	const char *eol;
+	int skip = 0;
+
+	e = 0;
+	while (e < len && msg[e] != '\n')
+		e++;
+	eol = e > 0 && e < len && msg[e - 1] == '\r' ? "\r\n" : "\n";
+	if (len >= 5 && memcmp(msg, "From ", 5) == 0) {
+		i = e < len ? e + 1 : len;
+		if (rf_buf_append(out, msg, i) != 0)
+			return -1;
+	}
+	for (e = 0; e < r->nheaders; e++)
+		if (rf_buf_printf(out, "%s: %s%s", r->headers[e].name,
+		    r->headers[e].value, eol) != 0)
+			return -1;
+	while (i < body) {
+		e = i;
+		while (e < body && msg[e] != '\n')
+			e++;
+		if (e < body)
+			e++;
+		if (msg[i] != ' ' && msg[i] != '\t')
+			skip = is_ours(msg + i, e - i);
+		if (!skip && rf_buf_append(out, msg + i, e - i) != 0)
+			return -1;
+		i = e;
+	}
+	if (r->body != NULL)
+		return rf_buf_append(out, r->body, r->body_len);
+	return rf_buf_append(out, msg + body, len - body);
+}
+
+/* on_failure: the exit status for a failure handled by policy a. */
+static int
+on_failure(enum action a, const rf_buf *in, int more)
+{
+	if (a != ACTION_ACCEPT)
+		return EX_TEMPFAIL;
+	if (pass_through(in, more) != 0) {
+		cli_warn("filter: writing the message: %s", strerror(errno));
+		return EX_TEMPFAIL;
+	}
+	return RF_EXIT_OK;
+}
+
+int
+cmd_filter(int argc, char **argv)
+{
+	const char *rcpts[FILTER_MAX_RCPTS];
+	struct pipeline_result res;
+	struct pipeline *p = NULL;
+	struct config cfg;
+	size_t nrcpts = 0;
+	rf_buf in, out;
+	rf_error err;
+	int i, r, more, rc = EX_TEMPFAIL;
+
+	config_init(&cfg);
+	rf_buf_init(&in, 0);
+	rf_buf_init(&out, 0);
+	memset(&res, 0, sizeof(res));
+	for (i = 1; i < argc; i++) {
+		if ((r = config_option(&cfg, argc, argv, &i)) < 0)
+			goto out;
+		if (r > 0)
+			continue;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			filter_usage(stdout);
+			rc = RF_EXIT_OK;
+			goto out;
+		}
+		if ((strcmp(argv[i], "-r") == 0 ||
+		    strcmp(argv[i], "--recipient") == 0) && i + 1 < argc) {
+			if (nrcpts == FILTER_MAX_RCPTS) {
+				cli_warn("filter: more than %d recipients",
+				    FILTER_MAX_RCPTS);
+				goto out;
+			}
+			rcpts[nrcpts++] = argv[++i];
+			continue;
+		}
+		cli_warn("filter: unknown option '%s'", argv[i]);
+		filter_usage(stderr);
+		goto out;
+	}
+	if (pipeline_open(&cfg, &p, &err) != RF_OK) {
+		cli_warn("filter: %s", err.msg);
+		goto out;
+	}
+	if ((more = read_input(&in, cfg.limits.max_message_size)) < 0) {
+		cli_warn("filter: reading the message: %s", strerror(errno));
+		goto out;
+	}
+	if (more) {
+		cli_warn("filter: message larger than max_message_size "
+		    "(%zu bytes): on_limit = %s",
+		    cfg.limits.max_message_size, action_name(cfg.on_limit));
+		rc = on_failure(cfg.on_limit, &in, more);
+		goto out;
+	}
+	if (pipeline_run(p, in.data != NULL ? in.data : "", in.len, rcpts,
+	    nrcpts, &res, &err) != RF_OK) {
+		cli_warn("filter: analysis failed: %s: on_error = %s",
+		    err.msg, action_name(cfg.on_error));
+		rc = on_failure(err.status == RF_ELIMIT ? cfg.on_limit :
+		    cfg.on_error, &in, 0);
+		goto out;
+	}
+	switch (res.action) {
+	case ACTION_REJECT:
+		cli_warn("%s", res.reply);
+		rc = EX_NOPERM;
+		goto out;
+	case ACTION_TEMPFAIL:
+		cli_warn("%s", res.reply);
+		rc = EX_TEMPFAIL;
+		goto out;
+	case ACTION_ACCEPT:
+		r = write_all(1, in.data != NULL ? in.data : "", in.len);
+		break;
+	default:
+		if (annotate(&out, in.data != NULL ? in.data : "", in.len,
+		    &res) != 0) {
+			cli_warn("filter: out of memory: on_error = %s",
+			    action_name(cfg.on_error));
+			rc = on_failure(cfg.on_error, &in, 0);
+			goto out;
+		}
+		r = write_all(1, out.data != NULL ? out.data : "", out.len);
+		break;
+	}
+	if (r != 0) {
+		cli_warn("filter: writing the message: %s", strerror(errno));
+		goto out;
+	}
+	rc = RF_EXIT_OK;
+	if (pipeline_commit(p, &res, &err) != RF_OK)
+		cli_warn("filter: message passed but not counted: %s",
+		    err.msg);
+out:
+	pipeline_result_free(&res);
+	pipeline_close(p);
+	rf_buf_free(&in);
+	rf_buf_free(&out);
+	config_free(&cfg);
+	return rc;
+}

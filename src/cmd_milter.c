@@ -1,0 +1,578 @@
+/*
+ * cmd_milter.c - redflag milter: the mail filter for Postfix and Sendmail
+ * (libmilter).  See redflag-milter(8) and docs/mailservers.md.
+ *
+ * Per message: envelope recipients and the message are gathered in the
+ * connection's private data (SMFICTX), analysed at end of message by the
+ * pipeline (shared, read-only), then the policy's action is applied:
+ * headers added (and forged X-Redflag-* headers removed), body replaced,
+ * message quarantined, rejected or tempfailed.  The store is updated only
+ * after every change succeeded.  Any failure answers on_error (tempfail by
+ * default): mail is never dropped.
+ *
+ * libmilter's callbacks get no user pointer, so the server's shared state
+ * is reached through the one file-scope pointer `server`, set once before
+ * smfi_main starts the threads.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "config.h"
+#include "pipeline.h"
+
+/* Headers only redflag may set: a sender's copies are removed. */
+static const char *const own_headers[] = {
+	"X-Redflag-Verdict", "X-Redflag-Score", "X-Redflag-Campaign",
+	"X-Redflag-Reasons", "X-Redflag-Action"
+};
+#define NOWN (sizeof(own_headers) / sizeof(own_headers[0]))
+
+struct server {
+	const struct config *cfg;
+	struct pipeline *pipe;
+	pthread_mutex_t lock;
+	pthread_cond_t idle;	/* signalled when inflight drops */
+	unsigned inflight;	/* messages between MAIL FROM and their end */
+	int stopping;		/* smfi_main returned: refuse new messages */
+};
+
+/* Per-connection state (smfi_getpriv), one message at a time. */
+struct mstate {
+	rf_buf msg;		/* header block, blank line, body (CRLF) */
+	char **rcpts;
+	size_t nrcpts, rcap;
+	unsigned own[NOWN];	/* forged copies of own_headers seen */
+	int toolarge;		/* msg hit max_message_size */
+	int active;		/* counted in server->inflight */
+	char qid[32];
+};
+
+static struct server *server;
+
+static void mlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* mlog: one line on standard error, written at once (threads). */
+static void
+mlog(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s milter: ", RF_PROG);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	n = (int)strlen(line);
+	line[n++] = '\n';
+	(void)write(2, line, (size_t)n);
+}
+
+/* message_end: forget the message; the connection stays. */
+static void
+message_end(struct mstate *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nrcpts; i++)
+		free(st->rcpts[i]);
+	st->nrcpts = 0;
+	rf_buf_reset(&st->msg);
+	st->msg.max = server->cfg->limits.max_message_size;
+	memset(st->own, 0, sizeof(st->own));
+	st->toolarge = 0;
+	st->qid[0] = '\0';
+	if (st->active) {
+		st->active = 0;
+		pthread_mutex_lock(&server->lock);
+		server->inflight--;
+		pthread_cond_broadcast(&server->idle);
+		pthread_mutex_unlock(&server->lock);
+	}
+}
+
+static struct mstate *
+state(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+/* fail: answer policy a after an error (accept, or tempfail). */
+static sfsistat
+fail(SMFICTX *ctx, struct mstate *st, enum action a, const char *why)
+{
+	mlog("%s: %s: %s", st->qid[0] ? st->qid : "-", why,
+	    a == ACTION_ACCEPT ? "accepted unchanged" : "tempfail");
+	message_end(st);
+	if (a == ACTION_ACCEPT)
+		return SMFIS_ACCEPT;
+	smfi_setreply(ctx, "451", "4.3.0",
+	    "redflag: temporary failure, try again later");
+	return SMFIS_TEMPFAIL;
+}
+
+static sfsistat
+mf_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
+{
+	struct mstate *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		mlog("out of memory: tempfail");
+		return SMFIS_TEMPFAIL;
+	}
+	rf_buf_init(&st->msg, server->cfg->limits.max_message_size);
+	if (smfi_setpriv(ctx, st) != MI_SUCCESS) {
+		free(st);
+		return SMFIS_TEMPFAIL;
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mf_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct mstate *st = state(ctx);
+	const char *qid;
+	int stopping;
+
+	if (st == NULL)
+		return SMFIS_TEMPFAIL;
+	message_end(st);
+	pthread_mutex_lock(&server->lock);
+	stopping = server->stopping;
+	if (!stopping) {
+		server->inflight++;
+		st->active = 1;
+	}
+	pthread_mutex_unlock(&server->lock);
+	if (stopping) {
+		smfi_setreply(ctx, "421", "4.3.2",
+		    "redflag: restarting, try again later");
+		return SMFIS_TEMPFAIL;
+	}
+	if ((qid = smfi_getsymval(ctx, "i")) != NULL)
+		cli_escape(st->qid, sizeof(st->qid), qid, 20);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mf_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct mstate *st = state(ctx);
+	const char *a = argv[0];
+	size_t n;
+	char *r;
+
+	if (st == NULL)
+		return SMFIS_TEMPFAIL;
+	if (st->nrcpts >= server->cfg->max_recipients) {
+		/* RFC 5321 4.5.3.1.10: the client sends the rest later. */
+		smfi_setreply(ctx, "452", "4.5.3", "Too many recipients");
+		return SMFIS_TEMPFAIL;
+	}
+	if (*a == '<')
+		a++;
+	n = strlen(a);
+	if (n > 0 && a[n - 1] == '>')
+		n--;
+	if (st->nrcpts == st->rcap) {
+		size_t ncap = st->rcap ? st->rcap * 2 : 8;
+		char **v = realloc(st->rcpts, ncap * sizeof(*v));
+
+		if (v == NULL)
+			return fail(ctx, st, server->cfg->on_error,
+			    "out of memory");
+		st->rcpts = v;
+		st->rcap = ncap;
+	}
+	if ((r = strndup(a, n)) == NULL)
+		return fail(ctx, st, server->cfg->on_error, "out of memory");
+	st->rcpts[st->nrcpts++] = r;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mf_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct mstate *st = state(ctx);
+	const char *p;
+	size_t i;
+	int bad;
+
+	if (st == NULL)
+		return SMFIS_TEMPFAIL;
+	for (i = 0; i < NOWN; i++)
+		if (strcasecmp(name, own_headers[i]) == 0)
+			st->own[i]++;
+	if (st->toolarge)
+		return SMFIS_CONTINUE;
+	bad = rf_buf_puts(&st->msg, name) != 0 ||
+	    rf_buf_puts(&st->msg, ": ") != 0;
+	/* Folded values come with bare LF: store CRLF like the body. */
+	for (p = value; !bad && *p != '\0'; p++) {
+		if (*p == '\n' && (p == value || p[-1] != '\r'))
+			bad = rf_buf_putc(&st->msg, '\r') != 0;
+		if (!bad)
+			bad = rf_buf_putc(&st->msg, *p) != 0;
+	}
+	if (!bad)
+		bad = rf_buf_puts(&st->msg, "\r\n") != 0;
+	if (bad && !st->msg.truncated)
+		return fail(ctx, st, server->cfg->on_error, "out of memory");
+	st->toolarge = st->msg.truncated;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mf_eoh(SMFICTX *ctx)
+{
+	struct mstate *st = state(ctx);
+
+	if (st == NULL)
+		return SMFIS_TEMPFAIL;
+	if (!st->toolarge && rf_buf_puts(&st->msg, "\r\n") != 0 &&
+	    !st->msg.truncated)
+		return fail(ctx, st, server->cfg->on_error, "out of memory");
+	st->toolarge = st->msg.truncated;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mf_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct mstate *st = state(ctx);
+
+	if (st == NULL)
+		return SMFIS_TEMPFAIL;
+	if (!st->toolarge && rf_buf_append(&st->msg, chunk, len) != 0 &&
+	    !st->msg.truncated)
+		return fail(ctx, st, server->cfg->on_error, "out of memory");
+	st->toolarge = st->msg.truncated;
+	return SMFIS_CONTINUE;
+}
+
+/* apply: make the changes of r; 0, or -1 when the MTA refused one. */
+static int
+apply(SMFICTX *ctx, struct mstate *st, const struct pipeline_result *r)
+{
+	size_t i;
+	unsigned k;
+
+	for (i = 0; i < NOWN; i++)
+		for (k = st->own[i]; k > 0; k--)
+			if (smfi_chgheader(ctx, (char *)own_headers[i], (int)k,
+			    NULL) != MI_SUCCESS)
+				return -1;
+	for (i = 0; i < r->nheaders; i++)
+		if (smfi_addheader(ctx, (char *)r->headers[i].name,
+		    (char *)r->headers[i].value) != MI_SUCCESS)
+			return -1;
+	if (r->body != NULL && (r->body_len > INT_MAX ||
+	    smfi_replacebody(ctx, (unsigned char *)r->body,
+	    (int)r->body_len) != MI_SUCCESS))
+		return -1;
+	if (r->action == ACTION_QUARANTINE && smfi_quarantine(ctx,
+	    (char *)"redflag policy") != MI_SUCCESS)
+		return -1;
+	return 0;
+}
+
+static sfsistat
+mf_eom(SMFICTX *ctx)
+{
+	const struct config *cfg = server->cfg;
+	struct mstate *st = state(ctx);
+	struct pipeline_result r;
+	sfsistat ret = SMFIS_CONTINUE;
+	const char *qid;
+	rf_error err;
+
+	if (st == NULL)
+		return SMFIS_TEMPFAIL;
+	if (st->qid[0] == '\0' && (qid = smfi_getsymval(ctx, "i")) != NULL)
+		cli_escape(st->qid, sizeof(st->qid), qid, 20);
+	if (st->toolarge)
+		return fail(ctx, st, cfg->on_limit,
+		    "message larger than max_message_size");
+	if (pipeline_run(server->pipe, st->msg.data != NULL ? st->msg.data :
+	    "", st->msg.len, (const char *const *)st->rcpts, st->nrcpts, &r,
+	    &err) != RF_OK)
+		return fail(ctx, st, err.status == RF_ELIMIT ? cfg->on_limit :
+		    cfg->on_error, err.msg);
+	switch (r.action) {
+	case ACTION_REJECT:
+		smfi_setreply(ctx, "550", "5.7.1", r.reply);
+		ret = SMFIS_REJECT;
+		break;
+	case ACTION_TEMPFAIL:
+		smfi_setreply(ctx, "451", "4.7.1", r.reply);
+		ret = SMFIS_TEMPFAIL;
+		break;
+	case ACTION_ACCEPT:
+		break;
+	default:
+		if (apply(ctx, st, &r) != 0) {
+			pipeline_result_free(&r);
+			return fail(ctx, st, cfg->on_error,
+			    "the MTA refused a change");
+		}
+		break;
+	}
+	mlog("%s: verdict=%s action=%s rcpts=%zu%s",
+	    st->qid[0] ? st->qid : "-", r.headers[0].value,
+	    action_name(r.action), st->nrcpts,
+	    r.body != NULL ? " rewritten" : "");
+	if (ret == SMFIS_CONTINUE && pipeline_commit(server->pipe, &r, &err) !=
+	    RF_OK)
+		mlog("%s: accepted but not counted: %s",
+		    st->qid[0] ? st->qid : "-", err.msg);
+	pipeline_result_free(&r);
+	message_end(st);
+	return ret;
+}
+
+static sfsistat
+mf_abort(SMFICTX *ctx)
+{
+	struct mstate *st = state(ctx);
+
+	if (st != NULL)
+		message_end(st);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mf_close(SMFICTX *ctx)
+{
+	struct mstate *st = state(ctx);
+
+	if (st == NULL)
+		return SMFIS_CONTINUE;
+	message_end(st);
+	rf_buf_free(&st->msg);
+	free(st->rcpts);
+	free(st);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc desc = {
+	.xxfi_name = (char *)"redflag",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
+	    SMFIF_QUARANTINE,
+	.xxfi_connect = mf_connect,
+	.xxfi_envfrom = mf_envfrom,
+	.xxfi_envrcpt = mf_envrcpt,
+	.xxfi_header = mf_header,
+	.xxfi_eoh = mf_eoh,
+	.xxfi_body = mf_body,
+	.xxfi_eom = mf_eom,
+	.xxfi_abort = mf_abort,
+	.xxfi_close = mf_close,
+};
+
+static void
+milter_usage(FILE *f)
+{
+	fprintf(f, "usage: %s milter [--config FILE] [--set NAME=VALUE] "
+	    "[--socket SPEC]\n"
+	    "                      [--user USER] [--chroot DIR]\n"
+	    "  --socket SPEC   unix:PATH or inet:PORT@127.0.0.1 "
+	    "(setting socket)\n"
+	    "  --user USER     run as USER once the socket is bound\n"
+	    "  --chroot DIR    chroot to DIR once files are open\n"
+	    "  -c, --config FILE  settings (redflag.conf(5))\n",
+	    RF_PROG);
+	cli_limits_help(f);
+}
+
+/* socket_path: the file of a unix socket spec, or NULL. */
+static const char *
+socket_path(const char *spec)
+{
+	if (strncmp(spec, "unix:", 5) == 0)
+		return spec + 5;
+	if (strncmp(spec, "local:", 6) == 0)
+		return spec + 6;
+	if (strchr(spec, ':') == NULL)
+		return spec;
+	return NULL;
+}
+
+/* drop: chroot and become the configured user; 0 or -1 (reported). */
+static int
+drop(const struct config *cfg)
+{
+	const char *path = socket_path(cfg->socket);
+	struct passwd *pw = NULL;
+	uid_t uid = 0;
+	gid_t gid = 0;
+
+	if (cfg->user != NULL) {
+		if ((pw = getpwnam(cfg->user)) == NULL) {
+			cli_warn("milter: no user '%s'", cfg->user);
+			return -1;
+		}
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+		if (path != NULL && chown(path, uid, gid) != 0) {
+			cli_warn("milter: chown %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		if (initgroups(cfg->user, gid) != 0 || setgid(gid) != 0) {
+			cli_warn("milter: cannot become group %lu: %s",
+			    (unsigned long)gid, strerror(errno));
+			return -1;
+		}
+	}
+	if (cfg->chroot != NULL &&
+	    (chroot(cfg->chroot) != 0 || chdir("/") != 0)) {
+		cli_warn("milter: chroot %s: %s", cfg->chroot,
+		    strerror(errno));
+		return -1;
+	}
+	if (pw != NULL && (setuid(uid) != 0 || (uid != 0 && setuid(0) == 0))) {
+		cli_warn("milter: cannot become user %s", cfg->user);
+		return -1;
+	}
+	return 0;
+}
+
+/* drain: wait until no message is in flight, at most timeout seconds. */
+static void
+drain(struct server *s, unsigned timeout)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	while (s->inflight > 0)
+		if (pthread_cond_timedwait(&s->idle, &s->lock, &until) ==
+		    ETIMEDOUT)
+			break;
+	if (s->inflight > 0)
+		mlog("stopping with %u messages unfinished (the MTA "
+		    "retries them)", s->inflight);
+	pthread_mutex_unlock(&s->lock);
+}
+
+int
+cmd_milter(int argc, char **argv)
+{
+	struct server srv;
+	struct config cfg;
+	sigset_t sigs;
+	rf_error err;
+	char why[256];
+	int i, r, rc = EX_TEMPFAIL;
+	const char *key;
+
+	config_init(&cfg);
+	memset(&srv, 0, sizeof(srv));
+	pthread_mutex_init(&srv.lock, NULL);
+	pthread_cond_init(&srv.idle, NULL);
+	for (i = 1; i < argc; i++) {
+		if ((r = config_option(&cfg, argc, argv, &i)) < 0) {
+			rc = EX_CONFIG;
+			goto out;
+		}
+		if (r > 0)
+			continue;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			milter_usage(stdout);
+			rc = RF_EXIT_OK;
+			goto out;
+		}
+		key = NULL;
+		if (strcmp(argv[i], "--socket") == 0)
+			key = "socket";
+		else if (strcmp(argv[i], "--user") == 0)
+			key = "user";
+		else if (strcmp(argv[i], "--chroot") == 0)
+			key = "chroot";
+		if (key == NULL || i + 1 >= argc) {
+			cli_warn("milter: unknown option or missing value "
+			    "'%s'", argv[i]);
+			milter_usage(stderr);
+			rc = EX_USAGE;
+			goto out;
+		}
+		if (config_set(&cfg, key, argv[++i], why, sizeof(why)) != 0) {
+			cli_warn("milter: %s", why);
+			rc = EX_USAGE;
+			goto out;
+		}
+	}
+	if (cfg.socket == NULL) {
+		cli_warn("milter: no socket: give --socket or socket =");
+		rc = EX_USAGE;
+		goto out;
+	}
+	srv.cfg = &cfg;
+	if (pipeline_open(&cfg, &srv.pipe, &err) != RF_OK) {
+		cli_warn("milter: %s", err.msg);
+		rc = EX_CONFIG;
+		goto out;
+	}
+	server = &srv;
+	if (smfi_setconn(cfg.socket) != MI_SUCCESS ||
+	    smfi_settimeout((int)cfg.milter_timeout) != MI_SUCCESS ||
+	    smfi_register(desc) != MI_SUCCESS) {
+		cli_warn("milter: libmilter refused the settings");
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	/* Until libmilter's signal thread waits for them (smfi_main), a
+	 * SIGTERM stays pending instead of killing a half-started milter. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	umask(socket_path(cfg.socket) != NULL ? 0117 : 0077);
+	if (smfi_opensocket(1) != MI_SUCCESS) {
+		cli_warn("milter: cannot listen on %s", cfg.socket);
+		rc = EX_UNAVAILABLE;
+		goto out;
+	}
+	if (drop(&cfg) != 0) {
+		rc = EX_NOPERM;
+		goto out;
+	}
+	mlog("listening on %s", cfg.socket);
+	r = smfi_main();
+	mlog("stopping: finishing messages in flight");
+	drain(&srv, cfg.shutdown_timeout);
+	/* Idle sessions' threads may still call back into the pipeline:
+	 * end here without freeing what they use. */
+	_exit(r == MI_SUCCESS ? RF_EXIT_OK : EX_SOFTWARE);
+out:
+	pipeline_close(srv.pipe);
+	server = NULL;
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,331 @@
+/* config.c - redflag.conf (see config.h and redflag.conf(5)). */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+
+#define CONFIG_LINE_MAX 4096
+
+static const char *const action_names[] = {
+	"accept", "headers", "quarantine", "reject", "tempfail"
+};
+
+const char *
+action_name(enum action a)
+{
+	if ((unsigned)a < sizeof(action_names) / sizeof(action_names[0]))
+		return action_names[a];
+	return "?";
+}
+
+static int
+parse_action(const char *s, enum action *out)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++)
+		if (strcmp(s, action_names[i]) == 0) {
+			*out = (enum action)i;
+			return 0;
+		}
+	return -1;
+}
+
+void
+config_init(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->on_error = ACTION_TEMPFAIL;
+	c->on_limit = ACTION_TEMPFAIL;
+	c->action = ACTION_HEADERS;
+	c->rewrite = 1;
+	c->max_recipients = 1000;
+	c->shutdown_timeout = 30;
+	c->milter_timeout = 300;
+	rf_limits_default(&c->limits);
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->socket);
+	free(c->user);
+	free(c->chroot);
+	free(c->db);
+	free(c->reject_text);
+	free(c->tempfail_text);
+	memset(c, 0, sizeof(*c));
+}
+
+/* set_string: replace *dst by a copy of value ("" means unset). */
+static int
+set_string(char **dst, const char *value)
+{
+	char *p = NULL;
+
+	if (*value != '\0' && (p = strdup(value)) == NULL)
+		return -1;
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+/* reply_text_ok: a reply text goes into an SMTP reply: printable ASCII,
+ * no '%' (libmilter reads it as a format), at most 400 bytes. */
+static int
+reply_text_ok(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (*s < 0x20 || *s > 0x7e || *s == '%' || n >= 400)
+			return 0;
+	return 1;
+}
+
+static int
+parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+config_set(struct config *c, const char *name, const char *value,
+	   char *why, size_t whysize)
+{
+	struct config_action *ca;
+	unsigned long u;
+	enum action a;
+	rf_error err;
+	size_t i;
+
+	if (strcmp(name, "socket") == 0)
+		return set_string(&c->socket, value) == 0 ? 0 :
+		    (snprintf(why, whysize, "out of memory"), -1);
+	if (strcmp(name, "user") == 0)
+		return set_string(&c->user, value) == 0 ? 0 :
+		    (snprintf(why, whysize, "out of memory"), -1);
+	if (strcmp(name, "chroot") == 0)
+		return set_string(&c->chroot, value) == 0 ? 0 :
+		    (snprintf(why, whysize, "out of memory"), -1);
+	if (strcmp(name, "db") == 0)
+		return set_string(&c->db, value) == 0 ? 0 :
+		    (snprintf(why, whysize, "out of memory"), -1);
+	if (strcmp(name, "reject_text") == 0 ||
+	    strcmp(name, "tempfail_text") == 0) {
+		if (!reply_text_ok(value)) {
+			snprintf(why, whysize, "%s: printable ASCII without "
+			    "'%%', at most 400 characters", name);
+			return -1;
+		}
+		return set_string(name[0] == 'r' ? &c->reject_text :
+		    &c->tempfail_text, value) == 0 ? 0 :
+		    (snprintf(why, whysize, "out of memory"), -1);
+	}
+	if (strcmp(name, "on_error") == 0 || strcmp(name, "on_limit") == 0) {
+		if (parse_action(value, &a) != 0 ||
+		    (a != ACTION_TEMPFAIL && a != ACTION_ACCEPT)) {
+			snprintf(why, whysize, "%s: tempfail or accept", name);
+			return -1;
+		}
+		*(name[3] == 'e' ? &c->on_error : &c->on_limit) = a;
+		return 0;
+	}
+	if (strcmp(name, "rewrite") == 0) {
+		if (strcmp(value, "yes") == 0)
+			c->rewrite = 1;
+		else if (strcmp(value, "no") == 0)
+			c->rewrite = 0;
+		else {
+			snprintf(why, whysize, "rewrite: yes or no");
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(name, "max_recipients") == 0 ||
+	    strcmp(name, "shutdown_timeout") == 0 ||
+	    strcmp(name, "milter_timeout") == 0) {
+		if (parse_uint(value, 1000000, &u) != 0 || u == 0) {
+			snprintf(why, whysize, "%s: a number from 1 to "
+			    "1000000", name);
+			return -1;
+		}
+		if (name[0] == 'm' && name[1] == 'a')
+			c->max_recipients = u;
+		else if (name[0] == 's')
+			c->shutdown_timeout = (unsigned)u;
+		else
+			c->milter_timeout = (unsigned)u;
+		return 0;
+	}
+	if (strcmp(name, "action") == 0 || strncmp(name, "action.", 7) == 0) {
+		if (parse_action(value, &a) != 0) {
+			snprintf(why, whysize, "%s: accept, headers, "
+			    "quarantine, reject or tempfail", name);
+			return -1;
+		}
+		if (name[6] == '\0') {
+			c->action = a;
+			return 0;
+		}
+		name += 7;
+		if (*name == '\0' || strlen(name) >= CONFIG_NAME_MAX) {
+			snprintf(why, whysize, "action.VERDICT: bad verdict "
+			    "name");
+			return -1;
+		}
+		for (i = 0; i < c->nactions; i++)
+			if (strcmp(c->actions[i].verdict, name) == 0)
+				break;
+		if (i == c->nactions) {
+			if (c->nactions == CONFIG_MAX_ACTIONS) {
+				snprintf(why, whysize, "more than %d "
+				    "action.VERDICT settings",
+				    CONFIG_MAX_ACTIONS);
+				return -1;
+			}
+			c->nactions++;
+		}
+		ca = &c->actions[i];
+		snprintf(ca->verdict, sizeof(ca->verdict), "%s", name);
+		ca->action = a;
+		return 0;
+	}
+	if (strncmp(name, "max_", 4) == 0) {
+		if (rf_limits_set(&c->limits, name, value, &err) != RF_OK) {
+			snprintf(why, whysize, "%s", err.msg);
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(why, whysize, "unknown setting '%.64s'", name);
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+config_load(struct config *c, const char *path)
+{
+	char line[CONFIG_LINE_MAX], why[256], esc[128];
+	char *name, *value, *eq;
+	unsigned lineno = 0;
+	int rc = -1;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), path, 100),
+		    strerror(errno));
+		return -1;
+	}
+	cli_escape(esc, sizeof(esc), path, 100);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			cli_warn("%s:%u: line too long", esc, lineno);
+			goto out;
+		}
+		name = trim(line);
+		if (*name == '\0' || *name == '#')
+			continue;
+		if ((eq = strchr(name, '=')) == NULL) {
+			cli_warn("%s:%u: expected name = value", esc, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		value = trim(eq + 1);
+		name = trim(name);
+		if (config_set(c, name, value, why, sizeof(why)) != 0) {
+			cli_warn("%s:%u: %s", esc, lineno, why);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		cli_warn("%s: read error", esc);
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+enum action
+config_action_for(const struct config *c, const char *verdict)
+{
+	size_t i;
+
+	for (i = 0; i < c->nactions; i++)
+		if (strcmp(c->actions[i].verdict, verdict) == 0)
+			return c->actions[i].action;
+	return c->action;
+}
+
+int
+config_option(struct config *c, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *spec;
+	char name[CONFIG_NAME_MAX + 8], why[256];
+	const char *eq;
+	size_t n;
+
+	if (strcmp(arg, "--config") == 0 || strcmp(arg, "-c") == 0) {
+		if (*i + 1 >= argc) {
+			cli_warn("%s needs a file", arg);
+			return -1;
+		}
+		return config_load(c, argv[++*i]) == 0 ? 1 : -1;
+	}
+	if (strncmp(arg, "--config=", 9) == 0)
+		return config_load(c, arg + 9) == 0 ? 1 : -1;
+	if (strcmp(arg, "--set") == 0) {
+		if (*i + 1 >= argc) {
+			cli_warn("--set needs NAME=VALUE");
+			return -1;
+		}
+		spec = argv[++*i];
+	} else if (strncmp(arg, "--set=", 6) == 0) {
+		spec = arg + 6;
+	} else {
+		return 0;
+	}
+	eq = strchr(spec, '=');
+	n = eq != NULL ? (size_t)(eq - spec) : 0;
+	if (eq == NULL || n == 0 || n >= sizeof(name)) {
+		cli_warn("--set needs NAME=VALUE");
+		return -1;
+	}
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	if (config_set(c, name, eq + 1, why, sizeof(why)) != 0) {
+		cli_warn("--set: %s", why);
+		return -1;
+	}
+	return 1;
+}

@@ -1,0 +1,89 @@
+/*
+ * config.h - redflag.conf, the settings of the mail-server front ends
+ * (redflag milter, redflag filter).  Format and settings: redflag.conf(5).
+ *
+ * One setting per line, "name = value"; '#' starts a comment line; blank
+ * lines are ignored; the value is the rest of the line with surrounding
+ * white space removed.  Limits (max_* names of rf_limits) are accepted
+ * here too.  The library never reads this file: the front ends turn it
+ * into arguments (rf_limits, paths, the policy).
+ */
+#ifndef REDFLAG_CONFIG_H
+#define REDFLAG_CONFIG_H
+
+#include <stddef.h>
+
+#include <redflag/redflag.h>
+
+/* What to do with one message. */
+enum action {
+	ACTION_ACCEPT = 0,	/* pass unchanged: no header, no rewrite */
+	ACTION_HEADERS,		/* add the verdict headers (and rewrite) */
+	ACTION_QUARANTINE,	/* headers, and hold (milter: smfi_quarantine) */
+	ACTION_REJECT,		/* refuse with a 5xx reply (filter: EX_NOPERM) */
+	ACTION_TEMPFAIL		/* refuse with a 4xx reply (filter: EX_TEMPFAIL) */
+};
+
+#define CONFIG_MAX_ACTIONS 32
+#define CONFIG_NAME_MAX 64
+
+struct config_action {
+	char verdict[CONFIG_NAME_MAX];
+	enum action action;
+};
+
+struct config {
+	char *socket;		/* milter socket: unix:PATH, inet:PORT@HOST */
+	char *user;		/* drop to this user after binding, or NULL */
+	char *chroot;		/* chroot here after opening files, or NULL */
+	char *db;		/* the store, or NULL: none */
+	enum action on_error;	/* internal error or store failure:
+				 * ACTION_TEMPFAIL or ACTION_ACCEPT */
+	enum action on_limit;	/* a front-end limit was hit: likewise */
+	enum action action;	/* verdicts without their own action */
+	struct config_action actions[CONFIG_MAX_ACTIONS];
+	size_t nactions;
+	char *reject_text;	/* text of the 5xx reply */
+	char *tempfail_text;	/* text of the 4xx reply */
+	int rewrite;		/* neutralise tracking links in the body */
+	size_t max_recipients;	/* envelope recipients kept per message */
+	unsigned shutdown_timeout; /* seconds to finish messages on SIGTERM */
+	unsigned milter_timeout; /* seconds libmilter waits for the MTA */
+	rf_limits limits;
+};
+
+/* config_init: c holds the documented defaults. */
+void config_init(struct config *c);
+
+/* config_free: release what c owns (not c itself). */
+void config_free(struct config *c);
+
+/*
+ * config_set: apply one setting.  Returns 0, or -1 with a one-line
+ * reason in why (whysize bytes).
+ */
+int config_set(struct config *c, const char *name, const char *value,
+	       char *why, size_t whysize);
+
+/*
+ * config_load: apply every setting of the file at path.  Returns 0, or -1
+ * after reporting "path:line: reason" on standard error.
+ */
+int config_load(struct config *c, const char *path);
+
+/* config_action_for: the action configured for verdict. */
+enum action config_action_for(const struct config *c, const char *verdict);
+
+/* action_name: "accept", "headers", ... */
+const char *action_name(enum action a);
+
+/*
+ * config_option: the options the mail-server commands share:
+ * "--config FILE" and "--set NAME=VALUE" (any setting of redflag.conf,
+ * limits included; applied in order, so --set after --config wins).
+ * Returns 1 when argv[*i] was one of them (advancing *i past a consumed
+ * value), 0 when it is something else, -1 after reporting an error.
+ */
+int config_option(struct config *c, int argc, char **argv, int *i);
+
+#endif

@@ -1,0 +1,364 @@
+/*
+ * pipeline.c - the per-message analysis shared by the milter and the
+ * filter (see pipeline.h).  Steps of pipeline_run, each one small:
+ * analyse (parse, tracking, campaign, verdict), decide (policy), then
+ * describe (headers, reply text).  The store update is only computed
+ * here; pipeline_commit writes it.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assets.h"
+#include "pipeline.h"
+#include "rewrite.h"
+
+#define REASONS_HEADER_MAX 900	/* bytes of X-Redflag-Reasons */
+
+struct pipeline {
+	const struct config *cfg;
+	rf_ctx *ctx;			/* read-only, shared by threads */
+	rf_rules *rules;		/* tracking rules, read-only */
+	pthread_mutex_t store_lock;	/* serialises pipeline_commit */
+};
+
+rf_status
+pipeline_open(const struct config *cfg, struct pipeline **out,
+	      rf_error *err)
+{
+	struct pipeline *p;
+	rf_status st;
+
+	const struct rf_asset *asset;
+
+	*out = NULL;
+	if ((asset = asset_find("data/trackers.conf")) == NULL)
+		return rf_error_set(err, RF_EINVAL, "no tracking rules built "
+		    "in");
+	if (cfg->db != NULL)
+		return rf_error_set(err, RF_EINVAL, "db: this build has no "
+		    "store yet");
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	p->cfg = cfg;
+	if ((st = rf_ctx_new(&cfg->limits, &p->ctx, err)) != RF_OK ||
+	    (st = rf_rules_parse((const char *)asset->data, asset->len,
+	    &p->rules, err)) != RF_OK) {
+		rf_ctx_free(p->ctx);
+		free(p);
+		return st;
+	}
+	pthread_mutex_init(&p->store_lock, NULL);
+	*out = p;
+	return RF_OK;
+}
+
+void
+pipeline_close(struct pipeline *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_destroy(&p->store_lock);
+	rf_rules_free(p->rules);
+	rf_ctx_free(p->ctx);
+	free(p);
+}
+
+size_t
+pipeline_body_offset(const char *msg, size_t len)
+{
+	size_t i = 0;
+
+	/* Each header line ends at LF; an empty line (LF or CRLF) ends the
+	 * block. */
+	while (i < len) {
+		if (msg[i] == '\n')
+			return i + 1;
+		if (msg[i] == '\r' && i + 1 < len && msg[i + 1] == '\n')
+			return i + 2;
+		while (i < len && msg[i] != '\n')
+			i++;
+		if (i < len)
+			i++;
+	}
+	return len;
+}
+
+/* printable: s made safe for a header or an SMTP reply: printable ASCII,
+ * '%' and control bytes as '?', at most max bytes (then "..."). */
+static char *
+printable(rf_arena *a, const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+	char *o;
+
+	if (n > max)
+		n = max;
+	if ((o = rf_arena_alloc(a, n + 4)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		o[i] = c >= 0x20 && c < 0x7f && c != '%' ? (char)c : '?';
+	}
+	if (s[n] != '\0')
+		memcpy(o + n, "...", 3);
+	return o;
+}
+
+static int
+add_reason(struct pipeline_result *r, size_t *cap, const char *text)
+{
+	const char *s;
+
+	if ((s = printable(r->arena, text, 200)) == NULL)
+		return -1;
+	if (r->nreasons == *cap && rf_arena_grow(r->arena,
+	    (void **)&r->reasons, cap, r->nreasons, sizeof(*r->reasons)) != 0)
+		return -1;
+	r->reasons[r->nreasons++] = s;
+	return 0;
+}
+
+/* limit_reasons: one reason per limit the analysis hit. */
+static int
+limit_reasons(struct pipeline_result *r, size_t *cap, const rf_message *m)
+{
+	unsigned bit;
+	char *s;
+
+	if ((m->flags & RF_MSG_MIME_DAMAGED) &&
+	    add_reason(r, cap, "damaged MIME structure") != 0)
+		return -1;
+	for (bit = 1; bit != 0 && bit < (1u << RF_LIMIT__COUNT); bit <<= 1) {
+		if (!(m->limits_hit & bit))
+			continue;
+		s = rf_arena_printf(r->arena, "limit %s reached: analysis "
+		    "partial", rf_limit_name(bit));
+		if (s == NULL || add_reason(r, cap, s) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* add_new_reasons: the tracking summary of m's latest analysis, leaving
+ * out what an earlier recipient's analysis already said. */
+static int
+add_new_reasons(struct pipeline_result *r, size_t *cap, const rf_message *m)
+{
+	const char **sum;
+	size_t nsum, i, k;
+	rf_error err;
+
+	if (rf_tracking_summary(m, &sum, &nsum, &err) != RF_OK)
+		return -1;
+	for (i = 0; i < nsum; i++) {
+		for (k = 0; k < r->nreasons; k++)
+			if (strcmp(r->reasons[k], sum[i]) == 0)
+				break;
+		if (k == r->nreasons && add_reason(r, cap, sum[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * neutralise: find the tracking codes of every recipient (one copy for
+ * all: a link that identifies any of them is rewritten) and, when
+ * rewriting, put the new body in r.
+ */
+static rf_status
+neutralise(struct pipeline *p, rf_message *m, const char *msg, size_t len,
+	   const char *const *rcpts, size_t nrcpts, struct pipeline_result *r,
+	   size_t *cap, rf_error *err)
+{
+	struct rewrite *rw = NULL;
+	struct rewrite_stats rs;
+	rf_status st = RF_ENOMEM;
+	rf_buf body;
+	size_t i = 0;
+	char *s;
+
+	rf_buf_init(&body, 0);
+	if ((rw = rewrite_new()) == NULL)
+		goto out;
+	do {
+		if ((st = rf_tracking_message(p->ctx, p->rules, m,
+		    nrcpts > 0 ? rcpts[i] : NULL, err)) != RF_OK)
+			goto out;
+		st = RF_ENOMEM;
+		if (rewrite_collect(rw, m) != 0 ||
+		    add_new_reasons(r, cap, m) != 0)
+			goto out;
+	} while (++i < nrcpts);
+	if (p->cfg->rewrite && rewrite_links(rw) > 0) {
+		if (rewrite_prepare(rw, msg, len) != 0)
+			goto out;
+		rewrite_stats(rw, &rs);
+		if (rewrite_edits(rw) > 0) {
+			if (rewrite_write(rw, pipeline_body_offset(msg, len),
+			    &body) != 0 || (r->body = rf_arena_strndup(
+			    r->arena, body.data != NULL ? body.data : "",
+			    body.len)) == NULL)
+				goto out;
+			r->body_len = body.len;
+		}
+		s = rf_arena_printf(r->arena, "neutralised: %zu link%s "
+		    "rewritten, %zu web bug%s emptied%s", rs.links,
+		    rs.links == 1 ? "" : "s", rs.bugs, rs.bugs == 1 ? "" : "s",
+		    rs.skipped ? " (some parts could not be rewritten)" : "");
+		if (s == NULL || add_reason(r, cap, s) != 0)
+			goto out;
+	}
+	st = RF_OK;
+out:
+	rf_buf_free(&body);
+	rewrite_free(rw);
+	if (st == RF_ENOMEM)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return st;
+}
+
+/*
+ * analyse: fill verdict, score, campaign, reasons and body of r.
+ * This is where the analysis modules are wired in, in order: parse,
+ * tracking codes (rewrite), campaign, verdict.  rcpts are the envelope
+ * recipients; without them the message names its recipient.
+ */
+static rf_status
+analyse(struct pipeline *p, const char *msg, size_t len,
+	const char *const *rcpts, size_t nrcpts, struct pipeline_result *r,
+	rf_error *err)
+{
+	rf_message *m = NULL;
+	size_t cap = 0;
+	rf_status st;
+
+	r->verdict = "none";
+	r->score = 0.0;
+	r->campaign = "";
+	if ((st = rf_message_parse(p->ctx, msg, len, &m, err)) != RF_OK ||
+	    (st = neutralise(p, m, msg, len, rcpts, nrcpts, r, &cap, err)) !=
+	    RF_OK)
+		goto out;
+	st = RF_ENOMEM;
+	if (limit_reasons(r, &cap, m) != 0)
+		goto out;
+	st = RF_OK;
+out:
+	rf_message_free(m);
+	if (st == RF_ENOMEM)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return st;
+}
+
+static int
+add_header(struct pipeline_result *r, size_t *cap, const char *name,
+	   const char *value)
+{
+	if (value == NULL)
+		return -1;
+	if (r->nheaders == *cap && rf_arena_grow(r->arena,
+	    (void **)&r->headers, cap, r->nheaders, sizeof(*r->headers)) != 0)
+		return -1;
+	r->headers[r->nheaders].name = name;
+	r->headers[r->nheaders].value = value;
+	r->nheaders++;
+	return 0;
+}
+
+/* describe: the headers to add and the reply text, from the verdict. */
+static rf_status
+describe(struct pipeline *p, struct pipeline_result *r, rf_error *err)
+{
+	const struct config *c = p->cfg;
+	rf_buf reasons;
+	size_t cap = 0, i;
+	int bad = 0;
+
+	rf_buf_init(&reasons, REASONS_HEADER_MAX);
+	for (i = 0; i < r->nreasons; i++)
+		if ((i > 0 && rf_buf_puts(&reasons, "; ") != 0) ||
+		    rf_buf_puts(&reasons, r->reasons[i]) != 0)
+			break;
+	bad |= add_header(r, &cap, "X-Redflag-Verdict",
+	    printable(r->arena, r->verdict, 64));
+	bad |= add_header(r, &cap, "X-Redflag-Score",
+	    rf_arena_printf(r->arena, "%.2f", r->score));
+	bad |= add_header(r, &cap, "X-Redflag-Campaign",
+	    printable(r->arena, *r->campaign != '\0' ? r->campaign : "none",
+	    128));
+	bad |= add_header(r, &cap, "X-Redflag-Reasons",
+	    printable(r->arena, r->nreasons > 0 ? rf_buf_cstr(&reasons) :
+	    "none", REASONS_HEADER_MAX));
+	bad |= add_header(r, &cap, "X-Redflag-Action",
+	    action_name(r->action));
+	if (r->action == ACTION_REJECT)
+		r->reply = rf_arena_printf(r->arena, "%s (verdict %s: %s)",
+		    c->reject_text != NULL ? c->reject_text :
+		    "Message refused by redflag",
+		    r->headers[0].value, r->nreasons > 0 ? r->reasons[0] :
+		    "no reason given");
+	else if (r->action == ACTION_TEMPFAIL)
+		r->reply = rf_arena_printf(r->arena, "%s",
+		    c->tempfail_text != NULL ? c->tempfail_text :
+		    "Message deferred by redflag, try again later");
+	rf_buf_free(&reasons);
+	if (bad || ((r->action == ACTION_REJECT ||
+	    r->action == ACTION_TEMPFAIL) && r->reply == NULL))
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return RF_OK;
+}
+
+rf_status
+pipeline_run(struct pipeline *p, const char *msg, size_t len,
+	     const char *const *rcpts, size_t nrcpts,
+	     struct pipeline_result *out, rf_error *err)
+{
+	rf_status st;
+
+	memset(out, 0, sizeof(*out));
+	if (len > p->cfg->limits.max_message_size)
+		return rf_error_set(err, RF_ELIMIT, "message larger than "
+		    "max_message_size (%zu bytes)",
+		    p->cfg->limits.max_message_size);
+	if ((out->arena = rf_arena_new()) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	if ((st = analyse(p, msg, len, rcpts, nrcpts, out, err)) != RF_OK)
+		goto fail;
+	out->action = config_action_for(p->cfg, out->verdict);
+	if (!p->cfg->rewrite || out->action == ACTION_ACCEPT) {
+		out->body = NULL;
+		out->body_len = 0;
+	}
+	if ((st = describe(p, out, err)) != RF_OK)
+		goto fail;
+	return RF_OK;
+fail:
+	pipeline_result_free(out);
+	return st;
+}
+
+rf_status
+pipeline_commit(struct pipeline *p, struct pipeline_result *r,
+		rf_error *err)
+{
+	rf_status st = RF_OK;
+
+	if (r->pending == NULL)
+		return RF_OK;
+	pthread_mutex_lock(&p->store_lock);
+	/* The store update is written here once a store exists. */
+	r->pending = NULL;
+	pthread_mutex_unlock(&p->store_lock);
+	(void)err;
+	return st;
+}
+
+void
+pipeline_result_free(struct pipeline_result *r)
+{
+	rf_arena_free(r->arena);
+	memset(r, 0, sizeof(*r));
+}

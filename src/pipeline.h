@@ -1,0 +1,96 @@
+/*
+ * pipeline.h - the per-message analysis behind the mail-server front
+ * ends: `redflag milter` and `redflag filter` both call this and nothing
+ * else of the analysis, so that they decide alike.
+ *
+ * A pipeline is opened once from the configuration and is then shared,
+ * read-only, by every thread: pipeline_run may be called from several
+ * threads at once.  pipeline_run analyses one message (parse, tracking
+ * codes, campaign, verdict) and decides the action, but changes nothing
+ * in the store: the store update it computed is kept in the result and
+ * written by pipeline_commit, which the front end calls only once the
+ * message has been accepted (milter: at the end of eom, after every
+ * header and body change succeeded; filter: after the output was written
+ * completely).  A message refused or tempfailed is therefore never
+ * counted, and a message retried after a tempfail is counted once.
+ *
+ * Several envelope recipients share one copy of the message: the body is
+ * rewritten when the copy identifies any of them (a tracking code of any
+ * recipient is neutralised), and the verdict is the one of the copy.
+ */
+#ifndef REDFLAG_PIPELINE_H
+#define REDFLAG_PIPELINE_H
+
+#include <stddef.h>
+
+#include <redflag/redflag.h>
+
+#include "config.h"
+
+struct pipeline;
+
+struct pipeline_header {
+	const char *name;	/* "X-Redflag-Verdict" */
+	const char *value;	/* printable ASCII, one line */
+};
+
+struct pipeline_result {
+	const char *verdict;	/* "none", later "spam", "bulk", "ham" ... */
+	double score;
+	const char *campaign;	/* campaign id, or "" */
+	const char **reasons;	/* plain words, printable ASCII */
+	size_t nreasons;
+	struct pipeline_header *headers; /* to add, in this order */
+	size_t nheaders;
+	const char *body;	/* rewritten body (after the header block and
+				 * its blank line), or NULL when unchanged */
+	size_t body_len;
+	enum action action;	/* what the policy says to do */
+	char *reply;		/* reply text for reject / tempfail */
+
+	rf_arena *arena;	/* owns everything above */
+	void *pending;		/* the store update pipeline_commit writes */
+};
+
+/*
+ * pipeline_open: a pipeline for the policy and limits in cfg (which must
+ * outlive it), opening the store named by cfg->db when set.  Call before
+ * dropping privileges or chroot.  RF_OK and *out, or an error in err.
+ */
+rf_status pipeline_open(const struct config *cfg, struct pipeline **out,
+			rf_error *err);
+
+/* pipeline_close: release p (NULL allowed). */
+void pipeline_close(struct pipeline *p);
+
+/*
+ * pipeline_run: analyse the message msg[0..len) (header block, blank
+ * line, body; CRLF or LF line ends) received for the envelope recipients
+ * rcpts[0..nrcpts) (may be empty: then the message's own Delivered-To,
+ * X-Original-To or To names the recipient) and fill *out, which the
+ * caller releases with pipeline_result_free.  RF_ELIMIT when len exceeds
+ * max_message_size; any other error means the analysis failed (the front
+ * end answers with on_error).  On error *out is empty.
+ */
+rf_status pipeline_run(struct pipeline *p, const char *msg, size_t len,
+		       const char *const *rcpts, size_t nrcpts,
+		       struct pipeline_result *out, rf_error *err);
+
+/*
+ * pipeline_commit: write the store update of an accepted message (no-op
+ * without a store or when nothing is pending).  Safe from several
+ * threads.  An error means the message was accepted but not counted.
+ */
+rf_status pipeline_commit(struct pipeline *p, struct pipeline_result *r,
+			  rf_error *err);
+
+/* pipeline_result_free: release what r owns; r itself is the caller's. */
+void pipeline_result_free(struct pipeline_result *r);
+
+/*
+ * pipeline_body_offset: where the body of msg[0..len) starts (just past
+ * the blank line that ends the header block), or len when there is none.
+ */
+size_t pipeline_body_offset(const char *msg, size_t len);
+
+#endif

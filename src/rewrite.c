@@ -1,0 +1,377 @@
+/*
+ * rewrite.c - a message written back with its tracking links neutralised
+ * (see rewrite.h); used by redflag clean, the milter and the filter.
+ *
+ * Only the encoded content of the text leaves that changed is rewritten
+ * (decoded, edited, re-encoded with the part's own transfer encoding and
+ * line endings); every other byte, headers and MIME boundaries included,
+ * is kept.
+ */
+#include <gmime/gmime.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rewrite.h"
+
+#define REWRITE_MAX_EDITS 4096	/* changed parts per message */
+
+struct subst {
+	const char *from, *to;
+};
+
+struct edit {
+	size_t off, end;	/* range of the original replaced */
+	char *data;		/* new bytes (g_malloc) */
+	size_t len;
+};
+
+struct rewrite {
+	const char *data;	/* the original message */
+	size_t len;
+	struct subst *subst;	/* from rewrite_collect */
+	size_t nsubst, cap;
+	size_t links, bugs;	/* links rewritten, web bugs emptied */
+	int unsub;		/* List-Unsubscribe carries a code */
+	struct edit edits[REWRITE_MAX_EDITS];
+	size_t nedits;
+	size_t replaced;	/* URL occurrences replaced */
+	int skipped;		/* parts that could not be located */
+};
+
+/* url_char: may continue a URL (so a match followed by it is only the
+ * start of a longer URL). */
+static int
+url_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("-._~/?#[]@!$&*+=%:;", c) != NULL;
+}
+
+/* amp_form: s with '&' written "&amp;", as in HTML attributes. */
+static char *
+amp_form(const char *s)
+{
+	size_t n = 0, i;
+	char *o, *p;
+
+	for (i = 0; s[i] != '\0'; i++)
+		n += s[i] == '&' ? 5 : 1;
+	if ((o = p = malloc(n + 1)) == NULL)
+		return NULL;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '&') {
+			memcpy(p, "&amp;", 5);
+			p += 5;
+		} else {
+			*p++ = s[i];
+		}
+	}
+	*p = '\0';
+	return o;
+}
+
+/* replace_all: every standalone occurrence of from in *buf by to. */
+static int
+replace_all(GByteArray **buf, const char *from, const char *to,
+	    size_t *count)
+{
+	GByteArray *in = *buf, *out;
+	size_t fl = strlen(from), tl = strlen(to), i = 0, last = 0;
+	const char *d = (const char *)in->data;
+	const char *p;
+	int changed = 0;
+
+	if (fl == 0)
+		return 0;
+	out = g_byte_array_new();
+	while (i + fl <= in->len && (p = memmem(d + i, in->len - i, from,
+	    fl)) != NULL) {
+		size_t at = (size_t)(p - d);
+
+		i = at + 1;
+		if ((at > 0 && (url_char((unsigned char)d[at - 1]) &&
+		    d[at - 1] != '=' && d[at - 1] != '(')) ||
+		    (at + fl < in->len && url_char((unsigned char)d[at + fl])))
+			continue;
+		g_byte_array_append(out, (const guint8 *)d + last, at - last);
+		g_byte_array_append(out, (const guint8 *)to, tl);
+		last = at + fl;
+		i = last;
+		changed = 1;
+		(*count)++;
+	}
+	if (!changed) {
+		g_byte_array_free(out, TRUE);
+		return 0;
+	}
+	g_byte_array_append(out, (const guint8 *)d + last, in->len - last);
+	g_byte_array_free(in, TRUE);
+	*buf = out;
+	return 1;
+}
+
+/* encode: content in the part's transfer encoding, with the original's
+ * line endings (crlf). */
+static GByteArray *
+encode(GMimeContentEncoding enc, GByteArray *content, int crlf)
+{
+	GMimeEncoding state;
+	GByteArray *lf = g_byte_array_new(), *out = g_byte_array_new();
+	size_t i, n;
+	char *tmp;
+
+	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
+	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		g_byte_array_append(out, content->data, content->len);
+		g_byte_array_free(lf, TRUE);
+		return out;
+	}
+	/* quoted-printable encodes text lines: give it LF line ends */
+	for (i = 0; i < content->len; i++)
+		if (!(enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+		    content->data[i] == '\r' && i + 1 < content->len &&
+		    content->data[i + 1] == '\n'))
+			g_byte_array_append(lf, &content->data[i], 1);
+	g_mime_encoding_init_encode(&state, enc);
+	tmp = g_malloc(g_mime_encoding_outlen(&state, lf->len) + 16);
+	n = g_mime_encoding_flush(&state, (const char *)lf->data, lf->len,
+	    tmp);
+	for (i = 0; i < n; i++) {
+		if (tmp[i] == '\n' && crlf)
+			g_byte_array_append(out, (const guint8 *)"\r", 1);
+		g_byte_array_append(out, (const guint8 *)&tmp[i], 1);
+	}
+	g_free(tmp);
+	g_byte_array_free(lf, TRUE);
+	return out;
+}
+
+static void
+clean_leaf(struct rewrite *c, GMimePart *part)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeContentType *ct;
+	GMimeStream *src, *mem;
+	GByteArray *content, *enc;
+	size_t i, start, end, before = c->replaced;
+	int changed = 0, html, crlf;
+	char *amp;
+
+	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	if (w == NULL || ct == NULL || !g_mime_content_type_is_type(ct,
+	    "text", "*"))
+		return;
+	html = g_mime_content_type_is_type(ct, "text", "html");
+	if (!html && !g_mime_content_type_is_type(ct, "text", "plain"))
+		return;
+	src = g_mime_data_wrapper_get_stream(w);
+	if (src == NULL || src->bound_start < 0 || src->bound_end < 0 ||
+	    (size_t)src->bound_end > c->len ||
+	    src->bound_start > src->bound_end) {
+		c->skipped++;
+		return;
+	}
+	start = (size_t)src->bound_start;
+	end = (size_t)src->bound_end;
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	content = g_byte_array_new();
+	g_byte_array_append(content,
+	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->data,
+	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len);
+	g_object_unref(mem);
+	for (i = 0; i < c->nsubst; i++) {
+		changed |= replace_all(&content, c->subst[i].from,
+		    c->subst[i].to, &c->replaced);
+		if (!html || strchr(c->subst[i].from, '&') == NULL)
+			continue;
+		if ((amp = amp_form(c->subst[i].from)) != NULL) {
+			char *to = amp_form(c->subst[i].to);
+
+			if (to != NULL)
+				changed |= replace_all(&content, amp, to,
+				    &c->replaced);
+			free(to);
+			free(amp);
+		}
+	}
+	if (!changed || c->nedits == REWRITE_MAX_EDITS) {
+		c->replaced = before;
+		g_byte_array_free(content, TRUE);
+		return;
+	}
+	crlf = memmem(c->data + start, end - start, "\r\n", 2) != NULL;
+	enc = encode(g_mime_part_get_content_encoding(part), content, crlf);
+	/* keep the line end that closed the original region */
+	if (end > start && c->data[end - 1] == '\n' && (enc->len == 0 ||
+	    enc->data[enc->len - 1] != '\n'))
+		g_byte_array_append(enc, (const guint8 *)(crlf ? "\r\n" : "\n"),
+		    crlf ? 2 : 1);
+	c->edits[c->nedits].off = start;
+	c->edits[c->nedits].end = end;
+	c->edits[c->nedits].len = enc->len;
+	c->edits[c->nedits].data = (char *)g_byte_array_free(enc, FALSE);
+	c->nedits++;
+	g_byte_array_free(content, TRUE);
+}
+
+static void
+walk(struct rewrite *c, GMimeObject *obj, unsigned depth)
+{
+	int i, n;
+
+	if (obj == NULL || depth > 64)
+		return;
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n; i++)
+			walk(c, g_mime_multipart_get_part(GMIME_MULTIPART(obj),
+			    i), depth + 1);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *em = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+
+		if (em != NULL)
+			walk(c, g_mime_message_get_mime_part(em), depth + 1);
+	} else if (GMIME_IS_PART(obj)) {
+		clean_leaf(c, GMIME_PART(obj));
+	}
+}
+
+static int
+collect(rf_link *l, void *arg)
+{
+	struct rewrite *k = arg;
+	size_t i;
+
+	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
+		return 0;
+	if (l->kind == RF_LINK_HEADER) {
+		for (i = 0; i < l->nreasons; i++)
+			if (strncmp(l->reasons[i], "known-param:utm", 15) != 0)
+				k->unsub = 1;
+		return 0;
+	}
+	for (i = 0; i < k->nsubst; i++)
+		if (strcmp(k->subst[i].from, l->url) == 0)
+			return 0;
+	if (k->nsubst == k->cap) {
+		struct subst *v = realloc(k->subst, (k->cap * 2 + 16) *
+		    sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		k->subst = v;
+		k->cap = k->cap * 2 + 16;
+	}
+	k->subst[k->nsubst].from = l->url;
+	k->subst[k->nsubst].to = l->clean;
+	k->nsubst++;
+	if (l->clean[0] == '\0')
+		k->bugs++;
+	else
+		k->links++;
+	return 0;
+}
+
+static int
+sort_edits(const void *x, const void *y)
+{
+	const struct edit *a = x, *b = y;
+
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+struct rewrite *
+rewrite_new(void)
+{
+	return calloc(1, sizeof(struct rewrite));
+}
+
+void
+rewrite_free(struct rewrite *rw)
+{
+	size_t i;
+
+	if (rw == NULL)
+		return;
+	for (i = 0; i < rw->nedits; i++)
+		g_free(rw->edits[i].data);
+	free(rw->subst);
+	free(rw);
+}
+
+int
+rewrite_collect(struct rewrite *rw, rf_message *m)
+{
+	return rf_tracking_walk(m, collect, rw) == 0 ? 0 : -1;
+}
+
+size_t
+rewrite_links(const struct rewrite *rw)
+{
+	return rw->nsubst;
+}
+
+int
+rewrite_prepare(struct rewrite *rw, const char *data, size_t len)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *gm;
+
+	rw->data = data;
+	rw->len = len;
+	if (rw->nsubst == 0)
+		return 0;
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, len > 5 &&
+	    strncmp(data, "From ", 5) == 0 ? GMIME_FORMAT_MBOX :
+	    GMIME_FORMAT_MESSAGE);
+	gm = g_mime_parser_construct_message(parser, NULL);
+	if (gm != NULL)
+		walk(rw, g_mime_message_get_mime_part(gm), 0);
+	else
+		rw->skipped++;
+	if (gm != NULL)
+		g_object_unref(gm);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	qsort(rw->edits, rw->nedits, sizeof(rw->edits[0]), sort_edits);
+	return 0;
+}
+
+size_t
+rewrite_edits(const struct rewrite *rw)
+{
+	return rw->nedits;
+}
+
+int
+rewrite_write(const struct rewrite *rw, size_t from, rf_buf *out)
+{
+	size_t i, pos = from;
+
+	for (i = 0; i < rw->nedits; i++) {
+		if (rw->edits[i].off < pos)
+			continue;	/* overlapping, or before from */
+		if (rf_buf_append(out, rw->data + pos,
+		    rw->edits[i].off - pos) != 0 ||
+		    rf_buf_append(out, rw->edits[i].data,
+		    rw->edits[i].len) != 0)
+			return -1;
+		pos = rw->edits[i].end;
+	}
+	return pos <= rw->len ? rf_buf_append(out, rw->data + pos,
+	    rw->len - pos) : 0;
+}
+
+void
+rewrite_stats(const struct rewrite *rw, struct rewrite_stats *st)
+{
+	st->links = rw->links;
+	st->bugs = rw->bugs;
+	st->unsub = rw->unsub;
+	st->skipped = rw->skipped;
+}

@@ -1,0 +1,85 @@
+#!/bin/sh
+# filter.sh - redflag filter: standard input to standard output, and its
+# exit statuses (sysexits.h) as procmail, maildrop and Postfix pipe see
+# them.  0 only with the whole message written; 77 (EX_NOPERM) for a
+# policy reject; 75 (EX_TEMPFAIL) for a policy tempfail, a limit hit, a
+# bad configuration or a failed write, never a truncated message.
+set -u
+command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
+d=$(mktemp -d /tmp/redflag-filter.XXXXXX)
+trap 'rm -rf "$d"' EXIT
+trap 'exit 1' INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+rf() { timeout 30 "$REDFLAG" filter "$@"; }
+
+python3 tests/e2e/lib/mailtool.py campaign "$d/msgs" 3 test.example
+m=$d/msgs/msg-001.eml
+
+# Annotated: headers first, the forged verdict gone, the rest intact.
+rf -r r001@test.example < "$m" > "$d/out" 2>"$d/err"; rc=$?
+[ $rc -eq 0 ] || { cat "$d/err" >&2; fail "exit status $rc"; }
+for h in Verdict Score Campaign Reasons; do
+	[ "$(grep -c "^X-Redflag-$h: " "$d/out")" -eq 1 ] || fail "X-Redflag-$h"
+done
+grep -q '^X-Redflag-Verdict: ham' "$d/out" && fail "forged header kept"
+grep -q "^X-Redflag-Verdict: .*$(printf '\r')\$" "$d/out" ||
+	fail "added headers do not follow the message's CRLF line ends"
+grep -q '^Subject: Spring sale' "$d/out" || fail "Subject lost"
+# The recipient's codes are neutralised, whichever way it is named: -r,
+# or the message's own To: when no recipient is given.
+for args in "-r r001@test.example" ""; do
+	# shellcheck disable=SC2086
+	rf $args < "$m" > "$d/out" || fail "filter $args"
+	grep -q 'cjAwMUB0ZXN0LmV4YW1wbGU' "$d/out" &&
+	    fail "tracking code left (filter $args)"
+done
+# An unchanged body passes byte for byte (action accept).
+rf --set action=accept < "$m" > "$d/out" || fail "accept"
+cmp -s "$m" "$d/out" || fail "action accept changed the message"
+
+# Policy reject and tempfail: no output, the status says it.
+rf --set action=reject --set 'reject_text=Refused here' < "$m" \
+    > "$d/out" 2>"$d/err"; rc=$?
+[ $rc -eq 77 ] || fail "reject: status $rc"
+[ -s "$d/out" ] && fail "reject wrote a message"
+grep -q 'Refused here' "$d/err" || fail "reject text"
+rf --set action=tempfail < "$m" > "$d/out" 2>/dev/null; rc=$?
+[ $rc -eq 75 ] || fail "tempfail: status $rc"
+[ -s "$d/out" ] && fail "tempfail wrote a message"
+
+# A limit hit: 75 and nothing written, or (on_limit = accept) the whole
+# message unchanged, also when larger than the limit.
+rf --set max_message_size=1k < "$m" > "$d/out" 2>/dev/null; rc=$?
+[ $rc -eq 75 ] || fail "limit: status $rc"
+[ -s "$d/out" ] && fail "limit: wrote a message"
+rf --set max_message_size=1k --set on_limit=accept < "$m" > "$d/out" \
+    2>/dev/null || fail "on_limit=accept: status $?"
+cmp -s "$m" "$d/out" || fail "on_limit=accept changed the message"
+
+# Configuration: a file, and a bad one (75: the MTA retries, no bounce).
+printf '# test\naction = reject\nreject_text = From the file\n' > "$d/rf.conf"
+rf --config "$d/rf.conf" < "$m" > /dev/null 2>"$d/err"; rc=$?
+[ $rc -eq 77 ] && grep -q 'From the file' "$d/err" || fail "config file"
+printf 'action = maybe\n' > "$d/bad.conf"
+rf --config "$d/bad.conf" < "$m" > "$d/out" 2>"$d/err"; rc=$?
+[ $rc -eq 75 ] || fail "bad config: status $rc"
+grep -q 'bad.conf:1: action' "$d/err" || fail "bad config message"
+rf --config "$d/none.conf" < "$m" > /dev/null 2>&1; rc=$?
+[ $rc -eq 75 ] || fail "missing config: status $rc"
+rf --bogus < "$m" > /dev/null 2>&1; rc=$?
+[ $rc -eq 75 ] || fail "bad option: status $rc"
+
+# A failed write is never status 0.
+if [ -w /dev/full ]; then
+	rf < "$m" > /dev/full 2>/dev/null; rc=$?
+	[ $rc -eq 75 ] || fail "write to /dev/full: status $rc"
+fi
+
+# mbox From_ line stays first; LF messages get LF headers; empty input.
+printf 'From a@b.example Mon Mar  2 10:00:00 2026\nSubject: x\n\nhi\n' |
+	rf > "$d/out" || fail "From_ line"
+head -1 "$d/out" | grep -q '^From a@b.example ' || fail "From_ not first"
+grep -q "$(printf '\r')" "$d/out" && fail "CR added to an LF message"
+rf < /dev/null > "$d/out" || fail "empty input: status $?"
+grep -q '^X-Redflag-Verdict: ' "$d/out" || fail "empty input: no verdict"
+echo "filter: output, exit statuses and limits passed"

@@ -1,0 +1,82 @@
+#!/bin/sh
+# postfix_milter.sh - the redflag milter behind a real Postfix (a private
+# instance on 127.0.0.1, see lib/postfix.sh).  swaks sends a 50-copy
+# campaign, one message per recipient, each with its own tracking codes:
+# every copy is delivered once, with the verdict headers (a forged one
+# removed) and without its recipient's codes.  Then the policy actions,
+# each with its own configuration: reject (5xx with the configured text),
+# tempfail (4xx), quarantine (hold queue), a size limit (tempfail, or
+# accept unchanged with on_limit = accept).  The milter runs as nobody.
+set -u
+. tests/e2e/lib/postfix.sh
+pf_skip_unless_ready
+command -v swaks >/dev/null || { echo "skip: no swaks" >&2; exit 77; }
+trap pf_cleanup EXIT
+trap 'exit 1' INT TERM
+pf_watchdog 240
+fail() { echo "FAIL: $*" >&2; tail -n 20 "$PF_DIR/maillog" "$PF_DIR/milter.log" >&2; exit 1; }
+tool=tests/e2e/lib/mailtool.py
+
+pf_init
+pf_start || exit 1
+conf=$PF_DIR/redflag.conf
+printf 'user = nobody\naction = headers\n' > "$conf"
+redflag_milter_start --config "$conf" || exit 1
+[ "$(ps -o user= -p "$RF_MILTER_PID" | tr -d ' ')" = nobody ] ||
+	fail "the milter did not drop to user nobody"
+
+# 1. The campaign: 50 messages, each to one recipient.
+python3 "$tool" campaign "$PF_DIR/msgs" 50 "$PF_DOMAIN" || fail "campaign"
+for f in "$PF_DIR"/msgs/*.eml; do
+	rcpt=$(sed -n 's/^To: <\(.*\)>\r*$/\1/p' "$f")
+	timeout 30 swaks --server 127.0.0.1 --port "$PF_PORT_MX" \
+	    --from news@shop.example --to "$rcpt" --data "@$f" \
+	    >"$PF_DIR/swaks.log" 2>&1 || { cat "$PF_DIR/swaks.log" >&2;
+	    fail "swaks to $rcpt"; }
+done
+pf_wait_delivered 50 60 || fail "only $(pf_delivered) of 50 delivered"
+python3 "$tool" check "$PF_DIR/mail/box" 50 || fail "delivered copies"
+[ "$(grep -c 'verdict=' "$PF_DIR/milter.log")" -eq 50 ] ||
+	fail "the milter did not analyse 50 messages"
+
+# send_one ACTION-CONFIG...: restart the milter with these settings and
+# send one message; swaks' transcript in $PF_DIR/one.log.
+send_one() {
+	redflag_milter_stop TERM
+	[ "$RF_MILTER_RC" -eq 0 ] || fail "milter exit status $RF_MILTER_RC"
+	printf '%s\n' "$@" > "$conf"
+	redflag_milter_start --config "$conf" || fail "milter restart"
+	timeout 30 swaks --server 127.0.0.1 --port "$PF_PORT_MX" \
+	    --from news@shop.example --to one@"$PF_DOMAIN" \
+	    --data "@$PF_DIR/msgs/msg-001.eml" >"$PF_DIR/one.log" 2>&1
+}
+
+# 2. reject: a 5xx with the configured text, nothing delivered.
+send_one 'action = reject' 'reject_text = Refused by the example policy' &&
+	fail "reject: swaks succeeded"
+grep -q '<\*\* 550 5.7.1 Refused by the example policy (verdict ' \
+    "$PF_DIR/one.log" || { cat "$PF_DIR/one.log" >&2; fail "reject text"; }
+
+# 3. tempfail: a 4xx.
+send_one 'action = tempfail' && fail "tempfail: swaks succeeded"
+grep -q '<\*\* 451 4.7.1 ' "$PF_DIR/one.log" || fail "tempfail reply"
+
+# 4. quarantine: accepted, held in Postfix's hold queue.
+send_one 'action = quarantine' || fail "quarantine: not accepted"
+n=0
+while [ "$(find "$PF_DIR/queue/hold" -type f | wc -l)" -lt 1 ]; do
+	n=$((n + 1)); [ $n -lt 100 ] || fail "nothing in the hold queue"
+	sleep 0.1
+done
+
+# 5. a limit hit: tempfail by default, or accept unchanged.
+send_one 'max_message_size = 1k' && fail "size limit: swaks succeeded"
+grep -q '<\*\* 451 4.3.0 ' "$PF_DIR/one.log" || fail "limit reply"
+send_one 'max_message_size = 1k' 'on_limit = accept' ||
+	fail "on_limit = accept: not accepted"
+pf_wait_delivered 51 30 || fail "on_limit = accept: not delivered"
+last=$(ls -t "$PF_DIR/mail/box/new" | head -1)
+grep -q '^X-Redflag-Verdict: ham' "$PF_DIR/mail/box/new/$last" ||
+	fail "on_limit = accept changed the message"
+[ "$(pf_delivered)" -eq 51 ] || fail "$(pf_delivered) delivered, want 51"
+echo "postfix_milter: 50-copy campaign and 5 policy cases passed"
