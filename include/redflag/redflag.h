@@ -20,5 +20,6 @@
 #include <redflag/source.h>
 #include <redflag/tracking.h>
 #include <redflag/url.h>
+#include <redflag/verdict.h>
 
 #endif
