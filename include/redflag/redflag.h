@@ -12,6 +12,7 @@
 
 #include <redflag/arena.h>
 #include <redflag/buf.h>
+#include <redflag/consent.h>
 #include <redflag/context.h>
 #include <redflag/error.h>
 #include <redflag/html.h>
