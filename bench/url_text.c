@@ -59,7 +59,8 @@ main(int argc, char **argv)
 		t = now() - t0;
 	} while (t < 2.0);
 	printf("redflag rf_url_extract_text: %.1f MB in %.3f s per run, "
-	    "%.0f MB/s (CPU time), %zu URLs found (%zu normalised), %.0f URLs/s\n",
+	    "%.0f MB/s (CPU time), %zu URLs found (%zu normalised), "
+	    "%.0f URLs/s\n",
 	    n / 1e6, t / runs, n / 1e6 * runs / t, found, parsed,
 	    found * runs / t);
 	free(text);

@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (links.v[i].host != NULL &&
 		    rf_url_domain(ctx, a, links.v[i].host) != NULL &&
 		    links.v[i].domain == NULL)
-			abort();	/* domain must agree with rf_url_domain */
+			abort();	/* disagrees with rf_url_domain */
 	}
 	if ((s = rf_arena_strndup(a, (const char *)data, size)) != NULL) {
 		memset(&k, 0, sizeof(k));

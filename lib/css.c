@@ -348,7 +348,7 @@ rf_status
 rf__css_read(const char *css, size_t len, struct rf__css_style *st,
 	     rf__css_url_fn fn, void *arg)
 {
-	const char *p = css, *end = css + len;
+	const char *p, *end;
 	struct decl d;
 	rf_status rc;
 
@@ -356,6 +356,10 @@ rf__css_read(const char *css, size_t len, struct rf__css_style *st,
 		memset(st, 0, sizeof(*st));
 		st->width = st->height = -1;
 	}
+	if (len == 0)
+		return RF_OK;
+	p = css;
+	end = css + len;
 	while (p < end) {
 		p = decl_next(p, end, &d);
 		if (st != NULL)

@@ -709,3 +709,54 @@ rf_message_recipient(const rf_message *m)
 	}
 	return NULL;
 }
+
+const char *
+rf_message_recipient_name(const rf_message *m, const char *addr)
+{
+	static const char *const names[] = { "To", "Cc" };
+	InternetAddressList *list;
+	InternetAddress *ia;
+	const char *a, *name, *out = NULL;
+	size_t i;
+	int j, n;
+
+	if (addr == NULL)
+		return NULL;
+	for (i = 0; i < 2 && out == NULL; i++) {
+		const char *v = rf_message_header(m, names[i]);
+
+		if (v == NULL || (list = internet_address_list_parse(NULL,
+		    v)) == NULL)
+			continue;
+		n = internet_address_list_length(list);
+		for (j = 0; j < n && out == NULL; j++) {
+			ia = internet_address_list_get_address(list, j);
+			if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+				continue;
+			a = internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ia));
+			name = internet_address_get_name(ia);
+			if (a != NULL && name != NULL && *name != '\0' &&
+			    g_ascii_strcasecmp(a, addr) == 0)
+				out = rf_arena_strdup(m->arena, name);
+		}
+		g_object_unref(list);
+	}
+	return out;
+}
+
+long long
+rf_message_time(const rf_message *m)
+{
+	GDateTime *dt;
+	long long t;
+
+	if (m->date == NULL)
+		return 0;
+	dt = g_mime_utils_header_decode_date(m->date);
+	if (dt == NULL)
+		return 0;
+	t = (long long)g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return t;
+}

@@ -524,8 +524,24 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		    lim->max_unwrap_depth, limits_hit) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 	for (i = 0; i < m->nembedded; i++) {
-		st = tracking_one(ctx, rules, m->embedded[i], a, rcpt,
-		    limits_hit, err);
+		rf_message *e = m->embedded[i];
+		const rf_recipient *er = rcpt;
+		rf_recipient *own = NULL;
+		const char *addr;
+
+		/* A forwarded message was received by its own recipient,
+		 * or else by whoever forwarded it (the outer From). */
+		addr = rf_message_recipient(e);
+		if (addr == NULL)
+			addr = m->from_addr;
+		if (addr != NULL) {
+			st = rf_recipient_new(a, addr, &own, err);
+			if (st == RF_ENOMEM)
+				return st;
+			if (st == RF_OK)
+				er = own;
+		}
+		st = tracking_one(ctx, rules, e, a, er, limits_hit, err);
 		if (st != RF_OK)
 			return st;
 	}

@@ -111,7 +111,8 @@ default_port(const char *scheme, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof(sp) / sizeof(sp[0]); i++)
-		if (strlen(sp[i].name) == n && memcmp(sp[i].name, scheme, n) == 0)
+		if (strlen(sp[i].name) == n &&
+		    memcmp(sp[i].name, scheme, n) == 0)
 			return sp[i].port;
 	return NULL;
 }
@@ -135,7 +136,8 @@ ipv4(const char *h, char out[16])
 	last = last != NULL ? last + 1 : h;
 	for (p = last; is_digit((unsigned char)*p); p++)
 		;
-	if (*last == '\0' || (*p != '\0' && !(last[0] == '0' && last[1] == 'x')))
+	if (*last == '\0' ||
+	    (*p != '\0' && !(last[0] == '0' && last[1] == 'x')))
 		return 0;
 	if (*p != '\0')
 		for (p = last + 2; *p != '\0'; p++)
@@ -398,7 +400,8 @@ rebuild(const rf_ctx *ctx, rf_arena *a, struct work *w, struct host *h,
 	int special = 0, rc;
 
 	memset(h, 0, sizeof(*h));
-	if (!prefix_ci(c, n, "www.") && n > 0 && is_alpha((unsigned char)c[0])) {
+	if (!prefix_ci(c, n, "www.") && n > 0 &&
+	    is_alpha((unsigned char)c[0])) {
 		for (i = 1; i < n && (is_alpha((unsigned char)c[i]) ||
 		    is_digit((unsigned char)c[i]) || c[i] == '+' ||
 		    c[i] == '-' || c[i] == '.'); i++)
@@ -433,7 +436,8 @@ rebuild(const rf_ctx *ctx, rf_arena *a, struct work *w, struct host *h,
 		ae = span(c, as, n, "/?#");
 	} else {
 		if (slen == 6 && memcmp(w->out, "mailto", 6) == 0 &&
-		    (rc = mailto_domain(ctx, a, w, c + i, n - i, domain)) != U_OK)
+		    (rc = mailto_domain(ctx, a, w, c + i, n - i, domain)) !=
+		    U_OK)
 			return rc;
 		put_enc(w, c + i, n - i, ":@/?#", 0);
 		return U_OK;

@@ -54,8 +54,10 @@ is_www(const char *s)
 }
 
 /* stop: s[i] ends a URL (space, control, < > ", or, in UTF-8, a C1
- * control, a Unicode space, a typographic quote, an ideographic comma or
- * full stop); returns 1 if so. */
+ * control, a Latin-1 space or symbol (U+0080..U+00BF, U+00D7, U+00F7:
+ * never part of a host name, and where text was decoded with the wrong
+ * charset they follow URLs), a Unicode space, a typographic quote, an
+ * ideographic comma or full stop); returns 1 if so. */
 static int
 stop(const unsigned char *s, size_t i, size_t n)
 {
@@ -65,9 +67,10 @@ stop(const unsigned char *s, size_t i, size_t n)
 		return 1;
 	if (c < 0xc2 || i + 1 >= n)
 		return 0;
-	if (c == 0xc2)		/* C1 controls, NBSP, guillemets */
-		return s[i + 1] <= 0xa0 || s[i + 1] == 0xab ||
-		    s[i + 1] == 0xbb;
+	if (c == 0xc2)		/* C1 controls, NBSP, Latin-1 symbols */
+		return 1;
+	if (c == 0xc3)		/* multiplication and division signs */
+		return s[i + 1] == 0x97 || s[i + 1] == 0xb7;
 	if (i + 2 >= n)
 		return 0;
 	if (c == 0xe2 && s[i + 1] == 0x80) {
@@ -141,7 +144,8 @@ at_colon(const char *t, size_t n, size_t f, size_t p, size_t *s, size_t *e)
 			return 0;
 		body = p + 1;
 		if (schemes[i].web) {
-			if (n - p < 4 || (t[p + 1] != '/' && t[p + 1] != '\\') ||
+			if (n - p < 4 ||
+			    (t[p + 1] != '/' && t[p + 1] != '\\') ||
 			    (t[p + 2] != '/' && t[p + 2] != '\\') ||
 			    t[p + 3] == '/' || t[p + 3] == '\\')
 				return 0;

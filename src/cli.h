@@ -39,6 +39,10 @@ char *cli_escape(char *buf, size_t bufsize, const char *s, size_t max);
  */
 int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
 
+/* cli_rules: the tracking rules built into the binary (data/trackers.conf),
+ * parsed; NULL after reporting the problem. */
+rf_rules *cli_rules(void);
+
 /* cli_limits_help: the --set lines of a usage text. */
 void cli_limits_help(FILE *f);
 

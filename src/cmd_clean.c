@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "assets.h"
 #include "cli.h"
 #include "commands.h"
 #include "rewrite.h"
@@ -159,7 +158,6 @@ done:
 int
 cmd_clean(int argc, char **argv)
 {
-	const struct rf_asset *asset;
 	const char *rcpt = NULL, *path = NULL;
 	rf_limits limits;
 	rf_ctx *ctx = NULL;
@@ -194,14 +192,9 @@ cmd_clean(int argc, char **argv)
 		}
 	}
 	g_mime_init();
-	asset = asset_find("data/trackers.conf");
-	if (asset == NULL) {
-		cli_warn("clean: no tracking rules built in");
+	if ((rules = cli_rules()) == NULL)
 		goto done;
-	}
-	if (rf_ctx_new(&limits, &ctx, &err) != RF_OK ||
-	    rf_rules_parse((const char *)asset->data, asset->len, &rules,
-	    &err) != RF_OK) {
+	if (rf_ctx_new(&limits, &ctx, &err) != RF_OK) {
 		cli_warn("clean: %s", err.msg);
 		goto done;
 	}

@@ -1,6 +1,7 @@
 /*
  * cmd_scan.c - redflag scan: analyse messages from files, Maildirs, mboxes,
- * directory trees or standard input, and print one report per message.
+ * directory trees or standard input, and print one report per message
+ * with its campaign (see scan.h for the two modes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,31 +12,28 @@
 #include "cli.h"
 #include "commands.h"
 #include "report.h"
+#include "scan.h"
 #include "sprinter.h"
 
-struct scan {
-	rf_ctx *ctx;
-	struct sprinter *sp;
-	const char *rcpt;	/* --rcpt, or NULL: from the headers */
-	int json;
-	int progress;		/* show progress on standard error */
-	size_t messages, failed, links;
-	struct timespec start, last;
-};
+/* Stream mode commits the store every this many messages. */
+#define STREAM_COMMIT_EVERY 1000
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: %s scan [--json] [--rcpt ADDR] [--set NAME=VALUE]...\n"
-	    "                    [--progress|--no-progress] [PATH|-]...\n\n"
+	    "usage: %s scan [--json] [--rcpt ADDR] [--db PATH]\n"
+	    "                    [--set NAME=VALUE]... [--progress|--no-progress]\n"
+	    "                    [PATH|-]...\n\n"
 	    "Analyse each message found in PATH: a message file, a Maildir, an\n"
 	    "mbox file or a directory tree (standard input when PATH is - or\n"
-	    "absent).  Prints a readable summary, or with --json one JSON\n"
-	    "object per message per line (docs/json.md).\n\n"
-	    "  --json          JSON Lines output\n"
+	    "absent).  Without --db all messages given are clustered into\n"
+	    "campaigns first, then reported; with --db each is added to the\n"
+	    "campaign store and reported with its campaign as known so far.\n\n"
+	    "  --json          one JSON object per message per line (docs/json.md)\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
+	    "  --db PATH       campaign store: a SQLite file, redis://HOST:PORT\n"
 	    "  --progress      progress on standard error (default: when it\n"
 	    "                  is a terminal)\n"
 	    "\nexit status: 0 every input read, 1 some input could not be\n"
@@ -51,13 +49,11 @@ elapsed(const struct timespec *a, const struct timespec *b)
 	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void
-show_progress(struct scan *s, const rf_source *src, const char *path,
+void
+scan_progress(struct scan *s, const char *what, size_t done, size_t total,
 	      int final)
 {
 	struct timespec now;
-	size_t done, total;
-	char name[64];
 	double t;
 
 	if (!s->progress)
@@ -67,24 +63,26 @@ show_progress(struct scan *s, const rf_source *src, const char *path,
 		return;
 	s->last = now;
 	t = elapsed(&s->start, &now);
-	rf_source_progress(src, &done, &total);
-	cli_escape(name, sizeof(name), path, 40);
+	fprintf(stderr, "\r%s: %s", RF_PROG, what);
 	if (total > 0)
-		fprintf(stderr, "\r%s: %s %3.0f%%, %zu messages, %.0f/s   ",
-		    RF_PROG, name, 100.0 * (double)done / (double)total,
-		    s->messages, t > 0 ? (double)s->messages / t : 0.0);
+		fprintf(stderr, " %3.0f%%", 100.0 * (double)done /
+		    (double)total);
+	fprintf(stderr, ", %zu messages, %.0f/s   ", s->messages,
+	    t > 0 ? (double)s->messages / t : 0.0);
 	if (final)
 		fputc('\n', stderr);
 }
 
-/* scan_item: analyse and report one message; -1 on an internal error. */
+/* stream_item: analyse one message, add it to the store, report it. */
 static int
-scan_item(struct scan *s, const rf_item *item)
+stream_item(struct scan *s, const rf_item *item)
 {
 	struct report_extra x;
+	rf_analysis an;
 	rf_message *m = NULL;
 	rf_error err;
 	rf_status st;
+	long long now;
 
 	st = rf_message_parse(s->ctx, item->data, item->len, &m, &err);
 	if (st != RF_OK) {
@@ -94,12 +92,59 @@ scan_item(struct scan *s, const rf_item *item)
 	}
 	if (item->truncated)
 		m->limits_hit |= RF_LIMIT_MESSAGE_SIZE;
+	now = rf_message_time(m);
+	if (now == 0)
+		now = (long long)time(NULL);
+	st = rf_analysis_message(s->ctx, &s->cfg, m, s->rcpt, &an, &err);
+	if (st == RF_OK)
+		st = rf_analysis_campaign(s->ctx, &s->cfg, &an, 1, now, &err);
+	if (st != RF_OK) {
+		cli_warn("scan: %s: %s", item->label, err.msg);
+		rf_message_free(m);
+		return -1;
+	}
 	memset(&x, 0, sizeof(x));
-	x.recipient = s->rcpt != NULL ? s->rcpt : rf_message_recipient(m);
+	x.recipient = an.recipient;
+	if (an.in_campaign) {
+		x.campaign.id = an.campaign.id;
+		x.campaign.size = (long long)an.campaign.size;
+		x.campaign.copies = (long long)an.campaign.copies;
+		x.campaign.first_seen = an.campaign.first_seen;
+		s->in_campaigns++;
+	}
+	x.reasons = an.reasons;
+	x.nreasons = an.nreasons;
 	report_message(s->sp, item->label, m, &x, s->json);
 	s->messages++;
 	s->links += m->links.n;
+	s->tracking += an.ntracking;
 	rf_message_free(m);
+	if (++s->since_commit >= STREAM_COMMIT_EVERY) {
+		s->since_commit = 0;
+		if (rf_store_commit(s->cfg.store, &err) != RF_OK ||
+		    rf_store_begin(s->cfg.store, &err) != RF_OK) {
+			cli_warn("scan: %s", err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+scan_one(struct scan *s, const rf_item *item)
+{
+	if (s->batch != NULL)
+		return batch_item(s, item);
+	return stream_item(s, item);
+}
+
+static int
+input_error(struct scan *s, const char *label, const char *msg)
+{
+	s->failed++;
+	if (s->batch != NULL)
+		return batch_error(s, label, msg);
+	report_error(s->sp, label, msg);
 	return 0;
 }
 
@@ -112,32 +157,41 @@ scan_path(struct scan *s, const char *path)
 	rf_item item;
 	rf_error err;
 	rf_status st;
+	size_t done, total;
 	int rc = 0;
 
 	if (strcmp(path, "-") == 0)
 		st = rf_source_open_fd(0, "-", lim, &src, &err);
 	else
 		st = rf_source_open(path, lim, &src, &err);
-	if (st != RF_OK) {
-		report_error(s->sp, path, err.msg);
-		s->failed++;
-		return st == RF_ENOMEM ? -1 : 0;
-	}
+	if (st != RF_OK)
+		return st == RF_ENOMEM ? -1 : input_error(s, path, err.msg);
 	while (rc == 0 && (st = rf_source_next(src, &item, &err)) != RF_EDONE) {
-		if (st != RF_OK) {
-			report_error(s->sp, item.label != NULL ? item.label :
+		if (st == RF_ENOMEM)
+			rc = -1;
+		else if (st != RF_OK)
+			rc = input_error(s, item.label != NULL ? item.label :
 			    path, err.msg);
-			s->failed++;
-			if (st == RF_ENOMEM)
-				rc = -1;
-			continue;
-		}
-		rc = scan_item(s, &item);
-		show_progress(s, src, path, 0);
+		else
+			rc = scan_one(s, &item);
+		rf_source_progress(src, &done, &total);
+		scan_progress(s, "reading", done, total, 0);
 	}
-	show_progress(s, src, path, 1);
 	rf_source_free(src);
 	return rc;
+}
+
+static int
+open_store(struct scan *s, const char *db)
+{
+	rf_error err;
+
+	if (rf_store_open(db, NULL, &s->cfg.store, &err) != RF_OK ||
+	    rf_store_begin(s->cfg.store, &err) != RF_OK) {
+		cli_warn("scan: %s", err.msg);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -146,7 +200,8 @@ cmd_scan(int argc, char **argv)
 	struct scan s;
 	rf_limits limits;
 	rf_error err;
-	int i, r, rc = 0, npaths = 0;
+	const char *db = NULL;
+	int i, r, rc = 0, npaths = 0, status = RF_EXIT_SOFTWARE;
 
 	memset(&s, 0, sizeof(s));
 	rf_limits_default(&limits);
@@ -165,6 +220,8 @@ cmd_scan(int argc, char **argv)
 			s.progress = 0;
 		} else if (strcmp(a, "--rcpt") == 0 && i + 1 < argc) {
 			s.rcpt = argv[++i];
+		} else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
 		} else if ((r = cli_limit_option(&limits, argc, argv, &i)) != 0) {
 			if (r < 0)
 				return RF_EXIT_USAGE;
@@ -185,25 +242,42 @@ cmd_scan(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	s.sp = s.json ? sprinter_json_new(stdout) : sprinter_text_new(stdout);
-	if (s.sp == NULL) {
-		rf_ctx_free(s.ctx);
-		cli_warn("out of memory");
-		return RF_EXIT_SOFTWARE;
-	}
+	if (s.sp == NULL || (s.cfg.rules = cli_rules()) == NULL)
+		goto done;
+	if (db != NULL ? open_store(&s, db) != 0 :
+	    (s.batch = batch_new(&s)) == NULL)
+		goto done;
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	for (; i < argc && rc == 0; i++, npaths++)
 		rc = scan_path(&s, argv[i]);
 	if (npaths == 0 && rc == 0)
 		rc = scan_path(&s, "-");
-	if (!s.json)
-		printf("%zu messages, %zu links, %zu inputs failed\n",
-		    s.messages, s.links, s.failed);
-	fflush(stdout);
-	s.sp->destroy(s.sp);
-	rf_ctx_free(s.ctx);
-	if (rc != 0) {
-		cli_warn("scan: internal error (out of memory)");
-		return RF_EXIT_SOFTWARE;
+	if (rc == 0 && s.batch != NULL)
+		rc = batch_finish(&s);
+	if (rc == 0 && s.cfg.store != NULL &&
+	    rf_store_commit(s.cfg.store, &err) != RF_OK) {
+		cli_warn("scan: %s", err.msg);
+		rc = -1;
 	}
-	return s.failed > 0 ? RF_EXIT_INPUT : RF_EXIT_OK;
+	scan_progress(&s, "done", 0, 0, 1);
+	if (!s.json)
+		printf("%zu messages, %zu in campaigns, %zu links, %zu "
+		    "identify the recipient, %zu inputs failed\n", s.messages,
+		    s.in_campaigns, s.links, s.tracking, s.failed);
+	if (fflush(stdout) != 0) {
+		cli_warn("scan: cannot write the output");
+		rc = -1;
+	}
+	if (rc != 0)
+		cli_warn("scan: stopped by an internal error");
+	else
+		status = s.failed > 0 ? RF_EXIT_INPUT : RF_EXIT_OK;
+done:
+	batch_free(s.batch);
+	rf_store_close(s.cfg.store);
+	rf_rules_free((rf_rules *)s.cfg.rules);
+	if (s.sp != NULL)
+		s.sp->destroy(s.sp);
+	rf_ctx_free(s.ctx);
+	return status;
 }

@@ -2,6 +2,7 @@
 #ifndef REDFLAG_COMMANDS_H
 #define REDFLAG_COMMANDS_H
 
+int cmd_campaigns(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_milter(int argc, char **argv);

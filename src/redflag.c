@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -17,6 +18,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
 	{ "filter", cmd_filter, "filter one message: standard input to output" },
 	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail" },
@@ -113,6 +115,25 @@ cli_limit_option(rf_limits *limits, int argc, char **argv, int *i)
 		return -1;
 	}
 	return 1;
+}
+
+rf_rules *
+cli_rules(void)
+{
+	const struct rf_asset *asset = asset_find("data/trackers.conf");
+	rf_rules *rules = NULL;
+	rf_error err;
+
+	if (asset == NULL) {
+		cli_warn("no tracking rules built in (data/trackers.conf)");
+		return NULL;
+	}
+	if (rf_rules_parse((const char *)asset->data, asset->len, &rules,
+	    &err) != RF_OK) {
+		cli_warn("data/trackers.conf: %s", err.msg);
+		return NULL;
+	}
+	return rules;
 }
 
 void

@@ -14,6 +14,20 @@ str_list(struct sprinter *sp, const char *const *v, size_t n)
 	sp->end(sp);
 }
 
+/* seen_token: token i has the same range as an earlier one (two tests
+ * found it). */
+static int
+seen_token(const rf_link *k, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (k->tokens[j].off == k->tokens[i].off &&
+		    k->tokens[j].len == k->tokens[i].len)
+			return 1;
+	return 0;
+}
+
 static void
 link_obj(struct sprinter *sp, const rf_link *k, int full)
 {
@@ -56,8 +70,9 @@ link_obj(struct sprinter *sp, const rf_link *k, int full)
 		sp->map_key(sp, "tokens");
 		sp->begin_list(sp);
 		for (i = 0; i < k->ntokens; i++)
-			sp->string_len(sp, k->url + k->tokens[i].off,
-			    k->tokens[i].len);
+			if (!seen_token(k, i))
+				sp->string_len(sp, k->url + k->tokens[i].off,
+				    k->tokens[i].len);
 		sp->end(sp);
 		sp->map_key(sp, "reasons");
 		str_list(sp, k->reasons, k->nreasons);
@@ -121,18 +136,17 @@ body(struct sprinter *sp, const rf_message *m, int full)
 }
 
 void
-report_message(struct sprinter *sp, const char *source, const rf_message *m,
-	       const struct report_extra *x, int full)
+report_head(struct sprinter *sp, const char *source, const rf_message *m,
+	    const char *recipient, int full)
 {
 	unsigned i;
-	size_t r;
 
 	sp->begin_map(sp);
 	if (full)
 		sp_kv_int(sp, "schema", REPORT_SCHEMA);
 	sp_kv_str(sp, "source", source);
 	sp_kv_str(sp, "message_id", m->message_id);
-	sp_kv_str(sp, "recipient", x->recipient);
+	sp_kv_str(sp, "recipient", recipient);
 	sp_kv_str(sp, "from", m->from);
 	sp_kv_str(sp, "subject", m->subject);
 	sp_kv_str(sp, "date", m->date);
@@ -140,6 +154,22 @@ report_message(struct sprinter *sp, const char *source, const rf_message *m,
 	if (full || (m->flags & RF_MSG_MIME_DAMAGED))
 		sp_kv_bool(sp, "mime_damaged",
 		    (m->flags & RF_MSG_MIME_DAMAGED) != 0);
+	if (full || m->limits_hit) {
+		sp->map_key(sp, "limits");
+		sp->begin_list(sp);
+		for (i = 0; i < RF_LIMIT__COUNT; i++)
+			if (m->limits_hit & (1u << i))
+				sp->string(sp, rf_limit_name(1u << i));
+		sp->end(sp);
+	}
+	body(sp, m, full);
+}
+
+void
+report_tail(struct sprinter *sp, const struct report_extra *x, int full)
+{
+	size_t r;
+
 	sp->map_key(sp, "verdict");
 	if (x->verdict != NULL)
 		sp->string(sp, x->verdict);
@@ -168,17 +198,16 @@ report_message(struct sprinter *sp, const char *source, const rf_message *m,
 			sp->string(sp, x->reasons[r]);
 		sp->end(sp);
 	}
-	if (full || m->limits_hit) {
-		sp->map_key(sp, "limits");
-		sp->begin_list(sp);
-		for (i = 0; i < RF_LIMIT__COUNT; i++)
-			if (m->limits_hit & (1u << i))
-				sp->string(sp, rf_limit_name(1u << i));
-		sp->end(sp);
-	}
-	body(sp, m, full);
 	sp->end(sp);
 	sp->separator(sp);
+}
+
+void
+report_message(struct sprinter *sp, const char *source, const rf_message *m,
+	       const struct report_extra *x, int full)
+{
+	report_head(sp, source, m, x->recipient, full);
+	report_tail(sp, x, full);
 }
 
 void

@@ -29,10 +29,21 @@ struct report_extra {
 };
 
 /* report_message: print m read from source; full=0 leaves out fields a
- * reader does not need (the text summary). */
+ * reader does not need (the text summary).  Same as report_head then
+ * report_tail. */
 void report_message(struct sprinter *sp, const char *source,
 		    const rf_message *m, const struct report_extra *x,
 		    int full);
+
+/* report_head: open the report and print everything that does not depend
+ * on other messages (all but verdict, score, campaign and reasons). */
+void report_head(struct sprinter *sp, const char *source,
+		 const rf_message *m, const char *recipient, int full);
+
+/* report_tail: print verdict, score, campaign and reasons and close the
+ * report opened by report_head (possibly by another printer, resumed). */
+void report_tail(struct sprinter *sp, const struct report_extra *x,
+		 int full);
 
 /* report_error: print an input that could not be analysed. */
 void report_error(struct sprinter *sp, const char *source, const char *msg);

@@ -15,6 +15,12 @@ struct json {
 	int after_key;		/* a key was just written */
 };
 
+/* The closing bracket is written by end(); keep a stack of kinds. */
+struct json_full {
+	struct json j;
+	char kind[MAX_DEPTH];
+};
+
 static void
 sep(struct json *j)
 {
@@ -49,13 +55,6 @@ static void
 j_begin_list(struct sprinter *sp)
 {
 	open_level((struct json *)sp, '[');
-}
-
-/* j_end: the container's kind is not tracked; the caller pairs them. */
-static void
-j_end(struct sprinter *sp)
-{
-	(void)sp;
 }
 
 /* utf8_len: length of the valid UTF-8 sequence at p, or 0. */
@@ -203,16 +202,23 @@ j_separator(struct sprinter *sp)
 }
 
 static void
+j_resume_map(struct sprinter *sp)
+{
+	struct json *j = (struct json *)sp;
+	struct json_full *f = (struct json_full *)sp;
+
+	f->kind[0] = '}';
+	j->first[0] = 0;
+	j->depth = 1;
+	j->after_key = 0;
+}
+
+static void
 j_destroy(struct sprinter *sp)
 {
 	free(sp);
 }
 
-/* The closing bracket is written by end(); keep a stack of kinds. */
-struct json_full {
-	struct json j;
-	char kind[MAX_DEPTH];
-};
 
 static void
 jf_begin_map(struct sprinter *sp)
@@ -243,7 +249,6 @@ jf_end(struct sprinter *sp)
 		return;
 	f->j.depth--;
 	putc(f->j.depth < MAX_DEPTH ? f->kind[f->j.depth] : '}', f->j.out);
-	j_end(sp);
 }
 
 struct sprinter *
@@ -256,7 +261,7 @@ sprinter_json_new(FILE *out)
 	f->j.out = out;
 	f->j.sp = (struct sprinter){ jf_begin_map, jf_begin_list, jf_end,
 	    j_string, j_string_len, j_integer, j_real, j_boolean, j_null,
-	    j_map_key, j_separator, j_destroy };
+	    j_map_key, j_resume_map, j_separator, j_destroy };
 	return &f->j.sp;
 }
 

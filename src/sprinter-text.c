@@ -141,6 +141,16 @@ t_map_key(struct sprinter *sp, const char *key)
 }
 
 static void
+t_resume_map(struct sprinter *sp)
+{
+	struct text *t = (struct text *)sp;
+
+	t->kind[0] = 'm';
+	t->depth = 1;
+	t->key = NULL;
+}
+
+static void
 t_separator(struct sprinter *sp)
 {
 	struct text *t = (struct text *)sp;
@@ -166,6 +176,6 @@ sprinter_text_new(FILE *out)
 	t->out = out;
 	t->sp = (struct sprinter){ t_begin_map, t_begin_list, t_end,
 	    t_string, t_string_len, t_integer, t_real, t_boolean, t_null,
-	    t_map_key, t_separator, t_destroy };
+	    t_map_key, t_resume_map, t_separator, t_destroy };
 	return &t->sp;
 }

@@ -26,6 +26,11 @@ struct sprinter {
 	void (*boolean)(struct sprinter *sp, int v);
 	void (*null)(struct sprinter *sp);
 	void (*map_key)(struct sprinter *sp, const char *key);
+	/* resume_map: go on with a top-level map whose opening and first
+	 * members were written earlier, by another printer of the same
+	 * format (scan spools the start of each report and finishes it in
+	 * its second pass). */
+	void (*resume_map)(struct sprinter *sp);
 	/* separator: ends one top-level item (a newline in both formats) */
 	void (*separator)(struct sprinter *sp);
 	void (*destroy)(struct sprinter *sp);

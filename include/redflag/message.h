@@ -182,6 +182,14 @@ const char *rf_message_header(const rf_message *m, const char *name);
  * Delivered-To, X-Original-To, then To, or NULL.  Allocated in m's arena. */
 const char *rf_message_recipient(const rf_message *m);
 
+/* rf_message_recipient_name: the display name that To or Cc give the
+ * address addr ("Alice" for "Alice <alice@example.org>"), or NULL. */
+const char *rf_message_recipient_name(const rf_message *m, const char *addr);
+
+/* rf_message_time: the Date header as Unix time, or 0 when absent or
+ * unreadable. */
+long long rf_message_time(const rf_message *m);
+
 /* rf_link_kind_name: "href", "text", "img", "form", "css", "header". */
 const char *rf_link_kind_name(rf_link_kind k);
 

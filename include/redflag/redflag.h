@@ -10,15 +10,20 @@
 
 #define RF_VERSION "0.1.0"
 
+#include <redflag/analysis.h>
 #include <redflag/arena.h>
 #include <redflag/buf.h>
+#include <redflag/cluster.h>
 #include <redflag/consent.h>
 #include <redflag/context.h>
 #include <redflag/error.h>
+#include <redflag/fingerprint.h>
+#include <redflag/hll.h>
 #include <redflag/html.h>
 #include <redflag/limits.h>
 #include <redflag/message.h>
 #include <redflag/source.h>
+#include <redflag/store.h>
 #include <redflag/tracking.h>
 #include <redflag/url.h>
 #include <redflag/verdict.h>

@@ -54,4 +54,20 @@ test_ctx(void)
 	return ctx;
 }
 
+/* ctx_setup, ctx_teardown: cmocka group fixtures keeping a test_ctx()
+ * in *state. */
+static inline int
+ctx_setup(void **state)
+{
+	*state = test_ctx();
+	return 0;
+}
+
+static inline int
+ctx_teardown(void **state)
+{
+	rf_ctx_free(*state);
+	return 0;
+}
+
 #endif

@@ -1,0 +1,85 @@
+/*
+ * redflag/analysis.h - the per-message analysis every front end runs:
+ * `redflag scan` (stream mode), `redflag filter` and the milter.
+ *
+ * rf_analysis_message finds what identifies the recipient in the links
+ * and images of a parsed message and computes its fingerprint.
+ * rf_analysis_campaign then looks the copy up in (or adds it to) the
+ * campaign store, lines its links up with the store's sample of earlier
+ * copies (a part that changes from copy to copy identifies the
+ * recipient), and sums the findings up in plain words.  Batch mode in
+ * `redflag scan` clusters instead (redflag/cluster.h) and calls
+ * rf_tracking_campaign itself.
+ */
+#ifndef REDFLAG_ANALYSIS_H
+#define REDFLAG_ANALYSIS_H
+
+#include <stdint.h>
+
+#include <redflag/context.h>
+#include <redflag/error.h>
+#include <redflag/fingerprint.h>
+#include <redflag/message.h>
+#include <redflag/store.h>
+#include <redflag/tracking.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A campaign counts as bulk evidence from this many recipients on. */
+#define RF_CAMPAIGN_MIN_SIZE 2
+
+typedef struct rf_analysis_cfg {
+	const rf_rules *rules;	/* tracking rules (required) */
+	rf_store *store;	/* campaign store, or NULL */
+} rf_analysis_cfg;
+
+typedef struct rf_analysis {
+	rf_message *m;		/* the message (not owned) */
+	const char *recipient;	/* whom the analysis is for, or NULL */
+	rf_fingerprint fp;
+	int in_campaign;	/* campaign below is valid and has at least
+				 * RF_CAMPAIGN_MIN_SIZE recipients */
+	rf_campaign campaign;	/* the store's view, after this copy when
+				 * it was added */
+	size_t ntracking;	/* links that identify the recipient */
+	const char **reasons;	/* findings in plain words (m's arena) */
+	size_t nreasons;
+} rf_analysis;
+
+/*
+ * rf_analysis_message: fill an for message m received by recipient (NULL:
+ * the message's own Delivered-To, X-Original-To or To): tracking codes,
+ * fingerprint, findings.  RF_OK, RF_ENOMEM.
+ */
+rf_status rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+			      rf_message *m, const char *recipient,
+			      rf_analysis *an, rf_error *err);
+
+/*
+ * rf_analysis_campaign: with cfg->store, find the campaign of an's
+ * message: add the copy (add != 0, counted at time now) or only look it
+ * up; then compare its links with the campaign's sampled copies and
+ * refresh the findings.  No store, or a message without text: RF_OK and
+ * no campaign.  RF_ESTORE when the store fails (nothing counted).
+ */
+rf_status rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+			       rf_analysis *an, int add, int64_t now,
+			       rf_error *err);
+
+/*
+ * rf_analysis_reasons: rebuild an->reasons from the campaign size and
+ * the tracking findings ("sent to 4,812 recipients", "3 links carry your
+ * address, base64-encoded").  campaign_size 0: no campaign.
+ */
+rf_status rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size,
+			      rf_error *err);
+
+/* rf_format_count: n with thousands separators ("4,812") into buf. */
+const char *rf_format_count(uint64_t n, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

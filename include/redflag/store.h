@@ -1,0 +1,178 @@
+/*
+ * redflag/store.h - the campaign store: every copy of every campaign seen
+ * so far, persistent, in SQLite (one file) or shared between mail servers
+ * in Redis.  Design, schema, key layout and guarantees: docs/store.md.
+ *
+ * A campaign is found by fingerprint: the candidates are the campaigns
+ * sharing an LSH band key (rf_fp_band) with the copy, each verified with
+ * rf_fp_match; the best match (most positions agreeing, then oldest) wins.
+ * A campaign keeps the fingerprint of the copy that created it.
+ *
+ * Campaign id: 16 lower-case hex digits, XXH3-64 of the creating copy's
+ * fingerprint in its canonical form (rf_store_fp_id), so that two processes
+ * creating the campaign of one message at once agree on its id.
+ *
+ * An rf_store is used by one thread at a time; open one per thread or
+ * process.  Many processes may share one SQLite file or one Redis server.
+ */
+#ifndef REDFLAG_STORE_H
+#define REDFLAG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <redflag/error.h>
+#include <redflag/fingerprint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RF_CAMPAIGN_ID_LEN 16
+#define RF_STORE_SUBJECT_MAX 1024	/* bound of max_subject_bytes */
+#define RF_STORE_RCPT_MAX 512		/* recipient bytes counted */
+#define RF_STORE_SCHEMA_VERSION 1	/* SQLite PRAGMA user_version */
+
+/* Settings, each with a safe default (rf_store_options_default). */
+typedef struct rf_store_options {
+	unsigned max_samples;		/* copies whose links are kept (16) */
+	size_t max_sample_bytes;	/* bytes of link skeletons kept per
+					   campaign, all copies (4096) */
+	unsigned max_sample_links;	/* links kept per copy (32) */
+	size_t max_subject_bytes;	/* subject sample, bytes (200) */
+	unsigned max_candidates;	/* campaigns verified per copy (64) */
+	unsigned max_recipients;	/* recipients counted per copy (1000) */
+	unsigned cache_entries;		/* campaigns remembered in the store
+					   object, matched without asking
+					   the backend; 0 = off (4096:
+					   about 1.7 MB) */
+	unsigned timeout_ms;		/* Redis connect and command timeout,
+					   SQLite busy timeout (2000) */
+	int sync_full;			/* SQLite synchronous=FULL: every
+					   commit reaches the disk (0) */
+	int read_only;			/* open for reading only (0) */
+} rf_store_options;
+
+/* rf_store_options_default: fill o with the documented defaults. */
+void rf_store_options_default(rf_store_options *o);
+
+/* Bits of rf_campaign.limits_hit. */
+enum {
+	RF_CAMPAIGN_LIMIT_CANDIDATES = 1u << 0,	/* max_candidates cut */
+	RF_CAMPAIGN_LIMIT_RECIPIENT = 1u << 1,	/* recipient cut to
+						   RF_STORE_RCPT_MAX */
+	RF_CAMPAIGN_LIMIT_SUBJECT = 1u << 2,	/* subject cut */
+	RF_CAMPAIGN_LIMIT_SAMPLE = 1u << 3,	/* links not sampled */
+	RF_CAMPAIGN_LIMIT_RECIPIENTS = 1u << 4	/* max_recipients cut */
+};
+
+typedef struct rf_campaign {
+	char id[RF_CAMPAIGN_ID_LEN + 1];
+	uint64_t size;		/* distinct recipients (HLL estimate) */
+	uint64_t copies;	/* copies added */
+	int64_t first_seen;	/* Unix time, seconds */
+	int64_t last_seen;
+	uint64_t complaints;
+	char subject[RF_STORE_SUBJECT_MAX + 1];	/* first non-empty subject,
+						   raw bytes, NUL-free */
+	int created;		/* rf_campaign_add: this copy created it */
+	unsigned limits_hit;	/* RF_CAMPAIGN_LIMIT_* */
+} rf_campaign;
+
+typedef struct rf_store rf_store;
+
+/*
+ * rf_store_open: open (creating when absent) the store named by spec:
+ *   "sqlite:PATH" or a plain PATH     SQLite file (created, WAL mode)
+ *   "redis://HOST[:PORT][/PREFIX]"    Redis over TCP (port 6379, key
+ *                                     prefix "rf" by default)
+ *   "unix:PATH[#PREFIX]"              Redis over a Unix socket
+ * opt may be NULL for the defaults.  RF_ESTORE when the store cannot be
+ * opened, is of a newer schema, or the server does not answer;
+ * RF_EINVAL for a malformed spec.
+ */
+rf_status rf_store_open(const char *spec, const rf_store_options *opt,
+			rf_store **out, rf_error *err);
+
+/* rf_store_close: commit nothing pending (see rf_store_begin), release
+ * everything.  NULL allowed. */
+void rf_store_close(rf_store *s);
+
+/* rf_store_backend: "sqlite" or "redis". */
+const char *rf_store_backend(const rf_store *s);
+
+/*
+ * rf_store_begin, rf_store_commit, rf_store_rollback: group the following
+ * calls into one transaction (SQLite).  Without them every rf_campaign_add
+ * is a transaction of its own: visible to other processes and safe from a
+ * crash of this process when it returns (from power loss too with
+ * sync_full).  Grouping many adds is much faster; what was added since
+ * rf_store_begin is lost if the process dies before rf_store_commit.
+ * Redis: each call is atomic on the server already; these are no-ops.
+ */
+rf_status rf_store_begin(rf_store *s, rf_error *err);
+rf_status rf_store_commit(rf_store *s, rf_error *err);
+rf_status rf_store_rollback(rf_store *s, rf_error *err);
+
+/*
+ * rf_campaign_add: add one copy: find the campaign matching fp or create
+ * it, count the copy and its recipients rcpts[0..nrcpts-1] (addresses,
+ * compared without ASCII case; none: count the copy only), keep
+ * the subject (NULL allowed) when the campaign has none yet, keep the
+ * copy's link skeletons (links[0..nlinks-1], each a URL with its varying
+ * parts still in; NULL when nlinks is 0) while the campaign's sample has
+ * room (max_samples copies, max_sample_bytes; a link containing control
+ * bytes is stored with them as %XX).  now is the arrival time.  *out
+ * describes the campaign after the copy.  RF_EINVAL for an RF_FP_EMPTY or
+ * unknown fingerprint (no text: no campaign); RF_ESTORE when the store
+ * fails (nothing counted then).
+ */
+rf_status rf_campaign_add(rf_store *s, const rf_fingerprint *fp,
+			  const char *const *rcpts, size_t nrcpts,
+			  const char *subject,
+			  const char *const *links, size_t nlinks, int64_t now,
+			  rf_campaign *out, rf_error *err);
+
+/* rf_campaign_lookup: the campaign fp belongs to, without adding:
+ * RF_ENOTFOUND when none matches. */
+rf_status rf_campaign_lookup(rf_store *s, const rf_fingerprint *fp,
+			     rf_campaign *out, rf_error *err);
+
+/* rf_campaign_get: the campaign with this id: RF_ENOTFOUND when none. */
+rf_status rf_campaign_get(rf_store *s, const char *id, rf_campaign *out,
+			  rf_error *err);
+
+/* rf_campaign_list_cb: called per campaign; return non-zero to stop. */
+typedef int (*rf_campaign_list_cb)(const rf_campaign *c, void *arg);
+
+/* rf_campaign_list: the largest campaigns first (by size, then copies),
+ * at most limit of them (0: all). */
+rf_status rf_campaign_list(rf_store *s, size_t limit, rf_campaign_list_cb cb,
+			   void *arg, rf_error *err);
+
+/* rf_campaign_complaint: add n complaints to campaign id; RF_ENOTFOUND
+ * when there is no such campaign. */
+rf_status rf_campaign_complaint(rf_store *s, const char *id, uint64_t n,
+				rf_error *err);
+
+/* rf_campaign_samples_cb: one sampled copy: its links (valid during the
+ * call only), in the order added; return non-zero to stop. */
+typedef int (*rf_campaign_samples_cb)(size_t copy, const char *const *links,
+				      size_t nlinks, void *arg);
+
+/* rf_campaign_samples: the link-skeleton sample of campaign id, copy by
+ * copy in the order they were added; RF_ENOTFOUND when no such
+ * campaign. */
+rf_status rf_campaign_samples(rf_store *s, const char *id,
+			      rf_campaign_samples_cb cb, void *arg,
+			      rf_error *err);
+
+/* rf_store_fp_id: the id a campaign created by fp gets (16 hex digits and
+ * a NUL in id). */
+void rf_store_fp_id(const rf_fingerprint *fp,
+		    char id[RF_CAMPAIGN_ID_LEN + 1]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

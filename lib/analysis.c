@@ -1,0 +1,168 @@
+/*
+ * analysis.c - the per-message analysis shared by the front ends (see
+ * redflag/analysis.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#include <redflag/analysis.h>
+
+const char *
+rf_format_count(uint64_t n, char *buf, size_t size)
+{
+	char digits[32];
+	size_t len, i, o = 0;
+
+	len = (size_t)snprintf(digits, sizeof(digits), "%llu",
+	    (unsigned long long)n);
+	for (i = 0; i < len && o + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* count_tracking: links of m (and embedded messages) that identify. */
+static int
+count_one(rf_link *k, void *arg)
+{
+	if (k->tracking)
+		(*(size_t *)arg)++;
+	return 0;
+}
+
+rf_status
+rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size, rf_error *err)
+{
+	const char **summary = NULL, **v;
+	size_t nsummary = 0, n = 0;
+	char num[32];
+	rf_status st;
+
+	an->ntracking = 0;
+	rf_tracking_walk(an->m, count_one, &an->ntracking);
+	st = rf_tracking_summary(an->m, &summary, &nsummary, err);
+	if (st != RF_OK)
+		return st;
+	v = rf_arena_array(an->m->arena, nsummary + 1, sizeof(*v));
+	if (v == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	if (campaign_size >= RF_CAMPAIGN_MIN_SIZE) {
+		v[n] = rf_arena_printf(an->m->arena, "sent to %s recipients",
+		    rf_format_count(campaign_size, num, sizeof(num)));
+		if (v[n++] == NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+	if (nsummary > 0)
+		memcpy(v + n, summary, nsummary * sizeof(*v));
+	an->reasons = v;
+	an->nreasons = n + nsummary;
+	return RF_OK;
+}
+
+rf_status
+rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+		    rf_message *m, const char *recipient, rf_analysis *an,
+		    rf_error *err)
+{
+	const char *name;
+	rf_status st;
+
+	memset(an, 0, sizeof(*an));
+	an->m = m;
+	an->recipient = recipient != NULL ? recipient :
+	    rf_message_recipient(m);
+	st = rf_tracking_message(ctx, cfg->rules, m, an->recipient, err);
+	if (st != RF_OK)
+		return st;
+	name = rf_message_recipient_name(m, an->recipient);
+	st = rf_fingerprint_message(ctx, m, an->recipient, name, &an->fp,
+	    err);
+	if (st != RF_OK)
+		return st;
+	return rf_analysis_reasons(an, 0, err);
+}
+
+/* Collects the store's sample of earlier copies into m's arena. */
+struct samples {
+	rf_arena *a;
+	rf_copy_links *v;
+	size_t n, cap;
+	int failed;
+};
+
+static int
+on_sample(size_t copy, const char *const *links, size_t nlinks, void *arg)
+{
+	struct samples *s = arg;
+	const char **urls;
+	size_t i;
+
+	(void)copy;
+	if (rf_arena_grow(s->a, (void **)&s->v, &s->cap, s->n,
+	    sizeof(*s->v)) != 0 ||
+	    (urls = rf_arena_array(s->a, nlinks + 1, sizeof(*urls))) == NULL) {
+		s->failed = 1;
+		return 1;
+	}
+	for (i = 0; i < nlinks; i++)
+		if ((urls[i] = rf_arena_strdup(s->a, links[i])) == NULL) {
+			s->failed = 1;
+			return 1;
+		}
+	s->v[s->n].urls = urls;
+	s->v[s->n].n = nlinks;
+	s->n++;
+	return 0;
+}
+
+rf_status
+rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+		     rf_analysis *an, int add, int64_t now, rf_error *err)
+{
+	struct samples smp = { an->m->arena, NULL, 0, 0, 0 };
+	rf_copy_links own;
+	rf_campaign found;
+	const char *rcpts[1];
+	rf_status st;
+
+	if (cfg->store == NULL || an->fp.kind == RF_FP_EMPTY)
+		return RF_OK;
+	/* the earlier copies, before this one joins the sample */
+	st = rf_campaign_lookup(cfg->store, &an->fp, &found, err);
+	if (st == RF_OK)
+		st = rf_campaign_samples(cfg->store, found.id, on_sample,
+		    &smp, err);
+	if (st != RF_OK && st != RF_ENOTFOUND)
+		return st;
+	if (smp.failed)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	if (add) {
+		st = rf_tracking_skeleton(an->m, &own, err);
+		if (st != RF_OK)
+			return st;
+		rcpts[0] = an->recipient;
+		st = rf_campaign_add(cfg->store, &an->fp, rcpts,
+		    an->recipient != NULL ? 1 : 0, an->m->subject, own.urls,
+		    own.n, now, &an->campaign, err);
+	} else if (st == RF_OK) {
+		an->campaign = found;
+	}
+	if (st == RF_ENOTFOUND)
+		return rf_analysis_reasons(an, 0, err);
+	if (st != RF_OK)
+		return st;
+	an->in_campaign = an->campaign.size >= RF_CAMPAIGN_MIN_SIZE;
+	if (smp.n > 0) {
+		st = rf_tracking_campaign(ctx, cfg->rules, an->m, smp.v,
+		    smp.n, err);
+		if (st != RF_OK)
+			return st;
+	}
+	return rf_analysis_reasons(an, an->in_campaign ? an->campaign.size :
+	    0, err);
+}

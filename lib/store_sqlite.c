@@ -1,0 +1,583 @@
+/*
+ * store_sqlite.c - the campaign store in one SQLite file: WAL,
+ * synchronous=NORMAL (FULL on request), prepared statements kept in the
+ * store, bound parameters only.  Schema (version RF_STORE_SCHEMA_VERSION
+ * in PRAGMA user_version) in docs/store.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "internal.h"
+
+static const char *const schema[] = {
+	"CREATE TABLE IF NOT EXISTS campaign ("
+	" id INTEGER PRIMARY KEY,"
+	" cid TEXT NOT NULL UNIQUE,"
+	" fp BLOB NOT NULL,"
+	" copies INTEGER NOT NULL DEFAULT 0,"
+	" size INTEGER NOT NULL DEFAULT 0,"
+	" complaints INTEGER NOT NULL DEFAULT 0,"
+	" first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL,"
+	" subject BLOB,"
+	" samples INTEGER NOT NULL DEFAULT 0,"
+	" sample_bytes INTEGER NOT NULL DEFAULT 0)",
+	"CREATE INDEX IF NOT EXISTS campaign_size ON campaign(size)",
+	"CREATE TABLE IF NOT EXISTS band ("
+	" key INTEGER NOT NULL,"
+	" campaign INTEGER NOT NULL,"
+	" PRIMARY KEY (key, campaign)) WITHOUT ROWID",
+	"CREATE TABLE IF NOT EXISTS hll ("
+	" campaign INTEGER PRIMARY KEY,"
+	" regs BLOB NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS sample ("
+	" campaign INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" links BLOB NOT NULL,"
+	" PRIMARY KEY (campaign, seq)) WITHOUT ROWID",
+	"PRAGMA user_version = 1",
+};
+
+#define ROW "cid, copies, size, complaints, first_seen, last_seen, subject"
+
+enum {
+	S_BEGIN, S_BEGIN_READ, S_COMMIT, S_ROLLBACK, S_SAVE, S_RELEASE, S_UNDO,
+	S_CAND, S_INS_CAMP, S_ID_BY_CID, S_INS_BAND, S_GET_ROW, S_UPD,
+	S_GET_HLL, S_PUT_HLL, S_INS_SAMPLE, S_GET_BY_CID, S_LIST,
+	S_COMPLAINT, S_SAMPLES, S__COUNT
+};
+
+static const char *const sql[S__COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_BEGIN_READ] = "BEGIN",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVE] = "SAVEPOINT rf_add",
+	[S_RELEASE] = "RELEASE rf_add",
+	[S_UNDO] = "ROLLBACK TO rf_add",
+	/* one band at a time: an IN list or DISTINCT would build a
+	 * temporary b-tree per copy */
+	[S_CAND] = "SELECT c.id, c.cid, c.fp FROM band b"
+	    " JOIN campaign c ON c.id = b.campaign"
+	    " WHERE b.key = ?1 LIMIT ?2",
+	[S_INS_CAMP] = "INSERT INTO campaign (cid, fp, first_seen, last_seen)"
+	    " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (cid) DO NOTHING",
+	[S_ID_BY_CID] = "SELECT id FROM campaign WHERE cid = ?1",
+	[S_INS_BAND] = "INSERT OR IGNORE INTO band (key, campaign)"
+	    " VALUES (?1, ?2)",
+	[S_GET_ROW] = "SELECT " ROW ", samples, sample_bytes FROM campaign"
+	    " WHERE id = ?1",
+	[S_UPD] = "UPDATE campaign SET copies = copies + 1, size = ?2,"
+	    " first_seen = min(first_seen, ?3), last_seen = max(last_seen, ?3),"
+	    " subject = coalesce(subject, ?4), samples = samples + ?5,"
+	    " sample_bytes = sample_bytes + ?6 WHERE id = ?1",
+	[S_GET_HLL] = "SELECT regs FROM hll WHERE campaign = ?1",
+	[S_PUT_HLL] = "INSERT OR REPLACE INTO hll (campaign, regs)"
+	    " VALUES (?1, ?2)",
+	[S_INS_SAMPLE] = "INSERT OR IGNORE INTO sample (campaign, seq, links)"
+	    " VALUES (?1, ?2, ?3)",
+	[S_GET_BY_CID] = "SELECT " ROW " FROM campaign WHERE cid = ?1",
+	[S_LIST] = "SELECT " ROW " FROM campaign"
+	    " ORDER BY size DESC, copies DESC, id LIMIT ?1",
+	[S_COMPLAINT] = "UPDATE campaign SET complaints = complaints + ?2"
+	    " WHERE cid = ?1",
+	[S_SAMPLES] = "SELECT s.links FROM campaign c"
+	    " JOIN sample s ON s.campaign = c.id WHERE c.cid = ?1"
+	    " ORDER BY s.seq",
+};
+
+struct sq {
+	sqlite3 *db;
+	sqlite3_stmt *st[S__COUNT];
+	int in_tx;			/* rf_store_begin is open */
+	rf_hll hll;			/* scratch for update */
+};
+
+static rf_status
+db_error(struct sq *q, rf_error *err, const char *what)
+{
+	return rf_error_set(err, RF_ESTORE, "sqlite: %s: %s", what,
+	    sqlite3_errmsg(q->db));
+}
+
+/* stmt: statement i, reset and unbound, ready for binding. */
+static sqlite3_stmt *
+stmt(struct sq *q, int i)
+{
+	sqlite3_reset(q->st[i]);
+	sqlite3_clear_bindings(q->st[i]);
+	return q->st[i];
+}
+
+/* run: step a statement that returns no rows. */
+static rf_status
+run(struct sq *q, int i, rf_error *err)
+{
+	int rc = sqlite3_step(q->st[i]);
+
+	sqlite3_reset(q->st[i]);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_error(q, err, sql[i]);
+	return RF_OK;
+}
+
+/* check_schema: verify (and unless read_only, create) the schema. */
+static rf_status
+check_schema(struct sq *q, int read_only, rf_error *err)
+{
+	sqlite3_stmt *v = NULL;
+	rf_status st = RF_OK;
+	int version, tables;
+	size_t i;
+
+	if (sqlite3_exec(q->db, read_only ? "BEGIN" : "BEGIN IMMEDIATE", NULL,
+	    NULL, NULL) != SQLITE_OK)
+		return db_error(q, err, "cannot lock the store");
+	if (sqlite3_prepare_v2(q->db, "SELECT (SELECT user_version FROM"
+	    " pragma_user_version), (SELECT count(*) FROM sqlite_schema)", -1,
+	    &v, NULL) != SQLITE_OK || sqlite3_step(v) != SQLITE_ROW) {
+		st = db_error(q, err, "cannot read the schema version");
+		goto done;
+	}
+	version = sqlite3_column_int(v, 0);
+	tables = sqlite3_column_int(v, 1);
+	if (version > RF_STORE_SCHEMA_VERSION) {
+		st = rf_error_set(err, RF_ESTORE, "sqlite: store schema %d is "
+		    "newer than this redflag's (%d)", version,
+		    RF_STORE_SCHEMA_VERSION);
+		goto done;
+	}
+	if (version == 0 && (tables > 0 || read_only)) {
+		st = rf_error_set(err, RF_ESTORE,
+		    "sqlite: the file is not a redflag campaign store");
+		goto done;
+	}
+	for (i = 0; version == 0 && i < sizeof(schema) / sizeof(*schema); i++)
+		if (sqlite3_exec(q->db, schema[i], NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			st = db_error(q, err, "cannot create the schema");
+			goto done;
+		}
+done:
+	sqlite3_finalize(v);
+	if (sqlite3_exec(q->db, st == RF_OK ? "COMMIT" : "ROLLBACK", NULL,
+	    NULL, NULL) != SQLITE_OK && st == RF_OK)
+		st = db_error(q, err, "cannot create the schema");
+	return st;
+}
+
+static void
+sq_close(void *be)
+{
+	struct sq *q = be;
+	int i;
+
+	if (q == NULL)
+		return;
+	if (q->in_tx)
+		sqlite3_step(stmt(q, S_ROLLBACK));
+	for (i = 0; i < S__COUNT; i++)
+		sqlite3_finalize(q->st[i]);
+	sqlite3_close(q->db);
+	free(q);
+}
+
+static rf_status
+sq_begin_op(void *be, int write, rf_error *err)
+{
+	struct sq *q = be;
+
+	return run(q, q->in_tx ? S_SAVE : write ? S_BEGIN : S_BEGIN_READ, err);
+}
+
+static rf_status
+sq_end_op(void *be, int ok, rf_error *err)
+{
+	struct sq *q = be;
+	rf_status st;
+
+	if (q->in_tx) {
+		if (ok)
+			return run(q, S_RELEASE, err);
+		st = run(q, S_UNDO, err);
+		if (st == RF_OK)
+			st = run(q, S_RELEASE, err);
+		return st;
+	}
+	if (ok && (st = run(q, S_COMMIT, err)) == RF_OK)
+		return RF_OK;
+	run(q, S_ROLLBACK, NULL);
+	return ok ? RF_ESTORE : RF_OK;
+}
+
+static rf_status
+sq_candidates(void *be, const uint64_t *band, unsigned max, rf__cand_cb cb,
+	      void *arg, int *cut, rf_error *err)
+{
+	struct sq *q = be;
+	sqlite3_stmt *s = NULL;
+	int64_t *seen, id;
+	unsigned i, n = 0, j;
+	rf_status st = RF_OK;
+	int rc = SQLITE_DONE, stop = 0;
+
+	if ((seen = calloc((size_t)max + 1, sizeof(*seen))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
+	for (i = 0; i < RF_FP_BANDS && !stop; i++) {
+		s = stmt(q, S_CAND);
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)band[i]);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)max + 1);
+		while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			id = sqlite3_column_int64(s, 0);
+			for (j = 0; j < n && seen[j] != id; j++)
+				;
+			if (j < n)
+				continue;
+			if (n == max) {
+				*cut = 1;
+				stop = 1;
+				break;
+			}
+			seen[n++] = id;
+			if (sqlite3_column_bytes(s, 1) != RF_CAMPAIGN_ID_LEN)
+				continue;
+			stop = cb((const char *)sqlite3_column_text(s, 1), id,
+			    sqlite3_column_blob(s, 2),
+			    (size_t)sqlite3_column_bytes(s, 2), arg);
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			st = db_error(q, err, "finding candidates");
+			break;
+		}
+	}
+	free(seen);
+	return st;
+}
+
+static rf_status
+sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
+	  size_t nseen, int64_t *key, int *created, rf_error *err)
+{
+	struct sq *q = be;
+	sqlite3_stmt *s;
+	rf_status st;
+	unsigned i;
+
+	s = stmt(q, S_INS_CAMP);
+	sqlite3_bind_text(s, 1, c->id, RF_CAMPAIGN_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, c->fp, sizeof(c->fp), SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, c->now);
+	if ((st = run(q, S_INS_CAMP, err)) != RF_OK)
+		return st;
+	*created = sqlite3_changes(q->db) > 0;
+	s = stmt(q, S_ID_BY_CID);
+	sqlite3_bind_text(s, 1, c->id, RF_CAMPAIGN_ID_LEN, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		st = db_error(q, err, "reading a new campaign");
+		sqlite3_reset(s);
+		return st;
+	}
+	*key = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	for (i = 0; *created && i < RF_FP_BANDS; i++) {
+		s = stmt(q, S_INS_BAND);
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)c->band[i]);
+		sqlite3_bind_int64(s, 2, *key);
+		if ((st = run(q, S_INS_BAND, err)) != RF_OK)
+			return st;
+	}
+	return RF_OK;
+}
+
+/* row: an rf_campaign from the columns of ROW. */
+static void
+row(sqlite3_stmt *s, rf_campaign *out)
+{
+	const char *cid = (const char *)sqlite3_column_text(s, 0);
+
+	snprintf(out->id, sizeof(out->id), "%s", cid != NULL ? cid : "");
+	out->copies = (uint64_t)sqlite3_column_int64(s, 1);
+	out->size = (uint64_t)sqlite3_column_int64(s, 2);
+	out->complaints = (uint64_t)sqlite3_column_int64(s, 3);
+	out->first_seen = sqlite3_column_int64(s, 4);
+	out->last_seen = sqlite3_column_int64(s, 5);
+	rf__campaign_subject(out, sqlite3_column_blob(s, 6),
+	    (size_t)sqlite3_column_bytes(s, 6));
+}
+
+/* count_rcpt: add c's recipients to campaign key's HLL; *size the new
+ * estimate when it changed, else left alone. */
+static rf_status
+count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
+	   uint64_t *size, rf_error *err)
+{
+	sqlite3_stmt *s = stmt(q, S_GET_HLL);
+	const void *blob;
+	rf_status st = RF_OK;
+	size_t len, i;
+	int rc, changed = 0;
+
+	sqlite3_bind_int64(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		st = rf_hll_load(&q->hll, sqlite3_column_blob(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0), err);
+	else if (rc == SQLITE_DONE)
+		rf_hll_init(&q->hll);
+	else
+		st = db_error(q, err, "reading recipients");
+	sqlite3_reset(s);
+	if (st != RF_OK) {
+		if (st == RF_EPARSE)	/* a damaged blob: start over */
+			rf_hll_init(&q->hll);
+		else
+			return st;
+	}
+	for (i = 0; i < c->nrcpt; i++)
+		changed |= rf_hll_add_hash(&q->hll, c->rcpt_hash[i]);
+	if (!changed)
+		return RF_OK;
+	blob = rf_hll_blob(&q->hll, &len);
+	s = stmt(q, S_PUT_HLL);
+	sqlite3_bind_int64(s, 1, key);
+	sqlite3_bind_blob(s, 2, blob, (int)len, SQLITE_STATIC);
+	if ((st = run(q, S_PUT_HLL, err)) != RF_OK)
+		return st;
+	*size = rf_hll_count(&q->hll);
+	return RF_OK;
+}
+
+static rf_status
+sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
+	  const rf_store_options *o, rf_campaign *out, rf_error *err)
+{
+	struct sq *q = be;
+	sqlite3_stmt *s = stmt(q, S_GET_ROW);
+	int64_t samples, sample_bytes;
+	int add_sample, rc;
+	rf_status st;
+
+	sqlite3_bind_int64(s, 1, key);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return rf_error_set(err, RF_ENOTFOUND,
+			    "campaign %s is gone", id);
+		return db_error(q, err, "reading a campaign");
+	}
+	row(s, out);
+	samples = sqlite3_column_int64(s, 7);
+	sample_bytes = sqlite3_column_int64(s, 8);
+	sqlite3_reset(s);
+	add_sample = c->sample != NULL && samples < o->max_samples &&
+	    (uint64_t)sample_bytes + c->samplelen <= o->max_sample_bytes;
+	if (add_sample) {
+		s = stmt(q, S_INS_SAMPLE);
+		sqlite3_bind_int64(s, 1, key);
+		sqlite3_bind_int64(s, 2, samples);
+		sqlite3_bind_blob(s, 3, c->sample, (int)c->samplelen,
+		    SQLITE_STATIC);
+		if ((st = run(q, S_INS_SAMPLE, err)) != RF_OK)
+			return st;
+	}
+	if (c->nrcpt > 0 &&
+	    (st = count_rcpt(q, c, key, &out->size, err)) != RF_OK)
+		return st;
+	s = stmt(q, S_UPD);
+	sqlite3_bind_int64(s, 1, key);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)out->size);
+	sqlite3_bind_int64(s, 3, c->now);
+	if (c->subject != NULL)
+		sqlite3_bind_blob(s, 4, c->subject, (int)c->subjectlen,
+		    SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, add_sample);
+	sqlite3_bind_int64(s, 6, add_sample ? (int64_t)c->samplelen : 0);
+	if ((st = run(q, S_UPD, err)) != RF_OK)
+		return st;
+	out->copies++;
+	if (c->now < out->first_seen)
+		out->first_seen = c->now;
+	if (c->now > out->last_seen)
+		out->last_seen = c->now;
+	if (out->subject[0] == '\0' && c->subject != NULL)
+		rf__campaign_subject(out, c->subject, c->subjectlen);
+	return RF_OK;
+}
+
+static rf_status
+sq_get(void *be, const char *id, rf_campaign *out, rf_error *err)
+{
+	struct sq *q = be;
+	sqlite3_stmt *s = stmt(q, S_GET_BY_CID);
+	rf_status st = RF_OK;
+	int rc;
+
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		row(s, out);
+	else if (rc == SQLITE_DONE)
+		st = rf_error_set(err, RF_ENOTFOUND, "no campaign %s", id);
+	else
+		st = db_error(q, err, "reading a campaign");
+	sqlite3_reset(s);
+	return st;
+}
+
+static rf_status
+sq_list(void *be, size_t limit, rf_campaign_list_cb cb, void *arg,
+	rf_error *err)
+{
+	struct sq *q = be;
+	sqlite3_stmt *s = stmt(q, S_LIST);
+	rf_campaign c;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, limit == 0 || limit > INT64_MAX ? -1 :
+	    (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		row(s, &c);
+		if (cb(&c, arg))
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(q, err, "listing campaigns");
+	return RF_OK;
+}
+
+static rf_status
+sq_complaint(void *be, const char *id, uint64_t n, rf_error *err)
+{
+	struct sq *q = be;
+	sqlite3_stmt *s = stmt(q, S_COMPLAINT);
+	rf_status st;
+
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)n);
+	if ((st = run(q, S_COMPLAINT, err)) != RF_OK)
+		return st;
+	if (sqlite3_changes(q->db) == 0)
+		return rf_error_set(err, RF_ENOTFOUND, "no campaign %s", id);
+	return RF_OK;
+}
+
+static rf_status
+sq_samples(void *be, const char *id, rf__sample_cb cb, void *arg,
+	   rf_error *err)
+{
+	struct sq *q = be;
+	rf_campaign c;
+	sqlite3_stmt *s;
+	rf_status st;
+	int rc;
+
+	if ((st = sq_get(be, id, &c, err)) != RF_OK)
+		return st;
+	s = stmt(q, S_SAMPLES);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(sqlite3_column_blob(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0), arg))
+			break;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(q, err, "reading samples");
+	return RF_OK;
+}
+
+static rf_status
+sq_begin(void *be, rf_error *err)
+{
+	struct sq *q = be;
+	rf_status st;
+
+	if (q->in_tx)
+		return rf_error_set(err, RF_EINVAL,
+		    "store: a transaction is open already");
+	if ((st = run(q, S_BEGIN, err)) == RF_OK)
+		q->in_tx = 1;
+	return st;
+}
+
+static rf_status
+sq_commit(void *be, rf_error *err)
+{
+	struct sq *q = be;
+	rf_status st;
+
+	if (!q->in_tx)
+		return rf_error_set(err, RF_EINVAL, "store: no transaction");
+	q->in_tx = 0;
+	if ((st = run(q, S_COMMIT, err)) != RF_OK)
+		run(q, S_ROLLBACK, NULL);
+	return st;
+}
+
+static rf_status
+sq_rollback(void *be, rf_error *err)
+{
+	struct sq *q = be;
+
+	if (!q->in_tx)
+		return rf_error_set(err, RF_EINVAL, "store: no transaction");
+	q->in_tx = 0;
+	return run(q, S_ROLLBACK, err);
+}
+
+static const struct rf__store_ops sqlite_ops = {
+	"sqlite", sq_begin_op, sq_end_op, sq_candidates, sq_create, sq_update,
+	sq_get, sq_list, sq_complaint, sq_samples, sq_begin, sq_commit,
+	sq_rollback, sq_close,
+};
+
+rf_status
+rf__store_sqlite_open(const char *path, const rf_store_options *o,
+		      const struct rf__store_ops **ops, void **be,
+		      rf_error *err)
+{
+	struct sq *q;
+	rf_status st = RF_OK;
+	int i, flags = SQLITE_OPEN_NOMUTEX;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
+	flags |= o->read_only ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
+		st = rf_error_set(err, RF_ESTORE, "sqlite: cannot open the "
+		    "store: %s", q->db != NULL ? sqlite3_errmsg(q->db) :
+		    "out of memory");
+		goto done;
+	}
+	sqlite3_busy_timeout(q->db, (int)o->timeout_ms);
+	sqlite3_extended_result_codes(q->db, 1);
+	if (!o->read_only && (sqlite3_exec(q->db, "PRAGMA journal_mode = WAL",
+	    NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(q->db, o->sync_full ?
+	    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", NULL,
+	    NULL, NULL) != SQLITE_OK)) {
+		st = db_error(q, err, "cannot set up the store");
+		goto done;
+	}
+	if ((st = check_schema(q, o->read_only, err)) != RF_OK)
+		goto done;
+	for (i = 0; i < S__COUNT; i++)
+		if (sqlite3_prepare_v3(q->db, sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &q->st[i], NULL) != SQLITE_OK) {
+			st = db_error(q, err, o->read_only ?
+			    "not a redflag campaign store" :
+			    "cannot prepare a statement");
+			goto done;
+		}
+done:
+	if (st != RF_OK) {
+		sq_close(q);
+		return st;
+	}
+	*ops = &sqlite_ops;
+	*be = q;
+	return RF_OK;
+}

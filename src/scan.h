@@ -1,0 +1,55 @@
+/*
+ * scan.h - what the two modes of `redflag scan` share.
+ *
+ * Stream mode (--db PATH): each message is analysed, added to the
+ * persistent campaign store and reported with its campaign as known so
+ * far, one at a time (what the milter does per message).
+ * Batch mode (no store): every message given is analysed and fingerprinted
+ * first, then all are clustered into campaigns, then each is reported
+ * with its campaign (scan_batch.c).
+ */
+#ifndef REDFLAG_SCAN_H
+#define REDFLAG_SCAN_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include <redflag/redflag.h>
+
+#include "sprinter.h"
+
+struct batch;
+
+struct scan {
+	rf_ctx *ctx;
+	rf_analysis_cfg cfg;	/* rules, store (stream mode) */
+	struct sprinter *sp;	/* on standard output */
+	const char *rcpt;	/* --rcpt, or NULL: from the headers */
+	int json;
+	int progress;		/* show progress on standard error */
+	struct batch *batch;	/* batch mode state, or NULL */
+	size_t messages, failed, links, tracking, in_campaigns;
+	size_t since_commit;	/* stream mode: adds in this transaction */
+	struct timespec start, last;
+};
+
+/* batch_new: batch mode state for s; NULL after reporting a failure. */
+struct batch *batch_new(struct scan *s);
+
+/* batch_item: pass one over one message; -1 on an internal error. */
+int batch_item(struct scan *s, const rf_item *item);
+
+/* batch_error: remember an input that could not be read, in order. */
+int batch_error(struct scan *s, const char *label, const char *msg);
+
+/* batch_finish: cluster, then pass two: print every report; -1 on an
+ * internal error. */
+int batch_finish(struct scan *s);
+
+void batch_free(struct batch *b);
+
+/* scan_progress: progress line on standard error (when enabled). */
+void scan_progress(struct scan *s, const char *what, size_t done,
+		   size_t total, int final);
+
+#endif

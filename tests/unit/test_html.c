@@ -1,0 +1,685 @@
+/* test_html.c - visible text, hidden content and links from HTML. */
+#include "testutil.h"
+
+/* One extraction: its arena, text, links and result. */
+struct run {
+	rf_arena *a;
+	rf_buf text;
+	rf_links links;
+	rf_html_out out;
+	rf_status st;
+	rf_error err;
+};
+
+static void
+run_init(struct run *r, size_t text_max, size_t links_max)
+{
+	memset(r, 0, sizeof(*r));
+	r->a = rf_arena_new();
+	assert_non_null(r->a);
+	rf_buf_init(&r->text, text_max);
+	r->links.max = links_max;
+	r->out.text = &r->text;
+	r->out.links = &r->links;
+}
+
+static void
+run_free(struct run *r)
+{
+	rf_buf_free(&r->text);
+	rf_arena_free(r->a);
+}
+
+/* extract_n: len bytes of html (SIZE_MAX: a C string) into r. */
+static void
+extract_n(const rf_ctx *ctx, struct run *r, const char *html, size_t len)
+{
+	if (len == SIZE_MAX)
+		len = strlen(html);
+	r->st = rf_html_extract(ctx, r->a, html, len, 7, &r->out, &r->err);
+	assert_int_equal(r->st, RF_OK);
+}
+
+/* extract: html with default limits; the caller run_free()s. */
+static void
+extract(void **state, struct run *r, const char *html)
+{
+	run_init(r, 1 << 20, 2000);
+	extract_n(*state, r, html, strlen(html));
+}
+
+static const char *
+text(struct run *r)
+{
+	return rf_buf_cstr(&r->text);
+}
+
+/* link_to: the first link whose url is u, or NULL. */
+static rf_link *
+link_to(struct run *r, const char *u)
+{
+	size_t i;
+
+	for (i = 0; i < r->links.n; i++)
+		if (strcmp(r->links.v[i].url, u) == 0)
+			return &r->links.v[i];
+	return NULL;
+}
+
+static int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k, need;
+
+	while (i < n) {
+		if (u[i] == 0)
+			return 0;
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (u[i] >= 0xC2 && u[i] <= 0xDF)
+			need = 1;
+		else if (u[i] >= 0xE0 && u[i] <= 0xEF)
+			need = 2;
+		else if (u[i] >= 0xF0 && u[i] <= 0xF4)
+			need = 3;
+		else
+			return 0;
+		if (n - i <= need)
+			return 0;
+		for (k = 1; k <= need; k++)
+			if ((u[i + k] & 0xC0) != 0x80)
+				return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+static void
+test_text_basic(void **state)
+{
+	struct run r;
+
+	extract(state, &r, "<html><body><p>Hello   <b>wor</b>ld,\n\t"
+	    "<i>you</i></p><div>Second&nbsp;line &amp; more</div>"
+	    "one<br>two<table><tr><td>c1</td><td>c2</td></tr></table>"
+	    "<ul><li>x</li><li>y</li></ul></body></html>");
+	assert_string_equal(text(&r), "Hello world, you\nSecond line & more\n"
+	    "one\ntwo\nc1\nc2\nx\ny");
+	assert_int_equal(r.out.flags, 0);
+	assert_int_equal(r.out.limits_hit, 0);
+	assert_int_equal(r.links.n, 0);
+	run_free(&r);
+}
+
+static void
+test_script_style_head(void **state)
+{
+	struct run r;
+
+	extract(state, &r, "<html><head><title>The title</title>"
+	    "<style>p { color: red }</style></head><body>"
+	    "<script>document.write('<p>scripted</p>');</script>"
+	    "<p>Body</p><noscript>Shown without scripts</noscript>"
+	    "</body></html>");
+	assert_string_equal(text(&r), "Body\nShown without scripts");
+	assert_true(r.out.flags & RF_MSG_HTML_SCRIPT);
+	assert_true(r.out.flags & RF_MSG_HTML_STYLE);
+	assert_false(r.out.flags & RF_MSG_HTML_HIDDEN);
+	run_free(&r);
+}
+
+static void
+test_hidden_variants(void **state)
+{
+	static const char *hide[] = {
+		"<div hidden>",
+		"<div hidden=\"false\">",
+		"<div style=\"display:none\">",
+		"<div style=\"DISPLAY : None !important\">",
+		"<div style=\"color:red; display:/* c */none\">",
+		"<div style=\"visibility:hidden\">",
+		"<div style=\"visibility: collapse\">",
+		"<div style=\"opacity:0\">",
+		"<div style=\"opacity:.0\">",
+		"<div style=\"font-size:0\">",
+		"<div style=\"font-size:0px\">",
+		"<div style=\"width:0;overflow:hidden\">",
+		"<div style=\"height:0px; overflow:hidden\">",
+		"<div style=\"max-height:0;overflow:hidden;mso-hide:all\">",
+		"<div style=\"display:block;display:none\">",
+		"<template>",
+	};
+	static const char *show[] = {
+		"<div>",
+		"<div style=\"opacity:0.5\">",
+		"<div style=\"font-size:10px\">",
+		"<div style=\"width:0\">",
+		"<div style=\"overflow:hidden\">",
+		"<div style=\"display:none;display:block\">",
+		"<div style=\"content:'display:none'\">",
+		"<div aria-hidden=\"true\">",
+	};
+	char html[256];
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(hide) / sizeof(hide[0]); i++) {
+		snprintf(html, sizeof(html), "<p>seen</p>%ssecret <b>words</b>"
+		    "</%s><p>after</p>", hide[i],
+		    strncmp(hide[i], "<template", 9) == 0 ? "template" : "div");
+		extract(state, &r, html);
+		if (strcmp(text(&r), "seen\nafter") != 0)
+			fail_msg("%s: \"%s\"", hide[i], text(&r));
+		assert_true(r.out.flags & RF_MSG_HTML_HIDDEN);
+		run_free(&r);
+	}
+	for (i = 0; i < sizeof(show) / sizeof(show[0]); i++) {
+		snprintf(html, sizeof(html), "<p>seen</p>%ssecret</div>", show[i]);
+		extract(state, &r, html);
+		if (strcmp(text(&r), "seen\nsecret") != 0)
+			fail_msg("%s: \"%s\"", show[i], text(&r));
+		assert_false(r.out.flags & RF_MSG_HTML_HIDDEN);
+		run_free(&r);
+	}
+}
+
+static void
+test_hidden_inside_words(void **state)
+{
+	struct run r;
+
+	/* hidden filler splitting a word leaves the word whole */
+	extract(state, &r, "<p>Vi<span style=\"display:none\">zq</span>agra "
+	    "for <font style=\"font-size:0\">x</font>you</p>");
+	assert_string_equal(text(&r), "Viagra for you");
+	assert_true(r.out.flags & RF_MSG_HTML_HIDDEN);
+	run_free(&r);
+	/* blank hidden content is not hidden text */
+	extract(state, &r, "<p>a<span style=\"display:none\"> </span>b</p>");
+	assert_string_equal(text(&r), "ab");
+	assert_false(r.out.flags & RF_MSG_HTML_HIDDEN);
+	run_free(&r);
+}
+
+static void
+test_hidden_links(void **state)
+{
+	struct run r;
+	rf_link *l;
+
+	extract(state, &r, "<div style=\"display:none\">"
+	    "<a href=\"http://hidden.example/a\">x</a>"
+	    "<img src=\"http://hidden.example/p.gif\"></div>"
+	    "<a href=\"http://shown.example/\">shown</a>"
+	    "<img src=\"http://hidden.example/self.gif\" hidden>");
+	assert_int_equal(r.links.n, 4);
+	assert_non_null(l = link_to(&r, "http://hidden.example/a"));
+	assert_true(l->flags & RF_LINKF_HIDDEN);
+	assert_string_equal(l->text, "x");
+	assert_non_null(l = link_to(&r, "http://hidden.example/p.gif"));
+	assert_true(l->flags & RF_LINKF_HIDDEN);
+	assert_non_null(l = link_to(&r, "http://shown.example/"));
+	assert_false(l->flags & RF_LINKF_HIDDEN);
+	assert_non_null(l = link_to(&r, "http://hidden.example/self.gif"));
+	assert_true(l->flags & RF_LINKF_HIDDEN);
+	assert_string_equal(text(&r), "shown");
+	run_free(&r);
+}
+
+static void
+test_href_entities(void **state)
+{
+	struct run r;
+	rf_link *l;
+
+	extract(state, &r, "<a href=\"http://t.example/c?a=1&amp;b=2&#38;c=3\">"
+	    "Click &amp; win</a>");
+	assert_int_equal(r.links.n, 1);
+	l = &r.links.v[0];
+	assert_string_equal(l->url, "http://t.example/c?a=1&b=2&c=3");
+	assert_int_equal(l->kind, RF_LINK_HREF);
+	assert_string_equal(l->text, "Click & win");
+	assert_string_equal(l->host, "t.example");
+	assert_int_equal(l->part, 7);
+	assert_int_equal(l->flags, 0);
+	run_free(&r);
+}
+
+static void
+test_text_host(void **state)
+{
+	struct run r;
+	rf_link *l;
+
+	extract(state, &r,
+	    "<a href=\"http://evil.example/login\">www.bank.example</a>"
+	    "<a href=\"https://bank.example/login\">www.bank.example</a>"
+	    "<a href=\"https://www.shop.example/\">Shop.Example</a>"
+	    "<a href=\"http://track.example/r?u=1\">https://news.example/"
+	    "story</a>"
+	    "<a href=\"http://other.example/\">Click here</a>"
+	    "<a href=\"http://x.example/\">www.<span style=\"display:none\">"
+	    "junk</span>bank.example</a>");
+	assert_int_equal(r.links.n, 6);
+	l = &r.links.v[0];
+	assert_true(l->flags & RF_LINKF_TEXT_HOST);
+	assert_string_equal(l->text_host, "www.bank.example");
+	/* "www." alone does not make a different host, nor does case */
+	assert_false(r.links.v[1].flags & RF_LINKF_TEXT_HOST);
+	assert_null(r.links.v[1].text_host);
+	assert_false(r.links.v[2].flags & RF_LINKF_TEXT_HOST);
+	assert_true(r.links.v[3].flags & RF_LINKF_TEXT_HOST);
+	assert_string_equal(r.links.v[3].text_host, "news.example");
+	assert_false(r.links.v[4].flags & RF_LINKF_TEXT_HOST);
+	/* the hidden filler is not part of what the anchor shows */
+	assert_string_equal(r.links.v[5].text, "www.bank.example");
+	assert_true(r.links.v[5].flags & RF_LINKF_TEXT_HOST);
+	run_free(&r);
+}
+
+static void
+test_images(void **state)
+{
+	struct run r;
+	rf_link *l;
+
+	extract(state, &r,
+	    "<img src=\"http://i.example/a.gif\" width=\"1\" height=\"1px\""
+	    " alt=\" A  pixel \">"
+	    "<img src=\"http://i.example/b.gif\" style=\"border:0;"
+	    "width:1px; height: 1px\">"
+	    "<img src=\"http://i.example/c.gif\" width=\"100%\" height=\"x\">"
+	    "<img src=\"http://i.example/d.gif\" width=\"600\" "
+	    "style=\"width:2px\">"
+	    "<input type=\"IMAGE\" src=\"http://i.example/btn.png\" alt=\"Go\">"
+	    "<input type=\"text\" src=\"http://i.example/no.png\">"
+	    "<video poster=\"http://i.example/poster.jpg\"></video>"
+	    "<iframe src=\"http://i.example/frame.html\"></iframe>");
+	assert_int_equal(r.links.n, 7);
+	assert_non_null(l = link_to(&r, "http://i.example/a.gif"));
+	assert_int_equal(l->kind, RF_LINK_IMG);
+	assert_int_equal(l->width, 1);
+	assert_int_equal(l->height, 1);
+	assert_string_equal(l->text, "A pixel");
+	assert_null(l->style);
+	assert_non_null(l = link_to(&r, "http://i.example/b.gif"));
+	assert_int_equal(l->width, 1);
+	assert_int_equal(l->height, 1);
+	assert_string_equal(l->style, "border:0;width:1px; height: 1px");
+	assert_null(l->text);
+	assert_non_null(l = link_to(&r, "http://i.example/c.gif"));
+	assert_int_equal(l->width, -1);
+	assert_int_equal(l->height, -1);
+	assert_non_null(l = link_to(&r, "http://i.example/d.gif"));
+	assert_int_equal(l->width, 2);	/* the style wins */
+	assert_non_null(l = link_to(&r, "http://i.example/btn.png"));
+	assert_int_equal(l->kind, RF_LINK_IMG);
+	assert_string_equal(l->text, "Go");
+	assert_null(link_to(&r, "http://i.example/no.png"));
+	assert_non_null(l = link_to(&r, "http://i.example/poster.jpg"));
+	assert_int_equal(l->kind, RF_LINK_IMG);
+	assert_non_null(l = link_to(&r, "http://i.example/frame.html"));
+	assert_int_equal(l->kind, RF_LINK_IMG);
+	run_free(&r);
+}
+
+static void
+test_css_links(void **state)
+{
+	struct run r;
+	rf_link *l;
+
+	extract(state, &r, "<html><head>"
+	    "<link rel=\"alternate stylesheet\" href=\"http://c.example/s.css\">"
+	    "<link rel=\"icon\" href=\"http://c.example/favicon.ico\">"
+	    "<style>@import \"http://c.example/imp.css\";\n"
+	    "body { background: #fff url( 'http://c.example/bg.png' ) }\n"
+	    "ul { list-style-image: url(http://c.example/dot.gif); }\n"
+	    "p { background-image: url(data:image/png;base64,AAAA) }\n"
+	    "</style></head>"
+	    "<body background=\"http://c.example/body.jpg\"><table "
+	    "background=\"http://c.example/table.jpg\"><tr><td background="
+	    "\"http://c.example/td.jpg\" style=\"background-image:"
+	    "url(&quot;http://c.example/inline.png&quot;)\">x</td></tr>"
+	    "</table><p style=\"cursor: url(http://c.example/cur.cur), auto\">"
+	    "y</p></body></html>");
+	assert_non_null(l = link_to(&r, "http://c.example/s.css"));
+	assert_int_equal(l->kind, RF_LINK_CSS);
+	assert_false(l->flags & RF_LINKF_BACKGROUND);
+	assert_null(link_to(&r, "http://c.example/favicon.ico"));
+	assert_non_null(l = link_to(&r, "http://c.example/imp.css"));
+	assert_int_equal(l->kind, RF_LINK_CSS);
+	assert_non_null(l = link_to(&r, "http://c.example/bg.png"));
+	assert_int_equal(l->flags, RF_LINKF_BACKGROUND);
+	assert_non_null(l = link_to(&r, "http://c.example/dot.gif"));
+	assert_int_equal(l->flags, 0);
+	assert_non_null(l = link_to(&r, "http://c.example/body.jpg"));
+	assert_int_equal(l->kind, RF_LINK_CSS);
+	assert_int_equal(l->flags, RF_LINKF_BACKGROUND);
+	assert_non_null(l = link_to(&r, "http://c.example/table.jpg"));
+	assert_int_equal(l->flags, RF_LINKF_BACKGROUND);
+	assert_non_null(l = link_to(&r, "http://c.example/td.jpg"));
+	assert_non_null(l = link_to(&r, "http://c.example/inline.png"));
+	assert_int_equal(l->kind, RF_LINK_CSS);
+	assert_int_equal(l->flags, RF_LINKF_BACKGROUND);
+	assert_non_null(l = link_to(&r, "http://c.example/cur.cur"));
+	assert_int_equal(l->flags, 0);
+	assert_int_equal(r.links.n, 9);	/* the data: URL is left out */
+	assert_string_equal(text(&r), "x\ny");
+	run_free(&r);
+}
+
+static void
+test_form_area(void **state)
+{
+	struct run r;
+	rf_link *l;
+
+	extract(state, &r, "<form action=\"https://f.example/post\" "
+	    "method=\"post\"><input name=\"pw\" type=\"password\"></form>"
+	    "<img src=\"http://f.example/map.png\" usemap=\"#m\"><map name=\"m\">"
+	    "<area shape=\"rect\" href=\"http://f.example/area\" "
+	    "alt=\"Area one\"></map>");
+	assert_non_null(l = link_to(&r, "https://f.example/post"));
+	assert_int_equal(l->kind, RF_LINK_FORM);
+	assert_non_null(l = link_to(&r, "http://f.example/area"));
+	assert_int_equal(l->kind, RF_LINK_HREF);
+	assert_int_equal(l->flags, RF_LINKF_AREA);
+	assert_string_equal(l->text, "Area one");
+	run_free(&r);
+}
+
+static void
+test_anchor_image_alt(void **state)
+{
+	struct run r;
+
+	extract(state, &r, "<a href=\"http://a.example/1\"><img "
+	    "src=\"http://a.example/b.png\" alt=\"Buy now\"></a>"
+	    "<a href=\"http://a.example/2\">Text <img src=\"http://a.example/"
+	    "c.png\" alt=\"Alt\"> wins</a>"
+	    "<a href=\"http://a.example/3\"><img src=\"http://a.example/d.png\">"
+	    "</a>");
+	assert_int_equal(r.links.n, 6);
+	assert_string_equal(link_to(&r, "http://a.example/1")->text, "Buy now");
+	assert_string_equal(link_to(&r, "http://a.example/2")->text,
+	    "Text wins");
+	assert_null(link_to(&r, "http://a.example/3")->text);
+	assert_string_equal(text(&r), "Text wins");
+	run_free(&r);
+}
+
+static void
+test_skipped_urls(void **state)
+{
+	struct run r;
+
+	extract(state, &r, "<a href=\"javascript:alert(1)\">a</a>"
+	    "<a href=\" JavaScript:void(0)\">b</a>"
+	    "<a href=\"java&#9;script:x()\">c</a>"
+	    "<a href=\"vbscript:x\">d</a>"
+	    "<img src=\"data:image/gif;base64,R0lGOD\">"
+	    "<a href=\"#top\">e</a><a href=\"\">f</a><a href=\"  \">g</a>"
+	    "<a name=\"anchor\">h</a><img alt=\"no src\">"
+	    "<a href=\"mailto:info@m.example\">kept</a>"
+	    "<img src=\"cid:part1@m.example\">");
+	assert_int_equal(r.links.n, 2);
+	assert_non_null(link_to(&r, "mailto:info@m.example"));
+	assert_non_null(link_to(&r, "cid:part1@m.example"));
+	run_free(&r);
+}
+
+static void
+test_depth_limit(void **state)
+{
+	rf_limits lim;
+	rf_ctx *ctx = NULL;
+	struct run r;
+	rf_buf html;
+	size_t i;
+
+	rf_limits_default(&lim);
+	lim.max_html_depth = 32;
+	assert_int_equal(rf_ctx_new(&lim, &ctx, NULL), RF_OK);
+
+	/* a little too deep: the deep part is skipped, the rest is read */
+	rf_buf_init(&html, 0);
+	rf_buf_puts(&html, "<p>start</p>");
+	for (i = 0; i < 40; i++)
+		rf_buf_puts(&html, "<div>");
+	rf_buf_puts(&html, "deep<a href=\"http://deep.example/\">x</a>");
+	for (i = 0; i < 40; i++)
+		rf_buf_puts(&html, "</div>");
+	rf_buf_puts(&html, "<p>after</p><a href=\"http://after.example/\">y</a>");
+	run_init(&r, 1 << 20, 100);
+	extract_n(ctx, &r, html.data, html.len);
+	assert_true(r.out.limits_hit & RF_LIMIT_HTML_DEPTH);
+	assert_string_equal(text(&r), "start\nafter\ny");
+	assert_int_equal(r.links.n, 1);
+	assert_non_null(link_to(&r, "http://after.example/"));
+	run_free(&r);
+
+	/* 100000 nested elements: no crash, the limit is reported */
+	rf_buf_reset(&html);
+	rf_buf_puts(&html, "<p>start</p>");
+	for (i = 0; i < 100000; i++)
+		rf_buf_puts(&html, i % 2 ? "<div>" : "<span>");
+	rf_buf_puts(&html, "deep");
+	for (i = 0; i < 100000; i++)
+		rf_buf_puts(&html, i % 2 ? "</span>" : "</div>");
+	run_init(&r, 1 << 20, 100);
+	extract_n(ctx, &r, html.data, html.len);
+	assert_true(r.out.limits_hit & RF_LIMIT_HTML_DEPTH);
+	assert_string_equal(text(&r), "start");
+	run_free(&r);
+	rf_buf_free(&html);
+	rf_ctx_free(ctx);
+}
+
+static void
+test_links_limit(void **state)
+{
+	struct run r;
+	rf_buf html;
+	int i;
+
+	rf_buf_init(&html, 0);
+	for (i = 0; i < 10; i++)
+		rf_buf_printf(&html, "<a href=\"http://l%d.example/\">l%d</a> ",
+		    i, i);
+	rf_buf_puts(&html, "<p>the end</p>");
+	run_init(&r, 1 << 20, 3);
+	extract_n(*state, &r, html.data, html.len);
+	assert_int_equal(r.links.n, 3);
+	assert_true(r.links.limit_hit);
+	assert_true(r.out.limits_hit & RF_LIMIT_LINKS);
+	assert_string_equal(r.links.v[2].url, "http://l2.example/");
+	assert_string_equal(r.links.v[2].text, "l2");
+	/* the text goes on */
+	assert_string_equal(text(&r), "l0 l1 l2 l3 l4 l5 l6 l7 l8 l9\nthe end");
+	run_free(&r);
+	rf_buf_free(&html);
+}
+
+static void
+test_text_limit(void **state)
+{
+	struct run r;
+
+	/* 2-byte characters, cut at 9 bytes: never half a character */
+	run_init(&r, 9, 100);
+	extract_n(*state, &r, "<p>\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9</p><a href=\"http://t.example/\">later link</a>", SIZE_MAX);
+	assert_true(r.out.limits_hit & RF_LIMIT_TEXT_SIZE);
+	assert_true(r.text.truncated);
+	assert_int_equal(r.text.len, 8);
+	assert_true(utf8_valid(r.text.data, r.text.len));
+	/* links after the cut are still found, with their own text */
+	assert_int_equal(r.links.n, 1);
+	assert_string_equal(r.links.v[0].text, "later link");
+	run_free(&r);
+}
+
+static void
+test_malformed(void **state)
+{
+	static const char *docs[] = {
+		"<p>one<p>two<a href='http://m.example/1'>link",
+		"<a href=http://m.example/2 >unquoted</a></b></i></div></td>",
+		"<<<>>><p <a href=\"\"<div>>>",
+		"<table><td>no row<td>cells</table></table></tr>",
+		"<a href=\"http://m.example/3\"><a href=\"http://m.example/4\">"
+		    "nested</a></a>",
+		"<!-- unclosed comment <a href=\"http://m.example/5\">",
+		"<div style=\"display:none",
+		"<style>p{background:url(http://m.example/6",
+		"<script>never closed <a href='http://m.example/7'>",
+		"</html></body><body><html><p>again</p>",
+		"<img src=\"http://m.example/8\" width=99999999999999999999>",
+		"<p>x</p><style=\"a:b\">",	/* empty sheet (fuzzer) */
+	};
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		extract(state, &r, docs[i]);
+		assert_true(utf8_valid(rf_buf_cstr(&r.text), r.text.len));
+		run_free(&r);
+	}
+	extract(state, &r, docs[0]);
+	assert_string_equal(text(&r), "one\ntwolink");
+	assert_string_equal(r.links.v[0].text, "link");
+	run_free(&r);
+	extract(state, &r, docs[1]);
+	assert_string_equal(r.links.v[0].url, "http://m.example/2");
+	run_free(&r);
+	extract(state, &r, docs[4]);
+	assert_int_equal(r.links.n, 2);
+	assert_string_equal(r.links.v[1].text, "nested");
+	run_free(&r);
+	extract(state, &r, docs[7]);
+	assert_non_null(link_to(&r, "http://m.example/6"));
+	run_free(&r);
+	extract(state, &r, docs[10]);
+	assert_int_equal(r.links.v[0].width, 100000);
+	run_free(&r);
+}
+
+static void
+test_garbage(void **state)
+{
+	struct run r;
+	unsigned char *g;
+	uint32_t x = 2463534242u;
+	size_t i, n = 256 * 1024;
+
+	g = malloc(n);
+	assert_non_null(g);
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		/* plenty of markup characters among the noise */
+		g[i] = (x & 0x300) == 0 ? (unsigned char)"<>/=\"' a"[x & 7] :
+		    (unsigned char)x;
+	}
+	run_init(&r, 1 << 20, 100);
+	extract_n(*state, &r, (const char *)g, n);
+	assert_true(utf8_valid(rf_buf_cstr(&r.text), r.text.len));
+	run_free(&r);
+	free(g);
+
+	/* NUL bytes and invalid UTF-8 become U+FFFD */
+	run_init(&r, 1 << 20, 100);
+	extract_n(*state, &r, "<p>a\0b\xff" "c\xc3(d</p>", 15);
+	assert_string_equal(text(&r), "a\xef\xbf\xbd" "b\xef\xbf\xbd"
+	    "c\xef\xbf\xbd(d");
+	run_free(&r);
+}
+
+static void
+test_empty(void **state)
+{
+	struct run r;
+
+	run_init(&r, 1 << 20, 100);
+	extract_n(*state, &r, "", 0);
+	extract_n(*state, &r, NULL, 0);
+	extract_n(*state, &r, "   \n ", SIZE_MAX);
+	extract_n(*state, &r, "<html></html>", SIZE_MAX);
+	assert_int_equal(r.text.len, 0);
+	assert_int_equal(r.links.n, 0);
+	assert_int_equal(r.out.flags, 0);
+	assert_int_equal(r.out.limits_hit, 0);
+	run_free(&r);
+}
+
+static void
+test_unicode(void **state)
+{
+	struct run r;
+
+	/* the declared charset and a UTF-16 BOM lookalike change nothing */
+	extract(state, &r, "<html><head><meta charset=\"iso-8859-1\"><meta "
+	    "http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">"
+	    "</head><body><p>\xc3\x9cnic\xc3\xb6" "de "
+	    "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 "
+	    "\xe4\xbd\xa0\xe5\xa5\xbd</p>"
+	    "<p>pay\xe2\x80\x8bpal soft\xc2\xad" "hyphen\xef\xbb\xbf</p>"
+	    "</body></html>");
+	assert_string_equal(text(&r), "\xc3\x9cnic\xc3\xb6" "de "
+	    "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 "
+	    "\xe4\xbd\xa0\xe5\xa5\xbd\npaypal softhyphen");
+	run_free(&r);
+	run_init(&r, 1 << 20, 100);
+	extract_n(*state, &r, "\xff\xfe<p>x</p>", 10);
+	assert_string_equal(text(&r), "\xef\xbf\xbd\xef\xbf\xbd\nx");
+	run_free(&r);
+}
+
+static void
+test_appends(void **state)
+{
+	struct run r;
+
+	run_init(&r, 1 << 20, 100);
+	rf_buf_puts(&r.text, "previous part");
+	extract_n(*state, &r, "<a href=\"http://p.example/\">new</a>", SIZE_MAX);
+	extract_n(*state, &r, "<p>third</p>", SIZE_MAX);
+	assert_string_equal(text(&r), "previous part\nnew\nthird");
+	assert_int_equal(r.links.v[0].part, 7);
+	run_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_basic),
+		cmocka_unit_test(test_script_style_head),
+		cmocka_unit_test(test_hidden_variants),
+		cmocka_unit_test(test_hidden_inside_words),
+		cmocka_unit_test(test_hidden_links),
+		cmocka_unit_test(test_href_entities),
+		cmocka_unit_test(test_text_host),
+		cmocka_unit_test(test_images),
+		cmocka_unit_test(test_css_links),
+		cmocka_unit_test(test_form_area),
+		cmocka_unit_test(test_anchor_image_alt),
+		cmocka_unit_test(test_skipped_urls),
+		cmocka_unit_test(test_depth_limit),
+		cmocka_unit_test(test_links_limit),
+		cmocka_unit_test(test_text_limit),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_unicode),
+		cmocka_unit_test(test_appends),
+	};
+
+	return cmocka_run_group_tests_name("html", tests, ctx_setup,
+	    ctx_teardown);
+}

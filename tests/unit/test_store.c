@@ -1,0 +1,549 @@
+/* test_store.c - the campaign store's SQLite backend on a real file, and
+ * the HyperLogLog it counts recipients with. */
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "fputil.h"
+
+static char dir[64];
+static char path[128];
+
+static int
+setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/rf-store-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/campaigns.db", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+static rf_store *
+open_store(const rf_store_options *o)
+{
+	rf_store *s = NULL;
+	rf_error err;
+
+	if (rf_store_open(path, o, &s, &err) != RF_OK)
+		fail_msg("rf_store_open: %s", err.msg);
+	return s;
+}
+
+static void
+add(rf_store *s, const rf_fingerprint *fp, const char *rcpt, int64_t now,
+    rf_campaign *c)
+{
+	rf_error err;
+
+	if (rf_campaign_add(s, fp, &rcpt, rcpt != NULL, "Win a prize", NULL,
+	    0, now, c, &err) != RF_OK)
+		fail_msg("rf_campaign_add: %s", err.msg);
+}
+
+static void
+test_hll_accuracy(void **state)
+{
+	static rf_hll h;
+	char a[64];
+	uint64_t n, est;
+	double e;
+	int i;
+
+	rf_hll_init(&h);
+	assert_int_equal(rf_hll_count(&h), 0);
+	for (n = 0; n < 1000000; n++) {
+		snprintf(a, sizeof(a), "user%llu@example.org",
+		    (unsigned long long)n);
+		rf_hll_add(&h, a, strlen(a));
+		if (n + 1 == 10 || n + 1 == 1000 || n + 1 == 100000 ||
+		    n + 1 == 1000000) {
+			est = rf_hll_count(&h);
+			e = ((double)est - (double)(n + 1)) / (double)(n + 1);
+			if (e > 0.02 || e < -0.02)
+				fail_msg("%llu distinct counted as %llu",
+				    (unsigned long long)n + 1,
+				    (unsigned long long)est);
+		}
+	}
+	/* the same addresses again, in upper case: nothing new */
+	est = rf_hll_count(&h);
+	for (i = 0; i < 1000; i++) {
+		snprintf(a, sizeof(a), "USER%d@EXAMPLE.ORG", i);
+		assert_int_equal(rf_hll_add(&h, a, strlen(a)), 0);
+	}
+	assert_int_equal(rf_hll_count(&h), est);
+}
+
+static void
+test_hll_blob(void **state)
+{
+	static rf_hll h, g, u;
+	const void *blob;
+	uint8_t bad[RF_HLL_HEADER + 6];
+	size_t len;
+	char a[32];
+	int i;
+
+	rf_hll_init(&h);
+	for (i = 0; i < 100; i++) {
+		snprintf(a, sizeof(a), "r%d@x.example", i);
+		rf_hll_add(&h, a, strlen(a));
+	}
+	blob = rf_hll_blob(&h, &len);
+	assert_int_equal(len, RF_HLL_HEADER + 3 * 100);	/* sparse */
+	assert_int_equal(rf_hll_load(&g, blob, len, NULL), RF_OK);
+	assert_int_equal(rf_hll_count(&g), rf_hll_count(&h));
+	assert_in_range(rf_hll_count(&h), 99, 101);
+	/* to dense past RF_HLL_SPARSE_MAX registers, same estimate path */
+	for (i = 100; i < 20000; i++) {
+		snprintf(a, sizeof(a), "r%d@x.example", i);
+		rf_hll_add(&h, a, strlen(a));
+	}
+	blob = rf_hll_blob(&h, &len);
+	assert_int_equal(len, RF_HLL_MAX_BLOB);
+	assert_int_equal(rf_hll_load(&g, blob, len, NULL), RF_OK);
+	assert_int_equal(rf_hll_count(&g), rf_hll_count(&h));
+	assert_in_range(rf_hll_count(&h), 19600, 20400);
+	/* union */
+	rf_hll_init(&u);
+	for (i = 15000; i < 30000; i++) {
+		snprintf(a, sizeof(a), "r%d@x.example", i);
+		rf_hll_add(&u, a, strlen(a));
+	}
+	rf_hll_merge(&u, &h);
+	assert_in_range(rf_hll_count(&u), 29400, 30600);
+	/* damaged blobs are refused */
+	memcpy(bad, blob, RF_HLL_HEADER);
+	bad[0] = 'S';
+	memset(bad + RF_HLL_HEADER, 0xff, 6);	/* index out of range */
+	assert_int_equal(rf_hll_load(&g, bad, sizeof(bad), NULL), RF_EPARSE);
+	assert_int_equal(rf_hll_load(&g, blob, len - 1, NULL), RF_EPARSE);
+	assert_int_equal(rf_hll_load(&g, "X", 1, NULL), RF_EPARSE);
+}
+
+static void
+test_add_match_count(void **state)
+{
+	rf_fingerprint a = fp_make(1), b = fp_make(2), v;
+	rf_campaign c, d;
+	char id[RF_CAMPAIGN_ID_LEN + 1];
+	rf_store *s = open_store(NULL);
+	rf_error err;
+
+	add(s, &a, "alice@example.org", 1000, &c);
+	assert_true(c.created);
+	rf_store_fp_id(&a, id);
+	assert_string_equal(c.id, id);
+	assert_int_equal(c.copies, 1);
+	assert_int_equal(c.size, 1);
+	assert_int_equal(c.first_seen, 1000);
+	assert_string_equal(c.subject, "Win a prize");
+	/* copies with personal differences: the same campaign */
+	v = fp_variant(a, 6, 1);
+	add(s, &v, "bob@example.org", 1005, &c);
+	assert_false(c.created);
+	assert_string_equal(c.id, id);
+	v = fp_variant(a, 15, 2);
+	add(s, &v, "Alice@Example.ORG", 990, &c);	/* same recipient */
+	assert_string_equal(c.id, id);
+	assert_int_equal(c.copies, 3);
+	assert_int_equal(c.size, 2);
+	assert_int_equal(c.first_seen, 990);
+	assert_int_equal(c.last_seen, 1005);
+	/* too different (16 of 32 positions): a campaign of its own */
+	v = fp_variant(a, 16, 3);
+	add(s, &v, "carol@example.org", 1010, &d);
+	assert_true(d.created);
+	assert_string_not_equal(d.id, id);
+	add(s, &b, NULL, 1020, &d);
+	assert_true(d.created);
+	assert_int_equal(d.size, 0);
+	assert_int_equal(d.copies, 1);
+	/* lookup does not add */
+	v = fp_variant(a, 4, 9);
+	assert_int_equal(rf_campaign_lookup(s, &v, &c, &err), RF_OK);
+	assert_string_equal(c.id, id);
+	assert_int_equal(c.copies, 3);
+	v = fp_make(77);
+	assert_int_equal(rf_campaign_lookup(s, &v, &c, &err), RF_ENOTFOUND);
+	/* no text, no campaign */
+	v.kind = RF_FP_EMPTY;
+	assert_int_equal(rf_campaign_add(s, &v, NULL, 0, NULL, NULL, 0, 1, &c,
+	    &err), RF_EINVAL);
+	rf_store_close(s);
+}
+
+static void
+test_short_text(void **state)
+{
+	rf_fingerprint a, b;
+	rf_campaign c, d;
+	rf_store *s = open_store(NULL);
+
+	memset(&a, 0, sizeof(a));
+	a.version = RF_FP_VERSION;
+	a.kind = RF_FP_SHORT;
+	a.nwords = 3;
+	a.h[0] = 42;
+	b = a;
+	b.h[0] = 43;
+	add(s, &a, "a@x", 1, &c);
+	add(s, &a, "b@x", 2, &c);
+	add(s, &b, "a@x", 3, &d);
+	assert_int_equal(c.copies, 2);
+	assert_int_equal(c.size, 2);
+	assert_true(d.created);
+	assert_string_not_equal(c.id, d.id);
+	rf_store_close(s);
+}
+
+static void
+test_recipients(void **state)
+{
+	const char *r[4] = { "a@x.example", "B@X.example", "b@x.EXAMPLE",
+	    "c@x.example" };
+	rf_store_options o;
+	rf_fingerprint a = fp_make(40);
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+
+	rf_store_options_default(&o);
+	o.max_recipients = 3;
+	s = open_store(&o);
+	/* one copy to many recipients; the fourth is past the limit */
+	assert_int_equal(rf_campaign_add(s, &a, r, 4, NULL, NULL, 0, 1, &c,
+	    &err), RF_OK);
+	assert_int_equal(c.copies, 1);
+	assert_int_equal(c.size, 2);
+	assert_true(c.limits_hit & RF_CAMPAIGN_LIMIT_RECIPIENTS);
+	assert_int_equal(rf_campaign_add(s, &a, r + 3, 1, NULL, NULL, 0, 2,
+	    &c, &err), RF_OK);
+	assert_int_equal(c.size, 3);
+	assert_false(c.limits_hit & RF_CAMPAIGN_LIMIT_RECIPIENTS);
+	rf_store_close(s);
+}
+
+struct listed {
+	char id[8][RF_CAMPAIGN_ID_LEN + 1];
+	uint64_t size[8];
+	int n;
+};
+
+static int
+list_cb(const rf_campaign *c, void *arg)
+{
+	struct listed *l = arg;
+
+	if (l->n == 8)
+		return 1;
+	memcpy(l->id[l->n], c->id, sizeof(l->id[0]));
+	l->size[l->n++] = c->size;
+	return 0;
+}
+
+static void
+test_list_complaint_reopen(void **state)
+{
+	rf_fingerprint fp[3] = { fp_make(10), fp_make(11), fp_make(12) };
+	int sizes[3] = { 2, 5, 3 }, i, j;
+	struct listed l;
+	rf_campaign c;
+	rf_store *s = open_store(NULL);
+	rf_error err;
+	char r[32];
+
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < sizes[i]; j++) {
+			snprintf(r, sizeof(r), "r%d@example.net", j);
+			add(s, &fp[i], r, 100 + j, &c);
+		}
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(rf_campaign_list(s, 0, list_cb, &l, &err), RF_OK);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.size[0], 5);
+	assert_int_equal(l.size[1], 3);
+	assert_int_equal(l.size[2], 2);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(rf_campaign_list(s, 2, list_cb, &l, &err), RF_OK);
+	assert_int_equal(l.n, 2);
+
+	rf_store_fp_id(&fp[0], r);
+	assert_int_equal(rf_campaign_complaint(s, r, 2, &err), RF_OK);
+	assert_int_equal(rf_campaign_complaint(s, r, 1, &err), RF_OK);
+	assert_int_equal(rf_campaign_complaint(s, "0123456789abcdef", 1,
+	    &err), RF_ENOTFOUND);
+	assert_int_equal(rf_campaign_complaint(s, "'; DROP TABLE x", 1,
+	    &err), RF_EINVAL);
+	rf_store_close(s);
+
+	/* everything is still there after reopening */
+	s = open_store(NULL);
+	assert_int_equal(rf_campaign_get(s, r, &c, &err), RF_OK);
+	assert_int_equal(c.complaints, 3);
+	assert_int_equal(c.size, 2);
+	assert_int_equal(c.copies, 2);
+	assert_int_equal(c.first_seen, 100);
+	assert_int_equal(c.last_seen, 101);
+	add(s, &fp[0], "new@example.net", 200, &c);
+	assert_false(c.created);
+	assert_string_equal(c.id, r);
+	assert_int_equal(c.size, 3);
+	assert_int_equal(c.complaints, 3);
+	assert_int_equal(rf_campaign_get(s, "fedcba9876543210", &c, &err),
+	    RF_ENOTFOUND);
+	rf_store_close(s);
+}
+
+static void
+test_schema(void **state)
+{
+	rf_store *s = open_store(NULL);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	rf_error err;
+	char other[160];
+
+	rf_store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
+	    &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), RF_STORE_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1,
+	    &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	/* a store from a newer redflag is refused, not damaged */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(rf_store_open(path, NULL, &s, &err), RF_ESTORE);
+	assert_null(s);
+	assert_non_null(strstr(err.msg, "newer"));
+	/* so is somebody else's database */
+	snprintf(other, sizeof(other), "%s/other.db", dir);
+	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	snprintf(other, sizeof(other), "sqlite:%s/other.db", dir);
+	assert_int_equal(rf_store_open(other, NULL, &s, &err), RF_ESTORE);
+	snprintf(other, sizeof(other), "%s/other.db", dir);
+	unlink(other);
+	/* and a read-only open of a missing store */
+	{
+		rf_store_options o;
+
+		rf_store_options_default(&o);
+		o.read_only = 1;
+		snprintf(other, sizeof(other), "%s/missing.db", dir);
+		assert_int_equal(rf_store_open(other, &o, &s, &err),
+		    RF_ESTORE);
+	}
+}
+
+struct sampled {
+	int copies;
+	char first[4][128];
+	size_t nlinks[16];
+};
+
+static int
+samples_cb(size_t copy, const char *const *links, size_t n, void *arg)
+{
+	struct sampled *sm = arg;
+	size_t i;
+
+	assert_int_equal(copy, (size_t)sm->copies);
+	sm->nlinks[sm->copies] = n;
+	for (i = 0; i < n && i < 4 && copy == 0; i++)
+		snprintf(sm->first[i], sizeof(sm->first[i]), "%s", links[i]);
+	sm->copies++;
+	return 0;
+}
+
+static void
+test_samples(void **state)
+{
+	rf_store_options o;
+	rf_fingerprint a = fp_make(20), b = fp_make(21);
+	struct sampled sm;
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+	char l0[64], id[RF_CAMPAIGN_ID_LEN + 1];
+	const char *links[3] = { l0, "https://t.example/o?x=1%2\n", NULL };
+	int i;
+
+	rf_store_options_default(&o);
+	o.max_samples = 3;
+	o.max_sample_links = 2;
+	o.max_sample_bytes = 4096;
+	s = open_store(&o);
+	for (i = 0; i < 10; i++) {
+		snprintf(l0, sizeof(l0), "https://t.example/c/%08d", i);
+		links[2] = "https://third.example/";
+		assert_int_equal(rf_campaign_add(s, &a, NULL, 0, "s", links,
+		    3, i, &c, &err), RF_OK);
+		assert_true(c.limits_hit & RF_CAMPAIGN_LIMIT_SAMPLE);
+	}
+	memset(&sm, 0, sizeof(sm));
+	assert_int_equal(rf_campaign_samples(s, c.id, samples_cb, &sm, &err),
+	    RF_OK);
+	assert_int_equal(sm.copies, 3);
+	assert_int_equal(sm.nlinks[0], 2);
+	assert_string_equal(sm.first[0], "https://t.example/c/00000000");
+	assert_string_equal(sm.first[1], "https://t.example/o?x=1%2\n");
+	assert_int_equal(rf_campaign_samples(s, "0000000000000000",
+	    samples_cb, &sm, &err), RF_ENOTFOUND);
+	rf_store_close(s);
+
+	/* the byte budget holds too: 100 bytes fit three 30-byte links */
+	o.max_samples = 16;
+	o.max_sample_bytes = 100;
+	s = open_store(&o);
+	for (i = 0; i < 10; i++) {
+		snprintf(l0, sizeof(l0), "https://t.example/c/%010d", i);
+		assert_int_equal(rf_campaign_add(s, &b, NULL, 0, NULL, links,
+		    1, i, &c, &err), RF_OK);
+	}
+	rf_store_fp_id(&b, id);
+	memset(&sm, 0, sizeof(sm));
+	assert_int_equal(rf_campaign_samples(s, id, samples_cb, &sm, &err),
+	    RF_OK);
+	assert_int_equal(sm.copies, 3);
+	rf_store_close(s);
+}
+
+static void
+test_transactions(void **state)
+{
+	rf_fingerprint a = fp_make(30), b = fp_make(31);
+	rf_campaign c;
+	rf_store *s = open_store(NULL), *t = open_store(NULL);
+	rf_error err;
+	char r[32];
+	int i;
+
+	/* a batch: nothing is visible to others before the commit */
+	assert_int_equal(rf_store_begin(s, &err), RF_OK);
+	for (i = 0; i < 100; i++) {
+		snprintf(r, sizeof(r), "u%d@example.com", i);
+		add(s, &a, r, i, &c);
+	}
+	assert_int_equal(c.size, 100);
+	assert_int_equal(rf_campaign_lookup(t, &a, &c, &err), RF_ENOTFOUND);
+	assert_int_equal(rf_store_commit(s, &err), RF_OK);
+	assert_int_equal(rf_campaign_lookup(t, &a, &c, &err), RF_OK);
+	assert_int_equal(c.copies, 100);
+	/* two writers on one file: one campaign, all counted */
+	add(t, &a, "other@example.com", 500, &c);
+	add(s, &a, "u1@example.com", 501, &c);
+	assert_int_equal(c.copies, 102);
+	assert_int_equal(c.size, 101);
+	/* a rollback forgets the campaign, and so does the cache */
+	assert_int_equal(rf_store_begin(s, &err), RF_OK);
+	add(s, &b, "x@example.com", 1, &c);
+	assert_true(c.created);
+	assert_int_equal(rf_store_rollback(s, &err), RF_OK);
+	assert_int_equal(rf_campaign_lookup(s, &b, &c, &err), RF_ENOTFOUND);
+	add(s, &b, "x@example.com", 1, &c);
+	assert_true(c.created);
+	assert_int_equal(c.copies, 1);
+	assert_int_equal(rf_store_commit(s, &err), RF_EINVAL);
+	rf_store_close(t);
+	rf_store_close(s);
+}
+
+static void
+test_bad_spec(void **state)
+{
+	rf_store *s = NULL;
+	rf_error err;
+
+	assert_int_equal(rf_store_open("", NULL, &s, &err), RF_EINVAL);
+	assert_int_equal(rf_store_open("/nonexistent-dir/x/y.db", NULL, &s,
+	    &err), RF_ESTORE);
+	assert_null(s);
+}
+
+/* fill: the store at p with three campaigns for tests/e2e/campaigns.sh:
+ * 30, 20 and 10 recipients, the middle one with a hostile subject. */
+static int
+fill(const char *p)
+{
+	static const char *const subjects[3] = { "Big offer",
+	    "Evil \x1b[31m\"quoted\"\n\xff subject", "Caf\xc3\xa9 small" };
+	rf_fingerprint fp;
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+	char r[32];
+	int i, j;
+
+	if (rf_store_open(p, NULL, &s, &err) != RF_OK) {
+		fprintf(stderr, "fill: %s\n", err.msg);
+		return 1;
+	}
+	for (i = 0; i < 3; i++) {
+		fp = fp_make(500 + (uint64_t)i);
+		for (j = 0; j < 30 - 10 * i; j++) {
+			snprintf(r, sizeof(r), "r%d@example.org", j);
+			const char *rc[1] = { r };
+
+			if (rf_campaign_add(s, &fp, rc, 1, subjects[i], NULL,
+			    0, 1700000000 + 3600 * j, &c, &err) != RF_OK) {
+				fprintf(stderr, "fill: %s\n", err.msg);
+				return 1;
+			}
+		}
+		printf("%s\n", c.id);
+	}
+	rf_store_close(s);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hll_accuracy),
+		cmocka_unit_test(test_hll_blob),
+		cmocka_unit_test_setup_teardown(test_add_match_count, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_short_text, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recipients, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_list_complaint_reopen,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transactions, setup,
+		    teardown),
+		cmocka_unit_test(test_bad_spec),
+	};
+
+	if (argc == 3 && strcmp(argv[1], "fill") == 0)
+		return fill(argv[2]);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,289 @@
+/*
+ * test_store_redis.c - the campaign store's Redis backend against a real
+ * redis-server on 127.0.0.1:$REDIS_PORT (tests/e2e/redis_store.sh starts
+ * one).  Without REDIS_PORT every test is skipped.
+ *
+ *   test_store_redis                       the unit tests
+ *   test_store_redis feed PREFIX FIRST N   add N copies of one campaign,
+ *                                          recipients FIRST..FIRST+N-1
+ *   test_store_redis check PREFIX N        exactly one campaign, N copies,
+ *                                          N recipients within 2 %
+ */
+#include <signal.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "fputil.h"
+
+#define CAMPAIGN_SEED 4242
+
+static char spec[128];
+
+/* have_redis: spec of a store with a key prefix of its own for test
+ * name, or 0 when REDIS_PORT is not set. */
+static int
+have_redis(const char *name)
+{
+	const char *port = getenv("REDIS_PORT");
+
+	if (port == NULL || *port == '\0')
+		return 0;
+	snprintf(spec, sizeof(spec), "redis://127.0.0.1:%s/t%ld%s", port,
+	    (long)getpid(), name);
+	return 1;
+}
+
+static rf_store *
+open_redis(const char *sp)
+{
+	rf_store *s = NULL;
+	rf_error err;
+
+	if (rf_store_open(sp, NULL, &s, &err) != RF_OK)
+		fail_msg("rf_store_open %s: %s", sp, err.msg);
+	return s;
+}
+
+static void
+test_add_match_count(void **state)
+{
+	rf_fingerprint a, v;
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+	char id[RF_CAMPAIGN_ID_LEN + 1], r[64];
+	const char *links[1] = { r };
+	int i;
+
+	if (!have_redis("add"))
+		skip();
+	s = open_redis(spec);
+	assert_string_equal(rf_store_backend(s), "redis");
+	a = fp_make(1);
+	rf_store_fp_id(&a, id);
+	for (i = 0; i < 300; i++) {
+		v = i == 0 ? a : fp_variant(a, 1 + i % 15, (uint64_t)i);
+		snprintf(r, sizeof(r), "User%d@Example.org", i % 200);
+		if (rf_campaign_add(s, &v, links, 1, i == 0 ? NULL : "Hello",
+		    links, 1, 1000 + (i % 50), &c, &err) != RF_OK)
+			fail_msg("add: %s", err.msg);
+		assert_int_equal(c.created, i == 0);
+		assert_string_equal(c.id, id);
+	}
+	assert_int_equal(c.copies, 300);
+	assert_in_range(c.size, 196, 204);
+	assert_int_equal(c.first_seen, 1000);
+	assert_int_equal(c.last_seen, 1049);
+	assert_string_equal(c.subject, "Hello");
+	/* another campaign */
+	v = fp_make(2);
+	assert_int_equal(rf_campaign_add(s, &v, NULL, 0, "Other", NULL, 0, 5,
+	    &c, &err), RF_OK);
+	assert_true(c.created);
+	assert_string_not_equal(c.id, id);
+	/* lookup, get, complaint */
+	v = fp_variant(a, 5, 9999);
+	assert_int_equal(rf_campaign_lookup(s, &v, &c, &err), RF_OK);
+	assert_string_equal(c.id, id);
+	assert_int_equal(c.copies, 300);
+	v = fp_make(3);
+	assert_int_equal(rf_campaign_lookup(s, &v, &c, &err), RF_ENOTFOUND);
+	assert_int_equal(rf_campaign_complaint(s, id, 4, &err), RF_OK);
+	assert_int_equal(rf_campaign_complaint(s, "0000000000000000", 1,
+	    &err), RF_ENOTFOUND);
+	assert_int_equal(rf_campaign_get(s, id, &c, &err), RF_OK);
+	assert_int_equal(c.complaints, 4);
+	assert_in_range(c.size, 196, 204);
+	assert_int_equal(rf_campaign_get(s, "0000000000000000", &c, &err),
+	    RF_ENOTFOUND);
+	rf_store_close(s);
+}
+
+struct listed {
+	int n;
+	uint64_t size[4];
+};
+
+static int
+list_cb(const rf_campaign *c, void *arg)
+{
+	struct listed *l = arg;
+
+	if (l->n < 4)
+		l->size[l->n] = c->size;
+	l->n++;
+	return 0;
+}
+
+static int
+samples_cb(size_t copy, const char *const *links, size_t n, void *arg)
+{
+	int *copies = arg;
+
+	assert_int_equal(n, 2);
+	assert_string_equal(links[1], "https://b.example/\x01%");
+	(*copies)++;
+	return 0;
+}
+
+static void
+test_list_samples(void **state)
+{
+	rf_store_options o;
+	rf_fingerprint fp[3] = { fp_make(10), fp_make(11), fp_make(12) };
+	int sizes[3] = { 3, 7, 5 }, i, j, copies = 0;
+	const char *links[2] = { "https://a.example/1", "https://b.example/\x01%" };
+	struct listed l;
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+	char r[32];
+
+	if (!have_redis("list"))
+		skip();
+	rf_store_options_default(&o);
+	o.max_samples = 4;
+	if (rf_store_open(spec, &o, &s, &err) != RF_OK)
+		fail_msg("open: %s", err.msg);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < sizes[i]; j++) {
+			const char *rc[1] = { r };
+
+			snprintf(r, sizeof(r), "r%d@example.net", j);
+			assert_int_equal(rf_campaign_add(s, &fp[i], rc, 1, NULL,
+			    links, 2, j, &c, &err), RF_OK);
+		}
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(rf_campaign_list(s, 0, list_cb, &l, &err), RF_OK);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.size[0], 7);
+	assert_int_equal(l.size[1], 5);
+	assert_int_equal(l.size[2], 3);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(rf_campaign_list(s, 1, list_cb, &l, &err), RF_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(rf_campaign_samples(s, c.id, samples_cb, &copies,
+	    &err), RF_OK);
+	assert_int_equal(copies, 4);	/* 5 copies, 4 kept */
+	rf_store_close(s);
+}
+
+static void
+test_down(void **state)
+{
+	rf_store_options o;
+	rf_store *s = NULL;
+	rf_error err;
+
+	if (!have_redis("down"))
+		skip();
+	rf_store_options_default(&o);
+	o.timeout_ms = 500;
+	/* port 1 on loopback: nothing listens there */
+	assert_int_equal(rf_store_open("redis://127.0.0.1:1", &o, &s, &err),
+	    RF_ESTORE);
+	assert_null(s);
+	assert_non_null(strstr(err.msg, "redis"));
+	assert_int_equal(rf_store_open("redis://127.0.0.1:99999", &o, &s,
+	    &err), RF_EINVAL);
+	assert_int_equal(rf_store_open("redis://h/bad prefix", &o, &s, &err),
+	    RF_EINVAL);
+	assert_int_equal(rf_store_open("unix:/nonexistent/redis.sock", &o, &s,
+	    &err), RF_ESTORE);
+}
+
+/* feed: N copies of the campaign CAMPAIGN_SEED, each a variant of its
+ * own, recipients FIRST.. */
+static int
+feed(const char *prefix, long first, long n)
+{
+	rf_fingerprint base = fp_make(CAMPAIGN_SEED), v;
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+	char sp[160], r[64];
+	const char *rc[1] = { r };
+	long i;
+
+	snprintf(sp, sizeof(sp), "redis://127.0.0.1:%s/%s",
+	    getenv("REDIS_PORT"), prefix);
+	if (rf_store_open(sp, NULL, &s, &err) != RF_OK) {
+		fprintf(stderr, "feed: %s\n", err.msg);
+		return 1;
+	}
+	for (i = first; i < first + n; i++) {
+		v = fp_variant(base, 1 + (unsigned)(i % 12), (uint64_t)i + 1);
+		snprintf(r, sizeof(r), "rcpt%ld@example.com", i);
+		if (rf_campaign_add(s, &v, rc, 1, "Offer", NULL, 0,
+		    1700000000 + i, &c, &err) != RF_OK) {
+			fprintf(stderr, "feed: %s\n", err.msg);
+			rf_store_close(s);
+			return 1;
+		}
+	}
+	printf("%s %llu\n", c.id, (unsigned long long)c.size);
+	rf_store_close(s);
+	return 0;
+}
+
+struct all {
+	int n;
+	rf_campaign c;
+};
+
+static int
+all_cb(const rf_campaign *c, void *arg)
+{
+	struct all *a = arg;
+
+	if (a->n++ == 0)
+		a->c = *c;
+	return 0;
+}
+
+static int
+check(const char *prefix, long n)
+{
+	struct all a = { 0 };
+	rf_store *s;
+	rf_error err;
+	char sp[160];
+	double e;
+
+	snprintf(sp, sizeof(sp), "redis://127.0.0.1:%s/%s",
+	    getenv("REDIS_PORT"), prefix);
+	if (rf_store_open(sp, NULL, &s, &err) != RF_OK ||
+	    rf_campaign_list(s, 0, all_cb, &a, &err) != RF_OK) {
+		fprintf(stderr, "check: %s\n", err.msg);
+		return 1;
+	}
+	rf_store_close(s);
+	e = ((double)a.c.size - (double)n) / (double)n;
+	printf("campaigns %d id %s copies %llu recipients %llu (%+.2f%%)\n",
+	    a.n, a.c.id, (unsigned long long)a.c.copies,
+	    (unsigned long long)a.c.size, 100 * e);
+	return a.n == 1 && a.c.copies == (uint64_t)n && e <= 0.02 &&
+	    e >= -0.02 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_match_count),
+		cmocka_unit_test(test_list_samples),
+		cmocka_unit_test(test_down),
+	};
+
+	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error */
+	if (argc == 5 && strcmp(argv[1], "feed") == 0 && getenv("REDIS_PORT"))
+		return feed(argv[2], atol(argv[3]), atol(argv[4]));
+	if (argc == 4 && strcmp(argv[1], "check") == 0 && getenv("REDIS_PORT"))
+		return check(argv[2], atol(argv[3]));
+	if (argc != 1) {
+		fprintf(stderr, "usage: %s [feed PREFIX FIRST N | check PREFIX "
+		    "N] (with REDIS_PORT set)\n", argv[0]);
+		return 64;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
