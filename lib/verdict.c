@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <redflag/analysis.h>
 #include <redflag/verdict.h>
 
 #include "internal.h"
@@ -121,24 +122,6 @@ rf_verdict_settings_set(rf_verdict_settings *s, const char *name,
 	return rf_error_set(err, RF_EINVAL, "unknown verdict setting");
 }
 
-/* count: n with thousands separators ("4,812") into buf. */
-static const char *
-count(char *buf, size_t size, uint64_t n)
-{
-	char tmp[32];
-	size_t len, i, o = 0;
-
-	len = (size_t)snprintf(tmp, sizeof(tmp), "%llu",
-	    (unsigned long long)n);
-	for (i = 0; i < len && o + 2 < size; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 struct reasons {
 	rf_arena *a;
 	const char *v[REASONS_MAX];
@@ -212,7 +195,7 @@ bulk_evidence(const rf_verdict_facts *f, const rf_verdict_settings *s,
 
 	if (f->campaign_complaints > 0) {
 		add(r, "%s %s about this campaign",
-		    count(n1, sizeof(n1), f->campaign_complaints),
+		    rf_format_count(f->campaign_complaints, n1, sizeof(n1)),
 		    plural(f->campaign_complaints, "complaint",
 		    "complaints"));
 		b = maxd(b, strength(f->campaign_complaints,
@@ -220,15 +203,15 @@ bulk_evidence(const rf_verdict_facts *f, const rf_verdict_settings *s,
 	}
 	if (f->domain_complaints > 0) {
 		add(r, "%s %s about mail from %s",
-		    count(n1, sizeof(n1), f->domain_complaints),
+		    rf_format_count(f->domain_complaints, n1, sizeof(n1)),
 		    plural(f->domain_complaints, "complaint", "complaints"),
 		    sender_name(f));
 		b = maxd(b, strength(f->domain_complaints,
 		    s->domain_complaints, 0.6));
 	}
 	if (f->has_campaign && f->campaign_size > 0) {
-		add(r, "sent to %s %s", count(n1, sizeof(n1),
-		    f->campaign_size), plural(f->campaign_size, "recipient",
+		add(r, "sent to %s %s", rf_format_count(f->campaign_size,
+		    n1, sizeof(n1)), plural(f->campaign_size, "recipient",
 		    "recipients"));
 		b = maxd(b, strength(f->campaign_size, s->bulk_size, 0.6));
 	}

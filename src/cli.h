@@ -39,6 +39,16 @@ char *cli_escape(char *buf, size_t bufsize, const char *s, size_t max);
  */
 int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
 
+/*
+ * cli_verdict_option: like cli_limit_option for the verdict settings
+ * (rf_verdict_settings_set names): 1 when arg was "--set NAME=V" with
+ * such a NAME and it was applied, 0 when arg is something else (another
+ * --set included: left for cli_limit_option), -1 after reporting a bad
+ * value.
+ */
+int cli_verdict_option(rf_verdict_settings *vs, int argc, char **argv,
+		       int *i);
+
 /* cli_rules: the tracking rules built into the binary (data/trackers.conf),
  * parsed; NULL after reporting the problem. */
 rf_rules *cli_rules(void);

@@ -117,6 +117,41 @@ cli_limit_option(rf_limits *limits, int argc, char **argv, int *i)
 	return 1;
 }
 
+int
+cli_verdict_option(rf_verdict_settings *vs, int argc, char **argv, int *i)
+{
+	const char *spec, *eq;
+	rf_verdict_settings probe;
+	char name[64];
+	rf_error err;
+	size_t n;
+
+	if (strcmp(argv[*i], "--set") == 0 && *i + 1 < argc)
+		spec = argv[*i + 1];
+	else if (strncmp(argv[*i], "--set=", 6) == 0)
+		spec = argv[*i] + 6;
+	else
+		return 0;
+	eq = strchr(spec, '=');
+	n = eq != NULL ? (size_t)(eq - spec) : 0;
+	if (eq == NULL || n == 0 || n >= sizeof(name))
+		return 0;
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	/* a name the verdict does not know is left to the limits */
+	rf_verdict_settings_default(&probe);
+	if (rf_verdict_settings_set(&probe, name, "1", &err) != RF_OK &&
+	    strstr(err.msg, "unknown") != NULL)
+		return 0;
+	if (rf_verdict_settings_set(vs, name, eq + 1, &err) != RF_OK) {
+		cli_warn("--set: %s", err.msg);
+		return -1;
+	}
+	if (strcmp(argv[*i], "--set") == 0)
+		++*i;		/* the value was the next argument */
+	return 1;
+}
+
 rf_rules *
 cli_rules(void)
 {
