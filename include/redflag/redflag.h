@@ -12,6 +12,7 @@
 
 #include <redflag/analysis.h>
 #include <redflag/arena.h>
+#include <redflag/arf.h>
 #include <redflag/buf.h>
 #include <redflag/cluster.h>
 #include <redflag/consent.h>
