@@ -202,12 +202,17 @@ scan_path(struct scan *s, const char *path)
 	return rc;
 }
 
+/* open_store: the campaign store, then the consent store (by default in
+ * the same file or server, with tables of its own: opened after the
+ * campaign store has made its schema, before the write transaction). */
 static int
-open_store(struct scan *s, const char *db)
+open_store(struct scan *s, const char *db, const char *consent)
 {
 	rf_error err;
 
 	if (rf_store_open(db, NULL, &s->cfg.store, &err) != RF_OK ||
+	    rf_consent_open(consent != NULL ? consent : db, 0,
+	    &s->cfg.consent, &err) != RF_OK ||
 	    rf_store_begin(s->cfg.store, &err) != RF_OK) {
 		cli_warn("scan: %s", err.msg);
 		return -1;
@@ -275,11 +280,11 @@ cmd_scan(int argc, char **argv)
 	s.sp = s.json ? sprinter_json_new(stdout) : sprinter_text_new(stdout);
 	if (s.sp == NULL || (s.cfg.rules = cli_rules()) == NULL)
 		goto done;
-	if (db != NULL ? open_store(&s, db) != 0 :
+	if (db != NULL ? open_store(&s, db, consent) != 0 :
 	    (s.batch = batch_new(&s)) == NULL)
 		goto done;
-	if ((consent != NULL || db != NULL) && rf_consent_open(consent !=
-	    NULL ? consent : db, 0, &s.cfg.consent, &err) != RF_OK) {
+	if (db == NULL && consent != NULL && rf_consent_open(consent, 0,
+	    &s.cfg.consent, &err) != RF_OK) {
 		cli_warn("scan: %s", err.msg);
 		goto done;
 	}

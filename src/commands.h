@@ -7,5 +7,8 @@ int cmd_scan(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_milter(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
+int cmd_consent(int argc, char **argv);
+int cmd_complain(int argc, char **argv);
+int cmd_arf(int argc, char **argv);
 
 #endif

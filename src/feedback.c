@@ -57,12 +57,14 @@ feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 		    "redflag.conf", prefix);
 		return -1;
 	}
-	if (rf_consent_open(db, 0, &fb->consent, &err) != RF_OK)
+	/* the campaign store first, so that a new SQLite file gets its
+	 * schema (it refuses a file holding only other tables) */
+	if (rf_store_open(db, NULL, &fb->store, &err) != RF_OK ||
+	    rf_consent_open(db, 0, &fb->consent, &err) != RF_OK)
 		goto fail;
 	if (!campaigns)
 		return 0;
-	if (rf_store_open(db, NULL, &fb->store, &err) != RF_OK ||
-	    rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK)
+	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK)
 		goto fail;
 	if ((fb->rules = cli_rules()) == NULL)
 		return -1;
@@ -129,16 +131,20 @@ feedback_complain(struct feedback *fb, const char *data, size_t len,
 	/* the campaign: looked up, never added */
 	if (an.fp.kind != RF_FP_EMPTY) {
 		st = rf_campaign_lookup(fb->store, &an.fp, &c, &err);
-		if (st == RF_OK)
-			st = rf_campaign_complaint(fb->store, c.id, n, &err);
-		if (st == RF_OK && rf_campaign_get(fb->store, c.id, &c, &err)
-		    == RF_OK) {
-			snprintf(out->campaign, sizeof(out->campaign), "%s",
-			    c.id);
-			out->campaign_complaints = c.complaints;
-		} else if (st != RF_ENOTFOUND) {
-			goto fail;
+		if (st == RF_OK) {
+			memcpy(out->campaign, c.id, sizeof(out->campaign));
+			st = rf_campaign_complaint(fb->store, out->campaign,
+			    n, &err);
 		}
+		if (st == RF_OK)
+			st = rf_campaign_get(fb->store, out->campaign, &c,
+			    &err);
+		if (st == RF_OK)
+			out->campaign_complaints = c.complaints;
+		else if (st == RF_ENOTFOUND)
+			out->campaign[0] = '\0';
+		else
+			goto fail;
 	}
 	if (m->from_addr != NULL && (at = strrchr(m->from_addr, '@')) != NULL &&
 	    strchr(at + 1, '.') != NULL) {

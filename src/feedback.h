@@ -17,7 +17,7 @@ struct feedback {
 	struct config cfg;	/* -c/--config and --set */
 	const char *db;		/* --db, or NULL: cfg.db */
 	rf_consent_db *consent;
-	rf_store *store;	/* campaign store (complaints), or NULL */
+	rf_store *store;	/* campaign store (complaints) */
 	rf_ctx *ctx;
 	rf_rules *rules;
 };
@@ -40,8 +40,8 @@ void feedback_free(struct feedback *fb);
  * argv[*i] was one (advancing *i), 0 when not, -1 after an error. */
 int feedback_option(struct feedback *fb, int argc, char **argv, int *i);
 
-/* feedback_open: open the consent store and, with campaigns, the
- * campaign store, the analysis context and rules.  0, or -1 after
+/* feedback_open: open the campaign store and the consent store (one
+ * file or server) and, with campaigns, the analysis context and rules.  0, or -1 after
  * reporting (prefix names the command). */
 int feedback_open(struct feedback *fb, int campaigns, const char *prefix);
 
@@ -55,6 +55,10 @@ int feedback_open(struct feedback *fb, int campaigns, const char *prefix);
 int feedback_complain(struct feedback *fb, const char *data, size_t len,
 		      const char *rcpt, uint64_t n, int revoke,
 		      struct complaint *out);
+
+/* complaint_print: what one complaint changed, one line on standard
+ * output (cmd_complain.c). */
+void complaint_print(const struct complaint *c);
 
 /* feedback_read: the first message of path ("-" or NULL: standard input)
  * into a malloc'ed buffer; NULL after reporting. */

@@ -23,6 +23,9 @@ static const struct command commands[] = {
 	{ "filter", cmd_filter, "filter one message: standard input to output" },
 	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail" },
 	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
+	{ "consent", cmd_consent, "who asked to hear from whom: add, list, import, learn" },
+	{ "complain", cmd_complain, "record that a recipient marked a message as spam" },
+	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports" },
 };
 
 static void
