@@ -28,7 +28,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: %s arf ingest [--db PATH] [-c FILE] [PATH|-]...\n"
-	    "       %s arf make [-c FILE] [--rcpt ADDR] [--type TYPE] FILE|-\n\n"
+	    "       %s arf make [--db PATH] [-c FILE] [--rcpt ADDR] [--type TYPE]\n"
+	    "                    FILE|-\n\n"
 	    "ingest: read feedback reports (a file, mbox or Maildir of them)\n"
 	    "and count each, Incidents times, against the campaign and the\n"
 	    "sender domain of the message it encloses; the consent of the\n"
@@ -37,7 +38,8 @@ usage(FILE *f)
 	    "message in FILE, with the recipient's address redacted (RFC 6590,\n"
 	    "key: arf_redact_key in redflag.conf; without one a random key,\n"
 	    "so that reports cannot be matched) and every tracking code taken\n"
-	    "out of the enclosed copy.\n\n"
+	    "out of the enclosed copy (with a store, also the codes that vary\n"
+	    "between the copies of its campaign).\n\n"
 	    "  --db PATH       the store; overrides redflag.conf's db\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
@@ -231,6 +233,8 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	const unsigned char *key;
 	const char *redacted, *at, *rp;
 	struct rewrite *rw = NULL;
+	rf_analysis_cfg acfg;
+	rf_analysis an;
 	rf_message *m = NULL;
 	rf_arf_params p;
 	rf_buf copy, body, out;
@@ -254,7 +258,17 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 		rc = RF_EXIT_USAGE;
 		goto out;
 	}
-	if (rf_tracking_message(fb->ctx, fb->rules, m, rcpt, &err) != RF_OK)
+	/* codes: those one copy shows, and with a store those that vary
+	 * between the copies of its campaign (the store's sample) */
+	memset(&acfg, 0, sizeof(acfg));
+	acfg.rules = fb->rules;
+	if ((fb->db != NULL || fb->cfg.db != NULL) &&
+	    rf_store_open(fb->db != NULL ? fb->db : fb->cfg.db, NULL,
+	    &fb->store, &err) != RF_OK)
+		goto fail;
+	acfg.store = fb->store;
+	if (rf_analysis_message(fb->ctx, &acfg, m, rcpt, &an, &err) != RF_OK ||
+	    rf_analysis_campaign(fb->ctx, &acfg, &an, 0, 0, &err) != RF_OK)
 		goto fail;
 	if (fb->cfg.arf_redact_key != NULL) {
 		key = (const unsigned char *)fb->cfg.arf_redact_key;
