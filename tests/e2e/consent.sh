@@ -87,7 +87,9 @@ if command -v redis-server > /dev/null; then
 		--save "" --appendonly no > /dev/null &
 	redis_pid=$!
 	i=0
-	while [ ! -S "$tmp/redis.sock" ] && [ $i -lt 200 ]; do
+	# the socket appears before the server accepts: wait for an answer
+	while ! "$rf" consent --db "unix:$tmp/redis.sock#e2e" list \
+	    > /dev/null 2>&1 && [ $i -lt 200 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done

@@ -47,6 +47,7 @@ static int
 setup_redis(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
+	rf_consent_db *db = NULL;
 	char sock[128];
 	struct stat sb;
 	int i;
@@ -62,11 +63,17 @@ setup_redis(void **state)
 		    "--appendonly", "no", (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 500 && stat(sock, &sb) != 0; i++)
-		usleep(10000);
-	if (stat(sock, &sb) != 0)
-		fail_msg("redis-server did not start");
 	snprintf(f->spec, sizeof(f->spec), "unix:%s#t", sock);
+	/* the socket file appears before the server accepts */
+	for (i = 0; i < 500; i++) {
+		if (stat(sock, &sb) == 0 &&
+		    rf_consent_open(f->spec, 200, &db, NULL) == RF_OK)
+			break;
+		usleep(10000);
+	}
+	if (db == NULL)
+		fail_msg("redis-server did not start");
+	rf_consent_close(db);
 	*state = f;
 	return 0;
 }
