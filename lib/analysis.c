@@ -166,3 +166,59 @@ rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	return rf_analysis_reasons(an, an->in_campaign ? an->campaign.size :
 	    0, err);
 }
+
+/* --- verdict (redflag/verdict.h): campaign, consent, complaints --- */
+rf_status
+rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
+		    uint64_t size, uint64_t copies, uint64_t complaints,
+		    rf_error *err)
+{
+	rf_verdict_facts *f = &an->facts;
+	rf_consent_record rec;
+	rf_status st;
+
+	memset(f, 0, sizeof(*f));
+	f->recipient = an->recipient;
+	f->personal_text = -1;
+	if (size >= RF_CAMPAIGN_MIN_SIZE) {
+		f->has_campaign = 1;
+		f->campaign_size = size;
+		f->campaign_copies = copies;
+		f->campaign_complaints = complaints;
+		f->personal_text = 0;	/* its text suits other recipients */
+	}
+	st = rf_verdict_facts_message(an->m, cfg->authserv_id, f, err);
+	if (st != RF_OK)
+		return st;
+	if (cfg->consent != NULL && f->sender_domain != NULL) {
+		st = rf_consent_complaints(cfg->consent, f->sender_domain,
+		    &f->domain_complaints, NULL);
+		if (st == RF_ESTORE)
+			return rf_error_set(err, st, "consent store failed");
+	}
+	if (cfg->consent != NULL && an->recipient != NULL) {
+		st = rf_consent_check(cfg->consent, an->recipient,
+		    an->m->from_addr, an->m->list_id, &rec, err);
+		if (st == RF_OK) {
+			f->consent = rec.kind;
+			f->consent_sender = rf_arena_strdup(an->m->arena,
+			    rec.sender);
+			f->consent_source = rf_arena_strdup(an->m->arena,
+			    rec.source);
+			f->consent_since = rec.since;
+			if (f->consent_sender == NULL ||
+			    f->consent_source == NULL)
+				return rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+		} else if (st != RF_ENOTFOUND && st != RF_EINVAL) {
+			return st;
+		}
+	}
+	st = rf_verdict_decide(f, cfg->verdict, an->m->arena, &an->verdict,
+	    err);
+	if (st != RF_OK)
+		return st;
+	an->reasons = an->verdict.reasons;
+	an->nreasons = an->verdict.nreasons;
+	return RF_OK;
+}

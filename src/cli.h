@@ -48,6 +48,14 @@ int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
  */
 int cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
 		   const char **value);
+ * cli_verdict_option: like cli_limit_option for the verdict settings
+ * (rf_verdict_settings_set names): 1 when arg was "--set NAME=V" with
+ * such a NAME and it was applied, 0 when arg is something else (another
+ * --set included: left for cli_limit_option), -1 after reporting a bad
+ * value.
+ */
+int cli_verdict_option(rf_verdict_settings *vs, int argc, char **argv,
+		       int *i);
 
 /* cli_rules: the tracking rules built into the binary (data/trackers.conf),
  * parsed; NULL after reporting the problem. */

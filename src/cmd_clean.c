@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "config.h"
 #include "rewrite.h"
 
 #define CLEAN_FOLD 76		/* header line length aimed at */
@@ -25,7 +26,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: %s clean [--rcpt ADDR] [--set NAME=VALUE]... [FILE|-]\n\n"
+	    "usage: %s clean [--rcpt ADDR] [--verdict VERDICT] [-c FILE]\n"
+	    "                     [--set NAME=VALUE]... [FILE|-]\n\n"
 	    "Write the message in FILE (standard input when FILE is - or\n"
 	    "absent) to standard output with every link that identifies the\n"
 	    "recipient replaced by its clean form and web bugs emptied\n"
@@ -34,6 +36,10 @@ usage(FILE *f)
 	    "Parts not changed keep their bytes.  Nothing is fetched.\n\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
+	    "  --verdict V     clean as redflag.conf's clean.V says (spam,\n"
+	    "                  bulk: every code; ham, unsure: only known\n"
+	    "                  tracking parameters and web bugs)\n"
+	    "  -c, --config FILE  settings (redflag.conf(5))\n"
 	    "\nexit status: 0 written, 1 input unreadable, 64 usage error,\n"
 	    "70 internal error\n", RF_PROG);
 	cli_limits_help(f);
@@ -129,7 +135,7 @@ write_clean(const char *data, size_t len, rf_message *m,
 
 static int
 clean_message(rf_ctx *ctx, const rf_rules *rules, const char *rcpt,
-	      const char *data, size_t len)
+	      enum clean_policy policy, const char *data, size_t len)
 {
 	struct rewrite *rw = NULL;
 	rf_message *m = NULL;
@@ -141,7 +147,9 @@ clean_message(rf_ctx *ctx, const rf_rules *rules, const char *rcpt,
 		cli_warn("clean: %s", err.msg);
 		goto done;
 	}
-	if ((rw = rewrite_new()) == NULL || rewrite_collect(rw, m) != 0 ||
+	if ((rw = rewrite_new()) == NULL || (policy == CLEAN_LINKS &&
+	    rewrite_collect(rw, m) != 0) || (policy == CLEAN_KNOWN &&
+	    rewrite_collect_known(rw, rules, m) != 0) ||
 	    rewrite_prepare(rw, data, len) != 0) {
 		cli_warn("clean: out of memory");
 		goto done;
@@ -158,7 +166,9 @@ done:
 int
 cmd_clean(int argc, char **argv)
 {
-	const char *rcpt = NULL, *path = NULL;
+	const char *rcpt = NULL, *path = NULL, *verdict = NULL;
+	enum clean_policy policy = CLEAN_LINKS;
+	struct config cfg;
 	rf_limits limits;
 	rf_ctx *ctx = NULL;
 	rf_rules *rules = NULL;
@@ -169,10 +179,16 @@ cmd_clean(int argc, char **argv)
 	int i, r, rc = 70;
 
 	rf_limits_default(&limits);
+	config_init(&cfg);
 	for (i = 1; i < argc; i++) {
-		if ((r = cli_limit_option(&limits, argc, argv, &i)) != 0) {
-			if (r < 0)
+		if ((r = config_option(&cfg, argc, argv, &i)) != 0) {
+			if (r < 0) {
+				config_free(&cfg);
 				return RF_EXIT_USAGE;
+			}
+			limits = cfg.limits;
+		} else if (strcmp(argv[i], "--verdict") == 0 && i + 1 < argc) {
+			verdict = argv[++i];
 		} else if (strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
 			return RF_EXIT_OK;
@@ -183,14 +199,19 @@ cmd_clean(int argc, char **argv)
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			cli_warn("clean: unknown option '%s'", argv[i]);
 			usage(stderr);
+			config_free(&cfg);
 			return RF_EXIT_USAGE;
 		} else if (path == NULL) {
 			path = argv[i];
 		} else {
 			usage(stderr);
+			config_free(&cfg);
 			return RF_EXIT_USAGE;
 		}
 	}
+	if (verdict != NULL)
+		policy = config_clean_for(&cfg, verdict);
+	config_free(&cfg);
 	g_mime_init();
 	if ((rules = cli_rules()) == NULL)
 		goto done;
@@ -209,7 +230,7 @@ cmd_clean(int argc, char **argv)
 		rc = RF_EXIT_INPUT;
 		goto done;
 	}
-	rc = clean_message(ctx, rules, rcpt, item.data, item.len);
+	rc = clean_message(ctx, rules, rcpt, policy, item.data, item.len);
 done:
 	rf_source_free(src);
 	rf_rules_free(rules);

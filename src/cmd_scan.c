@@ -34,6 +34,13 @@ usage(FILE *f)
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
 	    "  --db PATH       campaign store: a SQLite file, redis://HOST:PORT\n"
+	    "                  (also the consent store unless --consent-db)\n"
+	    "  --consent-db PATH  consent store (redflag-consent(1)); in batch\n"
+	    "                  mode the only store used\n"
+	    "  --authserv-id ID  trust this server's Authentication-Results\n"
+	    "                  for DKIM over list headers (docs/verdicts.md)\n"
+	    "  --set NAME=VALUE  a verdict setting (bulk_size, ...; see\n"
+	    "                  redflag.conf(5)) or a limit\n"
 	    "  --progress      progress on standard error (default: when it\n"
 	    "                  is a terminal)\n"
 	    "\nexit status: 0 every input read, 1 some input could not be\n"
@@ -47,6 +54,13 @@ elapsed(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) +
 	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+void
+scan_count_verdict(struct scan *s, rf_verdict_kind k)
+{
+	if ((unsigned)k < 4)
+		s->verdicts[k]++;
 }
 
 void
@@ -98,6 +112,10 @@ stream_item(struct scan *s, const rf_item *item)
 	st = rf_analysis_message(s->ctx, &s->cfg, m, s->rcpt, &an, &err);
 	if (st == RF_OK)
 		st = rf_analysis_campaign(s->ctx, &s->cfg, &an, 1, now, &err);
+	if (st == RF_OK)
+		st = rf_analysis_verdict(&s->cfg, &an, an.in_campaign ?
+		    an.campaign.size : 0, an.campaign.copies,
+		    an.campaign.complaints, &err);
 	if (st != RF_OK) {
 		cli_warn("scan: %s: %s", item->label, err.msg);
 		rf_message_free(m);
@@ -112,6 +130,9 @@ stream_item(struct scan *s, const rf_item *item)
 		x.campaign.first_seen = an.campaign.first_seen;
 		s->in_campaigns++;
 	}
+	x.verdict = rf_verdict_name(an.verdict.kind);
+	x.score = an.verdict.score;
+	scan_count_verdict(s, an.verdict.kind);
 	x.reasons = an.reasons;
 	x.nreasons = an.nreasons;
 	report_message(s->sp, item->label, m, &x, s->json);
@@ -181,12 +202,17 @@ scan_path(struct scan *s, const char *path)
 	return rc;
 }
 
+/* open_store: the campaign store, then the consent store (by default in
+ * the same file or server, with tables of its own: opened after the
+ * campaign store has made its schema, before the write transaction). */
 static int
-open_store(struct scan *s, const char *db)
+open_store(struct scan *s, const char *db, const char *consent)
 {
 	rf_error err;
 
 	if (rf_store_open(db, NULL, &s->cfg.store, &err) != RF_OK ||
+	    rf_consent_open(consent != NULL ? consent : db, 0,
+	    &s->cfg.consent, &err) != RF_OK ||
 	    rf_store_begin(s->cfg.store, &err) != RF_OK) {
 		cli_warn("scan: %s", err.msg);
 		return -1;
@@ -200,11 +226,14 @@ cmd_scan(int argc, char **argv)
 	struct scan s;
 	rf_limits limits;
 	rf_error err;
-	const char *db = NULL;
+	const char *db = NULL, *consent = NULL;
+	rf_verdict_settings vs;
 	int i, r, rc = 0, npaths = 0, status = RF_EXIT_SOFTWARE;
 
 	memset(&s, 0, sizeof(s));
 	rf_limits_default(&limits);
+	rf_verdict_settings_default(&vs);
+	s.cfg.verdict = &vs;
 	s.progress = isatty(2);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -222,6 +251,13 @@ cmd_scan(int argc, char **argv)
 			s.rcpt = argv[++i];
 		} else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
 			db = argv[++i];
+		} else if (strcmp(a, "--consent-db") == 0 && i + 1 < argc) {
+			consent = argv[++i];
+		} else if (strcmp(a, "--authserv-id") == 0 && i + 1 < argc) {
+			s.cfg.authserv_id = argv[++i];
+		} else if ((r = cli_verdict_option(&vs, argc, argv, &i)) != 0) {
+			if (r < 0)
+				return RF_EXIT_USAGE;
 		} else if ((r = cli_limit_option(&limits, argc, argv, &i)) != 0) {
 			if (r < 0)
 				return RF_EXIT_USAGE;
@@ -244,9 +280,14 @@ cmd_scan(int argc, char **argv)
 	s.sp = s.json ? sprinter_json_new(stdout) : sprinter_text_new(stdout);
 	if (s.sp == NULL || (s.cfg.rules = cli_rules()) == NULL)
 		goto done;
-	if (db != NULL ? open_store(&s, db) != 0 :
+	if (db != NULL ? open_store(&s, db, consent) != 0 :
 	    (s.batch = batch_new(&s)) == NULL)
 		goto done;
+	if (db == NULL && consent != NULL && rf_consent_open(consent, 0,
+	    &s.cfg.consent, &err) != RF_OK) {
+		cli_warn("scan: %s", err.msg);
+		goto done;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &s.start);
 	for (; i < argc && rc == 0; i++, npaths++)
 		rc = scan_path(&s, argv[i]);
@@ -262,8 +303,11 @@ cmd_scan(int argc, char **argv)
 	scan_progress(&s, "done", 0, 0, 1);
 	if (!s.json)
 		printf("%zu messages, %zu in campaigns, %zu links, %zu "
-		    "identify the recipient, %zu inputs failed\n", s.messages,
-		    s.in_campaigns, s.links, s.tracking, s.failed);
+		    "identify the recipient, %zu inputs failed; %zu spam, "
+		    "%zu bulk, %zu ham, %zu unsure\n", s.messages,
+		    s.in_campaigns, s.links, s.tracking, s.failed,
+		    s.verdicts[RF_VERDICT_SPAM], s.verdicts[RF_VERDICT_BULK],
+		    s.verdicts[RF_VERDICT_HAM], s.verdicts[RF_VERDICT_UNSURE]);
 	if (fflush(stdout) != 0) {
 		cli_warn("scan: cannot write the output");
 		rc = -1;
@@ -275,6 +319,7 @@ cmd_scan(int argc, char **argv)
 done:
 	batch_free(s.batch);
 	rf_store_close(s.cfg.store);
+	rf_consent_close(s.cfg.consent);
 	rf_rules_free((rf_rules *)s.cfg.rules);
 	if (s.sp != NULL)
 		s.sp->destroy(s.sp);

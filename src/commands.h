@@ -11,5 +11,8 @@ int cmd_milter(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 int cmd_hotline(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_consent(int argc, char **argv);
+int cmd_complain(int argc, char **argv);
+int cmd_arf(int argc, char **argv);
 
 #endif

@@ -48,6 +48,11 @@ config_init(struct config *c)
 	c->shutdown_timeout = 30;
 	c->milter_timeout = 300;
 	rf_limits_default(&c->limits);
+	rf_verdict_settings_default(&c->verdict);
+	c->clean[RF_VERDICT_SPAM] = CLEAN_LINKS;
+	c->clean[RF_VERDICT_BULK] = CLEAN_LINKS;
+	c->clean[RF_VERDICT_HAM] = CLEAN_KNOWN;
+	c->clean[RF_VERDICT_UNSURE] = CLEAN_KNOWN;
 }
 
 void
@@ -59,6 +64,9 @@ config_free(struct config *c)
 	free(c->db);
 	free(c->reject_text);
 	free(c->tempfail_text);
+	free(c->authserv_id);
+	free(c->arf_redact_key);
+	free(c->arf_reporting_mta);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -88,6 +96,71 @@ reply_text_ok(const char *s)
 	return 1;
 }
 
+static const char *const clean_names[] = { "links", "known", "none" };
+
+enum clean_policy
+config_clean_for(const struct config *c, const char *verdict)
+{
+	unsigned k;
+
+	for (k = 0; k < 4; k++)
+		if (strcmp(verdict, rf_verdict_name((rf_verdict_kind)k)) == 0)
+			return c->clean[k];
+	return CLEAN_LINKS;
+}
+
+/* set_verdict: the verdict settings, authserv_id, clean.VERDICT and the
+ * ARF settings; 1 when name is one of them (0 or -1 in *rc), else 0. */
+static int
+set_verdict(struct config *c, const char *name, const char *value,
+	    char *why, size_t whysize, int *rc)
+{
+	unsigned k, p;
+	rf_error err;
+
+	*rc = 0;
+	if (strcmp(name, "authserv_id") == 0)
+		*rc = set_string(&c->authserv_id, value);
+	else if (strcmp(name, "arf_redact_key") == 0)
+		*rc = set_string(&c->arf_redact_key, value);
+	else if (strcmp(name, "arf_reporting_mta") == 0) {
+		if (!reply_text_ok(value)) {
+			snprintf(why, whysize, "%s: printable ASCII", name);
+			*rc = -1;
+			return 1;
+		}
+		*rc = set_string(&c->arf_reporting_mta, value);
+	} else if (strncmp(name, "clean.", 6) == 0) {
+		for (k = 0; k < 4; k++)
+			if (strcmp(name + 6, rf_verdict_name(
+			    (rf_verdict_kind)k)) == 0)
+				break;
+		for (p = 0; p < 3; p++)
+			if (strcmp(value, clean_names[p]) == 0)
+				break;
+		if (k == 4 || p == 3) {
+			snprintf(why, whysize, "clean.VERDICT (spam, bulk, "
+			    "ham, unsure): links, known or none");
+			*rc = -1;
+			return 1;
+		}
+		c->clean[k] = (enum clean_policy)p;
+		return 1;
+	} else if (rf_verdict_settings_set(&c->verdict, name, value, &err) ==
+	    RF_OK) {
+		return 1;
+	} else if (strstr(err.msg, "unknown") == NULL) {
+		snprintf(why, whysize, "%s", err.msg);
+		*rc = -1;
+		return 1;
+	} else {
+		return 0;
+	}
+	if (*rc != 0)
+		snprintf(why, whysize, "out of memory");
+	return 1;
+}
+
 static int
 parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -113,7 +186,10 @@ config_set(struct config *c, const char *name, const char *value,
 	enum action a;
 	rf_error err;
 	size_t i;
+	int rc;
 
+	if (set_verdict(c, name, value, why, whysize, &rc))
+		return rc;
 	if (strcmp(name, "socket") == 0)
 		return set_string(&c->socket, value) == 0 ? 0 :
 		    (snprintf(why, whysize, "out of memory"), -1);

@@ -24,6 +24,16 @@ enum action {
 	ACTION_TEMPFAIL		/* refuse with a 4xx reply (filter: EX_TEMPFAIL) */
 };
 
+/* What `clean` (and the mail-server rewrite) does, per verdict. */
+enum clean_policy {
+	CLEAN_LINKS = 0,	/* every link that identifies the recipient
+				 * gets its clean form; web bugs emptied */
+	CLEAN_KNOWN,		/* only known tracking parameters dropped and
+				 * web bugs emptied: links keep working (a
+				 * password-reset link) */
+	CLEAN_NONE		/* nothing changed */
+};
+
 #define CONFIG_MAX_ACTIONS 32
 #define CONFIG_NAME_MAX 64
 
@@ -50,6 +60,11 @@ struct config {
 	unsigned shutdown_timeout; /* seconds to finish messages on SIGTERM */
 	unsigned milter_timeout; /* seconds libmilter waits for the MTA */
 	rf_limits limits;
+	rf_verdict_settings verdict;	/* thresholds (redflag.conf(5)) */
+	char *authserv_id;	/* trusted Authentication-Results, or NULL */
+	enum clean_policy clean[4];	/* by rf_verdict_kind */
+	char *arf_redact_key;	/* RFC 6590 redaction key, or NULL */
+	char *arf_reporting_mta; /* Reporting-MTA of written reports */
 };
 
 /* config_init: c holds the documented defaults. */
@@ -73,6 +88,11 @@ int config_load(struct config *c, const char *path);
 
 /* config_action_for: the action configured for verdict. */
 enum action config_action_for(const struct config *c, const char *verdict);
+
+/* config_clean_for: the clean policy of a verdict name ("spam", ...);
+ * CLEAN_LINKS for an unknown one ("none"). */
+enum clean_policy config_clean_for(const struct config *c,
+				   const char *verdict);
 
 /* action_name: "accept", "headers", ... */
 const char *action_name(enum action a);

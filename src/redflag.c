@@ -27,6 +27,9 @@ static const struct command commands[] = {
 	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
 	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
 	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
+	{ "consent", cmd_consent, "who asked to hear from whom: add, list, import, learn" },
+	{ "complain", cmd_complain, "record that a recipient marked a message as spam" },
+	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports" },
 };
 
 static void
@@ -132,6 +135,41 @@ cli_limit_option(rf_limits *limits, int argc, char **argv, int *i)
 		cli_warn("--set: %s", err.msg);
 		return -1;
 	}
+	return 1;
+}
+
+int
+cli_verdict_option(rf_verdict_settings *vs, int argc, char **argv, int *i)
+{
+	const char *spec, *eq;
+	rf_verdict_settings probe;
+	char name[64];
+	rf_error err;
+	size_t n;
+
+	if (strcmp(argv[*i], "--set") == 0 && *i + 1 < argc)
+		spec = argv[*i + 1];
+	else if (strncmp(argv[*i], "--set=", 6) == 0)
+		spec = argv[*i] + 6;
+	else
+		return 0;
+	eq = strchr(spec, '=');
+	n = eq != NULL ? (size_t)(eq - spec) : 0;
+	if (eq == NULL || n == 0 || n >= sizeof(name))
+		return 0;
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	/* a name the verdict does not know is left to the limits */
+	rf_verdict_settings_default(&probe);
+	if (rf_verdict_settings_set(&probe, name, "1", &err) != RF_OK &&
+	    strstr(err.msg, "unknown") != NULL)
+		return 0;
+	if (rf_verdict_settings_set(vs, name, eq + 1, &err) != RF_OK) {
+		cli_warn("--set: %s", err.msg);
+		return -1;
+	}
+	if (strcmp(argv[*i], "--set") == 0)
+		++*i;		/* the value was the next argument */
 	return 1;
 }
 

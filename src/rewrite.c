@@ -10,6 +10,7 @@
 #include <gmime/gmime.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rewrite.h"
 
@@ -17,6 +18,7 @@
 
 struct subst {
 	const char *from, *to;
+	int text;		/* rewrite_add: anywhere, any ASCII case */
 };
 
 struct edit {
@@ -36,6 +38,10 @@ struct rewrite {
 	size_t nedits;
 	size_t replaced;	/* URL occurrences replaced */
 	int skipped;		/* parts that could not be located */
+	int known;		/* rewrite_collect_known: known parameters
+				 * and web bugs only */
+	const rf_rules *rules;	/* for known */
+	rf_arena *arena;	/* for known: the message's */
 };
 
 /* url_char: may continue a URL (so a match followed by it is only the
@@ -70,9 +76,25 @@ amp_form(const char *s)
 	return o;
 }
 
-/* replace_all: every standalone occurrence of from in *buf by to. */
+/* find: the first occurrence of from (fl bytes) in d[0..n), in any
+ * ASCII case when nocase. */
+static const char *
+find(const char *d, size_t n, const char *from, size_t fl, int nocase)
+{
+	size_t i;
+
+	if (!nocase)
+		return memmem(d, n, from, fl);
+	for (i = 0; i + fl <= n; i++)
+		if (strncasecmp(d + i, from, fl) == 0)
+			return d + i;
+	return NULL;
+}
+
+/* replace_all: every standalone occurrence of from in *buf by to (with
+ * text set: every occurrence, in any ASCII case). */
 static int
-replace_all(GByteArray **buf, const char *from, const char *to,
+replace_all(GByteArray **buf, const char *from, const char *to, int text,
 	    size_t *count)
 {
 	GByteArray *in = *buf, *out;
@@ -84,14 +106,14 @@ replace_all(GByteArray **buf, const char *from, const char *to,
 	if (fl == 0)
 		return 0;
 	out = g_byte_array_new();
-	while (i + fl <= in->len && (p = memmem(d + i, in->len - i, from,
-	    fl)) != NULL) {
+	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
+	    fl, text)) != NULL) {
 		size_t at = (size_t)(p - d);
 
 		i = at + 1;
-		if ((at > 0 && (url_char((unsigned char)d[at - 1]) &&
+		if (!text && ((at > 0 && (url_char((unsigned char)d[at - 1]) &&
 		    d[at - 1] != '=' && d[at - 1] != '(')) ||
-		    (at + fl < in->len && url_char((unsigned char)d[at + fl])))
+		    (at + fl < in->len && url_char((unsigned char)d[at + fl]))))
 			continue;
 		g_byte_array_append(out, (const guint8 *)d + last, at - last);
 		g_byte_array_append(out, (const guint8 *)to, tl);
@@ -182,14 +204,14 @@ clean_leaf(struct rewrite *c, GMimePart *part)
 	g_object_unref(mem);
 	for (i = 0; i < c->nsubst; i++) {
 		changed |= replace_all(&content, c->subst[i].from,
-		    c->subst[i].to, &c->replaced);
-		if (!html || strchr(c->subst[i].from, '&') == NULL)
+		    c->subst[i].to, c->subst[i].text, &c->replaced);
+		if (!html || c->subst[i].text || strchr(c->subst[i].from, '&') == NULL)
 			continue;
 		if ((amp = amp_form(c->subst[i].from)) != NULL) {
 			char *to = amp_form(c->subst[i].to);
 
 			if (to != NULL)
-				changed |= replace_all(&content, amp, to,
+				changed |= replace_all(&content, amp, to, 0,
 				    &c->replaced);
 			free(to);
 			free(amp);
@@ -238,23 +260,10 @@ walk(struct rewrite *c, GMimeObject *obj, unsigned depth)
 	}
 }
 
+/* add_subst: one more substitution; 0, or -1 when out of memory. */
 static int
-collect(rf_link *l, void *arg)
+add_subst(struct rewrite *k, const char *from, const char *to, int text)
 {
-	struct rewrite *k = arg;
-	size_t i;
-
-	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
-		return 0;
-	if (l->kind == RF_LINK_HEADER) {
-		for (i = 0; i < l->nreasons; i++)
-			if (strncmp(l->reasons[i], "known-param:utm", 15) != 0)
-				k->unsub = 1;
-		return 0;
-	}
-	for (i = 0; i < k->nsubst; i++)
-		if (strcmp(k->subst[i].from, l->url) == 0)
-			return 0;
 	if (k->nsubst == k->cap) {
 		struct subst *v = realloc(k->subst, (k->cap * 2 + 16) *
 		    sizeof(*v));
@@ -264,10 +273,42 @@ collect(rf_link *l, void *arg)
 		k->subst = v;
 		k->cap = k->cap * 2 + 16;
 	}
-	k->subst[k->nsubst].from = l->url;
-	k->subst[k->nsubst].to = l->clean;
+	k->subst[k->nsubst].from = from;
+	k->subst[k->nsubst].to = to;
+	k->subst[k->nsubst].text = text;
 	k->nsubst++;
-	if (l->clean[0] == '\0')
+	return 0;
+}
+
+static int
+collect(rf_link *l, void *arg)
+{
+	struct rewrite *k = arg;
+	const char *clean = l->clean;
+	size_t i;
+
+	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
+		return 0;
+	if (k->known && l->kind != RF_LINK_HEADER) {
+		/* only known tracking parameters and web bugs */
+		if (clean[0] != '\0' && rf_tracking_clean_known(k->rules,
+		    k->arena, l, &clean, NULL) != RF_OK)
+			return -1;
+		if (strcmp(clean, l->url) == 0)
+			return 0;
+	}
+	if (l->kind == RF_LINK_HEADER) {
+		for (i = 0; i < l->nreasons; i++)
+			if (strncmp(l->reasons[i], "known-param:utm", 15) != 0)
+				k->unsub = 1;
+		return 0;
+	}
+	for (i = 0; i < k->nsubst; i++)
+		if (strcmp(k->subst[i].from, l->url) == 0)
+			return 0;
+	if (add_subst(k, l->url, clean, 0) != 0)
+		return -1;
+	if (clean[0] == '\0')
 		k->bugs++;
 	else
 		k->links++;
@@ -304,7 +345,28 @@ rewrite_free(struct rewrite *rw)
 int
 rewrite_collect(struct rewrite *rw, rf_message *m)
 {
+	rw->known = 0;
 	return rf_tracking_walk(m, collect, rw) == 0 ? 0 : -1;
+}
+
+int
+rewrite_collect_known(struct rewrite *rw, const rf_rules *rules,
+		      rf_message *m)
+{
+	int rc;
+
+	rw->known = 1;
+	rw->rules = rules;
+	rw->arena = m->arena;
+	rc = rf_tracking_walk(m, collect, rw) == 0 ? 0 : -1;
+	rw->known = 0;
+	return rc;
+}
+
+int
+rewrite_add(struct rewrite *rw, const char *from, const char *to)
+{
+	return *from == '\0' ? 0 : add_subst(rw, from, to, 1);
 }
 
 size_t

@@ -38,6 +38,18 @@ void rewrite_free(struct rewrite *rw);
  * when out of memory. */
 int rewrite_collect(struct rewrite *rw, rf_message *m);
 
+/* rewrite_collect_known: like rewrite_collect, but only known tracking
+ * parameters are dropped and web bugs emptied (the clean policy "known"
+ * of redflag.conf(5)): every other part of a link stays, so that it keeps
+ * working.  rules are the tracking rules m was analysed with. */
+int rewrite_collect_known(struct rewrite *rw, const rf_rules *rules,
+			  rf_message *m);
+
+/* rewrite_add: also replace every occurrence of from, in any ASCII case
+ * and wherever it stands, by to in the text leaves (both strings must
+ * outlive rw); used to redact an address.  0, or -1. */
+int rewrite_add(struct rewrite *rw, const char *from, const char *to);
+
 /* rewrite_links: substitutions collected so far (0: nothing to do). */
 size_t rewrite_links(const struct rewrite *rw);
 

@@ -29,6 +29,7 @@ struct scan {
 	int progress;		/* show progress on standard error */
 	struct batch *batch;	/* batch mode state, or NULL */
 	size_t messages, failed, links, tracking, in_campaigns;
+	size_t verdicts[4];	/* by rf_verdict_kind */
 	size_t since_commit;	/* stream mode: adds in this transaction */
 	struct timespec start, last;
 };
@@ -47,6 +48,9 @@ int batch_error(struct scan *s, const char *label, const char *msg);
 int batch_finish(struct scan *s);
 
 void batch_free(struct batch *b);
+
+/* scan_count_verdict: count one verdict for the closing line. */
+void scan_count_verdict(struct scan *s, rf_verdict_kind k);
 
 /* scan_progress: progress line on standard error (when enabled). */
 void scan_progress(struct scan *s, const char *what, size_t done,

@@ -34,6 +34,10 @@ struct record {
 	size_t head_len, raw_len;	/* raw_len 0: not spooled */
 	long long date;		/* Date header, Unix time, or 0 */
 	int error;		/* head is a whole error report */
+	rf_verdict_facts facts;	/* pass one's, without the campaign; its
+				 * strings are the copies in fstr */
+	char *fstr[4];		/* owned: sender_domain, consent_sender,
+				 * consent_source, recipient */
 };
 
 struct sample {
@@ -73,7 +77,7 @@ batch_new(struct scan *s)
 void
 batch_free(struct batch *b)
 {
-	size_t i;
+	size_t i, k;
 
 	if (b == NULL)
 		return;
@@ -81,6 +85,8 @@ batch_free(struct batch *b)
 		free(b->rec[i].label);
 		free(b->rec[i].rcpt);
 		free(b->rec[i].reasons);
+		for (k = 0; k < 4; k++)
+			free(b->rec[i].fstr[k]);
 	}
 	free(b->rec);
 	if (b->cl != NULL && b->samples != NULL)
@@ -184,6 +190,29 @@ keep_reasons(struct record *r, const rf_analysis *an)
 	return 0;
 }
 
+/* keep_facts: pass one's verdict facts (no campaign yet), with copies of
+ * their strings; the tracking findings are r->reasons. */
+static int
+keep_facts(struct record *r, const rf_analysis *an)
+{
+	const char *const str[4] = { an->facts.sender_domain,
+		an->facts.consent_sender, an->facts.consent_source,
+		an->facts.recipient };
+	size_t k;
+
+	r->facts = an->facts;
+	for (k = 0; k < 4; k++)
+		if (str[k] != NULL && (r->fstr[k] = strdup(str[k])) == NULL)
+			return -1;
+	r->facts.sender_domain = r->fstr[0];
+	r->facts.consent_sender = r->fstr[1];
+	r->facts.consent_source = r->fstr[2];
+	r->facts.recipient = r->fstr[3];
+	r->facts.tracking = NULL;
+	r->facts.ntracking = 0;
+	return 0;
+}
+
 int
 batch_error(struct scan *s, const char *label, const char *msg)
 {
@@ -231,6 +260,12 @@ batch_item(struct scan *s, const rf_item *item)
 		goto out;
 	r->date = rf_message_time(m);
 	if (keep_reasons(r, &an) != 0 || spool_head(s, r, m, an.recipient))
+		goto out;
+	if (rf_analysis_verdict(&s->cfg, &an, 0, 0, 0, &err) != RF_OK) {
+		cli_warn("scan: %s: %s", item->label, err.msg);
+		goto out;
+	}
+	if (keep_facts(r, &an) != 0)
 		goto out;
 	if (m->links.n > 0 || m->nembedded > 0) {
 		if (spool_write(b, item->data, item->len, &r->raw_off) != 0)
@@ -360,10 +395,15 @@ report_campaign_copy(struct scan *s, size_t i, const rf_batch_campaign *bc,
 	if (rf_analysis_message(s->ctx, &s->cfg, m, r->rcpt, &an, NULL) !=
 	    RF_OK || (n > 0 && rf_tracking_campaign(s->ctx, s->cfg.rules, m,
 	    others, n, NULL) != RF_OK) ||
-	    rf_analysis_reasons(&an, bc->recipients, NULL) != RF_OK)
+	    rf_analysis_reasons(&an, bc->recipients, NULL) != RF_OK ||
+	    rf_analysis_verdict(&s->cfg, &an, bc->recipients, bc->size, 0,
+	    NULL) != RF_OK)
 		goto out;
 	memset(&x, 0, sizeof(x));
 	x.recipient = an.recipient;
+	x.verdict = rf_verdict_name(an.verdict.kind);
+	x.score = an.verdict.score;
+	scan_count_verdict(s, an.verdict.kind);
 	fill_campaign(b, bc, c, &x);
 	x.reasons = an.reasons;
 	x.nreasons = an.nreasons;
@@ -385,8 +425,12 @@ report_spooled(struct scan *s, size_t i, const rf_batch_campaign *bc,
 	struct record *r = &b->rec[i];
 	const char *reasons[64];
 	struct report_extra x;
-	char *head, *p, num[32], sent[64];
+	rf_verdict_facts f;
+	rf_verdict v;
+	rf_arena *a;
+	char *head, *p;
 	size_t k, n = 0;
+	int rc = 0;
 
 	if ((head = spool_read(b, r->head_off, r->head_len)) == NULL)
 		return -1;
@@ -396,21 +440,36 @@ report_spooled(struct scan *s, size_t i, const rf_batch_campaign *bc,
 		return 0;
 	memset(&x, 0, sizeof(x));
 	x.recipient = r->rcpt;
-	if (bc != NULL) {
-		fill_campaign(b, bc, c, &x);
-		snprintf(sent, sizeof(sent), "sent to %s recipients",
-		    rf_format_count(bc->recipients, num, sizeof(num)));
-		reasons[n++] = sent;
-	}
 	for (p = r->reasons, k = 0; k < r->nreasons && n < 64; k++) {
 		reasons[n++] = p;
 		p += strlen(p) + 1;
 	}
-	x.reasons = reasons;
-	x.nreasons = n;
+	f = r->facts;
+	f.tracking = reasons;
+	f.ntracking = n;
+	if (bc != NULL) {
+		fill_campaign(b, bc, c, &x);
+		if (bc->recipients >= RF_CAMPAIGN_MIN_SIZE) {
+			f.has_campaign = 1;
+			f.campaign_size = bc->recipients;
+			f.campaign_copies = bc->size;
+			f.personal_text = 0;
+		}
+	}
+	if ((a = rf_arena_new()) == NULL ||
+	    rf_verdict_decide(&f, s->cfg.verdict, a, &v, NULL) != RF_OK) {
+		rf_arena_free(a);
+		return -1;
+	}
+	x.verdict = rf_verdict_name(v.kind);
+	x.score = v.score;
+	x.reasons = v.reasons;
+	x.nreasons = v.nreasons;
+	scan_count_verdict(s, v.kind);
 	s->sp->resume_map(s->sp);
 	report_tail(s->sp, &x, s->json);
-	return 0;
+	rf_arena_free(a);
+	return rc;
 }
 
 int

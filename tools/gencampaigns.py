@@ -18,6 +18,18 @@ size      copies of that group in the set
 tokens    the per-recipient codes put into links and images, comma
           separated ("-" when none): the truth for the tracking-code work
 
+and the truth for verdicts (docs/verdicts.md), drawn from a random
+stream of its own so that the messages are the same with or without it:
+
+OUTDIR/consent.tsv  recipient TAB sender TAB source: every mailing-list
+          member's consent for the list (List-Id), and for about 40 % of
+          the recipients of every fourth campaign (a newsletter they
+          subscribed to) consent for its From address or its domain
+          (`redflag consent import` reads it)
+OUTDIR/labels.tsv   file TAB label: "spam" (campaign copy without
+          consent), "bulk" (campaign copy or list post with consent),
+          "ham" (personal and group mail)
+
 Every campaign copy is personalised the way bulk senders do it: greeting
 with the recipient's name, per-recipient codes in links and image URLs,
 0-30 % random filler words ("hash-busters", scattered or as a block),
@@ -420,6 +432,9 @@ CODE_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 class Gen:
     def __init__(self, seed, scale, outdir):
         self.r = random.Random(seed)
+        self.rc = random.Random(seed * 7919 + 17)  # consent, own stream
+        self.consent = []
+        self.label = "ham"
         self.scale = scale
         self.out = outdir
         self.nfile = 0
@@ -636,7 +651,7 @@ class Gen:
         self.nfile += 1
         self.msgs.append("\n".join(hdr) + "\n" + body_part)
         self.truth.append([None, group, kind, addr, None,
-                           ",".join(tokens) or "-"])
+                           ",".join(tokens) or "-", self.label])
 
     def mime(self, doc, fmt):
         if fmt == "text":
@@ -657,10 +672,17 @@ class Gen:
         sizes += [self.r.randint(2, 12) for _ in range(int(40 * self.scale))]
         for i, n in enumerate(sizes):
             t = self.template("c%04d" % i)
+            newsletter = i % 4 == 1
             for person in self.r.sample(self.people, n):
                 subject, hdrs, doc, fmt, tokens = self.campaign_copy(t, person)
+                self.label = "spam"
+                if newsletter and self.rc.random() < 0.4:
+                    self.label = "bulk"
+                    self.consent.append((person[2], self.rc.choice(
+                        ["news@" + t["domain"], t["domain"]]), "signup"))
                 self.write(t["id"], "campaign", person, hdrs, subject,
                            self.mime(doc, fmt), tokens)
+        self.label = "ham"
 
     def clause(self):
         r = self.r
@@ -732,8 +754,12 @@ class Gen:
     def lists(self):
         for li, (lid, lname) in enumerate(LISTS[:max(1, int(5 * min(
                 self.scale, 1.2)))]):
-            members = self.r.sample(self.people, max(2, int(
-                self.r.randint(5, 30) * min(self.scale, 2.0))))
+            members = self.r.sample(self.people, self.size(
+                self.r.randint(5, 30)))
+            for p in members:
+                self.consent.append((p[2], "<%s.lists.example>" % lid,
+                                     "subscribed"))
+            self.label = "bulk"
             for post in range(int(6 * self.scale) or 1):
                 frm = self.r.choice(members)
                 text = self.personal_text(
@@ -754,6 +780,8 @@ class Gen:
                                extra=[("List-Id", "%s <%s.lists.example>" % (
                                    lname, lid))])
 
+        self.label = "ham"
+
     def finish(self):
         """Write the messages in a shuffled order, so that the copies of
         one campaign are not neighbours, and the truth sorted by file."""
@@ -773,7 +801,14 @@ class Gen:
             f.write("file\tgroup\tkind\trecipient\tsize\ttokens\n")
             for row in self.truth:
                 row[4] = str(count[row[1]])
-                f.write("\t".join(row) + "\n")
+                f.write("\t".join(row[:6]) + "\n")
+        with open(os.path.join(self.out, "labels.tsv"), "w") as f:
+            for row in self.truth:
+                f.write("%s\t%s\n" % (row[0], row[6]))
+        with open(os.path.join(self.out, "consent.tsv"), "w") as f:
+            f.write("# recipient\tsender\tsource (gencampaigns.py)\n")
+            for rcpt, sender, source in self.consent:
+                f.write("%s\t%s\t%s\n" % (rcpt, sender, source))
 
 
 def textwrap_b64(s):

@@ -16,12 +16,14 @@
 
 #include <stdint.h>
 
+#include <redflag/consent.h>
 #include <redflag/context.h>
 #include <redflag/error.h>
 #include <redflag/fingerprint.h>
 #include <redflag/message.h>
 #include <redflag/store.h>
 #include <redflag/tracking.h>
+#include <redflag/verdict.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +35,12 @@ extern "C" {
 typedef struct rf_analysis_cfg {
 	const rf_rules *rules;	/* tracking rules (required) */
 	rf_store *store;	/* campaign store, or NULL */
+	rf_consent_db *consent;	/* consent and sender-domain complaints,
+				 * or NULL (then nobody gave consent) */
+	const rf_verdict_settings *verdict; /* NULL: the defaults */
+	const char *authserv_id; /* the receiving MTA's authserv-id whose
+				 * Authentication-Results are trusted, or
+				 * NULL (docs/verdicts.md) */
 } rf_analysis_cfg;
 
 typedef struct rf_analysis {
@@ -46,6 +54,8 @@ typedef struct rf_analysis {
 	size_t ntracking;	/* links that identify the recipient */
 	const char **reasons;	/* findings in plain words (m's arena) */
 	size_t nreasons;
+	rf_verdict verdict;	/* after rf_analysis_verdict */
+	rf_verdict_facts facts;	/* what it was decided from */
 } rf_analysis;
 
 /*
@@ -75,6 +85,19 @@ rf_status rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
  */
 rf_status rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size,
 			      rf_error *err);
+
+/*
+ * rf_analysis_verdict: decide an's verdict (redflag/verdict.h) from the
+ * campaign (size distinct recipients, copies, complaints; size 0: none,
+ * the caller's view: the store's or a batch cluster's), the findings of
+ * rf_analysis_message / rf_analysis_campaign, the consent store and the
+ * sender domain's complaints (cfg->consent), and the list headers.  Sets
+ * an->verdict and an->facts, and replaces an->reasons by the verdict's
+ * reasons (which include the findings).  RF_OK, RF_ENOMEM, RF_ESTORE.
+ */
+rf_status rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
+			      uint64_t size, uint64_t copies,
+			      uint64_t complaints, rf_error *err);
 
 /* rf_format_count: n with thousands separators ("4,812") into buf. */
 const char *rf_format_count(uint64_t n, char *buf, size_t size);

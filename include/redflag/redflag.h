@@ -12,9 +12,11 @@
 
 #include <redflag/analysis.h>
 #include <redflag/arena.h>
+#include <redflag/arf.h>
 #include <redflag/buf.h>
 #include <redflag/classifier.h>
 #include <redflag/cluster.h>
+#include <redflag/consent.h>
 #include <redflag/context.h>
 #include <redflag/error.h>
 #include <redflag/fingerprint.h>
@@ -27,5 +29,6 @@
 #include <redflag/store.h>
 #include <redflag/tracking.h>
 #include <redflag/url.h>
+#include <redflag/verdict.h>
 
 #endif

@@ -1,0 +1,107 @@
+/*
+ * redflag/arf.h - Abuse Reporting Format feedback reports (RFC 5965),
+ * read and written, with the recipient redacted as RFC 6590 describes
+ * (docs/verdicts.md, "Complaints and ARF").
+ *
+ * A feedback report is a multipart/report; report-type=feedback-report
+ * with three parts: a human-readable text, a message/feedback-report part
+ * (fields Feedback-Type, User-Agent, Version, Original-Rcpt-To,
+ * Reported-Domain, Source-IP, Arrival-Date, Incidents, ...) and the
+ * original message (message/rfc822) or its header (text/rfc822-headers).
+ */
+#ifndef REDFLAG_ARF_H
+#define REDFLAG_ARF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <redflag/arena.h>
+#include <redflag/buf.h>
+#include <redflag/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RF_ARF_MAX_FIELDS 64		/* feedback fields read; more are
+					 * ignored (limit_hit) */
+#define RF_ARF_MAX_VALUE 998		/* bytes of one field value kept */
+#define RF_ARF_MAX_LIST 16		/* Original-Rcpt-To, Reported-Domain
+					 * values kept */
+#define RF_ARF_MAX_INCIDENTS 1000000	/* Incidents above: counted as this
+					 * (limit_hit) */
+#define RF_ARF_MAX_PARTS 16		/* parts of the report looked at */
+
+typedef struct rf_arf_report {
+	const char *feedback_type;	/* "abuse", "fraud", ... (lower case) */
+	const char *user_agent;
+	const char *version;
+	const char *arrival_date;	/* or NULL */
+	const char *source_ip;		/* or NULL */
+	const char *reporting_mta;	/* or NULL */
+	const char *original_mail_from;	/* or NULL */
+	const char *original_rcpt_to[RF_ARF_MAX_LIST];
+	size_t nrcpt;
+	const char *reported_domain[RF_ARF_MAX_LIST];
+	size_t ndomain;
+	uint64_t incidents;		/* Incidents, 1 when absent */
+	const char *original;		/* the enclosed message or header */
+	size_t original_len;
+	int headers_only;		/* text/rfc822-headers */
+	int limit_hit;			/* a RF_ARF_MAX_* limit cut something */
+} rf_arf_report;
+
+/*
+ * rf_arf_parse: read the feedback report in data[0..len) (a whole
+ * message).  Everything lives in arena a.  RF_EPARSE (with the reason)
+ * when it is not a feedback report: no multipart/report, no
+ * message/feedback-report part, or one of the required fields
+ * Feedback-Type, User-Agent, Version missing; RF_ENOMEM.  An absent
+ * original message is allowed (original NULL).
+ */
+rf_status rf_arf_parse(rf_arena *a, const char *data, size_t len,
+		       rf_arf_report *out, rf_error *err);
+
+/* What rf_arf_write puts in the feedback-report part (NULL: left out;
+ * every value printable ASCII, one line). */
+typedef struct rf_arf_params {
+	const char *feedback_type;	/* NULL: "abuse" */
+	const char *user_agent;		/* NULL: "redflag/VERSION" */
+	const char *original_mail_from;
+	const char *original_rcpt_to;	/* redacted already */
+	const char *arrival_date;
+	const char *source_ip;
+	const char *reporting_mta;	/* "dns; mx.example.net" */
+	const char *reported_domain;
+	uint64_t incidents;		/* 0 or 1: field left out */
+	int redacted;			/* the report says what was redacted */
+	const char *human;		/* first part's text; NULL: a default */
+	const char *boundary_seed;	/* makes the boundary (any text) */
+} rf_arf_params;
+
+/*
+ * rf_arf_write: append to out a complete feedback report (RFC 5965,
+ * CRLF line ends) enclosing original[0..len) as message/rfc822 (the
+ * caller has redacted and cleaned it).  The MIME boundary is derived from
+ * boundary_seed and checked not to occur in the original.  RF_EINVAL for
+ * a value that is not printable one-line ASCII; RF_ENOMEM.
+ */
+rf_status rf_arf_write(const rf_arf_params *p, const char *original,
+		       size_t len, rf_buf *out, rf_error *err);
+
+/*
+ * rf_arf_redact_addr: addr with its local part replaced, as RFC 6590
+ * suggests, by a consistent, collision-resistant transformation: the
+ * first 16 bytes of HMAC-SHA256(key, lower-cased local part) in hex
+ * ("3f5a...@example.net"), so that reports about one recipient can be
+ * matched with each other but not read back.  In arena a.  RF_EINVAL when
+ * addr has no '@' or key is empty; RF_ENOMEM.
+ */
+rf_status rf_arf_redact_addr(rf_arena *a, const char *addr,
+			     const unsigned char *key, size_t keylen,
+			     const char **out, rf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,415 @@
+/*
+ * consent.c - the consent store's front: argument checks, normalisation,
+ * the order of a consent check (see redflag/consent.h); the backends are
+ * consent_sqlite.c and consent_redis.c.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consent_impl.h"
+
+#define SPEC_MAX 4096
+
+struct rf_consent_db {
+	const struct rf__consent_ops *ops;
+	void *h;
+};
+
+void
+rf__consent_fill(rf_consent_record *r, const char *rcpt, int kind,
+		 const char *sender, const char *source, int64_t since)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->recipient, sizeof(r->recipient), "%s", rcpt);
+	r->kind = (rf_consent_kind)kind;
+	snprintf(r->sender, sizeof(r->sender), "%s", sender);
+	snprintf(r->source, sizeof(r->source), "%s", source);
+	r->since = since;
+}
+
+/* lower: copy s[0..n) lower-cased into out (size bytes); -1 when it does
+ * not fit or holds a byte that cannot be in an address or id. */
+static int
+lower(const char *s, size_t n, char *out, size_t size)
+{
+	size_t i;
+
+	if (n == 0 || n >= size)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' ||
+		    c == '"' || c == '\\')
+			return -1;
+		out[i] = (char)tolower(c);
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+/* recipient: the normalised recipient address into out. */
+static rf_status
+recipient(const char *r, char out[RF_CONSENT_ADDR_MAX + 1], rf_error *err)
+{
+	size_t n = r != NULL ? strlen(r) : 0;
+	const char *at;
+
+	if (r != NULL)
+		trim(&r, &n);
+	if (n == 0 || lower(r, n, out, RF_CONSENT_ADDR_MAX + 1) != 0 ||
+	    (at = strchr(out, '@')) == NULL || at == out || at[1] == '\0')
+		return rf_error_set(err, RF_EINVAL, "a recipient is an "
+		    "address (local@domain) of at most %d bytes",
+		    RF_CONSENT_ADDR_MAX);
+	return RF_OK;
+}
+
+int
+rf_consent_list_id(const char *value, char out[RF_CONSENT_ADDR_MAX + 3])
+{
+	const char *lt, *gt;
+	size_t n;
+
+	if (value == NULL)
+		return -1;
+	if ((lt = strrchr(value, '<')) != NULL &&
+	    (gt = strchr(lt, '>')) != NULL) {
+		value = lt + 1;
+		n = (size_t)(gt - value);
+	} else {
+		n = strlen(value);
+	}
+	trim(&value, &n);
+	if (n == 0 || lower(value, n, out + 1, RF_CONSENT_ADDR_MAX + 1) != 0)
+		return -1;
+	out[0] = '<';
+	memcpy(out + n + 1, ">", 2);
+	return 0;
+}
+
+rf_status
+rf_consent_sender(const char *sender, rf_consent_kind *kind,
+		  char out[RF_CONSENT_ADDR_MAX + 3], rf_error *err)
+{
+	size_t n = sender != NULL ? strlen(sender) : 0;
+	const char *at;
+
+	if (sender != NULL)
+		trim(&sender, &n);
+	if (n > 5 && strncmp(sender, "list:", 5) == 0) {
+		*kind = RF_CONSENT_LIST;
+		if (lower(sender + 5, n - 5, out + 1, RF_CONSENT_ADDR_MAX + 1)
+		    != 0)
+			goto bad;
+		out[0] = '<';
+		memcpy(out + n - 4, ">", 2);
+		return RF_OK;
+	}
+	if (n > 2 && sender[0] == '<' && sender[n - 1] == '>') {
+		*kind = RF_CONSENT_LIST;
+		if (lower(sender + 1, n - 2, out + 1, RF_CONSENT_ADDR_MAX + 1)
+		    != 0)
+			goto bad;
+		out[0] = '<';
+		memcpy(out + n - 1, ">", 2);
+		return RF_OK;
+	}
+	if (n == 0 || lower(sender, n, out, RF_CONSENT_ADDR_MAX + 1) != 0)
+		goto bad;
+	if ((at = strchr(out, '@')) != NULL) {
+		if (at == out || at[1] == '\0' || strchr(at + 1, '@') != NULL)
+			goto bad;
+		*kind = RF_CONSENT_ADDRESS;
+	} else {
+		if (out[0] == '.' || strchr(out, '.') == NULL ||
+		    out[strlen(out) - 1] == '.')
+			goto bad;
+		*kind = RF_CONSENT_DOMAIN;
+	}
+	return RF_OK;
+bad:
+	return rf_error_set(err, RF_EINVAL, "a sender is an address "
+	    "(news@example.test), a domain (example.test) or a List-Id "
+	    "(<news.example.test>), at most %d bytes", RF_CONSENT_ADDR_MAX);
+}
+
+static int
+source_ok(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (*s < 0x20 || *s > 0x7e || n >= RF_CONSENT_SOURCE_MAX)
+			return 0;
+	return n > 0;
+}
+
+rf_status
+rf_consent_open(const char *spec, unsigned timeout_ms, rf_consent_db **out,
+		rf_error *err)
+{
+	char buf[SPEC_MAX], *host, *p, *prefix = NULL;
+	const struct rf__consent_ops *ops;
+	rf_consent_db *db;
+	rf_status st;
+	long port = 6379;
+	void *h = NULL;
+
+	*out = NULL;
+	if (timeout_ms == 0)
+		timeout_ms = 2000;
+	if (spec == NULL || *spec == '\0' || strlen(spec) >= sizeof(buf))
+		return rf_error_set(err, RF_EINVAL, "consent store: no or "
+		    "too long a name");
+	memcpy(buf, spec, strlen(spec) + 1);
+	if (strncmp(buf, "redis://", 8) == 0) {
+		ops = &rf__consent_redis_ops;
+		host = buf + 8;
+		if ((p = strchr(host, '/')) != NULL) {
+			*p = '\0';
+			prefix = p + 1;
+		}
+		if ((p = strrchr(host, ':')) != NULL) {
+			*p++ = '\0';
+			port = strtol(p, &p, 10);
+			if (*p != '\0' || port <= 0 || port > 65535)
+				return rf_error_set(err, RF_EINVAL, "consent "
+				    "store: bad Redis port");
+		}
+		if (*host == '\0')
+			return rf_error_set(err, RF_EINVAL, "consent store: "
+			    "no Redis host");
+		st = rf__consent_redis_open(host, (int)port, NULL,
+		    prefix != NULL && *prefix != '\0' ? prefix : "rf",
+		    timeout_ms, &h, err);
+	} else if (strncmp(buf, "unix:", 5) == 0) {
+		ops = &rf__consent_redis_ops;
+		if ((p = strchr(buf + 5, '#')) != NULL) {
+			*p = '\0';
+			prefix = p + 1;
+		}
+		st = rf__consent_redis_open(NULL, 0, buf + 5,
+		    prefix != NULL && *prefix != '\0' ? prefix : "rf",
+		    timeout_ms, &h, err);
+	} else {
+		ops = &rf__consent_sqlite_ops;
+		st = rf__consent_sqlite_open(strncmp(buf, "sqlite:", 7) == 0 ?
+		    buf + 7 : buf, timeout_ms, &h, err);
+	}
+	if (st != RF_OK)
+		return st;
+	if ((db = calloc(1, sizeof(*db))) == NULL) {
+		ops->close(h);
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+	db->ops = ops;
+	db->h = h;
+	*out = db;
+	return RF_OK;
+}
+
+void
+rf_consent_close(rf_consent_db *db)
+{
+	if (db == NULL)
+		return;
+	db->ops->close(db->h);
+	free(db);
+}
+
+const char *
+rf_consent_backend(const rf_consent_db *db)
+{
+	return db->ops->name;
+}
+
+rf_status
+rf_consent_begin(rf_consent_db *db, rf_error *err)
+{
+	return db->ops->begin(db->h, err);
+}
+
+rf_status
+rf_consent_commit(rf_consent_db *db, rf_error *err)
+{
+	return db->ops->commit(db->h, err);
+}
+
+rf_status
+rf_consent_add(rf_consent_db *db, const char *rcpt, const char *sender,
+	       const char *source, int64_t now, int *added, rf_error *err)
+{
+	char r[RF_CONSENT_ADDR_MAX + 1], s[RF_CONSENT_ADDR_MAX + 3];
+	rf_consent_kind kind;
+	rf_status st;
+	int dummy;
+
+	if ((st = recipient(rcpt, r, err)) != RF_OK ||
+	    (st = rf_consent_sender(sender, &kind, s, err)) != RF_OK)
+		return st;
+	if (source == NULL || !source_ok(source))
+		return rf_error_set(err, RF_EINVAL, "a source is printable "
+		    "ASCII, 1 to %d bytes", RF_CONSENT_SOURCE_MAX);
+	return db->ops->add(db->h, r, kind, s, source, now,
+	    added != NULL ? added : &dummy, err);
+}
+
+rf_status
+rf_consent_remove(rf_consent_db *db, const char *rcpt, const char *sender,
+		  rf_error *err)
+{
+	char r[RF_CONSENT_ADDR_MAX + 1], s[RF_CONSENT_ADDR_MAX + 3];
+	rf_consent_kind kind;
+	rf_status st;
+	int removed = 0;
+
+	if ((st = recipient(rcpt, r, err)) != RF_OK ||
+	    (st = rf_consent_sender(sender, &kind, s, err)) != RF_OK ||
+	    (st = db->ops->remove(db->h, r, kind, s, &removed, err)) != RF_OK)
+		return st;
+	return removed ? RF_OK : rf_error_set(err, RF_ENOTFOUND, "no such "
+	    "consent record");
+}
+
+rf_status
+rf_consent_list(rf_consent_db *db, const char *rcpt, rf_consent_list_cb cb,
+		void *arg, rf_error *err)
+{
+	char r[RF_CONSENT_ADDR_MAX + 1];
+	rf_status st;
+
+	if (rcpt != NULL && (st = recipient(rcpt, r, err)) != RF_OK)
+		return st;
+	return db->ops->list(db->h, rcpt != NULL ? r : NULL, cb, arg, err);
+}
+
+/* The candidates a message's sender gives, in the order tried. */
+struct candidates {
+	rf_consent_kind kind[2 + RF_CONSENT_DOMAIN_LEVELS];
+	char v[2 + RF_CONSENT_DOMAIN_LEVELS][RF_CONSENT_ADDR_MAX + 3];
+	size_t n;
+};
+
+static void
+candidates(const char *from, const char *list_id, struct candidates *c)
+{
+	rf_consent_kind kind;
+	const char *d;
+	size_t levels = 0;
+
+	c->n = 0;
+	if (from != NULL && rf_consent_sender(from, &kind, c->v[c->n],
+	    NULL) == RF_OK && kind == RF_CONSENT_ADDRESS)
+		c->kind[c->n++] = RF_CONSENT_ADDRESS;
+	if (list_id != NULL && rf_consent_list_id(list_id, c->v[c->n]) == 0)
+		c->kind[c->n++] = RF_CONSENT_LIST;
+	if (from == NULL || (d = strrchr(from, '@')) == NULL)
+		return;
+	for (d++; strchr(d, '.') != NULL &&
+	    levels < RF_CONSENT_DOMAIN_LEVELS; levels++) {
+		if (rf_consent_sender(d, &kind, c->v[c->n], NULL) == RF_OK &&
+		    kind == RF_CONSENT_DOMAIN)
+			c->kind[c->n++] = RF_CONSENT_DOMAIN;
+		d = strchr(d, '.') + 1;
+	}
+}
+
+rf_status
+rf_consent_check(rf_consent_db *db, const char *rcpt, const char *from,
+		 const char *list_id, rf_consent_record *out, rf_error *err)
+{
+	char r[RF_CONSENT_ADDR_MAX + 1];
+	struct candidates c;
+	rf_status st;
+	size_t i;
+
+	if ((st = recipient(rcpt, r, err)) != RF_OK)
+		return st;
+	candidates(from, list_id, &c);
+	for (i = 0; i < c.n; i++)
+		if ((st = db->ops->get(db->h, r, c.kind[i], c.v[i], out,
+		    err)) != RF_ENOTFOUND)
+			return st;
+	return rf_error_set(err, RF_ENOTFOUND, "no consent");
+}
+
+rf_status
+rf_consent_revoke(rf_consent_db *db, const char *rcpt, const char *from,
+		  const char *list_id, size_t *removed, rf_error *err)
+{
+	char r[RF_CONSENT_ADDR_MAX + 1];
+	struct candidates c;
+	rf_status st;
+	size_t i, n = 0;
+	int one;
+
+	if (removed != NULL)
+		*removed = 0;
+	if ((st = recipient(rcpt, r, err)) != RF_OK)
+		return st;
+	candidates(from, list_id, &c);
+	for (i = 0; i < c.n; i++) {
+		one = 0;
+		if ((st = db->ops->remove(db->h, r, c.kind[i], c.v[i], &one,
+		    err)) != RF_OK)
+			return st;
+		n += (size_t)one;
+	}
+	if (removed != NULL)
+		*removed = n;
+	return RF_OK;
+}
+
+static rf_status
+domain(const char *d, char out[RF_CONSENT_ADDR_MAX + 3], rf_error *err)
+{
+	rf_consent_kind kind;
+
+	if (d == NULL || rf_consent_sender(d, &kind, out, NULL) != RF_OK ||
+	    kind != RF_CONSENT_DOMAIN)
+		return rf_error_set(err, RF_EINVAL, "not a domain name");
+	return RF_OK;
+}
+
+rf_status
+rf_consent_complaint(rf_consent_db *db, const char *d, uint64_t n,
+		     int64_t now, uint64_t *total, rf_error *err)
+{
+	char v[RF_CONSENT_ADDR_MAX + 3];
+	uint64_t dummy;
+	rf_status st;
+
+	if ((st = domain(d, v, err)) != RF_OK)
+		return st;
+	if (n > INT64_MAX)
+		return rf_error_set(err, RF_EINVAL, "too many complaints");
+	return db->ops->complaint(db->h, v, n, now, total != NULL ? total :
+	    &dummy, err);
+}
+
+rf_status
+rf_consent_complaints(rf_consent_db *db, const char *d, uint64_t *n,
+		      rf_error *err)
+{
+	char v[RF_CONSENT_ADDR_MAX + 3];
+	rf_status st;
+
+	*n = 0;
+	if ((st = domain(d, v, err)) != RF_OK)
+		return st;
+	return db->ops->complaints(db->h, v, n, err);
+}

@@ -1,0 +1,363 @@
+/*
+ * consent_redis.c - the consent store in Redis (hiredis; every command
+ * sent as an argument vector, never built from strings).  Key layout
+ * (PREFIX is "rf" unless the store name says otherwise):
+ *
+ *   PREFIX:consent:RECIPIENT   hash: field "K:SENDER" (K = a address,
+ *                              d domain, l list id) -> "SINCE SOURCE"
+ *   PREFIX:complaints:domain   hash: domain -> complaints
+ *
+ * Each call is one command, atomic on the server; begin and commit do
+ * nothing.
+ */
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "consent_impl.h"
+
+#define KEY_MAX (64 + 16 + RF_CONSENT_ADDR_MAX)
+#define FIELD_MAX (RF_CONSENT_ADDR_MAX + 8)
+#define VALUE_MAX (32 + RF_CONSENT_SOURCE_MAX)
+#define SCAN_COUNT "500"
+
+struct rdb {
+	redisContext *c;
+	char prefix[64];
+};
+
+static const char kinds[] = "?adl";	/* by rf_consent_kind */
+
+static void
+r_close(void *h)
+{
+	struct rdb *d = h;
+
+	if (d == NULL)
+		return;
+	if (d->c != NULL)
+		redisFree(d->c);
+	free(d);
+}
+
+rf_status
+rf__consent_redis_open(const char *host, int port, const char *unixpath,
+		       const char *prefix, unsigned timeout_ms, void **h,
+		       rf_error *err)
+{
+	struct timeval tv;
+	struct rdb *d;
+	redisReply *r;
+
+	*h = NULL;
+	if (strlen(prefix) >= sizeof(d->prefix))
+		return rf_error_set(err, RF_EINVAL, "consent store: key "
+		    "prefix too long");
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	snprintf(d->prefix, sizeof(d->prefix), "%s", prefix);
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	d->c = unixpath != NULL ? redisConnectUnixWithTimeout(unixpath, tv) :
+	    redisConnectWithTimeout(host, port, tv);
+	if (d->c == NULL || d->c->err != 0 ||
+	    redisSetTimeout(d->c, tv) != REDIS_OK) {
+		rf_error_set(err, RF_ESTORE, "consent store: cannot connect "
+		    "to Redis: %s", d->c != NULL ? d->c->errstr : "no memory");
+		r_close(d);
+		return RF_ESTORE;
+	}
+	r = redisCommand(d->c, "PING");
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		rf_error_set(err, RF_ESTORE, "consent store: Redis does not "
+		    "answer");
+		if (r != NULL)
+			freeReplyObject(r);
+		r_close(d);
+		return RF_ESTORE;
+	}
+	freeReplyObject(r);
+	*h = d;
+	return RF_OK;
+}
+
+/* cmd: run argv; RF_OK with *out (the caller frees it), or RF_ESTORE. */
+static rf_status
+cmd(struct rdb *d, int argc, const char **argv, redisReply **out,
+    rf_error *err)
+{
+	redisReply *r = redisCommandArgv(d->c, argc, argv, NULL);
+
+	*out = NULL;
+	if (r == NULL)
+		return rf_error_set(err, RF_ESTORE, "consent store: Redis: %s",
+		    d->c->errstr);
+	if (r->type == REDIS_REPLY_ERROR) {
+		rf_error_set(err, RF_ESTORE, "consent store: Redis: %.200s",
+		    r->str);
+		freeReplyObject(r);
+		return RF_ESTORE;
+	}
+	*out = r;
+	return RF_OK;
+}
+
+static void
+key(struct rdb *d, const char *rcpt, char *buf)
+{
+	snprintf(buf, KEY_MAX, "%s:consent:%s", d->prefix, rcpt);
+}
+
+static void
+field(rf_consent_kind kind, const char *sender, char *buf)
+{
+	snprintf(buf, FIELD_MAX, "%c:%s", kinds[(unsigned)kind & 3], sender);
+}
+
+static rf_status
+r_nop(void *h, rf_error *err)
+{
+	return RF_OK;
+}
+
+static rf_status
+r_add(void *h, const char *rcpt, rf_consent_kind kind, const char *sender,
+      const char *source, int64_t now, int *added, rf_error *err)
+{
+	char k[KEY_MAX], f[FIELD_MAX], v[VALUE_MAX];
+	const char *argv[4] = { "HSETNX", k, f, v };
+	redisReply *r;
+	rf_status st;
+
+	key(h, rcpt, k);
+	field(kind, sender, f);
+	snprintf(v, sizeof(v), "%lld %s", (long long)now, source);
+	if ((st = cmd(h, 4, argv, &r, err)) != RF_OK)
+		return st;
+	*added = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+	freeReplyObject(r);
+	return RF_OK;
+}
+
+static rf_status
+r_remove(void *h, const char *rcpt, rf_consent_kind kind,
+	 const char *sender, int *removed, rf_error *err)
+{
+	char k[KEY_MAX], f[FIELD_MAX];
+	const char *argv[3] = { "HDEL", k, f };
+	redisReply *r;
+	rf_status st;
+
+	key(h, rcpt, k);
+	field(kind, sender, f);
+	if ((st = cmd(h, 3, argv, &r, err)) != RF_OK)
+		return st;
+	*removed = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
+	freeReplyObject(r);
+	return RF_OK;
+}
+
+/* value: "SINCE SOURCE" into *since and source. */
+static void
+value(const char *v, int64_t *since, const char **source)
+{
+	char *end;
+
+	*since = strtoll(v, &end, 10);
+	*source = *end == ' ' ? end + 1 : end;
+}
+
+static rf_status
+r_get(void *h, const char *rcpt, rf_consent_kind kind, const char *sender,
+      rf_consent_record *out, rf_error *err)
+{
+	char k[KEY_MAX], f[FIELD_MAX];
+	const char *argv[3] = { "HGET", k, f }, *source;
+	redisReply *r;
+	rf_status st;
+	int64_t since;
+
+	key(h, rcpt, k);
+	field(kind, sender, f);
+	if ((st = cmd(h, 3, argv, &r, err)) != RF_OK)
+		return st;
+	if (r->type != REDIS_REPLY_STRING) {
+		freeReplyObject(r);
+		return rf_error_set(err, RF_ENOTFOUND, "no consent");
+	}
+	value(r->str, &since, &source);
+	rf__consent_fill(out, rcpt, kind, sender, source, since);
+	freeReplyObject(r);
+	return RF_OK;
+}
+
+static int
+kind_of(char c)
+{
+	const char *p = strchr(kinds + 1, c);
+
+	return p != NULL && c != '\0' ? (int)(p - kinds) : 0;
+}
+
+static int
+by_record(const void *x, const void *y)
+{
+	const rf_consent_record *a = x, *b = y;
+
+	if (a->kind != b->kind)
+		return (int)a->kind - (int)b->kind;
+	return strcmp(a->sender, b->sender);
+}
+
+/* list_one: the records in the hash of rcpt, sorted; 1 when cb stopped. */
+static rf_status
+list_one(struct rdb *d, const char *rcpt, rf_consent_list_cb cb, void *arg,
+	 int *stop, rf_error *err)
+{
+	char k[KEY_MAX];
+	const char *argv[2] = { "HGETALL", k }, *source;
+	rf_consent_record *v = NULL;
+	redisReply *r;
+	rf_status st;
+	size_t i, n = 0;
+	int64_t since;
+
+	key(d, rcpt, k);
+	if ((st = cmd(d, 2, argv, &r, err)) != RF_OK)
+		return st;
+	if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2 &&
+	    (v = calloc(r->elements / 2, sizeof(*v))) == NULL) {
+		freeReplyObject(r);
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+	for (i = 0; v != NULL && i + 1 < r->elements; i += 2) {
+		const redisReply *f = r->element[i], *val = r->element[i + 1];
+
+		if (f->type != REDIS_REPLY_STRING || f->len < 3 ||
+		    val->type != REDIS_REPLY_STRING ||
+		    kind_of(f->str[0]) == 0)
+			continue;
+		value(val->str, &since, &source);
+		rf__consent_fill(&v[n++], rcpt, kind_of(f->str[0]), f->str + 2,
+		    source, since);
+	}
+	freeReplyObject(r);
+	qsort(v, n, sizeof(*v), by_record);
+	for (i = 0; i < n && !*stop; i++)
+		*stop = cb(&v[i], arg) != 0;
+	free(v);
+	return RF_OK;
+}
+
+static int
+by_string(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static rf_status
+r_list(void *h, const char *rcpt, rf_consent_list_cb cb, void *arg,
+       rf_error *err)
+{
+	struct rdb *d = h;
+	char pattern[KEY_MAX], cursor[32] = "0";
+	const char *argv[6] = { "SCAN", cursor, "MATCH", pattern, "COUNT",
+		SCAN_COUNT };
+	size_t plen, i, n = 0, cap = 0;
+	char **keys = NULL, **nk;
+	rf_status st = RF_OK;
+	redisReply *r;
+	int stop = 0;
+
+	if (rcpt != NULL)
+		return list_one(d, rcpt, cb, arg, &stop, err);
+	snprintf(pattern, sizeof(pattern), "%s:consent:*", d->prefix);
+	plen = strlen(pattern) - 1;
+	do {
+		if ((st = cmd(d, 6, argv, &r, err)) != RF_OK)
+			goto out;
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+			freeReplyObject(r);
+			st = rf_error_set(err, RF_ESTORE, "consent store: "
+			    "unexpected SCAN reply");
+			goto out;
+		}
+		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
+		for (i = 0; i < r->element[1]->elements; i++) {
+			const redisReply *e = r->element[1]->element[i];
+
+			if (e->type != REDIS_REPLY_STRING || e->len <= plen)
+				continue;
+			if (n == cap) {
+				cap = cap * 2 + 64;
+				if ((nk = realloc(keys, cap * sizeof(*keys))) ==
+				    NULL)
+					break;
+				keys = nk;
+			}
+			if ((keys[n] = strdup(e->str + plen)) != NULL)
+				n++;
+		}
+		stop = i < r->element[1]->elements;	/* out of memory */
+		freeReplyObject(r);
+		if (stop) {
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto out;
+		}
+	} while (strcmp(cursor, "0") != 0);
+	stop = 0;
+	/* SCAN may return a key twice */
+	qsort(keys, n, sizeof(*keys), by_string);
+	for (i = 0; i < n && !stop && st == RF_OK; i++)
+		if (i == 0 || strcmp(keys[i], keys[i - 1]) != 0)
+			st = list_one(d, keys[i], cb, arg, &stop, err);
+out:
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return st;
+}
+
+static rf_status
+r_complaint(void *h, const char *domain, uint64_t n, int64_t now,
+	    uint64_t *total, rf_error *err)
+{
+	struct rdb *d = h;
+	char k[KEY_MAX], num[32];
+	const char *argv[4] = { "HINCRBY", k, domain, num };
+	redisReply *r;
+	rf_status st;
+
+	snprintf(k, sizeof(k), "%s:complaints:domain", d->prefix);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
+	if ((st = cmd(d, 4, argv, &r, err)) != RF_OK)
+		return st;
+	*total = r->type == REDIS_REPLY_INTEGER && r->integer > 0 ?
+	    (uint64_t)r->integer : 0;
+	freeReplyObject(r);
+	return RF_OK;
+}
+
+static rf_status
+r_complaints(void *h, const char *domain, uint64_t *n, rf_error *err)
+{
+	struct rdb *d = h;
+	char k[KEY_MAX];
+	const char *argv[3] = { "HGET", k, domain };
+	redisReply *r;
+	rf_status st;
+
+	snprintf(k, sizeof(k), "%s:complaints:domain", d->prefix);
+	if ((st = cmd(d, 3, argv, &r, err)) != RF_OK)
+		return st;
+	*n = r->type == REDIS_REPLY_STRING ? strtoull(r->str, NULL, 10) : 0;
+	freeReplyObject(r);
+	return RF_OK;
+}
+
+const struct rf__consent_ops rf__consent_redis_ops = {
+	"redis", r_close, r_nop, r_nop, r_add, r_remove, r_get, r_list,
+	r_complaint, r_complaints
+};

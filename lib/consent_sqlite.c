@@ -1,0 +1,280 @@
+/*
+ * consent_sqlite.c - the consent store in a SQLite file (WAL mode,
+ * prepared statements with bound parameters only).  Schema:
+ *
+ *   consent(recipient, kind, sender, source, since)   key (recipient,
+ *                                                     kind, sender)
+ *   domain_complaints(domain, complaints, last)       key domain
+ *
+ * The tables live beside the campaign store's when both open one file.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consent_impl.h"
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS consent("
+    " recipient TEXT NOT NULL, kind INTEGER NOT NULL,"
+    " sender TEXT NOT NULL, source TEXT NOT NULL, since INTEGER NOT NULL,"
+    " PRIMARY KEY(recipient, kind, sender)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS domain_complaints("
+    " domain TEXT PRIMARY KEY, complaints INTEGER NOT NULL,"
+    " last INTEGER NOT NULL) WITHOUT ROWID;";
+
+enum {
+	Q_ADD, Q_REMOVE, Q_GET, Q_LIST_ONE, Q_LIST_ALL, Q_COMPLAIN,
+	Q_COMPLAINTS, Q_BEGIN, Q_COMMIT, Q_N
+};
+
+static const char *const sql[Q_N] = {
+	"INSERT OR IGNORE INTO consent(recipient, kind, sender, source, since)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)",
+	"DELETE FROM consent WHERE recipient = ?1 AND kind = ?2 AND "
+	"sender = ?3",
+	"SELECT source, since FROM consent WHERE recipient = ?1 AND "
+	"kind = ?2 AND sender = ?3",
+	"SELECT recipient, kind, sender, source, since FROM consent WHERE "
+	"recipient = ?1 ORDER BY kind, sender",
+	"SELECT recipient, kind, sender, source, since FROM consent "
+	"ORDER BY recipient, kind, sender",
+	"INSERT INTO domain_complaints(domain, complaints, last) "
+	"VALUES (?1, ?2, ?3) ON CONFLICT(domain) DO UPDATE SET "
+	"complaints = complaints + excluded.complaints, last = excluded.last "
+	"RETURNING complaints",
+	"SELECT complaints FROM domain_complaints WHERE domain = ?1",
+	"BEGIN IMMEDIATE",
+	"COMMIT",
+};
+
+struct db {
+	sqlite3 *db;
+	sqlite3_stmt *q[Q_N];
+};
+
+static rf_status
+fail(struct db *d, rf_error *err)
+{
+	return rf_error_set(err, RF_ESTORE, "consent store: %s",
+	    sqlite3_errmsg(d->db));
+}
+
+static void
+sq_close(void *h)
+{
+	struct db *d = h;
+	int i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < Q_N; i++)
+		sqlite3_finalize(d->q[i]);
+	sqlite3_close(d->db);
+	free(d);
+}
+
+rf_status
+rf__consent_sqlite_open(const char *path, unsigned timeout_ms, void **h,
+			rf_error *err)
+{
+	struct db *d;
+	rf_status st;
+	int i;
+
+	*h = NULL;
+	if (*path == '\0')
+		return rf_error_set(err, RF_EINVAL, "consent store: no path");
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		st = d->db != NULL ? fail(d, err) : rf_error_set(err,
+		    RF_ENOMEM, "out of memory");
+		goto bad;
+	}
+	sqlite3_busy_timeout(d->db, (int)timeout_ms);
+	if (sqlite3_exec(d->db, "PRAGMA journal_mode=WAL", NULL, NULL,
+	    NULL) != SQLITE_OK || sqlite3_exec(d->db, schema, NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		st = fail(d, err);
+		goto bad;
+	}
+	for (i = 0; i < Q_N; i++)
+		if (sqlite3_prepare_v2(d->db, sql[i], -1, &d->q[i], NULL) !=
+		    SQLITE_OK) {
+			st = fail(d, err);
+			goto bad;
+		}
+	*h = d;
+	return RF_OK;
+bad:
+	sq_close(d);
+	return st;
+}
+
+/* step: run q to completion (no rows wanted); reset it. */
+static rf_status
+step(struct db *d, sqlite3_stmt *q, rf_error *err)
+{
+	int rc = sqlite3_step(q);
+
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? RF_OK : fail(d, err);
+}
+
+static rf_status
+sq_begin(void *h, rf_error *err)
+{
+	struct db *d = h;
+
+	return step(d, d->q[Q_BEGIN], err);
+}
+
+static rf_status
+sq_commit(void *h, rf_error *err)
+{
+	struct db *d = h;
+
+	return step(d, d->q[Q_COMMIT], err);
+}
+
+static void
+bind_key(sqlite3_stmt *q, const char *rcpt, rf_consent_kind kind,
+	 const char *sender)
+{
+	sqlite3_bind_text(q, 1, rcpt, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, (int)kind);
+	sqlite3_bind_text(q, 3, sender, -1, SQLITE_STATIC);
+}
+
+static rf_status
+sq_add(void *h, const char *rcpt, rf_consent_kind kind, const char *sender,
+       const char *source, int64_t now, int *added, rf_error *err)
+{
+	struct db *d = h;
+	sqlite3_stmt *q = d->q[Q_ADD];
+	rf_status st;
+
+	bind_key(q, rcpt, kind, sender);
+	sqlite3_bind_text(q, 4, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, now);
+	if ((st = step(d, q, err)) == RF_OK)
+		*added = sqlite3_changes(d->db) > 0;
+	return st;
+}
+
+static rf_status
+sq_remove(void *h, const char *rcpt, rf_consent_kind kind,
+	  const char *sender, int *removed, rf_error *err)
+{
+	struct db *d = h;
+	sqlite3_stmt *q = d->q[Q_REMOVE];
+	rf_status st;
+
+	bind_key(q, rcpt, kind, sender);
+	if ((st = step(d, q, err)) == RF_OK)
+		*removed = sqlite3_changes(d->db) > 0;
+	return st;
+}
+
+static const char *
+col(sqlite3_stmt *q, int i)
+{
+	const unsigned char *s = sqlite3_column_text(q, i);
+
+	return s != NULL ? (const char *)s : "";
+}
+
+static rf_status
+sq_get(void *h, const char *rcpt, rf_consent_kind kind, const char *sender,
+       rf_consent_record *out, rf_error *err)
+{
+	struct db *d = h;
+	sqlite3_stmt *q = d->q[Q_GET];
+	rf_status st = RF_OK;
+	int rc;
+
+	bind_key(q, rcpt, kind, sender);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		rf__consent_fill(out, rcpt, kind, sender, col(q, 0),
+		    sqlite3_column_int64(q, 1));
+	else if (rc == SQLITE_DONE)
+		st = rf_error_set(err, RF_ENOTFOUND, "no consent");
+	else
+		st = fail(d, err);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return st;
+}
+
+static rf_status
+sq_list(void *h, const char *rcpt, rf_consent_list_cb cb, void *arg,
+	rf_error *err)
+{
+	struct db *d = h;
+	sqlite3_stmt *q = d->q[rcpt != NULL ? Q_LIST_ONE : Q_LIST_ALL];
+	rf_consent_record r;
+	rf_status st = RF_OK;
+	int rc;
+
+	if (rcpt != NULL)
+		sqlite3_bind_text(q, 1, rcpt, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		rf__consent_fill(&r, col(q, 0), sqlite3_column_int(q, 1),
+		    col(q, 2), col(q, 3), sqlite3_column_int64(q, 4));
+		if (cb(&r, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		st = fail(d, err);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return st;
+}
+
+static rf_status
+sq_complaint(void *h, const char *domain, uint64_t n, int64_t now,
+	     uint64_t *total, rf_error *err)
+{
+	struct db *d = h;
+	sqlite3_stmt *q = d->q[Q_COMPLAIN];
+	rf_status st = RF_OK;
+
+	sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)n);
+	sqlite3_bind_int64(q, 3, now);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*total = (uint64_t)sqlite3_column_int64(q, 0);
+	else
+		st = fail(d, err);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return st;
+}
+
+static rf_status
+sq_complaints(void *h, const char *domain, uint64_t *n, rf_error *err)
+{
+	struct db *d = h;
+	sqlite3_stmt *q = d->q[Q_COMPLAINTS];
+	rf_status st = RF_OK;
+	int rc;
+
+	sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*n = (uint64_t)sqlite3_column_int64(q, 0);
+	else if (rc != SQLITE_DONE)
+		st = fail(d, err);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return st;
+}
+
+const struct rf__consent_ops rf__consent_sqlite_ops = {
+	"sqlite", sq_close, sq_begin, sq_commit, sq_add, sq_remove, sq_get,
+	sq_list, sq_complaint, sq_complaints
+};

@@ -1,0 +1,382 @@
+/*
+ * cmd_arf.c - redflag arf: ARF feedback reports (RFC 5965).
+ *
+ *   arf ingest  count each report (Incidents times) against the campaign
+ *               and sender domain of the message it carries
+ *   arf make    write a report for a message, the recipient redacted
+ *               (RFC 6590) and every tracking code taken out of the
+ *               enclosed copy with the rewriter of `redflag clean`
+ *
+ * redflag-arf(1), docs/verdicts.md.
+ */
+#include <gmime/gmime.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "feedback.h"
+#include "rewrite.h"
+
+#define ARF_FIELD_MAX 256	/* bytes of a field taken from a header */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: %s arf ingest [--db PATH] [-c FILE] [PATH|-]...\n"
+	    "       %s arf make [--db PATH] [-c FILE] [--rcpt ADDR] [--type TYPE]\n"
+	    "                    FILE|-\n\n"
+	    "ingest: read feedback reports (a file, mbox or Maildir of them)\n"
+	    "and count each, Incidents times, against the campaign and the\n"
+	    "sender domain of the message it encloses; the consent of the\n"
+	    "reported recipient for that sender is revoked.\n"
+	    "make: write to standard output a feedback report for the\n"
+	    "message in FILE, with the recipient's address redacted (RFC 6590,\n"
+	    "key: arf_redact_key in redflag.conf; without one a random key,\n"
+	    "so that reports cannot be matched) and every tracking code taken\n"
+	    "out of the enclosed copy (with a store, also the codes that vary\n"
+	    "between the copies of its campaign).\n\n"
+	    "  --db PATH       the store; overrides redflag.conf's db\n"
+	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
+	    "                  X-Original-To, then To)\n"
+	    "  --type TYPE     Feedback-Type (default abuse)\n"
+	    "\nexit status: 0 done, 1 some input was not a report or could\n"
+	    "not be read, 64 usage error, 70 internal or store failure\n",
+	    RF_PROG, RF_PROG);
+}
+
+/* addr_of: the addr-spec inside "<a@b>" (or a@b) into buf; NULL. */
+static const char *
+addr_of(const char *v, char *buf, size_t size)
+{
+	const char *lt = strchr(v, '<'), *gt;
+	size_t n;
+
+	if (lt != NULL && (gt = strchr(lt, '>')) != NULL) {
+		v = lt + 1;
+		n = (size_t)(gt - v);
+	} else {
+		n = strcspn(v, " \t");
+	}
+	if (n == 0 || n >= size || memchr(v, '@', n) == NULL)
+		return NULL;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int
+ingest_one(struct feedback *fb, const rf_item *item, size_t *bad)
+{
+	char esc[128], rcpt[RF_CONSENT_ADDR_MAX + 1];
+	const char *r = NULL;
+	struct complaint c;
+	rf_arf_report rep;
+	rf_arena *a;
+	rf_error err;
+	int rc = 0;
+
+	if ((a = rf_arena_new()) == NULL)
+		return -1;
+	cli_escape(esc, sizeof(esc), item->label, 100);
+	if (rf_arf_parse(a, item->data, item->len, &rep, &err) != RF_OK) {
+		if (err.status == RF_ENOMEM)
+			rc = -1;
+		cli_warn("arf ingest: %s: %s", esc, err.msg);
+		(*bad)++;
+		goto out;
+	}
+	if (rep.original == NULL) {
+		cli_warn("arf ingest: %s: no enclosed message", esc);
+		(*bad)++;
+		goto out;
+	}
+	if (rep.nrcpt > 0)
+		r = addr_of(rep.original_rcpt_to[0], rcpt, sizeof(rcpt));
+	if (feedback_complain(fb, rep.original, rep.original_len, r,
+	    rep.incidents, 1, &c) != 0) {
+		rc = -1;
+		goto out;
+	}
+	printf("%s: %s, %llu incident%s%s: ", esc, cli_escape(rcpt,
+	    sizeof(rcpt), rep.feedback_type, 40),
+	    (unsigned long long)rep.incidents, rep.incidents == 1 ? "" : "s",
+	    rep.limit_hit ? " (report cut by a limit)" : "");
+	complaint_print(&c);
+out:
+	rf_arena_free(a);
+	return rc;
+}
+
+static int
+do_ingest(struct feedback *fb, char **paths, int npaths)
+{
+	static char *stdin_path[] = { "-" };
+	size_t bad = 0;
+	rf_source *src;
+	rf_item item;
+	rf_error err;
+	rf_status st;
+	int i;
+
+	if (npaths == 0) {
+		paths = stdin_path;
+		npaths = 1;
+	}
+	for (i = 0; i < npaths; i++) {
+		st = strcmp(paths[i], "-") == 0 ? rf_source_open_fd(0, "-",
+		    &fb->cfg.limits, &src, &err) : rf_source_open(paths[i],
+		    &fb->cfg.limits, &src, &err);
+		if (st != RF_OK) {
+			cli_warn("arf ingest: %s", err.msg);
+			bad++;
+			continue;
+		}
+		while ((st = rf_source_next(src, &item, &err)) != RF_EDONE) {
+			if (st != RF_OK) {
+				cli_warn("arf ingest: %s", err.msg);
+				bad++;
+				continue;
+			}
+			if (ingest_one(fb, &item, &bad) != 0) {
+				rf_source_free(src);
+				return RF_EXIT_SOFTWARE;
+			}
+		}
+		rf_source_free(src);
+	}
+	return bad > 0 ? RF_EXIT_INPUT : RF_EXIT_OK;
+}
+
+/* received_facts: Source-IP (the first [a.b.c.d] of the topmost
+ * Received) and Arrival-Date (its date, after the last ';'). */
+static void
+received_facts(const rf_message *m, char *ip, char *date, size_t size)
+{
+	const char *v = rf_message_header(m, "Received"), *p, *e;
+	size_t n;
+
+	ip[0] = date[0] = '\0';
+	if (v == NULL)
+		return;
+	if ((p = strchr(v, '[')) != NULL && (e = strchr(p, ']')) != NULL &&
+	    (n = (size_t)(e - p - 1)) > 0 && n < size &&
+	    strspn(p + 1, "0123456789.:abcdefABCDEFIPv") >= n) {
+		memcpy(ip, p + 1, n);
+		ip[n] = '\0';
+	}
+	if ((p = strrchr(v, ';')) != NULL) {
+		for (p++; *p == ' ' || *p == '\t'; p++)
+			;
+		snprintf(date, size, "%s", p);
+	}
+}
+
+/* header_block: copy the header block of msg[0..len) (up to and with
+ * its blank line) into out with every tracking URL of a header link
+ * replaced by its clean form and the address replaced in any case by
+ * redacted; returns where the body starts. */
+static size_t
+header_block(rf_message *m, const char *msg, size_t len, const char *addr,
+	     const char *redacted, rf_buf *out)
+{
+	size_t end = 0, i, al = strlen(addr), j, ul;
+	const rf_link *l;
+
+	while (end < len) {
+		const char *nl = memchr(msg + end, '\n', len - end);
+		size_t next = nl != NULL ? (size_t)(nl - msg) + 1 : len;
+		int blank = next - end <= 2 && (msg[end] == '\n' ||
+		    msg[end] == '\r');
+
+		end = next;
+		if (blank)
+			break;
+	}
+	for (i = 0; i < end;) {
+		for (j = 0; j < m->links.n; j++) {
+			l = &m->links.v[j];
+			if (l->kind != RF_LINK_HEADER || !l->tracking ||
+			    l->clean == NULL)
+				continue;
+			ul = strlen(l->url);
+			if (ul > 0 && i + ul <= end &&
+			    memcmp(msg + i, l->url, ul) == 0)
+				break;
+		}
+		if (j < m->links.n) {
+			rf_buf_puts(out, l->clean[0] != '\0' ? l->clean :
+			    RF_TRACKING_PLACEHOLDER);
+			i += strlen(l->url);
+		} else if (i + al <= end && strncasecmp(msg + i, addr, al) ==
+		    0) {
+			rf_buf_puts(out, redacted);
+			i += al;
+		} else {
+			rf_buf_putc(out, msg[i++]);
+		}
+	}
+	return end;
+}
+
+static int
+do_make(struct feedback *fb, const char *path, const char *rcpt,
+	const char *type)
+{
+	char ip[ARF_FIELD_MAX], date[ARF_FIELD_MAX], seed[64];
+	char from[ARF_FIELD_MAX], mailfrom[ARF_FIELD_MAX];
+	unsigned char rnd[32];
+	const unsigned char *key;
+	const char *redacted, *at, *rp;
+	struct rewrite *rw = NULL;
+	rf_analysis_cfg acfg;
+	rf_analysis an;
+	rf_message *m = NULL;
+	rf_arf_params p;
+	rf_buf copy, body, out;
+	size_t len = 0, keylen, hdr;
+	char *data;
+	rf_error err;
+	int rc = RF_EXIT_SOFTWARE;
+
+	rf_buf_init(&copy, 0);
+	rf_buf_init(&body, 0);
+	rf_buf_init(&out, 0);
+	g_mime_init();
+	if ((data = feedback_read(fb, path, &len, "arf make")) == NULL)
+		return RF_EXIT_INPUT;
+	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK ||
+	    (fb->rules = cli_rules()) == NULL ||
+	    rf_message_parse(fb->ctx, data, len, &m, &err) != RF_OK)
+		goto fail;
+	if (rcpt == NULL && (rcpt = rf_message_recipient(m)) == NULL) {
+		cli_warn("arf make: no recipient: give --rcpt");
+		rc = RF_EXIT_USAGE;
+		goto out;
+	}
+	/* codes: those one copy shows, and with a store those that vary
+	 * between the copies of its campaign (the store's sample) */
+	memset(&acfg, 0, sizeof(acfg));
+	acfg.rules = fb->rules;
+	if ((fb->db != NULL || fb->cfg.db != NULL) &&
+	    rf_store_open(fb->db != NULL ? fb->db : fb->cfg.db, NULL,
+	    &fb->store, &err) != RF_OK)
+		goto fail;
+	acfg.store = fb->store;
+	if (rf_analysis_message(fb->ctx, &acfg, m, rcpt, &an, &err) != RF_OK ||
+	    rf_analysis_campaign(fb->ctx, &acfg, &an, 0, 0, &err) != RF_OK)
+		goto fail;
+	if (fb->cfg.arf_redact_key != NULL) {
+		key = (const unsigned char *)fb->cfg.arf_redact_key;
+		keylen = strlen(fb->cfg.arf_redact_key);
+	} else {
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+			cli_warn("arf make: no random key");
+			goto out;
+		}
+		key = rnd;
+		keylen = sizeof(rnd);
+	}
+	if (rf_arf_redact_addr(m->arena, rcpt, key, keylen, &redacted,
+	    &err) != RF_OK)
+		goto fail;
+	/* the enclosed copy: codes out of the body (clean's rewriter), the
+	 * address redacted everywhere, header links cleaned */
+	if ((rw = rewrite_new()) == NULL || rewrite_collect(rw, m) != 0 ||
+	    rewrite_add(rw, rcpt, redacted) != 0 ||
+	    rewrite_prepare(rw, data, len) != 0) {
+		cli_warn("arf make: out of memory");
+		goto out;
+	}
+	hdr = header_block(m, data, len, rcpt, redacted, &copy);
+	if (rewrite_write(rw, 0, &body) != 0 || body.len < hdr ||
+	    rf_buf_append(&copy, body.data + hdr, body.len - hdr) != 0) {
+		cli_warn("arf make: cannot rewrite the message");
+		goto out;
+	}
+	memset(&p, 0, sizeof(p));
+	received_facts(m, ip, date, sizeof(ip));
+	p.feedback_type = type;
+	p.original_rcpt_to = redacted;
+	p.source_ip = ip[0] != '\0' ? ip : NULL;
+	p.arrival_date = date[0] != '\0' ? date : m->date;
+	p.reporting_mta = fb->cfg.arf_reporting_mta;
+	if (m->from_addr != NULL && (at = strrchr(m->from_addr, '@')) !=
+	    NULL) {
+		snprintf(from, sizeof(from), "%s", at + 1);
+		p.reported_domain = from;
+	}
+	if ((rp = rf_message_header(m, "Return-Path")) != NULL) {
+		snprintf(mailfrom, sizeof(mailfrom), "%s", rp);
+		p.original_mail_from = mailfrom;
+	}
+	p.redacted = 1;
+	snprintf(seed, sizeof(seed), "%s", redacted);
+	p.boundary_seed = seed;
+	if (rf_arf_write(&p, copy.data, copy.len, &out, &err) != RF_OK)
+		goto fail;
+	fwrite(out.data, 1, out.len, stdout);
+	rc = fflush(stdout) == 0 ? RF_EXIT_OK : RF_EXIT_SOFTWARE;
+	goto out;
+fail:
+	cli_warn("arf make: %s", err.msg);
+out:
+	rewrite_free(rw);
+	rf_message_free(m);
+	rf_buf_free(&copy);
+	rf_buf_free(&body);
+	rf_buf_free(&out);
+	free(data);
+	return rc;
+}
+
+int
+cmd_arf(int argc, char **argv)
+{
+	struct feedback fb;
+	const char *rcpt = NULL, *type = NULL, *cmd = NULL;
+	char *paths[64];
+	int i, r, npaths = 0, rc = RF_EXIT_USAGE;
+
+	feedback_init(&fb);
+	for (i = 1; i < argc; i++) {
+		if ((r = feedback_option(&fb, argc, argv, &i)) != 0) {
+			if (r < 0)
+				goto out;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			rc = RF_EXIT_OK;
+			goto out;
+		} else if (strcmp(argv[i], "--rcpt") == 0 && i + 1 < argc) {
+			rcpt = argv[++i];
+		} else if (strcmp(argv[i], "--type") == 0 && i + 1 < argc) {
+			type = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			cli_warn("arf: unknown option '%s'", argv[i]);
+			usage(stderr);
+			goto out;
+		} else if (cmd == NULL) {
+			cmd = argv[i];
+		} else if (npaths < 64) {
+			paths[npaths++] = argv[i];
+		} else {
+			usage(stderr);
+			goto out;
+		}
+	}
+	if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
+		rc = feedback_open(&fb, 1, "arf ingest") != 0 ?
+		    RF_EXIT_SOFTWARE : do_ingest(&fb, paths, npaths);
+	} else if (cmd != NULL && strcmp(cmd, "make") == 0 && npaths <= 1) {
+		rc = do_make(&fb, npaths > 0 ? paths[0] : NULL, rcpt, type);
+	} else {
+		usage(stderr);
+	}
+out:
+	feedback_free(&fb);
+	return rc;
+}

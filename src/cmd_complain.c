@@ -1,0 +1,98 @@
+/*
+ * cmd_complain.c - redflag complain: the recipient marked a message as
+ * spam.  Its campaign and its sender domain gain a complaint and the
+ * recipient's consent for that sender is revoked.  redflag-complain(1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "feedback.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: %s complain [--db PATH] [-c FILE] [--rcpt ADDR]\n"
+	    "                        [--keep-consent] [FILE|-]\n\n"
+	    "Record that the recipient marked the message in FILE (standard\n"
+	    "input when FILE is - or absent) as spam: its campaign and its\n"
+	    "sender domain gain a complaint, and the recipient's consent for\n"
+	    "that sender (address, list, domain) is revoked.\n\n"
+	    "  --db PATH       the store; overrides redflag.conf's db\n"
+	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
+	    "                  X-Original-To, then To)\n"
+	    "  --keep-consent  do not revoke consent\n"
+	    "\nexit status: 0 recorded, 1 input unreadable, 64 usage error,\n"
+	    "70 store failure\n", RF_PROG);
+}
+
+void
+complaint_print(const struct complaint *c)
+{
+	char esc[128];
+
+	printf("complaint recorded: campaign %s", c->campaign[0] != '\0' ?
+	    c->campaign : "unknown");
+	if (c->campaign[0] != '\0')
+		printf(" (%llu complaints)",
+		    (unsigned long long)c->campaign_complaints);
+	if (c->domain[0] != '\0')
+		printf("; %s: %llu complaints", cli_escape(esc, sizeof(esc),
+		    c->domain, 100), (unsigned long long)c->domain_complaints);
+	printf("; %zu consent record%s revoked\n", c->revoked,
+	    c->revoked == 1 ? "" : "s");
+}
+
+int
+cmd_complain(int argc, char **argv)
+{
+	struct feedback fb;
+	struct complaint c;
+	const char *rcpt = NULL, *path = NULL;
+	size_t len = 0;
+	char *data = NULL;
+	int i, r, keep = 0, rc = RF_EXIT_USAGE;
+
+	feedback_init(&fb);
+	for (i = 1; i < argc; i++) {
+		if ((r = feedback_option(&fb, argc, argv, &i)) != 0) {
+			if (r < 0)
+				goto out;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			rc = RF_EXIT_OK;
+			goto out;
+		} else if (strcmp(argv[i], "--rcpt") == 0 && i + 1 < argc) {
+			rcpt = argv[++i];
+		} else if (strcmp(argv[i], "--keep-consent") == 0) {
+			keep = 1;
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			cli_warn("complain: unknown option '%s'", argv[i]);
+			usage(stderr);
+			goto out;
+		} else if (path == NULL) {
+			path = argv[i];
+		} else {
+			usage(stderr);
+			goto out;
+		}
+	}
+	rc = RF_EXIT_SOFTWARE;
+	if (feedback_open(&fb, 1, "complain") != 0)
+		goto out;
+	if ((data = feedback_read(&fb, path, &len, "complain")) == NULL) {
+		rc = RF_EXIT_INPUT;
+		goto out;
+	}
+	if (feedback_complain(&fb, data, len, rcpt, 1, !keep, &c) != 0)
+		goto out;
+	complaint_print(&c);
+	rc = RF_EXIT_OK;
+out:
+	free(data);
+	feedback_free(&fb);
+	return rc;
+}

@@ -1,0 +1,329 @@
+/*
+ * cmd_consent.c - redflag consent: the consent store by hand (add,
+ * remove, list), from a TSV file (import) or from a folder of mail the
+ * user sent (learn).  redflag-consent(1), docs/verdicts.md.
+ */
+#include <gmime/gmime.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "feedback.h"
+
+#define CONSENT_LINE_MAX 2048	/* bytes of one import line */
+#define LEARN_MAX_ADDRS 1000	/* addresses taken from one message */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: %s consent [--db PATH] [-c FILE] COMMAND ...\n\n"
+	    "  add RECIPIENT SENDER [--source S]  RECIPIENT asked to hear\n"
+	    "                         from SENDER: an address, a domain or a\n"
+	    "                         List-Id in angle brackets\n"
+	    "  remove RECIPIENT SENDER\n"
+	    "  list [RECIPIENT]       the records (TSV: recipient, sender,\n"
+	    "                         kind, source, date)\n"
+	    "  import FILE|-          TSV lines: recipient TAB sender\n"
+	    "                         [TAB source]; '#' starts a comment\n"
+	    "  learn PATH [--as ADDR] a folder (Maildir, mbox, directory) of\n"
+	    "                         mail you SENT: everyone you wrote to may\n"
+	    "                         write back to you (the From address, or\n"
+	    "                         ADDR)\n\n"
+	    "  --db PATH        the store (SQLite file, redis://HOST:PORT);\n"
+	    "                   overrides redflag.conf's db\n"
+	    "  -c, --config FILE  settings (redflag.conf(5))\n"
+	    "\nexit status: 0 done, 1 some lines or messages were refused,\n"
+	    "64 usage error, 69 no such record (remove), 70 store failure\n",
+	    RF_PROG);
+}
+
+static const char *const kind_names[] = { "none", "address", "domain",
+	"list" };
+
+static int
+print_record(const rf_consent_record *r, void *arg)
+{
+	char date[32] = "-";
+	struct tm tm;
+	time_t t = (time_t)r->since;
+
+	(void)arg;
+	if (gmtime_r(&t, &tm) != NULL)
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("%s\t%s\t%s\t%s\t%s\n", r->recipient, r->sender,
+	    kind_names[(unsigned)r->kind < 4 ? r->kind : 0], r->source, date);
+	return 0;
+}
+
+static int
+do_import(struct feedback *fb, const char *path)
+{
+	char line[CONSENT_LINE_MAX], esc[128], *f[3], *p;
+	size_t lineno = 0, added = 0, known = 0, bad = 0;
+	int64_t now = (int64_t)time(NULL);
+	rf_error err;
+	int is_new, k;
+	FILE *in;
+
+	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (in == NULL) {
+		cli_warn("consent import: %s: cannot open",
+		    cli_escape(esc, sizeof(esc), path, 100));
+		return RF_EXIT_INPUT;
+	}
+	if (rf_consent_begin(fb->consent, &err) != RF_OK)
+		goto fail;
+	while (fgets(line, sizeof(line), in) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(in)) {
+			cli_warn("consent import: line %zu: too long", lineno);
+			bad++;
+			while (fgets(line, sizeof(line), in) != NULL &&
+			    strchr(line, '\n') == NULL)
+				;
+			continue;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		for (k = 0, p = line; k < 3 && p != NULL; k++) {
+			f[k] = p;
+			if ((p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		if (k < 2) {
+			cli_warn("consent import: line %zu: expected "
+			    "recipient TAB sender", lineno);
+			bad++;
+			continue;
+		}
+		if (rf_consent_add(fb->consent, f[0], f[1], k == 3 ? f[2] :
+		    "import", now, &is_new, &err) != RF_OK) {
+			if (err.status == RF_ESTORE)
+				goto fail;
+			cli_warn("consent import: line %zu: %s", lineno,
+			    err.msg);
+			bad++;
+			continue;
+		}
+		if (is_new)
+			added++;
+		else
+			known++;
+	}
+	if (rf_consent_commit(fb->consent, &err) != RF_OK)
+		goto fail;
+	if (in != stdin)
+		fclose(in);
+	printf("%zu added, %zu known already, %zu refused\n", added, known,
+	    bad);
+	return bad > 0 ? RF_EXIT_INPUT : RF_EXIT_OK;
+fail:
+	if (in != stdin)
+		fclose(in);
+	cli_warn("consent import: %s", err.msg);
+	return RF_EXIT_SOFTWARE;
+}
+
+/* learn_addrs: consent of user for each mailbox of l (groups' members
+ * included); -1 when the store fails. */
+static int
+learn_addrs(struct feedback *fb, const char *user, InternetAddressList *l,
+	    size_t *added, size_t *n, int depth)
+{
+	InternetAddress *ia;
+	const char *addr;
+	rf_error err;
+	int i, is_new;
+
+	for (i = 0; l != NULL && i < internet_address_list_length(l) &&
+	    *n < LEARN_MAX_ADDRS; i++) {
+		ia = internet_address_list_get_address(l, i);
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			if (depth == 0 && learn_addrs(fb, user,
+			    internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(ia)), added, n, 1) != 0)
+				return -1;
+			continue;
+		}
+		addr = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia));
+		if (addr == NULL || strcasecmp(addr, user) == 0)
+			continue;
+		(*n)++;
+		if (rf_consent_add(fb->consent, user, addr, "learned",
+		    (int64_t)time(NULL), &is_new, &err) == RF_OK)
+			*added += (size_t)is_new;
+		else if (err.status == RF_ESTORE)
+			return -1;
+	}
+	return 0;
+}
+
+/* learn_list: consent for each mailbox of an address-list header. */
+static int
+learn_list(struct feedback *fb, const char *user, const char *value,
+	   size_t *added, size_t *n)
+{
+	InternetAddressList *l = internet_address_list_parse(NULL, value);
+	int rc;
+
+	if (l == NULL)
+		return 0;
+	rc = learn_addrs(fb, user, l, added, n, 0);
+	g_object_unref(l);
+	return rc;
+}
+
+static int
+do_learn(struct feedback *fb, const char *path, const char *as)
+{
+	static const char *const hdrs[] = { "To", "Cc", "Bcc" };
+	size_t added = 0, messages = 0, skipped = 0, n, h, k;
+	rf_source *src = NULL;
+	rf_message *m = NULL;
+	rf_item item;
+	rf_error err;
+	rf_status st;
+	int rc = RF_EXIT_SOFTWARE;
+
+	g_mime_init();
+	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK ||
+	    rf_source_open(path, &fb->cfg.limits, &src, &err) != RF_OK ||
+	    rf_consent_begin(fb->consent, &err) != RF_OK) {
+		cli_warn("consent learn: %s", err.msg);
+		rc = err.status == RF_EIO ? RF_EXIT_INPUT : RF_EXIT_SOFTWARE;
+		goto out;
+	}
+	while ((st = rf_source_next(src, &item, &err)) != RF_EDONE) {
+		if (st != RF_OK || rf_message_parse(fb->ctx, item.data,
+		    item.len, &m, &err) != RF_OK) {
+			skipped++;
+			continue;
+		}
+		if (as == NULL && m->from_addr == NULL) {
+			skipped++;
+			rf_message_free(m);
+			continue;
+		}
+		n = 0;
+		for (h = 0; h < sizeof(hdrs) / sizeof(hdrs[0]); h++)
+			for (k = 0; k < m->nheaders; k++)
+				if (strcasecmp(m->headers[k].name, hdrs[h]) ==
+				    0 && learn_list(fb, as != NULL ? as :
+				    m->from_addr, m->headers[k].value, &added,
+				    &n) != 0) {
+					rf_message_free(m);
+					cli_warn("consent learn: the store "
+					    "failed");
+					goto out;
+				}
+		messages++;
+		rf_message_free(m);
+	}
+	if (rf_consent_commit(fb->consent, &err) != RF_OK) {
+		cli_warn("consent learn: %s", err.msg);
+		goto out;
+	}
+	printf("%zu messages read, %zu new consent records, %zu messages "
+	    "skipped\n", messages, added, skipped);
+	rc = RF_EXIT_OK;
+out:
+	rf_source_free(src);
+	return rc;
+}
+
+int
+cmd_consent(int argc, char **argv)
+{
+	struct feedback fb;
+	const char *args[3] = { NULL, NULL, NULL }, *source = "manual";
+	const char *as = NULL, *cmd = NULL;
+	size_t nargs = 0;
+	rf_error err;
+	int i, r, rc = RF_EXIT_USAGE, is_new;
+
+	feedback_init(&fb);
+	for (i = 1; i < argc; i++) {
+		if ((r = feedback_option(&fb, argc, argv, &i)) != 0) {
+			if (r < 0)
+				goto out;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			rc = RF_EXIT_OK;
+			goto out;
+		} else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
+			source = argv[++i];
+		} else if (strcmp(argv[i], "--as") == 0 && i + 1 < argc) {
+			as = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			cli_warn("consent: unknown option '%s'", argv[i]);
+			usage(stderr);
+			goto out;
+		} else if (cmd == NULL) {
+			cmd = argv[i];
+		} else if (nargs < 3) {
+			args[nargs++] = argv[i];
+		} else {
+			usage(stderr);
+			goto out;
+		}
+	}
+	if (cmd == NULL || (strcmp(cmd, "add") == 0 && nargs != 2) ||
+	    (strcmp(cmd, "remove") == 0 && nargs != 2) ||
+	    (strcmp(cmd, "list") == 0 && nargs > 1) ||
+	    ((strcmp(cmd, "import") == 0 || strcmp(cmd, "learn") == 0) &&
+	    nargs != 1)) {
+		usage(stderr);
+		goto out;
+	}
+	rc = RF_EXIT_SOFTWARE;
+	if (feedback_open(&fb, 0, "consent") != 0)
+		goto out;
+	if (strcmp(cmd, "add") == 0) {
+		if (rf_consent_add(fb.consent, args[0], args[1], source,
+		    (int64_t)time(NULL), &is_new, &err) != RF_OK) {
+			cli_warn("consent add: %s", err.msg);
+			rc = err.status == RF_EINVAL ? RF_EXIT_USAGE :
+			    RF_EXIT_SOFTWARE;
+			goto out;
+		}
+		printf("%s\n", is_new ? "added" : "known already");
+		rc = RF_EXIT_OK;
+	} else if (strcmp(cmd, "remove") == 0) {
+		if (rf_consent_remove(fb.consent, args[0], args[1], &err) !=
+		    RF_OK) {
+			cli_warn("consent remove: %s", err.msg);
+			rc = err.status == RF_ENOTFOUND ? 69 :
+			    err.status == RF_EINVAL ? RF_EXIT_USAGE :
+			    RF_EXIT_SOFTWARE;
+			goto out;
+		}
+		rc = RF_EXIT_OK;
+	} else if (strcmp(cmd, "list") == 0) {
+		if (rf_consent_list(fb.consent, args[0], print_record, NULL,
+		    &err) != RF_OK) {
+			cli_warn("consent list: %s", err.msg);
+			goto out;
+		}
+		rc = RF_EXIT_OK;
+	} else if (strcmp(cmd, "import") == 0) {
+		rc = do_import(&fb, args[0]);
+	} else if (strcmp(cmd, "learn") == 0) {
+		rc = do_learn(&fb, args[0], as);
+	} else {
+		cli_warn("consent: unknown command '%s'", cmd);
+		usage(stderr);
+		rc = RF_EXIT_USAGE;
+	}
+out:
+	feedback_free(&fb);
+	if (fflush(stdout) != 0 && rc == RF_EXIT_OK)
+		rc = RF_EXIT_SOFTWARE;
+	return rc;
+}

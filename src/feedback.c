@@ -1,0 +1,173 @@
+/*
+ * feedback.c - stores and complaints for the consent, complain and arf
+ * commands (see feedback.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "feedback.h"
+
+void
+feedback_init(struct feedback *fb)
+{
+	memset(fb, 0, sizeof(*fb));
+	config_init(&fb->cfg);
+}
+
+void
+feedback_free(struct feedback *fb)
+{
+	rf_consent_close(fb->consent);
+	rf_store_close(fb->store);
+	rf_rules_free(fb->rules);
+	rf_ctx_free(fb->ctx);
+	config_free(&fb->cfg);
+	memset(fb, 0, sizeof(*fb));
+}
+
+int
+feedback_option(struct feedback *fb, int argc, char **argv, int *i)
+{
+	if (strcmp(argv[*i], "--db") == 0) {
+		if (*i + 1 >= argc) {
+			cli_warn("--db needs a store (a SQLite file, "
+			    "redis://HOST:PORT)");
+			return -1;
+		}
+		fb->db = argv[++*i];
+		return 1;
+	}
+	if (strncmp(argv[*i], "--db=", 5) == 0) {
+		fb->db = argv[*i] + 5;
+		return 1;
+	}
+	return config_option(&fb->cfg, argc, argv, i);
+}
+
+int
+feedback_open(struct feedback *fb, int campaigns, const char *prefix)
+{
+	const char *db = fb->db != NULL ? fb->db : fb->cfg.db;
+	rf_error err;
+
+	if (db == NULL) {
+		cli_warn("%s: no store: give --db PATH or set db in "
+		    "redflag.conf", prefix);
+		return -1;
+	}
+	/* the campaign store first, so that a new SQLite file gets its
+	 * schema (it refuses a file holding only other tables) */
+	if (rf_store_open(db, NULL, &fb->store, &err) != RF_OK ||
+	    rf_consent_open(db, 0, &fb->consent, &err) != RF_OK)
+		goto fail;
+	if (!campaigns)
+		return 0;
+	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK)
+		goto fail;
+	if ((fb->rules = cli_rules()) == NULL)
+		return -1;
+	return 0;
+fail:
+	cli_warn("%s: %s", prefix, err.msg);
+	return -1;
+}
+
+char *
+feedback_read(struct feedback *fb, const char *path, size_t *len,
+	      const char *prefix)
+{
+	rf_source *src = NULL;
+	rf_item item;
+	rf_error err;
+	rf_status st;
+	char *p = NULL;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		st = rf_source_open_fd(0, "-", &fb->cfg.limits, &src, &err);
+	else
+		st = rf_source_open(path, &fb->cfg.limits, &src, &err);
+	if (st == RF_OK)
+		st = rf_source_next(src, &item, &err);
+	if (st != RF_OK)
+		cli_warn("%s: %s", prefix, st == RF_EDONE ? "no message" :
+		    err.msg);
+	else if ((p = malloc(item.len + 1)) == NULL)
+		cli_warn("%s: out of memory", prefix);
+	else {
+		memcpy(p, item.data, item.len);
+		p[item.len] = '\0';
+		*len = item.len;
+	}
+	rf_source_free(src);
+	return p;
+}
+
+int
+feedback_complain(struct feedback *fb, const char *data, size_t len,
+		  const char *rcpt, uint64_t n, int revoke,
+		  struct complaint *out)
+{
+	rf_analysis_cfg acfg;
+	rf_analysis an;
+	rf_campaign c;
+	rf_message *m = NULL;
+	const char *at;
+	rf_error err;
+	rf_status st;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&acfg, 0, sizeof(acfg));
+	acfg.rules = fb->rules;
+	acfg.store = fb->store;
+	if (rf_message_parse(fb->ctx, data, len, &m, &err) != RF_OK ||
+	    rf_analysis_message(fb->ctx, &acfg, m, rcpt, &an, &err) != RF_OK)
+		goto fail;
+	if (an.recipient != NULL)
+		snprintf(out->recipient, sizeof(out->recipient), "%s",
+		    an.recipient);
+	/* the campaign: looked up, never added */
+	if (an.fp.kind != RF_FP_EMPTY) {
+		st = rf_campaign_lookup(fb->store, &an.fp, &c, &err);
+		if (st == RF_OK) {
+			memcpy(out->campaign, c.id, sizeof(out->campaign));
+			st = rf_campaign_complaint(fb->store, out->campaign,
+			    n, &err);
+		}
+		if (st == RF_OK)
+			st = rf_campaign_get(fb->store, out->campaign, &c,
+			    &err);
+		if (st == RF_OK)
+			out->campaign_complaints = c.complaints;
+		else if (st == RF_ENOTFOUND)
+			out->campaign[0] = '\0';
+		else
+			goto fail;
+	}
+	if (m->from_addr != NULL && (at = strrchr(m->from_addr, '@')) != NULL &&
+	    strchr(at + 1, '.') != NULL) {
+		if (rf_consent_complaint(fb->consent, at + 1, n,
+		    (int64_t)time(NULL), &out->domain_complaints, &err) !=
+		    RF_OK && err.status != RF_EINVAL)
+			goto fail;
+		snprintf(out->domain, sizeof(out->domain), "%s", at + 1);
+	}
+	if (revoke && an.recipient != NULL && rf_consent_revoke(fb->consent,
+	    an.recipient, m->from_addr, m->list_id, &out->revoked, &err) !=
+	    RF_OK && err.status != RF_EINVAL)
+		goto fail;
+	/*
+	 * The classifier learns the message as spam here once it is on
+	 * main (branch classifier: rf_classifier_learn(c, ctx, m, NULL, 1,
+	 * NULL, &err)).
+	 */
+	rc = 0;
+	goto out;
+fail:
+	cli_warn("complaint: %s", err.msg);
+out:
+	rf_message_free(m);
+	return rc;
+}

@@ -1,0 +1,68 @@
+/*
+ * feedback.h - what `redflag consent`, `redflag complain` and
+ * `redflag arf` share: the store options (--db overrides redflag.conf's
+ * db), opening the consent and campaign stores, and recording one
+ * complaint (docs/verdicts.md).
+ */
+#ifndef REDFLAG_FEEDBACK_H
+#define REDFLAG_FEEDBACK_H
+
+#include <stdint.h>
+
+#include <redflag/redflag.h>
+
+#include "config.h"
+
+struct feedback {
+	struct config cfg;	/* -c/--config and --set */
+	const char *db;		/* --db, or NULL: cfg.db */
+	rf_consent_db *consent;
+	rf_store *store;	/* campaign store (complaints) */
+	rf_ctx *ctx;
+	rf_rules *rules;
+};
+
+/* What one complaint changed. */
+struct complaint {
+	char campaign[RF_CAMPAIGN_ID_LEN + 1];	/* "" when none matched */
+	uint64_t campaign_complaints;	/* after it */
+	char domain[RF_CONSENT_ADDR_MAX + 3];	/* "" when no From */
+	uint64_t domain_complaints;
+	size_t revoked;			/* consent records removed */
+	char recipient[RF_CONSENT_ADDR_MAX + 1]; /* "" when unknown */
+};
+
+/* feedback_init: defaults; feedback_free: release everything. */
+void feedback_init(struct feedback *fb);
+void feedback_free(struct feedback *fb);
+
+/* feedback_option: --db PATH, -c/--config FILE, --set NAME=VALUE.  1 when
+ * argv[*i] was one (advancing *i), 0 when not, -1 after an error. */
+int feedback_option(struct feedback *fb, int argc, char **argv, int *i);
+
+/* feedback_open: open the campaign store and the consent store (one
+ * file or server) and, with campaigns, the analysis context and rules.  0, or -1 after
+ * reporting (prefix names the command). */
+int feedback_open(struct feedback *fb, int campaigns, const char *prefix);
+
+/*
+ * feedback_complain: record a complaint about the message data[0..len)
+ * received by rcpt (NULL: its Delivered-To, X-Original-To or To), n
+ * times: its campaign (when the store knows it) and its From domain gain
+ * n complaints; with revoke, rcpt's consent for that sender is removed.
+ * 0 with *out filled, or -1 after reporting.
+ */
+int feedback_complain(struct feedback *fb, const char *data, size_t len,
+		      const char *rcpt, uint64_t n, int revoke,
+		      struct complaint *out);
+
+/* complaint_print: what one complaint changed, one line on standard
+ * output (cmd_complain.c). */
+void complaint_print(const struct complaint *c);
+
+/* feedback_read: the first message of path ("-" or NULL: standard input)
+ * into a malloc'ed buffer; NULL after reporting. */
+char *feedback_read(struct feedback *fb, const char *path, size_t *len,
+		    const char *prefix);
+
+#endif

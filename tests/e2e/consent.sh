@@ -1,0 +1,100 @@
+#!/bin/sh
+# consent.sh - redflag consent on a real SQLite file and a real
+# redis-server (Unix socket in a temporary folder, no TCP port): add,
+# list, remove, import with bad lines, learn from a folder of sent mail,
+# --db overriding redflag.conf's db, and the verdict it changes.
+set -u
+rf=${REDFLAG:-build/redflag}
+tmp=$(mktemp -d)
+redis_pid=
+cleanup() {
+	[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+fail() { echo "FAIL: $*"; exit 1; }
+
+run_suite() { # DB-SPEC
+	db=$1
+	"$rf" consent --db "$db" add Jane@Rcpt.test news@Shop.test > "$tmp/o" ||
+		fail "$db: add"
+	grep -qx added "$tmp/o" || fail "$db: added"
+	"$rf" consent --db "$db" add jane@rcpt.test news@shop.test > "$tmp/o"
+	grep -qx "known already" "$tmp/o" || fail "$db: known already"
+	"$rf" consent add --db "$db" --source web jane@rcpt.test '<deals.shop.test>' \
+		> /dev/null || fail "$db: add list"
+	"$rf" consent --db "$db" add jane@rcpt.test 'not an address' 2> /dev/null
+	[ $? -eq 64 ] || fail "$db: bad sender is a usage error"
+	printf '# comment\nbob@rcpt.test\tclub.test\nbroken line\nann@rcpt.test\tlist:x.test\timported-2024\n\n' \
+		> "$tmp/c.tsv"
+	"$rf" consent --db "$db" import "$tmp/c.tsv" > "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 1 ] || fail "$db: import with a bad line exits 1"
+	grep -q "2 added, 0 known already, 1 refused" "$tmp/o" || fail "$db: import counts"
+	grep -q "line 3" "$tmp/e" || fail "$db: import names the bad line"
+	"$rf" consent --db "$db" list > "$tmp/l" || fail "$db: list"
+	[ "$(wc -l < "$tmp/l")" -eq 4 ] || fail "$db: 4 records"
+	grep -q "^ann@rcpt.test	<x.test>	list	imported-2024	" "$tmp/l" ||
+		fail "$db: list record"
+	"$rf" consent --db "$db" list jane@rcpt.test | cut -f2,3,4 > "$tmp/l"
+	printf 'news@shop.test\taddress\tmanual\n<deals.shop.test>\tlist\tweb\n' |
+		cmp -s - "$tmp/l" || fail "$db: list of one recipient"
+	"$rf" consent --db "$db" remove bob@rcpt.test club.test || fail "$db: remove"
+	"$rf" consent --db "$db" remove bob@rcpt.test club.test 2> /dev/null
+	[ $? -eq 69 ] || fail "$db: remove twice is 69"
+}
+
+run_suite "$tmp/s.db"
+# --db overrides the configured store
+printf 'db = %s/other.db\n' "$tmp" > "$tmp/redflag.conf"
+"$rf" consent -c "$tmp/redflag.conf" add a@b.test c.test > /dev/null || fail "conf db"
+[ -f "$tmp/other.db" ] || fail "db from redflag.conf"
+"$rf" consent -c "$tmp/redflag.conf" --db "$tmp/s.db" list | grep -q "^a@b.test" &&
+	fail "--db must override db"
+"$rf" consent list 2> /dev/null && fail "no store must fail"
+
+# learn: the people I wrote to may write to me
+mkdir -p "$tmp/sent/cur" "$tmp/sent/new" "$tmp/sent/tmp"
+printf 'From: Me <me@home.test>\nTo: Ann <ann@friends.test>, bob@friends.test\nCc: team: carl@work.test, dora@work.test;\nSubject: hi\n\nhello\n' \
+	> "$tmp/sent/cur/1:2,S"
+printf 'From: me@home.test\nTo: me@home.test\nBcc: eve@else.test\nSubject: note\n\nx\n' \
+	> "$tmp/sent/cur/2:2,S"
+"$rf" consent --db "$tmp/s.db" learn "$tmp/sent" > "$tmp/o" || fail "learn"
+grep -q "2 messages read, 5 new consent records" "$tmp/o" || { cat "$tmp/o"; fail "learn counts"; }
+"$rf" consent --db "$tmp/s.db" list me@home.test | cut -f2,4 | sort > "$tmp/l"
+printf 'ann@friends.test\tlearned\nbob@friends.test\tlearned\ncarl@work.test\tlearned\ndora@work.test\tlearned\neve@else.test\tlearned\n' |
+	cmp -s - "$tmp/l" || { cat "$tmp/l"; fail "learned records"; }
+
+# the verdict follows consent: a 30-copy newsletter is spam, then bulk
+mkdir "$tmp/nl"
+i=0
+while [ $i -lt 30 ]; do
+	printf 'From: News <news@shop.test>\nTo: u%d@rcpt.test\nDelivered-To: u%d@rcpt.test\nSubject: Weekly deals\n\nDear reader, this week every garden chair and table in our shop\nis half price, and delivery is free for orders above fifty euros.\nVisit the shop before Sunday to choose from the whole collection.\n' \
+		$i $i > "$tmp/nl/m$i.eml"
+	i=$((i + 1))
+done
+"$rf" scan --json --no-progress --consent-db "$tmp/s.db" "$tmp/nl" > "$tmp/v"
+[ "$(grep -c '"verdict":"spam"' "$tmp/v")" -eq 30 ] || fail "30 spam"
+"$rf" consent --db "$tmp/s.db" add u7@rcpt.test shop.test > /dev/null
+"$rf" scan --json --no-progress --consent-db "$tmp/s.db" "$tmp/nl" > "$tmp/v"
+grep '"verdict":"bulk"' "$tmp/v" | grep -q 'm7.eml' || fail "u7 gets bulk"
+grep -q 'you gave consent to the domain shop.test (manual' "$tmp/v" ||
+	fail "the consent reason"
+[ "$(grep -c '"verdict":"spam"' "$tmp/v")" -eq 29 ] || fail "29 spam"
+
+# Redis
+if command -v redis-server > /dev/null; then
+	redis-server --port 0 --unixsocket "$tmp/redis.sock" --dir "$tmp" \
+		--save "" --appendonly no > /dev/null &
+	redis_pid=$!
+	i=0
+	# the socket appears before the server accepts: wait for an answer
+	while ! "$rf" consent --db "unix:$tmp/redis.sock#e2e" list \
+	    > /dev/null 2>&1 && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	run_suite "unix:$tmp/redis.sock#e2e"
+	echo "consent: sqlite and redis ok"
+else
+	echo "consent: sqlite ok (no redis-server)"
+fi

@@ -1,0 +1,239 @@
+/* test_arf.c - feedback reports: an RFC 5965 example read, a report
+ * written and read back, headers-only originals, limits, reports that
+ * are not feedback reports, RFC 6590 redaction. */
+#include "testutil.h"
+
+#define EXAMPLE \
+	"From: <abusedesk@example.com>\r\n" \
+	"Date: Thu, 8 Mar 2005 17:40:36 EDT\r\n" \
+	"Subject: FW: Earn money\r\n" \
+	"To: <abuse@example.net>\r\n" \
+	"MIME-Version: 1.0\r\n" \
+	"Content-Type: multipart/report; report-type=feedback-report;\r\n" \
+	"     boundary=\"part1_13d.2e68ed54_boundary\"\r\n" \
+	"\r\n" \
+	"--part1_13d.2e68ed54_boundary\r\n" \
+	"Content-Type: text/plain; charset=\"US-ASCII\"\r\n" \
+	"Content-Transfer-Encoding: 7bit\r\n" \
+	"\r\n" \
+	"This is an email abuse report for an email message received from IP\r\n" \
+	"192.0.2.1 on Thu, 8 Mar 2005 14:00:00 EDT.\r\n" \
+	"\r\n" \
+	"--part1_13d.2e68ed54_boundary\r\n" \
+	"Content-Type: message/feedback-report\r\n" \
+	"\r\n" \
+	"Feedback-Type: abuse\r\n" \
+	"User-Agent: SomeGenerator/1.0\r\n" \
+	"Version: 1\r\n" \
+	"Original-Mail-From: <somespammer@example.net>\r\n" \
+	"Original-Rcpt-To: <user@example.com>\r\n" \
+	"Arrival-Date: Thu, 8 Mar 2005 14:00:00 EDT\r\n" \
+	"Reporting-MTA: dns; mail.example.com\r\n" \
+	"Source-IP: 192.0.2.1\r\n" \
+	"Authentication-Results: mail.example.com;\r\n" \
+	"               spf=fail smtp.mail=somespammer@example.com\r\n" \
+	"Reported-Domain: example.net\r\n" \
+	"Reported-Uri: http://example.net/earn_money.html\r\n" \
+	"Incidents: 17\r\n" \
+	"\r\n" \
+	"--part1_13d.2e68ed54_boundary\r\n" \
+	"Content-Type: message/rfc822\r\n" \
+	"Content-Disposition: inline\r\n" \
+	"\r\n" \
+	"From: <somespammer@example.net>\r\n" \
+	"Received: from mailserver.example.net (mailserver.example.net\r\n" \
+	"        [192.0.2.1]) by example.com with ESMTP id M63d4137594e46;\r\n" \
+	"        Thu, 08 Mar 2005 14:00:00 -0400\r\n" \
+	"To: <Undisclosed Recipients>\r\n" \
+	"Subject: Earn money\r\n" \
+	"MIME-Version: 1.0\r\n" \
+	"Content-type: text/plain\r\n" \
+	"Message-ID: 8787KJKJ3K4J3K4J3K4J3.mail@example.net\r\n" \
+	"Date: Thu, 02 Sep 2004 12:31:03 -0500\r\n" \
+	"\r\n" \
+	"Spam Spam Spam\r\n" \
+	"Spam Spam Spam\r\n" \
+	"--part1_13d.2e68ed54_boundary--\r\n"
+
+static void
+test_rfc5965_example(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	rf_arf_report r;
+	rf_error err;
+
+	assert_int_equal(rf_arf_parse(a, EXAMPLE, strlen(EXAMPLE), &r, &err),
+	    RF_OK);
+	assert_string_equal(r.feedback_type, "abuse");
+	assert_string_equal(r.user_agent, "SomeGenerator/1.0");
+	assert_string_equal(r.version, "1");
+	assert_int_equal(r.nrcpt, 1);
+	assert_string_equal(r.original_rcpt_to[0], "<user@example.com>");
+	assert_int_equal(r.ndomain, 1);
+	assert_string_equal(r.reported_domain[0], "example.net");
+	assert_string_equal(r.source_ip, "192.0.2.1");
+	assert_string_equal(r.arrival_date, "Thu, 8 Mar 2005 14:00:00 EDT");
+	assert_string_equal(r.reporting_mta, "dns; mail.example.com");
+	assert_int_equal(r.incidents, 17);
+	assert_false(r.headers_only);
+	assert_non_null(r.original);
+	assert_non_null(strstr(r.original, "Subject: Earn money"));
+	assert_non_null(strstr(r.original, "Spam Spam Spam"));
+	assert_false(r.limit_hit);
+	rf_arena_free(a);
+}
+
+static void
+test_write_read_back(void **state)
+{
+	static const char orig[] = "From: News <news@shop.test>\n"
+	    "To: 3f@rcpt.test\nSubject: deals\n\nBuy now.\n";
+	rf_arena *a = rf_arena_new();
+	rf_arf_params p;
+	rf_arf_report r;
+	rf_error err;
+	rf_buf b;
+
+	memset(&p, 0, sizeof(p));
+	p.original_rcpt_to = "3f@rcpt.test";
+	p.reported_domain = "shop.test";
+	p.source_ip = "192.0.2.7";
+	p.incidents = 3;
+	p.redacted = 1;
+	p.boundary_seed = "x";
+	rf_buf_init(&b, 0);
+	assert_int_equal(rf_arf_write(&p, orig, strlen(orig), &b, &err),
+	    RF_OK);
+	assert_non_null(strstr(rf_buf_cstr(&b), "report-type=feedback-report"));
+	assert_non_null(strstr(rf_buf_cstr(&b), "User-Agent: redflag/"));
+	assert_int_equal(rf_arf_parse(a, b.data, b.len, &r, &err), RF_OK);
+	assert_string_equal(r.feedback_type, "abuse");
+	assert_string_equal(r.version, "1");
+	assert_int_equal(r.incidents, 3);
+	assert_string_equal(r.original_rcpt_to[0], "3f@rcpt.test");
+	assert_string_equal(r.reported_domain[0], "shop.test");
+	assert_non_null(strstr(r.original, "Buy now."));
+	rf_buf_free(&b);
+	/* a value with a line break is refused */
+	p.source_ip = "1.2.3.4\r\nX-Evil: 1";
+	rf_buf_init(&b, 0);
+	assert_int_equal(rf_arf_write(&p, orig, strlen(orig), &b, &err),
+	    RF_EINVAL);
+	rf_buf_free(&b);
+	rf_arena_free(a);
+}
+
+/* The boundary never occurs in the enclosed message: a message holding
+ * the boundary the seed gives first makes the writer take another. */
+static void
+test_boundary_unique(void **state)
+{
+	rf_arf_params p;
+	rf_error err;
+	rf_buf b, o;
+	char first[64], second[64], orig[256];
+	const char *bd;
+
+	memset(&p, 0, sizeof(p));
+	p.boundary_seed = "seed";
+	rf_buf_init(&b, 0);
+	assert_int_equal(rf_arf_write(&p, "x", 1, &b, &err), RF_OK);
+	bd = strstr(rf_buf_cstr(&b), "boundary=\"") + 10;
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(bd, "\""), bd);
+	snprintf(orig, sizeof(orig), "Subject: x\n\n--%s\n", first);
+	rf_buf_init(&o, 0);
+	assert_int_equal(rf_arf_write(&p, orig, strlen(orig), &o, &err),
+	    RF_OK);
+	bd = strstr(rf_buf_cstr(&o), "boundary=\"") + 10;
+	snprintf(second, sizeof(second), "%.*s", (int)strcspn(bd, "\""), bd);
+	assert_string_not_equal(first, second);
+	assert_null(strstr(orig, second));
+	rf_buf_free(&b);
+	rf_buf_free(&o);
+}
+
+static void
+test_headers_only_and_errors(void **state)
+{
+	static const char hdrs[] =
+	    "Content-Type: multipart/report; report-type=feedback-report; "
+	    "boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+	    "--b\r\nContent-Type: message/feedback-report\r\n\r\n"
+	    "Feedback-Type: Abuse\r\nUser-Agent: x/1\r\nVersion: 1\r\n"
+	    "Incidents: 99999999999\r\n\r\n"
+	    "--b\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+	    "From: a@b.test\r\nSubject: s\r\n\r\n--b--\r\n";
+	static const char plain[] = "From: a@b.test\r\n\r\nhello\r\n";
+	static const char noua[] =
+	    "Content-Type: multipart/report; report-type=feedback-report; "
+	    "boundary=b\r\n\r\n--b\r\nContent-Type: message/feedback-report"
+	    "\r\n\r\nFeedback-Type: abuse\r\nVersion: 1\r\n\r\n--b--\r\n";
+	static const char dsn[] =
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+	    "--b--\r\n";
+	rf_arena *a = rf_arena_new();
+	rf_arf_report r;
+	rf_error err;
+
+	assert_int_equal(rf_arf_parse(a, hdrs, strlen(hdrs), &r, &err),
+	    RF_OK);
+	assert_string_equal(r.feedback_type, "abuse");
+	assert_true(r.headers_only);
+	assert_non_null(strstr(r.original, "Subject: s"));
+	assert_int_equal(r.incidents, RF_ARF_MAX_INCIDENTS);
+	assert_true(r.limit_hit);
+	assert_int_equal(rf_arf_parse(a, plain, strlen(plain), &r, &err),
+	    RF_EPARSE);
+	assert_int_equal(rf_arf_parse(a, noua, strlen(noua), &r, &err),
+	    RF_EPARSE);
+	assert_non_null(strstr(err.msg, "required field"));
+	assert_int_equal(rf_arf_parse(a, dsn, strlen(dsn), &r, &err),
+	    RF_EPARSE);
+	assert_int_equal(rf_arf_parse(a, "", 0, &r, &err), RF_EPARSE);
+	rf_arena_free(a);
+}
+
+static void
+test_redact(void **state)
+{
+	static const unsigned char key[] = "secret";
+	rf_arena *a = rf_arena_new();
+	const char *x, *y, *z;
+	rf_error err;
+
+	assert_int_equal(rf_arf_redact_addr(a, "Jane.Doe@rcpt.test", key, 6,
+	    &x, &err), RF_OK);
+	assert_int_equal(strlen(x), 32 + strlen("@rcpt.test"));
+	assert_null(strstr(x, "jane"));
+	assert_non_null(strstr(x, "@rcpt.test"));
+	/* consistent, case-blind; another address, another string */
+	assert_int_equal(rf_arf_redact_addr(a, "jane.doe@rcpt.test", key, 6,
+	    &y, &err), RF_OK);
+	assert_string_equal(x, y);
+	assert_int_equal(rf_arf_redact_addr(a, "john@rcpt.test", key, 6, &z,
+	    &err), RF_OK);
+	assert_string_not_equal(x, z);
+	assert_int_equal(rf_arf_redact_addr(a, "jane.doe@rcpt.test",
+	    (const unsigned char *)"other", 5, &z, &err), RF_OK);
+	assert_string_not_equal(x, z);
+	assert_int_equal(rf_arf_redact_addr(a, "nope", key, 6, &z, &err),
+	    RF_EINVAL);
+	assert_int_equal(rf_arf_redact_addr(a, "a@b", key, 0, &z, &err),
+	    RF_EINVAL);
+	rf_arena_free(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc5965_example),
+		cmocka_unit_test(test_write_read_back),
+		cmocka_unit_test(test_boundary_unique),
+		cmocka_unit_test(test_headers_only_and_errors),
+		cmocka_unit_test(test_redact),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

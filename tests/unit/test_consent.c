@@ -1,0 +1,349 @@
+/*
+ * test_consent.c - the consent store against a real SQLite file and a
+ * real redis-server (started here on a Unix socket in its own temporary
+ * folder, port 0: no TCP, and stopped at the end): add, list, check in
+ * order (address, list, domain and parents), per-recipient scope,
+ * revoke, remove, complaints, sender forms, and two connections to one
+ * SQLite file.
+ */
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+struct fx {
+	char dir[64];
+	char spec[160];
+	pid_t redis;
+};
+
+static rf_consent_db *
+open_db(const char *spec)
+{
+	rf_consent_db *db;
+	rf_error err;
+
+	if (rf_consent_open(spec, 0, &db, &err) != RF_OK)
+		fail_msg("open %s: %s", spec, err.msg);
+	return db;
+}
+
+static int
+setup_sqlite(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/rf-consent-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->spec, sizeof(f->spec), "sqlite:%s/consent.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+setup_redis(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	rf_consent_db *db = NULL;
+	char sock[128];
+	struct stat sb;
+	int i;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/rf-consent-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(sock, sizeof(sock), "%s/redis.sock", f->dir);
+	if ((f->redis = fork()) == 0) {
+		freopen("/dev/null", "w", stdout);
+		execlp("redis-server", "redis-server", "--port", "0",
+		    "--unixsocket", sock, "--dir", f->dir, "--save", "",
+		    "--appendonly", "no", (char *)NULL);
+		_exit(127);
+	}
+	snprintf(f->spec, sizeof(f->spec), "unix:%s#t", sock);
+	/* the socket file appears before the server accepts */
+	for (i = 0; i < 500; i++) {
+		if (stat(sock, &sb) == 0 &&
+		    rf_consent_open(f->spec, 200, &db, NULL) == RF_OK)
+			break;
+		usleep(10000);
+	}
+	if (db == NULL)
+		fail_msg("redis-server did not start");
+	rf_consent_close(db);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+
+	if (f->redis > 0) {
+		kill(f->redis, SIGTERM);
+		waitpid(f->redis, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+struct collect {
+	char text[4096];
+	size_t n;
+};
+
+static int
+collect(const rf_consent_record *r, void *arg)
+{
+	struct collect *c = arg;
+	size_t l = strlen(c->text);
+
+	snprintf(c->text + l, sizeof(c->text) - l, "%s %d %s %s %lld\n",
+	    r->recipient, (int)r->kind, r->sender, r->source,
+	    (long long)r->since);
+	c->n++;
+	return 0;
+}
+
+static void
+test_add_check(void **state)
+{
+	struct fx *f = *state;
+	rf_consent_db *db = open_db(f->spec);
+	rf_consent_record r;
+	struct collect c;
+	rf_error err;
+	int added;
+
+	assert_int_equal(rf_consent_add(db, "Jane@Rcpt.test",
+	    "News@Shop.test", "manual", 100, &added, &err), RF_OK);
+	assert_true(added);
+	assert_int_equal(rf_consent_add(db, "jane@rcpt.test",
+	    "news@shop.test", "import", 200, &added, &err), RF_OK);
+	assert_false(added);	/* kept: first source and date */
+	assert_int_equal(rf_consent_add(db, "jane@rcpt.test",
+	    "Deals <Deals.Lists.test>", "import", 300, NULL, &err), RF_EINVAL);
+	assert_int_equal(rf_consent_add(db, "jane@rcpt.test",
+	    "<Deals.Lists.test>", "import", 300, NULL, &err), RF_OK);
+	assert_int_equal(rf_consent_add(db, "jane@rcpt.test", "club.test",
+	    "learned", 400, NULL, &err), RF_OK);
+	assert_int_equal(rf_consent_add(db, "bob@rcpt.test",
+	    "list:other.test", "import", 500, NULL, &err), RF_OK);
+
+	/* the address */
+	assert_int_equal(rf_consent_check(db, "JANE@rcpt.test",
+	    "news@shop.test", NULL, &r, &err), RF_OK);
+	assert_int_equal(r.kind, RF_CONSENT_ADDRESS);
+	assert_string_equal(r.sender, "news@shop.test");
+	assert_string_equal(r.source, "manual");
+	assert_int_equal(r.since, 100);
+	/* another address of that domain: no */
+	assert_int_equal(rf_consent_check(db, "jane@rcpt.test",
+	    "promo@shop.test", NULL, &r, &err), RF_ENOTFOUND);
+	/* the list, whatever the From */
+	assert_int_equal(rf_consent_check(db, "jane@rcpt.test",
+	    "x@bulkmailer.test", "Deals list <deals.lists.test>", &r, &err),
+	    RF_OK);
+	assert_int_equal(r.kind, RF_CONSENT_LIST);
+	assert_string_equal(r.sender, "<deals.lists.test>");
+	/* the domain and its subdomains */
+	assert_int_equal(rf_consent_check(db, "jane@rcpt.test",
+	    "a@mail.news.club.test", NULL, &r, &err), RF_OK);
+	assert_int_equal(r.kind, RF_CONSENT_DOMAIN);
+	assert_string_equal(r.sender, "club.test");
+	assert_int_equal(rf_consent_check(db, "jane@rcpt.test",
+	    "a@otherclub.test", NULL, &r, &err), RF_ENOTFOUND);
+	/* per recipient */
+	assert_int_equal(rf_consent_check(db, "bob@rcpt.test",
+	    "news@shop.test", NULL, &r, &err), RF_ENOTFOUND);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(rf_consent_list(db, "jane@rcpt.test", collect, &c,
+	    &err), RF_OK);
+	assert_string_equal(c.text,
+	    "jane@rcpt.test 1 news@shop.test manual 100\n"
+	    "jane@rcpt.test 2 club.test learned 400\n"
+	    "jane@rcpt.test 3 <deals.lists.test> import 300\n");
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(rf_consent_list(db, NULL, collect, &c, &err), RF_OK);
+	assert_int_equal(c.n, 4);
+	assert_non_null(strstr(c.text, "bob@rcpt.test 3 <other.test> import "
+	    "500\n"));
+	assert_ptr_equal(strstr(c.text, "bob"), c.text);
+
+	/* a complaint revokes every record matching the sender */
+	size_t removed;
+	assert_int_equal(rf_consent_revoke(db, "jane@rcpt.test",
+	    "news@shop.test", NULL, &removed, &err), RF_OK);
+	assert_int_equal(removed, 1);
+	assert_int_equal(rf_consent_check(db, "jane@rcpt.test",
+	    "news@shop.test", NULL, &r, &err), RF_ENOTFOUND);
+	assert_int_equal(rf_consent_revoke(db, "jane@rcpt.test",
+	    "a@news.club.test", "<deals.lists.test>", &removed, &err), RF_OK);
+	assert_int_equal(removed, 2);
+	assert_int_equal(rf_consent_remove(db, "bob@rcpt.test",
+	    "<other.test>", &err), RF_OK);
+	assert_int_equal(rf_consent_remove(db, "bob@rcpt.test",
+	    "<other.test>", &err), RF_ENOTFOUND);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(rf_consent_list(db, NULL, collect, &c, &err), RF_OK);
+	assert_int_equal(c.n, 0);
+	rf_consent_close(db);
+}
+
+static void
+test_complaints(void **state)
+{
+	struct fx *f = *state;
+	rf_consent_db *db = open_db(f->spec);
+	rf_error err;
+	uint64_t n;
+
+	assert_int_equal(rf_consent_complaints(db, "shop.test", &n, &err),
+	    RF_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(rf_consent_complaint(db, "Shop.Test", 1, 10, &n,
+	    &err), RF_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rf_consent_complaint(db, "shop.test", 16, 11, &n,
+	    &err), RF_OK);
+	assert_int_equal(n, 17);
+	assert_int_equal(rf_consent_complaints(db, "shop.test", &n, &err),
+	    RF_OK);
+	assert_int_equal(n, 17);
+	assert_int_equal(rf_consent_complaint(db, "not a domain", 1, 10, &n,
+	    &err), RF_EINVAL);
+	rf_consent_close(db);
+	/* persistent */
+	db = open_db(f->spec);
+	assert_int_equal(rf_consent_complaints(db, "shop.test", &n, &err),
+	    RF_OK);
+	assert_int_equal(n, 17);
+	rf_consent_close(db);
+}
+
+static void
+test_bad_arguments(void **state)
+{
+	struct fx *f = *state;
+	rf_consent_db *db = open_db(f->spec);
+	rf_consent_record r;
+	char big[400];
+	rf_error err;
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(rf_consent_add(db, "no-at-sign", "a@b.test", "m", 1,
+	    NULL, &err), RF_EINVAL);
+	assert_int_equal(rf_consent_add(db, "a@b.test", "tld", "m", 1, NULL,
+	    &err), RF_EINVAL);
+	assert_int_equal(rf_consent_add(db, "a@b.test", "a@b@c.test", "m", 1,
+	    NULL, &err), RF_EINVAL);
+	assert_int_equal(rf_consent_add(db, "a@b.test", big, "m", 1, NULL,
+	    &err), RF_EINVAL);
+	assert_int_equal(rf_consent_add(db, "a@b.test", "c.test", "tab\there",
+	    1, NULL, &err), RF_EINVAL);
+	assert_int_equal(rf_consent_add(db, "a@b.test", "c.test", "", 1,
+	    NULL, &err), RF_EINVAL);
+	assert_int_equal(rf_consent_check(db, "a@b.test", NULL, NULL, &r,
+	    &err), RF_ENOTFOUND);
+	rf_consent_close(db);
+}
+
+static void
+test_sender_forms(void **state)
+{
+	char out[RF_CONSENT_ADDR_MAX + 3];
+	rf_consent_kind k;
+
+	assert_int_equal(rf_consent_sender(" list:A.B.test ", &k, out, NULL),
+	    RF_OK);
+	assert_int_equal(k, RF_CONSENT_LIST);
+	assert_string_equal(out, "<a.b.test>");
+	assert_int_equal(rf_consent_sender("<x.y>", &k, out, NULL), RF_OK);
+	assert_string_equal(out, "<x.y>");
+	assert_int_equal(rf_consent_sender("Example.TEST", &k, out, NULL),
+	    RF_OK);
+	assert_int_equal(k, RF_CONSENT_DOMAIN);
+	assert_string_equal(out, "example.test");
+	assert_int_equal(rf_consent_list_id("Deals <Deals.Shop.test>", out),
+	    0);
+	assert_string_equal(out, "<deals.shop.test>");
+	assert_int_equal(rf_consent_list_id("  ", out), -1);
+}
+
+/* The SQLite file is shared: a second connection sees the first's
+ * records, and a file already holding other tables is fine. */
+static void
+test_shared_file(void **state)
+{
+	struct fx *f = *state;
+	rf_consent_db *a = open_db(f->spec), *b;
+	rf_consent_record r;
+	rf_error err;
+
+	b = open_db(f->spec);
+	assert_string_equal(rf_consent_backend(a), "sqlite");
+	assert_int_equal(rf_consent_begin(a, &err), RF_OK);
+	assert_int_equal(rf_consent_add(a, "x@y.test", "z.test", "import", 5,
+	    NULL, &err), RF_OK);
+	assert_int_equal(rf_consent_commit(a, &err), RF_OK);
+	assert_int_equal(rf_consent_check(b, "x@y.test", "n@z.test", NULL,
+	    &r, &err), RF_OK);
+	rf_consent_close(a);
+	rf_consent_close(b);
+}
+
+static void
+test_open_errors(void **state)
+{
+	rf_consent_db *db;
+	rf_error err;
+
+	assert_int_equal(rf_consent_open("redis://127.0.0.1:99999", 0, &db,
+	    &err), RF_EINVAL);
+	assert_int_equal(rf_consent_open("unix:/nonexistent/redis.sock", 200,
+	    &db, &err), RF_ESTORE);
+	assert_int_equal(rf_consent_open("/nonexistent/dir/x.db", 0, &db,
+	    &err), RF_ESTORE);
+	assert_null(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest sqlite_tests[] = {
+		cmocka_unit_test_setup_teardown(test_add_check, setup_sqlite,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_complaints, setup_sqlite,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_arguments,
+		    setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_file, setup_sqlite,
+		    teardown),
+		cmocka_unit_test(test_sender_forms),
+		cmocka_unit_test(test_open_errors),
+	};
+	const struct CMUnitTest redis_tests[] = {
+		cmocka_unit_test_setup_teardown(test_add_check, setup_redis,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_complaints, setup_redis,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_arguments,
+		    setup_redis, teardown),
+	};
+	int rc;
+
+	rc = cmocka_run_group_tests_name("consent-sqlite", sqlite_tests, NULL,
+	    NULL);
+	return rc + cmocka_run_group_tests_name("consent-redis", redis_tests,
+	    NULL, NULL);
+}
