@@ -48,6 +48,8 @@ int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
  */
 int cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
 		   const char **value);
+
+/*
  * cli_verdict_option: like cli_limit_option for the verdict settings
  * (rf_verdict_settings_set names): 1 when arg was "--set NAME=V" with
  * such a NAME and it was applied, 0 when arg is something else (another

@@ -22,7 +22,8 @@ struct pipeline {
 	rf_ctx *ctx;			/* read-only, shared by threads */
 	rf_rules *rules;		/* tracking rules, read-only */
 	rf_store *store;		/* campaign store, or NULL */
-	pthread_mutex_t store_lock;	/* the store serves one thread */
+	rf_consent_db *consent;		/* consent store (same spec), or NULL */
+	pthread_mutex_t store_lock;	/* the stores serve one thread */
 };
 
 /* The store update of one message, written by pipeline_commit. */
@@ -60,9 +61,29 @@ pipeline_open(const struct config *cfg, struct pipeline **out,
 rf_status
 pipeline_open_store(struct pipeline *p, rf_error *err)
 {
+	rf_status st;
+
 	if (p->cfg->db == NULL || p->store != NULL)
 		return RF_OK;
-	return rf_store_open(p->cfg->db, NULL, &p->store, err);
+	st = rf_store_open(p->cfg->db, NULL, &p->store, err);
+	if (st == RF_OK)
+		st = rf_consent_open(p->cfg->db, 0, &p->consent, err);
+	return st;
+}
+
+/* analysis_cfg: what the library's analysis needs from p. */
+static rf_analysis_cfg
+analysis_cfg(const struct pipeline *p)
+{
+	rf_analysis_cfg acfg;
+
+	memset(&acfg, 0, sizeof(acfg));
+	acfg.rules = p->rules;
+	acfg.store = p->store;
+	acfg.consent = p->consent;
+	acfg.verdict = &p->cfg->verdict;
+	acfg.authserv_id = p->cfg->authserv_id;
+	return acfg;
 }
 
 void
@@ -72,6 +93,7 @@ pipeline_close(struct pipeline *p)
 		return;
 	pthread_mutex_destroy(&p->store_lock);
 	rf_store_close(p->store);
+	rf_consent_close(p->consent);
 	rf_rules_free(p->rules);
 	rf_ctx_free(p->ctx);
 	free(p);
@@ -183,7 +205,7 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 	   size_t nrcpts, struct rewrite *rw, struct pipeline_result *r,
 	   size_t *cap, rf_analysis *first, rf_error *err)
 {
-	rf_analysis_cfg acfg = { p->rules, p->store };
+	rf_analysis_cfg acfg = analysis_cfg(p);
 	rf_analysis an;
 	rf_status st;
 	size_t i = 0;
@@ -272,6 +294,36 @@ keep_pending(struct pipeline_result *r, rf_message *m,
 }
 
 /*
+ * decide: the verdict of the copy from the first recipient's analysis.
+ * The store is updated only once the message is accepted, so this copy is
+ * counted on top of the store's view of its campaign.
+ */
+static rf_status
+decide(struct pipeline *p, rf_analysis *an, struct pipeline_result *r,
+       size_t *cap, rf_error *err)
+{
+	rf_analysis_cfg acfg = analysis_cfg(p);
+	uint64_t size = 0, copies = 0, complaints = 0;
+	rf_status st;
+
+	if (an->campaign.id[0] != '\0') {
+		size = an->campaign.size + 1;
+		copies = an->campaign.copies + 1;
+		complaints = an->campaign.complaints;
+	}
+	pthread_mutex_lock(&p->store_lock);
+	st = rf_analysis_verdict(&acfg, an, size, copies, complaints, err);
+	pthread_mutex_unlock(&p->store_lock);
+	if (st != RF_OK)
+		return st;
+	r->verdict = rf_verdict_name(an->verdict.kind);
+	r->score = an->verdict.score;
+	if (add_new_reasons(r, cap, an) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return RF_OK;
+}
+
+/*
  * analyse: fill verdict, score, campaign, reasons, body and the pending
  * store update of r.  This is where the analysis modules are wired in, in
  * order: parse, tracking codes and campaign (rf_analysis, for every
@@ -307,6 +359,8 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto out;
 	}
+	if ((st = decide(p, &first, r, &cap, err)) != RF_OK)
+		goto out;
 	if (limit_reasons(r, &cap, m) != 0) {
 		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto out;
