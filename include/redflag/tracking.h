@@ -88,7 +88,12 @@ rf_status rf_recipient_new(rf_arena *a, const char *addr,
 
 /* Options of rf_tracking_link. */
 enum {
-	RF_TRK_OPAQUE = 1u << 0	/* look for opaque tokens too */
+	RF_TRK_OPAQUE = 1u << 0,	/* look for opaque tokens too */
+	RF_TRK_TAGS = 1u << 1	/* take campaign tags out too (utm_* and
+				 * the like identify nobody, but a
+				 * canonical form of the URL, such as the
+				 * hotline's case URL, drops them);
+				 * reason "campaign-tag:NAME" */
 };
 
 /*
