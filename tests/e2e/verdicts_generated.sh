@@ -24,7 +24,8 @@ evaluate() { # NAME JSONL MIN_RECALL MAX_FP_PERCENT
 import collections, json, os, sys
 labels, out, name = sys.argv[1], sys.argv[2], sys.argv[3]
 min_recall, max_fp = float(sys.argv[4]), float(sys.argv[5])
-lab = dict(l.rstrip("\n").split("\t") for l in open(labels))
+lab = {os.path.basename(k): v for k, v in
+       (l.rstrip("\n").split("\t") for l in open(labels))}
 conf = collections.Counter()
 for line in open(out):
     o = json.loads(line)
