@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
 	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
+	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
 };
 
 static void

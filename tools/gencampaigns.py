@@ -732,8 +732,8 @@ class Gen:
     def lists(self):
         for li, (lid, lname) in enumerate(LISTS[:max(1, int(5 * min(
                 self.scale, 1.2)))]):
-            members = self.r.sample(self.people, self.size(
-                self.r.randint(5, 30)))
+            members = self.r.sample(self.people, max(2, int(
+                self.r.randint(5, 30) * min(self.scale, 2.0))))
             for post in range(int(6 * self.scale) or 1):
                 frm = self.r.choice(members)
                 text = self.personal_text(

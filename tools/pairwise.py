@@ -15,6 +15,13 @@ groups, the clusters and their intersections (sum of n*(n-1)/2), never by
 listing them.  Prints the figures; exits 1 when precision or recall is
 under the minimum or when a one-to-one ("personal") message shares its
 cluster with anything.
+
+With --unrelated (CLUSTERS from `redflag cluster --fingerprints`): also the
+false-match rate between unrelated texts: one copy of each true group, and
+every pair of them whose fingerprints match (more than half of the
+positions agree).  Candidates come from the LSH bands (2 positions per
+band, as in lib/cluster.c), which a matching pair shares with
+probability over 0.99.
 """
 import argparse
 import json
@@ -27,7 +34,7 @@ def pairs(n):
     return n * (n - 1) // 2
 
 
-def read_clusters(path):
+def read_clusters(path, fps=None):
     found = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -41,20 +48,59 @@ def read_clusters(path):
             else:
                 cols = line.split("\t")
                 found[cols[0]] = cols[1] if len(cols) > 1 else None
+                if fps is not None and len(cols) > 4:
+                    fps[os.path.abspath(cols[0])] = cols[4]
     return found
+
+
+def unrelated(truth, fps):
+    """False matches among one minhash fingerprint per true group."""
+    reps = {}
+    for p, g, _ in truth:
+        fp = fps.get(p, "")
+        if g not in reps and fp.startswith("2:"):
+            h = fp[2:]
+            reps[g] = [h[i:i + 16] for i in range(0, len(h), 16)]
+    groups = sorted(reps)
+    buckets = defaultdict(list)
+    for gi, g in enumerate(groups):
+        h = reps[g]
+        for b in range(0, len(h), 2):
+            buckets[(b, h[b], h[b + 1])].append(gi)
+    cand = set()
+    for members in buckets.values():
+        for i in range(len(members)):
+            for j in range(i + 1, len(members)):
+                cand.add((members[i], members[j]))
+    false = 0
+    for i, j in cand:
+        hi, hj = reps[groups[i]], reps[groups[j]]
+        agree = sum(1 for x, y in zip(hi, hj) if x == y)
+        if 2 * agree > len(hi):
+            false += 1
+            print("  false match: %s ~ %s (%d agree)"
+                  % (groups[i], groups[j], agree))
+    n = len(groups)
+    total = n * (n - 1) // 2
+    print("unrelated: %d texts (one per group), %d pairs, %d share a band, "
+          "%d match: false-match rate %.2g"
+          % (n, total, len(cand), false, false / total if total else 0))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--min-precision", type=float, default=0.0)
     ap.add_argument("--min-recall", type=float, default=0.0)
+    ap.add_argument("--unrelated", action="store_true",
+                    help="false-match rate between unrelated texts")
     ap.add_argument("truth")
     ap.add_argument("clusters")
     a = ap.parse_args()
 
     base = os.path.dirname(os.path.abspath(a.truth))
+    fps = {} if a.unrelated else None
     found = {os.path.abspath(k): v for k, v in
-             read_clusters(a.clusters).items()}
+             read_clusters(a.clusters, fps).items()}
     truth = []
     with open(a.truth, encoding="utf-8") as f:
         next(f)
@@ -109,6 +155,8 @@ def main():
         if len(s) > 1:
             print("  merged: cluster %s holds %s"
                   % (c, ", ".join(sorted(s)[:6])))
+    if a.unrelated:
+        unrelated(truth, fps)
     ok = True
     if precision < a.min_precision:
         print("FAIL: precision %.4f < %.4f" % (precision, a.min_precision))
