@@ -88,7 +88,12 @@ rf_status rf_recipient_new(rf_arena *a, const char *addr,
 
 /* Options of rf_tracking_link. */
 enum {
-	RF_TRK_OPAQUE = 1u << 0	/* look for opaque tokens too */
+	RF_TRK_OPAQUE = 1u << 0,	/* look for opaque tokens too */
+	RF_TRK_TAGS = 1u << 1		/* campaign tags ("tag" rules, which
+					 * identify nobody) become tokens too,
+					 * reason "campaign-tag:NAME": for a
+					 * canonical form that de-duplicates
+					 * (hotline), not for mail */
 };
 
 /*
