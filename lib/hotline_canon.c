@@ -41,9 +41,11 @@ rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	link.width = link.height = -1;
 	/* Opaque ids are looked for too: a reported link comes from bulk
 	 * mail, and a code the sender maps to the reporter identifies
-	 * them as surely as their address does. */
-	rs = rf_tracking_link(ctx, rules, a, rcpt, &link, RF_TRK_OPAQUE | RF_TRK_TAGS, &hit,
-	    err);
+	 * them as surely as their address does.  Campaign tags (utm_*),
+	 * which identify nobody, come out too, so that differently tagged
+	 * reports of one site make one case. */
+	rs = rf_tracking_link(ctx, rules, a, rcpt, &link,
+	    RF_TRK_OPAQUE | RF_TRK_TAGS, &hit, err);
 	rf_rules_free(none);
 	if (rs != RF_OK)
 		return rs;

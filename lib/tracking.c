@@ -215,10 +215,11 @@ known_params(struct analysis *an, const struct rf__url *u, const char *host,
 	    &vl)) {
 		rule = rf__rules_param(an->rules, host, u->host_len,
 		    s + qoff + po, nl, &tag);
+		/* campaign tags identify nobody */
 		if (rule == NULL || (tag && !(an->opts & RF_TRK_TAGS)))
-			continue;	/* campaign tags identify nobody */
-		reason = rf_arena_printf(an->a, "%s:%.*s", tag ?
-		    "campaign-tag" : "known-param", (int)nl, s + qoff + po);
+			continue;
+		reason = rf_arena_printf(an->a, tag ? "campaign-tag:%.*s" :
+		    "known-param:%.*s", (int)nl, s + qoff + po);
 		if (reason == NULL ||
 		    rf__tok_add(an->a, t, qoff + po, pl, reason) != 0)
 			return -1;

@@ -255,6 +255,9 @@ best_match(const struct shaped *mine, size_t pos, const struct copy *cp)
 	for (j = 0; j < cp->n; j++) {
 		if (cp->used[j] || !same_shape(mine, &cp->links[j]))
 			continue;
+		if (mine->len == cp->links[j].len &&
+		    memcmp(mine->url, cp->links[j].url, mine->len) == 0)
+			return j;	/* the same URL: nothing lines up better */
 		score = 2 * similarity(mine, &cp->links[j], &diff) + (j == pos);
 		/* most of the path the same: another link (a logo is not the
 		 * unsubscribe link of a copy that has no logo) */

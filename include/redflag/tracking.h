@@ -89,11 +89,11 @@ rf_status rf_recipient_new(rf_arena *a, const char *addr,
 /* Options of rf_tracking_link. */
 enum {
 	RF_TRK_OPAQUE = 1u << 0,	/* look for opaque tokens too */
-	RF_TRK_TAGS = 1u << 1	/* take campaign tags out too (utm_* and
-				 * the like identify nobody, but a
-				 * canonical form of the URL, such as the
-				 * hotline's case URL, drops them);
-				 * reason "campaign-tag:NAME" */
+	RF_TRK_TAGS = 1u << 1		/* campaign tags ("tag" rules, which
+					 * identify nobody) become tokens too,
+					 * reason "campaign-tag:NAME": for a
+					 * canonical form that de-duplicates
+					 * (hotline), not for mail */
 };
 
 /*
@@ -128,17 +128,6 @@ rf_status rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules,
  */
 rf_status rf_tracking_summary(const rf_message *m, const char ***out,
 			      size_t *n, rf_error *err);
-
-/*
- * rf_tracking_clean_known: the clean form of an analysed link with only
- * its known tracking parameters (known-param:* tokens) dropped, every
- * other token kept: a link that keeps working (a password-reset link) yet
- * reports less.  A web bug gives "".  *out is in arena a (or the link's
- * own url when nothing changes).  RF_OK or RF_ENOMEM.
- */
-rf_status rf_tracking_clean_known(const rf_rules *rules, rf_arena *a,
-				  const rf_link *link, const char **out,
-				  rf_error *err);
 
 /* rf_tracking_walk: call fn for every link of m and its embedded
  * messages in a fixed order (m's links, then each embedded message's,

@@ -276,6 +276,11 @@ test_known_params(void **state)
 	assert_string_equal(l->clean, l->url);
 	l = href(f, "https://shop.example/p?utm_content=Xk29fLq81ZpQ7wTm&x=1");
 	assert_false(l->tracking);
+	/* RF_TRK_TAGS (hotline's canonical form): tags come out too */
+	l = img(f, "https://shop.example/p?utm_source=nl&x=1", RF_LINK_HREF,
+	    -1, -1, NULL, 0, RF_TRK_OPAQUE | RF_TRK_TAGS);
+	assert_true(has_reason(l, "campaign-tag:utm_source"));
+	assert_string_equal(l->clean, "https://shop.example/p?x=1");
 	/* the same value in a parameter that is no tag is an opaque code */
 	l = href(f, "https://shop.example/p?content=Xk29fLq81ZpQ7wTm&x=1");
 	assert_true(has_reason(l, "opaque-token"));
