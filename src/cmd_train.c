@@ -22,6 +22,7 @@ enum mode { M_NONE, M_SPAM, M_HAM, M_CLASSIFY };
 struct run {
 	rf_ctx *ctx;
 	rf_classifier *cls;
+	rf_rules *rules;	/* tracking rules: facts as scan finds them */
 	enum mode mode;
 	int undo, reasons, quiet;
 	unsigned long changed, unchanged, failed;
@@ -134,6 +135,15 @@ one_path(struct run *r, const char *path)
 		    RF_OK) {
 			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
 			    it.label, 200), err.msg);
+			r->failed++;
+			continue;
+		}
+		/* the same facts as redflag scan: tracking codes, web bugs */
+		if (rf_tracking_message(r->ctx, r->rules, m, NULL, &err) !=
+		    RF_OK) {
+			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
+			    it.label, 200), err.msg);
+			rf_message_free(m);
 			r->failed++;
 			continue;
 		}
@@ -254,6 +264,10 @@ cmd_train(int argc, char **argv)
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
+	if ((r.rules = cli_rules()) == NULL) {
+		rc = RF_EXIT_INPUT;
+		goto out;
+	}
 	if (rf_ctx_new(&limits, &r.ctx, &err) != RF_OK ||
 	    rf_classifier_open(db, &params, &r.cls, &err) != RF_OK) {
 		cli_warn("train: %s", err.msg);
@@ -303,5 +317,6 @@ cmd_train(int argc, char **argv)
 out:
 	rf_classifier_close(r.cls);
 	rf_ctx_free(r.ctx);
+	rf_rules_free(r.rules);
 	return rc;
 }
