@@ -3,9 +3,12 @@
 #define REDFLAG_COMMANDS_H
 
 int cmd_campaigns(int argc, char **argv);
+int cmd_cluster(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_milter(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
+int cmd_hotline(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

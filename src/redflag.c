@@ -19,10 +19,13 @@ struct command {
 
 static const struct command commands[] = {
 	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
 	{ "filter", cmd_filter, "filter one message: standard input to output" },
 	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail" },
 	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
+	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
 };
 
 static void
