@@ -129,6 +129,17 @@ rf_status rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules,
 rf_status rf_tracking_summary(const rf_message *m, const char ***out,
 			      size_t *n, rf_error *err);
 
+/*
+ * rf_tracking_clean_known: the clean form of an analysed link with only
+ * its known tracking parameters (known-param:* tokens) dropped, every
+ * other token kept: a link that keeps working (a password-reset link) yet
+ * reports less.  A web bug gives "".  *out is in arena a (or the link's
+ * own url when nothing changes).  RF_OK or RF_ENOMEM.
+ */
+rf_status rf_tracking_clean_known(const rf_rules *rules, rf_arena *a,
+				  const rf_link *link, const char **out,
+				  rf_error *err);
+
 /* rf_tracking_walk: call fn for every link of m and its embedded
  * messages in a fixed order (m's links, then each embedded message's,
  * depth first): the order of rf_tracking_skeleton and
