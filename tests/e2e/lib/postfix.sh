@@ -236,6 +236,22 @@ pf_wait_delivered() {
 	done
 }
 
+# pf_wait_flushed N SECONDS: like pf_wait_delivered, flushing the queue
+# every few seconds, so that a message deferred again while the milter was
+# coming back does not wait for Postfix's backoff.
+pf_wait_flushed() {
+	_pf_end=$(($(date +%s) + $2))
+	_pf_flush=0
+	while [ "$(pf_delivered)" -lt "$1" ]; do
+		[ "$(date +%s)" -lt $_pf_end ] || return 1
+		if [ "$(date +%s)" -ge $_pf_flush ]; then
+			postqueue -c "$PF_CONF" -f 2>/dev/null
+			_pf_flush=$(($(date +%s) + 5))
+		fi
+		sleep 0.2
+	done
+}
+
 pf_queue_count() {
 	find "$PF_DIR/queue/incoming" "$PF_DIR/queue/active" \
 	    "$PF_DIR/queue/deferred" "$PF_DIR/queue/maildrop" -type f \
