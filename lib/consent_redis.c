@@ -244,7 +244,8 @@ list_one(struct rdb *d, const char *rcpt, rf_consent_list_cb cb, void *arg,
 		    source, since);
 	}
 	freeReplyObject(r);
-	qsort(v, n, sizeof(*v), by_record);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_record);
 	for (i = 0; i < n && !*stop; i++)
 		*stop = cb(&v[i], arg) != 0;
 	free(v);
@@ -309,7 +310,8 @@ r_list(void *h, const char *rcpt, rf_consent_list_cb cb, void *arg,
 	} while (strcmp(cursor, "0") != 0);
 	stop = 0;
 	/* SCAN may return a key twice */
-	qsort(keys, n, sizeof(*keys), by_string);
+	if (n > 1)
+		qsort(keys, n, sizeof(*keys), by_string);
 	for (i = 0; i < n && !stop && st == RF_OK; i++)
 		if (i == 0 || strcmp(keys[i], keys[i - 1]) != 0)
 			st = list_one(d, keys[i], cb, arg, &stop, err);

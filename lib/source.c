@@ -146,7 +146,7 @@ list_dir(rf_source *s, const char *dir, unsigned depth, rf_error *err)
 		}
 		n++;
 	}
-	if (n > 1)
+	if (n > 1)	/* an empty folder: names is NULL */
 		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n && st == RF_OK; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,

@@ -84,7 +84,7 @@ grep -q 'you gave consent to the domain shop.test (manual' "$tmp/v" ||
 # Redis
 if command -v redis-server > /dev/null; then
 	redis-server --port 0 --unixsocket "$tmp/redis.sock" --dir "$tmp" \
-		--save "" --appendonly no > /dev/null &
+		--save "" --appendonly no > /dev/null 2>&1 &
 	redis_pid=$!
 	i=0
 	# the socket appears before the server accepts: wait for an answer

@@ -7,6 +7,7 @@
  * SQLite file.
  */
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,7 +58,10 @@ setup_redis(void **state)
 		return -1;
 	snprintf(sock, sizeof(sock), "%s/redis.sock", f->dir);
 	if ((f->redis = fork()) == 0) {
-		freopen("/dev/null", "w", stdout);
+		/* dies with the test, even when an assertion aborts it */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			_exit(127);
 		execlp("redis-server", "redis-server", "--port", "0",
 		    "--unixsocket", sock, "--dir", f->dir, "--save", "",
 		    "--appendonly", "no", (char *)NULL);
