@@ -46,10 +46,17 @@ PY
 }
 
 # pf_watchdog SECONDS: end this test (and so run its trap) after SECONDS.
+# The test is known by its PID and start time, so that a PID reused after
+# the test ended is never signalled.
 pf_watchdog() {
 	_pf_self=$$
-	( sleep "$1"; echo "TIMEOUT after $1 s" >&2; kill -TERM "$_pf_self" ) \
-	    >/dev/null 2>&1 &
+	_pf_start=$(cut -d' ' -f22 "/proc/$$/stat" 2>/dev/null)
+	(
+		sleep "$1"
+		[ "$(cut -d' ' -f22 "/proc/$_pf_self/stat" 2>/dev/null)" = \
+		    "$_pf_start" ] || exit 0
+		kill -TERM "$_pf_self"
+	) >/dev/null 2>&1 &
 	PF_WATCHDOG=$!
 }
 
@@ -77,7 +84,7 @@ pf_test_begin() {
 	pf_skip_unless_ready
 	command -v swaks >/dev/null || { echo "skip: no swaks" >&2; exit 77; }
 	trap pf_cleanup EXIT
-	trap 'exit 1' INT TERM
+	trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
 	pf_watchdog "$1"
 }
 
