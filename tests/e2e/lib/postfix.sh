@@ -243,6 +243,18 @@ pf_wait_delivered() {
 	done
 }
 
+# pf_flush_until N SECONDS: flush the queue (postqueue -f) every 2 s until
+# N messages were delivered; a message deferred just after one flush is
+# retried by the next.  0 when N arrived in time.
+pf_flush_until() {
+	_pf_end=$(($(date +%s) + $2))
+	while [ "$(pf_delivered)" -lt "$1" ]; do
+		[ "$(date +%s)" -lt $_pf_end ] || return 1
+		postqueue -c "$PF_CONF" -f
+		pf_wait_delivered "$1" 2 && return 0
+	done
+}
+
 pf_queue_count() {
 	find "$PF_DIR/queue/incoming" "$PF_DIR/queue/active" \
 	    "$PF_DIR/queue/deferred" "$PF_DIR/queue/maildrop" -type f \
