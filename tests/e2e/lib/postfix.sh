@@ -247,9 +247,9 @@ pf_wait_delivered() {
 # N messages were delivered; a message deferred just after one flush is
 # retried by the next.  0 when N arrived in time.
 pf_flush_until() {
-	_pf_end=$(($(date +%s) + $2))
+	_pf_flush_end=$(($(date +%s) + $2))
 	while [ "$(pf_delivered)" -lt "$1" ]; do
-		[ "$(date +%s)" -lt $_pf_end ] || return 1
+		[ "$(date +%s)" -lt $_pf_flush_end ] || return 1
 		postqueue -c "$PF_CONF" -f
 		pf_wait_delivered "$1" 2 && return 0
 	done
