@@ -46,8 +46,7 @@ before=$(pf_delivered)
 [ "$before" -lt 40 ] || fail "all delivered although the milter was down"
 echo "killed: $before delivered, $(pf_queue_count) queued, $(deferred) deferrals"
 redflag_milter_start --set "db=$db" || fail "restart"
-postqueue -c "$PF_CONF" -f
-pf_wait_flushed 40 120 || fail "after the restart $(pf_delivered) of 40"
+pf_flush_until 40 90 || fail "after the restart $(pf_delivered) of 40"
 
 # 2. SIGTERM in the middle of a run: a graceful stop.
 send 41 60 &
@@ -59,8 +58,7 @@ grep -q 'stopping: finishing messages in flight' "$PF_DIR/milter.log" ||
 	fail "no graceful stop in the log"
 wait "$sender"
 redflag_milter_start --set "db=$db" || fail "second restart"
-postqueue -c "$PF_CONF" -f
-pf_wait_flushed 60 120 || fail "after the second restart $(pf_delivered) of 60"
+pf_flush_until 60 90 || fail "after the second restart $(pf_delivered) of 60"
 sleep 2		# anything delivered twice would show up now
 [ "$(pf_queue_count)" -eq 0 ] || fail "messages left in the queue"
 python3 "$tool" check "$PF_DIR/mail/box" 60 || fail "delivered copies"

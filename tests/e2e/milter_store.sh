@@ -13,7 +13,7 @@ PF_DIR=$(mktemp -d /tmp/redflag-mstore.XXXXXX)
 RF_MILTER_PORT=$(pf_free_port)
 redis_pid=
 trap '[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null; pf_cleanup' EXIT
-trap 'exit 1' INT TERM
+trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
 pf_watchdog 120
 client="timeout 30 python3 tests/e2e/lib/milterclient.py"
 fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2; exit 1; }

@@ -46,10 +46,17 @@ PY
 }
 
 # pf_watchdog SECONDS: end this test (and so run its trap) after SECONDS.
+# The test is known by its PID and start time, so that a PID reused after
+# the test ended is never signalled.
 pf_watchdog() {
 	_pf_self=$$
-	( sleep "$1"; echo "TIMEOUT after $1 s" >&2; kill -TERM "$_pf_self" ) \
-	    >/dev/null 2>&1 &
+	_pf_start=$(cut -d' ' -f22 "/proc/$$/stat" 2>/dev/null)
+	(
+		sleep "$1"
+		[ "$(cut -d' ' -f22 "/proc/$_pf_self/stat" 2>/dev/null)" = \
+		    "$_pf_start" ] || exit 0
+		kill -TERM "$_pf_self"
+	) >/dev/null 2>&1 &
 	PF_WATCHDOG=$!
 }
 
@@ -77,7 +84,7 @@ pf_test_begin() {
 	pf_skip_unless_ready
 	command -v swaks >/dev/null || { echo "skip: no swaks" >&2; exit 77; }
 	trap pf_cleanup EXIT
-	trap 'exit 1' INT TERM
+	trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
 	pf_watchdog "$1"
 }
 
@@ -236,19 +243,15 @@ pf_wait_delivered() {
 	done
 }
 
-# pf_wait_flushed N SECONDS: like pf_wait_delivered, flushing the queue
-# every few seconds, so that a message deferred again while the milter was
-# coming back does not wait for Postfix's backoff.
-pf_wait_flushed() {
-	_pf_end=$(($(date +%s) + $2))
-	_pf_flush=0
+# pf_flush_until N SECONDS: flush the queue (postqueue -f) every 2 s until
+# N messages were delivered; a message deferred just after one flush is
+# retried by the next.  0 when N arrived in time.
+pf_flush_until() {
+	_pf_flush_end=$(($(date +%s) + $2))
 	while [ "$(pf_delivered)" -lt "$1" ]; do
-		[ "$(date +%s)" -lt $_pf_end ] || return 1
-		if [ "$(date +%s)" -ge $_pf_flush ]; then
-			postqueue -c "$PF_CONF" -f 2>/dev/null
-			_pf_flush=$(($(date +%s) + 5))
-		fi
-		sleep 0.2
+		[ "$(date +%s)" -lt $_pf_flush_end ] || return 1
+		postqueue -c "$PF_CONF" -f
+		pf_wait_delivered "$1" 2 && return 0
 	done
 }
 
