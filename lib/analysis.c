@@ -185,6 +185,8 @@ classify(const rf_analysis_cfg *cfg, rf_analysis *an, uint64_t size,
 	if (st != RF_OK)
 		return st;
 	an->classified = 1;
+	if (an->cls.untrained)	/* no evidence either way: as without */
+		return RF_OK;
 	an->facts.has_classifier = 1;
 	an->facts.classifier_p = an->cls.p;
 	if ((an->facts.classifier_reasons = rf_cls_reasons(&an->cls,

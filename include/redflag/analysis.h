@@ -107,8 +107,9 @@ rf_status rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size,
  * an->verdict and an->facts, and replaces an->reasons by the verdict's
  * reasons (which include the findings).  With cfg->classifier it first
  * classifies the message (an->cls, at most RF_ANALYSIS_CLS_TOKENS tokens
- * each way; the campaign size is one of its facts): the probability and
- * the classifier's reasons are facts of the verdict.  RF_OK, RF_ENOMEM,
+ * each way; the campaign size is one of its facts): unless it is
+ * untrained (an->cls.untrained), the probability and the classifier's
+ * reasons are facts of the verdict.  RF_OK, RF_ENOMEM,
  * RF_ESTORE, or the classifier's error.
  */
 rf_status rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
