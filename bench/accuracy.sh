@@ -12,8 +12,12 @@
 # half and classifies the test half; messages/s is the classification phase
 # only.  Peers are installed with apt-get when missing (idempotent).
 # Environment: REDFLAG (binary, default build/redflag), BENCH_TOOLS (subset
-# of "redflag redflag_ratio bogofilter spamassassin rspamd"; redflag_ratio
-# is redflag's database with --set combine=1, after redflag), BENCH_JOBS
+# of "redflag redflag_ratio redflag_verdict bogofilter spamassassin rspamd";
+# redflag_ratio is redflag's database with --set combine=1, redflag_verdict
+# the whole verdict of `redflag scan --json --classifier` on the same
+# database (campaigns found in the test half are decided by the consent
+# rule, the rest by the classifier; bulk counts as ham), both after
+# redflag), BENCH_JOBS
 # (parallel clients for spamc, default the number of CPUs), BENCH_SA_EVERY
 # (N: SpamAssassin gets every Nth test message only; default 3, since it
 # takes 0.2-0.5 s a message per CPU; 1: all of them, about 25 minutes more
@@ -24,7 +28,7 @@ set -eu
 
 top=$(pwd)
 BIN=${REDFLAG:-build/redflag}
-TOOLS=${BENCH_TOOLS:-redflag redflag_ratio bogofilter spamassassin rspamd}
+TOOLS=${BENCH_TOOLS:-redflag redflag_ratio redflag_verdict bogofilter spamassassin rspamd}
 JOBS=${BENCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
 out=$top/bench/out/accuracy
 data=${1:-}
@@ -134,6 +138,27 @@ run_redflag_ratio() {
 	echo "$t1 - $t0" | bc > "$out/time.redflag_ratio"
 	awk -F'\t' '{ t = ($1 ~ /\/spam\//) ? "spam" : "ham";
 	    print t "\t" $3 }' "$out/redflag_ratio/out" > "$out/res.redflag_ratio"
+}
+
+# redflag's verdict (docs/verdicts.md): scan --json --classifier, same
+# database; spam is spam, unsure unsure, ham and bulk are ham
+run_redflag_verdict() {
+	db=$out/redflag/tokens.db
+	[ -s "$db" ] || { echo "redflag_verdict needs redflag first" >&2; return 1; }
+	mkdir -p "$out/redflag_verdict"
+	t0=$(now)
+	"$BIN" scan --json --no-progress --classifier "$db" "$out/test/spam" \
+	    "$out/test/ham" > "$out/redflag_verdict/out"
+	t1=$(now)
+	echo "$t1 - $t0" | bc > "$out/time.redflag_verdict"
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+	r = json.loads(line)
+	t = "spam" if "/spam/" in r["source"] else "ham"
+	v = r.get("verdict") or "unsure"
+	print(t + "\t" + {"bulk": "ham"}.get(v, v))
+' "$out/redflag_verdict/out" > "$out/res.redflag_verdict"
 }
 
 # --- bogofilter -----------------------------------------------------------

@@ -73,6 +73,7 @@ rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	rf_status st;
 
 	memset(an, 0, sizeof(*an));
+	an->ctx = ctx;
 	an->m = m;
 	an->recipient = recipient != NULL ? recipient :
 	    rf_message_recipient(m);
@@ -168,6 +169,32 @@ rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 }
 
 /* --- verdict (redflag/verdict.h): campaign, consent, complaints --- */
+
+/* classify: the classifier's probability and reasons as facts of an. */
+static rf_status
+classify(const rf_analysis_cfg *cfg, rf_analysis *an, uint64_t size,
+	 rf_error *err)
+{
+	rf_cls_facts cf;
+	rf_status st;
+
+	memset(&cf, 0, sizeof(cf));
+	cf.campaign_size = (unsigned long)size;
+	st = rf_classifier_classify(cfg->classifier, an->ctx, an->m, &cf,
+	    an->m->arena, RF_ANALYSIS_CLS_TOKENS, &an->cls, err);
+	if (st != RF_OK)
+		return st;
+	an->classified = 1;
+	if (an->cls.untrained)	/* no evidence either way: as without */
+		return RF_OK;
+	an->facts.has_classifier = 1;
+	an->facts.classifier_p = an->cls.p;
+	if ((an->facts.classifier_reasons = rf_cls_reasons(&an->cls,
+	    an->m->arena, RF_ANALYSIS_CLS_TOKENS)) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return RF_OK;
+}
+
 rf_status
 rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
 		    uint64_t size, uint64_t copies, uint64_t complaints,
@@ -213,6 +240,11 @@ rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
 		} else if (st != RF_ENOTFOUND && st != RF_EINVAL) {
 			return st;
 		}
+	}
+	if (cfg->classifier != NULL) {
+		st = classify(cfg, an, size, err);
+		if (st != RF_OK)
+			return st;
 	}
 	st = rf_verdict_decide(f, cfg->verdict, an->m->arena, &an->verdict,
 	    err);

@@ -37,7 +37,7 @@ rf_verdict_settings_default(rf_verdict_settings *s)
 	s->domain_complaints = 5;
 	s->tracking_links = 1;
 	s->list_headers_bulk = 1;
-	s->spam_cutoff = 0.99;
+	s->spam_cutoff = 0.9;	/* the classifier's (docs/classifier.md) */
 	s->ham_cutoff = 0.45;
 }
 
@@ -295,8 +295,16 @@ rf_verdict_decide(const rf_verdict_facts *f, const rf_verdict_settings *s,
 	out->bulk = b > 0;
 	out->unsolicited = f->consent == RF_CONSENT_NONE;
 	p = f->has_classifier ? f->classifier_p : 0.0;
-	if (f->has_classifier)
-		add(&r, "the classifier gives %.2f", p);
+	if (f->has_classifier && !out->bulk) {
+		add(&r, "the classifier gives %.2f (spam from %.2f, wanted "
+		    "mail up to %.2f)", p, s->spam_cutoff, s->ham_cutoff);
+		if (f->classifier_reasons != NULL &&
+		    *f->classifier_reasons != '\0')
+			add(&r, "%s", f->classifier_reasons);
+	} else if (f->has_classifier) {
+		add(&r, "the classifier gives %.2f (not needed: the consent "
+		    "rule decides bulk mail)", p);
+	}
 	if (out->bulk) {
 		if (out->unsolicited) {
 			out->kind = RF_VERDICT_SPAM;

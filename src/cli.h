@@ -63,6 +63,16 @@ int cli_verdict_option(rf_verdict_settings *vs, int argc, char **argv,
  * parsed; NULL after reporting the problem. */
 rf_rules *cli_rules(void);
 
+/*
+ * cli_classifier: open the token database at path (made by `redflag
+ * train`) for the verdict, with the verdict's spam_cutoff and ham_cutoff
+ * (so that the classifier's class and reasons agree with the verdict).
+ * RF_ENOTFOUND when path does not exist (nothing is created), else
+ * rf_classifier_open's status.
+ */
+rf_status cli_classifier(const char *path, const rf_verdict_settings *vs,
+			 rf_classifier **out, rf_error *err);
+
 /* cli_limits_help: the --set lines of a usage text. */
 void cli_limits_help(FILE *f);
 

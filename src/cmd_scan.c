@@ -23,7 +23,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: %s scan [--json] [--rcpt ADDR] [--db PATH]\n"
-	    "                    [--set NAME=VALUE]... [--progress|--no-progress]\n"
+	    "                    [--classifier PATH] [--set NAME=VALUE]...\n"
+	    "                    [--progress|--no-progress]\n"
 	    "                    [PATH|-]...\n\n"
 	    "Analyse each message found in PATH: a message file, a Maildir, an\n"
 	    "mbox file or a directory tree (standard input when PATH is - or\n"
@@ -37,6 +38,9 @@ usage(FILE *f)
 	    "                  (also the consent store unless --consent-db)\n"
 	    "  --consent-db PATH  consent store (redflag-consent(1)); in batch\n"
 	    "                  mode the only store used\n"
+	    "  --classifier PATH  token database (redflag train): decides\n"
+	    "                  spam, ham or unsure for mail in no campaign\n"
+	    "                  (spam_cutoff, ham_cutoff; docs/verdicts.md)\n"
 	    "  --authserv-id ID  trust this server's Authentication-Results\n"
 	    "                  for DKIM over list headers (docs/verdicts.md)\n"
 	    "  --set NAME=VALUE  a verdict setting (bulk_size, ...; see\n"
@@ -135,6 +139,7 @@ stream_item(struct scan *s, const rf_item *item)
 	scan_count_verdict(s, an.verdict.kind);
 	x.reasons = an.reasons;
 	x.nreasons = an.nreasons;
+	x.cls = an.classified ? &an.cls : NULL;
 	report_message(s->sp, item->label, m, &x, s->json);
 	s->messages++;
 	s->links += m->links.n;
@@ -226,7 +231,8 @@ cmd_scan(int argc, char **argv)
 	struct scan s;
 	rf_limits limits;
 	rf_error err;
-	const char *db = NULL, *consent = NULL;
+	const char *db = NULL, *consent = NULL, *classifier = NULL;
+	rf_classifier *cls = NULL;
 	rf_verdict_settings vs;
 	int i, r, rc = 0, npaths = 0, status = RF_EXIT_SOFTWARE;
 
@@ -253,6 +259,8 @@ cmd_scan(int argc, char **argv)
 			db = argv[++i];
 		} else if (strcmp(a, "--consent-db") == 0 && i + 1 < argc) {
 			consent = argv[++i];
+		} else if (strcmp(a, "--classifier") == 0 && i + 1 < argc) {
+			classifier = argv[++i];
 		} else if (strcmp(a, "--authserv-id") == 0 && i + 1 < argc) {
 			s.cfg.authserv_id = argv[++i];
 		} else if ((r = cli_verdict_option(&vs, argc, argv, &i)) != 0) {
@@ -280,6 +288,13 @@ cmd_scan(int argc, char **argv)
 	s.sp = s.json ? sprinter_json_new(stdout) : sprinter_text_new(stdout);
 	if (s.sp == NULL || (s.cfg.rules = cli_rules()) == NULL)
 		goto done;
+	if (classifier != NULL) {
+		if (cli_classifier(classifier, &vs, &cls, &err) != RF_OK) {
+			cli_warn("scan: %s", err.msg);
+			goto done;
+		}
+		s.cfg.classifier = cls;
+	}
 	if (db != NULL ? open_store(&s, db, consent) != 0 :
 	    (s.batch = batch_new(&s)) == NULL)
 		goto done;
@@ -320,6 +335,7 @@ done:
 	batch_free(s.batch);
 	rf_store_close(s.cfg.store);
 	rf_consent_close(s.cfg.consent);
+	rf_classifier_close(cls);
 	rf_rules_free((rf_rules *)s.cfg.rules);
 	if (s.sp != NULL)
 		s.sp->destroy(s.sp);

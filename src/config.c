@@ -65,6 +65,7 @@ config_free(struct config *c)
 	free(c->reject_text);
 	free(c->tempfail_text);
 	free(c->authserv_id);
+	free(c->classifier);
 	free(c->arf_redact_key);
 	free(c->arf_reporting_mta);
 	memset(c, 0, sizeof(*c));
@@ -201,6 +202,9 @@ config_set(struct config *c, const char *name, const char *value,
 		    (snprintf(why, whysize, "out of memory"), -1);
 	if (strcmp(name, "db") == 0)
 		return set_string(&c->db, value) == 0 ? 0 :
+		    (snprintf(why, whysize, "out of memory"), -1);
+	if (strcmp(name, "classifier") == 0)
+		return set_string(&c->classifier, value) == 0 ? 0 :
 		    (snprintf(why, whysize, "out of memory"), -1);
 	if (strcmp(name, "reject_text") == 0 ||
 	    strcmp(name, "tempfail_text") == 0) {

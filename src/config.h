@@ -47,6 +47,8 @@ struct config {
 	char *user;		/* drop to this user after binding, or NULL */
 	char *chroot;		/* chroot here after opening files, or NULL */
 	char *db;		/* the store, or NULL: none */
+	char *classifier;	/* token database (redflag train), or NULL:
+				 * no classifier in the verdict */
 	enum action on_error;	/* internal error or store failure:
 				 * ACTION_TEMPFAIL or ACTION_ACCEPT */
 	enum action on_limit;	/* a front-end limit was hit: likewise */

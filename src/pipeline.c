@@ -23,7 +23,9 @@ struct pipeline {
 	rf_rules *rules;		/* tracking rules, read-only */
 	rf_store *store;		/* campaign store, or NULL */
 	rf_consent_db *consent;		/* consent store (same spec), or NULL */
-	pthread_mutex_t store_lock;	/* the stores serve one thread */
+	rf_classifier *classifier;	/* cfg->classifier, or NULL */
+	pthread_mutex_t store_lock;	/* the stores and the classifier
+					 * serve one thread */
 };
 
 /* The store update of one message, written by pipeline_commit. */
@@ -63,6 +65,12 @@ pipeline_open_store(struct pipeline *p, rf_error *err)
 {
 	rf_status st;
 
+	if (p->cfg->classifier != NULL && p->classifier == NULL) {
+		st = cli_classifier(p->cfg->classifier, &p->cfg->verdict,
+		    &p->classifier, err);
+		if (st != RF_OK)
+			return st;
+	}
 	if (p->cfg->db == NULL || p->store != NULL)
 		return RF_OK;
 	st = rf_store_open(p->cfg->db, NULL, &p->store, err);
@@ -83,6 +91,7 @@ analysis_cfg(const struct pipeline *p)
 	acfg.consent = p->consent;
 	acfg.verdict = &p->cfg->verdict;
 	acfg.authserv_id = p->cfg->authserv_id;
+	acfg.classifier = p->classifier;
 	return acfg;
 }
 
@@ -94,6 +103,7 @@ pipeline_close(struct pipeline *p)
 	pthread_mutex_destroy(&p->store_lock);
 	rf_store_close(p->store);
 	rf_consent_close(p->consent);
+	rf_classifier_close(p->classifier);
 	rf_rules_free(p->rules);
 	rf_ctx_free(p->ctx);
 	free(p);

@@ -62,9 +62,11 @@ rf_status pipeline_open(const struct config *cfg, struct pipeline **out,
 
 /*
  * pipeline_open_store: open the store named by cfg->db (nothing when
- * unset).  The milter calls it after chroot and dropping privileges, so
- * that the store's files belong to the user it runs as (a SQLite path is
- * then inside the chroot).  RF_ESTORE, RF_EINVAL on failure.
+ * unset) and the classifier named by cfg->classifier (likewise).  The
+ * milter calls it after chroot and dropping privileges, so that the
+ * store's files belong to the user it runs as (a SQLite path is then
+ * inside the chroot).  RF_ESTORE, RF_EINVAL, RF_ENOTFOUND (no
+ * classifier file) on failure.
  */
 rf_status pipeline_open_store(struct pipeline *p, rf_error *err);
 

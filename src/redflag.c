@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "assets.h"
 #include "cli.h"
@@ -190,6 +191,24 @@ cli_rules(void)
 		return NULL;
 	}
 	return rules;
+}
+
+rf_status
+cli_classifier(const char *path, const rf_verdict_settings *vs,
+	       rf_classifier **out, rf_error *err)
+{
+	rf_cls_params params;
+
+	*out = NULL;
+	if (access(path, R_OK) != 0)
+		return rf_error_set(err, RF_ENOTFOUND, "classifier %s: "
+		    "cannot read it (redflag train makes one)", path);
+	rf_cls_params_default(&params);
+	if (vs != NULL) {
+		params.spam_cutoff = vs->spam_cutoff;
+		params.ham_cutoff = vs->ham_cutoff;
+	}
+	return rf_classifier_open(path, &params, out, err);
 }
 
 void

@@ -165,6 +165,38 @@ report_head(struct sprinter *sp, const char *source, const rf_message *m,
 	body(sp, m, full);
 }
 
+/* classifier: "classifier": {"p", "untrained", "tokens": [{"text", "f"}]}
+ * (the most spam-like tokens first, then the most ham-like), or null. */
+static void
+classifier(struct sprinter *sp, const rf_cls_result *c)
+{
+	size_t i;
+
+	sp->map_key(sp, "classifier");
+	if (c == NULL) {
+		sp->null(sp);
+		return;
+	}
+	sp->begin_map(sp);
+	sp->map_key(sp, "p");
+	sp->real(sp, c->p);
+	sp_kv_bool(sp, "untrained", c->untrained != 0);
+	sp->map_key(sp, "tokens");
+	sp->begin_list(sp);
+	for (i = 0; i < c->nspammy + c->nhammy; i++) {
+		const rf_cls_token *t = i < c->nspammy ? &c->spammy[i] :
+		    &c->hammy[i - c->nspammy];
+
+		sp->begin_map(sp);
+		sp_kv_str(sp, "text", t->text);
+		sp->map_key(sp, "f");
+		sp->real(sp, t->f);
+		sp->end(sp);
+	}
+	sp->end(sp);
+	sp->end(sp);
+}
+
 void
 report_tail(struct sprinter *sp, const struct report_extra *x, int full)
 {
@@ -180,6 +212,8 @@ report_tail(struct sprinter *sp, const struct report_extra *x, int full)
 		sp->real(sp, x->score);
 	else
 		sp->null(sp);
+	if (full || x->cls != NULL)
+		classifier(sp, x->cls);
 	sp->map_key(sp, "campaign");
 	if (x->campaign.id != NULL) {
 		sp->begin_map(sp);

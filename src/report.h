@@ -26,6 +26,7 @@ struct report_extra {
 	double score;
 	const char *const *reasons;
 	size_t nreasons;
+	const rf_cls_result *cls;	/* the classifier's, or NULL */
 };
 
 /* report_message: print m read from source; full=0 leaves out fields a
@@ -40,7 +41,8 @@ void report_message(struct sprinter *sp, const char *source,
 void report_head(struct sprinter *sp, const char *source,
 		 const rf_message *m, const char *recipient, int full);
 
-/* report_tail: print verdict, score, campaign and reasons and close the
+/* report_tail: print verdict, score, classifier, campaign and reasons and
+ * close the
  * report opened by report_head (possibly by another printer, resumed). */
 void report_tail(struct sprinter *sp, const struct report_extra *x,
 		 int full);

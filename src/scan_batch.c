@@ -36,8 +36,11 @@ struct record {
 	int error;		/* head is a whole error report */
 	rf_verdict_facts facts;	/* pass one's, without the campaign; its
 				 * strings are the copies in fstr */
-	char *fstr[4];		/* owned: sender_domain, consent_sender,
-				 * consent_source, recipient */
+	char *fstr[5];		/* owned: sender_domain, consent_sender,
+				 * consent_source, recipient,
+				 * classifier_reasons */
+	rf_cls_result *cls;	/* pass one's classification (in the
+				 * batch arena), or NULL */
 };
 
 struct sample {
@@ -85,7 +88,7 @@ batch_free(struct batch *b)
 		free(b->rec[i].label);
 		free(b->rec[i].rcpt);
 		free(b->rec[i].reasons);
-		for (k = 0; k < 4; k++)
+		for (k = 0; k < 5; k++)
 			free(b->rec[i].fstr[k]);
 	}
 	free(b->rec);
@@ -192,22 +195,60 @@ keep_reasons(struct record *r, const rf_analysis *an)
 
 /* keep_facts: pass one's verdict facts (no campaign yet), with copies of
  * their strings; the tracking findings are r->reasons. */
+/* keep_tokens: copies of n tokens in arena a; NULL when out of memory. */
+static rf_cls_token *
+keep_tokens(rf_arena *a, const rf_cls_token *v, size_t n)
+{
+	rf_cls_token *t;
+	size_t i;
+
+	if ((t = rf_arena_array(a, n ? n : 1, sizeof(*t))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		t[i] = v[i];
+		if ((t[i].text = rf_arena_strdup(a, v[i].text)) == NULL)
+			return NULL;
+	}
+	return t;
+}
+
+/* keep_cls: the classification of pass one, for the report. */
+static int
+keep_cls(struct batch *b, struct record *r, const rf_analysis *an)
+{
+	rf_cls_result *c;
+
+	if (!an->classified)
+		return 0;
+	if ((c = rf_arena_array(b->a, 1, sizeof(*c))) == NULL)
+		return -1;
+	*c = an->cls;
+	if ((c->spammy = keep_tokens(b->a, an->cls.spammy,
+	    an->cls.nspammy)) == NULL ||
+	    (c->hammy = keep_tokens(b->a, an->cls.hammy,
+	    an->cls.nhammy)) == NULL)
+		return -1;
+	r->cls = c;
+	return 0;
+}
+
 static int
 keep_facts(struct record *r, const rf_analysis *an)
 {
-	const char *const str[4] = { an->facts.sender_domain,
+	const char *const str[5] = { an->facts.sender_domain,
 		an->facts.consent_sender, an->facts.consent_source,
-		an->facts.recipient };
+		an->facts.recipient, an->facts.classifier_reasons };
 	size_t k;
 
 	r->facts = an->facts;
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < 5; k++)
 		if (str[k] != NULL && (r->fstr[k] = strdup(str[k])) == NULL)
 			return -1;
 	r->facts.sender_domain = r->fstr[0];
 	r->facts.consent_sender = r->fstr[1];
 	r->facts.consent_source = r->fstr[2];
 	r->facts.recipient = r->fstr[3];
+	r->facts.classifier_reasons = r->fstr[4];
 	r->facts.tracking = NULL;
 	r->facts.ntracking = 0;
 	return 0;
@@ -265,7 +306,7 @@ batch_item(struct scan *s, const rf_item *item)
 		cli_warn("scan: %s: %s", item->label, err.msg);
 		goto out;
 	}
-	if (keep_facts(r, &an) != 0)
+	if (keep_facts(r, &an) != 0 || keep_cls(b, r, &an) != 0)
 		goto out;
 	if (m->links.n > 0 || m->nembedded > 0) {
 		if (spool_write(b, item->data, item->len, &r->raw_off) != 0)
@@ -407,6 +448,7 @@ report_campaign_copy(struct scan *s, size_t i, const rf_batch_campaign *bc,
 	fill_campaign(b, bc, c, &x);
 	x.reasons = an.reasons;
 	x.nreasons = an.nreasons;
+	x.cls = an.classified ? &an.cls : NULL;
 	report_message(s->sp, r->label, m, &x, s->json);
 	s->tracking += an.ntracking;
 	rc = 0;
@@ -465,6 +507,7 @@ report_spooled(struct scan *s, size_t i, const rf_batch_campaign *bc,
 	x.score = v.score;
 	x.reasons = v.reasons;
 	x.nreasons = v.nreasons;
+	x.cls = r->cls;
 	scan_count_verdict(s, v.kind);
 	s->sp->resume_map(s->sp);
 	report_tail(s->sp, &x, s->json);

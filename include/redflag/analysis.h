@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include <redflag/classifier.h>
 #include <redflag/consent.h>
 #include <redflag/context.h>
 #include <redflag/error.h>
@@ -41,7 +42,14 @@ typedef struct rf_analysis_cfg {
 	const char *authserv_id; /* the receiving MTA's authserv-id whose
 				 * Authentication-Results are trusted, or
 				 * NULL (docs/verdicts.md) */
+	const rf_classifier *classifier; /* token classifier, or NULL: the
+				 * verdict does without (docs/verdicts.md).
+				 * Used by one thread at a time: the caller
+				 * serialises rf_analysis_verdict */
 } rf_analysis_cfg;
+
+/* Tokens each way an analysis keeps from the classifier. */
+#define RF_ANALYSIS_CLS_TOKENS 5
 
 typedef struct rf_analysis {
 	rf_message *m;		/* the message (not owned) */
@@ -56,6 +64,10 @@ typedef struct rf_analysis {
 	size_t nreasons;
 	rf_verdict verdict;	/* after rf_analysis_verdict */
 	rf_verdict_facts facts;	/* what it was decided from */
+	const rf_ctx *ctx;	/* as given to rf_analysis_message */
+	int classified;		/* cls below is valid */
+	rf_cls_result cls;	/* with cfg->classifier, after
+				 * rf_analysis_verdict */
 } rf_analysis;
 
 /*
@@ -93,7 +105,12 @@ rf_status rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size,
  * rf_analysis_message / rf_analysis_campaign, the consent store and the
  * sender domain's complaints (cfg->consent), and the list headers.  Sets
  * an->verdict and an->facts, and replaces an->reasons by the verdict's
- * reasons (which include the findings).  RF_OK, RF_ENOMEM, RF_ESTORE.
+ * reasons (which include the findings).  With cfg->classifier it first
+ * classifies the message (an->cls, at most RF_ANALYSIS_CLS_TOKENS tokens
+ * each way; the campaign size is one of its facts): unless it is
+ * untrained (an->cls.untrained), the probability and the classifier's
+ * reasons are facts of the verdict.  RF_OK, RF_ENOMEM,
+ * RF_ESTORE, or the classifier's error.
  */
 rf_status rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
 			      uint64_t size, uint64_t copies,

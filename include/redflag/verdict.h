@@ -27,7 +27,11 @@
  * RFC 8058 one-click unsubscribe are signs of a real list, never consent;
  * one-click counts only when a trusted DKIM signature covers it
  * (rf_list_auth in verdict_facts).  Without evidence of bulk the
- * classifier, when there is one, covers the first copy of a new campaign.
+ * classifier, when there is one, covers the first copy of a new campaign:
+ * p >= spam_cutoff is spam (bulk with consent), p <= ham_cutoff ham, and
+ * between the two unsure.  With evidence of bulk the consent rule decides
+ * whatever the classifier says.  Without a classifier a message with no
+ * evidence of bulk is ham.
  */
 #ifndef REDFLAG_VERDICT_H
 #define REDFLAG_VERDICT_H
@@ -112,6 +116,7 @@ typedef struct rf_verdict_facts {
 	/* classifier */
 	int has_classifier;
 	double classifier_p;		/* spam probability, 0..1 */
+	const char *classifier_reasons;	/* rf_cls_reasons, or NULL */
 } rf_verdict_facts;
 
 /* Settings (docs/verdicts.md and redflag.conf(5) name each one). */
@@ -128,7 +133,7 @@ typedef struct rf_verdict_settings {
 	int list_headers_bulk;		/* List-Id / List-Unsubscribe are
 					 * evidence of bulk (1) */
 	double spam_cutoff;		/* classifier p at or above: spam
-					 * without consent (0.99) */
+					 * without consent (0.9) */
 	double ham_cutoff;		/* classifier p at or below: ham;
 					 * between: unsure (0.45) */
 } rf_verdict_settings;

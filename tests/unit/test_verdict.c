@@ -244,6 +244,75 @@ test_classifier(void **state)
 	rf_arena_free(a);
 }
 
+/* the probability decides mail in no campaign, by the cutoffs set */
+static void
+test_classifier_rule(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	rf_verdict_settings s;
+	rf_verdict_facts f;
+	rf_verdict v;
+	rf_error err;
+
+	rf_verdict_settings_default(&s);
+	assert_true(s.spam_cutoff == 0.9 && s.ham_cutoff == 0.45);
+	assert_int_equal(rf_verdict_settings_set(&s, "spam_cutoff", "0.8",
+	    &err), RF_OK);
+	assert_int_equal(rf_verdict_settings_set(&s, "ham_cutoff", "0.3",
+	    &err), RF_OK);
+	memset(&f, 0, sizeof(f));
+	f.personal_text = -1;
+	f.sender_domain = "shop.example";
+	f.has_classifier = 1;
+	f.classifier_reasons = "words and hosts typical of spam: viagra";
+	f.classifier_p = 0.8;		/* at spam_cutoff */
+	v = decide(a, &f, &s);
+	assert_int_equal(v.kind, RF_VERDICT_SPAM);
+	assert_true(v.score >= 0.5);
+	assert_true(has_reason(&v, "typical of spam: viagra"));
+	assert_true(has_reason(&v, "spam from 0.80"));
+	assert_true(has_reason(&v, "never gave consent to shop.example"));
+	f.classifier_p = 0.79;		/* just below: unsure */
+	v = decide(a, &f, &s);
+	assert_int_equal(v.kind, RF_VERDICT_UNSURE);
+	assert_true(has_reason(&v, "classifier is unsure"));
+	f.classifier_p = 0.3;		/* at ham_cutoff */
+	f.classifier_reasons = "words and hosts typical of wanted mail: "
+	    "agenda";
+	v = decide(a, &f, &s);
+	assert_int_equal(v.kind, RF_VERDICT_HAM);
+	assert_true(v.score < 0.5);
+	assert_true(has_reason(&v, "typical of wanted mail: agenda"));
+	assert_false(has_reason(&v, "consent"));
+	f.classifier_p = 0.31;
+	assert_int_equal(decide(a, &f, &s).kind, RF_VERDICT_UNSURE);
+	/* with the default cutoffs 0.85 is unsure */
+	f.classifier_p = 0.85;
+	assert_int_equal(decide(a, &f, NULL).kind, RF_VERDICT_UNSURE);
+	/* bulk with consent stays bulk whatever the classifier says */
+	f.classifier_p = 1.0;
+	f.list_id = 1;
+	f.consent = RF_CONSENT_LIST;
+	f.consent_sender = "<news.shop.example>";
+	v = decide(a, &f, &s);
+	assert_int_equal(v.kind, RF_VERDICT_BULK);
+	assert_true(has_reason(&v, "the consent rule decides"));
+	assert_false(has_reason(&v, "typical of"));
+	f.classifier_p = 0.0;
+	assert_int_equal(decide(a, &f, &s).kind, RF_VERDICT_BULK);
+	/* bulk without consent is spam even when the classifier says ham */
+	f.consent = RF_CONSENT_NONE;
+	assert_int_equal(decide(a, &f, &s).kind, RF_VERDICT_SPAM);
+	/* without a classifier: no bulk, ham */
+	memset(&f, 0, sizeof(f));
+	f.personal_text = -1;
+	f.classifier_p = 0.99;		/* ignored: has_classifier is 0 */
+	v = decide(a, &f, &s);
+	assert_int_equal(v.kind, RF_VERDICT_HAM);
+	assert_false(has_reason(&v, "classifier"));
+	rf_arena_free(a);
+}
+
 static void
 test_settings(void **state)
 {
@@ -406,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_complaints),
 		cmocka_unit_test(test_list_headers_not_consent),
 		cmocka_unit_test(test_classifier),
+		cmocka_unit_test(test_classifier_rule),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_list_auth),
 		cmocka_unit_test(test_facts_message),
