@@ -302,46 +302,57 @@ word_end(struct words *w, struct word *wd, int rcpt)
 	word_reset(wd);
 }
 
-/* split: the words of s[0..n) (a chunk of text without white space, or a
+/* nonascii: one non-ASCII code point at s (n bytes left) into the word
+ * being read; returns its length in bytes. */
+static size_t
+nonascii(struct words *w, struct word *wd, const unsigned char *s, size_t n,
+	 int rcpt)
+{
+	size_t len;
+	uint32_t cp;
+	int cls;
+
+	cp = decode(s, n, &len);
+	cls = cp_class(cp);
+	if (cls == CP_WORD)
+		cp = fold(cp);
+	if (cls == CP_IGNORE || (cls == CP_WORD && wd->len >= MAX_WORD))
+		return len;
+	if (cls == CP_WORD && cp != '*') {
+		wd->ascii &= cp < 0x80;
+		word_cp(wd, cp);
+		return len;
+	}
+	word_end(w, wd, rcpt);
+	if (cls == CP_SINGLE && !rcpt) {
+		word_cp(wd, cp);
+		push(w, word_hash(wd), 0);
+		word_reset(wd);
+	}
+	return len;
+}
+
+/* split: the words of s[0..n) (the part of a chunk before a URL, or a
  * recipient's name or local part when rcpt is set). */
 static void
 split(struct words *w, const unsigned char *s, size_t n, int rcpt)
 {
 	struct word wd;
-	size_t i = 0, len;
+	size_t i = 0;
 	unsigned char c;
-	uint32_t cp;
-	int cls;
 
 	word_reset(&wd);
 	while (i < n) {
-		if (s[i] < 0x80) {
-			c = ascii_fold[s[i++]];
-			if (c == 0) {
-				word_end(w, &wd, rcpt);
-			} else if (c > 1 && wd.len < MAX_WORD) {
-				wd.digit |= c <= '9';
-				word_byte(&wd, c);
-			}
+		if (s[i] >= 0x80) {
+			i += nonascii(w, &wd, s + i, n - i, rcpt);
 			continue;
 		}
-		cp = decode(s + i, n - i, &len);
-		i += len;
-		cls = cp_class(cp);
-		if (cls == CP_WORD)
-			cp = fold(cp);
-		if (cls == CP_IGNORE || (cls == CP_WORD && wd.len >= MAX_WORD))
-			continue;
-		if (cls == CP_WORD && cp != '*') {
-			wd.ascii &= cp < 0x80;
-			word_cp(&wd, cp);
-			continue;
-		}
-		word_end(w, &wd, rcpt);
-		if (cls == CP_SINGLE && !rcpt) {
-			word_cp(&wd, cp);
-			push(w, word_hash(&wd), 0);
-			word_reset(&wd);
+		c = ascii_fold[s[i++]];
+		if (c == 0) {
+			word_end(w, &wd, rcpt);
+		} else if (c > 1 && wd.len < MAX_WORD) {
+			wd.digit |= c <= '9';
+			word_byte(&wd, c);
 		}
 	}
 	word_end(w, &wd, rcpt);
@@ -432,44 +443,84 @@ static const unsigned char byte_class[256] = {
 	['.'] = B_DOT, [0xc2] = B_NBSP1,
 };
 
+/*
+ * chunk_end: a run of non-space bytes s[0..n) is over; its words are
+ * already pushed (from index n0 of all, nlex0 of lex).  If it held a URL
+ * its words from the URL on are replaced by the URL's domain; if it is
+ * an e-mail address they are taken back.
+ */
+static void
+chunk_end(const rf_ctx *ctx, struct words *w, const unsigned char *s,
+	  size_t n, unsigned seen, size_t n0, size_t nlex0)
+{
+	size_t u = n, host;
+
+	if (seen & (B_COLON | B_DOT))
+		u = url_start(s, n, &host);
+	if (u < n) {
+		w->n = n0;
+		w->nlex = nlex0;
+		split(w, s, u, 0);
+		url_word(ctx, w, s + host, n - host);
+	} else if (seen & B_AT) {
+		w->n = n0;
+		w->nlex = nlex0;
+	}
+}
+
+/* scan: the words of a text, in one pass over its bytes. */
 static void
 scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, j, u, host;
-	unsigned seen, c;
+	struct word wd;
+	size_t i = 0, start = 0, n0 = w->n, nlex0 = w->nlex, sp;
+	unsigned seen = 0, cls;
+	unsigned char c;
 
+	word_reset(&wd);
 	while (i < len && !w->oom) {
-		/* white space, including U+00A0 */
-		while (i < len) {
-			if (byte_class[s[i]] == B_SPACE)
+		if (s[i] < 0x80) {
+			c = ascii_fold[s[i]];
+			if (c > 1) {
+				if (wd.len < MAX_WORD) {
+					wd.digit |= c <= '9';
+					word_byte(&wd, c);
+				}
 				i++;
-			else if (s[i] == 0xc2 && i + 1 < len && s[i + 1] == 0xa0)
-				i += 2;
-			else
-				break;
+				continue;
+			}
+			if (c == 1) {
+				i++;
+				continue;
+			}
+			word_end(w, &wd, 0);
+			cls = byte_class[s[i]];
+			if (cls != B_SPACE) {
+				seen |= cls;
+				i++;
+				continue;
+			}
+			sp = 1;
+		} else if (s[i] == 0xc2 && i + 1 < len && s[i + 1] == 0xa0) {
+			word_end(w, &wd, 0);
+			sp = 2;
+		} else {
+			i += nonascii(w, &wd, s + i, len - i, 0);
+			continue;
 		}
+		/* white space: the chunk is over */
+		if (seen != 0)
+			chunk_end(ctx, w, s + start, i - start, seen, n0, nlex0);
+		i += sp;
+		start = i;
 		seen = 0;
-		for (j = i; j < len; j++) {
-			c = byte_class[s[j]];
-			if (c == B_SPACE || (c == B_NBSP1 && j + 1 < len &&
-			    s[j + 1] == 0xa0))
-				break;
-			seen |= c;
-		}
-		if (j == i)
-			break;
-		u = j - i;
-		if (seen & (B_COLON | B_DOT))
-			u = url_start(s + i, j - i, &host);
-		if (u < j - i) {
-			split(w, s + i, u, 0);
-			url_word(ctx, w, s + i + host, j - i - host);
-		} else if (!(seen & B_AT)) {
-			split(w, s + i, j - i, 0);
-		}			/* else an e-mail address: dropped */
-		i = j;
+		n0 = w->n;
+		nlex0 = w->nlex;
 	}
+	word_end(w, &wd, 0);
+	if (seen != 0)
+		chunk_end(ctx, w, s + start, i - start, seen, n0, nlex0);
 }
 
 static void
@@ -619,6 +670,46 @@ rf_fingerprint_text(const rf_ctx *ctx, const char *text, size_t len,
 	return st;
 }
 
+/*
+ * to_name: the display name the To: header value `to` gives to addr
+ * ("Angela Moreno" in "Angela Moreno <angela@x.example>, ..."), copied
+ * into buf without quotes; NULL when there is none.
+ */
+static const char *
+to_name(const char *to, const char *addr, char *buf, size_t size)
+{
+	const char *p, *entry, *lt = NULL;
+	size_t alen = strlen(addr), n;
+	int quoted = 0;
+
+	if (alen == 0)
+		return NULL;
+	for (p = entry = to; *p != '\0'; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == ',' && !quoted)
+			entry = p + 1, lt = NULL;
+		else if (*p == '<' && !quoted)
+			lt = p;
+		else if (lt != NULL && lt + 1 == p &&
+		    strncasecmp(p, addr, alen) == 0 && p[alen] == '>')
+			break;
+	}
+	if (*p == '\0' || lt == NULL)
+		return NULL;
+	while (entry < lt && (*entry == ' ' || *entry == '"' ||
+	    *entry == '\t'))
+		entry++;
+	for (n = (size_t)(lt - entry); n > 0 && (entry[n - 1] == ' ' ||
+	    entry[n - 1] == '"' || entry[n - 1] == '\t'); n--)
+		;
+	if (n == 0 || n >= size)
+		return NULL;
+	memcpy(buf, entry, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 rf_status
 rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 		       const char *rcpt_addr, const char *rcpt_name,
@@ -626,6 +717,7 @@ rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 {
 	struct words *w;
 	const char *body;
+	char name[256];
 	size_t blen;
 	rf_status st;
 
@@ -634,6 +726,8 @@ rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 		memset(out, 0, sizeof(*out));
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
+	if (rcpt_name == NULL && rcpt_addr != NULL && m->to != NULL)
+		rcpt_name = to_name(m->to, rcpt_addr, name, sizeof(name));
 	words_init(w, rcpt_addr, rcpt_name);
 	if (m->subject != NULL)
 		scan(ctx, w, m->subject, capped(ctx, strlen(m->subject)));

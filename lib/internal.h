@@ -166,6 +166,7 @@ int rf__opaque(const char *s, size_t n);
 #define RF__FP_BLOB (6 + 8 * RF_FP_HASHES)	/* canonical fingerprint */
 
 struct rf__copy {
+	/* filled only before create: */
 	uint8_t fp[RF__FP_BLOB];		/* canonical form */
 	char id[RF_CAMPAIGN_ID_LEN + 1];	/* id if it creates */
 	uint64_t band[RF_FP_BANDS];		/* band keys, band mixed in */

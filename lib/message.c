@@ -494,12 +494,44 @@ copy_header(struct walk *w, const char *v)
 	return rf_arena_strndup(w->a, v, n);
 }
 
+/* message_id: the msg-id of a Message-ID value, as GMime reads it. */
+static const char *
+message_id(rf_arena *a, const char *v)
+{
+	char *id;
+	const char *out;
+
+	if (v == NULL || (id = g_mime_utils_decode_message_id(v)) == NULL)
+		return NULL;
+	out = *id != '\0' ? rf_arena_strdup(a, id) : NULL;
+	g_free(id);
+	return out;
+}
+
+/* fill_fields: the fields every front end wants, from m->headers. */
+static void
+fill_fields(struct walk *w, rf_message *m)
+{
+	if (m->nheaders == 0)
+		m->flags |= RF_MSG_NO_HEADERS;
+	m->message_id = message_id(w->a, rf_message_header(m, "Message-ID"));
+	m->subject = rf_message_header(m, "Subject");
+	m->from = rf_message_header(m, "From");
+	m->from_addr = rf_addr_spec(w->a, m->from);
+	m->to = rf_message_header(m, "To");
+	m->date = rf_message_header(m, "Date");
+	m->list_id = rf_message_header(m, "List-Id");
+	m->list_unsubscribe = rf_message_header(m, "List-Unsubscribe");
+	m->list_unsubscribe_post = rf_message_header(m,
+	    "List-Unsubscribe-Post");
+}
+
+/* headers: the headers of an embedded message, as GMime read them. */
 static rf_status
 headers(struct walk *w, GMimeMessage *gm, rf_message *m, rf_error *err)
 {
 	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(gm));
 	int i, n = hl != NULL ? g_mime_header_list_get_count(hl) : 0;
-	const char *id;
 
 	m->headers = rf_arena_array(w->a, (size_t)(n > 0 ? n : 1),
 	    sizeof(rf_header));
@@ -517,20 +549,133 @@ headers(struct walk *w, GMimeMessage *gm, rf_message *m, rf_error *err)
 			rh->value = "";
 		m->nheaders++;
 	}
-	if (n == 0)
-		m->flags |= RF_MSG_NO_HEADERS;
-	id = g_mime_message_get_message_id(gm);
-	m->message_id = copy_header(w, id);
-	m->subject = copy_header(w, g_mime_message_get_subject(gm));
-	m->from = rf_message_header(m, "From");
-	m->from_addr = rf_addr_spec(w->a, m->from);
-	m->to = rf_message_header(m, "To");
-	m->date = rf_message_header(m, "Date");
-	m->list_id = rf_message_header(m, "List-Id");
-	m->list_unsubscribe = rf_message_header(m, "List-Unsubscribe");
-	m->list_unsubscribe_post = rf_message_header(m,
-	    "List-Unsubscribe-Post");
+	fill_fields(w, m);
 	return RF_OK;
+}
+
+/*
+ * header_value: one raw header value (after the colon, continuation lines
+ * included) unfolded, trimmed, cut at max_header_size and, when it holds
+ * encoded words or 8-bit bytes, decoded to UTF-8 (RFC 2047, fallback
+ * charsets of opts).
+ */
+static const char *
+header_value(struct walk *w, GMimeParserOptions *opts, const char *p,
+	     size_t n)
+{
+	size_t max = w->ctx->limits.max_header_size, i, o = 0;
+	int decode = 0;
+	char *v, *dec;
+	const char *out;
+	rf_buf b;
+
+	while (n > 0 && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	v = rf_arena_alloc(w->a, n + 1);
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '\r' || c == '\n')
+			continue;
+		if (c >= 0x80 || (c == '=' && i + 1 < n && p[i + 1] == '?'))
+			decode = 1;
+		v[o++] = (char)c;
+	}
+	while (o > 0 && (v[o - 1] == ' ' || v[o - 1] == '\t'))
+		o--;
+	v[o] = '\0';
+	if (decode) {
+		dec = g_mime_utils_header_decode_text(opts, v);
+		if (dec != NULL) {
+			rf_buf_init(&b, 0);
+			sanitize_utf8(&b, dec, strlen(dec));
+			g_free(dec);
+			out = copy_header(w, rf_buf_cstr(&b));
+			rf_buf_free(&b);
+			return out;
+		}
+	}
+	if (o > max) {
+		w->top->limits_hit |= RF_LIMIT_HEADER_SIZE;
+		o = max;
+		while (o > 0 && ((unsigned char)v[o] & 0xc0) == 0x80)
+			o--;
+		v[o] = '\0';
+	}
+	return v;
+}
+
+/* header_name_len: length of the header name on the line at p (up to the
+ * colon, blanks before it not counted), or 0 when it is no header line. */
+static size_t
+header_name_len(const char *p, const char *end)
+{
+	const char *q = p;
+	size_t n;
+
+	while (q < end && *q > ' ' && *q < 127 && *q != ':')
+		q++;
+	n = (size_t)(q - p);
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	return n > 0 && q < end && *q == ':' ? n : 0;
+}
+
+/*
+ * top_headers: read the top-level header block of data[0..len) into m
+ * and copy its MIME headers (Content-*, MIME-Version) into mime, which
+ * GMime then parses with the body: GMime's cost grows with the headers
+ * it is given, and only these matter to the MIME structure.  Returns the
+ * offset of the body.
+ */
+static size_t
+top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
+	    const char *data, size_t len, GByteArray *mime, rf_status *st)
+{
+	const char *p = data, *end = data + len, *next, *nl, *colon;
+	size_t nlen;
+	rf_header *rh;
+
+	*st = RF_OK;
+	while (p < end) {
+		if (*p == '\n' || (*p == '\r' && p + 1 < end &&
+		    p[1] == '\n'))
+			return (size_t)(p - data) + (*p == '\r' ? 2 : 1);
+		if ((nlen = header_name_len(p, end)) == 0)
+			break;	/* not a header: the body starts here */
+		next = p;
+		do {
+			nl = memchr(next, '\n', (size_t)(end - next));
+			next = nl != NULL ? nl + 1 : end;
+		} while (next < end && (*next == ' ' || *next == '\t'));
+		if (grow_counted(w->a, (void **)&m->headers, m->nheaders,
+		    sizeof(*rh)) != 0) {
+			*st = RF_ENOMEM;
+			return 0;
+		}
+		rh = &m->headers[m->nheaders];
+		colon = memchr(p, ':', (size_t)(next - p));
+		rh->name = rf_arena_strndup(w->a, p, nlen);
+		rh->value = header_value(w, opts, colon + 1,
+		    (size_t)(next - colon - 1));
+		if (rh->name == NULL || rh->value == NULL) {
+			*st = RF_ENOMEM;
+			return 0;
+		}
+		m->nheaders++;
+		if (g_ascii_strncasecmp(p, "Content-", 8) == 0 ||
+		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0) {
+			g_byte_array_append(mime, (const guint8 *)p,
+			    (guint)(next - p));
+			if (next[-1] != '\n')
+				g_byte_array_append(mime,
+				    (const guint8 *)"\n", 1);
+		}
+		p = next;
+	}
+	return (size_t)(p - data);
 }
 
 /* finish_text: move the scratch text buffers into the arena. */
@@ -566,7 +711,7 @@ analyse(struct walk *w, GMimeMessage *gm, rf_message *m, unsigned depth,
 	m->links.max = w->ctx->limits.max_links;
 	rf_buf_init(&w->text, w->ctx->limits.max_text_size);
 	rf_buf_init(&w->html, w->ctx->limits.max_text_size);
-	st = headers(w, gm, m, err);
+	st = m == w->top ? RF_OK : headers(w, gm, m, err);
 	if (st == RF_OK)
 		st = header_links(w, m, err);
 	if (st == RF_OK)
@@ -609,7 +754,8 @@ rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 	GMimeParser *parser = NULL;
 	GMimeMessage *gm = NULL;
 	rf_status st = RF_OK;
-	size_t skip;
+	GByteArray *mime;
+	size_t skip, body;
 
 	*out = NULL;
 	gmime_init_once();
@@ -645,13 +791,24 @@ rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 	    GMIME_RFC_COMPLIANCE_LOOSE);
 	g_mime_parser_options_set_fallback_charsets(opts, fallback);
 	g_mime_parser_options_set_warning_callback(opts, on_warning, &w);
-	stream = g_mime_stream_mem_new_with_buffer(data + skip, len - skip);
+	mime = g_byte_array_sized_new((guint)(len - skip + 64));
+	body = skip + top_headers(&w, opts, m, data + skip, len - skip, mime,
+	    &st);
+	if (st != RF_OK) {
+		g_byte_array_free(mime, TRUE);
+		rf_error_set(err, st, "out of memory");
+		goto done;
+	}
+	fill_fields(&w, m);
+	g_byte_array_append(mime, (const guint8 *)"\n", 1);
+	g_byte_array_append(mime, (const guint8 *)data + body,
+	    (guint)(len - body));
+	stream = g_mime_stream_mem_new_with_byte_array(mime);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	gm = g_mime_parser_construct_message(parser, opts);
 	if (gm == NULL) {
-		/* not even a header block: keep the bytes as plain text */
-		m->flags |= RF_MSG_MIME_DAMAGED | RF_MSG_NO_HEADERS;
+		m->flags |= RF_MSG_MIME_DAMAGED;
 		m->text = m->html_text = "";
 		goto done;
 	}

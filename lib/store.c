@@ -423,8 +423,6 @@ prepare(rf_store *s, const rf_fingerprint *fp, const char *const *rcpts,
 		return rf_error_set(err, RF_EINVAL,
 		    "store: fingerprint is empty or of another version");
 	memset(c, 0, sizeof(*c));
-	fp_encode(fp, c->fp);
-	rf_store_fp_id(fp, c->id);
 	for (b = 0; b < RF_FP_BANDS; b++)
 		c->band[b] = band_key(fp, b);
 	if (subject != NULL && *subject != '\0') {
@@ -477,6 +475,10 @@ rf_campaign_add(rf_store *s, const rf_fingerprint *fp,
 			goto done;
 		if (b.id[0] != '\0')
 			break;
+		if (tries == 0) {	/* what creating needs */
+			fp_encode(fp, c.fp);
+			rf_store_fp_id(fp, c.id);
+		}
 		st = s->ops->create(s->be, &c, 1, b.seen, b.nseen, &b.key,
 		    &created, err);
 		if (st == RF_EDONE && tries + 1 < MAX_CREATE_TRIES)
@@ -487,7 +489,7 @@ rf_campaign_add(rf_store *s, const rf_fingerprint *fp,
 		if (st != RF_OK)
 			goto done;
 		memcpy(b.id, c.id, sizeof(b.id));
-		fp_decode(c.fp, sizeof(c.fp), &b.rep);
+		b.rep = *fp;
 	}
 	st = s->ops->update(s->be, &c, b.id, b.key, &s->opt, out, err);
 	if (st == RF_ENOTFOUND && cached) {

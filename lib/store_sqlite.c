@@ -555,6 +555,16 @@ rf__store_sqlite_open(const char *path, const rf_store_options *o,
 	}
 	sqlite3_busy_timeout(q->db, (int)o->timeout_ms);
 	sqlite3_extended_result_codes(q->db, 1);
+	/* temp_store: statement journals in memory, not in temporary files;
+	 * a page cache of 32 MB and reads through mmap: the band index is
+	 * written at random places */
+	if (sqlite3_exec(q->db, "PRAGMA temp_store = MEMORY", NULL, NULL,
+	    NULL) != SQLITE_OK || sqlite3_exec(q->db, "PRAGMA cache_size = "
+	    "-32768", NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(q->db,
+	    "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL) != SQLITE_OK) {
+		st = db_error(q, err, "cannot set up the store");
+		goto done;
+	}
 	if (!o->read_only && (sqlite3_exec(q->db, "PRAGMA journal_mode = WAL",
 	    NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(q->db, o->sync_full ?
 	    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", NULL,

@@ -1,8 +1,9 @@
 #!/bin/sh
-# deps.sh [--bench] - install what redflag needs to build and to run every
-# test, on Debian 12, with apt-get.  Idempotent: installs only what is
+# deps.sh [--bench|--data] - install what redflag needs to build and to run
+# every test, on Debian 12, with apt-get.  Idempotent: installs only what is
 # missing and does nothing when all is there.  --bench adds the peers the
-# benchmarks compare with (bogofilter, SpamAssassin, rspamd, hyperfine).
+# benchmarks compare with (bogofilter, SpamAssassin, rspamd, hyperfine);
+# --data the sources shipped data is generated from (SCOWL word lists).
 # Run as root; otherwise it prints the command to run.
 set -eu
 
@@ -11,12 +12,16 @@ BUILD_PKGS="build-essential pkg-config libgmime-3.0-dev libxml2-dev
 	libssl-dev libsqlite3-dev libhiredis-dev libmilter-dev
 	libmicrohttpd-dev libsodium-dev"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev redis-server sqlite3
-	python3 ca-certificates postfix swaks"
+	python3 ca-certificates postfix swaks chromium curl"
 BENCH_PKGS="bogofilter spamassassin spamc spamd spamass-milter rspamd
 	hyperfine time"
+# --data: the sources of shipped data, for regenerating it
+# (scowl: tools/genlexicon.py words > data/fp-lexicon.txt)
+DATA_PKGS="scowl"
 
 want="$BUILD_PKGS $TEST_PKGS"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PKGS"
+[ "${1:-}" = "--data" ] && want="$want $DATA_PKGS"
 # npm fetches the test corpus; keep a node that is already installed.
 command -v npm >/dev/null 2>&1 || want="$want nodejs npm"
 

@@ -3,6 +3,7 @@
 #define REDFLAG_COMMANDS_H
 
 int cmd_campaigns(int argc, char **argv);
+int cmd_cluster(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_milter(int argc, char **argv);
@@ -10,5 +11,7 @@ int cmd_clean(int argc, char **argv);
 int cmd_consent(int argc, char **argv);
 int cmd_complain(int argc, char **argv);
 int cmd_arf(int argc, char **argv);
+int cmd_hotline(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

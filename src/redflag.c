@@ -19,6 +19,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
 	{ "filter", cmd_filter, "filter one message: standard input to output" },
 	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail" },
@@ -26,6 +27,8 @@ static const struct command commands[] = {
 	{ "consent", cmd_consent, "who asked to hear from whom: add, list, import, learn" },
 	{ "complain", cmd_complain, "record that a recipient marked a message as spam" },
 	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports" },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
+	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
 };
 
 static void

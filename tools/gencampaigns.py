@@ -3,11 +3,12 @@
 
     tools/gencampaigns.py [--seed N] [--scale F] [--large] OUTDIR
 
-Writes OUTDIR/msg-NNNNNN.eml (one RFC 5322 message per file) and
+Writes OUTDIR/mail/msg-NNNNNN.eml (one RFC 5322 message per file) and
 OUTDIR/truth.tsv with one line per message:
 
     file  group  kind  recipient  size  tokens
 
+file      the message's path relative to OUTDIR ("mail/msg-000042.eml")
 group     the ground-truth cluster: "c0007" (bulk campaign), "list3-p12"
           (one mailing-list post), "group5" (one text to 3-8 people),
           "personal-42" (one-to-one mail, unique)
@@ -357,17 +358,70 @@ PERSONAL_PARTS = [
     "did you manage to {pv} the {pn}", "the kids loved the {pn}",
     "let me know if the {pn} is {pa}", "I forgot the {pn} at the {pl} again",
     "are you free on {day} for the {pn}", "thanks again for the {pa} {pn}",
+    "{rel2} wants to {pv} the {pn} after {event}",
+    "no rush with the {pn}, {event} can wait",
+    "remember the {pn} we saw near the {pl}?",
+    "the {pl} closes early on {day}, so maybe {day2} instead",
+    "I owe you one for the {pn}", "how did the {event} go",
+    "{rel2} finally got the {pn} working",
+    "it rained all {day} so we stayed in with the {pn}",
+    "I left a note about the {pn} on your desk",
+    "sorry I missed your call, I was at the {pl}",
+    "can you ask {rel2} about the {pn}",
+    "the {pn} cost more than we thought",
+    "I think the {pn} belongs to {rel2}",
+    "we are running late, start the {event} without us",
+    "the {pa} {pn} is still in the car",
+    "happy birthday to {rel2}, hope the {event} is fun",
+    "my train was cancelled so I will miss the {event}",
+    "bring the {pn} if you still have it",
+    "do you remember where we put the {pn}",
+    "the {event} is moved to {day}",
+    "I finished the {pn}, have a look when you can",
+    "the dog ate half of the {pn}", "the {pn} from the {pl} smells {pa}",
+    "we booked a table at the {pl} for {hour}",
+    "your {pn} is ready to pick up", "{rel2} sends her love",
 ]
-PV = "fix read check sign bring find print send finish move book call".split()
+PV = """fix read check sign bring find print send finish move book call
+    paint clean return borrow wrap count cook carry test mend""".split()
 PN = """report garden bike car cake tickets invoice draft plan photos
     slides keys boat chairs receipt map budget letter contract parcel
-    paint books laptop recipe schedule""".split()
+    paint books laptop recipe schedule ladder tent kettle sofa lamp
+    umbrella printer fence curtains blanket camera guitar quilt stroller
+    vase jigsaw heater bench""".split()
 PA = """great fine broken late ready cold lovely strange perfect wet
-    expensive early funny heavy""".split()
+    expensive early funny heavy dusty shiny noisy tiny huge odd""".split()
 PL = """office station library market school cafe gym clinic park
-    harbour museum bakery""".split()
+    harbour museum bakery pool garage church pharmacy beach airport
+    hospital cinema""".split()
 DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 REL = "sister brother mother father cousin neighbour boss friend".split()
+REL2 = """grandma uncle Tom aunt Mia Ravi Jo our neighbour the landlord
+    Ben Lena Sam the teacher Omar""".split()
+ASIDES = ["by the way", "also", "honestly", "if it helps", "oh and",
+          "before I forget", "anyway", "so", "just so you know", "funny thing",
+          "as promised", "in other news", "for what it is worth", "ps",
+          "silly question but", "good news", "bad news", "between us"]
+# A small grammar for one-to-one mail, so that two notes rarely share
+# more than a few words in a row (as real ones do not).
+SUBJ = ["I", "we", "Tom", "Lena", "the kids", "my sister", "your dad",
+        "grandma", "Ravi", "Mia", "the neighbours", "Ben", "uncle Omar",
+        "our landlord", "the twins", "my boss", "Kate", "the plumber"]
+VPAST = """fixed found lost painted moved sold borrowed broke cleaned
+    returned wrapped counted cooked carried tested mended ordered hid
+    dropped washed measured photographed""".split()
+MODAL = ["can", "could", "should", "will", "might", "want to",
+         "need to", "forgot to", "promised to", "hope to"]
+TIMES = ["tomorrow", "tonight", "today", "next week", "this weekend",
+         "after lunch", "on the way home", "before the holidays",
+         "in the morning", "after work", "by friday", "at noon", "later"]
+PREP = ["near", "behind", "at", "in", "by", "next to", "under",
+        "outside", "opposite"]
+ADV = """again quickly slowly early late twice already finally
+    yesterday""".split()
+QW = ["when", "where", "why", "how", "did", "could", "should"]
+EVENTS = """dinner rehearsal match barbecue party meeting picnic concert
+    wedding trip interview appointment""".split()
 LISTS = [("gardening", "Gardening club"), ("astronomy", "Amateur astronomy"),
          ("cycling", "Cycling group"), ("linux-users", "Linux users"),
          ("choir", "Community choir"), ("birding", "Bird watchers")]
@@ -630,14 +684,46 @@ class Gen:
                            self.mime(doc, fmt), tokens)
         self.label = "ham"
 
+    def clause(self):
+        r = self.r
+        k = r.randint(0, 3)
+        if k == 0:
+            return "%s %s the %s %s %s the %s" % (
+                r.choice(SUBJ), r.choice(VPAST), r.choice(PA),
+                r.choice(PN), r.choice(PREP), r.choice(PL))
+        if k == 1:
+            return "%s %s %s the %s %s" % (
+                r.choice(SUBJ), r.choice(MODAL), r.choice(PV),
+                r.choice(PN), r.choice(TIMES))
+        if k == 2:
+            return "the %s %s the %s was %s %s" % (
+                r.choice(PN), r.choice(PREP), r.choice(PL), r.choice(PA),
+                r.choice(ADV))
+        return "%s %s %s the %s %s" % (
+            r.choice(QW), r.choice(SUBJ).lower(), r.choice(PV),
+            r.choice(PN), r.choice(TIMES))
+
     def personal_text(self, greeting, nparts):
         r = self.r
         parts = []
         for _ in range(nparts):
+            if r.random() < 0.7:
+                p = self.clause()
+                if r.random() < 0.3:
+                    p += r.choice([" and ", " but ", " because "]) + \
+                        self.clause()
+                if r.random() < 0.3:
+                    p = r.choice(ASIDES) + ", " + p
+                parts.append(p[0].upper() + p[1:] + r.choice(".?!"))
+                continue
             p = r.choice(PERSONAL_PARTS).format(
                 pv=r.choice(PV), pn=r.choice(PN), pa=r.choice(PA),
                 pl=r.choice(PL), day=r.choice(DAYS), rel=r.choice(REL),
+                day2=r.choice(DAYS), rel2=r.choice(REL2),
+                event=r.choice(EVENTS),
                 hour="%d:%02d" % (r.randint(7, 21), r.choice([0, 15, 30])))
+            if r.random() < 0.4:
+                p = r.choice(ASIDES) + ", " + p
             parts.append(p[0].upper() + p[1:] + r.choice([".", "?", "!"]))
         return greeting + "\n\n" + " ".join(parts) + "\n"
 
@@ -645,7 +731,7 @@ class Gen:
         for i in range(int(400 * self.scale)):
             frm, to = self.r.sample(self.people, 2)
             text = self.personal_text("Hi %s," % to[0].capitalize(),
-                                      self.r.randint(3, 8))
+                                      self.r.randint(4, 9))
             text += "\n%s\n" % frm[0].capitalize()
             self.write("personal-%d" % i, "personal", to,
                        [("From", "%s <%s>" % (frm[0].capitalize(), frm[2]))],
@@ -668,8 +754,8 @@ class Gen:
     def lists(self):
         for li, (lid, lname) in enumerate(LISTS[:max(1, int(5 * min(
                 self.scale, 1.2)))]):
-            members = self.r.sample(self.people, self.size(
-                self.r.randint(5, 30)))
+            members = self.r.sample(self.people, max(2, int(
+                self.r.randint(5, 30) * min(self.scale, 2.0))))
             for p in members:
                 self.consent.append((p[2], "<%s.lists.example>" % lid,
                                      "subscribed"))
@@ -702,7 +788,7 @@ class Gen:
         order = list(range(len(self.msgs)))
         self.r.shuffle(order)
         for pos, i in enumerate(order):
-            name = "msg-%06d.eml" % pos
+            name = "mail/msg-%06d.eml" % pos
             self.truth[i][0] = name
             with open(os.path.join(self.out, name), "w", encoding="utf-8",
                       newline="\n") as f:
@@ -739,7 +825,7 @@ def main():
     ap.add_argument("outdir")
     a = ap.parse_args()
     scale = 10.0 if a.large else a.scale
-    os.makedirs(a.outdir, exist_ok=True)
+    os.makedirs(os.path.join(a.outdir, "mail"), exist_ok=True)
     g = Gen(a.seed, scale, a.outdir)
     g.campaigns()
     g.groups()

@@ -46,7 +46,11 @@ typedef struct rf_fingerprint {
  * and HTML alternatives), normalised: case folded, white space collapsed,
  * digits dropped, URLs reduced to their registrable domain, e-mail
  * addresses removed, and the recipient's own address, local part and
- * name words (rcpt_addr, rcpt_name, either may be NULL) removed.
+ * name words (rcpt_addr, rcpt_name, either may be NULL) removed.  When
+ * rcpt_name is NULL, the display name the To: header gives rcpt_addr is
+ * used.  The subject's words come first; then the HTML alternative's
+ * visible text, or the plain one when the HTML shows less than half as
+ * much (docs/fingerprint.md).  Only resource failure is an error.
  */
 rf_status rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 				 const char *rcpt_addr, const char *rcpt_name,

@@ -20,6 +20,7 @@
 #include <redflag/error.h>
 #include <redflag/fingerprint.h>
 #include <redflag/hll.h>
+#include <redflag/hotline.h>
 #include <redflag/html.h>
 #include <redflag/limits.h>
 #include <redflag/message.h>

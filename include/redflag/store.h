@@ -6,7 +6,9 @@
  * A campaign is found by fingerprint: the candidates are the campaigns
  * sharing an LSH band key (rf_fp_band) with the copy, each verified with
  * rf_fp_match; the best match (most positions agreeing, then oldest) wins.
- * A campaign keeps the fingerprint of the copy that created it.
+ * A campaign keeps the fingerprint of the copy that created it.  The
+ * store object remembers recently matched campaigns (cache_entries), so
+ * that most copies of a running campaign skip the candidate search.
  *
  * Campaign id: 16 lower-case hex digits, XXH3-64 of the creating copy's
  * fingerprint in its canonical form (rf_store_fp_id), so that two processes
@@ -107,7 +109,8 @@ const char *rf_store_backend(const rf_store *s);
  * is a transaction of its own: visible to other processes and safe from a
  * crash of this process when it returns (from power loss too with
  * sync_full).  Grouping many adds is much faster; what was added since
- * rf_store_begin is lost if the process dies before rf_store_commit.
+ * rf_store_begin is lost if the process dies before rf_store_commit (an
+ * add that fails inside the group is undone alone).
  * Redis: each call is atomic on the server already; these are no-ops.
  */
 rf_status rf_store_begin(rf_store *s, rf_error *err);
@@ -145,8 +148,8 @@ rf_status rf_campaign_get(rf_store *s, const char *id, rf_campaign *out,
 /* rf_campaign_list_cb: called per campaign; return non-zero to stop. */
 typedef int (*rf_campaign_list_cb)(const rf_campaign *c, void *arg);
 
-/* rf_campaign_list: the largest campaigns first (by size, then copies),
- * at most limit of them (0: all). */
+/* rf_campaign_list: the largest campaigns first (by size; SQLite breaks
+ * ties by copies, Redis by id), at most limit of them (0: all). */
 rf_status rf_campaign_list(rf_store *s, size_t limit, rf_campaign_list_cb cb,
 			   void *arg, rf_error *err);
 

@@ -15,34 +15,11 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 [ -x "$prog" ] || { echo "redis_store.sh: $prog not built" >&2; exit 1; }
 
+. tests/redis.sh
 tmp=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-# a free port: ask the kernel for one, retry if redis loses the race
-for try in 1 2 3 4 5; do
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	redis-server --port "$port" --bind 127.0.0.1 --dir "$tmp" --save '' \
-	    --appendonly no --daemonize no --logfile "$tmp/redis.log" &
-	pid=$!
-	i=0
-	while [ $i -lt 50 ]; do
-		redis-cli -p "$port" ping >/dev/null 2>&1 && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	redis-cli -p "$port" ping >/dev/null 2>&1 && break
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	pid=
-done
-[ -n "$pid" ] || { echo "redis_store.sh: cannot start redis-server" >&2; exit 1; }
-export REDIS_PORT=$port
+trap 'redis_stop; rm -rf "$tmp"' EXIT INT TERM
+redis_start "$tmp" || { echo "redis_store.sh: cannot start redis-server" >&2; exit 1; }
+export REDIS_PORT=$redis_port
 
 fail=0
 "$prog" || fail=1
@@ -64,9 +41,7 @@ fi
 "$prog" check race $((2 * half)) || { echo "FAIL: check"; fail=1; }
 
 # redis going away is an error, not a crash
-kill "$pid"
-wait "$pid" 2>/dev/null
-pid=
+redis_stop
 if "$prog" feed race 0 1 2> "$tmp/down.err"; then
 	echo "FAIL: feeding with redis down succeeded"
 	fail=1

@@ -14,6 +14,7 @@
 
 #include "testutil.h"
 #include "fputil.h"
+#include "../../lib/internal.h"	/* the backend, for the race test */
 
 #define CAMPAIGN_SEED 4242
 
@@ -168,6 +169,53 @@ test_list_samples(void **state)
 	rf_store_close(s);
 }
 
+/* Two servers create matching campaigns at once: the second create sees
+ * a band key taken by a campaign it has not verified and must look
+ * again (RF_EDONE); once it has, it may create. */
+static void
+test_create_conflict(void **state)
+{
+	const struct rf__store_ops *ops;
+	struct rf__copy c1, c2;
+	rf_store_options o;
+	rf_fingerprint fp = fp_make(77);
+	char *seen[1] = { "00000000000000a1" };
+	int64_t key;
+	int created, i;
+	void *be;
+	rf_error err;
+
+	if (!have_redis("race"))
+		skip();
+	rf_store_options_default(&o);
+	if (rf__store_redis_open(spec, &o, &ops, &be, &err) != RF_OK)
+		fail_msg("open: %s", err.msg);
+	memset(&c1, 0, sizeof(c1));
+	c1.fp[0] = RF_FP_VERSION;
+	c1.fp[1] = RF_FP_MINHASH;
+	memcpy(c1.id, "00000000000000a1", RF_CAMPAIGN_ID_LEN + 1);
+	for (i = 0; i < RF_FP_BANDS; i++)
+		c1.band[i] = fp.h[i];
+	c1.now = 1;
+	c2 = c1;
+	memcpy(c2.id, "00000000000000a2", RF_CAMPAIGN_ID_LEN + 1);
+	for (i = 1; i < RF_FP_BANDS; i++)
+		c2.band[i] = fp.h[i] + 1;	/* band 0 shared */
+	assert_int_equal(ops->create(be, &c1, 1, NULL, 0, &key, &created,
+	    &err), RF_OK);
+	assert_true(created);
+	assert_int_equal(ops->create(be, &c2, 1, NULL, 0, &key, &created,
+	    &err), RF_EDONE);
+	assert_int_equal(ops->create(be, &c2, 1, seen, 1, &key, &created,
+	    &err), RF_OK);
+	assert_true(created);
+	/* the same id again: it exists, nothing is created */
+	assert_int_equal(ops->create(be, &c1, 0, NULL, 0, &key, &created,
+	    &err), RF_OK);
+	assert_false(created);
+	ops->close(be);
+}
+
 static void
 test_down(void **state)
 {
@@ -272,6 +320,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_match_count),
 		cmocka_unit_test(test_list_samples),
+		cmocka_unit_test(test_create_conflict),
 		cmocka_unit_test(test_down),
 	};
 

@@ -1,0 +1,499 @@
+/*
+ * redflag/hotline.h - a hotline for reported website addresses.
+ *
+ * The public reports suspect URLs (typed in, or found in a forwarded spam
+ * mail).  Each URL is scrubbed of the reporter's own tracking codes before
+ * anything is stored, reduced to a canonical form, and joins the case of
+ * that canonical URL: ten reports of one site through ten differently
+ * tracked links make one case with ten reports.  Analysts review cases;
+ * confirmed ones ("red flag") are exported (X-ARF v4 JSON, CSV, defanged
+ * URLs) to law enforcement; monthly figures are counted.
+ *
+ * Storage is one SQLite file (WAL, prepared statements only).  Every change
+ * is written to an append-only, SHA-256 hash-chained audit log.
+ *
+ * Only metadata is handled: nothing here fetches, resolves or renders a
+ * URL, and from a mail only its URLs and a few header facts are kept.
+ * An rf_hotline handle is used by one thread at a time.
+ */
+#ifndef REDFLAG_HOTLINE_H
+#define REDFLAG_HOTLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <redflag/arena.h>
+#include <redflag/buf.h>
+#include <redflag/context.h>
+#include <redflag/error.h>
+#include <redflag/fingerprint.h>
+#include <redflag/message.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rf_hotline rf_hotline;
+typedef struct rf_rules rf_rules;	/* redflag/tracking.h */
+
+/* Roles of hotline staff.  RF_ROLE_NONE is the public (report intake
+ * through the API or the mailbox pipe) and the command line's system user
+ * when no role applies. */
+typedef enum rf_hotline_role {
+	RF_ROLE_NONE = 0,
+	RF_ROLE_INTAKE,		/* takes reports, sees the queue */
+	RF_ROLE_ANALYST,	/* reviews and assesses cases */
+	RF_ROLE_SUPERVISOR,	/* analyst + referral, appeals, raw form */
+	RF_ROLE_ADMIN,		/* user accounts */
+	RF_ROLE_AUDITOR,	/* reads everything, changes nothing */
+	RF_ROLE_SYSTEM		/* the command line run by the operator */
+} rf_hotline_role;
+
+/* Permissions; rf_hotline_may tells which role has which. */
+typedef enum rf_hotline_perm {
+	RF_PERM_SUBMIT = 1u << 0,	/* file a report */
+	RF_PERM_VIEW = 1u << 1,		/* see queue and cases */
+	RF_PERM_REVIEW = 1u << 2,	/* take, assess, categorise cases */
+	RF_PERM_REFER = 1u << 3,	/* export and refer red-flag cases */
+	RF_PERM_APPEAL = 1u << 4,	/* reopen an assessment on appeal */
+	RF_PERM_RAW = 1u << 5,		/* read a report's raw (unscrubbed) form */
+	RF_PERM_USERS = 1u << 6,	/* add users */
+	RF_PERM_AUDIT = 1u << 7,	/* read and verify the audit log */
+	RF_PERM_STATS = 1u << 8,	/* monthly statistics */
+	RF_PERM_CONTACT = 1u << 9	/* read reporters' contact details */
+} rf_hotline_perm;
+
+/* Case states (docs/hotline.md has the diagram). */
+typedef enum rf_case_state {
+	RF_CASE_NEW = 0,
+	RF_CASE_IN_REVIEW,
+	RF_CASE_RED_FLAG,
+	RF_CASE_NOT_ILLEGAL,
+	RF_CASE_OUT_OF_REMIT,
+	RF_CASE_ACCESS_FAILED,
+	RF_CASE_REFERRED,
+	RF_CASE_MONITORING,
+	RF_CASE_CLOSED,
+	RF_CASE__COUNT
+} rf_case_state;
+
+typedef enum rf_case_category {
+	RF_CAT_OTHER = 0,
+	RF_CAT_CSAM,		/* suspected child sexual abuse material */
+	RF_CAT_PHISHING,
+	RF_CAT_MALWARE,
+	RF_CAT_FRAUD,
+	RF_CAT__COUNT
+} rf_case_category;
+
+/* Who acts: every change is audited under this name and role. */
+typedef struct rf_hotline_actor {
+	const char *name;	/* user name, "public", "mailbox", "cli" */
+	rf_hotline_role role;
+} rf_hotline_actor;
+
+/* Limits on untrusted input (docs/hotline.md); 0 in a field means the
+ * default given in brackets. */
+typedef struct rf_hotline_limits {
+	size_t max_url_len;		/* bytes of one reported URL [4096] */
+	unsigned max_report_urls;	/* URLs taken from one report [50] */
+	size_t max_field_len;		/* bytes of a comment, name... [2000] */
+	unsigned max_reports_per_case;	/* listed on a case page [500] */
+} rf_hotline_limits;
+
+typedef struct rf_hotline_opts {
+	rf_hotline_limits limits;
+	/* Key for the raw (unscrubbed) form, crypto_secretbox; NULL: the
+	 * raw form is not kept at all. */
+	const unsigned char *raw_key;	/* 32 bytes */
+	/* Tracking rules (data/trackers.conf) for scrubbing; must outlive
+	 * the handle.  NULL: codes are found by the reporter's address and
+	 * by their shape (opaque ids) only, no parameter rules. */
+	const rf_rules *rules;
+} rf_hotline_opts;
+
+/* Length of a raw-form key (crypto_secretbox_KEYBYTES). */
+#define RF_HOTLINE_KEYBYTES 32
+
+/*
+ * rf_hotline_open: open (creating if needed) the hotline database at path
+ * with opts (NULL: defaults, no raw form).  ctx must outlive the handle.
+ * RF_ESTORE when the file cannot be opened or its schema made.
+ */
+rf_status rf_hotline_open(const rf_ctx *ctx, const char *path,
+			  const rf_hotline_opts *opts, rf_hotline **out,
+			  rf_error *err);
+
+/* rf_hotline_close: release h; NULL allowed. */
+void rf_hotline_close(rf_hotline *h);
+
+/* rf_hotline_limits_set: set one limit by name ("max_url_len") from a
+ * decimal string with optional k/M suffix; RF_EINVAL when unknown. */
+rf_status rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
+				const char *value, rf_error *err);
+
+/* ---- names ---- */
+
+const char *rf_hotline_role_name(rf_hotline_role r);	/* "analyst" */
+/* rf_hotline_role_parse: the role called s, or RF_ROLE_NONE. */
+rf_hotline_role rf_hotline_role_parse(const char *s);
+/* rf_hotline_may: role r has every permission in perms. */
+int rf_hotline_may(rf_hotline_role r, unsigned perms);
+const char *rf_case_state_name(rf_case_state s);	/* "in_review" */
+const char *rf_case_state_label(rf_case_state s);	/* "In review" */
+/* rf_case_state_parse: 0 and *out set, or -1 when unknown. */
+int rf_case_state_parse(const char *s, rf_case_state *out);
+const char *rf_case_category_name(rf_case_category c);	/* "csam" */
+const char *rf_case_category_label(rf_case_category c);
+int rf_case_category_parse(const char *s, rf_case_category *out);
+
+/* ---- canonical URLs ---- */
+
+typedef struct rf_hotline_url {
+	const char *clean;	/* the URL with the reporter's codes removed */
+	const char *canonical;	/* the de-duplication key */
+	const char *host;	/* lower-case A-label host, or NULL */
+	const char *domain;	/* registrable domain, or NULL */
+	unsigned scrubbed;	/* identifying tokens removed */
+} rf_hotline_url;
+
+/*
+ * rf_hotline_canonical: scrub url of the tracking codes that identify
+ * reporter (an e-mail address, may be NULL) with the tracking engine
+ * (rf_tracking_link: the address in any encoding, rules' parameters and
+ * hosts, opaque ids; rules may be NULL) and make its canonical form:
+ * scheme and host lower-cased (A-label), default port and fragment
+ * dropped, dot segments resolved, percent-encoding normalised, empty path
+ * made "/".  Strings live in a.  RF_EPARSE when url is not an absolute
+ * http, https or ftp URL with a host; RF_ELIMIT when longer than
+ * max_url_len.  Nothing is fetched or resolved.
+ */
+rf_status rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules,
+			       rf_arena *a,
+			       const rf_hotline_limits *limits,
+			       const char *url, const char *reporter,
+			       rf_hotline_url *out, rf_error *err);
+
+/* rf_hotline_defang: url made unclickable for export and display:
+ * "http" -> "hxxp" (also for URLs carried inside it), every "." of the
+ * host -> "[.]".  In a. */
+const char *rf_hotline_defang(rf_arena *a, const char *url);
+
+/* ---- intake ---- */
+
+/* What is kept of a reported mail: header metadata only. */
+typedef struct rf_hotline_mailmeta {
+	const char *message_id;
+	const char *date;
+	const char *sender_domain;	/* domain of From: */
+	int has_list_id;
+	int has_list_unsubscribe;
+	const char *campaign;		/* a campaign id from elsewhere, or NULL */
+	/* The suspect mail's text fingerprint, or NULL: reports whose
+	 * fingerprints match (rf_fp_match) link their cases as one spam
+	 * campaign.  Only the min-hashes are stored, never the text. */
+	const rf_fingerprint *fp;
+} rf_hotline_mailmeta;
+
+/* Optional reporter contact details, stored apart from cases. */
+typedef struct rf_hotline_contact {
+	const char *name;
+	const char *email;
+	const char *phone;
+} rf_hotline_contact;
+
+typedef struct rf_hotline_report {
+	const char *source;		/* "web", "api", "cli", "mail" */
+	const char **urls;
+	size_t nurls;
+	const char *reporter;		/* address the codes may identify */
+	const char *category;		/* reporter's suggestion, or NULL */
+	const char *comment;		/* or NULL */
+	const rf_hotline_mailmeta *mail;	/* or NULL */
+	const rf_hotline_contact *contact;	/* or NULL */
+	time_t when;			/* 0: now */
+} rf_hotline_report;
+
+/* One URL's outcome. */
+typedef struct rf_hotline_filed {
+	int64_t report_id;		/* 0 when rejected */
+	int64_t case_id;
+	int new_case;			/* the report opened the case */
+	const char *error;		/* why rejected, or NULL (static) */
+} rf_hotline_filed;
+
+/*
+ * rf_hotline_submit: file one report per URL of r (up to max_report_urls;
+ * more give RF_ELIMIT before anything is stored).  Each URL is scrubbed
+ * with r->reporter as recipient and joins the case of its canonical form.
+ * out (r->nurls entries) tells each outcome; a URL that cannot be parsed
+ * is rejected there, the others still filed.  One transaction.
+ */
+rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
+			    const rf_hotline_report *r, rf_hotline_filed *out,
+			    rf_error *err);
+
+/*
+ * rf_hotline_from_message: the URLs and header metadata of a reported
+ * mail.  A mail carrying message/rfc822 parts is a forward of those: the
+ * attached messages are read (their links; the first one's headers);
+ * otherwise the mail itself is the suspect mail.  Header links (List-
+ * Unsubscribe), images and CSS are left out, duplicates removed, at most
+ * max_report_urls kept.  *reporter: the suspect mail's recipient
+ * (Delivered-To, X-Original-To, To), else the forwarder's From:.
+ * meta->fp: the suspect mail's fingerprint (its own address and codes
+ * left out), NULL when it has no text.  Bodies and attachments are never
+ * kept.  Strings in a.
+ */
+rf_status rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a,
+				  const rf_message *m,
+				  const rf_hotline_limits *limits,
+				  const char ***urls, size_t *nurls,
+				  rf_hotline_mailmeta *meta,
+				  const char **reporter, rf_error *err);
+
+/* ---- cases ---- */
+
+typedef struct rf_hotline_case {
+	int64_t id;
+	const char *canonical;
+	const char *host;
+	const char *domain;
+	rf_case_state state;
+	rf_case_category category;
+	int priority;
+	int nreports;
+	int appeal;		/* reopened on appeal, awaiting reassessment */
+	const char *assignee;	/* or NULL */
+	const char *assessed_by;	/* or NULL */
+	const char *campaign;	/* or NULL */
+	time_t created, updated, last_report;
+} rf_hotline_case;
+
+typedef int (*rf_hotline_case_cb)(void *arg, const rf_hotline_case *c);
+
+typedef struct rf_hotline_filter {
+	int open_only;		/* new, in review, red flag, monitoring */
+	int state;		/* -1 any, else one rf_case_state */
+	const char *domain;	/* or NULL */
+	unsigned limit;		/* 0: 1000 */
+} rf_hotline_filter;
+
+/*
+ * rf_hotline_queue: cases matching f (NULL: all) by priority (highest
+ * first), then age (oldest first); cb for each, stopping early when cb
+ * returns non-zero.  Strings valid during the call only.
+ */
+rf_status rf_hotline_queue(rf_hotline *h, const rf_hotline_filter *f,
+			   rf_hotline_case_cb cb, void *arg, rf_error *err);
+
+/* rf_hotline_case_get: case id in *out, strings in a; RF_ENOTFOUND. */
+rf_status rf_hotline_case_get(rf_hotline *h, int64_t id, rf_arena *a,
+			      rf_hotline_case *out, rf_error *err);
+
+/* rf_hotline_related: cases sharing case id's registrable domain (why =
+ * "domain") or a spam campaign (why = "campaign": a report of each
+ * carries the same campaign id, or their mails' fingerprints match),
+ * excluding id; each case once. */
+typedef int (*rf_hotline_related_cb)(void *arg, const rf_hotline_case *c,
+				     const char *why);
+rf_status rf_hotline_related(rf_hotline *h, int64_t id,
+			     rf_hotline_related_cb cb, void *arg,
+			     rf_error *err);
+
+typedef struct rf_hotline_report_row {
+	int64_t id, case_id;
+	time_t received;
+	const char *source;
+	const char *url_clean;
+	unsigned scrubbed;
+	const char *category;	/* suggested, or NULL */
+	const char *comment;
+	const char *message_id, *msg_date, *sender_domain;
+	int has_list_id, has_list_unsubscribe;
+	const char *campaign;
+	int has_raw;		/* an encrypted raw form is stored */
+	int has_contact;	/* contact details are stored (apart) */
+} rf_hotline_report_row;
+
+typedef int (*rf_hotline_report_cb)(void *arg,
+				    const rf_hotline_report_row *r);
+
+/* rf_hotline_reports: the reports of case id, oldest first, at most
+ * max_reports_per_case. */
+rf_status rf_hotline_reports(rf_hotline *h, int64_t id,
+			     rf_hotline_report_cb cb, void *arg,
+			     rf_error *err);
+
+/*
+ * Case actions.  Each checks who's permission and the state machine
+ * (docs/hotline.md), writes the change and its audit record (with why)
+ * in one transaction.  RF_EINVAL with a plain reason when not allowed.
+ *
+ * review: new -> in_review, assigned to who.
+ * assess: in_review -> red_flag | not_illegal | out_of_remit |
+ *   access_failed; on appeal the assessor must differ from the previous.
+ * set_state: red_flag|referred -> monitoring; red_flag|referred|
+ *   monitoring|not_illegal|out_of_remit|access_failed -> closed.
+ * appeal: an assessed case back to in_review for another analyst.
+ * categorise: set the category (review permission).
+ */
+rf_status rf_hotline_review(rf_hotline *h, const rf_hotline_actor *who,
+			    int64_t id, const char *why, rf_error *err);
+rf_status rf_hotline_assess(rf_hotline *h, const rf_hotline_actor *who,
+			    int64_t id, rf_case_state outcome,
+			    const char *why, rf_error *err);
+rf_status rf_hotline_set_state(rf_hotline *h, const rf_hotline_actor *who,
+			       int64_t id, rf_case_state to, const char *why,
+			       rf_error *err);
+rf_status rf_hotline_appeal(rf_hotline *h, const rf_hotline_actor *who,
+			    int64_t id, const char *why, rf_error *err);
+rf_status rf_hotline_categorise(rf_hotline *h, const rf_hotline_actor *who,
+				int64_t id, rf_case_category cat,
+				const char *why, rf_error *err);
+
+/*
+ * rf_hotline_raw_read: the raw (unscrubbed) URL of report id, decrypted
+ * into a, for a supervisor only; the read is audited with why.
+ * RF_ENOTFOUND when none is stored, RF_EINVAL when not allowed or the key
+ * is missing, RF_EPARSE when it does not decrypt.
+ */
+rf_status rf_hotline_raw_read(rf_hotline *h, const rf_hotline_actor *who,
+			      int64_t report_id, const char *why,
+			      rf_arena *a, const char **raw, rf_error *err);
+
+/* rf_hotline_contact_read: contact details of report id (supervisor),
+ * audited; RF_ENOTFOUND when none. */
+rf_status rf_hotline_contact_read(rf_hotline *h, const rf_hotline_actor *who,
+				  int64_t report_id, const char *why,
+				  rf_arena *a, rf_hotline_contact *out,
+				  rf_error *err);
+
+/* ---- export and statistics ---- */
+
+typedef enum rf_export_format {
+	RF_EXPORT_XARF = 0,	/* X-ARF v4 JSON, one report per case */
+	RF_EXPORT_CSV
+} rf_export_format;
+
+typedef struct rf_hotline_org {
+	const char *org;	/* "Example Hotline" */
+	const char *contact;	/* reports@hotline.example */
+	const char *domain;	/* hotline.example */
+} rf_hotline_org;
+
+/*
+ * rf_hotline_export: write the red-flag cases in ids (or, when nids is 0,
+ * every case in state red_flag) to out in format fmt, URLs defanged, and
+ * record one referral per case (target, time, reference) moving it to
+ * referred; all audited.  Needs the refer permission.  *nexported counts
+ * the cases written; a case not in red_flag or referred gives RF_EINVAL
+ * and nothing is written.  reference NULL: "REF-<time>".
+ */
+rf_status rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
+			    const int64_t *ids, size_t nids,
+			    rf_export_format fmt, const rf_hotline_org *org,
+			    const char *target, const char *reference,
+			    rf_buf *out, size_t *nexported, rf_error *err);
+
+typedef struct rf_hotline_referral {
+	int64_t id, case_id;
+	const char *target, *reference, *format, *actor;
+	time_t when;
+} rf_hotline_referral;
+
+typedef int (*rf_hotline_referral_cb)(void *arg,
+				      const rf_hotline_referral *r);
+
+/* rf_hotline_referrals: referrals of case id (0: all), newest first. */
+rf_status rf_hotline_referrals(rf_hotline *h, int64_t id,
+			       rf_hotline_referral_cb cb, void *arg,
+			       rf_error *err);
+
+typedef struct rf_hotline_stats {
+	int year, month;	/* 1..12 */
+	unsigned reports;	/* raw reports received in the month */
+	unsigned cases;		/* distinct cases those reports belong to */
+	unsigned new_cases;	/* cases opened in the month */
+	unsigned duplicates;	/* reports merged into an existing case */
+	unsigned red_flags;	/* cases assessed red flag in the month */
+	unsigned referrals;	/* referral records made in the month */
+} rf_hotline_stats;
+
+/* rf_hotline_stats_month: the figures of one calendar month (UTC). */
+rf_status rf_hotline_stats_month(rf_hotline *h, int year, int month,
+				 rf_hotline_stats *out, rf_error *err);
+
+/* rf_hotline_parse_month: "YYYY-MM" into year and month; 0 or -1. */
+int rf_hotline_parse_month(const char *s, int *year, int *month);
+
+/* ---- audit log ---- */
+
+typedef struct rf_hotline_audit_row {
+	int64_t seq;
+	time_t when;
+	const char *actor, *role, *action, *object, *detail, *reason;
+	const char *prev, *hash;	/* hex SHA-256 */
+} rf_hotline_audit_row;
+
+typedef int (*rf_hotline_audit_cb)(void *arg,
+				   const rf_hotline_audit_row *r);
+
+/* rf_hotline_audit: append one record (used by front ends for events of
+ * their own, e.g. a failed login).  object like "case:12", may be "". */
+rf_status rf_hotline_audit(rf_hotline *h, const rf_hotline_actor *who,
+			   const char *action, const char *object,
+			   const char *detail, const char *why,
+			   rf_error *err);
+
+/* rf_hotline_audit_list: records about object (NULL: all), newest first,
+ * at most limit (0: 1000). */
+rf_status rf_hotline_audit_list(rf_hotline *h, const char *object,
+				unsigned limit, rf_hotline_audit_cb cb,
+				void *arg, rf_error *err);
+
+/*
+ * rf_hotline_audit_verify: recompute the hash chain.  RF_OK when every
+ * record's prev is its predecessor's hash and its hash matches its
+ * content (*checked = records); RF_EPARSE with the first bad sequence
+ * number in *bad and err when not.
+ */
+rf_status rf_hotline_audit_verify(rf_hotline *h, int64_t *checked,
+				  int64_t *bad, rf_error *err);
+
+/* ---- users and sessions ---- */
+
+/* rf_hotline_user_add: a user with an argon2id hash of password
+ * (crypto_pwhash_str); who needs the users permission (or is
+ * RF_ROLE_SYSTEM).  RF_EINVAL when the name exists or is not
+ * [a-z0-9._-]{1,64}, or the password is shorter than 10 bytes. */
+rf_status rf_hotline_user_add(rf_hotline *h, const rf_hotline_actor *who,
+			      const char *name, rf_hotline_role role,
+			      const char *password, rf_error *err);
+
+/* rf_hotline_login: check name and password; on RF_OK *role is set and
+ * *token is a new session token (hex, in a) valid for ttl seconds, with
+ * its CSRF token in *csrf.  RF_EINVAL for any wrong name or password
+ * (one message for both); audited either way. */
+rf_status rf_hotline_login(rf_hotline *h, const char *name,
+			   const char *password, long ttl, rf_arena *a,
+			   const char **token, const char **csrf,
+			   rf_hotline_role *role, rf_error *err);
+
+/* rf_hotline_session: the user of a live session token: name and csrf in
+ * a, role.  RF_ENOTFOUND when unknown or expired. */
+rf_status rf_hotline_session(rf_hotline *h, const char *token, rf_arena *a,
+			     const char **name, rf_hotline_role *role,
+			     const char **csrf, rf_error *err);
+
+/* rf_hotline_logout: end the session (unknown tokens are ignored). */
+rf_status rf_hotline_logout(rf_hotline *h, const char *token, rf_error *err);
+
+/* rf_hotline_token_equal: constant-time comparison of two tokens. */
+int rf_hotline_token_equal(const char *a, const char *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

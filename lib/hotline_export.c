@@ -1,0 +1,451 @@
+/*
+ * hotline_export.c - red-flag cases out to law enforcement (X-ARF v4
+ * JSON, CSV; URLs defanged), the referral records, and the monthly
+ * statistics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "hotline_int.h"
+
+const char *
+rf_hotline_defang(rf_arena *a, const char *url)
+{
+	rf_buf b;
+	const char *p = url, *host_end;
+	char *out;
+	size_t n;
+
+	if (url == NULL)
+		return NULL;
+	rf_buf_init(&b, 0);
+	if (strncasecmp(p, "http", 4) == 0 && (p[4] == ':' ||
+	    ((p[4] == 's' || p[4] == 'S') && p[5] == ':'))) {
+		rf_buf_puts(&b, "hxxp");
+		p += 4;
+	} else if (strncasecmp(p, "ftp:", 4) == 0) {
+		rf_buf_puts(&b, "fxp");
+		p += 3;
+	}
+	/* Up to the host: scheme rest and "//". */
+	if ((host_end = strstr(p, "://")) != NULL) {
+		rf_buf_append(&b, p, (size_t)(host_end - p) + 3);
+		p = host_end + 3;
+	}
+	n = strcspn(p, "/?#");
+	for (host_end = p + n; p < host_end; p++) {
+		if (*p == '.')
+			rf_buf_puts(&b, "[.]");
+		else
+			rf_buf_putc(&b, *p);
+	}
+	/* A URL carried inside (a redirect's destination) loses its
+	 * scheme too. */
+	while (*p != '\0') {
+		if (strncasecmp(p, "http://", 7) == 0 ||
+		    strncasecmp(p, "https://", 8) == 0) {
+			rf_buf_puts(&b, "hxxp");
+			p += 4;
+		} else if (strncasecmp(p, "ftp://", 6) == 0) {
+			rf_buf_puts(&b, "fxp");
+			p += 3;
+		} else {
+			rf_buf_putc(&b, *p++);
+		}
+	}
+	out = rf_arena_strdup(a, rf_buf_cstr(&b));
+	rf_buf_free(&b);
+	return out;
+}
+
+/* json_str: s as a JSON string (with quotes), control characters and
+ * non-ASCII escaped so the export is plain ASCII. */
+static void
+json_str(rf_buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	rf_buf_putc(b, '"');
+	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			rf_buf_putc(b, '\\');
+			rf_buf_putc(b, (char)*p);
+		} else if (*p < 0x20 || *p >= 0x7f || *p == '<' || *p == '>' ||
+		    *p == '&') {
+			rf_buf_printf(b, "\\u%04x", *p);
+		} else {
+			rf_buf_putc(b, (char)*p);
+		}
+	}
+	rf_buf_putc(b, '"');
+}
+
+/* csv_field: RFC 4180 quoting; a leading = + - @ gets a ' so that a
+ * spreadsheet does not run it as a formula. */
+static void
+csv_field(rf_buf *b, const char *s, int last)
+{
+	const char *p;
+
+	rf_buf_putc(b, '"');
+	if (s != NULL && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
+		rf_buf_putc(b, '\'');
+	for (p = s != NULL ? s : ""; *p; p++) {
+		if (*p == '"')
+			rf_buf_putc(b, '"');
+		rf_buf_putc(b, *p == '\r' || *p == '\n' ? ' ' : *p);
+	}
+	rf_buf_putc(b, '"');
+	rf_buf_puts(b, last ? "\r\n" : ",");
+}
+
+static void
+iso_time(char out[32], time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+uuid4(char out[37])
+{
+	unsigned char u[16];
+
+	randombytes_buf(u, sizeof(u));
+	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
+	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+	    u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+static void
+xarf_contact(rf_buf *b, const char *key, const rf_hotline_org *o)
+{
+	rf_buf_printf(b, "  \"%s\": {\"org\": ", key);
+	json_str(b, o->org);
+	rf_buf_puts(b, ", \"contact\": ");
+	json_str(b, o->contact);
+	rf_buf_puts(b, ", \"domain\": ");
+	json_str(b, o->domain);
+	rf_buf_puts(b, "},\n");
+}
+
+static void
+write_case(rf_buf *b, rf_arena *a, rf_export_format fmt,
+	   const rf_hotline_case *c, const rf_hotline_org *o,
+	   const char *ref, size_t index)
+{
+	const char *url = rf_hotline_defang(a, c->canonical);
+	const char *host = rf_hotline_defang(a, c->host != NULL ? c->host :
+	    "");
+	char first[32], last[32], id[37];
+	const char *type = c->category == RF_CAT_OTHER ? "other" :
+	    rf_case_category_name(c->category);
+
+	iso_time(first, c->created);
+	iso_time(last, c->last_report);
+	if (fmt == RF_EXPORT_CSV) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%lld", (long long)c->id);
+		csv_field(b, num, 0);
+		csv_field(b, url, 0);
+		csv_field(b, host, 0);
+		csv_field(b, type, 0);
+		snprintf(num, sizeof(num), "%d", c->nreports);
+		csv_field(b, num, 0);
+		csv_field(b, first, 0);
+		csv_field(b, last, 0);
+		csv_field(b, ref, 1);
+		return;
+	}
+	uuid4(id);
+	rf_buf_puts(b, index > 0 ? ",\n{\n" : "{\n");
+	rf_buf_puts(b, "  \"xarf_version\": \"4.0.0\",\n");
+	rf_buf_printf(b, "  \"report_id\": \"%s\",\n", id);
+	rf_buf_printf(b, "  \"timestamp\": \"%s\",\n", first);
+	xarf_contact(b, "reporter", o);
+	xarf_contact(b, "sender", o);
+	rf_buf_puts(b, "  \"source_identifier\": ");
+	json_str(b, host);
+	rf_buf_puts(b, ",\n  \"category\": \"content\",\n  \"type\": ");
+	json_str(b, type);
+	rf_buf_puts(b, ",\n  \"url\": ");
+	json_str(b, url);
+	rf_buf_puts(b, ",\n  \"evidence_source\": \"user_report\",\n");
+	rf_buf_printf(b, "  \"description\": \"Hotline case %lld: %d public "
+	    "report%s, first %s, last %s; confirmed by an analyst.\",\n",
+	    (long long)c->id, c->nreports, c->nreports == 1 ? "" : "s",
+	    first, last);
+	rf_buf_printf(b, "  \"tags\": [\"hotline:case-%lld\", \"reference:",
+	    (long long)c->id);
+	{
+		const char *p;
+
+		/* tag values are [a-z0-9_+-.]: keep what fits. */
+		for (p = ref; *p; p++) {
+			char ch = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
+
+			if ((ch >= 'a' && ch <= 'z') || (ch >= '0' &&
+			    ch <= '9') || strchr("_+-.", ch) != NULL)
+				rf_buf_putc(b, ch);
+		}
+	}
+	rf_buf_puts(b, "\"]\n}");
+}
+
+static rf_status
+export_one(rf_hotline *h, const rf_hotline_actor *who, rf_arena *a,
+	   int64_t id, rf_export_format fmt, const rf_hotline_org *o,
+	   const char *target, const char *ref, rf_buf *out, size_t index,
+	   rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_hotline_case c;
+	char obj[32], detail[300];
+	int64_t now = (int64_t)time(NULL);
+	rf_status rs;
+
+	if ((rs = rf_hotline_case_get(h, id, a, &c, err)) != RF_OK)
+		return rs;
+	if (c.state != RF_CASE_RED_FLAG && c.state != RF_CASE_REFERRED)
+		return rf_error_set(err, RF_EINVAL, "case %lld is %s: only "
+		    "red-flag cases are exported", (long long)id,
+		    rf_case_state_name(c.state));
+	write_case(out, a, fmt, &c, o, ref, index);
+	if ((rs = rf__hl_prepare(h, "INSERT INTO referrals (case_id, target,"
+	    " reference, format, actor, created) VALUES (?, ?, ?, ?, ?, ?)",
+	    &st, err)) != RF_OK)
+		return rs;
+	sqlite3_bind_int64(st, 1, id);
+	rf__hl_bind_text(st, 2, target);
+	rf__hl_bind_text(st, 3, ref);
+	rf__hl_bind_text(st, 4, fmt == RF_EXPORT_CSV ? "csv" : "xarf");
+	rf__hl_bind_text(st, 5, who->name);
+	sqlite3_bind_int64(st, 6, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rs = rf__hl_fail(h, "referral", err);
+		goto done;
+	}
+	sqlite3_finalize(st);
+	if ((rs = rf__hl_prepare(h, "UPDATE cases SET state = ?, updated = ?"
+	    " WHERE id = ?", &st, err)) != RF_OK)
+		return rs;
+	sqlite3_bind_int(st, 1, RF_CASE_REFERRED);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rs = rf__hl_fail(h, "referral state", err);
+		goto done;
+	}
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
+	snprintf(detail, sizeof(detail), "%s -> referred; %s to %.100s, "
+	    "reference %.100s", rf_case_state_name(c.state),
+	    fmt == RF_EXPORT_CSV ? "csv" : "xarf", target, ref);
+	rs = rf__hl_audit(h, who, "case.refer", obj, detail, NULL, err);
+done:
+	sqlite3_finalize(st);
+	return rs;
+}
+
+static int
+collect_id(void *arg, const rf_hotline_case *c)
+{
+	rf_buf *ids = arg;
+
+	return rf_buf_append(ids, &c->id, sizeof(c->id)) != 0;
+}
+
+rf_status
+rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
+		  const int64_t *ids, size_t nids, rf_export_format fmt,
+		  const rf_hotline_org *org, const char *target,
+		  const char *reference, rf_buf *out, size_t *nexported,
+		  rf_error *err)
+{
+	static const rf_hotline_org def = { "redflag hotline",
+	    "hotline@localhost", "localhost" };
+	rf_hotline_filter f = { 0, RF_CASE_RED_FLAG, NULL, 100000 };
+	rf_buf all;
+	rf_arena *a = NULL;
+	size_t start = out->len, i;
+	char ref[64];
+	rf_status rs;
+
+	*nexported = 0;
+	rf_buf_init(&all, 0);
+	if (who == NULL || !rf_hotline_may(who->role, RF_PERM_REFER))
+		return rf_error_set(err, RF_EINVAL, "the %s role may not "
+		    "export or refer cases", rf_hotline_role_name(who != NULL ?
+		    who->role : RF_ROLE_NONE));
+	if (target == NULL || *target == '\0')
+		return rf_error_set(err, RF_EINVAL, "an export needs a target");
+	if (strlen(target) > h->lim.max_field_len || (reference != NULL &&
+	    strlen(reference) > h->lim.max_field_len))
+		return rf_error_set(err, RF_ELIMIT, "target or reference "
+		    "longer than max_field_len");
+	if (org == NULL)
+		org = &def;
+	if (reference == NULL || *reference == '\0') {
+		snprintf(ref, sizeof(ref), "REF-%lld", (long long)time(NULL));
+		reference = ref;
+	}
+	if ((a = rf_arena_new()) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	if ((rs = rf__hl_begin(h, err)) != RF_OK)
+		goto done;
+	if (nids == 0) {
+		if ((rs = rf_hotline_queue(h, &f, collect_id, &all, err)) !=
+		    RF_OK)
+			goto done;
+		ids = (const int64_t *)(void *)all.data;
+		nids = all.len / sizeof(int64_t);
+	}
+	if (fmt == RF_EXPORT_CSV)
+		rf_buf_puts(out, "case,url,host,category,reports,first_report,"
+		    "last_report,reference\r\n");
+	else
+		rf_buf_puts(out, "[\n");
+	for (i = 0; i < nids; i++) {
+		int64_t id;
+
+		memcpy(&id, &ids[i], sizeof(id));
+		if ((rs = export_one(h, who, a, id, fmt, org, target,
+		    reference, out, i, err)) != RF_OK)
+			goto done;
+	}
+	if (fmt != RF_EXPORT_CSV)
+		rf_buf_puts(out, "\n]\n");
+	if (out->truncated) {
+		rs = rf_error_set(err, RF_ELIMIT, "the export does not fit in "
+		    "its buffer");
+		goto done;
+	}
+	if ((rs = rf__hl_commit(h, err)) != RF_OK)
+		goto done;
+	*nexported = nids;
+done:
+	if (rs != RF_OK) {
+		rf__hl_rollback(h);
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+	}
+	rf_buf_free(&all);
+	rf_arena_free(a);
+	return rs;
+}
+
+rf_status
+rf_hotline_referrals(rf_hotline *h, int64_t id, rf_hotline_referral_cb cb,
+		     void *arg, rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_hotline_referral r;
+	rf_status rs;
+	int rc;
+
+	if ((rs = rf__hl_prepare(h, "SELECT id, case_id, target, reference,"
+	    " format, actor, created FROM referrals WHERE ?1 = 0 OR"
+	    " case_id = ?1 ORDER BY id DESC LIMIT 1000", &st, err)) != RF_OK)
+		return rs;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(st, 0);
+		r.case_id = sqlite3_column_int64(st, 1);
+		r.target = rf__hl_col(st, 2);
+		r.reference = rf__hl_col(st, 3);
+		r.format = rf__hl_col(st, 4);
+		r.actor = rf__hl_col(st, 5);
+		r.when = (time_t)sqlite3_column_int64(st, 6);
+		if (cb(arg, &r) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		rs = rf__hl_fail(h, "referrals", err);
+	sqlite3_finalize(st);
+	return rs;
+}
+
+/* ---- statistics ---- */
+
+int
+rf_hotline_parse_month(const char *s, int *year, int *month)
+{
+	int y, m;
+	char end;
+
+	if (s == NULL || strlen(s) != 7 || s[4] != '-' ||
+	    sscanf(s, "%4d-%2d%c", &y, &m, &end) != 2 || y < 1970 ||
+	    y > 9999 || m < 1 || m > 12)
+		return -1;
+	*year = y;
+	*month = m;
+	return 0;
+}
+
+static rf_status
+count(rf_hotline *h, const char *sql, int64_t from, int64_t to,
+      unsigned *out, rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs;
+
+	if ((rs = rf__hl_prepare(h, sql, &st, err)) != RF_OK)
+		return rs;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = (unsigned)sqlite3_column_int64(st, 0);
+	else
+		rs = rf__hl_fail(h, "statistics", err);
+	sqlite3_finalize(st);
+	return rs;
+}
+
+rf_status
+rf_hotline_stats_month(rf_hotline *h, int year, int month,
+		       rf_hotline_stats *out, rf_error *err)
+{
+	struct tm tm;
+	int64_t from, to;
+	rf_status rs;
+
+	memset(out, 0, sizeof(*out));
+	if (month < 1 || month > 12 || year < 1970)
+		return rf_error_set(err, RF_EINVAL, "no such month");
+	out->year = year;
+	out->month = month;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = 1;
+	from = (int64_t)timegm(&tm);
+	tm.tm_mon++;
+	to = (int64_t)timegm(&tm);
+	if ((rs = count(h, "SELECT COUNT(*) FROM reports WHERE received >= ?1"
+	    " AND received < ?2", from, to, &out->reports, err)) != RF_OK ||
+	    (rs = count(h, "SELECT COUNT(DISTINCT case_id) FROM reports WHERE"
+	    " received >= ?1 AND received < ?2", from, to, &out->cases,
+	    err)) != RF_OK ||
+	    (rs = count(h, "SELECT COUNT(*) FROM cases WHERE created >= ?1"
+	    " AND created < ?2", from, to, &out->new_cases, err)) != RF_OK ||
+	    (rs = count(h, "SELECT COUNT(*) FROM reports WHERE received >= ?1"
+	    " AND received < ?2 AND first = 0", from, to, &out->duplicates,
+	    err)) != RF_OK ||
+	    (rs = count(h, "SELECT COUNT(DISTINCT object) FROM audit WHERE"
+	    " action = 'case.assess' AND detail LIKE '%-> red_flag'"
+	    " AND ts >= ?1 AND ts < ?2", from, to, &out->red_flags, err)) !=
+	    RF_OK ||
+	    (rs = count(h, "SELECT COUNT(*) FROM referrals WHERE created >= ?1"
+	    " AND created < ?2", from, to, &out->referrals, err)) != RF_OK)
+		return rs;
+	return RF_OK;
+}

@@ -1,0 +1,422 @@
+/*
+ * hotline_intake.c - reports in: filing scrubbed URLs into cases, and
+ * reading the URLs and header metadata out of a reported mail.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "hotline_int.h"
+
+rf_status
+rf__hl_seal(rf_hotline *h, const char *plain, unsigned char **box,
+	    size_t *boxlen, unsigned char nonce[24], rf_error *err)
+{
+	size_t n = strlen(plain);
+
+	*box = NULL;
+	if (!h->has_key)
+		return rf_error_set(err, RF_EINVAL, "no raw-form key");
+	*boxlen = n + crypto_secretbox_MACBYTES;
+	if ((*box = malloc(*boxlen)) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(*box, (const unsigned char *)plain, n, nonce,
+	    h->key);
+	return RF_OK;
+}
+
+static int
+too_long(const rf_hotline *h, const char *s)
+{
+	return s != NULL && strlen(s) > h->lim.max_field_len;
+}
+
+static int
+blank(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
+
+/* find_or_open: the case of u, opened when new. */
+static rf_status
+find_or_open(rf_hotline *h, const rf_hotline_actor *who,
+	     const rf_hotline_url *u, rf_case_category cat,
+	     const char *campaign, int64_t now, int64_t *id, int *opened,
+	     rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char obj[32];
+	rf_status rs;
+
+	*opened = 0;
+	if ((rs = rf__hl_prepare(h, "SELECT id FROM cases WHERE canonical = ?",
+	    &st, err)) != RF_OK)
+		return rs;
+	rf__hl_bind_text(st, 1, u->canonical);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		goto done;
+	}
+	sqlite3_finalize(st);
+	if ((rs = rf__hl_prepare(h, "INSERT INTO cases (canonical, host,"
+	    " domain, category, priority, campaign, created, updated,"
+	    " last_report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err)) !=
+	    RF_OK)
+		return rs;
+	rf__hl_bind_text(st, 1, u->canonical);
+	rf__hl_bind_text(st, 2, u->host);
+	rf__hl_bind_text(st, 3, u->domain);
+	sqlite3_bind_int(st, 4, (int)cat);
+	sqlite3_bind_int(st, 5, rf__hl_priority(cat, 0));
+	rf__hl_bind_text(st, 6, campaign);
+	sqlite3_bind_int64(st, 7, now);
+	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rs = rf__hl_fail(h, "open case", err);
+		goto done;
+	}
+	*id = sqlite3_last_insert_rowid(h->db);
+	*opened = 1;
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)*id);
+	rs = rf__hl_audit(h, who, "case.open", obj,
+	    rf_case_category_name(cat), "new canonical URL", err);
+done:
+	sqlite3_finalize(st);
+	return rs;
+}
+
+static rf_status
+add_contact(rf_hotline *h, int64_t report, const rf_hotline_contact *c,
+	    rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs;
+
+	if (c == NULL || (blank(c->name) && blank(c->email) &&
+	    blank(c->phone)))
+		return RF_OK;
+	if ((rs = rf__hl_prepare(h, "INSERT INTO contacts (report_id, name,"
+	    " email, phone) VALUES (?, ?, ?, ?)", &st, err)) != RF_OK)
+		return rs;
+	sqlite3_bind_int64(st, 1, report);
+	rf__hl_bind_text(st, 2, blank(c->name) ? NULL : c->name);
+	rf__hl_bind_text(st, 3, blank(c->email) ? NULL : c->email);
+	rf__hl_bind_text(st, 4, blank(c->phone) ? NULL : c->phone);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rs = rf__hl_fail(h, "contact", err);
+	sqlite3_finalize(st);
+	return rs;
+}
+
+/* file_one: store one scrubbed URL as a report. */
+static rf_status
+file_one(rf_hotline *h, const rf_hotline_actor *who,
+	 const rf_hotline_report *r, const char *raw, const rf_hotline_url *u,
+	 int64_t now, rf_hotline_filed *out, rf_error *err)
+{
+	const rf_hotline_mailmeta *m = r->mail;
+	rf_case_category cat = RF_CAT_OTHER, suggested = RF_CAT_OTHER;
+	int has_suggestion = 0;
+	sqlite3_stmt *st = NULL;
+	unsigned char nonce[24], *box = NULL;
+	size_t boxlen = 0;
+	char obj[32], detail[160];
+	rf_status rs;
+
+	if (rf_case_category_parse(r->category, &suggested) == 0) {
+		cat = suggested;
+		has_suggestion = 1;
+	}
+	if ((rs = find_or_open(h, who, u, cat, m != NULL ? m->campaign : NULL,
+	    now, &out->case_id, &out->new_case, err)) != RF_OK)
+		goto done;
+	if (h->has_key &&
+	    (rs = rf__hl_seal(h, raw, &box, &boxlen, nonce, err)) != RF_OK)
+		goto done;
+	if ((rs = rf__hl_prepare(h, "INSERT INTO reports (case_id, received,"
+	    " first, source, url_clean, scrubbed, category, comment,"
+	    " message_id, msg_date, sender_domain, has_list_id,"
+	    " has_list_unsub, campaign, raw, raw_nonce) VALUES (?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err)) != RF_OK)
+		goto done;
+	sqlite3_bind_int64(st, 1, out->case_id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, out->new_case);
+	rf__hl_bind_text(st, 4, r->source != NULL ? r->source : "api");
+	rf__hl_bind_text(st, 5, u->clean);
+	sqlite3_bind_int(st, 6, (int)u->scrubbed);
+	rf__hl_bind_text(st, 7, has_suggestion ?
+	    rf_case_category_name(suggested) : NULL);
+	rf__hl_bind_text(st, 8, blank(r->comment) ? NULL : r->comment);
+	if (m != NULL) {
+		rf__hl_bind_text(st, 9, m->message_id);
+		rf__hl_bind_text(st, 10, m->date);
+		rf__hl_bind_text(st, 11, m->sender_domain);
+		sqlite3_bind_int(st, 12, m->has_list_id != 0);
+		sqlite3_bind_int(st, 13, m->has_list_unsubscribe != 0);
+		rf__hl_bind_text(st, 14, m->campaign);
+	} else {
+		sqlite3_bind_int(st, 12, 0);
+		sqlite3_bind_int(st, 13, 0);
+	}
+	if (box != NULL) {
+		sqlite3_bind_blob(st, 15, box, (int)boxlen, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(st, 16, nonce, (int)sizeof(nonce),
+		    SQLITE_TRANSIENT);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rs = rf__hl_fail(h, "file report", err);
+		goto done;
+	}
+	out->report_id = sqlite3_last_insert_rowid(h->db);
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rs = add_contact(h, out->report_id, r->contact, err)) != RF_OK)
+		goto done;
+	if (m != NULL && m->fp != NULL && (rs = rf__hl_store_fp(h,
+	    out->report_id, m->fp, err)) != RF_OK)
+		goto done;
+	/* A reporter's suggestion sets the category of a case nobody has
+	 * looked at yet; after that, analysts decide. */
+	if ((rs = rf__hl_prepare(h, "UPDATE cases SET nreports = nreports + 1,"
+	    " last_report = ?1, updated = ?1,"
+	    " category = CASE WHEN ?2 AND state = 0 AND category = 0"
+	    "  THEN ?3 ELSE category END,"
+	    " campaign = COALESCE(campaign, ?4) WHERE id = ?5", &st, err)) !=
+	    RF_OK)
+		goto done;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, has_suggestion);
+	sqlite3_bind_int(st, 3, (int)suggested);
+	rf__hl_bind_text(st, 4, m != NULL ? m->campaign : NULL);
+	sqlite3_bind_int64(st, 5, out->case_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rs = rf__hl_fail(h, "update case", err);
+		goto done;
+	}
+	sqlite3_finalize(st);
+	if ((rs = rf__hl_prepare(h, "UPDATE cases SET priority = ? WHERE"
+	    " id = ?", &st, err)) != RF_OK)
+		goto done;
+	{
+		rf_hotline_case c;
+		rf_arena *a = rf_arena_new();
+
+		if (a == NULL) {
+			rs = rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto done;
+		}
+		rs = rf_hotline_case_get(h, out->case_id, a, &c, err);
+		rf_arena_free(a);
+		if (rs != RF_OK)
+			goto done;
+		sqlite3_bind_int(st, 1, rf__hl_priority(c.category,
+		    c.nreports));
+	}
+	sqlite3_bind_int64(st, 2, out->case_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rs = rf__hl_fail(h, "priority", err);
+		goto done;
+	}
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)out->case_id);
+	snprintf(detail, sizeof(detail), "report %lld via %s; %u "
+	    "identifying code%s removed%s", (long long)out->report_id,
+	    r->source != NULL ? r->source : "api", u->scrubbed,
+	    u->scrubbed == 1 ? "" : "s", box != NULL ? "; raw form sealed" :
+	    "");
+	rs = rf__hl_audit(h, who, "report.file", obj, detail, NULL, err);
+done:
+	sqlite3_finalize(st);
+	if (box != NULL) {
+		sodium_memzero(box, boxlen);
+		free(box);
+	}
+	return rs;
+}
+
+rf_status
+rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
+		  const rf_hotline_report *r, rf_hotline_filed *out,
+		  rf_error *err)
+{
+	rf_arena *a = NULL;
+	rf_hotline_url u;
+	rf_error e;
+	int64_t now;
+	rf_status rs = RF_OK;
+	size_t i;
+
+	if (!rf_hotline_may(who != NULL ? who->role : RF_ROLE_NONE,
+	    RF_PERM_SUBMIT))
+		return rf_error_set(err, RF_EINVAL, "not allowed to report");
+	if (r->nurls == 0)
+		return rf_error_set(err, RF_EINVAL, "the report has no URL");
+	if (r->nurls > h->lim.max_report_urls)
+		return rf_error_set(err, RF_ELIMIT, "the report has %zu URLs, "
+		    "more than max_report_urls (%u)", r->nurls,
+		    h->lim.max_report_urls);
+	if (too_long(h, r->comment) || too_long(h, r->category) ||
+	    too_long(h, r->source) ||
+	    (r->contact != NULL && (too_long(h, r->contact->name) ||
+	    too_long(h, r->contact->email) || too_long(h, r->contact->phone))) ||
+	    (r->mail != NULL && (too_long(h, r->mail->message_id) ||
+	    too_long(h, r->mail->date) || too_long(h, r->mail->sender_domain) ||
+	    too_long(h, r->mail->campaign))))
+		return rf_error_set(err, RF_ELIMIT, "a field of the report is "
+		    "longer than max_field_len (%zu bytes)",
+		    h->lim.max_field_len);
+	if ((a = rf_arena_new()) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	now = r->when != 0 ? (int64_t)r->when : (int64_t)time(NULL);
+	if ((rs = rf__hl_begin(h, err)) != RF_OK)
+		goto done;
+	for (i = 0; i < r->nurls; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		rs = rf_hotline_canonical(h->ctx, h->rules, a, &h->lim, r->urls[i],
+		    r->reporter, &u, &e);
+		if (rs == RF_EPARSE || rs == RF_ELIMIT) {
+			out[i].error = rs == RF_ELIMIT ?
+			    "longer than max_url_len" :
+			    "not an http, https or ftp URL with a host";
+			rs = RF_OK;
+			continue;
+		}
+		if (rs != RF_OK) {
+			if (err != NULL)
+				*err = e;
+			goto done;
+		}
+		if ((rs = file_one(h, who, r, r->urls[i], &u, now, &out[i],
+		    err)) != RF_OK)
+			goto done;
+	}
+	rs = rf__hl_commit(h, err);
+done:
+	if (rs != RF_OK)
+		rf__hl_rollback(h);
+	rf_arena_free(a);
+	return rs;
+}
+
+/* ---- reported mail ---- */
+
+static const char *
+domain_of(rf_arena *a, const char *addr)
+{
+	const char *at;
+
+	if (addr == NULL || (at = strrchr(addr, '@')) == NULL || at[1] == '\0')
+		return NULL;
+	return rf_arena_strdup(a, at + 1);
+}
+
+static rf_status
+add_url(rf_arena *a, const rf_hotline_limits *lim, const char *url,
+	const char ***v, size_t *n, size_t *cap)
+{
+	size_t i;
+
+	if (url == NULL || *url == '\0')
+		return RF_OK;
+	if (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0 &&
+	    strncasecmp(url, "ftp://", 6) != 0 &&
+	    strncasecmp(url, "www.", 4) != 0)
+		return RF_OK;
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], url) == 0)
+			return RF_OK;
+	if (*n >= lim->max_report_urls)
+		return RF_ELIMIT;
+	if (rf_arena_grow(a, (void **)v, cap, *n, sizeof(**v)) != 0)
+		return RF_ENOMEM;
+	if (((*v)[*n] = rf_arena_strdup(a, url)) == NULL)
+		return RF_ENOMEM;
+	(*n)++;
+	return RF_OK;
+}
+
+static rf_status
+collect(rf_arena *a, const rf_message *m, const rf_hotline_limits *lim,
+	const char ***v, size_t *n, size_t *cap)
+{
+	rf_status rs;
+	size_t i;
+
+	for (i = 0; i < m->links.n; i++) {
+		const rf_link *l = &m->links.v[i];
+
+		if (l->kind == RF_LINK_HEADER || l->kind == RF_LINK_IMG ||
+		    l->kind == RF_LINK_CSS)
+			continue;
+		rs = add_url(a, lim, l->url, v, n, cap);
+		if (rs == RF_ELIMIT)
+			return RF_OK;	/* the first max_report_urls kept */
+		if (rs != RF_OK)
+			return rs;
+	}
+	return RF_OK;
+}
+
+rf_status
+rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
+			const rf_hotline_limits *limits, const char ***urls,
+			size_t *nurls, rf_hotline_mailmeta *meta,
+			const char **reporter, rf_error *err)
+{
+	rf_hotline_limits lim = *limits;
+	const rf_message *suspect = m;
+	size_t cap = 0, i;
+	rf_status rs = RF_OK;
+
+	*urls = NULL;
+	*nurls = 0;
+	memset(meta, 0, sizeof(*meta));
+	if (lim.max_report_urls == 0)
+		lim.max_report_urls = 50;
+	for (i = 0; i < m->nembedded; i++) {
+		if ((rs = collect(a, m->embedded[i], &lim, urls, nurls,
+		    &cap)) != RF_OK)
+			goto done;
+	}
+	if (m->nembedded > 0)
+		suspect = m->embedded[0];
+	else if ((rs = collect(a, m, &lim, urls, nurls, &cap)) != RF_OK)
+		goto done;
+	/* The suspect mail's recipient is whom its codes identify; a
+	 * forward without one names the reporter in its own From:. */
+	*reporter = rf_message_recipient(suspect);
+	if (*reporter == NULL)
+		*reporter = m->from_addr;
+	if (*reporter != NULL)
+		*reporter = rf_arena_strdup(a, *reporter);
+	meta->message_id = rf_arena_strdup(a, suspect->message_id);
+	meta->date = rf_arena_strdup(a, suspect->date);
+	meta->sender_domain = domain_of(a, suspect->from_addr);
+	meta->has_list_id = suspect->list_id != NULL;
+	meta->has_list_unsubscribe = suspect->list_unsubscribe != NULL;
+	{
+		rf_fingerprint *fp = rf_arena_alloc(a, sizeof(*fp));
+
+		if (fp == NULL) {
+			rs = RF_ENOMEM;
+			goto done;
+		}
+		/* Without the reporter's address and name words, copies sent
+		 * to different reporters fingerprint alike. */
+		if ((rs = rf_fingerprint_message(ctx, suspect, *reporter, NULL,
+		    fp, err)) != RF_OK)
+			return rs;
+		if (fp->kind != RF_FP_EMPTY)
+			meta->fp = fp;
+	}
+done:
+	if (rs != RF_OK)
+		return rf_error_set(err, rs, "out of memory");
+	return RF_OK;
+}

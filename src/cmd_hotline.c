@@ -1,0 +1,641 @@
+/*
+ * cmd_hotline.c - redflag hotline: reports in (URLs, mail), cases,
+ * review, export to law enforcement, statistics, audit log, users.
+ * Run by the operator: actions are audited as the user named by --as
+ * (default $USER) with the system role.  docs/man/redflag-hotline.1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "hotline_fe.h"
+
+#define EX_DATAERR 65
+#define EX_TEMPFAIL 75
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: %s hotline [STORE OPTIONS] COMMAND ...\n\n"
+	    "commands:\n"
+	    "  submit [--category C] [--comment T] [--reporter ADDR] URL...\n"
+	    "  submit --mail FILE|-      a reported mail (a forward, or the "
+	    "spam itself)\n"
+	    "  cases [--all] [--state S] list the queue (open cases by default)\n"
+	    "  show CASE                 one case with its reports\n"
+	    "  review CASE | assess CASE OUTCOME | state CASE STATE |\n"
+	    "  appeal CASE | category CASE CAT      [--why TEXT]\n"
+	    "  export [--format xarf|csv] [--target T] [--reference R] "
+	    "[CASE...]\n"
+	    "  referrals [CASE]\n"
+	    "  stats --month YYYY-MM [--json]\n"
+	    "  audit verify | audit list [--case CASE]\n"
+	    "  raw REPORT --why TEXT     the raw form (needs --raw-key)\n"
+	    "  user add NAME --role ROLE (password on standard input)\n\n"
+	    "  --as NAME                 who acts (audit log); default $USER\n"
+	    "outcomes: red_flag not_illegal out_of_remit access_failed\n"
+	    "categories: csam phishing malware fraud other\n"
+	    "roles: intake analyst supervisor admin auditor\n", RF_PROG);
+	hl_fe_options_help(f);
+}
+
+struct args {
+	int argc;
+	char **argv;		/* positional arguments */
+	const char *category, *comment, *reporter, *mail, *why, *format;
+	const char *target, *reference, *month, *role, *state;
+	int all, json;
+	int64_t case_id;
+};
+
+static int
+parse_id(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s != NULL ? s : "", &end, 10);
+	if (s == NULL || *s == '\0' || *end != '\0' || errno != 0 || v <= 0) {
+		cli_warn("'%s' is not a number", s != NULL ? s : "");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+read_all(FILE *f, size_t max, char **out, size_t *len)
+{
+	size_t cap = 65536, n = 0, r;
+	char *p = malloc(cap + 1), *q;
+
+	if (p == NULL)
+		return -1;
+	while ((r = fread(p + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n > max) {
+			free(p);
+			errno = EFBIG;
+			return -1;
+		}
+		if (n == cap) {
+			if ((q = realloc(p, 2 * cap + 1)) == NULL) {
+				free(p);
+				return -1;
+			}
+			p = q;
+			cap *= 2;
+		}
+	}
+	p[n] = '\0';
+	*out = p;
+	*len = n;
+	return ferror(f) ? -1 : 0;
+}
+
+static int
+do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
+{
+	rf_hotline_report r;
+	rf_hotline_filed *out;
+	rf_error err;
+	int i, bad = 0;
+
+	if (a->mail != NULL) {
+		FILE *f = strcmp(a->mail, "-") == 0 ? stdin :
+		    fopen(a->mail, "rb");
+		char *data = NULL;
+		size_t len = 0;
+		int n;
+
+		if (f == NULL || read_all(f, fe->limits.max_message_size, &data,
+		    &len) != 0) {
+			cli_warn("%s: %s", a->mail, strerror(errno));
+			if (f != NULL && f != stdin)
+				fclose(f);
+			return errno == EFBIG ? EX_DATAERR : RF_EXIT_INPUT;
+		}
+		if (f != stdin)
+			fclose(f);
+		n = hl_fe_mail(fe, who, "mail", data, len, stdout, &err);
+		free(data);
+		if (n < 0) {
+			cli_warn("mail not filed: %s", err.msg);
+			/* A mailbox pipe: the MTA keeps the mail and retries. */
+			return err.status == RF_ESTORE || err.status ==
+			    RF_ENOMEM ? EX_TEMPFAIL : EX_DATAERR;
+		}
+		if (n == 0)
+			cli_warn("the mail holds no web address to file");
+		return RF_EXIT_OK;
+	}
+	if (a->argc == 0) {
+		cli_warn("submit: no URL");
+		return RF_EXIT_USAGE;
+	}
+	memset(&r, 0, sizeof(r));
+	r.source = "cli";
+	r.urls = (const char **)a->argv;
+	r.nurls = (size_t)a->argc;
+	r.category = a->category;
+	r.comment = a->comment;
+	r.reporter = a->reporter;
+	if ((out = calloc(r.nurls, sizeof(*out))) == NULL)
+		return EX_TEMPFAIL;
+	if (rf_hotline_submit(fe->h, who, &r, out, &err) != RF_OK) {
+		cli_warn("submit: %s", err.msg);
+		free(out);
+		return err.status == RF_ELIMIT ? EX_DATAERR : EX_TEMPFAIL;
+	}
+	for (i = 0; i < a->argc; i++) {
+		char esc[200];
+
+		if (out[i].error != NULL) {
+			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
+			    a->argv[i], 80), out[i].error);
+			bad = 1;
+		} else {
+			printf("report %lld\tcase %lld\t%s\n",
+			    (long long)out[i].report_id,
+			    (long long)out[i].case_id,
+			    out[i].new_case ? "new case" : "joined");
+		}
+	}
+	free(out);
+	return bad ? RF_EXIT_INPUT : RF_EXIT_OK;
+}
+
+static void
+iso(char out[32], time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+static int
+print_case(void *arg, const rf_hotline_case *c)
+{
+	char when[32];
+	rf_arena *a = rf_arena_new();
+
+	if (a == NULL)
+		return 1;
+	iso(when, c->created);
+	printf("%6lld  %-13s %-9s %4d  %3d  %s  %s\n", (long long)c->id,
+	    rf_case_state_name(c->state), rf_case_category_name(c->category),
+	    c->priority, c->nreports, when,
+	    rf_hotline_defang(a, c->canonical));
+	rf_arena_free(a);
+	return 0;
+}
+
+static int
+print_report(void *arg, const rf_hotline_report_row *r)
+{
+	char when[32];
+	rf_arena *a = rf_arena_new();
+
+	if (a == NULL)
+		return 1;
+	iso(when, r->received);
+	printf("  report %lld  %s  %-4s  %u code%s removed  %s%s\n",
+	    (long long)r->id, when, r->source, r->scrubbed,
+	    r->scrubbed == 1 ? "" : "s", rf_hotline_defang(a, r->url_clean),
+	    r->has_raw ? "  [raw sealed]" : "");
+	if (r->sender_domain != NULL || r->message_id != NULL)
+		printf("    mail: sender domain %s, list-id %s, "
+		    "list-unsubscribe %s\n", r->sender_domain != NULL ?
+		    r->sender_domain : "-", r->has_list_id ? "yes" : "no",
+		    r->has_list_unsubscribe ? "yes" : "no");
+	rf_arena_free(a);
+	return 0;
+}
+
+static int
+print_related(void *arg, const rf_hotline_case *c, const char *why)
+{
+	printf("  related case %lld (same %s)\n", (long long)c->id, why);
+	return 0;
+}
+
+static int
+print_audit(void *arg, const rf_hotline_audit_row *r)
+{
+	char when[32];
+
+	iso(when, r->when);
+	printf("%6lld  %s  %-10s %-10s %-16s %-10s %s%s%s\n",
+	    (long long)r->seq, when, r->actor, r->role, r->action, r->object,
+	    r->detail, *r->reason != '\0' ? " -- " : "", r->reason);
+	return 0;
+}
+
+static int
+print_head(void *arg, const rf_hotline_audit_row *r)
+{
+	printf("head: record %lld hash %s\n", (long long)r->seq, r->hash);
+	return 1;
+}
+
+static int
+print_referral(void *arg, const rf_hotline_referral *r)
+{
+	char when[32];
+
+	iso(when, r->when);
+	printf("%6lld  case %lld  %s  %s  %s  by %s\n", (long long)r->id,
+	    (long long)r->case_id, when, r->format, r->reference, r->actor);
+	return 0;
+}
+
+static int
+do_show(struct hl_fe *fe, struct args *a)
+{
+	rf_arena *ar = rf_arena_new();
+	rf_hotline_case c;
+	rf_error err;
+	int rc = RF_EXIT_OK;
+
+	if (a->argc != 1 || parse_id(a->argv[0], &a->case_id) != 0) {
+		rc = RF_EXIT_USAGE;
+		goto done;
+	}
+	if (rf_hotline_case_get(fe->h, a->case_id, ar, &c, &err) != RF_OK) {
+		cli_warn("%s", err.msg);
+		rc = RF_EXIT_INPUT;
+		goto done;
+	}
+	printf("case %lld  %s  %s  priority %d  %d report%s\n",
+	    (long long)c.id, rf_case_state_label(c.state),
+	    rf_case_category_label(c.category), c.priority, c.nreports,
+	    c.nreports == 1 ? "" : "s");
+	printf("  url     %s\n  domain  %s\n  assignee %s  assessed by %s%s\n",
+	    rf_hotline_defang(ar, c.canonical), c.domain != NULL ? c.domain :
+	    "-", c.assignee != NULL ? c.assignee : "-", c.assessed_by != NULL ?
+	    c.assessed_by : "-", c.appeal ? "  (on appeal)" : "");
+	if (rf_hotline_reports(fe->h, c.id, print_report, NULL, &err) != RF_OK ||
+	    rf_hotline_related(fe->h, c.id, print_related, NULL, &err) != RF_OK)
+		cli_warn("%s", err.msg);
+done:
+	rf_arena_free(ar);
+	return rc;
+}
+
+static int
+do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
+	  struct args *a)
+{
+	rf_case_state s;
+	rf_case_category cat;
+	rf_error err;
+	rf_status st;
+
+	if (a->argc < 1 || parse_id(a->argv[0], &a->case_id) != 0)
+		return RF_EXIT_USAGE;
+	if (strcmp(cmd, "review") == 0) {
+		st = rf_hotline_review(fe->h, who, a->case_id, a->why, &err);
+	} else if (strcmp(cmd, "appeal") == 0) {
+		st = rf_hotline_appeal(fe->h, who, a->case_id, a->why, &err);
+	} else if (strcmp(cmd, "category") == 0) {
+		if (a->argc != 2 || rf_case_category_parse(a->argv[1],
+		    &cat) != 0) {
+			cli_warn("category: csam, phishing, malware, fraud or "
+			    "other");
+			return RF_EXIT_USAGE;
+		}
+		st = rf_hotline_categorise(fe->h, who, a->case_id, cat,
+		    a->why, &err);
+	} else {
+		if (a->argc != 2 || rf_case_state_parse(a->argv[1], &s) != 0) {
+			cli_warn("%s: which state?", cmd);
+			return RF_EXIT_USAGE;
+		}
+		st = strcmp(cmd, "assess") == 0 ?
+		    rf_hotline_assess(fe->h, who, a->case_id, s, a->why, &err) :
+		    rf_hotline_set_state(fe->h, who, a->case_id, s, a->why,
+		    &err);
+	}
+	if (st != RF_OK) {
+		cli_warn("%s", err.msg);
+		return RF_EXIT_INPUT;
+	}
+	return RF_EXIT_OK;
+}
+
+static int
+do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
+{
+	int64_t *ids = NULL;
+	rf_buf out;
+	rf_error err;
+	size_t n = 0;
+	int i, rc = RF_EXIT_OK;
+	rf_export_format fmt = RF_EXPORT_XARF;
+
+	if (a->format != NULL && strcmp(a->format, "csv") == 0)
+		fmt = RF_EXPORT_CSV;
+	else if (a->format != NULL && strcmp(a->format, "xarf") != 0) {
+		cli_warn("--format: xarf or csv");
+		return RF_EXIT_USAGE;
+	}
+	if (a->argc > 0 && (ids = calloc((size_t)a->argc,
+	    sizeof(*ids))) == NULL)
+		return EX_TEMPFAIL;
+	for (i = 0; i < a->argc; i++)
+		if (parse_id(a->argv[i], &ids[i]) != 0) {
+			free(ids);
+			return RF_EXIT_USAGE;
+		}
+	rf_buf_init(&out, 0);
+	if (rf_hotline_export(fe->h, who, ids, (size_t)a->argc, fmt, NULL,
+	    a->target != NULL ? a->target : "law enforcement", a->reference,
+	    &out, &n, &err) != RF_OK) {
+		cli_warn("export: %s", err.msg);
+		rc = RF_EXIT_INPUT;
+	} else {
+		fwrite(out.data != NULL ? out.data : "", 1, out.len, stdout);
+		cli_warn("%zu case%s exported and referred", n,
+		    n == 1 ? "" : "s");
+	}
+	rf_buf_free(&out);
+	free(ids);
+	return rc;
+}
+
+static int
+do_stats(struct hl_fe *fe, struct args *a)
+{
+	rf_hotline_stats s;
+	rf_error err;
+	int y, m;
+
+	if (rf_hotline_parse_month(a->month, &y, &m) != 0) {
+		cli_warn("stats: --month YYYY-MM");
+		return RF_EXIT_USAGE;
+	}
+	if (rf_hotline_stats_month(fe->h, y, m, &s, &err) != RF_OK) {
+		cli_warn("%s", err.msg);
+		return RF_EXIT_INPUT;
+	}
+	if (a->json)
+		printf("{\"month\": \"%04d-%02d\", \"reports\": %u, "
+		    "\"cases\": %u, \"new_cases\": %u, \"duplicates\": %u, "
+		    "\"red_flags\": %u, \"referrals\": %u}\n", y, m, s.reports,
+		    s.cases, s.new_cases, s.duplicates, s.red_flags,
+		    s.referrals);
+	else
+		printf("month       %04d-%02d\nreports     %u\ncases       %u\n"
+		    "new cases   %u\nduplicates  %u\nred flags   %u\n"
+		    "referrals   %u\n", y, m, s.reports, s.cases, s.new_cases,
+		    s.duplicates, s.red_flags, s.referrals);
+	return RF_EXIT_OK;
+}
+
+static int
+do_audit(struct hl_fe *fe, struct args *a)
+{
+	rf_error err;
+	int64_t n, bad;
+	char obj[40];
+
+	if (a->argc == 1 && strcmp(a->argv[0], "verify") == 0) {
+		if (rf_hotline_audit_verify(fe->h, &n, &bad, &err) != RF_OK) {
+			cli_warn("audit log BROKEN: %s", err.msg);
+			return RF_EXIT_INPUT;
+		}
+		printf("audit log intact: %lld record%s\n", (long long)n,
+		    n == 1 ? "" : "s");
+		rf_hotline_audit_list(fe->h, NULL, 1, print_head, NULL, &err);
+		return RF_EXIT_OK;
+	}
+	if (a->argc == 1 && strcmp(a->argv[0], "list") == 0) {
+		if (a->case_id != 0)
+			snprintf(obj, sizeof(obj), "case:%lld",
+			    (long long)a->case_id);
+		if (rf_hotline_audit_list(fe->h, a->case_id != 0 ? obj : NULL,
+		    0, print_audit, NULL, &err) != RF_OK) {
+			cli_warn("%s", err.msg);
+			return RF_EXIT_INPUT;
+		}
+		return RF_EXIT_OK;
+	}
+	cli_warn("audit: verify or list");
+	return RF_EXIT_USAGE;
+}
+
+static int
+do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
+{
+	char pw[1100];
+	size_t n;
+	rf_hotline_role role = rf_hotline_role_parse(a->role);
+	rf_error err;
+
+	if (a->argc != 2 || strcmp(a->argv[0], "add") != 0 ||
+	    role == RF_ROLE_NONE) {
+		cli_warn("user add NAME --role intake|analyst|supervisor|"
+		    "admin|auditor");
+		return RF_EXIT_USAGE;
+	}
+	if (isatty(0))
+		fprintf(stderr, "password for %s: ", a->argv[1]);
+	if (fgets(pw, sizeof(pw), stdin) == NULL) {
+		cli_warn("user add: no password on standard input");
+		return RF_EXIT_USAGE;
+	}
+	n = strcspn(pw, "\r\n");
+	pw[n] = '\0';
+	if (rf_hotline_user_add(fe->h, who, a->argv[1], role, pw, &err) !=
+	    RF_OK) {
+		memset(pw, 0, sizeof(pw));
+		cli_warn("user add: %s", err.msg);
+		return RF_EXIT_INPUT;
+	}
+	memset(pw, 0, sizeof(pw));
+	printf("user %s added (%s)\n", a->argv[1], rf_hotline_role_name(role));
+	return RF_EXIT_OK;
+}
+
+static int
+do_raw(struct hl_fe *fe, struct args *a)
+{
+	rf_hotline_actor sup;
+	rf_arena *ar;
+	const char *raw;
+	rf_error err;
+	int64_t id;
+	int rc = RF_EXIT_OK;
+
+	if (a->argc != 1 || parse_id(a->argv[0], &id) != 0)
+		return RF_EXIT_USAGE;
+	/* The operator holding the key acts as supervisor here. */
+	sup.name = getenv("USER") != NULL ? getenv("USER") : "cli";
+	sup.role = RF_ROLE_SUPERVISOR;
+	if ((ar = rf_arena_new()) == NULL)
+		return EX_TEMPFAIL;
+	if (rf_hotline_raw_read(fe->h, &sup, id, a->why, ar, &raw, &err) !=
+	    RF_OK) {
+		cli_warn("raw: %s", err.msg);
+		rc = RF_EXIT_INPUT;
+	} else {
+		char esc[8192];
+
+		printf("%s\n", cli_escape(esc, sizeof(esc), raw, 8000));
+	}
+	rf_arena_free(ar);
+	return rc;
+}
+
+static int
+take(int argc, char **argv, int *i, const char **out)
+{
+	if (*i + 1 >= argc) {
+		cli_warn("%s needs a value", argv[*i]);
+		return -1;
+	}
+	*out = argv[++*i];
+	return 0;
+}
+
+int
+cmd_hotline(int argc, char **argv)
+{
+	struct hl_fe fe;
+	struct args a;
+	rf_hotline_actor who;
+	const char *cmd = NULL, *as = getenv("USER"), *cid = NULL;
+	char **pos;
+	int i, r, rc;
+
+	hl_fe_init(&fe);
+	memset(&a, 0, sizeof(a));
+	if ((pos = calloc((size_t)argc + 1, sizeof(*pos))) == NULL)
+		return EX_TEMPFAIL;
+	a.argv = pos;
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		const char **v = NULL;
+
+		if ((r = hl_fe_option(&fe, argc, argv, &i)) < 0) {
+			free(pos);
+			return RF_EXIT_USAGE;
+		} else if (r > 0) {
+			continue;
+		}
+		if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+			usage(stdout);
+			free(pos);
+			return RF_EXIT_OK;
+		}
+		if (strcmp(o, "--all") == 0) { a.all = 1; continue; }
+		if (strcmp(o, "--json") == 0) { a.json = 1; continue; }
+		if (strcmp(o, "--category") == 0) v = &a.category;
+		else if (strcmp(o, "--comment") == 0) v = &a.comment;
+		else if (strcmp(o, "--reporter") == 0) v = &a.reporter;
+		else if (strcmp(o, "--mail") == 0) v = &a.mail;
+		else if (strcmp(o, "--why") == 0) v = &a.why;
+		else if (strcmp(o, "--format") == 0) v = &a.format;
+		else if (strcmp(o, "--target") == 0) v = &a.target;
+		else if (strcmp(o, "--reference") == 0) v = &a.reference;
+		else if (strcmp(o, "--month") == 0) v = &a.month;
+		else if (strcmp(o, "--role") == 0) v = &a.role;
+		else if (strcmp(o, "--state") == 0) v = &a.state;
+		else if (strcmp(o, "--as") == 0) v = &as;
+		else if (strcmp(o, "--case") == 0) v = &cid;
+		if (v != NULL) {
+			if (take(argc, argv, &i, v) != 0) {
+				free(pos);
+				return RF_EXIT_USAGE;
+			}
+			continue;
+		}
+		if (o[0] == '-' && o[1] == '-') {
+			cli_warn("hotline: unknown option %s", o);
+			usage(stderr);
+			free(pos);
+			return RF_EXIT_USAGE;
+		}
+		if (cmd == NULL)
+			cmd = o;
+		else
+			pos[a.argc++] = argv[i];
+	}
+	if (cmd == NULL) {
+		usage(stderr);
+		free(pos);
+		return RF_EXIT_USAGE;
+	}
+	if (cid != NULL && parse_id(cid, &a.case_id) != 0) {
+		free(pos);
+		return RF_EXIT_USAGE;
+	}
+	if (hl_fe_open(&fe) != 0) {
+		free(pos);
+		return EX_TEMPFAIL;
+	}
+	who.name = as != NULL && *as != '\0' ? as : "cli";
+	who.role = RF_ROLE_SYSTEM;
+	if (strcmp(cmd, "submit") == 0) {
+		rf_hotline_actor intake = { a.mail != NULL &&
+		    strcmp(a.mail, "-") == 0 ? "mailbox" : who.name,
+		    RF_ROLE_SYSTEM };
+
+		rc = do_submit(&fe, &intake, &a);
+	} else if (strcmp(cmd, "cases") == 0) {
+		rf_hotline_filter f = { !a.all, -1, NULL, 0 };
+		rf_case_state s;
+		rf_error err;
+
+		if (a.state != NULL) {
+			if (rf_case_state_parse(a.state, &s) != 0) {
+				cli_warn("no state '%s'", a.state);
+				rc = RF_EXIT_USAGE;
+				goto done;
+			}
+			f.state = (int)s;
+			f.open_only = 0;
+		}
+		rc = rf_hotline_queue(fe.h, &f, print_case, NULL, &err) ==
+		    RF_OK ? RF_EXIT_OK : RF_EXIT_INPUT;
+	} else if (strcmp(cmd, "show") == 0) {
+		rc = do_show(&fe, &a);
+	} else if (strcmp(cmd, "review") == 0 || strcmp(cmd, "assess") == 0 ||
+	    strcmp(cmd, "state") == 0 || strcmp(cmd, "appeal") == 0 ||
+	    strcmp(cmd, "category") == 0) {
+		rc = do_action(&fe, &who, cmd, &a);
+	} else if (strcmp(cmd, "export") == 0) {
+		rc = do_export(&fe, &who, &a);
+	} else if (strcmp(cmd, "referrals") == 0) {
+		int64_t id = 0;
+		rf_error err;
+
+		if (a.argc == 1 && parse_id(a.argv[0], &id) != 0)
+			rc = RF_EXIT_USAGE;
+		else
+			rc = rf_hotline_referrals(fe.h, id, print_referral,
+			    NULL, &err) == RF_OK ? RF_EXIT_OK : RF_EXIT_INPUT;
+	} else if (strcmp(cmd, "stats") == 0) {
+		rc = do_stats(&fe, &a);
+	} else if (strcmp(cmd, "audit") == 0) {
+		rc = do_audit(&fe, &a);
+	} else if (strcmp(cmd, "user") == 0) {
+		rc = do_user(&fe, &who, &a);
+	} else if (strcmp(cmd, "raw") == 0) {
+		rc = do_raw(&fe, &a);
+	} else {
+		cli_warn("hotline: unknown command '%s'", cmd);
+		usage(stderr);
+		rc = RF_EXIT_USAGE;
+	}
+done:
+	hl_fe_close(&fe);
+	free(pos);
+	return rc;
+}

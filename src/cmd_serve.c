@@ -1,0 +1,143 @@
+/*
+ * cmd_serve.c - redflag serve: the hotline's web interface for analysts
+ * (docs/man/redflag-serve.1).  Binds 127.0.0.1 by default; one SQLite
+ * file holds everything.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "http.h"
+
+#define DEFAULT_MAX_REQUEST (64u << 10)
+
+/* parse_size: decimal with k/M suffix; 0 or -1. */
+static int
+parse_size(const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		v <<= 10, end++;
+	else if (*end == 'm' || *end == 'M')
+		v <<= 20, end++;
+	if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: %s serve [OPTIONS]\n\n"
+	    "  --listen ADDR             IPv4 address (default 127.0.0.1)\n"
+	    "  --port N                  TCP port (default 8080; 0: any free)\n"
+	    "  --set max_request_size=N  bytes of one request body "
+	    "(default 64k)\n"
+	    "  --session-ttl SECONDS     sign-in lifetime (default 28800)\n"
+	    "  --secure-cookies          mark cookies Secure (behind HTTPS)\n"
+	    "  --org NAME --org-contact ADDR --org-domain DOMAIN\n"
+	    "                            the hotline, as named in X-ARF "
+	    "exports\n", RF_PROG);
+	hl_fe_options_help(f);
+	fprintf(f, "\nFirst user: %s hotline user add NAME --role admin "
+	    "(password on standard input).\n", RF_PROG);
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	struct hl_fe fe;
+	struct http_server srv;
+	const char *listen = "127.0.0.1";
+	unsigned long port = 8080;
+	unsigned long long v;
+	int i, r, rc;
+	char *end;
+
+	hl_fe_init(&fe);
+	memset(&srv, 0, sizeof(srv));
+	srv.fe = &fe;
+	srv.max_request_size = DEFAULT_MAX_REQUEST;
+	srv.session_ttl = 8 * 3600;
+	srv.org.org = "redflag hotline";
+	srv.org.contact = "hotline@localhost";
+	srv.org.domain = "localhost";
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] :
+		    NULL;
+
+		if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+			usage(stdout);
+			return RF_EXIT_OK;
+		}
+		if (strncmp(o, "--set=max_request_size=", 23) == 0 ||
+		    (strcmp(o, "--set") == 0 && val != NULL &&
+		    strncmp(val, "max_request_size=", 17) == 0)) {
+			const char *s = o[5] == '=' ? o + 23 : val + 17;
+
+			if (parse_size(s, &v) != 0 || v < 1024 ||
+			    v > (64ull << 20)) {
+				cli_warn("max_request_size: 1k to 64M");
+				return RF_EXIT_USAGE;
+			}
+			srv.max_request_size = (size_t)v;
+			if (o[5] != '=')
+				i++;
+			continue;
+		}
+		if ((r = hl_fe_option(&fe, argc, argv, &i)) < 0)
+			return RF_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (strcmp(o, "--secure-cookies") == 0) {
+			srv.secure_cookies = 1;
+			continue;
+		}
+		if (val == NULL) {
+			cli_warn("serve: unknown option %s", o);
+			usage(stderr);
+			return RF_EXIT_USAGE;
+		}
+		if (strcmp(o, "--listen") == 0) {
+			listen = val;
+		} else if (strcmp(o, "--port") == 0) {
+			port = strtoul(val, &end, 10);
+			if (*end != '\0' || port > 65535) {
+				cli_warn("--port: 0 to 65535");
+				return RF_EXIT_USAGE;
+			}
+		} else if (strcmp(o, "--session-ttl") == 0) {
+			srv.session_ttl = strtol(val, &end, 10);
+			if (*end != '\0' || srv.session_ttl < 60) {
+				cli_warn("--session-ttl: at least 60 seconds");
+				return RF_EXIT_USAGE;
+			}
+		} else if (strcmp(o, "--org") == 0) {
+			srv.org.org = val;
+		} else if (strcmp(o, "--org-contact") == 0) {
+			srv.org.contact = val;
+		} else if (strcmp(o, "--org-domain") == 0) {
+			srv.org.domain = val;
+		} else {
+			cli_warn("serve: unknown option %s", o);
+			usage(stderr);
+			return RF_EXIT_USAGE;
+		}
+		i++;
+	}
+	if (strcmp(listen, "127.0.0.1") != 0)
+		cli_warn("serve: listening on %s, not only this machine: put "
+		    "it behind HTTPS and use --secure-cookies", listen);
+	if (hl_fe_open(&fe) != 0)
+		return 75;
+	rc = http_run(&srv, listen, (unsigned)port) == 0 ? RF_EXIT_OK : 75;
+	hl_fe_close(&fe);
+	return rc;
+}

@@ -1,0 +1,212 @@
+/* hotline_fe.c - shared by `redflag hotline` and `redflag serve`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "assets.h"
+#include "cli.h"
+#include "hotline_fe.h"
+
+void
+hl_fe_init(struct hl_fe *fe)
+{
+	const char *db = getenv("REDFLAG_HOTLINE_DB");
+
+	memset(fe, 0, sizeof(*fe));
+	fe->db = db != NULL && *db != '\0' ? db : HL_DEFAULT_DB;
+	rf_limits_default(&fe->limits);
+}
+
+void
+hl_fe_options_help(FILE *f)
+{
+	fprintf(f, "\nstore options:\n"
+	    "  --db FILE          the hotline database (default %s,\n"
+	    "                     or $REDFLAG_HOTLINE_DB)\n"
+	    "  --raw-key FILE     32-byte key (raw or 64 hex digits): keep the\n"
+	    "                     raw form of each reported URL, encrypted\n"
+	    "  --set NAME=VALUE   a limit: max_url_len, max_report_urls,\n"
+	    "                     max_field_len, max_reports_per_case, or a\n"
+	    "                     message limit (see redflag scan --help)\n",
+	    HL_DEFAULT_DB);
+}
+
+int
+hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i], *spec;
+	char name[64];
+	const char *eq;
+	rf_error err;
+
+	if (strcmp(a, "--db") == 0 || strcmp(a, "--raw-key") == 0) {
+		if (*i + 1 >= argc) {
+			cli_warn("%s needs a file name", a);
+			return -1;
+		}
+		if (a[2] == 'd')
+			fe->db = argv[++*i];
+		else
+			fe->key_file = argv[++*i];
+		return 1;
+	}
+	if (strcmp(a, "--set") != 0 && strncmp(a, "--set=", 6) != 0)
+		return 0;
+	spec = a[5] == '=' ? a + 6 : *i + 1 < argc ? argv[*i + 1] : "";
+	eq = strchr(spec, '=');
+	if (eq != NULL && (size_t)(eq - spec) < sizeof(name)) {
+		memcpy(name, spec, (size_t)(eq - spec));
+		name[eq - spec] = '\0';
+		if (rf_hotline_limits_set(&fe->opts.limits, name, eq + 1,
+		    &err) == RF_OK) {
+			if (a[5] != '=')
+				++*i;
+			return 1;
+		}
+	}
+	return cli_limit_option(&fe->limits, argc, argv, i);
+}
+
+static int
+load_key(struct hl_fe *fe)
+{
+	unsigned char buf[130];
+	ssize_t n;
+	size_t len = 0;
+	int fd;
+
+	if ((fd = open(fe->key_file, O_RDONLY)) < 0) {
+		cli_warn("%s: %s", fe->key_file, strerror(errno));
+		return -1;
+	}
+	while (len < sizeof(buf) && (n = read(fd, buf + len,
+	    sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (len == RF_HOTLINE_KEYBYTES) {
+		memcpy(fe->key, buf, RF_HOTLINE_KEYBYTES);
+	} else if (len == 2 * RF_HOTLINE_KEYBYTES) {
+		size_t i;
+
+		for (i = 0; i < RF_HOTLINE_KEYBYTES; i++) {
+			unsigned v;
+
+			if (sscanf((const char *)buf + 2 * i, "%2x", &v) != 1) {
+				len = 0;
+				break;
+			}
+			fe->key[i] = (unsigned char)v;
+		}
+	}
+	if (len != RF_HOTLINE_KEYBYTES && len != 2 * RF_HOTLINE_KEYBYTES) {
+		cli_warn("%s: a key is 32 bytes or 64 hex digits",
+		    fe->key_file);
+		return -1;
+	}
+	fe->opts.raw_key = fe->key;
+	return 0;
+}
+
+int
+hl_fe_open(struct hl_fe *fe)
+{
+	const struct rf_asset *a;
+	rf_error err;
+
+	if (fe->key_file != NULL && load_key(fe) != 0)
+		return -1;
+	if (rf_ctx_new(&fe->limits, &fe->ctx, &err) != RF_OK) {
+		cli_warn("%s", err.msg);
+		return -1;
+	}
+	/* The tracking rules the binary carries scrub reporters' codes. */
+	if ((a = asset_find("data/trackers.conf")) == NULL ||
+	    rf_rules_parse((const char *)a->data, a->len, &fe->rules,
+	    &err) != RF_OK) {
+		cli_warn("tracking rules: %s", a == NULL ? "missing" :
+		    err.msg);
+		return -1;
+	}
+	fe->opts.rules = fe->rules;
+	if (rf_hotline_open(fe->ctx, fe->db, &fe->opts, &fe->h, &err) !=
+	    RF_OK) {
+		cli_warn("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void
+hl_fe_close(struct hl_fe *fe)
+{
+	rf_hotline_close(fe->h);
+	rf_rules_free(fe->rules);
+	rf_ctx_free(fe->ctx);
+	memset(fe->key, 0, sizeof(fe->key));
+	fe->h = NULL;
+	fe->ctx = NULL;
+	fe->rules = NULL;
+}
+
+int
+hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
+	   const char *data, size_t len, FILE *out, rf_error *err)
+{
+	rf_message *m = NULL;
+	rf_arena *a = NULL;
+	rf_hotline_report r;
+	rf_hotline_mailmeta meta;
+	rf_hotline_filed *filed = NULL;
+	const char **urls, *reporter;
+	size_t n, i;
+	int rc = -1, filed_n = 0;
+
+	if (rf_message_parse(fe->ctx, data, len, &m, err) != RF_OK)
+		goto done;
+	if ((a = rf_arena_new()) == NULL) {
+		rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (rf_hotline_from_message(fe->ctx, a, m, &fe->opts.limits, &urls, &n, &meta,
+	    &reporter, err) != RF_OK)
+		goto done;
+	if (n == 0) {
+		rc = 0;
+		goto done;
+	}
+	memset(&r, 0, sizeof(r));
+	r.source = source;
+	r.urls = urls;
+	r.nurls = n;
+	r.reporter = reporter;
+	r.mail = &meta;
+	if ((filed = rf_arena_array(a, n, sizeof(*filed))) == NULL) {
+		rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (rf_hotline_submit(fe->h, who, &r, filed, err) != RF_OK)
+		goto done;
+	for (i = 0; i < n; i++) {
+		if (filed[i].error == NULL)
+			filed_n++;
+		if (out == NULL)
+			continue;
+		if (filed[i].error != NULL)
+			fprintf(out, "rejected\t%s\n", filed[i].error);
+		else
+			fprintf(out, "report %lld\tcase %lld\t%s\n",
+			    (long long)filed[i].report_id,
+			    (long long)filed[i].case_id,
+			    filed[i].new_case ? "new case" : "joined");
+	}
+	rc = filed_n;
+done:
+	rf_arena_free(a);
+	rf_message_free(m);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/*
+ * hotline_fe.h - what `redflag hotline` and `redflag serve` share:
+ * the options that name the store, opening it, reading a mail report.
+ */
+#ifndef REDFLAG_HOTLINE_FE_H
+#define REDFLAG_HOTLINE_FE_H
+
+#include <redflag/redflag.h>
+
+#define HL_DEFAULT_DB "redflag-hotline.db"
+
+struct hl_fe {
+	const char *db;			/* --db, default HL_DEFAULT_DB */
+	const char *key_file;		/* --raw-key FILE, or NULL */
+	rf_limits limits;		/* --set for message limits */
+	rf_hotline_opts opts;		/* --set for hotline limits */
+	unsigned char key[RF_HOTLINE_KEYBYTES];
+	rf_ctx *ctx;
+	rf_rules *rules;
+	rf_hotline *h;
+};
+
+/* hl_fe_init: defaults (db from $REDFLAG_HOTLINE_DB when set). */
+void hl_fe_init(struct hl_fe *fe);
+
+/* hl_fe_option: handle --db, --raw-key, --set at argv[*i]; 1 when
+ * handled (advancing *i over a value), 0 when not ours, -1 on error. */
+int hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i);
+
+/* hl_fe_open: make the context, load the tracking rules and the key, and
+ * open the store; 0, or -1 after a diagnostic. */
+int hl_fe_open(struct hl_fe *fe);
+
+void hl_fe_close(struct hl_fe *fe);
+
+/* hl_fe_mail: file the URLs of the RFC 5322 message in data (a forward
+ * or the suspect mail) as one report by who; prints one line per URL to
+ * out when out is not NULL.  Returns the number of reports filed, or -1
+ * after a diagnostic (err has the detail). */
+int hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who,
+	       const char *source, const char *data, size_t len, FILE *out,
+	       rf_error *err);
+
+/* hl_fe_options_help: the shared option lines of a usage text. */
+void hl_fe_options_help(FILE *f);
+
+#endif

@@ -1,0 +1,130 @@
+#!/bin/sh
+# hotline_cli.sh - redflag hotline end to end on a real SQLite file:
+# URLs and mails in (a forward with the spam attached as message/rfc822,
+# the hotline mailbox pipe), tracked links scrubbed and merged into one
+# case, nothing of the body kept, the lifecycle, X-ARF and CSV exports
+# (defanged), monthly statistics, and the audit chain (tampering found).
+. tests/e2e/lib/hotline.sh
+H="$REDFLAG hotline --db $DB"
+
+# Three links to one page, each tracked for the reporter differently.
+B64=$(printf 'ann.reporter@mail.example' | base64)
+$H submit --reporter ann.reporter@mail.example --category phishing \
+    "http://Evil.Example/win?email=ann.reporter@mail.example" \
+    "http://evil.example/./win?u=$B64" \
+    "http://evil.example/win?utm_source=spam&utm_medium=mail#top" > "$T/out" ||
+    fail "submit"
+[ "$(grep -c 'case 1' "$T/out")" = 3 ] || fail "three reports, one case: $(cat "$T/out")"
+$H show 1 > "$T/show"
+grep -q '3 reports' "$T/show" || fail "case 1 has not 3 reports"
+grep -q 'hxxp://evil\[.\]example/win$' "$T/show" || fail "canonical URL: $(cat "$T/show")"
+grep -q 'ann.reporter' "$T/show" && fail "the reporter's address was kept"
+sqlite3 "$DB" .dump | grep -q -e 'ann.reporter' -e "$B64" &&
+    fail "the reporter's address is in the database"
+
+# A forward with the spam attached, through the mailbox pipe.
+cat > "$T/fwd.eml" <<'MAIL'
+From: Bob Reporter <bob@reporter.example>
+To: report@hotline.example
+Subject: Fwd: you won
+Message-ID: <fwd-1@reporter.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+Please look at the attached mail.
+
+--b1
+Content-Type: message/rfc822
+
+From: Prize Desk <prizes@spammer.example>
+To: bob@reporter.example
+Subject: You won
+Date: Mon, 2 Nov 2026 10:00:00 +0000
+Message-ID: <spam-77@spammer.example>
+List-Unsubscribe: <http://spammer.example/unsub?u=bob@reporter.example>
+MIME-Version: 1.0
+Content-Type: text/html
+
+<html><body><p>SECRET-BODY-TEXT claim your prize:
+<a href="http://evil.example/win?r=bob@reporter.example">here</a>
+<a href="http://phish.example/login?id=Ym9iQHJlcG9ydGVyLmV4YW1wbGU=">bank</a>
+<img src="http://track.example/open.gif?u=bob@reporter.example" width="1" height="1">
+</p></body></html>
+--b1--
+MAIL
+$H submit --mail - < "$T/fwd.eml" > "$T/out" || fail "mail submit"
+grep -q 'case 1	joined' "$T/out" || fail "mail link did not join case 1: $(cat "$T/out")"
+[ "$(grep -c '^report' "$T/out")" = 2 ] || fail "mail: expected 2 reports: $(cat "$T/out")"
+sqlite3 "$DB" .dump > "$T/dump"
+grep -q 'SECRET-BODY-TEXT' "$T/dump" && fail "the mail body was stored"
+grep -q 'bob@reporter' "$T/dump" && fail "the reporter's address was stored"
+grep -q 'track.example' "$T/dump" && fail "a web bug was filed"
+grep -q 'spammer.example/unsub' "$T/dump" && fail "List-Unsubscribe link was filed"
+sqlite3 "$DB" "SELECT message_id, sender_domain, has_list_id, has_list_unsub FROM reports WHERE source = 'mail' LIMIT 1" > "$T/meta"
+[ "$(cat "$T/meta")" = "spam-77@spammer.example|spammer.example|0|1" ] ||
+    fail "mail metadata: $(cat "$T/meta")"
+# The pipe's exit status: 0 for a mail without any address too.
+printf 'From: x@y.example\nSubject: hi\n\nno links\n' | $H submit --mail - 2> "$T/err" ||
+    fail "mail without URLs should be accepted"
+grep -q 'no web address' "$T/err" || fail "no notice for a mail without URLs"
+
+# Two copies of one spam campaign, sent to two reporters, pointing at
+# two different sites: their cases are linked as one campaign.
+spam() { # RCPT HOST
+	printf '%s\n' "From: Lottery <win@lotto-mail.example>" "To: $1" \
+	    "Subject: Your winning notice" "Content-Type: text/plain" "" \
+	    "Dear $1, congratulations from the international lottery board." \
+	    "Your email address was selected in our annual draw and you have" \
+	    "won a cash prize of one million euros. To release your funds" \
+	    "please confirm your details and pay the small transfer fee at" \
+	    "http://$2/claim?who=$1 within seven days or the prize will be" \
+	    "returned to the pool. Keep this notice confidential until the" \
+	    "transfer is complete. Yours sincerely, the prize desk manager."
+}
+spam carol@one.example lotto-a.example | $H submit --mail - > "$T/o1" || fail "spam 1"
+spam dave@two.example lotto-b.example | $H submit --mail - > "$T/o2" || fail "spam 2"
+ca=$(sed -n 's/.*case \([0-9]*\).*/\1/p' "$T/o1")
+cb=$(sed -n 's/.*case \([0-9]*\).*/\1/p' "$T/o2")
+[ -n "$ca" ] && [ -n "$cb" ] && [ "$ca" != "$cb" ] || fail "two cases expected"
+sqlite3 "$DB" .dump | grep -q -e carol -e dave && fail "reporters of the spam stored"
+$H show "$ca" | grep -q "related case $cb (same campaign)" ||
+    fail "campaign link: $($H show "$ca")"
+$H show 1 > "$T/s1"
+# The two sites of one forwarded mail are one campaign; the lottery not.
+grep -q "related case 2 (same campaign)" "$T/s1" || fail "case 1: $(cat "$T/s1")"
+grep -q -e "related case $ca" -e "related case $cb" "$T/s1" && fail "case 1: $(cat "$T/s1")"
+
+# Lifecycle and export.
+$H assess 1 red_flag --why x 2> /dev/null && fail "assessed a new case"
+$H review 1 && $H assess 1 red_flag --why "phishing kit seen" || fail "review/assess"
+$H export --format xarf --target "Police Unit" --reference CASE-9 > "$T/x.json" 2> /dev/null ||
+    fail "export"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d[0]; assert r["xarf_version"].startswith("4."), r; assert r["category"]=="content" and r["type"]=="phishing", r; assert r["url"]=="hxxp://evil[.]example/win", r; assert r["source_identifier"]=="evil[.]example", r' "$T/x.json" ||
+    fail "X-ARF: $(cat "$T/x.json")"
+grep -q 'http://' "$T/x.json" && fail "X-ARF export has a live URL"
+$H show 1 | grep -q '^case 1  Referred' || fail "export did not refer the case"
+$H referrals 1 | grep -q 'CASE-9' || fail "no referral record"
+$H export --format csv 2 > /dev/null 2>&1 && fail "exported a case not red-flagged"
+$H export --format csv --reference R2 1 > "$T/x.csv" 2> /dev/null || fail "csv export"
+head -1 "$T/x.csv" | grep -q '^case,url,host' || fail "csv header"
+grep -q '"hxxp://evil\[.\]example/win"' "$T/x.csv" || fail "csv not defanged"
+
+# Statistics of this month.
+$H stats --month "$(date -u +%Y-%m)" --json > "$T/stats"
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["reports"],s["cases"],s["duplicates"],s["red_flags"],s["referrals"])==(7,4,3,1,2), s' "$T/stats" ||
+    fail "stats: $(cat "$T/stats")"
+$H stats --month 2026-13 2> /dev/null && fail "bad month accepted"
+
+# The audit chain, then a tampered row.
+$H audit verify > "$T/v" || fail "audit verify: $(cat "$T/v")"
+$H audit list --case 1 | grep -q 'case.refer' || fail "referral not audited"
+sqlite3 "$DB" "UPDATE audit SET reason = 'nothing' WHERE seq = 3" 2> /dev/null &&
+    fail "the audit log accepted an UPDATE"
+sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET reason = 'nothing' WHERE seq = 3" ||
+    fail "tamper setup"
+$H audit verify > "$T/v" 2>&1 && fail "tampering not detected"
+grep -q 'record 3' "$T/v" || fail "tampered record not named: $(cat "$T/v")"
+echo "hotline cli: all checks passed"

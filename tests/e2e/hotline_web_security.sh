@@ -1,0 +1,120 @@
+#!/bin/sh
+# hotline_web_security.sh - redflag serve against hostile requests:
+# wrong passwords, missing or wrong CSRF tokens, an analyst attempting a
+# supervisor action, script and SQL payloads in every field (stored, and
+# shown escaped), oversized requests (max_request_size), cookie flags.
+. tests/e2e/lib/hotline.sh
+start_server --set max_request_size=8k
+add_user ana analyst
+add_user sue supervisor
+
+# --- sign-in ---
+curl -s -c "$T/x.jar" -b "$T/x.jar" "$BASE/login" > "$T/l.html"
+lt=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/l.html")
+code=$(curl -s -o "$T/body" -D "$T/h" -w '%{http_code}' -c "$T/x.jar" -b "$T/x.jar" \
+    --data-urlencode "csrf=$lt" -d user=ana -d password=wrong-password-1 "$BASE/login")
+[ "$code" = 401 ] || fail "wrong password: HTTP $code"
+grep -qi 'set-cookie: rf_session' "$T/h" && fail "wrong password gave a session"
+grep -q 'Wrong user name or password' "$T/body" || fail "no message on wrong password"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/x.jar" -d user=ana \
+    -d password=pw-ana-123456 "$BASE/login")
+[ "$code" = 403 ] || fail "login without CSRF token: HTTP $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/x.jar" -d csrf=00 -d user=ana \
+    -d password=pw-ana-123456 "$BASE/login")
+[ "$code" = 403 ] || fail "login with wrong CSRF token: HTTP $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/queue")
+[ "$code" = 303 ] || fail "queue without a session: HTTP $code"
+
+login ana
+grep -qi '^set-cookie: rf_session=[0-9a-f]*; Path=/; HttpOnly; SameSite=Strict' "$T/ana.hdr" ||
+    fail "the session cookie lacks HttpOnly/SameSite=Strict"
+ANA_CSRF=$CSRF
+login sue
+SUE_CSRF=$CSRF
+
+# --- payloads in every field ---
+XSS='<script>alert("x")</script><img src=x onerror=alert(1)>'
+SQL="'); DROP TABLE cases; --"
+out=$(api "{\"urls\": [\"http://evil.example/p?q=<script>alert(1)</script>\", \"http://evil.example/'%3B DROP TABLE cases;--\"],
+    \"reporter\": \"$SQL\", \"category\": \"<b>x</b>\",
+    \"comment\": \"$(printf '%s' "$XSS" | sed 's/"/\\"/g') $SQL\",
+    \"contact\": {\"name\": \"<script>n</script>\", \"email\": \"$SQL\", \"phone\": \"<svg onload=1>\"}}")
+echo "$out" | grep -q '"case": 1' || fail "API filing: $out"
+code=$(post ana /submit "csrf=$ANA_CSRF" "urls=http://evil.example/$XSS" \
+    "comment=$XSS $SQL" "reporter=$SQL" "category=$SQL" "contact_name=$XSS" \
+    "contact_email=$SQL" "contact_phone=$XSS")
+[ "$code" = 303 ] || fail "form filing: HTTP $code"
+for page in /queue /case/1 /case/2 /case/3 /stats; do
+	curl -s -b "$T/sue.jar" "$BASE$page" > "$T/page.html"
+	# Our own markup has exactly one <script> (the asset); payloads none.
+	n=$(grep -o '<script' "$T/page.html" | wc -l)
+	[ "$n" -le 1 ] || fail "$page: an unescaped <script> ($n)"
+	grep -q '<img src=x' "$T/page.html" && fail "$page: unescaped <img>"
+	grep -q '<svg onload' "$T/page.html" && fail "$page: unescaped <svg>"
+done
+curl -s -b "$T/sue.jar" "$BASE/case/1" > "$T/c1.html"
+grep -q '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' "$T/c1.html" ||
+    fail "the script payload is not shown escaped"
+grep -q '&#39;); DROP TABLE cases; --' "$T/c1.html" ||
+    fail "the SQL payload is not shown escaped"
+"$REDFLAG" hotline --db "$DB" cases --all | grep -q . || fail "cases table gone"
+curl -s -b "$T/sue.jar" "$BASE/audit" > "$T/a.html"
+[ "$(grep -o '<script' "$T/a.html" | wc -l)" -le 1 ] || fail "audit page unescaped"
+
+# --- CSRF on actions ---
+code=$(post ana /case/1/action action=review)
+[ "$code" = 403 ] || fail "action without CSRF token: HTTP $code"
+code=$(post ana /case/1/action csrf=deadbeef action=review)
+[ "$code" = 403 ] || fail "action with wrong CSRF token: HTTP $code"
+code=$(post ana /case/1/action "csrf=$SUE_CSRF" action=review)
+[ "$code" = 403 ] || fail "action with another session's CSRF token: HTTP $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/ana.jar" -H 'Origin: http://evil.example' \
+    -d "csrf=$ANA_CSRF" -d action=review "$BASE/case/1/action")
+[ "$code" = 403 ] || fail "action from another origin: HTTP $code"
+"$REDFLAG" hotline --db "$DB" show 1 | grep -q '^case 1  New' || fail "case changed without CSRF"
+
+# --- an analyst attempting supervisor actions ---
+[ "$(post ana /case/1/action "csrf=$ANA_CSRF" action=review)" = 303 ] || fail "review"
+[ "$(post ana /case/1/action "csrf=$ANA_CSRF" action=assess outcome=red_flag why=seen)" = 303 ] ||
+    fail "assess"
+code=$(post ana /case/1/action "csrf=$ANA_CSRF" action=export target=police)
+[ "$code" = 403 ] || fail "analyst export: HTTP $code"
+code=$(post ana /case/1/action "csrf=$ANA_CSRF" action=appeal why=x)
+[ "$code" = 403 ] || fail "analyst appeal: HTTP $code"
+code=$(post ana /case/1/action "csrf=$ANA_CSRF" action=raw report=1 why=x)
+[ "$code" = 403 ] || fail "analyst raw read: HTTP $code"
+code=$(post ana /users "csrf=$ANA_CSRF" name=mallory role=admin password=0123456789abc)
+[ "$code" = 403 ] || fail "analyst adding a user: HTTP $code"
+"$REDFLAG" hotline --db "$DB" referrals | grep -q . && fail "a referral was recorded"
+"$REDFLAG" hotline --db "$DB" show 1 | grep -q '^case 1  Red flag' || fail "case state"
+code=$(post sue /case/1/action "csrf=$SUE_CSRF" action=export target=police format=xarf)
+[ "$code" = 200 ] || fail "supervisor export: HTTP $code"
+grep -q 'hxxp://evil\[.\]example' "$T/body" || fail "export not defanged"
+
+# --- oversized requests ---
+big=$T/big
+head -c 20000 /dev/zero | tr '\0' a > "$big"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary @"$big" "$BASE/api/reports")
+[ "$code" = 413 ] || fail "oversized API request: HTTP $code"
+grep -q max_request_size "$T/body" || fail "413 does not name the setting"
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/ana.jar" --data-urlencode "csrf=$ANA_CSRF" \
+    --data-urlencode "urls@$big" "$BASE/submit")
+[ "$code" = 413 ] || fail "oversized form: HTTP $code"
+# chunked, without Content-Length
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
+    -H 'Content-Type: application/json' --data-binary @"$big" "$BASE/api/reports")
+[ "$code" = 413 ] || fail "oversized chunked request: HTTP $code"
+code=$(api '{"urls": ["http://after.example/"]}' | grep -c '"report"')
+[ "$code" = 1 ] || fail "server unusable after oversized requests"
+# A URL over max_url_len is rejected, not stored.
+long="http://long.example/$(head -c 5000 /dev/zero | tr '\0' b)"
+api "{\"urls\": [\"$long\"]}" | grep -q 'max_url_len' || fail "long URL accepted"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' -d '{}' "$BASE/api/reports")
+[ "$code" = 415 ] || fail "API without JSON content type: HTTP $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"urls": [1]}' "$BASE/api/reports")
+[ "$code" = 400 ] || fail "API with malformed JSON: HTTP $code"
+
+"$REDFLAG" hotline --db "$DB" audit verify > /dev/null || fail "audit chain broken"
+grep -q 'login.fail' "$T/a.html" || fail "failed login not audited"
+echo "hotline web security: all checks passed"

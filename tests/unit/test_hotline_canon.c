@@ -1,0 +1,173 @@
+/* test_hotline_canon.c - canonical URLs of the hotline and defanging. */
+#include <redflag/tracking.h>
+
+#include "testutil.h"
+
+static rf_ctx *ctx;
+
+static const char *
+canon(rf_arena *a, const char *url, const char *reporter)
+{
+	rf_hotline_url u;
+	rf_error err;
+
+	if (rf_hotline_canonical(ctx, NULL, a, NULL, url, reporter, &u,
+	    &err) != RF_OK)
+		return NULL;
+	return u.canonical;
+}
+
+static void
+test_same_page(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	const char *forms[] = {
+		"http://Evil.Example/a/b/../c/page.html#top",
+		"HTTP://evil.example:80/a/./c/page.html",
+		"http://evil.example/a/c/%70age.html",
+		"  http://EVIL.example/a/c/page.html#x\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		assert_string_equal(canon(a, forms[i], NULL),
+		    "http://evil.example/a/c/page.html");
+	rf_arena_free(a);
+}
+
+static void
+test_root_path(void **state)
+{
+	rf_arena *a = rf_arena_new();
+
+	assert_string_equal(canon(a, "https://evil.example", NULL),
+	    "https://evil.example/");
+	assert_string_equal(canon(a, "https://evil.example?q=1", NULL),
+	    "https://evil.example/?q=1");
+	assert_string_equal(canon(a, "https://evil.example/", NULL),
+	    "https://evil.example/");
+	rf_arena_free(a);
+}
+
+static void
+test_percent_case(void **state)
+{
+	rf_arena *a = rf_arena_new();
+
+	/* Reserved bytes stay encoded, with upper-case hex. */
+	assert_string_equal(canon(a, "http://evil.example/a%2fb?x=%3d", NULL),
+	    "http://evil.example/a%2Fb?x=%3D");
+	rf_arena_free(a);
+}
+
+static void
+test_rejects(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	rf_hotline_limits lim = { 64, 0, 0, 0 };
+	rf_hotline_url u;
+	rf_error err;
+	char big[200];
+
+	assert_null(canon(a, "mailto:someone@example.org", NULL));
+	assert_null(canon(a, "javascript:alert(1)", NULL));
+	assert_null(canon(a, "not a url", NULL));
+	assert_null(canon(a, "", NULL));
+	memset(big, 'a', sizeof(big) - 1);
+	memcpy(big, "http://", 7);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(rf_hotline_canonical(ctx, NULL, a, &lim, big, NULL,
+	    &u, &err), RF_ELIMIT);
+	rf_arena_free(a);
+}
+
+static void
+test_host_and_domain(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	rf_hotline_url u;
+	rf_error err;
+
+	assert_int_equal(rf_hotline_canonical(ctx, NULL, a, NULL,
+	    "http://www.Shop.Evil.co.uk/x", NULL, &u, &err), RF_OK);
+	assert_string_equal(u.host, "www.shop.evil.co.uk");
+	assert_string_equal(u.domain, "evil.co.uk");
+	rf_arena_free(a);
+}
+
+static void
+test_scrub_reporter(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	rf_rules *rules = NULL;
+	rf_hotline_url u;
+	rf_error err;
+	char *conf;
+	size_t len, i;
+	/* One site through differently tracked links of one reporter: the
+	 * address plain, base64, hashed, and the rules' parameters. */
+	const char *forms[] = {
+		"http://evil.example/win?email=ann.reporter@mail.example",
+		"http://evil.example/win?u=YW5uLnJlcG9ydGVyQG1haWwuZXhhbXBsZQ==",
+		"http://evil.example/win?h=534e351d8324fcc919f1a94c5dcdf3f7",
+		"http://evil.example/win?utm_source=spam&utm_medium=mail",
+		"http://evil.example/win#ann.reporter@mail.example",
+	};
+
+	conf = read_file("data/trackers.conf", &len);
+	assert_int_equal(rf_rules_parse(conf, len, &rules, &err), RF_OK);
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
+		    forms[i], "Ann.Reporter@mail.example", &u, &err), RF_OK);
+		assert_string_equal(u.canonical, "http://evil.example/win");
+		assert_null(strstr(u.clean, "ann.reporter"));
+		assert_null(strstr(u.clean, "YW5u"));
+		if (i < 4)
+			assert_true(u.scrubbed > 0);
+	}
+	/* Without the reporter's address nothing of theirs is known. */
+	assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL, forms[0],
+	    NULL, &u, &err), RF_OK);
+	assert_int_equal(u.scrubbed, 0);
+	rf_rules_free(rules);
+	free(conf);
+	rf_arena_free(a);
+}
+
+static void
+test_defang(void **state)
+{
+	rf_arena *a = rf_arena_new();
+
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://evil.example/a.b/c?d=e.f"),
+	    "hxxp://evil[.]example/a.b/c?d=e.f");
+	assert_string_equal(rf_hotline_defang(a, "https://a.b.c/"),
+	    "hxxps://a[.]b[.]c/");
+	assert_string_equal(rf_hotline_defang(a, "ftp://x.y/z"),
+	    "fxp://x[.]y/z");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://r.example/go?to=HTTPS://evil.example/"),
+	    "hxxp://r[.]example/go?to=hxxpS://evil.example/");
+	rf_arena_free(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_page),
+		cmocka_unit_test(test_root_path),
+		cmocka_unit_test(test_percent_case),
+		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_host_and_domain),
+		cmocka_unit_test(test_scrub_reporter),
+		cmocka_unit_test(test_defang),
+	};
+	int rc;
+
+	ctx = test_ctx();
+	rc = cmocka_run_group_tests_name("hotline_canon", tests, NULL, NULL);
+	rf_ctx_free(ctx);
+	return rc;
+}

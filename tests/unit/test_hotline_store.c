@@ -1,0 +1,465 @@
+/*
+ * test_hotline_store.c - the hotline store on a real SQLite file:
+ * de-duplication into cases, lifecycle and roles, the audit chain (and
+ * tampering found), export, statistics, raw form, users and sessions.
+ */
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static rf_ctx *ctx;
+static const rf_hotline_actor sys = { "cli", RF_ROLE_SYSTEM };
+static const rf_hotline_actor pub = { "public", RF_ROLE_NONE };
+static const rf_hotline_actor ana = { "alice", RF_ROLE_ANALYST };
+static const rf_hotline_actor ana2 = { "bob", RF_ROLE_ANALYST };
+static const rf_hotline_actor sup = { "sue", RF_ROLE_SUPERVISOR };
+
+struct fx {
+	char dir[64], path[128];
+	rf_hotline *h;
+};
+
+static int
+setup(void **state)
+{
+	static const unsigned char key[RF_HOTLINE_KEYBYTES] = { 1, 2, 3 };
+	rf_hotline_opts o;
+	struct fx *f = calloc(1, sizeof(*f));
+	rf_error err;
+
+	strcpy(f->dir, "/tmp/rf-hotline-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/hotline.db", f->dir);
+	memset(&o, 0, sizeof(o));
+	o.raw_key = key;
+	if (rf_hotline_open(ctx, f->path, &o, &f->h, &err) != RF_OK)
+		fail_msg("open: %s", err.msg);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[200];
+
+	rf_hotline_close(f->h);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static int64_t
+file1(rf_hotline *h, const char *url, const char *cat, int *new_case)
+{
+	rf_hotline_report r;
+	rf_hotline_filed out;
+	rf_error err;
+
+	memset(&r, 0, sizeof(r));
+	r.source = "api";
+	r.urls = &url;
+	r.nurls = 1;
+	r.category = cat;
+	if (rf_hotline_submit(h, &pub, &r, &out, &err) != RF_OK)
+		fail_msg("submit: %s", err.msg);
+	assert_null(out.error);
+	if (new_case != NULL)
+		*new_case = out.new_case;
+	return out.case_id;
+}
+
+static void
+test_dedupe(void **state)
+{
+	struct fx *f = *state;
+	rf_arena *a = rf_arena_new();
+	rf_hotline_case c;
+	rf_error err;
+	int64_t id, id2;
+	int nc;
+
+	id = file1(f->h, "http://Evil.Example/x/../login#a", "phishing", &nc);
+	assert_true(nc);
+	assert_int_equal(file1(f->h, "http://evil.example:80/login", NULL,
+	    &nc), id);
+	assert_false(nc);
+	assert_int_equal(file1(f->h, "HTTP://EVIL.EXAMPLE/%6Cogin#b", NULL,
+	    &nc), id);
+	id2 = file1(f->h, "http://other.evil.example/", NULL, &nc);
+	assert_true(nc);
+	assert_true(id2 != id);
+	assert_int_equal(rf_hotline_case_get(f->h, id, a, &c, &err), RF_OK);
+	assert_int_equal(c.nreports, 3);
+	assert_string_equal(c.canonical, "http://evil.example/login");
+	assert_int_equal(c.category, RF_CAT_PHISHING);
+	assert_int_equal(c.state, RF_CASE_NEW);
+	rf_arena_free(a);
+}
+
+static int
+count_related(void *arg, const rf_hotline_case *c, const char *why)
+{
+	(*(int *)arg)++;
+	assert_string_equal(why, "domain");
+	return 0;
+}
+
+static void
+test_related_domain(void **state)
+{
+	struct fx *f = *state;
+	rf_error err;
+	int64_t a;
+	int n = 0;
+
+	a = file1(f->h, "http://a.evil.example/1", NULL, NULL);
+	file1(f->h, "http://b.evil.example/2", NULL, NULL);
+	file1(f->h, "http://unrelated.example/", NULL, NULL);
+	assert_int_equal(rf_hotline_related(f->h, a, count_related, &n, &err),
+	    RF_OK);
+	assert_int_equal(n, 1);
+}
+
+static void
+test_bad_urls(void **state)
+{
+	struct fx *f = *state;
+	const char *urls[] = { "javascript:alert(1)", "http://ok.example/" };
+	rf_hotline_report r;
+	rf_hotline_filed out[2];
+	rf_error err;
+
+	memset(&r, 0, sizeof(r));
+	r.urls = urls;
+	r.nurls = 2;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	assert_non_null(out[0].error);
+	assert_int_equal(out[0].report_id, 0);
+	assert_null(out[1].error);
+	assert_true(out[1].report_id > 0);
+}
+
+static void
+test_lifecycle_and_roles(void **state)
+{
+	struct fx *f = *state;
+	rf_error err;
+	int64_t id = file1(f->h, "http://csam.example/", "csam", NULL);
+	const rf_hotline_actor intake = { "ivan", RF_ROLE_INTAKE };
+
+	/* Not allowed: intake reviewing; assessing a new case. */
+	assert_int_equal(rf_hotline_review(f->h, &intake, id, NULL, &err),
+	    RF_EINVAL);
+	assert_int_equal(rf_hotline_assess(f->h, &ana, id, RF_CASE_RED_FLAG,
+	    "x", &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_review(f->h, &ana, id, NULL, &err), RF_OK);
+	assert_int_equal(rf_hotline_assess(f->h, &ana, id, RF_CASE_CLOSED,
+	    "x", &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_assess(f->h, &ana, id,
+	    RF_CASE_NOT_ILLEGAL, "looks fine", &err), RF_OK);
+	/* An analyst may not appeal; the supervisor may; then the first
+	 * analyst may not reassess, another may. */
+	assert_int_equal(rf_hotline_appeal(f->h, &ana, id, "reporter insists",
+	    &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_appeal(f->h, &sup, id, "reporter insists",
+	    &err), RF_OK);
+	assert_int_equal(rf_hotline_assess(f->h, &ana, id, RF_CASE_RED_FLAG,
+	    "changed my mind", &err), RF_EINVAL);
+	assert_non_null(strstr(err.msg, "another analyst"));
+	assert_int_equal(rf_hotline_assess(f->h, &ana2, id, RF_CASE_RED_FLAG,
+	    "confirmed", &err), RF_OK);
+	assert_int_equal(rf_hotline_set_state(f->h, &ana, id,
+	    RF_CASE_REFERRED, NULL, &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_set_state(f->h, &ana, id,
+	    RF_CASE_MONITORING, NULL, &err), RF_OK);
+	assert_int_equal(rf_hotline_set_state(f->h, &ana, id, RF_CASE_CLOSED,
+	    "gone", &err), RF_OK);
+	assert_int_equal(rf_hotline_set_state(f->h, &ana, id, RF_CASE_NEW,
+	    NULL, &err), RF_EINVAL);
+}
+
+static void
+test_export_and_stats(void **state)
+{
+	struct fx *f = *state;
+	rf_hotline_stats s;
+	rf_buf out;
+	rf_error err;
+	size_t n;
+	int64_t id, other;
+	struct tm tm;
+	time_t now = time(NULL);
+
+	id = file1(f->h, "http://phish.example/login?a=1", "phishing", NULL);
+	file1(f->h, "http://phish.example/login?a=1#frag", NULL, NULL);
+	other = file1(f->h, "http://benign.example/", NULL, NULL);
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_hotline_review(f->h, &ana, id, NULL, &err), RF_OK);
+	assert_int_equal(rf_hotline_assess(f->h, &ana, id, RF_CASE_RED_FLAG,
+	    "phishing kit", &err), RF_OK);
+	/* An analyst may not export; a case not red-flagged is refused. */
+	assert_int_equal(rf_hotline_export(f->h, &ana, NULL, 0, RF_EXPORT_XARF,
+	    NULL, "police", NULL, &out, &n, &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_export(f->h, &sup, &other, 1,
+	    RF_EXPORT_XARF, NULL, "police", NULL, &out, &n, &err), RF_EINVAL);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(rf_hotline_export(f->h, &sup, NULL, 0, RF_EXPORT_XARF,
+	    NULL, "police", "REF-1", &out, &n, &err), RF_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(rf_buf_cstr(&out),
+	    "\"url\": \"hxxp://phish[.]example/login?a=1\""));
+	assert_non_null(strstr(out.data, "\"xarf_version\": \"4.0.0\""));
+	assert_null(strstr(out.data, "http://"));
+	rf_buf_reset(&out);
+	assert_int_equal(rf_hotline_export(f->h, &sup, &id, 1, RF_EXPORT_CSV,
+	    NULL, "police", "REF-2", &out, &n, &err), RF_OK);
+	assert_non_null(strstr(out.data, "\"hxxp://phish[.]example/login?a=1\""));
+	rf_buf_free(&out);
+
+	gmtime_r(&now, &tm);
+	assert_int_equal(rf_hotline_stats_month(f->h, tm.tm_year + 1900,
+	    tm.tm_mon + 1, &s, &err), RF_OK);
+	assert_int_equal(s.reports, 3);
+	assert_int_equal(s.cases, 2);
+	assert_int_equal(s.new_cases, 2);
+	assert_int_equal(s.duplicates, 1);
+	assert_int_equal(s.red_flags, 1);
+	assert_int_equal(s.referrals, 2);
+	assert_int_equal(rf_hotline_stats_month(f->h, 2001, 1, &s, &err),
+	    RF_OK);
+	assert_int_equal(s.reports, 0);
+}
+
+static void
+test_audit_tamper(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db;
+	rf_error err;
+	int64_t n, bad;
+	int64_t id = file1(f->h, "http://x.example/", NULL, NULL);
+
+	assert_int_equal(rf_hotline_review(f->h, &ana, id, "mine", &err),
+	    RF_OK);
+	assert_int_equal(rf_hotline_audit_verify(f->h, &n, &bad, &err), RF_OK);
+	assert_int_equal(n, 3);
+	/* The triggers refuse changes ... */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET actor = 'eve'"
+	    " WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
+	/* ... and a change made around them is found. */
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_no_update;"
+	    "UPDATE audit SET actor = 'eve' WHERE seq = 2", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(rf_hotline_audit_verify(f->h, &n, &bad, &err),
+	    RF_EPARSE);
+	assert_int_equal(bad, 2);
+}
+
+static void
+test_audit_delete(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db;
+	rf_error err;
+	int64_t n, bad;
+
+	file1(f->h, "http://x.example/", NULL, NULL);
+	file1(f->h, "http://y.example/", NULL, NULL);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_no_delete;"
+	    "DELETE FROM audit WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(rf_hotline_audit_verify(f->h, &n, &bad, &err),
+	    RF_EPARSE);
+	assert_int_equal(bad, 2);
+}
+
+static void
+test_raw_and_contact(void **state)
+{
+	struct fx *f = *state;
+	const char *url = "http://evil.example/?id=reporter@mail.example";
+	rf_hotline_contact c = { "Ann", "ann@mail.example", NULL }, got;
+	rf_hotline_report r;
+	rf_hotline_filed out;
+	rf_arena *a = rf_arena_new();
+	const char *raw;
+	rf_error err;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	memset(&r, 0, sizeof(r));
+	r.urls = &url;
+	r.nurls = 1;
+	r.contact = &c;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, &out, &err), RF_OK);
+	assert_int_equal(rf_hotline_raw_read(f->h, &ana, out.report_id, "why",
+	    a, &raw, &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_raw_read(f->h, &sup, out.report_id, "",
+	    a, &raw, &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_raw_read(f->h, &sup, out.report_id,
+	    "police request 7", a, &raw, &err), RF_OK);
+	assert_string_equal(raw, url);
+	assert_int_equal(rf_hotline_contact_read(f->h, &sup, out.report_id,
+	    "call back", a, &got, &err), RF_OK);
+	assert_string_equal(got.email, "ann@mail.example");
+	/* Stored encrypted: the address is nowhere in the file in clear. */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM reports"
+	    " WHERE CAST(raw AS TEXT) LIKE '%reporter@%'", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM audit"
+	    " WHERE action = 'report.raw_read' AND reason = 'police request 7'",
+	    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	rf_arena_free(a);
+}
+
+static void
+test_users(void **state)
+{
+	struct fx *f = *state;
+	rf_arena *a = rf_arena_new();
+	const char *tok, *csrf, *name, *csrf2;
+	rf_hotline_role role;
+	rf_error err;
+
+	assert_int_equal(rf_hotline_user_add(f->h, &ana, "zed", RF_ROLE_ADMIN,
+	    "0123456789ab", &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_user_add(f->h, &sys, "Bad Name",
+	    RF_ROLE_ANALYST, "0123456789ab", &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_user_add(f->h, &sys, "alice",
+	    RF_ROLE_ANALYST, "short", &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_user_add(f->h, &sys, "alice",
+	    RF_ROLE_ANALYST, "correct horse battery", &err), RF_OK);
+	assert_int_equal(rf_hotline_user_add(f->h, &sys, "alice",
+	    RF_ROLE_ANALYST, "correct horse battery", &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_login(f->h, "alice", "wrong password",
+	    3600, a, &tok, &csrf, &role, &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_login(f->h, "nobody", "wrong password",
+	    3600, a, &tok, &csrf, &role, &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_login(f->h, "alice",
+	    "correct horse battery", 3600, a, &tok, &csrf, &role, &err), RF_OK);
+	assert_int_equal(role, RF_ROLE_ANALYST);
+	assert_int_equal(rf_hotline_session(f->h, tok, a, &name, &role,
+	    &csrf2, &err), RF_OK);
+	assert_string_equal(name, "alice");
+	assert_true(rf_hotline_token_equal(csrf, csrf2));
+	assert_false(rf_hotline_token_equal(csrf, tok));
+	assert_int_equal(rf_hotline_logout(f->h, tok, &err), RF_OK);
+	assert_int_equal(rf_hotline_session(f->h, tok, a, &name, &role,
+	    &csrf2, &err), RF_ENOTFOUND);
+	rf_arena_free(a);
+}
+
+static void
+test_limits(void **state)
+{
+	struct fx *f = *state;
+	const char *urls[60];
+	char comment[3000];
+	rf_hotline_report r;
+	rf_hotline_filed out[60];
+	rf_error err;
+	size_t i;
+
+	for (i = 0; i < 60; i++)
+		urls[i] = "http://a.example/";
+	memset(&r, 0, sizeof(r));
+	r.urls = urls;
+	r.nurls = 60;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err),
+	    RF_ELIMIT);
+	r.nurls = 1;
+	memset(comment, 'x', sizeof(comment) - 1);
+	comment[sizeof(comment) - 1] = '\0';
+	r.comment = comment;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err),
+	    RF_ELIMIT);
+}
+
+static void
+test_from_message(void **state)
+{
+	static const char mail[] =
+	    "From: Bob <bob@reporter.example>\r\n"
+	    "To: report@hotline.example\r\n"
+	    "Subject: Fwd: prize\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+	    "--b\r\nContent-Type: message/rfc822\r\n\r\n"
+	    "From: Desk <desk@spam.example>\r\n"
+	    "To: bob@reporter.example\r\n"
+	    "Message-ID: <m1@spam.example>\r\n"
+	    "List-Id: <prizes.spam.example>\r\n"
+	    "Content-Type: text/html\r\n\r\n"
+	    "<p>BODY-SECRET <a href=\"http://evil.example/a?u=bob@reporter.example\">x</a>"
+	    "<a href=\"http://evil.example/a?u=bob@reporter.example\">dup</a>"
+	    "<img src=\"http://pixel.example/o.gif\"></p>\r\n"
+	    "--b--\r\n";
+	struct fx *f = *state;
+	rf_hotline_limits lim = { 0, 0, 0, 0 };
+	rf_hotline_mailmeta meta;
+	rf_hotline_report r;
+	rf_hotline_filed out[4];
+	rf_message *m = NULL;
+	rf_arena *a = rf_arena_new();
+	const char **urls, *reporter;
+	size_t n;
+	rf_error err;
+
+	assert_int_equal(rf_message_parse(ctx, mail, sizeof(mail) - 1, &m,
+	    &err), RF_OK);
+	assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim, &urls, &n,
+	    &meta, &reporter, &err), RF_OK);
+	assert_int_equal(n, 1);		/* the duplicate and the image left out */
+	assert_string_equal(urls[0], "http://evil.example/a?u=bob@reporter.example");
+	assert_string_equal(reporter, "bob@reporter.example");
+	assert_string_equal(meta.message_id, "m1@spam.example");
+	assert_string_equal(meta.sender_domain, "spam.example");
+	assert_true(meta.has_list_id);
+	assert_false(meta.has_list_unsubscribe);
+	memset(&r, 0, sizeof(r));
+	r.source = "mail";
+	r.urls = urls;
+	r.nurls = n;
+	r.reporter = reporter;
+	r.mail = &meta;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	assert_int_equal(file1(f->h, "http://evil.example/a", NULL, NULL),
+	    out[0].case_id);
+	rf_message_free(m);
+	rf_arena_free(a);
+}
+
+int
+main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_dedupe), T(test_related_domain), T(test_bad_urls),
+		T(test_lifecycle_and_roles), T(test_export_and_stats),
+		T(test_audit_tamper), T(test_audit_delete),
+		T(test_raw_and_contact), T(test_users), T(test_limits),
+		T(test_from_message),
+	};
+	int rc;
+
+	ctx = test_ctx();
+	rc = cmocka_run_group_tests_name("hotline_store", tests, NULL, NULL);
+	rf_ctx_free(ctx);
+	return rc;
+}
