@@ -7,6 +7,7 @@
 # gets one smtpd listener per configuration:
 #   postfix      no milter (the baseline)
 #   redflag      smtpd_milters = redflag milter (headers + body rewrite)
+#   redflag+db   the same with a SQLite campaign store (lookup, then add)
 #   spamass      spamass-milter with spamd (network tests off, -L), when
 #                both are installed (scripts/deps.sh --bench)
 #   rspamd       rspamd's proxy worker in milter mode with self_scan,
@@ -29,6 +30,7 @@ peers_stop() {
 	[ -n "${SPAMD_PID:-}" ] && kill "$SPAMD_PID" 2>/dev/null
 	[ -n "${SAM_PID:-}" ] && kill "$SAM_PID" 2>/dev/null
 	[ -n "${RSPAMD_PID:-}" ] && kill "$RSPAMD_PID" 2>/dev/null
+	[ -n "${RFDB_PID:-}" ] && kill "$RFDB_PID" 2>/dev/null
 	sleep 1
 	return 0
 }
@@ -39,12 +41,15 @@ pf_init
 P_PLAIN=$(pf_free_port) P_SA=$(pf_free_port) P_RS=$(pf_free_port)
 P_SPAMD=$(pf_free_port) P_RSPROXY=$(pf_free_port)
 P_RSNORMAL=$(pf_free_port) P_RSCTL=$(pf_free_port)
+P_DB=$(pf_free_port) P_RFDB=$(pf_free_port)
 postconf -c "$PF_CONF" -e virtual_transport=discard \
     'smtpd_milters=inet:127.0.0.1:'"$RF_MILTER_PORT" \
     milter_content_timeout=120s
 cat >> "$PF_CONF/master.cf" <<MC
 127.0.0.1:$P_PLAIN inet n - n - - smtpd
   -o smtpd_milters=
+127.0.0.1:$P_DB inet n - n - - smtpd
+  -o smtpd_milters=inet:127.0.0.1:$P_RFDB
 127.0.0.1:$P_SA inet n - n - - smtpd
   -o smtpd_milters=unix:$PF_DIR/spamass.sock
 127.0.0.1:$P_RS inet n - n - - smtpd
@@ -52,11 +57,16 @@ cat >> "$PF_CONF/master.cf" <<MC
 MC
 pf_start || exit 1
 redflag_milter_start || exit 1
+"$REDFLAG" milter --socket "inet:$P_RFDB@127.0.0.1" \
+    --set "db=$PF_DIR/campaigns.db" >>"$PF_DIR/milter-db.log" 2>&1 &
+RFDB_PID=$!
+pf_wait_port "$P_RFDB" 20 || { echo "redflag milter with db: no start" >&2; exit 1; }
 
 # spamd + spamass-milter
 have_sa=
 if command -v spamd >/dev/null && command -v spamass-milter >/dev/null; then
-	spamd -L --nouser-config -u nobody --listen="127.0.0.1:$P_SPAMD" \
+	spamd -L --nouser-config -u nobody --cf='dns_available no' \
+	    --cf='use_bayes 0' --cf='bayes_auto_learn 0' --listen="127.0.0.1:$P_SPAMD" \
 	    --max-children=4 -s "$PF_DIR/spamd.log" \
 	    >/dev/null 2>&1 &
 	SPAMD_PID=$!
@@ -122,13 +132,14 @@ python3 bench/smtpload.py "$P_PLAIN" 20 2 >/dev/null
 python3 bench/smtpload.py "$PF_PORT_MX" 20 2 >/dev/null
 run postfix "$P_PLAIN" "$N"
 run redflag "$PF_PORT_MX" "$N"
+run redflag+db "$P_DB" "$N"
 [ -n "$have_sa" ] && run spamass "$P_SA" "$PN"
 [ -n "$have_rs" ] && run rspamd "$P_RS" "$PN"
 echo
 printf '%-10s %10s %10s %10s %12s %12s %8s\n' config msgs/s p50_ms \
     p99_ms added_p50 added_p99 failed
 b50=$(field postfix p50_ms) b99=$(field postfix p99_ms)
-for c in postfix redflag spamass rspamd; do
+for c in postfix redflag redflag+db spamass rspamd; do
 	[ -f "$PF_DIR/res.$c" ] || { printf '%-10s %s\n' "$c" "not set up"; continue; }
 	r=$(field $c msgs_per_s) p50=$(field $c p50_ms) p99=$(field $c p99_ms)
 	printf '%-10s %10s %10s %10s %12s %12s %8s\n' "$c" "$r" "$p50" "$p99" \
@@ -136,4 +147,8 @@ for c in postfix redflag spamass rspamd; do
 	    "$(awk "BEGIN { print $p99 - $b99 }")" \
 	    "$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' "$PF_DIR/res.$c")"
 done
-grep -c 'verdict=' "$PF_DIR/milter.log" | sed 's/^/redflag milter messages analysed: /'
+echo "redflag milter messages analysed: $(grep -c 'verdict=' \
+    "$PF_DIR/milter.log"), with the store: $(grep -c 'verdict=' \
+    "$PF_DIR/milter-db.log")"
+command -v sqlite3 >/dev/null && echo "copies in the store: $(sqlite3 \
+    "$PF_DIR/campaigns.db" 'select sum(copies) from campaign')"

@@ -12,7 +12,7 @@ BUILD_PKGS="build-essential pkg-config libgmime-3.0-dev libxml2-dev
 	libssl-dev libsqlite3-dev libhiredis-dev libmilter-dev
 	libmicrohttpd-dev libsodium-dev"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev redis-server sqlite3
-	python3 ca-certificates postfix swaks chromium curl"
+	python3 ca-certificates chromium curl postfix swaks"
 BENCH_PKGS="bogofilter spamassassin spamc spamd spamass-milter rspamd
 	hyperfine time"
 # --data: the sources of shipped data, for regenerating it

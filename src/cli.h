@@ -40,6 +40,16 @@ char *cli_escape(char *buf, size_t bufsize, const char *s, size_t max);
 int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
 
 /*
+ * cli_set_option: if argv[*i] is "--set" (value in the next argument) or
+ * "--set=NAME=VALUE", copy NAME into name (size bytes) and point *value
+ * at VALUE.  Returns 1 when handled (advancing *i past a consumed value),
+ * 0 when the argument is something else, -1 after reporting a malformed
+ * one.
+ */
+int cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
+		   const char **value);
+
+/*
  * cli_verdict_option: like cli_limit_option for the verdict settings
  * (rf_verdict_settings_set names): 1 when arg was "--set NAME=V" with
  * such a NAME and it was applied, 0 when arg is something else (another

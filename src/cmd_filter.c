@@ -217,12 +217,15 @@ cmd_filter(int argc, char **argv)
 		filter_usage(stderr);
 		goto out;
 	}
-	if (pipeline_open(&cfg, &p, &err) != RF_OK) {
-		cli_warn("filter: %s", err.msg);
-		goto out;
-	}
 	if ((more = read_input(&in, cfg.limits.max_message_size)) < 0) {
 		cli_warn("filter: reading the message: %s", strerror(errno));
+		goto out;
+	}
+	if (pipeline_open(&cfg, &p, &err) != RF_OK ||
+	    pipeline_open_store(p, &err) != RF_OK) {
+		cli_warn("filter: %s: on_error = %s", err.msg,
+		    action_name(cfg.on_error));
+		rc = on_failure(cfg.on_error, &in, more);
 		goto out;
 	}
 	if (more) {

@@ -563,6 +563,11 @@ cmd_milter(int argc, char **argv)
 		rc = EX_NOPERM;
 		goto out;
 	}
+	if (pipeline_open_store(srv.pipe, &err) != RF_OK) {
+		cli_warn("milter: %s", err.msg);
+		rc = EX_UNAVAILABLE;
+		goto out;
+	}
 	mlog("listening on %s", cfg.socket);
 	r = smfi_main();
 	mlog("stopping: finishing messages in flight");

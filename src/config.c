@@ -366,10 +366,9 @@ config_action_for(const struct config *c, const char *verdict)
 int
 config_option(struct config *c, int argc, char **argv, int *i)
 {
-	const char *arg = argv[*i], *spec;
+	const char *arg = argv[*i], *value;
 	char name[CONFIG_NAME_MAX + 8], why[256];
-	const char *eq;
-	size_t n;
+	int r;
 
 	if (strcmp(arg, "--config") == 0 || strcmp(arg, "-c") == 0) {
 		if (*i + 1 >= argc) {
@@ -380,26 +379,10 @@ config_option(struct config *c, int argc, char **argv, int *i)
 	}
 	if (strncmp(arg, "--config=", 9) == 0)
 		return config_load(c, arg + 9) == 0 ? 1 : -1;
-	if (strcmp(arg, "--set") == 0) {
-		if (*i + 1 >= argc) {
-			cli_warn("--set needs NAME=VALUE");
-			return -1;
-		}
-		spec = argv[++*i];
-	} else if (strncmp(arg, "--set=", 6) == 0) {
-		spec = arg + 6;
-	} else {
-		return 0;
-	}
-	eq = strchr(spec, '=');
-	n = eq != NULL ? (size_t)(eq - spec) : 0;
-	if (eq == NULL || n == 0 || n >= sizeof(name)) {
-		cli_warn("--set needs NAME=VALUE");
-		return -1;
-	}
-	memcpy(name, spec, n);
-	name[n] = '\0';
-	if (config_set(c, name, eq + 1, why, sizeof(why)) != 0) {
+	if ((r = cli_set_option(argc, argv, i, name, sizeof(name),
+	    &value)) <= 0)
+		return r;
+	if (config_set(c, name, value, why, sizeof(why)) != 0) {
 		cli_warn("--set: %s", why);
 		return -1;
 	}

@@ -9,8 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "assets.h"
+#include "cli.h"
 #include "pipeline.h"
 #include "rewrite.h"
 
@@ -20,7 +21,17 @@ struct pipeline {
 	const struct config *cfg;
 	rf_ctx *ctx;			/* read-only, shared by threads */
 	rf_rules *rules;		/* tracking rules, read-only */
-	pthread_mutex_t store_lock;	/* serialises pipeline_commit */
+	rf_store *store;		/* campaign store, or NULL */
+	rf_consent_db *consent;		/* consent store (same db), or NULL */
+	pthread_mutex_t store_lock;	/* the stores serve one thread */
+};
+
+/* The store update of one message, written by pipeline_commit. */
+struct pending {
+	rf_message *m;			/* owned: freed with the result */
+	rf_fingerprint fp;
+	const char **rcpts;		/* in the result's arena */
+	size_t nrcpts;
 };
 
 rf_status
@@ -28,30 +39,36 @@ pipeline_open(const struct config *cfg, struct pipeline **out,
 	      rf_error *err)
 {
 	struct pipeline *p;
-	rf_status st;
-
-	const struct rf_asset *asset;
+	rf_status st = RF_OK;
 
 	*out = NULL;
-	if ((asset = asset_find("data/trackers.conf")) == NULL)
-		return rf_error_set(err, RF_EINVAL, "no tracking rules built "
-		    "in");
-	if (cfg->db != NULL)
-		return rf_error_set(err, RF_EINVAL, "db: this build has no "
-		    "store yet");
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	p->cfg = cfg;
-	if ((st = rf_ctx_new(&cfg->limits, &p->ctx, err)) != RF_OK ||
-	    (st = rf_rules_parse((const char *)asset->data, asset->len,
-	    &p->rules, err)) != RF_OK) {
-		rf_ctx_free(p->ctx);
-		free(p);
+	pthread_mutex_init(&p->store_lock, NULL);
+	if ((p->rules = cli_rules()) == NULL)
+		st = rf_error_set(err, RF_EINVAL, "no tracking rules");
+	else
+		st = rf_ctx_new(&cfg->limits, &p->ctx, err);
+	if (st != RF_OK) {
+		pipeline_close(p);
 		return st;
 	}
-	pthread_mutex_init(&p->store_lock, NULL);
 	*out = p;
 	return RF_OK;
+}
+
+rf_status
+pipeline_open_store(struct pipeline *p, rf_error *err)
+{
+	rf_status st;
+
+	if (p->cfg->db == NULL || p->store != NULL)
+		return RF_OK;
+	/* the campaign store first: it makes the schema of a new file */
+	if ((st = rf_store_open(p->cfg->db, NULL, &p->store, err)) != RF_OK)
+		return st;
+	return rf_consent_open(p->cfg->db, 0, &p->consent, err);
 }
 
 void
@@ -60,6 +77,8 @@ pipeline_close(struct pipeline *p)
 	if (p == NULL)
 		return;
 	pthread_mutex_destroy(&p->store_lock);
+	rf_store_close(p->store);
+	rf_consent_close(p->consent);
 	rf_rules_free(p->rules);
 	rf_ctx_free(p->ctx);
 	free(p);
@@ -142,114 +161,207 @@ limit_reasons(struct pipeline_result *r, size_t *cap, const rf_message *m)
 	return 0;
 }
 
-/* add_new_reasons: the tracking summary of m's latest analysis, leaving
- * out what an earlier recipient's analysis already said. */
+/* add_new_reasons: an's findings, leaving out what an earlier
+ * recipient's analysis already said. */
 static int
-add_new_reasons(struct pipeline_result *r, size_t *cap, const rf_message *m)
+add_new_reasons(struct pipeline_result *r, size_t *cap,
+		const rf_analysis *an)
 {
-	const char **sum;
-	size_t nsum, i, k;
-	rf_error err;
+	size_t i, k;
 
-	if (rf_tracking_summary(m, &sum, &nsum, &err) != RF_OK)
-		return -1;
-	for (i = 0; i < nsum; i++) {
+	for (i = 0; i < an->nreasons; i++) {
 		for (k = 0; k < r->nreasons; k++)
-			if (strcmp(r->reasons[k], sum[i]) == 0)
+			if (strcmp(r->reasons[k], an->reasons[i]) == 0)
 				break;
-		if (k == r->nreasons && add_reason(r, cap, sum[i]) != 0)
+		if (k == r->nreasons && add_reason(r, cap, an->reasons[i]) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/*
- * neutralise: find the tracking codes of every recipient (one copy for
- * all: a link that identifies any of them is rewritten) and, when
- * rewriting, put the new body in r.
- */
-static rf_status
-neutralise(struct pipeline *p, rf_message *m, const char *msg, size_t len,
-	   const char *const *rcpts, size_t nrcpts, struct pipeline_result *r,
-	   size_t *cap, rf_error *err)
+/* severity: the order in which one copy's verdict is chosen among its
+ * recipients' verdicts. */
+static int
+severity(rf_verdict_kind k)
 {
-	struct rewrite *rw = NULL;
-	struct rewrite_stats rs;
-	rf_status st = RF_ENOMEM;
-	rf_buf body;
-	size_t i = 0;
-	char *s;
+	static const int order[] = { 0, 1, 3, 2 };	/* ham bulk spam unsure */
 
-	rf_buf_init(&body, 0);
-	if ((rw = rewrite_new()) == NULL)
-		goto out;
-	do {
-		if ((st = rf_tracking_message(p->ctx, p->rules, m,
-		    nrcpts > 0 ? rcpts[i] : NULL, err)) != RF_OK)
-			goto out;
-		st = RF_ENOMEM;
-		if (rewrite_collect(rw, m) != 0 ||
-		    add_new_reasons(r, cap, m) != 0)
-			goto out;
-	} while (++i < nrcpts);
-	if (p->cfg->rewrite && rewrite_links(rw) > 0) {
-		if (rewrite_prepare(rw, msg, len) != 0)
-			goto out;
-		rewrite_stats(rw, &rs);
-		if (rewrite_edits(rw) > 0) {
-			if (rewrite_write(rw, pipeline_body_offset(msg, len),
-			    &body) != 0 || (r->body = rf_arena_strndup(
-			    r->arena, body.data != NULL ? body.data : "",
-			    body.len)) == NULL)
-				goto out;
-			r->body_len = body.len;
-		}
-		s = rf_arena_printf(r->arena, "neutralised: %zu link%s "
-		    "rewritten, %zu web bug%s emptied%s", rs.links,
-		    rs.links == 1 ? "" : "s", rs.bugs, rs.bugs == 1 ? "" : "s",
-		    rs.skipped ? " (some parts could not be rewritten)" : "");
-		if (s == NULL || add_reason(r, cap, s) != 0)
-			goto out;
-	}
-	st = RF_OK;
-out:
-	rf_buf_free(&body);
-	rewrite_free(rw);
-	if (st == RF_ENOMEM)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	return st;
+	return (unsigned)k < 4 ? order[k] : 0;
 }
 
 /*
- * analyse: fill verdict, score, campaign, reasons and body of r.
- * This is where the analysis modules are wired in, in order: parse,
- * tracking codes (rewrite), campaign, verdict.  rcpts are the envelope
- * recipients; without them the message names its recipient.
+ * recipients: analyse m for every recipient (one copy for all: a link
+ * that identifies any of them is collected in rw, as the clean policy of
+ * that recipient's verdict says), looking the campaign up in the store
+ * (nothing is added here) and deciding each recipient's verdict; *first
+ * is the analysis for the first recipient, *v the copy's verdict: the
+ * most severe of its recipients' (spam, unsure, bulk, ham), since one
+ * action applies to the copy.
+ */
+static rf_status
+recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
+	   size_t nrcpts, struct rewrite *rw, struct pipeline_result *r,
+	   size_t *cap, rf_analysis *first, rf_verdict *v, rf_error *err)
+{
+	rf_analysis_cfg acfg;
+	enum clean_policy policy;
+	rf_analysis an;
+	rf_status st;
+	size_t i = 0;
+	int rc;
+
+	memset(&acfg, 0, sizeof(acfg));
+	acfg.rules = p->rules;
+	acfg.store = p->store;
+	acfg.consent = p->consent;
+	acfg.verdict = &p->cfg->verdict;
+	acfg.authserv_id = p->cfg->authserv_id;
+	do {
+		st = rf_analysis_message(p->ctx, &acfg, m, nrcpts > 0 ?
+		    rcpts[i] : NULL, &an, err);
+		if (st == RF_OK && p->store != NULL) {
+			pthread_mutex_lock(&p->store_lock);
+			st = rf_analysis_campaign(p->ctx, &acfg, &an, 0,
+			    (int64_t)time(NULL), err);
+			pthread_mutex_unlock(&p->store_lock);
+		}
+		if (st == RF_OK) {
+			pthread_mutex_lock(&p->store_lock);
+			st = rf_analysis_verdict(&acfg, &an, an.in_campaign ?
+			    an.campaign.size : 0, an.campaign.copies,
+			    an.campaign.complaints, err);
+			pthread_mutex_unlock(&p->store_lock);
+		}
+		if (st != RF_OK)
+			return st;
+		policy = config_clean_for(p->cfg,
+		    rf_verdict_name(an.verdict.kind));
+		rc = policy == CLEAN_LINKS ? rewrite_collect(rw, m) :
+		    policy == CLEAN_KNOWN ? rewrite_collect_known(rw,
+		    p->rules, m) : 0;
+		if (rc != 0 || add_new_reasons(r, cap, &an) != 0)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		if (i == 0)
+			*first = an;
+		if (i == 0 || severity(an.verdict.kind) > severity(v->kind))
+			*v = an.verdict;
+	} while (++i < nrcpts);
+	return RF_OK;
+}
+
+/* neutralise: with rewrite on, the body with rw's links replaced. */
+static rf_status
+neutralise(struct pipeline *p, struct rewrite *rw, const char *msg,
+	   size_t len, struct pipeline_result *r, size_t *cap, rf_error *err)
+{
+	struct rewrite_stats rs;
+	rf_status st = RF_ENOMEM;
+	rf_buf body;
+	char *s;
+
+	if (!p->cfg->rewrite || rewrite_links(rw) == 0)
+		return RF_OK;
+	rf_buf_init(&body, 0);
+	if (rewrite_prepare(rw, msg, len) != 0)
+		goto out;
+	rewrite_stats(rw, &rs);
+	if (rewrite_edits(rw) > 0) {
+		if (rewrite_write(rw, pipeline_body_offset(msg, len),
+		    &body) != 0 || (r->body = rf_arena_strndup(r->arena,
+		    body.data != NULL ? body.data : "", body.len)) == NULL)
+			goto out;
+		r->body_len = body.len;
+	}
+	s = rf_arena_printf(r->arena, "neutralised: %zu link%s rewritten, "
+	    "%zu web bug%s emptied%s", rs.links, rs.links == 1 ? "" : "s",
+	    rs.bugs, rs.bugs == 1 ? "" : "s", rs.skipped ? " (some parts "
+	    "could not be rewritten)" : "");
+	if (s != NULL && add_reason(r, cap, s) == 0)
+		st = RF_OK;
+out:
+	rf_buf_free(&body);
+	return st == RF_OK ? RF_OK : rf_error_set(err, st, "out of memory");
+}
+
+/* keep_pending: remember what pipeline_commit adds to the store; takes
+ * over m. */
+static rf_status
+keep_pending(struct pipeline_result *r, rf_message *m,
+	     const rf_analysis *first, const char *const *rcpts,
+	     size_t nrcpts, rf_error *err)
+{
+	struct pending *pd;
+	size_t i;
+
+	if (nrcpts == 0 && first->recipient != NULL) {
+		rcpts = &first->recipient;
+		nrcpts = 1;
+	}
+	if ((pd = rf_arena_alloc(r->arena, sizeof(*pd))) == NULL ||
+	    (pd->rcpts = rf_arena_array(r->arena, nrcpts + 1,
+	    sizeof(*pd->rcpts))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	for (i = 0; i < nrcpts; i++)
+		if ((pd->rcpts[i] = rf_arena_strdup(r->arena, rcpts[i])) ==
+		    NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+	pd->nrcpts = nrcpts;
+	pd->fp = first->fp;
+	pd->m = m;
+	r->pending = pd;
+	return RF_OK;
+}
+
+/*
+ * analyse: fill verdict, score, campaign, reasons, body and the pending
+ * store update of r.  This is where the analysis modules are wired in, in
+ * order: parse, tracking codes and campaign (rf_analysis, for every
+ * recipient), rewrite, verdict.  rcpts are the envelope recipients;
+ * without them the message names its recipient.
  */
 static rf_status
 analyse(struct pipeline *p, const char *msg, size_t len,
 	const char *const *rcpts, size_t nrcpts, struct pipeline_result *r,
 	rf_error *err)
 {
+	struct rewrite *rw = NULL;
 	rf_message *m = NULL;
+	rf_analysis first;
+	rf_verdict v;
 	size_t cap = 0;
 	rf_status st;
 
+	memset(&v, 0, sizeof(v));
 	r->verdict = "none";
 	r->score = 0.0;
 	r->campaign = "";
-	if ((st = rf_message_parse(p->ctx, msg, len, &m, err)) != RF_OK ||
-	    (st = neutralise(p, m, msg, len, rcpts, nrcpts, r, &cap, err)) !=
-	    RF_OK)
+	if ((st = rf_message_parse(p->ctx, msg, len, &m, err)) != RF_OK)
 		goto out;
-	st = RF_ENOMEM;
-	if (limit_reasons(r, &cap, m) != 0)
+	if ((rw = rewrite_new()) == NULL) {
+		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto out;
-	st = RF_OK;
+	}
+	if ((st = recipients(p, m, rcpts, nrcpts, rw, r, &cap, &first,
+	    &v, err)) != RF_OK ||
+	    (st = neutralise(p, rw, msg, len, r, &cap, err)) != RF_OK)
+		goto out;
+	r->verdict = rf_verdict_name(v.kind);
+	r->score = v.score;
+	if (first.in_campaign && (r->campaign = rf_arena_strdup(r->arena,
+	    first.campaign.id)) == NULL) {
+		st = rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (limit_reasons(r, &cap, m) != 0) {
+		st = rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (p->store != NULL && first.fp.kind != RF_FP_EMPTY &&
+	    (st = keep_pending(r, m, &first, rcpts, nrcpts, err)) == RF_OK)
+		m = NULL;	/* now the pending update's */
 out:
+	rewrite_free(rw);
 	rf_message_free(m);
-	if (st == RF_ENOMEM)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	return st;
 }
 
@@ -344,21 +456,32 @@ rf_status
 pipeline_commit(struct pipeline *p, struct pipeline_result *r,
 		rf_error *err)
 {
-	rf_status st = RF_OK;
+	struct pending *pd = r->pending;
+	rf_copy_links own;
+	rf_campaign camp;
+	rf_status st;
 
-	if (r->pending == NULL)
+	if (pd == NULL)
 		return RF_OK;
 	pthread_mutex_lock(&p->store_lock);
-	/* The store update is written here once a store exists. */
-	r->pending = NULL;
+	st = rf_tracking_skeleton(pd->m, &own, err);
+	if (st == RF_OK)
+		st = rf_campaign_add(p->store, &pd->fp, pd->rcpts, pd->nrcpts,
+		    pd->m->subject, own.urls, own.n, (int64_t)time(NULL),
+		    &camp, err);
 	pthread_mutex_unlock(&p->store_lock);
-	(void)err;
+	rf_message_free(pd->m);
+	r->pending = NULL;
 	return st;
 }
 
 void
 pipeline_result_free(struct pipeline_result *r)
 {
+	struct pending *pd = r->pending;
+
+	if (pd != NULL)
+		rf_message_free(pd->m);
 	rf_arena_free(r->arena);
 	memset(r, 0, sizeof(*r));
 }

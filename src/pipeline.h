@@ -16,7 +16,10 @@
  *
  * Several envelope recipients share one copy of the message: the body is
  * rewritten when the copy identifies any of them (a tracking code of any
- * recipient is neutralised), and the verdict is the one of the copy.
+ * recipient is neutralised, as the clean policy of that recipient's
+ * verdict says), and the verdict of the copy is the most severe of its
+ * recipients' verdicts (spam, unsure, bulk, ham: consent is per
+ * recipient, the action is per copy).
  */
 #ifndef REDFLAG_PIPELINE_H
 #define REDFLAG_PIPELINE_H
@@ -35,7 +38,7 @@ struct pipeline_header {
 };
 
 struct pipeline_result {
-	const char *verdict;	/* "none", later "spam", "bulk", "ham" ... */
+	const char *verdict;	/* "spam", "bulk", "ham", "unsure" */
 	double score;
 	const char *campaign;	/* campaign id, or "" */
 	const char **reasons;	/* plain words, printable ASCII */
@@ -54,11 +57,19 @@ struct pipeline_result {
 
 /*
  * pipeline_open: a pipeline for the policy and limits in cfg (which must
- * outlive it), opening the store named by cfg->db when set.  Call before
+ * outlive it): the analysis context and the tracking rules.  Call before
  * dropping privileges or chroot.  RF_OK and *out, or an error in err.
  */
 rf_status pipeline_open(const struct config *cfg, struct pipeline **out,
 			rf_error *err);
+
+/*
+ * pipeline_open_store: open the store named by cfg->db (nothing when
+ * unset).  The milter calls it after chroot and dropping privileges, so
+ * that the store's files belong to the user it runs as (a SQLite path is
+ * then inside the chroot).  RF_ESTORE, RF_EINVAL on failure.
+ */
+rf_status pipeline_open_store(struct pipeline *p, rf_error *err);
 
 /* pipeline_close: release p (NULL allowed). */
 void pipeline_close(struct pipeline *p);

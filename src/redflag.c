@@ -89,12 +89,11 @@ cli_escape(char *buf, size_t bufsize, const char *s, size_t max)
 }
 
 int
-cli_limit_option(rf_limits *limits, int argc, char **argv, int *i)
+cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
+	       const char **value)
 {
 	const char *arg = argv[*i], *spec;
-	char name[64];
 	const char *eq;
-	rf_error err;
 	size_t n;
 
 	if (strcmp(arg, "--set") == 0) {
@@ -110,13 +109,28 @@ cli_limit_option(rf_limits *limits, int argc, char **argv, int *i)
 	}
 	eq = strchr(spec, '=');
 	n = eq != NULL ? (size_t)(eq - spec) : 0;
-	if (eq == NULL || n == 0 || n >= sizeof(name)) {
+	if (eq == NULL || n == 0 || n >= size) {
 		cli_warn("--set needs NAME=VALUE, got '%s'", spec);
 		return -1;
 	}
 	memcpy(name, spec, n);
 	name[n] = '\0';
-	if (rf_limits_set(limits, name, eq + 1, &err) != RF_OK) {
+	*value = eq + 1;
+	return 1;
+}
+
+int
+cli_limit_option(rf_limits *limits, int argc, char **argv, int *i)
+{
+	const char *value;
+	char name[64];
+	rf_error err;
+	int r;
+
+	if ((r = cli_set_option(argc, argv, i, name, sizeof(name),
+	    &value)) <= 0)
+		return r;
+	if (rf_limits_set(limits, name, value, &err) != RF_OK) {
 		cli_warn("--set: %s", err.msg);
 		return -1;
 	}

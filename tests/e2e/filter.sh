@@ -69,6 +69,32 @@ rf --config "$d/none.conf" < "$m" > /dev/null 2>&1; rc=$?
 rf --bogus < "$m" > /dev/null 2>&1; rc=$?
 [ $rc -eq 75 ] || fail "bad option: status $rc"
 
+# The store: counted only once accepted.  Copies 1 and 2 are accepted;
+# copy 3 is tempfailed, then rejected, then accepted: it must find the
+# campaign with 2 recipients (the refused tries were not counted).
+db=$d/campaigns.db
+python3 tests/e2e/lib/mailtool.py campaign "$d/c" 3 test.example
+rf --set "db=$db" < "$d/c/msg-001.eml" > /dev/null || fail "db 1"
+rf --set "db=$db" < "$d/c/msg-002.eml" > /dev/null || fail "db 2"
+rf --set "db=$db" --set action=tempfail < "$d/c/msg-003.eml" 2>/dev/null
+[ $? -eq 75 ] || fail "db tempfail"
+rf --set "db=$db" --set action=reject < "$d/c/msg-003.eml" 2>/dev/null
+[ $? -eq 77 ] || fail "db reject"
+rf --set "db=$db" < "$d/c/msg-003.eml" > "$d/out" || fail "db 3"
+grep -q '^X-Redflag-Reasons: sent to 2 recipients' "$d/out" ||
+	fail "refused copies were counted: $(grep Reasons "$d/out")"
+grep -q '^X-Redflag-Campaign: [0-9a-f]\{16\}' "$d/out" || fail "campaign id"
+if command -v sqlite3 >/dev/null; then
+	[ "$(sqlite3 "$db" 'select sum(copies) from campaign')" -eq 3 ] ||
+	    fail "the store does not hold exactly 3 copies"
+fi
+# A store that cannot be reached: 75, or unchanged with on_error=accept.
+rf --set db=redis://127.0.0.1:1 < "$m" > "$d/out" 2>/dev/null; rc=$?
+[ $rc -eq 75 ] && [ ! -s "$d/out" ] || fail "unreachable store: status $rc"
+rf --set db=redis://127.0.0.1:1 --set on_error=accept < "$m" > "$d/out" \
+    2>/dev/null || fail "unreachable store, on_error=accept"
+cmp -s "$m" "$d/out" || fail "on_error=accept changed the message"
+
 # A failed write is never status 0.
 if [ -w /dev/full ]; then
 	rf < "$m" > /dev/full 2>/dev/null; rc=$?

@@ -4,19 +4,33 @@
 # unknown commands, missing NULs, steps out of order, garbage.  Each
 # connection must be closed or answered without a crash, and afterwards
 # the same milter process still filters a well-formed message (headers
-# added, the forged X-Redflag-Verdict removed).
+# added, the forged X-Redflag-Verdict removed).  As root the milter runs
+# as nobody in an empty chroot.
 set -u
 . tests/e2e/lib/postfix.sh
 command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
 PF_DIR=$(mktemp -d /tmp/redflag-malformed.XXXXXX)
 RF_MILTER_PORT=$(pf_free_port)
 trap pf_cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
 pf_watchdog 120
 client="timeout 30 python3 tests/e2e/lib/milterclient.py"
 fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2; exit 1; }
 
-redflag_milter_start --set max_message_size=64k || exit 1
+# As root, the milter also drops to nobody inside an empty chroot.
+opts=
+if [ "$(id -u)" -eq 0 ]; then
+	mkdir "$PF_DIR/root"
+	opts="--user nobody --chroot $PF_DIR/root"
+fi
+# shellcheck disable=SC2086
+redflag_milter_start --set max_message_size=64k $opts || exit 1
+if [ -n "$opts" ]; then
+	[ "$(ps -o user= -p "$RF_MILTER_PID" | tr -d ' ')" = nobody ] ||
+	    fail "the milter did not become nobody"
+	[ "$(readlink "/proc/$RF_MILTER_PID/root")" = "$PF_DIR/root" ] ||
+	    fail "the milter is not in its chroot"
+fi
 $client "$RF_MILTER_PORT" transaction > "$PF_DIR/first" || fail "first"
 grep -q '^h X-Redflag-Verdict: ' "$PF_DIR/first" || fail "no verdict header"
 grep -q '^m X-Redflag-Verdict\[1\]' "$PF_DIR/first" ||

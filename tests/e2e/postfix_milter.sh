@@ -9,18 +9,15 @@
 # accept unchanged with on_limit = accept).  The milter runs as nobody.
 set -u
 . tests/e2e/lib/postfix.sh
-pf_skip_unless_ready
-command -v swaks >/dev/null || { echo "skip: no swaks" >&2; exit 77; }
-trap pf_cleanup EXIT
-trap 'exit 1' INT TERM
-pf_watchdog 240
-fail() { echo "FAIL: $*" >&2; tail -n 20 "$PF_DIR/maillog" "$PF_DIR/milter.log" >&2; exit 1; }
+pf_test_begin 240
 tool=tests/e2e/lib/mailtool.py
 
 pf_init
 pf_start || exit 1
 conf=$PF_DIR/redflag.conf
-printf 'user = nobody\naction = headers\n' > "$conf"
+mkdir "$PF_DIR/db" && chown nobody "$PF_DIR/db"
+db="db = $PF_DIR/db/campaigns.db"
+printf 'user = nobody\naction = headers\n%s\n' "$db" > "$conf"
 redflag_milter_start --config "$conf" || exit 1
 [ "$(ps -o user= -p "$RF_MILTER_PID" | tr -d ' ')" = nobody ] ||
 	fail "the milter did not drop to user nobody"
@@ -38,6 +35,12 @@ pf_wait_delivered 50 60 || fail "only $(pf_delivered) of 50 delivered"
 python3 "$tool" check "$PF_DIR/mail/box" 50 || fail "delivered copies"
 [ "$(grep -c 'verdict=' "$PF_DIR/milter.log")" -eq 50 ] ||
 	fail "the milter did not analyse 50 messages"
+# The store counted the campaign: the last copies name it.
+last=$(ls -t "$PF_DIR/mail/box/new" | head -1)
+grep -q '^X-Redflag-Reasons: sent to 49 recipients' \
+    "$PF_DIR/mail/box/new/$last" || fail "campaign not counted"
+copies() { sqlite3 "$PF_DIR/db/campaigns.db" 'select sum(copies) from campaign'; }
+[ "$(copies)" -eq 50 ] || fail "the store holds $(copies) copies, not 50"
 
 # send_one ACTION-CONFIG...: restart the milter with these settings and
 # send one message; swaks' transcript in $PF_DIR/one.log.
@@ -52,14 +55,17 @@ send_one() {
 }
 
 # 2. reject: a 5xx with the configured text, nothing delivered.
-send_one 'action = reject' 'reject_text = Refused by the example policy' &&
+send_one 'user = nobody' "$db" 'action = reject' \
+    'reject_text = Refused by the example policy' &&
 	fail "reject: swaks succeeded"
 grep -q '<\*\* 550 5.7.1 Refused by the example policy (verdict ' \
     "$PF_DIR/one.log" || { cat "$PF_DIR/one.log" >&2; fail "reject text"; }
 
 # 3. tempfail: a 4xx.
-send_one 'action = tempfail' && fail "tempfail: swaks succeeded"
+send_one 'user = nobody' "$db" 'action = tempfail' &&
+	fail "tempfail: swaks succeeded"
 grep -q '<\*\* 451 4.7.1 ' "$PF_DIR/one.log" || fail "tempfail reply"
+[ "$(copies)" -eq 50 ] || fail "refused messages were counted: $(copies)"
 
 # 4. quarantine: accepted, held in Postfix's hold queue.
 send_one 'action = quarantine' || fail "quarantine: not accepted"

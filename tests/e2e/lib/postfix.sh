@@ -46,15 +46,22 @@ PY
 }
 
 # pf_watchdog SECONDS: end this test (and so run its trap) after SECONDS.
+# The test is known by its PID and start time, so that a PID reused after
+# the test ended is never signalled.
 pf_watchdog() {
 	_pf_self=$$
-	( sleep "$1"; echo "TIMEOUT after $1 s" >&2; kill -TERM "$_pf_self" ) \
-	    >/dev/null 2>&1 &
+	_pf_start=$(cut -d' ' -f22 "/proc/$$/stat" 2>/dev/null)
+	(
+		sleep "$1"
+		[ "$(cut -d' ' -f22 "/proc/$_pf_self/stat" 2>/dev/null)" = \
+		    "$_pf_start" ] || exit 0
+		kill -TERM "$_pf_self"
+	) >/dev/null 2>&1 &
 	PF_WATCHDOG=$!
 }
 
 pf_skip_unless_ready() {
-	for c in postfix postconf postqueue python3; do
+	for c in postfix postconf postqueue python3 sqlite3; do
 		command -v "$c" >/dev/null 2>&1 || {
 			echo "skip: $c not installed (scripts/deps.sh)" >&2
 			exit 77
@@ -68,6 +75,23 @@ pf_skip_unless_ready() {
 		echo "skip: no postfix user or postdrop group" >&2
 		exit 77
 	}
+}
+
+# pf_test_begin SECONDS: the start of a Postfix test: skip (77) when
+# Postfix, swaks or root is missing, clean up on exit, end after SECONDS;
+# fail MESSAGE reports with the logs' tails and exits 1.
+pf_test_begin() {
+	pf_skip_unless_ready
+	command -v swaks >/dev/null || { echo "skip: no swaks" >&2; exit 77; }
+	trap pf_cleanup EXIT
+	trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
+	pf_watchdog "$1"
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	tail -n 20 "$PF_DIR/maillog" "$PF_DIR/milter.log" >&2 2>/dev/null
+	exit 1
 }
 
 pf_init() {
@@ -216,6 +240,18 @@ pf_wait_delivered() {
 	while [ "$(pf_delivered)" -lt "$1" ]; do
 		[ "$(date +%s)" -lt $_pf_end ] || return 1
 		sleep 0.2
+	done
+}
+
+# pf_flush_until N SECONDS: flush the queue (postqueue -f) every 2 s until
+# N messages were delivered; a message deferred just after one flush is
+# retried by the next.  0 when N arrived in time.
+pf_flush_until() {
+	_pf_flush_end=$(($(date +%s) + $2))
+	while [ "$(pf_delivered)" -lt "$1" ]; do
+		[ "$(date +%s)" -lt $_pf_flush_end ] || return 1
+		postqueue -c "$PF_CONF" -f
+		pf_wait_delivered "$1" 2 && return 0
 	done
 }
 

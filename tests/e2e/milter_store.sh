@@ -1,0 +1,60 @@
+#!/bin/sh
+# milter_store.sh - the milter with a Redis store that goes away: while
+# Redis answers, messages are filtered; once it is gone, the milter
+# answers tempfail (451 4.3.0), or passes the message unchanged with
+# on_error = accept; never a crash, never a silent drop.
+set -u
+. tests/e2e/lib/postfix.sh
+command -v redis-server >/dev/null && command -v python3 >/dev/null || {
+	echo "skip: redis-server or python3 missing (scripts/deps.sh)" >&2
+	exit 77
+}
+PF_DIR=$(mktemp -d /tmp/redflag-mstore.XXXXXX)
+RF_MILTER_PORT=$(pf_free_port)
+redis_pid=
+trap '[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null; pf_cleanup' EXIT
+trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
+pf_watchdog 120
+client="timeout 30 python3 tests/e2e/lib/milterclient.py"
+fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2; exit 1; }
+
+port=$(pf_free_port)
+redis_start() {
+	redis-server --port "$port" --bind 127.0.0.1 --dir "$PF_DIR" \
+	    --save '' --appendonly no --daemonize no \
+	    --logfile "$PF_DIR/redis.log" &
+	redis_pid=$!
+	pf_wait_port "$port" 20 || fail "redis-server did not start"
+}
+redis_stop() { kill "$redis_pid"; wait "$redis_pid" 2>/dev/null; redis_pid=; }
+
+redis_start
+
+redflag_milter_start --set "db=redis://127.0.0.1:$port" || exit 1
+$client "$RF_MILTER_PORT" transaction > "$PF_DIR/ok" || fail "transaction"
+grep -q '^h X-Redflag-Verdict: ' "$PF_DIR/ok" || fail "no verdict header"
+tail -n 1 "$PF_DIR/ok" | grep -q '^c' || fail "not accepted with the store up"
+
+redis_stop
+$client "$RF_MILTER_PORT" transaction > "$PF_DIR/down" ||
+	fail "no answer with the store down"
+grep -q '^h ' "$PF_DIR/down" && fail "headers added although the store failed"
+tail -n 1 "$PF_DIR/down" | grep -q '^y 451 4.3.0 ' ||
+	fail "store down: $(tail -n 1 "$PF_DIR/down"), not 451 4.3.0"
+kill -0 "$RF_MILTER_PID" 2>/dev/null || fail "milter died"
+redflag_milter_stop TERM
+
+# on_error = accept: with the store gone after the start, the message
+# passes unchanged.
+redis_start
+redflag_milter_start --set "db=redis://127.0.0.1:$port" \
+    --set on_error=accept || exit 1
+redis_stop
+$client "$RF_MILTER_PORT" transaction > "$PF_DIR/accept" ||
+	fail "no answer with on_error = accept"
+grep -q '^h ' "$PF_DIR/accept" && fail "on_error = accept changed the message"
+tail -n 1 "$PF_DIR/accept" | grep -q '^a' ||
+	fail "on_error = accept: $(tail -n 1 "$PF_DIR/accept")"
+redflag_milter_stop TERM
+[ "$RF_MILTER_RC" -eq 0 ] || fail "exit status $RF_MILTER_RC"
+echo "milter_store: tempfail, or accept unchanged, when the store fails"
