@@ -682,6 +682,7 @@ class Gen:
                         ["news@" + t["domain"], t["domain"]]), "signup"))
                 self.write(t["id"], "campaign", person, hdrs, subject,
                            self.mime(doc, fmt), tokens)
+                self.truth[-1].append(t["domain"])
         self.label = "ham"
 
     def clause(self):
@@ -802,8 +803,14 @@ class Gen:
             for row in self.truth:
                 row[4] = str(count[row[1]])
                 f.write("\t".join(row[:6]) + "\n")
+        # consent given for one campaign's sender covers every campaign
+        # of that sender (two templates may share a domain)
+        given = set((r, s) for r, s, _ in self.consent)
         with open(os.path.join(self.out, "labels.tsv"), "w") as f:
             for row in self.truth:
+                if len(row) > 7 and ((row[3], row[7]) in given or
+                                     (row[3], "news@" + row[7]) in given):
+                    row[6] = "bulk"
                 f.write("%s\t%s\n" % (row[0], row[6]))
         with open(os.path.join(self.out, "consent.tsv"), "w") as f:
             f.write("# recipient\tsender\tsource (gencampaigns.py)\n")
