@@ -42,7 +42,8 @@ bytes(rf_arena *a, GMimeObject *obj, size_t *len)
 	}
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	*len = ba->len;
-	p = rf_arena_strndup(a, (const char *)ba->data, ba->len);
+	p = rf_arena_strndup(a, ba->len > 0 ? (const char *)ba->data : "",
+	    ba->len);
 	g_object_unref(mem);
 	return p;
 }

@@ -194,6 +194,26 @@ test_headers_only_and_errors(void **state)
 	rf_arena_free(a);
 }
 
+/* An empty enclosed part (found by fuzz_arf: GMime gives no bytes). */
+static void
+test_empty_original(void **state)
+{
+	static const char rep[] =
+	    "Content-Type: multipart/report; report-type=feedback-report; "
+	    "boundary=b\r\n\r\n--b\r\nContent-Type: message/feedback-report"
+	    "\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: x/1\r\n"
+	    "Version: 1\r\n\r\n--b\r\nContent-Type: text/rfc822-headers\r\n"
+	    "\r\n--b--\r\n";
+	rf_arena *a = rf_arena_new();
+	rf_arf_report r;
+	rf_error err;
+
+	assert_int_equal(rf_arf_parse(a, rep, strlen(rep), &r, &err), RF_OK);
+	assert_non_null(r.original);
+	assert_true(r.headers_only);
+	rf_arena_free(a);
+}
+
 static void
 test_redact(void **state)
 {
@@ -232,6 +252,7 @@ main(void)
 		cmocka_unit_test(test_write_read_back),
 		cmocka_unit_test(test_boundary_unique),
 		cmocka_unit_test(test_headers_only_and_errors),
+		cmocka_unit_test(test_empty_original),
 		cmocka_unit_test(test_redact),
 	};
 
