@@ -338,7 +338,7 @@ test_list_auth(void **state)
 	assert_int_equal(u, RF_LIST_SIGNED);
 	assert_int_equal(o, RF_LIST_UNVERIFIED);
 	/* a signature by another domain than From's */
-	auth_of(ctx, "header.d=news.shop.test", "header.d=evil.testxxxxxx", &u,
+	auth_of(ctx, "header.d=news.shop.test", "header.d=evil.testxxxxx", &u,
 	    &o);
 	assert_int_equal(o, RF_LIST_UNVERIFIED);
 
