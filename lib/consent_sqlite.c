@@ -113,6 +113,15 @@ bad:
 	return st;
 }
 
+/* done: reset q for its next use and return st. */
+static rf_status
+done(sqlite3_stmt *q, rf_status st)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return st;
+}
+
 /* step: run q to completion (no rows wanted); reset it. */
 static rf_status
 step(struct db *d, sqlite3_stmt *q, rf_error *err)
@@ -205,9 +214,7 @@ sq_get(void *h, const char *rcpt, rf_consent_kind kind, const char *sender,
 		st = rf_error_set(err, RF_ENOTFOUND, "no consent");
 	else
 		st = fail(d, err);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return st;
+	return done(q, st);
 }
 
 static rf_status
@@ -230,9 +237,7 @@ sq_list(void *h, const char *rcpt, rf_consent_list_cb cb, void *arg,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		st = fail(d, err);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return st;
+	return done(q, st);
 }
 
 static rf_status
@@ -250,9 +255,7 @@ sq_complaint(void *h, const char *domain, uint64_t n, int64_t now,
 		*total = (uint64_t)sqlite3_column_int64(q, 0);
 	else
 		st = fail(d, err);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return st;
+	return done(q, st);
 }
 
 static rf_status
@@ -269,9 +272,7 @@ sq_complaints(void *h, const char *domain, uint64_t *n, rf_error *err)
 		*n = (uint64_t)sqlite3_column_int64(q, 0);
 	else if (rc != SQLITE_DONE)
 		st = fail(d, err);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return st;
+	return done(q, st);
 }
 
 const struct rf__consent_ops rf__consent_sqlite_ops = {

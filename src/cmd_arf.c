@@ -113,9 +113,9 @@ out:
 }
 
 static int
-do_ingest(struct feedback *fb, char **paths, int npaths)
+do_ingest(struct feedback *fb, const char *const *paths, int npaths)
 {
-	static char *stdin_path[] = { "-" };
+	static const char *const stdin_path[] = { "-" };
 	size_t bad = 0;
 	rf_source *src;
 	rf_item item;
@@ -338,36 +338,23 @@ int
 cmd_arf(int argc, char **argv)
 {
 	struct feedback fb;
-	const char *rcpt = NULL, *type = NULL, *cmd = NULL;
-	char *paths[64];
-	int i, r, npaths = 0, rc = RF_EXIT_USAGE;
+	const char *rcpt = NULL, *type = NULL, *cmd, *pos[65];
+	const struct feedback_opt opts[] = {
+		{ "--rcpt", &rcpt, NULL },
+		{ "--type", &type, NULL },
+	};
+	const char *const *paths = pos + 1;
+	size_t n = 0;
+	int npaths, r, rc = RF_EXIT_USAGE;
 
 	feedback_init(&fb);
-	for (i = 1; i < argc; i++) {
-		if ((r = feedback_option(&fb, argc, argv, &i)) != 0) {
-			if (r < 0)
-				goto out;
-		} else if (strcmp(argv[i], "--help") == 0) {
-			usage(stdout);
-			rc = RF_EXIT_OK;
-			goto out;
-		} else if (strcmp(argv[i], "--rcpt") == 0 && i + 1 < argc) {
-			rcpt = argv[++i];
-		} else if (strcmp(argv[i], "--type") == 0 && i + 1 < argc) {
-			type = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_warn("arf: unknown option '%s'", argv[i]);
-			usage(stderr);
-			goto out;
-		} else if (cmd == NULL) {
-			cmd = argv[i];
-		} else if (npaths < 64) {
-			paths[npaths++] = argv[i];
-		} else {
-			usage(stderr);
-			goto out;
-		}
+	if ((r = feedback_args(&fb, argc, argv, opts, 2, pos, 65, &n, "arf",
+	    usage)) != 0) {
+		rc = r > 0 ? RF_EXIT_OK : RF_EXIT_USAGE;
+		goto out;
 	}
+	cmd = n > 0 ? pos[0] : NULL;
+	npaths = n > 0 ? (int)n - 1 : 0;
 	if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
 		rc = feedback_open(&fb, 1, "arf ingest") != 0 ?
 		    RF_EXIT_SOFTWARE : do_ingest(&fb, paths, npaths);

@@ -52,33 +52,19 @@ cmd_complain(int argc, char **argv)
 	struct feedback fb;
 	struct complaint c;
 	const char *rcpt = NULL, *path = NULL;
-	size_t len = 0;
+	int keep = 0, r, rc = RF_EXIT_USAGE;
+	const struct feedback_opt opts[] = {
+		{ "--rcpt", &rcpt, NULL },
+		{ "--keep-consent", NULL, &keep },
+	};
+	size_t len = 0, npos;
 	char *data = NULL;
-	int i, r, keep = 0, rc = RF_EXIT_USAGE;
 
 	feedback_init(&fb);
-	for (i = 1; i < argc; i++) {
-		if ((r = feedback_option(&fb, argc, argv, &i)) != 0) {
-			if (r < 0)
-				goto out;
-		} else if (strcmp(argv[i], "--help") == 0) {
-			usage(stdout);
-			rc = RF_EXIT_OK;
-			goto out;
-		} else if (strcmp(argv[i], "--rcpt") == 0 && i + 1 < argc) {
-			rcpt = argv[++i];
-		} else if (strcmp(argv[i], "--keep-consent") == 0) {
-			keep = 1;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_warn("complain: unknown option '%s'", argv[i]);
-			usage(stderr);
-			goto out;
-		} else if (path == NULL) {
-			path = argv[i];
-		} else {
-			usage(stderr);
-			goto out;
-		}
+	if ((r = feedback_args(&fb, argc, argv, opts, 2, &path, 1, &npos,
+	    "complain", usage)) != 0) {
+		rc = r > 0 ? RF_EXIT_OK : RF_EXIT_USAGE;
+		goto out;
 	}
 	rc = RF_EXIT_SOFTWARE;
 	if (feedback_open(&fb, 1, "complain") != 0)

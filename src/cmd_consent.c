@@ -242,38 +242,24 @@ int
 cmd_consent(int argc, char **argv)
 {
 	struct feedback fb;
-	const char *args[3] = { NULL, NULL, NULL }, *source = "manual";
-	const char *as = NULL, *cmd = NULL;
+	const char *pos[4] = { NULL, NULL, NULL, NULL }, *source = "manual";
+	const char *as = NULL, *cmd, **args = pos + 1;
+	const struct feedback_opt opts[] = {
+		{ "--source", &source, NULL },
+		{ "--as", &as, NULL },
+	};
 	size_t nargs = 0;
 	rf_error err;
-	int i, r, rc = RF_EXIT_USAGE, is_new;
+	int r, rc = RF_EXIT_USAGE, is_new;
 
 	feedback_init(&fb);
-	for (i = 1; i < argc; i++) {
-		if ((r = feedback_option(&fb, argc, argv, &i)) != 0) {
-			if (r < 0)
-				goto out;
-		} else if (strcmp(argv[i], "--help") == 0) {
-			usage(stdout);
-			rc = RF_EXIT_OK;
-			goto out;
-		} else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
-			source = argv[++i];
-		} else if (strcmp(argv[i], "--as") == 0 && i + 1 < argc) {
-			as = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_warn("consent: unknown option '%s'", argv[i]);
-			usage(stderr);
-			goto out;
-		} else if (cmd == NULL) {
-			cmd = argv[i];
-		} else if (nargs < 3) {
-			args[nargs++] = argv[i];
-		} else {
-			usage(stderr);
-			goto out;
-		}
+	if ((r = feedback_args(&fb, argc, argv, opts, 2, pos, 4, &nargs,
+	    "consent", usage)) != 0) {
+		rc = r > 0 ? RF_EXIT_OK : RF_EXIT_USAGE;
+		goto out;
 	}
+	cmd = pos[0];
+	nargs = nargs > 0 ? nargs - 1 : 0;
 	if (cmd == NULL || (strcmp(cmd, "add") == 0 && nargs != 2) ||
 	    (strcmp(cmd, "remove") == 0 && nargs != 2) ||
 	    (strcmp(cmd, "list") == 0 && nargs > 1) ||

@@ -47,6 +47,49 @@ feedback_option(struct feedback *fb, int argc, char **argv, int *i)
 }
 
 int
+feedback_args(struct feedback *fb, int argc, char **argv,
+	      const struct feedback_opt *opts, size_t nopts,
+	      const char **pos, size_t maxpos, size_t *npos,
+	      const char *prefix, void (*usage)(FILE *))
+{
+	size_t k;
+	int i, r;
+
+	*npos = 0;
+	for (i = 1; i < argc; i++) {
+		if ((r = feedback_option(fb, argc, argv, &i)) != 0) {
+			if (r < 0)
+				return -1;
+			continue;
+		}
+		if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 1;
+		}
+		for (k = 0; k < nopts; k++)
+			if (strcmp(argv[i], opts[k].name) == 0 &&
+			    (opts[k].value == NULL || i + 1 < argc))
+				break;
+		if (k < nopts) {
+			if (opts[k].value != NULL)
+				*opts[k].value = argv[++i];
+			else
+				*opts[k].flag = 1;
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			cli_warn("%s: unknown option '%s'", prefix, argv[i]);
+			usage(stderr);
+			return -1;
+		} else if (*npos < maxpos) {
+			pos[(*npos)++] = argv[i];
+		} else {
+			usage(stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
 feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 {
 	const char *db = fb->db != NULL ? fb->db : fb->cfg.db;

@@ -8,6 +8,7 @@
 #define REDFLAG_FEEDBACK_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <redflag/redflag.h>
 
@@ -39,6 +40,26 @@ void feedback_free(struct feedback *fb);
 /* feedback_option: --db PATH, -c/--config FILE, --set NAME=VALUE.  1 when
  * argv[*i] was one (advancing *i), 0 when not, -1 after an error. */
 int feedback_option(struct feedback *fb, int argc, char **argv, int *i);
+
+/* An option of one command: "--name VALUE" sets *value, or, with value
+ * NULL, "--name" sets *flag to 1. */
+struct feedback_opt {
+	const char *name;
+	const char **value;
+	int *flag;
+};
+
+/*
+ * feedback_args: parse argv[1..argc) for a command: the store options
+ * (feedback_option), --help, the command's options opts[0..nopts) and up
+ * to maxpos positional arguments into pos (*npos of them).  Returns 0, 1
+ * after printing the help (usage to standard output), or -1 after
+ * reporting a usage error.
+ */
+int feedback_args(struct feedback *fb, int argc, char **argv,
+		  const struct feedback_opt *opts, size_t nopts,
+		  const char **pos, size_t maxpos, size_t *npos,
+		  const char *prefix, void (*usage)(FILE *));
 
 /* feedback_open: open the campaign store and the consent store (one
  * file or server) and, with campaigns, the analysis context and rules.  0, or -1 after

@@ -22,7 +22,7 @@ struct pipeline {
 	rf_ctx *ctx;			/* read-only, shared by threads */
 	rf_rules *rules;		/* tracking rules, read-only */
 	rf_store *store;		/* campaign store, or NULL */
-	rf_consent_db *consent;		/* consent store (same spec), or NULL */
+	rf_consent_db *consent;		/* consent store (same db), or NULL */
 	rf_classifier *classifier;	/* cfg->classifier, or NULL */
 	pthread_mutex_t store_lock;	/* the stores and the classifier
 					 * serve one thread */
@@ -73,26 +73,10 @@ pipeline_open_store(struct pipeline *p, rf_error *err)
 	}
 	if (p->cfg->db == NULL || p->store != NULL)
 		return RF_OK;
-	st = rf_store_open(p->cfg->db, NULL, &p->store, err);
-	if (st == RF_OK)
-		st = rf_consent_open(p->cfg->db, 0, &p->consent, err);
-	return st;
-}
-
-/* analysis_cfg: what the library's analysis needs from p. */
-static rf_analysis_cfg
-analysis_cfg(const struct pipeline *p)
-{
-	rf_analysis_cfg acfg;
-
-	memset(&acfg, 0, sizeof(acfg));
-	acfg.rules = p->rules;
-	acfg.store = p->store;
-	acfg.consent = p->consent;
-	acfg.verdict = &p->cfg->verdict;
-	acfg.authserv_id = p->cfg->authserv_id;
-	acfg.classifier = p->classifier;
-	return acfg;
+	/* the campaign store first: it makes the schema of a new file */
+	if ((st = rf_store_open(p->cfg->db, NULL, &p->store, err)) != RF_OK)
+		return st;
+	return rf_consent_open(p->cfg->db, 0, &p->consent, err);
 }
 
 void
@@ -204,22 +188,44 @@ add_new_reasons(struct pipeline_result *r, size_t *cap,
 	return 0;
 }
 
+/* severity: the order in which one copy's verdict is chosen among its
+ * recipients' verdicts. */
+static int
+severity(rf_verdict_kind k)
+{
+	static const int order[] = { 0, 1, 3, 2 };	/* ham bulk spam unsure */
+
+	return (unsigned)k < 4 ? order[k] : 0;
+}
+
 /*
  * recipients: analyse m for every recipient (one copy for all: a link
- * that identifies any of them is collected in rw), looking the campaign
- * up in the store (nothing is added here); *first is the analysis for
- * the first recipient.
+ * that identifies any of them is collected in rw, as the clean policy of
+ * that recipient's verdict says), looking the campaign up in the store
+ * (nothing is added here) and deciding each recipient's verdict; *first
+ * is the analysis for the first recipient, *v the copy's verdict: the
+ * most severe of its recipients' (spam, unsure, bulk, ham), since one
+ * action applies to the copy.
  */
 static rf_status
 recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 	   size_t nrcpts, struct rewrite *rw, struct pipeline_result *r,
-	   size_t *cap, rf_analysis *first, rf_error *err)
+	   size_t *cap, rf_analysis *first, rf_verdict *v, rf_error *err)
 {
-	rf_analysis_cfg acfg = analysis_cfg(p);
+	rf_analysis_cfg acfg;
+	enum clean_policy policy;
 	rf_analysis an;
 	rf_status st;
 	size_t i = 0;
+	int rc;
 
+	memset(&acfg, 0, sizeof(acfg));
+	acfg.rules = p->rules;
+	acfg.store = p->store;
+	acfg.consent = p->consent;
+	acfg.verdict = &p->cfg->verdict;
+	acfg.authserv_id = p->cfg->authserv_id;
+	acfg.classifier = p->classifier;
 	do {
 		st = rf_analysis_message(p->ctx, &acfg, m, nrcpts > 0 ?
 		    rcpts[i] : NULL, &an, err);
@@ -229,13 +235,26 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 			    (int64_t)time(NULL), err);
 			pthread_mutex_unlock(&p->store_lock);
 		}
+		if (st == RF_OK) {
+			pthread_mutex_lock(&p->store_lock);
+			st = rf_analysis_verdict(&acfg, &an, an.in_campaign ?
+			    an.campaign.size : 0, an.campaign.copies,
+			    an.campaign.complaints, err);
+			pthread_mutex_unlock(&p->store_lock);
+		}
 		if (st != RF_OK)
 			return st;
-		if (rewrite_collect(rw, m) != 0 ||
-		    add_new_reasons(r, cap, &an) != 0)
+		policy = config_clean_for(p->cfg,
+		    rf_verdict_name(an.verdict.kind));
+		rc = policy == CLEAN_LINKS ? rewrite_collect(rw, m) :
+		    policy == CLEAN_KNOWN ? rewrite_collect_known(rw,
+		    p->rules, m) : 0;
+		if (rc != 0 || add_new_reasons(r, cap, &an) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		if (i == 0)
 			*first = an;
+		if (i == 0 || severity(an.verdict.kind) > severity(v->kind))
+			*v = an.verdict;
 	} while (++i < nrcpts);
 	return RF_OK;
 }
@@ -304,36 +323,6 @@ keep_pending(struct pipeline_result *r, rf_message *m,
 }
 
 /*
- * decide: the verdict of the copy from the first recipient's analysis.
- * The store is updated only once the message is accepted, so this copy is
- * counted on top of the store's view of its campaign.
- */
-static rf_status
-decide(struct pipeline *p, rf_analysis *an, struct pipeline_result *r,
-       size_t *cap, rf_error *err)
-{
-	rf_analysis_cfg acfg = analysis_cfg(p);
-	uint64_t size = 0, copies = 0, complaints = 0;
-	rf_status st;
-
-	if (an->campaign.id[0] != '\0') {
-		size = an->campaign.size + 1;
-		copies = an->campaign.copies + 1;
-		complaints = an->campaign.complaints;
-	}
-	pthread_mutex_lock(&p->store_lock);
-	st = rf_analysis_verdict(&acfg, an, size, copies, complaints, err);
-	pthread_mutex_unlock(&p->store_lock);
-	if (st != RF_OK)
-		return st;
-	r->verdict = rf_verdict_name(an->verdict.kind);
-	r->score = an->verdict.score;
-	if (add_new_reasons(r, cap, an) != 0)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	return RF_OK;
-}
-
-/*
  * analyse: fill verdict, score, campaign, reasons, body and the pending
  * store update of r.  This is where the analysis modules are wired in, in
  * order: parse, tracking codes and campaign (rf_analysis, for every
@@ -348,9 +337,11 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 	struct rewrite *rw = NULL;
 	rf_message *m = NULL;
 	rf_analysis first;
+	rf_verdict v;
 	size_t cap = 0;
 	rf_status st;
 
+	memset(&v, 0, sizeof(v));
 	r->verdict = "none";
 	r->score = 0.0;
 	r->campaign = "";
@@ -361,16 +352,16 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 		goto out;
 	}
 	if ((st = recipients(p, m, rcpts, nrcpts, rw, r, &cap, &first,
-	    err)) != RF_OK ||
+	    &v, err)) != RF_OK ||
 	    (st = neutralise(p, rw, msg, len, r, &cap, err)) != RF_OK)
 		goto out;
+	r->verdict = rf_verdict_name(v.kind);
+	r->score = v.score;
 	if (first.in_campaign && (r->campaign = rf_arena_strdup(r->arena,
 	    first.campaign.id)) == NULL) {
 		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((st = decide(p, &first, r, &cap, err)) != RF_OK)
-		goto out;
 	if (limit_reasons(r, &cap, m) != 0) {
 		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto out;

@@ -16,7 +16,10 @@
  *
  * Several envelope recipients share one copy of the message: the body is
  * rewritten when the copy identifies any of them (a tracking code of any
- * recipient is neutralised), and the verdict is the one of the copy.
+ * recipient is neutralised, as the clean policy of that recipient's
+ * verdict says), and the verdict of the copy is the most severe of its
+ * recipients' verdicts (spam, unsure, bulk, ham: consent is per
+ * recipient, the action is per copy).
  */
 #ifndef REDFLAG_PIPELINE_H
 #define REDFLAG_PIPELINE_H
@@ -35,7 +38,7 @@ struct pipeline_header {
 };
 
 struct pipeline_result {
-	const char *verdict;	/* "none", later "spam", "bulk", "ham" ... */
+	const char *verdict;	/* "spam", "bulk", "ham", "unsure" */
 	double score;
 	const char *campaign;	/* campaign id, or "" */
 	const char **reasons;	/* plain words, printable ASCII */

@@ -682,6 +682,7 @@ class Gen:
                         ["news@" + t["domain"], t["domain"]]), "signup"))
                 self.write(t["id"], "campaign", person, hdrs, subject,
                            self.mime(doc, fmt), tokens)
+                self.truth[-1].append(t["domain"])
         self.label = "ham"
 
     def clause(self):
@@ -754,8 +755,8 @@ class Gen:
     def lists(self):
         for li, (lid, lname) in enumerate(LISTS[:max(1, int(5 * min(
                 self.scale, 1.2)))]):
-            members = self.r.sample(self.people, self.size(
-                self.r.randint(5, 30)))
+            members = self.r.sample(self.people, max(2, int(
+                self.r.randint(5, 30) * min(self.scale, 2.0))))
             for p in members:
                 self.consent.append((p[2], "<%s.lists.example>" % lid,
                                      "subscribed"))
@@ -802,8 +803,14 @@ class Gen:
             for row in self.truth:
                 row[4] = str(count[row[1]])
                 f.write("\t".join(row[:6]) + "\n")
+        # consent given for one campaign's sender covers every campaign
+        # of that sender (two templates may share a domain)
+        given = set((r, s) for r, s, _ in self.consent)
         with open(os.path.join(self.out, "labels.tsv"), "w") as f:
             for row in self.truth:
+                if len(row) > 7 and ((row[3], row[7]) in given or
+                                     (row[3], "news@" + row[7]) in given):
+                    row[6] = "bulk"
                 f.write("%s\t%s\n" % (row[0], row[6]))
         with open(os.path.join(self.out, "consent.tsv"), "w") as f:
             f.write("# recipient\tsender\tsource (gencampaigns.py)\n")
@@ -822,26 +829,15 @@ def main():
                     help="multiply every count (default 1: ~3,000 messages)")
     ap.add_argument("--large", action="store_true",
                     help="--scale 10: ~30,000 messages, campaigns to 5,000")
-    ap.add_argument("--tracking", action="store_true",
-                    help="tracking codes of every kind in the campaigns, "
-                    "transactional and personal mail with links, and "
-                    "OUTDIR/truth-links.tsv (tools/gentracking.py)")
     ap.add_argument("outdir")
     a = ap.parse_args()
     scale = 10.0 if a.large else a.scale
     os.makedirs(os.path.join(a.outdir, "mail"), exist_ok=True)
-    if a.tracking:
-        from gentracking import TrackingGen
-        g = TrackingGen(a.seed, scale, a.outdir)
-    else:
-        g = Gen(a.seed, scale, a.outdir)
+    g = Gen(a.seed, scale, a.outdir)
     g.campaigns()
     g.groups()
     g.lists()
     g.personal()
-    if a.tracking:
-        g.transactional()
-        g.personal_links()
     g.finish()
     sys.stderr.write("gencampaigns: %d messages in %s\n" % (g.nfile, a.outdir))
 

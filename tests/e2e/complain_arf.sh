@@ -16,7 +16,7 @@ python3 tools/gencampaigns.py --seed 9 --scale 0.3 "$tmp/set" 2>/dev/null ||
 db=$tmp/s.db
 "$rf" consent --db "$db" import "$tmp/set/consent.tsv" > /dev/null ||
 	fail "import"
-"$rf" scan --no-progress --db "$db" "$tmp/set" > /dev/null || fail "scan"
+"$rf" scan --no-progress --db "$db" "$tmp/set/mail" > /dev/null || fail "scan"
 
 # a solicited copy (bulk) and an unsolicited one of another campaign
 bulk=$(awk -F'\t' '$2 == "bulk" { print $1; exit }' "$tmp/set/labels.tsv")

@@ -24,8 +24,8 @@ evaluate() { # NAME JSONL MIN_RECALL MAX_FP_PERCENT
 import collections, json, os, sys
 labels, out, name = sys.argv[1], sys.argv[2], sys.argv[3]
 min_recall, max_fp = float(sys.argv[4]), float(sys.argv[5])
-lab = {os.path.basename(k): v for k, v in
-       (l.rstrip("\n").split("\t") for l in open(labels))}
+lab = dict((os.path.basename(f), v) for f, v in
+           (l.rstrip("\n").split("\t") for l in open(labels)))
 conf = collections.Counter()
 for line in open(out):
     o = json.loads(line)
@@ -46,19 +46,19 @@ PY
 }
 
 # batch mode: clustered first, consent from its own store
-"$rf" scan --json --no-progress --consent-db "$tmp/c.db" "$tmp/set" \
+"$rf" scan --json --no-progress --consent-db "$tmp/c.db" "$tmp/set/mail" \
 	> "$tmp/batch.jsonl" 2>/dev/null
 evaluate batch "$tmp/batch.jsonl" 0.99 0.1 || fail "batch mode"
 
 # stream mode: one message at a time, one store for campaigns and consent
 "$rf" consent import --db "$tmp/s.db" "$tmp/set/consent.tsv" > /dev/null ||
 	fail "consent import into the campaign store"
-"$rf" scan --json --no-progress --db "$tmp/s.db" "$tmp/set" \
+"$rf" scan --json --no-progress --db "$tmp/s.db" "$tmp/set/mail" \
 	> "$tmp/stream.jsonl" 2>/dev/null
 evaluate stream "$tmp/stream.jsonl" 0.99 0.1 || fail "stream mode"
 
 # control: without consent the newsletters' subscribers get spam
-"$rf" scan --json --no-progress "$tmp/set" > "$tmp/none.jsonl" 2>/dev/null
+"$rf" scan --json --no-progress "$tmp/set/mail" > "$tmp/none.jsonl" 2>/dev/null
 if evaluate no-consent "$tmp/none.jsonl" 0.99 0.1 > "$tmp/none.txt"; then
 	cat "$tmp/none.txt"
 	fail "without consent records solicited mail should be spam"

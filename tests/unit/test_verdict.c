@@ -362,13 +362,29 @@ parse(rf_ctx *ctx, const char *text)
 	"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" \
 	"\r\nhello\r\n"
 
+/* auth_of: rf_list_auth of SIGNED_LIST with from overwritten by to (of
+ * the same length). */
+static void
+auth_of(rf_ctx *ctx, const char *from, const char *to, rf_list_sig *u,
+	rf_list_sig *o)
+{
+	char *text = strdup(SIGNED_LIST);
+	rf_message *m;
+
+	assert_int_equal(strlen(from), strlen(to));
+	memcpy(strstr(text, from), to, strlen(to));
+	m = parse(ctx, text);
+	rf_list_auth(m, "mx.rcpt.test", u, o);
+	rf_message_free(m);
+	free(text);
+}
+
 static void
 test_list_auth(void **state)
 {
 	rf_ctx *ctx = test_ctx();
 	rf_list_sig u, o;
 	rf_message *m;
-	char *text;
 
 	m = parse(ctx, SIGNED_LIST);
 	rf_list_auth(m, "mx.rcpt.test", &u, &o);
@@ -383,34 +399,17 @@ test_list_auth(void **state)
 	rf_message_free(m);
 
 	/* dkim=fail */
-	text = strdup(SIGNED_LIST);
-	memcpy(strstr(text, "dkim=pass"), "dkim=fail", 9);
-	m = parse(ctx, text);
-	rf_list_auth(m, "mx.rcpt.test", &u, &o);
+	auth_of(ctx, "dkim=pass", "dkim=fail", &u, &o);
 	assert_int_equal(o, RF_LIST_UNVERIFIED);
-	rf_message_free(m);
-	free(text);
-
 	/* h= without List-Unsubscribe-Post: one-click unverified */
-	text = strdup(SIGNED_LIST);
-	memcpy(strstr(text, ":List-Unsubscribe-Post;"),
-	    ";                      ", 23);
-	m = parse(ctx, text);
-	rf_list_auth(m, "mx.rcpt.test", &u, &o);
+	auth_of(ctx, ":List-Unsubscribe-Post;", ";                      ", &u,
+	    &o);
 	assert_int_equal(u, RF_LIST_SIGNED);
 	assert_int_equal(o, RF_LIST_UNVERIFIED);
-	rf_message_free(m);
-	free(text);
-
 	/* a signature by another domain than From's */
-	text = strdup(SIGNED_LIST);
-	memcpy(strstr(text, "header.d=news.shop.test"),
-	    "header.d=evil.testxxxxxx", 23);
-	m = parse(ctx, text);
-	rf_list_auth(m, "mx.rcpt.test", &u, &o);
+	auth_of(ctx, "header.d=news.shop.test", "header.d=evil.testxxxxx", &u,
+	    &o);
 	assert_int_equal(o, RF_LIST_UNVERIFIED);
-	rf_message_free(m);
-	free(text);
 
 	/* no list headers at all */
 	m = parse(ctx, "From: a@b.test\r\nTo: c@d.test\r\n\r\nhi\r\n");
