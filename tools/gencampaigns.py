@@ -755,8 +755,8 @@ class Gen:
     def lists(self):
         for li, (lid, lname) in enumerate(LISTS[:max(1, int(5 * min(
                 self.scale, 1.2)))]):
-            members = self.r.sample(self.people, max(2, int(
-                self.r.randint(5, 30) * min(self.scale, 2.0))))
+            members = self.r.sample(self.people, self.size(
+                self.r.randint(5, 30)))
             for p in members:
                 self.consent.append((p[2], "<%s.lists.example>" % lid,
                                      "subscribed"))
@@ -829,15 +829,26 @@ def main():
                     help="multiply every count (default 1: ~3,000 messages)")
     ap.add_argument("--large", action="store_true",
                     help="--scale 10: ~30,000 messages, campaigns to 5,000")
+    ap.add_argument("--tracking", action="store_true",
+                    help="tracking codes of every kind in the campaigns, "
+                    "transactional and personal mail with links, and "
+                    "OUTDIR/truth-links.tsv (tools/gentracking.py)")
     ap.add_argument("outdir")
     a = ap.parse_args()
     scale = 10.0 if a.large else a.scale
     os.makedirs(os.path.join(a.outdir, "mail"), exist_ok=True)
-    g = Gen(a.seed, scale, a.outdir)
+    if a.tracking:
+        from gentracking import TrackingGen
+        g = TrackingGen(a.seed, scale, a.outdir)
+    else:
+        g = Gen(a.seed, scale, a.outdir)
     g.campaigns()
     g.groups()
     g.lists()
     g.personal()
+    if a.tracking:
+        g.transactional()
+        g.personal_links()
     g.finish()
     sys.stderr.write("gencampaigns: %d messages in %s\n" % (g.nfile, a.outdir))
 
