@@ -22,7 +22,7 @@
 # (parallel clients for spamc, default the number of CPUs), BENCH_SA_EVERY
 # (N: SpamAssassin gets every Nth test message only; default 3, since it
 # takes 0.2-0.5 s a message per CPU; 1: all of them, about 25 minutes more
-# on 2 CPUs).
+# on 2 CPUs), BENCH_SPLIT_ONLY (1: make the split and stop).
 # State goes to bench/out/accuracy (git-ignored); servers bind 127.0.0.1 on
 # free ports and are stopped on exit.
 set -eu
@@ -100,6 +100,8 @@ echo "split: $ntrain training messages, $ntest test messages" \
 (cd "$out/test" && ls spam/* ham/*) > "$out/test.list"
 echo "$data" > "$out/data"
 fi
+# BENCH_SPLIT_ONLY=1: make the split and stop (bench/cls_cv.sh)
+[ -z "${BENCH_SPLIT_ONLY:-}" ] || exit 0
 for t in $TOOLS; do
 	rm -rf "$out/res.$t" "$out/time.$t" "$out/$t"
 done
