@@ -106,7 +106,9 @@ rf_classifier_open(const char *loc, const rf_cls_params *params_in,
 	else
 		rf_cls_params_default(&c->p);
 	if (is_redis(loc)) {
-		rs = rf_error_set(err, RF_EINVAL, "classifier: Redis: not yet");
+		c->ops = &rf__cls_redis_ops;
+		rs = rf__cls_redis_open(loc, RF__CLS_REDIS_TIMEOUT_MS, &c->be,
+		    err);
 	} else {
 		c->ops = &rf__cls_sqlite_ops;
 		rs = rf__cls_sqlite_open(strncmp(loc, "sqlite:", 7) == 0 ?
