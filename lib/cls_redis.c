@@ -330,20 +330,40 @@ rc_rollback(void *be)
 	(void)be;	/* each message was committed when it was learned */
 }
 
-/* hexes: the tokens of t in hex, HEX + 1 bytes each, in a malloc'ed
- * buffer; NULL when out of memory. */
-static char *
-hexes(const rf__ctoks *t)
-{
+/* The arguments of a command: strings v[i] of length l[i], the tokens of
+ * a message in hex (HEX + 1 bytes each) in hx. */
+struct args {
+	const char **v;
+	size_t *l;
 	char *hx;
+};
+
+static void
+args_free(struct args *a)
+{
+	free(a->v);
+	free(a->l);
+	free(a->hx);
+}
+
+/* args_new: room for n arguments (zeroed) and t's tokens in hex; 0, or
+ * -1 when out of memory (a is freed then). */
+static int
+args_new(struct args *a, size_t n, const rf__ctoks *t)
+{
 	size_t i;
 
-	if ((hx = malloc((t->n + 1) * (HEX + 1))) == NULL)
-		return NULL;
+	a->v = calloc(n, sizeof(*a->v));
+	a->l = calloc(n, sizeof(*a->l));
+	a->hx = malloc((t->n + 1) * (HEX + 1));
+	if (a->v == NULL || a->l == NULL || a->hx == NULL) {
+		args_free(a);
+		return -1;
+	}
 	for (i = 0; i < t->n; i++)
-		snprintf(hx + i * (HEX + 1), HEX + 1, "%016llx",
+		snprintf(a->hx + i * (HEX + 1), HEX + 1, "%016llx",
 		    (unsigned long long)t->v[i].h);
-	return hx;
+	return 0;
 }
 
 static rf_status
@@ -351,9 +371,10 @@ rc_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int undo,
 	 int *changed, rf_error *err)
 {
 	struct rc *r = be;
-	char nk[HEX + 1], *hx = NULL;
-	const char **argv = NULL;
-	size_t *argl = NULL, i, n = 0;
+	char nk[HEX + 1];
+	struct args a;
+	const char **argv;
+	size_t *argl, i, n = 0;
 	redisReply *rep = NULL;
 	rf_status st = RF_OK;
 	int try;
@@ -362,12 +383,10 @@ rc_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int undo,
 	snprintf(nk, sizeof(nk), "%016llx", (unsigned long long)key);
 	if (!undo)
 		n = t->n;
-	argv = calloc(n + 9, sizeof(*argv));
-	argl = calloc(n + 9, sizeof(*argl));
-	if (argv == NULL || argl == NULL || (hx = hexes(t)) == NULL) {
-		st = rf_error_set(err, RF_ENOMEM, "out of memory");
-		goto out;
-	}
+	if (args_new(&a, n + 9, t) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	argv = a.v;
+	argl = a.l;
 	argv[0] = "EVALSHA";
 	argv[2] = "4";
 	for (i = 0; i < K__COUNT; i++)
@@ -375,7 +394,7 @@ rc_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int undo,
 	argv[7] = nk;
 	argv[8] = undo ? "u" : spam ? "1" : "0";
 	for (i = 0; i < n; i++) {
-		argv[9 + i] = hx + i * (HEX + 1);
+		argv[9 + i] = a.hx + i * (HEX + 1);
 		argl[9 + i] = HEX;
 	}
 	for (i = 0; i < 9; i++)
@@ -402,20 +421,27 @@ rc_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int undo,
 		*changed = rep->integer == 1;
 out:
 	freeReplyObject(rep);
-	free(hx);
-	free(argv);
-	free(argl);
+	args_free(&a);
 	return st;
+}
+
+/* give_view: r's counts of the last message and of messages as *v. */
+static void
+give_view(struct rc *r, struct rf__cls_view *v)
+{
+	v->map = &r->view;
+	v->nspam = r->nspam;
+	v->nham = r->nham;
 }
 
 static rf_status
 rc_view(void *be, const rf__ctoks *t, struct rf__cls_view *v, rf_error *err)
 {
 	struct rc *r = be;
-	const char **argv = NULL;
-	size_t *argl = NULL, i;
+	struct args a;
+	const char **argv;
+	size_t *argl, i;
 	int argc[3];
-	char *hx = NULL;
 	redisReply *rep = NULL, *s, *h, *nn;
 	rf_status st = RF_OK;
 
@@ -423,17 +449,15 @@ rc_view(void *be, const rf__ctoks *t, struct rf__cls_view *v, rf_error *err)
 	if (t->n == 0) {	/* HMGET wants a field: the counts only */
 		if (rf__cmap_init(&r->view, 0) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
-		if ((st = rc_reload(r, err)) == RF_OK) {
-			v->map = &r->view;
-			v->nspam = r->nspam;
-			v->nham = r->nham;
-		}
+		if ((st = rc_reload(r, err)) == RF_OK)
+			give_view(r, v);
 		return st;
 	}
-	argv = calloc(2 * t->n + 8, sizeof(*argv));
-	argl = calloc(2 * t->n + 8, sizeof(*argl));
-	if (argv == NULL || argl == NULL || (hx = hexes(t)) == NULL ||
-	    rf__cmap_init(&r->view, t->n) != 0) {
+	if (args_new(&a, 2 * t->n + 8, t) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	argv = a.v;
+	argl = a.l;
+	if (rf__cmap_init(&r->view, t->n) != 0) {
 		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -442,7 +466,7 @@ rc_view(void *be, const rf__ctoks *t, struct rf__cls_view *v, rf_error *err)
 	argv[1] = r->key[K_SPAM];
 	argv[t->n + 3] = r->key[K_HAM];
 	for (i = 0; i < t->n; i++) {
-		argv[2 + i] = argv[t->n + 4 + i] = hx + i * (HEX + 1);
+		argv[2 + i] = argv[t->n + 4 + i] = a.hx + i * (HEX + 1);
 		argl[2 + i] = argl[t->n + 4 + i] = HEX;
 	}
 	argv[2 * t->n + 4] = "HMGET";
@@ -477,14 +501,10 @@ rc_view(void *be, const rf__ctoks *t, struct rf__cls_view *v, rf_error *err)
 	}
 	r->nspam = (long)number(nn->element[0]);
 	r->nham = (long)number(nn->element[1]);
-	v->map = &r->view;
-	v->nspam = r->nspam;
-	v->nham = r->nham;
+	give_view(r, v);
 out:
 	freeReplyObject(rep);
-	free(hx);
-	free(argv);
-	free(argl);
+	args_free(&a);
 	return st;
 }
 
