@@ -3,8 +3,9 @@
 # redis-server: the unit tests of test_classifier_redis, then `redflag
 # train` into Redis and into a SQLite file from the same messages gives
 # the same counts, the same probabilities and reasons (train --classify
-# and scan --classifier), learning again changes nothing, --undo empties
-# Redis, and a server that went away is an error.
+# and scan --classifier), the filter decides with `classifier =
+# redis://...`, learning again changes nothing, --undo empties Redis, and
+# a server that went away is an error (the filter tempfails).
 set -u
 bin=${REDFLAG:-build/redflag}
 build=${BUILD:-build}
@@ -75,6 +76,16 @@ scanp "$db" "$tmp/scan.sqlite"
 [ "$(wc -l < "$tmp/scan.redis")" -eq 30 ] || { cat "$tmp/scan.redis"; fail "scan redis"; }
 cmp -s "$tmp/scan.redis" "$tmp/scan.sqlite" || fail "scan --classifier differs"
 
+# redflag.conf: classifier = redis://... for the filter (and the milter)
+printf 'classifier = %s\n' "$R" > "$tmp/redflag.conf"
+"$bin" filter -c "$tmp/redflag.conf" < "$tmp/new/spam/00001.eml" > "$tmp/f.out" ||
+	fail "filter failed"
+grep -qi "^X-Redflag-Verdict: spam" "$tmp/f.out" ||
+	{ sed -n '1,12p' "$tmp/f.out" >&2; fail "filter: spam verdict"; }
+"$bin" filter -c "$tmp/redflag.conf" < "$tmp/new/ham/00001.eml" > "$tmp/f.out" ||
+	fail "filter failed"
+grep -qi "^X-Redflag-Verdict: ham" "$tmp/f.out" || fail "filter: ham"
+
 # again: nothing changes
 "$bin" train --classifier "$R" --ham "$tmp/ham" > "$tmp/out"
 grep -q "learned 0 messages as ham; 60 unchanged" "$tmp/out" ||
@@ -100,4 +111,9 @@ if "$bin" train --classifier "$R" --spam "$tmp/new/spam" 2> "$tmp/err" > /dev/nu
 	fail "training with redis down succeeded"
 fi
 grep -q redis "$tmp/err" || fail "no error message: $(cat "$tmp/err")"
+# the filter loses no mail: it tempfails (on_error), the MTA keeps it
+"$bin" filter -c "$tmp/redflag.conf" < "$tmp/new/ham/00002.eml" \
+    > /dev/null 2> "$tmp/err"
+[ $? -eq 75 ] || fail "filter with redis down: not EX_TEMPFAIL"
+grep -q "classifier: redis" "$tmp/err" || fail "filter: $(cat "$tmp/err")"
 echo "train_redis: ok"
