@@ -22,7 +22,9 @@
  * it as the other class moves it, and unlearning restores the counts
  * exactly.
  *
- * One rf_classifier is used by one thread at a time.
+ * One rf_classifier is used by one thread at a time, classification
+ * included (the Redis backend keeps its connection and the counts of the
+ * message being classified in it).
  */
 #ifndef REDFLAG_CLASSIFIER_H
 #define REDFLAG_CLASSIFIER_H
@@ -134,7 +136,8 @@ int rf_classifier_atomic(const rf_classifier *c);
  * NULL allowed. */
 void rf_classifier_close(rf_classifier *c);
 
-/* rf_classifier_reload: reread the counts (another process learned). */
+/* rf_classifier_reload: reread the counts (another process learned; with
+ * Redis only the numbers of messages: tokens are read per message). */
 rf_status rf_classifier_reload(rf_classifier *c, rf_error *err);
 
 /* rf_classifier_counts: messages learned as spam and as ham, as of the
