@@ -73,10 +73,11 @@ show_settings(const rf_cls_params *p, const rf_classifier *c)
 	printf("spam_cutoff=%g\nham_cutoff=%g\nrobs=%g\nrobx=%g\n"
 	    "min_dev=%g\nmax_tokens=%u\nmax_token_len=%u\nmin_learned=%u\n"
 	    "combine=%u\nmax_used=%u\nbigrams=%u\nlearned_spam=%lu\n"
-	    "learned_ham=%lu\nbackend=%s\n",
+	    "learned_ham=%lu\n",
 	    p->spam_cutoff, p->ham_cutoff, p->robs, p->robx, p->min_dev,
 	    p->max_tokens, p->max_token_len, p->min_learned, p->combine,
-	    p->max_used, p->bigrams, ns, nh, rf_classifier_backend(c));
+	    p->max_used, p->bigrams, ns, nh);
+	printf("backend=%s\n", rf_classifier_backend(c));
 }
 
 static void
