@@ -77,7 +77,6 @@ show_settings(const rf_cls_params *p, const rf_classifier *c)
 	    p->spam_cutoff, p->ham_cutoff, p->robs, p->robx, p->min_dev,
 	    p->max_tokens, p->max_token_len, p->min_learned, p->combine,
 	    p->max_used, p->bigrams, ns, nh);
-	printf("backend=%s\n", rf_classifier_backend(c));
 }
 
 static void
@@ -283,6 +282,7 @@ cmd_train(int argc, char **argv)
 	}
 	if (show) {
 		show_settings(&params, r.cls);
+		printf("backend=%s\n", rf_classifier_backend(r.cls));
 		if (r.mode == M_NONE)
 			goto out;
 	}
