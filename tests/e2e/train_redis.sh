@@ -5,7 +5,8 @@
 # the same counts, the same probabilities and reasons (train --classify
 # and scan --classifier), the filter decides with `classifier =
 # redis://...`, learning again changes nothing, --undo empties Redis, and
-# a server that went away is an error (the filter tempfails).
+# a server that went away is an error (the filter tempfails); redflag
+# complain learns into Redis too.
 set -u
 bin=${REDFLAG:-build/redflag}
 build=${BUILD:-build}
@@ -104,6 +105,17 @@ for k in spam ham msg; do
 done
 [ "$(rcli hget e2e:cls:n spam)$(rcli hget e2e:cls:n ham)" = 00 ] ||
 	fail "message counts not 0"
+
+# redflag complain learns into Redis; train --undo takes it back
+"$bin" complain --db "$tmp/store.db" --classifier "$R" "$tmp/new/spam/00003.eml" \
+    > "$tmp/out" || fail "complain"
+grep -q "classifier: learned as spam$" "$tmp/out" || fail "complain: $(cat "$tmp/out")"
+[ "$(rcli hget e2e:cls:n spam)" = 1 ] || fail "complaint not learned"
+[ "$(rcli hlen e2e:cls:msg)" = 1 ] || fail "complaint not recorded"
+"$bin" train --classifier "$R" --spam --undo "$tmp/new/spam/00003.eml" > "$tmp/out"
+grep -q "took back 1 messages" "$tmp/out" || fail "undo complaint: $(cat "$tmp/out")"
+[ "$(rcli hlen e2e:cls:spam)$(rcli hget e2e:cls:n spam)" = 00 ] ||
+	fail "complaint not taken back"
 
 # the server went away: an error naming redis, not a crash
 redis_stop

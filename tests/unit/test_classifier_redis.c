@@ -171,8 +171,11 @@ test_same_as_sqlite(void **state)
 	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err), RF_OK);
 	assert_string_equal(rf_classifier_backend(r), "redis");
 	assert_false(rf_classifier_atomic(r));
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &s, &err), RF_OK);
+	snprintf(buf, sizeof(buf), "sqlite:%s", f->db);
+	assert_int_equal(rf_classifier_open(buf, &f->p, &s, &err), RF_OK);
 	assert_string_equal(rf_classifier_backend(s), "sqlite");
+	assert_true(rf_classifier_atomic(s));
+	assert_int_equal(access(f->db, F_OK), 0);
 	assert_int_equal(learn_set(f, r, 0, NMSG), 2 * NMSG);
 	assert_int_equal(learn_set(f, s, 0, NMSG), 2 * NMSG);
 	/* again: nothing changes */
