@@ -22,7 +22,8 @@ import sys
 from collections import defaultdict
 
 DEFAULTS = dict(robs=0.5, robx=0.52, min_dev=0.375, combine=1, scale=5,
-                spam_cutoff=0.9, ham_cutoff=0.45)
+                spam_cutoff=0.9, ham_cutoff=0.45, toe=0, toe_ham=0.0,
+                toe_spam=11.0, toe_n=1)
 
 
 def load(path):
@@ -92,10 +93,38 @@ def score(cnt, ns, nh, toks, c):
     return (1 + math.exp(lh) - math.exp(ls)) / 2, lh - ls
 
 
+def toe(msgs, pos, k, f, fold, c):
+    """Train on or near error: re-learn, for c['toe'] rounds, the
+    training messages whose ln(H / S) is on the wrong side of toe_ham
+    (ham) or toe_spam (spam); counts and message totals grow as if the
+    message were learned again."""
+    cnt0, ns, nh, test = fold
+    cnt = {t: list(v) for t, v in cnt0.items()}
+    train = [i for i in range(len(msgs)) if pos[i] % k != f]
+    for _ in range(int(c['toe'])):
+        redo = []
+        for i in train:
+            _, z = score(cnt, ns, nh, msgs[i][3], c)
+            if msgs[i][2] and z < c['toe_spam']:
+                redo.append(i)
+            elif not msgs[i][2] and z > c['toe_ham']:
+                redo.append(i)
+        if not redo:
+            break
+        for i in redo:
+            if c['toe_n']:
+                ns += msgs[i][2]
+                nh += not msgs[i][2]
+            for t in msgs[i][3]:
+                cnt[t][msgs[i][2]] += 1
+        print('  fold %d: %d re-learned' % (f, len(redo)), file=sys.stderr)
+    return cnt, ns, nh, test
+
+
 def main():
     msgs, pos = load(sys.argv[1])
     k = int(sys.argv[2])
-    folds = []
+    base_folds = folds = []
     for f in range(k):
         cnt = defaultdict(lambda: [0, 0])
         ns = nh = 0
@@ -114,11 +143,20 @@ def main():
             name, value = kv.split('=')
             c[name] = float(value)
         out = []
+        if c['toe'] > 0:
+            folds = [toe(msgs, pos, k, f, fo, c) for f, fo in
+                     enumerate(base_folds)]
+        else:
+            folds = base_folds
         for cnt, ns, nh, test in folds:
             for i in test:
                 p, z = score(cnt, ns, nh, msgs[i][3], c)
                 rank = z if c['combine'] == 1 else p
                 out.append((p, rank, msgs[i][2], msgs[i][1]))
+        if os.environ.get('CLS_DUMP'):
+            with open(os.environ['CLS_DUMP'], 'w') as df:
+                for o in out:
+                    df.write('%s %d %.6g\n' % (o[3], o[2], o[1]))
         spam = [o for o in out if o[2]]
         ham = [o for o in out if not o[2]]
         tp = sum(1 for o in spam if o[0] >= c['spam_cutoff'])
@@ -133,6 +171,12 @@ def main():
                   spec or 'defaults', 100 * tp / len(spam), tp, len(spam),
                   fp, len(ham), 100 * unsure / len(out), top[3][:24],
                   top[1], 100 * zero / len(spam)), flush=True)
+        if c['combine'] == 1:
+            print('  ln(H/S) cutoff: recall / FP: ' + '; '.join(
+                '%g: %.2f %% / %d' % (
+                    zc, 100 * sum(1 for o in spam if o[1] >= zc) /
+                    len(spam), sum(1 for o in ham if o[1] >= zc))
+                for zc in (7, 8, 9, 10, 11)), flush=True)
 
 
 if __name__ == '__main__':

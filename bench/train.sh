@@ -47,8 +47,8 @@ rcpu() { redis-cli -p "$redis_port" info cpu |
 	awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.3f", s }'; }
 
 run() {	# run NAME LOCATION: train, then classify the same messages
-	tm "$out/t.$1" "$BIN" train -q --classifier "$2" --spam "$out/spam"
-	tm "$out/t.$1" "$BIN" train -q --classifier "$2" --ham "$out/ham"
+	tm "$out/t.$1" "$BIN" train -q --classifier "$2" --spam "$out/spam" \
+	    --ham "$out/ham"
 	[ -z "${redis_pid:-}" ] || r1=$(rcpu)
 	tm "$out/c.$1" "$BIN" train -q --classifier "$2" --classify \
 	    "$out/spam" "$out/ham" > "$out/classify.$1"

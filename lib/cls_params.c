@@ -49,6 +49,12 @@ static const struct param_def params[] = {
 	  "combine=1: p = 1 / (1 + (S / H)^(1 / scale)) (5)" },
 	{ "bigrams", PU(bigrams), 0, 1,
 	  "1: pairs of adjacent words are tokens too (0)" },
+	{ "train_rounds", PU(train_rounds), 0, 100,
+	  "redflag train: rounds of re-learning what it misjudges (3)" },
+	{ "train_ham", PD(train_ham), 0, 1,
+	  "re-learn ham whose spam probability is above this (0.354)" },
+	{ "train_spam", PD(train_spam), 0, 1,
+	  "re-learn spam whose spam probability is below this (0.943)" },
 };
 
 void
@@ -67,6 +73,9 @@ rf_cls_params_default(rf_cls_params *p)
 	p->combine = 1;
 	p->scale = 5;
 	p->bigrams = 0;
+	p->train_rounds = 3;
+	p->train_ham = 0.354;
+	p->train_spam = 0.943;
 }
 
 rf_status

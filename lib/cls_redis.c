@@ -9,6 +9,8 @@
  *   PREFIX:cls:msg    hash: message key (16 hex digits) -> its class
  *                     ('1' spam, '0' ham) then its tokens, 16 hex digits
  *                     each: what unlearning takes back
+ *   PREFIX:cls:times  hash: message key -> times learned, for those
+ *                     learned more than once (train on error)
  * Learning or unlearning one message is one Lua script, atomic on the
  * server: two servers learning at once, or a client dying, never leave
  * half a message.  Classifying one message is one round trip (MULTI, an
@@ -30,24 +32,38 @@
 #define HEX 16			/* a token or message key in hex */
 
 /*
- * learn: KEYS spam, ham, n, msg; ARGV key, class ('1', '0' or 'u' for
- * undo), tokens...  Returns 1 when counts changed, 0 when not.
+ * learn: KEYS spam, ham, n, msg, times; ARGV key, class ('1', '0', 'u'
+ * for undo, 'S' or 'H' for spam or ham once more), tokens...  Returns 1
+ * when counts changed, 0 when not.  times holds the repetitions of the
+ * messages learned more than once (absent: once).
  */
 static const char learn_lua[] =
 	"local old = redis.call('HGET', KEYS[4], ARGV[1])\n"
-	"local cls = ARGV[2]\n"
+	"local cls, again = ARGV[2], false\n"
+	"if cls == 'S' then cls, again = '1', true\n"
+	"elseif cls == 'H' then cls, again = '0', true end\n"
 	"if old then\n"
 	"  local was = string.sub(old, 1, 1)\n"
-	"  if was == cls then return 0 end\n"
+	"  local n = tonumber(redis.call('HGET', KEYS[5], ARGV[1]) or '1')\n"
 	"  local k, f = KEYS[2], 'ham'\n"
 	"  if was == '1' then k, f = KEYS[1], 'spam' end\n"
+	"  if was == cls then\n"
+	"    if not again then return 0 end\n"
+	"    for i = 2, #old - 15, 16 do\n"
+	"      redis.call('HINCRBY', k, string.sub(old, i, i + 15), 1)\n"
+	"    end\n"
+	"    redis.call('HINCRBY', KEYS[3], f, 1)\n"
+	"    redis.call('HSET', KEYS[5], ARGV[1], n + 1)\n"
+	"    return 1\n"
+	"  end\n"
 	"  for i = 2, #old - 15, 16 do\n"
 	"    local t = string.sub(old, i, i + 15)\n"
-	"    if redis.call('HINCRBY', k, t, -1) <= 0 then"
+	"    if redis.call('HINCRBY', k, t, -n) <= 0 then"
 	" redis.call('HDEL', k, t) end\n"
 	"  end\n"
-	"  if redis.call('HINCRBY', KEYS[3], f, -1) < 0 then"
+	"  if redis.call('HINCRBY', KEYS[3], f, -n) < 0 then"
 	" redis.call('HSET', KEYS[3], f, 0) end\n"
+	"  redis.call('HDEL', KEYS[5], ARGV[1])\n"
 	"  if cls == 'u' then\n"
 	"    redis.call('HDEL', KEYS[4], ARGV[1])\n"
 	"    return 1\n"
@@ -62,8 +78,9 @@ static const char learn_lua[] =
 	"redis.call('HSET', KEYS[4], ARGV[1], cls .. table.concat(ARGV, '', 3))\n"
 	"return 1\n";
 
-enum { K_SPAM, K_HAM, K_N, K_MSG, K__COUNT };
-static const char *const key_names[K__COUNT] = { "spam", "ham", "n", "msg" };
+enum { K_SPAM, K_HAM, K_N, K_MSG, K_TIMES, K__COUNT };
+static const char *const key_names[K__COUNT] = { "spam", "ham", "n", "msg",
+	"times" };
 
 struct rc {
 	redisContext *c;
@@ -366,12 +383,16 @@ args_new(struct args *a, size_t n, const rf__ctoks *t)
 	return 0;
 }
 
+/* EVALSHA, sha, number of keys, the keys, message key, class */
+#define NFIXED (5 + K__COUNT)
+
 static rf_status
-rc_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int undo,
+rc_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int how,
 	 int *changed, rf_error *err)
 {
 	struct rc *r = be;
 	char nk[HEX + 1];
+	char nkeys[8];
 	struct args a;
 	const char **argv;
 	size_t *argl, i, n = 0;
@@ -381,23 +402,25 @@ rc_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int undo,
 
 	*changed = 0;
 	snprintf(nk, sizeof(nk), "%016llx", (unsigned long long)key);
-	if (!undo)
+	snprintf(nkeys, sizeof(nkeys), "%d", K__COUNT);
+	if (how != RF__UNDO)
 		n = t->n;
-	if (args_new(&a, n + 9, t) != 0)
+	if (args_new(&a, n + NFIXED, t) != 0)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	argv = a.v;
 	argl = a.l;
 	argv[0] = "EVALSHA";
-	argv[2] = "4";
+	argv[2] = nkeys;
 	for (i = 0; i < K__COUNT; i++)
 		argv[3 + i] = r->key[i];
-	argv[7] = nk;
-	argv[8] = undo ? "u" : spam ? "1" : "0";
+	argv[3 + K__COUNT] = nk;
+	argv[4 + K__COUNT] = how == RF__UNDO ? "u" : how == RF__AGAIN ?
+	    (spam ? "S" : "H") : spam ? "1" : "0";
 	for (i = 0; i < n; i++) {
-		argv[9 + i] = a.hx + i * (HEX + 1);
-		argl[9 + i] = HEX;
+		argv[NFIXED + i] = a.hx + i * (HEX + 1);
+		argl[NFIXED + i] = HEX;
 	}
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < NFIXED; i++)
 		if (i != 1)
 			argl[i] = strlen(argv[i]);
 	for (try = 0; try < 2; try++) {
@@ -405,7 +428,7 @@ rc_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int undo,
 			goto out;
 		argv[1] = r->sha;
 		argl[1] = 40;
-		rep = redisCommandArgv(r->c, (int)(n + 9), argv, argl);
+		rep = redisCommandArgv(r->c, (int)(n + NFIXED), argv, argl);
 		if (rep == NULL || rep->type != REDIS_REPLY_ERROR ||
 		    strncmp(rep->str, "NOSCRIPT", 8) != 0)
 			break;

@@ -2,11 +2,13 @@
  * cls_sqlite.c - the classifier's token database in a SQLite file, the
  * embedded default (see cls_store.h and docs/classifier.md).
  *
- * Schema (version 1):
+ * Schema (version 2):
  *   meta(k TEXT PRIMARY KEY, v INTEGER)       nspam, nham, version
  *   tokens(h INTEGER PRIMARY KEY, spam, ham)  h = XXH3 of the token
- *   learned(key INTEGER PRIMARY KEY, spam, tokens BLOB)
- *       what one message added: its token hashes, little-endian
+ *   learned(key INTEGER PRIMARY KEY, spam, tokens BLOB, times)
+ *       what one message added: its token hashes, little-endian, times
+ *       times over (train on error learns a message more than once)
+ * A version 1 file (no times: once each) gets the column at open.
  * For classification every token row is loaded into an open-addressing
  * hash table (struct rf__cmap) so that a message costs no SQL at all.
  * A batch is one transaction (BEGIN IMMEDIATE .. COMMIT): its count
@@ -30,7 +32,7 @@ struct sq {
 	struct rf__cmap pending;	/* count deltas not yet written */
 	long dspam, dham;	/* message count deltas not yet written */
 	long bspam, bham;	/* message count deltas of the whole batch */
-	sqlite3_stmt *sel_learned, *put_learned, *del_learned;
+	sqlite3_stmt *sel_learned, *put_learned, *del_learned, *set_times;
 	sqlite3_stmt *upsert, *del_zero, *add_meta;
 };
 
@@ -39,12 +41,20 @@ static const char schema[] =
 	"PRAGMA synchronous=NORMAL;"
 	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY,"
 	" v INTEGER NOT NULL);"
-	"INSERT OR IGNORE INTO meta VALUES('version',1),('nspam',0),"
-	"('nham',0);"
 	"CREATE TABLE IF NOT EXISTS tokens(h INTEGER PRIMARY KEY,"
 	" spam INTEGER NOT NULL, ham INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS learned(key INTEGER PRIMARY KEY,"
-	" spam INTEGER NOT NULL, tokens BLOB NOT NULL);";
+	" spam INTEGER NOT NULL, tokens BLOB NOT NULL,"
+	" times INTEGER NOT NULL DEFAULT 1);"
+	"INSERT OR IGNORE INTO meta VALUES('version',2),('nspam',0),"
+	"('nham',0);";
+
+/* Version 1 to 2: learned gets times (1 for every message learned). */
+static const char upgrade1[] =
+	"BEGIN IMMEDIATE;"
+	"ALTER TABLE learned ADD COLUMN times INTEGER NOT NULL DEFAULT 1;"
+	"UPDATE meta SET v = 2 WHERE k = 'version';"
+	"COMMIT;";
 
 static rf_status
 db_fail(struct sq *c, rf_error *err, const char *what)
@@ -149,6 +159,7 @@ sq_close(void *be)
 	sqlite3_finalize(c->sel_learned);
 	sqlite3_finalize(c->put_learned);
 	sqlite3_finalize(c->del_learned);
+	sqlite3_finalize(c->set_times);
 	sqlite3_finalize(c->upsert);
 	sqlite3_finalize(c->del_zero);
 	sqlite3_finalize(c->add_meta);
@@ -156,6 +167,30 @@ sq_close(void *be)
 	rf__cmap_free(&c->counts);
 	rf__cmap_free(&c->pending);
 	free(c);
+}
+
+/* upgrade: a version 1 file to version 2 (the learned times). */
+static rf_status
+upgrade(struct sq *c, rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs = RF_OK;
+	int v = 0;
+
+	if (prep(c, &st, "SELECT v FROM meta WHERE k = 'version'") != 0)
+		return db_fail(c, err, "reading the version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v == 1 && sqlite3_exec(c->db, upgrade1, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		rs = db_fail(c, err, "upgrading to version 2");
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	} else if (v != 1 && v != 2) {
+		rs = rf_error_set(err, RF_ESTORE, "classifier database: "
+		    "version %d unknown", v);
+	}
+	return rs;
 }
 
 rf_status
@@ -182,12 +217,16 @@ rf__cls_sqlite_open(const char *path, const rf_cls_params *p, void **be,
 		rs = db_fail(c, err, "creating tables");
 		goto out;
 	}
+	if ((rs = upgrade(c, err)) != RF_OK)
+		goto out;
 	if (prep(c, &c->sel_learned,
-	    "SELECT spam, tokens FROM learned WHERE key = ?") ||
+	    "SELECT spam, tokens, times FROM learned WHERE key = ?") ||
 	    prep(c, &c->put_learned,
-	    "INSERT OR REPLACE INTO learned(key, spam, tokens) "
-	    "VALUES (?, ?, ?)") ||
+	    "INSERT OR REPLACE INTO learned(key, spam, tokens, times) "
+	    "VALUES (?, ?, ?, ?)") ||
 	    prep(c, &c->del_learned, "DELETE FROM learned WHERE key = ?") ||
+	    prep(c, &c->set_times,
+	    "UPDATE learned SET times = ? WHERE key = ?") ||
 	    prep(c, &c->upsert,
 	    "INSERT INTO tokens(h, spam, ham) VALUES (?1, max(?2, 0), "
 	    "max(?3, 0)) ON CONFLICT(h) DO UPDATE SET "
@@ -358,11 +397,12 @@ sq_commit(void *be, rf_error *err)
 	return rs;
 }
 
-/* apply_blob: add sign to the pending counts of each hash in a learned
- * row's blob, in class spam or ham. */
+/* apply_blob: add sign (times over) to the pending counts of each hash
+ * in a learned row's blob, in class spam or ham, and to the message
+ * count. */
 static rf_status
 apply_blob(struct sq *c, const void *blob, size_t bytes, int spam,
-	   int sign, rf_error *err)
+	   int64_t sign, rf_error *err)
 {
 	const unsigned char *b = blob;
 	size_t i;
@@ -384,23 +424,35 @@ apply_blob(struct sq *c, const void *blob, size_t bytes, int spam,
 	return RF_OK;
 }
 
-/* forget: if key was learned, take it back; *was = its class or -1. */
+/*
+ * forget: if key was learned, take it back (every repetition) unless it
+ * was learned as want; *was = its class or -1, *times its repetitions.
+ * With want == again, learned as want: its tokens added once more.
+ */
 static rf_status
-forget(struct sq *c, uint64_t key, int want, int *was, rf_error *err)
+forget(struct sq *c, uint64_t key, int want, int again, int *was,
+       int64_t *times, rf_error *err)
 {
 	rf_status rs = RF_OK;
 	int rc;
 
 	*was = -1;
+	*times = 0;
 	sqlite3_bind_int64(c->sel_learned, 1, (sqlite3_int64)key);
 	rc = sqlite3_step(c->sel_learned);
 	if (rc == SQLITE_ROW) {
+		const void *blob = sqlite3_column_blob(c->sel_learned, 1);
+		size_t bytes = (size_t)sqlite3_column_bytes(c->sel_learned,
+		    1);
+
 		*was = sqlite3_column_int(c->sel_learned, 0) != 0;
+		*times = sqlite3_column_int64(c->sel_learned, 2);
+		if (*times < 1)
+			*times = 1;
 		if (*was != want)
-			rs = apply_blob(c,
-			    sqlite3_column_blob(c->sel_learned, 1),
-			    (size_t)sqlite3_column_bytes(c->sel_learned, 1),
-			    *was, -1, err);
+			rs = apply_blob(c, blob, bytes, *was, -*times, err);
+		else if (again)
+			rs = apply_blob(c, blob, bytes, *was, 1, err);
 	} else if (rc != SQLITE_DONE) {
 		rs = db_fail(c, err, "reading learned messages");
 	}
@@ -408,21 +460,44 @@ forget(struct sq *c, uint64_t key, int want, int *was, rf_error *err)
 	return rs;
 }
 
+/* set_times: the record of key says times repetitions. */
 static rf_status
-sq_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int undo,
+set_times(struct sq *c, uint64_t key, int64_t times, rf_error *err)
+{
+	int rc;
+
+	sqlite3_bind_int64(c->set_times, 1, (sqlite3_int64)times);
+	sqlite3_bind_int64(c->set_times, 2, (sqlite3_int64)key);
+	rc = sqlite3_step(c->set_times);
+	sqlite3_reset(c->set_times);
+	return rc == SQLITE_DONE ? RF_OK : db_fail(c, err,
+	    "recording a learned message");
+}
+
+static rf_status
+sq_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int how,
 	 int *changed, rf_error *err)
 {
 	struct sq *c = be;
 	unsigned char *blob = NULL;
 	rf_status rs;
+	int64_t times;
 	size_t i;
 	int was, rc;
 
 	*changed = 0;
 	/* want = -2 never equals a class: forget always takes it back */
-	if ((rs = forget(c, key, undo ? -2 : spam, &was, err)) != RF_OK)
+	if ((rs = forget(c, key, how == RF__UNDO ? -2 : spam,
+	    how == RF__AGAIN, &was, &times, err)) != RF_OK)
 		goto out;
-	if (undo) {
+	if (how == RF__AGAIN && was == spam) {
+		if ((rs = set_times(c, key, times + 1, err)) == RF_OK) {
+			*changed = 1;
+			rs = spill(c, err);
+		}
+		goto out;
+	}
+	if (how == RF__UNDO) {
 		if (was < 0)
 			goto out;
 		sqlite3_bind_int64(c->del_learned, 1, (sqlite3_int64)key);
@@ -460,6 +535,7 @@ sq_learn(void *be, uint64_t key, const rf__ctoks *t, int spam, int undo,
 	sqlite3_bind_int(c->put_learned, 2, spam != 0);
 	sqlite3_bind_blob(c->put_learned, 3, blob, (int)(t->n * 8),
 	    SQLITE_STATIC);
+	sqlite3_bind_int(c->put_learned, 4, 1);
 	rc = sqlite3_step(c->put_learned);
 	sqlite3_reset(c->put_learned);
 	sqlite3_clear_bindings(c->put_learned);

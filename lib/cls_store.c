@@ -218,7 +218,7 @@ message_key(const rf__ctoks *t)
 
 static rf_status
 learn(rf_classifier *c, const rf_ctx *ctx, const rf_message *m,
-      const rf_cls_facts *facts, int spam, int undo, int *changed,
+      const rf_cls_facts *facts, int spam, int how, int *changed,
       rf_error *err)
 {
 	rf__ctoks t;
@@ -235,7 +235,7 @@ learn(rf_classifier *c, const rf_ctx *ctx, const rf_message *m,
 		rf_error_set(err, rs, "out of memory");
 		goto out;
 	}
-	rs = c->ops->learn(c->be, message_key(&t), &t, spam != 0, undo, &ch,
+	rs = c->ops->learn(c->be, message_key(&t), &t, spam != 0, how, &ch,
 	    err);
 out:
 	if (own) {
@@ -255,12 +255,20 @@ rf_classifier_learn(rf_classifier *c, const rf_ctx *ctx, const rf_message *m,
 		    const rf_cls_facts *facts, int spam, int *changed,
 		    rf_error *err)
 {
-	return learn(c, ctx, m, facts, spam, 0, changed, err);
+	return learn(c, ctx, m, facts, spam, RF__LEARN, changed, err);
+}
+
+rf_status
+rf_classifier_learn_again(rf_classifier *c, const rf_ctx *ctx,
+			  const rf_message *m, const rf_cls_facts *facts,
+			  int spam, int *changed, rf_error *err)
+{
+	return learn(c, ctx, m, facts, spam, RF__AGAIN, changed, err);
 }
 
 rf_status
 rf_classifier_unlearn(rf_classifier *c, const rf_ctx *ctx,
 		      const rf_message *m, int *changed, rf_error *err)
 {
-	return learn(c, ctx, m, NULL, 0, 1, changed, err);
+	return learn(c, ctx, m, NULL, 0, RF__UNDO, changed, err);
 }

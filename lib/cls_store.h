@@ -47,6 +47,8 @@ struct rf__cls_view {
  * commit (or rollback); the front opens a batch of its own around a
  * single learn.  A backend keeps no pointer to what it is given.
  */
+enum rf__cls_how { RF__LEARN, RF__AGAIN, RF__UNDO };
+
 #define RF__CLS_REDIS_TIMEOUT_MS 2000	/* connect and each command */
 
 struct rf__cls_ops {
@@ -65,12 +67,16 @@ struct rf__cls_ops {
 	void (*rollback)(void *be);
 	/*
 	 * learn: the message with key and tokens t, as spam (spam 1) or ham
-	 * (0), or with undo what was learned from it taken back.  Learned
-	 * before as the same class: nothing; as the other class: moved.
-	 * *changed says whether counts changed.  Inside a batch.
+	 * (0), by how (enum rf__cls_how).  RF__LEARN: learned before as the
+	 * same class: nothing; as the other class: moved (learned once).
+	 * RF__AGAIN: as RF__LEARN, but learned before as the same class it
+	 * is learned once more (its tokens and its class's message count
+	 * grow by one; the record keeps how many times).  RF__UNDO: every
+	 * repetition taken back.  *changed says whether counts changed.
+	 * Inside a batch.
 	 */
 	rf_status (*learn)(void *be, uint64_t key, const rf__ctoks *t,
-			   int spam, int undo, int *changed, rf_error *err);
+			   int spam, int how, int *changed, rf_error *err);
 	/* view: *v for t's tokens, valid until the next call on be */
 	rf_status (*view)(void *be, const rf__ctoks *t, struct rf__cls_view *v,
 			  rf_error *err);

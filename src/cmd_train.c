@@ -2,7 +2,9 @@
  * cmd_train.c - redflag train: teach the classifier spam and wanted mail
  * (docs/man/redflag-train.1).
  *
- *   redflag train [--classifier DB] --spam|--ham [--undo] PATH...
+ *   redflag train [--classifier DB] --spam|--ham PATH... [--spam|--ham
+ *       PATH...]...
+ *   redflag train [--classifier DB] --spam|--ham --undo PATH...
  *   redflag train [--classifier DB] --classify [--reasons] PATH...
  *
  * Every PATH is a message file, a Maildir, an mbox or a directory.  The
@@ -10,7 +12,9 @@
  * unix:PATH[#PREFIX]).  With SQLite all learning of one run is one
  * transaction: it is all there or none of it; with Redis every message is
  * learned atomically on its own (and learning one again changes nothing,
- * so a run that failed can simply be repeated).
+ * so a run that failed can simply be repeated).  After learning, the
+ * messages learned in this run that the counts still misjudge are learned
+ * again, for train_rounds rounds (train on error, a transaction each).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +27,30 @@
 
 enum mode { M_NONE, M_SPAM, M_HAM, M_CLASSIFY };
 
+#define FRESH 1		/* learned (changed counts) in this run */
+#define REDO 2		/* to be learned again in this round */
+
 struct run {
 	rf_ctx *ctx;
 	rf_classifier *cls;
 	rf_rules *rules;	/* tracking rules: facts as scan finds them */
 	enum mode mode;
+	enum mode mode0;	/* the mode before the first PATH */
 	int undo, reasons, quiet;
 	unsigned long changed, unchanged, failed;
+	/* by class (1 spam, 0 ham), for the summary */
+	unsigned long cchanged[2], cunchanged[2], cfailed[2];
+	int used[2];
 	unsigned long n[3];	/* by rf_cls_class with --classify */
+	/* train on error: messages by their order in this run */
+	int round;		/* 0: learning; 1, 2...: re-learning */
+	int pass;		/* of a round: 1 classify, 2 learn again */
+	size_t seq;		/* the current message's number */
+	unsigned char *fresh;	/* FRESH, REDO by message number */
+	size_t nfresh;
+	unsigned long again;	/* re-learned in this round */
+	double rp;		/* train_ham, train_spam thresholds */
+	double ham_above, spam_below;
 };
 
 static void
@@ -40,7 +60,8 @@ usage(FILE *f)
 	unsigned i;
 
 	fprintf(f, "usage: %s train [--classifier DB] --spam|--ham "
-	    "[--undo] PATH...\n"
+	    "PATH... [--spam|--ham PATH...]...\n"
+	    "       %s train [--classifier DB] --spam|--ham --undo PATH...\n"
 	    "       %s train [--classifier DB] --classify [--reasons] "
 	    "PATH...\n"
 	    "       %s train [--classifier DB] --show-settings\n\n"
@@ -48,7 +69,10 @@ usage(FILE *f)
 	    " or ./%s):\n"
 	    "                     a SQLite file, redis://HOST[:PORT][/PREFIX]"
 	    "\n                     or unix:PATH[#PREFIX]; also --db DB\n"
-	    "  --spam, --ham      learn the messages as spam / wanted mail\n"
+	    "  --spam, --ham      learn the messages (the PATHs after it) as "
+	    "spam /\n                     wanted mail; then re-learn those "
+	    "still misjudged\n                     (--set train_rounds=N, "
+	    "0: not)\n"
 	    "  --undo             take back what was learned from them\n"
 	    "  --classify         print label, spam probability, class "
 	    "per message\n"
@@ -58,7 +82,7 @@ usage(FILE *f)
 	    "  -q                 no summary line\n"
 	    "PATH: message file, Maildir, mbox or directory.\n"
 	    "\nclassifier settings (--set NAME=VALUE):\n",
-	    RF_PROG, RF_PROG, RF_PROG, DEFAULT_DB);
+	    RF_PROG, RF_PROG, RF_PROG, RF_PROG, DEFAULT_DB);
 	for (i = 0; rf_cls_params_describe(i, &name, &meaning); i++)
 		fprintf(f, "  %-18s %s\n", name, meaning);
 	cli_limits_help(f);
@@ -73,11 +97,13 @@ show_settings(const rf_cls_params *p, const rf_classifier *c)
 	printf("spam_cutoff=%g\nham_cutoff=%g\nrobs=%g\nrobx=%g\n"
 	    "min_dev=%g\nmax_tokens=%u\nmax_token_len=%u\nmin_learned=%u\n"
 	    "combine=%u\nscale=%g\nmax_used=%u\nbigrams=%u\n"
+	    "train_rounds=%u\ntrain_ham=%g\ntrain_spam=%g\n"
 	    "learned_spam=%lu\n"
 	    "learned_ham=%lu\n",
 	    p->spam_cutoff, p->ham_cutoff, p->robs, p->robx, p->min_dev,
 	    p->max_tokens, p->max_token_len, p->min_learned, p->combine,
-	    p->scale, p->max_used, p->bigrams, ns, nh);
+	    p->scale, p->max_used, p->bigrams, p->train_rounds,
+	    p->train_ham, p->train_spam, ns, nh);
 }
 
 static void
@@ -115,6 +141,61 @@ classify(struct run *r, const char *label, const rf_message *m)
 	rf_arena_free(a);
 }
 
+/* mark_fresh: message number r->seq was learned in this run; 0 or -1
+ * (out of memory). */
+static int
+mark_fresh(struct run *r)
+{
+	if (r->seq >= r->nfresh) {
+		size_t n = r->nfresh ? r->nfresh * 2 : 1024;
+		unsigned char *v;
+
+		while (n <= r->seq)
+			n *= 2;
+		if ((v = realloc(r->fresh, n)) == NULL)
+			return -1;
+		memset(v + r->nfresh, 0, n - r->nfresh);
+		r->fresh = v;
+		r->nfresh = n;
+	}
+	r->fresh[r->seq] = FRESH;
+	return 0;
+}
+
+/*
+ * relearn: train on error, in two passes over the messages learned in
+ * this run so that every backend decides on the same counts: pass 1
+ * marks the messages the counts misjudge (spam below train_spam, ham
+ * above train_ham; none while fewer than min_learned of a class are
+ * learned), pass 2 learns the marked ones once more.  RF_OK or the
+ * error of the classifier.
+ */
+static rf_status
+relearn(struct run *r, const rf_message *m, rf_error *err)
+{
+	rf_cls_result res;
+	rf_arena *a;
+	rf_status st;
+	int spam = r->mode == M_SPAM, changed;
+
+	if (r->pass == 2) {
+		st = rf_classifier_learn_again(r->cls, r->ctx, m, NULL, spam,
+		    &changed, err);
+		if (st == RF_OK && changed)
+			r->again++;
+		return st;
+	}
+	if ((a = rf_arena_new()) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	st = rf_classifier_classify(r->cls, r->ctx, m, NULL, a, 0, &res,
+	    err);
+	if (st == RF_OK && !res.untrained && (spam ? res.p < r->spam_below :
+	    res.p > r->ham_above))
+		r->fresh[r->seq] |= REDO;
+	rf_arena_free(a);
+	return st;
+}
+
 static int
 one_path(struct run *r, const char *path)
 {
@@ -131,10 +212,14 @@ one_path(struct run *r, const char *path)
 		    err.msg);
 		return -1;
 	}
-	while ((st = rf_source_next(src, &it, &err)) != RF_EDONE) {
+	for (; (st = rf_source_next(src, &it, &err)) != RF_EDONE; r->seq++) {
+		if (r->round > 0 && (r->seq >= r->nfresh ||
+		    !(r->fresh[r->seq] & (r->pass == 2 ? REDO : FRESH))))
+			continue;
 		if (st != RF_OK) {
-			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
-			    it.label, 200), err.msg);
+			if (r->round == 0)
+				cli_warn("%s: %s", cli_escape(esc,
+				    sizeof(esc), it.label, 200), err.msg);
 			bad = 1;
 			continue;
 		}
@@ -156,6 +241,14 @@ one_path(struct run *r, const char *path)
 		}
 		if (r->mode == M_CLASSIFY) {
 			classify(r, it.label, m);
+		} else if (r->round > 0) {
+			if (relearn(r, m, &err) != RF_OK) {
+				cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
+				    it.label, 200), err.msg);
+				rf_message_free(m);
+				rf_source_free(src);
+				return -2;
+			}
 		} else {
 			st = r->undo ? rf_classifier_unlearn(r->cls, r->ctx,
 			    m, &changed, &err) : rf_classifier_learn(r->cls,
@@ -168,15 +261,80 @@ one_path(struct run *r, const char *path)
 				rf_source_free(src);
 				return -2;	/* the batch is gone */
 			}
+			if (changed && !r->undo && mark_fresh(r) != 0) {
+				cli_warn("train: out of memory");
+				rf_message_free(m);
+				rf_source_free(src);
+				return -2;
+			}
 			if (changed)
-				r->changed++;
+				r->changed++, r->cchanged[r->mode == M_SPAM]++;
 			else
-				r->unchanged++;
+				r->unchanged++,
+				r->cunchanged[r->mode == M_SPAM]++;
 		}
 		rf_message_free(m);
 	}
 	rf_source_free(src);
 	return bad ? -1 : 0;
+}
+
+/*
+ * train_on_error: up to rounds rounds over the PATHs argv[first..argc)
+ * (with their --spam / --ham), each one transaction, re-learning the
+ * messages learned in this run that the counts misjudge; stops when a
+ * round re-learns none.  0, or -1 after reporting an error (the rounds
+ * committed before stay).
+ */
+static int
+train_on_error(struct run *r, int argc, char **argv, int first,
+	       unsigned rounds)
+{
+	rf_error err;
+	unsigned long total = 0;
+	size_t n;
+	int i, done = 0;
+
+	for (r->round = 1; r->round <= (int)rounds; r->round++) {
+		r->again = 0;
+		if (rf_classifier_begin(r->cls, &err) != RF_OK) {
+			cli_warn("train: %s", err.msg);
+			return -1;
+		}
+		for (r->pass = 1; r->pass <= 2; r->pass++) {
+			r->seq = 0;
+			r->mode = r->mode0;
+			for (i = first; i < argc; i++) {
+				if (strcmp(argv[i], "--spam") == 0 ||
+				    strcmp(argv[i], "--ham") == 0) {
+					r->mode = argv[i][2] == 's' ? M_SPAM :
+					    M_HAM;
+					continue;
+				}
+				if (one_path(r, argv[i]) == -2) {
+					rf_classifier_rollback(r->cls);
+					cli_warn("train: round %d of "
+					    "re-learning stopped", r->round);
+					return -1;
+				}
+			}
+		}
+		for (n = 0; n < r->nfresh; n++)
+			r->fresh[n] &= (unsigned char)~REDO;
+		if (rf_classifier_commit(r->cls, &err) != RF_OK) {
+			cli_warn("train: %s", err.msg);
+			return -1;
+		}
+		total += r->again;
+		if (r->again == 0)
+			break;
+		done++;
+	}
+	if (!r->quiet && total > 0)
+		printf("re-learned %lu times the messages still misjudged "
+		    "(train on error, %d round%s)\n", total, done,
+		    done == 1 ? "" : "s");
+	return 0;
 }
 
 /*
@@ -224,7 +382,8 @@ cmd_train(int argc, char **argv)
 	rf_limits limits;
 	rf_error err;
 	const char *db = getenv("REDFLAG_CLASSIFIER");
-	int i, rc = RF_EXIT_OK, show = 0, k;
+	unsigned long failed;
+	int i, rc = RF_EXIT_OK, show = 0, k, first;
 
 	memset(&r, 0, sizeof(r));
 	rf_cls_params_default(&params);
@@ -271,6 +430,8 @@ cmd_train(int argc, char **argv)
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
+	r.ham_above = params.train_ham;
+	r.spam_below = params.train_spam;
 	if ((r.rules = cli_rules()) == NULL) {
 		rc = RF_EXIT_INPUT;
 		goto out;
@@ -293,8 +454,19 @@ cmd_train(int argc, char **argv)
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}
+	first = i;
+	r.mode0 = r.mode;
 	for (; i < argc; i++) {
+		if (r.mode != M_CLASSIFY && !r.undo &&
+		    (strcmp(argv[i], "--spam") == 0 ||
+		    strcmp(argv[i], "--ham") == 0)) {
+			r.mode = argv[i][2] == 's' ? M_SPAM : M_HAM;
+			continue;
+		}
+		r.used[r.mode == M_SPAM] = 1;
+		failed = r.failed;
 		k = one_path(&r, argv[i]);
+		r.cfailed[r.mode == M_SPAM] += r.failed - failed;
 		if (k == -2) {
 			if (rf_classifier_atomic(r.cls))
 				cli_warn("train: nothing learned in this run");
@@ -323,12 +495,18 @@ cmd_train(int argc, char **argv)
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}
-	if (!r.quiet)
-		printf("%s %lu messages as %s; %lu unchanged (%s); "
-		    "%lu unreadable\n", r.undo ? "took back" : "learned",
-		    r.changed, r.mode == M_SPAM ? "spam" : "ham", r.unchanged,
-		    r.undo ? "never learned" : "learned before", r.failed);
+	for (k = 1; k >= 0 && !r.quiet; k--)
+		if (r.used[k])
+			printf("%s %lu messages as %s; %lu unchanged (%s); "
+			    "%lu unreadable\n", r.undo ? "took back" :
+			    "learned", r.cchanged[k], k ? "spam" : "ham",
+			    r.cunchanged[k], r.undo ? "never learned" :
+			    "learned before", r.cfailed[k]);
+	if (!r.undo && r.changed > 0 && train_on_error(&r, argc, argv, first,
+	    params.train_rounds) != 0)
+		rc = RF_EXIT_INPUT;
 out:
+	free(r.fresh);
 	rf_classifier_close(r.cls);
 	rf_ctx_free(r.ctx);
 	rf_rules_free(r.rules);

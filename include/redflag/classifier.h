@@ -64,6 +64,10 @@ typedef struct rf_cls_params {
 	double scale;		/* combine 1: p = 1 / (1 + (S / H)^(1 /
 				 * scale)); 1: the plain ratio */
 	unsigned bigrams;	/* 1: also pairs of adjacent body words */
+	/* train on error (redflag train, rf_classifier_learn_again) */
+	unsigned train_rounds;	/* rounds of re-learning (0: none) */
+	double train_ham;	/* re-learn ham with p above this */
+	double train_spam;	/* re-learn spam with p below this */
 } rf_cls_params;
 
 typedef enum rf_cls_class {
@@ -180,8 +184,21 @@ rf_status rf_classifier_learn(rf_classifier *c, const rf_ctx *ctx,
 			      const rf_message *m, const rf_cls_facts *facts,
 			      int spam, int *changed, rf_error *err);
 
+/*
+ * rf_classifier_learn_again: as rf_classifier_learn, but a message
+ * learned before as the same class is learned once more: its tokens and
+ * its class's message count grow by one again, and the database records
+ * how many times (train on error: `redflag train` re-learns, for
+ * train_rounds rounds, the messages it learned that the counts still
+ * misjudge, as bogofilter's bogominitrain.pl does).
+ */
+rf_status rf_classifier_learn_again(rf_classifier *c, const rf_ctx *ctx,
+				    const rf_message *m,
+				    const rf_cls_facts *facts, int spam,
+				    int *changed, rf_error *err);
+
 /* rf_classifier_unlearn: take back what was learned from m (either
- * class); *changed = 0 when m was never learned. */
+ * class, every repetition); *changed = 0 when m was never learned. */
 rf_status rf_classifier_unlearn(rf_classifier *c, const rf_ctx *ctx,
 				const rf_message *m, int *changed,
 				rf_error *err);

@@ -73,4 +73,34 @@ if "$bin" train --classifier "$db" --set spam_cutoff=2 --spam "$dir/ham" \
     2>/dev/null; then
 	exit 1
 fi
+# train on error: both classes in one run; a wanted newsletter that reads
+# like spam is still misjudged after learning, so it is learned again
+db2=$dir/toe.db
+msg "News <news@shop.example>" "Cheap viagra deals inside" \
+    "Our newsletter: cheap pills, lowest price, casino bonus, order now" \
+    > "$dir/newsletter.eml"
+"$bin" train --classifier "$db2" --set min_learned=1 --spam "$dir/spam.mbox" \
+    --ham "$dir/ham" "$dir/newsletter.eml" > "$dir/out"
+grep -q "learned 8 messages as spam; 0 unchanged" "$dir/out"
+grep -q "learned 9 messages as ham; 0 unchanged" "$dir/out"
+grep -q "re-learned [1-9][0-9]* times" "$dir/out"
+[ "$(sqlite3 "$db2" 'SELECT max(times) FROM learned')" -gt 1 ]
+nham=$("$bin" train --classifier "$db2" --show-settings | sed -n 's/learned_ham=//p')
+[ "$nham" -gt 9 ]
+sqlite3 "$db2" 'SELECT * FROM tokens ORDER BY h' > "$dir/toe.before"
+# a second run learns nothing and re-learns nothing
+"$bin" train --classifier "$db2" --set min_learned=1 --ham "$dir/newsletter.eml" \
+    > "$dir/out"
+grep -q "learned 0 messages as ham; 1 unchanged" "$dir/out"
+if grep -q "re-learned" "$dir/out"; then exit 1; fi
+sqlite3 "$db2" 'SELECT * FROM tokens ORDER BY h' > "$dir/toe.after"
+cmp -s "$dir/toe.before" "$dir/toe.after"
+# undo takes every repetition back: nothing left
+"$bin" train --classifier "$db2" --spam --undo "$dir/spam.mbox" > /dev/null
+"$bin" train --classifier "$db2" --ham --undo "$dir/ham" "$dir/newsletter.eml" \
+    > /dev/null
+[ "$(sqlite3 "$db2" 'SELECT count(*) FROM tokens')" = 0 ]
+[ "$(sqlite3 "$db2" 'SELECT count(*) FROM learned')" = 0 ]
+[ "$("$bin" train --classifier "$db2" --show-settings | grep learned_ | tr '\n' ' ')" = \
+    "learned_spam=0 learned_ham=0 " ]
 echo "train: ok"

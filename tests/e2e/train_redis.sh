@@ -106,6 +106,32 @@ done
 [ "$(rcli hget e2e:cls:n spam)$(rcli hget e2e:cls:n ham)" = 00 ] ||
 	fail "message counts not 0"
 
+# train on error through both backends: thresholds that re-learn nearly
+# everything; the same counts and verdicts, and undo empties Redis
+R2=redis://127.0.0.1:$redis_port/e2e2
+db2=$tmp/toe.db
+for loc in "$R2" "$db2"; do
+	"$bin" train --classifier "$loc" --set train_ham=0.0001 \
+	    --set train_spam=0.9999 --set train_rounds=2 --spam "$tmp/spam" \
+	    --ham "$tmp/ham" > "$tmp/out" || fail "train on error $loc"
+	grep -q "re-learned [1-9][0-9]* times .* 2 rounds" "$tmp/out" ||
+		fail "$loc: $(cat "$tmp/out")"
+	"$bin" train --db "$loc" --show-settings | grep learned_ > "$tmp/toe.$(basename "$loc")"
+done
+cmp -s "$tmp/toe.e2e2" "$tmp/toe.toe.db" || fail "train on error: counts differ"
+[ "$(sed -n 's/learned_spam=//p' "$tmp/toe.e2e2")" -gt 60 ] || fail "no repetition"
+[ "$(rcli hlen e2e2:cls:times)" -gt 0 ] || fail "e2e2:cls:times empty"
+"$bin" train --classifier "$R2" --classify "$tmp/new" > "$tmp/cls.redis" 2>/dev/null
+"$bin" train --classifier "$db2" --classify "$tmp/new" > "$tmp/cls.sqlite" 2>/dev/null
+cmp -s "$tmp/cls.redis" "$tmp/cls.sqlite" || fail "train on error: classify differs"
+"$bin" train --classifier "$R2" --spam --undo "$tmp/spam" > /dev/null
+"$bin" train --classifier "$R2" --ham --undo "$tmp/ham" > /dev/null
+for k in spam ham msg times; do
+	[ "$(rcli hlen "e2e2:cls:$k")" = 0 ] || fail "e2e2:cls:$k not empty"
+done
+[ "$(rcli hget e2e2:cls:n spam)$(rcli hget e2e2:cls:n ham)" = 00 ] ||
+	fail "e2e2: message counts not 0"
+
 # redflag complain learns into Redis; train --undo takes it back
 "$bin" complain --db "$tmp/store.db" --classifier "$R" "$tmp/new/spam/00003.eml" \
     > "$tmp/out" || fail "complain"

@@ -298,6 +298,126 @@ test_unlearn_exact(void **state)
 	rf_classifier_close(c);
 }
 
+/* learn_again (train on error): repetitions count in tokens and message
+ * counts, are recorded, and undo or a move takes all of them back. */
+static void
+test_learn_again(void **state)
+{
+	struct fx *f = *state;
+	rf_classifier *c;
+	rf_error err;
+	uint64_t before;
+	unsigned long ns, nh;
+	rf_message *m1, *m2;
+	int changed;
+
+	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	train_all(f, c);
+	before = dump(f->db);
+	m1 = msg(f->a, "Hello", "Brand new words zebra quokka viagra",
+	    "new.example");
+	m2 = msg(f->a, "Other", "Meeting about wombat budget", NULL);
+	/* never learned: learned once */
+	assert_int_equal(rf_classifier_learn_again(c, f->ctx, m1, NULL, 1,
+	    &changed, &err), RF_OK);
+	assert_true(changed);
+	assert_int_equal(rf_classifier_begin(c, &err), RF_OK);
+	assert_int_equal(rf_classifier_learn_again(c, f->ctx, m1, NULL, 1,
+	    &changed, &err), RF_OK);
+	assert_true(changed);
+	assert_int_equal(rf_classifier_learn_again(c, f->ctx, m1, NULL, 1,
+	    &changed, &err), RF_OK);
+	assert_int_equal(rf_classifier_learn(c, f->ctx, m2, NULL, 0, &changed,
+	    &err), RF_OK);
+	assert_int_equal(rf_classifier_learn_again(c, f->ctx, m2, NULL, 0,
+	    &changed, &err), RF_OK);
+	assert_int_equal(rf_classifier_commit(c, &err), RF_OK);
+	rf_classifier_token_counts(c, "quokka", &ns, &nh);
+	assert_int_equal(ns, 3);
+	assert_int_equal(nh, 0);
+	rf_classifier_token_counts(c, "wombat", &ns, &nh);
+	assert_int_equal(ns, 0);
+	assert_int_equal(nh, 2);
+	rf_classifier_counts(c, &ns, &nh);
+	assert_int_equal(ns, 5 + 3);
+	assert_int_equal(nh, 5 + 2);
+	/* learn (not again) as the same class: nothing */
+	assert_int_equal(rf_classifier_learn(c, f->ctx, m1, NULL, 1, &changed,
+	    &err), RF_OK);
+	assert_false(changed);
+	/* moved to ham: the 3 spam repetitions go, ham once */
+	assert_int_equal(rf_classifier_learn(c, f->ctx, m1, NULL, 0, &changed,
+	    &err), RF_OK);
+	assert_true(changed);
+	rf_classifier_token_counts(c, "quokka", &ns, &nh);
+	assert_int_equal(ns, 0);
+	assert_int_equal(nh, 1);
+	/* undo takes every repetition back: the file as before */
+	assert_int_equal(rf_classifier_unlearn(c, f->ctx, m1, &changed, &err),
+	    RF_OK);
+	assert_true(changed);
+	assert_int_equal(rf_classifier_unlearn(c, f->ctx, m2, &changed, &err),
+	    RF_OK);
+	assert_true(changed);
+	assert_int_equal(dump(f->db), before);
+	rf_classifier_close(c);
+	/* and reopened (counts loaded from the file) */
+	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	rf_classifier_counts(c, &ns, &nh);
+	assert_int_equal(ns, 5);
+	assert_int_equal(nh, 5);
+	rf_classifier_close(c);
+}
+
+/* A version 1 file (learned rows without times) is upgraded at open and
+ * its messages count once each. */
+static void
+test_upgrade_v1(void **state)
+{
+	struct fx *f = *state;
+	rf_classifier *c;
+	rf_error err;
+	sqlite3 *db;
+	unsigned long ns, nh;
+	rf_message *m1;
+	int changed;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	    "CREATE TABLE meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
+	    "INSERT INTO meta VALUES('version',1),('nspam',0),('nham',0);"
+	    "CREATE TABLE tokens(h INTEGER PRIMARY KEY,"
+	    " spam INTEGER NOT NULL, ham INTEGER NOT NULL);"
+	    "CREATE TABLE learned(key INTEGER PRIMARY KEY,"
+	    " spam INTEGER NOT NULL, tokens BLOB NOT NULL);", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	m1 = msg(f->a, "Hello", "Brand new words zebra quokka viagra", NULL);
+	assert_int_equal(rf_classifier_learn_again(c, f->ctx, m1, NULL, 1,
+	    &changed, &err), RF_OK);
+	assert_int_equal(rf_classifier_learn_again(c, f->ctx, m1, NULL, 1,
+	    &changed, &err), RF_OK);
+	rf_classifier_counts(c, &ns, &nh);
+	assert_int_equal(ns, 2);
+	assert_int_equal(rf_classifier_unlearn(c, f->ctx, m1, &changed, &err),
+	    RF_OK);
+	rf_classifier_counts(c, &ns, &nh);
+	assert_int_equal(ns + nh, 0);
+	rf_classifier_close(c);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT v FROM meta "
+		    "WHERE k = 'version'", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 2);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
 static void
 test_complaint_moves(void **state)
 {
@@ -500,6 +620,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_train_classify, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unlearn_exact, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_learn_again, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_complaint_moves, setup,
 		    teardown),

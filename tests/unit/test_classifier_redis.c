@@ -276,6 +276,96 @@ test_undo(void **state)
 	rf_classifier_close(r);
 }
 
+/* again_seq: learn a set, then messages once more (train on error), a
+ * move and an undo, on c; the same on both backends. */
+static void
+again_seq(struct fx *f, rf_classifier *c)
+{
+	char buf[1024];
+	rf_message *m;
+	rf_error err;
+	int i, changed;
+
+	learn_set(f, c, 0, 6);
+	assert_int_equal(rf_classifier_begin(c, &err), RF_OK);
+	for (i = 0; i < 3; i++) {
+		m = parse(f->ctx, raw(i & 1, i, buf, sizeof(buf)));
+		assert_int_equal(rf_classifier_learn_again(c, f->ctx, m, NULL,
+		    i & 1, &changed, &err), RF_OK);
+		assert_true(changed);
+		assert_int_equal(rf_classifier_learn_again(c, f->ctx, m, NULL,
+		    i & 1, &changed, &err), RF_OK);
+		rf_message_free(m);
+	}
+	/* message 2 (ham, learned 3 times) moved to spam: once there */
+	m = parse(f->ctx, raw(0, 2, buf, sizeof(buf)));
+	assert_int_equal(rf_classifier_learn(c, f->ctx, m, NULL, 1, &changed,
+	    &err), RF_OK);
+	assert_true(changed);
+	rf_message_free(m);
+	assert_int_equal(rf_classifier_commit(c, &err), RF_OK);
+}
+
+/* Train on error: the repetitions are the same on both backends and
+ * undo takes every one back. */
+static void
+test_again(void **state)
+{
+	struct fx *f = *state;
+	rf_classifier *r, *s;
+	rf_message *m;
+	rf_error err;
+	char buf[1024];
+	unsigned long ns, nh, ns2, nh2;
+	int i, spam, changed;
+
+	if (f->loc[0] == '\0')
+		skip();
+	strcat(f->loc, "a");
+	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->db, &f->p, &s, &err), RF_OK);
+	again_seq(f, r);
+	again_seq(f, s);
+	assert_int_equal(rf_classifier_reload(r, &err), RF_OK);
+	rf_classifier_counts(r, &ns, &nh);
+	rf_classifier_counts(s, &ns2, &nh2);
+	/* 6 + 2 (message 1 twice more) + 1 (message 2 moved) spam; 6 + 2
+	 * (message 0) - 1 (message 2 moved) ham */
+	assert_int_equal(ns, 9);
+	assert_int_equal(nh, 7);
+	assert_int_equal(ns, ns2);
+	assert_int_equal(nh, nh2);
+	for (i = 0; i < 10; i++) {
+		rf_classifier_token_counts(r, spam_words[i], &ns, &nh);
+		rf_classifier_token_counts(s, spam_words[i], &ns2, &nh2);
+		assert_int_equal(ns, ns2);
+		assert_int_equal(nh, nh2);
+		rf_classifier_token_counts(r, ham_words[i], &ns, &nh);
+		rf_classifier_token_counts(s, ham_words[i], &ns2, &nh2);
+		assert_int_equal(ns, ns2);
+		assert_int_equal(nh, nh2);
+	}
+	for (i = 0; i < 6; i++)
+		for (spam = 0; spam < 2; spam++) {
+			m = parse(f->ctx, raw(spam, i, buf, sizeof(buf)));
+			assert_int_equal(rf_classifier_unlearn(r, f->ctx, m,
+			    &changed, &err), RF_OK);
+			assert_true(changed);
+			rf_message_free(m);
+		}
+	assert_int_equal(rf_classifier_reload(r, &err), RF_OK);
+	rf_classifier_counts(r, &ns, &nh);
+	assert_int_equal(ns + nh, 0);
+	for (i = 0; i < 10; i++) {
+		rf_classifier_token_counts(r, spam_words[i], &ns, &nh);
+		assert_int_equal(ns + nh, 0);
+		rf_classifier_token_counts(r, ham_words[i], &ns, &nh);
+		assert_int_equal(ns + nh, 0);
+	}
+	rf_classifier_close(r);
+	rf_classifier_close(s);
+}
+
 /* Two processes learn overlapping halves at once: every message counted
  * once, token counts as if one process had learned them all. */
 static void
@@ -333,6 +423,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_same_as_sqlite, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_undo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_writers, setup,
 		    teardown),
 	};
