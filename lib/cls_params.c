@@ -46,15 +46,15 @@ static const struct param_def params[] = {
 	  "0: Fisher (1 + H - S) / 2 as bogofilter; 1: H / (H + S) "
 	  "tempered by scale (1)" },
 	{ "scale", PD(scale), 0.01, 100,
-	  "combine=1: p = 1 / (1 + (S / H)^(1 / scale)) (5)" },
+	  "combine=1: p = 1 / (1 + (S / H)^(1 / scale)) (4)" },
 	{ "bigrams", PU(bigrams), 0, 1,
 	  "1: pairs of adjacent words are tokens too (0)" },
 	{ "train_rounds", PU(train_rounds), 0, 100,
 	  "redflag train: rounds of re-learning what it misjudges (3)" },
 	{ "train_ham", PD(train_ham), 0, 1,
-	  "re-learn ham whose spam probability is above this (0.354)" },
+	  "re-learn ham whose spam probability is above this (0.119)" },
 	{ "train_spam", PD(train_spam), 0, 1,
-	  "re-learn spam whose spam probability is below this (0.943)" },
+	  "re-learn spam whose spam probability is below this (0.982)" },
 };
 
 void
@@ -71,11 +71,12 @@ rf_cls_params_default(rf_cls_params *p)
 	p->min_learned = 10;
 	p->max_pending = 2000000;
 	p->combine = 1;
-	p->scale = 5;
+	p->scale = 4;
 	p->bigrams = 0;
 	p->train_rounds = 3;
-	p->train_ham = 0.354;
-	p->train_spam = 0.943;
+	/* ln(H / S) > -8 and < 16 with scale 4 (cross-validated) */
+	p->train_ham = 0.1192;
+	p->train_spam = 0.9820;
 }
 
 rf_status

@@ -604,7 +604,14 @@ test_params(void **state)
 	    RF_EINVAL);
 	assert_int_equal(rf_cls_params_set(&p, "nonsense", "1", &err),
 	    RF_EINVAL);
-	assert_true(p.combine == 1 && p.scale == 5 && p.robs == 0.5);
+	assert_true(p.combine == 1 && p.scale == 4 && p.robs == 0.5);
+	assert_true(p.train_rounds == 3 && p.train_ham < p.ham_cutoff &&
+	    p.train_spam > p.spam_cutoff);
+	assert_int_equal(rf_cls_params_set(&p, "train_rounds", "0", &err),
+	    RF_OK);
+	assert_int_equal(p.train_rounds, 0);
+	assert_int_equal(rf_cls_params_set(&p, "train_spam", "1.5", &err),
+	    RF_EINVAL);
 	assert_int_equal(rf_cls_params_set(&p, "scale", "2.5", &err), RF_OK);
 	assert_true(p.scale == 2.5);
 	assert_int_equal(rf_cls_params_set(&p, "scale", "0", &err),
