@@ -225,6 +225,39 @@ test_same_as_sqlite(void **state)
 	rf_classifier_close(s);
 }
 
+/* unlearn_all: take back messages 0..n-1 of both classes from r (each
+ * changes counts once, then not); nothing is left. */
+static void
+unlearn_all(struct fx *f, rf_classifier *r, int n)
+{
+	char buf[1024];
+	rf_message *m;
+	rf_error err;
+	unsigned long ns, nh;
+	int i, spam, changed;
+
+	for (i = 0; i < n; i++)
+		for (spam = 0; spam < 2; spam++) {
+			m = parse(f->ctx, raw(spam, i, buf, sizeof(buf)));
+			assert_int_equal(rf_classifier_unlearn(r, f->ctx, m,
+			    &changed, &err), RF_OK);
+			assert_true(changed);
+			assert_int_equal(rf_classifier_unlearn(r, f->ctx, m,
+			    &changed, &err), RF_OK);
+			assert_false(changed);
+			rf_message_free(m);
+		}
+	assert_int_equal(rf_classifier_reload(r, &err), RF_OK);
+	rf_classifier_counts(r, &ns, &nh);
+	assert_int_equal(ns + nh, 0);
+	for (i = 0; i < 10; i++) {
+		rf_classifier_token_counts(r, spam_words[i], &ns, &nh);
+		assert_int_equal(ns + nh, 0);
+		rf_classifier_token_counts(r, ham_words[i], &ns, &nh);
+		assert_int_equal(ns + nh, 0);
+	}
+}
+
 /* Moving and unlearning on Redis: counts exactly back, keys emptied. */
 static void
 test_undo(void **state)
@@ -254,25 +287,7 @@ test_undo(void **state)
 	rf_classifier_counts(r, &ns, &nh);
 	assert_int_equal(ns, 5);
 	assert_int_equal(nh, 3);
-	for (i = 0; i < 4; i++)
-		for (spam = 0; spam < 2; spam++) {
-			m = parse(f->ctx, raw(spam, i, buf, sizeof(buf)));
-			assert_int_equal(rf_classifier_unlearn(r, f->ctx, m,
-			    &changed, &err), RF_OK);
-			assert_true(changed);
-			assert_int_equal(rf_classifier_unlearn(r, f->ctx, m,
-			    &changed, &err), RF_OK);
-			assert_false(changed);
-			rf_message_free(m);
-		}
-	rf_classifier_counts(r, &ns, &nh);
-	assert_int_equal(ns + nh, 0);
-	for (i = 0; i < 10; i++) {
-		rf_classifier_token_counts(r, spam_words[i], &ns, &nh);
-		assert_int_equal(ns + nh, 0);
-		rf_classifier_token_counts(r, ham_words[i], &ns, &nh);
-		assert_int_equal(ns + nh, 0);
-	}
+	unlearn_all(f, r, 4);
 	rf_classifier_close(r);
 }
 
@@ -345,23 +360,7 @@ test_again(void **state)
 		assert_int_equal(ns, ns2);
 		assert_int_equal(nh, nh2);
 	}
-	for (i = 0; i < 6; i++)
-		for (spam = 0; spam < 2; spam++) {
-			m = parse(f->ctx, raw(spam, i, buf, sizeof(buf)));
-			assert_int_equal(rf_classifier_unlearn(r, f->ctx, m,
-			    &changed, &err), RF_OK);
-			assert_true(changed);
-			rf_message_free(m);
-		}
-	assert_int_equal(rf_classifier_reload(r, &err), RF_OK);
-	rf_classifier_counts(r, &ns, &nh);
-	assert_int_equal(ns + nh, 0);
-	for (i = 0; i < 10; i++) {
-		rf_classifier_token_counts(r, spam_words[i], &ns, &nh);
-		assert_int_equal(ns + nh, 0);
-		rf_classifier_token_counts(r, ham_words[i], &ns, &nh);
-		assert_int_equal(ns + nh, 0);
-	}
+	unlearn_all(f, r, 6);
 	rf_classifier_close(r);
 	rf_classifier_close(s);
 }
