@@ -268,7 +268,7 @@ test_undo(void **state)
 	rf_error err;
 	char buf[1024];
 	unsigned long ns, nh;
-	int i, spam, changed;
+	int changed;
 
 	if (f->loc[0] == '\0')
 		skip();
@@ -328,11 +328,9 @@ test_again(void **state)
 {
 	struct fx *f = *state;
 	rf_classifier *r, *s;
-	rf_message *m;
 	rf_error err;
-	char buf[1024];
 	unsigned long ns, nh, ns2, nh2;
-	int i, spam, changed;
+	int i;
 
 	if (f->loc[0] == '\0')
 		skip();
