@@ -49,8 +49,7 @@ struct run {
 	unsigned char *fresh;	/* FRESH, REDO by message number */
 	size_t nfresh;
 	unsigned long again;	/* re-learned in this round */
-	double rp;		/* train_ham, train_spam thresholds */
-	double ham_above, spam_below;
+	double ham_above, spam_below;	/* train_ham, train_spam */
 };
 
 static void
