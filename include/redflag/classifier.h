@@ -7,7 +7,10 @@
  * bogofilter does, but decided by the ratio of the two chi-square
  * probabilities (p = H / (H + S), tempered by `scale`) rather than by
  * bogofilter's (1 + H - S) / 2; the choice and every default were made by
- * cross-validation inside the training half (docs/classifier.md).  Tokens come from the decoded visible text, selected
+ * cross-validation inside the training half (docs/classifier.md), as was
+ * training on error (`redflag train` learns again, for a few rounds, the
+ * messages its counts still misjudge: rf_classifier_learn_again).
+ * Tokens come from the decoded visible text, selected
  * headers, link hosts and registrable domains, and the facts redflag finds
  * itself (tracking codes, web bugs, display text naming another host, the
  * campaign's size).  Tokens are 64-bit XXH3 hashes; their counts live in a
