@@ -9,11 +9,18 @@ tokens, tab-separated; a label containing /spam/ is spam).  Folds: in each
 group (spam-1, easy-ham-2, ...) the file names are sorted and position i
 goes to fold i mod K.  Each fold is scored with counts learned from the
 others, as lib/classifier.c scores (Robinson's f(w), Fisher's chi-square,
-combine 0 or 1 with scale).  CONFIG: NAME=VALUE,... of robs, robx,
-min_dev, combine, scale, spam_cutoff, ham_cutoff (defaults: redflag's).
-Prints, pooled over the folds: spam recall, ham false positives and unsure
-at the cutoffs, and the recall that a cutoff just above the highest-scoring
-ham would give.
+combine 0 or 1 with scale), after training on error as `redflag train`
+does it (toe rounds inside each fold's training part: every training
+spam with ln(H / S) < toe_spam and every ham with ln(H / S) > toe_ham is
+learned once more, toe_n=1: message counts grow too).  CONFIG:
+NAME=VALUE,... of robs, robx, min_dev, combine, scale, spam_cutoff,
+ham_cutoff, toe, toe_ham, toe_spam, toe_n (defaults: redflag's; the
+first choice was toe=0,scale=5).  Prints, pooled over the folds: spam
+recall, ham false positives and unsure at the cutoffs, the recall that a
+cutoff just above the highest-scoring ham would give, and recall / false
+positives by ln(H / S) cutoff.  CLS_DUMP=FILE writes every validation
+message's name, class and ln(H / S) (bench/cls_lr.c does the same for
+its scores).
 """
 import math
 import os
@@ -21,9 +28,9 @@ import re
 import sys
 from collections import defaultdict
 
-DEFAULTS = dict(robs=0.5, robx=0.52, min_dev=0.375, combine=1, scale=5,
-                spam_cutoff=0.9, ham_cutoff=0.45, toe=0, toe_ham=0.0,
-                toe_spam=11.0, toe_n=1)
+DEFAULTS = dict(robs=0.5, robx=0.52, min_dev=0.375, combine=1, scale=4,
+                spam_cutoff=0.9, ham_cutoff=0.45, toe=3, toe_ham=-8.0,
+                toe_spam=16.0, toe_n=1)
 
 
 def load(path):

@@ -11,7 +11,11 @@
 # bench/accuracy.sh DATA_DIR first)
 #
 # K folds (default 5).  CONFIG: NAME=VALUE,... (bench/cls_cv.py); default:
-# redflag's defaults and bogofilter's combining and robs.
+# redflag's defaults, without training on error, the first choice (scale
+# 5) and bogofilter's combining and robs.  bench/cls_lr.c (logistic
+# regression, byte 4-grams) reads the same token file:
+#   cc -O2 -o cls_lr bench/cls_lr.c -lm
+#   ./cls_lr bench/out/accuracy/train.tokens 5 tok=1,b4=6000 eta=0.005,margin=2,passes=20
 set -eu
 build=${BUILD:-build}
 out=bench/out/accuracy
@@ -29,7 +33,6 @@ ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iinclude -o "$build/bench/cls_tokens" \
     "$out/train/ham" > "$out/train.tokens"
 echo "training half: $(wc -l < "$out/train.tokens") messages, $k folds"
 if [ $# -eq 0 ]; then
-	set -- "" "combine=0,robs=0.0178" "robs=0.0178" "robs=0.3" \
-	    "robs=1"
+	set -- "" "toe=0" "toe=0,scale=5" "toe=0,combine=0,robs=0.0178"
 fi
 python3 bench/cls_cv.py "$out/train.tokens" "$k" "$@"
