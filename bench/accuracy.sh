@@ -12,8 +12,9 @@
 # half and classifies the test half; messages/s is the classification phase
 # only.  Peers are installed with apt-get when missing (idempotent).
 # Environment: REDFLAG (binary, default build/redflag), BENCH_TOOLS (subset
-# of "redflag redflag_ratio redflag_verdict bogofilter spamassassin rspamd";
-# redflag_ratio is redflag's database with --set combine=1, redflag_verdict
+# of "redflag redflag_fisher redflag_verdict bogofilter spamassassin rspamd";
+# redflag_fisher is redflag's database with bogofilter's combining and
+# settings (--set combine=0 robs=0.0178 spam_cutoff=0.9), redflag_verdict
 # the whole verdict of `redflag scan --json --classifier` on the same
 # database (campaigns found in the test half are decided by the consent
 # rule, the rest by the classifier; bulk counts as ham), both after
@@ -21,14 +22,14 @@
 # (parallel clients for spamc, default the number of CPUs), BENCH_SA_EVERY
 # (N: SpamAssassin gets every Nth test message only; default 3, since it
 # takes 0.2-0.5 s a message per CPU; 1: all of them, about 25 minutes more
-# on 2 CPUs).
+# on 2 CPUs), BENCH_SPLIT_ONLY (1: make the split and stop).
 # State goes to bench/out/accuracy (git-ignored); servers bind 127.0.0.1 on
 # free ports and are stopped on exit.
 set -eu
 
 top=$(pwd)
 BIN=${REDFLAG:-build/redflag}
-TOOLS=${BENCH_TOOLS:-redflag redflag_ratio redflag_verdict bogofilter spamassassin rspamd}
+TOOLS=${BENCH_TOOLS:-redflag redflag_fisher redflag_verdict bogofilter spamassassin rspamd}
 JOBS=${BENCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
 out=$top/bench/out/accuracy
 data=${1:-}
@@ -99,6 +100,8 @@ echo "split: $ntrain training messages, $ntest test messages" \
 (cd "$out/test" && ls spam/* ham/*) > "$out/test.list"
 echo "$data" > "$out/data"
 fi
+# BENCH_SPLIT_ONLY=1: make the split and stop (bench/cls_cv.sh)
+[ -z "${BENCH_SPLIT_ONLY:-}" ] || exit 0
 for t in $TOOLS; do
 	rm -rf "$out/res.$t" "$out/time.$t" "$out/$t"
 done
@@ -126,18 +129,20 @@ run_redflag() {
 	echo "redflag: settings: $("$BIN" train --classifier "$db" --show-settings 2>/dev/null | tr '\n' ' ')"
 }
 
-# redflag with p = H / (H + S) (docs/classifier.md), same database
-run_redflag_ratio() {
+# redflag with bogofilter's combining (1 + H - S) / 2 and robs (the
+# defaults before the cross-validation of docs/classifier.md), same database
+run_redflag_fisher() {
 	db=$out/redflag/tokens.db
-	[ -s "$db" ] || { echo "redflag_ratio needs redflag first" >&2; return 1; }
-	mkdir -p "$out/redflag_ratio"
+	[ -s "$db" ] || { echo "redflag_fisher needs redflag first" >&2; return 1; }
+	mkdir -p "$out/redflag_fisher"
 	t0=$(now)
-	"$BIN" train --classifier "$db" --set combine=1 --classify \
-	    "$out/test/spam" "$out/test/ham" > "$out/redflag_ratio/out"
+	"$BIN" train --classifier "$db" --set combine=0 --set robs=0.0178 \
+	    --set spam_cutoff=0.9 --set ham_cutoff=0.45 --classify \
+	    "$out/test/spam" "$out/test/ham" > "$out/redflag_fisher/out"
 	t1=$(now)
-	echo "$t1 - $t0" | bc > "$out/time.redflag_ratio"
+	echo "$t1 - $t0" | bc > "$out/time.redflag_fisher"
 	awk -F'\t' '{ t = ($1 ~ /\/spam\//) ? "spam" : "ham";
-	    print t "\t" $3 }' "$out/redflag_ratio/out" > "$out/res.redflag_ratio"
+	    print t "\t" $3 }' "$out/redflag_fisher/out" > "$out/res.redflag_fisher"
 }
 
 # redflag's verdict (docs/verdicts.md): scan --json --classifier, same
@@ -295,11 +300,23 @@ run_rspamd() {
 		sleep 0.5
 	done
 	t0=$(now)
-	rspamc -h "127.0.0.1:$cport" learn_spam "$out"/train/spam/* >/dev/null
-	rspamc -h "127.0.0.1:$cport" learn_ham "$out"/train/ham/* >/dev/null
+	rspamc -h "127.0.0.1:$cport" learn_spam "$out"/train/spam/* \
+	    > "$rs/learn_spam.out"
+	rspamc -h "127.0.0.1:$cport" learn_ham "$out"/train/ham/* \
+	    > "$rs/learn_ham.out"
 	t1=$(now)
-	echo "rspamd: trained in $(echo "$t1 - $t0" | bc) s;" \
-	    "$(rspamc -h "127.0.0.1:$cport" stat | grep -E 'Statfile' | tr -s ' ' | tr '\n' ' ')"
+	sleep 1		# let rspamd write its log
+	# `rspamc stat` refreshes its learn counts on a timer (it may say
+	# "learned: 0" right after learning): count rspamd's own log lines.
+	ls_=$(grep -c 'learned message as spam' "$rs/log/rspamd.log" || :)
+	lh_=$(grep -c 'learned message as ham' "$rs/log/rspamd.log" || :)
+	echo "rspamd: trained in $(echo "$t1 - $t0" | bc) s; learned" \
+	    "${ls_:-0} spam and ${lh_:-0} ham (rspamd's log), of" \
+	    "$(ls "$out/train/spam" | wc -l) and $(ls "$out/train/ham" | wc -l)"
+	if [ "${ls_:-0}" -lt 200 ] || [ "${lh_:-0}" -lt 200 ]; then
+		echo "rspamd: WARNING: Bayes may not have learned both" \
+		    "classes (see $rs/learn_*.out, $rs/log)" >&2
+	fi
 	cd "$out/test"
 	t0=$(now)
 	xargs rspamc -h "127.0.0.1:$nport" symbols < "$out/test.list" \
@@ -326,15 +343,15 @@ for t in $TOOLS; do
 done
 
 echo
-printf '%-13s %11s %10s %10s %11s %8s\n' tool "spam recall" "ham FP" \
+printf '%-15s %11s %10s %10s %11s %8s\n' tool "spam recall" "ham FP" \
     unsure "messages/s" tested
 for t in $TOOLS; do
-	[ -s "$out/res.$t" ] || { printf '%-13s failed\n' "$t"; continue; }
+	[ -s "$out/res.$t" ] || { printf '%-15s failed\n' "$t"; continue; }
 	awk -F'\t' -v t="$t" -v secs="$(cat "$out/time.$t")" '
 	    { n++; if ($1 == "spam") { ns++; if ($2 == "spam") tp++ }
 	      else { nh++; if ($2 == "spam") fp++ }
 	      if ($2 == "unsure") u++ }
-	    END { printf "%-13s %10.2f%% %9.2f%% %9.2f%% %11.0f %8d\n", t,
+	    END { printf "%-15s %10.2f%% %9.2f%% %9.2f%% %11.0f %8d\n", t,
 		100 * tp / ns, 100 * fp / nh, 100 * u / n, n / secs, n }' \
 	    "$out/res.$t"
 done

@@ -227,8 +227,9 @@ rf_classifier_classify(const rf_classifier *c, const rf_ctx *ctx,
 		 * chance; ls: log S, likewise for spam-like tokens. */
 		double lh = lchi2q(-2 * sln, nu), ls = lchi2q(-2 * hln, nu);
 
-		if (p->combine == 1)	/* H / (H + S) */
-			out->p = 1 / (1 + exp(ls - lh));
+		if (p->combine == 1)	/* H / (H + S), tempered */
+			out->p = 1 / (1 + exp((ls - lh) /
+			    (p->scale > 0 ? p->scale : 1)));
 		else			/* Robinson-Fisher (1 + H - S) / 2 */
 			out->p = (1 + exp(lh) - exp(ls)) / 2;
 	}

@@ -27,7 +27,7 @@ static const struct param_def params[] = {
 	{ "ham_cutoff", PD(ham_cutoff), 0, 1,
 	  "spam probability up to which it is ham; between: unsure (0.45)" },
 	{ "robs", PD(robs), 1e-6, 100,
-	  "Robinson's s: weight of the prior for rare tokens (0.0178)" },
+	  "Robinson's s: weight of the prior for rare tokens (0.5)" },
 	{ "robx", PD(robx), 0.01, 0.99,
 	  "Robinson's x: spam probability of an unseen token (0.52)" },
 	{ "min_dev", PD(min_dev), 0, 0.49,
@@ -43,7 +43,10 @@ static const struct param_def params[] = {
 	{ "max_used", PU(max_used), 0, 1e6,
 	  "only the most telling tokens count; 0: all (0)" },
 	{ "combine", PU(combine), 0, 1,
-	  "0: Fisher (1 + H - S) / 2 as bogofilter; 1: H / (H + S) (1)" },
+	  "0: Fisher (1 + H - S) / 2 as bogofilter; 1: H / (H + S) "
+	  "tempered by scale (1)" },
+	{ "scale", PD(scale), 0.01, 100,
+	  "combine=1: p = 1 / (1 + (S / H)^(1 / scale)) (5)" },
 	{ "bigrams", PU(bigrams), 0, 1,
 	  "1: pairs of adjacent words are tokens too (0)" },
 };
@@ -52,7 +55,7 @@ void
 rf_cls_params_default(rf_cls_params *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->robs = 0.0178;
+	p->robs = 0.5;
 	p->robx = 0.52;
 	p->min_dev = 0.375;
 	p->spam_cutoff = 0.9;
@@ -61,6 +64,8 @@ rf_cls_params_default(rf_cls_params *p)
 	p->max_token_len = 30;
 	p->min_learned = 10;
 	p->max_pending = 2000000;
+	p->combine = 1;
+	p->scale = 5;
 	p->bigrams = 0;
 }
 

@@ -72,11 +72,12 @@ show_settings(const rf_cls_params *p, const rf_classifier *c)
 	rf_classifier_counts(c, &ns, &nh);
 	printf("spam_cutoff=%g\nham_cutoff=%g\nrobs=%g\nrobx=%g\n"
 	    "min_dev=%g\nmax_tokens=%u\nmax_token_len=%u\nmin_learned=%u\n"
-	    "combine=%u\nmax_used=%u\nbigrams=%u\nlearned_spam=%lu\n"
+	    "combine=%u\nscale=%g\nmax_used=%u\nbigrams=%u\n"
+	    "learned_spam=%lu\n"
 	    "learned_ham=%lu\n",
 	    p->spam_cutoff, p->ham_cutoff, p->robs, p->robx, p->min_dev,
 	    p->max_tokens, p->max_token_len, p->min_learned, p->combine,
-	    p->max_used, p->bigrams, ns, nh);
+	    p->scale, p->max_used, p->bigrams, ns, nh);
 }
 
 static void

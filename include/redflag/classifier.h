@@ -4,7 +4,10 @@
  *
  * Method: Gary Robinson's per-token probability f(w) with Fisher's
  * chi-square combining of the tokens that deviate from neutral, as
- * bogofilter does.  Tokens come from the decoded visible text, selected
+ * bogofilter does, but decided by the ratio of the two chi-square
+ * probabilities (p = H / (H + S), tempered by `scale`) rather than by
+ * bogofilter's (1 + H - S) / 2; the choice and every default were made by
+ * cross-validation inside the training half (docs/classifier.md).  Tokens come from the decoded visible text, selected
  * headers, link hosts and registrable domains, and the facts redflag finds
  * itself (tracking codes, web bugs, display text naming another host, the
  * campaign's size).  Tokens are 64-bit XXH3 hashes; their counts live in a
@@ -56,7 +59,10 @@ typedef struct rf_cls_params {
 	unsigned max_pending;	/* pending tokens before a batch spills
 				 * into SQLite (memory bound) */
 	unsigned max_used;	/* only the most telling tokens; 0: all */
-	unsigned combine;	/* 0: (1 + H - S) / 2; 1: H / (H + S) */
+	unsigned combine;	/* 0: (1 + H - S) / 2; 1: H / (H + S)
+				 * tempered by scale (the default) */
+	double scale;		/* combine 1: p = 1 / (1 + (S / H)^(1 /
+				 * scale)); 1: the plain ratio */
 	unsigned bigrams;	/* 1: also pairs of adjacent body words */
 } rf_cls_params;
 
@@ -92,10 +98,10 @@ typedef struct rf_cls_result {
 	int limit_hit;		/* max_tokens was reached */
 } rf_cls_result;
 
-/* rf_cls_params_default: bogofilter's defaults (robs 0.0178, robx 0.52,
- * min_dev 0.375, ham_cutoff 0.45, Fisher combining), spam_cutoff 0.9
- * (chosen on a validation split, docs/classifier.md) and redflag's
- * limits. */
+/* rf_cls_params_default: robx 0.52 and min_dev 0.375 (bogofilter's),
+ * robs 0.5, combine 1 with scale 5, spam_cutoff 0.9, ham_cutoff 0.45
+ * (chosen by 5-fold cross-validation inside the training half,
+ * docs/classifier.md) and redflag's limits. */
 void rf_cls_params_default(rf_cls_params *p);
 
 /* rf_cls_params_set: set the parameter called name from value ("0.99").
