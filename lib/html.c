@@ -811,59 +811,6 @@ sax_text(void *ud, const xmlChar *ch, int len)
 
 /* ---- input ---- */
 
-/* utf8_bad: the offset of the first NUL or byte that is not part of
- * well-formed UTF-8 (Unicode table 3-7), or n. */
-static size_t
-utf8_bad(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		unsigned char lo = 0x80, hi = 0xBF;
-		size_t k, need;
-		uint64_t w;
-
-		/* eight ASCII bytes, none of them NUL, at a time */
-		if (n - i >= 8) {
-			memcpy(&w, s + i, 8);
-			if (((w | ~((w | 0x8080808080808080ull) -
-			    0x0101010101010101ull)) &
-			    0x8080808080808080ull) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if (c >= 0x01 && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else
-			return i;
-		if (n - i <= need || s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (k = 2; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		i += need + 1;
-	}
-	return n;
-}
-
 /* utf8_clean: a heap copy of s with each bad byte (see utf8_bad) turned
  * into U+FFFD, length in *outlen; NULL when out of memory. */
 static char *
@@ -876,7 +823,7 @@ utf8_clean(const char *s, size_t n, size_t *outlen)
 	if (n > (SIZE_MAX - 1) / 3 || (r = malloc(n * 3 + 1)) == NULL)
 		return NULL;
 	while (i < n) {
-		good = utf8_bad(u + i, n - i);
+		good = rf__utf8_bad(u + i, n - i);
 		memcpy(r + o, s + i, good);
 		o += good;
 		i += good;
@@ -963,7 +910,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	rf_buf_init(&h.css, 0);
 	if (len == 0)
 		goto done;
-	if (utf8_bad((const unsigned char *)html, len) < len) {
+	if (rf__utf8_bad((const unsigned char *)html, len) < len) {
 		if ((clean = utf8_clean(html, len, &n)) == NULL) {
 			st = rf_error_set(err, RF_ENOMEM,
 			    "out of memory reading HTML");

@@ -322,4 +322,18 @@ void rf__cache_put(struct rf__cache *c, const char *id, int64_t key,
  * RF_STORE_SUBJECT_MAX and without NUL bytes. */
 void rf__campaign_subject(rf_campaign *out, const char *s, size_t len);
 
+
+/* --- text decoding fast paths (charset.c) --- */
+
+/* rf__utf8_bad: the offset of the first NUL or byte that is not part of
+ * well-formed UTF-8 (Unicode table 3-7), or n. */
+size_t rf__utf8_bad(const unsigned char *s, size_t n);
+
+/* rf__charset_fast: when iconv_name (as g_mime_charset_iconv_name gives
+ * it) and the bytes p[0..n) allow it, append their UTF-8 form to b with
+ * NUL bytes dropped, exactly as iconv and the U+FFFD repair would, and
+ * return 1; otherwise 0 (nothing appended: use iconv). */
+int rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p,
+		     size_t n);
+
 #endif

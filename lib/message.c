@@ -77,7 +77,9 @@ sanitize_utf8(rf_buf *b, const char *p, size_t n)
 	const char *end = p + n, *bad;
 
 	while (p < end) {
-		if (g_utf8_validate(p, end - p, &bad)) {
+		bad = p + rf__utf8_bad((const unsigned char *)p,
+		    (size_t)(end - p));
+		if (bad == end) {
 			rf_buf_append(b, p, (size_t)(end - p));
 			return;
 		}
@@ -146,9 +148,9 @@ to_utf8(rf_buf *b, const GByteArray *ba, size_t max, const char *charset,
 		*pflags |= RF_PARTF_TRUNCATED;
 	}
 	if (is_utf8_charset(charset)) {
-		const char *bad;
+		const char *bad = p + rf__utf8_bad((const unsigned char *)p, n);
 
-		if (g_utf8_validate(p, (gssize)n, &bad)) {
+		if (bad == p + n) {
 			rf_buf_append(b, p, n);
 			return;
 		}
@@ -162,6 +164,8 @@ to_utf8(rf_buf *b, const GByteArray *ba, size_t max, const char *charset,
 	} else {
 		from = g_mime_charset_iconv_name(charset);
 	}
+	if (rf__charset_fast(b, from, p, n))
+		return;
 	conv = g_convert_with_fallback(p, (gssize)n, "UTF-8", from, "?",
 	    NULL, &outlen, NULL);
 	if (conv == NULL) {
