@@ -424,7 +424,7 @@ url_word(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 	if (hl == 0)
 		return;
 	host[hl] = '\0';
-	dom = psl_registrable_domain(ctx->psl, host);
+	dom = rf__registrable_domain(ctx, host);
 	if (dom == NULL)
 		dom = host;
 	word_reset(&wd);

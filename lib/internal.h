@@ -13,6 +13,7 @@
 
 #define RF__NDIGESTS 4
 struct evp_md_st;
+struct rf__psl_cache;
 
 struct rf_ctx {
 	rf_limits limits;
@@ -21,7 +22,16 @@ struct rf_ctx {
 	/* MD5, SHA-1, SHA-256, SHA-512 fetched once (OpenSSL 3 would look
 	 * each up again on every use); NULL entries: not offered */
 	struct evp_md_st *md[RF__NDIGESTS];
+	/* registrable domains already looked up (rf__registrable_domain);
+	 * its own lock; NULL when it could not be allocated */
+	struct rf__psl_cache *pslc;
 };
+
+/* rf__registrable_domain: psl_registrable_domain(ctx->psl, host) (a
+ * pointer into host, or NULL), remembered per host in the context: a
+ * message links to few hosts, many times, and mail to the same hosts
+ * keeps coming.  Safe from many threads. */
+const char *rf__registrable_domain(const rf_ctx *ctx, const char *host);
 
 /* RF__URL_MAX: bytes of one URL (after trimming) that rf_url_analyse
  * parses; a longer one gets no normalized form (docs/url.md). */

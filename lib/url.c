@@ -353,7 +353,7 @@ span(const char *s, size_t i, size_t n, const char *set)
 static int
 domain_of(const rf_ctx *ctx, rf_arena *a, const char *h, const char **out)
 {
-	const char *d = psl_registrable_domain(ctx->psl, h);
+	const char *d = rf__registrable_domain(ctx, h);
 
 	*out = NULL;
 	if (d == NULL)
@@ -645,7 +645,7 @@ text_bare_host(const rf_ctx *ctx, rf_arena *a, const char *s, size_t n)
 		else if (h.ip == 0 && last != NULL &&
 		    psl_is_public_suffix2(ctx->psl, last + 1,
 		    PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) &&
-		    psl_registrable_domain(ctx->psl, h.ascii) != NULL)
+		    rf__registrable_domain(ctx, h.ascii) != NULL)
 			res = h.ascii;
 	}
 	free(tmp);
