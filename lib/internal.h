@@ -346,4 +346,10 @@ size_t rf__utf8_bad(const unsigned char *s, size_t n);
 int rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p,
 		     size_t n);
 
+
+/* rf__message_parse: rf_message_parse; tree set: always through GMime's
+ * object tree, never the single-part path (for tests comparing them). */
+rf_status rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
+			    int tree, rf_message **out, rf_error *err);
+
 #endif

@@ -26,7 +26,9 @@ struct walk {
 	rf_buf text, html;	/* scratch for one message level */
 };
 
-static rf_status analyse(struct walk *w, GMimeMessage *gm, rf_message *m,
+struct single;
+static rf_status analyse(struct walk *w, GMimeMessage *gm,
+			 const struct single *sp, rf_message *m,
 			 unsigned depth, rf_error *err);
 
 static void
@@ -132,11 +134,9 @@ decode_part(GMimePart *part)
  * flagged in *pflags.
  */
 static void
-to_utf8(rf_buf *b, const GByteArray *ba, size_t max, const char *charset,
+to_utf8(rf_buf *b, const char *p, size_t n, size_t max, const char *charset,
 	unsigned *pflags)
 {
-	const char *p = (const char *)ba->data;
-	size_t n = ba->len;
 	const char *from = NULL;
 	gchar *conv;
 	gsize outlen;
@@ -279,23 +279,20 @@ add_attachment(struct walk *w, rf_message *m, GMimePart *part,
 	return RF_OK;
 }
 
-/* text_leaf: decode a text/plain or text/html body and extract from it. */
+/* text_body: the decoded bytes data[0..n) of a text/plain or text/html
+ * part to UTF-8, and what the URL and HTML modules extract from them. */
 static rf_status
-text_leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned partno,
-	  int html, rf_error *err)
+text_body(struct walk *w, rf_message *m, unsigned partno, int html,
+	  const char *data, size_t n, rf_error *err)
 {
 	const rf_limits *lim = &w->ctx->limits;
 	rf_part *p = &m->parts[partno];
-	GByteArray *ba = decode_part(part);
 	rf_buf body;
 	rf_status st = RF_OK;
 
-	if (ba == NULL)
-		return RF_OK;
-	p->size = ba->len;
+	p->size = n;
 	rf_buf_init(&body, 0);
-	to_utf8(&body, ba, lim->max_part_size, p->charset, &p->flags);
-	g_byte_array_free(ba, TRUE);
+	to_utf8(&body, data, n, lim->max_part_size, p->charset, &p->flags);
 	if (p->flags & RF_PARTF_TRUNCATED)
 		m->limits_hit |= RF_LIMIT_PART_SIZE;
 	if (html) {
@@ -315,6 +312,22 @@ text_leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned partno,
 		    body.len, partno, &m->links, err);
 	}
 	rf_buf_free(&body);
+	return st;
+}
+
+/* text_leaf: decode a text/plain or text/html body and extract from it. */
+static rf_status
+text_leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned partno,
+	  int html, rf_error *err)
+{
+	GByteArray *ba = decode_part(part);
+	rf_status st;
+
+	if (ba == NULL)
+		return RF_OK;
+	st = text_body(w, m, partno, html, (const char *)ba->data, ba->len,
+	    err);
+	g_byte_array_free(ba, TRUE);
 	return st;
 }
 
@@ -409,7 +422,7 @@ walk_object(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
 		    m->nembedded, sizeof(*m->embedded)) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		m->embedded[m->nembedded++] = sub;
-		return analyse(w, em, sub, depth + 1, err);
+		return analyse(w, em, NULL, sub, depth + 1, err);
 	}
 	if (GMIME_IS_PART(obj))
 		return leaf(w, m, GMIME_PART(obj), depth, err);
@@ -627,22 +640,62 @@ header_name_len(const char *p, const char *end)
 	return n > 0 && q < end && *q == ':' ? n : 0;
 }
 
+/* What the top-level MIME headers say, for the single-part path. */
+struct mimehdr {
+	const char *ct, *cte;	/* raw values (after the colon) */
+	size_t ctlen, ctelen;
+	unsigned nct, ncte, ndisp;
+	int odd;		/* a MIME header GMime might read otherwise */
+};
+
+/* note_mime: one MIME header (name nlen bytes at p, raw value v[0..vn)). */
+static void
+note_mime(struct mimehdr *mh, const char *p, size_t nlen, const char *v,
+	  size_t vn)
+{
+	size_t i;
+
+	for (i = 0; i < nlen; i++)
+		if (!g_ascii_isalnum(p[i]) && p[i] != '-')
+			mh->odd = 1;
+	if (nlen == 12 && g_ascii_strncasecmp(p, "Content-Type", 12) == 0) {
+		if (mh->nct++ == 0) {
+			mh->ct = v;
+			mh->ctlen = vn;
+		}
+	} else if (nlen == 25 && g_ascii_strncasecmp(p,
+	    "Content-Transfer-Encoding", 25) == 0) {
+		mh->cte = v;
+		mh->ctelen = vn;
+		mh->ncte++;
+	} else if (nlen == 19 && g_ascii_strncasecmp(p,
+	    "Content-Disposition", 19) == 0) {
+		mh->ndisp++;
+	} else {
+		return;
+	}
+	if (p[nlen] != ':')	/* blanks before the colon */
+		mh->odd = 1;
+}
+
 /*
  * top_headers: read the top-level header block of data[0..len) into m
  * and copy its MIME headers (Content-*, MIME-Version) into mime, which
  * GMime then parses with the body: GMime's cost grows with the headers
- * it is given, and only these matter to the MIME structure.  Returns the
- * offset of the body.
+ * it is given, and only these matter to the MIME structure.  Notes the
+ * MIME headers in *mh.  Returns the offset of the body.
  */
 static size_t
 top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
-	    const char *data, size_t len, GByteArray *mime, rf_status *st)
+	    const char *data, size_t len, GByteArray *mime,
+	    struct mimehdr *mh, rf_status *st)
 {
 	const char *p = data, *end = data + len, *next, *nl, *colon;
 	size_t nlen;
 	rf_header *rh;
 
 	*st = RF_OK;
+	memset(mh, 0, sizeof(*mh));
 	while (p < end) {
 		if (*p == '\n' || (*p == '\r' && p + 1 < end &&
 		    p[1] == '\n'))
@@ -671,6 +724,8 @@ top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 		m->nheaders++;
 		if (g_ascii_strncasecmp(p, "Content-", 8) == 0 ||
 		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0) {
+			note_mime(mh, p, nlen, colon + 1,
+			    (size_t)(next - colon - 1));
 			g_byte_array_append(mime, (const guint8 *)p,
 			    (guint)(next - p));
 			if (next[-1] != '\n')
@@ -701,12 +756,156 @@ finish_text(struct walk *w, rf_message *m, rf_error *err)
 }
 
 /*
- * analyse: fill m from gm.  Text of embedded messages is gathered apart
- * from the parent's: the parent's scratch text is saved and restored.
+ * The single-part path.  Most mail is one text/plain or text/html body:
+ * for it GMime's object tree (message, part, header lists, data wrapper,
+ * streams and filters, all allocated and freed per message) costs more
+ * than the rest of the parse.  When the top-level MIME headers are ones
+ * whose meaning is plain, the body is read here with GMime's own header,
+ * Content-Type and transfer-decoding functions, as its parser would read
+ * it: the content of a part without boundaries is every byte after the
+ * header block.  Anything else (multipart, message/rfc822, attachments,
+ * names, dispositions, duplicated or odd MIME headers, uuencode, an empty
+ * body) takes the GMime parser.  tests/unit/test_message_paths.c parses
+ * messages both ways and compares.
+ */
+struct single {
+	GMimeContentType *ct;	/* NULL: no Content-Type (text/plain) */
+	char *cte;		/* Content-Transfer-Encoding value or NULL */
+	int html;
+	const char *body;
+	size_t len;
+};
+
+/* header_text: a MIME header's value as GMime reads it (unfolded, RFC
+ * 2047 decoded), in g_malloc'd memory. */
+static char *
+header_text(GMimeParserOptions *opts, const char *raw, size_t n)
+{
+	char *r = g_strndup(raw, n), *u, *v;
+
+	u = g_mime_utils_header_unfold(r);
+	g_free(r);
+	v = u != NULL ? g_mime_utils_header_decode_text(opts, u) : NULL;
+	g_free(u);
+	return v;
+}
+
+/* single_probe: whether the message the headers in mh head, with body
+ * body[0..len), takes the single-part path; fills *sp (single_done
+ * releases it) when it does. */
+static int
+single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
+	     const char *body, size_t len, struct single *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	if (mh->odd || mh->nct > 1 || mh->ncte > 1 || mh->ndisp > 0 ||
+	    len == 0)
+		return 0;
+	sp->body = body;
+	sp->len = len;
+	if (mh->ncte == 1) {
+		sp->cte = header_text(opts, mh->cte, mh->ctelen);
+		if (sp->cte == NULL || g_mime_content_encoding_from_string(
+		    sp->cte) == GMIME_CONTENT_ENCODING_UUENCODE)
+			goto no;
+	}
+	if (mh->nct == 1) {
+		char *v;
+
+		/* the parser reads the type from the raw value, the part
+		 * from the decoded one: encoded words might part them */
+		if (g_strstr_len(mh->ct, (gssize)mh->ctlen, "=?") != NULL ||
+		    (v = header_text(opts, mh->ct, mh->ctlen)) == NULL)
+			goto no;
+		sp->ct = g_mime_content_type_parse(opts, v);
+		g_free(v);
+		if (sp->ct == NULL)
+			goto no;
+		sp->html = g_mime_content_type_is_type(sp->ct, "text", "html");
+		if ((!sp->html && !g_mime_content_type_is_type(sp->ct, "text",
+		    "plain")) ||
+		    g_mime_content_type_get_parameter(sp->ct, "name") != NULL)
+			goto no;
+	}
+	return 1;
+no:
+	g_free(sp->cte);
+	if (sp->ct != NULL)
+		g_object_unref(sp->ct);
+	memset(sp, 0, sizeof(*sp));
+	return 0;
+}
+
+static void
+single_done(struct single *sp)
+{
+	g_free(sp->cte);
+	if (sp->ct != NULL)
+		g_object_unref(sp->ct);
+}
+
+/* single_leaf: the one part of a single-part message (what walk_object,
+ * leaf and text_leaf do for it). */
+static rf_status
+single_leaf(struct walk *w, rf_message *m, const struct single *sp,
+	    rf_error *err)
+{
+	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
+	GMimeEncoding state;
+	gchar *mime = NULL;
+	char *dec = NULL;
+	const char *data = sp->body;
+	size_t n = sp->len;
+	rf_status st;
+	rf_part *p;
+
+	if (++w->nparts > w->ctx->limits.max_mime_parts) {
+		w->top->limits_hit |= RF_LIMIT_MIME_PARTS;
+		return RF_OK;
+	}
+	if (grow_counted(w->a, (void **)&m->parts, m->nparts,
+	    sizeof(rf_part)) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	p = &m->parts[m->nparts++];
+	if (sp->ct != NULL)
+		mime = g_mime_content_type_get_mime_type(sp->ct);
+	p->content_type = lower_dup(w->a, mime != NULL ? mime : "text/plain");
+	g_free(mime);
+	p->charset = rf_arena_strdup(w->a, sp->ct != NULL ?
+	    g_mime_content_type_get_parameter(sp->ct, "charset") : NULL);
+	p->depth = 0;
+	p->encoding = lower_dup(w->a, sp->cte);
+	if (p->content_type == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	p->flags |= sp->html ? RF_PARTF_HTML : RF_PARTF_TEXT;
+	if (sp->cte != NULL)
+		enc = g_mime_content_encoding_from_string(sp->cte);
+	if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
+	    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		/* what GMime's decoding filter gives: its steps are the
+		 * same at any chunking, and its flush adds nothing */
+		g_mime_encoding_init_decode(&state, enc);
+		if ((dec = g_try_malloc(g_mime_encoding_outlen(&state, n) +
+		    1)) == NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		n = g_mime_encoding_step(&state, data, n, dec);
+		n += g_mime_encoding_flush(&state, "", 0, dec + n);
+		data = dec;
+	}
+	st = text_body(w, m, (unsigned)(m->nparts - 1), sp->html, data, n,
+	    err);
+	g_free(dec);
+	return st;
+}
+
+/*
+ * analyse: fill m from gm, or from sp for a single-part top level.  Text
+ * of embedded messages is gathered apart from the parent's: the parent's
+ * scratch text is saved and restored.
  */
 static rf_status
-analyse(struct walk *w, GMimeMessage *gm, rf_message *m, unsigned depth,
-	rf_error *err)
+analyse(struct walk *w, GMimeMessage *gm, const struct single *sp,
+	rf_message *m, unsigned depth, rf_error *err)
 {
 	rf_buf saved_text = w->text, saved_html = w->html;
 	rf_status st;
@@ -719,8 +918,9 @@ analyse(struct walk *w, GMimeMessage *gm, rf_message *m, unsigned depth,
 	if (st == RF_OK)
 		st = header_links(w, m, err);
 	if (st == RF_OK)
-		st = walk_object(w, m, g_mime_message_get_mime_part(gm),
-		    depth, err);
+		st = sp != NULL ? single_leaf(w, m, sp, err) :
+		    walk_object(w, m, g_mime_message_get_mime_part(gm), depth,
+		    err);
 	if (st == RF_OK)
 		st = finish_text(w, m, err);
 	if (m->links.limit_hit)
@@ -749,7 +949,16 @@ rf_status
 rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 		 rf_message **out, rf_error *err)
 {
+	return rf__message_parse(ctx, data, len, 0, out, err);
+}
+
+rf_status
+rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
+		  int tree, rf_message **out, rf_error *err)
+{
 	const char *fallback[] = { "UTF-8", "WINDOWS-1252", NULL };
+	struct mimehdr mh;
+	struct single sp;
 	struct walk w;
 	rf_arena *a = NULL;
 	rf_message *m;
@@ -797,13 +1006,19 @@ rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 	g_mime_parser_options_set_warning_callback(opts, on_warning, &w);
 	mime = g_byte_array_sized_new((guint)(len - skip + 64));
 	body = skip + top_headers(&w, opts, m, data + skip, len - skip, mime,
-	    &st);
+	    &mh, &st);
 	if (st != RF_OK) {
 		g_byte_array_free(mime, TRUE);
 		rf_error_set(err, st, "out of memory");
 		goto done;
 	}
 	fill_fields(&w, m);
+	if (!tree && single_probe(opts, &mh, data + body, len - body, &sp)) {
+		g_byte_array_free(mime, TRUE);
+		st = analyse(&w, NULL, &sp, m, 0, err);
+		single_done(&sp);
+		goto done;
+	}
 	g_byte_array_append(mime, (const guint8 *)"\n", 1);
 	g_byte_array_append(mime, (const guint8 *)data + body,
 	    (guint)(len - body));
@@ -816,7 +1031,7 @@ rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 		m->text = m->html_text = "";
 		goto done;
 	}
-	st = analyse(&w, gm, m, 0, err);
+	st = analyse(&w, gm, NULL, m, 0, err);
 	/* GMime leaves these to the caller; the walk kept its own limits */
 done:
 	if (w.damaged)
