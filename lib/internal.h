@@ -14,6 +14,7 @@
 #define RF__NDIGESTS 4
 struct evp_md_st;
 struct rf__psl_cache;
+struct rf__rcpt_cache;
 
 struct rf_ctx {
 	rf_limits limits;
@@ -25,7 +26,15 @@ struct rf_ctx {
 	/* registrable domains already looked up (rf__registrable_domain);
 	 * its own lock; NULL when it could not be allocated */
 	struct rf__psl_cache *pslc;
+	/* recipients' needles already computed (rcpt_codes.c); NULL when
+	 * it could not be allocated */
+	struct rf__rcpt_cache *rcptc;
 };
+
+/* rf__rcpt_cache_new, rf__rcpt_cache_free: the context's recipient cache
+ * (rcpt_codes.c); new returns NULL when out of memory. */
+struct rf__rcpt_cache *rf__rcpt_cache_new(void);
+void rf__rcpt_cache_free(struct rf__rcpt_cache *c);
 
 /* rf__registrable_domain: psl_registrable_domain(ctx->psl, host) (a
  * pointer into host, or NULL), remembered per host in the context: a

@@ -1,0 +1,110 @@
+/* test_ctx_cache.c - the context's recipient cache: the needles of a
+ * recipient taken from it find what freshly computed ones find, for more
+ * recipients than it keeps, asked for again and again. */
+#include <openssl/evp.h>
+
+#include "testutil.h"
+
+#include "../../lib/internal.h"
+
+static void
+hex(const unsigned char *md, unsigned n, char *out)
+{
+	static const char h[] = "0123456789abcdef";
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = h[md[i] >> 4];
+		out[2 * i + 1] = h[md[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* tokens of url analysed for rcpt, as one string */
+static char *
+tokens(rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+       const rf_recipient *rcpt, const char *url)
+{
+	rf_link *l = rf_arena_alloc(a, sizeof(*l));
+	rf_buf b;
+	rf_error err;
+	size_t i;
+	char *s;
+
+	assert_non_null(l);
+	l->url = url;
+	l->kind = RF_LINK_HREF;
+	l->width = l->height = -1;
+	if (rf_tracking_link(ctx, rules, a, rcpt, l, RF_TRK_OPAQUE, NULL,
+	    &err) != RF_OK)
+		fail_msg("rf_tracking_link: %s", err.msg);
+	rf_buf_init(&b, 0);
+	for (i = 0; i < l->ntokens; i++)
+		rf_buf_printf(&b, "%zu+%zu:%s;", l->tokens[i].off,
+		    l->tokens[i].len, l->tokens[i].reason);
+	s = rf_arena_strdup(a, rf_buf_cstr(&b));
+	rf_buf_free(&b);
+	return s;
+}
+
+static void
+test_recipients(void **state)
+{
+	rf_ctx *ctx = *state;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen, round, i;
+	char addr[64], md5[65], sha[129], url[512], *text;
+	rf_rules *rules = NULL;
+	rf_error e;
+	size_t len;
+
+	text = read_file("data/trackers.conf", &len);
+	if (rf_rules_parse(text, len, &rules, &e) != RF_OK)
+		fail_msg("rules: %s", e.msg);
+	free(text);
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 12; i++) {
+			rf_arena *a = rf_arena_new();
+			rf_recipient *cached = NULL, *fresh = NULL;
+			rf_error err;
+			char *x, *y;
+
+			assert_non_null(a);
+			snprintf(addr, sizeof(addr), "User.%u@Example%u.org", i,
+			    i % 3);
+			assert_int_equal(rf__recipient_new(ctx, a, addr,
+			    &cached, &err), RF_OK);
+			assert_int_equal(rf_recipient_new(a, addr, &fresh,
+			    &err), RF_OK);
+			snprintf(addr, sizeof(addr), "user.%u@example%u.org", i,
+			    i % 3);
+			EVP_Digest(addr, strlen(addr), md, &mdlen, EVP_md5(),
+			    NULL);
+			hex(md, mdlen, md5);
+			EVP_Digest(addr, strlen(addr), md, &mdlen,
+			    EVP_sha256(), NULL);
+			hex(md, mdlen, sha);
+			snprintf(url, sizeof(url), "https://t.example/o/%s?u=%s"
+			    "&e=%s&x=dXNlci4%u", md5, sha, addr, i);
+			x = tokens(ctx, rules, a, cached, url);
+			y = tokens(ctx, rules, a, fresh, url);
+			assert_string_equal(x, y);
+			assert_non_null(strstr(x, "recipient-md5"));
+			assert_non_null(strstr(x, "recipient-sha256"));
+			assert_non_null(strstr(x, "recipient-plain"));
+			rf_arena_free(a);
+		}
+	}
+	rf_rules_free(rules);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_recipients),
+	};
+
+	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
+}
