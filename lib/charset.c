@@ -176,6 +176,10 @@ rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p, size_t n)
 	} else {
 		return 0;
 	}
+	if (win == -1 && memchr(p, '\0', n) == NULL) {
+		rf_buf_append(b, p, n);		/* the common case */
+		return 1;
+	}
 	/* runs of ASCII without NUL are copied; NUL bytes are dropped, as
 	 * the UTF-8 repair after iconv drops them */
 	for (i = 0; i < n; ) {

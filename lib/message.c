@@ -9,6 +9,7 @@
  * levels and reported in limits_hit, never as failures.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <gmime/gmime.h>
@@ -570,6 +571,31 @@ headers(struct walk *w, GMimeMessage *gm, rf_message *m, rf_error *err)
 	return RF_OK;
 }
 
+/* needs_decoding: p[0..n) has an 8-bit byte or "=?" (maybe an encoded
+ * word). */
+static int
+needs_decoding(const char *p, size_t n)
+{
+	const char *q = p, *end = p + n;
+	uint64_t w, acc = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)p[i];
+	if (acc & 0x8080808080808080ull)
+		return 1;
+	while ((q = memchr(q, '=', (size_t)(end - q))) != NULL) {
+		if (q + 1 < end && q[1] == '?')
+			return 1;
+		q++;
+	}
+	return 0;
+}
+
 /*
  * header_value: one raw header value (after the colon, continuation lines
  * included) unfolded, trimmed, cut at max_header_size and, when it holds
@@ -580,10 +606,10 @@ static const char *
 header_value(struct walk *w, GMimeParserOptions *opts, const char *p,
 	     size_t n)
 {
-	size_t max = w->ctx->limits.max_header_size, i, o = 0;
+	size_t max = w->ctx->limits.max_header_size, i, o = 0, cr, lf, e;
 	int decode = 0;
 	char *v, *dec;
-	const char *out;
+	const char *out, *q;
 	rf_buf b;
 
 	while (n > 0 && (*p == ' ' || *p == '\t'))
@@ -591,15 +617,27 @@ header_value(struct walk *w, GMimeParserOptions *opts, const char *p,
 	v = rf_arena_alloc(w->a, n + 1);
 	if (v == NULL)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '\r' || c == '\n')
-			continue;
-		if (c >= 0x80 || (c == '=' && i + 1 < n && p[i + 1] == '?'))
-			decode = 1;
-		v[o++] = (char)c;
+	/* the bytes without CR and LF, a run at a time (each kind of break
+	 * looked for again only once passed: linear) */
+	q = n > 0 ? memchr(p, '\r', n) : NULL;
+	cr = q != NULL ? (size_t)(q - p) : n;
+	q = n > 0 ? memchr(p, '\n', n) : NULL;
+	lf = q != NULL ? (size_t)(q - p) : n;
+	for (i = 0; i < n; ) {
+		if (cr < i) {
+			q = memchr(p + i, '\r', n - i);
+			cr = q != NULL ? (size_t)(q - p) : n;
+		}
+		if (lf < i) {
+			q = memchr(p + i, '\n', n - i);
+			lf = q != NULL ? (size_t)(q - p) : n;
+		}
+		e = cr < lf ? cr : lf;
+		memcpy(v + o, p + i, e - i);
+		o += e - i;
+		i = e + 1;
 	}
+	decode = needs_decoding(p, n);
 	while (o > 0 && (v[o - 1] == ' ' || v[o - 1] == '\t'))
 		o--;
 	v[o] = '\0';
@@ -776,6 +814,17 @@ struct single {
 	size_t len;
 };
 
+/* plain_ascii: s has no 8-bit byte and no "=?" (what RFC 2047 decoding
+ * would change). */
+static int
+plain_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80 || (s[0] == '=' && s[1] == '?'))
+			return 0;
+	return 1;
+}
+
 /* header_text: a MIME header's value as GMime reads it (unfolded, RFC
  * 2047 decoded), in g_malloc'd memory. */
 static char *
@@ -785,7 +834,9 @@ header_text(GMimeParserOptions *opts, const char *raw, size_t n)
 
 	u = g_mime_utils_header_unfold(r);
 	g_free(r);
-	v = u != NULL ? g_mime_utils_header_decode_text(opts, u) : NULL;
+	if (u == NULL || plain_ascii(u))
+		return u;	/* no encoded word, no 8-bit: decoded as is */
+	v = g_mime_utils_header_decode_text(opts, u);
 	g_free(u);
 	return v;
 }
@@ -1064,8 +1115,12 @@ rf_message_header(const rf_message *m, const char *name)
 {
 	size_t i;
 
+	unsigned char c0 = (unsigned char)g_ascii_tolower(name[0]);
+
+	/* the first letter first: most names differ there */
 	for (i = 0; i < m->nheaders; i++)
-		if (g_ascii_strcasecmp(m->headers[i].name, name) == 0)
+		if ((unsigned char)g_ascii_tolower(m->headers[i].name[0]) ==
+		    c0 && g_ascii_strcasecmp(m->headers[i].name, name) == 0)
 			return m->headers[i].value;
 	return NULL;
 }
