@@ -430,9 +430,121 @@ walk_object(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
 	return RF_OK;
 }
 
+/*
+ * Simple address lists.  GMime's address parser builds an object per
+ * mailbox; most address headers are "local@domain" or "Some Name
+ * <local@domain>", comma-separated.  For those alone the fields are read
+ * here, as GMime reads them: display names of ASCII letters and digits in
+ * words with single spaces between them, dot-atom addresses of a few
+ * characters, no A-label (GMime shows those in Unicode), nothing else (no
+ * quotes, comments, groups, encoded words).  Anything else goes to GMime;
+ * tests/unit/test_message_paths.c compares the two on random lists.
+ */
+#define SIMPLE_MAX 32		/* mailboxes read here */
+
+struct simple_mb {
+	const char *name, *addr;	/* not NUL-terminated */
+	size_t nlen, alen;
+};
+
+static int
+atom_char(int c)
+{
+	return g_ascii_isalnum(c) || c == '_' || c == '+' || c == '-';
+}
+
+/* simple_addr: s[0..n) is dot-atom "@" dot-atom as described above. */
+static int
+simple_addr(const char *s, size_t n)
+{
+	size_t i, at = n;
+	int prev_dot = 1;	/* no dot first */
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '@') {
+			if (at != n || prev_dot || i == 0)
+				return 0;
+			at = i;
+			prev_dot = 1;
+		} else if (s[i] == '.') {
+			if (prev_dot)
+				return 0;
+			prev_dot = 1;
+		} else if (atom_char((unsigned char)s[i]) &&
+		    (at == n || s[i] != '+')) {
+			/* an A-label starts a domain label with "xn--" */
+			if (at != n && prev_dot && i + 4 <= n &&
+			    g_ascii_strncasecmp(s + i, "xn--", 4) == 0)
+				return 0;
+			prev_dot = 0;
+		} else {
+			return 0;
+		}
+	}
+	return at != n && !prev_dot;
+}
+
+/* simple_list: the mailboxes of value when it is a simple list (see
+ * above): their count (1..max), or 0 when it is not. */
+static int
+simple_list(const char *v, struct simple_mb *mb, int max)
+{
+	const char *p = v, *e, *lt;
+	int n = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (e = p; *e != '\0' && *e != ','; e++)
+			;
+		if (n == max || e == p)
+			return 0;
+		mb[n].name = NULL;
+		mb[n].nlen = 0;
+		lt = memchr(p, '<', (size_t)(e - p));
+		if (lt == NULL) {
+			const char *q = e;
+
+			while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+				q--;
+			if (!simple_addr(p, (size_t)(q - p)))
+				return 0;
+			mb[n].addr = p;
+			mb[n].alen = (size_t)(q - p);
+		} else {
+			const char *gt = memchr(lt, '>', (size_t)(e - lt));
+			const char *q = lt, *t;
+
+			if (gt == NULL)
+				return 0;
+			for (t = gt + 1; t < e; t++)
+				if (*t != ' ' && *t != '\t')
+					return 0;
+			while (q > p && q[-1] == ' ')
+				q--;
+			/* words of letters and digits, single spaces */
+			for (t = p; t < q; t++)
+				if (!g_ascii_isalnum(*t) && !(*t == ' ' &&
+				    t > p && t[-1] != ' '))
+					return 0;
+			if (!simple_addr(lt + 1, (size_t)(gt - lt - 1)))
+				return 0;
+			mb[n].name = q > p ? p : NULL;
+			mb[n].nlen = (size_t)(q - p);
+			mb[n].addr = lt + 1;
+			mb[n].alen = (size_t)(gt - lt - 1);
+		}
+		n++;
+		if (*e == '\0')
+			return n;
+		p = e + 1;
+	}
+}
+
 const char *
 rf_addr_spec(rf_arena *a, const char *value)
 {
+	struct simple_mb mb[SIMPLE_MAX];
 	InternetAddressList *list;
 	InternetAddress *ia;
 	const char *addr = NULL;
@@ -441,6 +553,12 @@ rf_addr_spec(rf_arena *a, const char *value)
 
 	if (value == NULL)
 		return NULL;
+	if (simple_list(value, mb, SIMPLE_MAX) > 0) {
+		out = rf_arena_strndup(a, mb[0].addr, mb[0].alen);
+		for (s = out; s != NULL && *s != '\0'; s++)
+			*s = (char)tolower((unsigned char)*s);
+		return out;
+	}
 	list = internet_address_list_parse(NULL, value);
 	if (list == NULL)
 		return NULL;
@@ -1155,7 +1273,18 @@ rf_message_recipient_name(const rf_message *m, const char *addr)
 		return NULL;
 	for (i = 0; i < 2 && out == NULL; i++) {
 		const char *v = rf_message_header(m, names[i]);
+		struct simple_mb mb[SIMPLE_MAX];
+		size_t alen = strlen(addr);
 
+		if (v != NULL && (n = simple_list(v, mb, SIMPLE_MAX)) > 0) {
+			for (j = 0; j < n && out == NULL; j++)
+				if (mb[j].nlen > 0 && mb[j].alen == alen &&
+				    g_ascii_strncasecmp(mb[j].addr, addr,
+				    alen) == 0)
+					out = rf_arena_strndup(m->arena,
+					    mb[j].name, mb[j].nlen);
+			continue;
+		}
 		if (v == NULL || (list = internet_address_list_parse(NULL,
 		    v)) == NULL)
 			continue;

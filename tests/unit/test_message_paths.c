@@ -4,6 +4,8 @@
  * compared field by field. */
 #include "testutil.h"
 
+#include <gmime/gmime.h>
+
 #include "../../lib/internal.h"
 
 static void
@@ -179,6 +181,145 @@ test_limits(void **state)
 	rf_ctx_free(ctx);
 }
 
+/* what GMime's address parser gives: the first mailbox's address (lower
+ * case) and the display name of the mailbox whose address is addr */
+static char *
+gmime_first(const char *v)
+{
+	InternetAddressList *l = internet_address_list_parse(NULL, v);
+	char *out = NULL;
+	int i, n;
+
+	if (l == NULL)
+		return NULL;
+	n = internet_address_list_length(l);
+	for (i = 0; i < n && out == NULL; i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+		const char *a;
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia) && (a =
+		    internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia))) != NULL && *a != '\0')
+			out = g_ascii_strdown(a, -1);
+		else if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			break;
+	}
+	g_object_unref(l);
+	return out;
+}
+
+static void
+one_list(const char *v)
+{
+	InternetAddressList *l = internet_address_list_parse(NULL, v);
+	rf_arena *a = rf_arena_new();
+	rf_header h = { "To", v };
+	rf_message m;
+	char *want = gmime_first(v);
+	const char *got = rf_addr_spec(a, v);
+	int i, n;
+
+	assert_non_null(a);
+	if (want == NULL || got == NULL) {
+		if ((want == NULL) != (got == NULL))
+			fail_msg("first of [%s]: %s vs %s", v,
+			    want ? want : "(null)", got ? got : "(null)");
+	} else if (strcmp(want, got) != 0) {
+		fail_msg("first of [%s]: %s vs %s", v, want, got);
+	}
+	g_free(want);
+	memset(&m, 0, sizeof(m));
+	m.arena = a;
+	m.headers = &h;
+	m.nheaders = 1;
+	n = l != NULL ? internet_address_list_length(l) : 0;
+	for (i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+		const char *ad, *name, *mine;
+		char *theirs = NULL;
+		int j;
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia) || (ad =
+		    internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia))) == NULL)
+			continue;
+		/* the first mailbox with that address and a name */
+		for (j = 0; j < n && theirs == NULL; j++) {
+			InternetAddress *ib =
+			    internet_address_list_get_address(l, j);
+			const char *b;
+
+			if (!INTERNET_ADDRESS_IS_MAILBOX(ib))
+				continue;
+			b = internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ib));
+			name = internet_address_get_name(ib);
+			if (b != NULL && name != NULL && *name != '\0' &&
+			    g_ascii_strcasecmp(b, ad) == 0)
+				theirs = g_strdup(name);
+		}
+		mine = rf_message_recipient_name(&m, ad);
+		if ((mine == NULL) != (theirs == NULL) ||
+		    (mine != NULL && strcmp(mine, theirs) != 0))
+			fail_msg("name of %s in [%s]: %s vs %s", ad, v,
+			    mine ? mine : "(null)", theirs ? theirs :
+			    "(null)");
+		g_free(theirs);
+	}
+	if (l != NULL)
+		g_object_unref(l);
+	rf_arena_free(a);
+}
+
+/* address lists read without GMime give what GMime gives */
+static void
+test_address_lists(void **state)
+{
+	static const char *const piece[] = { "john", "Mary", "x1", " ",
+	    "  ", "\t", ",", ", ", "<", ">", "@", ".", "a.b", "example.com",
+	    "EXAMPLE.org", "xn--p1ai", "Xn--abc", "\"q\"", "(c)", ";", ":",
+	    "+tag", "_", "-", "=?utf-8?q?x?=", "mail", "Smith", "o'neil",
+	    "\xc3\xa9" };
+	static const char *const lists[] = { "a@b.c", "John Smith <j@x.org>",
+	    "<j@x.org>", "J <j@x.org>, k@y.org", "Mary  Ann <m@x.org>",
+	    " Mary Ann<m@x.org> ", "x@y, , z@w", "a@b,", "a.@b", "a@b.",
+	    "a..b@c", "@b", "a@", "a@b@c", "a+b@c+d", "a@xn--p1ai",
+	    "a@b.xn--p1ai", "Q <a@b> x", "Q <a@b", "a@b <c@d>",
+	    "undisclosed-recipients:;", "A B <a@b>, A B <A@B>",
+	    "j@x.org (John)", "\"John\" <j@x.org>", "ab_c@x-y.org" };
+	char v[256];
+	unsigned seed = 11, r, k, i;
+
+	(void)state;
+	rf__gmime_init();
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		one_list(lists[i]);
+	for (r = 0; r < 20000; r++) {
+		size_t o = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		k = 1 + (seed >> 16) % 10;
+		while (k-- > 0) {
+			const char *p;
+
+			seed = seed * 1103515245u + 12345u;
+			/* mostly the pieces of well-formed lists */
+			if ((seed >> 12) % 3 == 0)
+				p = piece[(seed >> 16) % (sizeof(piece) /
+				    sizeof(piece[0]))];
+			else
+				p = lists[(seed >> 16) % (sizeof(lists) /
+				    sizeof(lists[0]))];
+			if (o + strlen(p) + 1 >= sizeof(v))
+				break;
+			memcpy(v + o, p, strlen(p));
+			o += strlen(p);
+		}
+		v[o] = '\0';
+		one_list(v);
+	}
+}
+
 int
 main(void)
 {
@@ -186,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_address_lists),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
