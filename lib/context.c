@@ -106,6 +106,7 @@ rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
 		ctx->pslc = NULL;
 	}
 	ctx->rcptc = rf__rcpt_cache_new();	/* also optional */
+	ctx->urlc = rf__url_cache_new();
 	/* the order of rcpt_codes.c; a digest not offered stays NULL */
 	ctx->md[0] = EVP_MD_fetch(NULL, "MD5", NULL);
 	ctx->md[1] = EVP_MD_fetch(NULL, "SHA1", NULL);
@@ -125,6 +126,7 @@ rf_ctx_free(rf_ctx *ctx)
 	for (i = 0; i < RF__NDIGESTS; i++)
 		EVP_MD_free(ctx->md[i]);
 	rf__rcpt_cache_free(ctx->rcptc);
+	rf__url_cache_free(ctx->urlc);
 	if (ctx->pslc != NULL) {
 		pthread_mutex_destroy(&ctx->pslc->lock);
 		free(ctx->pslc);

@@ -15,6 +15,7 @@
 struct evp_md_st;
 struct rf__psl_cache;
 struct rf__rcpt_cache;
+struct rf__url_cache;
 
 struct rf_ctx {
 	rf_limits limits;
@@ -29,7 +30,14 @@ struct rf_ctx {
 	/* recipients' needles already computed (rcpt_codes.c); NULL when
 	 * it could not be allocated */
 	struct rf__rcpt_cache *rcptc;
+	/* URLs already analysed (url.c); NULL when not allocated */
+	struct rf__url_cache *urlc;
 };
+
+/* rf__url_cache_new, rf__url_cache_free: the context's URL cache
+ * (url.c); new returns NULL when out of memory. */
+struct rf__url_cache *rf__url_cache_new(void);
+void rf__url_cache_free(struct rf__url_cache *c);
 
 /* rf__rcpt_cache_new, rf__rcpt_cache_free: the context's recipient cache
  * (rcpt_codes.c); new returns NULL when out of memory. */

@@ -104,11 +104,97 @@ test_recipients(void **state)
 	rf_rules_free(rules);
 }
 
+static void
+same_str(const char *what, const char *x, const char *y)
+{
+	if (x == NULL || y == NULL) {
+		if (x != y)
+			fail_msg("%s: %s vs %s", what, x ? x : "(null)",
+			    y ? y : "(null)");
+	} else if (strcmp(x, y) != 0) {
+		fail_msg("%s: %s vs %s", what, x, y);
+	}
+}
+
+/* analysed: url analysed with ctx into a new link in a */
+static rf_link *
+analysed(rf_ctx *ctx, rf_arena *a, const char *url)
+{
+	rf_link *l = rf_arena_alloc(a, sizeof(*l));
+	rf_error err;
+
+	assert_non_null(l);
+	l->url = url;
+	if (rf_url_analyse(ctx, a, l, &err) != RF_OK)
+		fail_msg("rf_url_analyse: %s", err.msg);
+	return l;
+}
+
+/* URLs analysed again (from the cache, or after their slot was taken)
+ * give what a context that never saw them gives */
+static void
+test_urls(void **state)
+{
+	static const char *const urls[] = { "http://Example.COM/a b?x=1#f",
+	    "https://b\xc3\xbc" "cher.example/", "http://xn--bcher-kva.example/",
+	    "http://[::1]:8080/x", "http://0x7f.1/", "mailto:Joe@Example.org",
+	    "www.example.co.uk/x", "//example.net/", "relative/path",
+	    "javascript:alert(1)", "http://", "http://a%41.example/%7e",
+	    "https://user:pw@host.example:443/", "http://256.1.1.1/", "" };
+	rf_ctx *ctx = *state, *fresh = NULL;
+	rf_arena *a = rf_arena_new();
+	char url[1200];
+	unsigned round, i;
+	rf_error err;
+
+	assert_non_null(a);
+	assert_int_equal(rf_ctx_new(NULL, &fresh, &err), RF_OK);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 3000; i++) {
+			rf_link *x, *y;
+			const char *u;
+
+			if (i < sizeof(urls) / sizeof(urls[0])) {
+				u = urls[i];
+			} else if (i % 500 == 0) {
+				/* longer than a slot holds */
+				memset(url, 'a', sizeof(url) - 1);
+				memcpy(url, "http://h.example/", 17);
+				url[sizeof(url) - 1] = '\0';
+				u = url;
+			} else {
+				snprintf(url, sizeof(url),
+				    "http://h%u.d%u.example.com/p?q=%u", i % 700,
+				    i % 7, i);
+				u = url;
+			}
+			u = rf_arena_strdup(a, u);
+			x = analysed(ctx, a, u);
+			y = analysed(ctx, a, u);	/* a hit */
+			if (i % 50 == 0 || i < 20) {
+				/* a fresh context is dear: now and then */
+				rf_ctx_free(fresh);
+				assert_int_equal(rf_ctx_new(NULL, &fresh,
+				    &err), RF_OK);
+				x = analysed(fresh, a, u);
+			}
+			same_str("normalized", x->normalized, y->normalized);
+			same_str("host", x->host, y->host);
+			same_str("host_unicode", x->host_unicode,
+			    y->host_unicode);
+			same_str("domain", x->domain, y->domain);
+		}
+	}
+	rf_ctx_free(fresh);
+	rf_arena_free(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recipients),
+		cmocka_unit_test(test_urls),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
