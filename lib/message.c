@@ -111,11 +111,51 @@ static GByteArray *
 decode_part(GMimePart *part)
 {
 	GMimeDataWrapper *dw = g_mime_part_get_content(part);
-	GMimeStream *mem;
+	GMimeContentEncoding enc;
+	GMimeEncoding state;
+	GMimeStream *mem, *src;
 	GByteArray *ba;
+	char chunk[4096];
+	ssize_t r;
 
 	if (dw == NULL)
 		return NULL;
+	/* what g_mime_data_wrapper_write_to_stream gives (the content from
+	 * its start, through GMime's decoder for base64 and quoted-
+	 * printable), without its filter and memory streams; uuencode,
+	 * which its filter reads between begin and end lines, goes that
+	 * way */
+	enc = g_mime_data_wrapper_get_encoding(dw);
+	src = g_mime_data_wrapper_get_stream(dw);
+	if (src != NULL && enc != GMIME_CONTENT_ENCODING_UUENCODE &&
+	    g_mime_stream_reset(src) == 0) {
+		ba = g_byte_array_new();
+		while ((r = g_mime_stream_read(src, chunk, sizeof(chunk))) > 0)
+			g_byte_array_append(ba, (const guint8 *)chunk,
+			    (guint)r);
+		g_mime_stream_reset(src);
+		if (r < 0) {
+			g_byte_array_free(ba, TRUE);
+			return NULL;
+		}
+		if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
+		    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+			GByteArray *out;
+			size_t n;
+
+			g_mime_encoding_init_decode(&state, enc);
+			out = g_byte_array_sized_new((guint)
+			    g_mime_encoding_outlen(&state, ba->len) + 1);
+			n = g_mime_encoding_step(&state, (const char *)ba->data,
+			    ba->len, (char *)out->data);
+			n += g_mime_encoding_flush(&state, "", 0,
+			    (char *)out->data + n);
+			g_byte_array_set_size(out, (guint)n);
+			g_byte_array_free(ba, TRUE);
+			ba = out;
+		}
+		return ba;
+	}
 	mem = g_mime_stream_mem_new();
 	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0) {
 		g_object_unref(mem);
