@@ -284,42 +284,54 @@ run_len(const unsigned char *s, size_t n)
 	}
 }
 
-/* sink_put: text with white space collapsed into k, through a small
- * buffer (flushed at character boundaries).  0, or -1 when out of
- * memory. */
+/* run_byte: s[j] (n bytes left) is shown as it is: neither white space
+ * nor an invisible character. */
+static int
+run_byte(const unsigned char *s, size_t n)
+{
+	int ws;
+
+	return byte_class[s[0]] == B_TEXT || skip_len(s, n, &ws) == 0;
+}
+
+/* sink_put: text with white space collapsed into k, a run of visible
+ * text at a time (a single space between two visible bytes is part of
+ * the run: collapsing leaves it as it is).  Runs end at character
+ * boundaries, so where the buffer's max cuts does not depend on them.
+ * 0, or -1 when out of memory. */
 static int
 sink_put(struct hx *h, struct sink *k, const unsigned char *s, size_t n)
 {
-	char tmp[512];
-	size_t i = 0, o = 0, skip;
+	size_t i = 0, j, skip;
+	char sep;
 	int ws;
 
 	while (i < n) {
-		unsigned char c = s[i];
-
-		if (byte_class[c] != B_TEXT &&
+		if (byte_class[s[i]] != B_TEXT &&
 		    (skip = skip_len(s + i, n - i, &ws)) > 0) {
 			if (ws)
 				sink_break(k, P_SPACE);
 			i += skip;
 			continue;
 		}
-		if (o >= sizeof(tmp) - 8 && (c & 0xC0) != 0x80) {
-			if (sink_append(h, k, tmp, o) != 0)
-				return -1;
-			if (k->full)
-				return 0;
-			o = 0;
-		}
+		for (j = i + 1; j < n; j++)
+			if (!run_byte(s + j, n - j) && !(s[j] == ' ' &&
+			    j + 1 < n && run_byte(s + j + 1, n - j - 1)))
+				break;
 		if (k->pend != P_NONE) {
-			tmp[o++] = k->pend == P_LINE ? '\n' : ' ';
+			sep = k->pend == P_LINE ? '\n' : ' ';
 			k->pend = P_NONE;
+			if (sink_append(h, k, &sep, 1) != 0)
+				return -1;
 		}
 		k->bol = 0;
-		tmp[o++] = (char)c;
-		i++;
+		if (sink_append(h, k, (const char *)s + i, j - i) != 0)
+			return -1;
+		if (k->full)
+			return 0;
+		i = j;
 	}
-	return o > 0 ? sink_append(h, k, tmp, o) : 0;
+	return 0;
 }
 
 /* collapse: s with white space collapsed and invisible characters
