@@ -26,9 +26,30 @@ struct psl_slot {
 };
 
 struct rf__psl_cache {
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;	/* first: rf__locked_new */
 	struct psl_slot slot[PSL_SLOTS];
 };
+
+void *
+rf__locked_new(size_t size)
+{
+	pthread_mutex_t *lock = calloc(1, size);
+
+	if (lock != NULL && pthread_mutex_init(lock, NULL) != 0) {
+		free(lock);
+		lock = NULL;
+	}
+	return lock;
+}
+
+void
+rf__locked_free(void *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_destroy(p);
+	free(p);
+}
 
 static uint32_t
 host_hash(const char *s, size_t n)
@@ -99,12 +120,7 @@ rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
 		    "no public suffix list: install the publicsuffix package");
 	}
 	/* the cache is an optimisation: without it lookups go to libpsl */
-	ctx->pslc = calloc(1, sizeof(*ctx->pslc));
-	if (ctx->pslc != NULL &&
-	    pthread_mutex_init(&ctx->pslc->lock, NULL) != 0) {
-		free(ctx->pslc);
-		ctx->pslc = NULL;
-	}
+	ctx->pslc = rf__locked_new(sizeof(*ctx->pslc));
 	ctx->rcptc = rf__rcpt_cache_new();	/* also optional */
 	ctx->urlc = rf__url_cache_new();
 	/* the order of rcpt_codes.c; a digest not offered stays NULL */
@@ -127,10 +143,7 @@ rf_ctx_free(rf_ctx *ctx)
 		EVP_MD_free(ctx->md[i]);
 	rf__rcpt_cache_free(ctx->rcptc);
 	rf__url_cache_free(ctx->urlc);
-	if (ctx->pslc != NULL) {
-		pthread_mutex_destroy(&ctx->pslc->lock);
-		free(ctx->pslc);
-	}
+	rf__locked_free(ctx->pslc);
 	psl_free(ctx->psl_owned);
 	free(ctx);
 }

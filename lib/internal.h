@@ -44,6 +44,13 @@ void rf__url_cache_free(struct rf__url_cache *c);
 struct rf__rcpt_cache *rf__rcpt_cache_new(void);
 void rf__rcpt_cache_free(struct rf__rcpt_cache *c);
 
+/* rf__locked_new: size zeroed bytes for a structure whose first member
+ * is a pthread_mutex_t, the lock initialised; NULL when out of memory.
+ * rf__locked_free destroys the lock and frees (NULL allowed).  For the
+ * context's caches, which many threads share. */
+void *rf__locked_new(size_t size);
+void rf__locked_free(void *p);
+
 /* rf__registrable_domain: psl_registrable_domain(ctx->psl, host) (a
  * pointer into host, or NULL), remembered per host in the context: a
  * message links to few hosts, many times, and mail to the same hosts

@@ -132,7 +132,7 @@ rf_recipient_new(rf_arena *a, const char *addr, rf_recipient **out,
 #define RCPT_SLOTS 8
 
 struct rf__rcpt_cache {
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;	/* first: rf__locked_new */
 	rf_recipient *slot[RCPT_SLOTS];	/* heap blocks, or NULL */
 	unsigned next;			/* slot replaced next */
 };
@@ -140,13 +140,7 @@ struct rf__rcpt_cache {
 struct rf__rcpt_cache *
 rf__rcpt_cache_new(void)
 {
-	struct rf__rcpt_cache *c = calloc(1, sizeof(*c));
-
-	if (c != NULL && pthread_mutex_init(&c->lock, NULL) != 0) {
-		free(c);
-		c = NULL;
-	}
-	return c;
+	return rf__locked_new(sizeof(struct rf__rcpt_cache));
 }
 
 void
@@ -158,8 +152,7 @@ rf__rcpt_cache_free(struct rf__rcpt_cache *c)
 		return;
 	for (i = 0; i < RCPT_SLOTS; i++)
 		free(c->slot[i]);
-	pthread_mutex_destroy(&c->lock);
-	free(c);
+	rf__locked_free(c);
 }
 
 /* rcpt_size: bytes of r and its strings in one block. */

@@ -595,29 +595,20 @@ struct urlc_slot {
 };
 
 struct rf__url_cache {
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;	/* first: rf__locked_new */
 	struct urlc_slot slot[URLC_SLOTS];
 };
 
 struct rf__url_cache *
 rf__url_cache_new(void)
 {
-	struct rf__url_cache *c = calloc(1, sizeof(*c));
-
-	if (c != NULL && pthread_mutex_init(&c->lock, NULL) != 0) {
-		free(c);
-		c = NULL;
-	}
-	return c;
+	return rf__locked_new(sizeof(struct rf__url_cache));
 }
 
 void
 rf__url_cache_free(struct rf__url_cache *c)
 {
-	if (c == NULL)
-		return;
-	pthread_mutex_destroy(&c->lock);
-	free(c);
+	rf__locked_free(c);
 }
 
 /* urlc_get: the remembered results for url (n bytes) into link (copies
