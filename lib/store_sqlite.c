@@ -46,7 +46,7 @@ enum {
 	S_BEGIN, S_BEGIN_READ, S_COMMIT, S_ROLLBACK, S_SAVE, S_RELEASE, S_UNDO,
 	S_CAND, S_INS_CAMP, S_ID_BY_CID, S_INS_BAND, S_GET_ROW, S_UPD,
 	S_GET_HLL, S_PUT_HLL, S_INS_SAMPLE, S_GET_BY_CID, S_LIST,
-	S_COMPLAINT, S_SAMPLES, S__COUNT
+	S_COMPLAINT, S_SAMPLES, S_PUT_ROW, S_SET_HLL, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -86,14 +86,49 @@ static const char *const sql[S__COUNT] = {
 	[S_SAMPLES] = "SELECT s.links FROM campaign c"
 	    " JOIN sample s ON s.campaign = c.id WHERE c.cid = ?1"
 	    " ORDER BY s.seq",
+	[S_PUT_ROW] = "UPDATE campaign SET copies = ?2, size = ?3,"
+	    " first_seen = ?4, last_seen = ?5, subject = ?6, samples = ?7,"
+	    " sample_bytes = ?8 WHERE id = ?1",
+	[S_SET_HLL] = "UPDATE hll SET regs = ?2 WHERE campaign = ?1",
+};
+
+/*
+ * Inside rf_store_begin ... rf_store_commit this process holds the write
+ * lock, so the rows it reads stay as it left them: the campaigns counted
+ * in the group are kept here (the "hot" table) and written back when the
+ * group commits, when the table is full, or before a listing.  Samples,
+ * complaints and new campaigns are written at once.
+ */
+#define HOT_SLOTS 2048
+#define HOT_MAX 1024		/* entries before a write-back */
+
+struct hot {
+	uint64_t num;		/* the campaign id as a number */
+	int64_t key;		/* row id; 0: free slot */
+	char cid[RF_CAMPAIGN_ID_LEN + 1];
+	int64_t copies, size, complaints, first, last, samples, sbytes;
+	char *subject;		/* NULL: none yet */
+	size_t subjectlen;
+	rf_hll *hll;		/* NULL: nothing counted, no row */
+	int hll_row;		/* the hll table has its row */
+	int dirty, hll_dirty;
 };
 
 struct sq {
 	sqlite3 *db;
 	sqlite3_stmt *st[S__COUNT];
 	int in_tx;			/* rf_store_begin is open */
+	int failed;			/* an add failed: the group was undone */
+	int op_wrote;			/* this add wrote to the file */
 	rf_hll hll;			/* scratch for update */
+	struct hot *hot;		/* HOT_SLOTS, while in_tx */
+	struct hot **order;		/* HOT_SLOTS, for write-back */
+	unsigned nhot;
 };
+
+static void hot_clear(struct sq *);
+static rf_status hot_new(struct sq *, const struct rf__copy *, int64_t,
+			 rf_error *);
 
 static rf_status
 db_error(struct sq *q, rf_error *err, const char *what)
@@ -176,8 +211,11 @@ sq_close(void *be)
 
 	if (q == NULL)
 		return;
-	if (q->in_tx)
+	if (q->in_tx && !sqlite3_get_autocommit(q->db))
 		sqlite3_step(stmt(q, S_ROLLBACK));
+	hot_clear(q);
+	free(q->hot);
+	free(q->order);
 	for (i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(q->st[i]);
 	sqlite3_close(q->db);
@@ -189,7 +227,24 @@ sq_begin_op(void *be, int write, rf_error *err)
 {
 	struct sq *q = be;
 
-	return run(q, q->in_tx ? S_SAVE : write ? S_BEGIN : S_BEGIN_READ, err);
+	if (q->in_tx) {		/* one transaction for the group */
+		q->op_wrote = 0;
+		if (q->failed)
+			return rf_error_set(err, RF_ESTORE, "store: an add of "
+			    "this group failed and the group was undone");
+		return RF_OK;
+	}
+	return run(q, write ? S_BEGIN : S_BEGIN_READ, err);
+}
+
+/* group_fail: undo the whole group after an add that wrote failed. */
+static void
+group_fail(struct sq *q)
+{
+	if (!sqlite3_get_autocommit(q->db))
+		run(q, S_ROLLBACK, NULL);
+	hot_clear(q);
+	q->failed = 1;
 }
 
 static rf_status
@@ -199,12 +254,13 @@ sq_end_op(void *be, int ok, rf_error *err)
 	rf_status st;
 
 	if (q->in_tx) {
-		if (ok)
-			return run(q, S_RELEASE, err);
-		st = run(q, S_UNDO, err);
-		if (st == RF_OK)
-			st = run(q, S_RELEASE, err);
-		return st;
+		/* an add that failed before writing changed nothing; one
+		 * that wrote, or whose failure ended the transaction,
+		 * takes the group with it */
+		if (!ok && !q->failed && (q->op_wrote ||
+		    sqlite3_get_autocommit(q->db)))
+			group_fail(q);
+		return RF_OK;
 	}
 	if (ok && (st = run(q, S_COMMIT, err)) == RF_OK)
 		return RF_OK;
@@ -270,9 +326,14 @@ sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 	sqlite3_bind_text(s, 1, c->id, RF_CAMPAIGN_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, c->fp, sizeof(c->fp), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, c->now);
+	q->op_wrote = 1;
 	if ((st = run(q, S_INS_CAMP, err)) != RF_OK)
 		return st;
 	*created = sqlite3_changes(q->db) > 0;
+	if (*created) {
+		*key = sqlite3_last_insert_rowid(q->db);
+		goto bands;
+	}
 	s = stmt(q, S_ID_BY_CID);
 	sqlite3_bind_text(s, 1, c->id, RF_CAMPAIGN_ID_LEN, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_ROW) {
@@ -282,6 +343,7 @@ sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 	}
 	*key = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
+bands:
 	for (i = 0; *created && i < RF_FP_BANDS; i++) {
 		s = stmt(q, S_INS_BAND);
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)c->band[i]);
@@ -289,6 +351,8 @@ sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 		if ((st = run(q, S_INS_BAND, err)) != RF_OK)
 			return st;
 	}
+	if (*created && q->in_tx)
+		return hot_new(q, c, *key, err);
 	return RF_OK;
 }
 
@@ -350,6 +414,292 @@ count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
 	return RF_OK;
 }
 
+/* --- the hot table (rf_store_begin ... rf_store_commit) --- */
+
+static uint64_t
+id_num(const char *id)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < RF_CAMPAIGN_ID_LEN && id[i] != '\0'; i++)
+		v = v << 4 | (uint64_t)(id[i] <= '9' ? id[i] - '0' :
+		    (id[i] | 32) - 'a' + 10);
+	return v;
+}
+
+static void
+hot_release(struct hot *h)
+{
+	free(h->subject);
+	free(h->hll);
+	memset(h, 0, sizeof(*h));
+}
+
+/* hot_clear: forget the table (after a commit or a rollback). */
+static void
+hot_clear(struct sq *q)
+{
+	unsigned i;
+
+	for (i = 0; q->hot != NULL && q->nhot > 0 && i < HOT_SLOTS; i++)
+		if (q->hot[i].key != 0)
+			hot_release(&q->hot[i]);
+	q->nhot = 0;
+}
+
+/* hot_find: the entry of campaign num, or the free slot where it goes. */
+static struct hot *
+hot_find(struct sq *q, uint64_t num)
+{
+	uint32_t i = (uint32_t)(num ^ num >> 32) % HOT_SLOTS;
+
+	while (q->hot[i].key != 0 && q->hot[i].num != num)
+		i = (i + 1) % HOT_SLOTS;
+	return &q->hot[i];
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	int64_t x = (*(struct hot *const *)a)->key;
+	int64_t y = (*(struct hot *const *)b)->key;
+
+	return (x > y) - (x < y);
+}
+
+/* hot_flush: write the changed entries back (in row order); they stay. */
+static rf_status
+hot_flush(struct sq *q, rf_error *err)
+{
+	unsigned i, n = 0;
+	const void *blob;
+	sqlite3_stmt *s;
+	struct hot *h;
+	size_t len;
+	rf_status st;
+
+	for (i = 0; q->nhot > 0 && i < HOT_SLOTS; i++)
+		if (q->hot[i].key != 0 && (q->hot[i].dirty ||
+		    q->hot[i].hll_dirty))
+			q->order[n++] = &q->hot[i];
+	qsort(q->order, n, sizeof(*q->order), by_key);
+	for (i = 0; i < n; i++) {
+		h = q->order[i];
+		if (h->dirty) {
+			s = stmt(q, S_PUT_ROW);
+			sqlite3_bind_int64(s, 1, h->key);
+			sqlite3_bind_int64(s, 2, h->copies);
+			sqlite3_bind_int64(s, 3, h->size);
+			sqlite3_bind_int64(s, 4, h->first);
+			sqlite3_bind_int64(s, 5, h->last);
+			if (h->subject != NULL)
+				sqlite3_bind_blob(s, 6, h->subject,
+				    (int)h->subjectlen, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 7, h->samples);
+			sqlite3_bind_int64(s, 8, h->sbytes);
+			if ((st = run(q, S_PUT_ROW, err)) != RF_OK)
+				return st;
+			h->dirty = 0;
+		}
+		if (h->hll_dirty) {
+			blob = rf_hll_blob(h->hll, &len);
+			s = stmt(q, h->hll_row ? S_SET_HLL : S_PUT_HLL);
+			sqlite3_bind_int64(s, 1, h->key);
+			sqlite3_bind_blob(s, 2, blob, (int)len, SQLITE_STATIC);
+			if ((st = run(q, h->hll_row ? S_SET_HLL : S_PUT_HLL,
+			    err)) != RF_OK)
+				return st;
+			h->hll_row = 1;
+			h->hll_dirty = 0;
+		}
+	}
+	return RF_OK;
+}
+
+/* hot_room: make room for one more entry (write back, then forget). */
+static rf_status
+hot_room(struct sq *q, rf_error *err)
+{
+	rf_status st;
+
+	if (q->nhot < HOT_MAX)
+		return RF_OK;
+	if ((st = hot_flush(q, err)) != RF_OK)
+		return st;
+	hot_clear(q);
+	return RF_OK;
+}
+
+/* hot_load: campaign (id, key) into the table, read from the file once;
+ * RF_ENOTFOUND when it is not there. */
+static rf_status
+hot_load(struct sq *q, const char *id, int64_t key, struct hot **out,
+	 rf_error *err)
+{
+	uint64_t num = id_num(id);
+	sqlite3_stmt *s;
+	struct hot *h;
+	rf_status st = RF_OK;
+	int rc;
+
+	h = hot_find(q, num);
+	if (h->key != 0) {
+		*out = h;
+		return RF_OK;
+	}
+	if ((st = hot_room(q, err)) != RF_OK)
+		return st;
+	h = hot_find(q, num);
+	s = stmt(q, S_GET_ROW);
+	sqlite3_bind_int64(s, 1, key);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return rf_error_set(err, RF_ENOTFOUND,
+			    "campaign %s is gone", id);
+		return db_error(q, err, "reading a campaign");
+	}
+	h->copies = sqlite3_column_int64(s, 1);
+	h->size = sqlite3_column_int64(s, 2);
+	h->complaints = sqlite3_column_int64(s, 3);
+	h->first = sqlite3_column_int64(s, 4);
+	h->last = sqlite3_column_int64(s, 5);
+	if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
+		h->subjectlen = (size_t)sqlite3_column_bytes(s, 6);
+		if ((h->subject = malloc(h->subjectlen + 1)) == NULL) {
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (h->subjectlen > 0)
+			memcpy(h->subject, sqlite3_column_blob(s, 6),
+			    h->subjectlen);
+	}
+	h->samples = sqlite3_column_int64(s, 7);
+	h->sbytes = sqlite3_column_int64(s, 8);
+	sqlite3_reset(s);
+	s = stmt(q, S_GET_HLL);
+	sqlite3_bind_int64(s, 1, key);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		h->hll_row = 1;
+		if ((h->hll = malloc(sizeof(*h->hll))) == NULL) {
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (rf_hll_load(h->hll, sqlite3_column_blob(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0), NULL) != RF_OK) {
+			rf_hll_init(h->hll);	/* damaged: start over */
+			h->hll_dirty = 1;
+		}
+	} else if (rc != SQLITE_DONE)
+		st = db_error(q, err, "reading recipients");
+done:
+	sqlite3_reset(s);
+	if (st != RF_OK) {
+		hot_release(h);
+		return st;
+	}
+	h->num = num;
+	h->key = key;
+	memcpy(h->cid, id, RF_CAMPAIGN_ID_LEN);
+	q->nhot++;
+	*out = h;
+	return RF_OK;
+}
+
+/* hot_out: out from entry h. */
+static void
+hot_out(const struct hot *h, rf_campaign *out)
+{
+	memcpy(out->id, h->cid, sizeof(out->id));
+	out->copies = (uint64_t)h->copies;
+	out->size = (uint64_t)h->size;
+	out->complaints = (uint64_t)h->complaints;
+	out->first_seen = h->first;
+	out->last_seen = h->last;
+	out->subject[0] = '\0';
+	if (h->subject != NULL)
+		rf__campaign_subject(out, h->subject, h->subjectlen);
+}
+
+/* hot_update: count copy c in campaign (id, key) inside a group: only
+ * the sample is written now.  Nothing changes when it fails. */
+static rf_status
+hot_update(struct sq *q, const struct rf__copy *c, const char *id,
+	   int64_t key, const rf_store_options *o, rf_campaign *out,
+	   rf_error *err)
+{
+	struct hot *h = NULL;
+	char *subject = NULL;
+	size_t i;
+	int add_sample, changed = 0;
+	rf_status st;
+
+	if ((st = hot_load(q, id, key, &h, err)) != RF_OK)
+		return st;
+	if (c->nrcpt > 0 && h->hll == NULL) {
+		if ((h->hll = malloc(sizeof(*h->hll))) == NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		rf_hll_init(h->hll);
+	}
+	if (h->subject == NULL && c->subject != NULL &&
+	    (subject = malloc(c->subjectlen + 1)) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	add_sample = c->sample != NULL && h->samples < (int64_t)o->max_samples &&
+	    (uint64_t)h->sbytes + c->samplelen <= o->max_sample_bytes;
+	if (add_sample) {
+		sqlite3_stmt *s = stmt(q, S_INS_SAMPLE);
+
+		sqlite3_bind_int64(s, 1, key);
+		sqlite3_bind_int64(s, 2, h->samples);
+		sqlite3_bind_blob(s, 3, c->sample, (int)c->samplelen,
+		    SQLITE_STATIC);
+		if ((st = run(q, S_INS_SAMPLE, err)) != RF_OK) {
+			free(subject);
+			return st;
+		}
+		h->samples++;
+		h->sbytes += (int64_t)c->samplelen;
+	}
+	for (i = 0; i < c->nrcpt; i++)
+		changed |= rf_hll_add_hash(h->hll, c->rcpt_hash[i]);
+	if (changed) {
+		h->size = (int64_t)rf_hll_count(h->hll);
+		h->hll_dirty = 1;
+	}
+	if (subject != NULL) {
+		memcpy(subject, c->subject, c->subjectlen);
+		h->subject = subject;
+		h->subjectlen = c->subjectlen;
+	}
+	h->copies++;
+	if (c->now < h->first)
+		h->first = c->now;
+	if (c->now > h->last)
+		h->last = c->now;
+	h->dirty = 1;
+	hot_out(h, out);
+	return RF_OK;
+}
+
+/* hot_new: a campaign just created inside a group (nothing counted). */
+static rf_status
+hot_new(struct sq *q, const struct rf__copy *c, int64_t key, rf_error *err)
+{
+	struct hot *h;
+	rf_status st;
+
+	if ((st = hot_room(q, err)) != RF_OK)
+		return st;
+	h = hot_find(q, id_num(c->id));
+	h->num = id_num(c->id);
+	h->key = key;
+	memcpy(h->cid, c->id, RF_CAMPAIGN_ID_LEN);
+	h->first = h->last = c->now;
+	q->nhot++;
+	return RF_OK;
+}
+
 static rf_status
 sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
 	  const rf_store_options *o, rf_campaign *out, rf_error *err)
@@ -360,6 +710,8 @@ sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
 	int add_sample, rc;
 	rf_status st;
 
+	if (q->in_tx)
+		return hot_update(q, c, id, key, o, out, err);
 	sqlite3_bind_int64(s, 1, key);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
 		sqlite3_reset(s);
@@ -411,10 +763,16 @@ static rf_status
 sq_get(void *be, const char *id, rf_campaign *out, rf_error *err)
 {
 	struct sq *q = be;
-	sqlite3_stmt *s = stmt(q, S_GET_BY_CID);
+	sqlite3_stmt *s;
+	struct hot *h;
 	rf_status st = RF_OK;
 	int rc;
 
+	if (q->nhot > 0 && (h = hot_find(q, id_num(id)))->key != 0) {
+		hot_out(h, out);
+		return RF_OK;
+	}
+	s = stmt(q, S_GET_BY_CID);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		row(s, out);
@@ -431,10 +789,14 @@ sq_list(void *be, size_t limit, rf_campaign_list_cb cb, void *arg,
 	rf_error *err)
 {
 	struct sq *q = be;
-	sqlite3_stmt *s = stmt(q, S_LIST);
+	sqlite3_stmt *s;
 	rf_campaign c;
+	rf_status st;
 	int rc;
 
+	if (q->nhot > 0 && (st = hot_flush(q, err)) != RF_OK)
+		return st;
+	s = stmt(q, S_LIST);
 	sqlite3_bind_int64(s, 1, limit == 0 || limit > INT64_MAX ? -1 :
 	    (sqlite3_int64)limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -454,6 +816,7 @@ sq_complaint(void *be, const char *id, uint64_t n, rf_error *err)
 {
 	struct sq *q = be;
 	sqlite3_stmt *s = stmt(q, S_COMPLAINT);
+	struct hot *h;
 	rf_status st;
 
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -462,6 +825,8 @@ sq_complaint(void *be, const char *id, uint64_t n, rf_error *err)
 		return st;
 	if (sqlite3_changes(q->db) == 0)
 		return rf_error_set(err, RF_ENOTFOUND, "no campaign %s", id);
+	if (q->nhot > 0 && (h = hot_find(q, id_num(id)))->key != 0)
+		h->complaints += (int64_t)n;
 	return RF_OK;
 }
 
@@ -498,8 +863,14 @@ sq_begin(void *be, rf_error *err)
 	if (q->in_tx)
 		return rf_error_set(err, RF_EINVAL,
 		    "store: a transaction is open already");
-	if ((st = run(q, S_BEGIN, err)) == RF_OK)
+	if (q->hot == NULL && ((q->hot = calloc(HOT_SLOTS,
+	    sizeof(*q->hot))) == NULL || (q->order = calloc(HOT_SLOTS,
+	    sizeof(*q->order))) == NULL))
+		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
+	if ((st = run(q, S_BEGIN, err)) == RF_OK) {
 		q->in_tx = 1;
+		q->failed = 0;
+	}
 	return st;
 }
 
@@ -512,8 +883,16 @@ sq_commit(void *be, rf_error *err)
 	if (!q->in_tx)
 		return rf_error_set(err, RF_EINVAL, "store: no transaction");
 	q->in_tx = 0;
-	if ((st = run(q, S_COMMIT, err)) != RF_OK)
+	if (q->failed) {
+		q->failed = 0;
+		return rf_error_set(err, RF_ESTORE, "store: an add of this "
+		    "group failed: the group was undone");
+	}
+	if ((st = hot_flush(q, err)) == RF_OK)
+		st = run(q, S_COMMIT, err);
+	if (st != RF_OK && !sqlite3_get_autocommit(q->db))
 		run(q, S_ROLLBACK, NULL);
+	hot_clear(q);
 	return st;
 }
 
@@ -525,6 +904,11 @@ sq_rollback(void *be, rf_error *err)
 	if (!q->in_tx)
 		return rf_error_set(err, RF_EINVAL, "store: no transaction");
 	q->in_tx = 0;
+	hot_clear(q);
+	if (q->failed || sqlite3_get_autocommit(q->db)) {
+		q->failed = 0;
+		return RF_OK;
+	}
 	return run(q, S_ROLLBACK, err);
 }
 
