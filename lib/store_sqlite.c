@@ -46,7 +46,7 @@ enum {
 	S_BEGIN, S_BEGIN_READ, S_COMMIT, S_ROLLBACK, S_SAVE, S_RELEASE, S_UNDO,
 	S_CAND, S_INS_CAMP, S_ID_BY_CID, S_INS_BAND, S_GET_ROW, S_UPD,
 	S_GET_HLL, S_PUT_HLL, S_INS_SAMPLE, S_GET_BY_CID, S_LIST,
-	S_COMPLAINT, S_SAMPLES, S_PUT_ROW, S_SET_HLL, S__COUNT
+	S_COMPLAINT, S_SAMPLES, S_PUT_ROW, S_SET_HLL, S_DATA_VERSION, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -90,6 +90,7 @@ static const char *const sql[S__COUNT] = {
 	    " first_seen = ?4, last_seen = ?5, subject = ?6, samples = ?7,"
 	    " sample_bytes = ?8 WHERE id = ?1",
 	[S_SET_HLL] = "UPDATE hll SET regs = ?2 WHERE campaign = ?1",
+	[S_DATA_VERSION] = "PRAGMA data_version",
 };
 
 /*
@@ -97,7 +98,10 @@ static const char *const sql[S__COUNT] = {
  * lock, so the rows it reads stay as it left them: the campaigns counted
  * in the group are kept here (the "hot" table) and written back when the
  * group commits, when the table is full, or before a listing.  Samples,
- * complaints and new campaigns are written at once.
+ * complaints and new campaigns are written at once.  After the commit the
+ * entries stay, equal to the file, and serve the next group and lookups
+ * for as long as PRAGMA data_version shows that no other connection
+ * wrote; a write of this connection outside a group forgets them.
  */
 #define HOT_SLOTS 2048
 #define HOT_MAX 1024		/* entries before a write-back */
@@ -124,6 +128,7 @@ struct sq {
 	struct hot *hot;		/* HOT_SLOTS, while in_tx */
 	struct hot **order;		/* HOT_SLOTS, for write-back */
 	unsigned nhot;
+	int64_t data_version;		/* when the hot table was last valid */
 };
 
 static void hot_clear(struct sq *);
@@ -234,6 +239,8 @@ sq_begin_op(void *be, int write, rf_error *err)
 			    "this group failed and the group was undone");
 		return RF_OK;
 	}
+	if (write)
+		hot_clear(q);
 	return run(q, write ? S_BEGIN : S_BEGIN_READ, err);
 }
 
@@ -446,6 +453,27 @@ hot_clear(struct sq *q)
 		if (q->hot[i].key != 0)
 			hot_release(&q->hot[i]);
 	q->nhot = 0;
+}
+
+/* hot_valid: keep the hot table only when no other connection wrote
+ * since data_version was taken (0: the table is usable). */
+static rf_status
+hot_valid(struct sq *q, rf_error *err)
+{
+	sqlite3_stmt *s = stmt(q, S_DATA_VERSION);
+	int64_t v;
+
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		hot_clear(q);
+		return db_error(q, err, "reading the data version");
+	}
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (v != q->data_version)
+		hot_clear(q);
+	q->data_version = v;
+	return RF_OK;
 }
 
 /* hot_find: the entry of campaign num, or the free slot where it goes. */
@@ -768,6 +796,8 @@ sq_get(void *be, const char *id, rf_campaign *out, rf_error *err)
 	rf_status st = RF_OK;
 	int rc;
 
+	if (q->nhot > 0 && !q->in_tx && hot_valid(q, NULL) != RF_OK)
+		hot_clear(q);
 	if (q->nhot > 0 && (h = hot_find(q, id_num(id)))->key != 0) {
 		hot_out(h, out);
 		return RF_OK;
@@ -867,11 +897,15 @@ sq_begin(void *be, rf_error *err)
 	    sizeof(*q->hot))) == NULL || (q->order = calloc(HOT_SLOTS,
 	    sizeof(*q->order))) == NULL))
 		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
-	if ((st = run(q, S_BEGIN, err)) == RF_OK) {
-		q->in_tx = 1;
-		q->failed = 0;
+	if ((st = run(q, S_BEGIN, err)) != RF_OK)
+		return st;
+	if ((st = hot_valid(q, err)) != RF_OK) {
+		run(q, S_ROLLBACK, NULL);
+		return st;
 	}
-	return st;
+	q->in_tx = 1;
+	q->failed = 0;
+	return RF_OK;
 }
 
 static rf_status
@@ -890,9 +924,11 @@ sq_commit(void *be, rf_error *err)
 	}
 	if ((st = hot_flush(q, err)) == RF_OK)
 		st = run(q, S_COMMIT, err);
-	if (st != RF_OK && !sqlite3_get_autocommit(q->db))
-		run(q, S_ROLLBACK, NULL);
-	hot_clear(q);
+	if (st != RF_OK) {
+		if (!sqlite3_get_autocommit(q->db))
+			run(q, S_ROLLBACK, NULL);
+		hot_clear(q);	/* kept after a commit: equal to the file */
+	}
 	return st;
 }
 

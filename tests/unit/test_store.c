@@ -474,6 +474,88 @@ test_transactions(void **state)
 	rf_store_close(s);
 }
 
+struct first {
+	char id[RF_CAMPAIGN_ID_LEN + 1];
+	uint64_t size, copies;
+};
+
+static int
+first_cb(const rf_campaign *c, void *arg)
+{
+	struct first *l = arg;
+
+	memcpy(l->id, c->id, sizeof(l->id));
+	l->size = c->size;
+	l->copies = c->copies;
+	return 1;
+}
+
+/* Groups keep counted campaigns in memory (docs/store.md): reads inside
+ * the group see them, the file holds them after the commit, another
+ * connection's writes between groups are not lost, and a failed group
+ * is undone whole. */
+static void
+test_group_write_back(void **state)
+{
+	rf_fingerprint a = fp_make(40), b = fp_make(41);
+	rf_store *s = open_store(NULL), *t = open_store(NULL);
+	struct first l;
+	rf_campaign c, d;
+	rf_error err;
+	char r[32];
+	int i, g;
+
+	for (g = 0; g < 3; g++) {
+		assert_int_equal(rf_store_begin(s, &err), RF_OK);
+		for (i = 0; i < 50; i++) {
+			snprintf(r, sizeof(r), "g%d-%d@example.com", g, i);
+			add(s, &a, r, 100 * g + i, &c);
+		}
+		/* read your writes inside the group */
+		assert_int_equal(rf_campaign_get(s, c.id, &d, &err), RF_OK);
+		assert_int_equal(d.copies, c.copies);
+		assert_int_equal(d.size, c.size);
+		assert_int_equal(rf_campaign_lookup(s, &a, &d, &err), RF_OK);
+		assert_int_equal(d.copies, c.copies);
+		assert_int_equal(rf_campaign_list(s, 1, first_cb, &l, &err),
+		    RF_OK);
+		assert_string_equal(l.id, c.id);
+		assert_int_equal(l.copies, c.copies);
+		assert_int_equal(rf_store_commit(s, &err), RF_OK);
+		/* the other connection sees the group, then adds a copy that
+		 * the next group of s must count on top */
+		assert_int_equal(rf_campaign_lookup(t, &a, &d, &err), RF_OK);
+		assert_int_equal(d.copies, c.copies);
+		assert_int_equal(d.size, c.size);
+		snprintf(r, sizeof(r), "t%d@example.com", g);
+		add(t, &a, r, 1000 + g, &d);
+		assert_int_equal(d.copies, c.copies + 1);
+		/* and s's own lookups see it too */
+		assert_int_equal(rf_campaign_lookup(s, &a, &c, &err), RF_OK);
+		assert_int_equal(c.copies, d.copies);
+	}
+	assert_int_equal(c.copies, 3 * 51);
+	assert_in_range(c.size, 150, 156);	/* HLL: within 2 % */
+	assert_int_equal(c.last_seen, 1002);
+	/* s writes outside a group, then groups again: nothing lost */
+	add(s, &a, "solo@example.com", 2000, &c);
+	assert_int_equal(rf_store_begin(s, &err), RF_OK);
+	add(s, &a, "solo2@example.com", 2001, &c);
+	assert_int_equal(c.copies, 3 * 51 + 2);
+	assert_int_equal(rf_campaign_complaint(s, c.id, 2, &err), RF_OK);
+	add(s, &b, "b@example.com", 1, &d);
+	assert_true(d.created);
+	assert_int_equal(rf_store_commit(s, &err), RF_OK);
+	assert_int_equal(rf_campaign_get(t, c.id, &d, &err), RF_OK);
+	assert_int_equal(d.copies, 3 * 51 + 2);
+	assert_int_equal(d.complaints, 2);
+	assert_int_equal(d.last_seen, 2001);
+	assert_int_equal(rf_campaign_lookup(t, &b, &d, &err), RF_OK);
+	assert_int_equal(d.copies, 1);
+	rf_store_close(t);
+	rf_store_close(s);
+}
+
 static void
 test_bad_spec(void **state)
 {
@@ -539,6 +621,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_write_back, setup,
 		    teardown),
 		cmocka_unit_test(test_bad_spec),
 	};
