@@ -24,7 +24,6 @@ static const char *const schema[] = {
 	" subject BLOB,"
 	" samples INTEGER NOT NULL DEFAULT 0,"
 	" sample_bytes INTEGER NOT NULL DEFAULT 0)",
-	"CREATE INDEX IF NOT EXISTS campaign_size ON campaign(size)",
 	"CREATE TABLE IF NOT EXISTS band ("
 	" key INTEGER NOT NULL,"
 	" campaign INTEGER NOT NULL,"
@@ -37,7 +36,14 @@ static const char *const schema[] = {
 	" seq INTEGER NOT NULL,"
 	" links BLOB NOT NULL,"
 	" PRIMARY KEY (campaign, seq)) WITHOUT ROWID",
-	"PRAGMA user_version = 1",
+	"PRAGMA user_version = 2",
+};
+
+/* from version 1: the index on size cost every counted copy an index
+ * update; listing sorts instead */
+static const char *const migrate_1[] = {
+	"DROP INDEX IF EXISTS campaign_size",
+	"PRAGMA user_version = 2",
 };
 
 #define ROW "cid, copies, size, complaints, first_seen, last_seen, subject"
@@ -183,6 +189,8 @@ check_schema(struct sq *q, int read_only, rf_error *err)
 	}
 	version = sqlite3_column_int(v, 0);
 	tables = sqlite3_column_int(v, 1);
+	sqlite3_finalize(v);	/* DDL waits for no running statement */
+	v = NULL;
 	if (version > RF_STORE_SCHEMA_VERSION) {
 		st = rf_error_set(err, RF_ESTORE, "sqlite: store schema %d is "
 		    "newer than this redflag's (%d)", version,
@@ -198,6 +206,13 @@ check_schema(struct sq *q, int read_only, rf_error *err)
 		if (sqlite3_exec(q->db, schema[i], NULL, NULL, NULL) !=
 		    SQLITE_OK) {
 			st = db_error(q, err, "cannot create the schema");
+			goto done;
+		}
+	for (i = 0; version == 1 && !read_only &&
+	    i < sizeof(migrate_1) / sizeof(*migrate_1); i++)
+		if (sqlite3_exec(q->db, migrate_1[i], NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			st = db_error(q, err, "cannot update the schema");
 			goto done;
 		}
 done:

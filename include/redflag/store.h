@@ -33,7 +33,7 @@ extern "C" {
 #define RF_CAMPAIGN_ID_LEN 16
 #define RF_STORE_SUBJECT_MAX 1024	/* bound of max_subject_bytes */
 #define RF_STORE_RCPT_MAX 512		/* recipient bytes counted */
-#define RF_STORE_SCHEMA_VERSION 1	/* SQLite PRAGMA user_version */
+#define RF_STORE_SCHEMA_VERSION 2	/* SQLite PRAGMA user_version */
 
 /* Settings, each with a safe default (rf_store_options_default). */
 typedef struct rf_store_options {

@@ -361,6 +361,41 @@ test_schema(void **state)
 	}
 }
 
+/* A version 1 store (with the index on size) is brought to version 2 on
+ * a writable open, its campaigns kept. */
+static void
+test_migrate_1(void **state)
+{
+	rf_fingerprint a = fp_make(50);
+	rf_store *s = open_store(NULL);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	rf_campaign c;
+	rf_error err;
+
+	add(s, &a, "one@example.com", 1, &c);
+	add(s, &a, "two@example.com", 2, &c);
+	rf_store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE INDEX campaign_size ON "
+	    "campaign(size); PRAGMA user_version = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	s = open_store(NULL);
+	assert_int_equal(rf_campaign_lookup(s, &a, &c, &err), RF_OK);
+	assert_int_equal(c.copies, 2);
+	rf_store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version "
+	    "FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema "
+	    "WHERE name = 'campaign_size')", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_int_equal(sqlite3_column_int(st, 1), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 struct sampled {
 	int copies;
 	char first[4][128];
@@ -620,6 +655,8 @@ main(int argc, char **argv)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_1, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_write_back, setup,
