@@ -1,12 +1,14 @@
 /*
  * store_redis.c - the campaign store in Redis, shared by many mail
- * servers (hiredis).  Key layout, with PREFIX "rf" unless the spec names
- * another (docs/store.md):
- *   PREFIX:c:ID      hash: fp, copies, complaints, first, last, subject,
- *                    samples, sbytes
+ * servers (hiredis).  Key layout 2, with PREFIX "rf" unless the spec names
+ * another (docs/store.md, "Redis backend"):
+ *   PREFIX:c:ID      string: header (copies, complaints, first, last as
+ *                    doubles; samples, sample bytes, subject length as
+ *                    u32), fingerprint, subject, link samples (later ones
+ *                    as differences to the first)
  *   PREFIX:h:ID      HyperLogLog of the recipients (PFADD, PFCOUNT)
- *   PREFIX:s:ID      list of link-skeleton samples, first copies first
- *   PREFIX:b:BAND    set of the ids of campaigns with that band key
+ *   PREFIX:b:BUCKET  hash: band key's low 6 bytes -> ids (8 bytes each)
+ *                    of the campaigns with it; BUCKET its top 18 bits
  *   PREFIX:z         sorted set: id scored by size, for listing
  * Creating and counting are Lua scripts, atomic on the server; a
  * campaign's id is derived from its fingerprint, so two servers creating
