@@ -11,6 +11,9 @@
 
 #include "internal.h"
 
+/* S_INS_BAND names one parameter per band */
+_Static_assert(RF_FP_BANDS == 16, "S_INS_BAND has 16 rows");
+
 static const char *const schema[] = {
 	"CREATE TABLE IF NOT EXISTS campaign ("
 	" id INTEGER PRIMARY KEY,"
@@ -63,8 +66,7 @@ static const char *const sql[S__COUNT] = {
 	[S_SAVE] = "SAVEPOINT rf_add",
 	[S_RELEASE] = "RELEASE rf_add",
 	[S_UNDO] = "ROLLBACK TO rf_add",
-	/* one band at a time: an IN list or DISTINCT would build a
-	 * temporary b-tree per copy */
+	/* one band at a time: an IN list costs more (measured) */
 	[S_CAND] = "SELECT c.id, c.cid, c.fp FROM band b"
 	    " JOIN campaign c ON c.id = b.campaign"
 	    " WHERE b.key = ?1 LIMIT ?2",
@@ -72,7 +74,10 @@ static const char *const sql[S__COUNT] = {
 	    " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (cid) DO NOTHING",
 	[S_ID_BY_CID] = "SELECT id FROM campaign WHERE cid = ?1",
 	[S_INS_BAND] = "INSERT OR IGNORE INTO band (key, campaign)"
-	    " VALUES (?1, ?2)",
+	    " VALUES (?1, ?17), (?2, ?17), (?3, ?17), (?4, ?17), (?5, ?17),"
+	    " (?6, ?17), (?7, ?17), (?8, ?17), (?9, ?17), (?10, ?17),"
+	    " (?11, ?17), (?12, ?17), (?13, ?17), (?14, ?17), (?15, ?17),"
+	    " (?16, ?17)",
 	[S_GET_ROW] = "SELECT " ROW ", samples, sample_bytes FROM campaign"
 	    " WHERE id = ?1",
 	[S_UPD] = "UPDATE campaign SET copies = copies + 1, size = ?2,"
@@ -366,10 +371,12 @@ sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 	*key = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 bands:
-	for (i = 0; *created && i < RF_FP_BANDS; i++) {
+	if (*created) {
 		s = stmt(q, S_INS_BAND);
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)c->band[i]);
-		sqlite3_bind_int64(s, 2, *key);
+		for (i = 0; i < RF_FP_BANDS; i++)
+			sqlite3_bind_int64(s, (int)i + 1,
+			    (sqlite3_int64)c->band[i]);
+		sqlite3_bind_int64(s, RF_FP_BANDS + 1, *key);
 		if ((st = run(q, S_INS_BAND, err)) != RF_OK)
 			return st;
 	}
