@@ -822,68 +822,6 @@ rd_complaint(void *be, const char *id, uint64_t n, rf_error *err)
 	return st;
 }
 
-/* nth_link: link k of a sample entry (links joined by '\n'). */
-static const char *
-nth_link(const char *e, size_t len, size_t k, size_t *n)
-{
-	const char *p = e, *end = e + len, *nl;
-
-	while (k-- > 0) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			return NULL;
-		p = nl + 1;
-	}
-	nl = memchr(p, '\n', (size_t)(end - p));
-	*n = (size_t)((nl != NULL ? nl : end) - p);
-	return p;
-}
-
-/* undelta: sample entry e (len bytes) with its links written as
- * differences to the first entry's (\1 PREFIX \2 SUFFIX \2 MIDDLE) put
- * back whole into out (room for len + links * first bytes). */
-static size_t
-undelta(const char *first, size_t flen, const char *e, size_t len, char *out)
-{
-	const char *p = e, *end = e + len, *l, *b;
-	size_t o = 0, k = 0, n, bn, pre, suf;
-	char *q;
-
-	for (; p <= end; k++) {
-		l = p;
-		p = memchr(p, '\n', (size_t)(end - p));
-		if (p == NULL)
-			p = end;
-		n = (size_t)(p - l);
-		if (k > 0)
-			out[o++] = '\n';
-		if (n > 0 && l[0] == '\1' && (q = memchr(l, '\2', n)) != NULL &&
-		    memchr(q + 1, '\2', n - (size_t)(q + 1 - l)) != NULL) {
-			pre = strtoul(l + 1, NULL, 10);
-			suf = strtoul(q + 1, &q, 10);
-			q++;
-			if ((b = nth_link(first, flen, k, &bn)) == NULL) {
-				b = "";
-				bn = 0;
-			}
-			if (pre > bn)
-				pre = bn;
-			if (suf > bn - pre)
-				suf = bn - pre;
-			memcpy(out + o, b, pre);
-			o += pre;
-			memcpy(out + o, q, (size_t)(l + n - q));
-			o += (size_t)(l + n - q);
-			memcpy(out + o, b + bn - suf, suf);
-			o += suf;
-		} else {
-			memcpy(out + o, l, n);
-			o += n;
-		}
-		p++;
-	}
-	return o;
-}
-
 static rf_status
 rd_samples(void *be, const char *id, rf__sample_cb cb, void *arg,
 	   rf_error *err)
@@ -934,7 +872,7 @@ rd_samples(void *be, const char *id, rf__sample_cb cb, void *arg,
 			st = rf_error_set(err, RF_ENOMEM, "out of memory");
 			goto done;
 		}
-		o = undelta(first, flen, v + at, n, buf);
+		o = rf__sample_undelta(first, flen, v + at, n, buf);
 		at += n;
 		if (cb(buf, o, arg))
 			break;

@@ -6,6 +6,7 @@
 
 #include "testutil.h"
 #include "fputil.h"
+#include "../../lib/internal.h"	/* rf__sample_undelta */
 
 static char dir[64];
 static char path[128];
@@ -396,6 +397,31 @@ test_migrate_1(void **state)
 	sqlite3_close(db);
 }
 
+/* The sample difference encoding (Redis) decodes what it encodes and
+ * stays inside its buffer on damaged entries. */
+static void
+test_sample_undelta(void **state)
+{
+	const char *first = "https://shop.example/c/0001?u=aa\nhttps://x.example/";
+	static const char *bad[] = { "\1", "\1\2", "\1\2\2", "\1-1\2\2m",
+	    "\1 1\2+1\2m", "\199999999999\21\2m", "\1a\2\2\nz",
+	    "\n\n\1" "5\2" "5\2\n" };
+	char out[512];
+	size_t n, i;
+	const char *e = "\1" "23\2" "0\2" "0002?u=bb\nhttps://y.example/";
+
+	n = rf__sample_undelta(first, strlen(first), e, strlen(e), out);
+	assert_int_equal(n, strlen("https://shop.example/c/0002?u=bb\n"
+	    "https://y.example/"));
+	assert_memory_equal(out, "https://shop.example/c/0002?u=bb\n"
+	    "https://y.example/", n);
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		n = rf__sample_undelta(first, strlen(first), bad[i],
+		    strlen(bad[i]), out);
+		assert_true(n <= strlen(bad[i]) + 4 * strlen(first));
+	}
+}
+
 struct sampled {
 	int copies;
 	char first[4][128];
@@ -661,6 +687,7 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_write_back, setup,
 		    teardown),
+		cmocka_unit_test(test_sample_undelta),
 		cmocka_unit_test(test_bad_spec),
 	};
 
