@@ -443,6 +443,27 @@ count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
 	return RF_OK;
 }
 
+/* get_row: S_GET_ROW stepped onto campaign (id, key), for the caller to
+ * read and reset; RF_ENOTFOUND when the row is gone. */
+static rf_status
+get_row(struct sq *q, const char *id, int64_t key, sqlite3_stmt **out,
+	rf_error *err)
+{
+	sqlite3_stmt *s = stmt(q, S_GET_ROW);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, key);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return rf_error_set(err, RF_ENOTFOUND,
+			    "campaign %s is gone", id);
+		return db_error(q, err, "reading a campaign");
+	}
+	*out = s;
+	return RF_OK;
+}
+
 /* --- the hot table (rf_store_begin ... rf_store_commit) --- */
 
 static uint64_t
@@ -601,15 +622,8 @@ hot_load(struct sq *q, const char *id, int64_t key, struct hot **out,
 	if ((st = hot_room(q, err)) != RF_OK)
 		return st;
 	h = hot_find(q, num);
-	s = stmt(q, S_GET_ROW);
-	sqlite3_bind_int64(s, 1, key);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		if (rc == SQLITE_DONE)
-			return rf_error_set(err, RF_ENOTFOUND,
-			    "campaign %s is gone", id);
-		return db_error(q, err, "reading a campaign");
-	}
+	if ((st = get_row(q, id, key, &s, err)) != RF_OK)
+		return st;
 	h->copies = sqlite3_column_int64(s, 1);
 	h->size = sqlite3_column_int64(s, 2);
 	h->complaints = sqlite3_column_int64(s, 3);
@@ -755,21 +769,15 @@ sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
 	  const rf_store_options *o, rf_campaign *out, rf_error *err)
 {
 	struct sq *q = be;
-	sqlite3_stmt *s = stmt(q, S_GET_ROW);
+	sqlite3_stmt *s;
 	int64_t samples, sample_bytes;
-	int add_sample, rc;
+	int add_sample;
 	rf_status st;
 
 	if (q->in_tx)
 		return hot_update(q, c, id, key, o, out, err);
-	sqlite3_bind_int64(s, 1, key);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		if (rc == SQLITE_DONE)
-			return rf_error_set(err, RF_ENOTFOUND,
-			    "campaign %s is gone", id);
-		return db_error(q, err, "reading a campaign");
-	}
+	if ((st = get_row(q, id, key, &s, err)) != RF_OK)
+		return st;
 	row(s, out);
 	samples = sqlite3_column_int64(s, 7);
 	sample_bytes = sqlite3_column_int64(s, 8);
