@@ -39,6 +39,7 @@ echo "   (rates per CPU second are what one core does; wall-clock rates"
 echo "   suffer when other work shares the machine)"
 
 have_redis=
+rv=-
 if command -v redis-server >/dev/null 2>&1 && redis_start "$tmp"; then
 	have_redis=1
 	port=$redis_port
@@ -138,26 +139,20 @@ echo
 echo "== summary (per CPU second: one core; Redis: the client's CPU)"
 printf '%-44s %14s %14s\n' "" "SQLite" "Redis $rv"
 r() { if [ -n "$have_redis" ]; then val "$1" "$2"; else echo -; fi; }
-printf '%-44s %14s %14s\n' "copies added per CPU s (insert)" \
-    "$(val adds_per_cpu_s "$tmp/cs")" "$(r adds_per_cpu_s "$tmp/cr")"
-printf '%-44s %14s %14s\n' "lookups per CPU s" \
-    "$(val lookups_per_cpu_s "$tmp/cs")" "$(r lookups_per_cpu_s "$tmp/cr")"
-printf '%-44s %14s %14s\n' "copies added per wall s" \
-    "$(val adds_per_s "$tmp/cs")" "$(r adds_per_s "$tmp/cr")"
-printf '%-44s %14s %14s\n' "copies per CPU s, durable per copy" \
-    "$(val adds_per_cpu_s "$tmp/cs3")" "-"
-printf '%-44s %14s %14s\n' "50M-recipient campaign: error %" \
-    "$(val error_pct "$tmp/a")" "$(r error_pct "$tmp/ar_rf")"
-printf '%-44s %14s %14s\n' "50M-recipient campaign: bytes (limit 16384)" \
-    "$(val bytes "$tmp/a")" "$(r bytes "$tmp/ar_rf")"
-printf '%-44s %14s %14s\n' "  the same, alone in the store" \
-    "$(val bytes "$tmp/a")" "$(r bytes "$tmp/ar_lone")"
-printf '%-44s %14s %14s\n' "distinct campaigns made" \
-    "$(val campaigns "$tmp/bs")" "$(r campaigns "$tmp/br")"
-printf '%-44s %14s %14s\n' "  wall seconds" \
-    "$(val seconds "$tmp/bs")" "$(r seconds "$tmp/br")"
-printf '%-44s %14s %14s\n' "  CPU seconds (Redis: the client's)" \
-    "$(val cpu_seconds "$tmp/bs")" "$(r cpu_seconds "$tmp/br")"
+# row LABEL KEY SQLITE_FILE REDIS_FILE: one line of the summary
+row() {
+	printf '%-44s %14s %14s\n' "$1" "$(val "$2" "$3")" "$(r "$2" "$4")"
+}
+row "copies added per CPU s (insert)" adds_per_cpu_s "$tmp/cs" "$tmp/cr"
+row "lookups per CPU s" lookups_per_cpu_s "$tmp/cs" "$tmp/cr"
+row "copies added per wall s" adds_per_s "$tmp/cs" "$tmp/cr"
+row "copies per CPU s, durable per copy" adds_per_cpu_s "$tmp/cs3" /dev/null
+row "50M-recipient campaign: error %" error_pct "$tmp/a" "$tmp/ar_rf"
+row "50M-recipient campaign: bytes (limit 16384)" bytes "$tmp/a" "$tmp/ar_rf"
+row "  the same, alone in the store" bytes "$tmp/a" "$tmp/ar_lone"
+row "distinct campaigns made" campaigns "$tmp/bs" "$tmp/br"
+row "  wall seconds" seconds "$tmp/bs" "$tmp/br"
+row "  CPU seconds (Redis: the client's)" cpu_seconds "$tmp/bs" "$tmp/br"
 printf '%-44s %14s %14s\n' "  bytes (file; Redis used_memory)" \
     "$(val file_bytes "$tmp/bs" | cut -d' ' -f1)" \
     "$(r used_memory_delta "$tmp/br" | cut -d' ' -f1)"
