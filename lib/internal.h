@@ -352,6 +352,13 @@ int rf__cache_find(const struct rf__cache *c, const rf_fingerprint *fp,
 void rf__cache_put(struct rf__cache *c, const char *id, int64_t key,
 		   const rf_fingerprint *rep, const uint64_t *band);
 
+/* rf__sample_undelta: sample entry e (len bytes) whose links are written
+ * as differences to the first entry's (\1 PREFIX \2 SUFFIX \2 MIDDLE,
+ * docs/store.md) put back whole into out, which has room for len +
+ * (newlines in e + 1) * flen bytes; returns the bytes written. */
+size_t rf__sample_undelta(const char *first, size_t flen, const char *e,
+			  size_t len, char *out);
+
 /* rf__copy_subject: copy a stored subject into out->subject, cut to
  * RF_STORE_SUBJECT_MAX and without NUL bytes. */
 void rf__campaign_subject(rf_campaign *out, const char *s, size_t len);
