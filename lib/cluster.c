@@ -27,10 +27,20 @@ struct item {
 	size_t cluster;
 };
 
+#define NO_HEAD UINT32_MAX
+
+/* The heads of one band key: item numbers, NO_HEAD past the last. */
 struct bucket {
-	uint64_t key;		/* 0: free slot */
-	uint32_t nheads;
-	size_t heads[RF_CLUSTER_HEADS];
+	uint32_t heads[RF_CLUSTER_HEADS];
+};
+
+/* The band keys of a run: every distinct key once, sorted, and its
+ * bucket at the same position (a dense table: 8 + 16 bytes a key, no
+ * free slots). */
+struct bands {
+	uint64_t *keys;
+	struct bucket *b;
+	size_t n;
 };
 
 struct rf_cluster {
@@ -39,8 +49,6 @@ struct rf_cluster {
 	size_t n, cap;
 	rf_batch_campaign *camps;
 	size_t ncamps;
-	struct bucket *tab;
-	size_t tabcap, tabused;
 	int done;
 };
 
@@ -66,7 +74,6 @@ rf_cluster_free(rf_cluster *cl)
 		return;
 	free(cl->items);
 	free(cl->camps);
-	free(cl->tab);
 	rf_arena_free(cl->arena);
 	free(cl);
 }
@@ -158,68 +165,93 @@ cmp_canon(const void *pa, const void *pb, void *arg)
 	return a < b ? -1 : a > b;
 }
 
-static rf_status
-tab_grow(rf_cluster *cl)
+/* band_key: the LSH key of band i of fp (never 0). */
+static uint64_t
+band_key(const rf_fingerprint *fp, unsigned i)
 {
-	struct bucket *old = cl->tab, *nt, *b;
-	size_t oldcap = cl->tabcap, ncap, i, k;
+	uint64_t key = rf_fp_band(fp, i);
 
-	ncap = oldcap == 0 ? 1024 : oldcap * 2;
-	if (ncap > SIZE_MAX / sizeof(*nt) ||
-	    (nt = calloc(ncap, sizeof(*nt))) == NULL)
+	return key == 0 ? 1 : key;
+}
+
+static unsigned
+nbands_of(const rf_fingerprint *fp)
+{
+	return fp->kind == RF_FP_SHORT ? 1 : RF_FP_BANDS;
+}
+
+static int
+cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* bands_make: the distinct band keys of every non-empty item, each with
+ * an empty bucket.  RF_OK or RF_ENOMEM. */
+static rf_status
+bands_make(const rf_cluster *cl, struct bands *t)
+{
+	const struct item *v = cl->items;
+	size_t i, n = 0, m;
+	unsigned band;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < cl->n; i++)
+		if (v[i].fp.kind != RF_FP_EMPTY)
+			n += nbands_of(&v[i].fp);
+	if (n == 0)
+		return RF_OK;
+	if (n > SIZE_MAX / sizeof(*t->b) ||
+	    (t->keys = malloc(n * sizeof(*t->keys))) == NULL)
 		return RF_ENOMEM;
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].key == 0)
-			continue;
-		for (k = old[i].key & (ncap - 1); nt[k].key != 0;
-		    k = (k + 1) & (ncap - 1))
-			;
-		b = &nt[k];
-		*b = old[i];
-	}
-	free(old);
-	cl->tab = nt;
-	cl->tabcap = ncap;
+	for (i = 0, n = 0; i < cl->n; i++)
+		if (v[i].fp.kind != RF_FP_EMPTY)
+			for (band = 0; band < nbands_of(&v[i].fp); band++)
+				t->keys[n++] = band_key(&v[i].fp, band);
+	qsort(t->keys, n, sizeof(*t->keys), cmp_u64);
+	for (i = m = 1; i < n; i++)
+		if (t->keys[i] != t->keys[m - 1])
+			t->keys[m++] = t->keys[i];
+	t->n = m;
+	if ((t->b = malloc(m * sizeof(*t->b))) == NULL)
+		return RF_ENOMEM;
+	memset(t->b, 0xff, m * sizeof(*t->b));	/* NO_HEAD everywhere */
 	return RF_OK;
 }
 
-/* bucket: the bucket of key, created empty when absent; NULL when out of
- * memory. */
+/* bucket: the bucket of key (which bands_make saw). */
 static struct bucket *
-bucket(rf_cluster *cl, uint64_t key)
+bucket(const struct bands *t, uint64_t key)
 {
-	size_t k;
+	size_t lo = 0, hi = t->n, mid;
 
-	if (key == 0)
-		key = 1;
-	if ((cl->tabused + 1) * 2 > cl->tabcap && tab_grow(cl) != RF_OK)
-		return NULL;
-	for (k = key & (cl->tabcap - 1); cl->tab[k].key != 0;
-	    k = (k + 1) & (cl->tabcap - 1))
-		if (cl->tab[k].key == key)
-			return &cl->tab[k];
-	cl->tab[k].key = key;
-	cl->tabused++;
-	return &cl->tab[k];
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (t->keys[mid] <= key)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &t->b[lo];
 }
 
 /* visit: compare item x with the heads of its buckets, join the matches,
  * become a head where there is room and nothing matched. */
-static rf_status
-visit(rf_cluster *cl, size_t x)
+static void
+visit(rf_cluster *cl, const struct bands *t, size_t x)
 {
 	struct item *v = cl->items;
 	struct bucket *b;
-	unsigned band, nbands, h;
+	unsigned band, h;
 	int matched;
 
-	nbands = v[x].fp.kind == RF_FP_SHORT ? 1 : RF_FP_BANDS;
-	for (band = 0; band < nbands; band++) {
-		b = bucket(cl, rf_fp_band(&v[x].fp, band));
-		if (b == NULL)
-			return RF_ENOMEM;
+	for (band = 0; band < nbands_of(&v[x].fp); band++) {
+		b = bucket(t, band_key(&v[x].fp, band));
 		matched = 0;
-		for (h = 0; h < b->nheads; h++) {
+		for (h = 0; h < RF_CLUSTER_HEADS && b->heads[h] != NO_HEAD;
+		    h++) {
 			if (find(v, b->heads[h]) == find(v, x)) {
 				matched = 1;
 				continue;
@@ -229,10 +261,9 @@ visit(rf_cluster *cl, size_t x)
 				matched = 1;
 			}
 		}
-		if (!matched && b->nheads < RF_CLUSTER_HEADS)
-			b->heads[b->nheads++] = x;
+		if (!matched && h < RF_CLUSTER_HEADS)
+			b->heads[h] = (uint32_t)x;
 	}
-	return RF_OK;
 }
 
 void
@@ -254,14 +285,6 @@ rf_fp_id(const rf_fingerprint *fp, char id[17])
 		x >>= 4;
 	}
 	id[16] = '\0';
-}
-
-static int
-cmp_u64(const void *pa, const void *pb)
-{
-	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-
-	return a < b ? -1 : a > b;
 }
 
 /* by_cluster: members sorted by cluster, then recipient hash and text. */
@@ -325,6 +348,7 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 	struct item *v = cl->items;
 	size_t *order = NULL, i, r, start;
 	uint64_t *vals = NULL;
+	struct bands t = { NULL, NULL, 0 };
 	rf_status st = RF_OK;
 
 	if (cl->done)
@@ -332,6 +356,9 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 	cl->done = 1;
 	if (cl->n == 0)
 		return RF_OK;
+	if (cl->n >= NO_HEAD)
+		return rf_error_set(err, RF_ENOMEM, "too many messages to "
+		    "cluster at once");
 	order = calloc(cl->n, sizeof(*order));
 	vals = calloc(cl->n, sizeof(*vals));
 	cl->camps = calloc(cl->n, sizeof(*cl->camps));
@@ -344,11 +371,15 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 		v[i].parent = i;
 	}
 	qsort_r(order, cl->n, sizeof(*order), cmp_canon, v);
-	for (i = 0; i < cl->n && st == RF_OK; i++)
-		if (v[order[i]].fp.kind != RF_FP_EMPTY)
-			st = visit(cl, order[i]);
-	if (st != RF_OK)
+	if ((st = bands_make(cl, &t)) != RF_OK)
 		goto out;
+	for (i = 0; i < cl->n; i++)
+		if (v[order[i]].fp.kind != RF_FP_EMPTY)
+			visit(cl, &t, order[i]);
+	free(t.keys);
+	free(t.b);
+	t.keys = NULL;
+	t.b = NULL;
 	/* Number the clusters by their first member (the root). */
 	for (i = 0; i < cl->n; i++) {
 		r = find(v, i);
@@ -370,9 +401,8 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 out:
 	free(order);
 	free(vals);
-	free(cl->tab);
-	cl->tab = NULL;
-	cl->tabcap = cl->tabused = 0;
+	free(t.keys);
+	free(t.b);
 	if (st != RF_OK) {
 		cl->ncamps = 0;
 		return rf_error_set(err, st, "out of memory");
