@@ -79,12 +79,12 @@ struct sample {
 };
 
 struct batch {
-	FILE *spool;
+	FILE *tmp;		/* the spool file (owns fd) */
+	int fd;
+	FILE *spool;		/* writes to fd, counting (fopencookie) */
 	char *spool_buf;	/* its stdio buffer */
-	off_t spool_len;	/* bytes written to the spool */
-	FILE *head;		/* pass one: the head being printed */
-	char *head_buf;		/* its bytes (open_memstream) */
-	size_t head_size;
+	off_t flushed;		/* bytes written to fd */
+	int werr;		/* a write to fd failed */
 	struct record *rec;
 	size_t n, cap;
 	rf_cluster *cl;
@@ -96,17 +96,53 @@ struct batch {
 	size_t rdcap;
 };
 
+/* The spool is written through a stdio stream of its own, so that
+ * ftello tells the offset from the bytes counted, without an lseek. */
+static ssize_t
+spool_cookie_write(void *cookie, const char *p, size_t n)
+{
+	struct batch *b = cookie;
+	size_t done = 0;
+	ssize_t w;
+
+	while (done < n) {
+		w = write(b->fd, p + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			b->werr = 1;
+			return 0;
+		}
+		done += (size_t)w;
+	}
+	b->flushed += (off_t)n;
+	return (ssize_t)n;
+}
+
+static int
+spool_cookie_seek(void *cookie, off64_t *pos, int whence)
+{
+	struct batch *b = cookie;
+
+	if (whence != SEEK_CUR || *pos != 0)
+		return -1;
+	*pos = b->flushed;
+	return 0;
+}
+
 struct batch *
 batch_new(struct scan *s)
 {
 	struct batch *b = calloc(1, sizeof(*b));
+	cookie_io_functions_t io = { NULL, spool_cookie_write,
+		spool_cookie_seek, NULL };
 	rf_error err;
 
-	if (b == NULL || (b->spool = tmpfile()) == NULL ||
+	if (b == NULL || (b->tmp = tmpfile()) == NULL ||
+	    (b->fd = fileno(b->tmp)) < 0 ||
+	    (b->spool = fopencookie(b, "w", io)) == NULL ||
 	    (b->spool_buf = malloc(SPOOL_BUFFER)) == NULL ||
 	    setvbuf(b->spool, b->spool_buf, _IOFBF, SPOOL_BUFFER) != 0 ||
-	    (b->head = open_memstream(&b->head_buf, &b->head_size)) ==
-	    NULL ||
 	    (b->a = rf_arena_new()) == NULL ||
 	    rf_cluster_new(&b->cl, &err) != RF_OK) {
 		cli_warn("scan: cannot make the batch spool: out of memory "
@@ -136,9 +172,8 @@ batch_free(struct batch *b)
 	if (b->spool != NULL)
 		fclose(b->spool);
 	free(b->spool_buf);
-	if (b->head != NULL)
-		fclose(b->head);
-	free(b->head_buf);
+	if (b->tmp != NULL)
+		fclose(b->tmp);
 	rf_buf_free(&b->meta);
 	free(b->rd);
 	free(b);
@@ -167,11 +202,9 @@ new_record(struct batch *b)
 static int
 spool_write(struct batch *b, const void *p, size_t n, off_t *off)
 {
-	*off = b->spool_len;
-	if (fwrite(p, 1, n, b->spool) != n)
+	if ((*off = ftello(b->spool)) < 0)
 		return -1;
-	b->spool_len += (off_t)n;
-	return 0;
+	return fwrite_unlocked(p, 1, n, b->spool) == n ? 0 : -1;
 }
 
 /* rd_room: the read buffer, with room for n bytes and a NUL. */
@@ -195,7 +228,7 @@ spool_read(struct batch *b, off_t off, size_t n)
 {
 	char *p = rd_room(b, n);
 
-	if (p == NULL || pread(fileno(b->spool), p, n, off) != (ssize_t)n)
+	if (p == NULL || pread(b->fd, p, n, off) != (ssize_t)n)
 		return NULL;
 	p[n] = '\0';
 	return p;
@@ -209,19 +242,20 @@ spool_head(struct scan *s, struct record *r, const char *label,
 {
 	struct batch *b = s->batch;
 	struct sprinter *sp;
+	off_t end;
 
-	if (fseeko(b->head, 0, SEEK_SET) != 0 || (sp = s->json ?
-	    sprinter_json_new(b->head) : sprinter_text_new(b->head)) == NULL)
+	if ((r->off = ftello(b->spool)) < 0 || (sp = s->json ?
+	    sprinter_json_new(b->spool) : sprinter_text_new(b->spool)) ==
+	    NULL)
 		return -1;
 	if (m != NULL)
 		report_head(sp, label, m, rcpt, s->json);
 	else
 		report_error(sp, label, error);
 	sp->destroy(sp);
-	if (fflush(b->head) != 0 || b->head_size >= UINT32_MAX ||
-	    spool_write(b, b->head_buf, b->head_size, &r->off) != 0)
+	if ((end = ftello(b->spool)) < 0 || end - r->off >= UINT32_MAX)
 		return -1;
-	r->head_len = (uint32_t)b->head_size;
+	r->head_len = (uint32_t)(end - r->off);
 	return 0;
 }
 
@@ -733,7 +767,7 @@ batch_finish(struct scan *s)
 	rf_error err;
 	int rc;
 
-	if (fflush(b->spool) != 0 || ferror(b->spool)) {
+	if (fflush(b->spool) != 0 || ferror(b->spool) || b->werr) {
 		cli_warn("scan: cannot write the batch spool");
 		return -1;
 	}
