@@ -90,6 +90,35 @@ utf8_len(const unsigned char *p, size_t left)
 	return n;
 }
 
+/*
+ * plain_run: how many bytes at p need no escaping (printable ASCII other
+ * than '"' and '\\'), eight at a time: a word has none of the others
+ * when no byte is below 0x20, at or above 0x80, '"' or '\\'.
+ */
+static size_t
+plain_run(const unsigned char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	size_t i = 0;
+	uint64_t w, bad;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		bad = ((w - ones * 0x20) | w |
+		    ((w ^ ones * '"') - ones) | ((w ^ ones * '\\') - ones)) &
+		    high;
+		/* every byte that needs escaping sets its high bit in bad
+		 * (borrows may flag others too): the byte loop below
+		 * finds the exact end */
+		if (bad != 0)
+			break;
+	}
+	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
+	    p[i] != '\\')
+		i++;
+	return i;
+}
+
 static void
 write_string(FILE *out, const char *s, size_t n)
 {
@@ -100,8 +129,12 @@ write_string(FILE *out, const char *s, size_t n)
 
 	putc_unlocked('"', out);
 	while (p < end) {
-		unsigned char c = *p;
+		unsigned char c;
 
+		p += plain_run(p, (size_t)(end - p));
+		if (p == end)
+			break;
+		c = *p;
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			p++;
 			continue;
