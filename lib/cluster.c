@@ -29,18 +29,27 @@ struct item {
 
 #define NO_HEAD UINT32_MAX
 
-/* The heads of one band key: item numbers, NO_HEAD past the last. */
+/* The heads of one band key: item numbers.  Most keys have one head at
+ * most, so the first is in the bucket and the others, when there are,
+ * in an overflow slot (more: its number + 1, or 0). */
 struct bucket {
-	uint32_t heads[RF_CLUSTER_HEADS];
+	uint32_t first;		/* NO_HEAD: no head yet */
+	uint32_t more;
+};
+
+struct overflow {
+	uint32_t heads[RF_CLUSTER_HEADS - 1];	/* NO_HEAD past the last */
 };
 
 /* The band keys of a run: every distinct key once, sorted, and its
- * bucket at the same position (a dense table: 8 + 16 bytes a key, no
+ * bucket at the same position (a dense table: 8 + 8 bytes a key, no
  * free slots). */
 struct bands {
 	uint64_t *keys;
 	struct bucket *b;
 	size_t n;
+	struct overflow *ov;
+	size_t nov, ovcap;
 };
 
 struct rf_cluster {
@@ -195,6 +204,7 @@ bands_make(const rf_cluster *cl, struct bands *t)
 {
 	const struct item *v = cl->items;
 	size_t i, n = 0, m;
+	uint64_t *nk;
 	unsigned band;
 
 	memset(t, 0, sizeof(*t));
@@ -215,9 +225,62 @@ bands_make(const rf_cluster *cl, struct bands *t)
 		if (t->keys[i] != t->keys[m - 1])
 			t->keys[m++] = t->keys[i];
 	t->n = m;
+	if ((nk = realloc(t->keys, m * sizeof(*t->keys))) != NULL)
+		t->keys = nk;
 	if ((t->b = malloc(m * sizeof(*t->b))) == NULL)
 		return RF_ENOMEM;
-	memset(t->b, 0xff, m * sizeof(*t->b));	/* NO_HEAD everywhere */
+	for (i = 0; i < m; i++) {
+		t->b[i].first = NO_HEAD;
+		t->b[i].more = 0;
+	}
+	return RF_OK;
+}
+
+static void
+bands_free(struct bands *t)
+{
+	free(t->keys);
+	free(t->b);
+	free(t->ov);
+	memset(t, 0, sizeof(*t));
+}
+
+/* head: head h (< RF_CLUSTER_HEADS) of bucket b, or NO_HEAD. */
+static uint32_t
+head(const struct bands *t, const struct bucket *b, unsigned h)
+{
+	if (h == 0)
+		return b->first;
+	return b->more == 0 ? NO_HEAD : t->ov[b->more - 1].heads[h - 1];
+}
+
+/* add_head: make x head number h of bucket b (h < RF_CLUSTER_HEADS,
+ * the heads before it taken).  RF_OK or RF_ENOMEM. */
+static rf_status
+add_head(struct bands *t, struct bucket *b, unsigned h, uint32_t x)
+{
+	struct overflow *nv;
+	size_t ncap;
+	unsigned k;
+
+	if (h == 0) {
+		b->first = x;
+		return RF_OK;
+	}
+	if (b->more == 0) {
+		if (t->nov == t->ovcap) {
+			ncap = t->ovcap ? t->ovcap * 2 : 256;
+			if (ncap >= NO_HEAD || (nv = realloc(t->ov,
+			    ncap * sizeof(*nv))) == NULL)
+				return RF_ENOMEM;
+			t->ov = nv;
+			t->ovcap = ncap;
+		}
+		for (k = 0; k < RF_CLUSTER_HEADS - 1; k++)
+			t->ov[t->nov].heads[k] = NO_HEAD;
+		b->more = (uint32_t)++t->nov;
+	}
+	t->ov[b->more - 1].heads[h - 1] = x;
 	return RF_OK;
 }
 
@@ -238,32 +301,36 @@ bucket(const struct bands *t, uint64_t key)
 }
 
 /* visit: compare item x with the heads of its buckets, join the matches,
- * become a head where there is room and nothing matched. */
-static void
-visit(rf_cluster *cl, const struct bands *t, size_t x)
+ * become a head where there is room and nothing matched.  RF_OK or
+ * RF_ENOMEM. */
+static rf_status
+visit(rf_cluster *cl, struct bands *t, size_t x)
 {
 	struct item *v = cl->items;
 	struct bucket *b;
 	unsigned band, h;
+	uint32_t y;
 	int matched;
 
 	for (band = 0; band < nbands_of(&v[x].fp); band++) {
 		b = bucket(t, band_key(&v[x].fp, band));
 		matched = 0;
-		for (h = 0; h < RF_CLUSTER_HEADS && b->heads[h] != NO_HEAD;
-		    h++) {
-			if (find(v, b->heads[h]) == find(v, x)) {
+		for (h = 0; h < RF_CLUSTER_HEADS &&
+		    (y = head(t, b, h)) != NO_HEAD; h++) {
+			if (find(v, y) == find(v, x)) {
 				matched = 1;
 				continue;
 			}
-			if (rf_fp_match(&v[x].fp, &v[b->heads[h]].fp)) {
-				unite(v, x, b->heads[h]);
+			if (rf_fp_match(&v[x].fp, &v[y].fp)) {
+				unite(v, x, y);
 				matched = 1;
 			}
 		}
-		if (!matched && h < RF_CLUSTER_HEADS)
-			b->heads[h] = (uint32_t)x;
+		if (!matched && h < RF_CLUSTER_HEADS &&
+		    add_head(t, b, h, (uint32_t)x) != RF_OK)
+			return RF_ENOMEM;
 	}
+	return RF_OK;
 }
 
 void
@@ -348,7 +415,7 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 	struct item *v = cl->items;
 	size_t *order = NULL, i, r, start;
 	uint64_t *vals = NULL;
-	struct bands t = { NULL, NULL, 0 };
+	struct bands t = { NULL, NULL, 0, NULL, 0, 0 };
 	rf_status st = RF_OK;
 
 	if (cl->done)
@@ -359,10 +426,7 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 	if (cl->n >= NO_HEAD)
 		return rf_error_set(err, RF_ENOMEM, "too many messages to "
 		    "cluster at once");
-	order = calloc(cl->n, sizeof(*order));
-	vals = calloc(cl->n, sizeof(*vals));
-	cl->camps = calloc(cl->n, sizeof(*cl->camps));
-	if (order == NULL || vals == NULL || cl->camps == NULL) {
+	if ((order = calloc(cl->n, sizeof(*order))) == NULL) {
 		st = RF_ENOMEM;
 		goto out;
 	}
@@ -373,13 +437,19 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 	qsort_r(order, cl->n, sizeof(*order), cmp_canon, v);
 	if ((st = bands_make(cl, &t)) != RF_OK)
 		goto out;
-	for (i = 0; i < cl->n; i++)
+	for (i = 0; i < cl->n && st == RF_OK; i++)
 		if (v[order[i]].fp.kind != RF_FP_EMPTY)
-			visit(cl, &t, order[i]);
-	free(t.keys);
-	free(t.b);
-	t.keys = NULL;
-	t.b = NULL;
+			st = visit(cl, &t, order[i]);
+	bands_free(&t);
+	if (st != RF_OK)
+		goto out;
+	/* allocated only now, the band table gone */
+	vals = calloc(cl->n, sizeof(*vals));
+	cl->camps = calloc(cl->n, sizeof(*cl->camps));
+	if (vals == NULL || cl->camps == NULL) {
+		st = RF_ENOMEM;
+		goto out;
+	}
 	/* Number the clusters by their first member (the root). */
 	for (i = 0; i < cl->n; i++) {
 		r = find(v, i);
@@ -401,8 +471,7 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 out:
 	free(order);
 	free(vals);
-	free(t.keys);
-	free(t.b);
+	bands_free(&t);
 	if (st != RF_OK) {
 		cl->ncamps = 0;
 		return rf_error_set(err, st, "out of memory");
