@@ -623,8 +623,8 @@ collect_samples(struct scan *s)
 		    smp->n, sizeof(*smp->v)) != 0)
 			goto out;
 		for (k = 0; k < mt.nskel; k++)
-			if ((urls[k] = rf_arena_strdup(b->a, mt.skel[k] != NULL ?
-			    mt.skel[k] : "")) == NULL)
+			if ((urls[k] = rf_arena_strdup(b->a,
+			    mt.skel[k] != NULL ? mt.skel[k] : "")) == NULL)
 				goto out;
 		smp->v[smp->n].urls = urls;
 		smp->v[smp->n].n = mt.nskel;
