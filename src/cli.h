@@ -64,11 +64,11 @@ int cli_verdict_option(rf_verdict_settings *vs, int argc, char **argv,
 rf_rules *cli_rules(void);
 
 /*
- * cli_classifier: open the token database at path (made by `redflag
- * train`) for the verdict, with the verdict's spam_cutoff and ham_cutoff
- * (so that the classifier's class and reasons agree with the verdict).
- * RF_ENOTFOUND when path does not exist (nothing is created), else
- * rf_classifier_open's status.
+ * cli_classifier: open the token database at path (a file made by
+ * `redflag train`, or Redis: rf_classifier_open) for the verdict, with the
+ * verdict's spam_cutoff and ham_cutoff (so that the classifier's class and
+ * reasons agree with the verdict).  RF_ENOTFOUND when a file does not
+ * exist (nothing is created), else rf_classifier_open's status.
  */
 rf_status cli_classifier(const char *path, const rf_verdict_settings *vs,
 			 rf_classifier **out, rf_error *err);

@@ -1,8 +1,10 @@
 /*
  * cmd_cluster.c - redflag cluster: group the messages of a batch into
  * campaigns (lib/fingerprint.c, lib/cluster.c) and print, per message in
- * input order, "label TAB campaign-id TAB copies TAB recipients".  A test
- * and evaluation aid until `redflag scan` reports campaigns itself.
+ * input order, "label TAB campaign-id TAB copies TAB recipients" and, with
+ * --fingerprints, the fingerprint.  An evaluation aid: the clustering
+ * alone, without tracking or verdicts, and the fingerprints that
+ * tools/pairwise.py --unrelated needs (bench/fingerprint.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>

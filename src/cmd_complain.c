@@ -1,7 +1,9 @@
 /*
  * cmd_complain.c - redflag complain: the recipient marked a message as
  * spam.  Its campaign and its sender domain gain a complaint and the
- * recipient's consent for that sender is revoked.  redflag-complain(1).
+ * recipient's consent for that sender is revoked; the classifier (when one
+ * is configured or given) learns the message as spam.
+ * redflag-complain(1).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,15 +18,22 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: %s complain [--db PATH] [-c FILE] [--rcpt ADDR]\n"
-	    "                        [--keep-consent] [FILE|-]\n\n"
+	    "                        [--keep-consent] [--classifier DB | "
+	    "--no-learn]\n"
+	    "                        [FILE|-]\n\n"
 	    "Record that the recipient marked the message in FILE (standard\n"
 	    "input when FILE is - or absent) as spam: its campaign and its\n"
 	    "sender domain gain a complaint, and the recipient's consent for\n"
-	    "that sender (address, list, domain) is revoked.\n\n"
+	    "that sender (address, list, domain) is revoked, and the\n"
+	    "classifier learns it as spam.\n\n"
 	    "  --db PATH       the store; overrides redflag.conf's db\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
 	    "  --keep-consent  do not revoke consent\n"
+	    "  --classifier DB the classifier's token database (a SQLite\n"
+	    "                  file or redis://...); default redflag.conf's\n"
+	    "                  classifier, and none when unset\n"
+	    "  --no-learn      the classifier learns nothing\n"
 	    "\nexit status: 0 recorded, 1 input unreadable, 64 usage error,\n"
 	    "70 store failure\n", RF_PROG);
 }
@@ -42,8 +51,12 @@ complaint_print(const struct complaint *c)
 	if (c->domain[0] != '\0')
 		printf("; %s: %llu complaints", cli_escape(esc, sizeof(esc),
 		    c->domain, 100), (unsigned long long)c->domain_complaints);
-	printf("; %zu consent record%s revoked\n", c->revoked,
+	printf("; %zu consent record%s revoked", c->revoked,
 	    c->revoked == 1 ? "" : "s");
+	if (c->classified)
+		printf("; classifier: %s", c->learned ? "learned as spam" :
+		    "learned as spam before");
+	putchar('\n');
 }
 
 int
@@ -51,23 +64,30 @@ cmd_complain(int argc, char **argv)
 {
 	struct feedback fb;
 	struct complaint c;
-	const char *rcpt = NULL, *path = NULL;
-	int keep = 0, r, rc = RF_EXIT_USAGE;
+	const char *rcpt = NULL, *path = NULL, *cls = NULL;
+	int keep = 0, nolearn = 0, r, rc = RF_EXIT_USAGE;
 	const struct feedback_opt opts[] = {
 		{ "--rcpt", &rcpt, NULL },
 		{ "--keep-consent", NULL, &keep },
+		{ "--classifier", &cls, NULL },
+		{ "--no-learn", NULL, &nolearn },
 	};
 	size_t len = 0, npos;
 	char *data = NULL;
 
 	feedback_init(&fb);
-	if ((r = feedback_args(&fb, argc, argv, opts, 2, &path, 1, &npos,
+	if ((r = feedback_args(&fb, argc, argv, opts, 4, &path, 1, &npos,
 	    "complain", usage)) != 0) {
 		rc = r > 0 ? RF_EXIT_OK : RF_EXIT_USAGE;
 		goto out;
 	}
+	if (nolearn && cls != NULL) {
+		usage(stderr);
+		goto out;
+	}
 	rc = RF_EXIT_SOFTWARE;
-	if (feedback_open(&fb, 1, "complain") != 0)
+	if (feedback_open(&fb, 1, "complain") != 0 ||
+	    (!nolearn && feedback_classifier(&fb, cls, "complain") != 0))
 		goto out;
 	if ((data = feedback_read(&fb, path, &len, "complain")) == NULL) {
 		rc = RF_EXIT_INPUT;

@@ -2,11 +2,15 @@
  * cmd_train.c - redflag train: teach the classifier spam and wanted mail
  * (docs/man/redflag-train.1).
  *
- *   redflag train [--classifier FILE] --spam|--ham [--undo] PATH...
- *   redflag train [--classifier FILE] --classify [--reasons] PATH...
+ *   redflag train [--classifier DB] --spam|--ham [--undo] PATH...
+ *   redflag train [--classifier DB] --classify [--reasons] PATH...
  *
- * Every PATH is a message file, a Maildir, an mbox or a directory.  All
- * learning of one run is one transaction: it is all there or none of it.
+ * Every PATH is a message file, a Maildir, an mbox or a directory.  The
+ * token database is a SQLite file or Redis (redis://HOST[:PORT][/PREFIX],
+ * unix:PATH[#PREFIX]).  With SQLite all learning of one run is one
+ * transaction: it is all there or none of it; with Redis every message is
+ * learned atomically on its own (and learning one again changes nothing,
+ * so a run that failed can simply be repeated).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,13 +39,15 @@ usage(FILE *f)
 	const char *name, *meaning;
 	unsigned i;
 
-	fprintf(f, "usage: %s train [--classifier FILE] --spam|--ham "
+	fprintf(f, "usage: %s train [--classifier DB] --spam|--ham "
 	    "[--undo] PATH...\n"
-	    "       %s train [--classifier FILE] --classify [--reasons] "
+	    "       %s train [--classifier DB] --classify [--reasons] "
 	    "PATH...\n"
-	    "       %s train [--classifier FILE] --show-settings\n\n"
-	    "  --classifier FILE  token database (default $REDFLAG_CLASSIFIER"
-	    " or ./%s)\n"
+	    "       %s train [--classifier DB] --show-settings\n\n"
+	    "  --classifier DB    token database (default $REDFLAG_CLASSIFIER"
+	    " or ./%s):\n"
+	    "                     a SQLite file, redis://HOST[:PORT][/PREFIX]"
+	    "\n                     or unix:PATH[#PREFIX]; also --db DB\n"
 	    "  --spam, --ham      learn the messages as spam / wanted mail\n"
 	    "  --undo             take back what was learned from them\n"
 	    "  --classify         print label, spam probability, class "
@@ -276,6 +282,7 @@ cmd_train(int argc, char **argv)
 	}
 	if (show) {
 		show_settings(&params, r.cls);
+		printf("backend=%s\n", rf_classifier_backend(r.cls));
 		if (r.mode == M_NONE)
 			goto out;
 	}
@@ -288,7 +295,12 @@ cmd_train(int argc, char **argv)
 	for (; i < argc; i++) {
 		k = one_path(&r, argv[i]);
 		if (k == -2) {
-			cli_warn("train: nothing learned in this run");
+			if (rf_classifier_atomic(r.cls))
+				cli_warn("train: nothing learned in this run");
+			else
+				cli_warn("train: the %lu messages %s before "
+				    "stay so", r.changed, r.undo ?
+				    "taken back" : "learned");
 			rc = RF_EXIT_INPUT;
 			goto out;
 		}
@@ -305,7 +317,8 @@ cmd_train(int argc, char **argv)
 		goto out;
 	}
 	if (rf_classifier_commit(r.cls, &err) != RF_OK) {
-		cli_warn("train: %s; nothing learned in this run", err.msg);
+		cli_warn("train: %s%s", err.msg, rf_classifier_atomic(r.cls) ?
+		    "; nothing learned in this run" : "");
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}

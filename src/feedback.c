@@ -19,6 +19,7 @@ feedback_init(struct feedback *fb)
 void
 feedback_free(struct feedback *fb)
 {
+	rf_classifier_close(fb->cls);
 	rf_consent_close(fb->consent);
 	rf_store_close(fb->store);
 	rf_rules_free(fb->rules);
@@ -117,6 +118,24 @@ fail:
 	return -1;
 }
 
+int
+feedback_classifier(struct feedback *fb, const char *loc, const char *prefix)
+{
+	rf_cls_params params;
+	rf_error err;
+
+	if (loc == NULL)
+		loc = fb->cfg.classifier;
+	if (loc == NULL)
+		return 0;
+	rf_cls_params_default(&params);
+	if (rf_classifier_open(loc, &params, &fb->cls, &err) != RF_OK) {
+		cli_warn("%s: classifier: %s", prefix, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 char *
 feedback_read(struct feedback *fb, const char *path, size_t *len,
 	      const char *prefix)
@@ -155,6 +174,7 @@ feedback_complain(struct feedback *fb, const char *data, size_t len,
 	rf_analysis_cfg acfg;
 	rf_analysis an;
 	rf_campaign c;
+	rf_cls_facts cf;
 	rf_message *m = NULL;
 	const char *at;
 	rf_error err;
@@ -162,6 +182,7 @@ feedback_complain(struct feedback *fb, const char *data, size_t len,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	memset(&cf, 0, sizeof(cf));
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.rules = fb->rules;
 	acfg.store = fb->store;
@@ -182,8 +203,10 @@ feedback_complain(struct feedback *fb, const char *data, size_t len,
 		if (st == RF_OK)
 			st = rf_campaign_get(fb->store, out->campaign, &c,
 			    &err);
-		if (st == RF_OK)
+		if (st == RF_OK) {
 			out->campaign_complaints = c.complaints;
+			cf.campaign_size = (unsigned long)c.size;
+		}
 		else if (st == RF_ENOTFOUND)
 			out->campaign[0] = '\0';
 		else
@@ -201,11 +224,13 @@ feedback_complain(struct feedback *fb, const char *data, size_t len,
 	    an.recipient, m->from_addr, m->list_id, &out->revoked, &err) !=
 	    RF_OK && err.status != RF_EINVAL)
 		goto fail;
-	/*
-	 * The classifier learns the message as spam here once it is on
-	 * main (branch classifier: rf_classifier_learn(c, ctx, m, NULL, 1,
-	 * NULL, &err)).
-	 */
+	/* as classification sees it: with its campaign's size */
+	if (fb->cls != NULL) {
+		if (rf_classifier_learn(fb->cls, fb->ctx, m, &cf, 1,
+		    &out->learned, &err) != RF_OK)
+			goto fail;
+		out->classified = 1;
+	}
 	rc = 0;
 	goto out;
 fail:

@@ -21,6 +21,7 @@ struct feedback {
 	rf_store *store;	/* campaign store (complaints) */
 	rf_ctx *ctx;
 	rf_rules *rules;
+	rf_classifier *cls;	/* learns complaints as spam, or NULL */
 };
 
 /* What one complaint changed. */
@@ -31,6 +32,8 @@ struct complaint {
 	uint64_t domain_complaints;
 	size_t revoked;			/* consent records removed */
 	char recipient[RF_CONSENT_ADDR_MAX + 1]; /* "" when unknown */
+	int classified;			/* a classifier learned from it */
+	int learned;			/* 1: learned now; 0: before */
 };
 
 /* feedback_init: defaults; feedback_free: release everything. */
@@ -67,11 +70,23 @@ int feedback_args(struct feedback *fb, int argc, char **argv,
 int feedback_open(struct feedback *fb, int campaigns, const char *prefix);
 
 /*
+ * feedback_classifier: open the classifier at loc (a SQLite file, created
+ * when absent, or Redis: rf_classifier_open) so that feedback_complain
+ * learns every complained-of message as spam; loc NULL: the configured
+ * classifier (redflag.conf's classifier), and none when that is unset.
+ * 0, or -1 after reporting.
+ */
+int feedback_classifier(struct feedback *fb, const char *loc,
+			const char *prefix);
+
+/*
  * feedback_complain: record a complaint about the message data[0..len)
  * received by rcpt (NULL: its Delivered-To, X-Original-To or To), n
  * times: its campaign (when the store knows it) and its From domain gain
- * n complaints; with revoke, rcpt's consent for that sender is removed.
- * 0 with *out filled, or -1 after reporting.
+ * n complaints; with revoke, rcpt's consent for that sender is removed;
+ * with fb->cls the classifier learns it as spam (its own transaction;
+ * `redflag train --spam --undo` takes it back).  0 with *out filled, or
+ * -1 after reporting.
  */
 int feedback_complain(struct feedback *fb, const char *data, size_t len,
 		      const char *rcpt, uint64_t n, int revoke,

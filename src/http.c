@@ -15,6 +15,7 @@
 
 #include <microhttpd.h>
 #include <sodium.h>
+#include <uriparser/Uri.h>
 
 #include "assets.h"
 #include "cli.h"
@@ -129,43 +130,25 @@ html_printf(rf_buf *b, const char *fmt, ...)
 
 /* ---- forms ---- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* url_decode: s (n bytes) decoded in place into a new arena string. */
+/*
+ * url_decode: s (n bytes) form-decoded ('+' is a space, %XX escapes) into a
+ * new arena string, by uriparser.  A decoded NUL would cut the value short:
+ * such bytes are dropped.
+ */
 static char *
 url_decode(rf_arena *a, const char *s, size_t n)
 {
-	char *o = rf_arena_alloc(a, n + 1), *q = o;
-	size_t i;
+	char *o = rf_arena_alloc(a, n + 1), *q, *end;
+	const char *p;
 
 	if (o == NULL)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		if (s[i] == '+') {
-			*q++ = ' ';
-		} else if (s[i] == '%' && i + 2 < n &&
-		    hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			char c = (char)(hexval(s[i + 1]) * 16 +
-			    hexval(s[i + 2]));
-
-			/* NUL would cut the value short: drop it. */
-			if (c != '\0')
-				*q++ = c;
-			i += 2;
-		} else {
-			*q++ = s[i];
-		}
-	}
+	memcpy(o, s, n);
+	o[n] = '\0';
+	end = (char *)uriUnescapeInPlaceExA(o, URI_TRUE, URI_BR_DONT_TOUCH);
+	for (p = q = o; p < end; p++)
+		if (*p != '\0')
+			*q++ = *p;
 	*q = '\0';
 	return o;
 }

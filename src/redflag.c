@@ -200,7 +200,7 @@ cli_classifier(const char *path, const rf_verdict_settings *vs,
 	rf_cls_params params;
 
 	*out = NULL;
-	if (access(path, R_OK) != 0)
+	if (rf_classifier_is_local(path) && access(path, R_OK) != 0)
 		return rf_error_set(err, RF_ENOTFOUND, "classifier %s: "
 		    "cannot read it (redflag train makes one)", path);
 	rf_cls_params_default(&params);

@@ -8,17 +8,23 @@
  * headers, link hosts and registrable domains, and the facts redflag finds
  * itself (tracking codes, web bugs, display text naming another host, the
  * campaign's size).  Tokens are 64-bit XXH3 hashes; their counts live in a
- * SQLite file and, for classification, in an in-memory hash table loaded
- * when the classifier is opened.
+ * SQLite file (and, for classification, in an in-memory hash table loaded
+ * when the classifier is opened) or in Redis, shared by many mail servers
+ * (looked up per message, one round trip).
  *
- * Learning is batched: between rf_classifier_begin and rf_classifier_commit
- * every learned message is one SQLite transaction, counts accumulate in
- * memory and are written as one bulk upsert.  What was learned from each
- * message is kept (by message key), so learning the same message twice
- * does nothing, learning it as the other class moves it, and unlearning
- * restores the counts exactly.
+ * Learning is batched: with SQLite, everything between
+ * rf_classifier_begin and rf_classifier_commit is one transaction, counts
+ * accumulate in memory and are written as one bulk upsert.  With Redis
+ * each message is learned atomically on the server (a Lua script) when
+ * rf_classifier_learn returns; a batch is not all or nothing there
+ * (rf_classifier_atomic).  What was learned from each message is kept (by
+ * message key), so learning the same message twice does nothing, learning
+ * it as the other class moves it, and unlearning restores the counts
+ * exactly.
  *
- * One rf_classifier is used by one thread at a time.
+ * One rf_classifier is used by one thread at a time, classification
+ * included (the Redis backend keeps its connection and the counts of the
+ * message being classified in it).
  */
 #ifndef REDFLAG_CLASSIFIER_H
 #define REDFLAG_CLASSIFIER_H
@@ -104,26 +110,45 @@ int rf_cls_params_describe(unsigned i, const char **name,
 
 /*
  * rf_classifier_open: open (creating when absent) the token database at
- * path (a SQLite file, WAL mode) and load its counts for classification.
+ * location loc, named as the campaign store is (docs/classifier.md):
+ *   PATH or sqlite:PATH              a SQLite file (WAL mode); its counts
+ *                                    are loaded for classification
+ *   redis://HOST[:PORT][/PREFIX]     Redis over TCP (port 6379, prefix rf)
+ *   unix:PATH[#PREFIX]               Redis over a Unix socket
  * params NULL: defaults.  On RF_OK the caller owns *out.
  */
-rf_status rf_classifier_open(const char *path, const rf_cls_params *params,
+rf_status rf_classifier_open(const char *loc, const rf_cls_params *params,
 			     rf_classifier **out, rf_error *err);
+
+/* rf_classifier_is_local: 1 when loc names a file (SQLite), 0 when it
+ * names Redis (or is NULL). */
+int rf_classifier_is_local(const char *loc);
+
+/* rf_classifier_backend: "sqlite" or "redis". */
+const char *rf_classifier_backend(const rf_classifier *c);
+
+/* rf_classifier_atomic: 1 when a batch is one transaction (SQLite: a
+ * rollback or crash forgets all of it), 0 when each message is (Redis:
+ * what was learned before a failure stays learned). */
+int rf_classifier_atomic(const rf_classifier *c);
 
 /* rf_classifier_close: finish (roll back) an open batch and release c;
  * NULL allowed. */
 void rf_classifier_close(rf_classifier *c);
 
-/* rf_classifier_reload: reread the counts (another process learned). */
+/* rf_classifier_reload: reread the counts (another process learned; with
+ * Redis only the numbers of messages: tokens are read per message). */
 rf_status rf_classifier_reload(rf_classifier *c, rf_error *err);
 
-/* rf_classifier_counts: messages learned as spam and as ham. */
+/* rf_classifier_counts: messages learned as spam and as ham, as of the
+ * open, the last commit, reload or (Redis) classification. */
 void rf_classifier_counts(const rf_classifier *c, unsigned long *nspam,
 			  unsigned long *nham);
 
 /* rf_classifier_token_counts: learned counts of one token, written as
  * rf_classifier_tokens gives it ("viagra", "host:a.example"), from the
- * loaded table; 0 and 0 when unknown. */
+ * loaded table (SQLite) or the server (Redis); 0 and 0 when unknown or
+ * the server cannot be reached. */
 void rf_classifier_token_counts(const rf_classifier *c, const char *text,
 				unsigned long *nspam, unsigned long *nham);
 
@@ -157,8 +182,10 @@ rf_status rf_classifier_unlearn(rf_classifier *c, const rf_ctx *ctx,
 
 /*
  * rf_classifier_classify: the spam probability of m and the tokens that
- * weighed most (at most max_reasons each way, text in arena a).  Uses the
- * counts loaded at open (or last commit / reload); no SQL per message.
+ * weighed most (at most max_reasons each way, text in arena a).  SQLite:
+ * the counts loaded at open (or last commit / reload), no SQL per
+ * message; Redis: the current counts of m's tokens, one round trip
+ * (RF_ESTORE when the server fails).
  */
 rf_status rf_classifier_classify(const rf_classifier *c, const rf_ctx *ctx,
 				 const rf_message *m,
