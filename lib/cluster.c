@@ -52,9 +52,15 @@ struct bands {
 	size_t nov, ovcap;
 };
 
+/* What rf_cluster_run keeps of an item. */
+struct member {
+	size_t cluster, index;
+};
+
 struct rf_cluster {
-	rf_arena *arena;
-	struct item *items;
+	rf_arena *arena;	/* recipients (NULL after the run) */
+	struct item *items;	/* NULL after the run: see of */
+	struct member *of;
 	size_t n, cap;
 	rf_batch_campaign *camps;
 	size_t ncamps;
@@ -82,6 +88,7 @@ rf_cluster_free(rf_cluster *cl)
 	if (cl == NULL)
 		return;
 	free(cl->items);
+	free(cl->of);
 	free(cl->camps);
 	rf_arena_free(cl->arena);
 	free(cl);
@@ -476,6 +483,18 @@ out:
 		cl->ncamps = 0;
 		return rf_error_set(err, st, "out of memory");
 	}
+	/* keep only what rf_cluster_of needs (when there is room for it):
+	 * the fingerprints and recipients are 300 bytes an item */
+	if ((cl->of = malloc(cl->n * sizeof(*cl->of))) != NULL) {
+		for (i = 0; i < cl->n; i++) {
+			cl->of[i].cluster = v[i].cluster;
+			cl->of[i].index = v[i].index;
+		}
+		free(cl->items);
+		cl->items = NULL;
+		rf_arena_free(cl->arena);
+		cl->arena = NULL;
+	}
 	return RF_OK;
 }
 
@@ -494,6 +513,11 @@ rf_cluster_count(const rf_cluster *cl)
 size_t
 rf_cluster_of(const rf_cluster *cl, size_t i, size_t *index)
 {
+	if (cl->of != NULL) {
+		if (index != NULL)
+			*index = cl->of[i].index;
+		return cl->of[i].cluster;
+	}
 	if (index != NULL)
 		*index = cl->items[i].index;
 	return cl->items[i].cluster;
