@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include <redflag/redflag.h>
+#include <xxhash.h>
 
 #include "fputil.h"
 
@@ -69,8 +70,8 @@ big(const char *spec, long n)
 {
 	static char buf[PER_COPY][40];
 	const char *r[PER_COPY];
-	const char *links[2] = { "https://shop.example/c/XXXX?u=YYYY",
-	    "https://img.example/p/ZZZZ.gif" };
+	char l0[80], l1[80];
+	const char *links[2] = { l0, l1 };
 	rf_fingerprint fp = fp_make(9);
 	rf_store *s = open_store(spec);
 	rf_campaign c;
@@ -84,6 +85,11 @@ big(const char *spec, long n)
 			    done + k, (done + k) % 997);
 			r[k] = buf[k];
 		}
+		/* link skeletons with the per-copy parts tracking codes have */
+		snprintf(l0, sizeof(l0), "https://shop.example/c/%04lx?u=%08lx",
+		    done / PER_COPY, (unsigned long)(done * 2654435761u));
+		snprintf(l1, sizeof(l1), "https://img.example/p/%08lx.gif",
+		    (unsigned long)(done * 40503u));
 		check(rf_campaign_add(s, &fp, r, (size_t)k, "Big campaign",
 		    links, 2, 1700000000 + done / PER_COPY, &c, &err), &err);
 		done += k;
@@ -180,12 +186,31 @@ rate(const char *spec, long n, long ncamp, long batch)
 	return found == n ? 0 : 1;
 }
 
+/* buckets: the Redis bucket keys (docs/store.md) holding the band keys
+ * of the campaign "big" creates, for measuring what its entries take */
+static int
+buckets(const char *prefix)
+{
+	rf_fingerprint fp = fp_make(9);
+	uint64_t k;
+	unsigned i;
+
+	for (i = 0; i < RF_FP_BANDS; i++) {
+		k = rf_fp_band(&fp, i);
+		k = XXH3_64bits_withSeed(&k, sizeof(k), i);
+		printf("%s:b:%05llx\n", prefix, (unsigned long long)(k >> 46));
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 4 && strcmp(argv[1], "big") == 0)
 		return big(argv[2], atol(argv[3]));
+	if (argc == 3 && strcmp(argv[1], "buckets") == 0)
+		return buckets(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "distinct") == 0)
 		return distinct(argv[2], atol(argv[3]));
 	if (argc == 6 && strcmp(argv[1], "rate") == 0)

@@ -80,9 +80,11 @@ rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	st = rf_tracking_message(ctx, cfg->rules, m, an->recipient, err);
 	if (st != RF_OK)
 		return st;
+	/* "" when there is none: NULL would make the fingerprint look for
+	 * it again (an empty name has no words) */
 	name = rf_message_recipient_name(m, an->recipient);
-	st = rf_fingerprint_message(ctx, m, an->recipient, name, &an->fp,
-	    err);
+	st = rf_fingerprint_message(ctx, m, an->recipient,
+	    name != NULL ? name : "", &an->fp, err);
 	if (st != RF_OK)
 		return st;
 	return rf_analysis_reasons(an, 0, err);

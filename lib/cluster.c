@@ -27,20 +27,43 @@ struct item {
 	size_t cluster;
 };
 
+#define NO_HEAD UINT32_MAX
+
+/* The heads of one band key: item numbers.  Most keys have one head at
+ * most, so the first is in the bucket and the others, when there are,
+ * in an overflow slot (more: its number + 1, or 0). */
 struct bucket {
-	uint64_t key;		/* 0: free slot */
-	uint32_t nheads;
-	size_t heads[RF_CLUSTER_HEADS];
+	uint32_t first;		/* NO_HEAD: no head yet */
+	uint32_t more;
+};
+
+struct overflow {
+	uint32_t heads[RF_CLUSTER_HEADS - 1];	/* NO_HEAD past the last */
+};
+
+/* The band keys of a run: every distinct key once, sorted, and its
+ * bucket at the same position (a dense table: 8 + 8 bytes a key, no
+ * free slots). */
+struct bands {
+	uint64_t *keys;
+	struct bucket *b;
+	size_t n;
+	struct overflow *ov;
+	size_t nov, ovcap;
+};
+
+/* What rf_cluster_run keeps of an item. */
+struct member {
+	size_t cluster, index;
 };
 
 struct rf_cluster {
-	rf_arena *arena;
-	struct item *items;
+	rf_arena *arena;	/* recipients (NULL after the run) */
+	struct item *items;	/* NULL after the run: see of */
+	struct member *of;
 	size_t n, cap;
 	rf_batch_campaign *camps;
 	size_t ncamps;
-	struct bucket *tab;
-	size_t tabcap, tabused;
 	int done;
 };
 
@@ -65,8 +88,8 @@ rf_cluster_free(rf_cluster *cl)
 	if (cl == NULL)
 		return;
 	free(cl->items);
+	free(cl->of);
 	free(cl->camps);
-	free(cl->tab);
 	rf_arena_free(cl->arena);
 	free(cl);
 }
@@ -158,79 +181,161 @@ cmp_canon(const void *pa, const void *pb, void *arg)
 	return a < b ? -1 : a > b;
 }
 
-static rf_status
-tab_grow(rf_cluster *cl)
+/* band_key: the LSH key of band i of fp (never 0). */
+static uint64_t
+band_key(const rf_fingerprint *fp, unsigned i)
 {
-	struct bucket *old = cl->tab, *nt, *b;
-	size_t oldcap = cl->tabcap, ncap, i, k;
+	uint64_t key = rf_fp_band(fp, i);
 
-	ncap = oldcap == 0 ? 1024 : oldcap * 2;
-	if (ncap > SIZE_MAX / sizeof(*nt) ||
-	    (nt = calloc(ncap, sizeof(*nt))) == NULL)
+	return key == 0 ? 1 : key;
+}
+
+static unsigned
+nbands_of(const rf_fingerprint *fp)
+{
+	return fp->kind == RF_FP_SHORT ? 1 : RF_FP_BANDS;
+}
+
+static int
+cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* bands_make: the distinct band keys of every non-empty item, each with
+ * an empty bucket.  RF_OK or RF_ENOMEM. */
+static rf_status
+bands_make(const rf_cluster *cl, struct bands *t)
+{
+	const struct item *v = cl->items;
+	size_t i, n = 0, m;
+	uint64_t *nk;
+	unsigned band;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < cl->n; i++)
+		if (v[i].fp.kind != RF_FP_EMPTY)
+			n += nbands_of(&v[i].fp);
+	if (n == 0)
+		return RF_OK;
+	if (n > SIZE_MAX / sizeof(*t->b) ||
+	    (t->keys = malloc(n * sizeof(*t->keys))) == NULL)
 		return RF_ENOMEM;
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].key == 0)
-			continue;
-		for (k = old[i].key & (ncap - 1); nt[k].key != 0;
-		    k = (k + 1) & (ncap - 1))
-			;
-		b = &nt[k];
-		*b = old[i];
+	for (i = 0, n = 0; i < cl->n; i++)
+		if (v[i].fp.kind != RF_FP_EMPTY)
+			for (band = 0; band < nbands_of(&v[i].fp); band++)
+				t->keys[n++] = band_key(&v[i].fp, band);
+	qsort(t->keys, n, sizeof(*t->keys), cmp_u64);
+	for (i = m = 1; i < n; i++)
+		if (t->keys[i] != t->keys[m - 1])
+			t->keys[m++] = t->keys[i];
+	t->n = m;
+	if ((nk = realloc(t->keys, m * sizeof(*t->keys))) != NULL)
+		t->keys = nk;
+	if ((t->b = malloc(m * sizeof(*t->b))) == NULL)
+		return RF_ENOMEM;
+	for (i = 0; i < m; i++) {
+		t->b[i].first = NO_HEAD;
+		t->b[i].more = 0;
 	}
-	free(old);
-	cl->tab = nt;
-	cl->tabcap = ncap;
 	return RF_OK;
 }
 
-/* bucket: the bucket of key, created empty when absent; NULL when out of
- * memory. */
-static struct bucket *
-bucket(rf_cluster *cl, uint64_t key)
+static void
+bands_free(struct bands *t)
 {
-	size_t k;
+	free(t->keys);
+	free(t->b);
+	free(t->ov);
+	memset(t, 0, sizeof(*t));
+}
 
-	if (key == 0)
-		key = 1;
-	if ((cl->tabused + 1) * 2 > cl->tabcap && tab_grow(cl) != RF_OK)
-		return NULL;
-	for (k = key & (cl->tabcap - 1); cl->tab[k].key != 0;
-	    k = (k + 1) & (cl->tabcap - 1))
-		if (cl->tab[k].key == key)
-			return &cl->tab[k];
-	cl->tab[k].key = key;
-	cl->tabused++;
-	return &cl->tab[k];
+/* head: head h (< RF_CLUSTER_HEADS) of bucket b, or NO_HEAD. */
+static uint32_t
+head(const struct bands *t, const struct bucket *b, unsigned h)
+{
+	if (h == 0)
+		return b->first;
+	return b->more == 0 ? NO_HEAD : t->ov[b->more - 1].heads[h - 1];
+}
+
+/* add_head: make x head number h of bucket b (h < RF_CLUSTER_HEADS,
+ * the heads before it taken).  RF_OK or RF_ENOMEM. */
+static rf_status
+add_head(struct bands *t, struct bucket *b, unsigned h, uint32_t x)
+{
+	struct overflow *nv;
+	size_t ncap;
+	unsigned k;
+
+	if (h == 0) {
+		b->first = x;
+		return RF_OK;
+	}
+	if (b->more == 0) {
+		if (t->nov == t->ovcap) {
+			ncap = t->ovcap ? t->ovcap * 2 : 256;
+			if (ncap >= NO_HEAD || (nv = realloc(t->ov,
+			    ncap * sizeof(*nv))) == NULL)
+				return RF_ENOMEM;
+			t->ov = nv;
+			t->ovcap = ncap;
+		}
+		for (k = 0; k < RF_CLUSTER_HEADS - 1; k++)
+			t->ov[t->nov].heads[k] = NO_HEAD;
+		b->more = (uint32_t)++t->nov;
+	}
+	t->ov[b->more - 1].heads[h - 1] = x;
+	return RF_OK;
+}
+
+/* bucket: the bucket of key (which bands_make saw). */
+static struct bucket *
+bucket(const struct bands *t, uint64_t key)
+{
+	size_t lo = 0, hi = t->n, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (t->keys[mid] <= key)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &t->b[lo];
 }
 
 /* visit: compare item x with the heads of its buckets, join the matches,
- * become a head where there is room and nothing matched. */
+ * become a head where there is room and nothing matched.  RF_OK or
+ * RF_ENOMEM. */
 static rf_status
-visit(rf_cluster *cl, size_t x)
+visit(rf_cluster *cl, struct bands *t, size_t x)
 {
 	struct item *v = cl->items;
 	struct bucket *b;
-	unsigned band, nbands, h;
+	unsigned band, h;
+	uint32_t y;
 	int matched;
 
-	nbands = v[x].fp.kind == RF_FP_SHORT ? 1 : RF_FP_BANDS;
-	for (band = 0; band < nbands; band++) {
-		b = bucket(cl, rf_fp_band(&v[x].fp, band));
-		if (b == NULL)
-			return RF_ENOMEM;
+	for (band = 0; band < nbands_of(&v[x].fp); band++) {
+		b = bucket(t, band_key(&v[x].fp, band));
 		matched = 0;
-		for (h = 0; h < b->nheads; h++) {
-			if (find(v, b->heads[h]) == find(v, x)) {
+		for (h = 0; h < RF_CLUSTER_HEADS &&
+		    (y = head(t, b, h)) != NO_HEAD; h++) {
+			if (find(v, y) == find(v, x)) {
 				matched = 1;
 				continue;
 			}
-			if (rf_fp_match(&v[x].fp, &v[b->heads[h]].fp)) {
-				unite(v, x, b->heads[h]);
+			if (rf_fp_match(&v[x].fp, &v[y].fp)) {
+				unite(v, x, y);
 				matched = 1;
 			}
 		}
-		if (!matched && b->nheads < RF_CLUSTER_HEADS)
-			b->heads[b->nheads++] = x;
+		if (!matched && h < RF_CLUSTER_HEADS &&
+		    add_head(t, b, h, (uint32_t)x) != RF_OK)
+			return RF_ENOMEM;
 	}
 	return RF_OK;
 }
@@ -254,14 +359,6 @@ rf_fp_id(const rf_fingerprint *fp, char id[17])
 		x >>= 4;
 	}
 	id[16] = '\0';
-}
-
-static int
-cmp_u64(const void *pa, const void *pb)
-{
-	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-
-	return a < b ? -1 : a > b;
 }
 
 /* by_cluster: members sorted by cluster, then recipient hash and text. */
@@ -325,6 +422,7 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 	struct item *v = cl->items;
 	size_t *order = NULL, i, r, start;
 	uint64_t *vals = NULL;
+	struct bands t = { NULL, NULL, 0, NULL, 0, 0 };
 	rf_status st = RF_OK;
 
 	if (cl->done)
@@ -332,10 +430,10 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 	cl->done = 1;
 	if (cl->n == 0)
 		return RF_OK;
-	order = calloc(cl->n, sizeof(*order));
-	vals = calloc(cl->n, sizeof(*vals));
-	cl->camps = calloc(cl->n, sizeof(*cl->camps));
-	if (order == NULL || vals == NULL || cl->camps == NULL) {
+	if (cl->n >= NO_HEAD)
+		return rf_error_set(err, RF_ENOMEM, "too many messages to "
+		    "cluster at once");
+	if ((order = calloc(cl->n, sizeof(*order))) == NULL) {
 		st = RF_ENOMEM;
 		goto out;
 	}
@@ -344,11 +442,21 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 		v[i].parent = i;
 	}
 	qsort_r(order, cl->n, sizeof(*order), cmp_canon, v);
+	if ((st = bands_make(cl, &t)) != RF_OK)
+		goto out;
 	for (i = 0; i < cl->n && st == RF_OK; i++)
 		if (v[order[i]].fp.kind != RF_FP_EMPTY)
-			st = visit(cl, order[i]);
+			st = visit(cl, &t, order[i]);
+	bands_free(&t);
 	if (st != RF_OK)
 		goto out;
+	/* allocated only now, the band table gone */
+	vals = calloc(cl->n, sizeof(*vals));
+	cl->camps = calloc(cl->n, sizeof(*cl->camps));
+	if (vals == NULL || cl->camps == NULL) {
+		st = RF_ENOMEM;
+		goto out;
+	}
 	/* Number the clusters by their first member (the root). */
 	for (i = 0; i < cl->n; i++) {
 		r = find(v, i);
@@ -370,12 +478,22 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 out:
 	free(order);
 	free(vals);
-	free(cl->tab);
-	cl->tab = NULL;
-	cl->tabcap = cl->tabused = 0;
+	bands_free(&t);
 	if (st != RF_OK) {
 		cl->ncamps = 0;
 		return rf_error_set(err, st, "out of memory");
+	}
+	/* keep only what rf_cluster_of needs (when there is room for it):
+	 * the fingerprints and recipients are 300 bytes an item */
+	if ((cl->of = malloc(cl->n * sizeof(*cl->of))) != NULL) {
+		for (i = 0; i < cl->n; i++) {
+			cl->of[i].cluster = v[i].cluster;
+			cl->of[i].index = v[i].index;
+		}
+		free(cl->items);
+		cl->items = NULL;
+		rf_arena_free(cl->arena);
+		cl->arena = NULL;
 	}
 	return RF_OK;
 }
@@ -395,6 +513,11 @@ rf_cluster_count(const rf_cluster *cl)
 size_t
 rf_cluster_of(const rf_cluster *cl, size_t i, size_t *index)
 {
+	if (cl->of != NULL) {
+		if (index != NULL)
+			*index = cl->of[i].index;
+		return cl->of[i].cluster;
+	}
 	if (index != NULL)
 		*index = cl->items[i].index;
 	return cl->items[i].cluster;

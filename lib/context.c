@@ -1,10 +1,99 @@
 /* context.c - the read-only analysis context. */
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <libxml/parser.h>
 #include <openssl/evp.h>
 
 #include "internal.h"
+
+/*
+ * The registrable-domain cache: direct-mapped on a hash of the host, a
+ * fixed number of slots of fixed size (no allocation after the context's
+ * own), so its memory is bounded whatever the mail.  A longer host is
+ * looked up every time.  The answer is a suffix of the host: the slot
+ * keeps its offset.
+ */
+#define PSL_SLOTS 2048		/* a power of two */
+#define PSL_HOST 56		/* bytes of a cached host, NUL included */
+
+struct psl_slot {
+	uint32_t hash;
+	int16_t off;		/* of the registrable domain, -1: none */
+	uint8_t len;		/* of the host; 0: empty slot */
+	char host[PSL_HOST];
+};
+
+struct rf__psl_cache {
+	pthread_mutex_t lock;	/* first: rf__locked_new */
+	struct psl_slot slot[PSL_SLOTS];
+};
+
+void *
+rf__locked_new(size_t size)
+{
+	pthread_mutex_t *lock = calloc(1, size);
+
+	if (lock != NULL && pthread_mutex_init(lock, NULL) != 0) {
+		free(lock);
+		lock = NULL;
+	}
+	return lock;
+}
+
+void
+rf__locked_free(void *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_destroy(p);
+	free(p);
+}
+
+static uint32_t
+host_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+const char *
+rf__registrable_domain(const rf_ctx *ctx, const char *host)
+{
+	struct rf__psl_cache *c = ctx->pslc;
+	struct psl_slot *sl;
+	const char *d;
+	size_t n;
+	uint32_t h;
+	int off = -2;
+
+	if (host == NULL)
+		return NULL;
+	n = strlen(host);
+	if (c == NULL || n == 0 || n >= PSL_HOST)
+		return psl_registrable_domain(ctx->psl, host);
+	h = host_hash(host, n);
+	sl = &c->slot[h & (PSL_SLOTS - 1)];
+	pthread_mutex_lock(&c->lock);
+	if (sl->len == n && sl->hash == h && memcmp(sl->host, host, n) == 0)
+		off = sl->off;
+	pthread_mutex_unlock(&c->lock);
+	if (off != -2)
+		return off >= 0 ? host + off : NULL;
+	d = psl_registrable_domain(ctx->psl, host);
+	pthread_mutex_lock(&c->lock);
+	sl->hash = h;
+	sl->len = (uint8_t)n;
+	sl->off = (int16_t)(d != NULL ? d - host : -1);
+	memcpy(sl->host, host, n);
+	pthread_mutex_unlock(&c->lock);
+	return d;
+}
 
 rf_status
 rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
@@ -30,6 +119,10 @@ rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
 		return rf_error_set(err, RF_EIO,
 		    "no public suffix list: install the publicsuffix package");
 	}
+	/* the cache is an optimisation: without it lookups go to libpsl */
+	ctx->pslc = rf__locked_new(sizeof(*ctx->pslc));
+	ctx->rcptc = rf__rcpt_cache_new();	/* also optional */
+	ctx->urlc = rf__url_cache_new();
 	/* the order of rcpt_codes.c; a digest not offered stays NULL */
 	ctx->md[0] = EVP_MD_fetch(NULL, "MD5", NULL);
 	ctx->md[1] = EVP_MD_fetch(NULL, "SHA1", NULL);
@@ -48,6 +141,9 @@ rf_ctx_free(rf_ctx *ctx)
 		return;
 	for (i = 0; i < RF__NDIGESTS; i++)
 		EVP_MD_free(ctx->md[i]);
+	rf__rcpt_cache_free(ctx->rcptc);
+	rf__url_cache_free(ctx->urlc);
+	rf__locked_free(ctx->pslc);
 	psl_free(ctx->psl_owned);
 	free(ctx);
 }

@@ -424,7 +424,7 @@ url_word(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 	if (hl == 0)
 		return;
 	host[hl] = '\0';
-	dom = psl_registrable_domain(ctx->psl, host);
+	dom = rf__registrable_domain(ctx, host);
 	if (dom == NULL)
 		dom = host;
 	word_reset(&wd);
@@ -483,11 +483,30 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len)
 		if (s[i] < 0x80) {
 			c = ascii_fold[s[i]];
 			if (c > 1) {
-				if (wd.len < MAX_WORD) {
-					wd.digit |= c <= '9';
-					word_byte(&wd, c);
-				}
-				i++;
+				/* a run of ASCII word bytes, in registers:
+				 * word_byte with the MAX_WORD cap */
+				uint64_t h = wd.h, acc = wd.acc;
+				size_t wl = wd.len;
+				int digit = wd.digit;
+
+				do {
+					if (wl < MAX_WORD) {
+						digit |= c <= '9';
+						acc = (acc << 8) | c;
+						if ((++wl & 7) == 0) {
+							h = (h ^ acc) * WH_MUL;
+							h ^= h >> 29;
+							acc = 0;
+						}
+					}
+					if (++i == len || s[i] >= 0x80)
+						break;
+					c = ascii_fold[s[i]];
+				} while (c > 1);
+				wd.h = h;
+				wd.acc = acc;
+				wd.len = wl;
+				wd.digit = digit;
 				continue;
 			}
 			if (c == 1) {

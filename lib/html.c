@@ -284,42 +284,54 @@ run_len(const unsigned char *s, size_t n)
 	}
 }
 
-/* sink_put: text with white space collapsed into k, through a small
- * buffer (flushed at character boundaries).  0, or -1 when out of
- * memory. */
+/* run_byte: s[j] (n bytes left) is shown as it is: neither white space
+ * nor an invisible character. */
+static int
+run_byte(const unsigned char *s, size_t n)
+{
+	int ws;
+
+	return byte_class[s[0]] == B_TEXT || skip_len(s, n, &ws) == 0;
+}
+
+/* sink_put: text with white space collapsed into k, a run of visible
+ * text at a time (a single space between two visible bytes is part of
+ * the run: collapsing leaves it as it is).  Runs end at character
+ * boundaries, so where the buffer's max cuts does not depend on them.
+ * 0, or -1 when out of memory. */
 static int
 sink_put(struct hx *h, struct sink *k, const unsigned char *s, size_t n)
 {
-	char tmp[512];
-	size_t i = 0, o = 0, skip;
+	size_t i = 0, j, skip;
+	char sep;
 	int ws;
 
 	while (i < n) {
-		unsigned char c = s[i];
-
-		if (byte_class[c] != B_TEXT &&
+		if (byte_class[s[i]] != B_TEXT &&
 		    (skip = skip_len(s + i, n - i, &ws)) > 0) {
 			if (ws)
 				sink_break(k, P_SPACE);
 			i += skip;
 			continue;
 		}
-		if (o >= sizeof(tmp) - 8 && (c & 0xC0) != 0x80) {
-			if (sink_append(h, k, tmp, o) != 0)
-				return -1;
-			if (k->full)
-				return 0;
-			o = 0;
-		}
+		for (j = i + 1; j < n; j++)
+			if (!run_byte(s + j, n - j) && !(s[j] == ' ' &&
+			    j + 1 < n && run_byte(s + j + 1, n - j - 1)))
+				break;
 		if (k->pend != P_NONE) {
-			tmp[o++] = k->pend == P_LINE ? '\n' : ' ';
+			sep = k->pend == P_LINE ? '\n' : ' ';
 			k->pend = P_NONE;
+			if (sink_append(h, k, &sep, 1) != 0)
+				return -1;
 		}
 		k->bol = 0;
-		tmp[o++] = (char)c;
-		i++;
+		if (sink_append(h, k, (const char *)s + i, j - i) != 0)
+			return -1;
+		if (k->full)
+			return 0;
+		i = j;
 	}
-	return o > 0 ? sink_append(h, k, tmp, o) : 0;
+	return 0;
 }
 
 /* collapse: s with white space collapsed and invisible characters
@@ -811,59 +823,6 @@ sax_text(void *ud, const xmlChar *ch, int len)
 
 /* ---- input ---- */
 
-/* utf8_bad: the offset of the first NUL or byte that is not part of
- * well-formed UTF-8 (Unicode table 3-7), or n. */
-static size_t
-utf8_bad(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		unsigned char lo = 0x80, hi = 0xBF;
-		size_t k, need;
-		uint64_t w;
-
-		/* eight ASCII bytes, none of them NUL, at a time */
-		if (n - i >= 8) {
-			memcpy(&w, s + i, 8);
-			if (((w | ~((w | 0x8080808080808080ull) -
-			    0x0101010101010101ull)) &
-			    0x8080808080808080ull) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if (c >= 0x01 && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else
-			return i;
-		if (n - i <= need || s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (k = 2; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		i += need + 1;
-	}
-	return n;
-}
-
 /* utf8_clean: a heap copy of s with each bad byte (see utf8_bad) turned
  * into U+FFFD, length in *outlen; NULL when out of memory. */
 static char *
@@ -876,7 +835,7 @@ utf8_clean(const char *s, size_t n, size_t *outlen)
 	if (n > (SIZE_MAX - 1) / 3 || (r = malloc(n * 3 + 1)) == NULL)
 		return NULL;
 	while (i < n) {
-		good = utf8_bad(u + i, n - i);
+		good = rf__utf8_bad(u + i, n - i);
 		memcpy(r + o, s + i, good);
 		o += good;
 		i += good;
@@ -963,7 +922,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	rf_buf_init(&h.css, 0);
 	if (len == 0)
 		goto done;
-	if (utf8_bad((const unsigned char *)html, len) < len) {
+	if (rf__utf8_bad((const unsigned char *)html, len) < len) {
 		if ((clean = utf8_clean(html, len, &n)) == NULL) {
 			st = rf_error_set(err, RF_ENOMEM,
 			    "out of memory reading HTML");

@@ -13,6 +13,9 @@
 
 #define RF__NDIGESTS 4
 struct evp_md_st;
+struct rf__psl_cache;
+struct rf__rcpt_cache;
+struct rf__url_cache;
 
 struct rf_ctx {
 	rf_limits limits;
@@ -21,7 +24,38 @@ struct rf_ctx {
 	/* MD5, SHA-1, SHA-256, SHA-512 fetched once (OpenSSL 3 would look
 	 * each up again on every use); NULL entries: not offered */
 	struct evp_md_st *md[RF__NDIGESTS];
+	/* registrable domains already looked up (rf__registrable_domain);
+	 * its own lock; NULL when it could not be allocated */
+	struct rf__psl_cache *pslc;
+	/* recipients' needles already computed (rcpt_codes.c); NULL when
+	 * it could not be allocated */
+	struct rf__rcpt_cache *rcptc;
+	/* URLs already analysed (url.c); NULL when not allocated */
+	struct rf__url_cache *urlc;
 };
+
+/* rf__url_cache_new, rf__url_cache_free: the context's URL cache
+ * (url.c); new returns NULL when out of memory. */
+struct rf__url_cache *rf__url_cache_new(void);
+void rf__url_cache_free(struct rf__url_cache *c);
+
+/* rf__rcpt_cache_new, rf__rcpt_cache_free: the context's recipient cache
+ * (rcpt_codes.c); new returns NULL when out of memory. */
+struct rf__rcpt_cache *rf__rcpt_cache_new(void);
+void rf__rcpt_cache_free(struct rf__rcpt_cache *c);
+
+/* rf__locked_new: size zeroed bytes for a structure whose first member
+ * is a pthread_mutex_t, the lock initialised; NULL when out of memory.
+ * rf__locked_free destroys the lock and frees (NULL allowed).  For the
+ * context's caches, which many threads share. */
+void *rf__locked_new(size_t size);
+void rf__locked_free(void *p);
+
+/* rf__registrable_domain: psl_registrable_domain(ctx->psl, host) (a
+ * pointer into host, or NULL), remembered per host in the context: a
+ * message links to few hosts, many times, and mail to the same hosts
+ * keeps coming.  Safe from many threads. */
+const char *rf__registrable_domain(const rf_ctx *ctx, const char *host);
 
 /* RF__URL_MAX: bytes of one URL (after trimming) that rf_url_analyse
  * parses; a longer one gets no normalized form (docs/url.md). */
@@ -318,8 +352,35 @@ int rf__cache_find(const struct rf__cache *c, const rf_fingerprint *fp,
 void rf__cache_put(struct rf__cache *c, const char *id, int64_t key,
 		   const rf_fingerprint *rep, const uint64_t *band);
 
+/* rf__sample_undelta: sample entry e (len bytes) whose links are written
+ * as differences to the first entry's (\1 PREFIX \2 SUFFIX \2 MIDDLE,
+ * docs/store.md) put back whole into out, which has room for len +
+ * (newlines in e + 1) * flen bytes; returns the bytes written. */
+size_t rf__sample_undelta(const char *first, size_t flen, const char *e,
+			  size_t len, char *out);
+
 /* rf__copy_subject: copy a stored subject into out->subject, cut to
  * RF_STORE_SUBJECT_MAX and without NUL bytes. */
 void rf__campaign_subject(rf_campaign *out, const char *s, size_t len);
+
+
+/* --- text decoding fast paths (charset.c) --- */
+
+/* rf__utf8_bad: the offset of the first NUL or byte that is not part of
+ * well-formed UTF-8 (Unicode table 3-7), or n. */
+size_t rf__utf8_bad(const unsigned char *s, size_t n);
+
+/* rf__charset_fast: when iconv_name (as g_mime_charset_iconv_name gives
+ * it) and the bytes p[0..n) allow it, append their UTF-8 form to b with
+ * NUL bytes dropped, exactly as iconv and the U+FFFD repair would, and
+ * return 1; otherwise 0 (nothing appended: use iconv). */
+int rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p,
+		     size_t n);
+
+
+/* rf__message_parse: rf_message_parse; tree set: always through GMime's
+ * object tree, never the single-part path (for tests comparing them). */
+rf_status rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
+			    int tree, rf_message **out, rf_error *err);
 
 #endif

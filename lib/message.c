@@ -9,6 +9,7 @@
  * levels and reported in limits_hit, never as failures.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <gmime/gmime.h>
@@ -26,7 +27,9 @@ struct walk {
 	rf_buf text, html;	/* scratch for one message level */
 };
 
-static rf_status analyse(struct walk *w, GMimeMessage *gm, rf_message *m,
+struct single;
+static rf_status analyse(struct walk *w, GMimeMessage *gm,
+			 const struct single *sp, rf_message *m,
 			 unsigned depth, rf_error *err);
 
 static void
@@ -77,7 +80,9 @@ sanitize_utf8(rf_buf *b, const char *p, size_t n)
 	const char *end = p + n, *bad;
 
 	while (p < end) {
-		if (g_utf8_validate(p, end - p, &bad)) {
+		bad = p + rf__utf8_bad((const unsigned char *)p,
+		    (size_t)(end - p));
+		if (bad == end) {
 			rf_buf_append(b, p, (size_t)(end - p));
 			return;
 		}
@@ -106,11 +111,51 @@ static GByteArray *
 decode_part(GMimePart *part)
 {
 	GMimeDataWrapper *dw = g_mime_part_get_content(part);
-	GMimeStream *mem;
+	GMimeContentEncoding enc;
+	GMimeEncoding state;
+	GMimeStream *mem, *src;
 	GByteArray *ba;
+	char chunk[4096];
+	ssize_t r;
 
 	if (dw == NULL)
 		return NULL;
+	/* what g_mime_data_wrapper_write_to_stream gives (the content from
+	 * its start, through GMime's decoder for base64 and quoted-
+	 * printable), without its filter and memory streams; uuencode,
+	 * which its filter reads between begin and end lines, goes that
+	 * way */
+	enc = g_mime_data_wrapper_get_encoding(dw);
+	src = g_mime_data_wrapper_get_stream(dw);
+	if (src != NULL && enc != GMIME_CONTENT_ENCODING_UUENCODE &&
+	    g_mime_stream_reset(src) == 0) {
+		ba = g_byte_array_new();
+		while ((r = g_mime_stream_read(src, chunk, sizeof(chunk))) > 0)
+			g_byte_array_append(ba, (const guint8 *)chunk,
+			    (guint)r);
+		g_mime_stream_reset(src);
+		if (r < 0) {
+			g_byte_array_free(ba, TRUE);
+			return NULL;
+		}
+		if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
+		    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+			GByteArray *out;
+			size_t n;
+
+			g_mime_encoding_init_decode(&state, enc);
+			out = g_byte_array_sized_new((guint)
+			    g_mime_encoding_outlen(&state, ba->len) + 1);
+			n = g_mime_encoding_step(&state, (const char *)ba->data,
+			    ba->len, (char *)out->data);
+			n += g_mime_encoding_flush(&state, "", 0,
+			    (char *)out->data + n);
+			g_byte_array_set_size(out, (guint)n);
+			g_byte_array_free(ba, TRUE);
+			ba = out;
+		}
+		return ba;
+	}
 	mem = g_mime_stream_mem_new();
 	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0) {
 		g_object_unref(mem);
@@ -130,11 +175,9 @@ decode_part(GMimePart *part)
  * flagged in *pflags.
  */
 static void
-to_utf8(rf_buf *b, const GByteArray *ba, size_t max, const char *charset,
+to_utf8(rf_buf *b, const char *p, size_t n, size_t max, const char *charset,
 	unsigned *pflags)
 {
-	const char *p = (const char *)ba->data;
-	size_t n = ba->len;
 	const char *from = NULL;
 	gchar *conv;
 	gsize outlen;
@@ -146,9 +189,9 @@ to_utf8(rf_buf *b, const GByteArray *ba, size_t max, const char *charset,
 		*pflags |= RF_PARTF_TRUNCATED;
 	}
 	if (is_utf8_charset(charset)) {
-		const char *bad;
+		const char *bad = p + rf__utf8_bad((const unsigned char *)p, n);
 
-		if (g_utf8_validate(p, (gssize)n, &bad)) {
+		if (bad == p + n) {
 			rf_buf_append(b, p, n);
 			return;
 		}
@@ -162,6 +205,8 @@ to_utf8(rf_buf *b, const GByteArray *ba, size_t max, const char *charset,
 	} else {
 		from = g_mime_charset_iconv_name(charset);
 	}
+	if (rf__charset_fast(b, from, p, n))
+		return;
 	conv = g_convert_with_fallback(p, (gssize)n, "UTF-8", from, "?",
 	    NULL, &outlen, NULL);
 	if (conv == NULL) {
@@ -275,23 +320,20 @@ add_attachment(struct walk *w, rf_message *m, GMimePart *part,
 	return RF_OK;
 }
 
-/* text_leaf: decode a text/plain or text/html body and extract from it. */
+/* text_body: the decoded bytes data[0..n) of a text/plain or text/html
+ * part to UTF-8, and what the URL and HTML modules extract from them. */
 static rf_status
-text_leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned partno,
-	  int html, rf_error *err)
+text_body(struct walk *w, rf_message *m, unsigned partno, int html,
+	  const char *data, size_t n, rf_error *err)
 {
 	const rf_limits *lim = &w->ctx->limits;
 	rf_part *p = &m->parts[partno];
-	GByteArray *ba = decode_part(part);
 	rf_buf body;
 	rf_status st = RF_OK;
 
-	if (ba == NULL)
-		return RF_OK;
-	p->size = ba->len;
+	p->size = n;
 	rf_buf_init(&body, 0);
-	to_utf8(&body, ba, lim->max_part_size, p->charset, &p->flags);
-	g_byte_array_free(ba, TRUE);
+	to_utf8(&body, data, n, lim->max_part_size, p->charset, &p->flags);
 	if (p->flags & RF_PARTF_TRUNCATED)
 		m->limits_hit |= RF_LIMIT_PART_SIZE;
 	if (html) {
@@ -311,6 +353,22 @@ text_leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned partno,
 		    body.len, partno, &m->links, err);
 	}
 	rf_buf_free(&body);
+	return st;
+}
+
+/* text_leaf: decode a text/plain or text/html body and extract from it. */
+static rf_status
+text_leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned partno,
+	  int html, rf_error *err)
+{
+	GByteArray *ba = decode_part(part);
+	rf_status st;
+
+	if (ba == NULL)
+		return RF_OK;
+	st = text_body(w, m, partno, html, (const char *)ba->data, ba->len,
+	    err);
+	g_byte_array_free(ba, TRUE);
 	return st;
 }
 
@@ -405,16 +463,128 @@ walk_object(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
 		    m->nembedded, sizeof(*m->embedded)) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		m->embedded[m->nembedded++] = sub;
-		return analyse(w, em, sub, depth + 1, err);
+		return analyse(w, em, NULL, sub, depth + 1, err);
 	}
 	if (GMIME_IS_PART(obj))
 		return leaf(w, m, GMIME_PART(obj), depth, err);
 	return RF_OK;
 }
 
+/*
+ * Simple address lists.  GMime's address parser builds an object per
+ * mailbox; most address headers are "local@domain" or "Some Name
+ * <local@domain>", comma-separated.  For those alone the fields are read
+ * here, as GMime reads them: display names of ASCII letters and digits in
+ * words with single spaces between them, dot-atom addresses of a few
+ * characters, no A-label (GMime shows those in Unicode), nothing else (no
+ * quotes, comments, groups, encoded words).  Anything else goes to GMime;
+ * tests/unit/test_message_paths.c compares the two on random lists.
+ */
+#define SIMPLE_MAX 32		/* mailboxes read here */
+
+struct simple_mb {
+	const char *name, *addr;	/* not NUL-terminated */
+	size_t nlen, alen;
+};
+
+static int
+atom_char(int c)
+{
+	return g_ascii_isalnum(c) || c == '_' || c == '+' || c == '-';
+}
+
+/* simple_addr: s[0..n) is dot-atom "@" dot-atom as described above. */
+static int
+simple_addr(const char *s, size_t n)
+{
+	size_t i, at = n;
+	int prev_dot = 1;	/* no dot first */
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '@') {
+			if (at != n || prev_dot || i == 0)
+				return 0;
+			at = i;
+			prev_dot = 1;
+		} else if (s[i] == '.') {
+			if (prev_dot)
+				return 0;
+			prev_dot = 1;
+		} else if (atom_char((unsigned char)s[i]) &&
+		    (at == n || s[i] != '+')) {
+			/* an A-label starts a domain label with "xn--" */
+			if (at != n && prev_dot && i + 4 <= n &&
+			    g_ascii_strncasecmp(s + i, "xn--", 4) == 0)
+				return 0;
+			prev_dot = 0;
+		} else {
+			return 0;
+		}
+	}
+	return at != n && !prev_dot;
+}
+
+/* simple_list: the mailboxes of value when it is a simple list (see
+ * above): their count (1..max), or 0 when it is not. */
+static int
+simple_list(const char *v, struct simple_mb *mb, int max)
+{
+	const char *p = v, *e, *lt;
+	int n = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (e = p; *e != '\0' && *e != ','; e++)
+			;
+		if (n == max || e == p)
+			return 0;
+		mb[n].name = NULL;
+		mb[n].nlen = 0;
+		lt = memchr(p, '<', (size_t)(e - p));
+		if (lt == NULL) {
+			const char *q = e;
+
+			while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+				q--;
+			if (!simple_addr(p, (size_t)(q - p)))
+				return 0;
+			mb[n].addr = p;
+			mb[n].alen = (size_t)(q - p);
+		} else {
+			const char *gt = memchr(lt, '>', (size_t)(e - lt));
+			const char *q = lt, *t;
+
+			if (gt == NULL)
+				return 0;
+			for (t = gt + 1; t < e; t++)
+				if (*t != ' ' && *t != '\t')
+					return 0;
+			while (q > p && q[-1] == ' ')
+				q--;
+			/* words of letters and digits, single spaces */
+			for (t = p; t < q; t++)
+				if (!g_ascii_isalnum(*t) && !(*t == ' ' &&
+				    t > p && t[-1] != ' '))
+					return 0;
+			if (!simple_addr(lt + 1, (size_t)(gt - lt - 1)))
+				return 0;
+			mb[n].name = q > p ? p : NULL;
+			mb[n].nlen = (size_t)(q - p);
+			mb[n].addr = lt + 1;
+			mb[n].alen = (size_t)(gt - lt - 1);
+		}
+		n++;
+		if (*e == '\0')
+			return n;
+		p = e + 1;
+	}
+}
+
 const char *
 rf_addr_spec(rf_arena *a, const char *value)
 {
+	struct simple_mb mb[SIMPLE_MAX];
 	InternetAddressList *list;
 	InternetAddress *ia;
 	const char *addr = NULL;
@@ -423,6 +593,12 @@ rf_addr_spec(rf_arena *a, const char *value)
 
 	if (value == NULL)
 		return NULL;
+	if (simple_list(value, mb, SIMPLE_MAX) > 0) {
+		out = rf_arena_strndup(a, mb[0].addr, mb[0].alen);
+		for (s = out; s != NULL && *s != '\0'; s++)
+			*s = (char)tolower((unsigned char)*s);
+		return out;
+	}
 	list = internet_address_list_parse(NULL, value);
 	if (list == NULL)
 		return NULL;
@@ -553,6 +729,31 @@ headers(struct walk *w, GMimeMessage *gm, rf_message *m, rf_error *err)
 	return RF_OK;
 }
 
+/* needs_decoding: p[0..n) has an 8-bit byte or "=?" (maybe an encoded
+ * word). */
+static int
+needs_decoding(const char *p, size_t n)
+{
+	const char *q = p, *end = p + n;
+	uint64_t w, acc = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)p[i];
+	if (acc & 0x8080808080808080ull)
+		return 1;
+	while ((q = memchr(q, '=', (size_t)(end - q))) != NULL) {
+		if (q + 1 < end && q[1] == '?')
+			return 1;
+		q++;
+	}
+	return 0;
+}
+
 /*
  * header_value: one raw header value (after the colon, continuation lines
  * included) unfolded, trimmed, cut at max_header_size and, when it holds
@@ -563,10 +764,10 @@ static const char *
 header_value(struct walk *w, GMimeParserOptions *opts, const char *p,
 	     size_t n)
 {
-	size_t max = w->ctx->limits.max_header_size, i, o = 0;
+	size_t max = w->ctx->limits.max_header_size, i, o = 0, cr, lf, e;
 	int decode = 0;
 	char *v, *dec;
-	const char *out;
+	const char *out, *q;
 	rf_buf b;
 
 	while (n > 0 && (*p == ' ' || *p == '\t'))
@@ -574,15 +775,27 @@ header_value(struct walk *w, GMimeParserOptions *opts, const char *p,
 	v = rf_arena_alloc(w->a, n + 1);
 	if (v == NULL)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '\r' || c == '\n')
-			continue;
-		if (c >= 0x80 || (c == '=' && i + 1 < n && p[i + 1] == '?'))
-			decode = 1;
-		v[o++] = (char)c;
+	/* the bytes without CR and LF, a run at a time (each kind of break
+	 * looked for again only once passed: linear) */
+	q = n > 0 ? memchr(p, '\r', n) : NULL;
+	cr = q != NULL ? (size_t)(q - p) : n;
+	q = n > 0 ? memchr(p, '\n', n) : NULL;
+	lf = q != NULL ? (size_t)(q - p) : n;
+	for (i = 0; i < n; ) {
+		if (cr < i) {
+			q = memchr(p + i, '\r', n - i);
+			cr = q != NULL ? (size_t)(q - p) : n;
+		}
+		if (lf < i) {
+			q = memchr(p + i, '\n', n - i);
+			lf = q != NULL ? (size_t)(q - p) : n;
+		}
+		e = cr < lf ? cr : lf;
+		memcpy(v + o, p + i, e - i);
+		o += e - i;
+		i = e + 1;
 	}
+	decode = needs_decoding(p, n);
 	while (o > 0 && (v[o - 1] == ' ' || v[o - 1] == '\t'))
 		o--;
 	v[o] = '\0';
@@ -623,22 +836,62 @@ header_name_len(const char *p, const char *end)
 	return n > 0 && q < end && *q == ':' ? n : 0;
 }
 
+/* What the top-level MIME headers say, for the single-part path. */
+struct mimehdr {
+	const char *ct, *cte;	/* raw values (after the colon) */
+	size_t ctlen, ctelen;
+	unsigned nct, ncte, ndisp;
+	int odd;		/* a MIME header GMime might read otherwise */
+};
+
+/* note_mime: one MIME header (name nlen bytes at p, raw value v[0..vn)). */
+static void
+note_mime(struct mimehdr *mh, const char *p, size_t nlen, const char *v,
+	  size_t vn)
+{
+	size_t i;
+
+	for (i = 0; i < nlen; i++)
+		if (!g_ascii_isalnum(p[i]) && p[i] != '-')
+			mh->odd = 1;
+	if (nlen == 12 && g_ascii_strncasecmp(p, "Content-Type", 12) == 0) {
+		if (mh->nct++ == 0) {
+			mh->ct = v;
+			mh->ctlen = vn;
+		}
+	} else if (nlen == 25 && g_ascii_strncasecmp(p,
+	    "Content-Transfer-Encoding", 25) == 0) {
+		mh->cte = v;
+		mh->ctelen = vn;
+		mh->ncte++;
+	} else if (nlen == 19 && g_ascii_strncasecmp(p,
+	    "Content-Disposition", 19) == 0) {
+		mh->ndisp++;
+	} else {
+		return;
+	}
+	if (p[nlen] != ':')	/* blanks before the colon */
+		mh->odd = 1;
+}
+
 /*
  * top_headers: read the top-level header block of data[0..len) into m
  * and copy its MIME headers (Content-*, MIME-Version) into mime, which
  * GMime then parses with the body: GMime's cost grows with the headers
- * it is given, and only these matter to the MIME structure.  Returns the
- * offset of the body.
+ * it is given, and only these matter to the MIME structure.  Notes the
+ * MIME headers in *mh.  Returns the offset of the body.
  */
 static size_t
 top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
-	    const char *data, size_t len, GByteArray *mime, rf_status *st)
+	    const char *data, size_t len, GByteArray *mime,
+	    struct mimehdr *mh, rf_status *st)
 {
 	const char *p = data, *end = data + len, *next, *nl, *colon;
 	size_t nlen;
 	rf_header *rh;
 
 	*st = RF_OK;
+	memset(mh, 0, sizeof(*mh));
 	while (p < end) {
 		if (*p == '\n' || (*p == '\r' && p + 1 < end &&
 		    p[1] == '\n'))
@@ -667,6 +920,8 @@ top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 		m->nheaders++;
 		if (g_ascii_strncasecmp(p, "Content-", 8) == 0 ||
 		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0) {
+			note_mime(mh, p, nlen, colon + 1,
+			    (size_t)(next - colon - 1));
 			g_byte_array_append(mime, (const guint8 *)p,
 			    (guint)(next - p));
 			if (next[-1] != '\n')
@@ -697,12 +952,169 @@ finish_text(struct walk *w, rf_message *m, rf_error *err)
 }
 
 /*
- * analyse: fill m from gm.  Text of embedded messages is gathered apart
- * from the parent's: the parent's scratch text is saved and restored.
+ * The single-part path.  Most mail is one text/plain or text/html body:
+ * for it GMime's object tree (message, part, header lists, data wrapper,
+ * streams and filters, all allocated and freed per message) costs more
+ * than the rest of the parse.  When the top-level MIME headers are ones
+ * whose meaning is plain, the body is read here with GMime's own header,
+ * Content-Type and transfer-decoding functions, as its parser would read
+ * it: the content of a part without boundaries is every byte after the
+ * header block.  Anything else (multipart, message/rfc822, attachments,
+ * names, dispositions, duplicated or odd MIME headers, uuencode, an empty
+ * body) takes the GMime parser.  tests/unit/test_message_paths.c parses
+ * messages both ways and compares.
+ */
+struct single {
+	GMimeContentType *ct;	/* NULL: no Content-Type (text/plain) */
+	char *cte;		/* Content-Transfer-Encoding value or NULL */
+	int html;
+	const char *body;
+	size_t len;
+};
+
+/* plain_ascii: s has no 8-bit byte and no "=?" (what RFC 2047 decoding
+ * would change). */
+static int
+plain_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80 || (s[0] == '=' && s[1] == '?'))
+			return 0;
+	return 1;
+}
+
+/* header_text: a MIME header's value as GMime reads it (unfolded, RFC
+ * 2047 decoded), in g_malloc'd memory. */
+static char *
+header_text(GMimeParserOptions *opts, const char *raw, size_t n)
+{
+	char *r = g_strndup(raw, n), *u, *v;
+
+	u = g_mime_utils_header_unfold(r);
+	g_free(r);
+	if (u == NULL || plain_ascii(u))
+		return u;	/* no encoded word, no 8-bit: decoded as is */
+	v = g_mime_utils_header_decode_text(opts, u);
+	g_free(u);
+	return v;
+}
+
+/* single_probe: whether the message the headers in mh head, with body
+ * body[0..len), takes the single-part path; fills *sp (single_done
+ * releases it) when it does. */
+static int
+single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
+	     const char *body, size_t len, struct single *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	if (mh->odd || mh->nct > 1 || mh->ncte > 1 || mh->ndisp > 0 ||
+	    len == 0)
+		return 0;
+	sp->body = body;
+	sp->len = len;
+	if (mh->ncte == 1) {
+		sp->cte = header_text(opts, mh->cte, mh->ctelen);
+		if (sp->cte == NULL || g_mime_content_encoding_from_string(
+		    sp->cte) == GMIME_CONTENT_ENCODING_UUENCODE)
+			goto no;
+	}
+	if (mh->nct == 1) {
+		char *v;
+
+		/* the parser reads the type from the raw value, the part
+		 * from the decoded one: encoded words might part them */
+		if (g_strstr_len(mh->ct, (gssize)mh->ctlen, "=?") != NULL ||
+		    (v = header_text(opts, mh->ct, mh->ctlen)) == NULL)
+			goto no;
+		sp->ct = g_mime_content_type_parse(opts, v);
+		g_free(v);
+		if (sp->ct == NULL)
+			goto no;
+		sp->html = g_mime_content_type_is_type(sp->ct, "text", "html");
+		if ((!sp->html && !g_mime_content_type_is_type(sp->ct, "text",
+		    "plain")) ||
+		    g_mime_content_type_get_parameter(sp->ct, "name") != NULL)
+			goto no;
+	}
+	return 1;
+no:
+	g_free(sp->cte);
+	if (sp->ct != NULL)
+		g_object_unref(sp->ct);
+	memset(sp, 0, sizeof(*sp));
+	return 0;
+}
+
+static void
+single_done(struct single *sp)
+{
+	g_free(sp->cte);
+	if (sp->ct != NULL)
+		g_object_unref(sp->ct);
+}
+
+/* single_leaf: the one part of a single-part message (what walk_object,
+ * leaf and text_leaf do for it). */
+static rf_status
+single_leaf(struct walk *w, rf_message *m, const struct single *sp,
+	    rf_error *err)
+{
+	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
+	GMimeEncoding state;
+	gchar *mime = NULL;
+	char *dec = NULL;
+	const char *data = sp->body;
+	size_t n = sp->len;
+	rf_status st;
+	rf_part *p;
+
+	if (++w->nparts > w->ctx->limits.max_mime_parts) {
+		w->top->limits_hit |= RF_LIMIT_MIME_PARTS;
+		return RF_OK;
+	}
+	if (grow_counted(w->a, (void **)&m->parts, m->nparts,
+	    sizeof(rf_part)) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	p = &m->parts[m->nparts++];
+	if (sp->ct != NULL)
+		mime = g_mime_content_type_get_mime_type(sp->ct);
+	p->content_type = lower_dup(w->a, mime != NULL ? mime : "text/plain");
+	g_free(mime);
+	p->charset = rf_arena_strdup(w->a, sp->ct != NULL ?
+	    g_mime_content_type_get_parameter(sp->ct, "charset") : NULL);
+	p->depth = 0;
+	p->encoding = lower_dup(w->a, sp->cte);
+	if (p->content_type == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	p->flags |= sp->html ? RF_PARTF_HTML : RF_PARTF_TEXT;
+	if (sp->cte != NULL)
+		enc = g_mime_content_encoding_from_string(sp->cte);
+	if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
+	    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		/* what GMime's decoding filter gives: its steps are the
+		 * same at any chunking, and its flush adds nothing */
+		g_mime_encoding_init_decode(&state, enc);
+		if ((dec = g_try_malloc(g_mime_encoding_outlen(&state, n) +
+		    1)) == NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		n = g_mime_encoding_step(&state, data, n, dec);
+		n += g_mime_encoding_flush(&state, "", 0, dec + n);
+		data = dec;
+	}
+	st = text_body(w, m, (unsigned)(m->nparts - 1), sp->html, data, n,
+	    err);
+	g_free(dec);
+	return st;
+}
+
+/*
+ * analyse: fill m from gm, or from sp for a single-part top level.  Text
+ * of embedded messages is gathered apart from the parent's: the parent's
+ * scratch text is saved and restored.
  */
 static rf_status
-analyse(struct walk *w, GMimeMessage *gm, rf_message *m, unsigned depth,
-	rf_error *err)
+analyse(struct walk *w, GMimeMessage *gm, const struct single *sp,
+	rf_message *m, unsigned depth, rf_error *err)
 {
 	rf_buf saved_text = w->text, saved_html = w->html;
 	rf_status st;
@@ -715,8 +1127,9 @@ analyse(struct walk *w, GMimeMessage *gm, rf_message *m, unsigned depth,
 	if (st == RF_OK)
 		st = header_links(w, m, err);
 	if (st == RF_OK)
-		st = walk_object(w, m, g_mime_message_get_mime_part(gm),
-		    depth, err);
+		st = sp != NULL ? single_leaf(w, m, sp, err) :
+		    walk_object(w, m, g_mime_message_get_mime_part(gm), depth,
+		    err);
 	if (st == RF_OK)
 		st = finish_text(w, m, err);
 	if (m->links.limit_hit)
@@ -745,7 +1158,16 @@ rf_status
 rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 		 rf_message **out, rf_error *err)
 {
+	return rf__message_parse(ctx, data, len, 0, out, err);
+}
+
+rf_status
+rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
+		  int tree, rf_message **out, rf_error *err)
+{
 	const char *fallback[] = { "UTF-8", "WINDOWS-1252", NULL };
+	struct mimehdr mh;
+	struct single sp;
 	struct walk w;
 	rf_arena *a = NULL;
 	rf_message *m;
@@ -793,13 +1215,19 @@ rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 	g_mime_parser_options_set_warning_callback(opts, on_warning, &w);
 	mime = g_byte_array_sized_new((guint)(len - skip + 64));
 	body = skip + top_headers(&w, opts, m, data + skip, len - skip, mime,
-	    &st);
+	    &mh, &st);
 	if (st != RF_OK) {
 		g_byte_array_free(mime, TRUE);
 		rf_error_set(err, st, "out of memory");
 		goto done;
 	}
 	fill_fields(&w, m);
+	if (!tree && single_probe(opts, &mh, data + body, len - body, &sp)) {
+		g_byte_array_free(mime, TRUE);
+		st = analyse(&w, NULL, &sp, m, 0, err);
+		single_done(&sp);
+		goto done;
+	}
 	g_byte_array_append(mime, (const guint8 *)"\n", 1);
 	g_byte_array_append(mime, (const guint8 *)data + body,
 	    (guint)(len - body));
@@ -812,7 +1240,7 @@ rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 		m->text = m->html_text = "";
 		goto done;
 	}
-	st = analyse(&w, gm, m, 0, err);
+	st = analyse(&w, gm, NULL, m, 0, err);
 	/* GMime leaves these to the caller; the walk kept its own limits */
 done:
 	if (w.damaged)
@@ -845,8 +1273,12 @@ rf_message_header(const rf_message *m, const char *name)
 {
 	size_t i;
 
+	unsigned char c0 = (unsigned char)g_ascii_tolower(name[0]);
+
+	/* the first letter first: most names differ there */
 	for (i = 0; i < m->nheaders; i++)
-		if (g_ascii_strcasecmp(m->headers[i].name, name) == 0)
+		if ((unsigned char)g_ascii_tolower(m->headers[i].name[0]) ==
+		    c0 && g_ascii_strcasecmp(m->headers[i].name, name) == 0)
 			return m->headers[i].value;
 	return NULL;
 }
@@ -881,7 +1313,18 @@ rf_message_recipient_name(const rf_message *m, const char *addr)
 		return NULL;
 	for (i = 0; i < 2 && out == NULL; i++) {
 		const char *v = rf_message_header(m, names[i]);
+		struct simple_mb mb[SIMPLE_MAX];
+		size_t alen = strlen(addr);
 
+		if (v != NULL && (n = simple_list(v, mb, SIMPLE_MAX)) > 0) {
+			for (j = 0; j < n && out == NULL; j++)
+				if (mb[j].nlen > 0 && mb[j].alen == alen &&
+				    g_ascii_strncasecmp(mb[j].addr, addr,
+				    alen) == 0)
+					out = rf_arena_strndup(m->arena,
+					    mb[j].name, mb[j].nlen);
+			continue;
+		}
 		if (v == NULL || (list = internet_address_list_parse(NULL,
 		    v)) == NULL)
 			continue;

@@ -10,6 +10,8 @@
  * of the URL they came from.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -120,6 +122,112 @@ rf_recipient_new(rf_arena *a, const char *addr, rf_recipient **out,
 	return rf__recipient_new(NULL, a, addr, out, err);
 }
 
+/*
+ * The recipient cache of a context: the needles of the last few
+ * addresses (a mailbox's mail is mostly to one), each kept as one heap
+ * block (the rf_recipient, then its strings) and copied into the
+ * message's arena on a hit.  Four digests, base64 and hex forms cost
+ * far more than the copy.
+ */
+#define RCPT_SLOTS 8
+
+struct rf__rcpt_cache {
+	pthread_mutex_t lock;	/* first: rf__locked_new */
+	rf_recipient *slot[RCPT_SLOTS];	/* heap blocks, or NULL */
+	unsigned next;			/* slot replaced next */
+};
+
+struct rf__rcpt_cache *
+rf__rcpt_cache_new(void)
+{
+	return rf__locked_new(sizeof(struct rf__rcpt_cache));
+}
+
+void
+rf__rcpt_cache_free(struct rf__rcpt_cache *c)
+{
+	unsigned i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < RCPT_SLOTS; i++)
+		free(c->slot[i]);
+	rf__locked_free(c);
+}
+
+/* rcpt_size: bytes of r and its strings in one block. */
+static size_t
+rcpt_size(const rf_recipient *r)
+{
+	size_t n = sizeof(*r) + r->len + 1, i;
+
+	for (i = 0; i < r->nn; i++)
+		n += r->n[i].len + 1;
+	return n;
+}
+
+/* rcpt_copy: r with its strings into dst (rcpt_size(r) bytes). */
+static rf_recipient *
+rcpt_copy(void *dst, const rf_recipient *r)
+{
+	rf_recipient *c = dst;
+	char *p = (char *)(c + 1);
+	size_t i;
+
+	*c = *r;
+	memcpy(p, r->addr, r->len + 1);
+	c->addr = p;
+	p += r->len + 1;
+	for (i = 0; i < r->nn; i++) {
+		memcpy(p, r->n[i].s, r->n[i].len);
+		p[r->n[i].len] = '\0';
+		c->n[i].s = p;
+		p += r->n[i].len + 1;
+	}
+	return c;
+}
+
+/* rcpt_cached: a copy in a of the cached needles of addr (lower case,
+ * len bytes), NULL when not cached (or out of memory: computed again). */
+static rf_recipient *
+rcpt_cached(const rf_ctx *ctx, rf_arena *a, const char *addr, size_t len)
+{
+	struct rf__rcpt_cache *c = ctx != NULL ? ctx->rcptc : NULL;
+	rf_recipient *r = NULL;
+	void *mem;
+	unsigned i;
+
+	if (c == NULL)
+		return NULL;
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < RCPT_SLOTS; i++)
+		if (c->slot[i] != NULL && c->slot[i]->len == len &&
+		    memcmp(c->slot[i]->addr, addr, len) == 0)
+			break;
+	if (i < RCPT_SLOTS &&
+	    (mem = rf_arena_alloc(a, rcpt_size(c->slot[i]))) != NULL)
+		r = rcpt_copy(mem, c->slot[i]);
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
+
+/* rcpt_remember: keep a heap copy of r in the context's cache. */
+static void
+rcpt_remember(const rf_ctx *ctx, const rf_recipient *r)
+{
+	struct rf__rcpt_cache *c = ctx != NULL ? ctx->rcptc : NULL;
+	void *mem;
+
+	if (c == NULL || (mem = malloc(rcpt_size(r))) == NULL)
+		return;
+	rcpt_copy(mem, r);
+	pthread_mutex_lock(&c->lock);
+	free(c->slot[c->next]);
+	c->slot[c->next] = mem;
+	c->next = (c->next + 1) % RCPT_SLOTS;
+	pthread_mutex_unlock(&c->lock);
+}
+
 rf_status
 rf__recipient_new(const rf_ctx *ctx, rf_arena *a, const char *addr,
 		  rf_recipient **out, rf_error *err)
@@ -159,6 +267,8 @@ rf__recipient_new(const rf_ctx *ctx, rf_arena *a, const char *addr,
 	r->len = end - start;
 	for (i = 0; i < r->len; i++)
 		r->addr[i] = (char)tolower((unsigned char)r->addr[i]);
+	if ((*out = rcpt_cached(ctx, a, r->addr, r->len)) != NULL)
+		return RF_OK;
 	if (add_needle(a, r, r->addr, r->len, 1, N_EXACT,
 	    "recipient-plain") != 0)
 		goto nomem;
@@ -187,6 +297,7 @@ rf__recipient_new(const rf_ctx *ctx, rf_arena *a, const char *addr,
 		    add_b64(a, r, md, mdlen, digests[i].reason) != 0)
 			goto nomem;
 	}
+	rcpt_remember(ctx, r);
 	*out = r;
 	return RF_OK;
 nomem:

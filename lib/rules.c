@@ -13,6 +13,17 @@
 #define RULES_MAX_FIELDS 32
 #define RULES_MAX_LINE 1024
 
+/* A host pattern with what rf__host_match works out on each call known
+ * in advance: most patterns have no '*', and most hosts fail them on
+ * their last byte. */
+struct pat {
+	const char *s;
+	size_t len;
+	int kind;		/* P_PLAIN, P_GLOB, P_ALL */
+};
+
+enum { P_PLAIN, P_GLOB, P_ALL };
+
 struct rule_param {
 	const char *name;	/* as written */
 	size_t len;		/* without a final '*' */
@@ -23,14 +34,14 @@ struct rule_param {
 };
 
 struct rule_host {
-	const char *host;	/* pattern */
+	struct pat host;
 	const char *path;	/* prefix, or NULL */
 	size_t pathlen;
 	const char *provider;
 };
 
 struct rule_unwrap {
-	const char *host;
+	struct pat host;
 	const char *param;	/* NULL: destination in the path */
 };
 
@@ -42,7 +53,7 @@ struct rf_rules {
 	size_t nhosts, caphosts;
 	struct rule_unwrap *unwraps;
 	size_t nunwraps, capunwraps;
-	const char **statics;
+	struct pat *statics;
 	size_t nstatics, capstatics;
 	const char **sources;
 	size_t nsources, capsources;
@@ -97,6 +108,43 @@ rf__host_match(const char *pattern, const char *host, size_t hostlen)
 			return 1;
 	}
 	return 0;
+}
+
+static void
+pat_init(struct pat *p, const char *s)
+{
+	p->s = s;
+	p->len = strlen(s);
+	if (strcmp(s, "*") == 0)
+		p->kind = P_ALL;
+	else if (strchr(s, '*') != NULL || p->len == 0)
+		p->kind = P_GLOB;	/* (and the empty one: as before) */
+	else
+		p->kind = P_PLAIN;
+}
+
+/* pat_match: rf__host_match(p->s, host, hostlen). */
+static int
+pat_match(const struct pat *p, const char *host, size_t hostlen)
+{
+	const char *tail;
+
+	if (host == NULL || hostlen == 0)
+		return 0;
+	if (p->kind == P_ALL)
+		return 1;
+	if (p->kind == P_GLOB)
+		return rf__host_match(p->s, host, hostlen);
+	if (hostlen < p->len)
+		return 0;
+	tail = host + hostlen - p->len;
+	/* a quick look at both ends first: bytes equal but for case are
+	 * equal with bit 5 set (the converse is left to strncasecmp) */
+	if (((tail[p->len - 1] ^ p->s[p->len - 1]) & ~0x20) != 0 ||
+	    ((tail[0] ^ p->s[0]) & ~0x20) != 0 ||
+	    strncasecmp(tail, p->s, p->len) != 0)
+		return 0;
+	return hostlen == p->len || tail[-1] == '.';
 }
 
 static int
@@ -160,7 +208,7 @@ parse_line(rf_rules *r, char **f, size_t nf, unsigned lineno, rf_error *err)
 			h->pathlen = strlen(h->path);
 			*slash = '\0';
 		}
-		h->host = f[1];
+		pat_init(&h->host, f[1]);
 		h->provider = f[2];
 	} else if (strcmp(f[0], "unwrap") == 0 &&
 	    ((nf == 4 && strcmp(f[2], "query") == 0) ||
@@ -171,13 +219,13 @@ parse_line(rf_rules *r, char **f, size_t nf, unsigned lineno, rf_error *err)
 		    sizeof(*u)) != 0)
 			goto nomem;
 		u = &r->unwraps[r->nunwraps++];
-		u->host = f[1];
+		pat_init(&u->host, f[1]);
 		u->param = nf == 4 ? f[3] : NULL;
 	} else if (strcmp(f[0], "static") == 0 && nf == 2) {
 		if (grow(a, &r->statics, &r->capstatics, r->nstatics,
-		    sizeof(char *)) != 0)
+		    sizeof(struct pat)) != 0)
 			goto nomem;
-		r->statics[r->nstatics++] = f[1];
+		pat_init(&r->statics[r->nstatics++], f[1]);
 	} else {
 		return rf_error_set(err, RF_EPARSE,
 		    "rules line %u: not a rule (keyword or field count)",
@@ -317,7 +365,7 @@ rf__rules_host(const rf_rules *r, const char *host, size_t hostlen,
 		if (h->path != NULL && (pathlen < h->pathlen ||
 		    memcmp(path, h->path, h->pathlen) != 0))
 			continue;
-		if (rf__host_match(h->host, host, hostlen))
+		if (pat_match(&h->host, host, hostlen))
 			return h->provider;
 	}
 	return NULL;
@@ -330,7 +378,7 @@ rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
 	size_t k, seen = 0;
 
 	for (k = 0; k < r->nunwraps; k++) {
-		if (!rf__host_match(r->unwraps[k].host, host, hostlen))
+		if (!pat_match(&r->unwraps[k].host, host, hostlen))
 			continue;
 		if (seen++ < i)
 			continue;
@@ -346,7 +394,7 @@ rf__rules_static(const rf_rules *r, const char *host, size_t hostlen)
 	size_t i;
 
 	for (i = 0; i < r->nstatics; i++)
-		if (rf__host_match(r->statics[i], host, hostlen))
+		if (pat_match(&r->statics[i], host, hostlen))
 			return 1;
 	return 0;
 }

@@ -89,10 +89,11 @@ add_path(rf_source *s, const char *path)
 	return 0;
 }
 
+/* cmp_entry: directory entries by name (after their type byte). */
 static int
-cmp_str(const void *a, const void *b)
+cmp_entry(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static int
@@ -140,18 +141,28 @@ list_dir(rf_source *s, const char *dir, unsigned depth, rf_error *err)
 			}
 			names = nn;
 		}
-		if ((names[n] = strdup(de->d_name)) == NULL) {
+		/* the entry's type (DT_UNKNOWN when the file system does
+		 * not tell) in front of its name */
+		if ((names[n] = malloc(strlen(de->d_name) + 2)) == NULL) {
 			st = rf_error_set(err, RF_ENOMEM, "out of memory");
 			goto out;
 		}
+		names[n][0] = (char)de->d_type;
+		strcpy(names[n] + 1, de->d_name);
 		n++;
 	}
 	if (n > 1)	/* an empty folder: names is NULL */
-		qsort(names, n, sizeof(*names), cmp_str);
+		qsort(names, n, sizeof(*names), cmp_entry);
 	for (i = 0; i < n && st == RF_OK; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-		    names[i]) >= sizeof(path))
+		    names[i] + 1) >= sizeof(path))
 			continue;
+		if (names[i][0] == DT_REG) {	/* no need to stat it */
+			if (add_path(s, path) != 0)
+				st = rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+			continue;
+		}
 		if (stat(path, &sb) != 0) {
 			/* dangling link, vanished file: reading it reports
 			 * the error with its name */
@@ -466,6 +477,7 @@ rf_source_next(rf_source *s, rf_item *item, rf_error *err)
 	item->data = rf_buf_cstr(&s->data);
 	item->len = s->data.len;
 	item->truncated = truncated;
+	item->path = path;
 	return RF_OK;
 }
 

@@ -588,6 +588,84 @@ rf_campaign_complaint(rf_store *s, const char *id, uint64_t n, rf_error *err)
 	return s->ops->complaint(s->be, id, n, err);
 }
 
+/* nth_link: link k of a sample entry (links joined by '\n'). */
+static const char *
+nth_link(const char *e, size_t len, size_t k, size_t *n)
+{
+	const char *p = e, *end = e + len, *nl;
+
+	while (k-- > 0) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return NULL;
+		p = nl + 1;
+	}
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*n = (size_t)((nl != NULL ? nl : end) - p);
+	return p;
+}
+
+/* digits: the decimal number in p[0..n-1] (no digits, or too large:
+ * SIZE_MAX). */
+static size_t
+digits(const char *p, size_t n)
+{
+	size_t v = 0, i;
+
+	if (n == 0 || n > 9)
+		return SIZE_MAX;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return SIZE_MAX;
+		v = v * 10 + (size_t)(p[i] - '0');
+	}
+	return v;
+}
+
+size_t
+rf__sample_undelta(const char *first, size_t flen, const char *e, size_t len,
+		   char *out)
+{
+	const char *p = e, *end = e + len, *l, *b, *q1, *q2;
+	size_t o = 0, k = 0, n, bn, pre, suf;
+
+	for (;; k++) {
+		l = p;
+		if ((p = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			p = end;
+		n = (size_t)(p - l);
+		if (k > 0)
+			out[o++] = '\n';
+		q1 = n > 0 && l[0] == '\1' ? memchr(l, '\2', n) : NULL;
+		q2 = q1 != NULL ? memchr(q1 + 1, '\2', (size_t)(p - q1 - 1)) :
+		    NULL;
+		pre = q2 != NULL ? digits(l + 1, (size_t)(q1 - l - 1)) : 0;
+		suf = q2 != NULL ? digits(q1 + 1, (size_t)(q2 - q1 - 1)) : 0;
+		if (q2 != NULL && pre != SIZE_MAX && suf != SIZE_MAX) {
+			if ((b = nth_link(first, flen, k, &bn)) == NULL) {
+				b = "";
+				bn = 0;
+			}
+			if (pre > bn)
+				pre = bn;
+			if (suf > bn - pre)
+				suf = bn - pre;
+			memcpy(out + o, b, pre);
+			o += pre;
+			memcpy(out + o, q2 + 1, (size_t)(p - q2 - 1));
+			o += (size_t)(p - q2 - 1);
+			memcpy(out + o, b + bn - suf, suf);
+			o += suf;
+		} else {
+			memcpy(out + o, l, n);
+			o += n;
+		}
+		if (p == end)
+			break;
+		p++;
+	}
+	return o;
+}
+
 struct samples_arg {
 	const rf_store_options *opt;
 	rf_campaign_samples_cb cb;

@@ -11,6 +11,9 @@
 
 #include "internal.h"
 
+/* S_INS_BAND names one parameter per band */
+_Static_assert(RF_FP_BANDS == 16, "S_INS_BAND has 16 rows");
+
 static const char *const schema[] = {
 	"CREATE TABLE IF NOT EXISTS campaign ("
 	" id INTEGER PRIMARY KEY,"
@@ -24,7 +27,6 @@ static const char *const schema[] = {
 	" subject BLOB,"
 	" samples INTEGER NOT NULL DEFAULT 0,"
 	" sample_bytes INTEGER NOT NULL DEFAULT 0)",
-	"CREATE INDEX IF NOT EXISTS campaign_size ON campaign(size)",
 	"CREATE TABLE IF NOT EXISTS band ("
 	" key INTEGER NOT NULL,"
 	" campaign INTEGER NOT NULL,"
@@ -37,7 +39,14 @@ static const char *const schema[] = {
 	" seq INTEGER NOT NULL,"
 	" links BLOB NOT NULL,"
 	" PRIMARY KEY (campaign, seq)) WITHOUT ROWID",
-	"PRAGMA user_version = 1",
+	"PRAGMA user_version = 2",
+};
+
+/* from version 1: the index on size cost every counted copy an index
+ * update; listing sorts instead */
+static const char *const migrate_1[] = {
+	"DROP INDEX IF EXISTS campaign_size",
+	"PRAGMA user_version = 2",
 };
 
 #define ROW "cid, copies, size, complaints, first_seen, last_seen, subject"
@@ -46,7 +55,7 @@ enum {
 	S_BEGIN, S_BEGIN_READ, S_COMMIT, S_ROLLBACK, S_SAVE, S_RELEASE, S_UNDO,
 	S_CAND, S_INS_CAMP, S_ID_BY_CID, S_INS_BAND, S_GET_ROW, S_UPD,
 	S_GET_HLL, S_PUT_HLL, S_INS_SAMPLE, S_GET_BY_CID, S_LIST,
-	S_COMPLAINT, S_SAMPLES, S__COUNT
+	S_COMPLAINT, S_SAMPLES, S_PUT_ROW, S_SET_HLL, S_DATA_VERSION, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -57,8 +66,7 @@ static const char *const sql[S__COUNT] = {
 	[S_SAVE] = "SAVEPOINT rf_add",
 	[S_RELEASE] = "RELEASE rf_add",
 	[S_UNDO] = "ROLLBACK TO rf_add",
-	/* one band at a time: an IN list or DISTINCT would build a
-	 * temporary b-tree per copy */
+	/* one band at a time: an IN list costs more (measured) */
 	[S_CAND] = "SELECT c.id, c.cid, c.fp FROM band b"
 	    " JOIN campaign c ON c.id = b.campaign"
 	    " WHERE b.key = ?1 LIMIT ?2",
@@ -66,7 +74,10 @@ static const char *const sql[S__COUNT] = {
 	    " VALUES (?1, ?2, ?3, ?3) ON CONFLICT (cid) DO NOTHING",
 	[S_ID_BY_CID] = "SELECT id FROM campaign WHERE cid = ?1",
 	[S_INS_BAND] = "INSERT OR IGNORE INTO band (key, campaign)"
-	    " VALUES (?1, ?2)",
+	    " VALUES (?1, ?17), (?2, ?17), (?3, ?17), (?4, ?17), (?5, ?17),"
+	    " (?6, ?17), (?7, ?17), (?8, ?17), (?9, ?17), (?10, ?17),"
+	    " (?11, ?17), (?12, ?17), (?13, ?17), (?14, ?17), (?15, ?17),"
+	    " (?16, ?17)",
 	[S_GET_ROW] = "SELECT " ROW ", samples, sample_bytes FROM campaign"
 	    " WHERE id = ?1",
 	[S_UPD] = "UPDATE campaign SET copies = copies + 1, size = ?2,"
@@ -86,14 +97,54 @@ static const char *const sql[S__COUNT] = {
 	[S_SAMPLES] = "SELECT s.links FROM campaign c"
 	    " JOIN sample s ON s.campaign = c.id WHERE c.cid = ?1"
 	    " ORDER BY s.seq",
+	[S_PUT_ROW] = "UPDATE campaign SET copies = ?2, size = ?3,"
+	    " first_seen = ?4, last_seen = ?5, subject = ?6, samples = ?7,"
+	    " sample_bytes = ?8 WHERE id = ?1",
+	[S_SET_HLL] = "UPDATE hll SET regs = ?2 WHERE campaign = ?1",
+	[S_DATA_VERSION] = "PRAGMA data_version",
+};
+
+/*
+ * Inside rf_store_begin ... rf_store_commit this process holds the write
+ * lock, so the rows it reads stay as it left them: the campaigns counted
+ * in the group are kept here (the "hot" table) and written back when the
+ * group commits, when the table is full, or before a listing.  Samples,
+ * complaints and new campaigns are written at once.  After the commit the
+ * entries stay, equal to the file, and serve the next group and lookups
+ * for as long as PRAGMA data_version shows that no other connection
+ * wrote; a write of this connection outside a group forgets them.
+ */
+#define HOT_SLOTS 2048
+#define HOT_MAX 1024		/* entries before a write-back */
+
+struct hot {
+	uint64_t num;		/* the campaign id as a number */
+	int64_t key;		/* row id; 0: free slot */
+	char cid[RF_CAMPAIGN_ID_LEN + 1];
+	int64_t copies, size, complaints, first, last, samples, sbytes;
+	char *subject;		/* NULL: none yet */
+	size_t subjectlen;
+	rf_hll *hll;		/* NULL: nothing counted, no row */
+	int hll_row;		/* the hll table has its row */
+	int dirty, hll_dirty;
 };
 
 struct sq {
 	sqlite3 *db;
 	sqlite3_stmt *st[S__COUNT];
 	int in_tx;			/* rf_store_begin is open */
+	int failed;			/* an add failed: the group was undone */
+	int op_wrote;			/* this add wrote to the file */
 	rf_hll hll;			/* scratch for update */
+	struct hot *hot;		/* HOT_SLOTS, while in_tx */
+	struct hot **order;		/* HOT_SLOTS, for write-back */
+	unsigned nhot;
+	int64_t data_version;		/* when the hot table was last valid */
 };
+
+static void hot_clear(struct sq *);
+static rf_status hot_new(struct sq *, const struct rf__copy *, int64_t,
+			 rf_error *);
 
 static rf_status
 db_error(struct sq *q, rf_error *err, const char *what)
@@ -143,6 +194,8 @@ check_schema(struct sq *q, int read_only, rf_error *err)
 	}
 	version = sqlite3_column_int(v, 0);
 	tables = sqlite3_column_int(v, 1);
+	sqlite3_finalize(v);	/* DDL waits for no running statement */
+	v = NULL;
 	if (version > RF_STORE_SCHEMA_VERSION) {
 		st = rf_error_set(err, RF_ESTORE, "sqlite: store schema %d is "
 		    "newer than this redflag's (%d)", version,
@@ -158,6 +211,13 @@ check_schema(struct sq *q, int read_only, rf_error *err)
 		if (sqlite3_exec(q->db, schema[i], NULL, NULL, NULL) !=
 		    SQLITE_OK) {
 			st = db_error(q, err, "cannot create the schema");
+			goto done;
+		}
+	for (i = 0; version == 1 && !read_only &&
+	    i < sizeof(migrate_1) / sizeof(*migrate_1); i++)
+		if (sqlite3_exec(q->db, migrate_1[i], NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			st = db_error(q, err, "cannot update the schema");
 			goto done;
 		}
 done:
@@ -176,8 +236,11 @@ sq_close(void *be)
 
 	if (q == NULL)
 		return;
-	if (q->in_tx)
+	if (q->in_tx && !sqlite3_get_autocommit(q->db))
 		sqlite3_step(stmt(q, S_ROLLBACK));
+	hot_clear(q);
+	free(q->hot);
+	free(q->order);
 	for (i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(q->st[i]);
 	sqlite3_close(q->db);
@@ -189,7 +252,26 @@ sq_begin_op(void *be, int write, rf_error *err)
 {
 	struct sq *q = be;
 
-	return run(q, q->in_tx ? S_SAVE : write ? S_BEGIN : S_BEGIN_READ, err);
+	if (q->in_tx) {		/* one transaction for the group */
+		q->op_wrote = 0;
+		if (q->failed)
+			return rf_error_set(err, RF_ESTORE, "store: an add of "
+			    "this group failed and the group was undone");
+		return RF_OK;
+	}
+	if (write)
+		hot_clear(q);
+	return run(q, write ? S_BEGIN : S_BEGIN_READ, err);
+}
+
+/* group_fail: undo the whole group after an add that wrote failed. */
+static void
+group_fail(struct sq *q)
+{
+	if (!sqlite3_get_autocommit(q->db))
+		run(q, S_ROLLBACK, NULL);
+	hot_clear(q);
+	q->failed = 1;
 }
 
 static rf_status
@@ -199,12 +281,13 @@ sq_end_op(void *be, int ok, rf_error *err)
 	rf_status st;
 
 	if (q->in_tx) {
-		if (ok)
-			return run(q, S_RELEASE, err);
-		st = run(q, S_UNDO, err);
-		if (st == RF_OK)
-			st = run(q, S_RELEASE, err);
-		return st;
+		/* an add that failed before writing changed nothing; one
+		 * that wrote, or whose failure ended the transaction,
+		 * takes the group with it */
+		if (!ok && !q->failed && (q->op_wrote ||
+		    sqlite3_get_autocommit(q->db)))
+			group_fail(q);
+		return RF_OK;
 	}
 	if (ok && (st = run(q, S_COMMIT, err)) == RF_OK)
 		return RF_OK;
@@ -270,9 +353,14 @@ sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 	sqlite3_bind_text(s, 1, c->id, RF_CAMPAIGN_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, c->fp, sizeof(c->fp), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, c->now);
+	q->op_wrote = 1;
 	if ((st = run(q, S_INS_CAMP, err)) != RF_OK)
 		return st;
 	*created = sqlite3_changes(q->db) > 0;
+	if (*created) {
+		*key = sqlite3_last_insert_rowid(q->db);
+		goto bands;
+	}
 	s = stmt(q, S_ID_BY_CID);
 	sqlite3_bind_text(s, 1, c->id, RF_CAMPAIGN_ID_LEN, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_ROW) {
@@ -282,13 +370,18 @@ sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 	}
 	*key = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	for (i = 0; *created && i < RF_FP_BANDS; i++) {
+bands:
+	if (*created) {
 		s = stmt(q, S_INS_BAND);
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)c->band[i]);
-		sqlite3_bind_int64(s, 2, *key);
+		for (i = 0; i < RF_FP_BANDS; i++)
+			sqlite3_bind_int64(s, (int)i + 1,
+			    (sqlite3_int64)c->band[i]);
+		sqlite3_bind_int64(s, RF_FP_BANDS + 1, *key);
 		if ((st = run(q, S_INS_BAND, err)) != RF_OK)
 			return st;
 	}
+	if (*created && q->in_tx)
+		return hot_new(q, c, *key, err);
 	return RF_OK;
 }
 
@@ -350,15 +443,14 @@ count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
 	return RF_OK;
 }
 
+/* get_row: S_GET_ROW stepped onto campaign (id, key), for the caller to
+ * read and reset; RF_ENOTFOUND when the row is gone. */
 static rf_status
-sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
-	  const rf_store_options *o, rf_campaign *out, rf_error *err)
+get_row(struct sq *q, const char *id, int64_t key, sqlite3_stmt **out,
+	rf_error *err)
 {
-	struct sq *q = be;
 	sqlite3_stmt *s = stmt(q, S_GET_ROW);
-	int64_t samples, sample_bytes;
-	int add_sample, rc;
-	rf_status st;
+	int rc;
 
 	sqlite3_bind_int64(s, 1, key);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
@@ -368,6 +460,324 @@ sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
 			    "campaign %s is gone", id);
 		return db_error(q, err, "reading a campaign");
 	}
+	*out = s;
+	return RF_OK;
+}
+
+/* --- the hot table (rf_store_begin ... rf_store_commit) --- */
+
+static uint64_t
+id_num(const char *id)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < RF_CAMPAIGN_ID_LEN && id[i] != '\0'; i++)
+		v = v << 4 | (uint64_t)(id[i] <= '9' ? id[i] - '0' :
+		    (id[i] | 32) - 'a' + 10);
+	return v;
+}
+
+static void
+hot_release(struct hot *h)
+{
+	free(h->subject);
+	free(h->hll);
+	memset(h, 0, sizeof(*h));
+}
+
+/* hot_clear: forget the table (after a commit or a rollback). */
+static void
+hot_clear(struct sq *q)
+{
+	unsigned i;
+
+	for (i = 0; q->hot != NULL && q->nhot > 0 && i < HOT_SLOTS; i++)
+		if (q->hot[i].key != 0)
+			hot_release(&q->hot[i]);
+	q->nhot = 0;
+}
+
+/* hot_valid: keep the hot table only when no other connection wrote
+ * since data_version was taken (0: the table is usable). */
+static rf_status
+hot_valid(struct sq *q, rf_error *err)
+{
+	sqlite3_stmt *s = stmt(q, S_DATA_VERSION);
+	int64_t v;
+
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		hot_clear(q);
+		return db_error(q, err, "reading the data version");
+	}
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (v != q->data_version)
+		hot_clear(q);
+	q->data_version = v;
+	return RF_OK;
+}
+
+/* hot_find: the entry of campaign num, or the free slot where it goes. */
+static struct hot *
+hot_find(struct sq *q, uint64_t num)
+{
+	uint32_t i = (uint32_t)(num ^ num >> 32) % HOT_SLOTS;
+
+	while (q->hot[i].key != 0 && q->hot[i].num != num)
+		i = (i + 1) % HOT_SLOTS;
+	return &q->hot[i];
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	int64_t x = (*(struct hot *const *)a)->key;
+	int64_t y = (*(struct hot *const *)b)->key;
+
+	return (x > y) - (x < y);
+}
+
+/* hot_flush: write the changed entries back (in row order); they stay. */
+static rf_status
+hot_flush(struct sq *q, rf_error *err)
+{
+	unsigned i, n = 0;
+	const void *blob;
+	sqlite3_stmt *s;
+	struct hot *h;
+	size_t len;
+	rf_status st;
+
+	for (i = 0; q->nhot > 0 && i < HOT_SLOTS; i++)
+		if (q->hot[i].key != 0 && (q->hot[i].dirty ||
+		    q->hot[i].hll_dirty))
+			q->order[n++] = &q->hot[i];
+	qsort(q->order, n, sizeof(*q->order), by_key);
+	for (i = 0; i < n; i++) {
+		h = q->order[i];
+		if (h->dirty) {
+			s = stmt(q, S_PUT_ROW);
+			sqlite3_bind_int64(s, 1, h->key);
+			sqlite3_bind_int64(s, 2, h->copies);
+			sqlite3_bind_int64(s, 3, h->size);
+			sqlite3_bind_int64(s, 4, h->first);
+			sqlite3_bind_int64(s, 5, h->last);
+			if (h->subject != NULL)
+				sqlite3_bind_blob(s, 6, h->subject,
+				    (int)h->subjectlen, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 7, h->samples);
+			sqlite3_bind_int64(s, 8, h->sbytes);
+			if ((st = run(q, S_PUT_ROW, err)) != RF_OK)
+				return st;
+			h->dirty = 0;
+		}
+		if (h->hll_dirty) {
+			blob = rf_hll_blob(h->hll, &len);
+			s = stmt(q, h->hll_row ? S_SET_HLL : S_PUT_HLL);
+			sqlite3_bind_int64(s, 1, h->key);
+			sqlite3_bind_blob(s, 2, blob, (int)len, SQLITE_STATIC);
+			if ((st = run(q, h->hll_row ? S_SET_HLL : S_PUT_HLL,
+			    err)) != RF_OK)
+				return st;
+			h->hll_row = 1;
+			h->hll_dirty = 0;
+		}
+	}
+	return RF_OK;
+}
+
+/* hot_room: make room for one more entry (write back, then forget). */
+static rf_status
+hot_room(struct sq *q, rf_error *err)
+{
+	rf_status st;
+
+	if (q->nhot < HOT_MAX)
+		return RF_OK;
+	if ((st = hot_flush(q, err)) != RF_OK)
+		return st;
+	hot_clear(q);
+	return RF_OK;
+}
+
+/* hot_load: campaign (id, key) into the table, read from the file once;
+ * RF_ENOTFOUND when it is not there. */
+static rf_status
+hot_load(struct sq *q, const char *id, int64_t key, struct hot **out,
+	 rf_error *err)
+{
+	uint64_t num = id_num(id);
+	sqlite3_stmt *s;
+	struct hot *h;
+	rf_status st = RF_OK;
+	int rc;
+
+	h = hot_find(q, num);
+	if (h->key != 0) {
+		*out = h;
+		return RF_OK;
+	}
+	if ((st = hot_room(q, err)) != RF_OK)
+		return st;
+	h = hot_find(q, num);
+	if ((st = get_row(q, id, key, &s, err)) != RF_OK)
+		return st;
+	h->copies = sqlite3_column_int64(s, 1);
+	h->size = sqlite3_column_int64(s, 2);
+	h->complaints = sqlite3_column_int64(s, 3);
+	h->first = sqlite3_column_int64(s, 4);
+	h->last = sqlite3_column_int64(s, 5);
+	if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
+		h->subjectlen = (size_t)sqlite3_column_bytes(s, 6);
+		if ((h->subject = malloc(h->subjectlen + 1)) == NULL) {
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (h->subjectlen > 0)
+			memcpy(h->subject, sqlite3_column_blob(s, 6),
+			    h->subjectlen);
+	}
+	h->samples = sqlite3_column_int64(s, 7);
+	h->sbytes = sqlite3_column_int64(s, 8);
+	sqlite3_reset(s);
+	s = stmt(q, S_GET_HLL);
+	sqlite3_bind_int64(s, 1, key);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		h->hll_row = 1;
+		if ((h->hll = malloc(sizeof(*h->hll))) == NULL) {
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (rf_hll_load(h->hll, sqlite3_column_blob(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0), NULL) != RF_OK) {
+			rf_hll_init(h->hll);	/* damaged: start over */
+			h->hll_dirty = 1;
+		}
+	} else if (rc != SQLITE_DONE)
+		st = db_error(q, err, "reading recipients");
+done:
+	sqlite3_reset(s);
+	if (st != RF_OK) {
+		hot_release(h);
+		return st;
+	}
+	h->num = num;
+	h->key = key;
+	memcpy(h->cid, id, RF_CAMPAIGN_ID_LEN);
+	q->nhot++;
+	*out = h;
+	return RF_OK;
+}
+
+/* hot_out: out from entry h. */
+static void
+hot_out(const struct hot *h, rf_campaign *out)
+{
+	memcpy(out->id, h->cid, sizeof(out->id));
+	out->copies = (uint64_t)h->copies;
+	out->size = (uint64_t)h->size;
+	out->complaints = (uint64_t)h->complaints;
+	out->first_seen = h->first;
+	out->last_seen = h->last;
+	out->subject[0] = '\0';
+	if (h->subject != NULL)
+		rf__campaign_subject(out, h->subject, h->subjectlen);
+}
+
+/* hot_update: count copy c in campaign (id, key) inside a group: only
+ * the sample is written now.  Nothing changes when it fails. */
+static rf_status
+hot_update(struct sq *q, const struct rf__copy *c, const char *id,
+	   int64_t key, const rf_store_options *o, rf_campaign *out,
+	   rf_error *err)
+{
+	struct hot *h = NULL;
+	char *subject = NULL;
+	size_t i;
+	int add_sample, changed = 0;
+	rf_status st;
+
+	if ((st = hot_load(q, id, key, &h, err)) != RF_OK)
+		return st;
+	if (c->nrcpt > 0 && h->hll == NULL) {
+		if ((h->hll = malloc(sizeof(*h->hll))) == NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		rf_hll_init(h->hll);
+	}
+	if (h->subject == NULL && c->subject != NULL &&
+	    (subject = malloc(c->subjectlen + 1)) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	add_sample = c->sample != NULL && h->samples < (int64_t)o->max_samples &&
+	    (uint64_t)h->sbytes + c->samplelen <= o->max_sample_bytes;
+	if (add_sample) {
+		sqlite3_stmt *s = stmt(q, S_INS_SAMPLE);
+
+		sqlite3_bind_int64(s, 1, key);
+		sqlite3_bind_int64(s, 2, h->samples);
+		sqlite3_bind_blob(s, 3, c->sample, (int)c->samplelen,
+		    SQLITE_STATIC);
+		if ((st = run(q, S_INS_SAMPLE, err)) != RF_OK) {
+			free(subject);
+			return st;
+		}
+		h->samples++;
+		h->sbytes += (int64_t)c->samplelen;
+	}
+	for (i = 0; i < c->nrcpt; i++)
+		changed |= rf_hll_add_hash(h->hll, c->rcpt_hash[i]);
+	if (changed) {
+		h->size = (int64_t)rf_hll_count(h->hll);
+		h->hll_dirty = 1;
+	}
+	if (subject != NULL) {
+		memcpy(subject, c->subject, c->subjectlen);
+		h->subject = subject;
+		h->subjectlen = c->subjectlen;
+	}
+	h->copies++;
+	if (c->now < h->first)
+		h->first = c->now;
+	if (c->now > h->last)
+		h->last = c->now;
+	h->dirty = 1;
+	hot_out(h, out);
+	return RF_OK;
+}
+
+/* hot_new: a campaign just created inside a group (nothing counted). */
+static rf_status
+hot_new(struct sq *q, const struct rf__copy *c, int64_t key, rf_error *err)
+{
+	struct hot *h;
+	rf_status st;
+
+	if ((st = hot_room(q, err)) != RF_OK)
+		return st;
+	h = hot_find(q, id_num(c->id));
+	h->num = id_num(c->id);
+	h->key = key;
+	memcpy(h->cid, c->id, RF_CAMPAIGN_ID_LEN);
+	h->first = h->last = c->now;
+	q->nhot++;
+	return RF_OK;
+}
+
+static rf_status
+sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
+	  const rf_store_options *o, rf_campaign *out, rf_error *err)
+{
+	struct sq *q = be;
+	sqlite3_stmt *s;
+	int64_t samples, sample_bytes;
+	int add_sample;
+	rf_status st;
+
+	if (q->in_tx)
+		return hot_update(q, c, id, key, o, out, err);
+	if ((st = get_row(q, id, key, &s, err)) != RF_OK)
+		return st;
 	row(s, out);
 	samples = sqlite3_column_int64(s, 7);
 	sample_bytes = sqlite3_column_int64(s, 8);
@@ -411,10 +821,18 @@ static rf_status
 sq_get(void *be, const char *id, rf_campaign *out, rf_error *err)
 {
 	struct sq *q = be;
-	sqlite3_stmt *s = stmt(q, S_GET_BY_CID);
+	sqlite3_stmt *s;
+	struct hot *h;
 	rf_status st = RF_OK;
 	int rc;
 
+	if (q->nhot > 0 && !q->in_tx && hot_valid(q, NULL) != RF_OK)
+		hot_clear(q);
+	if (q->nhot > 0 && (h = hot_find(q, id_num(id)))->key != 0) {
+		hot_out(h, out);
+		return RF_OK;
+	}
+	s = stmt(q, S_GET_BY_CID);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		row(s, out);
@@ -431,10 +849,14 @@ sq_list(void *be, size_t limit, rf_campaign_list_cb cb, void *arg,
 	rf_error *err)
 {
 	struct sq *q = be;
-	sqlite3_stmt *s = stmt(q, S_LIST);
+	sqlite3_stmt *s;
 	rf_campaign c;
+	rf_status st;
 	int rc;
 
+	if (q->nhot > 0 && (st = hot_flush(q, err)) != RF_OK)
+		return st;
+	s = stmt(q, S_LIST);
 	sqlite3_bind_int64(s, 1, limit == 0 || limit > INT64_MAX ? -1 :
 	    (sqlite3_int64)limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -454,6 +876,7 @@ sq_complaint(void *be, const char *id, uint64_t n, rf_error *err)
 {
 	struct sq *q = be;
 	sqlite3_stmt *s = stmt(q, S_COMPLAINT);
+	struct hot *h;
 	rf_status st;
 
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -462,6 +885,8 @@ sq_complaint(void *be, const char *id, uint64_t n, rf_error *err)
 		return st;
 	if (sqlite3_changes(q->db) == 0)
 		return rf_error_set(err, RF_ENOTFOUND, "no campaign %s", id);
+	if (q->nhot > 0 && (h = hot_find(q, id_num(id)))->key != 0)
+		h->complaints += (int64_t)n;
 	return RF_OK;
 }
 
@@ -498,9 +923,19 @@ sq_begin(void *be, rf_error *err)
 	if (q->in_tx)
 		return rf_error_set(err, RF_EINVAL,
 		    "store: a transaction is open already");
-	if ((st = run(q, S_BEGIN, err)) == RF_OK)
-		q->in_tx = 1;
-	return st;
+	if (q->hot == NULL && ((q->hot = calloc(HOT_SLOTS,
+	    sizeof(*q->hot))) == NULL || (q->order = calloc(HOT_SLOTS,
+	    sizeof(*q->order))) == NULL))
+		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
+	if ((st = run(q, S_BEGIN, err)) != RF_OK)
+		return st;
+	if ((st = hot_valid(q, err)) != RF_OK) {
+		run(q, S_ROLLBACK, NULL);
+		return st;
+	}
+	q->in_tx = 1;
+	q->failed = 0;
+	return RF_OK;
 }
 
 static rf_status
@@ -512,8 +947,18 @@ sq_commit(void *be, rf_error *err)
 	if (!q->in_tx)
 		return rf_error_set(err, RF_EINVAL, "store: no transaction");
 	q->in_tx = 0;
-	if ((st = run(q, S_COMMIT, err)) != RF_OK)
-		run(q, S_ROLLBACK, NULL);
+	if (q->failed) {
+		q->failed = 0;
+		return rf_error_set(err, RF_ESTORE, "store: an add of this "
+		    "group failed: the group was undone");
+	}
+	if ((st = hot_flush(q, err)) == RF_OK)
+		st = run(q, S_COMMIT, err);
+	if (st != RF_OK) {
+		if (!sqlite3_get_autocommit(q->db))
+			run(q, S_ROLLBACK, NULL);
+		hot_clear(q);	/* kept after a commit: equal to the file */
+	}
 	return st;
 }
 
@@ -525,6 +970,11 @@ sq_rollback(void *be, rf_error *err)
 	if (!q->in_tx)
 		return rf_error_set(err, RF_EINVAL, "store: no transaction");
 	q->in_tx = 0;
+	hot_clear(q);
+	if (q->failed || sqlite3_get_autocommit(q->db)) {
+		q->failed = 0;
+		return RF_OK;
+	}
 	return run(q, S_ROLLBACK, err);
 }
 

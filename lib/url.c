@@ -11,10 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include <idn2.h>
 #include <uriparser/Uri.h>
+#include <xxhash.h>
 
 #include "internal.h"
+
+static rf_status url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link,
+			     rf_error *err);
 
 /* Results of the helpers below. */
 enum { U_OK = 0, U_BAD = 1, U_NOMEM = -1 };
@@ -353,7 +359,7 @@ span(const char *s, size_t i, size_t n, const char *set)
 static int
 domain_of(const rf_ctx *ctx, rf_arena *a, const char *h, const char **out)
 {
-	const char *d = psl_registrable_domain(ctx->psl, h);
+	const char *d = rf__registrable_domain(ctx, h);
 
 	*out = NULL;
 	if (d == NULL)
@@ -569,18 +575,150 @@ normalise(rf_arena *a, struct work *w, const char *ip6, const char **norm)
 	return ret;
 }
 
+/*
+ * The URL cache of a context: the analysis of a URL depends on nothing
+ * but its text, and mail repeats URLs (the same link in the text and the
+ * HTML alternative, an image on every line, a list's footer in every
+ * message).  Direct-mapped slots of fixed size, each holding the URL and
+ * its four results; a URL whose results do not fit is not remembered.
+ * A hit copies the results into the caller's arena.
+ */
+#define URLC_SLOTS 1024		/* a power of two */
+#define URLC_DATA 1000		/* bytes of strings in a slot */
+
+enum { UC_NORM = 0, UC_HOST, UC_UNI, UC_DOM, UC_N };
+
+struct urlc_slot {
+	uint64_t hash;
+	uint16_t len[1 + UC_N];	/* url, then results (0xffff: NULL) */
+	char data[URLC_DATA];	/* the strings, NUL-terminated */
+};
+
+struct rf__url_cache {
+	pthread_mutex_t lock;	/* first: rf__locked_new */
+	struct urlc_slot slot[URLC_SLOTS];
+};
+
+struct rf__url_cache *
+rf__url_cache_new(void)
+{
+	return rf__locked_new(sizeof(struct rf__url_cache));
+}
+
+void
+rf__url_cache_free(struct rf__url_cache *c)
+{
+	rf__locked_free(c);
+}
+
+/* urlc_get: the remembered results for url (n bytes) into link (copies
+ * in a): 1, or 0 when not remembered (or out of memory). */
+static int
+urlc_get(const rf_ctx *ctx, rf_arena *a, const char *url, size_t n,
+	 uint64_t hash, rf_link *link)
+{
+	struct rf__url_cache *c = ctx->urlc;
+	struct urlc_slot *sl = &c->slot[hash & (URLC_SLOTS - 1)];
+	const char *res[UC_N] = { NULL, NULL, NULL, NULL }, *p;
+	int hit = 0, k;
+
+	pthread_mutex_lock(&c->lock);
+	if (sl->hash == hash && sl->len[0] == n && n > 0 &&
+	    memcmp(sl->data, url, n) == 0) {
+		hit = 1;
+		p = sl->data + n + 1;
+		for (k = 0; k < UC_N && hit; k++) {
+			if (sl->len[1 + k] == 0xffff)
+				continue;
+			if ((res[k] = rf_arena_strndup(a, p,
+			    sl->len[1 + k])) == NULL)
+				hit = 0;
+			p += sl->len[1 + k] + 1;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (!hit)
+		return 0;
+	link->normalized = res[UC_NORM];
+	link->host = res[UC_HOST];
+	link->host_unicode = res[UC_UNI];
+	link->domain = res[UC_DOM];
+	return 1;
+}
+
+/* urlc_put: remember the results in link for url (n bytes). */
+static void
+urlc_put(const rf_ctx *ctx, const char *url, size_t n, uint64_t hash,
+	 const rf_link *link)
+{
+	struct rf__url_cache *c = ctx->urlc;
+	struct urlc_slot *sl = &c->slot[hash & (URLC_SLOTS - 1)];
+	const char *res[UC_N];
+	size_t len[UC_N], total = n + 1, o;
+	int k;
+
+	res[UC_NORM] = link->normalized;
+	res[UC_HOST] = link->host;
+	res[UC_UNI] = link->host_unicode;
+	res[UC_DOM] = link->domain;
+	for (k = 0; k < UC_N; k++) {
+		len[k] = res[k] != NULL ? strlen(res[k]) : 0;
+		total += res[k] != NULL ? len[k] + 1 : 0;
+	}
+	if (total > URLC_DATA)
+		return;
+	pthread_mutex_lock(&c->lock);
+	sl->hash = hash;
+	sl->len[0] = (uint16_t)n;
+	memcpy(sl->data, url, n);
+	sl->data[n] = '\0';
+	o = n + 1;
+	for (k = 0; k < UC_N; k++) {
+		if (res[k] == NULL) {
+			sl->len[1 + k] = 0xffff;
+			continue;
+		}
+		sl->len[1 + k] = (uint16_t)len[k];
+		memcpy(sl->data + o, res[k], len[k] + 1);
+		o += len[k] + 1;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
 rf_status
 rf_url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
+{
+	size_t ulen;
+	uint64_t hash = 0;
+	int cache;
+	rf_status st;
+
+	link->normalized = link->host = link->host_unicode = NULL;
+	link->domain = NULL;
+	if (link->url == NULL)
+		return RF_OK;
+	ulen = strlen(link->url);
+	cache = ctx->urlc != NULL && ulen > 0 && ulen < URLC_DATA;
+	if (cache) {
+		hash = XXH3_64bits(link->url, ulen);
+		if (urlc_get(ctx, a, link->url, ulen, hash, link))
+			return RF_OK;
+	}
+	st = url_analyse(ctx, a, link, err);
+	if (st == RF_OK && cache)
+		urlc_put(ctx, link->url, ulen, hash, link);
+	return st;
+}
+
+/* url_analyse: rf_url_analyse without the cache. */
+static rf_status
+url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
 {
 	struct work w;
 	struct host h;
 	const char *norm = NULL, *domain = NULL;
 	int rc;
 
-	link->normalized = link->host = link->host_unicode = NULL;
-	link->domain = NULL;
-	if (link->url == NULL)
-		return RF_OK;
 	memset(&w, 0, sizeof(w));
 	if ((rc = clean(&w, link->url)) == U_OK &&
 	    (rc = rebuild(ctx, a, &w, &h, &domain)) == U_OK &&
@@ -645,7 +783,7 @@ text_bare_host(const rf_ctx *ctx, rf_arena *a, const char *s, size_t n)
 		else if (h.ip == 0 && last != NULL &&
 		    psl_is_public_suffix2(ctx->psl, last + 1,
 		    PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) &&
-		    psl_registrable_domain(ctx->psl, h.ascii) != NULL)
+		    rf__registrable_domain(ctx, h.ascii) != NULL)
 			res = h.ascii;
 	}
 	free(tmp);

@@ -17,6 +17,7 @@
 
 /* Stream mode commits the store every this many messages. */
 #define STREAM_COMMIT_EVERY 1000
+#define OUT_BUFFER (1 << 16)	/* stdio buffer of the reports */
 
 static void
 usage(FILE *f)
@@ -234,7 +235,8 @@ cmd_scan(int argc, char **argv)
 	const char *db = NULL, *consent = NULL, *classifier = NULL;
 	rf_classifier *cls = NULL;
 	rf_verdict_settings vs;
-	int i, r, rc = 0, npaths = 0, status = RF_EXIT_SOFTWARE;
+	char *outbuf = NULL;
+	int i, r, fd, rc = 0, npaths = 0, status = RF_EXIT_SOFTWARE;
 
 	memset(&s, 0, sizeof(s));
 	rf_limits_default(&limits);
@@ -284,8 +286,19 @@ cmd_scan(int argc, char **argv)
 		cli_warn("%s", err.msg);
 		return RF_EXIT_SOFTWARE;
 	}
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	s.sp = s.json ? sprinter_json_new(stdout) : sprinter_text_new(stdout);
+	/* the reports go through a stream of their own on standard output
+	 * with a large buffer (setvbuf cannot enlarge stdout's: glibc
+	 * ignores the size without a buffer, and one given must outlive
+	 * stdout) */
+	if ((fd = dup(1)) < 0 || (s.out = fdopen(fd, "w")) == NULL ||
+	    (outbuf = malloc(OUT_BUFFER)) == NULL ||
+	    setvbuf(s.out, outbuf, _IOFBF, OUT_BUFFER) != 0) {
+		cli_warn("scan: cannot write the output");
+		if (s.out == NULL && fd >= 0)
+			close(fd);
+		goto done;
+	}
+	s.sp = s.json ? sprinter_json_new(s.out) : sprinter_text_new(s.out);
 	if (s.sp == NULL || (s.cfg.rules = cli_rules()) == NULL)
 		goto done;
 	if (classifier != NULL) {
@@ -317,13 +330,13 @@ cmd_scan(int argc, char **argv)
 	}
 	scan_progress(&s, "done", 0, 0, 1);
 	if (!s.json)
-		printf("%zu messages, %zu in campaigns, %zu links, %zu "
+		fprintf(s.out, "%zu messages, %zu in campaigns, %zu links, %zu "
 		    "identify the recipient, %zu inputs failed; %zu spam, "
 		    "%zu bulk, %zu ham, %zu unsure\n", s.messages,
 		    s.in_campaigns, s.links, s.tracking, s.failed,
 		    s.verdicts[RF_VERDICT_SPAM], s.verdicts[RF_VERDICT_BULK],
 		    s.verdicts[RF_VERDICT_HAM], s.verdicts[RF_VERDICT_UNSURE]);
-	if (fflush(stdout) != 0) {
+	if (fflush(s.out) != 0 || ferror(s.out)) {
 		cli_warn("scan: cannot write the output");
 		rc = -1;
 	}
@@ -339,6 +352,9 @@ done:
 	rf_rules_free((rf_rules *)s.cfg.rules);
 	if (s.sp != NULL)
 		s.sp->destroy(s.sp);
+	if (s.out != NULL)
+		fclose(s.out);	/* flushed above */
+	free(outbuf);
 	rf_ctx_free(s.ctx);
 	return status;
 }

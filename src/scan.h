@@ -23,7 +23,8 @@ struct batch;
 struct scan {
 	rf_ctx *ctx;
 	rf_analysis_cfg cfg;	/* rules, store (stream mode) */
-	struct sprinter *sp;	/* on standard output */
+	FILE *out;		/* standard output (a stream of its own) */
+	struct sprinter *sp;	/* on out */
 	const char *rcpt;	/* --rcpt, or NULL: from the headers */
 	int json;
 	int progress;		/* show progress on standard error */

@@ -1,4 +1,7 @@
-/* sprinter-json.c - the JSON Lines printer (see sprinter.h). */
+/*
+ * sprinter-json.c - the JSON Lines printer (see sprinter.h).  A printer
+ * is used by one thread, so it writes with the unlocked stdio calls.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +33,7 @@ sep(struct json *j)
 	}
 	if (j->depth > 0) {
 		if (!j->first[j->depth - 1])
-			putc(',', j->out);
+			putc_unlocked(',', j->out);
 		j->first[j->depth - 1] = 0;
 	}
 }
@@ -39,7 +42,7 @@ static void
 open_level(struct json *j, char c)
 {
 	sep(j);
-	putc(c, j->out);
+	putc_unlocked(c, j->out);
 	if (j->depth < MAX_DEPTH)
 		j->first[j->depth] = 1;
 	j->depth++;
@@ -87,6 +90,35 @@ utf8_len(const unsigned char *p, size_t left)
 	return n;
 }
 
+/*
+ * plain_run: how many bytes at p need no escaping (printable ASCII other
+ * than '"' and '\\'), eight at a time: a word has none of the others
+ * when no byte is below 0x20, at or above 0x80, '"' or '\\'.
+ */
+static size_t
+plain_run(const unsigned char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	size_t i = 0;
+	uint64_t w, bad;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		bad = ((w - ones * 0x20) | w |
+		    ((w ^ ones * '"') - ones) | ((w ^ ones * '\\') - ones)) &
+		    high;
+		/* every byte that needs escaping sets its high bit in bad
+		 * (borrows may flag others too): the byte loop below
+		 * finds the exact end */
+		if (bad != 0)
+			break;
+	}
+	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
+	    p[i] != '\\')
+		i++;
+	return i;
+}
+
 static void
 write_string(FILE *out, const char *s, size_t n)
 {
@@ -95,10 +127,14 @@ write_string(FILE *out, const char *s, size_t n)
 	const unsigned char *run = p;
 	size_t k;
 
-	putc('"', out);
+	putc_unlocked('"', out);
 	while (p < end) {
-		unsigned char c = *p;
+		unsigned char c;
 
+		p += plain_run(p, (size_t)(end - p));
+		if (p == end)
+			break;
+		c = *p;
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			p++;
 			continue;
@@ -107,26 +143,26 @@ write_string(FILE *out, const char *s, size_t n)
 			p += k;
 			continue;
 		}
-		fwrite(run, 1, (size_t)(p - run), out);
+		fwrite_unlocked(run, 1, (size_t)(p - run), out);
 		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
+		case '"': fputs_unlocked("\\\"", out); break;
+		case '\\': fputs_unlocked("\\\\", out); break;
+		case '\n': fputs_unlocked("\\n", out); break;
+		case '\r': fputs_unlocked("\\r", out); break;
+		case '\t': fputs_unlocked("\\t", out); break;
 		default:
 			if (c < 0x20) {
-				fputs("\\u00", out);
-				putc(hex[c >> 4], out);
-				putc(hex[c & 15], out);
+				fputs_unlocked("\\u00", out);
+				putc_unlocked(hex[c >> 4], out);
+				putc_unlocked(hex[c & 15], out);
 			} else {
-				fputs("\\ufffd", out);
+				fputs_unlocked("\\ufffd", out);
 			}
 		}
 		run = ++p;
 	}
-	fwrite(run, 1, (size_t)(p - run), out);
-	putc('"', out);
+	fwrite_unlocked(run, 1, (size_t)(p - run), out);
+	putc_unlocked('"', out);
 }
 
 static void
@@ -148,9 +184,18 @@ static void
 j_integer(struct sprinter *sp, long long v)
 {
 	struct json *j = (struct json *)sp;
+	char d[24], *p = d + sizeof(d);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
 
 	sep(j);
-	fprintf(j->out, "%lld", v);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	fwrite_unlocked(p, 1, (size_t)(d + sizeof(d) - p), j->out);
 }
 
 static void
@@ -168,7 +213,7 @@ j_boolean(struct sprinter *sp, int v)
 	struct json *j = (struct json *)sp;
 
 	sep(j);
-	fputs(v ? "true" : "false", j->out);
+	fputs_unlocked(v ? "true" : "false", j->out);
 }
 
 static void
@@ -177,7 +222,7 @@ j_null(struct sprinter *sp)
 	struct json *j = (struct json *)sp;
 
 	sep(j);
-	fputs("null", j->out);
+	fputs_unlocked("null", j->out);
 }
 
 static void
@@ -187,7 +232,7 @@ j_map_key(struct sprinter *sp, const char *key)
 
 	sep(j);
 	write_string(j->out, key, strlen(key));
-	putc(':', j->out);
+	putc_unlocked(':', j->out);
 	j->after_key = 1;
 }
 
@@ -196,7 +241,7 @@ j_separator(struct sprinter *sp)
 {
 	struct json *j = (struct json *)sp;
 
-	putc('\n', j->out);
+	putc_unlocked('\n', j->out);
 	j->depth = 0;
 	j->after_key = 0;
 }
@@ -248,7 +293,8 @@ jf_end(struct sprinter *sp)
 	if (f->j.depth == 0)
 		return;
 	f->j.depth--;
-	putc(f->j.depth < MAX_DEPTH ? f->kind[f->j.depth] : '}', f->j.out);
+	putc_unlocked(f->j.depth < MAX_DEPTH ? f->kind[f->j.depth] : '}',
+	    f->j.out);
 }
 
 struct sprinter *

@@ -57,7 +57,9 @@ void rf_cluster_free(rf_cluster *cl);
 rf_status rf_cluster_add(rf_cluster *cl, const rf_fingerprint *fp,
 			 const char *recipient, size_t index, rf_error *err);
 
-/* rf_cluster_run: cluster everything added (once).  RF_OK or RF_ENOMEM. */
+/* rf_cluster_run: cluster everything added (once).  RF_OK or RF_ENOMEM.
+ * Afterwards cl keeps only each item's cluster and index, and the
+ * clusters: the fingerprints and recipients are released. */
 rf_status rf_cluster_run(rf_cluster *cl, rf_error *err);
 
 /* rf_cluster_items: number of items added. */

@@ -29,6 +29,10 @@ typedef struct rf_item {
 	const char *data;	/* the message bytes, valid likewise */
 	size_t len;
 	int truncated;		/* cut at max_message_size */
+	const char *path;	/* the file whose first len bytes are data,
+				 * which may be read again, or NULL (a
+				 * message of an mbox or a stream); valid
+				 * likewise */
 } rf_item;
 
 /* rf_source_open: open path.  RF_EIO with the reason when it cannot be

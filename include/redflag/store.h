@@ -33,7 +33,7 @@ extern "C" {
 #define RF_CAMPAIGN_ID_LEN 16
 #define RF_STORE_SUBJECT_MAX 1024	/* bound of max_subject_bytes */
 #define RF_STORE_RCPT_MAX 512		/* recipient bytes counted */
-#define RF_STORE_SCHEMA_VERSION 1	/* SQLite PRAGMA user_version */
+#define RF_STORE_SCHEMA_VERSION 2	/* SQLite PRAGMA user_version */
 
 /* Settings, each with a safe default (rf_store_options_default). */
 typedef struct rf_store_options {
@@ -108,9 +108,13 @@ const char *rf_store_backend(const rf_store *s);
  * calls into one transaction (SQLite).  Without them every rf_campaign_add
  * is a transaction of its own: visible to other processes and safe from a
  * crash of this process when it returns (from power loss too with
- * sync_full).  Grouping many adds is much faster; what was added since
- * rf_store_begin is lost if the process dies before rf_store_commit (an
- * add that fails inside the group is undone alone).
+ * sync_full).  Grouping many adds is much faster (the group's counts are
+ * kept in memory and written back by rf_store_commit; reads through this
+ * store object see them); what was added since rf_store_begin is lost if
+ * the process dies before rf_store_commit.  An add that fails inside the
+ * group before writing changes nothing; one that fails after writing
+ * undoes the whole group: the group's later adds fail and
+ * rf_store_commit returns RF_ESTORE (docs/store.md).
  * Redis: each call is atomic on the server already; these are no-ops.
  */
 rf_status rf_store_begin(rf_store *s, rf_error *err);

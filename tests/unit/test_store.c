@@ -6,6 +6,7 @@
 
 #include "testutil.h"
 #include "fputil.h"
+#include "../../lib/internal.h"	/* rf__sample_undelta */
 
 static char dir[64];
 static char path[128];
@@ -361,6 +362,66 @@ test_schema(void **state)
 	}
 }
 
+/* A version 1 store (with the index on size) is brought to version 2 on
+ * a writable open, its campaigns kept. */
+static void
+test_migrate_1(void **state)
+{
+	rf_fingerprint a = fp_make(50);
+	rf_store *s = open_store(NULL);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	rf_campaign c;
+	rf_error err;
+
+	add(s, &a, "one@example.com", 1, &c);
+	add(s, &a, "two@example.com", 2, &c);
+	rf_store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE INDEX campaign_size ON "
+	    "campaign(size); PRAGMA user_version = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	s = open_store(NULL);
+	assert_int_equal(rf_campaign_lookup(s, &a, &c, &err), RF_OK);
+	assert_int_equal(c.copies, 2);
+	rf_store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version "
+	    "FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema "
+	    "WHERE name = 'campaign_size')", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_int_equal(sqlite3_column_int(st, 1), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* The sample difference encoding (Redis) decodes what it encodes and
+ * stays inside its buffer on damaged entries. */
+static void
+test_sample_undelta(void **state)
+{
+	const char *first = "https://shop.example/c/0001?u=aa\nhttps://x.example/";
+	static const char *bad[] = { "\1", "\1\2", "\1\2\2", "\1-1\2\2m",
+	    "\1 1\2+1\2m", "\199999999999\21\2m", "\1a\2\2\nz",
+	    "\n\n\1" "5\2" "5\2\n" };
+	char out[512];
+	size_t n, i;
+	const char *e = "\1" "23\2" "0\2" "0002?u=bb\nhttps://y.example/";
+
+	n = rf__sample_undelta(first, strlen(first), e, strlen(e), out);
+	assert_int_equal(n, strlen("https://shop.example/c/0002?u=bb\n"
+	    "https://y.example/"));
+	assert_memory_equal(out, "https://shop.example/c/0002?u=bb\n"
+	    "https://y.example/", n);
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		n = rf__sample_undelta(first, strlen(first), bad[i],
+		    strlen(bad[i]), out);
+		assert_true(n <= strlen(bad[i]) + 4 * strlen(first));
+	}
+}
+
 struct sampled {
 	int copies;
 	char first[4][128];
@@ -474,6 +535,88 @@ test_transactions(void **state)
 	rf_store_close(s);
 }
 
+struct first {
+	char id[RF_CAMPAIGN_ID_LEN + 1];
+	uint64_t size, copies;
+};
+
+static int
+first_cb(const rf_campaign *c, void *arg)
+{
+	struct first *l = arg;
+
+	memcpy(l->id, c->id, sizeof(l->id));
+	l->size = c->size;
+	l->copies = c->copies;
+	return 1;
+}
+
+/* Groups keep counted campaigns in memory (docs/store.md): reads inside
+ * the group see them, the file holds them after the commit, another
+ * connection's writes between groups are not lost, and a failed group
+ * is undone whole. */
+static void
+test_group_write_back(void **state)
+{
+	rf_fingerprint a = fp_make(40), b = fp_make(41);
+	rf_store *s = open_store(NULL), *t = open_store(NULL);
+	struct first l;
+	rf_campaign c, d;
+	rf_error err;
+	char r[32];
+	int i, g;
+
+	for (g = 0; g < 3; g++) {
+		assert_int_equal(rf_store_begin(s, &err), RF_OK);
+		for (i = 0; i < 50; i++) {
+			snprintf(r, sizeof(r), "g%d-%d@example.com", g, i);
+			add(s, &a, r, 100 * g + i, &c);
+		}
+		/* read your writes inside the group */
+		assert_int_equal(rf_campaign_get(s, c.id, &d, &err), RF_OK);
+		assert_int_equal(d.copies, c.copies);
+		assert_int_equal(d.size, c.size);
+		assert_int_equal(rf_campaign_lookup(s, &a, &d, &err), RF_OK);
+		assert_int_equal(d.copies, c.copies);
+		assert_int_equal(rf_campaign_list(s, 1, first_cb, &l, &err),
+		    RF_OK);
+		assert_string_equal(l.id, c.id);
+		assert_int_equal(l.copies, c.copies);
+		assert_int_equal(rf_store_commit(s, &err), RF_OK);
+		/* the other connection sees the group, then adds a copy that
+		 * the next group of s must count on top */
+		assert_int_equal(rf_campaign_lookup(t, &a, &d, &err), RF_OK);
+		assert_int_equal(d.copies, c.copies);
+		assert_int_equal(d.size, c.size);
+		snprintf(r, sizeof(r), "t%d@example.com", g);
+		add(t, &a, r, 1000 + g, &d);
+		assert_int_equal(d.copies, c.copies + 1);
+		/* and s's own lookups see it too */
+		assert_int_equal(rf_campaign_lookup(s, &a, &c, &err), RF_OK);
+		assert_int_equal(c.copies, d.copies);
+	}
+	assert_int_equal(c.copies, 3 * 51);
+	assert_in_range(c.size, 150, 156);	/* HLL: within 2 % */
+	assert_int_equal(c.last_seen, 1002);
+	/* s writes outside a group, then groups again: nothing lost */
+	add(s, &a, "solo@example.com", 2000, &c);
+	assert_int_equal(rf_store_begin(s, &err), RF_OK);
+	add(s, &a, "solo2@example.com", 2001, &c);
+	assert_int_equal(c.copies, 3 * 51 + 2);
+	assert_int_equal(rf_campaign_complaint(s, c.id, 2, &err), RF_OK);
+	add(s, &b, "b@example.com", 1, &d);
+	assert_true(d.created);
+	assert_int_equal(rf_store_commit(s, &err), RF_OK);
+	assert_int_equal(rf_campaign_get(t, c.id, &d, &err), RF_OK);
+	assert_int_equal(d.copies, 3 * 51 + 2);
+	assert_int_equal(d.complaints, 2);
+	assert_int_equal(d.last_seen, 2001);
+	assert_int_equal(rf_campaign_lookup(t, &b, &d, &err), RF_OK);
+	assert_int_equal(d.copies, 1);
+	rf_store_close(t);
+	rf_store_close(s);
+}
+
 static void
 test_bad_spec(void **state)
 {
@@ -538,8 +681,13 @@ main(int argc, char **argv)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_1, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_write_back, setup,
+		    teardown),
+		cmocka_unit_test(test_sample_undelta),
 		cmocka_unit_test(test_bad_spec),
 	};
 

@@ -169,6 +169,69 @@ test_list_samples(void **state)
 	rf_store_close(s);
 }
 
+/* the links of copy k in test_samples_delta: per-copy tracking parts in
+ * the middle and at the end, a varying number of links */
+static size_t
+delta_links(int k, char buf[4][96], const char *links[4])
+{
+	size_t n = k == 2 ? 1 : k == 3 ? 4 : 3, i;
+
+	snprintf(buf[0], 96, "https://shop.example/c/%04x?u=user%d&x=1", k * 7,
+	    k);
+	snprintf(buf[1], 96, "https://img.example/p/%08x.gif", k * 977);
+	snprintf(buf[2], 96, k == 1 ? "https://same.example/unchanged/link" :
+	    "https://same.example/unchanged/link%%0A\x01%d", k);
+	snprintf(buf[3], 96, "https://extra.example/only/in/copy/%d", k);
+	for (i = 0; i < n; i++)
+		links[i] = buf[i];
+	return n;
+}
+
+static int
+delta_cb(size_t copy, const char *const *links, size_t n, void *arg)
+{
+	char buf[4][96];
+	const char *want[4];
+	size_t i, wn = delta_links((int)copy, buf, want);
+
+	(void)arg;
+	assert_int_equal(n, wn);
+	for (i = 0; i < n; i++)
+		assert_string_equal(links[i], want[i]);
+	return 0;
+}
+
+/* Samples after the first are stored as differences to it: what comes
+ * back is what went in, link by link. */
+static void
+test_samples_delta(void **state)
+{
+	rf_fingerprint fp = fp_make(13);
+	char buf[4][96], r[32];
+	const char *links[4], *rc[1] = { r };
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+	size_t n;
+	int k;
+
+	if (!have_redis("delta"))
+		skip();
+	if (rf_store_open(spec, NULL, &s, &err) != RF_OK)
+		fail_msg("open: %s", err.msg);
+	for (k = 0; k < 6; k++) {
+		n = delta_links(k, buf, links);
+		snprintf(r, sizeof(r), "d%d@example.net", k);
+		assert_int_equal(rf_campaign_add(s, &fp, rc, 1, "Subject",
+		    links, n, k, &c, &err), RF_OK);
+	}
+	assert_int_equal(c.copies, 6);
+	assert_string_equal(c.subject, "Subject");
+	assert_int_equal(rf_campaign_samples(s, c.id, delta_cb, NULL, &err),
+	    RF_OK);
+	rf_store_close(s);
+}
+
 /* Two servers create matching campaigns at once: the second create sees
  * a band key taken by a campaign it has not verified and must look
  * again (RF_EDONE); once it has, it may create. */
@@ -320,6 +383,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_match_count),
 		cmocka_unit_test(test_list_samples),
+		cmocka_unit_test(test_samples_delta),
 		cmocka_unit_test(test_create_conflict),
 		cmocka_unit_test(test_down),
 	};

@@ -3,6 +3,8 @@
  * RFC 3986, the WHATWG URL rules, UTS #46 and the public suffix list. */
 #include "testutil.h"
 
+#include <libpsl.h>
+
 struct fix {
 	rf_ctx *ctx;
 	rf_arena *a;
@@ -268,6 +270,46 @@ test_mailto_psl(void **state)
 	assert_null(rf_url_domain(f->ctx, f->a, NULL));
 }
 
+/* The context remembers registrable domains: asking again, after many
+ * other hosts (colliding slots), with a prefix or suffix of a remembered
+ * host, or with a host too long to remember, gives libpsl's answer. */
+static void
+test_domain_cache(void **state)
+{
+	struct fix *f = *state;
+	static const char *const hosts[] = { "a.b.example.com",
+	    "b.example.com", "example.com", "com", "co.uk", "x.co.uk",
+	    "something.github.io", "github.io", "x.y.xn--p1ai",
+	    "localhost", "example.com.", "a.very.long.host.name.that.is."
+	    "longer.than.any.slot.of.the.cache.example.org" };
+	const psl_ctx_t *psl = psl_latest(NULL);
+	char h[64];
+	unsigned r, i;
+
+	assert_non_null(psl);
+	for (r = 0; r < 3; r++) {
+		for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+			const char *want = psl_registrable_domain(psl,
+			    hosts[i]);
+			const char *got = rf_url_domain(f->ctx, f->a,
+			    hosts[i]);
+
+			if (want == NULL)
+				assert_null(got);
+			else
+				assert_string_equal(got, want);
+		}
+		/* enough hosts to fill every slot more than once */
+		for (i = 0; i < 5000; i++) {
+			snprintf(h, sizeof(h), "h%u.d%u.example.co.uk", i,
+			    i % 7);
+			assert_string_equal(rf_url_domain(f->ctx, f->a, h),
+			    "example.co.uk");
+		}
+	}
+	psl_free((psl_ctx_t *)psl);
+}
+
 static void
 test_garbage(void **state)
 {
@@ -507,6 +549,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_idn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mailto_psl, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_domain_cache, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long, setup, teardown),

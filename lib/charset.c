@@ -1,0 +1,199 @@
+/*
+ * charset.c - the fast paths of text decoding: UTF-8 validation eight
+ * ASCII bytes at a time, and the single-byte charsets most mail declares
+ * (US-ASCII text under any ASCII-compatible label, ISO-8859-1,
+ * Windows-1252) converted by table instead of through iconv.  Each gives
+ * the bytes iconv (glibc) would give; anything else is left to iconv.
+ */
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+size_t
+rf__utf8_bad(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		unsigned char lo = 0x80, hi = 0xBF;
+		size_t k, need;
+		uint64_t w;
+
+		/* eight ASCII bytes, none of them NUL, at a time */
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (((w | ~((w | 0x8080808080808080ull) -
+			    0x0101010101010101ull)) &
+			    0x8080808080808080ull) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if (c >= 0x01 && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			need = 1;
+		else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2;
+			if (c == 0xE0)
+				lo = 0xA0;
+			else if (c == 0xED)
+				hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;
+		} else
+			return i;
+		if (n - i <= need || s[i + 1] < lo || s[i + 1] > hi)
+			return i;
+		for (k = 2; k <= need; k++)
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+		i += need + 1;
+	}
+	return n;
+}
+
+/* ascii_only: no byte of s[0..n) has the high bit set. */
+static int
+ascii_only(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t w, acc = 0;
+
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= s[i];
+	return (acc & 0x8080808080808080ull) == 0;
+}
+
+/* Windows-1252 0x80..0x9F as glibc's CP1252 maps them (0: undefined). */
+static const uint16_t cp1252_c1[32] = {
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178
+};
+
+static int
+name_in(const char *name, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcasecmp(name, *set) == 0)
+			return 1;
+	return 0;
+}
+
+/* ASCII-compatible single-byte charsets glibc's iconv knows (as GMime's
+ * g_mime_charset_iconv_name writes them): for pure ASCII text the
+ * conversion is the identity. */
+static int
+ascii_compatible(const char *name)
+{
+	static const char *const other[] = { "latin1", "koi8-r", "koi8-u",
+	    NULL };
+	const char *d = NULL;
+	unsigned v;
+
+	if (strncasecmp(name, "cp125", 5) == 0)
+		d = name + 5;
+	else if (strncasecmp(name, "windows-125", 11) == 0)
+		d = name + 11;
+	if (d != NULL)
+		return d[0] >= '0' && d[0] <= '8' && d[1] == '\0';
+	if (strncasecmp(name, "iso-8859-", 9) != 0)
+		return name_in(name, other);
+	d = name + 9;
+	if (d[0] < '1' || d[0] > '9')
+		return 0;
+	v = (unsigned)(d[0] - '0');
+	if (d[1] >= '0' && d[1] <= '9')
+		v = v * 10 + (unsigned)(d[1] - '0');
+	if (d[v >= 10 ? 2 : 1] != '\0')
+		return 0;
+	return v <= 16 && v != 12;
+}
+
+/* put_cp: the UTF-8 form of cp (< 0x10000, not NUL) into b. */
+static int
+put_cp(rf_buf *b, unsigned cp)
+{
+	char u[3];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	}
+	return rf_buf_append(b, u, n);
+}
+
+int
+rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p, size_t n)
+{
+	static const char *const latin1[] = { "iso-8859-1", "latin1",
+	    NULL };
+	static const char *const cp1252[] = { "cp1252", "windows-1252",
+	    NULL };
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i, run;
+	int win;
+
+	if (iconv_name == NULL)
+		return 0;
+	if (ascii_only(s, n)) {
+		if (!ascii_compatible(iconv_name))
+			return 0;
+		win = -1;
+	} else if (name_in(iconv_name, latin1)) {
+		win = 0;
+	} else if (name_in(iconv_name, cp1252)) {
+		for (i = 0; i < n; i++)
+			if (s[i] >= 0x80 && s[i] < 0xA0 &&
+			    cp1252_c1[s[i] - 0x80] == 0)
+				return 0;	/* iconv fails: its path */
+		win = 1;
+	} else {
+		return 0;
+	}
+	if (win == -1 && memchr(p, '\0', n) == NULL) {
+		rf_buf_append(b, p, n);		/* the common case */
+		return 1;
+	}
+	/* runs of ASCII without NUL are copied; NUL bytes are dropped, as
+	 * the UTF-8 repair after iconv drops them */
+	for (i = 0; i < n; ) {
+		for (run = i; run < n && s[run] != 0 && s[run] < 0x80; run++)
+			;
+		if (run > i && rf_buf_append(b, p + i, run - i) != 0)
+			return 1;
+		i = run;
+		if (i == n)
+			break;
+		if (s[i] != 0 && put_cp(b, win == 1 && s[i] < 0xA0 ?
+		    cp1252_c1[s[i] - 0x80] : s[i]) != 0)
+			return 1;
+		i++;
+	}
+	return 1;
+}

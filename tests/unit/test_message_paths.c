@@ -1,0 +1,334 @@
+/* test_message_paths.c - the single-part path of lib/message.c gives
+ * exactly what GMime's object tree gives: every message here is parsed
+ * both ways (rf__message_parse with and without tree) and the results
+ * compared field by field. */
+#include "testutil.h"
+
+#include <gmime/gmime.h>
+
+#include "../../lib/internal.h"
+
+static void
+str_eq(const char *what, const char *a, const char *b)
+{
+	if (a == NULL || b == NULL) {
+		if (a != b)
+			fail_msg("%s: %s vs %s", what, a ? a : "(null)",
+			    b ? b : "(null)");
+		return;
+	}
+	if (strcmp(a, b) != 0)
+		fail_msg("%s: \"%s\" vs \"%s\"", what, a, b);
+}
+
+static void
+same_message(const rf_message *x, const rf_message *y)
+{
+	size_t i;
+
+	assert_int_equal(x->flags, y->flags);
+	assert_int_equal(x->limits_hit, y->limits_hit);
+	assert_int_equal(x->nheaders, y->nheaders);
+	assert_int_equal(x->text_len, y->text_len);
+	assert_int_equal(x->html_text_len, y->html_text_len);
+	assert_memory_equal(x->text, y->text, x->text_len);
+	assert_memory_equal(x->html_text, y->html_text, x->html_text_len);
+	assert_int_equal(x->nparts, y->nparts);
+	for (i = 0; i < x->nparts; i++) {
+		const rf_part *p = &x->parts[i], *q = &y->parts[i];
+
+		str_eq("content_type", p->content_type, q->content_type);
+		str_eq("charset", p->charset, q->charset);
+		str_eq("encoding", p->encoding, q->encoding);
+		str_eq("filename", p->filename, q->filename);
+		assert_int_equal(p->size, q->size);
+		assert_int_equal(p->depth, q->depth);
+		assert_int_equal(p->flags, q->flags);
+	}
+	assert_int_equal(x->nattachments, y->nattachments);
+	assert_int_equal(x->nembedded, y->nembedded);
+	assert_int_equal(x->links.n, y->links.n);
+	for (i = 0; i < x->links.n; i++) {
+		const rf_link *k = &x->links.v[i], *l = &y->links.v[i];
+
+		str_eq("url", k->url, l->url);
+		str_eq("normalized", k->normalized, l->normalized);
+		str_eq("domain", k->domain, l->domain);
+		str_eq("text", k->text, l->text);
+		assert_int_equal(k->kind, l->kind);
+		assert_int_equal(k->flags, l->flags);
+		assert_int_equal(k->part, l->part);
+	}
+}
+
+static void
+both(rf_ctx *ctx, const char *data, size_t len)
+{
+	rf_message *fast = NULL, *tree = NULL;
+	rf_error err;
+
+	if (rf__message_parse(ctx, data, len, 0, &fast, &err) != RF_OK ||
+	    rf__message_parse(ctx, data, len, 1, &tree, &err) != RF_OK)
+		fail_msg("parse: %s", err.msg);
+	same_message(fast, tree);
+	rf_message_free(fast);
+	rf_message_free(tree);
+}
+
+static const char *const cases[] = {
+	/* no MIME headers at all */
+	"Subject: hi\n\nHello http://www.example.com/x world\n",
+	"Subject: hi\n\n",
+	"Subject: hi\n",
+	"just a body line\nmore http://a.example.org/\n",
+	"From someone Mon Jan 1 00:00:00 2024\nSubject: x\n\nbody\n",
+	"Subject: no newline at the end\n\nbody http://b.example/",
+	/* declared types */
+	"Content-Type: text/plain; charset=iso-8859-1\n"
+	"Content-Transfer-Encoding: quoted-printable\n\n"
+	"caf=E9 soft=\nbreak http://ex=\nample.com/p?a=3Db trailing=",
+	"Content-Type: TEXT/HTML; charset=\"utf-8\"\n"
+	"Content-Transfer-Encoding: base64\n\n"
+	"PGEgaHJlZj0iaHR0cDovL2V4YW1wbGUuY29tLyI+Y2xpY2s8L2E+\n",
+	"Content-Type: text/html\nContent-Transfer-Encoding: BASE64\n\n"
+	"PGI+aGk8L2I+!!bad*chars==\nPGk+\n=",
+	"Content-Type: text/plain\nContent-Transfer-Encoding: "
+	"Quoted-Printable (comment)\n\n=41=42=4",
+	"Content-Type: text/plain\nContent-Transfer-Encoding: x-uuencode\n\n"
+	"begin 644 a.txt\n#86)C\n`\nend\n",
+	"Content-Type: text/plain\nContent-Transfer-Encoding: 8bit\n\n"
+	"na\xc3\xafve\n",
+	"Content-Type: text/plain\nContent-Transfer-Encoding: binary\n\n"
+	"a\0b\n",
+	"Content-Type: text/plain\nContent-Transfer-Encoding: x-weird\n\n"
+	"=41\n",
+	"Content-Type: text/plain\nContent-Transfer-Encoding:\n\n=41\n",
+	"Content-Type: text/html;\n\tcharset=\"windows-1252\"\n\n"
+	"<p>\x93quoted\x94 \x81</p>",
+	"Content-Type: text/plain; name=a.txt\n\nattachment by name\n",
+	"Content-Type: text/plain\nContent-Disposition: attachment\n\nx\n",
+	"Content-Type: text/plain\nContent-Disposition: inline\n\nx\n",
+	"Content-Type: garbage\n\nnot a type\n",
+	"Content-Type: text\n\nno subtype\n",
+	"Content-Type: text/plain; charset*=utf-8''%C3%A9\n\nx\n",
+	"Content-Type: text/plain; charset=\"=?utf-8?q?x?=\"\n\nx\n",
+	"Content-Type: text/plain; charset=\"\xe9\"\n\nx\n",
+	"Content-Type: text/plain; charset=x-unknown-1\n\nna\xefve\n",
+	"Content-Type: text/plain\nContent-Type: text/html\n\n<b>two</b>\n",
+	"Content-Type : text/html\n\n<b>blank before colon</b>\n",
+	"Content-Type: text/plain\r\nContent-Transfer-Encoding: "
+	"quoted-printable\r\n\r\nline=\r\nnext\r\nhttp://c.example/\r\n",
+	"MIME-Version: 1.0\nContent-Type: application/octet-stream\n\n"
+	"\x01\x02\n",
+	"MIME-Version: 1.0\nContent-Type: multipart/alternative; "
+	"boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n--b--\n",
+	"Content-Type: message/rfc822\n\nSubject: inner\n\ninner body\n",
+	"Content-Type: text/plain\nContent-ID: <a@b>\n"
+	"Content-Description: d\nContent-Language: en\n\nbody\n",
+	"Content-Type: text/plain; charset=utf-8\n\nbad \xff utf-8 \xc3\n",
+	"Content-Type: text/plain; format=flowed; delsp=yes\n\nflowed \n"
+	"text\n",
+};
+
+static void
+test_cases(void **state)
+{
+	rf_ctx *ctx = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		both(ctx, cases[i], strlen(cases[i]));
+	/* a NUL byte in the body */
+	both(ctx, "Subject: x\n\na\0b http://d.example/\n", 34);
+}
+
+static void
+test_golden(void **state)
+{
+	static const char *const files[] = { "tests/golden/rfc2047.eml",
+	    "tests/golden/qp-soft-break.eml", "tests/golden/html-amp.eml",
+	    "tests/golden/idn.eml", "tests/golden/forwarded.eml",
+	    "tests/golden/from-quoting.mbox" };
+	rf_ctx *ctx = *state;
+	size_t i, len;
+	char *data;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		data = read_file(files[i], &len);
+		both(ctx, data, len);
+		free(data);
+	}
+}
+
+/* limits hit on both paths alike */
+static void
+test_limits(void **state)
+{
+	static const char msg[] = "Content-Type: text/plain\n\n"
+	    "0123456789 http://e.example/ abcdefghij\n";
+	rf_limits lim;
+	rf_ctx *ctx = NULL;
+	rf_error err;
+
+	(void)state;
+	rf_limits_default(&lim);
+	lim.max_part_size = 16;
+	lim.max_text_size = 8;
+	lim.max_mime_parts = 1;
+	if (rf_ctx_new(&lim, &ctx, &err) != RF_OK)
+		fail_msg("rf_ctx_new: %s", err.msg);
+	both(ctx, msg, sizeof(msg) - 1);
+	rf_ctx_free(ctx);
+}
+
+/* what GMime's address parser gives: the first mailbox's address (lower
+ * case) and the display name of the mailbox whose address is addr */
+static char *
+gmime_first(const char *v)
+{
+	InternetAddressList *l = internet_address_list_parse(NULL, v);
+	char *out = NULL;
+	int i, n;
+
+	if (l == NULL)
+		return NULL;
+	n = internet_address_list_length(l);
+	for (i = 0; i < n && out == NULL; i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+		const char *a;
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia) && (a =
+		    internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia))) != NULL && *a != '\0')
+			out = g_ascii_strdown(a, -1);
+		else if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			break;
+	}
+	g_object_unref(l);
+	return out;
+}
+
+static void
+one_list(const char *v)
+{
+	InternetAddressList *l = internet_address_list_parse(NULL, v);
+	rf_arena *a = rf_arena_new();
+	rf_header h = { "To", v };
+	rf_message m;
+	char *want = gmime_first(v);
+	const char *got = rf_addr_spec(a, v);
+	int i, n;
+
+	assert_non_null(a);
+	if (want == NULL || got == NULL) {
+		if ((want == NULL) != (got == NULL))
+			fail_msg("first of [%s]: %s vs %s", v,
+			    want ? want : "(null)", got ? got : "(null)");
+	} else if (strcmp(want, got) != 0) {
+		fail_msg("first of [%s]: %s vs %s", v, want, got);
+	}
+	g_free(want);
+	memset(&m, 0, sizeof(m));
+	m.arena = a;
+	m.headers = &h;
+	m.nheaders = 1;
+	n = l != NULL ? internet_address_list_length(l) : 0;
+	for (i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+		const char *ad, *name, *mine;
+		char *theirs = NULL;
+		int j;
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia) || (ad =
+		    internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia))) == NULL)
+			continue;
+		/* the first mailbox with that address and a name */
+		for (j = 0; j < n && theirs == NULL; j++) {
+			InternetAddress *ib =
+			    internet_address_list_get_address(l, j);
+			const char *b;
+
+			if (!INTERNET_ADDRESS_IS_MAILBOX(ib))
+				continue;
+			b = internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ib));
+			name = internet_address_get_name(ib);
+			if (b != NULL && name != NULL && *name != '\0' &&
+			    g_ascii_strcasecmp(b, ad) == 0)
+				theirs = g_strdup(name);
+		}
+		mine = rf_message_recipient_name(&m, ad);
+		if ((mine == NULL) != (theirs == NULL) ||
+		    (mine != NULL && strcmp(mine, theirs) != 0))
+			fail_msg("name of %s in [%s]: %s vs %s", ad, v,
+			    mine ? mine : "(null)", theirs ? theirs :
+			    "(null)");
+		g_free(theirs);
+	}
+	if (l != NULL)
+		g_object_unref(l);
+	rf_arena_free(a);
+}
+
+/* address lists read without GMime give what GMime gives */
+static void
+test_address_lists(void **state)
+{
+	static const char *const piece[] = { "john", "Mary", "x1", " ",
+	    "  ", "\t", ",", ", ", "<", ">", "@", ".", "a.b", "example.com",
+	    "EXAMPLE.org", "xn--p1ai", "Xn--abc", "\"q\"", "(c)", ";", ":",
+	    "+tag", "_", "-", "=?utf-8?q?x?=", "mail", "Smith", "o'neil",
+	    "\xc3\xa9" };
+	static const char *const lists[] = { "a@b.c", "John Smith <j@x.org>",
+	    "<j@x.org>", "J <j@x.org>, k@y.org", "Mary  Ann <m@x.org>",
+	    " Mary Ann<m@x.org> ", "x@y, , z@w", "a@b,", "a.@b", "a@b.",
+	    "a..b@c", "@b", "a@", "a@b@c", "a+b@c+d", "a@xn--p1ai",
+	    "a@b.xn--p1ai", "Q <a@b> x", "Q <a@b", "a@b <c@d>",
+	    "undisclosed-recipients:;", "A B <a@b>, A B <A@B>",
+	    "j@x.org (John)", "\"John\" <j@x.org>", "ab_c@x-y.org" };
+	char v[256];
+	unsigned seed = 11, r, k, i;
+
+	(void)state;
+	rf__gmime_init();
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		one_list(lists[i]);
+	for (r = 0; r < 20000; r++) {
+		size_t o = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		k = 1 + (seed >> 16) % 10;
+		while (k-- > 0) {
+			const char *p;
+
+			seed = seed * 1103515245u + 12345u;
+			/* mostly the pieces of well-formed lists */
+			if ((seed >> 12) % 3 == 0)
+				p = piece[(seed >> 16) % (sizeof(piece) /
+				    sizeof(piece[0]))];
+			else
+				p = lists[(seed >> 16) % (sizeof(lists) /
+				    sizeof(lists[0]))];
+			if (o + strlen(p) + 1 >= sizeof(v))
+				break;
+			memcpy(v + o, p, strlen(p));
+			o += strlen(p);
+		}
+		v[o] = '\0';
+		one_list(v);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_address_lists),
+	};
+
+	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
+}
