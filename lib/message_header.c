@@ -1,0 +1,556 @@
+/*
+ * message_header.c - the top-level header block of a message read without
+ * GMime's object tree (values unfolded and RFC 2047-decoded as GMime does),
+ * simple address lists, List-Unsubscribe links, and the public header
+ * accessors.  The MIME walk is in message.c.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "message_int.h"
+
+/*
+ * Simple address lists.  GMime's address parser builds an object per
+ * mailbox; most address headers are "local@domain" or "Some Name
+ * <local@domain>", comma-separated.  For those alone the fields are read
+ * here, as GMime reads them: display names of ASCII letters and digits in
+ * words with single spaces between them, dot-atom addresses of a few
+ * characters, no A-label (GMime shows those in Unicode), nothing else (no
+ * quotes, comments, groups, encoded words).  Anything else goes to GMime;
+ * tests/unit/test_message_paths.c compares the two on random lists.
+ */
+
+static int
+atom_char(int c)
+{
+	return g_ascii_isalnum(c) || c == '_' || c == '+' || c == '-';
+}
+
+/* simple_addr: s[0..n) is dot-atom "@" dot-atom as described above. */
+static int
+simple_addr(const char *s, size_t n)
+{
+	size_t i, at = n;
+	int prev_dot = 1;	/* no dot first */
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '@') {
+			if (at != n || prev_dot || i == 0)
+				return 0;
+			at = i;
+			prev_dot = 1;
+		} else if (s[i] == '.') {
+			if (prev_dot)
+				return 0;
+			prev_dot = 1;
+		} else if (atom_char((unsigned char)s[i]) &&
+		    (at == n || s[i] != '+')) {
+			/* an A-label starts a domain label with "xn--" */
+			if (at != n && prev_dot && i + 4 <= n &&
+			    g_ascii_strncasecmp(s + i, "xn--", 4) == 0)
+				return 0;
+			prev_dot = 0;
+		} else {
+			return 0;
+		}
+	}
+	return at != n && !prev_dot;
+}
+
+/* simple_list: the mailboxes of value when it is a simple list (see
+ * above): their count (1..max), or 0 when it is not. */
+int
+rf__msg_simple_list(const char *v, struct simple_mb *mb, int max)
+{
+	const char *p = v, *e, *lt;
+	int n = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (e = p; *e != '\0' && *e != ','; e++)
+			;
+		if (n == max || e == p)
+			return 0;
+		mb[n].name = NULL;
+		mb[n].nlen = 0;
+		lt = memchr(p, '<', (size_t)(e - p));
+		if (lt == NULL) {
+			const char *q = e;
+
+			while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+				q--;
+			if (!simple_addr(p, (size_t)(q - p)))
+				return 0;
+			mb[n].addr = p;
+			mb[n].alen = (size_t)(q - p);
+		} else {
+			const char *gt = memchr(lt, '>', (size_t)(e - lt));
+			const char *q = lt, *t;
+
+			if (gt == NULL)
+				return 0;
+			for (t = gt + 1; t < e; t++)
+				if (*t != ' ' && *t != '\t')
+					return 0;
+			while (q > p && q[-1] == ' ')
+				q--;
+			/* words of letters and digits, single spaces */
+			for (t = p; t < q; t++)
+				if (!g_ascii_isalnum(*t) && !(*t == ' ' &&
+				    t > p && t[-1] != ' '))
+					return 0;
+			if (!simple_addr(lt + 1, (size_t)(gt - lt - 1)))
+				return 0;
+			mb[n].name = q > p ? p : NULL;
+			mb[n].nlen = (size_t)(q - p);
+			mb[n].addr = lt + 1;
+			mb[n].alen = (size_t)(gt - lt - 1);
+		}
+		n++;
+		if (*e == '\0')
+			return n;
+		p = e + 1;
+	}
+}
+
+const char *
+rf_addr_spec(rf_arena *a, const char *value)
+{
+	struct simple_mb mb[SIMPLE_MAX];
+	InternetAddressList *list;
+	InternetAddress *ia;
+	const char *addr = NULL;
+	char *out = NULL, *s;
+	int i, n;
+
+	if (value == NULL)
+		return NULL;
+	if (rf__msg_simple_list(value, mb, SIMPLE_MAX) > 0) {
+		out = rf_arena_strndup(a, mb[0].addr, mb[0].alen);
+		for (s = out; s != NULL && *s != '\0'; s++)
+			*s = (char)tolower((unsigned char)*s);
+		return out;
+	}
+	list = internet_address_list_parse(NULL, value);
+	if (list == NULL)
+		return NULL;
+	n = internet_address_list_length(list);
+	for (i = 0; i < n && addr == NULL; i++) {
+		ia = internet_address_list_get_address(list, i);
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			addr = internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ia));
+	}
+	if (addr != NULL && *addr != '\0') {
+		out = rf_arena_strdup(a, addr);
+		for (s = out; s != NULL && *s != '\0'; s++)
+			*s = (char)tolower((unsigned char)*s);
+	}
+	g_object_unref(list);
+	return out;
+}
+
+/* header_links: the <URL> entries of List-Unsubscribe. */
+rf_status
+rf__msg_header_links(struct walk *w, rf_message *m, rf_error *err)
+{
+	const char *p = m->list_unsubscribe, *end;
+	rf_link *k;
+	rf_status st;
+
+	while (p != NULL && (p = strchr(p, '<')) != NULL) {
+		end = strchr(++p, '>');
+		if (end == NULL)
+			break;
+		if (end > p) {
+			k = rf_links_add(w->a, &m->links, &st);
+			if (k == NULL) {
+				if (st == RF_ELIMIT)
+					break;
+				return rf_error_set(err, st, "out of memory");
+			}
+			k->kind = RF_LINK_HEADER;
+			k->url = rf_arena_strndup(w->a, p, (size_t)(end - p));
+			if (k->url == NULL)
+				return rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+			st = rf_url_analyse(w->ctx, w->a, k, err);
+			if (st != RF_OK)
+				return st;
+		}
+		p = end + 1;
+	}
+	return RF_OK;
+}
+
+/* copy_header: a header value in the arena, cut at max_header_size. */
+static const char *
+copy_header(struct walk *w, const char *v)
+{
+	size_t n, max = w->ctx->limits.max_header_size;
+
+	if (v == NULL)
+		return NULL;
+	n = strlen(v);
+	if (n > max) {
+		w->top->limits_hit |= RF_LIMIT_HEADER_SIZE;
+		n = max;
+		/* do not cut a UTF-8 sequence in half */
+		while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return rf_arena_strndup(w->a, v, n);
+}
+
+/* message_id: the msg-id of a Message-ID value, as GMime reads it. */
+static const char *
+message_id(rf_arena *a, const char *v)
+{
+	char *id;
+	const char *out;
+
+	if (v == NULL || (id = g_mime_utils_decode_message_id(v)) == NULL)
+		return NULL;
+	out = *id != '\0' ? rf_arena_strdup(a, id) : NULL;
+	g_free(id);
+	return out;
+}
+
+/* fill_fields: the fields every front end wants, from m->headers. */
+void
+rf__msg_fill_fields(struct walk *w, rf_message *m)
+{
+	if (m->nheaders == 0)
+		m->flags |= RF_MSG_NO_HEADERS;
+	m->message_id = message_id(w->a, rf_message_header(m, "Message-ID"));
+	m->subject = rf_message_header(m, "Subject");
+	m->from = rf_message_header(m, "From");
+	m->from_addr = rf_addr_spec(w->a, m->from);
+	m->to = rf_message_header(m, "To");
+	m->date = rf_message_header(m, "Date");
+	m->list_id = rf_message_header(m, "List-Id");
+	m->list_unsubscribe = rf_message_header(m, "List-Unsubscribe");
+	m->list_unsubscribe_post = rf_message_header(m,
+	    "List-Unsubscribe-Post");
+}
+
+/* headers: the headers of an embedded message, as GMime read them. */
+rf_status
+rf__msg_headers(struct walk *w, GMimeMessage *gm, rf_message *m, rf_error *err)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(gm));
+	int i, n = hl != NULL ? g_mime_header_list_get_count(hl) : 0;
+
+	m->headers = rf_arena_array(w->a, (size_t)(n > 0 ? n : 1),
+	    sizeof(rf_header));
+	if (m->headers == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		rf_header *rh = &m->headers[m->nheaders];
+
+		rh->name = rf_arena_strdup(w->a, g_mime_header_get_name(h));
+		rh->value = copy_header(w, g_mime_header_get_value(h));
+		if (rh->name == NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		if (rh->value == NULL)
+			rh->value = "";
+		m->nheaders++;
+	}
+	rf__msg_fill_fields(w, m);
+	return RF_OK;
+}
+
+/* needs_decoding: p[0..n) has an 8-bit byte or "=?" (maybe an encoded
+ * word). */
+static int
+needs_decoding(const char *p, size_t n)
+{
+	const char *q = p, *end = p + n;
+	uint64_t w, acc = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)p[i];
+	if (acc & 0x8080808080808080ull)
+		return 1;
+	while ((q = memchr(q, '=', (size_t)(end - q))) != NULL) {
+		if (q + 1 < end && q[1] == '?')
+			return 1;
+		q++;
+	}
+	return 0;
+}
+
+/*
+ * header_value: one raw header value (after the colon, continuation lines
+ * included) unfolded, trimmed, cut at max_header_size and, when it holds
+ * encoded words or 8-bit bytes, decoded to UTF-8 (RFC 2047, fallback
+ * charsets of opts).
+ */
+static const char *
+header_value(struct walk *w, GMimeParserOptions *opts, const char *p,
+	     size_t n)
+{
+	size_t max = w->ctx->limits.max_header_size, i, o = 0, cr, lf, e;
+	int decode = 0;
+	char *v, *dec;
+	const char *out, *q;
+	rf_buf b;
+
+	while (n > 0 && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	v = rf_arena_alloc(w->a, n + 1);
+	if (v == NULL)
+		return NULL;
+	/* the bytes without CR and LF, a run at a time (each kind of break
+	 * looked for again only once passed: linear) */
+	q = n > 0 ? memchr(p, '\r', n) : NULL;
+	cr = q != NULL ? (size_t)(q - p) : n;
+	q = n > 0 ? memchr(p, '\n', n) : NULL;
+	lf = q != NULL ? (size_t)(q - p) : n;
+	for (i = 0; i < n; ) {
+		if (cr < i) {
+			q = memchr(p + i, '\r', n - i);
+			cr = q != NULL ? (size_t)(q - p) : n;
+		}
+		if (lf < i) {
+			q = memchr(p + i, '\n', n - i);
+			lf = q != NULL ? (size_t)(q - p) : n;
+		}
+		e = cr < lf ? cr : lf;
+		memcpy(v + o, p + i, e - i);
+		o += e - i;
+		i = e + 1;
+	}
+	decode = needs_decoding(p, n);
+	while (o > 0 && (v[o - 1] == ' ' || v[o - 1] == '\t'))
+		o--;
+	v[o] = '\0';
+	if (decode) {
+		dec = g_mime_utils_header_decode_text(opts, v);
+		if (dec != NULL) {
+			rf_buf_init(&b, 0);
+			rf__msg_sanitize_utf8(&b, dec, strlen(dec));
+			g_free(dec);
+			out = copy_header(w, rf_buf_cstr(&b));
+			rf_buf_free(&b);
+			return out;
+		}
+	}
+	if (o > max) {
+		w->top->limits_hit |= RF_LIMIT_HEADER_SIZE;
+		o = max;
+		while (o > 0 && ((unsigned char)v[o] & 0xc0) == 0x80)
+			o--;
+		v[o] = '\0';
+	}
+	return v;
+}
+
+/* header_name_len: length of the header name on the line at p (up to the
+ * colon, blanks before it not counted), or 0 when it is no header line. */
+static size_t
+header_name_len(const char *p, const char *end)
+{
+	const char *q = p;
+	size_t n;
+
+	while (q < end && *q > ' ' && *q < 127 && *q != ':')
+		q++;
+	n = (size_t)(q - p);
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	return n > 0 && q < end && *q == ':' ? n : 0;
+}
+
+
+/* note_mime: one MIME header (name nlen bytes at p, raw value v[0..vn)). */
+static void
+note_mime(struct mimehdr *mh, const char *p, size_t nlen, const char *v,
+	  size_t vn)
+{
+	size_t i;
+
+	for (i = 0; i < nlen; i++)
+		if (!g_ascii_isalnum(p[i]) && p[i] != '-')
+			mh->odd = 1;
+	if (nlen == 12 && g_ascii_strncasecmp(p, "Content-Type", 12) == 0) {
+		if (mh->nct++ == 0) {
+			mh->ct = v;
+			mh->ctlen = vn;
+		}
+	} else if (nlen == 25 && g_ascii_strncasecmp(p,
+	    "Content-Transfer-Encoding", 25) == 0) {
+		mh->cte = v;
+		mh->ctelen = vn;
+		mh->ncte++;
+	} else if (nlen == 19 && g_ascii_strncasecmp(p,
+	    "Content-Disposition", 19) == 0) {
+		mh->ndisp++;
+	} else {
+		return;
+	}
+	if (p[nlen] != ':')	/* blanks before the colon */
+		mh->odd = 1;
+}
+
+/*
+ * top_headers: read the top-level header block of data[0..len) into m
+ * and copy its MIME headers (Content-*, MIME-Version) into mime, which
+ * GMime then parses with the body: GMime's cost grows with the headers
+ * it is given, and only these matter to the MIME structure.  Notes the
+ * MIME headers in *mh.  Returns the offset of the body.
+ */
+size_t
+rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
+	    const char *data, size_t len, GByteArray *mime,
+	    struct mimehdr *mh, rf_status *st)
+{
+	const char *p = data, *end = data + len, *next, *nl, *colon;
+	size_t nlen;
+	rf_header *rh;
+
+	*st = RF_OK;
+	memset(mh, 0, sizeof(*mh));
+	while (p < end) {
+		if (*p == '\n' || (*p == '\r' && p + 1 < end &&
+		    p[1] == '\n'))
+			return (size_t)(p - data) + (*p == '\r' ? 2 : 1);
+		if ((nlen = header_name_len(p, end)) == 0)
+			break;	/* not a header: the body starts here */
+		next = p;
+		do {
+			nl = memchr(next, '\n', (size_t)(end - next));
+			next = nl != NULL ? nl + 1 : end;
+		} while (next < end && (*next == ' ' || *next == '\t'));
+		if (rf__msg_grow_counted(w->a, (void **)&m->headers,
+		    m->nheaders, sizeof(*rh)) != 0) {
+			*st = RF_ENOMEM;
+			return 0;
+		}
+		rh = &m->headers[m->nheaders];
+		colon = memchr(p, ':', (size_t)(next - p));
+		rh->name = rf_arena_strndup(w->a, p, nlen);
+		rh->value = header_value(w, opts, colon + 1,
+		    (size_t)(next - colon - 1));
+		if (rh->name == NULL || rh->value == NULL) {
+			*st = RF_ENOMEM;
+			return 0;
+		}
+		m->nheaders++;
+		if (g_ascii_strncasecmp(p, "Content-", 8) == 0 ||
+		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0) {
+			note_mime(mh, p, nlen, colon + 1,
+			    (size_t)(next - colon - 1));
+			g_byte_array_append(mime, (const guint8 *)p,
+			    (guint)(next - p));
+			if (next[-1] != '\n')
+				g_byte_array_append(mime,
+				    (const guint8 *)"\n", 1);
+		}
+		p = next;
+	}
+	return (size_t)(p - data);
+}
+
+const char *
+rf_message_header(const rf_message *m, const char *name)
+{
+	size_t i;
+
+	unsigned char c0 = (unsigned char)g_ascii_tolower(name[0]);
+
+	/* the first letter first: most names differ there */
+	for (i = 0; i < m->nheaders; i++)
+		if ((unsigned char)g_ascii_tolower(m->headers[i].name[0]) ==
+		    c0 && g_ascii_strcasecmp(m->headers[i].name, name) == 0)
+			return m->headers[i].value;
+	return NULL;
+}
+
+const char *
+rf_message_recipient(const rf_message *m)
+{
+	static const char *const names[] = { "Delivered-To", "X-Original-To",
+	    "To" };
+	const char *v, *addr;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		v = rf_message_header(m, names[i]);
+		if (v != NULL && (addr = rf_addr_spec(m->arena, v)) != NULL)
+			return addr;
+	}
+	return NULL;
+}
+
+const char *
+rf_message_recipient_name(const rf_message *m, const char *addr)
+{
+	static const char *const names[] = { "To", "Cc" };
+	InternetAddressList *list;
+	InternetAddress *ia;
+	const char *a, *name, *out = NULL;
+	size_t i;
+	int j, n;
+
+	if (addr == NULL)
+		return NULL;
+	for (i = 0; i < 2 && out == NULL; i++) {
+		const char *v = rf_message_header(m, names[i]);
+		struct simple_mb mb[SIMPLE_MAX];
+		size_t alen = strlen(addr);
+
+		if (v != NULL &&
+		    (n = rf__msg_simple_list(v, mb, SIMPLE_MAX)) > 0) {
+			for (j = 0; j < n && out == NULL; j++)
+				if (mb[j].nlen > 0 && mb[j].alen == alen &&
+				    g_ascii_strncasecmp(mb[j].addr, addr,
+				    alen) == 0)
+					out = rf_arena_strndup(m->arena,
+					    mb[j].name, mb[j].nlen);
+			continue;
+		}
+		if (v == NULL || (list = internet_address_list_parse(NULL,
+		    v)) == NULL)
+			continue;
+		n = internet_address_list_length(list);
+		for (j = 0; j < n && out == NULL; j++) {
+			ia = internet_address_list_get_address(list, j);
+			if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
+				continue;
+			a = internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(ia));
+			name = internet_address_get_name(ia);
+			if (a != NULL && name != NULL && *name != '\0' &&
+			    g_ascii_strcasecmp(a, addr) == 0)
+				out = rf_arena_strdup(m->arena, name);
+		}
+		g_object_unref(list);
+	}
+	return out;
+}
+
+long long
+rf_message_time(const rf_message *m)
+{
+	GDateTime *dt;
+	long long t;
+
+	if (m->date == NULL)
+		return 0;
+	dt = g_mime_utils_header_decode_date(m->date);
+	if (dt == NULL)
+		return 0;
+	t = (long long)g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return t;
+}

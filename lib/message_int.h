@@ -1,0 +1,72 @@
+/*
+ * message_int.h - private to lib/message.c (the MIME walk) and
+ * lib/message_header.c (the top-level header block, address lists and the
+ * header accessors).
+ */
+#ifndef RF_MESSAGE_INT_H
+#define RF_MESSAGE_INT_H
+
+#include <gmime/gmime.h>
+
+#include "internal.h"
+
+/* Per-parse state shared by every level of one message. */
+struct walk {
+	const rf_ctx *ctx;
+	rf_arena *a;
+	rf_message *top;
+	unsigned nparts;	/* leaves and containers seen */
+	int damaged;		/* GMime reported a malformed structure */
+	rf_buf text, html;	/* scratch for one message level */
+};
+
+/*
+ * Simple address lists: "local@domain" or "Some Name <local@domain>",
+ * comma-separated, read without GMime's address parser (message_header.c).
+ */
+#define SIMPLE_MAX 32		/* mailboxes read here */
+
+struct simple_mb {
+	const char *name, *addr;	/* not NUL-terminated */
+	size_t nlen, alen;
+};
+
+/* What the top-level MIME headers say, for the single-part path. */
+struct mimehdr {
+	const char *ct, *cte;	/* raw values (after the colon) */
+	size_t ctlen, ctelen;
+	unsigned nct, ncte, ndisp;
+	int odd;		/* a MIME header GMime might read otherwise */
+};
+
+/* rf__msg_grow_counted: room for one more element in an arena array whose
+ * capacity follows from its count; 0 on success. */
+int rf__msg_grow_counted(rf_arena *a, void **base, size_t n, size_t size);
+
+/* rf__msg_sanitize_utf8: append n bytes of p to b as valid UTF-8 (invalid
+ * sequences replaced). */
+void rf__msg_sanitize_utf8(rf_buf *b, const char *p, size_t n);
+
+/* rf__msg_simple_list: the mailboxes of value (at most max) when it is a
+ * simple list; 0 when it is not (GMime must read it). */
+int rf__msg_simple_list(const char *v, struct simple_mb *mb, int max);
+
+/* rf__msg_header_links: m's List-Unsubscribe <URL> entries as links. */
+rf_status rf__msg_header_links(struct walk *w, rf_message *m, rf_error *err);
+
+/* rf__msg_fill_fields: from, subject, message id, date from m->headers. */
+void rf__msg_fill_fields(struct walk *w, rf_message *m);
+
+/* rf__msg_headers: the headers of an embedded message gm into m. */
+rf_status rf__msg_headers(struct walk *w, GMimeMessage *gm, rf_message *m,
+			  rf_error *err);
+
+/* rf__msg_top_headers: the top-level header block of data[0..len) into
+ * m, its MIME headers copied into mime and noted in *mh (*st set on an
+ * allocation failure); returns the offset of the body. */
+size_t rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts,
+			   rf_message *m, const char *data, size_t len,
+			   GByteArray *mime, struct mimehdr *mh,
+			   rf_status *st);
+
+#endif
