@@ -32,7 +32,16 @@ struct rf_ctx {
 	struct rf__rcpt_cache *rcptc;
 	/* URLs already analysed (url.c); NULL when not allocated */
 	struct rf__url_cache *urlc;
+	/* idle iconv converters to UTF-8 by source charset (charset.c);
+	 * NULL when not allocated */
+	struct rf__conv_cache *convc;
 };
+
+/* rf__conv_cache_new, rf__conv_cache_free: the context's converter cache
+ * (charset.c); new returns NULL when out of memory, free closes the
+ * converters it holds (NULL allowed). */
+struct rf__conv_cache *rf__conv_cache_new(void);
+void rf__conv_cache_free(struct rf__conv_cache *c);
 
 /* rf__url_cache_new, rf__url_cache_free: the context's URL cache
  * (url.c); new returns NULL when out of memory. */
@@ -376,6 +385,14 @@ size_t rf__utf8_bad(const unsigned char *s, size_t n);
  * return 1; otherwise 0 (nothing appended: use iconv). */
 int rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p,
 		     size_t n);
+
+/* rf__convert_utf8: p[0..n) converted from the charset from to UTF-8,
+ * exactly as g_convert_with_fallback(p, n, "UTF-8", from, "?", NULL,
+ * outlen, NULL) gives it (NULL when that fails), but with a converter
+ * kept in ctx's cache instead of one opened (and its gconv module
+ * loaded) per call.  Free the result with g_free. */
+char *rf__convert_utf8(const rf_ctx *ctx, const char *p, size_t n,
+		       const char *from, size_t *outlen);
 
 
 /* rf__message_parse: rf_message_parse; tree set: always through GMime's
