@@ -4,6 +4,7 @@
  * in docs/tracking.md.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -45,8 +46,24 @@ struct rule_unwrap {
 	const char *param;	/* NULL: destination in the path */
 };
 
+/*
+ * An index of a table of patterns (or of parameter names) by one byte,
+ * ASCII letters folded: bucket b lists, in table order, the entries that
+ * can match a host ending in a byte folding to b (a plain pattern only
+ * those ending in it, a glob every host) or a name starting with it.
+ * A look-up visits its bucket instead of the whole table, in the same
+ * order, so it finds what the full scan finds.
+ */
+#define NBUCKETS 256
+
+struct index {
+	size_t start[NBUCKETS + 1];	/* bucket b: idx[start[b]..start[b+1]) */
+	size_t *idx;
+};
+
 struct rf_rules {
 	rf_arena *arena;
+	struct index by_param, by_host, by_unwrap, by_static;
 	struct rule_param *params;
 	size_t nparams, capparams;
 	struct rule_host *hosts;
@@ -145,6 +162,90 @@ pat_match(const struct pat *p, const char *host, size_t hostlen)
 	    strncasecmp(tail, p->s, p->len) != 0)
 		return 0;
 	return hostlen == p->len || tail[-1] == '.';
+}
+
+static unsigned
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* pat_at: the pattern at byte offset off in the i-th of a table of
+ * stride-byte entries. */
+static const struct pat *
+pat_at(const void *base, size_t stride, size_t off, size_t i)
+{
+	return (const struct pat *)((const char *)base + i * stride + off);
+}
+
+/*
+ * index_build: x for the n entries of a table: of parameter names when
+ * params is set (keyed on the first byte), else of patterns at offset
+ * off in entries of stride bytes (keyed on the last byte, a glob in
+ * every bucket).  Returns 0, or -1 when out of memory.
+ */
+static int
+index_build(rf_arena *a, struct index *x, const void *base, size_t stride,
+	    size_t off, size_t n, int params)
+{
+	size_t pos[NBUCKETS], i, b, total = 0;
+	const struct pat *p;
+	int key;
+
+	memset(pos, 0, sizeof(pos));
+	for (i = 0; i < n; i++) {
+		/* -1: every bucket */
+		if (params)
+			key = (int)fold((unsigned char)
+			    ((const struct rule_param *)base)[i].name[0]);
+		else if ((p = pat_at(base, stride, off, i))->kind == P_PLAIN)
+			key = (int)fold((unsigned char)p->s[p->len - 1]);
+		else
+			key = -1;
+		for (b = 0; b < NBUCKETS; b++)
+			if (key < 0 || (size_t)key == b)
+				pos[b]++;
+	}
+	for (b = 0; b < NBUCKETS; b++) {
+		x->start[b] = total;
+		total += pos[b];
+		pos[b] = x->start[b];
+	}
+	x->start[NBUCKETS] = total;
+	if ((x->idx = rf_arena_array(a, total > 0 ? total : 1,
+	    sizeof(*x->idx))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (params)
+			key = (int)fold((unsigned char)
+			    ((const struct rule_param *)base)[i].name[0]);
+		else if ((p = pat_at(base, stride, off, i))->kind == P_PLAIN)
+			key = (int)fold((unsigned char)p->s[p->len - 1]);
+		else
+			key = -1;
+		for (b = 0; b < NBUCKETS; b++)
+			if (key < 0 || (size_t)key == b)
+				x->idx[pos[b]++] = i;
+	}
+	return 0;
+}
+
+/* rules_index: the four indexes of r, once its tables are complete. */
+static int
+rules_index(rf_rules *r)
+{
+	if (index_build(r->arena, &r->by_param, r->params, 0, 0,
+	    r->nparams, 1) != 0 ||
+	    index_build(r->arena, &r->by_host, r->hosts,
+	    sizeof(struct rule_host), offsetof(struct rule_host, host),
+	    r->nhosts, 0) != 0 ||
+	    index_build(r->arena, &r->by_unwrap, r->unwraps,
+	    sizeof(struct rule_unwrap), offsetof(struct rule_unwrap, host),
+	    r->nunwraps, 0) != 0 ||
+	    index_build(r->arena, &r->by_static, r->statics,
+	    sizeof(struct pat), 0, r->nstatics, 0) != 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -294,6 +395,8 @@ rf_rules_parse(const char *text, size_t len, rf_rules **out, rf_error *err)
 		if (st == RF_OK && nf > 0)
 			st = parse_line(r, f, nf, lineno, err);
 	}
+	if (st == RF_OK && rules_index(r) != 0)
+		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 done:
 	if (st != RF_OK) {
 		rf_rules_free(r);
@@ -331,9 +434,14 @@ rf__rules_param(const rf_rules *r, const char *host, size_t hostlen,
 		const char *name, size_t len, int *tag)
 {
 	const struct rule_param *p;
-	size_t i, j;
+	size_t i, j, k;
+	unsigned b;
 
-	for (i = 0; i < r->nparams; i++) {
+	if (len == 0)
+		return NULL;	/* no name is empty */
+	b = fold((unsigned char)name[0]);
+	for (k = r->by_param.start[b]; k < r->by_param.start[b + 1]; k++) {
+		i = r->by_param.idx[k];
 		p = &r->params[i];
 		if ((p->prefix ? len < p->len : len != p->len) ||
 		    tolower((unsigned char)name[0]) !=
@@ -358,10 +466,13 @@ rf__rules_host(const rf_rules *r, const char *host, size_t hostlen,
 	       const char *path, size_t pathlen)
 {
 	const struct rule_host *h;
-	size_t i;
+	size_t k, b;
 
-	for (i = 0; i < r->nhosts; i++) {
-		h = &r->hosts[i];
+	if (host == NULL || hostlen == 0)
+		return NULL;	/* no pattern matches */
+	b = fold((unsigned char)host[hostlen - 1]);
+	for (k = r->by_host.start[b]; k < r->by_host.start[b + 1]; k++) {
+		h = &r->hosts[r->by_host.idx[k]];
 		if (h->path != NULL && (pathlen < h->pathlen ||
 		    memcmp(path, h->path, h->pathlen) != 0))
 			continue;
@@ -375,14 +486,19 @@ int
 rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
 		 size_t i, const char **param)
 {
-	size_t k, seen = 0;
+	const struct rule_unwrap *u;
+	size_t k, b, seen = 0;
 
-	for (k = 0; k < r->nunwraps; k++) {
-		if (!pat_match(&r->unwraps[k].host, host, hostlen))
+	if (host == NULL || hostlen == 0)
+		return 0;	/* no pattern matches */
+	b = fold((unsigned char)host[hostlen - 1]);
+	for (k = r->by_unwrap.start[b]; k < r->by_unwrap.start[b + 1]; k++) {
+		u = &r->unwraps[r->by_unwrap.idx[k]];
+		if (!pat_match(&u->host, host, hostlen))
 			continue;
 		if (seen++ < i)
 			continue;
-		*param = r->unwraps[k].param;
+		*param = u->param;
 		return *param != NULL ? 1 : 2;
 	}
 	return 0;
@@ -391,10 +507,14 @@ rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
 int
 rf__rules_static(const rf_rules *r, const char *host, size_t hostlen)
 {
-	size_t i;
+	size_t k, b;
 
-	for (i = 0; i < r->nstatics; i++)
-		if (pat_match(&r->statics[i], host, hostlen))
+	if (host == NULL || hostlen == 0)
+		return 0;	/* no pattern matches */
+	b = fold((unsigned char)host[hostlen - 1]);
+	for (k = r->by_static.start[b]; k < r->by_static.start[b + 1]; k++)
+		if (pat_match(&r->statics[r->by_static.idx[k]], host,
+		    hostlen))
 			return 1;
 	return 0;
 }
