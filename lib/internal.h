@@ -241,9 +241,10 @@ int rf__tok_add(rf_arena *a, struct rf__toks *t, size_t off, size_t len,
 void rf__drop_covered(struct rf__toks *t, size_t first, const char *drop);
 
 /* rf__rcpt_search: add a token for every place the recipient's address
- * (in any form) occurs in url.  0, or -1 when out of memory. */
+ * (in any form) occurs in url, whose path ends at path_end (path_off +
+ * path_len as rf__url_split gives them).  0, or -1 when out of memory. */
 int rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
-		    size_t len, struct rf__toks *t);
+		    size_t len, size_t path_end, struct rf__toks *t);
 
 /* rf__url_destination: the raw range of the destination URL carried by a
  * tracking redirect (a rule's, or with generic set any query value that

@@ -259,7 +259,8 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	if (u.host_len > 0 && host[u.host_len - 1] == '.')
 		host[--u.host_len] = '\0';
 	if (depth == 0 && an->rcpt != NULL &&
-	    rf__rcpt_search(an->a, an->rcpt, url, len, t) != 0)
+	    rf__rcpt_search(an->a, an->rcpt, url, len,
+	    u.path_off + u.path_len, t) != 0)
 		return -1;
 	if (u.has_query && known_params(an, &u, host, u.query_off,
 	    u.query_len, t) != 0)
