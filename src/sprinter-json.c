@@ -23,7 +23,8 @@ struct json {
 	int first[MAX_DEPTH];	/* no element yet at this level */
 	int after_key;		/* a key was just written */
 	size_t len;		/* bytes in buf */
-	char buf[JBUF];
+	char *buf;		/* JBUF bytes, not zeroed: a printer is made
+				 * per report in batch mode */
 };
 
 static void
@@ -322,7 +323,10 @@ j_resume_map(struct sprinter *sp)
 static void
 j_destroy(struct sprinter *sp)
 {
-	flush((struct json *)sp);
+	struct json *j = (struct json *)sp;
+
+	flush(j);
+	free(j->buf);
 	free(sp);
 }
 
@@ -364,8 +368,10 @@ sprinter_json_new(FILE *out)
 {
 	struct json_full *f = calloc(1, sizeof(*f));
 
-	if (f == NULL)
+	if (f == NULL || (f->j.buf = malloc(JBUF)) == NULL) {
+		free(f);
 		return NULL;
+	}
 	f->j.out = out;
 	f->j.sp = (struct sprinter){ jf_begin_map, jf_begin_list, jf_end,
 	    j_string, j_string_len, j_integer, j_real, j_boolean, j_null,
