@@ -35,7 +35,15 @@ struct rf_ctx {
 	/* idle iconv converters to UTF-8 by source charset (charset.c);
 	 * NULL when not allocated */
 	struct rf__conv_cache *convc;
+	/* one spare fingerprint work area (fingerprint.c); NULL when not
+	 * allocated */
+	struct rf__fp_pool *fpp;
 };
+
+/* rf__fp_pool_new, rf__fp_pool_free: the context's spare fingerprint
+ * work area (fingerprint.c); new returns NULL when out of memory. */
+struct rf__fp_pool *rf__fp_pool_new(void);
+void rf__fp_pool_free(struct rf__fp_pool *p);
 
 /* rf__conv_cache_new, rf__conv_cache_free: the context's converter cache
  * (charset.c); new returns NULL when out of memory, free closes the
