@@ -142,6 +142,17 @@ utf8_len(const unsigned char *p, size_t left)
  * than '"' and '\\'), eight at a time: a word has none of the others
  * when no byte is below 0x20, at or above 0x80, '"' or '\\'.
  */
+#define PL(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PL8(b) PL(b), PL(b + 1), PL(b + 2), PL(b + 3), PL(b + 4), \
+	PL(b + 5), PL(b + 6), PL(b + 7)
+#define PL64(b) PL8(b), PL8(b + 8), PL8(b + 16), PL8(b + 24), \
+	PL8(b + 32), PL8(b + 40), PL8(b + 48), PL8(b + 56)
+
+/* plain[c]: c needs no escaping. */
+static const unsigned char plain[256] = {
+	PL64(0), PL64(64), PL64(128), PL64(192)
+};
+
 static size_t
 plain_run(const unsigned char *p, size_t n)
 {
@@ -160,8 +171,7 @@ plain_run(const unsigned char *p, size_t n)
 		if (bad != 0)
 			break;
 	}
-	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
-	    p[i] != '\\')
+	while (i < n && plain[p[i]])
 		i++;
 	return i;
 }
