@@ -47,13 +47,15 @@ struct rule_unwrap {
 };
 
 /*
- * An index of a table of patterns (or of parameter names) by one byte,
- * ASCII letters folded: bucket b lists, in table order, the entries that
- * can match a host ending in a byte folding to b (a plain pattern only
- * those ending in it, a glob every host) or a name starting with it.
- * A look-up visits its bucket instead of the whole table, in the same
- * order, so it finds what the full scan finds.
+ * An index of a table of patterns (or of parameter names), ASCII letters
+ * folded: bucket b lists, in table order, the entries that can match a
+ * host whose last TAIL bytes hash to b (a plain pattern at least TAIL
+ * long only such hosts; a glob or a shorter pattern every host) or a
+ * name starting with byte b.  A look-up visits its bucket instead of the
+ * whole table, in the same order, so it finds what the full scan finds;
+ * a host shorter than TAIL scans the whole table.
  */
+#define TAIL 8
 #define NBUCKETS 256
 
 struct index {
@@ -75,6 +77,13 @@ struct rf_rules {
 	const char **sources;
 	size_t nsources, capsources;
 };
+
+/* fold: c in lower case if an ASCII letter (tolower in the C locale). */
+static unsigned
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
 
 /* glob within one label: '*' matches [a-z0-9-]*. */
 static int
@@ -150,8 +159,14 @@ pat_match(const struct pat *p, const char *host, size_t hostlen)
 		return 0;
 	if (p->kind == P_ALL)
 		return 1;
-	if (p->kind == P_GLOB)
+	if (p->kind == P_GLOB) {
+		/* a last byte other than '*' matches the host's last one */
+		if (p->len > 0 && p->s[p->len - 1] != '*' &&
+		    fold((unsigned char)p->s[p->len - 1]) !=
+		    fold((unsigned char)host[hostlen - 1]))
+			return 0;
 		return rf__host_match(p->s, host, hostlen);
+	}
 	if (hostlen < p->len)
 		return 0;
 	tail = host + hostlen - p->len;
@@ -164,10 +179,16 @@ pat_match(const struct pat *p, const char *host, size_t hostlen)
 	return hostlen == p->len || tail[-1] == '.';
 }
 
+/* tail_key: the bucket of the TAIL bytes ending at s[n] (n >= TAIL). */
 static unsigned
-fold(unsigned char c)
+tail_key(const char *s, size_t n)
 {
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+	unsigned h = 0;
+	size_t i;
+
+	for (i = n - TAIL; i < n; i++)
+		h = h * 31 + fold((unsigned char)s[i]);
+	return (h ^ (h >> 8)) & (NBUCKETS - 1);
 }
 
 /* pat_at: the pattern at byte offset off in the i-th of a table of
@@ -181,8 +202,9 @@ pat_at(const void *base, size_t stride, size_t off, size_t i)
 /*
  * index_build: x for the n entries of a table: of parameter names when
  * params is set (keyed on the first byte), else of patterns at offset
- * off in entries of stride bytes (keyed on the last byte, a glob in
- * every bucket).  Returns 0, or -1 when out of memory.
+ * off in entries of stride bytes (keyed on the last TAIL bytes, a glob
+ * or a shorter pattern in every bucket).  Returns 0, or -1 when out of
+ * memory.
  */
 static int
 index_build(rf_arena *a, struct index *x, const void *base, size_t stride,
@@ -198,8 +220,9 @@ index_build(rf_arena *a, struct index *x, const void *base, size_t stride,
 		if (params)
 			key = (int)fold((unsigned char)
 			    ((const struct rule_param *)base)[i].name[0]);
-		else if ((p = pat_at(base, stride, off, i))->kind == P_PLAIN)
-			key = (int)fold((unsigned char)p->s[p->len - 1]);
+		else if ((p = pat_at(base, stride, off, i))->kind == P_PLAIN &&
+		    p->len >= TAIL)
+			key = (int)tail_key(p->s, p->len);
 		else
 			key = -1;
 		for (b = 0; b < NBUCKETS; b++)
@@ -219,8 +242,9 @@ index_build(rf_arena *a, struct index *x, const void *base, size_t stride,
 		if (params)
 			key = (int)fold((unsigned char)
 			    ((const struct rule_param *)base)[i].name[0]);
-		else if ((p = pat_at(base, stride, off, i))->kind == P_PLAIN)
-			key = (int)fold((unsigned char)p->s[p->len - 1]);
+		else if ((p = pat_at(base, stride, off, i))->kind == P_PLAIN &&
+		    p->len >= TAIL)
+			key = (int)tail_key(p->s, p->len);
 		else
 			key = -1;
 		for (b = 0; b < NBUCKETS; b++)
@@ -461,18 +485,59 @@ rf__rules_param(const rf_rules *r, const char *host, size_t hostlen,
 	return NULL;
 }
 
+/*
+ * struct visit: the entries of a table a host can match, in table order:
+ * its bucket, or the whole table for a host shorter than TAIL.
+ */
+struct visit {
+	const struct index *x;
+	size_t k, end;
+	int all;
+};
+
+static void
+visit_init(struct visit *v, const struct index *x, size_t n,
+	   const char *host, size_t hostlen)
+{
+	unsigned b;
+
+	v->x = x;
+	v->all = hostlen < TAIL;
+	if (v->all) {
+		v->k = 0;
+		v->end = n;
+	} else {
+		b = tail_key(host, hostlen);
+		v->k = x->start[b];
+		v->end = x->start[b + 1];
+	}
+}
+
+/* visit_next: the next entry's index in the table in *i: 1, or 0 at the
+ * end. */
+static int
+visit_next(struct visit *v, size_t *i)
+{
+	if (v->k >= v->end)
+		return 0;
+	*i = v->all ? v->k : v->x->idx[v->k];
+	v->k++;
+	return 1;
+}
+
 const char *
 rf__rules_host(const rf_rules *r, const char *host, size_t hostlen,
 	       const char *path, size_t pathlen)
 {
 	const struct rule_host *h;
-	size_t k, b;
+	struct visit v;
+	size_t k;
 
 	if (host == NULL || hostlen == 0)
 		return NULL;	/* no pattern matches */
-	b = fold((unsigned char)host[hostlen - 1]);
-	for (k = r->by_host.start[b]; k < r->by_host.start[b + 1]; k++) {
-		h = &r->hosts[r->by_host.idx[k]];
+	visit_init(&v, &r->by_host, r->nhosts, host, hostlen);
+	while (visit_next(&v, &k)) {
+		h = &r->hosts[k];
 		if (h->path != NULL && (pathlen < h->pathlen ||
 		    memcmp(path, h->path, h->pathlen) != 0))
 			continue;
@@ -487,13 +552,14 @@ rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
 		 size_t i, const char **param)
 {
 	const struct rule_unwrap *u;
-	size_t k, b, seen = 0;
+	struct visit v;
+	size_t k, seen = 0;
 
 	if (host == NULL || hostlen == 0)
 		return 0;	/* no pattern matches */
-	b = fold((unsigned char)host[hostlen - 1]);
-	for (k = r->by_unwrap.start[b]; k < r->by_unwrap.start[b + 1]; k++) {
-		u = &r->unwraps[r->by_unwrap.idx[k]];
+	visit_init(&v, &r->by_unwrap, r->nunwraps, host, hostlen);
+	while (visit_next(&v, &k)) {
+		u = &r->unwraps[k];
 		if (!pat_match(&u->host, host, hostlen))
 			continue;
 		if (seen++ < i)
@@ -507,14 +573,14 @@ rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
 int
 rf__rules_static(const rf_rules *r, const char *host, size_t hostlen)
 {
-	size_t k, b;
+	struct visit v;
+	size_t k;
 
 	if (host == NULL || hostlen == 0)
 		return 0;	/* no pattern matches */
-	b = fold((unsigned char)host[hostlen - 1]);
-	for (k = r->by_static.start[b]; k < r->by_static.start[b + 1]; k++)
-		if (pat_match(&r->statics[r->by_static.idx[k]], host,
-		    hostlen))
+	visit_init(&v, &r->by_static, r->nstatics, host, hostlen);
+	while (visit_next(&v, &k))
+		if (pat_match(&r->statics[k], host, hostlen))
 			return 1;
 	return 0;
 }
