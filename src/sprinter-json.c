@@ -185,7 +185,19 @@ write_string(struct json *j, const char *s, size_t n)
 	char u[6] = { '\\', 'u', '0', '0', 0, 0 };
 	size_t k;
 
+	/* the common case: nothing to escape, room in the buffer */
+	k = plain_run(p, n);
+	if (k == n && n + 2 <= JBUF - j->len) {
+		char *o = j->buf + j->len;
+
+		o[0] = '"';
+		memcpy(o + 1, s, n);
+		o[n + 1] = '"';
+		j->len += n + 2;
+		return;
+	}
 	putch(j, '"');
+	p += k;
 	while (p < end) {
 		unsigned char c;
 
