@@ -242,17 +242,6 @@ rf__conv_cache_free(struct rf__conv_cache *c)
 	rf__locked_free(c);
 }
 
-static unsigned
-name_slot(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h & (CONV_SLOTS - 1);
-}
-
 char *
 rf__convert_utf8(const rf_ctx *ctx, const char *p, size_t n,
 		 const char *from, size_t *outlen)
@@ -266,7 +255,7 @@ rf__convert_utf8(const rf_ctx *ctx, const char *p, size_t n,
 
 	if (c == NULL || nl >= CONV_NAME)
 		goto slow;
-	sl = &c->slot[name_slot(from, nl)];
+	sl = &c->slot[rf__fnv1a(from, nl) & (CONV_SLOTS - 1)];
 	pthread_mutex_lock(&c->lock);
 	if (sl->cd != NULL && strcmp(sl->name, from) == 0) {
 		cd = sl->cd;

@@ -51,8 +51,8 @@ rf__locked_free(void *p)
 	free(p);
 }
 
-static uint32_t
-host_hash(const char *s, size_t n)
+uint32_t
+rf__fnv1a(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a */
 	size_t i;
@@ -77,7 +77,7 @@ rf__registrable_domain(const rf_ctx *ctx, const char *host)
 	n = strlen(host);
 	if (c == NULL || n == 0 || n >= PSL_HOST)
 		return psl_registrable_domain(ctx->psl, host);
-	h = host_hash(host, n);
+	h = rf__fnv1a(host, n);
 	sl = &c->slot[h & (PSL_SLOTS - 1)];
 	pthread_mutex_lock(&c->lock);
 	if (sl->len == n && sl->hash == h && memcmp(sl->host, host, n) == 0)

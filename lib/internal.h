@@ -61,6 +61,10 @@ void rf__url_cache_free(struct rf__url_cache *c);
 struct rf__rcpt_cache *rf__rcpt_cache_new(void);
 void rf__rcpt_cache_free(struct rf__rcpt_cache *c);
 
+/* rf__fnv1a: the 32-bit FNV-1a hash of s[0..n), for the context's
+ * caches. */
+uint32_t rf__fnv1a(const char *s, size_t n);
+
 /* rf__locked_new: size zeroed bytes for a structure whose first member
  * is a pthread_mutex_t, the lock initialised; NULL when out of memory.
  * rf__locked_free destroys the lock and frees (NULL allowed).  For the

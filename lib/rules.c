@@ -206,50 +206,55 @@ pat_at(const void *base, size_t stride, size_t off, size_t i)
  * or a shorter pattern in every bucket).  Returns 0, or -1 when out of
  * memory.
  */
+/* entry_key: the bucket of entry i of index_build's table, -1 for every
+ * bucket. */
+static int
+entry_key(const void *base, size_t stride, size_t off, size_t i,
+	  int params)
+{
+	const struct pat *p;
+
+	if (params)
+		return (int)fold((unsigned char)
+		    ((const struct rule_param *)base)[i].name[0]);
+	p = pat_at(base, stride, off, i);
+	if (p->kind == P_PLAIN && p->len >= TAIL)
+		return (int)tail_key(p->s, p->len);
+	return -1;
+}
+
 static int
 index_build(rf_arena *a, struct index *x, const void *base, size_t stride,
 	    size_t off, size_t n, int params)
 {
 	size_t pos[NBUCKETS], i, b, total = 0;
-	const struct pat *p;
-	int key;
+	int key, pass;
 
 	memset(pos, 0, sizeof(pos));
-	for (i = 0; i < n; i++) {
-		/* -1: every bucket */
-		if (params)
-			key = (int)fold((unsigned char)
-			    ((const struct rule_param *)base)[i].name[0]);
-		else if ((p = pat_at(base, stride, off, i))->kind == P_PLAIN &&
-		    p->len >= TAIL)
-			key = (int)tail_key(p->s, p->len);
-		else
-			key = -1;
-		for (b = 0; b < NBUCKETS; b++)
-			if (key < 0 || (size_t)key == b)
-				pos[b]++;
-	}
-	for (b = 0; b < NBUCKETS; b++) {
-		x->start[b] = total;
-		total += pos[b];
-		pos[b] = x->start[b];
-	}
-	x->start[NBUCKETS] = total;
-	if ((x->idx = rf_arena_array(a, total > 0 ? total : 1,
-	    sizeof(*x->idx))) == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (params)
-			key = (int)fold((unsigned char)
-			    ((const struct rule_param *)base)[i].name[0]);
-		else if ((p = pat_at(base, stride, off, i))->kind == P_PLAIN &&
-		    p->len >= TAIL)
-			key = (int)tail_key(p->s, p->len);
-		else
-			key = -1;
-		for (b = 0; b < NBUCKETS; b++)
-			if (key < 0 || (size_t)key == b)
-				x->idx[pos[b]++] = i;
+	/* pass 0 counts each bucket's entries, pass 1 places them */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			for (b = 0; b < NBUCKETS; b++) {
+				x->start[b] = total;
+				total += pos[b];
+				pos[b] = x->start[b];
+			}
+			x->start[NBUCKETS] = total;
+			if ((x->idx = rf_arena_array(a, total > 0 ? total : 1,
+			    sizeof(*x->idx))) == NULL)
+				return -1;
+		}
+		for (i = 0; i < n; i++) {
+			key = entry_key(base, stride, off, i, params);
+			for (b = 0; b < NBUCKETS; b++) {
+				if (key >= 0 && (size_t)key != b)
+					continue;
+				if (pass == 0)
+					pos[b]++;
+				else
+					x->idx[pos[b]++] = i;
+			}
+		}
 	}
 	return 0;
 }
