@@ -3,11 +3,16 @@
  * ASCII bytes at a time, and the single-byte charsets most mail declares
  * (US-ASCII text under any ASCII-compatible label, ISO-8859-1,
  * Windows-1252) converted by table instead of through iconv.  Each gives
- * the bytes iconv (glibc) would give; anything else is left to iconv.
+ * the bytes iconv (glibc) would give; anything else is left to iconv,
+ * through converters the context keeps open.
  */
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <glib.h>
 
 #include "internal.h"
 
@@ -196,4 +201,92 @@ rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p, size_t n)
 		i++;
 	}
 	return 1;
+}
+
+/*
+ * The converter cache: direct-mapped on a hash of the charset name, a
+ * fixed number of slots, each an idle converter to UTF-8 or empty.  A
+ * converter is taken out of its slot while in use (so threads never
+ * share one) and put back after, closing the one it displaces: at most
+ * CONV_SLOTS stay open.
+ */
+#define CONV_SLOTS 16		/* a power of two */
+#define CONV_NAME 32		/* bytes of a cached name, NUL included */
+
+struct conv_slot {
+	GIConv cd;		/* NULL: empty */
+	char name[CONV_NAME];
+};
+
+struct rf__conv_cache {
+	pthread_mutex_t lock;	/* first: rf__locked_new */
+	struct conv_slot slot[CONV_SLOTS];
+};
+
+struct rf__conv_cache *
+rf__conv_cache_new(void)
+{
+	return rf__locked_new(sizeof(struct rf__conv_cache));
+}
+
+void
+rf__conv_cache_free(struct rf__conv_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < CONV_SLOTS; i++)
+		if (c->slot[i].cd != NULL)
+			g_iconv_close(c->slot[i].cd);
+	rf__locked_free(c);
+}
+
+char *
+rf__convert_utf8(const rf_ctx *ctx, const char *p, size_t n,
+		 const char *from, size_t *outlen)
+{
+	struct rf__conv_cache *c = ctx->convc;
+	struct conv_slot *sl;
+	GIConv cd = NULL, old;
+	gsize len = 0;
+	char *r = NULL;
+	size_t nl = strlen(from);
+
+	if (c == NULL || nl >= CONV_NAME)
+		goto slow;
+	sl = &c->slot[rf__fnv1a(from, nl) & (CONV_SLOTS - 1)];
+	pthread_mutex_lock(&c->lock);
+	if (sl->cd != NULL && strcmp(sl->name, from) == 0) {
+		cd = sl->cd;
+		sl->cd = NULL;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (cd == NULL && (cd = g_iconv_open("UTF-8", from)) == (GIConv)-1) {
+		cd = NULL;
+		goto slow;
+	}
+	/* g_convert is g_convert_with_iconv on a fresh converter: this one
+	 * is reset to its initial state first */
+	g_iconv(cd, NULL, NULL, NULL, NULL);
+	r = g_convert_with_iconv(p, (gssize)n, cd, NULL, &len, NULL);
+	pthread_mutex_lock(&c->lock);
+	old = sl->cd;
+	sl->cd = cd;
+	memcpy(sl->name, from, nl + 1);
+	pthread_mutex_unlock(&c->lock);
+	if (old != NULL)
+		g_iconv_close(old);
+	if (r != NULL) {
+		*outlen = len;
+		return r;
+	}
+slow:
+	/* no converter, or the exact conversion failed: the fallback
+	 * conversion does both again, as it always did */
+	r = g_convert_with_fallback(p, (gssize)n, "UTF-8", from, "?", NULL,
+	    &len, NULL);
+	if (r != NULL)
+		*outlen = len;
+	return r;
 }

@@ -51,8 +51,8 @@ rf__locked_free(void *p)
 	free(p);
 }
 
-static uint32_t
-host_hash(const char *s, size_t n)
+uint32_t
+rf__fnv1a(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a */
 	size_t i;
@@ -77,7 +77,7 @@ rf__registrable_domain(const rf_ctx *ctx, const char *host)
 	n = strlen(host);
 	if (c == NULL || n == 0 || n >= PSL_HOST)
 		return psl_registrable_domain(ctx->psl, host);
-	h = host_hash(host, n);
+	h = rf__fnv1a(host, n);
 	sl = &c->slot[h & (PSL_SLOTS - 1)];
 	pthread_mutex_lock(&c->lock);
 	if (sl->len == n && sl->hash == h && memcmp(sl->host, host, n) == 0)
@@ -123,6 +123,8 @@ rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
 	ctx->pslc = rf__locked_new(sizeof(*ctx->pslc));
 	ctx->rcptc = rf__rcpt_cache_new();	/* also optional */
 	ctx->urlc = rf__url_cache_new();
+	ctx->convc = rf__conv_cache_new();
+	ctx->fpp = rf__fp_pool_new();
 	/* the order of rcpt_codes.c; a digest not offered stays NULL */
 	ctx->md[0] = EVP_MD_fetch(NULL, "MD5", NULL);
 	ctx->md[1] = EVP_MD_fetch(NULL, "SHA1", NULL);
@@ -143,6 +145,8 @@ rf_ctx_free(rf_ctx *ctx)
 		EVP_MD_free(ctx->md[i]);
 	rf__rcpt_cache_free(ctx->rcptc);
 	rf__url_cache_free(ctx->urlc);
+	rf__conv_cache_free(ctx->convc);
+	rf__fp_pool_free(ctx->fpp);
 	rf__locked_free(ctx->pslc);
 	psl_free(ctx->psl_owned);
 	free(ctx);

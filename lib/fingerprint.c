@@ -13,6 +13,7 @@
  * shingles; each shingle is hashed once with XXH3 and permuted 32 times
  * with a multiply-xorshift; the minimum of each permutation is kept.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -667,6 +668,63 @@ capped(const rf_ctx *ctx, size_t len)
 	return max != 0 && len > max ? max : len;
 }
 
+/*
+ * The work area (tens of kilobytes) is kept for the next message: one
+ * spare per context, taken out while in use, so allocating it costs
+ * once per thread at a time instead of once per message.
+ */
+struct rf__fp_pool {
+	pthread_mutex_t lock;	/* first: rf__locked_new */
+	struct words *spare;
+};
+
+struct rf__fp_pool *
+rf__fp_pool_new(void)
+{
+	return rf__locked_new(sizeof(struct rf__fp_pool));
+}
+
+void
+rf__fp_pool_free(struct rf__fp_pool *p)
+{
+	if (p == NULL)
+		return;
+	free(p->spare);
+	rf__locked_free(p);
+}
+
+static struct words *
+words_get(const rf_ctx *ctx)
+{
+	struct rf__fp_pool *p = ctx->fpp;
+	struct words *w = NULL;
+
+	if (p != NULL) {
+		pthread_mutex_lock(&p->lock);
+		w = p->spare;
+		p->spare = NULL;
+		pthread_mutex_unlock(&p->lock);
+	}
+	return w != NULL ? w : malloc(sizeof(*w));
+}
+
+static void
+words_put(const rf_ctx *ctx, struct words *w)
+{
+	struct rf__fp_pool *p = ctx->fpp;
+
+	words_free(w);
+	if (p != NULL) {
+		pthread_mutex_lock(&p->lock);
+		if (p->spare == NULL) {
+			p->spare = w;
+			w = NULL;
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+	free(w);
+}
+
 rf_status
 rf_fingerprint_text(const rf_ctx *ctx, const char *text, size_t len,
 		    const char *rcpt_addr, const char *rcpt_name,
@@ -675,7 +733,7 @@ rf_fingerprint_text(const rf_ctx *ctx, const char *text, size_t len,
 	struct words *w;
 	rf_status st;
 
-	w = malloc(sizeof(*w));
+	w = words_get(ctx);
 	if (w == NULL) {
 		memset(out, 0, sizeof(*out));
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
@@ -684,8 +742,7 @@ rf_fingerprint_text(const rf_ctx *ctx, const char *text, size_t len,
 	if (text != NULL)
 		scan(ctx, w, text, capped(ctx, len));
 	st = finish(w, out, err);
-	words_free(w);
-	free(w);
+	words_put(ctx, w);
 	return st;
 }
 
@@ -699,7 +756,7 @@ rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 	size_t blen;
 	rf_status st;
 
-	w = malloc(sizeof(*w));
+	w = words_get(ctx);
 	if (w == NULL) {
 		memset(out, 0, sizeof(*out));
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
@@ -722,8 +779,7 @@ rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 	if (body != NULL)
 		scan(ctx, w, body, capped(ctx, blen));
 	st = finish(w, out, err);
-	words_free(w);
-	free(w);
+	words_put(ctx, w);
 	return st;
 }
 

@@ -32,7 +32,24 @@ struct rf_ctx {
 	struct rf__rcpt_cache *rcptc;
 	/* URLs already analysed (url.c); NULL when not allocated */
 	struct rf__url_cache *urlc;
+	/* idle iconv converters to UTF-8 by source charset (charset.c);
+	 * NULL when not allocated */
+	struct rf__conv_cache *convc;
+	/* one spare fingerprint work area (fingerprint.c); NULL when not
+	 * allocated */
+	struct rf__fp_pool *fpp;
 };
+
+/* rf__fp_pool_new, rf__fp_pool_free: the context's spare fingerprint
+ * work area (fingerprint.c); new returns NULL when out of memory. */
+struct rf__fp_pool *rf__fp_pool_new(void);
+void rf__fp_pool_free(struct rf__fp_pool *p);
+
+/* rf__conv_cache_new, rf__conv_cache_free: the context's converter cache
+ * (charset.c); new returns NULL when out of memory, free closes the
+ * converters it holds (NULL allowed). */
+struct rf__conv_cache *rf__conv_cache_new(void);
+void rf__conv_cache_free(struct rf__conv_cache *c);
 
 /* rf__url_cache_new, rf__url_cache_free: the context's URL cache
  * (url.c); new returns NULL when out of memory. */
@@ -43,6 +60,10 @@ void rf__url_cache_free(struct rf__url_cache *c);
  * (rcpt_codes.c); new returns NULL when out of memory. */
 struct rf__rcpt_cache *rf__rcpt_cache_new(void);
 void rf__rcpt_cache_free(struct rf__rcpt_cache *c);
+
+/* rf__fnv1a: the 32-bit FNV-1a hash of s[0..n), for the context's
+ * caches. */
+uint32_t rf__fnv1a(const char *s, size_t n);
 
 /* rf__locked_new: size zeroed bytes for a structure whose first member
  * is a pthread_mutex_t, the lock initialised; NULL when out of memory.
@@ -232,9 +253,10 @@ int rf__tok_add(rf_arena *a, struct rf__toks *t, size_t off, size_t len,
 void rf__drop_covered(struct rf__toks *t, size_t first, const char *drop);
 
 /* rf__rcpt_search: add a token for every place the recipient's address
- * (in any form) occurs in url.  0, or -1 when out of memory. */
+ * (in any form) occurs in url, whose path ends at path_end (path_off +
+ * path_len as rf__url_split gives them).  0, or -1 when out of memory. */
 int rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
-		    size_t len, struct rf__toks *t);
+		    size_t len, size_t path_end, struct rf__toks *t);
 
 /* rf__url_destination: the raw range of the destination URL carried by a
  * tracking redirect (a rule's, or with generic set any query value that
@@ -376,6 +398,14 @@ size_t rf__utf8_bad(const unsigned char *s, size_t n);
  * return 1; otherwise 0 (nothing appended: use iconv). */
 int rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p,
 		     size_t n);
+
+/* rf__convert_utf8: p[0..n) converted from the charset from to UTF-8,
+ * exactly as g_convert_with_fallback(p, n, "UTF-8", from, "?", NULL,
+ * outlen, NULL) gives it (NULL when that fails), but with a converter
+ * kept in ctx's cache instead of one opened (and its gconv module
+ * loaded) per call.  Free the result with g_free. */
+char *rf__convert_utf8(const rf_ctx *ctx, const char *p, size_t n,
+		       const char *from, size_t *outlen);
 
 
 /* rf__message_parse: rf_message_parse; tree set: always through GMime's

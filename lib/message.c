@@ -168,12 +168,12 @@ decode_part(GMimePart *part)
  * flagged in *pflags.
  */
 static void
-to_utf8(rf_buf *b, const char *p, size_t n, size_t max, const char *charset,
-	unsigned *pflags)
+to_utf8(const rf_ctx *ctx, rf_buf *b, const char *p, size_t n, size_t max,
+	const char *charset, unsigned *pflags)
 {
 	const char *from = NULL;
 	gchar *conv;
-	gsize outlen;
+	size_t outlen;
 
 	if (n == 0 || p == NULL)
 		return;
@@ -200,12 +200,10 @@ to_utf8(rf_buf *b, const char *p, size_t n, size_t max, const char *charset,
 	}
 	if (rf__charset_fast(b, from, p, n))
 		return;
-	conv = g_convert_with_fallback(p, (gssize)n, "UTF-8", from, "?",
-	    NULL, &outlen, NULL);
+	conv = rf__convert_utf8(ctx, p, n, from, &outlen);
 	if (conv == NULL) {
 		*pflags |= RF_PARTF_CHARSET_UNKNOWN;
-		conv = g_convert_with_fallback(p, (gssize)n, "UTF-8",
-		    "WINDOWS-1252", "?", NULL, &outlen, NULL);
+		conv = rf__convert_utf8(ctx, p, n, "WINDOWS-1252", &outlen);
 	}
 	if (conv != NULL) {
 		rf__msg_sanitize_utf8(b, conv, outlen);
@@ -326,7 +324,7 @@ text_body(struct walk *w, rf_message *m, unsigned partno, int html,
 
 	p->size = n;
 	rf_buf_init(&body, 0);
-	to_utf8(&body, data, n, lim->max_part_size, p->charset, &p->flags);
+	to_utf8(w->ctx, &body, data, n, lim->max_part_size, p->charset, &p->flags);
 	if (p->flags & RF_PARTF_TRUNCATED)
 		m->limits_hit |= RF_LIMIT_PART_SIZE;
 	if (html) {

@@ -391,26 +391,50 @@ extend_run(const char *s, size_t len, enum needle_class cls, int slash_ok,
 	}
 }
 
+/* Byte classes for search_text (the C locale's isalnum, isxdigit). */
+enum { C_B64 = 1, C_HEX = 2 };
+
+#define C_AZ(c) ((c) >= 'A' && (c) <= 'Z')
+#define C_CLASS(c) (((c) >= '0' && (c) <= '9') ? C_B64 | C_HEX : \
+	(((c) >= 'a' && (c) <= 'f') || ((c) >= 'A' && (c) <= 'F')) ? \
+	C_B64 | C_HEX : \
+	(((c) >= 'g' && (c) <= 'z') || ((c) >= 'G' && (c) <= 'Z') || \
+	(c) == '+' || (c) == '/' || (c) == '-' || (c) == '_') ? C_B64 : 0)
+#define C_ROW(b) C_CLASS(b), C_CLASS(b + 1), C_CLASS(b + 2), \
+	C_CLASS(b + 3), C_CLASS(b + 4), C_CLASS(b + 5), C_CLASS(b + 6), \
+	C_CLASS(b + 7)
+
+static const unsigned char search_class[128] = {
+	C_ROW(0), C_ROW(8), C_ROW(16), C_ROW(24), C_ROW(32), C_ROW(40),
+	C_ROW(48), C_ROW(56), C_ROW(64), C_ROW(72), C_ROW(80), C_ROW(88),
+	C_ROW(96), C_ROW(104), C_ROW(112), C_ROW(120)
+};
+
 /* search one text (a decoding of url, or url itself when beg is NULL). */
 static int
 search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
-	    size_t path_end, const char *text, const char *lower, size_t tlen,
+	    size_t path_end, const char *text, size_t tlen,
 	    const size_t *beg, const size_t *end, struct rf__toks *t)
 {
 	const struct needle *n;
 	const char *hay, *p;
 	const char *reason;
+	char *lower;
 	size_t i, hits, off, e, at, run_b64 = 0, run_hex = 0, rb = 0, rh = 0;
 
-	/* base64 and hex needles only match inside a run of their
-	 * characters at least as long: most URLs have none, so most of the
-	 * 20 needles are never searched */
+	/* the text in lower case, and its longest runs of base64 and hex
+	 * characters: base64 and hex needles only match inside a run of
+	 * their characters at least as long, so most URLs, which have
+	 * none, skip most of the 20 needles */
+	if ((lower = rf_arena_alloc(a, tlen + 1)) == NULL)
+		return -1;
 	for (i = 0; i < tlen; i++) {
 		unsigned char c = (unsigned char)text[i];
+		unsigned cls = c < 0x80 ? search_class[c] : 0;
 
-		rb = isalnum(c) || c == '+' || c == '/' || c == '-' ||
-		    c == '_' ? rb + 1 : 0;
-		rh = isxdigit(c) ? rh + 1 : 0;
+		lower[i] = (char)(C_AZ(c) ? c + ('a' - 'A') : c);
+		rb = cls & C_B64 ? rb + 1 : 0;
+		rh = cls & C_HEX ? rh + 1 : 0;
 		if (rb > run_b64)
 			run_b64 = rb;
 		if (rh > run_hex)
@@ -446,18 +470,6 @@ search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
 	return 0;
 }
 
-static char *
-lower_copy(rf_arena *a, const char *s, size_t len)
-{
-	char *l = rf_arena_alloc(a, len + 1);
-	size_t i;
-
-	if (l != NULL)
-		for (i = 0; i < len; i++)
-			l[i] = (char)tolower((unsigned char)s[i]);
-	return l;
-}
-
 /* drop_covered: remove the tokens from first on with reason drop that lie
  * inside another recipient token (the local part of an address found
  * whole, an opaque id that is a hash of the address). */
@@ -484,18 +496,13 @@ rf__drop_covered(struct rf__toks *t, size_t first, const char *drop)
 
 int
 rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
-		size_t len, struct rf__toks *t)
+		size_t len, size_t path_end, struct rf__toks *t)
 {
 	struct rf__decoded d, prev;
-	struct rf__url u;
-	size_t path_end, first = t->n;
-	char *lower;
+	size_t first = t->n;
 	int level;
 
-	rf__url_split(url, len, &u);
-	path_end = u.path_off + u.path_len;
-	if ((lower = lower_copy(a, url, len)) == NULL ||
-	    search_text(a, r, url, len, path_end, url, lower, len, NULL, NULL,
+	if (search_text(a, r, url, len, path_end, url, len, NULL, NULL,
 	    t) != 0)
 		return -1;
 	if (memchr(url, '%', len) == NULL)
@@ -503,8 +510,7 @@ rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
 	if (rf__pct_decode(a, url, len, NULL, NULL, &d) != 0)
 		return -1;
 	for (level = 1; level <= RCPT_DECODE_LEVELS; level++) {
-		if ((lower = lower_copy(a, d.s, d.len)) == NULL ||
-		    search_text(a, r, url, len, path_end, d.s, lower, d.len,
+		if (search_text(a, r, url, len, path_end, d.s, d.len,
 		    d.beg, d.end, t) != 0)
 			return -1;
 		if (level == RCPT_DECODE_LEVELS ||

@@ -4,6 +4,7 @@
  * in docs/tracking.md.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -45,8 +46,26 @@ struct rule_unwrap {
 	const char *param;	/* NULL: destination in the path */
 };
 
+/*
+ * An index of a table of patterns (or of parameter names), ASCII letters
+ * folded: bucket b lists, in table order, the entries that can match a
+ * host whose last TAIL bytes hash to b (a plain pattern at least TAIL
+ * long only such hosts; a glob or a shorter pattern every host) or a
+ * name starting with byte b.  A look-up visits its bucket instead of the
+ * whole table, in the same order, so it finds what the full scan finds;
+ * a host shorter than TAIL scans the whole table.
+ */
+#define TAIL 8
+#define NBUCKETS 256
+
+struct index {
+	size_t start[NBUCKETS + 1];	/* bucket b: idx[start[b]..start[b+1]) */
+	size_t *idx;
+};
+
 struct rf_rules {
 	rf_arena *arena;
+	struct index by_param, by_host, by_unwrap, by_static;
 	struct rule_param *params;
 	size_t nparams, capparams;
 	struct rule_host *hosts;
@@ -58,6 +77,13 @@ struct rf_rules {
 	const char **sources;
 	size_t nsources, capsources;
 };
+
+/* fold: c in lower case if an ASCII letter (tolower in the C locale). */
+static unsigned
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
 
 /* glob within one label: '*' matches [a-z0-9-]*. */
 static int
@@ -133,8 +159,14 @@ pat_match(const struct pat *p, const char *host, size_t hostlen)
 		return 0;
 	if (p->kind == P_ALL)
 		return 1;
-	if (p->kind == P_GLOB)
+	if (p->kind == P_GLOB) {
+		/* a last byte other than '*' matches the host's last one */
+		if (p->len > 0 && p->s[p->len - 1] != '*' &&
+		    fold((unsigned char)p->s[p->len - 1]) !=
+		    fold((unsigned char)host[hostlen - 1]))
+			return 0;
 		return rf__host_match(p->s, host, hostlen);
+	}
 	if (hostlen < p->len)
 		return 0;
 	tail = host + hostlen - p->len;
@@ -145,6 +177,104 @@ pat_match(const struct pat *p, const char *host, size_t hostlen)
 	    strncasecmp(tail, p->s, p->len) != 0)
 		return 0;
 	return hostlen == p->len || tail[-1] == '.';
+}
+
+/* tail_key: the bucket of the TAIL bytes ending at s[n] (n >= TAIL). */
+static unsigned
+tail_key(const char *s, size_t n)
+{
+	unsigned h = 0;
+	size_t i;
+
+	for (i = n - TAIL; i < n; i++)
+		h = h * 31 + fold((unsigned char)s[i]);
+	return (h ^ (h >> 8)) & (NBUCKETS - 1);
+}
+
+/* pat_at: the pattern at byte offset off in the i-th of a table of
+ * stride-byte entries. */
+static const struct pat *
+pat_at(const void *base, size_t stride, size_t off, size_t i)
+{
+	return (const struct pat *)((const char *)base + i * stride + off);
+}
+
+/*
+ * index_build: x for the n entries of a table: of parameter names when
+ * params is set (keyed on the first byte), else of patterns at offset
+ * off in entries of stride bytes (keyed on the last TAIL bytes, a glob
+ * or a shorter pattern in every bucket).  Returns 0, or -1 when out of
+ * memory.
+ */
+/* entry_key: the bucket of entry i of index_build's table, -1 for every
+ * bucket. */
+static int
+entry_key(const void *base, size_t stride, size_t off, size_t i,
+	  int params)
+{
+	const struct pat *p;
+
+	if (params)
+		return (int)fold((unsigned char)
+		    ((const struct rule_param *)base)[i].name[0]);
+	p = pat_at(base, stride, off, i);
+	if (p->kind == P_PLAIN && p->len >= TAIL)
+		return (int)tail_key(p->s, p->len);
+	return -1;
+}
+
+static int
+index_build(rf_arena *a, struct index *x, const void *base, size_t stride,
+	    size_t off, size_t n, int params)
+{
+	size_t pos[NBUCKETS], i, b, total = 0;
+	int key, pass;
+
+	memset(pos, 0, sizeof(pos));
+	/* pass 0 counts each bucket's entries, pass 1 places them */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			for (b = 0; b < NBUCKETS; b++) {
+				x->start[b] = total;
+				total += pos[b];
+				pos[b] = x->start[b];
+			}
+			x->start[NBUCKETS] = total;
+			if ((x->idx = rf_arena_array(a, total > 0 ? total : 1,
+			    sizeof(*x->idx))) == NULL)
+				return -1;
+		}
+		for (i = 0; i < n; i++) {
+			key = entry_key(base, stride, off, i, params);
+			for (b = 0; b < NBUCKETS; b++) {
+				if (key >= 0 && (size_t)key != b)
+					continue;
+				if (pass == 0)
+					pos[b]++;
+				else
+					x->idx[pos[b]++] = i;
+			}
+		}
+	}
+	return 0;
+}
+
+/* rules_index: the four indexes of r, once its tables are complete. */
+static int
+rules_index(rf_rules *r)
+{
+	if (index_build(r->arena, &r->by_param, r->params, 0, 0,
+	    r->nparams, 1) != 0 ||
+	    index_build(r->arena, &r->by_host, r->hosts,
+	    sizeof(struct rule_host), offsetof(struct rule_host, host),
+	    r->nhosts, 0) != 0 ||
+	    index_build(r->arena, &r->by_unwrap, r->unwraps,
+	    sizeof(struct rule_unwrap), offsetof(struct rule_unwrap, host),
+	    r->nunwraps, 0) != 0 ||
+	    index_build(r->arena, &r->by_static, r->statics,
+	    sizeof(struct pat), 0, r->nstatics, 0) != 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -294,6 +424,8 @@ rf_rules_parse(const char *text, size_t len, rf_rules **out, rf_error *err)
 		if (st == RF_OK && nf > 0)
 			st = parse_line(r, f, nf, lineno, err);
 	}
+	if (st == RF_OK && rules_index(r) != 0)
+		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 done:
 	if (st != RF_OK) {
 		rf_rules_free(r);
@@ -331,9 +463,14 @@ rf__rules_param(const rf_rules *r, const char *host, size_t hostlen,
 		const char *name, size_t len, int *tag)
 {
 	const struct rule_param *p;
-	size_t i, j;
+	size_t i, j, k;
+	unsigned b;
 
-	for (i = 0; i < r->nparams; i++) {
+	if (len == 0)
+		return NULL;	/* no name is empty */
+	b = fold((unsigned char)name[0]);
+	for (k = r->by_param.start[b]; k < r->by_param.start[b + 1]; k++) {
+		i = r->by_param.idx[k];
 		p = &r->params[i];
 		if ((p->prefix ? len < p->len : len != p->len) ||
 		    tolower((unsigned char)name[0]) !=
@@ -353,15 +490,59 @@ rf__rules_param(const rf_rules *r, const char *host, size_t hostlen,
 	return NULL;
 }
 
+/*
+ * struct visit: the entries of a table a host can match, in table order:
+ * its bucket, or the whole table for a host shorter than TAIL.
+ */
+struct visit {
+	const struct index *x;
+	size_t k, end;
+	int all;
+};
+
+static void
+visit_init(struct visit *v, const struct index *x, size_t n,
+	   const char *host, size_t hostlen)
+{
+	unsigned b;
+
+	v->x = x;
+	v->all = hostlen < TAIL;
+	if (v->all) {
+		v->k = 0;
+		v->end = n;
+	} else {
+		b = tail_key(host, hostlen);
+		v->k = x->start[b];
+		v->end = x->start[b + 1];
+	}
+}
+
+/* visit_next: the next entry's index in the table in *i: 1, or 0 at the
+ * end. */
+static int
+visit_next(struct visit *v, size_t *i)
+{
+	if (v->k >= v->end)
+		return 0;
+	*i = v->all ? v->k : v->x->idx[v->k];
+	v->k++;
+	return 1;
+}
+
 const char *
 rf__rules_host(const rf_rules *r, const char *host, size_t hostlen,
 	       const char *path, size_t pathlen)
 {
 	const struct rule_host *h;
-	size_t i;
+	struct visit v;
+	size_t k;
 
-	for (i = 0; i < r->nhosts; i++) {
-		h = &r->hosts[i];
+	if (host == NULL || hostlen == 0)
+		return NULL;	/* no pattern matches */
+	visit_init(&v, &r->by_host, r->nhosts, host, hostlen);
+	while (visit_next(&v, &k)) {
+		h = &r->hosts[k];
 		if (h->path != NULL && (pathlen < h->pathlen ||
 		    memcmp(path, h->path, h->pathlen) != 0))
 			continue;
@@ -375,14 +556,20 @@ int
 rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
 		 size_t i, const char **param)
 {
+	const struct rule_unwrap *u;
+	struct visit v;
 	size_t k, seen = 0;
 
-	for (k = 0; k < r->nunwraps; k++) {
-		if (!pat_match(&r->unwraps[k].host, host, hostlen))
+	if (host == NULL || hostlen == 0)
+		return 0;	/* no pattern matches */
+	visit_init(&v, &r->by_unwrap, r->nunwraps, host, hostlen);
+	while (visit_next(&v, &k)) {
+		u = &r->unwraps[k];
+		if (!pat_match(&u->host, host, hostlen))
 			continue;
 		if (seen++ < i)
 			continue;
-		*param = r->unwraps[k].param;
+		*param = u->param;
 		return *param != NULL ? 1 : 2;
 	}
 	return 0;
@@ -391,10 +578,14 @@ rf__rules_unwrap(const rf_rules *r, const char *host, size_t hostlen,
 int
 rf__rules_static(const rf_rules *r, const char *host, size_t hostlen)
 {
-	size_t i;
+	struct visit v;
+	size_t k;
 
-	for (i = 0; i < r->nstatics; i++)
-		if (pat_match(&r->statics[i], host, hostlen))
+	if (host == NULL || hostlen == 0)
+		return 0;	/* no pattern matches */
+	visit_init(&v, &r->by_static, r->nstatics, host, hostlen);
+	while (visit_next(&v, &k))
+		if (pat_match(&r->statics[k], host, hostlen))
 			return 1;
 	return 0;
 }

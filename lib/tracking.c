@@ -103,6 +103,11 @@ has_extension(const char *s, size_t n)
 	    ".php", ".asp", ".aspx", ".jsp", ".mp4", ".zip" };
 	size_t i, l;
 
+	/* each is a '.' and two to four bytes: most strings have no '.'
+	 * there */
+	if (!(n > 3 && s[n - 3] == '.') && !(n > 4 && s[n - 4] == '.') &&
+	    !(n > 5 && s[n - 5] == '.'))
+		return 0;
 	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
 		l = strlen(ext[i]);
 		if (n > l && strncasecmp(s + n - l, ext[i], l) == 0)
@@ -134,7 +139,9 @@ opaque_unit(struct analysis *an, struct rf__toks *t, const char *url,
 	if (rf__opaque(url + off, n))
 		return rf__tok_add(an->a, t, off, n, "opaque-token");
 	for (i = start = off; i <= off + n; i++) {
-		if (i < off + n && strchr("-_.~", url[i]) == NULL)
+		/* the separators (and NUL, as strchr had it) */
+		if (i < off + n && url[i] != '-' && url[i] != '_' &&
+		    url[i] != '.' && url[i] != '~' && url[i] != '\0')
 			continue;
 		if (i - start >= RF_TRACKING_MIN_OPAQUE &&
 		    rf__opaque(url + start, i - start) &&
@@ -259,7 +266,8 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	if (u.host_len > 0 && host[u.host_len - 1] == '.')
 		host[--u.host_len] = '\0';
 	if (depth == 0 && an->rcpt != NULL &&
-	    rf__rcpt_search(an->a, an->rcpt, url, len, t) != 0)
+	    rf__rcpt_search(an->a, an->rcpt, url, len,
+	    u.path_off + u.path_len, t) != 0)
 		return -1;
 	if (u.has_query && known_params(an, &u, host, u.query_off,
 	    u.query_len, t) != 0)

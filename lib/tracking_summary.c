@@ -76,6 +76,8 @@ count_link(rf_link *l, void *arg)
 	size_t f, i, plen;
 	int seen;
 
+	if (l->ntokens == 0)
+		return 0;	/* most links: nothing to count */
 	for (f = 0; f < NFINDINGS; f++) {
 		plen = strlen(findings[f].prefix);
 		seen = 0;

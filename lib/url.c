@@ -345,12 +345,19 @@ escape:
 	}
 }
 
-/* span: index of the first byte of s[i..n) in set, or n. */
+/* span: index of the first byte of s[i..n) in set (or NUL), or n. */
 static size_t
 span(const char *s, size_t i, size_t n, const char *set)
 {
-	while (i < n && strchr(set, s[i]) == NULL)
-		i++;
+	const char *k;
+
+	for (; i < n; i++) {
+		if (s[i] == '\0')
+			return i;
+		for (k = set; *k != '\0'; k++)
+			if (s[i] == *k)
+				return i;
+	}
 	return i;
 }
 

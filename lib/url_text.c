@@ -17,6 +17,29 @@ static const unsigned char trigger[256] = {
 	[':'] = 1, ['.'] = 1, ['<'] = 1,
 };
 
+/* next_trigger: the offset of the first trigger byte in u[i..len), or
+ * len; eight bytes at a time while none of them is one. */
+static size_t
+next_trigger(const unsigned char *u, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	uint64_t w, x, y, z;
+
+	for (; i < len && len - i >= 8; i += 8) {
+		memcpy(&w, u + i, 8);
+		x = w ^ (ones * ':');
+		y = w ^ (ones * '.');
+		z = w ^ (ones * '<');
+		/* a zero byte in x, y or z: a trigger in w */
+		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
+		    ((z - ones) & ~z)) & high)
+			break;
+	}
+	while (i < len && !trigger[u[i]])
+		i++;
+	return i;
+}
+
 /* The schemes recognised in text; web ones need "//" after the colon. */
 static const struct {
 	const char *name;
@@ -254,8 +277,7 @@ rf_url_extract_text(const rf_ctx *ctx, rf_arena *a, const char *text,
 	int full = 0, found;
 
 	while (st == RF_OK && !full) {
-		while (i < len && !trigger[u[i]])
-			i++;
+		i = next_trigger(u, i, len);
 		if (i >= len)
 			break;
 		if (u[i] == ':') {
