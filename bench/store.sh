@@ -1,8 +1,8 @@
 #!/bin/sh
 # store.sh - benchmarks of the campaign store (docs/store.md), SQLite and
 # Redis side by side:
-#  (b) distinct campaigns: 1,000,000 in SQLite (10,000 per transaction),
-#      100,000 in Redis (one local redis-server): time and space
+#  (b) distinct campaigns: 1,000,000 in SQLite (10,000 per transaction)
+#      and in Redis (one local redis-server): time and space
 #  (a) one campaign of 50,000,000 recipients (10,000 per copy): counting
 #      error and the space it takes; in Redis measured in the store that
 #      (b) filled, so that the shared band buckets exist (what one more
@@ -16,7 +16,7 @@ set -eu
 build=${1:-build}
 big=${BIG:-50000000}
 campaigns=${CAMPAIGNS:-1000000}
-rcampaigns=${RCAMPAIGNS:-100000}
+rcampaigns=${RCAMPAIGNS:-1000000}
 copies=${COPIES:-200000}
 pkgs="gmime-3.0 libxml-2.0 liburiparser libidn2 libpsl libxxhash libcrypto sqlite3 hiredis libsodium libmicrohttpd"
 
