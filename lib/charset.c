@@ -255,7 +255,7 @@ rf__convert_utf8(const rf_ctx *ctx, const char *p, size_t n,
 
 	if (c == NULL || nl >= CONV_NAME)
 		goto slow;
-	sl = &c->slot[rf__fnv1a(from, nl) & (CONV_SLOTS - 1)];
+	sl = &c->slot[rf__cache_hash(from, nl) & (CONV_SLOTS - 1)];
 	pthread_mutex_lock(&c->lock);
 	if (sl->cd != NULL && strcmp(sl->name, from) == 0) {
 		cd = sl->cd;

@@ -5,6 +5,7 @@
 
 #include <libxml/parser.h>
 #include <openssl/evp.h>
+#include <xxhash.h>
 
 #include "internal.h"
 
@@ -52,14 +53,9 @@ rf__locked_free(void *p)
 }
 
 uint32_t
-rf__fnv1a(const char *s, size_t n)
+rf__cache_hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return (uint32_t)XXH3_64bits(s, n);
 }
 
 const char *
@@ -77,7 +73,7 @@ rf__registrable_domain(const rf_ctx *ctx, const char *host)
 	n = strlen(host);
 	if (c == NULL || n == 0 || n >= PSL_HOST)
 		return psl_registrable_domain(ctx->psl, host);
-	h = rf__fnv1a(host, n);
+	h = rf__cache_hash(host, n);
 	sl = &c->slot[h & (PSL_SLOTS - 1)];
 	pthread_mutex_lock(&c->lock);
 	if (sl->len == n && sl->hash == h && memcmp(sl->host, host, n) == 0)

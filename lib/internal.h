@@ -61,9 +61,9 @@ void rf__url_cache_free(struct rf__url_cache *c);
 struct rf__rcpt_cache *rf__rcpt_cache_new(void);
 void rf__rcpt_cache_free(struct rf__rcpt_cache *c);
 
-/* rf__fnv1a: the 32-bit FNV-1a hash of s[0..n), for the context's
- * caches. */
-uint32_t rf__fnv1a(const char *s, size_t n);
+/* rf__cache_hash: a 32-bit hash of s[0..n) (xxHash's XXH3) for the
+ * context's caches. */
+uint32_t rf__cache_hash(const char *s, size_t n);
 
 /* rf__locked_new: size zeroed bytes for a structure whose first member
  * is a pthread_mutex_t, the lock initialised; NULL when out of memory.
