@@ -16,12 +16,19 @@
 
 #define HEADER 16		/* head_len, meta_len (u32), date (i64) */
 
-/* put_raw: append n bytes; a failure is remembered in o->truncated. */
-static void
+/* put_raw: append n bytes; a failure is remembered in o->truncated.
+ * Inline while there is room (most fields are a few bytes), keeping
+ * rf_buf's trailing NUL. */
+static inline void
 put_raw(rf_buf *o, const void *p, size_t n)
 {
-	if (rf_buf_append(o, p, n) != 0)
+	if (n < o->cap - o->len) {
+		memcpy(o->data + o->len, p, n);
+		o->len += n;
+		o->data[o->len] = '\0';
+	} else if (rf_buf_append(o, p, n) != 0) {
 		o->truncated = 1;
+	}
 }
 
 static void
