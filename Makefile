@@ -137,4 +137,4 @@ bench: $(BIN)
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(SRC_OBJ:.o=.d) $(TESTS:=.d)

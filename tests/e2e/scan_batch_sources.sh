@@ -1,13 +1,16 @@
 #!/bin/sh
 # scan_batch_sources.sh - batch mode reports a message the same whether
-# pass two reads it again from its file (a directory of messages) or from
-# the spool (the same messages in an mbox, or on standard input): a
+# it came from a directory of messages, an mbox or standard input (pass
+# two never reads a message again: it reads what pass one spooled): a
 # generated set of campaigns with per-recipient link codes, whose copies
 # are lined up with each other in pass two.  Labels and sizes aside (an
 # mbox message ends with the blank line before the next From_ line, and a
 # newline is added where a file's last line had none), the reports must
 # be identical; the campaign line-up must have found codes
 # that vary from copy to copy; and a second run gives the same bytes.
+# An input that cannot be read, given first, changes no other report; the
+# text summary counts the links that identify the recipient in every
+# message (as many as the JSON reports mark "tracking": true).
 set -u
 : "${REDFLAG:=build/redflag}"
 command -v python3 >/dev/null 2>&1 || { echo "python3 missing" >&2; exit 77; }
@@ -56,4 +59,19 @@ varying = [r for r in copies if "varies-in-campaign" in json.dumps(r["links"])]
 assert len(copies) > 50 and len(varying) > 20, (len(copies), len(varying))
 PY
 	fail "reports differ between the file, mbox and stdin paths"
+
+# an unreadable input first: its error report, then the same reports
+"$REDFLAG" scan --json --no-progress "$dir/none" "$dir/set/mail" \
+    > "$dir/err.jsonl" && fail "an unreadable input must exit non-zero"
+head -n 1 "$dir/err.jsonl" | grep -q '"error"' || fail "no error report"
+tail -n +2 "$dir/err.jsonl" | cmp -s - "$dir/files.jsonl" ||
+	fail "an unreadable input changed the other reports"
+
+# the text summary counts every message's identifying links
+"$REDFLAG" scan --no-progress "$dir/set/mail" > "$dir/files.txt" ||
+	fail "text scan"
+n=$(grep -o '"tracking":true' "$dir/files.jsonl" | wc -l)
+tail -n 1 "$dir/files.txt" | grep -q " links, $n identify the recipient," ||
+	fail "summary: expected $n identifying links: $(tail -n 1 "$dir/files.txt")"
+[ "$n" -gt 100 ] || fail "too few identifying links ($n)"
 exit 0
