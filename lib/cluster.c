@@ -1,13 +1,36 @@
 /*
- * cluster.c - batch clustering of fingerprints (include/redflag/cluster.h).
+ * cluster.c - batch clustering of fingerprints (include/redflag/cluster.h),
+ * in memory bounded by the batch's budget (RF_CLUSTER_MEMORY), whatever
+ * the number of items.
  *
- * Items are visited in a canonical order (by fingerprint).  Each LSH band
- * key has a bucket of at most RF_CLUSTER_HEADS representatives ("heads");
- * an item is compared (rf_fp_match) with the heads of its band buckets
- * only and joined to each one it matches (union-find); it becomes a head
- * of a bucket where it matched no head and there is room.  So the work is
+ * The rule: items are visited in a canonical order (by fingerprint, then
+ * item number).  Each LSH band key has a bucket of at most
+ * RF_CLUSTER_HEADS representatives ("heads"); an item is compared
+ * (rf_fp_match) with the heads of its band buckets only, band by band,
+ * and joined to each one it matches (union-find; a head already in its
+ * set counts as matched without a comparison); it becomes a head of a
+ * bucket where it matched no head and there is room.  So the work is
  * O(n * bands * heads), never all pairs, and the result depends on the
  * fingerprints only.
+ *
+ * How, in bounded memory (external sorts, lib/cluster_sort.c):
+ * 1. rf_cluster_add feeds item records (fingerprint, recipient hash, item
+ *    number) to a sort by fingerprint: its output is the canonical order,
+ *    written to the canon file (record r = rank r, read back by rank).
+ * 2. Every band key of every non-empty item, with the item's rank and
+ *    band, is sorted by key: a key seen once has no effect on anyone (its
+ *    only item becomes its only head); every other key gets a bucket
+ *    number ("slot"), and (rank, band, slot) is sorted by rank.
+ * 3. The sweep reads those in rank order, i.e. visits the items in the
+ *    canonical order, band by band: the heads of a slot (rank and item,
+ *    32 bytes) live in the bucket file, the heads' fingerprints are read
+ *    from the canon file.  The union-find is the only array in memory: 4
+ *    bytes an item, which then become the item's cluster number.
+ * 4. Member records (cluster, recipient hash, fingerprint) are sorted by
+ *    cluster: one pass counts sizes and distinct recipients and finds the
+ *    consensus fingerprint (a sort of (position, value) per cluster of two
+ *    or more), and writes each campaign to the campaign file, which
+ *    rf_cluster_campaign reads back through a small cache.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,142 +38,88 @@
 #include <xxhash.h>
 
 #include "internal.h"
+#include "cluster_sort.h"
 
 #define ID_SEED 0x63616d706169676eULL	/* "campaign" */
+#define NO_ITEM UINT32_MAX
+#define CACHE_BLOCKS 4		/* campaign cache: blocks kept */
 
-struct item {
+/* An item as sorted into the canonical order, and as the canon file
+ * keeps it at its rank. */
+struct canon {
 	rf_fingerprint fp;
-	const char *rcpt;	/* in the arena, or NULL */
-	uint64_t rhash;		/* XXH3 of rcpt */
-	size_t index;		/* the caller's */
-	size_t parent;		/* union-find */
-	size_t cluster;
+	uint64_t rh[2];		/* XXH3-128 of the recipient; 0 when none */
+	uint32_t item;
+	uint32_t has_rcpt;
 };
 
-#define NO_HEAD UINT32_MAX
-
-/* The heads of one band key: item numbers.  Most keys have one head at
- * most, so the first is in the bucket and the others, when there are,
- * in an overflow slot (more: its number + 1, or 0). */
-struct bucket {
-	uint32_t first;		/* NO_HEAD: no head yet */
-	uint32_t more;
+/* A band key of an item. */
+struct bandrec {
+	uint64_t key;
+	uint32_t rank, band;
 };
 
-struct overflow {
-	uint32_t heads[RF_CLUSTER_HEADS - 1];	/* NO_HEAD past the last */
+/* A band of an item whose key has a bucket. */
+struct slotrec {
+	uint32_t rank, band, slot;
 };
 
-/* The band keys of a run: every distinct key once, sorted, and its
- * bucket at the same position (a dense table: 8 + 8 bytes a key, no
- * free slots). */
-struct bands {
-	uint64_t *keys;
-	struct bucket *b;
-	size_t n;
-	struct overflow *ov;
-	size_t nov, ovcap;
+/* The heads of one bucket, in the bucket file: rank + 1 (0: none). */
+struct heads {
+	uint32_t rank1[RF_CLUSTER_HEADS];
+	uint32_t item[RF_CLUSTER_HEADS];
 };
 
-/* What rf_cluster_run keeps of an item. */
-struct member {
-	size_t cluster, index;
+/* An item, with its cluster, for the campaign pass. */
+struct memrec {
+	uint32_t cluster, item;
+	uint64_t rh[2];
+	uint32_t has_rcpt;
+	uint8_t kind, version;
+	uint64_t h[RF_FP_HASHES];
+};
+
+/* One position's value in a cluster, for its consensus. */
+struct posval {
+	uint64_t pos, value;
+};
+
+/* A block of the campaign cache. */
+struct block {
+	size_t first, n;	/* campaigns held; n == 0: empty */
+	unsigned long use;	/* last use (LRU) */
+	rf_batch_campaign *c;
 };
 
 struct rf_cluster {
-	rf_arena *arena;	/* recipients (NULL after the run) */
-	struct item *items;	/* NULL after the run: see of */
-	struct member *of;
-	size_t n, cap;
-	rf_batch_campaign *camps;
-	size_t ncamps;
+	size_t memory;		/* the budget */
+	rf__spill_open_fn open;	/* NULL: tmpfile */
+	rf__xsort *items;	/* step 1, until the run */
+	size_t n;
 	int done;
+	/* the caller's indices: while they are 0, 1, ... none is kept */
+	int idx_identity;
+	rf__spill idx;
+	/* after the run */
+	uint32_t *of;		/* per item: union-find parent, then cluster */
+	size_t ncamps;
+	rf__spill camps;
+	struct block cache[CACHE_BLOCKS];
+	size_t blockn;		/* campaigns a block holds */
+	unsigned long clock;
+	rf_batch_campaign bad;	/* returned when the file cannot be read */
 };
 
-rf_status
-rf_cluster_new(rf_cluster **out, rf_error *err)
+static int
+cmp_u32(uint32_t a, uint32_t b)
 {
-	rf_cluster *cl;
-
-	*out = NULL;
-	cl = calloc(1, sizeof(*cl));
-	if (cl == NULL || (cl->arena = rf_arena_new()) == NULL) {
-		free(cl);
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	}
-	*out = cl;
-	return RF_OK;
+	return a < b ? -1 : a > b;
 }
 
-void
-rf_cluster_free(rf_cluster *cl)
+static int
+cmp_u64(uint64_t a, uint64_t b)
 {
-	if (cl == NULL)
-		return;
-	free(cl->items);
-	free(cl->of);
-	free(cl->camps);
-	rf_arena_free(cl->arena);
-	free(cl);
-}
-
-rf_status
-rf_cluster_add(rf_cluster *cl, const rf_fingerprint *fp,
-	       const char *recipient, size_t index, rf_error *err)
-{
-	struct item *it, *nv;
-	size_t ncap;
-
-	if (cl->done)
-		return rf_error_set(err, RF_EINVAL,
-		    "rf_cluster_add after rf_cluster_run");
-	if (cl->n == cl->cap) {
-		ncap = cl->cap == 0 ? 256 : cl->cap * 2;
-		if (ncap > SIZE_MAX / sizeof(*nv) ||
-		    (nv = realloc(cl->items, ncap * sizeof(*nv))) == NULL)
-			return rf_error_set(err, RF_ENOMEM, "out of memory");
-		cl->items = nv;
-		cl->cap = ncap;
-	}
-	it = &cl->items[cl->n];
-	memset(it, 0, sizeof(*it));
-	it->fp = *fp;
-	it->index = index;
-	if (recipient != NULL && *recipient != '\0') {
-		if ((it->rcpt = rf_arena_strdup(cl->arena, recipient)) == NULL)
-			return rf_error_set(err, RF_ENOMEM, "out of memory");
-		it->rhash = XXH3_64bits(recipient, strlen(recipient));
-	}
-	cl->n++;
-	return RF_OK;
-}
-
-static size_t
-find(struct item *v, size_t x)
-{
-	size_t r = x, next;
-
-	while (v[r].parent != r)
-		r = v[r].parent;
-	while (v[x].parent != r) {	/* path compression */
-		next = v[x].parent;
-		v[x].parent = r;
-		x = next;
-	}
-	return r;
-}
-
-static void
-unite(struct item *v, size_t a, size_t b)
-{
-	a = find(v, a);
-	b = find(v, b);
-	if (a == b)
-		return;
-	if (a < b)			/* the smaller item number is the root */
-		v[b].parent = a;
-	else
-		v[a].parent = b;
+	return a < b ? -1 : a > b;
 }
 
 /* fp_cmp: the canonical order: kind, then values, then word count. */
@@ -170,15 +139,194 @@ fp_cmp(const rf_fingerprint *a, const rf_fingerprint *b)
 }
 
 static int
-cmp_canon(const void *pa, const void *pb, void *arg)
+cmp_canon(const void *pa, const void *pb)
 {
-	const struct item *v = arg;
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = fp_cmp(&v[a].fp, &v[b].fp);
+	const struct canon *a = pa, *b = pb;
+	int c = fp_cmp(&a->fp, &b->fp);
 
-	if (c != 0)
-		return c;
-	return a < b ? -1 : a > b;
+	return c != 0 ? c : cmp_u32(a->item, b->item);
+}
+
+static int
+cmp_band(const void *pa, const void *pb)
+{
+	const struct bandrec *a = pa, *b = pb;
+	int c = cmp_u64(a->key, b->key);
+
+	if (c == 0)
+		c = cmp_u32(a->rank, b->rank);
+	return c != 0 ? c : cmp_u32(a->band, b->band);
+}
+
+static int
+cmp_slot(const void *pa, const void *pb)
+{
+	const struct slotrec *a = pa, *b = pb;
+	int c = cmp_u32(a->rank, b->rank);
+
+	return c != 0 ? c : cmp_u32(a->band, b->band);
+}
+
+/* cmp_member: by cluster, then recipient (none first), then item. */
+static int
+cmp_member(const void *pa, const void *pb)
+{
+	const struct memrec *a = pa, *b = pb;
+	int c = cmp_u32(a->cluster, b->cluster);
+
+	if (c == 0)
+		c = cmp_u32(a->has_rcpt, b->has_rcpt);
+	if (c == 0)
+		c = cmp_u64(a->rh[0], b->rh[0]);
+	if (c == 0)
+		c = cmp_u64(a->rh[1], b->rh[1]);
+	return c != 0 ? c : cmp_u32(a->item, b->item);
+}
+
+static int
+cmp_posval(const void *pa, const void *pb)
+{
+	const struct posval *a = pa, *b = pb;
+	int c = cmp_u64(a->pos, b->pos);
+
+	return c != 0 ? c : cmp_u64(a->value, b->value);
+}
+
+rf_status
+rf_cluster_new(rf_cluster **out, rf_error *err)
+{
+	rf_cluster *cl;
+
+	*out = NULL;
+	if ((cl = calloc(1, sizeof(*cl))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	cl->memory = RF_CLUSTER_MEMORY;
+	cl->idx_identity = 1;
+	cl->idx.fd = cl->camps.fd = -1;
+	*out = cl;
+	return RF_OK;
+}
+
+rf_status
+rf_cluster_set_memory(rf_cluster *cl, size_t bytes, rf_error *err)
+{
+	if (cl->n > 0 || cl->items != NULL || cl->done)
+		return rf_error_set(err, RF_EINVAL,
+		    "rf_cluster_set_memory after rf_cluster_add");
+	cl->memory = bytes < RF_CLUSTER_MEMORY_MIN ? RF_CLUSTER_MEMORY_MIN :
+	    bytes;
+	return RF_OK;
+}
+
+void
+rf__cluster_set_spill(rf_cluster *cl, rf__spill_open_fn open)
+{
+	cl->open = open;
+}
+
+void
+rf_cluster_free(rf_cluster *cl)
+{
+	unsigned k;
+
+	if (cl == NULL)
+		return;
+	rf__xsort_free(cl->items);
+	rf__spill_close(&cl->idx);
+	rf__spill_close(&cl->camps);
+	for (k = 0; k < CACHE_BLOCKS; k++)
+		free(cl->cache[k].c);
+	free(cl->of);
+	free(cl);
+}
+
+/* keep_index: record the caller's index of item cl->n.  RF_OK, RF_ENOMEM
+ * or RF_EIO. */
+static rf_status
+keep_index(rf_cluster *cl, size_t index, rf_error *err)
+{
+	uint64_t v;
+	size_t i;
+	rf_status st;
+
+	if (cl->idx_identity) {
+		if (index == cl->n)
+			return RF_OK;
+		/* the first index that is not its item number: keep all */
+		if ((st = rf__spill_open(&cl->idx, cl->open, 4096, err)) !=
+		    RF_OK)
+			return st;
+		cl->idx_identity = 0;
+		for (i = 0; i < cl->n; i++) {
+			v = i;
+			if ((st = rf__spill_append(&cl->idx, &v, sizeof(v),
+			    err)) != RF_OK)
+				return st;
+		}
+	}
+	v = index;
+	return rf__spill_append(&cl->idx, &v, sizeof(v), err);
+}
+
+rf_status
+rf_cluster_add(rf_cluster *cl, const rf_fingerprint *fp,
+	       const char *recipient, size_t index, rf_error *err)
+{
+	struct canon rec;
+	XXH128_hash_t h;
+	rf_status st;
+
+	if (cl->done)
+		return rf_error_set(err, RF_EINVAL,
+		    "rf_cluster_add after rf_cluster_run");
+	if (cl->n >= NO_ITEM - 1)
+		return rf_error_set(err, RF_ELIMIT, "too many messages to "
+		    "cluster at once");
+	if (cl->items == NULL && (st = rf__xsort_new(&cl->items, sizeof(rec),
+	    cmp_canon, cl->memory, cl->open, err)) != RF_OK)
+		return st;
+	memset(&rec, 0, sizeof(rec));
+	rec.fp = *fp;
+	rec.item = (uint32_t)cl->n;
+	if (recipient != NULL && *recipient != '\0') {
+		h = XXH3_128bits(recipient, strlen(recipient));
+		rec.rh[0] = h.high64;
+		rec.rh[1] = h.low64;
+		rec.has_rcpt = 1;
+	}
+	if ((st = keep_index(cl, index, err)) != RF_OK ||
+	    (st = rf__xsort_put(cl->items, &rec, err)) != RF_OK)
+		return st;
+	cl->n++;
+	return RF_OK;
+}
+
+static uint32_t
+find(uint32_t *v, uint32_t x)
+{
+	uint32_t r = x, next;
+
+	while (v[r] != r)
+		r = v[r];
+	while (v[x] != r) {	/* path compression */
+		next = v[x];
+		v[x] = r;
+		x = next;
+	}
+	return r;
+}
+
+static void
+unite(uint32_t *v, uint32_t a, uint32_t b)
+{
+	a = find(v, a);
+	b = find(v, b);
+	if (a == b)
+		return;
+	if (a < b)			/* the smaller item number is the root */
+		v[b] = a;
+	else
+		v[a] = b;
 }
 
 /* band_key: the LSH key of band i of fp (never 0). */
@@ -196,148 +344,466 @@ nbands_of(const rf_fingerprint *fp)
 	return fp->kind == RF_FP_SHORT ? 1 : RF_FP_BANDS;
 }
 
-static int
-cmp_u64(const void *pa, const void *pb)
-{
-	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-
-	return a < b ? -1 : a > b;
-}
-
-/* bands_make: the distinct band keys of every non-empty item, each with
- * an empty bucket.  RF_OK or RF_ENOMEM. */
-static rf_status
-bands_make(const rf_cluster *cl, struct bands *t)
-{
-	const struct item *v = cl->items;
-	size_t i, n = 0, m;
-	uint64_t *nk;
-	unsigned band;
-
-	memset(t, 0, sizeof(*t));
-	for (i = 0; i < cl->n; i++)
-		if (v[i].fp.kind != RF_FP_EMPTY)
-			n += nbands_of(&v[i].fp);
-	if (n == 0)
-		return RF_OK;
-	if (n > SIZE_MAX / sizeof(*t->b) ||
-	    (t->keys = malloc(n * sizeof(*t->keys))) == NULL)
-		return RF_ENOMEM;
-	for (i = 0, n = 0; i < cl->n; i++)
-		if (v[i].fp.kind != RF_FP_EMPTY)
-			for (band = 0; band < nbands_of(&v[i].fp); band++)
-				t->keys[n++] = band_key(&v[i].fp, band);
-	qsort(t->keys, n, sizeof(*t->keys), cmp_u64);
-	for (i = m = 1; i < n; i++)
-		if (t->keys[i] != t->keys[m - 1])
-			t->keys[m++] = t->keys[i];
-	t->n = m;
-	if ((nk = realloc(t->keys, m * sizeof(*t->keys))) != NULL)
-		t->keys = nk;
-	if ((t->b = malloc(m * sizeof(*t->b))) == NULL)
-		return RF_ENOMEM;
-	for (i = 0; i < m; i++) {
-		t->b[i].first = NO_HEAD;
-		t->b[i].more = 0;
-	}
-	return RF_OK;
-}
+/* The state of one run, released at its end. */
+struct run {
+	rf__spill canon;	/* canon records by rank */
+	rf__spill buckets;	/* struct heads by slot */
+	rf__xsort *bands, *slots, *members, *pos;
+	size_t nslots;
+};
 
 static void
-bands_free(struct bands *t)
+run_free(struct run *r)
 {
-	free(t->keys);
-	free(t->b);
-	free(t->ov);
-	memset(t, 0, sizeof(*t));
+	rf__spill_close(&r->canon);
+	rf__spill_close(&r->buckets);
+	rf__xsort_free(r->bands);
+	rf__xsort_free(r->slots);
+	rf__xsort_free(r->members);
+	rf__xsort_free(r->pos);
 }
 
-/* head: head h (< RF_CLUSTER_HEADS) of bucket b, or NO_HEAD. */
-static uint32_t
-head(const struct bands *t, const struct bucket *b, unsigned h)
-{
-	if (h == 0)
-		return b->first;
-	return b->more == 0 ? NO_HEAD : t->ov[b->more - 1].heads[h - 1];
-}
-
-/* add_head: make x head number h of bucket b (h < RF_CLUSTER_HEADS,
- * the heads before it taken).  RF_OK or RF_ENOMEM. */
+/* step_canon: the canonical order into the canon file, every band key
+ * into r->bands.  RF_OK, RF_ENOMEM or RF_EIO. */
 static rf_status
-add_head(struct bands *t, struct bucket *b, unsigned h, uint32_t x)
+step_canon(rf_cluster *cl, struct run *r, rf_error *err)
 {
-	struct overflow *nv;
-	size_t ncap;
-	unsigned k;
+	const void *p;
+	const struct canon *c;
+	struct bandrec br;
+	uint32_t rank = 0;
+	unsigned band;
+	rf_status st;
 
-	if (h == 0) {
-		b->first = x;
-		return RF_OK;
-	}
-	if (b->more == 0) {
-		if (t->nov == t->ovcap) {
-			ncap = t->ovcap ? t->ovcap * 2 : 256;
-			if (ncap >= NO_HEAD || (nv = realloc(t->ov,
-			    ncap * sizeof(*nv))) == NULL)
-				return RF_ENOMEM;
-			t->ov = nv;
-			t->ovcap = ncap;
+	if ((st = rf__xsort_finish(cl->items, err)) != RF_OK ||
+	    (st = rf__spill_open(&r->canon, cl->open,
+	    cl->memory / 8, err)) != RF_OK ||
+	    (st = rf__xsort_new(&r->bands, sizeof(br), cmp_band,
+	    cl->memory / 2, cl->open, err)) != RF_OK)
+		return st;
+	memset(&br, 0, sizeof(br));
+	for (;; rank++) {
+		if ((st = rf__xsort_next(cl->items, &p, err)) != RF_OK)
+			return st;
+		if ((c = p) == NULL)
+			break;
+		if ((st = rf__spill_append(&r->canon, c, sizeof(*c), err)) !=
+		    RF_OK)
+			return st;
+		if (c->fp.kind == RF_FP_EMPTY)
+			continue;
+		for (band = 0; band < nbands_of(&c->fp); band++) {
+			br.key = band_key(&c->fp, band);
+			br.rank = rank;
+			br.band = band;
+			if ((st = rf__xsort_put(r->bands, &br, err)) != RF_OK)
+				return st;
 		}
-		for (k = 0; k < RF_CLUSTER_HEADS - 1; k++)
-			t->ov[t->nov].heads[k] = NO_HEAD;
-		b->more = (uint32_t)++t->nov;
 	}
-	t->ov[b->more - 1].heads[h - 1] = x;
-	return RF_OK;
+	rf__xsort_free(cl->items);
+	cl->items = NULL;
+	return rf__xsort_finish(r->bands, err);
 }
 
-/* bucket: the bucket of key (which bands_make saw). */
-static struct bucket *
-bucket(const struct bands *t, uint64_t key)
-{
-	size_t lo = 0, hi = t->n, mid;
-
-	while (hi - lo > 1) {
-		mid = lo + (hi - lo) / 2;
-		if (t->keys[mid] <= key)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return &t->b[lo];
-}
-
-/* visit: compare item x with the heads of its buckets, join the matches,
- * become a head where there is room and nothing matched.  RF_OK or
- * RF_ENOMEM. */
+/* step_slots: a slot for every key seen twice or more, into r->slots by
+ * rank.  RF_OK, RF_ENOMEM or RF_EIO. */
 static rf_status
-visit(rf_cluster *cl, struct bands *t, size_t x)
+step_slots(rf_cluster *cl, struct run *r, rf_error *err)
 {
-	struct item *v = cl->items;
-	struct bucket *b;
-	unsigned band, h;
-	uint32_t y;
-	int matched;
+	struct bandrec prev, cur;
+	struct slotrec sr;
+	const void *p;
+	int have = 0, inslot = 0;
+	rf_status st;
 
-	for (band = 0; band < nbands_of(&v[x].fp); band++) {
-		b = bucket(t, band_key(&v[x].fp, band));
+	if ((st = rf__xsort_new(&r->slots, sizeof(sr), cmp_slot,
+	    cl->memory / 2, cl->open, err)) != RF_OK)
+		return st;
+	memset(&sr, 0, sizeof(sr));
+	memset(&prev, 0, sizeof(prev));
+	for (;;) {
+		if ((st = rf__xsort_next(r->bands, &p, err)) != RF_OK)
+			return st;
+		if (p != NULL)
+			memcpy(&cur, p, sizeof(cur));
+		if (have && p != NULL && cur.key == prev.key) {
+			if (!inslot) {	/* the key's first record too */
+				sr.rank = prev.rank;
+				sr.band = prev.band;
+				sr.slot = (uint32_t)r->nslots++;
+				if ((st = rf__xsort_put(r->slots, &sr,
+				    err)) != RF_OK)
+					return st;
+				inslot = 1;
+			}
+			sr.rank = cur.rank;
+			sr.band = cur.band;
+			if ((st = rf__xsort_put(r->slots, &sr, err)) != RF_OK)
+				return st;
+		} else
+			inslot = 0;
+		if (p == NULL)
+			break;
+		prev = cur;
+		have = 1;
+	}
+	rf__xsort_free(r->bands);
+	r->bands = NULL;
+	return rf__xsort_finish(r->slots, err);
+}
+
+/* step_sweep: visit the items in the canonical order, band by band,
+ * through the bucket file.  RF_OK, RF_ENOMEM or RF_EIO. */
+static rf_status
+step_sweep(rf_cluster *cl, struct run *r, rf_error *err)
+{
+	struct canon x, y;
+	struct heads hd;
+	struct slotrec sr;
+	const void *p;
+	uint32_t cur = NO_ITEM;
+	unsigned h;
+	int matched;
+	rf_status st;
+
+	if ((st = rf__spill_open(&r->buckets, cl->open, 0, err)) != RF_OK)
+		return st;
+	for (;;) {
+		if ((st = rf__xsort_next(r->slots, &p, err)) != RF_OK)
+			return st;
+		if (p == NULL)
+			break;
+		memcpy(&sr, p, sizeof(sr));
+		if (sr.rank != cur &&
+		    (st = rf__spill_pread(&r->canon, &x, sizeof(x),
+		    (off_t)sr.rank * (off_t)sizeof(x), err)) != RF_OK)
+			return st;
+		cur = sr.rank;
+		if ((st = rf__spill_pread(&r->buckets, &hd, sizeof(hd),
+		    (off_t)sr.slot * (off_t)sizeof(hd), err)) != RF_OK)
+			return st;
 		matched = 0;
-		for (h = 0; h < RF_CLUSTER_HEADS &&
-		    (y = head(t, b, h)) != NO_HEAD; h++) {
-			if (find(v, y) == find(v, x)) {
+		for (h = 0; h < RF_CLUSTER_HEADS && hd.rank1[h] != 0; h++) {
+			if (find(cl->of, hd.item[h]) == find(cl->of, x.item)) {
 				matched = 1;
 				continue;
 			}
-			if (rf_fp_match(&v[x].fp, &v[y].fp)) {
-				unite(v, x, y);
+			if ((st = rf__spill_pread(&r->canon, &y, sizeof(y),
+			    (off_t)(hd.rank1[h] - 1) * (off_t)sizeof(y),
+			    err)) != RF_OK)
+				return st;
+			if (rf_fp_match(&x.fp, &y.fp)) {
+				unite(cl->of, x.item, y.item);
 				matched = 1;
 			}
 		}
-		if (!matched && h < RF_CLUSTER_HEADS &&
-		    add_head(t, b, h, (uint32_t)x) != RF_OK)
-			return RF_ENOMEM;
+		if (!matched && h < RF_CLUSTER_HEADS) {
+			hd.rank1[h] = sr.rank + 1;
+			hd.item[h] = x.item;
+			if ((st = rf__spill_pwrite(&r->buckets, &hd,
+			    sizeof(hd), (off_t)sr.slot * (off_t)sizeof(hd),
+			    err)) != RF_OK)
+				return st;
+		}
+	}
+	rf__xsort_free(r->slots);
+	r->slots = NULL;
+	rf__spill_close(&r->buckets);
+	return RF_OK;
+}
+
+/* number_clusters: turn the union-find into cluster numbers, clusters
+ * numbered by their first member (the root; parents are never above
+ * their child, so the parent's number is known when the child's is). */
+static void
+number_clusters(rf_cluster *cl)
+{
+	uint32_t i, p;
+
+	for (i = 0; i < cl->n; i++) {
+		p = cl->of[i];
+		cl->of[i] = p == i ? (uint32_t)cl->ncamps++ : cl->of[p];
+	}
+}
+
+/* step_members: every item with its cluster into r->members.  RF_OK,
+ * RF_ENOMEM or RF_EIO. */
+static rf_status
+step_members(rf_cluster *cl, struct run *r, rf_error *err)
+{
+	struct canon c;
+	struct memrec m;
+	size_t i;
+	rf_status st;
+
+	if ((st = rf__xsort_new(&r->members, sizeof(m), cmp_member,
+	    cl->memory / 2, cl->open, err)) != RF_OK)
+		return st;
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < cl->n; i++) {
+		if ((st = rf__spill_pread(&r->canon, &c, sizeof(c),
+		    (off_t)i * (off_t)sizeof(c), err)) != RF_OK)
+			return st;
+		m.cluster = cl->of[c.item];
+		m.item = c.item;
+		m.rh[0] = c.rh[0];
+		m.rh[1] = c.rh[1];
+		m.has_rcpt = c.has_rcpt;
+		m.kind = c.fp.kind;
+		m.version = c.fp.version;
+		memcpy(m.h, c.fp.h, sizeof(m.h));
+		if ((st = rf__xsort_put(r->members, &m, err)) != RF_OK)
+			return st;
+	}
+	rf__spill_close(&r->canon);
+	return rf__xsort_finish(r->members, err);
+}
+
+/* put_values: the values of m into the consensus sort. */
+static rf_status
+put_values(struct run *r, const struct memrec *m, rf_error *err)
+{
+	struct posval pv;
+	unsigned j;
+	rf_status st;
+
+	for (j = 0; j < RF_FP_HASHES; j++) {
+		pv.pos = j;
+		pv.value = m->h[j];
+		if ((st = rf__xsort_put(r->pos, &pv, err)) != RF_OK)
+			return st;
 	}
 	return RF_OK;
+}
+
+/* consensus: per position the most frequent value of the sort r->pos
+ * (ties to the smaller) into cons->h.  RF_OK or RF_EIO. */
+static rf_status
+consensus(struct run *r, rf_fingerprint *cons, rf_error *err)
+{
+	struct posval prev, cur;
+	const void *p;
+	size_t run = 0, best = 0;
+	rf_status st;
+
+	if ((st = rf__xsort_finish(r->pos, err)) != RF_OK)
+		return st;
+	memset(&prev, 0, sizeof(prev));
+	for (;;) {
+		if ((st = rf__xsort_next(r->pos, &p, err)) != RF_OK)
+			return st;
+		if (p != NULL)
+			memcpy(&cur, p, sizeof(cur));
+		if (run > 0 && (p == NULL || cur.pos != prev.pos ||
+		    cur.value != prev.value)) {
+			if (run > best) {
+				best = run;
+				cons->h[prev.pos] = prev.value;
+			}
+			run = 0;
+		}
+		if (p == NULL)
+			break;
+		if (run == 0 && cur.pos != prev.pos)
+			best = 0;
+		run++;
+		prev = cur;
+	}
+	return RF_OK;
+}
+
+/* finish_campaign: write campaign c (members counted; cons holds the
+ * first member's fingerprint, with the consensus when r->pos is set). */
+static rf_status
+finish_campaign(rf_cluster *cl, struct run *r, rf_batch_campaign *c,
+		rf_fingerprint *cons, rf_error *err)
+{
+	rf_status st;
+
+	if (r->pos != NULL) {
+		st = consensus(r, cons, err);
+		rf__xsort_free(r->pos);
+		r->pos = NULL;
+		if (st != RF_OK)
+			return st;
+	}
+	rf_fp_id(cons, c->id);
+	return rf__spill_append(&cl->camps, c, sizeof(*c), err);
+}
+
+/* step_campaigns: one pass over the members by cluster: the campaign
+ * file.  RF_OK, RF_ENOMEM or RF_EIO. */
+static rf_status
+step_campaigns(rf_cluster *cl, struct run *r, rf_error *err)
+{
+	struct memrec prev, m;
+	rf_batch_campaign c;
+	rf_fingerprint cons;
+	const void *p;
+	size_t count = 0;
+	rf_status st;
+
+	if ((st = rf__spill_open(&cl->camps, cl->open, cl->memory / 8,
+	    err)) != RF_OK)
+		return st;
+	memset(&prev, 0, sizeof(prev));
+	memset(&c, 0, sizeof(c));
+	memset(&cons, 0, sizeof(cons));
+	for (;;) {
+		if ((st = rf__xsort_next(r->members, &p, err)) != RF_OK)
+			return st;
+		if (p != NULL)
+			memcpy(&m, p, sizeof(m));
+		if (c.size > 0 && (p == NULL || m.cluster != prev.cluster)) {
+			if ((st = finish_campaign(cl, r, &c, &cons, err)) !=
+			    RF_OK)
+				return st;
+			count++;
+		}
+		if (p == NULL)
+			break;
+		if (c.size == 0 || m.cluster != prev.cluster) {
+			memset(&c, 0, sizeof(c));
+			c.kind = m.kind;
+			c.first = m.item;
+			memset(&cons, 0, sizeof(cons));
+			cons.version = m.version;
+			cons.kind = m.kind;
+			memcpy(cons.h, m.h, sizeof(cons.h));
+		} else if (c.size == 1) {	/* two or more: consensus */
+			if ((st = rf__xsort_new(&r->pos, sizeof(struct posval),
+			    cmp_posval, cl->memory / 4, cl->open, err)) !=
+			    RF_OK || (st = put_values(r, &prev, err)) != RF_OK)
+				return st;
+		}
+		if (r->pos != NULL && (st = put_values(r, &m, err)) != RF_OK)
+			return st;
+		if (m.has_rcpt && (c.size == 0 || !prev.has_rcpt ||
+		    m.cluster != prev.cluster || m.rh[0] != prev.rh[0] ||
+		    m.rh[1] != prev.rh[1]))
+			c.recipients++;
+		if (m.item < c.first)
+			c.first = m.item;
+		c.size++;
+		prev = m;
+	}
+	if (count != cl->ncamps)
+		return rf_error_set(err, RF_EIO, "clustering: %zu campaigns "
+		    "written for %zu clusters", count, cl->ncamps);
+	return rf__spill_flush(&cl->camps, err);
+}
+
+rf_status
+rf_cluster_run(rf_cluster *cl, rf_error *err)
+{
+	struct run r;
+	uint32_t i;
+	rf_status st = RF_OK;
+
+	if (cl->done)
+		return rf_error_set(err, RF_EINVAL, "rf_cluster_run twice");
+	cl->done = 1;
+	if (cl->n == 0)
+		return RF_OK;
+	memset(&r, 0, sizeof(r));
+	r.canon.fd = r.buckets.fd = -1;
+	if (!cl->idx_identity && (st = rf__spill_flush(&cl->idx, err)) !=
+	    RF_OK)
+		goto out;
+	if ((cl->of = malloc(cl->n * sizeof(*cl->of))) == NULL) {
+		st = rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < cl->n; i++)
+		cl->of[i] = i;
+	if ((st = step_canon(cl, &r, err)) != RF_OK ||
+	    (st = step_slots(cl, &r, err)) != RF_OK ||
+	    (st = step_sweep(cl, &r, err)) != RF_OK)
+		goto out;
+	number_clusters(cl);
+	if ((st = step_members(cl, &r, err)) != RF_OK ||
+	    (st = step_campaigns(cl, &r, err)) != RF_OK)
+		goto out;
+	cl->blockn = cl->memory / 4 / CACHE_BLOCKS /
+	    sizeof(rf_batch_campaign);
+	if (cl->blockn == 0)
+		cl->blockn = 1;
+out:
+	run_free(&r);
+	rf__xsort_free(cl->items);
+	cl->items = NULL;
+	if (st != RF_OK) {
+		cl->ncamps = 0;
+		free(cl->of);
+		cl->of = NULL;
+		cl->n = 0;
+	}
+	return st;
+}
+
+size_t
+rf_cluster_items(const rf_cluster *cl)
+{
+	return cl->n;
+}
+
+size_t
+rf_cluster_count(const rf_cluster *cl)
+{
+	return cl->ncamps;
+}
+
+size_t
+rf_cluster_of(const rf_cluster *cl, size_t i, size_t *index)
+{
+	uint64_t v;
+
+	if (index != NULL) {
+		*index = i;
+		if (!cl->idx_identity) {
+			/* a const view: pread changes nothing in cl->idx
+			 * (flushed by rf_cluster_run) */
+			rf__spill sp = cl->idx;
+
+			*index = rf__spill_pread(&sp, &v, sizeof(v),
+			    (off_t)(i * sizeof(v)), NULL) == RF_OK ?
+			    (size_t)v : SIZE_MAX;
+		}
+	}
+	return cl->of[i];
+}
+
+const rf_batch_campaign *
+rf_cluster_campaign(const rf_cluster *ccl, size_t c)
+{
+	rf_cluster *cl = (rf_cluster *)ccl;	/* only its read cache changes */
+	struct block *b, *lru = &cl->cache[0];
+	size_t first = c - c % cl->blockn, n;
+	unsigned k;
+
+	cl->clock++;
+	for (k = 0; k < CACHE_BLOCKS; k++) {
+		b = &cl->cache[k];
+		if (b->n > 0 && b->first == first) {
+			b->use = cl->clock;
+			return &b->c[c - first];
+		}
+		if (b->use < lru->use)
+			lru = b;
+	}
+	b = lru;
+	n = cl->ncamps - first < cl->blockn ? cl->ncamps - first : cl->blockn;
+	b->n = 0;
+	if ((b->c == NULL && (b->c = malloc(cl->blockn * sizeof(*b->c))) ==
+	    NULL) || rf__spill_pread(&cl->camps, b->c, n * sizeof(*b->c),
+	    (off_t)(first * sizeof(*b->c)), NULL) != RF_OK) {
+		memset(&cl->bad, 0, sizeof(cl->bad));
+		return &cl->bad;
+	}
+	b->first = first;
+	b->n = n;
+	b->use = cl->clock;
+	return &b->c[c - first];
 }
 
 void
@@ -361,170 +827,3 @@ rf_fp_id(const rf_fingerprint *fp, char id[17])
 	id[16] = '\0';
 }
 
-/* by_cluster: members sorted by cluster, then recipient hash and text. */
-static int
-cmp_member(const void *pa, const void *pb, void *arg)
-{
-	const struct item *v = arg;
-	const struct item *a = &v[*(const size_t *)pa];
-	const struct item *b = &v[*(const size_t *)pb];
-	int c;
-
-	if (a->cluster != b->cluster)
-		return a->cluster < b->cluster ? -1 : 1;
-	if (a->rhash != b->rhash)
-		return a->rhash < b->rhash ? -1 : 1;
-	if (a->rcpt != NULL && b->rcpt != NULL &&
-	    (c = strcmp(a->rcpt, b->rcpt)) != 0)
-		return c;
-	return (a->rcpt != NULL) - (b->rcpt != NULL);
-}
-
-/* summarise: size, distinct recipients and id of the cluster whose
- * members are mem[0..n); vals is scratch for n values. */
-static void
-summarise(rf_cluster *cl, const size_t *mem, size_t n, uint64_t *vals)
-{
-	struct item *v = cl->items;
-	rf_batch_campaign *c = &cl->camps[v[mem[0]].cluster];
-	rf_fingerprint cons;
-	size_t i, run, best;
-	unsigned j;
-
-	c->size = n;
-	c->kind = v[mem[0]].fp.kind;
-	for (i = 0; i < n; i++)
-		if (v[mem[i]].rcpt != NULL && (i == 0 ||
-		    cmp_member(&mem[i - 1], &mem[i], v) != 0))
-			c->recipients++;
-	cons = v[mem[0]].fp;
-	for (j = 0; j < RF_FP_HASHES && n > 1; j++) {
-		for (i = 0; i < n; i++)
-			vals[i] = v[mem[i]].fp.h[j];
-		qsort(vals, n, sizeof(*vals), cmp_u64);
-		best = 0;
-		for (i = run = 1; i <= n; i++, run++) {
-			if (i < n && vals[i] == vals[i - 1])
-				continue;
-			if (run > best) {
-				best = run;
-				cons.h[j] = vals[i - 1];
-			}
-			run = 0;
-		}
-	}
-	rf_fp_id(&cons, c->id);
-}
-
-rf_status
-rf_cluster_run(rf_cluster *cl, rf_error *err)
-{
-	struct item *v = cl->items;
-	size_t *order = NULL, i, r, start;
-	uint64_t *vals = NULL;
-	struct bands t = { NULL, NULL, 0, NULL, 0, 0 };
-	rf_status st = RF_OK;
-
-	if (cl->done)
-		return rf_error_set(err, RF_EINVAL, "rf_cluster_run twice");
-	cl->done = 1;
-	if (cl->n == 0)
-		return RF_OK;
-	if (cl->n >= NO_HEAD)
-		return rf_error_set(err, RF_ENOMEM, "too many messages to "
-		    "cluster at once");
-	if ((order = calloc(cl->n, sizeof(*order))) == NULL) {
-		st = RF_ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < cl->n; i++) {
-		order[i] = i;
-		v[i].parent = i;
-	}
-	qsort_r(order, cl->n, sizeof(*order), cmp_canon, v);
-	if ((st = bands_make(cl, &t)) != RF_OK)
-		goto out;
-	for (i = 0; i < cl->n && st == RF_OK; i++)
-		if (v[order[i]].fp.kind != RF_FP_EMPTY)
-			st = visit(cl, &t, order[i]);
-	bands_free(&t);
-	if (st != RF_OK)
-		goto out;
-	/* allocated only now, the band table gone */
-	vals = calloc(cl->n, sizeof(*vals));
-	cl->camps = calloc(cl->n, sizeof(*cl->camps));
-	if (vals == NULL || cl->camps == NULL) {
-		st = RF_ENOMEM;
-		goto out;
-	}
-	/* Number the clusters by their first member (the root). */
-	for (i = 0; i < cl->n; i++) {
-		r = find(v, i);
-		if (r == i) {
-			v[i].cluster = cl->ncamps;
-			cl->camps[cl->ncamps++].first = i;
-		}
-		v[i].cluster = v[r].cluster;
-	}
-	for (i = 0; i < cl->n; i++)
-		order[i] = i;
-	qsort_r(order, cl->n, sizeof(*order), cmp_member, v);
-	for (start = 0, i = 1; i <= cl->n; i++)
-		if (i == cl->n ||
-		    v[order[i]].cluster != v[order[start]].cluster) {
-			summarise(cl, order + start, i - start, vals);
-			start = i;
-		}
-out:
-	free(order);
-	free(vals);
-	bands_free(&t);
-	if (st != RF_OK) {
-		cl->ncamps = 0;
-		return rf_error_set(err, st, "out of memory");
-	}
-	/* keep only what rf_cluster_of needs (when there is room for it):
-	 * the fingerprints and recipients are 300 bytes an item */
-	if ((cl->of = malloc(cl->n * sizeof(*cl->of))) != NULL) {
-		for (i = 0; i < cl->n; i++) {
-			cl->of[i].cluster = v[i].cluster;
-			cl->of[i].index = v[i].index;
-		}
-		free(cl->items);
-		cl->items = NULL;
-		rf_arena_free(cl->arena);
-		cl->arena = NULL;
-	}
-	return RF_OK;
-}
-
-size_t
-rf_cluster_items(const rf_cluster *cl)
-{
-	return cl->n;
-}
-
-size_t
-rf_cluster_count(const rf_cluster *cl)
-{
-	return cl->ncamps;
-}
-
-size_t
-rf_cluster_of(const rf_cluster *cl, size_t i, size_t *index)
-{
-	if (cl->of != NULL) {
-		if (index != NULL)
-			*index = cl->of[i].index;
-		return cl->of[i].cluster;
-	}
-	if (index != NULL)
-		*index = cl->items[i].index;
-	return cl->items[i].cluster;
-}
-
-const rf_batch_campaign *
-rf_cluster_campaign(const rf_cluster *cl, size_t c)
-{
-	return &cl->camps[c];
-}

@@ -1,0 +1,544 @@
+/*
+ * test_cluster_sort.c - clustering in bounded memory: the external sort
+ * (lib/cluster_sort.c) against qsort; rf_cluster with a tiny budget
+ * (many runs, several merge levels) and with a big one against the
+ * former all-in-memory algorithm, kept here as the reference; the error
+ * paths when no temporary file can be made or written.
+ */
+#include <errno.h>
+
+#include "testutil.h"
+
+#include "../../lib/cluster_sort.h"
+
+static uint64_t
+rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+/* ---- the external sort against qsort ---- */
+
+struct rec {
+	uint64_t key;
+	uint32_t seq, pad;
+};
+
+static int
+cmp_rec(const void *pa, const void *pb)
+{
+	const struct rec *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* sort_check: n records (keys from a small range: many equal ones)
+ * through a sort of budget bytes; the same order as qsort.  Returns the
+ * runs written; merges in *merges. */
+static size_t
+sort_check(size_t n, size_t budget, size_t *merges)
+{
+	rf__xsort *s = NULL;
+	struct rec *want = calloc(n ? n : 1, sizeof(*want)), r;
+	const void *p;
+	uint64_t seed = 77 + n;
+	size_t i, runs;
+	rf_error err;
+
+	assert_non_null(want);
+	assert_int_equal(rf__xsort_new(&s, sizeof(r), cmp_rec, budget, NULL,
+	    &err), RF_OK);
+	for (i = 0; i < n; i++) {
+		memset(&r, 0, sizeof(r));
+		r.key = rnd(&seed) % 1000;
+		r.seq = (uint32_t)i;
+		want[i] = r;
+		assert_int_equal(rf__xsort_put(s, &r, &err), RF_OK);
+	}
+	qsort(want, n, sizeof(*want), cmp_rec);
+	assert_int_equal(rf__xsort_finish(s, &err), RF_OK);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(rf__xsort_next(s, &p, &err), RF_OK);
+		assert_non_null(p);
+		assert_memory_equal(p, &want[i], sizeof(r));
+	}
+	assert_int_equal(rf__xsort_next(s, &p, &err), RF_OK);
+	assert_null(p);
+	runs = rf__xsort_runs(s);
+	*merges = rf__xsort_merges(s);
+	rf__xsort_free(s);
+	free(want);
+	return runs;
+}
+
+static void
+test_xsort(void **state)
+{
+	size_t merges;
+
+	(void)state;
+	/* in memory: no run */
+	assert_int_equal(sort_check(1000, 1 << 20, &merges), 0);
+	assert_int_equal(merges, 0);
+	assert_int_equal(sort_check(0, 4096, &merges), 0);
+	/* 3 records a run, 2 at a time: a deep tree of merges */
+	assert_int_equal(sort_check(1000, 1, &merges), 334);
+	assert_true(merges > 300);
+	/* 256 records a run (4 KiB), 64 at a time: merges of merges */
+	assert_int_equal(sort_check(100000, 4096, &merges), 391);
+	assert_true(merges >= 6);
+	/* a last partial run */
+	assert_int_equal(sort_check(257, 4096, &merges), 2);
+}
+
+/* ---- rf_cluster against the former in-memory algorithm ---- */
+
+struct ritem {
+	rf_fingerprint fp;
+	const char *rcpt;
+	size_t parent, cluster;
+};
+
+static size_t
+rfind(struct ritem *v, size_t x)
+{
+	while (v[x].parent != x)
+		x = v[x].parent;
+	return x;
+}
+
+static void
+runite(struct ritem *v, size_t a, size_t b)
+{
+	a = rfind(v, a);
+	b = rfind(v, b);
+	if (a < b)
+		v[b].parent = a;
+	else if (b < a)
+		v[a].parent = b;
+}
+
+static int
+rcmp_canon(const void *pa, const void *pb, void *arg)
+{
+	const struct ritem *v = arg;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	const rf_fingerprint *x = &v[a].fp, *y = &v[b].fp;
+	unsigned j;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	for (j = 0; j < RF_FP_HASHES; j++)
+		if (x->h[j] != y->h[j])
+			return x->h[j] < y->h[j] ? -1 : 1;
+	if (x->nwords != y->nwords)
+		return x->nwords < y->nwords ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+struct rbucket {
+	uint64_t key;
+	size_t heads[RF_CLUSTER_HEADS], nheads;
+};
+
+static int
+cmp_key(const void *pa, const void *pb)
+{
+	uint64_t a = ((const struct rbucket *)pa)->key;
+	uint64_t b = ((const struct rbucket *)pb)->key;
+
+	return a < b ? -1 : a > b;
+}
+
+static uint64_t
+rkey(const rf_fingerprint *fp, unsigned band)
+{
+	uint64_t k = rf_fp_band(fp, band);
+
+	return k == 0 ? 1 : k;
+}
+
+static unsigned
+rbands(const rf_fingerprint *fp)
+{
+	return fp->kind == RF_FP_SHORT ? 1 : RF_FP_BANDS;
+}
+
+static int
+cmp_u64v(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* reference: the clusters of fp[0..n) by the rule of cluster.h, done
+ * all in memory as lib/cluster.c did before; the cluster of each item in
+ * cl_of[], the campaigns in camps[] (count returned). */
+static size_t
+reference(const rf_fingerprint *fp, char (*rcpt)[32], size_t n,
+	  size_t *cl_of, rf_batch_campaign *camps)
+{
+	struct ritem *v = calloc(n, sizeof(*v));
+	size_t *order = calloc(n, sizeof(*order)), nb = 0, i, k, m, nc = 0;
+	struct rbucket *b = calloc(n * RF_FP_BANDS + 1, sizeof(*b)), key, *bk;
+	uint64_t *vals = calloc(n, sizeof(*vals));
+	unsigned band, h;
+	int matched;
+
+	assert_non_null(v);
+	assert_non_null(order);
+	assert_non_null(b);
+	assert_non_null(vals);
+	for (i = 0; i < n; i++) {
+		v[i].fp = fp[i];
+		v[i].rcpt = rcpt[i][0] != '\0' ? rcpt[i] : NULL;
+		v[i].parent = order[i] = i;
+		if (fp[i].kind != RF_FP_EMPTY)
+			for (band = 0; band < rbands(&fp[i]); band++)
+				b[nb++].key = rkey(&fp[i], band);
+	}
+	qsort(b, nb, sizeof(*b), cmp_key);
+	for (i = m = 0; i < nb; i++)
+		if (m == 0 || b[i].key != b[m - 1].key)
+			b[m++].key = b[i].key;
+	nb = m;
+	qsort_r(order, n, sizeof(*order), rcmp_canon, v);
+	for (k = 0; k < n; k++) {
+		size_t x = order[k];
+
+		if (v[x].fp.kind == RF_FP_EMPTY)
+			continue;
+		for (band = 0; band < rbands(&v[x].fp); band++) {
+			key.key = rkey(&v[x].fp, band);
+			bk = bsearch(&key, b, nb, sizeof(*b), cmp_key);
+			assert_non_null(bk);
+			matched = 0;
+			for (h = 0; h < bk->nheads; h++) {
+				size_t y = bk->heads[h];
+
+				if (rfind(v, y) == rfind(v, x))
+					matched = 1;
+				else if (rf_fp_match(&v[x].fp, &v[y].fp)) {
+					runite(v, x, y);
+					matched = 1;
+				}
+			}
+			if (!matched && bk->nheads < RF_CLUSTER_HEADS)
+				bk->heads[bk->nheads++] = x;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		size_t r = rfind(v, i);
+
+		if (r == i) {
+			memset(&camps[nc], 0, sizeof(camps[nc]));
+			camps[nc].first = i;
+			camps[nc].kind = v[i].fp.kind;
+			v[i].cluster = nc++;
+		}
+		cl_of[i] = v[i].cluster = v[r].cluster;
+	}
+	for (k = 0; k < nc; k++) {
+		rf_fingerprint cons;
+		size_t nm = 0, best, run, j2;
+		unsigned j;
+
+		for (i = 0; i < n; i++)
+			if (v[i].cluster == k) {
+				if (nm++ == 0)
+					cons = v[i].fp;
+				/* distinct recipients: none seen before */
+				if (v[i].rcpt == NULL)
+					continue;
+				for (j2 = 0; j2 < i; j2++)
+					if (v[j2].cluster == k &&
+					    v[j2].rcpt != NULL &&
+					    strcmp(v[j2].rcpt, v[i].rcpt) == 0)
+						break;
+				if (j2 == i)
+					camps[k].recipients++;
+			}
+		camps[k].size = nm;
+		for (j = 0; j < RF_FP_HASHES && nm > 1; j++) {
+			for (i = m = 0; i < n; i++)
+				if (v[i].cluster == k)
+					vals[m++] = v[i].fp.h[j];
+			qsort(vals, m, sizeof(*vals), cmp_u64v);
+			best = 0;
+			for (i = run = 1; i <= m; i++, run++) {
+				if (i < m && vals[i] == vals[i - 1])
+					continue;
+				if (run > best) {
+					best = run;
+					cons.h[j] = vals[i - 1];
+				}
+				run = 0;
+			}
+		}
+		rf_fp_id(&cons, camps[k].id);
+	}
+	free(v);
+	free(order);
+	free(b);
+	free(vals);
+	return nc;
+}
+
+static rf_fingerprint
+random_fp(uint64_t *seed)
+{
+	rf_fingerprint fp;
+	unsigned j;
+
+	memset(&fp, 0, sizeof(fp));
+	fp.version = RF_FP_VERSION;
+	fp.kind = RF_FP_MINHASH;
+	fp.nwords = 100;
+	for (j = 0; j < RF_FP_HASHES; j++)
+		fp.h[j] = rnd(seed);
+	return fp;
+}
+
+/* make_items: campaigns whose copies differ in up to 24 of 32 positions
+ * (so copies often fail to match each other and join only through a
+ * third, and heads fill up), singles, empty and short texts, recipients
+ * repeating.  n items. */
+static void
+make_items(rf_fingerprint *fp, char (*rcpt)[32], size_t n, uint64_t seed)
+{
+	rf_fingerprint base[12];
+	size_t i;
+	unsigned c, k, j;
+
+	for (c = 0; c < 12; c++)
+		base[c] = random_fp(&seed);
+	for (i = 0; i < n; i++) {
+		k = (unsigned)(rnd(&seed) % 100);
+		if (k < 60) {
+			c = (unsigned)(rnd(&seed) % 12);
+			fp[i] = base[c];
+			for (j = (unsigned)(rnd(&seed) % 21); j > 0; j--)
+				fp[i].h[rnd(&seed) % RF_FP_HASHES] =
+				    rnd(&seed) % 4;
+			if (rnd(&seed) % 7 == 0)	/* a new base */
+				base[c] = fp[i];
+		} else if (k < 90) {
+			fp[i] = random_fp(&seed);
+		} else if (k < 94) {
+			memset(&fp[i], 0, sizeof(fp[i]));
+			fp[i].version = RF_FP_VERSION;
+			fp[i].kind = RF_FP_EMPTY;
+		} else {
+			memset(&fp[i], 0, sizeof(fp[i]));
+			fp[i].version = RF_FP_VERSION;
+			fp[i].kind = RF_FP_SHORT;
+			fp[i].nwords = 3;
+			fp[i].h[0] = rnd(&seed) % 3;
+		}
+		if (rnd(&seed) % 5 == 0)
+			rcpt[i][0] = '\0';
+		else
+			snprintf(rcpt[i], sizeof(rcpt[i]), "u%u@x.example",
+			    (unsigned)(rnd(&seed) % 300));
+	}
+}
+
+/* cluster_with: fp[] through rf_cluster with a budget of memory bytes;
+ * the caller's indices are n - 1 - i. */
+static rf_cluster *
+cluster_with(const rf_fingerprint *fp, char (*rcpt)[32], size_t n,
+	     size_t memory)
+{
+	rf_cluster *cl = NULL;
+	rf_error err;
+	size_t i;
+
+	assert_int_equal(rf_cluster_new(&cl, &err), RF_OK);
+	assert_int_equal(rf_cluster_set_memory(cl, memory, &err), RF_OK);
+	for (i = 0; i < n; i++)
+		assert_int_equal(rf_cluster_add(cl, &fp[i], rcpt[i][0] ?
+		    rcpt[i] : NULL, n - 1 - i, &err), RF_OK);
+	assert_int_equal(rf_cluster_run(cl, &err), RF_OK);
+	return cl;
+}
+
+static void
+same_as_reference(size_t n, uint64_t seed)
+{
+	rf_fingerprint *fp = calloc(n, sizeof(*fp));
+	char (*rcpt)[32] = calloc(n, sizeof(*rcpt));
+	size_t *cl_of = calloc(n, sizeof(*cl_of)), nc, i, index, multi = 0;
+	rf_batch_campaign *camps = calloc(n, sizeof(*camps));
+	rf_cluster *tiny, *big;
+	const rf_batch_campaign *a, *z;
+
+	assert_non_null(fp);
+	assert_non_null(rcpt);
+	assert_non_null(cl_of);
+	assert_non_null(camps);
+	make_items(fp, rcpt, n, seed);
+	nc = reference(fp, rcpt, n, cl_of, camps);
+	tiny = cluster_with(fp, rcpt, n, 1);
+	big = cluster_with(fp, rcpt, n, 64 << 20);
+	assert_int_equal(rf_cluster_count(tiny), nc);
+	assert_int_equal(rf_cluster_count(big), nc);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(rf_cluster_of(tiny, i, &index), cl_of[i]);
+		assert_int_equal(index, n - 1 - i);
+		assert_int_equal(rf_cluster_of(big, i, &index), cl_of[i]);
+		assert_int_equal(index, n - 1 - i);
+	}
+	for (i = 0; i < nc; i++) {
+		a = rf_cluster_campaign(tiny, i);
+		z = rf_cluster_campaign(big, i);
+		assert_memory_equal(a, &camps[i], sizeof(*a));
+		assert_memory_equal(z, &camps[i], sizeof(*z));
+		multi += camps[i].size > 1;
+	}
+	/* the data is not trivial: campaigns, and clusters of one */
+	print_message("%zu items: %zu clusters, %zu of two or more\n", n, nc, multi);
+	assert_true(multi >= 3);
+	assert_true(nc > multi + n / 4);
+	rf_cluster_free(tiny);
+	rf_cluster_free(big);
+	free(fp);
+	free(rcpt);
+	free(cl_of);
+	free(camps);
+}
+
+static void
+test_budgets_agree(void **state)
+{
+	(void)state;
+	same_as_reference(3000, 1);
+	same_as_reference(700, 2);
+	same_as_reference(40, 3);
+}
+
+/* A campaign read back in any order: the cache returns the right one. */
+static void
+test_campaign_cache(void **state)
+{
+	size_t n = 2000, i, c, nc, *cl_of = calloc(n, sizeof(*cl_of));
+	rf_fingerprint *fp = calloc(n, sizeof(*fp));
+	char (*rcpt)[32] = calloc(n, sizeof(*rcpt));
+	rf_batch_campaign *camps = calloc(n, sizeof(*camps));
+	rf_cluster *cl;
+	uint64_t seed = 9;
+
+	(void)state;
+	assert_non_null(cl_of);
+	assert_non_null(fp);
+	assert_non_null(rcpt);
+	assert_non_null(camps);
+	make_items(fp, rcpt, n, 11);
+	nc = reference(fp, rcpt, n, cl_of, camps);
+	cl = cluster_with(fp, rcpt, n, 4096);
+	for (i = 0; i < 5000; i++) {
+		c = rnd(&seed) % nc;
+		assert_memory_equal(rf_cluster_campaign(cl, c), &camps[c],
+		    sizeof(camps[c]));
+	}
+	rf_cluster_free(cl);
+	free(cl_of);
+	free(fp);
+	free(rcpt);
+	free(camps);
+}
+
+/* ---- errors ---- */
+
+static FILE *
+open_none(void)
+{
+	errno = EACCES;
+	return NULL;
+}
+
+static FILE *
+open_full(void)
+{
+	return fopen("/dev/full", "w+");
+}
+
+/* fail_with: n items through a cluster whose temporary files come from
+ * open; the first error's status and message. */
+static rf_status
+fail_with(rf__spill_open_fn open, size_t memory, size_t n, rf_error *err)
+{
+	rf_cluster *cl = NULL;
+	rf_fingerprint *fp = calloc(n, sizeof(*fp));
+	char (*rcpt)[32] = calloc(n, sizeof(*rcpt));
+	rf_status st = RF_OK;
+	size_t i;
+
+	assert_non_null(fp);
+	assert_non_null(rcpt);
+	make_items(fp, rcpt, n, 5);
+	assert_int_equal(rf_cluster_new(&cl, err), RF_OK);
+	rf__cluster_set_spill(cl, open);
+	assert_int_equal(rf_cluster_set_memory(cl, memory, err), RF_OK);
+	for (i = 0; i < n && st == RF_OK; i++)
+		st = rf_cluster_add(cl, &fp[i], rcpt[i], i, err);
+	if (st == RF_OK && (st = rf_cluster_run(cl, err)) != RF_OK)
+		assert_int_equal(rf_cluster_items(cl), 0);
+	if (st != RF_OK)
+		assert_int_equal(rf_cluster_count(cl), 0);
+	rf_cluster_free(cl);
+	free(fp);
+	free(rcpt);
+	return st;
+}
+
+static void
+test_errors(void **state)
+{
+	rf_cluster *cl = NULL;
+	rf_fingerprint fp;
+	rf_error err;
+
+	(void)state;
+	/* no temporary file: at the first spill of rf_cluster_add (tiny
+	 * budget) or in rf_cluster_run (big one) */
+	assert_int_equal(fail_with(open_none, 4096, 500, &err), RF_EIO);
+	assert_non_null(strstr(err.msg, "temporary file"));
+	assert_int_equal(fail_with(open_none, 1 << 20, 50, &err), RF_EIO);
+	assert_non_null(strstr(err.msg, "temporary file"));
+	/* a file that takes no byte (disk full) */
+	assert_int_equal(fail_with(open_full, 4096, 500, &err), RF_EIO);
+	assert_non_null(strstr(err.msg, "cannot write"));
+	assert_int_equal(fail_with(open_full, 1 << 20, 50, &err), RF_EIO);
+	assert_non_null(strstr(err.msg, "cannot write"));
+	/* with working files the same batches cluster */
+	assert_int_equal(fail_with(NULL, 4096, 500, &err), RF_OK);
+	/* the budget is set before adding */
+	assert_int_equal(rf_cluster_new(&cl, &err), RF_OK);
+	memset(&fp, 0, sizeof(fp));
+	fp.version = RF_FP_VERSION;
+	assert_int_equal(rf_cluster_add(cl, &fp, NULL, 0, &err), RF_OK);
+	assert_int_equal(rf_cluster_set_memory(cl, 1 << 20, &err), RF_EINVAL);
+	assert_int_equal(rf_cluster_run(cl, &err), RF_OK);
+	assert_int_equal(rf_cluster_count(cl), 1);
+	assert_string_equal(rf_cluster_campaign(cl, 0)->id, "");
+	rf_cluster_free(cl);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_xsort),
+		cmocka_unit_test(test_budgets_agree),
+		cmocka_unit_test(test_campaign_cache),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
