@@ -697,7 +697,7 @@ rf_url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
 {
 	size_t ulen;
 	uint64_t hash = 0;
-	int cache;
+	int cache, fast;
 	rf_status st;
 
 	link->normalized = link->host = link->host_unicode = NULL;
@@ -705,6 +705,9 @@ rf_url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
 	if (link->url == NULL)
 		return RF_OK;
 	ulen = strlen(link->url);
+	if ((fast = rf__url_fast(ctx, a, link)) != 0)
+		return fast > 0 ? RF_OK :
+		    rf_error_set(err, RF_ENOMEM, "out of memory");
 	cache = ctx->urlc != NULL && ulen > 0 && ulen < URLC_DATA;
 	if (cache) {
 		hash = XXH3_64bits(link->url, ulen);
@@ -717,7 +720,18 @@ rf_url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
 	return st;
 }
 
-/* url_analyse: rf_url_analyse without the cache. */
+rf_status
+rf__url_analyse_full(const rf_ctx *ctx, rf_arena *a, rf_link *link,
+		     rf_error *err)
+{
+	link->normalized = link->host = link->host_unicode = NULL;
+	link->domain = NULL;
+	if (link->url == NULL)
+		return RF_OK;
+	return url_analyse(ctx, a, link, err);
+}
+
+/* url_analyse: rf_url_analyse without the fast path and the cache. */
 static rf_status
 url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
 {
