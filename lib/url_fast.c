@@ -15,37 +15,48 @@
 
 #include "internal.h"
 
-/* fast_alnum: an ASCII letter or digit. */
-static int
-fast_alnum(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
-}
+/* Byte classes of the fast path. */
+enum {
+	F_HOST = 1,	/* kept in a host label: [a-z0-9_-] */
+	F_PLAIN = 2,	/* kept as it is after the host, '/' and '?' aside:
+			 * unreserved, sub-delims, ':' and '@' (put_enc) */
+	F_UNRES = 4,	/* unreserved: uriparser decodes its escape */
+};
 
-/* fast_unres: c is an RFC 3986 unreserved byte (uriparser decodes its
- * escape). */
-static int
-fast_unres(int c)
-{
-	return fast_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
+/* F_ALNUM: the classes of a lower-case letter or a digit. */
+#define F_ALNUM (F_HOST | F_PLAIN | F_UNRES)
 
-/* fast_keep: c is a byte url.c's put_enc keeps as it is after the host
- * of a special URL (unreserved, sub-delims, ":@/?"), '#' and '%' and
- * '\' excepted (the caller looks at those). */
-static int
-fast_keep(int c)
-{
-	static const unsigned char keep[256] = {
-		['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1, ['!'] = 1,
-		['$'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1,
-		['*'] = 1, ['+'] = 1, [','] = 1, [';'] = 1, ['='] = 1,
-		[':'] = 1, ['@'] = 1, ['/'] = 1, ['?'] = 1,
-	};
-
-	return fast_alnum(c) || keep[c & 255];
-}
+static const unsigned char cls[256] = {
+	['a'] = F_ALNUM, ['b'] = F_ALNUM, ['c'] = F_ALNUM, ['d'] = F_ALNUM,
+	['e'] = F_ALNUM, ['f'] = F_ALNUM, ['g'] = F_ALNUM, ['h'] = F_ALNUM,
+	['i'] = F_ALNUM, ['j'] = F_ALNUM, ['k'] = F_ALNUM, ['l'] = F_ALNUM,
+	['m'] = F_ALNUM, ['n'] = F_ALNUM, ['o'] = F_ALNUM, ['p'] = F_ALNUM,
+	['q'] = F_ALNUM, ['r'] = F_ALNUM, ['s'] = F_ALNUM, ['t'] = F_ALNUM,
+	['u'] = F_ALNUM, ['v'] = F_ALNUM, ['w'] = F_ALNUM, ['x'] = F_ALNUM,
+	['y'] = F_ALNUM, ['z'] = F_ALNUM,
+	['0'] = F_ALNUM, ['1'] = F_ALNUM, ['2'] = F_ALNUM, ['3'] = F_ALNUM,
+	['4'] = F_ALNUM, ['5'] = F_ALNUM, ['6'] = F_ALNUM, ['7'] = F_ALNUM,
+	['8'] = F_ALNUM, ['9'] = F_ALNUM,
+	['A'] = F_PLAIN | F_UNRES, ['B'] = F_PLAIN | F_UNRES,
+	['C'] = F_PLAIN | F_UNRES, ['D'] = F_PLAIN | F_UNRES,
+	['E'] = F_PLAIN | F_UNRES, ['F'] = F_PLAIN | F_UNRES,
+	['G'] = F_PLAIN | F_UNRES, ['H'] = F_PLAIN | F_UNRES,
+	['I'] = F_PLAIN | F_UNRES, ['J'] = F_PLAIN | F_UNRES,
+	['K'] = F_PLAIN | F_UNRES, ['L'] = F_PLAIN | F_UNRES,
+	['M'] = F_PLAIN | F_UNRES, ['N'] = F_PLAIN | F_UNRES,
+	['O'] = F_PLAIN | F_UNRES, ['P'] = F_PLAIN | F_UNRES,
+	['Q'] = F_PLAIN | F_UNRES, ['R'] = F_PLAIN | F_UNRES,
+	['S'] = F_PLAIN | F_UNRES, ['T'] = F_PLAIN | F_UNRES,
+	['U'] = F_PLAIN | F_UNRES, ['V'] = F_PLAIN | F_UNRES,
+	['W'] = F_PLAIN | F_UNRES, ['X'] = F_PLAIN | F_UNRES,
+	['Y'] = F_PLAIN | F_UNRES, ['Z'] = F_PLAIN | F_UNRES,
+	['-'] = F_HOST | F_PLAIN | F_UNRES, ['_'] = F_HOST | F_PLAIN | F_UNRES,
+	['.'] = F_PLAIN | F_UNRES, ['~'] = F_PLAIN | F_UNRES,
+	['!'] = F_PLAIN, ['$'] = F_PLAIN, ['&'] = F_PLAIN, ['\''] = F_PLAIN,
+	['('] = F_PLAIN, [')'] = F_PLAIN, ['*'] = F_PLAIN, ['+'] = F_PLAIN,
+	[','] = F_PLAIN, [';'] = F_PLAIN, ['='] = F_PLAIN, [':'] = F_PLAIN,
+	['@'] = F_PLAIN,
+};
 
 /* fast_hex: the value of an upper-case hexadecimal digit c, else -1. */
 static int
@@ -56,6 +67,14 @@ fast_hex(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+/* fast_label: the host label url[s..e) is not empty and does not start
+ * "xn--" (url.c would decode it for host_unicode). */
+static int
+fast_label(const char *url, size_t s, size_t e)
+{
+	return e > s && !(e - s >= 4 && memcmp(url + s, "xn--", 4) == 0);
 }
 
 /* fast_dots: the path segment after the '/' at s, up to e, is "." or
@@ -93,52 +112,52 @@ fast_form(const char *url, size_t n, size_t *hs, size_t *he)
 	else
 		return 0;
 	*hs = i;
-	/* label: the start of the current label, 0 before its first byte */
-	for (label = 0; i < n; i++) {
+	for (label = i; i < n; i++) {
 		c = (unsigned char)url[i];
-		if (c == '.') {
-			if (label == 0)
-				return 0;	/* an empty label */
-			label = 0;
+		if (cls[c] & F_HOST)
 			continue;
-		}
-		if (c == '/' || c == '?' || c == '#')
+		if (c != '.')
 			break;
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_'))
+		if (!fast_label(url, label, i))
 			return 0;
-		if (label == 0) {
-			label = i;
-			if (n - i >= 4 && memcmp(url + i, "xn--", 4) == 0)
-				return 0;
-		}
+		label = i + 1;
 	}
-	if (label == 0 || !(url[label] >= 'a' && url[label] <= 'z'))
+	if (!fast_label(url, label, i) || !(url[label] >= 'a' &&
+	    url[label] <= 'z') || (i < n && url[i] != '/' && url[i] != '?' &&
+	    url[i] != '#'))
 		return 0;
 	*he = i;
 	for (seg = i; i < n; i++) {
 		c = (unsigned char)url[i];
-		if (path && (c == '/' || c == '?' || c == '#')) {
-			if (i > seg && fast_dots(url, seg, i))
-				return 0;
-			seg = i;
-			if (c != '/')
-				path = 0;
-		}
-		if (c == '%') {
-			if (n - i < 3 || (h1 = fast_hex(url[i + 1])) < 0 ||
-			    (h2 = fast_hex(url[i + 2])) < 0 ||
-			    fast_unres(h1 * 16 + h2))
-				return 0;
-			i += 2;
-		} else if (c == '#') {
+		if (cls[c] & F_PLAIN)
+			continue;
+		switch (c) {
+		case '#':
 			if (frag)
 				return 0;
 			frag = 1;
-		} else if (!fast_keep(c))
+			/* FALLTHROUGH */
+		case '?':
+		case '/':
+			if (path) {
+				if (fast_dots(url, seg, i))
+					return 0;
+				seg = i;
+				path = c == '/';
+			}
+			break;
+		case '%':
+			if (n - i < 3 || (h1 = fast_hex(url[i + 1])) < 0 ||
+			    (h2 = fast_hex(url[i + 2])) < 0 ||
+			    (cls[h1 * 16 + h2] & F_UNRES))
+				return 0;
+			i += 2;
+			break;
+		default:
 			return 0;
+		}
 	}
-	if (path && i > seg && fast_dots(url, seg, i))
+	if (path && fast_dots(url, seg, i))
 		return 0;
 	return 1;
 }
