@@ -1,15 +1,16 @@
 /*
  * url_fast.c - the fast path of rf_url_analyse.
  *
- * Most URLs in mail are already in the form that the full way of url.c
- * (clean, rebuild, uriparser's normalisation) would give them back:
- * "http://" or "https://", a lower-case host name, and a path, query and
- * fragment that need no escaping and hold no escape uriparser would
- * change.  fast_form proves that with a strict check of the bytes; such
- * a URL skips the copies, the host conversion and uriparser, and only its
- * registrable domain is looked up.  Anything it is not sure of takes the
- * full way.  tests/unit/test_url_fast.c compares both ways on many
- * generated URLs; docs/url.md ("Fast path") lists the rules.
+ * Most URLs in mail are already, or almost, in the form that the full way
+ * of url.c (clean, rebuild, uriparser's normalisation) gives: an http or
+ * https URL with a plain host name or dotted quad, or a mailto: URL, whose
+ * path, query and fragment need no escaping and hold no escape uriparser
+ * would change.  fast_parse proves that with a strict check of the bytes;
+ * such a URL skips the copies, the host conversion and uriparser: only the
+ * case of scheme and host, a default port and an empty path need fixing,
+ * and the registrable domain is looked up.  Anything it is not sure of
+ * takes the full way.  tests/unit/test_url_fast.c compares both ways on
+ * many generated URLs; docs/url.md ("Fast path") lists the rules.
  */
 #include <string.h>
 
@@ -17,13 +18,13 @@
 
 /* Byte classes of the fast path. */
 enum {
-	F_HOST = 1,	/* kept in a host label: [a-z0-9_-] */
+	F_HOST = 1,	/* in a host label: [A-Za-z0-9_-] */
 	F_PLAIN = 2,	/* kept as it is after the host, '/' and '?' aside:
 			 * unreserved, sub-delims, ':' and '@' (put_enc) */
 	F_UNRES = 4,	/* unreserved: uriparser decodes its escape */
 };
 
-/* F_ALNUM: the classes of a lower-case letter or a digit. */
+/* F_ALNUM: the classes of a letter or a digit. */
 #define F_ALNUM (F_HOST | F_PLAIN | F_UNRES)
 
 static const unsigned char cls[256] = {
@@ -37,19 +38,19 @@ static const unsigned char cls[256] = {
 	['0'] = F_ALNUM, ['1'] = F_ALNUM, ['2'] = F_ALNUM, ['3'] = F_ALNUM,
 	['4'] = F_ALNUM, ['5'] = F_ALNUM, ['6'] = F_ALNUM, ['7'] = F_ALNUM,
 	['8'] = F_ALNUM, ['9'] = F_ALNUM,
-	['A'] = F_PLAIN | F_UNRES, ['B'] = F_PLAIN | F_UNRES,
-	['C'] = F_PLAIN | F_UNRES, ['D'] = F_PLAIN | F_UNRES,
-	['E'] = F_PLAIN | F_UNRES, ['F'] = F_PLAIN | F_UNRES,
-	['G'] = F_PLAIN | F_UNRES, ['H'] = F_PLAIN | F_UNRES,
-	['I'] = F_PLAIN | F_UNRES, ['J'] = F_PLAIN | F_UNRES,
-	['K'] = F_PLAIN | F_UNRES, ['L'] = F_PLAIN | F_UNRES,
-	['M'] = F_PLAIN | F_UNRES, ['N'] = F_PLAIN | F_UNRES,
-	['O'] = F_PLAIN | F_UNRES, ['P'] = F_PLAIN | F_UNRES,
-	['Q'] = F_PLAIN | F_UNRES, ['R'] = F_PLAIN | F_UNRES,
-	['S'] = F_PLAIN | F_UNRES, ['T'] = F_PLAIN | F_UNRES,
-	['U'] = F_PLAIN | F_UNRES, ['V'] = F_PLAIN | F_UNRES,
-	['W'] = F_PLAIN | F_UNRES, ['X'] = F_PLAIN | F_UNRES,
-	['Y'] = F_PLAIN | F_UNRES, ['Z'] = F_PLAIN | F_UNRES,
+	['A'] = F_ALNUM, ['B'] = F_ALNUM,
+	['C'] = F_ALNUM, ['D'] = F_ALNUM,
+	['E'] = F_ALNUM, ['F'] = F_ALNUM,
+	['G'] = F_ALNUM, ['H'] = F_ALNUM,
+	['I'] = F_ALNUM, ['J'] = F_ALNUM,
+	['K'] = F_ALNUM, ['L'] = F_ALNUM,
+	['M'] = F_ALNUM, ['N'] = F_ALNUM,
+	['O'] = F_ALNUM, ['P'] = F_ALNUM,
+	['Q'] = F_ALNUM, ['R'] = F_ALNUM,
+	['S'] = F_ALNUM, ['T'] = F_ALNUM,
+	['U'] = F_ALNUM, ['V'] = F_ALNUM,
+	['W'] = F_ALNUM, ['X'] = F_ALNUM,
+	['Y'] = F_ALNUM, ['Z'] = F_ALNUM,
 	['-'] = F_HOST | F_PLAIN | F_UNRES, ['_'] = F_HOST | F_PLAIN | F_UNRES,
 	['.'] = F_PLAIN | F_UNRES, ['~'] = F_PLAIN | F_UNRES,
 	['!'] = F_PLAIN, ['$'] = F_PLAIN, ['&'] = F_PLAIN, ['\''] = F_PLAIN,
@@ -69,65 +70,104 @@ fast_hex(int c)
 	return -1;
 }
 
-/* fast_label: the host label url[s..e) is not empty and does not start
- * "xn--" (url.c would decode it for host_unicode). */
+/* fast_lower: ASCII lower case. */
 static int
-fast_label(const char *url, size_t s, size_t e)
+fast_lower(int c)
 {
-	return e > s && !(e - s >= 4 && memcmp(url + s, "xn--", 4) == 0);
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
-/* fast_dots: the path segment after the '/' at s, up to e, is "." or
- * ".." (uriparser would remove it). */
+/* fast_prefix: url[0..n) starts with p (lower case) in any case. */
 static int
-fast_dots(const char *url, size_t s, size_t e)
+fast_prefix(const char *url, size_t n, const char *p)
 {
-	return url[s] == '/' && ((e - s == 2 && url[s + 1] == '.') ||
-	    (e - s == 3 && url[s + 1] == '.' && url[s + 2] == '.'));
+	size_t i;
+
+	for (i = 0; p[i] != '\0'; i++)
+		if (i >= n || fast_lower((unsigned char)url[i]) != p[i])
+			return 0;
+	return 1;
+}
+
+/* fast_quad: url[s..e) is a dotted quad as url.c writes IPv4 addresses:
+ * four decimal numbers up to 255 without leading zeros. */
+static int
+fast_quad(const char *url, size_t s, size_t e)
+{
+	unsigned v = 0;
+	size_t i, d = 0, parts = 1;
+
+	for (i = s; i < e; i++) {
+		if (url[i] == '.') {
+			if (d == 0 || ++parts > 4)
+				return 0;
+			d = v = 0;
+		} else if (url[i] >= '0' && url[i] <= '9') {
+			if (d > 0 && v == 0)
+				return 0;	/* a leading zero */
+			v = v * 10 + (unsigned)(url[i] - '0');
+			if (++d > 3 || v > 255)
+				return 0;
+		} else
+			return 0;
+	}
+	return parts == 4 && d > 0;
 }
 
 /*
- * fast_form: 1 when url[0..n) is in normal form, with the host at
- * [*hs, *he); 0 when it must take the full way.  Checked: at most
- * RF__URL_MAX bytes; scheme "http" or "https" in lower case followed by
- * exactly "//"; a host of non-empty labels of [a-z0-9_-], none starting
- * "xn--", the last starting with a letter (so no IPv4 form), no trailing
- * dot, no port, no userinfo; after it only bytes put_enc keeps (no byte
- * below '!' or above '~', no '\'), one '#' at most, escapes "%XY" with
- * upper-case hex digits that do not encode an unreserved byte, and no
- * "." or ".." segment in the path.
+ * fast_host: the host url[s..e) needs nothing but lower case: non-empty
+ * labels of [A-Za-z0-9_-], none starting "xn--" in any case (url.c would
+ * decode it for host_unicode), no trailing dot, and either the last label
+ * starts with a letter (a name: *ip = 0) or it is a dotted quad (*ip = 1).
+ * 0 when it needs more.
  */
 static int
-fast_form(const char *url, size_t n, size_t *hs, size_t *he)
+fast_host(const char *url, size_t s, size_t e, int *ip)
 {
-	size_t i, seg, label;
-	int c, frag = 0, path = 1, h1, h2;
+	size_t i, label = s;
+	int c;
 
-	if (n > RF__URL_MAX)
-		return 0;
-	if (n > 7 && memcmp(url, "http://", 7) == 0)
-		i = 7;
-	else if (n > 8 && memcmp(url, "https://", 8) == 0)
-		i = 8;
-	else
-		return 0;
-	*hs = i;
-	for (label = i; i < n; i++) {
-		c = (unsigned char)url[i];
-		if (cls[c] & F_HOST)
+	for (i = s; i <= e; i++) {
+		if (i < e && (cls[(unsigned char)url[i]] & F_HOST))
 			continue;
-		if (c != '.')
-			break;
-		if (!fast_label(url, label, i))
+		if (i < e && url[i] != '.')
+			return 0;
+		if (i == label || (i - label >= 4 &&
+		    fast_prefix(url + label, 4, "xn--")))
 			return 0;
 		label = i + 1;
 	}
-	if (!fast_label(url, label, i) || !(url[label] >= 'a' &&
-	    url[label] <= 'z') || (i < n && url[i] != '/' && url[i] != '?' &&
-	    url[i] != '#'))
-		return 0;
-	*he = i;
-	for (seg = i; i < n; i++) {
+	/* label - 1: the end of the host; find the last label's start */
+	for (i = e; i > s && url[i - 1] != '.'; i--)
+		;
+	c = fast_lower((unsigned char)url[i]);
+	*ip = !(c >= 'a' && c <= 'z');
+	return !*ip || fast_quad(url, s, e);
+}
+
+/* fast_dots: the path segment url[s..e) is "." or ".." (uriparser would
+ * remove it). */
+static int
+fast_dots(const char *url, size_t s, size_t e)
+{
+	return (e - s == 1 && url[s] == '.') ||
+	    (e - s == 2 && url[s] == '.' && url[s + 1] == '.');
+}
+
+/*
+ * fast_rest: url[i..n), the path, query and fragment, is kept as it is by
+ * put_enc and uriparser: only bytes put_enc keeps (no byte below '!' or
+ * above '~', no '\'), one '#' at most, escapes "%XY" with upper-case hex
+ * digits that do not encode an unreserved byte, no "." or ".." path
+ * segment; with opaque set (mailto:) no '/' in the path.
+ */
+static int
+fast_rest(const char *url, size_t i, size_t n, int opaque)
+{
+	size_t seg = i;
+	int c, frag = 0, path = 1, h1, h2;
+
+	for (; i < n; i++) {
 		c = (unsigned char)url[i];
 		if (cls[c] & F_PLAIN)
 			continue;
@@ -140,9 +180,10 @@ fast_form(const char *url, size_t n, size_t *hs, size_t *he)
 		case '?':
 		case '/':
 			if (path) {
-				if (fast_dots(url, seg, i))
+				if (fast_dots(url, seg, i) ||
+				    (opaque && c == '/'))
 					return 0;
-				seg = i;
+				seg = i + 1;
 				path = c == '/';
 			}
 			break;
@@ -157,9 +198,95 @@ fast_form(const char *url, size_t n, size_t *hs, size_t *he)
 			return 0;
 		}
 	}
-	if (path && fast_dots(url, seg, i))
+	return !(path && fast_dots(url, seg, n));
+}
+
+/* What fast_parse found: the normalised URL is lower(url[0..he)) without
+ * the port (or prefix, then lower(url[hs..he)) for a "www." form), then
+ * url[he..pe) when the port is kept, "/" when slash is set, url[rest..n).
+ * For mailto: the host is the first address's, for its domain only. */
+struct fast {
+	const char *prefix;	/* "http://" for a "www." form, else NULL */
+	size_t hs, he;		/* the host */
+	size_t pe;		/* the end of ":port" after he */
+	size_t rest;		/* path, query, fragment */
+	int keep_port, slash, ip, mailto;
+};
+
+/* fast_mailto: fast_parse for "mailto:" (7 bytes) URLs. */
+static int
+fast_mailto(const char *url, size_t n, struct fast *f)
+{
+	size_t e, at;
+
+	f->mailto = 1;
+	f->rest = 7;
+	if (!fast_rest(url, 7, n, 1))
 		return 0;
-	return 1;
+	/* the first address ends at '?', ',' or '#'; its host follows the
+	 * last '@' before */
+	for (e = 7; e < n && url[e] != '?' && url[e] != ',' && url[e] != '#';
+	    e++)
+		;
+	for (at = e; at > 7 && url[at - 1] != '@'; at--)
+		;
+	if (at == 7 || at == e)
+		return 0;
+	f->hs = at;
+	f->he = e;
+	return fast_host(url, at, e, &f->ip);
+}
+
+/*
+ * fast_parse: 1 when url[0..n) takes the fast path, described in *f; 0
+ * when it must take the full way.  http and https URLs (scheme in any
+ * case, exactly "//") and "www." forms: at most RF__URL_MAX bytes, a host
+ * fast_host takes, no userinfo, a port of one to five digits without a
+ * leading zero up to 65535 (dropped when it is the scheme's default), and
+ * a rest fast_rest takes.  mailto: URLs: a rest without '/' in the path
+ * and a first address whose host fast_host takes.
+ */
+static int
+fast_parse(const char *url, size_t n, struct fast *f)
+{
+	const char *dport = "80";
+	size_t i, v = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (n > RF__URL_MAX)
+		return 0;
+	if (fast_prefix(url, n, "www."))
+		f->prefix = "http://";
+	else if (fast_prefix(url, n, "http://"))
+		f->hs = 7;
+	else if (fast_prefix(url, n, "https://")) {
+		f->hs = 8;
+		dport = "443";
+	} else if (fast_prefix(url, n, "mailto:"))
+		return fast_mailto(url, n, f);
+	else
+		return 0;
+	for (i = f->hs; i < n && ((cls[(unsigned char)url[i]] & F_HOST) ||
+	    url[i] == '.'); i++)
+		;
+	f->he = f->pe = i;
+	if (!fast_host(url, f->hs, i, &f->ip))
+		return 0;
+	if (i < n && url[i] == ':') {
+		for (i++; i < n && url[i] >= '0' && url[i] <= '9'; i++)
+			v = v * 10 + (unsigned)(url[i] - '0');
+		if (i - f->he < 2 || i - f->he > 6 || url[f->he + 1] == '0' ||
+		    v > 65535)
+			return 0;
+		f->pe = i;
+		f->keep_port = !(i - f->he - 1 == strlen(dport) &&
+		    memcmp(url + f->he + 1, dport, i - f->he - 1) == 0);
+	}
+	if (i < n && url[i] != '/' && url[i] != '?' && url[i] != '#')
+		return 0;
+	f->rest = i;
+	f->slash = i == n || url[i] != '/';
+	return fast_rest(url, i, n, 0);
 }
 
 int
@@ -167,29 +294,45 @@ rf__url_fast(const rf_ctx *ctx, rf_arena *a, rf_link *link)
 {
 	const char *url = link->url, *d;
 	char *norm, *host, *domain = NULL;
-	size_t n, hs, he;
+	size_t n, o = 0, i;
+	struct fast f;
 
 	if (url == NULL)
 		return 0;
 	n = strlen(url);
-	if (!fast_form(url, n, &hs, &he))
+	if (!fast_parse(url, n, &f))
 		return 0;
-	/* a special URL with an empty path gets "/" */
-	if (he == n || url[he] != '/') {
-		if ((norm = rf_arena_alloc(a, n + 2)) == NULL)
-			return -1;
-		memcpy(norm, url, he);
-		norm[he] = '/';
-		memcpy(norm + he + 1, url + he, n - he);
-	} else if ((norm = rf_arena_strndup(a, url, n)) == NULL)
+	/* "http://" + the URL + "/" */
+	if ((norm = rf_arena_alloc(a, n + 9)) == NULL ||
+	    (host = rf_arena_alloc(a, f.he - f.hs + 1)) == NULL)
 		return -1;
-	if ((host = rf_arena_strndup(a, url + hs, he - hs)) == NULL)
-		return -1;
-	d = rf__registrable_domain(ctx, host);
-	if (d != NULL && (domain = rf_arena_strdup(a, d)) == NULL)
+	for (i = f.hs; i < f.he; i++)
+		host[i - f.hs] = (char)fast_lower((unsigned char)url[i]);
+	if (f.mailto) {
+		memcpy(norm, "mailto:", 7);
+		memcpy(norm + 7, url + 7, n - 7);
+	} else {
+		if (f.prefix != NULL) {
+			memcpy(norm, f.prefix, strlen(f.prefix));
+			o = strlen(f.prefix);
+		}
+		for (i = 0; i < f.hs; i++)
+			norm[o++] = (char)fast_lower((unsigned char)url[i]);
+		memcpy(norm + o, host, f.he - f.hs);
+		o += f.he - f.hs;
+		if (f.keep_port) {
+			memcpy(norm + o, url + f.he, f.pe - f.he);
+			o += f.pe - f.he;
+		}
+		if (f.slash)
+			norm[o++] = '/';
+		memcpy(norm + o, url + f.rest, n - f.rest);
+	}
+	if (!f.ip && (d = rf__registrable_domain(ctx, host)) != NULL &&
+	    (domain = rf_arena_strdup(a, d)) == NULL)
 		return -1;
 	link->normalized = norm;
-	link->host = host;
+	link->host = f.mailto ? NULL : host;
 	link->host_unicode = NULL;
 	link->domain = domain;
 	return 1;

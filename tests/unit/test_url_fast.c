@@ -125,6 +125,43 @@ test_edges(void **state)
 		"http://example.com/!$&'()*+,;=:@~-._",
 		"http://example.com/?q=a+b&c=%20%22#x!$&'()*+,;=:@/?",
 		"http://[::1]/", "http://example.com%2F/", "http://a%41.com/",
+		/* case */
+		"HTTP://WWW.EXAMPLE.COM/A", "hTtPs://Example.Co.UK?Q#F",
+		"http://XN--bcher-kva.example/", "http://Xn--a.com/",
+		"http://EXAMPLE.123/", "http://A.B1/",
+		/* dotted quads */
+		"http://1.2.3.4", "http://01.2.3.4/", "http://1.2.3.256/",
+		"http://255.255.255.255/", "http://0.0.0.0/", "http://1.2.3/",
+		"http://1.2.3.4.5/", "http://1.2.3.4./", "http://1.2.3.04/",
+		"http://192.168.000.1/", "http://1.2.3.0x4/", "http://1..3.4/",
+		"http://1.2.3.4:81/x", "http://4294967295/",
+		/* ports */
+		"http://a.com:80/", "http://a.com:080/", "http://a.com:8080",
+		"https://a.com:443", "https://a.com:80/", "http://a.com:443/",
+		"http://a.com:65535/", "http://a.com:65536/",
+		"http://a.com:99999/", "http://a.com:123456/", "http://a.com:0/",
+		"http://a.com:00/", "http://a.com:/", "http://a.com:8a/",
+		"http://a.com:1?x", "http://a.com:1#x", "http://a.com:80:80/",
+		/* www. forms */
+		"www.example.com", "WWW.Example.com/x", "www.", "www.a",
+		"www.1.2.3.4/", "www..com", "Www.x.y?q", "www.x.y:80/a",
+		"www.x.y:8080", "www.x.y#f", "www.x.y/./a", "www.x.y.",
+		"www.x.y@z.com/", "www.xn--bcher-kva.de/",
+		/* mailto: */
+		"mailto:a@example.com", "mailto:A@Example.COM",
+		"mailto:a@b.com,c@d.com", "mailto:a@b.com?subject=x%20y",
+		"mailto:a@b.com?subject=%7e", "mailto:a@b.com?subject=%7E",
+		"mailto:.", "mailto:..", "mailto:./a@b.com", "mailto:a@b.com/x",
+		"mailto:a@b.com?x=/./..", "mailto:a@", "mailto:@b.com",
+		"mailto:a", "mailto:", "mailto:a@1.2.3.4", "mailto:a@[::1]",
+		"mailto:a@xn--bcher-kva.de", "mailto://a@b.com",
+		"Mailto:a@b.com", "MAILTO:A@B.COM", "mailto:a@b.com#x",
+		"mailto:a@b.com#x#y", "mailto:a@b@c.com", "mailto:a%40b@c.com",
+		"mailto:a@b.com.", "mailto:a@b.co.uk", "mailto:?to=a@b.com",
+		"mailto:a@b.com?", "mailto:a.@b.com", "mailto:a@co.uk",
+		"mailto:a@b.com?cc=c@d.com", "mailto:a b@c.com",
+		"mailto:a@b.com%2C", "mailto:a@b_c.com", "mailto:a@-b.com",
+		"mailto:a@b.123", "mailto:a@%62.com", "mailto:a@b.com:25",
 	};
 	rf_ctx *ctx = *state;
 	rf_arena *a = rf_arena_new();
@@ -154,7 +191,12 @@ static const char *const labels[] = {
 };
 static const char *const tails[] = {
 	"", "", "", "", "", "", ".", ":80", ":443", ":8080", ":", ":0080",
-	"@", "u@", ":x@",
+	"@", "u@", ":x@", ":1", ":65535", ":65536", ":99999", ":123456",
+	":0", ":8a",
+};
+static const char *const locals[] = {
+	"a", "john.doe", "list-request", "x+y", "A.B", "a_b", ".", "..",
+	"a%40b", "a%7e", "a b", "a/b", "", "a@b", "\\x", "a%2C",
 };
 static const char *const segs[] = {
 	"", "a", "index.html", "x_y-z~", ".", "..", "...", ".a", "a.",
@@ -169,16 +211,21 @@ static const char *const qparts[] = {
 	"l=%C3%A9", "m=\xc3\xa9", "n=[]", "o='", "p=\\",
 };
 
-/* gen: a URL into buf (size n); clean: only the first entry groups of
- * each table (what is usually in normal form) when set. */
+/* gen_host: a host name or a dotted quad (sometimes with leading zeros
+ * or out of range) appended to buf (size n). */
 static void
-gen(uint64_t *s, char *buf, size_t n, int clean)
+gen_host(uint64_t *s, char *buf, size_t n, int clean)
 {
 	size_t k, m;
 
-	buf[0] = '\0';
-	strncat(buf, schemes[clean ? pick(s, 2) :
-	    pick(s, sizeof(schemes) / sizeof(schemes[0]))], n - 1);
+	if (pick(s, 8) == 0) {
+		for (k = 0; k < 4; k++)
+			snprintf(buf + strlen(buf), n - strlen(buf),
+			    k > 0 ? ".%s%zu" : "%s%zu",
+			    clean || pick(s, 6) ? "" : "0",
+			    pick(s, clean ? 256 : 300));
+		return;
+	}
 	m = 1 + pick(s, 4);
 	for (k = 0; k < m; k++) {
 		if (k > 0)
@@ -187,6 +234,46 @@ gen(uint64_t *s, char *buf, size_t n, int clean)
 		    pick(s, sizeof(labels) / sizeof(labels[0]))],
 		    n - strlen(buf) - 1);
 	}
+}
+
+/* gen_mailto: a mailto: URL into buf (size n). */
+static void
+gen_mailto(uint64_t *s, char *buf, size_t n, int clean)
+{
+	size_t k, m = 1 + pick(s, 2);
+
+	strncat(buf, clean || pick(s, 4) ? "mailto:" : "MailTo:", n - 1);
+	for (k = 0; k < m; k++) {
+		if (k > 0)
+			strncat(buf, ",", n - strlen(buf) - 1);
+		strncat(buf, locals[pick(s, clean ? 6 :
+		    sizeof(locals) / sizeof(locals[0]))], n - strlen(buf) - 1);
+		strncat(buf, "@", n - strlen(buf) - 1);
+		gen_host(s, buf, n, clean);
+	}
+	if (pick(s, 3) == 0) {
+		strncat(buf, "?", n - strlen(buf) - 1);
+		strncat(buf, qparts[clean ? pick(s, 5) :
+		    pick(s, sizeof(qparts) / sizeof(qparts[0]))],
+		    n - strlen(buf) - 1);
+	}
+}
+
+/* gen: a URL into buf (size n); clean: only the first entry groups of
+ * each table (what is usually in normal form) when set. */
+static void
+gen(uint64_t *s, char *buf, size_t n, int clean)
+{
+	size_t k, m;
+
+	buf[0] = '\0';
+	if (pick(s, 6) == 0) {
+		gen_mailto(s, buf, n, clean);
+		return;
+	}
+	strncat(buf, schemes[clean ? pick(s, 2) :
+	    pick(s, sizeof(schemes) / sizeof(schemes[0]))], n - 1);
+	gen_host(s, buf, n, clean);
 	if (!clean)
 		strncat(buf, tails[pick(s, sizeof(tails) / sizeof(tails[0]))],
 		    n - strlen(buf) - 1);
