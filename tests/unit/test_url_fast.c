@@ -2,7 +2,8 @@
  * against the full way (uriparser, rf__url_analyse_full): every URL the
  * fast path takes must give the same four fields.  Edge cases by hand,
  * then hundreds of thousands of generated URLs: URLs in normal form and
- * near misses (one byte changed, inserted or removed). */
+ * near misses (one or two bytes changed, inserted or removed).  Also the
+ * block-wise trigger search of URLs in text at every alignment. */
 #include "testutil.h"
 
 #include "../../lib/internal.h"
@@ -371,12 +372,65 @@ test_generated(void **state)
 	rf_arena_free(a);
 }
 
+/* URLs in text at every offset around the 16- and 8-byte blocks the
+ * trigger search reads (url_text.c: next_trigger), with and without a
+ * trigger byte in the filler before, and ending on the last byte: each
+ * URL is found exactly as written. */
+static void
+test_text_offsets(void **state)
+{
+	static const char *const urls[] = {
+		"http://a.example/x", "www.b.example", "mailto:c@d.example",
+		"<URL:http://e.example/>", "<https://f.example/g>",
+	};
+	static const char *const want[] = {
+		"http://a.example/x", "www.b.example", "mailto:c@d.example",
+		"http://e.example/", "https://f.example/g",
+	};
+	rf_ctx *ctx = *state;
+	rf_arena *a = rf_arena_new();
+	char text[128];
+	size_t u, pad, k, len;
+	rf_links l;
+
+	assert_non_null(a);
+	for (u = 0; u < sizeof(urls) / sizeof(urls[0]); u++)
+		for (pad = 0; pad < 40; pad++)
+			for (k = 0; k < 3; k++) {
+				/* filler: spaces, maybe a lone '.' or '<'
+				 * (not right before the URL) */
+				memset(text, ' ', pad);
+				if (k > 0 && pad > 1)
+					text[pad / 2 - 1] = k == 1 ? '.' : '<';
+				len = pad + (size_t)snprintf(text + pad,
+				    sizeof(text) - pad, "%s%s", urls[u],
+				    pad % 2 ? "" : " tail");
+				memset(&l, 0, sizeof(l));
+				assert_int_equal(rf_url_extract_text(ctx, a,
+				    text, len, 0, &l, NULL), RF_OK);
+				if (l.n != 1)
+					print_message("[%.*s] %zu\n", (int)len, text, l.n);
+				assert_int_equal(l.n, 1);
+				assert_string_equal(l.v[0].url, want[u]);
+			}
+	/* no trigger at all, every length */
+	for (len = 0; len < sizeof(text); len++) {
+		memset(text, 'x', len);
+		memset(&l, 0, sizeof(l));
+		assert_int_equal(rf_url_extract_text(ctx, a, text, len, 0, &l,
+		    NULL), RF_OK);
+		assert_int_equal(l.n, 0);
+	}
+	rf_arena_free(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_text_offsets),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
