@@ -22,6 +22,7 @@ enum {
 	F_PLAIN = 2,	/* kept as it is after the host, '/' and '?' aside:
 			 * unreserved, sub-delims, ':' and '@' (put_enc) */
 	F_UNRES = 4,	/* unreserved: uriparser decodes its escape */
+	F_UPPER = 8,	/* an upper-case letter */
 };
 
 /* F_ALNUM: the classes of a letter or a digit. */
@@ -38,19 +39,19 @@ static const unsigned char cls[256] = {
 	['0'] = F_ALNUM, ['1'] = F_ALNUM, ['2'] = F_ALNUM, ['3'] = F_ALNUM,
 	['4'] = F_ALNUM, ['5'] = F_ALNUM, ['6'] = F_ALNUM, ['7'] = F_ALNUM,
 	['8'] = F_ALNUM, ['9'] = F_ALNUM,
-	['A'] = F_ALNUM, ['B'] = F_ALNUM,
-	['C'] = F_ALNUM, ['D'] = F_ALNUM,
-	['E'] = F_ALNUM, ['F'] = F_ALNUM,
-	['G'] = F_ALNUM, ['H'] = F_ALNUM,
-	['I'] = F_ALNUM, ['J'] = F_ALNUM,
-	['K'] = F_ALNUM, ['L'] = F_ALNUM,
-	['M'] = F_ALNUM, ['N'] = F_ALNUM,
-	['O'] = F_ALNUM, ['P'] = F_ALNUM,
-	['Q'] = F_ALNUM, ['R'] = F_ALNUM,
-	['S'] = F_ALNUM, ['T'] = F_ALNUM,
-	['U'] = F_ALNUM, ['V'] = F_ALNUM,
-	['W'] = F_ALNUM, ['X'] = F_ALNUM,
-	['Y'] = F_ALNUM, ['Z'] = F_ALNUM,
+	['A'] = F_ALNUM | F_UPPER, ['B'] = F_ALNUM | F_UPPER,
+	['C'] = F_ALNUM | F_UPPER, ['D'] = F_ALNUM | F_UPPER,
+	['E'] = F_ALNUM | F_UPPER, ['F'] = F_ALNUM | F_UPPER,
+	['G'] = F_ALNUM | F_UPPER, ['H'] = F_ALNUM | F_UPPER,
+	['I'] = F_ALNUM | F_UPPER, ['J'] = F_ALNUM | F_UPPER,
+	['K'] = F_ALNUM | F_UPPER, ['L'] = F_ALNUM | F_UPPER,
+	['M'] = F_ALNUM | F_UPPER, ['N'] = F_ALNUM | F_UPPER,
+	['O'] = F_ALNUM | F_UPPER, ['P'] = F_ALNUM | F_UPPER,
+	['Q'] = F_ALNUM | F_UPPER, ['R'] = F_ALNUM | F_UPPER,
+	['S'] = F_ALNUM | F_UPPER, ['T'] = F_ALNUM | F_UPPER,
+	['U'] = F_ALNUM | F_UPPER, ['V'] = F_ALNUM | F_UPPER,
+	['W'] = F_ALNUM | F_UPPER, ['X'] = F_ALNUM | F_UPPER,
+	['Y'] = F_ALNUM | F_UPPER, ['Z'] = F_ALNUM | F_UPPER,
 	['-'] = F_HOST | F_PLAIN | F_UNRES, ['_'] = F_HOST | F_PLAIN | F_UNRES,
 	['.'] = F_PLAIN | F_UNRES, ['~'] = F_PLAIN | F_UNRES,
 	['!'] = F_PLAIN, ['$'] = F_PLAIN, ['&'] = F_PLAIN, ['\''] = F_PLAIN,
@@ -114,35 +115,51 @@ fast_quad(const char *url, size_t s, size_t e)
 	return parts == 4 && d > 0;
 }
 
+/* fast_xn: the host label url[s..e) starts "xn--" in any case (url.c
+ * would decode it for host_unicode). */
+static int
+fast_xn(const char *url, size_t s, size_t e)
+{
+	return e - s >= 4 && (url[s] | 0x20) == 'x' &&
+	    (url[s + 1] | 0x20) == 'n' && url[s + 2] == '-' &&
+	    url[s + 3] == '-';
+}
+
 /*
- * fast_host: the host url[s..e) needs nothing but lower case: non-empty
- * labels of [A-Za-z0-9_-], none starting "xn--" in any case (url.c would
- * decode it for host_unicode), no trailing dot, and either the last label
- * starts with a letter (a name: *ip = 0) or it is a dotted quad (*ip = 1).
- * 0 when it needs more.
+ * fast_host: the host from url[s], up to the first byte before e that is
+ * neither [A-Za-z0-9_-] nor '.' (*end), needs nothing but lower case:
+ * non-empty labels, none starting "xn--", no trailing dot, and either the
+ * last label starts with a letter (a name: *ip = 0) or it is a dotted
+ * quad (*ip = 1).  *upper: it has upper-case letters.  0 when it needs
+ * more.
  */
 static int
-fast_host(const char *url, size_t s, size_t e, int *ip)
+fast_host(const char *url, size_t s, size_t e, size_t *end, int *ip,
+	  int *upper)
 {
 	size_t i, label = s;
-	int c;
+	int c, k, seen = 0;
 
-	for (i = s; i <= e; i++) {
-		if (i < e && (cls[(unsigned char)url[i]] & F_HOST))
+	for (i = s; i < e; i++) {
+		c = (unsigned char)url[i];
+		k = cls[c];
+		if (k & F_HOST) {
+			seen |= k;
 			continue;
-		if (i < e && url[i] != '.')
-			return 0;
-		if (i == label || (i - label >= 4 &&
-		    fast_prefix(url + label, 4, "xn--")))
+		}
+		if (c != '.')
+			break;
+		if (i == label || fast_xn(url, label, i))
 			return 0;
 		label = i + 1;
 	}
-	/* label - 1: the end of the host; find the last label's start */
-	for (i = e; i > s && url[i - 1] != '.'; i--)
-		;
-	c = fast_lower((unsigned char)url[i]);
+	*end = i;
+	if (i == label || fast_xn(url, label, i))
+		return 0;
+	c = url[label] | 0x20;
 	*ip = !(c >= 'a' && c <= 'z');
-	return !*ip || fast_quad(url, s, e);
+	*upper = (seen & F_UPPER) != 0;
+	return !*ip || fast_quad(url, s, i);
 }
 
 /* fast_dots: the path segment url[s..e) is "." or ".." (uriparser would
@@ -210,14 +227,14 @@ struct fast {
 	size_t hs, he;		/* the host */
 	size_t pe;		/* the end of ":port" after he */
 	size_t rest;		/* path, query, fragment */
-	int keep_port, slash, ip, mailto;
+	int keep_port, slash, ip, upper, mailto;
 };
 
 /* fast_mailto: fast_parse for "mailto:" (7 bytes) URLs. */
 static int
 fast_mailto(const char *url, size_t n, struct fast *f)
 {
-	size_t e, at;
+	size_t e, at, end;
 
 	f->mailto = 1;
 	f->rest = 7;
@@ -234,7 +251,7 @@ fast_mailto(const char *url, size_t n, struct fast *f)
 		return 0;
 	f->hs = at;
 	f->he = e;
-	return fast_host(url, at, e, &f->ip);
+	return fast_host(url, at, e, &end, &f->ip, &f->upper) && end == e;
 }
 
 /*
@@ -253,25 +270,34 @@ fast_parse(const char *url, size_t n, struct fast *f)
 	size_t i, v = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (n > RF__URL_MAX)
+	if (n > RF__URL_MAX || n < 4)
 		return 0;
-	if (fast_prefix(url, n, "www."))
+	switch (url[0] | 0x20) {
+	case 'h':
+		if (n > 7 && (memcmp(url, "http://", 7) == 0 ||
+		    fast_prefix(url, n, "http://")))
+			f->hs = 7;
+		else if (n > 8 && (memcmp(url, "https://", 8) == 0 ||
+		    fast_prefix(url, n, "https://"))) {
+			f->hs = 8;
+			dport = "443";
+		} else
+			return 0;
+		break;
+	case 'w':
+		if (!fast_prefix(url, n, "www."))
+			return 0;
 		f->prefix = "http://";
-	else if (fast_prefix(url, n, "http://"))
-		f->hs = 7;
-	else if (fast_prefix(url, n, "https://")) {
-		f->hs = 8;
-		dport = "443";
-	} else if (fast_prefix(url, n, "mailto:"))
-		return fast_mailto(url, n, f);
-	else
+		break;
+	case 'm':
+		return fast_prefix(url, n, "mailto:") &&
+		    fast_mailto(url, n, f);
+	default:
 		return 0;
-	for (i = f->hs; i < n && ((cls[(unsigned char)url[i]] & F_HOST) ||
-	    url[i] == '.'); i++)
-		;
+	}
+	if (!fast_host(url, f->hs, n, &i, &f->ip, &f->upper))
+		return 0;
 	f->he = f->pe = i;
-	if (!fast_host(url, f->hs, i, &f->ip))
-		return 0;
 	if (i < n && url[i] == ':') {
 		for (i++; i < n && url[i] >= '0' && url[i] <= '9'; i++)
 			v = v * 10 + (unsigned)(url[i] - '0');
@@ -306,8 +332,12 @@ rf__url_fast(const rf_ctx *ctx, rf_arena *a, rf_link *link)
 	if ((norm = rf_arena_alloc(a, n + 9)) == NULL ||
 	    (host = rf_arena_alloc(a, f.he - f.hs + 1)) == NULL)
 		return -1;
-	for (i = f.hs; i < f.he; i++)
-		host[i - f.hs] = (char)fast_lower((unsigned char)url[i]);
+	if (f.upper)
+		for (i = f.hs; i < f.he; i++)
+			host[i - f.hs] =
+			    (char)fast_lower((unsigned char)url[i]);
+	else
+		memcpy(host, url + f.hs, f.he - f.hs);
 	if (f.mailto) {
 		memcpy(norm, "mailto:", 7);
 		memcpy(norm + 7, url + 7, n - 7);
