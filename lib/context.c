@@ -16,7 +16,7 @@
  * looked up every time.  The answer is a suffix of the host: the slot
  * keeps its offset.
  */
-#define PSL_SLOTS 2048		/* a power of two */
+#define PSL_SLOTS 8192		/* a power of two; 64 bytes each */
 #define PSL_HOST 56		/* bytes of a cached host, NUL included */
 
 struct psl_slot {

@@ -82,6 +82,15 @@ const char *rf__registrable_domain(const rf_ctx *ctx, const char *host);
  * parses; a longer one gets no normalized form (docs/url.md). */
 #define RF__URL_MAX (16 * 1024)
 
+/* rf__url_fast: rf_url_analyse's fast path (url.c): when link->url is
+ * already in normal form (docs/url.md, "Fast path") fill the four fields
+ * and return 1; 0 when it is not (link untouched), -1 when out of
+ * memory.  rf__url_analyse_full: rf_url_analyse the full way (uriparser,
+ * no fast path, no cache).  Both for the test comparing the two. */
+int rf__url_fast(const rf_ctx *ctx, rf_arena *a, rf_link *link);
+rf_status rf__url_analyse_full(const rf_ctx *ctx, rf_arena *a,
+			       rf_link *link, rf_error *err);
+
 /* rf__parse_size: checked conversion of a decimal size with an optional
  * k/M/G suffix (powers of 1024), like OpenBSD's strtonum: 0 on success. */
 int rf__parse_size(const char *s, unsigned long long max,

@@ -129,7 +129,7 @@ rf_recipient_new(rf_arena *a, const char *addr, rf_recipient **out,
  * message's arena on a hit.  Four digests, base64 and hex forms cost
  * far more than the copy.
  */
-#define RCPT_SLOTS 8
+#define RCPT_SLOTS 64
 
 struct rf__rcpt_cache {
 	pthread_mutex_t lock;	/* first: rf__locked_new */

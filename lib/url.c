@@ -588,7 +588,8 @@ normalise(rf_arena *a, struct work *w, const char *ip6, const char **norm)
  * HTML alternative, an image on every line, a list's footer in every
  * message).  Direct-mapped slots of fixed size, each holding the URL and
  * its four results; a URL whose results do not fit is not remembered.
- * A hit copies the results into the caller's arena.
+ * A hit copies the results into the caller's arena.  URLs the fast path
+ * takes (url_fast.c) never come here.
  */
 #define URLC_SLOTS 1024		/* a power of two */
 #define URLC_DATA 1000		/* bytes of strings in a slot */
@@ -697,13 +698,17 @@ rf_url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
 {
 	size_t ulen;
 	uint64_t hash = 0;
-	int cache;
+	int cache, fast;
 	rf_status st;
 
 	link->normalized = link->host = link->host_unicode = NULL;
 	link->domain = NULL;
 	if (link->url == NULL)
 		return RF_OK;
+	/* most URLs need no more (url_fast.c) and bypass the cache */
+	if ((fast = rf__url_fast(ctx, a, link)) != 0)
+		return fast > 0 ? RF_OK :
+		    rf_error_set(err, RF_ENOMEM, "out of memory");
 	ulen = strlen(link->url);
 	cache = ctx->urlc != NULL && ulen > 0 && ulen < URLC_DATA;
 	if (cache) {
@@ -717,7 +722,18 @@ rf_url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
 	return st;
 }
 
-/* url_analyse: rf_url_analyse without the cache. */
+rf_status
+rf__url_analyse_full(const rf_ctx *ctx, rf_arena *a, rf_link *link,
+		     rf_error *err)
+{
+	link->normalized = link->host = link->host_unicode = NULL;
+	link->domain = NULL;
+	if (link->url == NULL)
+		return RF_OK;
+	return url_analyse(ctx, a, link, err);
+}
+
+/* url_analyse: rf_url_analyse without the fast path and the cache. */
 static rf_status
 url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link, rf_error *err)
 {

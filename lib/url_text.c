@@ -10,6 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "internal.h"
 
 /* Bytes that may complete the start of a URL. */
@@ -18,10 +22,26 @@ static const unsigned char trigger[256] = {
 };
 
 /* next_trigger: the offset of the first trigger byte in u[i..len), or
- * len; eight bytes at a time while none of them is one. */
+ * len; sixteen bytes at a time (SSE2, part of every x86-64) or eight
+ * (elsewhere) while none of them is one. */
 static size_t
 next_trigger(const unsigned char *u, size_t i, size_t len)
 {
+#ifdef __SSE2__
+	const __m128i colon = _mm_set1_epi8(':'), dot = _mm_set1_epi8('.'),
+	    lt = _mm_set1_epi8('<');
+	__m128i v;
+	unsigned m;
+
+	for (; i < len && len - i >= 16; i += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+		m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, dot)),
+		    _mm_cmpeq_epi8(v, lt)));
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#else
 	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
 	uint64_t w, x, y, z;
 
@@ -35,6 +55,7 @@ next_trigger(const unsigned char *u, size_t i, size_t len)
 		    ((z - ones) & ~z)) & high)
 			break;
 	}
+#endif
 	while (i < len && !trigger[u[i]])
 		i++;
 	return i;
@@ -106,6 +127,21 @@ stop(const unsigned char *s, size_t i, size_t n)
 	return c == 0xef && s[i + 1] == 0xbb && s[i + 2] == 0xbf;
 }
 
+/* What url_end looks at among ASCII bytes: 1 a byte stop may end a URL
+ * at, 2 a bracket; every other one is part of the URL.  stop looks at
+ * every byte from 0xc2 too. */
+static const unsigned char endcls[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1,
+	[0x05] = 1, [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1,
+	[0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1,
+	[0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1,
+	[0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1,
+	[0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+	[0x1e] = 1, [0x1f] = 1, [' '] = 1, ['<'] = 1, ['>'] = 1,
+	['"'] = 1, [0x7f] = 1,
+	['('] = 2, [')'] = 2, ['['] = 2, [']'] = 2, ['{'] = 2, ['}'] = 2,
+};
+
 /* url_end: the end of a URL starting at i, counting brackets in b. */
 static size_t
 url_end(const char *t, size_t i, size_t n, size_t b[B__N])
@@ -113,7 +149,14 @@ url_end(const char *t, size_t i, size_t n, size_t b[B__N])
 	const unsigned char *s = (const unsigned char *)t;
 
 	memset(b, 0, B__N * sizeof(b[0]));
-	for (; i < n && !stop(s, i, n); i++)
+	for (; i < n; i++) {
+		if (endcls[s[i]] == 0 && s[i] < 0xc2)
+			continue;
+		if (endcls[s[i]] == 1 || s[i] >= 0xc2) {
+			if (stop(s, i, n))
+				break;
+			continue;
+		}
 		switch (s[i]) {
 		case '(': b[B_PAREN]++; break;
 		case ')': b[B_CPAREN]++; break;
@@ -122,6 +165,7 @@ url_end(const char *t, size_t i, size_t n, size_t b[B__N])
 		case '{': b[B_BRACE]++; break;
 		case '}': b[B_CBRACE]++; break;
 		}
+	}
 	return i;
 }
 
@@ -219,6 +263,9 @@ at_angle(const char *t, size_t n, size_t p, size_t *s, size_t *e)
 	size_t i, breaks = 0;
 
 	*s = p + 1;
+	/* every form starts with u, h, f, m or w */
+	if (*s >= n || strchr("uhfmw", t[*s] | 0x20) == NULL)
+		return 0;
 	if (prefix_ci(t + *s, n - *s, "url:"))
 		*s += 4;
 	else if (!prefix_ci(t + *s, n - *s, "http://") &&
