@@ -1,6 +1,8 @@
 /* fuzz_url.c - libFuzzer target: URL extraction from plain text (and so
  * rf_url_analyse on everything found), the whole input analysed as one
- * URL, and the host an anchor text shows. */
+ * URL, and the host an anchor text shows.  Differential: when the fast
+ * path for URLs already in normal form answers, the full way (uriparser)
+ * must give the same four fields, or the target aborts. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,7 +10,36 @@
 
 #include <redflag/redflag.h>
 
+#include "../lib/internal.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* same: both strings NULL, or both equal */
+static int
+same(const char *x, const char *y)
+{
+	return x == y || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+/* check_fast: when rf__url_fast answers for url, it agrees with the full
+ * way on every field it fills. */
+static void
+check_fast(const rf_ctx *ctx, rf_arena *a, const char *url)
+{
+	rf_link fast, full;
+
+	memset(&fast, 0, sizeof(fast));
+	memset(&full, 0, sizeof(full));
+	fast.url = full.url = url;
+	if (rf__url_fast(ctx, a, &fast) != 1 ||
+	    rf__url_analyse_full(ctx, a, &full, NULL) != RF_OK)
+		return;
+	if (!same(fast.normalized, full.normalized) ||
+	    !same(fast.host, full.host) ||
+	    !same(fast.host_unicode, full.host_unicode) ||
+	    !same(fast.domain, full.domain))
+		abort();
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,6 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&k, 0, sizeof(k));
 		k.url = s;
 		(void)rf_url_analyse(ctx, a, &k, NULL);
+		check_fast(ctx, a, s);
 		(void)rf_url_text_host(ctx, a, s);
 	}
 	rf_arena_free(a);
