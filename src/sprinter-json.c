@@ -401,9 +401,54 @@ sprinter_json_new(FILE *out)
 	return &f->j.sp;
 }
 
+/*
+ * kv_plain: the JSON printer's key and string (or null) in one go when
+ * neither needs escaping and both fit in the buffer: what j_map_key then
+ * j_string (or j_null) write, without their per-call separator, dispatch
+ * and second strlen.  Returns 0 (nothing written) otherwise.
+ * tests/unit/test_sprinter_json.c compares it with the two calls.
+ */
+static int
+kv_plain(struct json *j, const char *key, const char *s)
+{
+	size_t kl = strlen(key), sl = s != NULL ? strlen(s) : 0;
+	size_t need = 1 + kl + 3 + (s != NULL ? sl + 2 : 4);	/* ,"k": */
+	char *o;
+
+	if (j->after_key || j->depth > MAX_DEPTH || need > JBUF - j->len ||
+	    plain_run((const unsigned char *)key, kl) != kl ||
+	    (s != NULL && plain_run((const unsigned char *)s, sl) != sl))
+		return 0;
+	o = j->buf + j->len;
+	if (j->depth > 0) {
+		if (!j->first[j->depth - 1])
+			*o++ = ',';
+		j->first[j->depth - 1] = 0;
+	}
+	*o++ = '"';
+	memcpy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	if (s != NULL) {
+		*o++ = '"';
+		memcpy(o, s, sl);
+		o += sl;
+		*o++ = '"';
+	} else {
+		memcpy(o, "null", 4);
+		o += 4;
+	}
+	j->len = (size_t)(o - j->buf);
+	settle(j);
+	return 1;
+}
+
 void
 sp_kv_str(struct sprinter *sp, const char *key, const char *s)
 {
+	if (sp->map_key == j_map_key && kv_plain((struct json *)sp, key, s))
+		return;
 	sp->map_key(sp, key);
 	if (s != NULL)
 		sp->string(sp, s);
