@@ -126,6 +126,57 @@ run(uint32_t seed, char **outa, size_t *lena, char **outb, size_t *lenb)
 	fclose(fb);
 }
 
+/* ref_plain_run: plain_run's answer, one byte at a time by the table. */
+static size_t
+ref_plain_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && plain[p[i]])
+		i++;
+	return i;
+}
+
+/* plain_run (words, overlapping tails) against the byte table: every
+ * length up to 40, every position of one byte of each kind that needs
+ * escaping (and of some that do not), a second one after it, and random
+ * strings. */
+static void
+test_plain_run(void **state)
+{
+	static const unsigned char odd[] = { 0x00, 0x01, 0x1f, '"', '\\',
+	    0x7f, 0x80, 0xc3, 0xff, 0x20, 0x21, 0x5b, 0x5d, 0x7e, 0x60 };
+	unsigned char buf[64];
+	size_t n, at, at2, k, i;
+	uint32_t s = 99;
+
+	(void)state;
+	for (n = 0; n <= 40; n++) {
+		memset(buf, 'a', sizeof(buf));
+		assert_int_equal(plain_run(buf, n), n);
+		for (at = 0; at < n; at++)
+			for (k = 0; k < sizeof(odd); k++) {
+				memset(buf, 'a', sizeof(buf));
+				buf[at] = odd[k];
+				assert_int_equal(plain_run(buf, n),
+				    ref_plain_run(buf, n));
+				for (at2 = at + 1; at2 < n; at2++) {
+					buf[at2] = odd[(k + at2) % sizeof(odd)];
+					assert_int_equal(plain_run(buf, n),
+					    ref_plain_run(buf, n));
+					buf[at2] = 'a';
+				}
+			}
+	}
+	for (k = 0; k < 20000; k++) {
+		n = rnd(&s) % 64;
+		for (i = 0; i < n; i++)
+			buf[i] = rnd(&s) % 4 == 0 ? (unsigned char)rnd(&s) :
+			    (unsigned char)(' ' + rnd(&s) % 95);
+		assert_int_equal(plain_run(buf, n), ref_plain_run(buf, n));
+	}
+}
+
 static void
 test_kv_str_same_as_two_calls(void **state)
 {
@@ -179,6 +230,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_run),
 		cmocka_unit_test(test_kv_str_same_as_two_calls),
 		cmocka_unit_test(test_kv_plain_taken),
 	};
