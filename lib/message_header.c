@@ -116,6 +116,64 @@ rf__msg_simple_list(const char *v, struct simple_mb *mb, int max)
 	}
 }
 
+/* name_char: a byte of a quoted display name or comment that one_mailbox
+ * takes: printable ASCII but for quotes, backslash and parentheses. */
+static int
+name_char(unsigned char c)
+{
+	return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' && c != '(' &&
+	    c != ')';
+}
+
+/* skip_ws: past spaces and tabs. */
+static const char *
+skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * one_mailbox: value is exactly one mailbox of the form "Quoted Name"
+ * <addr> or addr (Comment), the name or comment of name_char bytes and
+ * addr simple (see above), with spaces or tabs around: 1 and the address
+ * in *addr, *alen; else 0.  GMime reads the same address from those
+ * (tests/unit/test_message_paths.c compares rf_addr_spec with it).
+ */
+static int
+one_mailbox(const char *v, const char **addr, size_t *alen)
+{
+	const char *p = skip_ws(v), *q, *gt;
+
+	if (*p == '"') {
+		for (q = p + 1; *q != '"'; q++)
+			if (!name_char((unsigned char)*q))
+				return 0;
+		q = skip_ws(q + 1);
+		if (*q != '<' || (gt = strchr(q, '>')) == NULL ||
+		    !simple_addr(q + 1, (size_t)(gt - q - 1)) ||
+		    *skip_ws(gt + 1) != '\0')
+			return 0;
+		*addr = q + 1;
+		*alen = (size_t)(gt - q - 1);
+		return 1;
+	}
+	for (q = p; *q != '\0' && *q != ' ' && *q != '\t'; q++)
+		;
+	if (!simple_addr(p, (size_t)(q - p)))
+		return 0;
+	*addr = p;
+	*alen = (size_t)(q - p);
+	q = skip_ws(q);
+	if (q == p + *alen || *q != '(')
+		return 0;
+	for (q++; *q != ')'; q++)
+		if (!name_char((unsigned char)*q))
+			return 0;
+	return *skip_ws(q + 1) == '\0';
+}
+
 const char *
 rf_addr_spec(rf_arena *a, const char *value)
 {
@@ -128,7 +186,8 @@ rf_addr_spec(rf_arena *a, const char *value)
 
 	if (value == NULL)
 		return NULL;
-	if (rf__msg_simple_list(value, mb, SIMPLE_MAX) > 0) {
+	if (rf__msg_simple_list(value, mb, SIMPLE_MAX) > 0 ||
+	    one_mailbox(value, &mb[0].addr, &mb[0].alen)) {
 		out = rf_arena_strndup(a, mb[0].addr, mb[0].alen);
 		for (s = out; s != NULL && *s != '\0'; s++)
 			*s = (char)tolower((unsigned char)*s);

@@ -279,14 +279,20 @@ test_address_lists(void **state)
 	    "  ", "\t", ",", ", ", "<", ">", "@", ".", "a.b", "example.com",
 	    "EXAMPLE.org", "xn--p1ai", "Xn--abc", "\"q\"", "(c)", ";", ":",
 	    "+tag", "_", "-", "=?utf-8?q?x?=", "mail", "Smith", "o'neil",
-	    "\xc3\xa9" };
+	    "\xc3\xa9", "\"", "(", ")", "\\", "\"a b\" ", " (x)" };
 	static const char *const lists[] = { "a@b.c", "John Smith <j@x.org>",
 	    "<j@x.org>", "J <j@x.org>, k@y.org", "Mary  Ann <m@x.org>",
 	    " Mary Ann<m@x.org> ", "x@y, , z@w", "a@b,", "a.@b", "a@b.",
 	    "a..b@c", "@b", "a@", "a@b@c", "a+b@c+d", "a@xn--p1ai",
 	    "a@b.xn--p1ai", "Q <a@b> x", "Q <a@b", "a@b <c@d>",
 	    "undisclosed-recipients:;", "A B <a@b>, A B <A@B>",
-	    "j@x.org (John)", "\"John\" <j@x.org>", "ab_c@x-y.org" };
+	    "j@x.org (John)", "\"John\" <j@x.org>", "ab_c@x-y.org",
+	    "\"Smith, John\" <J@X.org>", "\"a <b@c.d>\" <d@e.org>",
+	    "\"x@y\" <z@w.org>", "\"\" <a@b.c>", "\"q;:\"<a@b>",
+	    "\"=?utf-8?q?x?=\" <a@b>", "j@x.org (Smith, John)",
+	    "j@x.org (a@b.c)", "j@x.org (x <y@z>)", "j@x.org ()",
+	    "j@x.org(c)", "\tj@x.org \t(c) ", "\"J\" <j@x.org>\t",
+	    "\"a\\\"b\" <c@d>", "j@x.org (a (b) c)" };
 	char v[256];
 	unsigned seed = 11, r, k, i;
 
