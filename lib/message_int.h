@@ -51,6 +51,17 @@ void rf__msg_sanitize_utf8(rf_buf *b, const char *p, size_t n);
  * simple list; 0 when it is not (GMime must read it). */
 int rf__msg_simple_list(const char *v, struct simple_mb *mb, int max);
 
+/* rf__msg_ct_fast: the raw Content-Type value v[0..n) when it has the
+ * plain form type "/" subtype *( ";" name "=" value ), tokens of letters,
+ * digits and "-._+", values such tokens or quoted printable ASCII without
+ * '"', '\\' or "=?", blanks and line breaks between, at most one charset
+ * parameter: 1 and *mime (type/subtype as written), *charset (NULL when
+ * none), both g_malloc'd, and *named (a name parameter); else 0 and
+ * nothing to free.  What g_mime_content_type_parse reads from the value
+ * unfolded (message.c; tests/unit/test_message_paths.c compares). */
+int rf__msg_ct_fast(const char *v, size_t n, char **mime, char **charset,
+		    int *named);
+
 /* rf__msg_header_links: m's List-Unsubscribe <URL> entries as links. */
 rf_status rf__msg_header_links(struct walk *w, rf_message *m, rf_error *err);
 

@@ -6,7 +6,7 @@
 
 #include <gmime/gmime.h>
 
-#include "../../lib/internal.h"
+#include "../../lib/message_int.h"
 
 static void
 str_eq(const char *what, const char *a, const char *b)
@@ -326,6 +326,101 @@ test_address_lists(void **state)
 	}
 }
 
+/* one_ct: when rf__msg_ct_fast reads value v, it reads what
+ * g_mime_content_type_parse reads from it unfolded (as message.c gives
+ * it); returns whether it read it. */
+static int
+one_ct(GMimeParserOptions *opts, const char *v)
+{
+	char *mime, *charset, *u, *lm, *lg, *gm;
+	int named, took;
+	GMimeContentType *ct;
+	const char *gcs;
+
+	took = rf__msg_ct_fast(v, strlen(v), &mime, &charset, &named);
+	if (!took)
+		return 0;
+	u = g_mime_utils_header_unfold(v);
+	ct = g_mime_content_type_parse(opts, u);
+	assert_non_null(ct);
+	gm = g_mime_content_type_get_mime_type(ct);
+	lm = g_ascii_strdown(mime, -1);
+	lg = g_ascii_strdown(gm, -1);
+	if (strcmp(lm, lg) != 0)
+		fail_msg("type of [%s]: %s vs GMime %s", v, mime, gm);
+	gcs = g_mime_content_type_get_parameter(ct, "charset");
+	str_eq(v, charset, gcs);
+	if (named != (g_mime_content_type_get_parameter(ct, "name") != NULL))
+		fail_msg("name of [%s]: %d", v, named);
+	g_free(lm);
+	g_free(lg);
+	g_free(gm);
+	g_free(u);
+	g_free(mime);
+	g_free(charset);
+	g_object_unref(ct);
+	return 1;
+}
+
+/* Content-Type values read without GMime give what GMime gives */
+static void
+test_content_types(void **state)
+{
+	static const char *const piece[] = { "text", "/", "plain", "html",
+	    "TEXT", "Plain", ";", "; ", " ", "\t", "\n\t", "\r\n ",
+	    "charset", "CharSet", "=", "\"", "us-ascii", "UTF-8", "iso-8859-1",
+	    "name", "format", "flowed", "a.b", "x_y", "+", "(c)", "*", "'",
+	    "%20", "=?utf-8?q?x?=", "\\", ",", ":", "@", "\xe9", "\"\"",
+	    "\"a b\"", "\"a;b\"", "\"a=b\"", "charset=", "name=", "?", "" };
+	static const char *const whole[] = { "text/plain",
+	    " text/plain; charset=us-ascii\n",
+	    "text/html;\n\tcharset=\"windows-1252\"\n",
+	    "text/plain; charset=\"\"", "text/plain; format=flowed; "
+	    "delsp=yes", "multipart/alternative; boundary=\"--=_b\"",
+	    "text/plain; name=a.txt", "text/plain; NAME=\"a b.txt\"",
+	    "text/plain; charset=a; charset=b", "Text/HTML; Charset=UTF-8",
+	    "text/plain; charset = us-ascii", "text/plain;", "text/plain;;",
+	    "text / plain", "text/", "/plain", "text", "text/plain x",
+	    "application/vnd.ms-excel+xml", "text/plain;charset=\"a\"b" };
+	GMimeParserOptions *opts;
+	char v[256];
+	unsigned seed = 5, r, k, i, took = 0;
+
+	(void)state;
+	rf__gmime_init();
+	opts = g_mime_parser_options_new();
+	g_mime_parser_options_set_rfc2047_compliance_mode(opts,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		took += (unsigned)one_ct(opts, whole[i]);
+	assert_true(took >= 10);
+	for (r = 0; r < 50000; r++) {
+		size_t o = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		k = 1 + (seed >> 16) % 12;
+		while (k-- > 0) {
+			const char *p;
+
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 12) % 4 == 0)
+				p = whole[(seed >> 16) % (sizeof(whole) /
+				    sizeof(whole[0]))];
+			else
+				p = piece[(seed >> 16) % (sizeof(piece) /
+				    sizeof(piece[0]))];
+			if (o + strlen(p) + 1 >= sizeof(v))
+				break;
+			memcpy(v + o, p, strlen(p));
+			o += strlen(p);
+		}
+		v[o] = '\0';
+		took += (unsigned)one_ct(opts, v);
+	}
+	assert_true(took >= 1000);	/* the fast path was taken often */
+	g_mime_parser_options_free(opts);
+}
+
 int
 main(void)
 {
@@ -334,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_address_lists),
+		cmocka_unit_test(test_content_types),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
