@@ -16,7 +16,8 @@
  * mailbox; most address headers are "local@domain" or "Some Name
  * <local@domain>", comma-separated.  For those alone the fields are read
  * here, as GMime reads them: display names of ASCII letters and digits in
- * words with single spaces between them, dot-atom addresses of a few
+ * words with single spaces between them (or, in quotes, of those and
+ * ".'-_"), dot-atom addresses of a few
  * characters, no A-label (GMime shows those in Unicode), nothing else (no
  * quotes, comments, groups, encoded words).  Anything else goes to GMime;
  * tests/unit/test_message_paths.c compares the two on random lists.
@@ -59,6 +60,22 @@ simple_addr(const char *s, size_t n)
 	return at != n && !prev_dot;
 }
 
+/* quoted_words: p[0..q) (inside quotes) is words of letters, digits and
+ * ".'-_", single spaces between. */
+static int
+quoted_words(const char *p, const char *q)
+{
+	const char *t;
+
+	if (*p == ' ' || q[-1] == ' ')
+		return 0;
+	for (t = p; t < q; t++)
+		if (!g_ascii_isalnum(*t) && *t != '.' && *t != '\'' &&
+		    *t != '-' && *t != '_' && !(*t == ' ' && t[-1] != ' '))
+			return 0;
+	return 1;
+}
+
 /* simple_list: the mailboxes of value when it is a simple list (see
  * above): their count (1..max), or 0 when it is not. */
 int
@@ -97,11 +114,20 @@ rf__msg_simple_list(const char *v, struct simple_mb *mb, int max)
 					return 0;
 			while (q > p && q[-1] == ' ')
 				q--;
-			/* words of letters and digits, single spaces */
-			for (t = p; t < q; t++)
-				if (!g_ascii_isalnum(*t) && !(*t == ' ' &&
-				    t > p && t[-1] != ' '))
+			if (q - p >= 3 && *p == '"' && q[-1] == '"') {
+				/* "words": quotes around the words below */
+				if (!quoted_words(p + 1, q - 1))
 					return 0;
+				p++;
+				q--;
+			} else {
+				/* words of letters and digits, single
+				 * spaces */
+				for (t = p; t < q; t++)
+					if (!g_ascii_isalnum(*t) && !(*t ==
+					    ' ' && t > p && t[-1] != ' '))
+						return 0;
+			}
 			if (!simple_addr(lt + 1, (size_t)(gt - lt - 1)))
 				return 0;
 			mb[n].name = q > p ? p : NULL;

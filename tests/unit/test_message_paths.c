@@ -292,7 +292,12 @@ test_address_lists(void **state)
 	    "\"=?utf-8?q?x?=\" <a@b>", "j@x.org (Smith, John)",
 	    "j@x.org (a@b.c)", "j@x.org (x <y@z>)", "j@x.org ()",
 	    "j@x.org(c)", "\tj@x.org \t(c) ", "\"J\" <j@x.org>\t",
-	    "\"a\\\"b\" <c@d>", "j@x.org (a (b) c)" };
+	    "\"a\\\"b\" <c@d>", "j@x.org (a (b) c)",
+	    "\"Rob Shavell\" <rob@m.com>", "\"Brian O'Donoghue\" <B@k.ie>",
+	    "\"Nils O. Sel\" <n@u.no>", "\" a\" <a@b>", "\"a \" <a@b>",
+	    "\"a  b\" <a@b>", "\"a_b-c\"<a@b>", "\"x\" <a@b>, \"y z\" <c@d>",
+	    "\"\" <a@b>, \"q\" <a@b>", "\"a.\" <a@b>", "\".\" <a@b>",
+	    "\"'\" <a@b>", "\"--\" <a@b>", "\"a\"b\" <a@b>" };
 	char v[256];
 	unsigned seed = 11, r, k, i;
 
