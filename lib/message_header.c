@@ -624,6 +624,92 @@ rf_message_recipient_name(const rf_message *m, const char *addr)
 	return out;
 }
 
+/* num: the n-digit (exactly) decimal at *p, advancing *p; -1 if not. */
+static int
+num(const char **p, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return v;
+}
+
+/* days_from_civil: days since 1970-01-01 of y-m-d (proleptic Gregorian). */
+static long long
+days_from_civil(int y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int
+rf__msg_date_fast(const char *v, long long *t)
+{
+	static const char days[] = "MonTueWedThuFriSatSun";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	const char *p = v, *q;
+	int d, mo, y, h, mi, sec, zh, zm, sign, leap;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (d = 0; d < 7; d++)	/* an optional "Ddd, " */
+		if (strncmp(p, days + 3 * d, 3) == 0 && p[3] == ',')
+			break;
+	if (d < 7)
+		for (p += 4; *p == ' '; p++)
+			;
+	q = p;
+	if ((d = num(&p, 2)) < 0 && (p = q, d = num(&p, 1)) < 0)
+		return 0;
+	if (*p++ != ' ')
+		return 0;
+	for (mo = 0; mo < 12; mo++)
+		if (strncmp(p, months + 3 * mo, 3) == 0)
+			break;
+	if (mo == 12 || p[3] != ' ')
+		return 0;
+	p += 4;
+	if ((y = num(&p, 4)) < 1970 || y > 2199 || *p++ != ' ' ||
+	    (h = num(&p, 2)) < 0 || *p++ != ':' || (mi = num(&p, 2)) < 0 ||
+	    *p++ != ':' || (sec = num(&p, 2)) < 0 || *p++ != ' ' ||
+	    (*p != '+' && *p != '-'))
+		return 0;
+	sign = *p++ == '-' ? -1 : 1;
+	if ((zh = num(&p, 2)) < 0 || (zm = num(&p, 2)) < 0)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d < 1 || d > mdays[mo] + (mo == 1 && leap) || h > 23 || mi > 59 ||
+	    sec > 59 || zh > 14 || zm > 59)
+		return 0;
+	while (*p == ' ')
+		p++;
+	if (*p == '(') {	/* a comment: "(EST)" */
+		for (p++; *p != ')'; p++)
+			if (!g_ascii_isalnum(*p) && *p != ' ')
+				return 0;
+		for (p++; *p == ' '; p++)
+			;
+	}
+	if (*p != '\0')
+		return 0;
+	*t = days_from_civil(y, mo + 1, d) * 86400 + h * 3600 + mi * 60 +
+	    sec - sign * (zh * 3600 + zm * 60);
+	return 1;
+}
+
 long long
 rf_message_time(const rf_message *m)
 {
@@ -632,6 +718,8 @@ rf_message_time(const rf_message *m)
 
 	if (m->date == NULL)
 		return 0;
+	if (rf__msg_date_fast(m->date, &t))
+		return t;
 	dt = g_mime_utils_header_decode_date(m->date);
 	if (dt == NULL)
 		return 0;

@@ -62,6 +62,13 @@ int rf__msg_simple_list(const char *v, struct simple_mb *mb, int max);
 int rf__msg_ct_fast(const char *v, size_t n, char **mime, char **charset,
 		    int *named);
 
+/* rf__msg_date_fast: the Date value v when it has the plain form
+ * ["Ddd, "] d[d] " " Mon " " yyyy " " hh:mm:ss " " +hhmm [" (Zone)"],
+ * fields in range: 1 and *t (Unix time), what
+ * g_mime_utils_header_decode_date gives (tests/unit/test_message_paths.c
+ * compares); else 0 (message_header.c). */
+int rf__msg_date_fast(const char *v, long long *t);
+
 /* rf__msg_header_links: m's List-Unsubscribe <URL> entries as links. */
 rf_status rf__msg_header_links(struct walk *w, rf_message *m, rf_error *err);
 

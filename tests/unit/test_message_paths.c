@@ -426,6 +426,74 @@ test_content_types(void **state)
 	g_mime_parser_options_free(opts);
 }
 
+/* rn: the next pseudo-random number below n. */
+static unsigned
+rn(unsigned *seed, unsigned n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 8) % n;
+}
+
+/* Date values read without GMime give the time GMime gives */
+static void
+test_dates(void **state)
+{
+	static const char *const wd[] = { "", "Mon, ", "Wed, ", "Sun,",
+	    "Sat,  ", "mon, ", "Xyz, ", "Thu ", "Fri, " };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "jan", "Foo",
+	    "August" };
+	static const char *const tail[] = { "", " (EST)", " (GMT+1)",
+	    "  (Pacific Standard Time)", " ", " GMT", " (a-b)", " x",
+	    " (unclosed" };
+	char v[200], zone[16], dbuf[8];
+	unsigned seed = 3, r, took = 0;
+	long long t;
+
+	(void)state;
+	rf__gmime_init();
+	for (r = 0; r < 60000; r++) {
+		int day = (int)rn(&seed, 33), y = 1895 + (int)rn(&seed, 310);
+		int zh = (int)rn(&seed, 17), zm = (int)rn(&seed, 4) * 15;
+		int h = (int)rn(&seed, 25), mi = (int)rn(&seed, 61);
+		int sec = (int)rn(&seed, 62);
+		const char *lead = rn(&seed, 7) == 0 ? " " : "";
+		const char *w = wd[rn(&seed, 9)], *mo = mon[rn(&seed, 15)];
+		const char *tl = tail[rn(&seed, 9)];
+
+		if (rn(&seed, 9) == 0)
+			zm++;
+		if (rn(&seed, 5) == 0)
+			snprintf(zone, sizeof(zone), "%s",
+			    rn(&seed, 2) ? "GMT" : "EST");
+		else
+			snprintf(zone, sizeof(zone), "%c%02d%02d",
+			    rn(&seed, 2) ? '+' : '-', zh, zm);
+		if (rn(&seed, 4) == 0)
+			snprintf(dbuf, sizeof(dbuf), "%02d", day);
+		else
+			snprintf(dbuf, sizeof(dbuf), "%d", day);
+		if (rn(&seed, 20) == 0)
+			y %= 100;
+		snprintf(v, sizeof(v), "%s%s%s %s %d %02d:%02d:%02d %s%s",
+		    lead, w, dbuf, mo, y, h, mi, sec, zone, tl);
+		if (rf__msg_date_fast(v, &t)) {
+			GDateTime *dt = g_mime_utils_header_decode_date(v);
+
+			if (dt == NULL)
+				fail_msg("[%s]: %lld vs GMime none", v, t);
+			if ((long long)g_date_time_to_unix(dt) != t)
+				fail_msg("[%s]: %lld vs GMime %lld", v, t,
+				    (long long)g_date_time_to_unix(dt));
+			g_date_time_unref(dt);
+			took++;
+		}
+	}
+	assert_true(took >= 5000);	/* the fast path was taken often */
+	assert_true(rf__msg_date_fast("Thu, 22 Aug 2002 18:26:25 +0700", &t));
+	assert_int_equal(t, 1030015585);
+}
+
 int
 main(void)
 {
@@ -435,6 +503,7 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_address_lists),
 		cmocka_unit_test(test_content_types),
+		cmocka_unit_test(test_dates),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
