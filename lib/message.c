@@ -95,6 +95,46 @@ is_utf8_charset(const char *cs)
 	    g_ascii_strcasecmp(cs, "ascii") == 0;
 }
 
+/* hexval: the value of the hex digit c. */
+static unsigned
+hexval(unsigned char c)
+{
+	return c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' +
+	    10);
+}
+
+size_t
+rf__qp_decode(const char *in, size_t n, char *out)
+{
+	const unsigned char *p = (const unsigned char *)in, *end = p + n, *eq;
+	unsigned char *o = (unsigned char *)out;
+
+	while (p < end) {
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
+			eq = end;
+		memcpy(o, p, (size_t)(eq - p));
+		o += eq - p;
+		if (eq == end || eq + 1 == end)
+			break;		/* a last '=' is dropped */
+		p = eq + 1;
+		if (*p == '\n') {	/* soft line break */
+			p++;
+			continue;
+		}
+		if (p + 1 == end)
+			break;		/* so is a last "=X" */
+		if (g_ascii_isxdigit(p[0]) && g_ascii_isxdigit(p[1]))
+			*o++ = (unsigned char)(hexval(p[0]) << 4 | hexval(p[1]));
+		else if (p[0] != '\r' || p[1] != '\n') {
+			*o++ = '=';	/* not an escape: as it is */
+			*o++ = p[0];
+			*o++ = p[1];
+		}
+		p += 2;
+	}
+	return (size_t)(o - (unsigned char *)out);
+}
+
 /*
  * decode_part: the decoded content of part (transfer encoding undone) in a
  * new byte array the caller frees with g_byte_array_free(ba, TRUE), or
@@ -131,8 +171,15 @@ decode_part(GMimePart *part)
 			g_byte_array_free(ba, TRUE);
 			return NULL;
 		}
-		if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
-		    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+			GByteArray *out = g_byte_array_sized_new(ba->len + 1);
+
+			g_byte_array_set_size(out, (guint)rf__qp_decode(
+			    (const char *)ba->data, ba->len,
+			    (char *)out->data));
+			g_byte_array_free(ba, TRUE);
+			ba = out;
+		} else if (enc == GMIME_CONTENT_ENCODING_BASE64) {
 			GByteArray *out;
 			size_t n;
 
@@ -715,8 +762,12 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
 	p->flags |= sp->html ? RF_PARTF_HTML : RF_PARTF_TEXT;
 	if (sp->cte != NULL)
 		enc = g_mime_content_encoding_from_string(sp->cte);
-	if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
-	    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+	if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		if ((dec = g_try_malloc(n + 1)) == NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		n = rf__qp_decode(data, n, dec);
+		data = dec;
+	} else if (enc == GMIME_CONTENT_ENCODING_BASE64) {
 		/* what GMime's decoding filter gives: its steps are the
 		 * same at any chunking, and its flush adds nothing */
 		g_mime_encoding_init_decode(&state, enc);

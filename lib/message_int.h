@@ -69,6 +69,13 @@ int rf__msg_ct_fast(const char *v, size_t n, char **mime, char **charset,
  * compares); else 0 (message_header.c). */
 int rf__msg_date_fast(const char *v, long long *t);
 
+/* rf__qp_decode: quoted-printable in[0..n) decoded into out (room for n
+ * bytes), as GMime's decoder (g_mime_encoding_step, then flush) decodes
+ * it: "=XX" (hex, either case) a byte, "=\n" and "=\r\n" nothing, any
+ * other "=ab" as it is, a last "=" or "=a" dropped.  Returns the length
+ * (message.c; tests/unit/test_message_paths.c compares with GMime). */
+size_t rf__qp_decode(const char *in, size_t n, char *out);
+
 /* rf__msg_header_links: m's List-Unsubscribe <URL> entries as links. */
 rf_status rf__msg_header_links(struct walk *w, rf_message *m, rf_error *err);
 

@@ -494,6 +494,51 @@ test_dates(void **state)
 	assert_int_equal(t, 1030015585);
 }
 
+/* GMime's quoted-printable decoder: step over everything, then flush */
+static size_t
+gmime_qp(const char *in, size_t n, char *out)
+{
+	GMimeEncoding st;
+	size_t k;
+
+	g_mime_encoding_init_decode(&st, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	k = g_mime_encoding_step(&st, in, n, out);
+	return k + g_mime_encoding_flush(&st, "", 0, out + k);
+}
+
+/* quoted-printable decoded without GMime is what GMime decodes */
+static void
+test_qp(void **state)
+{
+	static const char *const piece[] = { "=", "=3D", "=3d", "=C3=A9",
+	    "=\n", "=\r\n", "\r\n", "\n", "=\r", "=G1", "=1G", "=\t\n",
+	    "= \n", "abc", " ", "\t", "\x80", "\0", "==", "=4", "=A", "x=",
+	    "=ff", "=0A", "=\r=", "http://a.example/?a=b&c=3D" };
+	char in[300], a[1200], b[1200];
+	unsigned seed = 9, r;
+	size_t n, k, na, nb;
+
+	(void)state;
+	for (r = 0; r < 100000; r++) {
+		n = 0;
+		k = rn(&seed, 14);
+		while (k-- > 0) {
+			const char *p = piece[rn(&seed, sizeof(piece) /
+			    sizeof(piece[0]))];
+			size_t len = strlen(p) + (p[0] == '\0');
+
+			memcpy(in + n, p, len);
+			n += len;
+		}
+		na = rf__qp_decode(in, n, a);
+		nb = gmime_qp(in, n, b);
+		assert_true(na <= n);
+		if (na != nb || memcmp(a, b, na) != 0)
+			fail_msg("case %u (%zu bytes): %zu vs GMime %zu", r, n,
+			    na, nb);
+	}
+}
+
 int
 main(void)
 {
@@ -504,6 +549,7 @@ main(void)
 		cmocka_unit_test(test_address_lists),
 		cmocka_unit_test(test_content_types),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_qp),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
