@@ -291,12 +291,58 @@ copy_header(struct walk *w, const char *v)
 }
 
 /* message_id: the msg-id of a Message-ID value, as GMime reads it. */
+/* id_atom: a byte of the dot-atoms rf__msg_id_fast reads. */
+static int
+id_atom(char c)
+{
+	return g_ascii_isalnum(c) || c == '-' || c == '_' || c == '+' ||
+	    c == '$' || c == '%' || c == '=';
+}
+
+/* dot_atom: p[0..n) is atoms of id_atom bytes joined by single dots. */
+static int
+dot_atom(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || p[0] == '.' || p[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!id_atom(p[i]) && !(p[i] == '.' && p[i - 1] != '.'))
+			return 0;
+	return 1;
+}
+
+int
+rf__msg_id_fast(const char *v, const char **id, size_t *len)
+{
+	const char *p = v, *at, *gt;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '<' || (gt = strchr(p, '>')) == NULL ||
+	    (at = memchr(p, '@', (size_t)(gt - p))) == NULL ||
+	    !dot_atom(p + 1, (size_t)(at - p - 1)) ||
+	    !dot_atom(at + 1, (size_t)(gt - at - 1)))
+		return 0;
+	for (at = gt + 1; *at == ' ' || *at == '\t'; at++)
+		;
+	if (*at != '\0')
+		return 0;
+	*id = p + 1;
+	*len = (size_t)(gt - p - 1);
+	return 1;
+}
+
 static const char *
 message_id(rf_arena *a, const char *v)
 {
 	char *id;
-	const char *out;
+	const char *out, *fid;
+	size_t flen;
 
+	if (v != NULL && rf__msg_id_fast(v, &fid, &flen))
+		return rf_arena_strndup(a, fid, flen);
 	if (v == NULL || (id = g_mime_utils_decode_message_id(v)) == NULL)
 		return NULL;
 	out = *id != '\0' ? rf_arena_strdup(a, id) : NULL;

@@ -76,6 +76,13 @@ int rf__msg_date_fast(const char *v, long long *t);
  * (message.c; tests/unit/test_message_paths.c compares with GMime). */
 size_t rf__qp_decode(const char *in, size_t n, char *out);
 
+/* rf__msg_id_fast: the Message-ID value v when it is "<" dot-atom "@"
+ * dot-atom ">" (atoms of letters, digits and "-_+$%="), blanks around: 1
+ * and the id (without the brackets) at *id, *len bytes, what
+ * g_mime_utils_decode_message_id gives (tests/unit/test_message_paths.c
+ * compares); else 0 (message_header.c). */
+int rf__msg_id_fast(const char *v, const char **id, size_t *len);
+
 /* rf__msg_header_links: m's List-Unsubscribe <URL> entries as links. */
 rf_status rf__msg_header_links(struct walk *w, rf_message *m, rf_error *err);
 

@@ -539,6 +539,56 @@ test_qp(void **state)
 	}
 }
 
+/* Message-IDs read without GMime are what GMime reads */
+static void
+test_message_ids(void **state)
+{
+	static const char *const piece[] = { "<", ">", "@", ".", "..", "a",
+	    "B9", "x-y", "a_b", "+", "$", "%", "=", " ", "\t", "(c)", "\"q\"",
+	    "[1.2.3.4]", "example.com", "<a@b.c>", ",", ";", "\\", "\xc3\xa9",
+	    "!", "#", "/", "?", "~" };
+	char v[200];
+	unsigned seed = 17, r, took = 0;
+	const char *id;
+	size_t len, o, k;
+
+	(void)state;
+	rf__gmime_init();
+	for (r = 0; r < 60000; r++) {
+		o = 0;
+		if (rn(&seed, 8) == 0)
+			v[o++] = ' ';
+		if (rn(&seed, 8) != 0)
+			v[o++] = '<';
+		k = 2 + rn(&seed, 8);
+		while (k-- > 0) {
+			const char *p = piece[rn(&seed, sizeof(piece) /
+			    sizeof(piece[0]))];
+
+			if (rn(&seed, 3) != 0)	/* mostly well-formed */
+				p = k == 3 ? "@" : rn(&seed, 3) ? "a1" : ".";
+			memcpy(v + o, p, strlen(p));
+			o += strlen(p);
+		}
+		if (rn(&seed, 8) != 0)
+			v[o++] = '>';
+		if (rn(&seed, 8) == 0)
+			v[o++] = rn(&seed, 2) ? ' ' : 'x';
+		v[o] = '\0';
+		if (rf__msg_id_fast(v, &id, &len)) {
+			char *g = g_mime_utils_decode_message_id(v);
+
+			if (g == NULL || strlen(g) != len ||
+			    memcmp(g, id, len) != 0)
+				fail_msg("[%s]: %.*s vs GMime %s", v, (int)len,
+				    id, g != NULL ? g : "(null)");
+			g_free(g);
+			took++;
+		}
+	}
+	assert_true(took >= 1000);	/* the fast path was taken often */
+}
+
 int
 main(void)
 {
@@ -550,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_content_types),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_qp),
+		cmocka_unit_test(test_message_ids),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
