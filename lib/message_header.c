@@ -11,6 +11,13 @@
 
 #include "message_int.h"
 
+/* ascii_lower: g_ascii_tolower, inline (it showed in profiles). */
+static inline unsigned char
+ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
 /*
  * Simple address lists.  GMime's address parser builds an object per
  * mailbox; most address headers are "local@domain" or "Some Name
@@ -577,8 +584,11 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 			return 0;
 		}
 		m->nheaders++;
-		if (g_ascii_strncasecmp(p, "Content-", 8) == 0 ||
-		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0) {
+		/* the first letter first: most names differ there */
+		if ((ascii_lower((unsigned char)*p) == 'c' &&
+		    g_ascii_strncasecmp(p, "Content-", 8) == 0) ||
+		    (ascii_lower((unsigned char)*p) == 'm' &&
+		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0)) {
 			note_mime(mh, p, nlen, colon + 1,
 			    (size_t)(next - colon - 1));
 			g_byte_array_append(mime, (const guint8 *)p,
@@ -590,13 +600,6 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 		p = next;
 	}
 	return (size_t)(p - data);
-}
-
-/* ascii_lower: g_ascii_tolower, inline (it showed in profiles). */
-static inline unsigned char
-ascii_lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
 const char *
