@@ -261,6 +261,21 @@ int rf__tok_add(rf_arena *a, struct rf__toks *t, size_t off, size_t len,
  * drop and that lie inside a recipient-* token. */
 void rf__drop_covered(struct rf__toks *t, size_t first, const char *drop);
 
+/* rf__rcpt_scan: lower[0..n) = text[0..n) with ASCII letters lower-cased;
+ * *run_b64, *run_hex = the longest runs of base64 ([A-Za-z0-9+/_-]) and
+ * hex bytes in it (rcpt_codes.c; SSE2, 16 bytes at a time, where there
+ * is SSE2).  rf__rcpt_scan_bytes gives the same a byte at a time (what
+ * the test compares it with). */
+void rf__rcpt_scan(const char *text, size_t n, char *lower, size_t *run_b64,
+		   size_t *run_hex);
+void rf__rcpt_scan_bytes(const char *text, size_t n, char *lower,
+			 size_t *run_b64, size_t *run_hex);
+
+/* rf__memmem: memmem(hay, hlen, nd, nlen): the first occurrence, or NULL
+ * (SSE2 where there is SSE2, then memchr). */
+const char *rf__memmem(const char *hay, size_t hlen, const char *nd,
+		       size_t nlen);
+
 /* rf__rcpt_search: add a token for every place the recipient's address
  * (in any form) occurs in url, whose path ends at path_end (path_off +
  * path_len as rf__url_split gives them).  0, or -1 when out of memory. */

@@ -95,6 +95,46 @@ is_utf8_charset(const char *cs)
 	    g_ascii_strcasecmp(cs, "ascii") == 0;
 }
 
+/* hexval: the value of the hex digit c. */
+static unsigned
+hexval(unsigned char c)
+{
+	return c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' +
+	    10);
+}
+
+size_t
+rf__qp_decode(const char *in, size_t n, char *out)
+{
+	const unsigned char *p = (const unsigned char *)in, *end = p + n, *eq;
+	unsigned char *o = (unsigned char *)out;
+
+	while (p < end) {
+		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
+			eq = end;
+		memcpy(o, p, (size_t)(eq - p));
+		o += eq - p;
+		if (eq == end || eq + 1 == end)
+			break;		/* a last '=' is dropped */
+		p = eq + 1;
+		if (*p == '\n') {	/* soft line break */
+			p++;
+			continue;
+		}
+		if (p + 1 == end)
+			break;		/* so is a last "=X" */
+		if (g_ascii_isxdigit(p[0]) && g_ascii_isxdigit(p[1]))
+			*o++ = (unsigned char)(hexval(p[0]) << 4 | hexval(p[1]));
+		else if (p[0] != '\r' || p[1] != '\n') {
+			*o++ = '=';	/* not an escape: as it is */
+			*o++ = p[0];
+			*o++ = p[1];
+		}
+		p += 2;
+	}
+	return (size_t)(o - (unsigned char *)out);
+}
+
 /*
  * decode_part: the decoded content of part (transfer encoding undone) in a
  * new byte array the caller frees with g_byte_array_free(ba, TRUE), or
@@ -131,8 +171,15 @@ decode_part(GMimePart *part)
 			g_byte_array_free(ba, TRUE);
 			return NULL;
 		}
-		if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
-		    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+			GByteArray *out = g_byte_array_sized_new(ba->len + 1);
+
+			g_byte_array_set_size(out, (guint)rf__qp_decode(
+			    (const char *)ba->data, ba->len,
+			    (char *)out->data));
+			g_byte_array_free(ba, TRUE);
+			ba = out;
+		} else if (enc == GMIME_CONTENT_ENCODING_BASE64) {
 			GByteArray *out;
 			size_t n;
 
@@ -494,7 +541,8 @@ finish_text(struct walk *w, rf_message *m, rf_error *err)
  * messages both ways and compares.
  */
 struct single {
-	GMimeContentType *ct;	/* NULL: no Content-Type (text/plain) */
+	char *mime;		/* type/subtype; NULL: no Content-Type */
+	char *charset;		/* its charset parameter, or NULL */
 	char *cte;		/* Content-Transfer-Encoding value or NULL */
 	int html;
 	const char *body;
@@ -528,6 +576,98 @@ header_text(GMimeParserOptions *opts, const char *raw, size_t n)
 	return v;
 }
 
+/* ct_tok: a byte of the tokens rf__msg_ct_fast reads. */
+static int
+ct_tok(char c)
+{
+	return g_ascii_isalnum(c) || c == '-' || c == '.' || c == '_' ||
+	    c == '+';
+}
+
+/* ct_ws: past blanks and line breaks (those of a folded value). */
+static const char *
+ct_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++;
+	return p;
+}
+
+int
+rf__msg_ct_fast(const char *v, size_t n, char **mime, char **charset,
+		int *named)
+{
+	const char *p = v, *end = v + n, *t, *te, *pn, *val;
+	size_t pl, vl;
+
+	*mime = *charset = NULL;
+	*named = 0;
+	p = ct_ws(p, end);
+	for (t = p; p < end && ct_tok(*p); p++)
+		;
+	if (p == t || p == end || *p != '/')
+		return 0;
+	for (te = ++p; p < end && ct_tok(*p); p++)
+		;
+	if (p == te)
+		return 0;
+	te = p;
+	for (;;) {
+		if ((p = ct_ws(p, end)) == end)
+			break;
+		if (*p != ';' || (p = ct_ws(p + 1, end)) == end)
+			goto no;	/* a trailing ';' goes to GMime too */
+		for (pn = p; p < end && ct_tok(*p); p++)
+			;
+		pl = (size_t)(p - pn);
+		if (pl == 0 || p == end || *p != '=')
+			goto no;
+		if (++p < end && *p == '"') {
+			for (val = ++p; p < end && *p != '"'; p++)
+				if ((unsigned char)*p < 0x20 ||
+				    (unsigned char)*p > 0x7e || *p == '\\' ||
+				    (*p == '=' && p + 1 < end && p[1] == '?'))
+					goto no;
+			if (p == end)
+				goto no;
+			vl = (size_t)(p++ - val);
+		} else {
+			for (val = p; p < end && ct_tok(*p); p++)
+				;
+			if ((vl = (size_t)(p - val)) == 0)
+				goto no;
+		}
+		if (pl == 7 && g_ascii_strncasecmp(pn, "charset", 7) == 0) {
+			if (*charset != NULL)
+				goto no;	/* which one: GMime's call */
+			*charset = g_strndup(val, vl);
+		} else if (pl == 4 && g_ascii_strncasecmp(pn, "name", 4) == 0) {
+			*named = 1;
+		}
+	}
+	*mime = g_strndup(t, (size_t)(te - t));
+	return 1;
+no:
+	g_free(*charset);
+	*charset = NULL;
+	*named = 0;
+	return 0;
+}
+
+/* mime_is: type/subtype mime is type/sub, ignoring case (what
+ * g_mime_content_type_is_type says). */
+static int
+mime_is(const char *mime, const char *type, const char *sub)
+{
+	size_t n = strlen(type);
+
+	return g_ascii_strncasecmp(mime, type, n) == 0 && mime[n] == '/' &&
+	    g_ascii_strcasecmp(mime + n + 1, sub) == 0;
+}
+
+static void single_done(struct single *sp);
+
 /* single_probe: whether the message the headers in mh head, with body
  * body[0..len), takes the single-part path; fills *sp (single_done
  * releases it) when it does. */
@@ -535,6 +675,8 @@ static int
 single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
 	     const char *body, size_t len, struct single *sp)
 {
+	int named = 0;
+
 	memset(sp, 0, sizeof(*sp));
 	if (mh->odd || mh->nct > 1 || mh->ncte > 1 || mh->ndisp > 0 ||
 	    len == 0)
@@ -547,7 +689,9 @@ single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
 		    sp->cte) == GMIME_CONTENT_ENCODING_UUENCODE)
 			goto no;
 	}
-	if (mh->nct == 1) {
+	if (mh->nct == 1 && !rf__msg_ct_fast(mh->ct, mh->ctlen, &sp->mime,
+	    &sp->charset, &named)) {
+		GMimeContentType *ct;
 		char *v;
 
 		/* the parser reads the type from the raw value, the part
@@ -555,21 +699,25 @@ single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
 		if (g_strstr_len(mh->ct, (gssize)mh->ctlen, "=?") != NULL ||
 		    (v = header_text(opts, mh->ct, mh->ctlen)) == NULL)
 			goto no;
-		sp->ct = g_mime_content_type_parse(opts, v);
+		ct = g_mime_content_type_parse(opts, v);
 		g_free(v);
-		if (sp->ct == NULL)
+		if (ct == NULL)
 			goto no;
-		sp->html = g_mime_content_type_is_type(sp->ct, "text", "html");
-		if ((!sp->html && !g_mime_content_type_is_type(sp->ct, "text",
-		    "plain")) ||
-		    g_mime_content_type_get_parameter(sp->ct, "name") != NULL)
+		sp->mime = g_mime_content_type_get_mime_type(ct);
+		sp->charset = g_strdup(g_mime_content_type_get_parameter(ct,
+		    "charset"));
+		named = g_mime_content_type_get_parameter(ct, "name") != NULL;
+		g_object_unref(ct);
+	}
+	if (sp->mime != NULL) {
+		sp->html = mime_is(sp->mime, "text", "html");
+		if ((!sp->html && !mime_is(sp->mime, "text", "plain")) ||
+		    named)
 			goto no;
 	}
 	return 1;
 no:
-	g_free(sp->cte);
-	if (sp->ct != NULL)
-		g_object_unref(sp->ct);
+	single_done(sp);
 	memset(sp, 0, sizeof(*sp));
 	return 0;
 }
@@ -578,8 +726,8 @@ static void
 single_done(struct single *sp)
 {
 	g_free(sp->cte);
-	if (sp->ct != NULL)
-		g_object_unref(sp->ct);
+	g_free(sp->mime);
+	g_free(sp->charset);
 }
 
 /* single_leaf: the one part of a single-part message (what walk_object,
@@ -590,7 +738,6 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
 {
 	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
 	GMimeEncoding state;
-	gchar *mime = NULL;
 	char *dec = NULL;
 	const char *data = sp->body;
 	size_t n = sp->len;
@@ -605,12 +752,9 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
 	    sizeof(rf_part)) != 0)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	p = &m->parts[m->nparts++];
-	if (sp->ct != NULL)
-		mime = g_mime_content_type_get_mime_type(sp->ct);
-	p->content_type = lower_dup(w->a, mime != NULL ? mime : "text/plain");
-	g_free(mime);
-	p->charset = rf_arena_strdup(w->a, sp->ct != NULL ?
-	    g_mime_content_type_get_parameter(sp->ct, "charset") : NULL);
+	p->content_type = lower_dup(w->a, sp->mime != NULL ? sp->mime :
+	    "text/plain");
+	p->charset = rf_arena_strdup(w->a, sp->charset);
 	p->depth = 0;
 	p->encoding = lower_dup(w->a, sp->cte);
 	if (p->content_type == NULL)
@@ -618,8 +762,12 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
 	p->flags |= sp->html ? RF_PARTF_HTML : RF_PARTF_TEXT;
 	if (sp->cte != NULL)
 		enc = g_mime_content_encoding_from_string(sp->cte);
-	if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
-	    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+	if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		if ((dec = g_try_malloc(n + 1)) == NULL)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		n = rf__qp_decode(data, n, dec);
+		data = dec;
+	} else if (enc == GMIME_CONTENT_ENCODING_BASE64) {
 		/* what GMime's decoding filter gives: its steps are the
 		 * same at any chunking, and its flush adds nothing */
 		g_mime_encoding_init_decode(&state, enc);

@@ -11,12 +11,20 @@
 
 #include "message_int.h"
 
+/* ascii_lower: g_ascii_tolower, inline (it showed in profiles). */
+static inline unsigned char
+ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
 /*
  * Simple address lists.  GMime's address parser builds an object per
  * mailbox; most address headers are "local@domain" or "Some Name
  * <local@domain>", comma-separated.  For those alone the fields are read
  * here, as GMime reads them: display names of ASCII letters and digits in
- * words with single spaces between them, dot-atom addresses of a few
+ * words with single spaces between them (or, in quotes, of those and
+ * ".'-_"), dot-atom addresses of a few
  * characters, no A-label (GMime shows those in Unicode), nothing else (no
  * quotes, comments, groups, encoded words).  Anything else goes to GMime;
  * tests/unit/test_message_paths.c compares the two on random lists.
@@ -59,6 +67,22 @@ simple_addr(const char *s, size_t n)
 	return at != n && !prev_dot;
 }
 
+/* quoted_words: p[0..q) (inside quotes) is words of letters, digits and
+ * ".'-_", single spaces between. */
+static int
+quoted_words(const char *p, const char *q)
+{
+	const char *t;
+
+	if (*p == ' ' || q[-1] == ' ')
+		return 0;
+	for (t = p; t < q; t++)
+		if (!g_ascii_isalnum(*t) && *t != '.' && *t != '\'' &&
+		    *t != '-' && *t != '_' && !(*t == ' ' && t[-1] != ' '))
+			return 0;
+	return 1;
+}
+
 /* simple_list: the mailboxes of value when it is a simple list (see
  * above): their count (1..max), or 0 when it is not. */
 int
@@ -97,11 +121,20 @@ rf__msg_simple_list(const char *v, struct simple_mb *mb, int max)
 					return 0;
 			while (q > p && q[-1] == ' ')
 				q--;
-			/* words of letters and digits, single spaces */
-			for (t = p; t < q; t++)
-				if (!g_ascii_isalnum(*t) && !(*t == ' ' &&
-				    t > p && t[-1] != ' '))
+			if (q - p >= 3 && *p == '"' && q[-1] == '"') {
+				/* "words": quotes around the words below */
+				if (!quoted_words(p + 1, q - 1))
 					return 0;
+				p++;
+				q--;
+			} else {
+				/* words of letters and digits, single
+				 * spaces */
+				for (t = p; t < q; t++)
+					if (!g_ascii_isalnum(*t) && !(*t ==
+					    ' ' && t > p && t[-1] != ' '))
+						return 0;
+			}
 			if (!simple_addr(lt + 1, (size_t)(gt - lt - 1)))
 				return 0;
 			mb[n].name = q > p ? p : NULL;
@@ -116,6 +149,64 @@ rf__msg_simple_list(const char *v, struct simple_mb *mb, int max)
 	}
 }
 
+/* name_char: a byte of a quoted display name or comment that one_mailbox
+ * takes: printable ASCII but for quotes, backslash and parentheses. */
+static int
+name_char(unsigned char c)
+{
+	return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' && c != '(' &&
+	    c != ')';
+}
+
+/* skip_ws: past spaces and tabs. */
+static const char *
+skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * one_mailbox: value is exactly one mailbox of the form "Quoted Name"
+ * <addr> or addr (Comment), the name or comment of name_char bytes and
+ * addr simple (see above), with spaces or tabs around: 1 and the address
+ * in *addr, *alen; else 0.  GMime reads the same address from those
+ * (tests/unit/test_message_paths.c compares rf_addr_spec with it).
+ */
+static int
+one_mailbox(const char *v, const char **addr, size_t *alen)
+{
+	const char *p = skip_ws(v), *q, *gt;
+
+	if (*p == '"') {
+		for (q = p + 1; *q != '"'; q++)
+			if (!name_char((unsigned char)*q))
+				return 0;
+		q = skip_ws(q + 1);
+		if (*q != '<' || (gt = strchr(q, '>')) == NULL ||
+		    !simple_addr(q + 1, (size_t)(gt - q - 1)) ||
+		    *skip_ws(gt + 1) != '\0')
+			return 0;
+		*addr = q + 1;
+		*alen = (size_t)(gt - q - 1);
+		return 1;
+	}
+	for (q = p; *q != '\0' && *q != ' ' && *q != '\t'; q++)
+		;
+	if (!simple_addr(p, (size_t)(q - p)))
+		return 0;
+	*addr = p;
+	*alen = (size_t)(q - p);
+	q = skip_ws(q);
+	if (q == p + *alen || *q != '(')
+		return 0;
+	for (q++; *q != ')'; q++)
+		if (!name_char((unsigned char)*q))
+			return 0;
+	return *skip_ws(q + 1) == '\0';
+}
+
 const char *
 rf_addr_spec(rf_arena *a, const char *value)
 {
@@ -128,7 +219,8 @@ rf_addr_spec(rf_arena *a, const char *value)
 
 	if (value == NULL)
 		return NULL;
-	if (rf__msg_simple_list(value, mb, SIMPLE_MAX) > 0) {
+	if (rf__msg_simple_list(value, mb, SIMPLE_MAX) > 0 ||
+	    one_mailbox(value, &mb[0].addr, &mb[0].alen)) {
 		out = rf_arena_strndup(a, mb[0].addr, mb[0].alen);
 		for (s = out; s != NULL && *s != '\0'; s++)
 			*s = (char)tolower((unsigned char)*s);
@@ -206,12 +298,58 @@ copy_header(struct walk *w, const char *v)
 }
 
 /* message_id: the msg-id of a Message-ID value, as GMime reads it. */
+/* id_atom: a byte of the dot-atoms rf__msg_id_fast reads. */
+static int
+id_atom(char c)
+{
+	return g_ascii_isalnum(c) || c == '-' || c == '_' || c == '+' ||
+	    c == '$' || c == '%' || c == '=';
+}
+
+/* dot_atom: p[0..n) is atoms of id_atom bytes joined by single dots. */
+static int
+dot_atom(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || p[0] == '.' || p[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!id_atom(p[i]) && !(p[i] == '.' && p[i - 1] != '.'))
+			return 0;
+	return 1;
+}
+
+int
+rf__msg_id_fast(const char *v, const char **id, size_t *len)
+{
+	const char *p = v, *at, *gt;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '<' || (gt = strchr(p, '>')) == NULL ||
+	    (at = memchr(p, '@', (size_t)(gt - p))) == NULL ||
+	    !dot_atom(p + 1, (size_t)(at - p - 1)) ||
+	    !dot_atom(at + 1, (size_t)(gt - at - 1)))
+		return 0;
+	for (at = gt + 1; *at == ' ' || *at == '\t'; at++)
+		;
+	if (*at != '\0')
+		return 0;
+	*id = p + 1;
+	*len = (size_t)(gt - p - 1);
+	return 1;
+}
+
 static const char *
 message_id(rf_arena *a, const char *v)
 {
 	char *id;
-	const char *out;
+	const char *out, *fid;
+	size_t flen;
 
+	if (v != NULL && rf__msg_id_fast(v, &fid, &flen))
+		return rf_arena_strndup(a, fid, flen);
 	if (v == NULL || (id = g_mime_utils_decode_message_id(v)) == NULL)
 		return NULL;
 	out = *id != '\0' ? rf_arena_strdup(a, id) : NULL;
@@ -446,8 +584,11 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 			return 0;
 		}
 		m->nheaders++;
-		if (g_ascii_strncasecmp(p, "Content-", 8) == 0 ||
-		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0) {
+		/* the first letter first: most names differ there */
+		if ((ascii_lower((unsigned char)*p) == 'c' &&
+		    g_ascii_strncasecmp(p, "Content-", 8) == 0) ||
+		    (ascii_lower((unsigned char)*p) == 'm' &&
+		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0)) {
 			note_mime(mh, p, nlen, colon + 1,
 			    (size_t)(next - colon - 1));
 			g_byte_array_append(mime, (const guint8 *)p,
@@ -466,12 +607,12 @@ rf_message_header(const rf_message *m, const char *name)
 {
 	size_t i;
 
-	unsigned char c0 = (unsigned char)g_ascii_tolower(name[0]);
+	unsigned char c0 = ascii_lower((unsigned char)name[0]);
 
 	/* the first letter first: most names differ there */
 	for (i = 0; i < m->nheaders; i++)
-		if ((unsigned char)g_ascii_tolower(m->headers[i].name[0]) ==
-		    c0 && g_ascii_strcasecmp(m->headers[i].name, name) == 0)
+		if (ascii_lower((unsigned char)m->headers[i].name[0]) == c0 &&
+		    g_ascii_strcasecmp(m->headers[i].name, name) == 0)
 			return m->headers[i].value;
 	return NULL;
 }
@@ -539,6 +680,92 @@ rf_message_recipient_name(const rf_message *m, const char *addr)
 	return out;
 }
 
+/* num: the n-digit (exactly) decimal at *p, advancing *p; -1 if not. */
+static int
+num(const char **p, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return v;
+}
+
+/* days_from_civil: days since 1970-01-01 of y-m-d (proleptic Gregorian). */
+static long long
+days_from_civil(int y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int
+rf__msg_date_fast(const char *v, long long *t)
+{
+	static const char days[] = "MonTueWedThuFriSatSun";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	const char *p = v, *q;
+	int d, mo, y, h, mi, sec, zh, zm, sign, leap;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (d = 0; d < 7; d++)	/* an optional "Ddd, " */
+		if (strncmp(p, days + 3 * d, 3) == 0 && p[3] == ',')
+			break;
+	if (d < 7)
+		for (p += 4; *p == ' '; p++)
+			;
+	q = p;
+	if ((d = num(&p, 2)) < 0 && (p = q, d = num(&p, 1)) < 0)
+		return 0;
+	if (*p++ != ' ')
+		return 0;
+	for (mo = 0; mo < 12; mo++)
+		if (strncmp(p, months + 3 * mo, 3) == 0)
+			break;
+	if (mo == 12 || p[3] != ' ')
+		return 0;
+	p += 4;
+	if ((y = num(&p, 4)) < 1970 || y > 2199 || *p++ != ' ' ||
+	    (h = num(&p, 2)) < 0 || *p++ != ':' || (mi = num(&p, 2)) < 0 ||
+	    *p++ != ':' || (sec = num(&p, 2)) < 0 || *p++ != ' ' ||
+	    (*p != '+' && *p != '-'))
+		return 0;
+	sign = *p++ == '-' ? -1 : 1;
+	if ((zh = num(&p, 2)) < 0 || (zm = num(&p, 2)) < 0)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d < 1 || d > mdays[mo] + (mo == 1 && leap) || h > 23 || mi > 59 ||
+	    sec > 59 || zh > 14 || zm > 59)
+		return 0;
+	while (*p == ' ')
+		p++;
+	if (*p == '(') {	/* a comment: "(EST)" */
+		for (p++; *p != ')'; p++)
+			if (!g_ascii_isalnum(*p) && *p != ' ')
+				return 0;
+		for (p++; *p == ' '; p++)
+			;
+	}
+	if (*p != '\0')
+		return 0;
+	*t = days_from_civil(y, mo + 1, d) * 86400 + h * 3600 + mi * 60 +
+	    sec - sign * (zh * 3600 + zm * 60);
+	return 1;
+}
+
 long long
 rf_message_time(const rf_message *m)
 {
@@ -547,6 +774,8 @@ rf_message_time(const rf_message *m)
 
 	if (m->date == NULL)
 		return 0;
+	if (rf__msg_date_fast(m->date, &t))
+		return t;
 	dt = g_mime_utils_header_decode_date(m->date);
 	if (dt == NULL)
 		return 0;

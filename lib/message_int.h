@@ -51,6 +51,38 @@ void rf__msg_sanitize_utf8(rf_buf *b, const char *p, size_t n);
  * simple list; 0 when it is not (GMime must read it). */
 int rf__msg_simple_list(const char *v, struct simple_mb *mb, int max);
 
+/* rf__msg_ct_fast: the raw Content-Type value v[0..n) when it has the
+ * plain form type "/" subtype *( ";" name "=" value ), tokens of letters,
+ * digits and "-._+", values such tokens or quoted printable ASCII without
+ * '"', '\\' or "=?", blanks and line breaks between, at most one charset
+ * parameter: 1 and *mime (type/subtype as written), *charset (NULL when
+ * none), both g_malloc'd, and *named (a name parameter); else 0 and
+ * nothing to free.  What g_mime_content_type_parse reads from the value
+ * unfolded (message.c; tests/unit/test_message_paths.c compares). */
+int rf__msg_ct_fast(const char *v, size_t n, char **mime, char **charset,
+		    int *named);
+
+/* rf__msg_date_fast: the Date value v when it has the plain form
+ * ["Ddd, "] d[d] " " Mon " " yyyy " " hh:mm:ss " " +hhmm [" (Zone)"],
+ * fields in range: 1 and *t (Unix time), what
+ * g_mime_utils_header_decode_date gives (tests/unit/test_message_paths.c
+ * compares); else 0 (message_header.c). */
+int rf__msg_date_fast(const char *v, long long *t);
+
+/* rf__qp_decode: quoted-printable in[0..n) decoded into out (room for n
+ * bytes), as GMime's decoder (g_mime_encoding_step, then flush) decodes
+ * it: "=XX" (hex, either case) a byte, "=\n" and "=\r\n" nothing, any
+ * other "=ab" as it is, a last "=" or "=a" dropped.  Returns the length
+ * (message.c; tests/unit/test_message_paths.c compares with GMime). */
+size_t rf__qp_decode(const char *in, size_t n, char *out);
+
+/* rf__msg_id_fast: the Message-ID value v when it is "<" dot-atom "@"
+ * dot-atom ">" (atoms of letters, digits and "-_+$%="), blanks around: 1
+ * and the id (without the brackets) at *id, *len bytes, what
+ * g_mime_utils_decode_message_id gives (tests/unit/test_message_paths.c
+ * compares); else 0 (message_header.c). */
+int rf__msg_id_fast(const char *v, const char **id, size_t *len);
+
 /* rf__msg_header_links: m's List-Unsubscribe <URL> entries as links. */
 rf_status rf__msg_header_links(struct walk *w, rf_message *m, rf_error *err);
 

@@ -3,7 +3,8 @@
  * in a link, computed once per message, and the search of one URL for
  * all of them (docs/tracking.md, "The recipient's address").
  *
- * Each form is a needle searched with memmem (glibc's two-way search) in
+ * Each form is a needle searched with rf__memmem (SSE2: candidates whose
+ * first and last bytes match, 16 at a time) in
  * the URL as written and after each of up to RCPT_DECODE_LEVELS rounds of
  * percent-decoding; case-insensitive needles are searched in a lower-cased
  * copy.  Matches found in decoded text are mapped back to the byte range
@@ -14,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <openssl/evp.h>
 
 #include "internal.h"
@@ -410,6 +414,150 @@ static const unsigned char search_class[128] = {
 	C_ROW(96), C_ROW(104), C_ROW(112), C_ROW(120)
 };
 
+/* scan_bytes: what rf__rcpt_scan does, a byte at a time from text[0..n),
+ * the runs going on from *rb, *rh (those ending at text) and the longest
+ * so far in *mb, *mh. */
+static void
+scan_bytes(const char *text, size_t n, char *lower, size_t *rb, size_t *rh,
+	   size_t *mb, size_t *mh)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		unsigned cls = c < 0x80 ? search_class[c] : 0;
+
+		lower[i] = (char)(C_AZ(c) ? c + ('a' - 'A') : c);
+		*rb = cls & C_B64 ? *rb + 1 : 0;
+		*rh = cls & C_HEX ? *rh + 1 : 0;
+		if (*rb > *mb)
+			*mb = *rb;
+		if (*rh > *mh)
+			*mh = *rh;
+	}
+}
+
+void
+rf__rcpt_scan_bytes(const char *text, size_t n, char *lower,
+		    size_t *run_b64, size_t *run_hex)
+{
+	size_t rb = 0, rh = 0;
+
+	*run_b64 = *run_hex = 0;
+	scan_bytes(text, n, lower, &rb, &rh, run_b64, run_hex);
+}
+
+#ifdef __SSE2__
+/* in_range: bytes of v (signed) in [lo, hi], both below 0x80. */
+#define in_range(v, lo, hi) _mm_and_si128( \
+	_mm_cmpgt_epi8((v), _mm_set1_epi8((char)((lo) - 1))), \
+	_mm_cmplt_epi8((v), _mm_set1_epi8((char)((hi) + 1))))
+
+/* runs16: carry the run *r (ones ending before this block) through the
+ * 16-bit mask m of one block, the longest seen in *max. */
+static inline void
+runs16(unsigned m, size_t *r, size_t *max)
+{
+	unsigned k, x;
+
+	if (m == 0xffff) {
+		*r += 16;
+		return;
+	}
+	*r += (unsigned)__builtin_ctz(~m);	/* the run from below ends */
+	if (*r > *max)
+		*max = *r;
+	for (k = 0, x = m; x != 0; k++)	/* longest run inside */
+		x &= x >> 1;
+	if (k > *max)
+		*max = k;
+	/* the ones at the top go on into the next block */
+	*r = (unsigned)__builtin_clz(~(m << 16));
+}
+#endif
+
+void
+rf__rcpt_scan(const char *text, size_t n, char *lower, size_t *run_b64,
+	      size_t *run_hex)
+{
+	size_t i = 0, rb = 0, rh = 0, mb = 0, mh = 0;
+
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(text + i));
+		__m128i up = in_range(v, 'A', 'Z'), l, dig, hex, b64;
+
+		l = _mm_add_epi8(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+		_mm_storeu_si128((__m128i *)(lower + i), l);
+		dig = in_range(l, '0', '9');
+		hex = _mm_or_si128(dig, in_range(l, 'a', 'f'));
+		b64 = _mm_or_si128(_mm_or_si128(dig, in_range(l, 'a', 'z')),
+		    _mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(l, _mm_set1_epi8('+')),
+		    _mm_cmpeq_epi8(l, _mm_set1_epi8('/'))),
+		    _mm_or_si128(_mm_cmpeq_epi8(l, _mm_set1_epi8('-')),
+		    _mm_cmpeq_epi8(l, _mm_set1_epi8('_')))));
+		runs16((unsigned)_mm_movemask_epi8(b64), &rb, &mb);
+		runs16((unsigned)_mm_movemask_epi8(hex), &rh, &mh);
+	}
+	if (rb > mb)
+		mb = rb;
+	if (rh > mh)
+		mh = rh;
+#endif
+	scan_bytes(text + i, n - i, lower + i, &rb, &rh, &mb, &mh);
+	*run_b64 = mb;
+	*run_hex = mh;
+}
+
+const char *
+rf__memmem(const char *hay, size_t hlen, const char *nd, size_t nlen)
+{
+	size_t i = 0;
+
+	if (nlen == 0)
+		return hay;
+	if (nlen > hlen)
+		return NULL;
+#ifdef __SSE2__
+	if (nlen > 1) {
+		/* blocks of 16 candidate starts: those whose first and
+		 * last bytes match are compared whole */
+		const __m128i f = _mm_set1_epi8(nd[0]);
+		const __m128i z = _mm_set1_epi8(nd[nlen - 1]);
+
+		for (; i + nlen - 1 + 16 <= hlen; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)
+			    (hay + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)
+			    (hay + i + nlen - 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(
+			    _mm_and_si128(_mm_cmpeq_epi8(a, f),
+			    _mm_cmpeq_epi8(b, z)));
+
+			while (m != 0) {
+				unsigned k = (unsigned)__builtin_ctz(m);
+
+				if (memcmp(hay + i + k + 1, nd + 1,
+				    nlen - 2) == 0)
+					return hay + i + k;
+				m &= m - 1;
+			}
+		}
+	}
+#endif
+	for (; i + nlen <= hlen; i++) {
+		const char *p = memchr(hay + i, nd[0], hlen - nlen + 1 - i);
+
+		if (p == NULL)
+			return NULL;
+		i = (size_t)(p - hay);
+		if (memcmp(p + 1, nd + 1, nlen - 1) == 0)
+			return p;
+	}
+	return NULL;
+}
+
 /* search one text (a decoding of url, or url itself when beg is NULL). */
 static int
 search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
@@ -420,7 +568,7 @@ search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
 	const char *hay, *p;
 	const char *reason;
 	char *lower;
-	size_t i, hits, off, e, at, run_b64 = 0, run_hex = 0, rb = 0, rh = 0;
+	size_t i, hits, off, e, at, run_b64 = 0, run_hex = 0;
 
 	/* the text in lower case, and its longest runs of base64 and hex
 	 * characters: base64 and hex needles only match inside a run of
@@ -428,18 +576,7 @@ search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
 	 * none, skip most of the 20 needles */
 	if ((lower = rf_arena_alloc(a, tlen + 1)) == NULL)
 		return -1;
-	for (i = 0; i < tlen; i++) {
-		unsigned char c = (unsigned char)text[i];
-		unsigned cls = c < 0x80 ? search_class[c] : 0;
-
-		lower[i] = (char)(C_AZ(c) ? c + ('a' - 'A') : c);
-		rb = cls & C_B64 ? rb + 1 : 0;
-		rh = cls & C_HEX ? rh + 1 : 0;
-		if (rb > run_b64)
-			run_b64 = rb;
-		if (rh > run_hex)
-			run_hex = rh;
-	}
+	rf__rcpt_scan(text, tlen, lower, &run_b64, &run_hex);
 	for (i = 0; i < r->nn; i++) {
 		n = &r->n[i];
 		if ((n->cls == N_B64 && n->len > run_b64) ||
@@ -447,7 +584,8 @@ search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
 			continue;
 		hay = n->ci ? lower : text;
 		for (p = hay, hits = 0; hits < RCPT_MAX_HITS &&
-		    (p = memmem(p, tlen - (size_t)(p - hay), n->s, n->len)) !=
+		    (p = rf__memmem(p, tlen - (size_t)(p - hay), n->s,
+		    n->len)) !=
 		    NULL; p++, hits++) {
 			at = (size_t)(p - hay);
 			if (n->cls == N_WORD && ((at > 0 &&

@@ -3,13 +3,14 @@
  * directory tree (see redflag/source.h for the rules).
  *
  * Directory trees are listed once, sorted, then read one file at a time
- * into one reused buffer, so memory stays flat however many files there
- * are (bar the list of names).  An mbox is mapped, never read whole into
- * the heap, and each message is copied out (with >From unquoting) into the
- * same reused buffer.
+ * (one read() for a regular file, sized by fstat) into one reused buffer,
+ * so memory stays flat however many files there are (bar the list of
+ * names).  An mbox is mapped, never read whole into the heap, and each
+ * message is copied out (with >From unquoting) into a reused buffer too.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,9 @@ struct rf_source {
 	int mapped;		/* munmap rather than free */
 	char *path;		/* the mbox's name, for labels */
 
-	rf_buf data;		/* current message */
+	rf_buf data;		/* current message (SRC_MBOX) */
+	char *fbuf;		/* current message (SRC_FILES), fcap bytes */
+	size_t fcap;
 	char label[4096];
 };
 
@@ -65,6 +68,7 @@ rf_source_free(rf_source *s)
 			free(s->map);
 	}
 	free(s->path);
+	free(s->fbuf);
 	rf_buf_free(&s->data);
 	free(s);
 }
@@ -416,44 +420,86 @@ next_mbox(rf_source *s, rf_item *item, rf_error *err)
 	return RF_OK;
 }
 
-/* read_file: up to max bytes of path into s->data. */
-static rf_status
-read_file(rf_source *s, const char *path, int *truncated, rf_error *err)
+/* fbuf_room: s->fbuf holds at least n bytes and a NUL after them. */
+static int
+fbuf_room(rf_source *s, size_t n)
 {
-	char chunk[65536];
-	ssize_t n;
-	int fd;
+	char *p;
 
-	rf_buf_reset(&s->data);
+	if (n < s->fcap)
+		return 0;
+	if ((p = realloc(s->fbuf, n + 1)) == NULL)
+		return -1;
+	s->fbuf = p;
+	s->fcap = n + 1;
+	return 0;
+}
+
+/*
+ * read_file: up to max bytes of path into s->fbuf (NUL-terminated), their
+ * number in *len; *truncated when the file has more.  The size fstat
+ * gives only sizes the first read (one byte more than the file, never
+ * more than max + 1), which reads a regular file whole in one call: a
+ * short read of a regular file is its end.  A file that grew since is
+ * read on (the buffer doubles, up to max + 1 bytes); anything but a
+ * regular file is read until read() says end of file.
+ */
+static rf_status
+read_file(rf_source *s, const char *path, size_t *len, int *truncated,
+	  rf_error *err)
+{
+	struct stat sb;
+	size_t lim = s->max < SIZE_MAX ? s->max + 1 : s->max;
+	size_t want, got = 0;
+	ssize_t n;
+	int fd, regular, e;
+
+	*len = 0;
 	*truncated = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return rf_error_set(err, RF_EIO, "%s: %s", path,
 		    strerror(errno));
+	regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	if (regular && sb.st_size >= 0 && (uintmax_t)sb.st_size < lim)
+		want = (size_t)sb.st_size + 1;
+	else
+		want = lim < 65536 ? lim : 65536;
+	if (fbuf_room(s, want) != 0)
+		goto nomem;
 	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
+		if (got == want) {	/* full: more than the size said */
+			if (got >= lim)
+				break;
+			want = want > lim / 2 ? lim : want * 2;
+			if (fbuf_room(s, want) != 0)
+				goto nomem;
+		}
+		n = read(fd, s->fbuf + got, want - got);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
-		if (s->data.len + (size_t)n > s->max) {
-			n = (ssize_t)(s->max - s->data.len);
-			*truncated = 1;
-		}
-		if (rf_buf_append(&s->data, chunk, (size_t)n) != 0) {
+		if (n < 0) {
+			e = errno;
 			close(fd);
-			return rf_error_set(err, RF_ENOMEM, "out of memory");
+			return rf_error_set(err, RF_EIO, "%s: %s", path,
+			    strerror(e));
 		}
-		if (*truncated)
+		if (n == 0)
 			break;
-	}
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		return rf_error_set(err, RF_EIO, "%s: %s", path, strerror(e));
+		got += (size_t)n;
+		if (regular && got < want)
+			break;	/* a short read of a regular file: its end */
 	}
 	close(fd);
+	if (got > s->max) {
+		got = s->max;
+		*truncated = 1;
+	}
+	s->fbuf[got] = '\0';
+	*len = got;
 	return RF_OK;
+nomem:
+	close(fd);
+	return rf_error_set(err, RF_ENOMEM, "out of memory");
 }
 
 rf_status
@@ -461,6 +507,7 @@ rf_source_next(rf_source *s, rf_item *item, rf_error *err)
 {
 	const char *path;
 	rf_status st;
+	size_t len;
 	int truncated;
 
 	memset(item, 0, sizeof(*item));
@@ -471,11 +518,11 @@ rf_source_next(rf_source *s, rf_item *item, rf_error *err)
 	path = s->paths[s->next++];
 	snprintf(s->label, sizeof(s->label), "%s", path);
 	item->label = s->label;
-	st = read_file(s, path, &truncated, err);
+	st = read_file(s, path, &len, &truncated, err);
 	if (st != RF_OK)
 		return st;
-	item->data = rf_buf_cstr(&s->data);
-	item->len = s->data.len;
+	item->data = s->fbuf;
+	item->len = len;
 	item->truncated = truncated;
 	item->path = path;
 	return RF_OK;

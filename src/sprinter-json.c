@@ -137,11 +137,7 @@ utf8_len(const unsigned char *p, size_t left)
 	return n;
 }
 
-/*
- * plain_run: how many bytes at p need no escaping (printable ASCII other
- * than '"' and '\\'), eight at a time: a word has none of the others
- * when no byte is below 0x20, at or above 0x80, '"' or '\\'.
- */
+/* Bytes that need no escaping: printable ASCII other than '"' and '\\'. */
 #define PL(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
 #define PL8(b) PL(b), PL(b + 1), PL(b + 2), PL(b + 3), PL(b + 4), \
 	PL(b + 5), PL(b + 6), PL(b + 7)
@@ -153,24 +149,72 @@ static const unsigned char plain[256] = {
 	PL64(0), PL64(64), PL64(128), PL64(192)
 };
 
+/*
+ * bad8, bad4: the high bit of each byte of w (little-endian) that needs
+ * escaping.  Borrows can flag a plain byte too, but only one above a byte
+ * that needs escaping: the lowest flagged byte is exact.
+ */
+static inline uint64_t
+bad8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+
+	return ((w - ones * 0x20) | w | ((w ^ ones * '"') - ones) |
+	    ((w ^ ones * '\\') - ones)) & high;
+}
+
+static inline uint32_t
+bad4(uint32_t w)
+{
+	const uint32_t ones = 0x01010101u, high = ones << 7;
+
+	return ((w - ones * 0x20) | w | ((w ^ ones * '"') - ones) |
+	    ((w ^ ones * '\\') - ones)) & high;
+}
+
+/* first_bad: the index of the lowest flagged byte of a non-zero bad. */
+#define first_bad(bad) ((size_t)__builtin_ctzll(bad) / 8)
+
+/*
+ * plain_run: how many bytes at p need no escaping (printable ASCII other
+ * than '"' and '\\'), eight at a time; the last bytes of a string of
+ * eight or more are checked as one word that overlaps bytes already
+ * checked (their flags shifted out), those of a shorter one four and then
+ * one at a time.  tests/unit/test_sprinter_json.c compares it with the
+ * byte table on every length and position.
+ */
 static size_t
 plain_run(const unsigned char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
 	size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	size_t r;
 	uint64_t w, bad;
+	uint32_t v, b4;
 
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		bad = ((w - ones * 0x20) | w |
-		    ((w ^ ones * '"') - ones) | ((w ^ ones * '\\') - ones)) &
-		    high;
-		/* every byte that needs escaping sets its high bit in bad
-		 * (borrows may flag others too): the byte loop below
-		 * finds the exact end */
-		if (bad != 0)
-			break;
+	if (n >= 8) {
+		for (; i + 8 <= n; i += 8) {
+			memcpy(&w, p + i, 8);
+			if ((bad = bad8(w)) != 0)
+				return i + first_bad(bad);
+		}
+		if ((r = n - i) == 0)
+			return n;
+		memcpy(&w, p + n - 8, 8);
+		bad = bad8(w) >> (8 * (8 - r));
+		return bad != 0 ? i + first_bad(bad) : n;
 	}
+	if (n >= 4) {
+		memcpy(&v, p, 4);
+		if ((b4 = bad4(v)) != 0)
+			return first_bad(b4);
+		if ((r = n - 4) == 0)
+			return n;
+		memcpy(&v, p + n - 4, 4);
+		b4 = bad4(v) >> (8 * (4 - r));
+		return b4 != 0 ? 4 + first_bad(b4) : n;
+	}
+#endif
 	while (i < n && plain[p[i]])
 		i++;
 	return i;
@@ -401,9 +445,54 @@ sprinter_json_new(FILE *out)
 	return &f->j.sp;
 }
 
+/*
+ * kv_plain: the JSON printer's key and string (or null) in one go when
+ * neither needs escaping and both fit in the buffer: what j_map_key then
+ * j_string (or j_null) write, without their per-call separator, dispatch
+ * and second strlen.  Returns 0 (nothing written) otherwise.
+ * tests/unit/test_sprinter_json.c compares it with the two calls.
+ */
+static int
+kv_plain(struct json *j, const char *key, const char *s)
+{
+	size_t kl = strlen(key), sl = s != NULL ? strlen(s) : 0;
+	size_t need = 1 + kl + 3 + (s != NULL ? sl + 2 : 4);	/* ,"k": */
+	char *o;
+
+	if (j->after_key || j->depth > MAX_DEPTH || need > JBUF - j->len ||
+	    plain_run((const unsigned char *)key, kl) != kl ||
+	    (s != NULL && plain_run((const unsigned char *)s, sl) != sl))
+		return 0;
+	o = j->buf + j->len;
+	if (j->depth > 0) {
+		if (!j->first[j->depth - 1])
+			*o++ = ',';
+		j->first[j->depth - 1] = 0;
+	}
+	*o++ = '"';
+	memcpy(o, key, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	if (s != NULL) {
+		*o++ = '"';
+		memcpy(o, s, sl);
+		o += sl;
+		*o++ = '"';
+	} else {
+		memcpy(o, "null", 4);
+		o += 4;
+	}
+	j->len = (size_t)(o - j->buf);
+	settle(j);
+	return 1;
+}
+
 void
 sp_kv_str(struct sprinter *sp, const char *key, const char *s)
 {
+	if (sp->map_key == j_map_key && kv_plain((struct json *)sp, key, s))
+		return;
 	sp->map_key(sp, key);
 	if (s != NULL)
 		sp->string(sp, s);

@@ -154,6 +154,41 @@ test_utf8_check(void **state)
 	}
 }
 
+/* long mostly-ASCII texts with one or two odd bytes at every position,
+ * across the 16- and 8-byte blocks: the UTF-8 check agrees with GLib's,
+ * the table conversions with iconv */
+static void
+test_blocks(void **state)
+{
+	static const char *const odd[] = { "\0", "\x80", "\x9f", "\xa0",
+	    "\xff", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3",
+	    "\xed\xa0\x80", "\x81", "\x8d" };
+	static const char *const names[] = { "iso-8859-1", "CP1252",
+	    "iso-8859-15" };
+	char s[80];
+	const gchar *end;
+	size_t n, at, at2, k, c, len;
+
+	(void)state;
+	for (n = 0; n < 72; n++)
+		for (at = 0; at <= n; at++)
+			for (k = 0; k < sizeof(odd) / sizeof(odd[0]); k++) {
+				at2 = (at * 7 + k) % (n + 1);
+				memset(s, 'a', sizeof(s));
+				len = strlen(odd[k]) + (odd[k][0] == '\0');
+				if (at + len <= n)
+					memcpy(s + at, odd[k], len);
+				if (k % 3 == 0 && at2 < n && at2 != at)
+					s[at2] = (char)0xe9;
+				g_utf8_validate(s, (gssize)n, &end);
+				assert_int_equal(rf__utf8_bad(
+				    (const unsigned char *)s, n),
+				    (size_t)(end - s));
+				for (c = 0; c < 3; c++)
+					same(names[c], s, n, 0);
+			}
+}
+
 int
 main(void)
 {
@@ -162,6 +197,7 @@ main(void)
 		cmocka_unit_test(test_ascii_labels),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_utf8_check),
+		cmocka_unit_test(test_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

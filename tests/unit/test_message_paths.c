@@ -6,7 +6,7 @@
 
 #include <gmime/gmime.h>
 
-#include "../../lib/internal.h"
+#include "../../lib/message_int.h"
 
 static void
 str_eq(const char *what, const char *a, const char *b)
@@ -279,14 +279,25 @@ test_address_lists(void **state)
 	    "  ", "\t", ",", ", ", "<", ">", "@", ".", "a.b", "example.com",
 	    "EXAMPLE.org", "xn--p1ai", "Xn--abc", "\"q\"", "(c)", ";", ":",
 	    "+tag", "_", "-", "=?utf-8?q?x?=", "mail", "Smith", "o'neil",
-	    "\xc3\xa9" };
+	    "\xc3\xa9", "\"", "(", ")", "\\", "\"a b\" ", " (x)" };
 	static const char *const lists[] = { "a@b.c", "John Smith <j@x.org>",
 	    "<j@x.org>", "J <j@x.org>, k@y.org", "Mary  Ann <m@x.org>",
 	    " Mary Ann<m@x.org> ", "x@y, , z@w", "a@b,", "a.@b", "a@b.",
 	    "a..b@c", "@b", "a@", "a@b@c", "a+b@c+d", "a@xn--p1ai",
 	    "a@b.xn--p1ai", "Q <a@b> x", "Q <a@b", "a@b <c@d>",
 	    "undisclosed-recipients:;", "A B <a@b>, A B <A@B>",
-	    "j@x.org (John)", "\"John\" <j@x.org>", "ab_c@x-y.org" };
+	    "j@x.org (John)", "\"John\" <j@x.org>", "ab_c@x-y.org",
+	    "\"Smith, John\" <J@X.org>", "\"a <b@c.d>\" <d@e.org>",
+	    "\"x@y\" <z@w.org>", "\"\" <a@b.c>", "\"q;:\"<a@b>",
+	    "\"=?utf-8?q?x?=\" <a@b>", "j@x.org (Smith, John)",
+	    "j@x.org (a@b.c)", "j@x.org (x <y@z>)", "j@x.org ()",
+	    "j@x.org(c)", "\tj@x.org \t(c) ", "\"J\" <j@x.org>\t",
+	    "\"a\\\"b\" <c@d>", "j@x.org (a (b) c)",
+	    "\"Rob Shavell\" <rob@m.com>", "\"Brian O'Donoghue\" <B@k.ie>",
+	    "\"Nils O. Sel\" <n@u.no>", "\" a\" <a@b>", "\"a \" <a@b>",
+	    "\"a  b\" <a@b>", "\"a_b-c\"<a@b>", "\"x\" <a@b>, \"y z\" <c@d>",
+	    "\"\" <a@b>, \"q\" <a@b>", "\"a.\" <a@b>", "\".\" <a@b>",
+	    "\"'\" <a@b>", "\"--\" <a@b>", "\"a\"b\" <a@b>" };
 	char v[256];
 	unsigned seed = 11, r, k, i;
 
@@ -320,6 +331,264 @@ test_address_lists(void **state)
 	}
 }
 
+/* one_ct: when rf__msg_ct_fast reads value v, it reads what
+ * g_mime_content_type_parse reads from it unfolded (as message.c gives
+ * it); returns whether it read it. */
+static int
+one_ct(GMimeParserOptions *opts, const char *v)
+{
+	char *mime, *charset, *u, *lm, *lg, *gm;
+	int named, took;
+	GMimeContentType *ct;
+	const char *gcs;
+
+	took = rf__msg_ct_fast(v, strlen(v), &mime, &charset, &named);
+	if (!took)
+		return 0;
+	u = g_mime_utils_header_unfold(v);
+	ct = g_mime_content_type_parse(opts, u);
+	assert_non_null(ct);
+	gm = g_mime_content_type_get_mime_type(ct);
+	lm = g_ascii_strdown(mime, -1);
+	lg = g_ascii_strdown(gm, -1);
+	if (strcmp(lm, lg) != 0)
+		fail_msg("type of [%s]: %s vs GMime %s", v, mime, gm);
+	gcs = g_mime_content_type_get_parameter(ct, "charset");
+	str_eq(v, charset, gcs);
+	if (named != (g_mime_content_type_get_parameter(ct, "name") != NULL))
+		fail_msg("name of [%s]: %d", v, named);
+	g_free(lm);
+	g_free(lg);
+	g_free(gm);
+	g_free(u);
+	g_free(mime);
+	g_free(charset);
+	g_object_unref(ct);
+	return 1;
+}
+
+/* Content-Type values read without GMime give what GMime gives */
+static void
+test_content_types(void **state)
+{
+	static const char *const piece[] = { "text", "/", "plain", "html",
+	    "TEXT", "Plain", ";", "; ", " ", "\t", "\n\t", "\r\n ",
+	    "charset", "CharSet", "=", "\"", "us-ascii", "UTF-8", "iso-8859-1",
+	    "name", "format", "flowed", "a.b", "x_y", "+", "(c)", "*", "'",
+	    "%20", "=?utf-8?q?x?=", "\\", ",", ":", "@", "\xe9", "\"\"",
+	    "\"a b\"", "\"a;b\"", "\"a=b\"", "charset=", "name=", "?", "" };
+	static const char *const whole[] = { "text/plain",
+	    " text/plain; charset=us-ascii\n",
+	    "text/html;\n\tcharset=\"windows-1252\"\n",
+	    "text/plain; charset=\"\"", "text/plain; format=flowed; "
+	    "delsp=yes", "multipart/alternative; boundary=\"--=_b\"",
+	    "text/plain; name=a.txt", "text/plain; NAME=\"a b.txt\"",
+	    "text/plain; charset=a; charset=b", "Text/HTML; Charset=UTF-8",
+	    "text/plain; charset = us-ascii", "text/plain;", "text/plain;;",
+	    "text / plain", "text/", "/plain", "text", "text/plain x",
+	    "application/vnd.ms-excel+xml", "text/plain;charset=\"a\"b" };
+	GMimeParserOptions *opts;
+	char v[256];
+	unsigned seed = 5, r, k, i, took = 0;
+
+	(void)state;
+	rf__gmime_init();
+	opts = g_mime_parser_options_new();
+	g_mime_parser_options_set_rfc2047_compliance_mode(opts,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	for (i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		took += (unsigned)one_ct(opts, whole[i]);
+	assert_true(took >= 10);
+	for (r = 0; r < 50000; r++) {
+		size_t o = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		k = 1 + (seed >> 16) % 12;
+		while (k-- > 0) {
+			const char *p;
+
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 12) % 4 == 0)
+				p = whole[(seed >> 16) % (sizeof(whole) /
+				    sizeof(whole[0]))];
+			else
+				p = piece[(seed >> 16) % (sizeof(piece) /
+				    sizeof(piece[0]))];
+			if (o + strlen(p) + 1 >= sizeof(v))
+				break;
+			memcpy(v + o, p, strlen(p));
+			o += strlen(p);
+		}
+		v[o] = '\0';
+		took += (unsigned)one_ct(opts, v);
+	}
+	assert_true(took >= 1000);	/* the fast path was taken often */
+	g_mime_parser_options_free(opts);
+}
+
+/* rn: the next pseudo-random number below n. */
+static unsigned
+rn(unsigned *seed, unsigned n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 8) % n;
+}
+
+/* Date values read without GMime give the time GMime gives */
+static void
+test_dates(void **state)
+{
+	static const char *const wd[] = { "", "Mon, ", "Wed, ", "Sun,",
+	    "Sat,  ", "mon, ", "Xyz, ", "Thu ", "Fri, " };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "jan", "Foo",
+	    "August" };
+	static const char *const tail[] = { "", " (EST)", " (GMT+1)",
+	    "  (Pacific Standard Time)", " ", " GMT", " (a-b)", " x",
+	    " (unclosed" };
+	char v[200], zone[16], dbuf[8];
+	unsigned seed = 3, r, took = 0;
+	long long t;
+
+	(void)state;
+	rf__gmime_init();
+	for (r = 0; r < 60000; r++) {
+		int day = (int)rn(&seed, 33), y = 1895 + (int)rn(&seed, 310);
+		int zh = (int)rn(&seed, 17), zm = (int)rn(&seed, 4) * 15;
+		int h = (int)rn(&seed, 25), mi = (int)rn(&seed, 61);
+		int sec = (int)rn(&seed, 62);
+		const char *lead = rn(&seed, 7) == 0 ? " " : "";
+		const char *w = wd[rn(&seed, 9)], *mo = mon[rn(&seed, 15)];
+		const char *tl = tail[rn(&seed, 9)];
+
+		if (rn(&seed, 9) == 0)
+			zm++;
+		if (rn(&seed, 5) == 0)
+			snprintf(zone, sizeof(zone), "%s",
+			    rn(&seed, 2) ? "GMT" : "EST");
+		else
+			snprintf(zone, sizeof(zone), "%c%02d%02d",
+			    rn(&seed, 2) ? '+' : '-', zh, zm);
+		if (rn(&seed, 4) == 0)
+			snprintf(dbuf, sizeof(dbuf), "%02d", day);
+		else
+			snprintf(dbuf, sizeof(dbuf), "%d", day);
+		if (rn(&seed, 20) == 0)
+			y %= 100;
+		snprintf(v, sizeof(v), "%s%s%s %s %d %02d:%02d:%02d %s%s",
+		    lead, w, dbuf, mo, y, h, mi, sec, zone, tl);
+		if (rf__msg_date_fast(v, &t)) {
+			GDateTime *dt = g_mime_utils_header_decode_date(v);
+
+			if (dt == NULL)
+				fail_msg("[%s]: %lld vs GMime none", v, t);
+			if ((long long)g_date_time_to_unix(dt) != t)
+				fail_msg("[%s]: %lld vs GMime %lld", v, t,
+				    (long long)g_date_time_to_unix(dt));
+			g_date_time_unref(dt);
+			took++;
+		}
+	}
+	assert_true(took >= 5000);	/* the fast path was taken often */
+	assert_true(rf__msg_date_fast("Thu, 22 Aug 2002 18:26:25 +0700", &t));
+	assert_int_equal(t, 1030015585);
+}
+
+/* GMime's quoted-printable decoder: step over everything, then flush */
+static size_t
+gmime_qp(const char *in, size_t n, char *out)
+{
+	GMimeEncoding st;
+	size_t k;
+
+	g_mime_encoding_init_decode(&st, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	k = g_mime_encoding_step(&st, in, n, out);
+	return k + g_mime_encoding_flush(&st, "", 0, out + k);
+}
+
+/* quoted-printable decoded without GMime is what GMime decodes */
+static void
+test_qp(void **state)
+{
+	static const char *const piece[] = { "=", "=3D", "=3d", "=C3=A9",
+	    "=\n", "=\r\n", "\r\n", "\n", "=\r", "=G1", "=1G", "=\t\n",
+	    "= \n", "abc", " ", "\t", "\x80", "\0", "==", "=4", "=A", "x=",
+	    "=ff", "=0A", "=\r=", "http://a.example/?a=b&c=3D" };
+	char in[300], a[1200], b[1200];
+	unsigned seed = 9, r;
+	size_t n, k, na, nb;
+
+	(void)state;
+	for (r = 0; r < 100000; r++) {
+		n = 0;
+		k = rn(&seed, 14);
+		while (k-- > 0) {
+			const char *p = piece[rn(&seed, sizeof(piece) /
+			    sizeof(piece[0]))];
+			size_t len = strlen(p) + (p[0] == '\0');
+
+			memcpy(in + n, p, len);
+			n += len;
+		}
+		na = rf__qp_decode(in, n, a);
+		nb = gmime_qp(in, n, b);
+		assert_true(na <= n);
+		if (na != nb || memcmp(a, b, na) != 0)
+			fail_msg("case %u (%zu bytes): %zu vs GMime %zu", r, n,
+			    na, nb);
+	}
+}
+
+/* Message-IDs read without GMime are what GMime reads */
+static void
+test_message_ids(void **state)
+{
+	static const char *const piece[] = { "<", ">", "@", ".", "..", "a",
+	    "B9", "x-y", "a_b", "+", "$", "%", "=", " ", "\t", "(c)", "\"q\"",
+	    "[1.2.3.4]", "example.com", "<a@b.c>", ",", ";", "\\", "\xc3\xa9",
+	    "!", "#", "/", "?", "~" };
+	char v[200];
+	unsigned seed = 17, r, took = 0;
+	const char *id;
+	size_t len, o, k;
+
+	(void)state;
+	rf__gmime_init();
+	for (r = 0; r < 60000; r++) {
+		o = 0;
+		if (rn(&seed, 8) == 0)
+			v[o++] = ' ';
+		if (rn(&seed, 8) != 0)
+			v[o++] = '<';
+		k = 2 + rn(&seed, 8);
+		while (k-- > 0) {
+			const char *p = piece[rn(&seed, sizeof(piece) /
+			    sizeof(piece[0]))];
+
+			if (rn(&seed, 3) != 0)	/* mostly well-formed */
+				p = k == 3 ? "@" : rn(&seed, 3) ? "a1" : ".";
+			memcpy(v + o, p, strlen(p));
+			o += strlen(p);
+		}
+		if (rn(&seed, 8) != 0)
+			v[o++] = '>';
+		if (rn(&seed, 8) == 0)
+			v[o++] = rn(&seed, 2) ? ' ' : 'x';
+		v[o] = '\0';
+		if (rf__msg_id_fast(v, &id, &len)) {
+			char *g = g_mime_utils_decode_message_id(v);
+
+			if (g == NULL || strlen(g) != len ||
+			    memcmp(g, id, len) != 0)
+				fail_msg("[%s]: %.*s vs GMime %s", v, (int)len,
+				    id, g != NULL ? g : "(null)");
+			g_free(g);
+			took++;
+		}
+	}
+	assert_true(took >= 1000);	/* the fast path was taken often */
+}
+
 int
 main(void)
 {
@@ -328,6 +597,10 @@ main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_address_lists),
+		cmocka_unit_test(test_content_types),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_qp),
+		cmocka_unit_test(test_message_ids),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);

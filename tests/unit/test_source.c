@@ -180,6 +180,101 @@ test_stream(void **state)
 	rf_source_free(s);
 }
 
+/*
+ * test_read_sizes: files of sizes around the first read's and the
+ * buffer's edges, read under several size limits, give exactly their
+ * bytes (up to the limit, truncated flagged past it), NUL-terminated:
+ * what the chunked reading that the one-read path replaced gave.
+ */
+static void
+test_read_sizes(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 2, 100, 4095, 65535, 65536,
+	    65537, 150001 };
+	static const size_t maxes[] = { 1, 100, 65536, 65537, 32u << 20 };
+	char dir[] = "/tmp/rf-sizes-XXXXXX", p[512];
+	unsigned char *want;
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	size_t i, k, m, n, sz;
+	uint32_t x = 12345;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	want = malloc(150001);
+	assert_non_null(want);
+	for (i = 0; i < 150001; i++) {
+		x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+		want[i] = (unsigned char)(x % 255 + 1);
+	}
+	want[0] = 'X';	/* not "From ": one message per file */
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		snprintf(p, sizeof(p), "%s/f%02zu", dir, k);
+		f = fopen(p, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(want, 1, sizes[k], f), sizes[k]);
+		fclose(f);
+	}
+	for (m = 0; m < sizeof(maxes) / sizeof(maxes[0]); m++) {
+		rf_limits_default(&lim);
+		lim.max_message_size = maxes[m];
+		assert_int_equal(rf_source_open(dir, &lim, &s, NULL), RF_OK);
+		for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			sz = sizes[k];
+			n = sz < maxes[m] ? sz : maxes[m];
+			assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+			assert_int_equal(it.len, n);
+			assert_int_equal(it.truncated, sz > maxes[m]);
+			assert_memory_equal(it.data, want, n);
+			assert_int_equal(it.data[n], '\0');
+		}
+		assert_int_equal(rf_source_next(s, &it, NULL), RF_EDONE);
+		rf_source_free(s);
+	}
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		snprintf(p, sizeof(p), "%s/f%02zu", dir, k);
+		unlink(p);
+	}
+	rmdir(dir);
+	free(want);
+}
+
+/* test_read_size_zero_regular: a regular file whose size fstat gives as
+ * 0 but that has bytes (as /proc files do) is read whole all the same. */
+static void
+test_read_size_zero_regular(void **state)
+{
+	char ref[65536];
+	size_t n = 0;
+	ssize_t r;
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	struct stat sb;
+	int fd;
+
+	(void)state;
+	if (stat("/proc/version", &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size != 0)
+		skip();
+	fd = open("/proc/version", O_RDONLY);
+	assert_true(fd >= 0);
+	while ((r = read(fd, ref + n, sizeof(ref) - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	assert_true(n > 0);
+	rf_limits_default(&lim);
+	assert_int_equal(rf_source_open("/proc/version", &lim, &s, NULL),
+	    RF_OK);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+	assert_int_equal(it.len, n);
+	assert_memory_equal(it.data, ref, n);
+	assert_false(it.truncated);
+	rf_source_free(s);
+}
+
 int
 main(void)
 {
@@ -190,6 +285,8 @@ main(void)
 		cmocka_unit_test(test_tree_sorted_and_truncation),
 		cmocka_unit_test(test_missing_path),
 		cmocka_unit_test(test_stream),
+		cmocka_unit_test(test_read_sizes),
+		cmocka_unit_test(test_read_size_zero_regular),
 	};
 	return cmocka_run_group_tests_name("source", tests, NULL, NULL);
 }

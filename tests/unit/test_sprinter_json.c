@@ -1,0 +1,239 @@
+/*
+ * test_sprinter_json.c - the JSON printer's one-call key and string
+ * (sp_kv_str's fast path, kv_plain) against the two calls it replaces
+ * (map_key, then string or null), on many generated keys, strings and
+ * nestings.  The printer lives in src/, outside the library: it is built
+ * into this test from its source.
+ */
+#include "testutil.h"
+
+#include "../../src/sprinter-json.c"
+
+/* rnd: a small deterministic generator (xorshift). */
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* gen: a NUL-terminated string of up to max bytes: mostly plain ASCII,
+ * sometimes quotes, backslashes, control bytes, UTF-8 and invalid bytes. */
+static void
+gen(uint32_t *s, char *out, size_t max)
+{
+	static const char *const odd[] = { "\"", "\\", "\n", "\t", "\x01",
+	    "\xc3\xa9", "\xe2\x82\xac", "\xff", "\xc3", "\x7f", "/" };
+	size_t n, len = 0, i, k;
+	unsigned mode = rnd(s) % 4;
+
+	switch (rnd(s) % 8) {
+	case 0: n = 0; break;
+	case 1: n = rnd(s) % 12000; break;	/* beyond the buffer */
+	case 2: n = 8000 + rnd(s) % 400; break;	/* near its size */
+	default: n = rnd(s) % 40; break;
+	}
+	if (n > max)
+		n = max;
+	while (len < n) {
+		if (mode != 0 || rnd(s) % 16 != 0) {
+			out[len++] = (char)(' ' + rnd(s) % 95);
+			if (out[len - 1] == '"' || out[len - 1] == '\\')
+				out[len - 1] = 'x';
+			continue;
+		}
+		k = rnd(s) % (sizeof(odd) / sizeof(odd[0]));
+		for (i = 0; odd[k][i] != '\0' && len < n; i++)
+			out[len++] = odd[k][i];
+	}
+	out[len] = '\0';
+}
+
+/* run: the same generated sequence through two printers, a using
+ * sp_kv_str and b the two calls; returns their outputs. */
+static void
+run(uint32_t seed, char **outa, size_t *lena, char **outb, size_t *lenb)
+{
+	static char key[16384], val[16384];
+	FILE *fa, *fb;
+	struct sprinter *a, *b;
+	uint32_t s = seed;
+	int depth = 0, op, i;
+
+	fa = open_memstream(outa, lena);
+	fb = open_memstream(outb, lenb);
+	assert_non_null(fa);
+	assert_non_null(fb);
+	a = sprinter_json_new(fa);
+	b = sprinter_json_new(fb);
+	assert_non_null(a);
+	assert_non_null(b);
+	for (i = 0; i < 400; i++) {
+		op = (int)(rnd(&s) % 10);
+		if (depth == 0 || (op == 0 && depth < 16)) {
+			a->begin_map(a);
+			b->begin_map(b);
+			depth++;
+		} else if (op == 1 && depth > 1) {
+			a->end(a);
+			b->end(b);
+			depth--;
+		} else if (op == 2) {
+			/* a key whose value is a list holding strings */
+			gen(&s, key, 30);
+			a->map_key(a, key);
+			b->map_key(b, key);
+			a->begin_list(a);
+			b->begin_list(b);
+			gen(&s, val, sizeof(val) - 1);
+			a->string(a, val);
+			b->string(b, val);
+			a->end(a);
+			b->end(b);
+		} else {
+			int null = rnd(&s) % 5 == 0;
+
+			gen(&s, key, rnd(&s) % 3 == 0 ? sizeof(key) - 1 : 30);
+			gen(&s, val, sizeof(val) - 1);
+			sp_kv_str(a, key, null ? NULL : val);
+			b->map_key(b, key);
+			if (null)
+				b->null(b);
+			else
+				b->string(b, val);
+		}
+		if (rnd(&s) % 50 == 0) {
+			while (depth > 0) {
+				a->end(a);
+				b->end(b);
+				depth--;
+			}
+			a->separator(a);
+			b->separator(b);
+		}
+	}
+	while (depth-- > 0) {
+		a->end(a);
+		b->end(b);
+	}
+	a->separator(a);
+	b->separator(b);
+	a->destroy(a);
+	b->destroy(b);
+	fclose(fa);
+	fclose(fb);
+}
+
+/* ref_plain_run: plain_run's answer, one byte at a time by the table. */
+static size_t
+ref_plain_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && plain[p[i]])
+		i++;
+	return i;
+}
+
+/* plain_run (words, overlapping tails) against the byte table: every
+ * length up to 40, every position of one byte of each kind that needs
+ * escaping (and of some that do not), a second one after it, and random
+ * strings. */
+static void
+test_plain_run(void **state)
+{
+	static const unsigned char odd[] = { 0x00, 0x01, 0x1f, '"', '\\',
+	    0x7f, 0x80, 0xc3, 0xff, 0x20, 0x21, 0x5b, 0x5d, 0x7e, 0x60 };
+	unsigned char buf[64];
+	size_t n, at, at2, k, i;
+	uint32_t s = 99;
+
+	(void)state;
+	for (n = 0; n <= 40; n++) {
+		memset(buf, 'a', sizeof(buf));
+		assert_int_equal(plain_run(buf, n), n);
+		for (at = 0; at < n; at++)
+			for (k = 0; k < sizeof(odd); k++) {
+				memset(buf, 'a', sizeof(buf));
+				buf[at] = odd[k];
+				assert_int_equal(plain_run(buf, n),
+				    ref_plain_run(buf, n));
+				for (at2 = at + 1; at2 < n; at2++) {
+					buf[at2] = odd[(k + at2) % sizeof(odd)];
+					assert_int_equal(plain_run(buf, n),
+					    ref_plain_run(buf, n));
+					buf[at2] = 'a';
+				}
+			}
+	}
+	for (k = 0; k < 20000; k++) {
+		n = rnd(&s) % 64;
+		for (i = 0; i < n; i++)
+			buf[i] = rnd(&s) % 4 == 0 ? (unsigned char)rnd(&s) :
+			    (unsigned char)(' ' + rnd(&s) % 95);
+		assert_int_equal(plain_run(buf, n), ref_plain_run(buf, n));
+	}
+}
+
+static void
+test_kv_str_same_as_two_calls(void **state)
+{
+	uint32_t seed;
+	char *a, *b;
+	size_t la, lb;
+
+	(void)state;
+	for (seed = 1; seed <= 300; seed++) {
+		run(seed * 2654435761u, &a, &la, &b, &lb);
+		assert_true(la > 0);
+		if (la != lb || memcmp(a, b, la) != 0)
+			fail_msg("seed %u: outputs differ", seed);
+		free(a);
+		free(b);
+	}
+}
+
+/* the fast path is taken for plain keys and strings, and not for one
+ * that needs escaping (so the comparison above covers both paths) */
+static void
+test_kv_plain_taken(void **state)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct sprinter *sp;
+	struct json *j;
+
+	(void)state;
+	assert_non_null(f);
+	sp = sprinter_json_new(f);
+	assert_non_null(sp);
+	j = (struct json *)sp;
+	sp->begin_map(sp);
+	assert_int_equal(kv_plain(j, "from", "a@b.example"), 1);
+	assert_int_equal(kv_plain(j, "subject", NULL), 1);
+	assert_int_equal(kv_plain(j, "q", "say \"hi\""), 0);
+	assert_int_equal(kv_plain(j, "u", "caf\xc3\xa9"), 0);
+	sp_kv_str(sp, "q", "say \"hi\"");
+	sp->end(sp);
+	sp->separator(sp);
+	sp->destroy(sp);
+	fclose(f);
+	assert_string_equal(out, "{\"from\":\"a@b.example\",\"subject\":null,"
+	    "\"q\":\"say \\\"hi\\\"\"}\n");
+	free(out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_run),
+		cmocka_unit_test(test_kv_str_same_as_two_calls),
+		cmocka_unit_test(test_kv_plain_taken),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
