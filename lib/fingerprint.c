@@ -56,6 +56,7 @@ struct words {
 	size_t n, nlex, cap;
 	uint64_t stack_all[STACK_WORDS], stack_lex[STACK_WORDS];
 	uint64_t rcpt[MAX_RCPT_WORDS];
+	uint64_t rcpt_bits;	/* bit (h & 63) set for each recipient word */
 	size_t nrcpt;
 	int oom;
 };
@@ -63,7 +64,7 @@ struct words {
 /* Word classes of a code point. */
 enum { CP_SEP, CP_IGNORE, CP_WORD, CP_SINGLE };
 
-static int
+static inline int
 lexicon_has(uint64_t h)
 {
 	uint32_t key = (uint32_t)(h >> 32);
@@ -230,34 +231,48 @@ word_hash(const struct word *wd)
 	return h ^ (h >> 31);
 }
 
+/* push_grow: twice the room for words (w->oom set when there is none). */
 static void
-push(struct words *w, uint64_t h, int lex)
+push_grow(struct words *w)
 {
 	uint64_t *na, *nl;
-	size_t i, ncap;
+	size_t ncap = w->cap * 2;
 
-	for (i = 0; i < w->nrcpt; i++)
-		if (w->rcpt[i] == h)
-			return;
+	na = malloc(ncap * sizeof(*na));
+	nl = malloc(ncap * sizeof(*nl));
+	if (na == NULL || nl == NULL) {
+		free(na);
+		free(nl);
+		w->oom = 1;
+		return;
+	}
+	memcpy(na, w->all, w->n * sizeof(*na));
+	memcpy(nl, w->lex, w->nlex * sizeof(*nl));
+	if (w->all != w->stack_all) {
+		free(w->all);
+		free(w->lex);
+	}
+	w->all = na;
+	w->lex = nl;
+	w->cap = ncap;
+}
+
+/* push: word h onto the list (and the common words when lex), unless it
+ * is one of the recipient's words; the bit mask spares the search for
+ * most words. */
+static inline void
+push(struct words *w, uint64_t h, int lex)
+{
+	size_t i;
+
+	if (w->rcpt_bits & (1ULL << (h & 63)))
+		for (i = 0; i < w->nrcpt; i++)
+			if (w->rcpt[i] == h)
+				return;
 	if (w->n == w->cap) {
-		ncap = w->cap * 2;
-		na = malloc(ncap * sizeof(*na));
-		nl = malloc(ncap * sizeof(*nl));
-		if (na == NULL || nl == NULL) {
-			free(na);
-			free(nl);
-			w->oom = 1;
+		push_grow(w);
+		if (w->oom)
 			return;
-		}
-		memcpy(na, w->all, w->n * sizeof(*na));
-		memcpy(nl, w->lex, w->nlex * sizeof(*nl));
-		if (w->all != w->stack_all) {
-			free(w->all);
-			free(w->lex);
-		}
-		w->all = na;
-		w->lex = nl;
-		w->cap = ncap;
 	}
 	w->all[w->n++] = h;
 	if (lex)
@@ -285,13 +300,15 @@ static const unsigned char ascii_fold[128] = {
 
 /* emit: pass the hash of a finished word on: to push, or, when rcpt is
  * set, to the recipient words. */
-static void
+static inline void
 emit(struct words *w, uint64_t h, int ascii, int rcpt)
 {
-	if (!rcpt)
+	if (!rcpt) {
 		push(w, h, ascii && lexicon_has(h));
-	else if (w->nrcpt < MAX_RCPT_WORDS)
+	} else if (w->nrcpt < MAX_RCPT_WORDS) {
 		w->rcpt[w->nrcpt++] = h;
+		w->rcpt_bits |= 1ULL << (h & 63);
+	}
 }
 
 /* word_end: a word is over; one with a digit is dropped. */
@@ -436,7 +453,7 @@ url_word(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 
 /* Byte classes for the chunk scan. */
 enum { B_OTHER = 0, B_SPACE = 1, B_COLON = 2, B_AT = 4, B_DOT = 8,
-	B_NBSP1 = 16 };
+	B_NBSP1 = 16, B_WWW = 32 };
 
 static const unsigned char byte_class[256] = {
 	[' '] = B_SPACE, ['\t'] = B_SPACE, ['\n'] = B_SPACE, ['\r'] = B_SPACE,
@@ -456,7 +473,7 @@ chunk_end(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 {
 	size_t u = n, host;
 
-	if (seen & (B_COLON | B_DOT))
+	if (seen & (B_COLON | B_DOT | B_WWW))
 		u = url_start(s, n, &host);
 	if (u < n) {
 		w->n = n0;
@@ -501,8 +518,10 @@ swar_run(const unsigned char *p, uint64_t *be, int *digit)
 	return stop == 0 ? 8 : (unsigned)__builtin_ctzll(stop) >> 3;
 }
 
-/* scan: the words of a text, in one pass over its bytes; a run of ASCII
- * word bytes is read 8 at a time unless flags has RF__FP_BYTEWISE. */
+/* scan: the words of a text, in one pass over its bytes; unless flags
+ * has RF__FP_BYTEWISE, a run of ASCII word bytes is read 8 at a time and
+ * a chunk is searched for a URL only when it has ':' or "www." (any
+ * case), not for every dot. */
 static void
 scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
      unsigned flags)
@@ -511,7 +530,7 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 	struct word wd;
 	size_t i = 0, start = 0, n0 = w->n, nlex0 = w->nlex, sp;
 	unsigned seen = 0, cls, k, r, rest;
-	int swar = !(flags & RF__FP_BYTEWISE);
+	int fast = !(flags & RF__FP_BYTEWISE);
 	unsigned char c;
 
 	word_reset(&wd);
@@ -526,7 +545,7 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 				int digit = wd.digit;
 
 				for (;;) {
-					if (swar && len - i >= 8 &&
+					if (fast && len - i >= 8 &&
 					    wl <= MAX_WORD - 8) {
 						/* k <= 8 bytes at once: the
 						 * block fills when r + k >= 8 */
@@ -583,6 +602,14 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 			word_end(w, &wd, 0);
 			cls = byte_class[s[i]];
 			if (cls != B_SPACE) {
+				/* a dot matters only for a URL without
+				 * "://", after "www" (any case) */
+				if (cls == B_DOT && fast)
+					cls = i - start >= 3 &&
+					    (s[i - 3] | 0x20) == 'w' &&
+					    (s[i - 2] | 0x20) == 'w' &&
+					    (s[i - 1] | 0x20) == 'w' ?
+					    B_WWW : B_OTHER;
 				seen |= cls;
 				i++;
 				continue;
@@ -619,6 +646,7 @@ words_init(struct words *w, const char *rcpt_addr, const char *rcpt_name)
 	w->n = w->nlex = 0;
 	w->cap = STACK_WORDS;
 	w->nrcpt = 0;
+	w->rcpt_bits = 0;
 	w->oom = 0;
 	if (rcpt_addr != NULL) {
 		at = strchr(rcpt_addr, '@');

@@ -128,6 +128,12 @@ minhash_avx2(const uint64_t *seq, size_t m, uint64_t out[RF_FP_HASHES])
 	}
 	for (i = 0; i + RF__FP_SHINGLE <= m; i++) {
 		xv = _mm256_set1_epi64x((long long)shingle(seq + i));
+		/* unrolled, the minima stay in 8 registers */
+#if defined(__clang__)
+#pragma unroll
+#elif defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
 		for (j = 0; j < VECS; j++) {
 			a = _mm256_xor_si256(xv, s[j]);
 			lo = _mm256_mul_epu32(a, ml[j]);

@@ -36,8 +36,9 @@ rf__fp_minhash_fn *rf__fp_minhash_best(void);
  * v = (x ^ s[j]) * m[j], v ^= v >> 29; RF_FP_HASHES of each. */
 void rf__fp_seeds(const uint64_t **s, const uint64_t **m);
 
-/* rf__fingerprint_text_with's flags: read the text one byte at a time,
- * without the 8-byte (SWAR) runs of word bytes. */
+/* rf__fingerprint_text_with's flags: read the text the plain way, one
+ * byte at a time (no 8-byte SWAR runs of word bytes) and searching every
+ * chunk with a ':' or a '.' for a URL (not only those with "www."). */
 #define RF__FP_BYTEWISE 1u
 
 /*
