@@ -534,7 +534,7 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 	unsigned char c;
 
 	word_reset(&wd);
-	while (i < len && !w->oom) {
+	while (i < len) {
 		if (s[i] < 0x80) {
 			c = ascii_fold[s[i]];
 			if (c > 1) {
@@ -619,12 +619,19 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 			word_end(w, &wd, 0);
 			sp = 2;
 		} else {
-			i += nonascii(w, &wd, s + i, len - i, 0);
+			/* through a copy: wd itself can stay in registers */
+			struct word t = wd;
+
+			i += nonascii(w, &t, s + i, len - i, 0);
+			wd = t;
 			continue;
 		}
-		/* white space: the chunk is over */
+		/* white space: the chunk is over (out of memory: the
+		 * scan too, and the result is RF_ENOMEM) */
 		if (seen != 0)
 			chunk_end(ctx, w, s + start, i - start, seen, n0, nlex0);
+		if (w->oom)
+			break;
 		i += sp;
 		start = i;
 		seen = 0;
