@@ -93,6 +93,12 @@ rf__fp_minhash_scalar(const uint64_t *seq, size_t m,
 		h[j] = UINT64_MAX;
 	for (i = 0; i + RF__FP_SHINGLE <= m; i++) {
 		x = shingle(seq + i);
+		/* unrolled: constant addresses, no loop counter */
+#if defined(__clang__)
+#pragma unroll
+#elif defined(__GNUC__)
+#pragma GCC unroll 32
+#endif
 		for (j = 0; j < RF_FP_HASHES; j++) {
 			v = (x ^ fp_s[j]) * fp_m[j];
 			v ^= v >> 29;
