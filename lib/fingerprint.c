@@ -11,7 +11,8 @@
  * strings, random dictionary words) and personal codes are almost never
  * common words, so they vanish.  The selected words are cut into 3-word
  * shingles; each shingle is hashed once with XXH3 and permuted 32 times
- * with a multiply-xorshift; the minimum of each permutation is kept.
+ * with a multiply-xorshift; the minimum of each permutation is kept
+ * (lib/fingerprint_hash.c, plain C or AVX2).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -23,16 +24,15 @@
 #include <xxhash.h>
 
 #include "internal.h"
+#include "fingerprint_hash.h"
 #include "fp_lexicon.h"
 
-#define SHINGLE 3		/* words per shingle */
 #define MIN_WORDS 8		/* fewer normalised words: RF_FP_SHORT */
 #define LEX_MIN 8		/* common words needed for lexicon mode */
 #define LEX_RATIO 4		/* ... and at least 1/LEX_RATIO of all */
 #define MAX_RCPT_WORDS 16	/* recipient words removed */
 #define MAX_WORD 256		/* bytes of one word hashed */
 #define STACK_WORDS 2048	/* words before the heap is needed */
-#define SEED_BASE 0x7266667032303234ULL	/* "rffp2024" */
 #define SEED_SHORT 0x73686f7274ULL	/* "short" */
 
 #define WH_SEED 0x9e3779b97f4a7c15ULL	/* word hash start */
@@ -56,6 +56,7 @@ struct words {
 	size_t n, nlex, cap;
 	uint64_t stack_all[STACK_WORDS], stack_lex[STACK_WORDS];
 	uint64_t rcpt[MAX_RCPT_WORDS];
+	uint64_t rcpt_bits;	/* bit (h & 63) set for each recipient word */
 	size_t nrcpt;
 	int oom;
 };
@@ -63,7 +64,7 @@ struct words {
 /* Word classes of a code point. */
 enum { CP_SEP, CP_IGNORE, CP_WORD, CP_SINGLE };
 
-static int
+static inline int
 lexicon_has(uint64_t h)
 {
 	uint32_t key = (uint32_t)(h >> 32);
@@ -230,34 +231,48 @@ word_hash(const struct word *wd)
 	return h ^ (h >> 31);
 }
 
+/* push_grow: twice the room for words (w->oom set when there is none). */
 static void
-push(struct words *w, uint64_t h, int lex)
+push_grow(struct words *w)
 {
 	uint64_t *na, *nl;
-	size_t i, ncap;
+	size_t ncap = w->cap * 2;
 
-	for (i = 0; i < w->nrcpt; i++)
-		if (w->rcpt[i] == h)
-			return;
+	na = malloc(ncap * sizeof(*na));
+	nl = malloc(ncap * sizeof(*nl));
+	if (na == NULL || nl == NULL) {
+		free(na);
+		free(nl);
+		w->oom = 1;
+		return;
+	}
+	memcpy(na, w->all, w->n * sizeof(*na));
+	memcpy(nl, w->lex, w->nlex * sizeof(*nl));
+	if (w->all != w->stack_all) {
+		free(w->all);
+		free(w->lex);
+	}
+	w->all = na;
+	w->lex = nl;
+	w->cap = ncap;
+}
+
+/* push: word h onto the list (and the common words when lex), unless it
+ * is one of the recipient's words; the bit mask spares the search for
+ * most words. */
+static inline void
+push(struct words *w, uint64_t h, int lex)
+{
+	size_t i;
+
+	if (w->rcpt_bits & (1ULL << (h & 63)))
+		for (i = 0; i < w->nrcpt; i++)
+			if (w->rcpt[i] == h)
+				return;
 	if (w->n == w->cap) {
-		ncap = w->cap * 2;
-		na = malloc(ncap * sizeof(*na));
-		nl = malloc(ncap * sizeof(*nl));
-		if (na == NULL || nl == NULL) {
-			free(na);
-			free(nl);
-			w->oom = 1;
+		push_grow(w);
+		if (w->oom)
 			return;
-		}
-		memcpy(na, w->all, w->n * sizeof(*na));
-		memcpy(nl, w->lex, w->nlex * sizeof(*nl));
-		if (w->all != w->stack_all) {
-			free(w->all);
-			free(w->lex);
-		}
-		w->all = na;
-		w->lex = nl;
-		w->cap = ncap;
 	}
 	w->all[w->n++] = h;
 	if (lex)
@@ -285,13 +300,15 @@ static const unsigned char ascii_fold[128] = {
 
 /* emit: pass the hash of a finished word on: to push, or, when rcpt is
  * set, to the recipient words. */
-static void
+static inline void
 emit(struct words *w, uint64_t h, int ascii, int rcpt)
 {
-	if (!rcpt)
+	if (!rcpt) {
 		push(w, h, ascii && lexicon_has(h));
-	else if (w->nrcpt < MAX_RCPT_WORDS)
+	} else if (w->nrcpt < MAX_RCPT_WORDS) {
 		w->rcpt[w->nrcpt++] = h;
+		w->rcpt_bits |= 1ULL << (h & 63);
+	}
 }
 
 /* word_end: a word is over; one with a digit is dropped. */
@@ -436,7 +453,7 @@ url_word(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 
 /* Byte classes for the chunk scan. */
 enum { B_OTHER = 0, B_SPACE = 1, B_COLON = 2, B_AT = 4, B_DOT = 8,
-	B_NBSP1 = 16 };
+	B_NBSP1 = 16, B_WWW = 32 };
 
 static const unsigned char byte_class[256] = {
 	[' '] = B_SPACE, ['\t'] = B_SPACE, ['\n'] = B_SPACE, ['\r'] = B_SPACE,
@@ -456,7 +473,7 @@ chunk_end(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 {
 	size_t u = n, host;
 
-	if (seen & (B_COLON | B_DOT))
+	if (seen & (B_COLON | B_DOT | B_WWW))
 		u = url_start(s, n, &host);
 	if (u < n) {
 		w->n = n0;
@@ -469,28 +486,98 @@ chunk_end(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 	}
 }
 
-/* scan: the words of a text, in one pass over its bytes. */
+/*
+ * SWAR (8 bytes in one 64-bit word): how many of the 8 bytes at p, from
+ * the first, are ASCII letters or digits (0..8).  Those bytes, folded to
+ * lower case (OR 0x20: a letter's case bit; digits have it set already),
+ * are returned in *be big-endian, the first byte in the top bits, and
+ * *digit is set when one of them is a digit.  Each byte is classified
+ * with additions that cannot carry into the next byte (every byte is
+ * below 0x80 after the mask, and the added constant below 0x80 too).
+ */
+#define B8(c) (0x0101010101010101ULL * (c))
+
+static inline unsigned
+swar_run(const unsigned char *p, uint64_t *be, int *digit)
+{
+	uint64_t x, y, lw, letter, dig, stop, below;
+
+	memcpy(&x, p, sizeof(x));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);	/* p[0] in the low byte */
+#endif
+	y = x & B8(0x7f);
+	lw = y | B8(0x20);
+	letter = (lw + B8(0x80 - 'a')) & ~(lw + B8(0x80 - 'z' - 1));
+	dig = (y + B8(0x80 - '0')) & ~(y + B8(0x80 - '9' - 1));
+	stop = ~((letter | dig) & ~x) & B8(0x80);
+	below = (stop - 1) & ~stop;	/* the bytes before the first stop;
+					 * all when there is none */
+	*digit |= (dig & below & B8(0x80)) != 0;
+	*be = __builtin_bswap64(x | B8(0x20));
+	return stop == 0 ? 8 : (unsigned)__builtin_ctzll(stop) >> 3;
+}
+
+/* scan: the words of a text, in one pass over its bytes; unless flags
+ * has RF__FP_BYTEWISE, a run of ASCII word bytes is read 8 at a time and
+ * a chunk is searched for a URL only when it has ':' or "www." (any
+ * case), not for every dot. */
 static void
-scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len)
+scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
+     unsigned flags)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	struct word wd;
 	size_t i = 0, start = 0, n0 = w->n, nlex0 = w->nlex, sp;
-	unsigned seen = 0, cls;
+	unsigned seen = 0, cls, k, r, rest;
+	int fast = !(flags & RF__FP_BYTEWISE);
 	unsigned char c;
 
 	word_reset(&wd);
-	while (i < len && !w->oom) {
+	while (i < len) {
 		if (s[i] < 0x80) {
 			c = ascii_fold[s[i]];
 			if (c > 1) {
 				/* a run of ASCII word bytes, in registers:
 				 * word_byte with the MAX_WORD cap */
-				uint64_t h = wd.h, acc = wd.acc;
+				uint64_t h = wd.h, acc = wd.acc, be, top, blk;
 				size_t wl = wd.len;
 				int digit = wd.digit;
 
-				do {
+				for (;;) {
+					if (fast && len - i >= 8 &&
+					    wl <= MAX_WORD - 8) {
+						/* k <= 8 bytes at once: the
+						 * block fills when r + k >= 8 */
+						k = swar_run(s + i, &be, &digit);
+						if (k == 0)
+							break;
+						top = be >> (64 - 8 * k);
+						r = (unsigned)(wl & 7);
+						if (r + k < 8) {
+							acc = (acc << (8 * k)) |
+							    top;
+						} else {
+							rest = r + k - 8;
+							blk = (acc << (8 * (7 - r))
+							    << 8) | (top >>
+							    (8 * rest));
+							h = (h ^ blk) * WH_MUL;
+							h ^= h >> 29;
+							acc = top & ((1ULL <<
+							    (8 * rest)) - 1);
+						}
+						wl += k;
+						i += k;
+						if (k < 8)
+							break;
+						continue;
+					}
+					if (i == len || s[i] >= 0x80)
+						break;
+					c = ascii_fold[s[i]];
+					if (c <= 1)
+						break;
 					if (wl < MAX_WORD) {
 						digit |= c <= '9';
 						acc = (acc << 8) | c;
@@ -500,10 +587,8 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len)
 							acc = 0;
 						}
 					}
-					if (++i == len || s[i] >= 0x80)
-						break;
-					c = ascii_fold[s[i]];
-				} while (c > 1);
+					i++;
+				}
 				wd.h = h;
 				wd.acc = acc;
 				wd.len = wl;
@@ -517,6 +602,14 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len)
 			word_end(w, &wd, 0);
 			cls = byte_class[s[i]];
 			if (cls != B_SPACE) {
+				/* a dot matters only for a URL without
+				 * "://", after "www" (any case) */
+				if (cls == B_DOT && fast)
+					cls = i - start >= 3 &&
+					    (s[i - 3] | 0x20) == 'w' &&
+					    (s[i - 2] | 0x20) == 'w' &&
+					    (s[i - 1] | 0x20) == 'w' ?
+					    B_WWW : B_OTHER;
 				seen |= cls;
 				i++;
 				continue;
@@ -526,12 +619,19 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len)
 			word_end(w, &wd, 0);
 			sp = 2;
 		} else {
-			i += nonascii(w, &wd, s + i, len - i, 0);
+			/* through a copy: wd itself can stay in registers */
+			struct word t = wd;
+
+			i += nonascii(w, &t, s + i, len - i, 0);
+			wd = t;
 			continue;
 		}
-		/* white space: the chunk is over */
+		/* white space: the chunk is over (out of memory: the
+		 * scan too, and the result is RF_ENOMEM) */
 		if (seen != 0)
 			chunk_end(ctx, w, s + start, i - start, seen, n0, nlex0);
+		if (w->oom)
+			break;
 		i += sp;
 		start = i;
 		seen = 0;
@@ -553,6 +653,7 @@ words_init(struct words *w, const char *rcpt_addr, const char *rcpt_name)
 	w->n = w->nlex = 0;
 	w->cap = STACK_WORDS;
 	w->nrcpt = 0;
+	w->rcpt_bits = 0;
 	w->oom = 0;
 	if (rcpt_addr != NULL) {
 		at = strchr(rcpt_addr, '@');
@@ -574,58 +675,13 @@ words_free(struct words *w)
 	}
 }
 
-/*
- * The 32 permutations: v = (x ^ s[j]) * m[j] (m[j] odd), then an
- * xorshift; s[] and m[] come from a splitmix64 stream started at
- * SEED_BASE (s[0], m[0], s[1], m[1], ...).
- */
-static uint64_t
-splitmix(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/*
- * minhash: the 32 minima over the shingles of seq[0..m).  Built for
- * AVX2 as well when the compiler can (chosen at run time): the 32 lanes
- * are independent, so they vectorise.
- */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void
-minhash(const uint64_t *seq, size_t m, const uint64_t *s, const uint64_t *mul,
-	uint64_t *out)
-{
-	uint64_t h[RF_FP_HASHES], x, v;
-	size_t i;
-	unsigned j;
-
-	for (j = 0; j < RF_FP_HASHES; j++)
-		h[j] = UINT64_MAX;
-	for (i = 0; i + SHINGLE <= m; i++) {
-		x = XXH3_64bits(seq + i, SHINGLE * sizeof(*seq));
-		for (j = 0; j < RF_FP_HASHES; j++) {
-			v = (x ^ s[j]) * mul[j];
-			v ^= v >> 29;
-			h[j] = v < h[j] ? v : h[j];
-		}
-	}
-	for (j = 0; j < RF_FP_HASHES; j++)
-		out[j] = h[j];
-}
-
-/* finish: choose the word sequence and compute the fingerprint. */
+/* finish: choose the word sequence and compute the fingerprint, the
+ * min-hash with kernel. */
 static rf_status
-finish(struct words *w, rf_fingerprint *out, rf_error *err)
+finish(struct words *w, rf__fp_minhash_fn *kernel, rf_fingerprint *out,
+       rf_error *err)
 {
-	uint64_t s[RF_FP_HASHES], mul[RF_FP_HASHES], st;
 	const uint64_t *seq;
-	unsigned j;
 	size_t m;
 
 	memset(out, 0, sizeof(*out));
@@ -651,12 +707,7 @@ finish(struct words *w, rf_fingerprint *out, rf_error *err)
 		return RF_OK;
 	}
 	out->kind = RF_FP_MINHASH;
-	st = SEED_BASE;
-	for (j = 0; j < RF_FP_HASHES; j++) {
-		s[j] = splitmix(&st);
-		mul[j] = splitmix(&st) | 1;
-	}
-	minhash(seq, m, s, mul, out->h);
+	kernel(seq, m, out->h);
 	return RF_OK;
 }
 
@@ -730,6 +781,16 @@ rf_fingerprint_text(const rf_ctx *ctx, const char *text, size_t len,
 		    const char *rcpt_addr, const char *rcpt_name,
 		    rf_fingerprint *out, rf_error *err)
 {
+	return rf__fingerprint_text_with(ctx, text, len, rcpt_addr, rcpt_name,
+	    rf__fp_minhash_best(), 0, out, err);
+}
+
+rf_status
+rf__fingerprint_text_with(const rf_ctx *ctx, const char *text, size_t len,
+			  const char *rcpt_addr, const char *rcpt_name,
+			  rf__fp_minhash_fn *kernel, unsigned flags,
+			  rf_fingerprint *out, rf_error *err)
+{
 	struct words *w;
 	rf_status st;
 
@@ -740,8 +801,8 @@ rf_fingerprint_text(const rf_ctx *ctx, const char *text, size_t len,
 	}
 	words_init(w, rcpt_addr, rcpt_name);
 	if (text != NULL)
-		scan(ctx, w, text, capped(ctx, len));
-	st = finish(w, out, err);
+		scan(ctx, w, text, capped(ctx, len), flags);
+	st = finish(w, kernel, out, err);
 	words_put(ctx, w);
 	return st;
 }
@@ -765,7 +826,7 @@ rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 		rcpt_name = rf_message_recipient_name(m, rcpt_addr);
 	words_init(w, rcpt_addr, rcpt_name);
 	if (m->subject != NULL)
-		scan(ctx, w, m->subject, capped(ctx, strlen(m->subject)));
+		scan(ctx, w, m->subject, capped(ctx, strlen(m->subject)), 0);
 	/* The HTML alternative is what most readers see; the plain one only
 	 * when the HTML shows much less (an image with a caption). */
 	if (m->html_text != NULL && m->html_text_len > 0 &&
@@ -777,8 +838,8 @@ rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 		blen = m->text != NULL ? m->text_len : 0;
 	}
 	if (body != NULL)
-		scan(ctx, w, body, capped(ctx, blen));
-	st = finish(w, out, err);
+		scan(ctx, w, body, capped(ctx, blen), 0);
+	st = finish(w, rf__fp_minhash_best(), out, err);
 	words_put(ctx, w);
 	return st;
 }

@@ -5,6 +5,7 @@
  * LSH bands, and the choice between text and HTML alternatives.
  */
 #include "testutil.h"
+#include "../../lib/fingerprint_hash.h"	/* the kernels, the byte-wise scan */
 
 /* Fixed texts: a bulk offer, a bank phish, a newsletter, a personal note. */
 static const char text_offer[] =
@@ -250,6 +251,103 @@ test_vectors(void **state)
 	for (j = 1; j < RF_FP_HASHES; j++)
 		assert_int_equal(fp.h[j], 0);
 	assert_int_equal(rf_fp_band(&fp, 3), 0x5004318443ed02b3ULL);
+	rf_ctx_free(ctx);
+}
+
+/* the pinned vectors through each min-hash kernel and each way of
+ * reading the text (tests/unit/test_fingerprint_hash.c: the kernels on
+ * random input) */
+static void
+test_vectors_kernels(void **state)
+{
+	rf_ctx *ctx = test_ctx();
+	rf__fp_minhash_fn *kernels[2];
+	rf_fingerprint fp;
+	unsigned k, nk = 0, flags;
+
+	(void)state;
+	kernels[nk++] = rf__fp_minhash_scalar;
+	if (rf__fp_minhash_avx2() != NULL)
+		kernels[nk++] = rf__fp_minhash_avx2();
+	else
+		print_message("(no AVX2 on this CPU: scalar kernel only)\n");
+	for (k = 0; k < nk; k++) {
+		for (flags = 0; flags <= RF__FP_BYTEWISE; flags++) {
+			assert_int_equal(rf__fingerprint_text_with(ctx,
+			    text_offer, strlen(text_offer),
+			    "alice.walker@example.com", "Alice Walker",
+			    kernels[k], flags, &fp, NULL), RF_OK);
+			assert_int_equal(fp.nwords, 149);
+			assert_memory_equal(fp.h, vec_offer, sizeof(fp.h));
+			assert_int_equal(rf__fingerprint_text_with(ctx,
+			    text_note, strlen(text_note), NULL, NULL,
+			    kernels[k], flags, &fp, NULL), RF_OK);
+			assert_int_equal(fp.nwords, 46);
+			assert_memory_equal(fp.h, vec_note, sizeof(fp.h));
+		}
+	}
+	rf_ctx_free(ctx);
+}
+
+/*
+ * The fast scan (8-byte runs of word bytes, URL search only where a
+ * chunk has ':' or "www.") against the plain one on random texts: word
+ * bytes, digits, apostrophes, separators, URLs and address marks,
+ * UTF-8 letters and bytes >= 0x80 whose low 7 bits are digits or letters
+ * (a SWAR classification must not take them for ASCII), words around
+ * the 256-byte cap; short texts compare the whole word sequence (the
+ * short fingerprint hashes it), long ones the min-hash.
+ */
+static void
+test_fast_scan(void **state)
+{
+	static const char *const pieces[] = {
+		"a", "b", "z", "A", "Q", "Z", "0", "5", "9", "'", " ", " ",
+		"  ", "\n", "\t", ".", ":", "@", "/", "-", "[", "`", "{",
+		"@", "\x7f", "\x01", "\xb4", "\xb0", "\xb9", "\xc1",
+		"\xda", "\xe1", "\xc2\xa0", "\xc3\xa9", "\xc3\x89",
+		"\xe2\x80\x99", "\xe2\x80\x8b", "\xe4\xb8\xad",
+		"http://", "www.", "WwW.", "xwww.", "w.", "ww.", "a.b",
+		"HTTPS://", "mailto:", "the", "price", "Offer", "x7",
+	};
+	rf_ctx *ctx = test_ctx();
+	rf_fingerprint fa, fb;
+	uint64_t seed = 0xfeed;
+	char buf[1400];
+	size_t len, n, trial, pl;
+	unsigned words;
+	const char *p;
+
+	(void)state;
+	for (trial = 0; trial < 20000; trial++) {
+		/* lengths 0..1300, mostly short; letters in 0/4 .. 4/4
+		 * of the pieces (4/4: one word past the cap) */
+		n = trial % 4 == 0 ? rnd(&seed) % 1300 : rnd(&seed) % 60;
+		words = (unsigned)(rnd(&seed) % 5);
+		len = 0;
+		while (len < n) {
+			if (rnd(&seed) % 4 < words)
+				p = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ" +
+				    rnd(&seed) % 36;
+			else
+				p = pieces[rnd(&seed) %
+				    (sizeof(pieces) / sizeof(pieces[0]))];
+			pl = strlen(p);
+			if (len + pl > sizeof(buf))
+				break;
+			memcpy(buf + len, p, pl);
+			len += pl;
+		}
+		assert_int_equal(rf__fingerprint_text_with(ctx, buf, len, NULL,
+		    NULL, rf__fp_minhash_scalar, 0, &fa, NULL), RF_OK);
+		assert_int_equal(rf__fingerprint_text_with(ctx, buf, len, NULL,
+		    NULL, rf__fp_minhash_scalar, RF__FP_BYTEWISE, &fb, NULL),
+		    RF_OK);
+		if (memcmp(&fa, &fb, sizeof(fa)) != 0)
+			fail_msg("fast scan differs (trial %zu, %zu bytes, "
+			    "%u / %u words)", trial, len, fa.nwords,
+			    fb.nwords);
+	}
 	rf_ctx_free(ctx);
 }
 
@@ -530,6 +628,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vectors),
+		cmocka_unit_test(test_vectors_kernels),
+		cmocka_unit_test(test_fast_scan),
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_url_domain_differs),
 		cmocka_unit_test(test_personalised),
