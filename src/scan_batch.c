@@ -23,9 +23,10 @@
  * counted again; every report is finished with its campaign, verdict and
  * reasons.  The classification is pass one's, made without the campaign
  * (a classifier's campaign-size token is not among its facts in batch
- * mode).  Memory holds the clustering's state (the fingerprints until
- * clustered), the samples, and nothing per message besides: reports and
- * meta stay on disk.
+ * mode).  Memory holds the clustering's state (within its budget,
+ * RF_CLUSTER_MEMORY, and a cluster number per message), the list and
+ * samples of the campaigns of two or more recipients, and nothing per
+ * message besides: reports and meta stay on disk.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,8 +58,11 @@ struct batch {
 	size_t n;		/* records spooled */
 	rf_cluster *cl;
 	rf_arena *a;		/* samples */
-	struct sample *samples;	/* per cluster */
-	long long *first_seen;	/* per cluster */
+	size_t *camp;		/* cluster numbers of the campaigns of two
+				 * or more recipients, ascending */
+	size_t ncamp;
+	struct sample *samples;	/* per campaign (index into camp) */
+	long long *first_seen;	/* per campaign */
 	rf_buf meta;		/* pass one: the meta being packed */
 	rf_buf head;		/* pass one: the head being printed */
 	FILE *headf;		/* writes into head (fopencookie) */
@@ -106,10 +110,11 @@ batch_free(struct batch *b)
 
 	if (b == NULL)
 		return;
-	if (b->cl != NULL && b->samples != NULL)
-		for (i = 0; i < rf_cluster_count(b->cl); i++)
+	if (b->samples != NULL)
+		for (i = 0; i < b->ncamp; i++)
 			free(b->samples[i].owner);
 	free(b->samples);
+	free(b->camp);
 	free(b->first_seen);
 	rf_cluster_free(b->cl);
 	rf_arena_free(b->a);
@@ -204,16 +209,53 @@ out:
 	return rc;
 }
 
-/* campaign_of: the cluster (*c) of the item-th message when it is a
- * campaign of two or more recipients, or NULL. */
+static int
+cmp_size(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* campaign_of: the campaign of the item-th message when it is one of two
+ * or more recipients, with its index into b->camp in *k; else NULL. */
 static const rf_batch_campaign *
-campaign_of(struct batch *b, size_t item, size_t *c)
+campaign_of(struct batch *b, size_t item, size_t *k)
 {
 	const rf_batch_campaign *bc;
+	const size_t *at;
+	size_t c;
 
-	*c = rf_cluster_of(b->cl, item, NULL);
-	bc = rf_cluster_campaign(b->cl, *c);
-	return bc->recipients >= RF_CAMPAIGN_MIN_SIZE ? bc : NULL;
+	c = rf_cluster_of(b->cl, item, NULL);
+	bc = rf_cluster_campaign(b->cl, c);
+	if (bc->recipients < RF_CAMPAIGN_MIN_SIZE ||
+	    (at = bsearch(&c, b->camp, b->ncamp, sizeof(c), cmp_size)) == NULL)
+		return NULL;
+	*k = (size_t)(at - b->camp);
+	return bc;
+}
+
+/* list_campaigns: b->camp, the clusters that are campaigns of two or more
+ * recipients (memory per campaign, not per message). */
+static int
+list_campaigns(struct batch *b)
+{
+	size_t nc = rf_cluster_count(b->cl), c, cap = 0;
+	size_t *v;
+
+	for (c = 0; c < nc; c++) {
+		if (rf_cluster_campaign(b->cl, c)->recipients <
+		    RF_CAMPAIGN_MIN_SIZE)
+			continue;
+		if (b->ncamp == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((v = realloc(b->camp, cap * sizeof(*v))) == NULL)
+				return -1;
+			b->camp = v;
+		}
+		b->camp[b->ncamp++] = c;
+	}
+	return 0;
 }
 
 /* add_sample: the skeleton of the message of record i, read back, to
@@ -258,14 +300,17 @@ static int
 collect_samples(struct scan *s)
 {
 	struct batch *b = s->batch;
-	size_t nc = rf_cluster_count(b->cl), i, item = 0, c;
+	size_t i, item = 0, c;
 	struct spool_reader rd;
 	struct spool_rec r;
 	struct sample *smp;
 	int rc = -1, got;
 
-	b->samples = calloc(nc ? nc : 1, sizeof(*b->samples));
-	b->first_seen = calloc(nc ? nc : 1, sizeof(*b->first_seen));
+	if (list_campaigns(b) != 0)
+		return -1;
+	b->samples = calloc(b->ncamp ? b->ncamp : 1, sizeof(*b->samples));
+	b->first_seen = calloc(b->ncamp ? b->ncamp : 1,
+	    sizeof(*b->first_seen));
 	if (b->samples == NULL || b->first_seen == NULL ||
 	    spool_open(&rd, fileno(b->spool), SPOOL_BUFFER) != 0)
 		return -1;
@@ -295,7 +340,7 @@ count_tracking(rf_link *k, void *arg)
 }
 
 /* line_up: line the links of the copy read back (record i of campaign
- * c) up with the sample's other copies, and bring its tracking facts up
+ * b->camp[c]) up with the sample's other copies, and bring its tracking facts up
  * to date. */
 static int
 line_up(struct scan *s, struct meta *mt, size_t i, size_t c)
@@ -326,8 +371,8 @@ line_up(struct scan *s, struct meta *mt, size_t i, size_t c)
 	return 0;
 }
 
-/* report: print record i (the item-th message, in campaign bc of cluster
- * c or in none) whole: the spooled start or the message read back
+/* report: print record i (the item-th message, in campaign bc, or in
+ * none) whole: the spooled start or the message read back
  * (lined up with its campaign), then campaign, verdict and reasons. */
 static int
 report(struct scan *s, const struct spool_rec *r, size_t i, size_t item)
