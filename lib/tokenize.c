@@ -116,6 +116,12 @@ add(rf__ctoks *t, unsigned k, const char *s, size_t len)
 	return 0;
 }
 
+int
+rf__ctoks_add(rf__ctoks *t, unsigned k, const char *s, size_t len)
+{
+	return add(t, k, s, len);
+}
+
 static int
 addstr(rf__ctoks *t, unsigned k, const char *s)
 {
@@ -382,6 +388,8 @@ rf__cls_tokenize(const rf_ctx *ctx, const rf_cls_params *p,
 	if (r == 0)
 		r = mime(t, m, buf, sizeof(buf));
 	if (r == 0)
+		r = rf__cls_hdrtok(t, m);
+	if (r == 0)
 		r = headers(t, m, buf);
 	if (r == 0 && m->text != NULL)
 		r = words(t, RF__CTOK_WORD, m->text, m->text_len, buf, 0, 0,
@@ -406,6 +414,7 @@ rf__ctok_kind_prefix(unsigned kind)
 {
 	switch (kind) {
 	case RF__CTOK_HNAME: return "header:";
+	case RF__CTOK_SHAPE: return "shape:";
 	case RF__CTOK_FACT:
 	case RF__CTOK_CAMPAIGN: return "fact:";
 	default: return "";
