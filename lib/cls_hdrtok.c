@@ -20,8 +20,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <gmime/gmime.h>
-
 #include "internal.h"
 
 /* Received headers looked at; later ones (older hops) are not. */
@@ -39,39 +37,6 @@
 /* A Subject's last word at least this long, mixing letters and digits
  * (or all hex), after a run of spaces, is a hash-buster. */
 #define SHAPE_BUSTER_MIN 5
-
-/* The families, bits in the order of rf__cls_hdrtok's table (token
- * prefix in parentheses). */
-enum {
-	SHAPE_RECEIVED = 1u << 0,	/* Received clauses (rcv, rcvo) */
-	SHAPE_MSGID = 1u << 1,		/* Message-ID local part, domain (mid) */
-	SHAPE_DATE = 1u << 2,		/* Date signature (date) */
-	SHAPE_BOUNDARY = 1u << 3,	/* MIME boundary signature (bnd) */
-	SHAPE_MIME = 1u << 4,		/* MIME tree (mime) */
-	SHAPE_ORDER = 1u << 5,		/* first header names (order) */
-	SHAPE_ADDR = 1u << 6,		/* To, Cc, From forms (addr) */
-	SHAPE_SUBJECT = 1u << 7,	/* Subject forms (subj) */
-	SHAPE_HCASE = 1u << 8,		/* header names as written (hcase) */
-	SHAPE_HPAIR = 1u << 9,		/* adjacent header names (hpair) */
-	SHAPE_ENC = 1u << 10,		/* part types and encodings (enc) */
-	SHAPE_SKEW = 1u << 11,		/* Date against arrival (skew) */
-	SHAPE_SIGS = 1u << 12,		/* From local part, Subject (fsig, ssig) */
-	SHAPE_HOPS = 1u << 13,		/* oldest hops whole (rcvh0-2) */
-	SHAPE_HTRIP = 1u << 14,		/* three header names in a row (htrip) */
-	SHAPE_MIDS = 1u << 15,		/* whole Message-ID signature (mids) */
-};
-
-/*
- * The families in use, chosen by 5-fold cross-validation inside the
- * training half (docs/classifier.md, "Header shape tokens"): hcase, skew
- * and htrip each brought validation false positives and are left out
- * (kept here so that the choice can be measured again).  Changing this
- * changes the token set: RF__CLS_TOKENS must change with it.
- */
-#define RF__SHAPE_FAMILIES (SHAPE_RECEIVED | SHAPE_MSGID | SHAPE_DATE | \
-	SHAPE_BOUNDARY | SHAPE_MIME | SHAPE_ORDER | SHAPE_ADDR | \
-	SHAPE_SUBJECT | SHAPE_HPAIR | SHAPE_ENC | SHAPE_SIGS | SHAPE_HOPS | \
-	SHAPE_MIDS)
 
 /* Output buffer for one token text. */
 #define SHAPE_TOK_MAX 256
@@ -637,34 +602,9 @@ fam_subject(rf__ctoks *t, const rf_message *m)
 	return emit(t, "subj:len=%s", bucket(n));
 }
 
-/* Header names in the case and adjacent pair tokens. */
+/* Header names (the first ones) whose adjacent pairs are tokens. */
 #define SHAPE_NAMES_MAX 40
 /* Date against the newest Received date: bounds of the buckets, s. */
-#define SHAPE_SKEW_AHEAD (-3600)	/* Date later than arrival */
-#define SHAPE_SKEW_NORMAL 600
-#define SHAPE_SKEW_HOUR 3600
-#define SHAPE_SKEW_DAY 86400
-#define SHAPE_SKEW_WEEK (7 * 86400)
-
-/* hcase: each header's name as written, when it is not the usual
- * capitalisation of words ("Mime-Version", "MESSAGE-ID", "X-MSMail-..."
- * as their software writes them). */
-static int
-fam_hcase(rf__ctoks *t, const rf_message *m)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < m->nheaders && i < SHAPE_NAMES_MAX; i++) {
-		const char *n = m->headers[i].name;
-
-		if (n == NULL || strlen(n) > SHAPE_WORD_MAX)
-			continue;
-		if ((r = emit(t, "hcase:%s", n)) != 0)
-			return r;
-	}
-	return 0;
-}
 
 /* hpair: adjacent header names, lower case, "from>to". */
 static int
@@ -713,39 +653,6 @@ fam_enc(rf__ctoks *t, const rf_message *m)
 			return r;
 	}
 	return 0;
-}
-
-/* unix_date: a date header value in seconds since 1970; 0 on failure. */
-static long long
-unix_date(const char *v)
-{
-	GDateTime *d;
-	long long s;
-
-	if (v == NULL || (d = g_mime_utils_header_decode_date(v)) == NULL)
-		return 0;
-	s = (long long)g_date_time_to_unix(d);
-	g_date_time_unref(d);
-	return s;
-}
-
-/* skew: the Date against the newest Received header's date. */
-static int
-fam_skew(rf__ctoks *t, const rf_message *m)
-{
-	const char *rcv = rf_message_header(m, "received"), *semi;
-	long long d = unix_date(rf_message_header(m, "date")), a, k;
-
-	semi = rcv ? strrchr(rcv, ';') : NULL;
-	a = semi ? unix_date(semi + 1) : 0;
-	if (d == 0 || a == 0)
-		return emit(t, "skew:%s", d == 0 ? "no-date" :
-		    "no-received-date");
-	k = a - d;
-	return emit(t, "skew:%s", k < SHAPE_SKEW_AHEAD ? "ahead" :
-	    k <= SHAPE_SKEW_NORMAL ? "minutes" : k <= SHAPE_SKEW_HOUR ?
-	    "hour" : k <= SHAPE_SKEW_DAY ? "day" : k <= SHAPE_SKEW_WEEK ?
-	    "week" : "older");
 }
 
 /* sigs: whole signatures of From's address, the Subject and the first
@@ -833,33 +740,6 @@ fam_hops(rf__ctoks *t, const rf_message *m)
 	return 0;
 }
 
-/* htrip: three adjacent header names, lower case, "from>to>subject". */
-static int
-fam_htrip(rf__ctoks *t, const rf_message *m)
-{
-	char a[3][SHAPE_WORD_MAX + 1];
-	size_t i, k = 0;
-	int r;
-
-	for (i = 0; i < m->nheaders && i < SHAPE_NAMES_MAX; i++) {
-		const char *n = m->headers[i].name;
-		char *b = a[k % 3];
-		size_t j;
-
-		if (n == NULL || strlen(n) > SHAPE_WORD_MAX)
-			continue;
-		for (j = 0; n[j]; j++)
-			b[j] = (char)(n[j] >= 'A' && n[j] <= 'Z' ? n[j] + 32 :
-			    n[j]);
-		b[j] = '\0';
-		k++;
-		if (k >= 3 && (r = emit(t, "htrip:%s>%s>%s", a[(k - 3) % 3],
-		    a[(k - 2) % 3], b)) != 0)
-			return r;
-	}
-	return 0;
-}
-
 /* mids: the whole Message-ID's signature, digit runs by length. */
 static int
 fam_mids(rf__ctoks *t, const rf_message *m)
@@ -878,11 +758,17 @@ fam_mids(rf__ctoks *t, const rf_message *m)
 int
 rf__cls_hdrtok(rf__ctoks *t, const rf_message *m)
 {
-	unsigned families = RF__SHAPE_FAMILIES;
+	/*
+	 * The families, chosen by 5-fold cross-validation inside the
+	 * training half (docs/classifier.md, "Header shape tokens"; header
+	 * names as written, Date against arrival and three names in a row
+	 * were tried and brought validation false positives).  Changing
+	 * them changes the token set: RF__CLS_TOKENS must change too.
+	 */
 	static int (*const fam[])(rf__ctoks *, const rf_message *) = {
 		fam_received, fam_msgid, fam_date, fam_boundary, fam_mime,
-		fam_order, fam_addr, fam_subject, fam_hcase, fam_hpair,
-		fam_enc, fam_skew, fam_sigs, fam_hops, fam_htrip, fam_mids,
+		fam_order, fam_addr, fam_subject, fam_hpair, fam_enc,
+		fam_sigs, fam_hops, fam_mids,
 	};
 	size_t i;
 	int r;
@@ -890,7 +776,7 @@ rf__cls_hdrtok(rf__ctoks *t, const rf_message *m)
 	if (m->flags & RF_MSG_NO_HEADERS)
 		return 0;
 	for (i = 0; i < sizeof(fam) / sizeof(fam[0]); i++)
-		if ((families & (1u << i)) && (r = fam[i](t, m)) != 0)
+		if ((r = fam[i](t, m)) != 0)
 			return r;
 	return 0;
 }
@@ -930,11 +816,8 @@ rf__shape_describe(const char *text, size_t len, rf_arena *a)
 		{ "mime:", "MIME structure" },
 		{ "order:", "first headers, in order" },
 		{ "addr:", "address headers" }, { "subj:", "Subject shape" },
-		{ "hcase:", "a header name written" },
 		{ "hpair:", "headers next to each other" },
-		{ "htrip:", "three headers in a row" },
 		{ "enc:", "MIME part type and encoding" },
-		{ "skew:", "Date against arrival" },
 		{ "fsig:", "From address local part shaped" },
 		{ "ssig:", "Subject shaped" },
 		{ "rcvh0:", "the oldest Received hop (HELO/comment/protocol)" },
@@ -975,13 +858,6 @@ rf__shape_describe(const char *text, size_t len, rf_arena *a)
 		{ "spaces-before-last-word", "spaces before its last word", "",
 		  0 },
 		{ "none", "missing", "", 0 }, { "empty", "empty", "", 0 },
-		{ "ahead", "Date over an hour after arrival", "", 0 },
-		{ "minutes", "Date within minutes of arrival", "", 0 },
-		{ "hour", "Date up to an hour before arrival", "", 0 },
-		{ "day", "Date up to a day before arrival", "", 0 },
-		{ "week", "Date up to a week before arrival", "", 0 },
-		{ "older", "Date over a week before arrival", "", 0 },
-		{ "no-received-date", "no arrival date", "", 0 },
 	};
 	size_t i, fl;
 
