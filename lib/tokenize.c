@@ -3,7 +3,8 @@
  *
  * Words of the visible text (plain and HTML), words of selected headers
  * (prefixed with the header's name), the names of all headers, link hosts
- * and registrable domains, MIME facts, and the facts redflag finds itself.
+ * and registrable domains, MIME facts, the facts redflag finds itself, and
+ * the shape of the headers (lib/cls_hdrtok.c).
  * Each distinct token is hashed once with XXH3 (seeded with its kind) and
  * kept with its text for readable reasons.  Nothing is allocated per token:
  * the token array, the text pool and the de-duplicating set grow by

@@ -226,6 +226,7 @@ test_reasons_in_words(void **state)
 	rf_arena *a = rf_arena_new();
 	rf_error err;
 	const char *why;
+	unsigned long ns, nh;
 	int i, changed;
 
 	assert_non_null(a);
@@ -260,6 +261,13 @@ test_reasons_in_words(void **state)
 	assert_null(strstr(why, "rcv:"));
 	assert_null(strstr(why, "mid:"));
 	assert_null(strstr(why, "hpair:"));
+	/* the token form counts as learned: 4 spam, no ham */
+	rf_classifier_token_counts(c, "shape:rcv:helo=ipliteral", &ns, &nh);
+	assert_int_equal(ns, 4);
+	assert_int_equal(nh, 0);
+	rf_classifier_token_counts(c, "shape:rcv:helo=fqdn", &ns, &nh);
+	assert_int_equal(ns, 0);
+	assert_int_equal(nh, 4);
 	rf_classifier_close(c);
 	rf_arena_free(a);
 	unlink(db);
