@@ -80,8 +80,10 @@ better(const struct used *u, const struct used *v, int dir,
 	return t->v[u->tok].h < t->v[v->tok].h;
 }
 
-/* tok_text: token i as shown in reasons, or (lookup) in the form that
- * rf_classifier_token_counts takes, with "host:" and "domain:". */
+/* tok_text: token i as shown in reasons (a header shape token in plain
+ * words, rf__shape_describe), or (lookup) in the form that
+ * rf_classifier_token_counts takes, with "host:", "domain:" and
+ * "shape:". */
 static const char *
 tok_text(const rf__ctoks *t, size_t i, int lookup, rf_arena *a)
 {
@@ -92,6 +94,8 @@ tok_text(const rf__ctoks *t, size_t i, int lookup, rf_arena *a)
 		pre = "host:";
 	else if (lookup && k->kind == RF__CTOK_DOMAIN)
 		pre = "domain:";
+	else if (!lookup && k->kind == RF__CTOK_SHAPE)
+		return rf__shape_describe(t->text + k->off, k->len, a);
 	return rf_arena_printf(a, "%s%.*s", pre, (int)k->len,
 	    t->text + k->off);
 }
@@ -299,7 +303,7 @@ rf_classifier_token_counts(const rf_classifier *c, const char *text,
 		  RF__CTOK_CAMPAIGN }, { "fact:", RF__CTOK_FACT },
 		{ "host:", RF__CTOK_HOST }, { "domain:", RF__CTOK_DOMAIN },
 		{ "part:", RF__CTOK_MIME }, { "charset:", RF__CTOK_MIME },
-		{ "attachment:", RF__CTOK_MIME },
+		{ "attachment:", RF__CTOK_MIME }, { "shape:", RF__CTOK_SHAPE },
 	};
 	const struct rf__centry *e = NULL;
 	struct rf__cls_view cv;

@@ -5,7 +5,8 @@
  *   PREFIX:cls:spam   hash: token (16 hex digits of its hash) -> times
  *                     learned in spam
  *   PREFIX:cls:ham    hash: token -> times learned in ham
- *   PREFIX:cls:n      hash: spam, ham -> messages learned
+ *   PREFIX:cls:n      hash: spam, ham -> messages learned; tokens -> the
+ *                     token set (RF__CLS_TOKENS; absent: 1)
  *   PREFIX:cls:msg    hash: message key (16 hex digits) -> its class
  *                     ('1' spam, '0' ham) then its tokens, 16 hex digits
  *                     each: what unlearning takes back
@@ -90,6 +91,7 @@ struct rc {
 	char key[K__COUNT][KEY_MAX];
 	char sha[41];
 	long nspam, nham;	/* as last read */
+	long tokens;		/* token set as last read, 0: none */
 	struct rf__cmap view;	/* counts of the last message classified */
 };
 
@@ -268,20 +270,22 @@ static rf_status
 rc_reload(void *be, rf_error *err)
 {
 	struct rc *r = be;
-	const char *argv[4] = { "HMGET", r->key[K_N], "spam", "ham" };
-	size_t argl[4] = { 5, strlen(r->key[K_N]), 4, 3 };
-	int argc = 4;
+	const char *argv[5] = { "HMGET", r->key[K_N], "spam", "ham",
+	    "tokens" };
+	size_t argl[5] = { 5, strlen(r->key[K_N]), 4, 3, 6 };
+	int argc = 5;
 	redisReply *rep;
 	rf_status st;
 
 	if ((st = exec(r, 1, &argc, argv, argl, &rep, err)) != RF_OK)
 		return st;
 	if (rep->element[0]->type != REDIS_REPLY_ARRAY ||
-	    rep->element[0]->elements != 2)
+	    rep->element[0]->elements != 3)
 		st = fail(r, rep->element[0], err, "reading counts");
 	else {
 		r->nspam = (long)number(rep->element[0]->element[0]);
 		r->nham = (long)number(rep->element[0]->element[1]);
+		r->tokens = (long)number(rep->element[0]->element[2]);
 	}
 	freeReplyObject(rep);
 	return st;
@@ -299,6 +303,32 @@ rc_close(void *be)
 	free(r);
 }
 
+/* tokens_version: refuse a database trained with another token set;
+ * record RF__CLS_TOKENS in an empty one (HSETNX: a second server doing
+ * the same at once changes nothing). */
+static rf_status
+tokens_version(struct rc *r, rf_error *err)
+{
+	char v[24];
+	const char *argv[4] = { "HSETNX", r->key[K_N], "tokens", v };
+	size_t argl[4] = { 6, strlen(r->key[K_N]), 6, 0 };
+	int argc = 4;
+	redisReply *rep;
+	rf_status st;
+
+	st = rf__cls_tokens_check(r->tokens, r->nspam == 0 && r->nham == 0,
+	    err);
+	if (st != RF_OK || r->tokens != 0)
+		return st;
+	argl[3] = (size_t)snprintf(v, sizeof(v), "%d", RF__CLS_TOKENS);
+	if ((st = exec(r, 1, &argc, argv, argl, &rep, err)) != RF_OK)
+		return st;
+	freeReplyObject(rep);
+	if ((st = rc_reload(r, err)) != RF_OK)
+		return st;
+	return rf__cls_tokens_check(r->tokens, 0, err);
+}
+
 rf_status
 rf__cls_redis_open(const char *spec, unsigned timeout_ms, void **be,
 		   rf_error *err)
@@ -312,7 +342,8 @@ rf__cls_redis_open(const char *spec, unsigned timeout_ms, void **be,
 	r->tv.tv_sec = timeout_ms / 1000;
 	r->tv.tv_usec = (timeout_ms % 1000) * 1000;
 	if ((st = parse(r, spec, err)) != RF_OK ||
-	    (st = rc_reload(r, err)) != RF_OK) {
+	    (st = rc_reload(r, err)) != RF_OK ||
+	    (st = tokens_version(r, err)) != RF_OK) {
 		rc_close(r);
 		return st;
 	}

@@ -3,7 +3,8 @@
  * embedded default (see cls_store.h and docs/classifier.md).
  *
  * Schema (version 2):
- *   meta(k TEXT PRIMARY KEY, v INTEGER)       nspam, nham, version
+ *   meta(k TEXT PRIMARY KEY, v INTEGER)       nspam, nham, version,
+ *       tokens (the token set, RF__CLS_TOKENS; absent: 1)
  *   tokens(h INTEGER PRIMARY KEY, spam, ham)  h = XXH3 of the token
  *   learned(key INTEGER PRIMARY KEY, spam, tokens BLOB, times)
  *       what one message added: its token hashes, little-endian, times
@@ -193,6 +194,37 @@ upgrade(struct sq *c, rf_error *err)
 	return rs;
 }
 
+/* tokens_version: refuse a file trained with another token set; record
+ * RF__CLS_TOKENS in an empty one. */
+static rf_status
+tokens_version(struct sq *c, rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs;
+	long v = 0;
+	int empty = 0;
+
+	if (prep(c, &st, "SELECT (SELECT v FROM meta WHERE k = 'tokens'), "
+	    "NOT EXISTS (SELECT 1 FROM tokens) AND (SELECT sum(v) FROM meta "
+	    "WHERE k IN ('nspam', 'nham')) = 0") != 0)
+		return db_fail(c, err, "reading the token set");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		v = (long)sqlite3_column_int64(st, 0);
+		empty = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if ((rs = rf__cls_tokens_check(v, empty, err)) != RF_OK || v != 0)
+		return rs;
+	if (prep(c, &st, "INSERT OR IGNORE INTO meta VALUES('tokens', ?)") !=
+	    0)
+		return db_fail(c, err, "recording the token set");
+	sqlite3_bind_int(st, 1, RF__CLS_TOKENS);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rs = db_fail(c, err, "recording the token set");
+	sqlite3_finalize(st);
+	return rs;
+}
+
 rf_status
 rf__cls_sqlite_open(const char *path, const rf_cls_params *p, void **be,
 		    rf_error *err)
@@ -217,7 +249,8 @@ rf__cls_sqlite_open(const char *path, const rf_cls_params *p, void **be,
 		rs = db_fail(c, err, "creating tables");
 		goto out;
 	}
-	if ((rs = upgrade(c, err)) != RF_OK)
+	if ((rs = upgrade(c, err)) != RF_OK ||
+	    (rs = tokens_version(c, err)) != RF_OK)
 		goto out;
 	if (prep(c, &c->sel_learned,
 	    "SELECT spam, tokens, times FROM learned WHERE key = ?") ||

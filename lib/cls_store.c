@@ -80,6 +80,20 @@ rf__cmap_add(struct rf__cmap *m, uint64_t h, int64_t ds, int64_t dh)
 	return 0;
 }
 
+rf_status
+rf__cls_tokens_check(long version, int empty, rf_error *err)
+{
+	if (version == 0 && empty)
+		return RF_OK;
+	if (version == 0)
+		version = 1;
+	if (version == RF__CLS_TOKENS)
+		return RF_OK;
+	return rf_error_set(err, RF_ESTORE, "classifier database: trained "
+	    "with token set %ld, this redflag makes token set %d: train a "
+	    "new database (redflag train)", version, RF__CLS_TOKENS);
+}
+
 /* is_redis: the location names Redis, as the campaign store's spec does. */
 static int
 is_redis(const char *loc)

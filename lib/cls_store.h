@@ -51,6 +51,15 @@ enum rf__cls_how { RF__LEARN, RF__AGAIN, RF__UNDO };
 
 #define RF__CLS_REDIS_TIMEOUT_MS 2000	/* connect and each command */
 
+/*
+ * rf__cls_tokens_check: the database's token set version (0: none
+ * recorded) against RF__CLS_TOKENS (lib/internal.h).  A database that has
+ * learned something with no version recorded was trained by token set 1.
+ * RF_OK when they agree (or the database is empty: the caller records
+ * RF__CLS_TOKENS), else RF_ESTORE with a "train a new database" error.
+ */
+rf_status rf__cls_tokens_check(long version, int empty, rf_error *err);
+
 struct rf__cls_ops {
 	const char *name;	/* "sqlite", "redis" */
 	/* atomic: 1 when a batch is one transaction (all or nothing), 0

@@ -107,6 +107,7 @@ enum rf__ctok_kind {
 	RF__CTOK_FACT,		/* a fact redflag found ("web-bug") */
 	RF__CTOK_CAMPAIGN,	/* campaign size bucket (not in the key) */
 	RF__CTOK_MIME,		/* part types, charsets, attachment types */
+	RF__CTOK_SHAPE,		/* header shape, "family:what" (cls_hdrtok.c) */
 	RF__CTOK__COUNT
 };
 
@@ -139,6 +140,26 @@ struct rf_cls_facts;
 rf_status rf__cls_tokenize(const rf_ctx *ctx, const struct rf_cls_params *p,
 			   const rf_message *m, const struct rf_cls_facts *f,
 			   rf__ctoks *t);
+
+/*
+ * The version of the token set: what rf__cls_tokenize makes of a message.
+ * A token database records the version it was trained with and is refused
+ * by another one (its counts would be of other tokens).  1: words, header
+ * words, names, hosts, facts, MIME; 2: + header shape tokens.
+ */
+#define RF__CLS_TOKENS 2
+
+/* rf__ctoks_add: token text s (len bytes) of kind k, unless t has it.
+ * Returns 0, 1 when the max_tokens limit stops it, -1 when out of memory. */
+int rf__ctoks_add(rf__ctoks *t, unsigned k, const char *s, size_t len);
+
+/* rf__cls_hdrtok: add m's header shape tokens (RF__CTOK_SHAPE) to t.
+ * Returns as rf__ctoks_add. */
+int rf__cls_hdrtok(rf__ctoks *t, const rf_message *m);
+
+/* rf__shape_describe: a shape token's text ("mid:local=x") in plain words
+ * ("Message-ID local part shaped x"), in a; NULL when out of memory. */
+const char *rf__shape_describe(const char *text, size_t len, rf_arena *a);
 
 /* rf__ctoks_free: release what t holds. */
 void rf__ctoks_free(rf__ctoks *t);

@@ -3,7 +3,8 @@
  *
  * Words of the visible text (plain and HTML), words of selected headers
  * (prefixed with the header's name), the names of all headers, link hosts
- * and registrable domains, MIME facts, and the facts redflag finds itself.
+ * and registrable domains, MIME facts, the facts redflag finds itself, and
+ * the shape of the headers (lib/cls_hdrtok.c).
  * Each distinct token is hashed once with XXH3 (seeded with its kind) and
  * kept with its text for readable reasons.  Nothing is allocated per token:
  * the token array, the text pool and the de-duplicating set grow by
@@ -114,6 +115,12 @@ add(rf__ctoks *t, unsigned k, const char *s, size_t len)
 	memcpy(t->text + t->tlen, s, len);
 	t->tlen += len;
 	return 0;
+}
+
+int
+rf__ctoks_add(rf__ctoks *t, unsigned k, const char *s, size_t len)
+{
+	return add(t, k, s, len);
 }
 
 static int
@@ -382,6 +389,8 @@ rf__cls_tokenize(const rf_ctx *ctx, const rf_cls_params *p,
 	if (r == 0)
 		r = mime(t, m, buf, sizeof(buf));
 	if (r == 0)
+		r = rf__cls_hdrtok(t, m);
+	if (r == 0)
 		r = headers(t, m, buf);
 	if (r == 0 && m->text != NULL)
 		r = words(t, RF__CTOK_WORD, m->text, m->text_len, buf, 0, 0,
@@ -406,6 +415,7 @@ rf__ctok_kind_prefix(unsigned kind)
 {
 	switch (kind) {
 	case RF__CTOK_HNAME: return "header:";
+	case RF__CTOK_SHAPE: return "shape:";
 	case RF__CTOK_FACT:
 	case RF__CTOK_CAMPAIGN: return "fact:";
 	default: return "";

@@ -232,8 +232,8 @@ const char *rf_cls_class_name(rf_cls_class k);
  * rf_classifier_tokens: the distinct tokens of m as texts, in arena a
  * (for tests, debugging and docs), in the form rf_classifier_token_counts
  * takes: words bare, "host:", "domain:", "header:", "fact:", "subject:"
- * and other header names, "part:", "charset:", "attachment:", word pairs
- * with a space.  p NULL: defaults.  *n receives the count.
+ * and other header names, "part:", "charset:", "attachment:", "shape:"
+ * (header shapes, docs/classifier.md), word pairs with a space.  p NULL: defaults.  *n receives the count.
  */
 rf_status rf_classifier_tokens(const rf_ctx *ctx, const rf_cls_params *p,
 			       const rf_message *m, const rf_cls_facts *facts,

@@ -4,10 +4,13 @@
  * starts one) and, side by side, a real SQLite file: the same learning
  * gives the same counts and exactly the same probabilities; unlearning
  * leaves nothing behind; two processes learning at once count every
- * message once.  Without REDIS_PORT only the location tests run.
+ * message once; a database trained with another token set is refused.
+ * Without REDIS_PORT only the location tests run.
  */
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <hiredis.h>
 
 #include "testutil.h"
 
@@ -412,6 +415,57 @@ test_two_writers(void **state)
 	rf_classifier_close(s);
 }
 
+/* redis_cmd: one command on the test server (REDIS_PORT). */
+static void
+redis_cmd(const char *fmt, const char *key, const char *arg)
+{
+	redisContext *rc = redisConnect("127.0.0.1",
+	    atoi(getenv("REDIS_PORT")));
+	redisReply *rep;
+
+	assert_non_null(rc);
+	assert_int_equal(rc->err, 0);
+	rep = redisCommand(rc, fmt, key, arg);
+	assert_non_null(rep);
+	assert_true(rep->type != REDIS_REPLY_ERROR);
+	freeReplyObject(rep);
+	redisFree(rc);
+}
+
+/* The token set (RF__CLS_TOKENS, lib/internal.h) is recorded in
+ * PREFIX:cls:n; a database trained by another set, or before sets were
+ * recorded, is refused with "train a new database". */
+static void
+test_token_set(void **state)
+{
+	struct fx *f = *state;
+	rf_classifier *r;
+	rf_error err;
+	char key[160];
+
+	if (f->loc[0] == '\0')
+		skip();
+	strcat(f->loc, "v");
+	snprintf(key, sizeof(key), "%s:cls:n", strrchr(f->loc, '/') + 1);
+	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err), RF_OK);
+	learn_set(f, r, 0, 2);
+	rf_classifier_close(r);
+	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err), RF_OK);
+	rf_classifier_close(r);
+	redis_cmd("HSET %s tokens %s", key, "1");
+	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err),
+	    RF_ESTORE);
+	assert_non_null(strstr(err.msg, "train a new database"));
+	redis_cmd("HDEL %s %s", key, "tokens");
+	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err),
+	    RF_ESTORE);
+	assert_non_null(strstr(err.msg, "token set 1"));
+	redis_cmd("HSET %s tokens %s", key, "2");
+	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err), RF_OK);
+	unlearn_all(f, r, 2);
+	rf_classifier_close(r);
+}
+
 int
 main(void)
 {
@@ -422,6 +476,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_undo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_writers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_token_set, setup,
 		    teardown),
 	};
 
