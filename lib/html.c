@@ -32,76 +32,42 @@ struct el {
 	unsigned char id, cls;
 };
 
-/* Sorted by name for bsearch. */
+/* Sorted by name; looked up through struct rf__html_names. */
 static const struct el elements[] = {
-	{ "a", E_A, 0 },
-	{ "address", E_OTHER, C_BLOCK },
-	{ "area", E_AREA, 0 },
-	{ "article", E_OTHER, C_BLOCK },
-	{ "aside", E_OTHER, C_BLOCK },
-	{ "audio", E_OTHER, C_SPACE },
-	{ "blockquote", E_OTHER, C_BLOCK },
-	{ "body", E_BG, C_BLOCK },
-	{ "br", E_OTHER, C_BLOCK },
-	{ "button", E_OTHER, C_SPACE },
-	{ "caption", E_OTHER, C_BLOCK },
-	{ "center", E_OTHER, C_BLOCK },
-	{ "dd", E_OTHER, C_BLOCK },
-	{ "details", E_OTHER, C_BLOCK },
-	{ "dialog", E_OTHER, C_BLOCK },
-	{ "dir", E_OTHER, C_BLOCK },
-	{ "div", E_OTHER, C_BLOCK },
-	{ "dl", E_OTHER, C_BLOCK },
-	{ "dt", E_OTHER, C_BLOCK },
-	{ "embed", E_OTHER, C_SPACE },
-	{ "fieldset", E_OTHER, C_BLOCK },
-	{ "figcaption", E_OTHER, C_BLOCK },
-	{ "figure", E_OTHER, C_BLOCK },
-	{ "footer", E_OTHER, C_BLOCK },
-	{ "form", E_FORM, C_BLOCK },
-	{ "frameset", E_OTHER, C_BLOCK },
-	{ "h1", E_OTHER, C_BLOCK },
-	{ "h2", E_OTHER, C_BLOCK },
-	{ "h3", E_OTHER, C_BLOCK },
-	{ "h4", E_OTHER, C_BLOCK },
-	{ "h5", E_OTHER, C_BLOCK },
-	{ "h6", E_OTHER, C_BLOCK },
-	{ "head", E_OTHER, C_NOTEXT },
-	{ "header", E_OTHER, C_BLOCK },
-	{ "hgroup", E_OTHER, C_BLOCK },
-	{ "hr", E_OTHER, C_BLOCK },
-	{ "html", E_OTHER, C_BLOCK },
-	{ "iframe", E_IFRAME, C_SPACE },
-	{ "img", E_IMG, C_SPACE },
-	{ "input", E_INPUT, C_SPACE },
-	{ "legend", E_OTHER, C_BLOCK },
-	{ "li", E_OTHER, C_BLOCK },
-	{ "link", E_LINK, 0 },
-	{ "main", E_OTHER, C_BLOCK },
-	{ "menu", E_OTHER, C_BLOCK },
-	{ "nav", E_OTHER, C_BLOCK },
-	{ "object", E_OTHER, C_SPACE },
-	{ "ol", E_OTHER, C_BLOCK },
-	{ "optgroup", E_OTHER, C_BLOCK },
-	{ "option", E_OTHER, C_BLOCK },
-	{ "p", E_OTHER, C_BLOCK },
-	{ "pre", E_OTHER, C_BLOCK },
-	{ "script", E_SCRIPT, C_NOTEXT },
-	{ "section", E_OTHER, C_BLOCK },
-	{ "select", E_OTHER, C_SPACE },
-	{ "style", E_STYLE, C_NOTEXT },
-	{ "summary", E_OTHER, C_BLOCK },
-	{ "table", E_BG, C_BLOCK },
-	{ "tbody", E_OTHER, C_BLOCK },
-	{ "td", E_BG, C_BLOCK },
-	{ "template", E_TEMPLATE, 0 },
-	{ "textarea", E_OTHER, C_SPACE },
-	{ "tfoot", E_OTHER, C_BLOCK },
-	{ "th", E_BG, C_BLOCK },
-	{ "thead", E_OTHER, C_BLOCK },
-	{ "title", E_OTHER, C_NOTEXT },
-	{ "tr", E_OTHER, C_BLOCK },
-	{ "ul", E_OTHER, C_BLOCK },
+	{ "a", E_A, 0 }, { "address", E_OTHER, C_BLOCK },
+	{ "area", E_AREA, 0 }, { "article", E_OTHER, C_BLOCK },
+	{ "aside", E_OTHER, C_BLOCK }, { "audio", E_OTHER, C_SPACE },
+	{ "blockquote", E_OTHER, C_BLOCK }, { "body", E_BG, C_BLOCK },
+	{ "br", E_OTHER, C_BLOCK }, { "button", E_OTHER, C_SPACE },
+	{ "caption", E_OTHER, C_BLOCK }, { "center", E_OTHER, C_BLOCK },
+	{ "dd", E_OTHER, C_BLOCK }, { "details", E_OTHER, C_BLOCK },
+	{ "dialog", E_OTHER, C_BLOCK }, { "dir", E_OTHER, C_BLOCK },
+	{ "div", E_OTHER, C_BLOCK }, { "dl", E_OTHER, C_BLOCK },
+	{ "dt", E_OTHER, C_BLOCK }, { "embed", E_OTHER, C_SPACE },
+	{ "fieldset", E_OTHER, C_BLOCK }, { "figcaption", E_OTHER, C_BLOCK },
+	{ "figure", E_OTHER, C_BLOCK }, { "footer", E_OTHER, C_BLOCK },
+	{ "form", E_FORM, C_BLOCK }, { "frameset", E_OTHER, C_BLOCK },
+	{ "h1", E_OTHER, C_BLOCK }, { "h2", E_OTHER, C_BLOCK },
+	{ "h3", E_OTHER, C_BLOCK }, { "h4", E_OTHER, C_BLOCK },
+	{ "h5", E_OTHER, C_BLOCK }, { "h6", E_OTHER, C_BLOCK },
+	{ "head", E_OTHER, C_NOTEXT }, { "header", E_OTHER, C_BLOCK },
+	{ "hgroup", E_OTHER, C_BLOCK }, { "hr", E_OTHER, C_BLOCK },
+	{ "html", E_OTHER, C_BLOCK }, { "iframe", E_IFRAME, C_SPACE },
+	{ "img", E_IMG, C_SPACE }, { "input", E_INPUT, C_SPACE },
+	{ "legend", E_OTHER, C_BLOCK }, { "li", E_OTHER, C_BLOCK },
+	{ "link", E_LINK, 0 }, { "main", E_OTHER, C_BLOCK },
+	{ "menu", E_OTHER, C_BLOCK }, { "nav", E_OTHER, C_BLOCK },
+	{ "object", E_OTHER, C_SPACE }, { "ol", E_OTHER, C_BLOCK },
+	{ "optgroup", E_OTHER, C_BLOCK }, { "option", E_OTHER, C_BLOCK },
+	{ "p", E_OTHER, C_BLOCK }, { "pre", E_OTHER, C_BLOCK },
+	{ "script", E_SCRIPT, C_NOTEXT }, { "section", E_OTHER, C_BLOCK },
+	{ "select", E_OTHER, C_SPACE }, { "style", E_STYLE, C_NOTEXT },
+	{ "summary", E_OTHER, C_BLOCK }, { "table", E_BG, C_BLOCK },
+	{ "tbody", E_OTHER, C_BLOCK }, { "td", E_BG, C_BLOCK },
+	{ "template", E_TEMPLATE, 0 }, { "textarea", E_OTHER, C_SPACE },
+	{ "tfoot", E_OTHER, C_BLOCK }, { "th", E_BG, C_BLOCK },
+	{ "thead", E_OTHER, C_BLOCK }, { "title", E_OTHER, C_NOTEXT },
+	{ "tr", E_OTHER, C_BLOCK }, { "ul", E_OTHER, C_BLOCK },
 	{ "video", E_VIDEO, C_SPACE },
 };
 
@@ -132,7 +98,8 @@ struct hx {
 	rf_arena *a;
 	rf_html_out *out;
 	rf_error *err;
-	htmlParserCtxtPtr px;
+	struct _xmlParserCtxt *px;	/* while parsing */
+	struct rf__html_names names;
 	unsigned part;
 	rf_status st;		/* RF_ENOMEM once memory ran out */
 	unsigned depth;		/* open elements, also past the limit */
@@ -154,22 +121,85 @@ struct hx {
 	rf_buf css;
 };
 
+#define NELEMENTS (sizeof(elements) / sizeof(elements[0]))
+
+/* names_hash: the slot of a name of n bytes, from its first two bytes,
+ * last byte and length (a multiplier under which the names of elements[]
+ * do not collide; a new name that does collides into the next slot). */
+static unsigned
+names_hash(const unsigned char *name, size_t n)
+{
+	uint32_t k = (uint32_t)name[0] | (uint32_t)name[n > 1] << 8 |
+	    (uint32_t)name[n - 1] << 16 | (uint32_t)(n & 0xFF) << 24;
+
+	return (uint32_t)(k * 0xD0EFFECFu) >> 24;
+}
+
+void
+rf__html_names_init(struct rf__html_names *t)
+{
+	size_t i, n;
+	unsigned h;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < NELEMENTS; i++) {
+		n = strlen(elements[i].name);
+		h = names_hash((const unsigned char *)elements[i].name, n);
+		while (t->slot[h] != 0)
+			h = (h + 1) & 0xFF;
+		t->slot[h] = (unsigned char)(i + 1);
+	}
+}
+
+int
+rf__html_names_find(const struct rf__html_names *t, const char *name)
+{
+	size_t n = strlen(name);
+	unsigned h;
+	int i;
+
+	if (n == 0)
+		return -1;
+	for (h = names_hash((const unsigned char *)name, n);
+	    t->slot[h] != 0; h = (h + 1) & 0xFF) {
+		i = t->slot[h] - 1;
+		if (elements[i].name[0] == name[0] &&
+		    strcmp(elements[i].name + 1, name + 1) == 0)
+			return i;
+	}
+	return -1;
+}
+
 static int
 el_cmp(const void *k, const void *e)
 {
 	return strcmp(k, ((const struct el *)e)->name);
 }
 
-static const struct el *
-el_find(const xmlChar *name)
+int
+rf__html_names_find_ref(const char *name)
 {
-	const struct el *e;
+	const struct el *e = bsearch(name, elements, NELEMENTS,
+	    sizeof(elements[0]), el_cmp);
+
+	return e != NULL ? (int)(e - elements) : -1;
+}
+
+const char *
+rf__html_names_get(int i)
+{
+	return i >= 0 && (size_t)i < NELEMENTS ? elements[i].name : NULL;
+}
+
+static const struct el *
+el_find(const struct hx *h, const xmlChar *name)
+{
+	int i;
 
 	if (name == NULL)
 		return &el_other;
-	e = bsearch(name, elements, sizeof(elements) / sizeof(elements[0]),
-	    sizeof(elements[0]), el_cmp);
-	return e != NULL ? e : &el_other;
+	i = rf__html_names_find(&h->names, (const char *)name);
+	return i >= 0 ? &elements[i] : &el_other;
 }
 
 static void
@@ -294,6 +324,86 @@ run_byte(const unsigned char *s, size_t n)
 	return byte_class[s[0]] == B_TEXT || skip_len(s, n, &ws) == 0;
 }
 
+size_t
+rf__html_run_end_ref(const unsigned char *s, size_t i, size_t n)
+{
+	size_t j;
+
+	for (j = i + 1; j < n; j++)
+		if (!run_byte(s + j, n - j) && !(s[j] == ' ' &&
+		    j + 1 < n && run_byte(s + j + 1, n - j - 1)))
+			break;
+	return j;
+}
+
+/* SWAR: eight bytes in a uint64_t.  The masks have the top bit of each
+ * byte that is c (eq) or below c <= 0x7F (lt) set, and possibly of some
+ * bytes after such a byte too, never fewer: enough to rule a block out. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static uint64_t
+load8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint64_t
+eq_mask(uint64_t x, unsigned c)
+{
+	uint64_t v = x ^ (ONES * c);
+
+	return (v - ONES) & ~v & HIGHS;
+}
+
+static uint64_t
+lt_mask(uint64_t x, unsigned c)
+{
+	return (x - ONES * c) & ~x & HIGHS;
+}
+
+static uint64_t
+lead_mask(uint64_t x)
+{
+	return eq_mask(x, 0xC2) | eq_mask(x, 0xE2) | eq_mask(x, 0xEF);
+}
+
+/* block_plain: none of p[0..8) ends a run (p[8] is readable): no byte is
+ * below ' ' or a lead byte skip_len knows, and each space is followed by
+ * a byte that is neither. */
+static int
+block_plain(const unsigned char *p)
+{
+	uint64_t x = load8(p), y = load8(p + 1), m;
+
+	if (((x | y) & HIGHS) == 0)	/* ASCII */
+		m = lt_mask(x, 0x20) | (eq_mask(x, 0x20) & lt_mask(y, 0x21));
+	else
+		m = lt_mask(x, 0x20) | lead_mask(x) | (eq_mask(x, 0x20) &
+		    (lt_mask(y, 0x21) | lead_mask(y)));
+	return m == 0;
+}
+
+size_t
+rf__html_run_end(const unsigned char *s, size_t i, size_t n)
+{
+	size_t j = i + 1;
+
+	for (;;) {
+		while (n - j >= 9 && block_plain(s + j))
+			j += 8;
+		if (j >= n)
+			return n;
+		if (!run_byte(s + j, n - j) && !(s[j] == ' ' &&
+		    j + 1 < n && run_byte(s + j + 1, n - j - 1)))
+			return j;
+		j++;
+	}
+}
+
 /* sink_put: text with white space collapsed into k, a run of visible
  * text at a time (a single space between two visible bytes is part of
  * the run: collapsing leaves it as it is).  Runs end at character
@@ -314,10 +424,7 @@ sink_put(struct hx *h, struct sink *k, const unsigned char *s, size_t n)
 			i += skip;
 			continue;
 		}
-		for (j = i + 1; j < n; j++)
-			if (!run_byte(s + j, n - j) && !(s[j] == ' ' &&
-			    j + 1 < n && run_byte(s + j + 1, n - j - 1)))
-				break;
+		j = rf__html_run_end(s, i, n);
 		if (k->pend != P_NONE) {
 			sep = k->pend == P_LINE ? '\n' : ' ';
 			k->pend = P_NONE;
@@ -719,7 +826,7 @@ sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 			xmlStopParser(h->px);
 		return;
 	}
-	e = el_find(name);
+	e = el_find(h, name);
 	attrs_read(atts, &at);
 	cs.hidden = 0;
 	cs.width = cs.height = -1;
@@ -823,83 +930,18 @@ sax_text(void *ud, const xmlChar *ch, int len)
 
 /* ---- input ---- */
 
-/* utf8_clean: a heap copy of s with each bad byte (see utf8_bad) turned
- * into U+FFFD, length in *outlen; NULL when out of memory. */
-static char *
-utf8_clean(const char *s, size_t n, size_t *outlen)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, o = 0, good;
-	char *r;
-
-	if (n > (SIZE_MAX - 1) / 3 || (r = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	while (i < n) {
-		good = rf__utf8_bad(u + i, n - i);
-		memcpy(r + o, s + i, good);
-		o += good;
-		i += good;
-		if (i < n) {
-			memcpy(r + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-		}
-	}
-	*outlen = o;
-	return r;
-}
-
-/* clip: the largest length <= max that does not cut a character. */
-static size_t
-clip(const char *s, size_t n, size_t max)
-{
-	if (n <= max)
-		return n;
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	return max;
-}
-
+/* parse: len bytes of valid UTF-8 through libxml2's parser into h. */
 static rf_status
 parse(struct hx *h, const char *html, size_t len)
 {
-	htmlSAXHandler sax;
-	htmlSAXHandlerPtr old;
-	htmlParserCtxtPtr px;
+	static const struct rf__html_sax cb = { sax_start, sax_end, sax_text };
+	rf_status st;
+	int oom;
 
-	memset(&sax, 0, sizeof(sax));
-	sax.startElement = sax_start;
-	sax.endElement = sax_end;
-	sax.characters = sax_text;
-	sax.ignorableWhitespace = sax_text;
-	sax.cdataBlock = sax_text;
-	sax.initialized = 1;
-
-	if ((px = htmlCreateMemoryParserCtxt(html, (int)len)) == NULL)
-		return rf_error_set(h->err, RF_ENOMEM,
-		    "out of memory starting the HTML parser");
-	htmlCtxtUseOptions(px, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
-	/* The input is UTF-8 whatever it declares or starts with. */
-	xmlSwitchEncoding(px, XML_CHAR_ENCODING_UTF8);
-	if (px->encoding == NULL &&
-	    (px->encoding = xmlStrdup(BAD_CAST "UTF-8")) == NULL) {
-		htmlFreeParserCtxt(px);
-		return rf_error_set(h->err, RF_ENOMEM,
-		    "out of memory starting the HTML parser");
-	}
-	old = px->sax;
-	px->sax = &sax;
-	px->userData = h;
-	h->px = px;
-	htmlParseDocument(px);
-	if (h->st == RF_OK && px->errNo == XML_ERR_NO_MEMORY)
+	st = rf__html_parse(h->ctx, html, len, &cb, h, &h->px, &oom, h->err);
+	if (st == RF_OK && oom)
 		fail(h, RF_ENOMEM);
-	px->sax = old;
-	px->userData = NULL;
-	h->px = NULL;
-	htmlFreeParserCtxt(px);
-	return h->st;
+	return st != RF_OK ? st : h->st;
 }
 
 rf_status
@@ -923,7 +965,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	if (len == 0)
 		goto done;
 	if (rf__utf8_bad((const unsigned char *)html, len) < len) {
-		if ((clean = utf8_clean(html, len, &n)) == NULL) {
+		if ((clean = rf__html_utf8_clean(html, len, &n)) == NULL) {
 			st = rf_error_set(err, RF_ENOMEM,
 			    "out of memory reading HTML");
 			goto done;
@@ -932,13 +974,14 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 		len = n;
 	}
 	if (len > INT_MAX) {
-		len = clip(html, len, INT_MAX);
+		len = rf__html_clip(html, len, INT_MAX);
 		out->limits_hit |= RF_LIMIT_PART_SIZE;
 	}
 	if ((h.stack = rf_arena_alloc(a, (size_t)h.maxdepth + 1)) == NULL) {
 		st = rf_error_set(err, RF_ENOMEM, "out of memory reading HTML");
 		goto done;
 	}
+	rf__html_names_init(&h.names);
 	sink_init(&h.text, out->text);
 	h.text.full = out->text->truncated;
 	h.a_sink.b = &h.a_text;
