@@ -202,6 +202,11 @@ char *rf__html_utf8_clean(const char *s, size_t n, size_t *outlen);
  * cut a UTF-8 character. */
 size_t rf__html_clip(const char *s, size_t n, size_t max);
 
+/* html_text.c: visible text.  rf__html_skip_len: how many bytes at s
+ * (n > 0 available) are white space (*ws = 1) or an invisible format
+ * character (*ws = 0); 0 for anything else. */
+size_t rf__html_skip_len(const unsigned char *s, size_t n, int *ws);
+
 /* rf__html_run_end: s[i] (i < n) is a byte shown as it is; the end of
  * the run of visible text from it that html.c appends in one piece: up
  * to the next white space or invisible character, a single space
@@ -209,6 +214,14 @@ size_t rf__html_clip(const char *s, size_t n, size_t max);
  * rf__html_run_end_ref is the byte-by-byte reference (for the tests). */
 size_t rf__html_run_end(const unsigned char *s, size_t i, size_t n);
 size_t rf__html_run_end_ref(const unsigned char *s, size_t i, size_t n);
+
+/* rf__html_collapse: s with white space collapsed and invisible
+ * characters dropped into dst (room for n + 1 bytes, NUL-terminated);
+ * its length. */
+size_t rf__html_collapse(char *dst, const unsigned char *s, size_t n);
+
+/* rf__html_blank: s[0..n) has no byte above ' '. */
+int rf__html_blank(const unsigned char *s, size_t n);
 
 /* rf__html_names: element names to their index in html.c's table,
  * hashed (built per extraction).  rf__html_names_find returns the index
