@@ -240,6 +240,13 @@ sink_append(struct hx *h, struct sink *k, const char *s, size_t n)
 
 	if (k->full)
 		return 0;
+	if (n < b->cap - b->len && (b->max == 0 || n <= b->max - b->len)) {
+		/* it fits where it is (rf_buf_append without the call) */
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	if (b->max != 0 && n > b->max - b->len) {
 		n = b->max - b->len;
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
