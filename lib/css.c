@@ -345,7 +345,7 @@ decl_urls(const struct decl *d, rf__css_url_fn fn, void *arg)
 }
 
 /* may_have_urls: whether css could hold a url() or an @import string:
- * without a '(' and an '@' it holds neither (memchr is much cheaper
+ * with neither a '(' nor an '@' it holds none (memchr is much cheaper
  * than reading the declarations). */
 static int
 may_have_urls(const char *css, size_t len)
