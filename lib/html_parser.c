@@ -36,7 +36,7 @@
 
 /* The parse options: never the network; damaged HTML is read as
  * browsers would; no messages anywhere; the input is UTF-8 whatever it
- * declares (html_parse switches to UTF-8 itself). */
+ * declares (input_push switches to UTF-8 itself). */
 #define HTML_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | \
 	HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC)
 
