@@ -121,6 +121,7 @@ rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
 	ctx->urlc = rf__url_cache_new();
 	ctx->convc = rf__conv_cache_new();
 	ctx->fpp = rf__fp_pool_new();
+	ctx->htmlp = rf__html_pool_new();
 	/* the order of rcpt_codes.c; a digest not offered stays NULL */
 	ctx->md[0] = EVP_MD_fetch(NULL, "MD5", NULL);
 	ctx->md[1] = EVP_MD_fetch(NULL, "SHA1", NULL);
@@ -143,6 +144,7 @@ rf_ctx_free(rf_ctx *ctx)
 	rf__url_cache_free(ctx->urlc);
 	rf__conv_cache_free(ctx->convc);
 	rf__fp_pool_free(ctx->fpp);
+	rf__html_pool_free(ctx->htmlp);
 	rf__locked_free(ctx->pslc);
 	psl_free(ctx->psl_owned);
 	free(ctx);

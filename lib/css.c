@@ -344,6 +344,15 @@ decl_urls(const struct decl *d, rf__css_url_fn fn, void *arg)
 	return RF_OK;
 }
 
+/* may_have_urls: whether css could hold a url() or an @import string:
+ * with neither a '(' nor an '@' it holds none (memchr is much cheaper
+ * than reading the declarations). */
+static int
+may_have_urls(const char *css, size_t len)
+{
+	return memchr(css, '(', len) != NULL || memchr(css, '@', len) != NULL;
+}
+
 rf_status
 rf__css_read(const char *css, size_t len, struct rf__css_style *st,
 	     rf__css_url_fn fn, void *arg)
@@ -356,7 +365,8 @@ rf__css_read(const char *css, size_t len, struct rf__css_style *st,
 		memset(st, 0, sizeof(*st));
 		st->width = st->height = -1;
 	}
-	if (len == 0)
+	if (len == 0 || (st == NULL && (fn == NULL ||
+	    !may_have_urls(css, len))))
 		return RF_OK;
 	p = css;
 	end = css + len;

@@ -32,7 +32,7 @@ struct el {
 	unsigned char id, cls;
 };
 
-/* Sorted by name for bsearch. */
+/* Sorted by name; looked up through struct rf__html_names. */
 static const struct el elements[] = {
 	{ "a", E_A, 0 },
 	{ "address", E_OTHER, C_BLOCK },
@@ -132,7 +132,8 @@ struct hx {
 	rf_arena *a;
 	rf_html_out *out;
 	rf_error *err;
-	htmlParserCtxtPtr px;
+	struct _xmlParserCtxt *px;	/* while parsing */
+	struct rf__html_names names;
 	unsigned part;
 	rf_status st;		/* RF_ENOMEM once memory ran out */
 	unsigned depth;		/* open elements, also past the limit */
@@ -154,22 +155,85 @@ struct hx {
 	rf_buf css;
 };
 
+#define NELEMENTS (sizeof(elements) / sizeof(elements[0]))
+
+/* names_hash: the slot of a name of n bytes, from its first two bytes,
+ * last byte and length (a multiplier under which the names of elements[]
+ * do not collide; a new name that does collides into the next slot). */
+static unsigned
+names_hash(const unsigned char *name, size_t n)
+{
+	uint32_t k = (uint32_t)name[0] | (uint32_t)name[n > 1] << 8 |
+	    (uint32_t)name[n - 1] << 16 | (uint32_t)(n & 0xFF) << 24;
+
+	return (uint32_t)(k * 0xD0EFFECFu) >> 24;
+}
+
+void
+rf__html_names_init(struct rf__html_names *t)
+{
+	size_t i, n;
+	unsigned h;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < NELEMENTS; i++) {
+		n = strlen(elements[i].name);
+		h = names_hash((const unsigned char *)elements[i].name, n);
+		while (t->slot[h] != 0)
+			h = (h + 1) & 0xFF;
+		t->slot[h] = (unsigned char)(i + 1);
+	}
+}
+
+int
+rf__html_names_find(const struct rf__html_names *t, const char *name)
+{
+	size_t n = strlen(name);
+	unsigned h;
+	int i;
+
+	if (n == 0)
+		return -1;
+	for (h = names_hash((const unsigned char *)name, n);
+	    t->slot[h] != 0; h = (h + 1) & 0xFF) {
+		i = t->slot[h] - 1;
+		if (elements[i].name[0] == name[0] &&
+		    strcmp(elements[i].name + 1, name + 1) == 0)
+			return i;
+	}
+	return -1;
+}
+
 static int
 el_cmp(const void *k, const void *e)
 {
 	return strcmp(k, ((const struct el *)e)->name);
 }
 
-static const struct el *
-el_find(const xmlChar *name)
+int
+rf__html_names_find_ref(const char *name)
 {
-	const struct el *e;
+	const struct el *e = bsearch(name, elements, NELEMENTS,
+	    sizeof(elements[0]), el_cmp);
+
+	return e != NULL ? (int)(e - elements) : -1;
+}
+
+const char *
+rf__html_names_get(int i)
+{
+	return i >= 0 && (size_t)i < NELEMENTS ? elements[i].name : NULL;
+}
+
+static const struct el *
+el_find(const struct hx *h, const xmlChar *name)
+{
+	int i;
 
 	if (name == NULL)
 		return &el_other;
-	e = bsearch(name, elements, sizeof(elements) / sizeof(elements[0]),
-	    sizeof(elements[0]), el_cmp);
-	return e != NULL ? e : &el_other;
+	i = rf__html_names_find(&h->names, (const char *)name);
+	return i >= 0 ? &elements[i] : &el_other;
 }
 
 static void
@@ -210,6 +274,13 @@ sink_append(struct hx *h, struct sink *k, const char *s, size_t n)
 
 	if (k->full)
 		return 0;
+	if (n < b->cap - b->len && (b->max == 0 || n <= b->max - b->len)) {
+		/* it fits where it is (rf_buf_append without the call) */
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	if (b->max != 0 && n > b->max - b->len) {
 		n = b->max - b->len;
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
@@ -230,68 +301,10 @@ sink_append(struct hx *h, struct sink *k, const char *s, size_t n)
 	return 0;
 }
 
-/* Byte classes for the text scanner. */
-enum { B_TEXT = 0, B_WS, B_LEAD };
-
-/* ASCII white space, and the lead bytes of the invisible characters
- * skip_len knows. */
-static const unsigned char byte_class[256] = {
-	['\t'] = B_WS, ['\n'] = B_WS, ['\v'] = B_WS, ['\f'] = B_WS,
-	['\r'] = B_WS, [' '] = B_WS,
-	[0xC2] = B_LEAD, [0xE2] = B_LEAD, [0xEF] = B_LEAD
-};
-
-/* skip_len: how many bytes at s (n available) are white space (*ws = 1)
- * or an invisible format character (*ws = 0); 0 for anything else. */
-static size_t
-skip_len(const unsigned char *s, size_t n, int *ws)
-{
-	*ws = 1;
-	if (byte_class[s[0]] == B_WS)
-		return 1;
-	switch (s[0]) {
-	case 0xC2:	/* U+00A0 no-break space; U+00AD soft hyphen */
-		if (n >= 2 && s[1] == 0xA0)
-			return 2;
-		*ws = 0;
-		return n >= 2 && s[1] == 0xAD ? 2 : 0;
-	case 0xE2:	/* U+200B..U+200D zero width; U+2060 word joiner */
-		*ws = 0;
-		if (n >= 3 && s[1] == 0x80 && s[2] >= 0x8B && s[2] <= 0x8D)
-			return 3;
-		return n >= 3 && s[1] == 0x81 && s[2] == 0xA0 ? 3 : 0;
-	case 0xEF:	/* U+FEFF zero width no-break space */
-		*ws = 0;
-		return n >= 3 && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
-	}
-	return 0;
-}
-
-/* run_len: bytes from s up to the next white space or invisible
- * character (at least one). */
-static size_t
-run_len(const unsigned char *s, size_t n)
-{
-	size_t j = 1;
-	int ws;
-
-	for (;;) {
-		while (j < n && byte_class[s[j]] == B_TEXT)
-			j++;
-		if (j == n || skip_len(s + j, n - j, &ws) > 0)
-			return j;
-		j++;
-	}
-}
-
-/* run_byte: s[j] (n bytes left) is shown as it is: neither white space
- * nor an invisible character. */
 static int
-run_byte(const unsigned char *s, size_t n)
+ascii_ws(int c)
 {
-	int ws;
-
-	return byte_class[s[0]] == B_TEXT || skip_len(s, n, &ws) == 0;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
 /* sink_put: text with white space collapsed into k, a run of visible
@@ -302,73 +315,43 @@ run_byte(const unsigned char *s, size_t n)
 static int
 sink_put(struct hx *h, struct sink *k, const unsigned char *s, size_t n)
 {
-	size_t i = 0, j, skip;
+	size_t i = 0, j, from, skip;
 	char sep;
 	int ws;
 
 	while (i < n) {
-		if (byte_class[s[i]] != B_TEXT &&
-		    (skip = skip_len(s + i, n - i, &ws)) > 0) {
+		if (ascii_ws(s[i]) || s[i] == '\v') {
+			do	/* ASCII white space: one separator */
+				i++;
+			while (i < n && (ascii_ws(s[i]) || s[i] == '\v'));
+			sink_break(k, P_SPACE);
+			continue;
+		}
+		if (s[i] >= 0xC2 &&
+		    (skip = rf__html_skip_len(s + i, n - i, &ws)) > 0) {
 			if (ws)
 				sink_break(k, P_SPACE);
 			i += skip;
 			continue;
 		}
-		for (j = i + 1; j < n; j++)
-			if (!run_byte(s + j, n - j) && !(s[j] == ' ' &&
-			    j + 1 < n && run_byte(s + j + 1, n - j - 1)))
-				break;
-		if (k->pend != P_NONE) {
+		j = rf__html_run_end(s, i, n);
+		from = i;
+		if (k->pend == P_SPACE && i > 0 && s[i - 1] == ' ')
+			from = i - 1;	/* the separator is there already */
+		else if (k->pend != P_NONE) {
 			sep = k->pend == P_LINE ? '\n' : ' ';
-			k->pend = P_NONE;
 			if (sink_append(h, k, &sep, 1) != 0)
 				return -1;
 		}
+		k->pend = P_NONE;
 		k->bol = 0;
-		if (sink_append(h, k, (const char *)s + i, j - i) != 0)
+		if (sink_append(h, k, (const char *)s + from, j - from) != 0)
 			return -1;
 		if (k->full)
 			return 0;
 		i = j;
 	}
 	return 0;
-}
-
-/* collapse: s with white space collapsed and invisible characters
- * dropped into dst (room for n + 1 bytes); its length. */
-static size_t
-collapse(char *dst, const unsigned char *s, size_t n)
-{
-	size_t i = 0, o = 0, j, skip;
-	int ws, sp = 0;
-
-	while (i < n) {
-		if ((skip = skip_len(s + i, n - i, &ws)) > 0) {
-			sp |= ws;
-			i += skip;
-			continue;
-		}
-		j = i + run_len(s + i, n - i);
-		if (sp && o > 0)
-			dst[o++] = ' ';
-		sp = 0;
-		memcpy(dst + o, s + i, j - i);
-		o += j - i;
-		i = j;
-	}
-	dst[o] = '\0';
-	return o;
-}
-
-static int
-blank(const unsigned char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] > ' ')
-			return 0;
-	return 1;
 }
 
 /* boundary: an element's edge; p is P_LINE for blocks, P_SPACE for
@@ -382,12 +365,6 @@ boundary(struct hx *h, int p)
 }
 
 /* ---- links ---- */
-
-static int
-ascii_ws(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
 
 /* usable: whether an attribute value is a URL worth a link: not empty,
  * not a bare fragment, not javascript:, vbscript: or data:.  Browsers
@@ -488,7 +465,7 @@ collapsed(struct hx *h, const char *s, size_t n)
 		fail(h, RF_ENOMEM);
 		return NULL;
 	}
-	return collapse(r, (const unsigned char *)s, n) > 0 ? r : NULL;
+	return rf__html_collapse(r, (const unsigned char *)s, n) > 0 ? r : NULL;
 }
 
 static int
@@ -719,7 +696,7 @@ sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 			xmlStopParser(h->px);
 		return;
 	}
-	e = el_find(name);
+	e = el_find(h, name);
 	attrs_read(atts, &at);
 	cs.hidden = 0;
 	cs.width = cs.height = -1;
@@ -814,7 +791,7 @@ sax_text(void *ud, const xmlChar *ch, int len)
 	if (h->notext > 0)
 		return;
 	anchor = h->a_open && (h->hidden == 0 || h->hidden_at <= h->a_depth);
-	if (h->hidden > 0 && !blank(s, n))
+	if (h->hidden > 0 && !rf__html_blank(s, n))
 		h->out->flags |= RF_MSG_HTML_HIDDEN;
 	if ((h->hidden == 0 && sink_put(h, &h->text, s, n) != 0) ||
 	    (anchor && sink_put(h, &h->a_sink, s, n) != 0))
@@ -823,83 +800,18 @@ sax_text(void *ud, const xmlChar *ch, int len)
 
 /* ---- input ---- */
 
-/* utf8_clean: a heap copy of s with each bad byte (see utf8_bad) turned
- * into U+FFFD, length in *outlen; NULL when out of memory. */
-static char *
-utf8_clean(const char *s, size_t n, size_t *outlen)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, o = 0, good;
-	char *r;
-
-	if (n > (SIZE_MAX - 1) / 3 || (r = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	while (i < n) {
-		good = rf__utf8_bad(u + i, n - i);
-		memcpy(r + o, s + i, good);
-		o += good;
-		i += good;
-		if (i < n) {
-			memcpy(r + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-		}
-	}
-	*outlen = o;
-	return r;
-}
-
-/* clip: the largest length <= max that does not cut a character. */
-static size_t
-clip(const char *s, size_t n, size_t max)
-{
-	if (n <= max)
-		return n;
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	return max;
-}
-
+/* parse: len bytes of valid UTF-8 through libxml2's parser into h. */
 static rf_status
 parse(struct hx *h, const char *html, size_t len)
 {
-	htmlSAXHandler sax;
-	htmlSAXHandlerPtr old;
-	htmlParserCtxtPtr px;
+	static const struct rf__html_sax cb = { sax_start, sax_end, sax_text };
+	rf_status st;
+	int oom;
 
-	memset(&sax, 0, sizeof(sax));
-	sax.startElement = sax_start;
-	sax.endElement = sax_end;
-	sax.characters = sax_text;
-	sax.ignorableWhitespace = sax_text;
-	sax.cdataBlock = sax_text;
-	sax.initialized = 1;
-
-	if ((px = htmlCreateMemoryParserCtxt(html, (int)len)) == NULL)
-		return rf_error_set(h->err, RF_ENOMEM,
-		    "out of memory starting the HTML parser");
-	htmlCtxtUseOptions(px, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
-	/* The input is UTF-8 whatever it declares or starts with. */
-	xmlSwitchEncoding(px, XML_CHAR_ENCODING_UTF8);
-	if (px->encoding == NULL &&
-	    (px->encoding = xmlStrdup(BAD_CAST "UTF-8")) == NULL) {
-		htmlFreeParserCtxt(px);
-		return rf_error_set(h->err, RF_ENOMEM,
-		    "out of memory starting the HTML parser");
-	}
-	old = px->sax;
-	px->sax = &sax;
-	px->userData = h;
-	h->px = px;
-	htmlParseDocument(px);
-	if (h->st == RF_OK && px->errNo == XML_ERR_NO_MEMORY)
+	st = rf__html_parse(h->ctx, html, len, &cb, h, &h->px, &oom, h->err);
+	if (st == RF_OK && oom)
 		fail(h, RF_ENOMEM);
-	px->sax = old;
-	px->userData = NULL;
-	h->px = NULL;
-	htmlFreeParserCtxt(px);
-	return h->st;
+	return st != RF_OK ? st : h->st;
 }
 
 rf_status
@@ -923,7 +835,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	if (len == 0)
 		goto done;
 	if (rf__utf8_bad((const unsigned char *)html, len) < len) {
-		if ((clean = utf8_clean(html, len, &n)) == NULL) {
+		if ((clean = rf__html_utf8_clean(html, len, &n)) == NULL) {
 			st = rf_error_set(err, RF_ENOMEM,
 			    "out of memory reading HTML");
 			goto done;
@@ -932,13 +844,14 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 		len = n;
 	}
 	if (len > INT_MAX) {
-		len = clip(html, len, INT_MAX);
+		len = rf__html_clip(html, len, INT_MAX);
 		out->limits_hit |= RF_LIMIT_PART_SIZE;
 	}
 	if ((h.stack = rf_arena_alloc(a, (size_t)h.maxdepth + 1)) == NULL) {
 		st = rf_error_set(err, RF_ENOMEM, "out of memory reading HTML");
 		goto done;
 	}
+	rf__html_names_init(&h.names);
 	sink_init(&h.text, out->text);
 	h.text.full = out->text->truncated;
 	h.a_sink.b = &h.a_text;

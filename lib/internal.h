@@ -38,6 +38,9 @@ struct rf_ctx {
 	/* one spare fingerprint work area (fingerprint.c); NULL when not
 	 * allocated */
 	struct rf__fp_pool *fpp;
+	/* idle libxml2 HTML parsers (html_parser.c); NULL when not
+	 * allocated */
+	struct rf__html_pool *htmlp;
 };
 
 /* rf__fp_pool_new, rf__fp_pool_free: the context's spare fingerprint
@@ -190,6 +193,78 @@ typedef rf_status (*rf__css_url_fn)(void *arg, const char *url, size_t len,
  * for each url() and @import string.  Returns RF_OK or fn's status. */
 rf_status rf__css_read(const char *css, size_t len, struct rf__css_style *st,
 		       rf__css_url_fn fn, void *arg);
+
+/* html_parser.c: libxml2's HTML parser for html.c. */
+struct _xmlParserCtxt;
+
+/* rf__html_pool_new, rf__html_pool_free: the context's idle HTML
+ * parsers; new returns NULL when out of memory (parsers are then made
+ * for each part), free frees the parsers it holds (NULL allowed). */
+struct rf__html_pool *rf__html_pool_new(void);
+void rf__html_pool_free(struct rf__html_pool *p);
+
+/* The SAX callbacks html.c gives libxml2 (xmlChar is unsigned char);
+ * text serves characters, ignorable white space and CDATA alike. */
+struct rf__html_sax {
+	void (*start)(void *ud, const unsigned char *name,
+		      const unsigned char **atts);
+	void (*end)(void *ud, const unsigned char *name);
+	void (*text)(void *ud, const unsigned char *s, int len);
+};
+
+/* rf__html_parse: parse len bytes (valid UTF-8, len <= INT_MAX) of html
+ * with libxml2's HTML parser in SAX mode (cb's callbacks, userData ud),
+ * taking a parser from ctx's pool and giving it back.  *running is the
+ * parser while it runs (for xmlStopParser from a callback), else NULL;
+ * *oom says whether libxml2 ran out of memory while parsing.  Returns
+ * RF_OK, or RF_ENOMEM when the parser could not start. */
+rf_status rf__html_parse(const rf_ctx *ctx, const char *html, size_t len,
+			 const struct rf__html_sax *cb, void *ud,
+			 struct _xmlParserCtxt **running, int *oom,
+			 rf_error *err);
+
+/* rf__html_utf8_clean: a heap copy of s (NUL-terminated) with each byte
+ * rf__utf8_bad rejects turned into U+FFFD, its length in *outlen; NULL
+ * when out of memory.  Free with free(). */
+char *rf__html_utf8_clean(const char *s, size_t n, size_t *outlen);
+
+/* rf__html_clip: the largest length <= max of s (n bytes) that does not
+ * cut a UTF-8 character. */
+size_t rf__html_clip(const char *s, size_t n, size_t max);
+
+/* html_text.c: visible text.  rf__html_skip_len: how many bytes at s
+ * (n > 0 available) are white space (*ws = 1) or an invisible format
+ * character (*ws = 0); 0 for anything else. */
+size_t rf__html_skip_len(const unsigned char *s, size_t n, int *ws);
+
+/* rf__html_run_end: s[i] (i < n) is a byte shown as it is; the end of
+ * the run of visible text from it that html.c appends in one piece: up
+ * to the next white space or invisible character, a single space
+ * followed by a shown byte included.  8 bytes at a time;
+ * rf__html_run_end_ref is the byte-by-byte reference (for the tests). */
+size_t rf__html_run_end(const unsigned char *s, size_t i, size_t n);
+size_t rf__html_run_end_ref(const unsigned char *s, size_t i, size_t n);
+
+/* rf__html_collapse: s with white space collapsed and invisible
+ * characters dropped into dst (room for n + 1 bytes, NUL-terminated);
+ * its length. */
+size_t rf__html_collapse(char *dst, const unsigned char *s, size_t n);
+
+/* rf__html_blank: s[0..n) has no byte above ' '. */
+int rf__html_blank(const unsigned char *s, size_t n);
+
+/* rf__html_names: element names to their index in html.c's table,
+ * hashed (built per extraction).  rf__html_names_find returns the index
+ * or -1; rf__html_names_find_ref is the binary search it replaces (for
+ * the tests); rf__html_names_get is the name at an index (NULL past the
+ * end). */
+struct rf__html_names {
+	unsigned char slot[256];	/* index + 1; 0: free */
+};
+void rf__html_names_init(struct rf__html_names *t);
+int rf__html_names_find(const struct rf__html_names *t, const char *name);
+int rf__html_names_find_ref(const char *name);
+const char *rf__html_names_get(int i);
 
 /* rf__html_dimension: a width or height attribute ("1", "1px", " 2 ") in
  * px, or -1 (absent, percentage, not a number). */
