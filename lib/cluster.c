@@ -192,6 +192,66 @@ cmp_posval(const void *pa, const void *pb)
 	return c != 0 ? c : cmp_u64(a->value, b->value);
 }
 
+/*
+ * The sorts' keys (rf__xsort_keyfn): 128-bit prefixes of the orders
+ * above, so that the sorts compare integers and call the comparisons
+ * only between records of equal keys.
+ */
+
+/* key_canon: the first 128 bits of kind (8 bits), h[0], h[1]. */
+static void
+key_canon(const void *p, uint64_t key[2])
+{
+	const struct canon *c = p;
+
+	key[0] = (uint64_t)c->fp.kind << 56 | c->fp.h[0] >> 8;
+	key[1] = c->fp.h[0] << 56 | c->fp.h[1] >> 8;
+}
+
+/* key_band: key, rank, band: exact. */
+static void
+key_band(const void *p, uint64_t key[2])
+{
+	const struct bandrec *b = p;
+
+	key[0] = b->key;
+	key[1] = (uint64_t)b->rank << 32 | b->band;
+}
+
+/* key_slot: rank, band: exact (cmp_slot looks at nothing else). */
+static void
+key_slot(const void *p, uint64_t key[2])
+{
+	const struct slotrec *sr = p;
+
+	key[0] = (uint64_t)sr->rank << 32 | sr->band;
+	key[1] = 0;
+}
+
+/* key_member: cluster, has_rcpt (0 or 1, 1 bit), then whether rh is
+ * non-zero (1 bit; a zero rh sorts first) and: with a non-zero rh its
+ * first half, else the item (which then decides). */
+static void
+key_member(const void *p, uint64_t key[2])
+{
+	const struct memrec *m = p;
+	uint64_t nz = (m->rh[0] | m->rh[1]) != 0;
+
+	key[0] = (uint64_t)m->cluster << 32 | (uint64_t)(m->has_rcpt != 0)
+	    << 1 | nz;
+	key[1] = nz ? m->rh[0] : m->item;
+}
+
+/* key_posval: pos, value: exact. */
+static void
+key_posval(const void *p, uint64_t key[2])
+{
+	const struct posval *v = p;
+
+	key[0] = v->pos;
+	key[1] = v->value;
+}
+
 rf_status
 rf_cluster_new(rf_cluster **out, rf_error *err)
 {
@@ -282,9 +342,12 @@ rf_cluster_add(rf_cluster *cl, const rf_fingerprint *fp,
 	if (cl->n >= NO_ITEM - 1)
 		return rf_error_set(err, RF_ELIMIT, "too many messages to "
 		    "cluster at once");
-	if (cl->items == NULL && (st = rf__xsort_new(&cl->items, sizeof(rec),
-	    cmp_canon, cl->memory, cl->open, err)) != RF_OK)
-		return st;
+	if (cl->items == NULL) {
+		if ((st = rf__xsort_new(&cl->items, sizeof(rec), cmp_canon,
+		    cl->memory, cl->open, err)) != RF_OK)
+			return st;
+		rf__xsort_set_key(cl->items, key_canon, 0);
+	}
 	memset(&rec, 0, sizeof(rec));
 	rec.fp = *fp;
 	rec.item = (uint32_t)cl->n;
@@ -381,6 +444,7 @@ step_canon(rf_cluster *cl, struct run *r, rf_error *err)
 	    (st = rf__xsort_new(&r->bands, sizeof(br), cmp_band,
 	    cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
+	rf__xsort_set_key(r->bands, key_band, 1);
 	memset(&br, 0, sizeof(br));
 	for (;; rank++) {
 		if ((st = rf__xsort_next(cl->items, &p, err)) != RF_OK)
@@ -419,6 +483,7 @@ step_slots(rf_cluster *cl, struct run *r, rf_error *err)
 	if ((st = rf__xsort_new(&r->slots, sizeof(sr), cmp_slot,
 	    cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
+	rf__xsort_set_key(r->slots, key_slot, 1);
 	memset(&sr, 0, sizeof(sr));
 	memset(&prev, 0, sizeof(prev));
 	for (;;) {
@@ -539,6 +604,7 @@ step_members(rf_cluster *cl, struct run *r, rf_error *err)
 	if ((st = rf__xsort_new(&r->members, sizeof(m), cmp_member,
 	    cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
+	rf__xsort_set_key(r->members, key_member, 0);
 	memset(&m, 0, sizeof(m));
 	for (i = 0; i < cl->n; i++) {
 		if ((st = rf__spill_pread(&r->canon, &c, sizeof(c),
@@ -673,7 +739,10 @@ step_campaigns(rf_cluster *cl, struct run *r, rf_error *err)
 		} else if (c.size == 1) {	/* two or more: consensus */
 			if ((st = rf__xsort_new(&r->pos, sizeof(struct posval),
 			    cmp_posval, cl->memory / 4, cl->open, err)) !=
-			    RF_OK || (st = put_values(r, &prev, err)) != RF_OK)
+			    RF_OK)
+				return st;
+			rf__xsort_set_key(r->pos, key_posval, 1);
+			if ((st = put_values(r, &prev, err)) != RF_OK)
 				return st;
 		}
 		if (r->pos != NULL && (st = put_values(r, &m, err)) != RF_OK)

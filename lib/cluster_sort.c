@@ -3,7 +3,8 @@
  * (lib/cluster_sort.h).
  *
  * The sort fills a buffer of cap records; a full buffer is sorted
- * (qsort) and written as a run of level 0.  Whenever the last FANIN
+ * (qsort, or with a key function an introsort of (key, index) pairs
+ * followed by an in-place permutation) and written as a run of level 0.  Whenever the last FANIN
  * runs have the same level L they are merged into one run of level
  * L + 1 (the buffer, just emptied, serves as the merge's input and
  * output buffers), so there are at most (FANIN - 1) runs per level.
@@ -19,6 +20,12 @@
 #include "internal.h"
 #include "cluster_sort.h"
 
+/* A record's key and its index in the buffer (sorts with a key). */
+struct kent {
+	uint64_t k0, k1;
+	uint32_t idx;
+};
+
 struct run {
 	off_t off;
 	size_t n;		/* records */
@@ -31,11 +38,16 @@ struct reader {
 	size_t left;		/* records not yet read */
 	char *buf;
 	size_t pos, cnt, cap;
+	struct kent k;		/* the key of buf[pos] (with a key) */
 };
 
 struct rf__xsort {
 	size_t recsize;
 	rf__xsort_cmp cmp;
+	rf__xsort_keyfn key;	/* NULL: cmp only */
+	int exact;		/* equal keys: equal records */
+	struct kent *keys;	/* with a key: bufcap pairs */
+	size_t budget;
 	rf__spill_open_fn open;
 	size_t cap;		/* records the budget holds (>= 3) */
 	unsigned fanin;
@@ -50,7 +62,9 @@ struct rf__xsort {
 	struct reader rd[RF__XSORT_FANIN];
 	unsigned heap[RF__XSORT_FANIN];
 	unsigned nheap;
-	char *cur;		/* the record last returned */
+	int pending;		/* the heap's top was returned, not yet
+				 * consumed */
+	char *cur;		/* scratch record (permutations) */
 	size_t next;		/* in-memory mode: next record of buf */
 };
 
@@ -215,6 +229,18 @@ rf__spill_pread(rf__spill *sp, void *p, size_t n, off_t off, rf_error *err)
 	return RF_OK;
 }
 
+/* set_cap: the records the budget holds, at per bytes a record, and
+ * the merges' fan-in. */
+static void
+set_cap(rf__xsort *s, size_t per)
+{
+	s->cap = s->budget / per < 3 ? 3 : s->budget / per;
+	if (s->cap > UINT32_MAX)	/* struct kent's index */
+		s->cap = UINT32_MAX;
+	s->fanin = s->cap - 1 < RF__XSORT_FANIN ? (unsigned)(s->cap - 1) :
+	    RF__XSORT_FANIN;
+}
+
 rf_status
 rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_cmp cmp,
 	      size_t budget, rf__spill_open_fn open, rf_error *err)
@@ -230,12 +256,20 @@ rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_cmp cmp,
 	s->recsize = recsize;
 	s->cmp = cmp;
 	s->open = open;
-	s->cap = budget / recsize < 3 ? 3 : budget / recsize;
-	s->fanin = s->cap - 1 < RF__XSORT_FANIN ? (unsigned)(s->cap - 1) :
-	    RF__XSORT_FANIN;
+	s->budget = budget;
+	set_cap(s, recsize);
 	s->sp.fd = -1;
 	*out = s;
 	return RF_OK;
+}
+
+void
+rf__xsort_set_key(rf__xsort *s, rf__xsort_keyfn key, int exact)
+{
+	s->key = key;
+	s->exact = exact;
+	set_cap(s, key != NULL ? s->recsize + sizeof(struct kent) :
+	    s->recsize);
 }
 
 void
@@ -244,6 +278,7 @@ rf__xsort_free(rf__xsort *s)
 	if (s == NULL)
 		return;
 	free(s->buf);
+	free(s->keys);
 	free(s->runs);
 	free(s->cur);
 	rf__spill_close(&s->sp);
@@ -263,6 +298,159 @@ rf__xsort_merges(const rf__xsort *s)
 }
 
 #define REC(s, r) ((r)->buf + (r)->pos * (s)->recsize)
+#define BREC(s, i) ((s)->buf + (size_t)(i) * (s)->recsize)
+
+/* kent_of: the key of rec into *k. */
+static inline void
+kent_of(const rf__xsort *s, const void *rec, struct kent *k)
+{
+	uint64_t key[2];
+
+	s->key(rec, key);
+	k->k0 = key[0];
+	k->k1 = key[1];
+}
+
+/* kless: a before b: by key, then (unless exact) cmp, then index. */
+static inline int
+kless(const rf__xsort *s, const struct kent *a, const struct kent *b)
+{
+	int c;
+
+	if (a->k0 != b->k0)
+		return a->k0 < b->k0;
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1;
+	if (!s->exact &&
+	    (c = s->cmp(BREC(s, a->idx), BREC(s, b->idx))) != 0)
+		return c < 0;
+	return a->idx < b->idx;
+}
+
+static inline void
+kswap(struct kent *a, struct kent *b)
+{
+	struct kent t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* ksift: heap a[0..n) (largest on top), a[i] sifted down. */
+static void
+ksift(const rf__xsort *s, struct kent *a, size_t i, size_t n)
+{
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && kless(s, &a[c], &a[c + 1]))
+			c++;
+		if (!kless(s, &a[i], &a[c]))
+			return;
+		kswap(&a[i], &a[c]);
+		i = c;
+	}
+}
+
+/* ksort: sort a[0..n) by kless (introsort: quicksort with a median of
+ * three, heapsort below depth 0, insertion sort for short ranges).  The
+ * order is total (indices differ), so the result is unique. */
+static void
+ksort(const rf__xsort *s, struct kent *a, size_t n, unsigned depth)
+{
+	struct kent p, t;
+	size_t i, j, m;
+
+	while (n > 16) {
+		if (depth-- == 0) {
+			for (i = n / 2; i-- > 0;)
+				ksift(s, a, i, n);
+			for (i = n; --i > 0;) {
+				kswap(&a[0], &a[i]);
+				ksift(s, a, 0, i);
+			}
+			return;
+		}
+		m = n / 2;
+		if (kless(s, &a[m], &a[0]))
+			kswap(&a[m], &a[0]);
+		if (kless(s, &a[n - 1], &a[m])) {
+			kswap(&a[n - 1], &a[m]);
+			if (kless(s, &a[m], &a[0]))
+				kswap(&a[m], &a[0]);
+		}
+		p = a[m];	/* a[0] <= p <= a[n - 1]: sentinels */
+		i = 0;
+		j = n - 1;
+		for (;;) {
+			while (kless(s, &a[++i], &p))
+				;
+			while (kless(s, &p, &a[--j]))
+				;
+			if (i >= j)
+				break;
+			kswap(&a[i], &a[j]);
+		}
+		/* a[0..i) <= p <= a[i..n), both parts non-empty */
+		if (i < n - i) {
+			ksort(s, a, i, depth);
+			a += i;
+			n -= i;
+		} else {
+			ksort(s, a + i, n - i, depth);
+			n = i;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		t = a[i];
+		for (j = i; j > 0 && kless(s, &t, &a[j - 1]); j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+/* sort_buf: sort the buffer's records: with a key, the pairs (the
+ * records stay; keys[i].idx is the i-th), else the records (qsort). */
+static void
+sort_buf(rf__xsort *s)
+{
+	unsigned depth = 0;
+	size_t n;
+
+	if (s->key == NULL) {
+		qsort(s->buf, s->n, s->recsize, s->cmp);
+		return;
+	}
+	for (n = s->n; n > 1; n >>= 1)
+		depth += 2;
+	ksort(s, s->keys, s->n, depth);
+}
+
+/* permute: after sort_buf with a key, move the records into their
+ * order (cycle by cycle, through s->cur). */
+static void
+permute(rf__xsort *s)
+{
+	size_t i, j, k, rs = s->recsize;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->keys[i].idx == i)
+			continue;
+		memcpy(s->cur, BREC(s, i), rs);
+		for (j = i;;) {
+			k = s->keys[j].idx;
+			s->keys[j].idx = (uint32_t)j;
+			if (k == i)
+				break;
+			memcpy(BREC(s, j), BREC(s, k), rs);
+			j = k;
+		}
+		memcpy(BREC(s, j), s->cur, rs);
+	}
+}
 
 /* reader_fill: refill r's buffer when it is used up.  RF_OK or RF_EIO. */
 static rf_status
@@ -284,10 +472,28 @@ reader_fill(rf__xsort *s, struct reader *r, rf_error *err)
 	return RF_OK;
 }
 
-static int
+/* reader_key: the key of r's next record, when there is one. */
+static inline void
+reader_key(const rf__xsort *s, struct reader *r)
+{
+	if (s->key != NULL && r->pos < r->cnt)
+		kent_of(s, REC(s, r), &r->k);
+}
+
+static inline int
 heap_less(const rf__xsort *s, unsigned a, unsigned b)
 {
-	return s->cmp(REC(s, &s->rd[a]), REC(s, &s->rd[b])) < 0;
+	const struct reader *ra = &s->rd[a], *rb = &s->rd[b];
+
+	if (s->key != NULL) {
+		if (ra->k.k0 != rb->k.k0)
+			return ra->k.k0 < rb->k.k0;
+		if (ra->k.k1 != rb->k.k1)
+			return ra->k.k1 < rb->k.k1;
+		if (s->exact)
+			return 0;
+	}
+	return s->cmp(REC(s, ra), REC(s, rb)) < 0;
 }
 
 static void
@@ -321,6 +527,7 @@ merge_start(rf__xsort *s, size_t first, unsigned k, char *mem, size_t per,
 	rf_status st;
 
 	s->nheap = 0;
+	s->pending = 0;
 	for (i = 0; i < k; i++) {
 		struct reader *r = &s->rd[i];
 
@@ -331,6 +538,7 @@ merge_start(rf__xsort *s, size_t first, unsigned k, char *mem, size_t per,
 		r->pos = r->cnt = 0;
 		if ((st = reader_fill(s, r, err)) != RF_OK)
 			return st;
+		reader_key(s, r);
 		if (r->pos < r->cnt)
 			s->heap[s->nheap++] = i;
 	}
@@ -339,27 +547,32 @@ merge_start(rf__xsort *s, size_t first, unsigned k, char *mem, size_t per,
 	return RF_OK;
 }
 
-/* merge_pop: copy the smallest record to s->cur; *more = 0 when the
+/* merge_pop: the smallest record in *rec, in its reader's buffer
+ * (valid until the next call, which consumes it), or NULL when the
  * merge is over.  RF_OK or RF_EIO. */
 static rf_status
-merge_pop(rf__xsort *s, int *more, rf_error *err)
+merge_pop(rf__xsort *s, const char **rec, rf_error *err)
 {
 	struct reader *r;
 	rf_status st;
 
-	if (s->nheap == 0) {
-		*more = 0;
-		return RF_OK;
+	*rec = NULL;
+	if (s->pending) {
+		s->pending = 0;
+		r = &s->rd[s->heap[0]];
+		r->pos++;
+		if ((st = reader_fill(s, r, err)) != RF_OK)
+			return st;
+		if (r->pos >= r->cnt)
+			s->heap[0] = s->heap[--s->nheap];
+		else
+			reader_key(s, r);
+		heap_down(s, 0);
 	}
-	*more = 1;
-	r = &s->rd[s->heap[0]];
-	memcpy(s->cur, REC(s, r), s->recsize);
-	r->pos++;
-	if ((st = reader_fill(s, r, err)) != RF_OK)
-		return st;
-	if (r->pos >= r->cnt)
-		s->heap[0] = s->heap[--s->nheap];
-	heap_down(s, 0);
+	if (s->nheap == 0)
+		return RF_OK;
+	*rec = REC(s, &s->rd[s->heap[0]]);
+	s->pending = 1;
 	return RF_OK;
 }
 
@@ -372,7 +585,7 @@ merge_runs(rf__xsort *s, size_t first, unsigned k, rf_error *err)
 	size_t per = s->cap / (k + 1), nout = 0, total = 0, i;
 	char *out = s->buf + (size_t)k * per * s->recsize;
 	struct run nr;
-	int more;
+	const char *rec;
 	rf_status st;
 
 	nr.off = s->sp.end;
@@ -386,17 +599,17 @@ merge_runs(rf__xsort *s, size_t first, unsigned k, rf_error *err)
 	if ((st = merge_start(s, first, k, s->buf, per, err)) != RF_OK)
 		return st;
 	for (;;) {
-		if ((st = merge_pop(s, &more, err)) != RF_OK)
+		if ((st = merge_pop(s, &rec, err)) != RF_OK)
 			return st;
-		if (more)
-			memcpy(out + nout++ * s->recsize, s->cur, s->recsize);
-		if (nout > 0 && (nout == per || !more)) {
+		if (rec != NULL)
+			memcpy(out + nout++ * s->recsize, rec, s->recsize);
+		if (nout > 0 && (nout == per || rec == NULL)) {
 			if ((st = rf__spill_append(&s->sp, out,
 			    nout * s->recsize, err)) != RF_OK)
 				return st;
 			nout = 0;
 		}
-		if (!more)
+		if (rec == NULL)
 			break;
 	}
 	memmove(&s->runs[first + 1], &s->runs[first + k],
@@ -427,7 +640,9 @@ spill(rf__xsort *s, rf_error *err)
 		s->runs = nv;
 		s->runcap = ncap;
 	}
-	qsort(s->buf, s->n, s->recsize, s->cmp);
+	sort_buf(s);
+	if (s->key != NULL)
+		permute(s);
 	s->runs[s->nruns].off = s->sp.end;
 	s->runs[s->nruns].n = s->n;
 	s->runs[s->nruns].level = 0;
@@ -450,6 +665,7 @@ rf__xsort_put(rf__xsort *s, const void *rec, rf_error *err)
 {
 	size_t ncap;
 	char *nv;
+	struct kent *nk;
 	rf_status st;
 
 	if (s->n == s->bufcap) {
@@ -464,10 +680,21 @@ rf__xsort_put(rf__xsort *s, const void *rec, rf_error *err)
 				return rf_error_set(err, RF_ENOMEM,
 				    "out of memory");
 			s->buf = nv;
+			if (s->key != NULL) {
+				if ((nk = realloc(s->keys, ncap *
+				    sizeof(*nk))) == NULL)
+					return rf_error_set(err, RF_ENOMEM,
+					    "out of memory");
+				s->keys = nk;
+			}
 			s->bufcap = ncap;
 		}
 	}
-	memcpy(s->buf + s->n * s->recsize, rec, s->recsize);
+	memcpy(BREC(s, s->n), rec, s->recsize);
+	if (s->key != NULL) {
+		kent_of(s, rec, &s->keys[s->n]);
+		s->keys[s->n].idx = (uint32_t)s->n;
+	}
 	s->n++;
 	return RF_OK;
 }
@@ -480,7 +707,7 @@ rf__xsort_finish(rf__xsort *s, rf_error *err)
 	s->finished = 1;
 	if (s->nruns == 0) {
 		if (s->n > 0)
-			qsort(s->buf, s->n, s->recsize, s->cmp);
+			sort_buf(s);
 		s->next = 0;
 		return RF_OK;
 	}
@@ -497,18 +724,20 @@ rf__xsort_finish(rf__xsort *s, rf_error *err)
 rf_status
 rf__xsort_next(rf__xsort *s, const void **rec, rf_error *err)
 {
-	int more;
+	const char *r;
 	rf_status st;
 
 	*rec = NULL;
 	if (s->nruns == 0) {
-		if (s->next < s->n)
-			*rec = s->buf + s->next++ * s->recsize;
+		if (s->next < s->n) {
+			*rec = BREC(s, s->key != NULL ?
+			    s->keys[s->next].idx : s->next);
+			s->next++;
+		}
 		return RF_OK;
 	}
-	if ((st = merge_pop(s, &more, err)) != RF_OK)
+	if ((st = merge_pop(s, &r, err)) != RF_OK)
 		return st;
-	if (more)
-		*rec = s->cur;
+	*rec = r;
 	return RF_OK;
 }
