@@ -37,11 +37,43 @@ cmp_rec(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* sort_check: n records (keys from a small range: many equal ones)
- * through a sort of budget bytes; the same order as qsort.  Returns the
- * runs written; merges in *merges. */
+/* The sort's keys (rf__xsort_set_key): exact (key, seq); a coarse
+ * prefix (key / 8: ties decided by cmp_rec); one for all (cmp_rec
+ * decides everything). */
+static void
+key_exact(const void *p, uint64_t key[2])
+{
+	const struct rec *r = p;
+
+	key[0] = r->key;
+	key[1] = r->seq;
+}
+
+static void
+key_coarse(const void *p, uint64_t key[2])
+{
+	const struct rec *r = p;
+
+	key[0] = r->key >> 3;
+	key[1] = 0;
+}
+
+static void
+key_none(const void *p, uint64_t key[2])
+{
+	(void)p;
+	key[0] = key[1] = 7;
+}
+
+enum { KEY_NONE, KEY_EXACT, KEY_COARSE, KEY_ALL_EQUAL };
+enum { IN_RANDOM, IN_ASCENDING, IN_DESCENDING, IN_SAME_KEY, IN_ORGAN };
+
+/* sort_check_with: n records (keys from a small range: many equal ones,
+ * or in the order `in`) through a sort of budget bytes with the key
+ * `key`; the same order as qsort with cmp_rec.  Returns the runs
+ * written; merges in *merges. */
 static size_t
-sort_check(size_t n, size_t budget, size_t *merges)
+sort_check_with(size_t n, size_t budget, int key, int in, size_t *merges)
 {
 	rf__xsort *s = NULL;
 	struct rec *want = calloc(n ? n : 1, sizeof(*want)), r;
@@ -53,10 +85,25 @@ sort_check(size_t n, size_t budget, size_t *merges)
 	assert_non_null(want);
 	assert_int_equal(rf__xsort_new(&s, sizeof(r), cmp_rec, budget, NULL,
 	    &err), RF_OK);
+	if (key == KEY_EXACT)
+		rf__xsort_set_key(s, key_exact, 1);
+	else if (key == KEY_COARSE)
+		rf__xsort_set_key(s, key_coarse, 0);
+	else if (key == KEY_ALL_EQUAL)
+		rf__xsort_set_key(s, key_none, 0);
 	for (i = 0; i < n; i++) {
 		memset(&r, 0, sizeof(r));
 		r.key = rnd(&seed) % 1000;
-		r.seq = (uint32_t)i;
+		if (in == IN_ASCENDING)
+			r.key = i / 3;
+		else if (in == IN_DESCENDING)
+			r.key = n - i / 3;
+		else if (in == IN_SAME_KEY)
+			r.key = 5;
+		else if (in == IN_ORGAN)
+			r.key = i < n / 2 ? i : n - i;
+		/* seq: not the input order, so that it is not presorted */
+		r.seq = (uint32_t)(in == IN_RANDOM ? i : (i * 7919) % n);
 		want[i] = r;
 		assert_int_equal(rf__xsort_put(s, &r, &err), RF_OK);
 	}
@@ -74,6 +121,48 @@ sort_check(size_t n, size_t budget, size_t *merges)
 	rf__xsort_free(s);
 	free(want);
 	return runs;
+}
+
+static size_t
+sort_check(size_t n, size_t budget, size_t *merges)
+{
+	return sort_check_with(n, budget, KEY_NONE, IN_RANDOM, merges);
+}
+
+/* The sort with keys (exact, coarse, all equal) against qsort, in
+ * memory and through runs, on random keys with many ties and on
+ * presorted, reversed, all-equal and organ-pipe inputs. */
+static void
+test_xsort_keys(void **state)
+{
+	static const size_t sizes[][2] = {	/* n, budget */
+		{ 0, 4096 }, { 1, 4096 }, { 2, 4096 }, { 17, 4096 },
+		{ 5000, 1 << 20 }, { 1000, 1 }, { 20000, 4096 },
+		{ 257, 4096 }
+	};
+	size_t merges, i, runs;
+	int key, in;
+
+	(void)state;
+	for (key = KEY_EXACT; key <= KEY_ALL_EQUAL; key++)
+		for (in = IN_RANDOM; in <= IN_ORGAN; in++)
+			for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]);
+			    i++) {
+				if (key == KEY_ALL_EQUAL && sizes[i][0] > 5000)
+					continue;	/* slow, not new */
+				runs = sort_check_with(sizes[i][0],
+				    sizes[i][1], key, in, &merges);
+				/* the pairs count in the budget: more runs */
+				if (sizes[i][1] == 1 && sizes[i][0] == 1000)
+					assert_int_equal(runs, 334);
+				if (sizes[i][0] == 20000)
+					assert_int_equal(runs, (20000 + 101)
+					    / 102);
+			}
+	/* a deep tree of merges with keys too */
+	assert_int_equal(sort_check_with(100000, 4096, KEY_EXACT, IN_RANDOM,
+	    &merges), (100000 + 101) / 102);
+	assert_true(merges >= 15);
 }
 
 static void
@@ -375,7 +464,7 @@ same_as_reference(size_t n, uint64_t seed)
 	char (*rcpt)[32] = calloc(n, sizeof(*rcpt));
 	size_t *cl_of = calloc(n, sizeof(*cl_of)), nc, i, index, multi = 0;
 	rf_batch_campaign *camps = calloc(n, sizeof(*camps));
-	rf_cluster *tiny, *big;
+	rf_cluster *tiny, *mid, *big;
 	const rf_batch_campaign *a, *z;
 
 	assert_non_null(fp);
@@ -385,6 +474,7 @@ same_as_reference(size_t n, uint64_t seed)
 	make_items(fp, rcpt, n, seed);
 	nc = reference(fp, rcpt, n, cl_of, camps);
 	tiny = cluster_with(fp, rcpt, n, 1);
+	mid = cluster_with(fp, rcpt, n, RF_CLUSTER_MEMORY / 8);
 	big = cluster_with(fp, rcpt, n, 64 << 20);
 	assert_int_equal(rf_cluster_count(tiny), nc);
 	assert_int_equal(rf_cluster_count(big), nc);
@@ -393,12 +483,15 @@ same_as_reference(size_t n, uint64_t seed)
 		assert_int_equal(index, n - 1 - i);
 		assert_int_equal(rf_cluster_of(big, i, &index), cl_of[i]);
 		assert_int_equal(index, n - 1 - i);
+		assert_int_equal(rf_cluster_of(mid, i, &index), cl_of[i]);
 	}
 	for (i = 0; i < nc; i++) {
 		a = rf_cluster_campaign(tiny, i);
 		z = rf_cluster_campaign(big, i);
 		assert_memory_equal(a, &camps[i], sizeof(*a));
 		assert_memory_equal(z, &camps[i], sizeof(*z));
+		assert_memory_equal(rf_cluster_campaign(mid, i), &camps[i],
+		    sizeof(*z));
 		multi += camps[i].size > 1;
 	}
 	/* the data is not trivial: campaigns, and clusters of one */
@@ -406,6 +499,7 @@ same_as_reference(size_t n, uint64_t seed)
 	assert_true(multi >= 3);
 	assert_true(nc > multi + n / 4);
 	rf_cluster_free(tiny);
+	rf_cluster_free(mid);
 	rf_cluster_free(big);
 	free(fp);
 	free(rcpt);
@@ -535,6 +629,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xsort),
+		cmocka_unit_test(test_xsort_keys),
 		cmocka_unit_test(test_budgets_agree),
 		cmocka_unit_test(test_campaign_cache),
 		cmocka_unit_test(test_errors),
