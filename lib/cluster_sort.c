@@ -38,7 +38,6 @@ struct reader {
 	size_t left;		/* records not yet read */
 	char *buf;
 	size_t pos, cnt, cap;
-	struct kent k;		/* the key of buf[pos] (with a key) */
 };
 
 struct rf__xsort {
@@ -60,7 +59,9 @@ struct rf__xsort {
 	int finished;
 	/* the final merge (when runs were written) */
 	struct reader rd[RF__XSORT_FANIN];
-	unsigned heap[RF__XSORT_FANIN];
+	struct kent heap[RF__XSORT_FANIN];	/* key of a reader's next
+						 * record (0 without a key),
+						 * reader */
 	unsigned nheap;
 	int pending;		/* the heap's top was returned, not yet
 				 * consumed */
@@ -267,7 +268,7 @@ void
 rf__xsort_set_key(rf__xsort *s, rf__xsort_keyfn key, int exact)
 {
 	s->key = key;
-	s->exact = exact;
+	s->exact = key != NULL && exact;
 	set_cap(s, key != NULL ? s->recsize + sizeof(struct kent) :
 	    s->recsize);
 }
@@ -472,49 +473,51 @@ reader_fill(rf__xsort *s, struct reader *r, rf_error *err)
 	return RF_OK;
 }
 
-/* reader_key: the key of r's next record, when there is one. */
+/* head_of: the heap entry of reader i (its next record's key). */
 static inline void
-reader_key(const rf__xsort *s, struct reader *r)
+head_of(const rf__xsort *s, unsigned i, struct kent *h)
 {
-	if (s->key != NULL && r->pos < r->cnt)
-		kent_of(s, REC(s, r), &r->k);
+	const struct reader *r = &s->rd[i];
+
+	if (s->key != NULL)
+		kent_of(s, REC(s, r), h);
+	else
+		h->k0 = h->k1 = 0;
+	h->idx = i;
 }
 
+/* heap_less: a's record before b's: by key, then (unless exact) cmp. */
 static inline int
-heap_less(const rf__xsort *s, unsigned a, unsigned b)
+heap_less(const rf__xsort *s, const struct kent *a, const struct kent *b)
 {
-	const struct reader *ra = &s->rd[a], *rb = &s->rd[b];
-
-	if (s->key != NULL) {
-		if (ra->k.k0 != rb->k.k0)
-			return ra->k.k0 < rb->k.k0;
-		if (ra->k.k1 != rb->k.k1)
-			return ra->k.k1 < rb->k.k1;
-		if (s->exact)
-			return 0;
-	}
-	return s->cmp(REC(s, ra), REC(s, rb)) < 0;
+	if (a->k0 != b->k0)
+		return a->k0 < b->k0;
+	if (a->k1 != b->k1)
+		return a->k1 < b->k1;
+	return !s->exact && s->cmp(REC(s, &s->rd[a->idx]),
+	    REC(s, &s->rd[b->idx])) < 0;
 }
 
+/* heap_down: sift heap[i] down (through a hole). */
 static void
 heap_down(rf__xsort *s, unsigned i)
 {
-	unsigned c, t;
+	struct kent x = s->heap[i];
+	unsigned c;
 
 	for (;;) {
 		c = 2 * i + 1;
 		if (c >= s->nheap)
-			return;
-		if (c + 1 < s->nheap && heap_less(s, s->heap[c + 1],
-		    s->heap[c]))
+			break;
+		if (c + 1 < s->nheap && heap_less(s, &s->heap[c + 1],
+		    &s->heap[c]))
 			c++;
-		if (!heap_less(s, s->heap[c], s->heap[i]))
-			return;
-		t = s->heap[c];
-		s->heap[c] = s->heap[i];
-		s->heap[i] = t;
+		if (!heap_less(s, &s->heap[c], &x))
+			break;
+		s->heap[i] = s->heap[c];
 		i = c;
 	}
+	s->heap[i] = x;
 }
 
 /* merge_start: readers over runs[first..first+k), sharing mem (room for
@@ -538,9 +541,8 @@ merge_start(rf__xsort *s, size_t first, unsigned k, char *mem, size_t per,
 		r->pos = r->cnt = 0;
 		if ((st = reader_fill(s, r, err)) != RF_OK)
 			return st;
-		reader_key(s, r);
 		if (r->pos < r->cnt)
-			s->heap[s->nheap++] = i;
+			head_of(s, i, &s->heap[s->nheap++]);
 	}
 	for (i = s->nheap / 2; i-- > 0;)
 		heap_down(s, i);
@@ -559,19 +561,19 @@ merge_pop(rf__xsort *s, const char **rec, rf_error *err)
 	*rec = NULL;
 	if (s->pending) {
 		s->pending = 0;
-		r = &s->rd[s->heap[0]];
+		r = &s->rd[s->heap[0].idx];
 		r->pos++;
 		if ((st = reader_fill(s, r, err)) != RF_OK)
 			return st;
 		if (r->pos >= r->cnt)
 			s->heap[0] = s->heap[--s->nheap];
 		else
-			reader_key(s, r);
+			head_of(s, s->heap[0].idx, &s->heap[0]);
 		heap_down(s, 0);
 	}
 	if (s->nheap == 0)
 		return RF_OK;
-	*rec = REC(s, &s->rd[s->heap[0]]);
+	*rec = REC(s, &s->rd[s->heap[0].idx]);
 	s->pending = 1;
 	return RF_OK;
 }
