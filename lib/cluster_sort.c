@@ -413,6 +413,60 @@ ksort(const rf__xsort *s, struct kent *a, size_t n, unsigned depth)
 	}
 }
 
+#define RADIX_BITS 10	/* buckets of the first pass: 1 << RADIX_BITS */
+
+/* radix_sort: sort a[0..n) by kless: an in-place distribution (American
+ * flag sort) on the RADIX_BITS bits of k0 just below the highest bit
+ * where the keys' k0 differ, so that the buckets are in kless order;
+ * then each bucket by ksort (mostly an insertion sort of a few). */
+static void
+radix_sort(const rf__xsort *s, struct kent *a, size_t n, unsigned depth)
+{
+	uint32_t next[1 << RADIX_BITS], end[1 << RADIX_BITS];
+	uint64_t diff = 0;
+	unsigned bits = 0, shift, b, d, nb;
+	struct kent e, t;
+	size_t i, sum;
+
+	for (i = 1; i < n; i++)
+		diff |= a[i].k0 ^ a[0].k0;
+	for (i = n; i > 3 && bits < RADIX_BITS; i >>= 1)
+		bits++;		/* about 2 to 4 a bucket */
+	if (diff == 0 || bits < 4) {
+		ksort(s, a, n, depth);
+		return;
+	}
+	shift = 64 - (unsigned)__builtin_clzll(diff);	/* bits that differ */
+	shift = shift > bits ? shift - bits : 0;
+	nb = 1u << bits;
+	memset(end, 0, nb * sizeof(end[0]));
+	for (i = 0; i < n; i++)
+		end[(a[i].k0 >> shift) & (nb - 1)]++;
+	for (b = 0, sum = 0; b < nb; b++) {
+		next[b] = (uint32_t)sum;
+		sum += end[b];
+		end[b] = (uint32_t)sum;
+	}
+	for (b = 0; b < nb; b++)
+		while (next[b] < end[b]) {
+			e = a[next[b]];
+			d = (unsigned)(e.k0 >> shift) & (nb - 1);
+			while (d != b) {	/* e to its bucket, the one
+						 * there out */
+				t = a[next[d]];
+				a[next[d]++] = e;
+				e = t;
+				d = (unsigned)(e.k0 >> shift) & (nb - 1);
+			}
+			a[next[b]++] = e;
+		}
+	for (b = 0, sum = 0; b < nb; b++) {
+		if (end[b] - sum > 1)
+			ksort(s, a + sum, end[b] - sum, depth);
+		sum = end[b];
+	}
+}
+
 /* sort_buf: sort the buffer's records: with a key, the pairs (the
  * records stay; keys[i].idx is the i-th), else the records (qsort). */
 static void
@@ -427,7 +481,7 @@ sort_buf(rf__xsort *s)
 	}
 	for (n = s->n; n > 1; n >>= 1)
 		depth += 2;
-	ksort(s, s->keys, s->n, depth);
+	radix_sort(s, s->keys, s->n, depth);
 }
 
 /* permute: after sort_buf with a key, move the records into their

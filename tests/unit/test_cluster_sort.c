@@ -66,7 +66,8 @@ key_none(const void *p, uint64_t key[2])
 }
 
 enum { KEY_NONE, KEY_EXACT, KEY_COARSE, KEY_ALL_EQUAL };
-enum { IN_RANDOM, IN_ASCENDING, IN_DESCENDING, IN_SAME_KEY, IN_ORGAN };
+enum { IN_RANDOM, IN_ASCENDING, IN_DESCENDING, IN_SAME_KEY, IN_ORGAN,
+	IN_WIDE };
 
 /* sort_check_with: n records (keys from a small range: many equal ones,
  * or in the order `in`) through a sort of budget bytes with the key
@@ -102,6 +103,8 @@ sort_check_with(size_t n, size_t budget, int key, int in, size_t *merges)
 			r.key = 5;
 		else if (in == IN_ORGAN)
 			r.key = i < n / 2 ? i : n - i;
+		else if (in == IN_WIDE)	/* 1000 values over 64 bits */
+			r.key *= 0x9e3779b97f4a7c15ULL;
 		/* seq: not the input order, so that it is not presorted */
 		r.seq = (uint32_t)(in == IN_RANDOM ? i : (i * 7919) % n);
 		want[i] = r;
@@ -131,7 +134,8 @@ sort_check(size_t n, size_t budget, size_t *merges)
 
 /* The sort with keys (exact, coarse, all equal) against qsort, in
  * memory and through runs, on random keys with many ties and on
- * presorted, reversed, all-equal and organ-pipe inputs. */
+ * presorted, reversed, all-equal and organ-pipe inputs, and on keys
+ * spread over 64 bits. */
 static void
 test_xsort_keys(void **state)
 {
@@ -145,7 +149,7 @@ test_xsort_keys(void **state)
 
 	(void)state;
 	for (key = KEY_EXACT; key <= KEY_ALL_EQUAL; key++)
-		for (in = IN_RANDOM; in <= IN_ORGAN; in++)
+		for (in = IN_RANDOM; in <= IN_WIDE; in++)
 			for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]);
 			    i++) {
 				if (key == KEY_ALL_EQUAL && sizes[i][0] > 5000)
@@ -160,7 +164,7 @@ test_xsort_keys(void **state)
 					    / 102);
 			}
 	/* a deep tree of merges with keys too */
-	assert_int_equal(sort_check_with(100000, 4096, KEY_EXACT, IN_RANDOM,
+	assert_int_equal(sort_check_with(100000, 4096, KEY_EXACT, IN_WIDE,
 	    &merges), (100000 + 101) / 102);
 	assert_true(merges >= 15);
 }
