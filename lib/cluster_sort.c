@@ -59,11 +59,14 @@ struct rf__xsort {
 	int finished;
 	/* the final merge (when runs were written) */
 	struct reader rd[RF__XSORT_FANIN];
-	struct kent heap[RF__XSORT_FANIN];	/* key of a reader's next
-						 * record (0 without a key),
-						 * reader */
-	unsigned nheap;
-	int pending;		/* the heap's top was returned, not yet
+	/* a loser tree over the readers: head[i] the key of reader i's
+	 * next record (0 without a key; all ones and done[i] once it is
+	 * exhausted), tree[0] the winner, tree[1..k) the losers */
+	struct kent head[RF__XSORT_FANIN];
+	unsigned char done[RF__XSORT_FANIN];
+	unsigned tree[RF__XSORT_FANIN];
+	unsigned k;		/* readers of the merge */
+	int pending;		/* the winner was returned, not yet
 				 * consumed */
 	char *cur;		/* scratch record (permutations) */
 	size_t next;		/* in-memory mode: next record of buf */
@@ -527,55 +530,77 @@ reader_fill(rf__xsort *s, struct reader *r, rf_error *err)
 	return RF_OK;
 }
 
-/* head_of: the heap entry of reader i (its next record's key). */
+/* head_of: reader i's key (its next record's; past its end, all ones,
+ * done). */
 static inline void
-head_of(const rf__xsort *s, unsigned i, struct kent *h)
+head_of(rf__xsort *s, unsigned i)
 {
 	const struct reader *r = &s->rd[i];
+	struct kent *h = &s->head[i];
 
-	if (s->key != NULL)
+	if (r->pos >= r->cnt) {
+		h->k0 = h->k1 = UINT64_MAX;
+		s->done[i] = 1;
+	} else if (s->key != NULL)
 		kent_of(s, REC(s, r), h);
 	else
 		h->k0 = h->k1 = 0;
 	h->idx = i;
 }
 
-/* heap_less: a's record before b's: by key, then (unless exact) cmp. */
+/* before: reader a's next record before reader b's: by key, then (an
+ * exhausted reader last) unless exact cmp. */
 static inline int
-heap_less(const rf__xsort *s, const struct kent *a, const struct kent *b)
+before(const rf__xsort *s, unsigned a, unsigned b)
 {
-	if (a->k0 != b->k0)
-		return a->k0 < b->k0;
-	if (a->k1 != b->k1)
-		return a->k1 < b->k1;
-	return !s->exact && s->cmp(REC(s, &s->rd[a->idx]),
-	    REC(s, &s->rd[b->idx])) < 0;
+	const struct kent *x = &s->head[a], *y = &s->head[b];
+
+	if (x->k0 != y->k0)
+		return x->k0 < y->k0;
+	if (x->k1 != y->k1)
+		return x->k1 < y->k1;
+	if (s->done[a] || s->done[b])
+		return !s->done[a];
+	return !s->exact && s->cmp(REC(s, &s->rd[a]), REC(s, &s->rd[b])) < 0;
 }
 
-/* heap_down: sift heap[i] down (through a hole). */
-static void
-heap_down(rf__xsort *s, unsigned i)
+/* tree_build: the winner of node n of the loser tree (leaves at k..2k),
+ * the losers stored on the way. */
+static unsigned
+tree_build(rf__xsort *s, unsigned n)
 {
-	struct kent x = s->heap[i];
-	unsigned c;
+	unsigned a, b;
 
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= s->nheap)
-			break;
-		if (c + 1 < s->nheap && heap_less(s, &s->heap[c + 1],
-		    &s->heap[c]))
-			c++;
-		if (!heap_less(s, &s->heap[c], &x))
-			break;
-		s->heap[i] = s->heap[c];
-		i = c;
+	if (n >= s->k)
+		return n - s->k;
+	a = tree_build(s, 2 * n);
+	b = tree_build(s, 2 * n + 1);
+	if (before(s, b, a)) {
+		s->tree[n] = a;
+		return b;
 	}
-	s->heap[i] = x;
+	s->tree[n] = b;
+	return a;
+}
+
+/* tree_replay: the winner's key changed: play its matches again up to
+ * the root. */
+static void
+tree_replay(rf__xsort *s)
+{
+	unsigned w = s->tree[0], n, t;
+
+	for (n = (w + s->k) / 2; n >= 1; n /= 2)
+		if (before(s, s->tree[n], w)) {
+			t = s->tree[n];
+			s->tree[n] = w;
+			w = t;
+		}
+	s->tree[0] = w;
 }
 
 /* merge_start: readers over runs[first..first+k), sharing mem (room for
- * per * k records), and the heap over them.  RF_OK or RF_EIO. */
+ * per * k records), and the loser tree over them.  RF_OK or RF_EIO. */
 static rf_status
 merge_start(rf__xsort *s, size_t first, unsigned k, char *mem, size_t per,
 	    rf_error *err)
@@ -583,7 +608,7 @@ merge_start(rf__xsort *s, size_t first, unsigned k, char *mem, size_t per,
 	unsigned i;
 	rf_status st;
 
-	s->nheap = 0;
+	s->k = k;
 	s->pending = 0;
 	for (i = 0; i < k; i++) {
 		struct reader *r = &s->rd[i];
@@ -593,13 +618,13 @@ merge_start(rf__xsort *s, size_t first, unsigned k, char *mem, size_t per,
 		r->buf = mem + (size_t)i * per * s->recsize;
 		r->cap = per;
 		r->pos = r->cnt = 0;
+		s->done[i] = 0;
 		if ((st = reader_fill(s, r, err)) != RF_OK)
 			return st;
-		if (r->pos < r->cnt)
-			head_of(s, i, &s->heap[s->nheap++]);
+		head_of(s, i);
 	}
-	for (i = s->nheap / 2; i-- > 0;)
-		heap_down(s, i);
+	if (k > 0)
+		s->tree[0] = tree_build(s, 1);
 	return RF_OK;
 }
 
@@ -613,21 +638,20 @@ merge_pop(rf__xsort *s, const char **rec, rf_error *err)
 	rf_status st;
 
 	*rec = NULL;
+	if (s->k == 0)
+		return RF_OK;
 	if (s->pending) {
 		s->pending = 0;
-		r = &s->rd[s->heap[0].idx];
+		r = &s->rd[s->tree[0]];
 		r->pos++;
 		if ((st = reader_fill(s, r, err)) != RF_OK)
 			return st;
-		if (r->pos >= r->cnt)
-			s->heap[0] = s->heap[--s->nheap];
-		else
-			head_of(s, s->heap[0].idx, &s->heap[0]);
-		heap_down(s, 0);
+		head_of(s, s->tree[0]);
+		tree_replay(s);
 	}
-	if (s->nheap == 0)
+	if (s->done[s->tree[0]])
 		return RF_OK;
-	*rec = REC(s, &s->rd[s->heap[0].idx]);
+	*rec = REC(s, &s->rd[s->tree[0]]);
 	s->pending = 1;
 	return RF_OK;
 }

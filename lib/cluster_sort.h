@@ -5,9 +5,10 @@
  *
  * The sort keeps records in a buffer of at most `budget` bytes; when it
  * is full it is sorted and written as a run to an unlinked temporary
- * file.  Runs are merged k at a time (k-way merge through a heap, k at
- * most RF__XSORT_FANIN), a level at a time as they accumulate, so the
- * run list stays short; the last merge is streamed to the reader.
+ * file.  Runs are merged k at a time (k-way merge through a loser
+ * tree, k at most RF__XSORT_FANIN), a level at a time as they
+ * accumulate, so the run list stays short; the last merge is streamed
+ * to the reader.
  * Records that fit in the budget never touch the disk.
  */
 #ifndef REDFLAG_CLUSTER_SORT_H
