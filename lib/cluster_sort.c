@@ -2,15 +2,21 @@
  * cluster_sort.c - external sort and spill files for lib/cluster.c
  * (lib/cluster_sort.h).
  *
- * The sort fills a buffer of cap records; a full buffer is sorted
- * (qsort, or with a key function an introsort of (key, index) pairs
- * followed by an in-place permutation) and written as a run of level 0.  Whenever the last FANIN
- * runs have the same level L they are merged into one run of level
- * L + 1 (the buffer, just emptied, serves as the merge's input and
- * output buffers), so there are at most (FANIN - 1) runs per level.
- * rf__xsort_finish merges down to at most FANIN runs, and
- * rf__xsort_next streams the last merge.  The space of merged runs is
- * not reused: the file holds each record once per level.
+ * The sort fills a buffer of cap records; a full buffer is sorted and
+ * written as a run of level 0.  Whenever the last FANIN runs have the
+ * same level L they are merged into one run of level L + 1 (the buffer,
+ * just emptied, serves as the merge's input and output buffers), so
+ * there are at most (FANIN - 1) runs per level.  rf__xsort_finish
+ * merges down to at most FANIN runs, and rf__xsort_next streams the
+ * last merge.  The space of merged runs is not reused: the file holds
+ * each record once per level.
+ *
+ * Without a key function a run is sorted by qsort and merges call cmp.
+ * With one (rf__xsort_set_key), a (key, index) pair is kept per record;
+ * a run is sorted as pairs (a radix pass on the first key word, then an
+ * introsort per bucket), the records permuted in place to match, and
+ * merges go through a loser tree of the readers' keys: cmp is called
+ * only between records of equal, inexact keys.
  */
 #include <errno.h>
 #include <stdlib.h>
