@@ -48,18 +48,16 @@ link_obj(struct sprinter *sp, const rf_link *k, int full)
 	SP_KV_STR(sp, "text_host", k->text_host);
 	if (k->kind == RF_LINK_IMG || full) {
 		if (k->width >= 0 || full) {
-			SP_KEY(sp, "width");
 			if (k->width >= 0)
-				sp->integer(sp, k->width);
+				SP_KV_INT(sp, "width", k->width);
 			else
-				sp->null(sp);
+				SP_KV_STR(sp, "width", NULL);
 		}
 		if (k->height >= 0 || full) {
-			SP_KEY(sp, "height");
 			if (k->height >= 0)
-				sp->integer(sp, k->height);
+				SP_KV_INT(sp, "height", k->height);
 			else
-				sp->null(sp);
+				SP_KV_STR(sp, "height", NULL);
 		}
 		SP_KV_STR(sp, "style", k->style);
 	}
@@ -202,11 +200,7 @@ report_tail(struct sprinter *sp, const struct report_extra *x, int full)
 {
 	size_t r;
 
-	SP_KEY(sp, "verdict");
-	if (x->verdict != NULL)
-		sp->string(sp, x->verdict);
-	else
-		sp->null(sp);
+	SP_KV_STR(sp, "verdict", x->verdict);
 	SP_KEY(sp, "score");
 	if (x->verdict != NULL)
 		sp->real(sp, x->score);
