@@ -418,18 +418,89 @@ j_integer(struct sprinter *sp, long long v)
 	settle(j);
 }
 
+/*
+ * real4g: what snprintf(d, "%.4g", v) writes, for 0, -0 and
+ * 1e-4 <= |v| < 9999 (scores, probabilities); returns its length, or 0
+ * for any other v and for one whose fifth significant digit is too close
+ * to a tie (5 followed by zeros) for the scaled double to decide how it
+ * rounds: the caller then asks snprintf.  Four significant digits r with
+ * decimal exponent x: "0.000rrrr" for x < 0, "rrr.r" and the like
+ * otherwise, trailing zeros (and a trailing point) dropped, as %g does.
+ * d has room for 16 bytes.  tests/unit/test_sprinter_json.c compares it
+ * with snprintf on every tie and its neighbours in each decade, and more.
+ */
+static size_t
+real4g(char *d, double v)
+{
+	static const double scale[] = { 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1,
+	    1e0 };
+	double a = v < 0 ? -v : v, sc, fr;
+	int x, i, nd;
+	long r;
+	char dig[4], *o = d;
+
+	if (v == 0) {
+		if (__builtin_signbit(v))
+			*o++ = '-';
+		*o++ = '0';
+		return (size_t)(o - d);
+	}
+	if (!(a >= 1e-4 && a < 9999))
+		return 0;
+	x = a >= 1e3 ? 3 : a >= 1e2 ? 2 : a >= 1e1 ? 1 : a >= 1 ? 0 :
+	    a >= 1e-1 ? -1 : a >= 1e-2 ? -2 : a >= 1e-3 ? -3 : -4;
+	sc = a * scale[x + 4];		/* a * 10^(3 - x) */
+	fr = sc - (double)(long)sc;
+	if (fr > 0.5 - 1e-6 && fr < 0.5 + 1e-6)
+		return 0;
+	r = (long)(sc + 0.5);
+	if (r == 10000) {
+		r = 1000;
+		x++;
+	}
+	if (r < 1000 || r > 9999 || x > 3)
+		return 0;
+	for (i = 3; i >= 0; i--, r /= 10)
+		dig[i] = (char)('0' + r % 10);
+	for (nd = 4; nd > 1 && dig[nd - 1] == '0'; nd--)
+		;
+	if (v < 0)
+		*o++ = '-';
+	if (x < 0) {
+		*o++ = '0';
+		*o++ = '.';
+		for (i = x + 1; i < 0; i++)
+			*o++ = '0';
+		for (i = 0; i < nd; i++)
+			*o++ = dig[i];
+	} else {
+		for (i = 0; i <= x; i++)
+			*o++ = dig[i];
+		if (nd > x + 1) {
+			*o++ = '.';
+			for (; i < nd; i++)
+				*o++ = dig[i];
+		}
+	}
+	return (size_t)(o - d);
+}
+
 static void
 j_real(struct sprinter *sp, double v)
 {
 	struct json *j = (struct json *)sp;
 
 	char d[64];
-	int n;
+	size_t n;
+	int k;
 
 	sep(j);
-	n = snprintf(d, sizeof(d), "%.4g", v);
-	if (n > 0)
-		put(j, d, (size_t)n < sizeof(d) ? (size_t)n : sizeof(d) - 1);
+	if ((n = real4g(d, v)) == 0) {
+		k = snprintf(d, sizeof(d), "%.4g", v);
+		n = k <= 0 ? 0 : (size_t)k < sizeof(d) ? (size_t)k :
+		    sizeof(d) - 1;
+	}
+	put(j, d, n);
 	settle(j);
 }
 

@@ -8,6 +8,7 @@
 #include "testutil.h"
 
 #include <limits.h>
+#include <math.h>
 
 #include "../../src/sprinter-json.c"
 
@@ -525,6 +526,67 @@ test_kvl_macros(void **state)
 	free(out);
 }
 
+/* check_real: real4g(v) is what snprintf "%.4g" writes, or 0 (declined) */
+static int
+check_real(double v)
+{
+	char a[64], b[64];
+	size_t n = real4g(a, v);
+	int k = snprintf(b, sizeof(b), "%.4g", v);
+
+	if (n == 0)
+		return 0;
+	a[n] = '\0';
+	if ((size_t)k != n || strcmp(a, b) != 0)
+		fail_msg("%.17g: %s, snprintf %s", v, a, b);
+	return 1;
+}
+
+/* real4g against snprintf: in each decade from 10^-4 to 10^4, every
+ * multiple of a hundred-thousandth of it (so every tie of the fifth
+ * significant digit), their neighbours one ulp away, negatives, zeros,
+ * out-of-range values and random doubles; and it answers for at
+ * least three quarters of the multiples (not for ties, nor below 10^-4). */
+static void
+test_real4g(void **state)
+{
+	static const double out[] = { 9.9999e-5, 9999, 9999.4, 9999.5, 1e4,
+	    1e300, -1e-300, 5e-324, 1.0 / 0.0, -1.0 / 0.0 };
+	static const double div[] = { 1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3,
+	    1e2, 1e1 };
+	long i;
+	size_t k, taken = 0, total = 0;
+	double v;
+	uint32_t s = 3;
+	char d[64];
+
+	(void)state;
+	for (k = 0; k < sizeof(div) / sizeof(div[0]); k++)
+		for (i = 0; i <= 100000; i++) {
+			v = (double)i / div[k];
+			total++;
+			taken += (size_t)check_real(v);
+			check_real(-v);
+			check_real(nextafter(v, 1e5));
+			check_real(nextafter(v, 0));
+		}
+	for (i = 0; i < 200000; i++) {
+		uint64_t bits = ((uint64_t)rnd(&s) << 32) | rnd(&s);
+
+		memcpy(&v, &bits, sizeof(v));
+		check_real(v);
+		check_real((double)rnd(&s) / 4294967296.0);
+	}
+	for (k = 0; k < sizeof(out) / sizeof(out[0]); k++)
+		assert_int_equal(real4g(d, out[k]), 0);
+	assert_int_equal(real4g(d, 0.0 / 0.0), 0);
+	assert_int_equal(check_real(0.0), 1);
+	assert_int_equal(check_real(-0.0), 1);
+	assert_int_equal(check_real(0.725), 1);
+	assert_int_equal(check_real(0.1), 1);
+	assert_true(taken > total * 3 / 4);	/* ties, out of range: the rest */
+}
+
 int
 main(void)
 {
@@ -535,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_plain_copy),
 		cmocka_unit_test(test_kvl_same_as_calls),
 		cmocka_unit_test(test_kvl_macros),
+		cmocka_unit_test(test_real4g),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
