@@ -34,51 +34,49 @@ link_obj(struct sprinter *sp, const rf_link *k, int full)
 	size_t i;
 
 	sp->begin_map(sp);
-	sp_kv_str(sp, "url", k->url);
+	SP_KV_STR(sp, "url", k->url);
 	if (full || (k->normalized != NULL &&
 	    strcmp(k->normalized, k->url) != 0))
-		sp_kv_str(sp, "normalized", k->normalized);
-	sp_kv_str(sp, "kind", rf_link_kind_name(k->kind));
+		SP_KV_STR(sp, "normalized", k->normalized);
+	SP_KV_STR(sp, "kind", rf_link_kind_name(k->kind));
 	if (full) {
-		sp_kv_str(sp, "host", k->host);
-		sp_kv_str(sp, "host_unicode", k->host_unicode);
-		sp_kv_str(sp, "domain", k->domain);
+		SP_KV_STR(sp, "host", k->host);
+		SP_KV_STR(sp, "host_unicode", k->host_unicode);
+		SP_KV_STR(sp, "domain", k->domain);
 	}
-	sp_kv_str(sp, "text", k->text);
-	sp_kv_str(sp, "text_host", k->text_host);
+	SP_KV_STR(sp, "text", k->text);
+	SP_KV_STR(sp, "text_host", k->text_host);
 	if (k->kind == RF_LINK_IMG || full) {
 		if (k->width >= 0 || full) {
-			sp->map_key(sp, "width");
 			if (k->width >= 0)
-				sp->integer(sp, k->width);
+				SP_KV_INT(sp, "width", k->width);
 			else
-				sp->null(sp);
+				SP_KV_STR(sp, "width", NULL);
 		}
 		if (k->height >= 0 || full) {
-			sp->map_key(sp, "height");
 			if (k->height >= 0)
-				sp->integer(sp, k->height);
+				SP_KV_INT(sp, "height", k->height);
 			else
-				sp->null(sp);
+				SP_KV_STR(sp, "height", NULL);
 		}
-		sp_kv_str(sp, "style", k->style);
+		SP_KV_STR(sp, "style", k->style);
 	}
 	if (full || (k->flags & RF_LINKF_HIDDEN))
-		sp_kv_bool(sp, "hidden", (k->flags & RF_LINKF_HIDDEN) != 0);
+		SP_KV_BOOL(sp, "hidden", (k->flags & RF_LINKF_HIDDEN) != 0);
 	if (full || k->tracking) {
-		sp_kv_bool(sp, "tracking", k->tracking);
-		sp->map_key(sp, "tokens");
+		SP_KV_BOOL(sp, "tracking", k->tracking);
+		SP_KEY(sp, "tokens");
 		sp->begin_list(sp);
 		for (i = 0; i < k->ntokens; i++)
 			if (!seen_token(k, i))
 				sp->string_len(sp, k->url + k->tokens[i].off,
 				    k->tokens[i].len);
 		sp->end(sp);
-		sp->map_key(sp, "reasons");
+		SP_KEY(sp, "reasons");
 		str_list(sp, k->reasons, k->nreasons);
 	}
 	if (full || (k->clean != NULL && strcmp(k->clean, k->url) != 0))
-		sp_kv_str(sp, "clean", k->clean != NULL ? k->clean : k->url);
+		SP_KV_STR(sp, "clean", k->clean != NULL ? k->clean : k->url);
 	sp->end(sp);
 }
 
@@ -87,37 +85,37 @@ body(struct sprinter *sp, const rf_message *m, int full)
 {
 	size_t i;
 
-	sp->map_key(sp, "links");
+	SP_KEY(sp, "links");
 	sp->begin_list(sp);
 	for (i = 0; i < m->links.n; i++)
 		link_obj(sp, &m->links.v[i], full);
 	sp->end(sp);
 	if (full || m->nattachments > 0) {
-		sp->map_key(sp, "attachments");
+		SP_KEY(sp, "attachments");
 		sp->begin_list(sp);
 		for (i = 0; i < m->nattachments; i++) {
 			const rf_attachment *at = &m->attachments[i];
 
 			sp->begin_map(sp);
-			sp_kv_str(sp, "name", at->filename);
-			sp_kv_str(sp, "type", at->content_type);
-			sp_kv_int(sp, "size", (long long)at->size);
-			sp_kv_str(sp, "sha256", at->sha256);
+			SP_KV_STR(sp, "name", at->filename);
+			SP_KV_STR(sp, "type", at->content_type);
+			SP_KV_INT(sp, "size", (long long)at->size);
+			SP_KV_STR(sp, "sha256", at->sha256);
 			sp->end(sp);
 		}
 		sp->end(sp);
 	}
 	if (full || m->nembedded > 0) {
-		sp->map_key(sp, "embedded");
+		SP_KEY(sp, "embedded");
 		sp->begin_list(sp);
 		for (i = 0; i < m->nembedded; i++) {
 			const rf_message *e = m->embedded[i];
 
 			sp->begin_map(sp);
-			sp_kv_str(sp, "message_id", e->message_id);
-			sp_kv_str(sp, "from", e->from);
-			sp_kv_str(sp, "subject", e->subject);
-			sp_kv_str(sp, "date", e->date);
+			SP_KV_STR(sp, "message_id", e->message_id);
+			SP_KV_STR(sp, "from", e->from);
+			SP_KV_STR(sp, "subject", e->subject);
+			SP_KV_STR(sp, "date", e->date);
 			body(sp, e, full);
 			sp->end(sp);
 		}
@@ -125,11 +123,11 @@ body(struct sprinter *sp, const rf_message *m, int full)
 	}
 	if (full || (m->flags & (RF_MSG_HTML_SCRIPT | RF_MSG_HTML_STYLE |
 	    RF_MSG_HTML_HIDDEN))) {
-		sp->map_key(sp, "html");
+		SP_KEY(sp, "html");
 		sp->begin_map(sp);
-		sp_kv_bool(sp, "script", (m->flags & RF_MSG_HTML_SCRIPT) != 0);
-		sp_kv_bool(sp, "style", (m->flags & RF_MSG_HTML_STYLE) != 0);
-		sp_kv_bool(sp, "hidden_text",
+		SP_KV_BOOL(sp, "script", (m->flags & RF_MSG_HTML_SCRIPT) != 0);
+		SP_KV_BOOL(sp, "style", (m->flags & RF_MSG_HTML_STYLE) != 0);
+		SP_KV_BOOL(sp, "hidden_text",
 		    (m->flags & RF_MSG_HTML_HIDDEN) != 0);
 		sp->end(sp);
 	}
@@ -143,19 +141,19 @@ report_head(struct sprinter *sp, const char *source, const rf_message *m,
 
 	sp->begin_map(sp);
 	if (full)
-		sp_kv_int(sp, "schema", REPORT_SCHEMA);
-	sp_kv_str(sp, "source", source);
-	sp_kv_str(sp, "message_id", m->message_id);
-	sp_kv_str(sp, "recipient", recipient);
-	sp_kv_str(sp, "from", m->from);
-	sp_kv_str(sp, "subject", m->subject);
-	sp_kv_str(sp, "date", m->date);
-	sp_kv_int(sp, "size", (long long)m->size);
+		SP_KV_INT(sp, "schema", REPORT_SCHEMA);
+	SP_KV_STR(sp, "source", source);
+	SP_KV_STR(sp, "message_id", m->message_id);
+	SP_KV_STR(sp, "recipient", recipient);
+	SP_KV_STR(sp, "from", m->from);
+	SP_KV_STR(sp, "subject", m->subject);
+	SP_KV_STR(sp, "date", m->date);
+	SP_KV_INT(sp, "size", (long long)m->size);
 	if (full || (m->flags & RF_MSG_MIME_DAMAGED))
-		sp_kv_bool(sp, "mime_damaged",
+		SP_KV_BOOL(sp, "mime_damaged",
 		    (m->flags & RF_MSG_MIME_DAMAGED) != 0);
 	if (full || m->limits_hit) {
-		sp->map_key(sp, "limits");
+		SP_KEY(sp, "limits");
 		sp->begin_list(sp);
 		for (i = 0; i < RF_LIMIT__COUNT; i++)
 			if (m->limits_hit & (1u << i))
@@ -172,24 +170,24 @@ classifier(struct sprinter *sp, const rf_cls_result *c)
 {
 	size_t i;
 
-	sp->map_key(sp, "classifier");
+	SP_KEY(sp, "classifier");
 	if (c == NULL) {
 		sp->null(sp);
 		return;
 	}
 	sp->begin_map(sp);
-	sp->map_key(sp, "p");
+	SP_KEY(sp, "p");
 	sp->real(sp, c->p);
-	sp_kv_bool(sp, "untrained", c->untrained != 0);
-	sp->map_key(sp, "tokens");
+	SP_KV_BOOL(sp, "untrained", c->untrained != 0);
+	SP_KEY(sp, "tokens");
 	sp->begin_list(sp);
 	for (i = 0; i < c->nspammy + c->nhammy; i++) {
 		const rf_cls_token *t = i < c->nspammy ? &c->spammy[i] :
 		    &c->hammy[i - c->nspammy];
 
 		sp->begin_map(sp);
-		sp_kv_str(sp, "text", t->text);
-		sp->map_key(sp, "f");
+		SP_KV_STR(sp, "text", t->text);
+		SP_KEY(sp, "f");
 		sp->real(sp, t->f);
 		sp->end(sp);
 	}
@@ -202,31 +200,27 @@ report_tail(struct sprinter *sp, const struct report_extra *x, int full)
 {
 	size_t r;
 
-	sp->map_key(sp, "verdict");
-	if (x->verdict != NULL)
-		sp->string(sp, x->verdict);
-	else
-		sp->null(sp);
-	sp->map_key(sp, "score");
+	SP_KV_STR(sp, "verdict", x->verdict);
+	SP_KEY(sp, "score");
 	if (x->verdict != NULL)
 		sp->real(sp, x->score);
 	else
 		sp->null(sp);
 	if (full || x->cls != NULL)
 		classifier(sp, x->cls);
-	sp->map_key(sp, "campaign");
+	SP_KEY(sp, "campaign");
 	if (x->campaign.id != NULL) {
 		sp->begin_map(sp);
-		sp_kv_str(sp, "id", x->campaign.id);
-		sp_kv_int(sp, "size", x->campaign.size);
-		sp_kv_int(sp, "copies", x->campaign.copies);
-		sp_kv_int(sp, "first_seen", x->campaign.first_seen);
+		SP_KV_STR(sp, "id", x->campaign.id);
+		SP_KV_INT(sp, "size", x->campaign.size);
+		SP_KV_INT(sp, "copies", x->campaign.copies);
+		SP_KV_INT(sp, "first_seen", x->campaign.first_seen);
 		sp->end(sp);
 	} else {
 		sp->null(sp);
 	}
 	if (full || x->nreasons > 0) {
-		sp->map_key(sp, "reasons");
+		SP_KEY(sp, "reasons");
 		sp->begin_list(sp);
 		for (r = 0; r < x->nreasons; r++)
 			sp->string(sp, x->reasons[r]);
@@ -248,8 +242,8 @@ void
 report_error(struct sprinter *sp, const char *source, const char *msg)
 {
 	sp->begin_map(sp);
-	sp_kv_str(sp, "source", source);
-	sp_kv_str(sp, "error", msg);
+	SP_KV_STR(sp, "source", source);
+	SP_KV_STR(sp, "error", msg);
 	sp->end(sp);
 	sp->separator(sp);
 }

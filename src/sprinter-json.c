@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "sprinter.h"
 
@@ -175,16 +178,30 @@ bad4(uint32_t w)
 /* first_bad: the index of the lowest flagged byte of a non-zero bad. */
 #define first_bad(bad) ((size_t)__builtin_ctzll(bad) / 8)
 
+#if defined(__SSE2__)
+/* bad16: bit i set when byte i of v needs escaping (signed compare: bytes
+ * of 0x80 and up count as negative, so below 0x20 too). */
+static inline unsigned
+bad16(__m128i v)
+{
+	__m128i lo = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+	__m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+	__m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(lo,
+	    _mm_or_si128(q, b)));
+}
+#endif
+
 /*
- * plain_run: how many bytes at p need no escaping (printable ASCII other
- * than '"' and '\\'), eight at a time; the last bytes of a string of
+ * plain_run_short: plain_run for fewer than 16 bytes (and for any length
+ * without SSE2): eight bytes at a time; the last bytes of a string of
  * eight or more are checked as one word that overlaps bytes already
  * checked (their flags shifted out), those of a shorter one four and then
- * one at a time.  tests/unit/test_sprinter_json.c compares it with the
- * byte table on every length and position.
+ * one at a time.
  */
 static size_t
-plain_run(const unsigned char *p, size_t n)
+plain_run_short(const unsigned char *p, size_t n)
 {
 	size_t i = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -220,6 +237,91 @@ plain_run(const unsigned char *p, size_t n)
 	return i;
 }
 
+/*
+ * plain_run: how many bytes at p need no escaping (printable ASCII other
+ * than '"' and '\\'): sixteen at a time with SSE2, the last bytes of a
+ * string of sixteen or more as one block that overlaps bytes already
+ * checked (their flags shifted out); shorter strings by plain_run_short.
+ * tests/unit/test_sprinter_json.c compares it with the byte table on
+ * every length and position.
+ */
+static size_t
+plain_run(const unsigned char *p, size_t n)
+{
+#if defined(__SSE2__)
+	size_t i;
+	unsigned m;
+
+	if (n >= 16) {
+		for (i = 0; i + 16 <= n; i += 16) {
+			m = bad16(_mm_loadu_si128((const __m128i *)(const void *)
+			    (p + i)));
+			if (m != 0)
+				return i + (size_t)__builtin_ctz(m);
+		}
+		if (i == n)
+			return n;
+		m = bad16(_mm_loadu_si128((const __m128i *)(const void *)
+		    (p + n - 16))) >> (16 - (n - i));
+		return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+	}
+#endif
+	return plain_run_short(p, n);
+}
+
+/*
+ * plain_copy: plain_run(p, n), and the n bytes copied to o (which has
+ * room for n) in the same pass: bytes from the first one that needs
+ * escaping on are copied too, or not, and are to be overwritten.
+ * tests/unit/test_sprinter_json.c compares it with plain_run and memcpy.
+ * Inlined: it is most of the work of a field and called once per field.
+ */
+static inline __attribute__((always_inline)) size_t
+plain_copy(char *o, const unsigned char *p, size_t n)
+{
+	uint64_t w;
+	uint32_t v;
+	size_t i;
+#if defined(__SSE2__)
+	__m128i x;
+	unsigned m;
+
+	if (n >= 16) {
+		for (i = 0; i + 16 <= n; i += 16) {
+			x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + i));
+			_mm_storeu_si128((__m128i *)(void *)(o + i), x);
+			if ((m = bad16(x)) != 0)
+				return i + (size_t)__builtin_ctz(m);
+		}
+		if (i == n)
+			return n;
+		x = _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + n - 16));
+		_mm_storeu_si128((__m128i *)(void *)(o + n - 16), x);
+		m = bad16(x) >> (16 - (n - i));
+		return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+	}
+#endif
+	if (n >= 8) {
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w, p + i, 8);
+			memcpy(o + i, &w, 8);
+		}
+		memcpy(&w, p + n - 8, 8);
+		memcpy(o + n - 8, &w, 8);
+	} else if (n >= 4) {
+		memcpy(&v, p, 4);
+		memcpy(o, &v, 4);
+		memcpy(&v, p + n - 4, 4);
+		memcpy(o + n - 4, &v, 4);
+	} else {
+		for (i = 0; i < n; i++)
+			o[i] = (char)p[i];
+	}
+	return plain_run_short(p, n);
+}
+
 static void
 write_string(struct json *j, const char *s, size_t n)
 {
@@ -229,16 +331,19 @@ write_string(struct json *j, const char *s, size_t n)
 	char u[6] = { '\\', 'u', '0', '0', 0, 0 };
 	size_t k;
 
-	/* the common case: nothing to escape, room in the buffer */
-	k = plain_run(p, n);
-	if (k == n && n + 2 <= JBUF - j->len) {
+	/* the common case: nothing to escape, room in the buffer; the
+	 * scan copies as it goes */
+	if (n + 2 <= JBUF - j->len) {
 		char *o = j->buf + j->len;
 
-		o[0] = '"';
-		memcpy(o + 1, s, n);
-		o[n + 1] = '"';
-		j->len += n + 2;
-		return;
+		if ((k = plain_copy(o + 1, p, n)) == n) {
+			o[0] = '"';
+			o[n + 1] = '"';
+			j->len += n + 2;
+			return;
+		}
+	} else {
+		k = plain_run(p, n);
 	}
 	putch(j, '"');
 	p += k;
@@ -314,18 +419,89 @@ j_integer(struct sprinter *sp, long long v)
 	settle(j);
 }
 
+/*
+ * real4g: what snprintf(d, "%.4g", v) writes, for 0, -0 and
+ * 1e-4 <= |v| < 9999 (scores, probabilities); returns its length, or 0
+ * for any other v and for one whose fifth significant digit is too close
+ * to a tie (5 followed by zeros) for the scaled double to decide how it
+ * rounds: the caller then asks snprintf.  Four significant digits r with
+ * decimal exponent x: "0.000rrrr" for x < 0, "rrr.r" and the like
+ * otherwise, trailing zeros (and a trailing point) dropped, as %g does.
+ * d has room for 16 bytes.  tests/unit/test_sprinter_json.c compares it
+ * with snprintf on every tie and its neighbours in each decade, and more.
+ */
+static size_t
+real4g(char *d, double v)
+{
+	static const double scale[] = { 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1,
+	    1e0 };
+	double a = v < 0 ? -v : v, sc, fr;
+	int x, i, nd;
+	long r;
+	char dig[4], *o = d;
+
+	if (v == 0) {
+		if (__builtin_signbit(v))
+			*o++ = '-';
+		*o++ = '0';
+		return (size_t)(o - d);
+	}
+	if (!(a >= 1e-4 && a < 9999))
+		return 0;
+	x = a >= 1e3 ? 3 : a >= 1e2 ? 2 : a >= 1e1 ? 1 : a >= 1 ? 0 :
+	    a >= 1e-1 ? -1 : a >= 1e-2 ? -2 : a >= 1e-3 ? -3 : -4;
+	sc = a * scale[x + 4];		/* a * 10^(3 - x) */
+	fr = sc - (double)(long)sc;
+	if (fr > 0.5 - 1e-6 && fr < 0.5 + 1e-6)
+		return 0;
+	r = (long)(sc + 0.5);
+	if (r == 10000) {
+		r = 1000;
+		x++;
+	}
+	if (r < 1000 || r > 9999 || x > 3)
+		return 0;
+	for (i = 3; i >= 0; i--, r /= 10)
+		dig[i] = (char)('0' + r % 10);
+	for (nd = 4; nd > 1 && dig[nd - 1] == '0'; nd--)
+		;
+	if (v < 0)
+		*o++ = '-';
+	if (x < 0) {
+		*o++ = '0';
+		*o++ = '.';
+		for (i = x + 1; i < 0; i++)
+			*o++ = '0';
+		for (i = 0; i < nd; i++)
+			*o++ = dig[i];
+	} else {
+		for (i = 0; i <= x; i++)
+			*o++ = dig[i];
+		if (nd > x + 1) {
+			*o++ = '.';
+			for (; i < nd; i++)
+				*o++ = dig[i];
+		}
+	}
+	return (size_t)(o - d);
+}
+
 static void
 j_real(struct sprinter *sp, double v)
 {
 	struct json *j = (struct json *)sp;
 
 	char d[64];
-	int n;
+	size_t n;
+	int k;
 
 	sep(j);
-	n = snprintf(d, sizeof(d), "%.4g", v);
-	if (n > 0)
-		put(j, d, (size_t)n < sizeof(d) ? (size_t)n : sizeof(d) - 1);
+	if ((n = real4g(d, v)) == 0) {
+		k = snprintf(d, sizeof(d), "%.4g", v);
+		n = k <= 0 ? 0 : (size_t)k < sizeof(d) ? (size_t)k :
+		    sizeof(d) - 1;
+	}
+	put(j, d, n);
 	settle(j);
 }
 
@@ -512,4 +688,140 @@ sp_kv_bool(struct sprinter *sp, const char *key, int v)
 {
 	sp->map_key(sp, key);
 	sp->boolean(sp, v);
+}
+
+/* --- literal keys (SP_KV_STR and the others, sprinter.h) --- */
+
+#define KV_SLACK 48	/* room kept beyond a key and value: the key's
+			 * 16-byte copy, a number, quotes */
+
+/*
+ * kvl_begin: the JSON printer j (NULL for another printer) with the key
+ * written (lit: ,"key": of litlen bytes then 16 readable bytes) and room
+ * for need more bytes plus KV_SLACK; returns where the value goes, or
+ * NULL (nothing written) when the key is not where a fast key can go (top
+ * level, just after a key, nested too deep) or the value does not fit.
+ * Writes what j_map_key would, but for after_key.
+ */
+static inline char *
+kvl_begin(struct json *j, const char *lit, size_t litlen, size_t need)
+{
+	char *o;
+	int *first;
+
+	if (j->after_key || j->depth == 0 || j->depth > MAX_DEPTH)
+		return NULL;
+	if (need + litlen + KV_SLACK > JBUF - j->len) {
+		flush(j);
+		if (need + litlen + KV_SLACK > JBUF)
+			return NULL;
+	}
+	o = j->buf + j->len;
+	first = &j->first[j->depth - 1];
+	if (*first) {
+		*first = 0;
+		lit++;
+		litlen--;
+	}
+	if (litlen <= 16)
+		memcpy(o, lit, 16);
+	else
+		memcpy(o, lit, litlen);
+	return o + litlen;
+}
+
+/* is_json: sp is a JSON printer */
+#define is_json(sp) ((sp)->map_key == j_map_key)
+
+void
+sp_kvl_str(struct sprinter *sp, const char *key, const char *lit,
+	   size_t litlen, const char *s)
+{
+	struct json *j = (struct json *)sp;
+	size_t n;
+	char *o;
+
+	if (is_json(sp)) {
+		n = s != NULL ? strlen(s) : 0;
+		if ((o = kvl_begin(j, lit, litlen, n)) != NULL) {
+			if (s == NULL) {
+				memcpy(o, "null", 4);
+				j->len = (size_t)(o + 4 - j->buf);
+				return;
+			}
+			*o = '"';
+			if (plain_copy(o + 1, (const unsigned char *)s, n) ==
+			    n) {
+				o[n + 1] = '"';
+				j->len = (size_t)(o + n + 2 - j->buf);
+				return;
+			}
+			/* the key is written: the value the long way */
+			j->len = (size_t)(o - j->buf);
+			write_string(j, s, n);
+			return;
+		}
+	}
+	sp_kv_str(sp, key, s);
+}
+
+void
+sp_kvl_int(struct sprinter *sp, const char *key, const char *lit,
+	   size_t litlen, long long v)
+{
+	struct json *j = (struct json *)sp;
+	unsigned long long u, t;
+	size_t nd;
+	char *o;
+
+	if (is_json(sp) && (o = kvl_begin(j, lit, litlen, 0)) != NULL) {
+		u = v < 0 ? 0ULL - (unsigned long long)v :
+		    (unsigned long long)v;
+		if (v < 0)
+			*o++ = '-';
+		for (nd = 1, t = u; t >= 10; t /= 10)
+			nd++;
+		j->len = (size_t)(o + nd - j->buf);
+		do {
+			o[--nd] = (char)('0' + u % 10);
+			u /= 10;
+		} while (nd > 0);
+		return;
+	}
+	sp_kv_int(sp, key, v);
+}
+
+void
+sp_kvl_bool(struct sprinter *sp, const char *key, const char *lit,
+	    size_t litlen, int v)
+{
+	struct json *j = (struct json *)sp;
+	char *o;
+
+	if (is_json(sp) && (o = kvl_begin(j, lit, litlen, 0)) != NULL) {
+		if (v) {
+			memcpy(o, "true", 4);
+			j->len = (size_t)(o + 4 - j->buf);
+		} else {
+			memcpy(o, "false", 5);
+			j->len = (size_t)(o + 5 - j->buf);
+		}
+		return;
+	}
+	sp_kv_bool(sp, key, v);
+}
+
+void
+sp_kvl_key(struct sprinter *sp, const char *key, const char *lit,
+	   size_t litlen)
+{
+	struct json *j = (struct json *)sp;
+	char *o;
+
+	if (is_json(sp) && (o = kvl_begin(j, lit, litlen, 0)) != NULL) {
+		j->len = (size_t)(o - j->buf);
+		j->after_key = 1;
+		return;
+	}
+	sp->map_key(sp, key);
 }

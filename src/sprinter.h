@@ -45,4 +45,33 @@ void sp_kv_str(struct sprinter *sp, const char *key, const char *s);
 void sp_kv_int(struct sprinter *sp, const char *key, long long v);
 void sp_kv_bool(struct sprinter *sp, const char *key, int v);
 
+/*
+ * The same for a key given as a string literal of printable ASCII other
+ * than '"' and '\\' (not checked): SP_KV_STR(sp, "url", s) is
+ * sp_kv_str(sp, "url", s) and writes the same bytes, but the JSON printer
+ * writes the key, its quotes and separators (,"url":) as one precomputed
+ * literal, the value straight into its buffer, with no call through the
+ * interface.  Any other printer gets the calls sp_kv_str and the others
+ * make.  SP_KEY(sp, "links") is sp->map_key(sp, "links").
+ * SP__LIT(key): the key, then its JSON form padded with 16 NUL bytes (the
+ * printer copies 16 bytes at once), then the length of that form.
+ */
+#define SP__LIT(key) key, ",\"" key "\":" \
+	"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", sizeof(key) + 3
+#define SP_KV_STR(sp, key, s) sp_kvl_str((sp), SP__LIT(key), (s))
+#define SP_KV_INT(sp, key, v) sp_kvl_int((sp), SP__LIT(key), (v))
+#define SP_KV_BOOL(sp, key, v) sp_kvl_bool((sp), SP__LIT(key), (v))
+#define SP_KEY(sp, key) sp_kvl_key((sp), SP__LIT(key))
+
+/* The functions behind them: key as given to map_key, lit its JSON form
+ * ,"key": of litlen bytes followed by 16 readable bytes. */
+void sp_kvl_str(struct sprinter *sp, const char *key, const char *lit,
+		size_t litlen, const char *s);
+void sp_kvl_int(struct sprinter *sp, const char *key, const char *lit,
+		size_t litlen, long long v);
+void sp_kvl_bool(struct sprinter *sp, const char *key, const char *lit,
+		 size_t litlen, int v);
+void sp_kvl_key(struct sprinter *sp, const char *key, const char *lit,
+		size_t litlen);
+
 #endif
