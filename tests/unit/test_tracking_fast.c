@@ -3,12 +3,15 @@
  *  - rf__opaque (counts over the 62 letters and digits) against the form
  *    that counted all 256 bytes, kept here as opaque_ref, on hand-made
  *    ids and hundreds of thousands of generated strings;
+ *  - rf__url_split (lib/rewrite.c, 16 bytes at a time) against the
+ *    byte-by-byte form, kept here as split_ref;
  *  - the memo of repeated links in one message (rf_tracking_message)
  *    against analysing every link on its own (rf__tracking_message_memo
  *    with use_memo 0): same tokens, reasons, clean forms and limits, and
  *    copies that own their arrays. */
 #include <ctype.h>
 #include <math.h>
+#include <strings.h>
 
 #include "testutil.h"
 
@@ -163,6 +166,131 @@ test_opaque_random(void **state)
 	/* both answers are exercised */
 	assert_true(yes > N_RANDOM / 20);
 	assert_true(yes < N_RANDOM - N_RANDOM / 20);
+}
+
+/* split_ref: rf__url_split as it was, byte by byte. */
+static int
+is_scheme_char(int c)
+{
+	return isalnum(c) || c == '+' || c == '-' || c == '.';
+}
+
+static void
+split_ref(const char *s, size_t len, struct rf__url *u)
+{
+	size_t i = 0, auth_end, at, p;
+
+	memset(u, 0, sizeof(*u));
+	u->s = s;
+	u->len = len;
+	if (len > 0 && isalpha((unsigned char)s[0])) {
+		for (i = 1; i < len && is_scheme_char((unsigned char)s[i]);
+		    i++)
+			;
+		if (i < len && s[i] == ':')
+			i++;
+		else
+			i = 0;
+	}
+	if (len - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
+		i += 2;
+		u->has_auth = 1;
+	} else if (i == 0 && len >= 4 && strncasecmp(s, "www.", 4) == 0) {
+		u->has_auth = 1;
+	}
+	if (u->has_auth) {
+		for (auth_end = i; auth_end < len && s[auth_end] != '/' &&
+		    s[auth_end] != '?' && s[auth_end] != '#' &&
+		    s[auth_end] != '\\'; auth_end++)
+			;
+		at = auth_end;
+		for (p = i; p < auth_end; p++)
+			if (s[p] == '@')
+				at = p;
+		if (at < auth_end) {
+			u->has_ui = 1;
+			u->ui_off = i;
+			u->ui_len = at - i;
+			i = at + 1;
+		}
+		u->host_off = i;
+		if (i < auth_end && s[i] == '[') {
+			for (p = i; p < auth_end && s[p] != ']'; p++)
+				;
+			if (p < auth_end)
+				p++;
+		} else {
+			for (p = i; p < auth_end && s[p] != ':'; p++)
+				;
+		}
+		u->host_len = p - i;
+		i = auth_end;
+	}
+	u->path_off = i;
+	while (i < len && s[i] != '?' && s[i] != '#')
+		i++;
+	u->path_len = i - u->path_off;
+	if (i < len && s[i] == '?') {
+		u->has_query = 1;
+		u->query_off = ++i;
+		while (i < len && s[i] != '#')
+			i++;
+		u->query_len = i - u->query_off;
+	}
+	if (i < len && s[i] == '#') {
+		u->has_frag = 1;
+		u->frag_off = i + 1;
+		u->frag_len = len - u->frag_off;
+	}
+}
+
+static void
+check_split(const char *s, size_t len)
+{
+	struct rf__url a, b;
+
+	rf__url_split(s, len, &a);
+	split_ref(s, len, &b);
+	if (memcmp(&a, &b, sizeof(a)) != 0)
+		fail_msg("rf__url_split differs on \"%.*s\"", (int)len, s);
+}
+
+static void
+test_split(void **state)
+{
+	static const char *const v[] = { "", "h", "http:", "http://",
+	    "https://example.com", "https://example.com/",
+	    "https://user:pw@example.com:8080/a/b?c=d&e=f#g=h",
+	    "www.example.com/path?q#f", "WWW.x", "mailto:a@b.c?subject=x",
+	    "http://[::1]:80/x", "http://[::1", "http:\\\\host\\path",
+	    "//host/p?q", "?q#f", "#f", "a#b?c", "http://h#?/",
+	    "https://click.example.net/t/ab12CD34ef56GH78?e=am9obi5zbWl0aE"
+	    "BleGFtcGxlLmNvbQ&utm_source=news&u=x7Gh2KpQ9zLmW3#frag/ment" };
+	/* bytes that matter to the split, and filler */
+	static const char al[] = "/?#\\@:[]wW.ab1-+%hHtTpPsS";
+	uint64_t seed = 0x243f6a8885a308d3ULL;
+	char buf[100];
+	size_t i, k, n, off;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		n = strlen(v[i]);
+		for (off = 0; off <= n; off++)	/* every tail and length */
+			check_split(v[i], n - off);
+	}
+	for (i = 0; i < N_RANDOM; i++) {
+		n = (size_t)(rng(&seed) % sizeof(buf));
+		k = 0;
+		if (rng(&seed) % 2 && n >= 8) {
+			memcpy(buf, rng(&seed) % 2 ? "https://" : "www.ex.", 7);
+			k = 7;
+		}
+		for (; k < n; k++)
+			buf[k] = rng(&seed) % 3 == 0 ?
+			    al[rng(&seed) % (sizeof(al) - 1)] :
+			    (char)('a' + rng(&seed) % 26);
+		check_split(buf, n);
+	}
 }
 
 /* Messages with repeated links: text and HTML alternatives, images used
@@ -382,6 +510,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_opaque_hand),
 		cmocka_unit_test(test_opaque_random),
+		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_memo_repeats),
 		cmocka_unit_test(test_memo_limits),
 		cmocka_unit_test(test_memo_fixtures),
