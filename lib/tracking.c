@@ -518,28 +518,39 @@ rf_tracking_walk(rf_message *m, int (*fn)(rf_link *, void *), void *arg)
 	return 0;
 }
 
-static const char *
-header(const rf_message *m, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < m->nheaders; i++)
-		if (m->headers[i].name != NULL &&
-		    strcasecmp(m->headers[i].name, name) == 0)
-			return m->headers[i].value;
-	return NULL;
-}
-
+/* bulk_headers: m has List-Unsubscribe or List-Id, or its first
+ * Precedence header says bulk, list or junk.  One pass over the headers,
+ * comparing only names that begin with 'L' or 'P' (any case). */
 static int
 bulk_headers(const rf_message *m)
 {
-	const char *p;
+	const char *p = NULL, *name, *v;
+	int seen_u = 0, seen_i = 0, seen_p = 0;
+	size_t i;
 
-	if (m->list_unsubscribe != NULL || m->list_id != NULL ||
-	    header(m, "List-Unsubscribe") != NULL ||
-	    header(m, "List-Id") != NULL)
+	if (m->list_unsubscribe != NULL || m->list_id != NULL)
 		return 1;
-	p = header(m, "Precedence");
+	/* the first header of each name counts (its value, if any) */
+	for (i = 0; i < m->nheaders; i++) {
+		if ((name = m->headers[i].name) == NULL)
+			continue;
+		v = m->headers[i].value;
+		if (name[0] == 'l' || name[0] == 'L') {
+			if (!seen_u && strcasecmp(name, "List-Unsubscribe") == 0) {
+				seen_u = 1;
+				if (v != NULL)
+					return 1;
+			} else if (!seen_i && strcasecmp(name, "List-Id") == 0) {
+				seen_i = 1;
+				if (v != NULL)
+					return 1;
+			}
+		} else if (!seen_p && (name[0] == 'p' || name[0] == 'P') &&
+		    strcasecmp(name, "Precedence") == 0) {
+			seen_p = 1;
+			p = v;
+		}
+	}
 	if (p == NULL)
 		return 0;
 	while (isspace((unsigned char)*p))

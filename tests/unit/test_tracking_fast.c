@@ -8,7 +8,8 @@
  *  - the memo of repeated links in one message (rf_tracking_message)
  *    against analysing every link on its own (rf__tracking_message_memo
  *    with use_memo 0): same tokens, reasons, clean forms and limits, and
- *    copies that own their arrays. */
+ *    copies that own their arrays;
+ *  - the bulk test on headers, one pass, against a search per name. */
 #include <ctype.h>
 #include <math.h>
 #include <strings.h>
@@ -504,6 +505,85 @@ test_memo_fixtures(void **state)
 	rf_ctx_free(ctx);
 }
 
+/* bulk_ref: the bulk test of tracking.c as it was (a search per name). */
+static const char *
+header_ref(const rf_message *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nheaders; i++)
+		if (m->headers[i].name != NULL &&
+		    strcasecmp(m->headers[i].name, name) == 0)
+			return m->headers[i].value;
+	return NULL;
+}
+
+static int
+bulk_ref(const rf_message *m)
+{
+	const char *p;
+
+	if (m->list_unsubscribe != NULL || m->list_id != NULL ||
+	    header_ref(m, "List-Unsubscribe") != NULL ||
+	    header_ref(m, "List-Id") != NULL)
+		return 1;
+	p = header_ref(m, "Precedence");
+	if (p == NULL)
+		return 0;
+	while (isspace((unsigned char)*p))
+		p++;
+	return strncasecmp(p, "bulk", 4) == 0 ||
+	    strncasecmp(p, "list", 4) == 0 || strncasecmp(p, "junk", 4) == 0;
+}
+
+/* The one-pass bulk test: a message whose only finding is an opaque
+ * token keeps it exactly when bulk_ref says bulk. */
+static void
+test_bulk_headers(void **state)
+{
+	static const char *const hdrs[] = { "", "Precedence: bulk\r\n",
+	    "precedence:   LIST\r\n", "PRECEDENCE: junk mail\r\n",
+	    "Precedence: normal\r\n", "Precedence: first-class\r\n"
+	    "Precedence: bulk\r\n", "Precedence: bulk\r\nPrecedence: x\r\n",
+	    "List-Id: <news.example.org>\r\n", "list-id: x\r\n",
+	    "List-Unsubscribe: <mailto:u@example.org>\r\n",
+	    "LIST-UNSUBSCRIBE: <https://example.org/u>\r\n",
+	    "List-Ids: x\r\nPrecedenc: bulk\r\n", "List-Post: x\r\n",
+	    "Priority: bulk\r\nPrecedence: list\r\n", "Lx: y\r\nPx: y\r\n" };
+	const rf_rules *rules = *state;
+	rf_ctx *ctx = test_ctx();
+	rf_message *m;
+	rf_error err;
+	char buf[1024];
+	size_t i, j, k;
+	int n, opaque, bulk = 0, notbulk = 0;
+
+	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
+		n = snprintf(buf, sizeof(buf), "From: a@example.org\r\n"
+		    "To: john.smith@example.com\r\nSubject: s\r\n%s\r\n"
+		    "See https://www.example.org/p/x7Gh2KpQ9zLmW3vB here\r\n",
+		    hdrs[i]);
+		assert_int_equal(rf_message_parse(ctx, buf, (size_t)n, &m,
+		    &err), RF_OK);
+		assert_int_equal(rf_tracking_message(ctx, rules, m, NULL,
+		    &err), RF_OK);
+		assert_true(m->links.n >= 1);
+		opaque = 0;
+		for (j = 0; j < m->links.n; j++)
+			for (k = 0; k < m->links.v[j].ntokens; k++)
+				opaque |= strcmp(m->links.v[j].tokens[k].reason,
+				    "opaque-token") == 0;
+		if (opaque != bulk_ref(m))
+			fail_msg("headers \"%s\": opaque %d, bulk %d", hdrs[i],
+			    opaque, bulk_ref(m));
+		bulk += opaque;
+		notbulk += !opaque;
+		rf_message_free(m);
+	}
+	assert_true(bulk >= 3 && notbulk >= 3);
+	rf_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -514,6 +594,7 @@ main(void)
 		cmocka_unit_test(test_memo_repeats),
 		cmocka_unit_test(test_memo_limits),
 		cmocka_unit_test(test_memo_fixtures),
+		cmocka_unit_test(test_bulk_headers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
