@@ -45,6 +45,17 @@ span_until(const char *s, size_t i, size_t len, char a, char b, char c,
 		if (m != 0)
 			return i + (size_t)__builtin_ctz(m);
 	}
+	if (i < len && len >= 16) {
+		/* the last 16 bytes, those before i masked off */
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + len - 16));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, vc),
+		    _mm_cmpeq_epi8(x, vd))));
+
+		m &= ~((1u << (16 - (len - i))) - 1);
+		return m != 0 ? len - 16 + (size_t)__builtin_ctz(m) : len;
+	}
 #endif
 	for (; i < len; i++)
 		if (s[i] == a || s[i] == b || s[i] == c || s[i] == d)
@@ -56,6 +67,7 @@ void
 rf__url_split(const char *s, size_t len, struct rf__url *u)
 {
 	size_t i = 0, auth_end, at, p;
+	const char *q;
 
 	memset(u, 0, sizeof(*u));
 	u->s = s;
@@ -78,10 +90,8 @@ rf__url_split(const char *s, size_t len, struct rf__url *u)
 	}
 	if (u->has_auth) {
 		auth_end = span_until(s, i, len, '/', '?', '#', '\\');
-		at = auth_end;
-		for (p = i; p < auth_end; p++)
-			if (s[p] == '@')
-				at = p;
+		q = memrchr(s + i, '@', auth_end - i);	/* the last '@' */
+		at = q != NULL ? (size_t)(q - s) : auth_end;
 		if (at < auth_end) {
 			u->has_ui = 1;
 			u->ui_off = i;
@@ -95,8 +105,8 @@ rf__url_split(const char *s, size_t len, struct rf__url *u)
 			if (p < auth_end)
 				p++;
 		} else {
-			for (p = i; p < auth_end && s[p] != ':'; p++)
-				;
+			q = memchr(s + i, ':', auth_end - i);
+			p = q != NULL ? (size_t)(q - s) : auth_end;
 		}
 		u->host_len = p - i;
 		i = auth_end;
