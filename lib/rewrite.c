@@ -172,17 +172,17 @@ rf__next_param(const char *q, size_t qlen, size_t *pos, size_t *off,
 	   size_t *plen, size_t *nlen, size_t *voff, size_t *vlen)
 {
 	size_t i = *pos, e;
+	const char *eq;
 
 	while (i < qlen && (q[i] == '&' || q[i] == ';'))
 		i++;
 	if (i >= qlen)
 		return 0;
-	for (e = i; e < qlen && q[e] != '&' && q[e] != ';'; e++)
-		;
+	e = span_until(q, i, qlen, '&', ';', ';', ';');
 	*off = i;
 	*plen = e - i;
-	for (*nlen = 0; i + *nlen < e && q[i + *nlen] != '='; (*nlen)++)
-		;
+	eq = memchr(q + i, '=', e - i);
+	*nlen = eq != NULL ? (size_t)(eq - (q + i)) : e - i;
 	*voff = i + *nlen + (i + *nlen < e ? 1 : 0);
 	*vlen = e - *voff;
 	*pos = e;

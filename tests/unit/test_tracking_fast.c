@@ -4,7 +4,8 @@
  *    that counted all 256 bytes, kept here as opaque_ref, on hand-made
  *    ids and hundreds of thousands of generated strings;
  *  - rf__url_split (lib/rewrite.c, 16 bytes at a time) against the
- *    byte-by-byte form, kept here as split_ref;
+ *    byte-by-byte form, kept here as split_ref, and rf__next_param
+ *    likewise (next_param_ref);
  *  - the memo of repeated links in one message (rf_tracking_message)
  *    against analysing every link on its own (rf__tracking_message_memo
  *    with use_memo 0): same tokens, reasons, clean forms and limits, and
@@ -291,6 +292,71 @@ test_split(void **state)
 			    al[rng(&seed) % (sizeof(al) - 1)] :
 			    (char)('a' + rng(&seed) % 26);
 		check_split(buf, n);
+	}
+}
+
+/* next_param_ref: rf__next_param as it was, byte by byte. */
+static int
+next_param_ref(const char *q, size_t qlen, size_t *pos, size_t *off,
+	       size_t *plen, size_t *nlen, size_t *voff, size_t *vlen)
+{
+	size_t i = *pos, e;
+
+	while (i < qlen && (q[i] == '&' || q[i] == ';'))
+		i++;
+	if (i >= qlen)
+		return 0;
+	for (e = i; e < qlen && q[e] != '&' && q[e] != ';'; e++)
+		;
+	*off = i;
+	*plen = e - i;
+	for (*nlen = 0; i + *nlen < e && q[i + *nlen] != '='; (*nlen)++)
+		;
+	*voff = i + *nlen + (i + *nlen < e ? 1 : 0);
+	*vlen = e - *voff;
+	*pos = e;
+	return 1;
+}
+
+static void
+check_params(const char *q, size_t n)
+{
+	size_t pa = 0, pb = 0, a[5], b[5];
+	int ra, rb;
+
+	do {
+		ra = rf__next_param(q, n, &pa, &a[0], &a[1], &a[2], &a[3],
+		    &a[4]);
+		rb = next_param_ref(q, n, &pb, &b[0], &b[1], &b[2], &b[3],
+		    &b[4]);
+		assert_int_equal(ra, rb);
+		assert_int_equal(pa, pb);
+		if (ra && memcmp(a, b, sizeof(a)) != 0)
+			fail_msg("rf__next_param differs on \"%.*s\"", (int)n,
+			    q);
+	} while (ra);
+}
+
+static void
+test_params(void **state)
+{
+	static const char al[] = "&;=abcX1%";
+	uint64_t seed = 0x13198a2e03707344ULL;
+	char buf[120];
+	size_t i, k, n;
+
+	(void)state;
+	check_params("", 0);
+	check_params("a=1&b=2;c&&d==e;", 16);
+	check_params("utm_source=news&utm_medium=email&e=am9obi5zbWl0aEBleGFt"
+	    "cGxlLmNvbQ&u=x7Gh2KpQ9zLmW3&x", 86);
+	for (i = 0; i < N_RANDOM; i++) {
+		n = (size_t)(rng(&seed) % sizeof(buf));
+		for (k = 0; k < n; k++)
+			buf[k] = rng(&seed) % 4 == 0 ?
+			    al[rng(&seed) % (sizeof(al) - 1)] :
+			    (char)('a' + rng(&seed) % 26);
+		check_params(buf, n);
 	}
 }
 
@@ -591,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_opaque_hand),
 		cmocka_unit_test(test_opaque_random),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_memo_repeats),
 		cmocka_unit_test(test_memo_limits),
 		cmocka_unit_test(test_memo_fixtures),
