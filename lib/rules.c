@@ -21,7 +21,6 @@ struct pat {
 	const char *s;
 	size_t len;
 	int kind;		/* P_PLAIN, P_GLOB, P_ALL */
-	size_t lit;		/* P_GLOB: bytes after the last '*' */
 };
 
 enum { P_PLAIN, P_GLOB, P_ALL };
@@ -144,11 +143,9 @@ pat_init(struct pat *p, const char *s)
 	p->len = strlen(s);
 	if (strcmp(s, "*") == 0)
 		p->kind = P_ALL;
-	else if (strchr(s, '*') != NULL || p->len == 0) {
+	else if (strchr(s, '*') != NULL || p->len == 0)
 		p->kind = P_GLOB;	/* (and the empty one: as before) */
-		p->lit = p->len > 0 ? p->len - 1 - (size_t)(strrchr(s, '*') -
-		    s) : 0;
-	} else
+	else
 		p->kind = P_PLAIN;
 }
 
@@ -163,13 +160,10 @@ pat_match(const struct pat *p, const char *host, size_t hostlen)
 	if (p->kind == P_ALL)
 		return 1;
 	if (p->kind == P_GLOB) {
-		/* the bytes after the last '*' end every host it matches
-		 * (test_tracking_fast compares with rf__host_match) */
-		if (p->lit > 0 && (hostlen < p->lit ||
+		/* a last byte other than '*' matches the host's last one */
+		if (p->len > 0 && p->s[p->len - 1] != '*' &&
 		    fold((unsigned char)p->s[p->len - 1]) !=
-		    fold((unsigned char)host[hostlen - 1]) ||
-		    strncasecmp(host + hostlen - p->lit, p->s + p->len -
-		    p->lit, p->lit) != 0))
+		    fold((unsigned char)host[hostlen - 1]))
 			return 0;
 		return rf__host_match(p->s, host, hostlen);
 	}

@@ -10,8 +10,7 @@
  *    against analysing every link on its own (rf__tracking_message_memo
  *    with use_memo 0): same tokens, reasons, clean forms and limits, and
  *    copies that own their arrays;
- *  - the bulk test on headers, one pass, against a search per name;
- *  - host rules with globs (lib/rules.c) against rf__host_match. */
+ *  - the bulk test on headers, one pass, against a search per name. */
 #include <ctype.h>
 #include <math.h>
 #include <strings.h>
@@ -574,67 +573,6 @@ test_memo_fixtures(void **state)
 	rf_ctx_free(ctx);
 }
 
-/* Host rules with globs: rf__rules_host (which skips a glob whose bytes
- * after the last '*' do not end the host) finds the first rule, in
- * order, that rf__host_match matches. */
-static void
-test_glob_filter(void **state)
-{
-	static const char *const plab[] = { "a", "b", "ab", "*", "x*", "*y",
-	    "a*b", "*-", "Ab", "com" };
-	static const char *const hlab[] = { "a", "b", "ab", "x", "xy", "ay",
-	    "A", "aXb", "a-b", "x-", "com", "COM", "axyb" };
-	uint64_t seed = 0xa4093822299f31d0ULL;
-	char text[2048], pats[8][64], host[64];
-	rf_rules *r;
-	rf_error err;
-	size_t round, i, k, nl, np, nh, tl, found = 0;
-	const char *got, *want;
-	char prov[16];
-
-	(void)state;
-	for (round = 0; round < 3000; round++) {
-		np = 1 + (size_t)(rng(&seed) % 8);
-		tl = 0;
-		for (i = 0; i < np; i++) {
-			pats[i][0] = '\0';
-			nl = 1 + (size_t)(rng(&seed) % 3);
-			for (k = 0; k < nl; k++) {
-				if (k > 0)
-					strcat(pats[i], ".");
-				strcat(pats[i], plab[rng(&seed) % 10]);
-			}
-			tl += (size_t)snprintf(text + tl, sizeof(text) - tl,
-			    "host %s p%zu\n", pats[i], i);
-		}
-		if (rf_rules_parse(text, tl, &r, &err) != RF_OK)
-			fail_msg("rules: %s", err.msg);
-		for (k = 0; k < 40; k++) {
-			host[0] = '\0';
-			nh = 1 + (size_t)(rng(&seed) % 4);
-			for (i = 0; i < nh; i++) {
-				if (i > 0)
-					strcat(host, ".");
-				strcat(host, hlab[rng(&seed) % 13]);
-			}
-			want = NULL;
-			for (i = 0; i < np && want == NULL; i++)
-				if (rf__host_match(pats[i], host, strlen(host))) {
-					snprintf(prov, sizeof(prov), "p%zu", i);
-					want = prov;
-				}
-			got = rf__rules_host(r, host, strlen(host), "/", 1);
-			if ((got == NULL) != (want == NULL) || (got != NULL &&
-			    strcmp(got, want) != 0))
-				fail_msg("host %s: %s, reference %s", host,
-				    got ? got : "none", want ? want : "none");
-			found += want != NULL;
-		}
-		rf_rules_free(r);
-	}
-	assert_true(found > 10000);
-}
-
 /* bulk_ref: the bulk test of tracking.c as it was (a search per name). */
 static const char *
 header_ref(const rf_message *m, const char *name)
@@ -726,7 +664,6 @@ main(void)
 		cmocka_unit_test(test_memo_limits),
 		cmocka_unit_test(test_memo_fixtures),
 		cmocka_unit_test(test_bulk_headers),
-		cmocka_unit_test(test_glob_filter),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
