@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <xxhash.h>
+
 #include "internal.h"
 
 /* Opaque tokens (rf__opaque): thresholds, see docs/tracking.md. */
@@ -27,25 +29,57 @@ struct analysis {
 	unsigned limits_hit;
 };
 
+/* opaque_index: c's place among the 62 letters and digits in byte order
+ * ('0'-'9', 'A'-'Z', 'a'-'z'), and its class (1 digit, 2 lower, 3
+ * upper); -1 for any other byte. */
 static int
-char_class(int c)
+opaque_index(unsigned char c, int *cls)
 {
-	if (isdigit(c))
-		return 1;
-	if (islower(c))
-		return 2;
-	if (isupper(c))
-		return 3;
-	return 0;
+	if ((unsigned)(c - '0') < 10) {
+		*cls = 1;
+		return c - '0';
+	}
+	if ((unsigned)(c - 'A') < 26) {
+		*cls = 3;
+		return 10 + (c - 'A');
+	}
+	if ((unsigned)(c - 'a') < 26) {
+		*cls = 2;
+		return 36 + (c - 'a');
+	}
+	*cls = 0;
+	return -1;
 }
 
+/* escape_ok: after a '%' at s[i], the escape "%2B", "%2F" or "%3D" (any
+ * case; the NUL byte matched too, as the strchr test this replaces had
+ * it). */
+static int
+escape_ok(const char *s, size_t n, size_t i)
+{
+	char a, b;
+
+	if (i + 2 >= n)
+		return 0;
+	a = s[i + 1];
+	b = s[i + 2];
+	return (a == '2' && (b == 'B' || b == 'b' || b == 'F' || b == 'f' ||
+	    b == '\0')) || (a == '3' && (b == 'D' || b == 'd' || b == '\0'));
+}
+
+/*
+ * rf__opaque: the counts are kept for the 62 letters and digits only, in
+ * byte order, so the entropy sums the same terms in the same order as
+ * over all 256 bytes (tests/unit/test_tracking_fast.c compares it with
+ * that form).
+ */
 int
 rf__opaque(const char *s, size_t n)
 {
-	unsigned counts[256] = { 0 };
+	unsigned counts[62] = { 0 };
 	size_t i, alnum = 0, digits = 0, lower = 0, upper = 0, switches = 0;
 	size_t run = 0, maxrun = 0, hexlow = 0, hexup = 0;
-	int cls, prev = -1;
+	int cls, prev = -1, k;
 	double h = 0, p;
 
 	if (n < RF_TRACKING_MIN_OPAQUE)
@@ -53,17 +87,18 @@ rf__opaque(const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (!isalnum(c) && strchr("-_=.~+/%", c) == NULL)
-			return 0;
-		if (c == '%' && (i + 2 >= n || !((s[i + 1] == '2' &&
-		    strchr("BbFf", s[i + 2]) != NULL) || (s[i + 1] == '3' &&
-		    strchr("Dd", s[i + 2]) != NULL))))
-			return 0;	/* escaped text, not a base64 id */
-		cls = char_class(c);
-		if (cls == 0)
+		if ((k = opaque_index(c, &cls)) < 0) {
+			if (c == '%') {
+				if (!escape_ok(s, n, i))
+					return 0; /* escaped text, not base64 */
+			} else if (c != '-' && c != '_' && c != '=' &&
+			    c != '.' && c != '~' && c != '+' && c != '/' &&
+			    c != '\0')
+				return 0;
 			continue;
+		}
 		alnum++;
-		counts[c]++;
+		counts[k]++;
 		digits += cls == 1;
 		lower += cls == 2;
 		upper += cls == 3;
@@ -82,7 +117,7 @@ rf__opaque(const char *s, size_t n)
 	if ((hexlow == alnum || hexup == alnum) && digits >= 3 &&
 	    alnum - digits >= 3)
 		return 1;
-	for (i = 0; i < 256; i++) {
+	for (i = 0; i < 62; i++) {
 		if (counts[i] == 0)
 			continue;
 		p = (double)counts[i] / (double)alnum;
@@ -110,7 +145,8 @@ has_extension(const char *s, size_t n)
 		return 0;
 	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
 		l = strlen(ext[i]);
-		if (n > l && strncasecmp(s + n - l, ext[i], l) == 0)
+		if (n > l && s[n - l] == '.' &&
+		    strncasecmp(s + n - l, ext[i], l) == 0)
 			return 1;
 	}
 	return 0;
@@ -120,9 +156,9 @@ static int
 is_url_value(const char *s, size_t n)
 {
 	return (n >= 4 && strncasecmp(s, "http", 4) == 0) ||
-	    memmem(s, n, "://", 3) != NULL ||
-	    memmem(s, n, "%3A%2F%2F", 9) != NULL ||
-	    memmem(s, n, "%3a%2f%2f", 9) != NULL;
+	    rf__memmem(s, n, "://", 3) != NULL ||
+	    rf__memmem(s, n, "%3A%2F%2F", 9) != NULL ||
+	    rf__memmem(s, n, "%3a%2f%2f", 9) != NULL;
 }
 
 /* opaque_unit: look for opaque pieces in url[off..off+n): the whole,
@@ -408,15 +444,16 @@ rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *l,
 	return 0;
 }
 
-rf_status
-rf_tracking_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
-		 const rf_recipient *rcpt, rf_link *link, unsigned opts,
-		 unsigned *limits_hit, rf_error *err)
+/* track_link: rf_tracking_link with the link's web-bug verdict (bug,
+ * web_bug(link)) already known. */
+static rf_status
+track_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+	   const rf_recipient *rcpt, rf_link *link, const char *bug,
+	   unsigned opts, unsigned *limits_hit, rf_error *err)
 {
 	const rf_limits *lim = rf_ctx_limits(ctx);
 	struct analysis an;
 	struct rf__toks t;
-	const char *bug;
 	size_t len;
 
 	memset(&an, 0, sizeof(an));
@@ -437,8 +474,7 @@ rf_tracking_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		an.limits_hit |= RF_LIMIT_URL_SIZE;
 		len = lim->max_url_size;
 	}
-	if ((bug = web_bug(link)) != NULL &&
-	    rf__tok_add(a, &t, 0, strlen(link->url), bug) != 0)
+	if (bug != NULL && rf__tok_add(a, &t, 0, strlen(link->url), bug) != 0)
 		goto nomem;
 	if (analyse(&an, link->url, len, 0, &t) != 0)
 		goto nomem;
@@ -456,6 +492,17 @@ nomem:
 	return rf_error_set(err, RF_ENOMEM, "out of memory");
 }
 
+rf_status
+rf_tracking_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+		 const rf_recipient *rcpt, rf_link *link, unsigned opts,
+		 unsigned *limits_hit, rf_error *err)
+{
+	if (link->url == NULL)
+		link->url = "";
+	return track_link(ctx, rules, a, rcpt, link, web_bug(link), opts,
+	    limits_hit, err);
+}
+
 int
 rf_tracking_walk(rf_message *m, int (*fn)(rf_link *, void *), void *arg)
 {
@@ -471,28 +518,39 @@ rf_tracking_walk(rf_message *m, int (*fn)(rf_link *, void *), void *arg)
 	return 0;
 }
 
-static const char *
-header(const rf_message *m, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < m->nheaders; i++)
-		if (m->headers[i].name != NULL &&
-		    strcasecmp(m->headers[i].name, name) == 0)
-			return m->headers[i].value;
-	return NULL;
-}
-
+/* bulk_headers: m has List-Unsubscribe or List-Id, or its first
+ * Precedence header says bulk, list or junk.  One pass over the headers,
+ * comparing only names that begin with 'L' or 'P' (any case). */
 static int
 bulk_headers(const rf_message *m)
 {
-	const char *p;
+	const char *p = NULL, *name, *v;
+	int seen_u = 0, seen_i = 0, seen_p = 0;
+	size_t i;
 
-	if (m->list_unsubscribe != NULL || m->list_id != NULL ||
-	    header(m, "List-Unsubscribe") != NULL ||
-	    header(m, "List-Id") != NULL)
+	if (m->list_unsubscribe != NULL || m->list_id != NULL)
 		return 1;
-	p = header(m, "Precedence");
+	/* the first header of each name counts (its value, if any) */
+	for (i = 0; i < m->nheaders; i++) {
+		if ((name = m->headers[i].name) == NULL)
+			continue;
+		v = m->headers[i].value;
+		if (name[0] == 'l' || name[0] == 'L') {
+			if (!seen_u && strcasecmp(name, "List-Unsubscribe") == 0) {
+				seen_u = 1;
+				if (v != NULL)
+					return 1;
+			} else if (!seen_i && strcasecmp(name, "List-Id") == 0) {
+				seen_i = 1;
+				if (v != NULL)
+					return 1;
+			}
+		} else if (!seen_p && (name[0] == 'p' || name[0] == 'P') &&
+		    strcasecmp(name, "Precedence") == 0) {
+			seen_p = 1;
+			p = v;
+		}
+	}
 	if (p == NULL)
 		return 0;
 	while (isspace((unsigned char)*p))
@@ -522,10 +580,147 @@ drop_opaque(rf_arena *a, const rf_rules *r, rf_link *l, unsigned maxdepth,
 	return rf__tracking_finish(a, r, l, maxdepth, limits_hit);
 }
 
+/*
+ * The memo of one message's links (one recipient): the analysis of a
+ * link reads only its url, its web-bug verdict and whether it is an image
+ * (or CSS), so a link equal to an earlier one in these gets a copy of that
+ * one's tokens, reasons and clean form instead of a second analysis
+ * (text and HTML alternatives, repeated images).  Its limits were already
+ * counted by the first.  docs/tracking.md, "Throughput".
+ */
+struct memo {
+	size_t *slot;		/* open addressing: 1 + link index, 0 empty */
+	size_t mask;
+	const char **bug;	/* web_bug() of each link analysed */
+	size_t *len;		/* strlen(url) of each link analysed */
+	uint64_t *hash;		/* of each link's url */
+};
+
+static int
+image_like(const rf_link *l)
+{
+	return l->kind == RF_LINK_IMG || l->kind == RF_LINK_CSS;
+}
+
+static int
+same_bug(const char *x, const char *y)
+{
+	return x == y || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+/* memo_init: a memo for n links in a; -1 when out of memory. */
+static int
+memo_init(rf_arena *a, struct memo *mo, size_t n)
+{
+	size_t size = 8;
+
+	while (size < 2 * n)
+		size *= 2;
+	mo->mask = size - 1;
+	mo->slot = rf_arena_array(a, size, sizeof(*mo->slot));
+	mo->bug = rf_arena_array(a, n, sizeof(*mo->bug));
+	mo->len = rf_arena_array(a, n, sizeof(*mo->len));
+	mo->hash = rf_arena_array(a, n, sizeof(*mo->hash));
+	return mo->slot == NULL || mo->bug == NULL || mo->len == NULL ||
+	    mo->hash == NULL ? -1 : 0;
+}
+
+/* memo_find: links v[i]'s earlier equal (its index, as in the comment
+ * above struct memo), or i itself after recording it as the first. */
+static size_t
+memo_find(struct memo *mo, const rf_link *v, size_t i)
+{
+	size_t h, j;
+
+	h = (size_t)mo->hash[i];
+	for (;; h++) {
+		j = mo->slot[h & mo->mask];
+		if (j == 0) {
+			mo->slot[h & mo->mask] = i + 1;
+			return i;
+		}
+		j--;
+		if (mo->hash[j] == mo->hash[i] && mo->len[j] == mo->len[i] &&
+		    image_like(&v[j]) == image_like(&v[i]) &&
+		    same_bug(mo->bug[j], mo->bug[i]) &&
+		    memcmp(v[j].url, v[i].url, mo->len[i]) == 0)
+			return j;
+	}
+}
+
+/* memo_copy: to gets from's analysis (own arrays: later steps edit them
+ * in place); -1 when out of memory. */
+static int
+memo_copy(rf_arena *a, const rf_link *from, rf_link *to)
+{
+	to->tracking = from->tracking;
+	to->tokens = NULL;
+	to->ntokens = from->ntokens;
+	to->reasons = NULL;
+	to->nreasons = from->nreasons;
+	if (from->ntokens > 0) {
+		if ((to->tokens = rf_arena_array(a, from->ntokens,
+		    sizeof(*to->tokens))) == NULL)
+			return -1;
+		memcpy(to->tokens, from->tokens, from->ntokens *
+		    sizeof(*to->tokens));
+	}
+	if (from->nreasons > 0) {
+		if ((to->reasons = rf_arena_array(a, from->nreasons,
+		    sizeof(*to->reasons))) == NULL)
+			return -1;
+		memcpy(to->reasons, from->reasons, from->nreasons *
+		    sizeof(*to->reasons));
+	}
+	to->clean = from->clean == from->url ? to->url : from->clean;
+	return 0;
+}
+
+/* links_one: the analysis of each of m's links, by the memo when use_memo
+ * (else each on its own, the reference the tests compare with). */
+static rf_status
+links_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
+	  rf_arena *a, const rf_recipient *rcpt, int use_memo,
+	  unsigned *limits_hit, rf_error *err)
+{
+	struct memo mo = { 0 };
+	rf_status st;
+	size_t i, j;
+
+	if (use_memo && memo_init(a, &mo, m->links.n) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	for (i = 0; i < m->links.n; i++) {
+		rf_link *l = &m->links.v[i];
+		const char *bug;
+
+		if (l->url == NULL)
+			l->url = "";
+		bug = web_bug(l);
+		j = i;
+		if (use_memo) {
+			mo.bug[i] = bug;
+			mo.len[i] = strlen(l->url);
+			mo.hash[i] = XXH3_64bits(l->url, mo.len[i]);
+			j = memo_find(&mo, m->links.v, i);
+		}
+		if (j != i) {
+			if (memo_copy(a, &m->links.v[j], l) != 0)
+				return rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+			continue;
+		}
+		st = track_link(ctx, rules, a, rcpt, l, bug, RF_TRK_OPAQUE,
+		    limits_hit, err);
+		if (st != RF_OK)
+			return st;
+	}
+	return RF_OK;
+}
+
 static rf_status
 tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
-	     rf_arena *a, const rf_recipient *rcpt, unsigned *limits_hit,
-	     rf_error *err)
+	     rf_arena *a, const rf_recipient *rcpt, int use_memo,
+	     unsigned *limits_hit, rf_error *err)
 {
 	const rf_limits *lim = rf_ctx_limits(ctx);
 	rf_status st;
@@ -533,13 +728,12 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	int bulk;
 
 	bulk = bulk_headers(m);
+	st = links_one(ctx, rules, m, a, rcpt, use_memo, limits_hit, err);
+	if (st != RF_OK)
+		return st;
 	for (i = 0; i < m->links.n; i++) {
 		rf_link *l = &m->links.v[i];
 
-		st = rf_tracking_link(ctx, rules, a, rcpt, l, RF_TRK_OPAQUE,
-		    limits_hit, err);
-		if (st != RF_OK)
-			return st;
 		for (k = 0; k < l->ntokens && !bulk; k++)
 			if (strcmp(l->tokens[k].reason, "opaque-token") != 0)
 				bulk = 1;
@@ -566,7 +760,8 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 			if (st == RF_OK)
 				er = own;
 		}
-		st = tracking_one(ctx, rules, e, a, er, limits_hit, err);
+		st = tracking_one(ctx, rules, e, a, er, use_memo, limits_hit,
+		    err);
 		if (st != RF_OK)
 			return st;
 	}
@@ -576,6 +771,14 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 rf_status
 rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		    const char *recipient, rf_error *err)
+{
+	return rf__tracking_message_memo(ctx, rules, m, recipient, 1, err);
+}
+
+rf_status
+rf__tracking_message_memo(const rf_ctx *ctx, const rf_rules *rules,
+			  rf_message *m, const char *recipient, int use_memo,
+			  rf_error *err)
 {
 	rf_recipient *rcpt = NULL;
 	rf_error e2;
@@ -590,7 +793,8 @@ rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		rcpt = NULL;	/* not an address: no address search */
 	}
-	st = tracking_one(ctx, rules, m, m->arena, rcpt, &hit, err);
+	st = tracking_one(ctx, rules, m, m->arena, rcpt, use_memo, &hit,
+	    err);
 	m->limits_hit |= hit;
 	return st;
 }
