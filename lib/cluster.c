@@ -441,6 +441,8 @@ step_canon(rf_cluster *cl, struct run *r, rf_error *err)
 	if ((st = rf__xsort_finish(cl->items, err)) != RF_OK ||
 	    (st = rf__spill_open(&r->canon, cl->open,
 	    cl->memory / 8, err)) != RF_OK ||
+	    (st = rf__spill_set_cache(&r->canon, cl->memory / 8,
+	    err)) != RF_OK ||
 	    (st = rf__xsort_new(&r->bands, sizeof(br), cmp_band,
 	    cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
@@ -531,7 +533,9 @@ step_sweep(rf_cluster *cl, struct run *r, rf_error *err)
 	int matched;
 	rf_status st;
 
-	if ((st = rf__spill_open(&r->buckets, cl->open, 0, err)) != RF_OK)
+	if ((st = rf__spill_open(&r->buckets, cl->open, 0, err)) != RF_OK ||
+	    (st = rf__spill_set_cache(&r->buckets, cl->memory / 4, err)) !=
+	    RF_OK)
 		return st;
 	for (;;) {
 		if ((st = rf__xsort_next(r->slots, &p, err)) != RF_OK)

@@ -105,12 +105,39 @@ rf__spill_open(rf__spill *sp, rf__spill_open_fn open, size_t bufsize,
 	return RF_OK;
 }
 
+rf_status
+rf__spill_set_cache(rf__spill *sp, size_t bytes, rf_error *err)
+{
+	size_t n = bytes / RF__SPILL_BLOCK;
+
+	if (n == 0)
+		return RF_OK;
+	if ((sp->cache = malloc(n * RF__SPILL_BLOCK)) == NULL ||
+	    (sp->tag = calloc(n, sizeof(*sp->tag))) == NULL ||
+	    (sp->clen = calloc(n, sizeof(*sp->clen))) == NULL ||
+	    (sp->dirty = calloc(n, 1)) == NULL) {
+		free(sp->cache);
+		free(sp->tag);
+		free(sp->clen);
+		sp->cache = NULL;
+		sp->tag = NULL;
+		sp->clen = NULL;
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+	sp->nblk = n;
+	return RF_OK;
+}
+
 void
 rf__spill_close(rf__spill *sp)
 {
 	if (sp->f != NULL)
 		fclose(sp->f);
 	free(sp->buf);
+	free(sp->cache);
+	free(sp->tag);
+	free(sp->clen);
+	free(sp->dirty);
 	memset(sp, 0, sizeof(*sp));
 	sp->fd = -1;
 }
@@ -162,6 +189,99 @@ read_at(int fd, void *p, size_t n, off_t off, rf_error *err)
 	return RF_OK;
 }
 
+/* cached_read: n bytes at off, all below sp->end, through the block
+ * cache.  A block is read again when it was cached while the file was
+ * shorter than what is asked.  RF_OK or RF_EIO. */
+static rf_status
+cached_read(rf__spill *sp, char *c, size_t n, off_t off, rf_error *err)
+{
+	off_t b, start;
+	size_t slot, in, k, want;
+	rf_status st;
+
+	while (n > 0) {
+		b = off / RF__SPILL_BLOCK;
+		start = b * RF__SPILL_BLOCK;
+		in = (size_t)(off - start);
+		k = RF__SPILL_BLOCK - in < n ? RF__SPILL_BLOCK - in : n;
+		slot = (size_t)b % sp->nblk;
+		if (sp->tag[slot] != b + 1 || sp->clen[slot] < in + k) {
+			want = sp->end - start < RF__SPILL_BLOCK ?
+			    (size_t)(sp->end - start) : RF__SPILL_BLOCK;
+			if (sp->dirty[slot] && (st = write_at(sp->fd,
+			    sp->cache + slot * RF__SPILL_BLOCK, sp->clen[slot],
+			    (sp->tag[slot] - 1) * RF__SPILL_BLOCK, err)) !=
+			    RF_OK)
+				return st;
+			sp->dirty[slot] = 0;
+			sp->tag[slot] = 0;
+			if ((st = read_at(sp->fd, sp->cache +
+			    slot * RF__SPILL_BLOCK, want, start, err)) != RF_OK)
+				return st;
+			sp->tag[slot] = b + 1;
+			sp->clen[slot] = want;
+		}
+		memcpy(c, sp->cache + slot * RF__SPILL_BLOCK + in, k);
+		c += k;
+		n -= k;
+		off += (off_t)k;
+	}
+	return RF_OK;
+}
+
+/* cache_update: the n bytes written at off into the cached blocks they
+ * overlap (a block whose cached bytes end before them is dropped, as
+ * the gap would read stale). */
+static void
+cache_update(rf__spill *sp, const char *c, size_t n, off_t off)
+{
+	off_t b, start;
+	size_t slot, in, k;
+
+	while (n > 0 && sp->nblk > 0) {
+		b = off / RF__SPILL_BLOCK;
+		start = b * RF__SPILL_BLOCK;
+		in = (size_t)(off - start);
+		k = RF__SPILL_BLOCK - in < n ? RF__SPILL_BLOCK - in : n;
+		slot = (size_t)b % sp->nblk;
+		if (sp->tag[slot] == b + 1) {
+			if (sp->clen[slot] < in && !sp->dirty[slot])
+				sp->tag[slot] = 0;
+			else if (sp->clen[slot] >= in) {
+				memcpy(sp->cache + slot * RF__SPILL_BLOCK + in,
+				    c, k);
+				if (sp->clen[slot] < in + k)
+					sp->clen[slot] = in + k;
+			}
+		}
+		c += k;
+		n -= k;
+		off += (off_t)k;
+	}
+}
+
+/* write_back: when the n bytes at off fall within one cached block's
+ * bytes, write them there only (the block is then dirty) and return 1;
+ * else 0. */
+static int
+write_back(rf__spill *sp, const void *p, size_t n, off_t off)
+{
+	off_t b, start;
+	size_t slot, in;
+
+	if (sp->nblk == 0 || n == 0)
+		return 0;
+	b = off / RF__SPILL_BLOCK;
+	start = b * RF__SPILL_BLOCK;
+	in = (size_t)(off - start);
+	slot = (size_t)b % sp->nblk;
+	if (sp->tag[slot] != b + 1 || in + n > sp->clen[slot])
+		return 0;
+	memcpy(sp->cache + slot * RF__SPILL_BLOCK + in, p, n);
+	sp->dirty[slot] = 1;
+	return 1;
+}
+
 rf_status
 rf__spill_flush(rf__spill *sp, rf_error *err)
 {
@@ -200,9 +320,13 @@ rf__spill_pwrite(rf__spill *sp, const void *p, size_t n, off_t off,
 {
 	rf_status st;
 
-	if ((st = rf__spill_flush(sp, err)) != RF_OK ||
-	    (st = write_at(sp->fd, p, n, off, err)) != RF_OK)
+	if ((st = rf__spill_flush(sp, err)) != RF_OK)
 		return st;
+	if (write_back(sp, p, n, off))
+		return RF_OK;
+	if ((st = write_at(sp->fd, p, n, off, err)) != RF_OK)
+		return st;
+	cache_update(sp, p, n, off);
 	if (off + (off_t)n > sp->end)
 		sp->end = off + (off_t)n;
 	return RF_OK;
@@ -219,7 +343,8 @@ rf__spill_pread(rf__spill *sp, void *p, size_t n, off_t off, rf_error *err)
 		k = n;
 		if ((off_t)k > sp->end - off)
 			k = (size_t)(sp->end - off);
-		if ((st = read_at(sp->fd, c, k, off, err)) != RF_OK)
+		if ((st = sp->nblk > 0 ? cached_read(sp, c, k, off, err) :
+		    read_at(sp->fd, c, k, off, err)) != RF_OK)
 			return st;
 		c += k;
 		n -= k;

@@ -73,20 +73,37 @@ size_t rf__xsort_merges(const rf__xsort *s);
 /* rf__xsort_free: release s and its file; NULL allowed. */
 void rf__xsort_free(rf__xsort *s);
 
+/* RF__SPILL_BLOCK: bytes of one block of a spill file's read cache. */
+#define RF__SPILL_BLOCK 8192
+
 /* A spill file: bytes at offsets, appended through a buffer of bufsize
- * bytes (0: unbuffered); bytes never written read as zeros. */
+ * bytes (0: unbuffered); bytes never written read as zeros.  Reads may go
+ * through a direct-mapped cache of whole blocks (rf__spill_set_cache):
+ * one pread per block instead of one per record.  A write that falls
+ * within a cached block's bytes stays in the cache (written to the file
+ * when the block is replaced); any other write goes to the file and
+ * updates the cached copy. */
 typedef struct rf__spill {
 	FILE *f;
 	int fd;
 	off_t end;		/* bytes in the file (past the last write) */
 	char *buf;		/* appended bytes not yet written, at end */
 	size_t len, cap;
+	char *cache;		/* nblk blocks of RF__SPILL_BLOCK bytes */
+	off_t *tag;		/* per block: its number + 1, 0 when empty */
+	size_t *clen;		/* per block: the bytes read into it */
+	unsigned char *dirty;	/* per block: changed since it was read */
+	size_t nblk;
 } rf__spill;
 
 /* rf__spill_open: make sp's file through open, with an append buffer of
  * bufsize bytes.  RF_OK, RF_ENOMEM or RF_EIO (sp is then closed). */
 rf_status rf__spill_open(rf__spill *sp, rf__spill_open_fn open,
 			 size_t bufsize, rf_error *err);
+
+/* rf__spill_set_cache: give sp's reads a cache of bytes bytes (whole
+ * blocks; less than one block: none).  RF_OK or RF_ENOMEM. */
+rf_status rf__spill_set_cache(rf__spill *sp, size_t bytes, rf_error *err);
 
 /* rf__spill_append: n bytes at the end.  RF_OK or RF_EIO. */
 rf_status rf__spill_append(rf__spill *sp, const void *p, size_t n,

@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define RF_CLUSTER_HEADS 4	/* representatives kept per LSH bucket */
-#define RF_CLUSTER_MEMORY (256 * 1024)	/* default memory budget, bytes */
+#define RF_CLUSTER_MEMORY (1024 * 1024) /* default memory budget, bytes */
 #define RF_CLUSTER_MEMORY_MIN 4096	/* smallest budget taken */
 
 typedef struct rf_cluster rf_cluster;

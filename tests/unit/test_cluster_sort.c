@@ -520,6 +520,70 @@ test_budgets_agree(void **state)
 	same_as_reference(40, 3);
 }
 
+/* The spill file's block cache: random writes (inside and across cached
+ * blocks, past the end, through the append buffer) and reads give what a
+ * plain array of the same bytes gives, with caches of 0 to 4 blocks. */
+static void
+test_spill_cache(void **state)
+{
+	enum { SIZE = 5 * RF__SPILL_BLOCK + 123, OPS = 20000 };
+	static unsigned char model[SIZE + 64], got[3 * RF__SPILL_BLOCK];
+	size_t cache, i, n, off, k;
+	uint64_t x = 7;
+	unsigned char v[3 * RF__SPILL_BLOCK];
+	rf__spill sp;
+	off_t end;
+
+	(void)state;
+	for (cache = 0; cache <= 4 * RF__SPILL_BLOCK; cache += RF__SPILL_BLOCK) {
+		memset(model, 0, sizeof(model));
+		end = 0;
+		assert_int_equal(rf__spill_open(&sp, NULL, 100, NULL), RF_OK);
+		assert_int_equal(rf__spill_set_cache(&sp, cache, NULL), RF_OK);
+		for (i = 0; i < OPS; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			/* mostly small records, now and then a block or more */
+			n = (x >> 20) % 8 == 0 ? (size_t)(x >> 33) % sizeof(v) :
+			    1 + (size_t)(x >> 33) % 40;
+			off = (size_t)(x >> 40) % SIZE;
+			if (off + n > SIZE)
+				n = SIZE - off;
+			switch ((x >> 12) % 3) {
+			case 0:	/* write at off */
+				for (k = 0; k < n; k++)
+					v[k] = (unsigned char)(x >> (k % 56));
+				assert_int_equal(rf__spill_pwrite(&sp, v, n,
+				    (off_t)off, NULL), RF_OK);
+				memcpy(model + off, v, n);
+				if ((off_t)(off + n) > end && n > 0)
+					end = (off_t)(off + n);
+				break;
+			case 1:	/* append (to SIZE at most) */
+				if ((size_t)end + n > SIZE)
+					n = SIZE - (size_t)end;
+				for (k = 0; k < n; k++)
+					v[k] = (unsigned char)(i + k);
+				assert_int_equal(rf__spill_append(&sp, v, n,
+				    NULL), RF_OK);
+				memcpy(model + end, v, n);
+				end += (off_t)n;
+				break;
+			default:	/* read */
+				assert_int_equal(rf__spill_pread(&sp, got, n,
+				    (off_t)off, NULL), RF_OK);
+				assert_memory_equal(got, model + off, n);
+			}
+		}
+		for (off = 0; off < SIZE; off += 1000) {
+			n = off + 1000 > SIZE ? SIZE - off : 1000;
+			assert_int_equal(rf__spill_pread(&sp, got, n, (off_t)off,
+			    NULL), RF_OK);
+			assert_memory_equal(got, model + off, n);
+		}
+		rf__spill_close(&sp);
+	}
+}
+
 /* A campaign read back in any order: the cache returns the right one. */
 static void
 test_campaign_cache(void **state)
@@ -637,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_budgets_agree),
 		cmocka_unit_test(test_campaign_cache),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_spill_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
