@@ -43,8 +43,10 @@ rf_arena_free(rf_arena *a)
 	free(a);
 }
 
-void *
-rf_arena_alloc(rf_arena *a, size_t n)
+/* take: n bytes aligned for any type, not zero-filled (for callers that
+ * write every byte), or NULL. */
+static void *
+take(rf_arena *a, size_t n)
 {
 	struct block *b = a->head;
 	size_t need, size;
@@ -74,7 +76,16 @@ rf_arena_alloc(rf_arena *a, size_t n)
 	}
 	p = b->data + b->used;
 	b->used += need;
-	memset(p, 0, n);
+	return p;
+}
+
+void *
+rf_arena_alloc(rf_arena *a, size_t n)
+{
+	void *p = take(a, n);
+
+	if (p != NULL)
+		memset(p, 0, n == 0 ? 1 : n);
 	return p;
 }
 
@@ -96,13 +107,17 @@ rf_arena_grow(rf_arena *a, void **base, size_t *cap, size_t nmemb,
 	if (nmemb < *cap)
 		return 0;
 	ncap = *cap ? *cap * 2 : 8;
-	if (ncap < *cap)
+	if (ncap < *cap || ncap < nmemb)
 		return -1;
-	p = rf_arena_array(a, ncap, size);
+	if (size != 0 && ncap > SIZE_MAX / size)
+		return -1;
+	p = take(a, ncap * size);
 	if (p == NULL)
 		return -1;
 	if (nmemb > 0)
 		memcpy(p, *base, nmemb * size);
+	/* the new slots read as zeros, as from rf_arena_alloc */
+	memset((char *)p + nmemb * size, 0, (ncap - nmemb) * size);
 	*base = p;
 	*cap = ncap;
 	return 0;
@@ -115,7 +130,7 @@ rf_arena_strndup(rf_arena *a, const char *s, size_t n)
 
 	if (n == SIZE_MAX)
 		return NULL;
-	p = rf_arena_alloc(a, n + 1);
+	p = take(a, n + 1);
 	if (p == NULL)
 		return NULL;
 	memcpy(p, s, n);
