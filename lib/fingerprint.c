@@ -632,6 +632,14 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 				wd.acc = acc;
 				wd.len = wl;
 				wd.digit = digit;
+				/* ended by ASCII white space (most words):
+				 * straight to the end of the chunk */
+				if (fast && i < len &&
+				    byte_class[s[i]] == B_SPACE) {
+					word_end(w, &wd, 0);
+					sp = 1;
+					goto white;
+				}
 				continue;
 			}
 			if (c == 1) {
@@ -667,6 +675,7 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 		}
 		/* white space: the chunk is over (out of memory: the
 		 * scan too, and the result is RF_ENOMEM) */
+white:
 		if (seen != 0)
 			chunk_end(ctx, w, s + start, i - start, seen, n0, nlex0);
 		if (w->oom)
