@@ -280,8 +280,9 @@ push(struct words *w, uint64_t h, int lex)
 			return;
 	}
 	w->all[w->n++] = h;
-	if (lex)
-		w->lex[w->nlex++] = h;
+	/* without a branch: nlex < n <= cap, so the slot is there */
+	w->lex[w->nlex] = h;
+	w->nlex += lex != 0;
 }
 
 /* ASCII: 0 separator, 1 ignored (apostrophe), else the folded byte. */
