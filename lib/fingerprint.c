@@ -27,6 +27,11 @@
 #include "fingerprint_hash.h"
 #include "fp_lexicon.h"
 
+#if defined(__SSE2__) && defined(__x86_64__)
+#define RF__FP_SSE2 1		/* swar_run with SSE2 */
+#include <emmintrin.h>
+#endif
+
 #define MIN_WORDS 8		/* fewer normalised words: RF_FP_SHORT */
 #define LEX_MIN 8		/* common words needed for lexicon mode */
 #define LEX_RATIO 4		/* ... and at least 1/LEX_RATIO of all */
@@ -275,8 +280,9 @@ push(struct words *w, uint64_t h, int lex)
 			return;
 	}
 	w->all[w->n++] = h;
-	if (lex)
-		w->lex[w->nlex++] = h;
+	/* without a branch: nlex < n <= cap, so the slot is there */
+	w->lex[w->nlex] = h;
+	w->nlex += lex != 0;
 }
 
 /* ASCII: 0 separator, 1 ignored (apostrophe), else the folded byte. */
@@ -497,6 +503,39 @@ chunk_end(const rf_ctx *ctx, struct words *w, const unsigned char *s,
  */
 #define B8(c) (0x0101010101010101ULL * (c))
 
+#ifdef RF__FP_SSE2
+/*
+ * The same with SSE2 (part of every x86-64 CPU): the 8 bytes are loaded
+ * into the low half of a vector (the high half zero, so not word bytes:
+ * the run stops at 8 at most) and each byte b checked against a range
+ * [lo, lo + w) with one wrapping add and one signed compare:
+ * (int8_t)(b + 0x80 - lo) < -128 + w holds exactly when (b - lo) mod 256
+ * is below w, for every byte value; one bit a byte comes out with a
+ * movemask.
+ */
+static inline unsigned
+swar_run(const unsigned char *p, uint64_t *be, int *digit)
+{
+	__m128i v, lw, letter, dig;
+	uint64_t x;
+	unsigned word, dm, stop;
+
+	memcpy(&x, p, sizeof(x));
+	v = _mm_loadl_epi64((const __m128i *)(const void *)p);
+	lw = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	letter = _mm_cmplt_epi8(_mm_add_epi8(lw, _mm_set1_epi8(0x80 - 'a')),
+	    _mm_set1_epi8(-128 + 26));
+	dig = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x80 - '0')),
+	    _mm_set1_epi8(-128 + 10));
+	word = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, dig));
+	dm = (unsigned)_mm_movemask_epi8(dig);
+	stop = ~word;			/* bit 8 set: the high half */
+	stop &= -stop;			/* the first byte not in the run */
+	*digit |= (dm & (stop - 1)) != 0;
+	*be = __builtin_bswap64(x | B8(0x20));
+	return (unsigned)__builtin_ctz(stop);
+}
+#else
 static inline unsigned
 swar_run(const unsigned char *p, uint64_t *be, int *digit)
 {
@@ -517,6 +556,7 @@ swar_run(const unsigned char *p, uint64_t *be, int *digit)
 	*be = __builtin_bswap64(x | B8(0x20));
 	return stop == 0 ? 8 : (unsigned)__builtin_ctzll(stop) >> 3;
 }
+#endif
 
 /* scan: the words of a text, in one pass over its bytes; unless flags
  * has RF__FP_BYTEWISE, a run of ASCII word bytes is read 8 at a time and
@@ -593,6 +633,14 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 				wd.acc = acc;
 				wd.len = wl;
 				wd.digit = digit;
+				/* ended by ASCII white space (most words):
+				 * straight to the end of the chunk */
+				if (fast && i < len &&
+				    byte_class[s[i]] == B_SPACE) {
+					word_end(w, &wd, 0);
+					sp = 1;
+					goto white;
+				}
 				continue;
 			}
 			if (c == 1) {
@@ -628,6 +676,7 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 		}
 		/* white space: the chunk is over (out of memory: the
 		 * scan too, and the result is RF_ENOMEM) */
+white:
 		if (seen != 0)
 			chunk_end(ctx, w, s + start, i - start, seen, n0, nlex0);
 		if (w->oom)

@@ -351,6 +351,55 @@ test_fast_scan(void **state)
 	rf_ctx_free(ctx);
 }
 
+/*
+ * Every byte value at every place of an 8-byte window, in and after a
+ * run of letters and digits, fast scan against the plain one: the run
+ * classification (SWAR or SSE2 range checks by wrapping additions) must
+ * take exactly the ASCII letters and digits as word bytes.  Few words:
+ * the short fingerprint hashes the whole word sequence.
+ */
+static void
+test_fast_scan_bytes(void **state)
+{
+	static const char *const runs[] = {
+		"abcdefghijklmnop", "ZYXWVUTSRQPONMLK", "q1w2e3r4t5y6u7i8",
+		"mnopqrstuvwxyzab",
+	};
+	rf_ctx *ctx = test_ctx();
+	rf_fingerprint fa, fb;
+	char buf[64];
+	unsigned b, pos, r, cut;
+	size_t len;
+
+	(void)state;
+	for (b = 0; b < 256; b++)
+		for (pos = 0; pos < 12; pos++)
+			for (r = 0; r < 4; r++)
+				for (cut = 0; cut < 2; cut++) {
+					memcpy(buf, "go ", 3);
+					memcpy(buf + 3, runs[r], 16);
+					buf[3 + pos] = (char)b;
+					len = 19;
+					if (cut == 0) {
+						memcpy(buf + len, " end of it", 10);
+						len += 10;
+					}
+					assert_int_equal(rf__fingerprint_text_with(
+					    ctx, buf, len, NULL, NULL,
+					    rf__fp_minhash_scalar, 0, &fa, NULL),
+					    RF_OK);
+					assert_int_equal(rf__fingerprint_text_with(
+					    ctx, buf, len, NULL, NULL,
+					    rf__fp_minhash_scalar, RF__FP_BYTEWISE,
+					    &fb, NULL), RF_OK);
+					if (memcmp(&fa, &fb, sizeof(fa)) != 0)
+						fail_msg("fast scan differs: byte "
+						    "0x%02x at %u, run %u, cut %u",
+						    b, pos, r, cut);
+				}
+	rf_ctx_free(ctx);
+}
+
 /* --- normalisation ---------------------------------------------------- */
 
 static const char base_text[] =
@@ -630,6 +679,7 @@ main(void)
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_vectors_kernels),
 		cmocka_unit_test(test_fast_scan),
+		cmocka_unit_test(test_fast_scan_bytes),
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_url_domain_differs),
 		cmocka_unit_test(test_personalised),
