@@ -106,9 +106,13 @@ hexval(unsigned char c)
 size_t
 rf__qp_decode(const char *in, size_t n, char *out)
 {
-	const unsigned char *p = (const unsigned char *)in, *end = p + n, *eq;
+	const unsigned char *p, *end, *eq;
 	unsigned char *o = (unsigned char *)out;
 
+	if (n == 0)	/* in may be NULL then */
+		return 0;
+	p = (const unsigned char *)in;
+	end = p + n;
 	while (p < end) {
 		if ((eq = memchr(p, '=', (size_t)(end - p))) == NULL)
 			eq = end;
