@@ -81,6 +81,20 @@ void rf__locked_free(void *p);
  * keeps coming.  Safe from many threads. */
 const char *rf__registrable_domain(const rf_ctx *ctx, const char *host);
 
+/* rf__hexval: the value of the ASCII hex digit c (either case), or -1
+ * when c is not one (URL escapes, quoted-printable). */
+static inline int
+rf__hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* RF__URL_MAX: bytes of one URL (after trimming) that rf_url_analyse
  * parses; a longer one gets no normalized form (docs/url.md). */
 #define RF__URL_MAX (16 * 1024)

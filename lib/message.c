@@ -95,19 +95,13 @@ is_utf8_charset(const char *cs)
 	    g_ascii_strcasecmp(cs, "ascii") == 0;
 }
 
-/* hexval: the value of the hex digit c. */
-static unsigned
-hexval(unsigned char c)
-{
-	return c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' +
-	    10);
-}
 
 size_t
 rf__qp_decode(const char *in, size_t n, char *out)
 {
 	const unsigned char *p, *end, *eq;
 	unsigned char *o = (unsigned char *)out;
+	int h, l;
 
 	if (n == 0)	/* in may be NULL then */
 		return 0;
@@ -127,8 +121,8 @@ rf__qp_decode(const char *in, size_t n, char *out)
 		}
 		if (p + 1 == end)
 			break;		/* so is a last "=X" */
-		if (g_ascii_isxdigit(p[0]) && g_ascii_isxdigit(p[1]))
-			*o++ = (unsigned char)(hexval(p[0]) << 4 | hexval(p[1]));
+		if ((h = rf__hexval(p[0])) >= 0 && (l = rf__hexval(p[1])) >= 0)
+			*o++ = (unsigned char)(h << 4 | l);
 		else if (p[0] != '\r' || p[1] != '\n') {
 			*o++ = '=';	/* not an escape: as it is */
 			*o++ = p[0];

@@ -127,17 +127,6 @@ rf__url_split(const char *s, size_t len, struct rf__url *u)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int
 rf__pct_decode(rf_arena *a, const char *s, size_t len, const size_t *beg0,
 	       const size_t *end0, struct rf__decoded *out)
@@ -153,8 +142,8 @@ rf__pct_decode(rf_arena *a, const char *s, size_t len, const size_t *beg0,
 	for (i = 0; i < len; i++, o++) {
 		out->beg[o] = beg0 != NULL ? beg0[i] : i;
 		if (s[i] == '%' && i + 2 < len &&
-		    (h = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (l = hexval((unsigned char)s[i + 2])) >= 0) {
+		    (h = rf__hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (l = rf__hexval((unsigned char)s[i + 2])) >= 0) {
 			out->s[o] = (char)(h * 16 + l);
 			i += 2;
 		} else {
@@ -208,8 +197,8 @@ starts_http(const char *s, size_t n)
 			return 0;
 		for (i = 0, o = 0; i < m; i++, o++) {
 			if (a[i] == '%' && i + 2 < m &&
-			    (h = hexval((unsigned char)a[i + 1])) >= 0 &&
-			    (l = hexval((unsigned char)a[i + 2])) >= 0) {
+			    (h = rf__hexval((unsigned char)a[i + 1])) >= 0 &&
+			    (l = rf__hexval((unsigned char)a[i + 2])) >= 0) {
 				b[o] = (char)(h * 16 + l);
 				i += 2;
 			} else {

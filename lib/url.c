@@ -59,24 +59,12 @@ is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* is_pct: s[i] starts a valid %XX escape within n bytes. */
 static int
 is_pct(const char *s, size_t i, size_t n)
 {
-	return s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0
-	    && hexval((unsigned char)s[i + 2]) >= 0;
+	return s[i] == '%' && i + 2 < n && rf__hexval((unsigned char)s[i + 1]) >= 0
+	    && rf__hexval((unsigned char)s[i + 2]) >= 0;
 }
 
 /* RFC 3986 unreserved and sub-delims: allowed everywhere but the scheme. */
@@ -147,7 +135,7 @@ ipv4(const char *h, char out[16])
 		return 0;
 	if (*p != '\0')
 		for (p = last + 2; *p != '\0'; p++)
-			if (hexval((unsigned char)*p) < 0)
+			if (rf__hexval((unsigned char)*p) < 0)
 				return 0;
 	for (p = h;; p = e + 1) {
 		e = strchr(p, '.');
@@ -164,7 +152,7 @@ ipv4(const char *h, char out[16])
 			p++;
 		}
 		for (v = 0; p < e; p++) {
-			d = hexval((unsigned char)*p);
+			d = rf__hexval((unsigned char)*p);
 			if (d < 0 || d >= base)
 				return -1;
 			v = v * (unsigned)base + (unsigned)d;
@@ -268,8 +256,8 @@ host_convert(rf_arena *a, const char *s, size_t n, char *tmp,
 	}
 	for (i = 0; i < n; i++) {
 		if (is_pct(s, i, n)) {
-			tmp[m++] = (char)lower(hexval((unsigned char)s[i + 1]) *
-			    16 + hexval((unsigned char)s[i + 2]));
+			tmp[m++] = (char)lower(rf__hexval((unsigned char)s[i + 1]) *
+			    16 + rf__hexval((unsigned char)s[i + 2]));
 			i += 2;
 		} else
 			tmp[m++] = (char)lower((unsigned char)s[i]);
