@@ -146,22 +146,34 @@ rf_arena_strdup(rf_arena *a, const char *s)
 	return rf_arena_strndup(a, s, strlen(s));
 }
 
+/*
+ * rf_arena_vprintf: formats once into a stack buffer of ARENA_PRINTF_STACK
+ * bytes, which holds nearly every string formatted here (verdict reasons,
+ * counts), and copies it; only a longer result is formatted a second time,
+ * straight into the arena.
+ */
+#define ARENA_PRINTF_STACK 256
+
 char *
 rf_arena_vprintf(rf_arena *a, const char *fmt, va_list ap)
 {
+	char tmp[ARENA_PRINTF_STACK];
 	va_list ap2;
 	char *p;
 	int n;
 
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return NULL;
 	p = rf_arena_alloc(a, (size_t)n + 1);
 	if (p == NULL)
 		return NULL;
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof(tmp))
+		memcpy(p, tmp, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 

@@ -20,6 +20,15 @@ test_arena(void **state)
 		assert_int_equal(v[i], (int)i);
 	s = rf_arena_printf(a, "%s-%d", "x", 42);
 	assert_string_equal(s, "x-42");
+	/* at, below and past the stack buffer of rf_arena_vprintf */
+	for (i = 250; i < 260; i++) {
+		s = rf_arena_printf(a, "%0*d|%s", (int)i, 7, "end");
+		assert_int_equal(strlen(s), i + 4);
+		assert_int_equal(s[i - 1], '7');
+		assert_string_equal(s + i, "|end");
+	}
+	s = rf_arena_printf(a, "%s", "");
+	assert_string_equal(s, "");
 	assert_null(rf_arena_array(a, SIZE_MAX / 2, 4));
 	/* a large block does not disturb small allocations */
 	assert_non_null(rf_arena_alloc(a, 1 << 20));
