@@ -605,22 +605,6 @@ jf_end(struct sprinter *sp)
 	settle(&f->j);
 }
 
-struct sprinter *
-sprinter_json_new(FILE *out)
-{
-	struct json_full *f = calloc(1, sizeof(*f));
-
-	if (f == NULL || (f->j.buf = malloc(JBUF)) == NULL) {
-		free(f);
-		return NULL;
-	}
-	f->j.out = out;
-	f->j.sp = (struct sprinter){ jf_begin_map, jf_begin_list, jf_end,
-	    j_string, j_string_len, j_integer, j_real, j_boolean, j_null,
-	    j_map_key, j_resume_map, j_separator, j_destroy };
-	return &f->j.sp;
-}
-
 /*
  * kv_plain: the JSON printer's key and string (or null) in one go when
  * neither needs escaping and both fit in the buffer: what j_map_key then
@@ -664,30 +648,11 @@ kv_plain(struct json *j, const char *key, const char *s)
 	return 1;
 }
 
-void
-sp_kv_str(struct sprinter *sp, const char *key, const char *s)
+/* j_kv_str: the kv_str method (sprinter.h): kv_plain. */
+static int
+j_kv_str(struct sprinter *sp, const char *key, const char *s)
 {
-	if (sp->map_key == j_map_key && kv_plain((struct json *)sp, key, s))
-		return;
-	sp->map_key(sp, key);
-	if (s != NULL)
-		sp->string(sp, s);
-	else
-		sp->null(sp);
-}
-
-void
-sp_kv_int(struct sprinter *sp, const char *key, long long v)
-{
-	sp->map_key(sp, key);
-	sp->integer(sp, v);
-}
-
-void
-sp_kv_bool(struct sprinter *sp, const char *key, int v)
-{
-	sp->map_key(sp, key);
-	sp->boolean(sp, v);
+	return kv_plain((struct json *)sp, key, s);
 }
 
 /* --- literal keys (SP_KV_STR and the others, sprinter.h) --- */
@@ -730,98 +695,104 @@ kvl_begin(struct json *j, const char *lit, size_t litlen, size_t need)
 	return o + litlen;
 }
 
-/* is_json: sp is a JSON printer */
-#define is_json(sp) ((sp)->map_key == j_map_key)
-
-void
-sp_kvl_str(struct sprinter *sp, const char *key, const char *lit,
-	   size_t litlen, const char *s)
+/* j_kvl_str: the kvl_str method (sprinter.h). */
+static int
+j_kvl_str(struct sprinter *sp, const char *lit, size_t litlen, const char *s)
 {
 	struct json *j = (struct json *)sp;
-	size_t n;
+	size_t n = s != NULL ? strlen(s) : 0;
 	char *o;
 
-	if (is_json(sp)) {
-		n = s != NULL ? strlen(s) : 0;
-		if ((o = kvl_begin(j, lit, litlen, n)) != NULL) {
-			if (s == NULL) {
-				memcpy(o, "null", 4);
-				j->len = (size_t)(o + 4 - j->buf);
-				return;
-			}
-			*o = '"';
-			if (plain_copy(o + 1, (const unsigned char *)s, n) ==
-			    n) {
-				o[n + 1] = '"';
-				j->len = (size_t)(o + n + 2 - j->buf);
-				return;
-			}
-			/* the key is written: the value the long way */
-			j->len = (size_t)(o - j->buf);
-			write_string(j, s, n);
-			return;
-		}
+	if ((o = kvl_begin(j, lit, litlen, n)) == NULL)
+		return 0;
+	if (s == NULL) {
+		memcpy(o, "null", 4);
+		j->len = (size_t)(o + 4 - j->buf);
+		return 1;
 	}
-	sp_kv_str(sp, key, s);
+	*o = '"';
+	if (plain_copy(o + 1, (const unsigned char *)s, n) == n) {
+		o[n + 1] = '"';
+		j->len = (size_t)(o + n + 2 - j->buf);
+		return 1;
+	}
+	/* the key is written: the value the long way */
+	j->len = (size_t)(o - j->buf);
+	write_string(j, s, n);
+	return 1;
 }
 
-void
-sp_kvl_int(struct sprinter *sp, const char *key, const char *lit,
-	   size_t litlen, long long v)
+/* j_kvl_int: the kvl_int method (sprinter.h). */
+static int
+j_kvl_int(struct sprinter *sp, const char *lit, size_t litlen, long long v)
 {
 	struct json *j = (struct json *)sp;
 	unsigned long long u, t;
 	size_t nd;
 	char *o;
 
-	if (is_json(sp) && (o = kvl_begin(j, lit, litlen, 0)) != NULL) {
-		u = v < 0 ? 0ULL - (unsigned long long)v :
-		    (unsigned long long)v;
-		if (v < 0)
-			*o++ = '-';
-		for (nd = 1, t = u; t >= 10; t /= 10)
-			nd++;
-		j->len = (size_t)(o + nd - j->buf);
-		do {
-			o[--nd] = (char)('0' + u % 10);
-			u /= 10;
-		} while (nd > 0);
-		return;
-	}
-	sp_kv_int(sp, key, v);
+	if ((o = kvl_begin(j, lit, litlen, 0)) == NULL)
+		return 0;
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	if (v < 0)
+		*o++ = '-';
+	for (nd = 1, t = u; t >= 10; t /= 10)
+		nd++;
+	j->len = (size_t)(o + nd - j->buf);
+	do {
+		o[--nd] = (char)('0' + u % 10);
+		u /= 10;
+	} while (nd > 0);
+	return 1;
 }
 
-void
-sp_kvl_bool(struct sprinter *sp, const char *key, const char *lit,
-	    size_t litlen, int v)
+/* j_kvl_bool: the kvl_bool method (sprinter.h). */
+static int
+j_kvl_bool(struct sprinter *sp, const char *lit, size_t litlen, int v)
 {
 	struct json *j = (struct json *)sp;
 	char *o;
 
-	if (is_json(sp) && (o = kvl_begin(j, lit, litlen, 0)) != NULL) {
-		if (v) {
-			memcpy(o, "true", 4);
-			j->len = (size_t)(o + 4 - j->buf);
-		} else {
-			memcpy(o, "false", 5);
-			j->len = (size_t)(o + 5 - j->buf);
-		}
-		return;
-	}
-	sp_kv_bool(sp, key, v);
+	if ((o = kvl_begin(j, lit, litlen, 0)) == NULL)
+		return 0;
+	memcpy(o, v ? "true" : "false", v ? 4 : 5);
+	j->len = (size_t)(o + (v ? 4 : 5) - j->buf);
+	return 1;
 }
 
-void
-sp_kvl_key(struct sprinter *sp, const char *key, const char *lit,
-	   size_t litlen)
+/* j_kvl_key: the kvl_key method (sprinter.h). */
+static int
+j_kvl_key(struct sprinter *sp, const char *lit, size_t litlen)
 {
 	struct json *j = (struct json *)sp;
 	char *o;
 
-	if (is_json(sp) && (o = kvl_begin(j, lit, litlen, 0)) != NULL) {
-		j->len = (size_t)(o - j->buf);
-		j->after_key = 1;
-		return;
+	if ((o = kvl_begin(j, lit, litlen, 0)) == NULL)
+		return 0;
+	j->len = (size_t)(o - j->buf);
+	j->after_key = 1;
+	return 1;
+}
+
+struct sprinter *
+sprinter_json_new(FILE *out)
+{
+	struct json_full *f = calloc(1, sizeof(*f));
+
+	if (f == NULL || (f->j.buf = malloc(JBUF)) == NULL) {
+		free(f);
+		return NULL;
 	}
-	sp->map_key(sp, key);
+	f->j.out = out;
+	f->j.sp = (struct sprinter){
+		.begin_map = jf_begin_map, .begin_list = jf_begin_list,
+		.end = jf_end, .string = j_string, .string_len = j_string_len,
+		.integer = j_integer, .real = j_real, .boolean = j_boolean,
+		.null = j_null, .map_key = j_map_key,
+		.resume_map = j_resume_map, .separator = j_separator,
+		.destroy = j_destroy, .kv_str = j_kv_str,
+		.kvl_str = j_kvl_str, .kvl_int = j_kvl_int,
+		.kvl_bool = j_kvl_bool, .kvl_key = j_kvl_key,
+	};
+	return &f->j.sp;
 }

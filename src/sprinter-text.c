@@ -174,8 +174,13 @@ sprinter_text_new(FILE *out)
 	if (t == NULL)
 		return NULL;
 	t->out = out;
-	t->sp = (struct sprinter){ t_begin_map, t_begin_list, t_end,
-	    t_string, t_string_len, t_integer, t_real, t_boolean, t_null,
-	    t_map_key, t_resume_map, t_separator, t_destroy };
+	t->sp = (struct sprinter){
+		.begin_map = t_begin_map, .begin_list = t_begin_list,
+		.end = t_end, .string = t_string, .string_len = t_string_len,
+		.integer = t_integer, .real = t_real, .boolean = t_boolean,
+		.null = t_null, .map_key = t_map_key,
+		.resume_map = t_resume_map, .separator = t_separator,
+		.destroy = t_destroy,
+	};
 	return &t->sp;
 }

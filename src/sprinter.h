@@ -34,6 +34,23 @@ struct sprinter {
 	/* separator: ends one top-level item (a newline in both formats) */
 	void (*separator)(struct sprinter *sp);
 	void (*destroy)(struct sprinter *sp);
+	/*
+	 * Optional fast paths, NULL in a printer without them: a key and its
+	 * value written in one call.  Each returns 1 when it wrote them, 0
+	 * (nothing written) to have the generic calls made instead
+	 * (map_key, then string, null, integer or boolean).  kv_str takes
+	 * the key as given to map_key; the kvl_ ones take it in the literal
+	 * form SP__LIT makes (lit: ,"key": of litlen bytes, then 16
+	 * readable bytes).
+	 */
+	int (*kv_str)(struct sprinter *sp, const char *key, const char *s);
+	int (*kvl_str)(struct sprinter *sp, const char *lit, size_t litlen,
+		       const char *s);
+	int (*kvl_int)(struct sprinter *sp, const char *lit, size_t litlen,
+		       long long v);
+	int (*kvl_bool)(struct sprinter *sp, const char *lit, size_t litlen,
+			int v);
+	int (*kvl_key)(struct sprinter *sp, const char *lit, size_t litlen);
 };
 
 /* Both return NULL when out of memory. */
@@ -50,9 +67,8 @@ void sp_kv_bool(struct sprinter *sp, const char *key, int v);
  * than '"' and '\\' (not checked): SP_KV_STR(sp, "url", s) is
  * sp_kv_str(sp, "url", s) and writes the same bytes, but the JSON printer
  * writes the key, its quotes and separators (,"url":) as one precomputed
- * literal, the value straight into its buffer, with no call through the
- * interface.  Any other printer gets the calls sp_kv_str and the others
- * make.  SP_KEY(sp, "links") is sp->map_key(sp, "links").
+ * literal and the value straight into its buffer (its kvl_ methods).
+ * Any other printer gets the calls sp_kv_str and the others make.  SP_KEY(sp, "links") is sp->map_key(sp, "links").
  * SP__LIT(key): the key, then its JSON form padded with 16 NUL bytes (the
  * printer copies 16 bytes at once), then the length of that form.
  */
@@ -64,14 +80,38 @@ void sp_kv_bool(struct sprinter *sp, const char *key, int v);
 #define SP_KEY(sp, key) sp_kvl_key((sp), SP__LIT(key))
 
 /* The functions behind them: key as given to map_key, lit its JSON form
- * ,"key": of litlen bytes followed by 16 readable bytes. */
-void sp_kvl_str(struct sprinter *sp, const char *key, const char *lit,
-		size_t litlen, const char *s);
-void sp_kvl_int(struct sprinter *sp, const char *key, const char *lit,
-		size_t litlen, long long v);
-void sp_kvl_bool(struct sprinter *sp, const char *key, const char *lit,
-		 size_t litlen, int v);
-void sp_kvl_key(struct sprinter *sp, const char *key, const char *lit,
-		size_t litlen);
+ * ,"key": of litlen bytes followed by 16 readable bytes.  Inline, so that
+ * a printer's kvl_ method is called straight from the report. */
+static inline void
+sp_kvl_str(struct sprinter *sp, const char *key, const char *lit,
+	   size_t litlen, const char *s)
+{
+	if (sp->kvl_str == NULL || !sp->kvl_str(sp, lit, litlen, s))
+		sp_kv_str(sp, key, s);
+}
+
+static inline void
+sp_kvl_int(struct sprinter *sp, const char *key, const char *lit,
+	   size_t litlen, long long v)
+{
+	if (sp->kvl_int == NULL || !sp->kvl_int(sp, lit, litlen, v))
+		sp_kv_int(sp, key, v);
+}
+
+static inline void
+sp_kvl_bool(struct sprinter *sp, const char *key, const char *lit,
+	    size_t litlen, int v)
+{
+	if (sp->kvl_bool == NULL || !sp->kvl_bool(sp, lit, litlen, v))
+		sp_kv_bool(sp, key, v);
+}
+
+static inline void
+sp_kvl_key(struct sprinter *sp, const char *key, const char *lit,
+	   size_t litlen)
+{
+	if (sp->kvl_key == NULL || !sp->kvl_key(sp, lit, litlen))
+		sp->map_key(sp, key);
+}
 
 #endif

@@ -3,7 +3,8 @@
  * (sp_kv_str's fast path, kv_plain) against the two calls it replaces
  * (map_key, then string or null), on many generated keys, strings and
  * nestings.  The printer lives in src/, outside the library: it is built
- * into this test from its source.
+ * into this test from its source (with src/sprinter.c, which gives each
+ * pair to the printer's kv_ methods or makes the generic calls).
  */
 #include "testutil.h"
 
@@ -11,6 +12,7 @@
 #include <math.h>
 
 #include "../../src/sprinter-json.c"
+#include "../../src/sprinter.c"
 
 /* rnd: a small deterministic generator (xorshift). */
 static uint32_t
@@ -338,9 +340,14 @@ rec_new(FILE *out)
 	if (r == NULL)
 		return NULL;
 	r->out = out;
-	r->sp = (struct sprinter){ rec_begin_map, rec_begin_list, rec_end,
-	    rec_string, rec_string_len, rec_integer, rec_real, rec_boolean,
-	    rec_null, rec_map_key, rec_resume, rec_sep, rec_destroy };
+	r->sp = (struct sprinter){
+		.begin_map = rec_begin_map, .begin_list = rec_begin_list,
+		.end = rec_end, .string = rec_string,
+		.string_len = rec_string_len, .integer = rec_integer,
+		.real = rec_real, .boolean = rec_boolean, .null = rec_null,
+		.map_key = rec_map_key, .resume_map = rec_resume,
+		.separator = rec_sep, .destroy = rec_destroy,
+	};
 	return &r->sp;
 }
 
