@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "internal.h"
+#include "store_sqlite.h"
 
 /* S_INS_BAND names one parameter per band */
 _Static_assert(RF_FP_BANDS == 16, "S_INS_BAND has 16 rows");
@@ -51,12 +49,6 @@ static const char *const migrate_1[] = {
 
 #define ROW "cid, copies, size, complaints, first_seen, last_seen, subject"
 
-enum {
-	S_BEGIN, S_BEGIN_READ, S_COMMIT, S_ROLLBACK, S_SAVE, S_RELEASE, S_UNDO,
-	S_CAND, S_INS_CAMP, S_ID_BY_CID, S_INS_BAND, S_GET_ROW, S_UPD,
-	S_GET_HLL, S_PUT_HLL, S_INS_SAMPLE, S_GET_BY_CID, S_LIST,
-	S_COMPLAINT, S_SAMPLES, S_PUT_ROW, S_SET_HLL, S_DATA_VERSION, S__COUNT
-};
 
 static const char *const sql[S__COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -104,73 +96,31 @@ static const char *const sql[S__COUNT] = {
 	[S_DATA_VERSION] = "PRAGMA data_version",
 };
 
-/*
- * Inside rf_store_begin ... rf_store_commit this process holds the write
- * lock, so the rows it reads stay as it left them: the campaigns counted
- * in the group are kept here (the "hot" table) and written back when the
- * group commits, when the table is full, or before a listing.  Samples,
- * complaints and new campaigns are written at once.  After the commit the
- * entries stay, equal to the file, and serve the next group and lookups
- * for as long as PRAGMA data_version shows that no other connection
- * wrote; a write of this connection outside a group forgets them.
- */
-#define HOT_SLOTS 2048
-#define HOT_MAX 1024		/* entries before a write-back */
-
-struct hot {
-	uint64_t num;		/* the campaign id as a number */
-	int64_t key;		/* row id; 0: free slot */
-	char cid[RF_CAMPAIGN_ID_LEN + 1];
-	int64_t copies, size, complaints, first, last, samples, sbytes;
-	char *subject;		/* NULL: none yet */
-	size_t subjectlen;
-	rf_hll *hll;		/* NULL: nothing counted, no row */
-	int hll_row;		/* the hll table has its row */
-	int dirty, hll_dirty;
-};
-
-struct sq {
-	sqlite3 *db;
-	sqlite3_stmt *st[S__COUNT];
-	int in_tx;			/* rf_store_begin is open */
-	int failed;			/* an add failed: the group was undone */
-	int op_wrote;			/* this add wrote to the file */
-	rf_hll hll;			/* scratch for update */
-	struct hot *hot;		/* HOT_SLOTS, while in_tx */
-	struct hot **order;		/* HOT_SLOTS, for write-back */
-	unsigned nhot;
-	int64_t data_version;		/* when the hot table was last valid */
-};
-
-static void hot_clear(struct sq *);
-static rf_status hot_new(struct sq *, const struct rf__copy *, int64_t,
-			 rf_error *);
-
-static rf_status
-db_error(struct sq *q, rf_error *err, const char *what)
+rf_status
+rf__sq_db_error(struct sq *q, rf_error *err, const char *what)
 {
 	return rf_error_set(err, RF_ESTORE, "sqlite: %s: %s", what,
 	    sqlite3_errmsg(q->db));
 }
 
-/* stmt: statement i, reset and unbound, ready for binding. */
-static sqlite3_stmt *
-stmt(struct sq *q, int i)
+/* rf__sq_stmt: statement i, reset and unbound, ready for binding. */
+sqlite3_stmt *
+rf__sq_stmt(struct sq *q, int i)
 {
 	sqlite3_reset(q->st[i]);
 	sqlite3_clear_bindings(q->st[i]);
 	return q->st[i];
 }
 
-/* run: step a statement that returns no rows. */
-static rf_status
-run(struct sq *q, int i, rf_error *err)
+/* rf__sq_run: step a statement that returns no rows. */
+rf_status
+rf__sq_run(struct sq *q, int i, rf_error *err)
 {
 	int rc = sqlite3_step(q->st[i]);
 
 	sqlite3_reset(q->st[i]);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(q, err, sql[i]);
+		return rf__sq_db_error(q, err, sql[i]);
 	return RF_OK;
 }
 
@@ -185,11 +135,11 @@ check_schema(struct sq *q, int read_only, rf_error *err)
 
 	if (sqlite3_exec(q->db, read_only ? "BEGIN" : "BEGIN IMMEDIATE", NULL,
 	    NULL, NULL) != SQLITE_OK)
-		return db_error(q, err, "cannot lock the store");
+		return rf__sq_db_error(q, err, "cannot lock the store");
 	if (sqlite3_prepare_v2(q->db, "SELECT (SELECT user_version FROM"
 	    " pragma_user_version), (SELECT count(*) FROM sqlite_schema)", -1,
 	    &v, NULL) != SQLITE_OK || sqlite3_step(v) != SQLITE_ROW) {
-		st = db_error(q, err, "cannot read the schema version");
+		st = rf__sq_db_error(q, err, "cannot read the schema version");
 		goto done;
 	}
 	version = sqlite3_column_int(v, 0);
@@ -210,21 +160,21 @@ check_schema(struct sq *q, int read_only, rf_error *err)
 	for (i = 0; version == 0 && i < sizeof(schema) / sizeof(*schema); i++)
 		if (sqlite3_exec(q->db, schema[i], NULL, NULL, NULL) !=
 		    SQLITE_OK) {
-			st = db_error(q, err, "cannot create the schema");
+			st = rf__sq_db_error(q, err, "cannot create the schema");
 			goto done;
 		}
 	for (i = 0; version == 1 && !read_only &&
 	    i < sizeof(migrate_1) / sizeof(*migrate_1); i++)
 		if (sqlite3_exec(q->db, migrate_1[i], NULL, NULL, NULL) !=
 		    SQLITE_OK) {
-			st = db_error(q, err, "cannot update the schema");
+			st = rf__sq_db_error(q, err, "cannot update the schema");
 			goto done;
 		}
 done:
 	sqlite3_finalize(v);
 	if (sqlite3_exec(q->db, st == RF_OK ? "COMMIT" : "ROLLBACK", NULL,
 	    NULL, NULL) != SQLITE_OK && st == RF_OK)
-		st = db_error(q, err, "cannot create the schema");
+		st = rf__sq_db_error(q, err, "cannot create the schema");
 	return st;
 }
 
@@ -237,8 +187,8 @@ sq_close(void *be)
 	if (q == NULL)
 		return;
 	if (q->in_tx && !sqlite3_get_autocommit(q->db))
-		sqlite3_step(stmt(q, S_ROLLBACK));
-	hot_clear(q);
+		sqlite3_step(rf__sq_stmt(q, S_ROLLBACK));
+	rf__sq_hot_clear(q);
 	free(q->hot);
 	free(q->order);
 	for (i = 0; i < S__COUNT; i++)
@@ -260,8 +210,8 @@ sq_begin_op(void *be, int write, rf_error *err)
 		return RF_OK;
 	}
 	if (write)
-		hot_clear(q);
-	return run(q, write ? S_BEGIN : S_BEGIN_READ, err);
+		rf__sq_hot_clear(q);
+	return rf__sq_run(q, write ? S_BEGIN : S_BEGIN_READ, err);
 }
 
 /* group_fail: undo the whole group after an add that wrote failed. */
@@ -269,8 +219,8 @@ static void
 group_fail(struct sq *q)
 {
 	if (!sqlite3_get_autocommit(q->db))
-		run(q, S_ROLLBACK, NULL);
-	hot_clear(q);
+		rf__sq_run(q, S_ROLLBACK, NULL);
+	rf__sq_hot_clear(q);
 	q->failed = 1;
 }
 
@@ -289,9 +239,9 @@ sq_end_op(void *be, int ok, rf_error *err)
 			group_fail(q);
 		return RF_OK;
 	}
-	if (ok && (st = run(q, S_COMMIT, err)) == RF_OK)
+	if (ok && (st = rf__sq_run(q, S_COMMIT, err)) == RF_OK)
 		return RF_OK;
-	run(q, S_ROLLBACK, NULL);
+	rf__sq_run(q, S_ROLLBACK, NULL);
 	return ok ? RF_ESTORE : RF_OK;
 }
 
@@ -309,7 +259,7 @@ sq_candidates(void *be, const uint64_t *band, unsigned max, rf__cand_cb cb,
 	if ((seen = calloc((size_t)max + 1, sizeof(*seen))) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
 	for (i = 0; i < RF_FP_BANDS && !stop; i++) {
-		s = stmt(q, S_CAND);
+		s = rf__sq_stmt(q, S_CAND);
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)band[i]);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)max + 1);
 		while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -332,7 +282,7 @@ sq_candidates(void *be, const uint64_t *band, unsigned max, rf__cand_cb cb,
 		}
 		sqlite3_reset(s);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-			st = db_error(q, err, "finding candidates");
+			st = rf__sq_db_error(q, err, "finding candidates");
 			break;
 		}
 	}
@@ -349,22 +299,22 @@ sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 	rf_status st;
 	unsigned i;
 
-	s = stmt(q, S_INS_CAMP);
+	s = rf__sq_stmt(q, S_INS_CAMP);
 	sqlite3_bind_text(s, 1, c->id, RF_CAMPAIGN_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 2, c->fp, sizeof(c->fp), SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, c->now);
 	q->op_wrote = 1;
-	if ((st = run(q, S_INS_CAMP, err)) != RF_OK)
+	if ((st = rf__sq_run(q, S_INS_CAMP, err)) != RF_OK)
 		return st;
 	*created = sqlite3_changes(q->db) > 0;
 	if (*created) {
 		*key = sqlite3_last_insert_rowid(q->db);
 		goto bands;
 	}
-	s = stmt(q, S_ID_BY_CID);
+	s = rf__sq_stmt(q, S_ID_BY_CID);
 	sqlite3_bind_text(s, 1, c->id, RF_CAMPAIGN_ID_LEN, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		st = db_error(q, err, "reading a new campaign");
+		st = rf__sq_db_error(q, err, "reading a new campaign");
 		sqlite3_reset(s);
 		return st;
 	}
@@ -372,16 +322,16 @@ sq_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 	sqlite3_reset(s);
 bands:
 	if (*created) {
-		s = stmt(q, S_INS_BAND);
+		s = rf__sq_stmt(q, S_INS_BAND);
 		for (i = 0; i < RF_FP_BANDS; i++)
 			sqlite3_bind_int64(s, (int)i + 1,
 			    (sqlite3_int64)c->band[i]);
 		sqlite3_bind_int64(s, RF_FP_BANDS + 1, *key);
-		if ((st = run(q, S_INS_BAND, err)) != RF_OK)
+		if ((st = rf__sq_run(q, S_INS_BAND, err)) != RF_OK)
 			return st;
 	}
 	if (*created && q->in_tx)
-		return hot_new(q, c, *key, err);
+		return rf__sq_hot_new(q, c, *key, err);
 	return RF_OK;
 }
 
@@ -407,7 +357,7 @@ static rf_status
 count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
 	   uint64_t *size, rf_error *err)
 {
-	sqlite3_stmt *s = stmt(q, S_GET_HLL);
+	sqlite3_stmt *s = rf__sq_stmt(q, S_GET_HLL);
 	const void *blob;
 	rf_status st = RF_OK;
 	size_t len, i;
@@ -421,7 +371,7 @@ count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
 	else if (rc == SQLITE_DONE)
 		rf_hll_init(&q->hll);
 	else
-		st = db_error(q, err, "reading recipients");
+		st = rf__sq_db_error(q, err, "reading recipients");
 	sqlite3_reset(s);
 	if (st != RF_OK) {
 		if (st == RF_EPARSE)	/* a damaged blob: start over */
@@ -434,22 +384,22 @@ count_rcpt(struct sq *q, const struct rf__copy *c, int64_t key,
 	if (!changed)
 		return RF_OK;
 	blob = rf_hll_blob(&q->hll, &len);
-	s = stmt(q, S_PUT_HLL);
+	s = rf__sq_stmt(q, S_PUT_HLL);
 	sqlite3_bind_int64(s, 1, key);
 	sqlite3_bind_blob(s, 2, blob, (int)len, SQLITE_STATIC);
-	if ((st = run(q, S_PUT_HLL, err)) != RF_OK)
+	if ((st = rf__sq_run(q, S_PUT_HLL, err)) != RF_OK)
 		return st;
 	*size = rf_hll_count(&q->hll);
 	return RF_OK;
 }
 
-/* get_row: S_GET_ROW stepped onto campaign (id, key), for the caller to
+/* rf__sq_get_row: S_GET_ROW stepped onto campaign (id, key), for the caller to
  * read and reset; RF_ENOTFOUND when the row is gone. */
-static rf_status
-get_row(struct sq *q, const char *id, int64_t key, sqlite3_stmt **out,
+rf_status
+rf__sq_get_row(struct sq *q, const char *id, int64_t key, sqlite3_stmt **out,
 	rf_error *err)
 {
-	sqlite3_stmt *s = stmt(q, S_GET_ROW);
+	sqlite3_stmt *s = rf__sq_stmt(q, S_GET_ROW);
 	int rc;
 
 	sqlite3_bind_int64(s, 1, key);
@@ -458,309 +408,9 @@ get_row(struct sq *q, const char *id, int64_t key, sqlite3_stmt **out,
 		if (rc == SQLITE_DONE)
 			return rf_error_set(err, RF_ENOTFOUND,
 			    "campaign %s is gone", id);
-		return db_error(q, err, "reading a campaign");
+		return rf__sq_db_error(q, err, "reading a campaign");
 	}
 	*out = s;
-	return RF_OK;
-}
-
-/* --- the hot table (rf_store_begin ... rf_store_commit) --- */
-
-static uint64_t
-id_num(const char *id)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < RF_CAMPAIGN_ID_LEN && id[i] != '\0'; i++)
-		v = v << 4 | (uint64_t)(id[i] <= '9' ? id[i] - '0' :
-		    (id[i] | 32) - 'a' + 10);
-	return v;
-}
-
-static void
-hot_release(struct hot *h)
-{
-	free(h->subject);
-	free(h->hll);
-	memset(h, 0, sizeof(*h));
-}
-
-/* hot_clear: forget the table (after a commit or a rollback). */
-static void
-hot_clear(struct sq *q)
-{
-	unsigned i;
-
-	for (i = 0; q->hot != NULL && q->nhot > 0 && i < HOT_SLOTS; i++)
-		if (q->hot[i].key != 0)
-			hot_release(&q->hot[i]);
-	q->nhot = 0;
-}
-
-/* hot_valid: keep the hot table only when no other connection wrote
- * since data_version was taken (0: the table is usable). */
-static rf_status
-hot_valid(struct sq *q, rf_error *err)
-{
-	sqlite3_stmt *s = stmt(q, S_DATA_VERSION);
-	int64_t v;
-
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		hot_clear(q);
-		return db_error(q, err, "reading the data version");
-	}
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (v != q->data_version)
-		hot_clear(q);
-	q->data_version = v;
-	return RF_OK;
-}
-
-/* hot_find: the entry of campaign num, or the free slot where it goes. */
-static struct hot *
-hot_find(struct sq *q, uint64_t num)
-{
-	uint32_t i = (uint32_t)(num ^ num >> 32) % HOT_SLOTS;
-
-	while (q->hot[i].key != 0 && q->hot[i].num != num)
-		i = (i + 1) % HOT_SLOTS;
-	return &q->hot[i];
-}
-
-static int
-by_key(const void *a, const void *b)
-{
-	int64_t x = (*(struct hot *const *)a)->key;
-	int64_t y = (*(struct hot *const *)b)->key;
-
-	return (x > y) - (x < y);
-}
-
-/* hot_flush: write the changed entries back (in row order); they stay. */
-static rf_status
-hot_flush(struct sq *q, rf_error *err)
-{
-	unsigned i, n = 0;
-	const void *blob;
-	sqlite3_stmt *s;
-	struct hot *h;
-	size_t len;
-	rf_status st;
-
-	for (i = 0; q->nhot > 0 && i < HOT_SLOTS; i++)
-		if (q->hot[i].key != 0 && (q->hot[i].dirty ||
-		    q->hot[i].hll_dirty))
-			q->order[n++] = &q->hot[i];
-	qsort(q->order, n, sizeof(*q->order), by_key);
-	for (i = 0; i < n; i++) {
-		h = q->order[i];
-		if (h->dirty) {
-			s = stmt(q, S_PUT_ROW);
-			sqlite3_bind_int64(s, 1, h->key);
-			sqlite3_bind_int64(s, 2, h->copies);
-			sqlite3_bind_int64(s, 3, h->size);
-			sqlite3_bind_int64(s, 4, h->first);
-			sqlite3_bind_int64(s, 5, h->last);
-			if (h->subject != NULL)
-				sqlite3_bind_blob(s, 6, h->subject,
-				    (int)h->subjectlen, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 7, h->samples);
-			sqlite3_bind_int64(s, 8, h->sbytes);
-			if ((st = run(q, S_PUT_ROW, err)) != RF_OK)
-				return st;
-			h->dirty = 0;
-		}
-		if (h->hll_dirty) {
-			blob = rf_hll_blob(h->hll, &len);
-			s = stmt(q, h->hll_row ? S_SET_HLL : S_PUT_HLL);
-			sqlite3_bind_int64(s, 1, h->key);
-			sqlite3_bind_blob(s, 2, blob, (int)len, SQLITE_STATIC);
-			if ((st = run(q, h->hll_row ? S_SET_HLL : S_PUT_HLL,
-			    err)) != RF_OK)
-				return st;
-			h->hll_row = 1;
-			h->hll_dirty = 0;
-		}
-	}
-	return RF_OK;
-}
-
-/* hot_room: make room for one more entry (write back, then forget). */
-static rf_status
-hot_room(struct sq *q, rf_error *err)
-{
-	rf_status st;
-
-	if (q->nhot < HOT_MAX)
-		return RF_OK;
-	if ((st = hot_flush(q, err)) != RF_OK)
-		return st;
-	hot_clear(q);
-	return RF_OK;
-}
-
-/* hot_load: campaign (id, key) into the table, read from the file once;
- * RF_ENOTFOUND when it is not there. */
-static rf_status
-hot_load(struct sq *q, const char *id, int64_t key, struct hot **out,
-	 rf_error *err)
-{
-	uint64_t num = id_num(id);
-	sqlite3_stmt *s;
-	struct hot *h;
-	rf_status st = RF_OK;
-	int rc;
-
-	h = hot_find(q, num);
-	if (h->key != 0) {
-		*out = h;
-		return RF_OK;
-	}
-	if ((st = hot_room(q, err)) != RF_OK)
-		return st;
-	h = hot_find(q, num);
-	if ((st = get_row(q, id, key, &s, err)) != RF_OK)
-		return st;
-	h->copies = sqlite3_column_int64(s, 1);
-	h->size = sqlite3_column_int64(s, 2);
-	h->complaints = sqlite3_column_int64(s, 3);
-	h->first = sqlite3_column_int64(s, 4);
-	h->last = sqlite3_column_int64(s, 5);
-	if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
-		h->subjectlen = (size_t)sqlite3_column_bytes(s, 6);
-		if ((h->subject = malloc(h->subjectlen + 1)) == NULL) {
-			st = rf_error_set(err, RF_ENOMEM, "out of memory");
-			goto done;
-		}
-		if (h->subjectlen > 0)
-			memcpy(h->subject, sqlite3_column_blob(s, 6),
-			    h->subjectlen);
-	}
-	h->samples = sqlite3_column_int64(s, 7);
-	h->sbytes = sqlite3_column_int64(s, 8);
-	sqlite3_reset(s);
-	s = stmt(q, S_GET_HLL);
-	sqlite3_bind_int64(s, 1, key);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		h->hll_row = 1;
-		if ((h->hll = malloc(sizeof(*h->hll))) == NULL) {
-			st = rf_error_set(err, RF_ENOMEM, "out of memory");
-			goto done;
-		}
-		if (rf_hll_load(h->hll, sqlite3_column_blob(s, 0),
-		    (size_t)sqlite3_column_bytes(s, 0), NULL) != RF_OK) {
-			rf_hll_init(h->hll);	/* damaged: start over */
-			h->hll_dirty = 1;
-		}
-	} else if (rc != SQLITE_DONE)
-		st = db_error(q, err, "reading recipients");
-done:
-	sqlite3_reset(s);
-	if (st != RF_OK) {
-		hot_release(h);
-		return st;
-	}
-	h->num = num;
-	h->key = key;
-	memcpy(h->cid, id, RF_CAMPAIGN_ID_LEN);
-	q->nhot++;
-	*out = h;
-	return RF_OK;
-}
-
-/* hot_out: out from entry h. */
-static void
-hot_out(const struct hot *h, rf_campaign *out)
-{
-	memcpy(out->id, h->cid, sizeof(out->id));
-	out->copies = (uint64_t)h->copies;
-	out->size = (uint64_t)h->size;
-	out->complaints = (uint64_t)h->complaints;
-	out->first_seen = h->first;
-	out->last_seen = h->last;
-	out->subject[0] = '\0';
-	if (h->subject != NULL)
-		rf__campaign_subject(out, h->subject, h->subjectlen);
-}
-
-/* hot_update: count copy c in campaign (id, key) inside a group: only
- * the sample is written now.  Nothing changes when it fails. */
-static rf_status
-hot_update(struct sq *q, const struct rf__copy *c, const char *id,
-	   int64_t key, const rf_store_options *o, rf_campaign *out,
-	   rf_error *err)
-{
-	struct hot *h = NULL;
-	char *subject = NULL;
-	size_t i;
-	int add_sample, changed = 0;
-	rf_status st;
-
-	if ((st = hot_load(q, id, key, &h, err)) != RF_OK)
-		return st;
-	if (c->nrcpt > 0 && h->hll == NULL) {
-		if ((h->hll = malloc(sizeof(*h->hll))) == NULL)
-			return rf_error_set(err, RF_ENOMEM, "out of memory");
-		rf_hll_init(h->hll);
-	}
-	if (h->subject == NULL && c->subject != NULL &&
-	    (subject = malloc(c->subjectlen + 1)) == NULL)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	add_sample = c->sample != NULL && h->samples < (int64_t)o->max_samples &&
-	    (uint64_t)h->sbytes + c->samplelen <= o->max_sample_bytes;
-	if (add_sample) {
-		sqlite3_stmt *s = stmt(q, S_INS_SAMPLE);
-
-		sqlite3_bind_int64(s, 1, key);
-		sqlite3_bind_int64(s, 2, h->samples);
-		sqlite3_bind_blob(s, 3, c->sample, (int)c->samplelen,
-		    SQLITE_STATIC);
-		if ((st = run(q, S_INS_SAMPLE, err)) != RF_OK) {
-			free(subject);
-			return st;
-		}
-		h->samples++;
-		h->sbytes += (int64_t)c->samplelen;
-	}
-	for (i = 0; i < c->nrcpt; i++)
-		changed |= rf_hll_add_hash(h->hll, c->rcpt_hash[i]);
-	if (changed) {
-		h->size = (int64_t)rf_hll_count(h->hll);
-		h->hll_dirty = 1;
-	}
-	if (subject != NULL) {
-		memcpy(subject, c->subject, c->subjectlen);
-		h->subject = subject;
-		h->subjectlen = c->subjectlen;
-	}
-	h->copies++;
-	if (c->now < h->first)
-		h->first = c->now;
-	if (c->now > h->last)
-		h->last = c->now;
-	h->dirty = 1;
-	hot_out(h, out);
-	return RF_OK;
-}
-
-/* hot_new: a campaign just created inside a group (nothing counted). */
-static rf_status
-hot_new(struct sq *q, const struct rf__copy *c, int64_t key, rf_error *err)
-{
-	struct hot *h;
-	rf_status st;
-
-	if ((st = hot_room(q, err)) != RF_OK)
-		return st;
-	h = hot_find(q, id_num(c->id));
-	h->num = id_num(c->id);
-	h->key = key;
-	memcpy(h->cid, c->id, RF_CAMPAIGN_ID_LEN);
-	h->first = h->last = c->now;
-	q->nhot++;
 	return RF_OK;
 }
 
@@ -775,8 +425,8 @@ sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
 	rf_status st;
 
 	if (q->in_tx)
-		return hot_update(q, c, id, key, o, out, err);
-	if ((st = get_row(q, id, key, &s, err)) != RF_OK)
+		return rf__sq_hot_update(q, c, id, key, o, out, err);
+	if ((st = rf__sq_get_row(q, id, key, &s, err)) != RF_OK)
 		return st;
 	row(s, out);
 	samples = sqlite3_column_int64(s, 7);
@@ -785,18 +435,18 @@ sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
 	add_sample = c->sample != NULL && samples < o->max_samples &&
 	    (uint64_t)sample_bytes + c->samplelen <= o->max_sample_bytes;
 	if (add_sample) {
-		s = stmt(q, S_INS_SAMPLE);
+		s = rf__sq_stmt(q, S_INS_SAMPLE);
 		sqlite3_bind_int64(s, 1, key);
 		sqlite3_bind_int64(s, 2, samples);
 		sqlite3_bind_blob(s, 3, c->sample, (int)c->samplelen,
 		    SQLITE_STATIC);
-		if ((st = run(q, S_INS_SAMPLE, err)) != RF_OK)
+		if ((st = rf__sq_run(q, S_INS_SAMPLE, err)) != RF_OK)
 			return st;
 	}
 	if (c->nrcpt > 0 &&
 	    (st = count_rcpt(q, c, key, &out->size, err)) != RF_OK)
 		return st;
-	s = stmt(q, S_UPD);
+	s = rf__sq_stmt(q, S_UPD);
 	sqlite3_bind_int64(s, 1, key);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)out->size);
 	sqlite3_bind_int64(s, 3, c->now);
@@ -805,7 +455,7 @@ sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
 		    SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, add_sample);
 	sqlite3_bind_int64(s, 6, add_sample ? (int64_t)c->samplelen : 0);
-	if ((st = run(q, S_UPD, err)) != RF_OK)
+	if ((st = rf__sq_run(q, S_UPD, err)) != RF_OK)
 		return st;
 	out->copies++;
 	if (c->now < out->first_seen)
@@ -826,20 +476,20 @@ sq_get(void *be, const char *id, rf_campaign *out, rf_error *err)
 	rf_status st = RF_OK;
 	int rc;
 
-	if (q->nhot > 0 && !q->in_tx && hot_valid(q, NULL) != RF_OK)
-		hot_clear(q);
-	if (q->nhot > 0 && (h = hot_find(q, id_num(id)))->key != 0) {
-		hot_out(h, out);
+	if (q->nhot > 0 && !q->in_tx && rf__sq_hot_valid(q, NULL) != RF_OK)
+		rf__sq_hot_clear(q);
+	if (q->nhot > 0 && (h = rf__sq_hot_find(q, rf__sq_id_num(id)))->key != 0) {
+		rf__sq_hot_out(h, out);
 		return RF_OK;
 	}
-	s = stmt(q, S_GET_BY_CID);
+	s = rf__sq_stmt(q, S_GET_BY_CID);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		row(s, out);
 	else if (rc == SQLITE_DONE)
 		st = rf_error_set(err, RF_ENOTFOUND, "no campaign %s", id);
 	else
-		st = db_error(q, err, "reading a campaign");
+		st = rf__sq_db_error(q, err, "reading a campaign");
 	sqlite3_reset(s);
 	return st;
 }
@@ -854,9 +504,9 @@ sq_list(void *be, size_t limit, rf_campaign_list_cb cb, void *arg,
 	rf_status st;
 	int rc;
 
-	if (q->nhot > 0 && (st = hot_flush(q, err)) != RF_OK)
+	if (q->nhot > 0 && (st = rf__sq_hot_flush(q, err)) != RF_OK)
 		return st;
-	s = stmt(q, S_LIST);
+	s = rf__sq_stmt(q, S_LIST);
 	sqlite3_bind_int64(s, 1, limit == 0 || limit > INT64_MAX ? -1 :
 	    (sqlite3_int64)limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -867,7 +517,7 @@ sq_list(void *be, size_t limit, rf_campaign_list_cb cb, void *arg,
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(q, err, "listing campaigns");
+		return rf__sq_db_error(q, err, "listing campaigns");
 	return RF_OK;
 }
 
@@ -875,17 +525,17 @@ static rf_status
 sq_complaint(void *be, const char *id, uint64_t n, rf_error *err)
 {
 	struct sq *q = be;
-	sqlite3_stmt *s = stmt(q, S_COMPLAINT);
+	sqlite3_stmt *s = rf__sq_stmt(q, S_COMPLAINT);
 	struct hot *h;
 	rf_status st;
 
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)n);
-	if ((st = run(q, S_COMPLAINT, err)) != RF_OK)
+	if ((st = rf__sq_run(q, S_COMPLAINT, err)) != RF_OK)
 		return st;
 	if (sqlite3_changes(q->db) == 0)
 		return rf_error_set(err, RF_ENOTFOUND, "no campaign %s", id);
-	if (q->nhot > 0 && (h = hot_find(q, id_num(id)))->key != 0)
+	if (q->nhot > 0 && (h = rf__sq_hot_find(q, rf__sq_id_num(id)))->key != 0)
 		h->complaints += (int64_t)n;
 	return RF_OK;
 }
@@ -902,7 +552,7 @@ sq_samples(void *be, const char *id, rf__sample_cb cb, void *arg,
 
 	if ((st = sq_get(be, id, &c, err)) != RF_OK)
 		return st;
-	s = stmt(q, S_SAMPLES);
+	s = rf__sq_stmt(q, S_SAMPLES);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (cb(sqlite3_column_blob(s, 0),
@@ -910,7 +560,7 @@ sq_samples(void *be, const char *id, rf__sample_cb cb, void *arg,
 			break;
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(q, err, "reading samples");
+		return rf__sq_db_error(q, err, "reading samples");
 	return RF_OK;
 }
 
@@ -927,10 +577,10 @@ sq_begin(void *be, rf_error *err)
 	    sizeof(*q->hot))) == NULL || (q->order = calloc(HOT_SLOTS,
 	    sizeof(*q->order))) == NULL))
 		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
-	if ((st = run(q, S_BEGIN, err)) != RF_OK)
+	if ((st = rf__sq_run(q, S_BEGIN, err)) != RF_OK)
 		return st;
-	if ((st = hot_valid(q, err)) != RF_OK) {
-		run(q, S_ROLLBACK, NULL);
+	if ((st = rf__sq_hot_valid(q, err)) != RF_OK) {
+		rf__sq_run(q, S_ROLLBACK, NULL);
 		return st;
 	}
 	q->in_tx = 1;
@@ -952,12 +602,12 @@ sq_commit(void *be, rf_error *err)
 		return rf_error_set(err, RF_ESTORE, "store: an add of this "
 		    "group failed: the group was undone");
 	}
-	if ((st = hot_flush(q, err)) == RF_OK)
-		st = run(q, S_COMMIT, err);
+	if ((st = rf__sq_hot_flush(q, err)) == RF_OK)
+		st = rf__sq_run(q, S_COMMIT, err);
 	if (st != RF_OK) {
 		if (!sqlite3_get_autocommit(q->db))
-			run(q, S_ROLLBACK, NULL);
-		hot_clear(q);	/* kept after a commit: equal to the file */
+			rf__sq_run(q, S_ROLLBACK, NULL);
+		rf__sq_hot_clear(q);	/* kept after a commit: equal to the file */
 	}
 	return st;
 }
@@ -970,12 +620,12 @@ sq_rollback(void *be, rf_error *err)
 	if (!q->in_tx)
 		return rf_error_set(err, RF_EINVAL, "store: no transaction");
 	q->in_tx = 0;
-	hot_clear(q);
+	rf__sq_hot_clear(q);
 	if (q->failed || sqlite3_get_autocommit(q->db)) {
 		q->failed = 0;
 		return RF_OK;
 	}
-	return run(q, S_ROLLBACK, err);
+	return rf__sq_run(q, S_ROLLBACK, err);
 }
 
 static const struct rf__store_ops sqlite_ops = {
@@ -1012,14 +662,14 @@ rf__store_sqlite_open(const char *path, const rf_store_options *o,
 	    NULL) != SQLITE_OK || sqlite3_exec(q->db, "PRAGMA cache_size = "
 	    "-32768", NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(q->db,
 	    "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL) != SQLITE_OK) {
-		st = db_error(q, err, "cannot set up the store");
+		st = rf__sq_db_error(q, err, "cannot set up the store");
 		goto done;
 	}
 	if (!o->read_only && (sqlite3_exec(q->db, "PRAGMA journal_mode = WAL",
 	    NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(q->db, o->sync_full ?
 	    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", NULL,
 	    NULL, NULL) != SQLITE_OK)) {
-		st = db_error(q, err, "cannot set up the store");
+		st = rf__sq_db_error(q, err, "cannot set up the store");
 		goto done;
 	}
 	if ((st = check_schema(q, o->read_only, err)) != RF_OK)
@@ -1027,7 +677,7 @@ rf__store_sqlite_open(const char *path, const rf_store_options *o,
 	for (i = 0; i < S__COUNT; i++)
 		if (sqlite3_prepare_v3(q->db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &q->st[i], NULL) != SQLITE_OK) {
-			st = db_error(q, err, o->read_only ?
+			st = rf__sq_db_error(q, err, o->read_only ?
 			    "not a redflag campaign store" :
 			    "cannot prepare a statement");
 			goto done;

@@ -16,6 +16,7 @@
 #include "../../src/report.c"
 #include "../../src/scan_spool.c"
 #include "../../src/sprinter-json.c"
+#include "../../src/sprinter.c"
 
 struct fx {
 	rf_ctx *ctx;
