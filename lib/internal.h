@@ -95,6 +95,27 @@ rf__hexval(int c)
 	return -1;
 }
 
+/* rf__ascii_lower: c in ASCII lower case (other bytes as they are; the
+ * locale plays no part, unlike tolower). */
+static inline int
+rf__ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* rf__prefix_ci: s[0..n) starts with p, which is in lower case, in any
+ * ASCII case. */
+static inline int
+rf__prefix_ci(const char *s, size_t n, const char *p)
+{
+	size_t i;
+
+	for (i = 0; p[i] != '\0'; i++)
+		if (i >= n || rf__ascii_lower((unsigned char)s[i]) != p[i])
+			return 0;
+	return 1;
+}
+
 /* RF__URL_MAX: bytes of one URL (after trimming) that rf_url_analyse
  * parses; a longer one gets no normalized form (docs/url.md). */
 #define RF__URL_MAX (16 * 1024)

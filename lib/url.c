@@ -42,12 +42,6 @@ struct work {
 };
 
 static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-static int
 is_alpha(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -63,8 +57,9 @@ is_digit(int c)
 static int
 is_pct(const char *s, size_t i, size_t n)
 {
-	return s[i] == '%' && i + 2 < n && rf__hexval((unsigned char)s[i + 1]) >= 0
-	    && rf__hexval((unsigned char)s[i + 2]) >= 0;
+	return s[i] == '%' && i + 2 < n &&
+	    rf__hexval((unsigned char)s[i + 1]) >= 0 &&
+	    rf__hexval((unsigned char)s[i + 2]) >= 0;
 }
 
 /* RFC 3986 unreserved and sub-delims: allowed everywhere but the scheme. */
@@ -78,17 +73,6 @@ is_plain(int c)
 	};
 
 	return is_alpha(c) || is_digit(c) || plain[c & 255];
-}
-
-static int
-prefix_ci(const char *s, size_t n, const char *p)
-{
-	size_t i;
-
-	for (i = 0; p[i] != '\0'; i++)
-		if (i >= n || lower((unsigned char)s[i]) != p[i])
-			return 0;
-	return 1;
 }
 
 /* default_port: the port a special scheme uses, or NULL for schemes
@@ -256,11 +240,12 @@ host_convert(rf_arena *a, const char *s, size_t n, char *tmp,
 	}
 	for (i = 0; i < n; i++) {
 		if (is_pct(s, i, n)) {
-			tmp[m++] = (char)lower(rf__hexval((unsigned char)s[i + 1]) *
-			    16 + rf__hexval((unsigned char)s[i + 2]));
+			tmp[m++] = (char)rf__ascii_lower(16 *
+			    rf__hexval((unsigned char)s[i + 1]) +
+			    rf__hexval((unsigned char)s[i + 2]));
 			i += 2;
 		} else
-			tmp[m++] = (char)lower((unsigned char)s[i]);
+			tmp[m++] = (char)rf__ascii_lower((unsigned char)s[i]);
 		if ((unsigned char)tmp[m - 1] >= 0x80)
 			high = 1;
 		else if (tmp[m - 1] == '\0')
@@ -271,7 +256,8 @@ host_convert(rf_arena *a, const char *s, size_t n, char *tmp,
 		if ((rc = to_ascii(a, tmp, &h->ascii)) != U_OK)
 			return rc;
 		for (i = 0; h->ascii[i] != '\0'; i++)
-			h->ascii[i] = (char)lower((unsigned char)h->ascii[i]);
+			h->ascii[i] = (char)rf__ascii_lower(
+			    (unsigned char)h->ascii[i]);
 	} else if ((h->ascii = rf_arena_strndup(a, tmp, m)) == NULL)
 		return U_NOMEM;
 	m = strlen(h->ascii);
@@ -401,7 +387,7 @@ rebuild(const rf_ctx *ctx, rf_arena *a, struct work *w, struct host *h,
 	int special = 0, rc;
 
 	memset(h, 0, sizeof(*h));
-	if (!prefix_ci(c, n, "www.") && n > 0 &&
+	if (!rf__prefix_ci(c, n, "www.") && n > 0 &&
 	    is_alpha((unsigned char)c[0])) {
 		for (i = 1; i < n && (is_alpha((unsigned char)c[i]) ||
 		    is_digit((unsigned char)c[i]) || c[i] == '+' ||
@@ -412,12 +398,13 @@ rebuild(const rf_ctx *ctx, rf_arena *a, struct work *w, struct host *h,
 	}
 	if (slen > 0) {
 		for (i = 0; i < slen; i++)
-			w->out[w->olen++] = (char)lower((unsigned char)c[i]);
+			w->out[w->olen++] = (char)rf__ascii_lower(
+			    (unsigned char)c[i]);
 		w->out[w->olen++] = ':';
 		dport = default_port(w->out, slen);
 		special = dport != NULL;
 		i = slen + 1;
-	} else if (prefix_ci(c, n, "www.") || prefix_ci(c, n, "//")) {
+	} else if (rf__prefix_ci(c, n, "www.") || rf__prefix_ci(c, n, "//")) {
 		memcpy(w->out, "http:", 5);
 		w->olen = 5;
 		dport = "80";
@@ -822,8 +809,8 @@ rf_url_text_host(const rf_ctx *ctx, rf_arena *a, const char *text)
 		if ((unsigned char)text[i] <= ' ' || text[i] == '@' ||
 		    text[i] == '<' || text[i] == '>' || text[i] == '"')
 			break;
-	if (prefix_ci(text + s, e - s, "www.") ||
-	    prefix_ci(text + s, e - s, "//") ||
+	if (rf__prefix_ci(text + s, e - s, "www.") ||
+	    rf__prefix_ci(text + s, e - s, "//") ||
 	    (memmem(text + s, e - s, "://", 3) != NULL)) {
 		memset(&k, 0, sizeof(k));
 		if ((k.url = rf_arena_strndup(a, text + s, e - s)) == NULL ||

@@ -71,25 +71,6 @@ fast_hex(int c)
 	return -1;
 }
 
-/* fast_lower: ASCII lower case. */
-static int
-fast_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-/* fast_prefix: url[0..n) starts with p (lower case) in any case. */
-static int
-fast_prefix(const char *url, size_t n, const char *p)
-{
-	size_t i;
-
-	for (i = 0; p[i] != '\0'; i++)
-		if (i >= n || fast_lower((unsigned char)url[i]) != p[i])
-			return 0;
-	return 1;
-}
-
 /* fast_quad: url[s..e) is a dotted quad as url.c writes IPv4 addresses:
  * four decimal numbers up to 255 without leading zeros. */
 static int
@@ -275,22 +256,22 @@ fast_parse(const char *url, size_t n, struct fast *f)
 	switch (url[0] | 0x20) {
 	case 'h':
 		if (n > 7 && (memcmp(url, "http://", 7) == 0 ||
-		    fast_prefix(url, n, "http://")))
+		    rf__prefix_ci(url, n, "http://")))
 			f->hs = 7;
 		else if (n > 8 && (memcmp(url, "https://", 8) == 0 ||
-		    fast_prefix(url, n, "https://"))) {
+		    rf__prefix_ci(url, n, "https://"))) {
 			f->hs = 8;
 			dport = "443";
 		} else
 			return 0;
 		break;
 	case 'w':
-		if (!fast_prefix(url, n, "www."))
+		if (!rf__prefix_ci(url, n, "www."))
 			return 0;
 		f->prefix = "http://";
 		break;
 	case 'm':
-		return fast_prefix(url, n, "mailto:") &&
+		return rf__prefix_ci(url, n, "mailto:") &&
 		    fast_mailto(url, n, f);
 	default:
 		return 0;
@@ -335,7 +316,7 @@ rf__url_fast(const rf_ctx *ctx, rf_arena *a, rf_link *link)
 	if (f.upper)
 		for (i = f.hs; i < f.he; i++)
 			host[i - f.hs] =
-			    (char)fast_lower((unsigned char)url[i]);
+			    (char)rf__ascii_lower((unsigned char)url[i]);
 	else
 		memcpy(host, url + f.hs, f.he - f.hs);
 	if (f.mailto) {
@@ -347,7 +328,8 @@ rf__url_fast(const rf_ctx *ctx, rf_arena *a, rf_link *link)
 			o = strlen(f.prefix);
 		}
 		for (i = 0; i < f.hs; i++)
-			norm[o++] = (char)fast_lower((unsigned char)url[i]);
+			norm[o++] = (char)rf__ascii_lower(
+			    (unsigned char)url[i]);
 		memcpy(norm + o, host, f.he - f.hs);
 		o += f.he - f.hs;
 		if (f.keep_port) {
