@@ -28,8 +28,12 @@ rf__fp_minhash_fn rf__fp_minhash_scalar;
  * NULL when this CPU or this build has no AVX2. */
 rf__fp_minhash_fn *rf__fp_minhash_avx2(void);
 
-/* rf__fp_minhash_best: the kernel to use on this CPU: AVX2 when
- * rf__fp_minhash_avx2 gives one, else the scalar kernel. */
+/* rf__fp_minhash_avx512: the AVX-512 kernel (AVX-512F and DQ, 8
+ * permutations per vector); NULL when this CPU or this build has none. */
+rf__fp_minhash_fn *rf__fp_minhash_avx512(void);
+
+/* rf__fp_minhash_best: the kernel to use on this CPU: AVX-512, else AVX2,
+ * else the scalar kernel, the first that this CPU has. */
 rf__fp_minhash_fn *rf__fp_minhash_best(void);
 
 /* rf__fp_seeds: the permutations' constants, s[j] and m[j] (odd) of

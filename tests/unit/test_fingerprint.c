@@ -261,7 +261,7 @@ static void
 test_vectors_kernels(void **state)
 {
 	rf_ctx *ctx = test_ctx();
-	rf__fp_minhash_fn *kernels[2];
+	rf__fp_minhash_fn *kernels[3];
 	rf_fingerprint fp;
 	unsigned k, nk = 0, flags;
 
@@ -271,6 +271,10 @@ test_vectors_kernels(void **state)
 		kernels[nk++] = rf__fp_minhash_avx2();
 	else
 		print_message("(no AVX2 on this CPU: scalar kernel only)\n");
+	if (rf__fp_minhash_avx512() != NULL)
+		kernels[nk++] = rf__fp_minhash_avx512();
+	else
+		print_message("(no AVX-512 on this CPU)\n");
 	for (k = 0; k < nk; k++) {
 		for (flags = 0; flags <= RF__FP_BYTEWISE; flags++) {
 			assert_int_equal(rf__fingerprint_text_with(ctx,

@@ -74,6 +74,7 @@ static void
 check(const uint64_t *seq, size_t m)
 {
 	rf__fp_minhash_fn *avx2 = rf__fp_minhash_avx2();
+	rf__fp_minhash_fn *avx512 = rf__fp_minhash_avx512();
 	uint64_t want[RF_FP_HASHES], got[RF_FP_HASHES];
 
 	reference(seq, m, want);
@@ -86,6 +87,12 @@ check(const uint64_t *seq, size_t m)
 		avx2(seq, m, got);
 		if (memcmp(got, want, sizeof(got)) != 0)
 			fail_msg("AVX2 kernel differs at m = %zu", m);
+	}
+	if (avx512 != NULL) {
+		memset(got, 0xc3, sizeof(got));
+		avx512(seq, m, got);
+		if (memcmp(got, want, sizeof(got)) != 0)
+			fail_msg("AVX-512 kernel differs at m = %zu", m);
 	}
 	rf__fp_minhash_best()(seq, m, got);
 	assert_memory_equal(got, want, sizeof(got));
@@ -100,6 +107,8 @@ test_random(void **state)
 	(void)state;
 	if (rf__fp_minhash_avx2() == NULL)
 		print_message("(no AVX2 on this CPU: scalar kernel only)\n");
+	if (rf__fp_minhash_avx512() == NULL)
+		print_message("(no AVX-512 on this CPU: its kernel untested)\n");
 	seq = malloc(n * sizeof(*seq));
 	assert_non_null(seq);
 	for (round = 0; round < 4; round++) {
