@@ -69,16 +69,43 @@ struct words {
 /* Word classes of a code point. */
 enum { CP_SEP, CP_IGNORE, CP_WORD, CP_SINGLE };
 
+/*
+ * lexicon_has: h is the hash of a word of the lexicon: its bucket (low 12
+ * bits) holds its high 32 bits.  With SSE2 the bucket's keys (at most
+ * LEX_WIDTH, 8; the table is padded after the last bucket) are compared
+ * at once and the matches past the bucket's end masked off, so no branch
+ * depends on the bucket's size; test_lexicon_lookup compares it with the
+ * loop.
+ */
 static inline int
 lexicon_has(uint64_t h)
 {
 	uint32_t key = (uint32_t)(h >> 32);
 	unsigned b = (unsigned)(h & (LEX_BUCKETS - 1)), i;
+#ifdef RF__FP_SSE2
+	const uint32_t *k = lex_key + lex_off[b];
+	unsigned n = (unsigned)(lex_off[b + 1] - lex_off[b]), m;
+	__m128i v = _mm_set1_epi32((int)key);
 
+	_Static_assert(LEX_WIDTH == 8, "two 4-key compares");
+	m = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(
+	    _mm_loadu_si128((const __m128i *)(const void *)k), v))) |
+	    (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(
+	    _mm_loadu_si128((const __m128i *)(const void *)(k + 4)), v))) << 4;
+	(void)i;
+	return (m & ((1u << n) - 1)) != 0;
+#else
 	for (i = lex_off[b]; i < lex_off[b + 1]; i++)
 		if (lex_key[i] == key)
 			return 1;
 	return 0;
+#endif
+}
+
+int
+rf__fp_lexicon_has(uint64_t h)
+{
+	return lexicon_has(h);
 }
 
 /* decode: the code point at s (n bytes left) and its length in *len;

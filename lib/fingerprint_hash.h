@@ -40,6 +40,10 @@ rf__fp_minhash_fn *rf__fp_minhash_best(void);
  * v = (x ^ s[j]) * m[j], v ^= v >> 29; RF_FP_HASHES of each. */
 void rf__fp_seeds(const uint64_t **s, const uint64_t **m);
 
+/* rf__fp_lexicon_has: the word hash h is one of the lexicon's (the
+ * look-up lib/fingerprint.c makes for every word; for tests). */
+int rf__fp_lexicon_has(uint64_t h);
+
 /* rf__fingerprint_text_with's flags: read the text the plain way, one
  * byte at a time (no 8-byte SWAR runs of word bytes) and searching every
  * chunk with a ':' or a '.' for a URL (not only those with "www."). */

@@ -2,6 +2,8 @@
  * do not edit.  4088 common words: word hash, bucket = low 12 bits,
  * key = high 32 bits.  Included by lib/fingerprint.c only. */
 #define LEX_BUCKETS 4096
+#define LEX_WIDTH 8	/* keys a bucket holds at most; lex_key has
+			 * that many zeros after the last one */
 static const uint16_t lex_off[LEX_BUCKETS + 1] = {
 	0, 0, 3, 3, 4, 5, 6, 7, 7, 7, 9, 11,
 	12, 12, 13, 13, 14, 15, 15, 17, 20, 20, 20, 20,
@@ -346,7 +348,7 @@ static const uint16_t lex_off[LEX_BUCKETS + 1] = {
 	4067, 4068, 4070, 4072, 4072, 4073, 4074, 4076, 4078, 4080, 4081, 4082,
 	4082, 4084, 4085, 4086, 4088,
 };
-static const uint32_t lex_key[4088] = {
+static const uint32_t lex_key[4088 + LEX_WIDTH] = {
 	0x1285c35e, 0x567a964a, 0x654f7448, 0x19b9269f, 0x7e15d185, 0x30f74c2e,
 	0xb07776aa, 0xcb138739, 0xf206500b, 0x140a2719, 0x4e60bea5, 0x7408f658,
 	0x4f55ab58, 0x8351603c, 0x6fcfa5a1, 0x14efda46, 0x2c345c6b, 0x04874091,

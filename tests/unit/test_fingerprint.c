@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 #include "../../lib/fingerprint_hash.h"	/* the kernels, the byte-wise scan */
+#include "../../lib/fp_lexicon.h"	/* the lexicon's table, read plainly */
 
 /* Fixed texts: a bulk offer, a bank phish, a newsletter, a personal note. */
 static const char text_offer[] =
@@ -257,6 +258,49 @@ test_vectors(void **state)
 /* the pinned vectors through each min-hash kernel and each way of
  * reading the text (tests/unit/test_fingerprint_hash.c: the kernels on
  * random input) */
+/* lexicon_loop: the lexicon look-up read plainly: a key of h's bucket
+ * equal to h's high 32 bits. */
+static int
+lexicon_loop(uint64_t h)
+{
+	unsigned b = (unsigned)(h & (LEX_BUCKETS - 1)), i;
+
+	for (i = lex_off[b]; i < lex_off[b + 1]; i++)
+		if (lex_key[i] == (uint32_t)(h >> 32))
+			return 1;
+	return 0;
+}
+
+/* The vector look-up against the loop: every key in its own bucket (in
+ * the last one too, before the padding), each key in the next bucket, the
+ * padding's zero key in every bucket, and random hashes. */
+static void
+test_lexicon_lookup(void **state)
+{
+	uint64_t h, x = 0x1e51c0de;
+	unsigned b, i, found = 0;
+
+	(void)state;
+	for (b = 0; b < LEX_BUCKETS; b++) {
+		for (i = lex_off[b]; i < lex_off[b + 1]; i++) {
+			h = (uint64_t)lex_key[i] << 32 | b;
+			assert_int_equal(rf__fp_lexicon_has(h), 1);
+			h = (uint64_t)lex_key[i] << 32 |
+			    ((b + 1) & (LEX_BUCKETS - 1));
+			assert_int_equal(rf__fp_lexicon_has(h), lexicon_loop(h));
+			found++;
+		}
+		assert_int_equal(rf__fp_lexicon_has(b), lexicon_loop(b));
+	}
+	assert_int_equal(found, lex_off[LEX_BUCKETS]);
+	for (i = 0; i < 1000000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		assert_int_equal(rf__fp_lexicon_has(x), lexicon_loop(x));
+	}
+}
+
 static void
 test_vectors_kernels(void **state)
 {
@@ -682,6 +726,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_vectors_kernels),
+		cmocka_unit_test(test_lexicon_lookup),
 		cmocka_unit_test(test_fast_scan),
 		cmocka_unit_test(test_fast_scan_bytes),
 		cmocka_unit_test(test_normalise),
