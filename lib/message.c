@@ -447,8 +447,9 @@ leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned depth,
 	p->flags |= RF_PARTF_ATTACHMENT;
 	ba = decode_part(part);
 	p->size = ba != NULL ? ba->len : 0;
-	st = rf__msg_attachment(w, m, partno, ba != NULL ? ba->data : NULL,
-	    p->size);
+	/* an empty array may have no data: still digested */
+	st = rf__msg_attachment(w, m, partno, ba == NULL ? NULL :
+	    ba->data != NULL ? ba->data : (const guint8 *)"", p->size);
 	if (ba != NULL)
 		g_byte_array_free(ba, TRUE);
 	if (st != RF_OK)
