@@ -52,10 +52,11 @@ void rf__msg_sanitize_utf8(rf_buf *b, const char *p, size_t n);
 int rf__msg_simple_list(const char *v, struct simple_mb *mb, int max);
 
 /* rf__msg_ct_fast: the raw Content-Type value v[0..n) when it has the
- * plain form type "/" subtype *( ";" name "=" value ), tokens of letters,
- * digits and "-._+", values such tokens or quoted printable ASCII without
- * '"', '\\' or "=?", blanks and line breaks between, at most one charset
- * parameter: 1 and *mime (type/subtype as written), *charset (NULL when
+ * plain form type "/" subtype *( ";" name "=" value ) [";"], tokens of
+ * letters, digits and "-._+", values such tokens or quoted printable
+ * ASCII without '"', '\\' or "=?", blanks and line breaks between (not
+ * before '='), at most one charset, name, filename and boundary
+ * parameter (message_mime.c reads it): 1 and *mime (type/subtype as written), *charset (NULL when
  * none), both g_malloc'd, and *named (a name parameter); else 0 and
  * nothing to free.  What g_mime_content_type_parse reads from the value
  * unfolded (message.c; tests/unit/test_message_paths.c compares). */
@@ -73,7 +74,7 @@ struct mimeparams {
 /* rf__msg_params_fast: the raw value v[0..n) when it has the plain form
  * of rf__msg_ct_fast (disp set: a token instead of type "/" subtype), at
  * most one charset, name, filename and boundary parameter: 1 and *pp;
- * else 0 (message_mime.c; tests/unit/test_message_paths.c compares with
+ * else 0 (message_mime.c; tests/unit/test_message_mime.c compares with
  * GMime's parsers). */
 int rf__msg_params_fast(const char *v, size_t n, int disp,
 			struct mimeparams *pp);

@@ -131,14 +131,17 @@ rf__msg_params_fast(const char *v, size_t n, int disp, struct mimeparams *pp)
 	for (;;) {
 		if ((p = ct_ws(p, end)) == end)
 			break;
-		if (*p != ';' || (p = ct_ws(p + 1, end)) == end)
-			return 0;	/* a trailing ';' goes to GMime too */
+		if (*p != ';')
+			return 0;
+		if ((p = ct_ws(p + 1, end)) == end)
+			break;		/* a trailing ';' */
 		for (pn = p; p < end && ct_tok(*p); p++)
 			;
 		pl = (size_t)(p - pn);
 		if (pl == 0 || p == end || *p != '=')
 			return 0;
-		if (++p < end && *p == '"') {
+		p = ct_ws(p + 1, end);	/* blanks after '=' */
+		if (p < end && *p == '"') {
 			for (val = ++p; p < end && *p != '"'; p++)
 				if ((unsigned char)*p < 0x20 ||
 				    (unsigned char)*p > 0x7e || *p == '\\' ||
