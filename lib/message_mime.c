@@ -380,9 +380,9 @@ note_header(struct parthdr *h, const char *p, size_t nl, const char *v,
 	return 1;
 }
 
-/* part_headers: the header block at *pp: "Name: value" lines, folded
- * continuations, an empty line; *pp past it.  0 (declined) for anything
- * else. */
+/* part_headers: the header block at *pp: "Name: value" lines (no name
+ * starting with "--"), folded continuations, an empty line; *pp past it.
+ * 0 (declined) for anything else. */
 static int
 part_headers(struct mp_scan *s, const char **pp, struct parthdr *h)
 {
@@ -396,6 +396,10 @@ part_headers(struct mp_scan *s, const char **pp, struct parthdr *h)
 			*pp = q + (*q == '\r' ? 2 : 1);
 			return 1;
 		}
+		/* GMime 3.2 may take a boundary for the end of the
+		 * headers, even one with a colon */
+		if (end - q >= 2 && q[0] == '-' && q[1] == '-')
+			return 0;
 		for (r = q; r < end && r - q <= MP_MAX_NAME &&
 		    (unsigned char)*r > 0x20 && (unsigned char)*r < 0x7f &&
 		    *r != ':'; r++)

@@ -132,6 +132,8 @@ static const char *const mp_cases[] = {
 	"Content-Type: multipart/mixed; boundary=h\n\n--h\n folded first\n\n"
 	"x\n--h--\n",
 	"Content-Type: multipart/mixed\n\n--h\n\nno boundary parameter\n",
+	"Content-Type: multipart/mixed; boundary=\"k:\"\n\n--k:\n--k:\n\n"
+	"a boundary with a colon\n--k:--\n",
 	/* the boundary line at the very end, with and without a newline */
 	"Content-Type: multipart/mixed; boundary=z\n\n--z\n\nx\n--z",
 	"Content-Type: multipart/mixed; boundary=z\n\n--z\n\nx\n--z--",
