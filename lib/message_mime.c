@@ -413,6 +413,9 @@ part_headers(struct mp_scan *s, const char **pp, struct parthdr *h)
 				return 0;
 			nl++;
 		} while (nl < end && (*nl == ' ' || *nl == '\t'));
+		if (nl - q > MP_LONG_LINE && long_line_risk(s, q,
+		    (size_t)(nl - q)))
+			return 0;	/* as in content: a cut line */
 		if (!note_header(h, q, (size_t)(r - q), r + 1,
 		    (size_t)(nl - r - 1)))
 			return 0;
