@@ -256,11 +256,12 @@ long_line_risk(const struct mp_scan *s, const char *t, size_t len)
  * scan_content: content from *pp up to the next boundary line of the
  * stack, or to the end: its bytes at *body, *len (the newline the
  * boundary owns taken off), *pp left at the boundary line (not consumed)
- * or at the end; what ended it in *f.
+ * or at the end; what ended it in *f.  face: a preamble or epilogue,
+ * whose bytes are not used.
  */
 static void
 scan_content(struct mp_scan *s, const char **pp, const char **body,
-	     size_t *len, struct mp_found *f)
+	     size_t *len, struct mp_found *f, int face)
 {
 	const char *start = *pp, *q = *pp, *nl, *le;
 	size_t n, cut;
@@ -278,10 +279,8 @@ scan_content(struct mp_scan *s, const char **pp, const char **body,
 			/* GMime looks at the end of the boundary line */
 			cut = le[-1] == '\r' ? 2 : 1;
 			if (n > 0) {
-				if (n < cut) {
-					s->decline = 1;
+				if (n < cut)	/* GMime keeps nothing */
 					cut = n;
-				}
 				n -= cut;
 			}
 			*body = start;
@@ -527,7 +526,7 @@ subparts(struct mp_scan *s, const char **pp, unsigned depth,
 				s->decline = 1;
 				return;
 			}
-			scan_content(s, pp, &nd->body, &nd->len, f);
+			scan_content(s, pp, &nd->body, &nd->len, f, 0);
 		}
 		if (s->decline)
 			return;
@@ -552,7 +551,7 @@ multipart(struct mp_scan *s, const char **pp, const char *b, size_t bl,
 	}
 	s->bnd[s->nb] = b;
 	s->blen[s->nb++] = bl;
-	scan_content(s, pp, &body, &len, f);	/* the preamble */
+	scan_content(s, pp, &body, &len, f, 1);	/* the preamble */
 	if (!s->decline && f->kind == MP_BOUNDARY && f->level == me &&
 	    !f->closing)
 		subparts(s, pp, depth, f);
@@ -562,7 +561,7 @@ multipart(struct mp_scan *s, const char **pp, const char *b, size_t bl,
 		nl = memchr(*pp, '\n', (size_t)(s->end - *pp));
 		*pp = nl != NULL ? nl + 1 : s->end;
 		s->nb--;
-		scan_content(s, pp, &body, &len, f);	/* the epilogue */
+		scan_content(s, pp, &body, &len, f, 1);	/* the epilogue */
 		return;
 	}
 	/* an enclosing boundary or the end: GMime warns */

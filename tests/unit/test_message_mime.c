@@ -48,7 +48,36 @@ mp_taken(rf_ctx *ctx, const char *data, size_t len)
 	return took;
 }
 
-/* hand-written multipart messages: each parsed both ways; most must take
+/* hand-written multipart messages that must be declined to GMime */
+static const char *const mp_declined[] = {
+	/* message/rfc822, digest, RFC 2231, encoded words */
+	"Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: "
+	"message/rfc822\n\nSubject: inner\n\ninner body\n--m--\n",
+	"Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: x\n\n"
+	"y\n--d--\n",
+	"Content-Type: multipart/mixed; boundary=r\n\n--r\nContent-Type: "
+	"text/plain; name*=utf-8''%C3%A9.txt\n\nx\n--r--\n",
+	"Content-Type: multipart/mixed; boundary=w\n\n--w\nContent-Type: "
+	"text/plain; name=\"=?utf-8?q?a?=.txt\"\n\nx\n--w--\n",
+	"Content-Type: multipart/mixed; boundary=u\n\n--u\n"
+	"Content-Transfer-Encoding: x-uuencode\n\nbegin 644 a\n#86)C\n`\n"
+	"end\n--u--\n",
+	/* headers ended by a boundary, odd header lines */
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nContent-Type: "
+	"text/plain\n--h\n\nx\n--h--\n",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nnot a header\n\n"
+	"x\n--h--\n",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\n folded first\n\n"
+	"x\n--h--\n",
+	"Content-Type: multipart/mixed\n\n--h\n\nno boundary parameter\n",
+	/* a boundary line at the very end: GMime's reading of the empty
+	 * header block after it is not reproduced */
+	"Content-Type: multipart/mixed; boundary=z\n\n--z\n\nx\n--z\n",
+	"Content-Type: multipart/mixed; boundary=\"k:\"\n\n--k:\n--k:\n\n"
+	"a boundary with a colon\n--k:--\n",
+};
+
+/* hand-written multipart messages: each parsed both ways; all must take
  * the multipart path */
 static const char *const mp_cases[] = {
 	/* nested alternative in mixed, LF */
@@ -76,6 +105,9 @@ static const char *const mp_cases[] = {
 	/* a blank after '=', a trailing ';' */
 	"Content-Type: multipart/alternative; boundary= \"=_q\";\n\n--=_q\n"
 	"Content-Type: text/plain;\n\nx\n--=_q--\n",
+	/* a one-byte preamble, boundary lines in CRLF, a one-byte part */
+	"Content-Type: multipart/mixed; boundary=o\n\n\n--o\r\n\r\n\n"
+	"--o\r\n\r\nx\n--o--\r\n",
 	/* missing closing boundary */
 	"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: "
 	"text/plain\n\ntext http://d.example/\n",
@@ -112,32 +144,9 @@ static const char *const mp_cases[] = {
 	"Content-Type: text/html; charset=\"windows-1252\"\n\n<p>\x93q\x94"
 	"</p>\n--c\nContent-Type: text/plain; charset=x-unknown\n\n\xef\n"
 	"--c--\n",
-	/* declined: message/rfc822, digest, RFC 2231, encoded words */
-	"Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: "
-	"message/rfc822\n\nSubject: inner\n\ninner body\n--m--\n",
-	"Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: x\n\n"
-	"y\n--d--\n",
-	"Content-Type: multipart/mixed; boundary=r\n\n--r\nContent-Type: "
-	"text/plain; name*=utf-8''%C3%A9.txt\n\nx\n--r--\n",
-	"Content-Type: multipart/mixed; boundary=w\n\n--w\nContent-Type: "
-	"text/plain; name=\"=?utf-8?q?a?=.txt\"\n\nx\n--w--\n",
-	"Content-Type: multipart/mixed; boundary=u\n\n--u\n"
-	"Content-Transfer-Encoding: x-uuencode\n\nbegin 644 a\n#86)C\n`\n"
-	"end\n--u--\n",
-	/* declined: headers ended by a boundary, odd header lines */
-	"Content-Type: multipart/mixed; boundary=h\n\n--h\nContent-Type: "
-	"text/plain\n--h\n\nx\n--h--\n",
-	"Content-Type: multipart/mixed; boundary=h\n\n--h\nnot a header\n\n"
-	"x\n--h--\n",
-	"Content-Type: multipart/mixed; boundary=h\n\n--h\n folded first\n\n"
-	"x\n--h--\n",
-	"Content-Type: multipart/mixed\n\n--h\n\nno boundary parameter\n",
-	"Content-Type: multipart/mixed; boundary=\"k:\"\n\n--k:\n--k:\n\n"
-	"a boundary with a colon\n--k:--\n",
 	/* the boundary line at the very end, with and without a newline */
 	"Content-Type: multipart/mixed; boundary=z\n\n--z\n\nx\n--z",
 	"Content-Type: multipart/mixed; boundary=z\n\n--z\n\nx\n--z--",
-	"Content-Type: multipart/mixed; boundary=z\n\n--z\n\nx\n--z\n",
 	"Content-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\n\r\nx\n"
 	"--z\r\n\r\ny\r\n--z--\r\n",
 	/* top-level leaves with a disposition or a name */
@@ -155,19 +164,17 @@ test_multipart_cases(void **state)
 {
 	rf_ctx *ctx = *state;
 	size_t i;
-	unsigned took = 0;
 
 	for (i = 0; i < sizeof(mp_cases) / sizeof(mp_cases[0]); i++) {
 		both(ctx, mp_cases[i], strlen(mp_cases[i]));
-		took += (unsigned)mp_taken(ctx, mp_cases[i],
-		    strlen(mp_cases[i]));
+		if (!mp_taken(ctx, mp_cases[i], strlen(mp_cases[i])))
+			fail_msg("case %zu declined", i);
 	}
-	assert_true(took >= 19);
-	/* the declined ones are declined */
-	assert_false(mp_taken(ctx, mp_cases[13], strlen(mp_cases[13])));
-	assert_false(mp_taken(ctx, mp_cases[14], strlen(mp_cases[14])));
-	assert_false(mp_taken(ctx, mp_cases[17], strlen(mp_cases[17])));
-	assert_false(mp_taken(ctx, mp_cases[18], strlen(mp_cases[18])));
+	for (i = 0; i < sizeof(mp_declined) / sizeof(mp_declined[0]); i++) {
+		both(ctx, mp_declined[i], strlen(mp_declined[i]));
+		if (mp_taken(ctx, mp_declined[i], strlen(mp_declined[i])))
+			fail_msg("declined case %zu taken", i);
+	}
 }
 
 /* differs: a quick look for a difference between x and y (same_message
