@@ -8,7 +8,8 @@
  * analysed the same way in the same arena.  Limits are counted across all
  * levels and reported in limits_hit, never as failures.  The top-level
  * header block, address lists and the header accessors are in
- * message_header.c.
+ * message_header.c; multipart messages read without GMime's tree in
+ * message_mime.c.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -290,7 +291,7 @@ rf__msg_grow_counted(rf_arena *a, void **base, size_t n, size_t size)
 	return rf_arena_grow(a, base, &cap, n, size);
 }
 
-/* lower_dup: a lower-cased, trimmed copy of s in the arena. */
+/* rf__msg_lower_dup: a lower-cased, trimmed copy of s in the arena. */
 const char *
 rf__msg_lower_dup(rf_arena *a, const char *s)
 {
@@ -310,8 +311,6 @@ rf__msg_lower_dup(rf_arena *a, const char *s)
 	return d;
 }
 
-#define lower_dup rf__msg_lower_dup
-
 static rf_part *
 new_part(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
 	 rf_status *st)
@@ -327,7 +326,7 @@ new_part(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
 	}
 	p = &m->parts[m->nparts++];
 	mime = ct != NULL ? g_mime_content_type_get_mime_type(ct) : NULL;
-	p->content_type = mime != NULL ? lower_dup(w->a, mime) :
+	p->content_type = mime != NULL ? rf__msg_lower_dup(w->a, mime) :
 	    "application/octet-stream";
 	g_free(mime);
 	p->charset = rf_arena_strdup(w->a, ct != NULL ?
@@ -358,8 +357,9 @@ rf__msg_attachment(struct walk *w, rf_message *m, unsigned partno,
 	return RF_OK;
 }
 
-/* text_body: the decoded bytes data[0..n) of a text/plain or text/html
- * part to UTF-8, and what the URL and HTML modules extract from them. */
+/* rf__msg_text_body: the decoded bytes data[0..n) of a text/plain or
+ * text/html part to UTF-8, and what the URL and HTML modules extract from
+ * them. */
 rf_status
 rf__msg_text_body(struct walk *w, rf_message *m, unsigned partno, int html,
 		  const char *data, size_t n, rf_error *err)
@@ -432,7 +432,7 @@ leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned depth,
 	fn = g_mime_part_get_filename(part);
 	p->filename = rf_arena_strdup(w->a, fn);
 	enc = g_mime_object_get_header(obj, "Content-Transfer-Encoding");
-	p->encoding = lower_dup(w->a, enc);
+	p->encoding = rf__msg_lower_dup(w->a, enc);
 	disp = g_mime_object_get_content_disposition(obj);
 	attach = (disp != NULL &&
 	    g_mime_content_disposition_is_attachment(disp)) || fn != NULL;
@@ -539,8 +539,10 @@ finish_text(struct walk *w, rf_message *m, rf_error *err)
  * it: the content of a part without boundaries is every byte after the
  * header block.  Anything else (multipart, message/rfc822, attachments,
  * names, dispositions, duplicated or odd MIME headers, uuencode, an empty
- * body) takes the GMime parser.  tests/unit/test_message_paths.c parses
- * messages both ways and compares.
+ * body) goes to message_mime.c, which reads multiparts and other leaves
+ * from the bytes when it can be sure to read them as GMime does, and
+ * otherwise to the GMime parser.  tests/unit/test_message_paths.c and
+ * test_message_mime.c parse messages both ways and compare.
  */
 struct single {
 	char *mime;		/* type/subtype; NULL: no Content-Type */
@@ -692,11 +694,11 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
 	    sizeof(rf_part)) != 0)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	p = &m->parts[m->nparts++];
-	p->content_type = lower_dup(w->a, sp->mime != NULL ? sp->mime :
+	p->content_type = rf__msg_lower_dup(w->a, sp->mime != NULL ? sp->mime :
 	    "text/plain");
 	p->charset = rf_arena_strdup(w->a, sp->charset);
 	p->depth = 0;
-	p->encoding = lower_dup(w->a, sp->cte);
+	p->encoding = rf__msg_lower_dup(w->a, sp->cte);
 	if (p->content_type == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	p->flags |= sp->html ? RF_PARTF_HTML : RF_PARTF_TEXT;
