@@ -8,7 +8,8 @@
  * analysed the same way in the same arena.  Limits are counted across all
  * levels and reported in limits_hit, never as failures.  The top-level
  * header block, address lists and the header accessors are in
- * message_header.c.
+ * message_header.c; multipart messages read without GMime's tree in
+ * message_mime.c.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -22,8 +23,8 @@
 
 struct single;
 static rf_status analyse(struct walk *w, GMimeMessage *gm,
-			 const struct single *sp, rf_message *m,
-			 unsigned depth, rf_error *err);
+			 const struct single *sp, const struct mp_msg *mp,
+			 rf_message *m, unsigned depth, rf_error *err);
 
 static void
 gmime_init_once(void)
@@ -290,9 +291,9 @@ rf__msg_grow_counted(rf_arena *a, void **base, size_t n, size_t size)
 	return rf_arena_grow(a, base, &cap, n, size);
 }
 
-/* lower_dup: a lower-cased, trimmed copy of s in the arena. */
-static const char *
-lower_dup(rf_arena *a, const char *s)
+/* rf__msg_lower_dup: a lower-cased, trimmed copy of s in the arena. */
+const char *
+rf__msg_lower_dup(rf_arena *a, const char *s)
 {
 	char *d, *p;
 
@@ -325,7 +326,7 @@ new_part(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
 	}
 	p = &m->parts[m->nparts++];
 	mime = ct != NULL ? g_mime_content_type_get_mime_type(ct) : NULL;
-	p->content_type = mime != NULL ? lower_dup(w->a, mime) :
+	p->content_type = mime != NULL ? rf__msg_lower_dup(w->a, mime) :
 	    "application/octet-stream";
 	g_free(mime);
 	p->charset = rf_arena_strdup(w->a, ct != NULL ?
@@ -335,10 +336,10 @@ new_part(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
 	return *st == RF_OK ? p : NULL;
 }
 
-/* add_attachment: metadata of one attachment leaf. */
-static rf_status
-add_attachment(struct walk *w, rf_message *m, GMimePart *part,
-	       unsigned partno, size_t size, const GByteArray *ba)
+/* rf__msg_attachment: metadata of one attachment leaf. */
+rf_status
+rf__msg_attachment(struct walk *w, rf_message *m, unsigned partno,
+		   const unsigned char *data, size_t size)
 {
 	rf_attachment *at;
 	const rf_part *p = &m->parts[partno];
@@ -351,16 +352,17 @@ add_attachment(struct walk *w, rf_message *m, GMimePart *part,
 	at->content_type = p->content_type;
 	at->size = size;
 	at->part = partno;
-	if (ba != NULL)
-		sha256_hex(ba->data, ba->len, at->sha256);
+	if (data != NULL)
+		sha256_hex(data, size, at->sha256);
 	return RF_OK;
 }
 
-/* text_body: the decoded bytes data[0..n) of a text/plain or text/html
- * part to UTF-8, and what the URL and HTML modules extract from them. */
-static rf_status
-text_body(struct walk *w, rf_message *m, unsigned partno, int html,
-	  const char *data, size_t n, rf_error *err)
+/* rf__msg_text_body: the decoded bytes data[0..n) of a text/plain or
+ * text/html part to UTF-8, and what the URL and HTML modules extract from
+ * them. */
+rf_status
+rf__msg_text_body(struct walk *w, rf_message *m, unsigned partno, int html,
+		  const char *data, size_t n, rf_error *err)
 {
 	const rf_limits *lim = &w->ctx->limits;
 	rf_part *p = &m->parts[partno];
@@ -402,8 +404,8 @@ text_leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned partno,
 
 	if (ba == NULL)
 		return RF_OK;
-	st = text_body(w, m, partno, html, (const char *)ba->data, ba->len,
-	    err);
+	st = rf__msg_text_body(w, m, partno, html, (const char *)ba->data,
+	    ba->len, err);
 	g_byte_array_free(ba, TRUE);
 	return st;
 }
@@ -430,7 +432,7 @@ leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned depth,
 	fn = g_mime_part_get_filename(part);
 	p->filename = rf_arena_strdup(w->a, fn);
 	enc = g_mime_object_get_header(obj, "Content-Transfer-Encoding");
-	p->encoding = lower_dup(w->a, enc);
+	p->encoding = rf__msg_lower_dup(w->a, enc);
 	disp = g_mime_object_get_content_disposition(obj);
 	attach = (disp != NULL &&
 	    g_mime_content_disposition_is_attachment(disp)) || fn != NULL;
@@ -445,7 +447,9 @@ leaf(struct walk *w, rf_message *m, GMimePart *part, unsigned depth,
 	p->flags |= RF_PARTF_ATTACHMENT;
 	ba = decode_part(part);
 	p->size = ba != NULL ? ba->len : 0;
-	st = add_attachment(w, m, part, partno, p->size, ba);
+	/* an empty array may have no data: still digested */
+	st = rf__msg_attachment(w, m, partno, ba == NULL ? NULL :
+	    ba->data != NULL ? ba->data : (const guint8 *)"", p->size);
 	if (ba != NULL)
 		g_byte_array_free(ba, TRUE);
 	if (st != RF_OK)
@@ -500,7 +504,7 @@ walk_object(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
 		    sizeof(*m->embedded)) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		m->embedded[m->nembedded++] = sub;
-		return analyse(w, em, NULL, sub, depth + 1, err);
+		return analyse(w, em, NULL, NULL, sub, depth + 1, err);
 	}
 	if (GMIME_IS_PART(obj))
 		return leaf(w, m, GMIME_PART(obj), depth, err);
@@ -535,8 +539,10 @@ finish_text(struct walk *w, rf_message *m, rf_error *err)
  * it: the content of a part without boundaries is every byte after the
  * header block.  Anything else (multipart, message/rfc822, attachments,
  * names, dispositions, duplicated or odd MIME headers, uuencode, an empty
- * body) takes the GMime parser.  tests/unit/test_message_paths.c parses
- * messages both ways and compares.
+ * body) goes to message_mime.c, which reads multiparts and other leaves
+ * from the bytes when it can be sure to read them as GMime does, and
+ * otherwise to the GMime parser.  tests/unit/test_message_paths.c and
+ * test_message_mime.c parse messages both ways and compare.
  */
 struct single {
 	char *mime;		/* type/subtype; NULL: no Content-Type */
@@ -574,83 +580,21 @@ header_text(GMimeParserOptions *opts, const char *raw, size_t n)
 	return v;
 }
 
-/* ct_tok: a byte of the tokens rf__msg_ct_fast reads. */
-static int
-ct_tok(char c)
-{
-	return g_ascii_isalnum(c) || c == '-' || c == '.' || c == '_' ||
-	    c == '+';
-}
-
-/* ct_ws: past blanks and line breaks (those of a folded value). */
-static const char *
-ct_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
-	    *p == '\n'))
-		p++;
-	return p;
-}
-
 int
 rf__msg_ct_fast(const char *v, size_t n, char **mime, char **charset,
 		int *named)
 {
-	const char *p = v, *end = v + n, *t, *te, *pn, *val;
-	size_t pl, vl;
+	struct mimeparams pp;
 
 	*mime = *charset = NULL;
 	*named = 0;
-	p = ct_ws(p, end);
-	for (t = p; p < end && ct_tok(*p); p++)
-		;
-	if (p == t || p == end || *p != '/')
+	if (!rf__msg_params_fast(v, n, 0, &pp))
 		return 0;
-	for (te = ++p; p < end && ct_tok(*p); p++)
-		;
-	if (p == te)
-		return 0;
-	te = p;
-	for (;;) {
-		if ((p = ct_ws(p, end)) == end)
-			break;
-		if (*p != ';' || (p = ct_ws(p + 1, end)) == end)
-			goto no;	/* a trailing ';' goes to GMime too */
-		for (pn = p; p < end && ct_tok(*p); p++)
-			;
-		pl = (size_t)(p - pn);
-		if (pl == 0 || p == end || *p != '=')
-			goto no;
-		if (++p < end && *p == '"') {
-			for (val = ++p; p < end && *p != '"'; p++)
-				if ((unsigned char)*p < 0x20 ||
-				    (unsigned char)*p > 0x7e || *p == '\\' ||
-				    (*p == '=' && p + 1 < end && p[1] == '?'))
-					goto no;
-			if (p == end)
-				goto no;
-			vl = (size_t)(p++ - val);
-		} else {
-			for (val = p; p < end && ct_tok(*p); p++)
-				;
-			if ((vl = (size_t)(p - val)) == 0)
-				goto no;
-		}
-		if (pl == 7 && g_ascii_strncasecmp(pn, "charset", 7) == 0) {
-			if (*charset != NULL)
-				goto no;	/* which one: GMime's call */
-			*charset = g_strndup(val, vl);
-		} else if (pl == 4 && g_ascii_strncasecmp(pn, "name", 4) == 0) {
-			*named = 1;
-		}
-	}
-	*mime = g_strndup(t, (size_t)(te - t));
+	*mime = g_strndup(pp.mime, pp.mimelen);
+	if (pp.charset != NULL)
+		*charset = g_strndup(pp.charset, pp.charsetlen);
+	*named = pp.name != NULL;
 	return 1;
-no:
-	g_free(*charset);
-	*charset = NULL;
-	*named = 0;
-	return 0;
 }
 
 /* mime_is: type/subtype mime is type/sub, ignoring case (what
@@ -750,11 +694,11 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
 	    sizeof(rf_part)) != 0)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	p = &m->parts[m->nparts++];
-	p->content_type = lower_dup(w->a, sp->mime != NULL ? sp->mime :
+	p->content_type = rf__msg_lower_dup(w->a, sp->mime != NULL ? sp->mime :
 	    "text/plain");
 	p->charset = rf_arena_strdup(w->a, sp->charset);
 	p->depth = 0;
-	p->encoding = lower_dup(w->a, sp->cte);
+	p->encoding = rf__msg_lower_dup(w->a, sp->cte);
 	if (p->content_type == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	p->flags |= sp->html ? RF_PARTF_HTML : RF_PARTF_TEXT;
@@ -776,8 +720,8 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
 		n += g_mime_encoding_flush(&state, "", 0, dec + n);
 		data = dec;
 	}
-	st = text_body(w, m, (unsigned)(m->nparts - 1), sp->html, data, n,
-	    err);
+	st = rf__msg_text_body(w, m, (unsigned)(m->nparts - 1), sp->html,
+	    data, n, err);
 	g_free(dec);
 	return st;
 }
@@ -789,7 +733,7 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
  */
 static rf_status
 analyse(struct walk *w, GMimeMessage *gm, const struct single *sp,
-	rf_message *m, unsigned depth, rf_error *err)
+	const struct mp_msg *mp, rf_message *m, unsigned depth, rf_error *err)
 {
 	rf_buf saved_text = w->text, saved_html = w->html;
 	rf_status st;
@@ -802,9 +746,9 @@ analyse(struct walk *w, GMimeMessage *gm, const struct single *sp,
 	if (st == RF_OK)
 		st = rf__msg_header_links(w, m, err);
 	if (st == RF_OK)
-		st = sp != NULL ? single_leaf(w, m, sp, err) :
-		    walk_object(w, m, g_mime_message_get_mime_part(gm), depth,
-		    err);
+		st = sp != NULL ? single_leaf(w, m, sp, err) : mp != NULL ?
+		    rf__msg_mime_walk(w, m, mp, err) : walk_object(w, m,
+		    g_mime_message_get_mime_part(gm), depth, err);
 	if (st == RF_OK)
 		st = finish_text(w, m, err);
 	if (m->links.limit_hit)
@@ -843,6 +787,7 @@ rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
 	const char *fallback[] = { "UTF-8", "WINDOWS-1252", NULL };
 	struct mimehdr mh;
 	struct single sp;
+	struct mp_msg mp;
 	struct walk w;
 	rf_arena *a = NULL;
 	rf_message *m;
@@ -899,8 +844,15 @@ rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
 	rf__msg_fill_fields(&w, m);
 	if (!tree && single_probe(opts, &mh, data + body, len - body, &sp)) {
 		g_byte_array_free(mime, TRUE);
-		st = analyse(&w, NULL, &sp, m, 0, err);
+		st = analyse(&w, NULL, &sp, NULL, m, 0, err);
 		single_done(&sp);
+		goto done;
+	}
+	if (!tree && rf__msg_mime_probe(&mh, data + body, len - body, &mp)) {
+		g_byte_array_free(mime, TRUE);
+		w.damaged = mp.damaged;
+		st = analyse(&w, NULL, NULL, &mp, m, 0, err);
+		rf__msg_mime_done(&mp);
 		goto done;
 	}
 	g_byte_array_append(mime, (const guint8 *)"\n", 1);
@@ -915,7 +867,7 @@ rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
 		m->text = m->html_text = "";
 		goto done;
 	}
-	st = analyse(&w, gm, NULL, m, 0, err);
+	st = analyse(&w, gm, NULL, NULL, m, 0, err);
 	/* GMime leaves these to the caller; the walk kept its own limits */
 done:
 	if (w.damaged)

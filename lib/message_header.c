@@ -532,6 +532,8 @@ note_mime(struct mimehdr *mh, const char *p, size_t nlen, const char *v,
 		mh->ncte++;
 	} else if (nlen == 19 && g_ascii_strncasecmp(p,
 	    "Content-Disposition", 19) == 0) {
+		mh->disp = v;
+		mh->displen = vn;
 		mh->ndisp++;
 	} else {
 		return;

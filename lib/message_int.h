@@ -33,8 +33,8 @@ struct simple_mb {
 
 /* What the top-level MIME headers say, for the single-part path. */
 struct mimehdr {
-	const char *ct, *cte;	/* raw values (after the colon) */
-	size_t ctlen, ctelen;
+	const char *ct, *cte, *disp;	/* raw values (after the colon) */
+	size_t ctlen, ctelen, displen;
 	unsigned nct, ncte, ndisp;
 	int odd;		/* a MIME header GMime might read otherwise */
 };
@@ -52,15 +52,87 @@ void rf__msg_sanitize_utf8(rf_buf *b, const char *p, size_t n);
 int rf__msg_simple_list(const char *v, struct simple_mb *mb, int max);
 
 /* rf__msg_ct_fast: the raw Content-Type value v[0..n) when it has the
- * plain form type "/" subtype *( ";" name "=" value ), tokens of letters,
- * digits and "-._+", values such tokens or quoted printable ASCII without
- * '"', '\\' or "=?", blanks and line breaks between, at most one charset
- * parameter: 1 and *mime (type/subtype as written), *charset (NULL when
+ * plain form type "/" subtype *( ";" name "=" value ) [";"], tokens of
+ * letters, digits and "-._+", values such tokens or quoted printable
+ * ASCII without '"', '\\' or "=?", blanks and line breaks between (not
+ * before '='), at most one charset, name, filename and boundary
+ * parameter (message_mime.c reads it): 1 and *mime (type/subtype as written), *charset (NULL when
  * none), both g_malloc'd, and *named (a name parameter); else 0 and
  * nothing to free.  What g_mime_content_type_parse reads from the value
  * unfolded (message.c; tests/unit/test_message_paths.c compares). */
 int rf__msg_ct_fast(const char *v, size_t n, char **mime, char **charset,
 		    int *named);
+
+/* The parameters of a Content-Type or Content-Disposition value that
+ * rf__msg_params_fast reads: spans into the raw value, NULL when absent. */
+struct mimeparams {
+	const char *mime;	/* type/subtype (a disposition: its token) */
+	const char *charset, *name, *filename, *boundary;
+	size_t mimelen, charsetlen, namelen, filenamelen, boundarylen;
+};
+
+/* rf__msg_params_fast: the raw value v[0..n) when it has the plain form
+ * of rf__msg_ct_fast (disp set: a token instead of type "/" subtype), at
+ * most one charset, name, filename and boundary parameter: 1 and *pp;
+ * else 0 (message_mime.c; tests/unit/test_message_mime.c compares with
+ * GMime's parsers). */
+int rf__msg_params_fast(const char *v, size_t n, int disp,
+			struct mimeparams *pp);
+
+/*
+ * A multipart message read from its bytes (message_mime.c): its MIME
+ * nodes in the order GMime's walk visits them, each as GMime's object
+ * tree would give it.
+ */
+struct mp_node {
+	const char *mime;	/* type/subtype as written; NULL: text/plain */
+	const char *charset;	/* NULL: none */
+	const char *fname;	/* filename (or Content-Type name); NULL */
+	char *cte;		/* Content-Transfer-Encoding (unfolded,
+				 * g_malloc'd) or NULL */
+	const char *body;	/* a leaf's content */
+	size_t mimelen, charsetlen, fnamelen, len;
+	unsigned depth;
+	unsigned char multipart, attach;
+};
+
+struct mp_msg {
+	struct mp_node *nodes;	/* g_malloc'd */
+	size_t n, cap;
+	int damaged;		/* what GMime would warn of (truncated,
+				 * malformed multipart) */
+};
+
+/* rf__msg_mime_probe: whether the message whose top-level MIME headers
+ * are mh and whose body is body[0..len) is a multipart read here exactly
+ * as GMime's parser reads it: 1 and *mp (rf__msg_mime_done releases it);
+ * else 0 (GMime's path must read it). */
+int rf__msg_mime_probe(const struct mimehdr *mh, const char *body,
+		       size_t len, struct mp_msg *mp);
+
+/* rf__msg_mime_done: release what rf__msg_mime_probe filled. */
+void rf__msg_mime_done(struct mp_msg *mp);
+
+/* rf__msg_mime_walk: the parts of mp into m, as message.c's walk_object
+ * fills them from GMime's tree (limits counted alike). */
+rf_status rf__msg_mime_walk(struct walk *w, rf_message *m,
+			    const struct mp_msg *mp, rf_error *err);
+
+/* rf__msg_lower_dup: a lower-cased, trimmed copy of s[0..n) in a (NULL
+ * for NULL) (message.c). */
+const char *rf__msg_lower_dup(rf_arena *a, const char *s);
+
+/* rf__msg_text_body: the decoded bytes data[0..n) of text part partno
+ * (html: text/html) to UTF-8 and what the URL and HTML modules extract
+ * from them (message.c). */
+rf_status rf__msg_text_body(struct walk *w, rf_message *m, unsigned partno,
+			    int html, const char *data, size_t n,
+			    rf_error *err);
+
+/* rf__msg_attachment: the attachment metadata of part partno, decoded
+ * content data[0..n) (data NULL: none, no digest) (message.c). */
+rf_status rf__msg_attachment(struct walk *w, rf_message *m, unsigned partno,
+			     const unsigned char *data, size_t n);
 
 /* rf__msg_date_fast: the Date value v when it has the plain form
  * ["Ddd, "] d[d] " " Mon " " yyyy " " hh:mm:ss " " +hhmm [" (Zone)"],

@@ -1,79 +1,13 @@
 /* test_message_paths.c - the single-part path of lib/message.c gives
  * exactly what GMime's object tree gives: every message here is parsed
  * both ways (rf__message_parse with and without tree) and the results
- * compared field by field. */
-#include "testutil.h"
+ * compared field by field; so are the header readers (the multipart
+ * path: test_message_mime.c). */
+#include "msgcmp.h"
 
 #include <gmime/gmime.h>
 
 #include "../../lib/message_int.h"
-
-static void
-str_eq(const char *what, const char *a, const char *b)
-{
-	if (a == NULL || b == NULL) {
-		if (a != b)
-			fail_msg("%s: %s vs %s", what, a ? a : "(null)",
-			    b ? b : "(null)");
-		return;
-	}
-	if (strcmp(a, b) != 0)
-		fail_msg("%s: \"%s\" vs \"%s\"", what, a, b);
-}
-
-static void
-same_message(const rf_message *x, const rf_message *y)
-{
-	size_t i;
-
-	assert_int_equal(x->flags, y->flags);
-	assert_int_equal(x->limits_hit, y->limits_hit);
-	assert_int_equal(x->nheaders, y->nheaders);
-	assert_int_equal(x->text_len, y->text_len);
-	assert_int_equal(x->html_text_len, y->html_text_len);
-	assert_memory_equal(x->text, y->text, x->text_len);
-	assert_memory_equal(x->html_text, y->html_text, x->html_text_len);
-	assert_int_equal(x->nparts, y->nparts);
-	for (i = 0; i < x->nparts; i++) {
-		const rf_part *p = &x->parts[i], *q = &y->parts[i];
-
-		str_eq("content_type", p->content_type, q->content_type);
-		str_eq("charset", p->charset, q->charset);
-		str_eq("encoding", p->encoding, q->encoding);
-		str_eq("filename", p->filename, q->filename);
-		assert_int_equal(p->size, q->size);
-		assert_int_equal(p->depth, q->depth);
-		assert_int_equal(p->flags, q->flags);
-	}
-	assert_int_equal(x->nattachments, y->nattachments);
-	assert_int_equal(x->nembedded, y->nembedded);
-	assert_int_equal(x->links.n, y->links.n);
-	for (i = 0; i < x->links.n; i++) {
-		const rf_link *k = &x->links.v[i], *l = &y->links.v[i];
-
-		str_eq("url", k->url, l->url);
-		str_eq("normalized", k->normalized, l->normalized);
-		str_eq("domain", k->domain, l->domain);
-		str_eq("text", k->text, l->text);
-		assert_int_equal(k->kind, l->kind);
-		assert_int_equal(k->flags, l->flags);
-		assert_int_equal(k->part, l->part);
-	}
-}
-
-static void
-both(rf_ctx *ctx, const char *data, size_t len)
-{
-	rf_message *fast = NULL, *tree = NULL;
-	rf_error err;
-
-	if (rf__message_parse(ctx, data, len, 0, &fast, &err) != RF_OK ||
-	    rf__message_parse(ctx, data, len, 1, &tree, &err) != RF_OK)
-		fail_msg("parse: %s", err.msg);
-	same_message(fast, tree);
-	rf_message_free(fast);
-	rf_message_free(tree);
-}
 
 static const char *const cases[] = {
 	/* no MIME headers at all */
@@ -426,14 +360,6 @@ test_content_types(void **state)
 	g_mime_parser_options_free(opts);
 }
 
-/* rn: the next pseudo-random number below n. */
-static unsigned
-rn(unsigned *seed, unsigned n)
-{
-	*seed = *seed * 1103515245u + 12345u;
-	return (*seed >> 8) % n;
-}
-
 /* Date values read without GMime give the time GMime gives */
 static void
 test_dates(void **state)
@@ -588,6 +514,7 @@ test_message_ids(void **state)
 	}
 	assert_true(took >= 1000);	/* the fast path was taken often */
 }
+
 
 int
 main(void)
