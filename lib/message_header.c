@@ -11,13 +11,6 @@
 
 #include "message_int.h"
 
-/* ascii_lower: g_ascii_tolower, inline (it showed in profiles). */
-static inline unsigned char
-ascii_lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
 /*
  * Simple address lists.  GMime's address parser builds an object per
  * mailbox; most address headers are "local@domain" or "Some Name
@@ -587,9 +580,9 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 		}
 		m->nheaders++;
 		/* the first letter first: most names differ there */
-		if ((ascii_lower((unsigned char)*p) == 'c' &&
+		if ((rf__ascii_lower((unsigned char)*p) == 'c' &&
 		    g_ascii_strncasecmp(p, "Content-", 8) == 0) ||
-		    (ascii_lower((unsigned char)*p) == 'm' &&
+		    (rf__ascii_lower((unsigned char)*p) == 'm' &&
 		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0)) {
 			note_mime(mh, p, nlen, colon + 1,
 			    (size_t)(next - colon - 1));
@@ -607,14 +600,13 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 const char *
 rf_message_header(const rf_message *m, const char *name)
 {
+	int c0 = rf__ascii_lower((unsigned char)name[0]);
 	size_t i;
-
-	unsigned char c0 = ascii_lower((unsigned char)name[0]);
 
 	/* the first letter first: most names differ there */
 	for (i = 0; i < m->nheaders; i++)
-		if (ascii_lower((unsigned char)m->headers[i].name[0]) == c0 &&
-		    g_ascii_strcasecmp(m->headers[i].name, name) == 0)
+		if (rf__ascii_lower((unsigned char)m->headers[i].name[0]) ==
+		    c0 && g_ascii_strcasecmp(m->headers[i].name, name) == 0)
 			return m->headers[i].value;
 	return NULL;
 }
