@@ -8,11 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "internal.h"
+#include "bytescan.h"
 
 /* Decoding rounds tried to find a wrapped destination ("%253A"). */
 #define DEST_DECODE_ROUNDS 3
@@ -21,46 +18,6 @@ static int
 is_scheme_char(int c)
 {
 	return isalnum(c) || c == '+' || c == '-' || c == '.';
-}
-
-/* span_until: the place of the first byte of s[i..len) equal to a, b, c
- * or d (repeat one to look for fewer), or len (16 bytes at a time where
- * there is SSE2; test_tracking_fast compares rf__url_split with the
- * byte-by-byte form). */
-static size_t
-span_until(const char *s, size_t i, size_t len, char a, char b, char c,
-	   char d)
-{
-#ifdef __SSE2__
-	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
-	const __m128i vc = _mm_set1_epi8(c), vd = _mm_set1_epi8(d);
-
-	for (; i + 16 <= len; i += 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
-		    _mm_or_si128(_mm_cmpeq_epi8(x, vc),
-		    _mm_cmpeq_epi8(x, vd))));
-
-		if (m != 0)
-			return i + (size_t)__builtin_ctz(m);
-	}
-	if (i < len && len >= 16) {
-		/* the last 16 bytes, those before i masked off */
-		__m128i x = _mm_loadu_si128((const __m128i *)(s + len - 16));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
-		    _mm_or_si128(_mm_cmpeq_epi8(x, vc),
-		    _mm_cmpeq_epi8(x, vd))));
-
-		m &= ~((1u << (16 - (len - i))) - 1);
-		return m != 0 ? len - 16 + (size_t)__builtin_ctz(m) : len;
-	}
-#endif
-	for (; i < len; i++)
-		if (s[i] == a || s[i] == b || s[i] == c || s[i] == d)
-			return i;
-	return len;
 }
 
 void
@@ -89,7 +46,7 @@ rf__url_split(const char *s, size_t len, struct rf__url *u)
 		u->has_auth = 1;
 	}
 	if (u->has_auth) {
-		auth_end = span_until(s, i, len, '/', '?', '#', '\\');
+		auth_end = rf__span_until(s, i, len, '/', '?', '#', '\\');
 		q = memrchr(s + i, '@', auth_end - i);	/* the last '@' */
 		at = q != NULL ? (size_t)(q - s) : auth_end;
 		if (at < auth_end) {
@@ -112,12 +69,12 @@ rf__url_split(const char *s, size_t len, struct rf__url *u)
 		i = auth_end;
 	}
 	u->path_off = i;
-	i = span_until(s, i, len, '?', '#', '#', '#');
+	i = rf__span_until(s, i, len, '?', '#', '#', '#');
 	u->path_len = i - u->path_off;
 	if (i < len && s[i] == '?') {
 		u->has_query = 1;
 		u->query_off = ++i;
-		i = span_until(s, i, len, '#', '#', '#', '#');
+		i = rf__span_until(s, i, len, '#', '#', '#', '#');
 		u->query_len = i - u->query_off;
 	}
 	if (i < len && s[i] == '#') {
@@ -167,7 +124,7 @@ rf__next_param(const char *q, size_t qlen, size_t *pos, size_t *off,
 		i++;
 	if (i >= qlen)
 		return 0;
-	e = span_until(q, i, qlen, '&', ';', ';', ';');
+	e = rf__span_until(q, i, qlen, '&', ';', ';', ';');
 	*off = i;
 	*plen = e - i;
 	eq = memchr(q + i, '=', e - i);

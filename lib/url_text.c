@@ -1,8 +1,9 @@
 /*
  * url_text.c - URLs in plain text.
  *
- * One linear pass: a table lookup skips every byte that cannot complete
- * the start of a URL; only ':' (end of a scheme, looked up backwards),
+ * One linear pass: a search 16 bytes at a time (rf__span_until,
+ * bytescan.h) skips every byte that cannot complete the start of a URL;
+ * only ':' (end of a scheme, looked up backwards),
  * '.' (the dot of "www.") and '<' (angle bracket forms) are examined.
  * After a URL the scan resumes behind it, so no byte is looked at more
  * than a bounded number of times and nothing is allocated per byte.
@@ -10,56 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "internal.h"
-
-/* Bytes that may complete the start of a URL. */
-static const unsigned char trigger[256] = {
-	[':'] = 1, ['.'] = 1, ['<'] = 1,
-};
-
-/* next_trigger: the offset of the first trigger byte in u[i..len), or
- * len; sixteen bytes at a time (SSE2, part of every x86-64) or eight
- * (elsewhere) while none of them is one. */
-static size_t
-next_trigger(const unsigned char *u, size_t i, size_t len)
-{
-#ifdef __SSE2__
-	const __m128i colon = _mm_set1_epi8(':'), dot = _mm_set1_epi8('.'),
-	    lt = _mm_set1_epi8('<');
-	__m128i v;
-	unsigned m;
-
-	for (; i < len && len - i >= 16; i += 16) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-		m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, dot)),
-		    _mm_cmpeq_epi8(v, lt)));
-		if (m != 0)
-			return i + (size_t)__builtin_ctz(m);
-	}
-#else
-	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
-	uint64_t w, x, y, z;
-
-	for (; i < len && len - i >= 8; i += 8) {
-		memcpy(&w, u + i, 8);
-		x = w ^ (ones * ':');
-		y = w ^ (ones * '.');
-		z = w ^ (ones * '<');
-		/* a zero byte in x, y or z: a trigger in w */
-		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
-		    ((z - ones) & ~z)) & high)
-			break;
-	}
-#endif
-	while (i < len && !trigger[u[i]])
-		i++;
-	return i;
-}
+#include "bytescan.h"
 
 /* The schemes recognised in text; web ones need "//" after the colon. */
 static const struct {
@@ -324,7 +277,7 @@ rf_url_extract_text(const rf_ctx *ctx, rf_arena *a, const char *text,
 	int full = 0, found;
 
 	while (st == RF_OK && !full) {
-		i = next_trigger(u, i, len);
+		i = rf__span_until(text, i, len, ':', '.', '<', '<');
 		if (i >= len)
 			break;
 		if (u[i] == ':') {
