@@ -134,6 +134,32 @@ rf__qp_decode(const char *in, size_t n, char *out)
 	return (size_t)(o - (unsigned char *)out);
 }
 
+int
+rf__msg_decode(GMimeContentEncoding enc, const char *in, size_t n,
+	       char **out, size_t *outn)
+{
+	GMimeEncoding state;
+	char *dec;
+
+	*out = NULL;
+	*outn = n;
+	if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		if ((dec = g_try_malloc(n + 1)) == NULL)
+			return 0;
+		*outn = rf__qp_decode(in, n, dec);
+		*out = dec;
+	} else if (enc == GMIME_CONTENT_ENCODING_BASE64) {
+		g_mime_encoding_init_decode(&state, enc);
+		if ((dec = g_try_malloc(g_mime_encoding_outlen(&state, n) +
+		    1)) == NULL)
+			return 0;
+		*outn = g_mime_encoding_step(&state, in, n, dec);
+		*outn += g_mime_encoding_flush(&state, "", 0, dec + *outn);
+		*out = dec;
+	}
+	return 1;
+}
+
 /*
  * decode_part: the decoded content of part (transfer encoding undone) in a
  * new byte array the caller frees with g_byte_array_free(ba, TRUE), or
@@ -144,11 +170,11 @@ decode_part(GMimePart *part)
 {
 	GMimeDataWrapper *dw = g_mime_part_get_content(part);
 	GMimeContentEncoding enc;
-	GMimeEncoding state;
 	GMimeStream *mem, *src;
 	GByteArray *ba;
-	char chunk[4096];
+	char chunk[4096], *dec;
 	ssize_t r;
+	size_t n;
 
 	if (dw == NULL)
 		return NULL;
@@ -170,28 +196,14 @@ decode_part(GMimePart *part)
 			g_byte_array_free(ba, TRUE);
 			return NULL;
 		}
-		if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
-			GByteArray *out = g_byte_array_sized_new(ba->len + 1);
-
-			g_byte_array_set_size(out, (guint)rf__qp_decode(
-			    (const char *)ba->data, ba->len,
-			    (char *)out->data));
+		if (!rf__msg_decode(enc, (const char *)ba->data, ba->len, &dec,
+		    &n)) {
 			g_byte_array_free(ba, TRUE);
-			ba = out;
-		} else if (enc == GMIME_CONTENT_ENCODING_BASE64) {
-			GByteArray *out;
-			size_t n;
-
-			g_mime_encoding_init_decode(&state, enc);
-			out = g_byte_array_sized_new((guint)
-			    g_mime_encoding_outlen(&state, ba->len) + 1);
-			n = g_mime_encoding_step(&state, (const char *)ba->data,
-			    ba->len, (char *)out->data);
-			n += g_mime_encoding_flush(&state, "", 0,
-			    (char *)out->data + n);
-			g_byte_array_set_size(out, (guint)n);
+			return NULL;
+		}
+		if (dec != NULL) {
 			g_byte_array_free(ba, TRUE);
-			ba = out;
+			ba = g_byte_array_new_take((guint8 *)dec, n);
 		}
 		return ba;
 	}
@@ -679,7 +691,6 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
 	    rf_error *err)
 {
 	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
-	GMimeEncoding state;
 	char *dec = NULL;
 	const char *data = sp->body;
 	size_t n = sp->len;
@@ -704,22 +715,10 @@ single_leaf(struct walk *w, rf_message *m, const struct single *sp,
 	p->flags |= sp->html ? RF_PARTF_HTML : RF_PARTF_TEXT;
 	if (sp->cte != NULL)
 		enc = g_mime_content_encoding_from_string(sp->cte);
-	if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
-		if ((dec = g_try_malloc(n + 1)) == NULL)
-			return rf_error_set(err, RF_ENOMEM, "out of memory");
-		n = rf__qp_decode(data, n, dec);
+	if (!rf__msg_decode(enc, sp->body, sp->len, &dec, &n))
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	if (dec != NULL)
 		data = dec;
-	} else if (enc == GMIME_CONTENT_ENCODING_BASE64) {
-		/* what GMime's decoding filter gives: its steps are the
-		 * same at any chunking, and its flush adds nothing */
-		g_mime_encoding_init_decode(&state, enc);
-		if ((dec = g_try_malloc(g_mime_encoding_outlen(&state, n) +
-		    1)) == NULL)
-			return rf_error_set(err, RF_ENOMEM, "out of memory");
-		n = g_mime_encoding_step(&state, data, n, dec);
-		n += g_mime_encoding_flush(&state, "", 0, dec + n);
-		data = dec;
-	}
 	st = rf__msg_text_body(w, m, (unsigned)(m->nparts - 1), sp->html,
 	    data, n, err);
 	g_free(dec);

@@ -148,6 +148,17 @@ int rf__msg_date_fast(const char *v, long long *t);
  * (message.c; tests/unit/test_message_paths.c compares with GMime). */
 size_t rf__qp_decode(const char *in, size_t n, char *out);
 
+/*
+ * rf__msg_decode: in[0..n) with transfer encoding enc undone as GMime's
+ * decoders undo it: quoted-printable by rf__qp_decode, base64 by GMime's
+ * decoder in one step (its steps are the same at any chunking, and its
+ * flush adds nothing).  *out is the result (g_malloc'd: the caller
+ * g_frees it) of *outn bytes, or NULL for any other encoding, whose
+ * content is used as it is.  Returns 0 when out of memory.
+ */
+int rf__msg_decode(GMimeContentEncoding enc, const char *in, size_t n,
+		   char **out, size_t *outn);
+
 /* rf__msg_id_fast: the Message-ID value v when it is "<" dot-atom "@"
  * dot-atom ">" (atoms of letters, digits and "-_+$%="), blanks around: 1
  * and the id (without the brackets) at *id, *len bytes, what

@@ -631,35 +631,15 @@ rf__msg_mime_done(struct mp_msg *mp)
 }
 
 /* decode: the content of nd with its transfer encoding undone, as
- * message.c's decode_part gives it: *out (g_malloc'd, the caller frees
- * it) when decoded, else NULL and the content as it is.  0 on an
- * allocation failure. */
+ * message.c's decode_part gives it (rf__msg_decode). */
 static int
 decode(const struct mp_node *nd, char **out, size_t *n)
 {
 	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
-	GMimeEncoding state;
-	char *dec;
 
-	*out = NULL;
-	*n = nd->len;
 	if (nd->cte != NULL)
 		enc = g_mime_content_encoding_from_string(nd->cte);
-	if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
-		if ((dec = g_try_malloc(nd->len + 1)) == NULL)
-			return 0;
-		*n = rf__qp_decode(nd->body, nd->len, dec);
-		*out = dec;
-	} else if (enc == GMIME_CONTENT_ENCODING_BASE64) {
-		g_mime_encoding_init_decode(&state, enc);
-		if ((dec = g_try_malloc(g_mime_encoding_outlen(&state,
-		    nd->len) + 1)) == NULL)
-			return 0;
-		*n = g_mime_encoding_step(&state, nd->body, nd->len, dec);
-		*n += g_mime_encoding_flush(&state, "", 0, dec + *n);
-		*out = dec;
-	}
-	return 1;
+	return rf__msg_decode(enc, nd->body, nd->len, out, n);
 }
 
 /* leaf: one leaf node (what message.c's leaf does for a GMimePart). */
