@@ -519,39 +519,17 @@ rf_tracking_walk(rf_message *m, int (*fn)(rf_link *, void *), void *arg)
 }
 
 /* bulk_headers: m has List-Unsubscribe or List-Id, or its first
- * Precedence header says bulk, list or junk.  One pass over the headers,
- * comparing only names that begin with 'L' or 'P' (any case). */
+ * Precedence header says bulk, list or junk. */
 static int
 bulk_headers(const rf_message *m)
 {
-	const char *p = NULL, *name, *v;
-	int seen_u = 0, seen_i = 0, seen_p = 0;
-	size_t i;
+	const char *p;
 
-	if (m->list_unsubscribe != NULL || m->list_id != NULL)
+	if (m->list_unsubscribe != NULL || m->list_id != NULL ||
+	    rf_message_header(m, "List-Unsubscribe") != NULL ||
+	    rf_message_header(m, "List-Id") != NULL)
 		return 1;
-	/* the first header of each name counts (its value, if any) */
-	for (i = 0; i < m->nheaders; i++) {
-		if ((name = m->headers[i].name) == NULL)
-			continue;
-		v = m->headers[i].value;
-		if (name[0] == 'l' || name[0] == 'L') {
-			if (!seen_u && strcasecmp(name, "List-Unsubscribe") == 0) {
-				seen_u = 1;
-				if (v != NULL)
-					return 1;
-			} else if (!seen_i && strcasecmp(name, "List-Id") == 0) {
-				seen_i = 1;
-				if (v != NULL)
-					return 1;
-			}
-		} else if (!seen_p && (name[0] == 'p' || name[0] == 'P') &&
-		    strcasecmp(name, "Precedence") == 0) {
-			seen_p = 1;
-			p = v;
-		}
-	}
-	if (p == NULL)
+	if ((p = rf_message_header(m, "Precedence")) == NULL)
 		return 0;
 	while (isspace((unsigned char)*p))
 		p++;

@@ -34,14 +34,6 @@ is_alnum(int c)
 	    (c >= '0' && c <= '9');
 }
 
-static int
-prefix_ci(const char *s, size_t n, const char *p)
-{
-	size_t m = strlen(p);
-
-	return n >= m && strncasecmp(s, p, m) == 0;
-}
-
 /* is_www: s[0..3) is "www" in any case (inline: runs at every dot). */
 static int
 is_www(const char *s)
@@ -216,16 +208,15 @@ at_angle(const char *t, size_t n, size_t p, size_t *s, size_t *e)
 	size_t i, breaks = 0;
 
 	*s = p + 1;
-	/* every form starts with u, h, f, m or w */
-	if (*s >= n || strchr("uhfmw", t[*s] | 0x20) == NULL)
+	if (*s >= n)
 		return 0;
-	if (prefix_ci(t + *s, n - *s, "url:"))
+	if (rf__prefix_ci(t + *s, n - *s, "url:"))
 		*s += 4;
-	else if (!prefix_ci(t + *s, n - *s, "http://") &&
-	    !prefix_ci(t + *s, n - *s, "https://") &&
-	    !prefix_ci(t + *s, n - *s, "ftp://") &&
-	    !prefix_ci(t + *s, n - *s, "mailto:") &&
-	    !prefix_ci(t + *s, n - *s, "www."))
+	else if (!rf__prefix_ci(t + *s, n - *s, "http://") &&
+	    !rf__prefix_ci(t + *s, n - *s, "https://") &&
+	    !rf__prefix_ci(t + *s, n - *s, "ftp://") &&
+	    !rf__prefix_ci(t + *s, n - *s, "mailto:") &&
+	    !rf__prefix_ci(t + *s, n - *s, "www."))
 		return 0;
 	for (i = *s; i < n && u[i] != '>'; i++) {
 		if (u[i] == '\r' || u[i] == '\n') {
