@@ -198,7 +198,10 @@ batch_item(struct scan *s, const rf_item *item)
 	    spool_write(b->spool, rf_message_time(m), b->head.data,
 	    b->head.len, b->meta.data, b->meta.len) != 0)
 		goto out;
-	if (rf_cluster_add(b->cl, &an.fp, an.recipient, b->n, &err) != RF_OK)
+	/* the index is the item's own number: the clustering keeps no
+	 * index file (item numbers are all scan_batch looks up) */
+	if (rf_cluster_add(b->cl, &an.fp, an.recipient,
+	    rf_cluster_items(b->cl), &err) != RF_OK)
 		goto out;
 	b->n++;
 	s->messages++;
@@ -222,17 +225,17 @@ cmp_size(const void *x, const void *y)
 static const rf_batch_campaign *
 campaign_of(struct batch *b, size_t item, size_t *k)
 {
-	const rf_batch_campaign *bc;
 	const size_t *at;
 	size_t c;
 
+	/* b->camp holds exactly the campaigns of two or more recipients:
+	 * the campaign itself is read only for them */
 	c = rf_cluster_of(b->cl, item, NULL);
-	bc = rf_cluster_campaign(b->cl, c);
-	if (bc->recipients < RF_CAMPAIGN_MIN_SIZE ||
-	    (at = bsearch(&c, b->camp, b->ncamp, sizeof(c), cmp_size)) == NULL)
+	if ((at = bsearch(&c, b->camp, b->ncamp, sizeof(c), cmp_size)) ==
+	    NULL)
 		return NULL;
 	*k = (size_t)(at - b->camp);
-	return bc;
+	return rf_cluster_campaign(b->cl, c);
 }
 
 /* list_campaigns: b->camp, the clusters that are campaigns of two or more
@@ -311,8 +314,12 @@ collect_samples(struct scan *s)
 	b->samples = calloc(b->ncamp ? b->ncamp : 1, sizeof(*b->samples));
 	b->first_seen = calloc(b->ncamp ? b->ncamp : 1,
 	    sizeof(*b->first_seen));
-	if (b->samples == NULL || b->first_seen == NULL ||
-	    spool_open(&rd, fileno(b->spool), SPOOL_BUFFER) != 0)
+	if (b->samples == NULL || b->first_seen == NULL)
+		return -1;
+	if (b->ncamp == 0)
+		return 0;	/* nothing to sample: the report pass reads
+				 * and checks the spool */
+	if (spool_open(&rd, fileno(b->spool), SPOOL_BUFFER) != 0)
 		return -1;
 	for (i = 0; (got = spool_next(&rd, &r)) > 0; i++) {
 		if (r.meta_len == 0 || campaign_of(b, item++, &c) == NULL)

@@ -221,7 +221,7 @@ get_link(struct cursor *c, rf_link *k)
 		&k->host_unicode, &k->domain, &k->text, &k->text_host,
 		&k->style };
 	int32_t wh[2];
-	size_t i;
+	size_t i, ulen;
 
 	for (i = 0; i < 8; i++)
 		*str[i] = get_str(c);
@@ -237,13 +237,13 @@ get_link(struct cursor *c, rf_link *k)
 	if ((k->tokens = get_array(c, k->ntokens, sizeof(*k->tokens))) ==
 	    NULL)
 		return;
+	ulen = strlen(k->url);
 	for (i = 0; i < k->ntokens; i++) {
 		k->tokens[i].off = get_u64(c);
 		k->tokens[i].len = get_u64(c);
 		k->tokens[i].reason = get_str(c);
-		if (k->tokens[i].reason == NULL ||
-		    k->tokens[i].off > strlen(k->url) ||
-		    k->tokens[i].len > strlen(k->url) - k->tokens[i].off)
+		if (k->tokens[i].reason == NULL || k->tokens[i].off > ulen ||
+		    k->tokens[i].len > ulen - k->tokens[i].off)
 			c->bad = 1;
 	}
 	k->nreasons = get_count(c, 4);
