@@ -101,9 +101,7 @@ fast_quad(const char *url, size_t s, size_t e)
 static int
 fast_xn(const char *url, size_t s, size_t e)
 {
-	return e - s >= 4 && (url[s] | 0x20) == 'x' &&
-	    (url[s + 1] | 0x20) == 'n' && url[s + 2] == '-' &&
-	    url[s + 3] == '-';
+	return rf__prefix_ci(url + s, e - s, "xn--");
 }
 
 /*
