@@ -400,22 +400,34 @@ j_string(struct sprinter *sp, const char *s)
 	j_string_len(sp, s, strlen(s));
 }
 
-static void
-j_integer(struct sprinter *sp, long long v)
+#define INT_DIGITS 24	/* room for any long long in decimal */
+
+/* int_text: v in decimal, written backwards to end at d + INT_DIGITS;
+ * returns where it starts. */
+static inline char *
+int_text(char d[INT_DIGITS], long long v)
 {
-	struct json *j = (struct json *)sp;
-	char d[24], *p = d + sizeof(d);
+	char *p = d + INT_DIGITS;
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v;
 
-	sep(j);
 	do {
 		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u != 0);
 	if (v < 0)
 		*--p = '-';
-	put(j, p, (size_t)(d + sizeof(d) - p));
+	return p;
+}
+
+static void
+j_integer(struct sprinter *sp, long long v)
+{
+	struct json *j = (struct json *)sp;
+	char d[INT_DIGITS], *p = int_text(d, v);
+
+	sep(j);
+	put(j, p, (size_t)(d + INT_DIGITS - p));
 	settle(j);
 }
 
@@ -727,22 +739,13 @@ static int
 j_kvl_int(struct sprinter *sp, const char *lit, size_t litlen, long long v)
 {
 	struct json *j = (struct json *)sp;
-	unsigned long long u, t;
-	size_t nd;
-	char *o;
+	char d[INT_DIGITS], *p = int_text(d, v), *o;
+	size_t n = (size_t)(d + INT_DIGITS - p);
 
-	if ((o = kvl_begin(j, lit, litlen, 0)) == NULL)
+	if ((o = kvl_begin(j, lit, litlen, n)) == NULL)
 		return 0;
-	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	if (v < 0)
-		*o++ = '-';
-	for (nd = 1, t = u; t >= 10; t /= 10)
-		nd++;
-	j->len = (size_t)(o + nd - j->buf);
-	do {
-		o[--nd] = (char)('0' + u % 10);
-		u /= 10;
-	} while (nd > 0);
+	memcpy(o, p, n);
+	j->len = (size_t)(o + n - j->buf);
 	return 1;
 }
 
