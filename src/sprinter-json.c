@@ -617,56 +617,6 @@ jf_end(struct sprinter *sp)
 	settle(&f->j);
 }
 
-/*
- * kv_plain: the JSON printer's key and string (or null) in one go when
- * neither needs escaping and both fit in the buffer: what j_map_key then
- * j_string (or j_null) write, without their per-call separator, dispatch
- * and second strlen.  Returns 0 (nothing written) otherwise.
- * tests/unit/test_sprinter_json.c compares it with the two calls.
- */
-static int
-kv_plain(struct json *j, const char *key, const char *s)
-{
-	size_t kl = strlen(key), sl = s != NULL ? strlen(s) : 0;
-	size_t need = 1 + kl + 3 + (s != NULL ? sl + 2 : 4);	/* ,"k": */
-	char *o;
-
-	if (j->after_key || j->depth > MAX_DEPTH || need > JBUF - j->len ||
-	    plain_run((const unsigned char *)key, kl) != kl ||
-	    (s != NULL && plain_run((const unsigned char *)s, sl) != sl))
-		return 0;
-	o = j->buf + j->len;
-	if (j->depth > 0) {
-		if (!j->first[j->depth - 1])
-			*o++ = ',';
-		j->first[j->depth - 1] = 0;
-	}
-	*o++ = '"';
-	memcpy(o, key, kl);
-	o += kl;
-	*o++ = '"';
-	*o++ = ':';
-	if (s != NULL) {
-		*o++ = '"';
-		memcpy(o, s, sl);
-		o += sl;
-		*o++ = '"';
-	} else {
-		memcpy(o, "null", 4);
-		o += 4;
-	}
-	j->len = (size_t)(o - j->buf);
-	settle(j);
-	return 1;
-}
-
-/* j_kv_str: the kv_str method (sprinter.h): kv_plain. */
-static int
-j_kv_str(struct sprinter *sp, const char *key, const char *s)
-{
-	return kv_plain((struct json *)sp, key, s);
-}
-
 /* --- literal keys (SP_KV_STR and the others, sprinter.h) --- */
 
 #define KV_SLACK 48	/* room kept beyond a key and value: the key's
@@ -793,7 +743,7 @@ sprinter_json_new(FILE *out)
 		.integer = j_integer, .real = j_real, .boolean = j_boolean,
 		.null = j_null, .map_key = j_map_key,
 		.resume_map = j_resume_map, .separator = j_separator,
-		.destroy = j_destroy, .kv_str = j_kv_str,
+		.destroy = j_destroy,
 		.kvl_str = j_kvl_str, .kvl_int = j_kvl_int,
 		.kvl_bool = j_kvl_bool, .kvl_key = j_kvl_key,
 	};

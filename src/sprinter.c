@@ -1,17 +1,14 @@
 /*
  * sprinter.c - what every structured printer shares: a key and its value
- * in one call.  A printer with a fast path for it (the kv_str and kvl_
- * methods of struct sprinter, sprinter.h) is given the pair; any other,
- * or one whose fast path declines, gets the generic calls.  The literal-
- * key forms (sp_kvl_*) are inline, in sprinter.h.
+ * in one call, as the generic calls map_key then string, null, integer or
+ * boolean.  The literal-key forms (sp_kvl_*, inline in sprinter.h) give
+ * the pair to a printer's kvl_ methods first.
  */
 #include "sprinter.h"
 
 void
 sp_kv_str(struct sprinter *sp, const char *key, const char *s)
 {
-	if (sp->kv_str != NULL && sp->kv_str(sp, key, s))
-		return;
 	sp->map_key(sp, key);
 	if (s != NULL)
 		sp->string(sp, s);

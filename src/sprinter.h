@@ -35,15 +35,13 @@ struct sprinter {
 	void (*separator)(struct sprinter *sp);
 	void (*destroy)(struct sprinter *sp);
 	/*
-	 * Optional fast paths, NULL in a printer without them: a key and its
-	 * value written in one call.  Each returns 1 when it wrote them, 0
-	 * (nothing written) to have the generic calls made instead
-	 * (map_key, then string, null, integer or boolean).  kv_str takes
-	 * the key as given to map_key; the kvl_ ones take it in the literal
-	 * form SP__LIT makes (lit: ,"key": of litlen bytes, then 16
-	 * readable bytes).
+	 * Optional fast paths, NULL in a printer without them: a key given
+	 * in the literal form SP__LIT makes (lit: ,"key": of litlen bytes,
+	 * then 16 readable bytes) and its value written in one call.  Each
+	 * returns 1 when it wrote them, 0 (nothing written) to have the
+	 * generic calls made instead (map_key, then string, null, integer
+	 * or boolean).
 	 */
-	int (*kv_str)(struct sprinter *sp, const char *key, const char *s);
 	int (*kvl_str)(struct sprinter *sp, const char *lit, size_t litlen,
 		       const char *s);
 	int (*kvl_int)(struct sprinter *sp, const char *lit, size_t litlen,
@@ -68,7 +66,8 @@ void sp_kv_bool(struct sprinter *sp, const char *key, int v);
  * sp_kv_str(sp, "url", s) and writes the same bytes, but the JSON printer
  * writes the key, its quotes and separators (,"url":) as one precomputed
  * literal and the value straight into its buffer (its kvl_ methods).
- * Any other printer gets the calls sp_kv_str and the others make.  SP_KEY(sp, "links") is sp->map_key(sp, "links").
+ * Any other printer gets the calls sp_kv_str and the others make.
+ * SP_KEY(sp, "links") is sp->map_key(sp, "links").
  * SP__LIT(key): the key, then its JSON form padded with 16 NUL bytes (the
  * printer copies 16 bytes at once), then the length of that form.
  */
