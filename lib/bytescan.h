@@ -1,7 +1,7 @@
 /*
  * bytescan.h - private to libredflag: the search for the first of a few
- * byte values, shared by the URL splitter (rewrite.c) and the search for
- * URLs in text (url_text.c).
+ * byte values, shared by the URL splitter (rewrite.c), the search for
+ * URLs in text (url_text.c) and the check for url() in CSS (css.c).
  */
 #ifndef RF_BYTESCAN_H
 #define RF_BYTESCAN_H

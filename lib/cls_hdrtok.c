@@ -604,7 +604,6 @@ fam_subject(rf__ctoks *t, const rf_message *m)
 
 /* Header names (the first ones) whose adjacent pairs are tokens. */
 #define SHAPE_NAMES_MAX 40
-/* Date against the newest Received date: bounds of the buckets, s. */
 
 /* hpair: adjacent header names, lower case, "from>to". */
 static int

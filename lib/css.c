@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "bytescan.h"
 
 #define CSS_VALUE_MAX 64	/* longer values never match a rule */
 #define CSS_PX_MAX 100000	/* sizes are clamped here */
@@ -345,12 +346,12 @@ decl_urls(const struct decl *d, rf__css_url_fn fn, void *arg)
 }
 
 /* may_have_urls: whether css could hold a url() or an @import string:
- * with neither a '(' nor an '@' it holds none (memchr is much cheaper
- * than reading the declarations). */
+ * with neither a '(' nor an '@' it holds none (one byte search is much
+ * cheaper than reading the declarations). */
 static int
 may_have_urls(const char *css, size_t len)
 {
-	return memchr(css, '(', len) != NULL || memchr(css, '@', len) != NULL;
+	return rf__span_until(css, 0, len, '(', '@', '(', '@') < len;
 }
 
 rf_status

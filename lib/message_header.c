@@ -579,11 +579,8 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 			return 0;
 		}
 		m->nheaders++;
-		/* the first letter first: most names differ there */
-		if ((rf__ascii_lower((unsigned char)*p) == 'c' &&
-		    g_ascii_strncasecmp(p, "Content-", 8) == 0) ||
-		    (rf__ascii_lower((unsigned char)*p) == 'm' &&
-		    g_ascii_strncasecmp(p, "MIME-Version", 12) == 0)) {
+		if (rf__prefix_ci(p, nlen, "content-") ||
+		    rf__prefix_ci(p, nlen, "mime-version")) {
 			note_mime(mh, p, nlen, colon + 1,
 			    (size_t)(next - colon - 1));
 			g_byte_array_append(mime, (const guint8 *)p,
