@@ -230,6 +230,8 @@ campaign_of(struct batch *b, size_t item, size_t *k)
 
 	/* b->camp holds exactly the campaigns of two or more recipients:
 	 * the campaign itself is read only for them */
+	if (b->ncamp == 0)
+		return NULL;	/* and b->camp may be NULL: not for bsearch */
 	c = rf_cluster_of(b->cl, item, NULL);
 	if ((at = bsearch(&c, b->camp, b->ncamp, sizeof(c), cmp_size)) ==
 	    NULL)
