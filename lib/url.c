@@ -18,6 +18,7 @@
 #include <xxhash.h>
 
 #include "internal.h"
+#include "url_bytes.h"
 
 static rf_status url_analyse(const rf_ctx *ctx, rf_arena *a, rf_link *link,
 			     rf_error *err);
@@ -62,17 +63,12 @@ is_pct(const char *s, size_t i, size_t n)
 	    rf__hexval((unsigned char)s[i + 2]) >= 0;
 }
 
-/* RFC 3986 unreserved and sub-delims: allowed everywhere but the scheme. */
+/* RFC 3986 unreserved and sub-delims: allowed everywhere but the scheme
+ * (lib/url_bytes.h, the table url_fast.c uses too). */
 static int
 is_plain(int c)
 {
-	static const unsigned char plain[256] = {
-		['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1, ['!'] = 1,
-		['$'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1,
-		['*'] = 1, ['+'] = 1, [','] = 1, [';'] = 1, ['='] = 1,
-	};
-
-	return is_alpha(c) || is_digit(c) || plain[c & 255];
+	return (rf__url_byte[c & 255] & RF__UB_PLAIN) != 0;
 }
 
 /* default_port: the port a special scheme uses, or NULL for schemes

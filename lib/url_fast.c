@@ -15,50 +15,16 @@
 #include <string.h>
 
 #include "internal.h"
+#include "url_bytes.h"
 
-/* Byte classes of the fast path. */
-enum {
-	F_HOST = 1,	/* in a host label: [A-Za-z0-9_-] */
-	F_PLAIN = 2,	/* kept as it is after the host, '/' and '?' aside:
-			 * unreserved, sub-delims, ':' and '@' (put_enc) */
-	F_UNRES = 4,	/* unreserved: uriparser decodes its escape */
-	F_UPPER = 8,	/* an upper-case letter */
-};
-
-/* F_ALNUM: the classes of a letter or a digit. */
-#define F_ALNUM (F_HOST | F_PLAIN | F_UNRES)
-
-static const unsigned char cls[256] = {
-	['a'] = F_ALNUM, ['b'] = F_ALNUM, ['c'] = F_ALNUM, ['d'] = F_ALNUM,
-	['e'] = F_ALNUM, ['f'] = F_ALNUM, ['g'] = F_ALNUM, ['h'] = F_ALNUM,
-	['i'] = F_ALNUM, ['j'] = F_ALNUM, ['k'] = F_ALNUM, ['l'] = F_ALNUM,
-	['m'] = F_ALNUM, ['n'] = F_ALNUM, ['o'] = F_ALNUM, ['p'] = F_ALNUM,
-	['q'] = F_ALNUM, ['r'] = F_ALNUM, ['s'] = F_ALNUM, ['t'] = F_ALNUM,
-	['u'] = F_ALNUM, ['v'] = F_ALNUM, ['w'] = F_ALNUM, ['x'] = F_ALNUM,
-	['y'] = F_ALNUM, ['z'] = F_ALNUM,
-	['0'] = F_ALNUM, ['1'] = F_ALNUM, ['2'] = F_ALNUM, ['3'] = F_ALNUM,
-	['4'] = F_ALNUM, ['5'] = F_ALNUM, ['6'] = F_ALNUM, ['7'] = F_ALNUM,
-	['8'] = F_ALNUM, ['9'] = F_ALNUM,
-	['A'] = F_ALNUM | F_UPPER, ['B'] = F_ALNUM | F_UPPER,
-	['C'] = F_ALNUM | F_UPPER, ['D'] = F_ALNUM | F_UPPER,
-	['E'] = F_ALNUM | F_UPPER, ['F'] = F_ALNUM | F_UPPER,
-	['G'] = F_ALNUM | F_UPPER, ['H'] = F_ALNUM | F_UPPER,
-	['I'] = F_ALNUM | F_UPPER, ['J'] = F_ALNUM | F_UPPER,
-	['K'] = F_ALNUM | F_UPPER, ['L'] = F_ALNUM | F_UPPER,
-	['M'] = F_ALNUM | F_UPPER, ['N'] = F_ALNUM | F_UPPER,
-	['O'] = F_ALNUM | F_UPPER, ['P'] = F_ALNUM | F_UPPER,
-	['Q'] = F_ALNUM | F_UPPER, ['R'] = F_ALNUM | F_UPPER,
-	['S'] = F_ALNUM | F_UPPER, ['T'] = F_ALNUM | F_UPPER,
-	['U'] = F_ALNUM | F_UPPER, ['V'] = F_ALNUM | F_UPPER,
-	['W'] = F_ALNUM | F_UPPER, ['X'] = F_ALNUM | F_UPPER,
-	['Y'] = F_ALNUM | F_UPPER, ['Z'] = F_ALNUM | F_UPPER,
-	['-'] = F_HOST | F_PLAIN | F_UNRES, ['_'] = F_HOST | F_PLAIN | F_UNRES,
-	['.'] = F_PLAIN | F_UNRES, ['~'] = F_PLAIN | F_UNRES,
-	['!'] = F_PLAIN, ['$'] = F_PLAIN, ['&'] = F_PLAIN, ['\''] = F_PLAIN,
-	['('] = F_PLAIN, [')'] = F_PLAIN, ['*'] = F_PLAIN, ['+'] = F_PLAIN,
-	[','] = F_PLAIN, [';'] = F_PLAIN, ['='] = F_PLAIN, [':'] = F_PLAIN,
-	['@'] = F_PLAIN,
-};
+/* Byte classes of the fast path (lib/url_bytes.h, shared with url.c):
+ * F_PLAIN, kept as it is after the host, '/' and '?' aside, is url.c's
+ * is_plain (unreserved, sub-delims) and ':' and '@', which put_enc keeps
+ * there. */
+#define F_HOST RF__UB_HOST
+#define F_PLAIN (RF__UB_PLAIN | RF__UB_PCHAR)
+#define F_UNRES RF__UB_UNRES
+#define F_UPPER RF__UB_UPPER
 
 /* fast_hex: the value of an upper-case hexadecimal digit c, else -1. */
 static int
@@ -121,7 +87,7 @@ fast_host(const char *url, size_t s, size_t e, size_t *end, int *ip,
 
 	for (i = s; i < e; i++) {
 		c = (unsigned char)url[i];
-		k = cls[c];
+		k = rf__url_byte[c];
 		if (k & F_HOST) {
 			seen |= k;
 			continue;
@@ -165,7 +131,7 @@ fast_rest(const char *url, size_t i, size_t n, int opaque)
 
 	for (; i < n; i++) {
 		c = (unsigned char)url[i];
-		if (cls[c] & F_PLAIN)
+		if (rf__url_byte[c] & F_PLAIN)
 			continue;
 		switch (c) {
 		case '#':
@@ -186,7 +152,7 @@ fast_rest(const char *url, size_t i, size_t n, int opaque)
 		case '%':
 			if (n - i < 3 || (h1 = fast_hex(url[i + 1])) < 0 ||
 			    (h2 = fast_hex(url[i + 2])) < 0 ||
-			    (cls[h1 * 16 + h2] & F_UNRES))
+			    (rf__url_byte[h1 * 16 + h2] & F_UNRES))
 				return 0;
 			i += 2;
 			break;

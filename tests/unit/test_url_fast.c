@@ -3,10 +3,12 @@
  * fast path takes must give the same four fields.  Edge cases by hand,
  * then hundreds of thousands of generated URLs: URLs in normal form and
  * near misses (one or two bytes changed, inserted or removed).  Also the
- * block-wise trigger search of URLs in text at every alignment. */
+ * block-wise trigger search of URLs in text at every alignment, and the
+ * byte classes both ways read (lib/url_bytes.h) on every byte. */
 #include "testutil.h"
 
 #include "../../lib/internal.h"
+#include "../../lib/url_bytes.h"	/* the byte classes */
 
 /* Generated URLs of each kind. */
 #define N_RANDOM 150000
@@ -424,6 +426,91 @@ test_text_offsets(void **state)
 	rf_arena_free(a);
 }
 
+/*
+ * The byte classes of lib/url_bytes.h, which url.c (is_plain) and
+ * url_fast.c (F_PLAIN and the rest) share, against the sets of RFC 3986
+ * written out, on all 256 bytes.  url.c's is_plain is RF__UB_PLAIN; the
+ * fast path's F_PLAIN is that and ':' and '@' (RF__UB_PCHAR), nothing
+ * else.
+ */
+static void
+test_byte_classes(void **state)
+{
+	const char *unres = "-._~", *sub = "!$&'()*+,;=";
+	int c, alnum, upper, want;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		upper = c >= 'A' && c <= 'Z';
+		alnum = upper || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9');
+		want = 0;
+		if (alnum || c == '-' || c == '_')
+			want |= RF__UB_HOST;
+		if (alnum || (c != 0 && strchr(unres, c) != NULL))
+			want |= RF__UB_UNRES | RF__UB_PLAIN;
+		if (c != 0 && strchr(sub, c) != NULL)
+			want |= RF__UB_PLAIN;
+		if (c == ':' || c == '@')
+			want |= RF__UB_PCHAR;
+		if (upper)
+			want |= RF__UB_UPPER;
+		if (rf__url_byte[c] != want)
+			fail_msg("byte 0x%02x: classes 0x%x, RFC 3986 0x%x",
+			    c, rf__url_byte[c], want);
+	}
+}
+
+/*
+ * Every byte value and its escape, upper and lower case, in the host, the
+ * path, the query and the fragment, as the only odd byte of a URL the
+ * fast path would take: the fast path and the full way (is_plain) agree
+ * wherever the fast path answers, and the plain bytes and ':' and '@'
+ * after the host are taken by the fast path.
+ */
+static void
+test_every_byte(void **state)
+{
+	static const char *const forms[][2] = {	/* before, after */
+		{ "http://ex", "ample.com/a" }, { "http://example.com/a", "b" },
+		{ "http://example.com/a?q=", "x" },
+		{ "http://example.com/a#f", "g" },
+		{ "mailto:jo", "n@example.com" },
+	};
+	rf_ctx *ctx = *state;
+	rf_arena *a = rf_arena_new();
+	struct stats st = { 0, 0 };
+	char byte[8], url[64];
+	rf_link f;
+	size_t k, e;
+	int c;
+
+	assert_non_null(a);
+	for (c = 1; c < 256; c++)
+		for (k = 0; k < sizeof(forms) / sizeof(forms[0]); k++)
+			for (e = 0; e < 3; e++) {
+				if (e == 0)
+					snprintf(byte, sizeof(byte), "%c", c);
+				else
+					snprintf(byte, sizeof(byte),
+					    e == 1 ? "%%%02X" : "%%%02x", c);
+				snprintf(url, sizeof(url), "%s%s%s",
+				    forms[k][0], byte, forms[k][1]);
+				one(ctx, a, url, &st);
+				if (e != 0 || k == 0 || k == 4 ||
+				    !(rf__url_byte[c] &
+				    (RF__UB_PLAIN | RF__UB_PCHAR)))
+					continue;
+				memset(&f, 0, sizeof(f));
+				f.url = url;
+				if (rf__url_fast(ctx, a, &f) != 1)
+					fail_msg("%s: a plain byte after the "
+					    "host, not on the fast path", url);
+			}
+	assert_true(st.fast > 0 && st.fast < st.total);
+	rf_arena_free(a);
+}
+
 int
 main(void)
 {
@@ -431,6 +518,8 @@ main(void)
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_text_offsets),
+		cmocka_unit_test(test_byte_classes),
+		cmocka_unit_test(test_every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
