@@ -24,11 +24,12 @@
 #include <xxhash.h>
 
 #include "internal.h"
+#include "bytescan.h"
 #include "fingerprint_hash.h"
 #include "fp_lexicon.h"
 
 #if defined(__SSE2__) && defined(__x86_64__)
-#define RF__FP_SSE2 1		/* swar_run with SSE2 */
+#define RF__FP_SSE2 1		/* lexicon_has with SSE2 */
 #include <emmintrin.h>
 #endif
 
@@ -519,76 +520,10 @@ chunk_end(const rf_ctx *ctx, struct words *w, const unsigned char *s,
 	}
 }
 
-/*
- * SWAR (8 bytes in one 64-bit word): how many of the 8 bytes at p, from
- * the first, are ASCII letters or digits (0..8).  Those bytes, folded to
- * lower case (OR 0x20: a letter's case bit; digits have it set already),
- * are returned in *be big-endian, the first byte in the top bits, and
- * *digit is set when one of them is a digit.  Each byte is classified
- * with additions that cannot carry into the next byte (every byte is
- * below 0x80 after the mask, and the added constant below 0x80 too).
- */
-#define B8(c) (0x0101010101010101ULL * (c))
-
-#ifdef RF__FP_SSE2
-/*
- * The same with SSE2 (part of every x86-64 CPU): the 8 bytes are loaded
- * into the low half of a vector (the high half zero, so not word bytes:
- * the run stops at 8 at most) and each byte b checked against a range
- * [lo, lo + w) with one wrapping add and one signed compare:
- * (int8_t)(b + 0x80 - lo) < -128 + w holds exactly when (b - lo) mod 256
- * is below w, for every byte value; one bit a byte comes out with a
- * movemask.
- */
-static inline unsigned
-swar_run(const unsigned char *p, uint64_t *be, int *digit)
-{
-	__m128i v, lw, letter, dig;
-	uint64_t x;
-	unsigned word, dm, stop;
-
-	memcpy(&x, p, sizeof(x));
-	v = _mm_loadl_epi64((const __m128i *)(const void *)p);
-	lw = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	letter = _mm_cmplt_epi8(_mm_add_epi8(lw, _mm_set1_epi8(0x80 - 'a')),
-	    _mm_set1_epi8(-128 + 26));
-	dig = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x80 - '0')),
-	    _mm_set1_epi8(-128 + 10));
-	word = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, dig));
-	dm = (unsigned)_mm_movemask_epi8(dig);
-	stop = ~word;			/* bit 8 set: the high half */
-	stop &= -stop;			/* the first byte not in the run */
-	*digit |= (dm & (stop - 1)) != 0;
-	*be = __builtin_bswap64(x | B8(0x20));
-	return (unsigned)__builtin_ctz(stop);
-}
-#else
-static inline unsigned
-swar_run(const unsigned char *p, uint64_t *be, int *digit)
-{
-	uint64_t x, y, lw, letter, dig, stop, below;
-
-	memcpy(&x, p, sizeof(x));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	x = __builtin_bswap64(x);	/* p[0] in the low byte */
-#endif
-	y = x & B8(0x7f);
-	lw = y | B8(0x20);
-	letter = (lw + B8(0x80 - 'a')) & ~(lw + B8(0x80 - 'z' - 1));
-	dig = (y + B8(0x80 - '0')) & ~(y + B8(0x80 - '9' - 1));
-	stop = ~((letter | dig) & ~x) & B8(0x80);
-	below = (stop - 1) & ~stop;	/* the bytes before the first stop;
-					 * all when there is none */
-	*digit |= (dig & below & B8(0x80)) != 0;
-	*be = __builtin_bswap64(x | B8(0x20));
-	return stop == 0 ? 8 : (unsigned)__builtin_ctzll(stop) >> 3;
-}
-#endif
-
 /* scan: the words of a text, in one pass over its bytes; unless flags
- * has RF__FP_BYTEWISE, a run of ASCII word bytes is read 8 at a time and
- * a chunk is searched for a URL only when it has ':' or "www." (any
- * case), not for every dot. */
+ * has RF__FP_BYTEWISE, a run of ASCII word bytes is read 8 at a time
+ * (rf__word_run8, lib/bytescan.h) and a chunk is searched for a URL only
+ * when it has ':' or "www." (any case), not for every dot. */
 static void
 scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
      unsigned flags)
@@ -616,7 +551,8 @@ scan(const rf_ctx *ctx, struct words *w, const char *text, size_t len,
 					    wl <= MAX_WORD - 8) {
 						/* k <= 8 bytes at once: the
 						 * block fills when r + k >= 8 */
-						k = swar_run(s + i, &be, &digit);
+						k = rf__word_run8(s + i, &be,
+						    &digit);
 						if (k == 0)
 							break;
 						top = be >> (64 - 8 * k);

@@ -15,12 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <openssl/evp.h>
 
 #include "internal.h"
+#include "bytescan.h"		/* rf__bytes_in; SSE2's <emmintrin.h> */
 
 #define RCPT_MAX_ADDR 320
 #define RCPT_MAX_NEEDLES 40
@@ -448,11 +446,6 @@ rf__rcpt_scan_bytes(const char *text, size_t n, char *lower,
 }
 
 #ifdef __SSE2__
-/* in_range: bytes of v (signed) in [lo, hi], both below 0x80. */
-#define in_range(v, lo, hi) _mm_and_si128( \
-	_mm_cmpgt_epi8((v), _mm_set1_epi8((char)((lo) - 1))), \
-	_mm_cmplt_epi8((v), _mm_set1_epi8((char)((hi) + 1))))
-
 /* runs16: carry the run *r (ones ending before this block) through the
  * 16-bit mask m of one block, the longest seen in *max. */
 static inline void
@@ -485,13 +478,13 @@ rf__rcpt_scan(const char *text, size_t n, char *lower, size_t *run_b64,
 #ifdef __SSE2__
 	for (; i + 16 <= n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(text + i));
-		__m128i up = in_range(v, 'A', 'Z'), l, dig, hex, b64;
+		__m128i up = rf__bytes_in(v, 'A', 'Z'), l, dig, hex, b64;
 
 		l = _mm_add_epi8(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
 		_mm_storeu_si128((__m128i *)(lower + i), l);
-		dig = in_range(l, '0', '9');
-		hex = _mm_or_si128(dig, in_range(l, 'a', 'f'));
-		b64 = _mm_or_si128(_mm_or_si128(dig, in_range(l, 'a', 'z')),
+		dig = rf__bytes_in(l, '0', '9');
+		hex = _mm_or_si128(dig, rf__bytes_in(l, 'a', 'f'));
+		b64 = _mm_or_si128(_mm_or_si128(dig, rf__bytes_in(l, 'a', 'z')),
 		    _mm_or_si128(
 		    _mm_or_si128(_mm_cmpeq_epi8(l, _mm_set1_epi8('+')),
 		    _mm_cmpeq_epi8(l, _mm_set1_epi8('/'))),
