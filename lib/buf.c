@@ -31,7 +31,7 @@ rf_buf_reset(rf_buf *b)
 }
 
 /* reserve: room for n more bytes plus a NUL. */
-static int
+static inline int
 reserve(rf_buf *b, size_t n)
 {
 	size_t need, ncap;
@@ -54,6 +54,12 @@ reserve(rf_buf *b, size_t n)
 	b->data = p;
 	b->cap = ncap;
 	return 0;
+}
+
+int
+rf_buf_reserve(rf_buf *b, size_t n)
+{
+	return reserve(b, n);
 }
 
 int

@@ -37,9 +37,7 @@ struct rf_source {
 	int mapped;		/* munmap rather than free */
 	char *path;		/* the mbox's name, for labels */
 
-	rf_buf data;		/* current message (SRC_MBOX) */
-	char *fbuf;		/* current message (SRC_FILES), fcap bytes */
-	size_t fcap;
+	rf_buf data;		/* current message */
 	char label[4096];
 };
 
@@ -68,7 +66,6 @@ rf_source_free(rf_source *s)
 			free(s->map);
 	}
 	free(s->path);
-	free(s->fbuf);
 	rf_buf_free(&s->data);
 	free(s);
 }
@@ -420,23 +417,8 @@ next_mbox(rf_source *s, rf_item *item, rf_error *err)
 	return RF_OK;
 }
 
-/* fbuf_room: s->fbuf holds at least n bytes and a NUL after them. */
-static int
-fbuf_room(rf_source *s, size_t n)
-{
-	char *p;
-
-	if (n < s->fcap)
-		return 0;
-	if ((p = realloc(s->fbuf, n + 1)) == NULL)
-		return -1;
-	s->fbuf = p;
-	s->fcap = n + 1;
-	return 0;
-}
-
 /*
- * read_file: up to max bytes of path into s->fbuf (NUL-terminated), their
+ * read_file: up to max bytes of path into s->data (NUL-terminated), their
  * number in *len; *truncated when the file has more.  The size fstat
  * gives only sizes the first read (one byte more than the file, never
  * more than max + 1), which reads a regular file whole in one call: a
@@ -449,6 +431,7 @@ read_file(rf_source *s, const char *path, size_t *len, int *truncated,
 	  rf_error *err)
 {
 	struct stat sb;
+	rf_buf *b = &s->data;
 	size_t lim = s->max < SIZE_MAX ? s->max + 1 : s->max;
 	size_t want, got = 0;
 	ssize_t n;
@@ -464,17 +447,18 @@ read_file(rf_source *s, const char *path, size_t *len, int *truncated,
 		want = (size_t)sb.st_size + 1;
 	else
 		want = lim < 65536 ? lim : 65536;
-	if (fbuf_room(s, want) != 0)
+	rf_buf_reset(b);
+	if (rf_buf_reserve(b, want) != 0)
 		goto nomem;
 	for (;;) {
 		if (got == want) {	/* full: more than the size said */
 			if (got >= lim)
 				break;
 			want = want > lim / 2 ? lim : want * 2;
-			if (fbuf_room(s, want) != 0)
+			if (rf_buf_reserve(b, want) != 0)
 				goto nomem;
 		}
-		n = read(fd, s->fbuf + got, want - got);
+		n = read(fd, b->data + got, want - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -494,7 +478,8 @@ read_file(rf_source *s, const char *path, size_t *len, int *truncated,
 		got = s->max;
 		*truncated = 1;
 	}
-	s->fbuf[got] = '\0';
+	b->len = got;
+	b->data[got] = '\0';
 	*len = got;
 	return RF_OK;
 nomem:
@@ -521,7 +506,7 @@ rf_source_next(rf_source *s, rf_item *item, rf_error *err)
 	st = read_file(s, path, &len, &truncated, err);
 	if (st != RF_OK)
 		return st;
-	item->data = s->fbuf;
+	item->data = rf_buf_cstr(&s->data);
 	item->len = len;
 	item->truncated = truncated;
 	item->path = path;

@@ -50,6 +50,33 @@ test_buf_max(void **state)
 	rf_buf_free(&b);
 }
 
+/* rf_buf_reserve: room for n bytes and a NUL after the contents, which
+ * it keeps; too much fails and leaves the buffer as it was. */
+static void
+test_buf_reserve(void **state)
+{
+	rf_buf b;
+	size_t i;
+
+	(void)state;
+	rf_buf_init(&b, 0);
+	assert_int_equal(rf_buf_reserve(&b, 0), 0);
+	assert_true(b.cap >= 1);
+	assert_int_equal(rf_buf_puts(&b, "ab"), 0);
+	assert_int_equal(rf_buf_reserve(&b, 100000), 0);
+	assert_true(b.cap >= 100003);
+	for (i = 0; i < 100000; i++)
+		b.data[b.len + i] = (char)('a' + i % 26);
+	b.len += 100000;
+	b.data[b.len] = '\0';
+	assert_int_equal(memcmp(b.data, "ababcd", 6), 0);
+	assert_int_equal(strlen(rf_buf_cstr(&b)), 100002);
+	assert_int_equal(rf_buf_reserve(&b, SIZE_MAX - 100002), -1);
+	assert_int_equal(b.len, 100002);
+	assert_int_equal(memcmp(b.data, "ababcd", 6), 0);
+	rf_buf_free(&b);
+}
+
 static void
 test_limits(void **state)
 {
@@ -84,6 +111,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_buf_max),
+		cmocka_unit_test(test_buf_reserve),
 		cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
