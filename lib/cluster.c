@@ -147,26 +147,6 @@ cmp_canon(const void *pa, const void *pb)
 	return c != 0 ? c : cmp_u32(a->item, b->item);
 }
 
-static int
-cmp_band(const void *pa, const void *pb)
-{
-	const struct bandrec *a = pa, *b = pb;
-	int c = cmp_u64(a->key, b->key);
-
-	if (c == 0)
-		c = cmp_u32(a->rank, b->rank);
-	return c != 0 ? c : cmp_u32(a->band, b->band);
-}
-
-static int
-cmp_slot(const void *pa, const void *pb)
-{
-	const struct slotrec *a = pa, *b = pb;
-	int c = cmp_u32(a->rank, b->rank);
-
-	return c != 0 ? c : cmp_u32(a->band, b->band);
-}
-
 /* cmp_member: by cluster, then recipient (none first), then item. */
 static int
 cmp_member(const void *pa, const void *pb)
@@ -183,19 +163,12 @@ cmp_member(const void *pa, const void *pb)
 	return c != 0 ? c : cmp_u32(a->item, b->item);
 }
 
-static int
-cmp_posval(const void *pa, const void *pb)
-{
-	const struct posval *a = pa, *b = pb;
-	int c = cmp_u64(a->pos, b->pos);
-
-	return c != 0 ? c : cmp_u64(a->value, b->value);
-}
-
 /*
- * The sorts' keys (rf__xsort_keyfn): 128-bit prefixes of the orders
- * above, so that the sorts compare integers and call the comparisons
- * only between records of equal keys.
+ * The sorts' keys (rf__xsort_keyfn), so that the sorts compare integers:
+ * for the canonical and member orders, 128-bit prefixes of the
+ * comparisons above, which decide between records of equal keys; the
+ * band, slot and consensus orders are their keys alone (exact keys: the
+ * sorts get no comparison).
  */
 
 /* key_canon: the first 128 bits of kind (8 bits), h[0], h[1]. */
@@ -208,7 +181,7 @@ key_canon(const void *p, uint64_t key[2])
 	key[1] = c->fp.h[0] << 56 | c->fp.h[1] >> 8;
 }
 
-/* key_band: key, rank, band: exact. */
+/* key_band: key, rank, band: exact (a band record is nothing else). */
 static void
 key_band(const void *p, uint64_t key[2])
 {
@@ -218,7 +191,7 @@ key_band(const void *p, uint64_t key[2])
 	key[1] = (uint64_t)b->rank << 32 | b->band;
 }
 
-/* key_slot: rank, band: exact (cmp_slot looks at nothing else). */
+/* key_slot: rank, band: exact (a (rank, band) has one slot). */
 static void
 key_slot(const void *p, uint64_t key[2])
 {
@@ -242,7 +215,7 @@ key_member(const void *p, uint64_t key[2])
 	key[1] = nz ? m->rh[0] : m->item;
 }
 
-/* key_posval: pos, value: exact. */
+/* key_posval: pos, value: exact (a posval is nothing else). */
 static void
 key_posval(const void *p, uint64_t key[2])
 {
@@ -343,10 +316,9 @@ rf_cluster_add(rf_cluster *cl, const rf_fingerprint *fp,
 		return rf_error_set(err, RF_ELIMIT, "too many messages to "
 		    "cluster at once");
 	if (cl->items == NULL) {
-		if ((st = rf__xsort_new(&cl->items, sizeof(rec), cmp_canon,
-		    cl->memory, cl->open, err)) != RF_OK)
+		if ((st = rf__xsort_new(&cl->items, sizeof(rec), key_canon,
+		    cmp_canon, cl->memory, cl->open, err)) != RF_OK)
 			return st;
-		rf__xsort_set_key(cl->items, key_canon, 0);
 	}
 	memset(&rec, 0, sizeof(rec));
 	rec.fp = *fp;
@@ -443,10 +415,9 @@ step_canon(rf_cluster *cl, struct run *r, rf_error *err)
 	    cl->memory / 8, err)) != RF_OK ||
 	    (st = rf__spill_set_cache(&r->canon, cl->memory / 8,
 	    err)) != RF_OK ||
-	    (st = rf__xsort_new(&r->bands, sizeof(br), cmp_band,
+	    (st = rf__xsort_new(&r->bands, sizeof(br), key_band, NULL,
 	    cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
-	rf__xsort_set_key(r->bands, key_band, 1);
 	memset(&br, 0, sizeof(br));
 	for (;; rank++) {
 		if ((st = rf__xsort_next(cl->items, &p, err)) != RF_OK)
@@ -482,10 +453,9 @@ step_slots(rf_cluster *cl, struct run *r, rf_error *err)
 	int have = 0, inslot = 0;
 	rf_status st;
 
-	if ((st = rf__xsort_new(&r->slots, sizeof(sr), cmp_slot,
+	if ((st = rf__xsort_new(&r->slots, sizeof(sr), key_slot, NULL,
 	    cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
-	rf__xsort_set_key(r->slots, key_slot, 1);
 	memset(&sr, 0, sizeof(sr));
 	memset(&prev, 0, sizeof(prev));
 	for (;;) {
@@ -605,10 +575,9 @@ step_members(rf_cluster *cl, struct run *r, rf_error *err)
 	size_t i;
 	rf_status st;
 
-	if ((st = rf__xsort_new(&r->members, sizeof(m), cmp_member,
-	    cl->memory / 2, cl->open, err)) != RF_OK)
+	if ((st = rf__xsort_new(&r->members, sizeof(m), key_member,
+	    cmp_member, cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
-	rf__xsort_set_key(r->members, key_member, 0);
 	memset(&m, 0, sizeof(m));
 	for (i = 0; i < cl->n; i++) {
 		if ((st = rf__spill_pread(&r->canon, &c, sizeof(c),
@@ -742,10 +711,9 @@ step_campaigns(rf_cluster *cl, struct run *r, rf_error *err)
 			memcpy(cons.h, m.h, sizeof(cons.h));
 		} else if (c.size == 1) {	/* two or more: consensus */
 			if ((st = rf__xsort_new(&r->pos, sizeof(struct posval),
-			    cmp_posval, cl->memory / 4, cl->open, err)) !=
-			    RF_OK)
+			    key_posval, NULL, cl->memory / 4, cl->open,
+			    err)) != RF_OK)
 				return st;
-			rf__xsort_set_key(r->pos, key_posval, 1);
 			if ((st = put_values(r, &prev, err)) != RF_OK)
 				return st;
 		}

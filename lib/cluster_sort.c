@@ -11,12 +11,11 @@
  * last merge.  The space of merged runs is not reused: the file holds
  * each record once per level.
  *
- * Without a key function a run is sorted by qsort and merges call cmp.
- * With one (rf__xsort_set_key), a (key, index) pair is kept per record;
- * a run is sorted as pairs (a radix pass on the first key word, then an
- * introsort per bucket), the records permuted in place to match, and
- * merges go through a loser tree of the readers' keys: cmp is called
- * only between records of equal, inexact keys.
+ * A (key, index) pair is kept per record; a run is sorted as pairs (a
+ * radix pass on the first key word, then an introsort per bucket), the
+ * records permuted in place to match, and merges go through a loser
+ * tree of the readers' keys: cmp is called only between records of
+ * equal keys, and never when the key is exact (cmp NULL).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,7 +25,7 @@
 #include "internal.h"
 #include "cluster_sort.h"
 
-/* A record's key and its index in the buffer (sorts with a key). */
+/* A record's key and its index in the buffer. */
 struct kent {
 	uint64_t k0, k1;
 	uint32_t idx;
@@ -48,10 +47,10 @@ struct reader {
 
 struct rf__xsort {
 	size_t recsize;
-	rf__xsort_cmp cmp;
-	rf__xsort_keyfn key;	/* NULL: cmp only */
-	int exact;		/* equal keys: equal records */
-	struct kent *keys;	/* with a key: bufcap pairs */
+	rf__xsort_keyfn key;
+	rf__xsort_cmp cmp;	/* NULL: exact key (equal keys: equal
+				 * records) */
+	struct kent *keys;	/* bufcap pairs */
 	size_t budget;
 	rf__spill_open_fn open;
 	size_t cap;		/* records the budget holds (>= 3) */
@@ -66,8 +65,7 @@ struct rf__xsort {
 	/* the final merge (when runs were written) */
 	struct reader rd[RF__XSORT_FANIN];
 	/* a loser tree over the readers: head[i] the key of reader i's
-	 * next record (0 without a key; all ones and done[i] once it is
-	 * exhausted), tree[0] the winner, tree[1..k) the losers */
+	 * next record (all ones and done[i] once it is exhausted), tree[0] the winner, tree[1..k) the losers */
 	struct kent head[RF__XSORT_FANIN];
 	unsigned char done[RF__XSORT_FANIN];
 	unsigned tree[RF__XSORT_FANIN];
@@ -377,8 +375,9 @@ set_cap(rf__xsort *s, size_t per)
 }
 
 rf_status
-rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_cmp cmp,
-	      size_t budget, rf__spill_open_fn open, rf_error *err)
+rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_keyfn key,
+	      rf__xsort_cmp cmp, size_t budget, rf__spill_open_fn open,
+	      rf_error *err)
 {
 	rf__xsort *s;
 
@@ -389,22 +388,14 @@ rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_cmp cmp,
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
 	s->recsize = recsize;
+	s->key = key;
 	s->cmp = cmp;
 	s->open = open;
 	s->budget = budget;
-	set_cap(s, recsize);
+	set_cap(s, recsize + sizeof(struct kent));
 	s->sp.fd = -1;
 	*out = s;
 	return RF_OK;
-}
-
-void
-rf__xsort_set_key(rf__xsort *s, rf__xsort_keyfn key, int exact)
-{
-	s->key = key;
-	s->exact = key != NULL && exact;
-	set_cap(s, key != NULL ? s->recsize + sizeof(struct kent) :
-	    s->recsize);
 }
 
 void
@@ -446,7 +437,8 @@ kent_of(const rf__xsort *s, const void *rec, struct kent *k)
 	k->k1 = key[1];
 }
 
-/* kless: a before b: by key, then (unless exact) cmp, then index. */
+/* kless: a before b: by key, then cmp (unless the key is exact), then
+ * index. */
 static inline int
 kless(const rf__xsort *s, const struct kent *a, const struct kent *b)
 {
@@ -456,7 +448,7 @@ kless(const rf__xsort *s, const struct kent *a, const struct kent *b)
 		return a->k0 < b->k0;
 	if (a->k1 != b->k1)
 		return a->k1 < b->k1;
-	if (!s->exact &&
+	if (s->cmp != NULL &&
 	    (c = s->cmp(BREC(s, a->idx), BREC(s, b->idx))) != 0)
 		return c < 0;
 	return a->idx < b->idx;
@@ -601,24 +593,20 @@ radix_sort(const rf__xsort *s, struct kent *a, size_t n, unsigned depth)
 	}
 }
 
-/* sort_buf: sort the buffer's records: with a key, the pairs (the
- * records stay; keys[i].idx is the i-th), else the records (qsort). */
+/* sort_buf: sort the buffer's pairs (the records stay; keys[i].idx
+ * is the i-th). */
 static void
 sort_buf(rf__xsort *s)
 {
 	unsigned depth = 0;
 	size_t n;
 
-	if (s->key == NULL) {
-		qsort(s->buf, s->n, s->recsize, s->cmp);
-		return;
-	}
 	for (n = s->n; n > 1; n >>= 1)
 		depth += 2;
 	radix_sort(s, s->keys, s->n, depth);
 }
 
-/* permute: after sort_buf with a key, move the records into their
+/* permute: after sort_buf, move the records into their
  * order (cycle by cycle, through s->cur). */
 static void
 permute(rf__xsort *s)
@@ -672,15 +660,13 @@ head_of(rf__xsort *s, unsigned i)
 	if (r->pos >= r->cnt) {
 		h->k0 = h->k1 = UINT64_MAX;
 		s->done[i] = 1;
-	} else if (s->key != NULL)
+	} else
 		kent_of(s, REC(s, r), h);
-	else
-		h->k0 = h->k1 = 0;
 	h->idx = i;
 }
 
 /* before: reader a's next record before reader b's: by key, then (an
- * exhausted reader last) unless exact cmp. */
+ * exhausted reader last) cmp unless the key is exact. */
 static inline int
 before(const rf__xsort *s, unsigned a, unsigned b)
 {
@@ -692,7 +678,8 @@ before(const rf__xsort *s, unsigned a, unsigned b)
 		return x->k1 < y->k1;
 	if (s->done[a] || s->done[b])
 		return !s->done[a];
-	return !s->exact && s->cmp(REC(s, &s->rd[a]), REC(s, &s->rd[b])) < 0;
+	return s->cmp != NULL &&
+	    s->cmp(REC(s, &s->rd[a]), REC(s, &s->rd[b])) < 0;
 }
 
 /* tree_build: the winner of node n of the loser tree (leaves at k..2k),
@@ -852,8 +839,7 @@ spill(rf__xsort *s, rf_error *err)
 		s->runcap = ncap;
 	}
 	sort_buf(s);
-	if (s->key != NULL)
-		permute(s);
+	permute(s);
 	s->runs[s->nruns].off = s->sp.end;
 	s->runs[s->nruns].n = s->n;
 	s->runs[s->nruns].level = 0;
@@ -891,21 +877,17 @@ rf__xsort_put(rf__xsort *s, const void *rec, rf_error *err)
 				return rf_error_set(err, RF_ENOMEM,
 				    "out of memory");
 			s->buf = nv;
-			if (s->key != NULL) {
-				if ((nk = realloc(s->keys, ncap *
-				    sizeof(*nk))) == NULL)
-					return rf_error_set(err, RF_ENOMEM,
-					    "out of memory");
-				s->keys = nk;
-			}
+			if ((nk = realloc(s->keys, ncap * sizeof(*nk))) ==
+			    NULL)
+				return rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+			s->keys = nk;
 			s->bufcap = ncap;
 		}
 	}
 	memcpy(BREC(s, s->n), rec, s->recsize);
-	if (s->key != NULL) {
-		kent_of(s, rec, &s->keys[s->n]);
-		s->keys[s->n].idx = (uint32_t)s->n;
-	}
+	kent_of(s, rec, &s->keys[s->n]);
+	s->keys[s->n].idx = (uint32_t)s->n;
 	s->n++;
 	return RF_OK;
 }
@@ -941,8 +923,7 @@ rf__xsort_next(rf__xsort *s, const void **rec, rf_error *err)
 	*rec = NULL;
 	if (s->nruns == 0) {
 		if (s->next < s->n) {
-			*rec = BREC(s, s->key != NULL ?
-			    s->keys[s->next].idx : s->next);
+			*rec = BREC(s, s->keys[s->next].idx);
 			s->next++;
 		}
 		return RF_OK;

@@ -33,23 +33,21 @@ typedef int (*rf__xsort_cmp)(const void *a, const void *b);
 typedef struct rf__xsort rf__xsort;
 
 /* rf__xsort_keyfn: a 128-bit key of a record (key[0] first), monotone
- * with the sort's cmp: key(a) < key(b) (as a pair) implies
- * cmp(a, b) < 0.  Records with equal keys are ordered by cmp, unless
- * the key is declared exact (equal keys then mean cmp(a, b) == 0). */
+ * with the sort's order: key(a) < key(b) (as a pair) implies a before
+ * b.  Records with equal keys are ordered by the sort's cmp, or, when it
+ * has none (an exact key), they are equal. */
 typedef void (*rf__xsort_keyfn)(const void *rec, uint64_t key[2]);
 
 /* rf__xsort_new: an empty sort of records of recsize bytes in the order
- * cmp, holding at most about budget bytes (raised to 3 records) in
- * memory, spilling through open.  RF_OK or RF_ENOMEM. */
-rf_status rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_cmp cmp,
-			size_t budget, rf__spill_open_fn open, rf_error *err);
-
-/* rf__xsort_set_key: sort s by key first (cmp only between records of
- * equal keys, never when exact is set): the runs are sorted as (key,
- * index) pairs without calling cmp or moving records, and the merges
- * compare keys.  The pairs are counted in the budget.  Before the first
- * rf__xsort_put; the order is the same as without it. */
-void rf__xsort_set_key(rf__xsort *s, rf__xsort_keyfn key, int exact);
+ * of key (required), then of cmp between records of equal keys; cmp
+ * NULL when the key is exact (equal keys: equal records; no comparison
+ * is ever made).  The runs are sorted as (key, index) pairs without
+ * moving records, and the merges compare keys; it holds at most about
+ * budget bytes in memory, the pairs included (raised to 3 records),
+ * spilling through open.  RF_OK or RF_ENOMEM. */
+rf_status rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_keyfn key,
+			rf__xsort_cmp cmp, size_t budget,
+			rf__spill_open_fn open, rf_error *err);
 
 /* rf__xsort_put: add one record (copied), before rf__xsort_finish.
  * RF_OK, RF_ENOMEM, or RF_EIO when the spill file cannot be made or
