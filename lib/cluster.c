@@ -28,8 +28,9 @@
  *    bytes an item, which then become the item's cluster number.
  * 4. Member records (cluster, recipient hash, fingerprint) are sorted by
  *    cluster: one pass counts sizes and distinct recipients and finds the
- *    consensus fingerprint (a sort of (position, value) per cluster of two
- *    or more), and writes each campaign to the campaign file, which
+ *    consensus fingerprint (a sort of (position, value) for each cluster
+ *    of two or more: one sort, reset between them), and writes each
+ *    campaign to the campaign file, which
  *    rf_cluster_campaign reads back through a small cache.
  */
 #include <stdlib.h>
@@ -383,7 +384,9 @@ nbands_of(const rf_fingerprint *fp)
 struct run {
 	rf__spill canon;	/* canon records by rank */
 	rf__spill buckets;	/* struct heads by slot */
-	rf__xsort *bands, *slots, *members, *pos;
+	rf__xsort *bands, *slots, *members;
+	rf__xsort *pos;		/* consensus, made for the first campaign
+				 * of two or more, reset for each next */
 	size_t nslots;
 };
 
@@ -615,8 +618,23 @@ put_values(struct run *r, const struct memrec *m, rf_error *err)
 	return RF_OK;
 }
 
+/* start_consensus: r->pos made or reset, with the values of m (a
+ * campaign's first member).  RF_OK, RF_ENOMEM or RF_EIO. */
+static rf_status
+start_consensus(rf_cluster *cl, struct run *r, const struct memrec *m,
+		rf_error *err)
+{
+	rf_status st;
+
+	if ((st = r->pos == NULL ? rf__xsort_new(&r->pos,
+	    sizeof(struct posval), key_posval, NULL, cl->memory / 4, cl->open,
+	    err) : rf__xsort_reset(r->pos, err)) != RF_OK)
+		return st;
+	return put_values(r, m, err);
+}
+
 /* consensus: per position the most frequent value of the sort r->pos
- * (ties to the smaller) into cons->h.  RF_OK or RF_EIO. */
+ * (ties to the smaller) into cons->h.  RF_OK, RF_ENOMEM or RF_EIO. */
 static rf_status
 consensus(struct run *r, rf_fingerprint *cons, rf_error *err)
 {
@@ -652,20 +670,16 @@ consensus(struct run *r, rf_fingerprint *cons, rf_error *err)
 }
 
 /* finish_campaign: write campaign c (members counted; cons holds the
- * first member's fingerprint, with the consensus when r->pos is set). */
+ * first member's fingerprint, to which the consensus of r->pos is
+ * given when c has two or more).  RF_OK, RF_ENOMEM or RF_EIO. */
 static rf_status
 finish_campaign(rf_cluster *cl, struct run *r, rf_batch_campaign *c,
 		rf_fingerprint *cons, rf_error *err)
 {
 	rf_status st;
 
-	if (r->pos != NULL) {
-		st = consensus(r, cons, err);
-		rf__xsort_free(r->pos);
-		r->pos = NULL;
-		if (st != RF_OK)
-			return st;
-	}
+	if (c->size > 1 && (st = consensus(r, cons, err)) != RF_OK)
+		return st;
 	rf_fp_id(cons, c->id);
 	return rf__spill_append(&cl->camps, c, sizeof(*c), err);
 }
@@ -709,16 +723,13 @@ step_campaigns(rf_cluster *cl, struct run *r, rf_error *err)
 			cons.version = m.version;
 			cons.kind = m.kind;
 			memcpy(cons.h, m.h, sizeof(cons.h));
-		} else if (c.size == 1) {	/* two or more: consensus */
-			if ((st = rf__xsort_new(&r->pos, sizeof(struct posval),
-			    key_posval, NULL, cl->memory / 4, cl->open,
+		} else {	/* two or more: consensus */
+			if (c.size == 1 && (st = start_consensus(cl, r, &prev,
 			    err)) != RF_OK)
 				return st;
-			if ((st = put_values(r, &prev, err)) != RF_OK)
+			if ((st = put_values(r, &m, err)) != RF_OK)
 				return st;
 		}
-		if (r->pos != NULL && (st = put_values(r, &m, err)) != RF_OK)
-			return st;
 		if (m.has_rcpt && (c.size == 0 || !prev.has_rcpt ||
 		    m.cluster != prev.cluster || m.rh[0] != prev.rh[0] ||
 		    m.rh[1] != prev.rh[1]))

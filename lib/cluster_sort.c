@@ -61,7 +61,6 @@ struct rf__xsort {
 	struct run *runs;
 	size_t nruns, runcap;
 	size_t nwritten, nmerges;
-	int finished;
 	/* the final merge (when runs were written) */
 	struct reader rd[RF__XSORT_FANIN];
 	/* a loser tree over the readers: head[i] the key of reader i's
@@ -395,6 +394,24 @@ rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_keyfn key,
 	set_cap(s, recsize + sizeof(struct kent));
 	s->sp.fd = -1;
 	*out = s;
+	return RF_OK;
+}
+
+rf_status
+rf__xsort_reset(rf__xsort *s, rf_error *err)
+{
+	s->n = s->nruns = s->nwritten = s->nmerges = s->next = 0;
+	s->k = 0;
+	s->pending = 0;
+	if (s->sp.f == NULL || (s->sp.end == 0 && s->sp.len == 0))
+		return RF_OK;
+	/* the runs' file: appended to and read below its end only, with
+	 * no cache (nothing else to drop) */
+	s->sp.len = 0;
+	s->sp.end = 0;
+	errno = 0;
+	if (ftruncate(s->sp.fd, 0) != 0)
+		return io_error(err, "truncate");
 	return RF_OK;
 }
 
@@ -897,7 +914,6 @@ rf__xsort_finish(rf__xsort *s, rf_error *err)
 {
 	rf_status st;
 
-	s->finished = 1;
 	if (s->nruns == 0) {
 		if (s->n > 0)
 			sort_buf(s);

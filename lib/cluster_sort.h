@@ -68,6 +68,13 @@ rf_status rf__xsort_next(rf__xsort *s, const void **rec, rf_error *err);
 size_t rf__xsort_runs(const rf__xsort *s);
 size_t rf__xsort_merges(const rf__xsort *s);
 
+/* rf__xsort_reset: empty s, at any stage (records put or not, finished
+ * or not, read or not), for a new sort of the same kind: its buffers and
+ * its file (truncated) are kept, its counts of runs and merges start
+ * again at 0.  RF_OK, or RF_EIO when the file cannot be truncated (s is
+ * then empty, its file may hold old bytes, which it never reads). */
+rf_status rf__xsort_reset(rf__xsort *s, rf_error *err);
+
 /* rf__xsort_free: release s and its file; NULL allowed. */
 void rf__xsort_free(rf__xsort *s);
 

@@ -69,28 +69,33 @@ enum { KEY_EXACT, KEY_COARSE, KEY_ALL_EQUAL };
 enum { IN_RANDOM, IN_ASCENDING, IN_DESCENDING, IN_SAME_KEY, IN_ORGAN,
 	IN_WIDE };
 
-/* sort_check_with: n records (keys from a small range: many equal ones,
- * or in the order `in`) through a sort of budget bytes with the key
- * `key`; the same order as qsort with cmp_rec.  Returns the runs
- * written; merges in *merges. */
-static size_t
-sort_check_with(size_t n, size_t budget, int key, int in, size_t *merges)
+/* new_sort: a sort of struct rec with the key `key`, of budget bytes. */
+static rf__xsort *
+new_sort(int key, size_t budget)
 {
 	rf__xsort *s = NULL;
-	struct rec *want = calloc(n ? n : 1, sizeof(*want)), r;
-	const void *p;
-	uint64_t seed = 77 + n;
-	size_t i, runs;
 	rf_error err;
 
-	assert_non_null(want);
 	if (key == KEY_EXACT)
-		assert_int_equal(rf__xsort_new(&s, sizeof(r), key_exact, NULL,
-		    budget, NULL, &err), RF_OK);
+		assert_int_equal(rf__xsort_new(&s, sizeof(struct rec),
+		    key_exact, NULL, budget, NULL, &err), RF_OK);
 	else
-		assert_int_equal(rf__xsort_new(&s, sizeof(r),
+		assert_int_equal(rf__xsort_new(&s, sizeof(struct rec),
 		    key == KEY_COARSE ? key_coarse : key_none, cmp_rec, budget,
 		    NULL, &err), RF_OK);
+	return s;
+}
+
+/* fill: n records into s and want[] (keys from a small range, from
+ * seed: many equal ones, or in the order `in`), want[] then sorted by
+ * qsort with cmp_rec. */
+static void
+fill(rf__xsort *s, struct rec *want, size_t n, int in, uint64_t seed)
+{
+	struct rec r;
+	size_t i;
+	rf_error err;
+
 	for (i = 0; i < n; i++) {
 		memset(&r, 0, sizeof(r));
 		r.key = rnd(&seed) % 1000;
@@ -110,14 +115,39 @@ sort_check_with(size_t n, size_t budget, int key, int in, size_t *merges)
 		assert_int_equal(rf__xsort_put(s, &r, &err), RF_OK);
 	}
 	qsort(want, n, sizeof(*want), cmp_rec);
+}
+
+/* drain: finish s and read want[0..n) back from it, then the end. */
+static void
+drain(rf__xsort *s, const struct rec *want, size_t n)
+{
+	const void *p;
+	size_t i;
+	rf_error err;
+
 	assert_int_equal(rf__xsort_finish(s, &err), RF_OK);
 	for (i = 0; i < n; i++) {
 		assert_int_equal(rf__xsort_next(s, &p, &err), RF_OK);
 		assert_non_null(p);
-		assert_memory_equal(p, &want[i], sizeof(r));
+		assert_memory_equal(p, &want[i], sizeof(want[i]));
 	}
 	assert_int_equal(rf__xsort_next(s, &p, &err), RF_OK);
 	assert_null(p);
+}
+
+/* sort_check_with: n records (fill) through a sort of budget bytes with
+ * the key `key`; the same order as qsort with cmp_rec.  Returns the runs
+ * written; merges in *merges. */
+static size_t
+sort_check_with(size_t n, size_t budget, int key, int in, size_t *merges)
+{
+	rf__xsort *s = new_sort(key, budget);
+	struct rec *want = calloc(n ? n : 1, sizeof(*want));
+	size_t runs;
+
+	assert_non_null(want);
+	fill(s, want, n, in, 77 + n);
+	drain(s, want, n);
 	runs = rf__xsort_runs(s);
 	*merges = rf__xsort_merges(s);
 	rf__xsort_free(s);
@@ -189,6 +219,69 @@ test_xsort(void **state)
 	assert_int_equal(merges, 15);
 	/* a last partial run */
 	assert_int_equal(sort_check(257, 4096, &merges), 3);
+}
+
+/* A sort reset at any stage (records put, finished, read in part, read
+ * to the end), then given other records, in memory or through runs and
+ * merges, sorts them as a fresh sort does: the same records in the same
+ * order, the same runs and merges. */
+static void
+test_xsort_reset(void **state)
+{
+	static const size_t cases[][3] = {	/* first n, then n, budget */
+		{ 1000, 700, 1 << 20 }, { 5000, 3000, 4096 },
+		{ 300, 20000, 4096 }, { 20000, 50, 4096 }, { 1000, 1000, 1 },
+		{ 0, 10, 4096 }, { 10, 0, 4096 }, { 7000, 7000, 4096 }
+	};
+	struct rec *a, *b;
+	rf__xsort *s, *fresh;
+	const void *p;
+	size_t c, i, fruns, fmerges;
+	int key, stage, reused = 0;
+	rf_error err;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+	    for (key = KEY_EXACT; key <= KEY_COARSE; key++)
+		for (stage = 0; stage < 4; stage++) {
+			a = calloc(cases[c][0] + 1, sizeof(*a));
+			b = calloc(cases[c][1] + 1, sizeof(*b));
+			assert_non_null(a);
+			assert_non_null(b);
+			/* the fresh sort of the second records */
+			fresh = new_sort(key, cases[c][2]);
+			fill(fresh, b, cases[c][1], IN_WIDE, 5 + c);
+			drain(fresh, b, cases[c][1]);
+			fruns = rf__xsort_runs(fresh);
+			fmerges = rf__xsort_merges(fresh);
+			rf__xsort_free(fresh);
+			/* the first records, to a stage, then the reset */
+			s = new_sort(key, cases[c][2]);
+			fill(s, a, cases[c][0], IN_RANDOM, 99 + c);
+			if (stage >= 1)
+				assert_int_equal(rf__xsort_finish(s, &err),
+				    RF_OK);
+			for (i = 0; stage >= 2 && i < (stage == 2 ?
+			    cases[c][0] / 2 : cases[c][0]); i++) {
+				assert_int_equal(rf__xsort_next(s, &p, &err),
+				    RF_OK);
+				assert_memory_equal(p, &a[i], sizeof(a[i]));
+			}
+			reused += rf__xsort_runs(s) > 0;
+			assert_int_equal(rf__xsort_reset(s, &err), RF_OK);
+			assert_int_equal(rf__xsort_runs(s), 0);
+			assert_int_equal(rf__xsort_merges(s), 0);
+			/* the second: as the fresh sort */
+			fill(s, b, cases[c][1], IN_WIDE, 5 + c);
+			drain(s, b, cases[c][1]);
+			assert_int_equal(rf__xsort_runs(s), fruns);
+			assert_int_equal(rf__xsort_merges(s), fmerges);
+			rf__xsort_free(s);
+			free(a);
+			free(b);
+		}
+	/* the file of runs was reused, not only buffers */
+	assert_true(reused >= 20);
 }
 
 /* ---- rf_cluster against the former in-memory algorithm ---- */
@@ -700,6 +793,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xsort),
 		cmocka_unit_test(test_xsort_keys),
+		cmocka_unit_test(test_xsort_reset),
 		cmocka_unit_test(test_budgets_agree),
 		cmocka_unit_test(test_campaign_cache),
 		cmocka_unit_test(test_errors),
