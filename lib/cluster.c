@@ -31,7 +31,8 @@
  *    consensus fingerprint (a sort of (position, value) for each cluster
  *    of two or more: one sort, reset between them), and writes each
  *    campaign to the campaign file, which
- *    rf_cluster_campaign reads back through a small cache.
+ *    rf_cluster_campaign reads back through the file's block cache
+ *    (rf__spill_view: in place, no copy).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,6 @@
 
 #define ID_SEED 0x63616d706169676eULL	/* "campaign" */
 #define NO_ITEM UINT32_MAX
-#define CACHE_BLOCKS 4		/* campaign cache: blocks kept */
 
 /* An item as sorted into the canonical order, and as the canon file
  * keeps it at its rank. */
@@ -85,13 +85,6 @@ struct posval {
 	uint64_t pos, value;
 };
 
-/* A block of the campaign cache. */
-struct block {
-	size_t first, n;	/* campaigns held; n == 0: empty */
-	unsigned long use;	/* last use (LRU) */
-	rf_batch_campaign *c;
-};
-
 struct rf_cluster {
 	size_t memory;		/* the budget */
 	rf__spill_open_fn open;	/* NULL: tmpfile */
@@ -104,11 +97,8 @@ struct rf_cluster {
 	/* after the run */
 	uint32_t *of;		/* per item: union-find parent, then cluster */
 	size_t ncamps;
-	rf__spill camps;
-	struct block cache[CACHE_BLOCKS];
-	size_t blockn;		/* campaigns a block holds */
-	unsigned long clock;
-	rf_batch_campaign bad;	/* returned when the file cannot be read */
+	rf__spill camps;	/* with a block cache of memory / 4 */
+	rf_batch_campaign cur;	/* rf_cluster_campaign's answer */
 };
 
 static int
@@ -261,15 +251,11 @@ rf__cluster_set_spill(rf_cluster *cl, rf__spill_open_fn open)
 void
 rf_cluster_free(rf_cluster *cl)
 {
-	unsigned k;
-
 	if (cl == NULL)
 		return;
 	rf__xsort_free(cl->items);
 	rf__spill_close(&cl->idx);
 	rf__spill_close(&cl->camps);
-	for (k = 0; k < CACHE_BLOCKS; k++)
-		free(cl->cache[k].c);
 	free(cl->of);
 	free(cl);
 }
@@ -774,12 +760,10 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 		goto out;
 	number_clusters(cl);
 	if ((st = step_members(cl, &r, err)) != RF_OK ||
-	    (st = step_campaigns(cl, &r, err)) != RF_OK)
+	    (st = step_campaigns(cl, &r, err)) != RF_OK ||
+	    (st = rf__spill_set_cache(&cl->camps, cl->memory / 4, err)) !=
+	    RF_OK)
 		goto out;
-	cl->blockn = cl->memory / 4 / CACHE_BLOCKS /
-	    sizeof(rf_batch_campaign);
-	if (cl->blockn == 0)
-		cl->blockn = 1;
 out:
 	run_free(&r);
 	rf__xsort_free(cl->items);
@@ -828,34 +812,14 @@ rf_cluster_of(const rf_cluster *cl, size_t i, size_t *index)
 const rf_batch_campaign *
 rf_cluster_campaign(const rf_cluster *ccl, size_t c)
 {
-	rf_cluster *cl = (rf_cluster *)ccl;	/* only its read cache changes */
-	struct block *b, *lru = &cl->cache[0];
-	size_t first = c - c % cl->blockn, n;
-	unsigned k;
+	rf_cluster *cl = (rf_cluster *)ccl;	/* only cur and the campaign
+						 * file's cache change */
 
-	cl->clock++;
-	for (k = 0; k < CACHE_BLOCKS; k++) {
-		b = &cl->cache[k];
-		if (b->n > 0 && b->first == first) {
-			b->use = cl->clock;
-			return &b->c[c - first];
-		}
-		if (b->use < lru->use)
-			lru = b;
-	}
-	b = lru;
-	n = cl->ncamps - first < cl->blockn ? cl->ncamps - first : cl->blockn;
-	b->n = 0;
-	if ((b->c == NULL && (b->c = malloc(cl->blockn * sizeof(*b->c))) ==
-	    NULL) || rf__spill_pread(&cl->camps, b->c, n * sizeof(*b->c),
-	    (off_t)(first * sizeof(*b->c)), NULL) != RF_OK) {
-		memset(&cl->bad, 0, sizeof(cl->bad));
-		return &cl->bad;
-	}
-	b->first = first;
-	b->n = n;
-	b->use = cl->clock;
-	return &b->c[c - first];
+	/* in place in the cache (aligned: c * sizeof within a malloc-aligned
+	 * 8 KiB block), or in cur (one in 170 crosses a block boundary;
+	 * zeros when the file cannot be read) */
+	return rf__spill_view(&cl->camps, sizeof(cl->cur),
+	    (off_t)(c * sizeof(cl->cur)), &cl->cur, NULL);
 }
 
 void

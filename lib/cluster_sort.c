@@ -186,38 +186,49 @@ read_at(int fd, void *p, size_t n, off_t off, rf_error *err)
 	return RF_OK;
 }
 
+/* load_block: read block b into its cache slot (the block there written
+ * first when dirty): as many of its bytes as lie below sp->end.  RF_OK
+ * or RF_EIO. */
+static rf_status
+load_block(rf__spill *sp, off_t b, size_t slot, rf_error *err)
+{
+	off_t start = b * RF__SPILL_BLOCK;
+	size_t want = sp->end - start < RF__SPILL_BLOCK ?
+	    (size_t)(sp->end - start) : RF__SPILL_BLOCK;
+	rf_status st;
+
+	if (sp->dirty[slot] && (st = write_at(sp->fd, sp->cache +
+	    slot * RF__SPILL_BLOCK, sp->clen[slot],
+	    (sp->tag[slot] - 1) * RF__SPILL_BLOCK, err)) != RF_OK)
+		return st;
+	sp->dirty[slot] = 0;
+	sp->tag[slot] = 0;
+	if ((st = read_at(sp->fd, sp->cache + slot * RF__SPILL_BLOCK, want,
+	    start, err)) != RF_OK)
+		return st;
+	sp->tag[slot] = b + 1;
+	sp->clen[slot] = want;
+	return RF_OK;
+}
+
 /* cached_read: n bytes at off, all below sp->end, through the block
  * cache.  A block is read again when it was cached while the file was
  * shorter than what is asked.  RF_OK or RF_EIO. */
 static rf_status
 cached_read(rf__spill *sp, char *c, size_t n, off_t off, rf_error *err)
 {
-	off_t b, start;
-	size_t slot, in, k, want;
+	off_t b;
+	size_t slot, in, k;
 	rf_status st;
 
 	while (n > 0) {
 		b = off / RF__SPILL_BLOCK;
-		start = b * RF__SPILL_BLOCK;
-		in = (size_t)(off - start);
+		in = (size_t)(off - b * RF__SPILL_BLOCK);
 		k = RF__SPILL_BLOCK - in < n ? RF__SPILL_BLOCK - in : n;
 		slot = (size_t)b % sp->nblk;
-		if (sp->tag[slot] != b + 1 || sp->clen[slot] < in + k) {
-			want = sp->end - start < RF__SPILL_BLOCK ?
-			    (size_t)(sp->end - start) : RF__SPILL_BLOCK;
-			if (sp->dirty[slot] && (st = write_at(sp->fd,
-			    sp->cache + slot * RF__SPILL_BLOCK, sp->clen[slot],
-			    (sp->tag[slot] - 1) * RF__SPILL_BLOCK, err)) !=
-			    RF_OK)
-				return st;
-			sp->dirty[slot] = 0;
-			sp->tag[slot] = 0;
-			if ((st = read_at(sp->fd, sp->cache +
-			    slot * RF__SPILL_BLOCK, want, start, err)) != RF_OK)
-				return st;
-			sp->tag[slot] = b + 1;
-			sp->clen[slot] = want;
-		}
+		if ((sp->tag[slot] != b + 1 || sp->clen[slot] < in + k) &&
+		    (st = load_block(sp, b, slot, err)) != RF_OK)
+			return st;
 		memcpy(c, sp->cache + slot * RF__SPILL_BLOCK + in, k);
 		c += k;
 		n -= k;
@@ -359,6 +370,41 @@ rf__spill_pread(rf__spill *sp, void *p, size_t n, off_t off, rf_error *err)
 	}
 	memset(c + k, 0, n - k);
 	return RF_OK;
+}
+
+/* view_miss: rf__spill_view when the bytes are not in the cache yet
+ * (block b, at in within it) or cannot be (in buf). */
+static const void *
+view_miss(rf__spill *sp, size_t n, off_t off, off_t b, size_t in, void *buf,
+	  rf_error *err)
+{
+	size_t slot;
+
+	if (sp->nblk > 0 && in + n <= RF__SPILL_BLOCK &&
+	    off + (off_t)n <= sp->end) {
+		slot = (size_t)b % sp->nblk;
+		if (load_block(sp, b, slot, err) == RF_OK)
+			return sp->cache + slot * RF__SPILL_BLOCK + in;
+	} else if (rf__spill_pread(sp, buf, n, off, err) == RF_OK)
+		return buf;
+	memset(buf, 0, n);
+	return buf;
+}
+
+const void *
+rf__spill_view(rf__spill *sp, size_t n, off_t off, void *buf, rf_error *err)
+{
+	/* offsets are never negative: unsigned, the division is a shift */
+	off_t b = (off_t)((uint64_t)off / RF__SPILL_BLOCK);
+	size_t in = (size_t)((uint64_t)off % RF__SPILL_BLOCK), slot;
+
+	if (sp->nblk > 0 && in + n <= RF__SPILL_BLOCK &&
+	    off + (off_t)n <= sp->end) {
+		slot = (size_t)b % sp->nblk;
+		if (sp->tag[slot] == b + 1 && sp->clen[slot] >= in + n)
+			return sp->cache + slot * RF__SPILL_BLOCK + in;
+	}
+	return view_miss(sp, n, off, b, in, buf, err);
 }
 
 /* set_cap: the records the budget holds, at per bytes a record, and

@@ -127,6 +127,16 @@ rf_status rf__spill_pwrite(rf__spill *sp, const void *p, size_t n, off_t off,
 rf_status rf__spill_pread(rf__spill *sp, void *p, size_t n, off_t off,
 			  rf_error *err);
 
+/* rf__spill_view: the n bytes at off, as rf__spill_pread reads them: in
+ * place in sp's block cache when they lie within one block below the
+ * end of the file (the block read in first when it is not there), else
+ * copied into buf (n bytes) by rf__spill_pread.  The pointer is valid
+ * until the next call on sp or on buf; in the cache it is aligned as
+ * off is within its block (blocks are malloc-aligned).  On an error
+ * (RF_EIO in err) buf, zeroed. */
+const void *rf__spill_view(rf__spill *sp, size_t n, off_t off, void *buf,
+			   rf_error *err);
+
 /* rf__spill_close: release sp (its file is deleted); a zeroed or closed
  * sp allowed. */
 void rf__spill_close(rf__spill *sp);

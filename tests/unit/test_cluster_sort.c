@@ -617,22 +617,28 @@ test_budgets_agree(void **state)
 
 /* The spill file's block cache: random writes (inside and across cached
  * blocks, past the end, through the append buffer) and reads give what a
- * plain array of the same bytes gives, with caches of 0 to 4 blocks. */
+ * plain array of the same bytes gives, with caches of 0 to 4 blocks;
+ * rf__spill_view gives the same bytes, in the cache when they lie in one
+ * block below the end, else in the caller's buffer. */
 static void
 test_spill_cache(void **state)
 {
 	enum { SIZE = 5 * RF__SPILL_BLOCK + 123, OPS = 20000 };
 	static unsigned char model[SIZE + 64], got[3 * RF__SPILL_BLOCK];
-	size_t cache, i, n, off, k;
+	size_t cache, i, n, off, k, views;
 	uint64_t x = 7;
 	unsigned char v[3 * RF__SPILL_BLOCK];
+	const void *p;
+	int inplace;
 	rf__spill sp;
+	rf_error err;
 	off_t end;
 
 	(void)state;
 	for (cache = 0; cache <= 4 * RF__SPILL_BLOCK; cache += RF__SPILL_BLOCK) {
 		memset(model, 0, sizeof(model));
 		end = 0;
+		views = 0;
 		assert_int_equal(rf__spill_open(&sp, NULL, 100, NULL), RF_OK);
 		assert_int_equal(rf__spill_set_cache(&sp, cache, NULL), RF_OK);
 		for (i = 0; i < OPS; i++) {
@@ -663,10 +669,24 @@ test_spill_cache(void **state)
 				memcpy(model + end, v, n);
 				end += (off_t)n;
 				break;
-			default:	/* read */
-				assert_int_equal(rf__spill_pread(&sp, got, n,
-				    (off_t)off, NULL), RF_OK);
-				assert_memory_equal(got, model + off, n);
+			default:	/* read, or view */
+				if ((x >> 9) % 2 == 0) {
+					assert_int_equal(rf__spill_pread(&sp,
+					    got, n, (off_t)off, NULL), RF_OK);
+					assert_memory_equal(got, model + off,
+					    n);
+					break;
+				}
+				memset(got, 0xa5, sizeof(got));
+				p = rf__spill_view(&sp, n, (off_t)off, got,
+				    &err);
+				assert_memory_equal(p, model + off, n);
+				inplace = cache > 0 && n > 0 &&
+				    off / RF__SPILL_BLOCK == (off + n - 1) /
+				    RF__SPILL_BLOCK && (off_t)(off + n) <=
+				    sp.end;
+				assert_true((p != got) == inplace);
+				views += inplace;
 			}
 		}
 		for (off = 0; off < SIZE; off += 1000) {
@@ -675,15 +695,21 @@ test_spill_cache(void **state)
 			    NULL), RF_OK);
 			assert_memory_equal(got, model + off, n);
 		}
-		rf__spill_close(&sp);
+			/* with a cache, views were served in place */
+		assert_true(cache == 0 || views > 1000);
+	rf__spill_close(&sp);
 	}
 }
 
-/* A campaign read back in any order: the cache returns the right one. */
+/* A campaign read back in any order, with no cache (a 4 KiB budget), a
+ * cache of one block (8 KiB for about 50 KiB of campaigns) and of all
+ * of them: the right one. */
 static void
 test_campaign_cache(void **state)
 {
-	size_t n = 2000, i, c, nc, *cl_of = calloc(n, sizeof(*cl_of));
+	static const size_t budgets[] = { 4096, 4 * RF__SPILL_BLOCK,
+	    64 * RF__SPILL_BLOCK };
+	size_t n = 2000, i, b, c, nc, *cl_of = calloc(n, sizeof(*cl_of));
 	rf_fingerprint *fp = calloc(n, sizeof(*fp));
 	char (*rcpt)[32] = calloc(n, sizeof(*rcpt));
 	rf_batch_campaign *camps = calloc(n, sizeof(*camps));
@@ -697,13 +723,16 @@ test_campaign_cache(void **state)
 	assert_non_null(camps);
 	make_items(fp, rcpt, n, 11);
 	nc = reference(fp, rcpt, n, cl_of, camps);
-	cl = cluster_with(fp, rcpt, n, 4096);
-	for (i = 0; i < 5000; i++) {
-		c = rnd(&seed) % nc;
-		assert_memory_equal(rf_cluster_campaign(cl, c), &camps[c],
-		    sizeof(camps[c]));
+	assert_true(nc * sizeof(*camps) > 5 * RF__SPILL_BLOCK);
+	for (b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+		cl = cluster_with(fp, rcpt, n, budgets[b]);
+		for (i = 0; i < 5000; i++) {
+			c = rnd(&seed) % nc;
+			assert_memory_equal(rf_cluster_campaign(cl, c),
+			    &camps[c], sizeof(camps[c]));
+		}
+		rf_cluster_free(cl);
 	}
-	rf_cluster_free(cl);
 	free(cl_of);
 	free(fp);
 	free(rcpt);
@@ -754,6 +783,85 @@ fail_with(rf__spill_open_fn open, size_t memory, size_t n, rf_error *err)
 	return st;
 }
 
+/* A block cached while the file was shorter is read again for bytes
+ * past what it holds, by rf__spill_view as by rf__spill_pread; bytes
+ * still in the append buffer come through buf. */
+static void
+test_view_grown(void **state)
+{
+	unsigned char a[100], b[100], buf[48];
+	const unsigned char *p;
+	rf__spill sp;
+	rf_error err;
+
+	(void)state;
+	memset(a, 1, sizeof(a));
+	memset(b, 2, sizeof(b));
+	assert_int_equal(rf__spill_open(&sp, NULL, 4096, &err), RF_OK);
+	assert_int_equal(rf__spill_set_cache(&sp, RF__SPILL_BLOCK, &err),
+	    RF_OK);
+	assert_int_equal(rf__spill_append(&sp, a, sizeof(a), &err), RF_OK);
+	/* in the append buffer only: a copy */
+	p = rf__spill_view(&sp, 48, 10, buf, &err);
+	assert_ptr_equal(p, buf);
+	assert_memory_equal(p, a, 48);
+	assert_int_equal(rf__spill_flush(&sp, &err), RF_OK);
+	/* in the file: in place, the block cached with 100 bytes */
+	p = rf__spill_view(&sp, 48, 10, buf, &err);
+	assert_ptr_not_equal(p, buf);
+	assert_memory_equal(p, a, 48);
+	assert_int_equal(rf__spill_append(&sp, b, sizeof(b), &err), RF_OK);
+	assert_int_equal(rf__spill_flush(&sp, &err), RF_OK);
+	/* partly past the 100 bytes cached: the block read again */
+	p = rf__spill_view(&sp, 48, 80, buf, &err);
+	assert_ptr_not_equal(p, buf);
+	assert_memory_equal(p, a, 20);
+	assert_memory_equal(p + 20, b, 28);
+	/* across the end of the file: a copy, zeros past it */
+	p = rf__spill_view(&sp, 48, 180, buf, &err);
+	assert_ptr_equal(p, buf);
+	assert_memory_equal(p, b, 20);
+	assert_true(p[20] == 0 && p[47] == 0);
+	rf__spill_close(&sp);
+}
+
+static FILE *
+open_wronly(void)
+{
+	return fopen("/dev/null", "w");
+}
+
+/* A spill file that takes writes but cannot be read: rf__spill_view
+ * reports it and gives zeros, through the cache or not. */
+static void
+test_view_errors(void **state)
+{
+	unsigned char rec[48], buf[48], zero[48];
+	const void *p;
+	rf__spill sp;
+	rf_error err;
+	size_t cache;
+
+	(void)state;
+	memset(rec, 7, sizeof(rec));
+	memset(zero, 0, sizeof(zero));
+	for (cache = 0; cache <= RF__SPILL_BLOCK; cache += RF__SPILL_BLOCK) {
+		assert_int_equal(rf__spill_open(&sp, open_wronly, 0, &err),
+		    RF_OK);
+		assert_int_equal(rf__spill_set_cache(&sp, cache, &err), RF_OK);
+		assert_int_equal(rf__spill_append(&sp, rec, sizeof(rec), &err),
+		    RF_OK);
+		memset(buf, 0xa5, sizeof(buf));
+		memset(&err, 0, sizeof(err));
+		p = rf__spill_view(&sp, sizeof(rec), 0, buf, &err);
+		assert_ptr_equal(p, buf);
+		assert_memory_equal(buf, zero, sizeof(buf));
+		assert_int_equal(err.status, RF_EIO);
+		assert_non_null(strstr(err.msg, "cannot read"));
+		rf__spill_close(&sp);
+	}
+}
+
 static void
 test_errors(void **state)
 {
@@ -797,6 +905,8 @@ main(void)
 		cmocka_unit_test(test_budgets_agree),
 		cmocka_unit_test(test_campaign_cache),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_view_grown),
+		cmocka_unit_test(test_view_errors),
 		cmocka_unit_test(test_spill_cache),
 	};
 
