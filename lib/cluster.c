@@ -28,9 +28,11 @@
  *    bytes an item, which then become the item's cluster number.
  * 4. Member records (cluster, recipient hash, fingerprint) are sorted by
  *    cluster: one pass counts sizes and distinct recipients and finds the
- *    consensus fingerprint (a sort of (position, value) per cluster of two
- *    or more), and writes each campaign to the campaign file, which
- *    rf_cluster_campaign reads back through a small cache.
+ *    consensus fingerprint (a sort of (position, value) for each cluster
+ *    of two or more: one sort, reset between them), and writes each
+ *    campaign to the campaign file, which
+ *    rf_cluster_campaign reads back through the file's block cache
+ *    (rf__spill_view: in place, no copy).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +44,6 @@
 
 #define ID_SEED 0x63616d706169676eULL	/* "campaign" */
 #define NO_ITEM UINT32_MAX
-#define CACHE_BLOCKS 4		/* campaign cache: blocks kept */
 
 /* An item as sorted into the canonical order, and as the canon file
  * keeps it at its rank. */
@@ -84,13 +85,6 @@ struct posval {
 	uint64_t pos, value;
 };
 
-/* A block of the campaign cache. */
-struct block {
-	size_t first, n;	/* campaigns held; n == 0: empty */
-	unsigned long use;	/* last use (LRU) */
-	rf_batch_campaign *c;
-};
-
 struct rf_cluster {
 	size_t memory;		/* the budget */
 	rf__spill_open_fn open;	/* NULL: tmpfile */
@@ -103,11 +97,8 @@ struct rf_cluster {
 	/* after the run */
 	uint32_t *of;		/* per item: union-find parent, then cluster */
 	size_t ncamps;
-	rf__spill camps;
-	struct block cache[CACHE_BLOCKS];
-	size_t blockn;		/* campaigns a block holds */
-	unsigned long clock;
-	rf_batch_campaign bad;	/* returned when the file cannot be read */
+	rf__spill camps;	/* with a block cache of memory / 4 */
+	rf_batch_campaign cur;	/* rf_cluster_campaign's answer */
 };
 
 static int
@@ -147,26 +138,6 @@ cmp_canon(const void *pa, const void *pb)
 	return c != 0 ? c : cmp_u32(a->item, b->item);
 }
 
-static int
-cmp_band(const void *pa, const void *pb)
-{
-	const struct bandrec *a = pa, *b = pb;
-	int c = cmp_u64(a->key, b->key);
-
-	if (c == 0)
-		c = cmp_u32(a->rank, b->rank);
-	return c != 0 ? c : cmp_u32(a->band, b->band);
-}
-
-static int
-cmp_slot(const void *pa, const void *pb)
-{
-	const struct slotrec *a = pa, *b = pb;
-	int c = cmp_u32(a->rank, b->rank);
-
-	return c != 0 ? c : cmp_u32(a->band, b->band);
-}
-
 /* cmp_member: by cluster, then recipient (none first), then item. */
 static int
 cmp_member(const void *pa, const void *pb)
@@ -183,19 +154,12 @@ cmp_member(const void *pa, const void *pb)
 	return c != 0 ? c : cmp_u32(a->item, b->item);
 }
 
-static int
-cmp_posval(const void *pa, const void *pb)
-{
-	const struct posval *a = pa, *b = pb;
-	int c = cmp_u64(a->pos, b->pos);
-
-	return c != 0 ? c : cmp_u64(a->value, b->value);
-}
-
 /*
- * The sorts' keys (rf__xsort_keyfn): 128-bit prefixes of the orders
- * above, so that the sorts compare integers and call the comparisons
- * only between records of equal keys.
+ * The sorts' keys (rf__xsort_keyfn), so that the sorts compare integers:
+ * for the canonical and member orders, 128-bit prefixes of the
+ * comparisons above, which decide between records of equal keys; the
+ * band, slot and consensus orders are their keys alone (exact keys: the
+ * sorts get no comparison).
  */
 
 /* key_canon: the first 128 bits of kind (8 bits), h[0], h[1]. */
@@ -208,7 +172,7 @@ key_canon(const void *p, uint64_t key[2])
 	key[1] = c->fp.h[0] << 56 | c->fp.h[1] >> 8;
 }
 
-/* key_band: key, rank, band: exact. */
+/* key_band: key, rank, band: exact (a band record is nothing else). */
 static void
 key_band(const void *p, uint64_t key[2])
 {
@@ -218,7 +182,7 @@ key_band(const void *p, uint64_t key[2])
 	key[1] = (uint64_t)b->rank << 32 | b->band;
 }
 
-/* key_slot: rank, band: exact (cmp_slot looks at nothing else). */
+/* key_slot: rank, band: exact (a (rank, band) has one slot). */
 static void
 key_slot(const void *p, uint64_t key[2])
 {
@@ -242,7 +206,7 @@ key_member(const void *p, uint64_t key[2])
 	key[1] = nz ? m->rh[0] : m->item;
 }
 
-/* key_posval: pos, value: exact. */
+/* key_posval: pos, value: exact (a posval is nothing else). */
 static void
 key_posval(const void *p, uint64_t key[2])
 {
@@ -287,15 +251,11 @@ rf__cluster_set_spill(rf_cluster *cl, rf__spill_open_fn open)
 void
 rf_cluster_free(rf_cluster *cl)
 {
-	unsigned k;
-
 	if (cl == NULL)
 		return;
 	rf__xsort_free(cl->items);
 	rf__spill_close(&cl->idx);
 	rf__spill_close(&cl->camps);
-	for (k = 0; k < CACHE_BLOCKS; k++)
-		free(cl->cache[k].c);
 	free(cl->of);
 	free(cl);
 }
@@ -343,10 +303,9 @@ rf_cluster_add(rf_cluster *cl, const rf_fingerprint *fp,
 		return rf_error_set(err, RF_ELIMIT, "too many messages to "
 		    "cluster at once");
 	if (cl->items == NULL) {
-		if ((st = rf__xsort_new(&cl->items, sizeof(rec), cmp_canon,
-		    cl->memory, cl->open, err)) != RF_OK)
+		if ((st = rf__xsort_new(&cl->items, sizeof(rec), key_canon,
+		    cmp_canon, cl->memory, cl->open, err)) != RF_OK)
 			return st;
-		rf__xsort_set_key(cl->items, key_canon, 0);
 	}
 	memset(&rec, 0, sizeof(rec));
 	rec.fp = *fp;
@@ -411,7 +370,9 @@ nbands_of(const rf_fingerprint *fp)
 struct run {
 	rf__spill canon;	/* canon records by rank */
 	rf__spill buckets;	/* struct heads by slot */
-	rf__xsort *bands, *slots, *members, *pos;
+	rf__xsort *bands, *slots, *members;
+	rf__xsort *pos;		/* consensus, made for the first campaign
+				 * of two or more, reset for each next */
 	size_t nslots;
 };
 
@@ -443,10 +404,9 @@ step_canon(rf_cluster *cl, struct run *r, rf_error *err)
 	    cl->memory / 8, err)) != RF_OK ||
 	    (st = rf__spill_set_cache(&r->canon, cl->memory / 8,
 	    err)) != RF_OK ||
-	    (st = rf__xsort_new(&r->bands, sizeof(br), cmp_band,
+	    (st = rf__xsort_new(&r->bands, sizeof(br), key_band, NULL,
 	    cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
-	rf__xsort_set_key(r->bands, key_band, 1);
 	memset(&br, 0, sizeof(br));
 	for (;; rank++) {
 		if ((st = rf__xsort_next(cl->items, &p, err)) != RF_OK)
@@ -482,10 +442,9 @@ step_slots(rf_cluster *cl, struct run *r, rf_error *err)
 	int have = 0, inslot = 0;
 	rf_status st;
 
-	if ((st = rf__xsort_new(&r->slots, sizeof(sr), cmp_slot,
+	if ((st = rf__xsort_new(&r->slots, sizeof(sr), key_slot, NULL,
 	    cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
-	rf__xsort_set_key(r->slots, key_slot, 1);
 	memset(&sr, 0, sizeof(sr));
 	memset(&prev, 0, sizeof(prev));
 	for (;;) {
@@ -605,10 +564,9 @@ step_members(rf_cluster *cl, struct run *r, rf_error *err)
 	size_t i;
 	rf_status st;
 
-	if ((st = rf__xsort_new(&r->members, sizeof(m), cmp_member,
-	    cl->memory / 2, cl->open, err)) != RF_OK)
+	if ((st = rf__xsort_new(&r->members, sizeof(m), key_member,
+	    cmp_member, cl->memory / 2, cl->open, err)) != RF_OK)
 		return st;
-	rf__xsort_set_key(r->members, key_member, 0);
 	memset(&m, 0, sizeof(m));
 	for (i = 0; i < cl->n; i++) {
 		if ((st = rf__spill_pread(&r->canon, &c, sizeof(c),
@@ -646,8 +604,23 @@ put_values(struct run *r, const struct memrec *m, rf_error *err)
 	return RF_OK;
 }
 
+/* start_consensus: r->pos made or reset, with the values of m (a
+ * campaign's first member).  RF_OK, RF_ENOMEM or RF_EIO. */
+static rf_status
+start_consensus(rf_cluster *cl, struct run *r, const struct memrec *m,
+		rf_error *err)
+{
+	rf_status st;
+
+	if ((st = r->pos == NULL ? rf__xsort_new(&r->pos,
+	    sizeof(struct posval), key_posval, NULL, cl->memory / 4, cl->open,
+	    err) : rf__xsort_reset(r->pos, err)) != RF_OK)
+		return st;
+	return put_values(r, m, err);
+}
+
 /* consensus: per position the most frequent value of the sort r->pos
- * (ties to the smaller) into cons->h.  RF_OK or RF_EIO. */
+ * (ties to the smaller) into cons->h.  RF_OK, RF_ENOMEM or RF_EIO. */
 static rf_status
 consensus(struct run *r, rf_fingerprint *cons, rf_error *err)
 {
@@ -683,20 +656,16 @@ consensus(struct run *r, rf_fingerprint *cons, rf_error *err)
 }
 
 /* finish_campaign: write campaign c (members counted; cons holds the
- * first member's fingerprint, with the consensus when r->pos is set). */
+ * first member's fingerprint, to which the consensus of r->pos is
+ * given when c has two or more).  RF_OK, RF_ENOMEM or RF_EIO. */
 static rf_status
 finish_campaign(rf_cluster *cl, struct run *r, rf_batch_campaign *c,
 		rf_fingerprint *cons, rf_error *err)
 {
 	rf_status st;
 
-	if (r->pos != NULL) {
-		st = consensus(r, cons, err);
-		rf__xsort_free(r->pos);
-		r->pos = NULL;
-		if (st != RF_OK)
-			return st;
-	}
+	if (c->size > 1 && (st = consensus(r, cons, err)) != RF_OK)
+		return st;
 	rf_fp_id(cons, c->id);
 	return rf__spill_append(&cl->camps, c, sizeof(*c), err);
 }
@@ -740,17 +709,13 @@ step_campaigns(rf_cluster *cl, struct run *r, rf_error *err)
 			cons.version = m.version;
 			cons.kind = m.kind;
 			memcpy(cons.h, m.h, sizeof(cons.h));
-		} else if (c.size == 1) {	/* two or more: consensus */
-			if ((st = rf__xsort_new(&r->pos, sizeof(struct posval),
-			    cmp_posval, cl->memory / 4, cl->open, err)) !=
-			    RF_OK)
+		} else {	/* two or more: consensus */
+			if (c.size == 1 && (st = start_consensus(cl, r, &prev,
+			    err)) != RF_OK)
 				return st;
-			rf__xsort_set_key(r->pos, key_posval, 1);
-			if ((st = put_values(r, &prev, err)) != RF_OK)
+			if ((st = put_values(r, &m, err)) != RF_OK)
 				return st;
 		}
-		if (r->pos != NULL && (st = put_values(r, &m, err)) != RF_OK)
-			return st;
 		if (m.has_rcpt && (c.size == 0 || !prev.has_rcpt ||
 		    m.cluster != prev.cluster || m.rh[0] != prev.rh[0] ||
 		    m.rh[1] != prev.rh[1]))
@@ -795,12 +760,10 @@ rf_cluster_run(rf_cluster *cl, rf_error *err)
 		goto out;
 	number_clusters(cl);
 	if ((st = step_members(cl, &r, err)) != RF_OK ||
-	    (st = step_campaigns(cl, &r, err)) != RF_OK)
+	    (st = step_campaigns(cl, &r, err)) != RF_OK ||
+	    (st = rf__spill_set_cache(&cl->camps, cl->memory / 4, err)) !=
+	    RF_OK)
 		goto out;
-	cl->blockn = cl->memory / 4 / CACHE_BLOCKS /
-	    sizeof(rf_batch_campaign);
-	if (cl->blockn == 0)
-		cl->blockn = 1;
 out:
 	run_free(&r);
 	rf__xsort_free(cl->items);
@@ -849,34 +812,14 @@ rf_cluster_of(const rf_cluster *cl, size_t i, size_t *index)
 const rf_batch_campaign *
 rf_cluster_campaign(const rf_cluster *ccl, size_t c)
 {
-	rf_cluster *cl = (rf_cluster *)ccl;	/* only its read cache changes */
-	struct block *b, *lru = &cl->cache[0];
-	size_t first = c - c % cl->blockn, n;
-	unsigned k;
+	rf_cluster *cl = (rf_cluster *)ccl;	/* only cur and the campaign
+						 * file's cache change */
 
-	cl->clock++;
-	for (k = 0; k < CACHE_BLOCKS; k++) {
-		b = &cl->cache[k];
-		if (b->n > 0 && b->first == first) {
-			b->use = cl->clock;
-			return &b->c[c - first];
-		}
-		if (b->use < lru->use)
-			lru = b;
-	}
-	b = lru;
-	n = cl->ncamps - first < cl->blockn ? cl->ncamps - first : cl->blockn;
-	b->n = 0;
-	if ((b->c == NULL && (b->c = malloc(cl->blockn * sizeof(*b->c))) ==
-	    NULL) || rf__spill_pread(&cl->camps, b->c, n * sizeof(*b->c),
-	    (off_t)(first * sizeof(*b->c)), NULL) != RF_OK) {
-		memset(&cl->bad, 0, sizeof(cl->bad));
-		return &cl->bad;
-	}
-	b->first = first;
-	b->n = n;
-	b->use = cl->clock;
-	return &b->c[c - first];
+	/* in place in the cache (aligned: c * sizeof within a malloc-aligned
+	 * 8 KiB block), or in cur (one in 170 crosses a block boundary;
+	 * zeros when the file cannot be read) */
+	return rf__spill_view(&cl->camps, sizeof(cl->cur),
+	    (off_t)(c * sizeof(cl->cur)), &cl->cur, NULL);
 }
 
 void

@@ -11,12 +11,11 @@
  * last merge.  The space of merged runs is not reused: the file holds
  * each record once per level.
  *
- * Without a key function a run is sorted by qsort and merges call cmp.
- * With one (rf__xsort_set_key), a (key, index) pair is kept per record;
- * a run is sorted as pairs (a radix pass on the first key word, then an
- * introsort per bucket), the records permuted in place to match, and
- * merges go through a loser tree of the readers' keys: cmp is called
- * only between records of equal, inexact keys.
+ * A (key, index) pair is kept per record; a run is sorted as pairs (a
+ * radix pass on the first key word, then an introsort per bucket), the
+ * records permuted in place to match, and merges go through a loser
+ * tree of the readers' keys: cmp is called only between records of
+ * equal keys, and never when the key is exact (cmp NULL).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,7 +25,7 @@
 #include "internal.h"
 #include "cluster_sort.h"
 
-/* A record's key and its index in the buffer (sorts with a key). */
+/* A record's key and its index in the buffer. */
 struct kent {
 	uint64_t k0, k1;
 	uint32_t idx;
@@ -48,10 +47,10 @@ struct reader {
 
 struct rf__xsort {
 	size_t recsize;
-	rf__xsort_cmp cmp;
-	rf__xsort_keyfn key;	/* NULL: cmp only */
-	int exact;		/* equal keys: equal records */
-	struct kent *keys;	/* with a key: bufcap pairs */
+	rf__xsort_keyfn key;
+	rf__xsort_cmp cmp;	/* NULL: exact key (equal keys: equal
+				 * records) */
+	struct kent *keys;	/* bufcap pairs */
 	size_t budget;
 	rf__spill_open_fn open;
 	size_t cap;		/* records the budget holds (>= 3) */
@@ -62,12 +61,10 @@ struct rf__xsort {
 	struct run *runs;
 	size_t nruns, runcap;
 	size_t nwritten, nmerges;
-	int finished;
 	/* the final merge (when runs were written) */
 	struct reader rd[RF__XSORT_FANIN];
 	/* a loser tree over the readers: head[i] the key of reader i's
-	 * next record (0 without a key; all ones and done[i] once it is
-	 * exhausted), tree[0] the winner, tree[1..k) the losers */
+	 * next record (all ones and done[i] once it is exhausted), tree[0] the winner, tree[1..k) the losers */
 	struct kent head[RF__XSORT_FANIN];
 	unsigned char done[RF__XSORT_FANIN];
 	unsigned tree[RF__XSORT_FANIN];
@@ -189,38 +186,49 @@ read_at(int fd, void *p, size_t n, off_t off, rf_error *err)
 	return RF_OK;
 }
 
+/* load_block: read block b into its cache slot (the block there written
+ * first when dirty): as many of its bytes as lie below sp->end.  RF_OK
+ * or RF_EIO. */
+static rf_status
+load_block(rf__spill *sp, off_t b, size_t slot, rf_error *err)
+{
+	off_t start = b * RF__SPILL_BLOCK;
+	size_t want = sp->end - start < RF__SPILL_BLOCK ?
+	    (size_t)(sp->end - start) : RF__SPILL_BLOCK;
+	rf_status st;
+
+	if (sp->dirty[slot] && (st = write_at(sp->fd, sp->cache +
+	    slot * RF__SPILL_BLOCK, sp->clen[slot],
+	    (sp->tag[slot] - 1) * RF__SPILL_BLOCK, err)) != RF_OK)
+		return st;
+	sp->dirty[slot] = 0;
+	sp->tag[slot] = 0;
+	if ((st = read_at(sp->fd, sp->cache + slot * RF__SPILL_BLOCK, want,
+	    start, err)) != RF_OK)
+		return st;
+	sp->tag[slot] = b + 1;
+	sp->clen[slot] = want;
+	return RF_OK;
+}
+
 /* cached_read: n bytes at off, all below sp->end, through the block
  * cache.  A block is read again when it was cached while the file was
  * shorter than what is asked.  RF_OK or RF_EIO. */
 static rf_status
 cached_read(rf__spill *sp, char *c, size_t n, off_t off, rf_error *err)
 {
-	off_t b, start;
-	size_t slot, in, k, want;
+	off_t b;
+	size_t slot, in, k;
 	rf_status st;
 
 	while (n > 0) {
 		b = off / RF__SPILL_BLOCK;
-		start = b * RF__SPILL_BLOCK;
-		in = (size_t)(off - start);
+		in = (size_t)(off - b * RF__SPILL_BLOCK);
 		k = RF__SPILL_BLOCK - in < n ? RF__SPILL_BLOCK - in : n;
 		slot = (size_t)b % sp->nblk;
-		if (sp->tag[slot] != b + 1 || sp->clen[slot] < in + k) {
-			want = sp->end - start < RF__SPILL_BLOCK ?
-			    (size_t)(sp->end - start) : RF__SPILL_BLOCK;
-			if (sp->dirty[slot] && (st = write_at(sp->fd,
-			    sp->cache + slot * RF__SPILL_BLOCK, sp->clen[slot],
-			    (sp->tag[slot] - 1) * RF__SPILL_BLOCK, err)) !=
-			    RF_OK)
-				return st;
-			sp->dirty[slot] = 0;
-			sp->tag[slot] = 0;
-			if ((st = read_at(sp->fd, sp->cache +
-			    slot * RF__SPILL_BLOCK, want, start, err)) != RF_OK)
-				return st;
-			sp->tag[slot] = b + 1;
-			sp->clen[slot] = want;
-		}
+		if ((sp->tag[slot] != b + 1 || sp->clen[slot] < in + k) &&
+		    (st = load_block(sp, b, slot, err)) != RF_OK)
+			return st;
 		memcpy(c, sp->cache + slot * RF__SPILL_BLOCK + in, k);
 		c += k;
 		n -= k;
@@ -364,6 +372,41 @@ rf__spill_pread(rf__spill *sp, void *p, size_t n, off_t off, rf_error *err)
 	return RF_OK;
 }
 
+/* view_miss: rf__spill_view when the bytes are not in the cache yet
+ * (block b, at in within it) or cannot be (in buf). */
+static const void *
+view_miss(rf__spill *sp, size_t n, off_t off, off_t b, size_t in, void *buf,
+	  rf_error *err)
+{
+	size_t slot;
+
+	if (sp->nblk > 0 && in + n <= RF__SPILL_BLOCK &&
+	    off + (off_t)n <= sp->end) {
+		slot = (size_t)b % sp->nblk;
+		if (load_block(sp, b, slot, err) == RF_OK)
+			return sp->cache + slot * RF__SPILL_BLOCK + in;
+	} else if (rf__spill_pread(sp, buf, n, off, err) == RF_OK)
+		return buf;
+	memset(buf, 0, n);
+	return buf;
+}
+
+const void *
+rf__spill_view(rf__spill *sp, size_t n, off_t off, void *buf, rf_error *err)
+{
+	/* offsets are never negative: unsigned, the division is a shift */
+	off_t b = (off_t)((uint64_t)off / RF__SPILL_BLOCK);
+	size_t in = (size_t)((uint64_t)off % RF__SPILL_BLOCK), slot;
+
+	if (sp->nblk > 0 && in + n <= RF__SPILL_BLOCK &&
+	    off + (off_t)n <= sp->end) {
+		slot = (size_t)b % sp->nblk;
+		if (sp->tag[slot] == b + 1 && sp->clen[slot] >= in + n)
+			return sp->cache + slot * RF__SPILL_BLOCK + in;
+	}
+	return view_miss(sp, n, off, b, in, buf, err);
+}
+
 /* set_cap: the records the budget holds, at per bytes a record, and
  * the merges' fan-in. */
 static void
@@ -377,8 +420,9 @@ set_cap(rf__xsort *s, size_t per)
 }
 
 rf_status
-rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_cmp cmp,
-	      size_t budget, rf__spill_open_fn open, rf_error *err)
+rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_keyfn key,
+	      rf__xsort_cmp cmp, size_t budget, rf__spill_open_fn open,
+	      rf_error *err)
 {
 	rf__xsort *s;
 
@@ -389,22 +433,32 @@ rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_cmp cmp,
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
 	s->recsize = recsize;
+	s->key = key;
 	s->cmp = cmp;
 	s->open = open;
 	s->budget = budget;
-	set_cap(s, recsize);
+	set_cap(s, recsize + sizeof(struct kent));
 	s->sp.fd = -1;
 	*out = s;
 	return RF_OK;
 }
 
-void
-rf__xsort_set_key(rf__xsort *s, rf__xsort_keyfn key, int exact)
+rf_status
+rf__xsort_reset(rf__xsort *s, rf_error *err)
 {
-	s->key = key;
-	s->exact = key != NULL && exact;
-	set_cap(s, key != NULL ? s->recsize + sizeof(struct kent) :
-	    s->recsize);
+	s->n = s->nruns = s->nwritten = s->nmerges = s->next = 0;
+	s->k = 0;
+	s->pending = 0;
+	if (s->sp.f == NULL || (s->sp.end == 0 && s->sp.len == 0))
+		return RF_OK;
+	/* the runs' file: appended to and read below its end only, with
+	 * no cache (nothing else to drop) */
+	s->sp.len = 0;
+	s->sp.end = 0;
+	errno = 0;
+	if (ftruncate(s->sp.fd, 0) != 0)
+		return io_error(err, "truncate");
+	return RF_OK;
 }
 
 void
@@ -446,7 +500,8 @@ kent_of(const rf__xsort *s, const void *rec, struct kent *k)
 	k->k1 = key[1];
 }
 
-/* kless: a before b: by key, then (unless exact) cmp, then index. */
+/* kless: a before b: by key, then cmp (unless the key is exact), then
+ * index. */
 static inline int
 kless(const rf__xsort *s, const struct kent *a, const struct kent *b)
 {
@@ -456,7 +511,7 @@ kless(const rf__xsort *s, const struct kent *a, const struct kent *b)
 		return a->k0 < b->k0;
 	if (a->k1 != b->k1)
 		return a->k1 < b->k1;
-	if (!s->exact &&
+	if (s->cmp != NULL &&
 	    (c = s->cmp(BREC(s, a->idx), BREC(s, b->idx))) != 0)
 		return c < 0;
 	return a->idx < b->idx;
@@ -601,24 +656,20 @@ radix_sort(const rf__xsort *s, struct kent *a, size_t n, unsigned depth)
 	}
 }
 
-/* sort_buf: sort the buffer's records: with a key, the pairs (the
- * records stay; keys[i].idx is the i-th), else the records (qsort). */
+/* sort_buf: sort the buffer's pairs (the records stay; keys[i].idx
+ * is the i-th). */
 static void
 sort_buf(rf__xsort *s)
 {
 	unsigned depth = 0;
 	size_t n;
 
-	if (s->key == NULL) {
-		qsort(s->buf, s->n, s->recsize, s->cmp);
-		return;
-	}
 	for (n = s->n; n > 1; n >>= 1)
 		depth += 2;
 	radix_sort(s, s->keys, s->n, depth);
 }
 
-/* permute: after sort_buf with a key, move the records into their
+/* permute: after sort_buf, move the records into their
  * order (cycle by cycle, through s->cur). */
 static void
 permute(rf__xsort *s)
@@ -672,15 +723,13 @@ head_of(rf__xsort *s, unsigned i)
 	if (r->pos >= r->cnt) {
 		h->k0 = h->k1 = UINT64_MAX;
 		s->done[i] = 1;
-	} else if (s->key != NULL)
+	} else
 		kent_of(s, REC(s, r), h);
-	else
-		h->k0 = h->k1 = 0;
 	h->idx = i;
 }
 
 /* before: reader a's next record before reader b's: by key, then (an
- * exhausted reader last) unless exact cmp. */
+ * exhausted reader last) cmp unless the key is exact. */
 static inline int
 before(const rf__xsort *s, unsigned a, unsigned b)
 {
@@ -692,7 +741,8 @@ before(const rf__xsort *s, unsigned a, unsigned b)
 		return x->k1 < y->k1;
 	if (s->done[a] || s->done[b])
 		return !s->done[a];
-	return !s->exact && s->cmp(REC(s, &s->rd[a]), REC(s, &s->rd[b])) < 0;
+	return s->cmp != NULL &&
+	    s->cmp(REC(s, &s->rd[a]), REC(s, &s->rd[b])) < 0;
 }
 
 /* tree_build: the winner of node n of the loser tree (leaves at k..2k),
@@ -852,8 +902,7 @@ spill(rf__xsort *s, rf_error *err)
 		s->runcap = ncap;
 	}
 	sort_buf(s);
-	if (s->key != NULL)
-		permute(s);
+	permute(s);
 	s->runs[s->nruns].off = s->sp.end;
 	s->runs[s->nruns].n = s->n;
 	s->runs[s->nruns].level = 0;
@@ -891,21 +940,17 @@ rf__xsort_put(rf__xsort *s, const void *rec, rf_error *err)
 				return rf_error_set(err, RF_ENOMEM,
 				    "out of memory");
 			s->buf = nv;
-			if (s->key != NULL) {
-				if ((nk = realloc(s->keys, ncap *
-				    sizeof(*nk))) == NULL)
-					return rf_error_set(err, RF_ENOMEM,
-					    "out of memory");
-				s->keys = nk;
-			}
+			if ((nk = realloc(s->keys, ncap * sizeof(*nk))) ==
+			    NULL)
+				return rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+			s->keys = nk;
 			s->bufcap = ncap;
 		}
 	}
 	memcpy(BREC(s, s->n), rec, s->recsize);
-	if (s->key != NULL) {
-		kent_of(s, rec, &s->keys[s->n]);
-		s->keys[s->n].idx = (uint32_t)s->n;
-	}
+	kent_of(s, rec, &s->keys[s->n]);
+	s->keys[s->n].idx = (uint32_t)s->n;
 	s->n++;
 	return RF_OK;
 }
@@ -915,7 +960,6 @@ rf__xsort_finish(rf__xsort *s, rf_error *err)
 {
 	rf_status st;
 
-	s->finished = 1;
 	if (s->nruns == 0) {
 		if (s->n > 0)
 			sort_buf(s);
@@ -941,8 +985,7 @@ rf__xsort_next(rf__xsort *s, const void **rec, rf_error *err)
 	*rec = NULL;
 	if (s->nruns == 0) {
 		if (s->next < s->n) {
-			*rec = BREC(s, s->key != NULL ?
-			    s->keys[s->next].idx : s->next);
+			*rec = BREC(s, s->keys[s->next].idx);
 			s->next++;
 		}
 		return RF_OK;

@@ -33,23 +33,21 @@ typedef int (*rf__xsort_cmp)(const void *a, const void *b);
 typedef struct rf__xsort rf__xsort;
 
 /* rf__xsort_keyfn: a 128-bit key of a record (key[0] first), monotone
- * with the sort's cmp: key(a) < key(b) (as a pair) implies
- * cmp(a, b) < 0.  Records with equal keys are ordered by cmp, unless
- * the key is declared exact (equal keys then mean cmp(a, b) == 0). */
+ * with the sort's order: key(a) < key(b) (as a pair) implies a before
+ * b.  Records with equal keys are ordered by the sort's cmp, or, when it
+ * has none (an exact key), they are equal. */
 typedef void (*rf__xsort_keyfn)(const void *rec, uint64_t key[2]);
 
 /* rf__xsort_new: an empty sort of records of recsize bytes in the order
- * cmp, holding at most about budget bytes (raised to 3 records) in
- * memory, spilling through open.  RF_OK or RF_ENOMEM. */
-rf_status rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_cmp cmp,
-			size_t budget, rf__spill_open_fn open, rf_error *err);
-
-/* rf__xsort_set_key: sort s by key first (cmp only between records of
- * equal keys, never when exact is set): the runs are sorted as (key,
- * index) pairs without calling cmp or moving records, and the merges
- * compare keys.  The pairs are counted in the budget.  Before the first
- * rf__xsort_put; the order is the same as without it. */
-void rf__xsort_set_key(rf__xsort *s, rf__xsort_keyfn key, int exact);
+ * of key (required), then of cmp between records of equal keys; cmp
+ * NULL when the key is exact (equal keys: equal records; no comparison
+ * is ever made).  The runs are sorted as (key, index) pairs without
+ * moving records, and the merges compare keys; it holds at most about
+ * budget bytes in memory, the pairs included (raised to 3 records),
+ * spilling through open.  RF_OK or RF_ENOMEM. */
+rf_status rf__xsort_new(rf__xsort **out, size_t recsize, rf__xsort_keyfn key,
+			rf__xsort_cmp cmp, size_t budget,
+			rf__spill_open_fn open, rf_error *err);
 
 /* rf__xsort_put: add one record (copied), before rf__xsort_finish.
  * RF_OK, RF_ENOMEM, or RF_EIO when the spill file cannot be made or
@@ -69,6 +67,13 @@ rf_status rf__xsort_next(rf__xsort *s, const void **rec, rf_error *err);
  * merges done so far (0 when everything stayed in memory). */
 size_t rf__xsort_runs(const rf__xsort *s);
 size_t rf__xsort_merges(const rf__xsort *s);
+
+/* rf__xsort_reset: empty s, at any stage (records put or not, finished
+ * or not, read or not), for a new sort of the same kind: its buffers and
+ * its file (truncated) are kept, its counts of runs and merges start
+ * again at 0.  RF_OK, or RF_EIO when the file cannot be truncated (s is
+ * then empty, its file may hold old bytes, which it never reads). */
+rf_status rf__xsort_reset(rf__xsort *s, rf_error *err);
 
 /* rf__xsort_free: release s and its file; NULL allowed. */
 void rf__xsort_free(rf__xsort *s);
@@ -121,6 +126,16 @@ rf_status rf__spill_pwrite(rf__spill *sp, const void *p, size_t n, off_t off,
  * buffer; zeros past the end.  RF_OK or RF_EIO. */
 rf_status rf__spill_pread(rf__spill *sp, void *p, size_t n, off_t off,
 			  rf_error *err);
+
+/* rf__spill_view: the n bytes at off, as rf__spill_pread reads them: in
+ * place in sp's block cache when they lie within one block below the
+ * end of the file (the block read in first when it is not there), else
+ * copied into buf (n bytes) by rf__spill_pread.  The pointer is valid
+ * until the next call on sp or on buf; in the cache it is aligned as
+ * off is within its block (blocks are malloc-aligned).  On an error
+ * (RF_EIO in err) buf, zeroed. */
+const void *rf__spill_view(rf__spill *sp, size_t n, off_t off, void *buf,
+			   rf_error *err);
 
 /* rf__spill_close: release sp (its file is deleted); a zeroed or closed
  * sp allowed. */

@@ -37,7 +37,7 @@ cmp_rec(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* The sort's keys (rf__xsort_set_key): exact (key, seq); a coarse
+/* The sort's keys (rf__xsort_new): exact (key, seq; no cmp); a coarse
  * prefix (key / 8: ties decided by cmp_rec); one for all (cmp_rec
  * decides everything). */
 static void
@@ -65,33 +65,37 @@ key_none(const void *p, uint64_t key[2])
 	key[0] = key[1] = 7;
 }
 
-enum { KEY_NONE, KEY_EXACT, KEY_COARSE, KEY_ALL_EQUAL };
+enum { KEY_EXACT, KEY_COARSE, KEY_ALL_EQUAL };
 enum { IN_RANDOM, IN_ASCENDING, IN_DESCENDING, IN_SAME_KEY, IN_ORGAN,
 	IN_WIDE };
 
-/* sort_check_with: n records (keys from a small range: many equal ones,
- * or in the order `in`) through a sort of budget bytes with the key
- * `key`; the same order as qsort with cmp_rec.  Returns the runs
- * written; merges in *merges. */
-static size_t
-sort_check_with(size_t n, size_t budget, int key, int in, size_t *merges)
+/* new_sort: a sort of struct rec with the key `key`, of budget bytes. */
+static rf__xsort *
+new_sort(int key, size_t budget)
 {
 	rf__xsort *s = NULL;
-	struct rec *want = calloc(n ? n : 1, sizeof(*want)), r;
-	const void *p;
-	uint64_t seed = 77 + n;
-	size_t i, runs;
 	rf_error err;
 
-	assert_non_null(want);
-	assert_int_equal(rf__xsort_new(&s, sizeof(r), cmp_rec, budget, NULL,
-	    &err), RF_OK);
 	if (key == KEY_EXACT)
-		rf__xsort_set_key(s, key_exact, 1);
-	else if (key == KEY_COARSE)
-		rf__xsort_set_key(s, key_coarse, 0);
-	else if (key == KEY_ALL_EQUAL)
-		rf__xsort_set_key(s, key_none, 0);
+		assert_int_equal(rf__xsort_new(&s, sizeof(struct rec),
+		    key_exact, NULL, budget, NULL, &err), RF_OK);
+	else
+		assert_int_equal(rf__xsort_new(&s, sizeof(struct rec),
+		    key == KEY_COARSE ? key_coarse : key_none, cmp_rec, budget,
+		    NULL, &err), RF_OK);
+	return s;
+}
+
+/* fill: n records into s and want[] (keys from a small range, from
+ * seed: many equal ones, or in the order `in`), want[] then sorted by
+ * qsort with cmp_rec. */
+static void
+fill(rf__xsort *s, struct rec *want, size_t n, int in, uint64_t seed)
+{
+	struct rec r;
+	size_t i;
+	rf_error err;
+
 	for (i = 0; i < n; i++) {
 		memset(&r, 0, sizeof(r));
 		r.key = rnd(&seed) % 1000;
@@ -111,14 +115,39 @@ sort_check_with(size_t n, size_t budget, int key, int in, size_t *merges)
 		assert_int_equal(rf__xsort_put(s, &r, &err), RF_OK);
 	}
 	qsort(want, n, sizeof(*want), cmp_rec);
+}
+
+/* drain: finish s and read want[0..n) back from it, then the end. */
+static void
+drain(rf__xsort *s, const struct rec *want, size_t n)
+{
+	const void *p;
+	size_t i;
+	rf_error err;
+
 	assert_int_equal(rf__xsort_finish(s, &err), RF_OK);
 	for (i = 0; i < n; i++) {
 		assert_int_equal(rf__xsort_next(s, &p, &err), RF_OK);
 		assert_non_null(p);
-		assert_memory_equal(p, &want[i], sizeof(r));
+		assert_memory_equal(p, &want[i], sizeof(want[i]));
 	}
 	assert_int_equal(rf__xsort_next(s, &p, &err), RF_OK);
 	assert_null(p);
+}
+
+/* sort_check_with: n records (fill) through a sort of budget bytes with
+ * the key `key`; the same order as qsort with cmp_rec.  Returns the runs
+ * written; merges in *merges. */
+static size_t
+sort_check_with(size_t n, size_t budget, int key, int in, size_t *merges)
+{
+	rf__xsort *s = new_sort(key, budget);
+	struct rec *want = calloc(n ? n : 1, sizeof(*want));
+	size_t runs;
+
+	assert_non_null(want);
+	fill(s, want, n, in, 77 + n);
+	drain(s, want, n);
 	runs = rf__xsort_runs(s);
 	*merges = rf__xsort_merges(s);
 	rf__xsort_free(s);
@@ -126,10 +155,12 @@ sort_check_with(size_t n, size_t budget, int key, int in, size_t *merges)
 	return runs;
 }
 
+/* sort_check: a coarse key (ties decided by the comparison), random
+ * input. */
 static size_t
 sort_check(size_t n, size_t budget, size_t *merges)
 {
-	return sort_check_with(n, budget, KEY_NONE, IN_RANDOM, merges);
+	return sort_check_with(n, budget, KEY_COARSE, IN_RANDOM, merges);
 }
 
 /* The sort with keys (exact, coarse, all equal) against qsort, in
@@ -182,11 +213,75 @@ test_xsort(void **state)
 	/* 3 records a run, 2 at a time: a deep tree of merges */
 	assert_int_equal(sort_check(1000, 1, &merges), 334);
 	assert_true(merges > 300);
-	/* 256 records a run (4 KiB), 64 at a time: merges of merges */
-	assert_int_equal(sort_check(100000, 4096, &merges), 391);
-	assert_true(merges >= 6);
+	/* 102 records a run (4 KiB with the key pairs), 64 at a time: 15
+	 * merges, then the last one streamed over 36 runs */
+	assert_int_equal(sort_check(100000, 4096, &merges), 981);
+	assert_int_equal(merges, 15);
 	/* a last partial run */
-	assert_int_equal(sort_check(257, 4096, &merges), 2);
+	assert_int_equal(sort_check(257, 4096, &merges), 3);
+}
+
+/* A sort reset at any stage (records put, finished, read in part, read
+ * to the end), then given other records, in memory or through runs and
+ * merges, sorts them as a fresh sort does: the same records in the same
+ * order, the same runs and merges. */
+static void
+test_xsort_reset(void **state)
+{
+	static const size_t cases[][3] = {	/* first n, then n, budget */
+		{ 1000, 700, 1 << 20 }, { 5000, 3000, 4096 },
+		{ 300, 20000, 4096 }, { 20000, 50, 4096 }, { 1000, 1000, 1 },
+		{ 0, 10, 4096 }, { 10, 0, 4096 }, { 7000, 7000, 4096 }
+	};
+	struct rec *a, *b;
+	rf__xsort *s, *fresh;
+	const void *p;
+	size_t c, i, fruns, fmerges;
+	int key, stage, reused = 0;
+	rf_error err;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+	    for (key = KEY_EXACT; key <= KEY_COARSE; key++)
+		for (stage = 0; stage < 4; stage++) {
+			a = calloc(cases[c][0] + 1, sizeof(*a));
+			b = calloc(cases[c][1] + 1, sizeof(*b));
+			assert_non_null(a);
+			assert_non_null(b);
+			/* the fresh sort of the second records */
+			fresh = new_sort(key, cases[c][2]);
+			fill(fresh, b, cases[c][1], IN_WIDE, 5 + c);
+			drain(fresh, b, cases[c][1]);
+			fruns = rf__xsort_runs(fresh);
+			fmerges = rf__xsort_merges(fresh);
+			rf__xsort_free(fresh);
+			/* the first records, to a stage, then the reset */
+			s = new_sort(key, cases[c][2]);
+			fill(s, a, cases[c][0], IN_RANDOM, 99 + c);
+			if (stage >= 1)
+				assert_int_equal(rf__xsort_finish(s, &err),
+				    RF_OK);
+			for (i = 0; stage >= 2 && i < (stage == 2 ?
+			    cases[c][0] / 2 : cases[c][0]); i++) {
+				assert_int_equal(rf__xsort_next(s, &p, &err),
+				    RF_OK);
+				assert_memory_equal(p, &a[i], sizeof(a[i]));
+			}
+			reused += rf__xsort_runs(s) > 0;
+			assert_int_equal(rf__xsort_reset(s, &err), RF_OK);
+			assert_int_equal(rf__xsort_runs(s), 0);
+			assert_int_equal(rf__xsort_merges(s), 0);
+			/* the second: as the fresh sort */
+			fill(s, b, cases[c][1], IN_WIDE, 5 + c);
+			drain(s, b, cases[c][1]);
+			assert_int_equal(rf__xsort_runs(s), fruns);
+			assert_int_equal(rf__xsort_merges(s), fmerges);
+			rf__xsort_free(s);
+			free(a);
+			free(b);
+		}
+	/* the file of runs was reused, not only buffers */
+	assert_true(reused >= 20);
 }
 
 /* ---- rf_cluster against the former in-memory algorithm ---- */
@@ -522,22 +617,28 @@ test_budgets_agree(void **state)
 
 /* The spill file's block cache: random writes (inside and across cached
  * blocks, past the end, through the append buffer) and reads give what a
- * plain array of the same bytes gives, with caches of 0 to 4 blocks. */
+ * plain array of the same bytes gives, with caches of 0 to 4 blocks;
+ * rf__spill_view gives the same bytes, in the cache when they lie in one
+ * block below the end, else in the caller's buffer. */
 static void
 test_spill_cache(void **state)
 {
 	enum { SIZE = 5 * RF__SPILL_BLOCK + 123, OPS = 20000 };
 	static unsigned char model[SIZE + 64], got[3 * RF__SPILL_BLOCK];
-	size_t cache, i, n, off, k;
+	size_t cache, i, n, off, k, views;
 	uint64_t x = 7;
 	unsigned char v[3 * RF__SPILL_BLOCK];
+	const void *p;
+	int inplace;
 	rf__spill sp;
+	rf_error err;
 	off_t end;
 
 	(void)state;
 	for (cache = 0; cache <= 4 * RF__SPILL_BLOCK; cache += RF__SPILL_BLOCK) {
 		memset(model, 0, sizeof(model));
 		end = 0;
+		views = 0;
 		assert_int_equal(rf__spill_open(&sp, NULL, 100, NULL), RF_OK);
 		assert_int_equal(rf__spill_set_cache(&sp, cache, NULL), RF_OK);
 		for (i = 0; i < OPS; i++) {
@@ -568,10 +669,24 @@ test_spill_cache(void **state)
 				memcpy(model + end, v, n);
 				end += (off_t)n;
 				break;
-			default:	/* read */
-				assert_int_equal(rf__spill_pread(&sp, got, n,
-				    (off_t)off, NULL), RF_OK);
-				assert_memory_equal(got, model + off, n);
+			default:	/* read, or view */
+				if ((x >> 9) % 2 == 0) {
+					assert_int_equal(rf__spill_pread(&sp,
+					    got, n, (off_t)off, NULL), RF_OK);
+					assert_memory_equal(got, model + off,
+					    n);
+					break;
+				}
+				memset(got, 0xa5, sizeof(got));
+				p = rf__spill_view(&sp, n, (off_t)off, got,
+				    &err);
+				assert_memory_equal(p, model + off, n);
+				inplace = cache > 0 && n > 0 &&
+				    off / RF__SPILL_BLOCK == (off + n - 1) /
+				    RF__SPILL_BLOCK && (off_t)(off + n) <=
+				    sp.end;
+				assert_true((p != got) == inplace);
+				views += inplace;
 			}
 		}
 		for (off = 0; off < SIZE; off += 1000) {
@@ -580,15 +695,21 @@ test_spill_cache(void **state)
 			    NULL), RF_OK);
 			assert_memory_equal(got, model + off, n);
 		}
-		rf__spill_close(&sp);
+			/* with a cache, views were served in place */
+		assert_true(cache == 0 || views > 1000);
+	rf__spill_close(&sp);
 	}
 }
 
-/* A campaign read back in any order: the cache returns the right one. */
+/* A campaign read back in any order, with no cache (a 4 KiB budget), a
+ * cache of one block (8 KiB for about 50 KiB of campaigns) and of all
+ * of them: the right one. */
 static void
 test_campaign_cache(void **state)
 {
-	size_t n = 2000, i, c, nc, *cl_of = calloc(n, sizeof(*cl_of));
+	static const size_t budgets[] = { 4096, 4 * RF__SPILL_BLOCK,
+	    64 * RF__SPILL_BLOCK };
+	size_t n = 2000, i, b, c, nc, *cl_of = calloc(n, sizeof(*cl_of));
 	rf_fingerprint *fp = calloc(n, sizeof(*fp));
 	char (*rcpt)[32] = calloc(n, sizeof(*rcpt));
 	rf_batch_campaign *camps = calloc(n, sizeof(*camps));
@@ -602,13 +723,16 @@ test_campaign_cache(void **state)
 	assert_non_null(camps);
 	make_items(fp, rcpt, n, 11);
 	nc = reference(fp, rcpt, n, cl_of, camps);
-	cl = cluster_with(fp, rcpt, n, 4096);
-	for (i = 0; i < 5000; i++) {
-		c = rnd(&seed) % nc;
-		assert_memory_equal(rf_cluster_campaign(cl, c), &camps[c],
-		    sizeof(camps[c]));
+	assert_true(nc * sizeof(*camps) > 5 * RF__SPILL_BLOCK);
+	for (b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+		cl = cluster_with(fp, rcpt, n, budgets[b]);
+		for (i = 0; i < 5000; i++) {
+			c = rnd(&seed) % nc;
+			assert_memory_equal(rf_cluster_campaign(cl, c),
+			    &camps[c], sizeof(camps[c]));
+		}
+		rf_cluster_free(cl);
 	}
-	rf_cluster_free(cl);
 	free(cl_of);
 	free(fp);
 	free(rcpt);
@@ -659,6 +783,85 @@ fail_with(rf__spill_open_fn open, size_t memory, size_t n, rf_error *err)
 	return st;
 }
 
+/* A block cached while the file was shorter is read again for bytes
+ * past what it holds, by rf__spill_view as by rf__spill_pread; bytes
+ * still in the append buffer come through buf. */
+static void
+test_view_grown(void **state)
+{
+	unsigned char a[100], b[100], buf[48];
+	const unsigned char *p;
+	rf__spill sp;
+	rf_error err;
+
+	(void)state;
+	memset(a, 1, sizeof(a));
+	memset(b, 2, sizeof(b));
+	assert_int_equal(rf__spill_open(&sp, NULL, 4096, &err), RF_OK);
+	assert_int_equal(rf__spill_set_cache(&sp, RF__SPILL_BLOCK, &err),
+	    RF_OK);
+	assert_int_equal(rf__spill_append(&sp, a, sizeof(a), &err), RF_OK);
+	/* in the append buffer only: a copy */
+	p = rf__spill_view(&sp, 48, 10, buf, &err);
+	assert_ptr_equal(p, buf);
+	assert_memory_equal(p, a, 48);
+	assert_int_equal(rf__spill_flush(&sp, &err), RF_OK);
+	/* in the file: in place, the block cached with 100 bytes */
+	p = rf__spill_view(&sp, 48, 10, buf, &err);
+	assert_ptr_not_equal(p, buf);
+	assert_memory_equal(p, a, 48);
+	assert_int_equal(rf__spill_append(&sp, b, sizeof(b), &err), RF_OK);
+	assert_int_equal(rf__spill_flush(&sp, &err), RF_OK);
+	/* partly past the 100 bytes cached: the block read again */
+	p = rf__spill_view(&sp, 48, 80, buf, &err);
+	assert_ptr_not_equal(p, buf);
+	assert_memory_equal(p, a, 20);
+	assert_memory_equal(p + 20, b, 28);
+	/* across the end of the file: a copy, zeros past it */
+	p = rf__spill_view(&sp, 48, 180, buf, &err);
+	assert_ptr_equal(p, buf);
+	assert_memory_equal(p, b, 20);
+	assert_true(p[20] == 0 && p[47] == 0);
+	rf__spill_close(&sp);
+}
+
+static FILE *
+open_wronly(void)
+{
+	return fopen("/dev/null", "w");
+}
+
+/* A spill file that takes writes but cannot be read: rf__spill_view
+ * reports it and gives zeros, through the cache or not. */
+static void
+test_view_errors(void **state)
+{
+	unsigned char rec[48], buf[48], zero[48];
+	const void *p;
+	rf__spill sp;
+	rf_error err;
+	size_t cache;
+
+	(void)state;
+	memset(rec, 7, sizeof(rec));
+	memset(zero, 0, sizeof(zero));
+	for (cache = 0; cache <= RF__SPILL_BLOCK; cache += RF__SPILL_BLOCK) {
+		assert_int_equal(rf__spill_open(&sp, open_wronly, 0, &err),
+		    RF_OK);
+		assert_int_equal(rf__spill_set_cache(&sp, cache, &err), RF_OK);
+		assert_int_equal(rf__spill_append(&sp, rec, sizeof(rec), &err),
+		    RF_OK);
+		memset(buf, 0xa5, sizeof(buf));
+		memset(&err, 0, sizeof(err));
+		p = rf__spill_view(&sp, sizeof(rec), 0, buf, &err);
+		assert_ptr_equal(p, buf);
+		assert_memory_equal(buf, zero, sizeof(buf));
+		assert_int_equal(err.status, RF_EIO);
+		assert_non_null(strstr(err.msg, "cannot read"));
+		rf__spill_close(&sp);
+	}
+}
+
 static void
 test_errors(void **state)
 {
@@ -698,9 +901,12 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xsort),
 		cmocka_unit_test(test_xsort_keys),
+		cmocka_unit_test(test_xsort_reset),
 		cmocka_unit_test(test_budgets_agree),
 		cmocka_unit_test(test_campaign_cache),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_view_grown),
+		cmocka_unit_test(test_view_errors),
 		cmocka_unit_test(test_spill_cache),
 	};
 
