@@ -648,7 +648,7 @@ leaf(struct walk *w, rf_message *m, const struct mp_node *nd, rf_error *err)
 {
 	const char *mime = nd->mime != NULL ? nd->mime : "text/plain";
 	size_t ml = nd->mime != NULL ? nd->mimelen : 10, n;
-	char *tmp, *dec;
+	char *ct, *q, *dec;
 	const char *data;
 	unsigned partno;
 	int is_text, is_html, attach;
@@ -660,15 +660,19 @@ leaf(struct walk *w, rf_message *m, const struct mp_node *nd, rf_error *err)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	partno = (unsigned)m->nparts;
 	p = &m->parts[m->nparts++];
-	tmp = rf_arena_strndup(w->a, mime, ml);
-	p->content_type = rf__msg_lower_dup(w->a, tmp);
+	/* one copy, lower-cased in place: the span is tokens and '/'
+	 * (rf__msg_params_fast), nothing for rf__msg_lower_dup to trim */
+	if ((ct = rf_arena_strndup(w->a, mime, ml)) != NULL)
+		for (q = ct; *q != '\0'; q++)
+			*q = g_ascii_tolower(*q);
+	p->content_type = ct;
 	p->charset = nd->charset != NULL ? rf_arena_strndup(w->a,
 	    nd->charset, nd->charsetlen) : NULL;
 	p->depth = nd->depth;
 	p->filename = nd->fname != NULL ? rf_arena_strndup(w->a, nd->fname,
 	    nd->fnamelen) : NULL;
 	p->encoding = rf__msg_lower_dup(w->a, nd->cte);
-	if (tmp == NULL || p->content_type == NULL)
+	if (ct == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	attach = nd->attach || nd->fname != NULL;
 	is_text = is_type(mime, ml, "text", "plain");
