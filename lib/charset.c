@@ -1,6 +1,7 @@
 /*
- * charset.c - the fast paths of text decoding: UTF-8 validation sixteen
- * (SSE2) or eight ASCII bytes at a time, and the single-byte charsets most mail declares
+ * charset.c - the fast paths of text decoding: UTF-8 validation that
+ * skips each run of ASCII in one step (sixteen bytes at a time with
+ * SSE2), and the single-byte charsets most mail declares
  * (US-ASCII text under any ASCII-compatible label, ISO-8859-1,
  * Windows-1252) converted by table instead of through iconv.  Each gives
  * the bytes iconv (glibc) would give; anything else is left to iconv,
@@ -20,43 +21,37 @@
 
 #include "internal.h"
 
+/* ascii_run: the end of the run of ASCII bytes other than NUL from s[i]
+ * (at most n); used by the UTF-8 check and the table conversions. */
+static inline size_t
+ascii_run(const unsigned char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		unsigned m = (unsigned)(_mm_movemask_epi8(v) |
+		    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
+
+		if (m != 0)
+			return i + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	while (i < n && s[i] != 0 && s[i] < 0x80)
+		i++;
+	return i;
+}
+
 size_t
 rf__utf8_bad(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n) {
+	/* a run of ASCII (no NUL) in one step, then one sequence */
+	while ((i = ascii_run(s, i, n)) < n) {
 		unsigned char c = s[i];
 		unsigned char lo = 0x80, hi = 0xBF;
 		size_t k, need;
-		uint64_t w;
 
-#ifdef __SSE2__
-		/* sixteen ASCII bytes, none of them NUL, at a time */
-		if (n - i >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-
-			if ((_mm_movemask_epi8(v) | _mm_movemask_epi8(
-			    _mm_cmpeq_epi8(v, _mm_setzero_si128()))) == 0) {
-				i += 16;
-				continue;
-			}
-		}
-#endif
-		/* eight ASCII bytes, none of them NUL, at a time */
-		if (n - i >= 8) {
-			memcpy(&w, s + i, 8);
-			if (((w | ~((w | 0x8080808080808080ull) -
-			    0x0101010101010101ull)) &
-			    0x8080808080808080ull) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if (c >= 0x01 && c < 0x80) {
-			i++;
-			continue;
-		}
 		if (c >= 0xC2 && c <= 0xDF)
 			need = 1;
 		else if (c >= 0xE0 && c <= 0xEF) {
@@ -72,7 +67,7 @@ rf__utf8_bad(const unsigned char *s, size_t n)
 			else if (c == 0xF4)
 				hi = 0x8F;
 		} else
-			return i;
+			return i;	/* NUL, continuation, 0xC0, 0xC1, 0xF5.. */
 		if (n - i <= need || s[i + 1] < lo || s[i + 1] > hi)
 			return i;
 		for (k = 2; k <= need; k++)
@@ -176,26 +171,6 @@ put_cp(rf_buf *b, unsigned cp)
 		n = 3;
 	}
 	return rf_buf_append(b, u, n);
-}
-
-/* ascii_run: the end of the run of ASCII bytes other than NUL from s[i]
- * (at most n). */
-static size_t
-ascii_run(const unsigned char *s, size_t i, size_t n)
-{
-#ifdef __SSE2__
-	for (; n - i >= 16; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-		unsigned m = (unsigned)(_mm_movemask_epi8(v) |
-		    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
-
-		if (m != 0)
-			return i + (unsigned)__builtin_ctz(m);
-	}
-#endif
-	while (i < n && s[i] != 0 && s[i] < 0x80)
-		i++;
-	return i;
 }
 
 int

@@ -32,7 +32,7 @@ struct el {
 	unsigned char id, cls;
 };
 
-/* Sorted by name; looked up through struct rf__html_names. */
+/* Sorted by name (rf__html_names_find_ref); hashed in names_slot. */
 static const struct el elements[] = {
 	{ "a", E_A, 0 },
 	{ "address", E_OTHER, C_BLOCK },
@@ -133,7 +133,6 @@ struct hx {
 	rf_html_out *out;
 	rf_error *err;
 	struct _xmlParserCtxt *px;	/* while parsing */
-	struct rf__html_names names;
 	unsigned part;
 	rf_status st;		/* RF_ENOMEM once memory ran out */
 	unsigned depth;		/* open elements, also past the limit */
@@ -157,10 +156,11 @@ struct hx {
 
 #define NELEMENTS (sizeof(elements) / sizeof(elements[0]))
 
-/* names_hash: the slot of a name of n bytes, from its first two bytes,
- * last byte and length (a multiplier under which the names of elements[]
- * do not collide; a new name that does collides into the next slot). */
-static unsigned
+/* names_hash: the slot of a name of n bytes (n > 0), from its first two
+ * bytes, last byte and length (a multiplier under which the names of
+ * elements[] do not collide; a new name that does collides into the next
+ * slot). */
+static inline unsigned
 names_hash(const unsigned char *name, size_t n)
 {
 	uint32_t k = (uint32_t)name[0] | (uint32_t)name[n > 1] << 8 |
@@ -169,24 +169,47 @@ names_hash(const unsigned char *name, size_t n)
 	return (uint32_t)(k * 0xD0EFFECFu) >> 24;
 }
 
-void
-rf__html_names_init(struct rf__html_names *t)
-{
-	size_t i, n;
-	unsigned h;
+/* names_slot: elements[] hashed by names_hash with linear probing, as
+ * index + 1 (0: free), built at compile time.  It must be regenerated
+ * when elements[] changes: test_html_fast builds it by insertion, in the
+ * order of elements[], and prints the table to paste here when this one
+ * differs. */
+static const unsigned char names_slot[256] = {
+	 0, 30, 10,  0,  0,  0,  0, 59,  0, 25,  2,  0, 26,  0,  0,  0,
+	23,  0, 29,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+	 0,  0,  0, 28,  0,  0,  0,  0,  0,  0,  0,  0,  0, 56, 58,  0,
+	 0,  0, 20,  0, 27,  0,  0, 41,  0,  0,  0,  4,  0, 52,  0,  0,
+	 0,  0, 22,  0, 69,  0,  0,  0,  0,  0,  0,  0,  0,  0, 64,  0,
+	 0, 43, 40,  0,  0, 33, 45,  0,  0,  0,  0, 61, 37,  0,  0,  0,
+	62,  6,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0, 15, 14,  0,  0,
+	 0, 19,  0,  0,  0,  1,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+	 0,  0,  0,  0, 13,  0,  0,  0,  0,  0, 49,  0,  0,  5,  0,  0,
+	 0,  0,  0, 60,  0,  0,  0, 46,  0,  0,  0,  0, 21,  0, 44,  0,
+	 0, 24, 67,  0, 57,  0,  0,  0,  0,  0,  0,  0,  0,  0, 66,  0,
+	 0, 54, 51, 38,  0, 42,  0,  8,  0,  0,  0,  0,  0,  0,  0,  0,
+	65,  0,  0,  0,  0, 35,  0, 47,  0,  0,  0,  0,  0, 63, 12,  0,
+	 0,  0,  3,  0, 39,  0,  0, 36,  0,  7, 68, 55,  0,  0, 32,  0,
+	 0,  0, 11, 34,  0,  0,  0,  0,  0,  0,  0,  0,  0, 17, 50,  0,
+	31,  9, 16,  0, 48,  0,  0,  0,  0,  0, 18, 53,  0,  0,  0,  0
+};
 
-	memset(t, 0, sizeof(*t));
-	for (i = 0; i < NELEMENTS; i++) {
-		n = strlen(elements[i].name);
-		h = names_hash((const unsigned char *)elements[i].name, n);
-		while (t->slot[h] != 0)
-			h = (h + 1) & 0xFF;
-		t->slot[h] = (unsigned char)(i + 1);
-	}
+_Static_assert(sizeof(elements) / sizeof(elements[0]) < 255,
+    "names_slot holds index + 1 in a byte");
+
+unsigned
+rf__html_names_hash(const char *name, size_t n)
+{
+	return names_hash((const unsigned char *)name, n);
+}
+
+unsigned
+rf__html_names_slot(unsigned h)
+{
+	return h < sizeof(names_slot) ? names_slot[h] : 0;
 }
 
 int
-rf__html_names_find(const struct rf__html_names *t, const char *name)
+rf__html_names_find(const char *name)
 {
 	size_t n = strlen(name);
 	unsigned h;
@@ -195,8 +218,8 @@ rf__html_names_find(const struct rf__html_names *t, const char *name)
 	if (n == 0)
 		return -1;
 	for (h = names_hash((const unsigned char *)name, n);
-	    t->slot[h] != 0; h = (h + 1) & 0xFF) {
-		i = t->slot[h] - 1;
+	    names_slot[h] != 0; h = (h + 1) & 0xFF) {
+		i = names_slot[h] - 1;
 		if (elements[i].name[0] == name[0] &&
 		    strcmp(elements[i].name + 1, name + 1) == 0)
 			return i;
@@ -226,13 +249,13 @@ rf__html_names_get(int i)
 }
 
 static const struct el *
-el_find(const struct hx *h, const xmlChar *name)
+el_find(const xmlChar *name)
 {
 	int i;
 
 	if (name == NULL)
 		return &el_other;
-	i = rf__html_names_find(&h->names, (const char *)name);
+	i = rf__html_names_find((const char *)name);
 	return i >= 0 ? &elements[i] : &el_other;
 }
 
@@ -696,7 +719,7 @@ sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 			xmlStopParser(h->px);
 		return;
 	}
-	e = el_find(h, name);
+	e = el_find(name);
 	attrs_read(atts, &at);
 	cs.hidden = 0;
 	cs.width = cs.height = -1;
@@ -851,7 +874,6 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 		st = rf_error_set(err, RF_ENOMEM, "out of memory reading HTML");
 		goto done;
 	}
-	rf__html_names_init(&h.names);
 	sink_init(&h.text, out->text);
 	h.text.full = out->text->truncated;
 	h.a_sink.b = &h.a_text;

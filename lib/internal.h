@@ -289,17 +289,17 @@ size_t rf__html_collapse(char *dst, const unsigned char *s, size_t n);
 int rf__html_blank(const unsigned char *s, size_t n);
 
 /* rf__html_names: element names to their index in html.c's table,
- * hashed (built per extraction).  rf__html_names_find returns the index
- * or -1; rf__html_names_find_ref is the binary search it replaces (for
- * the tests); rf__html_names_get is the name at an index (NULL past the
- * end). */
-struct rf__html_names {
-	unsigned char slot[256];	/* index + 1; 0: free */
-};
-void rf__html_names_init(struct rf__html_names *t);
-int rf__html_names_find(const struct rf__html_names *t, const char *name);
+ * through a hash table built at compile time.  rf__html_names_find
+ * returns the index or -1; rf__html_names_find_ref is the binary search
+ * it replaces (for the tests); rf__html_names_get is the name at an index
+ * (NULL past the end).  For the test that checks the constant table:
+ * rf__html_names_hash is a name's first slot (n > 0 bytes, 0..255) and
+ * rf__html_names_slot the table's entry at slot h (index + 1, 0: free). */
+int rf__html_names_find(const char *name);
 int rf__html_names_find_ref(const char *name);
 const char *rf__html_names_get(int i);
+unsigned rf__html_names_hash(const char *name, size_t n);
+unsigned rf__html_names_slot(unsigned h);
 
 /* rf__html_dimension: a width or height attribute ("1", "1px", " 2 ") in
  * px, or -1 (absent, percentage, not a number). */

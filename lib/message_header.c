@@ -486,10 +486,10 @@ header_value(struct walk *w, GMimeParserOptions *opts, const char *p,
 	return v;
 }
 
-/* header_name_len: length of the header name on the line at p (up to the
- * colon, blanks before it not counted), or 0 when it is no header line. */
-static size_t
-header_name_len(const char *p, const char *end)
+/* The header-line readers shared with message_mime.c (contracts in
+ * message_int.h). */
+size_t
+rf__msg_header_name_len(const char *p, const char *end)
 {
 	const char *q = p;
 	size_t n;
@@ -502,11 +502,21 @@ header_name_len(const char *p, const char *end)
 	return n > 0 && q < end && *q == ':' ? n : 0;
 }
 
+const char *
+rf__msg_header_end(const char *p, const char *end)
+{
+	const char *nl;
 
-/* note_mime: one MIME header (name nlen bytes at p, raw value v[0..vn)). */
-static void
-note_mime(struct mimehdr *mh, const char *p, size_t nlen, const char *v,
-	  size_t vn)
+	do {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl != NULL ? nl + 1 : end;
+	} while (p < end && (*p == ' ' || *p == '\t'));
+	return p;
+}
+
+void
+rf__msg_note_mime(struct mimehdr *mh, const char *p, size_t nlen,
+		  const char *v, size_t vn)
 {
 	size_t i;
 
@@ -547,7 +557,7 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 	    const char *data, size_t len, GByteArray *mime,
 	    struct mimehdr *mh, rf_status *st)
 {
-	const char *p = data, *end = data + len, *next, *nl, *colon;
+	const char *p = data, *end = data + len, *next, *colon;
 	size_t nlen;
 	rf_header *rh;
 
@@ -557,13 +567,9 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 		if (*p == '\n' || (*p == '\r' && p + 1 < end &&
 		    p[1] == '\n'))
 			return (size_t)(p - data) + (*p == '\r' ? 2 : 1);
-		if ((nlen = header_name_len(p, end)) == 0)
+		if ((nlen = rf__msg_header_name_len(p, end)) == 0)
 			break;	/* not a header: the body starts here */
-		next = p;
-		do {
-			nl = memchr(next, '\n', (size_t)(end - next));
-			next = nl != NULL ? nl + 1 : end;
-		} while (next < end && (*next == ' ' || *next == '\t'));
+		next = rf__msg_header_end(p, end);
 		if (rf__msg_grow_counted(w->a, (void **)&m->headers,
 		    m->nheaders, sizeof(*rh)) != 0) {
 			*st = RF_ENOMEM;
@@ -581,7 +587,7 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 		m->nheaders++;
 		if (rf__prefix_ci(p, nlen, "content-") ||
 		    rf__prefix_ci(p, nlen, "mime-version")) {
-			note_mime(mh, p, nlen, colon + 1,
+			rf__msg_note_mime(mh, p, nlen, colon + 1,
 			    (size_t)(next - colon - 1));
 			g_byte_array_append(mime, (const guint8 *)p,
 			    (guint)(next - p));

@@ -39,6 +39,24 @@ struct mimehdr {
 	int odd;		/* a MIME header GMime might read otherwise */
 };
 
+/* The header lines of a header block, read alike at the top level
+ * (message_header.c) and in the parts of a multipart (message_mime.c).
+ * rf__msg_header_name_len: the length of the header name on the line at
+ * p (up to the colon, blanks before it not counted; bytes 0x21..0x7E),
+ * or 0 when it is no header line.  rf__msg_header_end: the end of the
+ * header starting at p, its folded continuation lines (starting with a
+ * blank) included: past its last newline, or end when the input ends
+ * first.  rf__msg_note_mime: one header (name nlen bytes at p, raw value
+ * v[0..vn)) into mh when it is Content-Type, Content-Transfer-Encoding
+ * or Content-Disposition (counted; the first Content-Type and the last
+ * of the others kept); mh->odd set when a name given to it has a byte
+ * other than a letter, digit or '-', or one of those three has blanks
+ * before its colon. */
+size_t rf__msg_header_name_len(const char *p, const char *end);
+const char *rf__msg_header_end(const char *p, const char *end);
+void rf__msg_note_mime(struct mimehdr *mh, const char *p, size_t nlen,
+		       const char *v, size_t vn);
+
 /* rf__msg_grow_counted: room for one more element in an arena array whose
  * capacity follows from its count; 0 on success. */
 int rf__msg_grow_counted(rf_arena *a, void **base, size_t n, size_t size);

@@ -26,8 +26,10 @@
  *   - a part without Content-Type is text/plain.
  *
  * Anything else declines to GMime: a part header block that is not
- * "Name: value" lines (with folded continuations) ended by an empty line;
- * a Content-Type or Content-Disposition not in the plain form
+ * "Name: value" lines (with folded continuations) ended by an empty line,
+ * read with the top-level block's line readers (message_header.c), or
+ * that has a Content-* name with a byte other than a letter, digit or
+ * '-'; a Content-Type or Content-Disposition not in the plain form
  * rf__msg_params_fast reads (RFC 2231, encoded words, escapes), or given
  * twice; message parts (type message) and multipart/digest; a multipart without
  * boundary; uuencode; encoded words or 8-bit bytes in a transfer encoding;
@@ -342,50 +344,18 @@ is_multipart(const char *m, size_t n)
 	return n > 10 && g_ascii_strncasecmp(m, "multipart/", 10) == 0;
 }
 
-/* The MIME headers of one part, raw values (after the colon, through the
- * last newline). */
-struct parthdr {
-	const char *ct, *cte, *disp;
-	size_t ctlen, ctelen, displen;
-};
-
-/* note_header: one header (name p[0..nl), value v[0..vn)) into h; 0 when
- * it is one given twice. */
+/* part_headers: the header block at *pp, read as the top-level one
+ * (rf__msg_header_name_len, rf__msg_header_end, rf__msg_note_mime):
+ * "Name: value" lines (no name starting with "--", none longer than
+ * MP_MAX_NAME, no blank before the colon), folded continuations, each
+ * ended by a newline, then an empty line; *pp past it, its MIME headers
+ * in *h.  0 (declined) for anything else, and for a MIME header given
+ * twice or with an odd name (mh->odd). */
 static int
-note_header(struct parthdr *h, const char *p, size_t nl, const char *v,
-	    size_t vn)
+part_headers(struct mp_scan *s, const char **pp, struct mimehdr *h)
 {
-	const char **slot;
-	size_t *len;
-
-	if (nl == 12 && g_ascii_strncasecmp(p, "Content-Type", 12) == 0) {
-		slot = &h->ct;
-		len = &h->ctlen;
-	} else if (nl == 25 && g_ascii_strncasecmp(p,
-	    "Content-Transfer-Encoding", 25) == 0) {
-		slot = &h->cte;
-		len = &h->ctelen;
-	} else if (nl == 19 && g_ascii_strncasecmp(p, "Content-Disposition",
-	    19) == 0) {
-		slot = &h->disp;
-		len = &h->displen;
-	} else {
-		return 1;
-	}
-	if (*slot != NULL)
-		return 0;
-	*slot = v;
-	*len = vn;
-	return 1;
-}
-
-/* part_headers: the header block at *pp: "Name: value" lines (no name
- * starting with "--"), folded continuations, an empty line; *pp past it.
- * 0 (declined) for anything else. */
-static int
-part_headers(struct mp_scan *s, const char **pp, struct parthdr *h)
-{
-	const char *q = *pp, *end = s->end, *r, *nl;
+	const char *q = *pp, *end = s->end, *next;
+	size_t nlen;
 
 	memset(h, 0, sizeof(*h));
 	for (;;) {
@@ -393,32 +363,26 @@ part_headers(struct mp_scan *s, const char **pp, struct parthdr *h)
 			return 0;
 		if (*q == '\n' || (*q == '\r' && q + 1 < end && q[1] == '\n')) {
 			*pp = q + (*q == '\r' ? 2 : 1);
-			return 1;
+			return !h->odd && h->nct <= 1 && h->ncte <= 1 &&
+			    h->ndisp <= 1;
 		}
 		/* GMime 3.2 may take a boundary for the end of the
 		 * headers, even one with a colon */
 		if (end - q >= 2 && q[0] == '-' && q[1] == '-')
 			return 0;
-		for (r = q; r < end && r - q <= MP_MAX_NAME &&
-		    (unsigned char)*r > 0x20 && (unsigned char)*r < 0x7f &&
-		    *r != ':'; r++)
-			;
-		if (r == q || r >= end || *r != ':')
+		nlen = rf__msg_header_name_len(q, end);
+		if (nlen == 0 || nlen > MP_MAX_NAME || q[nlen] != ':')
 			return 0;
-		nl = r;
-		do {
-			nl = memchr(nl, '\n', (size_t)(end - nl));
-			if (nl == NULL)
-				return 0;
-			nl++;
-		} while (nl < end && (*nl == ' ' || *nl == '\t'));
-		if (nl - q > MP_LONG_LINE && long_line_risk(s, q,
-		    (size_t)(nl - q)))
+		next = rf__msg_header_end(q, end);
+		if (next[-1] != '\n')
+			return 0;	/* the input ends in it */
+		if (next - q > MP_LONG_LINE && long_line_risk(s, q,
+		    (size_t)(next - q)))
 			return 0;	/* as in content: a cut line */
-		if (!note_header(h, q, (size_t)(r - q), r + 1,
-		    (size_t)(nl - r - 1)))
-			return 0;
-		q = nl;
+		if (rf__prefix_ci(q, nlen, "content-"))
+			rf__msg_note_mime(h, q, nlen, q + nlen + 1,
+			    (size_t)(next - q - nlen - 1));
+		q = next;
 	}
 }
 
@@ -441,7 +405,7 @@ plain_value(const char *v, size_t n)
 
 /* leaf_node: node nd of a leaf from its headers h; 0 when declined. */
 static int
-leaf_node(struct mp_node *nd, const struct parthdr *h,
+leaf_node(struct mp_node *nd, const struct mimehdr *h,
 	  const struct mimeparams *ct)
 {
 	struct mimeparams dp;
@@ -490,7 +454,7 @@ subparts(struct mp_scan *s, const char **pp, unsigned depth,
 	 struct mp_found *f)
 {
 	struct mimeparams ct;
-	struct parthdr h;
+	struct mimehdr h;
 	const char *nl;
 	long i;
 
@@ -595,17 +559,11 @@ rf__msg_mime_probe(const struct mimehdr *mh, const char *body, size_t len,
 		multipart(&s, &p, ct.boundary, ct.boundarylen, 0, &f);
 	} else {
 		/* one leaf: its content is the whole body (no boundary to
-		 * end it); an empty one goes to GMime, as in message.c */
-		struct parthdr h;
-
-		h.ct = mh->nct == 1 ? mh->ct : NULL;
-		h.ctlen = mh->ctlen;
-		h.cte = mh->ncte == 1 ? mh->cte : NULL;
-		h.ctelen = mh->ctelen;
-		h.disp = mh->ndisp == 1 ? mh->disp : NULL;
-		h.displen = mh->displen;
+		 * end it); an empty one goes to GMime, as in message.c.
+		 * Each MIME header is given at most once (above): mh's
+		 * values are NULL for the absent ones */
 		if (len == 0 || (i = new_node(&s, 0)) < 0 ||
-		    !leaf_node(&mp->nodes[i], &h, &ct))
+		    !leaf_node(&mp->nodes[i], mh, &ct))
 			s.decline = 1;
 		else {
 			mp->nodes[i].body = body;
@@ -648,7 +606,7 @@ leaf(struct walk *w, rf_message *m, const struct mp_node *nd, rf_error *err)
 {
 	const char *mime = nd->mime != NULL ? nd->mime : "text/plain";
 	size_t ml = nd->mime != NULL ? nd->mimelen : 10, n;
-	char *tmp, *dec;
+	char *ct, *q, *dec;
 	const char *data;
 	unsigned partno;
 	int is_text, is_html, attach;
@@ -660,15 +618,19 @@ leaf(struct walk *w, rf_message *m, const struct mp_node *nd, rf_error *err)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	partno = (unsigned)m->nparts;
 	p = &m->parts[m->nparts++];
-	tmp = rf_arena_strndup(w->a, mime, ml);
-	p->content_type = rf__msg_lower_dup(w->a, tmp);
+	/* one copy, lower-cased in place: the span is tokens and '/'
+	 * (rf__msg_params_fast), nothing for rf__msg_lower_dup to trim */
+	if ((ct = rf_arena_strndup(w->a, mime, ml)) != NULL)
+		for (q = ct; *q != '\0'; q++)
+			*q = g_ascii_tolower(*q);
+	p->content_type = ct;
 	p->charset = nd->charset != NULL ? rf_arena_strndup(w->a,
 	    nd->charset, nd->charsetlen) : NULL;
 	p->depth = nd->depth;
 	p->filename = nd->fname != NULL ? rf_arena_strndup(w->a, nd->fname,
 	    nd->fnamelen) : NULL;
 	p->encoding = rf__msg_lower_dup(w->a, nd->cte);
-	if (tmp == NULL || p->content_type == NULL)
+	if (ct == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	attach = nd->attach || nd->fname != NULL;
 	is_text = is_type(mime, ml, "text", "plain");

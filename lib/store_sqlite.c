@@ -124,6 +124,29 @@ rf__sq_run(struct sq *q, int i, rf_error *err)
 	return RF_OK;
 }
 
+/* rf__sq_add_sample: see store_sqlite.h. */
+rf_status
+rf__sq_add_sample(struct sq *q, const struct rf__copy *c, int64_t key,
+		  int64_t samples, int64_t bytes, const rf_store_options *o,
+		  int *added, rf_error *err)
+{
+	sqlite3_stmt *s;
+	rf_status st;
+
+	*added = 0;
+	if (c->sample == NULL || samples >= (int64_t)o->max_samples ||
+	    (uint64_t)bytes + c->samplelen > o->max_sample_bytes)
+		return RF_OK;
+	s = rf__sq_stmt(q, S_INS_SAMPLE);
+	sqlite3_bind_int64(s, 1, key);
+	sqlite3_bind_int64(s, 2, samples);
+	sqlite3_bind_blob(s, 3, c->sample, (int)c->samplelen, SQLITE_STATIC);
+	if ((st = rf__sq_run(q, S_INS_SAMPLE, err)) != RF_OK)
+		return st;
+	*added = 1;
+	return RF_OK;
+}
+
 /* check_schema: verify (and unless read_only, create) the schema. */
 static rf_status
 check_schema(struct sq *q, int read_only, rf_error *err)
@@ -432,17 +455,9 @@ sq_update(void *be, const struct rf__copy *c, const char *id, int64_t key,
 	samples = sqlite3_column_int64(s, 7);
 	sample_bytes = sqlite3_column_int64(s, 8);
 	sqlite3_reset(s);
-	add_sample = c->sample != NULL && samples < o->max_samples &&
-	    (uint64_t)sample_bytes + c->samplelen <= o->max_sample_bytes;
-	if (add_sample) {
-		s = rf__sq_stmt(q, S_INS_SAMPLE);
-		sqlite3_bind_int64(s, 1, key);
-		sqlite3_bind_int64(s, 2, samples);
-		sqlite3_bind_blob(s, 3, c->sample, (int)c->samplelen,
-		    SQLITE_STATIC);
-		if ((st = rf__sq_run(q, S_INS_SAMPLE, err)) != RF_OK)
-			return st;
-	}
+	if ((st = rf__sq_add_sample(q, c, key, samples, sample_bytes, o,
+	    &add_sample, err)) != RF_OK)
+		return st;
 	if (c->nrcpt > 0 &&
 	    (st = count_rcpt(q, c, key, &out->size, err)) != RF_OK)
 		return st;

@@ -65,6 +65,15 @@ sqlite3_stmt *rf__sq_stmt(struct sq *q, int i);
 /* rf__sq_run: step statement i, which returns no rows, and reset it. */
 rf_status rf__sq_run(struct sq *q, int i, rf_error *err);
 
+/* rf__sq_add_sample: the sample of copy c (c->sample, NULL: none) stored
+ * as sample number samples of campaign key when it fits o (fewer than
+ * max_samples stored, bytes + its length within max_sample_bytes):
+ * *added 1 when it was written, 0 when it does not fit (RF_OK). */
+rf_status rf__sq_add_sample(struct sq *q, const struct rf__copy *c,
+			    int64_t key, int64_t samples, int64_t bytes,
+			    const rf_store_options *o, int *added,
+			    rf_error *err);
+
 /* rf__sq_get_row: S_GET_ROW stepped onto campaign (id, key), for the
  * caller to read and reset; RF_ENOTFOUND when the row is gone. */
 rf_status rf__sq_get_row(struct sq *q, const char *id, int64_t key,

@@ -254,19 +254,12 @@ rf__sq_hot_update(struct sq *q, const struct rf__copy *c, const char *id,
 	if (h->subject == NULL && c->subject != NULL &&
 	    (subject = malloc(c->subjectlen + 1)) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	add_sample = c->sample != NULL && h->samples < (int64_t)o->max_samples &&
-	    (uint64_t)h->sbytes + c->samplelen <= o->max_sample_bytes;
+	if ((st = rf__sq_add_sample(q, c, key, h->samples, h->sbytes, o,
+	    &add_sample, err)) != RF_OK) {
+		free(subject);
+		return st;
+	}
 	if (add_sample) {
-		sqlite3_stmt *s = rf__sq_stmt(q, S_INS_SAMPLE);
-
-		sqlite3_bind_int64(s, 1, key);
-		sqlite3_bind_int64(s, 2, h->samples);
-		sqlite3_bind_blob(s, 3, c->sample, (int)c->samplelen,
-		    SQLITE_STATIC);
-		if ((st = rf__sq_run(q, S_INS_SAMPLE, err)) != RF_OK) {
-			free(subject);
-			return st;
-		}
 		h->samples++;
 		h->sbytes += (int64_t)c->samplelen;
 	}

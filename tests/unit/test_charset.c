@@ -1,6 +1,6 @@
 /* test_charset.c - the table conversions of lib/charset.c give exactly
  * what iconv (through GLib, as lib/message.c used it) gives, and the
- * UTF-8 check agrees with GLib's. */
+ * UTF-8 check agrees with GLib's and with a byte-by-byte validator. */
 #include "testutil.h"
 
 #include <glib.h>
@@ -189,6 +189,155 @@ test_blocks(void **state)
 			}
 }
 
+/* utf8_bad_ref: rf__utf8_bad written the plain way, one byte at a time:
+ * decode each sequence, then refuse NUL, stray or missing continuation
+ * bytes, overlong forms, surrogates and code points past U+10FFFF. */
+static size_t
+utf8_bad_ref(const unsigned char *s, size_t n)
+{
+	size_t i = 0, len, k;
+	uint32_t cp, min;
+
+	while (i < n) {
+		unsigned c = s[i];
+
+		if (c == 0)
+			return i;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xE0) == 0xC0) {
+			len = 2;
+			cp = c & 0x1F;
+			min = 0x80;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3;
+			cp = c & 0x0F;
+			min = 0x800;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else {
+			return i;
+		}
+		if (n - i < len)
+			return i;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += len;
+	}
+	return n;
+}
+
+/* Pieces of mixed text: valid sequences of every length at the edges of
+ * their ranges, invalid ones (overlong, surrogate, past U+10FFFF, stray
+ * continuation, bytes never used) and valid ones cut short. */
+static const char *const utf8_pieces[] = {
+	"\xC2\x80", "\xDF\xBF", "\xC3\xA9", "\xE0\xA0\x80", "\xE2\x82\xAC",
+	"\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+	"\xF0\x90\x80\x80", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF",
+	"\xC0\x80", "\xC1\xBF", "\xE0\x9F\xBF", "\xED\xA0\x80",
+	"\xF0\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF",
+	"\x80", "\xBF", "\xC3", "\xE2\x82", "\xE2", "\xF0\x9F\x98", "\xF0\x9F",
+	"\xF0", "\xC3\xC3", "\xE2\x28\xA1"
+};
+
+/* one random buffer of up to max bytes: mostly ASCII runs of every
+ * length (so the 16-byte blocks stop at every position), pieces between
+ * them, now and then a NUL */
+static size_t
+utf8_mixed(unsigned char *s, size_t max, unsigned *seed)
+{
+	size_t n = 0, k, len;
+	const char *p;
+
+	while (n < max) {
+		*seed = *seed * 1103515245u + 12345u;
+		switch ((*seed >> 16) % 8) {
+		case 0: case 1: case 2: case 3:
+			len = (*seed >> 20) % 40;
+			for (k = 0; k < len && n < max; k++, n++)
+				s[n] = (unsigned char)(' ' + (n * 7 + k) % 95);
+			break;
+		case 4:
+			if ((*seed >> 22) % 8 == 0)
+				s[n++] = 0;
+			else
+				s[n++] = (unsigned char)(*seed >> 24);
+			break;
+		default:
+			p = utf8_pieces[(*seed >> 19) % (sizeof(utf8_pieces) /
+			    sizeof(utf8_pieces[0]))];
+			/* the valid ones far more often than the others */
+			if ((*seed >> 27) % 4 != 0)
+				p = utf8_pieces[(*seed >> 19) % 11];
+			len = strlen(p);
+			if (n + len > max)
+				return n;
+			memcpy(s + n, p, len);
+			n += len;
+		}
+	}
+	return n;
+}
+
+/* rf__utf8_bad against utf8_bad_ref: random mixed buffers placed at
+ * every offset 0..63 in their block, each read whole, from every start
+ * (sequences cut at the front) and to every end (cut at the back); the
+ * buffer ends where its block ends (ASan: no byte read past it) */
+static void
+test_utf8_ref(void **state)
+{
+	unsigned char src[160], *blk;
+	unsigned seed = 11, r, off;
+	size_t n, j, bad, valid = 0, late = 0;
+
+	(void)state;
+	for (r = 0; r < 1500; r++) {
+		n = utf8_mixed(src, 1 + r % sizeof(src), &seed);
+		for (off = 0; off < 64; off++) {
+			unsigned char *s;
+
+			blk = malloc(off + n + 1);
+			assert_non_null(blk);
+			s = blk + off;
+			memcpy(s, src, n);
+			/* whole */
+			bad = utf8_bad_ref(s, n);
+			assert_int_equal(rf__utf8_bad(s, n), bad);
+			valid += bad == n;
+			late += bad < n && bad >= 32;
+			if (off % 16 == r % 16) {
+				for (j = 0; j <= n; j++) {
+					assert_int_equal(rf__utf8_bad(s + j,
+					    n - j), utf8_bad_ref(s + j, n - j));
+					assert_int_equal(rf__utf8_bad(s, j),
+					    utf8_bad_ref(s, j));
+				}
+			}
+			free(blk);
+		}
+	}
+	/* both outcomes, and bad bytes past the first 16-byte blocks */
+	assert_true(valid > 5000 && late > 5000);
+	/* the reference itself on fixed cases */
+	assert_int_equal(utf8_bad_ref((const unsigned char *)"a\xC3\xA9" "b", 4),
+	    4);
+	assert_int_equal(utf8_bad_ref((const unsigned char *)"ab\xED\xA0\x80", 5),
+	    2);
+	assert_int_equal(utf8_bad_ref((const unsigned char *)"\xF4\x90\x80\x80",
+	    4), 0);
+	assert_int_equal(utf8_bad_ref((const unsigned char *)"ab\xE2\x82", 4), 2);
+	assert_int_equal(utf8_bad_ref((const unsigned char *)"a\0b", 3), 1);
+}
+
 int
 main(void)
 {
@@ -198,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_utf8_check),
 		cmocka_unit_test(test_blocks),
+		cmocka_unit_test(test_utf8_ref),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* test_html_fast.c - the HTML extraction's fast paths against the slow
- * ones they replace: the hashed element lookup against the binary
+ * ones they replace: the hashed element lookup (a table built at compile
+ * time, checked against one built by insertion) against the binary
  * search, the visible-run scanner (8 bytes at a time) against the byte
  * loop, the CSS url() pass that skips sheets without '(' or '@' against
  * the full reading, and parsers kept in the context (also shared by
@@ -21,6 +22,43 @@ rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
+/* The constant hash table of html.c against one built by inserting the
+ * names in table order with linear probing; on a difference (a name
+ * added or changed) it prints the table to paste into html.c. */
+static void
+test_names_table(void **state)
+{
+	unsigned char slot[256];
+	const char *n;
+	unsigned h;
+	size_t i, used = 0;
+	int same = 1;
+
+	(void)state;
+	memset(slot, 0, sizeof(slot));
+	for (i = 0; (n = rf__html_names_get((int)i)) != NULL; i++) {
+		assert_true(n[0] != '\0' && i < 254);
+		h = rf__html_names_hash(n, strlen(n));
+		assert_true(h < 256);
+		while (slot[h] != 0)
+			h = (h + 1) & 0xFF;
+		slot[h] = (unsigned char)(i + 1);
+		used++;
+	}
+	assert_true(used > 60 && used < 200);
+	for (h = 0; h < 256; h++)
+		same &= rf__html_names_slot(h) == slot[h];
+	if (!same) {
+		printf("html.c names_slot should be:");
+		for (h = 0; h < 256; h++)
+			printf("%s%2u,", h % 16 == 0 ? "\n\t" : " ",
+			    (unsigned)slot[h]);
+		printf("\n");
+	}
+	assert_true(same);
+	assert_int_equal(rf__html_names_slot(256), 0);
+}
+
 static void
 test_names(void **state)
 {
@@ -30,43 +68,42 @@ test_names(void **state)
 		"blockquotes", "x-a", "svg", "o:p", "center\xC3\xA9", "imgimg",
 		"templat", "template1", "vide", "videos", "ul ", " ul"
 	};
-	struct rf__html_names t;
 	char name[16];
 	const char *n;
 	size_t i, k, len;
 	int found = 0;
 
 	(void)state;
-	rf__html_names_init(&t);
 	for (i = 0; (n = rf__html_names_get((int)i)) != NULL; i++) {
-		assert_int_equal(rf__html_names_find(&t, n), (int)i);
+		assert_int_equal(rf__html_names_find(n), (int)i);
 		assert_int_equal(rf__html_names_find_ref(n), (int)i);
 		/* every prefix and one-byte extension */
 		len = strlen(n);
 		for (k = 0; k <= len && k < sizeof(name) - 2; k++) {
 			memcpy(name, n, k);
 			name[k] = '\0';
-			assert_int_equal(rf__html_names_find(&t, name),
+			assert_int_equal(rf__html_names_find(name),
 			    rf__html_names_find_ref(name));
 			if (k == len) {
 				name[k] = 's';
 				name[k + 1] = '\0';
-				assert_int_equal(rf__html_names_find(&t, name),
+				assert_int_equal(rf__html_names_find(name),
 				    rf__html_names_find_ref(name));
 			}
 		}
 	}
 	assert_true(i > 60);
-	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		assert_int_equal(rf__html_names_find(&t, other[i]),
-		    rf__html_names_find_ref(other[i]));
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		assert_int_equal(rf__html_names_find(other[i]), -1);
+		assert_int_equal(rf__html_names_find_ref(other[i]), -1);
+	}
 	/* random names over the letters and digits of the table */
 	for (i = 0; i < 200000; i++) {
 		len = 1 + rnd(8);
 		for (k = 0; k < len; k++)
 			name[k] = "abcdeghilmnoprstuvy123456"[rnd(25)];
 		name[len] = '\0';
-		k = (size_t)rf__html_names_find(&t, name);
+		k = (size_t)rf__html_names_find(name);
 		assert_int_equal((int)k, rf__html_names_find_ref(name));
 		found += (int)k >= 0;
 	}
@@ -323,6 +360,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names_table),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_run_end),
 		cmocka_unit_test(test_css_urls),

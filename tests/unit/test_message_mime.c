@@ -75,6 +75,32 @@ static const char *const mp_declined[] = {
 	"Content-Type: multipart/mixed; boundary=z\n\n--z\n\nx\n--z\n",
 	"Content-Type: multipart/mixed; boundary=\"k:\"\n\n--k:\n--k:\n\n"
 	"a boundary with a colon\n--k:--\n",
+	/* part headers as the top-level reader reads them
+	 * (rf__msg_header_name_len, rf__msg_header_end, rf__msg_note_mime):
+	 * a MIME header given twice, a blank before the colon, a Content-*
+	 * name with another byte than a letter, digit or '-', a name longer
+	 * than MP_MAX_NAME, a header block the input ends in */
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nContent-Type: "
+	"text/plain\ncontent-type: text/html\n\nx\n--h--\n",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\n"
+	"Content-Transfer-Encoding: 7bit\nContent-Transfer-Encoding: base64"
+	"\n\nx\n--h--\n",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\n"
+	"Content-Disposition: inline\nContent-Disposition: attachment\n\nx\n"
+	"--h--\n",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nContent-Type :"
+	" text/html\n\nx\n--h--\n",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nX-Other\t: y\n\n"
+	"x\n--h--\n",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nContent-Type_2: "
+	"text/html\n\nx\n--h--\n",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nX-nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn: y\n\n"
+	"x\n--h--\n",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nContent-Type: "
+	"text/plain",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nContent-Type: "
+	"text/plain;\n charset=us-ascii",
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nX: y\n",
 };
 
 /* hand-written multipart messages: each parsed both ways; all must take
@@ -157,6 +183,13 @@ static const char *const mp_cases[] = {
 	"Content-Type: application/pdf; name=\"a.pdf\"\n"
 	"Content-Transfer-Encoding: base64\n\nJVBERi0=\n",
 	"Content-Disposition: attachment; filename=x.txt\n\nbody\n",
+	/* part headers: folded values, CRLF, a name of MP_MAX_NAME bytes,
+	 * other names with odd bytes, MIME-Version in a part */
+	"Content-Type: multipart/mixed; boundary=h\n\n--h\nContent-Type: "
+	"text/plain;\n\tcharset=iso-8859-1\nContent-Disposition: inline;\n"
+	"  filename=\"a b.txt\"\n\ncaf\xe9\n--h\r\nContent-Type: text/html"
+	"\r\nX-Folded: a\r\n b\r\n\r\n<b>x</b>\r\n--h\nX-nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn: y\n"
+	"X_Odd.Name: v\nMIME-Version: 1.0\n\nlong name\n--h--\n",
 };
 
 static void

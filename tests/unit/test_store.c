@@ -495,6 +495,68 @@ test_samples(void **state)
 	rf_store_close(s);
 }
 
+/* The same limits inside a group (the hot table's path) and across the
+ * two paths: copies added before a group, in it and after it share one
+ * count of samples and bytes (rf__sq_add_sample serves both). */
+static void
+test_samples_group(void **state)
+{
+	rf_store_options o;
+	rf_fingerprint a = fp_make(22), b = fp_make(23);
+	struct sampled sm;
+	rf_campaign c;
+	rf_store *s;
+	rf_error err;
+	char l0[64], id[RF_CAMPAIGN_ID_LEN + 1];
+	const char *links[2] = { l0, "https://t.example/o?x=1" };
+	int i;
+
+	rf_store_options_default(&o);
+	o.max_samples = 5;
+	o.max_sample_links = 2;
+	o.max_sample_bytes = 4096;
+	s = open_store(&o);
+	for (i = 0; i < 12; i++) {
+		if (i == 2)
+			assert_int_equal(rf_store_begin(s, &err), RF_OK);
+		if (i == 4 || i == 8)
+			assert_int_equal(rf_store_commit(s, &err), RF_OK);
+		if (i == 6)
+			assert_int_equal(rf_store_begin(s, &err), RF_OK);
+		snprintf(l0, sizeof(l0), "https://t.example/c/%08d", i);
+		assert_int_equal(rf_campaign_add(s, &a, NULL, 0, "s", links,
+		    2, i, &c, &err), RF_OK);
+	}
+	assert_int_equal(c.copies, 12);
+	memset(&sm, 0, sizeof(sm));
+	assert_int_equal(rf_campaign_samples(s, c.id, samples_cb, &sm, &err),
+	    RF_OK);
+	assert_int_equal(sm.copies, 5);
+	assert_string_equal(sm.first[0], "https://t.example/c/00000000");
+	rf_store_close(s);
+
+	/* the byte budget in a group: 100 bytes fit three 30-byte links */
+	o.max_samples = 16;
+	o.max_sample_bytes = 100;
+	s = open_store(&o);
+	snprintf(l0, sizeof(l0), "https://t.example/c/%010d", 0);
+	assert_int_equal(rf_campaign_add(s, &b, NULL, 0, NULL, links, 1, 0,
+	    &c, &err), RF_OK);
+	assert_int_equal(rf_store_begin(s, &err), RF_OK);
+	for (i = 1; i < 10; i++) {
+		snprintf(l0, sizeof(l0), "https://t.example/c/%010d", i);
+		assert_int_equal(rf_campaign_add(s, &b, NULL, 0, NULL, links,
+		    1, i, &c, &err), RF_OK);
+	}
+	assert_int_equal(rf_store_commit(s, &err), RF_OK);
+	rf_store_fp_id(&b, id);
+	memset(&sm, 0, sizeof(sm));
+	assert_int_equal(rf_campaign_samples(s, id, samples_cb, &sm, &err),
+	    RF_OK);
+	assert_int_equal(sm.copies, 3);
+	rf_store_close(s);
+}
+
 static void
 test_transactions(void **state)
 {
@@ -681,6 +743,8 @@ main(int argc, char **argv)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_samples_group, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup,
