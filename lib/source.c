@@ -422,7 +422,8 @@ next_mbox(rf_source *s, rf_item *item, rf_error *err)
  * number in *len; *truncated when the file has more.  The size fstat
  * gives only sizes the first read (one byte more than the file, never
  * more than max + 1), which reads a regular file whole in one call: a
- * short read of a regular file is its end.  A file that grew since is
+ * short read of a regular file is its end, unless fstat gave its size as
+ * 0 (/proc files, which come a page per read).  A file that grew since is
  * read on (the buffer doubles, up to max + 1 bytes); anything but a
  * regular file is read until read() says end of file.
  */
@@ -470,7 +471,7 @@ read_file(rf_source *s, const char *path, size_t *len, int *truncated,
 		if (n == 0)
 			break;
 		got += (size_t)n;
-		if (regular && got < want)
+		if (regular && sb.st_size > 0 && got < want)
 			break;	/* a short read of a regular file: its end */
 	}
 	close(fd);

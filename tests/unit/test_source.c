@@ -275,6 +275,48 @@ test_read_size_zero_regular(void **state)
 	rf_source_free(s);
 }
 
+/* test_read_size_zero_paged: such a file longer than one read (the
+ * kernel gives /proc/kallsyms about a page per read) is read whole, not
+ * cut at its first short read. */
+static void
+test_read_size_zero_paged(void **state)
+{
+	static const char path[] = "/proc/kallsyms";
+	rf_buf ref;
+	char chunk[65536];
+	ssize_t r;
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	struct stat sb;
+	int fd = -1;
+
+	(void)state;
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0)
+		fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		skip();
+		return;
+	}
+	rf_buf_init(&ref, 0);
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+		assert_int_equal(rf_buf_append(&ref, chunk, (size_t)r), 0);
+	close(fd);
+	if (ref.len <= sizeof(chunk) || ref.len > 256u << 20) {
+		rf_buf_free(&ref);
+		skip();		/* not longer than one read, or too long */
+	}
+	rf_limits_default(&lim);
+	lim.max_message_size = ref.len + 1;
+	assert_int_equal(rf_source_open(path, &lim, &s, NULL), RF_OK);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+	assert_int_equal(it.len, ref.len);
+	assert_memory_equal(it.data, ref.data, ref.len);
+	assert_false(it.truncated);
+	rf_source_free(s);
+	rf_buf_free(&ref);
+}
+
 int
 main(void)
 {
@@ -287,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_read_sizes),
 		cmocka_unit_test(test_read_size_zero_regular),
+		cmocka_unit_test(test_read_size_zero_paged),
 	};
 	return cmocka_run_group_tests_name("source", tests, NULL, NULL);
 }
