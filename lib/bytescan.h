@@ -24,15 +24,49 @@
  * with SSE2 (part of every x86-64), the last bytes of a string of sixteen
  * or more as one block that overlaps bytes already read (those before i
  * masked off); eight at a time elsewhere (a zero byte in the word XORed
- * with each value); then byte by byte.  tests/unit/test_tracking_fast.c
- * and test_url_fast.c compare its callers with byte-by-byte searches at
- * every alignment.
+ * with each value); then byte by byte.  Both forms are compiled where SSE2
+ * is; tests/unit/test_bytescan.c compares each with a byte-by-byte search
+ * at every start and end.
+ *
+ * rf__span_until_tail: the byte-by-byte search from i.
  */
 static inline size_t
-rf__span_until(const char *s, size_t i, size_t len, char a, char b, char c,
-	       char d)
+rf__span_until_tail(const char *s, size_t i, size_t len, char a, char b,
+		    char c, char d)
 {
+	for (; i < len; i++)
+		if (s[i] == a || s[i] == b || s[i] == c || s[i] == d)
+			return i;
+	return len;
+}
+
+/* rf__span_until_swar: the portable form, eight bytes a word. */
+static inline size_t
+rf__span_until_swar(const char *s, size_t i, size_t len, char a, char b,
+		    char c, char d)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	uint64_t w, x, y, z, v;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		x = w ^ (ones * (unsigned char)a);
+		y = w ^ (ones * (unsigned char)b);
+		z = w ^ (ones * (unsigned char)c);
+		v = w ^ (ones * (unsigned char)d);
+		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
+		    ((z - ones) & ~z) | ((v - ones) & ~v)) & high)
+			break;
+	}
+	return rf__span_until_tail(s, i, len, a, b, c, d);
+}
+
 #ifdef __SSE2__
+/* rf__span_until_sse2: the SSE2 form, sixteen bytes a vector. */
+static inline size_t
+rf__span_until_sse2(const char *s, size_t i, size_t len, char a, char b,
+		    char c, char d)
+{
 	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
 	const __m128i vc = _mm_set1_epi8(c), vd = _mm_set1_epi8(d);
 	__m128i x;
@@ -57,25 +91,20 @@ rf__span_until(const char *s, size_t i, size_t len, char a, char b, char c,
 		m &= ~((1u << (16 - (len - i))) - 1);
 		return m != 0 ? len - 16 + (size_t)__builtin_ctz(m) : len;
 	}
-#else
-	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
-	uint64_t w, x, y, z, v;
-
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
-		x = w ^ (ones * (unsigned char)a);
-		y = w ^ (ones * (unsigned char)b);
-		z = w ^ (ones * (unsigned char)c);
-		v = w ^ (ones * (unsigned char)d);
-		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
-		    ((z - ones) & ~z) | ((v - ones) & ~v)) & high)
-			break;
-	}
+	return rf__span_until_tail(s, i, len, a, b, c, d);
+}
 #endif
-	for (; i < len; i++)
-		if (s[i] == a || s[i] == b || s[i] == c || s[i] == d)
-			return i;
-	return len;
+
+/* rf__span_until: the SSE2 form where there is one, else the portable. */
+static inline size_t
+rf__span_until(const char *s, size_t i, size_t len, char a, char b, char c,
+	       char d)
+{
+#ifdef __SSE2__
+	return rf__span_until_sse2(s, i, len, a, b, c, d);
+#else
+	return rf__span_until_swar(s, i, len, a, b, c, d);
+#endif
 }
 
 #ifdef __SSE2__

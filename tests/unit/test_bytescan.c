@@ -159,6 +159,54 @@ test_word_run8_random(void **state)
 	}
 }
 
+/* span_check: every form of rf__span_until on s[i..len) against the
+ * byte-by-byte search. */
+static void
+span_check(const char *s, size_t i, size_t len, const char *v)
+{
+	size_t want = rf__span_until_tail(s, i, len, v[0], v[1], v[2], v[3]);
+
+	if (rf__span_until_swar(s, i, len, v[0], v[1], v[2], v[3]) != want)
+		fail_msg("rf__span_until_swar differs at %zu..%zu", i, len);
+#ifdef __SSE2__
+	if (rf__span_until_sse2(s, i, len, v[0], v[1], v[2], v[3]) != want)
+		fail_msg("rf__span_until_sse2 differs at %zu..%zu", i, len);
+#endif
+	if (rf__span_until(s, i, len, v[0], v[1], v[2], v[3]) != want)
+		fail_msg("rf__span_until differs at %zu..%zu", i, len);
+}
+
+/* test_span_until: random buffers of few distinct bytes (so that hits
+ * are frequent, sparse or absent), every start and end up to 70 bytes,
+ * each buffer in its own allocation so that ASan sees any read past the
+ * end; values with the high bit set and repeated ones too. */
+static void
+test_span_until(void **state)
+{
+	static const char sets[4][4] = { { '<', '>', '&', '"' },
+	    { '\r', '\n', '\r', '\n' }, { '\x80', '\xff', '\0', 'a' },
+	    { 'z', 'z', 'z', 'z' } };
+	uint64_t seed = 42;
+	size_t round, i, len, k;
+
+	(void)state;
+	for (round = 0; round < 400; round++) {
+		size_t n = 1 + (size_t)(rnd(&seed) % 70);
+		char *s = malloc(n);
+		const char *v = sets[round % 4];
+		unsigned span = 2 + (unsigned)(round % 40) * 6;
+
+		assert_non_null(s);
+		for (k = 0; k < n; k++)
+			s[k] = (char)(rnd(&seed) % span < 4 ?
+			    v[rnd(&seed) % 4] : 'b' + (int)(rnd(&seed) % 20));
+		for (len = 0; len <= n; len++)
+			for (i = 0; i <= len; i++)
+				span_check(s, i, len, v);
+		free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -168,6 +216,7 @@ main(void)
 #endif
 		cmocka_unit_test(test_word_run8_bytes),
 		cmocka_unit_test(test_word_run8_random),
+		cmocka_unit_test(test_span_until),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
