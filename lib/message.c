@@ -20,11 +20,9 @@
 
 #include "message_int.h"
 
-
-struct single;
 static rf_status analyse(struct walk *w, GMimeMessage *gm,
-			 const struct single *sp, const struct mp_msg *mp,
-			 rf_message *m, unsigned depth, rf_error *err);
+			 const struct mp_msg *mp, rf_message *m,
+			 unsigned depth, rf_error *err);
 
 static void
 gmime_init_once(void)
@@ -516,7 +514,7 @@ walk_object(struct walk *w, rf_message *m, GMimeObject *obj, unsigned depth,
 		    sizeof(*m->embedded)) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		m->embedded[m->nembedded++] = sub;
-		return analyse(w, em, NULL, NULL, sub, depth + 1, err);
+		return analyse(w, em, NULL, sub, depth + 1, err);
 	}
 	if (GMIME_IS_PART(obj))
 		return leaf(w, m, GMIME_PART(obj), depth, err);
@@ -553,16 +551,17 @@ finish_text(struct walk *w, rf_message *m, rf_error *err)
  * names, dispositions, duplicated or odd MIME headers, uuencode, an empty
  * body) goes to message_mime.c, which reads multiparts and other leaves
  * from the bytes when it can be sure to read them as GMime does, and
- * otherwise to the GMime parser.  tests/unit/test_message_paths.c and
- * test_message_mime.c parse messages both ways and compare.
+ * otherwise to the GMime parser.  The one leaf is then built by
+ * message_mime.c's leaf code, as a one-node rf__msg_mime_walk, so that a
+ * leaf becomes an rf_part and text in one place.
+ * tests/unit/test_message_paths.c and test_message_mime.c parse messages
+ * both ways and compare.
  */
 struct single {
 	char *mime;		/* type/subtype; NULL: no Content-Type */
 	char *charset;		/* its charset parameter, or NULL */
 	char *cte;		/* Content-Transfer-Encoding value or NULL */
-	int html;
-	const char *body;
-	size_t len;
+	struct mp_node node;	/* the leaf: spans into the above, body */
 };
 
 /* plain_ascii: s has no 8-bit byte and no "=?" (what RFC 2047 decoding
@@ -624,7 +623,9 @@ static void single_done(struct single *sp);
 
 /* single_probe: whether the message the headers in mh head, with body
  * body[0..len), takes the single-part path; fills *sp (single_done
- * releases it) when it does. */
+ * releases it) when it does: sp->node is its one leaf, at depth 0, for
+ * rf__msg_mime_walk.  The type GMime's parser gives is tokens and '/'
+ * (no blank to trim, which the leaf code does not do). */
 static int
 single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
 	     const char *body, size_t len, struct single *sp)
@@ -635,8 +636,6 @@ single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
 	if (mh->odd || mh->nct > 1 || mh->ncte > 1 || mh->ndisp > 0 ||
 	    len == 0)
 		return 0;
-	sp->body = body;
-	sp->len = len;
 	if (mh->ncte == 1) {
 		sp->cte = header_text(opts, mh->cte, mh->ctelen);
 		if (sp->cte == NULL || g_mime_content_encoding_from_string(
@@ -663,12 +662,16 @@ single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
 		named = g_mime_content_type_get_parameter(ct, "name") != NULL;
 		g_object_unref(ct);
 	}
-	if (sp->mime != NULL) {
-		sp->html = mime_is(sp->mime, "text", "html");
-		if ((!sp->html && !mime_is(sp->mime, "text", "plain")) ||
-		    named)
-			goto no;
-	}
+	if (sp->mime != NULL && ((!mime_is(sp->mime, "text", "html") &&
+	    !mime_is(sp->mime, "text", "plain")) || named))
+		goto no;
+	sp->node.mime = sp->mime;
+	sp->node.mimelen = sp->mime != NULL ? strlen(sp->mime) : 0;
+	sp->node.charset = sp->charset;
+	sp->node.charsetlen = sp->charset != NULL ? strlen(sp->charset) : 0;
+	sp->node.cte = sp->cte;
+	sp->node.body = body;
+	sp->node.len = len;
 	return 1;
 no:
 	single_done(sp);
@@ -684,55 +687,15 @@ single_done(struct single *sp)
 	g_free(sp->charset);
 }
 
-/* single_leaf: the one part of a single-part message (what walk_object,
- * leaf and text_leaf do for it). */
-static rf_status
-single_leaf(struct walk *w, rf_message *m, const struct single *sp,
-	    rf_error *err)
-{
-	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
-	char *dec = NULL;
-	const char *data = sp->body;
-	size_t n = sp->len;
-	rf_status st;
-	rf_part *p;
-
-	if (++w->nparts > w->ctx->limits.max_mime_parts) {
-		w->top->limits_hit |= RF_LIMIT_MIME_PARTS;
-		return RF_OK;
-	}
-	if (rf__msg_grow_counted(w->a, (void **)&m->parts, m->nparts,
-	    sizeof(rf_part)) != 0)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	p = &m->parts[m->nparts++];
-	p->content_type = rf__msg_lower_dup(w->a, sp->mime != NULL ? sp->mime :
-	    "text/plain");
-	p->charset = rf_arena_strdup(w->a, sp->charset);
-	p->depth = 0;
-	p->encoding = rf__msg_lower_dup(w->a, sp->cte);
-	if (p->content_type == NULL)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	p->flags |= sp->html ? RF_PARTF_HTML : RF_PARTF_TEXT;
-	if (sp->cte != NULL)
-		enc = g_mime_content_encoding_from_string(sp->cte);
-	if (!rf__msg_decode(enc, sp->body, sp->len, &dec, &n))
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	if (dec != NULL)
-		data = dec;
-	st = rf__msg_text_body(w, m, (unsigned)(m->nparts - 1), sp->html,
-	    data, n, err);
-	g_free(dec);
-	return st;
-}
-
 /*
- * analyse: fill m from gm, or from sp for a single-part top level.  Text
+ * analyse: fill m from gm, or from mp for a top level read from its
+ * bytes (multipart, or single-part: one leaf).  Text
  * of embedded messages is gathered apart from the parent's: the parent's
  * scratch text is saved and restored.
  */
 static rf_status
-analyse(struct walk *w, GMimeMessage *gm, const struct single *sp,
-	const struct mp_msg *mp, rf_message *m, unsigned depth, rf_error *err)
+analyse(struct walk *w, GMimeMessage *gm, const struct mp_msg *mp,
+	rf_message *m, unsigned depth, rf_error *err)
 {
 	rf_buf saved_text = w->text, saved_html = w->html;
 	rf_status st;
@@ -745,9 +708,9 @@ analyse(struct walk *w, GMimeMessage *gm, const struct single *sp,
 	if (st == RF_OK)
 		st = rf__msg_header_links(w, m, err);
 	if (st == RF_OK)
-		st = sp != NULL ? single_leaf(w, m, sp, err) : mp != NULL ?
-		    rf__msg_mime_walk(w, m, mp, err) : walk_object(w, m,
-		    g_mime_message_get_mime_part(gm), depth, err);
+		st = mp != NULL ? rf__msg_mime_walk(w, m, mp, err) :
+		    walk_object(w, m, g_mime_message_get_mime_part(gm), depth,
+		    err);
 	if (st == RF_OK)
 		st = finish_text(w, m, err);
 	if (m->links.limit_hit)
@@ -843,14 +806,17 @@ rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
 	rf__msg_fill_fields(&w, m);
 	if (!tree && single_probe(opts, &mh, data + body, len - body, &sp)) {
 		g_byte_array_free(mime, TRUE);
-		st = analyse(&w, NULL, &sp, NULL, m, 0, err);
+		memset(&mp, 0, sizeof(mp));
+		mp.nodes = &sp.node;
+		mp.n = mp.cap = 1;
+		st = analyse(&w, NULL, &mp, m, 0, err);
 		single_done(&sp);
 		goto done;
 	}
 	if (!tree && rf__msg_mime_probe(&mh, data + body, len - body, &mp)) {
 		g_byte_array_free(mime, TRUE);
 		w.damaged = mp.damaged;
-		st = analyse(&w, NULL, NULL, &mp, m, 0, err);
+		st = analyse(&w, NULL, &mp, m, 0, err);
 		rf__msg_mime_done(&mp);
 		goto done;
 	}
@@ -866,7 +832,7 @@ rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
 		m->text = m->html_text = "";
 		goto done;
 	}
-	st = analyse(&w, gm, NULL, NULL, m, 0, err);
+	st = analyse(&w, gm, NULL, m, 0, err);
 	/* GMime leaves these to the caller; the walk kept its own limits */
 done:
 	if (w.damaged)

@@ -98,9 +98,10 @@ int rf__msg_params_fast(const char *v, size_t n, int disp,
 			struct mimeparams *pp);
 
 /*
- * A multipart message read from its bytes (message_mime.c): its MIME
+ * A message read from its bytes: a multipart (message_mime.c), its MIME
  * nodes in the order GMime's walk visits them, each as GMime's object
- * tree would give it.
+ * tree would give it; or the one leaf of a single-part message
+ * (message.c's single_probe).  rf__msg_mime_walk turns either into parts.
  */
 struct mp_node {
 	const char *mime;	/* type/subtype as written; NULL: text/plain */
@@ -132,7 +133,9 @@ int rf__msg_mime_probe(const struct mimehdr *mh, const char *body,
 void rf__msg_mime_done(struct mp_msg *mp);
 
 /* rf__msg_mime_walk: the parts of mp into m, as message.c's walk_object
- * fills them from GMime's tree (limits counted alike). */
+ * fills them from GMime's tree (limits counted alike): the one place a
+ * leaf read from the bytes becomes an rf_part and its text or attachment
+ * (multipart leaves and the single-part leaf alike). */
 rf_status rf__msg_mime_walk(struct walk *w, rf_message *m,
 			    const struct mp_msg *mp, rf_error *err);
 

@@ -600,7 +600,10 @@ decode(const struct mp_node *nd, char **out, size_t *n)
 	return rf__msg_decode(enc, nd->body, nd->len, out, n);
 }
 
-/* leaf: one leaf node (what message.c's leaf does for a GMimePart). */
+/* leaf: one leaf node (what message.c's leaf does for a GMimePart): a
+ * leaf of a multipart, or the single-part body message.c's single_probe
+ * read (nd->mime then as GMime's Content-Type parser gives it, never with
+ * blanks around). */
 static rf_status
 leaf(struct walk *w, rf_message *m, const struct mp_node *nd, rf_error *err)
 {

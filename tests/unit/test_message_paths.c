@@ -62,6 +62,12 @@ static const char *const cases[] = {
 	"Content-Type: text/plain; charset=utf-8\n\nbad \xff utf-8 \xc3\n",
 	"Content-Type: text/plain; format=flowed; delsp=yes\n\nflowed \n"
 	"text\n",
+	/* types GMime's Content-Type parser reads (not the plain form), the
+	 * one leaf then built by message_mime.c's leaf code */
+	"Content-Type: (lead) Text /\n HTML (c); charset=\"US-ASCII\"\n"
+	"Content-Transfer-Encoding: Quoted-Printable\n\n<p>x=3Dy</p>\n",
+	"Content-Type: text/ PLAIN; charset = utf-8 ; x=\"a;b\"\n\nx\n",
+	"Content-Type: tExt/plaiN;\n charset*0=us;\n charset*1=-ascii\n\nx\n",
 };
 
 static void
@@ -109,6 +115,13 @@ test_limits(void **state)
 	lim.max_part_size = 16;
 	lim.max_text_size = 8;
 	lim.max_mime_parts = 1;
+	if (rf_ctx_new(&lim, &ctx, &err) != RF_OK)
+		fail_msg("rf_ctx_new: %s", err.msg);
+	both(ctx, msg, sizeof(msg) - 1);
+	rf_ctx_free(ctx);
+	/* no part, no nesting at all: the one leaf is counted, not built */
+	lim.max_mime_parts = 0;
+	lim.max_mime_depth = 0;
 	if (rf_ctx_new(&lim, &ctx, &err) != RF_OK)
 		fail_msg("rf_ctx_new: %s", err.msg);
 	both(ctx, msg, sizeof(msg) - 1);
