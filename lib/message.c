@@ -688,10 +688,10 @@ single_done(struct single *sp)
 }
 
 /*
- * analyse: fill m from gm, or from mp for a top level read from its
- * bytes (multipart, or single-part: one leaf).  Text
- * of embedded messages is gathered apart from the parent's: the parent's
- * scratch text is saved and restored.
+ * analyse: fill m from gm, or from mp for a top level read from its bytes
+ * (multipart, or single-part: one leaf).  Text of embedded messages is
+ * gathered apart from the parent's: the parent's scratch text is saved
+ * and restored.
  */
 static rf_status
 analyse(struct walk *w, GMimeMessage *gm, const struct mp_msg *mp,
