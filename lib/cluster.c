@@ -32,7 +32,8 @@
  *    of two or more: one sort, reset between them), and writes each
  *    campaign to the campaign file, which
  *    rf_cluster_campaign reads back through the file's block cache
- *    (rf__spill_view: in place, no copy).
+ *    (rf__spill_view: in place when the cache holds it, else a copy in
+ *    cur).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -816,8 +817,9 @@ rf_cluster_campaign(const rf_cluster *ccl, size_t c)
 						 * file's cache change */
 
 	/* in place in the cache (aligned: c * sizeof within a malloc-aligned
-	 * 8 KiB block), or in cur (one in 170 crosses a block boundary;
-	 * zeros when the file cannot be read) */
+	 * 8 KiB block), or in cur (with a cache one in 170 crosses a block
+	 * boundary; every one without a cache, which a memory budget under
+	 * 32 KiB leaves; zeros when the file cannot be read) */
 	return rf__spill_view(&cl->camps, sizeof(cl->cur),
 	    (off_t)(c * sizeof(cl->cur)), &cl->cur, NULL);
 }

@@ -64,7 +64,8 @@ struct rf__xsort {
 	/* the final merge (when runs were written) */
 	struct reader rd[RF__XSORT_FANIN];
 	/* a loser tree over the readers: head[i] the key of reader i's
-	 * next record (all ones and done[i] once it is exhausted), tree[0] the winner, tree[1..k) the losers */
+	 * next record (all ones and done[i] once it is exhausted),
+	 * tree[0] the winner, tree[1..k) the losers */
 	struct kent head[RF__XSORT_FANIN];
 	unsigned char done[RF__XSORT_FANIN];
 	unsigned tree[RF__XSORT_FANIN];
@@ -372,25 +373,6 @@ rf__spill_pread(rf__spill *sp, void *p, size_t n, off_t off, rf_error *err)
 	return RF_OK;
 }
 
-/* view_miss: rf__spill_view when the bytes are not in the cache yet
- * (block b, at in within it) or cannot be (in buf). */
-static const void *
-view_miss(rf__spill *sp, size_t n, off_t off, off_t b, size_t in, void *buf,
-	  rf_error *err)
-{
-	size_t slot;
-
-	if (sp->nblk > 0 && in + n <= RF__SPILL_BLOCK &&
-	    off + (off_t)n <= sp->end) {
-		slot = (size_t)b % sp->nblk;
-		if (load_block(sp, b, slot, err) == RF_OK)
-			return sp->cache + slot * RF__SPILL_BLOCK + in;
-	} else if (rf__spill_pread(sp, buf, n, off, err) == RF_OK)
-		return buf;
-	memset(buf, 0, n);
-	return buf;
-}
-
 const void *
 rf__spill_view(rf__spill *sp, size_t n, off_t off, void *buf, rf_error *err)
 {
@@ -401,10 +383,13 @@ rf__spill_view(rf__spill *sp, size_t n, off_t off, void *buf, rf_error *err)
 	if (sp->nblk > 0 && in + n <= RF__SPILL_BLOCK &&
 	    off + (off_t)n <= sp->end) {
 		slot = (size_t)b % sp->nblk;
-		if (sp->tag[slot] == b + 1 && sp->clen[slot] >= in + n)
+		if ((sp->tag[slot] == b + 1 && sp->clen[slot] >= in + n) ||
+		    load_block(sp, b, slot, err) == RF_OK)
 			return sp->cache + slot * RF__SPILL_BLOCK + in;
-	}
-	return view_miss(sp, n, off, b, in, buf, err);
+	} else if (rf__spill_pread(sp, buf, n, off, err) == RF_OK)
+		return buf;
+	memset(buf, 0, n);	/* unreadable */
+	return buf;
 }
 
 /* set_cap: the records the budget holds, at per bytes a record, and
@@ -449,11 +434,10 @@ rf__xsort_reset(rf__xsort *s, rf_error *err)
 	s->n = s->nruns = s->nwritten = s->nmerges = s->next = 0;
 	s->k = 0;
 	s->pending = 0;
-	if (s->sp.f == NULL || (s->sp.end == 0 && s->sp.len == 0))
+	if (s->sp.f == NULL || s->sp.end == 0)
 		return RF_OK;
-	/* the runs' file: appended to and read below its end only, with
-	 * no cache (nothing else to drop) */
-	s->sp.len = 0;
+	/* the runs' file: written unbuffered (no append buffer), read
+	 * below its end only, with no cache (nothing else to drop) */
 	s->sp.end = 0;
 	errno = 0;
 	if (ftruncate(s->sp.fd, 0) != 0)

@@ -98,7 +98,7 @@ size_t rf_cluster_count(const rf_cluster *cl);
 size_t rf_cluster_of(const rf_cluster *cl, size_t i, size_t *index);
 
 /* rf_cluster_campaign: cluster c (c < rf_cluster_count), read from the
- * campaign file through a small cache: the pointer is valid until the
+ * campaign file through its block cache: the pointer is valid until the
  * next rf_cluster_campaign call on cl (not thread-safe on one cl).  If
  * the file cannot be read, a campaign of size 0 with an empty id. */
 const rf_batch_campaign *rf_cluster_campaign(const rf_cluster *cl, size_t c);

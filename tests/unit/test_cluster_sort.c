@@ -695,9 +695,9 @@ test_spill_cache(void **state)
 			    NULL), RF_OK);
 			assert_memory_equal(got, model + off, n);
 		}
-			/* with a cache, views were served in place */
+		/* with a cache, views were served in place */
 		assert_true(cache == 0 || views > 1000);
-	rf__spill_close(&sp);
+		rf__spill_close(&sp);
 	}
 }
 
