@@ -22,7 +22,10 @@
 #include "internal.h"
 
 /* ascii_run: the end of the run of ASCII bytes other than NUL from s[i]
- * (at most n); used by the UTF-8 check and the table conversions. */
+ * (at most n); used by the UTF-8 check and the table conversions.
+ * Sixteen bytes a step with SSE2, then eight a word (a byte with its top
+ * bit set, or a NUL: (b | 0x80) - 1 keeps the top bit for every byte but
+ * 0, and never borrows from the next), then byte by byte. */
 static inline size_t
 ascii_run(const unsigned char *s, size_t i, size_t n)
 {
@@ -36,6 +39,14 @@ ascii_run(const unsigned char *s, size_t i, size_t n)
 			return i + (unsigned)__builtin_ctz(m);
 	}
 #endif
+	for (; n - i >= 8; i += 8) {
+		const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if ((w | ~((w | high) - ones)) & high)
+			break;
+	}
 	while (i < n && s[i] != 0 && s[i] < 0x80)
 		i++;
 	return i;
