@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <redflag/buf.h>
+#include "internal.h"
 
 void
 rf_buf_init(rf_buf *b, size_t max)
@@ -30,7 +31,9 @@ rf_buf_reset(rf_buf *b)
 		b->data[0] = '\0';
 }
 
-/* reserve: room for n more bytes plus a NUL. */
+/* reserve: room for n more bytes plus a NUL.  Inline: with a second
+ * caller (rf__buf_reserve) GCC would otherwise call it from
+ * rf_buf_append, a hot path. */
 static inline int
 reserve(rf_buf *b, size_t n)
 {
@@ -57,7 +60,7 @@ reserve(rf_buf *b, size_t n)
 }
 
 int
-rf_buf_reserve(rf_buf *b, size_t n)
+rf__buf_reserve(rf_buf *b, size_t n)
 {
 	return reserve(b, n);
 }

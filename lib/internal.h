@@ -554,6 +554,13 @@ void rf__campaign_subject(rf_campaign *out, const char *s, size_t len);
  * well-formed UTF-8 (Unicode table 3-7), or n. */
 size_t rf__utf8_bad(const unsigned char *s, size_t n);
 
+/* rf__buf_reserve: room for n more bytes after b's contents and a NUL
+ * after them: the caller may then write up to n bytes at data + len, add
+ * their number to len and put a NUL at data[len] (max is the caller's to
+ * keep).  0, or -1 when out of memory or n too large (the buffer as it
+ * was). */
+int rf__buf_reserve(rf_buf *b, size_t n);
+
 /* rf__charset_fast: when iconv_name (as g_mime_charset_iconv_name gives
  * it) and the bytes p[0..n) allow it, append their UTF-8 form to b with
  * NUL bytes dropped, exactly as iconv and the U+FFFD repair would, and

@@ -449,14 +449,14 @@ read_file(rf_source *s, const char *path, size_t *len, int *truncated,
 	else
 		want = lim < 65536 ? lim : 65536;
 	rf_buf_reset(b);
-	if (rf_buf_reserve(b, want) != 0)
+	if (rf__buf_reserve(b, want) != 0)
 		goto nomem;
 	for (;;) {
 		if (got == want) {	/* full: more than the size said */
 			if (got >= lim)
 				break;
 			want = want > lim / 2 ? lim : want * 2;
-			if (rf_buf_reserve(b, want) != 0)
+			if (rf__buf_reserve(b, want) != 0)
 				goto nomem;
 		}
 		n = read(fd, b->data + got, want - got);

@@ -28,11 +28,6 @@ void rf_buf_init(rf_buf *b, size_t max);
 void rf_buf_free(rf_buf *b);
 void rf_buf_reset(rf_buf *b);
 int rf_buf_append(rf_buf *b, const void *p, size_t n);
-/* rf_buf_reserve: room for n more bytes after the contents and a NUL
- * after them: the caller may then write up to n bytes at data + len, add
- * their number to len and put a NUL at data[len] (max is the caller's to
- * keep).  0, or -1 when out of memory (the buffer as it was). */
-int rf_buf_reserve(rf_buf *b, size_t n);
 int rf_buf_putc(rf_buf *b, char c);
 int rf_buf_puts(rf_buf *b, const char *s);
 int rf_buf_printf(rf_buf *b, const char *fmt, ...)

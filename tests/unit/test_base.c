@@ -1,5 +1,6 @@
 /* test_base.c - arena, buffer, limits, errors. */
 #include "testutil.h"
+#include "../../lib/internal.h"
 
 static void
 test_arena(void **state)
@@ -50,7 +51,7 @@ test_buf_max(void **state)
 	rf_buf_free(&b);
 }
 
-/* rf_buf_reserve: room for n bytes and a NUL after the contents, which
+/* rf__buf_reserve: room for n bytes and a NUL after the contents, which
  * it keeps; too much fails and leaves the buffer as it was. */
 static void
 test_buf_reserve(void **state)
@@ -60,10 +61,10 @@ test_buf_reserve(void **state)
 
 	(void)state;
 	rf_buf_init(&b, 0);
-	assert_int_equal(rf_buf_reserve(&b, 0), 0);
+	assert_int_equal(rf__buf_reserve(&b, 0), 0);
 	assert_true(b.cap >= 1);
 	assert_int_equal(rf_buf_puts(&b, "ab"), 0);
-	assert_int_equal(rf_buf_reserve(&b, 100000), 0);
+	assert_int_equal(rf__buf_reserve(&b, 100000), 0);
 	assert_true(b.cap >= 100003);
 	for (i = 0; i < 100000; i++)
 		b.data[b.len + i] = (char)('a' + i % 26);
@@ -71,7 +72,7 @@ test_buf_reserve(void **state)
 	b.data[b.len] = '\0';
 	assert_int_equal(memcmp(b.data, "ababcd", 6), 0);
 	assert_int_equal(strlen(rf_buf_cstr(&b)), 100002);
-	assert_int_equal(rf_buf_reserve(&b, SIZE_MAX - 100002), -1);
+	assert_int_equal(rf__buf_reserve(&b, SIZE_MAX - 100002), -1);
 	assert_int_equal(b.len, 100002);
 	assert_int_equal(memcmp(b.data, "ababcd", 6), 0);
 	rf_buf_free(&b);
