@@ -29,8 +29,8 @@
 #include "fp_lexicon.h"
 
 #if defined(__SSE2__) && defined(__x86_64__)
-#define RF__FP_SSE2 1		/* lexicon_has with SSE2 */
-#include <emmintrin.h>
+#define RF__FP_SSE2 1		/* lexicon_has with SSE2 (bytescan.h has
+				 * included emmintrin.h) */
 #endif
 
 #define MIN_WORDS 8		/* fewer normalised words: RF_FP_SHORT */

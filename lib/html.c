@@ -193,7 +193,7 @@ static const unsigned char names_slot[256] = {
 	31,  9, 16,  0, 48,  0,  0,  0,  0,  0, 18, 53,  0,  0,  0,  0
 };
 
-_Static_assert(sizeof(elements) / sizeof(elements[0]) < 255,
+_Static_assert(NELEMENTS < 255,
     "names_slot holds index + 1 in a byte");
 
 unsigned

@@ -139,8 +139,8 @@ void rf__msg_mime_done(struct mp_msg *mp);
 rf_status rf__msg_mime_walk(struct walk *w, rf_message *m,
 			    const struct mp_msg *mp, rf_error *err);
 
-/* rf__msg_lower_dup: a lower-cased, trimmed copy of s[0..n) in a (NULL
- * for NULL) (message.c). */
+/* rf__msg_lower_dup: a lower-cased, trimmed copy of the string s in a
+ * (NULL for NULL) (message.c). */
 const char *rf__msg_lower_dup(rf_arena *a, const char *s);
 
 /* rf__msg_text_body: the decoded bytes data[0..n) of text part partno
