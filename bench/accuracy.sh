@@ -27,7 +27,9 @@
 # takes 0.2-0.5 s a message per CPU; 1: all of them, about 25 minutes more
 # on 2 CPUs), BENCH_SPLIT_ONLY (1: make the split and stop).
 # State goes to bench/out/accuracy (git-ignored); servers bind 127.0.0.1 on
-# free ports and are stopped on exit.
+# free ports and are stopped on exit.  The table is followed by a paired
+# comparison of redflag with each peer on the same messages
+# (bench/paired.py: McNemar's exact test).
 set -eu
 
 top=$(pwd)
@@ -109,8 +111,9 @@ for t in $TOOLS; do
 	rm -rf "$out/res.$t" "$out/time.$t" "$out/$t"
 done
 
-# Each tool writes $out/res.TOOL: "truth<TAB>class" (class spam, ham or
-# unsure) per test message, and $out/time.TOOL: seconds classifying.
+# Each tool writes $out/res.TOOL: "truth<TAB>class<TAB>file" (class spam,
+# ham or unsure; file the test message's base name) per test message, and
+# $out/time.TOOL: seconds classifying.
 truth() { case $1 in */spam/*|spam/*) echo spam ;; *) echo ham ;; esac; }
 
 # --- redflag --------------------------------------------------------------
@@ -142,8 +145,9 @@ classify_redflag() {
 	    "$out/test/ham" > "$out/$name/out"
 	t1=$(now)
 	echo "$t1 - $t0" | bc > "$out/time.$name"
-	awk -F'\t' '{ t = ($1 ~ /\/spam\//) ? "spam" : "ham";
-	    print t "\t" $3 }' "$out/$name/out" > "$out/res.$name"
+	awk -F'\t' '{ t = ($1 ~ /\/spam\//) ? "spam" : "ham"
+	    f = $1; sub(/.*\//, "", f)
+	    print t "\t" $3 "\t" f }' "$out/$name/out" > "$out/res.$name"
 	echo "$name: settings: $("$BIN" train --classifier "$db" "$@" --show-settings 2>/dev/null | tr '\n' ' ')"
 }
 
@@ -180,12 +184,13 @@ run_redflag_verdict() {
 	t1=$(now)
 	echo "$t1 - $t0" | bc > "$out/time.redflag_verdict"
 	python3 -c '
-import json, sys
+import json, os, sys
 for line in open(sys.argv[1]):
 	r = json.loads(line)
 	t = "spam" if "/spam/" in r["source"] else "ham"
 	v = r.get("verdict") or "unsure"
-	print(t + "\t" + {"bulk": "ham"}.get(v, v))
+	print(t + "\t" + {"bulk": "ham"}.get(v, v) + "\t" +
+	    os.path.basename(r["source"]))
 ' "$out/redflag_verdict/out" > "$out/res.redflag_verdict"
 }
 
@@ -209,7 +214,8 @@ run_bogofilter() {
 	echo "$t1 - $t0" | bc > "$out/time.bogofilter"
 	awk '{ t = ($1 ~ /^spam\//) ? "spam" : "ham";
 	    c = $2 == "S" ? "spam" : $2 == "H" ? "ham" : "unsure";
-	    print t "\t" c }' "$bd/out" > "$out/res.bogofilter"
+	    f = $1; sub(/.*\//, "", f)
+	    print t "\t" c "\t" f }' "$bd/out" > "$out/res.bogofilter"
 }
 
 # --- SpamAssassin -----------------------------------------------------------
@@ -264,7 +270,8 @@ run_spamassassin() {
 	echo "$t1 - $t0" | bc > "$out/time.spamassassin"
 	awk '{ t = ($1 ~ /^spam\//) ? "spam" : "ham";
 	    split($2, a, "/"); c = (a[1] + 0 >= a[2] + 0) ? "spam" : "ham";
-	    print t "\t" c }' "$sa/out" > "$out/res.spamassassin"
+	    f = $1; sub(/.*\//, "", f)
+	    print t "\t" c "\t" f }' "$sa/out" > "$out/res.spamassassin"
 	echo "spamassassin: required_score $(awk '{ split($2, a, "/");
 	    print a[2]; exit }' "$sa/out"), network tests off (-L)," \
 	    "Bayes rule hit on $(awk '$3 != "none"' "$sa/out" | wc -l) of" \
@@ -353,7 +360,8 @@ run_rspamd() {
 		c = "spam"
 		if (a == "no action") c = "ham"
 		if (a == "greylist" || a == "soft reject") c = "unsure"
-		print t "\t" c }' "$rs/out" > "$out/res.rspamd"
+		n = f; sub(/.*\//, "", n)
+		print t "\t" c "\t" n }' "$rs/out" > "$out/res.rspamd"
 	echo "rspamd: actions: $(grep '^Action:' "$rs/out" | sort | uniq -c |
 	    tr -s ' ' | tr '\n' ';'); BAYES_SPAM on" \
 	    "$(grep -c 'BAYES_SPAM' "$rs/out") and BAYES_HAM on" \
@@ -378,3 +386,15 @@ for t in $TOOLS; do
 		100 * tp / ns, 100 * fp / nh, 100 * u / n, n / secs, n }' \
 	    "$out/res.$t"
 done
+
+# Paired comparison: redflag against each peer on the same messages
+# (bench/paired.py: who caught which spam, and whether the difference is
+# more than chance).
+case " $TOOLS " in *" redflag "*)
+	echo
+	for t in bogofilter spamassassin rspamd; do
+		case " $TOOLS " in *" $t "*) ;; *) continue ;; esac
+		[ -s "$out/res.redflag" ] && [ -s "$out/res.$t" ] || continue
+		python3 bench/paired.py "$out/res.redflag" "$out/res.$t"
+	done ;;
+esac
