@@ -65,6 +65,30 @@ rf__buf_reserve(rf_buf *b, size_t n)
 	return reserve(b, n);
 }
 
+/* SHRINK_MIN: rf__buf_fit gives back a buffer's room only above this
+ * capacity (and when it is more than 4 times what is needed), so that
+ * ordinary messages never cause a realloc back and forth. */
+#define SHRINK_MIN ((size_t)1 << 20)
+
+int
+rf__buf_fit(rf_buf *b, size_t n)
+{
+	size_t need;
+	char *p;
+
+	if (n > SIZE_MAX - b->len - 1)
+		return -1;
+	need = b->len + n + 1;
+	if (need <= b->cap && (b->cap <= SHRINK_MIN || b->cap / 4 <= need))
+		return 0;
+	p = realloc(b->data, need);
+	if (p == NULL)		/* a failed shrink leaves room enough */
+		return need <= b->cap ? 0 : -1;
+	b->data = p;
+	b->cap = need;
+	return 0;
+}
+
 int
 rf_buf_append(rf_buf *b, const void *p, size_t n)
 {

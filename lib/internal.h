@@ -561,6 +561,17 @@ size_t rf__utf8_bad(const unsigned char *s, size_t n);
  * was). */
 int rf__buf_reserve(rf_buf *b, size_t n);
 
+/* rf__buf_fit: as rf__buf_reserve, but the room is exact: a buffer with
+ * less than len + n + 1 bytes grows to exactly that (not to the next
+ * power of two), and one holding more than 4 times that and more than
+ * 1 MiB (left so by an earlier, larger use) shrinks to it; otherwise it
+ * is left as it is.  For a reused buffer whose next size is known (a
+ * file's size from fstat), so that one huge message does not keep twice
+ * its size, or its size at all, for the rest of a run.  0, or -1 when out
+ * of memory or n too large (the buffer as it was; a shrink that fails is
+ * not an error). */
+int rf__buf_fit(rf_buf *b, size_t n);
+
 /* rf__charset_fast: when iconv_name (as g_mime_charset_iconv_name gives
  * it) and the bytes p[0..n) allow it, append their UTF-8 form to b with
  * NUL bytes dropped, exactly as iconv and the U+FFFD repair would, and

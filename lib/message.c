@@ -558,10 +558,12 @@ finish_text(struct walk *w, rf_message *m, rf_error *err)
  * both ways and compare.
  */
 struct single {
-	char *mime;		/* type/subtype; NULL: no Content-Type */
-	char *charset;		/* its charset parameter, or NULL */
+	char *mime;		/* GMime's type/subtype (the slow reading of
+				 * the Content-Type only), g_malloc'd */
+	char *charset;		/* its charset parameter, likewise */
 	char *cte;		/* Content-Transfer-Encoding value or NULL */
-	struct mp_node node;	/* the leaf: spans into the above, body */
+	struct mp_node node;	/* the leaf: spans into the raw Content-Type
+				 * value or the above, body */
 };
 
 /* plain_ascii: s has no 8-bit byte and no "=?" (what RFC 2047 decoding
@@ -591,32 +593,12 @@ header_text(GMimeParserOptions *opts, const char *raw, size_t n)
 	return v;
 }
 
-int
-rf__msg_ct_fast(const char *v, size_t n, char **mime, char **charset,
-		int *named)
-{
-	struct mimeparams pp;
-
-	*mime = *charset = NULL;
-	*named = 0;
-	if (!rf__msg_params_fast(v, n, 0, &pp))
-		return 0;
-	*mime = g_strndup(pp.mime, pp.mimelen);
-	if (pp.charset != NULL)
-		*charset = g_strndup(pp.charset, pp.charsetlen);
-	*named = pp.name != NULL;
-	return 1;
-}
-
-/* mime_is: type/subtype mime is type/sub, ignoring case (what
- * g_mime_content_type_is_type says). */
+/* mime_is: the type/subtype span m[0..n) is tsub ("type/sub"), ignoring
+ * case (what g_mime_content_type_is_type says). */
 static int
-mime_is(const char *mime, const char *type, const char *sub)
+mime_is(const char *m, size_t n, const char *tsub)
 {
-	size_t n = strlen(type);
-
-	return g_ascii_strncasecmp(mime, type, n) == 0 && mime[n] == '/' &&
-	    g_ascii_strcasecmp(mime + n + 1, sub) == 0;
+	return n == strlen(tsub) && g_ascii_strncasecmp(m, tsub, n) == 0;
 }
 
 static void single_done(struct single *sp);
@@ -624,12 +606,14 @@ static void single_done(struct single *sp);
 /* single_probe: whether the message the headers in mh head, with body
  * body[0..len), takes the single-part path; fills *sp (single_done
  * releases it) when it does: sp->node is its one leaf, at depth 0, for
- * rf__msg_mime_walk.  The type GMime's parser gives is tokens and '/'
- * (no blank to trim, which the leaf code does not do). */
+ * rf__msg_mime_walk.  The type (rf__msg_params_fast's span into the raw
+ * value, or what GMime's parser gives) is tokens and '/' (no blank to
+ * trim, which the leaf code does not do). */
 static int
 single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
 	     const char *body, size_t len, struct single *sp)
 {
+	struct mimeparams pp;
 	int named = 0;
 
 	memset(sp, 0, sizeof(*sp));
@@ -642,8 +626,14 @@ single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
 		    sp->cte) == GMIME_CONTENT_ENCODING_UUENCODE)
 			goto no;
 	}
-	if (mh->nct == 1 && !rf__msg_ct_fast(mh->ct, mh->ctlen, &sp->mime,
-	    &sp->charset, &named)) {
+	if (mh->nct == 1 && rf__msg_params_fast(mh->ct, mh->ctlen, 0, &pp)) {
+		/* spans into the raw value, copied once, by the leaf */
+		sp->node.mime = pp.mime;
+		sp->node.mimelen = pp.mimelen;
+		sp->node.charset = pp.charset;
+		sp->node.charsetlen = pp.charsetlen;
+		named = pp.name != NULL;
+	} else if (mh->nct == 1) {
 		GMimeContentType *ct;
 		char *v;
 
@@ -661,14 +651,16 @@ single_probe(GMimeParserOptions *opts, const struct mimehdr *mh,
 		    "charset"));
 		named = g_mime_content_type_get_parameter(ct, "name") != NULL;
 		g_object_unref(ct);
+		sp->node.mime = sp->mime;
+		sp->node.mimelen = sp->mime != NULL ? strlen(sp->mime) : 0;
+		sp->node.charset = sp->charset;
+		sp->node.charsetlen = sp->charset != NULL ?
+		    strlen(sp->charset) : 0;
 	}
-	if (sp->mime != NULL && ((!mime_is(sp->mime, "text", "html") &&
-	    !mime_is(sp->mime, "text", "plain")) || named))
+	if (sp->node.mime != NULL && ((!mime_is(sp->node.mime,
+	    sp->node.mimelen, "text/html") && !mime_is(sp->node.mime,
+	    sp->node.mimelen, "text/plain")) || named))
 		goto no;
-	sp->node.mime = sp->mime;
-	sp->node.mimelen = sp->mime != NULL ? strlen(sp->mime) : 0;
-	sp->node.charset = sp->charset;
-	sp->node.charsetlen = sp->charset != NULL ? strlen(sp->charset) : 0;
 	sp->node.cte = sp->cte;
 	sp->node.body = body;
 	sp->node.len = len;

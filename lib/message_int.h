@@ -69,18 +69,6 @@ void rf__msg_sanitize_utf8(rf_buf *b, const char *p, size_t n);
  * simple list; 0 when it is not (GMime must read it). */
 int rf__msg_simple_list(const char *v, struct simple_mb *mb, int max);
 
-/* rf__msg_ct_fast: the raw Content-Type value v[0..n) when it has the
- * plain form type "/" subtype *( ";" name "=" value ) [";"], tokens of
- * letters, digits and "-._+", values such tokens or quoted printable
- * ASCII without '"', '\\' or "=?", blanks and line breaks between (not
- * before '='), at most one charset, name, filename and boundary
- * parameter (message_mime.c reads it): 1 and *mime (type/subtype as written), *charset (NULL when
- * none), both g_malloc'd, and *named (a name parameter); else 0 and
- * nothing to free.  What g_mime_content_type_parse reads from the value
- * unfolded (message.c; tests/unit/test_message_paths.c compares). */
-int rf__msg_ct_fast(const char *v, size_t n, char **mime, char **charset,
-		    int *named);
-
 /* The parameters of a Content-Type or Content-Disposition value that
  * rf__msg_params_fast reads: spans into the raw value, NULL when absent. */
 struct mimeparams {
@@ -89,11 +77,16 @@ struct mimeparams {
 	size_t mimelen, charsetlen, namelen, filenamelen, boundarylen;
 };
 
-/* rf__msg_params_fast: the raw value v[0..n) when it has the plain form
- * of rf__msg_ct_fast (disp set: a token instead of type "/" subtype), at
- * most one charset, name, filename and boundary parameter: 1 and *pp;
- * else 0 (message_mime.c; tests/unit/test_message_mime.c compares with
- * GMime's parsers). */
+/* rf__msg_params_fast: the raw Content-Type value v[0..n) when it has the
+ * plain form type "/" subtype *( ";" name "=" value ) [";"] (disp set: a
+ * token instead of type "/" subtype, for Content-Disposition), tokens of
+ * letters, digits and "-._+", values such tokens or quoted printable
+ * ASCII without '"', '\\' or "=?", blanks and line breaks between (not
+ * before '='), at most one charset, name, filename and boundary
+ * parameter: 1 and *pp (spans into v: the type as written, the values
+ * without their quotes); else 0.  What g_mime_content_type_parse reads
+ * from the value unfolded (message_mime.c; tests/unit/test_message_mime.c
+ * and test_message_paths.c compare with GMime's parsers). */
 int rf__msg_params_fast(const char *v, size_t n, int disp,
 			struct mimeparams *pp);
 

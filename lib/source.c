@@ -7,6 +7,9 @@
  * so memory stays flat however many files there are (bar the list of
  * names).  An mbox is mapped, never read whole into the heap, and each
  * message is copied out (with >From unquoting) into a reused buffer too.
+ * The buffer is sized to each message whose size is known beforehand
+ * (rf__buf_fit): it grows to exactly what a larger one needs, and gives
+ * back the room a huge one took when a much smaller one follows.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -409,6 +412,8 @@ next_mbox(rf_source *s, rf_item *item, rf_error *err)
 	if (item->truncated)
 		n = s->max;
 	rf_buf_reset(&s->data);
+	if (rf__buf_fit(&s->data, n) != 0)	/* unquoting only shortens */
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	copy_unquoted(&s->data, s->map + start, s->map + start + n);
 	if (s->data.len == 0 && n > 0)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
@@ -425,7 +430,10 @@ next_mbox(rf_source *s, rf_item *item, rf_error *err)
  * short read of a regular file is its end, unless fstat gave its size as
  * 0 (/proc files, which come a page per read).  A file that grew since is
  * read on (the buffer doubles, up to max + 1 bytes); anything but a
- * regular file is read until read() says end of file.
+ * regular file is read until read() says end of file.  The first room is
+ * exact (rf__buf_fit: what fstat says, or 64 KiB when it says nothing),
+ * so the reused buffer follows the messages' sizes, up and down; only
+ * the reading on past it doubles.
  */
 static rf_status
 read_file(rf_source *s, const char *path, size_t *len, int *truncated,
@@ -449,7 +457,7 @@ read_file(rf_source *s, const char *path, size_t *len, int *truncated,
 	else
 		want = lim < 65536 ? lim : 65536;
 	rf_buf_reset(b);
-	if (rf__buf_reserve(b, want) != 0)
+	if (rf__buf_fit(b, want) != 0)
 		goto nomem;
 	for (;;) {
 		if (got == want) {	/* full: more than the size said */

@@ -7,7 +7,9 @@
  * put_enc keeps them after the host (its keep set) but not in a host, so
  * they have their own class, RF__UB_PCHAR, which the fast path adds to
  * RF__UB_PLAIN.  tests/unit/test_url_fast.c checks every byte against the
- * sets of RFC 3986 written out, and both ways on every byte.
+ * sets of RFC 3986 written out, and both ways on every byte.  The table
+ * is defined once, in url_bytes.c (a static one here gave each includer
+ * its own copy; the code the compiler generates from it is the same).
  */
 #ifndef RF_URL_BYTES_H
 #define RF_URL_BYTES_H
@@ -26,38 +28,9 @@ enum {
 /* RF__UB_SUB: the classes of a sub-delim. */
 #define RF__UB_SUB RF__UB_PLAIN
 
-static const unsigned char rf__url_byte[256] = {
-	['a'] = RF__UB_ALNUM, ['b'] = RF__UB_ALNUM, ['c'] = RF__UB_ALNUM,
-	['d'] = RF__UB_ALNUM, ['e'] = RF__UB_ALNUM, ['f'] = RF__UB_ALNUM,
-	['g'] = RF__UB_ALNUM, ['h'] = RF__UB_ALNUM, ['i'] = RF__UB_ALNUM,
-	['j'] = RF__UB_ALNUM, ['k'] = RF__UB_ALNUM, ['l'] = RF__UB_ALNUM,
-	['m'] = RF__UB_ALNUM, ['n'] = RF__UB_ALNUM, ['o'] = RF__UB_ALNUM,
-	['p'] = RF__UB_ALNUM, ['q'] = RF__UB_ALNUM, ['r'] = RF__UB_ALNUM,
-	['s'] = RF__UB_ALNUM, ['t'] = RF__UB_ALNUM, ['u'] = RF__UB_ALNUM,
-	['v'] = RF__UB_ALNUM, ['w'] = RF__UB_ALNUM, ['x'] = RF__UB_ALNUM,
-	['y'] = RF__UB_ALNUM, ['z'] = RF__UB_ALNUM,
-	['0'] = RF__UB_ALNUM, ['1'] = RF__UB_ALNUM, ['2'] = RF__UB_ALNUM,
-	['3'] = RF__UB_ALNUM, ['4'] = RF__UB_ALNUM, ['5'] = RF__UB_ALNUM,
-	['6'] = RF__UB_ALNUM, ['7'] = RF__UB_ALNUM, ['8'] = RF__UB_ALNUM,
-	['9'] = RF__UB_ALNUM,
-	['A'] = RF__UB_AZ, ['B'] = RF__UB_AZ, ['C'] = RF__UB_AZ,
-	['D'] = RF__UB_AZ, ['E'] = RF__UB_AZ, ['F'] = RF__UB_AZ,
-	['G'] = RF__UB_AZ, ['H'] = RF__UB_AZ, ['I'] = RF__UB_AZ,
-	['J'] = RF__UB_AZ, ['K'] = RF__UB_AZ, ['L'] = RF__UB_AZ,
-	['M'] = RF__UB_AZ, ['N'] = RF__UB_AZ, ['O'] = RF__UB_AZ,
-	['P'] = RF__UB_AZ, ['Q'] = RF__UB_AZ, ['R'] = RF__UB_AZ,
-	['S'] = RF__UB_AZ, ['T'] = RF__UB_AZ, ['U'] = RF__UB_AZ,
-	['V'] = RF__UB_AZ, ['W'] = RF__UB_AZ, ['X'] = RF__UB_AZ,
-	['Y'] = RF__UB_AZ, ['Z'] = RF__UB_AZ,
-	['-'] = RF__UB_HOST | RF__UB_PLAIN | RF__UB_UNRES,
-	['_'] = RF__UB_HOST | RF__UB_PLAIN | RF__UB_UNRES,
-	['.'] = RF__UB_PLAIN | RF__UB_UNRES,
-	['~'] = RF__UB_PLAIN | RF__UB_UNRES,
-	['!'] = RF__UB_SUB, ['$'] = RF__UB_SUB, ['&'] = RF__UB_SUB,
-	['\''] = RF__UB_SUB, ['('] = RF__UB_SUB, [')'] = RF__UB_SUB,
-	['*'] = RF__UB_SUB, ['+'] = RF__UB_SUB, [','] = RF__UB_SUB,
-	[';'] = RF__UB_SUB, ['='] = RF__UB_SUB,
-	[':'] = RF__UB_PCHAR, ['@'] = RF__UB_PCHAR,
-};
+/* rf__url_byte: the classes (RF__UB_*) of each byte; 0 for a byte in
+ * none (controls, blanks, 8-bit bytes, '%', '/', '?', '#', '[', ']' and
+ * the other delimiters).  One table, defined in url_bytes.c. */
+extern const unsigned char rf__url_byte[256];
 
 #endif

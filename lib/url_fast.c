@@ -17,14 +17,10 @@
 #include "internal.h"
 #include "url_bytes.h"
 
-/* Byte classes of the fast path (lib/url_bytes.h, shared with url.c):
- * F_PLAIN, kept as it is after the host, '/' and '?' aside, is url.c's
- * is_plain (unreserved, sub-delims) and ':' and '@', which put_enc keeps
- * there. */
-#define F_HOST RF__UB_HOST
+/* F_PLAIN: the bytes kept as they are after the host, '/' and '?' aside
+ * (lib/url_bytes.h, shared with url.c): url.c's is_plain (unreserved,
+ * sub-delims) and ':' and '@', which put_enc keeps there. */
 #define F_PLAIN (RF__UB_PLAIN | RF__UB_PCHAR)
-#define F_UNRES RF__UB_UNRES
-#define F_UPPER RF__UB_UPPER
 
 /* fast_hex: the value of an upper-case hexadecimal digit c, else -1. */
 static int
@@ -88,7 +84,7 @@ fast_host(const char *url, size_t s, size_t e, size_t *end, int *ip,
 	for (i = s; i < e; i++) {
 		c = (unsigned char)url[i];
 		k = rf__url_byte[c];
-		if (k & F_HOST) {
+		if (k & RF__UB_HOST) {
 			seen |= k;
 			continue;
 		}
@@ -103,7 +99,7 @@ fast_host(const char *url, size_t s, size_t e, size_t *end, int *ip,
 		return 0;
 	c = url[label] | 0x20;
 	*ip = !(c >= 'a' && c <= 'z');
-	*upper = (seen & F_UPPER) != 0;
+	*upper = (seen & RF__UB_UPPER) != 0;
 	return !*ip || fast_quad(url, s, i);
 }
 
@@ -152,7 +148,7 @@ fast_rest(const char *url, size_t i, size_t n, int opaque)
 		case '%':
 			if (n - i < 3 || (h1 = fast_hex(url[i + 1])) < 0 ||
 			    (h2 = fast_hex(url[i + 2])) < 0 ||
-			    (rf__url_byte[h1 * 16 + h2] & F_UNRES))
+			    (rf__url_byte[h1 * 16 + h2] & RF__UB_UNRES))
 				return 0;
 			i += 2;
 			break;

@@ -278,20 +278,25 @@ test_address_lists(void **state)
 	}
 }
 
-/* one_ct: when rf__msg_ct_fast reads value v, it reads what
+/* one_ct: when rf__msg_params_fast reads value v (as message.c's
+ * single-part probe does), it reads the type, charset and name that
  * g_mime_content_type_parse reads from it unfolded (as message.c gives
  * it); returns whether it read it. */
 static int
 one_ct(GMimeParserOptions *opts, const char *v)
 {
 	char *mime, *charset, *u, *lm, *lg, *gm;
-	int named, took;
+	struct mimeparams pp;
+	int named;
 	GMimeContentType *ct;
 	const char *gcs;
 
-	took = rf__msg_ct_fast(v, strlen(v), &mime, &charset, &named);
-	if (!took)
+	if (!rf__msg_params_fast(v, strlen(v), 0, &pp))
 		return 0;
+	mime = g_strndup(pp.mime, pp.mimelen);
+	charset = pp.charset != NULL ? g_strndup(pp.charset, pp.charsetlen) :
+	    NULL;
+	named = pp.name != NULL;
 	u = g_mime_utils_header_unfold(v);
 	ct = g_mime_content_type_parse(opts, u);
 	assert_non_null(ct);

@@ -1,5 +1,6 @@
 /* test_source.c - message sources: mbox, Maildir, trees, streams. */
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -317,6 +318,106 @@ test_read_size_zero_paged(void **state)
 	rf_buf_free(&ref);
 }
 
+/* FIT_SLACK: what malloc may add to a request (a page, for a mapped
+ * chunk, and its header). */
+#define FIT_SLACK 8192
+
+/* fill_lines: n bytes of 63-byte lines ("aaa...\n"), no "From ". */
+static void
+fill_lines(char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);
+}
+
+/* check_fit: it holds want[0..len) and its buffer (the source's reused
+ * one) has no more than lo..hi bytes of room, as malloc counts it. */
+static void
+check_fit(const rf_item *it, const char *want, size_t len, size_t lo,
+	  size_t hi)
+{
+	size_t room = malloc_usable_size((void *)it->data);
+
+	assert_int_equal(it->len, len);
+	assert_memory_equal(it->data, want, len);
+	assert_int_equal(it->data[len], '\0');
+	assert_true(room >= lo);
+	assert_true(room <= hi + FIT_SLACK);
+}
+
+/*
+ * test_read_buffer_fits: the reused buffer is sized to each file from
+ * its fstat size (not the next power of two: 3,000,000 bytes would take
+ * 4 MiB), is given back when a much smaller file follows a huge one, is
+ * kept when the next is not much smaller, and the same holds for an
+ * mbox's messages; the bytes read are the file's all the same.
+ */
+static void
+test_read_buffer_fits(void **state)
+{
+	static const size_t sizes[] = { 3000000, 1000, 2000000, 900000 };
+	char dir[] = "/tmp/rf-fit-XXXXXX", p[512], *want;
+	size_t big = 3000000, i, m1;
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	want = malloc(big + 1);
+	assert_non_null(want);
+	fill_lines(want, big);
+	for (i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s/f%zu", dir, i);
+		f = fopen(p, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(want, 1, sizes[i], f), sizes[i]);
+		fclose(f);
+	}
+	rf_limits_default(&lim);
+	lim.max_message_size = 32u << 20;
+	assert_int_equal(rf_source_open(dir, &lim, &s, NULL), RF_OK);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+	check_fit(&it, want, 3000000, 3000001, 3000001);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+	check_fit(&it, want, 1000, 1001, 1001);	/* given back */
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+	check_fit(&it, want, 2000000, 2000001, 2000001);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+	check_fit(&it, want, 900000, 2000001, 2000001);	/* kept */
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_EDONE);
+	rf_source_free(s);
+	for (i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s/f%zu", dir, i);
+		unlink(p);
+	}
+
+	/* an mbox: a 2,998,976-byte message, then a 1,024-byte one (after
+	 * an empty line) */
+	memcpy(want, "From a@b Thu Jan  1 00:00:00 1970\n", 34);
+	m1 = big - 1024;
+	want[m1 - 2] = '\n';
+	memcpy(want + m1, "From a@b Thu Jan  1 00:00:00 1970\n", 34);
+	snprintf(p, sizeof(p), "%s/mbox", dir);
+	f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(want, 1, big, f), big);
+	fclose(f);
+	assert_int_equal(rf_source_open(p, &lim, &s, NULL), RF_OK);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+	check_fit(&it, want, m1, m1 + 1, m1 + 1);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+	check_fit(&it, want + m1, 1024, 1025, 1025);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_EDONE);
+	rf_source_free(s);
+	unlink(p);
+	rmdir(dir);
+	free(want);
+}
+
 int
 main(void)
 {
@@ -330,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_read_sizes),
 		cmocka_unit_test(test_read_size_zero_regular),
 		cmocka_unit_test(test_read_size_zero_paged),
+		cmocka_unit_test(test_read_buffer_fits),
 	};
 	return cmocka_run_group_tests_name("source", tests, NULL, NULL);
 }
