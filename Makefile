@@ -104,8 +104,8 @@ test: gen-check $(BIN) $(TESTS)
 # prints it: lib/html_names.h from elements[] in lib/html.c,
 # lib/fp_lexicon.h from data/fp-lexicon.txt (a new list changes
 # fingerprints: see tools/genlexicon.py).  Never made during a build (no
-# python3 needed to build); `make gen` writes them, `make gen-check`
-# compares.
+# python3 needed to build); `make gen` writes them (a file whose
+# content is unchanged is left as it is), `make gen-check` compares.
 GEN_FILES := lib/html_names.h lib/fp_lexicon.h
 GEN_CMD_lib/html_names.h := python3 tools/genhtmlnames.py lib/html.c
 GEN_CMD_lib/fp_lexicon.h := python3 tools/genlexicon.py header \
@@ -113,8 +113,9 @@ GEN_CMD_lib/fp_lexicon.h := python3 tools/genlexicon.py header \
 
 gen:
 	@echo "  GEN     $(GEN_FILES)"
-	$(Q)$(foreach f,$(GEN_FILES),$(GEN_CMD_$(f)) > $(f).tmp && \
-	    mv $(f).tmp $(f) &&) :
+	$(Q)$(foreach f,$(GEN_FILES),$(GEN_CMD_$(f)) > $(f).tmp || \
+	    { rm -f $(f).tmp; exit 1; }; cmp -s $(f).tmp $(f) && \
+	    rm $(f).tmp || mv $(f).tmp $(f);) :
 
 gen-check:
 	@echo "  GENCHK  $(GEN_FILES)"
