@@ -8,6 +8,9 @@
 #                      and a short run of every fuzz target
 #   make fuzz          each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make bench         the benchmarks in bench/
+#   make gen           write again the committed sources made by tools/gen*
+#   make gen-check     fail while one differs from what its tool prints
+#                      (part of `make test`)
 #
 # Variables: BUILD (output folder), SAN=1 (ASan+UBSan), WERROR=1 (warnings
 # are errors; on when CI is set), V=1 (show commands), CC, CFLAGS.
@@ -54,7 +57,7 @@ LIB := $(BUILD)/libredflag.a
 BIN := $(BUILD)/redflag
 
 .PHONY: all demo test unit check fuzz fuzz-build bench clean corpus \
-	corpus-test install
+	corpus-test install gen gen-check
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -94,8 +97,33 @@ demo: $(BIN)
 
 unit: $(TESTS)
 
-test: $(BIN) $(TESTS)
+test: gen-check $(BIN) $(TESTS)
 	sh tests/run.sh $(BUILD)
+
+# Committed sources generated from others, each with the command that
+# prints it: lib/html_names.h from elements[] in lib/html.c,
+# lib/fp_lexicon.h from data/fp-lexicon.txt (a new list changes
+# fingerprints: see tools/genlexicon.py).  Never made during a build (no
+# python3 needed to build); `make gen` writes them (a file whose
+# content is unchanged is left as it is), `make gen-check` compares.
+GEN_FILES := lib/html_names.h lib/fp_lexicon.h
+GEN_CMD_lib/html_names.h := python3 tools/genhtmlnames.py lib/html.c
+GEN_CMD_lib/fp_lexicon.h := python3 tools/genlexicon.py header \
+	data/fp-lexicon.txt
+
+gen:
+	@echo "  GEN     $(GEN_FILES)"
+	$(Q)$(foreach f,$(GEN_FILES),$(GEN_CMD_$(f)) > $(f).tmp || \
+	    { rm -f $(f).tmp; exit 1; }; cmp -s $(f).tmp $(f) && \
+	    rm $(f).tmp || mv $(f).tmp $(f);) :
+
+gen-check:
+	@echo "  GENCHK  $(GEN_FILES)"
+	$(Q)if ! command -v python3 >/dev/null 2>&1; then \
+	    echo "gen-check: python3 missing, skipped" >&2; exit 0; fi; \
+	st=0; $(foreach f,$(GEN_FILES),$(GEN_CMD_$(f)) | cmp -s - $(f) || \
+	    { echo "$(f) is stale (not what its tool prints): make gen" >&2; \
+	    st=1; };) exit $$st
 
 corpus:
 	sh scripts/fetch-corpus.sh

@@ -14,6 +14,7 @@
 #include <libxml/parserInternals.h>
 
 #include "internal.h"
+#include "html_names.h"
 
 /* What an element is, for the text (class bits) and for links (id). */
 enum el_id {
@@ -32,7 +33,8 @@ struct el {
 	unsigned char id, cls;
 };
 
-/* Sorted by name (rf__html_names_find_ref); hashed in names_slot. */
+/* Sorted by name (rf__html_names_find_ref); hashed in names_slot, which
+ * tools/genhtmlnames.py generates from this table (one entry a line). */
 static const struct el elements[] = {
 	{ "a", E_A, 0 },
 	{ "address", E_OTHER, C_BLOCK },
@@ -159,7 +161,7 @@ struct hx {
 /* names_hash: the slot of a name of n bytes (n > 0), from its first two
  * bytes, last byte and length (a multiplier under which the names of
  * elements[] do not collide; a new name that does collides into the next
- * slot). */
+ * slot).  Mirrored by tools/genhtmlnames.py. */
 static inline unsigned
 names_hash(const unsigned char *name, size_t n)
 {
@@ -169,30 +171,13 @@ names_hash(const unsigned char *name, size_t n)
 	return (uint32_t)(k * 0xD0EFFECFu) >> 24;
 }
 
-/* names_slot: elements[] hashed by names_hash with linear probing, as
- * index + 1 (0: free), built at compile time.  It must be regenerated
- * when elements[] changes: test_html_fast builds it by insertion, in the
- * order of elements[], and prints the table to paste here when this one
- * differs. */
-static const unsigned char names_slot[256] = {
-	 0, 30, 10,  0,  0,  0,  0, 59,  0, 25,  2,  0, 26,  0,  0,  0,
-	23,  0, 29,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
-	 0,  0,  0, 28,  0,  0,  0,  0,  0,  0,  0,  0,  0, 56, 58,  0,
-	 0,  0, 20,  0, 27,  0,  0, 41,  0,  0,  0,  4,  0, 52,  0,  0,
-	 0,  0, 22,  0, 69,  0,  0,  0,  0,  0,  0,  0,  0,  0, 64,  0,
-	 0, 43, 40,  0,  0, 33, 45,  0,  0,  0,  0, 61, 37,  0,  0,  0,
-	62,  6,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0, 15, 14,  0,  0,
-	 0, 19,  0,  0,  0,  1,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
-	 0,  0,  0,  0, 13,  0,  0,  0,  0,  0, 49,  0,  0,  5,  0,  0,
-	 0,  0,  0, 60,  0,  0,  0, 46,  0,  0,  0,  0, 21,  0, 44,  0,
-	 0, 24, 67,  0, 57,  0,  0,  0,  0,  0,  0,  0,  0,  0, 66,  0,
-	 0, 54, 51, 38,  0, 42,  0,  8,  0,  0,  0,  0,  0,  0,  0,  0,
-	65,  0,  0,  0,  0, 35,  0, 47,  0,  0,  0,  0,  0, 63, 12,  0,
-	 0,  0,  3,  0, 39,  0,  0, 36,  0,  7, 68, 55,  0,  0, 32,  0,
-	 0,  0, 11, 34,  0,  0,  0,  0,  0,  0,  0,  0,  0, 17, 50,  0,
-	31,  9, 16,  0, 48,  0,  0,  0,  0,  0, 18, 53,  0,  0,  0,  0
-};
-
+/* names_slot (lib/html_names.h): elements[] hashed by names_hash with
+ * linear probing, as index + 1 (0: free), built at compile time.  It is
+ * generated from elements[] by tools/genhtmlnames.py: run it when
+ * elements[] changes (`make gen-check`, run by `make test`, fails until
+ * then; a change of the count fails to compile). */
+_Static_assert(NELEMENTS == NAMES_COUNT,
+    "lib/html_names.h is stale: run tools/genhtmlnames.py");
 _Static_assert(NELEMENTS < 255,
     "names_slot holds index + 1 in a byte");
 

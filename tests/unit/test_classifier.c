@@ -10,10 +10,10 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
+#include "dbutil.h"
 
 struct fx {
-	char dir[64];
-	char db[128];
+	struct tmpdb t;		/* the token database's file */
 	rf_ctx *ctx;
 	rf_arena *a;
 	rf_cls_params p;
@@ -25,9 +25,7 @@ setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/rf-cls-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/tokens.db", f->dir);
+	tmpdb_make(&f->t, "cls", "tokens.db");
 	f->ctx = test_ctx();
 	f->a = rf_arena_new();
 	assert_non_null(f->a);
@@ -41,16 +39,10 @@ static int
 teardown(void **state)
 {
 	struct fx *f = *state;
-	char path[160];
 
 	rf_arena_free(f->a);
 	rf_ctx_free(f->ctx);
-	snprintf(path, sizeof(path), "%s-wal", f->db);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", f->db);
-	unlink(path);
-	unlink(f->db);
-	rmdir(f->dir);
+	tmpdb_remove(&f->t);
 	free(f);
 	return 0;
 }
@@ -180,7 +172,7 @@ test_train_classify(void **state)
 	unsigned long ns, nh;
 	const char *why;
 
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &c, &err), RF_OK);
 	rf_classifier_classify(c, f->ctx, msg(f->a, "x", "viagra", NULL),
 	    NULL, f->a, 3, &r, &err);
 	assert_true(r.untrained);
@@ -223,7 +215,7 @@ test_train_classify(void **state)
 	rf_classifier_close(c);
 
 	/* the counts are on disk: a new process sees the same */
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &c, &err), RF_OK);
 	rf_classifier_token_counts(c, "meeting", &ns, &nh);
 	assert_int_equal(nh, 5);
 	assert_int_equal(ns, 0);
@@ -232,7 +224,7 @@ test_train_classify(void **state)
 	/* the plain ratio H / (H + S) is sure of it */
 	p = f->p;
 	p.scale = 1;
-	assert_int_equal(rf_classifier_open(f->db, &p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &p, &c, &err), RF_OK);
 	assert_int_equal(rf_classifier_classify(c, f->ctx, msg(f->a,
 	    "Great offer", "Get viagra pills at the lowest price",
 	    "lowest-price.example"), NULL, f->a, 5, &r, &err), RF_OK);
@@ -252,9 +244,9 @@ test_unlearn_exact(void **state)
 	rf_message *m1, *m2;
 	int changed;
 
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &c, &err), RF_OK);
 	train_all(f, c);
-	before = dump(f->db);
+	before = dump(f->t.path);
 	m1 = msg(f->a, "Hello", "Brand new words zebra quokka viagra", "new.example");
 	m2 = msg(f->a, "Other", "Meeting about quokka budget", NULL);
 	assert_int_equal(rf_classifier_learn(c, f->ctx, m1, NULL, 1, &changed,
@@ -269,7 +261,7 @@ test_unlearn_exact(void **state)
 	rf_classifier_token_counts(c, "quokka", &ns, &nh);
 	assert_int_equal(ns, 1);
 	assert_int_equal(nh, 1);
-	assert_true(dump(f->db) != before);
+	assert_true(dump(f->t.path) != before);
 
 	assert_int_equal(rf_classifier_unlearn(c, f->ctx, m1, &changed, &err),
 	    RF_OK);
@@ -280,7 +272,7 @@ test_unlearn_exact(void **state)
 	assert_int_equal(rf_classifier_unlearn(c, f->ctx, m2, &changed, &err),
 	    RF_OK);
 	assert_false(changed);	/* never learned (any more) */
-	assert_int_equal(dump(f->db), before);
+	assert_int_equal(dump(f->t.path), before);
 	rf_classifier_token_counts(c, "quokka", &ns, &nh);
 	assert_int_equal(ns + nh, 0);
 	rf_classifier_token_counts(c, "viagra", &ns, &nh);
@@ -294,7 +286,7 @@ test_unlearn_exact(void **state)
 	assert_int_equal(rf_classifier_learn(c, f->ctx, m1, NULL, 1, &changed,
 	    &err), RF_OK);
 	rf_classifier_rollback(c);
-	assert_int_equal(dump(f->db), before);
+	assert_int_equal(dump(f->t.path), before);
 	rf_classifier_close(c);
 }
 
@@ -311,9 +303,9 @@ test_learn_again(void **state)
 	rf_message *m1, *m2;
 	int changed;
 
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &c, &err), RF_OK);
 	train_all(f, c);
-	before = dump(f->db);
+	before = dump(f->t.path);
 	m1 = msg(f->a, "Hello", "Brand new words zebra quokka viagra",
 	    "new.example");
 	m2 = msg(f->a, "Other", "Meeting about wombat budget", NULL);
@@ -359,10 +351,10 @@ test_learn_again(void **state)
 	assert_int_equal(rf_classifier_unlearn(c, f->ctx, m2, &changed, &err),
 	    RF_OK);
 	assert_true(changed);
-	assert_int_equal(dump(f->db), before);
+	assert_int_equal(dump(f->t.path), before);
 	rf_classifier_close(c);
 	/* and reopened (counts loaded from the file) */
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &c, &err), RF_OK);
 	rf_classifier_counts(c, &ns, &nh);
 	assert_int_equal(ns, 5);
 	assert_int_equal(nh, 5);
@@ -382,7 +374,7 @@ test_upgrade_v1(void **state)
 	rf_message *m1;
 	int changed;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->t.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 	    "CREATE TABLE meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
 	    "INSERT INTO meta VALUES('version',1),('nspam',0),('nham',0);"
@@ -392,7 +384,7 @@ test_upgrade_v1(void **state)
 	    " spam INTEGER NOT NULL, tokens BLOB NOT NULL);", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &c, &err), RF_OK);
 	m1 = msg(f->a, "Hello", "Brand new words zebra quokka viagra", NULL);
 	assert_int_equal(rf_classifier_learn_again(c, f->ctx, m1, NULL, 1,
 	    &changed, &err), RF_OK);
@@ -405,7 +397,7 @@ test_upgrade_v1(void **state)
 	rf_classifier_counts(c, &ns, &nh);
 	assert_int_equal(ns + nh, 0);
 	rf_classifier_close(c);
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->t.path, &db), SQLITE_OK);
 	{
 		sqlite3_stmt *st;
 
@@ -431,7 +423,7 @@ test_complaint_moves(void **state)
 	rf_message *m;
 	int changed;
 
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &c, &err), RF_OK);
 	train_all(f, c);
 	m = msg(f->a, "Newsletter", "Our schedule of offers: pills and the "
 	    "meeting of the year", "offers.example");
@@ -461,7 +453,7 @@ test_complaint_moves(void **state)
 	 * complained-of message's own tokens are the reasons */
 	p = f->p;
 	p.robs = 0.0178;
-	assert_int_equal(rf_classifier_open(f->db, &p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &p, &c, &err), RF_OK);
 	assert_int_equal(rf_classifier_classify(c, f->ctx, m, &facts, f->a, 5,
 	    &r1, &err), RF_OK);
 	assert_true(has_text(r1.spammy, r1.nspammy, "offers.example") ||
@@ -518,10 +510,10 @@ crash(struct fx *f, int how)
 	pid_t pid;
 	char ch;
 
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &c, &err), RF_OK);
 	train_all(f, c);
 	rf_classifier_close(c);
-	before = dump(f->db);
+	before = dump(f->t.path);
 	assert_int_equal(pipe(fds), 0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -532,7 +524,7 @@ crash(struct fx *f, int how)
 
 		close(fds[0]);
 		p.max_pending = 1;	/* write through at every message */
-		if (rf_classifier_open(f->db, &p, &c, &err) != RF_OK ||
+		if (rf_classifier_open(f->t.path, &p, &c, &err) != RF_OK ||
 		    rf_classifier_begin(c, &err) != RF_OK)
 			_exit(2);
 		for (i = 0; i < 2000; i++) {
@@ -564,14 +556,14 @@ crash(struct fx *f, int how)
 		assert_true(WIFSIGNALED(status) &&
 		    WTERMSIG(status) == SIGKILL);
 	/* recovery happens on the first open; then all is as before */
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &c, &err), RF_OK);
 	rf_classifier_counts(c, &ns, &nh);
 	assert_int_equal(ns, 5);
 	assert_int_equal(nh, 5);
 	rf_classifier_token_counts(c, "crash", &ns, &nh);
 	assert_int_equal(ns + nh, 0);
 	rf_classifier_close(c);
-	assert_int_equal(dump(f->db), before);
+	assert_int_equal(dump(f->t.path), before);
 }
 
 static void

@@ -13,12 +13,12 @@
 #include <hiredis.h>
 
 #include "testutil.h"
+#include "dbutil.h"
 
 #define NMSG 24
 
 struct fx {
-	char dir[64];
-	char db[128];
+	struct tmpdb t;		/* the SQLite token database's file */
 	char loc[128];
 	rf_ctx *ctx;
 	rf_cls_params p;
@@ -68,9 +68,7 @@ setup(void **state)
 	const char *port = getenv("REDIS_PORT");
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/rf-clsr-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/tokens.db", f->dir);
+	tmpdb_make(&f->t, "clsr", "tokens.db");
 	if (port != NULL && *port != '\0')
 		snprintf(f->loc, sizeof(f->loc),
 		    "redis://127.0.0.1:%s/t%ld", port, (long)getpid());
@@ -85,16 +83,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	static const char *const suffix[] = { "", "-wal", "-shm" };
 	struct fx *f = *state;
-	char path[160];
-	size_t i;
 
-	for (i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
-		unlink(path);
-	}
-	assert_int_equal(rmdir(f->dir), 0);
+	assert_int_equal(tmpdb_remove(&f->t), 0);
 	rf_ctx_free(f->ctx);
 	free(f);
 	return 0;
@@ -174,11 +165,11 @@ test_same_as_sqlite(void **state)
 	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err), RF_OK);
 	assert_string_equal(rf_classifier_backend(r), "redis");
 	assert_false(rf_classifier_atomic(r));
-	snprintf(buf, sizeof(buf), "sqlite:%s", f->db);
+	snprintf(buf, sizeof(buf), "sqlite:%s", f->t.path);
 	assert_int_equal(rf_classifier_open(buf, &f->p, &s, &err), RF_OK);
 	assert_string_equal(rf_classifier_backend(s), "sqlite");
 	assert_true(rf_classifier_atomic(s));
-	assert_int_equal(access(f->db, F_OK), 0);
+	assert_int_equal(access(f->t.path, F_OK), 0);
 	assert_int_equal(learn_set(f, r, 0, NMSG), 2 * NMSG);
 	assert_int_equal(learn_set(f, s, 0, NMSG), 2 * NMSG);
 	/* again: nothing changes */
@@ -339,7 +330,7 @@ test_again(void **state)
 		skip();
 	strcat(f->loc, "a");
 	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err), RF_OK);
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &s, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &s, &err), RF_OK);
 	again_seq(f, r);
 	again_seq(f, s);
 	assert_int_equal(rf_classifier_reload(r, &err), RF_OK);
@@ -400,7 +391,7 @@ test_two_writers(void **state)
 		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 	assert_int_equal(rf_classifier_open(f->loc, &f->p, &r, &err), RF_OK);
-	assert_int_equal(rf_classifier_open(f->db, &f->p, &s, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &s, &err), RF_OK);
 	learn_set(f, s, 0, 60);
 	rf_classifier_counts(r, &ns, &nh);
 	assert_int_equal(ns, 60);

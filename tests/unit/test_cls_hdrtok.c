@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "testutil.h"
+#include "dbutil.h"
 #include "../../lib/internal.h"
 
 /* Spamware shape: IP-literal HELO, "with SMTP", random Message-ID,
@@ -218,7 +219,8 @@ static void
 test_reasons_in_words(void **state)
 {
 	rf_ctx *ctx = *state;
-	char dir[] = "/tmp/rf-shape-XXXXXX", db[64], p2[80], buf[2048];
+	struct tmpdb t;
+	char buf[2048];
 	rf_cls_params p;
 	rf_classifier *c;
 	rf_cls_result r;
@@ -230,11 +232,10 @@ test_reasons_in_words(void **state)
 	int i, changed;
 
 	assert_non_null(a);
-	assert_non_null(mkdtemp(dir));
-	snprintf(db, sizeof(db), "%s/t.db", dir);
+	tmpdb_make(&t, "shape", "t.db");
 	rf_cls_params_default(&p);
 	p.min_learned = 1;
-	assert_int_equal(rf_classifier_open(db, &p, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(t.path, &p, &c, &err), RF_OK);
 	assert_int_equal(rf_classifier_begin(c, &err), RF_OK);
 	for (i = 0; i < 4; i++) {
 		/* distinct Message-IDs: a message learned twice counts
@@ -270,12 +271,7 @@ test_reasons_in_words(void **state)
 	assert_int_equal(nh, 4);
 	rf_classifier_close(c);
 	rf_arena_free(a);
-	unlink(db);
-	snprintf(p2, sizeof(p2), "%s-wal", db);
-	unlink(p2);
-	snprintf(p2, sizeof(p2), "%s-shm", db);
-	unlink(p2);
-	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(tmpdb_remove(&t), 0);
 }
 
 /* meta_exec: run sql on the SQLite file db. */
@@ -295,43 +291,42 @@ static void
 test_token_set_version(void **state)
 {
 	rf_ctx *ctx = *state;
-	char dir[] = "/tmp/rf-shape-XXXXXX", db[64], p2[80];
+	struct tmpdb t;
 	rf_classifier *c;
 	rf_message *m;
 	rf_error err;
 	int changed;
 
-	assert_non_null(mkdtemp(dir));
-	snprintf(db, sizeof(db), "%s/t.db", dir);
-	assert_int_equal(rf_classifier_open(db, NULL, &c, &err), RF_OK);
+	tmpdb_make(&t, "shape", "t.db");
+	assert_int_equal(rf_classifier_open(t.path, NULL, &c, &err), RF_OK);
 	m = parse(ctx, hammy);
 	assert_int_equal(rf_classifier_learn(c, ctx, m, NULL, 0, &changed,
 	    &err), RF_OK);
 	rf_message_free(m);
 	rf_classifier_close(c);
 	/* reopened as it is: fine */
-	assert_int_equal(rf_classifier_open(db, NULL, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(t.path, NULL, &c, &err), RF_OK);
 	rf_classifier_close(c);
 	/* trained by a redflag before token sets were recorded: set 1 */
-	meta_exec(db, "DELETE FROM meta WHERE k = 'tokens'");
-	assert_int_equal(rf_classifier_open(db, NULL, &c, &err), RF_ESTORE);
+	meta_exec(t.path, "DELETE FROM meta WHERE k = 'tokens'");
+	assert_int_equal(rf_classifier_open(t.path, NULL, &c, &err), RF_ESTORE);
 	assert_null(c);
 	assert_non_null(strstr(err.msg, "token set 1"));
 	assert_non_null(strstr(err.msg, "train a new database"));
-	meta_exec(db, "INSERT INTO meta VALUES('tokens', 99)");
-	assert_int_equal(rf_classifier_open(db, NULL, &c, &err), RF_ESTORE);
+	meta_exec(t.path, "INSERT INTO meta VALUES('tokens', 99)");
+	assert_int_equal(rf_classifier_open(t.path, NULL, &c, &err), RF_ESTORE);
 	assert_non_null(strstr(err.msg, "token set 99"));
 	/* emptied (no counts, no tokens) and unmarked: taken, marked */
-	meta_exec(db, "DELETE FROM meta WHERE k = 'tokens';"
+	meta_exec(t.path, "DELETE FROM meta WHERE k = 'tokens';"
 	    "DELETE FROM tokens; DELETE FROM learned;"
 	    "UPDATE meta SET v = 0 WHERE k IN ('nspam', 'nham')");
-	assert_int_equal(rf_classifier_open(db, NULL, &c, &err), RF_OK);
+	assert_int_equal(rf_classifier_open(t.path, NULL, &c, &err), RF_OK);
 	rf_classifier_close(c);
 	{
 		sqlite3 *h;
 		sqlite3_stmt *st;
 
-		assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+		assert_int_equal(sqlite3_open(t.path, &h), SQLITE_OK);
 		assert_int_equal(sqlite3_prepare_v2(h, "SELECT v FROM meta "
 		    "WHERE k = 'tokens'", -1, &st, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -339,12 +334,7 @@ test_token_set_version(void **state)
 		sqlite3_finalize(st);
 		sqlite3_close(h);
 	}
-	unlink(db);
-	snprintf(p2, sizeof(p2), "%s-wal", db);
-	unlink(p2);
-	snprintf(p2, sizeof(p2), "%s-shm", db);
-	unlink(p2);
-	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(tmpdb_remove(&t), 0);
 }
 
 int

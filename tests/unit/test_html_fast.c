@@ -22,9 +22,11 @@ rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
-/* The constant hash table of html.c against one built by inserting the
- * names in table order with linear probing; on a difference (a name
- * added or changed) it prints the table to paste into html.c. */
+/* The constant hash table of html.c (lib/html_names.h, written by
+ * tools/genhtmlnames.py) against one built by inserting the names in
+ * table order with linear probing: the generator's hash is the C one.  On
+ * a difference (a name added or changed, the header not generated again,
+ * or the two hashes apart) it prints the table it built. */
 static void
 test_names_table(void **state)
 {
@@ -49,7 +51,8 @@ test_names_table(void **state)
 	for (h = 0; h < 256; h++)
 		same &= rf__html_names_slot(h) == slot[h];
 	if (!same) {
-		printf("html.c names_slot should be:");
+		printf("names_slot should be (tools/genhtmlnames.py "
+		    "lib/html.c > lib/html_names.h):");
 		for (h = 0; h < 256; h++)
 			printf("%s%2u,", h % 16 == 0 ? "\n\t" : " ",
 			    (unsigned)slot[h]);

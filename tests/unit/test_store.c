@@ -5,45 +5,31 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "dbutil.h"
 #include "fputil.h"
 #include "../../lib/internal.h"	/* rf__sample_undelta */
 
-static char dir[64];
-static char path[128];
+static struct tmpdb tmp;	/* the store's file, made new for each test */
 
 static int
 setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/rf-store-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/campaigns.db", dir);
+	tmpdb_make(&tmp, "store", "campaigns.db");
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char p[160];
-
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	unlink(path);
-	rmdir(dir);
+	tmpdb_remove(&tmp);
 	return 0;
 }
 
+/* open_store: the store of this test with options o (NULL: defaults). */
 static rf_store *
 open_store(const rf_store_options *o)
 {
-	rf_store *s = NULL;
-	rf_error err;
-
-	if (rf_store_open(path, o, &s, &err) != RF_OK)
-		fail_msg("rf_store_open: %s", err.msg);
-	return s;
+	return store_open(tmp.path, o);
 }
 
 static void
@@ -322,7 +308,7 @@ test_schema(void **state)
 	char other[160];
 
 	rf_store_close(s);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(tmp.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
 	    &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -337,18 +323,18 @@ test_schema(void **state)
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(rf_store_open(path, NULL, &s, &err), RF_ESTORE);
+	assert_int_equal(rf_store_open(tmp.path, NULL, &s, &err), RF_ESTORE);
 	assert_null(s);
 	assert_non_null(strstr(err.msg, "newer"));
 	/* so is somebody else's database */
-	snprintf(other, sizeof(other), "%s/other.db", dir);
+	snprintf(other, sizeof(other), "%s/other.db", tmp.dir);
 	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
-	snprintf(other, sizeof(other), "sqlite:%s/other.db", dir);
+	snprintf(other, sizeof(other), "sqlite:%s/other.db", tmp.dir);
 	assert_int_equal(rf_store_open(other, NULL, &s, &err), RF_ESTORE);
-	snprintf(other, sizeof(other), "%s/other.db", dir);
+	snprintf(other, sizeof(other), "%s/other.db", tmp.dir);
 	unlink(other);
 	/* and a read-only open of a missing store */
 	{
@@ -356,7 +342,7 @@ test_schema(void **state)
 
 		rf_store_options_default(&o);
 		o.read_only = 1;
-		snprintf(other, sizeof(other), "%s/missing.db", dir);
+		snprintf(other, sizeof(other), "%s/missing.db", tmp.dir);
 		assert_int_equal(rf_store_open(other, &o, &s, &err),
 		    RF_ESTORE);
 	}
@@ -377,7 +363,7 @@ test_migrate_1(void **state)
 	add(s, &a, "one@example.com", 1, &c);
 	add(s, &a, "two@example.com", 2, &c);
 	rf_store_close(s);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(tmp.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE INDEX campaign_size ON "
 	    "campaign(size); PRAGMA user_version = 1", NULL, NULL, NULL),
 	    SQLITE_OK);
@@ -386,7 +372,7 @@ test_migrate_1(void **state)
 	assert_int_equal(rf_campaign_lookup(s, &a, &c, &err), RF_OK);
 	assert_int_equal(c.copies, 2);
 	rf_store_close(s);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(tmp.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version "
 	    "FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema "
 	    "WHERE name = 'campaign_size')", -1, &st, NULL), SQLITE_OK);
@@ -442,24 +428,73 @@ samples_cb(size_t copy, const char *const *links, size_t n, void *arg)
 	return 0;
 }
 
+/* open_samples: the store of this test keeping the links of max_samples
+ * copies of a campaign, 2 of each copy, max_bytes bytes in all. */
+static rf_store *
+open_samples(unsigned max_samples, size_t max_bytes)
+{
+	rf_store_options o;
+
+	rf_store_options_default(&o);
+	o.max_samples = max_samples;
+	o.max_sample_links = 2;
+	o.max_sample_bytes = max_bytes;
+	return open_store(&o);
+}
+
+/* samples_of: sm filled with the samples of campaign id, which has some. */
+static void
+samples_of(rf_store *s, const char *id, struct sampled *sm)
+{
+	rf_error err;
+
+	memset(sm, 0, sizeof(*sm));
+	assert_int_equal(rf_campaign_samples(s, id, samples_cb, sm, &err),
+	    RF_OK);
+}
+
+/* check_byte_budget: the byte budget holds: 10 copies of campaign b, one
+ * 30-byte link each, into a store keeping 16 copies in 100 bytes: three
+ * are kept.  grouped: the copies after the first in a group (the hot
+ * table's path after the direct one). */
+static void
+check_byte_budget(const rf_fingerprint *b, int grouped)
+{
+	rf_store *s = open_samples(16, 100);
+	struct sampled sm;
+	rf_campaign c;
+	rf_error err;
+	char l0[64], id[RF_CAMPAIGN_ID_LEN + 1];
+	const char *links[1] = { l0 };
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		if (grouped && i == 1)
+			assert_int_equal(rf_store_begin(s, &err), RF_OK);
+		snprintf(l0, sizeof(l0), "https://t.example/c/%010d", i);
+		assert_int_equal(rf_campaign_add(s, b, NULL, 0, NULL, links,
+		    1, i, &c, &err), RF_OK);
+	}
+	if (grouped)
+		assert_int_equal(rf_store_commit(s, &err), RF_OK);
+	rf_store_fp_id(b, id);
+	samples_of(s, id, &sm);
+	assert_int_equal(sm.copies, 3);
+	rf_store_close(s);
+}
+
 static void
 test_samples(void **state)
 {
-	rf_store_options o;
 	rf_fingerprint a = fp_make(20), b = fp_make(21);
 	struct sampled sm;
 	rf_campaign c;
-	rf_store *s;
+	rf_store *s = open_samples(3, 4096);
 	rf_error err;
-	char l0[64], id[RF_CAMPAIGN_ID_LEN + 1];
+	char l0[64];
 	const char *links[3] = { l0, "https://t.example/o?x=1%2\n", NULL };
 	int i;
 
-	rf_store_options_default(&o);
-	o.max_samples = 3;
-	o.max_sample_links = 2;
-	o.max_sample_bytes = 4096;
-	s = open_store(&o);
 	for (i = 0; i < 10; i++) {
 		snprintf(l0, sizeof(l0), "https://t.example/c/%08d", i);
 		links[2] = "https://third.example/";
@@ -467,9 +502,7 @@ test_samples(void **state)
 		    3, i, &c, &err), RF_OK);
 		assert_true(c.limits_hit & RF_CAMPAIGN_LIMIT_SAMPLE);
 	}
-	memset(&sm, 0, sizeof(sm));
-	assert_int_equal(rf_campaign_samples(s, c.id, samples_cb, &sm, &err),
-	    RF_OK);
+	samples_of(s, c.id, &sm);
 	assert_int_equal(sm.copies, 3);
 	assert_int_equal(sm.nlinks[0], 2);
 	assert_string_equal(sm.first[0], "https://t.example/c/00000000");
@@ -477,22 +510,7 @@ test_samples(void **state)
 	assert_int_equal(rf_campaign_samples(s, "0000000000000000",
 	    samples_cb, &sm, &err), RF_ENOTFOUND);
 	rf_store_close(s);
-
-	/* the byte budget holds too: 100 bytes fit three 30-byte links */
-	o.max_samples = 16;
-	o.max_sample_bytes = 100;
-	s = open_store(&o);
-	for (i = 0; i < 10; i++) {
-		snprintf(l0, sizeof(l0), "https://t.example/c/%010d", i);
-		assert_int_equal(rf_campaign_add(s, &b, NULL, 0, NULL, links,
-		    1, i, &c, &err), RF_OK);
-	}
-	rf_store_fp_id(&b, id);
-	memset(&sm, 0, sizeof(sm));
-	assert_int_equal(rf_campaign_samples(s, id, samples_cb, &sm, &err),
-	    RF_OK);
-	assert_int_equal(sm.copies, 3);
-	rf_store_close(s);
+	check_byte_budget(&b, 0);
 }
 
 /* The same limits inside a group (the hot table's path) and across the
@@ -501,21 +519,15 @@ test_samples(void **state)
 static void
 test_samples_group(void **state)
 {
-	rf_store_options o;
 	rf_fingerprint a = fp_make(22), b = fp_make(23);
 	struct sampled sm;
 	rf_campaign c;
-	rf_store *s;
+	rf_store *s = open_samples(5, 4096);
 	rf_error err;
-	char l0[64], id[RF_CAMPAIGN_ID_LEN + 1];
+	char l0[64];
 	const char *links[2] = { l0, "https://t.example/o?x=1" };
 	int i;
 
-	rf_store_options_default(&o);
-	o.max_samples = 5;
-	o.max_sample_links = 2;
-	o.max_sample_bytes = 4096;
-	s = open_store(&o);
 	for (i = 0; i < 12; i++) {
 		if (i == 2)
 			assert_int_equal(rf_store_begin(s, &err), RF_OK);
@@ -528,33 +540,11 @@ test_samples_group(void **state)
 		    2, i, &c, &err), RF_OK);
 	}
 	assert_int_equal(c.copies, 12);
-	memset(&sm, 0, sizeof(sm));
-	assert_int_equal(rf_campaign_samples(s, c.id, samples_cb, &sm, &err),
-	    RF_OK);
+	samples_of(s, c.id, &sm);
 	assert_int_equal(sm.copies, 5);
 	assert_string_equal(sm.first[0], "https://t.example/c/00000000");
 	rf_store_close(s);
-
-	/* the byte budget in a group: 100 bytes fit three 30-byte links */
-	o.max_samples = 16;
-	o.max_sample_bytes = 100;
-	s = open_store(&o);
-	snprintf(l0, sizeof(l0), "https://t.example/c/%010d", 0);
-	assert_int_equal(rf_campaign_add(s, &b, NULL, 0, NULL, links, 1, 0,
-	    &c, &err), RF_OK);
-	assert_int_equal(rf_store_begin(s, &err), RF_OK);
-	for (i = 1; i < 10; i++) {
-		snprintf(l0, sizeof(l0), "https://t.example/c/%010d", i);
-		assert_int_equal(rf_campaign_add(s, &b, NULL, 0, NULL, links,
-		    1, i, &c, &err), RF_OK);
-	}
-	assert_int_equal(rf_store_commit(s, &err), RF_OK);
-	rf_store_fp_id(&b, id);
-	memset(&sm, 0, sizeof(sm));
-	assert_int_equal(rf_campaign_samples(s, id, samples_cb, &sm, &err),
-	    RF_OK);
-	assert_int_equal(sm.copies, 3);
-	rf_store_close(s);
+	check_byte_budget(&b, 1);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "dbutil.h"
 #include "fputil.h"
 #include "../../lib/internal.h"	/* the backend, for the race test */
 
@@ -34,17 +35,6 @@ have_redis(const char *name)
 	return 1;
 }
 
-static rf_store *
-open_redis(const char *sp)
-{
-	rf_store *s = NULL;
-	rf_error err;
-
-	if (rf_store_open(sp, NULL, &s, &err) != RF_OK)
-		fail_msg("rf_store_open %s: %s", sp, err.msg);
-	return s;
-}
-
 static void
 test_add_match_count(void **state)
 {
@@ -58,7 +48,7 @@ test_add_match_count(void **state)
 
 	if (!have_redis("add"))
 		skip();
-	s = open_redis(spec);
+	s = store_open(spec, NULL);
 	assert_string_equal(rf_store_backend(s), "redis");
 	a = fp_make(1);
 	rf_store_fp_id(&a, id);
@@ -144,8 +134,7 @@ test_list_samples(void **state)
 		skip();
 	rf_store_options_default(&o);
 	o.max_samples = 4;
-	if (rf_store_open(spec, &o, &s, &err) != RF_OK)
-		fail_msg("open: %s", err.msg);
+	s = store_open(spec, &o);
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < sizes[i]; j++) {
 			const char *rc[1] = { r };
@@ -217,8 +206,7 @@ test_samples_delta(void **state)
 
 	if (!have_redis("delta"))
 		skip();
-	if (rf_store_open(spec, NULL, &s, &err) != RF_OK)
-		fail_msg("open: %s", err.msg);
+	s = store_open(spec, NULL);
 	for (k = 0; k < 6; k++) {
 		n = delta_links(k, buf, links);
 		snprintf(r, sizeof(r), "d%d@example.net", k);
