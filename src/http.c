@@ -600,8 +600,9 @@ http_run(struct http_server *srv, const char *addr, unsigned port)
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_LIMIT, srv->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->max_connections_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, srv->request_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 	    MHD_OPTION_END);
 	if (d == NULL) {

@@ -2,7 +2,8 @@
 # hotline_web_security.sh - redflag serve against hostile requests:
 # wrong passwords, missing or wrong CSRF tokens, an analyst attempting a
 # supervisor action, script and SQL payloads in every field (stored, and
-# shown escaped), oversized requests (max_request_size), cookie flags.
+# shown escaped), oversized requests (max_request_size), cookie flags,
+# raw malformed requests, log escaping, connections held open.
 . tests/e2e/lib/hotline.sh
 start_server --set max_request_size=8k
 add_user ana analyst
@@ -189,6 +190,52 @@ grep -q "$(printf '\033')" "$T/serve.err" && fail "a raw ESC byte in the log"
 grep -q '^INJECTED' "$T/serve.err" && fail "a client wrote a line into the log"
 grep -q 'INJECTED\\x1b\[31m' "$T/serve.err" ||
 	fail "no logged reset: the log-escaping probe did not run"
+# --- one address holding connections open (slowloris) does not take
+# the server from the others: max_connections_per_ip (16) of the 64 ---
+python3 - "$BASE" <<'PY' || fail "connections held from one address"
+import socket, sys, time
+host, port = sys.argv[1].split("//")[1].split(":")
+port = int(port)
+held = []
+for i in range(70):
+    s = socket.socket()
+    s.bind(("127.0.0.2", 0))
+    s.connect((host, port))
+    try:
+        s.sendall(b"GET /login HTTP/1.1\r\n")
+    except OSError:
+        pass
+    held.append(s)
+time.sleep(0.3)
+s = socket.create_connection((host, port), 10)
+s.sendall(b"GET /login HTTP/1.1\r\nHost: x\r\n\r\n")
+out = s.recv(100)
+assert out.startswith(b"HTTP/1.1 200 "), ("another address was refused", out)
+for s in held:
+    s.close()
+PY
+# request_timeout: a connection silent for longer is closed.
+"$REDFLAG" serve --db "$DB" --port 0 --set request_timeout=1 \
+    > "$T/serve2.out" 2>/dev/null &
+pid2=$!
+i=0
+while ! grep -q listening "$T/serve2.out" 2>/dev/null; do
+	i=$((i + 1)); [ $i -gt 100 ] && fail "second server did not start"
+	sleep 0.05
+done
+python3 - "$(sed -n 's/.*listening on \(http:[^ ]*\)\//\1/p' "$T/serve2.out")" <<'PY'
+import socket, sys, time
+host, port = sys.argv[1].split("//")[1].split(":")
+s = socket.create_connection((host, int(port)), 10)
+s.sendall(b"GET /login HTTP/1.1\r\n")
+t = time.time()
+s.settimeout(10)
+assert s.recv(100) == b"", "answered a half request"
+assert time.time() - t < 5, "request_timeout=1 not applied"
+PY
+rc=$?
+kill "$pid2"; wait "$pid2"
+[ $rc -eq 0 ] || fail "request_timeout"
 "$REDFLAG" hotline --db "$DB" audit verify > /dev/null || fail "audit chain broken"
 grep -q 'login.fail' "$T/a.html" || fail "failed login not audited"
 echo "hotline web security: all checks passed"
