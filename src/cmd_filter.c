@@ -10,6 +10,7 @@
  * that the MTA keeps the message and tries again rather than bouncing.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,10 @@ cmd_filter(int argc, char **argv)
 	rf_error err;
 	int i, r, more, rc = EX_TEMPFAIL;
 
+	/* A reader gone is a failed write (EX_TEMPFAIL), never death by
+	 * SIGPIPE, on every path (not only once GMime's initialisation
+	 * happens to ignore the signal). */
+	signal(SIGPIPE, SIG_IGN);
 	config_init(&cfg);
 	rf_buf_init(&in, 0);
 	rf_buf_init(&out, 0);
