@@ -461,6 +461,8 @@ send_resp(struct MHD_Connection *c, struct http_resp *o)
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (o->location[0] != '\0')
 		MHD_add_response_header(resp, "Location", o->location);
+	if (o->status == 405)	/* RFC 9110 15.5.6: the methods served */
+		MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
 	if (o->disposition != NULL)
 		MHD_add_response_header(resp, "Content-Disposition",
 		    o->disposition);

@@ -176,6 +176,8 @@ for req, want in cases:
     head = out.split(b"\r\n", 1)[0]
     assert head.startswith(b"HTTP/1.1 %d " % want), (req[:60], head, want)
     assert b"\r\n\r\n" in out, ("no end of headers", req[:60])
+    if want == 405:		# RFC 9110: a 405 names the methods served
+        assert b"\r\nAllow: GET, HEAD, POST\r\n" in out.split(b"\r\n\r\n")[0] + b"\r\n", out[:300]
 # A request whose answer cannot be sent (the client resets): the server
 # logs the failure with the URL, which must come out escaped.
 for i in range(20):
