@@ -122,6 +122,7 @@ cmd_serve(int argc, char **argv)
 	int i, r, rc;
 	char *end;
 
+	(void)cli_std_fds();	/* no client connection on fd 1 or 2 */
 	hl_fe_init(&fe);
 	memset(&srv, 0, sizeof(srv));
 	srv.fe = &fe;

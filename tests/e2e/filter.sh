@@ -149,6 +149,27 @@ for n, want in ((1024, 0), (1025, 75)):
     assert rc == want and (out != b"") == (want == 0), (n, rc, len(out))
 PY
 
+# Standard input or output closed: 75, nothing read from or written into
+# whatever is opened next.  With a Redis store, the store's socket used
+# to become standard output: the message was sent to Redis as commands
+# (a body line "SET pwned yes" ran) and the filter exited 0.
+rf < "$m" >&- 2>/dev/null; rc=$?
+[ $rc -eq 75 ] || fail "standard output closed: status $rc"
+rf <&- > "$d/out" 2>/dev/null; rc=$?
+[ $rc -eq 75 ] && [ ! -s "$d/out" ] || fail "standard input closed: status $rc"
+if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+	. tests/redis.sh
+	trap 'redis_stop; rm -rf "$d"' EXIT
+	redis_start "$d" || fail "redis-server did not start"
+	printf 'Subject: x\nTo: a@test.example\n\nSET pwned yes\r\n' |
+	    rf --set "db=redis://127.0.0.1:$redis_port" >&- 2>/dev/null
+	rc=$?
+	[ "$(redis-cli -p "$redis_port" exists pwned)" = 0 ] ||
+	    fail "the message reached Redis as commands"
+	[ $rc -eq 75 ] || fail "standard output closed, Redis store: status $rc"
+	redis_stop
+fi
+
 # mbox From_ line stays first; LF messages get LF headers; empty input.
 printf 'From a@b.example Mon Mar  2 10:00:00 2026\nSubject: x\n\nhi\n' |
 	rf > "$d/out" || fail "From_ line"
