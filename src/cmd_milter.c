@@ -278,6 +278,7 @@ mf_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return SMFIS_CONTINUE;
 }
 
+/* name_cmp: qsort order of header names (char **), ignoring case. */
 static int
 name_cmp(const void *a, const void *b)
 {
