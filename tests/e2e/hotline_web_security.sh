@@ -192,6 +192,15 @@ grep -q "$(printf '\033')" "$T/serve.err" && fail "a raw ESC byte in the log"
 grep -q '^INJECTED' "$T/serve.err" && fail "a client wrote a line into the log"
 grep -q 'INJECTED\\x1b\[31m' "$T/serve.err" ||
 	fail "no logged reset: the log-escaping probe did not run"
+# --- JSON escapes: a surrogate pair is one character (RFC 8259 7); a
+# lone surrogate, U+FFFD ---
+out=$(api '{"urls": ["http://utf16.example/p"], "comment": "A\ud83d\ude00B\ud83dC\u00e9"}')
+c=$(echo "$out" | sed -n 's/.*"case": \([0-9]*\).*/\1/p')
+[ -n "$c" ] || fail "API filing with escapes: $out"
+curl -s -b "$T/sue.jar" "$BASE/case/$c" > "$T/u.html"
+grep -q "A$(printf '\360\237\230\200')B$(printf '\357\277\275')C$(printf '\303\251')" \
+    "$T/u.html" || fail "JSON surrogate pair not decoded as one character"
+
 # --- one address holding connections open (slowloris) does not take
 # the server from the others: max_connections_per_ip (16) of the 64 ---
 python3 - "$BASE" <<'PY' || fail "connections held from one address"
