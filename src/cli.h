@@ -26,6 +26,15 @@ enum {
 /* warnx-style diagnostics on standard error, prefixed "redflag: ". */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * cli_std_fds: standard input, output and error each opened on /dev/null
+ * when closed, so that no file or socket opened later (a Redis store's)
+ * becomes one of them and gets the message or the log written into it.
+ * Returns a mask of the ones that were closed (bit fd), or -1 when one
+ * could not be filled.
+ */
+int cli_std_fds(void);
+
 /* cli_escape: untrusted bytes made safe for a terminal or a log: printable
  * ASCII kept, everything else \xNN, cut to max bytes with "..." added.
  * Returns buf. */

@@ -10,6 +10,7 @@
  * that the MTA keeps the message and tries again rather than bouncing.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,10 +189,21 @@ cmd_filter(int argc, char **argv)
 	rf_error err;
 	int i, r, more, rc = EX_TEMPFAIL;
 
+	/* A reader gone is a failed write (EX_TEMPFAIL), never death by
+	 * SIGPIPE, on every path (not only once GMime's initialisation
+	 * happens to ignore the signal). */
+	signal(SIGPIPE, SIG_IGN);
 	config_init(&cfg);
 	rf_buf_init(&in, 0);
 	rf_buf_init(&out, 0);
 	memset(&res, 0, sizeof(res));
+	/* No message to read or nowhere to write it: try later.  (Left
+	 * closed, standard output would become the store's socket, and the
+	 * message its commands.) */
+	if ((r = cli_std_fds()) != 0 && (r < 0 || (r & 3) != 0)) {
+		cli_warn("filter: standard input or output is closed");
+		goto out;
+	}
 	for (i = 1; i < argc; i++) {
 		if ((r = config_option(&cfg, argc, argv, &i)) < 0)
 			goto out;

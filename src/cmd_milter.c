@@ -39,12 +39,10 @@
 #include "config.h"
 #include "pipeline.h"
 
-/* Headers only redflag may set: a sender's copies are removed. */
-static const char *const own_headers[] = {
-	"X-Redflag-Verdict", "X-Redflag-Score", "X-Redflag-Campaign",
-	"X-Redflag-Reasons", "X-Redflag-Action"
-};
-#define NOWN (sizeof(own_headers) / sizeof(own_headers[0]))
+/* Headers only redflag may set, X-Redflag-*: a sender's copies are
+ * removed, whatever follows the prefix (as the filter does). */
+#define OWN_PREFIX "X-Redflag-"
+#define OWN_PREFIX_LEN (sizeof(OWN_PREFIX) - 1)
 
 struct server {
 	const struct config *cfg;
@@ -60,7 +58,9 @@ struct mstate {
 	rf_buf msg;		/* header block, blank line, body (CRLF) */
 	char **rcpts;
 	size_t nrcpts, rcap;
-	unsigned own[NOWN];	/* forged copies of own_headers seen */
+	rf_buf forged;		/* names of X-Redflag-* headers seen, each
+				 * NUL-terminated, in arrival order */
+	size_t nforged;		/* names in forged */
 	int toolarge;		/* msg hit max_message_size */
 	int active;		/* counted in server->inflight */
 	char qid[32];
@@ -98,7 +98,8 @@ message_end(struct mstate *st)
 	st->nrcpts = 0;
 	rf_buf_reset(&st->msg);
 	st->msg.max = server->cfg->limits.max_message_size;
-	memset(st->own, 0, sizeof(st->own));
+	rf_buf_reset(&st->forged);
+	st->nforged = 0;
 	st->toolarge = 0;
 	st->qid[0] = '\0';
 	if (st->active) {
@@ -140,6 +141,7 @@ mf_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 		return SMFIS_TEMPFAIL;
 	}
 	rf_buf_init(&st->msg, server->cfg->limits.max_message_size);
+	rf_buf_init(&st->forged, 0);
 	if (smfi_setpriv(ctx, st) != MI_SUCCESS) {
 		free(st);
 		return SMFIS_TEMPFAIL;
@@ -215,14 +217,10 @@ mf_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct mstate *st = state(ctx);
 	const char *p;
-	size_t i;
 	int bad;
 
 	if (st == NULL)
 		return SMFIS_TEMPFAIL;
-	for (i = 0; i < NOWN; i++)
-		if (strcasecmp(name, own_headers[i]) == 0)
-			st->own[i]++;
 	if (st->toolarge)
 		return SMFIS_CONTINUE;
 	bad = rf_buf_puts(&st->msg, name) != 0 ||
@@ -239,6 +237,16 @@ mf_header(SMFICTX *ctx, char *name, char *value)
 	if (bad && !st->msg.truncated)
 		return fail(ctx, st, server->cfg->on_error, "out of memory");
 	st->toolarge = st->msg.truncated;
+	/* Kept whole in msg, so forged stays smaller than msg (a message
+	 * over the limit is never changed: on_limit tempfails or passes it
+	 * unchanged). */
+	if (!st->toolarge && strncasecmp(name, OWN_PREFIX,
+	    OWN_PREFIX_LEN) == 0) {
+		if (rf_buf_append(&st->forged, name, strlen(name) + 1) != 0)
+			return fail(ctx, st, server->cfg->on_error,
+			    "out of memory");
+		st->nforged++;
+	}
 	return SMFIS_CONTINUE;
 }
 
@@ -270,18 +278,68 @@ mf_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return SMFIS_CONTINUE;
 }
 
-/* apply: make the changes of r; 0, or -1 when the MTA refused one. */
+/* name_cmp: qsort order of header names (char **), ignoring case. */
 static int
-apply(SMFICTX *ctx, struct mstate *st, const struct pipeline_result *r)
+name_cmp(const void *a, const void *b)
+{
+	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * remove_forged: delete every X-Redflag-* header of the message.  The MTA
+ * numbers the headers of one name (case-insensitively) from 1: the names
+ * are sorted so that each name's copies form one run, deleted from the
+ * last to the first so that no deletion moves an index still to come
+ * (n log n for n forged headers, however many distinct names).
+ * Returns 0, or -1 (*why set) when out of memory or the MTA refused.
+ */
+static int
+remove_forged(SMFICTX *ctx, const struct mstate *st, const char **why)
+{
+	const char **v;
+	const char *p;
+	size_t i, j, k;
+	int rc = -1;
+
+	if (st->nforged == 0)
+		return 0;
+	if (st->nforged > INT_MAX ||
+	    (v = calloc(st->nforged, sizeof(*v))) == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
+	for (i = 0, p = st->forged.data; i < st->nforged; i++) {
+		v[i] = p;
+		p += strlen(p) + 1;
+	}
+	qsort(v, st->nforged, sizeof(*v), name_cmp);
+	*why = "the MTA refused a change";
+	for (i = 0; i < st->nforged; i = j) {
+		for (j = i + 1; j < st->nforged &&
+		    strcasecmp(v[i], v[j]) == 0; j++)
+			;
+		for (k = j - i; k > 0; k--)
+			if (smfi_chgheader(ctx, (char *)v[i], (int)k, NULL) !=
+			    MI_SUCCESS)
+				goto out;
+	}
+	rc = 0;
+out:
+	free(v);
+	return rc;
+}
+
+/* apply: make the changes of r; 0, or -1 (*why set) when out of memory
+ * or the MTA refused one. */
+static int
+apply(SMFICTX *ctx, struct mstate *st, const struct pipeline_result *r,
+      const char **why)
 {
 	size_t i;
-	unsigned k;
 
-	for (i = 0; i < NOWN; i++)
-		for (k = st->own[i]; k > 0; k--)
-			if (smfi_chgheader(ctx, (char *)own_headers[i], (int)k,
-			    NULL) != MI_SUCCESS)
-				return -1;
+	if (remove_forged(ctx, st, why) != 0)
+		return -1;
+	*why = "the MTA refused a change";
 	for (i = 0; i < r->nheaders; i++)
 		if (smfi_addheader(ctx, (char *)r->headers[i].name,
 		    (char *)r->headers[i].value) != MI_SUCCESS)
@@ -303,7 +361,7 @@ mf_eom(SMFICTX *ctx)
 	struct mstate *st = state(ctx);
 	struct pipeline_result r;
 	sfsistat ret = SMFIS_CONTINUE;
-	const char *qid;
+	const char *qid, *why;
 	rf_error err;
 
 	if (st == NULL)
@@ -330,10 +388,9 @@ mf_eom(SMFICTX *ctx)
 	case ACTION_ACCEPT:
 		break;
 	default:
-		if (apply(ctx, st, &r) != 0) {
+		if (apply(ctx, st, &r, &why) != 0) {
 			pipeline_result_free(&r);
-			return fail(ctx, st, cfg->on_error,
-			    "the MTA refused a change");
+			return fail(ctx, st, cfg->on_error, why);
 		}
 		break;
 	}
@@ -369,6 +426,7 @@ mf_close(SMFICTX *ctx)
 		return SMFIS_CONTINUE;
 	message_end(st);
 	rf_buf_free(&st->msg);
+	rf_buf_free(&st->forged);
 	free(st->rcpts);
 	free(st);
 	smfi_setpriv(ctx, NULL);
@@ -490,6 +548,7 @@ cmd_milter(int argc, char **argv)
 	int i, r, rc = EX_TEMPFAIL;
 	const char *key;
 
+	(void)cli_std_fds();	/* no MTA connection on fd 2 (the log) */
 	config_init(&cfg);
 	memset(&srv, 0, sizeof(srv));
 	pthread_mutex_init(&srv.lock, NULL);

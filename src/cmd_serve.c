@@ -32,6 +32,62 @@ parse_size(const char *s, unsigned long long *out)
 	return 0;
 }
 
+/* The server's own settings (--set NAME=VALUE), with their bounds. */
+static const struct serve_setting {
+	const char *name;
+	unsigned long long min, max;
+	const char *help;
+} serve_settings[] = {
+	{ "max_request_size", 1024, 64ull << 20, "1k to 64M" },
+	{ "max_connections", 1, 10000, "1 to 10000" },
+	{ "max_connections_per_ip", 1, 10000, "1 to 10000" },
+	{ "request_timeout", 1, 3600, "1 to 3600 seconds" },
+};
+#define NSETTINGS (sizeof(serve_settings) / sizeof(serve_settings[0]))
+
+/*
+ * serve_setting: argv[*i] as one of serve_settings ("--set NAME=VALUE" or
+ * "--set=NAME=VALUE") into srv.  Returns 1 when taken (*i on its last
+ * word), 0 when not one of them, -1 on a bad value (reported).
+ */
+static int
+serve_setting(struct http_server *srv, int argc, char **argv, int *i)
+{
+	const char *o = argv[*i], *nv;
+	unsigned long long v;
+	size_t k, n;
+	int words;
+
+	if (strncmp(o, "--set=", 6) == 0)
+		nv = o + 6, words = 1;
+	else if (strcmp(o, "--set") == 0 && *i + 1 < argc)
+		nv = argv[*i + 1], words = 2;
+	else
+		return 0;
+	for (k = 0; k < NSETTINGS; k++) {
+		n = strlen(serve_settings[k].name);
+		if (strncmp(nv, serve_settings[k].name, n) == 0 &&
+		    nv[n] == '=')
+			break;
+	}
+	if (k == NSETTINGS)
+		return 0;
+	if (parse_size(nv + n + 1, &v) != 0 || v < serve_settings[k].min ||
+	    v > serve_settings[k].max) {
+		cli_warn("%s: %s", serve_settings[k].name,
+		    serve_settings[k].help);
+		return -1;
+	}
+	switch (k) {
+	case 0: srv->max_request_size = (size_t)v; break;
+	case 1: srv->max_connections = (unsigned)v; break;
+	case 2: srv->max_connections_per_ip = (unsigned)v; break;
+	default: srv->request_timeout = (unsigned)v; break;
+	}
+	*i += words - 1;
+	return 1;
+}
+
 static void
 usage(FILE *f)
 {
@@ -40,6 +96,12 @@ usage(FILE *f)
 	    "  --port N                  TCP port (default 8080; 0: any free)\n"
 	    "  --set max_request_size=N  bytes of one request body "
 	    "(default 64k)\n"
+	    "  --set max_connections=N   connections at once (default 64)\n"
+	    "  --set max_connections_per_ip=N\n"
+	    "                            of them from one address "
+	    "(default 16)\n"
+	    "  --set request_timeout=N   seconds a connection may stay "
+	    "silent (default 30)\n"
 	    "  --session-ttl SECONDS     sign-in lifetime (default 28800)\n"
 	    "  --secure-cookies          mark cookies Secure (behind HTTPS)\n"
 	    "  --org NAME --org-contact ADDR --org-domain DOMAIN\n"
@@ -57,14 +119,17 @@ cmd_serve(int argc, char **argv)
 	struct http_server srv;
 	const char *listen = "127.0.0.1";
 	unsigned long port = 8080;
-	unsigned long long v;
 	int i, r, rc;
 	char *end;
 
+	(void)cli_std_fds();	/* no client connection on fd 1 or 2 */
 	hl_fe_init(&fe);
 	memset(&srv, 0, sizeof(srv));
 	srv.fe = &fe;
 	srv.max_request_size = DEFAULT_MAX_REQUEST;
+	srv.max_connections = 64;
+	srv.max_connections_per_ip = 16;
+	srv.request_timeout = 30;
 	srv.session_ttl = 8 * 3600;
 	srv.org.org = "redflag hotline";
 	srv.org.contact = "hotline@localhost";
@@ -77,21 +142,10 @@ cmd_serve(int argc, char **argv)
 			usage(stdout);
 			return RF_EXIT_OK;
 		}
-		if (strncmp(o, "--set=max_request_size=", 23) == 0 ||
-		    (strcmp(o, "--set") == 0 && val != NULL &&
-		    strncmp(val, "max_request_size=", 17) == 0)) {
-			const char *s = o[5] == '=' ? o + 23 : val + 17;
-
-			if (parse_size(s, &v) != 0 || v < 1024 ||
-			    v > (64ull << 20)) {
-				cli_warn("max_request_size: 1k to 64M");
-				return RF_EXIT_USAGE;
-			}
-			srv.max_request_size = (size_t)v;
-			if (o[5] != '=')
-				i++;
+		if ((r = serve_setting(&srv, argc, argv, &i)) < 0)
+			return RF_EXIT_USAGE;
+		if (r > 0)
 			continue;
-		}
 		if ((r = hl_fe_option(&fe, argc, argv, &i)) < 0)
 			return RF_EXIT_USAGE;
 		if (r > 0)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
@@ -460,6 +461,8 @@ send_resp(struct MHD_Connection *c, struct http_resp *o)
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (o->location[0] != '\0')
 		MHD_add_response_header(resp, "Location", o->location);
+	if (o->status == 405)	/* RFC 9110 15.5.6: the methods served */
+		MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
 	if (o->disposition != NULL)
 		MHD_add_response_header(resp, "Content-Disposition",
 		    o->disposition);
@@ -470,6 +473,30 @@ send_resp(struct MHD_Connection *c, struct http_resp *o)
 	ret = MHD_queue_response(c, (unsigned)o->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/*
+ * mhd_log: one libmicrohttpd message on standard error, as one line,
+ * escaped and cut (cli_escape): some quote the request's URL, decoded,
+ * so a client could otherwise write raw bytes, line ends included, into
+ * the log.
+ */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char raw[1024], line[1800];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	n = strlen(raw);
+	while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == '\r'))
+		raw[--n] = '\0';
+	n = (size_t)snprintf(line, sizeof(line), "%s serve: ", RF_PROG);
+	cli_escape(line + n, sizeof(line) - n - 1, raw, 400);
+	n = strlen(line);
+	line[n++] = '\n';
+	(void)write(2, line, n);
 }
 
 static void
@@ -572,10 +599,12 @@ http_run(struct http_server *srv, const char *addr, unsigned port)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, handler, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_LIMIT, srv->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->max_connections_per_ip,
+	    MHD_OPTION_CONNECTION_TIMEOUT, srv->request_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 	    MHD_OPTION_END);
 	if (d == NULL) {

@@ -19,6 +19,9 @@
 struct http_server {
 	struct hl_fe *fe;
 	size_t max_request_size;	/* bytes of one request body */
+	unsigned max_connections;	/* open at once */
+	unsigned max_connections_per_ip; /* of them from one address */
+	unsigned request_timeout;	/* seconds a connection may be idle */
 	long session_ttl;		/* seconds */
 	int secure_cookies;		/* add Secure to cookies (HTTPS proxy) */
 	rf_hotline_org org;		/* the hotline, in X-ARF exports */

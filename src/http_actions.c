@@ -389,6 +389,7 @@ ws(struct json *j)
 		j->p++;
 }
 
+/* put_utf8: code point cp (at most U+10FFFF) as UTF-8 into b. */
 static void
 put_utf8(rf_buf *b, unsigned cp)
 {
@@ -397,15 +398,41 @@ put_utf8(rf_buf *b, unsigned cp)
 	} else if (cp < 0x800) {
 		rf_buf_putc(b, (char)(0xc0 | (cp >> 6)));
 		rf_buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
+	} else if (cp < 0x10000) {
 		rf_buf_putc(b, (char)(0xe0 | (cp >> 12)));
+		rf_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		rf_buf_putc(b, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		rf_buf_putc(b, (char)(0xf0 | (cp >> 18)));
+		rf_buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
 		rf_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
 		rf_buf_putc(b, (char)(0x80 | (cp & 0x3f)));
 	}
 }
 
+/* hex4: the four hex digits at p (before end) as a number, or -1. */
+static long
+hex4(const char *p, const char *end)
+{
+	long v = 0;
+	int k, d;
+
+	if (end - p < 4)
+		return -1;
+	for (k = 0; k < 4; k++) {
+		d = p[k] >= '0' && p[k] <= '9' ? p[k] - '0' :
+		    (p[k] | 32) >= 'a' && (p[k] | 32) <= 'f' ?
+		    (p[k] | 32) - 'a' + 10 : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
 /* json_string: a JSON string at j->p, decoded; NULL when malformed.
- * \u0000 and lone surrogates become U+FFFD. */
+ * \u0000 and lone surrogates become U+FFFD; a surrogate pair (\ud83d\ude00)
+ * is the one code point it encodes. */
 static char *
 json_string(struct json *j)
 {
@@ -437,23 +464,24 @@ json_string(struct json *j)
 		case 'r': rf_buf_putc(&b, '\r'); break;
 		case 't': rf_buf_putc(&b, '\t'); break;
 		case 'u': {
-			unsigned cp = 0;
-			int k;
+			long cp = hex4(j->p, j->end), lo;
 
-			for (k = 0; k < 4; k++) {
-				int v = j->p < j->end ? (*j->p >= '0' &&
-				    *j->p <= '9' ? *j->p - '0' : (*j->p | 32) >=
-				    'a' && (*j->p | 32) <= 'f' ? (*j->p | 32) -
-				    'a' + 10 : -1) : -1;
-
-				if (v < 0)
-					goto done;
-				cp = cp * 16 + (unsigned)v;
-				j->p++;
+			if (cp < 0)
+				goto done;
+			j->p += 4;
+			/* A high surrogate followed by a low one: one code
+			 * point above U+FFFF (RFC 8259 section 7). */
+			if (cp >= 0xd800 && cp <= 0xdbff && j->end - j->p >= 6 &&
+			    j->p[0] == '\\' && j->p[1] == 'u' &&
+			    (lo = hex4(j->p + 2, j->end)) >= 0xdc00 &&
+			    lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				j->p += 6;
 			}
 			if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
 				cp = 0xfffd;
-			put_utf8(&b, cp);
+			put_utf8(&b, (unsigned)cp);
 			break;
 		}
 		default:

@@ -2,6 +2,8 @@
  * redflag.c - the redflag command: dispatches to one subcommand per file
  * (src/cmd_*.c).  Shared helpers for subcommands are here too.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,22 @@ cli_warn(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int
+cli_std_fds(void)
+{
+	int fd, closed = 0;
+
+	/* Lowest first: open() then returns fd, the lowest one free. */
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		closed |= 1 << fd;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return -1;
+	}
+	return closed;
 }
 
 char *

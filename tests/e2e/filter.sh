@@ -101,6 +101,75 @@ if [ -w /dev/full ]; then
 	[ $rc -eq 75 ] || fail "write to /dev/full: status $rc"
 fi
 
+# A reader gone (standard output a pipe closed at its other end) is a
+# failed write, 75, on every path: analysed, passed by on_limit = accept,
+# passed by on_error = accept (not death by SIGPIPE, which the MTA may
+# not retry).  Bytes a stranger sends: NULs, no final line end, CR-only
+# lines pass intact; a message of exactly max_message_size is analysed,
+# one byte more is a limit hit.
+python3 - "$REDFLAG" "$m" <<'PY' || fail "hostile input"
+import os, subprocess, sys
+rf, path = sys.argv[1], sys.argv[2]
+msg = open(path, "rb").read()
+
+def run(data, *args, closed=False):
+    r, w = os.pipe()
+    if closed:
+        os.close(r)
+    p = subprocess.Popen([rf, "filter"] + list(args), stdin=subprocess.PIPE,
+                         stdout=w, stderr=subprocess.DEVNULL)
+    os.close(w)
+    try:
+        p.stdin.write(data)
+        p.stdin.close()
+    except BrokenPipeError:
+        pass		# the filter may stop reading once it failed
+    out = b""
+    if not closed:
+        with os.fdopen(r, "rb") as f:
+            out = f.read()
+    return p.wait(timeout=30), out
+
+for args in ((), ("--set", "max_message_size=1k", "--set", "on_limit=accept"),
+             ("--set", "db=redis://127.0.0.1:1", "--set", "on_error=accept")):
+    rc, _ = run(msg, *args, closed=True)
+    assert rc == 75, ("closed output", args, rc)
+odd = b"Subject: n\x00ul\nX-Redflag-Spam: no\n\nbody\x00\x01\xff end"
+rc, out = run(odd, "--set", "action=accept")
+assert rc == 0 and out == odd, ("accept", rc, out)
+rc, out = run(odd)
+assert rc == 0 and out.endswith(b"\nSubject: n\x00ul\n\nbody\x00\x01\xff end"), out
+assert b"X-Redflag-Spam" not in out, out
+cr = b"Subject: cr\rTo: a@test.example\r\rbody\r"
+rc, out = run(cr)
+assert rc == 0 and out.endswith(cr), (rc, out)
+head = b"Subject: x\nTo: a@test.example\n\n"
+for n, want in ((1024, 0), (1025, 75)):
+    rc, out = run(head + b"y" * (n - len(head)), "--set", "max_message_size=1k")
+    assert rc == want and (out != b"") == (want == 0), (n, rc, len(out))
+PY
+
+# Standard input or output closed: 75, nothing read from or written into
+# whatever is opened next.  With a Redis store, the store's socket used
+# to become standard output: the message was sent to Redis as commands
+# (a body line "SET pwned yes" ran) and the filter exited 0.
+rf < "$m" >&- 2>/dev/null; rc=$?
+[ $rc -eq 75 ] || fail "standard output closed: status $rc"
+rf <&- > "$d/out" 2>/dev/null; rc=$?
+[ $rc -eq 75 ] && [ ! -s "$d/out" ] || fail "standard input closed: status $rc"
+if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+	. tests/redis.sh
+	trap 'redis_stop; rm -rf "$d"' EXIT
+	redis_start "$d" || fail "redis-server did not start"
+	printf 'Subject: x\nTo: a@test.example\n\nSET pwned yes\r\n' |
+	    rf --set "db=redis://127.0.0.1:$redis_port" >&- 2>/dev/null
+	rc=$?
+	[ "$(redis-cli -p "$redis_port" exists pwned)" = 0 ] ||
+	    fail "the message reached Redis as commands"
+	[ $rc -eq 75 ] || fail "standard output closed, Redis store: status $rc"
+	redis_stop
+fi
+
 # mbox From_ line stays first; LF messages get LF headers; empty input.
 printf 'From a@b.example Mon Mar  2 10:00:00 2026\nSubject: x\n\nhi\n' |
 	rf > "$d/out" || fail "From_ line"

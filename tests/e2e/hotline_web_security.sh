@@ -2,7 +2,8 @@
 # hotline_web_security.sh - redflag serve against hostile requests:
 # wrong passwords, missing or wrong CSRF tokens, an analyst attempting a
 # supervisor action, script and SQL payloads in every field (stored, and
-# shown escaped), oversized requests (max_request_size), cookie flags.
+# shown escaped), oversized requests (max_request_size), cookie flags,
+# raw malformed requests, log escaping, connections held open.
 . tests/e2e/lib/hotline.sh
 start_server --set max_request_size=8k
 add_user ana analyst
@@ -115,6 +116,137 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' -d '
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"urls": [1]}' "$BASE/api/reports")
 [ "$code" = 400 ] || fail "API with malformed JSON: HTTP $code"
 
+# --- raw hostile requests: a well-formed answer with the right status,
+# the server alive, and the log free of the raw bytes sent ---
+python3 - "$BASE" <<'PY' || fail "raw hostile requests"
+import socket, struct, sys
+host, port = sys.argv[1].split("//")[1].split(":")
+port = int(port)
+
+def raw(data):
+    s = socket.create_connection((host, port), 10)
+    try:		# the server may answer and close before the end
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+    out = b""
+    while True:
+        try:
+            c = s.recv(65536)
+        except ConnectionResetError:
+            break
+        if not c:
+            break
+        out += c
+    s.close()
+    return out
+
+H = b" HTTP/1.1\r\nHost: x\r\n"
+J = b"Content-Type: application/json\r\n"
+cases = [
+    (b"GET /static/../../etc/passwd" + H + b"\r\n", 404),
+    (b"GET /static/%2e%2e/%2e%2e/etc/passwd" + H + b"\r\n", 404),
+    (b"GET /static/..%2fapp.css" + H + b"\r\n", 404),
+    (b"GET /%zz%4" + H + b"\r\n", 404),
+    (b"GET /case/-1" + H + b"\r\n", 404),
+    (b"GET /" + b"a" * 70000 + H + b"\r\n", 414),
+    (b"GET /login" + H + b"X: " + b"a" * 70000 + b"\r\n\r\n", 431),
+    (b"GET /login" + H + b"X: a\r\n" * 20000 + b"\r\n", 431),
+    (b"PUT /login" + H + b"\r\n", 405),
+    (b"TRACE /login" + H + b"\r\n", 405),
+    (b"get /login" + H + b"\r\n", 405),
+    (b"GET /queue" + H + b"Cookie: rf_session=\x01\xff;;==; rf_session=" +
+     b"a" * 3000 + b"\r\n\r\n", 303),
+    (b"POST /api/reports" + H + J + b"Content-Length: -1\r\n\r\n{}", 400),
+    (b"POST /api/reports" + H + J + b"Content-Length: 2\r\n"
+     b"Content-Length: 5\r\n\r\n{}abc", 400),
+    (b"POST /api/reports" + H + J + b"Transfer-Encoding: chunked\r\n\r\n"
+     b"zz\r\n{}\r\n0\r\n\r\n", 400),
+    (b"POST /api/reports" + H + J + b"Content-Length: 999999999999999999999"
+     b"\r\n\r\n{}", 413),
+    (b"POST /login" + H + b"Origin: null\r\nContent-Length: 0\r\n\r\n", 403),
+    (b"POST /login" + H + b"Cookie: rf_login=\r\nContent-Length: 37\r\n\r\n"
+     b"csrf=&user=sue&password=pw-sue-123456", 403),
+]
+for req, want in cases:
+    out = raw(req)
+    if want in (414, 431) and out == b"":
+        continue	# answered, then reset before it was read (a race)
+    head = out.split(b"\r\n", 1)[0]
+    assert head.startswith(b"HTTP/1.1 %d " % want), (req[:60], head, want)
+    assert b"\r\n\r\n" in out, ("no end of headers", req[:60])
+    if want == 405:		# RFC 9110: a 405 names the methods served
+        assert b"\r\nAllow: GET, HEAD, POST\r\n" in out.split(b"\r\n\r\n")[0] + b"\r\n", out[:300]
+# A request whose answer cannot be sent (the client resets): the server
+# logs the failure with the URL, which must come out escaped.
+for i in range(20):
+    s = socket.create_connection((host, port), 10)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.sendall(b"GET /x%0aINJECTED%1b[31m" + H + b"\r\n")
+    s.close()
+out = raw(b"GET /login" + H + b"\r\n")
+assert out.startswith(b"HTTP/1.1 200 "), out[:40]
+PY
+grep -q "$(printf '\033')" "$T/serve.err" && fail "a raw ESC byte in the log"
+grep -q '^INJECTED' "$T/serve.err" && fail "a client wrote a line into the log"
+grep -q 'INJECTED\\x1b\[31m' "$T/serve.err" ||
+	fail "no logged reset: the log-escaping probe did not run"
+# --- JSON escapes: a surrogate pair is one character (RFC 8259 7); a
+# lone surrogate, U+FFFD ---
+out=$(api '{"urls": ["http://utf16.example/p"], "comment": "A\ud83d\ude00B\ud83dC\u00e9"}')
+c=$(echo "$out" | sed -n 's/.*"case": \([0-9]*\).*/\1/p')
+[ -n "$c" ] || fail "API filing with escapes: $out"
+curl -s -b "$T/sue.jar" "$BASE/case/$c" > "$T/u.html"
+grep -q "A$(printf '\360\237\230\200')B$(printf '\357\277\275')C$(printf '\303\251')" \
+    "$T/u.html" || fail "JSON surrogate pair not decoded as one character"
+
+# --- one address holding connections open (slowloris) does not take
+# the server from the others: max_connections_per_ip (16) of the 64 ---
+python3 - "$BASE" <<'PY' || fail "connections held from one address"
+import socket, sys, time
+host, port = sys.argv[1].split("//")[1].split(":")
+port = int(port)
+held = []
+for i in range(70):
+    s = socket.socket()
+    s.bind(("127.0.0.2", 0))
+    s.connect((host, port))
+    try:
+        s.sendall(b"GET /login HTTP/1.1\r\n")
+    except OSError:
+        pass
+    held.append(s)
+time.sleep(0.3)
+s = socket.create_connection((host, port), 10)
+s.sendall(b"GET /login HTTP/1.1\r\nHost: x\r\n\r\n")
+out = s.recv(100)
+assert out.startswith(b"HTTP/1.1 200 "), ("another address was refused", out)
+for s in held:
+    s.close()
+PY
+# request_timeout: a connection silent for longer is closed.
+"$REDFLAG" serve --db "$DB" --port 0 --set request_timeout=1 \
+    > "$T/serve2.out" 2>/dev/null &
+pid2=$!
+i=0
+while ! grep -q listening "$T/serve2.out" 2>/dev/null; do
+	i=$((i + 1)); [ $i -gt 100 ] && fail "second server did not start"
+	sleep 0.05
+done
+python3 - "$(sed -n 's/.*listening on \(http:[^ ]*\)\//\1/p' "$T/serve2.out")" <<'PY'
+import socket, sys, time
+host, port = sys.argv[1].split("//")[1].split(":")
+s = socket.create_connection((host, int(port)), 10)
+s.sendall(b"GET /login HTTP/1.1\r\n")
+t = time.time()
+s.settimeout(10)
+assert s.recv(100) == b"", "answered a half request"
+assert time.time() - t < 5, "request_timeout=1 not applied"
+PY
+rc=$?
+kill "$pid2"; wait "$pid2"
+[ $rc -eq 0 ] || fail "request_timeout"
 "$REDFLAG" hotline --db "$DB" audit verify > /dev/null || fail "audit chain broken"
 grep -q 'login.fail' "$T/a.html" || fail "failed login not audited"
 echo "hotline web security: all checks passed"

@@ -63,6 +63,107 @@ assert r == b"y" and d.startswith(b"451 4.3.0"), (r, d)
 print("large body: tempfail")
 PY
 kill -0 "$RF_MILTER_PID" 2>/dev/null || fail "milter died"
+# Hostile but well-formed conversations, replies checked byte for byte:
+#  - every X-Redflag-* header a sender sent is removed, whatever its name
+#    after the prefix and its case (the MTA numbers each name's copies);
+#  - ABORT, then a second message on the same connection: nothing of the
+#    first (forged header, recipients) carries over;
+#  - a transaction split at every byte boundary;
+#  - connections closed in the middle of a body leave nothing in flight.
+python3 - "$RF_MILTER_PORT" <<'PY' || fail "hostile conversations"
+import socket, sys
+sys.path.insert(0, "tests/e2e/lib")
+import milterclient as mc
+port = int(sys.argv[1])
+P = mc.packet
+
+def eom(s):
+    s.sendall(P(b"E"))
+    out = []
+    while True:
+        r, d = mc.reply(s)
+        out.append((r, d))
+        if r not in (b"h", b"m", b"b", b"q"):
+            return out
+
+def removed(out):
+    return [(d[4:].rstrip(b"\x00").lower(), d[:4]) for r, d in out
+            if r == b"m"]
+
+n = lambda k: k.to_bytes(4, "big")
+s = mc.connect(port)
+mc.hello(s)
+mc.step(s, b"R", b"<r1@test.example>\x00")
+for h in (b"X-Redflag-Verdict\x00ham\x00", b"X-Redflag-Spam\x00no\x00",
+          b"Subject\x00hi\x00", b"x-redflag-verdict\x00ham\x00",
+          b"X-REDFLAG-SPAM\x00no\x00"):
+    mc.step(s, b"L", h)
+mc.step(s, b"N", b"")
+mc.step(s, b"B", b"hello\r\n")
+out = eom(s)
+got = removed(out)
+want = [(b"x-redflag-spam", n(2)), (b"x-redflag-spam", n(1)),
+        (b"x-redflag-verdict", n(2)), (b"x-redflag-verdict", n(1))]
+assert got == want, ("forged headers", got)
+assert out[-1] == (b"c", b""), out[-1]
+assert sum(1 for r, d in out if r == b"h") == 5, out
+
+# ABORT, then a second message on the same connection.
+mc.step(s, b"M", b"<a@shop.example>\x00")
+for r in (b"<x1@test.example>", b"<x2@test.example>"):
+    mc.step(s, b"R", r + b"\x00")
+mc.step(s, b"L", b"X-Redflag-Score\x00-9\x00")
+mc.step(s, b"N", b"")
+mc.step(s, b"B", b"first\r\n")
+s.sendall(P(b"A"))		# no reply to ABORT
+s.sendall(P(b"D", b"Mi\x00ABORTED2\x00"))
+mc.step(s, b"M", b"<a@shop.example>\x00")
+mc.step(s, b"R", b"<r1@test.example>\x00")
+mc.step(s, b"L", b"Subject\x00second\x00")
+mc.step(s, b"N", b"")
+mc.step(s, b"B", b"second\r\n")
+out = eom(s)
+assert removed(out) == [], ("the aborted message's header", out)
+assert out[-1] == (b"c", b""), out[-1]
+s.sendall(P(b"Q"))
+s.close()
+
+# One transaction, one byte per send.
+data = (P(b"O", (6).to_bytes(4, "big") + (0x1FF).to_bytes(4, "big") +
+          bytes(4)) + P(b"C", b"client.example\x00U") +
+        P(b"M", b"<a@shop.example>\x00") + P(b"R", b"<r1@test.example>\x00") +
+        P(b"L", b"X-Redflag-Verdict\x00ham\x00") + P(b"N") +
+        P(b"B", b"hi\r\n") + P(b"E"))
+s = mc.connect(port)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+for i in range(len(data)):
+    s.send(data[i:i + 1])
+replies = [mc.reply(s) for _ in range(7)]
+assert [r for r, d in replies] == [b"O"] + [b"c"] * 6, replies
+out = eom(s)
+assert removed(out) == [(b"x-redflag-verdict", n(1))], out
+assert out[-1] == (b"c", b""), out[-1]
+s.close()
+
+# Connections closed in the middle of a body, some with an ABORT.
+for i in range(20):
+    s = mc.connect(port)
+    mc.hello(s)
+    mc.step(s, b"R", b"<r1@test.example>\x00")
+    mc.step(s, b"N", b"")
+    mc.step(s, b"B", b"x" * 1000)
+    if i % 2:
+        s.sendall(P(b"A"))
+    s.close()
+print("hostile conversations: replies as expected")
+PY
+grep -q 'ABORTED2: verdict=ham action=headers rcpts=1$' "$PF_DIR/milter.log" ||
+	fail "the message after ABORT kept the first one's recipients"
+$client "$RF_MILTER_PORT" transaction > "$PF_DIR/after" ||
+    fail "no transaction after the hostile conversations"
+cmp -s "$PF_DIR/first" "$PF_DIR/after" || fail "other answer afterwards"
 redflag_milter_stop TERM
+grep -q 'messages unfinished' "$PF_DIR/milter.log" &&
+	fail "connections closed mid-message were left in flight"
 [ "$RF_MILTER_RC" -eq 0 ] || fail "exit status $RF_MILTER_RC"
 echo "milter_malformed: every malformed conversation refused, milter alive"

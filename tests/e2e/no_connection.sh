@@ -1,7 +1,8 @@
 #!/bin/sh
-# no_connection.sh - scanning and cleaning messages whose links and
-# images point at a live local server make no connection to it.  A final
-# connection made by the test itself proves that the server counts.
+# no_connection.sh - scanning, cleaning and filtering (redflag filter, the
+# mail-server path, links rewritten) messages whose links and images point
+# at a live local server make no connection to it.  A final connection
+# made by the test itself proves that the server counts.
 set -eu
 : "${REDFLAG:=build/redflag}"
 tmp=$(mktemp -d)
@@ -66,6 +67,10 @@ EOF
 "$REDFLAG" scan --json "$tmp/m.eml" > "$tmp/scan.json"
 "$REDFLAG" clean "$tmp/m.eml" > "$tmp/clean.out"
 grep -q 'X-Redflag-Tracking: .*your address' "$tmp/clean.out"
+# The mail-server path too: the filter, links rewritten (clean.ham=links).
+"$REDFLAG" filter -r jane.doe@example.org --set clean.ham=links \
+    < "$tmp/m.eml" > "$tmp/filter.out"
+grep -q '^X-Redflag-Reasons: .*neutralised' "$tmp/filter.out"
 sleep 0.3
 if [ -f "$tmp/count" ]; then
 	echo "redflag connected $(cat "$tmp/count") time(s) to the server" >&2

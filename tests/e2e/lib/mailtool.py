@@ -6,11 +6,12 @@ of what was delivered.
       write N copies of one campaign, msg-001.eml ..., each for
       rNNN@DOMAIN with its own tracking codes (?uid=<base64 of the
       address> in a link, a 1x1 web bug with the hex of the address) and
-      a forged "X-Redflag-Verdict: ham" header that must not survive.
+      forged X-Redflag-* headers ("X-Redflag-Verdict: ham", and others
+      of other names and spellings) that must not survive.
   mailtool.py check MAILDIR N [--no-neutralise] [--verdict V]
       every message in MAILDIR/new (and cur) was delivered exactly once
       (by Message-ID), N in all, each with exactly one of each
-      X-Redflag-* header (the forged one removed) and, unless
+      X-Redflag-* header (the forged ones removed) and, unless
       --no-neutralise, no tracking code of its recipient left.
 """
 import base64
@@ -54,6 +55,8 @@ def campaign(outdir, n, domain):
                "Date: Mon, 02 Mar 2026 10:00:00 +0000\r\n"
                "List-Unsubscribe: <mailto:unsub@shop.example>\r\n"
                "X-Redflag-Verdict: ham\r\n"
+               "X-Redflag-Spam: no\r\n"
+               "x-REDFLAG-verdict : ham\r\n"
                "MIME-Version: 1.0\r\n"
                "Content-Type: multipart/alternative; boundary=\"b1\"\r\n"
                "\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -77,6 +80,12 @@ def check(maildir, n, neutralise, verdict):
         m = email.message_from_bytes(raw, policy=email.policy.compat32)
         mid = (m.get("Message-ID") or "").strip()
         seen[mid] = seen.get(mid, 0) + 1
+        top = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+        for line in top.split(b"\n"):
+            name = line.split(b":", 1)[0]
+            if (name.lower().startswith(b"x-redflag-") and
+                    name.decode() not in HEADERS + ("X-Redflag-Action",)):
+                errors.append("%s: forged %r kept" % (mid, line))
         for h in HEADERS:
             vals = m.get_all(h) or []
             if len(vals) != 1:
