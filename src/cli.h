@@ -26,6 +26,25 @@ enum {
 /* warnx-style diagnostics on standard error, prefixed "redflag: ". */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * cli_bad_option: report arg, a command-line argument of command cmd that
+ * its parser did not accept: "CMD: option 'ARG' needs a value" when arg
+ * is one of the names in valued (NULL-terminated; the options that take
+ * a value, which their parser takes whenever one follows), else
+ * "CMD: unknown option 'ARG'".
+ */
+void cli_bad_option(const char *cmd, const char *arg,
+		    const char *const *valued);
+
+/*
+ * cli_one_message: check that item, the first message read from path
+ * (NULL or "-": standard input) by a command that takes one message, is
+ * the whole of that input and not empty.  0 when so, else -1 after
+ * reporting "CMD: PATH: ..." (a folder, an mbox of several messages, an
+ * empty input).
+ */
+int cli_one_message(const char *cmd, const char *path, const rf_item *item);
+
 /* cli_escape: untrusted bytes made safe for a terminal or a log: printable
  * ASCII kept, everything else \xNN, cut to max bytes with "..." added.
  * Returns buf. */

@@ -34,7 +34,8 @@ usage(FILE *f)
 	    "                  file or redis://...); default redflag.conf's\n"
 	    "                  classifier, and none when unset\n"
 	    "  --no-learn      the classifier learns nothing\n"
-	    "\nexit status: 0 recorded, 1 input unreadable, 64 usage error,\n"
+	    "\nexit status: 0 recorded, 1 input unreadable or not one message\n"
+	    "(empty, a folder, an mbox of several), 64 usage error,\n"
 	    "70 store failure\n", RF_PROG);
 }
 

@@ -515,8 +515,8 @@ cmd_milter(int argc, char **argv)
 		else if (strcmp(argv[i], "--chroot") == 0)
 			key = "chroot";
 		if (key == NULL || i + 1 >= argc) {
-			cli_warn("milter: unknown option or missing value "
-			    "'%s'", argv[i]);
+			cli_bad_option("milter", argv[i], key != NULL ?
+			    (const char *const[]){ argv[i], NULL } : NULL);
 			milter_usage(stderr);
 			rc = EX_USAGE;
 			goto out;

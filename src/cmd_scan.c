@@ -275,7 +275,11 @@ cmd_scan(int argc, char **argv)
 			i++;
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			cli_warn("scan: unknown option '%s'", a);
+			static const char *const valued[] = { "--rcpt",
+			    "--db", "--consent-db", "--classifier",
+			    "--authserv-id", NULL };
+
+			cli_bad_option("scan", a, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		} else {

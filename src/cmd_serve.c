@@ -101,7 +101,11 @@ cmd_serve(int argc, char **argv)
 			continue;
 		}
 		if (val == NULL) {
-			cli_warn("serve: unknown option %s", o);
+			static const char *const valued[] = { "--listen",
+			    "--port", "--session-ttl", "--org",
+			    "--org-contact", "--org-domain", "--set", NULL };
+
+			cli_bad_option("serve", o, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}
@@ -126,7 +130,7 @@ cmd_serve(int argc, char **argv)
 		} else if (strcmp(o, "--org-domain") == 0) {
 			srv.org.domain = val;
 		} else {
-			cli_warn("serve: unknown option %s", o);
+			cli_bad_option("serve", o, NULL);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}

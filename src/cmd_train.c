@@ -419,7 +419,10 @@ cmd_train(int argc, char **argv)
 		    &i)) < 0) {
 			return RF_EXIT_USAGE;
 		} else if (k == 0) {
-			cli_warn("train: unknown option '%s'", a);
+			static const char *const valued[] = {
+			    "--classifier", "--db", NULL };
+
+			cli_bad_option("train", a, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}

@@ -77,12 +77,22 @@ feedback_args(struct feedback *fb, int argc, char **argv,
 			else
 				*opts[k].flag = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_warn("%s: unknown option '%s'", prefix, argv[i]);
+			for (k = 0; k < nopts; k++)
+				if (strcmp(argv[i], opts[k].name) == 0)
+					break;
+			if (k < nopts)
+				cli_warn("%s: option '%s' needs a value",
+				    prefix, argv[i]);
+			else
+				cli_warn("%s: unknown option '%s'", prefix,
+				    argv[i]);
 			usage(stderr);
 			return -1;
 		} else if (*npos < maxpos) {
 			pos[(*npos)++] = argv[i];
 		} else {
+			cli_warn("%s: too many arguments ('%s')", prefix,
+			    argv[i]);
 			usage(stderr);
 			return -1;
 		}
@@ -155,6 +165,8 @@ feedback_read(struct feedback *fb, const char *path, size_t *len,
 	if (st != RF_OK)
 		cli_warn("%s: %s", prefix, st == RF_EDONE ? "no message" :
 		    err.msg);
+	else if (cli_one_message(prefix, path, &item) != 0)
+		;
 	else if ((p = malloc(item.len + 1)) == NULL)
 		cli_warn("%s: out of memory", prefix);
 	else {

@@ -59,6 +59,36 @@ cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void
+cli_bad_option(const char *cmd, const char *arg, const char *const *valued)
+{
+	size_t i;
+
+	for (i = 0; valued != NULL && valued[i] != NULL; i++)
+		if (strcmp(arg, valued[i]) == 0) {
+			cli_warn("%s: option '%s' needs a value", cmd, arg);
+			return;
+		}
+	cli_warn("%s: unknown option '%s'", cmd, arg);
+}
+
+int
+cli_one_message(const char *cmd, const char *path, const rf_item *item)
+{
+	const char *label = path != NULL ? path : "-";
+
+	if (strcmp(item->label, label) != 0) {
+		cli_warn("%s: %s: holds several messages (a folder or an "
+		    "mbox); give one message", cmd, label);
+		return -1;
+	}
+	if (item->len == 0) {
+		cli_warn("%s: %s: empty, no message", cmd, label);
+		return -1;
+	}
+	return 0;
+}
+
 char *
 cli_escape(char *buf, size_t bufsize, const char *s, size_t max)
 {
