@@ -65,8 +65,8 @@ add_path(const rf_ctx *ctx, rf_cluster *cl, struct labels *lab,
 	int bad = 0;
 
 	if (rf_source_open(path, rf_ctx_limits(ctx), &src, &err) != RF_OK) {
-		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), path, 200),
-		    err.msg);
+		/* err.msg is "PATH: reason" */
+		cli_warn("cluster: %s", err.msg);
 		return 1;
 	}
 	while ((st = rf_source_next(src, &item, &err)) != RF_EDONE) {

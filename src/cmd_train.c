@@ -207,8 +207,8 @@ one_path(struct run *r, const char *path)
 	int changed, bad = 0;
 
 	if (rf_source_open(path, rf_ctx_limits(r->ctx), &src, &err) != RF_OK) {
-		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), path, 200),
-		    err.msg);
+		/* err.msg is "PATH: reason" */
+		cli_warn("train: %s", err.msg);
 		return -1;
 	}
 	for (; (st = rf_source_next(src, &it, &err)) != RF_EDONE; r->seq++) {
@@ -438,9 +438,16 @@ cmd_train(int argc, char **argv)
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}
-	if (rf_ctx_new(&limits, &r.ctx, &err) != RF_OK ||
-	    rf_classifier_open(db, &params, &r.cls, &err) != RF_OK) {
+	if (rf_ctx_new(&limits, &r.ctx, &err) != RF_OK) {
 		cli_warn("train: %s", err.msg);
+		rc = RF_EXIT_INPUT;
+		goto out;
+	}
+	if (rf_classifier_open(db, &params, &r.cls, &err) != RF_OK) {
+		char esc[512];
+
+		cli_warn("train: %s: %s", cli_escape(esc, sizeof(esc), db, 200),
+		    err.msg);
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}

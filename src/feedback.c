@@ -114,8 +114,13 @@ feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 	/* the campaign store first, so that a new SQLite file gets its
 	 * schema (it refuses a file holding only other tables) */
 	if (rf_store_open(db, NULL, &fb->store, &err) != RF_OK ||
-	    rf_consent_open(db, 0, &fb->consent, &err) != RF_OK)
-		goto fail;
+	    rf_consent_open(db, 0, &fb->consent, &err) != RF_OK) {
+		char esc[512];
+
+		cli_warn("%s: %s: %s", prefix, cli_escape(esc, sizeof(esc), db,
+		    200), err.msg);
+		return -1;
+	}
 	if (!campaigns)
 		return 0;
 	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK)

@@ -135,7 +135,10 @@ hl_fe_open(struct hl_fe *fe)
 	fe->opts.rules = fe->rules;
 	if (rf_hotline_open(fe->ctx, fe->db, &fe->opts, &fe->h, &err) !=
 	    RF_OK) {
-		cli_warn("%s", err.msg);
+		char esc[512];
+
+		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), fe->db, 200),
+		    err.msg);
 		return -1;
 	}
 	return 0;

@@ -69,5 +69,37 @@ grep -q '^X-Redflag-Cleaned: 2 links rewritten; 1 web bug' "$tmp/out" ||
 grep -q '^X-Redflag-Cleaned: 2 links rewritten; 1 web bug' "$tmp/out" ||
 	{ echo "FAIL: clean of standard input" >&2; fails=$((fails + 1)); }
 
+# a store that cannot be opened is named in the message
+nodir=$tmp/no/such/dir
+expect 70 "scan: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" scan --db "$nodir/x.db" "$tmp/one.eml"
+expect 70 "scan: $nodir/c.db: .*unable to open" \
+	"$REDFLAG" scan --consent-db "$nodir/c.db" "$tmp/one.eml"
+expect 70 "scan: $nodir/c.db: .*unable to open" \
+	"$REDFLAG" scan --db "$tmp/s.db" --consent-db "$nodir/c.db" "$tmp/one.eml"
+expect 1 "campaigns: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" campaigns --db "$nodir/x.db"
+expect 70 "consent: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" consent --db "$nodir/x.db" list
+expect 70 "complain: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" complain --db "$nodir/x.db" "$tmp/one.eml"
+expect 1 "train: $nodir/c.db: .*unable to open" \
+	"$REDFLAG" train --classifier "$nodir/c.db" --spam "$tmp/one.eml"
+expect 75 "$nodir/h.db: .*unable to open" \
+	"$REDFLAG" hotline --db "$nodir/h.db" cases
+# scan: an unreadable input is on standard error too, and the status is 1
+expect 1 "^redflag: scan: $tmp/none: No such file" \
+	"$REDFLAG" scan --no-progress "$tmp/none" "$tmp/one.eml"
+expect 1 "^redflag: scan: $tmp/none: No such file" \
+	"$REDFLAG" scan --json --db "$tmp/s.db" "$tmp/none"
+grep -q '"error":' "$tmp/out" ||
+	{ echo "FAIL: scan: the error is in the output too" >&2; fails=$((fails + 1)); }
+
+# a missing input is named once, after the command
+expect 1 "^redflag: train: $tmp/none: No such file" \
+	"$REDFLAG" train --classifier "$tmp/c.db" --spam "$tmp/none"
+expect 1 "^redflag: cluster: $tmp/none: No such file" \
+	"$REDFLAG" cluster "$tmp/none"
+
 [ "$fails" -eq 0 ] || { echo "cli_errors: $fails failed" >&2; exit 1; }
 echo "cli_errors: ok"
