@@ -3,6 +3,7 @@
  * (docs/man/redflag-serve.1).  Binds 127.0.0.1 by default; one SQLite
  * file holds everything.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,7 @@ cmd_serve(int argc, char **argv)
 	unsigned long long v;
 	int i, r, rc;
 	char *end;
+	struct in_addr addr;
 
 	hl_fe_init(&fe);
 	memset(&srv, 0, sizeof(srv));
@@ -113,7 +115,8 @@ cmd_serve(int argc, char **argv)
 			listen = val;
 		} else if (strcmp(o, "--port") == 0) {
 			port = strtoul(val, &end, 10);
-			if (*end != '\0' || port > 65535) {
+			if (*val < '0' || *val > '9' || *end != '\0' ||
+			    port > 65535) {
 				cli_warn("--port: 0 to 65535");
 				return RF_EXIT_USAGE;
 			}
@@ -135,6 +138,11 @@ cmd_serve(int argc, char **argv)
 			return RF_EXIT_USAGE;
 		}
 		i++;
+	}
+	if (inet_pton(AF_INET, listen, &addr) != 1) {
+		cli_warn("serve: --listen wants an IPv4 address, got '%s'",
+		    listen);
+		return RF_EXIT_USAGE;
 	}
 	if (strcmp(listen, "127.0.0.1") != 0)
 		cli_warn("serve: listening on %s, not only this machine: put "

@@ -66,6 +66,15 @@ hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i)
 				++*i;
 			return 1;
 		}
+		/* a hotline limit with a bad value; any other name may be
+		 * a message limit */
+		if (strcmp(name, "max_url_len") == 0 ||
+		    strcmp(name, "max_report_urls") == 0 ||
+		    strcmp(name, "max_field_len") == 0 ||
+		    strcmp(name, "max_reports_per_case") == 0) {
+			cli_warn("--set: %s", err.msg);
+			return -1;
+		}
 	}
 	return cli_limit_option(&fe->limits, argc, argv, i);
 }

@@ -87,6 +87,20 @@ expect 1 "train: $nodir/c.db: .*unable to open" \
 	"$REDFLAG" train --classifier "$nodir/c.db" --spam "$tmp/one.eml"
 expect 75 "$nodir/h.db: .*unable to open" \
 	"$REDFLAG" hotline --db "$nodir/h.db" cases
+# hotline and serve: a bad value of a hotline limit is named as such,
+# a bad --listen address is a usage error before anything is opened
+expect 64 "--set: max_url_len: expected a number" \
+	"$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len=x cases
+expect 64 "--set: max_url_len: expected a number" \
+	"$REDFLAG" serve --db "$tmp/h.db" --set max_url_len=0
+expect 64 "serve: --listen wants an IPv4 address, got '999.1.1.1'" \
+	"$REDFLAG" serve --db "$tmp/h.db" --listen 999.1.1.1 --port 0
+expect 64 "--port: 0 to 65535" "$REDFLAG" serve --db "$tmp/h.db" --port ''
+[ ! -e "$tmp/h.db" ] ||
+	{ echo "FAIL: a usage error created the store" >&2; fails=$((fails + 1)); }
+"$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len=100 cases ||
+	{ echo "FAIL: hotline --set max_url_len=100" >&2; fails=$((fails + 1)); }
+
 # scan: an unreadable input is on standard error too, and the status is 1
 expect 1 "^redflag: scan: $tmp/none: No such file" \
 	"$REDFLAG" scan --no-progress "$tmp/none" "$tmp/one.eml"
