@@ -32,7 +32,9 @@ usage(FILE *f)
 	    "               or unix:PATH[#PREFIX]; default $REDFLAG_DB, "
 	    "else ./" DEFAULT_DB "\n"
 	    "  --json       one JSON array instead of a table\n"
-	    "  --limit N    at most N campaigns (default %d, 0 = all)\n",
+	    "  --limit N    at most N campaigns (default %d, 0 = all)\n"
+	    "\nexit status: 0 listed, 1 the store could not be opened or read,\n"
+	    "64 usage error\n",
 	    RF_PROG, DEFAULT_LIMIT);
 }
 

@@ -27,7 +27,9 @@ usage(FILE *f)
 	    "directory tree), group them into campaigns and print one line per\n"
 	    "message: label, campaign id (empty for a message without text),\n"
 	    "copies in the campaign, distinct recipients; with --fingerprints\n"
-	    "also the fingerprint (kind:hex values).\n", RF_PROG);
+	    "also the fingerprint (kind:hex values).\n\n"
+	    "exit status: 0 every input read, 1 some could not be (reported\n"
+	    "on standard error), 64 usage error, 70 internal error\n", RF_PROG);
 	cli_limits_help(f);
 }
 

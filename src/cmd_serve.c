@@ -45,7 +45,9 @@ usage(FILE *f)
 	    "  --secure-cookies          mark cookies Secure (behind HTTPS)\n"
 	    "  --org NAME --org-contact ADDR --org-domain DOMAIN\n"
 	    "                            the hotline, as named in X-ARF "
-	    "exports\n", RF_PROG);
+	    "exports\n"
+	    "exit status: 0 stopped by a signal, 64 usage error, 75 the store\n"
+	    "or the address could not be opened\n", RF_PROG);
 	hl_fe_options_help(f);
 	fprintf(f, "\nFirst user: %s hotline user add NAME --role admin "
 	    "(password on standard input).\n", RF_PROG);

@@ -80,6 +80,9 @@ usage(FILE *f)
 	    "  --show-settings    print the classifier settings and counts\n"
 	    "  -q                 no summary line\n"
 	    "PATH: message file, Maildir, mbox or directory.\n"
+	    "exit status: 0 every message read and learned, 1 some input\n"
+	    "could not be read or nothing could be learned (or the database\n"
+	    "could not be opened), 64 usage error\n"
 	    "\nclassifier settings (--set NAME=VALUE):\n",
 	    RF_PROG, RF_PROG, RF_PROG, RF_PROG, DEFAULT_DB);
 	for (i = 0; rf_cls_params_describe(i, &name, &meaning); i++)

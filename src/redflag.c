@@ -19,18 +19,19 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
-	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
+	/* in the order of redflag(1) and the README */
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
-	{ "train", cmd_train, "teach the classifier spam and wanted mail" },
+	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
 	{ "filter", cmd_filter, "filter one message: standard input to output" },
 	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail" },
-	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
-	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
-	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
-	{ "consent", cmd_consent, "who asked to hear from whom: add, list, import, learn" },
+	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
+	{ "consent", cmd_consent, "who asked to hear from whom: add, remove, list, import, learn" },
 	{ "complain", cmd_complain, "record that a recipient marked a message as spam" },
 	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports" },
+	{ "train", cmd_train, "teach the classifier spam and wanted mail" },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
+	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
 };
 
 static void
