@@ -361,6 +361,12 @@ cmd_arf(int argc, char **argv)
 	} else if (cmd != NULL && strcmp(cmd, "make") == 0 && npaths <= 1) {
 		rc = do_make(&fb, npaths > 0 ? paths[0] : NULL, rcpt, type);
 	} else {
+		if (cmd == NULL)
+			cli_warn("arf: give a command: ingest or make");
+		else if (strcmp(cmd, "make") == 0)
+			cli_warn("arf make: one FILE (or -) at most");
+		else
+			cli_warn("arf: unknown command '%s'", cmd);
 		usage(stderr);
 	}
 out:

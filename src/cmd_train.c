@@ -432,6 +432,10 @@ cmd_train(int argc, char **argv)
 	}
 	if ((r.mode == M_NONE && !show) || (r.mode != M_NONE && i >= argc) ||
 	    (r.undo && r.mode != M_SPAM && r.mode != M_HAM)) {
+		cli_warn("train: %s", r.undo && r.mode != M_SPAM &&
+		    r.mode != M_HAM ? "--undo goes with --spam or --ham" :
+		    r.mode == M_NONE ? "give --spam, --ham, --classify or "
+		    "--show-settings" : "no PATH to read");
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}

@@ -87,6 +87,27 @@ expect 1 "train: $nodir/c.db: .*unable to open" \
 	"$REDFLAG" train --classifier "$nodir/c.db" --spam "$tmp/one.eml"
 expect 75 "$nodir/h.db: .*unable to open" \
 	"$REDFLAG" hotline --db "$nodir/h.db" cases
+# a missing or unknown subcommand says so, and makes no store
+expect 64 "consent: unknown command 'bogus'" \
+	"$REDFLAG" consent --db "$tmp/u.db" bogus
+expect 64 "consent: give a command" "$REDFLAG" consent --db "$tmp/u.db"
+expect 64 "consent add: give RECIPIENT SENDER" \
+	"$REDFLAG" consent --db "$tmp/u.db" add a@example.org
+[ ! -e "$tmp/u.db" ] ||
+	{ echo "FAIL: a usage error made a store" >&2; fails=$((fails + 1)); }
+expect 64 "arf: give a command: ingest or make" "$REDFLAG" arf
+expect 64 "arf: unknown command 'bogus'" "$REDFLAG" arf bogus
+expect 64 "arf make: one FILE" "$REDFLAG" arf make a b
+expect 64 "train: no PATH to read" "$REDFLAG" train --classifier "$tmp/u.db" --spam
+expect 64 "train: give --spam, --ham" "$REDFLAG" train --classifier "$tmp/u.db"
+# consent import names the file and the line
+printf 'a@example.org\tshop.example\nno-tab-here\n' >"$tmp/c.tsv"
+expect 1 "consent import: .*/c.tsv: line 2: expected recipient TAB sender" \
+	"$REDFLAG" consent --db "$tmp/c.db" import "$tmp/c.tsv"
+
+expect 1 "consent import: .*/none: No such file" \
+	"$REDFLAG" consent --db "$tmp/c.db" import "$tmp/none"
+
 # hotline and serve: a bad value of a hotline limit is named as such,
 # a bad --listen address is a usage error before anything is opened
 expect 64 "--set: max_url_len: expected a number" \
