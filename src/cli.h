@@ -45,6 +45,11 @@ void cli_bad_option(const char *cmd, const char *arg,
  */
 int cli_one_message(const char *cmd, const char *path, const rf_item *item);
 
+/* cli_stdin_hint: before cmd reads mail from standard input, say so on
+ * standard error when that is a terminal (a user who typed the command
+ * without a file would otherwise see it wait for nothing). */
+void cli_stdin_hint(const char *cmd);
+
 /* cli_escape: untrusted bytes made safe for a terminal or a log: printable
  * ASCII kept, everything else \xNN, cut to max bytes with "..." added.
  * Returns buf. */

@@ -233,10 +233,12 @@ cmd_clean(int argc, char **argv)
 		cli_warn("clean: %s", err.msg);
 		goto done;
 	}
-	if (path == NULL || strcmp(path, "-") == 0)
+	if (path == NULL || strcmp(path, "-") == 0) {
+		cli_stdin_hint("clean");
 		st = rf_source_open_fd(0, "-", &limits, &src, &err);
-	else
+	} else {
 		st = rf_source_open(path, &limits, &src, &err);
+	}
 	if (st == RF_OK)
 		st = rf_source_next(src, &item, &err);
 	if (st != RF_OK) {

@@ -206,10 +206,12 @@ scan_path(struct scan *s, const char *path)
 	size_t done, total;
 	int rc = 0;
 
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0) {
+		cli_stdin_hint("scan");
 		st = rf_source_open_fd(0, "-", lim, &src, &err);
-	else
+	} else {
 		st = rf_source_open(path, lim, &src, &err);
+	}
 	if (st != RF_OK)
 		return st == RF_ENOMEM ? -1 : input_error(s, path, err.msg);
 	while (rc == 0 && (st = rf_source_next(src, &item, &err)) != RF_EDONE) {

@@ -161,10 +161,12 @@ feedback_read(struct feedback *fb, const char *path, size_t *len,
 	rf_status st;
 	char *p = NULL;
 
-	if (path == NULL || strcmp(path, "-") == 0)
+	if (path == NULL || strcmp(path, "-") == 0) {
+		cli_stdin_hint(prefix);
 		st = rf_source_open_fd(0, "-", &fb->cfg.limits, &src, &err);
-	else
+	} else {
 		st = rf_source_open(path, &fb->cfg.limits, &src, &err);
+	}
 	if (st == RF_OK)
 		st = rf_source_next(src, &item, &err);
 	if (st != RF_OK)

@@ -73,6 +73,14 @@ cli_bad_option(const char *cmd, const char *arg, const char *const *valued)
 	cli_warn("%s: unknown option '%s'", cmd, arg);
 }
 
+void
+cli_stdin_hint(const char *cmd)
+{
+	if (isatty(0))
+		cli_warn("%s: reading mail from standard input (end it with "
+		    "Ctrl-D; '%s %s --help' for usage)", cmd, RF_PROG, cmd);
+}
+
 int
 cli_one_message(const char *cmd, const char *path, const rf_item *item)
 {

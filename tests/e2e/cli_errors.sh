@@ -136,5 +136,29 @@ expect 1 "^redflag: train: $tmp/none: No such file" \
 expect 1 "^redflag: cluster: $tmp/none: No such file" \
 	"$REDFLAG" cluster "$tmp/none"
 
+# a command that reads mail from a terminal says so instead of waiting
+# silently; from a pipe or a file it says nothing
+if command -v python3 >/dev/null 2>&1; then
+	for c in scan clean complain; do
+		python3 - "$REDFLAG" "$c" "$tmp/p.db" >"$tmp/err" 2>&1 <<'PY' || true
+import os, pty, subprocess, sys, time
+rf, cmd, db = sys.argv[1:4]
+m, s = pty.openpty()
+args = [rf, cmd] + (["--db", db] if cmd == "complain" else [])
+p = subprocess.Popen(args, stdin=s, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.PIPE)
+os.close(s)
+time.sleep(0.2)
+os.write(m, b"\x04")
+sys.stdout.write(p.communicate(timeout=20)[1].decode())
+PY
+		grep -q "$c: reading mail from standard input" "$tmp/err" ||
+			{ echo "FAIL: $c from a terminal: no hint" >&2; fails=$((fails + 1)); }
+	done
+fi
+"$REDFLAG" scan --no-progress <"$tmp/one.eml" >/dev/null 2>"$tmp/err"
+[ ! -s "$tmp/err" ] ||
+	{ echo "FAIL: scan from a pipe wrote to standard error" >&2; fails=$((fails + 1)); }
+
 [ "$fails" -eq 0 ] || { echo "cli_errors: $fails failed" >&2; exit 1; }
 echo "cli_errors: ok"
