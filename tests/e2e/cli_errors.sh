@@ -130,6 +130,10 @@ expect 1 "^redflag: scan: $tmp/none: No such file" \
 grep -q '"error":' "$tmp/out" ||
 	{ echo "FAIL: scan: the error is in the output too" >&2; fails=$((fails + 1)); }
 
+# the filter names the store it cannot open (and defers the mail)
+expect 75 "filter: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" filter --set "db=$nodir/x.db"
+
 # a missing input is named once, after the command
 expect 1 "^redflag: train: $tmp/none: No such file" \
 	"$REDFLAG" train --classifier "$tmp/c.db" --spam "$tmp/none"
