@@ -130,6 +130,9 @@ expect 1 "^redflag: scan: $tmp/none: No such file" \
 grep -q '"error":' "$tmp/out" ||
 	{ echo "FAIL: scan: the error is in the output too" >&2; fails=$((fails + 1)); }
 
+# a configuration file that is a directory says so
+expect 64 "$tmp/dir: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
+
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" filter --set "db=$nodir/x.db"
