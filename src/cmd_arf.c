@@ -44,6 +44,9 @@ usage(FILE *f)
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
 	    "  --type TYPE     Feedback-Type (default abuse)\n"
+	    "  -c, --config FILE  settings (redflag.conf(5))\n"
+	    "  --set NAME=VALUE   one setting after the file (a verdict\n"
+	    "                  setting or a limit)\n"
 	    "\nexit status: 0 done, 1 some input was not a report or could\n"
 	    "not be read, 64 usage error, 70 internal or store failure\n",
 	    RF_PROG, RF_PROG);

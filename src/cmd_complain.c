@@ -34,6 +34,9 @@ usage(FILE *f)
 	    "                  file or redis://...); default redflag.conf's\n"
 	    "                  classifier, and none when unset\n"
 	    "  --no-learn      the classifier learns nothing\n"
+	    "  -c, --config FILE  settings (redflag.conf(5))\n"
+	    "  --set NAME=VALUE   one setting after the file (a verdict\n"
+	    "                  setting or a limit)\n"
 	    "\nexit status: 0 recorded, 1 input unreadable or not one message\n"
 	    "(empty, a folder, an mbox of several), 64 usage error,\n"
 	    "70 store failure\n", RF_PROG);
