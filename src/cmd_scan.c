@@ -109,7 +109,7 @@ stream_item(struct scan *s, const rf_item *item)
 
 	st = rf_message_parse(s->ctx, item->data, item->len, &m, &err);
 	if (st != RF_OK) {
-		scan_warn_input(item->label, err.msg);
+		scan_warn_input(s, item->label, err.msg);
 		report_error(s->sp, item->label, err.msg);
 		s->failed++;
 		return st == RF_ENOMEM ? -1 : 0;
@@ -171,11 +171,13 @@ scan_one(struct scan *s, const rf_item *item)
 }
 
 void
-scan_warn_input(const char *label, const char *msg)
+scan_warn_input(const struct scan *s, const char *label, const char *msg)
 {
 	char esc[1024];
 	size_t n = strlen(label);
 
+	if (s->progress && (s->last.tv_sec != 0 || s->last.tv_nsec != 0))
+		fputc('\n', stderr);	/* after the progress line */
 	if (strncmp(msg, label, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
 		cli_warn("scan: %s", cli_escape(esc, sizeof(esc), msg, 400));
 	else
@@ -186,7 +188,7 @@ scan_warn_input(const char *label, const char *msg)
 static int
 input_error(struct scan *s, const char *label, const char *msg)
 {
-	scan_warn_input(label, msg);
+	scan_warn_input(s, label, msg);
 	s->failed++;
 	if (s->batch != NULL)
 		return batch_error(s, label, msg);

@@ -175,7 +175,7 @@ batch_item(struct scan *s, const rf_item *item)
 	if (st != RF_OK) {
 		s->failed++;
 		if (st != RF_ENOMEM)
-			scan_warn_input(item->label, err.msg);
+			scan_warn_input(s, item->label, err.msg);
 		return st == RF_ENOMEM ? -1 : batch_error(s, item->label,
 		    err.msg);
 	}
