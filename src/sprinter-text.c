@@ -44,12 +44,14 @@ announce(struct text *t, int d, int empty)
 
 	indent(t, d - 1);
 	if (in_list) {
-		if (empty)
+		if (empty) {
 			fputs("- (none)\n", t->out);
-		else if (d < MAX_DEPTH && t->kind[d] == 'm')
-			fputs("- ", t->out), t->inline_next = 1;
-		else
+		} else if (d < MAX_DEPTH && t->kind[d] == 'm') {
+			fputs("- ", t->out);
+			t->inline_next = 1;
+		} else {
 			fputs("-\n", t->out);
+		}
 	} else {
 		fprintf(t->out, "%s:%s\n", t->pkey[d] != NULL ? t->pkey[d] :
 		    "?", empty ? " (none)" : "");
