@@ -128,10 +128,10 @@ hl_fe_open(struct hl_fe *fe)
 	rf_error err;
 
 	if (fe->key_file != NULL && load_key(fe) != 0)
-		return -1;
+		goto fail;
 	if (rf_ctx_new(&fe->limits, &fe->ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);
-		return -1;
+		goto fail;
 	}
 	/* The tracking rules the binary carries scrub reporters' codes. */
 	if ((a = asset_find("data/trackers.conf")) == NULL ||
@@ -139,7 +139,7 @@ hl_fe_open(struct hl_fe *fe)
 	    &err) != RF_OK) {
 		cli_warn("tracking rules: %s", a == NULL ? "missing" :
 		    err.msg);
-		return -1;
+		goto fail;
 	}
 	fe->opts.rules = fe->rules;
 	if (rf_hotline_open(fe->ctx, fe->db, &fe->opts, &fe->h, &err) !=
@@ -148,9 +148,12 @@ hl_fe_open(struct hl_fe *fe)
 
 		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), fe->db, 200),
 		    err.msg);
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	hl_fe_close(fe);	/* what was opened; fe may be closed again */
+	return -1;
 }
 
 void
