@@ -45,6 +45,11 @@ void cli_bad_option(const char *cmd, const char *arg,
  */
 int cli_one_message(const char *cmd, const char *path, const rf_item *item);
 
+/* cli_warn_input: one input (label: a path, "path:N") that could not be
+ * read or analysed: "CMD: LABEL: MSG", the label once when msg already
+ * starts with "LABEL: " (as the messages of rf_source do). */
+void cli_warn_input(const char *cmd, const char *label, const char *msg);
+
 /* cli_stdin_hint: before cmd reads mail from standard input, say so on
  * standard error when that is a terminal (a user who typed the command
  * without a file would otherwise see it wait for nothing). */

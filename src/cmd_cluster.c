@@ -56,7 +56,6 @@ static int
 add_path(const rf_ctx *ctx, rf_cluster *cl, struct labels *lab,
 	 rf_fingerprint **fps, size_t *fpcap, const char *path)
 {
-	char esc[256];
 	rf_source *src = NULL;
 	rf_message *m;
 	rf_item item;
@@ -75,9 +74,8 @@ add_path(const rf_ctx *ctx, rf_cluster *cl, struct labels *lab,
 		if (st == RF_OK)
 			st = rf_message_parse(ctx, item.data, item.len, &m, &err);
 		if (st != RF_OK) {
-			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
-			    item.label != NULL ? item.label : path, 200),
-			    err.msg);
+			cli_warn_input("cluster", item.label != NULL ?
+			    item.label : path, err.msg);
 			if (st == RF_ENOMEM) {
 				bad = -1;
 				break;

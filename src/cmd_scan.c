@@ -173,16 +173,9 @@ scan_one(struct scan *s, const rf_item *item)
 void
 scan_warn_input(const struct scan *s, const char *label, const char *msg)
 {
-	char esc[1024];
-	size_t n = strlen(label);
-
 	if (s->progress && (s->last.tv_sec != 0 || s->last.tv_nsec != 0))
 		fputc('\n', stderr);	/* after the progress line */
-	if (strncmp(msg, label, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
-		cli_warn("scan: %s", cli_escape(esc, sizeof(esc), msg, 400));
-	else
-		cli_warn("scan: %s: %s", cli_escape(esc, sizeof(esc), label,
-		    200), msg);
+	cli_warn_input("scan", label, msg);
 }
 
 static int

@@ -210,8 +210,10 @@ one_path(struct run *r, const char *path)
 	int changed, bad = 0;
 
 	if (rf_source_open(path, rf_ctx_limits(r->ctx), &src, &err) != RF_OK) {
-		/* err.msg is "PATH: reason" */
-		cli_warn("train: %s", err.msg);
+		if (r->round == 0) {
+			cli_warn_input("train", path, err.msg);
+			r->failed++;	/* an unreadable input */
+		}
 		return -1;
 	}
 	for (; (st = rf_source_next(src, &it, &err)) != RF_EDONE; r->seq++) {
@@ -219,24 +221,23 @@ one_path(struct run *r, const char *path)
 		    !(r->fresh[r->seq] & (r->pass == 2 ? REDO : FRESH))))
 			continue;
 		if (st != RF_OK) {
-			if (r->round == 0)
-				cli_warn("%s: %s", cli_escape(esc,
-				    sizeof(esc), it.label, 200), err.msg);
+			if (r->round == 0) {
+				cli_warn_input("train", it.label, err.msg);
+				r->failed++;	/* counted once */
+			}
 			bad = 1;
 			continue;
 		}
 		if (rf_message_parse(r->ctx, it.data, it.len, &m, &err) !=
 		    RF_OK) {
-			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
-			    it.label, 200), err.msg);
+			cli_warn_input("train", it.label, err.msg);
 			r->failed++;
 			continue;
 		}
 		/* the same facts as redflag scan: tracking codes, web bugs */
 		if (rf_tracking_message(r->ctx, r->rules, m, NULL, &err) !=
 		    RF_OK) {
-			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
-			    it.label, 200), err.msg);
+			cli_warn_input("train", it.label, err.msg);
 			rf_message_free(m);
 			r->failed++;
 			continue;

@@ -74,6 +74,19 @@ cli_bad_option(const char *cmd, const char *arg, const char *const *valued)
 }
 
 void
+cli_warn_input(const char *cmd, const char *label, const char *msg)
+{
+	char esc[1024];
+	size_t n = strlen(label);
+
+	if (strncmp(msg, label, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
+		cli_warn("%s: %s", cmd, cli_escape(esc, sizeof(esc), msg, 400));
+	else
+		cli_warn("%s: %s: %s", cmd, cli_escape(esc, sizeof(esc), label,
+		    200), msg);
+}
+
+void
 cli_stdin_hint(const char *cmd)
 {
 	if (isatty(0))

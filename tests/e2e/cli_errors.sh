@@ -142,6 +142,32 @@ expect 1 "^redflag: train: $tmp/none: No such file" \
 	"$REDFLAG" train --classifier "$tmp/c.db" --spam "$tmp/none"
 expect 1 "^redflag: cluster: $tmp/none: No such file" \
 	"$REDFLAG" cluster "$tmp/none"
+# and counted in train's summary line
+"$REDFLAG" train --classifier "$tmp/c.db" --spam "$tmp/one.eml" "$tmp/none" \
+	>"$tmp/out" 2>/dev/null && { echo "FAIL: train of a missing path exits 0" >&2; fails=$((fails + 1)); }
+grep -q '; 1 unreadable$' "$tmp/out" ||
+	{ echo "FAIL: train: a missing path is not counted: $(cat "$tmp/out")" >&2; fails=$((fails + 1)); }
+
+# a file in a folder that cannot be read (as nobody), named once per
+# command and counted
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+	chmod 755 "$tmp" "$tmp/dir"
+	chmod 600 "$tmp/dir/b.eml"
+	mkdir "$tmp/w" && chmod 777 "$tmp/w"
+	asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	expect 1 "^redflag: scan: $tmp/dir/b.eml: Permission denied" \
+		asnobody "$REDFLAG" scan --json "$tmp/dir"
+	expect 1 "^redflag: cluster: $tmp/dir/b.eml: Permission denied" \
+		asnobody "$REDFLAG" cluster "$tmp/dir"
+	expect 1 "^redflag: train: $tmp/dir/b.eml: Permission denied" \
+		asnobody "$REDFLAG" train --classifier "$tmp/w/c.db" --spam "$tmp/dir"
+	grep -q '; 1 unreadable$' "$tmp/out" ||
+		{ echo "FAIL: train: an unreadable file is not counted" >&2; fails=$((fails + 1)); }
+	expect 1 "^redflag: clean: $tmp/dir/b.eml: Permission denied" \
+		asnobody "$REDFLAG" clean "$tmp/dir/b.eml"
+	chmod 644 "$tmp/dir/b.eml"
+fi
 
 # a command that reads mail from a terminal says so instead of waiting
 # silently; from a pipe or a file it says nothing
