@@ -358,6 +358,8 @@ cmd_arf(int argc, char **argv)
 	}
 	cmd = n > 0 ? pos[0] : NULL;
 	npaths = n > 0 ? (int)n - 1 : 0;
+	if (rcpt != NULL && !cli_address_ok("arf", "--rcpt", rcpt))
+		goto out;
 	if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
 		rc = feedback_open(&fb, 1, "arf ingest") != 0 ?
 		    RF_EXIT_SOFTWARE : do_ingest(&fb, paths, npaths);

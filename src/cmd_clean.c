@@ -215,6 +215,10 @@ cmd_clean(int argc, char **argv)
 			return RF_EXIT_USAGE;
 		}
 	}
+	if (rcpt != NULL && !cli_address_ok("clean", "--rcpt", rcpt)) {
+		config_free(&cfg);
+		return RF_EXIT_USAGE;
+	}
 	if (verdict != NULL && strcmp(verdict, "spam") != 0 &&
 	    strcmp(verdict, "bulk") != 0 && strcmp(verdict, "ham") != 0 &&
 	    strcmp(verdict, "unsure") != 0) {

@@ -86,9 +86,12 @@ cmd_complain(int argc, char **argv)
 		goto out;
 	}
 	if (nolearn && cls != NULL) {
+		cli_warn("complain: --classifier or --no-learn, not both");
 		usage(stderr);
 		goto out;
 	}
+	if (rcpt != NULL && !cli_address_ok("complain", "--rcpt", rcpt))
+		goto out;
 	rc = RF_EXIT_SOFTWARE;
 	if (feedback_open(&fb, 1, "complain") != 0 ||
 	    (!nolearn && feedback_classifier(&fb, cls, "complain") != 0))

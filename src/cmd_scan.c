@@ -309,6 +309,8 @@ cmd_scan(int argc, char **argv)
 			break;
 		}
 	}
+	if (s.rcpt != NULL && !cli_address_ok("scan", "--rcpt", s.rcpt))
+		return RF_EXIT_USAGE;
 	if (rf_ctx_new(&limits, &s.ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);
 		return RF_EXIT_SOFTWARE;

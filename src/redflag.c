@@ -86,6 +86,24 @@ cli_warn_input(const char *cmd, const char *label, const char *msg)
 		    200), msg);
 }
 
+int
+cli_address_ok(const char *cmd, const char *opt, const char *value)
+{
+	const char *at = strrchr(value, '@'), *p;
+	char esc[256];
+
+	for (p = value; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			break;
+	if (at == NULL || at == value || at[1] == '\0' || *p != '\0' ||
+	    strlen(value) > 320) {
+		cli_warn("%s: %s: '%s' is not a mail address (local@domain)",
+		    cmd, opt, cli_escape(esc, sizeof(esc), value, 100));
+		return 0;
+	}
+	return 1;
+}
+
 void
 cli_stdin_hint(const char *cmd)
 {

@@ -45,6 +45,19 @@ expect 64 "milter: unknown option '--bogus'" "$REDFLAG" milter --bogus
 # the filter defers on any mistake (75), and says which
 expect 75 "filter: option '-r' needs a value" "$REDFLAG" filter -r
 
+# --rcpt must look like an address (the mail filter does not check: a
+# mistake there must not defer mail)
+expect 64 "scan: --rcpt: 'alice' is not a mail address" \
+	"$REDFLAG" scan --rcpt alice "$tmp/one.eml"
+expect 64 "clean: --rcpt: '' is not a mail address" \
+	"$REDFLAG" clean --rcpt '' "$tmp/one.eml"
+expect 64 "complain: --rcpt: 'a@' is not a mail address" \
+	"$REDFLAG" complain --db "$tmp/s.db" --rcpt a@ "$tmp/one.eml"
+expect 64 "arf: --rcpt: '@example.org' is not a mail address" \
+	"$REDFLAG" arf make --rcpt @example.org "$tmp/one.eml"
+"$REDFLAG" scan --no-progress --rcpt jane@example.org "$tmp/one.eml" >/dev/null ||
+	{ echo "FAIL: scan --rcpt jane@example.org" >&2; fails=$((fails + 1)); }
+
 # commands that take one message refuse a folder, an mbox of several
 # and an empty file instead of reading the first message or nothing
 expect 1 "clean: .*/dir: holds several messages" "$REDFLAG" clean "$tmp/dir"
