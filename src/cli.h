@@ -35,6 +35,41 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int cli_std_fds(void);
 
+/*
+ * cli_bad_option: report arg, a command-line argument of command cmd that
+ * its parser did not accept: "CMD: option 'ARG' needs a value" when arg
+ * is one of the names in valued (NULL-terminated; the options that take
+ * a value, which their parser takes whenever one follows), else
+ * "CMD: unknown option 'ARG'".
+ */
+void cli_bad_option(const char *cmd, const char *arg,
+		    const char *const *valued);
+
+/*
+ * cli_one_message: check that item, the first message read from path
+ * (NULL or "-": standard input) by a command that takes one message, is
+ * the whole of that input and not empty.  0 when so, else -1 after
+ * reporting "CMD: PATH: ..." (a folder, an mbox of several messages, an
+ * empty input).
+ */
+int cli_one_message(const char *cmd, const char *path, const rf_item *item);
+
+/* cli_warn_input: one input (label: a path, "path:N") that could not be
+ * read or analysed: "CMD: LABEL: MSG", the label once when msg already
+ * starts with "LABEL: " (as the messages of rf_source do). */
+void cli_warn_input(const char *cmd, const char *label, const char *msg);
+
+/* cli_address_ok: value, given to option opt of cmd, looks like a mail
+ * address (local@domain, no blank or control byte, at most 320 bytes):
+ * 1, else 0 after reporting it (a typo such as "--rcpt alice" would
+ * otherwise find nothing and say nothing). */
+int cli_address_ok(const char *cmd, const char *opt, const char *value);
+
+/* cli_stdin_hint: before cmd reads mail from standard input, say so on
+ * standard error when that is a terminal (a user who typed the command
+ * without a file would otherwise see it wait for nothing). */
+void cli_stdin_hint(const char *cmd);
+
 /* cli_escape: untrusted bytes made safe for a terminal or a log: printable
  * ASCII kept, everything else \xNN, cut to max bytes with "..." added.
  * Returns buf. */

@@ -44,6 +44,9 @@ usage(FILE *f)
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
 	    "  --type TYPE     Feedback-Type (default abuse)\n"
+	    "  -c, --config FILE  settings (redflag.conf(5))\n"
+	    "  --set NAME=VALUE   one setting after the file (a verdict\n"
+	    "                  setting or a limit)\n"
 	    "\nexit status: 0 done, 1 some input was not a report or could\n"
 	    "not be read, 64 usage error, 70 internal or store failure\n",
 	    RF_PROG, RF_PROG);
@@ -355,12 +358,20 @@ cmd_arf(int argc, char **argv)
 	}
 	cmd = n > 0 ? pos[0] : NULL;
 	npaths = n > 0 ? (int)n - 1 : 0;
+	if (rcpt != NULL && !cli_address_ok("arf", "--rcpt", rcpt))
+		goto out;
 	if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
 		rc = feedback_open(&fb, 1, "arf ingest") != 0 ?
 		    RF_EXIT_SOFTWARE : do_ingest(&fb, paths, npaths);
 	} else if (cmd != NULL && strcmp(cmd, "make") == 0 && npaths <= 1) {
 		rc = do_make(&fb, npaths > 0 ? paths[0] : NULL, rcpt, type);
 	} else {
+		if (cmd == NULL)
+			cli_warn("arf: give a command: ingest or make");
+		else if (strcmp(cmd, "make") == 0)
+			cli_warn("arf make: one FILE (or -) at most");
+		else
+			cli_warn("arf: unknown command '%s'", cmd);
 		usage(stderr);
 	}
 out:

@@ -32,7 +32,9 @@ usage(FILE *f)
 	    "               or unix:PATH[#PREFIX]; default $REDFLAG_DB, "
 	    "else ./" DEFAULT_DB "\n"
 	    "  --json       one JSON array instead of a table\n"
-	    "  --limit N    at most N campaigns (default %d, 0 = all)\n",
+	    "  --limit N    at most N campaigns (default %d, 0 = all)\n"
+	    "\nexit status: 0 listed, 1 the store could not be opened or read,\n"
+	    "64 usage error\n",
 	    RF_PROG, DEFAULT_LIMIT);
 }
 
@@ -189,7 +191,10 @@ cmd_campaigns(int argc, char **argv)
 	rf_store_options_default(&opt);
 	opt.read_only = 1;
 	if (rf_store_open(db, &opt, &s, &err) != RF_OK) {
-		cli_warn("campaigns: %s", err.msg);
+		char esc[512];
+
+		cli_warn("campaigns: %s: %s", cli_escape(esc, sizeof(esc), db,
+		    200), err.msg);
 		return RF_EXIT_INPUT;
 	}
 	if (o.json)

@@ -40,7 +40,8 @@ usage(FILE *f)
 	    "                  bulk: every code; ham, unsure: only known\n"
 	    "                  tracking parameters and web bugs)\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
-	    "\nexit status: 0 written, 1 input unreadable, 64 usage error,\n"
+	    "\nexit status: 0 written, 1 input unreadable or not one message\n"
+	    "(empty, a folder, an mbox of several), 64 usage error,\n"
 	    "70 internal error\n", RF_PROG);
 	cli_limits_help(f);
 }
@@ -197,17 +198,34 @@ cmd_clean(int argc, char **argv)
 		} else if (strncmp(argv[i], "--rcpt=", 7) == 0) {
 			rcpt = argv[i] + 7;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_warn("clean: unknown option '%s'", argv[i]);
+			static const char *const valued[] = { "--verdict",
+			    "--rcpt", NULL };
+
+			cli_bad_option("clean", argv[i], valued);
 			usage(stderr);
 			config_free(&cfg);
 			return RF_EXIT_USAGE;
 		} else if (path == NULL) {
 			path = argv[i];
 		} else {
+			cli_warn("clean: one message at a time: '%s' is one "
+			    "argument too many", argv[i]);
 			usage(stderr);
 			config_free(&cfg);
 			return RF_EXIT_USAGE;
 		}
+	}
+	if (rcpt != NULL && !cli_address_ok("clean", "--rcpt", rcpt)) {
+		config_free(&cfg);
+		return RF_EXIT_USAGE;
+	}
+	if (verdict != NULL && strcmp(verdict, "spam") != 0 &&
+	    strcmp(verdict, "bulk") != 0 && strcmp(verdict, "ham") != 0 &&
+	    strcmp(verdict, "unsure") != 0) {
+		cli_warn("clean: --verdict: spam, bulk, ham or unsure, not "
+		    "'%s'", verdict);
+		config_free(&cfg);
+		return RF_EXIT_USAGE;
 	}
 	if (verdict != NULL)
 		policy = config_clean_for(&cfg, verdict);
@@ -219,14 +237,20 @@ cmd_clean(int argc, char **argv)
 		cli_warn("clean: %s", err.msg);
 		goto done;
 	}
-	if (path == NULL || strcmp(path, "-") == 0)
+	if (path == NULL || strcmp(path, "-") == 0) {
+		cli_stdin_hint("clean");
 		st = rf_source_open_fd(0, "-", &limits, &src, &err);
-	else
+	} else {
 		st = rf_source_open(path, &limits, &src, &err);
+	}
 	if (st == RF_OK)
 		st = rf_source_next(src, &item, &err);
 	if (st != RF_OK) {
 		cli_warn("clean: %s", st == RF_EDONE ? "no message" : err.msg);
+		rc = RF_EXIT_INPUT;
+		goto done;
+	}
+	if (cli_one_message("clean", path, &item) != 0) {
 		rc = RF_EXIT_INPUT;
 		goto done;
 	}

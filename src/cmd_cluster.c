@@ -27,7 +27,9 @@ usage(FILE *f)
 	    "directory tree), group them into campaigns and print one line per\n"
 	    "message: label, campaign id (empty for a message without text),\n"
 	    "copies in the campaign, distinct recipients; with --fingerprints\n"
-	    "also the fingerprint (kind:hex values).\n", RF_PROG);
+	    "also the fingerprint (kind:hex values).\n\n"
+	    "exit status: 0 every input read, 1 some could not be (reported\n"
+	    "on standard error), 64 usage error, 70 internal error\n", RF_PROG);
 	cli_limits_help(f);
 }
 
@@ -54,7 +56,6 @@ static int
 add_path(const rf_ctx *ctx, rf_cluster *cl, struct labels *lab,
 	 rf_fingerprint **fps, size_t *fpcap, const char *path)
 {
-	char esc[256];
 	rf_source *src = NULL;
 	rf_message *m;
 	rf_item item;
@@ -65,17 +66,16 @@ add_path(const rf_ctx *ctx, rf_cluster *cl, struct labels *lab,
 	int bad = 0;
 
 	if (rf_source_open(path, rf_ctx_limits(ctx), &src, &err) != RF_OK) {
-		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), path, 200),
-		    err.msg);
+		/* err.msg is "PATH: reason" */
+		cli_warn("cluster: %s", err.msg);
 		return 1;
 	}
 	while ((st = rf_source_next(src, &item, &err)) != RF_EDONE) {
 		if (st == RF_OK)
 			st = rf_message_parse(ctx, item.data, item.len, &m, &err);
 		if (st != RF_OK) {
-			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
-			    item.label != NULL ? item.label : path, 200),
-			    err.msg);
+			cli_warn_input("cluster", item.label != NULL ?
+			    item.label : path, err.msg);
 			if (st == RF_ENOMEM) {
 				bad = -1;
 				break;

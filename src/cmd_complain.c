@@ -34,7 +34,11 @@ usage(FILE *f)
 	    "                  file or redis://...); default redflag.conf's\n"
 	    "                  classifier, and none when unset\n"
 	    "  --no-learn      the classifier learns nothing\n"
-	    "\nexit status: 0 recorded, 1 input unreadable, 64 usage error,\n"
+	    "  -c, --config FILE  settings (redflag.conf(5))\n"
+	    "  --set NAME=VALUE   one setting after the file (a verdict\n"
+	    "                  setting or a limit)\n"
+	    "\nexit status: 0 recorded, 1 input unreadable or not one message\n"
+	    "(empty, a folder, an mbox of several), 64 usage error,\n"
 	    "70 store failure\n", RF_PROG);
 }
 
@@ -82,9 +86,12 @@ cmd_complain(int argc, char **argv)
 		goto out;
 	}
 	if (nolearn && cls != NULL) {
+		cli_warn("complain: --classifier or --no-learn, not both");
 		usage(stderr);
 		goto out;
 	}
+	if (rcpt != NULL && !cli_address_ok("complain", "--rcpt", rcpt))
+		goto out;
 	rc = RF_EXIT_SOFTWARE;
 	if (feedback_open(&fb, 1, "complain") != 0 ||
 	    (!nolearn && feedback_classifier(&fb, cls, "complain") != 0))

@@ -6,6 +6,7 @@
 #include <gmime/gmime.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -72,8 +73,8 @@ do_import(struct feedback *fb, const char *path)
 
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (in == NULL) {
-		cli_warn("consent import: %s: cannot open",
-		    cli_escape(esc, sizeof(esc), path, 100));
+		cli_warn("consent import: %s: %s",
+		    cli_escape(esc, sizeof(esc), path, 100), strerror(errno));
 		return RF_EXIT_INPUT;
 	}
 	if (rf_consent_begin(fb->consent, &err) != RF_OK)
@@ -81,7 +82,9 @@ do_import(struct feedback *fb, const char *path)
 	while (fgets(line, sizeof(line), in) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(in)) {
-			cli_warn("consent import: line %zu: too long", lineno);
+			cli_warn("consent import: %s: line %zu: too long (over %d "
+			    "bytes)", cli_escape(esc, sizeof(esc), path, 100),
+			    lineno, CONSENT_LINE_MAX - 2);
 			bad++;
 			while (fgets(line, sizeof(line), in) != NULL &&
 			    strchr(line, '\n') == NULL)
@@ -97,8 +100,9 @@ do_import(struct feedback *fb, const char *path)
 				*p++ = '\0';
 		}
 		if (k < 2) {
-			cli_warn("consent import: line %zu: expected "
-			    "recipient TAB sender", lineno);
+			cli_warn("consent import: %s: line %zu: expected "
+			    "recipient TAB sender", cli_escape(esc,
+			    sizeof(esc), path, 100), lineno);
 			bad++;
 			continue;
 		}
@@ -106,8 +110,8 @@ do_import(struct feedback *fb, const char *path)
 		    "import", now, &is_new, &err) != RF_OK) {
 			if (err.status == RF_ESTORE)
 				goto fail;
-			cli_warn("consent import: line %zu: %s", lineno,
-			    err.msg);
+			cli_warn("consent import: %s: line %zu: %s", cli_escape(esc,
+			    sizeof(esc), path, 100), lineno, err.msg);
 			bad++;
 			continue;
 		}
@@ -260,11 +264,28 @@ cmd_consent(int argc, char **argv)
 	}
 	cmd = pos[0];
 	nargs = nargs > 0 ? nargs - 1 : 0;
-	if (cmd == NULL || (strcmp(cmd, "add") == 0 && nargs != 2) ||
-	    (strcmp(cmd, "remove") == 0 && nargs != 2) ||
-	    (strcmp(cmd, "list") == 0 && nargs > 1) ||
+	/* a usage error is reported before any store is opened (or made) */
+	if (cmd == NULL) {
+		cli_warn("consent: give a command: add, remove, list, import "
+		    "or learn");
+		usage(stderr);
+		goto out;
+	}
+	if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0 &&
+	    strcmp(cmd, "list") != 0 && strcmp(cmd, "import") != 0 &&
+	    strcmp(cmd, "learn") != 0) {
+		cli_warn("consent: unknown command '%s'", cmd);
+		usage(stderr);
+		goto out;
+	}
+	if (((strcmp(cmd, "add") == 0 || strcmp(cmd, "remove") == 0) &&
+	    nargs != 2) || (strcmp(cmd, "list") == 0 && nargs > 1) ||
 	    ((strcmp(cmd, "import") == 0 || strcmp(cmd, "learn") == 0) &&
 	    nargs != 1)) {
+		cli_warn("consent %s: give %s", cmd, strcmp(cmd, "list") == 0 ?
+		    "at most one RECIPIENT" : strcmp(cmd, "import") == 0 ?
+		    "one FILE (or -)" : strcmp(cmd, "learn") == 0 ?
+		    "one PATH" : "RECIPIENT SENDER");
 		usage(stderr);
 		goto out;
 	}

@@ -225,7 +225,10 @@ cmd_filter(int argc, char **argv)
 			rcpts[nrcpts++] = argv[++i];
 			continue;
 		}
-		cli_warn("filter: unknown option '%s'", argv[i]);
+		static const char *const valued[] = { "-r", "--recipient",
+		    NULL };
+
+		cli_bad_option("filter", argv[i], valued);
 		filter_usage(stderr);
 		goto out;
 	}

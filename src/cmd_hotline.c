@@ -39,7 +39,10 @@ usage(FILE *f)
 	    "  --as NAME                 who acts (audit log); default $USER\n"
 	    "outcomes: red_flag not_illegal out_of_remit access_failed\n"
 	    "categories: csam phishing malware fraud other\n"
-	    "roles: intake analyst supervisor admin auditor\n", RF_PROG);
+	    "roles: intake analyst supervisor admin auditor\n"
+	    "exit status: 0 done, 1 input rejected, an action refused or a\n"
+	    "file unreadable, 64 usage error, 65 a mail too large or\n"
+	    "unparsable, 75 the store failed\n", RF_PROG);
 	hl_fe_options_help(f);
 }
 

@@ -459,7 +459,11 @@ milter_usage(FILE *f)
 	    "(setting socket)\n"
 	    "  --user USER     run as USER once the socket is bound\n"
 	    "  --chroot DIR    chroot to DIR once files are open\n"
-	    "  -c, --config FILE  settings (redflag.conf(5))\n",
+	    "  -c, --config FILE  settings (redflag.conf(5))\n"
+	    "exit status: 0 after a graceful stop (SIGTERM, SIGHUP), 64 usage\n"
+	    "error, 78 bad configuration, 69 the socket or the store cannot\n"
+	    "be opened, 77 the user or chroot cannot be taken, 70 libmilter\n"
+	    "failed\n",
 	    RF_PROG);
 	cli_limits_help(f);
 }
@@ -574,8 +578,8 @@ cmd_milter(int argc, char **argv)
 		else if (strcmp(argv[i], "--chroot") == 0)
 			key = "chroot";
 		if (key == NULL || i + 1 >= argc) {
-			cli_warn("milter: unknown option or missing value "
-			    "'%s'", argv[i]);
+			cli_bad_option("milter", argv[i], key != NULL ?
+			    (const char *const[]){ argv[i], NULL } : NULL);
 			milter_usage(stderr);
 			rc = EX_USAGE;
 			goto out;

@@ -24,7 +24,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: %s scan [--json] [--rcpt ADDR] [--db PATH]\n"
-	    "                    [--classifier PATH] [--set NAME=VALUE]...\n"
+	    "                    [--consent-db PATH] [--classifier PATH]\n"
+	    "                    [--authserv-id ID] [--set NAME=VALUE]...\n"
 	    "                    [--progress|--no-progress]\n"
 	    "                    [PATH|-]...\n\n"
 	    "Analyse each message found in PATH: a message file, a Maildir, an\n"
@@ -48,8 +49,11 @@ usage(FILE *f)
 	    "                  redflag.conf(5)) or a limit\n"
 	    "  --progress      progress on standard error (default: when it\n"
 	    "                  is a terminal)\n"
+	    "  --no-progress   no progress\n"
 	    "\nexit status: 0 every input read, 1 some input could not be\n"
-	    "read (reported in the output), 64 usage error, 70 internal error\n",
+	    "read (reported in the output and on standard error), 64 usage\n"
+	    "error, 70 internal error or a store or classifier that cannot\n"
+	    "be opened\n",
 	    RF_PROG);
 	cli_limits_help(f);
 }
@@ -105,6 +109,7 @@ stream_item(struct scan *s, const rf_item *item)
 
 	st = rf_message_parse(s->ctx, item->data, item->len, &m, &err);
 	if (st != RF_OK) {
+		scan_warn_input(s, item->label, err.msg);
 		report_error(s->sp, item->label, err.msg);
 		s->failed++;
 		return st == RF_ENOMEM ? -1 : 0;
@@ -165,9 +170,18 @@ scan_one(struct scan *s, const rf_item *item)
 	return stream_item(s, item);
 }
 
+void
+scan_warn_input(const struct scan *s, const char *label, const char *msg)
+{
+	if (s->progress && (s->last.tv_sec != 0 || s->last.tv_nsec != 0))
+		fputc('\n', stderr);	/* after the progress line */
+	cli_warn_input("scan", label, msg);
+}
+
 static int
 input_error(struct scan *s, const char *label, const char *msg)
 {
+	scan_warn_input(s, label, msg);
 	s->failed++;
 	if (s->batch != NULL)
 		return batch_error(s, label, msg);
@@ -187,10 +201,12 @@ scan_path(struct scan *s, const char *path)
 	size_t done, total;
 	int rc = 0;
 
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0) {
+		cli_stdin_hint("scan");
 		st = rf_source_open_fd(0, "-", lim, &src, &err);
-	else
+	} else {
 		st = rf_source_open(path, lim, &src, &err);
+	}
 	if (st != RF_OK)
 		return st == RF_ENOMEM ? -1 : input_error(s, path, err.msg);
 	while (rc == 0 && (st = rf_source_next(src, &item, &err)) != RF_EDONE) {
@@ -214,16 +230,23 @@ scan_path(struct scan *s, const char *path)
 static int
 open_store(struct scan *s, const char *db, const char *consent)
 {
+	char esc[512];
+	const char *which = db;	/* the store named in an error */
 	rf_error err;
 
-	if (rf_store_open(db, NULL, &s->cfg.store, &err) != RF_OK ||
-	    rf_consent_open(consent != NULL ? consent : db, 0,
-	    &s->cfg.consent, &err) != RF_OK ||
-	    rf_store_begin(s->cfg.store, &err) != RF_OK) {
-		cli_warn("scan: %s", err.msg);
-		return -1;
-	}
+	if (rf_store_open(db, NULL, &s->cfg.store, &err) != RF_OK)
+		goto fail;
+	which = consent != NULL ? consent : db;
+	if (rf_consent_open(which, 0, &s->cfg.consent, &err) != RF_OK)
+		goto fail;
+	which = db;
+	if (rf_store_begin(s->cfg.store, &err) != RF_OK)
+		goto fail;
 	return 0;
+fail:
+	cli_warn("scan: %s: %s", cli_escape(esc, sizeof(esc), which, 200),
+	    err.msg);
+	return -1;
 }
 
 int
@@ -275,13 +298,19 @@ cmd_scan(int argc, char **argv)
 			i++;
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			cli_warn("scan: unknown option '%s'", a);
+			static const char *const valued[] = { "--rcpt",
+			    "--db", "--consent-db", "--classifier",
+			    "--authserv-id", NULL };
+
+			cli_bad_option("scan", a, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		} else {
 			break;
 		}
 	}
+	if (s.rcpt != NULL && !cli_address_ok("scan", "--rcpt", s.rcpt))
+		return RF_EXIT_USAGE;
 	if (rf_ctx_new(&limits, &s.ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);
 		return RF_EXIT_SOFTWARE;
@@ -313,7 +342,10 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	if (db == NULL && consent != NULL && rf_consent_open(consent, 0,
 	    &s.cfg.consent, &err) != RF_OK) {
-		cli_warn("scan: %s", err.msg);
+		char esc[512];
+
+		cli_warn("scan: %s: %s", cli_escape(esc, sizeof(esc), consent,
+		    200), err.msg);
 		goto done;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &s.start);

@@ -3,6 +3,7 @@
  * (docs/man/redflag-serve.1).  Binds 127.0.0.1 by default; one SQLite
  * file holds everything.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,9 @@ usage(FILE *f)
 	    "  --secure-cookies          mark cookies Secure (behind HTTPS)\n"
 	    "  --org NAME --org-contact ADDR --org-domain DOMAIN\n"
 	    "                            the hotline, as named in X-ARF "
-	    "exports\n", RF_PROG);
+	    "exports\n"
+	    "exit status: 0 stopped by a signal, 64 usage error, 75 the store\n"
+	    "or the address could not be opened\n", RF_PROG);
 	hl_fe_options_help(f);
 	fprintf(f, "\nFirst user: %s hotline user add NAME --role admin "
 	    "(password on standard input).\n", RF_PROG);
@@ -121,6 +124,7 @@ cmd_serve(int argc, char **argv)
 	unsigned long port = 8080;
 	int i, r, rc;
 	char *end;
+	struct in_addr addr;
 
 	(void)cli_std_fds();	/* no client connection on fd 1 or 2 */
 	hl_fe_init(&fe);
@@ -155,7 +159,11 @@ cmd_serve(int argc, char **argv)
 			continue;
 		}
 		if (val == NULL) {
-			cli_warn("serve: unknown option %s", o);
+			static const char *const valued[] = { "--listen",
+			    "--port", "--session-ttl", "--org",
+			    "--org-contact", "--org-domain", "--set", NULL };
+
+			cli_bad_option("serve", o, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}
@@ -163,7 +171,8 @@ cmd_serve(int argc, char **argv)
 			listen = val;
 		} else if (strcmp(o, "--port") == 0) {
 			port = strtoul(val, &end, 10);
-			if (*end != '\0' || port > 65535) {
+			if (*val < '0' || *val > '9' || *end != '\0' ||
+			    port > 65535) {
 				cli_warn("--port: 0 to 65535");
 				return RF_EXIT_USAGE;
 			}
@@ -180,11 +189,16 @@ cmd_serve(int argc, char **argv)
 		} else if (strcmp(o, "--org-domain") == 0) {
 			srv.org.domain = val;
 		} else {
-			cli_warn("serve: unknown option %s", o);
+			cli_bad_option("serve", o, NULL);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}
 		i++;
+	}
+	if (inet_pton(AF_INET, listen, &addr) != 1) {
+		cli_warn("serve: --listen wants an IPv4 address, got '%s'",
+		    listen);
+		return RF_EXIT_USAGE;
 	}
 	if (strcmp(listen, "127.0.0.1") != 0)
 		cli_warn("serve: listening on %s, not only this machine: put "

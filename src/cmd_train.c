@@ -80,6 +80,9 @@ usage(FILE *f)
 	    "  --show-settings    print the classifier settings and counts\n"
 	    "  -q                 no summary line\n"
 	    "PATH: message file, Maildir, mbox or directory.\n"
+	    "exit status: 0 every message read and learned, 1 some input\n"
+	    "could not be read or nothing could be learned (or the database\n"
+	    "could not be opened), 64 usage error\n"
 	    "\nclassifier settings (--set NAME=VALUE):\n",
 	    RF_PROG, RF_PROG, RF_PROG, RF_PROG, DEFAULT_DB);
 	for (i = 0; rf_cls_params_describe(i, &name, &meaning); i++)
@@ -207,8 +210,10 @@ one_path(struct run *r, const char *path)
 	int changed, bad = 0;
 
 	if (rf_source_open(path, rf_ctx_limits(r->ctx), &src, &err) != RF_OK) {
-		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), path, 200),
-		    err.msg);
+		if (r->round == 0) {
+			cli_warn_input("train", path, err.msg);
+			r->failed++;	/* an unreadable input */
+		}
 		return -1;
 	}
 	for (; (st = rf_source_next(src, &it, &err)) != RF_EDONE; r->seq++) {
@@ -216,24 +221,23 @@ one_path(struct run *r, const char *path)
 		    !(r->fresh[r->seq] & (r->pass == 2 ? REDO : FRESH))))
 			continue;
 		if (st != RF_OK) {
-			if (r->round == 0)
-				cli_warn("%s: %s", cli_escape(esc,
-				    sizeof(esc), it.label, 200), err.msg);
+			if (r->round == 0) {
+				cli_warn_input("train", it.label, err.msg);
+				r->failed++;	/* counted once */
+			}
 			bad = 1;
 			continue;
 		}
 		if (rf_message_parse(r->ctx, it.data, it.len, &m, &err) !=
 		    RF_OK) {
-			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
-			    it.label, 200), err.msg);
+			cli_warn_input("train", it.label, err.msg);
 			r->failed++;
 			continue;
 		}
 		/* the same facts as redflag scan: tracking codes, web bugs */
 		if (rf_tracking_message(r->ctx, r->rules, m, NULL, &err) !=
 		    RF_OK) {
-			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
-			    it.label, 200), err.msg);
+			cli_warn_input("train", it.label, err.msg);
 			rf_message_free(m);
 			r->failed++;
 			continue;
@@ -419,13 +423,20 @@ cmd_train(int argc, char **argv)
 		    &i)) < 0) {
 			return RF_EXIT_USAGE;
 		} else if (k == 0) {
-			cli_warn("train: unknown option '%s'", a);
+			static const char *const valued[] = {
+			    "--classifier", "--db", NULL };
+
+			cli_bad_option("train", a, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}
 	}
 	if ((r.mode == M_NONE && !show) || (r.mode != M_NONE && i >= argc) ||
 	    (r.undo && r.mode != M_SPAM && r.mode != M_HAM)) {
+		cli_warn("train: %s", r.undo && r.mode != M_SPAM &&
+		    r.mode != M_HAM ? "--undo goes with --spam or --ham" :
+		    r.mode == M_NONE ? "give --spam, --ham, --classify or "
+		    "--show-settings" : "no PATH to read");
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
@@ -435,9 +446,16 @@ cmd_train(int argc, char **argv)
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}
-	if (rf_ctx_new(&limits, &r.ctx, &err) != RF_OK ||
-	    rf_classifier_open(db, &params, &r.cls, &err) != RF_OK) {
+	if (rf_ctx_new(&limits, &r.ctx, &err) != RF_OK) {
 		cli_warn("train: %s", err.msg);
+		rc = RF_EXIT_INPUT;
+		goto out;
+	}
+	if (rf_classifier_open(db, &params, &r.cls, &err) != RF_OK) {
+		char esc[512];
+
+		cli_warn("train: %s: %s", cli_escape(esc, sizeof(esc), db, 200),
+		    err.msg);
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}

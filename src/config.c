@@ -325,6 +325,7 @@ config_load(struct config *c, const char *path)
 		return -1;
 	}
 	cli_escape(esc, sizeof(esc), path, 100);
+	errno = 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
@@ -347,7 +348,8 @@ config_load(struct config *c, const char *path)
 		}
 	}
 	if (ferror(f)) {
-		cli_warn("%s: read error", esc);
+		cli_warn("%s: %s", esc, errno != 0 ? strerror(errno) :
+		    "read error");
 		goto out;
 	}
 	rc = 0;

@@ -77,12 +77,22 @@ feedback_args(struct feedback *fb, int argc, char **argv,
 			else
 				*opts[k].flag = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_warn("%s: unknown option '%s'", prefix, argv[i]);
+			for (k = 0; k < nopts; k++)
+				if (strcmp(argv[i], opts[k].name) == 0)
+					break;
+			if (k < nopts)
+				cli_warn("%s: option '%s' needs a value",
+				    prefix, argv[i]);
+			else
+				cli_warn("%s: unknown option '%s'", prefix,
+				    argv[i]);
 			usage(stderr);
 			return -1;
 		} else if (*npos < maxpos) {
 			pos[(*npos)++] = argv[i];
 		} else {
+			cli_warn("%s: too many arguments ('%s')", prefix,
+			    argv[i]);
 			usage(stderr);
 			return -1;
 		}
@@ -104,8 +114,13 @@ feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 	/* the campaign store first, so that a new SQLite file gets its
 	 * schema (it refuses a file holding only other tables) */
 	if (rf_store_open(db, NULL, &fb->store, &err) != RF_OK ||
-	    rf_consent_open(db, 0, &fb->consent, &err) != RF_OK)
-		goto fail;
+	    rf_consent_open(db, 0, &fb->consent, &err) != RF_OK) {
+		char esc[512];
+
+		cli_warn("%s: %s: %s", prefix, cli_escape(esc, sizeof(esc), db,
+		    200), err.msg);
+		return -1;
+	}
 	if (!campaigns)
 		return 0;
 	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK)
@@ -146,15 +161,19 @@ feedback_read(struct feedback *fb, const char *path, size_t *len,
 	rf_status st;
 	char *p = NULL;
 
-	if (path == NULL || strcmp(path, "-") == 0)
+	if (path == NULL || strcmp(path, "-") == 0) {
+		cli_stdin_hint(prefix);
 		st = rf_source_open_fd(0, "-", &fb->cfg.limits, &src, &err);
-	else
+	} else {
 		st = rf_source_open(path, &fb->cfg.limits, &src, &err);
+	}
 	if (st == RF_OK)
 		st = rf_source_next(src, &item, &err);
 	if (st != RF_OK)
 		cli_warn("%s: %s", prefix, st == RF_EDONE ? "no message" :
 		    err.msg);
+	else if (cli_one_message(prefix, path, &item) != 0)
+		;
 	else if ((p = malloc(item.len + 1)) == NULL)
 		cli_warn("%s: out of memory", prefix);
 	else {

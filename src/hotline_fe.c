@@ -66,6 +66,15 @@ hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i)
 				++*i;
 			return 1;
 		}
+		/* a hotline limit with a bad value; any other name may be
+		 * a message limit */
+		if (strcmp(name, "max_url_len") == 0 ||
+		    strcmp(name, "max_report_urls") == 0 ||
+		    strcmp(name, "max_field_len") == 0 ||
+		    strcmp(name, "max_reports_per_case") == 0) {
+			cli_warn("--set: %s", err.msg);
+			return -1;
+		}
 	}
 	return cli_limit_option(&fe->limits, argc, argv, i);
 }
@@ -119,10 +128,10 @@ hl_fe_open(struct hl_fe *fe)
 	rf_error err;
 
 	if (fe->key_file != NULL && load_key(fe) != 0)
-		return -1;
+		goto fail;
 	if (rf_ctx_new(&fe->limits, &fe->ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);
-		return -1;
+		goto fail;
 	}
 	/* The tracking rules the binary carries scrub reporters' codes. */
 	if ((a = asset_find("data/trackers.conf")) == NULL ||
@@ -130,15 +139,21 @@ hl_fe_open(struct hl_fe *fe)
 	    &err) != RF_OK) {
 		cli_warn("tracking rules: %s", a == NULL ? "missing" :
 		    err.msg);
-		return -1;
+		goto fail;
 	}
 	fe->opts.rules = fe->rules;
 	if (rf_hotline_open(fe->ctx, fe->db, &fe->opts, &fe->h, &err) !=
 	    RF_OK) {
-		cli_warn("%s", err.msg);
-		return -1;
+		char esc[512];
+
+		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), fe->db, 200),
+		    err.msg);
+		goto fail;
 	}
 	return 0;
+fail:
+	hl_fe_close(fe);	/* what was opened; fe may be closed again */
+	return -1;
 }
 
 void

@@ -28,7 +28,8 @@ void hl_fe_init(struct hl_fe *fe);
 int hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i);
 
 /* hl_fe_open: make the context, load the tracking rules and the key, and
- * open the store; 0, or -1 after a diagnostic. */
+ * open the store; 0, or -1 after a diagnostic (what it opened closed
+ * again, as by hl_fe_close). */
 int hl_fe_open(struct hl_fe *fe);
 
 void hl_fe_close(struct hl_fe *fe);

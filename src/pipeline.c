@@ -60,6 +60,22 @@ pipeline_open(const struct config *cfg, struct pipeline **out,
 	return RF_OK;
 }
 
+/* store_error: st, with err's message prefixed by the store's name, so
+ * that the milter's and the filter's messages say which store failed. */
+static rf_status
+store_error(const char *db, rf_status st, rf_error *err)
+{
+	char msg[RF_ERROR_MAX], esc[256];
+
+	if (err != NULL) {
+		memcpy(msg, err->msg, sizeof(msg));
+		msg[sizeof(msg) - 1] = '\0';
+		rf_error_set(err, st, "%s: %s", cli_escape(esc, sizeof(esc), db,
+		    100), msg);
+	}
+	return st;
+}
+
 rf_status
 pipeline_open_store(struct pipeline *p, rf_error *err)
 {
@@ -74,9 +90,10 @@ pipeline_open_store(struct pipeline *p, rf_error *err)
 	if (p->cfg->db == NULL || p->store != NULL)
 		return RF_OK;
 	/* the campaign store first: it makes the schema of a new file */
-	if ((st = rf_store_open(p->cfg->db, NULL, &p->store, err)) != RF_OK)
-		return st;
-	return rf_consent_open(p->cfg->db, 0, &p->consent, err);
+	if ((st = rf_store_open(p->cfg->db, NULL, &p->store, err)) != RF_OK ||
+	    (st = rf_consent_open(p->cfg->db, 0, &p->consent, err)) != RF_OK)
+		return store_error(p->cfg->db, st, err);
+	return RF_OK;
 }
 
 void

@@ -21,18 +21,19 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
-	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
+	/* in the order of redflag(1) and the README */
 	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
-	{ "train", cmd_train, "teach the classifier spam and wanted mail" },
+	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
 	{ "filter", cmd_filter, "filter one message: standard input to output" },
 	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail" },
-	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
-	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
-	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
-	{ "consent", cmd_consent, "who asked to hear from whom: add, list, import, learn" },
+	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
+	{ "consent", cmd_consent, "who asked to hear from whom: add, remove, list, import, learn" },
 	{ "complain", cmd_complain, "record that a recipient marked a message as spam" },
 	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports" },
+	{ "train", cmd_train, "teach the classifier spam and wanted mail" },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
+	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
 };
 
 static void
@@ -75,6 +76,75 @@ cli_std_fds(void)
 			return -1;
 	}
 	return closed;
+}
+
+void
+cli_bad_option(const char *cmd, const char *arg, const char *const *valued)
+{
+	size_t i;
+
+	for (i = 0; valued != NULL && valued[i] != NULL; i++)
+		if (strcmp(arg, valued[i]) == 0) {
+			cli_warn("%s: option '%s' needs a value", cmd, arg);
+			return;
+		}
+	cli_warn("%s: unknown option '%s'", cmd, arg);
+}
+
+void
+cli_warn_input(const char *cmd, const char *label, const char *msg)
+{
+	char esc[1024];
+	size_t n = strlen(label);
+
+	if (strncmp(msg, label, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
+		cli_warn("%s: %s", cmd, cli_escape(esc, sizeof(esc), msg, 400));
+	else
+		cli_warn("%s: %s: %s", cmd, cli_escape(esc, sizeof(esc), label,
+		    200), msg);
+}
+
+int
+cli_address_ok(const char *cmd, const char *opt, const char *value)
+{
+	const char *at = strrchr(value, '@'), *p;
+	char esc[256];
+
+	for (p = value; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			break;
+	if (at == NULL || at == value || at[1] == '\0' || *p != '\0' ||
+	    strlen(value) > 320) {
+		cli_warn("%s: %s: '%s' is not a mail address (local@domain)",
+		    cmd, opt, cli_escape(esc, sizeof(esc), value, 100));
+		return 0;
+	}
+	return 1;
+}
+
+void
+cli_stdin_hint(const char *cmd)
+{
+	if (isatty(0))
+		cli_warn("%s: reading mail from standard input (end it with "
+		    "Ctrl-D; '%s %s --help' for usage)", cmd, RF_PROG, cmd);
+}
+
+int
+cli_one_message(const char *cmd, const char *path, const rf_item *item)
+{
+	const char *label = path != NULL ? path : "-";
+
+	if (strcmp(item->label, label) != 0) {
+		cli_warn("%s: %s: holds several messages (a folder or an "
+		    "mbox); give one message", cmd, label);
+		return -1;
+	}
+	if (item->len == 0) {
+		cli_warn("%s: %s: empty, no message", cmd, label);
+		return -1;
+	}
+	return 0;
 }
 
 char *

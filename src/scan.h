@@ -50,6 +50,13 @@ int batch_finish(struct scan *s);
 
 void batch_free(struct batch *b);
 
+/* scan_warn_input: an input that could not be read or parsed, on
+ * standard error as well as in the output (for scripts and people who
+ * read only the closing line): "scan: LABEL: MSG", the label once when
+ * msg starts with it; on a line of its own when s shows progress. */
+void scan_warn_input(const struct scan *s, const char *label,
+		     const char *msg);
+
 /* scan_count_verdict: count one verdict for the closing line. */
 void scan_count_verdict(struct scan *s, rf_verdict_kind k);
 

@@ -174,6 +174,8 @@ batch_item(struct scan *s, const rf_item *item)
 	st = rf_message_parse(s->ctx, item->data, item->len, &m, &err);
 	if (st != RF_OK) {
 		s->failed++;
+		if (st != RF_ENOMEM)
+			scan_warn_input(s, item->label, err.msg);
 		return st == RF_ENOMEM ? -1 : batch_error(s, item->label,
 		    err.msg);
 	}

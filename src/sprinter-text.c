@@ -13,23 +13,69 @@ struct text {
 	FILE *out;
 	int depth;
 	char kind[MAX_DEPTH];	/* 'm' map, 'l' list */
+	/* a map or list is announced ("key:" or "-") when its first member
+	 * comes, so that an empty one can say "(none)" on the same line */
+	char pending[MAX_DEPTH];
+	const char *pkey[MAX_DEPTH];	/* its key, NULL in a list */
+	int inline_next;	/* the cursor is after "- ": no indent */
 	const char *key;	/* pending key, printed with its value */
 };
 
 static void
-indent(struct text *t, int extra)
+indent(struct text *t, int n)
 {
-	int i, n = t->depth - 1 + extra;
+	int i;
 
+	if (t->inline_next) {
+		t->inline_next = 0;
+		return;
+	}
 	for (i = 0; i < n; i++)
 		fputs("  ", t->out);
+}
+
+/* announce: the header of level d (d >= 1), opened at depth d: "key:"
+ * in a map, "-" in a list (a map item goes on after "- " on the same
+ * line); with empty, " (none)" and the end of the line. */
+static void
+announce(struct text *t, int d, int empty)
+{
+	int in_list = d - 1 < MAX_DEPTH && t->kind[d - 1] == 'l';
+
+	indent(t, d - 1);
+	if (in_list) {
+		if (empty) {
+			fputs("- (none)\n", t->out);
+		} else if (d < MAX_DEPTH && t->kind[d] == 'm') {
+			fputs("- ", t->out);
+			t->inline_next = 1;
+		} else {
+			fputs("-\n", t->out);
+		}
+	} else {
+		fprintf(t->out, "%s:%s\n", t->pkey[d] != NULL ? t->pkey[d] :
+		    "?", empty ? " (none)" : "");
+	}
+	t->pending[d] = 0;
+}
+
+/* flush: announce the levels opened with nothing in them yet. */
+static void
+flush(struct text *t)
+{
+	int d;
+
+	for (d = 1; d < t->depth && d < MAX_DEPTH; d++)
+		if (t->pending[d])
+			announce(t, d, 0);
 }
 
 /* lead: what comes before a value: "key: " or "- ". */
 static void
 lead(struct text *t)
 {
-	indent(t, 0);
+	flush(t);
+	indent(t, t->depth - 1);
 	if (t->depth > 0 && t->kind[t->depth - 1] == 'l')
 		fputs("- ", t->out);
 	else if (t->key != NULL)
@@ -41,11 +87,15 @@ static void
 open_level(struct text *t, char kind)
 {
 	if (t->depth > 0) {
-		lead(t);
-		putc('\n', t->out);
+		flush(t);
+		if (t->depth < MAX_DEPTH) {
+			t->pending[t->depth] = 1;
+			t->pkey[t->depth] = t->key;
+		}
 	}
 	if (t->depth < MAX_DEPTH)
 		t->kind[t->depth] = kind;
+	t->key = NULL;
 	t->depth++;
 }
 
@@ -66,8 +116,14 @@ t_end(struct sprinter *sp)
 {
 	struct text *t = (struct text *)sp;
 
-	if (t->depth > 0)
+	if (t->depth > 0) {
 		t->depth--;
+		if (t->depth > 0 && t->depth < MAX_DEPTH &&
+		    t->pending[t->depth]) {
+			flush(t);
+			announce(t, t->depth, 1);
+		}
+	}
 	t->key = NULL;
 }
 
@@ -85,7 +141,9 @@ t_string_len(struct sprinter *sp, const char *s, size_t n)
 	}
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
-	fprintf(t->out, "%s\n", cli_escape(buf, sizeof(buf), tmp, TEXT_MAX));
+	/* an empty string shows as "" (a web bug's clean form: removed) */
+	fprintf(t->out, "%s\n", n == 0 ? "\"\"" :
+	    cli_escape(buf, sizeof(buf), tmp, TEXT_MAX));
 	free(tmp);
 }
 
@@ -148,6 +206,7 @@ t_resume_map(struct sprinter *sp)
 	t->kind[0] = 'm';
 	t->depth = 1;
 	t->key = NULL;
+	t->inline_next = 0;
 }
 
 static void
@@ -158,6 +217,7 @@ t_separator(struct sprinter *sp)
 	putc('\n', t->out);
 	t->depth = 0;
 	t->key = NULL;
+	t->inline_next = 0;
 }
 
 static void

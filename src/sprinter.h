@@ -5,8 +5,10 @@
  *
  * JSON: one object per top-level item, one per line (JSON Lines); strings
  * are written as valid UTF-8 (invalid bytes become U+FFFD).
- * Text: an indented "key: value" outline; null values and their keys are
- * left out; untrusted strings are escaped (control bytes as \xNN) and long
+ * Text: an indented "key: value" outline (a map in a list starts on its
+ * "- " line; no line ends with a blank); null values and their keys are
+ * left out, an empty map or list shows as "key: (none)", an empty string
+ * as ""; untrusted strings are escaped (control bytes as \xNN) and long
  * ones cut, so the output is safe on a terminal.
  */
 #ifndef REDFLAG_SPRINTER_H

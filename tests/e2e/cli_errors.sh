@@ -1,0 +1,210 @@
+#!/bin/sh
+# cli_errors.sh - the obvious mistakes of a new user get a message on
+# standard error that names the option or the file and the problem, and
+# an exit status a script can use: never a crash, never a silent success.
+set -eu
+: "${REDFLAG:=build/redflag}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fails=0
+
+# expect STATUS PATTERN COMMAND...: run COMMAND (standard input empty),
+# check its exit status and that standard error matches PATTERN (grep -E)
+expect() {
+	want=$1 pat=$2
+	shift 2
+	set +e
+	"$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	set -e
+	if [ "$got" -ne "$want" ] || ! grep -Eq -- "$pat" "$tmp/err"; then
+		echo "FAIL: $*: status $got (want $want), stderr:" >&2
+		head -n 3 "$tmp/err" >&2
+		fails=$((fails + 1))
+	fi
+}
+
+awk '/^From /{n++} n==1' samples/sample.mbox >"$tmp/one.eml"
+: >"$tmp/empty"
+mkdir "$tmp/dir"
+cp "$tmp/one.eml" "$tmp/dir/a.eml"
+cp "$tmp/one.eml" "$tmp/dir/b.eml"
+
+# an option that takes a value, given without one, is not "unknown"
+expect 64 "scan: option '--db' needs a value" "$REDFLAG" scan --db
+expect 64 "scan: unknown option '--bogus'" "$REDFLAG" scan --bogus
+expect 64 "clean: option '--rcpt' needs a value" "$REDFLAG" clean --rcpt
+expect 64 "clean: option '--verdict' needs a value" "$REDFLAG" clean --verdict
+expect 64 "train: option '--classifier' needs a value" "$REDFLAG" train --classifier
+expect 64 "complain: option '--rcpt' needs a value" "$REDFLAG" complain --rcpt
+expect 64 "arf: option '--type' needs a value" "$REDFLAG" arf make --type
+expect 64 "consent: option '--source' needs a value" "$REDFLAG" consent add --source
+expect 64 "serve: option '--port' needs a value" "$REDFLAG" serve --port
+expect 64 "milter: option '--socket' needs a value" "$REDFLAG" milter --socket
+expect 64 "milter: unknown option '--bogus'" "$REDFLAG" milter --bogus
+# the filter defers on any mistake (75), and says which
+expect 75 "filter: option '-r' needs a value" "$REDFLAG" filter -r
+
+# --rcpt must look like an address (the mail filter does not check: a
+# mistake there must not defer mail)
+expect 64 "scan: --rcpt: 'alice' is not a mail address" \
+	"$REDFLAG" scan --rcpt alice "$tmp/one.eml"
+expect 64 "clean: --rcpt: '' is not a mail address" \
+	"$REDFLAG" clean --rcpt '' "$tmp/one.eml"
+expect 64 "complain: --rcpt: 'a@' is not a mail address" \
+	"$REDFLAG" complain --db "$tmp/s.db" --rcpt a@ "$tmp/one.eml"
+expect 64 "arf: --rcpt: '@example.org' is not a mail address" \
+	"$REDFLAG" arf make --rcpt @example.org "$tmp/one.eml"
+"$REDFLAG" scan --no-progress --rcpt jane@example.org "$tmp/one.eml" >/dev/null ||
+	{ echo "FAIL: scan --rcpt jane@example.org" >&2; fails=$((fails + 1)); }
+
+# commands that take one message refuse a folder, an mbox of several
+# and an empty file instead of reading the first message or nothing
+expect 1 "clean: .*/dir: holds several messages" "$REDFLAG" clean "$tmp/dir"
+expect 1 "clean: samples/sample.mbox: holds several messages" \
+	"$REDFLAG" clean samples/sample.mbox
+expect 1 "clean: .*/empty: empty, no message" "$REDFLAG" clean "$tmp/empty"
+expect 1 "complain: .*/empty: empty, no message" \
+	"$REDFLAG" complain --db "$tmp/s.db" "$tmp/empty"
+expect 1 "complain: samples/sample.mbox: holds several messages" \
+	"$REDFLAG" complain --db "$tmp/s.db" samples/sample.mbox
+expect 1 "arf make: .*/dir: holds several messages" \
+	"$REDFLAG" arf make --rcpt a@example.org "$tmp/dir"
+expect 64 "clean: one message at a time: 'b' is one argument too many" \
+	"$REDFLAG" clean a b
+expect 64 "clean: --verdict: spam, bulk, ham or unsure, not 'bogus'" \
+	"$REDFLAG" clean --verdict bogus "$tmp/one.eml"
+# one message is still cleaned, from a file and from standard input
+"$REDFLAG" clean "$tmp/one.eml" >"$tmp/out"
+grep -q '^X-Redflag-Cleaned: 2 links rewritten; 1 web bug' "$tmp/out" ||
+	{ echo "FAIL: clean of one message" >&2; fails=$((fails + 1)); }
+"$REDFLAG" clean <"$tmp/one.eml" >"$tmp/out"
+grep -q '^X-Redflag-Cleaned: 2 links rewritten; 1 web bug' "$tmp/out" ||
+	{ echo "FAIL: clean of standard input" >&2; fails=$((fails + 1)); }
+
+# a store that cannot be opened is named in the message
+nodir=$tmp/no/such/dir
+expect 70 "scan: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" scan --db "$nodir/x.db" "$tmp/one.eml"
+expect 70 "scan: $nodir/c.db: .*unable to open" \
+	"$REDFLAG" scan --consent-db "$nodir/c.db" "$tmp/one.eml"
+expect 70 "scan: $nodir/c.db: .*unable to open" \
+	"$REDFLAG" scan --db "$tmp/s.db" --consent-db "$nodir/c.db" "$tmp/one.eml"
+expect 1 "campaigns: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" campaigns --db "$nodir/x.db"
+expect 70 "consent: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" consent --db "$nodir/x.db" list
+expect 70 "complain: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" complain --db "$nodir/x.db" "$tmp/one.eml"
+expect 1 "train: $nodir/c.db: .*unable to open" \
+	"$REDFLAG" train --classifier "$nodir/c.db" --spam "$tmp/one.eml"
+expect 75 "$nodir/h.db: .*unable to open" \
+	"$REDFLAG" hotline --db "$nodir/h.db" cases
+# a missing or unknown subcommand says so, and makes no store
+expect 64 "consent: unknown command 'bogus'" \
+	"$REDFLAG" consent --db "$tmp/u.db" bogus
+expect 64 "consent: give a command" "$REDFLAG" consent --db "$tmp/u.db"
+expect 64 "consent add: give RECIPIENT SENDER" \
+	"$REDFLAG" consent --db "$tmp/u.db" add a@example.org
+[ ! -e "$tmp/u.db" ] ||
+	{ echo "FAIL: a usage error made a store" >&2; fails=$((fails + 1)); }
+expect 64 "arf: give a command: ingest or make" "$REDFLAG" arf
+expect 64 "arf: unknown command 'bogus'" "$REDFLAG" arf bogus
+expect 64 "arf make: one FILE" "$REDFLAG" arf make a b
+expect 64 "train: no PATH to read" "$REDFLAG" train --classifier "$tmp/u.db" --spam
+expect 64 "train: give --spam, --ham" "$REDFLAG" train --classifier "$tmp/u.db"
+# consent import names the file and the line
+printf 'a@example.org\tshop.example\nno-tab-here\n' >"$tmp/c.tsv"
+expect 1 "consent import: .*/c.tsv: line 2: expected recipient TAB sender" \
+	"$REDFLAG" consent --db "$tmp/c.db" import "$tmp/c.tsv"
+
+expect 1 "consent import: .*/none: No such file" \
+	"$REDFLAG" consent --db "$tmp/c.db" import "$tmp/none"
+
+# hotline and serve: a bad value of a hotline limit is named as such,
+# a bad --listen address is a usage error before anything is opened
+expect 64 "--set: max_url_len: expected a number" \
+	"$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len=x cases
+expect 64 "--set: max_url_len: expected a number" \
+	"$REDFLAG" serve --db "$tmp/h.db" --set max_url_len=0
+expect 64 "serve: --listen wants an IPv4 address, got '999.1.1.1'" \
+	"$REDFLAG" serve --db "$tmp/h.db" --listen 999.1.1.1 --port 0
+expect 64 "--port: 0 to 65535" "$REDFLAG" serve --db "$tmp/h.db" --port ''
+[ ! -e "$tmp/h.db" ] ||
+	{ echo "FAIL: a usage error created the store" >&2; fails=$((fails + 1)); }
+"$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len=100 cases ||
+	{ echo "FAIL: hotline --set max_url_len=100" >&2; fails=$((fails + 1)); }
+
+# scan: an unreadable input is on standard error too, and the status is 1
+expect 1 "^redflag: scan: $tmp/none: No such file" \
+	"$REDFLAG" scan --no-progress "$tmp/none" "$tmp/one.eml"
+expect 1 "^redflag: scan: $tmp/none: No such file" \
+	"$REDFLAG" scan --json --db "$tmp/s.db" "$tmp/none"
+grep -q '"error":' "$tmp/out" ||
+	{ echo "FAIL: scan: the error is in the output too" >&2; fails=$((fails + 1)); }
+
+# a configuration file that is a directory says so
+expect 64 "$tmp/dir: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
+
+# the filter names the store it cannot open (and defers the mail)
+expect 75 "filter: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" filter --set "db=$nodir/x.db"
+
+# a missing input is named once, after the command
+expect 1 "^redflag: train: $tmp/none: No such file" \
+	"$REDFLAG" train --classifier "$tmp/c.db" --spam "$tmp/none"
+expect 1 "^redflag: cluster: $tmp/none: No such file" \
+	"$REDFLAG" cluster "$tmp/none"
+# and counted in train's summary line
+"$REDFLAG" train --classifier "$tmp/c.db" --spam "$tmp/one.eml" "$tmp/none" \
+	>"$tmp/out" 2>/dev/null && { echo "FAIL: train of a missing path exits 0" >&2; fails=$((fails + 1)); }
+grep -q '; 1 unreadable$' "$tmp/out" ||
+	{ echo "FAIL: train: a missing path is not counted: $(cat "$tmp/out")" >&2; fails=$((fails + 1)); }
+
+# a file in a folder that cannot be read (as nobody), named once per
+# command and counted
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+	chmod 755 "$tmp" "$tmp/dir"
+	chmod 600 "$tmp/dir/b.eml"
+	mkdir "$tmp/w" && chmod 777 "$tmp/w"
+	asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	expect 1 "^redflag: scan: $tmp/dir/b.eml: Permission denied" \
+		asnobody "$REDFLAG" scan --json "$tmp/dir"
+	expect 1 "^redflag: cluster: $tmp/dir/b.eml: Permission denied" \
+		asnobody "$REDFLAG" cluster "$tmp/dir"
+	expect 1 "^redflag: train: $tmp/dir/b.eml: Permission denied" \
+		asnobody "$REDFLAG" train --classifier "$tmp/w/c.db" --spam "$tmp/dir"
+	grep -q '; 1 unreadable$' "$tmp/out" ||
+		{ echo "FAIL: train: an unreadable file is not counted" >&2; fails=$((fails + 1)); }
+	expect 1 "^redflag: clean: $tmp/dir/b.eml: Permission denied" \
+		asnobody "$REDFLAG" clean "$tmp/dir/b.eml"
+	chmod 644 "$tmp/dir/b.eml"
+fi
+
+# a command that reads mail from a terminal says so instead of waiting
+# silently; from a pipe or a file it says nothing
+if command -v python3 >/dev/null 2>&1; then
+	for c in scan clean complain; do
+		python3 - "$REDFLAG" "$c" "$tmp/p.db" >"$tmp/err" 2>&1 <<'PY' || true
+import os, pty, subprocess, sys, time
+rf, cmd, db = sys.argv[1:4]
+m, s = pty.openpty()
+args = [rf, cmd] + (["--db", db] if cmd == "complain" else [])
+p = subprocess.Popen(args, stdin=s, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.PIPE)
+os.close(s)
+time.sleep(0.2)
+os.write(m, b"\x04")
+sys.stdout.write(p.communicate(timeout=20)[1].decode())
+PY
+		grep -q "$c: reading mail from standard input" "$tmp/err" ||
+			{ echo "FAIL: $c from a terminal: no hint" >&2; fails=$((fails + 1)); }
+	done
+fi
+"$REDFLAG" scan --no-progress <"$tmp/one.eml" >/dev/null 2>"$tmp/err"
+[ ! -s "$tmp/err" ] ||
+	{ echo "FAIL: scan from a pipe wrote to standard error" >&2; fails=$((fails + 1)); }
+
+[ "$fails" -eq 0 ] || { echo "cli_errors: $fails failed" >&2; exit 1; }
+echo "cli_errors: ok"

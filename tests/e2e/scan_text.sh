@@ -1,0 +1,37 @@
+#!/bin/sh
+# scan_text.sh - the readable output of redflag scan (what `make demo`
+# shows): an outline with no trailing blanks, each list item of a map on
+# its "- " line, as many link items as the JSON reports have links, a
+# web bug's empty clean form shown as "", an empty list as "(none)".
+set -u
+: "${REDFLAG:=build/redflag}"
+dir=$(mktemp -d) || exit 1
+trap 'rm -rf "$dir"' EXIT INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$REDFLAG" scan --no-progress samples/sample.mbox >"$dir/out.txt" ||
+	fail "text scan"
+"$REDFLAG" scan --json --no-progress samples/sample.mbox >"$dir/out.jsonl" ||
+	fail "json scan"
+! grep -n ' $' "$dir/out.txt" | head -n 3 | grep . ||
+	fail "lines end with blanks"
+! grep -qx ' *- *' "$dir/out.txt" || fail "a list item alone on its line"
+n=$(grep -c '^  - url: ' "$dir/out.txt")
+j=$(grep -o '"url":' "$dir/out.jsonl" | wc -l)
+[ "$n" -eq "$j" ] && [ "$n" -eq 23 ] ||
+	fail "$n link items in the text, $j links in the JSON (want 23)"
+b=$(grep -c '^    clean: ""$' "$dir/out.txt")
+jb=$(grep -o '"clean":""' "$dir/out.jsonl" | wc -l)
+[ "$b" -eq "$jb" ] && [ "$b" -eq 5 ] ||
+	fail "$b empty clean forms in the text, $jb in the JSON (want 5)"
+grep -q '^campaign:$' "$dir/out.txt" && grep -q '^  id: a61bbed6a8f29728$' \
+	"$dir/out.txt" || fail "campaign block"
+grep -q '^reasons:$' "$dir/out.txt" &&
+	grep -q '^  - sent to 5 recipients$' "$dir/out.txt" ||
+	fail "reasons block"
+
+: >"$dir/empty"
+"$REDFLAG" scan --no-progress "$dir/empty" >"$dir/empty.txt" ||
+	fail "scan of an empty file"
+grep -qx 'links: (none)' "$dir/empty.txt" || fail "an empty list"
+exit 0
