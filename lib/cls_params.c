@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,7 +53,7 @@ static const struct param_def params[] = {
 	{ "train_rounds", PU(train_rounds), 0, 100,
 	  "redflag train: rounds of re-learning what it misjudges (3)" },
 	{ "train_ham", PD(train_ham), 0, 1,
-	  "re-learn ham whose spam probability is above this (0.119)" },
+	  "re-learn ham whose spam probability is above this (0.1192)" },
 	{ "train_spam", PD(train_spam), 0, 1,
 	  "re-learn spam whose spam probability is below this (0.982)" },
 };
@@ -79,12 +80,28 @@ rf_cls_params_default(rf_cls_params *p)
 	p->train_spam = 0.9820;
 }
 
+/* fmt_num: v in buf as exactly as it reads back (strtod), in plain
+ * decimals: 10000000, 0.000001, 0.1192 (never 1e+07). */
+static const char *
+fmt_num(char *buf, size_t size, double v)
+{
+	int prec;
+
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(buf, size, "%.*f", prec, v);
+		if (strtod(buf, NULL) == v)
+			return buf;
+	}
+	snprintf(buf, size, "%.17g", v);
+	return buf;
+}
+
 rf_status
 rf_cls_params_set(rf_cls_params *p, const char *name, const char *value,
 		  rf_error *err)
 {
 	const struct param_def *d = NULL;
-	char *end;
+	char *end, lo[64], hi[64];
 	double v;
 	size_t i;
 
@@ -99,8 +116,9 @@ rf_cls_params_set(rf_cls_params *p, const char *name, const char *value,
 	if (errno != 0 || end == value || *end != '\0' || !(v >= d->min) ||
 	    !(v <= d->max) || (!d->is_double && v != floor(v)))
 		return rf_error_set(err, RF_EINVAL,
-		    "%s: needs a number from %g to %g", d->name, d->min,
-		    d->max);
+		    "%s: needs %s from %s to %s", d->name, d->is_double ?
+		    "a number" : "a whole number", fmt_num(lo, sizeof(lo),
+		    d->min), fmt_num(hi, sizeof(hi), d->max));
 	if (d->is_double)
 		*(double *)(void *)((char *)p + d->off) = v;
 	else

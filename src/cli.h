@@ -15,12 +15,25 @@
 
 #define RF_PROG "redflag"
 
-/* Exit statuses shared by every subcommand. */
+/*
+ * Exit statuses shared by every subcommand (redflag(1), EXIT STATUS).
+ * One rule for a store, consent database, classifier or hotline database
+ * that cannot be opened: RF_EXIT_UNAVAILABLE, whoever runs the command
+ * (a person, a script, init), except on a mail path, where the MTA must
+ * keep the mail and retry: the filter and `hotline submit --mail -` exit
+ * RF_EXIT_TEMPFAIL (the milter answers tempfail per message).
+ */
 enum {
 	RF_EXIT_OK = 0,		/* done; every input read */
-	RF_EXIT_INPUT = 1,	/* done, but some input could not be read */
+	RF_EXIT_INPUT = 1,	/* done, but some input could not be read or
+				 * was refused */
 	RF_EXIT_USAGE = 64,	/* EX_USAGE: bad command line */
-	RF_EXIT_SOFTWARE = 70	/* EX_SOFTWARE: internal error */
+	RF_EXIT_DATAERR = 65,	/* EX_DATAERR: hotline: a mail too large or
+				 * unparsable */
+	RF_EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: a store, database or
+				 * socket that cannot be opened */
+	RF_EXIT_SOFTWARE = 70,	/* EX_SOFTWARE: internal error */
+	RF_EXIT_TEMPFAIL = 75	/* EX_TEMPFAIL: mail paths: try later */
 };
 
 /* warnx-style diagnostics on standard error, prefixed "redflag: ". */
@@ -31,7 +44,8 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * when closed, so that no file or socket opened later (a Redis store's)
  * becomes one of them and gets the message or the log written into it.
  * Returns a mask of the ones that were closed (bit fd), or -1 when one
- * could not be filled.
+ * could not be filled.  main() calls it once, before any command runs
+ * (the filter exits EX_TEMPFAIL when input or output was closed).
  */
 int cli_std_fds(void);
 

@@ -48,7 +48,8 @@ usage(FILE *f)
 	    "  --set NAME=VALUE   one setting after the file (a verdict\n"
 	    "                  setting or a limit)\n"
 	    "\nexit status: 0 done, 1 some input was not a report or could\n"
-	    "not be read, 64 usage error, 70 internal or store failure\n",
+	    "not be read, 64 usage error, 69 the store could not be opened,\n"
+	    "70 internal or store failure\n",
 	    RF_PROG, RF_PROG);
 }
 
@@ -234,7 +235,7 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	char from[ARF_FIELD_MAX], mailfrom[ARF_FIELD_MAX];
 	unsigned char rnd[32];
 	const unsigned char *key;
-	const char *redacted, *at, *rp;
+	const char *redacted, *at, *rp, *db;
 	struct rewrite *rw = NULL;
 	rf_analysis_cfg acfg;
 	rf_analysis an;
@@ -265,10 +266,16 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	 * between the copies of its campaign (the store's sample) */
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.rules = fb->rules;
-	if ((fb->db != NULL || fb->cfg.db != NULL) &&
-	    rf_store_open(fb->db != NULL ? fb->db : fb->cfg.db, NULL,
-	    &fb->store, &err) != RF_OK)
-		goto fail;
+	db = fb->db != NULL ? fb->db : fb->cfg.db;
+	if (db != NULL && rf_store_open(db, NULL, &fb->store, &err) !=
+	    RF_OK) {
+		char esc[512];
+
+		cli_warn("arf make: %s: %s", cli_escape(esc, sizeof(esc), db,
+		    200), err.msg);
+		rc = RF_EXIT_UNAVAILABLE;
+		goto out;
+	}
 	acfg.store = fb->store;
 	if (rf_analysis_message(fb->ctx, &acfg, m, rcpt, &an, &err) != RF_OK ||
 	    rf_analysis_campaign(fb->ctx, &acfg, &an, 0, 0, &err) != RF_OK)
@@ -361,8 +368,8 @@ cmd_arf(int argc, char **argv)
 	if (rcpt != NULL && !cli_address_ok("arf", "--rcpt", rcpt))
 		goto out;
 	if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
-		rc = feedback_open(&fb, 1, "arf ingest") != 0 ?
-		    RF_EXIT_SOFTWARE : do_ingest(&fb, paths, npaths);
+		if ((rc = feedback_open(&fb, 1, "arf ingest")) == 0)
+			rc = do_ingest(&fb, paths, npaths);
 	} else if (cmd != NULL && strcmp(cmd, "make") == 0 && npaths <= 1) {
 		rc = do_make(&fb, npaths > 0 ? paths[0] : NULL, rcpt, type);
 	} else {

@@ -33,8 +33,8 @@ usage(FILE *f)
 	    "else ./" DEFAULT_DB "\n"
 	    "  --json       one JSON array instead of a table\n"
 	    "  --limit N    at most N campaigns (default %d, 0 = all)\n"
-	    "\nexit status: 0 listed, 1 the store could not be opened or read,\n"
-	    "64 usage error\n",
+	    "\nexit status: 0 listed, 1 the store could not be read, 64 usage\n"
+	    "error, 69 the store could not be opened\n",
 	    RF_PROG, DEFAULT_LIMIT);
 }
 
@@ -195,7 +195,7 @@ cmd_campaigns(int argc, char **argv)
 
 		cli_warn("campaigns: %s: %s", cli_escape(esc, sizeof(esc), db,
 		    200), err.msg);
-		return RF_EXIT_INPUT;
+		return RF_EXIT_UNAVAILABLE;
 	}
 	if (o.json)
 		printf("[");

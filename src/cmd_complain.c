@@ -38,8 +38,9 @@ usage(FILE *f)
 	    "  --set NAME=VALUE   one setting after the file (a verdict\n"
 	    "                  setting or a limit)\n"
 	    "\nexit status: 0 recorded, 1 input unreadable or not one message\n"
-	    "(empty, a folder, an mbox of several), 64 usage error,\n"
-	    "70 store failure\n", RF_PROG);
+	    "(empty, a folder, an mbox of several), 64 usage error, 69 the\n"
+	    "store or classifier could not be opened, 70 store failure\n",
+	    RF_PROG);
 }
 
 void
@@ -92,10 +93,11 @@ cmd_complain(int argc, char **argv)
 	}
 	if (rcpt != NULL && !cli_address_ok("complain", "--rcpt", rcpt))
 		goto out;
-	rc = RF_EXIT_SOFTWARE;
-	if (feedback_open(&fb, 1, "complain") != 0 ||
-	    (!nolearn && feedback_classifier(&fb, cls, "complain") != 0))
+	if ((rc = feedback_open(&fb, 1, "complain")) != 0 ||
+	    (!nolearn && (rc = feedback_classifier(&fb, cls,
+	    "complain")) != 0))
 		goto out;
+	rc = RF_EXIT_SOFTWARE;
 	if ((data = feedback_read(&fb, path, &len, "complain")) == NULL) {
 		rc = RF_EXIT_INPUT;
 		goto out;

@@ -38,8 +38,9 @@ usage(FILE *f)
 	    "  --db PATH        the store (SQLite file, redis://HOST:PORT);\n"
 	    "                   overrides redflag.conf's db\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
-	    "\nexit status: 0 done, 1 some lines or messages were refused,\n"
-	    "64 usage error, 69 no such record (remove), 70 store failure\n",
+	    "\nexit status: 0 done, 1 some lines or messages were refused or\n"
+	    "no such record (remove), 64 usage error, 69 the store could\n"
+	    "not be opened, 70 store failure\n",
 	    RF_PROG);
 }
 
@@ -289,9 +290,9 @@ cmd_consent(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
-	rc = RF_EXIT_SOFTWARE;
-	if (feedback_open(&fb, 0, "consent") != 0)
+	if ((rc = feedback_open(&fb, 0, "consent")) != 0)
 		goto out;
+	rc = RF_EXIT_SOFTWARE;
 	if (strcmp(cmd, "add") == 0) {
 		if (rf_consent_add(fb.consent, args[0], args[1], source,
 		    (int64_t)time(NULL), &is_new, &err) != RF_OK) {
@@ -306,7 +307,7 @@ cmd_consent(int argc, char **argv)
 		if (rf_consent_remove(fb.consent, args[0], args[1], &err) !=
 		    RF_OK) {
 			cli_warn("consent remove: %s", err.msg);
-			rc = err.status == RF_ENOTFOUND ? 69 :
+			rc = err.status == RF_ENOTFOUND ? RF_EXIT_INPUT :
 			    err.status == RF_EINVAL ? RF_EXIT_USAGE :
 			    RF_EXIT_SOFTWARE;
 			goto out;

@@ -197,13 +197,9 @@ cmd_filter(int argc, char **argv)
 	rf_buf_init(&in, 0);
 	rf_buf_init(&out, 0);
 	memset(&res, 0, sizeof(res));
-	/* No message to read or nowhere to write it: try later.  (Left
-	 * closed, standard output would become the store's socket, and the
-	 * message its commands.) */
-	if ((r = cli_std_fds()) != 0 && (r < 0 || (r & 3) != 0)) {
-		cli_warn("filter: standard input or output is closed");
-		goto out;
-	}
+	/* Standard input or output closed: main() exits EX_TEMPFAIL before
+	 * this runs (left closed, standard output would become the store's
+	 * socket, and the message its commands). */
 	for (i = 1; i < argc; i++) {
 		if ((r = config_option(&cfg, argc, argv, &i)) < 0)
 			goto out;

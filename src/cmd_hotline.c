@@ -14,8 +14,8 @@
 #include "commands.h"
 #include "hotline_fe.h"
 
-#define EX_DATAERR 65
-#define EX_TEMPFAIL 75
+#define EX_DATAERR RF_EXIT_DATAERR
+#define EX_TEMPFAIL RF_EXIT_TEMPFAIL
 
 static void
 usage(FILE *f)
@@ -42,7 +42,9 @@ usage(FILE *f)
 	    "roles: intake analyst supervisor admin auditor\n"
 	    "exit status: 0 done, 1 input rejected, an action refused or a\n"
 	    "file unreadable, 64 usage error, 65 a mail too large or\n"
-	    "unparsable, 75 the store failed\n", RF_PROG);
+	    "unparsable, 69 the store could not be opened (submit --mail:\n"
+	    "75), 70 internal error, 75 the store failed or out of memory\n",
+	    RF_PROG);
 	hl_fe_options_help(f);
 }
 
@@ -579,9 +581,12 @@ cmd_hotline(int argc, char **argv)
 		free(pos);
 		return RF_EXIT_USAGE;
 	}
-	if (hl_fe_open(&fe) != 0) {
+	if ((rc = hl_fe_open(&fe)) != 0) {
 		free(pos);
-		return EX_TEMPFAIL;
+		/* A mail to file (a mailbox pipe): the MTA keeps it and
+		 * retries, whatever kept the store closed. */
+		return strcmp(cmd, "submit") == 0 && a.mail != NULL ?
+		    RF_EXIT_TEMPFAIL : rc;
 	}
 	who.name = as != NULL && *as != '\0' ? as : "cli";
 	who.role = RF_ROLE_SYSTEM;

@@ -552,7 +552,6 @@ cmd_milter(int argc, char **argv)
 	int i, r, rc = EX_TEMPFAIL;
 	const char *key;
 
-	(void)cli_std_fds();	/* no MTA connection on fd 2 (the log) */
 	config_init(&cfg);
 	memset(&srv, 0, sizeof(srv));
 	pthread_mutex_init(&srv.lock, NULL);

@@ -52,8 +52,8 @@ usage(FILE *f)
 	    "  --no-progress   no progress\n"
 	    "\nexit status: 0 every input read, 1 some input could not be\n"
 	    "read (reported in the output and on standard error), 64 usage\n"
-	    "error, 70 internal error or a store or classifier that cannot\n"
-	    "be opened\n",
+	    "error, 69 a store or classifier that cannot be opened, 70\n"
+	    "internal error\n",
 	    RF_PROG);
 	cli_limits_help(f);
 }
@@ -333,12 +333,16 @@ cmd_scan(int argc, char **argv)
 	if (classifier != NULL) {
 		if (cli_classifier(classifier, &vs, &cls, &err) != RF_OK) {
 			cli_warn("scan: %s", err.msg);
+			status = RF_EXIT_UNAVAILABLE;
 			goto done;
 		}
 		s.cfg.classifier = cls;
 	}
-	if (db != NULL ? open_store(&s, db, consent) != 0 :
-	    (s.batch = batch_new(&s)) == NULL)
+	if (db != NULL && open_store(&s, db, consent) != 0) {
+		status = RF_EXIT_UNAVAILABLE;
+		goto done;
+	}
+	if (db == NULL && (s.batch = batch_new(&s)) == NULL)
 		goto done;
 	if (db == NULL && consent != NULL && rf_consent_open(consent, 0,
 	    &s.cfg.consent, &err) != RF_OK) {
@@ -346,6 +350,7 @@ cmd_scan(int argc, char **argv)
 
 		cli_warn("scan: %s: %s", cli_escape(esc, sizeof(esc), consent,
 		    200), err.msg);
+		status = RF_EXIT_UNAVAILABLE;
 		goto done;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &s.start);

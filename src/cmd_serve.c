@@ -108,8 +108,9 @@ usage(FILE *f)
 	    "  --org NAME --org-contact ADDR --org-domain DOMAIN\n"
 	    "                            the hotline, as named in X-ARF "
 	    "exports\n"
-	    "exit status: 0 stopped by a signal, 64 usage error, 75 the store\n"
-	    "or the address could not be opened\n", RF_PROG);
+	    "exit status: 0 stopped by a signal, 1 the key file could not be\n"
+	    "read, 64 usage error, 69 the store or the address could not be\n"
+	    "opened, 70 internal error\n", RF_PROG);
 	hl_fe_options_help(f);
 	fprintf(f, "\nFirst user: %s hotline user add NAME --role admin "
 	    "(password on standard input).\n", RF_PROG);
@@ -126,7 +127,6 @@ cmd_serve(int argc, char **argv)
 	char *end;
 	struct in_addr addr;
 
-	(void)cli_std_fds();	/* no client connection on fd 1 or 2 */
 	hl_fe_init(&fe);
 	memset(&srv, 0, sizeof(srv));
 	srv.fe = &fe;
@@ -203,9 +203,10 @@ cmd_serve(int argc, char **argv)
 	if (strcmp(listen, "127.0.0.1") != 0)
 		cli_warn("serve: listening on %s, not only this machine: put "
 		    "it behind HTTPS and use --secure-cookies", listen);
-	if (hl_fe_open(&fe) != 0)
-		return 75;
-	rc = http_run(&srv, listen, (unsigned)port) == 0 ? RF_EXIT_OK : 75;
+	if ((rc = hl_fe_open(&fe)) != 0)
+		return rc;
+	rc = http_run(&srv, listen, (unsigned)port) == 0 ? RF_EXIT_OK :
+	    RF_EXIT_UNAVAILABLE;
 	hl_fe_close(&fe);
 	return rc;
 }

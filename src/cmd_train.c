@@ -81,8 +81,8 @@ usage(FILE *f)
 	    "  -q                 no summary line\n"
 	    "PATH: message file, Maildir, mbox or directory.\n"
 	    "exit status: 0 every message read and learned, 1 some input\n"
-	    "could not be read or nothing could be learned (or the database\n"
-	    "could not be opened), 64 usage error\n"
+	    "could not be read or nothing could be learned, 64 usage error,\n"
+	    "69 the database could not be opened, 70 internal error\n"
 	    "\nclassifier settings (--set NAME=VALUE):\n",
 	    RF_PROG, RF_PROG, RF_PROG, RF_PROG, DEFAULT_DB);
 	for (i = 0; rf_cls_params_describe(i, &name, &meaning); i++)
@@ -90,22 +90,42 @@ usage(FILE *f)
 	cli_limits_help(f);
 }
 
+/* num: v in buf as exactly as it reads back (the shortest %g that
+ * strtod turns into v again: 0.1192, not 0.11919999999999999). */
+static const char *
+num(char *buf, size_t size, double v)
+{
+	int prec;
+
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return buf;
+	}
+	snprintf(buf, size, "%.17g", v);
+	return buf;
+}
+
 static void
 show_settings(const rf_cls_params *p, const rf_classifier *c)
 {
+	char b[8][32];
 	unsigned long ns, nh;
 
 	rf_classifier_counts(c, &ns, &nh);
-	printf("spam_cutoff=%g\nham_cutoff=%g\nrobs=%g\nrobx=%g\n"
-	    "min_dev=%g\nmax_tokens=%u\nmax_token_len=%u\nmin_learned=%u\n"
-	    "combine=%u\nscale=%g\nmax_used=%u\nbigrams=%u\n"
-	    "train_rounds=%u\ntrain_ham=%g\ntrain_spam=%g\n"
+	printf("spam_cutoff=%s\nham_cutoff=%s\nrobs=%s\nrobx=%s\n"
+	    "min_dev=%s\nmax_tokens=%u\nmax_token_len=%u\nmin_learned=%u\n"
+	    "max_pending=%u\ncombine=%u\nscale=%s\nmax_used=%u\n"
+	    "bigrams=%u\ntrain_rounds=%u\ntrain_ham=%s\ntrain_spam=%s\n"
 	    "learned_spam=%lu\n"
 	    "learned_ham=%lu\n",
-	    p->spam_cutoff, p->ham_cutoff, p->robs, p->robx, p->min_dev,
-	    p->max_tokens, p->max_token_len, p->min_learned, p->combine,
-	    p->scale, p->max_used, p->bigrams, p->train_rounds,
-	    p->train_ham, p->train_spam, ns, nh);
+	    num(b[0], 32, p->spam_cutoff), num(b[1], 32, p->ham_cutoff),
+	    num(b[2], 32, p->robs), num(b[3], 32, p->robx),
+	    num(b[4], 32, p->min_dev), p->max_tokens, p->max_token_len,
+	    p->min_learned, p->max_pending, p->combine, num(b[5], 32,
+	    p->scale), p->max_used, p->bigrams, p->train_rounds,
+	    num(b[6], 32, p->train_ham), num(b[7], 32, p->train_spam),
+	    ns, nh);
 }
 
 static void
@@ -443,12 +463,12 @@ cmd_train(int argc, char **argv)
 	r.ham_above = params.train_ham;
 	r.spam_below = params.train_spam;
 	if ((r.rules = cli_rules()) == NULL) {
-		rc = RF_EXIT_INPUT;
+		rc = RF_EXIT_SOFTWARE;
 		goto out;
 	}
 	if (rf_ctx_new(&limits, &r.ctx, &err) != RF_OK) {
 		cli_warn("train: %s", err.msg);
-		rc = RF_EXIT_INPUT;
+		rc = RF_EXIT_SOFTWARE;
 		goto out;
 	}
 	if (rf_classifier_open(db, &params, &r.cls, &err) != RF_OK) {
@@ -456,7 +476,7 @@ cmd_train(int argc, char **argv)
 
 		cli_warn("train: %s: %s", cli_escape(esc, sizeof(esc), db, 200),
 		    err.msg);
-		rc = RF_EXIT_INPUT;
+		rc = RF_EXIT_UNAVAILABLE;
 		goto out;
 	}
 	if (show) {

@@ -109,7 +109,7 @@ feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 	if (db == NULL) {
 		cli_warn("%s: no store: give --db PATH or set db in "
 		    "redflag.conf", prefix);
-		return -1;
+		return RF_EXIT_USAGE;
 	}
 	/* the campaign store first, so that a new SQLite file gets its
 	 * schema (it refuses a file holding only other tables) */
@@ -119,18 +119,18 @@ feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 
 		cli_warn("%s: %s: %s", prefix, cli_escape(esc, sizeof(esc), db,
 		    200), err.msg);
-		return -1;
+		return RF_EXIT_UNAVAILABLE;
 	}
 	if (!campaigns)
 		return 0;
 	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK)
 		goto fail;
 	if ((fb->rules = cli_rules()) == NULL)
-		return -1;
+		return RF_EXIT_SOFTWARE;
 	return 0;
 fail:
 	cli_warn("%s: %s", prefix, err.msg);
-	return -1;
+	return RF_EXIT_SOFTWARE;
 }
 
 int
@@ -145,8 +145,11 @@ feedback_classifier(struct feedback *fb, const char *loc, const char *prefix)
 		return 0;
 	rf_cls_params_default(&params);
 	if (rf_classifier_open(loc, &params, &fb->cls, &err) != RF_OK) {
-		cli_warn("%s: classifier: %s", prefix, err.msg);
-		return -1;
+		char esc[512];
+
+		cli_warn("%s: classifier %s: %s", prefix, cli_escape(esc,
+		    sizeof(esc), loc, 200), err.msg);
+		return RF_EXIT_UNAVAILABLE;
 	}
 	return 0;
 }

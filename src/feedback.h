@@ -65,8 +65,10 @@ int feedback_args(struct feedback *fb, int argc, char **argv,
 		  const char *prefix, void (*usage)(FILE *));
 
 /* feedback_open: open the campaign store and the consent store (one
- * file or server) and, with campaigns, the analysis context and rules.  0, or -1 after
- * reporting (prefix names the command). */
+ * file or server) and, with campaigns, the analysis context and rules.
+ * 0, or after reporting (prefix names the command) the exit status:
+ * RF_EXIT_USAGE when no store is given, RF_EXIT_UNAVAILABLE when it
+ * cannot be opened, RF_EXIT_SOFTWARE for an internal error. */
 int feedback_open(struct feedback *fb, int campaigns, const char *prefix);
 
 /*
@@ -74,7 +76,7 @@ int feedback_open(struct feedback *fb, int campaigns, const char *prefix);
  * when absent, or Redis: rf_classifier_open) so that feedback_complain
  * learns every complained-of message as spam; loc NULL: the configured
  * classifier (redflag.conf's classifier), and none when that is unset.
- * 0, or -1 after reporting.
+ * 0, or RF_EXIT_UNAVAILABLE after reporting that it cannot be opened.
  */
 int feedback_classifier(struct feedback *fb, const char *loc,
 			const char *prefix);

@@ -126,9 +126,11 @@ hl_fe_open(struct hl_fe *fe)
 {
 	const struct rf_asset *a;
 	rf_error err;
+	int rc = RF_EXIT_INPUT;
 
 	if (fe->key_file != NULL && load_key(fe) != 0)
 		goto fail;
+	rc = RF_EXIT_SOFTWARE;
 	if (rf_ctx_new(&fe->limits, &fe->ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);
 		goto fail;
@@ -148,12 +150,13 @@ hl_fe_open(struct hl_fe *fe)
 
 		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), fe->db, 200),
 		    err.msg);
+		rc = RF_EXIT_UNAVAILABLE;
 		goto fail;
 	}
 	return 0;
 fail:
 	hl_fe_close(fe);	/* what was opened; fe may be closed again */
-	return -1;
+	return rc;
 }
 
 void

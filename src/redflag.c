@@ -18,22 +18,25 @@ struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
+	int closed_rc;		/* when standard input or output was closed:
+				 * this exit status, not a run (0: run) */
 };
 
 static const struct command commands[] = {
 	/* in the order of redflag(1) and the README */
-	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts" },
-	{ "clean", cmd_clean, "write a message back with its tracking codes removed" },
-	{ "filter", cmd_filter, "filter one message: standard input to output" },
-	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail" },
-	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first" },
-	{ "consent", cmd_consent, "who asked to hear from whom: add, remove, list, import, learn" },
-	{ "complain", cmd_complain, "record that a recipient marked a message as spam" },
-	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports" },
-	{ "train", cmd_train, "teach the classifier spam and wanted mail" },
-	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export" },
-	{ "serve", cmd_serve, "the hotline's web interface for analysts" },
-	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)" },
+	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts", 0 },
+	{ "clean", cmd_clean, "write a message back with its tracking codes removed", 0 },
+	{ "filter", cmd_filter, "filter one message: standard input to output",
+	  RF_EXIT_TEMPFAIL },
+	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail", 0 },
+	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first", 0 },
+	{ "consent", cmd_consent, "who asked to hear from whom: add, remove, list, import, learn", 0 },
+	{ "complain", cmd_complain, "record that a recipient marked a message as spam", 0 },
+	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports", 0 },
+	{ "train", cmd_train, "teach the classifier spam and wanted mail", 0 },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export", 0 },
+	{ "serve", cmd_serve, "the hotline's web interface for analysts", 0 },
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)", 0 },
 };
 
 static void
@@ -316,7 +319,17 @@ int
 main(int argc, char **argv)
 {
 	size_t i;
+	int closed;
 
+	/* Standard input, output and error open (on /dev/null when they
+	 * were closed) before anything else: no store file or socket opened
+	 * later may become one of them and get a report or a message
+	 * written into it. */
+	if ((closed = cli_std_fds()) < 0) {
+		cli_warn("cannot open /dev/null: %s", strerror(errno));
+		return argc >= 2 && strcmp(argv[1], "filter") == 0 ?
+		    RF_EXIT_TEMPFAIL : RF_EXIT_SOFTWARE;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return RF_EXIT_USAGE;
@@ -331,8 +344,16 @@ main(int argc, char **argv)
 		return RF_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			/* The filter: no message to read or nowhere to
+			 * write it, try later. */
+			if ((closed & 3) != 0 && commands[i].closed_rc != 0) {
+				cli_warn("%s: standard input or output is "
+				    "closed", commands[i].name);
+				return commands[i].closed_rc;
+			}
 			return commands[i].run(argc - 1, argv + 1);
+		}
 	cli_warn("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return RF_EXIT_USAGE;

@@ -82,24 +82,50 @@ grep -q '^X-Redflag-Cleaned: 2 links rewritten; 1 web bug' "$tmp/out" ||
 grep -q '^X-Redflag-Cleaned: 2 links rewritten; 1 web bug' "$tmp/out" ||
 	{ echo "FAIL: clean of standard input" >&2; fails=$((fails + 1)); }
 
-# a store that cannot be opened is named in the message
+# a store, consent database, classifier or hotline database that cannot
+# be opened is named in the message, with one exit status for every
+# command (69, EX_UNAVAILABLE), except on a mail path, where the MTA must
+# keep the mail and retry (75, EX_TEMPFAIL): the filter (below) and
+# hotline submit --mail
 nodir=$tmp/no/such/dir
-expect 70 "scan: $nodir/x.db: .*unable to open" \
+expect 69 "scan: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" scan --db "$nodir/x.db" "$tmp/one.eml"
-expect 70 "scan: $nodir/c.db: .*unable to open" \
+expect 69 "scan: $nodir/c.db: .*unable to open" \
 	"$REDFLAG" scan --consent-db "$nodir/c.db" "$tmp/one.eml"
-expect 70 "scan: $nodir/c.db: .*unable to open" \
+expect 69 "scan: $nodir/c.db: .*unable to open" \
 	"$REDFLAG" scan --db "$tmp/s.db" --consent-db "$nodir/c.db" "$tmp/one.eml"
-expect 1 "campaigns: $nodir/x.db: .*unable to open" \
+expect 69 "scan: classifier $nodir/k.db: cannot read it" \
+	"$REDFLAG" scan --classifier "$nodir/k.db" "$tmp/one.eml"
+expect 69 "campaigns: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" campaigns --db "$nodir/x.db"
-expect 70 "consent: $nodir/x.db: .*unable to open" \
+expect 69 "consent: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" consent --db "$nodir/x.db" list
-expect 70 "complain: $nodir/x.db: .*unable to open" \
+expect 69 "complain: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" complain --db "$nodir/x.db" "$tmp/one.eml"
-expect 1 "train: $nodir/c.db: .*unable to open" \
+expect 69 "complain: classifier $nodir/k.db: .*unable to open" \
+	"$REDFLAG" complain --db "$tmp/s.db" --classifier "$nodir/k.db" "$tmp/one.eml"
+expect 69 "arf ingest: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" arf ingest --db "$nodir/x.db" "$tmp/one.eml"
+expect 69 "arf make: $nodir/x.db: .*unable to open" \
+	"$REDFLAG" arf make --db "$nodir/x.db" --rcpt a@example.org "$tmp/one.eml"
+expect 69 "train: $nodir/c.db: .*unable to open" \
 	"$REDFLAG" train --classifier "$nodir/c.db" --spam "$tmp/one.eml"
-expect 75 "$nodir/h.db: .*unable to open" \
+expect 69 "$nodir/h.db: .*unable to open" \
 	"$REDFLAG" hotline --db "$nodir/h.db" cases
+expect 69 "$nodir/h.db: .*unable to open" \
+	"$REDFLAG" hotline --db "$nodir/h.db" submit http://x.example/
+expect 75 "$nodir/h.db: .*unable to open" \
+	"$REDFLAG" hotline --db "$nodir/h.db" submit --mail "$tmp/one.eml"
+expect 69 "$nodir/h.db: .*unable to open" \
+	timeout 30 "$REDFLAG" serve --db "$nodir/h.db" --port 0
+expect 69 "milter: $nodir/x.db: .*unable to open" \
+	timeout 30 "$REDFLAG" milter --socket "unix:$tmp/m.sock" \
+	--set "db=$nodir/x.db"
+# no store at all is a usage error
+expect 64 "complain: no store: give --db PATH" \
+	"$REDFLAG" complain -c /dev/null "$tmp/one.eml"
+expect 64 "consent: no store: give --db PATH" \
+	"$REDFLAG" consent -c /dev/null list
 # a missing or unknown subcommand says so, and makes no store
 expect 64 "consent: unknown command 'bogus'" \
 	"$REDFLAG" consent --db "$tmp/u.db" bogus

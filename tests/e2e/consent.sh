@@ -40,7 +40,7 @@ run_suite() { # DB-SPEC
 		cmp -s - "$tmp/l" || fail "$db: list of one recipient"
 	"$rf" consent --db "$db" remove bob@rcpt.test club.test || fail "$db: remove"
 	"$rf" consent --db "$db" remove bob@rcpt.test club.test 2> /dev/null
-	[ $? -eq 69 ] || fail "$db: remove twice is 69"
+	[ $? -eq 1 ] || fail "$db: remove twice is 1 (no such record)"
 }
 
 run_suite "$tmp/s.db"
