@@ -145,7 +145,10 @@ feedback_classifier(struct feedback *fb, const char *loc, const char *prefix)
 		return 0;
 	rf_cls_params_default(&params);
 	if (rf_classifier_open(loc, &params, &fb->cls, &err) != RF_OK) {
-		cli_warn("%s: classifier: %s", prefix, err.msg);
+		char esc[512];
+
+		cli_warn("%s: classifier %s: %s", prefix, cli_escape(esc,
+		    sizeof(esc), loc, 200), err.msg);
 		return -1;
 	}
 	return 0;
