@@ -35,5 +35,18 @@ expect_err "complain: classifier $nodir/c.db: " \
 	"$REDFLAG" complain --db "$tmp/s.db" --classifier "$nodir/c.db" \
 	"$tmp/one.eml"
 
+# serve's own settings: a value whose k suffix overflows used to wrap
+# around to a small one (2^54 + 5 k = 2^64 + 5120: 5120 connections),
+# and strtoull took a sign (-18446744073709551615 = 1); a bad --listen
+# after them stops the server from starting should one be taken
+for v in 18014398509481989k -18446744073709551615 ' 5' +5; do
+	expect_err "max_connections: 1 to 10000" "$REDFLAG" serve \
+		--db "$tmp/h.db" --set "max_connections=$v" --listen 999.1.1.1
+done
+expect_err "request_timeout: 1 to 3600" "$REDFLAG" serve --db "$tmp/h.db" \
+	--set request_timeout=18014398509481987k --listen 999.1.1.1
+[ ! -e "$tmp/h.db" ] ||
+	{ echo "FAIL: a usage error made the store" >&2; fails=$((fails + 1)); }
+
 [ "$fails" -eq 0 ] || { echo "cli_values: $fails failed" >&2; exit 1; }
 echo "cli_values: ok"
