@@ -207,8 +207,10 @@ cmd_serve(int argc, char **argv)
 		i++;
 	}
 	if (inet_pton(AF_INET, listen, &addr) != 1) {
+		char esc[512];
+
 		cli_warn("serve: --listen wants an IPv4 address, got '%s'",
-		    listen);
+		    cli_escape(esc, sizeof(esc), listen, 100));
 		return RF_EXIT_USAGE;
 	}
 	if (strcmp(listen, "127.0.0.1") != 0)

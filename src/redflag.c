@@ -81,14 +81,16 @@ cli_std_fds(void)
 void
 cli_bad_option(const char *cmd, const char *arg, const char *const *valued)
 {
+	char esc[512];
 	size_t i;
 
+	cli_escape(esc, sizeof(esc), arg, 100);
 	for (i = 0; valued != NULL && valued[i] != NULL; i++)
 		if (strcmp(arg, valued[i]) == 0) {
-			cli_warn("%s: option '%s' needs a value", cmd, arg);
+			cli_warn("%s: option '%s' needs a value", cmd, esc);
 			return;
 		}
-	cli_warn("%s: unknown option '%s'", cmd, arg);
+	cli_warn("%s: unknown option '%s'", cmd, esc);
 }
 
 void
@@ -333,7 +335,12 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	cli_warn("unknown command '%s'", argv[1]);
+	{
+		char esc[512];
+
+		cli_warn("unknown command '%s'", cli_escape(esc, sizeof(esc),
+		    argv[1], 100));
+	}
 	usage(stderr);
 	return RF_EXIT_USAGE;
 }

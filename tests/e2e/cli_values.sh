@@ -48,5 +48,21 @@ expect_err "request_timeout: 1 to 3600" "$REDFLAG" serve --db "$tmp/h.db" \
 [ ! -e "$tmp/h.db" ] ||
 	{ echo "FAIL: a usage error made the store" >&2; fails=$((fails + 1)); }
 
+# an argument echoed in a message is escaped (cli_escape), as a file
+# name is: an ESC byte in it must not reach the terminal or a log
+e=$(printf '\033')
+for args in "scan --x${e}[31m" "filter --x${e}[31m" "clean a x${e}[31m" \
+    "clean --verdict x${e}[31m" "arf x${e}[31m" "arf --x${e}[31m" \
+    "consent --db $tmp/u.db x${e}[31m" "complain --db $tmp/u.db a x${e}[31m" \
+    "serve --db $tmp/h.db --listen x${e}[31m" "x${e}[31m"; do
+	# shellcheck disable=SC2086
+	"$REDFLAG" $args </dev/null >/dev/null 2>"$tmp/err"
+	if grep -q "$e" "$tmp/err" || ! grep -q 'x\\x1b\[31m' "$tmp/err"; then
+		echo "FAIL: redflag $args: not escaped:" >&2
+		head -n 1 "$tmp/err" | cat -v >&2
+		fails=$((fails + 1))
+	fi
+done
+
 [ "$fails" -eq 0 ] || { echo "cli_values: $fails failed" >&2; exit 1; }
 echo "cli_values: ok"
