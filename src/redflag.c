@@ -136,14 +136,24 @@ int
 cli_one_message(const char *cmd, const char *path, const rf_item *item)
 {
 	const char *label = path != NULL ? path : "-";
+	size_t n = strlen(label);
+	char esc[512];
 
+	cli_escape(esc, sizeof(esc), label, 200);
 	if (strcmp(item->label, label) != 0) {
-		cli_warn("%s: %s: holds several messages (a folder or an "
-		    "mbox); give one message", cmd, label);
+		/* a folder's messages are labelled by their paths below it
+		 * (however many it holds), an mbox's "PATH:N" */
+		if (strncmp(item->label, label, n) == 0 &&
+		    item->label[n] == '/')
+			cli_warn("%s: %s: a folder, not one message; give one "
+			    "message file", cmd, esc);
+		else
+			cli_warn("%s: %s: holds several messages (an mbox); "
+			    "give one message", cmd, esc);
 		return -1;
 	}
 	if (item->len == 0) {
-		cli_warn("%s: %s: empty, no message", cmd, label);
+		cli_warn("%s: %s: empty, no message", cmd, esc);
 		return -1;
 	}
 	return 0;

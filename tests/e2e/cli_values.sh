@@ -64,5 +64,18 @@ for args in "scan --x${e}[31m" "filter --x${e}[31m" "clean a x${e}[31m" \
 	fi
 done
 
+# a folder is refused as a folder, not as "several messages" when it
+# holds one (clean, complain, arf make), and its name is escaped; an
+# mbox of several is named as such
+mkdir "$tmp/one" "$tmp/d${e}[31m"
+cp "$tmp/one.eml" "$tmp/one/a.eml"
+cp "$tmp/one.eml" "$tmp/d${e}[31m/a.eml"
+expect_err "clean: $tmp/one: a folder, not one message" "$REDFLAG" clean "$tmp/one"
+expect_err "arf make: $tmp/one: a folder, not one message" \
+	"$REDFLAG" arf make --rcpt a@example.org "$tmp/one"
+expect_err "clean: .*d\\\\x1b\\[31m: a folder" "$REDFLAG" clean "$tmp/d${e}[31m"
+expect_err "clean: samples/sample.mbox: holds several messages \\(an mbox\\)" \
+	"$REDFLAG" clean samples/sample.mbox
+
 [ "$fails" -eq 0 ] || { echo "cli_values: $fails failed" >&2; exit 1; }
 echo "cli_values: ok"
