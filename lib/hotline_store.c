@@ -158,6 +158,14 @@ rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 {
 	unsigned long long v;
 
+	/* the name first: an unknown one is RF_ENOTFOUND whatever the
+	 * value, so that a caller tells it from a bad value */
+	if (strcmp(name, "max_url_len") != 0 &&
+	    strcmp(name, "max_report_urls") != 0 &&
+	    strcmp(name, "max_field_len") != 0 &&
+	    strcmp(name, "max_reports_per_case") != 0)
+		return rf_error_set(err, RF_ENOTFOUND,
+		    "no hotline limit called '%.40s'", name);
 	if (rf__parse_size(value, 1ull << 24, &v) != 0 || v == 0)
 		return rf_error_set(err, RF_EINVAL,
 		    "%.40s: expected a number from 1 to 16M, got '%.40s'",
@@ -168,11 +176,8 @@ rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 		l->max_report_urls = (unsigned)v;
 	else if (strcmp(name, "max_field_len") == 0)
 		l->max_field_len = (size_t)v;
-	else if (strcmp(name, "max_reports_per_case") == 0)
-		l->max_reports_per_case = (unsigned)v;
 	else
-		return rf_error_set(err, RF_EINVAL,
-		    "no hotline limit called '%.40s'", name);
+		l->max_reports_per_case = (unsigned)v;
 	return RF_OK;
 }
 

@@ -354,6 +354,7 @@ cmd_arf(int argc, char **argv)
 		{ "--type", &type, NULL },
 	};
 	const char *const *paths = pos + 1;
+	char esc[512];
 	size_t n = 0;
 	int npaths, r, rc = RF_EXIT_USAGE;
 
@@ -378,7 +379,8 @@ cmd_arf(int argc, char **argv)
 		else if (strcmp(cmd, "make") == 0)
 			cli_warn("arf make: one FILE (or -) at most");
 		else
-			cli_warn("arf: unknown command '%s'", cmd);
+			cli_warn("arf: unknown command '%s'", cli_escape(esc,
+			    sizeof(esc), cmd, 100));
 		usage(stderr);
 	}
 out:

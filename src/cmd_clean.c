@@ -177,6 +177,7 @@ cmd_clean(int argc, char **argv)
 	rf_item item;
 	rf_error err;
 	rf_status st;
+	char esc[512];
 	int i, r, rc = 70;
 
 	rf_limits_default(&limits);
@@ -209,7 +210,8 @@ cmd_clean(int argc, char **argv)
 			path = argv[i];
 		} else {
 			cli_warn("clean: one message at a time: '%s' is one "
-			    "argument too many", argv[i]);
+			    "argument too many", cli_escape(esc, sizeof(esc),
+			    argv[i], 100));
 			usage(stderr);
 			config_free(&cfg);
 			return RF_EXIT_USAGE;
@@ -223,7 +225,7 @@ cmd_clean(int argc, char **argv)
 	    strcmp(verdict, "bulk") != 0 && strcmp(verdict, "ham") != 0 &&
 	    strcmp(verdict, "unsure") != 0) {
 		cli_warn("clean: --verdict: spam, bulk, ham or unsure, not "
-		    "'%s'", verdict);
+		    "'%s'", cli_escape(esc, sizeof(esc), verdict, 100));
 		config_free(&cfg);
 		return RF_EXIT_USAGE;
 	}

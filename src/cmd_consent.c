@@ -254,6 +254,7 @@ cmd_consent(int argc, char **argv)
 		{ "--as", &as, NULL },
 	};
 	size_t nargs = 0;
+	char esc[512];
 	rf_error err;
 	int r, rc = RF_EXIT_USAGE, is_new;
 
@@ -275,7 +276,8 @@ cmd_consent(int argc, char **argv)
 	if (strcmp(cmd, "add") != 0 && strcmp(cmd, "remove") != 0 &&
 	    strcmp(cmd, "list") != 0 && strcmp(cmd, "import") != 0 &&
 	    strcmp(cmd, "learn") != 0) {
-		cli_warn("consent: unknown command '%s'", cmd);
+		cli_warn("consent: unknown command '%s'", cli_escape(esc,
+		    sizeof(esc), cmd, 100));
 		usage(stderr);
 		goto out;
 	}

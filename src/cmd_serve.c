@@ -4,6 +4,8 @@
  * file holds everything.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +16,31 @@
 
 #define DEFAULT_MAX_REQUEST (64u << 10)
 
-/* parse_size: decimal with k/M suffix; 0 or -1. */
+/* parse_size: s, digits with an optional k or M suffix (times 1024 or
+ * 1048576), into *out; 0, or -1 when s is not that (a sign or a blank
+ * first included, which strtoull would take) or the value does not fit
+ * in an unsigned long long (rather than wrapping around to a small
+ * one). */
 static int
 parse_size(const char *s, unsigned long long *out)
 {
 	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
+	unsigned long long v;
+	unsigned shift = 0;
 
-	if (end == s)
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
 		return -1;
 	if (*end == 'k' || *end == 'K')
-		v <<= 10, end++;
+		shift = 10, end++;
 	else if (*end == 'm' || *end == 'M')
-		v <<= 20, end++;
-	if (*end != '\0')
+		shift = 20, end++;
+	if (*end != '\0' || v > (ULLONG_MAX >> shift))
 		return -1;
-	*out = v;
+	*out = v << shift;
 	return 0;
 }
 
@@ -196,8 +207,10 @@ cmd_serve(int argc, char **argv)
 		i++;
 	}
 	if (inet_pton(AF_INET, listen, &addr) != 1) {
+		char esc[512];
+
 		cli_warn("serve: --listen wants an IPv4 address, got '%s'",
-		    listen);
+		    cli_escape(esc, sizeof(esc), listen, 100));
 		return RF_EXIT_USAGE;
 	}
 	if (strcmp(listen, "127.0.0.1") != 0)

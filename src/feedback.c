@@ -53,6 +53,7 @@ feedback_args(struct feedback *fb, int argc, char **argv,
 	      const char **pos, size_t maxpos, size_t *npos,
 	      const char *prefix, void (*usage)(FILE *))
 {
+	char esc[512];
 	size_t k;
 	int i, r;
 
@@ -80,19 +81,20 @@ feedback_args(struct feedback *fb, int argc, char **argv,
 			for (k = 0; k < nopts; k++)
 				if (strcmp(argv[i], opts[k].name) == 0)
 					break;
+			cli_escape(esc, sizeof(esc), argv[i], 100);
 			if (k < nopts)
 				cli_warn("%s: option '%s' needs a value",
-				    prefix, argv[i]);
+				    prefix, esc);
 			else
 				cli_warn("%s: unknown option '%s'", prefix,
-				    argv[i]);
+				    esc);
 			usage(stderr);
 			return -1;
 		} else if (*npos < maxpos) {
 			pos[(*npos)++] = argv[i];
 		} else {
 			cli_warn("%s: too many arguments ('%s')", prefix,
-			    argv[i]);
+			    cli_escape(esc, sizeof(esc), argv[i], 100));
 			usage(stderr);
 			return -1;
 		}

@@ -60,18 +60,15 @@ hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i)
 	if (eq != NULL && (size_t)(eq - spec) < sizeof(name)) {
 		memcpy(name, spec, (size_t)(eq - spec));
 		name[eq - spec] = '\0';
-		if (rf_hotline_limits_set(&fe->opts.limits, name, eq + 1,
-		    &err) == RF_OK) {
+		switch (rf_hotline_limits_set(&fe->opts.limits, name, eq + 1,
+		    &err)) {
+		case RF_OK:
 			if (a[5] != '=')
 				++*i;
 			return 1;
-		}
-		/* a hotline limit with a bad value; any other name may be
-		 * a message limit */
-		if (strcmp(name, "max_url_len") == 0 ||
-		    strcmp(name, "max_report_urls") == 0 ||
-		    strcmp(name, "max_field_len") == 0 ||
-		    strcmp(name, "max_reports_per_case") == 0) {
+		case RF_ENOTFOUND:	/* may be a message limit */
+			break;
+		default:		/* a hotline limit with a bad value */
 			cli_warn("--set: %s", err.msg);
 			return -1;
 		}

@@ -84,14 +84,16 @@ cli_std_fds(void)
 void
 cli_bad_option(const char *cmd, const char *arg, const char *const *valued)
 {
+	char esc[512];
 	size_t i;
 
+	cli_escape(esc, sizeof(esc), arg, 100);
 	for (i = 0; valued != NULL && valued[i] != NULL; i++)
 		if (strcmp(arg, valued[i]) == 0) {
-			cli_warn("%s: option '%s' needs a value", cmd, arg);
+			cli_warn("%s: option '%s' needs a value", cmd, esc);
 			return;
 		}
-	cli_warn("%s: unknown option '%s'", cmd, arg);
+	cli_warn("%s: unknown option '%s'", cmd, esc);
 }
 
 void
@@ -137,14 +139,24 @@ int
 cli_one_message(const char *cmd, const char *path, const rf_item *item)
 {
 	const char *label = path != NULL ? path : "-";
+	size_t n = strlen(label);
+	char esc[512];
 
+	cli_escape(esc, sizeof(esc), label, 200);
 	if (strcmp(item->label, label) != 0) {
-		cli_warn("%s: %s: holds several messages (a folder or an "
-		    "mbox); give one message", cmd, label);
+		/* a folder's messages are labelled by their paths below it
+		 * (however many it holds), an mbox's "PATH:N" */
+		if (strncmp(item->label, label, n) == 0 &&
+		    item->label[n] == '/')
+			cli_warn("%s: %s: a folder, not one message; give one "
+			    "message file", cmd, esc);
+		else
+			cli_warn("%s: %s: holds several messages (an mbox); "
+			    "give one message", cmd, esc);
 		return -1;
 	}
 	if (item->len == 0) {
-		cli_warn("%s: %s: empty, no message", cmd, label);
+		cli_warn("%s: %s: empty, no message", cmd, esc);
 		return -1;
 	}
 	return 0;
@@ -318,6 +330,7 @@ cli_limits_help(FILE *f)
 int
 main(int argc, char **argv)
 {
+	char esc[512];
 	size_t i;
 	int closed;
 
@@ -354,7 +367,8 @@ main(int argc, char **argv)
 			}
 			return commands[i].run(argc - 1, argv + 1);
 		}
-	cli_warn("unknown command '%s'", argv[1]);
+	cli_warn("unknown command '%s'", cli_escape(esc, sizeof(esc), argv[1],
+	    100));
 	usage(stderr);
 	return RF_EXIT_USAGE;
 }

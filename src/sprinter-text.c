@@ -21,6 +21,8 @@ struct text {
 	const char *key;	/* pending key, printed with its value */
 };
 
+/* indent: n levels of two blanks, unless the cursor is after a list
+ * item's "- " (inline_next, then cleared): the map item goes on there. */
 static void
 indent(struct text *t, int n)
 {

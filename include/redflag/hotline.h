@@ -129,7 +129,9 @@ rf_status rf_hotline_open(const rf_ctx *ctx, const char *path,
 void rf_hotline_close(rf_hotline *h);
 
 /* rf_hotline_limits_set: set one limit by name ("max_url_len") from a
- * decimal string with optional k/M suffix; RF_EINVAL when unknown. */
+ * decimal string with optional k/M suffix (1 to 16M); RF_ENOTFOUND when
+ * name is no hotline limit (whatever the value), RF_EINVAL when the value
+ * is bad; *l unchanged on an error. */
 rf_status rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 				const char *value, rf_error *err);
 

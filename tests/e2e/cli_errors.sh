@@ -60,7 +60,7 @@ expect 64 "arf: --rcpt: '@example.org' is not a mail address" \
 
 # commands that take one message refuse a folder, an mbox of several
 # and an empty file instead of reading the first message or nothing
-expect 1 "clean: .*/dir: holds several messages" "$REDFLAG" clean "$tmp/dir"
+expect 1 "clean: .*/dir: a folder, not one message" "$REDFLAG" clean "$tmp/dir"
 expect 1 "clean: samples/sample.mbox: holds several messages" \
 	"$REDFLAG" clean samples/sample.mbox
 expect 1 "clean: .*/empty: empty, no message" "$REDFLAG" clean "$tmp/empty"
@@ -68,7 +68,7 @@ expect 1 "complain: .*/empty: empty, no message" \
 	"$REDFLAG" complain --db "$tmp/s.db" "$tmp/empty"
 expect 1 "complain: samples/sample.mbox: holds several messages" \
 	"$REDFLAG" complain --db "$tmp/s.db" samples/sample.mbox
-expect 1 "arf make: .*/dir: holds several messages" \
+expect 1 "arf make: .*/dir: a folder, not one message" \
 	"$REDFLAG" arf make --rcpt a@example.org "$tmp/dir"
 expect 64 "clean: one message at a time: 'b' is one argument too many" \
 	"$REDFLAG" clean a b

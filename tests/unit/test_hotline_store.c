@@ -390,6 +390,46 @@ test_limits(void **state)
 	    RF_ELIMIT);
 }
 
+/* test_limits_set: each limit by name; a bad value of a known one is
+ * RF_EINVAL and changes nothing; an unknown name is RF_ENOTFOUND whatever
+ * the value (the front end tells a hotline limit from a message limit by
+ * it, with no list of names of its own). */
+static void
+test_limits_set(void **state)
+{
+	static const char *const names[] = { "max_url_len",
+	    "max_report_urls", "max_field_len", "max_reports_per_case" };
+	rf_hotline_limits l, was;
+	rf_error err;
+	size_t i;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < 4; i++)
+		assert_int_equal(rf_hotline_limits_set(&l, names[i], "2k",
+		    &err), RF_OK);
+	assert_int_equal(l.max_url_len, 2048);
+	assert_int_equal(l.max_report_urls, 2048);
+	assert_int_equal(l.max_field_len, 2048);
+	assert_int_equal(l.max_reports_per_case, 2048);
+	was = l;
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(rf_hotline_limits_set(&l, names[i], "x",
+		    &err), RF_EINVAL);
+		assert_int_equal(rf_hotline_limits_set(&l, names[i], "0",
+		    &err), RF_EINVAL);
+		assert_int_equal(rf_hotline_limits_set(&l, names[i], "17M",
+		    &err), RF_EINVAL);
+	}
+	assert_memory_equal(&l, &was, sizeof(l));
+	assert_int_equal(rf_hotline_limits_set(&l, "max_links", "x", &err),
+	    RF_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "no hotline limit called"));
+	assert_int_equal(rf_hotline_limits_set(&l, "max_links", "5", &err),
+	    RF_ENOTFOUND);
+	assert_memory_equal(&l, &was, sizeof(l));
+}
+
 static void
 test_from_message(void **state)
 {
@@ -455,6 +495,7 @@ main(void)
 		T(test_audit_tamper), T(test_audit_delete),
 		T(test_raw_and_contact), T(test_users), T(test_limits),
 		T(test_from_message),
+		cmocka_unit_test(test_limits_set),
 	};
 	int rc;
 

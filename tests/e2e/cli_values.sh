@@ -1,0 +1,81 @@
+#!/bin/sh
+# cli_values.sh - values a user gives on the command line that the
+# commands must refuse or name (found in review s13): a classifier that
+# cannot be opened is named; serve's own --set values refuse a number
+# that wraps around or carries a sign; a hotline limit's bad value is
+# told from an unknown name by the library, not by a list in the front
+# end.  Exit statuses are checked only as "not 0" where another change
+# settles which one.
+set -u
+: "${REDFLAG:=build/redflag}"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fails=0
+
+# expect_err PATTERN COMMAND...: COMMAND fails (status not 0) and its
+# standard error matches PATTERN (grep -E)
+expect_err() {
+	pat=$1
+	shift
+	"$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq 0 ] || ! grep -Eq -- "$pat" "$tmp/err"; then
+		echo "FAIL: $*: status $got, stderr:" >&2
+		head -n 3 "$tmp/err" >&2
+		fails=$((fails + 1))
+	fi
+}
+
+awk '/^From /{n++} n==1' samples/sample.mbox >"$tmp/one.eml"
+nodir=$tmp/no/such/dir
+
+# complain names the classifier it cannot open (was 'complain:
+# classifier: cannot open the classifier database: ...')
+expect_err "complain: classifier $nodir/c.db: " \
+	"$REDFLAG" complain --db "$tmp/s.db" --classifier "$nodir/c.db" \
+	"$tmp/one.eml"
+
+# serve's own settings: a value whose k suffix overflows used to wrap
+# around to a small one (2^54 + 5 k = 2^64 + 5120: 5120 connections),
+# and strtoull took a sign (-18446744073709551615 = 1); a bad --listen
+# after them stops the server from starting should one be taken
+for v in 18014398509481989k -18446744073709551615 ' 5' +5; do
+	expect_err "max_connections: 1 to 10000" "$REDFLAG" serve \
+		--db "$tmp/h.db" --set "max_connections=$v" --listen 999.1.1.1
+done
+expect_err "request_timeout: 1 to 3600" "$REDFLAG" serve --db "$tmp/h.db" \
+	--set request_timeout=18014398509481987k --listen 999.1.1.1
+[ ! -e "$tmp/h.db" ] ||
+	{ echo "FAIL: a usage error made the store" >&2; fails=$((fails + 1)); }
+
+# an argument echoed in a message is escaped (cli_escape), as a file
+# name is: an ESC byte in it must not reach the terminal or a log
+e=$(printf '\033')
+for args in "scan --x${e}[31m" "filter --x${e}[31m" "clean a x${e}[31m" \
+    "clean --verdict x${e}[31m" "arf x${e}[31m" "arf --x${e}[31m" \
+    "consent --db $tmp/u.db x${e}[31m" "complain --db $tmp/u.db a x${e}[31m" \
+    "serve --db $tmp/h.db --listen x${e}[31m" "x${e}[31m"; do
+	# shellcheck disable=SC2086
+	"$REDFLAG" $args </dev/null >/dev/null 2>"$tmp/err"
+	if grep -q "$e" "$tmp/err" || ! grep -q 'x\\x1b\[31m' "$tmp/err"; then
+		echo "FAIL: redflag $args: not escaped:" >&2
+		head -n 1 "$tmp/err" | cat -v >&2
+		fails=$((fails + 1))
+	fi
+done
+
+# a folder is refused as a folder, not as "several messages" when it
+# holds one (clean, complain, arf make), and its name is escaped; an
+# mbox of several is named as such
+mkdir "$tmp/one" "$tmp/d${e}[31m"
+cp "$tmp/one.eml" "$tmp/one/a.eml"
+cp "$tmp/one.eml" "$tmp/d${e}[31m/a.eml"
+expect_err "clean: $tmp/one: a folder, not one message" "$REDFLAG" clean "$tmp/one"
+expect_err "arf make: $tmp/one: a folder, not one message" \
+	"$REDFLAG" arf make --rcpt a@example.org "$tmp/one"
+expect_err "clean: .*d\\\\x1b\\[31m: a folder" "$REDFLAG" clean "$tmp/d${e}[31m"
+expect_err "clean: samples/sample.mbox: holds several messages \\(an mbox\\)" \
+	"$REDFLAG" clean samples/sample.mbox
+
+[ "$fails" -eq 0 ] || { echo "cli_values: $fails failed" >&2; exit 1; }
+echo "cli_values: ok"
