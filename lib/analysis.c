@@ -69,6 +69,14 @@ rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 		    rf_message *m, const char *recipient, rf_analysis *an,
 		    rf_error *err)
 {
+	return rf_analysis_recipient(ctx, cfg, m, NULL, recipient, an, err);
+}
+
+rf_status
+rf_analysis_recipient(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+		      rf_message *m, const rf_tracking_base *base,
+		      const char *recipient, rf_analysis *an, rf_error *err)
+{
 	const char *name;
 	rf_status st;
 
@@ -77,7 +85,9 @@ rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	an->m = m;
 	an->recipient = recipient != NULL ? recipient :
 	    rf_message_recipient(m);
-	st = rf_tracking_message(ctx, cfg->rules, m, an->recipient, err);
+	st = base != NULL ? rf_tracking_message_base(ctx, cfg->rules, m,
+	    base, an->recipient, err) : rf_tracking_message(ctx, cfg->rules,
+	    m, an->recipient, err);
 	if (st != RF_OK)
 		return st;
 	/* "" when there is none: NULL would make the fingerprint look for

@@ -80,6 +80,18 @@ rf_status rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 			      rf_analysis *an, rf_error *err);
 
 /*
+ * rf_analysis_recipient: rf_analysis_message with the links' analysis
+ * taken from base (rf_tracking_prepare of m; NULL: analysed afresh), for
+ * a message that is analysed once for each of its recipients.  Fills an
+ * exactly as rf_analysis_message does.  RF_OK, RF_ENOMEM.
+ */
+rf_status rf_analysis_recipient(const rf_ctx *ctx,
+				const rf_analysis_cfg *cfg, rf_message *m,
+				const rf_tracking_base *base,
+				const char *recipient, rf_analysis *an,
+				rf_error *err);
+
+/*
  * rf_analysis_campaign: with cfg->store, find the campaign of an's
  * message: add the copy (add != 0, counted at time now) or only look it
  * up; then compare its links with the campaign's sampled copies and
