@@ -794,18 +794,23 @@ rcpt_finds(const rf_ctx *ctx, rf_arena *a, const rf_recipient *rcpt,
 }
 
 /* links_base: links_one for rcpt, from base b of m (see struct
- * rf_tracking_base). */
+ * rf_tracking_base).  The address search works in an arena of its own,
+ * freed at the end: what it allocates for a link where it finds nothing
+ * would otherwise stay in m's arena once per recipient. */
 static rf_status
 links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	   rf_arena *a, const rf_recipient *rcpt,
 	   const struct rf_tracking_base *b, unsigned *limits_hit,
 	   rf_error *err)
 {
-	rf_status st;
+	rf_arena *tmp = NULL;	/* the address search's work, dropped */
+	rf_status st = RF_OK;
 	size_t i;
 	int found;
 
-	for (i = 0; i < m->links.n; i++) {
+	if (rcpt != NULL && (tmp = rf_arena_new()) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	for (i = 0; i < m->links.n && st == RF_OK; i++) {
 		rf_link *l = &m->links.v[i];
 		const char *bug;
 
@@ -813,28 +818,27 @@ links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 			l->url = "";
 		if (b->first[i] != i) {	/* as the memo of links_one */
 			if (memo_copy(a, &m->links.v[b->first[i]], l) != 0)
-				return rf_error_set(err, RF_ENOMEM,
+				st = rf_error_set(err, RF_ENOMEM,
 				    "out of memory");
 			continue;
 		}
 		found = 0;
 		bug = web_bug(l);
-		if (rcpt != NULL && rcpt_finds(ctx, a, rcpt, l, bug,
-		    &found) != 0)
-			return rf_error_set(err, RF_ENOMEM, "out of memory");
-		if (!found) {
+		if (rcpt != NULL && rcpt_finds(ctx, tmp, rcpt, l, bug,
+		    &found) != 0) {
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+		} else if (!found) {
 			if (memo_copy(a, &b->v[i], l) != 0)
-				return rf_error_set(err, RF_ENOMEM,
+				st = rf_error_set(err, RF_ENOMEM,
 				    "out of memory");
 			*limits_hit |= b->hit[i];
-			continue;
+		} else {
+			st = track_link(ctx, rules, a, rcpt, l, bug,
+			    RF_TRK_OPAQUE, limits_hit, err);
 		}
-		st = track_link(ctx, rules, a, rcpt, l, bug, RF_TRK_OPAQUE,
-		    limits_hit, err);
-		if (st != RF_OK)
-			return st;
 	}
-	return RF_OK;
+	rf_arena_free(tmp);
+	return st;
 }
 
 /* tracking_one: rf_tracking_message of m for rcpt, from base b when not
