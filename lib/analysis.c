@@ -69,6 +69,27 @@ rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 		    rf_message *m, const char *recipient, rf_analysis *an,
 		    rf_error *err)
 {
+	return rf_analysis_recipient(ctx, cfg, m, NULL, recipient, an, err);
+}
+
+rf_status
+rf_analysis_prepare(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+		    rf_message *m, rf_analysis_shared *out, rf_error *err)
+{
+	rf_status st;
+
+	memset(out, 0, sizeof(*out));
+	st = rf_tracking_prepare(ctx, cfg->rules, m, &out->links, err);
+	if (st == RF_OK)
+		st = rf_fingerprint_prepare(ctx, m, m->arena, &out->fp, err);
+	return st;
+}
+
+rf_status
+rf_analysis_recipient(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+		      rf_message *m, const rf_analysis_shared *sh,
+		      const char *recipient, rf_analysis *an, rf_error *err)
+{
 	const char *name;
 	rf_status st;
 
@@ -77,14 +98,18 @@ rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	an->m = m;
 	an->recipient = recipient != NULL ? recipient :
 	    rf_message_recipient(m);
-	st = rf_tracking_message(ctx, cfg->rules, m, an->recipient, err);
+	st = sh != NULL ? rf_tracking_message_base(ctx, cfg->rules, m,
+	    sh->links, an->recipient, err) : rf_tracking_message(ctx,
+	    cfg->rules, m, an->recipient, err);
 	if (st != RF_OK)
 		return st;
 	/* "" when there is none: NULL would make the fingerprint look for
 	 * it again (an empty name has no words) */
 	name = rf_message_recipient_name(m, an->recipient);
-	st = rf_fingerprint_message(ctx, m, an->recipient,
-	    name != NULL ? name : "", &an->fp, err);
+	st = sh != NULL ? rf_fingerprint_message_base(ctx, m, sh->fp,
+	    an->recipient, name != NULL ? name : "", &an->fp, err) :
+	    rf_fingerprint_message(ctx, m, an->recipient, name != NULL ?
+	    name : "", &an->fp, err);
 	if (st != RF_OK)
 		return st;
 	return rf_analysis_reasons(an, 0, err);

@@ -819,10 +819,21 @@ rf__fingerprint_text_with(const rf_ctx *ctx, const char *text, size_t len,
 	return st;
 }
 
-rf_status
-rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
-		       const char *rcpt_addr, const char *rcpt_name,
-		       rf_fingerprint *out, rf_error *err)
+static int
+cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* fp_run: rf_fingerprint_message; with keep not NULL, the words of the
+ * result (w->all, before the fingerprint is taken) are also copied
+ * into keep, sorted, as *words and *nwords. */
+static rf_status
+fp_run(const rf_ctx *ctx, const rf_message *m, const char *rcpt_addr,
+       const char *rcpt_name, rf_fingerprint *out, rf_arena *keep,
+       uint64_t **words, size_t *nwords, rf_error *err)
 {
 	struct words *w;
 	const char *body;
@@ -851,9 +862,107 @@ rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 	}
 	if (body != NULL)
 		scan(ctx, w, body, capped(ctx, blen), 0);
+	if (keep != NULL && !w->oom) {
+		if ((*words = rf_arena_array(keep, w->n + 1,
+		    sizeof(**words))) == NULL)
+			w->oom = 1;
+		else {
+			memcpy(*words, w->all, w->n * sizeof(**words));
+			*nwords = w->n;
+			qsort(*words, w->n, sizeof(**words), cmp_u64);
+		}
+	}
 	st = finish(w, rf__fp_minhash_best(), out, err);
 	words_put(ctx, w);
 	return st;
+}
+
+rf_status
+rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
+		       const char *rcpt_addr, const char *rcpt_name,
+		       rf_fingerprint *out, rf_error *err)
+{
+	return fp_run(ctx, m, rcpt_addr, rcpt_name, out, NULL, NULL, NULL,
+	    err);
+}
+
+/*
+ * The fingerprint of one message for many recipients (struct rf_fp_base,
+ * redflag/fingerprint.h).  A recipient's words are only ever left out
+ * where they would be pushed, and a chunk taken back (a URL, an address)
+ * is taken back whichever words it kept, so the words of the result
+ * for a recipient are those of the result without recipient, the
+ * recipient's left out: when none of them is among those, the
+ * fingerprint is the same.
+ */
+struct rf_fp_base {
+	rf_fingerprint fp;	/* without recipient words */
+	uint64_t *words;	/* its words, sorted */
+	size_t n;
+};
+
+rf_status
+rf_fingerprint_prepare(const rf_ctx *ctx, const rf_message *m,
+		       rf_arena *a, rf_fp_base **out, rf_error *err)
+{
+	rf_fp_base *b;
+	rf_status st;
+
+	*out = NULL;
+	if ((b = rf_arena_alloc(a, sizeof(*b))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	b->words = NULL;
+	b->n = 0;
+	st = fp_run(ctx, m, NULL, "", &b->fp, a, &b->words, &b->n, err);
+	if (st == RF_OK)
+		*out = b;
+	return st;
+}
+
+/* has_word: h is one of the n sorted words v. */
+static int
+has_word(const uint64_t *v, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid] == h)
+			return 1;
+		if (v[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+rf_status
+rf_fingerprint_message_base(const rf_ctx *ctx, const rf_message *m,
+			    const rf_fp_base *base, const char *rcpt_addr,
+			    const char *rcpt_name, rf_fingerprint *out,
+			    rf_error *err)
+{
+	struct words *w;
+	size_t i;
+	int found = 0;
+
+	if (rcpt_name == NULL && rcpt_addr != NULL)
+		rcpt_name = rf_message_recipient_name(m, rcpt_addr);
+	if ((w = words_get(ctx)) == NULL) {
+		memset(out, 0, sizeof(*out));
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+	/* the recipient's words alone (words_init pushes nothing) */
+	words_init(w, rcpt_addr, rcpt_name);
+	for (i = 0; i < w->nrcpt && !found; i++)
+		found = has_word(base->words, base->n, w->rcpt[i]);
+	words_put(ctx, w);
+	if (found)
+		return rf_fingerprint_message(ctx, m, rcpt_addr, rcpt_name,
+		    out, err);
+	*out = base->fp;
+	return RF_OK;
 }
 
 unsigned

@@ -433,10 +433,12 @@ int rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *link,
 
 /* rf__tracking_message_memo: rf_tracking_message, with use_memo 0 analysing
  * every link on its own (the reference the memo of repeated links is
- * tested against; docs/tracking.md, "Throughput"). */
+ * tested against; docs/tracking.md, "Throughput"), and from base when not
+ * NULL (rf_tracking_message_base). */
 rf_status rf__tracking_message_memo(const rf_ctx *ctx, const rf_rules *rules,
 				    rf_message *m, const char *recipient,
-				    int use_memo, rf_error *err);
+				    int use_memo, const rf_tracking_base *base,
+				    rf_error *err);
 
 /* rf__opaque: s (n bytes) looks like a random id (docs/tracking.md). */
 int rf__opaque(const char *s, size_t n);

@@ -654,22 +654,26 @@ memo_copy(rf_arena *a, const rf_link *from, rf_link *to)
 	return 0;
 }
 
-/* links_one: the analysis of each of m's links, by the memo when use_memo
- * (else each on its own, the reference the tests compare with). */
+/* links_one: the analysis of each of the n links v, by the memo when
+ * use_memo (else each on its own, the reference the tests compare with);
+ * with hit not NULL, the limits of link i's own analysis also go to
+ * hit[i] (0 for a copy) and the index of the link it is a copy of (or i)
+ * to first[i]. */
 static rf_status
-links_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
+links_one(const rf_ctx *ctx, const rf_rules *rules, rf_link *v, size_t n,
 	  rf_arena *a, const rf_recipient *rcpt, int use_memo,
-	  unsigned *limits_hit, rf_error *err)
+	  unsigned *limits_hit, unsigned *hit, size_t *first, rf_error *err)
 {
 	struct memo mo = { 0 };
 	rf_status st;
 	size_t i, j;
 
-	if (use_memo && memo_init(a, &mo, m->links.n) != 0)
+	if (use_memo && memo_init(a, &mo, n) != 0)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	for (i = 0; i < m->links.n; i++) {
-		rf_link *l = &m->links.v[i];
+	for (i = 0; i < n; i++) {
+		rf_link *l = &v[i];
 		const char *bug;
+		unsigned one = 0;
 
 		if (l->url == NULL)
 			l->url = "";
@@ -679,26 +683,171 @@ links_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 			mo.bug[i] = bug;
 			mo.len[i] = strlen(l->url);
 			mo.hash[i] = XXH3_64bits(l->url, mo.len[i]);
-			j = memo_find(&mo, m->links.v, i);
+			j = memo_find(&mo, v, i);
+		}
+		if (hit != NULL) {
+			hit[i] = 0;
+			first[i] = j;
 		}
 		if (j != i) {
-			if (memo_copy(a, &m->links.v[j], l) != 0)
+			if (memo_copy(a, &v[j], l) != 0)
 				return rf_error_set(err, RF_ENOMEM,
 				    "out of memory");
 			continue;
 		}
 		st = track_link(ctx, rules, a, rcpt, l, bug, RF_TRK_OPAQUE,
-		    limits_hit, err);
+		    &one, err);
 		if (st != RF_OK)
 			return st;
+		*limits_hit |= one;
+		if (hit != NULL)
+			hit[i] = one;
 	}
 	return RF_OK;
 }
 
+/*
+ * The recipient-independent analysis of one message's links (struct
+ * rf_tracking_base, redflag/tracking.h): each link analysed without a
+ * recipient, and the limits it hit.  A recipient's address search adds
+ * tokens only (rf__tok_add appends or does nothing) and runs first, on
+ * the link itself, so a link in which it finds nothing (and hits no
+ * limit) gets exactly the analysis without a recipient: a copy of the
+ * base's.  Only the links in which it finds something are analysed
+ * again in full.  docs/analysis-performance.md, "Many recipients".
+ */
+struct rf_tracking_base {
+	rf_link *v;		/* copies of m's links, analysed */
+	unsigned *hit;		/* the limits of v[i]'s own analysis */
+	size_t *first;		/* v[i] is a copy of v[first[i]] */
+	size_t n;
+	struct rf_tracking_base **emb;	/* of m->embedded[i] */
+	size_t nemb;
+};
+
+static rf_status
+base_make(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
+	  rf_arena *a, struct rf_tracking_base **out, rf_error *err)
+{
+	struct rf_tracking_base *b;
+	unsigned hit = 0;
+	rf_status st;
+	size_t i;
+
+	if ((b = rf_arena_alloc(a, sizeof(*b))) == NULL ||
+	    (b->v = rf_arena_array(a, m->links.n + 1, sizeof(*b->v))) ==
+	    NULL ||
+	    (b->hit = rf_arena_array(a, m->links.n + 1, sizeof(*b->hit))) ==
+	    NULL ||
+	    (b->first = rf_arena_array(a, m->links.n + 1,
+	    sizeof(*b->first))) == NULL ||
+	    (b->emb = rf_arena_array(a, m->nembedded + 1,
+	    sizeof(*b->emb))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	b->n = m->links.n;
+	b->nemb = m->nembedded;
+	for (i = 0; i < b->n; i++) {
+		if (m->links.v[i].url == NULL)
+			m->links.v[i].url = "";
+		b->v[i] = m->links.v[i];
+	}
+	st = links_one(ctx, rules, b->v, b->n, a, NULL, 1, &hit, b->hit,
+	    b->first, err);
+	for (i = 0; i < b->nemb && st == RF_OK; i++)
+		st = base_make(ctx, rules, m->embedded[i], a, &b->emb[i], err);
+	if (st == RF_OK)
+		*out = b;
+	return st;
+}
+
+rf_status
+rf_tracking_prepare(const rf_ctx *ctx, const rf_rules *rules,
+		    rf_message *m, rf_tracking_base **out, rf_error *err)
+{
+	*out = NULL;
+	return base_make(ctx, rules, m, m->arena, out, err);
+}
+
+/* rcpt_finds: the address search of rcpt in link l (as track_link starts
+ * it) adds a token or hits the token limit. */
+static int
+rcpt_finds(const rf_ctx *ctx, rf_arena *a, const rf_recipient *rcpt,
+	   const rf_link *l, const char *bug, int *found)
+{
+	const rf_limits *lim = rf_ctx_limits(ctx);
+	struct rf__toks t;
+	struct rf__url u;
+	size_t len = strlen(l->url);
+
+	memset(&t, 0, sizeof(t));
+	t.max = lim->max_url_tokens;
+	if (len > lim->max_url_size)
+		len = lim->max_url_size;
+	if (bug != NULL && rf__tok_add(a, &t, 0, strlen(l->url), bug) != 0)
+		return -1;
+	rf__url_split(l->url, len, &u);
+	if (rf__rcpt_search(a, rcpt, l->url, len, u.path_off + u.path_len,
+	    &t) != 0)
+		return -1;
+	*found = t.n > (bug != NULL ? 1u : 0u) || t.limit_hit;
+	return 0;
+}
+
+/* links_base: links_one for rcpt, from base b of m (see struct
+ * rf_tracking_base).  The address search works in an arena of its own,
+ * freed at the end: what it allocates for a link where it finds nothing
+ * would otherwise stay in m's arena once per recipient. */
+static rf_status
+links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
+	   rf_arena *a, const rf_recipient *rcpt,
+	   const struct rf_tracking_base *b, unsigned *limits_hit,
+	   rf_error *err)
+{
+	rf_arena *tmp = NULL;	/* the address search's work, dropped */
+	rf_status st = RF_OK;
+	size_t i;
+	int found;
+
+	if (rcpt != NULL && (tmp = rf_arena_new()) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	for (i = 0; i < m->links.n && st == RF_OK; i++) {
+		rf_link *l = &m->links.v[i];
+		const char *bug;
+
+		if (l->url == NULL)
+			l->url = "";
+		if (b->first[i] != i) {	/* as the memo of links_one */
+			if (memo_copy(a, &m->links.v[b->first[i]], l) != 0)
+				st = rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+			continue;
+		}
+		found = 0;
+		bug = web_bug(l);
+		if (rcpt != NULL && rcpt_finds(ctx, tmp, rcpt, l, bug,
+		    &found) != 0) {
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+		} else if (!found) {
+			if (memo_copy(a, &b->v[i], l) != 0)
+				st = rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+			*limits_hit |= b->hit[i];
+		} else {
+			st = track_link(ctx, rules, a, rcpt, l, bug,
+			    RF_TRK_OPAQUE, limits_hit, err);
+		}
+	}
+	rf_arena_free(tmp);
+	return st;
+}
+
+/* tracking_one: rf_tracking_message of m for rcpt, from base b when not
+ * NULL. */
 static rf_status
 tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	     rf_arena *a, const rf_recipient *rcpt, int use_memo,
-	     unsigned *limits_hit, rf_error *err)
+	     const struct rf_tracking_base *b, unsigned *limits_hit,
+	     rf_error *err)
 {
 	const rf_limits *lim = rf_ctx_limits(ctx);
 	rf_status st;
@@ -706,7 +855,13 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	int bulk;
 
 	bulk = bulk_headers(m);
-	st = links_one(ctx, rules, m, a, rcpt, use_memo, limits_hit, err);
+	if (b != NULL && b->n == m->links.n && b->nemb == m->nembedded)
+		st = links_base(ctx, rules, m, a, rcpt, b, limits_hit, err);
+	else {
+		b = NULL;
+		st = links_one(ctx, rules, m->links.v, m->links.n, a, rcpt,
+		    use_memo, limits_hit, NULL, NULL, err);
+	}
 	if (st != RF_OK)
 		return st;
 	for (i = 0; i < m->links.n; i++) {
@@ -738,8 +893,8 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 			if (st == RF_OK)
 				er = own;
 		}
-		st = tracking_one(ctx, rules, e, a, er, use_memo, limits_hit,
-		    err);
+		st = tracking_one(ctx, rules, e, a, er, use_memo,
+		    b != NULL ? b->emb[i] : NULL, limits_hit, err);
 		if (st != RF_OK)
 			return st;
 	}
@@ -750,13 +905,23 @@ rf_status
 rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		    const char *recipient, rf_error *err)
 {
-	return rf__tracking_message_memo(ctx, rules, m, recipient, 1, err);
+	return rf__tracking_message_memo(ctx, rules, m, recipient, 1, NULL,
+	    err);
+}
+
+rf_status
+rf_tracking_message_base(const rf_ctx *ctx, const rf_rules *rules,
+			 rf_message *m, const rf_tracking_base *base,
+			 const char *recipient, rf_error *err)
+{
+	return rf__tracking_message_memo(ctx, rules, m, recipient, 1, base,
+	    err);
 }
 
 rf_status
 rf__tracking_message_memo(const rf_ctx *ctx, const rf_rules *rules,
 			  rf_message *m, const char *recipient, int use_memo,
-			  rf_error *err)
+			  const rf_tracking_base *base, rf_error *err)
 {
 	rf_recipient *rcpt = NULL;
 	rf_error e2;
@@ -771,8 +936,8 @@ rf__tracking_message_memo(const rf_ctx *ctx, const rf_rules *rules,
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		rcpt = NULL;	/* not an address: no address search */
 	}
-	st = tracking_one(ctx, rules, m, m->arena, rcpt, use_memo, &hit,
-	    err);
+	st = tracking_one(ctx, rules, m, m->arena, rcpt, use_memo, base,
+	    &hit, err);
 	m->limits_hit |= hit;
 	return st;
 }

@@ -229,6 +229,7 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 	   size_t nrcpts, struct rewrite *rw, struct pipeline_result *r,
 	   size_t *cap, rf_analysis *first, rf_verdict *v, rf_error *err)
 {
+	rf_analysis_shared shared, *sh = NULL;
 	rf_analysis_cfg acfg;
 	enum clean_policy policy;
 	rf_analysis an;
@@ -243,8 +244,15 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 	acfg.verdict = &p->cfg->verdict;
 	acfg.authserv_id = p->cfg->authserv_id;
 	acfg.classifier = p->classifier;
+	/* what does not depend on the recipient, once */
+	if (nrcpts > 1) {
+		if ((st = rf_analysis_prepare(p->ctx, &acfg, m, &shared,
+		    err)) != RF_OK)
+			return st;
+		sh = &shared;
+	}
 	do {
-		st = rf_analysis_message(p->ctx, &acfg, m, nrcpts > 0 ?
+		st = rf_analysis_recipient(p->ctx, &acfg, m, sh, nrcpts > 0 ?
 		    rcpts[i] : NULL, &an, err);
 		if (st == RF_OK && p->store != NULL) {
 			pthread_mutex_lock(&p->store_lock);

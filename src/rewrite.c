@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <xxhash.h>
 
 #include "rewrite.h"
 
@@ -19,6 +20,7 @@
 struct subst {
 	const char *from, *to;
 	int text;		/* rewrite_add: anywhere, any ASCII case */
+	uint64_t hash;		/* of from */
 };
 
 struct edit {
@@ -32,6 +34,9 @@ struct rewrite {
 	size_t len;
 	struct subst *subst;	/* from rewrite_collect */
 	size_t nsubst, cap;
+	size_t *slot;		/* index of subst by from: open addressing,
+				 * 1 + subst index, 0 empty; mask + 1 slots */
+	size_t mask;
 	size_t links, bugs;	/* links rewritten, web bugs emptied */
 	int unsub;		/* List-Unsubscribe carries a code */
 	struct edit edits[REWRITE_MAX_EDITS];
@@ -260,10 +265,42 @@ walk(struct rewrite *c, GMimeObject *obj, unsigned depth)
 	}
 }
 
+/* index_put: subst[i] into the index (which has room). */
+static void
+index_put(struct rewrite *k, size_t i)
+{
+	size_t h = (size_t)k->subst[i].hash;
+
+	while (k->slot[h & k->mask] != 0)
+		h++;
+	k->slot[h & k->mask] = i + 1;
+}
+
+/* has_from: a substitution of from (hash h) is already there.  (The index
+ * spares the comparison with every one: a message's links times the
+ * recipients its links are collected for.) */
+static int
+has_from(const struct rewrite *k, const char *from, uint64_t h)
+{
+	size_t j, p = (size_t)h;
+
+	if (k->slot == NULL)
+		return 0;
+	for (;; p++) {
+		if ((j = k->slot[p & k->mask]) == 0)
+			return 0;
+		if (k->subst[j - 1].hash == h &&
+		    strcmp(k->subst[j - 1].from, from) == 0)
+			return 1;
+	}
+}
+
 /* add_subst: one more substitution; 0, or -1 when out of memory. */
 static int
 add_subst(struct rewrite *k, const char *from, const char *to, int text)
 {
+	size_t i, size;
+
 	if (k->nsubst == k->cap) {
 		struct subst *v = realloc(k->subst, (k->cap * 2 + 16) *
 		    sizeof(*v));
@@ -273,9 +310,24 @@ add_subst(struct rewrite *k, const char *from, const char *to, int text)
 		k->subst = v;
 		k->cap = k->cap * 2 + 16;
 	}
+	if (k->slot == NULL || 2 * (k->nsubst + 1) > k->mask + 1) {
+		size_t *slot;
+
+		for (size = 32; size < 4 * (k->nsubst + 1); size *= 2)
+			;
+		if ((slot = calloc(size, sizeof(*slot))) == NULL)
+			return -1;
+		free(k->slot);
+		k->slot = slot;
+		k->mask = size - 1;
+		for (i = 0; i < k->nsubst; i++)
+			index_put(k, i);
+	}
 	k->subst[k->nsubst].from = from;
 	k->subst[k->nsubst].to = to;
 	k->subst[k->nsubst].text = text;
+	k->subst[k->nsubst].hash = XXH3_64bits(from, strlen(from));
+	index_put(k, k->nsubst);
 	k->nsubst++;
 	return 0;
 }
@@ -285,10 +337,18 @@ collect(rf_link *l, void *arg)
 {
 	struct rewrite *k = arg;
 	const char *clean = l->clean;
+	uint64_t h = 0;
 	size_t i;
 
 	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
 		return 0;
+	if (l->kind != RF_LINK_HEADER) {
+		/* once collected (for an earlier recipient, or an equal
+		 * link), nothing more to do */
+		h = XXH3_64bits(l->url, strlen(l->url));
+		if (has_from(k, l->url, h))
+			return 0;
+	}
 	if (k->known && l->kind != RF_LINK_HEADER) {
 		/* only known tracking parameters and web bugs */
 		if (clean[0] != '\0' && rf_tracking_clean_known(k->rules,
@@ -303,9 +363,6 @@ collect(rf_link *l, void *arg)
 				k->unsub = 1;
 		return 0;
 	}
-	for (i = 0; i < k->nsubst; i++)
-		if (strcmp(k->subst[i].from, l->url) == 0)
-			return 0;
 	if (add_subst(k, l->url, clean, 0) != 0)
 		return -1;
 	if (clean[0] == '\0')
@@ -339,6 +396,7 @@ rewrite_free(struct rewrite *rw)
 	for (i = 0; i < rw->nedits; i++)
 		g_free(rw->edits[i].data);
 	free(rw->subst);
+	free(rw->slot);
 	free(rw);
 }
 

@@ -80,6 +80,28 @@ rf_status rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 			      rf_analysis *an, rf_error *err);
 
 /*
+ * One message for many recipients (the milter's and the filter's
+ * envelope): what does not depend on the recipient is computed once by
+ * rf_analysis_prepare (in m's arena, valid while m is), and
+ * rf_analysis_recipient, given it, fills an exactly as
+ * rf_analysis_message does for recipient (sh NULL: rf_analysis_message).
+ * RF_OK, RF_ENOMEM.  docs/analysis-performance.md, "Many recipients".
+ */
+typedef struct rf_analysis_shared {
+	rf_tracking_base *links;	/* rf_tracking_prepare */
+	rf_fp_base *fp;			/* rf_fingerprint_prepare */
+} rf_analysis_shared;
+
+rf_status rf_analysis_prepare(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+			      rf_message *m, rf_analysis_shared *out,
+			      rf_error *err);
+rf_status rf_analysis_recipient(const rf_ctx *ctx,
+				const rf_analysis_cfg *cfg, rf_message *m,
+				const rf_analysis_shared *sh,
+				const char *recipient, rf_analysis *an,
+				rf_error *err);
+
+/*
  * rf_analysis_campaign: with cfg->store, find the campaign of an's
  * message: add the copy (add != 0, counted at time now) or only look it
  * up; then compare its links with the campaign's sampled copies and

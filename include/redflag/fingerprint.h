@@ -57,6 +57,27 @@ rf_status rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
 				 const char *rcpt_addr, const char *rcpt_name,
 				 rf_fingerprint *out, rf_error *err);
 
+/*
+ * One message for many recipients: rf_fingerprint_prepare takes m's
+ * fingerprint without recipient words once (*out in arena a, never freed
+ * on its own); rf_fingerprint_message_base then gives exactly what
+ * rf_fingerprint_message gives for rcpt_addr and rcpt_name, from it when
+ * none of the recipient's words is among the text's, else computed
+ * afresh.  Only resource failure is an error.
+ * docs/analysis-performance.md, "Many recipients".
+ */
+typedef struct rf_fp_base rf_fp_base;
+
+rf_status rf_fingerprint_prepare(const rf_ctx *ctx, const rf_message *m,
+				 rf_arena *a, rf_fp_base **out,
+				 rf_error *err);
+rf_status rf_fingerprint_message_base(const rf_ctx *ctx,
+				      const rf_message *m,
+				      const rf_fp_base *base,
+				      const char *rcpt_addr,
+				      const char *rcpt_name,
+				      rf_fingerprint *out, rf_error *err);
+
 /* rf_fingerprint_text: the same for one UTF-8 text. */
 rf_status rf_fingerprint_text(const rf_ctx *ctx, const char *text, size_t len,
 			      const char *rcpt_addr, const char *rcpt_name,

@@ -121,6 +121,25 @@ rf_status rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules,
 			      rf_error *err);
 
 /*
+ * One message for many recipients (a mail server's envelope): the
+ * analysis of m's links that does not depend on the recipient, made once
+ * by rf_tracking_prepare (in m's arena, valid while m's links are not
+ * replaced; never freed on its own).  rf_tracking_message_base then
+ * gives exactly what rf_tracking_message gives for recipient, analysing
+ * again only the links in which the recipient's address search finds
+ * something.  RF_OK or RF_ENOMEM.  docs/analysis-performance.md, "Many
+ * recipients".
+ */
+typedef struct rf_tracking_base rf_tracking_base;
+
+rf_status rf_tracking_prepare(const rf_ctx *ctx, const rf_rules *rules,
+			      rf_message *m, rf_tracking_base **out,
+			      rf_error *err);
+rf_status rf_tracking_message_base(const rf_ctx *ctx, const rf_rules *rules,
+				   rf_message *m, const rf_tracking_base *base,
+				   const char *recipient, rf_error *err);
+
+/*
  * rf_tracking_summary: what the analysis found in m (and embedded
  * messages), in plain words, one finding a string ("3 links carry your
  * address, base64-encoded", "2 web bugs"), in m's arena.  *out is NULL

@@ -2,7 +2,9 @@
  * test_fingerprint.c - the campaign fingerprint: pinned test vectors (a
  * change to any of them needs RF_FP_VERSION bumped), normalisation,
  * personalisation, injected random words, unrelated texts, short texts,
- * LSH bands, and the choice between text and HTML alternatives.
+ * LSH bands, the choice between text and HTML alternatives, and one
+ * message's fingerprint for many recipients from its recipient-free base
+ * (rf_fingerprint_message_base) against rf_fingerprint_message.
  */
 #include "testutil.h"
 #include "../../lib/fingerprint_hash.h"	/* the kernels, the byte-wise scan */
@@ -720,6 +722,86 @@ test_message_alternatives(void **state)
 	rf_ctx_free(ctx);
 }
 
+/* --- many recipients: the shared base --------------------------------- */
+
+static const char *const base_who[][2] = {
+	{ NULL, NULL }, { "r0@example.org", NULL }, { "r0@example.org", "" },
+	{ "r1@example.org", NULL }, { "r5@example.org", NULL },
+	{ "x@example.org", "Winter Sale" }, { "x@example.org", "Zebulon" },
+	{ "alice.walker@example.com", NULL },
+	{ "alice.walker@example.com", "Alice Walker" },
+	{ "brian@example.com", "Pharmacy" }, { "jane.doe@example.org", NULL },
+	{ "news@example.org", "Only Price" }, { "winter@example.org", "" },
+	{ "not an address", "Item" }, { "someone@else.example", "" } };
+
+/* compare_base: text's fingerprint for each of base_who, from one base,
+ * against rf_fingerprint_message; *differ counts those that differ from
+ * the base (the recipient's words were in the text). */
+static void
+compare_base(rf_ctx *ctx, const char *text, size_t len, size_t *differ)
+{
+	rf_message *m = NULL;
+	rf_fp_base *base = NULL;
+	rf_fingerprint a, b, none;
+	rf_error err;
+	size_t i;
+
+	assert_int_equal(rf_message_parse(ctx, text, len, &m, &err), RF_OK);
+	assert_int_equal(rf_fingerprint_prepare(ctx, m, m->arena, &base,
+	    &err), RF_OK);
+	assert_non_null(base);
+	assert_int_equal(rf_fingerprint_message(ctx, m, NULL, "", &none,
+	    &err), RF_OK);
+	for (i = 0; i < sizeof(base_who) / sizeof(base_who[0]); i++) {
+		memset(&a, 0x5a, sizeof(a));
+		memset(&b, 0xa5, sizeof(b));
+		assert_int_equal(rf_fingerprint_message(ctx, m, base_who[i][0],
+		    base_who[i][1], &a, &err), RF_OK);
+		assert_int_equal(rf_fingerprint_message_base(ctx, m, base,
+		    base_who[i][0], base_who[i][1], &b, &err), RF_OK);
+		assert_int_equal(a.version, b.version);
+		assert_int_equal(a.kind, b.kind);
+		assert_int_equal(a.nwords, b.nwords);
+		assert_memory_equal(a.h, b.h, sizeof(a.h));
+		if (a.nwords != none.nwords ||
+		    memcmp(a.h, none.h, sizeof(a.h)) != 0)
+			(*differ)++;
+	}
+	rf_message_free(m);
+}
+
+static void
+test_base_recipients(void **state)
+{
+	static const char *const files[] = {
+	    "tests/data/rcpts/many-html.eml", "tests/data/rcpts/many-text.eml",
+	    "tests/data/trackers/mailchimp.eml", "tests/golden/forwarded.eml",
+	    "tests/golden/rfc2047.eml" };
+	rf_ctx *ctx = test_ctx();
+	size_t i, len, differ = 0;
+	char *text;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		text = read_file(files[i], &len);
+		compare_base(ctx, text, len, &differ);
+		free(text);
+	}
+	len = sizeof(text_offer) + 200;
+	text = malloc(len);
+	assert_non_null(text);
+	n = snprintf(text, len, "From: shop@pharma.example\n"
+	    "To: Alice Walker <alice.walker@example.com>\n"
+	    "Subject: Only today: your sleep formula\n\n%s", text_offer);
+	compare_base(ctx, text, (size_t)n, &differ);
+	free(text);
+	/* both ways were taken: the base, and the fingerprint afresh */
+	assert_true(differ >= 4);
+	assert_true(differ < 6 * sizeof(base_who) / sizeof(base_who[0]) - 6);
+	rf_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -737,6 +819,7 @@ main(void)
 		cmocka_unit_test(test_short),
 		cmocka_unit_test(test_bands),
 		cmocka_unit_test(test_message_alternatives),
+		cmocka_unit_test(test_base_recipients),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,11 @@
  *    against analysing every link on its own (rf__tracking_message_memo
  *    with use_memo 0): same tokens, reasons, clean forms and limits, and
  *    copies that own their arrays;
- *  - the bulk test on headers, one pass, against a search per name. */
+ *  - the bulk test on headers, one pass, against a search per name;
+ *  - one message analysed for many recipients from its recipient-free
+ *    base (rf_tracking_prepare, rf_tracking_message_base, as the milter
+ *    and the filter do, one message object for all) against a fresh
+ *    message analysed by rf_tracking_message for each recipient. */
 #include <ctype.h>
 #include <math.h>
 #include <strings.h>
@@ -477,7 +481,7 @@ compare(rf_ctx *ctx, const rf_rules *rules, const char *text, size_t len,
 	assert_int_equal(rf_tracking_message(ctx, rules, x, rcpt, &err),
 	    RF_OK);
 	assert_int_equal(rf__tracking_message_memo(ctx, rules, y, rcpt, 0,
-	    &err), RF_OK);
+	    NULL, &err), RF_OK);
 	same_links(x, y, &repeats);
 	rf_message_free(x);
 	rf_message_free(y);
@@ -573,6 +577,110 @@ test_memo_fixtures(void **state)
 	rf_ctx_free(ctx);
 }
 
+/* The recipients each message of test_base_* is analysed for, in this
+ * order on one message object: NULL (the message's own), the generated
+ * messages' r0..r5 (r0..r3 encoded in links, in several forms), the
+ * fixtures' own, other case, not an address, nobody in the message. */
+static const char *const base_rcpts[] = {
+	NULL, "r0@example.org", "r1@example.org", "r2@example.org",
+	"r3@example.org", "r4@example.org", "R1@Example.ORG",
+	"jane.doe@example.org", "eve@example.org", "report@hotline.example",
+	"not an address", "someone.else@example.com", "r0@example.org" };
+
+/* compare_base: text analysed for every recipient of base_rcpts, on one
+ * message from its base, against a fresh message each. */
+static void
+compare_base(rf_ctx *ctx, const rf_rules *rules, const char *text,
+	     size_t len)
+{
+	rf_tracking_base *base = NULL;
+	rf_message *x, *y = NULL;
+	rf_error err;
+	size_t i, repeats = 0;
+	unsigned parsed;
+
+	assert_int_equal(rf_message_parse(ctx, text, len, &y, &err), RF_OK);
+	parsed = y->limits_hit;
+	assert_int_equal(rf_tracking_prepare(ctx, rules, y, &base, &err),
+	    RF_OK);
+	assert_non_null(base);
+	assert_int_equal(y->limits_hit, parsed);
+	for (i = 0; i < sizeof(base_rcpts) / sizeof(base_rcpts[0]); i++) {
+		x = NULL;
+		assert_int_equal(rf_message_parse(ctx, text, len, &x, &err),
+		    RF_OK);
+		assert_int_equal(rf_tracking_message(ctx, rules, x,
+		    base_rcpts[i], &err), RF_OK);
+		/* the limits of this analysis alone (they add up in m) */
+		y->limits_hit = parsed;
+		assert_int_equal(rf_tracking_message_base(ctx, rules, y, base,
+		    base_rcpts[i], &err), RF_OK);
+		same_links(x, y, &repeats);
+		rf_message_free(x);
+	}
+	rf_message_free(y);
+}
+
+static const char *const base_files[] = {
+    "tests/data/rcpts/many-html.eml", "tests/data/rcpts/many-text.eml",
+    "tests/data/trackers/hubspot.eml", "tests/data/trackers/klaviyo.eml",
+    "tests/data/trackers/mailchimp.eml", "tests/data/trackers/mailgun.eml",
+    "tests/data/trackers/sendgrid.eml", "tests/data/trackers/ses.eml",
+    "tests/golden/forwarded.eml", "tests/golden/html-amp.eml",
+    "tests/golden/idn.eml", "tests/golden/qp-soft-break.eml",
+    "tests/golden/rfc2047.eml" };
+
+/* base_files with ctx's limits, and the memo test's message. */
+static void
+base_all(rf_ctx *ctx, const rf_rules *rules)
+{
+	char buf[sizeof(msg_head) + sizeof(msg_body) + 128];
+	size_t i, len;
+	char *text;
+	int n;
+
+	for (i = 0; i < sizeof(base_files) / sizeof(base_files[0]); i++) {
+		text = read_file(base_files[i], &len);
+		compare_base(ctx, rules, text, len);
+		free(text);
+	}
+	n = snprintf(buf, sizeof(buf), "%s%s", msg_head, msg_body);
+	compare_base(ctx, rules, buf, (size_t)n);
+	n = snprintf(buf, sizeof(buf), "%sList-Unsubscribe: <%s>\r\n%s",
+	    msg_head, PLAIN, msg_body);
+	compare_base(ctx, rules, buf, (size_t)n);
+}
+
+static void
+test_base_recipients(void **state)
+{
+	rf_ctx *ctx = test_ctx();
+
+	base_all(ctx, *state);
+	rf_ctx_free(ctx);
+}
+
+/* The same under small limits: URLs cut, too many tokens (the address
+ * search alone can hit max_url_tokens), no unwrapping. */
+static void
+test_base_limits(void **state)
+{
+	rf_limits lim;
+	rf_ctx *ctx = NULL;
+	rf_error err;
+	size_t tokens;
+
+	for (tokens = 1; tokens <= 3; tokens++) {
+		rf_limits_default(&lim);
+		lim.max_url_size = 70;
+		lim.max_url_tokens = tokens;
+		lim.max_unwrap_depth = 0;
+		assert_int_equal(rf_ctx_new(&lim, &ctx, &err), RF_OK);
+		base_all(ctx, *state);
+		rf_ctx_free(ctx);
+	}
+}
+
 /* bulk_ref: the bulk test of tracking.c as it was (a search per name). */
 static const char *
 header_ref(const rf_message *m, const char *name)
@@ -664,6 +772,8 @@ main(void)
 		cmocka_unit_test(test_memo_limits),
 		cmocka_unit_test(test_memo_fixtures),
 		cmocka_unit_test(test_bulk_headers),
+		cmocka_unit_test(test_base_recipients),
+		cmocka_unit_test(test_base_limits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,74 @@
+#!/bin/sh
+# filter_rcpts.sh - redflag filter for many envelope recipients: the
+# output (verdict, score, campaign, reasons, action and the rewritten
+# body) is byte for byte what the analysis one recipient after another
+# gave before the links' recipient-free analysis was shared between them
+# (docs/analysis-performance.md, "Many recipients").  The expected
+# outputs in tests/data/rcpts/golden/ were written by the binary of
+# commit 18fa8d7 (the per-recipient path), with
+#     REDFLAG=/path/to/old/redflag tests/e2e/filter_rcpts.sh --record
+# Messages: tests/data/rcpts/*.eml (tools/genrcpt.py) and a fixture;
+# recipients: r0..r(N-1)@example.org, whose first four are encoded in
+# links; with a store: a second copy that finds the campaign of the
+# first, and a recipient who gave consent to the sender.
+set -u
+d=$(mktemp -d /tmp/redflag-rcpts.XXXXXX)
+trap 'rm -rf "$d"' EXIT
+trap 'exit 1' INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+golden=tests/data/rcpts/golden
+record=0
+[ "${1:-}" = --record ] && record=1
+
+# rcpts N: the -r arguments for r0..r(N-1)@example.org
+rcpts() {
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		printf ' -r r%d@example.org' "$i"
+		i=$((i + 1))
+	done
+}
+
+# run NAME MESSAGE N [OPTION...]: filter MESSAGE for N recipients into
+# $d/NAME.out (the exit status on its last line).
+run() {
+	name=$1 msg=$2 n=$3
+	shift 3
+	# shellcheck disable=SC2046
+	timeout 60 "$REDFLAG" filter "$@" $(rcpts "$n") < "$msg" \
+	    > "$d/$name.out" 2>/dev/null
+	echo "exit $?" >> "$d/$name.out"
+}
+
+html=tests/data/rcpts/many-html.eml
+text=tests/data/rcpts/many-text.eml
+run html-1 "$html" 1
+run html-6 "$html" 6
+run html-40 "$html" 40
+run text-6 "$text" 6
+run text-6-known "$text" 6 --set clean.spam=known --set clean.bulk=known
+run mailchimp-5 tests/data/trackers/mailchimp.eml 5
+# a store: the first copy makes the campaign, the second finds it; r2
+# gave consent to the sender
+db=$d/rf.db
+"$REDFLAG" consent --db "$db" add r2@example.org news@shop.example \
+    >/dev/null 2>&1 || fail "consent add"
+run store-1 "$html" 6 --set "db=$db"
+run store-2 "$html" 6 --set "db=$db"
+run store-text "$text" 12 --set "db=$db"
+
+if [ "$record" -eq 1 ]; then
+	mkdir -p "$golden"
+	cp "$d"/*.out "$golden/"
+	exit 0
+fi
+n=0
+for g in "$golden"/*.out; do
+	f=$d/$(basename "$g")
+	[ -f "$f" ] || fail "no output for $(basename "$g")"
+	cmp -s "$g" "$f" || { diff "$g" "$f" | head -20 >&2;
+	    fail "$(basename "$g" .out) differs from the per-recipient output"; }
+	n=$((n + 1))
+done
+[ "$n" -ge 9 ] || fail "only $n golden outputs"
+exit 0
