@@ -136,6 +136,24 @@ rf_cls_params_describe(unsigned i, const char **name, const char **meaning)
 	return 1;
 }
 
+int
+rf_cls_params_value(const rf_cls_params *p, unsigned i, char *buf,
+		    size_t size)
+{
+	const struct param_def *d;
+
+	if (i >= sizeof(params) / sizeof(params[0]))
+		return 0;
+	d = &params[i];
+	if (d->is_double)
+		fmt_num(buf, size, *(const double *)(const void *)
+		    ((const char *)p + d->off));
+	else
+		snprintf(buf, size, "%u", *(const unsigned *)(const void *)
+		    ((const char *)p + d->off));
+	return 1;
+}
+
 const char *
 rf_cls_class_name(rf_cls_class k)
 {

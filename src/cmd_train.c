@@ -90,42 +90,19 @@ usage(FILE *f)
 	cli_limits_help(f);
 }
 
-/* num: v in buf as exactly as it reads back (the shortest %g that
- * strtod turns into v again: 0.1192, not 0.11919999999999999). */
-static const char *
-num(char *buf, size_t size, double v)
-{
-	int prec;
-
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return buf;
-	}
-	snprintf(buf, size, "%.17g", v);
-	return buf;
-}
-
 static void
 show_settings(const rf_cls_params *p, const rf_classifier *c)
 {
-	char b[8][32];
+	const char *name, *meaning;
 	unsigned long ns, nh;
+	char v[64];
+	unsigned i;
 
+	for (i = 0; rf_cls_params_describe(i, &name, &meaning) &&
+	    rf_cls_params_value(p, i, v, sizeof(v)); i++)
+		printf("%s=%s\n", name, v);
 	rf_classifier_counts(c, &ns, &nh);
-	printf("spam_cutoff=%s\nham_cutoff=%s\nrobs=%s\nrobx=%s\n"
-	    "min_dev=%s\nmax_tokens=%u\nmax_token_len=%u\nmin_learned=%u\n"
-	    "max_pending=%u\ncombine=%u\nscale=%s\nmax_used=%u\n"
-	    "bigrams=%u\ntrain_rounds=%u\ntrain_ham=%s\ntrain_spam=%s\n"
-	    "learned_spam=%lu\n"
-	    "learned_ham=%lu\n",
-	    num(b[0], 32, p->spam_cutoff), num(b[1], 32, p->ham_cutoff),
-	    num(b[2], 32, p->robs), num(b[3], 32, p->robx),
-	    num(b[4], 32, p->min_dev), p->max_tokens, p->max_token_len,
-	    p->min_learned, p->max_pending, p->combine, num(b[5], 32,
-	    p->scale), p->max_used, p->bigrams, p->train_rounds,
-	    num(b[6], 32, p->train_ham), num(b[7], 32, p->train_spam),
-	    ns, nh);
+	printf("learned_spam=%lu\nlearned_ham=%lu\n", ns, nh);
 }
 
 static void

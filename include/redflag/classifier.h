@@ -122,6 +122,12 @@ rf_status rf_cls_params_set(rf_cls_params *p, const char *name,
 int rf_cls_params_describe(unsigned i, const char **name,
 			   const char **meaning);
 
+/* rf_cls_params_value: parameter i's value in p as text in buf (size
+ * bytes), exactly as it reads back and in plain decimals (0.1192,
+ * 10000000); returns 0 past the last one, as rf_cls_params_describe. */
+int rf_cls_params_value(const rf_cls_params *p, unsigned i, char *buf,
+			size_t size);
+
 /*
  * rf_classifier_open: open (creating when absent) the token database at
  * location loc, named as the campaign store is (docs/classifier.md):
