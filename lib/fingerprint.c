@@ -919,24 +919,6 @@ rf_fingerprint_prepare(const rf_ctx *ctx, const rf_message *m,
 	return st;
 }
 
-/* has_word: h is one of the n sorted words v. */
-static int
-has_word(const uint64_t *v, size_t n, uint64_t h)
-{
-	size_t lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (v[mid] == h)
-			return 1;
-		if (v[mid] < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 rf_status
 rf_fingerprint_message_base(const rf_ctx *ctx, const rf_message *m,
 			    const rf_fp_base *base, const char *rcpt_addr,
@@ -956,7 +938,8 @@ rf_fingerprint_message_base(const rf_ctx *ctx, const rf_message *m,
 	/* the recipient's words alone (words_init pushes nothing) */
 	words_init(w, rcpt_addr, rcpt_name);
 	for (i = 0; i < w->nrcpt && !found; i++)
-		found = has_word(base->words, base->n, w->rcpt[i]);
+		found = bsearch(&w->rcpt[i], base->words, base->n,
+		    sizeof(*base->words), cmp_u64) != NULL;
 	words_put(ctx, w);
 	if (found)
 		return rf_fingerprint_message(ctx, m, rcpt_addr, rcpt_name,
