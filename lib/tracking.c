@@ -444,6 +444,23 @@ rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *l,
 	return 0;
 }
 
+/* link_start: how the analysis of a link at url starts, for track_link
+ * and rcpt_finds alike: *t empty with the token limit, the web-bug token
+ * (bug, over the whole URL) when bug is not NULL, *len the bytes looked
+ * at (cut to max_url_size: *cut 1, else 0).  0, or -1 out of memory. */
+static int
+link_start(const rf_limits *lim, rf_arena *a, const char *url,
+	   const char *bug, struct rf__toks *t, size_t *len, int *cut)
+{
+	size_t full = strlen(url);
+
+	memset(t, 0, sizeof(*t));
+	t->max = lim->max_url_tokens;
+	*cut = full > lim->max_url_size;
+	*len = *cut ? lim->max_url_size : full;
+	return bug != NULL ? rf__tok_add(a, t, 0, full, bug) : 0;
+}
+
 /* track_link: rf_tracking_link with the link's web-bug verdict (bug,
  * web_bug(link)) already known. */
 static rf_status
@@ -455,6 +472,7 @@ track_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	struct analysis an;
 	struct rf__toks t;
 	size_t len;
+	int cut;
 
 	memset(&an, 0, sizeof(an));
 	an.ctx = ctx;
@@ -463,19 +481,14 @@ track_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	an.rcpt = rcpt;
 	an.opts = opts;
 	an.maxdepth = lim->max_unwrap_depth;
-	memset(&t, 0, sizeof(t));
-	t.max = lim->max_url_tokens;
 	link->tokens = NULL;
 	link->ntokens = 0;
 	if (link->url == NULL)
 		link->url = "";
-	len = strlen(link->url);
-	if (len > lim->max_url_size) {
-		an.limits_hit |= RF_LIMIT_URL_SIZE;
-		len = lim->max_url_size;
-	}
-	if (bug != NULL && rf__tok_add(a, &t, 0, strlen(link->url), bug) != 0)
+	if (link_start(lim, a, link->url, bug, &t, &len, &cut) != 0)
 		goto nomem;
+	if (cut)
+		an.limits_hit |= RF_LIMIT_URL_SIZE;
 	if (analyse(&an, link->url, len, 0, &t) != 0)
 		goto nomem;
 	if (t.limit_hit)
@@ -768,22 +781,19 @@ rf_tracking_prepare(const rf_ctx *ctx, const rf_rules *rules,
 	return base_make(ctx, rules, m, m->arena, out, err);
 }
 
-/* rcpt_finds: the address search of rcpt in link l (as track_link starts
- * it) adds a token or hits the token limit. */
+/* rcpt_finds: the address search of rcpt in link l (as track_link and
+ * analyse start it) adds a token or hits the token limit. */
 static int
 rcpt_finds(const rf_ctx *ctx, rf_arena *a, const rf_recipient *rcpt,
 	   const rf_link *l, const char *bug, int *found)
 {
-	const rf_limits *lim = rf_ctx_limits(ctx);
 	struct rf__toks t;
 	struct rf__url u;
-	size_t len = strlen(l->url);
+	size_t len;
+	int cut;
 
-	memset(&t, 0, sizeof(t));
-	t.max = lim->max_url_tokens;
-	if (len > lim->max_url_size)
-		len = lim->max_url_size;
-	if (bug != NULL && rf__tok_add(a, &t, 0, strlen(l->url), bug) != 0)
+	if (link_start(rf_ctx_limits(ctx), a, l->url, bug, &t, &len,
+	    &cut) != 0)
 		return -1;
 	rf__url_split(l->url, len, &u);
 	if (rf__rcpt_search(a, rcpt, l->url, len, u.path_off + u.path_len,
