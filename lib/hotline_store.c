@@ -156,28 +156,31 @@ rf_status
 rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 		      const char *value, rf_error *err)
 {
+	size_t *z = NULL;
+	unsigned *u = NULL;
 	unsigned long long v;
 
 	/* the name first: an unknown one is RF_ENOTFOUND whatever the
 	 * value, so that a caller tells it from a bad value */
-	if (strcmp(name, "max_url_len") != 0 &&
-	    strcmp(name, "max_report_urls") != 0 &&
-	    strcmp(name, "max_field_len") != 0 &&
-	    strcmp(name, "max_reports_per_case") != 0)
+	if (strcmp(name, "max_url_len") == 0)
+		z = &l->max_url_len;
+	else if (strcmp(name, "max_report_urls") == 0)
+		u = &l->max_report_urls;
+	else if (strcmp(name, "max_field_len") == 0)
+		z = &l->max_field_len;
+	else if (strcmp(name, "max_reports_per_case") == 0)
+		u = &l->max_reports_per_case;
+	else
 		return rf_error_set(err, RF_ENOTFOUND,
 		    "no hotline limit called '%.40s'", name);
 	if (rf__parse_size(value, 1ull << 24, &v) != 0 || v == 0)
 		return rf_error_set(err, RF_EINVAL,
 		    "%.40s: expected a number from 1 to 16M, got '%.40s'",
 		    name, value);
-	if (strcmp(name, "max_url_len") == 0)
-		l->max_url_len = (size_t)v;
-	else if (strcmp(name, "max_report_urls") == 0)
-		l->max_report_urls = (unsigned)v;
-	else if (strcmp(name, "max_field_len") == 0)
-		l->max_field_len = (size_t)v;
+	if (z != NULL)
+		*z = (size_t)v;
 	else
-		l->max_reports_per_case = (unsigned)v;
+		*u = (unsigned)v;
 	return RF_OK;
 }
 
