@@ -112,14 +112,6 @@ pass_through(const rf_buf *in, int more)
 	return 0;
 }
 
-/* is_ours: the header line at p names one of redflag's headers, which
- * only redflag may set (a sender's copy is removed). */
-static int
-is_ours(const char *p, size_t n)
-{
-	return n >= 10 && strncasecmp(p, "X-Redflag-", 10) == 0;
-}
-
 /*
  * annotate: into out, the message with r's headers first, the original
  * header block without X-Redflag-* fields, then the body (r->body when
@@ -154,7 +146,7 @@ annotate(rf_buf *out, const char *msg, size_t len,
 		if (e < body)
 			e++;
 		if (msg[i] != ' ' && msg[i] != '\t')
-			skip = is_ours(msg + i, e - i);
+			skip = pipeline_own_header(msg + i, e - i);
 		if (!skip && rf_buf_append(out, msg + i, e - i) != 0)
 			return -1;
 		i = e;

@@ -39,11 +39,6 @@
 #include "config.h"
 #include "pipeline.h"
 
-/* Headers only redflag may set, X-Redflag-*: a sender's copies are
- * removed, whatever follows the prefix (as the filter does). */
-#define OWN_PREFIX "X-Redflag-"
-#define OWN_PREFIX_LEN (sizeof(OWN_PREFIX) - 1)
-
 struct server {
 	const struct config *cfg;
 	struct pipeline *pipe;
@@ -240,8 +235,7 @@ mf_header(SMFICTX *ctx, char *name, char *value)
 	/* Kept whole in msg, so forged stays smaller than msg (a message
 	 * over the limit is never changed: on_limit tempfails or passes it
 	 * unchanged). */
-	if (!st->toolarge && strncasecmp(name, OWN_PREFIX,
-	    OWN_PREFIX_LEN) == 0) {
+	if (!st->toolarge && pipeline_own_header(name, strlen(name))) {
 		if (rf_buf_append(&st->forged, name, strlen(name) + 1) != 0)
 			return fail(ctx, st, server->cfg->on_error,
 			    "out of memory");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli.h"
@@ -108,6 +109,15 @@ pipeline_close(struct pipeline *p)
 	rf_rules_free(p->rules);
 	rf_ctx_free(p->ctx);
 	free(p);
+}
+
+int
+pipeline_own_header(const char *p, size_t n)
+{
+	static const char prefix[] = "X-Redflag-";
+
+	return n >= sizeof(prefix) - 1 &&
+	    strncasecmp(p, prefix, sizeof(prefix) - 1) == 0;
 }
 
 size_t

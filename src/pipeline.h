@@ -106,4 +106,11 @@ void pipeline_result_free(struct pipeline_result *r);
  */
 size_t pipeline_body_offset(const char *msg, size_t len);
 
+/*
+ * pipeline_own_header: the header name (or header line) at p, n bytes,
+ * is one that only redflag may set: X-Redflag-*, in any case.  The filter
+ * and the milter remove a sender's copies of every such header.
+ */
+int pipeline_own_header(const char *p, size_t n);
+
 #endif
