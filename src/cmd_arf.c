@@ -269,10 +269,7 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	db = fb->db != NULL ? fb->db : fb->cfg.db;
 	if (db != NULL && rf_store_open(db, NULL, &fb->store, &err) !=
 	    RF_OK) {
-		char esc[512];
-
-		cli_warn("arf make: %s: %s", cli_escape(esc, sizeof(esc), db,
-		    200), err.msg);
+		cli_warn_input("arf make", db, err.msg);
 		rc = RF_EXIT_UNAVAILABLE;
 		goto out;
 	}

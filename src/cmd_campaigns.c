@@ -191,10 +191,7 @@ cmd_campaigns(int argc, char **argv)
 	rf_store_options_default(&opt);
 	opt.read_only = 1;
 	if (rf_store_open(db, &opt, &s, &err) != RF_OK) {
-		char esc[512];
-
-		cli_warn("campaigns: %s: %s", cli_escape(esc, sizeof(esc), db,
-		    200), err.msg);
+		cli_warn_input("campaigns", db, err.msg);
 		return RF_EXIT_UNAVAILABLE;
 	}
 	if (o.json)

@@ -230,7 +230,6 @@ scan_path(struct scan *s, const char *path)
 static int
 open_store(struct scan *s, const char *db, const char *consent)
 {
-	char esc[512];
 	const char *which = db;	/* the store named in an error */
 	rf_error err;
 
@@ -244,8 +243,7 @@ open_store(struct scan *s, const char *db, const char *consent)
 		goto fail;
 	return 0;
 fail:
-	cli_warn("scan: %s: %s", cli_escape(esc, sizeof(esc), which, 200),
-	    err.msg);
+	cli_warn_input("scan", which, err.msg);
 	return -1;
 }
 
@@ -346,10 +344,7 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	if (db == NULL && consent != NULL && rf_consent_open(consent, 0,
 	    &s.cfg.consent, &err) != RF_OK) {
-		char esc[512];
-
-		cli_warn("scan: %s: %s", cli_escape(esc, sizeof(esc), consent,
-		    200), err.msg);
+		cli_warn_input("scan", consent, err.msg);
 		status = RF_EXIT_UNAVAILABLE;
 		goto done;
 	}

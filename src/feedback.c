@@ -117,10 +117,7 @@ feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 	 * schema (it refuses a file holding only other tables) */
 	if (rf_store_open(db, NULL, &fb->store, &err) != RF_OK ||
 	    rf_consent_open(db, 0, &fb->consent, &err) != RF_OK) {
-		char esc[512];
-
-		cli_warn("%s: %s: %s", prefix, cli_escape(esc, sizeof(esc), db,
-		    200), err.msg);
+		cli_warn_input(prefix, db, err.msg);
 		return RF_EXIT_UNAVAILABLE;
 	}
 	if (!campaigns)
