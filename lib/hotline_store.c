@@ -173,7 +173,8 @@ rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 	else
 		return rf_error_set(err, RF_ENOTFOUND,
 		    "no hotline limit called '%.40s'", name);
-	if (rf__parse_size(value, 1ull << 24, &v) != 0 || v == 0)
+	if (rf_parse_number(value, 1ull << 24, 1, &v, NULL) != RF_OK ||
+	    v == 0)
 		return rf_error_set(err, RF_EINVAL,
 		    "%.40s: expected a number from 1 to 16M, got '%.40s'",
 		    name, value);

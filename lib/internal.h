@@ -129,11 +129,6 @@ int rf__url_fast(const rf_ctx *ctx, rf_arena *a, rf_link *link);
 rf_status rf__url_analyse_full(const rf_ctx *ctx, rf_arena *a,
 			       rf_link *link, rf_error *err);
 
-/* rf__parse_size: checked conversion of a decimal size with an optional
- * k/M/G suffix (powers of 1024), like OpenBSD's strtonum: 0 on success. */
-int rf__parse_size(const char *s, unsigned long long max,
-		   unsigned long long *out);
-
 /* Classifier tokens (lib/tokenize.c, used by lib/classifier.c). */
 enum rf__ctok_kind {
 	RF__CTOK_WORD = 0,	/* visible text */

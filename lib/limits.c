@@ -77,35 +77,34 @@ rf_limit_name(unsigned bit)
 	return NULL;
 }
 
-int
-rf__parse_size(const char *s, unsigned long long max,
-	       unsigned long long *out)
+rf_status
+rf_parse_number(const char *s, unsigned long long max, int suffixes,
+		unsigned long long *out, rf_error *err)
 {
 	unsigned long long v, mul = 1;
 	char *end;
 
 	if (s == NULL || !isdigit((unsigned char)*s))
-		return -1;
+		goto bad;
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno != 0)
-		return -1;
-	switch (*end) {
+		goto bad;
+	switch (suffixes ? *end : '\0') {
 	case '\0': break;
 	case 'k': case 'K': mul = 1ull << 10; end++; break;
 	case 'm': case 'M': mul = 1ull << 20; end++; break;
 	case 'g': case 'G': mul = 1ull << 30; end++; break;
-	default: return -1;
+	default: goto bad;
 	}
-	if (*end != '\0')
-		return -1;
-	if (v > ULLONG_MAX / mul)
-		return -1;
-	v *= mul;
-	if (v > max)
-		return -1;
-	*out = v;
-	return 0;
+	if (*end != '\0' || v > ULLONG_MAX / mul || v * mul > max)
+		goto bad;
+	*out = v * mul;
+	return RF_OK;
+bad:
+	return rf_error_set(err, RF_EINVAL, "expected a number from 0 to "
+	    "%llu%s, got '%.40s'", max, suffixes ? " (suffix k, M or G)" : "",
+	    s != NULL ? s : "");
 }
 
 rf_status
@@ -118,7 +117,8 @@ rf_limits_set(rf_limits *l, const char *name, const char *value,
 	for (i = 0; i < RF_LIMIT__COUNT; i++) {
 		if (strcmp(defs[i].name, name) != 0)
 			continue;
-		if (rf__parse_size(value, defs[i].max, &v) != 0 || v == 0)
+		if (rf_parse_number(value, defs[i].max, 1, &v, NULL) != RF_OK ||
+		    v == 0)
 			return rf_error_set(err, RF_EINVAL,
 			    "%s: expected a number from 1 to %llu, got '%.40s'",
 			    name, defs[i].max, value);

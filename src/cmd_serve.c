@@ -4,8 +4,6 @@
  * file holds everything.
  */
 #include <arpa/inet.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,34 +13,6 @@
 #include "http.h"
 
 #define DEFAULT_MAX_REQUEST (64u << 10)
-
-/* parse_size: s, digits with an optional k or M suffix (times 1024 or
- * 1048576), into *out; 0, or -1 when s is not that (a sign or a blank
- * first included, which strtoull would take) or the value does not fit
- * in an unsigned long long (rather than wrapping around to a small
- * one). */
-static int
-parse_size(const char *s, unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		shift = 10, end++;
-	else if (*end == 'm' || *end == 'M')
-		shift = 20, end++;
-	if (*end != '\0' || v > (ULLONG_MAX >> shift))
-		return -1;
-	*out = v << shift;
-	return 0;
-}
 
 /* The server's own settings (--set NAME=VALUE), with their bounds. */
 static const struct serve_setting {
@@ -84,8 +54,8 @@ serve_setting(struct http_server *srv, int argc, char **argv, int *i)
 	}
 	if (k == NSETTINGS)
 		return 0;
-	if (parse_size(nv + n + 1, &v) != 0 || v < serve_settings[k].min ||
-	    v > serve_settings[k].max) {
+	if (rf_parse_number(nv + n + 1, serve_settings[k].max, 1, &v,
+	    NULL) != RF_OK || v < serve_settings[k].min) {
 		cli_warn("%s: %s", serve_settings[k].name,
 		    serve_settings[k].help);
 		return -1;
@@ -133,7 +103,7 @@ cmd_serve(int argc, char **argv)
 	struct hl_fe fe;
 	struct http_server srv;
 	const char *listen = "127.0.0.1";
-	unsigned long port = 8080;
+	unsigned long long port = 8080;
 	int i, r, rc;
 	char *end;
 	struct in_addr addr;
@@ -181,9 +151,8 @@ cmd_serve(int argc, char **argv)
 		if (strcmp(o, "--listen") == 0) {
 			listen = val;
 		} else if (strcmp(o, "--port") == 0) {
-			port = strtoul(val, &end, 10);
-			if (*val < '0' || *val > '9' || *end != '\0' ||
-			    port > 65535) {
+			if (rf_parse_number(val, 65535, 0, &port, NULL) !=
+			    RF_OK) {
 				cli_warn("--port: 0 to 65535");
 				return RF_EXIT_USAGE;
 			}

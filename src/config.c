@@ -162,28 +162,12 @@ set_verdict(struct config *c, const char *name, const char *value,
 	return 1;
 }
 
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int
 config_set(struct config *c, const char *name, const char *value,
 	   char *why, size_t whysize)
 {
 	struct config_action *ca;
-	unsigned long u;
+	unsigned long long u;
 	enum action a;
 	rf_error err;
 	size_t i;
@@ -240,13 +224,14 @@ config_set(struct config *c, const char *name, const char *value,
 	if (strcmp(name, "max_recipients") == 0 ||
 	    strcmp(name, "shutdown_timeout") == 0 ||
 	    strcmp(name, "milter_timeout") == 0) {
-		if (parse_uint(value, 1000000, &u) != 0 || u == 0) {
+		if (rf_parse_number(value, 1000000, 0, &u, NULL) != RF_OK ||
+		    u == 0) {
 			snprintf(why, whysize, "%s: a number from 1 to "
 			    "1000000", name);
 			return -1;
 		}
 		if (name[0] == 'm' && name[1] == 'a')
-			c->max_recipients = u;
+			c->max_recipients = (size_t)u;
 		else if (name[0] == 's')
 			c->shutdown_timeout = (unsigned)u;
 		else

@@ -60,6 +60,21 @@ const char *rf_limit_name(unsigned bit);
 rf_status rf_limits_set(rf_limits *l, const char *name, const char *value,
 			rf_error *err);
 
+/*
+ * rf_parse_number: s as a number into *out: one or more decimal digits
+ * and, when suffixes is non-zero, one optional suffix k, M or G (either
+ * case; times 1024, 1024^2, 1024^3); nothing else (no sign, no blank,
+ * nothing after the suffix).  RF_EINVAL (*out untouched) when s is NULL
+ * or not that, or when the number exceeds max, one too large for an
+ * unsigned long long (before or after its suffix) included: no value
+ * wraps around to a small one.  The parser of every numeric setting
+ * (rf_limits_set, rf_hotline_limits_set, the front ends' own), for
+ * callers that check a range or word the message themselves.
+ */
+rf_status rf_parse_number(const char *s, unsigned long long max,
+			  int suffixes, unsigned long long *out,
+			  rf_error *err);
+
 /* rf_limits_describe: for i = 0, 1, ... the name, default and one-line
  * meaning of each setting; returns 0 past the last one (for --help). */
 int rf_limits_describe(unsigned i, const char **name, const char **meaning);

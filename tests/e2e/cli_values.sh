@@ -45,6 +45,17 @@ for v in 18014398509481989k -18446744073709551615 ' 5' +5; do
 done
 expect_err "request_timeout: 1 to 3600" "$REDFLAG" serve --db "$tmp/h.db" \
 	--set request_timeout=18014398509481987k --listen 999.1.1.1
+# serve's --port and redflag.conf's counts have the same parser as the
+# sizes (rf_parse_number), without a suffix: no sign, no blank, no
+# value wrapping around, no k
+for v in 65536 -1 18446744073709551617 1k ' 80' +80; do
+	expect_err "--port: 0 to 65535" "$REDFLAG" serve --db "$tmp/h.db" \
+		--port "$v" --listen 999.1.1.1
+done
+for v in 0 1k -1 18446744073709551617 ' 5'; do
+	expect_err "max_recipients: a number from 1 to 1000000" \
+		"$REDFLAG" filter --set "max_recipients=$v"
+done
 [ ! -e "$tmp/h.db" ] ||
 	{ echo "FAIL: a usage error made the store" >&2; fails=$((fails + 1)); }
 

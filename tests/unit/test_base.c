@@ -106,6 +106,57 @@ test_limits(void **state)
 	assert_int_equal(i, RF_LIMIT__COUNT);
 }
 
+/* rf_parse_number: the one parser of numeric settings (the library's
+ * limits, redflag.conf, serve's --set and --port): digits, one optional
+ * suffix when asked for, nothing else, no value wrapping around. */
+static void
+test_parse_number(void **state)
+{
+	static const char *const bad[] = {
+		"", "-1", "-18446744073709551615", "+5", " 5", "5 ", "0x10",
+		"5kk", "5k1", "5T", "18446744073709551616",
+		"18014398509481989k",	/* (2^54 + 5) k = 2^64 + 5120 */
+		"17592186044417M", "17179869185G", NULL
+	};
+	unsigned long long v = 7;
+	rf_error err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rf_parse_number("0", 10, 0, &v, NULL), RF_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(rf_parse_number("65535", 65535, 0, &v, NULL),
+	    RF_OK);
+	assert_int_equal(v, 65535);
+	assert_int_equal(rf_parse_number("65536", 65535, 0, &v, &err),
+	    RF_EINVAL);
+	assert_non_null(strstr(err.msg, "65536"));
+	assert_int_equal(v, 65535);
+	assert_int_equal(rf_parse_number("1k", 1ull << 20, 0, &v, NULL),
+	    RF_EINVAL);
+	assert_int_equal(rf_parse_number("1k", 1ull << 20, 1, &v, NULL),
+	    RF_OK);
+	assert_int_equal(v, 1024);
+	assert_int_equal(rf_parse_number("3M", ~0ull, 1, &v, NULL), RF_OK);
+	assert_int_equal(v, 3ull << 20);
+	assert_int_equal(rf_parse_number("2g", ~0ull, 1, &v, NULL), RF_OK);
+	assert_int_equal(v, 2ull << 30);
+	assert_int_equal(rf_parse_number("64M", 64ull << 20, 1, &v, NULL),
+	    RF_OK);
+	assert_int_equal(rf_parse_number("65537k", 64ull << 20, 1, &v, NULL),
+	    RF_EINVAL);
+	assert_int_equal(rf_parse_number("18446744073709551615", ~0ull, 0,
+	    &v, NULL), RF_OK);
+	assert_true(v == ~0ull);
+	assert_int_equal(rf_parse_number(NULL, 10, 1, &v, NULL), RF_EINVAL);
+	for (i = 0; bad[i] != NULL; i++) {
+		v = 7;
+		assert_int_equal(rf_parse_number(bad[i], ~0ull, 1, &v, NULL),
+		    RF_EINVAL);
+		assert_int_equal(v, 7);
+	}
+}
+
 int
 main(void)
 {
@@ -114,6 +165,7 @@ main(void)
 		cmocka_unit_test(test_buf_max),
 		cmocka_unit_test(test_buf_reserve),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_parse_number),
 	};
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
