@@ -14,59 +14,59 @@
 
 #define DEFAULT_MAX_REQUEST (64u << 10)
 
-/* The server's own settings (--set NAME=VALUE), with their bounds. */
-static const struct serve_setting {
-	const char *name;
-	unsigned long long min, max;
-	const char *help;
-} serve_settings[] = {
-	{ "max_request_size", 1024, 64ull << 20, "1k to 64M" },
-	{ "max_connections", 1, 10000, "1 to 10000" },
-	{ "max_connections_per_ip", 1, 10000, "1 to 10000" },
-	{ "request_timeout", 1, 3600, "1 to 3600 seconds" },
-};
-#define NSETTINGS (sizeof(serve_settings) / sizeof(serve_settings[0]))
-
 /*
- * serve_setting: argv[*i] as one of serve_settings ("--set NAME=VALUE" or
- * "--set=NAME=VALUE") into srv.  Returns 1 when taken (*i on its last
- * word), 0 when not one of them, -1 on a bad value (reported).
+ * serve_setting: argv[*i] as one of the server's own settings ("--set
+ * NAME=VALUE" or "--set=NAME=VALUE", split by cli_set_option) into srv.
+ * Returns 1 when taken (*i on its last word), 0 when argv[*i] is not a
+ * --set of one of them (*i unchanged: a hotline or message limit, left
+ * for hl_fe_option), -1 after reporting a bad value or a malformed --set.
  */
 static int
 serve_setting(struct http_server *srv, int argc, char **argv, int *i)
 {
-	const char *o = argv[*i], *nv;
+	/* each row names its own field, a size_t or an unsigned, with the
+	 * bounds of its value */
+	const struct {
+		const char *name;
+		size_t *size;
+		unsigned *count;
+		unsigned long long min, max;
+		const char *help;
+	} settings[] = {
+		{ "max_request_size", &srv->max_request_size, NULL,
+		  1024, 64ull << 20, "1k to 64M" },
+		{ "max_connections", NULL, &srv->max_connections,
+		  1, 10000, "1 to 10000" },
+		{ "max_connections_per_ip", NULL, &srv->max_connections_per_ip,
+		  1, 10000, "1 to 10000" },
+		{ "request_timeout", NULL, &srv->request_timeout,
+		  1, 3600, "1 to 3600 seconds" },
+	};
+	const char *value;
+	char name[64];
 	unsigned long long v;
-	size_t k, n;
-	int words;
+	size_t k;
+	int at = *i, r;
 
-	if (strncmp(o, "--set=", 6) == 0)
-		nv = o + 6, words = 1;
-	else if (strcmp(o, "--set") == 0 && *i + 1 < argc)
-		nv = argv[*i + 1], words = 2;
-	else
-		return 0;
-	for (k = 0; k < NSETTINGS; k++) {
-		n = strlen(serve_settings[k].name);
-		if (strncmp(nv, serve_settings[k].name, n) == 0 &&
-		    nv[n] == '=')
+	if ((r = cli_set_option(argc, argv, i, name, sizeof(name),
+	    &value)) <= 0)
+		return r;
+	for (k = 0; k < sizeof(settings) / sizeof(settings[0]); k++)
+		if (strcmp(name, settings[k].name) == 0)
 			break;
-	}
-	if (k == NSETTINGS)
+	if (k == sizeof(settings) / sizeof(settings[0])) {
+		*i = at;
 		return 0;
-	if (rf_parse_number(nv + n + 1, serve_settings[k].max, 1, &v,
-	    NULL) != RF_OK || v < serve_settings[k].min) {
-		cli_warn("%s: %s", serve_settings[k].name,
-		    serve_settings[k].help);
+	}
+	if (rf_parse_number(value, settings[k].max, 1, &v, NULL) != RF_OK ||
+	    v < settings[k].min) {
+		cli_warn("%s: %s", settings[k].name, settings[k].help);
 		return -1;
 	}
-	switch (k) {
-	case 0: srv->max_request_size = (size_t)v; break;
-	case 1: srv->max_connections = (unsigned)v; break;
-	case 2: srv->max_connections_per_ip = (unsigned)v; break;
-	default: srv->request_timeout = (unsigned)v; break;
-	}
-	*i += words - 1;
+	if (settings[k].size != NULL)
+		*settings[k].size = (size_t)v;
+	else
+		*settings[k].count = (unsigned)v;
 	return 1;
 }
 

@@ -226,15 +226,8 @@ for s in held:
     s.close()
 PY
 # request_timeout: a connection silent for longer is closed.
-"$REDFLAG" serve --db "$DB" --port 0 --set request_timeout=1 \
-    > "$T/serve2.out" 2>/dev/null &
-pid2=$!
-i=0
-while ! grep -q listening "$T/serve2.out" 2>/dev/null; do
-	i=$((i + 1)); [ $i -gt 100 ] && fail "second server did not start"
-	sleep 0.05
-done
-python3 - "$(sed -n 's/.*listening on \(http:[^ ]*\)\//\1/p' "$T/serve2.out")" <<'PY'
+launch serve2 --set request_timeout=1
+python3 - "$URL" <<'PY'
 import socket, sys, time
 host, port = sys.argv[1].split("//")[1].split(":")
 s = socket.create_connection((host, int(port)), 10)
@@ -245,8 +238,37 @@ assert s.recv(100) == b"", "answered a half request"
 assert time.time() - t < 5, "request_timeout=1 not applied"
 PY
 rc=$?
-kill "$pid2"; wait "$pid2"
+halt "$PID"
 [ $rc -eq 0 ] || fail "request_timeout"
+# max_connections_per_ip=1 bounds one address's connections, not all of
+# them (each --set row names its own field: one that wrote
+# max_connections instead would refuse the second address too)
+launch serve3 --set max_connections_per_ip=1
+python3 - "$URL" <<'PY'
+import socket, sys
+host, port = sys.argv[1].split("//")[1].split(":")
+addr = (host, int(port))
+held = socket.create_connection(addr, 10)
+held.sendall(b"GET /login HTTP/1.1\r\n")
+def ask(src):
+    s = socket.socket()
+    s.settimeout(10)
+    s.bind((src, 0))
+    s.connect(addr)
+    try:
+        s.sendall(b"GET /login HTTP/1.1\r\nHost: x\r\n\r\n")
+        return s.recv(100)
+    except OSError:
+        return b""
+    finally:
+        s.close()
+assert ask("127.0.0.1") == b"", "a second connection from one address"
+assert ask("127.0.0.2").startswith(b"HTTP/1.1 200 "), "another address refused"
+held.close()
+PY
+rc=$?
+halt "$PID"
+[ $rc -eq 0 ] || fail "max_connections_per_ip"
 "$REDFLAG" hotline --db "$DB" audit verify > /dev/null || fail "audit chain broken"
 grep -q 'login.fail' "$T/a.html" || fail "failed login not audited"
 echo "hotline web security: all checks passed"

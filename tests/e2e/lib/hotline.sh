@@ -4,25 +4,48 @@
 set -u
 T=$(mktemp -d)
 DB=$T/hotline.db
-SERVE_PID=
+SERVE_PID= PIDS=
 cleanup() {
-	[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# start_server [SERVE OPTIONS]: sets BASE.
-start_server() {
-	"$REDFLAG" serve --db "$DB" --port 0 "$@" > "$T/serve.out" 2> "$T/serve.err" &
-	SERVE_PID=$!
+# launch NAME [SERVE OPTIONS]: a `redflag serve` of $DB on a free port,
+# its output in $T/NAME.out and $T/NAME.err (stopped by the trap, or
+# before by halt "$PID"); sets PID and URL once it listens.
+launch() {
+	name=$1
+	shift
+	"$REDFLAG" serve --db "$DB" --port 0 "$@" > "$T/$name.out" 2> "$T/$name.err" &
+	PID=$!
+	PIDS="$PIDS $PID"
 	i=0
-	while ! grep -q listening "$T/serve.out" 2>/dev/null; do
+	while ! grep -q listening "$T/$name.out" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -gt 100 ] && { cat "$T/serve.err" >&2; fail "server did not start"; }
+		[ $i -gt 100 ] && { cat "$T/$name.err" >&2; fail "server $name did not start"; }
 		sleep 0.05
 	done
-	BASE=$(sed -n 's/.*listening on \(http:[^ ]*\)\//\1/p' "$T/serve.out")
+	URL=$(sed -n 's/.*listening on \(http:[^ ]*\)\//\1/p' "$T/$name.out")
+}
+
+# halt PID: stop a server that launch started, now.
+halt() {
+	kill "$1" 2>/dev/null && wait "$1" 2>/dev/null
+	left=
+	for p in $PIDS; do
+		[ "$p" = "$1" ] || left="$left $p"
+	done
+	PIDS=$left
+}
+
+# start_server [SERVE OPTIONS]: the server of the test; sets BASE.
+start_server() {
+	launch serve "$@"
+	SERVE_PID=$PID BASE=$URL
 }
 
 # add_user NAME ROLE: a user whose password is "pw-NAME-123456".
