@@ -78,16 +78,14 @@ feedback_args(struct feedback *fb, int argc, char **argv,
 			else
 				*opts[k].flag = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			/* a name of opts here lacks its value (a flag, or
+			 * one with its value, was taken above) */
+			const char *valued[] = { NULL, NULL };
+
 			for (k = 0; k < nopts; k++)
 				if (strcmp(argv[i], opts[k].name) == 0)
-					break;
-			cli_escape(esc, sizeof(esc), argv[i], 100);
-			if (k < nopts)
-				cli_warn("%s: option '%s' needs a value",
-				    prefix, esc);
-			else
-				cli_warn("%s: unknown option '%s'", prefix,
-				    esc);
+					valued[0] = opts[k].name;
+			cli_bad_option(prefix, argv[i], valued);
 			usage(stderr);
 			return -1;
 		} else if (*npos < maxpos) {

@@ -39,6 +39,9 @@ expect 64 "train: option '--classifier' needs a value" "$REDFLAG" train --classi
 expect 64 "complain: option '--rcpt' needs a value" "$REDFLAG" complain --rcpt
 expect 64 "arf: option '--type' needs a value" "$REDFLAG" arf make --type
 expect 64 "consent: option '--source' needs a value" "$REDFLAG" consent add --source
+expect 64 "complain: unknown option '--bogus'" "$REDFLAG" complain --bogus
+expect 64 "arf: unknown option '--bogus'" "$REDFLAG" arf make --bogus
+expect 64 "consent: unknown option '--bogus'" "$REDFLAG" consent add --bogus
 expect 64 "serve: option '--port' needs a value" "$REDFLAG" serve --port
 expect 64 "milter: option '--socket' needs a value" "$REDFLAG" milter --socket
 expect 64 "milter: unknown option '--bogus'" "$REDFLAG" milter --bogus
