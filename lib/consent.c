@@ -29,6 +29,15 @@ rf__consent_fill(rf_consent_record *r, const char *rcpt, int kind,
 	r->since = since;
 }
 
+/* byte_ok: c can be in an address or id (not a blank, a control byte,
+ * an angle bracket, a quote or a backslash). */
+static int
+byte_ok(unsigned char c)
+{
+	return c > 0x20 && c != 0x7f && c != '<' && c != '>' && c != '"' &&
+	    c != '\\';
+}
+
 /* lower: copy s[0..n) lower-cased into out (size bytes); -1 when it does
  * not fit or holds a byte that cannot be in an address or id. */
 static int
@@ -39,15 +48,26 @@ lower(const char *s, size_t n, char *out, size_t size)
 	if (n == 0 || n >= size)
 		return -1;
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' ||
-		    c == '"' || c == '\\')
+		if (!byte_ok((unsigned char)s[i]))
 			return -1;
-		out[i] = (char)tolower(c);
+		out[i] = (char)tolower((unsigned char)s[i]);
 	}
 	out[n] = '\0';
 	return 0;
+}
+
+int
+rf_consent_address_ok(const char *s)
+{
+	const char *at = s != NULL ? strchr(s, '@') : NULL;
+	size_t n;
+
+	if (at == NULL || at == s || at[1] == '\0')
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (n >= RF_CONSENT_ADDR_MAX || !byte_ok((unsigned char)s[n]))
+			return 0;
+	return 1;
 }
 
 static void
@@ -66,12 +86,11 @@ static rf_status
 recipient(const char *r, char out[RF_CONSENT_ADDR_MAX + 1], rf_error *err)
 {
 	size_t n = r != NULL ? strlen(r) : 0;
-	const char *at;
 
 	if (r != NULL)
 		trim(&r, &n);
 	if (n == 0 || lower(r, n, out, RF_CONSENT_ADDR_MAX + 1) != 0 ||
-	    (at = strchr(out, '@')) == NULL || at == out || at[1] == '\0')
+	    !rf_consent_address_ok(out))
 		return rf_error_set(err, RF_EINVAL, "a recipient is an "
 		    "address (local@domain) of at most %d bytes",
 		    RF_CONSENT_ADDR_MAX);

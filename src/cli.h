@@ -73,10 +73,11 @@ int cli_one_message(const char *cmd, const char *path, const rf_item *item);
  * starts with "LABEL: " (as the messages of rf_source do). */
 void cli_warn_input(const char *cmd, const char *label, const char *msg);
 
-/* cli_address_ok: value, given to option opt of cmd, looks like a mail
- * address (local@domain, no blank or control byte, at most 320 bytes):
- * 1, else 0 after reporting it (a typo such as "--rcpt alice" would
- * otherwise find nothing and say nothing). */
+/* cli_address_ok: value, given to option opt of cmd, is a mail address
+ * as the consent store takes a recipient (rf_consent_address_ok:
+ * local@domain, at most RF_CONSENT_ADDR_MAX bytes): 1, else 0 after
+ * reporting it (a typo such as "--rcpt alice" would otherwise find
+ * nothing and say nothing). */
 int cli_address_ok(const char *cmd, const char *opt, const char *value);
 
 /* cli_stdin_hint: before cmd reads mail from standard input, say so on

@@ -112,14 +112,9 @@ cli_warn_input(const char *cmd, const char *label, const char *msg)
 int
 cli_address_ok(const char *cmd, const char *opt, const char *value)
 {
-	const char *at = strrchr(value, '@'), *p;
 	char esc[256];
 
-	for (p = value; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			break;
-	if (at == NULL || at == value || at[1] == '\0' || *p != '\0' ||
-	    strlen(value) > 320) {
+	if (!rf_consent_address_ok(value)) {
 		cli_warn("%s: %s: '%s' is not a mail address (local@domain)",
 		    cmd, opt, cli_escape(esc, sizeof(esc), value, 100));
 		return 0;

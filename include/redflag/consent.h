@@ -74,6 +74,16 @@ rf_status rf_consent_begin(rf_consent_db *db, rf_error *err);
 rf_status rf_consent_commit(rf_consent_db *db, rf_error *err);
 
 /*
+ * rf_consent_address_ok: s is a recipient address as the consent store
+ * takes one (the recipient of rf_consent_add, rf_consent_check, ..., once
+ * white space around it is trimmed): 1 to RF_CONSENT_ADDR_MAX bytes, no
+ * blank, control byte, '<', '>', '"' or '\\', and an '@' with something
+ * before it and after it (local@domain).  1 when so, else 0.  For front
+ * ends that check an address given by a user before using it.
+ */
+int rf_consent_address_ok(const char *s);
+
+/*
  * rf_consent_sender: classify and normalise a sender as written in a
  * consent record or a TSV line (see above) into out (lower case, list
  * ids as "<id>").  RF_EINVAL for an empty, too long or malformed one.

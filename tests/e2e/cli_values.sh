@@ -56,6 +56,20 @@ for v in 0 1k -1 18446744073709551617 ' 5'; do
 	expect_err "max_recipients: a number from 1 to 1000000" \
 		"$REDFLAG" filter --set "max_recipients=$v"
 done
+# --rcpt is checked by the consent store's own rule
+# (rf_consent_address_ok): what the store would refuse as a recipient
+# (angle brackets, a quote, a backslash; over 320 bytes) is a usage
+# error, not an address every consent check then fails on
+long=$(printf '%0314d@x.org' 0)	# 320 bytes
+for r in '<alice@example.org>' 'a"b@example.org' 'a\b@example.org' \
+    '@a@example.org' "a$long"; do
+	expect_err "scan: --rcpt: '.*' is not a mail address" \
+		"$REDFLAG" scan --rcpt "$r" "$tmp/one.eml"
+	expect_err "clean: --rcpt: '.*' is not a mail address" \
+		"$REDFLAG" clean --rcpt "$r" "$tmp/one.eml"
+done
+"$REDFLAG" scan --rcpt "$long" "$tmp/one.eml" >/dev/null 2>"$tmp/err" ||
+	{ echo "FAIL: a 320-byte --rcpt refused" >&2; fails=$((fails + 1)); }
 [ ! -e "$tmp/h.db" ] ||
 	{ echo "FAIL: a usage error made the store" >&2; fails=$((fails + 1)); }
 

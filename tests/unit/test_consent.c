@@ -286,6 +286,57 @@ test_sender_forms(void **state)
 
 /* The SQLite file is shared: a second connection sees the first's
  * records, and a file already holding other tables is fine. */
+/* rf_consent_address_ok is the store's own rule for a recipient: it
+ * takes what rf_consent_add takes (nothing around it to trim) and refuses
+ * what it refuses; 320 bytes (RF_CONSENT_ADDR_MAX) at the most. */
+static void
+test_address_ok(void **state)
+{
+	static const struct {
+		const char *addr;
+		int ok;
+	} cases[] = {
+		{ "alice@example.org", 1 }, { "a@b", 1 }, { "A.B+c@x.test", 1 },
+		{ "a@b@c.test", 1 }, { "", 0 }, { "alice", 0 },
+		{ "@example.org", 0 }, { "alice@", 0 }, { "@a@b", 0 },
+		{ "al ice@x.test", 0 }, { "alice@x\n.test", 0 },
+		{ "a\x7f@x.test", 0 }, { "<alice@x.test>", 0 },
+		{ "a\"b@x.test", 0 }, { "a\\b@x.test", 0 },
+	};
+	struct fx *f = *state;
+	rf_consent_db *db = open_db(f->spec);
+	char addr[RF_CONSENT_ADDR_MAX + 2];
+	rf_error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (rf_consent_address_ok(cases[i].addr) != cases[i].ok)
+			fail_msg("rf_consent_address_ok(\"%s\")",
+			    cases[i].addr);
+		assert_int_equal(rf_consent_add(db, cases[i].addr, "c.test",
+		    "m", 1, NULL, &err) == RF_OK, cases[i].ok);
+	}
+	memset(addr, 'a', sizeof(addr) - 1);
+	addr[sizeof(addr) - 1] = '\0';
+	memcpy(addr + RF_CONSENT_ADDR_MAX - 5, "@x.org", 6);
+	assert_int_equal(strlen(addr), RF_CONSENT_ADDR_MAX + 1);
+	assert_int_equal(rf_consent_address_ok(addr), 0);
+	assert_int_equal(rf_consent_add(db, addr, "c.test", "m", 1, NULL,
+	    &err), RF_EINVAL);
+	memcpy(addr + RF_CONSENT_ADDR_MAX - 6, "@x.org", 7);
+	assert_int_equal(strlen(addr), RF_CONSENT_ADDR_MAX);
+	assert_int_equal(rf_consent_address_ok(addr), 1);
+	assert_int_equal(rf_consent_add(db, addr, "c.test", "m", 1, NULL,
+	    &err), RF_OK);
+	assert_int_equal(rf_consent_address_ok(NULL), 0);
+	/* the store trims white space around a recipient; the check does
+	 * not: a value given with it is not the address itself */
+	assert_int_equal(rf_consent_address_ok(" a@b.test"), 0);
+	assert_int_equal(rf_consent_add(db, " a@b.test", "c.test", "m", 1,
+	    NULL, &err), RF_OK);
+	rf_consent_close(db);
+}
+
 static void
 test_shared_file(void **state)
 {
@@ -331,6 +382,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments,
 		    setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_address_ok, setup_sqlite,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_shared_file, setup_sqlite,
 		    teardown),
 		cmocka_unit_test(test_sender_forms),
