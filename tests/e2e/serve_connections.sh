@@ -3,7 +3,8 @@
 # connections: with max_connections=2000, 1,100 clients each send half a
 # request and stay; the server keeps every one of them open (none closed,
 # more than 1,024 descriptors), still answers a new request, and answers
-# the last held one when it completes its request.  Started with a soft
+# the last held one when it completes its request, and requests whose
+# client half-closes right after sending.  Started with a soft
 # ulimit -n of 1024, serve raises it itself.  Under a hard limit too
 # small for max_connections, serve lowers max_connections and says so.
 . tests/e2e/lib/hotline.sh
@@ -62,6 +63,16 @@ while True:
         break
     got += d
 assert got.startswith(b"HTTP/1.1 200"), got[:100]
+# Requests whose client half-closes right after sending (which
+# libmicrohttpd's epoll mode left unanswered) are answered.
+for req, want in ((b"PUT /login", b"405"), (b"GET /case/-1", b"404"),
+                  (b"GET /login", b"200")):
+    s = socket.create_connection(("127.0.0.1", port), 10)
+    s.sendall(req + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    s.shutdown(socket.SHUT_WR)
+    got = s.recv(100)
+    assert got.startswith(b"HTTP/1.1 " + want), (req, got[:40])
+    s.close()
 print("serve_connections: %d held, server at %d descriptors, none closed, "
       "new and last held requests answered" % (held, n))
 PY
