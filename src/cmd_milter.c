@@ -13,6 +13,12 @@
  * libmilter's callbacks get no user pointer, so the server's shared state
  * is reached through the one file-scope pointer `server`, set once before
  * smfi_main starts the threads.
+ *
+ * libmilter serves each MTA connection in a thread of its own; at most
+ * milter_max_connections of them get a per-connection state (and buffers
+ * up to max_message_size), counted atomically from connect to close; one
+ * more is answered 421 4.3.2 at connect (tempfail: the MTA keeps the mail
+ * and tries again), logged at most once a minute.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -24,6 +30,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +52,16 @@ struct server {
 	pthread_cond_t idle;	/* signalled when inflight drops */
 	unsigned inflight;	/* messages between MAIL FROM and their end */
 	int stopping;		/* smfi_main returned: refuse new messages */
+	atomic_uint conns;	/* connections with an mstate (connect to
+				 * close), at most milter_max_connections */
+	atomic_uint refused;	/* refused at connect, not yet logged */
+	atomic_llong next_log;	/* CLOCK_MONOTONIC second from which the
+				 * next refusal may be logged */
 };
+
+/* Seconds between two log lines about connections refused over
+ * milter_max_connections (each line counts those not yet logged). */
+#define REFUSED_LOG_INTERVAL 60
 
 /* Per-connection state (smfi_getpriv), one message at a time. */
 struct mstate {
@@ -125,12 +141,57 @@ fail(SMFICTX *ctx, struct mstate *st, enum action a, const char *why)
 	return SMFIS_TEMPFAIL;
 }
 
+/*
+ * log_refused: count one connection from host (the MTA's name for its
+ * client, untrusted: escaped) refused with open connections served; log
+ * one line when none was logged in the last REFUSED_LOG_INTERVAL
+ * seconds, with the number refused since the previous line.  Lock-free:
+ * of threads refusing at once, the one that advances next_log logs.
+ */
+static void
+log_refused(const char *host, unsigned open)
+{
+	struct timespec now;
+	long long next;
+	unsigned n;
+	char esc[160];
+
+	atomic_fetch_add(&server->refused, 1);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	next = atomic_load(&server->next_log);
+	if ((long long)now.tv_sec < next ||
+	    !atomic_compare_exchange_strong(&server->next_log, &next,
+	    (long long)now.tv_sec + REFUSED_LOG_INTERVAL))
+		return;
+	n = atomic_exchange(&server->refused, 0);
+	mlog("connection from %s refused with 421 4.3.2: %u open "
+	    "(milter_max_connections); %u refused since the last such line",
+	    cli_escape(esc, sizeof(esc), host != NULL ? host : "-", 40), open,
+	    n);
+}
+
+/* mf_connect: the connection's state, or 421 4.3.2 (tempfail) when
+ * milter_max_connections connections already have one. */
 static sfsistat
 mf_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 {
-	struct mstate *st;
+	struct mstate *st = state(ctx);
+	unsigned open;
 
+	if (st != NULL) {	/* a second connect: counted already */
+		message_end(st);
+		return SMFIS_CONTINUE;
+	}
+	open = atomic_fetch_add(&server->conns, 1);
+	if (open >= server->cfg->milter_max_connections) {
+		atomic_fetch_sub(&server->conns, 1);
+		log_refused(host, open);
+		smfi_setreply(ctx, "421", "4.3.2",
+		    "redflag: too many connections, try again later");
+		return SMFIS_TEMPFAIL;
+	}
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		atomic_fetch_sub(&server->conns, 1);
 		mlog("out of memory: tempfail");
 		return SMFIS_TEMPFAIL;
 	}
@@ -138,6 +199,7 @@ mf_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 	rf_buf_init(&st->forged, 0);
 	if (smfi_setpriv(ctx, st) != MI_SUCCESS) {
 		free(st);
+		atomic_fetch_sub(&server->conns, 1);
 		return SMFIS_TEMPFAIL;
 	}
 	return SMFIS_CONTINUE;
@@ -423,6 +485,7 @@ mf_close(SMFICTX *ctx)
 	free(st->rcpts);
 	free(st);
 	smfi_setpriv(ctx, NULL);
+	atomic_fetch_sub(&server->conns, 1);
 	return SMFIS_CONTINUE;
 }
 
@@ -549,6 +612,9 @@ cmd_milter(int argc, char **argv)
 	memset(&srv, 0, sizeof(srv));
 	pthread_mutex_init(&srv.lock, NULL);
 	pthread_cond_init(&srv.idle, NULL);
+	atomic_init(&srv.conns, 0);
+	atomic_init(&srv.refused, 0);
+	atomic_init(&srv.next_log, 0);
 	for (i = 1; i < argc; i++) {
 		if ((r = config_option(&cfg, argc, argv, &i)) < 0) {
 			rc = EX_CONFIG;

@@ -47,6 +47,7 @@ config_init(struct config *c)
 	c->max_recipients = 1000;
 	c->shutdown_timeout = 30;
 	c->milter_timeout = 300;
+	c->milter_max_connections = 256;
 	rf_limits_default(&c->limits);
 	rf_verdict_settings_default(&c->verdict);
 	c->clean[RF_VERDICT_SPAM] = CLEAN_LINKS;
@@ -236,6 +237,15 @@ config_set(struct config *c, const char *name, const char *value,
 			c->shutdown_timeout = (unsigned)u;
 		else
 			c->milter_timeout = (unsigned)u;
+		return 0;
+	}
+	if (strcmp(name, "milter_max_connections") == 0) {
+		if (parse_uint(value, 10000, &u) != 0 || u == 0) {
+			snprintf(why, whysize, "%s: a number from 1 to 10000",
+			    name);
+			return -1;
+		}
+		c->milter_max_connections = (unsigned)u;
 		return 0;
 	}
 	if (strcmp(name, "action") == 0 || strncmp(name, "action.", 7) == 0) {

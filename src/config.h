@@ -61,6 +61,8 @@ struct config {
 	size_t max_recipients;	/* envelope recipients kept per message */
 	unsigned shutdown_timeout; /* seconds to finish messages on SIGTERM */
 	unsigned milter_timeout; /* seconds libmilter waits for the MTA */
+	unsigned milter_max_connections; /* MTA connections served at once;
+				 * more get 421 4.3.2 at connect */
 	rf_limits limits;
 	rf_verdict_settings verdict;	/* thresholds (redflag.conf(5)) */
 	char *authserv_id;	/* trusted Authentication-Results, or NULL */

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -574,9 +576,73 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* Descriptors serve keeps besides its connections: standard streams,
+ * the store and its journal, the listening socket, the polling thread's
+ * wake-up descriptors, libraries' own. */
+#define FD_RESERVE 64u
+
+/*
+ * poll_flags: the libmicrohttpd flags of the one internal polling thread
+ * for max_connections sockets.  select() while they fit under its
+ * FD_SETSIZE (with FD_RESERVE below them), as before; poll() beyond:
+ * with select(), a socket numbered FD_SETSIZE (1024) or more is closed as
+ * soon as it is accepted.  (poll() closes a connection reset by its
+ * client without answering it; select() answers it, and logs the failed
+ * send: tests/e2e/hotline_web_security.sh checks that log's escaping.
+ * Not epoll: libmicrohttpd 0.9.75, Debian 12's, in epoll mode leaves
+ * some requests of a client that half-closes right after sending
+ * unanswered.)  0 after reporting when poll() is needed and this
+ * libmicrohttpd was built without it.
+ */
+static unsigned
+poll_flags(unsigned max_connections)
+{
+	if (max_connections <= (unsigned)FD_SETSIZE - FD_RESERVE)
+		return MHD_USE_INTERNAL_POLLING_THREAD;
+	if (MHD_is_feature_supported(MHD_FEATURE_POLL) == MHD_YES)
+		return MHD_USE_POLL_INTERNAL_THREAD;
+	cli_warn("serve: max_connections: this libmicrohttpd has only "
+	    "select(), at most %u", (unsigned)FD_SETSIZE - FD_RESERVE);
+	return 0;
+}
+
+/*
+ * fd_room: raise the soft limit on open files (ulimit -n) to what
+ * max_connections needs, up to the hard limit, and return the number of
+ * connections that fit: max_connections, or fewer (with a warning) when
+ * even the hard limit is short, so that the connections beyond wait
+ * unaccepted like any over max_connections (libmicrohttpd stops
+ * accepting at its limit) while descriptors stay free for the store,
+ * instead of accept() failing with EMFILE.
+ */
+static unsigned
+fd_room(unsigned max_connections)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)max_connections + FD_RESERVE;
+	unsigned fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= want)
+		return max_connections;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ?
+	    rl.rlim_max : want;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return max_connections;
+	fit = rl.rlim_cur > FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE) :
+	    1;
+	cli_warn("serve: max_connections lowered from %u to %u: only %llu "
+	    "open files (ulimit -n)", max_connections, fit,
+	    (unsigned long long)rl.rlim_cur);
+	return fit;
+}
+
 int
 http_run(struct http_server *srv, const char *addr, unsigned port)
 {
+	unsigned flags, max_connections;
+
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
@@ -596,13 +662,15 @@ http_run(struct http_server *srv, const char *addr, unsigned port)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	if ((flags = poll_flags(srv->max_connections)) == 0)
+		return -1;
+	max_connections = fd_room(srv->max_connections);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, handler, srv,
+	d = MHD_start_daemon(flags | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, handler, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_CONNECTION_LIMIT, srv->max_connections,
+	    MHD_OPTION_CONNECTION_LIMIT, max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->max_connections_per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, srv->request_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,

@@ -98,8 +98,13 @@ void act_users(struct http_req *r, struct http_resp *o);
 void act_audit_verify(struct http_req *r, struct http_resp *o);
 void api_reports(struct http_req *r, struct http_resp *o);
 
-/* http_start: serve srv on addr:port until SIGINT or SIGTERM; prints the
- * address it listens on.  0, or -1 after a diagnostic. */
+/* http_run: serve srv on addr:port until SIGINT or SIGTERM, with one
+ * polling thread: select() while max_connections fits under FD_SETSIZE,
+ * poll() beyond (select() cannot watch a socket numbered 1024); raises
+ * the soft limit on open files to max_connections plus a reserve (up to
+ * the hard limit, lowering max_connections with a warning when that is
+ * short); prints the address it listens on.  0, or -1 after a
+ * diagnostic. */
 int http_run(struct http_server *srv, const char *addr, unsigned port);
 
 #endif
