@@ -240,7 +240,8 @@ config_set(struct config *c, const char *name, const char *value,
 		return 0;
 	}
 	if (strcmp(name, "milter_max_connections") == 0) {
-		if (parse_uint(value, 10000, &u) != 0 || u == 0) {
+		if (rf_parse_number(value, 10000, 0, &u, NULL) != RF_OK ||
+		    u == 0) {
 			snprintf(why, whysize, "%s: a number from 1 to 10000",
 			    name);
 			return -1;
