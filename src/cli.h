@@ -69,8 +69,9 @@ void cli_bad_option(const char *cmd, const char *arg,
 int cli_one_message(const char *cmd, const char *path, const rf_item *item);
 
 /* cli_warn_input: one input (label: a path, "path:N") that could not be
- * read or analysed: "CMD: LABEL: MSG", the label once when msg already
- * starts with "LABEL: " (as the messages of rf_source do). */
+ * read or analysed: "CMD: LABEL: MSG", the label (escaped by
+ * rf_error_name) once when msg, a library message, already starts with
+ * it and ": " (as the messages of rf_source do). */
 void cli_warn_input(const char *cmd, const char *label, const char *msg);
 
 /* cli_address_ok: value, given to option opt of cmd, looks like a mail
@@ -86,7 +87,7 @@ void cli_stdin_hint(const char *cmd);
 
 /* cli_escape: untrusted bytes made safe for a terminal or a log: printable
  * ASCII kept, everything else \xNN, cut to max bytes with "..." added.
- * Returns buf. */
+ * Returns buf.  The library's rf_escape (redflag/error.h). */
 char *cli_escape(char *buf, size_t bufsize, const char *s, size_t max);
 
 /*
