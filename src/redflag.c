@@ -156,11 +156,24 @@ cli_one_message(const char *cmd, const char *path, const rf_item *item)
 			    "give one message", cmd, esc);
 		return -1;
 	}
-	if (item->len == 0) {
+	if (cli_empty_item(item) != NULL) {
 		cli_warn("%s: %s: empty, no message", cmd, esc);
 		return -1;
 	}
 	return 0;
+}
+
+const char *
+cli_empty_item(const rf_item *item)
+{
+	size_t i;
+
+	for (i = 0; i < item->len; i++)
+		if (item->data[i] != ' ' && item->data[i] != '\t' &&
+		    item->data[i] != '\r' && item->data[i] != '\n')
+			return NULL;
+	return item->path != NULL ? "empty file, skipped" :
+	    "empty input, skipped";
 }
 
 char *
