@@ -127,7 +127,7 @@ stream_item(struct scan *s, const rf_item *item)
 		    an.campaign.size : 0, an.campaign.copies,
 		    an.campaign.complaints, &err);
 	if (st != RF_OK) {
-		cli_warn("scan: %s: %s", item->label, err.msg);
+		scan_warn_input(s, item->label, err.msg);
 		rf_message_free(m);
 		return -1;
 	}
