@@ -102,9 +102,11 @@ fail(struct rc *r, const redisReply *rep, rf_error *err, const char *what)
 		return rf_error_set(err, RF_ESTORE, "classifier: redis: %s: %s",
 		    what, r->c != NULL && r->c->errstr[0] != '\0' ?
 		    r->c->errstr : "no answer");
-	return rf_error_set(err, RF_ESTORE, "classifier: redis: %s: %.200s",
-	    what, rep->type == REDIS_REPLY_ERROR ? rep->str :
-	    "unexpected reply");
+	char esc[256];	/* the server's words, escaped */
+
+	return rf_error_set(err, RF_ESTORE, "classifier: redis: %s: %s",
+	    what, rep->type == REDIS_REPLY_ERROR ? rf_escape(esc,
+	    sizeof(esc), rep->str, 200) : "unexpected reply");
 }
 
 /* connect: a working connection with the script loaded, made again after
@@ -112,6 +114,7 @@ fail(struct rc *r, const redisReply *rep, rf_error *err, const char *what)
 static rf_status
 connect_rc(struct rc *r, rf_error *err)
 {
+	char name[RF_ERROR_NAME_SIZE];
 	redisReply *rep;
 	rf_status st = RF_OK;
 
@@ -125,7 +128,8 @@ connect_rc(struct rc *r, rf_error *err)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	if (r->c->err != 0 || redisSetTimeout(r->c, r->tv) != REDIS_OK) {
 		st = rf_error_set(err, RF_ESTORE, "classifier: redis: cannot "
-		    "connect to %s: %s", r->host, r->c->errstr);
+		    "connect to %s: %s", rf_error_name(name, r->host),
+		    r->c->errstr);
 		goto out;
 	}
 	rep = redisCommand(r->c, "SCRIPT LOAD %s", learn_lua);

@@ -89,14 +89,15 @@ cmd(struct rdb *d, int argc, const char **argv, redisReply **out,
     rf_error *err)
 {
 	redisReply *r = redisCommandArgv(d->c, argc, argv, NULL);
+	char esc[256];	/* the server's words, escaped */
 
 	*out = NULL;
 	if (r == NULL)
 		return rf_error_set(err, RF_ESTORE, "consent store: Redis: %s",
 		    d->c->errstr);
 	if (r->type == REDIS_REPLY_ERROR) {
-		rf_error_set(err, RF_ESTORE, "consent store: Redis: %.200s",
-		    r->str);
+		rf_error_set(err, RF_ESTORE, "consent store: Redis: %s",
+		    rf_escape(esc, sizeof(esc), r->str, 200));
 		freeReplyObject(r);
 		return RF_ESTORE;
 	}

@@ -1,6 +1,7 @@
 /* error.c - status codes and error detail. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <redflag/error.h>
 
@@ -42,4 +43,42 @@ rf_status_name(rf_status status)
 	case RF_EDONE: return "EDONE";
 	}
 	return "UNKNOWN";
+}
+
+char *
+rf_escape(char *buf, size_t bufsize, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i, k;
+
+	if (bufsize == 0)
+		return buf;
+	if (s == NULL)
+		s = "(null)";
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* room for this byte's 4 and a "..." after it, and the NUL */
+		if (i >= max || o + 8 >= bufsize) {
+			for (k = 0; k < 3 && o + 1 < bufsize; k++)
+				buf[o++] = '.';
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			buf[o++] = (char)c;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+char *
+rf_error_name(char buf[RF_ERROR_NAME_SIZE], const char *name)
+{
+	return rf_escape(buf, RF_ERROR_NAME_SIZE, name, 200);
 }

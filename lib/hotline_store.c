@@ -156,6 +156,7 @@ rf_status
 rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 		      const char *value, rf_error *err)
 {
+	char esc[176];	/* 40 bytes of name or value, escaped */
 	size_t *z = NULL;
 	unsigned *u = NULL;
 	unsigned long long v;
@@ -172,12 +173,13 @@ rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 		u = &l->max_reports_per_case;
 	else
 		return rf_error_set(err, RF_ENOTFOUND,
-		    "no hotline limit called '%.40s'", name);
+		    "no hotline limit called '%s'", rf_escape(esc,
+		    sizeof(esc), name, 40));
 	if (rf_parse_number(value, 1ull << 24, 1, &v, NULL) != RF_OK ||
 	    v == 0)
 		return rf_error_set(err, RF_EINVAL,
-		    "%.40s: expected a number from 1 to 16M, got '%.40s'",
-		    name, value);
+		    "%s: expected a number from 1 to 16M, got '%s'", name,
+		    rf_escape(esc, sizeof(esc), value, 40));
 	if (z != NULL)
 		*z = (size_t)v;
 	else

@@ -111,6 +111,7 @@ rf_status
 rf_limits_set(rf_limits *l, const char *name, const char *value,
 	      rf_error *err)
 {
+	char esc[176];	/* 40 bytes of name or value, escaped */
 	unsigned long long v;
 	unsigned i;
 
@@ -120,12 +121,14 @@ rf_limits_set(rf_limits *l, const char *name, const char *value,
 		if (rf_parse_number(value, defs[i].max, 1, &v, NULL) != RF_OK ||
 		    v == 0)
 			return rf_error_set(err, RF_EINVAL,
-			    "%s: expected a number from 1 to %llu, got '%.40s'",
-			    name, defs[i].max, value);
+			    "%s: expected a number from 1 to %llu, got '%s'",
+			    name, defs[i].max, rf_escape(esc, sizeof(esc),
+			    value, 40));
 		store(l, &defs[i], v);
 		return RF_OK;
 	}
-	return rf_error_set(err, RF_EINVAL, "no limit called '%.40s'", name);
+	return rf_error_set(err, RF_EINVAL, "no limit called '%s'",
+	    rf_escape(esc, sizeof(esc), name, 40));
 }
 
 int

@@ -93,6 +93,17 @@ add_path(rf_source *s, const char *path)
 	return 0;
 }
 
+/* src_error: RF_EIO with "PATH: why", the path (an untrusted name: a
+ * Maildir's file names may hold any byte) escaped by rf_error_name. */
+static rf_status
+src_error(rf_error *err, const char *path, const char *why)
+{
+	char esc[RF_ERROR_NAME_SIZE];
+
+	return rf_error_set(err, RF_EIO, "%s: %s", rf_error_name(esc, path),
+	    why);
+}
+
 /* cmp_entry: directory entries by name (after their type byte). */
 static int
 cmp_entry(const void *a, const void *b)
@@ -128,8 +139,7 @@ list_dir(rf_source *s, const char *dir, unsigned depth, rf_error *err)
 		return RF_OK;
 	if ((d = opendir(dir)) == NULL) {
 		if (depth == 0)
-			return rf_error_set(err, RF_EIO, "%s: %s", dir,
-			    strerror(errno));
+			return src_error(err, dir, strerror(errno));
 		return RF_OK;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -224,16 +234,15 @@ static rf_status
 map_file(rf_source *s, const char *path, rf_error *err)
 {
 	struct stat sb;
-	int fd;
+	int fd, e;
 	void *p;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return rf_error_set(err, RF_EIO, "%s: %s", path,
-		    strerror(errno));
+		return src_error(err, path, strerror(errno));
 	if (fstat(fd, &sb) != 0) {
+		e = errno;
 		close(fd);
-		return rf_error_set(err, RF_EIO, "%s: %s", path,
-		    strerror(errno));
+		return src_error(err, path, strerror(e));
 	}
 	if (sb.st_size == 0) {
 		close(fd);
@@ -242,10 +251,10 @@ map_file(rf_source *s, const char *path, rf_error *err)
 		return RF_OK;
 	}
 	p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	e = errno;	/* close may change it */
 	close(fd);
 	if (p == MAP_FAILED)
-		return rf_error_set(err, RF_EIO, "%s: %s", path,
-		    strerror(errno));
+		return src_error(err, path, strerror(e));
 	s->map = p;
 	s->maplen = (size_t)sb.st_size;
 	s->mapped = 1;
@@ -275,8 +284,7 @@ rf_source_open(const char *path, const rf_limits *limits, rf_source **out,
 
 	*out = NULL;
 	if (stat(path, &sb) != 0)
-		return rf_error_set(err, RF_EIO, "%s: %s", path,
-		    strerror(errno));
+		return src_error(err, path, strerror(errno));
 	if ((s = src_new(limits)) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	if (S_ISDIR(sb.st_mode)) {
@@ -309,8 +317,7 @@ rf_source_open(const char *path, const rf_limits *limits, rf_source **out,
 				    "out of memory");
 		}
 	} else {
-		st = rf_error_set(err, RF_EIO, "%s: not a file or directory",
-		    path);
+		st = src_error(err, path, "not a file or directory");
 	}
 	if (st != RF_OK) {
 		rf_source_free(s);
@@ -342,8 +349,7 @@ rf_source_open_fd(int fd, const char *label, const rf_limits *limits,
 		if (n < 0 || rf_buf_append(&all, chunk, (size_t)n) != 0) {
 			rf_buf_free(&all);
 			rf_source_free(s);
-			return n < 0 ? rf_error_set(err, RF_EIO, "%s: %s",
-			    label, strerror(errno)) :
+			return n < 0 ? src_error(err, label, strerror(errno)) :
 			    rf_error_set(err, RF_ENOMEM, "out of memory");
 		}
 	}
@@ -449,8 +455,7 @@ read_file(rf_source *s, const char *path, size_t *len, int *truncated,
 	*len = 0;
 	*truncated = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return rf_error_set(err, RF_EIO, "%s: %s", path,
-		    strerror(errno));
+		return src_error(err, path, strerror(errno));
 	regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
 	if (regular && sb.st_size >= 0 && (uintmax_t)sb.st_size < lim)
 		want = (size_t)sb.st_size + 1;
@@ -473,8 +478,7 @@ read_file(rf_source *s, const char *path, size_t *len, int *truncated,
 		if (n < 0) {
 			e = errno;
 			close(fd);
-			return rf_error_set(err, RF_EIO, "%s: %s", path,
-			    strerror(e));
+			return src_error(err, path, strerror(e));
 		}
 		if (n == 0)
 			break;

@@ -178,8 +178,11 @@ reply_error(struct rd *r, redisReply *rep, rf_error *err, const char *what)
 		return rf_error_set(err, RF_ESTORE, "redis: %s: %s", what,
 		    r->c != NULL && r->c->errstr[0] != '\0' ? r->c->errstr :
 		    "no answer");
-	return rf_error_set(err, RF_ESTORE, "redis: %s: %.200s", what,
-	    rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
+	char esc[256];	/* the server's words, escaped */
+
+	return rf_error_set(err, RF_ESTORE, "redis: %s: %s", what,
+	    rep->type == REDIS_REPLY_ERROR ? rf_escape(esc, sizeof(esc),
+	    rep->str, 200) : "unexpected reply");
 }
 
 static rf_status

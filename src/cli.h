@@ -68,9 +68,20 @@ void cli_bad_option(const char *cmd, const char *arg,
  */
 int cli_one_message(const char *cmd, const char *path, const rf_item *item);
 
+/*
+ * cli_empty_item: item holds no message: no byte, or only white space
+ * (blanks, tabs, line ends), so no header and no body (what a crashed
+ * delivery leaves in a Maildir).  The reason the commands that read many
+ * messages (scan, train, cluster) give when they skip it, "empty file,
+ * skipped" ("empty input, skipped" for standard input), or NULL when item
+ * is a message.  cli_one_message refuses the same items.
+ */
+const char *cli_empty_item(const rf_item *item);
+
 /* cli_warn_input: one input (label: a path, "path:N") that could not be
- * read or analysed: "CMD: LABEL: MSG", the label once when msg already
- * starts with "LABEL: " (as the messages of rf_source do). */
+ * read or analysed: "CMD: LABEL: MSG", the label (escaped by
+ * rf_error_name) once when msg, a library message, already starts with
+ * it and ": " (as the messages of rf_source do). */
 void cli_warn_input(const char *cmd, const char *label, const char *msg);
 
 /* cli_address_ok: value, given to option opt of cmd, is a mail address
@@ -87,7 +98,7 @@ void cli_stdin_hint(const char *cmd);
 
 /* cli_escape: untrusted bytes made safe for a terminal or a log: printable
  * ASCII kept, everything else \xNN, cut to max bytes with "..." added.
- * Returns buf. */
+ * Returns buf.  The library's rf_escape (redflag/error.h). */
 char *cli_escape(char *buf, size_t bufsize, const char *s, size_t max);
 
 /*

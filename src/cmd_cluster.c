@@ -28,8 +28,9 @@ usage(FILE *f)
 	    "message: label, campaign id (empty for a message without text),\n"
 	    "copies in the campaign, distinct recipients; with --fingerprints\n"
 	    "also the fingerprint (kind:hex values).\n\n"
-	    "exit status: 0 every input read, 1 some could not be (reported\n"
-	    "on standard error), 64 usage error, 70 internal error\n", RF_PROG);
+	    "exit status: 0 every input read, 1 some could not be or was\n"
+	    "empty (skipped; reported on standard error), 64 usage error,\n"
+	    "70 internal error\n", RF_PROG);
 	cli_limits_help(f);
 }
 
@@ -62,7 +63,7 @@ add_path(const rf_ctx *ctx, rf_cluster *cl, struct labels *lab,
 	rf_error err;
 	rf_status st;
 	rf_fingerprint fp, *nf;
-	const char *rcpt;
+	const char *rcpt, *empty;
 	int bad = 0;
 
 	if (rf_source_open(path, rf_ctx_limits(ctx), &src, &err) != RF_OK) {
@@ -71,6 +72,11 @@ add_path(const rf_ctx *ctx, rf_cluster *cl, struct labels *lab,
 		return 1;
 	}
 	while ((st = rf_source_next(src, &item, &err)) != RF_EDONE) {
+		if (st == RF_OK && (empty = cli_empty_item(&item)) != NULL) {
+			cli_warn_input("cluster", item.label, empty);
+			bad++;
+			continue;
+		}
 		if (st == RF_OK)
 			st = rf_message_parse(ctx, item.data, item.len, &m, &err);
 		if (st != RF_OK) {

@@ -51,9 +51,9 @@ usage(FILE *f)
 	    "                  is a terminal)\n"
 	    "  --no-progress   no progress\n"
 	    "\nexit status: 0 every input read, 1 some input could not be\n"
-	    "read (reported in the output and on standard error), 64 usage\n"
-	    "error, 69 a store or classifier that cannot be opened, 70\n"
-	    "internal error\n",
+	    "read or was empty (skipped; reported in the output and on\n"
+	    "standard error), 64 usage error, 69 a store or classifier that\n"
+	    "cannot be opened, 70 internal error\n",
 	    RF_PROG);
 	cli_limits_help(f);
 }
@@ -127,7 +127,7 @@ stream_item(struct scan *s, const rf_item *item)
 		    an.campaign.size : 0, an.campaign.copies,
 		    an.campaign.complaints, &err);
 	if (st != RF_OK) {
-		cli_warn("scan: %s: %s", item->label, err.msg);
+		scan_warn_input(s, item->label, err.msg);
 		rf_message_free(m);
 		return -1;
 	}
@@ -198,6 +198,7 @@ scan_path(struct scan *s, const char *path)
 	rf_item item;
 	rf_error err;
 	rf_status st;
+	const char *empty;
 	size_t done, total;
 	int rc = 0;
 
@@ -215,6 +216,8 @@ scan_path(struct scan *s, const char *path)
 		else if (st != RF_OK)
 			rc = input_error(s, item.label != NULL ? item.label :
 			    path, err.msg);
+		else if ((empty = cli_empty_item(&item)) != NULL)
+			rc = input_error(s, item.label, empty);
 		else
 			rc = scan_one(s, &item);
 		rf_source_progress(src, &done, &total);

@@ -81,7 +81,8 @@ usage(FILE *f)
 	    "  -q                 no summary line\n"
 	    "PATH: message file, Maildir, mbox or directory.\n"
 	    "exit status: 0 every message read and learned, 1 some input\n"
-	    "could not be read or nothing could be learned, 64 usage error,\n"
+	    "could not be read or was empty (skipped) or nothing could be\n"
+	    "learned, 64 usage error,\n"
 	    "69 the database could not be opened, 70 internal error\n"
 	    "\nclassifier settings (--set NAME=VALUE):\n",
 	    RF_PROG, RF_PROG, RF_PROG, RF_PROG, DEFAULT_DB);
@@ -199,6 +200,7 @@ static int
 one_path(struct run *r, const char *path)
 {
 	char esc[1024];
+	const char *empty;
 	rf_source *src = NULL;
 	rf_message *m;
 	rf_item it;
@@ -223,6 +225,12 @@ one_path(struct run *r, const char *path)
 				r->failed++;	/* counted once */
 			}
 			bad = 1;
+			continue;
+		}
+		if ((empty = cli_empty_item(&it)) != NULL) {
+			/* never learned, so never fresh: round 0 only */
+			cli_warn_input("train", it.label, empty);
+			r->failed++;
 			continue;
 		}
 		if (rf_message_parse(r->ctx, it.data, it.len, &m, &err) !=

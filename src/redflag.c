@@ -99,14 +99,15 @@ cli_bad_option(const char *cmd, const char *arg, const char *const *valued)
 void
 cli_warn_input(const char *cmd, const char *label, const char *msg)
 {
-	char esc[1024];
-	size_t n = strlen(label);
+	char esc[RF_ERROR_NAME_SIZE];
+	size_t n = strlen(rf_error_name(esc, label));
 
-	if (strncmp(msg, label, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
-		cli_warn("%s: %s", cmd, cli_escape(esc, sizeof(esc), msg, 400));
+	/* the library's messages escape what they quote (redflag/error.h),
+	 * the name of the input as rf_error_name does */
+	if (strncmp(msg, esc, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
+		cli_warn("%s: %s", cmd, msg);
 	else
-		cli_warn("%s: %s: %s", cmd, cli_escape(esc, sizeof(esc), label,
-		    200), msg);
+		cli_warn("%s: %s: %s", cmd, esc, msg);
 }
 
 int
@@ -150,42 +151,30 @@ cli_one_message(const char *cmd, const char *path, const rf_item *item)
 			    "give one message", cmd, esc);
 		return -1;
 	}
-	if (item->len == 0) {
+	if (cli_empty_item(item) != NULL) {
 		cli_warn("%s: %s: empty, no message", cmd, esc);
 		return -1;
 	}
 	return 0;
 }
 
+const char *
+cli_empty_item(const rf_item *item)
+{
+	size_t i;
+
+	for (i = 0; i < item->len; i++)
+		if (item->data[i] != ' ' && item->data[i] != '\t' &&
+		    item->data[i] != '\r' && item->data[i] != '\n')
+			return NULL;
+	return item->path != NULL ? "empty file, skipped" :
+	    "empty input, skipped";
+}
+
 char *
 cli_escape(char *buf, size_t bufsize, const char *s, size_t max)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i;
-
-	if (bufsize == 0)
-		return buf;
-	if (s == NULL)
-		s = "(null)";
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i >= max || o + 8 >= bufsize) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			buf[o++] = (char)c;
-		} else {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		}
-	}
-	buf[o] = '\0';
-	return buf;
+	return rf_escape(buf, bufsize, s, max);
 }
 
 int

@@ -243,7 +243,7 @@ report_error(struct sprinter *sp, const char *source, const char *msg)
 {
 	sp->begin_map(sp);
 	SP_KV_STR(sp, "source", source);
-	SP_KV_STR(sp, "error", msg);
+	sp_kv_escaped(sp, "error", msg);
 	sp->end(sp);
 	sp->separator(sp);
 }

@@ -193,7 +193,7 @@ batch_item(struct scan *s, const rf_item *item)
 		goto out;
 	spool_pack_findings(&b->meta, item->label, &an);
 	if (rf_analysis_verdict(&s->cfg, &an, 0, 0, 0, &err) != RF_OK) {
-		cli_warn("scan: %s: %s", item->label, err.msg);
+		scan_warn_input(s, item->label, err.msg);
 		goto out;
 	}
 	if (spool_pack_facts(&b->meta, &an, linked ? m : NULL) != 0 ||

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <redflag/error.h>
+
 #include "cli.h"
 #include "sprinter.h"
 
@@ -155,6 +157,26 @@ t_string(struct sprinter *sp, const char *s)
 	t_string_len(sp, s, strlen(s));
 }
 
+/* t_escaped: s as it is when it is safe text (printable ASCII, at most
+ * RF_ERROR_MAX bytes, as the library's messages are), else as any
+ * string (escaped). */
+static void
+t_escaped(struct sprinter *sp, const char *s)
+{
+	struct text *t = (struct text *)sp;
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < RF_ERROR_MAX; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			break;
+	if (i == 0 || s[i] != '\0') {
+		t_string_len(sp, s, strlen(s));
+		return;
+	}
+	lead(t);
+	fprintf(t->out, "%s\n", s);
+}
+
 static void
 t_integer(struct sprinter *sp, long long v)
 {
@@ -242,7 +264,7 @@ sprinter_text_new(FILE *out)
 		.integer = t_integer, .real = t_real, .boolean = t_boolean,
 		.null = t_null, .map_key = t_map_key,
 		.resume_map = t_resume_map, .separator = t_separator,
-		.destroy = t_destroy,
+		.destroy = t_destroy, .escaped = t_escaped,
 	};
 	return &t->sp;
 }

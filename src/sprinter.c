@@ -24,6 +24,16 @@ sp_kv_int(struct sprinter *sp, const char *key, long long v)
 }
 
 void
+sp_kv_escaped(struct sprinter *sp, const char *key, const char *s)
+{
+	sp->map_key(sp, key);
+	if (sp->escaped != NULL)
+		sp->escaped(sp, s);
+	else
+		sp->string(sp, s);
+}
+
+void
 sp_kv_bool(struct sprinter *sp, const char *key, int v)
 {
 	sp->map_key(sp, key);

@@ -51,6 +51,13 @@ struct sprinter {
 	int (*kvl_bool)(struct sprinter *sp, const char *lit, size_t litlen,
 			int v);
 	int (*kvl_key)(struct sprinter *sp, const char *lit, size_t litlen);
+	/*
+	 * Optional, NULL to have string called instead: a string that is
+	 * already safe text, a library error message (which escapes what
+	 * it quotes, redflag/error.h), so that the text printer does not
+	 * escape its backslashes a second time.
+	 */
+	void (*escaped)(struct sprinter *sp, const char *s);
 };
 
 /* Both return NULL when out of memory. */
@@ -61,6 +68,9 @@ struct sprinter *sprinter_text_new(FILE *out);
 void sp_kv_str(struct sprinter *sp, const char *key, const char *s);
 void sp_kv_int(struct sprinter *sp, const char *key, long long v);
 void sp_kv_bool(struct sprinter *sp, const char *key, int v);
+/* sp_kv_escaped: a key and a library error message (the escaped method,
+ * or string). */
+void sp_kv_escaped(struct sprinter *sp, const char *key, const char *s);
 
 /*
  * The same for a key given as a string literal of printable ASCII other

@@ -46,6 +46,29 @@ void rf_error_clear(rf_error *err);
 /* rf_status_name: a short constant name for status ("ENOMEM", ...). */
 const char *rf_status_name(rf_status status);
 
+/*
+ * rf_escape: untrusted bytes (a file name, a value from the command line,
+ * a server's reply) made safe to show in an error message, on a terminal
+ * or in a log: printable ASCII is kept, every other byte becomes \xNN,
+ * and so does '\' (so that the escaped form is unambiguous).  s is cut
+ * after max of its bytes, or where buf would overflow, with "..." added.
+ * s NULL shows as "(null)".  Always NUL-terminates buf when bufsize > 0.
+ * Returns buf.  The one escaping of the library and of the redflag command.
+ */
+char *rf_escape(char *buf, size_t bufsize, const char *s, size_t max);
+
+/* RF_ERROR_NAME_SIZE: room for a name as rf_error_name quotes it. */
+#define RF_ERROR_NAME_SIZE 448
+
+/*
+ * rf_error_name: name (a path, a label such as "path:N") as the library's
+ * error messages quote it: rf_escape'd, at most 200 of its bytes, into buf
+ * (RF_ERROR_NAME_SIZE bytes, which leaves room in an rf_error for the
+ * reason after it).  A caller that gets "NAME: reason" can compare the
+ * message's start with rf_error_name of the name it gave.  Returns buf.
+ */
+char *rf_error_name(char buf[RF_ERROR_NAME_SIZE], const char *name);
+
 #ifdef __cplusplus
 }
 #endif

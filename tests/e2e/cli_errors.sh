@@ -271,5 +271,110 @@ if command -v redis-server >/dev/null 2>&1 &&
 	fi
 fi
 
+# A file name in a Maildir may hold any byte: one named with a newline
+# and an ESC that cannot be read (a dangling link: fails as root too) is
+# reported with its name escaped, on standard error and in the report,
+# by every command that reads a Maildir; so is a missing path, and a bad
+# --set value (the library's messages escape what they quote).
+esc=$(printf '\033')
+md=$tmp/md
+mkdir -p "$md/cur" "$md/new" "$md/tmp"
+cp "$tmp/one.eml" "$md/cur/1.good"
+ln -s /nonexistent/redflag "$md/cur/2.bad
+${esc}[31mred"
+# raw_free FILE WHAT: FILE holds no ESC and every line is a whole
+# "redflag: ..." message (a raw newline would start a line without it)
+raw_free() {
+	if grep -q "$esc" "$1" || grep -qv '^redflag: ' "$1"; then
+		echo "FAIL: $2: a raw newline or ESC on standard error:" >&2
+		od -c "$1" | head -n 8 >&2
+		fails=$((fails + 1))
+	fi
+}
+bad='2\.bad\\x0a\\x1b\[31mred: No such file or directory'
+expect 1 "^redflag: scan: $md/cur/$bad\$" "$REDFLAG" scan --no-progress "$md"
+raw_free "$tmp/err" "scan of a Maildir"
+grep -q "^error: $md/cur/$bad\$" "$tmp/out" && ! grep -q "$esc" "$tmp/out" ||
+	{ echo "FAIL: scan's text report of the unreadable file" >&2;
+	  fails=$((fails + 1)); }
+expect 1 "^redflag: scan: $md/cur/$bad\$" \
+	"$REDFLAG" scan --no-progress --json --db "$tmp/md.db" "$md"
+raw_free "$tmp/err" "scan --db of a Maildir"
+grep -q '"error":".*/2\.bad\\\\x0a\\\\x1b\[31mred: No such' "$tmp/out" ||
+	{ echo "FAIL: scan's JSON report of the unreadable file" >&2;
+	  fails=$((fails + 1)); }
+expect 1 "^redflag: train: $md/cur/$bad\$" \
+	"$REDFLAG" train --classifier "$tmp/md-cls.db" --ham "$md"
+raw_free "$tmp/err" "train of a Maildir"
+expect 1 "^redflag: cluster: $md/cur/$bad\$" "$REDFLAG" cluster "$md"
+raw_free "$tmp/err" "cluster of a Maildir"
+expect 1 "^redflag: cluster: $tmp/no\\\\x0a\\\\x1bsuch: No such file" \
+	"$REDFLAG" cluster "$tmp/no
+${esc}such"
+raw_free "$tmp/err" "cluster of a missing path"
+expect 64 "^redflag: --set: max_links: expected .*, got '\\\\x1b\\\\x0a'\$" \
+	"$REDFLAG" scan --set "max_links=$esc
+" "$tmp/one.eml"
+raw_free "$tmp/err" "a bad --set value"
+
+# An empty file (no byte, or only blank lines: no header, no body; a
+# crashed delivery leaves them in Maildirs) is no message: scan, train
+# and cluster skip it with a warning naming it, count it with the inputs
+# that could not be read, and exit 1 as for those; the commands that take
+# one message refuse it; the filter still delivers an empty message.
+me=$tmp/me
+mkdir -p "$me/cur" "$me/new"
+cp "$tmp/one.eml" "$me/cur/1.good"
+: >"$me/cur/2.empty"
+printf '\r\n \n\n' >"$me/new/3.blank"
+expect 1 "^redflag: scan: $me/cur/2\.empty: empty file, skipped\$" \
+	"$REDFLAG" scan --no-progress "$me"
+grep -q "^redflag: scan: $me/new/3\.blank: empty file, skipped\$" \
+    "$tmp/err" && grep -q '^1 messages, .* 2 inputs failed;' "$tmp/out" &&
+    [ "$(grep -c '^error: empty file, skipped$' "$tmp/out")" -eq 2 ] ||
+	{ echo "FAIL: scan of empty files: summary or report" >&2;
+	  fails=$((fails + 1)); }
+expect 1 "^redflag: scan: $me/cur/2\.empty: empty file, skipped\$" \
+	"$REDFLAG" scan --no-progress --json --db "$tmp/me.db" "$me"
+[ "$(grep -c '"error":"empty file, skipped"' "$tmp/out")" -eq 2 ] &&
+    [ "$(grep -c '"verdict"' "$tmp/out")" -eq 1 ] ||
+	{ echo "FAIL: scan --json --db of empty files" >&2;
+	  fails=$((fails + 1)); }
+expect 1 "^redflag: scan: -: empty input, skipped\$" \
+	"$REDFLAG" scan --no-progress -
+expect 1 "^redflag: train: $me/new/3\.blank: empty file, skipped\$" \
+	"$REDFLAG" train --classifier "$tmp/me-cls.db" --ham "$me"
+grep -qx 'learned 1 messages as ham; 0 unchanged (learned before); 2 unreadable' \
+    "$tmp/out" && "$REDFLAG" train --classifier "$tmp/me-cls.db" \
+    --show-settings | grep -qx 'learned_ham=1' ||
+	{ echo "FAIL: train of empty files: summary or counts" >&2;
+	  fails=$((fails + 1)); }
+expect 1 "^redflag: train: $me/cur/2\.empty: empty file, skipped\$" \
+	"$REDFLAG" train --classifier "$tmp/me-cls.db" --classify "$me"
+grep -q 'classified .*; 2 unreadable$' "$tmp/err" ||
+	{ echo "FAIL: train --classify of empty files" >&2;
+	  fails=$((fails + 1)); }
+expect 1 "^redflag: cluster: $me/cur/2\.empty: empty file, skipped\$" \
+	"$REDFLAG" cluster "$me"
+[ "$(wc -l <"$tmp/out")" -eq 1 ] ||
+	{ echo "FAIL: cluster of empty files lists them" >&2;
+	  fails=$((fails + 1)); }
+expect 1 "clean: .*/3\.blank: empty, no message" "$REDFLAG" clean "$me/new/3.blank"
+expect 1 "complain: .*/3\.blank: empty, no message" \
+	"$REDFLAG" complain --db "$tmp/s.db" "$me/new/3.blank"
+expect 1 "arf make: .*/empty: empty, no message" \
+	"$REDFLAG" arf make --rcpt a@example.org "$tmp/empty"
+expect 1 "clean: -: empty, no message" "$REDFLAG" clean
+# redflag never drops mail: the filter delivers an empty message with
+# its headers, status 0 as for any message
+set +e
+"$REDFLAG" filter </dev/null >"$tmp/out" 2>"$tmp/err"
+got=$?
+set -e
+[ "$got" -eq 0 ] && grep -qx 'X-Redflag-Verdict: ham' "$tmp/out" &&
+    grep -qx 'X-Redflag-Action: headers' "$tmp/out" ||
+	{ echo "FAIL: filter of an empty message: status $got" >&2;
+	  fails=$((fails + 1)); }
+
 [ "$fails" -eq 0 ] || { echo "cli_errors: $fails failed" >&2; exit 1; }
 echo "cli_errors: ok"

@@ -141,6 +141,91 @@ test_missing_path(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/mbox"));
 }
 
+/* safe_text: s is printable ASCII only (what redflag/error.h promises of
+ * an error message). */
+static int
+safe_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* A Maildir file whose name holds a newline and an ESC, that cannot be
+ * read (a dangling link: fails as root too), and a missing path alike:
+ * the messages quote the names escaped, as rf_error_name does. */
+static void
+test_error_names_escaped(void **state)
+{
+	char dir[] = "/tmp/rf-maildir-XXXXXX", p[512], want[600];
+	char esc[RF_ERROR_NAME_SIZE];
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	rf_error err;
+	rf_status st;
+	int errors = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/cur", dir); mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/cur/1.a\n\033[31mx\\", dir);
+	assert_int_equal(symlink("/nonexistent/redflag", p), 0);
+	rf_limits_default(&lim);
+	assert_int_equal(rf_source_open(dir, &lim, &s, &err), RF_OK);
+	while ((st = rf_source_next(s, &it, &err)) != RF_EDONE) {
+		assert_int_equal(st, RF_EIO);
+		errors++;
+		assert_true(safe_text(err.msg));
+		snprintf(want, sizeof(want), "%s/cur/1.a\\x0a\\x1b[31mx"
+		    "\\x5c: ", dir);
+		assert_memory_equal(err.msg, want, strlen(want));
+		/* the label is the raw name; its rf_error_name starts it */
+		assert_string_equal(it.label, p);
+		rf_error_name(esc, it.label);
+		assert_memory_equal(err.msg, esc, strlen(esc));
+	}
+	assert_int_equal(errors, 1);
+	rf_source_free(s);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/cur", dir); rmdir(p);
+	rmdir(dir);
+
+	assert_int_equal(rf_source_open("/nonexistent/\033]0;x\007\n", &lim,
+	    &s, &err), RF_EIO);
+	assert_true(safe_text(err.msg));
+	assert_string_equal(err.msg, "/nonexistent/\\x1b]0;x\\x07\\x0a: "
+	    "No such file or directory");
+}
+
+/* rf_escape: the rule, the cut after max bytes, the cut at a small
+ * buffer (never past it) and NULL. */
+static void
+test_escape(void **state)
+{
+	char b[64], tiny[6], name[301], esc[RF_ERROR_NAME_SIZE];
+
+	(void)state;
+	assert_string_equal(rf_escape(b, sizeof(b), "a b\\c\t\xff~", 100),
+	    "a b\\x5cc\\x09\\xff~");
+	assert_string_equal(rf_escape(b, sizeof(b), "abcdef", 3), "abc...");
+	assert_string_equal(rf_escape(b, sizeof(b), NULL, 100), "(null)");
+	memset(tiny, 'Z', sizeof(tiny));
+	rf_escape(tiny, 4, "abcdef", 100);
+	assert_string_equal(tiny, "...");
+	assert_int_equal(tiny[4], 'Z');
+	rf_escape(tiny, 1, "abcdef", 100);
+	assert_string_equal(tiny, "");
+	/* a long name of control bytes: cut where the room ends */
+	memset(name, '\n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	rf_error_name(esc, name);
+	assert_true(strlen(esc) < RF_ERROR_NAME_SIZE);
+	assert_true(safe_text(esc));
+	assert_string_equal(esc + strlen(esc) - 3, "...");
+}
+
 static void
 test_stream(void **state)
 {
@@ -427,6 +512,8 @@ main(void)
 		cmocka_unit_test(test_maildir_order_and_errors),
 		cmocka_unit_test(test_tree_sorted_and_truncation),
 		cmocka_unit_test(test_missing_path),
+		cmocka_unit_test(test_error_names_escaped),
+		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_read_sizes),
 		cmocka_unit_test(test_read_size_zero_regular),
