@@ -620,6 +620,27 @@ test_campaign(void **state)
 		assert_false(m->links.v[1].tracking);
 		assert_string_equal(m->links.v[1].clean, h[1]);
 	}
+
+	/* host names compare without regard to case: a host written
+	 * differently in another copy is the same host, not a per-copy
+	 * code; a sub-domain that does differ still varies */
+	{
+		const char *x[] = { "http://www.InsuranceIQ.com/optout",
+		    "http://Q1w2E3.news.example/p" };
+		const char *y[] = { "http://www.insuranceiq.com/optout",
+		    "http://z9y8x7.NEWS.example/p" };
+		rf_copy_links o = { y, 2 };
+
+		m = message(f, x, 2, 1);
+		assert_int_equal(rf_tracking_message(f->ctx, f->rules, m,
+		    ADDR, &err), RF_OK);
+		assert_int_equal(rf_tracking_campaign(f->ctx, f->rules, m,
+		    &o, 1, &err), RF_OK);
+		assert_false(m->links.v[0].tracking);
+		assert_string_equal(m->links.v[0].clean, x[0]);
+		assert_string_equal(tok(f, &m->links.v[1],
+		    "varies-in-campaign"), "Q1w2E3");
+	}
 }
 
 static void
