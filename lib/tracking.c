@@ -129,15 +129,37 @@ rf__opaque(const char *s, size_t n)
 	    upper > 0));
 }
 
-/* A file name with an extension: a resource, not an id. */
+/*
+ * A file name with an extension: a resource, not an id.  The extension
+ * is one of the list (any case) or, more generally, one to
+ * EXT_MAX_GENERAL letters and digits after the last '.', a letter first,
+ * all of one case (".deb", ".rpm", ".tgz", ".xml", ".DTL", ".mgi2"): the
+ * base64 and dotted ids this would otherwise hide have longer or mixed-
+ * case pieces after their dots ("bd7n7877.6vihnja6", "...PMC.NjgA").
+ */
+#define EXT_MAX_GENERAL 4
+
 static int
 has_extension(const char *s, size_t n)
 {
 	static const char *const ext[] = { ".png", ".jpg", ".jpeg", ".gif",
 	    ".webp", ".svg", ".css", ".js", ".pdf", ".ico", ".html", ".htm",
 	    ".php", ".asp", ".aspx", ".jsp", ".mp4", ".zip" };
-	size_t i, l;
+	size_t i, l, dot, lower = 0, upper = 0;
 
+	/* the general form: one case, a letter first */
+	for (dot = n; dot > 0 && n - dot < EXT_MAX_GENERAL + 1 &&
+	    s[dot - 1] != '.'; dot--)
+		;
+	if (dot > 1 && s[dot - 1] == '.' && dot < n &&
+	    isalpha((unsigned char)s[dot])) {
+		for (i = dot; i < n && isalnum((unsigned char)s[i]); i++) {
+			lower += islower((unsigned char)s[i]) != 0;
+			upper += isupper((unsigned char)s[i]) != 0;
+		}
+		if (i == n && (lower == 0 || upper == 0))
+			return 1;
+	}
 	/* each is a '.' and two to four bytes: most strings have no '.'
 	 * there */
 	if (!(n > 3 && s[n - 3] == '.') && !(n > 4 && s[n - 4] == '.') &&

@@ -388,6 +388,22 @@ test_opaque(void **state)
 	    "d4bea2543.png")->tracking);
 	assert_false(href(f, "https://news.example/2024/05/how-we-rebuilt-our"
 	    "-InfrastructureWithKubernetes")->tracking);
+	/* file names whose extension is not in the short list: packages,
+	 * feeds, pages (one case, a letter first) */
+	assert_false(href(f, "ftp://ftp.example/pub/gaim_0.59.1-1.ximian.2_"
+	    "i386.deb")->tracking);
+	assert_false(href(f, "https://x.example/r/gamix-1.99.p13-aap1.src.rpm")
+	    ->tracking);
+	assert_false(href(f, "https://x.example/n?xml=%2Fnews%2F2002%2F08%2F0"
+	    "6%2Fngene06.xml")->tracking);
+	assert_false(href(f, "https://x.example/p/78184_PartyPlayer.mgi2")
+	    ->tracking);
+	/* dotted ids still are: mixed case or long after the dot */
+	assert_string_equal(tok(f, href(f, "https://x.example/c/5NGp6tsciMBW"
+	    "BAxvERCbPMC.NjgA/x"), "opaque-token"),
+	    "5NGp6tsciMBWBAxvERCbPMC.NjgA");
+	assert_true(href(f, "https://x.example/c?t=Xk29fLq81ZpQ7wTm.e9iqjsn6")
+	    ->tracking);
 	/* without RF_TRK_OPAQUE nothing is opaque */
 	l = img(f, "https://click.news.example/l/q8ZfK2mX7pLw4RtY9vB3nH6s",
 	    RF_LINK_HREF, -1, -1, NULL, 0, 0);
