@@ -566,6 +566,88 @@ test_message_policy(void **state)
 	assert_true(m->links.v[0].tracking);
 }
 
+/* an address in a query value that is not the recipient's known one */
+static void
+test_other_address(void **state)
+{
+	struct fx *f = *state;
+	const char *urls[] = {
+		"https://news.example/unsub?em=Jane.Doe%40Alias.example&l=7",
+		"https://news.example/trim/?list@lists.example%7C17%7C308",
+		"https://news.example/u?e=jane%2540alias.example&p=1",
+	};
+	const char *c1[] = { "https://news.example/c?from=sales@shop.example"
+	    "&id=1", "https://news.example/p/1001" };
+	const char *c2[] = { "https://news.example/c?from=sales@shop.example"
+	    "&id=1", "https://news.example/p/1002" };
+	rf_copy_links o = { c2, 2 };
+	rf_message *m;
+	rf_error err;
+	rf_link *l;
+
+	/* one link: found, the parameter dropped, the others kept in order */
+	l = href(f, urls[0]);
+	assert_string_equal(tok(f, l, "other-address"),
+	    "Jane.Doe%40Alias.example");
+	assert_string_equal(l->clean, "https://news.example/unsub?l=7");
+	/* a query that is all value */
+	l = href(f, urls[1]);
+	assert_string_equal(tok(f, l, "other-address"),
+	    "list@lists.example%7C17%7C308");
+	assert_string_equal(l->clean, "https://news.example/trim/");
+	/* percent-encoded twice */
+	l = href(f, urls[2]);
+	assert_string_equal(tok(f, l, "other-address"),
+	    "jane%2540alias.example");
+	assert_string_equal(l->clean, "https://news.example/u?p=1");
+	/* the recipient's own address: only its own reason */
+	l = href(f, "https://news.example/u?email=john.smith@example.com&a=1");
+	assert_true(has_reason(l, "recipient-plain"));
+	assert_false(has_reason(l, "other-address"));
+	/* not addresses: no dot in the domain, digits last, a Usenet
+	 * Message-ID on Google Groups (a tag), a mailto: link, a path; in
+	 * a value that is a URL only the destination's own parameter */
+	assert_false(href(f, "https://x.example/s?q=a@b")->tracking);
+	assert_false(href(f, "https://x.example/s?v=1.2@3.4")->tracking);
+	assert_false(href(f, "https://x.example/s?q=@example.org")->tracking);
+	assert_false(href(f, "http://groups.google.com/groups?selm=3627ac95."
+	    "66099519%40news.cs.hut.fi&rnum=2")->tracking);
+	assert_false(href(f, "mailto:list-request@lists.example?subject="
+	    "unsubscribe%20jane@alias.example")->tracking);
+	assert_false(href(f, "https://x.example/archive/list@lists.example/"
+	    "msg02554.html")->tracking);
+	l = href(f, "https://r.example/c?url=https%3A%2F%2Fshop.example%2Fp"
+	    "%3Fe%3Djane%2540alias.example");
+	assert_string_equal(tok(f, l, "other-address"),
+	    "jane%2540alias.example");
+	assert_string_equal(l->clean, "https://shop.example/p");
+	/* without RF_TRK_OPAQUE (rules only) it is not looked for */
+	l = img(f, urls[0], RF_LINK_HREF, -1, -1, NULL, 0, 0);
+	assert_false(l->tracking);
+
+	/* personal mail: not a code (a link to a search, a calendar) */
+	m = message(f, urls, 3, 0);
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_false(m->links.v[0].tracking);
+	assert_string_equal(m->links.v[0].clean, urls[0]);
+	/* bulk mail: it is, and alone it does not make mail bulk */
+	m = message(f, urls, 3, 1);
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_true(m->links.v[0].tracking);
+	assert_true(m->links.v[2].tracking);
+	/* the same address in every copy of a campaign: the sender's own */
+	m = message(f, c1, 2, 1);
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_true(m->links.v[0].tracking);
+	assert_int_equal(rf_tracking_campaign(f->ctx, f->rules, m, &o, 1,
+	    &err), RF_OK);
+	assert_false(m->links.v[0].tracking);
+	assert_string_equal(m->links.v[0].clean, c1[0]);
+}
+
 static void
 test_campaign(void **state)
 {
@@ -774,6 +856,7 @@ main(void)
 		cmocka_unit_test(test_providers),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_message_policy),
+		cmocka_unit_test(test_other_address),
 		cmocka_unit_test(test_campaign),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_limits),
