@@ -8,11 +8,13 @@
  * (?email=..., ?em=..., ?userid=..., or the whole query), so a click
  * confirms that address.  A query value that holds an address is then a
  * code, found by its shape rather than by the recipient's forms; like an
- * opaque id it counts only in bulk mail and is withdrawn when every copy
- * of a campaign has the same one (the sender's own address).
+ * opaque id it counts only in bulk mail.  Unlike an opaque id it is not
+ * withdrawn when every copy of a campaign has the same one: copies to one
+ * mailbox, or to one list, all carry that address.
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -77,9 +79,9 @@ has_address(const char *s, size_t n)
 }
 
 /* decoded_address: s[0..n) as written or after up to ADDR_DECODE_ROUNDS
- * rounds of percent-decoding holds an address and is not a URL (whose
- * own parameters are analysed when the link is unwrapped).  1, 0, or -1
- * when out of memory. */
+ * rounds of percent-decoding holds an address and does not start with
+ * http:// or https:// (a destination, whose own parameters are analysed
+ * when the link is unwrapped).  1, 0, or -1 when out of memory. */
 static int
 decoded_address(rf_arena *a, const char *s, size_t n)
 {
@@ -91,7 +93,8 @@ decoded_address(rf_arena *a, const char *s, size_t n)
 	    rf__memmem(s, n, "%252540", 7) == NULL)
 		return 0;	/* most values: no '@' in any round */
 	for (round = 0; ; round++) {
-		if (rf__memmem(s, n, "://", 3) != NULL)
+		if ((n >= 7 && strncasecmp(s, "http://", 7) == 0) ||
+		    (n >= 8 && strncasecmp(s, "https://", 8) == 0))
 			return 0;
 		if (has_address(s, n))
 			return 1;

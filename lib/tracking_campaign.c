@@ -199,15 +199,16 @@ count(rf_link *l, void *arg)
 	return 0;
 }
 
-/* drop_opaque_in: withdraw the tokens found by shape alone (opaque-token,
- * other-address) inside [off, off+len). */
+/* drop_opaque_in: withdraw opaque-token tokens inside [off, off+len).
+ * An other-address token stays: every copy of a campaign to one mailbox
+ * (or one list) carries the same address, and it still confirms it. */
 static void
 drop_opaque_in(rf_link *l, size_t off, size_t len)
 {
 	size_t i, o;
 
 	for (i = o = 0; i < l->ntokens; i++) {
-		if (rf__weak_reason(l->tokens[i].reason) &&
+		if (strcmp(l->tokens[i].reason, "opaque-token") == 0 &&
 		    l->tokens[i].off >= off &&
 		    l->tokens[i].off + l->tokens[i].len <= off + len)
 			continue;

@@ -195,9 +195,9 @@ rf_status rf_tracking_skeleton(rf_message *m, rf_copy_links *out,
  * position, host and path shape; a host label, path segment, query value
  * or fragment whose value in m differs from its value in every other
  * lined-up copy gets a "varies-in-campaign" token (even a short serial
- * number); an "opaque-token" or "other-address" on a part that is the
- * same in every lined-up copy is withdrawn (a shared document id, the
- * sender's own address, is not a tracking code).
+ * number); an "opaque-token" on a part that is the same in every
+ * lined-up copy is withdrawn (a shared document id is not a tracking
+ * code).
  * Needs at least one other copy; links that line up with none are left
  * as they are.  Reasons, tracking and clean are brought up to date.
  * Batch mode: call it for each copy with (a sample of) the others'
