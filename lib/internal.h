@@ -383,6 +383,29 @@ struct rf__toks {
 int rf__tok_add(rf_arena *a, struct rf__toks *t, size_t off, size_t len,
 		const char *reason);
 
+/* The reason of an e-mail address in a query value that is not the
+ * recipient's known one (tracking_address.c). */
+#define RF__OTHER_ADDRESS "other-address"
+
+/* rf__weak_reason: reason is found by shape alone ("opaque-token",
+ * "other-address"): counted only in bulk mail, and not by itself a sign
+ * of bulk mail. */
+int rf__weak_reason(const char *reason);
+
+/* rf__other_addresses: add an "other-address" token for every parameter
+ * of the query (or fragment) u->s[qoff..qoff+qlen) of a URL with a host
+ * whose value (the whole parameter when it has no '='), as written or
+ * percent-decoded up to 3 times, holds an e-mail address and does not
+ * start with http:// or https:// (a destination, analysed when the link
+ * is unwrapped); campaign tags (rules, host) are skipped, and so is a value in
+ * which a recipient-* token other than the local part alone, from index
+ * first of t on, already lies.  The token is the value.  0, or -1 when
+ * out of memory. */
+int rf__other_addresses(rf_arena *a, const rf_rules *rules,
+			const struct rf__url *u, const char *host,
+			size_t qoff, size_t qlen, size_t first,
+			struct rf__toks *t);
+
 /* rf__drop_covered: drop the tokens from index first on whose reason is
  * drop and that lie inside a recipient-* token. */
 void rf__drop_covered(struct rf__toks *t, size_t first, const char *drop);

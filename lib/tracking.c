@@ -129,15 +129,37 @@ rf__opaque(const char *s, size_t n)
 	    upper > 0));
 }
 
-/* A file name with an extension: a resource, not an id. */
+/*
+ * A file name with an extension: a resource, not an id.  The extension
+ * is one of the list (any case) or, more generally, one to
+ * EXT_MAX_GENERAL letters and digits after the last '.', a letter first,
+ * all of one case (".deb", ".rpm", ".tgz", ".xml", ".DTL", ".mgi2"): the
+ * base64 and dotted ids this would otherwise hide have longer or mixed-
+ * case pieces after their dots ("bd7n7877.6vihnja6", "...PMC.NjgA").
+ */
+#define EXT_MAX_GENERAL 4
+
 static int
 has_extension(const char *s, size_t n)
 {
 	static const char *const ext[] = { ".png", ".jpg", ".jpeg", ".gif",
 	    ".webp", ".svg", ".css", ".js", ".pdf", ".ico", ".html", ".htm",
 	    ".php", ".asp", ".aspx", ".jsp", ".mp4", ".zip" };
-	size_t i, l;
+	size_t i, l, dot, lower = 0, upper = 0;
 
+	/* the general form: one case, a letter first */
+	for (dot = n; dot > 0 && n - dot < EXT_MAX_GENERAL + 1 &&
+	    s[dot - 1] != '.'; dot--)
+		;
+	if (dot > 1 && s[dot - 1] == '.' && dot < n &&
+	    isalpha((unsigned char)s[dot])) {
+		for (i = dot; i < n && isalnum((unsigned char)s[i]); i++) {
+			lower += islower((unsigned char)s[i]) != 0;
+			upper += isupper((unsigned char)s[i]) != 0;
+		}
+		if (i == n && (lower == 0 || upper == 0))
+			return 1;
+	}
 	/* each is a '.' and two to four bytes: most strings have no '.'
 	 * there */
 	if (!(n > 3 && s[n - 3] == '.') && !(n > 4 && s[n - 4] == '.') &&
@@ -311,6 +333,13 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	if (u.has_frag && known_params(an, &u, host, u.frag_off, u.frag_len,
 	    t) != 0)
 		return -1;
+	/* an address the recipient's forms did not find (an alias, a list) */
+	if ((an->opts & RF_TRK_OPAQUE) && ((u.has_query &&
+	    rf__other_addresses(an->a, an->rules, &u, host, u.query_off,
+	    u.query_len, before, t) != 0) || (u.has_frag &&
+	    rf__other_addresses(an->a, an->rules, &u, host, u.frag_off,
+	    u.frag_len, before, t) != 0)))
+		return -1;
 	provider = rf__rules_host(an->rules, host, u.host_len,
 	    url + u.path_off, u.path_len);
 	/* on a tracking host whose id parameters the rules name, the rules
@@ -409,6 +438,7 @@ identifying(const char *reason)
 {
 	return has_prefix(reason, "recipient-") ||
 	    has_prefix(reason, "opaque-token") ||
+	    has_prefix(reason, RF__OTHER_ADDRESS) ||
 	    has_prefix(reason, "varies-in-campaign") ||
 	    has_prefix(reason, "known-host:");
 }
@@ -550,7 +580,8 @@ bulk_headers(const rf_message *m)
 	    strncasecmp(p, "list", 4) == 0 || strncasecmp(p, "junk", 4) == 0;
 }
 
-/* drop the opaque-token tokens of a link (mail that is not bulk). */
+/* drop the tokens found by shape alone (opaque-token, other-address) of
+ * a link (mail that is not bulk). */
 static int
 drop_opaque(rf_arena *a, const rf_rules *r, rf_link *l, unsigned maxdepth,
 	    unsigned *limits_hit)
@@ -559,7 +590,7 @@ drop_opaque(rf_arena *a, const rf_rules *r, rf_link *l, unsigned maxdepth,
 	int dropped = 0;
 
 	for (i = o = 0; i < l->ntokens; i++) {
-		if (strcmp(l->tokens[i].reason, "opaque-token") == 0) {
+		if (rf__weak_reason(l->tokens[i].reason)) {
 			dropped = 1;
 			continue;
 		}
@@ -878,7 +909,7 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		rf_link *l = &m->links.v[i];
 
 		for (k = 0; k < l->ntokens && !bulk; k++)
-			if (strcmp(l->tokens[k].reason, "opaque-token") != 0)
+			if (!rf__weak_reason(l->tokens[k].reason))
 				bulk = 1;
 	}
 	for (i = 0; i < m->links.n && !bulk; i++)

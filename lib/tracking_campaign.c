@@ -138,6 +138,21 @@ find_unit(const struct shaped *s, const struct shaped *ref,
 	return NULL;
 }
 
+/* same_value: unit u of x and unit v of y hold the same value; host
+ * labels compare without regard to case (InsuranceIQ.com and
+ * insuranceiq.com are one host), every other part byte for byte. */
+static int
+same_value(const struct shaped *x, const struct unit *u,
+	   const struct shaped *y, const struct unit *v)
+{
+	if (v->len != u->len)
+		return 0;
+	if (u->kind == U_HOST)
+		return strncasecmp(y->url + v->off, x->url + u->off,
+		    u->len) == 0;
+	return memcmp(y->url + v->off, x->url + u->off, u->len) == 0;
+}
+
 /* similarity: how well y lines up with x: the units of x whose value y
  * shares, counted twice, and the query names both have; *pathdiff: path
  * segments of x that differ in y. */
@@ -154,8 +169,7 @@ similarity(const struct shaped *x, const struct shaped *y, size_t *pathdiff)
 		if ((v = find_unit(y, x, u)) == NULL)
 			continue;
 		n += u->kind == U_QUERY;
-		eq = v->len == u->len && memcmp(y->url + v->off,
-		    x->url + u->off, u->len) == 0;
+		eq = same_value(x, u, y, v);
 		n += eq ? 2 : 0;
 		*pathdiff += !eq && u->kind == U_PATH;
 	}
@@ -185,7 +199,9 @@ count(rf_link *l, void *arg)
 	return 0;
 }
 
-/* drop_opaque_in: withdraw opaque-token tokens inside [off, off+len). */
+/* drop_opaque_in: withdraw opaque-token tokens inside [off, off+len).
+ * An other-address token stays: every copy of a campaign to one mailbox
+ * (or one list) carries the same address, and it still confirms it. */
 static void
 drop_opaque_in(rf_link *l, size_t off, size_t len)
 {
@@ -222,9 +238,7 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 			if ((v = find_unit(peers[k], me, u)) == NULL)
 				continue;
 			seen++;
-			if (v->len == u->len &&
-			    memcmp(peers[k]->url + v->off, me->url + u->off,
-			    u->len) == 0)
+			if (same_value(me, u, peers[k], v))
 				eq++;
 		}
 		if (seen == 0)

@@ -16,6 +16,9 @@
  *  - web bugs: tiny (at most 2x2 px) or hidden images;
  *  - opaque tokens: long high-entropy ids in host labels, path segments
  *    and query values (only in bulk mail: see rf_tracking_message);
+ *  - other addresses: an e-mail address in a query value that is not the
+ *    recipient's known one (an alias, a list; bulk mail only, as opaque
+ *    tokens);
  *  - across copies of one campaign: parts of links that change from copy
  *    to copy (rf_tracking_campaign).
  *
@@ -23,7 +26,8 @@
  *   recipient-plain, recipient-urlencoded, recipient-base64, recipient-hex,
  *   recipient-md5, recipient-sha1, recipient-sha256, recipient-sha512,
  *   recipient-local-part, known-param:NAME, known-host:PROVIDER,
- *   web-bug:1x1, web-bug:hidden, opaque-token, varies-in-campaign.
+ *   web-bug:1x1, web-bug:hidden, opaque-token, other-address,
+ *   varies-in-campaign.
  * A link's reasons also carry "web-bug:token" for an image whose URL
  * carries an identifying token.  known-param:NAME strings live in the
  * arena of the message.
@@ -88,7 +92,8 @@ rf_status rf_recipient_new(rf_arena *a, const char *addr,
 
 /* Options of rf_tracking_link. */
 enum {
-	RF_TRK_OPAQUE = 1u << 0,	/* look for opaque tokens too */
+	RF_TRK_OPAQUE = 1u << 0,	/* look for opaque tokens and other
+					 * addresses too */
 	RF_TRK_TAGS = 1u << 1		/* campaign tags ("tag" rules, which
 					 * identify nobody) become tokens too,
 					 * reason "campaign-tag:NAME": for a
@@ -111,8 +116,9 @@ rf_status rf_tracking_link(const rf_ctx *ctx, const rf_rules *rules,
 /*
  * rf_tracking_message: analyse every link of m and of its embedded
  * messages for recipient (an addr-spec; NULL: rf_message_recipient(m);
- * no address search when there is none).  Opaque tokens are looked for
- * only when the message is bulk mail: it has List-Unsubscribe, List-Id or
+ * no address search when there is none).  Opaque tokens and other
+ * addresses count only when the message is bulk mail: it has
+ * List-Unsubscribe, List-Id or
  * "Precedence: bulk/list", or one of its links is already tracking by the
  * other tests.  Limits hit are or-ed into m->limits_hit.
  */
@@ -189,8 +195,9 @@ rf_status rf_tracking_skeleton(rf_message *m, rf_copy_links *out,
  * position, host and path shape; a host label, path segment, query value
  * or fragment whose value in m differs from its value in every other
  * lined-up copy gets a "varies-in-campaign" token (even a short serial
- * number); an "opaque-token" on a part that is the same in every lined-up
- * copy is withdrawn (a shared document id is not a tracking code).
+ * number); an "opaque-token" on a part that is the same in every
+ * lined-up copy is withdrawn (a shared document id is not a tracking
+ * code).
  * Needs at least one other copy; links that line up with none are left
  * as they are.  Reasons, tracking and clean are brought up to date.
  * Batch mode: call it for each copy with (a sample of) the others'

@@ -7,6 +7,11 @@
 # outputs in tests/data/rcpts/golden/ were written by the binary of
 # commit 18fa8d7 (the per-recipient path), with
 #     REDFLAG=/path/to/old/redflag tests/e2e/filter_rcpts.sh --record
+# and recorded again on branch s15-track, whose only change to them is
+# that links carrying another recipient's address (r1..r3 in r0's copy)
+# are now cleaned too ("other-address", docs/tracking.md); the shared
+# path still equals the per-recipient one (test_base_* in
+# tests/unit/test_tracking_fast.c, on the same messages).
 # Messages: tests/data/rcpts/*.eml (tools/genrcpt.py) and a fixture;
 # recipients: r0..r(N-1)@example.org, whose first four are encoded in
 # links; with a store: a second copy that finds the campaign of the

@@ -388,6 +388,22 @@ test_opaque(void **state)
 	    "d4bea2543.png")->tracking);
 	assert_false(href(f, "https://news.example/2024/05/how-we-rebuilt-our"
 	    "-InfrastructureWithKubernetes")->tracking);
+	/* file names whose extension is not in the short list: packages,
+	 * feeds, pages (one case, a letter first) */
+	assert_false(href(f, "ftp://ftp.example/pub/gaim_0.59.1-1.ximian.2_"
+	    "i386.deb")->tracking);
+	assert_false(href(f, "https://x.example/r/gamix-1.99.p13-aap1.src.rpm")
+	    ->tracking);
+	assert_false(href(f, "https://x.example/n?xml=%2Fnews%2F2002%2F08%2F0"
+	    "6%2Fngene06.xml")->tracking);
+	assert_false(href(f, "https://x.example/p/78184_PartyPlayer.mgi2")
+	    ->tracking);
+	/* dotted ids still are: mixed case or long after the dot */
+	assert_string_equal(tok(f, href(f, "https://x.example/c/5NGp6tsciMBW"
+	    "BAxvERCbPMC.NjgA/x"), "opaque-token"),
+	    "5NGp6tsciMBWBAxvERCbPMC.NjgA");
+	assert_true(href(f, "https://x.example/c?t=Xk29fLq81ZpQ7wTm.e9iqjsn6")
+	    ->tracking);
 	/* without RF_TRK_OPAQUE nothing is opaque */
 	l = img(f, "https://click.news.example/l/q8ZfK2mX7pLw4RtY9vB3nH6s",
 	    RF_LINK_HREF, -1, -1, NULL, 0, 0);
@@ -550,6 +566,94 @@ test_message_policy(void **state)
 	assert_true(m->links.v[0].tracking);
 }
 
+/* an address in a query value that is not the recipient's known one */
+static void
+test_other_address(void **state)
+{
+	struct fx *f = *state;
+	const char *urls[] = {
+		"https://news.example/unsub?em=Jane.Doe%40Alias.example&l=7",
+		"https://news.example/trim/?list@lists.example%7C17%7C308",
+		"https://news.example/u?e=jane%2540alias.example&p=1",
+	};
+	const char *c1[] = { "https://news.example/c?from=sales@shop.example"
+	    "&id=1", "https://news.example/p/1001" };
+	const char *c2[] = { "https://news.example/c?from=sales@shop.example"
+	    "&id=1", "https://news.example/p/1002" };
+	rf_copy_links o = { c2, 2 };
+	rf_message *m;
+	rf_error err;
+	rf_link *l;
+
+	/* one link: found, the parameter dropped, the others kept in order */
+	l = href(f, urls[0]);
+	assert_string_equal(tok(f, l, "other-address"),
+	    "Jane.Doe%40Alias.example");
+	assert_string_equal(l->clean, "https://news.example/unsub?l=7");
+	/* a query that is all value */
+	l = href(f, urls[1]);
+	assert_string_equal(tok(f, l, "other-address"),
+	    "list@lists.example%7C17%7C308");
+	assert_string_equal(l->clean, "https://news.example/trim/");
+	/* percent-encoded twice */
+	l = href(f, urls[2]);
+	assert_string_equal(tok(f, l, "other-address"),
+	    "jane%2540alias.example");
+	assert_string_equal(l->clean, "https://news.example/u?p=1");
+	/* the recipient's own address: only its own reason */
+	l = href(f, "https://news.example/u?email=john.smith@example.com&a=1");
+	assert_true(has_reason(l, "recipient-plain"));
+	assert_false(has_reason(l, "other-address"));
+	/* not addresses: no dot in the domain, digits last, a Usenet
+	 * Message-ID on Google Groups (a tag), a mailto: link, a path; in
+	 * a value that is a URL only the destination's own parameter */
+	assert_false(href(f, "https://x.example/s?q=a@b")->tracking);
+	assert_false(href(f, "https://x.example/s?v=1.2@3.4")->tracking);
+	assert_false(href(f, "https://x.example/s?q=@example.org")->tracking);
+	assert_false(href(f, "http://groups.google.com/groups?selm=3627ac95."
+	    "66099519%40news.cs.hut.fi&rnum=2")->tracking);
+	assert_false(href(f, "mailto:list-request@lists.example?subject="
+	    "unsubscribe%20jane@alias.example")->tracking);
+	assert_false(href(f, "https://x.example/archive/list@lists.example/"
+	    "msg02554.html")->tracking);
+	l = href(f, "https://r.example/c?url=https%3A%2F%2Fshop.example%2Fp"
+	    "%3Fe%3Djane%2540alias.example");
+	assert_string_equal(tok(f, l, "other-address"),
+	    "jane%2540alias.example");
+	assert_string_equal(l->clean, "https://shop.example/p");
+	/* without RF_TRK_OPAQUE (rules only) it is not looked for */
+	l = img(f, urls[0], RF_LINK_HREF, -1, -1, NULL, 0, 0);
+	assert_false(l->tracking);
+
+	/* personal mail: not a code (a link to a search, a calendar) */
+	m = message(f, urls, 3, 0);
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_false(m->links.v[0].tracking);
+	assert_string_equal(m->links.v[0].clean, urls[0]);
+	/* bulk mail: it is, and alone it does not make mail bulk */
+	m = message(f, urls, 3, 1);
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_true(m->links.v[0].tracking);
+	assert_true(m->links.v[2].tracking);
+	/* the same address in every copy of a campaign stays a code: copies
+	 * to one mailbox or one list all carry it */
+	m = message(f, c1, 2, 1);
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_true(m->links.v[0].tracking);
+	assert_int_equal(rf_tracking_campaign(f->ctx, f->rules, m, &o, 1,
+	    &err), RF_OK);
+	assert_true(m->links.v[0].tracking);
+	assert_string_equal(m->links.v[0].clean, "https://news.example/c?id=1");
+	/* an address followed by a URL is not a destination: still found */
+	l = href(f, "https://x.example/c/*https://shop.example/u?from=jane@"
+	    "alias.example*https://shop.example/u?from=");
+	assert_true(has_reason(l, "other-address"));
+	assert_null(strstr(l->clean, "jane"));
+}
+
 static void
 test_campaign(void **state)
 {
@@ -619,6 +723,27 @@ test_campaign(void **state)
 		    "varies-in-campaign"), "Q1w2E3");
 		assert_false(m->links.v[1].tracking);
 		assert_string_equal(m->links.v[1].clean, h[1]);
+	}
+
+	/* host names compare without regard to case: a host written
+	 * differently in another copy is the same host, not a per-copy
+	 * code; a sub-domain that does differ still varies */
+	{
+		const char *x[] = { "http://www.InsuranceIQ.com/optout",
+		    "http://Q1w2E3.news.example/p" };
+		const char *y[] = { "http://www.insuranceiq.com/optout",
+		    "http://z9y8x7.NEWS.example/p" };
+		rf_copy_links o = { y, 2 };
+
+		m = message(f, x, 2, 1);
+		assert_int_equal(rf_tracking_message(f->ctx, f->rules, m,
+		    ADDR, &err), RF_OK);
+		assert_int_equal(rf_tracking_campaign(f->ctx, f->rules, m,
+		    &o, 1, &err), RF_OK);
+		assert_false(m->links.v[0].tracking);
+		assert_string_equal(m->links.v[0].clean, x[0]);
+		assert_string_equal(tok(f, &m->links.v[1],
+		    "varies-in-campaign"), "Q1w2E3");
 	}
 }
 
@@ -737,6 +862,7 @@ main(void)
 		cmocka_unit_test(test_providers),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_message_policy),
+		cmocka_unit_test(test_other_address),
 		cmocka_unit_test(test_campaign),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_limits),
