@@ -156,19 +156,18 @@ cmd_campaigns(int argc, char **argv)
 			return RF_EXIT_OK;
 		} else if (strcmp(arg, "--json") == 0) {
 			o.json = 1;
-		} else if (strcmp(arg, "--db") == 0 ||
-		    strcmp(arg, "--limit") == 0) {
-			if (i + 1 >= argc) {
-				cli_warn("%s needs a value", arg);
-				return RF_EXIT_USAGE;
-			}
+		} else if ((strcmp(arg, "--db") == 0 ||
+		    strcmp(arg, "--limit") == 0) && i + 1 < argc) {
 			val = argv[++i];
 		} else if (strncmp(arg, "--db=", 5) == 0) {
 			val = arg + 5;
 		} else if (strncmp(arg, "--limit=", 8) == 0) {
 			val = arg + 8;
 		} else {
-			cli_warn("campaigns: unknown option '%s'", arg);
+			static const char *const valued[] = { "--db",
+			    "--limit", NULL };
+
+			cli_bad_option("campaigns", arg, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}

@@ -45,6 +45,12 @@ expect 64 "consent: unknown option '--bogus'" "$REDFLAG" consent add --bogus
 expect 64 "serve: option '--port' needs a value" "$REDFLAG" serve --port
 expect 64 "milter: option '--socket' needs a value" "$REDFLAG" milter --socket
 expect 64 "milter: unknown option '--bogus'" "$REDFLAG" milter --bogus
+expect 64 "campaigns: option '--db' needs a value" "$REDFLAG" campaigns --db
+expect 64 "campaigns: option '--limit' needs a value" "$REDFLAG" campaigns --limit
+expect 64 "campaigns: unknown option '--bogus'" "$REDFLAG" campaigns --bogus
+expect 64 "hotline: option '--why' needs a value" "$REDFLAG" hotline cases --why
+expect 64 "hotline: option '--as' needs a value" "$REDFLAG" hotline --as
+expect 64 "hotline: unknown option '--bogus'" "$REDFLAG" hotline --bogus cases
 # the filter defers on any mistake (75), and says which
 expect 75 "filter: option '-r' needs a value" "$REDFLAG" filter -r
 

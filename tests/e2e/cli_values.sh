@@ -79,7 +79,8 @@ e=$(printf '\033')
 for args in "scan --x${e}[31m" "filter --x${e}[31m" "clean a x${e}[31m" \
     "clean --verdict x${e}[31m" "arf x${e}[31m" "arf --x${e}[31m" \
     "consent --db $tmp/u.db x${e}[31m" "complain --db $tmp/u.db a x${e}[31m" \
-    "serve --db $tmp/h.db --listen x${e}[31m" "x${e}[31m"; do
+    "serve --db $tmp/h.db --listen x${e}[31m" "campaigns --x${e}[31m" \
+    "hotline --db $tmp/h.db --x${e}[31m" "x${e}[31m"; do
 	# shellcheck disable=SC2086
 	"$REDFLAG" $args </dev/null >/dev/null 2>"$tmp/err"
 	if grep -q "$e" "$tmp/err" || ! grep -q 'x\\x1b\[31m' "$tmp/err"; then
