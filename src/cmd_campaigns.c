@@ -145,7 +145,6 @@ cmd_campaigns(int argc, char **argv)
 	rf_store_options opt;
 	rf_store *s = NULL;
 	rf_error err;
-	char *end;
 	int i, rc = RF_EXIT_OK;
 
 	for (i = 1; i < argc; i++) {
@@ -177,9 +176,9 @@ cmd_campaigns(int argc, char **argv)
 			db = val;
 			continue;
 		}
-		limit = strtoull(val, &end, 10);
-		if (*val == '\0' || *val == '-' || *end != '\0' ||
-		    limit > 1000000000ull) {
+		/* a count: digits only (rf_parse_number, no suffix) */
+		if (rf_parse_number(val, 1000000000, 0, &limit, NULL) !=
+		    RF_OK) {
 			cli_warn("--limit needs a number from 0 to 1000000000");
 			return RF_EXIT_USAGE;
 		}

@@ -56,6 +56,25 @@ for v in 0 1k -1 18446744073709551617 ' 5'; do
 	expect_err "max_recipients: a number from 1 to 1000000" \
 		"$REDFLAG" filter --set "max_recipients=$v"
 done
+# campaigns --limit (a count: rf_parse_number without suffix) and the
+# verdict's counts (--set bulk_size=...): no sign (-1 was refused, +5
+# taken), no blank (' 5' was taken), no suffix, nothing that wraps
+# around (2^64 + 1), not blank; the message names the option or setting
+for v in -1 1k 18446744073709551617 '' ' 5' +5 1000000001; do
+	expect_err "--limit needs a number from 0 to 1000000000" \
+		"$REDFLAG" campaigns --db "$tmp/s.db" --limit "$v"
+	expect_err "--limit needs a number from 0 to 1000000000" \
+		"$REDFLAG" campaigns --db "$tmp/s.db" "--limit=$v"
+	expect_err "--set: bulk_size: a number from 1 to 1000000000" \
+		"$REDFLAG" scan --no-progress --set "bulk_size=$v" "$tmp/one.eml"
+done
+"$REDFLAG" scan --no-progress --db "$tmp/s.db" "$tmp/one.eml" >/dev/null &&
+for v in 0 1 1000000000; do
+	"$REDFLAG" campaigns --db "$tmp/s.db" --limit "$v" >/dev/null ||
+		{ echo "FAIL: campaigns --limit $v" >&2; fails=$((fails + 1)); }
+done
+"$REDFLAG" scan --no-progress --set bulk_size=1000000000 "$tmp/one.eml" \
+    >/dev/null || { echo "FAIL: bulk_size=1000000000" >&2; fails=$((fails + 1)); }
 # --rcpt is checked by the consent store's own rule
 # (rf_consent_address_ok): what the store would refuse as a recipient
 # (angle brackets, a quote, a backslash; over 320 bytes) is a usage
