@@ -81,7 +81,7 @@ done
 # error, not an address every consent check then fails on
 long=$(printf '%0314d@x.org' 0)	# 320 bytes
 for r in '<alice@example.org>' 'a"b@example.org' 'a\b@example.org' \
-    '@a@example.org' "a$long"; do
+    '@a@example.org' "a$long" 'a@example.org@' 'a@@'; do
 	expect_err "scan: --rcpt: '.*' is not a mail address" \
 		"$REDFLAG" scan --rcpt "$r" "$tmp/one.eml"
 	expect_err "clean: --rcpt: '.*' is not a mail address" \
@@ -89,6 +89,15 @@ for r in '<alice@example.org>' 'a"b@example.org' 'a\b@example.org' \
 done
 "$REDFLAG" scan --rcpt "$long" "$tmp/one.eml" >/dev/null 2>"$tmp/err" ||
 	{ echo "FAIL: a 320-byte --rcpt refused" >&2; fails=$((fails + 1)); }
+# an empty domain after the last '@' (a@example.org@) was taken by
+# --rcpt and by the store; consent add refuses it as --rcpt does, with
+# the store's own message, and takes a@b@c as --rcpt does
+expect_err "consent add: a recipient is an address \(local@domain\)" \
+	"$REDFLAG" consent --db "$tmp/c.db" add 'a@example.org@' example.org
+"$REDFLAG" consent --db "$tmp/c.db" add 'a@b@example.org' example.org \
+    >/dev/null 2>"$tmp/err" &&
+"$REDFLAG" scan --rcpt 'a@b@example.org' "$tmp/one.eml" >/dev/null 2>&1 ||
+	{ echo "FAIL: a@b@example.org refused" >&2; fails=$((fails + 1)); }
 [ ! -e "$tmp/h.db" ] ||
 	{ echo "FAIL: a usage error made the store" >&2; fails=$((fails + 1)); }
 
