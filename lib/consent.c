@@ -59,15 +59,17 @@ lower(const char *s, size_t n, char *out, size_t size)
 int
 rf_consent_address_ok(const char *s)
 {
-	const char *at = s != NULL ? strchr(s, '@') : NULL;
 	size_t n;
 
-	if (at == NULL || at == s || at[1] == '\0')
+	/* local@domain: an '@', and the address neither begins nor ends
+	 * with one (the domain, after the last '@', is not empty, nor the
+	 * local part before it) */
+	if (s == NULL || s[0] == '@' || strchr(s, '@') == NULL)
 		return 0;
 	for (n = 0; s[n] != '\0'; n++)
 		if (n >= RF_CONSENT_ADDR_MAX || !byte_ok((unsigned char)s[n]))
 			return 0;
-	return 1;
+	return s[n - 1] != '@';
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <redflag/analysis.h>
+#include <redflag/limits.h>
 #include <redflag/verdict.h>
 
 #include "internal.h"
@@ -42,22 +43,6 @@ rf_verdict_settings_default(rf_verdict_settings *s)
 }
 
 static int
-parse_u64(const char *v, uint64_t max, uint64_t *out)
-{
-	unsigned long long u;
-	char *end;
-
-	if (*v < '0' || *v > '9')
-		return -1;
-	errno = 0;
-	u = strtoull(v, &end, 10);
-	if (errno != 0 || *end != '\0' || u > max)
-		return -1;
-	*out = u;
-	return 0;
-}
-
-static int
 parse_prob(const char *v, double *out)
 {
 	char *end;
@@ -77,14 +62,15 @@ rf_status
 rf_verdict_settings_set(rf_verdict_settings *s, const char *name,
 			const char *value, rf_error *err)
 {
-	uint64_t u;
+	unsigned long long u;
 	double d;
 
 	if (strcmp(name, "bulk_size") == 0 ||
 	    strcmp(name, "campaign_complaints") == 0 ||
 	    strcmp(name, "domain_complaints") == 0 ||
 	    strcmp(name, "tracking_links") == 0) {
-		if (parse_u64(value, 1000000000, &u) != 0 || u == 0)
+		if (rf_parse_number(value, 1000000000, 0, &u, NULL) !=
+		    RF_OK || u == 0)
 			return rf_error_set(err, RF_EINVAL, "%s: a number "
 			    "from 1 to 1000000000", name);
 		if (name[0] == 'b')

@@ -145,7 +145,6 @@ cmd_campaigns(int argc, char **argv)
 	rf_store_options opt;
 	rf_store *s = NULL;
 	rf_error err;
-	char *end;
 	int i, rc = RF_EXIT_OK;
 
 	for (i = 1; i < argc; i++) {
@@ -156,19 +155,18 @@ cmd_campaigns(int argc, char **argv)
 			return RF_EXIT_OK;
 		} else if (strcmp(arg, "--json") == 0) {
 			o.json = 1;
-		} else if (strcmp(arg, "--db") == 0 ||
-		    strcmp(arg, "--limit") == 0) {
-			if (i + 1 >= argc) {
-				cli_warn("%s needs a value", arg);
-				return RF_EXIT_USAGE;
-			}
+		} else if ((strcmp(arg, "--db") == 0 ||
+		    strcmp(arg, "--limit") == 0) && i + 1 < argc) {
 			val = argv[++i];
 		} else if (strncmp(arg, "--db=", 5) == 0) {
 			val = arg + 5;
 		} else if (strncmp(arg, "--limit=", 8) == 0) {
 			val = arg + 8;
 		} else {
-			cli_warn("campaigns: unknown option '%s'", arg);
+			static const char *const valued[] = { "--db",
+			    "--limit", NULL };
+
+			cli_bad_option("campaigns", arg, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}
@@ -178,9 +176,9 @@ cmd_campaigns(int argc, char **argv)
 			db = val;
 			continue;
 		}
-		limit = strtoull(val, &end, 10);
-		if (*val == '\0' || *val == '-' || *end != '\0' ||
-		    limit > 1000000000ull) {
+		/* a count: digits only (rf_parse_number, no suffix) */
+		if (rf_parse_number(val, 1000000000, 0, &limit, NULL) !=
+		    RF_OK) {
 			cli_warn("--limit needs a number from 0 to 1000000000");
 			return RF_EXIT_USAGE;
 		}

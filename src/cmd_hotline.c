@@ -498,17 +498,6 @@ do_raw(struct hl_fe *fe, struct args *a)
 	return rc;
 }
 
-static int
-take(int argc, char **argv, int *i, const char **out)
-{
-	if (*i + 1 >= argc) {
-		cli_warn("%s needs a value", argv[*i]);
-		return -1;
-	}
-	*out = argv[++*i];
-	return 0;
-}
-
 int
 cmd_hotline(int argc, char **argv)
 {
@@ -554,15 +543,16 @@ cmd_hotline(int argc, char **argv)
 		else if (strcmp(o, "--state") == 0) v = &a.state;
 		else if (strcmp(o, "--as") == 0) v = &as;
 		else if (strcmp(o, "--case") == 0) v = &cid;
-		if (v != NULL) {
-			if (take(argc, argv, &i, v) != 0) {
-				free(pos);
-				return RF_EXIT_USAGE;
-			}
+		if (v != NULL && i + 1 < argc) {
+			*v = argv[++i];
 			continue;
 		}
-		if (o[0] == '-' && o[1] == '-') {
-			cli_warn("hotline: unknown option %s", o);
+		if (v != NULL || (o[0] == '-' && o[1] == '-')) {
+			/* o, when one of the names above, lacks its value */
+			const char *const valued[] = { v != NULL ? o : NULL,
+			    NULL };
+
+			cli_bad_option("hotline", o, valued);
 			usage(stderr);
 			free(pos);
 			return RF_EXIT_USAGE;

@@ -37,10 +37,11 @@ hl_fe_options_help(FILE *f)
 int
 hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i)
 {
-	const char *a = argv[*i], *spec;
+	const char *a = argv[*i], *value;
 	char name[64];
-	const char *eq;
+	rf_status st;
 	rf_error err;
+	int r;
 
 	if (strcmp(a, "--db") == 0 || strcmp(a, "--raw-key") == 0) {
 		if (*i + 1 >= argc) {
@@ -53,27 +54,19 @@ hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i)
 			fe->key_file = argv[++*i];
 		return 1;
 	}
-	if (strcmp(a, "--set") != 0 && strncmp(a, "--set=", 6) != 0)
-		return 0;
-	spec = a[5] == '=' ? a + 6 : *i + 1 < argc ? argv[*i + 1] : "";
-	eq = strchr(spec, '=');
-	if (eq != NULL && (size_t)(eq - spec) < sizeof(name)) {
-		memcpy(name, spec, (size_t)(eq - spec));
-		name[eq - spec] = '\0';
-		switch (rf_hotline_limits_set(&fe->opts.limits, name, eq + 1,
-		    &err)) {
-		case RF_OK:
-			if (a[5] != '=')
-				++*i;
-			return 1;
-		case RF_ENOTFOUND:	/* may be a message limit */
-			break;
-		default:		/* a hotline limit with a bad value */
-			cli_warn("--set: %s", err.msg);
-			return -1;
-		}
+	/* --set NAME=VALUE, split by cli_set_option: a hotline limit, else
+	 * a message limit */
+	if ((r = cli_set_option(argc, argv, i, name, sizeof(name),
+	    &value)) <= 0)
+		return r;
+	st = rf_hotline_limits_set(&fe->opts.limits, name, value, &err);
+	if (st == RF_ENOTFOUND)		/* not a hotline limit */
+		st = rf_limits_set(&fe->limits, name, value, &err);
+	if (st != RF_OK) {		/* a bad value, or no such limit */
+		cli_warn("--set: %s", err.msg);
+		return -1;
 	}
-	return cli_limit_option(&fe->limits, argc, argv, i);
+	return 1;
 }
 
 static int

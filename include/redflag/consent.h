@@ -77,8 +77,10 @@ rf_status rf_consent_commit(rf_consent_db *db, rf_error *err);
  * rf_consent_address_ok: s is a recipient address as the consent store
  * takes one (the recipient of rf_consent_add, rf_consent_check, ..., once
  * white space around it is trimmed): 1 to RF_CONSENT_ADDR_MAX bytes, no
- * blank, control byte, '<', '>', '"' or '\\', and an '@' with something
- * before it and after it (local@domain).  1 when so, else 0.  For front
+ * blank, control byte, '<', '>', '"' or '\\', and local@domain: an '@',
+ * the address neither beginning nor ending with one (neither the domain,
+ * after the last '@', nor the local part before it empty: "a@b@" and
+ * "@a@b" are refused, "a@b@c" taken).  1 when so, else 0.  For front
  * ends that check an address given by a user before using it.
  */
 int rf_consent_address_ok(const char *s);

@@ -68,7 +68,8 @@ rf_status rf_limits_set(rf_limits *l, const char *name, const char *value,
  * or not that, or when the number exceeds max, one too large for an
  * unsigned long long (before or after its suffix) included: no value
  * wraps around to a small one.  The parser of every numeric setting
- * (rf_limits_set, rf_hotline_limits_set, the front ends' own), for
+ * (rf_limits_set, rf_hotline_limits_set, rf_verdict_settings_set's
+ * counts, the front ends' own: campaigns --limit included), for
  * callers that check a range or word the message themselves.
  */
 rf_status rf_parse_number(const char *s, unsigned long long max,

@@ -154,7 +154,8 @@ void rf_verdict_settings_default(rf_verdict_settings *s);
 /*
  * rf_verdict_settings_set: set the setting called name ("bulk_size",
  * "campaign_complaints", "domain_complaints", "tracking_links",
- * "list_headers_bulk" (yes/no), "spam_cutoff", "ham_cutoff") from value.
+ * "list_headers_bulk" (yes/no), "spam_cutoff", "ham_cutoff") from value
+ * (the four counts: 1 to 1000000000, by rf_parse_number without suffix).
  * RF_OK, or RF_EINVAL (unknown name, bad value, ham_cutoff above
  * spam_cutoff) with the reason in err.
  */

@@ -45,6 +45,12 @@ expect 64 "consent: unknown option '--bogus'" "$REDFLAG" consent add --bogus
 expect 64 "serve: option '--port' needs a value" "$REDFLAG" serve --port
 expect 64 "milter: option '--socket' needs a value" "$REDFLAG" milter --socket
 expect 64 "milter: unknown option '--bogus'" "$REDFLAG" milter --bogus
+expect 64 "campaigns: option '--db' needs a value" "$REDFLAG" campaigns --db
+expect 64 "campaigns: option '--limit' needs a value" "$REDFLAG" campaigns --limit
+expect 64 "campaigns: unknown option '--bogus'" "$REDFLAG" campaigns --bogus
+expect 64 "hotline: option '--why' needs a value" "$REDFLAG" hotline cases --why
+expect 64 "hotline: option '--as' needs a value" "$REDFLAG" hotline --as
+expect 64 "hotline: unknown option '--bogus'" "$REDFLAG" hotline --bogus cases
 # the filter defers on any mistake (75), and says which
 expect 75 "filter: option '-r' needs a value" "$REDFLAG" filter -r
 
@@ -159,10 +165,26 @@ expect 64 "--set: max_url_len: expected a number" \
 expect 64 "serve: --listen wants an IPv4 address, got '999.1.1.1'" \
 	"$REDFLAG" serve --db "$tmp/h.db" --listen 999.1.1.1 --port 0
 expect 64 "--port: 0 to 65535" "$REDFLAG" serve --db "$tmp/h.db" --port ''
+# their --set (hl_fe_option, split by cli_set_option): either form, a
+# hotline limit or a message limit, an unknown name, a malformed one
+expect 64 "--set: max_url_len: expected a number" \
+	"$REDFLAG" hotline --db "$tmp/h.db" --set=max_url_len=x cases
+expect 64 "--set: max_links: expected a number from 1 to" \
+	"$REDFLAG" hotline --db "$tmp/h.db" --set max_links=0 cases
+expect 64 "--set: no limit called 'nosuch'" \
+	"$REDFLAG" hotline --db "$tmp/h.db" --set nosuch=1 cases
+expect 64 "--set: no limit called 'nosuch'" \
+	"$REDFLAG" serve --db "$tmp/h.db" --set=nosuch=1
+expect 64 "--set needs NAME=VALUE, got 'max_url_len'" \
+	"$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len cases
+expect 64 "--set needs NAME=VALUE$" \
+	"$REDFLAG" hotline --db "$tmp/h.db" cases --set
 [ ! -e "$tmp/h.db" ] ||
 	{ echo "FAIL: a usage error created the store" >&2; fails=$((fails + 1)); }
 "$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len=100 cases ||
 	{ echo "FAIL: hotline --set max_url_len=100" >&2; fails=$((fails + 1)); }
+"$REDFLAG" hotline --db "$tmp/h.db" --set=max_links=5 --set=max_report_urls=1k \
+    cases || { echo "FAIL: hotline --set=max_links=5" >&2; fails=$((fails + 1)); }
 
 # scan: an unreadable input is on standard error too, and the status is 1
 expect 1 "^redflag: scan: $tmp/none: No such file" \

@@ -56,13 +56,32 @@ for v in 0 1k -1 18446744073709551617 ' 5'; do
 	expect_err "max_recipients: a number from 1 to 1000000" \
 		"$REDFLAG" filter --set "max_recipients=$v"
 done
+# campaigns --limit (a count: rf_parse_number without suffix) and the
+# verdict's counts (--set bulk_size=...): no sign (-1 was refused, +5
+# taken), no blank (' 5' was taken), no suffix, nothing that wraps
+# around (2^64 + 1), not blank; the message names the option or setting
+for v in -1 1k 18446744073709551617 '' ' 5' +5 1000000001; do
+	expect_err "--limit needs a number from 0 to 1000000000" \
+		"$REDFLAG" campaigns --db "$tmp/s.db" --limit "$v"
+	expect_err "--limit needs a number from 0 to 1000000000" \
+		"$REDFLAG" campaigns --db "$tmp/s.db" "--limit=$v"
+	expect_err "--set: bulk_size: a number from 1 to 1000000000" \
+		"$REDFLAG" scan --no-progress --set "bulk_size=$v" "$tmp/one.eml"
+done
+"$REDFLAG" scan --no-progress --db "$tmp/s.db" "$tmp/one.eml" >/dev/null &&
+for v in 0 1 1000000000; do
+	"$REDFLAG" campaigns --db "$tmp/s.db" --limit "$v" >/dev/null ||
+		{ echo "FAIL: campaigns --limit $v" >&2; fails=$((fails + 1)); }
+done
+"$REDFLAG" scan --no-progress --set bulk_size=1000000000 "$tmp/one.eml" \
+    >/dev/null || { echo "FAIL: bulk_size=1000000000" >&2; fails=$((fails + 1)); }
 # --rcpt is checked by the consent store's own rule
 # (rf_consent_address_ok): what the store would refuse as a recipient
 # (angle brackets, a quote, a backslash; over 320 bytes) is a usage
 # error, not an address every consent check then fails on
 long=$(printf '%0314d@x.org' 0)	# 320 bytes
 for r in '<alice@example.org>' 'a"b@example.org' 'a\b@example.org' \
-    '@a@example.org' "a$long"; do
+    '@a@example.org' "a$long" 'a@example.org@' 'a@@'; do
 	expect_err "scan: --rcpt: '.*' is not a mail address" \
 		"$REDFLAG" scan --rcpt "$r" "$tmp/one.eml"
 	expect_err "clean: --rcpt: '.*' is not a mail address" \
@@ -70,6 +89,15 @@ for r in '<alice@example.org>' 'a"b@example.org' 'a\b@example.org' \
 done
 "$REDFLAG" scan --rcpt "$long" "$tmp/one.eml" >/dev/null 2>"$tmp/err" ||
 	{ echo "FAIL: a 320-byte --rcpt refused" >&2; fails=$((fails + 1)); }
+# an empty domain after the last '@' (a@example.org@) was taken by
+# --rcpt and by the store; consent add refuses it as --rcpt does, with
+# the store's own message, and takes a@b@c as --rcpt does
+expect_err "consent add: a recipient is an address \(local@domain\)" \
+	"$REDFLAG" consent --db "$tmp/c.db" add 'a@example.org@' example.org
+"$REDFLAG" consent --db "$tmp/c.db" add 'a@b@example.org' example.org \
+    >/dev/null 2>"$tmp/err" &&
+"$REDFLAG" scan --rcpt 'a@b@example.org' "$tmp/one.eml" >/dev/null 2>&1 ||
+	{ echo "FAIL: a@b@example.org refused" >&2; fails=$((fails + 1)); }
 [ ! -e "$tmp/h.db" ] ||
 	{ echo "FAIL: a usage error made the store" >&2; fails=$((fails + 1)); }
 
@@ -79,7 +107,8 @@ e=$(printf '\033')
 for args in "scan --x${e}[31m" "filter --x${e}[31m" "clean a x${e}[31m" \
     "clean --verdict x${e}[31m" "arf x${e}[31m" "arf --x${e}[31m" \
     "consent --db $tmp/u.db x${e}[31m" "complain --db $tmp/u.db a x${e}[31m" \
-    "serve --db $tmp/h.db --listen x${e}[31m" "x${e}[31m"; do
+    "serve --db $tmp/h.db --listen x${e}[31m" "campaigns --x${e}[31m" \
+    "hotline --db $tmp/h.db --x${e}[31m" "x${e}[31m"; do
 	# shellcheck disable=SC2086
 	"$REDFLAG" $args </dev/null >/dev/null 2>"$tmp/err"
 	if grep -q "$e" "$tmp/err" || ! grep -q 'x\\x1b\[31m' "$tmp/err"; then

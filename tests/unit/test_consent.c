@@ -288,7 +288,9 @@ test_sender_forms(void **state)
  * records, and a file already holding other tables is fine. */
 /* rf_consent_address_ok is the store's own rule for a recipient: it
  * takes what rf_consent_add takes (nothing around it to trim) and refuses
- * what it refuses; 320 bytes (RF_CONSENT_ADDR_MAX) at the most. */
+ * what it refuses, with either backend (SQLite and Redis); neither the
+ * local part nor the domain (after the last '@') empty; 320 bytes
+ * (RF_CONSENT_ADDR_MAX) at the most. */
 static void
 test_address_ok(void **state)
 {
@@ -297,8 +299,10 @@ test_address_ok(void **state)
 		int ok;
 	} cases[] = {
 		{ "alice@example.org", 1 }, { "a@b", 1 }, { "A.B+c@x.test", 1 },
-		{ "a@b@c.test", 1 }, { "", 0 }, { "alice", 0 },
-		{ "@example.org", 0 }, { "alice@", 0 }, { "@a@b", 0 },
+		{ "a@b@c.test", 1 }, { "a@@b.test", 1 }, { "", 0 },
+		{ "alice", 0 }, { "@example.org", 0 }, { "alice@", 0 },
+		{ "@a@b", 0 }, { "a@b@", 0 }, { "a@b.test@", 0 },
+		{ "a@@", 0 }, { "@", 0 }, { "@@", 0 }, { "@a@", 0 },
 		{ "al ice@x.test", 0 }, { "alice@x\n.test", 0 },
 		{ "a\x7f@x.test", 0 }, { "<alice@x.test>", 0 },
 		{ "a\"b@x.test", 0 }, { "a\\b@x.test", 0 },
@@ -306,6 +310,7 @@ test_address_ok(void **state)
 	struct fx *f = *state;
 	rf_consent_db *db = open_db(f->spec);
 	char addr[RF_CONSENT_ADDR_MAX + 2];
+	rf_consent_record rec;
 	rf_error err;
 	size_t i;
 
@@ -315,6 +320,11 @@ test_address_ok(void **state)
 			    cases[i].addr);
 		assert_int_equal(rf_consent_add(db, cases[i].addr, "c.test",
 		    "m", 1, NULL, &err) == RF_OK, cases[i].ok);
+		/* a consent check takes (and finds) what the store took, and
+		 * refuses the rest as malformed, not as "no consent" */
+		assert_int_equal(rf_consent_check(db, cases[i].addr,
+		    "x@c.test", NULL, &rec, &err), cases[i].ok ? RF_OK :
+		    RF_EINVAL);
 	}
 	memset(addr, 'a', sizeof(addr) - 1);
 	addr[sizeof(addr) - 1] = '\0';
@@ -396,6 +406,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments,
 		    setup_redis, teardown),
+		cmocka_unit_test_setup_teardown(test_address_ok, setup_redis,
+		    teardown),
 	};
 	int rc;
 
