@@ -66,12 +66,23 @@ rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		     const rf_hotline_limits *limits, const char *url,
 		     const char *reporter, rf_hotline_url *out, rf_error *err)
 {
+	return rf__hl_canonical_n(ctx, rules, a, limits, url, &reporter, 1,
+	    out, err);
+}
+
+rf_status
+rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+		   const rf_hotline_limits *limits, const char *url,
+		   const char *const *addrs, size_t naddrs,
+		   rf_hotline_url *out, rf_error *err)
+{
 	size_t max = limits != NULL && limits->max_url_len != 0 ?
 	    limits->max_url_len : 4096;
 	rf_link link;
 	const char *clean, *n, *hostp;
 	char *canon;
-	size_t len;
+	size_t len, i;
+	unsigned removed;
 	rf_status rs;
 
 	memset(out, 0, sizeof(*out));
@@ -80,9 +91,17 @@ rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	if (strlen(url) > max)
 		return rf_error_set(err, RF_ELIMIT, "URL longer than "
 		    "max_url_len (%zu bytes)", max);
-	if ((rs = rf__hl_scrub(ctx, rules, a, url, reporter, &clean,
-	    &out->scrubbed, err)) != RF_OK)
-		return rs;
+	/* The first address (the reporter) with every rule; the others
+	 * (a forwarder) on what it left. */
+	clean = url;
+	for (i = 0; i < naddrs || i == 0; i++) {
+		if (i > 0 && (addrs[i] == NULL || *addrs[i] == '\0'))
+			continue;
+		if ((rs = rf__hl_scrub(ctx, rules, a, clean, naddrs > 0 ?
+		    addrs[i] : NULL, &clean, &removed, err)) != RF_OK)
+			return rs;
+		out->scrubbed += removed;
+	}
 	memset(&link, 0, sizeof(link));
 	link.url = clean;
 	link.kind = RF_LINK_TEXT;

@@ -249,7 +249,8 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 	rf_error e;
 	int64_t now;
 	rf_status rs = RF_OK;
-	size_t i;
+	const char **addrs;
+	size_t i, naddrs = 1;
 
 	if (!rf_hotline_may(who != NULL ? who->role : RF_ROLE_NONE,
 	    RF_PERM_SUBMIT))
@@ -272,13 +273,23 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 		    h->lim.max_field_len);
 	if ((a = rf_arena_new()) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	/* The reporter first, then the mail's other addresses. */
+	if (r->mail != NULL && r->mail->also != NULL)
+		naddrs += r->mail->nalso;
+	if ((addrs = rf_arena_array(a, naddrs, sizeof(*addrs))) == NULL) {
+		rs = rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto done;
+	}
+	addrs[0] = r->reporter;
+	for (i = 1; i < naddrs; i++)
+		addrs[i] = r->mail->also[i - 1];
 	now = r->when != 0 ? (int64_t)r->when : (int64_t)time(NULL);
 	if ((rs = rf__hl_begin(h, err)) != RF_OK)
 		goto done;
 	for (i = 0; i < r->nurls; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
-		rs = rf_hotline_canonical(h->ctx, h->rules, a, &h->lim, r->urls[i],
-		    r->reporter, &u, &e);
+		rs = rf__hl_canonical_n(h->ctx, h->rules, a, &h->lim,
+		    r->urls[i], addrs, naddrs, &u, &e);
 		if (rs == RF_EPARSE || rs == RF_ELIMIT) {
 			out[i].error = rs == RF_ELIMIT ?
 			    "longer than max_url_len" :
@@ -363,6 +374,50 @@ collect(rf_arena *a, const rf_message *m, const rf_hotline_limits *lim,
 	return RF_OK;
 }
 
+/* add_also: addr (lower case) to meta->also unless NULL, the reporter or
+ * there already. */
+static rf_status
+add_also(rf_arena *a, const char *addr, const char *reporter,
+	 rf_hotline_mailmeta *meta, const char ***v, size_t *cap)
+{
+	size_t i;
+
+	if (addr == NULL || *addr == '\0' || (reporter != NULL &&
+	    strcasecmp(addr, reporter) == 0))
+		return RF_OK;
+	for (i = 0; i < meta->nalso; i++)
+		if (strcasecmp((*v)[i], addr) == 0)
+			return RF_OK;
+	if (rf_arena_grow(a, (void **)v, cap, meta->nalso, sizeof(**v)) != 0 ||
+	    ((*v)[meta->nalso] = rf_arena_strdup(a, addr)) == NULL)
+		return RF_ENOMEM;
+	meta->nalso++;
+	meta->also = *v;
+	return RF_OK;
+}
+
+/* other_addresses: meta->also, the addresses besides the reporter that
+ * a reported mail's codes may identify: the forwarder's From: (an inline
+ * forward names the reporter nowhere else; an attached spam's To: may be
+ * a list or a fake), and the recipients of the other attached mails. */
+static rf_status
+other_addresses(rf_arena *a, const rf_message *m, const char *reporter,
+		rf_hotline_mailmeta *meta)
+{
+	const char **v = NULL;
+	size_t cap = 0, i;
+	rf_status rs;
+
+	if ((rs = add_also(a, m->from_addr, reporter, meta, &v, &cap)) !=
+	    RF_OK)
+		return rs;
+	for (i = 1; i < m->nembedded; i++)
+		if ((rs = add_also(a, rf_message_recipient(m->embedded[i]),
+		    reporter, meta, &v, &cap)) != RF_OK)
+			return rs;
+	return RF_OK;
+}
+
 rf_status
 rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 			const rf_hotline_limits *limits, const char ***urls,
@@ -395,6 +450,8 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 		*reporter = m->from_addr;
 	if (*reporter != NULL)
 		*reporter = rf_arena_strdup(a, *reporter);
+	if ((rs = other_addresses(a, m, *reporter, meta)) != RF_OK)
+		goto done;
 	meta->message_id = rf_arena_strdup(a, suspect->message_id);
 	meta->date = rf_arena_strdup(a, suspect->date);
 	meta->sender_domain = domain_of(a, suspect->from_addr);

@@ -196,6 +196,13 @@ typedef struct rf_hotline_mailmeta {
 	 * fingerprints match (rf_fp_match) link their cases as one spam
 	 * campaign.  Only the min-hashes are stored, never the text. */
 	const rf_fingerprint *fp;
+	/* Other addresses the mail's codes may identify, scrubbed like the
+	 * reporter's and never stored: the forwarder's From: (all that
+	 * names the reporter in an inline forward, or when the attached
+	 * spam's To: is someone else), the recipients of further attached
+	 * mails.  nalso entries; also may be NULL when nalso is 0. */
+	const char *const *also;
+	size_t nalso;
 } rf_hotline_mailmeta;
 
 /* Optional reporter contact details, stored apart from cases. */
@@ -243,7 +250,9 @@ rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
  * otherwise the mail itself is the suspect mail.  Header links (List-
  * Unsubscribe), images and CSS are left out, duplicates removed, at most
  * max_report_urls kept.  *reporter: the suspect mail's recipient
- * (Delivered-To, X-Original-To, To), else the forwarder's From:.
+ * (Delivered-To, X-Original-To, To), else the forwarder's From:;
+ * meta->also: the other addresses to scrub (the forwarder's From: when
+ * it is not *reporter, the other attached mails' recipients).
  * meta->fp: the suspect mail's fingerprint (its own address and codes
  * left out), NULL when it has no text.  Bodies and attachments are never
  * kept.  Strings in a.

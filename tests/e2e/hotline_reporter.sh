@@ -1,0 +1,67 @@
+#!/bin/sh
+# hotline_reporter.sh - redflag hotline against a hostile or careless
+# reporter: a forward that names the reporter only in its own From:
+# (inline forward, or an attached spam addressed to someone else) keeps
+# none of the reporter's codes; rejected URLs are not echoed in full.
+. tests/e2e/lib/hotline.sh
+H="$REDFLAG hotline --db $DB"
+
+# An inline forward: the mail itself is the suspect mail, its To: is the
+# hotline, the reporter is only its From:.
+cat > "$T/inline.eml" <<'MAIL'
+From: Annabel Smith <annabel@mail.example>
+To: report@hotline.example
+Subject: Fwd: you won
+Message-ID: <fwd-inline@mail.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Please look at this spam I got:
+
+---------- Forwarded message ---------
+From: Winner <win@spam.example>
+Subject: you won
+To: Annabel Smith <annabel@mail.example>
+
+Claim your prize at http://evil.example/claim?who=annabel@mail.example
+or http://evil.example/u/YW5uYWJlbEBtYWlsLmV4YW1wbGU= or
+http://evil.example/claim/annabel/now
+MAIL
+$H submit --mail - < "$T/inline.eml" > "$T/out" 2> "$T/err" || fail "inline forward"
+[ "$(grep -c '^report' "$T/out")" = 3 ] || fail "inline: 3 reports expected: $(cat "$T/out")"
+sqlite3 "$DB" .dump > "$T/dump"
+grep -q -e 'annabel' -e 'YW5uYWJlbEBtYWlsLmV4YW1wbGU' "$T/dump" &&
+    fail "inline forward: the forwarder's address was stored: $(grep -e annabel -e YW5u "$T/dump")"
+
+# A forward "as attachment" of a spam whose To: is not the reporter (a
+# list, a fake address): the forwarder's own codes go too.
+cat > "$T/attached.eml" <<'MAIL'
+From: Conrad Reporter <conrad@reporter.example>
+To: report@hotline.example
+Subject: Fwd: invoice
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+see attached
+
+--b1
+Content-Type: message/rfc822
+
+From: Billing <billing@spam.example>
+To: customers@bank.example
+Subject: invoice
+Message-ID: <spam-9@spam.example>
+Content-Type: text/plain
+
+Pay at http://pay.example/inv?acct=conrad@reporter.example now.
+--b1--
+MAIL
+$H submit --mail - < "$T/attached.eml" > "$T/out" 2> "$T/err" || fail "attached forward"
+grep -q '^report' "$T/out" || fail "attached: nothing filed: $(cat "$T/out")"
+sqlite3 "$DB" .dump | grep -q 'conrad' &&
+    fail "attached forward: the forwarder's address was stored"
+
+echo "hotline reporter: all checks passed"
