@@ -158,11 +158,11 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 		return err.status == RF_ELIMIT ? EX_DATAERR : EX_TEMPFAIL;
 	}
 	for (i = 0; i < a->argc; i++) {
-		char esc[200];
-
+		/* Named by its place, not echoed: a rejected URL is not
+		 * scrubbed and may carry the reporter's address. */
 		if (out[i].error != NULL) {
-			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
-			    a->argv[i], 80), out[i].error);
+			cli_warn("URL %d of %d: %s", i + 1, a->argc,
+			    out[i].error);
 			bad = 1;
 		} else {
 			printf("report %lld\tcase %lld\t%s\n",

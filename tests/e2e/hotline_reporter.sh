@@ -64,4 +64,14 @@ grep -q '^report' "$T/out" || fail "attached: nothing filed: $(cat "$T/out")"
 sqlite3 "$DB" .dump | grep -q 'conrad' &&
     fail "attached forward: the forwarder's address was stored"
 
+# A rejected URL is named by its place, never echoed: it may carry the
+# reporter's address (stderr goes to logs: a mailbox pipe, cron).
+$H submit --reporter zed.reporter@mail.example http://ok.example/ \
+    'mailto:zed.reporter@mail.example' \
+    "http://evil.example/$(printf '%05000d' 0)?e=zed.reporter@mail.example" \
+    > "$T/out" 2> "$T/err" && fail "rejected URLs gave exit 0"
+grep -q 'zed' "$T/err" "$T/out" && fail "a rejected URL was echoed: $(cat "$T/err")"
+grep -q 'URL 2 of 3: not an http' "$T/err" || fail "rejection not named: $(cat "$T/err")"
+grep -q 'URL 3 of 3: longer than max_url_len' "$T/err" || fail "rejection not named: $(cat "$T/err")"
+
 echo "hotline reporter: all checks passed"
