@@ -74,4 +74,20 @@ grep -q 'zed' "$T/err" "$T/out" && fail "a rejected URL was echoed: $(cat "$T/er
 grep -q 'URL 2 of 3: not an http' "$T/err" || fail "rejection not named: $(cat "$T/err")"
 grep -q 'URL 3 of 3: longer than max_url_len' "$T/err" || fail "rejection not named: $(cat "$T/err")"
 
+# Terminal control bytes in a reported URL (the public API takes
+# \u001b), a reason or a reference never reach the analyst's terminal raw.
+ESC=$(printf '\033')
+out=$($H submit "http://evil.example/a${ESC}]0;pwned$(printf '\007')${ESC}[2Jb") ||
+    fail "URL with control bytes: $out"
+case=$(echo "$out" | sed -n 's/.*case \([0-9]*\).*/\1/p')
+$H show "$case" > "$T/show" || fail "show $case"
+grep -q "$ESC" "$T/show" && fail "show: a raw ESC from a reported URL: $(cat -A "$T/show")"
+grep -q '0;pwned' "$T/show" || fail "show: the URL is not shown: $(cat "$T/show")"
+$H review "$case" --why "looks ${ESC}[2Jbad" && $H assess "$case" red_flag ||
+    fail "review/assess"
+$H export --format csv --reference "R${ESC}[2J" "$case" > /dev/null 2>&1 || fail "export"
+$H audit list > "$T/audit" && $H referrals > "$T/refs" || fail "audit list / referrals"
+grep -q "$ESC" "$T/audit" && fail "audit list: a raw ESC: $(cat -A "$T/audit")"
+grep -q "$ESC" "$T/refs" && fail "referrals: a raw ESC: $(cat -A "$T/refs")"
+
 echo "hotline reporter: all checks passed"
