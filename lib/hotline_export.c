@@ -84,15 +84,15 @@ json_str(rf_buf *b, const char *s)
 	rf_buf_putc(b, '"');
 }
 
-/* csv_field: RFC 4180 quoting; a leading = + - @ gets a ' so that a
- * spreadsheet does not run it as a formula. */
+/* csv_field: RFC 4180 quoting; a leading = + - @ TAB CR gets a ' so
+ * that a spreadsheet does not run it as a formula (OWASP's list). */
 static void
 csv_field(rf_buf *b, const char *s, int last)
 {
 	const char *p;
 
 	rf_buf_putc(b, '"');
-	if (s != NULL && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
+	if (s != NULL && *s != '\0' && strchr("=+-@\t\r", *s) != NULL)
 		rf_buf_putc(b, '\'');
 	for (p = s != NULL ? s : ""; *p; p++) {
 		if (*p == '"')

@@ -90,4 +90,14 @@ $H audit list > "$T/audit" && $H referrals > "$T/refs" || fail "audit list / ref
 grep -q "$ESC" "$T/audit" && fail "audit list: a raw ESC: $(cat -A "$T/audit")"
 grep -q "$ESC" "$T/refs" && fail "referrals: a raw ESC: $(cat -A "$T/refs")"
 
+# CSV: a field a spreadsheet would run (OWASP: = + - @, TAB, CR first)
+# gets a leading '.
+TAB=$(printf '\t')
+for ref in "=1+2" "@SUM(A1)" "${TAB}=1+2" "$(printf '\r')=1+2"; do
+	$H export --format csv --reference "$ref" "$case" > "$T/x.csv" 2> /dev/null ||
+	    fail "csv export"
+	tail -1 "$T/x.csv" | grep -q ",\"'[^\"]*\"$(printf '\r')\$" ||
+	    fail "csv: reference not defused: $(tail -1 "$T/x.csv" | cat -A)"
+done
+
 echo "hotline reporter: all checks passed"
