@@ -164,7 +164,10 @@ typedef struct rf_hotline_url {
  * rf_hotline_canonical: scrub url of the tracking codes that identify
  * reporter (an e-mail address, may be NULL) with the tracking engine
  * (rf_tracking_link: the address in any encoding, rules' parameters and
- * hosts, opaque ids; rules may be NULL) and make its canonical form:
+ * hosts, opaque ids, a known redirector (rule unwrap) replaced by its
+ * destination; a URL with the code that a page merely carries in a
+ * parameter is dropped with that parameter, the page stays; rules may be
+ * NULL) and make its canonical form:
  * scheme and host lower-cased (A-label), default port and fragment
  * dropped, dot segments resolved, percent-encoding normalised, empty path
  * made "/".  Strings live in a.  RF_EPARSE when url is not an absolute

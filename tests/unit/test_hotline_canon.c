@@ -134,6 +134,74 @@ test_scrub_reporter(void **state)
 	rf_arena_free(a);
 }
 
+/* A page that carries another site's URL with the reporter's code in it
+ * (a phishing page's "next" or "return" parameter) stays that page's
+ * case, with the carried URL cleaned in place; the case is never the
+ * other site's (the bank's), which the reporter did not visit.  A known
+ * redirector (an unwrap rule: google.com/url?q=) still gives its
+ * destination. */
+static void
+test_nested_destination(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	rf_rules *rules = NULL;
+	rf_hotline_url u;
+	rf_error err;
+	char *conf;
+	size_t len, i;
+	const char *forms[] = {
+		"http://evil.example/login.php?next=https://www.bank.example/"
+		    "account?user=ann.reporter@mail.example",
+		"http://evil.example/login.php?next=https%3A%2F%2Fwww.bank."
+		    "example%2Faccount%3Fuser%3Dann.reporter%2540mail.example",
+		"http://evil.example/login.php?lang=en&next=https://www.bank."
+		    "example/?u=ann.reporter@mail.example",
+		"http://evil.example/login.php?next=https://www.bank.example/"
+		    "?u=ann.reporter@mail.example&lang=en",
+		"http://evil.example/login.php?a=http://x.example/?e=ann."
+		    "reporter@mail.example&lang=en&b=http://y.example/?e="
+		    "ann.reporter@mail.example",
+	};
+	const char *want[] = {
+		"http://evil.example/login.php?next=https://www.bank.example/"
+		    "account",
+		"http://evil.example/login.php?next=https%3A%2F%2Fwww.bank."
+		    "example%2Faccount",
+		"http://evil.example/login.php?lang=en&next=https://www.bank."
+		    "example/",
+		"http://evil.example/login.php?next=https://www.bank.example/"
+		    "&lang=en",
+		"http://evil.example/login.php?a=http://x.example/&lang=en&b="
+		    "http://y.example/",
+	};
+
+	conf = read_file("data/trackers.conf", &len);
+	assert_int_equal(rf_rules_parse(conf, len, &rules, &err), RF_OK);
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
+		    forms[i], "ann.reporter@mail.example", &u, &err), RF_OK);
+		assert_string_equal(u.canonical, want[i]);
+		assert_string_equal(u.host, "evil.example");
+		assert_null(strstr(u.clean, "ann.reporter"));
+		assert_true(u.scrubbed > 0);
+	}
+	/* Without a code the page keeps its parameter. */
+	assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
+	    "http://evil.example/login.php?next=https://www.bank.example/",
+	    "ann.reporter@mail.example", &u, &err), RF_OK);
+	assert_string_equal(u.canonical,
+	    "http://evil.example/login.php?next=https://www.bank.example/");
+	/* A known redirector is unwrapped to the site it sends to. */
+	assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
+	    "https://www.google.com/url?q=http://evil.example/win?e="
+	    "ann.reporter@mail.example&sa=D", "ann.reporter@mail.example",
+	    &u, &err), RF_OK);
+	assert_string_equal(u.canonical, "http://evil.example/win");
+	rf_rules_free(rules);
+	free(conf);
+	rf_arena_free(a);
+}
+
 static void
 test_defang(void **state)
 {
@@ -162,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_host_and_domain),
 		cmocka_unit_test(test_scrub_reporter),
+		cmocka_unit_test(test_nested_destination),
 		cmocka_unit_test(test_defang),
 	};
 	int rc;
