@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <redflag/message.h>
 #include <redflag/tracking.h>
 
 #include "hotline_int.h"
@@ -218,6 +219,14 @@ rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		if ((rs = rf_rules_parse("", 0, &none, err)) != RF_OK)
 			return rs;
 		rules = none;
+	}
+	/* The address as people write it: "Name <addr>", "mailto:addr". */
+	if (recipient != NULL && strchr(recipient, '<') != NULL)
+		recipient = rf_addr_spec(a, recipient);
+	if (recipient != NULL) {
+		recipient += strspn(recipient, " \t");
+		if (strncasecmp(recipient, "mailto:", 7) == 0)
+			recipient += 7;
 	}
 	/* A reporter address that is not one (no '@') still leaves the
 	 * parameter rules and the opaque-token search. */

@@ -162,7 +162,8 @@ typedef struct rf_hotline_url {
 
 /*
  * rf_hotline_canonical: scrub url of the tracking codes that identify
- * reporter (an e-mail address, may be NULL) with the tracking engine
+ * reporter (an e-mail address, also as "Name <addr>" or "mailto:addr";
+ * may be NULL) with the tracking engine
  * (rf_tracking_link: the address in any encoding, rules' parameters and
  * hosts, opaque ids, a known redirector (rule unwrap) replaced by its
  * destination; a URL with the code that a page merely carries in a

@@ -202,6 +202,28 @@ test_nested_destination(void **state)
 	rf_arena_free(a);
 }
 
+/* The reporter's address as people write it: with a display name, as a
+ * mailto: link, with blanks. */
+static void
+test_reporter_forms(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	const char *forms[] = {
+		"Ann Reporter <ann.reporter@mail.example>",
+		"\"Reporter, Ann\" <Ann.Reporter@Mail.Example>",
+		"mailto:ann.reporter@mail.example",
+		"<ann.reporter@mail.example>",
+		" ann.reporter@mail.example ",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		assert_string_equal(canon(a, "http://evil.example/win?email="
+		    "ann.reporter@mail.example", forms[i]),
+		    "http://evil.example/win");
+	rf_arena_free(a);
+}
+
 static void
 test_defang(void **state)
 {
@@ -231,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_host_and_domain),
 		cmocka_unit_test(test_scrub_reporter),
 		cmocka_unit_test(test_nested_destination),
+		cmocka_unit_test(test_reporter_forms),
 		cmocka_unit_test(test_defang),
 	};
 	int rc;
