@@ -560,8 +560,12 @@ page_stats(struct http_req *r, struct http_resp *o)
 	}
 	/* The twelve months ending with the one asked for. */
 	for (i = 11; i >= 0; i--) {
-		if (rf_hotline_stats_month(r->srv->fe->h, y, m, &s[i], &err) !=
-		    RF_OK) {
+		/* before 1970 (the chart of 1970's months): nothing */
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].year = y;
+		s[i].month = m;
+		if (y >= 1970 && rf_hotline_stats_month(r->srv->fe->h, y, m,
+		    &s[i], &err) != RF_OK) {
 			http_error(r, o, 500, err.msg);
 			return;
 		}

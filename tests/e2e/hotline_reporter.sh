@@ -100,4 +100,15 @@ for ref in "=1+2" "@SUM(A1)" "${TAB}=1+2" "$(printf '\r')=1+2"; do
 	    fail "csv: reference not defused: $(tail -1 "$T/x.csv" | cat -A)"
 done
 
+# Statistics: any month the form accepts shows, the first ones too
+# (their twelve-month chart reaches back before 1970).
+start_server
+add_user ana analyst
+login ana
+for m in 1970-01 1970-11 1971-01 9999-12; do
+	code=$(curl -s -o "$T/stats.html" -w '%{http_code}' -b "$T/ana.jar" "$BASE/stats?month=$m")
+	[ "$code" = 200 ] || fail "stats for $m: HTTP $code"
+	grep -q "$m" "$T/stats.html" || fail "stats for $m: the month is not shown"
+done
+
 echo "hotline reporter: all checks passed"
