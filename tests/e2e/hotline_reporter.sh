@@ -111,4 +111,17 @@ for m in 1970-01 1970-11 1971-01 9999-12; do
 	grep -q "$m" "$T/stats.html" || fail "stats for $m: the month is not shown"
 done
 
+# The case page shows a URL as reported in ASCII: a right-to-left
+# override (U+202E) or a look-alike host cannot make it read as another.
+out=$(api '{"urls": ["http://evil.example/x/\u202egnp.elppa", "http://\u0430\u0440\u0440\u04cf\u0435.com/login"]}')
+echo "$out" | grep -q '"case"' || fail "API: $out"
+cases=$(echo "$out" | grep -o '"case": [0-9]*' | sed 's/.* //')
+[ "$(echo $cases | wc -w)" = 2 ] || fail "API: two cases expected: $out"
+for c in $cases; do
+	curl -s -b "$T/ana.jar" "$BASE/case/$c" > "$T/case.html"
+	grep -q "$(printf '\342\200\256')" "$T/case.html" && fail "case $c: a raw U+202E on the page"
+	grep -q "$(printf '\320\260\321\200')" "$T/case.html" && fail "case $c: a look-alike host shown as letters"
+done
+curl -s -b "$T/ana.jar" "$BASE/queue" | grep -q 'xn--80ak6aa92e' || fail "queue: no A-label"
+
 echo "hotline reporter: all checks passed"
