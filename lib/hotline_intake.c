@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include <redflag/tracking.h>
+
 #include "hotline_int.h"
 
 rf_status
@@ -374,6 +376,34 @@ collect(rf_arena *a, const rf_message *m, const rf_hotline_limits *lim,
 	return RF_OK;
 }
 
+/* identifies: text (a header value) carries addr in any encoding the
+ * tracking engine knows (plain, percent, base64, hex, hashes), read as
+ * a URL path; opaque ids are not looked for (every Message-ID is one). */
+static int
+identifies(const rf_ctx *ctx, rf_arena *a, const char *text,
+	   const char *addr)
+{
+	rf_recipient *rc = NULL;
+	rf_rules *none = NULL;
+	rf_link link;
+	unsigned hit = 0;
+	int yes = 0;
+
+	if (text == NULL || addr == NULL ||
+	    rf_recipient_new(a, addr, &rc, NULL) != RF_OK ||
+	    rf_rules_parse("", 0, &none, NULL) != RF_OK)
+		return 0;
+	memset(&link, 0, sizeof(link));
+	link.url = rf_arena_printf(a, "http://x.invalid/%s", text);
+	link.kind = RF_LINK_TEXT;
+	link.width = link.height = -1;
+	if (link.url != NULL && rf_tracking_link(ctx, none, a, rc, &link, 0,
+	    &hit, NULL) == RF_OK)
+		yes = link.ntokens > 0;
+	rf_rules_free(none);
+	return yes;
+}
+
 /* add_also: addr (lower case) to meta->also unless NULL, the reporter or
  * there already. */
 static rf_status
@@ -453,6 +483,11 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 	if ((rs = other_addresses(a, m, *reporter, meta)) != RF_OK)
 		goto done;
 	meta->message_id = rf_arena_strdup(a, suspect->message_id);
+	/* Some bulk senders put the recipient in the Message-ID. */
+	for (i = 0; meta->message_id != NULL && i <= meta->nalso; i++)
+		if (identifies(ctx, a, meta->message_id, i == 0 ? *reporter :
+		    meta->also[i - 1]))
+			meta->message_id = NULL;
 	meta->date = rf_arena_strdup(a, suspect->date);
 	meta->sender_domain = domain_of(a, suspect->from_addr);
 	meta->has_list_id = suspect->list_id != NULL;

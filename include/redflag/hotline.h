@@ -257,6 +257,7 @@ rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
  * (Delivered-To, X-Original-To, To), else the forwarder's From:;
  * meta->also: the other addresses to scrub (the forwarder's From: when
  * it is not *reporter, the other attached mails' recipients).
+ * meta->message_id: NULL when it carries one of those addresses.
  * meta->fp: the suspect mail's fingerprint (its own address and codes
  * left out), NULL when it has no text.  Bodies and attachments are never
  * kept.  Strings in a.

@@ -64,6 +64,19 @@ grep -q '^report' "$T/out" || fail "attached: nothing filed: $(cat "$T/out")"
 sqlite3 "$DB" .dump | grep -q 'conrad' &&
     fail "attached forward: the forwarder's address was stored"
 
+# A Message-ID that carries the reporter's address (plain or encoded,
+# as some bulk senders make them) is not kept.
+for mid in "1234.dora.reporter@mail.example" \
+    "$(printf 'dora.reporter@mail.example' | base64).42@esp.example"; do
+	printf '%s\n' "From: Shop <news@shop.example>" "To: dora.reporter@mail.example" \
+	    "Subject: deals" "Message-ID: <$mid>" "Content-Type: text/plain" "" \
+	    "see http://deals.example/today" |
+	    $H submit --mail - > "$T/out" 2> "$T/err" || fail "mail with Message-ID $mid"
+	grep -q '^report' "$T/out" || fail "nothing filed: $(cat "$T/out")"
+done
+sqlite3 "$DB" .dump | grep -q -e 'dora' -e "$(printf 'dora.reporter@mail.example' | base64)" &&
+    fail "a Message-ID naming the reporter was stored"
+
 # A rejected URL is named by its place, never echoed: it may carry the
 # reporter's address (stderr goes to logs: a mailbox pipe, cron).
 $H submit --reporter zed.reporter@mail.example http://ok.example/ \
