@@ -22,6 +22,8 @@ rf_hotline_defang(rf_arena *a, const char *url)
 
 	if (url == NULL)
 		return NULL;
+	/* A URL kept as reported may start with blanks. */
+	p += strspn(p, " \t\r\n");
 	rf_buf_init(&b, 0);
 	if (strncasecmp(p, "http", 4) == 0 && (p[4] == ':' ||
 	    ((p[4] == 's' || p[4] == 'S') && p[5] == ':'))) {

@@ -183,7 +183,7 @@ rf_status rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules,
 
 /* rf_hotline_defang: url made unclickable for export and display:
  * "http" -> "hxxp" (also for URLs carried inside it), every "." of the
- * host -> "[.]".  In a. */
+ * host -> "[.]"; blanks before it left out.  In a. */
 const char *rf_hotline_defang(rf_arena *a, const char *url);
 
 /* ---- intake ---- */

@@ -239,6 +239,11 @@ test_defang(void **state)
 	assert_string_equal(rf_hotline_defang(a,
 	    "http://r.example/go?to=HTTPS://evil.example/"),
 	    "hxxp://r[.]example/go?to=hxxpS://evil.example/");
+	/* a URL kept as reported, blanks around it */
+	assert_string_equal(rf_hotline_defang(a, "  http://evil.example/ "),
+	    "hxxp://evil[.]example/ ");
+	assert_string_equal(rf_hotline_defang(a, "\t\nHTTPS://a.b/"),
+	    "hxxpS://a[.]b/");
 	rf_arena_free(a);
 }
 
