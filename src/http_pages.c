@@ -46,10 +46,12 @@ page_begin(struct http_req *r, struct http_resp *o, const char *title,
 		for (i = 0; i < sizeof(navs) / sizeof(navs[0]); i++) {
 			if (!rf_hotline_may(r->role, navs[i].perm))
 				continue;
-			html_printf(b, "<a href=\"%s\"%s>%s</a>", navs[i].href,
-			    strcmp(nav, navs[i].key) == 0 ?
-			    " class=\"on\" aria-current=\"page\"" : "",
-			    navs[i].label);
+			/* markup, not a %s (which would be escaped) */
+			html_printf(b, "<a href=\"%s\"", navs[i].href);
+			if (strcmp(nav, navs[i].key) == 0)
+				rf_buf_puts(b, " class=\"on\" "
+				    "aria-current=\"page\"");
+			html_printf(b, ">%s</a>", navs[i].label);
 		}
 		html_printf(b, "</nav><div class=\"who\"><span>%s</span>"
 		    "<span class=\"role\">%s</span><form method=\"post\" "

@@ -137,4 +137,9 @@ for c in $cases; do
 done
 curl -s -b "$T/ana.jar" "$BASE/queue" | grep -q 'xn--80ak6aa92e' || fail "queue: no A-label"
 
+# The navigation marks the page one is on (markup, not escaped text).
+curl -s -b "$T/ana.jar" "$BASE/queue" > "$T/q.html"
+grep -q '<a href="/queue" class="on" aria-current="page">' "$T/q.html" ||
+    fail "nav: current page not marked: $(grep -o '<nav>.*</nav>' "$T/q.html")"
+
 echo "hotline reporter: all checks passed"
