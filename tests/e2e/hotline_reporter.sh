@@ -142,4 +142,16 @@ curl -s -b "$T/ana.jar" "$BASE/queue" > "$T/q.html"
 grep -q '<a href="/queue" class="on" aria-current="page">' "$T/q.html" ||
     fail "nav: current page not marked: $(grep -o '<nav>.*</nav>' "$T/q.html")"
 
+# A CSV export shown on the page copies as CSV: its CRLF line ends do
+# not become U+FFFD.
+add_user sue supervisor
+login sue
+c=$(echo $cases | cut -d' ' -f1)
+$REDFLAG hotline --db "$DB" review "$c" && $REDFLAG hotline --db "$DB" assess "$c" red_flag ||
+    fail "review/assess $c"
+code=$(post sue "/case/$c/action" "csrf=$CSRF" action=export format=csv target=Police)
+[ "$code" = 200 ] || fail "web export: HTTP $code"
+grep -q "$(printf '\357\277\275')" "$T/body" && fail "web CSV export: U+FFFD in it"
+grep -q 'class="export">case,url,host' "$T/body" || fail "web CSV export: $(cat "$T/body")"
+
 echo "hotline reporter: all checks passed"
