@@ -204,10 +204,12 @@ page_queue(struct http_req *r, struct http_resp *o)
 	f.state = tabs[sel].state;
 	page_begin(r, o, "Queue", "queue");
 	rf_buf_puts(b, "<div class=\"bar\"><h1>Queue</h1><div class=\"tabs\">");
-	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++)
-		html_printf(b, "<a href=\"/queue?view=%s\"%s>%s</a>",
-		    tabs[i].key, i == sel ? " class=\"on\"" : "",
-		    tabs[i].label);
+	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
+		html_printf(b, "<a href=\"/queue?view=%s\"", tabs[i].key);
+		if (i == sel)	/* markup: not through a %s */
+			rf_buf_puts(b, " class=\"on\"");
+		html_printf(b, ">%s</a>", tabs[i].label);
+	}
 	rf_buf_puts(b, "</div><input id=\"filter\" type=\"search\" "
 	    "placeholder=\"Filter (press /)\" aria-label=\"Filter the "
 	    "queue\"></div>");
@@ -283,10 +285,13 @@ report_row(void *arg, const rf_hotline_report_row *p)
 		    p->has_list_unsubscribe ? "yes" : "no");
 	else
 		rf_buf_puts(b, "<span class=\"meta\">\xe2\x80\x94</span>");
-	html_printf(b, "</td><td>%s%s%s</td><td class=\"comment\">%s</td>"
-	    "<td>", p->category != NULL ? p->category : "",
-	    p->has_raw ? " <span class=\"tag\">raw sealed</span>" : "",
-	    p->has_contact ? " <span class=\"tag\">contact</span>" : "",
+	html_printf(b, "</td><td>%s", p->category != NULL ? p->category :
+	    "");
+	if (p->has_raw)		/* markup: not through a %s */
+		rf_buf_puts(b, " <span class=\"tag\">raw sealed</span>");
+	if (p->has_contact)
+		rf_buf_puts(b, " <span class=\"tag\">contact</span>");
+	html_printf(b, "</td><td class=\"comment\">%s</td><td>",
 	    p->comment != NULL ? p->comment : "");
 	if ((p->has_raw || p->has_contact) &&
 	    rf_hotline_may(c->r->role, RF_PERM_RAW)) {
@@ -397,11 +402,12 @@ actions(struct http_req *r, rf_buf *b, const rf_hotline_case *c)
 		    "<option value=\"access_failed\">Access failed</option>"
 		    "</select></label><label>Reason<textarea name=\"why\" "
 		    "rows=\"2\" required placeholder=\"what you saw, why\">"
-		    "</textarea></label>%s<button class=\"primary\" "
-		    "name=\"action\" value=\"assess\">Record assessment"
-		    "</button></form>", c->appeal ?
-		    "<p class=\"meta\">On appeal: another analyst must "
-		    "reassess.</p>" : "");
+		    "</textarea></label>");
+		if (c->appeal)
+			rf_buf_puts(b, "<p class=\"meta\">On appeal: another "
+			    "analyst must reassess.</p>");
+		rf_buf_puts(b, "<button class=\"primary\" name=\"action\" "
+		    "value=\"assess\">Record assessment</button></form>");
 	}
 	if (review && c->state != RF_CASE_REFERRED &&
 	    c->state != RF_CASE_CLOSED) {

@@ -154,4 +154,19 @@ code=$(post sue "/case/$c/action" "csrf=$CSRF" action=export format=csv target=P
 grep -q "$(printf '\357\277\275')" "$T/body" && fail "web CSV export: U+FFFD in it"
 grep -q 'class="export">case,url,host' "$T/body" || fail "web CSV export: $(cat "$T/body")"
 
+# Markup the pages build (queue tab, tags, the appeal notice) is markup.
+curl -s -b "$T/ana.jar" "$BASE/queue?view=all" > "$T/q.html"
+grep -q '<a href="/queue?view=all" class="on">' "$T/q.html" ||
+    fail "queue tab not marked: $(grep -o '<div class="tabs">.*</div>' "$T/q.html" | head -c 600)"
+out=$(api '{"url": "http://tagged.example/", "contact": {"name": "R"}}')
+tc=$(echo "$out" | grep -o '"case": [0-9]*' | sed 's/.* //')
+$REDFLAG hotline --db "$DB" --as ana review "$tc" &&
+    $REDFLAG hotline --db "$DB" --as ana assess "$tc" not_illegal &&
+    $REDFLAG hotline --db "$DB" --as sue appeal "$tc" --why "looks wrong" ||
+    fail "review/assess/appeal $tc"
+curl -s -b "$T/ana.jar" "$BASE/case/$tc" > "$T/c.html"
+grep -q '&lt;span\|&lt;p class' "$T/c.html" && fail "case $tc: markup shown as text"
+grep -q '<span class="tag">contact</span>' "$T/c.html" || fail "case $tc: no contact tag"
+grep -q '<p class="meta">On appeal' "$T/c.html" || fail "case $tc: no appeal notice"
+
 echo "hotline reporter: all checks passed"
