@@ -426,10 +426,40 @@ add_also(rf_arena *a, const char *addr, const char *reporter,
 	return RF_OK;
 }
 
+/* forwarded: m, with no attached mail, is an inline forward: its
+ * Subject says so (Fwd:, Fw:, WG:, TR:, RV:, Enc:, VS:, VB:, Doorst:,
+ * I:) or its text quotes the forwarded mail's From: and Subject:.  Else
+ * it is the spam itself, whose From: is the spammer. */
+static int
+forwarded(const rf_message *m)
+{
+	static const char *const pre[] = { "fwd:", "fw:", "wg:", "tr:",
+	    "rv:", "enc:", "vs:", "vb:", "doorst:", "i:", "[fwd:" };
+	const char *s = m->subject;
+	size_t i;
+
+	if (s != NULL) {
+		s += strspn(s, " \t");
+		for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+			if (strncasecmp(s, pre[i], strlen(pre[i])) == 0)
+				return 1;
+	}
+	for (i = 0; i < 2; i++) {
+		const char *t = i == 0 ? m->text : m->html_text;
+
+		if (t != NULL && strstr(t, "From:") != NULL &&
+		    strstr(t, "Subject:") != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /* other_addresses: meta->also, the addresses besides the reporter that
  * a reported mail's codes may identify: the forwarder's From: (an inline
  * forward names the reporter nowhere else; an attached spam's To: may be
- * a list or a fake), and the recipients of the other attached mails. */
+ * a list or a fake), the Resent-From: of a redirect, and the recipients
+ * of the other attached mails.  The From: of the spam itself is not one:
+ * the spammer's own words stay. */
 static rf_status
 other_addresses(rf_arena *a, const rf_message *m, const char *reporter,
 		rf_hotline_mailmeta *meta)
@@ -438,8 +468,11 @@ other_addresses(rf_arena *a, const rf_message *m, const char *reporter,
 	size_t cap = 0, i;
 	rf_status rs;
 
-	if ((rs = add_also(a, m->from_addr, reporter, meta, &v, &cap)) !=
-	    RF_OK)
+	if ((m->nembedded > 0 || forwarded(m)) && (rs = add_also(a,
+	    m->from_addr, reporter, meta, &v, &cap)) != RF_OK)
+		return rs;
+	if ((rs = add_also(a, rf_addr_spec(a, rf_message_header(m,
+	    "Resent-From")), reporter, meta, &v, &cap)) != RF_OK)
 		return rs;
 	for (i = 1; i < m->nembedded; i++)
 		if ((rs = add_also(a, rf_message_recipient(m->embedded[i]),

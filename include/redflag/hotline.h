@@ -256,7 +256,9 @@ rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
  * max_report_urls kept.  *reporter: the suspect mail's recipient
  * (Delivered-To, X-Original-To, To), else the forwarder's From:;
  * meta->also: the other addresses to scrub (the forwarder's From: when
- * it is not *reporter, the other attached mails' recipients).
+ * the mail is a forward, attached or inline (a "Fwd:" Subject, or quoted
+ * From: and Subject: lines), a redirect's Resent-From:, the other
+ * attached mails' recipients; never the From: of the spam itself).
  * meta->message_id: NULL when it carries one of those addresses.
  * meta->fp: the suspect mail's fingerprint (its own address and codes
  * left out), NULL when it has no text.  Bodies and attachments are never

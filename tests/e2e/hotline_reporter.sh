@@ -33,6 +33,14 @@ sqlite3 "$DB" .dump > "$T/dump"
 grep -q -e 'annabel' -e 'YW5uYWJlbEBtYWlsLmV4YW1wbGU' "$T/dump" &&
     fail "inline forward: the forwarder's address was stored: $(grep -e annabel -e YW5u "$T/dump")"
 
+# An inline forward whose Subject lost its "Fwd:": the quoted From: and
+# Subject: lines tell it.
+sed -e 's/^Subject: Fwd: you won/Subject: look at this/' -e 's/annabel/gwen.reporter/g' \
+    -e 's/YW5uYWJlbEBtYWlsLmV4YW1wbGU=/Z3dlbi5yZXBvcnRlckBtYWlsLmV4YW1wbGU=/' "$T/inline.eml" |
+    $H submit --mail - > "$T/out" 2> "$T/err" || fail "inline forward without Fwd:"
+sqlite3 "$DB" .dump | grep -q -e 'gwen' -e 'Z3dlbi5yZXBvcnRlckBtYWlsLmV4YW1wbGU' &&
+    fail "inline forward without Fwd:: the forwarder's address was stored"
+
 # A forward "as attachment" of a spam whose To: is not the reporter (a
 # list, a fake address): the forwarder's own codes go too.
 cat > "$T/attached.eml" <<'MAIL'
@@ -63,6 +71,22 @@ $H submit --mail - < "$T/attached.eml" > "$T/out" 2> "$T/err" || fail "attached 
 grep -q '^report' "$T/out" || fail "attached: nothing filed: $(cat "$T/out")"
 sqlite3 "$DB" .dump | grep -q 'conrad' &&
     fail "attached forward: the forwarder's address was stored"
+
+# The spam itself (not a forward) piped in: its sender is not the
+# reporter; the sender's words in its links and Message-ID stay.
+printf '%s\n' "From: Shop News <news.desk@shop.example>" "To: erin.reporter@mail.example" \
+    "Subject: today only" "Message-ID: <4711.news.desk@shop.example>" \
+    "Content-Type: text/plain" "" "see http://shop.example/news.desk/today?u=erin.reporter@mail.example" |
+    $H submit --mail - > "$T/out" 2> "$T/err" || fail "spam itself"
+sqlite3 "$DB" "SELECT url_clean, message_id FROM reports WHERE url_clean LIKE '%shop.example%'" > "$T/r"
+[ "$(cat "$T/r")" = "http://shop.example/news.desk/today|4711.news.desk@shop.example" ] ||
+    fail "spam itself: the sender's own words were scrubbed: $(cat "$T/r")"
+# A redirect (bounce) of the spam by the reporter: Resent-From names them.
+printf '%s\n' "Resent-From: frank.reporter@mail.example" "From: Shop <offers@shop2.example>" \
+    "To: undisclosed-recipients:;" "Subject: offer" "Content-Type: text/plain" "" \
+    "see http://shop2.example/offer?who=frank.reporter@mail.example" |
+    $H submit --mail - > "$T/out" 2> "$T/err" || fail "redirected spam"
+sqlite3 "$DB" .dump | grep -q 'frank' && fail "redirect: the reporter's address was stored"
 
 # A Message-ID that carries the reporter's address (plain or encoded,
 # as some bulk senders make them) is not kept.
