@@ -491,7 +491,7 @@ do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 }
 
 static int
-do_raw(struct hl_fe *fe, struct args *a)
+do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 {
 	rf_hotline_actor sup;
 	rf_arena *ar;
@@ -502,8 +502,9 @@ do_raw(struct hl_fe *fe, struct args *a)
 
 	if (a->argc != 1 || parse_id(a->argv[0], &id) != 0)
 		return RF_EXIT_USAGE;
-	/* The operator holding the key acts as supervisor here. */
-	sup.name = getenv("USER") != NULL ? getenv("USER") : "cli";
+	/* The operator holding the key acts as supervisor here, audited
+	 * under --as like every other action. */
+	sup.name = who->name;
 	sup.role = RF_ROLE_SUPERVISOR;
 	if ((ar = rf_arena_new()) == NULL)
 		return EX_TEMPFAIL;
@@ -658,7 +659,7 @@ cmd_hotline(int argc, char **argv)
 	} else if (strcmp(cmd, "user") == 0) {
 		rc = do_user(&fe, &who, &a);
 	} else if (strcmp(cmd, "raw") == 0) {
-		rc = do_raw(&fe, &a);
+		rc = do_raw(&fe, &who, &a);
 	} else {
 		cli_warn("hotline: unknown command '%s'", cmd);
 		usage(stderr);

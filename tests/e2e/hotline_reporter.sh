@@ -101,6 +101,18 @@ done
 sqlite3 "$DB" .dump | grep -q -e 'dora' -e "$(printf 'dora.reporter@mail.example' | base64)" &&
     fail "a Message-ID naming the reporter was stored"
 
+# A raw-form read on the command line is audited under --as, like every
+# other action.
+printf '%064d\n' 7 > "$T/key"
+out=$($H --raw-key "$T/key" submit --reporter hal.reporter@mail.example \
+    "http://raw.example/?e=hal.reporter@mail.example") || fail "submit with a key"
+rid=$(echo "$out" | sed -n 's/^report \([0-9]*\).*/\1/p')
+USER=someone $H --raw-key "$T/key" --as auditee raw "$rid" --why "court order 12" > "$T/raw" ||
+    fail "raw read"
+grep -q 'hal.reporter' "$T/raw" || fail "raw form: $(cat "$T/raw")"
+$H audit list | grep 'court order 12' > "$T/a" || fail "raw read not audited"
+grep -q ' auditee ' "$T/a" || fail "raw read audited as: $(cat "$T/a")"
+
 # A rejected URL is named by its place, never echoed: it may carry the
 # reporter's address (stderr goes to logs: a mailbox pipe, cron).
 $H submit --reporter zed.reporter@mail.example http://ok.example/ \
