@@ -205,4 +205,10 @@ grep -q '&lt;span\|&lt;p class' "$T/c.html" && fail "case $tc: markup shown as t
 grep -q '<span class="tag">contact</span>' "$T/c.html" || fail "case $tc: no contact tag"
 grep -q '<p class="meta">On appeal' "$T/c.html" || fail "case $tc: no appeal notice"
 
+# A reporter field only GMime can read does not take the server down.
+out=$(api '{"url": "http://gm.example/", "reporter": "Ann <ann.reporter@mail.e://xample>"}')
+echo "$out" | grep -q '"case"' || fail "API with an odd reporter: $out"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/login")
+[ "$code" = 200 ] || fail "the server is gone after an odd reporter: HTTP $code"
+
 echo "hotline reporter: all checks passed"

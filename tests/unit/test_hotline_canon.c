@@ -216,11 +216,19 @@ test_reporter_forms(void **state)
 		" ann.reporter@mail.example ",
 	};
 	size_t i;
+	rf_hotline_url u;
+	rf_error err;
 
 	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
 		assert_string_equal(canon(a, "http://evil.example/win?email="
 		    "ann.reporter@mail.example", forms[i]),
 		    "http://evil.example/win");
+	/* One the simple reader leaves to GMime, before any mail was
+	 * parsed in this process (found by fuzz_hotline: GMime was not
+	 * initialised). */
+	assert_int_equal(rf_hotline_canonical(ctx, NULL, a, NULL,
+	    "http://evil.example/", "Ann <ann.reporter@mail.e://xample>", &u,
+	    &err), RF_OK);
 	rf_arena_free(a);
 }
 
