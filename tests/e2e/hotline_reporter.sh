@@ -211,4 +211,8 @@ echo "$out" | grep -q '"case"' || fail "API with an odd reporter: $out"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/login")
 [ "$code" = 200 ] || fail "the server is gone after an odd reporter: HTTP $code"
 
+# Nothing of a reporter reached the server's log.
+grep -q -e 'reporter@' -e 'mail\.example' "$T/serve.err" &&
+    fail "the server logged a reporter's address: $(cat "$T/serve.err")"
+
 echo "hotline reporter: all checks passed"
