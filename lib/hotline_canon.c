@@ -7,34 +7,21 @@
 #include <string.h>
 #include <strings.h>
 
+#include <redflag/message.h>
 #include <redflag/tracking.h>
 
 #include "hotline_int.h"
 
-rf_status
-rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
-	     const char *url, const char *recipient, const char **clean,
+/* engine_scrub: url through the tracking engine with rcpt (may be NULL). */
+static rf_status
+engine_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+	     const char *url, rf_recipient *rcpt, const char **clean,
 	     unsigned *removed, rf_error *err)
 {
-	rf_recipient *rcpt = NULL;
-	rf_rules *none = NULL;
 	rf_link link;
 	unsigned hit = 0;
 	rf_status rs;
 
-	*clean = NULL;
-	*removed = 0;
-	/* No rules given: an empty set (address and opaque codes only). */
-	if (rules == NULL) {
-		if ((rs = rf_rules_parse("", 0, &none, err)) != RF_OK)
-			return rs;
-		rules = none;
-	}
-	/* A reporter address that is not one (no '@') still leaves the
-	 * parameter rules and the opaque-token search. */
-	if (recipient != NULL && *recipient != '\0' &&
-	    rf_recipient_new(a, recipient, &rcpt, NULL) != RF_OK)
-		rcpt = NULL;
 	memset(&link, 0, sizeof(link));
 	link.url = url;
 	link.kind = RF_LINK_TEXT;
@@ -46,12 +33,209 @@ rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	 * reports of one site make one case. */
 	rs = rf_tracking_link(ctx, rules, a, rcpt, &link,
 	    RF_TRK_OPAQUE | RF_TRK_TAGS, &hit, err);
-	rf_rules_free(none);
 	if (rs != RF_OK)
 		return rs;
 	*clean = link.clean != NULL ? link.clean : url;
 	*removed = (unsigned)link.ntokens;
 	return RF_OK;
+}
+
+/* same_host: a and b name the same host (either case). */
+static int
+same_host(const char *a, const char *b)
+{
+	struct rf__url ua, ub;
+
+	rf__url_split(a, strlen(a), &ua);
+	rf__url_split(b, strlen(b), &ub);
+	return ua.host_len == ub.host_len && strncasecmp(a + ua.host_off,
+	    b + ub.host_off, ua.host_len) == 0;
+}
+
+/* put_dest: the clean destination d into b as a query value, escaped
+ * like the value it replaces: a raw one keeps its bytes but & ; # % +
+ * space and non-printables, an encoded one keeps only unreserved bytes. */
+static void
+put_dest(rf_buf *b, const char *d, int encoded)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c;
+
+	for (; (c = (unsigned char)*d) != '\0'; d++) {
+		int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL ||
+		    (!encoded && c > 0x20 && c < 0x7f &&
+		    strchr("&;#%+", c) == NULL);
+
+		if (keep)
+			rf_buf_putc(b, (char)c);
+		else
+			rf_buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
+}
+
+static rf_status scrub_depth(const rf_ctx *ctx, const rf_rules *rules,
+			     rf_arena *a, const char *url, rf_recipient *rcpt,
+			     unsigned depth, const char **clean,
+			     unsigned *removed, rf_error *err);
+
+/*
+ * carried: page with each URL carried in a query value (the value,
+ * percent-decoded, starts with http:// or https://) cleaned on its own,
+ * one level down, and put back; with drop set, those parameters left
+ * out instead.  *more: codes removed (a dropped parameter counts one).
+ * In a.
+ */
+static rf_status
+carried(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+	const char *page, rf_recipient *rcpt, unsigned depth, int drop,
+	const char **out, unsigned *more, rf_error *err)
+{
+	struct rf__url u;
+	struct rf__decoded d;
+	size_t pos = 0, off, plen, nlen, voff, vlen, copied;
+	const char *q, *dclean;
+	unsigned dn;
+	int first = 1;
+	rf_buf b;
+	rf_status rs = RF_OK;
+
+	*out = NULL;
+	*more = 0;
+	rf__url_split(page, strlen(page), &u);
+	q = page + u.query_off;
+	rf_buf_init(&b, 0);
+	rf_buf_append(&b, page, u.has_query ? u.query_off : strlen(page));
+	copied = u.has_query ? u.query_off + u.query_len : strlen(page);
+	while (u.has_query && rf__next_param(q, u.query_len, &pos, &off,
+	    &plen, &nlen, &voff, &vlen)) {
+		int dest = 0;
+
+		if (vlen > 0) {
+			if (rf__dest_decode(a, q, voff, vlen, &d) != 0) {
+				rs = rf_error_set(err, RF_ENOMEM,
+				    "out of memory");
+				goto done;
+			}
+			dest = strncasecmp(d.s, "http://", 7) == 0 ||
+			    strncasecmp(d.s, "https://", 8) == 0;
+		}
+		if (dest && drop) {
+			(*more)++;
+			continue;
+		}
+		if (!first)
+			rf_buf_putc(&b, '&');
+		first = 0;
+		dn = 0;
+		if (dest && (rs = scrub_depth(ctx, rules, a, d.s, rcpt,
+		    depth + 1, &dclean, &dn, err)) != RF_OK)
+			goto done;
+		if (dn == 0) {
+			rf_buf_append(&b, q + off, plen);
+			continue;
+		}
+		rf_buf_append(&b, q + off, voff - off);
+		put_dest(&b, dclean, strncasecmp(q + voff, "http://", 7) != 0 &&
+		    strncasecmp(q + voff, "https://", 8) != 0);
+		*more += dn;
+	}
+	/* a query left empty loses its '?' */
+	if (u.has_query && first && b.len > 0 && b.data[b.len - 1] == '?')
+		b.len--;
+	rf_buf_puts(&b, page + copied);
+	if (b.truncated || (*out = rf_arena_strndup(a, b.data != NULL ?
+	    b.data : "", b.len)) == NULL)
+		rs = rf_error_set(err, RF_ENOMEM, "out of memory");
+done:
+	rf_buf_free(&b);
+	return rs;
+}
+
+/*
+ * scrub_depth: url scrubbed by the engine; but the engine, made for
+ * mail, replaces a link by the URL one of its parameters carries when
+ * the code sits there.  That suits a redirector its rules name (unwrap),
+ * not a page that merely carries another site's address (a phishing
+ * page's "next=" the bank's; an unknown click tracker's destination):
+ * the report is of that page.  Then each carried URL is cleaned on its
+ * own and put back; if the engine would still leave the page (a code
+ * outside made it unwrap), those parameters go.  Carried URLs are
+ * cleaned down to max_unwrap_depth levels, dropped below.
+ */
+static rf_status
+scrub_depth(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+	    const char *url, rf_recipient *rcpt, unsigned depth,
+	    const char **clean, unsigned *removed, rf_error *err)
+{
+	const char *page;
+	struct rf__url u;
+	size_t off, len;
+	unsigned n, more = 0, dropped;
+	rf_status rs;
+
+	if ((rs = engine_scrub(ctx, rules, a, url, rcpt, clean, &n, err)) !=
+	    RF_OK)
+		return rs;
+	*removed = n;
+	rf__url_split(url, strlen(url), &u);
+	if (same_host(url, *clean) ||
+	    rf__url_destination(rules, &u, 0, &off, &len))
+		return RF_OK;
+	page = url;
+	if (depth < ctx->limits.max_unwrap_depth) {
+		if ((rs = carried(ctx, rules, a, url, rcpt, depth, 0, &page,
+		    &more, err)) != RF_OK ||
+		    (rs = engine_scrub(ctx, rules, a, page, rcpt, clean, &n,
+		    err)) != RF_OK)
+			return rs;
+		if (same_host(page, *clean)) {
+			*removed = n + more;
+			return RF_OK;
+		}
+	}
+	if ((rs = carried(ctx, rules, a, page, rcpt, depth, 1, &page,
+	    &dropped, err)) != RF_OK ||
+	    (rs = engine_scrub(ctx, rules, a, page, rcpt, clean, &n,
+	    err)) != RF_OK)
+		return rs;
+	*removed = n + more + dropped;
+	return RF_OK;
+}
+
+rf_status
+rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+	     const char *url, const char *recipient, const char **clean,
+	     unsigned *removed, rf_error *err)
+{
+	rf_recipient *rcpt = NULL;
+	rf_rules *none = NULL;
+	rf_status rs;
+
+	*clean = NULL;
+	*removed = 0;
+	/* No rules given: an empty set (address and opaque codes only). */
+	if (rules == NULL) {
+		if ((rs = rf_rules_parse("", 0, &none, err)) != RF_OK)
+			return rs;
+		rules = none;
+	}
+	/* The address as people write it: "Name <addr>", "mailto:addr". */
+	if (recipient != NULL && strchr(recipient, '<') != NULL)
+		recipient = rf_addr_spec(a, recipient);
+	if (recipient != NULL) {
+		recipient += strspn(recipient, " \t");
+		if (strncasecmp(recipient, "mailto:", 7) == 0)
+			recipient += 7;
+	}
+	/* A reporter address that is not one (no '@') still leaves the
+	 * parameter rules and the opaque-token search. */
+	if (recipient != NULL && *recipient != '\0' &&
+	    rf_recipient_new(a, recipient, &rcpt, NULL) != RF_OK)
+		rcpt = NULL;
+	rs = scrub_depth(ctx, rules, a, url, rcpt, 0, clean, removed, err);
+	rf_rules_free(none);
+	return rs;
 }
 
 static int
@@ -66,12 +250,23 @@ rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		     const rf_hotline_limits *limits, const char *url,
 		     const char *reporter, rf_hotline_url *out, rf_error *err)
 {
+	return rf__hl_canonical_n(ctx, rules, a, limits, url, &reporter, 1,
+	    out, err);
+}
+
+rf_status
+rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+		   const rf_hotline_limits *limits, const char *url,
+		   const char *const *addrs, size_t naddrs,
+		   rf_hotline_url *out, rf_error *err)
+{
 	size_t max = limits != NULL && limits->max_url_len != 0 ?
 	    limits->max_url_len : 4096;
 	rf_link link;
 	const char *clean, *n, *hostp;
 	char *canon;
-	size_t len;
+	size_t len, i;
+	unsigned removed;
 	rf_status rs;
 
 	memset(out, 0, sizeof(*out));
@@ -80,9 +275,17 @@ rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	if (strlen(url) > max)
 		return rf_error_set(err, RF_ELIMIT, "URL longer than "
 		    "max_url_len (%zu bytes)", max);
-	if ((rs = rf__hl_scrub(ctx, rules, a, url, reporter, &clean,
-	    &out->scrubbed, err)) != RF_OK)
-		return rs;
+	/* The first address (the reporter) with every rule; the others
+	 * (a forwarder) on what it left. */
+	clean = url;
+	for (i = 0; i < naddrs || i == 0; i++) {
+		if (i > 0 && (addrs[i] == NULL || *addrs[i] == '\0'))
+			continue;
+		if ((rs = rf__hl_scrub(ctx, rules, a, clean, naddrs > 0 ?
+		    addrs[i] : NULL, &clean, &removed, err)) != RF_OK)
+			return rs;
+		out->scrubbed += removed;
+	}
 	memset(&link, 0, sizeof(link));
 	link.url = clean;
 	link.kind = RF_LINK_TEXT;

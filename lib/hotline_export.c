@@ -22,6 +22,8 @@ rf_hotline_defang(rf_arena *a, const char *url)
 
 	if (url == NULL)
 		return NULL;
+	/* A URL kept as reported may start with blanks. */
+	p += strspn(p, " \t\r\n");
 	rf_buf_init(&b, 0);
 	if (strncasecmp(p, "http", 4) == 0 && (p[4] == ':' ||
 	    ((p[4] == 's' || p[4] == 'S') && p[5] == ':'))) {
@@ -84,15 +86,15 @@ json_str(rf_buf *b, const char *s)
 	rf_buf_putc(b, '"');
 }
 
-/* csv_field: RFC 4180 quoting; a leading = + - @ gets a ' so that a
- * spreadsheet does not run it as a formula. */
+/* csv_field: RFC 4180 quoting; a leading = + - @ TAB CR gets a ' so
+ * that a spreadsheet does not run it as a formula (OWASP's list). */
 static void
 csv_field(rf_buf *b, const char *s, int last)
 {
 	const char *p;
 
 	rf_buf_putc(b, '"');
-	if (s != NULL && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
+	if (s != NULL && *s != '\0' && strchr("=+-@\t\r", *s) != NULL)
 		rf_buf_putc(b, '\'');
 	for (p = s != NULL ? s : ""; *p; p++) {
 		if (*p == '"')

@@ -69,6 +69,14 @@ rf_status rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules,
 		       const char *recipient, const char **clean,
 		       unsigned *removed, rf_error *err);
 
+/* rf__hl_canonical_n: rf_hotline_canonical with the codes of every
+ * address in addrs (n of them, NULL entries skipped) scrubbed, in turn;
+ * out->scrubbed counts them all.  max_url_len applies to url as given. */
+rf_status rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules,
+			     rf_arena *a, const rf_hotline_limits *limits,
+			     const char *url, const char *const *addrs,
+			     size_t n, rf_hotline_url *out, rf_error *err);
+
 /* rf__hl_seal / rf__hl_open_sealed: crypto_secretbox with h's key. */
 rf_status rf__hl_seal(rf_hotline *h, const char *plain,
 		      unsigned char **box, size_t *boxlen,

@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include <redflag/tracking.h>
+
 #include "hotline_int.h"
 
 rf_status
@@ -249,7 +251,8 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 	rf_error e;
 	int64_t now;
 	rf_status rs = RF_OK;
-	size_t i;
+	const char **addrs;
+	size_t i, naddrs = 1;
 
 	if (!rf_hotline_may(who != NULL ? who->role : RF_ROLE_NONE,
 	    RF_PERM_SUBMIT))
@@ -272,13 +275,23 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 		    h->lim.max_field_len);
 	if ((a = rf_arena_new()) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	/* The reporter first, then the mail's other addresses. */
+	if (r->mail != NULL && r->mail->also != NULL)
+		naddrs += r->mail->nalso;
+	if ((addrs = rf_arena_array(a, naddrs, sizeof(*addrs))) == NULL) {
+		rs = rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto done;
+	}
+	addrs[0] = r->reporter;
+	for (i = 1; i < naddrs; i++)
+		addrs[i] = r->mail->also[i - 1];
 	now = r->when != 0 ? (int64_t)r->when : (int64_t)time(NULL);
 	if ((rs = rf__hl_begin(h, err)) != RF_OK)
 		goto done;
 	for (i = 0; i < r->nurls; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
-		rs = rf_hotline_canonical(h->ctx, h->rules, a, &h->lim, r->urls[i],
-		    r->reporter, &u, &e);
+		rs = rf__hl_canonical_n(h->ctx, h->rules, a, &h->lim,
+		    r->urls[i], addrs, naddrs, &u, &e);
 		if (rs == RF_EPARSE || rs == RF_ELIMIT) {
 			out[i].error = rs == RF_ELIMIT ?
 			    "longer than max_url_len" :
@@ -363,6 +376,111 @@ collect(rf_arena *a, const rf_message *m, const rf_hotline_limits *lim,
 	return RF_OK;
 }
 
+/* identifies: text (a header value) carries addr in any encoding the
+ * tracking engine knows (plain, percent, base64, hex, hashes), read as
+ * a URL path; opaque ids are not looked for (every Message-ID is one). */
+static int
+identifies(const rf_ctx *ctx, rf_arena *a, const char *text,
+	   const char *addr)
+{
+	rf_recipient *rc = NULL;
+	rf_rules *none = NULL;
+	rf_link link;
+	unsigned hit = 0;
+	int yes = 0;
+
+	if (text == NULL || addr == NULL ||
+	    rf_recipient_new(a, addr, &rc, NULL) != RF_OK ||
+	    rf_rules_parse("", 0, &none, NULL) != RF_OK)
+		return 0;
+	memset(&link, 0, sizeof(link));
+	link.url = rf_arena_printf(a, "http://x.invalid/%s", text);
+	link.kind = RF_LINK_TEXT;
+	link.width = link.height = -1;
+	if (link.url != NULL && rf_tracking_link(ctx, none, a, rc, &link, 0,
+	    &hit, NULL) == RF_OK)
+		yes = link.ntokens > 0;
+	rf_rules_free(none);
+	return yes;
+}
+
+/* add_also: addr (lower case) to meta->also unless NULL, the reporter or
+ * there already. */
+static rf_status
+add_also(rf_arena *a, const char *addr, const char *reporter,
+	 rf_hotline_mailmeta *meta, const char ***v, size_t *cap)
+{
+	size_t i;
+
+	if (addr == NULL || *addr == '\0' || (reporter != NULL &&
+	    strcasecmp(addr, reporter) == 0))
+		return RF_OK;
+	for (i = 0; i < meta->nalso; i++)
+		if (strcasecmp((*v)[i], addr) == 0)
+			return RF_OK;
+	if (rf_arena_grow(a, (void **)v, cap, meta->nalso, sizeof(**v)) != 0 ||
+	    ((*v)[meta->nalso] = rf_arena_strdup(a, addr)) == NULL)
+		return RF_ENOMEM;
+	meta->nalso++;
+	meta->also = *v;
+	return RF_OK;
+}
+
+/* forwarded: m, with no attached mail, is an inline forward: its
+ * Subject says so (Fwd:, Fw:, WG:, TR:, RV:, Enc:, VS:, VB:, Doorst:,
+ * I:) or its text quotes the forwarded mail's From: and Subject:.  Else
+ * it is the spam itself, whose From: is the spammer. */
+static int
+forwarded(const rf_message *m)
+{
+	static const char *const pre[] = { "fwd:", "fw:", "wg:", "tr:",
+	    "rv:", "enc:", "vs:", "vb:", "doorst:", "i:", "[fwd:" };
+	const char *s = m->subject;
+	size_t i;
+
+	if (s != NULL) {
+		s += strspn(s, " \t");
+		for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+			if (strncasecmp(s, pre[i], strlen(pre[i])) == 0)
+				return 1;
+	}
+	for (i = 0; i < 2; i++) {
+		const char *t = i == 0 ? m->text : m->html_text;
+
+		if (t != NULL && strstr(t, "From:") != NULL &&
+		    strstr(t, "Subject:") != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* other_addresses: meta->also, the addresses besides the reporter that
+ * a reported mail's codes may identify: the forwarder's From: (an inline
+ * forward names the reporter nowhere else; an attached spam's To: may be
+ * a list or a fake), the Resent-From: of a redirect, and the recipients
+ * of the other attached mails.  The From: of the spam itself is not one:
+ * the spammer's own words stay. */
+static rf_status
+other_addresses(rf_arena *a, const rf_message *m, const char *reporter,
+		rf_hotline_mailmeta *meta)
+{
+	const char **v = NULL;
+	size_t cap = 0, i;
+	rf_status rs;
+
+	if ((m->nembedded > 0 || forwarded(m)) && (rs = add_also(a,
+	    m->from_addr, reporter, meta, &v, &cap)) != RF_OK)
+		return rs;
+	if ((rs = add_also(a, rf_addr_spec(a, rf_message_header(m,
+	    "Resent-From")), reporter, meta, &v, &cap)) != RF_OK)
+		return rs;
+	for (i = 1; i < m->nembedded; i++)
+		if ((rs = add_also(a, rf_message_recipient(m->embedded[i]),
+		    reporter, meta, &v, &cap)) != RF_OK)
+			return rs;
+	return RF_OK;
+}
+
 rf_status
 rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 			const rf_hotline_limits *limits, const char ***urls,
@@ -395,7 +513,14 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 		*reporter = m->from_addr;
 	if (*reporter != NULL)
 		*reporter = rf_arena_strdup(a, *reporter);
+	if ((rs = other_addresses(a, m, *reporter, meta)) != RF_OK)
+		goto done;
 	meta->message_id = rf_arena_strdup(a, suspect->message_id);
+	/* Some bulk senders put the recipient in the Message-ID. */
+	for (i = 0; meta->message_id != NULL && i <= meta->nalso; i++)
+		if (identifies(ctx, a, meta->message_id, i == 0 ? *reporter :
+		    meta->also[i - 1]))
+			meta->message_id = NULL;
 	meta->date = rf_arena_strdup(a, suspect->date);
 	meta->sender_domain = domain_of(a, suspect->from_addr);
 	meta->has_list_id = suspect->list_id != NULL;

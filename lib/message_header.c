@@ -219,6 +219,7 @@ rf_addr_spec(rf_arena *a, const char *value)
 			*s = (char)tolower((unsigned char)*s);
 		return out;
 	}
+	rf__gmime_init();	/* callers need not have parsed a mail */
 	list = internet_address_list_parse(NULL, value);
 	if (list == NULL)
 		return NULL;

@@ -158,11 +158,11 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 		return err.status == RF_ELIMIT ? EX_DATAERR : EX_TEMPFAIL;
 	}
 	for (i = 0; i < a->argc; i++) {
-		char esc[200];
-
+		/* Named by its place, not echoed: a rejected URL is not
+		 * scrubbed and may carry the reporter's address. */
 		if (out[i].error != NULL) {
-			cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
-			    a->argv[i], 80), out[i].error);
+			cli_warn("URL %d of %d: %s", i + 1, a->argc,
+			    out[i].error);
 			bad = 1;
 		} else {
 			printf("report %lld\tcase %lld\t%s\n",
@@ -184,6 +184,17 @@ iso(char out[32], time_t t)
 	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
 }
 
+/* esc: s made safe for a terminal (cli_escape), whole, in a: stored
+ * strings come from reporters, mails and web users. */
+static const char *
+esc(rf_arena *a, const char *s)
+{
+	size_t n = strlen(s != NULL ? s : ""), cap = 4 * n + 8;
+	char *b = rf_arena_alloc(a, cap);
+
+	return b != NULL ? cli_escape(b, cap, s != NULL ? s : "", n) : "?";
+}
+
 static int
 print_case(void *arg, const rf_hotline_case *c)
 {
@@ -196,7 +207,7 @@ print_case(void *arg, const rf_hotline_case *c)
 	printf("%6lld  %-13s %-9s %4d  %3d  %s  %s\n", (long long)c->id,
 	    rf_case_state_name(c->state), rf_case_category_name(c->category),
 	    c->priority, c->nreports, when,
-	    rf_hotline_defang(a, c->canonical));
+	    esc(a, rf_hotline_defang(a, c->canonical)));
 	rf_arena_free(a);
 	return 0;
 }
@@ -212,12 +223,12 @@ print_report(void *arg, const rf_hotline_report_row *r)
 	iso(when, r->received);
 	printf("  report %lld  %s  %-4s  %u code%s removed  %s%s\n",
 	    (long long)r->id, when, r->source, r->scrubbed,
-	    r->scrubbed == 1 ? "" : "s", rf_hotline_defang(a, r->url_clean),
-	    r->has_raw ? "  [raw sealed]" : "");
+	    r->scrubbed == 1 ? "" : "s", esc(a, rf_hotline_defang(a,
+	    r->url_clean)), r->has_raw ? "  [raw sealed]" : "");
 	if (r->sender_domain != NULL || r->message_id != NULL)
 		printf("    mail: sender domain %s, list-id %s, "
 		    "list-unsubscribe %s\n", r->sender_domain != NULL ?
-		    r->sender_domain : "-", r->has_list_id ? "yes" : "no",
+		    esc(a, r->sender_domain) : "-", r->has_list_id ? "yes" : "no",
 		    r->has_list_unsubscribe ? "yes" : "no");
 	rf_arena_free(a);
 	return 0;
@@ -234,11 +245,16 @@ static int
 print_audit(void *arg, const rf_hotline_audit_row *r)
 {
 	char when[32];
+	rf_arena *a = rf_arena_new();
 
+	if (a == NULL)
+		return 1;
 	iso(when, r->when);
 	printf("%6lld  %s  %-10s %-10s %-16s %-10s %s%s%s\n",
-	    (long long)r->seq, when, r->actor, r->role, r->action, r->object,
-	    r->detail, *r->reason != '\0' ? " -- " : "", r->reason);
+	    (long long)r->seq, when, esc(a, r->actor), r->role, r->action,
+	    esc(a, r->object), esc(a, r->detail), *r->reason != '\0' ?
+	    " -- " : "", esc(a, r->reason));
+	rf_arena_free(a);
 	return 0;
 }
 
@@ -253,10 +269,15 @@ static int
 print_referral(void *arg, const rf_hotline_referral *r)
 {
 	char when[32];
+	rf_arena *a = rf_arena_new();
 
+	if (a == NULL)
+		return 1;
 	iso(when, r->when);
 	printf("%6lld  case %lld  %s  %s  %s  by %s\n", (long long)r->id,
-	    (long long)r->case_id, when, r->format, r->reference, r->actor);
+	    (long long)r->case_id, when, r->format, esc(a, r->reference),
+	    esc(a, r->actor));
+	rf_arena_free(a);
 	return 0;
 }
 
@@ -282,9 +303,10 @@ do_show(struct hl_fe *fe, struct args *a)
 	    rf_case_category_label(c.category), c.priority, c.nreports,
 	    c.nreports == 1 ? "" : "s");
 	printf("  url     %s\n  domain  %s\n  assignee %s  assessed by %s%s\n",
-	    rf_hotline_defang(ar, c.canonical), c.domain != NULL ? c.domain :
-	    "-", c.assignee != NULL ? c.assignee : "-", c.assessed_by != NULL ?
-	    c.assessed_by : "-", c.appeal ? "  (on appeal)" : "");
+	    esc(ar, rf_hotline_defang(ar, c.canonical)), c.domain != NULL ?
+	    esc(ar, c.domain) : "-", c.assignee != NULL ? esc(ar, c.assignee) :
+	    "-", c.assessed_by != NULL ? esc(ar, c.assessed_by) : "-",
+	    c.appeal ? "  (on appeal)" : "");
 	if (rf_hotline_reports(fe->h, c.id, print_report, NULL, &err) != RF_OK ||
 	    rf_hotline_related(fe->h, c.id, print_related, NULL, &err) != RF_OK)
 		cli_warn("%s", err.msg);
@@ -469,7 +491,7 @@ do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 }
 
 static int
-do_raw(struct hl_fe *fe, struct args *a)
+do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 {
 	rf_hotline_actor sup;
 	rf_arena *ar;
@@ -480,8 +502,9 @@ do_raw(struct hl_fe *fe, struct args *a)
 
 	if (a->argc != 1 || parse_id(a->argv[0], &id) != 0)
 		return RF_EXIT_USAGE;
-	/* The operator holding the key acts as supervisor here. */
-	sup.name = getenv("USER") != NULL ? getenv("USER") : "cli";
+	/* The operator holding the key acts as supervisor here, audited
+	 * under --as like every other action. */
+	sup.name = who->name;
 	sup.role = RF_ROLE_SUPERVISOR;
 	if ((ar = rf_arena_new()) == NULL)
 		return EX_TEMPFAIL;
@@ -626,7 +649,7 @@ cmd_hotline(int argc, char **argv)
 	} else if (strcmp(cmd, "user") == 0) {
 		rc = do_user(&fe, &who, &a);
 	} else if (strcmp(cmd, "raw") == 0) {
-		rc = do_raw(&fe, &a);
+		rc = do_raw(&fe, &who, &a);
 	} else {
 		cli_warn("hotline: unknown command '%s'", cmd);
 		usage(stderr);

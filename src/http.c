@@ -40,8 +40,10 @@ html_esc(rf_buf *b, const char *s)
 		case '"': rf_buf_puts(b, "&quot;"); break;
 		case '\'': rf_buf_puts(b, "&#39;"); break;
 		default:
+			/* CR stays (the parser makes CR LF one line end: a
+			 * CSV export copies from the page as CSV) */
 			if ((unsigned char)*p < 0x20 && *p != '\n' &&
-			    *p != '\t')
+			    *p != '\t' && *p != '\r')
 				rf_buf_puts(b, "\xef\xbf\xbd");
 			else
 				rf_buf_putc(b, *p);

@@ -46,10 +46,12 @@ page_begin(struct http_req *r, struct http_resp *o, const char *title,
 		for (i = 0; i < sizeof(navs) / sizeof(navs[0]); i++) {
 			if (!rf_hotline_may(r->role, navs[i].perm))
 				continue;
-			html_printf(b, "<a href=\"%s\"%s>%s</a>", navs[i].href,
-			    strcmp(nav, navs[i].key) == 0 ?
-			    " class=\"on\" aria-current=\"page\"" : "",
-			    navs[i].label);
+			/* markup, not a %s (which would be escaped) */
+			html_printf(b, "<a href=\"%s\"", navs[i].href);
+			if (strcmp(nav, navs[i].key) == 0)
+				rf_buf_puts(b, " class=\"on\" "
+				    "aria-current=\"page\"");
+			html_printf(b, ">%s</a>", navs[i].label);
 		}
 		html_printf(b, "</nav><div class=\"who\"><span>%s</span>"
 		    "<span class=\"role\">%s</span><form method=\"post\" "
@@ -202,10 +204,12 @@ page_queue(struct http_req *r, struct http_resp *o)
 	f.state = tabs[sel].state;
 	page_begin(r, o, "Queue", "queue");
 	rf_buf_puts(b, "<div class=\"bar\"><h1>Queue</h1><div class=\"tabs\">");
-	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++)
-		html_printf(b, "<a href=\"/queue?view=%s\"%s>%s</a>",
-		    tabs[i].key, i == sel ? " class=\"on\"" : "",
-		    tabs[i].label);
+	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
+		html_printf(b, "<a href=\"/queue?view=%s\"", tabs[i].key);
+		if (i == sel)	/* markup: not through a %s */
+			rf_buf_puts(b, " class=\"on\"");
+		html_printf(b, ">%s</a>", tabs[i].label);
+	}
 	rf_buf_puts(b, "</div><input id=\"filter\" type=\"search\" "
 	    "placeholder=\"Filter (press /)\" aria-label=\"Filter the "
 	    "queue\"></div>");
@@ -235,6 +239,31 @@ struct cctx {
 	int n;
 };
 
+/* ascii: s with every byte outside printable ASCII as %XX (in a): a URL
+ * as reported may hold a right-to-left override or look-alike letters
+ * that would make it read as another; the canonical form is ASCII. */
+static const char *
+ascii(rf_arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char *out, *o;
+
+	if (s == NULL || (out = rf_arena_alloc(a, 3 * strlen(s) + 1)) == NULL)
+		return s;
+	for (p = (const unsigned char *)s, o = out; *p; p++) {
+		if (*p > 0x20 && *p < 0x7f) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 static int
 report_row(void *arg, const rf_hotline_report_row *p)
 {
@@ -246,19 +275,23 @@ report_row(void *arg, const rf_hotline_report_row *p)
 	html_printf(b, "<tr><td class=\"num\">%lld</td><td class=\"num\">%s"
 	    "</td><td>%s</td><td class=\"url\"><code>%s</code></td>"
 	    "<td class=\"num\">%u</td><td>", (long long)p->id, when,
-	    p->source, rf_hotline_defang(c->r->arena, p->url_clean),
-	    p->scrubbed);
+	    p->source, ascii(c->r->arena, rf_hotline_defang(c->r->arena,
+	    p->url_clean)), p->scrubbed);
 	if (p->sender_domain != NULL || p->message_id != NULL)
 		html_printf(b, "%s<br><span class=\"meta\">List-Id %s, "
 		    "List-Unsubscribe %s</span>", p->sender_domain != NULL ?
-		    p->sender_domain : "?", p->has_list_id ? "yes" : "no",
+		    ascii(c->r->arena, p->sender_domain) : "?",
+		    p->has_list_id ? "yes" : "no",
 		    p->has_list_unsubscribe ? "yes" : "no");
 	else
 		rf_buf_puts(b, "<span class=\"meta\">\xe2\x80\x94</span>");
-	html_printf(b, "</td><td>%s%s%s</td><td class=\"comment\">%s</td>"
-	    "<td>", p->category != NULL ? p->category : "",
-	    p->has_raw ? " <span class=\"tag\">raw sealed</span>" : "",
-	    p->has_contact ? " <span class=\"tag\">contact</span>" : "",
+	html_printf(b, "</td><td>%s", p->category != NULL ? p->category :
+	    "");
+	if (p->has_raw)		/* markup: not through a %s */
+		rf_buf_puts(b, " <span class=\"tag\">raw sealed</span>");
+	if (p->has_contact)
+		rf_buf_puts(b, " <span class=\"tag\">contact</span>");
+	html_printf(b, "</td><td class=\"comment\">%s</td><td>",
 	    p->comment != NULL ? p->comment : "");
 	if ((p->has_raw || p->has_contact) &&
 	    rf_hotline_may(c->r->role, RF_PERM_RAW)) {
@@ -369,11 +402,12 @@ actions(struct http_req *r, rf_buf *b, const rf_hotline_case *c)
 		    "<option value=\"access_failed\">Access failed</option>"
 		    "</select></label><label>Reason<textarea name=\"why\" "
 		    "rows=\"2\" required placeholder=\"what you saw, why\">"
-		    "</textarea></label>%s<button class=\"primary\" "
-		    "name=\"action\" value=\"assess\">Record assessment"
-		    "</button></form>", c->appeal ?
-		    "<p class=\"meta\">On appeal: another analyst must "
-		    "reassess.</p>" : "");
+		    "</textarea></label>");
+		if (c->appeal)
+			rf_buf_puts(b, "<p class=\"meta\">On appeal: another "
+			    "analyst must reassess.</p>");
+		rf_buf_puts(b, "<button class=\"primary\" name=\"action\" "
+		    "value=\"assess\">Record assessment</button></form>");
 	}
 	if (review && c->state != RF_CASE_REFERRED &&
 	    c->state != RF_CASE_CLOSED) {
@@ -560,8 +594,12 @@ page_stats(struct http_req *r, struct http_resp *o)
 	}
 	/* The twelve months ending with the one asked for. */
 	for (i = 11; i >= 0; i--) {
-		if (rf_hotline_stats_month(r->srv->fe->h, y, m, &s[i], &err) !=
-		    RF_OK) {
+		/* before 1970 (the chart of 1970's months): nothing */
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].year = y;
+		s[i].month = m;
+		if (y >= 1970 && rf_hotline_stats_month(r->srv->fe->h, y, m,
+		    &s[i], &err) != RF_OK) {
 			http_error(r, o, 500, err.msg);
 			return;
 		}

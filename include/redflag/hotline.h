@@ -162,9 +162,13 @@ typedef struct rf_hotline_url {
 
 /*
  * rf_hotline_canonical: scrub url of the tracking codes that identify
- * reporter (an e-mail address, may be NULL) with the tracking engine
+ * reporter (an e-mail address, also as "Name <addr>" or "mailto:addr";
+ * may be NULL) with the tracking engine
  * (rf_tracking_link: the address in any encoding, rules' parameters and
- * hosts, opaque ids; rules may be NULL) and make its canonical form:
+ * hosts, opaque ids, a known redirector (rule unwrap) replaced by its
+ * destination; a URL with the code that a page merely carries in a
+ * parameter is dropped with that parameter, the page stays; rules may be
+ * NULL) and make its canonical form:
  * scheme and host lower-cased (A-label), default port and fragment
  * dropped, dot segments resolved, percent-encoding normalised, empty path
  * made "/".  Strings live in a.  RF_EPARSE when url is not an absolute
@@ -179,7 +183,7 @@ rf_status rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules,
 
 /* rf_hotline_defang: url made unclickable for export and display:
  * "http" -> "hxxp" (also for URLs carried inside it), every "." of the
- * host -> "[.]".  In a. */
+ * host -> "[.]"; blanks before it left out.  In a. */
 const char *rf_hotline_defang(rf_arena *a, const char *url);
 
 /* ---- intake ---- */
@@ -196,6 +200,13 @@ typedef struct rf_hotline_mailmeta {
 	 * fingerprints match (rf_fp_match) link their cases as one spam
 	 * campaign.  Only the min-hashes are stored, never the text. */
 	const rf_fingerprint *fp;
+	/* Other addresses the mail's codes may identify, scrubbed like the
+	 * reporter's and never stored: the forwarder's From: (all that
+	 * names the reporter in an inline forward, or when the attached
+	 * spam's To: is someone else), the recipients of further attached
+	 * mails.  nalso entries; also may be NULL when nalso is 0. */
+	const char *const *also;
+	size_t nalso;
 } rf_hotline_mailmeta;
 
 /* Optional reporter contact details, stored apart from cases. */
@@ -243,7 +254,12 @@ rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
  * otherwise the mail itself is the suspect mail.  Header links (List-
  * Unsubscribe), images and CSS are left out, duplicates removed, at most
  * max_report_urls kept.  *reporter: the suspect mail's recipient
- * (Delivered-To, X-Original-To, To), else the forwarder's From:.
+ * (Delivered-To, X-Original-To, To), else the forwarder's From:;
+ * meta->also: the other addresses to scrub (the forwarder's From: when
+ * the mail is a forward, attached or inline (a "Fwd:" Subject, or quoted
+ * From: and Subject: lines), a redirect's Resent-From:, the other
+ * attached mails' recipients; never the From: of the spam itself).
+ * meta->message_id: NULL when it carries one of those addresses.
  * meta->fp: the suspect mail's fingerprint (its own address and codes
  * left out), NULL when it has no text.  Bodies and attachments are never
  * kept.  Strings in a.
