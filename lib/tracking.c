@@ -804,9 +804,10 @@ rcpt_finds(const rf_ctx *ctx, rf_arena *a, const rf_recipient *rcpt,
 }
 
 /* links_base: links_one for rcpt, from base b of m (see struct
- * rf_tracking_base).  The address search works in an arena of its own,
- * freed at the end: what it allocates for a link where it finds nothing
- * would otherwise stay in m's arena once per recipient. */
+ * rf_tracking_base; base_make gave each of m's links without a URL the
+ * empty one, as links_one would).  The address search works in an arena
+ * of its own, freed at the end: what it allocates for a link where it
+ * finds nothing would otherwise stay in m's arena once per recipient. */
 static rf_status
 links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	   rf_arena *a, const rf_recipient *rcpt,
@@ -821,11 +822,9 @@ links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	if (rcpt != NULL && (tmp = rf_arena_new()) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	for (i = 0; i < m->links.n && st == RF_OK; i++) {
-		rf_link *l = &m->links.v[i];
+		rf_link *l = &m->links.v[i];	/* url set: base_make */
 		const char *bug;
 
-		if (l->url == NULL)
-			l->url = "";
 		if (b->first[i] != i) {	/* as the memo of links_one */
 			if (memo_copy(a, &m->links.v[b->first[i]], l) != 0)
 				st = rf_error_set(err, RF_ENOMEM,
