@@ -61,6 +61,8 @@ rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size, rf_error *err)
 		memcpy(v + n, summary, nsummary * sizeof(*v));
 	an->reasons = v;
 	an->nreasons = n + nsummary;
+	an->found = summary;
+	an->nfound = nsummary;
 	return RF_OK;
 }
 
@@ -241,9 +243,9 @@ rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
 		f->campaign_complaints = complaints;
 		f->personal_text = 0;	/* its text suits other recipients */
 	}
-	st = rf_verdict_facts_message(an->m, cfg->authserv_id, f, err);
-	if (st != RF_OK)
-		return st;
+	/* the findings rf_analysis_reasons made, not summed again */
+	rf__verdict_facts_found(an->m, cfg->authserv_id, an->found,
+	    an->nfound, f);
 	if (cfg->consent != NULL && f->sender_domain != NULL) {
 		st = rf_consent_complaints(cfg->consent, f->sender_domain,
 		    &f->domain_complaints, NULL);

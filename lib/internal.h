@@ -431,6 +431,14 @@ char *rf__clean(rf_arena *a, const rf_rules *r, const char *url,
 int rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *link,
 			unsigned maxdepth, unsigned *limits_hit);
 
+/* rf__verdict_facts_found: rf_verdict_facts_message with the tracking
+ * findings sum (n strings, m's arena) given: rf_tracking_summary of m as
+ * its links are now, which the caller has already (rf_analysis_verdict:
+ * rf_analysis_reasons made it). */
+void rf__verdict_facts_found(const rf_message *m, const char *authserv_id,
+			     const char *const *sum, size_t n,
+			     rf_verdict_facts *f);
+
 /* rf__tracking_message_memo: rf_tracking_message, with use_memo 0 analysing
  * every link on its own (the reference the memo of repeated links is
  * tested against; docs/tracking.md, "Throughput"), and from base when not

@@ -62,6 +62,10 @@ typedef struct rf_analysis {
 	size_t ntracking;	/* links that identify the recipient */
 	const char **reasons;	/* findings in plain words (m's arena) */
 	size_t nreasons;
+	const char *const *found; /* the tracking findings alone
+				 * (rf_tracking_summary) as rf_analysis_reasons
+				 * last made them, for rf_analysis_verdict */
+	size_t nfound;
 	rf_verdict verdict;	/* after rf_analysis_verdict */
 	rf_verdict_facts facts;	/* what it was decided from */
 	const rf_ctx *ctx;	/* as given to rf_analysis_message */
@@ -115,7 +119,10 @@ rf_status rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 /*
  * rf_analysis_reasons: rebuild an->reasons from the campaign size and
  * the tracking findings ("sent to 4,812 recipients", "3 links carry your
- * address, base64-encoded").  campaign_size 0: no campaign.
+ * address, base64-encoded"; these alone in an->found).  campaign_size 0:
+ * no campaign.  rf_analysis_message and rf_analysis_campaign call it; a
+ * caller that changes the links of an->m otherwise (rf_tracking_campaign)
+ * calls it again before rf_analysis_verdict.
  */
 rf_status rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size,
 			      rf_error *err);
@@ -124,8 +131,10 @@ rf_status rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size,
  * rf_analysis_verdict: decide an's verdict (redflag/verdict.h) from the
  * campaign (size distinct recipients, copies, complaints; size 0: none,
  * the caller's view: the store's or a batch cluster's), the findings of
- * rf_analysis_message / rf_analysis_campaign, the consent store and the
- * sender domain's complaints (cfg->consent), and the list headers.  Sets
+ * rf_analysis_message / rf_analysis_campaign (an->found, as
+ * rf_analysis_reasons last made them: not summed again), the consent
+ * store and the sender domain's complaints (cfg->consent), and the list
+ * headers.  Sets
  * an->verdict and an->facts, and replaces an->reasons by the verdict's
  * reasons (which include the findings).  With cfg->classifier it first
  * classifies the message (an->cls, at most RF_ANALYSIS_CLS_TOKENS tokens
