@@ -149,17 +149,16 @@ rf_status rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size,
  * rf_analysis_message / rf_analysis_campaign (an->found, as
  * rf_analysis_reasons last made them: not summed again), the consent
  * store and the sender domain's complaints (cfg->consent), and the list
- * headers.  Sets
- * an->verdict and an->facts, and replaces an->reasons by the verdict's
- * reasons (which include the findings).  With cfg->classifier it first
- * classifies the message (an->cls, at most RF_ANALYSIS_CLS_TOKENS tokens
- * each way; the campaign size is one of its facts; an analysis of
- * rf_analysis_recipient scores tokens made once per message for each
- * value of what in them may depend on the recipient, the same tokens a
- * fresh message gives, so the same result): unless it is
- * untrained (an->cls.untrained), the probability and the classifier's
- * reasons are facts of the verdict.  RF_OK, RF_ENOMEM,
- * RF_ESTORE, or the classifier's error.
+ * headers.  Sets an->verdict and an->facts, and replaces an->reasons by
+ * the verdict's reasons (which include the findings).  With
+ * cfg->classifier it first classifies the message (an->cls, at most
+ * RF_ANALYSIS_CLS_TOKENS tokens each way; the campaign size is one of its
+ * facts; an analysis of rf_analysis_recipient scores tokens made once per
+ * message for each value of what in them may depend on the recipient,
+ * the same tokens a fresh message gives, so the same result): unless it
+ * is untrained (an->cls.untrained), the probability and the classifier's
+ * reasons are facts of the verdict.  RF_OK, RF_ENOMEM, RF_ESTORE, or the
+ * classifier's error.
  */
 rf_status rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
 			      uint64_t size, uint64_t copies,
