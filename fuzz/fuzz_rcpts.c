@@ -5,9 +5,17 @@
  * the fingerprint, the analysis' findings and the limits hit must be the
  * same (abort on a difference).
  *
- * Input: byte 0 is the number of recipients (bits 0-1, plus one) and the
- * limits (bits 2-4: 0-3 the defaults, 4-7 small ones); then one byte per
- * recipient choosing its address (rcpt_make); the rest is the message.
+ * Input: byte 0 is the number of recipients (bits 0-1, plus one), the
+ * limits (bits 2-4: 0-3 the defaults, 4-7 small ones) and, when bit 5 is
+ * set, a trained classifier in the verdict (bits 6-7 choose the campaign
+ * sizes its recipients are given, size_for: the shared path scores
+ * tokens made once per value of what in them may depend on the
+ * recipient, whether a link identifies them and the size bucket, so
+ * recipients share a bucket or not); then one byte per recipient choosing
+ * its address (rcpt_make); the rest is the message.  The classifier (a
+ * SQLite file in a temporary folder, removed at exit) learns
+ * tests/data/rcpts/many-html.eml as spam and tests/golden/forwarded.eml
+ * as wanted mail, when they are there.
  * The tracking rules are data/trackers.conf (run from the source tree,
  * as fuzz/run.sh does), else $REDFLAG_RULES, else none. */
 #include <stddef.h>
@@ -15,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <redflag/redflag.h>
 
@@ -288,13 +297,121 @@ same_reasons(const char **a, size_t na, const char **b, size_t nb,
 			fail(rcpt, what);
 }
 
+/* The classifier's database, removed at exit. */
+static char cls_dir[64], cls_path[128];
+
+static void
+cls_remove(void)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char p[sizeof(cls_path) + 8];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s%s", cls_path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(cls_dir);
+}
+
+/* cls_learn: the message in file path learned as spam or not (nothing
+ * when it cannot be read). */
+static void
+cls_learn(rf_classifier *c, rf_ctx *ctx, const char *path, int spam)
+{
+	static char buf[1 << 20];
+	rf_message *m = NULL;
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int changed;
+
+	if (f == NULL)
+		return;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (rf_message_parse(ctx, buf, n, &m, NULL) != RF_OK ||
+	    rf_classifier_learn(c, ctx, m, NULL, spam, &changed, NULL) !=
+	    RF_OK)
+		abort();
+	rf_message_free(m);
+}
+
+/* cls_open: a trained classifier (min_learned 1) in a new folder. */
+static rf_classifier *
+cls_open(rf_ctx *ctx)
+{
+	rf_classifier *c = NULL;
+	rf_cls_params p;
+
+	snprintf(cls_dir, sizeof(cls_dir), "/tmp/fuzz_rcpts-XXXXXX");
+	if (mkdtemp(cls_dir) == NULL)
+		abort();
+	snprintf(cls_path, sizeof(cls_path), "%s/tokens.db", cls_dir);
+	atexit(cls_remove);
+	rf_cls_params_default(&p);
+	p.min_learned = 1;
+	if (rf_classifier_open(cls_path, &p, &c, NULL) != RF_OK ||
+	    rf_classifier_begin(c, NULL) != RF_OK)
+		abort();
+	cls_learn(c, ctx, "tests/data/rcpts/many-html.eml", 1);
+	cls_learn(c, ctx, "tests/golden/forwarded.eml", 0);
+	if (rf_classifier_commit(c, NULL) != RF_OK)
+		abort();
+	return c;
+}
+
+/* size_for: the campaign size the verdict of recipient i gets with the
+ * classifier, by mode (bits 6-7 of byte 0): all none, all 50, one of
+ * each bucket in turn, two by two. */
+static uint64_t
+size_for(unsigned mode, size_t i)
+{
+	static const uint64_t sizes[] = { 0, 1, 5, 50, 500, 5000 };
+
+	switch (mode) {
+	case 0:
+		return 0;
+	case 1:
+		return 50;
+	case 2:
+		return sizes[i % 6];
+	default:
+		return sizes[(i / 2 + 1) % 6];
+	}
+}
+
+static void
+same_cls(const rf_analysis *x, const rf_analysis *y, const char *r)
+{
+	size_t i;
+
+	if (x->classified != y->classified || x->cls.p != y->cls.p ||
+	    x->cls.cls != y->cls.cls || x->cls.ntokens != y->cls.ntokens ||
+	    x->cls.nused != y->cls.nused ||
+	    x->cls.untrained != y->cls.untrained ||
+	    x->cls.limit_hit != y->cls.limit_hit ||
+	    x->cls.nspammy != y->cls.nspammy ||
+	    x->cls.nhammy != y->cls.nhammy ||
+	    str_differ(x->facts.classifier_reasons,
+	    y->facts.classifier_reasons))
+		fail(r, "classifier result");
+	for (i = 0; i < x->cls.nspammy; i++)
+		if (str_differ(x->cls.spammy[i].text, y->cls.spammy[i].text) ||
+		    x->cls.spammy[i].f != y->cls.spammy[i].f)
+			fail(r, "classifier spammy tokens");
+	for (i = 0; i < x->cls.nhammy; i++)
+		if (str_differ(x->cls.hammy[i].text, y->cls.hammy[i].text) ||
+		    x->cls.hammy[i].f != y->cls.hammy[i].f)
+			fail(r, "classifier hammy tokens");
+}
+
 /* one_rcpt: recipient r analysed on a fresh copy of the message and
- * compared with an, the shared analysis of y; the limits the fresh one
- * hit are added to *hit. */
+ * compared with an, the shared analysis of y, the verdict given campaign
+ * size size; the limits the fresh one hit are added to *hit. */
 static void
 one_rcpt(rf_ctx *ctx, const rf_analysis_cfg *cfg, const char *msg,
 	 size_t len, const char *r, rf_analysis *an, rf_message *y,
-	 unsigned *hit)
+	 uint64_t size, unsigned *hit)
 {
 	rf_message *x = NULL;
 	rf_analysis ax;
@@ -321,9 +438,10 @@ one_rcpt(rf_ctx *ctx, const rf_analysis_cfg *cfg, const char *msg,
 	if (y->limits_hit != *hit)
 		fail(r, "limits hit");
 	/* the verdict from the findings (no store, no consent) */
-	if (rf_analysis_verdict(cfg, &ax, 0, 0, 0, NULL) != RF_OK ||
-	    rf_analysis_verdict(cfg, an, 0, 0, 0, NULL) != RF_OK)
+	if (rf_analysis_verdict(cfg, &ax, size, 0, 0, NULL) != RF_OK ||
+	    rf_analysis_verdict(cfg, an, size, 0, 0, NULL) != RF_OK)
 		fail(r, "rf_analysis_verdict failed");
+	same_cls(&ax, an, r);
 	if (ax.verdict.kind != an->verdict.kind ||
 	    ax.verdict.bulk != an->verdict.bulk ||
 	    ax.verdict.score != an->verdict.score)
@@ -338,6 +456,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static rf_ctx *ctxs[NCFG];	/* made once per fuzzing process */
 	static rf_rules *rules;
+	static rf_classifier *cls;
 	char addrs[MAX_RCPTS][ADDR_MAX];
 	const char *rcpts[MAX_RCPTS], *msg;
 	rf_analysis_shared sh;
@@ -370,6 +489,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.rules = rules;
+	if (data[0] & 0x20) {
+		if (cls == NULL)
+			cls = cls_open(ctxs[c]);
+		cfg.classifier = cls;
+	}
 	if (rf_analysis_prepare(ctxs[c], &cfg, y, &sh, NULL) != RF_OK)
 		abort();
 	hit = y->limits_hit;
@@ -377,7 +501,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rf_analysis_recipient(ctxs[c], &cfg, y, &sh, rcpts[i], &an,
 		    NULL) != RF_OK)
 			fail(rcpts[i], "rf_analysis_recipient failed");
-		one_rcpt(ctxs[c], &cfg, msg, len, rcpts[i], &an, y, &hit);
+		one_rcpt(ctxs[c], &cfg, msg, len, rcpts[i], &an, y,
+		    cfg.classifier == NULL ? 0 : size_for(data[0] >> 6, i),
+		    &hit);
 	}
 	rf_message_free(y);
 	return 0;

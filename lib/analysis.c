@@ -61,6 +61,8 @@ rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size, rf_error *err)
 		memcpy(v + n, summary, nsummary * sizeof(*v));
 	an->reasons = v;
 	an->nreasons = n + nsummary;
+	an->found = summary;
+	an->nfound = nsummary;
 	return RF_OK;
 }
 
@@ -72,6 +74,20 @@ rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	return rf_analysis_recipient(ctx, cfg, m, NULL, recipient, an, err);
 }
 
+/*
+ * The classifier's tokens of one message, made once for each value of
+ * what in them may depend on the recipient (rf__cls_vary: whether a link
+ * identifies the recipient, the campaign size bucket); everything else
+ * they are made of is the parsed message's.  Two recipients with the same
+ * value have the same tokens, so the second is scored (its counts read,
+ * as for a fresh message: with Redis one round trip each) from the
+ * first's tokens instead of tokenizing the message again.
+ */
+struct rf_analysis_cls {
+	const rf_classifier *by[RF__CLS_VARY];	/* made for it, or NULL */
+	rf__ctoks t[RF__CLS_VARY];		/* in m's arena */
+};
+
 rf_status
 rf_analysis_prepare(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 		    rf_message *m, rf_analysis_shared *out, rf_error *err)
@@ -79,6 +95,9 @@ rf_analysis_prepare(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	rf_status st;
 
 	memset(out, 0, sizeof(*out));
+	if ((out->cls = rf_arena_alloc(m->arena, sizeof(*out->cls))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	memset(out->cls, 0, sizeof(*out->cls));
 	st = rf_tracking_prepare(ctx, cfg->rules, m, &out->links, err);
 	if (st == RF_OK)
 		st = rf_fingerprint_prepare(ctx, m, m->arena, &out->fp, err);
@@ -96,6 +115,7 @@ rf_analysis_recipient(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	memset(an, 0, sizeof(*an));
 	an->ctx = ctx;
 	an->m = m;
+	an->cls_shared = sh != NULL ? sh->cls : NULL;
 	an->recipient = recipient != NULL ? recipient :
 	    rf_message_recipient(m);
 	st = sh != NULL ? rf_tracking_message_base(ctx, cfg->rules, m,
@@ -197,6 +217,28 @@ rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 
 /* --- verdict (redflag/verdict.h): campaign, consent, complaints --- */
 
+/* classify_shared: rf_classifier_classify of an's message by c with
+ * facts cf, from the tokens of an earlier recipient of the same value
+ * (struct rf_analysis_cls) when there is one. */
+static rf_status
+classify_shared(const rf_classifier *c, rf_analysis *an,
+		const rf_cls_facts *cf, rf_error *err)
+{
+	struct rf_analysis_cls *sc = an->cls_shared;
+	unsigned k = rf__cls_vary(an->m, cf);
+	rf_status st;
+
+	if (sc->by[k] != c) {
+		sc->by[k] = NULL;
+		if ((st = rf__classifier_tokens(c, an->ctx, an->m, cf,
+		    an->m->arena, &sc->t[k], err)) != RF_OK)
+			return st;
+		sc->by[k] = c;
+	}
+	return rf__classifier_score(c, &sc->t[k], an->m->arena,
+	    RF_ANALYSIS_CLS_TOKENS, &an->cls, err);
+}
+
 /* classify: the classifier's probability and reasons as facts of an. */
 static rf_status
 classify(const rf_analysis_cfg *cfg, rf_analysis *an, uint64_t size,
@@ -207,8 +249,9 @@ classify(const rf_analysis_cfg *cfg, rf_analysis *an, uint64_t size,
 
 	memset(&cf, 0, sizeof(cf));
 	cf.campaign_size = (unsigned long)size;
-	st = rf_classifier_classify(cfg->classifier, an->ctx, an->m, &cf,
-	    an->m->arena, RF_ANALYSIS_CLS_TOKENS, &an->cls, err);
+	st = an->cls_shared != NULL ? classify_shared(cfg->classifier, an,
+	    &cf, err) : rf_classifier_classify(cfg->classifier, an->ctx,
+	    an->m, &cf, an->m->arena, RF_ANALYSIS_CLS_TOKENS, &an->cls, err);
 	if (st != RF_OK)
 		return st;
 	an->classified = 1;
@@ -241,9 +284,9 @@ rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
 		f->campaign_complaints = complaints;
 		f->personal_text = 0;	/* its text suits other recipients */
 	}
-	st = rf_verdict_facts_message(an->m, cfg->authserv_id, f, err);
-	if (st != RF_OK)
-		return st;
+	/* the findings rf_analysis_reasons made, not summed again */
+	rf__verdict_facts_found(an->m, cfg->authserv_id, an->found,
+	    an->nfound, f);
 	if (cfg->consent != NULL && f->sender_domain != NULL) {
 		st = rf_consent_complaints(cfg->consent, f->sender_domain,
 		    &f->domain_complaints, NULL);

@@ -161,27 +161,76 @@ out:
 }
 
 rf_status
+rf__classifier_tokens(const rf_classifier *c, const rf_ctx *ctx,
+		      const rf_message *m, const rf_cls_facts *facts,
+		      rf_arena *a, rf__ctoks *out, rf_error *err)
+{
+	rf__ctoks t;
+	rf_status rs;
+
+	memset(out, 0, sizeof(*out));
+	memset(&t, 0, sizeof(t));
+	if ((rs = rf__cls_tokenize(ctx, &c->p, m, facts, &t)) != RF_OK)
+		goto out;
+	*out = t;
+	out->set = NULL;
+	out->setcap = 0;
+	out->v = NULL;
+	out->text = NULL;
+	out->cap = out->n;
+	out->tcap = out->tlen;
+	if ((out->v = rf_arena_array(a, t.n + 1, sizeof(*t.v))) == NULL ||
+	    (out->text = rf_arena_alloc(a, t.tlen + 1)) == NULL) {
+		rs = RF_ENOMEM;
+		goto out;
+	}
+	if (t.n > 0)
+		memcpy(out->v, t.v, t.n * sizeof(*t.v));
+	if (t.tlen > 0)
+		memcpy(out->text, t.text, t.tlen);
+out:
+	rf__ctoks_free(&t);
+	return rs == RF_OK ? RF_OK : rf_error_set(err, rs, "out of memory");
+}
+
+rf_status
 rf_classifier_classify(const rf_classifier *c, const rf_ctx *ctx,
 		       const rf_message *m, const rf_cls_facts *facts,
 		       rf_arena *a, size_t max_reasons, rf_cls_result *out,
 		       rf_error *err)
 {
+	rf__ctoks t;
+	rf_status rs;
+
+	memset(&t, 0, sizeof(t));
+	if ((rs = rf__cls_tokenize(ctx, &c->p, m, facts, &t)) != RF_OK) {
+		memset(out, 0, sizeof(*out));
+		out->p = 0.5;
+		out->cls = RF_CLS_UNSURE;
+		rf__ctoks_free(&t);
+		return rf_error_set(err, rs, "out of memory");
+	}
+	rs = rf__classifier_score(c, &t, a, max_reasons, out, err);
+	rf__ctoks_free(&t);
+	return rs;
+}
+
+rf_status
+rf__classifier_score(const rf_classifier *c, const rf__ctoks *tp,
+		     rf_arena *a, size_t max_reasons, rf_cls_result *out,
+		     rf_error *err)
+{
 	const rf_cls_params *p = &c->p;
+	const rf__ctoks t = *tp;
 	struct rf__cls_view cv;
 	struct used *u = NULL;
 	double sln = 0, hln = 0, sx = p->robs * p->robx;
-	rf__ctoks t;
 	rf_status rs;
 	size_t i, nu = 0;
 
 	memset(out, 0, sizeof(*out));
-	memset(&t, 0, sizeof(t));
 	out->p = 0.5;
 	out->cls = RF_CLS_UNSURE;
-	if ((rs = rf__cls_tokenize(ctx, p, m, facts, &t)) != RF_OK) {
-		rf_error_set(err, rs, "out of memory");
-		goto out;
-	}
 	out->ntokens = t.n;
 	out->limit_hit = t.limit_hit;
 	if ((rs = c->ops->view(c->be, &t, &cv, err)) != RF_OK)
@@ -246,7 +295,6 @@ rf_classifier_classify(const rf_classifier *c, const rf_ctx *ctx,
 	    &out->nhammy, err);
 out:
 	free(u);
-	rf__ctoks_free(&t);
 	return rs;
 }
 

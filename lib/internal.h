@@ -174,6 +174,12 @@ rf_status rf__cls_tokenize(const rf_ctx *ctx, const struct rf_cls_params *p,
 			   const rf_message *m, const struct rf_cls_facts *f,
 			   rf__ctoks *t);
 
+/* rf__cls_vary: what of m's tokens may differ between recipients (see
+ * tokenize.c), as a number below RF__CLS_VARY: two analyses of one
+ * parsed message with the same number have the same tokens. */
+#define RF__CLS_VARY 12
+unsigned rf__cls_vary(const rf_message *m, const struct rf_cls_facts *f);
+
 /*
  * The version of the token set: what rf__cls_tokenize makes of a message.
  * A token database records the version it was trained with and is refused
@@ -196,6 +202,24 @@ const char *rf__shape_describe(const char *text, size_t len, rf_arena *a);
 
 /* rf__ctoks_free: release what t holds. */
 void rf__ctoks_free(rf__ctoks *t);
+
+/* rf__classifier_tokens: m's tokens by c's settings (rf__cls_tokenize),
+ * kept in arena a (no set: for rf__classifier_score only).  RF_OK or
+ * RF_ENOMEM. */
+struct rf_classifier;
+rf_status rf__classifier_tokens(const struct rf_classifier *c,
+				const rf_ctx *ctx, const rf_message *m,
+				const struct rf_cls_facts *facts, rf_arena *a,
+				rf__ctoks *out, rf_error *err);
+
+/* rf__classifier_score: rf_classifier_classify of the message whose
+ * tokens (by c's settings) t are: rf_classifier_classify is
+ * rf__cls_tokenize then this. */
+struct rf_cls_result;
+rf_status rf__classifier_score(const struct rf_classifier *c,
+			       const rf__ctoks *t, rf_arena *a,
+			       size_t max_reasons, struct rf_cls_result *out,
+			       rf_error *err);
 
 /* rf__ctok_kind_prefix: readable prefix of a kind ("subject:" comes from
  * the header name; this is "" for words and hosts, "fact:" ...). */
@@ -448,6 +472,14 @@ char *rf__clean(rf_arena *a, const rf_rules *r, const char *url,
  * clean (web bugs: ""); -1 when out of memory. */
 int rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *link,
 			unsigned maxdepth, unsigned *limits_hit);
+
+/* rf__verdict_facts_found: rf_verdict_facts_message with the tracking
+ * findings sum (n strings, m's arena) given: rf_tracking_summary of m as
+ * its links are now, which the caller has already (rf_analysis_verdict:
+ * rf_analysis_reasons made it). */
+void rf__verdict_facts_found(const rf_message *m, const char *authserv_id,
+			     const char *const *sum, size_t n,
+			     rf_verdict_facts *f);
 
 /* rf__tracking_message_memo: rf_tracking_message, with use_memo 0 analysing
  * every link on its own (the reference the memo of repeated links is

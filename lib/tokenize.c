@@ -291,11 +291,53 @@ mime(rf__ctoks *t, const rf_message *m, char *buf, size_t bufsize)
 	return 0;
 }
 
+/*
+ * What of a message's tokens may differ between analyses of one message
+ * for different recipients (rf__cls_vary): the links' tracking flags
+ * (the address search) give "fact:tracking-code" or not, and the
+ * campaign (the fingerprint leaves the recipient's words out) the size
+ * bucket.  Everything else the tokens are made of (text, headers, MIME
+ * parts, the links' hosts, kinds, sizes and flags) is the parsed
+ * message's, which the analysis does not change.
+ */
+
+/* tracking_fact: one of m's own links identifies the recipient. */
+static int
+tracking_fact(const rf_message *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->links.n; i++)
+		if (m->links.v[i].tracking)
+			return 1;
+	return 0;
+}
+
+/* campaign_fact: the campaign size bucket of f (index into buckets[],
+ * 0: none). */
+static const char *const buckets[] = { NULL, "campaign-1", "campaign-2-9",
+    "campaign-10-99", "campaign-100-999", "campaign-1000+" };
+
+static unsigned
+campaign_fact(const rf_cls_facts *f)
+{
+	unsigned long n = f != NULL ? f->campaign_size : 0;
+
+	return n == 0 ? 0 : n == 1 ? 1 : n < 10 ? 2 : n < 100 ? 3 :
+	    n < 1000 ? 4 : 5;
+}
+
+unsigned
+rf__cls_vary(const rf_message *m, const rf_cls_facts *f)
+{
+	return (unsigned)tracking_fact(m) * 6 + campaign_fact(f);
+}
+
 static int
 links(rf__ctoks *t, const rf_message *m)
 {
 	size_t i, nimg = 0;
-	int r, tracking = 0, webbug = 0, texthost = 0;
+	int r, tracking = tracking_fact(m), webbug = 0, texthost = 0;
 
 	for (i = 0; i < m->links.n; i++) {
 		const rf_link *l = &m->links.v[i];
@@ -305,8 +347,6 @@ links(rf__ctoks *t, const rf_message *m)
 		if (l->domain != NULL &&
 		    (r = addstr(t, RF__CTOK_DOMAIN, l->domain)) != 0)
 			return r;
-		if (l->tracking)
-			tracking = 1;
 		if (l->flags & RF_LINKF_TEXT_HOST)
 			texthost = 1;
 		if (l->kind == RF_LINK_IMG) {
@@ -358,16 +398,9 @@ facts(rf__ctoks *t, const rf_message *m, const rf_cls_facts *f)
 	if (m->text_len + m->html_text_len == 0 &&
 	    (r = addstr(t, RF__CTOK_FACT, "no-text")) != 0)
 		return r;
-	if (f != NULL && f->campaign_size > 0) {
-		const char *b = f->campaign_size == 1 ? "campaign-1" :
-		    f->campaign_size < 10 ? "campaign-2-9" :
-		    f->campaign_size < 100 ? "campaign-10-99" :
-		    f->campaign_size < 1000 ? "campaign-100-999" :
-		    "campaign-1000+";
-
-		if ((r = addstr(t, RF__CTOK_CAMPAIGN, b)) != 0)
-			return r;
-	}
+	if (campaign_fact(f) != 0 &&
+	    (r = addstr(t, RF__CTOK_CAMPAIGN, buckets[campaign_fact(f)])) != 0)
+		return r;
 	return 0;
 }
 

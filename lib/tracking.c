@@ -24,6 +24,9 @@ struct analysis {
 	const rf_rules *rules;
 	rf_arena *a;
 	const rf_recipient *rcpt;
+	const struct rf__toks *found;	/* the tokens after rcpt's address
+					 * search at depth 0 when it ran
+					 * already (rcpt_finds), or NULL */
 	unsigned opts;
 	unsigned maxdepth;
 	unsigned limits_hit;
@@ -323,10 +326,20 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 		host[i] = (char)tolower((unsigned char)host[i]);
 	if (u.host_len > 0 && host[u.host_len - 1] == '.')
 		host[--u.host_len] = '\0';
-	if (depth == 0 && an->rcpt != NULL &&
+	if (depth == 0 && an->found != NULL) {
+		/* t as the search left it: the same start (link_start),
+		 * url, len and path end */
+		if ((t->v = rf_arena_array(an->a, an->found->n + 1,
+		    sizeof(*t->v))) == NULL)
+			return -1;
+		memcpy(t->v, an->found->v, an->found->n * sizeof(*t->v));
+		t->n = t->cap = an->found->n;
+		t->limit_hit = an->found->limit_hit;
+	} else if (depth == 0 && an->rcpt != NULL &&
 	    rf__rcpt_search(an->a, an->rcpt, url, len,
-	    u.path_off + u.path_len, t) != 0)
+	    u.path_off + u.path_len, t) != 0) {
 		return -1;
+	}
 	if (u.has_query && known_params(an, &u, host, u.query_off,
 	    u.query_len, t) != 0)
 		return -1;
@@ -492,11 +505,13 @@ link_start(const rf_limits *lim, rf_arena *a, const char *url,
 }
 
 /* track_link: rf_tracking_link with the link's web-bug verdict (bug,
- * web_bug(link)) already known. */
+ * web_bug(link)) already known, and with found not NULL the tokens
+ * rcpt_finds left (rcpt's address search, not run again). */
 static rf_status
 track_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	   const rf_recipient *rcpt, rf_link *link, const char *bug,
-	   unsigned opts, unsigned *limits_hit, rf_error *err)
+	   const struct rf__toks *found, unsigned opts, unsigned *limits_hit,
+	   rf_error *err)
 {
 	const rf_limits *lim = rf_ctx_limits(ctx);
 	struct analysis an;
@@ -509,6 +524,7 @@ track_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	an.rules = rules;
 	an.a = a;
 	an.rcpt = rcpt;
+	an.found = found;
 	an.opts = opts;
 	an.maxdepth = lim->max_unwrap_depth;
 	link->tokens = NULL;
@@ -542,8 +558,8 @@ rf_tracking_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 {
 	if (link->url == NULL)
 		link->url = "";
-	return track_link(ctx, rules, a, rcpt, link, web_bug(link), opts,
-	    limits_hit, err);
+	return track_link(ctx, rules, a, rcpt, link, web_bug(link), NULL,
+	    opts, limits_hit, err);
 }
 
 int
@@ -739,8 +755,8 @@ links_one(const rf_ctx *ctx, const rf_rules *rules, rf_link *v, size_t n,
 				    "out of memory");
 			continue;
 		}
-		st = track_link(ctx, rules, a, rcpt, l, bug, RF_TRK_OPAQUE,
-		    &one, err);
+		st = track_link(ctx, rules, a, rcpt, l, bug, NULL,
+		    RF_TRK_OPAQUE, &one, err);
 		if (st != RF_OK)
 			return st;
 		*limits_hit |= one;
@@ -813,31 +829,32 @@ rf_tracking_prepare(const rf_ctx *ctx, const rf_rules *rules,
 }
 
 /* rcpt_finds: the address search of rcpt in link l (as track_link and
- * analyse start it) adds a token or hits the token limit. */
+ * analyse start it, the tokens it leaves in *t) adds a token or hits the
+ * token limit. */
 static int
 rcpt_finds(const rf_ctx *ctx, rf_arena *a, const rf_recipient *rcpt,
-	   const rf_link *l, const char *bug, int *found)
+	   const rf_link *l, const char *bug, struct rf__toks *t, int *found)
 {
-	struct rf__toks t;
 	struct rf__url u;
 	size_t len;
 	int cut;
 
-	if (link_start(rf_ctx_limits(ctx), a, l->url, bug, &t, &len,
+	if (link_start(rf_ctx_limits(ctx), a, l->url, bug, t, &len,
 	    &cut) != 0)
 		return -1;
 	rf__url_split(l->url, len, &u);
 	if (rf__rcpt_search(a, rcpt, l->url, len, u.path_off + u.path_len,
-	    &t) != 0)
+	    t) != 0)
 		return -1;
-	*found = t.n > (bug != NULL ? 1u : 0u) || t.limit_hit;
+	*found = t->n > (bug != NULL ? 1u : 0u) || t->limit_hit;
 	return 0;
 }
 
 /* links_base: links_one for rcpt, from base b of m (see struct
- * rf_tracking_base).  The address search works in an arena of its own,
- * freed at the end: what it allocates for a link where it finds nothing
- * would otherwise stay in m's arena once per recipient. */
+ * rf_tracking_base; base_make gave each of m's links without a URL the
+ * empty one, as links_one would).  The address search works in an arena
+ * of its own, freed at the end: what it allocates for a link where it
+ * finds nothing would otherwise stay in m's arena once per recipient. */
 static rf_status
 links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	   rf_arena *a, const rf_recipient *rcpt,
@@ -845,6 +862,7 @@ links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	   rf_error *err)
 {
 	rf_arena *tmp = NULL;	/* the address search's work, dropped */
+	struct rf__toks t;
 	rf_status st = RF_OK;
 	size_t i;
 	int found;
@@ -852,11 +870,9 @@ links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 	if (rcpt != NULL && (tmp = rf_arena_new()) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	for (i = 0; i < m->links.n && st == RF_OK; i++) {
-		rf_link *l = &m->links.v[i];
+		rf_link *l = &m->links.v[i];	/* url set: base_make */
 		const char *bug;
 
-		if (l->url == NULL)
-			l->url = "";
 		if (b->first[i] != i) {	/* as the memo of links_one */
 			if (memo_copy(a, &m->links.v[b->first[i]], l) != 0)
 				st = rf_error_set(err, RF_ENOMEM,
@@ -865,7 +881,7 @@ links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		}
 		found = 0;
 		bug = web_bug(l);
-		if (rcpt != NULL && rcpt_finds(ctx, tmp, rcpt, l, bug,
+		if (rcpt != NULL && rcpt_finds(ctx, tmp, rcpt, l, bug, &t,
 		    &found) != 0) {
 			st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		} else if (!found) {
@@ -874,7 +890,7 @@ links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 				    "out of memory");
 			*limits_hit |= b->hit[i];
 		} else {
-			st = track_link(ctx, rules, a, rcpt, l, bug,
+			st = track_link(ctx, rules, a, rcpt, l, bug, &t,
 			    RF_TRK_OPAQUE, limits_hit, err);
 		}
 	}

@@ -2,6 +2,7 @@
  * tracking_summary.c - what the tracking analysis found in one message,
  * in plain words, one finding per string.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -53,6 +54,7 @@ static const struct finding findings[] = {
 };
 
 #define NFINDINGS (sizeof(findings) / sizeof(findings[0]))
+_Static_assert(NFINDINGS <= 32, "count_link keeps a bit per finding");
 
 struct tally {
 	size_t count[NFINDINGS];
@@ -72,28 +74,40 @@ note_name(struct tally *t, size_t f, const char *name)
 		t->names[f][t->nnames[f]++] = name;
 }
 
+/* finding_of: the finding whose prefix reason starts with, or NFINDINGS.
+ * No prefix of findings[] starts another, so there is at most one. */
+static size_t
+finding_of(const char *reason)
+{
+	size_t f;
+
+	for (f = 0; f < NFINDINGS; f++)
+		if (findings[f].prefix[0] == reason[0] &&
+		    strncmp(reason, findings[f].prefix,
+		    strlen(findings[f].prefix)) == 0)
+			break;
+	return f;
+}
+
+/* count_link: each finding once per link that has it; the names of a
+ * listed finding in the order of the link's tokens. */
 static int
 count_link(rf_link *l, void *arg)
 {
 	struct tally *t = arg;
-	size_t f, i, plen;
-	int seen;
+	uint32_t seen = 0;
+	size_t f, i;
 
-	if (l->ntokens == 0)
-		return 0;	/* most links: nothing to count */
-	for (f = 0; f < NFINDINGS; f++) {
-		plen = strlen(findings[f].prefix);
-		seen = 0;
-		for (i = 0; i < l->ntokens; i++) {
-			if (strncmp(l->tokens[i].reason, findings[f].prefix,
-			    plen) != 0)
-				continue;
-			seen = 1;
-			if (findings[f].list)
-				note_name(t, f, l->tokens[i].reason + plen);
-		}
-		t->count[f] += seen;
+	for (i = 0; i < l->ntokens; i++) {
+		if ((f = finding_of(l->tokens[i].reason)) == NFINDINGS)
+			continue;
+		seen |= (uint32_t)1 << f;
+		if (findings[f].list)
+			note_name(t, f, l->tokens[i].reason +
+			    strlen(findings[f].prefix));
 	}
+	for (f = 0; seen != 0; f++, seen >>= 1)
+		t->count[f] += seen & 1;
 	return 0;
 }
 

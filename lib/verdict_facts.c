@@ -307,14 +307,11 @@ rf_list_auth(const rf_message *m, const char *authserv_id,
 	}
 }
 
-rf_status
-rf_verdict_facts_message(const rf_message *m, const char *authserv_id,
-			 rf_verdict_facts *f, rf_error *err)
+void
+rf__verdict_facts_found(const rf_message *m, const char *authserv_id,
+			const char *const *sum, size_t n, rf_verdict_facts *f)
 {
-	const char **sum;
 	const char *at;
-	size_t n;
-	rf_status st;
 
 	if (f->recipient == NULL)
 		f->recipient = rf_message_recipient(m);
@@ -322,11 +319,22 @@ rf_verdict_facts_message(const rf_message *m, const char *authserv_id,
 		f->sender_domain = at + 1;
 	f->rcpt_links = f->code_links = f->web_bugs = 0;
 	rf_tracking_walk((rf_message *)m, count_link, f);
-	if ((st = rf_tracking_summary(m, &sum, &n, err)) != RF_OK)
-		return st;
 	f->tracking = sum;
 	f->ntracking = n;
 	f->list_id = m->list_id != NULL;
 	rf_list_auth(m, authserv_id, &f->list_unsubscribe, &f->one_click);
+}
+
+rf_status
+rf_verdict_facts_message(const rf_message *m, const char *authserv_id,
+			 rf_verdict_facts *f, rf_error *err)
+{
+	const char **sum;
+	size_t n;
+	rf_status st;
+
+	if ((st = rf_tracking_summary(m, &sum, &n, err)) != RF_OK)
+		return st;
+	rf__verdict_facts_found(m, authserv_id, sum, n, f);
 	return RF_OK;
 }

@@ -295,9 +295,11 @@ has_from(const struct rewrite *k, const char *from, uint64_t h)
 	}
 }
 
-/* add_subst: one more substitution; 0, or -1 when out of memory. */
+/* add_subst: one more substitution, of from (hash h: XXH3 of from, as
+ * has_from was given it); 0, or -1 when out of memory. */
 static int
-add_subst(struct rewrite *k, const char *from, const char *to, int text)
+add_subst(struct rewrite *k, const char *from, uint64_t h, const char *to,
+	  int text)
 {
 	size_t i, size;
 
@@ -326,7 +328,7 @@ add_subst(struct rewrite *k, const char *from, const char *to, int text)
 	k->subst[k->nsubst].from = from;
 	k->subst[k->nsubst].to = to;
 	k->subst[k->nsubst].text = text;
-	k->subst[k->nsubst].hash = XXH3_64bits(from, strlen(from));
+	k->subst[k->nsubst].hash = h;
 	index_put(k, k->nsubst);
 	k->nsubst++;
 	return 0;
@@ -363,7 +365,7 @@ collect(rf_link *l, void *arg)
 				k->unsub = 1;
 		return 0;
 	}
-	if (add_subst(k, l->url, clean, 0) != 0)
+	if (add_subst(k, l->url, h, clean, 0) != 0)
 		return -1;
 	if (clean[0] == '\0')
 		k->bugs++;
@@ -424,7 +426,8 @@ rewrite_collect_known(struct rewrite *rw, const rf_rules *rules,
 int
 rewrite_add(struct rewrite *rw, const char *from, const char *to)
 {
-	return *from == '\0' ? 0 : add_subst(rw, from, to, 1);
+	return *from == '\0' ? 0 : add_subst(rw, from, XXH3_64bits(from,
+	    strlen(from)), to, 1);
 }
 
 size_t

@@ -48,6 +48,10 @@ typedef struct rf_analysis_cfg {
 				 * serialises rf_analysis_verdict */
 } rf_analysis_cfg;
 
+/* The classifier's tokens of one message for many recipients
+ * (lib/analysis.c). */
+struct rf_analysis_cls;
+
 /* Tokens each way an analysis keeps from the classifier. */
 #define RF_ANALYSIS_CLS_TOKENS 5
 
@@ -62,12 +66,19 @@ typedef struct rf_analysis {
 	size_t ntracking;	/* links that identify the recipient */
 	const char **reasons;	/* findings in plain words (m's arena) */
 	size_t nreasons;
+	const char *const *found; /* the tracking findings alone
+				 * (rf_tracking_summary) as rf_analysis_reasons
+				 * last made them, for rf_analysis_verdict */
+	size_t nfound;
 	rf_verdict verdict;	/* after rf_analysis_verdict */
 	rf_verdict_facts facts;	/* what it was decided from */
 	const rf_ctx *ctx;	/* as given to rf_analysis_message */
 	int classified;		/* cls below is valid */
 	rf_cls_result cls;	/* with cfg->classifier, after
 				 * rf_analysis_verdict */
+	struct rf_analysis_cls *cls_shared; /* the shared analysis' memo of
+				 * the classifier's tokens (m's arena), or
+				 * NULL */
 } rf_analysis;
 
 /*
@@ -84,12 +95,20 @@ rf_status rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
  * envelope): what does not depend on the recipient is computed once by
  * rf_analysis_prepare (in m's arena, valid while m is), and
  * rf_analysis_recipient, given it, fills an exactly as
- * rf_analysis_message does for recipient (sh NULL: rf_analysis_message).
- * RF_OK, RF_ENOMEM.  docs/analysis-performance.md, "Many recipients".
+ * rf_analysis_message does for recipient (sh NULL: rf_analysis_message),
+ * and rf_analysis_verdict then classifies it as it would a fresh message
+ * (the classifier's tokens are kept for each classifier by address: one
+ * closed and another opened in its place while m is analysed is not
+ * supported).  RF_OK, RF_ENOMEM.  docs/analysis-performance.md, "Many
+ * recipients".
  */
 typedef struct rf_analysis_shared {
 	rf_tracking_base *links;	/* rf_tracking_prepare */
 	rf_fp_base *fp;			/* rf_fingerprint_prepare */
+	struct rf_analysis_cls *cls;	/* the classifier's tokens, made
+					 * by rf_analysis_verdict once for
+					 * each value of what in them may
+					 * depend on the recipient */
 } rf_analysis_shared;
 
 rf_status rf_analysis_prepare(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
@@ -115,7 +134,10 @@ rf_status rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 /*
  * rf_analysis_reasons: rebuild an->reasons from the campaign size and
  * the tracking findings ("sent to 4,812 recipients", "3 links carry your
- * address, base64-encoded").  campaign_size 0: no campaign.
+ * address, base64-encoded"; these alone in an->found).  campaign_size 0:
+ * no campaign.  rf_analysis_message and rf_analysis_campaign call it; a
+ * caller that changes the links of an->m otherwise (rf_tracking_campaign)
+ * calls it again before rf_analysis_verdict.
  */
 rf_status rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size,
 			      rf_error *err);
@@ -124,15 +146,19 @@ rf_status rf_analysis_reasons(rf_analysis *an, uint64_t campaign_size,
  * rf_analysis_verdict: decide an's verdict (redflag/verdict.h) from the
  * campaign (size distinct recipients, copies, complaints; size 0: none,
  * the caller's view: the store's or a batch cluster's), the findings of
- * rf_analysis_message / rf_analysis_campaign, the consent store and the
- * sender domain's complaints (cfg->consent), and the list headers.  Sets
- * an->verdict and an->facts, and replaces an->reasons by the verdict's
- * reasons (which include the findings).  With cfg->classifier it first
- * classifies the message (an->cls, at most RF_ANALYSIS_CLS_TOKENS tokens
- * each way; the campaign size is one of its facts): unless it is
- * untrained (an->cls.untrained), the probability and the classifier's
- * reasons are facts of the verdict.  RF_OK, RF_ENOMEM,
- * RF_ESTORE, or the classifier's error.
+ * rf_analysis_message / rf_analysis_campaign (an->found, as
+ * rf_analysis_reasons last made them: not summed again), the consent
+ * store and the sender domain's complaints (cfg->consent), and the list
+ * headers.  Sets an->verdict and an->facts, and replaces an->reasons by
+ * the verdict's reasons (which include the findings).  With
+ * cfg->classifier it first classifies the message (an->cls, at most
+ * RF_ANALYSIS_CLS_TOKENS tokens each way; the campaign size is one of its
+ * facts; an analysis of rf_analysis_recipient scores tokens made once per
+ * message for each value of what in them may depend on the recipient,
+ * the same tokens a fresh message gives, so the same result): unless it
+ * is untrained (an->cls.untrained), the probability and the classifier's
+ * reasons are facts of the verdict.  RF_OK, RF_ENOMEM, RF_ESTORE, or the
+ * classifier's error.
  */
 rf_status rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
 			      uint64_t size, uint64_t copies,

@@ -630,6 +630,28 @@ static const char *const base_files[] = {
     "tests/golden/idn.eml", "tests/golden/qp-soft-break.eml",
     "tests/golden/rfc2047.eml" };
 
+/* Messages whose links r0's address search finds something in: the
+ * search alone finds two tokens in the first's only link (and so, with
+ * max_url_tokens 1, hits the limit that nothing after it reaches); a web
+ * bug carrying it (the search after the web-bug token), and the address
+ * next to an opaque id and a known parameter. */
+static const char *const found_msgs[] = {
+    "From: News <news@shop.example>\r\n"
+    "To: r0@example.org\r\n"
+    "Subject: Welcome\r\n"
+    "\r\n"
+    "Welcome: https://www.shop.example/welcome?a=r0@example.org&b="
+    "r0%40example.org\r\n",
+    "From: News <news@shop.example>\r\n"
+    "To: r0@example.org\r\n"
+    "Subject: Welcome\r\n"
+    "Content-Type: text/html\r\n"
+    "\r\n"
+    "<img src=\"https://www.shop.example/i.gif?u=r0@example.org\" "
+    "width=\"1\" height=\"1\">\r\n"
+    "<a href=\"https://t.shop.example/o/x7Gh2KpQ9zLmW3vB?u=r0%40example.org"
+    "&amp;mc_eid=0123456789\">x</a>\r\n" };
+
 /* base_files with ctx's limits, and the memo test's message. */
 static void
 base_all(rf_ctx *ctx, const rf_rules *rules)
@@ -649,6 +671,8 @@ base_all(rf_ctx *ctx, const rf_rules *rules)
 	n = snprintf(buf, sizeof(buf), "%sList-Unsubscribe: <%s>\r\n%s",
 	    msg_head, PLAIN, msg_body);
 	compare_base(ctx, rules, buf, (size_t)n);
+	for (i = 0; i < sizeof(found_msgs) / sizeof(found_msgs[0]); i++)
+		compare_base(ctx, rules, found_msgs[i], strlen(found_msgs[i]));
 }
 
 static void
