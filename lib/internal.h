@@ -473,6 +473,14 @@ char *rf__clean(rf_arena *a, const rf_rules *r, const char *url,
 int rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *link,
 			unsigned maxdepth, unsigned *limits_hit);
 
+/* rf__summary_finding: the i-th finding rf_tracking_summary reports, in
+ * its order: the token reason prefix it counts, its sentence for one link
+ * and for N links (after "N "), and whether it lists the names after the
+ * prefix; 0 past the last (tests/unit/test_summary_fast.c reads the table
+ * through it, so that its reference never lags behind). */
+int rf__summary_finding(size_t i, const char **prefix, const char **one,
+			const char **many, int *list);
+
 /* rf__verdict_facts_found: rf_verdict_facts_message with the tracking
  * findings sum (n strings, m's arena) given: rf_tracking_summary of m as
  * its links are now, which the caller has already (rf_analysis_verdict:

@@ -111,6 +111,19 @@ count_link(rf_link *l, void *arg)
 	return 0;
 }
 
+int
+rf__summary_finding(size_t i, const char **prefix, const char **one,
+		    const char **many, int *list)
+{
+	if (i >= NFINDINGS)
+		return 0;
+	*prefix = findings[i].prefix;
+	*one = findings[i].one;
+	*many = findings[i].many;
+	*list = findings[i].list;
+	return 1;
+}
+
 rf_status
 rf_tracking_summary(const rf_message *m, const char ***out, size_t *n,
 		    rf_error *err)
