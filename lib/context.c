@@ -1,4 +1,5 @@
 /* context.c - the read-only analysis context. */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,25 @@ uint32_t
 rf__cache_hash(const char *s, size_t n)
 {
 	return (uint32_t)XXH3_64bits(s, n);
+}
+
+int
+rf__known_tld(const rf_ctx *ctx, const char *label, size_t n)
+{
+	char buf[64];	/* a DNS label is at most 63 bytes */
+	size_t i;
+
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	for (i = 0; i < n; i++)
+		buf[i] = (char)tolower((unsigned char)label[i]);
+	buf[n] = '\0';
+	/* RFC 6761's names for documentation and tests, which the list
+	 * leaves out */
+	if (strcmp(buf, "example") == 0 || strcmp(buf, "test") == 0)
+		return 1;
+	return psl_is_public_suffix2(ctx->psl, buf,
+	    PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
 }
 
 const char *

@@ -70,7 +70,8 @@ rf_status rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules,
 		       unsigned *removed, rf_error *err);
 
 /* rf__hl_canonical_n: rf_hotline_canonical with the codes of every
- * address in addrs (n of them, NULL entries skipped) scrubbed, in turn;
+ * address in addrs (n of them; NULL entries after the first skipped, a
+ * NULL first one a pass with no reporter) scrubbed, in turn;
  * out->scrubbed counts them all.  max_url_len applies to url as given. */
 rf_status rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules,
 			     rf_arena *a, const rf_hotline_limits *limits,

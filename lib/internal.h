@@ -75,6 +75,12 @@ uint32_t rf__cache_hash(const char *s, size_t n);
 void *rf__locked_new(size_t size);
 void rf__locked_free(void *p);
 
+/* rf__known_tld: label[0..n) (any case) is a top-level domain of ctx's
+ * public suffix list (its explicit rules, not the "*" default) or one of
+ * RFC 6761's "example" and "test": "com", "org", "uk"; not "png" or
+ * "gif". */
+int rf__known_tld(const rf_ctx *ctx, const char *label, size_t n);
+
 /* rf__registrable_domain: psl_registrable_domain(ctx->psl, host) (a
  * pointer into host, or NULL), remembered per host in the context: a
  * message links to few hosts, many times, and mail to the same hosts
@@ -419,14 +425,16 @@ int rf__weak_reason(const char *reason);
 /* rf__other_addresses: add an "other-address" token for every parameter
  * of the query (or fragment) u->s[qoff..qoff+qlen) of a URL with a host
  * whose value (the whole parameter when it has no '='), as written or
- * percent-decoded up to 3 times, holds an e-mail address and does not
+ * percent-decoded up to 3 times, holds an e-mail address (its domain's
+ * last label a top-level domain of ctx's public suffix list, so that
+ * logo@2x.png is none) and does not
  * start with http:// or https:// (a destination, analysed when the link
  * is unwrapped); campaign tags (rules, host) are skipped, and so is a value in
  * which a recipient-* token other than the local part alone, from index
  * first of t on, already lies.  The token is the value.  0, or -1 when
  * out of memory. */
-int rf__other_addresses(rf_arena *a, const rf_rules *rules,
-			const struct rf__url *u, const char *host,
+int rf__other_addresses(const rf_ctx *ctx, rf_arena *a,
+			const rf_rules *rules, const struct rf__url *u, const char *host,
 			size_t qoff, size_t qlen, size_t first,
 			struct rf__toks *t);
 

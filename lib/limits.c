@@ -82,7 +82,7 @@ rf_parse_number(const char *s, unsigned long long max, int suffixes,
 		unsigned long long *out, rf_error *err)
 {
 	unsigned long long v, mul = 1;
-	char *end;
+	char *end, esc[176];	/* 40 bytes of s, escaped */
 
 	if (s == NULL || !isdigit((unsigned char)*s))
 		goto bad;
@@ -103,8 +103,8 @@ rf_parse_number(const char *s, unsigned long long max, int suffixes,
 	return RF_OK;
 bad:
 	return rf_error_set(err, RF_EINVAL, "expected a number from 0 to "
-	    "%llu%s, got '%.40s'", max, suffixes ? " (suffix k, M or G)" : "",
-	    s != NULL ? s : "");
+	    "%llu%s, got '%s'", max, suffixes ? " (suffix k, M or G)" : "",
+	    rf_escape(esc, sizeof(esc), s != NULL ? s : "", 40));
 }
 
 rf_status

@@ -348,10 +348,10 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 		return -1;
 	/* an address the recipient's forms did not find (an alias, a list) */
 	if ((an->opts & RF_TRK_OPAQUE) && ((u.has_query &&
-	    rf__other_addresses(an->a, an->rules, &u, host, u.query_off,
-	    u.query_len, before, t) != 0) || (u.has_frag &&
-	    rf__other_addresses(an->a, an->rules, &u, host, u.frag_off,
-	    u.frag_len, before, t) != 0)))
+	    rf__other_addresses(an->ctx, an->a, an->rules, &u, host,
+	    u.query_off, u.query_len, before, t) != 0) || (u.has_frag &&
+	    rf__other_addresses(an->ctx, an->a, an->rules, &u, host,
+	    u.frag_off, u.frag_len, before, t) != 0)))
 		return -1;
 	provider = rf__rules_host(an->rules, host, u.host_len,
 	    url + u.path_off, u.path_len);

@@ -29,12 +29,14 @@ rf__weak_reason(const char *reason)
 	    strcmp(reason, RF__OTHER_ADDRESS) == 0;
 }
 
+/* local_byte: c may be in an address's local part (the common subset). */
 static int
 local_byte(unsigned char c)
 {
 	return isalnum(c) || c == '.' || c == '_' || c == '+' || c == '-';
 }
 
+/* domain_byte: c may be in a domain label. */
 static int
 domain_byte(unsigned char c)
 {
@@ -42,9 +44,11 @@ domain_byte(unsigned char c)
 }
 
 /* has_address: s[0..n) holds local@domain: one or more local bytes, then
- * a domain of two or more labels whose last is two or more letters. */
+ * a domain of two or more labels whose last is two or more letters and a
+ * top-level domain of the public suffix list (not a file name such as
+ * logo@2x.png). */
 static int
-has_address(const char *s, size_t n)
+has_address(const rf_ctx *ctx, const char *s, size_t n)
 {
 	const char *at = s, *end = s + n, *p, *label;
 	size_t labels, letters, lastlen, lastletters;
@@ -72,7 +76,8 @@ has_address(const char *s, size_t n)
 			}
 			break;
 		}
-		if (labels >= 2 && lastletters >= 2 && lastletters == lastlen)
+		if (labels >= 2 && lastletters >= 2 && lastletters == lastlen &&
+		    rf__known_tld(ctx, p - lastlen, lastlen))
 			return 1;
 	}
 	return 0;
@@ -83,7 +88,7 @@ has_address(const char *s, size_t n)
  * http:// or https:// (a destination, whose own parameters are analysed
  * when the link is unwrapped).  1, 0, or -1 when out of memory. */
 static int
-decoded_address(rf_arena *a, const char *s, size_t n)
+decoded_address(const rf_ctx *ctx, rf_arena *a, const char *s, size_t n)
 {
 	struct rf__decoded d;
 	int round;
@@ -96,7 +101,7 @@ decoded_address(rf_arena *a, const char *s, size_t n)
 		if ((n >= 7 && strncasecmp(s, "http://", 7) == 0) ||
 		    (n >= 8 && strncasecmp(s, "https://", 8) == 0))
 			return 0;
-		if (has_address(s, n))
+		if (has_address(ctx, s, n))
 			return 1;
 		if (round == ADDR_DECODE_ROUNDS || memchr(s, '%', n) == NULL)
 			return 0;
@@ -124,7 +129,7 @@ rcpt_within(const struct rf__toks *t, size_t first, size_t off, size_t len)
 }
 
 int
-rf__other_addresses(rf_arena *a, const rf_rules *rules,
+rf__other_addresses(const rf_ctx *ctx, rf_arena *a, const rf_rules *rules,
 		    const struct rf__url *u, const char *host, size_t qoff,
 		    size_t qlen, size_t first, struct rf__toks *t)
 {
@@ -142,7 +147,7 @@ rf__other_addresses(rf_arena *a, const rf_rules *rules,
 		if (len < 3 || (nl < pl && rf__rules_param(rules, host,
 		    u->host_len, s + qoff + po, nl, &tag) != NULL && tag))
 			continue;	/* a tag: the same for every reader */
-		if ((r = decoded_address(a, s + off, len)) < 0)
+		if ((r = decoded_address(ctx, a, s + off, len)) < 0)
 			return -1;
 		if (r == 0 || rcpt_within(t, first, off, len))
 			continue;

@@ -39,7 +39,7 @@ count_link(rf_link *l, void *arg)
 		rcpt |= prefix(l->reasons[i], "recipient-");
 		bug |= prefix(l->reasons[i], "web-bug:");
 		code |= prefix(l->reasons[i], "opaque-token") ||
-		    prefix(l->reasons[i], "other-address") ||
+		    prefix(l->reasons[i], RF__OTHER_ADDRESS) ||
 		    prefix(l->reasons[i], "varies-in-campaign") ||
 		    prefix(l->reasons[i], "known-host:");
 	}

@@ -165,10 +165,13 @@ typedef struct rf_hotline_url {
  * reporter (an e-mail address, also as "Name <addr>" or "mailto:addr";
  * may be NULL) with the tracking engine
  * (rf_tracking_link: the address in any encoding, rules' parameters and
- * hosts, opaque ids, a known redirector (rule unwrap) replaced by its
- * destination; a URL with the code that a page merely carries in a
- * parameter is dropped with that parameter, the page stays; rules may be
- * NULL) and make its canonical form:
+ * hosts, opaque ids, any other e-mail address in a query value, which may
+ * be the reporter's under a name redflag was not told (the raw form keeps
+ * the URL as reported, when a raw key is set), a known redirector (rule
+ * unwrap) replaced by its destination; a URL with the code that a page
+ * merely carries in a parameter is cleaned on its own and put back, or
+ * dropped with that parameter when it cannot be; the page stays; rules
+ * may be NULL) and make its canonical form:
  * scheme and host lower-cased (A-label), default port and fragment
  * dropped, dot segments resolved, percent-encoding normalised, empty path
  * made "/".  Strings live in a.  RF_EPARSE when url is not an absolute

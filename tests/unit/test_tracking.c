@@ -610,6 +610,11 @@ test_other_address(void **state)
 	assert_false(href(f, "https://x.example/s?q=a@b")->tracking);
 	assert_false(href(f, "https://x.example/s?v=1.2@3.4")->tracking);
 	assert_false(href(f, "https://x.example/s?q=@example.org")->tracking);
+	/* a file name, not a domain: retina images are name@2x.png */
+	assert_false(href(f, "https://cdn.example/img?src=logo@2x.png")->
+	    tracking);
+	assert_false(img(f, "https://cdn.example/i?f=hero@2x.JPG&w=600",
+	    RF_LINK_IMG, 600, 200, NULL, 0, RF_TRK_OPAQUE)->tracking);
 	assert_false(href(f, "http://groups.google.com/groups?selm=3627ac95."
 	    "66099519%40news.cs.hut.fi&rnum=2")->tracking);
 	assert_false(href(f, "mailto:list-request@lists.example?subject="
