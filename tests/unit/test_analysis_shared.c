@@ -83,15 +83,10 @@ setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	rf_error err;
-	size_t len;
-	char *text;
 
 	assert_non_null(f);
 	f->ctx = test_ctx();
-	text = read_file("data/trackers.conf", &len);
-	if (rf_rules_parse(text, len, &f->rules, &err) != RF_OK)
-		fail_msg("rules: %s", err.msg);
-	free(text);
+	f->rules = shipped_rules();
 	tmpdb_make(&f->sdb, "ashared", "store.db");
 	if (rf_store_open(f->sdb.path, NULL, &f->store, &err) != RF_OK)
 		fail_msg("store: %s", err.msg);

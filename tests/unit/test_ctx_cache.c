@@ -86,14 +86,8 @@ test_recipients(void **state)
 	rf_ctx *ctx = *state;
 	rf_rules *rules = NULL;
 	unsigned round, i;
-	rf_error err;
-	size_t len;
-	char *text;
 
-	text = read_file("data/trackers.conf", &len);
-	if (rf_rules_parse(text, len, &rules, &err) != RF_OK)
-		fail_msg("rules: %s", err.msg);
-	free(text);
+	rules = shipped_rules();
 	/* each address twice in a row (the second time from the cache),
 	 * more addresses than it keeps, three times over */
 	for (round = 0; round < 3; round++)

@@ -102,8 +102,7 @@ test_scrub_reporter(void **state)
 	rf_rules *rules = NULL;
 	rf_hotline_url u;
 	rf_error err;
-	char *conf;
-	size_t len, i;
+	size_t i;
 	/* One site through differently tracked links of one reporter: the
 	 * address plain, base64, hashed, and the rules' parameters. */
 	const char *forms[] = {
@@ -114,8 +113,7 @@ test_scrub_reporter(void **state)
 		"http://evil.example/win#ann.reporter@mail.example",
 	};
 
-	conf = read_file("data/trackers.conf", &len);
-	assert_int_equal(rf_rules_parse(conf, len, &rules, &err), RF_OK);
+	rules = shipped_rules();
 	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
 		    forms[i], "Ann.Reporter@mail.example", &u, &err), RF_OK);
@@ -136,7 +134,6 @@ test_scrub_reporter(void **state)
 	    "http://evil.example/win?ref=7", NULL, &u, &err), RF_OK);
 	assert_int_equal(u.scrubbed, 0);
 	rf_rules_free(rules);
-	free(conf);
 	rf_arena_free(a);
 }
 
@@ -153,8 +150,7 @@ test_nested_destination(void **state)
 	rf_rules *rules = NULL;
 	rf_hotline_url u;
 	rf_error err;
-	char *conf;
-	size_t len, i;
+	size_t i;
 	const char *forms[] = {
 		"http://evil.example/login.php?next=https://www.bank.example/"
 		    "account?user=ann.reporter@mail.example",
@@ -181,8 +177,7 @@ test_nested_destination(void **state)
 		    "http://y.example/",
 	};
 
-	conf = read_file("data/trackers.conf", &len);
-	assert_int_equal(rf_rules_parse(conf, len, &rules, &err), RF_OK);
+	rules = shipped_rules();
 	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
 		    forms[i], "ann.reporter@mail.example", &u, &err), RF_OK);
@@ -204,7 +199,6 @@ test_nested_destination(void **state)
 	    &u, &err), RF_OK);
 	assert_string_equal(u.canonical, "http://evil.example/win");
 	rf_rules_free(rules);
-	free(conf);
 	rf_arena_free(a);
 }
 

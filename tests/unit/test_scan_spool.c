@@ -28,16 +28,10 @@ static int
 setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	rf_error err;
-	size_t len;
-	char *text;
 
 	assert_non_null(f);
 	f->ctx = test_ctx();
-	text = read_file("data/trackers.conf", &len);
-	if (rf_rules_parse(text, len, &f->rules, &err) != RF_OK)
-		fail_msg("rules: %s", err.msg);
-	free(text);
+	f->rules = shipped_rules();
 	f->cfg.rules = f->rules;
 	*state = f;
 	return 0;

@@ -20,15 +20,10 @@ setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	rf_error err;
-	size_t len;
-	char *text;
 
 	assert_non_null(f);
 	f->ctx = test_ctx();
-	text = read_file("data/trackers.conf", &len);
-	if (rf_rules_parse(text, len, &f->rules, &err) != RF_OK)
-		fail_msg("rules: %s", err.msg);
-	free(text);
+	f->rules = shipped_rules();
 	f->a = rf_arena_new();
 	assert_int_equal(rf_recipient_new(f->a, RCPT, &f->rcpt, &err), RF_OK);
 	*state = f;

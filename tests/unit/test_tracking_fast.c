@@ -492,14 +492,8 @@ static int
 setup(void **state)
 {
 	rf_rules *rules = NULL;
-	rf_error err;
-	size_t len;
-	char *text;
 
-	text = read_file("data/trackers.conf", &len);
-	if (rf_rules_parse(text, len, &rules, &err) != RF_OK)
-		fail_msg("rules: %s", err.msg);
-	free(text);
+	rules = shipped_rules();
 	*state = rules;
 	return 0;
 }

@@ -438,12 +438,8 @@ test_facts_message(void **state)
 	rf_verdict_facts f;
 	rf_message *m;
 	rf_error err;
-	size_t len;
-	char *text;
 
-	text = read_file("data/trackers.conf", &len);
-	assert_int_equal(rf_rules_parse(text, len, &rules, &err), RF_OK);
-	free(text);
+	rules = shipped_rules();
 	m = parse(ctx, msg);
 	assert_int_equal(rf_tracking_message(ctx, rules, m, NULL, &err),
 	    RF_OK);

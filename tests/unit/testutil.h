@@ -54,6 +54,22 @@ test_ctx(void)
 	return ctx;
 }
 
+/* shipped_rules: the rules the program ships (data/trackers.conf), parsed;
+ * fails the test when they do not parse.  rf_rules_free frees them. */
+static inline rf_rules *
+shipped_rules(void)
+{
+	rf_rules *rules = NULL;
+	rf_error err;
+	size_t len;
+	char *text = read_file("data/trackers.conf", &len);
+
+	if (rf_rules_parse(text, len, &rules, &err) != RF_OK)
+		fail_msg("data/trackers.conf: %s", err.msg);
+	free(text);
+	return rules;
+}
+
 /* ctx_setup, ctx_teardown: cmocka group fixtures keeping a test_ctx()
  * in *state. */
 static inline int
