@@ -200,7 +200,7 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 	if (rf_hotline_submit(fe->h, who, &r, filed, err) != RF_OK)
 		goto done;
 	for (i = 0; i < n; i++) {
-		if (filed[i].error == NULL)
+		if (filed[i].error == NULL && !filed[i].repeated)
 			filed_n++;
 		if (out == NULL)
 			continue;
@@ -210,6 +210,7 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 			fprintf(out, "report %lld\tcase %lld\t%s\n",
 			    (long long)filed[i].report_id,
 			    (long long)filed[i].case_id,
+			    filed[i].repeated ? "repeated" :
 			    filed[i].new_case ? "new case" : "joined");
 	}
 	rc = filed_n;

@@ -281,10 +281,11 @@ file_report(struct http_req *r, struct http_resp *o,
 			    out[i].error);
 		else
 			rf_buf_printf(b, "%s{\"report\": %lld, \"case\": %lld, "
-			    "\"new_case\": %s}", i ? ", " : "",
+			    "\"new_case\": %s%s}", i ? ", " : "",
 			    (long long)out[i].report_id,
 			    (long long)out[i].case_id,
-			    out[i].new_case ? "true" : "false");
+			    out[i].new_case ? "true" : "false",
+			    out[i].repeated ? ", \"repeated\": true" : "");
 	}
 	rf_buf_puts(b, "]}\n");
 }

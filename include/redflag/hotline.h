@@ -234,14 +234,20 @@ typedef struct rf_hotline_filed {
 	int64_t case_id;
 	int new_case;			/* the report opened the case */
 	const char *error;		/* why rejected, or NULL (static) */
+	/* The same canonical URL as an earlier URL of this report: not
+	 * filed again; report_id and case_id are that URL's. */
+	int repeated;
 } rf_hotline_filed;
 
 /*
  * rf_hotline_submit: file one report per URL of r (up to max_report_urls;
  * more give RF_ELIMIT before anything is stored).  Each URL is scrubbed
- * with r->reporter as recipient and joins the case of its canonical form.
- * out (r->nurls entries) tells each outcome; a URL that cannot be parsed
- * is rejected there, the others still filed.  One transaction.
+ * with r->reporter as recipient and joins the case of its canonical form;
+ * URLs of r with the same canonical form (differently tracked links to one
+ * page) are one report, the later ones marked repeated in out and their
+ * number noted in the audit record.  out (r->nurls entries) tells each
+ * outcome; a URL that cannot be parsed is rejected there, the others
+ * still filed.  One transaction.
  */
 rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 			    const rf_hotline_report *r, rf_hotline_filed *out,

@@ -7,16 +7,21 @@
 . tests/e2e/lib/hotline.sh
 H="$REDFLAG hotline --db $DB"
 
-# Three links to one page, each tracked for the reporter differently.
+# Three links to one page, each tracked for the reporter differently:
+# one case, and one report (one submission counts once per case; the
+# other two links are "repeated", noted in the audit record).
 B64=$(printf 'ann.reporter@mail.example' | base64)
 $H submit --reporter ann.reporter@mail.example --category phishing \
     "http://Evil.Example/win?email=ann.reporter@mail.example" \
     "http://evil.example/./win?u=$B64" \
     "http://evil.example/win?utm_source=spam&utm_medium=mail#top" > "$T/out" ||
     fail "submit"
-[ "$(grep -c 'case 1' "$T/out")" = 3 ] || fail "three reports, one case: $(cat "$T/out")"
+[ "$(grep -c 'report 1	case 1' "$T/out")" = 3 ] || fail "one report, one case: $(cat "$T/out")"
+[ "$(grep -c 'repeated$' "$T/out")" = 2 ] || fail "two links repeated: $(cat "$T/out")"
 $H show 1 > "$T/show"
-grep -q '3 reports' "$T/show" || fail "case 1 has not 3 reports"
+grep -q '1 report$' "$T/show" || fail "case 1 has not 1 report: $(cat "$T/show")"
+$H audit list --case 1 | grep -q '3 links to it in the report' ||
+    fail "the repetition is not in the audit log"
 grep -q 'hxxp://evil\[.\]example/win$' "$T/show" || fail "canonical URL: $(cat "$T/show")"
 grep -q 'ann.reporter' "$T/show" && fail "the reporter's address was kept"
 sqlite3 "$DB" .dump | grep -q -e 'ann.reporter' -e "$B64" &&
@@ -114,7 +119,7 @@ grep -q '"hxxp://evil\[.\]example/win"' "$T/x.csv" || fail "csv not defanged"
 
 # Statistics of this month.
 $H stats --month "$(date -u +%Y-%m)" --json > "$T/stats"
-python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["reports"],s["cases"],s["duplicates"],s["red_flags"],s["referrals"])==(7,4,3,1,2), s' "$T/stats" ||
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["reports"],s["cases"],s["duplicates"],s["red_flags"],s["referrals"])==(5,4,1,1,2), s' "$T/stats" ||
     fail "stats: $(cat "$T/stats")"
 $H stats --month 2026-13 2> /dev/null && fail "bad month accepted"
 

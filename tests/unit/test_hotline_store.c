@@ -101,6 +101,87 @@ test_dedupe(void **state)
 }
 
 static int
+find_detail(void *arg, const rf_hotline_audit_row *r)
+{
+	const char **want = arg;
+
+	if (strcmp(r->action, "report.file") == 0 &&
+	    strstr(r->detail, *want) != NULL)
+		*want = NULL;
+	return 0;
+}
+
+/* test_submission_once: one submission naming one page several times
+ * (differently tracked links of one mail) is one report of its case,
+ * the repetition noted in the audit record; a second submission is a
+ * second report.  The case's priority and the month's figures follow. */
+static void
+test_submission_once(void **state)
+{
+	struct fx *f = *state;
+	const char *urls[] = {
+	    "http://evil.example/win?email=ann@mail.example",
+	    "http://Evil.Example/x/../win#top",
+	    "http://other.example/",
+	    "http://evil.example:80/win?u=YW5uQG1haWwuZXhhbXBsZQ==" };
+	const char *want = "3 links to it in the report";
+	rf_hotline_report r;
+	rf_hotline_filed out[4];
+	rf_hotline_stats s;
+	rf_hotline_case c;
+	rf_arena *a = rf_arena_new();
+	struct tm tm;
+	time_t now = time(NULL);
+	rf_error err;
+
+	memset(&r, 0, sizeof(r));
+	r.source = "mail";
+	r.reporter = "ann@mail.example";
+	r.category = "phishing";
+	r.urls = urls;
+	r.nurls = 4;
+	r.when = now;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	assert_true(out[0].new_case);
+	assert_false(out[0].repeated);
+	assert_false(out[2].repeated);
+	assert_true(out[1].repeated);
+	assert_true(out[3].repeated);
+	assert_int_equal(out[1].report_id, out[0].report_id);
+	assert_int_equal(out[3].report_id, out[0].report_id);
+	assert_int_equal(out[1].case_id, out[0].case_id);
+	assert_false(out[1].new_case);
+	assert_true(out[2].case_id != out[0].case_id);
+	assert_int_equal(rf_hotline_case_get(f->h, out[0].case_id, a, &c,
+	    &err), RF_OK);
+	assert_int_equal(c.nreports, 1);
+	assert_int_equal(c.priority, 200 + 1);
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, find_detail,
+	    &want, &err), RF_OK);
+	assert_null(want);
+	/* another submission (another reporter, or the same one again)
+	 * counts on its own */
+	r.reporter = "bob@mail.example";
+	r.urls = &urls[1];
+	r.nurls = 1;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	assert_false(out[0].repeated);
+	assert_false(out[0].new_case);
+	assert_int_equal(rf_hotline_case_get(f->h, out[0].case_id, a, &c,
+	    &err), RF_OK);
+	assert_int_equal(c.nreports, 2);
+	assert_int_equal(c.priority, 200 + 2);
+	gmtime_r(&now, &tm);
+	assert_int_equal(rf_hotline_stats_month(f->h, tm.tm_year + 1900,
+	    tm.tm_mon + 1, &s, &err), RF_OK);
+	assert_int_equal(s.reports, 3);		/* 2 + 1, not 4 + 2 */
+	assert_int_equal(s.cases, 2);
+	assert_int_equal(s.new_cases, 2);
+	assert_int_equal(s.duplicates, 1);
+	rf_arena_free(a);
+}
+
+static int
 count_related(void *arg, const rf_hotline_case *c, const char *why)
 {
 	(*(int *)arg)++;
@@ -490,7 +571,7 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_dedupe), T(test_related_domain), T(test_bad_urls),
+		T(test_dedupe), T(test_submission_once), T(test_related_domain), T(test_bad_urls),
 		T(test_lifecycle_and_roles), T(test_export_and_stats),
 		T(test_audit_tamper), T(test_audit_delete),
 		T(test_raw_and_contact), T(test_users), T(test_limits),
