@@ -100,6 +100,7 @@ typedef struct rf_hotline_limits {
 	unsigned max_report_urls;	/* URLs taken from one report [50] */
 	size_t max_field_len;		/* bytes of a comment, name... [2000] */
 	unsigned max_reports_per_case;	/* listed on a case page [500] */
+	unsigned max_export_cases;	/* cases in one export [100000] */
 } rf_hotline_limits;
 
 typedef struct rf_hotline_opts {
@@ -413,7 +414,9 @@ typedef struct rf_hotline_org {
  * record one referral per case (target, time, reference) moving it to
  * referred; all audited.  Needs the refer permission.  *nexported counts
  * the cases written; a case not in red_flag or referred gives RF_EINVAL
- * and nothing is written.  reference NULL: "REF-<time>".
+ * and nothing is written.  More cases (named, or in red_flag when none
+ * are named) than the limit max_export_cases give RF_ELIMIT, and nothing
+ * is written or referred.  reference NULL: "REF-<time>".
  */
 rf_status rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 			    const int64_t *ids, size_t nids,

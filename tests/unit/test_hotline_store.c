@@ -315,6 +315,71 @@ test_export_and_stats(void **state)
 	assert_int_equal(s.reports, 0);
 }
 
+static rf_case_state
+state_of(rf_hotline *h, int64_t id)
+{
+	rf_arena *a = rf_arena_new();
+	rf_hotline_case c;
+	rf_error err;
+
+	assert_int_equal(rf_hotline_case_get(h, id, a, &c, &err), RF_OK);
+	rf_arena_free(a);
+	return c.state;
+}
+
+/* test_export_limit: more red-flag cases than max_export_cases (named, or
+ * all of them) is refused with RF_ELIMIT naming the setting, nothing
+ * written or referred; within it they are exported, and the rest in a
+ * second export. */
+static void
+test_export_limit(void **state)
+{
+	static const char *const urls[] = { "http://a.example/",
+	    "http://b.example/", "http://c.example/" };
+	struct fx *f = *state;
+	rf_hotline_opts o;
+	rf_hotline *h2 = NULL;
+	int64_t ids[3];
+	rf_buf out;
+	rf_error err;
+	size_t i, n = 7;
+
+	for (i = 0; i < 3; i++) {
+		ids[i] = file1(f->h, urls[i], "phishing", NULL);
+		assert_int_equal(rf_hotline_review(f->h, &ana, ids[i], NULL,
+		    &err), RF_OK);
+		assert_int_equal(rf_hotline_assess(f->h, &ana, ids[i],
+		    RF_CASE_RED_FLAG, "kit", &err), RF_OK);
+	}
+	memset(&o, 0, sizeof(o));
+	o.limits.max_export_cases = 2;
+	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &h2, &err), RF_OK);
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_hotline_export(h2, &sup, NULL, 0, RF_EXPORT_CSV,
+	    NULL, "police", "R1", &out, &n, &err), RF_ELIMIT);
+	assert_non_null(strstr(err.msg, "max_export_cases (2)"));
+	assert_int_equal(out.len, 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(rf_hotline_export(h2, &sup, ids, 3, RF_EXPORT_CSV,
+	    NULL, "police", "R1", &out, &n, &err), RF_ELIMIT);
+	assert_non_null(strstr(err.msg, "max_export_cases (2)"));
+	assert_int_equal(out.len, 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(state_of(h2, ids[i]), RF_CASE_RED_FLAG);
+	assert_int_equal(rf_hotline_export(h2, &sup, ids, 2, RF_EXPORT_CSV,
+	    NULL, "police", "R1", &out, &n, &err), RF_OK);
+	assert_int_equal(n, 2);
+	rf_buf_reset(&out);
+	assert_int_equal(rf_hotline_export(h2, &sup, NULL, 0, RF_EXPORT_CSV,
+	    NULL, "police", "R2", &out, &n, &err), RF_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(rf_buf_cstr(&out), "c[.]example"));
+	for (i = 0; i < 3; i++)
+		assert_int_equal(state_of(h2, ids[i]), RF_CASE_REFERRED);
+	rf_buf_free(&out);
+	rf_hotline_close(h2);
+}
+
 static void
 test_audit_tamper(void **state)
 {
@@ -479,22 +544,24 @@ static void
 test_limits_set(void **state)
 {
 	static const char *const names[] = { "max_url_len",
-	    "max_report_urls", "max_field_len", "max_reports_per_case" };
+	    "max_report_urls", "max_field_len", "max_reports_per_case",
+	    "max_export_cases" };
 	rf_hotline_limits l, was;
 	rf_error err;
 	size_t i;
 
 	(void)state;
 	memset(&l, 0, sizeof(l));
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		assert_int_equal(rf_hotline_limits_set(&l, names[i], "2k",
 		    &err), RF_OK);
 	assert_int_equal(l.max_url_len, 2048);
 	assert_int_equal(l.max_report_urls, 2048);
 	assert_int_equal(l.max_field_len, 2048);
 	assert_int_equal(l.max_reports_per_case, 2048);
+	assert_int_equal(l.max_export_cases, 2048);
 	was = l;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		assert_int_equal(rf_hotline_limits_set(&l, names[i], "x",
 		    &err), RF_EINVAL);
 		assert_int_equal(rf_hotline_limits_set(&l, names[i], "0",
@@ -532,7 +599,7 @@ test_from_message(void **state)
 	    "<img src=\"http://pixel.example/o.gif\"></p>\r\n"
 	    "--b--\r\n";
 	struct fx *f = *state;
-	rf_hotline_limits lim = { 0, 0, 0, 0 };
+	rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
 	rf_hotline_mailmeta meta;
 	rf_hotline_report r;
 	rf_hotline_filed out[4];
@@ -572,7 +639,7 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_dedupe), T(test_submission_once), T(test_related_domain), T(test_bad_urls),
-		T(test_lifecycle_and_roles), T(test_export_and_stats),
+		T(test_lifecycle_and_roles), T(test_export_and_stats), T(test_export_limit),
 		T(test_audit_tamper), T(test_audit_delete),
 		T(test_raw_and_contact), T(test_users), T(test_limits),
 		T(test_from_message),
