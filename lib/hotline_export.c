@@ -274,7 +274,9 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 {
 	static const rf_hotline_org def = { "redflag hotline",
 	    "hotline@localhost", "localhost" };
-	rf_hotline_filter f = { 0, RF_CASE_RED_FLAG, NULL, 100000 };
+	/* one more than the limit, to tell "exactly" from "more" */
+	rf_hotline_filter f = { 0, RF_CASE_RED_FLAG, NULL,
+	    h->lim.max_export_cases + 1 };
 	rf_buf all;
 	rf_arena *a = NULL;
 	size_t start = out->len, i;
@@ -309,6 +311,15 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 			goto done;
 		ids = (const int64_t *)(void *)all.data;
 		nids = all.len / sizeof(int64_t);
+	}
+	/* Reported, never cut short: a silently partial export would
+	 * leave red-flag cases unreferred without anyone knowing. */
+	if (nids > h->lim.max_export_cases) {
+		rs = rf_error_set(err, RF_ELIMIT, "%s than max_export_cases "
+		    "(%u): name the cases to export in parts, or raise the "
+		    "limit", all.len > 0 ? "more red-flag cases" :
+		    "more cases named", h->lim.max_export_cases);
+		goto done;
 	}
 	if (fmt == RF_EXPORT_CSV)
 		rf_buf_puts(out, "case,url,host,category,reports,first_report,"

@@ -115,11 +115,12 @@ add_contact(rf_hotline *h, int64_t report, const rf_hotline_contact *c,
 	return rs;
 }
 
-/* file_one: store one scrubbed URL as a report. */
+/* file_one: store one scrubbed URL as a report; links: how many URLs of
+ * the report have its canonical form (noted in the audit record). */
 static rf_status
 file_one(rf_hotline *h, const rf_hotline_actor *who,
 	 const rf_hotline_report *r, const char *raw, const rf_hotline_url *u,
-	 int64_t now, rf_hotline_filed *out, rf_error *err)
+	 unsigned links, int64_t now, rf_hotline_filed *out, rf_error *err)
 {
 	const rf_hotline_mailmeta *m = r->mail;
 	rf_case_category cat = RF_CAT_OTHER, suggested = RF_CAT_OTHER;
@@ -127,7 +128,7 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 	sqlite3_stmt *st = NULL;
 	unsigned char nonce[24], *box = NULL;
 	size_t boxlen = 0;
-	char obj[32], detail[160];
+	char obj[32], detail[200], times[48] = "";
 	rf_status rs;
 
 	if (rf_case_category_parse(r->category, &suggested) == 0) {
@@ -226,11 +227,14 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 		goto done;
 	}
 	snprintf(obj, sizeof(obj), "case:%lld", (long long)out->case_id);
+	if (links > 1)
+		snprintf(times, sizeof(times), "; %u links to it in the report",
+		    links);
 	snprintf(detail, sizeof(detail), "report %lld via %s; %u "
-	    "identifying code%s removed%s", (long long)out->report_id,
+	    "identifying code%s removed%s%s", (long long)out->report_id,
 	    r->source != NULL ? r->source : "api", u->scrubbed,
 	    u->scrubbed == 1 ? "" : "s", box != NULL ? "; raw form sealed" :
-	    "");
+	    "", times);
 	rs = rf__hl_audit(h, who, "report.file", obj, detail, NULL, err);
 done:
 	sqlite3_finalize(st);
@@ -247,12 +251,13 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 		  rf_error *err)
 {
 	rf_arena *a = NULL;
-	rf_hotline_url u;
+	rf_hotline_url *u;
 	rf_error e;
 	int64_t now;
 	rf_status rs = RF_OK;
 	const char **addrs;
-	size_t i, naddrs = 1;
+	size_t i, j, naddrs = 1;
+	unsigned links;
 
 	if (!rf_hotline_may(who != NULL ? who->role : RF_ROLE_NONE,
 	    RF_PERM_SUBMIT))
@@ -278,7 +283,8 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 	/* The reporter first, then the mail's other addresses. */
 	if (r->mail != NULL && r->mail->also != NULL)
 		naddrs += r->mail->nalso;
-	if ((addrs = rf_arena_array(a, naddrs, sizeof(*addrs))) == NULL) {
+	if ((addrs = rf_arena_array(a, naddrs, sizeof(*addrs))) == NULL ||
+	    (u = rf_arena_array(a, r->nurls, sizeof(*u))) == NULL) {
 		rs = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -291,7 +297,7 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 	for (i = 0; i < r->nurls; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		rs = rf__hl_canonical_n(h->ctx, h->rules, a, &h->lim,
-		    r->urls[i], addrs, naddrs, &u, &e);
+		    r->urls[i], addrs, naddrs, &u[i], &e);
 		if (rs == RF_EPARSE || rs == RF_ELIMIT) {
 			out[i].error = rs == RF_ELIMIT ?
 			    "longer than max_url_len" :
@@ -304,8 +310,28 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 				*err = e;
 			goto done;
 		}
-		if ((rs = file_one(h, who, r, r->urls[i], &u, now, &out[i],
-		    err)) != RF_OK)
+	}
+	/* One submission is one report of each case it names, however many
+	 * of its links (differently tracked) lead to the same page: the
+	 * case's priority and the month's count are reports, not links. */
+	for (i = 0; i < r->nurls; i++) {
+		if (out[i].error != NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (out[j].error == NULL && strcmp(u[j].canonical,
+			    u[i].canonical) == 0)
+				break;
+		if (j < i) {
+			out[i].report_id = out[j].report_id;
+			out[i].case_id = out[j].case_id;
+			out[i].repeated = 1;
+			continue;
+		}
+		for (links = 1, j = i + 1; j < r->nurls; j++)
+			links += out[j].error == NULL && strcmp(u[j].canonical,
+			    u[i].canonical) == 0;
+		if ((rs = file_one(h, who, r, r->urls[i], &u[i], links, now,
+		    &out[i], err)) != RF_OK)
 			goto done;
 	}
 	rs = rf__hl_commit(h, err);

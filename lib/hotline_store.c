@@ -150,6 +150,8 @@ limits_fill(rf_hotline_limits *l)
 		l->max_field_len = 2000;
 	if (l->max_reports_per_case == 0)
 		l->max_reports_per_case = 500;
+	if (l->max_export_cases == 0)
+		l->max_export_cases = 100000;
 }
 
 rf_status
@@ -171,6 +173,8 @@ rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 		z = &l->max_field_len;
 	else if (strcmp(name, "max_reports_per_case") == 0)
 		u = &l->max_reports_per_case;
+	else if (strcmp(name, "max_export_cases") == 0)
+		u = &l->max_export_cases;
 	else
 		return rf_error_set(err, RF_ENOTFOUND,
 		    "no hotline limit called '%s'", rf_escape(esc,

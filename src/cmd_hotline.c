@@ -168,6 +168,7 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 			printf("report %lld\tcase %lld\t%s\n",
 			    (long long)out[i].report_id,
 			    (long long)out[i].case_id,
+			    out[i].repeated ? "repeated" :
 			    out[i].new_case ? "new case" : "joined");
 		}
 	}

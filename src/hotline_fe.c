@@ -29,8 +29,9 @@ hl_fe_options_help(FILE *f)
 	    "  --raw-key FILE     32-byte key (raw or 64 hex digits): keep the\n"
 	    "                     raw form of each reported URL, encrypted\n"
 	    "  --set NAME=VALUE   a limit: max_url_len, max_report_urls,\n"
-	    "                     max_field_len, max_reports_per_case, or a\n"
-	    "                     message limit (see redflag scan --help)\n",
+	    "                     max_field_len, max_reports_per_case,\n"
+	    "                     max_export_cases, or a message limit (see\n"
+	    "                     redflag scan --help)\n",
 	    HL_DEFAULT_DB);
 }
 
@@ -200,7 +201,7 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 	if (rf_hotline_submit(fe->h, who, &r, filed, err) != RF_OK)
 		goto done;
 	for (i = 0; i < n; i++) {
-		if (filed[i].error == NULL)
+		if (filed[i].error == NULL && !filed[i].repeated)
 			filed_n++;
 		if (out == NULL)
 			continue;
@@ -210,6 +211,7 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 			fprintf(out, "report %lld\tcase %lld\t%s\n",
 			    (long long)filed[i].report_id,
 			    (long long)filed[i].case_id,
+			    filed[i].repeated ? "repeated" :
 			    filed[i].new_case ? "new case" : "joined");
 	}
 	rc = filed_n;

@@ -40,8 +40,9 @@ void hl_fe_close(struct hl_fe *fe);
 
 /* hl_fe_mail: file the URLs of the RFC 5322 message in data (a forward
  * or the suspect mail) as one report by who; prints one line per URL to
- * out when out is not NULL.  Returns the number of reports filed, or -1
- * after a diagnostic (err has the detail). */
+ * out when out is not NULL ("repeated" for a link to a page an earlier
+ * link of the mail named: no report of its own).  Returns the number of
+ * reports filed, or -1 after a diagnostic (err has the detail). */
 int hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who,
 	       const char *source, const char *data, size_t len, FILE *out,
 	       rf_error *err);

@@ -51,6 +51,28 @@ html_esc(rf_buf *b, const char *s)
 	}
 }
 
+const char *
+url_ascii(rf_arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char *out, *o;
+
+	if (s == NULL || (out = rf_arena_alloc(a, 3 * strlen(s) + 1)) == NULL)
+		return s;
+	for (p = (const unsigned char *)s, o = out; *p; p++) {
+		if (*p > 0x20 && *p < 0x7f) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 void
 html_printf(rf_buf *b, const char *fmt, ...)
 {

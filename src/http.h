@@ -64,6 +64,12 @@ const char *http_query(const struct http_req *r, const char *name);
 
 /* html_esc: s escaped for HTML text and attribute values. */
 void html_esc(rf_buf *b, const char *s);
+/* url_ascii: s with every byte outside printable ASCII as %XX (in a; s
+ * itself when out of memory): a URL as reported may hold a right-to-left
+ * override or look-alike letters that would make it read as another;
+ * every display of a reported URL (case page, raw form) goes through it
+ * and then html_esc.  NULL gives NULL. */
+const char *url_ascii(rf_arena *a, const char *s);
 /* html_printf: like rf_buf_printf but every %s argument is escaped. */
 void html_printf(rf_buf *b, const char *fmt, ...);
 

@@ -128,7 +128,8 @@ act_reveal(struct http_req *r, struct http_resp *o, int64_t id,
 		st = rf_hotline_raw_read(r->srv->fe->h, &who, rid,
 		    http_form(r, "why"), r->arena, &raw, &err);
 		if (st == RF_OK)
-			rf_buf_puts(&text, rf_hotline_defang(r->arena, raw));
+			rf_buf_puts(&text, url_ascii(r->arena,
+			    rf_hotline_defang(r->arena, raw)));
 	} else {
 		st = rf_hotline_contact_read(r->srv->fe->h, &who, rid,
 		    http_form(r, "why"), r->arena, &c, &err);
@@ -281,10 +282,11 @@ file_report(struct http_req *r, struct http_resp *o,
 			    out[i].error);
 		else
 			rf_buf_printf(b, "%s{\"report\": %lld, \"case\": %lld, "
-			    "\"new_case\": %s}", i ? ", " : "",
+			    "\"new_case\": %s%s}", i ? ", " : "",
 			    (long long)out[i].report_id,
 			    (long long)out[i].case_id,
-			    out[i].new_case ? "true" : "false");
+			    out[i].new_case ? "true" : "false",
+			    out[i].repeated ? ", \"repeated\": true" : "");
 	}
 	rf_buf_puts(b, "]}\n");
 }

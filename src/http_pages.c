@@ -239,31 +239,6 @@ struct cctx {
 	int n;
 };
 
-/* ascii: s with every byte outside printable ASCII as %XX (in a): a URL
- * as reported may hold a right-to-left override or look-alike letters
- * that would make it read as another; the canonical form is ASCII. */
-static const char *
-ascii(rf_arena *a, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-	char *out, *o;
-
-	if (s == NULL || (out = rf_arena_alloc(a, 3 * strlen(s) + 1)) == NULL)
-		return s;
-	for (p = (const unsigned char *)s, o = out; *p; p++) {
-		if (*p > 0x20 && *p < 0x7f) {
-			*o++ = (char)*p;
-		} else {
-			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 15];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 static int
 report_row(void *arg, const rf_hotline_report_row *p)
 {
@@ -275,12 +250,12 @@ report_row(void *arg, const rf_hotline_report_row *p)
 	html_printf(b, "<tr><td class=\"num\">%lld</td><td class=\"num\">%s"
 	    "</td><td>%s</td><td class=\"url\"><code>%s</code></td>"
 	    "<td class=\"num\">%u</td><td>", (long long)p->id, when,
-	    p->source, ascii(c->r->arena, rf_hotline_defang(c->r->arena,
+	    p->source, url_ascii(c->r->arena, rf_hotline_defang(c->r->arena,
 	    p->url_clean)), p->scrubbed);
 	if (p->sender_domain != NULL || p->message_id != NULL)
 		html_printf(b, "%s<br><span class=\"meta\">List-Id %s, "
 		    "List-Unsubscribe %s</span>", p->sender_domain != NULL ?
-		    ascii(c->r->arena, p->sender_domain) : "?",
+		    url_ascii(c->r->arena, p->sender_domain) : "?",
 		    p->has_list_id ? "yes" : "no",
 		    p->has_list_unsubscribe ? "yes" : "no");
 	else

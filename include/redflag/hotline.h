@@ -100,6 +100,7 @@ typedef struct rf_hotline_limits {
 	unsigned max_report_urls;	/* URLs taken from one report [50] */
 	size_t max_field_len;		/* bytes of a comment, name... [2000] */
 	unsigned max_reports_per_case;	/* listed on a case page [500] */
+	unsigned max_export_cases;	/* cases in one export [100000] */
 } rf_hotline_limits;
 
 typedef struct rf_hotline_opts {
@@ -237,14 +238,20 @@ typedef struct rf_hotline_filed {
 	int64_t case_id;
 	int new_case;			/* the report opened the case */
 	const char *error;		/* why rejected, or NULL (static) */
+	/* The same canonical URL as an earlier URL of this report: not
+	 * filed again; report_id and case_id are that URL's. */
+	int repeated;
 } rf_hotline_filed;
 
 /*
  * rf_hotline_submit: file one report per URL of r (up to max_report_urls;
  * more give RF_ELIMIT before anything is stored).  Each URL is scrubbed
- * with r->reporter as recipient and joins the case of its canonical form.
- * out (r->nurls entries) tells each outcome; a URL that cannot be parsed
- * is rejected there, the others still filed.  One transaction.
+ * with r->reporter as recipient and joins the case of its canonical form;
+ * URLs of r with the same canonical form (differently tracked links to one
+ * page) are one report, the later ones marked repeated in out and their
+ * number noted in the audit record.  out (r->nurls entries) tells each
+ * outcome; a URL that cannot be parsed is rejected there, the others
+ * still filed.  One transaction.
  */
 rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 			    const rf_hotline_report *r, rf_hotline_filed *out,
@@ -410,7 +417,9 @@ typedef struct rf_hotline_org {
  * record one referral per case (target, time, reference) moving it to
  * referred; all audited.  Needs the refer permission.  *nexported counts
  * the cases written; a case not in red_flag or referred gives RF_EINVAL
- * and nothing is written.  reference NULL: "REF-<time>".
+ * and nothing is written.  More cases (named, or in red_flag when none
+ * are named) than the limit max_export_cases give RF_ELIMIT, and nothing
+ * is written or referred.  reference NULL: "REF-<time>".
  */
 rf_status rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 			    const int64_t *ids, size_t nids,

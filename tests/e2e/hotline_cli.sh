@@ -7,16 +7,21 @@
 . tests/e2e/lib/hotline.sh
 H="$REDFLAG hotline --db $DB"
 
-# Three links to one page, each tracked for the reporter differently.
+# Three links to one page, each tracked for the reporter differently:
+# one case, and one report (one submission counts once per case; the
+# other two links are "repeated", noted in the audit record).
 B64=$(printf 'ann.reporter@mail.example' | base64)
 $H submit --reporter ann.reporter@mail.example --category phishing \
     "http://Evil.Example/win?email=ann.reporter@mail.example" \
     "http://evil.example/./win?u=$B64" \
     "http://evil.example/win?utm_source=spam&utm_medium=mail#top" > "$T/out" ||
     fail "submit"
-[ "$(grep -c 'case 1' "$T/out")" = 3 ] || fail "three reports, one case: $(cat "$T/out")"
+[ "$(grep -c 'report 1	case 1' "$T/out")" = 3 ] || fail "one report, one case: $(cat "$T/out")"
+[ "$(grep -c 'repeated$' "$T/out")" = 2 ] || fail "two links repeated: $(cat "$T/out")"
 $H show 1 > "$T/show"
-grep -q '3 reports' "$T/show" || fail "case 1 has not 3 reports"
+grep -q '1 report$' "$T/show" || fail "case 1 has not 1 report: $(cat "$T/show")"
+$H audit list --case 1 | grep -q '3 links to it in the report' ||
+    fail "the repetition is not in the audit log"
 grep -q 'hxxp://evil\[.\]example/win$' "$T/show" || fail "canonical URL: $(cat "$T/show")"
 grep -q 'ann.reporter' "$T/show" && fail "the reporter's address was kept"
 sqlite3 "$DB" .dump | grep -q -e 'ann.reporter' -e "$B64" &&
@@ -100,7 +105,19 @@ grep -q -e "related case $ca" -e "related case $cb" "$T/s1" && fail "case 1: $(c
 # Lifecycle and export.
 $H assess 1 red_flag --why x 2> /dev/null && fail "assessed a new case"
 $H review 1 && $H assess 1 red_flag --why "phishing kit seen" || fail "review/assess"
-$H export --format xarf --target "Police Unit" --reference CASE-9 > "$T/x.json" 2> /dev/null ||
+# More red-flag cases than max_export_cases: refused, said so, nothing
+# referred (case 1 is the only red flag: a limit of 1 is enough for it).
+$H --set max_export_cases=0 export > /dev/null 2>&1 && fail "max_export_cases=0 accepted"
+$H review 3 > /dev/null && $H assess 3 red_flag --why "second kit" > /dev/null ||
+    fail "review/assess 3"
+$H --set max_export_cases=1 export --format csv > "$T/x.csv" 2> "$T/err" &&
+    fail "export of 2 cases with max_export_cases=1"
+grep -q 'more red-flag cases than max_export_cases (1)' "$T/err" ||
+    fail "limit not reported: $(cat "$T/err")"
+[ -s "$T/x.csv" ] && fail "a partial export was written"
+$H show 1 | grep -q '^case 1  Red flag' || fail "case 1 referred by a refused export"
+$H state 3 closed --why "taken down" > /dev/null || fail "close 3"
+$H --set max_export_cases=1 export --format xarf --target "Police Unit" --reference CASE-9 > "$T/x.json" 2> /dev/null ||
     fail "export"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d[0]; assert r["xarf_version"].startswith("4."), r; assert r["category"]=="content" and r["type"]=="phishing", r; assert r["url"]=="hxxp://evil[.]example/win", r; assert r["source_identifier"]=="evil[.]example", r' "$T/x.json" ||
     fail "X-ARF: $(cat "$T/x.json")"
@@ -112,9 +129,9 @@ $H export --format csv --reference R2 1 > "$T/x.csv" 2> /dev/null || fail "csv e
 head -1 "$T/x.csv" | grep -q '^case,url,host' || fail "csv header"
 grep -q '"hxxp://evil\[.\]example/win"' "$T/x.csv" || fail "csv not defanged"
 
-# Statistics of this month.
+# Statistics of this month (cases 1 and 3 were assessed red flag).
 $H stats --month "$(date -u +%Y-%m)" --json > "$T/stats"
-python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["reports"],s["cases"],s["duplicates"],s["red_flags"],s["referrals"])==(7,4,3,1,2), s' "$T/stats" ||
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["reports"],s["cases"],s["duplicates"],s["red_flags"],s["referrals"])==(5,4,1,2,2), s' "$T/stats" ||
     fail "stats: $(cat "$T/stats")"
 $H stats --month 2026-13 2> /dev/null && fail "bad month accepted"
 

@@ -215,4 +215,33 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/login")
 grep -q -e 'reporter@' -e 'mail\.example' "$T/serve.err" &&
     fail "the server logged a reporter's address: $(cat "$T/serve.err")"
 
+# The raw-form view (supervisors, Raw button) shows the URL as reported
+# in ASCII like the case page: a right-to-left override or look-alike
+# letters as %XX, never as characters that make it read as another.
+halt "$SERVE_PID"
+launch raw --raw-key "$T/key"	# a new name: serve.out names the old port
+SERVE_PID=$PID BASE=$URL
+login sue
+out=$(api '{"urls": ["http://evil.example/x/\u202egnp.elppa?e=ivy.reporter@mail.example", "http://\u0430\u0440\u0440\u04cf\u0435.com/login"], "reporter": "ivy.reporter@mail.example"}')
+reps=$(echo "$out" | grep -o '"report": [0-9]*' | sed 's/.* //')
+cases=$(echo "$out" | grep -o '"case": [0-9]*' | sed 's/.* //')
+[ "$(echo $reps | wc -w)" = 2 ] || fail "API with a key: $out"
+set -- $cases
+for r in $reps; do
+	c=$1
+	shift
+	code=$(post sue "/case/$c/action" "csrf=$CSRF" action=raw "report=$r" why="check the look-alike")
+	[ "$code" = 200 ] || fail "raw view of report $r: HTTP $code"
+	grep -q 'id="result"' "$T/body" || fail "raw view of report $r: $(cat "$T/body")"
+	grep -q "$(printf '\342\200\256')" "$T/body" && fail "raw view $r: a raw U+202E on the page"
+	grep -q "$(printf '\320\260\321\200')" "$T/body" && fail "raw view $r: a look-alike host shown as letters"
+	cp "$T/body" "$T/raw$r.html"
+done
+grep -q 'hxxp://evil\[.\]example/x/%E2%80%AEgnp.elppa?e=ivy.reporter@mail.example' "$T"/raw*.html ||
+    fail "raw view: not the URL as reported, in ASCII: $(grep -h 'id="result"' "$T"/raw*.html)"
+grep -q 'hxxp://%D0%B0%D1%80%D1%80%D3%8F%D0%B5\[.\]com/login' "$T"/raw*.html ||
+    fail "raw view: look-alike host not as %XX: $(grep -h 'id="result"' "$T"/raw*.html)"
+grep -q -e 'reporter@' -e 'mail\.example' "$T/raw.err" &&
+    fail "the server logged a reporter's address: $(cat "$T/raw.err")"
+
 echo "hotline reporter: all checks passed"

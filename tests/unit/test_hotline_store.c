@@ -101,6 +101,87 @@ test_dedupe(void **state)
 }
 
 static int
+find_detail(void *arg, const rf_hotline_audit_row *r)
+{
+	const char **want = arg;
+
+	if (strcmp(r->action, "report.file") == 0 &&
+	    strstr(r->detail, *want) != NULL)
+		*want = NULL;
+	return 0;
+}
+
+/* test_submission_once: one submission naming one page several times
+ * (differently tracked links of one mail) is one report of its case,
+ * the repetition noted in the audit record; a second submission is a
+ * second report.  The case's priority and the month's figures follow. */
+static void
+test_submission_once(void **state)
+{
+	struct fx *f = *state;
+	const char *urls[] = {
+	    "http://evil.example/win?email=ann@mail.example",
+	    "http://Evil.Example/x/../win#top",
+	    "http://other.example/",
+	    "http://evil.example:80/win?u=YW5uQG1haWwuZXhhbXBsZQ==" };
+	const char *want = "3 links to it in the report";
+	rf_hotline_report r;
+	rf_hotline_filed out[4];
+	rf_hotline_stats s;
+	rf_hotline_case c;
+	rf_arena *a = rf_arena_new();
+	struct tm tm;
+	time_t now = time(NULL);
+	rf_error err;
+
+	memset(&r, 0, sizeof(r));
+	r.source = "mail";
+	r.reporter = "ann@mail.example";
+	r.category = "phishing";
+	r.urls = urls;
+	r.nurls = 4;
+	r.when = now;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	assert_true(out[0].new_case);
+	assert_false(out[0].repeated);
+	assert_false(out[2].repeated);
+	assert_true(out[1].repeated);
+	assert_true(out[3].repeated);
+	assert_int_equal(out[1].report_id, out[0].report_id);
+	assert_int_equal(out[3].report_id, out[0].report_id);
+	assert_int_equal(out[1].case_id, out[0].case_id);
+	assert_false(out[1].new_case);
+	assert_true(out[2].case_id != out[0].case_id);
+	assert_int_equal(rf_hotline_case_get(f->h, out[0].case_id, a, &c,
+	    &err), RF_OK);
+	assert_int_equal(c.nreports, 1);
+	assert_int_equal(c.priority, 200 + 1);
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, find_detail,
+	    &want, &err), RF_OK);
+	assert_null(want);
+	/* another submission (another reporter, or the same one again)
+	 * counts on its own */
+	r.reporter = "bob@mail.example";
+	r.urls = &urls[1];
+	r.nurls = 1;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	assert_false(out[0].repeated);
+	assert_false(out[0].new_case);
+	assert_int_equal(rf_hotline_case_get(f->h, out[0].case_id, a, &c,
+	    &err), RF_OK);
+	assert_int_equal(c.nreports, 2);
+	assert_int_equal(c.priority, 200 + 2);
+	gmtime_r(&now, &tm);
+	assert_int_equal(rf_hotline_stats_month(f->h, tm.tm_year + 1900,
+	    tm.tm_mon + 1, &s, &err), RF_OK);
+	assert_int_equal(s.reports, 3);		/* 2 + 1, not 4 + 2 */
+	assert_int_equal(s.cases, 2);
+	assert_int_equal(s.new_cases, 2);
+	assert_int_equal(s.duplicates, 1);
+	rf_arena_free(a);
+}
+
+static int
 count_related(void *arg, const rf_hotline_case *c, const char *why)
 {
 	(*(int *)arg)++;
@@ -232,6 +313,71 @@ test_export_and_stats(void **state)
 	assert_int_equal(rf_hotline_stats_month(f->h, 2001, 1, &s, &err),
 	    RF_OK);
 	assert_int_equal(s.reports, 0);
+}
+
+static rf_case_state
+state_of(rf_hotline *h, int64_t id)
+{
+	rf_arena *a = rf_arena_new();
+	rf_hotline_case c;
+	rf_error err;
+
+	assert_int_equal(rf_hotline_case_get(h, id, a, &c, &err), RF_OK);
+	rf_arena_free(a);
+	return c.state;
+}
+
+/* test_export_limit: more red-flag cases than max_export_cases (named, or
+ * all of them) is refused with RF_ELIMIT naming the setting, nothing
+ * written or referred; within it they are exported, and the rest in a
+ * second export. */
+static void
+test_export_limit(void **state)
+{
+	static const char *const urls[] = { "http://a.example/",
+	    "http://b.example/", "http://c.example/" };
+	struct fx *f = *state;
+	rf_hotline_opts o;
+	rf_hotline *h2 = NULL;
+	int64_t ids[3];
+	rf_buf out;
+	rf_error err;
+	size_t i, n = 7;
+
+	for (i = 0; i < 3; i++) {
+		ids[i] = file1(f->h, urls[i], "phishing", NULL);
+		assert_int_equal(rf_hotline_review(f->h, &ana, ids[i], NULL,
+		    &err), RF_OK);
+		assert_int_equal(rf_hotline_assess(f->h, &ana, ids[i],
+		    RF_CASE_RED_FLAG, "kit", &err), RF_OK);
+	}
+	memset(&o, 0, sizeof(o));
+	o.limits.max_export_cases = 2;
+	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &h2, &err), RF_OK);
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_hotline_export(h2, &sup, NULL, 0, RF_EXPORT_CSV,
+	    NULL, "police", "R1", &out, &n, &err), RF_ELIMIT);
+	assert_non_null(strstr(err.msg, "max_export_cases (2)"));
+	assert_int_equal(out.len, 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(rf_hotline_export(h2, &sup, ids, 3, RF_EXPORT_CSV,
+	    NULL, "police", "R1", &out, &n, &err), RF_ELIMIT);
+	assert_non_null(strstr(err.msg, "max_export_cases (2)"));
+	assert_int_equal(out.len, 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(state_of(h2, ids[i]), RF_CASE_RED_FLAG);
+	assert_int_equal(rf_hotline_export(h2, &sup, ids, 2, RF_EXPORT_CSV,
+	    NULL, "police", "R1", &out, &n, &err), RF_OK);
+	assert_int_equal(n, 2);
+	rf_buf_reset(&out);
+	assert_int_equal(rf_hotline_export(h2, &sup, NULL, 0, RF_EXPORT_CSV,
+	    NULL, "police", "R2", &out, &n, &err), RF_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(rf_buf_cstr(&out), "c[.]example"));
+	for (i = 0; i < 3; i++)
+		assert_int_equal(state_of(h2, ids[i]), RF_CASE_REFERRED);
+	rf_buf_free(&out);
+	rf_hotline_close(h2);
 }
 
 static void
@@ -398,22 +544,24 @@ static void
 test_limits_set(void **state)
 {
 	static const char *const names[] = { "max_url_len",
-	    "max_report_urls", "max_field_len", "max_reports_per_case" };
+	    "max_report_urls", "max_field_len", "max_reports_per_case",
+	    "max_export_cases" };
 	rf_hotline_limits l, was;
 	rf_error err;
 	size_t i;
 
 	(void)state;
 	memset(&l, 0, sizeof(l));
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		assert_int_equal(rf_hotline_limits_set(&l, names[i], "2k",
 		    &err), RF_OK);
 	assert_int_equal(l.max_url_len, 2048);
 	assert_int_equal(l.max_report_urls, 2048);
 	assert_int_equal(l.max_field_len, 2048);
 	assert_int_equal(l.max_reports_per_case, 2048);
+	assert_int_equal(l.max_export_cases, 2048);
 	was = l;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		assert_int_equal(rf_hotline_limits_set(&l, names[i], "x",
 		    &err), RF_EINVAL);
 		assert_int_equal(rf_hotline_limits_set(&l, names[i], "0",
@@ -451,7 +599,7 @@ test_from_message(void **state)
 	    "<img src=\"http://pixel.example/o.gif\"></p>\r\n"
 	    "--b--\r\n";
 	struct fx *f = *state;
-	rf_hotline_limits lim = { 0, 0, 0, 0 };
+	rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
 	rf_hotline_mailmeta meta;
 	rf_hotline_report r;
 	rf_hotline_filed out[4];
@@ -490,8 +638,8 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_dedupe), T(test_related_domain), T(test_bad_urls),
-		T(test_lifecycle_and_roles), T(test_export_and_stats),
+		T(test_dedupe), T(test_submission_once), T(test_related_domain), T(test_bad_urls),
+		T(test_lifecycle_and_roles), T(test_export_and_stats), T(test_export_limit),
 		T(test_audit_tamper), T(test_audit_delete),
 		T(test_raw_and_contact), T(test_users), T(test_limits),
 		T(test_from_message),
