@@ -46,6 +46,9 @@ static const struct finding findings[] = {
 	{ "varies-in-campaign", "1 link carries a code that differs in each "
 	  "copy of this campaign", "links carry a code that differs in "
 	  "each copy of this campaign", 0 },
+	{ "other-address", "1 link carries an e-mail address (perhaps yours, "
+	  "under another name)", "links carry e-mail addresses (perhaps "
+	  "yours, under another name)", 0 },
 	{ "opaque-token", "1 link carries an opaque code that may identify "
 	  "you", "links carry opaque codes that may identify you", 0 },
 	{ "known-host:", "1 link goes through a click-tracking service",
@@ -187,7 +190,7 @@ static const char *const reasons[] = {
 	"recipient-hex", "recipient-md5", "recipient-sha1", "recipient-sha256",
 	"recipient-sha512", "recipient-local-part", "web-bug:1x1",
 	"web-bug:hidden", "web-bug:token", "varies-in-campaign",
-	"opaque-token", "known-host:mailchimp", "known-host:hubspot",
+	"opaque-token", "other-address", "known-host:mailchimp", "known-host:hubspot",
 	"known-host:sendgrid", "known-host:klaviyo", "known-host:ses",
 	"known-host:mailchimp", "known-param:utm", "known-param:mc_eid",
 	"known-param:_hsenc", "known-param:fbclid", "known-param:gclid",
