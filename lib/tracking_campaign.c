@@ -308,7 +308,7 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 	rf_link **links = NULL, **p;
 	struct shaped *mine = NULL, **peers = NULL;
 	struct copy *copies = NULL;
-	size_t n = 0, i, c, j, k, npeers, *pick = NULL;
+	size_t n = 0, i, c, j, k, npeers, had, *pick = NULL;
 	unsigned hit = 0;
 
 	rf_tracking_walk(m, count, &n);
@@ -363,9 +363,17 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 		}
 		if (npeers == 0)
 			continue;
+		had = links[i]->ntokens;
 		if (compare_link(a, links[i], &mine[i], peers, npeers,
-		    lim->max_url_tokens) != 0 ||
-		    rf__tracking_finish(a, rules, links[i],
+		    lim->max_url_tokens) != 0)
+			goto nomem;
+		/* flagged now, with nothing before: in mail not bulk by its
+		 * headers the address in its query was dropped; it goes */
+		if (had == 0 && links[i]->ntokens > 0 &&
+		    rf__flagged_addresses(ctx, rules, a, links[i],
+		    lim->max_url_tokens) != 0)
+			goto nomem;
+		if (rf__tracking_finish(a, rules, links[i],
 		    lim->max_unwrap_depth, &hit) != 0)
 			goto nomem;
 	}

@@ -197,7 +197,10 @@ rf_status rf_tracking_skeleton(rf_message *m, rf_copy_links *out,
  * lined-up copy gets a "varies-in-campaign" token (even a short serial
  * number); an "opaque-token" on a part that is the same in every
  * lined-up copy is withdrawn (a shared document id is not a tracking
- * code).
+ * code).  A link that had no token left and is tracking now gets its
+ * "other-address" tokens back (mail that is not bulk dropped them), as
+ * bulk mail has them, so that its clean form keeps no address; links it
+ * leaves untracked stay as they were.
  * Needs at least one other copy; links that line up with none are left
  * as they are.  Reasons, tracking and clean are brought up to date.
  * Batch mode: call it for each copy with (a sample of) the others'

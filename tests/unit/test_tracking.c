@@ -647,6 +647,48 @@ test_other_address(void **state)
 	    &err), RF_OK);
 	assert_true(m->links.v[0].tracking);
 	assert_string_equal(m->links.v[0].clean, "https://news.example/c?id=1");
+	/* mail not bulk by its headers: the address is dropped with the
+	 * opaque ids, and when the comparison of copies then flags the link
+	 * (its path varies) the address leaves the clean form too, which is
+	 * then the clean form the same copy gets as bulk mail; a link the
+	 * comparison does not flag stays as it was, address and all */
+	{
+		const char *x[] = { "http://192.0.2.7:81/hgh_run/remove.php?"
+		    "userid=jane@alias.example&s=1",
+		    "https://shop.example/p?from=jane@alias.example" };
+		const char *y[] = { "http://192.0.2.7:81/hgh_zeng/remove.php?"
+		    "userid=jane@alias.example&s=1",
+		    "https://shop.example/p?from=jane@alias.example" };
+		rf_copy_links oy = { y, 2 };
+		rf_message *bm;
+
+		m = message(f, x, 2, 0);
+		assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+		    &err), RF_OK);
+		assert_false(m->links.v[0].tracking);
+		assert_int_equal(rf_tracking_campaign(f->ctx, f->rules, m, &oy,
+		    1, &err), RF_OK);
+		l = &m->links.v[0];
+		assert_true(l->tracking);
+		assert_string_equal(tok(f, l, "varies-in-campaign"), "hgh_run");
+		assert_true(has_reason(l, "other-address"));
+		assert_string_equal(tok(f, l, "other-address"),
+		    "jane@alias.example");
+		assert_string_equal(l->clean, "http://192.0.2.7:81/"
+		    RF_TRACKING_PLACEHOLDER "/remove.php?s=1");
+		assert_false(m->links.v[1].tracking);
+		assert_int_equal(m->links.v[1].ntokens, 0);
+		assert_string_equal(m->links.v[1].clean, x[1]);
+		/* the same copy as bulk mail: the address found at once */
+		bm = message(f, x, 2, 1);
+		assert_int_equal(rf_tracking_message(f->ctx, f->rules, bm,
+		    ADDR, &err), RF_OK);
+		assert_int_equal(rf_tracking_campaign(f->ctx, f->rules, bm,
+		    &oy, 1, &err), RF_OK);
+		assert_string_equal(bm->links.v[0].clean, l->clean);
+		assert_int_equal(bm->links.v[0].ntokens, l->ntokens);
+		assert_int_equal(bm->links.v[0].nreasons, l->nreasons);
+	}
 	/* an address followed by a URL is not a destination: still found */
 	l = href(f, "https://x.example/c/*https://shop.example/u?from=jane@"
 	    "alias.example*https://shop.example/u?from=");
