@@ -8,6 +8,7 @@
  * is kept.
  */
 #include <gmime/gmime.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -244,9 +245,9 @@ run_slot(uint64_t h, size_t mask)
 
 /* runs_ok: replace_runs gives what replace_seq gives for p[0..n): no
  * replacement in any case (text), and every from and to made of
- * url_char bytes only. */
+ * url_char bytes only (uc: url_char of each byte value). */
 static int
-runs_ok(const struct pat *p, size_t n)
+runs_ok(const struct pat *p, size_t n, const unsigned char *uc)
 {
 	size_t i, j;
 
@@ -254,34 +255,56 @@ runs_ok(const struct pat *p, size_t n)
 		if (p[i].text)
 			return 0;
 		for (j = 0; j < p[i].fl; j++)
-			if (!url_char((unsigned char)p[i].from[j]))
+			if (!uc[(unsigned char)p[i].from[j]])
 				return 0;
 		for (j = 0; j < p[i].tl; j++)
-			if (!url_char((unsigned char)p[i].to[j]))
+			if (!uc[(unsigned char)p[i].to[j]])
 				return 0;
 	}
 	return 1;
 }
 
+/* struct runs: the replacements of replace_runs, indexed. */
+struct runs {
+	const struct pat *p;
+	size_t n;
+	size_t *slot;		/* p by run_hash: open addressing, 1 + index,
+				 * 0 empty; mask + 1 slots */
+	size_t mask;
+	size_t minfl, maxfl;	/* the shortest and longest from */
+	unsigned char *lens;	/* lens[k]: a from is k bytes (k <= maxfl) */
+};
+
 /* run_first: the first of p[next..n) (index into p, n when none) whose
  * from is a suffix r[b..rl) of the run r[0..rl) that starts at 0 or
- * after a '='; *at set to its b.  slot: p indexed by run_hash (open
- * addressing, 1 + index, 0 empty; mask + 1 slots); maxfl: the longest
- * from. */
+ * after a '='; *at set to its b. */
 static size_t
-run_first(const struct pat *p, size_t n, const size_t *slot, size_t mask,
-	  size_t maxfl, const char *r, size_t rl, size_t next, size_t *at)
+run_first(const struct runs *x, const char *r, size_t rl, size_t next,
+	  size_t *at)
 {
-	size_t b = rl, best = n, stop = rl > maxfl ? rl - maxfl : 0, j, s;
+	const struct pat *p = x->p;
+	size_t b, best = x->n, stop = rl > x->maxfl ? rl - x->maxfl : 0, j, s;
+	const char *e, *end = r + rl - 1;
 	uint64_t h = 0;
+	int maybe;
 
+	/* first, without hashing: a from as long as one of the suffixes */
+	if (rl < x->minfl)
+		return best;
+	maybe = stop == 0 && x->lens[rl];
+	for (e = r + (stop > 0 ? stop - 1 : 0); !maybe && e < end &&
+	    (e = memchr(e, '=', (size_t)(end - e))) != NULL; e++)
+		maybe = x->lens[end - e];
+	if (!maybe)
+		return best;
+	b = rl;
 	while (b > stop) {
 		b--;
 		h = (unsigned char)r[b] + RUN_MUL * h;
 		if (b > 0 && r[b - 1] != '=')
 			continue;
-		for (s = run_slot(h, mask); (j = slot[s]) != 0;
-		    s = (s + 1) & mask) {
+		for (s = run_slot(h, x->mask); (j = x->slot[s]) != 0;
+		    s = (s + 1) & x->mask) {
 			j--;
 			if (j >= next && j < best && p[j].h == h &&
 			    p[j].fl == rl - b && memcmp(p[j].from, r + b,
@@ -303,29 +326,36 @@ run_first(const struct pat *p, size_t n, const size_t *slot, size_t mask,
  * of the run as it is then.  1 when *buf changed, 0 when not, -1 when
  * out of memory (*buf unchanged). */
 static int
-replace_runs(struct pat *p, size_t n, GByteArray **buf, size_t *count)
+replace_runs(struct pat *p, size_t n, const unsigned char *uc,
+	     GByteArray **buf, size_t *count)
 {
 	GByteArray *in = *buf, *out = NULL, *tmp = NULL;
 	const char *d = (const char *)in->data;
-	size_t *slot, mask, size, i, s, maxfl = 0, r0, r1, last = 0;
-	unsigned char uc[256];
+	struct runs x = { p, n, NULL, 0, SIZE_MAX, 0, NULL };
+	size_t size, i, s, r0, r1, last = 0;
 
 	for (size = 16; size < 2 * n + 2; size *= 2)
 		;
-	if ((slot = calloc(size, sizeof(*slot))) == NULL)
+	for (i = 0; i < n; i++)
+		if (p[i].fl > x.maxfl)
+			x.maxfl = p[i].fl;
+	for (i = 0; i < n; i++)
+		if (p[i].fl < x.minfl)
+			x.minfl = p[i].fl;
+	if ((x.slot = calloc(size, sizeof(*x.slot))) == NULL ||
+	    (x.lens = calloc(x.maxfl + 1, 1)) == NULL) {
+		free(x.slot);
 		return -1;
-	mask = size - 1;
+	}
+	x.mask = size - 1;
 	for (i = 0; i < n; i++) {
 		p[i].h = run_hash(p[i].from, p[i].fl);
-		for (s = run_slot(p[i].h, mask); slot[s] != 0;
-		    s = (s + 1) & mask)
+		for (s = run_slot(p[i].h, x.mask); x.slot[s] != 0;
+		    s = (s + 1) & x.mask)
 			;
-		slot[s] = i + 1;
-		if (p[i].fl > maxfl)
-			maxfl = p[i].fl;
+		x.slot[s] = i + 1;
+		x.lens[p[i].fl] = 1;
 	}
-	for (i = 0; i < 256; i++)
-		uc[i] = (unsigned char)url_char((int)i);
 	for (r0 = 0; r0 < in->len; r0 = r1 + 1) {
 		const char *r;
 		size_t rl, j, next = 0, at = 0;
@@ -338,8 +368,7 @@ replace_runs(struct pat *p, size_t n, GByteArray **buf, size_t *count)
 			break;
 		r = d + r0;
 		rl = r1 - r0;
-		while ((j = run_first(p, n, slot, mask, maxfl, r, rl, next,
-		    &at)) < n) {
+		while ((j = run_first(&x, r, rl, next, &at)) < n) {
 			if (tmp == NULL)
 				tmp = g_byte_array_new();
 			if (r != (const char *)tmp->data) {
@@ -363,7 +392,8 @@ replace_runs(struct pat *p, size_t n, GByteArray **buf, size_t *count)
 		g_byte_array_append(out, (const guint8 *)r, rl);
 		last = r1;
 	}
-	free(slot);
+	free(x.slot);
+	free(x.lens);
 	if (tmp != NULL)
 		g_byte_array_free(tmp, TRUE);
 	if (out == NULL)
@@ -382,12 +412,15 @@ replace_leaf(const struct rewrite *c, int html, GByteArray **buf,
 	     size_t *count)
 {
 	struct pat *p;
-	size_t n = 0, before = *count;
+	size_t n = 0, before = *count, i;
 	int changed;
+	unsigned char uc[256];
 
 	if ((p = pats_make(c, html, &n)) == NULL)
 		return 0;
-	if (!runs_ok(p, n) || (changed = replace_runs(p, n, buf,
+	for (i = 0; i < 256; i++)
+		uc[i] = (unsigned char)url_char((int)i);
+	if (!runs_ok(p, n, uc) || (changed = replace_runs(p, n, uc, buf,
 	    count)) < 0) {
 		*count = before;
 		changed = replace_seq(p, n, buf, count);
