@@ -46,6 +46,9 @@ static const struct finding findings[] = {
 	{ "varies-in-campaign", "1 link carries a code that differs in each "
 	  "copy of this campaign", "links carry a code that differs in "
 	  "each copy of this campaign", 0 },
+	{ "other-address", "1 link carries an e-mail address (perhaps yours, "
+	  "under another name)", "links carry e-mail addresses (perhaps "
+	  "yours, under another name)", 0 },
 	{ "opaque-token", "1 link carries an opaque code that may identify "
 	  "you", "links carry opaque codes that may identify you", 0 },
 	{ "known-host:", "1 link goes through a click-tracking service",
