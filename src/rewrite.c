@@ -406,7 +406,8 @@ replace_runs(struct pat *p, size_t n, const unsigned char *uc,
 
 /* replace_leaf: the replacements of a leaf (html: an HTML one) made in
  * *buf, in order (replace_runs when it may, else replace_seq); 1 when
- * *buf changed, else 0.  *count counts the occurrences replaced. */
+ * *buf changed, 0 when not, -1 when out of memory (nothing replaced).
+ * *count counts the occurrences replaced. */
 static int
 replace_leaf(const struct rewrite *c, int html, GByteArray **buf,
 	     size_t *count)
@@ -417,7 +418,7 @@ replace_leaf(const struct rewrite *c, int html, GByteArray **buf,
 	unsigned char uc[256];
 
 	if ((p = pats_make(c, html, &n)) == NULL)
-		return 0;
+		return -1;
 	for (i = 0; i < 256; i++)
 		uc[i] = (unsigned char)url_char((int)i);
 	if (!runs_ok(p, n, uc) || (changed = replace_runs(p, n, uc, buf,
@@ -498,8 +499,9 @@ clean_leaf(struct rewrite *c, GMimePart *part)
 	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->data,
 	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len);
 	g_object_unref(mem);
-	changed = replace_leaf(c, html, &content, &c->replaced);
-	if (!changed || c->nedits == REWRITE_MAX_EDITS) {
+	if ((changed = replace_leaf(c, html, &content, &c->replaced)) < 0)
+		c->skipped++;
+	if (changed <= 0 || c->nedits == REWRITE_MAX_EDITS) {
 		c->replaced = before;
 		g_byte_array_free(content, TRUE);
 		return;
