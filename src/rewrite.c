@@ -284,13 +284,15 @@ run_first(const struct runs *x, const char *r, size_t rl, size_t next,
 {
 	const struct pat *p = x->p;
 	size_t b, best = x->n, stop = rl > x->maxfl ? rl - x->maxfl : 0, j, s;
-	const char *e, *end = r + rl - 1;
+	const char *e, *end;
 	uint64_t h = 0;
 	int maybe;
 
-	/* first, without hashing: a from as long as one of the suffixes */
-	if (rl < x->minfl)
+	/* first, without hashing: a from as long as one of the suffixes
+	 * (every from has a byte: an emptied run, maybe NULL, ends here) */
+	if (rl < x->minfl || rl == 0)
 		return best;
+	end = r + rl - 1;
 	maybe = stop == 0 && x->lens[rl];
 	for (e = r + (stop > 0 ? stop - 1 : 0); !maybe && e < end &&
 	    (e = memchr(e, '=', (size_t)(end - e))) != NULL; e++)

@@ -100,6 +100,14 @@ text(uint32_t *s, char str[][STRLEN], size_t nstr, GByteArray *t)
 	}
 }
 
+/* same: a and b hold the same bytes (either may have no data). */
+static int
+same(const GByteArray *a, const GByteArray *b)
+{
+	return a->len == b->len && (a->len == 0 ||
+	    memcmp(a->data, b->data, a->len) == 0);
+}
+
 /* one_case: substitutions and a text from seed s; replace_leaf against
  * ref_leaf (html or not).  Sets *fast when replace_runs could be used,
  * *order when applying the substitutions in reverse order gives another
@@ -149,8 +157,7 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 	g_byte_array_append(b, t->data, t->len);
 	xa = replace_leaf(c, html, &a, &ca);
 	xb = ref_leaf(c, html, &b, &cb);
-	if (a->len != b->len || memcmp(a->data, b->data, a->len) != 0 ||
-	    xa != xb || ca != cb) {
+	if (!same(a, b) || xa != xb || ca != cb) {
 		fprintf(stderr, "text  [%.*s]\nruns  [%.*s] %d %zu\n"
 		    "loop  [%.*s] %d %zu\n", (int)t->len, (char *)t->data,
 		    (int)a->len, (char *)a->data, xa, ca, (int)b->len,
@@ -178,7 +185,7 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 	g_byte_array_append(b, t->data, t->len);
 	cb = 0;
 	ref_leaf(c, html, &b, &cb);
-	*order = a->len != b->len || memcmp(a->data, b->data, a->len) != 0;
+	*order = !same(a, b);
 	g_byte_array_free(a, TRUE);
 	g_byte_array_free(b, TRUE);
 	g_byte_array_free(t, TRUE);
