@@ -358,16 +358,24 @@ replace_runs(struct pat *p, size_t n, const unsigned char *uc,
 		x.slot[s] = i + 1;
 		x.lens[p[i].fl] = 1;
 	}
-	for (r0 = 0; r0 < in->len; r0 = r1 + 1) {
+	/* r0: 0 or just after a byte that ends a run; the runs shorter
+	 * than the shortest from are skipped by looking back from the end
+	 * of the shortest from that would start at r0 (each byte is looked
+	 * at at most twice, most of them never) */
+	r0 = 0;
+	while (n > 0 && r0 + x.minfl <= in->len) {
 		const char *r;
-		size_t rl, j, next = 0, at = 0;
+		size_t rl, j, next = 0, at = 0, q = r0 + x.minfl;
 
-		while (r0 < in->len && !uc[(unsigned char)d[r0]])
-			r0++;
-		for (r1 = r0; r1 < in->len && uc[(unsigned char)d[r1]]; r1++)
+		while (q > r0 && uc[(unsigned char)d[q - 1]])
+			q--;
+		if (q > r0) {
+			r0 = q;
+			continue;
+		}
+		for (r1 = r0 + x.minfl; r1 < in->len &&
+		    uc[(unsigned char)d[r1]]; r1++)
 			;
-		if (r1 == r0)
-			break;
 		r = d + r0;
 		rl = r1 - r0;
 		while ((j = run_first(&x, r, rl, next, &at)) < n) {
@@ -386,13 +394,15 @@ replace_runs(struct pat *p, size_t n, const unsigned char *uc,
 			next = j + 1;
 			(*count)++;
 		}
-		if (r == d + r0)
-			continue;
-		if (out == NULL)
-			out = g_byte_array_new();
-		g_byte_array_append(out, (const guint8 *)d + last, r0 - last);
-		g_byte_array_append(out, (const guint8 *)r, rl);
-		last = r1;
+		if (r != d + r0) {
+			if (out == NULL)
+				out = g_byte_array_new();
+			g_byte_array_append(out, (const guint8 *)d + last,
+			    r0 - last);
+			g_byte_array_append(out, (const guint8 *)r, rl);
+			last = r1;
+		}
+		r0 = r1 + 1;
 	}
 	free(x.slot);
 	free(x.lens);
