@@ -1,0 +1,299 @@
+/*
+ * test_rewrite.c - the one-pass replacement of a text leaf's links
+ * (replace_runs, replace_leaf in src/rewrite.c) against the loop it
+ * replaces: each substitution in turn, then its "&amp;" form in HTML,
+ * by replace_all on the whole text (ref_leaf below is that loop as it
+ * was).  Random texts and substitutions chosen so that they meet: a
+ * link's clean form that is another link (chains, where the order of the
+ * substitutions decides), URLs that are prefixes or suffixes of others,
+ * a URL inside another after '=' (redirects), repeated URLs, '&' and
+ * "&amp;", bytes that end a URL or not ('(', '=', NUL, 8-bit), the same
+ * URL twice, and substitutions in any case (rewrite_add) or with bytes
+ * no URL has, which take the loop.  The rewriter lives in src/, outside
+ * the library: it is built into this test from its source.
+ */
+#include "testutil.h"
+
+#include "../../src/rewrite.c"
+
+/* rnd: a small deterministic generator (xorshift). */
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* ref_leaf: clean_leaf's replacements before replace_leaf, verbatim. */
+static int
+ref_leaf(struct rewrite *c, int html, GByteArray **content, size_t *count)
+{
+	size_t i;
+	int changed = 0;
+	char *amp;
+
+	for (i = 0; i < c->nsubst; i++) {
+		changed |= replace_all(content, c->subst[i].from,
+		    c->subst[i].to, c->subst[i].text, count);
+		if (!html || c->subst[i].text || strchr(c->subst[i].from, '&') == NULL)
+			continue;
+		if ((amp = amp_form(c->subst[i].from)) != NULL) {
+			char *to = amp_form(c->subst[i].to);
+
+			if (to != NULL)
+				changed |= replace_all(content, amp, to, 0,
+				    count);
+			free(to);
+			free(amp);
+		}
+	}
+	return changed;
+}
+
+#define NSTR 24
+#define STRLEN 64
+
+/* url: a URL-like string of url_char bytes from a few pieces, so that
+ * prefixes, suffixes and repeats are frequent. */
+static void
+url(uint32_t *s, char *out)
+{
+	static const char *const piece[] = { "http://a/", "http://b.x/",
+	    "p", "q", "?u=", "&", "&amp;", "id=", "1", "=", "/", "x",
+	    "http://a/p" };
+	size_t n = 1 + rnd(s) % 5, k;
+
+	out[0] = '\0';
+	for (k = 0; k < n; k++)
+		strcat(out, piece[rnd(s) % (sizeof(piece) / sizeof(piece[0]))]);
+}
+
+/* text: a text of up to ~60 pieces: the strings of str (froms and tos),
+ * pieces of them, bytes that end a URL or not. */
+static void
+text(uint32_t *s, char str[][STRLEN], size_t nstr, GByteArray *t)
+{
+	static const char *const sep[] = { " ", "\"", "<a href=\"", "\">",
+	    "(", ")", "\n", "=", "'", "\xc3\xa9", "x", ",", "&", "&amp;" };
+	size_t n = rnd(s) % 60, k;
+
+	g_byte_array_set_size(t, 0);
+	for (k = 0; k < n; k++) {
+		unsigned r = rnd(s) % 10;
+		const char *p = str[rnd(s) % nstr];
+
+		if (r < 5) {
+			g_byte_array_append(t, (const guint8 *)p, strlen(p));
+		} else if (r == 5) {	/* a piece of one */
+			size_t l = strlen(p), a = l ? rnd(s) % l : 0;
+
+			g_byte_array_append(t, (const guint8 *)p + a,
+			    rnd(s) % (l - a + 1));
+		} else if (r == 6) {
+			g_byte_array_append(t, (const guint8 *)"\0", 1);
+		} else {
+			p = sep[rnd(s) % (sizeof(sep) / sizeof(sep[0]))];
+			g_byte_array_append(t, (const guint8 *)p, strlen(p));
+		}
+	}
+}
+
+/* same: a and b hold the same bytes (either may have no data). */
+static int
+same(const GByteArray *a, const GByteArray *b)
+{
+	return a->len == b->len && (a->len == 0 ||
+	    memcmp(a->data, b->data, a->len) == 0);
+}
+
+/* one_case: substitutions and a text from seed s; replace_leaf against
+ * ref_leaf (html or not).  Sets *fast when replace_runs could be used,
+ * *order when applying the substitutions in reverse order gives another
+ * text (the order matters in that case). */
+static void
+one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
+{
+	char str[NSTR][STRLEN];
+	struct rewrite *c = rewrite_new();
+	GByteArray *t = g_byte_array_new(), *a, *b;
+	size_t nsub = 1 + rnd(s) % 10, k, ca = 0, cb = 0, n = 0;
+	int html = rnd(s) % 2, xa, xb;
+	struct pat *p;
+	unsigned char uc[256];
+
+	assert_non_null(c);
+	for (k = 0; k < NSTR; k++)
+		url(s, str[k]);
+	for (k = 0; k < nsub; k++) {
+		char *from = str[k], *to = str[NSTR / 2 + k];
+
+		switch (rnd(s) % 6) {
+		case 0: to[0] = '\0'; break;	/* a web bug */
+		case 1: to[rnd(s) % (strlen(to) + 1)] = '\0'; break;
+		case 2: strcpy(to, str[rnd(s) % nsub]); break;	/* a chain */
+		case 3: {	/* a URL again */
+			const char *o = str[rnd(s) % NSTR];
+
+			memmove(from, o, strlen(o) + 1);
+			break;
+		}
+		default: break;
+		}
+		if (odd && rnd(s) % 8 == 0)	/* a byte no URL has */
+			strcat(rnd(s) % 2 ? from : to, "\" x");
+		if (odd && rnd(s) % 8 == 0) {	/* rewrite_add */
+			assert_int_equal(rewrite_add(c, from, to), 0);
+			continue;
+		}
+		assert_int_equal(add_subst(c, from, XXH3_64bits(from,
+		    strlen(from)), to, 0), 0);
+	}
+	text(s, str, NSTR, t);
+	a = g_byte_array_new();
+	g_byte_array_append(a, t->data, t->len);
+	b = g_byte_array_new();
+	g_byte_array_append(b, t->data, t->len);
+	xa = replace_leaf(c, html, &a, &ca);
+	xb = ref_leaf(c, html, &b, &cb);
+	if (!same(a, b) || xa != xb || ca != cb) {
+		fprintf(stderr, "text  [%.*s]\nruns  [%.*s] %d %zu\n"
+		    "loop  [%.*s] %d %zu\n", (int)t->len, (char *)t->data,
+		    (int)a->len, (char *)a->data, xa, ca, (int)b->len,
+		    (char *)b->data, xb, cb);
+		for (k = 0; k < c->nsubst; k++)
+			fprintf(stderr, "  %s -> %s%s\n", c->subst[k].from,
+			    c->subst[k].to, c->subst[k].text ? " (text)" : "");
+		fail_msg("replace_leaf differs from the loop");
+	}
+	*replaced += ca;
+	p = pats_make(c, html, &n);
+	assert_non_null(p);
+	for (k = 0; k < 256; k++)
+		uc[k] = (unsigned char)url_char((int)k);
+	*fast = runs_ok(p, n, uc);
+	pats_free(p, n);
+	/* the same substitutions in reverse order */
+	for (k = 0; k < c->nsubst / 2; k++) {
+		struct subst x = c->subst[k];
+
+		c->subst[k] = c->subst[c->nsubst - 1 - k];
+		c->subst[c->nsubst - 1 - k] = x;
+	}
+	g_byte_array_set_size(b, 0);
+	g_byte_array_append(b, t->data, t->len);
+	cb = 0;
+	ref_leaf(c, html, &b, &cb);
+	*order = !same(a, b);
+	g_byte_array_free(a, TRUE);
+	g_byte_array_free(b, TRUE);
+	g_byte_array_free(t, TRUE);
+	rewrite_free(c);
+}
+
+/* test_random: 40,000 cases (a quarter with rewrite_add or odd bytes);
+ * the one pass must be taken in most, and the order must matter in
+ * some (else a pass that ignored it would pass too). */
+static void
+test_random(void **state)
+{
+	uint32_t s = 12345;
+	size_t i, fast = 0, order = 0, fast_order = 0, replaced = 0;
+	int f, o;
+
+	for (i = 0; i < 40000; i++) {
+		one_case(&s, i % 4 == 0, &f, &o, &replaced);
+		fast += f;
+		order += o;
+		fast_order += f && o;
+	}
+	fprintf(stderr, "fast %zu order %zu fast_order %zu replaced %zu\n",
+	    fast, order, fast_order, replaced);
+	assert_true(fast > 30000);
+	assert_true(fast_order > 1000);
+	assert_true(replaced > 20000);
+}
+
+/* test_cases: the rules shown on fixed texts: standalone only (a URL
+ * that goes on is left), after '=' or '(' it starts, a chain follows
+ * the order, an emptied link, "&amp;" forms in HTML only. */
+static void
+test_cases(void **state)
+{
+	static const struct {
+		const char *subst[6];	/* from, to pairs, NULL ends */
+		int html;
+		const char *in, *out;
+		size_t count;
+	} t[] = {
+		{ { "http://a/?id=1", "http://a/", NULL }, 0,
+		  "x http://a/?id=1 http://a/?id=12 (http://a/?id=1)",
+		  "x http://a/ http://a/?id=12 (http://a/)", 2 },
+		{ { "http://a/?id=1", "http://a/", NULL }, 0,
+		  "http://r/?u=http://a/?id=1 xhttp://a/?id=1",
+		  "http://r/?u=http://a/ xhttp://a/?id=1", 1 },
+		{ { "http://a/1", "http://a/2", "http://a/2", "http://a/3",
+		    NULL }, 0, "http://a/1 http://a/2", "http://a/3 http://a/3",
+		  3 },
+		{ { "http://a/2", "http://a/3", "http://a/1", "http://a/2",
+		    NULL }, 0, "http://a/1 http://a/2", "http://a/2 http://a/3",
+		  2 },
+		{ { "http://b/p?u=http://a/1", "http://b/p", "http://a/1", "",
+		    NULL }, 0,
+		  "<http://b/p?u=http://a/1> http://a/1, http://a/1.",
+		  "<http://b/p> , http://a/1.", 2 },
+		{ { "http://a/1", "", "http://b/p?u=http://a/1", "http://b/p",
+		    NULL }, 0, "<http://b/p?u=http://a/1>",
+		  "<http://b/p?u=>", 1 },
+		{ { "http://a/?x=1&y=2", "http://a/?x=1", NULL }, 1,
+		  "href=\"http://a/?x=1&amp;y=2\" http://a/?x=1&y=2",
+		  "href=\"http://a/?x=1\" http://a/?x=1", 2 },
+		{ { "http://a/?x=1&y=2", "http://a/?x=1", NULL }, 0,
+		  "href=\"http://a/?x=1&amp;y=2\"",
+		  "href=\"http://a/?x=1&amp;y=2\"", 0 },
+	};
+	size_t i, k, count;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct rewrite *c = rewrite_new();
+		GByteArray *b = g_byte_array_new();
+		struct pat *p;
+		size_t n;
+		unsigned char uc[256];
+
+		for (k = 0; t[i].subst[k] != NULL; k += 2)
+			assert_int_equal(add_subst(c, t[i].subst[k],
+			    XXH3_64bits(t[i].subst[k], strlen(t[i].subst[k])),
+			    t[i].subst[k + 1], 0), 0);
+		p = pats_make(c, t[i].html, &n);
+		for (k = 0; k < 256; k++)
+			uc[k] = (unsigned char)url_char((int)k);
+		assert_true(runs_ok(p, n, uc));
+		pats_free(p, n);
+		g_byte_array_append(b, (const guint8 *)t[i].in,
+		    strlen(t[i].in));
+		count = 0;
+		assert_int_equal(replace_leaf(c, t[i].html, &b, &count),
+		    t[i].count > 0);
+		if (b->len != strlen(t[i].out))
+			fprintf(stderr, "case %zu: [%.*s]\n", i, (int)b->len,
+			    (char *)b->data);
+		assert_int_equal(b->len, strlen(t[i].out));
+		assert_memory_equal(b->data, t[i].out, b->len);
+		assert_int_equal(count, t[i].count);
+		g_byte_array_free(b, TRUE);
+		rewrite_free(c);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_random),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
