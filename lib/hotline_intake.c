@@ -256,8 +256,8 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 	int64_t now;
 	rf_status rs = RF_OK;
 	const char **addrs;
-	size_t i, j, naddrs = 1;
-	unsigned links;
+	size_t i, j, naddrs = 1, *first;
+	unsigned *links;
 
 	if (!rf_hotline_may(who != NULL ? who->role : RF_ROLE_NONE,
 	    RF_PERM_SUBMIT))
@@ -284,7 +284,9 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 	if (r->mail != NULL && r->mail->also != NULL)
 		naddrs += r->mail->nalso;
 	if ((addrs = rf_arena_array(a, naddrs, sizeof(*addrs))) == NULL ||
-	    (u = rf_arena_array(a, r->nurls, sizeof(*u))) == NULL) {
+	    (u = rf_arena_array(a, r->nurls, sizeof(*u))) == NULL ||
+	    (first = rf_arena_array(a, r->nurls, sizeof(*first))) == NULL ||
+	    (links = rf_arena_array(a, r->nurls, sizeof(*links))) == NULL) {
 		rs = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -313,24 +315,30 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 	}
 	/* One submission is one report of each case it names, however many
 	 * of its links (differently tracked) lead to the same page: the
-	 * case's priority and the month's count are reports, not links. */
+	 * case's priority and the month's count are reports, not links.
+	 * first[i]: the first URL with i's canonical form; links[k]: how
+	 * many URLs have the canonical form of URL k, a first one. */
 	for (i = 0; i < r->nurls; i++) {
+		links[i] = 0;
 		if (out[i].error != NULL)
 			continue;
 		for (j = 0; j < i; j++)
-			if (out[j].error == NULL && strcmp(u[j].canonical,
-			    u[i].canonical) == 0)
+			if (out[j].error == NULL && first[j] == j &&
+			    strcmp(u[j].canonical, u[i].canonical) == 0)
 				break;
-		if (j < i) {
-			out[i].report_id = out[j].report_id;
-			out[i].case_id = out[j].case_id;
+		first[i] = j;
+		links[j]++;
+	}
+	for (i = 0; i < r->nurls; i++) {
+		if (out[i].error != NULL)
+			continue;
+		if (first[i] != i) {
+			out[i].report_id = out[first[i]].report_id;
+			out[i].case_id = out[first[i]].case_id;
 			out[i].repeated = 1;
 			continue;
 		}
-		for (links = 1, j = i + 1; j < r->nurls; j++)
-			links += out[j].error == NULL && strcmp(u[j].canonical,
-			    u[i].canonical) == 0;
-		if ((rs = file_one(h, who, r, r->urls[i], &u[i], links, now,
+		if ((rs = file_one(h, who, r, r->urls[i], &u[i], links[i], now,
 		    &out[i], err)) != RF_OK)
 			goto done;
 	}
