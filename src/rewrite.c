@@ -502,6 +502,8 @@ clean_leaf(struct rewrite *c, GMimePart *part)
 		c->skipped++;
 		return;
 	}
+	if (c->nedits == REWRITE_MAX_EDITS)
+		return;		/* no room to record a change: not decoded */
 	start = (size_t)src->bound_start;
 	end = (size_t)src->bound_end;
 	mem = g_mime_stream_mem_new();
@@ -513,7 +515,7 @@ clean_leaf(struct rewrite *c, GMimePart *part)
 	g_object_unref(mem);
 	if ((changed = replace_leaf(c, html, &content, &c->replaced)) < 0)
 		c->skipped++;
-	if (changed <= 0 || c->nedits == REWRITE_MAX_EDITS) {
+	if (changed <= 0) {
 		c->replaced = before;
 		g_byte_array_free(content, TRUE);
 		return;
