@@ -8,9 +8,9 @@
   concmail.py milter PORT MBOX THREADS
       send every message of MBOX through the milter on 127.0.0.1:PORT,
       THREADS connections at once, the envelope recipient taken from To:;
-      print one line per final answer letter with its count ("c 480",
-      "y 451 4.3.0 ... 20"), sorted, and exit 0 when every message got
-      an answer.
+      print one line per final answer with its count, sorted: the
+      letter and the reply's code only ("c 480", "y 451 4.3.0 20");
+      exit 0 when every message got an answer.
 """
 import sys
 import threading
@@ -67,7 +67,7 @@ def send(port, rcpt, hdrs, body):
                 break
         s.sendall(mc.packet(b"Q"))
         text = d.rstrip(b"\x00").decode(errors="replace")
-        return r.decode() + (" " + text[:11] if text else "")
+        return r.decode() + (" " + text[:9] if text else "")
     finally:
         s.close()
 
