@@ -44,7 +44,7 @@ serial() {
 # must exit 0 with nothing on standard error.
 parallel() {
 	_db=$1; shift
-	_pids= _i=0
+	_pids='' _i=0
 	for _f in "$@"; do
 		"$REDFLAG" scan --db "$_db" --no-progress "$_f" > "$d/par$_i.out" \
 		    2> "$d/par$_i.err" &
@@ -78,10 +78,13 @@ for backend in sqlite redis; do
 	redis) r=redis://127.0.0.1:$redis_port
 	       ser=$r/ser par=$r/par mix=$r/mix mixref=$r/mixref ;;
 	esac
+	t0=$(now)
 	# shellcheck disable=SC2086
-	t0=$(now); serial "$ser" $files; t1=$(now)
+	serial "$ser" $files
+	t1=$(now)
 	# shellcheck disable=SC2086
-	parallel "$par" $files; t2=$(now)
+	parallel "$par" $files
+	t2=$(now)
 	check "$backend, $writers scans x $per" "$ser" "$par"
 	echo "$backend: wall time serial $(echo "$t1 - $t0" | bc) s, $writers in parallel $(echo "$t2 - $t1" | bc) s"
 
