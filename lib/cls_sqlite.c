@@ -37,9 +37,24 @@ struct sq {
 	sqlite3_stmt *upsert, *del_zero, *add_meta;
 };
 
-static const char schema[] =
+/* Run at every open: no lock needed once the file is in WAL mode, so
+ * that opening for classification never waits for a training run (which
+ * holds the write lock for the whole run). */
+static const char setup[] =
 	"PRAGMA journal_mode=WAL;"
-	"PRAGMA synchronous=NORMAL;"
+	"PRAGMA synchronous=NORMAL;";
+
+/* Whether the schema is complete (tables and the meta rows). */
+static const char *const schema_done =
+	"SELECT count(*) = 3 FROM sqlite_schema WHERE type = 'table' AND"
+	" name IN ('meta', 'tokens', 'learned')";
+static const char *const meta_done =
+	"SELECT count(*) = 3 FROM meta WHERE k IN ('version', 'nspam', 'nham')";
+
+/* Run only when the schema is not complete: a write, in one transaction
+ * (a crash leaves all of it or none). */
+static const char schema[] =
+	"BEGIN IMMEDIATE;"
 	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY,"
 	" v INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS tokens(h INTEGER PRIMARY KEY,"
@@ -48,7 +63,8 @@ static const char schema[] =
 	" spam INTEGER NOT NULL, tokens BLOB NOT NULL,"
 	" times INTEGER NOT NULL DEFAULT 1);"
 	"INSERT OR IGNORE INTO meta VALUES('version',2),('nspam',0),"
-	"('nham',0);";
+	"('nham',0);"
+	"COMMIT;";
 
 /* Version 1 to 2: learned gets times (1 for every message learned). */
 static const char upgrade1[] =
@@ -78,8 +94,15 @@ load(struct sq *c, rf_error *err)
 	struct rf__cmap m = { 0 };
 	rf_status rs = RF_OK;
 	sqlite3_int64 n = 0;
-	int rc;
+	int rc, tx = 0;
 
+	/* one read transaction: the tokens and the message counts of one
+	 * state, never those of a training run committed in between */
+	if (sqlite3_get_autocommit(c->db)) {
+		if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			return db_fail(c, err, "reading tokens");
+		tx = 1;
+	}
 	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM tokens", -1,
 	    &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
 		rs = db_fail(c, err, "counting tokens");
@@ -134,7 +157,30 @@ load(struct sq *c, rf_error *err)
 out:
 	sqlite3_finalize(st);
 	rf__cmap_free(&m);
+	if (tx)		/* read only: ending it cannot lose anything */
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	return rs;
+}
+
+/* schema_ok: 1 when the tables and the meta rows exist, 0 when not, -1
+ * when the file cannot be read. */
+static int
+schema_ok(struct sq *c)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = -1;
+
+	if (sqlite3_prepare_v2(c->db, schema_done, -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		ok = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ok == 1 && (sqlite3_prepare_v2(c->db, meta_done, -1, &st, NULL) !=
+	    SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_int(st, 0) == 0))
+		ok = 0;
+	sqlite3_finalize(st);
+	return ok;
 }
 
 static void
@@ -231,6 +277,7 @@ rf__cls_sqlite_open(const char *path, const rf_cls_params *p, void **be,
 {
 	struct sq *c;
 	rf_status rs = RF_OK;
+	int ok;
 
 	*be = NULL;
 	c = calloc(1, sizeof(*c));
@@ -244,9 +291,19 @@ rf__cls_sqlite_open(const char *path, const rf_cls_params *p, void **be,
 		    c->db ? sqlite3_errmsg(c->db) : "out of memory");
 		goto out;
 	}
-	sqlite3_busy_timeout(c->db, 10000);
-	if (sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+	sqlite3_busy_timeout(c->db, RF__CLS_SQLITE_BUSY_MS);
+	if (sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
+		rs = db_fail(c, err, "setting up");
+		goto out;
+	}
+	if ((ok = schema_ok(c)) < 0) {
+		rs = db_fail(c, err, "reading the schema");
+		goto out;
+	}
+	if (ok == 0 && sqlite3_exec(c->db, schema, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
 		rs = db_fail(c, err, "creating tables");
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 		goto out;
 	}
 	if ((rs = upgrade(c, err)) != RF_OK ||

@@ -50,6 +50,10 @@ struct rf__cls_view {
 enum rf__cls_how { RF__LEARN, RF__AGAIN, RF__UNDO };
 
 #define RF__CLS_REDIS_TIMEOUT_MS 2000	/* connect and each command */
+/* SQLite: how long a write (training, complain's learning, creating the
+ * schema of a new file) waits for another writer's lock; opening and
+ * classifying take no lock once the schema exists */
+#define RF__CLS_SQLITE_BUSY_MS 10000
 
 /*
  * rf__cls_tokens_check: the database's token set version (0: none

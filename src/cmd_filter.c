@@ -272,10 +272,18 @@ cmd_filter(int argc, char **argv)
 		cli_warn("filter: writing the message: %s", strerror(errno));
 		goto out;
 	}
+	/* counted after the whole message was written (a copy whose output
+	 * failed is not counted); a store that cannot count it (locked past
+	 * its timeout, unreachable) is on_error: EX_TEMPFAIL, so that the
+	 * MTA discards the output and tries again (the retry is counted),
+	 * or with on_error = accept the message passes uncounted */
+	if (pipeline_commit(p, &res, &err) != RF_OK) {
+		cli_warn("filter: counting the message: %s: on_error = %s",
+		    err.msg, action_name(cfg.on_error));
+		rc = cfg.on_error == ACTION_ACCEPT ? RF_EXIT_OK : EX_TEMPFAIL;
+		goto out;
+	}
 	rc = RF_EXIT_OK;
-	if (pipeline_commit(p, &res, &err) != RF_OK)
-		cli_warn("filter: message passed but not counted: %s",
-		    err.msg);
 out:
 	pipeline_result_free(&res);
 	pipeline_close(p);

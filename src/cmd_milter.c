@@ -453,10 +453,20 @@ mf_eom(SMFICTX *ctx)
 	    st->qid[0] ? st->qid : "-", r.headers[0].value,
 	    action_name(r.action), st->nrcpts,
 	    r.body != NULL ? " rewritten" : "");
+	/* a store that cannot count the copy (locked past its timeout,
+	 * unreachable) is on_error: tempfail (the changes sent are dropped
+	 * with the message; the MTA tries again and the retry is counted),
+	 * or with on_error = accept the message passes uncounted */
 	if (ret == SMFIS_CONTINUE && pipeline_commit(server->pipe, &r, &err) !=
-	    RF_OK)
+	    RF_OK) {
+		pipeline_result_free(&r);
+		if (cfg->on_error != ACTION_ACCEPT)
+			return fail(ctx, st, cfg->on_error, err.msg);
 		mlog("%s: accepted but not counted: %s",
 		    st->qid[0] ? st->qid : "-", err.msg);
+		message_end(st);
+		return ret;
+	}
 	pipeline_result_free(&r);
 	message_end(st);
 	return ret;

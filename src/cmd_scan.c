@@ -15,8 +15,15 @@
 #include "scan.h"
 #include "sprinter.h"
 
-/* Stream mode commits the store every this many messages. */
+/* Stream mode writes the store in groups (one transaction each, which
+ * holds the write lock of a SQLite store): a group starts at the first
+ * message after the last commit and is committed after this many
+ * messages, once it has been open this many milliseconds, and before
+ * standard input is read (a pipe may stall for any time), so that other
+ * writers (the milter, other scans) wait at most about
+ * STREAM_COMMIT_MS for the lock (docs/store.md, "Concurrent writers"). */
 #define STREAM_COMMIT_EVERY 1000
+#define STREAM_COMMIT_MS 100
 #define OUT_BUFFER (1 << 16)	/* stdio buffer of the reports */
 
 static void
@@ -96,6 +103,42 @@ scan_progress(struct scan *s, const char *what, size_t done, size_t total,
 		fputc('\n', stderr);
 }
 
+/* group_begin: start the store group unless one is open; -1 after
+ * reporting a failure. */
+static int
+group_begin(struct scan *s)
+{
+	rf_error err;
+
+	if (s->cfg.store == NULL || s->in_group)
+		return 0;
+	if (rf_store_begin(s->cfg.store, &err) != RF_OK) {
+		cli_warn("scan: %s", err.msg);
+		return -1;
+	}
+	s->in_group = 1;
+	s->since_commit = 0;
+	clock_gettime(CLOCK_MONOTONIC, &s->group_start);
+	return 0;
+}
+
+/* group_commit: commit the open store group, if any; -1 after reporting
+ * a failure. */
+static int
+group_commit(struct scan *s)
+{
+	rf_error err;
+
+	if (!s->in_group)
+		return 0;
+	s->in_group = 0;
+	if (rf_store_commit(s->cfg.store, &err) != RF_OK) {
+		cli_warn("scan: %s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* stream_item: analyse one message, add it to the store, report it. */
 static int
 stream_item(struct scan *s, const rf_item *item)
@@ -119,6 +162,10 @@ stream_item(struct scan *s, const rf_item *item)
 	now = rf_message_time(m);
 	if (now == 0)
 		now = (long long)time(NULL);
+	if (group_begin(s) != 0) {
+		rf_message_free(m);
+		return -1;
+	}
 	st = rf_analysis_message(s->ctx, &s->cfg, m, s->rcpt, &an, &err);
 	if (st == RF_OK)
 		st = rf_analysis_campaign(s->ctx, &s->cfg, &an, 1, now, &err);
@@ -151,13 +198,13 @@ stream_item(struct scan *s, const rf_item *item)
 	s->links += m->links.n;
 	s->tracking += an.ntracking;
 	rf_message_free(m);
-	if (++s->since_commit >= STREAM_COMMIT_EVERY) {
-		s->since_commit = 0;
-		if (rf_store_commit(s->cfg.store, &err) != RF_OK ||
-		    rf_store_begin(s->cfg.store, &err) != RF_OK) {
-			cli_warn("scan: %s", err.msg);
-			return -1;
-		}
+	if (s->in_group) {
+		struct timespec t;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (++s->since_commit >= STREAM_COMMIT_EVERY ||
+		    elapsed(&s->group_start, &t) * 1000 >= STREAM_COMMIT_MS)
+			return group_commit(s);
 	}
 	return 0;
 }
@@ -203,6 +250,8 @@ scan_path(struct scan *s, const char *path)
 	int rc = 0;
 
 	if (strcmp(path, "-") == 0) {
+		if (group_commit(s) != 0)	/* a pipe may stall */
+			return -1;
 		cli_stdin_hint("scan");
 		st = rf_source_open_fd(0, "-", lim, &src, &err);
 	} else {
@@ -229,7 +278,8 @@ scan_path(struct scan *s, const char *path)
 
 /* open_store: the campaign store, then the consent store (by default in
  * the same file or server, with tables of its own: opened after the
- * campaign store has made its schema, before the write transaction). */
+ * campaign store has made its schema).  The write groups start with the
+ * messages (group_begin). */
 static int
 open_store(struct scan *s, const char *db, const char *consent)
 {
@@ -240,9 +290,6 @@ open_store(struct scan *s, const char *db, const char *consent)
 		goto fail;
 	which = consent != NULL ? consent : db;
 	if (rf_consent_open(which, 0, &s->cfg.consent, &err) != RF_OK)
-		goto fail;
-	which = db;
-	if (rf_store_begin(s->cfg.store, &err) != RF_OK)
 		goto fail;
 	return 0;
 fail:
@@ -358,11 +405,8 @@ cmd_scan(int argc, char **argv)
 		rc = scan_path(&s, "-");
 	if (rc == 0 && s.batch != NULL)
 		rc = batch_finish(&s);
-	if (rc == 0 && s.cfg.store != NULL &&
-	    rf_store_commit(s.cfg.store, &err) != RF_OK) {
-		cli_warn("scan: %s", err.msg);
+	if (rc == 0 && group_commit(&s) != 0)
 		rc = -1;
-	}
 	scan_progress(&s, "done", 0, 0, 1);
 	if (!s.json)
 		fprintf(s.out, "%zu messages, %zu in campaigns, %zu links, %zu "

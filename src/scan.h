@@ -32,6 +32,8 @@ struct scan {
 	size_t messages, failed, links, tracking, in_campaigns;
 	size_t verdicts[4];	/* by rf_verdict_kind */
 	size_t since_commit;	/* stream mode: adds in this transaction */
+	int in_group;		/* stream mode: a store group is open */
+	struct timespec group_start;	/* when it began (monotonic) */
 	struct timespec start, last;
 };
 
