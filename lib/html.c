@@ -479,7 +479,8 @@ collapsed(struct hx *h, const char *s, size_t n)
 /* same_site: the host th the text shows and link l's host are one site:
  * the same host but for "www.", or the same registrable domain
  * ("bravenet.com" and "counter29.bravenet.com"): a site's own hosts are
- * no other host. */
+ * no other host; also when l's host is none a link can lead to
+ * (rf__host_name), which leaves nothing to compare. */
 static int
 same_site(struct hx *h, const char *th, const rf_link *l)
 {
@@ -490,6 +491,10 @@ same_site(struct hx *h, const char *th, const rf_link *l)
 	if (strncasecmp(y, "www.", 4) == 0)
 		y += 4;
 	if (strcasecmp(x, y) == 0)
+		return 1;
+	/* an href no link can lead to (http://www.ecila.frECHO, the
+	 * quote of the HTML misplaced) deceives nobody */
+	if (!rf__host_name(h->ctx, l->host))
 		return 1;
 	return l->domain != NULL &&
 	    (d = rf_url_domain(h->ctx, h->a, th)) != NULL &&

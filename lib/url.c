@@ -820,12 +820,8 @@ rf__text_shows_address(const char *text)
 	return e > s && e - s <= RF__URL_MAX && shows_address(text, s, e);
 }
 
-/* host_name: host (lower case, as rf_url_analyse gives it) is an IPv4
- * address or a name of letters, digits, '-' and '.' under a known
- * top-level domain: not "www.soft2reg" or "loseweightfast!", which a
- * text may show but no link can lead to. */
-static int
-host_name(const rf_ctx *ctx, const char *host)
+int
+rf__host_name(const rf_ctx *ctx, const char *host)
 {
 	const char *last;
 	char quad[16];
@@ -864,7 +860,7 @@ rf_url_text_host(const rf_ctx *ctx, rf_arena *a, const char *text)
 		memset(&k, 0, sizeof(k));
 		if ((k.url = rf_arena_strndup(a, text + s, e - s)) == NULL ||
 		    rf_url_analyse(ctx, a, &k, NULL) != RF_OK ||
-		    !host_name(ctx, k.host))
+		    !rf__host_name(ctx, k.host))
 			return NULL;
 		return k.host;
 	}
