@@ -54,8 +54,9 @@ count_link(rf_link *l, void *arg)
 }
 
 /* deceptive_link: keep the pair of a link whose text, written as a link
- * address, shows another site than the one it leads to (each distinct
- * pair once; the first RF_VERDICT_DECEPTIVE_MAX kept, all counted). */
+ * address, shows another site than the one it leads to (the first
+ * RF_VERDICT_DECEPTIVE_MAX distinct pairs kept, each once; every other
+ * link counted in ndeceptive). */
 static int
 deceptive_link(rf_link *l, void *arg)
 {
