@@ -476,14 +476,29 @@ collapsed(struct hx *h, const char *s, size_t n)
 	return rf__html_collapse(r, (const unsigned char *)s, n) > 0 ? r : NULL;
 }
 
+/* same_site: the host th the text shows and link l's host are one site:
+ * the same host but for "www.", or the same registrable domain
+ * ("bravenet.com" and "counter29.bravenet.com"): a site's own hosts are
+ * no other host; also when l's host is none a link can lead to
+ * (rf__host_name), which leaves nothing to compare. */
 static int
-same_host(const char *x, const char *y)
+same_site(struct hx *h, const char *th, const rf_link *l)
 {
+	const char *x = th, *y = l->host, *d;
+
 	if (strncasecmp(x, "www.", 4) == 0)
 		x += 4;
 	if (strncasecmp(y, "www.", 4) == 0)
 		y += 4;
-	return strcasecmp(x, y) == 0;
+	if (strcasecmp(x, y) == 0)
+		return 1;
+	/* an href no link can lead to (http://www.ecila.frECHO, the
+	 * quote of the HTML misplaced) deceives nobody */
+	if (!rf__host_name(h->ctx, l->host))
+		return 1;
+	return l->domain != NULL &&
+	    (d = rf_url_domain(h->ctx, h->a, th)) != NULL &&
+	    strcasecmp(d, l->domain) == 0;
 }
 
 /* anchor_end: give the open anchor its text and check the host it shows. */
@@ -508,7 +523,7 @@ anchor_end(struct hx *h)
 	l->text = text;
 	if (text != NULL && l->host != NULL &&
 	    (th = rf_url_text_host(h->ctx, h->a, text)) != NULL &&
-	    !same_host(th, l->host)) {
+	    !same_site(h, th, l)) {
 		l->text_host = th;
 		l->flags |= RF_LINKF_TEXT_HOST;
 	}

@@ -81,6 +81,19 @@ void rf__locked_free(void *p);
  * "gif". */
 int rf__known_tld(const rf_ctx *ctx, const char *label, size_t n);
 
+/* rf__text_shows_address: a display text (rf_link.text; NULL allowed)
+ * is written as a link address, "www.bank.example" or
+ * "https://bank.example/login" (rf_url_text_host's first form), not a
+ * bare name such as "Bank.example" (url.c). */
+int rf__text_shows_address(const char *text);
+
+/* rf__host_name: host (lower case, as rf_url_analyse gives it; NULL
+ * allowed) is an IPv4 address or a name of letters, digits, '-' and '.'
+ * under a known top-level domain (rf__known_tld): not "www.soft2reg",
+ * "loseweightfast!" or "edge.com.sgsurfer's", which a text may show (or
+ * a broken href hold) but no link can lead to (url.c). */
+int rf__host_name(const rf_ctx *ctx, const char *host);
+
 /* rf__registrable_domain: psl_registrable_domain(ctx->psl, host) (a
  * pointer into host, or NULL), remembered per host in the context: a
  * message links to few hosts, many times, and mail to the same hosts

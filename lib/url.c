@@ -784,33 +784,83 @@ text_bare_host(const rf_ctx *ctx, rf_arena *a, const char *s, size_t n)
 	return res;
 }
 
+/* text_trim: the range [*s, *e) of text without the blanks, brackets and
+ * quotes around it, nor the punctuation after it. */
+static void
+text_trim(const char *text, size_t *s, size_t *e)
+{
+	*s = 0;
+	*e = strlen(text);
+	while (*s < *e && ((unsigned char)text[*s] <= ' ' ||
+	    strchr("(<[\"'", text[*s]) != NULL))
+		(*s)++;
+	while (*e > *s && ((unsigned char)text[*e - 1] <= ' ' ||
+	    strchr(")>]\"'.,;:!?", text[*e - 1]) != NULL))
+		(*e)--;
+}
+
+/* shows_address: text[s..e) is written as a link address: "www.",
+ * "//" or a scheme's "://". */
+static int
+shows_address(const char *text, size_t s, size_t e)
+{
+	return rf__prefix_ci(text + s, e - s, "www.") ||
+	    rf__prefix_ci(text + s, e - s, "//") ||
+	    memmem(text + s, e - s, "://", 3) != NULL;
+}
+
+int
+rf__text_shows_address(const char *text)
+{
+	size_t s, e;
+
+	if (text == NULL)
+		return 0;
+	text_trim(text, &s, &e);
+	return e > s && e - s <= RF__URL_MAX && shows_address(text, s, e);
+}
+
+int
+rf__host_name(const rf_ctx *ctx, const char *host)
+{
+	const char *last;
+	char quad[16];
+	size_t i;
+
+	if (host == NULL || host[0] == '\0')
+		return 0;
+	if (ipv4(host, quad) == 1)
+		return 1;
+	for (i = 0; host[i] != '\0'; i++)
+		if (!is_alpha((unsigned char)host[i]) &&
+		    !is_digit((unsigned char)host[i]) && host[i] != '-' &&
+		    host[i] != '.')
+			return 0;
+	last = strrchr(host, '.');
+	return last != NULL && last[1] != '\0' &&
+	    rf__known_tld(ctx, last + 1, strlen(last + 1));
+}
+
 const char *
 rf_url_text_host(const rf_ctx *ctx, rf_arena *a, const char *text)
 {
 	rf_link k;
-	size_t s = 0, e, i;
+	size_t s, e, i;
 
 	if (text == NULL)
 		return NULL;
-	e = strlen(text);
-	while (s < e && ((unsigned char)text[s] <= ' ' ||
-	    strchr("(<[\"'", text[s]) != NULL))
-		s++;
-	while (e > s && ((unsigned char)text[e - 1] <= ' ' ||
-	    strchr(")>]\"'.,;:!?", text[e - 1]) != NULL))
-		e--;
+	text_trim(text, &s, &e);
 	if (e == s || e - s > RF__URL_MAX)
 		return NULL;
 	for (i = s; i < e; i++)
 		if ((unsigned char)text[i] <= ' ' || text[i] == '@' ||
 		    text[i] == '<' || text[i] == '>' || text[i] == '"')
 			break;
-	if (rf__prefix_ci(text + s, e - s, "www.") ||
-	    rf__prefix_ci(text + s, e - s, "//") ||
-	    (memmem(text + s, e - s, "://", 3) != NULL)) {
+	if (shows_address(text, s, e)) {
 		memset(&k, 0, sizeof(k));
 		if ((k.url = rf_arena_strndup(a, text + s, e - s)) == NULL ||
-		    rf_url_analyse(ctx, a, &k, NULL) != RF_OK)
+		    rf_url_analyse(ctx, a, &k, NULL) != RF_OK ||
+		    !rf__host_name(ctx, k.host))
 			return NULL;
 		return k.host;
 	}

@@ -236,6 +236,43 @@ bulk_evidence(const rf_verdict_facts *f, const rf_verdict_settings *s,
 	return b;
 }
 
+/* deception_signs: a sign for each deceptive link the facts keep, one
+ * for those beyond. */
+static void
+deception_signs(const rf_verdict_facts *f, struct reasons *r)
+{
+	char shown[RF_VERDICT_SIGN_HOST_MAX * 4 + 8];
+	char to[RF_VERDICT_SIGN_HOST_MAX * 4 + 8];
+	unsigned i, n = f->ndeceptive < RF_VERDICT_DECEPTIVE_MAX ?
+	    f->ndeceptive : RF_VERDICT_DECEPTIVE_MAX, more;
+
+	for (i = 0; i < n; i++)
+		add(r, "a link's text shows %s but it leads to %s (a "
+		    "deception sign)", rf_escape(shown, sizeof(shown),
+		    f->shown[i], RF_VERDICT_SIGN_HOST_MAX), rf_escape(to,
+		    sizeof(to), f->leads_to[i], RF_VERDICT_SIGN_HOST_MAX));
+	if ((more = f->ndeceptive - n) > 0)
+		add(r, "%u more %s whose text shows another site than %s to",
+		    more, more == 1 ? "link" : "links", more == 1 ?
+		    "it leads" : "they lead");
+}
+
+/* finish: copy the list r into a (*v, *n). */
+static int
+finish(const struct reasons *r, rf_arena *a, const char ***v, size_t *n)
+{
+	size_t i;
+
+	*v = NULL;
+	*n = 0;
+	if (r->n > 0 && (*v = rf_arena_array(a, r->n, sizeof(**v))) == NULL)
+		return -1;
+	for (i = 0; i < r->n; i++)
+		(*v)[i] = r->v[i];
+	*n = r->n;
+	return 0;
+}
+
 static void
 consent_reason(const rf_verdict_facts *f, struct reasons *r)
 {
@@ -266,9 +303,8 @@ rf_verdict_decide(const rf_verdict_facts *f, const rf_verdict_settings *s,
 		  rf_arena *a, rf_verdict *out, rf_error *err)
 {
 	rf_verdict_settings defaults;
-	struct reasons r;
+	struct reasons r, sg;
 	double b, p;
-	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if (s == NULL) {
@@ -321,13 +357,12 @@ rf_verdict_decide(const rf_verdict_facts *f, const rf_verdict_settings *s,
 		consent_reason(f, &r);
 	if (out->score > 1)
 		out->score = 1;
-	if (r.oom)
+	memset(&sg, 0, sizeof(sg));
+	sg.a = a;
+	deception_signs(f, &sg);
+	if (r.oom || sg.oom || finish(&r, a, &out->reasons,
+	    &out->nreasons) != 0 || finish(&sg, a, &out->signs,
+	    &out->nsigns) != 0)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	if (r.n > 0 && (out->reasons = rf_arena_array(a, r.n,
-	    sizeof(*out->reasons))) == NULL)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	for (i = 0; i < r.n; i++)
-		out->reasons[i] = r.v[i];
-	out->nreasons = r.n;
 	return RF_OK;
 }

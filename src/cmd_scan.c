@@ -192,6 +192,8 @@ stream_item(struct scan *s, const rf_item *item)
 	scan_count_verdict(s, an.verdict.kind);
 	x.reasons = an.reasons;
 	x.nreasons = an.nreasons;
+	x.signs = an.verdict.signs;
+	x.nsigns = an.verdict.nsigns;
 	x.cls = an.classified ? &an.cls : NULL;
 	report_message(s->sp, item->label, m, &x, s->json);
 	s->messages++;

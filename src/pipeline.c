@@ -16,7 +16,7 @@
 #include "pipeline.h"
 #include "rewrite.h"
 
-#define REASONS_HEADER_MAX 900	/* bytes of X-Redflag-Reasons */
+#define REASONS_HEADER_MAX 900	/* bytes of X-Redflag-Reasons, -Signs */
 
 struct pipeline {
 	const struct config *cfg;
@@ -215,6 +215,26 @@ add_new_reasons(struct pipeline_result *r, size_t *cap,
 	return 0;
 }
 
+/* copy_signs: the signs of an's verdict, made printable, into r (they
+ * come from the message, the same for every recipient). */
+static int
+copy_signs(struct pipeline_result *r, const rf_analysis *an)
+{
+	size_t i;
+
+	r->nsigns = 0;
+	if (an->verdict.nsigns == 0)
+		return 0;
+	if ((r->signs = rf_arena_array(r->arena, an->verdict.nsigns,
+	    sizeof(*r->signs))) == NULL)
+		return -1;
+	for (i = 0; i < an->verdict.nsigns; i++)
+		if ((r->signs[r->nsigns++] = printable(r->arena,
+		    an->verdict.signs[i], 300)) == NULL)
+			return -1;
+	return 0;
+}
+
 /* severity: the order in which one copy's verdict is chosen among its
  * recipients' verdicts. */
 static int
@@ -397,7 +417,7 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (limit_reasons(r, &cap, m) != 0) {
+	if (limit_reasons(r, &cap, m) != 0 || copy_signs(r, &first) != 0) {
 		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -430,14 +450,19 @@ static rf_status
 describe(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 {
 	const struct config *c = p->cfg;
-	rf_buf reasons;
+	rf_buf reasons, signs;
 	size_t cap = 0, i;
 	int bad = 0;
 
 	rf_buf_init(&reasons, REASONS_HEADER_MAX);
+	rf_buf_init(&signs, REASONS_HEADER_MAX);
 	for (i = 0; i < r->nreasons; i++)
 		if ((i > 0 && rf_buf_puts(&reasons, "; ") != 0) ||
 		    rf_buf_puts(&reasons, r->reasons[i]) != 0)
+			break;
+	for (i = 0; i < r->nsigns; i++)
+		if ((i > 0 && rf_buf_puts(&signs, "; ") != 0) ||
+		    rf_buf_puts(&signs, r->signs[i]) != 0)
 			break;
 	bad |= add_header(r, &cap, "X-Redflag-Verdict",
 	    printable(r->arena, r->verdict, 64));
@@ -449,6 +474,10 @@ describe(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 	bad |= add_header(r, &cap, "X-Redflag-Reasons",
 	    printable(r->arena, r->nreasons > 0 ? rf_buf_cstr(&reasons) :
 	    "none", REASONS_HEADER_MAX));
+	if (r->nsigns > 0)
+		bad |= add_header(r, &cap, "X-Redflag-Signs",
+		    printable(r->arena, rf_buf_cstr(&signs),
+		    REASONS_HEADER_MAX));
 	bad |= add_header(r, &cap, "X-Redflag-Action",
 	    action_name(r->action));
 	if (r->action == ACTION_REJECT)
@@ -462,6 +491,7 @@ describe(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 		    c->tempfail_text != NULL ? c->tempfail_text :
 		    "Message deferred by redflag, try again later");
 	rf_buf_free(&reasons);
+	rf_buf_free(&signs);
 	if (bad || ((r->action == ACTION_REJECT ||
 	    r->action == ACTION_TEMPFAIL) && r->reply == NULL))
 		return rf_error_set(err, RF_ENOMEM, "out of memory");

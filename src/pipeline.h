@@ -43,6 +43,10 @@ struct pipeline_result {
 	const char *campaign;	/* campaign id, or "" */
 	const char **reasons;	/* plain words, printable ASCII */
 	size_t nreasons;
+	const char **signs;	/* the verdict's warnings (deception signs,
+				 * docs/verdicts.md), printable ASCII; they
+				 * do not change the verdict or the action */
+	size_t nsigns;
 	struct pipeline_header *headers; /* to add, in this order */
 	size_t nheaders;
 	const char *body;	/* rewritten body (after the header block and

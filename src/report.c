@@ -226,6 +226,10 @@ report_tail(struct sprinter *sp, const struct report_extra *x, int full)
 			sp->string(sp, x->reasons[r]);
 		sp->end(sp);
 	}
+	if (full || x->nsigns > 0) {
+		SP_KEY(sp, "signs");
+		str_list(sp, x->signs, x->nsigns);
+	}
 	sp->end(sp);
 	sp->separator(sp);
 }

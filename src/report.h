@@ -26,6 +26,9 @@ struct report_extra {
 	double score;
 	const char *const *reasons;
 	size_t nreasons;
+	const char *const *signs;	/* the verdict's warnings (deception
+					 * signs), or NULL */
+	size_t nsigns;
 	const rf_cls_result *cls;	/* the classifier's, or NULL */
 };
 
@@ -41,8 +44,8 @@ void report_message(struct sprinter *sp, const char *source,
 void report_head(struct sprinter *sp, const char *source,
 		 const rf_message *m, const char *recipient, int full);
 
-/* report_tail: print verdict, score, classifier, campaign and reasons and
- * close the
+/* report_tail: print verdict, score, classifier, campaign, reasons and
+ * signs and close the
  * report opened by report_head (possibly by another printer, resumed). */
 void report_tail(struct sprinter *sp, const struct report_extra *x,
 		 int full);

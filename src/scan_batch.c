@@ -429,6 +429,8 @@ report(struct scan *s, const struct spool_rec *r, size_t i, size_t item)
 	x.score = v.score;
 	x.reasons = v.reasons;
 	x.nreasons = v.nreasons;
+	x.signs = v.signs;
+	x.nsigns = v.nsigns;
 	x.cls = mt.has_cls ? &mt.cls : NULL;
 	scan_count_verdict(s, v.kind);
 	if (mt.m != NULL) {

@@ -371,9 +371,15 @@ spool_pack_facts(rf_buf *o, const rf_analysis *an, const rf_message *m)
 	f.consent_source = f.classifier_reasons = NULL;
 	f.tracking = NULL;
 	f.ntracking = 0;
+	memset(f.shown, 0, sizeof(f.shown));
+	memset(f.leads_to, 0, sizeof(f.leads_to));
 	put_raw(o, &f, sizeof(f));
 	for (i = 0; i < 5; i++)
 		put_str(o, str[i]);
+	for (i = 0; i < RF_VERDICT_DECEPTIVE_MAX; i++) {
+		put_str(o, an->facts.shown[i]);
+		put_str(o, an->facts.leads_to[i]);
+	}
 	put_u32(o, an->classified != 0);
 	if (an->classified)
 		put_cls(o, &an->cls);
@@ -405,6 +411,10 @@ spool_unpack_meta(const struct spool_rec *r, rf_arena *a, struct meta *mt)
 	mt->facts.consent_source = get_str(&c);
 	mt->facts.recipient = get_str(&c);
 	mt->facts.classifier_reasons = get_str(&c);
+	for (i = 0; i < RF_VERDICT_DECEPTIVE_MAX; i++) {
+		mt->facts.shown[i] = get_str(&c);
+		mt->facts.leads_to[i] = get_str(&c);
+	}
 	if ((mt->has_cls = get_u32(&c) != 0))
 		get_cls(&c, &mt->cls);
 	if (r->head_len == 0)

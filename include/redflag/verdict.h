@@ -32,6 +32,11 @@
  * between the two unsure.  With evidence of bulk the consent rule decides
  * whatever the classifier says.  Without a classifier a message with no
  * evidence of bulk is ham.
+ *
+ * Deception signs (a link whose text shows one site's address but leads
+ * to another) are warnings carried with the verdict, in its signs: they
+ * say nothing about bulk or consent, so they change neither the kind nor
+ * the score.
  */
 #ifndef REDFLAG_VERDICT_H
 #define REDFLAG_VERDICT_H
@@ -71,6 +76,13 @@ typedef enum rf_list_sig {
 				 * MTA reports as dkim=pass for the From
 				 * domain */
 } rf_list_sig;
+
+/* Bytes of a host a sign shows, at most (longer ones end in "..."). */
+#define RF_VERDICT_SIGN_HOST_MAX 80
+
+/* Deceptive links a verdict names, at most (docs/verdicts.md,
+ * "Deception signs"); the others are counted. */
+#define RF_VERDICT_DECEPTIVE_MAX 3
 
 /* Facts about one message for one recipient.  Zero means "none found"
  * except where noted; strings may be NULL. */
@@ -113,6 +125,18 @@ typedef struct rf_verdict_facts {
 	rf_list_sig one_click;		/* List-Unsubscribe-Post:
 					 * List-Unsubscribe=One-Click */
 
+	/* deception signs (rf_verdict_facts_message): links whose text
+	 * shows a link address ("www.bank.example", "https://bank.example/")
+	 * on another site than the one they lead to.  The distinct pairs,
+	 * in the order found, the first RF_VERDICT_DECEPTIVE_MAX kept:
+	 * shown[i] the host the text shows, leads_to[i] the link's host
+	 * (lower-case A-labels, as rf_link gives them); ndeceptive counts
+	 * the pairs kept and every further link that repeats none of
+	 * them. */
+	const char *shown[RF_VERDICT_DECEPTIVE_MAX];
+	const char *leads_to[RF_VERDICT_DECEPTIVE_MAX];
+	unsigned ndeceptive;
+
 	/* classifier */
 	int has_classifier;
 	double classifier_p;		/* spam probability, 0..1 */
@@ -146,6 +170,11 @@ typedef struct rf_verdict {
 	int unsolicited;	/* no consent record matched */
 	const char **reasons;	/* plain words, most telling first */
 	size_t nreasons;
+	const char **signs;	/* warnings carried with the verdict, in
+				 * plain words, printable ASCII: the
+				 * deception signs; they change neither kind
+				 * nor score */
+	size_t nsigns;
 } rf_verdict;
 
 /* rf_verdict_settings_default: the documented defaults. */
@@ -164,7 +193,12 @@ rf_status rf_verdict_settings_set(rf_verdict_settings *s, const char *name,
 
 /*
  * rf_verdict_decide: the verdict for facts f under settings s (NULL:
- * defaults).  The reasons are allocated in arena a.  RF_OK, or RF_ENOMEM.
+ * defaults).  The reasons and signs are allocated in arena a; a sign
+ * names each kept pair of f->shown and f->leads_to ("a link's text shows
+ * www.bank.example but it leads to evil.example (a deception sign)"),
+ * hosts escaped (rf_escape) and cut to RF_VERDICT_SIGN_HOST_MAX bytes,
+ * and one more sign counts the links beyond them ("2 more links whose
+ * text shows another site than they lead to").  RF_OK, or RF_ENOMEM.
  */
 rf_status rf_verdict_decide(const rf_verdict_facts *f,
 			    const rf_verdict_settings *s, rf_arena *a,
@@ -178,7 +212,11 @@ const char *rf_verdict_name(rf_verdict_kind k);
  * itself, after rf_tracking_message: recipient (when NULL: the one
  * rf_message_recipient gives), sender_domain, rcpt_links, code_links,
  * web_bugs, tracking (rf_tracking_summary), list_id, list_unsubscribe and
- * one_click (the last two through rf_list_auth with authserv_id).  Other
+ * one_click (the last two through rf_list_auth with authserv_id), and
+ * the deceptive links (shown, leads_to, ndeceptive: every link of m and
+ * its embedded messages with RF_LINKF_TEXT_HOST whose text is written as
+ * a link address, "www." or a scheme; a bare name such as "Dilbert.com"
+ * over a newsletter's click-tracking link is not counted).  Other
  * fields are left as they are.  Strings live in m's arena.  RF_OK or
  * RF_ENOMEM.
  */

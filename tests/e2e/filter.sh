@@ -170,6 +170,21 @@ if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
 	redis_stop
 fi
 
+# A deception sign: X-Redflag-Signs, after the reasons; the verdict and the
+# action stay what they are.  A sender's own X-Redflag-Signs is removed,
+# and a message without a sign gets none.
+awk '/^From /{n++; next} n==9' samples/sample.mbox > "$d/phish"
+{ printf 'X-Redflag-Signs: forged\n'; cat "$d/phish"; } | rf > "$d/out" ||
+	fail "phishing message"
+grep -q '^X-Redflag-Signs: forged' "$d/out" && fail "forged sign kept"
+grep -qx "X-Redflag-Signs: a link's text shows www.yourbank.example but it leads to login.bank-alerts.example (a deception sign)" "$d/out" ||
+	fail "no X-Redflag-Signs"
+grep -qx 'X-Redflag-Verdict: ham' "$d/out" || fail "the sign changed the verdict"
+grep -qx 'X-Redflag-Action: headers' "$d/out" || fail "the sign changed the action"
+{ printf 'X-Redflag-Signs: forged\n'; cat "$m"; } | rf -r r001@test.example \
+    > "$d/out" || fail "message without a sign"
+grep -q '^X-Redflag-Signs:' "$d/out" && fail "X-Redflag-Signs without a sign"
+
 # mbox From_ line stays first; LF messages get LF headers; empty input.
 printf 'From a@b.example Mon Mar  2 10:00:00 2026\nSubject: x\n\nhi\n' |
 	rf > "$d/out" || fail "From_ line"

@@ -29,6 +29,18 @@ grep -q '^campaign:$' "$dir/out.txt" && grep -q '^  id: a61bbed6a8f29728$' \
 grep -q '^reasons:$' "$dir/out.txt" &&
 	grep -q '^  - sent to 5 recipients$' "$dir/out.txt" ||
 	fail "reasons block"
+# the phishing message of the sample carries its deception sign, after its
+# reasons; the verdict stays ham (no sign of bulk mail), and no other
+# message of the sample has a sign
+sign="a link's text shows www.yourbank.example but it leads to login.bank-alerts.example (a deception sign)"
+sed -n '/^message_id: phish-1@/,/^$/p' "$dir/out.txt" >"$dir/phish.txt"
+grep -qx 'verdict: ham' "$dir/phish.txt" &&
+	grep -A1 -x 'signs:' "$dir/phish.txt" | grep -qxF "  - $sign" ||
+	fail "the phishing message's sign"
+[ "$(grep -c '^signs:$' "$dir/out.txt")" -eq 1 ] || fail "signs elsewhere"
+[ "$(grep -c '"signs":\[\]' "$dir/out.jsonl")" -eq 9 ] &&
+	grep -qF "\"signs\":[\"$sign\"]" "$dir/out.jsonl" ||
+	fail "signs in the JSON"
 
 # a message without links (an empty file is skipped: cli_errors.sh)
 printf 'Subject: no links\n\nplain words\n' >"$dir/nolinks"

@@ -262,8 +262,15 @@ test_text_host(void **state)
 	    "story</a>"
 	    "<a href=\"http://other.example/\">Click here</a>"
 	    "<a href=\"http://x.example/\">www.<span style=\"display:none\">"
-	    "junk</span>bank.example</a>");
-	assert_int_equal(r.links.n, 6);
+	    "junk</span>bank.example</a>"
+	    "<a href=\"http://counter29.bravenet.com/\">bravenet.com</a>"
+	    "<a href=\"http://e.bank.example/a\">https://www.bank.example/"
+	    "</a>"
+	    "<a href=\"http://bank.example.evil.test/\">www.bank.example"
+	    "</a>"
+	    "<a href=\"http://www.ecila.frECHO\">http://www.ecila.fr</a>"
+	    "<a href=\"http://192.0.2.7/I?X=79c1\">http://www.tesco.ie/</a>");
+	assert_int_equal(r.links.n, 11);
 	l = &r.links.v[0];
 	assert_true(l->flags & RF_LINKF_TEXT_HOST);
 	assert_string_equal(l->text_host, "www.bank.example");
@@ -277,6 +284,18 @@ test_text_host(void **state)
 	/* the hidden filler is not part of what the anchor shows */
 	assert_string_equal(r.links.v[5].text, "www.bank.example");
 	assert_true(r.links.v[5].flags & RF_LINKF_TEXT_HOST);
+	/* a host of the same registrable domain is the same site */
+	assert_false(r.links.v[6].flags & RF_LINKF_TEXT_HOST);
+	assert_null(r.links.v[6].text_host);
+	assert_false(r.links.v[7].flags & RF_LINKF_TEXT_HOST);
+	/* a look-alike under another domain is not */
+	assert_true(r.links.v[8].flags & RF_LINKF_TEXT_HOST);
+	assert_string_equal(r.links.v[8].text_host, "www.bank.example");
+	/* an href host no link can lead to: nothing to compare */
+	assert_false(r.links.v[9].flags & RF_LINKF_TEXT_HOST);
+	/* an IPv4 address can */
+	assert_true(r.links.v[10].flags & RF_LINKF_TEXT_HOST);
+	assert_string_equal(r.links.v[10].text_host, "www.tesco.ie");
 	run_free(&r);
 }
 

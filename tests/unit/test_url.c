@@ -530,6 +530,13 @@ test_text_host(void **state)
 		{ "", NULL },
 		{ "...", NULL },
 		{ "Go to https://x.example now", NULL },
+		/* a link address must name a host a link can lead to */
+		{ "www.soft2reg", NULL },	/* no top-level domain */
+		{ "http://LOSEweightFAST!/ad.html", NULL },
+		{ "http://www.all-life/stopit", NULL },
+		{ "https://www.yourbank.example/login",
+		  "www.yourbank.example" },
+		{ "http://10.1.2.3/x", "10.1.2.3" },
 	};
 	size_t i;
 
