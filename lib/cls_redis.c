@@ -26,6 +26,7 @@
 #include <hiredis.h>
 
 #include "cls_store.h"
+#include "store_error.h"
 
 #define HOST_MAX 256
 #define PREFIX_MAX 64
@@ -98,15 +99,7 @@ struct rc {
 static rf_status
 fail(struct rc *r, const redisReply *rep, rf_error *err, const char *what)
 {
-	if (rep == NULL)
-		return rf_error_set(err, RF_ESTORE, "classifier: redis: %s: %s",
-		    what, r->c != NULL && r->c->errstr[0] != '\0' ?
-		    r->c->errstr : "no answer");
-	char esc[256];	/* the server's words, escaped */
-
-	return rf_error_set(err, RF_ESTORE, "classifier: redis: %s: %s",
-	    what, rep->type == REDIS_REPLY_ERROR ? rf_escape(esc,
-	    sizeof(esc), rep->str, 200) : "unexpected reply");
+	return rf__redis_error(err, r->c, rep, "classifier: redis: %s", what);
 }
 
 /* connect: a working connection with the script loaded, made again after
@@ -127,9 +120,8 @@ connect_rc(struct rc *r, rf_error *err)
 	if (r->c == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	if (r->c->err != 0 || redisSetTimeout(r->c, r->tv) != REDIS_OK) {
-		st = rf_error_set(err, RF_ESTORE, "classifier: redis: cannot "
-		    "connect to %s: %s", rf_error_name(name, r->host),
-		    r->c->errstr);
+		st = rf__redis_error(err, r->c, NULL, "classifier: redis: "
+		    "cannot connect to %s", rf_error_name(name, r->host));
 		goto out;
 	}
 	rep = redisCommand(r->c, "SCRIPT LOAD %s", learn_lua);

@@ -17,6 +17,7 @@
 #include <sys/time.h>
 
 #include "consent_impl.h"
+#include "store_error.h"
 
 #define KEY_MAX (64 + 16 + RF_CONSENT_ADDR_MAX)
 #define FIELD_MAX (RF_CONSENT_ADDR_MAX + 8)
@@ -62,19 +63,21 @@ rf__consent_redis_open(const char *host, int port, const char *unixpath,
 	tv.tv_usec = (timeout_ms % 1000) * 1000;
 	d->c = unixpath != NULL ? redisConnectUnixWithTimeout(unixpath, tv) :
 	    redisConnectWithTimeout(host, port, tv);
-	if (d->c == NULL || d->c->err != 0 ||
-	    redisSetTimeout(d->c, tv) != REDIS_OK) {
-		rf_error_set(err, RF_ESTORE, "consent store: cannot connect "
-		    "to Redis: %s", d->c != NULL ? d->c->errstr : "no memory");
+	if (d->c == NULL) {
+		r_close(d);
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+	if (d->c->err != 0 || redisSetTimeout(d->c, tv) != REDIS_OK) {
+		rf__redis_error(err, d->c, NULL, "consent store: cannot "
+		    "connect to Redis");
 		r_close(d);
 		return RF_ESTORE;
 	}
 	r = redisCommand(d->c, "PING");
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		rf_error_set(err, RF_ESTORE, "consent store: Redis does not "
+		rf__redis_error(err, d->c, r, "consent store: Redis does not "
 		    "answer");
-		if (r != NULL)
-			freeReplyObject(r);
+		freeReplyObject(r);
 		r_close(d);
 		return RF_ESTORE;
 	}
@@ -89,15 +92,10 @@ cmd(struct rdb *d, int argc, const char **argv, redisReply **out,
     rf_error *err)
 {
 	redisReply *r = redisCommandArgv(d->c, argc, argv, NULL);
-	char esc[256];	/* the server's words, escaped */
 
 	*out = NULL;
-	if (r == NULL)
-		return rf_error_set(err, RF_ESTORE, "consent store: Redis: %s",
-		    d->c->errstr);
-	if (r->type == REDIS_REPLY_ERROR) {
-		rf_error_set(err, RF_ESTORE, "consent store: Redis: %s",
-		    rf_escape(esc, sizeof(esc), r->str, 200));
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		rf__redis_error(err, d->c, r, "consent store: Redis");
 		freeReplyObject(r);
 		return RF_ESTORE;
 	}

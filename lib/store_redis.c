@@ -24,6 +24,7 @@
 #include <hiredis.h>
 
 #include "internal.h"
+#include "store_error.h"
 
 #define PREFIX_MAX 64
 #define KEY_MAX (PREFIX_MAX + 40)
@@ -174,15 +175,7 @@ struct rd {
 static rf_status
 reply_error(struct rd *r, redisReply *rep, rf_error *err, const char *what)
 {
-	if (rep == NULL)
-		return rf_error_set(err, RF_ESTORE, "redis: %s: %s", what,
-		    r->c != NULL && r->c->errstr[0] != '\0' ? r->c->errstr :
-		    "no answer");
-	char esc[256];	/* the server's words, escaped */
-
-	return rf_error_set(err, RF_ESTORE, "redis: %s: %s", what,
-	    rep->type == REDIS_REPLY_ERROR ? rf_escape(esc, sizeof(esc),
-	    rep->str, 200) : "unexpected reply");
+	return rf__redis_error(err, r->c, rep, "redis: %s", what);
 }
 
 static rf_status
@@ -223,8 +216,8 @@ conn(struct rd *r, rf_error *err)
 	if (r->c == NULL)
 		return rf_error_set(err, RF_ESTORE, "redis: out of memory");
 	if (r->c->err != 0)
-		return rf_error_set(err, RF_ESTORE, "redis: cannot connect: "
-		    "%s", r->c->errstr);
+		return rf__redis_error(err, r->c, NULL, "redis: cannot "
+		    "connect");
 	if (redisSetTimeout(r->c, r->tv) != REDIS_OK)
 		return rf_error_set(err, RF_ESTORE, "redis: cannot set the "
 		    "timeout");

@@ -1,0 +1,57 @@
+/* store_error.c - a store backend's error, the library's words escaped
+ * (see store_error.h). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <hiredis.h>
+#include <sqlite3.h>
+
+#include "store_error.h"
+
+/* put: "WHAT: TEXT" into err, WHAT from fmt and ap, TEXT escaped. */
+static rf_status
+put(rf_error *err, const char *text, const char *fmt, va_list ap)
+{
+	char what[RF_ERROR_MAX];
+	char esc[RF__STORE_TEXT_MAX + 56];	/* room for some \xNN */
+
+	if (err == NULL)
+		return RF_ESTORE;
+	vsnprintf(what, sizeof(what), fmt, ap);
+	return rf_error_set(err, RF_ESTORE, "%s: %s", what,
+	    rf_escape(esc, sizeof(esc), text, RF__STORE_TEXT_MAX));
+}
+
+rf_status
+rf__sqlite_error(rf_error *err, struct sqlite3 *db, const char *fmt, ...)
+{
+	va_list ap;
+	rf_status st;
+
+	va_start(ap, fmt);
+	st = put(err, db != NULL ? sqlite3_errmsg(db) : "out of memory", fmt,
+	    ap);
+	va_end(ap);
+	return st;
+}
+
+rf_status
+rf__redis_error(rf_error *err, const struct redisContext *c,
+		const struct redisReply *rep, const char *fmt, ...)
+{
+	const char *text;
+	va_list ap;
+	rf_status st;
+
+	if (rep == NULL)
+		text = c != NULL && c->errstr[0] != '\0' ? c->errstr :
+		    "no answer";
+	else if (rep->type == REDIS_REPLY_ERROR)
+		text = rep->str;
+	else
+		text = "unexpected reply";
+	va_start(ap, fmt);
+	st = put(err, text, fmt, ap);
+	va_end(ap);
+	return st;
+}

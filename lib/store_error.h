@@ -1,0 +1,44 @@
+/*
+ * store_error.h - the error a store backend reports when its library
+ * (SQLite, hiredis) fails, made in one place.  The library's words may
+ * carry bytes that others chose: a Redis server's error reply, a name in
+ * the schema of an SQLite file someone else made; they reach an rf_error
+ * only through rf_escape, cut after RF__STORE_TEXT_MAX of their bytes.
+ * Private (rf__*): for the backends of the campaign store, the consent
+ * store and the classifier.
+ */
+#ifndef REDFLAG_STORE_ERROR_H
+#define REDFLAG_STORE_ERROR_H
+
+#include <redflag/error.h>
+
+struct sqlite3;
+struct redisContext;
+struct redisReply;
+
+/* RF__STORE_TEXT_MAX: bytes of a library's or server's text quoted in an
+ * error message (the rest shows as "..."). */
+#define RF__STORE_TEXT_MAX 200
+
+/*
+ * rf__sqlite_error: RF_ESTORE, with "WHAT: TEXT" in err (NULL allowed):
+ * WHAT made from fmt as printf would, TEXT sqlite3_errmsg(db) escaped
+ * (db NULL, as sqlite3_open_v2 leaves it when out of memory: "out of
+ * memory").  Returns RF_ESTORE.
+ */
+rf_status rf__sqlite_error(rf_error *err, struct sqlite3 *db,
+			   const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * rf__redis_error: RF_ESTORE, with "WHAT: TEXT" in err (NULL allowed):
+ * WHAT made from fmt as printf would; TEXT, escaped: for rep NULL (no
+ * reply: the connection failed) c's errstr ("no answer" when c is NULL
+ * or its errstr empty), for an error reply the server's text, for any
+ * other reply "unexpected reply".  Returns RF_ESTORE.
+ */
+rf_status rf__redis_error(rf_error *err, const struct redisContext *c,
+			  const struct redisReply *rep, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif
