@@ -127,7 +127,6 @@ rf_consent_sender(const char *sender, rf_consent_kind *kind,
 		  char out[RF_CONSENT_ADDR_MAX + 3], rf_error *err)
 {
 	size_t n = sender != NULL ? strlen(sender) : 0;
-	const char *at;
 
 	if (sender != NULL)
 		trim(&sender, &n);
@@ -151,8 +150,11 @@ rf_consent_sender(const char *sender, rf_consent_kind *kind,
 	}
 	if (n == 0 || lower(sender, n, out, RF_CONSENT_ADDR_MAX + 1) != 0)
 		goto bad;
-	if ((at = strchr(out, '@')) != NULL) {
-		if (at == out || at[1] == '\0' || strchr(at + 1, '@') != NULL)
+	if (strchr(out, '@') != NULL) {
+		/* an address: the one rule of the store for an address, the
+		 * recipient's (a sender's domain is after its last '@', as
+		 * candidates() takes it) */
+		if (!rf_consent_address_ok(out))
 			goto bad;
 		*kind = RF_CONSENT_ADDRESS;
 	} else {
