@@ -26,7 +26,7 @@
 #include <hiredis.h>
 
 #include "cls_store.h"
-#include "store_error.h"
+#include "store_lib.h"
 
 #define HOST_MAX 256
 #define PREFIX_MAX 64
@@ -200,19 +200,6 @@ bad:
 	    "prefix of letters, digits, '_', '.', '-')");
 }
 
-/* number: a reply (integer, or a string of digits; nil: 0) as a count. */
-static int64_t
-number(const redisReply *rep)
-{
-	if (rep == NULL)
-		return 0;
-	if (rep->type == REDIS_REPLY_INTEGER)
-		return rep->integer;
-	if (rep->type == REDIS_REPLY_STRING)
-		return strtoll(rep->str, NULL, 10);
-	return 0;
-}
-
 /*
  * exec: send MULTI, the n commands argv[i] (argc[i] strings each, lengths
  * in argl, one after another) and EXEC in one round trip; *out is EXEC's
@@ -279,9 +266,9 @@ rc_reload(void *be, rf_error *err)
 	    rep->element[0]->elements != 3)
 		st = fail(r, rep->element[0], err, "reading counts");
 	else {
-		r->nspam = (long)number(rep->element[0]->element[0]);
-		r->nham = (long)number(rep->element[0]->element[1]);
-		r->tokens = (long)number(rep->element[0]->element[2]);
+		r->nspam = (long)rf__redis_int(rep->element[0]->element[0]);
+		r->nham = (long)rf__redis_int(rep->element[0]->element[1]);
+		r->tokens = (long)rf__redis_int(rep->element[0]->element[2]);
 	}
 	freeReplyObject(rep);
 	return st;
@@ -541,7 +528,8 @@ rc_view(void *be, const rf__ctoks *t, struct rf__cls_view *v, rf_error *err)
 		goto out;
 	}
 	for (i = 0; i < t->n; i++) {
-		int64_t ns = number(s->element[i]), nh = number(h->element[i]);
+		int64_t ns = rf__redis_int(s->element[i]);
+		int64_t nh = rf__redis_int(h->element[i]);
 
 		if ((ns > 0 || nh > 0) && rf__cmap_add(&r->view, t->v[i].h,
 		    ns > 0 ? ns : 0, nh > 0 ? nh : 0) != 0) {
@@ -549,8 +537,8 @@ rc_view(void *be, const rf__ctoks *t, struct rf__cls_view *v, rf_error *err)
 			goto out;
 		}
 	}
-	r->nspam = (long)number(nn->element[0]);
-	r->nham = (long)number(nn->element[1]);
+	r->nspam = (long)rf__redis_int(nn->element[0]);
+	r->nham = (long)rf__redis_int(nn->element[1]);
 	give_view(r, v);
 out:
 	freeReplyObject(rep);

@@ -22,7 +22,7 @@
 #include <sqlite3.h>
 
 #include "cls_store.h"
-#include "store_error.h"
+#include "store_lib.h"
 
 struct sq {
 	sqlite3 *db;

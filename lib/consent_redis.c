@@ -17,7 +17,7 @@
 #include <sys/time.h>
 
 #include "consent_impl.h"
-#include "store_error.h"
+#include "store_lib.h"
 
 #define KEY_MAX (64 + 16 + RF_CONSENT_ADDR_MAX)
 #define FIELD_MAX (RF_CONSENT_ADDR_MAX + 8)

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "consent_impl.h"
-#include "store_error.h"
+#include "store_lib.h"
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS consent("

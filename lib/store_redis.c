@@ -24,7 +24,7 @@
 #include <hiredis.h>
 
 #include "internal.h"
-#include "store_error.h"
+#include "store_lib.h"
 
 #define PREFIX_MAX 64
 #define KEY_MAX (PREFIX_MAX + 40)
@@ -570,16 +570,6 @@ done:
 	return st;
 }
 
-static int64_t
-int_of(const redisReply *e)
-{
-	if (e->type == REDIS_REPLY_INTEGER)
-		return e->integer;
-	if (e->type == REDIS_REPLY_STRING)
-		return strtoll(e->str, NULL, 10);
-	return 0;
-}
-
 static rf_status
 rd_update(void *be, const struct rf__copy *c, const char *id, int64_t k,
 	  const rf_store_options *o, rf_campaign *out, rf_error *err)
@@ -633,11 +623,11 @@ rd_update(void *be, const struct rf__copy *c, const char *id, int64_t k,
 	} else {
 		e = rep->element;
 		snprintf(out->id, sizeof(out->id), "%s", id);
-		out->copies = (uint64_t)int_of(e[0]);
-		out->size = (uint64_t)int_of(e[1]);
-		out->first_seen = int_of(e[2]);
-		out->last_seen = int_of(e[3]);
-		out->complaints = (uint64_t)int_of(e[4]);
+		out->copies = (uint64_t)rf__redis_int(e[0]);
+		out->size = (uint64_t)rf__redis_int(e[1]);
+		out->first_seen = rf__redis_int(e[2]);
+		out->last_seen = rf__redis_int(e[3]);
+		out->complaints = (uint64_t)rf__redis_int(e[4]);
 		if (e[5]->type == REDIS_REPLY_STRING)
 			rf__campaign_subject(out, e[5]->str, e[5]->len);
 	}

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "store_sqlite.h"
-#include "store_error.h"
+#include "store_lib.h"
 
 /* S_INS_BAND names one parameter per band */
 _Static_assert(RF_FP_BANDS == 16, "S_INS_BAND has 16 rows");

@@ -8,7 +8,7 @@
 #include "dbutil.h"
 #include "fputil.h"
 #include "../../lib/internal.h"	/* rf__sample_undelta */
-#include "../../lib/store_error.h"	/* rf__redis_error */
+#include "../../lib/store_lib.h"	/* rf__redis_error, rf__redis_int */
 
 #include <hiredis.h>
 
@@ -761,6 +761,29 @@ test_library_text_escaped(void **state)
 	assert_string_equal(err.msg, "s 1: out of memory");
 }
 
+/* rf__redis_int: the one reading of a Redis reply as a number, for the
+ * campaign store and the classifier. */
+static void
+test_redis_int(void **state)
+{
+	redisReply rep;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.type = REDIS_REPLY_INTEGER;
+	rep.integer = -42;
+	assert_int_equal(rf__redis_int(&rep), -42);
+	rep.type = REDIS_REPLY_STRING;
+	rep.str = (char *)"1234567890123x";
+	rep.len = strlen(rep.str);
+	assert_int_equal(rf__redis_int(&rep), 1234567890123LL);
+	rep.type = REDIS_REPLY_NIL;
+	assert_int_equal(rf__redis_int(&rep), 0);
+	rep.type = REDIS_REPLY_ERROR;
+	rep.str = (char *)"7";
+	assert_int_equal(rf__redis_int(&rep), 0);
+	assert_int_equal(rf__redis_int(NULL), 0);
+}
+
 /* fill: the store at p with three campaigns for tests/e2e/campaigns.sh:
  * 30, 20 and 10 recipients, the middle one with a hostile subject. */
 static int
@@ -825,6 +848,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_bad_spec),
 		cmocka_unit_test_setup_teardown(test_library_text_escaped,
 		    setup, teardown),
+		cmocka_unit_test(test_redis_int),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "fill") == 0)

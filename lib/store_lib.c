@@ -1,12 +1,14 @@
-/* store_error.c - a store backend's error, the library's words escaped
- * (see store_error.h). */
+/* store_lib.c - what the store backends share about SQLite and hiredis:
+ * their errors, the library's words escaped; a Redis reply as a number
+ * (see store_lib.h). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <hiredis.h>
 #include <sqlite3.h>
 
-#include "store_error.h"
+#include "store_lib.h"
 
 /* put: "WHAT: TEXT" into err, WHAT from fmt and ap, TEXT escaped. */
 static rf_status
@@ -54,4 +56,16 @@ rf__redis_error(rf_error *err, const struct redisContext *c,
 	st = put(err, text, fmt, ap);
 	va_end(ap);
 	return st;
+}
+
+int64_t
+rf__redis_int(const struct redisReply *rep)
+{
+	if (rep == NULL)
+		return 0;
+	if (rep->type == REDIS_REPLY_INTEGER)
+		return rep->integer;
+	if (rep->type == REDIS_REPLY_STRING)
+		return strtoll(rep->str, NULL, 10);
+	return 0;
 }

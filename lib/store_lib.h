@@ -1,14 +1,17 @@
 /*
- * store_error.h - the error a store backend reports when its library
- * (SQLite, hiredis) fails, made in one place.  The library's words may
- * carry bytes that others chose: a Redis server's error reply, a name in
- * the schema of an SQLite file someone else made; they reach an rf_error
- * only through rf_escape, cut after RF__STORE_TEXT_MAX of their bytes.
- * Private (rf__*): for the backends of the campaign store, the consent
- * store and the classifier.
+ * store_lib.h - what the backends of the campaign store, the consent
+ * store and the classifier share about the libraries under them (SQLite,
+ * hiredis), made in one place: the error a backend reports when its
+ * library fails, and a Redis reply read as a number.  The library's words
+ * may carry bytes that others chose: a Redis server's error reply, a name
+ * in the schema of an SQLite file someone else made; they reach an
+ * rf_error only through rf_escape, cut after RF__STORE_TEXT_MAX of their
+ * bytes.  Private (rf__*).
  */
-#ifndef REDFLAG_STORE_ERROR_H
-#define REDFLAG_STORE_ERROR_H
+#ifndef REDFLAG_STORE_LIB_H
+#define REDFLAG_STORE_LIB_H
+
+#include <stdint.h>
 
 #include <redflag/error.h>
 
@@ -40,5 +43,10 @@ rf_status rf__sqlite_error(rf_error *err, struct sqlite3 *db,
 rf_status rf__redis_error(rf_error *err, const struct redisContext *c,
 			  const struct redisReply *rep, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* rf__redis_int: a reply as a number: an integer reply's value, a string
+ * reply's leading decimal digits (strtoll), 0 for anything else (nil, an
+ * error, an array) and for rep NULL. */
+int64_t rf__redis_int(const struct redisReply *rep);
 
 #endif
