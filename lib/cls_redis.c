@@ -28,9 +28,7 @@
 #include "cls_store.h"
 #include "store_lib.h"
 
-#define HOST_MAX 256
-#define PREFIX_MAX 64
-#define KEY_MAX (PREFIX_MAX + 16)
+#define KEY_MAX (RF__REDIS_PREFIX_MAX + 16)
 #define HEX 16			/* a token or message key in hex */
 
 /*
@@ -86,8 +84,7 @@ static const char *const key_names[K__COUNT] = { "spam", "ham", "n", "msg",
 
 struct rc {
 	redisContext *c;
-	char host[HOST_MAX];	/* or the socket path */
-	int port;		/* 0: Unix socket */
+	struct rf__redis_spec at;	/* the server (its prefix in key) */
 	struct timeval tv;
 	char key[K__COUNT][KEY_MAX];
 	char sha[41];
@@ -114,14 +111,12 @@ connect_rc(struct rc *r, rf_error *err)
 	if (r->c != NULL && r->c->err == 0)
 		return RF_OK;
 	redisFree(r->c);
-	r->c = r->port != 0 ?
-	    redisConnectWithTimeout(r->host, r->port, r->tv) :
-	    redisConnectUnixWithTimeout(r->host, r->tv);
+	r->c = rf__redis_connect(&r->at, &r->tv);
 	if (r->c == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	if (r->c->err != 0 || redisSetTimeout(r->c, r->tv) != REDIS_OK) {
 		st = rf__redis_error(err, r->c, NULL, "classifier: redis: "
-		    "cannot connect to %s", rf_error_name(name, r->host));
+		    "cannot connect to %s", rf_error_name(name, r->at.host));
 		goto out;
 	}
 	rep = redisCommand(r->c, "SCRIPT LOAD %s", learn_lua);
@@ -139,65 +134,19 @@ out:
 	return st;
 }
 
-/* parse: "redis://HOST[:PORT][/PREFIX]", "redis://[V6]:PORT/PREFIX" or
- * "unix:PATH[#PREFIX]" into r's host, port and keys. */
+/* parse: the spec (rf__redis_spec_parse) into r->at, and r's keys. */
 static rf_status
 parse(struct rc *r, const char *spec, rf_error *err)
 {
-	const char *host, *hend, *prefix = "rf", *rest;
-	char *e;
-	long port = 6379;
-	size_t n;
 	int i;
 
-	if (strncmp(spec, "unix:", 5) == 0) {
-		host = spec + 5;
-		rest = strchr(host, '#');
-		hend = rest != NULL ? rest : host + strlen(host);
-		if (rest != NULL)
-			prefix = rest + 1;
-		port = 0;
-	} else {
-		host = spec + 8;
-		rest = strchr(host, '/');
-		if (rest != NULL)
-			prefix = rest + 1;
-		else
-			rest = host + strlen(host);
-		hend = rest;
-		if (*host == '[') {
-			host++;
-			if ((hend = memchr(host, ']', (size_t)(rest - host))) ==
-			    NULL || (hend[1] != ':' && hend + 1 != rest))
-				goto bad;
-			e = (char *)hend + 1;
-		} else {
-			e = memchr(host, ':', (size_t)(rest - host));
-			hend = e != NULL ? e : rest;
-		}
-		if (e != NULL && *e == ':') {
-			port = strtol(e + 1, &e, 10);
-			if (e != rest || port < 1 || port > 65535)
-				goto bad;
-		}
-	}
-	n = (size_t)(hend - host);
-	if (n == 0 || n >= sizeof(r->host) || *prefix == '\0' ||
-	    strlen(prefix) > PREFIX_MAX || strspn(prefix,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	    "_.-") != strlen(prefix))
-		goto bad;
-	memcpy(r->host, host, n);
-	r->host[n] = '\0';
-	r->port = (int)port;
+	if (rf__redis_spec_parse(spec, &r->at) != 0)
+		return rf_error_set(err, RF_EINVAL, "classifier: bad Redis "
+		    "location (want " RF__REDIS_SPEC_WANT ")");
 	for (i = 0; i < K__COUNT; i++)
-		snprintf(r->key[i], KEY_MAX, "%s:cls:%s", prefix,
+		snprintf(r->key[i], KEY_MAX, "%s:cls:%s", r->at.prefix,
 		    key_names[i]);
 	return RF_OK;
-bad:
-	return rf_error_set(err, RF_EINVAL, "classifier: bad Redis location "
-	    "(want redis://HOST[:PORT][/PREFIX] or unix:PATH[#PREFIX], a "
-	    "prefix of letters, digits, '_', '.', '-')");
 }
 
 /*

@@ -44,6 +44,41 @@ rf_status rf__redis_error(rf_error *err, const struct redisContext *c,
 			  const struct redisReply *rep, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* RF__REDIS_HOST_MAX, RF__REDIS_PREFIX_MAX: the longest Redis host name
+ * or Unix socket path (bytes, with its NUL) and key prefix (bytes) a
+ * spec may give. */
+#define RF__REDIS_HOST_MAX 256
+#define RF__REDIS_PREFIX_MAX 64
+
+/* A Redis server as a spec names it. */
+struct rf__redis_spec {
+	char host[RF__REDIS_HOST_MAX];	/* or the Unix socket's path */
+	int port;			/* 0: a Unix socket */
+	char prefix[RF__REDIS_PREFIX_MAX + 1];	/* of every key */
+};
+
+/*
+ * rf__redis_spec_parse: the one reading of a Redis spec, for the campaign
+ * store, the consent store and the classifier: "redis://HOST[:PORT]
+ * [/PREFIX]" (an IPv6 address in brackets: "redis://[::1]:6379/p") or
+ * "unix:PATH[#PREFIX]", into *out (port 6379 and prefix "rf" unless
+ * given).  0, or -1 when spec is neither: an empty host or one of
+ * RF__REDIS_HOST_MAX bytes or more, anything but ":PORT" after a bracket,
+ * a port not 1 to 65535, a prefix empty, longer than RF__REDIS_PREFIX_MAX
+ * or with a byte other than an ASCII letter, a digit, '_', '.' or '-'.
+ * The caller words the error (RF__REDIS_SPEC_WANT says what is wanted).
+ */
+int rf__redis_spec_parse(const char *spec, struct rf__redis_spec *out);
+#define RF__REDIS_SPEC_WANT "redis://HOST[:PORT][/PREFIX] or " \
+	"unix:PATH[#PREFIX], a prefix of letters, digits, '_', '.', '-'"
+
+/* rf__redis_connect: a connection to the server s names, commands bounded
+ * by tv (redisConnectWithTimeout or redisConnectUnixWithTimeout); NULL
+ * when out of memory, else the caller checks its err and frees it. */
+struct timeval;
+struct redisContext *rf__redis_connect(const struct rf__redis_spec *s,
+				       const struct timeval *tv);
+
 /* rf__redis_int: a reply as a number: an integer reply's value, a string
  * reply's leading decimal digits (strtoll), 0 for anything else (nil, an
  * error, an array) and for rep NULL. */

@@ -784,6 +784,68 @@ test_redis_int(void **state)
 	assert_int_equal(rf__redis_int(NULL), 0);
 }
 
+/* rf_store_open, rf_consent_open and rf_classifier_open read a Redis
+ * spec the one way (rf__redis_spec_parse): each refuses (RF_EINVAL) the
+ * same specs and takes the others, which then fail only to connect
+ * (RF_ESTORE: nothing listens on port 1 or at the socket path). */
+static void
+test_redis_specs(void **state)
+{
+	static const struct {
+		const char *spec;
+		int ok;
+	} cases[] = {
+		{ "redis://127.0.0.1:1", 1 },
+		{ "redis://127.0.0.1:1/p.x-y_Z9", 1 },
+		{ "redis://[::1]:1/p", 1 }, { "unix:/nonexistent/rf.sock", 1 },
+		{ "unix:/nonexistent/rf.sock#p", 1 },
+		{ "redis://[::1]x:1/p", 0 }, { "redis://[::1", 0 },
+		{ "redis://127.0.0.1:1/", 0 }, { "redis://127.0.0.1:1/a:b", 0 },
+		{ "redis://127.0.0.1:0", 0 }, { "redis://127.0.0.1:65536", 0 },
+		{ "redis://127.0.0.1:1x", 0 }, { "redis://:1", 0 },
+		{ "redis://", 0 }, { "unix:", 0 }, { "unix:#p", 0 },
+		{ "unix:/x#", 0 }, { "unix:/x#a b", 0 },
+	};
+	char spec[128];
+	rf_classifier *cls;
+	rf_consent_db *cdb;
+	rf_store *s;
+	rf_error err;
+	size_t i, k, n = sizeof(cases) / sizeof(cases[0]);
+	rf_status st[3];
+	const char *v;
+	int ok;
+
+	for (i = 0; i < n + 2; i++) {
+		if (i < n) {
+			v = cases[i].spec;
+			ok = cases[i].ok;
+		} else {
+			/* a prefix of RF__REDIS_PREFIX_MAX bytes, then one
+			 * more */
+			k = RF__REDIS_PREFIX_MAX + (i - n);
+			snprintf(spec, sizeof(spec), "redis://127.0.0.1:1/%0*d",
+			    (int)k, 7);
+			v = spec;
+			ok = i == n;
+		}
+		s = NULL;
+		cdb = NULL;
+		cls = NULL;
+		st[0] = rf_store_open(v, NULL, &s, &err);
+		st[1] = rf_consent_open(v, 500, &cdb, &err);
+		st[2] = rf_classifier_open(v, NULL, &cls, &err);
+		rf_store_close(s);
+		rf_consent_close(cdb);
+		rf_classifier_close(cls);
+		for (k = 0; k < 3; k++)
+			if (st[k] != (ok ? RF_ESTORE : RF_EINVAL))
+				fail_msg("%s: %s gave %s", v, k == 0 ? "store" :
+				    k == 1 ? "consent" : "classifier",
+				    rf_status_name(st[k]));
+	}
+}
+
 /* fill: the store at p with three campaigns for tests/e2e/campaigns.sh:
  * 30, 20 and 10 recipients, the middle one with a hostile subject. */
 static int
@@ -849,6 +911,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_library_text_escaped,
 		    setup, teardown),
 		cmocka_unit_test(test_redis_int),
+		cmocka_unit_test(test_redis_specs),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "fill") == 0)
