@@ -378,18 +378,28 @@ fam_msgid(rf__ctoks *t, const rf_message *m)
 	    "other");
 }
 
+/* whole_sig: the token "FAMILY:SIG", SIG the signature of the whole value
+ * of header name (its first SHAPE_VALUE_MAX bytes, digit runs by
+ * length); without that header, the token none (NULL: no token). */
 static int
-fam_date(rf__ctoks *t, const rf_message *m)
+whole_sig(rf__ctoks *t, const rf_message *m, const char *name,
+	  const char *family, const char *none)
 {
-	const char *v = rf_message_header(m, "date");
+	const char *v = rf_message_header(m, name);
 	char s[SHAPE_SIG_MAX + 2];
 	size_t n;
 
 	if (v == NULL)
-		return emit(t, "date:none");
+		return none != NULL ? emit(t, "%s", none) : 0;
 	n = strlen(v);
 	sig(v, n < SHAPE_VALUE_MAX ? n : SHAPE_VALUE_MAX, s, 1);
-	return emit(t, "date:%s", s);
+	return emit(t, "%s:%s", family, s);
+}
+
+static int
+fam_date(rf__ctoks *t, const rf_message *m)
+{
+	return whole_sig(t, m, "date", "date", "date:none");
 }
 
 /* param: the value of parameter name (lower case, with '=') in a
@@ -743,15 +753,7 @@ fam_hops(rf__ctoks *t, const rf_message *m)
 static int
 fam_mids(rf__ctoks *t, const rf_message *m)
 {
-	const char *v = rf_message_header(m, "message-id");
-	char s[SHAPE_SIG_MAX + 2];
-	size_t n;
-
-	if (v == NULL)
-		return 0;
-	n = strlen(v);
-	sig(v, n < SHAPE_VALUE_MAX ? n : SHAPE_VALUE_MAX, s, 1);
-	return emit(t, "mids:%s", s);
+	return whole_sig(t, m, "message-id", "mids", NULL);
 }
 
 int

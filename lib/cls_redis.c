@@ -26,10 +26,9 @@
 #include <hiredis.h>
 
 #include "cls_store.h"
+#include "store_lib.h"
 
-#define HOST_MAX 256
-#define PREFIX_MAX 64
-#define KEY_MAX (PREFIX_MAX + 16)
+#define KEY_MAX (RF__REDIS_PREFIX_MAX + 16)
 #define HEX 16			/* a token or message key in hex */
 
 /*
@@ -85,8 +84,7 @@ static const char *const key_names[K__COUNT] = { "spam", "ham", "n", "msg",
 
 struct rc {
 	redisContext *c;
-	char host[HOST_MAX];	/* or the socket path */
-	int port;		/* 0: Unix socket */
+	struct rf__redis_spec at;	/* the server (its prefix in key) */
 	struct timeval tv;
 	char key[K__COUNT][KEY_MAX];
 	char sha[41];
@@ -98,15 +96,7 @@ struct rc {
 static rf_status
 fail(struct rc *r, const redisReply *rep, rf_error *err, const char *what)
 {
-	if (rep == NULL)
-		return rf_error_set(err, RF_ESTORE, "classifier: redis: %s: %s",
-		    what, r->c != NULL && r->c->errstr[0] != '\0' ?
-		    r->c->errstr : "no answer");
-	char esc[256];	/* the server's words, escaped */
-
-	return rf_error_set(err, RF_ESTORE, "classifier: redis: %s: %s",
-	    what, rep->type == REDIS_REPLY_ERROR ? rf_escape(esc,
-	    sizeof(esc), rep->str, 200) : "unexpected reply");
+	return rf__redis_error(err, r->c, rep, "classifier: redis: %s", what);
 }
 
 /* connect: a working connection with the script loaded, made again after
@@ -121,15 +111,12 @@ connect_rc(struct rc *r, rf_error *err)
 	if (r->c != NULL && r->c->err == 0)
 		return RF_OK;
 	redisFree(r->c);
-	r->c = r->port != 0 ?
-	    redisConnectWithTimeout(r->host, r->port, r->tv) :
-	    redisConnectUnixWithTimeout(r->host, r->tv);
+	r->c = rf__redis_connect(&r->at, &r->tv);
 	if (r->c == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	if (r->c->err != 0 || redisSetTimeout(r->c, r->tv) != REDIS_OK) {
-		st = rf_error_set(err, RF_ESTORE, "classifier: redis: cannot "
-		    "connect to %s: %s", rf_error_name(name, r->host),
-		    r->c->errstr);
+		st = rf__redis_error(err, r->c, NULL, "classifier: redis: "
+		    "cannot connect to %s", rf_error_name(name, r->at.host));
 		goto out;
 	}
 	rep = redisCommand(r->c, "SCRIPT LOAD %s", learn_lua);
@@ -147,78 +134,19 @@ out:
 	return st;
 }
 
-/* parse: "redis://HOST[:PORT][/PREFIX]", "redis://[V6]:PORT/PREFIX" or
- * "unix:PATH[#PREFIX]" into r's host, port and keys. */
+/* parse: the spec (rf__redis_spec_parse) into r->at, and r's keys. */
 static rf_status
 parse(struct rc *r, const char *spec, rf_error *err)
 {
-	const char *host, *hend, *prefix = "rf", *rest;
-	char *e;
-	long port = 6379;
-	size_t n;
 	int i;
 
-	if (strncmp(spec, "unix:", 5) == 0) {
-		host = spec + 5;
-		rest = strchr(host, '#');
-		hend = rest != NULL ? rest : host + strlen(host);
-		if (rest != NULL)
-			prefix = rest + 1;
-		port = 0;
-	} else {
-		host = spec + 8;
-		rest = strchr(host, '/');
-		if (rest != NULL)
-			prefix = rest + 1;
-		else
-			rest = host + strlen(host);
-		hend = rest;
-		if (*host == '[') {
-			host++;
-			if ((hend = memchr(host, ']', (size_t)(rest - host))) ==
-			    NULL || (hend[1] != ':' && hend + 1 != rest))
-				goto bad;
-			e = (char *)hend + 1;
-		} else {
-			e = memchr(host, ':', (size_t)(rest - host));
-			hend = e != NULL ? e : rest;
-		}
-		if (e != NULL && *e == ':') {
-			port = strtol(e + 1, &e, 10);
-			if (e != rest || port < 1 || port > 65535)
-				goto bad;
-		}
-	}
-	n = (size_t)(hend - host);
-	if (n == 0 || n >= sizeof(r->host) || *prefix == '\0' ||
-	    strlen(prefix) > PREFIX_MAX || strspn(prefix,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	    "_.-") != strlen(prefix))
-		goto bad;
-	memcpy(r->host, host, n);
-	r->host[n] = '\0';
-	r->port = (int)port;
+	if (rf__redis_spec_parse(spec, &r->at) != 0)
+		return rf_error_set(err, RF_EINVAL, "classifier: bad Redis "
+		    "location (want " RF__REDIS_SPEC_WANT ")");
 	for (i = 0; i < K__COUNT; i++)
-		snprintf(r->key[i], KEY_MAX, "%s:cls:%s", prefix,
+		snprintf(r->key[i], KEY_MAX, "%s:cls:%s", r->at.prefix,
 		    key_names[i]);
 	return RF_OK;
-bad:
-	return rf_error_set(err, RF_EINVAL, "classifier: bad Redis location "
-	    "(want redis://HOST[:PORT][/PREFIX] or unix:PATH[#PREFIX], a "
-	    "prefix of letters, digits, '_', '.', '-')");
-}
-
-/* number: a reply (integer, or a string of digits; nil: 0) as a count. */
-static int64_t
-number(const redisReply *rep)
-{
-	if (rep == NULL)
-		return 0;
-	if (rep->type == REDIS_REPLY_INTEGER)
-		return rep->integer;
-	if (rep->type == REDIS_REPLY_STRING)
-		return strtoll(rep->str, NULL, 10);
-	return 0;
 }
 
 /*
@@ -287,9 +215,9 @@ rc_reload(void *be, rf_error *err)
 	    rep->element[0]->elements != 3)
 		st = fail(r, rep->element[0], err, "reading counts");
 	else {
-		r->nspam = (long)number(rep->element[0]->element[0]);
-		r->nham = (long)number(rep->element[0]->element[1]);
-		r->tokens = (long)number(rep->element[0]->element[2]);
+		r->nspam = (long)rf__redis_int(rep->element[0]->element[0]);
+		r->nham = (long)rf__redis_int(rep->element[0]->element[1]);
+		r->tokens = (long)rf__redis_int(rep->element[0]->element[2]);
 	}
 	freeReplyObject(rep);
 	return st;
@@ -549,7 +477,8 @@ rc_view(void *be, const rf__ctoks *t, struct rf__cls_view *v, rf_error *err)
 		goto out;
 	}
 	for (i = 0; i < t->n; i++) {
-		int64_t ns = number(s->element[i]), nh = number(h->element[i]);
+		int64_t ns = rf__redis_int(s->element[i]);
+		int64_t nh = rf__redis_int(h->element[i]);
 
 		if ((ns > 0 || nh > 0) && rf__cmap_add(&r->view, t->v[i].h,
 		    ns > 0 ? ns : 0, nh > 0 ? nh : 0) != 0) {
@@ -557,8 +486,8 @@ rc_view(void *be, const rf__ctoks *t, struct rf__cls_view *v, rf_error *err)
 			goto out;
 		}
 	}
-	r->nspam = (long)number(nn->element[0]);
-	r->nham = (long)number(nn->element[1]);
+	r->nspam = (long)rf__redis_int(nn->element[0]);
+	r->nham = (long)rf__redis_int(nn->element[1]);
 	give_view(r, v);
 out:
 	freeReplyObject(rep);

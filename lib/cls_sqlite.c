@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "cls_store.h"
+#include "store_lib.h"
 
 struct sq {
 	sqlite3 *db;
@@ -76,8 +77,7 @@ static const char upgrade1[] =
 static rf_status
 db_fail(struct sq *c, rf_error *err, const char *what)
 {
-	return rf_error_set(err, RF_ESTORE, "classifier database: %s: %s",
-	    what, sqlite3_errmsg(c->db));
+	return rf__sqlite_error(err, c->db, "classifier database: %s", what);
 }
 
 static int
@@ -286,9 +286,8 @@ rf__cls_sqlite_open(const char *path, const rf_cls_params *p, void **be,
 	c->max_pending = p->max_pending;
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		rs = rf_error_set(err, RF_ESTORE,
-		    "cannot open the classifier database: %s",
-		    c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		rs = rf__sqlite_error(err, c->db,
+		    "cannot open the classifier database");
 		goto out;
 	}
 	sqlite3_busy_timeout(c->db, RF__CLS_SQLITE_BUSY_MS);

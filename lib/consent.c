@@ -127,7 +127,6 @@ rf_consent_sender(const char *sender, rf_consent_kind *kind,
 		  char out[RF_CONSENT_ADDR_MAX + 3], rf_error *err)
 {
 	size_t n = sender != NULL ? strlen(sender) : 0;
-	const char *at;
 
 	if (sender != NULL)
 		trim(&sender, &n);
@@ -151,8 +150,11 @@ rf_consent_sender(const char *sender, rf_consent_kind *kind,
 	}
 	if (n == 0 || lower(sender, n, out, RF_CONSENT_ADDR_MAX + 1) != 0)
 		goto bad;
-	if ((at = strchr(out, '@')) != NULL) {
-		if (at == out || at[1] == '\0' || strchr(at + 1, '@') != NULL)
+	if (strchr(out, '@') != NULL) {
+		/* an address: the one rule of the store for an address, the
+		 * recipient's (a sender's domain is after its last '@', as
+		 * candidates() takes it) */
+		if (!rf_consent_address_ok(out))
 			goto bad;
 		*kind = RF_CONSENT_ADDRESS;
 	} else {
@@ -183,11 +185,10 @@ rf_status
 rf_consent_open(const char *spec, unsigned timeout_ms, rf_consent_db **out,
 		rf_error *err)
 {
-	char buf[SPEC_MAX], *host, *p, *prefix = NULL;
+	char buf[SPEC_MAX];
 	const struct rf__consent_ops *ops;
 	rf_consent_db *db;
 	rf_status st;
-	long port = 6379;
 	void *h = NULL;
 
 	*out = NULL;
@@ -197,35 +198,10 @@ rf_consent_open(const char *spec, unsigned timeout_ms, rf_consent_db **out,
 		return rf_error_set(err, RF_EINVAL, "consent store: no or "
 		    "too long a name");
 	memcpy(buf, spec, strlen(spec) + 1);
-	if (strncmp(buf, "redis://", 8) == 0) {
+	if (strncmp(buf, "redis://", 8) == 0 ||
+	    strncmp(buf, "unix:", 5) == 0) {
 		ops = &rf__consent_redis_ops;
-		host = buf + 8;
-		if ((p = strchr(host, '/')) != NULL) {
-			*p = '\0';
-			prefix = p + 1;
-		}
-		if ((p = strrchr(host, ':')) != NULL) {
-			*p++ = '\0';
-			port = strtol(p, &p, 10);
-			if (*p != '\0' || port <= 0 || port > 65535)
-				return rf_error_set(err, RF_EINVAL, "consent "
-				    "store: bad Redis port");
-		}
-		if (*host == '\0')
-			return rf_error_set(err, RF_EINVAL, "consent store: "
-			    "no Redis host");
-		st = rf__consent_redis_open(host, (int)port, NULL,
-		    prefix != NULL && *prefix != '\0' ? prefix : "rf",
-		    timeout_ms, &h, err);
-	} else if (strncmp(buf, "unix:", 5) == 0) {
-		ops = &rf__consent_redis_ops;
-		if ((p = strchr(buf + 5, '#')) != NULL) {
-			*p = '\0';
-			prefix = p + 1;
-		}
-		st = rf__consent_redis_open(NULL, 0, buf + 5,
-		    prefix != NULL && *prefix != '\0' ? prefix : "rf",
-		    timeout_ms, &h, err);
+		st = rf__consent_redis_open(buf, timeout_ms, &h, err);
 	} else {
 		ops = &rf__consent_sqlite_ops;
 		st = rf__consent_sqlite_open(strncmp(buf, "sqlite:", 7) == 0 ?

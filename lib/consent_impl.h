@@ -39,11 +39,10 @@ extern const struct rf__consent_ops rf__consent_redis_ops;
 rf_status rf__consent_sqlite_open(const char *path, unsigned timeout_ms,
 				  void **h, rf_error *err);
 
-/* rf__consent_redis_open: Redis at host:port, or at the Unix socket
- * unixpath when not NULL; keys start with "prefix:". */
-rf_status rf__consent_redis_open(const char *host, int port,
-				 const char *unixpath, const char *prefix,
-				 unsigned timeout_ms, void **h, rf_error *err);
+/* rf__consent_redis_open: the Redis server spec names (a Redis spec,
+ * as rf__redis_spec_parse reads it); keys start with its "prefix:". */
+rf_status rf__consent_redis_open(const char *spec, unsigned timeout_ms,
+				 void **h, rf_error *err);
 
 /* rf__consent_fill: fill a record from its parts (copies, truncating). */
 void rf__consent_fill(rf_consent_record *r, const char *rcpt, int kind,

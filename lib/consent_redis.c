@@ -17,15 +17,16 @@
 #include <sys/time.h>
 
 #include "consent_impl.h"
+#include "store_lib.h"
 
-#define KEY_MAX (64 + 16 + RF_CONSENT_ADDR_MAX)
+#define KEY_MAX (RF__REDIS_PREFIX_MAX + 16 + RF_CONSENT_ADDR_MAX)
 #define FIELD_MAX (RF_CONSENT_ADDR_MAX + 8)
 #define VALUE_MAX (32 + RF_CONSENT_SOURCE_MAX)
 #define SCAN_COUNT "500"
 
 struct rdb {
 	redisContext *c;
-	char prefix[64];
+	char prefix[RF__REDIS_PREFIX_MAX + 1];
 };
 
 static const char kinds[] = "?adl";	/* by rf_consent_kind */
@@ -43,38 +44,39 @@ r_close(void *h)
 }
 
 rf_status
-rf__consent_redis_open(const char *host, int port, const char *unixpath,
-		       const char *prefix, unsigned timeout_ms, void **h,
+rf__consent_redis_open(const char *spec, unsigned timeout_ms, void **h,
 		       rf_error *err)
 {
+	struct rf__redis_spec at;
 	struct timeval tv;
 	struct rdb *d;
 	redisReply *r;
 
 	*h = NULL;
-	if (strlen(prefix) >= sizeof(d->prefix))
-		return rf_error_set(err, RF_EINVAL, "consent store: key "
-		    "prefix too long");
+	if (rf__redis_spec_parse(spec, &at) != 0)
+		return rf_error_set(err, RF_EINVAL, "consent store: bad Redis "
+		    "spec (want " RF__REDIS_SPEC_WANT ")");
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	snprintf(d->prefix, sizeof(d->prefix), "%s", prefix);
+	memcpy(d->prefix, at.prefix, sizeof(d->prefix));
 	tv.tv_sec = timeout_ms / 1000;
 	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	d->c = unixpath != NULL ? redisConnectUnixWithTimeout(unixpath, tv) :
-	    redisConnectWithTimeout(host, port, tv);
-	if (d->c == NULL || d->c->err != 0 ||
-	    redisSetTimeout(d->c, tv) != REDIS_OK) {
-		rf_error_set(err, RF_ESTORE, "consent store: cannot connect "
-		    "to Redis: %s", d->c != NULL ? d->c->errstr : "no memory");
+	d->c = rf__redis_connect(&at, &tv);
+	if (d->c == NULL) {
+		r_close(d);
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
+	if (d->c->err != 0 || redisSetTimeout(d->c, tv) != REDIS_OK) {
+		rf__redis_error(err, d->c, NULL, "consent store: cannot "
+		    "connect to Redis");
 		r_close(d);
 		return RF_ESTORE;
 	}
 	r = redisCommand(d->c, "PING");
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		rf_error_set(err, RF_ESTORE, "consent store: Redis does not "
+		rf__redis_error(err, d->c, r, "consent store: Redis does not "
 		    "answer");
-		if (r != NULL)
-			freeReplyObject(r);
+		freeReplyObject(r);
 		r_close(d);
 		return RF_ESTORE;
 	}
@@ -89,15 +91,10 @@ cmd(struct rdb *d, int argc, const char **argv, redisReply **out,
     rf_error *err)
 {
 	redisReply *r = redisCommandArgv(d->c, argc, argv, NULL);
-	char esc[256];	/* the server's words, escaped */
 
 	*out = NULL;
-	if (r == NULL)
-		return rf_error_set(err, RF_ESTORE, "consent store: Redis: %s",
-		    d->c->errstr);
-	if (r->type == REDIS_REPLY_ERROR) {
-		rf_error_set(err, RF_ESTORE, "consent store: Redis: %s",
-		    rf_escape(esc, sizeof(esc), r->str, 200));
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		rf__redis_error(err, d->c, r, "consent store: Redis");
 		freeReplyObject(r);
 		return RF_ESTORE;
 	}

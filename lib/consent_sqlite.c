@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "consent_impl.h"
+#include "store_lib.h"
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS consent("
@@ -56,8 +57,7 @@ struct db {
 static rf_status
 fail(struct db *d, rf_error *err)
 {
-	return rf_error_set(err, RF_ESTORE, "consent store: %s",
-	    sqlite3_errmsg(d->db));
+	return rf__sqlite_error(err, d->db, "consent store");
 }
 
 static void

@@ -24,10 +24,9 @@
 #include <hiredis.h>
 
 #include "internal.h"
+#include "store_lib.h"
 
-#define PREFIX_MAX 64
-#define KEY_MAX (PREFIX_MAX + 40)
-#define HOST_MAX 256
+#define KEY_MAX (RF__REDIS_PREFIX_MAX + 40)
 #define HDR 44			/* campaign header: 4 doubles, 3 u32 */
 #define FP_AT HDR		/* then the fingerprint */
 #define SUBJ_AT (HDR + RF__FP_BLOB)	/* then the subject */
@@ -164,9 +163,7 @@ static const char *const scripts[SC__COUNT] = {
 
 struct rd {
 	redisContext *c;
-	char host[HOST_MAX];	/* or the socket path */
-	int port;		/* 0: Unix socket */
-	char prefix[PREFIX_MAX + 1];
+	struct rf__redis_spec at;	/* the server, the keys' prefix */
 	struct timeval tv;
 	char sha[SC__COUNT][41];
 };
@@ -174,15 +171,7 @@ struct rd {
 static rf_status
 reply_error(struct rd *r, redisReply *rep, rf_error *err, const char *what)
 {
-	if (rep == NULL)
-		return rf_error_set(err, RF_ESTORE, "redis: %s: %s", what,
-		    r->c != NULL && r->c->errstr[0] != '\0' ? r->c->errstr :
-		    "no answer");
-	char esc[256];	/* the server's words, escaped */
-
-	return rf_error_set(err, RF_ESTORE, "redis: %s: %s", what,
-	    rep->type == REDIS_REPLY_ERROR ? rf_escape(esc, sizeof(esc),
-	    rep->str, 200) : "unexpected reply");
+	return rf__redis_error(err, r->c, rep, "redis: %s", what);
 }
 
 static rf_status
@@ -217,14 +206,12 @@ conn(struct rd *r, rf_error *err)
 		return RF_OK;
 	if (r->c != NULL)
 		redisFree(r->c);
-	r->c = r->port != 0 ?
-	    redisConnectWithTimeout(r->host, r->port, r->tv) :
-	    redisConnectUnixWithTimeout(r->host, r->tv);
+	r->c = rf__redis_connect(&r->at, &r->tv);
 	if (r->c == NULL)
 		return rf_error_set(err, RF_ESTORE, "redis: out of memory");
 	if (r->c->err != 0)
-		return rf_error_set(err, RF_ESTORE, "redis: cannot connect: "
-		    "%s", r->c->errstr);
+		return rf__redis_error(err, r->c, NULL, "redis: cannot "
+		    "connect");
 	if (redisSetTimeout(r->c, r->tv) != REDIS_OK)
 		return rf_error_set(err, RF_ESTORE, "redis: cannot set the "
 		    "timeout");
@@ -317,7 +304,7 @@ script(struct rd *r, int sc, int argc, const char **argv, size_t *argl,
 static void
 key(const struct rd *r, char *buf, const char *kind, const char *id)
 {
-	snprintf(buf, KEY_MAX, "%s:%s:%s", r->prefix, kind, id);
+	snprintf(buf, KEY_MAX, "%s:%s:%s", r->at.prefix, kind, id);
 }
 
 /* bucket_name, band_field: where band key band is indexed: the bucket
@@ -325,7 +312,7 @@ key(const struct rd *r, char *buf, const char *kind, const char *id)
 static void
 bucket_name(const struct rd *r, char *buf, uint64_t band)
 {
-	snprintf(buf, KEY_MAX, "%s:b:%05llx", r->prefix,
+	snprintf(buf, KEY_MAX, "%s:b:%05llx", r->at.prefix,
 	    (unsigned long long)(band >> (64 - BUCKET_BITS)));
 }
 
@@ -527,7 +514,7 @@ rd_create(void *be, const struct rf__copy *c, int check, char *const *seen,
 		goto done;
 	}
 	key(r, keys[0], "c", c->id);
-	snprintf(keys[1], KEY_MAX, "%s:z", r->prefix);
+	snprintf(keys[1], KEY_MAX, "%s:z", r->at.prefix);
 	for (i = 0; i < RF_FP_BANDS; i++) {
 		bucket_name(r, keys[2 + i], c->band[i]);
 		band_field(c->band[i], fields[i]);
@@ -577,16 +564,6 @@ done:
 	return st;
 }
 
-static int64_t
-int_of(const redisReply *e)
-{
-	if (e->type == REDIS_REPLY_INTEGER)
-		return e->integer;
-	if (e->type == REDIS_REPLY_STRING)
-		return strtoll(e->str, NULL, 10);
-	return 0;
-}
-
 static rf_status
 rd_update(void *be, const struct rf__copy *c, const char *id, int64_t k,
 	  const rf_store_options *o, rf_campaign *out, rf_error *err)
@@ -605,7 +582,7 @@ rd_update(void *be, const struct rf__copy *c, const char *id, int64_t k,
 	}
 	key(r, keys[0], "c", id);
 	key(r, keys[1], "h", id);
-	snprintf(keys[2], KEY_MAX, "%s:z", r->prefix);
+	snprintf(keys[2], KEY_MAX, "%s:z", r->at.prefix);
 	for (i = 0; i < 3; i++) {
 		argv[3 + i] = keys[i];
 		argl[3 + i] = strlen(keys[i]);
@@ -640,11 +617,11 @@ rd_update(void *be, const struct rf__copy *c, const char *id, int64_t k,
 	} else {
 		e = rep->element;
 		snprintf(out->id, sizeof(out->id), "%s", id);
-		out->copies = (uint64_t)int_of(e[0]);
-		out->size = (uint64_t)int_of(e[1]);
-		out->first_seen = int_of(e[2]);
-		out->last_seen = int_of(e[3]);
-		out->complaints = (uint64_t)int_of(e[4]);
+		out->copies = (uint64_t)rf__redis_int(e[0]);
+		out->size = (uint64_t)rf__redis_int(e[1]);
+		out->first_seen = rf__redis_int(e[2]);
+		out->last_seen = rf__redis_int(e[3]);
+		out->complaints = (uint64_t)rf__redis_int(e[4]);
 		if (e[5]->type == REDIS_REPLY_STRING)
 			rf__campaign_subject(out, e[5]->str, e[5]->len);
 	}
@@ -753,7 +730,7 @@ rd_list(void *be, size_t limit, rf_campaign_list_cb cb, void *arg,
 	redisReply *rep = NULL;
 	rf_status st = RF_OK;
 
-	snprintf(z, sizeof(z), "%s:z", r->prefix);
+	snprintf(z, sizeof(z), "%s:z", r->at.prefix);
 	ids = calloc(LIST_PAGE, sizeof(*ids));
 	c = calloc(LIST_PAGE, sizeof(*c));
 	if (ids == NULL || c == NULL) {
@@ -904,67 +881,14 @@ static const struct rf__store_ops redis_ops = {
 	rd_noop_op, rd_close,
 };
 
-static int
-valid_prefix(const char *p)
-{
-	size_t n = strlen(p);
-
-	if (n == 0 || n > PREFIX_MAX)
-		return 0;
-	return strspn(p, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
-}
-
-/* parse: "redis://HOST[:PORT][/PREFIX]" or "unix:PATH[#PREFIX]". */
+/* parse: the spec (rf__redis_spec_parse) into r->at. */
 static rf_status
 parse(struct rd *r, const char *spec, rf_error *err)
 {
-	const char *p, *end, *slash, *colon, *prefix = "rf";
-	size_t n;
-	char *e;
-	long port = 6379;
-
-	if (strncmp(spec, "unix:", 5) == 0) {
-		p = spec + 5;
-		end = strchr(p, '#');
-		n = end != NULL ? (size_t)(end - p) : strlen(p);
-		if (end != NULL)
-			prefix = end + 1;
-		port = 0;
-	} else {
-		p = spec + 8;
-		slash = strchr(p, '/');
-		end = slash != NULL ? slash : p + strlen(p);
-		if (slash != NULL)
-			prefix = slash + 1;
-		if (*p == '[') {	/* [IPv6]:port */
-			p++;
-			colon = memchr(p, ']', (size_t)(end - p));
-			if (colon == NULL)
-				goto bad;
-			n = (size_t)(colon - p);
-			colon = colon[1] == ':' ? colon + 1 : NULL;
-		} else {
-			colon = memchr(p, ':', (size_t)(end - p));
-			n = (size_t)((colon != NULL ? colon : end) - p);
-		}
-		if (colon != NULL) {
-			port = strtol(colon + 1, &e, 10);
-			if (e != end || port < 1 || port > 65535)
-				goto bad;
-		}
-	}
-	if (n == 0 || n >= sizeof(r->host) || !valid_prefix(prefix))
-		goto bad;
-	memcpy(r->host, p, n);
-	r->host[n] = '\0';
-	r->port = (int)port;
-	snprintf(r->prefix, sizeof(r->prefix), "%s", prefix);
+	if (rf__redis_spec_parse(spec, &r->at) != 0)
+		return rf_error_set(err, RF_EINVAL, "store: bad Redis spec "
+		    "(want " RF__REDIS_SPEC_WANT ")");
 	return RF_OK;
-bad:
-	return rf_error_set(err, RF_EINVAL, "store: bad Redis spec (want "
-	    "redis://HOST[:PORT][/PREFIX] or unix:PATH[#PREFIX], prefix of "
-	    "letters, digits, '_', '.', '-')");
 }
 
 rf_status

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store_sqlite.h"
+#include "store_lib.h"
 
 /* S_INS_BAND names one parameter per band */
 _Static_assert(RF_FP_BANDS == 16, "S_INS_BAND has 16 rows");
@@ -99,8 +100,7 @@ static const char *const sql[S__COUNT] = {
 rf_status
 rf__sq_db_error(struct sq *q, rf_error *err, const char *what)
 {
-	return rf_error_set(err, RF_ESTORE, "sqlite: %s: %s", what,
-	    sqlite3_errmsg(q->db));
+	return rf__sqlite_error(err, q->db, "sqlite: %s", what);
 }
 
 /* rf__sq_stmt: statement i, reset and unbound, ready for binding. */
@@ -663,9 +663,8 @@ rf__store_sqlite_open(const char *path, const rf_store_options *o,
 	flags |= o->read_only ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
-		st = rf_error_set(err, RF_ESTORE, "sqlite: cannot open the "
-		    "store: %s", q->db != NULL ? sqlite3_errmsg(q->db) :
-		    "out of memory");
+		st = rf__sqlite_error(err, q->db, "sqlite: cannot open the "
+		    "store");
 		goto done;
 	}
 	sqlite3_busy_timeout(q->db, (int)o->timeout_ms);

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,30 @@ set_string(char **dst, const char *value)
 	free(*dst);
 	*dst = p;
 	return 0;
+}
+
+/* plain_string: the field of c for a setting whose value is any string
+ * (socket, user, chroot, db, classifier: checked where it is used), or
+ * NULL when name is none of them. */
+static char **
+plain_string(struct config *c, const char *name)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{ "socket", offsetof(struct config, socket) },
+		{ "user", offsetof(struct config, user) },
+		{ "chroot", offsetof(struct config, chroot) },
+		{ "db", offsetof(struct config, db) },
+		{ "classifier", offsetof(struct config, classifier) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (strcmp(name, fields[i].name) == 0)
+			return (char **)(void *)((char *)c + fields[i].off);
+	return NULL;
 }
 
 /* reply_text_ok: a reply text goes into an SMTP reply: printable ASCII,
@@ -171,25 +196,14 @@ config_set(struct config *c, const char *name, const char *value,
 	unsigned long long u;
 	enum action a;
 	rf_error err;
+	char **field;
 	size_t i;
 	int rc;
 
 	if (set_verdict(c, name, value, why, whysize, &rc))
 		return rc;
-	if (strcmp(name, "socket") == 0)
-		return set_string(&c->socket, value) == 0 ? 0 :
-		    (snprintf(why, whysize, "out of memory"), -1);
-	if (strcmp(name, "user") == 0)
-		return set_string(&c->user, value) == 0 ? 0 :
-		    (snprintf(why, whysize, "out of memory"), -1);
-	if (strcmp(name, "chroot") == 0)
-		return set_string(&c->chroot, value) == 0 ? 0 :
-		    (snprintf(why, whysize, "out of memory"), -1);
-	if (strcmp(name, "db") == 0)
-		return set_string(&c->db, value) == 0 ? 0 :
-		    (snprintf(why, whysize, "out of memory"), -1);
-	if (strcmp(name, "classifier") == 0)
-		return set_string(&c->classifier, value) == 0 ? 0 :
+	if ((field = plain_string(c, name)) != NULL)
+		return set_string(field, value) == 0 ? 0 :
 		    (snprintf(why, whysize, "out of memory"), -1);
 	if (strcmp(name, "reject_text") == 0 ||
 	    strcmp(name, "tempfail_text") == 0) {

@@ -88,7 +88,12 @@ int rf_consent_address_ok(const char *s);
 /*
  * rf_consent_sender: classify and normalise a sender as written in a
  * consent record or a TSV line (see above) into out (lower case, list
- * ids as "<id>").  RF_EINVAL for an empty, too long or malformed one.
+ * ids as "<id>").  White space around it is trimmed.  A List-Id is
+ * "<id>" or "list:id"; otherwise a sender with an '@' is an address,
+ * taken by the same rule as a recipient (rf_consent_address_ok, after
+ * lower-casing: "a@b@c.test" is an address whose domain is c.test); one
+ * without is a domain (a '.' inside, neither first nor last).  RF_EINVAL
+ * for an empty, too long or malformed one.
  */
 rf_status rf_consent_sender(const char *sender, rf_consent_kind *kind,
 			    char out[RF_CONSENT_ADDR_MAX + 3], rf_error *err);

@@ -8,13 +8,7 @@
 # held ones still do.  A value out of range is a configuration error.
 set -u
 . tests/e2e/lib/postfix.sh
-command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
-PF_DIR=$(mktemp -d /tmp/redflag-conns.XXXXXX)
-RF_MILTER_PORT=$(pf_free_port)
-trap pf_cleanup EXIT
-trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
-pf_watchdog 120
-fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2; exit 1; }
+milter_test_begin conns 120
 
 "$REDFLAG" milter --socket "inet:$RF_MILTER_PORT@127.0.0.1" \
     --set milter_max_connections=0 2> "$PF_DIR/bad.err"

@@ -12,8 +12,6 @@ set -u
 pf_test_begin 300
 tool=tests/e2e/lib/mailtool.py
 
-pf_init
-pf_start || exit 1
 db="$PF_DIR/campaigns.db"
 redflag_milter_start --set "db=$db" || exit 1
 python3 "$tool" campaign "$PF_DIR/msgs" 60 "$PF_DOMAIN" || fail "campaign"

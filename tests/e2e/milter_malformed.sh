@@ -8,14 +8,8 @@
 # as nobody in an empty chroot.
 set -u
 . tests/e2e/lib/postfix.sh
-command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
-PF_DIR=$(mktemp -d /tmp/redflag-malformed.XXXXXX)
-RF_MILTER_PORT=$(pf_free_port)
-trap pf_cleanup EXIT
-trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
-pf_watchdog 120
+milter_test_begin malformed 120
 client="timeout 30 python3 tests/e2e/lib/milterclient.py"
-fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2; exit 1; }
 
 # As root, the milter also drops to nobody inside an empty chroot.
 opts=

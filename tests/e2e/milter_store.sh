@@ -5,18 +5,14 @@
 # on_error = accept; never a crash, never a silent drop.
 set -u
 . tests/e2e/lib/postfix.sh
-command -v redis-server >/dev/null && command -v python3 >/dev/null || {
-	echo "skip: redis-server or python3 missing (scripts/deps.sh)" >&2
+command -v redis-server >/dev/null || {
+	echo "skip: redis-server missing (scripts/deps.sh)" >&2
 	exit 77
 }
-PF_DIR=$(mktemp -d /tmp/redflag-mstore.XXXXXX)
-RF_MILTER_PORT=$(pf_free_port)
 redis_pid=
+milter_test_begin mstore 120
 trap '[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null; pf_cleanup' EXIT
-trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
-pf_watchdog 120
 client="timeout 30 python3 tests/e2e/lib/milterclient.py"
-fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2; exit 1; }
 
 port=$(pf_free_port)
 redis_start() {

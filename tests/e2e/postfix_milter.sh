@@ -12,8 +12,6 @@ set -u
 pf_test_begin 240
 tool=tests/e2e/lib/mailtool.py
 
-pf_init
-pf_start || exit 1
 conf=$PF_DIR/redflag.conf
 mkdir "$PF_DIR/db" && chown nobody "$PF_DIR/db"
 db="db = $PF_DIR/db/campaigns.db"

@@ -12,8 +12,6 @@ pf_test_begin 180
 HOLDER=
 trap '[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null; pf_cleanup' EXIT
 
-pf_init
-pf_start || exit 1
 redflag_milter_start --set milter_max_connections=1 || exit 1
 python3 - "$RF_MILTER_PORT" "$PF_DIR/held" <<'PY' &
 import sys, time

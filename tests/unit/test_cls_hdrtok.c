@@ -129,7 +129,7 @@ test_hammy_shapes(void **state)
 		"shape:addr:rcpts=2", "shape:addr:from=plain",
 		"shape:date:c,_1_c_4_2:2:2_+4", "shape:subj:len=16-31",
 		"shape:hpair:received>message-id",
-		"shape:rcvh0:fqdn/host/esmtp",
+		"shape:rcvh0:fqdn/host/esmtp", "shape:mids:<9.m@a.a>",
 	};
 	size_t i;
 
@@ -165,6 +165,14 @@ test_odd_headers(void **state)
 	assert_true(has(v, n, "shape:addr:to=no-address"));
 	assert_true(has(v, n, "shape:addr:from=none"));
 	assert_true(has(v, n, "shape:addr:rcpts=0"));
+	assert_true(has(v, n, "shape:date:a"));
+	assert_true(has(v, n, "shape:mids:<a"));
+	/* no Date: its own token; no Message-ID: no mids token */
+	tokens_of(ctx, "Subject: hello there\r\n\r\nhi\r\n", a, &v, &n);
+	assert_true(has(v, n, "shape:date:none"));
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(v[i], "shape:mids:", 11) == 0)
+			fail_msg("token %s without a Message-ID", v[i]);
 	rf_arena_free(a);
 }
 

@@ -249,7 +249,7 @@ test_bad_arguments(void **state)
 	    NULL, &err), RF_EINVAL);
 	assert_int_equal(rf_consent_add(db, "a@b.test", "tld", "m", 1, NULL,
 	    &err), RF_EINVAL);
-	assert_int_equal(rf_consent_add(db, "a@b.test", "a@b@c.test", "m", 1,
+	assert_int_equal(rf_consent_add(db, "a@b.test", "a@b.test@", "m", 1,
 	    NULL, &err), RF_EINVAL);
 	assert_int_equal(rf_consent_add(db, "a@b.test", big, "m", 1, NULL,
 	    &err), RF_EINVAL);
@@ -284,8 +284,61 @@ test_sender_forms(void **state)
 	assert_int_equal(rf_consent_list_id("  ", out), -1);
 }
 
-/* The SQLite file is shared: a second connection sees the first's
- * records, and a file already holding other tables is fine. */
+/* A sender written as an address (with an '@', neither a List-Id nor
+ * "list:") follows the recipient's rule, rf_consent_address_ok: one rule
+ * for an address wherever the store takes one.  What it takes is
+ * recorded as an address and found again by a consent check of mail
+ * from it; what it refuses is refused as a sender too. */
+static void
+test_sender_address_rule(void **state)
+{
+	static const char *const cases[] = {
+		"alice@example.org", "a@b", "A.B+c@x.test", "a@b@c.test",
+		"a@@b.test", "@example.org", "alice@", "@a@b", "a@b@",
+		"a@b.test@", "a@@", "@", "@@", "@a@", "al ice@x.test",
+		"a\x7f@x.test", "a\"b@x.test", "a\\b@x.test", "a\x01@x.test",
+	};
+	struct fx *f = *state;
+	rf_consent_db *db = open_db(f->spec);
+	char out[RF_CONSENT_ADDR_MAX + 3], addr[RF_CONSENT_ADDR_MAX + 2];
+	rf_consent_record rec;
+	rf_consent_kind k;
+	rf_error err;
+	size_t i;
+	int ok, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]) + 2; i++) {
+		const char *v = cases[i < sizeof(cases) / sizeof(cases[0]) ?
+		    i : 0];
+
+		if (i >= sizeof(cases) / sizeof(cases[0])) {
+			/* RF_CONSENT_ADDR_MAX bytes, then one more */
+			n = RF_CONSENT_ADDR_MAX + (int)(i - sizeof(cases) /
+			    sizeof(cases[0]));
+			memset(addr, 'a', (size_t)n);
+			memcpy(addr + n - 6, "@x.org", 6);
+			addr[n] = '\0';
+			v = addr;
+		}
+		ok = rf_consent_address_ok(v);
+		if ((rf_consent_sender(v, &k, out, NULL) == RF_OK &&
+		    k == RF_CONSENT_ADDRESS) != ok)
+			fail_msg("rf_consent_sender(\"%s\") is not "
+			    "rf_consent_address_ok's %d", v, ok);
+		assert_int_equal(rf_consent_add(db, "r@x.test", v, "m", 1, NULL,
+		    &err), ok ? RF_OK : RF_EINVAL);
+		if (!ok)
+			continue;
+		assert_int_equal(rf_consent_check(db, "r@x.test", v, NULL,
+		    &rec, &err), RF_OK);
+		assert_int_equal(rec.kind, RF_CONSENT_ADDRESS);
+		assert_string_equal(rec.sender, out);
+		assert_int_equal(rf_consent_remove(db, "r@x.test", v, &err),
+		    RF_OK);
+	}
+	rf_consent_close(db);
+}
+
 /* rf_consent_address_ok is the store's own rule for a recipient: it
  * takes what rf_consent_add takes (nothing around it to trim) and refuses
  * what it refuses, with either backend (SQLite and Redis); neither the
@@ -347,6 +400,8 @@ test_address_ok(void **state)
 	rf_consent_close(db);
 }
 
+/* The SQLite file is shared: a second connection sees the first's
+ * records, and a file already holding other tables is fine. */
 static void
 test_shared_file(void **state)
 {
@@ -392,6 +447,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments,
 		    setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_sender_address_rule,
+		    setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_address_ok, setup_sqlite,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_shared_file, setup_sqlite,
@@ -405,6 +462,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_complaints, setup_redis,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments,
+		    setup_redis, teardown),
+		cmocka_unit_test_setup_teardown(test_sender_address_rule,
 		    setup_redis, teardown),
 		cmocka_unit_test_setup_teardown(test_address_ok, setup_redis,
 		    teardown),

@@ -8,6 +8,9 @@
 #include "dbutil.h"
 #include "fputil.h"
 #include "../../lib/internal.h"	/* rf__sample_undelta */
+#include "../../lib/store_lib.h"	/* rf__redis_error, rf__redis_int */
+
+#include <hiredis.h>
 
 static struct tmpdb tmp;	/* the store's file, made new for each test */
 
@@ -681,6 +684,168 @@ test_bad_spec(void **state)
 	assert_null(s);
 }
 
+/* assert_msg_clean: every byte of msg printable ASCII. */
+static void
+assert_msg_clean(const char *msg)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)msg; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			fail_msg("byte 0x%02x in \"%s\"", *p, msg);
+}
+
+/* A store's library may quote bytes that others chose: SQLite names an
+ * object of a broken schema (in a file someone else made), a Redis
+ * server says what it likes in an error reply.  Such text reaches the
+ * error only escaped (\x1b) and cut (RF__STORE_TEXT_MAX), whatever the
+ * store: the campaign store, the consent store, the classifier. */
+static void
+test_library_text_escaped(void **state)
+{
+	const char *name = "\x1b[31mevil\n\x07";
+	char big[RF__STORE_TEXT_MAX + 100];
+	rf_consent_db *cdb = NULL;
+	rf_store *s = NULL;
+	rf_classifier *cls = NULL;
+	redisReply rep;
+	sqlite3 *db;
+	rf_error err;
+
+	assert_int_equal(sqlite3_open(tmp.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x);"
+	    "PRAGMA writable_schema=ON", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO sqlite_master "
+	    "VALUES('table', ?1, ?1, 0, 'CREATE TABLE oops(')", -1, &st,
+	    NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	assert_int_equal(rf_store_open(tmp.path, NULL, &s, &err), RF_ESTORE);
+	assert_msg_clean(err.msg);
+	assert_non_null(strstr(err.msg, "(\\x1b[31mevil\\x0a\\x07)"));
+	assert_int_equal(rf_consent_open(tmp.path, 0, &cdb, &err),
+	    RF_ESTORE);
+	assert_msg_clean(err.msg);
+	assert_non_null(strstr(err.msg, "\\x1b[31mevil"));
+	assert_int_not_equal(rf_classifier_open(tmp.path, NULL, &cls, &err),
+	    RF_OK);
+	assert_msg_clean(err.msg);
+	assert_non_null(strstr(err.msg, "\\x1b[31mevil"));
+
+	/* Redis: the server's error reply, escaped and cut */
+	memset(&rep, 0, sizeof(rep));
+	rep.type = REDIS_REPLY_ERROR;
+	rep.str = (char *)"ERR \x1b[31mevil\xff";
+	rep.len = strlen(rep.str);
+	assert_int_equal(rf__redis_error(&err, NULL, &rep, "redis: %s",
+	    "doing"), RF_ESTORE);
+	assert_int_equal(err.status, RF_ESTORE);
+	assert_string_equal(err.msg, "redis: doing: ERR \\x1b[31mevil\\xff");
+	memset(big, 'e', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	rep.str = big;
+	rf__redis_error(&err, NULL, &rep, "r");
+	assert_int_equal(strlen(err.msg), 3 + RF__STORE_TEXT_MAX + 3);
+	assert_string_equal(err.msg + strlen(err.msg) - 4, "e...");
+	rep.type = REDIS_REPLY_STRING;
+	rf__redis_error(&err, NULL, &rep, "r");
+	assert_string_equal(err.msg, "r: unexpected reply");
+	rf__redis_error(&err, NULL, NULL, "r");
+	assert_string_equal(err.msg, "r: no answer");
+	assert_int_equal(rf__redis_error(NULL, NULL, NULL, "r"), RF_ESTORE);
+	rf__sqlite_error(&err, NULL, "s %d", 1);
+	assert_string_equal(err.msg, "s 1: out of memory");
+}
+
+/* rf__redis_int: the one reading of a Redis reply as a number, for the
+ * campaign store and the classifier. */
+static void
+test_redis_int(void **state)
+{
+	redisReply rep;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.type = REDIS_REPLY_INTEGER;
+	rep.integer = -42;
+	assert_int_equal(rf__redis_int(&rep), -42);
+	rep.type = REDIS_REPLY_STRING;
+	rep.str = (char *)"1234567890123x";
+	rep.len = strlen(rep.str);
+	assert_int_equal(rf__redis_int(&rep), 1234567890123LL);
+	rep.type = REDIS_REPLY_NIL;
+	assert_int_equal(rf__redis_int(&rep), 0);
+	rep.type = REDIS_REPLY_ERROR;
+	rep.str = (char *)"7";
+	assert_int_equal(rf__redis_int(&rep), 0);
+	assert_int_equal(rf__redis_int(NULL), 0);
+}
+
+/* rf_store_open, rf_consent_open and rf_classifier_open read a Redis
+ * spec the one way (rf__redis_spec_parse): each refuses (RF_EINVAL) the
+ * same specs and takes the others, which then fail only to connect
+ * (RF_ESTORE: nothing listens on port 1 or at the socket path). */
+static void
+test_redis_specs(void **state)
+{
+	static const struct {
+		const char *spec;
+		int ok;
+	} cases[] = {
+		{ "redis://127.0.0.1:1", 1 },
+		{ "redis://127.0.0.1:1/p.x-y_Z9", 1 },
+		{ "redis://[::1]:1/p", 1 }, { "unix:/nonexistent/rf.sock", 1 },
+		{ "unix:/nonexistent/rf.sock#p", 1 },
+		{ "redis://[::1]x:1/p", 0 }, { "redis://[::1", 0 },
+		{ "redis://127.0.0.1:1/", 0 }, { "redis://127.0.0.1:1/a:b", 0 },
+		{ "redis://127.0.0.1:0", 0 }, { "redis://127.0.0.1:65536", 0 },
+		{ "redis://127.0.0.1:1x", 0 }, { "redis://:1", 0 },
+		{ "redis://", 0 }, { "unix:", 0 }, { "unix:#p", 0 },
+		{ "unix:/x#", 0 }, { "unix:/x#a b", 0 },
+	};
+	char spec[128];
+	rf_classifier *cls;
+	rf_consent_db *cdb;
+	rf_store *s;
+	rf_error err;
+	size_t i, k, n = sizeof(cases) / sizeof(cases[0]);
+	rf_status st[3];
+	const char *v;
+	int ok;
+
+	for (i = 0; i < n + 2; i++) {
+		if (i < n) {
+			v = cases[i].spec;
+			ok = cases[i].ok;
+		} else {
+			/* a prefix of RF__REDIS_PREFIX_MAX bytes, then one
+			 * more */
+			k = RF__REDIS_PREFIX_MAX + (i - n);
+			snprintf(spec, sizeof(spec), "redis://127.0.0.1:1/%0*d",
+			    (int)k, 7);
+			v = spec;
+			ok = i == n;
+		}
+		s = NULL;
+		cdb = NULL;
+		cls = NULL;
+		st[0] = rf_store_open(v, NULL, &s, &err);
+		st[1] = rf_consent_open(v, 500, &cdb, &err);
+		st[2] = rf_classifier_open(v, NULL, &cls, &err);
+		rf_store_close(s);
+		rf_consent_close(cdb);
+		rf_classifier_close(cls);
+		for (k = 0; k < 3; k++)
+			if (st[k] != (ok ? RF_ESTORE : RF_EINVAL))
+				fail_msg("%s: %s gave %s", v, k == 0 ? "store" :
+				    k == 1 ? "consent" : "classifier",
+				    rf_status_name(st[k]));
+	}
+}
+
 /* fill: the store at p with three campaigns for tests/e2e/campaigns.sh:
  * 30, 20 and 10 recipients, the middle one with a hostile subject. */
 static int
@@ -743,6 +908,10 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test(test_sample_undelta),
 		cmocka_unit_test(test_bad_spec),
+		cmocka_unit_test_setup_teardown(test_library_text_escaped,
+		    setup, teardown),
+		cmocka_unit_test(test_redis_int),
+		cmocka_unit_test(test_redis_specs),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "fill") == 0)

@@ -6,6 +6,8 @@
 # queue_directory, data_directory, Maildirs and log; it listens on
 # 127.0.0.1 only, on free ports, and never touches the system instance.
 #
+#   pf_test_begin SECONDS        the start of a test with Postfix (started)
+#   milter_test_begin NAME SECONDS  the start of one with the milter alone
 #   pf_init          make the instance (PF_DIR, PF_CONF, ports below)
 #   pf_start/pf_stop start and stop it
 #   redflag_milter_start [ARGS]  start $REDFLAG milter on RF_MILTER_PORT
@@ -79,19 +81,40 @@ pf_skip_unless_ready() {
 
 # pf_test_begin SECONDS: the start of a Postfix test: skip (77) when
 # Postfix, swaks or root is missing, clean up on exit, end after SECONDS;
-# fail MESSAGE reports with the logs' tails and exits 1.
+# the instance made (pf_init) and started (pf_start), or exit 1; fail
+# MESSAGE reports with the logs' tails and exits 1.  (A test with more to
+# clean sets its own EXIT trap after this one, calling pf_cleanup last.)
 pf_test_begin() {
 	pf_skip_unless_ready
 	command -v swaks >/dev/null || { echo "skip: no swaks" >&2; exit 77; }
 	trap pf_cleanup EXIT
 	trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
 	pf_watchdog "$1"
+	pf_init
+	pf_start || exit 1
 }
 
 fail() {
 	echo "FAIL: $*" >&2
 	tail -n 20 "$PF_DIR/maillog" "$PF_DIR/milter.log" >&2 2>/dev/null
 	exit 1
+}
+
+# milter_test_begin NAME SECONDS: the start of a test that speaks to the
+# redflag milter itself (python3, lib/milterclient.py), without Postfix:
+# skip (77) without python3; PF_DIR a new folder /tmp/redflag-NAME.XXXXXX
+# (the milter's log in it), RF_MILTER_PORT a free port; clean up on exit
+# (pf_cleanup: a test with more to clean sets its own EXIT trap after
+# this one, calling pf_cleanup last), end after SECONDS; fail MESSAGE
+# reports with the milter's whole log and exits 1.
+milter_test_begin() {
+	command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
+	PF_DIR=$(mktemp -d "/tmp/redflag-$1.XXXXXX")
+	RF_MILTER_PORT=$(pf_free_port)
+	trap pf_cleanup EXIT
+	trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
+	pf_watchdog "$2"
+	fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2; exit 1; }
 }
 
 pf_init() {

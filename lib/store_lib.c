@@ -1,0 +1,133 @@
+/* store_lib.c - what the store backends share about SQLite and hiredis:
+ * their errors, the library's words escaped; a Redis reply as a number
+ * (see store_lib.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <hiredis.h>
+#include <sqlite3.h>
+
+#include "store_lib.h"
+
+/* put: "WHAT: TEXT" into err, WHAT from fmt and ap, TEXT escaped. */
+static rf_status
+put(rf_error *err, const char *text, const char *fmt, va_list ap)
+{
+	char what[RF_ERROR_MAX];
+	char esc[RF__STORE_TEXT_MAX + 56];	/* room for some \xNN */
+
+	if (err == NULL)
+		return RF_ESTORE;
+	vsnprintf(what, sizeof(what), fmt, ap);
+	return rf_error_set(err, RF_ESTORE, "%s: %s", what,
+	    rf_escape(esc, sizeof(esc), text, RF__STORE_TEXT_MAX));
+}
+
+rf_status
+rf__sqlite_error(rf_error *err, struct sqlite3 *db, const char *fmt, ...)
+{
+	va_list ap;
+	rf_status st;
+
+	va_start(ap, fmt);
+	st = put(err, db != NULL ? sqlite3_errmsg(db) : "out of memory", fmt,
+	    ap);
+	va_end(ap);
+	return st;
+}
+
+rf_status
+rf__redis_error(rf_error *err, const struct redisContext *c,
+		const struct redisReply *rep, const char *fmt, ...)
+{
+	const char *text;
+	va_list ap;
+	rf_status st;
+
+	if (rep == NULL)
+		text = c != NULL && c->errstr[0] != '\0' ? c->errstr :
+		    "no answer";
+	else if (rep->type == REDIS_REPLY_ERROR)
+		text = rep->str;
+	else
+		text = "unexpected reply";
+	va_start(ap, fmt);
+	st = put(err, text, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+int64_t
+rf__redis_int(const struct redisReply *rep)
+{
+	if (rep == NULL)
+		return 0;
+	if (rep->type == REDIS_REPLY_INTEGER)
+		return rep->integer;
+	if (rep->type == REDIS_REPLY_STRING)
+		return strtoll(rep->str, NULL, 10);
+	return 0;
+}
+
+int
+rf__redis_spec_parse(const char *spec, struct rf__redis_spec *out)
+{
+	const char *host, *hend, *prefix = "rf", *rest;
+	char *e = NULL;
+	long port = 6379;
+	size_t n;
+
+	if (strncmp(spec, "unix:", 5) == 0) {
+		host = spec + 5;
+		rest = strchr(host, '#');
+		hend = rest != NULL ? rest : host + strlen(host);
+		if (rest != NULL)
+			prefix = rest + 1;
+		port = 0;
+	} else if (strncmp(spec, "redis://", 8) == 0) {
+		host = spec + 8;
+		rest = strchr(host, '/');
+		if (rest != NULL)
+			prefix = rest + 1;
+		else
+			rest = host + strlen(host);
+		if (*host == '[') {	/* [IPv6], then only :PORT or nothing */
+			host++;
+			if ((hend = memchr(host, ']', (size_t)(rest - host))) ==
+			    NULL || (hend[1] != ':' && hend + 1 != rest))
+				return -1;
+			e = (char *)hend + 1;
+		} else {
+			e = memchr(host, ':', (size_t)(rest - host));
+			hend = e != NULL ? e : rest;
+		}
+		if (e != NULL && *e == ':') {
+			port = strtol(e + 1, &e, 10);
+			if (e != rest || port < 1 || port > 65535)
+				return -1;
+		}
+	} else {
+		return -1;
+	}
+	n = (size_t)(hend - host);
+	if (n == 0 || n >= sizeof(out->host) || *prefix == '\0' ||
+	    strlen(prefix) > RF__REDIS_PREFIX_MAX || strspn(prefix,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "_.-") != strlen(prefix))
+		return -1;
+	memcpy(out->host, host, n);
+	out->host[n] = '\0';
+	out->port = (int)port;
+	memcpy(out->prefix, prefix, strlen(prefix) + 1);
+	return 0;
+}
+
+struct redisContext *
+rf__redis_connect(const struct rf__redis_spec *s, const struct timeval *tv)
+{
+	return s->port != 0 ? redisConnectWithTimeout(s->host, s->port, *tv) :
+	    redisConnectUnixWithTimeout(s->host, *tv);
+}

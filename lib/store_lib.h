@@ -1,0 +1,87 @@
+/*
+ * store_lib.h - what the backends of the campaign store, the consent
+ * store and the classifier share about the libraries under them (SQLite,
+ * hiredis), made in one place: the error a backend reports when its
+ * library fails, and a Redis reply read as a number.  The library's words
+ * may carry bytes that others chose: a Redis server's error reply, a name
+ * in the schema of an SQLite file someone else made; they reach an
+ * rf_error only through rf_escape, cut after RF__STORE_TEXT_MAX of their
+ * bytes.  Private (rf__*).
+ */
+#ifndef REDFLAG_STORE_LIB_H
+#define REDFLAG_STORE_LIB_H
+
+#include <stdint.h>
+
+#include <redflag/error.h>
+
+struct sqlite3;
+struct redisContext;
+struct redisReply;
+
+/* RF__STORE_TEXT_MAX: bytes of a library's or server's text quoted in an
+ * error message (the rest shows as "..."). */
+#define RF__STORE_TEXT_MAX 200
+
+/*
+ * rf__sqlite_error: RF_ESTORE, with "WHAT: TEXT" in err (NULL allowed):
+ * WHAT made from fmt as printf would, TEXT sqlite3_errmsg(db) escaped
+ * (db NULL, as sqlite3_open_v2 leaves it when out of memory: "out of
+ * memory").  Returns RF_ESTORE.
+ */
+rf_status rf__sqlite_error(rf_error *err, struct sqlite3 *db,
+			   const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * rf__redis_error: RF_ESTORE, with "WHAT: TEXT" in err (NULL allowed):
+ * WHAT made from fmt as printf would; TEXT, escaped: for rep NULL (no
+ * reply: the connection failed) c's errstr ("no answer" when c is NULL
+ * or its errstr empty), for an error reply the server's text, for any
+ * other reply "unexpected reply".  Returns RF_ESTORE.
+ */
+rf_status rf__redis_error(rf_error *err, const struct redisContext *c,
+			  const struct redisReply *rep, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* RF__REDIS_HOST_MAX, RF__REDIS_PREFIX_MAX: the longest Redis host name
+ * or Unix socket path (bytes, with its NUL) and key prefix (bytes) a
+ * spec may give. */
+#define RF__REDIS_HOST_MAX 256
+#define RF__REDIS_PREFIX_MAX 64
+
+/* A Redis server as a spec names it. */
+struct rf__redis_spec {
+	char host[RF__REDIS_HOST_MAX];	/* or the Unix socket's path */
+	int port;			/* 0: a Unix socket */
+	char prefix[RF__REDIS_PREFIX_MAX + 1];	/* of every key */
+};
+
+/*
+ * rf__redis_spec_parse: the one reading of a Redis spec, for the campaign
+ * store, the consent store and the classifier: "redis://HOST[:PORT]
+ * [/PREFIX]" (an IPv6 address in brackets: "redis://[::1]:6379/p") or
+ * "unix:PATH[#PREFIX]", into *out (port 6379 and prefix "rf" unless
+ * given).  0, or -1 when spec is neither: an empty host or one of
+ * RF__REDIS_HOST_MAX bytes or more, anything but ":PORT" after a bracket,
+ * a port not 1 to 65535, a prefix empty, longer than RF__REDIS_PREFIX_MAX
+ * or with a byte other than an ASCII letter, a digit, '_', '.' or '-'.
+ * The caller words the error (RF__REDIS_SPEC_WANT says what is wanted).
+ */
+int rf__redis_spec_parse(const char *spec, struct rf__redis_spec *out);
+#define RF__REDIS_SPEC_WANT "redis://HOST[:PORT][/PREFIX] or " \
+	"unix:PATH[#PREFIX], a prefix of letters, digits, '_', '.', '-'"
+
+/* rf__redis_connect: a connection to the server s names, commands bounded
+ * by tv (redisConnectWithTimeout or redisConnectUnixWithTimeout); NULL
+ * when out of memory, else the caller checks its err and frees it. */
+struct timeval;
+struct redisContext *rf__redis_connect(const struct rf__redis_spec *s,
+				       const struct timeval *tv);
+
+/* rf__redis_int: a reply as a number: an integer reply's value, a string
+ * reply's leading decimal digits (strtoll), 0 for anything else (nil, an
+ * error, an array) and for rep NULL. */
+int64_t rf__redis_int(const struct redisReply *rep);
+
+#endif
