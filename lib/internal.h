@@ -438,15 +438,15 @@ int rf__other_addresses(const rf_ctx *ctx, rf_arena *a,
 			size_t qoff, size_t qlen, size_t first,
 			struct rf__toks *t);
 
-/* rf__flagged_addresses: put back into link l, which had no token left
- * after the analysis (mail that is not bulk drops the weak ones) and which
- * a later step has flagged (the comparison of copies), the other-address
- * tokens the analysis with opaque ids finds in its URL (through unwrapped
- * destinations), before l's own tokens, at most maxtok in all; its
- * reasons and clean form are the caller's to bring up to date.  0, or -1
- * when out of memory. */
-int rf__flagged_addresses(const rf_ctx *ctx, const rf_rules *rules,
-			  rf_arena *a, rf_link *l, size_t maxtok);
+/* rf__restore_dropped: give link l back, before its own tokens (bulk
+ * mail's order), the tokens of l->dropped (what the step for mail that is
+ * not bulk took out, tracking_message.c) whose reason is reason, or all
+ * of them when reason is NULL, at most maxtok tokens in all; those given
+ * back leave l->dropped.  For a link that a later step (the comparison of
+ * copies) flags; its reasons and clean form are the caller's to bring up
+ * to date.  0, or -1 when out of memory. */
+int rf__restore_dropped(rf_arena *a, rf_link *l, const char *reason,
+			size_t maxtok);
 
 /* rf__drop_covered: drop the tokens from index first on whose reason is
  * drop and that lie inside a recipient-* token. */

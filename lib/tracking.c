@@ -522,6 +522,8 @@ rf__track_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	an.maxdepth = lim->max_unwrap_depth;
 	link->tokens = NULL;
 	link->ntokens = 0;
+	link->dropped = NULL;
+	link->ndropped = 0;
 	if (link->url == NULL)
 		link->url = "";
 	if (rf__link_start(lim, a, link->url, bug, &t, &len, &cut) != 0)

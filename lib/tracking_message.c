@@ -33,26 +33,63 @@ bulk_headers(const rf_message *m)
 	    strncasecmp(p, "list", 4) == 0 || strncasecmp(p, "junk", 4) == 0;
 }
 
-/* drop the tokens found by shape alone (opaque-token, other-address) of
- * a link (mail that is not bulk). */
+/* drop_opaque: the step for mail that is not bulk, on link l: the tokens
+ * found by shape alone (rf__weak_reason: opaque-token, other-address)
+ * leave l->tokens for l->dropped, in order found, and l's reasons and
+ * clean form follow.  0, or -1 when out of memory. */
 static int
 drop_opaque(rf_arena *a, const rf_rules *r, rf_link *l, unsigned maxdepth,
 	    unsigned *limits_hit)
 {
-	size_t i, o;
-	int dropped = 0;
+	size_t i, o, nd = 0;
 
+	for (i = 0; i < l->ntokens; i++)
+		nd += rf__weak_reason(l->tokens[i].reason) != 0;
+	if (nd == 0)
+		return 0;
+	if ((l->dropped = rf_arena_array(a, nd, sizeof(*l->dropped))) == NULL)
+		return -1;
+	l->ndropped = 0;
 	for (i = o = 0; i < l->ntokens; i++) {
-		if (rf__weak_reason(l->tokens[i].reason)) {
-			dropped = 1;
-			continue;
-		}
-		l->tokens[o++] = l->tokens[i];
+		if (rf__weak_reason(l->tokens[i].reason))
+			l->dropped[l->ndropped++] = l->tokens[i];
+		else
+			l->tokens[o++] = l->tokens[i];
 	}
 	l->ntokens = o;
-	if (!dropped)
-		return 0;
 	return rf__tracking_finish(a, r, l, maxdepth, limits_hit);
+}
+
+int
+rf__restore_dropped(rf_arena *a, rf_link *l, const char *reason,
+		    size_t maxtok)
+{
+	struct rf__toks t;
+	size_t i, o;
+
+	memset(&t, 0, sizeof(t));
+	t.max = maxtok;
+	for (i = o = 0; i < l->ndropped; i++) {
+		if (reason != NULL && strcmp(l->dropped[i].reason, reason) != 0) {
+			l->dropped[o++] = l->dropped[i];
+			continue;
+		}
+		if (rf__tok_add(a, &t, l->dropped[i].off, l->dropped[i].len,
+		    l->dropped[i].reason) != 0)
+			return -1;
+	}
+	l->ndropped = o;
+	if (t.n == 0)
+		return 0;
+	/* the analysis's tokens first, then the later step's: bulk mail's
+	 * order */
+	for (i = 0; i < l->ntokens; i++)
+		if (rf__tok_add(a, &t, l->tokens[i].off, l->tokens[i].len,
+		    l->tokens[i].reason) != 0)
+			return -1;
+	l->tokens = t.v;
+	l->ntokens = t.n;
+	return 0;
 }
 
 /*
@@ -129,6 +166,8 @@ static int
 memo_copy(rf_arena *a, const rf_link *from, rf_link *to)
 {
 	to->tracking = from->tracking;
+	to->dropped = NULL;	/* the not-bulk step comes later */
+	to->ndropped = 0;
 	to->tokens = NULL;
 	to->ntokens = from->ntokens;
 	to->reasons = NULL;
