@@ -344,7 +344,7 @@ unsigned rf__html_names_slot(unsigned h);
 int rf__html_dimension(const char *v);
 
 /* --- tracking codes (rules.c, rcpt_codes.c, rewrite.c, tracking.c,
- * tracking_campaign.c) --- */
+ * tracking_message.c, tracking_campaign.c) --- */
 #include <redflag/tracking.h>
 
 /* rf__host_match: host (lower case) is pattern or a subdomain of it;
@@ -451,15 +451,15 @@ int rf__other_addresses(const rf_ctx *ctx, rf_arena *a,
 			size_t qoff, size_t qlen, size_t first,
 			struct rf__toks *t);
 
-/* rf__flagged_addresses: put back into link l, which had no token left
- * after the analysis (mail that is not bulk drops the weak ones) and which
- * a later step has flagged (the comparison of copies), the other-address
- * tokens the analysis with opaque ids finds in its URL (through unwrapped
- * destinations), before l's own tokens, at most maxtok in all; its
- * reasons and clean form are the caller's to bring up to date.  0, or -1
- * when out of memory. */
-int rf__flagged_addresses(const rf_ctx *ctx, const rf_rules *rules,
-			  rf_arena *a, rf_link *l, size_t maxtok);
+/* rf__restore_dropped: give link l back, before its own tokens (bulk
+ * mail's order), the tokens of l->dropped (what the step for mail that is
+ * not bulk took out, tracking_message.c) whose reason is reason, or all
+ * of them when reason is NULL, at most maxtok tokens in all; those given
+ * back leave l->dropped.  For a link that a later step (the comparison of
+ * copies) flags; its reasons and clean form are the caller's to bring up
+ * to date.  0, or -1 when out of memory. */
+int rf__restore_dropped(rf_arena *a, rf_link *l, const char *reason,
+			size_t maxtok);
 
 /* rf__drop_covered: drop the tokens from index first on whose reason is
  * drop and that lie inside a recipient-* token. */
@@ -503,6 +503,27 @@ char *rf__clean(rf_arena *a, const rf_rules *r, const char *url,
  * clean (web bugs: ""); -1 when out of memory. */
 int rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *link,
 			unsigned maxdepth, unsigned *limits_hit);
+
+/* rf__web_bug: "web-bug:hidden", "web-bug:1x1" or NULL for an image
+ * (or CSS) link l (tracking.c; per link, read by tracking_message.c). */
+const char *rf__web_bug(const rf_link *l);
+
+/* rf__link_start: how the analysis of a link at url starts, for
+ * rf__track_link and the recipient's first search (tracking_message.c)
+ * alike: *t empty with lim's token limit, the web-bug token (bug, over
+ * the whole URL) when bug is not NULL, *len the bytes looked at (cut to
+ * max_url_size: *cut 1, else 0).  0, or -1 out of memory. */
+int rf__link_start(const rf_limits *lim, rf_arena *a, const char *url,
+		   const char *bug, struct rf__toks *t, size_t *len, int *cut);
+
+/* rf__track_link: rf_tracking_link with the link's web-bug verdict (bug,
+ * rf__web_bug(link)) already known, and with found not NULL the tokens
+ * the recipient's search left (rf__link_start, then rf__rcpt_search on
+ * the link: not run again). */
+rf_status rf__track_link(const rf_ctx *ctx, const rf_rules *rules,
+			 rf_arena *a, const rf_recipient *rcpt, rf_link *link,
+			 const char *bug, const struct rf__toks *found,
+			 unsigned opts, unsigned *limits_hit, rf_error *err);
 
 /* rf__summary_finding: the i-th finding rf_tracking_summary reports, in
  * its order: the token reason prefix it counts, its sentence for one link

@@ -156,36 +156,3 @@ rf__other_addresses(const rf_ctx *ctx, rf_arena *a, const rf_rules *rules,
 	}
 	return 0;
 }
-
-int
-rf__flagged_addresses(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
-		      rf_link *l, size_t maxtok)
-{
-	rf_link c = *l;
-	struct rf__toks t;
-	size_t i;
-
-	/* the link as bulk mail has it: analysed afresh with opaque ids,
-	 * in a copy, of which only the addresses are taken */
-	if (rf_tracking_link(ctx, rules, a, NULL, &c, RF_TRK_OPAQUE, NULL,
-	    NULL) != RF_OK)
-		return -1;
-	memset(&t, 0, sizeof(t));
-	t.max = maxtok;
-	for (i = 0; i < c.ntokens; i++)
-		if (strcmp(c.tokens[i].reason, RF__OTHER_ADDRESS) == 0 &&
-		    rf__tok_add(a, &t, c.tokens[i].off, c.tokens[i].len,
-		    RF__OTHER_ADDRESS) != 0)
-			return -1;
-	if (t.n == 0)
-		return 0;
-	/* the analysis's tokens first, then the comparison's: bulk mail's
-	 * order */
-	for (i = 0; i < l->ntokens; i++)
-		if (rf__tok_add(a, &t, l->tokens[i].off, l->tokens[i].len,
-		    l->tokens[i].reason) != 0)
-			return -1;
-	l->tokens = t.v;
-	l->ntokens = t.n;
-	return 0;
-}

@@ -370,7 +370,7 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 		/* flagged now, with nothing before: in mail not bulk by its
 		 * headers the address in its query was dropped; it goes */
 		if (had == 0 && links[i]->ntokens > 0 &&
-		    rf__flagged_addresses(ctx, rules, a, links[i],
+		    rf__restore_dropped(a, links[i], RF__OTHER_ADDRESS,
 		    lim->max_url_tokens) != 0)
 			goto nomem;
 		if (rf__tracking_finish(a, rules, links[i],

@@ -180,6 +180,52 @@ get_cls(struct cursor *c, rf_cls_result *cls)
 /* --- the message: what report_head and rf_tracking_campaign read --- */
 
 enum { CLEAN_NULL, CLEAN_URL, CLEAN_STR };	/* how rf_link.clean is kept */
+/* A link's word of flags: tracking, and whether dropped tokens follow its
+ * tokens (few links have any: mail not bulk, found by shape). */
+enum { LINK_TRACKING = 1, LINK_DROPPED = 2 };
+
+/* put_toks: n tokens of a link (rf_link.tokens or .dropped). */
+static void
+put_toks(rf_buf *o, const rf_token *t, size_t n)
+{
+	size_t i;
+
+	put_u32(o, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		put_u64(o, t[i].off);
+		put_u64(o, t[i].len);
+		put_str(o, t[i].reason);
+	}
+}
+
+/* get_toks: into *t the tokens put_toks wrote (*n of them, each a range
+ * of a URL of ulen bytes; none: *t NULL, as the analysis leaves a link
+ * without tokens).  0, or -1 when the record is bad. */
+static int
+get_toks(struct cursor *c, size_t ulen, rf_token **t, size_t *n)
+{
+	rf_token *v;
+	size_t i;
+
+	*t = NULL;
+	*n = get_count(c, 2 * sizeof(uint64_t) + 4);
+	if (c->bad)
+		return -1;
+	if (*n == 0)
+		return 0;
+	if ((v = get_array(c, *n, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < *n; i++) {
+		v[i].off = get_u64(c);
+		v[i].len = get_u64(c);
+		v[i].reason = get_str(c);
+		if (v[i].reason == NULL || v[i].off > ulen ||
+		    v[i].len > ulen - v[i].off)
+			c->bad = 1;
+	}
+	*t = v;
+	return 0;
+}
 
 static void
 put_link(rf_buf *o, const rf_link *k)
@@ -194,13 +240,11 @@ put_link(rf_buf *o, const rf_link *k)
 	put_u32(o, (uint32_t)k->kind);
 	put_u32(o, k->flags);
 	put_raw(o, wh, sizeof(wh));
-	put_u32(o, k->tracking != 0);
-	put_u32(o, (uint32_t)k->ntokens);
-	for (i = 0; i < k->ntokens; i++) {
-		put_u64(o, k->tokens[i].off);
-		put_u64(o, k->tokens[i].len);
-		put_str(o, k->tokens[i].reason);
-	}
+	put_u32(o, (k->tracking != 0 ? LINK_TRACKING : 0) |
+	    (k->ndropped > 0 ? LINK_DROPPED : 0));
+	put_toks(o, k->tokens, k->ntokens);
+	if (k->ndropped > 0)
+		put_toks(o, k->dropped, k->ndropped);
 	put_u32(o, (uint32_t)k->nreasons);
 	for (i = 0; i < k->nreasons; i++)
 		put_str(o, k->reasons[i]);
@@ -222,6 +266,7 @@ get_link(struct cursor *c, rf_link *k)
 		&k->style };
 	int32_t wh[2];
 	size_t i, ulen;
+	uint32_t flags;
 
 	for (i = 0; i < 8; i++)
 		*str[i] = get_str(c);
@@ -232,20 +277,13 @@ get_link(struct cursor *c, rf_link *k)
 	get_raw(c, wh, sizeof(wh));
 	k->width = wh[0];
 	k->height = wh[1];
-	k->tracking = get_u32(c) != 0;
-	k->ntokens = get_count(c, 2 * sizeof(uint64_t) + 4);
-	if ((k->tokens = get_array(c, k->ntokens, sizeof(*k->tokens))) ==
-	    NULL)
-		return;
+	flags = get_u32(c);
+	k->tracking = (flags & LINK_TRACKING) != 0;
 	ulen = strlen(k->url);
-	for (i = 0; i < k->ntokens; i++) {
-		k->tokens[i].off = get_u64(c);
-		k->tokens[i].len = get_u64(c);
-		k->tokens[i].reason = get_str(c);
-		if (k->tokens[i].reason == NULL || k->tokens[i].off > ulen ||
-		    k->tokens[i].len > ulen - k->tokens[i].off)
-			c->bad = 1;
-	}
+	if (get_toks(c, ulen, &k->tokens, &k->ntokens) != 0 ||
+	    ((flags & LINK_DROPPED) && get_toks(c, ulen, &k->dropped,
+	    &k->ndropped) != 0))
+		return;
 	k->nreasons = get_count(c, 4);
 	if ((k->reasons = get_array(c, k->nreasons, sizeof(*k->reasons))) ==
 	    NULL)

@@ -9,7 +9,8 @@
  * for a message with links or embedded messages, the message itself as
  * far as its report and rf_tracking_campaign read it (struct spool_msg
  * encoding: headers shown, size, flags, limits hit, every link with its
- * tokens, reasons and clean form, attachments, embedded messages).  An
+ * tokens, dropped tokens, reasons and clean form, attachments, embedded
+ * messages).  An
  * input that could not be read is a head (its error report) alone.
  *
  * Records are written one after the other and read back in the same

@@ -68,6 +68,13 @@ typedef struct rf_link {
 	const char *clean;	/* url with identifying tokens taken out;
 				 * NULL until analysed (then == url bytes
 				 * when nothing identifies anyone) */
+	rf_token *dropped;	/* in mail not bulk, the tokens found by
+				 * shape alone ("opaque-token",
+				 * "other-address") that the analysis took
+				 * out of tokens, in order found; the
+				 * comparison of copies gives a link it
+				 * flags its addresses back from here */
+	size_t ndropped;
 } rf_link;
 
 /* A growable list of links with a cap (limits.max_links). */
