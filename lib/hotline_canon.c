@@ -245,6 +245,30 @@ web_scheme(const char *u)
 	    strncmp(u, "ftp://", 6) == 0;
 }
 
+/* host_undotted: url with the dots that end its host removed ("x.example."
+ * and "x.example.." are the DNS name x.example), in a; url itself when
+ * there are none or the host is only dots; NULL when out of memory. */
+static const char *
+host_undotted(rf_arena *a, const char *url)
+{
+	const char *p = url + strspn(url, " \t\r\n");
+	struct rf__url u;
+	size_t end, dots = 0;
+	char *out;
+
+	rf__url_split(p, strlen(p), &u);
+	end = u.host_off + u.host_len;
+	while (dots < u.host_len && p[end - dots - 1] == '.')
+		dots++;
+	if (dots == 0 || dots == u.host_len)	/* none, or no name left */
+		return url;
+	if ((out = rf_arena_strdup(a, url)) == NULL)
+		return NULL;
+	end += (size_t)(p - url);
+	memmove(out + end - dots, out + end, strlen(out + end) + 1);
+	return out;
+}
+
 rf_status
 rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		     const rf_hotline_limits *limits, const char *url,
@@ -287,7 +311,8 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		out->scrubbed += removed;
 	}
 	memset(&link, 0, sizeof(link));
-	link.url = clean;
+	if ((link.url = host_undotted(a, clean)) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	link.kind = RF_LINK_TEXT;
 	if ((rs = rf_url_analyse(ctx, a, &link, err)) != RF_OK)
 		return rs;
@@ -296,6 +321,9 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		return rf_error_set(err, RF_EPARSE, "not an http, https or "
 		    "ftp URL with a host");
 	len = strcspn(n, "#");
+	/* "page?" (an empty query) and "page" are one page. */
+	if (len > 0 && n[len - 1] == '?')
+		len--;
 	/* "http://host" and "http://host/" are one page. */
 	hostp = strstr(n, "://") + 3;
 	if ((canon = rf_arena_alloc(a, len + 2)) == NULL)

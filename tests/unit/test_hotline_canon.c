@@ -49,6 +49,44 @@ test_root_path(void **state)
 	rf_arena_free(a);
 }
 
+/* An empty query ("?") and dots ending the host (one or more) name the
+ * same page as without them: one case.  The URL as reported keeps them
+ * (u.clean). */
+static void
+test_empty_query_host_dot(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	rf_hotline_url u;
+	rf_error err;
+	size_t i;
+	const char *forms[] = {
+		"http://x.example/a?",
+		"http://x.example./a",
+		"http://x.example../a",
+		"http://X.Example../a?#top",
+		"http://x.example.../a?",
+	};
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		assert_int_equal(rf_hotline_canonical(ctx, NULL, a, NULL,
+		    forms[i], NULL, &u, &err), RF_OK);
+		assert_string_equal(u.canonical, "http://x.example/a");
+		assert_string_equal(u.host, "x.example");
+		assert_string_equal(u.domain, "x.example");
+		assert_string_equal(u.clean, forms[i]);
+	}
+	assert_string_equal(canon(a, "http://x.example..", NULL),
+	    "http://x.example/");
+	assert_string_equal(canon(a, "http://x.example..:8080?", NULL),
+	    "http://x.example:8080/");
+	assert_string_equal(canon(a, "http://u@x.example../?q", NULL),
+	    "http://u@x.example/?q");
+	/* a host of dots only is not made into another host */
+	assert_true(canon(a, "http://../a", NULL) == NULL ||
+	    strcmp(canon(a, "http://../a", NULL), "http://a/") != 0);
+	rf_arena_free(a);
+}
+
 static void
 test_percent_case(void **state)
 {
@@ -261,6 +299,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_page),
 		cmocka_unit_test(test_root_path),
+		cmocka_unit_test(test_empty_query_host_dot),
 		cmocka_unit_test(test_percent_case),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_host_and_domain),
