@@ -185,9 +185,12 @@ rf_status rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules,
 			       const char *url, const char *reporter,
 			       rf_hotline_url *out, rf_error *err);
 
-/* rf_hotline_defang: url made unclickable for export and display:
- * "http" -> "hxxp" (also for URLs carried inside it), every "." of the
- * host -> "[.]"; blanks before it left out.  In a. */
+/* rf_hotline_defang: url made unclickable for export and display, in the
+ * common CSIRT form: the scheme "http", "https", "ftp" (any case) ->
+ * "hxxp", "hxxps", "fxp", every "." of the host -> "[.]"; the same for
+ * every URL carried inside it (a parameter's value, plain or
+ * percent-encoded "https%3A%2F%2F..."); blanks before it left out.  A
+ * host alone gets its dots bracketed.  In a. */
 const char *rf_hotline_defang(rf_arena *a, const char *url);
 
 /* ---- intake ---- */

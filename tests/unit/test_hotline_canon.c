@@ -282,14 +282,39 @@ test_defang(void **state)
 	    "hxxps://a[.]b[.]c/");
 	assert_string_equal(rf_hotline_defang(a, "ftp://x.y/z"),
 	    "fxp://x[.]y/z");
+	/* A carried URL is defanged like the page: scheme and host
+	 * (the common CSIRT form), plain or percent-encoded; the scheme
+	 * in lower case whatever its case. */
 	assert_string_equal(rf_hotline_defang(a,
 	    "http://r.example/go?to=HTTPS://evil.example/"),
-	    "hxxp://r[.]example/go?to=hxxpS://evil.example/");
+	    "hxxp://r[.]example/go?to=hxxps://evil[.]example/");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://evil.example/login.php?next=https://www.bank.example/"
+	    "&lang=en.gb"),
+	    "hxxp://evil[.]example/login.php?next=hxxps://www[.]bank[.]"
+	    "example/&lang=en.gb");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://evil.example/l?a=http://x.example&b=ftp://y.example.org;c"
+	    "=http://u.v:8080?q=a.b"),
+	    "hxxp://evil[.]example/l?a=hxxp://x[.]example&b=fxp://y[.]"
+	    "example[.]org;c=hxxp://u[.]v:8080?q=a.b");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://evil.example/l?next=https%3A%2F%2Fwww.bank.example%2Fa.b"),
+	    "hxxp://evil[.]example/l?next=hxxps%3A%2F%2Fwww[.]bank[.]"
+	    "example%2Fa.b");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://evil.example/l?next=HTTP%3a%2f%2fbank.example"),
+	    "hxxp://evil[.]example/l?next=hxxp%3a%2f%2fbank[.]example");
 	/* a URL kept as reported, blanks around it */
 	assert_string_equal(rf_hotline_defang(a, "  http://evil.example/ "),
 	    "hxxp://evil[.]example/ ");
 	assert_string_equal(rf_hotline_defang(a, "\t\nHTTPS://a.b/"),
-	    "hxxpS://a[.]b/");
+	    "hxxps://a[.]b/");
+	assert_string_equal(rf_hotline_defang(a, "FTP://a.b/"),
+	    "fxp://a[.]b/");
+	/* a host alone (the export's source_identifier) */
+	assert_string_equal(rf_hotline_defang(a, "www.bank.example"),
+	    "www[.]bank[.]example");
 	rf_arena_free(a);
 }
 
