@@ -214,6 +214,11 @@ typedef struct rf_hotline_mailmeta {
 	 * mails.  nalso entries; also may be NULL when nalso is 0. */
 	const char *const *also;
 	size_t nalso;
+	/* Links of the mail left out past max_report_urls (the first link
+	 * to each registrable domain, then to each host, are kept first,
+	 * so that padding cannot push a distinct site out); 0 when all
+	 * were kept.  Noted in the audit record of the reports. */
+	size_t urls_left_out;
 } rf_hotline_mailmeta;
 
 /* Optional reporter contact details, stored apart from cases. */
@@ -266,7 +271,9 @@ rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
  * attached messages are read (their links; the first one's headers);
  * otherwise the mail itself is the suspect mail.  Header links (List-
  * Unsubscribe), images and CSS are left out, duplicates removed, at most
- * max_report_urls kept.  *reporter: the suspect mail's recipient
+ * max_report_urls kept: first a link to each registrable domain, then
+ * to each host, then the rest (meta->urls_left_out: how many were left
+ * out).  *reporter: the suspect mail's recipient
  * (Delivered-To, X-Original-To, To), else the forwarder's From:;
  * meta->also: the other addresses to scrub (the forwarder's From: when
  * the mail is a forward, attached or inline (a "Fwd:" Subject, or quoted

@@ -1,7 +1,10 @@
 /*
- * test_hotline_intake.c - reports in and out, on a real SQLite file:
- * URLs defanged in the export.
+ * test_hotline_intake.c - reports in, on a real SQLite file: the links a
+ * reported mail keeps under max_report_urls (padding cannot push a
+ * distinct site out), what sets a case's priority, and the metadata kept
+ * of an inline forward.
  */
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -44,6 +47,120 @@ teardown(void **state)
 	assert_int_equal(system(cmd), 0);
 	free(f);
 	return 0;
+}
+
+/* count: the integer the query q (one row, one column) answers on f's
+ * file, read through a connection of its own. */
+static long long
+count(struct fx *f, const char *q)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static int
+has_url(const char **urls, size_t n, const char *u)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(urls[i], u) == 0)
+			return 1;
+	return 0;
+}
+
+/* A spam padded with 60 links to one site (two hosts of it) before its
+ * real link: the real one and the second host are kept, the rest in
+ * order up to max_report_urls, the number left out reported (and in the
+ * audit record). */
+static void
+test_padding(void **state)
+{
+	struct fx *f = *state;
+	rf_buf b;
+	rf_message *m = NULL;
+	rf_arena *a = rf_arena_new();
+	rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
+	rf_hotline_mailmeta meta;
+	rf_hotline_report r;
+	rf_hotline_filed *out;
+	const char **urls, *reporter;
+	size_t n, i;
+	rf_error err;
+
+	rf_buf_init(&b, 0);
+	rf_buf_puts(&b, "From: Desk <desk@spam.example>\r\n"
+	    "To: bob@reporter.example\r\nSubject: prizes\r\n"
+	    "Message-ID: <pad@spam.example>\r\n"
+	    "Content-Type: text/html\r\n\r\n<p>");
+	for (i = 1; i <= 55; i++)
+		rf_buf_printf(&b, "<a href=\"http://pad.example/p%zu\">x</a>\r\n",
+		    i);
+	for (i = 1; i <= 5; i++)
+		rf_buf_printf(&b, "<a href=\"http://cdn.pad.example/c%zu\">y"
+		    "</a>\r\n", i);
+	rf_buf_puts(&b, "<a href=\"http://evil.example/login\">win</a>"
+	    "<a href=\"http://evil.example/login\">win</a></p>\r\n");
+	assert_int_equal(rf_message_parse(ctx, b.data, b.len, &m, &err),
+	    RF_OK);
+	assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim, &urls, &n,
+	    &meta, &reporter, &err), RF_OK);
+	assert_int_equal(n, 50);
+	assert_true(has_url(urls, n, "http://evil.example/login"));
+	assert_true(has_url(urls, n, "http://cdn.pad.example/c1"));
+	assert_false(has_url(urls, n, "http://cdn.pad.example/c2"));
+	assert_string_equal(urls[0], "http://pad.example/p1");
+	assert_string_equal(urls[47], "http://pad.example/p48");
+	assert_string_equal(urls[48], "http://cdn.pad.example/c1");
+	assert_string_equal(urls[49], "http://evil.example/login");
+	assert_int_equal(meta.urls_left_out, 61 - 50);
+	/* filed, the number left out noted for the analysts */
+	memset(&r, 0, sizeof(r));
+	r.source = "mail";
+	r.urls = urls;
+	r.nurls = n;
+	r.reporter = reporter;
+	r.mail = &meta;
+	out = rf_arena_array(a, n, sizeof(*out));
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM cases WHERE"
+	    " canonical = 'http://evil.example/login'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE"
+	    " action = 'report.file' AND detail LIKE"
+	    " '%11 links of the mail left out (max_report_urls)%'"), 50);
+	rf_message_free(m);
+	/* a smaller limit: one link per site first */
+	lim.max_report_urls = 2;
+	assert_int_equal(rf_message_parse(ctx, b.data, b.len, &m, &err),
+	    RF_OK);
+	assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim, &urls, &n,
+	    &meta, &reporter, &err), RF_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(urls[0], "http://pad.example/p1");
+	assert_string_equal(urls[1], "http://evil.example/login");
+	assert_int_equal(meta.urls_left_out, 59);
+	rf_message_free(m);
+	/* under the limit nothing is left out */
+	lim.max_report_urls = 100;
+	assert_int_equal(rf_message_parse(ctx, b.data, b.len, &m, &err),
+	    RF_OK);
+	assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim, &urls, &n,
+	    &meta, &reporter, &err), RF_OK);
+	assert_int_equal(n, 61);
+	assert_int_equal(meta.urls_left_out, 0);
+	rf_message_free(m);
+	rf_buf_free(&b);
+	rf_arena_free(a);
 }
 
 /* file1: url filed by the public with category suggestion cat (NULL:
@@ -110,6 +227,7 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
+		T(test_padding),
 		T(test_defang_export),
 	};
 	int rc;

@@ -1,0 +1,338 @@
+/*
+ * hotline_mail.c - a reported mail read for the hotline: its link URLs
+ * (kept so that padding cannot push the distinct ones out), the header
+ * metadata of the suspect mail, and the addresses besides the reporter's
+ * that its codes may identify.  Nothing of it is fetched.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <redflag/tracking.h>
+
+#include "hotline_int.h"
+
+static const char *
+domain_of(rf_arena *a, const char *addr)
+{
+	const char *at;
+
+	if (addr == NULL || (at = strrchr(addr, '@')) == NULL || at[1] == '\0')
+		return NULL;
+	return rf_arena_strdup(a, at + 1);
+}
+
+/* A link URL of a reported mail, with its keys for the choice below. */
+struct cand {
+	const char *url;
+	const char *domain;	/* registrable domain, else host, else url */
+	const char *host;	/* host, else url */
+	size_t idx;		/* order found */
+	int dfirst, hfirst;	/* the first of its domain, of its host */
+	int keep;
+};
+
+/* order: x and y by idx (order found), for the sorts below */
+static int
+order(const struct cand *x, const struct cand *y)
+{
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int
+by_url(const void *x, const void *y)
+{
+	int c = strcmp(((const struct cand *)x)->url,
+	    ((const struct cand *)y)->url);
+
+	return c != 0 ? c : order(x, y);
+}
+
+static int
+by_domain(const void *x, const void *y)
+{
+	int c = strcmp(((const struct cand *)x)->domain,
+	    ((const struct cand *)y)->domain);
+
+	return c != 0 ? c : order(x, y);
+}
+
+static int
+by_host(const void *x, const void *y)
+{
+	int c = strcmp(((const struct cand *)x)->host,
+	    ((const struct cand *)y)->host);
+
+	return c != 0 ? c : order(x, y);
+}
+
+static int
+by_idx(const void *x, const void *y)
+{
+	return order(x, y);
+}
+
+/* web_link: l is a link a reporter may mean (anchor, text URL, form; not
+ * an image, CSS or a header) to an http, https or ftp URL. */
+static int
+web_link(const rf_link *l)
+{
+	const char *u = l->url;
+
+	if (l->kind == RF_LINK_HEADER || l->kind == RF_LINK_IMG ||
+	    l->kind == RF_LINK_CSS || u == NULL)
+		return 0;
+	return strncasecmp(u, "http://", 7) == 0 ||
+	    strncasecmp(u, "https://", 8) == 0 ||
+	    strncasecmp(u, "ftp://", 6) == 0 || strncasecmp(u, "www.", 4) == 0;
+}
+
+/*
+ * collect: the link URLs of the suspect mails ms[0..nms), each once,
+ * into *v, *n (in a).  When there are more than lim->max_report_urls, a
+ * spammer's padding (many links to one site, or to many pages of it)
+ * must not push the others out: kept first is the first link to each
+ * registrable domain, then the first to each further host, then the
+ * rest, in the order found; *left_out: how many were not kept.  The kept
+ * ones stay in the order found.  RF_OK or RF_ENOMEM.
+ */
+static rf_status
+collect(rf_arena *a, const rf_message *const *ms, size_t nms,
+	const rf_hotline_limits *lim, const char ***v, size_t *n,
+	size_t *left_out)
+{
+	struct cand *c = NULL;
+	size_t nc = 0, total = 0, i, j, kept = 0;
+	rf_status rs = RF_OK;
+	int pass;
+
+	*v = NULL;
+	*n = 0;
+	*left_out = 0;
+	for (i = 0; i < nms; i++)
+		total += ms[i]->links.n;
+	if (total == 0)
+		return RF_OK;
+	if ((c = calloc(total, sizeof(*c))) == NULL)
+		return RF_ENOMEM;
+	for (i = 0; i < nms; i++) {
+		for (j = 0; j < ms[i]->links.n; j++) {
+			const rf_link *l = &ms[i]->links.v[j];
+
+			if (!web_link(l))
+				continue;
+			c[nc].url = l->url;
+			c[nc].host = l->host != NULL ? l->host : l->url;
+			c[nc].domain = l->domain != NULL ? l->domain :
+			    c[nc].host;
+			c[nc].idx = nc;
+			nc++;
+		}
+	}
+	/* each URL once: the first of equal ones stays */
+	qsort(c, nc, sizeof(*c), by_url);
+	for (i = 0, j = 0; i < nc; i++)
+		if (i == 0 || strcmp(c[i].url, c[i - 1].url) != 0)
+			c[j++] = c[i];
+	nc = j;
+	qsort(c, nc, sizeof(*c), by_domain);
+	for (i = 0; i < nc; i++)
+		c[i].dfirst = i == 0 || strcmp(c[i].domain,
+		    c[i - 1].domain) != 0;
+	qsort(c, nc, sizeof(*c), by_host);
+	for (i = 0; i < nc; i++)
+		c[i].hfirst = i == 0 || strcmp(c[i].host, c[i - 1].host) != 0;
+	qsort(c, nc, sizeof(*c), by_idx);
+	/* pass 0: a link per domain; 1: per host; 2: the rest */
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < nc && kept < lim->max_report_urls; i++) {
+			if (c[i].keep || (pass == 0 && !c[i].dfirst) ||
+			    (pass == 1 && !c[i].hfirst))
+				continue;
+			c[i].keep = 1;
+			kept++;
+		}
+	*left_out = nc - kept;
+	if (kept > 0 && (*v = rf_arena_array(a, kept, sizeof(**v))) == NULL) {
+		rs = RF_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < nc; i++)
+		if (c[i].keep && ((*v)[(*n)++] = rf_arena_strdup(a,
+		    c[i].url)) == NULL) {
+			rs = RF_ENOMEM;
+			goto done;
+		}
+done:
+	free(c);
+	return rs;
+}
+
+/* identifies: text (a header value) carries addr in any encoding the
+ * tracking engine knows (plain, percent, base64, hex, hashes), read as
+ * a URL path; opaque ids are not looked for (every Message-ID is one). */
+static int
+identifies(const rf_ctx *ctx, rf_arena *a, const char *text,
+	   const char *addr)
+{
+	rf_recipient *rc = NULL;
+	rf_rules *none = NULL;
+	rf_link link;
+	unsigned hit = 0;
+	int yes = 0;
+
+	if (text == NULL || addr == NULL ||
+	    rf_recipient_new(a, addr, &rc, NULL) != RF_OK ||
+	    rf_rules_parse("", 0, &none, NULL) != RF_OK)
+		return 0;
+	memset(&link, 0, sizeof(link));
+	link.url = rf_arena_printf(a, "http://x.invalid/%s", text);
+	link.kind = RF_LINK_TEXT;
+	link.width = link.height = -1;
+	if (link.url != NULL && rf_tracking_link(ctx, none, a, rc, &link, 0,
+	    &hit, NULL) == RF_OK)
+		yes = link.ntokens > 0;
+	rf_rules_free(none);
+	return yes;
+}
+
+/* add_also: addr (lower case) to meta->also unless NULL, the reporter or
+ * there already. */
+static rf_status
+add_also(rf_arena *a, const char *addr, const char *reporter,
+	 rf_hotline_mailmeta *meta, const char ***v, size_t *cap)
+{
+	size_t i;
+
+	if (addr == NULL || *addr == '\0' || (reporter != NULL &&
+	    strcasecmp(addr, reporter) == 0))
+		return RF_OK;
+	for (i = 0; i < meta->nalso; i++)
+		if (strcasecmp((*v)[i], addr) == 0)
+			return RF_OK;
+	if (rf_arena_grow(a, (void **)v, cap, meta->nalso, sizeof(**v)) != 0 ||
+	    ((*v)[meta->nalso] = rf_arena_strdup(a, addr)) == NULL)
+		return RF_ENOMEM;
+	meta->nalso++;
+	meta->also = *v;
+	return RF_OK;
+}
+
+/* forwarded: m, with no attached mail, is an inline forward: its
+ * Subject says so (Fwd:, Fw:, WG:, TR:, RV:, Enc:, VS:, VB:, Doorst:,
+ * I:) or its text quotes the forwarded mail's From: and Subject:.  Else
+ * it is the spam itself, whose From: is the spammer. */
+static int
+forwarded(const rf_message *m)
+{
+	static const char *const pre[] = { "fwd:", "fw:", "wg:", "tr:",
+	    "rv:", "enc:", "vs:", "vb:", "doorst:", "i:", "[fwd:" };
+	const char *s = m->subject;
+	size_t i;
+
+	if (s != NULL) {
+		s += strspn(s, " \t");
+		for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+			if (strncasecmp(s, pre[i], strlen(pre[i])) == 0)
+				return 1;
+	}
+	for (i = 0; i < 2; i++) {
+		const char *t = i == 0 ? m->text : m->html_text;
+
+		if (t != NULL && strstr(t, "From:") != NULL &&
+		    strstr(t, "Subject:") != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* other_addresses: meta->also, the addresses besides the reporter that
+ * a reported mail's codes may identify: the forwarder's From: (an inline
+ * forward names the reporter nowhere else; an attached spam's To: may be
+ * a list or a fake), the Resent-From: of a redirect, and the recipients
+ * of the other attached mails.  The From: of the spam itself is not one:
+ * the spammer's own words stay. */
+static rf_status
+other_addresses(rf_arena *a, const rf_message *m, const char *reporter,
+		rf_hotline_mailmeta *meta)
+{
+	const char **v = NULL;
+	size_t cap = 0, i;
+	rf_status rs;
+
+	if ((m->nembedded > 0 || forwarded(m)) && (rs = add_also(a,
+	    m->from_addr, reporter, meta, &v, &cap)) != RF_OK)
+		return rs;
+	if ((rs = add_also(a, rf_addr_spec(a, rf_message_header(m,
+	    "Resent-From")), reporter, meta, &v, &cap)) != RF_OK)
+		return rs;
+	for (i = 1; i < m->nembedded; i++)
+		if ((rs = add_also(a, rf_message_recipient(m->embedded[i]),
+		    reporter, meta, &v, &cap)) != RF_OK)
+			return rs;
+	return RF_OK;
+}
+
+rf_status
+rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
+			const rf_hotline_limits *limits, const char ***urls,
+			size_t *nurls, rf_hotline_mailmeta *meta,
+			const char **reporter, rf_error *err)
+{
+	rf_hotline_limits lim = *limits;
+	const rf_message *suspect = m;
+	size_t i;
+	rf_status rs = RF_OK;
+
+	*urls = NULL;
+	*nurls = 0;
+	memset(meta, 0, sizeof(*meta));
+	if (lim.max_report_urls == 0)
+		lim.max_report_urls = 50;
+	/* The suspect mails: the attached ones, or else the mail itself. */
+	if ((rs = collect(a, m->nembedded > 0 ?
+	    (const rf_message *const *)m->embedded : &suspect,
+	    m->nembedded > 0 ? m->nembedded : 1, &lim, urls, nurls,
+	    &meta->urls_left_out)) != RF_OK)
+		goto done;
+	if (m->nembedded > 0)
+		suspect = m->embedded[0];
+	/* The suspect mail's recipient is whom its codes identify; a
+	 * forward without one names the reporter in its own From:. */
+	*reporter = rf_message_recipient(suspect);
+	if (*reporter == NULL)
+		*reporter = m->from_addr;
+	if (*reporter != NULL)
+		*reporter = rf_arena_strdup(a, *reporter);
+	if ((rs = other_addresses(a, m, *reporter, meta)) != RF_OK)
+		goto done;
+	meta->message_id = rf_arena_strdup(a, suspect->message_id);
+	/* Some bulk senders put the recipient in the Message-ID. */
+	for (i = 0; meta->message_id != NULL && i <= meta->nalso; i++)
+		if (identifies(ctx, a, meta->message_id, i == 0 ? *reporter :
+		    meta->also[i - 1]))
+			meta->message_id = NULL;
+	meta->date = rf_arena_strdup(a, suspect->date);
+	meta->sender_domain = domain_of(a, suspect->from_addr);
+	meta->has_list_id = suspect->list_id != NULL;
+	meta->has_list_unsubscribe = suspect->list_unsubscribe != NULL;
+	{
+		rf_fingerprint *fp = rf_arena_alloc(a, sizeof(*fp));
+
+		if (fp == NULL) {
+			rs = RF_ENOMEM;
+			goto done;
+		}
+		/* Without the reporter's address and name words, copies sent
+		 * to different reporters fingerprint alike. */
+		if ((rs = rf_fingerprint_message(ctx, suspect, *reporter, NULL,
+		    fp, err)) != RF_OK)
+			return rs;
+		if (fp->kind != RF_FP_EMPTY)
+			meta->fp = fp;
+	}
+done:
+	if (rs != RF_OK)
+		return rf_error_set(err, rs, "out of memory");
+	return RF_OK;
+}
