@@ -73,7 +73,7 @@ find_or_open(rf_hotline *h, const rf_hotline_actor *who,
 	rf__hl_bind_text(st, 2, u->host);
 	rf__hl_bind_text(st, 3, u->domain);
 	sqlite3_bind_int(st, 4, (int)cat);
-	sqlite3_bind_int(st, 5, rf__hl_priority(cat, 0));
+	sqlite3_bind_int(st, 5, rf__hl_priority(cat, 0, 0));
 	rf__hl_bind_text(st, 6, campaign);
 	sqlite3_bind_int64(st, 7, now);
 	sqlite3_bind_int64(st, 8, now);
@@ -185,7 +185,8 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 	    out->report_id, m->fp, err)) != RF_OK)
 		goto done;
 	/* A reporter's suggestion sets the category of a case nobody has
-	 * looked at yet; after that, analysts decide. */
+	 * looked at yet, shown as a suggestion; it weighs nothing in the
+	 * priority (a reporter is untrusted) until an analyst sets it. */
 	if ((rs = rf__hl_prepare(h, "UPDATE cases SET nreports = nreports + 1,"
 	    " last_report = ?1, updated = ?1,"
 	    " category = CASE WHEN ?2 AND state = 0 AND category = 0"
@@ -219,7 +220,7 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 		if (rs != RF_OK)
 			goto done;
 		sqlite3_bind_int(st, 1, rf__hl_priority(c.category,
-		    c.nreports));
+		    c.category_set, c.nreports));
 	}
 	sqlite3_bind_int64(st, 2, out->case_id);
 	if (sqlite3_step(st) != SQLITE_DONE) {

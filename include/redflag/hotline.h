@@ -300,13 +300,17 @@ typedef struct rf_hotline_case {
 	const char *domain;
 	rf_case_state state;
 	rf_case_category category;
-	int priority;
+	int priority;		/* see docs/hotline.md, The queue */
 	int nreports;
 	int appeal;		/* reopened on appeal, awaiting reassessment */
 	const char *assignee;	/* or NULL */
 	const char *assessed_by;	/* or NULL */
 	const char *campaign;	/* or NULL */
 	time_t created, updated, last_report;
+	/* An analyst set the category (rf_hotline_categorise); else it is
+	 * the first reporter's suggestion (or other), shown as such, and
+	 * does not raise the priority. */
+	int category_set;
 } rf_hotline_case;
 
 typedef int (*rf_hotline_case_cb)(void *arg, const rf_hotline_case *c);

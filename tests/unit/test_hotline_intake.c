@@ -1,8 +1,8 @@
 /*
- * test_hotline_intake.c - reports in, on a real SQLite file: the links a
- * reported mail keeps under max_report_urls (padding cannot push a
- * distinct site out), what sets a case's priority, and the metadata kept
- * of an inline forward.
+ * test_hotline_intake.c - reports in and out, on a real SQLite file: the
+ * links a reported mail keeps under max_report_urls (padding cannot push
+ * a distinct site out), URLs defanged in the export, what sets a case's
+ * priority, and the metadata kept of an inline forward.
  */
 #include <sqlite3.h>
 #include <unistd.h>
@@ -222,6 +222,67 @@ test_defang_export(void **state)
 	rf_arena_free(a);
 }
 
+/* first_case: the queue callback keeping the first case's id. */
+static int
+first_case(void *arg, const rf_hotline_case *c)
+{
+	*(int64_t *)arg = c->id;
+	return 1;
+}
+
+/* A reporter's category suggestion is shown (the case's category, not
+ * set by an analyst) but does not raise the case in the queue: a page
+ * two people reported comes before one "csam" report; once an analyst
+ * sets the category, its weight counts, also after the file is opened
+ * again. */
+static void
+test_suggestion_priority(void **state)
+{
+	struct fx *f = *state;
+	rf_arena *a = rf_arena_new();
+	rf_hotline_opts o;
+	rf_hotline_case c;
+	rf_error err;
+	int64_t sug, two, top = 0;
+
+	sug = file1(f->h, "http://claimed.example/", "csam");
+	two = file1(f->h, "http://twice.example/", NULL);
+	assert_int_equal(file1(f->h, "http://twice.example/", NULL), two);
+	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
+	assert_int_equal(c.category, RF_CAT_CSAM);	/* shown */
+	assert_false(c.category_set);
+	assert_int_equal(c.priority, 1);
+	assert_int_equal(rf_hotline_queue(f->h, NULL, first_case, &top,
+	    &err), RF_OK);
+	assert_int_equal(top, two);
+	/* a later report's suggestion does not count either */
+	assert_int_equal(file1(f->h, "http://claimed.example/", "phishing"),
+	    sug);
+	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
+	assert_int_equal(c.priority, 2);
+	/* taking it for review changes nothing; an analyst's category does */
+	assert_int_equal(rf_hotline_review(f->h, &ana, sug, NULL, &err), RF_OK);
+	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
+	assert_int_equal(c.priority, 2);
+	assert_int_equal(rf_hotline_categorise(f->h, &ana, sug, RF_CAT_CSAM,
+	    "seen", &err), RF_OK);
+	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
+	assert_true(c.category_set);
+	assert_int_equal(c.priority, 400 + 2);
+	rf_hotline_close(f->h);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &f->h, &err),
+	    RF_OK);
+	assert_int_equal(file1(f->h, "http://claimed.example/", NULL), sug);
+	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
+	assert_true(c.category_set);
+	assert_int_equal(c.priority, 400 + 3);
+	assert_int_equal(rf_hotline_queue(f->h, NULL, first_case, &top,
+	    &err), RF_OK);
+	assert_int_equal(top, sug);
+	rf_arena_free(a);
+}
+
 int
 main(void)
 {
@@ -229,6 +290,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_padding),
 		T(test_defang_export),
+		T(test_suggestion_priority),
 	};
 	int rc;
 
