@@ -246,20 +246,191 @@ forwarded(const rf_message *m)
 	return 0;
 }
 
+/* ---- an inline forward's header block ---- */
+
+/* The forwarded mail's header lines as a mail program quotes them in an
+ * inline forward's text; each NULL when absent. */
+struct fwd_block {
+	const char *from, *to, *date, *message_id;
+};
+
+/* line_end: the end of the line at p (its '\n' or '\0'). */
+static const char *
+line_end(const char *p)
+{
+	return p + strcspn(p, "\n");
+}
+
+/* unquote: p past a quoting prefix ("> ", ">>") and blanks. */
+static const char *
+unquote(const char *p, const char *e)
+{
+	while (p < e && (*p == '>' || *p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* marker: the line [p, e) announces a forwarded mail: "----------
+ * Forwarded message ---------" (Gmail), "-----Original Message-----"
+ * (Outlook), "Begin forwarded message:" (Apple Mail), "-------- Forwarded
+ * Message --------" (Thunderbird): after dashes and blanks one of those
+ * words, then only dashes, blanks or a colon. */
+static int
+marker(const char *p, const char *e)
+{
+	static const char *const words[] = { "forwarded message",
+	    "original message", "begin forwarded message" };
+	size_t i, n;
+
+	p = unquote(p, e);
+	while (p < e && (*p == '-' || *p == ' '))
+		p++;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = strlen(words[i]);
+		if ((size_t)(e - p) >= n && strncasecmp(p, words[i], n) == 0) {
+			for (p += n; p < e && strchr("-: \t\r", *p) != NULL;
+			    p++)
+				;
+			return p == e;
+		}
+	}
+	return 0;
+}
+
+/* field: the line [p, e) as "Name: value" with a name of letters and
+ * '-' (at most 20); *name, *nlen and the value (blanks trimmed, at most
+ * 200 bytes kept) in a.  0 when it is not one. */
+static int
+field(rf_arena *a, const char *p, const char *e, const char **name,
+      size_t *nlen, const char **value)
+{
+	const char *c, *v;
+
+	p = unquote(p, e);
+	for (c = p; c < e && c - p <= 20 && ((*c >= 'a' && *c <= 'z') ||
+	    (*c >= 'A' && *c <= 'Z') || *c == '-'); c++)
+		;
+	if (c == p || c >= e || *c != ':')
+		return 0;
+	*name = p;
+	*nlen = (size_t)(c - p);
+	v = c + 1 + strspn(c + 1, " \t");
+	while (e > v && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (v > e)
+		v = e;
+	*value = rf_arena_strndup(a, v, e - v > 200 ? 200 : (size_t)(e - v));
+	return 1;
+}
+
+/* is: the field name [n, n + len) is s (any case). */
+static int
+is(const char *n, size_t len, const char *s)
+{
+	return strlen(s) == len && strncasecmp(n, s, len) == 0;
+}
+
+/* block_at: the header lines from p on (blank lines before them
+ * skipped, up to 20 lines, ending at the first line that is not one)
+ * into b.  1 when they name a From:. */
+static int
+block_at(rf_arena *a, const char *p, struct fwd_block *b)
+{
+	const char *e, *name, *value;
+	size_t nlen;
+	int lines = 0, started = 0;
+
+	memset(b, 0, sizeof(*b));
+	for (; *p != '\0' && lines < 24; p = *e != '\0' ? e + 1 : e,
+	    lines++) {
+		e = line_end(p);
+		if (unquote(p, e) + strspn(unquote(p, e), "\r") >= e) {
+			if (started)
+				break;
+			continue;		/* blank lines before */
+		}
+		if (!field(a, p, e, &name, &nlen, &value) || value == NULL)
+			break;
+		started = 1;
+		if (is(name, nlen, "From") && b->from == NULL)
+			b->from = value;
+		else if (is(name, nlen, "To") && b->to == NULL)
+			b->to = value;
+		else if ((is(name, nlen, "Date") || is(name, nlen, "Sent")) &&
+		    b->date == NULL)
+			b->date = value;
+		else if (is(name, nlen, "Message-ID") && b->message_id == NULL)
+			b->message_id = value;
+	}
+	return b->from != NULL;
+}
+
+/* fwd_block_find: the header block of the mail forwarded inline in text:
+ * after the first line that announces one (marker()), else the first
+ * block of header lines with a From: (among the first 8 lines starting
+ * "From:", so that a text of many costs little).  1 when found. */
+static int
+fwd_block_find(rf_arena *a, const char *text, struct fwd_block *b)
+{
+	const char *p, *e;
+	int tries = 0;
+
+	if (text == NULL)
+		return 0;
+	for (p = text; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = line_end(p);
+		if (marker(p, e))
+			return block_at(a, *e != '\0' ? e + 1 : e, b);
+	}
+	for (p = text; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = line_end(p);
+		if (strncasecmp(unquote(p, e), "From:", 5) == 0 &&
+		    (block_at(a, p, b) || ++tries >= 8))
+			return b->from != NULL;
+	}
+	return 0;
+}
+
+/* addr_in: the first addr-spec in a header value ("Name <addr>", "Name
+ * [mailto:addr]", "addr"), lower case, in a; NULL when none. */
+static const char *
+addr_in(rf_arena *a, const char *v)
+{
+	static const char stop[] = " \t<>[]()\"',;:";
+	const char *at, *b, *e;
+	char *out, *c;
+
+	if (v == NULL || (at = strchr(v, '@')) == NULL)
+		return NULL;
+	for (b = at; b > v && strchr(stop, b[-1]) == NULL; b--)
+		;
+	e = at + strcspn(at, stop);
+	if (b == at || e == at + 1 || (out = rf_arena_strndup(a, b,
+	    (size_t)(e - b))) == NULL)
+		return NULL;
+	for (c = out; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c + 32);
+	return out;
+}
+
 /* other_addresses: meta->also, the addresses besides the reporter that
  * a reported mail's codes may identify: the forwarder's From: (an inline
  * forward names the reporter nowhere else; an attached spam's To: may be
- * a list or a fake), the Resent-From: of a redirect, and the recipients
- * of the other attached mails.  The From: of the spam itself is not one:
- * the spammer's own words stay. */
+ * a list or a fake), the To: quoted in an inline forward (fwd_to, or
+ * NULL), the Resent-From: of a redirect, and the recipients of the other
+ * attached mails.  The From: of the spam itself is not one: the
+ * spammer's own words stay. */
 static rf_status
 other_addresses(rf_arena *a, const rf_message *m, const char *reporter,
-		rf_hotline_mailmeta *meta)
+		const char *fwd_to, rf_hotline_mailmeta *meta)
 {
 	const char **v = NULL;
 	size_t cap = 0, i;
 	rf_status rs;
 
+	if ((rs = add_also(a, fwd_to, reporter, meta, &v, &cap)) != RF_OK)
+		return rs;
 	if ((m->nembedded > 0 || forwarded(m)) && (rs = add_also(a,
 	    m->from_addr, reporter, meta, &v, &cap)) != RF_OK)
 		return rs;
@@ -281,8 +452,11 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 {
 	rf_hotline_limits lim = *limits;
 	const rf_message *suspect = m;
+	struct fwd_block fb;
+	const char *from;
 	size_t i;
 	rf_status rs = RF_OK;
+	int inline_fwd = m->nembedded == 0 && forwarded(m), block = 0;
 
 	*urls = NULL;
 	*nurls = 0;
@@ -304,18 +478,50 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 		*reporter = m->from_addr;
 	if (*reporter != NULL)
 		*reporter = rf_arena_strdup(a, *reporter);
-	if ((rs = other_addresses(a, m, *reporter, meta)) != RF_OK)
+	/* An inline forward's own headers describe the forward, written by
+	 * the reporter: the spam's are those quoted in its text, or else
+	 * unknown. */
+	if (inline_fwd)
+		block = fwd_block_find(a, m->text, &fb) ||
+		    fwd_block_find(a, m->html_text, &fb);
+	if ((rs = other_addresses(a, m, *reporter, block ? addr_in(a, fb.to) :
+	    NULL, meta)) != RF_OK)
 		goto done;
-	meta->message_id = rf_arena_strdup(a, suspect->message_id);
-	/* Some bulk senders put the recipient in the Message-ID. */
-	for (i = 0; meta->message_id != NULL && i <= meta->nalso; i++)
-		if (identifies(ctx, a, meta->message_id, i == 0 ? *reporter :
-		    meta->also[i - 1]))
+	if (inline_fwd) {
+		if (block && fb.message_id != NULL)
+			meta->message_id = rf_arena_strndup(a, fb.message_id +
+			    (*fb.message_id == '<'), strcspn(fb.message_id +
+			    (*fb.message_id == '<'), ">"));
+		meta->date = block ? fb.date : NULL;
+		from = block ? addr_in(a, fb.from) : NULL;
+		/* a forward of the reporter's own mail names no sender */
+		for (i = 0; from != NULL && i <= meta->nalso; i++)
+			if ((i == 0 ? *reporter : meta->also[i - 1]) != NULL &&
+			    strcasecmp(from, i == 0 ? *reporter :
+			    meta->also[i - 1]) == 0)
+				from = NULL;
+		meta->sender_domain = domain_of(a, from);
+	} else {
+		meta->message_id = rf_arena_strdup(a, suspect->message_id);
+		meta->date = rf_arena_strdup(a, suspect->date);
+		meta->sender_domain = domain_of(a, suspect->from_addr);
+		meta->has_list_id = suspect->list_id != NULL;
+		meta->has_list_unsubscribe = suspect->list_unsubscribe != NULL;
+	}
+	if (meta->message_id != NULL && *meta->message_id == '\0')
+		meta->message_id = NULL;
+	if (meta->date != NULL && *meta->date == '\0')
+		meta->date = NULL;
+	/* Some bulk senders put the recipient in the Message-ID; a quoted
+	 * Date: line is the reporter's text. */
+	for (i = 0; i <= meta->nalso; i++) {
+		const char *who = i == 0 ? *reporter : meta->also[i - 1];
+
+		if (identifies(ctx, a, meta->message_id, who))
 			meta->message_id = NULL;
-	meta->date = rf_arena_strdup(a, suspect->date);
-	meta->sender_domain = domain_of(a, suspect->from_addr);
-	meta->has_list_id = suspect->list_id != NULL;
-	meta->has_list_unsubscribe = suspect->list_unsubscribe != NULL;
+		if (inline_fwd && identifies(ctx, a, meta->date, who))
+			meta->date = NULL;
+	}
 	{
 		rf_fingerprint *fp = rf_arena_alloc(a, sizeof(*fp));
 

@@ -279,6 +279,12 @@ rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
  * the mail is a forward, attached or inline (a "Fwd:" Subject, or quoted
  * From: and Subject: lines), a redirect's Resent-From:, the other
  * attached mails' recipients; never the From: of the spam itself).
+ * An inline forward (no attached mail, but a forward's Subject or quoted
+ * From: and Subject: lines): message_id, date and sender_domain are
+ * those of the header block quoted in its text ("---------- Forwarded
+ * message ---------", "-----Original Message-----", "Begin forwarded
+ * message:"...), each NULL when not found, never the forward's own; the
+ * block's To: goes to meta->also.
  * meta->message_id: NULL when it carries one of those addresses.
  * meta->fp: the suspect mail's fingerprint (its own address and codes
  * left out), NULL when it has no text.  Bodies and attachments are never

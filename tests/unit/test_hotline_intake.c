@@ -283,6 +283,153 @@ test_suggestion_priority(void **state)
 	rf_arena_free(a);
 }
 
+/* fwd_mail: an inline forward by bob@reporter.example to the hotline,
+ * with its own Message-ID and Date, the spam's text (and header block,
+ * when block is not NULL) in the body. */
+static char *
+fwd_mail(const char *subject, const char *block)
+{
+	rf_buf b;
+
+	rf_buf_init(&b, 0);
+	rf_buf_printf(&b, "From: Bob Reporter <bob@reporter.example>\r\n"
+	    "To: report@hotline.example\r\nSubject: %s\r\n"
+	    "Message-ID: <fwd1.bob@reporter.example>\r\n"
+	    "Date: Tue, 2 Dec 2026 09:00:00 +0100\r\n"
+	    "Content-Type: text/plain\r\n\r\nPlease look at this.\r\n\r\n%s"
+	    "You won! Claim at http://evil.example/win?u=bob@reporter.example"
+	    "\r\n", subject, block != NULL ? block : "");
+	return b.data;
+}
+
+/* stored: the report's columns (message_id, msg_date, sender_domain,
+ * url_clean) joined by '|', as the file has them, NULL shown as "-". */
+static void
+assert_stored(struct fx *f, int64_t report, const char *want)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT coalesce(message_id,"
+	    " '-') || '|' || coalesce(msg_date, '-') || '|' ||"
+	    " coalesce(sender_domain, '-') || '|' || url_clean FROM reports"
+	    " WHERE id = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, report);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* An inline forward (no message/rfc822 part): the stored Message-ID,
+ * date and sender domain are the spam's, read from the header block the
+ * mail program quoted (Gmail, Outlook, Apple Mail, Thunderbird), or
+ * unknown without one; never the forward's own, never the reporter's
+ * address or domain.  A mail that is the spam itself keeps its own. */
+static void
+test_inline_forward(void **state)
+{
+	struct fx *f = *state;
+	const struct {
+		const char *subject, *block, *want;
+	} t[] = {
+		{ "Fwd: You won", "---------- Forwarded message ---------\r\n"
+		    "From: Prize Desk <desk@spam.example>\r\n"
+		    "Date: Mon, 1 Dec 2026 at 10:00\r\n"
+		    "Subject: You won\r\nTo: <bob@reporter.example>\r\n\r\n",
+		    "-|Mon, 1 Dec 2026 at 10:00|spam.example|"
+		    "http://evil.example/win" },
+		{ "FW: You won", "-----Original Message-----\r\n"
+		    "From: Prize Desk [mailto:Desk@Spam.Example]\r\n"
+		    "Sent: Monday, December 1, 2026 10:00 AM\r\n"
+		    "To: Bob Reporter\r\nSubject: You won\r\n\r\n",
+		    "-|Monday, December 1, 2026 10:00 AM|spam.example|"
+		    "http://evil.example/win" },
+		{ "Fwd: You won", "Begin forwarded message:\r\n\r\n"
+		    "> From: desk@spam.example\r\n> Subject: You won\r\n"
+		    "> Date: 1 December 2026 at 10:00:00 CET\r\n"
+		    "> To: bob@reporter.example\r\n"
+		    "> Message-Id: <77.desk@spam.example>\r\n>\r\n",
+		    "77.desk@spam.example|1 December 2026 at 10:00:00 CET|"
+		    "spam.example|http://evil.example/win" },
+		{ "Fwd: You won", "-------- Forwarded Message --------\r\n"
+		    "Subject: \tYou won\r\nDate: \tMon, 1 Dec 2026 10:00:00\r\n"
+		    "From: \tdesk@spam.example\r\n\r\n",
+		    "-|Mon, 1 Dec 2026 10:00:00|spam.example|"
+		    "http://evil.example/win" },
+		/* a forward of the reporter's own mail: no sender */
+		{ "Fwd: look", "---------- Forwarded message ---------\r\n"
+		    "From: Bob <bob@reporter.example>\r\nDate: yesterday\r\n"
+		    "Subject: look\r\n\r\n", "-|yesterday|-|"
+		    "http://evil.example/win" },
+		/* no header block: unknown, not the forward's */
+		{ "Fwd: You won", NULL, "-|-|-|http://evil.example/win" },
+	};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *mail = fwd_mail(t[i].subject, t[i].block);
+		rf_arena *a = rf_arena_new();
+		rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
+		rf_hotline_mailmeta meta;
+		rf_hotline_report r;
+		rf_hotline_filed out[2];
+		rf_message *m = NULL;
+		const char **urls, *reporter;
+		rf_error err;
+
+		assert_int_equal(rf_message_parse(ctx, mail, strlen(mail), &m,
+		    &err), RF_OK);
+		assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim,
+		    &urls, &n, &meta, &reporter, &err), RF_OK);
+		assert_int_equal(n, 1);
+		assert_false(meta.has_list_id);
+		memset(&r, 0, sizeof(r));
+		r.source = "mail";
+		r.urls = urls;
+		r.nurls = n;
+		r.reporter = reporter;
+		r.mail = &meta;
+		assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err),
+		    RF_OK);
+		assert_stored(f, out[0].report_id, t[i].want);
+		rf_message_free(m);
+		rf_arena_free(a);
+		free(mail);
+	}
+	/* nothing of the reporter anywhere in the reports */
+	assert_int_equal(count(f, "SELECT count(*) FROM reports WHERE"
+	    " coalesce(message_id, '') || coalesce(msg_date, '') ||"
+	    " coalesce(sender_domain, '') || url_clean LIKE '%reporter%'"),
+	    0);
+	/* the spam itself (no forward) keeps its own headers */
+	{
+		static const char spam[] = "From: Prize Desk <desk@spam.example>"
+		    "\r\nTo: bob@reporter.example\r\nSubject: You won\r\n"
+		    "Message-ID: <88.desk@spam.example>\r\n"
+		    "Date: Mon, 1 Dec 2026 10:00:00 +0000\r\n\r\n"
+		    "Claim at http://evil.example/win\r\n";
+		rf_arena *a = rf_arena_new();
+		rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
+		rf_hotline_mailmeta meta;
+		rf_message *m = NULL;
+		const char **urls, *reporter;
+		rf_error err;
+
+		assert_int_equal(rf_message_parse(ctx, spam, sizeof(spam) - 1,
+		    &m, &err), RF_OK);
+		assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim,
+		    &urls, &n, &meta, &reporter, &err), RF_OK);
+		assert_string_equal(meta.message_id, "88.desk@spam.example");
+		assert_string_equal(meta.sender_domain, "spam.example");
+		assert_non_null(meta.date);
+		rf_message_free(m);
+		rf_arena_free(a);
+	}
+}
+
 int
 main(void)
 {
@@ -291,6 +438,7 @@ main(void)
 		T(test_padding),
 		T(test_defang_export),
 		T(test_suggestion_priority),
+		T(test_inline_forward),
 	};
 	int rc;
 
