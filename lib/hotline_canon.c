@@ -12,6 +12,20 @@
 
 #include "hotline_int.h"
 
+rf_status
+rf__hl_track(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+	     const rf_recipient *rcpt, const char *url, unsigned opts,
+	     rf_link *link, rf_error *err)
+{
+	unsigned hit = 0;
+
+	memset(link, 0, sizeof(*link));
+	link->url = url;
+	link->kind = RF_LINK_TEXT;
+	link->width = link->height = -1;
+	return rf_tracking_link(ctx, rules, a, rcpt, link, opts, &hit, err);
+}
+
 /* engine_scrub: url through the tracking engine with rcpt (may be NULL). */
 static rf_status
 engine_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
@@ -19,20 +33,15 @@ engine_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	     unsigned *removed, rf_error *err)
 {
 	rf_link link;
-	unsigned hit = 0;
 	rf_status rs;
 
-	memset(&link, 0, sizeof(link));
-	link.url = url;
-	link.kind = RF_LINK_TEXT;
-	link.width = link.height = -1;
 	/* Opaque ids are looked for too: a reported link comes from bulk
 	 * mail, and a code the sender maps to the reporter identifies
 	 * them as surely as their address does.  Campaign tags (utm_*),
 	 * which identify nobody, come out too, so that differently tagged
 	 * reports of one site make one case. */
-	rs = rf_tracking_link(ctx, rules, a, rcpt, &link,
-	    RF_TRK_OPAQUE | RF_TRK_TAGS, &hit, err);
+	rs = rf__hl_track(ctx, rules, a, rcpt, url,
+	    RF_TRK_OPAQUE | RF_TRK_TAGS, &link, err);
 	if (rs != RF_OK)
 		return rs;
 	*clean = link.clean != NULL ? link.clean : url;

@@ -329,6 +329,15 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 		snprintf(ref, sizeof(ref), "REF-%lld", (long long)time(NULL));
 		reference = ref;
 	}
+	/* Reported, never cut short: a silently partial export would
+	 * leave red-flag cases unreferred without anyone knowing.  Cases
+	 * named are counted before the transaction opens (nothing to wait
+	 * for); all red-flag ones are counted inside it, in the snapshot
+	 * that is exported. */
+	if (nids > h->lim.max_export_cases)
+		return rf_error_set(err, RF_ELIMIT, "more cases named than "
+		    "max_export_cases (%u): name the cases to export in parts, "
+		    "or raise the limit", h->lim.max_export_cases);
 	if ((a = rf_arena_new()) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	if ((rs = rf__hl_begin(h, err)) != RF_OK)
@@ -339,15 +348,13 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 			goto done;
 		ids = (const int64_t *)(void *)all.data;
 		nids = all.len / sizeof(int64_t);
-	}
-	/* Reported, never cut short: a silently partial export would
-	 * leave red-flag cases unreferred without anyone knowing. */
-	if (nids > h->lim.max_export_cases) {
-		rs = rf_error_set(err, RF_ELIMIT, "%s than max_export_cases "
-		    "(%u): name the cases to export in parts, or raise the "
-		    "limit", all.len > 0 ? "more red-flag cases" :
-		    "more cases named", h->lim.max_export_cases);
-		goto done;
+		if (nids > h->lim.max_export_cases) {
+			rs = rf_error_set(err, RF_ELIMIT, "more red-flag cases "
+			    "than max_export_cases (%u): name the cases to "
+			    "export in parts, or raise the limit",
+			    h->lim.max_export_cases);
+			goto done;
+		}
 	}
 	if (fmt == RF_EXPORT_CSV)
 		rf_buf_puts(out, "case,url,host,category,reports,first_report,"

@@ -68,6 +68,15 @@ rf_status rf__hl_store_fp(rf_hotline *h, int64_t report,
  * counts nothing), plus one per report up to 50. */
 int rf__hl_priority(rf_case_category cat, int cat_set, int nreports);
 
+/* rf__hl_track: url, as a text link, through the tracking engine
+ * (rf_tracking_link with rules, rcpt (may be NULL) and opts) into *link
+ * (set up afresh): the one set-up of the scrubbing (hotline_canon.c) and
+ * of the Message-ID check (hotline_mail.c).  In a. */
+rf_status rf__hl_track(const rf_ctx *ctx, const rf_rules *rules,
+		       rf_arena *a, const rf_recipient *rcpt,
+		       const char *url, unsigned opts, rf_link *link,
+		       rf_error *err);
+
 /* rf__hl_scrub: url with the codes identifying recipient removed (the
  * tracking engine), in a; *removed counts the tokens taken out. */
 rf_status rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules,

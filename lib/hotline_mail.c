@@ -178,19 +178,16 @@ identifies(const rf_ctx *ctx, rf_arena *a, const char *text,
 	rf_recipient *rc = NULL;
 	rf_rules *none = NULL;
 	rf_link link;
-	unsigned hit = 0;
+	const char *url;
 	int yes = 0;
 
 	if (text == NULL || addr == NULL ||
 	    rf_recipient_new(a, addr, &rc, NULL) != RF_OK ||
 	    rf_rules_parse("", 0, &none, NULL) != RF_OK)
 		return 0;
-	memset(&link, 0, sizeof(link));
-	link.url = rf_arena_printf(a, "http://x.invalid/%s", text);
-	link.kind = RF_LINK_TEXT;
-	link.width = link.height = -1;
-	if (link.url != NULL && rf_tracking_link(ctx, none, a, rc, &link, 0,
-	    &hit, NULL) == RF_OK)
+	url = rf_arena_printf(a, "http://x.invalid/%s", text);
+	if (url != NULL && rf__hl_track(ctx, none, a, rc, url, 0, &link,
+	    NULL) == RF_OK)
 		yes = link.ntokens > 0;
 	rf_rules_free(none);
 	return yes;

@@ -546,7 +546,7 @@ cmd_hotline(int argc, char **argv)
 		const char *o = argv[i];
 		const char **v = NULL;
 
-		if ((r = hl_fe_option(&fe, argc, argv, &i)) < 0) {
+		if ((r = hl_fe_option(&fe, "hotline", argc, argv, &i)) < 0) {
 			free(pos);
 			return RF_EXIT_USAGE;
 		} else if (r > 0) {

@@ -2,7 +2,8 @@
  * test_hotline_intake.c - reports in and out, on a real SQLite file: the
  * links a reported mail keeps under max_report_urls (padding cannot push
  * a distinct site out), URLs defanged in the export, what sets a case's
- * priority, and the metadata kept of an inline forward.
+ * priority, the metadata kept of an inline forward, and the export
+ * limit checked before the transaction.
  */
 #include <sqlite3.h>
 #include <unistd.h>
@@ -430,6 +431,47 @@ test_inline_forward(void **state)
 	}
 }
 
+/* More cases named than max_export_cases are refused before the export
+ * opens its transaction: at once, with the limit named, even while
+ * another connection holds the file's write lock (before, the export
+ * waited for it, 5 s, and failed with a store error instead). */
+static void
+test_export_limit_first(void **state)
+{
+	struct fx *f = *state;
+	rf_hotline_opts o;
+	rf_hotline *h = NULL;
+	sqlite3 *db = NULL;
+	rf_buf out;
+	rf_error err;
+	size_t n = 9;
+	int64_t ids[3];
+	time_t t0;
+
+	ids[0] = file1(f->h, "http://one.example/", NULL);
+	ids[1] = file1(f->h, "http://two.example/", NULL);
+	ids[2] = file1(f->h, "http://three.example/", NULL);
+	memset(&o, 0, sizeof(o));
+	o.limits.max_export_cases = 2;
+	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &h, &err), RF_OK);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	rf_buf_init(&out, 0);
+	t0 = time(NULL);
+	assert_int_equal(rf_hotline_export(h, &sup, ids, 3, RF_EXPORT_CSV,
+	    NULL, "police", "R1", &out, &n, &err), RF_ELIMIT);
+	assert_true(time(NULL) - t0 < 2);
+	assert_non_null(strstr(err.msg, "max_export_cases (2)"));
+	assert_int_equal(n, 0);
+	assert_int_equal(out.len, 0);
+	rf_buf_free(&out);
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	rf_hotline_close(h);
+}
+
 int
 main(void)
 {
@@ -439,6 +481,7 @@ main(void)
 		T(test_defang_export),
 		T(test_suggestion_priority),
 		T(test_inline_forward),
+		T(test_export_limit_first),
 	};
 	int rc;
 
