@@ -330,8 +330,9 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		return rf_error_set(err, RF_EPARSE, "not an http, https or "
 		    "ftp URL with a host");
 	len = strcspn(n, "#");
-	/* "page?" (an empty query) and "page" are one page. */
-	if (len > 0 && n[len - 1] == '?')
+	/* "page?" (an empty query) and "page" are one page; "page??" has
+	 * the query "?" and keeps it. */
+	if (len > 0 && n[len - 1] == '?' && strchr(n, '?') == n + len - 1)
 		len--;
 	/* "http://host" and "http://host/" are one page. */
 	hostp = strstr(n, "://") + 3;

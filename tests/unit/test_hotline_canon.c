@@ -81,6 +81,14 @@ test_empty_query_host_dot(void **state)
 	    "http://x.example:8080/");
 	assert_string_equal(canon(a, "http://u@x.example../?q", NULL),
 	    "http://u@x.example/?q");
+	/* only an empty query goes: "a??" has the query "?", and its
+	 * canonical form is a fixed point */
+	assert_string_equal(canon(a, "http://x.example/a??", NULL),
+	    "http://x.example/a??");
+	assert_string_equal(canon(a, canon(a, "http://x.example/a??", NULL),
+	    NULL), "http://x.example/a??");
+	assert_string_equal(canon(a, "http://x.example/a?b?", NULL),
+	    "http://x.example/a?b?");
 	/* a host of dots only is not made into another host */
 	assert_true(canon(a, "http://../a", NULL) == NULL ||
 	    strcmp(canon(a, "http://../a", NULL), "http://a/") != 0);
