@@ -36,12 +36,16 @@ scheme_len(const char *p, const char **s)
 	return 0;
 }
 
-/* put_host: the host at p (up to one of stop) into b, dots as "[.]";
- * returns what follows it. */
+/* put_host: the host at p (up to one of stop, or a web scheme: a
+ * carried URL right after it) into b, dots as "[.]"; returns what
+ * follows it. */
 static const char *
 put_host(rf_buf *b, const char *p, const char *stop)
 {
-	for (; *p != '\0' && strchr(stop, *p) == NULL; p++) {
+	const char *fang;
+
+	for (; *p != '\0' && strchr(stop, *p) == NULL &&
+	    scheme_len(p, &fang) == 0; p++) {
 		if (*p == '.')
 			rf_buf_puts(b, "[.]");
 		else

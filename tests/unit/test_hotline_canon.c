@@ -313,6 +313,11 @@ test_defang(void **state)
 	assert_string_equal(rf_hotline_defang(a,
 	    "http://evil.example/l?next=HTTP%3a%2f%2fbank.example"),
 	    "hxxp://evil[.]example/l?next=hxxp%3a%2f%2fbank[.]example");
+	/* a carried URL's host runs into another URL: that one is
+	 * defanged too (found by fuzz_hotline) */
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://d/ahttps://a.b.examplehttp://evil.example/x"),
+	    "hxxp://d/ahxxps://a[.]b[.]examplehxxp://evil[.]example/x");
 	/* a URL kept as reported, blanks around it */
 	assert_string_equal(rf_hotline_defang(a, "  http://evil.example/ "),
 	    "hxxp://evil[.]example/ ");
