@@ -27,49 +27,35 @@ struct cand {
 	const char *url;
 	const char *domain;	/* registrable domain, else host, else url */
 	const char *host;	/* host, else url */
+	const char *key;	/* the one of those a sort is by */
 	size_t idx;		/* order found */
 	int dfirst, hfirst;	/* the first of its domain, of its host */
 	int keep;
 };
 
-/* order: x and y by idx (order found), for the sorts below */
+/* by_key: x and y by key, then order found (key NULL: order only). */
 static int
-order(const struct cand *x, const struct cand *y)
+by_key(const void *x, const void *y)
 {
-	return (x->idx > y->idx) - (x->idx < y->idx);
+	const struct cand *a = x, *b = y;
+	int c = a->key != NULL ? strcmp(a->key, b->key) : 0;
+
+	return c != 0 ? c : (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-static int
-by_url(const void *x, const void *y)
+enum { BY_URL, BY_DOMAIN, BY_HOST, BY_ORDER };
+
+/* sort_by: c[0..n) sorted by their url, domain or host (by: BY_*), then
+ * the order found. */
+static void
+sort_by(struct cand *c, size_t n, int by)
 {
-	int c = strcmp(((const struct cand *)x)->url,
-	    ((const struct cand *)y)->url);
+	size_t i;
 
-	return c != 0 ? c : order(x, y);
-}
-
-static int
-by_domain(const void *x, const void *y)
-{
-	int c = strcmp(((const struct cand *)x)->domain,
-	    ((const struct cand *)y)->domain);
-
-	return c != 0 ? c : order(x, y);
-}
-
-static int
-by_host(const void *x, const void *y)
-{
-	int c = strcmp(((const struct cand *)x)->host,
-	    ((const struct cand *)y)->host);
-
-	return c != 0 ? c : order(x, y);
-}
-
-static int
-by_idx(const void *x, const void *y)
-{
-	return order(x, y);
+	for (i = 0; i < n; i++)
+		c[i].key = by == BY_URL ? c[i].url : by == BY_DOMAIN ?
+		    c[i].domain : by == BY_HOST ? c[i].host : NULL;
+	qsort(c, n, sizeof(*c), by_key);
 }
 
 /* web_link: l is a link a reporter may mean (anchor, text URL, form; not
@@ -130,19 +116,19 @@ collect(rf_arena *a, const rf_message *const *ms, size_t nms,
 		}
 	}
 	/* each URL once: the first of equal ones stays */
-	qsort(c, nc, sizeof(*c), by_url);
+	sort_by(c, nc, BY_URL);
 	for (i = 0, j = 0; i < nc; i++)
 		if (i == 0 || strcmp(c[i].url, c[i - 1].url) != 0)
 			c[j++] = c[i];
 	nc = j;
-	qsort(c, nc, sizeof(*c), by_domain);
+	sort_by(c, nc, BY_DOMAIN);
 	for (i = 0; i < nc; i++)
 		c[i].dfirst = i == 0 || strcmp(c[i].domain,
 		    c[i - 1].domain) != 0;
-	qsort(c, nc, sizeof(*c), by_host);
+	sort_by(c, nc, BY_HOST);
 	for (i = 0; i < nc; i++)
 		c[i].hfirst = i == 0 || strcmp(c[i].host, c[i - 1].host) != 0;
-	qsort(c, nc, sizeof(*c), by_idx);
+	sort_by(c, nc, BY_ORDER);
 	/* pass 0: a link per domain; 1: per host; 2: the rest */
 	for (pass = 0; pass < 3; pass++)
 		for (i = 0; i < nc && kept < lim->max_report_urls; i++) {

@@ -6,49 +6,12 @@
  * limit checked before the transaction.
  */
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include "testutil.h"
+#include "hotline_fx.h"
 
-static rf_ctx *ctx;
-static const rf_hotline_actor pub = { "public", RF_ROLE_NONE };
 static const rf_hotline_actor ana = { "alice", RF_ROLE_ANALYST };
 static const rf_hotline_actor sup = { "sue", RF_ROLE_SUPERVISOR };
-
-struct fx {
-	char dir[64], path[128];
-	rf_hotline *h;
-};
-
-static int
-setup(void **state)
-{
-	rf_hotline_opts o;
-	struct fx *f = calloc(1, sizeof(*f));
-	rf_error err;
-
-	strcpy(f->dir, "/tmp/rf-hlintake-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/hotline.db", f->dir);
-	memset(&o, 0, sizeof(o));
-	if (rf_hotline_open(ctx, f->path, &o, &f->h, &err) != RF_OK)
-		fail_msg("open: %s", err.msg);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-	char cmd[200];
-
-	rf_hotline_close(f->h);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
-	return 0;
-}
 
 /* count: the integer the query q (one row, one column) answers on f's
  * file, read through a connection of its own. */
@@ -80,6 +43,45 @@ has_url(const char **urls, size_t n, const char *u)
 	return 0;
 }
 
+/* read_mail: the URLs (*n of them) and metadata of the mail text[0..len)
+ * under max_report_urls max (0: the default), in a. */
+static const char **
+read_mail(rf_arena *a, const char *text, size_t len, unsigned max,
+	  size_t *n, rf_hotline_mailmeta *meta, const char **reporter)
+{
+	rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
+	rf_message *m = NULL;
+	const char **urls = NULL;
+	rf_error err;
+
+	lim.max_report_urls = max;
+	assert_int_equal(rf_message_parse(ctx, text, len, &m, &err), RF_OK);
+	assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim, &urls, n,
+	    meta, reporter, &err), RF_OK);
+	rf_message_free(m);
+	return urls;
+}
+
+/* submit_mail: the URLs and metadata of a mail filed as the public;
+ * the first URL's report. */
+static int64_t
+submit_mail(struct fx *f, rf_arena *a, const char **urls, size_t n,
+	    const rf_hotline_mailmeta *meta, const char *reporter)
+{
+	rf_hotline_report r;
+	rf_hotline_filed *out = rf_arena_array(a, n, sizeof(*out));
+	rf_error err;
+
+	memset(&r, 0, sizeof(r));
+	r.source = "mail";
+	r.urls = urls;
+	r.nurls = n;
+	r.reporter = reporter;
+	r.mail = meta;
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	return out[0].report_id;
+}
+
 /* A spam padded with 60 links to one site (two hosts of it) before its
  * real link: the real one and the second host are kept, the rest in
  * order up to max_report_urls, the number left out reported (and in the
@@ -89,15 +91,10 @@ test_padding(void **state)
 {
 	struct fx *f = *state;
 	rf_buf b;
-	rf_message *m = NULL;
 	rf_arena *a = rf_arena_new();
-	rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
 	rf_hotline_mailmeta meta;
-	rf_hotline_report r;
-	rf_hotline_filed *out;
 	const char **urls, *reporter;
 	size_t n, i;
-	rf_error err;
 
 	rf_buf_init(&b, 0);
 	rf_buf_puts(&b, "From: Desk <desk@spam.example>\r\n"
@@ -112,10 +109,7 @@ test_padding(void **state)
 		    "</a>\r\n", i);
 	rf_buf_puts(&b, "<a href=\"http://evil.example/login\">win</a>"
 	    "<a href=\"http://evil.example/login\">win</a></p>\r\n");
-	assert_int_equal(rf_message_parse(ctx, b.data, b.len, &m, &err),
-	    RF_OK);
-	assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim, &urls, &n,
-	    &meta, &reporter, &err), RF_OK);
+	urls = read_mail(a, b.data, b.len, 0, &n, &meta, &reporter);
 	assert_int_equal(n, 50);
 	assert_true(has_url(urls, n, "http://evil.example/login"));
 	assert_true(has_url(urls, n, "http://cdn.pad.example/c1"));
@@ -126,62 +120,24 @@ test_padding(void **state)
 	assert_string_equal(urls[49], "http://evil.example/login");
 	assert_int_equal(meta.urls_left_out, 61 - 50);
 	/* filed, the number left out noted for the analysts */
-	memset(&r, 0, sizeof(r));
-	r.source = "mail";
-	r.urls = urls;
-	r.nurls = n;
-	r.reporter = reporter;
-	r.mail = &meta;
-	out = rf_arena_array(a, n, sizeof(*out));
-	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err), RF_OK);
+	submit_mail(f, a, urls, n, &meta, reporter);
 	assert_int_equal(count(f, "SELECT count(*) FROM cases WHERE"
 	    " canonical = 'http://evil.example/login'"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE"
 	    " action = 'report.file' AND detail LIKE"
 	    " '%11 links of the mail left out (max_report_urls)%'"), 50);
-	rf_message_free(m);
 	/* a smaller limit: one link per site first */
-	lim.max_report_urls = 2;
-	assert_int_equal(rf_message_parse(ctx, b.data, b.len, &m, &err),
-	    RF_OK);
-	assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim, &urls, &n,
-	    &meta, &reporter, &err), RF_OK);
+	urls = read_mail(a, b.data, b.len, 2, &n, &meta, &reporter);
 	assert_int_equal(n, 2);
 	assert_string_equal(urls[0], "http://pad.example/p1");
 	assert_string_equal(urls[1], "http://evil.example/login");
 	assert_int_equal(meta.urls_left_out, 59);
-	rf_message_free(m);
 	/* under the limit nothing is left out */
-	lim.max_report_urls = 100;
-	assert_int_equal(rf_message_parse(ctx, b.data, b.len, &m, &err),
-	    RF_OK);
-	assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim, &urls, &n,
-	    &meta, &reporter, &err), RF_OK);
+	read_mail(a, b.data, b.len, 100, &n, &meta, &reporter);
 	assert_int_equal(n, 61);
 	assert_int_equal(meta.urls_left_out, 0);
-	rf_message_free(m);
 	rf_buf_free(&b);
 	rf_arena_free(a);
-}
-
-/* file1: url filed by the public with category suggestion cat (NULL:
- * none); its case. */
-static int64_t
-file1(rf_hotline *h, const char *url, const char *cat)
-{
-	rf_hotline_report r;
-	rf_hotline_filed out;
-	rf_error err;
-
-	memset(&r, 0, sizeof(r));
-	r.source = "api";
-	r.urls = &url;
-	r.nurls = 1;
-	r.category = cat;
-	if (rf_hotline_submit(h, &pub, &r, &out, &err) != RF_OK)
-		fail_msg("submit: %s", err.msg);
-	assert_null(out.error);
-	return out.case_id;
 }
 
 /* A page carrying another site's URL is exported with both defanged the
@@ -201,7 +157,7 @@ test_defang_export(void **state)
 	int fmt;
 
 	id = file1(f->h, "http://evil.example/login.php?next="
-	    "https://www.bank.example/", "phishing");
+	    "https://www.bank.example/", "phishing", NULL);
 	assert_int_equal(rf_hotline_review(f->h, &ana, id, NULL, &err), RF_OK);
 	assert_int_equal(rf_hotline_assess(f->h, &ana, id, RF_CASE_RED_FLAG,
 	    "phishing kit", &err), RF_OK);
@@ -246,9 +202,9 @@ test_suggestion_priority(void **state)
 	rf_error err;
 	int64_t sug, two, top = 0;
 
-	sug = file1(f->h, "http://claimed.example/", "csam");
-	two = file1(f->h, "http://twice.example/", NULL);
-	assert_int_equal(file1(f->h, "http://twice.example/", NULL), two);
+	sug = file1(f->h, "http://claimed.example/", "csam", NULL);
+	two = file1(f->h, "http://twice.example/", NULL, NULL);
+	assert_int_equal(file1(f->h, "http://twice.example/", NULL, NULL), two);
 	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
 	assert_int_equal(c.category, RF_CAT_CSAM);	/* shown */
 	assert_false(c.category_set);
@@ -257,8 +213,8 @@ test_suggestion_priority(void **state)
 	    &err), RF_OK);
 	assert_int_equal(top, two);
 	/* a later report's suggestion does not count either */
-	assert_int_equal(file1(f->h, "http://claimed.example/", "phishing"),
-	    sug);
+	assert_int_equal(file1(f->h, "http://claimed.example/", "phishing",
+	    NULL), sug);
 	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
 	assert_int_equal(c.priority, 2);
 	/* taking it for review changes nothing; an analyst's category does */
@@ -274,7 +230,7 @@ test_suggestion_priority(void **state)
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &f->h, &err),
 	    RF_OK);
-	assert_int_equal(file1(f->h, "http://claimed.example/", NULL), sug);
+	assert_int_equal(file1(f->h, "http://claimed.example/", NULL, NULL), sug);
 	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
 	assert_true(c.category_set);
 	assert_int_equal(c.priority, 400 + 3);
@@ -368,36 +324,25 @@ test_inline_forward(void **state)
 		/* no header block: unknown, not the forward's */
 		{ "Fwd: You won", NULL, "-|-|-|http://evil.example/win" },
 	};
+	static const char spam[] = "From: Prize Desk <desk@spam.example>\r\n"
+	    "To: bob@reporter.example\r\nSubject: You won\r\n"
+	    "Message-ID: <88.desk@spam.example>\r\n"
+	    "Date: Mon, 1 Dec 2026 10:00:00 +0000\r\n\r\n"
+	    "Claim at http://evil.example/win\r\n";
+	rf_arena *a = rf_arena_new();
+	rf_hotline_mailmeta meta;
+	const char **urls, *reporter;
 	size_t i, n;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char *mail = fwd_mail(t[i].subject, t[i].block);
-		rf_arena *a = rf_arena_new();
-		rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
-		rf_hotline_mailmeta meta;
-		rf_hotline_report r;
-		rf_hotline_filed out[2];
-		rf_message *m = NULL;
-		const char **urls, *reporter;
-		rf_error err;
 
-		assert_int_equal(rf_message_parse(ctx, mail, strlen(mail), &m,
-		    &err), RF_OK);
-		assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim,
-		    &urls, &n, &meta, &reporter, &err), RF_OK);
+		urls = read_mail(a, mail, strlen(mail), 0, &n, &meta,
+		    &reporter);
 		assert_int_equal(n, 1);
 		assert_false(meta.has_list_id);
-		memset(&r, 0, sizeof(r));
-		r.source = "mail";
-		r.urls = urls;
-		r.nurls = n;
-		r.reporter = reporter;
-		r.mail = &meta;
-		assert_int_equal(rf_hotline_submit(f->h, &pub, &r, out, &err),
-		    RF_OK);
-		assert_stored(f, out[0].report_id, t[i].want);
-		rf_message_free(m);
-		rf_arena_free(a);
+		assert_stored(f, submit_mail(f, a, urls, n, &meta, reporter),
+		    t[i].want);
 		free(mail);
 	}
 	/* nothing of the reporter anywhere in the reports */
@@ -406,29 +351,11 @@ test_inline_forward(void **state)
 	    " coalesce(sender_domain, '') || url_clean LIKE '%reporter%'"),
 	    0);
 	/* the spam itself (no forward) keeps its own headers */
-	{
-		static const char spam[] = "From: Prize Desk <desk@spam.example>"
-		    "\r\nTo: bob@reporter.example\r\nSubject: You won\r\n"
-		    "Message-ID: <88.desk@spam.example>\r\n"
-		    "Date: Mon, 1 Dec 2026 10:00:00 +0000\r\n\r\n"
-		    "Claim at http://evil.example/win\r\n";
-		rf_arena *a = rf_arena_new();
-		rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
-		rf_hotline_mailmeta meta;
-		rf_message *m = NULL;
-		const char **urls, *reporter;
-		rf_error err;
-
-		assert_int_equal(rf_message_parse(ctx, spam, sizeof(spam) - 1,
-		    &m, &err), RF_OK);
-		assert_int_equal(rf_hotline_from_message(ctx, a, m, &lim,
-		    &urls, &n, &meta, &reporter, &err), RF_OK);
-		assert_string_equal(meta.message_id, "88.desk@spam.example");
-		assert_string_equal(meta.sender_domain, "spam.example");
-		assert_non_null(meta.date);
-		rf_message_free(m);
-		rf_arena_free(a);
-	}
+	read_mail(a, spam, sizeof(spam) - 1, 0, &n, &meta, &reporter);
+	assert_string_equal(meta.message_id, "88.desk@spam.example");
+	assert_string_equal(meta.sender_domain, "spam.example");
+	assert_non_null(meta.date);
+	rf_arena_free(a);
 }
 
 /* More cases named than max_export_cases are refused before the export
@@ -448,9 +375,9 @@ test_export_limit_first(void **state)
 	int64_t ids[3];
 	time_t t0;
 
-	ids[0] = file1(f->h, "http://one.example/", NULL);
-	ids[1] = file1(f->h, "http://two.example/", NULL);
-	ids[2] = file1(f->h, "http://three.example/", NULL);
+	ids[0] = file1(f->h, "http://one.example/", NULL, NULL);
+	ids[1] = file1(f->h, "http://two.example/", NULL, NULL);
+	ids[2] = file1(f->h, "http://three.example/", NULL, NULL);
 	memset(&o, 0, sizeof(o));
 	o.limits.max_export_cases = 2;
 	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &h, &err), RF_OK);
