@@ -12,6 +12,20 @@
 
 #include "hotline_int.h"
 
+rf_status
+rf__hl_track(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+	     const rf_recipient *rcpt, const char *url, unsigned opts,
+	     rf_link *link, rf_error *err)
+{
+	unsigned hit = 0;
+
+	memset(link, 0, sizeof(*link));
+	link->url = url;
+	link->kind = RF_LINK_TEXT;
+	link->width = link->height = -1;
+	return rf_tracking_link(ctx, rules, a, rcpt, link, opts, &hit, err);
+}
+
 /* engine_scrub: url through the tracking engine with rcpt (may be NULL). */
 static rf_status
 engine_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
@@ -19,20 +33,15 @@ engine_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	     unsigned *removed, rf_error *err)
 {
 	rf_link link;
-	unsigned hit = 0;
 	rf_status rs;
 
-	memset(&link, 0, sizeof(link));
-	link.url = url;
-	link.kind = RF_LINK_TEXT;
-	link.width = link.height = -1;
 	/* Opaque ids are looked for too: a reported link comes from bulk
 	 * mail, and a code the sender maps to the reporter identifies
 	 * them as surely as their address does.  Campaign tags (utm_*),
 	 * which identify nobody, come out too, so that differently tagged
 	 * reports of one site make one case. */
-	rs = rf_tracking_link(ctx, rules, a, rcpt, &link,
-	    RF_TRK_OPAQUE | RF_TRK_TAGS, &hit, err);
+	rs = rf__hl_track(ctx, rules, a, rcpt, url,
+	    RF_TRK_OPAQUE | RF_TRK_TAGS, &link, err);
 	if (rs != RF_OK)
 		return rs;
 	*clean = link.clean != NULL ? link.clean : url;
@@ -245,6 +254,30 @@ web_scheme(const char *u)
 	    strncmp(u, "ftp://", 6) == 0;
 }
 
+/* host_undotted: url with the dots that end its host removed ("x.example."
+ * and "x.example.." are the DNS name x.example), in a; url itself when
+ * there are none or the host is only dots; NULL when out of memory. */
+static const char *
+host_undotted(rf_arena *a, const char *url)
+{
+	const char *p = url + strspn(url, " \t\r\n");
+	struct rf__url u;
+	size_t end, dots = 0;
+	char *out;
+
+	rf__url_split(p, strlen(p), &u);
+	end = u.host_off + u.host_len;
+	while (dots < u.host_len && p[end - dots - 1] == '.')
+		dots++;
+	if (dots == 0 || dots == u.host_len)	/* none, or no name left */
+		return url;
+	if ((out = rf_arena_strdup(a, url)) == NULL)
+		return NULL;
+	end += (size_t)(p - url);
+	memmove(out + end - dots, out + end, strlen(out + end) + 1);
+	return out;
+}
+
 rf_status
 rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		     const rf_hotline_limits *limits, const char *url,
@@ -287,7 +320,8 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		out->scrubbed += removed;
 	}
 	memset(&link, 0, sizeof(link));
-	link.url = clean;
+	if ((link.url = host_undotted(a, clean)) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	link.kind = RF_LINK_TEXT;
 	if ((rs = rf_url_analyse(ctx, a, &link, err)) != RF_OK)
 		return rs;
@@ -296,6 +330,10 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		return rf_error_set(err, RF_EPARSE, "not an http, https or "
 		    "ftp URL with a host");
 	len = strcspn(n, "#");
+	/* "page?" (an empty query) and "page" are one page; "page??" has
+	 * the query "?" and keeps it. */
+	if (len > 0 && n[len - 1] == '?' && strchr(n, '?') == n + len - 1)
+		len--;
 	/* "http://host" and "http://host/" are one page. */
 	hostp = strstr(n, "://") + 3;
 	if ((canon = rf_arena_alloc(a, len + 2)) == NULL)

@@ -31,6 +31,7 @@ rf__hl_case_row(sqlite3_stmt *st, rf_hotline_case *c)
 	c->created = (time_t)sqlite3_column_int64(st, 12);
 	c->updated = (time_t)sqlite3_column_int64(st, 13);
 	c->last_report = (time_t)sqlite3_column_int64(st, 14);
+	c->category_set = sqlite3_column_int(st, 15);
 }
 
 rf_status
@@ -202,6 +203,7 @@ change(rf_hotline *h, const rf_hotline_actor *who, unsigned perm,
 		    rf_case_category_name(c.category),
 		    rf_case_category_name((rf_case_category)to));
 		c.category = (rf_case_category)to;
+		c.category_set = 1;
 	} else {
 		snprintf(detail, sizeof(detail), "%s -> %s",
 		    rf_case_state_name(c.state),
@@ -217,7 +219,8 @@ change(rf_hotline *h, const rf_hotline_actor *who, unsigned perm,
 		goto done;
 	sqlite3_bind_int(st, 1, (int)c.state);
 	sqlite3_bind_int(st, 2, (int)c.category);
-	sqlite3_bind_int(st, 3, rf__hl_priority(c.category, c.nreports));
+	sqlite3_bind_int(st, 3, rf__hl_priority(c.category, c.category_set,
+	    c.nreports));
 	sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
 	sqlite3_bind_int(st, 5, (what & SET_ASSIGNEE) != 0);
 	rf__hl_bind_text(st, 6, who->name);

@@ -12,11 +12,53 @@
 
 #include "hotline_int.h"
 
+/* scheme_len: the length of the web scheme at p with its "://" (or its
+ * percent-encoded "%3A%2F%2F", any case), 0 when there is none; *s: the
+ * defanged scheme ("hxxp", "hxxps", "fxp": as long as the scheme). */
+static size_t
+scheme_len(const char *p, const char **s)
+{
+	static const char *const name[] = { "https", "http", "ftp" };
+	static const char *const fang[] = { "hxxps", "hxxp", "fxp" };
+	size_t i, n;
+
+	for (i = 0; i < 3; i++) {
+		n = strlen(name[i]);
+		if (strncasecmp(p, name[i], n) != 0)
+			continue;
+		*s = fang[i];
+		if (strncmp(p + n, "://", 3) == 0)
+			return n + 3;
+		if (strncasecmp(p + n, "%3A%2F%2F", 9) == 0)
+			return n + 9;
+		return 0;
+	}
+	return 0;
+}
+
+/* put_host: the host at p (up to one of stop, or a web scheme: a
+ * carried URL right after it) into b, dots as "[.]"; returns what
+ * follows it. */
+static const char *
+put_host(rf_buf *b, const char *p, const char *stop)
+{
+	const char *fang;
+
+	for (; *p != '\0' && strchr(stop, *p) == NULL &&
+	    scheme_len(p, &fang) == 0; p++) {
+		if (*p == '.')
+			rf_buf_puts(b, "[.]");
+		else
+			rf_buf_putc(b, *p);
+	}
+	return p;
+}
+
 const char *
 rf_hotline_defang(rf_arena *a, const char *url)
 {
 	rf_buf b;
-	const char *p = url, *host_end;
+	const char *p = url, *fang;
 	char *out;
 	size_t n;
 
@@ -25,39 +67,29 @@ rf_hotline_defang(rf_arena *a, const char *url)
 	/* A URL kept as reported may start with blanks. */
 	p += strspn(p, " \t\r\n");
 	rf_buf_init(&b, 0);
-	if (strncasecmp(p, "http", 4) == 0 && (p[4] == ':' ||
-	    ((p[4] == 's' || p[4] == 'S') && p[5] == ':'))) {
-		rf_buf_puts(&b, "hxxp");
-		p += 4;
-	} else if (strncasecmp(p, "ftp:", 4) == 0) {
-		rf_buf_puts(&b, "fxp");
-		p += 3;
+	if ((n = scheme_len(p, &fang)) > 0 && p[n - 1] == '/') {
+		rf_buf_puts(&b, fang);
+		rf_buf_puts(&b, "://");
+		p += n;
+	} else if ((n = strcspn(p, ":/?#")) > 0 && strncmp(p + n, "://", 3) ==
+	    0) {
+		rf_buf_append(&b, p, n + 3);	/* another scheme */
+		p += n + 3;
 	}
-	/* Up to the host: scheme rest and "//". */
-	if ((host_end = strstr(p, "://")) != NULL) {
-		rf_buf_append(&b, p, (size_t)(host_end - p) + 3);
-		p = host_end + 3;
-	}
-	n = strcspn(p, "/?#");
-	for (host_end = p + n; p < host_end; p++) {
-		if (*p == '.')
-			rf_buf_puts(&b, "[.]");
-		else
-			rf_buf_putc(&b, *p);
-	}
-	/* A URL carried inside (a redirect's destination) loses its
-	 * scheme too. */
+	p = put_host(&b, p, "/?#");
+	/* A URL carried inside (a redirect's destination, a page's "next")
+	 * is defanged the same way: scheme and host, plain or
+	 * percent-encoded (its host then ends at the next '%'). */
 	while (*p != '\0') {
-		if (strncasecmp(p, "http://", 7) == 0 ||
-		    strncasecmp(p, "https://", 8) == 0) {
-			rf_buf_puts(&b, "hxxp");
-			p += 4;
-		} else if (strncasecmp(p, "ftp://", 6) == 0) {
-			rf_buf_puts(&b, "fxp");
-			p += 3;
-		} else {
+		if ((n = scheme_len(p, &fang)) == 0) {
 			rf_buf_putc(&b, *p++);
+			continue;
 		}
+		/* fang is as long as the scheme it replaces; the
+		 * separator as it came */
+		rf_buf_puts(&b, fang);
+		rf_buf_append(&b, p + strlen(fang), n - strlen(fang));
+		p = put_host(&b, p + n, p[n - 1] == '/' ? "/?#&;" : "%&;#");
 	}
 	out = rf_arena_strdup(a, rf_buf_cstr(&b));
 	rf_buf_free(&b);
@@ -301,6 +333,15 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 		snprintf(ref, sizeof(ref), "REF-%lld", (long long)time(NULL));
 		reference = ref;
 	}
+	/* Reported, never cut short: a silently partial export would
+	 * leave red-flag cases unreferred without anyone knowing.  Cases
+	 * named are counted before the transaction opens (nothing to wait
+	 * for); all red-flag ones are counted inside it, in the snapshot
+	 * that is exported. */
+	if (nids > h->lim.max_export_cases)
+		return rf_error_set(err, RF_ELIMIT, "more cases named than "
+		    "max_export_cases (%u): name the cases to export in parts, "
+		    "or raise the limit", h->lim.max_export_cases);
 	if ((a = rf_arena_new()) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	if ((rs = rf__hl_begin(h, err)) != RF_OK)
@@ -311,15 +352,13 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 			goto done;
 		ids = (const int64_t *)(void *)all.data;
 		nids = all.len / sizeof(int64_t);
-	}
-	/* Reported, never cut short: a silently partial export would
-	 * leave red-flag cases unreferred without anyone knowing. */
-	if (nids > h->lim.max_export_cases) {
-		rs = rf_error_set(err, RF_ELIMIT, "%s than max_export_cases "
-		    "(%u): name the cases to export in parts, or raise the "
-		    "limit", all.len > 0 ? "more red-flag cases" :
-		    "more cases named", h->lim.max_export_cases);
-		goto done;
+		if (nids > h->lim.max_export_cases) {
+			rs = rf_error_set(err, RF_ELIMIT, "more red-flag cases "
+			    "than max_export_cases (%u): name the cases to "
+			    "export in parts, or raise the limit",
+			    h->lim.max_export_cases);
+			goto done;
+		}
 	}
 	if (fmt == RF_EXPORT_CSV)
 		rf_buf_puts(out, "case,url,host,category,reports,first_report,"

@@ -50,17 +50,32 @@ rf_status rf__hl_audit(rf_hotline *h, const rf_hotline_actor *who,
 /* rf__hl_case_row: fill c from a row of the columns RF__HL_CASE_COLS. */
 void rf__hl_case_row(sqlite3_stmt *st, rf_hotline_case *c);
 
+/* The category counts as set by an analyst when the audit log (append-
+ * only, hash-chained) has a case.category record of the case. */
 #define RF__HL_CASE_COLS \
 	"c.id, c.canonical, c.host, c.domain, c.state, c.category, " \
 	"c.priority, c.nreports, c.appeal, c.assignee, c.assessed_by, " \
-	"c.campaign, c.created, c.updated, c.last_report"
+	"c.campaign, c.created, c.updated, c.last_report, " \
+	"EXISTS (SELECT 1 FROM audit ca WHERE ca.object = 'case:' || c.id" \
+	" AND ca.action = 'case.category')"
 
 /* rf__hl_store_fp: keep fp (min-hashes and LSH band keys) for report. */
 rf_status rf__hl_store_fp(rf_hotline *h, int64_t report,
 			  const rf_fingerprint *fp, rf_error *err);
 
-/* rf__hl_priority: the queue priority of a case. */
-int rf__hl_priority(rf_case_category cat, int nreports);
+/* rf__hl_priority: the queue priority of a case: the weight of its
+ * category when an analyst set it (cat_set; a reporter's suggestion
+ * counts nothing), plus one per report up to 50. */
+int rf__hl_priority(rf_case_category cat, int cat_set, int nreports);
+
+/* rf__hl_track: url, as a text link, through the tracking engine
+ * (rf_tracking_link with rules, rcpt (may be NULL) and opts) into *link
+ * (set up afresh): the one set-up of the scrubbing (hotline_canon.c) and
+ * of the Message-ID check (hotline_mail.c).  In a. */
+rf_status rf__hl_track(const rf_ctx *ctx, const rf_rules *rules,
+		       rf_arena *a, const rf_recipient *rcpt,
+		       const char *url, unsigned opts, rf_link *link,
+		       rf_error *err);
 
 /* rf__hl_scrub: url with the codes identifying recipient removed (the
  * tracking engine), in a; *removed counts the tokens taken out. */

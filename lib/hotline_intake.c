@@ -1,6 +1,6 @@
 /*
- * hotline_intake.c - reports in: filing scrubbed URLs into cases, and
- * reading the URLs and header metadata out of a reported mail.
+ * hotline_intake.c - reports in: filing scrubbed URLs into cases (a
+ * reported mail is read in hotline_mail.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +73,7 @@ find_or_open(rf_hotline *h, const rf_hotline_actor *who,
 	rf__hl_bind_text(st, 2, u->host);
 	rf__hl_bind_text(st, 3, u->domain);
 	sqlite3_bind_int(st, 4, (int)cat);
-	sqlite3_bind_int(st, 5, rf__hl_priority(cat, 0));
+	sqlite3_bind_int(st, 5, rf__hl_priority(cat, 0, 0));
 	rf__hl_bind_text(st, 6, campaign);
 	sqlite3_bind_int64(st, 7, now);
 	sqlite3_bind_int64(st, 8, now);
@@ -128,7 +128,7 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 	sqlite3_stmt *st = NULL;
 	unsigned char nonce[24], *box = NULL;
 	size_t boxlen = 0;
-	char obj[32], detail[200], times[48] = "";
+	char obj[32], detail[256], times[112] = "";
 	rf_status rs;
 
 	if (rf_case_category_parse(r->category, &suggested) == 0) {
@@ -185,7 +185,8 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 	    out->report_id, m->fp, err)) != RF_OK)
 		goto done;
 	/* A reporter's suggestion sets the category of a case nobody has
-	 * looked at yet; after that, analysts decide. */
+	 * looked at yet, shown as a suggestion; it weighs nothing in the
+	 * priority (a reporter is untrusted) until an analyst sets it. */
 	if ((rs = rf__hl_prepare(h, "UPDATE cases SET nreports = nreports + 1,"
 	    " last_report = ?1, updated = ?1,"
 	    " category = CASE WHEN ?2 AND state = 0 AND category = 0"
@@ -219,7 +220,7 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 		if (rs != RF_OK)
 			goto done;
 		sqlite3_bind_int(st, 1, rf__hl_priority(c.category,
-		    c.nreports));
+		    c.category_set, c.nreports));
 	}
 	sqlite3_bind_int64(st, 2, out->case_id);
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -230,6 +231,10 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 	if (links > 1)
 		snprintf(times, sizeof(times), "; %u links to it in the report",
 		    links);
+	if (m != NULL && m->urls_left_out > 0)
+		snprintf(times + strlen(times), sizeof(times) - strlen(times),
+		    "; %zu links of the mail left out (max_report_urls)",
+		    m->urls_left_out);
 	snprintf(detail, sizeof(detail), "report %lld via %s; %u "
 	    "identifying code%s removed%s%s", (long long)out->report_id,
 	    r->source != NULL ? r->source : "api", u->scrubbed,
@@ -348,234 +353,4 @@ done:
 		rf__hl_rollback(h);
 	rf_arena_free(a);
 	return rs;
-}
-
-/* ---- reported mail ---- */
-
-static const char *
-domain_of(rf_arena *a, const char *addr)
-{
-	const char *at;
-
-	if (addr == NULL || (at = strrchr(addr, '@')) == NULL || at[1] == '\0')
-		return NULL;
-	return rf_arena_strdup(a, at + 1);
-}
-
-static rf_status
-add_url(rf_arena *a, const rf_hotline_limits *lim, const char *url,
-	const char ***v, size_t *n, size_t *cap)
-{
-	size_t i;
-
-	if (url == NULL || *url == '\0')
-		return RF_OK;
-	if (strncasecmp(url, "http://", 7) != 0 &&
-	    strncasecmp(url, "https://", 8) != 0 &&
-	    strncasecmp(url, "ftp://", 6) != 0 &&
-	    strncasecmp(url, "www.", 4) != 0)
-		return RF_OK;
-	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i], url) == 0)
-			return RF_OK;
-	if (*n >= lim->max_report_urls)
-		return RF_ELIMIT;
-	if (rf_arena_grow(a, (void **)v, cap, *n, sizeof(**v)) != 0)
-		return RF_ENOMEM;
-	if (((*v)[*n] = rf_arena_strdup(a, url)) == NULL)
-		return RF_ENOMEM;
-	(*n)++;
-	return RF_OK;
-}
-
-static rf_status
-collect(rf_arena *a, const rf_message *m, const rf_hotline_limits *lim,
-	const char ***v, size_t *n, size_t *cap)
-{
-	rf_status rs;
-	size_t i;
-
-	for (i = 0; i < m->links.n; i++) {
-		const rf_link *l = &m->links.v[i];
-
-		if (l->kind == RF_LINK_HEADER || l->kind == RF_LINK_IMG ||
-		    l->kind == RF_LINK_CSS)
-			continue;
-		rs = add_url(a, lim, l->url, v, n, cap);
-		if (rs == RF_ELIMIT)
-			return RF_OK;	/* the first max_report_urls kept */
-		if (rs != RF_OK)
-			return rs;
-	}
-	return RF_OK;
-}
-
-/* identifies: text (a header value) carries addr in any encoding the
- * tracking engine knows (plain, percent, base64, hex, hashes), read as
- * a URL path; opaque ids are not looked for (every Message-ID is one). */
-static int
-identifies(const rf_ctx *ctx, rf_arena *a, const char *text,
-	   const char *addr)
-{
-	rf_recipient *rc = NULL;
-	rf_rules *none = NULL;
-	rf_link link;
-	unsigned hit = 0;
-	int yes = 0;
-
-	if (text == NULL || addr == NULL ||
-	    rf_recipient_new(a, addr, &rc, NULL) != RF_OK ||
-	    rf_rules_parse("", 0, &none, NULL) != RF_OK)
-		return 0;
-	memset(&link, 0, sizeof(link));
-	link.url = rf_arena_printf(a, "http://x.invalid/%s", text);
-	link.kind = RF_LINK_TEXT;
-	link.width = link.height = -1;
-	if (link.url != NULL && rf_tracking_link(ctx, none, a, rc, &link, 0,
-	    &hit, NULL) == RF_OK)
-		yes = link.ntokens > 0;
-	rf_rules_free(none);
-	return yes;
-}
-
-/* add_also: addr (lower case) to meta->also unless NULL, the reporter or
- * there already. */
-static rf_status
-add_also(rf_arena *a, const char *addr, const char *reporter,
-	 rf_hotline_mailmeta *meta, const char ***v, size_t *cap)
-{
-	size_t i;
-
-	if (addr == NULL || *addr == '\0' || (reporter != NULL &&
-	    strcasecmp(addr, reporter) == 0))
-		return RF_OK;
-	for (i = 0; i < meta->nalso; i++)
-		if (strcasecmp((*v)[i], addr) == 0)
-			return RF_OK;
-	if (rf_arena_grow(a, (void **)v, cap, meta->nalso, sizeof(**v)) != 0 ||
-	    ((*v)[meta->nalso] = rf_arena_strdup(a, addr)) == NULL)
-		return RF_ENOMEM;
-	meta->nalso++;
-	meta->also = *v;
-	return RF_OK;
-}
-
-/* forwarded: m, with no attached mail, is an inline forward: its
- * Subject says so (Fwd:, Fw:, WG:, TR:, RV:, Enc:, VS:, VB:, Doorst:,
- * I:) or its text quotes the forwarded mail's From: and Subject:.  Else
- * it is the spam itself, whose From: is the spammer. */
-static int
-forwarded(const rf_message *m)
-{
-	static const char *const pre[] = { "fwd:", "fw:", "wg:", "tr:",
-	    "rv:", "enc:", "vs:", "vb:", "doorst:", "i:", "[fwd:" };
-	const char *s = m->subject;
-	size_t i;
-
-	if (s != NULL) {
-		s += strspn(s, " \t");
-		for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
-			if (strncasecmp(s, pre[i], strlen(pre[i])) == 0)
-				return 1;
-	}
-	for (i = 0; i < 2; i++) {
-		const char *t = i == 0 ? m->text : m->html_text;
-
-		if (t != NULL && strstr(t, "From:") != NULL &&
-		    strstr(t, "Subject:") != NULL)
-			return 1;
-	}
-	return 0;
-}
-
-/* other_addresses: meta->also, the addresses besides the reporter that
- * a reported mail's codes may identify: the forwarder's From: (an inline
- * forward names the reporter nowhere else; an attached spam's To: may be
- * a list or a fake), the Resent-From: of a redirect, and the recipients
- * of the other attached mails.  The From: of the spam itself is not one:
- * the spammer's own words stay. */
-static rf_status
-other_addresses(rf_arena *a, const rf_message *m, const char *reporter,
-		rf_hotline_mailmeta *meta)
-{
-	const char **v = NULL;
-	size_t cap = 0, i;
-	rf_status rs;
-
-	if ((m->nembedded > 0 || forwarded(m)) && (rs = add_also(a,
-	    m->from_addr, reporter, meta, &v, &cap)) != RF_OK)
-		return rs;
-	if ((rs = add_also(a, rf_addr_spec(a, rf_message_header(m,
-	    "Resent-From")), reporter, meta, &v, &cap)) != RF_OK)
-		return rs;
-	for (i = 1; i < m->nembedded; i++)
-		if ((rs = add_also(a, rf_message_recipient(m->embedded[i]),
-		    reporter, meta, &v, &cap)) != RF_OK)
-			return rs;
-	return RF_OK;
-}
-
-rf_status
-rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
-			const rf_hotline_limits *limits, const char ***urls,
-			size_t *nurls, rf_hotline_mailmeta *meta,
-			const char **reporter, rf_error *err)
-{
-	rf_hotline_limits lim = *limits;
-	const rf_message *suspect = m;
-	size_t cap = 0, i;
-	rf_status rs = RF_OK;
-
-	*urls = NULL;
-	*nurls = 0;
-	memset(meta, 0, sizeof(*meta));
-	if (lim.max_report_urls == 0)
-		lim.max_report_urls = 50;
-	for (i = 0; i < m->nembedded; i++) {
-		if ((rs = collect(a, m->embedded[i], &lim, urls, nurls,
-		    &cap)) != RF_OK)
-			goto done;
-	}
-	if (m->nembedded > 0)
-		suspect = m->embedded[0];
-	else if ((rs = collect(a, m, &lim, urls, nurls, &cap)) != RF_OK)
-		goto done;
-	/* The suspect mail's recipient is whom its codes identify; a
-	 * forward without one names the reporter in its own From:. */
-	*reporter = rf_message_recipient(suspect);
-	if (*reporter == NULL)
-		*reporter = m->from_addr;
-	if (*reporter != NULL)
-		*reporter = rf_arena_strdup(a, *reporter);
-	if ((rs = other_addresses(a, m, *reporter, meta)) != RF_OK)
-		goto done;
-	meta->message_id = rf_arena_strdup(a, suspect->message_id);
-	/* Some bulk senders put the recipient in the Message-ID. */
-	for (i = 0; meta->message_id != NULL && i <= meta->nalso; i++)
-		if (identifies(ctx, a, meta->message_id, i == 0 ? *reporter :
-		    meta->also[i - 1]))
-			meta->message_id = NULL;
-	meta->date = rf_arena_strdup(a, suspect->date);
-	meta->sender_domain = domain_of(a, suspect->from_addr);
-	meta->has_list_id = suspect->list_id != NULL;
-	meta->has_list_unsubscribe = suspect->list_unsubscribe != NULL;
-	{
-		rf_fingerprint *fp = rf_arena_alloc(a, sizeof(*fp));
-
-		if (fp == NULL) {
-			rs = RF_ENOMEM;
-			goto done;
-		}
-		/* Without the reporter's address and name words, copies sent
-		 * to different reporters fingerprint alike. */
-		if ((rs = rf_fingerprint_message(ctx, suspect, *reporter, NULL,
-		    fp, err)) != RF_OK)
-			return rs;
-		if (fp->kind != RF_FP_EMPTY)
-			meta->fp = fp;
-	}
-done:
-	if (rs != RF_OK)
-		return rf_error_set(err, rs, "out of memory");
-	return RF_OK;
 }

@@ -382,10 +382,10 @@ rf_case_category_parse(const char *s, rf_case_category *out)
 }
 
 int
-rf__hl_priority(rf_case_category cat, int nreports)
+rf__hl_priority(rf_case_category cat, int cat_set, int nreports)
 {
 	static const int weight[RF_CAT__COUNT] = { 0, 400, 200, 200, 100 };
-	int w = (unsigned)cat < RF_CAT__COUNT ? weight[cat] : 0;
+	int w = cat_set && (unsigned)cat < RF_CAT__COUNT ? weight[cat] : 0;
 
 	return w + (nreports > 50 ? 50 : nreports);
 }

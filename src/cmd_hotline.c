@@ -205,8 +205,11 @@ print_case(void *arg, const rf_hotline_case *c)
 	if (a == NULL)
 		return 1;
 	iso(when, c->created);
+	/* a reporter's suggestion no analyst has set: "phishing?" */
 	printf("%6lld  %-13s %-9s %4d  %3d  %s  %s\n", (long long)c->id,
-	    rf_case_state_name(c->state), rf_case_category_name(c->category),
+	    rf_case_state_name(c->state), c->category_set ||
+	    c->category == RF_CAT_OTHER ? rf_case_category_name(c->category) :
+	    rf_arena_printf(a, "%s?", rf_case_category_name(c->category)),
 	    c->priority, c->nreports, when,
 	    esc(a, rf_hotline_defang(a, c->canonical)));
 	rf_arena_free(a);
@@ -299,9 +302,11 @@ do_show(struct hl_fe *fe, struct args *a)
 		rc = RF_EXIT_INPUT;
 		goto done;
 	}
-	printf("case %lld  %s  %s  priority %d  %d report%s\n",
+	printf("case %lld  %s  %s%s  priority %d  %d report%s\n",
 	    (long long)c.id, rf_case_state_label(c.state),
-	    rf_case_category_label(c.category), c.priority, c.nreports,
+	    rf_case_category_label(c.category), !c.category_set &&
+	    c.category != RF_CAT_OTHER ? " (suggested)" : "", c.priority,
+	    c.nreports,
 	    c.nreports == 1 ? "" : "s");
 	printf("  url     %s\n  domain  %s\n  assignee %s  assessed by %s%s\n",
 	    esc(ar, rf_hotline_defang(ar, c.canonical)), c.domain != NULL ?
@@ -541,7 +546,7 @@ cmd_hotline(int argc, char **argv)
 		const char *o = argv[i];
 		const char **v = NULL;
 
-		if ((r = hl_fe_option(&fe, argc, argv, &i)) < 0) {
+		if ((r = hl_fe_option(&fe, "hotline", argc, argv, &i)) < 0) {
 			free(pos);
 			return RF_EXIT_USAGE;
 		} else if (r > 0) {

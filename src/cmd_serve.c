@@ -131,7 +131,7 @@ cmd_serve(int argc, char **argv)
 			return RF_EXIT_USAGE;
 		if (r > 0)
 			continue;
-		if ((r = hl_fe_option(&fe, argc, argv, &i)) < 0)
+		if ((r = hl_fe_option(&fe, "serve", argc, argv, &i)) < 0)
 			return RF_EXIT_USAGE;
 		if (r > 0)
 			continue;

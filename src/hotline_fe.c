@@ -36,7 +36,8 @@ hl_fe_options_help(FILE *f)
 }
 
 int
-hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i)
+hl_fe_option(struct hl_fe *fe, const char *cmd, int argc, char **argv,
+	     int *i)
 {
 	const char *a = argv[*i], *value;
 	char name[64];
@@ -46,7 +47,9 @@ hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i)
 
 	if (strcmp(a, "--db") == 0 || strcmp(a, "--raw-key") == 0) {
 		if (*i + 1 >= argc) {
-			cli_warn("%s needs a file name", a);
+			const char *const valued[] = { a, NULL };
+
+			cli_bad_option(cmd, a, valued);
 			return -1;
 		}
 		if (a[2] == 'd')
@@ -214,6 +217,10 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 			    filed[i].repeated ? "repeated" :
 			    filed[i].new_case ? "new case" : "joined");
 	}
+	if (out != NULL && meta.urls_left_out > 0)
+		fprintf(out, "left out\t%zu links past max_report_urls (%u)\n",
+		    meta.urls_left_out, fe->opts.limits.max_report_urls != 0 ?
+		    fe->opts.limits.max_report_urls : 50);
 	rc = filed_n;
 done:
 	rf_arena_free(a);

@@ -25,9 +25,11 @@ void hl_fe_init(struct hl_fe *fe);
 
 /* hl_fe_option: handle --db, --raw-key, --set at argv[*i] (--set NAME=VALUE
  * or --set=NAME=VALUE, split by cli_set_option: a hotline limit, else a
- * message limit); 1 when handled (advancing *i over a value), 0 when not
- * ours, -1 after reporting an error. */
-int hl_fe_option(struct hl_fe *fe, int argc, char **argv, int *i);
+ * message limit) for command cmd ("hotline", "serve"); 1 when handled
+ * (advancing *i over a value), 0 when not ours, -1 after reporting an
+ * error (a missing value through cli_bad_option, as every command). */
+int hl_fe_option(struct hl_fe *fe, const char *cmd, int argc, char **argv,
+		 int *i);
 
 /* hl_fe_open: make the context, load the tracking rules and the key, and
  * open the store; 0, or after a diagnostic (what it opened closed again,

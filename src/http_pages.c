@@ -104,12 +104,19 @@ badge(rf_buf *b, rf_case_state s)
 	    rf_case_state_name(s), rf_case_state_label(s));
 }
 
+/* cat_tag: the category of a case; a reporter's suggestion no analyst
+ * has set yet is marked as one (it does not count in the priority). */
 static void
-cat_tag(rf_buf *b, rf_case_category c)
+cat_tag(rf_buf *b, rf_case_category c, int set)
 {
-	html_printf(b, "<span class=\"cat c-%s\" title=\"%s\">%s</span>",
-	    rf_case_category_name(c), rf_case_category_label(c),
-	    c == RF_CAT_CSAM ? "CSAM" : rf_case_category_label(c));
+	int sug = !set && c != RF_CAT_OTHER;
+
+	html_printf(b, "<span class=\"cat c-%s%s\" title=\"%s%s\">%s%s"
+	    "</span>", rf_case_category_name(c), sug ? " suggested" : "",
+	    rf_case_category_label(c), sug ? " (a reporter's suggestion, not"
+	    " counted in the priority until an analyst sets it)" : "",
+	    c == RF_CAT_CSAM ? "CSAM" : rf_case_category_label(c),
+	    sug ? " (suggested)" : "");
 }
 
 /* ---- sign-in ---- */
@@ -166,7 +173,7 @@ queue_row(void *arg, const rf_hotline_case *c)
 	if (c->appeal)
 		rf_buf_puts(b, " <span class=\"badge appeal\">appeal</span>");
 	rf_buf_puts(b, "</td><td>");
-	cat_tag(b, c->category);
+	cat_tag(b, c->category, c->category_set);
 	html_printf(b, "</td><td class=\"url\"><code>%s</code></td>"
 	    "<td>%s</td><td class=\"num\">%d</td>"
 	    "<td class=\"num\" title=\"%s UTC\">%s</td><td>%s</td></tr>",
@@ -226,8 +233,9 @@ page_queue(struct http_req *r, struct http_resp *o)
 		    "here.</td></tr>");
 	html_printf(b, "</tbody></table><p class=\"meta\">%d case%s, by "
 	    "priority, then oldest first. Priority: category weight "
-	    "(CSAM 400, phishing and malware 200, fraud 100) plus one per "
-	    "report.</p>", q.n, q.n == 1 ? "" : "s");
+	    "(CSAM 400, phishing and malware 200, fraud 100) once an analyst "
+	    "sets the category (a reporter's suggestion counts nothing) plus "
+	    "one per report.</p>", q.n, q.n == 1 ? "" : "s");
 	page_end(o);
 }
 
@@ -457,7 +465,7 @@ page_case(struct http_req *r, struct http_resp *o, int64_t id,
 	html_printf(b, "<div class=\"bar\"><h1>Case #%lld</h1>",
 	    (long long)id);
 	badge(b, k.state);
-	cat_tag(b, k.category);
+	cat_tag(b, k.category, k.category_set);
 	if (k.appeal)
 		rf_buf_puts(b, "<span class=\"badge appeal\">on appeal</span>");
 	rf_buf_puts(b, "</div><div class=\"cols\"><div class=\"main\">");

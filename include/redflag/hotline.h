@@ -185,9 +185,12 @@ rf_status rf_hotline_canonical(const rf_ctx *ctx, const rf_rules *rules,
 			       const char *url, const char *reporter,
 			       rf_hotline_url *out, rf_error *err);
 
-/* rf_hotline_defang: url made unclickable for export and display:
- * "http" -> "hxxp" (also for URLs carried inside it), every "." of the
- * host -> "[.]"; blanks before it left out.  In a. */
+/* rf_hotline_defang: url made unclickable for export and display, in the
+ * common CSIRT form: the scheme "http", "https", "ftp" (any case) ->
+ * "hxxp", "hxxps", "fxp", every "." of the host -> "[.]"; the same for
+ * every URL carried inside it (a parameter's value, plain or
+ * percent-encoded "https%3A%2F%2F..."); blanks before it left out.  A
+ * host alone gets its dots bracketed.  In a. */
 const char *rf_hotline_defang(rf_arena *a, const char *url);
 
 /* ---- intake ---- */
@@ -211,6 +214,11 @@ typedef struct rf_hotline_mailmeta {
 	 * mails.  nalso entries; also may be NULL when nalso is 0. */
 	const char *const *also;
 	size_t nalso;
+	/* Links of the mail left out past max_report_urls (the first link
+	 * to each registrable domain, then to each host, are kept first,
+	 * so that padding cannot push a distinct site out); 0 when all
+	 * were kept.  Noted in the audit record of the reports. */
+	size_t urls_left_out;
 } rf_hotline_mailmeta;
 
 /* Optional reporter contact details, stored apart from cases. */
@@ -263,12 +271,20 @@ rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
  * attached messages are read (their links; the first one's headers);
  * otherwise the mail itself is the suspect mail.  Header links (List-
  * Unsubscribe), images and CSS are left out, duplicates removed, at most
- * max_report_urls kept.  *reporter: the suspect mail's recipient
+ * max_report_urls kept: first a link to each registrable domain, then
+ * to each host, then the rest (meta->urls_left_out: how many were left
+ * out).  *reporter: the suspect mail's recipient
  * (Delivered-To, X-Original-To, To), else the forwarder's From:;
  * meta->also: the other addresses to scrub (the forwarder's From: when
  * the mail is a forward, attached or inline (a "Fwd:" Subject, or quoted
  * From: and Subject: lines), a redirect's Resent-From:, the other
  * attached mails' recipients; never the From: of the spam itself).
+ * An inline forward (no attached mail, but a forward's Subject or quoted
+ * From: and Subject: lines): message_id, date and sender_domain are
+ * those of the header block quoted in its text ("---------- Forwarded
+ * message ---------", "-----Original Message-----", "Begin forwarded
+ * message:"...), each NULL when not found, never the forward's own; the
+ * block's To: goes to meta->also.
  * meta->message_id: NULL when it carries one of those addresses.
  * meta->fp: the suspect mail's fingerprint (its own address and codes
  * left out), NULL when it has no text.  Bodies and attachments are never
@@ -290,13 +306,17 @@ typedef struct rf_hotline_case {
 	const char *domain;
 	rf_case_state state;
 	rf_case_category category;
-	int priority;
+	int priority;		/* see docs/hotline.md, The queue */
 	int nreports;
 	int appeal;		/* reopened on appeal, awaiting reassessment */
 	const char *assignee;	/* or NULL */
 	const char *assessed_by;	/* or NULL */
 	const char *campaign;	/* or NULL */
 	time_t created, updated, last_report;
+	/* An analyst set the category (rf_hotline_categorise); else it is
+	 * the first reporter's suggestion (or other), shown as such, and
+	 * does not raise the priority. */
+	int category_set;
 } rf_hotline_case;
 
 typedef int (*rf_hotline_case_cb)(void *arg, const rf_hotline_case *c);

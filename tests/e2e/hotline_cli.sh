@@ -144,4 +144,17 @@ sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET reason = 'nothing'
     fail "tamper setup"
 $H audit verify > "$T/v" 2>&1 && fail "tampering not detected"
 grep -q 'record 3' "$T/v" || fail "tampered record not named: $(cat "$T/v")"
+
+# --db and --raw-key without their file name: the common "needs a value"
+# of every command (cli_bad_option), exit 64.
+for cmd in "hotline cases" serve; do
+	for opt in --db --raw-key; do
+		# shellcheck disable=SC2086
+		$REDFLAG $cmd $opt > /dev/null 2> "$T/err"
+		rc=$?
+		name=${cmd%% *}
+		[ $rc = 64 ] && grep -q "^redflag: $name: option '$opt' needs a value" "$T/err" ||
+		    fail "$cmd $opt: status $rc, $(cat "$T/err")"
+	done
+done
 echo "hotline cli: all checks passed"

@@ -49,6 +49,52 @@ test_root_path(void **state)
 	rf_arena_free(a);
 }
 
+/* An empty query ("?") and dots ending the host (one or more) name the
+ * same page as without them: one case.  The URL as reported keeps them
+ * (u.clean). */
+static void
+test_empty_query_host_dot(void **state)
+{
+	rf_arena *a = rf_arena_new();
+	rf_hotline_url u;
+	rf_error err;
+	size_t i;
+	const char *forms[] = {
+		"http://x.example/a?",
+		"http://x.example./a",
+		"http://x.example../a",
+		"http://X.Example../a?#top",
+		"http://x.example.../a?",
+	};
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		assert_int_equal(rf_hotline_canonical(ctx, NULL, a, NULL,
+		    forms[i], NULL, &u, &err), RF_OK);
+		assert_string_equal(u.canonical, "http://x.example/a");
+		assert_string_equal(u.host, "x.example");
+		assert_string_equal(u.domain, "x.example");
+		assert_string_equal(u.clean, forms[i]);
+	}
+	assert_string_equal(canon(a, "http://x.example..", NULL),
+	    "http://x.example/");
+	assert_string_equal(canon(a, "http://x.example..:8080?", NULL),
+	    "http://x.example:8080/");
+	assert_string_equal(canon(a, "http://u@x.example../?q", NULL),
+	    "http://u@x.example/?q");
+	/* only an empty query goes: "a??" has the query "?", and its
+	 * canonical form is a fixed point */
+	assert_string_equal(canon(a, "http://x.example/a??", NULL),
+	    "http://x.example/a??");
+	assert_string_equal(canon(a, canon(a, "http://x.example/a??", NULL),
+	    NULL), "http://x.example/a??");
+	assert_string_equal(canon(a, "http://x.example/a?b?", NULL),
+	    "http://x.example/a?b?");
+	/* a host of dots only is not made into another host */
+	assert_true(canon(a, "http://../a", NULL) == NULL ||
+	    strcmp(canon(a, "http://../a", NULL), "http://a/") != 0);
+	rf_arena_free(a);
+}
+
 static void
 test_percent_case(void **state)
 {
@@ -244,14 +290,44 @@ test_defang(void **state)
 	    "hxxps://a[.]b[.]c/");
 	assert_string_equal(rf_hotline_defang(a, "ftp://x.y/z"),
 	    "fxp://x[.]y/z");
+	/* A carried URL is defanged like the page: scheme and host
+	 * (the common CSIRT form), plain or percent-encoded; the scheme
+	 * in lower case whatever its case. */
 	assert_string_equal(rf_hotline_defang(a,
 	    "http://r.example/go?to=HTTPS://evil.example/"),
-	    "hxxp://r[.]example/go?to=hxxpS://evil.example/");
+	    "hxxp://r[.]example/go?to=hxxps://evil[.]example/");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://evil.example/login.php?next=https://www.bank.example/"
+	    "&lang=en.gb"),
+	    "hxxp://evil[.]example/login.php?next=hxxps://www[.]bank[.]"
+	    "example/&lang=en.gb");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://evil.example/l?a=http://x.example&b=ftp://y.example.org;c"
+	    "=http://u.v:8080?q=a.b"),
+	    "hxxp://evil[.]example/l?a=hxxp://x[.]example&b=fxp://y[.]"
+	    "example[.]org;c=hxxp://u[.]v:8080?q=a.b");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://evil.example/l?next=https%3A%2F%2Fwww.bank.example%2Fa.b"),
+	    "hxxp://evil[.]example/l?next=hxxps%3A%2F%2Fwww[.]bank[.]"
+	    "example%2Fa.b");
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://evil.example/l?next=HTTP%3a%2f%2fbank.example"),
+	    "hxxp://evil[.]example/l?next=hxxp%3a%2f%2fbank[.]example");
+	/* a carried URL's host runs into another URL: that one is
+	 * defanged too (found by fuzz_hotline) */
+	assert_string_equal(rf_hotline_defang(a,
+	    "http://d/ahttps://a.b.examplehttp://evil.example/x"),
+	    "hxxp://d/ahxxps://a[.]b[.]examplehxxp://evil[.]example/x");
 	/* a URL kept as reported, blanks around it */
 	assert_string_equal(rf_hotline_defang(a, "  http://evil.example/ "),
 	    "hxxp://evil[.]example/ ");
 	assert_string_equal(rf_hotline_defang(a, "\t\nHTTPS://a.b/"),
-	    "hxxpS://a[.]b/");
+	    "hxxps://a[.]b/");
+	assert_string_equal(rf_hotline_defang(a, "FTP://a.b/"),
+	    "fxp://a[.]b/");
+	/* a host alone (the export's source_identifier) */
+	assert_string_equal(rf_hotline_defang(a, "www.bank.example"),
+	    "www[.]bank[.]example");
 	rf_arena_free(a);
 }
 
@@ -261,6 +337,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_page),
 		cmocka_unit_test(test_root_path),
+		cmocka_unit_test(test_empty_query_host_dot),
 		cmocka_unit_test(test_percent_case),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_host_and_domain),
