@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "hotline_int.h"
+#include "store_lib.h"
 
 /*
  * Reporter contact details live in their own table, reachable from a
@@ -82,8 +83,10 @@ static const char schema[] =
 rf_status
 rf__hl_fail(rf_hotline *h, const char *what, rf_error *err)
 {
-	return rf_error_set(err, RF_ESTORE, "hotline store: %s: %s", what,
-	    h->db != NULL ? sqlite3_errmsg(h->db) : "no database");
+	if (h->db == NULL)
+		return rf_error_set(err, RF_ESTORE,
+		    "hotline store: %s: no database", what);
+	return rf__sqlite_error(err, h->db, "hotline store: %s", what);
 }
 
 rf_status

@@ -8,7 +8,8 @@
 # text full of control bytes, or with bytes that are no reply at all:
 # the campaign store (scan --db), the consent store (scan --consent-db,
 # consent list, which opens both) and
-# the classifier (train --show-settings) each fail with an error whose
+# the classifier (train --show-settings) and, on SQLite, the hotline
+# (hotline cases) each fail with an error whose
 # every byte is printable ASCII or a line end, the escape shown as
 # \x1b.
 set -u
@@ -72,6 +73,7 @@ c.execute("INSERT INTO sqlite_master VALUES('table', ?, ?, 0, "
 c.commit()
 PY
 stores sqlite "$tmp/evil.db"
+run "hotline cases sqlite" "$REDFLAG" hotline --db "$tmp/evil.db" cases
 
 # 2. A Redis server whose error replies carry control bytes, then one
 # that answers with no reply at all.
