@@ -180,8 +180,13 @@ write_case(rf_buf *b, rf_arena *a, rf_export_format fmt,
 	const char *host = rf_hotline_defang(a, c->host != NULL ? c->host :
 	    "");
 	char first[32], last[32], id[37];
-	const char *type = c->category == RF_CAT_OTHER ? "other" :
-	    rf_case_category_name(c->category);
+	/* a category only a reporter suggested is no finding: "other",
+	 * the suggestion named in the X-ARF description */
+	const char *type = c->category_set ?
+	    rf_case_category_name(c->category) : "other";
+	const char *suggested = !c->category_set &&
+	    c->category != RF_CAT_OTHER ?
+	    rf_case_category_name(c->category) : NULL;
 
 	iso_time(first, c->created);
 	iso_time(last, c->last_report);
@@ -215,9 +220,13 @@ write_case(rf_buf *b, rf_arena *a, rf_export_format fmt,
 	json_str(b, url);
 	rf_buf_puts(b, ",\n  \"evidence_source\": \"user_report\",\n");
 	rf_buf_printf(b, "  \"description\": \"Hotline case %lld: %d public "
-	    "report%s, first %s, last %s; confirmed by an analyst.\",\n",
+	    "report%s, first %s, last %s; confirmed by an analyst",
 	    (long long)c->id, c->nreports, c->nreports == 1 ? "" : "s",
 	    first, last);
+	if (suggested != NULL)
+		rf_buf_printf(b, "; category not set by an analyst (a "
+		    "reporter suggested %s)", suggested);
+	rf_buf_puts(b, ".\",\n");
 	rf_buf_printf(b, "  \"tags\": [\"hotline:case-%lld\", \"reference:",
 	    (long long)c->id);
 	{

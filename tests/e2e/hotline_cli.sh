@@ -105,6 +105,9 @@ grep -q -e "related case $ca" -e "related case $cb" "$T/s1" && fail "case 1: $(c
 # Lifecycle and export.
 $H assess 1 red_flag --why x 2> /dev/null && fail "assessed a new case"
 $H review 1 && $H assess 1 red_flag --why "phishing kit seen" || fail "review/assess"
+# The reporter's "phishing" is only a suggestion until an analyst sets it
+# (the export says "other" otherwise: test_hotline_intake.c).
+$H category 1 phishing --why "kit confirmed" > /dev/null || fail "category 1"
 # More red-flag cases than max_export_cases: refused, said so, nothing
 # referred (case 1 is the only red flag: a limit of 1 is enough for it).
 $H --set max_export_cases=0 export > /dev/null 2>&1 && fail "max_export_cases=0 accepted"

@@ -179,6 +179,50 @@ test_defang_export(void **state)
 	rf_arena_free(a);
 }
 
+/* A red-flag case whose category only a reporter suggested is exported
+ * as "other", the suggestion named in the X-ARF description; once an
+ * analyst sets the category, the export carries it. */
+static void
+test_export_suggested_category(void **state)
+{
+	struct fx *f = *state;
+	rf_hotline_org org = { "Hotline", "desk@hotline.example",
+	    "hotline.example" };
+	const char *x, *second;
+	rf_buf out;
+	rf_error err;
+	size_t n;
+	int64_t id[2];
+	int i;
+
+	id[0] = file1(f->h, "http://one.example/", "phishing", NULL);
+	id[1] = file1(f->h, "http://two.example/", "phishing", NULL);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(rf_hotline_review(f->h, &ana, id[i], NULL,
+		    &err), RF_OK);
+		assert_int_equal(rf_hotline_assess(f->h, &ana, id[i],
+		    RF_CASE_RED_FLAG, "seen", &err), RF_OK);
+	}
+	assert_int_equal(rf_hotline_categorise(f->h, &ana, id[1],
+	    RF_CAT_PHISHING, "kit", &err), RF_OK);
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_hotline_export(f->h, &sup, id, 2, RF_EXPORT_XARF,
+	    &org, "police", "REF-1", &out, &n, &err), RF_OK);
+	assert_int_equal(n, 2);
+	x = rf_buf_cstr(&out);
+	/* the reports in the order named: one.example's, then two's */
+	second = strstr(x, "\"source_identifier\": \"two[.]example\"");
+	assert_non_null(second);
+	assert_non_null(strstr(x, "\"type\": \"other\""));
+	assert_true(strstr(x, "\"type\": \"other\"") < second);
+	assert_non_null(strstr(x, "category not set by an analyst (a reporter "
+	    "suggested phishing)"));
+	assert_true(strstr(x, "suggested phishing") < second);
+	assert_non_null(strstr(second, "\"type\": \"phishing\""));
+	assert_null(strstr(second, "suggested"));
+	rf_buf_free(&out);
+}
+
 /* first_case: the queue callback keeping the first case's id. */
 static int
 first_case(void *arg, const rf_hotline_case *c)
@@ -406,6 +450,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_padding),
 		T(test_defang_export),
+		T(test_export_suggested_category),
 		T(test_suggestion_priority),
 		T(test_inline_forward),
 		T(test_export_limit_first),
