@@ -86,6 +86,17 @@ try {
 	await rows.first().locator("a").first().click();
 	await page.waitForURL(caseUrl);
 	await page.click("button[value=review]");
+	await page.waitForURL(caseUrl);
+	// The reporters' "fraud" is a suggestion until an analyst sets it;
+	// only a set category is exported as the finding.
+	check(await page.locator("span.cat.suggested").count() > 0,
+	    "the reporters' category is marked as a suggestion");
+	check(await page.locator("select[name=category]").inputValue() ===
+	    "fraud", "the suggestion is preselected");
+	await page.click("button[value=category]");
+	await page.waitForURL(caseUrl);
+	check(await page.locator("span.cat.suggested").count() === 0,
+	    "the analyst set the category");
 	await page.selectOption("#outcome", "red_flag");
 	await page.fill("textarea[name=why]", "Advance-fee fraud page, seen in review.");
 	await page.click("button[value=assess]");
