@@ -1,5 +1,5 @@
 /*
- * rewrite.c - URLs taken apart by byte ranges, percent-decoding that
+ * url_clean.c - URLs taken apart by byte ranges, percent-decoding that
  * remembers where each byte came from, the destination a tracking
  * redirect carries, and the clean form of a link (docs/tracking.md).
  * Nothing here fetches or resolves anything.
