@@ -1,6 +1,6 @@
 /*
  * test_rewrite.c - the one-pass replacement of a text leaf's links
- * (replace_runs, replace_leaf in src/rewrite.c) against the loop it
+ * (rf__rewrite_leaf in lib/rewrite_leaf.c) against the loop it
  * replaces: each substitution in turn, then its "&amp;" form in HTML,
  * by replace_all on the whole text (ref_leaf below is that loop as it
  * was).  Random texts and substitutions chosen so that they meet: a
@@ -9,12 +9,14 @@
  * a URL inside another after '=' (redirects), repeated URLs, '&' and
  * "&amp;", bytes that end a URL or not ('(', '=', NUL, 8-bit), the same
  * URL twice, and substitutions in any case (rewrite_add) or with bytes
- * no URL has, which take the loop.  The rewriter lives in src/, outside
- * the library: it is built into this test from its source.
+ * no URL has, which take the loop.
  */
+#include <string.h>
+#include <xxhash.h>
+
 #include "testutil.h"
 
-#include "../../src/rewrite.c"
+#include "../../lib/rewrite_int.h"
 
 /* rnd: a small deterministic generator (xorshift). */
 static uint32_t
@@ -26,24 +28,25 @@ rnd(uint32_t *s)
 	return *s;
 }
 
-/* ref_leaf: clean_leaf's replacements before replace_leaf, verbatim. */
+/* ref_leaf: clean_leaf's replacements before the one pass, verbatim
+ * (the loop of s16). */
 static int
-ref_leaf(struct rewrite *c, int html, GByteArray **content, size_t *count)
+ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
 	size_t i;
 	int changed = 0;
 	char *amp;
 
 	for (i = 0; i < c->nsubst; i++) {
-		changed |= replace_all(content, c->subst[i].from,
+		changed |= rf__rewrite_replace_all(content, c->subst[i].from,
 		    c->subst[i].to, c->subst[i].text, count);
 		if (!html || c->subst[i].text || strchr(c->subst[i].from, '&') == NULL)
 			continue;
-		if ((amp = amp_form(c->subst[i].from)) != NULL) {
-			char *to = amp_form(c->subst[i].to);
+		if ((amp = rf__rewrite_amp_form(c->subst[i].from)) != NULL) {
+			char *to = rf__rewrite_amp_form(c->subst[i].to);
 
 			if (to != NULL)
-				changed |= replace_all(content, amp, to, 0,
+				changed |= rf__rewrite_replace_all(content, amp, to, 0,
 				    count);
 			free(to);
 			free(amp);
@@ -108,7 +111,7 @@ same(const GByteArray *a, const GByteArray *b)
 	    memcmp(a->data, b->data, a->len) == 0);
 }
 
-/* one_case: substitutions and a text from seed s; replace_leaf against
+/* one_case: substitutions and a text from seed s; rf__rewrite_leaf against
  * ref_leaf (html or not).  Sets *fast when replace_runs could be used,
  * *order when applying the substitutions in reverse order gives another
  * text (the order matters in that case). */
@@ -116,14 +119,12 @@ static void
 one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 {
 	char str[NSTR][STRLEN];
-	struct rewrite *c = rewrite_new();
+	rf_rewrite *c = NULL;
 	GByteArray *t = g_byte_array_new(), *a, *b;
-	size_t nsub = 1 + rnd(s) % 10, k, ca = 0, cb = 0, n = 0;
+	size_t nsub = 1 + rnd(s) % 10, k, ca = 0, cb = 0;
 	int html = rnd(s) % 2, xa, xb;
-	struct pat *p;
-	unsigned char uc[256];
 
-	assert_non_null(c);
+	assert_int_equal(rf_rewrite_new(NULL, &c, NULL), RF_OK);
 	for (k = 0; k < NSTR; k++)
 		url(s, str[k]);
 	for (k = 0; k < nsub; k++) {
@@ -144,10 +145,10 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 		if (odd && rnd(s) % 8 == 0)	/* a byte no URL has */
 			strcat(rnd(s) % 2 ? from : to, "\" x");
 		if (odd && rnd(s) % 8 == 0) {	/* rewrite_add */
-			assert_int_equal(rewrite_add(c, from, to), 0);
+			assert_int_equal(rf_rewrite_add(c, from, to, NULL), RF_OK);
 			continue;
 		}
-		assert_int_equal(add_subst(c, from, XXH3_64bits(from,
+		assert_int_equal(rf__rewrite_subst(c, from, XXH3_64bits(from,
 		    strlen(from)), to, 0), 0);
 	}
 	text(s, str, NSTR, t);
@@ -155,7 +156,7 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 	g_byte_array_append(a, t->data, t->len);
 	b = g_byte_array_new();
 	g_byte_array_append(b, t->data, t->len);
-	xa = replace_leaf(c, html, &a, &ca);
+	xa = rf__rewrite_leaf(c, html, &a, &ca);
 	xb = ref_leaf(c, html, &b, &cb);
 	if (!same(a, b) || xa != xb || ca != cb) {
 		fprintf(stderr, "text  [%.*s]\nruns  [%.*s] %d %zu\n"
@@ -168,15 +169,10 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 		fail_msg("replace_leaf differs from the loop");
 	}
 	*replaced += ca;
-	p = pats_make(c, html, &n);
-	assert_non_null(p);
-	for (k = 0; k < 256; k++)
-		uc[k] = (unsigned char)url_char((int)k);
-	*fast = runs_ok(p, n, uc);
-	pats_free(p, n);
+	*fast = rf__rewrite_one_pass(c);
 	/* the same substitutions in reverse order */
 	for (k = 0; k < c->nsubst / 2; k++) {
-		struct subst x = c->subst[k];
+		struct rf__subst x = c->subst[k];
 
 		c->subst[k] = c->subst[c->nsubst - 1 - k];
 		c->subst[c->nsubst - 1 - k] = x;
@@ -189,7 +185,7 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 	g_byte_array_free(a, TRUE);
 	g_byte_array_free(b, TRUE);
 	g_byte_array_free(t, TRUE);
-	rewrite_free(c);
+	rf_rewrite_free(c);
 }
 
 /* test_random: 40,000 cases (a quarter with rewrite_add or odd bytes);
@@ -256,25 +252,19 @@ test_cases(void **state)
 	size_t i, k, count;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct rewrite *c = rewrite_new();
+		rf_rewrite *c = NULL;
 		GByteArray *b = g_byte_array_new();
-		struct pat *p;
-		size_t n;
-		unsigned char uc[256];
 
+		assert_int_equal(rf_rewrite_new(NULL, &c, NULL), RF_OK);
 		for (k = 0; t[i].subst[k] != NULL; k += 2)
-			assert_int_equal(add_subst(c, t[i].subst[k],
+			assert_int_equal(rf__rewrite_subst(c, t[i].subst[k],
 			    XXH3_64bits(t[i].subst[k], strlen(t[i].subst[k])),
 			    t[i].subst[k + 1], 0), 0);
-		p = pats_make(c, t[i].html, &n);
-		for (k = 0; k < 256; k++)
-			uc[k] = (unsigned char)url_char((int)k);
-		assert_true(runs_ok(p, n, uc));
-		pats_free(p, n);
+		assert_true(rf__rewrite_one_pass(c));
 		g_byte_array_append(b, (const guint8 *)t[i].in,
 		    strlen(t[i].in));
 		count = 0;
-		assert_int_equal(replace_leaf(c, t[i].html, &b, &count),
+		assert_int_equal(rf__rewrite_leaf(c, t[i].html, &b, &count),
 		    t[i].count > 0);
 		if (b->len != strlen(t[i].out))
 			fprintf(stderr, "case %zu: [%.*s]\n", i, (int)b->len,
@@ -283,7 +273,7 @@ test_cases(void **state)
 		assert_memory_equal(b->data, t[i].out, b->len);
 		assert_int_equal(count, t[i].count);
 		g_byte_array_free(b, TRUE);
-		rewrite_free(c);
+		rf_rewrite_free(c);
 	}
 }
 

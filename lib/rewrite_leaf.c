@@ -1,54 +1,15 @@
 /*
- * rewrite.c - a message written back with its tracking links neutralised
- * (see rewrite.h); used by redflag clean, the milter and the filter.
- *
- * Only the encoded content of the text leaves that changed is rewritten
- * (decoded, edited, re-encoded with the part's own transfer encoding and
- * line endings); every other byte, headers and MIME boundaries included,
- * is kept.
+ * rewrite_leaf.c - the replacements the rewriter (rewrite.c) makes in the
+ * decoded text of one leaf, and the text encoded again with the part's
+ * transfer encoding (docs/tracking.md, "Rewriting a message").
  */
 #include <gmime/gmime.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <xxhash.h>
 
-#include "rewrite.h"
-
-#define REWRITE_MAX_EDITS 4096	/* changed parts per message */
-
-struct subst {
-	const char *from, *to;
-	int text;		/* rewrite_add: anywhere, any ASCII case */
-	uint64_t hash;		/* of from */
-};
-
-struct edit {
-	size_t off, end;	/* range of the original replaced */
-	char *data;		/* new bytes (g_malloc) */
-	size_t len;
-};
-
-struct rewrite {
-	const char *data;	/* the original message */
-	size_t len;
-	struct subst *subst;	/* from rewrite_collect */
-	size_t nsubst, cap;
-	size_t *slot;		/* index of subst by from: open addressing,
-				 * 1 + subst index, 0 empty; mask + 1 slots */
-	size_t mask;
-	size_t links, bugs;	/* links rewritten, web bugs emptied */
-	int unsub;		/* List-Unsubscribe carries a code */
-	struct edit edits[REWRITE_MAX_EDITS];
-	size_t nedits;
-	size_t replaced;	/* URL occurrences replaced */
-	int skipped;		/* parts that could not be located */
-	int known;		/* rewrite_collect_known: known parameters
-				 * and web bugs only */
-	const rf_rules *rules;	/* for known */
-	rf_arena *arena;	/* for known: the message's */
-};
+#include "rewrite_int.h"
 
 /* url_char: may continue a URL (so a match followed by it is only the
  * start of a longer URL). */
@@ -59,9 +20,8 @@ url_char(int c)
 	    (c >= '0' && c <= '9') || strchr("-._~/?#[]@!$&*+=%:;", c) != NULL;
 }
 
-/* amp_form: s with '&' written "&amp;", as in HTML attributes. */
-static char *
-amp_form(const char *s)
+char *
+rf__rewrite_amp_form(const char *s)
 {
 	size_t n = 0, i;
 	char *o, *p;
@@ -97,11 +57,9 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 	return NULL;
 }
 
-/* replace_all: every standalone occurrence of from in *buf by to (with
- * text set: every occurrence, in any ASCII case). */
-static int
-replace_all(GByteArray **buf, const char *from, const char *to, int text,
-	    size_t *count)
+int
+rf__rewrite_replace_all(GByteArray **buf, const char *from,
+			const char *to, int text, size_t *count)
 {
 	GByteArray *in = *buf, *out;
 	size_t fl = strlen(from), tl = strlen(to), i = 0, last = 0;
@@ -153,7 +111,7 @@ struct pat {
  * text, from has '&') its "&amp;" form when that could be made.  Empty
  * froms (no effect) are left out.  *n set; NULL when out of memory. */
 static struct pat *
-pats_make(const struct rewrite *c, int html, size_t *n)
+pats_make(const rf_rewrite *c, int html, size_t *n)
 {
 	struct pat *p = calloc(2 * c->nsubst + 1, sizeof(*p));
 	size_t i, k = 0;
@@ -161,7 +119,7 @@ pats_make(const struct rewrite *c, int html, size_t *n)
 	if (p == NULL)
 		return NULL;
 	for (i = 0; i < c->nsubst; i++) {
-		const struct subst *s = &c->subst[i];
+		const struct rf__subst *s = &c->subst[i];
 
 		if (s->from[0] != '\0') {
 			p[k].from = s->from;
@@ -171,9 +129,9 @@ pats_make(const struct rewrite *c, int html, size_t *n)
 		}
 		if (!html || s->text || strchr(s->from, '&') == NULL)
 			continue;
-		if ((p[k].afrom = amp_form(s->from)) == NULL)
+		if ((p[k].afrom = rf__rewrite_amp_form(s->from)) == NULL)
 			continue;
-		if ((p[k].ato = amp_form(s->to)) == NULL) {
+		if ((p[k].ato = rf__rewrite_amp_form(s->to)) == NULL) {
 			free(p[k].afrom);
 			p[k].afrom = NULL;
 			continue;
@@ -214,8 +172,8 @@ replace_seq(const struct pat *p, size_t n, GByteArray **buf, size_t *count)
 	int changed = 0;
 
 	for (i = 0; i < n; i++)
-		changed |= replace_all(buf, p[i].from, p[i].to, p[i].text,
-		    count);
+		changed |= rf__rewrite_replace_all(buf, p[i].from, p[i].to,
+		    p[i].text, count);
 	return changed;
 }
 
@@ -416,13 +374,9 @@ replace_runs(struct pat *p, size_t n, const unsigned char *uc,
 	return 1;
 }
 
-/* replace_leaf: the replacements of a leaf (html: an HTML one) made in
- * *buf, in order (replace_runs when it may, else replace_seq); 1 when
- * *buf changed, 0 when not, -1 when out of memory (nothing replaced).
- * *count counts the occurrences replaced. */
-static int
-replace_leaf(const struct rewrite *c, int html, GByteArray **buf,
-	     size_t *count)
+/* rf__rewrite_leaf: replace_runs when it may, else replace_seq. */
+int
+rf__rewrite_leaf(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
 	struct pat *p;
 	size_t n = 0, before = *count, i;
@@ -442,10 +396,26 @@ replace_leaf(const struct rewrite *c, int html, GByteArray **buf,
 	return changed;
 }
 
-/* encode: content in the part's transfer encoding, with the original's
- * line endings (crlf). */
-static GByteArray *
-encode(GMimeContentEncoding enc, GByteArray *content, int crlf)
+int
+rf__rewrite_one_pass(const rf_rewrite *c)
+{
+	struct pat *p;
+	size_t n = 0, i;
+	unsigned char uc[256];
+	int ok;
+
+	if ((p = pats_make(c, 0, &n)) == NULL)
+		return 0;
+	for (i = 0; i < 256; i++)
+		uc[i] = (unsigned char)url_char((int)i);
+	ok = runs_ok(p, n, uc);
+	pats_free(p, n);
+	return ok;
+}
+
+GByteArray *
+rf__rewrite_encode(GMimeContentEncoding enc, const GByteArray *content,
+		   int crlf)
 {
 	GMimeEncoding state;
 	GByteArray *lf = g_byte_array_new(), *out = g_byte_array_new();
@@ -478,316 +448,3 @@ encode(GMimeContentEncoding enc, GByteArray *content, int crlf)
 	return out;
 }
 
-static void
-clean_leaf(struct rewrite *c, GMimePart *part)
-{
-	GMimeDataWrapper *w = g_mime_part_get_content(part);
-	GMimeContentType *ct;
-	GMimeStream *src, *mem;
-	GByteArray *content, *enc;
-	size_t start, end, before = c->replaced;
-	int changed, html, crlf;
-
-	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
-	if (w == NULL || ct == NULL || !g_mime_content_type_is_type(ct,
-	    "text", "*"))
-		return;
-	html = g_mime_content_type_is_type(ct, "text", "html");
-	if (!html && !g_mime_content_type_is_type(ct, "text", "plain"))
-		return;
-	src = g_mime_data_wrapper_get_stream(w);
-	if (src == NULL || src->bound_start < 0 || src->bound_end < 0 ||
-	    (size_t)src->bound_end > c->len ||
-	    src->bound_start > src->bound_end) {
-		c->skipped++;
-		return;
-	}
-	if (c->nedits == REWRITE_MAX_EDITS)
-		return;		/* no room to record a change: not decoded */
-	start = (size_t)src->bound_start;
-	end = (size_t)src->bound_end;
-	mem = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(w, mem);
-	content = g_byte_array_new();
-	g_byte_array_append(content,
-	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->data,
-	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len);
-	g_object_unref(mem);
-	if ((changed = replace_leaf(c, html, &content, &c->replaced)) < 0)
-		c->skipped++;
-	if (changed <= 0) {
-		c->replaced = before;
-		g_byte_array_free(content, TRUE);
-		return;
-	}
-	crlf = memmem(c->data + start, end - start, "\r\n", 2) != NULL;
-	enc = encode(g_mime_part_get_content_encoding(part), content, crlf);
-	/* keep the line end that closed the original region */
-	if (end > start && c->data[end - 1] == '\n' && (enc->len == 0 ||
-	    enc->data[enc->len - 1] != '\n'))
-		g_byte_array_append(enc, (const guint8 *)(crlf ? "\r\n" : "\n"),
-		    crlf ? 2 : 1);
-	c->edits[c->nedits].off = start;
-	c->edits[c->nedits].end = end;
-	c->edits[c->nedits].len = enc->len;
-	c->edits[c->nedits].data = (char *)g_byte_array_free(enc, FALSE);
-	c->nedits++;
-	g_byte_array_free(content, TRUE);
-}
-
-static void
-walk(struct rewrite *c, GMimeObject *obj, unsigned depth)
-{
-	int i, n;
-
-	if (obj == NULL || depth > 64)
-		return;
-	if (GMIME_IS_MULTIPART(obj)) {
-		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
-		for (i = 0; i < n; i++)
-			walk(c, g_mime_multipart_get_part(GMIME_MULTIPART(obj),
-			    i), depth + 1);
-	} else if (GMIME_IS_MESSAGE_PART(obj)) {
-		GMimeMessage *em = g_mime_message_part_get_message(
-		    GMIME_MESSAGE_PART(obj));
-
-		if (em != NULL)
-			walk(c, g_mime_message_get_mime_part(em), depth + 1);
-	} else if (GMIME_IS_PART(obj)) {
-		clean_leaf(c, GMIME_PART(obj));
-	}
-}
-
-/* index_put: subst[i] into the index (which has room). */
-static void
-index_put(struct rewrite *k, size_t i)
-{
-	size_t h = (size_t)k->subst[i].hash;
-
-	while (k->slot[h & k->mask] != 0)
-		h++;
-	k->slot[h & k->mask] = i + 1;
-}
-
-/* has_from: a substitution of from (hash h) is already there.  (The index
- * spares the comparison with every one: a message's links times the
- * recipients its links are collected for.) */
-static int
-has_from(const struct rewrite *k, const char *from, uint64_t h)
-{
-	size_t j, p = (size_t)h;
-
-	if (k->slot == NULL)
-		return 0;
-	for (;; p++) {
-		if ((j = k->slot[p & k->mask]) == 0)
-			return 0;
-		if (k->subst[j - 1].hash == h &&
-		    strcmp(k->subst[j - 1].from, from) == 0)
-			return 1;
-	}
-}
-
-/* add_subst: one more substitution, of from (hash h: XXH3 of from, as
- * has_from was given it); 0, or -1 when out of memory. */
-static int
-add_subst(struct rewrite *k, const char *from, uint64_t h, const char *to,
-	  int text)
-{
-	size_t i, size;
-
-	if (k->nsubst == k->cap) {
-		struct subst *v = realloc(k->subst, (k->cap * 2 + 16) *
-		    sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		k->subst = v;
-		k->cap = k->cap * 2 + 16;
-	}
-	if (k->slot == NULL || 2 * (k->nsubst + 1) > k->mask + 1) {
-		size_t *slot;
-
-		for (size = 32; size < 4 * (k->nsubst + 1); size *= 2)
-			;
-		if ((slot = calloc(size, sizeof(*slot))) == NULL)
-			return -1;
-		free(k->slot);
-		k->slot = slot;
-		k->mask = size - 1;
-		for (i = 0; i < k->nsubst; i++)
-			index_put(k, i);
-	}
-	k->subst[k->nsubst].from = from;
-	k->subst[k->nsubst].to = to;
-	k->subst[k->nsubst].text = text;
-	k->subst[k->nsubst].hash = h;
-	index_put(k, k->nsubst);
-	k->nsubst++;
-	return 0;
-}
-
-static int
-collect(rf_link *l, void *arg)
-{
-	struct rewrite *k = arg;
-	const char *clean = l->clean;
-	uint64_t h = 0;
-	size_t i;
-
-	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
-		return 0;
-	if (l->kind != RF_LINK_HEADER) {
-		/* once collected (for an earlier recipient, or an equal
-		 * link), nothing more to do */
-		h = XXH3_64bits(l->url, strlen(l->url));
-		if (has_from(k, l->url, h))
-			return 0;
-	}
-	if (k->known && l->kind != RF_LINK_HEADER) {
-		/* only known tracking parameters and web bugs */
-		if (clean[0] != '\0' && rf_tracking_clean_known(k->rules,
-		    k->arena, l, &clean, NULL) != RF_OK)
-			return -1;
-		if (strcmp(clean, l->url) == 0)
-			return 0;
-	}
-	if (l->kind == RF_LINK_HEADER) {
-		for (i = 0; i < l->nreasons; i++)
-			if (strncmp(l->reasons[i], "known-param:utm", 15) != 0)
-				k->unsub = 1;
-		return 0;
-	}
-	if (add_subst(k, l->url, h, clean, 0) != 0)
-		return -1;
-	if (clean[0] == '\0')
-		k->bugs++;
-	else
-		k->links++;
-	return 0;
-}
-
-static int
-sort_edits(const void *x, const void *y)
-{
-	const struct edit *a = x, *b = y;
-
-	return a->off < b->off ? -1 : a->off > b->off;
-}
-
-struct rewrite *
-rewrite_new(void)
-{
-	return calloc(1, sizeof(struct rewrite));
-}
-
-void
-rewrite_free(struct rewrite *rw)
-{
-	size_t i;
-
-	if (rw == NULL)
-		return;
-	for (i = 0; i < rw->nedits; i++)
-		g_free(rw->edits[i].data);
-	free(rw->subst);
-	free(rw->slot);
-	free(rw);
-}
-
-int
-rewrite_collect(struct rewrite *rw, rf_message *m)
-{
-	rw->known = 0;
-	return rf_tracking_walk(m, collect, rw) == 0 ? 0 : -1;
-}
-
-int
-rewrite_collect_known(struct rewrite *rw, const rf_rules *rules,
-		      rf_message *m)
-{
-	int rc;
-
-	rw->known = 1;
-	rw->rules = rules;
-	rw->arena = m->arena;
-	rc = rf_tracking_walk(m, collect, rw) == 0 ? 0 : -1;
-	rw->known = 0;
-	return rc;
-}
-
-int
-rewrite_add(struct rewrite *rw, const char *from, const char *to)
-{
-	return *from == '\0' ? 0 : add_subst(rw, from, XXH3_64bits(from,
-	    strlen(from)), to, 1);
-}
-
-size_t
-rewrite_links(const struct rewrite *rw)
-{
-	return rw->nsubst;
-}
-
-int
-rewrite_prepare(struct rewrite *rw, const char *data, size_t len)
-{
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *gm;
-
-	rw->data = data;
-	rw->len = len;
-	if (rw->nsubst == 0)
-		return 0;
-	stream = g_mime_stream_mem_new_with_buffer(data, len);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_format(parser, len > 5 &&
-	    strncmp(data, "From ", 5) == 0 ? GMIME_FORMAT_MBOX :
-	    GMIME_FORMAT_MESSAGE);
-	gm = g_mime_parser_construct_message(parser, NULL);
-	if (gm != NULL)
-		walk(rw, g_mime_message_get_mime_part(gm), 0);
-	else
-		rw->skipped++;
-	if (gm != NULL)
-		g_object_unref(gm);
-	g_object_unref(parser);
-	g_object_unref(stream);
-	qsort(rw->edits, rw->nedits, sizeof(rw->edits[0]), sort_edits);
-	return 0;
-}
-
-size_t
-rewrite_edits(const struct rewrite *rw)
-{
-	return rw->nedits;
-}
-
-int
-rewrite_write(const struct rewrite *rw, size_t from, rf_buf *out)
-{
-	size_t i, pos = from;
-
-	for (i = 0; i < rw->nedits; i++) {
-		if (rw->edits[i].off < pos)
-			continue;	/* overlapping, or before from */
-		if (rf_buf_append(out, rw->data + pos,
-		    rw->edits[i].off - pos) != 0 ||
-		    rf_buf_append(out, rw->edits[i].data,
-		    rw->edits[i].len) != 0)
-			return -1;
-		pos = rw->edits[i].end;
-	}
-	return pos <= rw->len ? rf_buf_append(out, rw->data + pos,
-	    rw->len - pos) : 0;
-}
-
-void
-rewrite_stats(const struct rewrite *rw, struct rewrite_stats *st)
-{
-	st->links = rw->links;
-	st->bugs = rw->bugs;
-	st->unsub = rw->unsub;
-	st->skipped = rw->skipped;
-}

@@ -1,0 +1,392 @@
+/*
+ * rewrite.c - a message written back with its tracking links neutralised
+ * (redflag/rewrite.h): the substitutions collected from the analysed
+ * links, the text leaves located in the original bytes, their
+ * replacements (rewrite_leaf.c) recorded as edits, the edited message
+ * written.  docs/tracking.md, "Rewriting a message".
+ */
+#include <gmime/gmime.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "rewrite_int.h"
+
+/* grow_edits: room for more edits in c (up to max_edits); 0, or -1
+ * when out of memory. */
+static int
+grow_edits(rf_rewrite *c)
+{
+	size_t cap = c->edcap * 2 + 16;
+	struct rf__edit *e;
+
+	if (cap > c->max_edits)
+		cap = c->max_edits;
+	if ((e = realloc(c->edits, cap * sizeof(*e))) == NULL)
+		return -1;
+	c->edits = e;
+	c->edcap = cap;
+	return 0;
+}
+
+/* clean_leaf: part's replacements recorded as an edit of c, when it is a
+ * text leaf whose bytes are located in c->data and something changes. */
+static void
+clean_leaf(rf_rewrite *c, GMimePart *part)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeContentType *ct;
+	GMimeStream *src, *mem;
+	GByteArray *content, *enc;
+	size_t start, end, before = c->replaced;
+	int changed, html, crlf;
+
+	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	if (w == NULL || ct == NULL || !g_mime_content_type_is_type(ct,
+	    "text", "*"))
+		return;
+	html = g_mime_content_type_is_type(ct, "text", "html");
+	if (!html && !g_mime_content_type_is_type(ct, "text", "plain"))
+		return;
+	src = g_mime_data_wrapper_get_stream(w);
+	if (src == NULL || src->bound_start < 0 || src->bound_end < 0 ||
+	    (size_t)src->bound_end > c->len ||
+	    src->bound_start > src->bound_end) {
+		c->skipped++;
+		return;
+	}
+	if (c->nedits == c->max_edits) {
+		/* no room to record a change: not decoded */
+		c->limits_hit |= RF_LIMIT_REWRITE_EDITS;
+		return;
+	}
+	if (c->nedits == c->edcap && grow_edits(c) != 0) {
+		c->skipped++;
+		return;
+	}
+	start = (size_t)src->bound_start;
+	end = (size_t)src->bound_end;
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	content = g_byte_array_new();
+	g_byte_array_append(content,
+	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->data,
+	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len);
+	g_object_unref(mem);
+	if ((changed = rf__rewrite_leaf(c, html, &content, &c->replaced)) < 0)
+		c->skipped++;
+	if (changed <= 0) {
+		c->replaced = before;
+		g_byte_array_free(content, TRUE);
+		return;
+	}
+	crlf = memmem(c->data + start, end - start, "\r\n", 2) != NULL;
+	enc = rf__rewrite_encode(g_mime_part_get_content_encoding(part),
+	    content, crlf);
+	/* keep the line end that closed the original region */
+	if (end > start && c->data[end - 1] == '\n' && (enc->len == 0 ||
+	    enc->data[enc->len - 1] != '\n'))
+		g_byte_array_append(enc, (const guint8 *)(crlf ? "\r\n" : "\n"),
+		    crlf ? 2 : 1);
+	c->edits[c->nedits].off = start;
+	c->edits[c->nedits].end = end;
+	c->edits[c->nedits].len = enc->len;
+	c->edits[c->nedits].data = (char *)g_byte_array_free(enc, FALSE);
+	c->nedits++;
+	g_byte_array_free(content, TRUE);
+}
+
+/* walk: clean_leaf on every leaf of obj, embedded messages included (at
+ * most 64 levels down). */
+static void
+walk(rf_rewrite *c, GMimeObject *obj, unsigned depth)
+{
+	int i, n;
+
+	if (obj == NULL || depth > 64)
+		return;
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n; i++)
+			walk(c, g_mime_multipart_get_part(GMIME_MULTIPART(obj),
+			    i), depth + 1);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *em = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+
+		if (em != NULL)
+			walk(c, g_mime_message_get_mime_part(em), depth + 1);
+	} else if (GMIME_IS_PART(obj)) {
+		clean_leaf(c, GMIME_PART(obj));
+	}
+}
+
+/* index_put: subst[i] into the index (which has room). */
+static void
+index_put(rf_rewrite *k, size_t i)
+{
+	size_t h = (size_t)k->subst[i].hash;
+
+	while (k->slot[h & k->mask] != 0)
+		h++;
+	k->slot[h & k->mask] = i + 1;
+}
+
+/* has_from: a substitution of from (hash h) is already there.  (The index
+ * spares the comparison with every one: a message's links times the
+ * recipients its links are collected for.) */
+static int
+has_from(const rf_rewrite *k, const char *from, uint64_t h)
+{
+	size_t j, p = (size_t)h;
+
+	if (k->slot == NULL)
+		return 0;
+	for (;; p++) {
+		if ((j = k->slot[p & k->mask]) == 0)
+			return 0;
+		if (k->subst[j - 1].hash == h &&
+		    strcmp(k->subst[j - 1].from, from) == 0)
+			return 1;
+	}
+}
+
+int
+rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
+		  const char *to, int text)
+{
+	size_t i, size;
+
+	if (k->nsubst == k->cap) {
+		struct rf__subst *v = realloc(k->subst, (k->cap * 2 + 16) *
+		    sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		k->subst = v;
+		k->cap = k->cap * 2 + 16;
+	}
+	if (k->slot == NULL || 2 * (k->nsubst + 1) > k->mask + 1) {
+		size_t *slot;
+
+		for (size = 32; size < 4 * (k->nsubst + 1); size *= 2)
+			;
+		if ((slot = calloc(size, sizeof(*slot))) == NULL)
+			return -1;
+		free(k->slot);
+		k->slot = slot;
+		k->mask = size - 1;
+		for (i = 0; i < k->nsubst; i++)
+			index_put(k, i);
+	}
+	k->subst[k->nsubst].from = from;
+	k->subst[k->nsubst].to = to;
+	k->subst[k->nsubst].text = text;
+	k->subst[k->nsubst].hash = h;
+	index_put(k, k->nsubst);
+	k->nsubst++;
+	return 0;
+}
+
+/* collect: l's substitution into arg (an rf_rewrite), as rf_tracking_walk
+ * calls it; 0, or -1 when it failed (k->st, k->err set). */
+static int
+collect(rf_link *l, void *arg)
+{
+	rf_rewrite *k = arg;
+	const char *clean = l->clean;
+	uint64_t h = 0;
+	size_t i;
+
+	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
+		return 0;
+	if (l->kind != RF_LINK_HEADER) {
+		/* once collected (for an earlier recipient, or an equal
+		 * link), nothing more to do */
+		h = XXH3_64bits(l->url, strlen(l->url));
+		if (has_from(k, l->url, h))
+			return 0;
+	}
+	if (k->known && l->kind != RF_LINK_HEADER) {
+		/* only known tracking parameters and web bugs */
+		if (clean[0] != '\0' && (k->st = rf_tracking_clean_known(
+		    k->rules, k->arena, l, &clean, k->err)) != RF_OK)
+			return -1;
+		if (strcmp(clean, l->url) == 0)
+			return 0;
+	}
+	if (l->kind == RF_LINK_HEADER) {
+		for (i = 0; i < l->nreasons; i++)
+			if (strncmp(l->reasons[i], "known-param:utm", 15) != 0)
+				k->unsub = 1;
+		return 0;
+	}
+	if (rf__rewrite_subst(k, l->url, h, clean, 0) != 0) {
+		k->st = rf_error_set(k->err, RF_ENOMEM, "out of memory");
+		return -1;
+	}
+	if (clean[0] == '\0')
+		k->bugs++;
+	else
+		k->links++;
+	return 0;
+}
+
+/* sort_edits: qsort order of edits, by offset. */
+static int
+sort_edits(const void *x, const void *y)
+{
+	const struct rf__edit *a = x, *b = y;
+
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+rf_status
+rf_rewrite_new(const rf_limits *limits, rf_rewrite **out, rf_error *err)
+{
+	rf_limits def;
+
+	if (limits == NULL) {
+		rf_limits_default(&def);
+		limits = &def;
+	}
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	(*out)->max_edits = limits->max_rewrite_edits;
+	return RF_OK;
+}
+
+void
+rf_rewrite_free(rf_rewrite *rw)
+{
+	size_t i;
+
+	if (rw == NULL)
+		return;
+	for (i = 0; i < rw->nedits; i++)
+		g_free(rw->edits[i].data);
+	free(rw->edits);
+	free(rw->subst);
+	free(rw->slot);
+	free(rw);
+}
+
+/* collect_walk: collect over m's links (known or not); RF_OK, or the
+ * failure collect recorded. */
+static rf_status
+collect_walk(rf_rewrite *rw, rf_message *m, int known, rf_error *err)
+{
+	rw->known = known;
+	rw->st = RF_OK;
+	rw->err = err;
+	if (rf_tracking_walk(m, collect, rw) != 0 && rw->st == RF_OK)
+		rw->st = rf_error_set(err, RF_ENOMEM, "out of memory");
+	rw->known = 0;
+	rw->err = NULL;
+	return rw->st;
+}
+
+rf_status
+rf_rewrite_collect(rf_rewrite *rw, rf_message *m, rf_error *err)
+{
+	return collect_walk(rw, m, 0, err);
+}
+
+rf_status
+rf_rewrite_collect_known(rf_rewrite *rw, const rf_rules *rules,
+			 rf_message *m, rf_error *err)
+{
+	rw->rules = rules;
+	rw->arena = m->arena;
+	return collect_walk(rw, m, 1, err);
+}
+
+rf_status
+rf_rewrite_add(rf_rewrite *rw, const char *from, const char *to,
+	       rf_error *err)
+{
+	if (*from == '\0')
+		return RF_OK;
+	if (rf__rewrite_subst(rw, from, XXH3_64bits(from, strlen(from)), to,
+	    1) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return RF_OK;
+}
+
+size_t
+rf_rewrite_links(const rf_rewrite *rw)
+{
+	return rw->nsubst;
+}
+
+rf_status
+rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
+		   rf_error *err)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *gm;
+
+	rw->data = data;
+	rw->len = len;
+	if (rw->nsubst == 0)
+		return RF_OK;
+	rf__gmime_init();
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, len > 5 &&
+	    strncmp(data, "From ", 5) == 0 ? GMIME_FORMAT_MBOX :
+	    GMIME_FORMAT_MESSAGE);
+	gm = g_mime_parser_construct_message(parser, NULL);
+	if (gm != NULL)
+		walk(rw, g_mime_message_get_mime_part(gm), 0);
+	else
+		rw->skipped++;
+	if (gm != NULL)
+		g_object_unref(gm);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (rw->nedits > 0)
+		qsort(rw->edits, rw->nedits, sizeof(rw->edits[0]),
+		    sort_edits);
+	return RF_OK;
+}
+
+size_t
+rf_rewrite_edits(const rf_rewrite *rw)
+{
+	return rw->nedits;
+}
+
+rf_status
+rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
+		 rf_error *err)
+{
+	size_t i, pos = from;
+
+	for (i = 0; i < rw->nedits; i++) {
+		if (rw->edits[i].off < pos)
+			continue;	/* overlapping, or before from */
+		if (rf_buf_append(out, rw->data + pos,
+		    rw->edits[i].off - pos) != 0 ||
+		    rf_buf_append(out, rw->edits[i].data,
+		    rw->edits[i].len) != 0)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		pos = rw->edits[i].end;
+	}
+	if (pos <= rw->len && rf_buf_append(out, rw->data + pos,
+	    rw->len - pos) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return RF_OK;
+}
+
+void
+rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st)
+{
+	st->links = rw->links;
+	st->bugs = rw->bugs;
+	st->unsub = rw->unsub;
+	st->skipped = rw->skipped;
+	st->limits_hit = rw->limits_hit;
+}
