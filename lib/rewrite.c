@@ -184,6 +184,8 @@ rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
 	k->subst[k->nsubst].to = to;
 	k->subst[k->nsubst].text = text;
 	k->subst[k->nsubst].hash = h;
+	if (rf__rewrite_note(k, &k->subst[k->nsubst]) != 0)
+		return -1;
 	index_put(k, k->nsubst);
 	k->nsubst++;
 	return 0;
@@ -269,6 +271,7 @@ rf_rewrite_free(rf_rewrite *rw)
 	free(rw->edits);
 	free(rw->subst);
 	free(rw->slot);
+	free(rw->lens);
 	free(rw);
 }
 

@@ -15,8 +15,16 @@
 struct rf__subst {
 	const char *from, *to;
 	int text;		/* rf_rewrite_add: anywhere, any ASCII case */
-	uint64_t hash;		/* XXH3 of from */
+	uint64_t hash;		/* XXH3 of from: the key of the one index */
+	size_t fl, tl;		/* strlen of from, to */
+	size_t afl;		/* strlen of from's "&amp;" form, 0 when it has
+				 * none (no '&', or text) */
 };
+
+/* Bits of rf_rewrite.lens[n]: a from (PLAIN) or the "&amp;" form of one
+ * (AMP) is n bytes long. */
+#define RF__LEN_PLAIN 1u
+#define RF__LEN_AMP 2u
 
 /* One region of the original replaced. */
 struct rf__edit {
@@ -33,6 +41,11 @@ struct rf_rewrite {
 	size_t *slot;		/* index of subst by from: open addressing,
 				 * 1 + subst index, 0 empty; mask + 1 slots */
 	size_t mask;
+	unsigned char *lens;	/* RF__LEN_* of each length < nlens */
+	size_t nlens;		/* 1 + the longest from or "&amp;" form */
+	size_t minfl;		/* the shortest from that is not empty */
+	int loop;		/* a substitution the one pass cannot make
+				 * (text, or a byte no URL has) */
 	size_t links, bugs;	/* links rewritten, web bugs emptied */
 	int unsub;		/* List-Unsubscribe carries a code */
 	struct rf__edit *edits;	/* sorted by off after prepare */
@@ -54,11 +67,17 @@ struct rf_rewrite {
 int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,
 		      const char *to, int text);
 
+/* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl), one
+ * of rw's substitutions, noted in s and rw (lens, minfl, loop).  0, or -1
+ * when out of memory. */
+int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
+
 /* rf__rewrite_leaf: rw's replacements made in the decoded text *buf of a
  * leaf (html: an HTML one), in the order of the substitutions (each, then
  * in HTML its form with '&' written "&amp;"), as
- * rf__rewrite_replace_all would make them one after another (a faster
- * way when it gives the same bytes).  1 when *buf changed (a new array;
+ * rf__rewrite_replace_all would make them one after another (in one
+ * pass over the text, the substitutions looked up in rw's index, when
+ * that gives the same bytes: rf__rewrite_one_pass).  1 when *buf changed (a new array;
  * the old one is freed), 0 when not, -1 when out of memory (nothing
  * replaced).  *count counts the occurrences replaced. */
 int rf__rewrite_leaf(rf_rewrite *rw, int html, GByteArray **buf,

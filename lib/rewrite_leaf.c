@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <xxhash.h>
 
 #include "rewrite_int.h"
 
@@ -96,234 +97,226 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 	return 1;
 }
 
-/* One replacement of the sequence a text leaf gets: a substitution, or
- * (in HTML) its form with '&' written "&amp;". */
-struct pat {
-	const char *from, *to;
-	size_t fl, tl;
-	int text;		/* as struct subst */
-	uint64_t h;		/* run_hash of from (replace_runs) */
-	char *afrom, *ato;	/* the "&amp;" forms (malloc), owned */
-};
-
-/* pats_make: the replacements clean_leaf makes in a leaf (html: an HTML
- * one), in the order it makes them: each substitution, then (html, not
- * text, from has '&') its "&amp;" form when that could be made.  Empty
- * froms (no effect) are left out.  *n set; NULL when out of memory. */
-static struct pat *
-pats_make(const rf_rewrite *c, int html, size_t *n)
+/* amp_count: the '&' of s[0..n). */
+static size_t
+amp_count(const char *s, size_t n)
 {
-	struct pat *p = calloc(2 * c->nsubst + 1, sizeof(*p));
-	size_t i, k = 0;
+	const char *e = s + n;
+	size_t k = 0;
 
-	if (p == NULL)
-		return NULL;
-	for (i = 0; i < c->nsubst; i++) {
-		const struct rf__subst *s = &c->subst[i];
-
-		if (s->from[0] != '\0') {
-			p[k].from = s->from;
-			p[k].to = s->to;
-			p[k].text = s->text;
-			k++;
-		}
-		if (!html || s->text || strchr(s->from, '&') == NULL)
-			continue;
-		if ((p[k].afrom = rf__rewrite_amp_form(s->from)) == NULL)
-			continue;
-		if ((p[k].ato = rf__rewrite_amp_form(s->to)) == NULL) {
-			free(p[k].afrom);
-			p[k].afrom = NULL;
-			continue;
-		}
-		p[k].from = p[k].afrom;
-		p[k].to = p[k].ato;
+	while (s < e && (s = memchr(s, '&', (size_t)(e - s))) != NULL) {
 		k++;
+		s++;
 	}
-	for (i = 0; i < k; i++) {
-		p[i].fl = strlen(p[i].from);
-		p[i].tl = strlen(p[i].to);
-	}
-	*n = k;
-	return p;
+	return k;
 }
 
-/* pats_free: p (n of them) and the strings it owns; NULL allowed. */
-static void
-pats_free(struct pat *p, size_t n)
-{
-	size_t i;
-
-	if (p == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		free(p[i].afrom);
-		free(p[i].ato);
-	}
-	free(p);
-}
-
-/* replace_seq: replace_all for each of p[0..n) in turn (the reference
- * replace_runs must equal); 1 when *buf changed, else 0. */
+/* url_only: s[0..n) is made of url_char bytes. */
 static int
-replace_seq(const struct pat *p, size_t n, GByteArray **buf, size_t *count)
+url_only(const char *s, size_t n)
 {
 	size_t i;
-	int changed = 0;
 
 	for (i = 0; i < n; i++)
-		changed |= rf__rewrite_replace_all(buf, p[i].from, p[i].to,
-		    p[i].text, count);
-	return changed;
-}
-
-#define RUN_MUL 0x9e3779b97f4a7c15ULL
-
-/* run_hash: s[0..n) as replace_runs hashes a run's suffix: s[0] +
- * M s[1] + M^2 s[2] ... (mod 2^64), so that each suffix of a run takes
- * one step from the next shorter one. */
-static uint64_t
-run_hash(const char *s, size_t n)
-{
-	uint64_t h = 0;
-
-	while (n > 0)
-		h = (unsigned char)s[--n] + RUN_MUL * h;
-	return h;
-}
-
-/* run_slot: the first slot of hash h in a table of mask + 1 slots. */
-static size_t
-run_slot(uint64_t h, size_t mask)
-{
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	return (size_t)(h ^ (h >> 32)) & mask;
-}
-
-/* runs_ok: replace_runs gives what replace_seq gives for p[0..n): no
- * replacement in any case (text), and every from and to made of
- * url_char bytes only (uc: url_char of each byte value). */
-static int
-runs_ok(const struct pat *p, size_t n, const unsigned char *uc)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		if (p[i].text)
+		if (!url_char((unsigned char)s[i]))
 			return 0;
-		for (j = 0; j < p[i].fl; j++)
-			if (!uc[(unsigned char)p[i].from[j]])
-				return 0;
-		for (j = 0; j < p[i].tl; j++)
-			if (!uc[(unsigned char)p[i].to[j]])
-				return 0;
-	}
 	return 1;
 }
 
-/* struct runs: the replacements of replace_runs, indexed. */
-struct runs {
-	const struct pat *p;
-	size_t n;
-	size_t *slot;		/* p by run_hash: open addressing, 1 + index,
-				 * 0 empty; mask + 1 slots */
-	size_t mask;
-	size_t minfl, maxfl;	/* the shortest and longest from */
-	unsigned char *lens;	/* lens[k]: a from is k bytes (k <= maxfl) */
-};
-
-/* run_first: the first of p[next..n) (index into p, n when none) whose
- * from is a suffix r[b..rl) of the run r[0..rl) that starts at 0 or
- * after a '='; *at set to its b. */
-static size_t
-run_first(const struct runs *x, const char *r, size_t rl, size_t next,
-	  size_t *at)
+int
+rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 {
-	const struct pat *p = x->p;
-	size_t b, best = x->n, stop = rl > x->maxfl ? rl - x->maxfl : 0, j, s;
-	const char *e, *end;
-	uint64_t h = 0;
-	int maybe;
+	size_t need;
+	unsigned char *l;
 
-	/* first, without hashing: a from as long as one of the suffixes
-	 * (every from has a byte: an emptied run, maybe NULL, ends here) */
-	if (rl < x->minfl || rl == 0)
-		return best;
-	end = r + rl - 1;
-	maybe = stop == 0 && x->lens[rl];
-	for (e = r + (stop > 0 ? stop - 1 : 0); !maybe && e < end &&
-	    (e = memchr(e, '=', (size_t)(end - e))) != NULL; e++)
-		maybe = x->lens[end - e];
-	if (!maybe)
-		return best;
-	b = rl;
-	while (b > stop) {
-		b--;
-		h = (unsigned char)r[b] + RUN_MUL * h;
-		if (b > 0 && r[b - 1] != '=')
-			continue;
-		for (s = run_slot(h, x->mask); (j = x->slot[s]) != 0;
-		    s = (s + 1) & x->mask) {
-			j--;
-			if (j >= next && j < best && p[j].h == h &&
-			    p[j].fl == rl - b && memcmp(p[j].from, r + b,
-			    rl - b) == 0) {
-				best = j;
-				*at = b;
-			}
-		}
+	s->fl = strlen(s->from);
+	s->tl = strlen(s->to);
+	s->afl = s->text ? 0 : s->fl + 4 * amp_count(s->from, s->fl);
+	if (s->afl == s->fl)
+		s->afl = 0;	/* no '&': no "&amp;" form */
+	if (s->fl == 0)
+		return 0;	/* replaces nothing */
+	if (s->text || !url_only(s->from, s->fl) || !url_only(s->to, s->tl))
+		rw->loop = 1;
+	need = (s->afl > s->fl ? s->afl : s->fl) + 1;
+	if (need > rw->nlens) {
+		if ((l = realloc(rw->lens, need)) == NULL)
+			return -1;
+		memset(l + rw->nlens, 0, need - rw->nlens);
+		rw->lens = l;
+		rw->nlens = need;
 	}
+	rw->lens[s->fl] |= RF__LEN_PLAIN;
+	if (s->afl > 0)
+		rw->lens[s->afl] |= RF__LEN_AMP;
+	if (rw->minfl == 0 || s->fl < rw->minfl)
+		rw->minfl = s->fl;
+	return 0;
+}
+
+/* replace_seq: the loop: for each substitution in turn, every standalone
+ * occurrence of its from, then in HTML (not text, from has '&') of its
+ * "&amp;" form, when that could be made, replaced in the whole text (the
+ * reference replace_runs must equal); 1 when *buf changed, else 0. */
+static int
+replace_seq(const rf_rewrite *c, int html, GByteArray **buf, size_t *count)
+{
+	const struct rf__subst *s;
+	char *af, *at;
+	size_t i;
+	int changed = 0;
+
+	for (i = 0; i < c->nsubst; i++) {
+		s = &c->subst[i];
+		changed |= rf__rewrite_replace_all(buf, s->from, s->to,
+		    s->text, count);
+		if (!html || s->afl == 0)
+			continue;
+		if ((af = rf__rewrite_amp_form(s->from)) != NULL &&
+		    (at = rf__rewrite_amp_form(s->to)) != NULL) {
+			changed |= rf__rewrite_replace_all(buf, af, at, 0,
+			    count);
+			free(at);
+		}
+		free(af);
+	}
+	return changed;
+}
+
+/* put_amp: s[0..n) appended to b, each '&' written "&amp;". */
+static void
+put_amp(GByteArray *b, const char *s, size_t n)
+{
+	const char *e = s + n, *q;
+
+	while (s < e && (q = memchr(s, '&', (size_t)(e - s))) != NULL) {
+		g_byte_array_append(b, (const guint8 *)s, (size_t)(q - s));
+		g_byte_array_append(b, (const guint8 *)"&amp;", 5);
+		s = q + 1;
+	}
+	g_byte_array_append(b, (const guint8 *)s, (size_t)(e - s));
+}
+
+/* The replacements of a leaf in their order: substitution i is 2 i, its
+ * "&amp;" form (in HTML) 2 i + 1. */
+#define NONE SIZE_MAX
+
+/* look_up: the lowest replacement >= next and < *best whose from is
+ * s[0..n) (amp: the "&amp;" form of a from that is s), looked up in the
+ * rewrite's one index (XXH3 of from); *best lowered to it. */
+static void
+look_up(const rf_rewrite *c, const char *s, size_t n, int amp, size_t next,
+	size_t *best)
+{
+	uint64_t h = XXH3_64bits(s, n);
+	size_t p, j, k;
+
+	if (c->slot == NULL)
+		return;
+	for (p = (size_t)h; (j = c->slot[p & c->mask]) != 0; p++) {
+		const struct rf__subst *x = &c->subst[j - 1];
+
+		k = 2 * (j - 1) + (size_t)amp;
+		if (k >= next && k < *best && x->hash == h && x->fl == n &&
+		    (!amp || x->afl > 0) && memcmp(x->from, s, n) == 0)
+			*best = k;
+	}
+}
+
+/* unamp: s[0..n) with each "&amp;" written '&' into out (n bytes), when
+ * every '&' of s starts "&amp;" (s is then the "&amp;" form of out);
+ * the length, or NONE when s is no such form. */
+static size_t
+unamp(const char *s, size_t n, char *out)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		if (s[i] != '&') {
+			out[o++] = s[i++];
+			continue;
+		}
+		if (n - i < 5 || memcmp(s + i, "&amp;", 5) != 0)
+			return NONE;
+		out[o++] = '&';
+		i += 5;
+	}
+	return o;
+}
+
+/* try_at: the lowest replacement >= next (NONE when none) whose from is
+ * r[b..rl); *best and *at lowered and set.  un: room for nlens bytes. */
+static void
+try_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
+       size_t b, size_t next, char *un, size_t *best, size_t *at)
+{
+	size_t n = rl - b, u, was = *best;
+	unsigned k = c->lens[n] & kinds;
+
+	if (k & RF__LEN_PLAIN)
+		look_up(c, r + b, n, 0, next, best);
+	if ((k & RF__LEN_AMP) && memchr(r + b, '&', n) != NULL &&
+	    (u = unamp(r + b, n, un)) != NONE)
+		look_up(c, un, u, 1, next, best);
+	if (*best != was)
+		*at = b;
+}
+
+/* run_first: the first replacement >= next (NONE when none) whose from
+ * is a suffix r[b..rl) of the run r[0..rl) that starts at 0 or after a
+ * '='; *at set to its b.  Only the suffixes as long as a from are
+ * looked up (kinds: the lens bits of the leaf's replacements). */
+static size_t
+run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
+	  size_t next, char *un, size_t *at)
+{
+	size_t best = NONE, lo, maxfl = c->nlens - 1;
+	const char *e, *end;
+
+	if (rl < c->minfl || rl == 0)
+		return best;
+	lo = rl > maxfl ? rl - maxfl : 0;	/* the first b possible */
+	if (lo == 0 && (c->lens[rl] & kinds))
+		try_at(c, kinds, r, rl, 0, next, un, &best, at);
+	end = r + rl - 1;	/* a '=' there starts nothing */
+	for (e = r + (lo > 0 ? lo - 1 : 0); e < end &&
+	    (e = memchr(e, '=', (size_t)(end - e))) != NULL; e++)
+		if (c->lens[end - e] & kinds)
+			try_at(c, kinds, r, rl, (size_t)(e + 1 - r), next,
+			    un, &best, at);
 	return best;
 }
 
 /* replace_runs: what replace_seq does, in one pass over *buf, when
- * runs_ok(p, n).  Then a standalone occurrence (replace_all) is a suffix
- * of a maximal run of url_char bytes that starts at the run's start or
- * after a '=' in it; replacing it by a `to` of url_char bytes leaves the
- * bytes around the run as they were, so each run changes on its own: it
- * takes, in the order of p, each replacement whose from is such a suffix
- * of the run as it is then.  1 when *buf changed, 0 when not, -1 when
- * out of memory (*buf unchanged). */
+ * !c->loop.  Then a standalone occurrence (replace_all) is a suffix of a
+ * maximal run of url_char bytes that starts at the run's start or after
+ * a '=' in it; replacing it by a `to` of url_char bytes leaves the bytes
+ * around the run as they were, so each run changes on its own: it takes,
+ * in the order of the replacements, each whose from is such a suffix of
+ * the run as it is then.  1 when *buf changed, 0 when not, -1 when out of
+ * memory (*buf unchanged). */
 static int
-replace_runs(struct pat *p, size_t n, const unsigned char *uc,
+replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
 	     GByteArray **buf, size_t *count)
 {
 	GByteArray *in = *buf, *out = NULL, *tmp = NULL;
 	const char *d = (const char *)in->data;
-	struct runs x = { p, n, NULL, 0, SIZE_MAX, 0, NULL };
-	size_t size, i, s, r0, r1, last = 0;
+	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
+	size_t r0, r1, last = 0;
+	char *un;
 
-	for (size = 16; size < 2 * n + 2; size *= 2)
-		;
-	for (i = 0; i < n; i++)
-		if (p[i].fl > x.maxfl)
-			x.maxfl = p[i].fl;
-	for (i = 0; i < n; i++)
-		if (p[i].fl < x.minfl)
-			x.minfl = p[i].fl;
-	if ((x.slot = calloc(size, sizeof(*x.slot))) == NULL ||
-	    (x.lens = calloc(x.maxfl + 1, 1)) == NULL) {
-		free(x.slot);
+	if (c->minfl == 0)
+		return 0;	/* no from replaces anything */
+	if ((un = malloc(c->nlens)) == NULL)
 		return -1;
-	}
-	x.mask = size - 1;
-	for (i = 0; i < n; i++) {
-		p[i].h = run_hash(p[i].from, p[i].fl);
-		for (s = run_slot(p[i].h, x.mask); x.slot[s] != 0;
-		    s = (s + 1) & x.mask)
-			;
-		x.slot[s] = i + 1;
-		x.lens[p[i].fl] = 1;
-	}
 	/* r0: 0 or just after a byte that ends a run; the runs shorter
 	 * than the shortest from are skipped by looking back from the end
 	 * of the shortest from that would start at r0 (each byte is looked
 	 * at at most twice, most of them never) */
 	r0 = 0;
-	while (n > 0 && r0 + x.minfl <= in->len) {
+	while (r0 + c->minfl <= in->len) {
 		const char *r;
-		size_t rl, j, next = 0, at = 0, q = r0 + x.minfl;
+		size_t rl, j, next = 0, at = 0, q = r0 + c->minfl;
 
 		while (q > r0 && uc[(unsigned char)d[q - 1]])
 			q--;
@@ -331,12 +324,15 @@ replace_runs(struct pat *p, size_t n, const unsigned char *uc,
 			r0 = q;
 			continue;
 		}
-		for (r1 = r0 + x.minfl; r1 < in->len &&
+		for (r1 = r0 + c->minfl; r1 < in->len &&
 		    uc[(unsigned char)d[r1]]; r1++)
 			;
 		r = d + r0;
 		rl = r1 - r0;
-		while ((j = run_first(&x, r, rl, next, &at)) < n) {
+		while ((j = run_first(c, kinds, r, rl, next, un, &at)) !=
+		    NONE) {
+			const struct rf__subst *s = &c->subst[j / 2];
+
 			if (tmp == NULL)
 				tmp = g_byte_array_new();
 			if (r != (const char *)tmp->data) {
@@ -345,8 +341,11 @@ replace_runs(struct pat *p, size_t n, const unsigned char *uc,
 			} else {
 				g_byte_array_set_size(tmp, at);
 			}
-			g_byte_array_append(tmp, (const guint8 *)p[j].to,
-			    p[j].tl);
+			if (j % 2 == 0)
+				g_byte_array_append(tmp,
+				    (const guint8 *)s->to, s->tl);
+			else
+				put_amp(tmp, s->to, s->tl);
 			r = (const char *)tmp->data;
 			rl = tmp->len;
 			next = j + 1;
@@ -362,8 +361,7 @@ replace_runs(struct pat *p, size_t n, const unsigned char *uc,
 		}
 		r0 = r1 + 1;
 	}
-	free(x.slot);
-	free(x.lens);
+	free(un);
 	if (tmp != NULL)
 		g_byte_array_free(tmp, TRUE);
 	if (out == NULL)
@@ -378,39 +376,25 @@ replace_runs(struct pat *p, size_t n, const unsigned char *uc,
 int
 rf__rewrite_leaf(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
-	struct pat *p;
-	size_t n = 0, before = *count, i;
-	int changed;
+	size_t before = *count, i;
+	int changed = -1;
 	unsigned char uc[256];
 
-	if ((p = pats_make(c, html, &n)) == NULL)
-		return -1;
 	for (i = 0; i < 256; i++)
 		uc[i] = (unsigned char)url_char((int)i);
-	if (!runs_ok(p, n, uc) || (changed = replace_runs(p, n, uc, buf,
-	    count)) < 0) {
+	if (!c->loop)
+		changed = replace_runs(c, html, uc, buf, count);
+	if (changed < 0) {
 		*count = before;
-		changed = replace_seq(p, n, buf, count);
+		changed = replace_seq(c, html, buf, count);
 	}
-	pats_free(p, n);
 	return changed;
 }
 
 int
 rf__rewrite_one_pass(const rf_rewrite *c)
 {
-	struct pat *p;
-	size_t n = 0, i;
-	unsigned char uc[256];
-	int ok;
-
-	if ((p = pats_make(c, 0, &n)) == NULL)
-		return 0;
-	for (i = 0; i < 256; i++)
-		uc[i] = (unsigned char)url_char((int)i);
-	ok = runs_ok(p, n, uc);
-	pats_free(p, n);
-	return ok;
+	return !c->loop;
 }
 
 GByteArray *
