@@ -12,13 +12,28 @@
 
 #include "rewrite_int.h"
 
-/* url_char: may continue a URL (so a match followed by it is only the
- * start of a longer URL). */
+/* URL_BYTES[c]: c may continue a URL (so a match followed by it is only
+ * the start of a longer URL): a letter, a digit, one of
+ * "-._~/?#[]@!$&*+=%:;", or NUL (as strchr finds it in that list). */
+#define D10(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
+	[c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1, [c + 8] = 1, \
+	[c + 9] = 1
+static const unsigned char URL_BYTES[256] = {
+	[0] = 1, ['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1, ['/'] = 1,
+	['?'] = 1, ['#'] = 1, ['['] = 1, [']'] = 1, ['@'] = 1, ['!'] = 1,
+	['$'] = 1, ['&'] = 1, ['*'] = 1, ['+'] = 1, ['='] = 1, ['%'] = 1,
+	[':'] = 1, [';'] = 1,
+	D10('0'), D10('A'), D10('K'), ['U'] = 1, ['V'] = 1, ['W'] = 1,
+	['X'] = 1, ['Y'] = 1, ['Z'] = 1, D10('a'), D10('k'), ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+#undef D10
+
+/* url_char: URL_BYTES of c (0-255). */
 static int
 url_char(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr("-._~/?#[]@!$&*+=%:;", c) != NULL;
+	return URL_BYTES[c & 0xff];
 }
 
 char *
@@ -376,14 +391,11 @@ replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
 int
 rf__rewrite_leaf(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
-	size_t before = *count, i;
+	size_t before = *count;
 	int changed = -1;
-	unsigned char uc[256];
 
-	for (i = 0; i < 256; i++)
-		uc[i] = (unsigned char)url_char((int)i);
 	if (!c->loop)
-		changed = replace_runs(c, html, uc, buf, count);
+		changed = replace_runs(c, html, URL_BYTES, buf, count);
 	if (changed < 0) {
 		*count = before;
 		changed = replace_seq(c, html, buf, count);
@@ -402,33 +414,47 @@ rf__rewrite_encode(GMimeContentEncoding enc, const GByteArray *content,
 		   int crlf)
 {
 	GMimeEncoding state;
-	GByteArray *lf = g_byte_array_new(), *out = g_byte_array_new();
-	size_t i, n;
-	char *tmp;
+	GByteArray *lf, *out;
+	const guint8 *s = content->data, *e = s + content->len, *q;
+	size_t n;
+	char *tmp, *t, *te, *nl;
 
 	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
 	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		out = g_byte_array_sized_new((guint)content->len);
 		g_byte_array_append(out, content->data, content->len);
-		g_byte_array_free(lf, TRUE);
 		return out;
 	}
-	/* quoted-printable encodes text lines: give it LF line ends */
-	for (i = 0; i < content->len; i++)
-		if (!(enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
-		    content->data[i] == '\r' && i + 1 < content->len &&
-		    content->data[i + 1] == '\n'))
-			g_byte_array_append(lf, &content->data[i], 1);
+	/* quoted-printable encodes text lines: give it LF line ends (the
+	 * CR of each CRLF left out), a block at a time */
+	lf = g_byte_array_sized_new((guint)content->len);
+	while (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && s < e &&
+	    (q = memchr(s, '\r', (size_t)(e - s))) != NULL) {
+		if (q + 1 < e && q[1] == '\n') {
+			g_byte_array_append(lf, s, (guint)(q - s));
+			s = q + 1;	/* from the LF on */
+		} else {
+			g_byte_array_append(lf, s, (guint)(q + 1 - s));
+			s = q + 1;
+		}
+	}
+	if (s < e)
+		g_byte_array_append(lf, s, (guint)(e - s));
 	g_mime_encoding_init_encode(&state, enc);
 	tmp = g_malloc(g_mime_encoding_outlen(&state, lf->len) + 16);
 	n = g_mime_encoding_flush(&state, (const char *)lf->data, lf->len,
 	    tmp);
-	for (i = 0; i < n; i++) {
-		if (tmp[i] == '\n' && crlf)
-			g_byte_array_append(out, (const guint8 *)"\r", 1);
-		g_byte_array_append(out, (const guint8 *)&tmp[i], 1);
+	/* the encoder's lines end in LF: CRLF when crlf, a line at a time
+	 * (room for a CR per line of 64 bytes or more) */
+	out = g_byte_array_sized_new((guint)(n + (crlf ? n / 64 + 2 : 0)));
+	for (t = tmp, te = tmp + n; crlf && t < te &&
+	    (nl = memchr(t, '\n', (size_t)(te - t))) != NULL; t = nl + 1) {
+		g_byte_array_append(out, (const guint8 *)t, (guint)(nl - t));
+		g_byte_array_append(out, (const guint8 *)"\r\n", 2);
 	}
+	if (t < te)
+		g_byte_array_append(out, (const guint8 *)t, (guint)(te - t));
 	g_free(tmp);
 	g_byte_array_free(lf, TRUE);
 	return out;
 }
-
