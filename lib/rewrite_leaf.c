@@ -259,8 +259,9 @@ unamp(const char *s, size_t n, char *out)
 	return o;
 }
 
-/* try_at: the lowest replacement >= next (NONE when none) whose from is
- * r[b..rl); *best and *at lowered and set.  un: room for nlens bytes. */
+/* try_at: when a replacement >= next and < *best has the from r[b..rl)
+ * (kinds: which of the lens bits to look up), *best lowered to the lowest
+ * such and *at set to b.  un: room for nlens bytes. */
 static void
 try_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
        size_t b, size_t next, char *un, size_t *best, size_t *at)

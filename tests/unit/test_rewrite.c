@@ -359,6 +359,56 @@ test_encode(void **state)
 	g_byte_array_free(t, TRUE);
 }
 
+/* test_max_edits: a message of three text parts, each with "secret":
+ * every part rewritten by default; with max_rewrite_edits 2 the first
+ * two only, the third kept byte for byte and RF_LIMIT_REWRITE_EDITS
+ * reported; the bytes around the parts (headers, boundaries) kept. */
+static void
+test_max_edits(void **state)
+{
+	static const char msg[] =
+	    "From: a@example.org\nTo: b@example.org\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n\none secret here\n"
+	    "--b\nContent-Type: text/plain\n\ntwo secret here\n"
+	    "--b\nContent-Type: text/plain\n\nthree secret here\n"
+	    "--b--\n";
+	rf_limits lim;
+	rf_rewrite *rw;
+	rf_rewrite_stats st;
+	rf_buf out;
+	unsigned max, k;
+	char *want, *p;
+
+	for (max = 2; max <= 3; max++) {
+		rf_limits_default(&lim);
+		if (max == 2)
+			lim.max_rewrite_edits = 2;
+		assert_int_equal(rf_rewrite_new(&lim, &rw, NULL), RF_OK);
+		assert_int_equal(rf_rewrite_add(rw, "SECRET", "[gone]", NULL),
+		    RF_OK);
+		assert_int_equal(rf_rewrite_prepare(rw, msg, sizeof(msg) - 1,
+		    NULL), RF_OK);
+		rf_rewrite_get_stats(rw, &st);
+		assert_int_equal(rf_rewrite_edits(rw), max);
+		assert_int_equal(st.limits_hit, max == 2 ?
+		    RF_LIMIT_REWRITE_EDITS : 0);
+		assert_int_equal(st.skipped, 0);
+		rf_buf_init(&out, 0);
+		assert_int_equal(rf_rewrite_write(rw, 0, &out, NULL), RF_OK);
+		want = strdup(msg);
+		assert_non_null(want);
+		for (p = want, k = 0; k < max && (p = strstr(p, "secret")) !=
+		    NULL; p++, k++)
+			memcpy(p, "[gone]", 6);
+		assert_int_equal(out.len, sizeof(msg) - 1);
+		assert_memory_equal(out.data, want, out.len);
+		free(want);
+		rf_buf_free(&out);
+		rf_rewrite_free(rw);
+	}
+}
+
 int
 main(void)
 {
@@ -366,6 +416,7 @@ main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_encode),
+		cmocka_unit_test(test_max_edits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
