@@ -1,6 +1,6 @@
 /*
  * bytescan.h - private to libredflag: the search for the first of a few
- * byte values, shared by the URL splitter (rewrite.c), the search for
+ * byte values, shared by the URL splitter (url_clean.c), the search for
  * URLs in text (url_text.c) and the check for url() in CSS (css.c); the
  * SSE2 test of bytes in a range (rcpt_codes.c, fingerprint.c); the run of
  * ASCII letters and digits in 8 bytes (fingerprint.c), SSE2 and portable.

@@ -343,7 +343,7 @@ unsigned rf__html_names_slot(unsigned h);
  * px, or -1 (absent, percentage, not a number). */
 int rf__html_dimension(const char *v);
 
-/* --- tracking codes (rules.c, rcpt_codes.c, rewrite.c, tracking.c,
+/* --- tracking codes (rules.c, rcpt_codes.c, url_clean.c, tracking.c,
  * tracking_message.c, tracking_campaign.c) --- */
 #include <redflag/tracking.h>
 

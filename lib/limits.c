@@ -43,6 +43,8 @@ static const struct limit_def defs[RF_LIMIT__COUNT] = {
 	  "tracking redirects unwrapped inside one link" },
 	{ "max_url_tokens", UN(max_url_tokens), 64, 100000,
 	  "tracking tokens kept per link" },
+	{ "max_rewrite_edits", UN(max_rewrite_edits), 4096, 1000000,
+	  "text parts rewritten per message (clean, milter, filter)" },
 };
 
 static void

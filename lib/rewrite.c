@@ -1,539 +1,395 @@
 /*
- * rewrite.c - URLs taken apart by byte ranges, percent-decoding that
- * remembers where each byte came from, the destination a tracking
- * redirect carries, and the clean form of a link (docs/tracking.md).
- * Nothing here fetches or resolves anything.
+ * rewrite.c - a message written back with its tracking links neutralised
+ * (redflag/rewrite.h): the substitutions collected from the analysed
+ * links, the text leaves located in the original bytes, their
+ * replacements (rewrite_leaf.c) recorded as edits, the edited message
+ * written.  docs/tracking.md, "Rewriting a message".
  */
-#include <ctype.h>
+#include <gmime/gmime.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <xxhash.h>
 
-#include "internal.h"
-#include "bytescan.h"
+#include "rewrite_int.h"
 
-/* Decoding rounds tried to find a wrapped destination ("%253A"). */
-#define DEST_DECODE_ROUNDS 3
-
+/* grow_edits: room for more edits in c (up to max_edits); 0, or -1
+ * when out of memory. */
 static int
-is_scheme_char(int c)
+grow_edits(rf_rewrite *c)
 {
-	return isalnum(c) || c == '+' || c == '-' || c == '.';
+	size_t cap = c->edcap * 2 + 16;
+	struct rf__edit *e;
+
+	if (cap > c->max_edits)
+		cap = c->max_edits;
+	if ((e = realloc(c->edits, cap * sizeof(*e))) == NULL)
+		return -1;
+	c->edits = e;
+	c->edcap = cap;
+	return 0;
+}
+
+/* clean_leaf: part's replacements recorded as an edit of c, when it is a
+ * text leaf whose bytes are located in c->data and something changes. */
+static void
+clean_leaf(rf_rewrite *c, GMimePart *part)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeContentType *ct;
+	GMimeStream *src, *mem;
+	GByteArray *content, *enc;
+	size_t start, end, before = c->replaced;
+	int changed, html, crlf;
+
+	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	if (w == NULL || ct == NULL || !g_mime_content_type_is_type(ct,
+	    "text", "*"))
+		return;
+	html = g_mime_content_type_is_type(ct, "text", "html");
+	if (!html && !g_mime_content_type_is_type(ct, "text", "plain"))
+		return;
+	src = g_mime_data_wrapper_get_stream(w);
+	if (src == NULL || src->bound_start < 0 || src->bound_end < 0 ||
+	    (size_t)src->bound_end > c->len ||
+	    src->bound_start > src->bound_end) {
+		c->skipped++;
+		return;
+	}
+	if (c->nedits == c->max_edits) {
+		/* no room to record a change: not decoded */
+		c->limits_hit |= RF_LIMIT_REWRITE_EDITS;
+		return;
+	}
+	if (c->nedits == c->edcap && grow_edits(c) != 0) {
+		c->skipped++;
+		return;
+	}
+	start = (size_t)src->bound_start;
+	end = (size_t)src->bound_end;
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(w, mem);
+	content = g_byte_array_new();
+	g_byte_array_append(content,
+	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->data,
+	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len);
+	g_object_unref(mem);
+	if ((changed = rf__rewrite_leaf(c, html, &content, &c->replaced)) < 0)
+		c->skipped++;
+	if (changed <= 0) {
+		c->replaced = before;
+		g_byte_array_free(content, TRUE);
+		return;
+	}
+	crlf = memmem(c->data + start, end - start, "\r\n", 2) != NULL;
+	enc = rf__rewrite_encode(g_mime_part_get_content_encoding(part),
+	    content, crlf);
+	/* keep the line end that closed the original region */
+	if (end > start && c->data[end - 1] == '\n' && (enc->len == 0 ||
+	    enc->data[enc->len - 1] != '\n'))
+		g_byte_array_append(enc, (const guint8 *)(crlf ? "\r\n" : "\n"),
+		    crlf ? 2 : 1);
+	c->edits[c->nedits].off = start;
+	c->edits[c->nedits].end = end;
+	c->edits[c->nedits].len = enc->len;
+	c->edits[c->nedits].data = (char *)g_byte_array_free(enc, FALSE);
+	c->nedits++;
+	g_byte_array_free(content, TRUE);
+}
+
+/* walk: clean_leaf on every leaf of obj, embedded messages included (at
+ * most 64 levels down). */
+static void
+walk(rf_rewrite *c, GMimeObject *obj, unsigned depth)
+{
+	int i, n;
+
+	if (obj == NULL || depth > 64)
+		return;
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n; i++)
+			walk(c, g_mime_multipart_get_part(GMIME_MULTIPART(obj),
+			    i), depth + 1);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *em = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+
+		if (em != NULL)
+			walk(c, g_mime_message_get_mime_part(em), depth + 1);
+	} else if (GMIME_IS_PART(obj)) {
+		clean_leaf(c, GMIME_PART(obj));
+	}
+}
+
+/* index_put: subst[i] into the index (which has room). */
+static void
+index_put(rf_rewrite *k, size_t i)
+{
+	size_t h = (size_t)k->subst[i].hash;
+
+	while (k->slot[h & k->mask] != 0)
+		h++;
+	k->slot[h & k->mask] = i + 1;
+}
+
+/* has_from: a substitution of from (hash h) is already there.  (The index
+ * spares the comparison with every one: a message's links times the
+ * recipients its links are collected for.) */
+static int
+has_from(const rf_rewrite *k, const char *from, uint64_t h)
+{
+	size_t j, p = (size_t)h;
+
+	if (k->slot == NULL)
+		return 0;
+	for (;; p++) {
+		if ((j = k->slot[p & k->mask]) == 0)
+			return 0;
+		if (k->subst[j - 1].hash == h &&
+		    strcmp(k->subst[j - 1].from, from) == 0)
+			return 1;
+	}
+}
+
+int
+rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
+		  const char *to, int text)
+{
+	size_t i, size;
+
+	if (k->nsubst == k->cap) {
+		struct rf__subst *v = realloc(k->subst, (k->cap * 2 + 16) *
+		    sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		k->subst = v;
+		k->cap = k->cap * 2 + 16;
+	}
+	if (k->slot == NULL || 2 * (k->nsubst + 1) > k->mask + 1) {
+		size_t *slot;
+
+		for (size = 32; size < 4 * (k->nsubst + 1); size *= 2)
+			;
+		if ((slot = calloc(size, sizeof(*slot))) == NULL)
+			return -1;
+		free(k->slot);
+		k->slot = slot;
+		k->mask = size - 1;
+		for (i = 0; i < k->nsubst; i++)
+			index_put(k, i);
+	}
+	k->subst[k->nsubst].from = from;
+	k->subst[k->nsubst].to = to;
+	k->subst[k->nsubst].text = text;
+	k->subst[k->nsubst].hash = h;
+	if (rf__rewrite_note(k, &k->subst[k->nsubst]) != 0)
+		return -1;
+	index_put(k, k->nsubst);
+	k->nsubst++;
+	return 0;
+}
+
+/* collect: l's substitution into arg (an rf_rewrite), as rf_tracking_walk
+ * calls it; 0, or -1 when it failed (k->st, k->err set). */
+static int
+collect(rf_link *l, void *arg)
+{
+	rf_rewrite *k = arg;
+	const char *clean = l->clean;
+	uint64_t h = 0;
+	size_t i;
+
+	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
+		return 0;
+	if (l->kind != RF_LINK_HEADER) {
+		/* once collected (for an earlier recipient, or an equal
+		 * link), nothing more to do */
+		h = XXH3_64bits(l->url, strlen(l->url));
+		if (has_from(k, l->url, h))
+			return 0;
+	}
+	if (k->known && l->kind != RF_LINK_HEADER) {
+		/* only known tracking parameters and web bugs */
+		if (clean[0] != '\0' && (k->st = rf_tracking_clean_known(
+		    k->rules, k->arena, l, &clean, k->err)) != RF_OK)
+			return -1;
+		if (strcmp(clean, l->url) == 0)
+			return 0;
+	}
+	if (l->kind == RF_LINK_HEADER) {
+		for (i = 0; i < l->nreasons; i++)
+			if (strncmp(l->reasons[i], "known-param:utm", 15) != 0)
+				k->unsub = 1;
+		return 0;
+	}
+	if (rf__rewrite_subst(k, l->url, h, clean, 0) != 0) {
+		k->st = rf_error_set(k->err, RF_ENOMEM, "out of memory");
+		return -1;
+	}
+	if (clean[0] == '\0')
+		k->bugs++;
+	else
+		k->links++;
+	return 0;
+}
+
+/* sort_edits: qsort order of edits, by offset. */
+static int
+sort_edits(const void *x, const void *y)
+{
+	const struct rf__edit *a = x, *b = y;
+
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+rf_status
+rf_rewrite_new(const rf_limits *limits, rf_rewrite **out, rf_error *err)
+{
+	rf_limits def;
+
+	if (limits == NULL) {
+		rf_limits_default(&def);
+		limits = &def;
+	}
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	(*out)->max_edits = limits->max_rewrite_edits;
+	return RF_OK;
 }
 
 void
-rf__url_split(const char *s, size_t len, struct rf__url *u)
-{
-	size_t i = 0, auth_end, at, p;
-	const char *q;
-
-	memset(u, 0, sizeof(*u));
-	u->s = s;
-	u->len = len;
-	/* scheme */
-	if (len > 0 && isalpha((unsigned char)s[0])) {
-		for (i = 1; i < len && is_scheme_char((unsigned char)s[i]);
-		    i++)
-			;
-		if (i < len && s[i] == ':')
-			i++;
-		else
-			i = 0;
-	}
-	if (len - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
-		i += 2;
-		u->has_auth = 1;
-	} else if (i == 0 && len >= 4 && strncasecmp(s, "www.", 4) == 0) {
-		u->has_auth = 1;
-	}
-	if (u->has_auth) {
-		auth_end = rf__span_until(s, i, len, '/', '?', '#', '\\');
-		q = memrchr(s + i, '@', auth_end - i);	/* the last '@' */
-		at = q != NULL ? (size_t)(q - s) : auth_end;
-		if (at < auth_end) {
-			u->has_ui = 1;
-			u->ui_off = i;
-			u->ui_len = at - i;
-			i = at + 1;
-		}
-		u->host_off = i;
-		if (i < auth_end && s[i] == '[') {
-			for (p = i; p < auth_end && s[p] != ']'; p++)
-				;
-			if (p < auth_end)
-				p++;
-		} else {
-			q = memchr(s + i, ':', auth_end - i);
-			p = q != NULL ? (size_t)(q - s) : auth_end;
-		}
-		u->host_len = p - i;
-		i = auth_end;
-	}
-	u->path_off = i;
-	i = rf__span_until(s, i, len, '?', '#', '#', '#');
-	u->path_len = i - u->path_off;
-	if (i < len && s[i] == '?') {
-		u->has_query = 1;
-		u->query_off = ++i;
-		i = rf__span_until(s, i, len, '#', '#', '#', '#');
-		u->query_len = i - u->query_off;
-	}
-	if (i < len && s[i] == '#') {
-		u->has_frag = 1;
-		u->frag_off = i + 1;
-		u->frag_len = len - u->frag_off;
-	}
-}
-
-int
-rf__pct_decode(rf_arena *a, const char *s, size_t len, const size_t *beg0,
-	       const size_t *end0, struct rf__decoded *out)
-{
-	size_t i, o = 0;
-	int h, l;
-
-	out->s = rf_arena_alloc(a, len + 1);
-	out->beg = rf_arena_array(a, len + 1, sizeof(size_t));
-	out->end = rf_arena_array(a, len + 1, sizeof(size_t));
-	if (out->s == NULL || out->beg == NULL || out->end == NULL)
-		return -1;
-	for (i = 0; i < len; i++, o++) {
-		out->beg[o] = beg0 != NULL ? beg0[i] : i;
-		if (s[i] == '%' && i + 2 < len &&
-		    (h = rf__hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (l = rf__hexval((unsigned char)s[i + 2])) >= 0) {
-			out->s[o] = (char)(h * 16 + l);
-			i += 2;
-		} else {
-			out->s[o] = s[i];
-		}
-		out->end[o] = end0 != NULL ? end0[i] : i + 1;
-	}
-	out->s[o] = '\0';
-	out->len = o;
-	return 0;
-}
-
-int
-rf__next_param(const char *q, size_t qlen, size_t *pos, size_t *off,
-	   size_t *plen, size_t *nlen, size_t *voff, size_t *vlen)
-{
-	size_t i = *pos, e;
-	const char *eq;
-
-	while (i < qlen && (q[i] == '&' || q[i] == ';'))
-		i++;
-	if (i >= qlen)
-		return 0;
-	e = rf__span_until(q, i, qlen, '&', ';', ';', ';');
-	*off = i;
-	*plen = e - i;
-	eq = memchr(q + i, '=', e - i);
-	*nlen = eq != NULL ? (size_t)(eq - (q + i)) : e - i;
-	*voff = i + *nlen + (i + *nlen < e ? 1 : 0);
-	*vlen = e - *voff;
-	*pos = e;
-	return 1;
-}
-
-/* starts_http: s (n bytes), percent-decoded up to DEST_DECODE_ROUNDS
- * times, starts with "http://" or "https://". */
-static int
-starts_http(const char *s, size_t n)
-{
-	char a[64], b[64];
-	size_t i, o, k, m;
-	int h, l, round;
-
-	m = n < sizeof(a) ? n : sizeof(a);
-	memcpy(a, s, m);
-	for (round = 0; ; round++) {
-		if ((m >= 7 && strncasecmp(a, "http://", 7) == 0) ||
-		    (m >= 8 && strncasecmp(a, "https://", 8) == 0))
-			return 1;
-		if (round == DEST_DECODE_ROUNDS || memchr(a, '%', m) == NULL)
-			return 0;
-		for (i = 0, o = 0; i < m; i++, o++) {
-			if (a[i] == '%' && i + 2 < m &&
-			    (h = rf__hexval((unsigned char)a[i + 1])) >= 0 &&
-			    (l = rf__hexval((unsigned char)a[i + 2])) >= 0) {
-				b[o] = (char)(h * 16 + l);
-				i += 2;
-			} else {
-				b[o] = a[i];
-			}
-		}
-		for (k = 0; k < o; k++)
-			a[k] = b[k];
-		m = o;
-	}
-}
-
-int
-rf__url_destination(const rf_rules *r, const struct rf__url *u, int generic,
-		    size_t *off, size_t *len)
-{
-	const char *s = u->s, *host = s + u->host_off, *param;
-	const char *q = s + u->query_off;
-	size_t i, pos, po, pl, nl, vo, vl, seg, e;
-	int kind;
-
-	for (i = 0; (kind = rf__rules_unwrap(r, host, u->host_len, i,
-	    &param)) != 0; i++) {
-		if (kind == 1) {
-			pos = 0;
-			while (rf__next_param(q, u->query_len, &pos, &po, &pl,
-			    &nl, &vo, &vl)) {
-				if (nl == strlen(param) &&
-				    strncmp(q + po, param, nl) == 0 &&
-				    starts_http(q + vo, vl)) {
-					*off = u->query_off + vo;
-					*len = vl;
-					return 1;
-				}
-			}
-			continue;
-		}
-		for (seg = u->path_off; seg < u->path_off + u->path_len;
-		    seg = e) {
-			if (s[seg] == '/')
-				seg++;
-			for (e = seg; e < u->path_off + u->path_len &&
-			    s[e] != '/'; e++)
-				;
-			if (e > seg && starts_http(s + seg, e - seg)) {
-				*off = seg;
-				*len = e - seg;
-				return 1;
-			}
-		}
-	}
-	if (!generic)
-		return 0;
-	pos = 0;
-	while (rf__next_param(q, u->query_len, &pos, &po, &pl, &nl, &vo, &vl)) {
-		if (starts_http(q + vo, vl)) {
-			*off = u->query_off + vo;
-			*len = vl;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-int
-rf__dest_decode(rf_arena *a, const char *url, size_t off, size_t len,
-	    struct rf__decoded *d)
-{
-	struct rf__decoded prev;
-	size_t i;
-	int round;
-
-	if (rf__pct_decode(a, url + off, len, NULL, NULL, d) != 0)
-		return -1;
-	for (i = 0; i < d->len; i++) {
-		d->beg[i] += off;
-		d->end[i] += off;
-	}
-	for (round = 1; round < DEST_DECODE_ROUNDS; round++) {
-		if (strncasecmp(d->s, "http://", 7) == 0 ||
-		    strncasecmp(d->s, "https://", 8) == 0 ||
-		    memchr(d->s, '%', d->len) == NULL)
-			break;
-		prev = *d;
-		if (rf__pct_decode(a, prev.s, prev.len, prev.beg, prev.end,
-		    d) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* dest_tokens: the tokens of the outer URL that lie inside the decoded
- * destination d, in d's coordinates (known-host tokens, which cover the
- * whole redirect, are left out). */
-static int
-dest_tokens(rf_arena *a, const struct rf__decoded *d, const rf_token *t,
-		size_t nt, rf_token **out, size_t *nout)
-{
-	size_t i, k, first, last;
-	int found;
-
-	*out = rf_arena_array(a, nt + 1, sizeof(rf_token));
-	*nout = 0;
-	if (*out == NULL)
-		return -1;
-	if (d->len == 0)
-		return 0;
-	for (i = 0; i < nt; i++) {
-		if (strncmp(t[i].reason, "known-host:", 11) == 0 ||
-		    t[i].len == 0 || t[i].off < d->beg[0] ||
-		    t[i].off + t[i].len > d->end[d->len - 1])
-			continue;
-		found = 0;
-		first = last = 0;
-		for (k = 0; k < d->len; k++) {
-			if (d->beg[k] >= t[i].off &&
-			    d->end[k] <= t[i].off + t[i].len) {
-				if (!found)
-					first = k;
-				last = k;
-				found = 1;
-			}
-		}
-		if (!found)
-			continue;
-		(*out)[*nout].off = first;
-		(*out)[*nout].len = last - first + 1;
-		(*out)[*nout].reason = t[i].reason;
-		(*nout)++;
-	}
-	return 0;
-}
-
-static int
-overlaps(const rf_token *t, size_t nt, size_t start, size_t end, int hosttok)
+rf_rewrite_free(rf_rewrite *rw)
 {
 	size_t i;
 
-	for (i = 0; i < nt; i++) {
-		if (t[i].len == 0)
-			continue;
-		if (!hosttok && strncmp(t[i].reason, "known-host:", 11) == 0)
-			continue;
-		if (t[i].off < end && t[i].off + t[i].len > start)
-			return 1;
-	}
-	return 0;
+	if (rw == NULL)
+		return;
+	for (i = 0; i < rw->nedits; i++)
+		g_free(rw->edits[i].data);
+	free(rw->edits);
+	free(rw->subst);
+	free(rw->slot);
+	free(rw->lens);
+	free(rw);
 }
 
-/* put_segment: s[start..end) with the token intervals inside it replaced
- * by the placeholder.  Returns -1 when out of memory. */
-static int
-put_segment(rf_buf *b, const char *s, size_t start, size_t end,
-	    const rf_token *t, size_t nt, int hosttok)
+/* collect_walk: collect over m's links (known or not); RF_OK, or the
+ * failure collect recorded. */
+static rf_status
+collect_walk(rf_rewrite *rw, rf_message *m, int known, rf_error *err)
 {
-	size_t i, k, cut_end;
-	int cut;
-
-	for (i = start; i < end; ) {
-		cut = 0;
-		cut_end = i;
-		for (k = 0; k < nt; k++) {
-			if (t[k].len == 0 || (!hosttok &&
-			    strncmp(t[k].reason, "known-host:", 11) == 0))
-				continue;
-			if (t[k].off <= i && t[k].off + t[k].len > i) {
-				cut = 1;
-				if (t[k].off + t[k].len > cut_end)
-					cut_end = t[k].off + t[k].len;
-			}
-		}
-		if (cut) {
-			/* extend through overlapping tokens */
-			for (k = 0; k < nt; k++) {
-				if (t[k].len == 0 || (!hosttok && strncmp(
-				    t[k].reason, "known-host:", 11) == 0))
-					continue;
-				if (t[k].off < cut_end &&
-				    t[k].off + t[k].len > cut_end) {
-					cut_end = t[k].off + t[k].len;
-					k = (size_t)-1;
-				}
-			}
-			if (rf_buf_puts(b, RF_TRACKING_PLACEHOLDER) != 0)
-				return -1;
-			i = cut_end < end ? cut_end : end;
-		} else {
-			if (rf_buf_putc(b, s[i]) != 0)
-				return -1;
-			i++;
-		}
-	}
-	return 0;
+	rw->known = known;
+	rw->st = RF_OK;
+	rw->err = err;
+	if (rf_tracking_walk(m, collect, rw) != 0 && rw->st == RF_OK)
+		rw->st = rf_error_set(err, RF_ENOMEM, "out of memory");
+	rw->known = 0;
+	rw->err = NULL;
+	return rw->st;
 }
 
-/* put_params: the parameters of s[off..off+len) that carry no token,
- * after sep ('?' or '#') when any is kept. */
-static int
-put_params(rf_buf *b, const char *s, size_t off, size_t len, char sep,
-	   const rf_token *t, size_t nt, int hosttok)
+rf_status
+rf_rewrite_collect(rf_rewrite *rw, rf_message *m, rf_error *err)
 {
-	size_t pos = 0, po, pl, nl, vo, vl;
-	int first = 1;
-
-	while (rf__next_param(s + off, len, &pos, &po, &pl, &nl, &vo, &vl)) {
-		if (overlaps(t, nt, off + po, off + po + pl, hosttok))
-			continue;
-		if (rf_buf_putc(b, first ? sep : '&') != 0 ||
-		    rf_buf_append(b, s + off + po, pl) != 0)
-			return -1;
-		first = 0;
-	}
-	return 0;
+	return collect_walk(rw, m, 0, err);
 }
 
-static int
-clean_parts(rf_buf *b, const struct rf__url *u, const rf_token *t, size_t nt,
-	    int hosttok)
+rf_status
+rf_rewrite_collect_known(rf_rewrite *rw, const rf_rules *rules,
+			 rf_message *m, rf_error *err)
 {
-	const char *s = u->s;
-	size_t i, e, path_end;
-	int prev_full = 0, full;
-
-	/* scheme and "//" */
-	i = u->has_ui ? u->ui_off : u->host_off;
-	if (!u->has_auth)
-		i = u->path_off;
-	if (rf_buf_append(b, s, i) != 0)
-		return -1;
-	if (u->has_ui && !overlaps(t, nt, u->ui_off, u->ui_off + u->ui_len +
-	    1, hosttok) && rf_buf_append(b, s + u->ui_off, u->ui_len + 1) != 0)
-		return -1;
-	/* host, label by label */
-	for (i = u->host_off; i < u->host_off + u->host_len; i = e + 1) {
-		for (e = i; e < u->host_off + u->host_len && s[e] != '.'; e++)
-			;
-		if (overlaps(t, nt, i, e, hosttok)) {
-			if (rf_buf_puts(b, RF_TRACKING_PLACEHOLDER) != 0)
-				return -1;
-		} else if (rf_buf_append(b, s + i, e - i) != 0) {
-			return -1;
-		}
-		if (e < u->host_off + u->host_len && rf_buf_putc(b, '.') != 0)
-			return -1;
-	}
-	/* port */
-	i = u->host_off + u->host_len;
-	if (u->has_auth && rf_buf_append(b, s + i, u->path_off - i) != 0)
-		return -1;
-	/* path, segment by segment; a run of whole segments that carry
-	 * tokens becomes one placeholder */
-	path_end = u->path_off + u->path_len;
-	for (i = u->path_off; i < path_end; i = e) {
-		int slash = s[i] == '/';
-
-		if (slash)
-			i++;
-		for (e = i; e < path_end && s[e] != '/'; e++)
-			;
-		full = e > i && overlaps(t, nt, i, e, hosttok);
-		if (full) {
-			size_t k;
-
-			for (k = i; k < e && overlaps(t, nt, k, k + 1,
-			    hosttok); k++)
-				;
-			full = k == e;
-		}
-		if (full && prev_full)
-			continue;
-		if (slash && rf_buf_putc(b, '/') != 0)
-			return -1;
-		if (put_segment(b, s, i, e, t, nt, hosttok) != 0)
-			return -1;
-		prev_full = full;
-	}
-	if (u->has_query && put_params(b, s, u->query_off, u->query_len, '?',
-	    t, nt, hosttok) != 0)
-		return -1;
-	if (!u->has_frag)
-		return 0;
-	if (memchr(s + u->frag_off, '=', u->frag_len) != NULL)
-		return put_params(b, s, u->frag_off, u->frag_len, '#', t, nt,
-		    hosttok);
-	if (rf_buf_putc(b, '#') != 0)
-		return -1;
-	return put_segment(b, s, u->frag_off, u->frag_off + u->frag_len, t,
-	    nt, hosttok);
+	rw->rules = rules;
+	rw->arena = m->arena;
+	return collect_walk(rw, m, 1, err);
 }
 
-/* Only known-host tokens: the whole redirect is the code. */
-static int
-only_host_tokens(const rf_token *t, size_t nt)
+rf_status
+rf_rewrite_add(rf_rewrite *rw, const char *from, const char *to,
+	       rf_error *err)
 {
-	size_t i;
-
-	for (i = 0; i < nt; i++)
-		if (strncmp(t[i].reason, "known-host:", 11) != 0)
-			return 0;
-	return 1;
+	if (*from == '\0')
+		return RF_OK;
+	if (rf__rewrite_subst(rw, from, XXH3_64bits(from, strlen(from)), to,
+	    1) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return RF_OK;
 }
 
-static int
-has_host_token(const rf_token *t, size_t nt)
+size_t
+rf_rewrite_links(const rf_rewrite *rw)
 {
-	size_t i;
-
-	for (i = 0; i < nt; i++)
-		if (strncmp(t[i].reason, "known-host:", 11) == 0)
-			return 1;
-	return 0;
+	return rw->nsubst;
 }
 
-/* A token outside the query, which dropping parameters cannot remove. */
-static int
-fixed_token(const struct rf__url *u, const rf_token *t, size_t nt)
+rf_status
+rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
+		   rf_error *err)
 {
-	size_t i;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *gm;
 
-	for (i = 0; i < nt; i++) {
-		if (strncmp(t[i].reason, "known-host:", 11) == 0)
-			continue;
-		if (!u->has_query || t[i].off < u->query_off ||
-		    t[i].off + t[i].len > u->query_off + u->query_len)
-			return 1;
-	}
-	return 0;
+	rw->data = data;
+	rw->len = len;
+	if (rw->nsubst == 0)
+		return RF_OK;
+	rf__gmime_init();
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, len > 5 &&
+	    strncmp(data, "From ", 5) == 0 ? GMIME_FORMAT_MBOX :
+	    GMIME_FORMAT_MESSAGE);
+	gm = g_mime_parser_construct_message(parser, NULL);
+	if (gm != NULL)
+		walk(rw, g_mime_message_get_mime_part(gm), 0);
+	else
+		rw->skipped++;
+	if (gm != NULL)
+		g_object_unref(gm);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (rw->nedits > 0)
+		qsort(rw->edits, rw->nedits, sizeof(rw->edits[0]),
+		    sort_edits);
+	return RF_OK;
 }
 
-static char *
-clean_rec(rf_arena *a, const rf_rules *r, const char *url, size_t len,
-	  const rf_token *t, size_t nt, unsigned depth, unsigned maxdepth,
-	  int *depth_hit)
+size_t
+rf_rewrite_edits(const rf_rewrite *rw)
 {
-	struct rf__url u;
-	struct rf__decoded d;
-	rf_token *it;
-	size_t off, dlen, nit, i;
-	rf_buf b;
-	char *out = NULL;
-	int dest, inside = 0;
-
-	if (nt == 0)
-		return rf_arena_strndup(a, url, len);
-	rf__url_split(url, len, &u);
-	dest = rf__url_destination(r, &u, 1, &off, &dlen);
-	if (dest) {
-		for (i = 0; i < nt; i++)
-			if (t[i].off >= off && t[i].off + t[i].len <= off + dlen)
-				inside = 1;
-		/* a generic destination only unwraps when the link cannot be
-		 * cleaned otherwise, or the code sits in the destination */
-		if (!rf__url_destination(r, &u, 0, &off, &dlen) && !inside &&
-		    !has_host_token(t, nt) && !fixed_token(&u, t, nt))
-			dest = 0;
-	}
-	if (dest && depth >= maxdepth) {
-		*depth_hit = 1;
-		dest = 0;
-	}
-	if (dest) {
-		if (rf__dest_decode(a, url, off, dlen, &d) != 0 ||
-		    dest_tokens(a, &d, t, nt, &it, &nit) != 0)
-			return NULL;
-		return clean_rec(a, r, d.s, d.len, it, nit, depth + 1,
-		    maxdepth, depth_hit);
-	}
-	rf_buf_init(&b, 0);
-	if (clean_parts(&b, &u, t, nt, only_host_tokens(t, nt)) == 0)
-		out = rf_arena_strndup(a, b.data != NULL ? b.data : "", b.len);
-	rf_buf_free(&b);
-	return out;
+	return rw->nedits;
 }
 
-char *
-rf__clean(rf_arena *a, const rf_rules *r, const char *url, size_t len,
-	  const rf_token *t, size_t nt, unsigned maxdepth, int *depth_hit)
+rf_status
+rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
+		 rf_error *err)
 {
-	*depth_hit = 0;
-	return clean_rec(a, r, url, len, t, nt, 0, maxdepth, depth_hit);
+	size_t i, pos = from;
+
+	for (i = 0; i < rw->nedits; i++) {
+		if (rw->edits[i].off < pos)
+			continue;	/* overlapping, or before from */
+		if (rf_buf_append(out, rw->data + pos,
+		    rw->edits[i].off - pos) != 0 ||
+		    rf_buf_append(out, rw->edits[i].data,
+		    rw->edits[i].len) != 0)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		pos = rw->edits[i].end;
+	}
+	if (pos <= rw->len && rf_buf_append(out, rw->data + pos,
+	    rw->len - pos) != 0)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	return RF_OK;
+}
+
+void
+rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st)
+{
+	st->links = rw->links;
+	st->bugs = rw->bugs;
+	st->unsub = rw->unsub;
+	st->skipped = rw->skipped;
+	st->limits_hit = rw->limits_hit;
 }

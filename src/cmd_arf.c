@@ -19,7 +19,6 @@
 #include "cli.h"
 #include "commands.h"
 #include "feedback.h"
-#include "rewrite.h"
 
 #define ARF_FIELD_MAX 256	/* bytes of a field taken from a header */
 
@@ -236,7 +235,7 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	unsigned char rnd[32];
 	const unsigned char *key;
 	const char *redacted, *at, *rp, *db;
-	struct rewrite *rw = NULL;
+	rf_rewrite *rw = NULL;
 	rf_analysis_cfg acfg;
 	rf_analysis an;
 	rf_message *m = NULL;
@@ -293,14 +292,13 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 		goto fail;
 	/* the enclosed copy: codes out of the body (clean's rewriter), the
 	 * address redacted everywhere, header links cleaned */
-	if ((rw = rewrite_new()) == NULL || rewrite_collect(rw, m) != 0 ||
-	    rewrite_add(rw, rcpt, redacted) != 0 ||
-	    rewrite_prepare(rw, data, len) != 0) {
-		cli_warn("arf make: out of memory");
-		goto out;
-	}
+	if (rf_rewrite_new(rf_ctx_limits(fb->ctx), &rw, &err) != RF_OK ||
+	    rf_rewrite_collect(rw, m, &err) != RF_OK ||
+	    rf_rewrite_add(rw, rcpt, redacted, &err) != RF_OK ||
+	    rf_rewrite_prepare(rw, data, len, &err) != RF_OK)
+		goto fail;
 	hdr = header_block(m, data, len, rcpt, redacted, &copy);
-	if (rewrite_write(rw, 0, &body) != 0 || body.len < hdr ||
+	if (rf_rewrite_write(rw, 0, &body, &err) != RF_OK || body.len < hdr ||
 	    rf_buf_append(&copy, body.data + hdr, body.len - hdr) != 0) {
 		cli_warn("arf make: cannot rewrite the message");
 		goto out;
@@ -332,7 +330,7 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 fail:
 	cli_warn("arf make: %s", err.msg);
 out:
-	rewrite_free(rw);
+	rf_rewrite_free(rw);
 	rf_message_free(m);
 	rf_buf_free(&copy);
 	rf_buf_free(&body);

@@ -18,7 +18,6 @@
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
-#include "rewrite.h"
 
 #define CLEAN_FOLD 76		/* header line length aimed at */
 
@@ -76,9 +75,9 @@ put_header(FILE *out, const char *name, const char *value, const char *eol)
 
 static int
 write_clean(const char *data, size_t len, rf_message *m,
-	    const struct rewrite *rw, FILE *out)
+	    const rf_rewrite *rw, FILE *out)
 {
-	struct rewrite_stats k;
+	rf_rewrite_stats k;
 	const char **sum;
 	size_t nsum, i, hdr = 0;
 	const char *eol;
@@ -87,7 +86,7 @@ write_clean(const char *data, size_t len, rf_message *m,
 	rf_error err;
 	int rc;
 
-	rewrite_stats(rw, &k);
+	rf_rewrite_get_stats(rw, &k);
 	/* after an mbox From_ line, if any */
 	if (len > 5 && strncmp(data, "From ", 5) == 0) {
 		const char *nl = memchr(data, '\n', len);
@@ -117,7 +116,8 @@ write_clean(const char *data, size_t len, rf_message *m,
 	free(joined);
 	if (asprintf(&t, "%zu link%s rewritten; %zu web bug%s emptied%s",
 	    k.links, k.links == 1 ? "" : "s", k.bugs,
-	    k.bugs == 1 ? "" : "s", k.skipped ? "; some parts could not "
+	    k.bugs == 1 ? "" : "s", k.skipped || k.limits_hit ? "; some "
+	    "parts could not "
 	    "be rewritten" : "") < 0)
 		return -1;
 	put_header(out, "X-Redflag-Cleaned", t, eol);
@@ -127,7 +127,7 @@ write_clean(const char *data, size_t len, rf_message *m,
 		    "that identifies you; left in place, since unsubscribing "
 		    "needs it", eol);
 	rf_buf_init(&body, 0);
-	rc = rewrite_write(rw, hdr, &body);
+	rc = rf_rewrite_write(rw, hdr, &body, &err) == RF_OK ? 0 : -1;
 	if (rc == 0)
 		fwrite(body.data != NULL ? body.data : "", 1, body.len, out);
 	rf_buf_free(&body);
@@ -138,28 +138,26 @@ static int
 clean_message(rf_ctx *ctx, const rf_rules *rules, const char *rcpt,
 	      enum clean_policy policy, const char *data, size_t len)
 {
-	struct rewrite *rw = NULL;
+	rf_rewrite *rw = NULL;
 	rf_message *m = NULL;
 	rf_error err;
 	int rc = 70;
 
 	if (rf_message_parse(ctx, data, len, &m, &err) != RF_OK ||
-	    rf_tracking_message(ctx, rules, m, rcpt, &err) != RF_OK) {
+	    rf_tracking_message(ctx, rules, m, rcpt, &err) != RF_OK ||
+	    rf_rewrite_new(rf_ctx_limits(ctx), &rw, &err) != RF_OK ||
+	    (policy == CLEAN_LINKS && rf_rewrite_collect(rw, m, &err) !=
+	    RF_OK) || (policy == CLEAN_KNOWN && rf_rewrite_collect_known(rw,
+	    rules, m, &err) != RF_OK) ||
+	    rf_rewrite_prepare(rw, data, len, &err) != RF_OK) {
 		cli_warn("clean: %s", err.msg);
-		goto done;
-	}
-	if ((rw = rewrite_new()) == NULL || (policy == CLEAN_LINKS &&
-	    rewrite_collect(rw, m) != 0) || (policy == CLEAN_KNOWN &&
-	    rewrite_collect_known(rw, rules, m) != 0) ||
-	    rewrite_prepare(rw, data, len) != 0) {
-		cli_warn("clean: out of memory");
 		goto done;
 	}
 	rc = write_clean(data, len, m, rw, stdout) == 0 ? 0 : 70;
 	if (rc != 0)
 		cli_warn("clean: cannot write the message");
 done:
-	rewrite_free(rw);
+	rf_rewrite_free(rw);
 	rf_message_free(m);
 	return rc;
 }

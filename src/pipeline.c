@@ -14,7 +14,6 @@
 
 #include "cli.h"
 #include "pipeline.h"
-#include "rewrite.h"
 
 #define REASONS_HEADER_MAX 900	/* bytes of X-Redflag-Reasons, -Signs */
 
@@ -256,7 +255,7 @@ severity(rf_verdict_kind k)
  */
 static rf_status
 recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
-	   size_t nrcpts, struct rewrite *rw, struct pipeline_result *r,
+	   size_t nrcpts, rf_rewrite *rw, struct pipeline_result *r,
 	   size_t *cap, rf_analysis *first, rf_verdict *v, rf_error *err)
 {
 	rf_analysis_shared shared, *sh = NULL;
@@ -265,7 +264,6 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 	rf_analysis an;
 	rf_status st;
 	size_t i = 0;
-	int rc;
 
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.rules = p->rules;
@@ -301,10 +299,12 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 			return st;
 		policy = config_clean_for(p->cfg,
 		    rf_verdict_name(an.verdict.kind));
-		rc = policy == CLEAN_LINKS ? rewrite_collect(rw, m) :
-		    policy == CLEAN_KNOWN ? rewrite_collect_known(rw,
-		    p->rules, m) : 0;
-		if (rc != 0 || add_new_reasons(r, cap, &an) != 0)
+		st = policy == CLEAN_LINKS ? rf_rewrite_collect(rw, m, err) :
+		    policy == CLEAN_KNOWN ? rf_rewrite_collect_known(rw,
+		    p->rules, m, err) : RF_OK;
+		if (st != RF_OK)
+			return st;
+		if (add_new_reasons(r, cap, &an) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 		if (i == 0)
 			*first = an;
@@ -316,30 +316,31 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 
 /* neutralise: with rewrite on, the body with rw's links replaced. */
 static rf_status
-neutralise(struct pipeline *p, struct rewrite *rw, const char *msg,
+neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 	   size_t len, struct pipeline_result *r, size_t *cap, rf_error *err)
 {
-	struct rewrite_stats rs;
+	rf_rewrite_stats rs;
 	rf_status st = RF_ENOMEM;
 	rf_buf body;
 	char *s;
 
-	if (!p->cfg->rewrite || rewrite_links(rw) == 0)
+	if (!p->cfg->rewrite || rf_rewrite_links(rw) == 0)
 		return RF_OK;
 	rf_buf_init(&body, 0);
-	if (rewrite_prepare(rw, msg, len) != 0)
+	if (rf_rewrite_prepare(rw, msg, len, err) != RF_OK)
 		goto out;
-	rewrite_stats(rw, &rs);
-	if (rewrite_edits(rw) > 0) {
-		if (rewrite_write(rw, pipeline_body_offset(msg, len),
-		    &body) != 0 || (r->body = rf_arena_strndup(r->arena,
+	rf_rewrite_get_stats(rw, &rs);
+	if (rf_rewrite_edits(rw) > 0) {
+		if (rf_rewrite_write(rw, pipeline_body_offset(msg, len),
+		    &body, err) != RF_OK || (r->body = rf_arena_strndup(r->arena,
 		    body.data != NULL ? body.data : "", body.len)) == NULL)
 			goto out;
 		r->body_len = body.len;
 	}
 	s = rf_arena_printf(r->arena, "neutralised: %zu link%s rewritten, "
 	    "%zu web bug%s emptied%s", rs.links, rs.links == 1 ? "" : "s",
-	    rs.bugs, rs.bugs == 1 ? "" : "s", rs.skipped ? " (some parts "
+	    rs.bugs, rs.bugs == 1 ? "" : "s", rs.skipped || rs.limits_hit ?
+	    " (some parts "
 	    "could not be rewritten)" : "");
 	if (s != NULL && add_reason(r, cap, s) == 0)
 		st = RF_OK;
@@ -389,7 +390,7 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 	const char *const *rcpts, size_t nrcpts, struct pipeline_result *r,
 	rf_error *err)
 {
-	struct rewrite *rw = NULL;
+	rf_rewrite *rw = NULL;
 	rf_message *m = NULL;
 	rf_analysis first;
 	rf_verdict v;
@@ -402,10 +403,8 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 	r->campaign = "";
 	if ((st = rf_message_parse(p->ctx, msg, len, &m, err)) != RF_OK)
 		goto out;
-	if ((rw = rewrite_new()) == NULL) {
-		st = rf_error_set(err, RF_ENOMEM, "out of memory");
+	if ((st = rf_rewrite_new(rf_ctx_limits(p->ctx), &rw, err)) != RF_OK)
 		goto out;
-	}
 	if ((st = recipients(p, m, rcpts, nrcpts, rw, r, &cap, &first,
 	    &v, err)) != RF_OK ||
 	    (st = neutralise(p, rw, msg, len, r, &cap, err)) != RF_OK)
@@ -425,7 +424,7 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 	    (st = keep_pending(r, m, &first, rcpts, nrcpts, err)) == RF_OK)
 		m = NULL;	/* now the pending update's */
 out:
-	rewrite_free(rw);
+	rf_rewrite_free(rw);
 	rf_message_free(m);
 	return st;
 }

@@ -5,7 +5,8 @@
  * legitimate message comes near it while hostile input cannot exhaust
  * memory or time.  Hitting a limit never fails the analysis: the result is
  * partial and the limit's bit is set in the message's `limits_hit`, which
- * front ends report by name (rf_limit_name).
+ * front ends report by name (rf_limit_name); max_rewrite_edits is read
+ * by the rewriter (redflag/rewrite.h), which reports it in its stats.
  */
 #ifndef REDFLAG_LIMITS_H
 #define REDFLAG_LIMITS_H
@@ -30,6 +31,7 @@ typedef struct rf_limits {
 	size_t max_url_size;		/* bytes of one URL searched for codes */
 	unsigned max_unwrap_depth;	/* redirects unwrapped inside a link */
 	unsigned max_url_tokens;	/* tracking tokens kept per link */
+	unsigned max_rewrite_edits;	/* parts rewritten per message */
 } rf_limits;
 
 /* Bits of rf_message.limits_hit, one per rf_limits field. */
@@ -45,7 +47,8 @@ enum {
 	RF_LIMIT_URL_SIZE = 1u << 8,
 	RF_LIMIT_UNWRAP_DEPTH = 1u << 9,
 	RF_LIMIT_URL_TOKENS = 1u << 10,
-	RF_LIMIT__COUNT = 11
+	RF_LIMIT_REWRITE_EDITS = 1u << 11,
+	RF_LIMIT__COUNT = 12
 };
 
 /* rf_limits_default: fill l with the documented safe defaults. */

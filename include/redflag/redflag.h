@@ -25,6 +25,7 @@
 #include <redflag/html.h>
 #include <redflag/limits.h>
 #include <redflag/message.h>
+#include <redflag/rewrite.h>
 #include <redflag/source.h>
 #include <redflag/store.h>
 #include <redflag/tracking.h>

@@ -1,6 +1,6 @@
 /*
  * test_rewrite.c - the one-pass replacement of a text leaf's links
- * (replace_runs, replace_leaf in src/rewrite.c) against the loop it
+ * (rf__rewrite_leaf in lib/rewrite_leaf.c) against the loop it
  * replaces: each substitution in turn, then its "&amp;" form in HTML,
  * by replace_all on the whole text (ref_leaf below is that loop as it
  * was).  Random texts and substitutions chosen so that they meet: a
@@ -9,12 +9,16 @@
  * a URL inside another after '=' (redirects), repeated URLs, '&' and
  * "&amp;", bytes that end a URL or not ('(', '=', NUL, 8-bit), the same
  * URL twice, and substitutions in any case (rewrite_add) or with bytes
- * no URL has, which take the loop.  The rewriter lives in src/, outside
- * the library: it is built into this test from its source.
+ * no URL has, which take the loop.  And the encoding again of a part
+ * (rf__rewrite_encode, a block at a time) against the former one, a byte
+ * at a time.
  */
+#include <string.h>
+#include <xxhash.h>
+
 #include "testutil.h"
 
-#include "../../src/rewrite.c"
+#include "../../lib/rewrite_int.h"
 
 /* rnd: a small deterministic generator (xorshift). */
 static uint32_t
@@ -26,24 +30,25 @@ rnd(uint32_t *s)
 	return *s;
 }
 
-/* ref_leaf: clean_leaf's replacements before replace_leaf, verbatim. */
+/* ref_leaf: clean_leaf's replacements before the one pass, verbatim
+ * (the loop of s16). */
 static int
-ref_leaf(struct rewrite *c, int html, GByteArray **content, size_t *count)
+ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
 	size_t i;
 	int changed = 0;
 	char *amp;
 
 	for (i = 0; i < c->nsubst; i++) {
-		changed |= replace_all(content, c->subst[i].from,
+		changed |= rf__rewrite_replace_all(content, c->subst[i].from,
 		    c->subst[i].to, c->subst[i].text, count);
 		if (!html || c->subst[i].text || strchr(c->subst[i].from, '&') == NULL)
 			continue;
-		if ((amp = amp_form(c->subst[i].from)) != NULL) {
-			char *to = amp_form(c->subst[i].to);
+		if ((amp = rf__rewrite_amp_form(c->subst[i].from)) != NULL) {
+			char *to = rf__rewrite_amp_form(c->subst[i].to);
 
 			if (to != NULL)
-				changed |= replace_all(content, amp, to, 0,
+				changed |= rf__rewrite_replace_all(content, amp, to, 0,
 				    count);
 			free(to);
 			free(amp);
@@ -108,7 +113,7 @@ same(const GByteArray *a, const GByteArray *b)
 	    memcmp(a->data, b->data, a->len) == 0);
 }
 
-/* one_case: substitutions and a text from seed s; replace_leaf against
+/* one_case: substitutions and a text from seed s; rf__rewrite_leaf against
  * ref_leaf (html or not).  Sets *fast when replace_runs could be used,
  * *order when applying the substitutions in reverse order gives another
  * text (the order matters in that case). */
@@ -116,14 +121,12 @@ static void
 one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 {
 	char str[NSTR][STRLEN];
-	struct rewrite *c = rewrite_new();
+	rf_rewrite *c = NULL;
 	GByteArray *t = g_byte_array_new(), *a, *b;
-	size_t nsub = 1 + rnd(s) % 10, k, ca = 0, cb = 0, n = 0;
+	size_t nsub = 1 + rnd(s) % 10, k, ca = 0, cb = 0;
 	int html = rnd(s) % 2, xa, xb;
-	struct pat *p;
-	unsigned char uc[256];
 
-	assert_non_null(c);
+	assert_int_equal(rf_rewrite_new(NULL, &c, NULL), RF_OK);
 	for (k = 0; k < NSTR; k++)
 		url(s, str[k]);
 	for (k = 0; k < nsub; k++) {
@@ -144,10 +147,10 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 		if (odd && rnd(s) % 8 == 0)	/* a byte no URL has */
 			strcat(rnd(s) % 2 ? from : to, "\" x");
 		if (odd && rnd(s) % 8 == 0) {	/* rewrite_add */
-			assert_int_equal(rewrite_add(c, from, to), 0);
+			assert_int_equal(rf_rewrite_add(c, from, to, NULL), RF_OK);
 			continue;
 		}
-		assert_int_equal(add_subst(c, from, XXH3_64bits(from,
+		assert_int_equal(rf__rewrite_subst(c, from, XXH3_64bits(from,
 		    strlen(from)), to, 0), 0);
 	}
 	text(s, str, NSTR, t);
@@ -155,7 +158,7 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 	g_byte_array_append(a, t->data, t->len);
 	b = g_byte_array_new();
 	g_byte_array_append(b, t->data, t->len);
-	xa = replace_leaf(c, html, &a, &ca);
+	xa = rf__rewrite_leaf(c, html, &a, &ca);
 	xb = ref_leaf(c, html, &b, &cb);
 	if (!same(a, b) || xa != xb || ca != cb) {
 		fprintf(stderr, "text  [%.*s]\nruns  [%.*s] %d %zu\n"
@@ -168,15 +171,10 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 		fail_msg("replace_leaf differs from the loop");
 	}
 	*replaced += ca;
-	p = pats_make(c, html, &n);
-	assert_non_null(p);
-	for (k = 0; k < 256; k++)
-		uc[k] = (unsigned char)url_char((int)k);
-	*fast = runs_ok(p, n, uc);
-	pats_free(p, n);
+	*fast = rf__rewrite_one_pass(c);
 	/* the same substitutions in reverse order */
 	for (k = 0; k < c->nsubst / 2; k++) {
-		struct subst x = c->subst[k];
+		struct rf__subst x = c->subst[k];
 
 		c->subst[k] = c->subst[c->nsubst - 1 - k];
 		c->subst[c->nsubst - 1 - k] = x;
@@ -189,7 +187,7 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 	g_byte_array_free(a, TRUE);
 	g_byte_array_free(b, TRUE);
 	g_byte_array_free(t, TRUE);
-	rewrite_free(c);
+	rf_rewrite_free(c);
 }
 
 /* test_random: 40,000 cases (a quarter with rewrite_add or odd bytes);
@@ -256,25 +254,19 @@ test_cases(void **state)
 	size_t i, k, count;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct rewrite *c = rewrite_new();
+		rf_rewrite *c = NULL;
 		GByteArray *b = g_byte_array_new();
-		struct pat *p;
-		size_t n;
-		unsigned char uc[256];
 
+		assert_int_equal(rf_rewrite_new(NULL, &c, NULL), RF_OK);
 		for (k = 0; t[i].subst[k] != NULL; k += 2)
-			assert_int_equal(add_subst(c, t[i].subst[k],
+			assert_int_equal(rf__rewrite_subst(c, t[i].subst[k],
 			    XXH3_64bits(t[i].subst[k], strlen(t[i].subst[k])),
 			    t[i].subst[k + 1], 0), 0);
-		p = pats_make(c, t[i].html, &n);
-		for (k = 0; k < 256; k++)
-			uc[k] = (unsigned char)url_char((int)k);
-		assert_true(runs_ok(p, n, uc));
-		pats_free(p, n);
+		assert_true(rf__rewrite_one_pass(c));
 		g_byte_array_append(b, (const guint8 *)t[i].in,
 		    strlen(t[i].in));
 		count = 0;
-		assert_int_equal(replace_leaf(c, t[i].html, &b, &count),
+		assert_int_equal(rf__rewrite_leaf(c, t[i].html, &b, &count),
 		    t[i].count > 0);
 		if (b->len != strlen(t[i].out))
 			fprintf(stderr, "case %zu: [%.*s]\n", i, (int)b->len,
@@ -283,7 +275,137 @@ test_cases(void **state)
 		assert_memory_equal(b->data, t[i].out, b->len);
 		assert_int_equal(count, t[i].count);
 		g_byte_array_free(b, TRUE);
-		rewrite_free(c);
+		rf_rewrite_free(c);
+	}
+}
+
+/* ref_encode: the encoding before rf__rewrite_encode appended in blocks
+ * (one byte at a time), verbatim. */
+static GByteArray *
+ref_encode(GMimeContentEncoding enc, GByteArray *content, int crlf)
+{
+	GMimeEncoding state;
+	GByteArray *lf = g_byte_array_new(), *out = g_byte_array_new();
+	size_t i, n;
+	char *tmp;
+
+	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
+	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		g_byte_array_append(out, content->data, content->len);
+		g_byte_array_free(lf, TRUE);
+		return out;
+	}
+	/* quoted-printable encodes text lines: give it LF line ends */
+	for (i = 0; i < content->len; i++)
+		if (!(enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+		    content->data[i] == '\r' && i + 1 < content->len &&
+		    content->data[i + 1] == '\n'))
+			g_byte_array_append(lf, &content->data[i], 1);
+	g_mime_encoding_init_encode(&state, enc);
+	tmp = g_malloc(g_mime_encoding_outlen(&state, lf->len) + 16);
+	n = g_mime_encoding_flush(&state, (const char *)lf->data, lf->len,
+	    tmp);
+	for (i = 0; i < n; i++) {
+		if (tmp[i] == '\n' && crlf)
+			g_byte_array_append(out, (const guint8 *)"\r", 1);
+		g_byte_array_append(out, (const guint8 *)&tmp[i], 1);
+	}
+	g_free(tmp);
+	g_byte_array_free(lf, TRUE);
+	return out;
+}
+
+/* test_encode: rf__rewrite_encode against ref_encode on 20,000 random
+ * texts (empty ones, CR, LF, CRLF, lone CR at the end, long lines, '=',
+ * spaces before line ends, 8-bit bytes, NUL), in base64,
+ * quoted-printable and 8bit, with CRLF or LF line ends. */
+static void
+test_encode(void **state)
+{
+	static const char *const piece[] = { "\r\n", "\n", "\r", " ", "=",
+	    "\t\n", "http://a/?x=1&amp;y=2", "\xc3\xa9", "\0",
+	    "a long line of words without a break in it at all, "
+	    "a long line of words without a break in it at all, "
+	    "a long line of words" };
+	static const GMimeContentEncoding encs[] = {
+	    GMIME_CONTENT_ENCODING_BASE64,
+	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE,
+	    GMIME_CONTENT_ENCODING_8BIT };
+	uint32_t s = 777;
+	size_t i, k, n, crs = 0;
+	GByteArray *t = g_byte_array_new(), *a, *b;
+
+	g_mime_init();
+	for (i = 0; i < 20000; i++) {
+		g_byte_array_set_size(t, 0);
+		n = rnd(&s) % 80;
+		for (k = 0; k < n; k++) {
+			const char *p = piece[rnd(&s) %
+			    (sizeof(piece) / sizeof(piece[0]))];
+
+			g_byte_array_append(t, (const guint8 *)p,
+			    p[0] == '\0' ? 1 : strlen(p));
+		}
+		a = rf__rewrite_encode(encs[i % 3], t, (int)(i / 3 % 2));
+		b = ref_encode(encs[i % 3], t, (int)(i / 3 % 2));
+		if (!same(a, b))
+			fail_msg("encode %zu (enc %d crlf %d) differs", i,
+			    (int)encs[i % 3], (int)(i / 3 % 2));
+		crs += a->len > 0 && memchr(a->data, '\r', a->len) != NULL;
+		g_byte_array_free(a, TRUE);
+		g_byte_array_free(b, TRUE);
+	}
+	assert_true(crs > 5000);
+	g_byte_array_free(t, TRUE);
+}
+
+/* test_max_edits: a message of three text parts, each with "secret":
+ * every part rewritten by default; with max_rewrite_edits 2 the first
+ * two only, the third kept byte for byte and RF_LIMIT_REWRITE_EDITS
+ * reported; the bytes around the parts (headers, boundaries) kept. */
+static void
+test_max_edits(void **state)
+{
+	static const char msg[] =
+	    "From: a@example.org\nTo: b@example.org\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n\none secret here\n"
+	    "--b\nContent-Type: text/plain\n\ntwo secret here\n"
+	    "--b\nContent-Type: text/plain\n\nthree secret here\n"
+	    "--b--\n";
+	rf_limits lim;
+	rf_rewrite *rw;
+	rf_rewrite_stats st;
+	rf_buf out;
+	unsigned max, k;
+	char *want, *p;
+
+	for (max = 2; max <= 3; max++) {
+		rf_limits_default(&lim);
+		if (max == 2)
+			lim.max_rewrite_edits = 2;
+		assert_int_equal(rf_rewrite_new(&lim, &rw, NULL), RF_OK);
+		assert_int_equal(rf_rewrite_add(rw, "SECRET", "[gone]", NULL),
+		    RF_OK);
+		assert_int_equal(rf_rewrite_prepare(rw, msg, sizeof(msg) - 1,
+		    NULL), RF_OK);
+		rf_rewrite_get_stats(rw, &st);
+		assert_int_equal(rf_rewrite_edits(rw), max);
+		assert_int_equal(st.limits_hit, max == 2 ?
+		    RF_LIMIT_REWRITE_EDITS : 0);
+		assert_int_equal(st.skipped, 0);
+		rf_buf_init(&out, 0);
+		assert_int_equal(rf_rewrite_write(rw, 0, &out, NULL), RF_OK);
+		want = strdup(msg);
+		assert_non_null(want);
+		for (p = want, k = 0; k < max && (p = strstr(p, "secret")) !=
+		    NULL; p++, k++)
+			memcpy(p, "[gone]", 6);
+		assert_int_equal(out.len, sizeof(msg) - 1);
+		assert_memory_equal(out.data, want, out.len);
+		free(want);
+		rf_buf_free(&out);
+		rf_rewrite_free(rw);
 	}
 }
 
@@ -293,6 +415,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_encode),
+		cmocka_unit_test(test_max_edits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

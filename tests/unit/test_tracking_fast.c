@@ -3,7 +3,7 @@
  *  - rf__opaque (counts over the 62 letters and digits) against the form
  *    that counted all 256 bytes, kept here as opaque_ref, on hand-made
  *    ids and hundreds of thousands of generated strings;
- *  - rf__url_split (lib/rewrite.c, 16 bytes at a time) against the
+ *  - rf__url_split (lib/url_clean.c, 16 bytes at a time) against the
  *    byte-by-byte form, kept here as split_ref, and rf__next_param
  *    likewise (next_param_ref);
  *  - the memo of repeated links in one message (rf_tracking_message)

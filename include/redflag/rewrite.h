@@ -1,0 +1,102 @@
+/*
+ * redflag/rewrite.h - a message written back with the links that identify
+ * its recipient replaced by their clean form and web bugs emptied
+ * (src=""); the rewriter of `redflag clean`, of the mail-server pipeline
+ * (milter, filter) and of the copy `redflag arf make` encloses
+ * (docs/tracking.md, "Rewriting a message").
+ *
+ * Use: parse the message and analyse it (rf_tracking_message or
+ * rf_analysis_*), then rf_rewrite_collect (once per recipient analysed;
+ * the first substitution of a URL wins), rf_rewrite_prepare on the bytes
+ * the message was parsed from, rf_rewrite_write.  Only the encoded
+ * content of the text leaves (text/plain, text/html) that change is
+ * replaced, decoded, edited and encoded again with the part's own
+ * transfer encoding and line endings; every other byte, headers and MIME
+ * boundaries included, is kept.  Nothing is fetched.  An rf_rewrite
+ * belongs to one thread at a time.
+ */
+#ifndef REDFLAG_REWRITE_H
+#define REDFLAG_REWRITE_H
+
+#include <stddef.h>
+
+#include <redflag/buf.h>
+#include <redflag/error.h>
+#include <redflag/limits.h>
+#include <redflag/message.h>
+#include <redflag/tracking.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rf_rewrite rf_rewrite;
+
+typedef struct rf_rewrite_stats {
+	size_t links;		/* distinct links rewritten */
+	size_t bugs;		/* web bugs emptied */
+	int unsub;		/* List-Unsubscribe carries a code (kept) */
+	int skipped;		/* parts that could not be rewritten */
+	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS when parts that
+				 * changed were left as they were */
+} rf_rewrite_stats;
+
+/* rf_rewrite_new: an empty rewrite under limits (the defaults when NULL;
+ * max_rewrite_edits is the one it reads) into *out.  RF_OK, or RF_ENOMEM
+ * (*out NULL). */
+rf_status rf_rewrite_new(const rf_limits *limits, rf_rewrite **out,
+			 rf_error *err);
+
+/* rf_rewrite_free: release rw and the edits it made; NULL allowed. */
+void rf_rewrite_free(rf_rewrite *rw);
+
+/* rf_rewrite_collect: add the substitutions (url -> clean) of m's
+ * tracking links, as m's last analysis found them (a URL collected
+ * before keeps its first substitution).  The strings stay in m's arena:
+ * m must outlive rw.  RF_OK or RF_ENOMEM. */
+rf_status rf_rewrite_collect(rf_rewrite *rw, rf_message *m, rf_error *err);
+
+/* rf_rewrite_collect_known: like rf_rewrite_collect, but only known
+ * tracking parameters are dropped and web bugs emptied (the clean policy
+ * "known" of redflag.conf(5)): every other part of a link stays, so that
+ * it keeps working.  rules are the tracking rules m was analysed with.
+ * The clean forms are made in m's arena.  RF_OK or RF_ENOMEM. */
+rf_status rf_rewrite_collect_known(rf_rewrite *rw, const rf_rules *rules,
+				   rf_message *m, rf_error *err);
+
+/* rf_rewrite_add: also replace every occurrence of from, in any ASCII
+ * case and wherever it stands, by to in the text leaves (both strings
+ * must outlive rw; an empty from is ignored); used to redact an address.
+ * RF_OK or RF_ENOMEM. */
+rf_status rf_rewrite_add(rf_rewrite *rw, const char *from, const char *to,
+			 rf_error *err);
+
+/* rf_rewrite_links: substitutions collected so far (0: nothing to do). */
+size_t rf_rewrite_links(const rf_rewrite *rw);
+
+/* rf_rewrite_prepare: find and make the replacements of data[0..len)
+ * (the bytes the messages collected were parsed from; they must outlive
+ * rw), once, after the last collect.  A part that cannot be rewritten
+ * counts in rf_rewrite_stats' skipped; parts that change beyond
+ * max_rewrite_edits are left as they are (limits_hit).  RF_OK, or
+ * RF_ENOMEM. */
+rf_status rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
+			     rf_error *err);
+
+/* rf_rewrite_edits: regions to replace (0: the message stays as it is). */
+size_t rf_rewrite_edits(const rf_rewrite *rw);
+
+/* rf_rewrite_write: append to out the prepared bytes from offset `from`
+ * on (0: the whole message; after the header block to write new
+ * headers), with the replacements made.  RF_OK, or RF_ENOMEM (out holds
+ * part of it). */
+rf_status rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
+			   rf_error *err);
+
+/* rf_rewrite_get_stats: what was collected and prepared, into *st. */
+void rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

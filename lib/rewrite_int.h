@@ -1,0 +1,109 @@
+/*
+ * rewrite_int.h - private to the rewriter (rewrite.c: collecting,
+ * locating the text leaves, writing; rewrite_leaf.c: the replacements in
+ * one decoded leaf and its encoding again) and to its unit test.
+ */
+#ifndef REDFLAG_REWRITE_INT_H
+#define REDFLAG_REWRITE_INT_H
+
+#include <gmime/gmime.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* One substitution: from -> to. */
+struct rf__subst {
+	const char *from, *to;
+	int text;		/* rf_rewrite_add: anywhere, any ASCII case */
+	uint64_t hash;		/* XXH3 of from: the key of the one index */
+	size_t fl, tl;		/* strlen of from, to */
+	size_t afl;		/* strlen of from's "&amp;" form, 0 when it has
+				 * none (no '&', or text) */
+};
+
+/* Bits of rf_rewrite.lens[n]: a from (PLAIN) or the "&amp;" form of one
+ * (AMP) is n bytes long. */
+#define RF__LEN_PLAIN 1u
+#define RF__LEN_AMP 2u
+
+/* One region of the original replaced. */
+struct rf__edit {
+	size_t off, end;	/* range of the original replaced */
+	char *data;		/* new bytes (g_malloc) */
+	size_t len;
+};
+
+struct rf_rewrite {
+	const char *data;	/* the original message */
+	size_t len;
+	struct rf__subst *subst;	/* in the order collected */
+	size_t nsubst, cap;
+	size_t *slot;		/* index of subst by from: open addressing,
+				 * 1 + subst index, 0 empty; mask + 1 slots */
+	size_t mask;
+	unsigned char *lens;	/* RF__LEN_* of each length < nlens */
+	size_t nlens;		/* 1 + the longest from or "&amp;" form */
+	size_t minfl;		/* the shortest from that is not empty */
+	int loop;		/* a substitution the one pass cannot make
+				 * (text, or a byte no URL has) */
+	size_t links, bugs;	/* links rewritten, web bugs emptied */
+	int unsub;		/* List-Unsubscribe carries a code */
+	struct rf__edit *edits;	/* sorted by off after prepare */
+	size_t nedits, edcap;
+	size_t max_edits;	/* limits.max_rewrite_edits */
+	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS */
+	size_t replaced;	/* URL occurrences replaced */
+	int skipped;		/* parts that could not be located */
+	int known;		/* collect_known: known parameters and web
+				 * bugs only */
+	const rf_rules *rules;	/* for known */
+	rf_arena *arena;	/* for known: the message's */
+	rf_status st;		/* collect's failure */
+	rf_error *err;
+};
+
+/* rf__rewrite_subst: one more substitution of rw, from -> to (h: XXH3
+ * of from; text: rf_rewrite_add's kind).  0, or -1 when out of memory. */
+int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,
+		      const char *to, int text);
+
+/* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl), one
+ * of rw's substitutions, noted in s and rw (lens, minfl, loop).  0, or -1
+ * when out of memory. */
+int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
+
+/* rf__rewrite_leaf: rw's replacements made in the decoded text *buf of a
+ * leaf (html: an HTML one), in the order of the substitutions (each, then
+ * in HTML its form with '&' written "&amp;"), as
+ * rf__rewrite_replace_all would make them one after another (in one
+ * pass over the text, the substitutions looked up in rw's index, when
+ * that gives the same bytes: rf__rewrite_one_pass).  1 when *buf changed (a new array;
+ * the old one is freed), 0 when not, -1 when out of memory (nothing
+ * replaced).  *count counts the occurrences replaced. */
+int rf__rewrite_leaf(rf_rewrite *rw, int html, GByteArray **buf,
+		     size_t *count);
+
+/* rf__rewrite_one_pass: rf__rewrite_leaf makes rw's replacements in one
+ * pass (not one after another): no rf_rewrite_add substitution, and
+ * every from and to made of URL bytes only. */
+int rf__rewrite_one_pass(const rf_rewrite *rw);
+
+/* rf__rewrite_replace_all: every standalone occurrence of from in *buf
+ * (the byte before is not a URL byte, or is '=' or '('; the byte after is
+ * not one) replaced by to; with text set, every occurrence in any ASCII
+ * case.  1 when *buf changed (a new array), else 0; *count counts them. */
+int rf__rewrite_replace_all(GByteArray **buf, const char *from,
+			    const char *to, int text, size_t *count);
+
+/* rf__rewrite_amp_form: s with '&' written "&amp;" (malloc), as in HTML
+ * attributes; NULL when out of memory. */
+char *rf__rewrite_amp_form(const char *s);
+
+/* rf__rewrite_encode: content in the transfer encoding enc (base64,
+ * quoted-printable; any other: as it is), with CRLF line ends when crlf
+ * (quoted-printable encodes lines: content's CRLF are LF to it).  A new
+ * array. */
+GByteArray *rf__rewrite_encode(GMimeContentEncoding enc,
+			       const GByteArray *content, int crlf);
+
+#endif
