@@ -13,6 +13,7 @@
 #     never a mix of the counts of one state and the tokens of another.
 set -u
 . tests/e2e/lib/postfix.sh
+. tests/e2e/lib/sqlite.sh
 command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
 PF_DIR=$(mktemp -d /tmp/redflag-clsconc.XXXXXX)
 RF_MILTER_PORT=$(pf_free_port)
@@ -34,21 +35,8 @@ sed 1d "$d/mixed.mbox" > "$d/mixed.eml"
     > /dev/null || fail "train"
 
 # 1. the write lock held for 12 s
-python3 - "$cls" > "$d/holder.out" <<'PY' &
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
-c.execute("BEGIN IMMEDIATE")
-c.execute("UPDATE meta SET v = v WHERE k = 'nspam'")
-print("locked", flush=True)
-time.sleep(12)
-c.execute("ROLLBACK")
-PY
-holder=$!
-n=0
-until grep -q locked "$d/holder.out" 2>/dev/null; do
-	n=$((n + 1)); [ $n -lt 100 ] || fail "the lock holder did not start"
-	sleep 0.1
-done
+sqlite_hold "$cls" 12 "UPDATE meta SET v = v WHERE k = 'nspam'" "$d" ||
+    fail "the lock holder did not start"
 start=$(date +%s)
 timeout 30 "$REDFLAG" filter --set "classifier=$cls" -r you@test.example \
     < "$d/t.eml" > "$d/f.out" 2> "$d/f.err" ||

@@ -10,6 +10,7 @@
 # exactly the copies that were accepted.
 set -u
 . tests/e2e/lib/postfix.sh
+. tests/e2e/lib/sqlite.sh
 . tests/redis.sh
 command -v python3 >/dev/null && command -v redis-server >/dev/null || {
 	echo "skip: python3 or redis-server missing (scripts/deps.sh)" >&2
@@ -57,20 +58,7 @@ expect_up() {
 db=$d/store.db
 redflag_milter_start --set "db=$db" || fail "milter start"
 expect_up "sqlite before" "$db"
-python3 - "$db" > "$d/holder.out" <<'PY' &
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
-c.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(8)
-c.execute("ROLLBACK")
-PY
-holder=$!
-n=0
-until grep -q locked "$d/holder.out" 2>/dev/null; do
-	n=$((n + 1)); [ $n -lt 100 ] || fail "the lock holder did not start"
-	sleep 0.1
-done
+sqlite_hold "$db" 8 "" "$d" || fail "the lock holder did not start"
 expect_down "sqlite locked" "$db"
 wait $holder; holder=
 expect_up "sqlite after" "$db"
