@@ -272,6 +272,7 @@ rf_rewrite_free(rf_rewrite *rw)
 	free(rw->subst);
 	free(rw->slot);
 	free(rw->lens);
+	free(rw->found);
 	free(rw);
 }
 
@@ -335,6 +336,9 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	rw->len = len;
 	if (rw->nsubst == 0)
 		return RF_OK;
+	free(rw->found);
+	if ((rw->found = calloc(rw->nsubst, 1)) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	rf__gmime_init();
 	stream = g_mime_stream_mem_new_with_buffer(data, len);
 	parser = g_mime_parser_new_with_stream(stream);
@@ -387,9 +391,21 @@ rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
 void
 rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st)
 {
+	size_t i;
+
 	st->links = rw->links;
 	st->bugs = rw->bugs;
 	st->unsub = rw->unsub;
 	st->skipped = rw->skipped;
 	st->limits_hit = rw->limits_hit;
+	st->missed = 0;
+	for (i = 0; rw->found != NULL && i < rw->nsubst; i++) {
+		if (rw->found[i] || rw->subst[i].text)
+			continue;
+		st->missed++;
+		if (rw->subst[i].to[0] == '\0')
+			st->bugs--;
+		else
+			st->links--;
+	}
 }

@@ -53,6 +53,9 @@ struct rf_rewrite {
 	size_t max_edits;	/* limits.max_rewrite_edits */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS */
 	size_t replaced;	/* URL occurrences replaced */
+	unsigned char *found;	/* found[i]: subst[i] (or its "&amp;" form)
+				 * replaced in some leaf; nsubst entries,
+				 * made by prepare (NULL before) */
 	int skipped;		/* parts that could not be located */
 	int known;		/* collect_known: known parameters and web
 				 * bugs only */

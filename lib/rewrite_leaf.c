@@ -178,22 +178,25 @@ replace_seq(const rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
 	const struct rf__subst *s;
 	char *af, *at;
-	size_t i;
+	size_t i, n;
 	int changed = 0;
 
 	for (i = 0; i < c->nsubst; i++) {
 		s = &c->subst[i];
+		n = *count;
 		changed |= rf__rewrite_replace_all(buf, s->from, s->to,
 		    s->text, count);
-		if (!html || s->afl == 0)
-			continue;
-		if ((af = rf__rewrite_amp_form(s->from)) != NULL &&
-		    (at = rf__rewrite_amp_form(s->to)) != NULL) {
-			changed |= rf__rewrite_replace_all(buf, af, at, 0,
-			    count);
-			free(at);
+		if (html && s->afl > 0 &&
+		    (af = rf__rewrite_amp_form(s->from)) != NULL) {
+			if ((at = rf__rewrite_amp_form(s->to)) != NULL) {
+				changed |= rf__rewrite_replace_all(buf, af,
+				    at, 0, count);
+				free(at);
+			}
+			free(af);
 		}
-		free(af);
+		if (*count != n && c->found != NULL)
+			c->found[i] = 1;
 	}
 	return changed;
 }
@@ -366,6 +369,8 @@ replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
 			rl = tmp->len;
 			next = j + 1;
 			(*count)++;
+			if (c->found != NULL)
+				c->found[j / 2] = 1;
 		}
 		if (r != d + r0) {
 			if (out == NULL)
