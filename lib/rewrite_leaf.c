@@ -195,8 +195,7 @@ replace_seq(const rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 			}
 			free(af);
 		}
-		if (*count != n && c->found != NULL)
-			c->found[i] = 1;
+		c->subst[i].hits += *count - n;
 	}
 	return changed;
 }
@@ -369,8 +368,7 @@ replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
 			rl = tmp->len;
 			next = j + 1;
 			(*count)++;
-			if (c->found != NULL)
-				c->found[j / 2] = 1;
+			c->subst[j / 2].hits++;
 		}
 		if (r != d + r0) {
 			if (out == NULL)

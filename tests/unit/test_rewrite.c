@@ -434,7 +434,9 @@ left_cb(rf_link *l, void *arg)
 }
 
 /* test_damaged: the seeds of fuzz_rewrite on which the analysis and GMime
- * read damaged MIME differently (a part's transfer encoding, its bounds):
+ * read damaged MIME differently (a part's transfer encoding, its bounds;
+ * in damaged-header-twice a header line the analysis reads as body, with
+ * a link the body has again, so that it is found once of twice):
  * cleaned as fuzz_rewrite does, the links of the output analysed again
  * for the same recipient that a substitution was collected for (tracked
  * links left live) are at most rf_rewrite_stats' missed, so that the
@@ -445,7 +447,8 @@ test_damaged(void **state)
 {
 	static const char *const seeds[] = {
 	    "fuzz/seeds/fuzz_rewrite/damaged-header-nul",
-	    "fuzz/seeds/fuzz_rewrite/damaged-cte-parts" };
+	    "fuzz/seeds/fuzz_rewrite/damaged-cte-parts",
+	    "fuzz/seeds/fuzz_rewrite/damaged-header-twice" };
 	static const char *const rcpts[4] = { "r0@example.org",
 	    "jane.doe@example.org", NULL, "R1@Example.ORG" };
 	rf_rules *rules = shipped_rules();
