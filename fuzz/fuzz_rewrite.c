@@ -10,12 +10,19 @@
  *    encoded again in its own transfer encoding, and substitutions
  *    shorten what they replace);
  *  - the output parses as a message when the input did, with as many
- *    MIME parts when the input's MIME is not damaged.
- * (Not its links, nor its parts in damaged MIME: there the analysis'
- * parser and GMime, which the rewriter locates parts with, may disagree
- * on a part's bounds or transfer encoding, and a part written again then
- * shows the analysis other links or parts; docs/tracking.md, "Rewriting
- * a message".)
+ *    MIME parts when the input's MIME is not damaged;
+ *  - links, bugs and missed (rf_rewrite_stats) add up to the links
+ *    collected; a link of the output, analysed again for the same
+ *    recipient, that a substitution replaces and that was replaced
+ *    nowhere (a tracked link left live) is reported: missed, skipped or
+ *    limits_hit is set.  (Not every link left live: a rewritten HTML
+ *    leaf may read otherwise, so that bytes that were no link for the
+ *    analysis are one in the output; seed rewrite-makes-link.)
+ * (Not its parts in damaged MIME: there the analysis' parser and GMime,
+ * which the rewriter locates parts with, may disagree on a part's bounds
+ * or transfer encoding, and a part written again then shows the analysis
+ * other links or parts; what it leaves live is reported as missed;
+ * docs/tracking.md, "Rewriting a message".)
  *
  * Input: byte 0 chooses the clean policy (bit 0: known parameters only),
  * the recipient (bits 1-2: r0@example.org, jane.doe@example.org, the
@@ -102,13 +109,39 @@ check_edits(const rf_rewrite *rw, const char *msg, size_t len,
 		fail("a byte after the last edit changed");
 }
 
+/* live_cb: stops the walk when l's URL is the from of a link
+ * substitution of arg (an rf_rewrite) replaced nowhere, and is no
+ * substitution's to (then a chain may have made it): a tracked link left
+ * live. */
+static int
+live_cb(rf_link *l, void *arg)
+{
+	const rf_rewrite *rw = arg;
+	size_t i, j;
+
+	if (l->kind == RF_LINK_HEADER)
+		return 0;
+	for (i = 0; i < rw->nsubst; i++) {
+		if (rw->subst[i].text || rw->subst[i].hits > 0 ||
+		    strcmp(l->url, rw->subst[i].from) != 0)
+			continue;
+		for (j = 0; j < rw->nsubst; j++)
+			if (strcmp(rw->subst[j].to, l->url) == 0)
+				break;
+		if (j == rw->nsubst)
+			return 1;
+	}
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static rf_ctx *ctx[4];	/* one per max_rewrite_edits, made once */
 	static rf_rules *rules;
-	rf_message *m = NULL, *again = NULL;
+	rf_message *m = NULL, *again = NULL, *live = NULL;
 	rf_rewrite *rw = NULL;
+	rf_rewrite_stats st;
 	rf_limits lim;
 	rf_buf out;
 	const char *msg, *rcpt;
@@ -166,7 +199,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    again->nparts != m->nparts)
 			fail("the output has another number of parts");
 	}
+	rf_rewrite_get_stats(rw, &st);
+	if (rw->nsubst > 0 && st.links + st.bugs + st.missed + (size_t)((b &
+	    8) && rcpt != NULL && strlen(rcpt) >= 10) != rw->nsubst)
+		fail("links, bugs and missed do not add up");
+	if (st.missed == 0 && st.skipped == 0 && st.limits_hit == 0 &&
+	    rf_message_parse(ctx[k], out.data, out.len, &live,
+	    NULL) == RF_OK && rf_tracking_message(ctx[k], rules, live, rcpt,
+	    NULL) == RF_OK && rf_tracking_walk(live, live_cb, rw) != 0)
+		fail("a tracked link left live, not reported");
 done:
+	rf_message_free(live);
 	rf_message_free(again);
 	rf_message_free(m);
 	rf_rewrite_free(rw);

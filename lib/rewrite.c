@@ -133,10 +133,10 @@ index_put(rf_rewrite *k, size_t i)
 	k->slot[h & k->mask] = i + 1;
 }
 
-/* has_from: a substitution of from (hash h) is already there.  (The index
- * spares the comparison with every one: a message's links times the
- * recipients its links are collected for.) */
-static int
+/* has_from: 1 + the index of the substitution of from (hash h), 0 when
+ * there is none yet.  (The index spares the comparison with every one: a
+ * message's links times the recipients its links are collected for.) */
+static size_t
 has_from(const rf_rewrite *k, const char *from, uint64_t h)
 {
 	size_t j, p = (size_t)h;
@@ -148,7 +148,7 @@ has_from(const rf_rewrite *k, const char *from, uint64_t h)
 			return 0;
 		if (k->subst[j - 1].hash == h &&
 		    strcmp(k->subst[j - 1].from, from) == 0)
-			return 1;
+			return j;
 	}
 }
 
@@ -184,6 +184,9 @@ rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
 	k->subst[k->nsubst].to = to;
 	k->subst[k->nsubst].text = text;
 	k->subst[k->nsubst].hash = h;
+	k->subst[k->nsubst].occ = 0;
+	k->subst[k->nsubst].walk = 0;
+	k->subst[k->nsubst].hits = 0;
 	if (rf__rewrite_note(k, &k->subst[k->nsubst]) != 0)
 		return -1;
 	index_put(k, k->nsubst);
@@ -205,10 +208,12 @@ collect(rf_link *l, void *arg)
 		return 0;
 	if (l->kind != RF_LINK_HEADER) {
 		/* once collected (for an earlier recipient, or an equal
-		 * link), nothing more to do */
+		 * link), nothing more to do but count it */
 		h = XXH3_64bits(l->url, strlen(l->url));
-		if (has_from(k, l->url, h))
+		if ((i = has_from(k, l->url, h)) != 0) {
+			k->subst[i - 1].walk++;
 			return 0;
+		}
 	}
 	if (k->known && l->kind != RF_LINK_HEADER) {
 		/* only known tracking parameters and web bugs */
@@ -228,6 +233,7 @@ collect(rf_link *l, void *arg)
 		k->st = rf_error_set(k->err, RF_ENOMEM, "out of memory");
 		return -1;
 	}
+	k->subst[k->nsubst - 1].walk = 1;
 	if (clean[0] == '\0')
 		k->bugs++;
 	else
@@ -280,11 +286,19 @@ rf_rewrite_free(rf_rewrite *rw)
 static rf_status
 collect_walk(rf_rewrite *rw, rf_message *m, int known, rf_error *err)
 {
+	size_t i;
+
 	rw->known = known;
 	rw->st = RF_OK;
 	rw->err = err;
 	if (rf_tracking_walk(m, collect, rw) != 0 && rw->st == RF_OK)
 		rw->st = rf_error_set(err, RF_ENOMEM, "out of memory");
+	/* the occurrences of each link in this analysis */
+	for (i = 0; i < rw->nsubst; i++) {
+		if (rw->subst[i].walk > rw->subst[i].occ)
+			rw->subst[i].occ = rw->subst[i].walk;
+		rw->subst[i].walk = 0;
+	}
 	rw->known = 0;
 	rw->err = NULL;
 	return rw->st;
@@ -330,11 +344,15 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *gm;
+	size_t i;
 
 	rw->data = data;
 	rw->len = len;
 	if (rw->nsubst == 0)
 		return RF_OK;
+	for (i = 0; i < rw->nsubst; i++)
+		rw->subst[i].hits = 0;
+	rw->prepared = 1;
 	rf__gmime_init();
 	stream = g_mime_stream_mem_new_with_buffer(data, len);
 	parser = g_mime_parser_new_with_stream(stream);
@@ -387,9 +405,22 @@ rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
 void
 rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st)
 {
+	size_t i;
+
 	st->links = rw->links;
 	st->bugs = rw->bugs;
 	st->unsub = rw->unsub;
 	st->skipped = rw->skipped;
 	st->limits_hit = rw->limits_hit;
+	st->missed = 0;
+	for (i = 0; rw->prepared && i < rw->nsubst; i++) {
+		if (rw->subst[i].text || rw->subst[i].hits >=
+		    rw->subst[i].occ)
+			continue;
+		st->missed++;
+		if (rw->subst[i].to[0] == '\0')
+			st->bugs--;
+		else
+			st->links--;
+	}
 }

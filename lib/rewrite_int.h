@@ -19,6 +19,11 @@ struct rf__subst {
 	size_t fl, tl;		/* strlen of from, to */
 	size_t afl;		/* strlen of from's "&amp;" form, 0 when it has
 				 * none (no '&', or text) */
+	size_t occ;		/* links with this URL in one analysis
+				 * collected (the most over the collects) */
+	size_t walk;		/* the same in the collect under way */
+	size_t hits;		/* occurrences replaced (plain or "&amp;"
+				 * form) by prepare */
 };
 
 /* Bits of rf_rewrite.lens[n]: a from (PLAIN) or the "&amp;" form of one
@@ -53,6 +58,7 @@ struct rf_rewrite {
 	size_t max_edits;	/* limits.max_rewrite_edits */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS */
 	size_t replaced;	/* URL occurrences replaced */
+	int prepared;		/* prepare ran: hits are counted */
 	int skipped;		/* parts that could not be located */
 	int known;		/* collect_known: known parameters and web
 				 * bugs only */

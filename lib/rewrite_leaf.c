@@ -178,22 +178,24 @@ replace_seq(const rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
 	const struct rf__subst *s;
 	char *af, *at;
-	size_t i;
+	size_t i, n;
 	int changed = 0;
 
 	for (i = 0; i < c->nsubst; i++) {
 		s = &c->subst[i];
+		n = *count;
 		changed |= rf__rewrite_replace_all(buf, s->from, s->to,
 		    s->text, count);
-		if (!html || s->afl == 0)
-			continue;
-		if ((af = rf__rewrite_amp_form(s->from)) != NULL &&
-		    (at = rf__rewrite_amp_form(s->to)) != NULL) {
-			changed |= rf__rewrite_replace_all(buf, af, at, 0,
-			    count);
-			free(at);
+		if (html && s->afl > 0 &&
+		    (af = rf__rewrite_amp_form(s->from)) != NULL) {
+			if ((at = rf__rewrite_amp_form(s->to)) != NULL) {
+				changed |= rf__rewrite_replace_all(buf, af,
+				    at, 0, count);
+				free(at);
+			}
+			free(af);
 		}
-		free(af);
+		c->subst[i].hits += *count - n;
 	}
 	return changed;
 }
@@ -366,6 +368,7 @@ replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
 			rl = tmp->len;
 			next = j + 1;
 			(*count)++;
+			c->subst[j / 2].hits++;
 		}
 		if (r != d + r0) {
 			if (out == NULL)

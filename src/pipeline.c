@@ -342,6 +342,10 @@ neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 	    rs.bugs, rs.bugs == 1 ? "" : "s", rs.skipped || rs.limits_hit ?
 	    " (some parts "
 	    "could not be rewritten)" : "");
+	if (s != NULL && rs.missed > 0)
+		s = rf_arena_printf(r->arena, "%s; %zu tracked link%s could "
+		    "not be neutralised (left live)", s, rs.missed,
+		    rs.missed == 1 ? "" : "s");
 	if (s != NULL && add_reason(r, cap, s) == 0)
 		st = RF_OK;
 out:

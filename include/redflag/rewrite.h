@@ -35,6 +35,14 @@ typedef struct rf_rewrite rf_rewrite;
 typedef struct rf_rewrite_stats {
 	size_t links;		/* distinct links rewritten */
 	size_t bugs;		/* web bugs emptied */
+	size_t missed;		/* links and web bugs collected that the
+				 * text leaves showed fewer times than the
+				 * analysis found them (after prepare): some
+				 * left live, not counted in links or bugs;
+				 * the analysis read the message otherwise
+				 * than GMime (damaged MIME, entities,
+				 * charsets), or their part was skipped or
+				 * beyond max_rewrite_edits */
 	int unsub;		/* List-Unsubscribe carries a code (kept) */
 	int skipped;		/* parts that could not be rewritten */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS when parts that
@@ -93,7 +101,10 @@ size_t rf_rewrite_edits(const rf_rewrite *rw);
 rf_status rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
 			   rf_error *err);
 
-/* rf_rewrite_get_stats: what was collected and prepared, into *st. */
+/* rf_rewrite_get_stats: what was collected and prepared, into *st;
+ * after rf_rewrite_prepare, links and bugs count those replaced as many
+ * times as the analysis found them (in one collect's analysis), and
+ * missed the others (a tracked link left live: the front ends say so). */
 void rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st);
 
 #ifdef __cplusplus

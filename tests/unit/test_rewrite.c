@@ -409,6 +409,110 @@ test_max_edits(void **state)
 	}
 }
 
+/* What left_cb looks for: the rewrite's substitutions, and which of
+ * them a link of the output still shows. */
+struct left {
+	const rf_rewrite *rw;
+	unsigned char *seen;
+};
+
+/* left_cb: marks in arg (a struct left) the substitutions whose from is
+ * l's URL: a tracked link left live in the output. */
+static int
+left_cb(rf_link *l, void *arg)
+{
+	struct left *k = arg;
+	size_t i;
+
+	if (l->kind == RF_LINK_HEADER)
+		return 0;
+	for (i = 0; i < k->rw->nsubst; i++)
+		if (!k->rw->subst[i].text &&
+		    strcmp(l->url, k->rw->subst[i].from) == 0)
+			k->seen[i] = 1;
+	return 0;
+}
+
+/* test_damaged: the seeds of fuzz_rewrite on which the analysis and GMime
+ * read damaged MIME differently (a part's transfer encoding, its bounds;
+ * in damaged-header-twice a header line the analysis reads as body, with
+ * a link the body has again, so that it is found once of twice):
+ * cleaned as fuzz_rewrite does, the links of the output analysed again
+ * for the same recipient that a substitution was collected for (tracked
+ * links left live) are at most rf_rewrite_stats' missed, so that the
+ * front ends say they could not be neutralised; and missed counts what
+ * found[] says. */
+static void
+test_damaged(void **state)
+{
+	static const char *const seeds[] = {
+	    "fuzz/seeds/fuzz_rewrite/damaged-header-nul",
+	    "fuzz/seeds/fuzz_rewrite/damaged-cte-parts",
+	    "fuzz/seeds/fuzz_rewrite/damaged-header-twice" };
+	static const char *const rcpts[4] = { "r0@example.org",
+	    "jane.doe@example.org", NULL, "R1@Example.ORG" };
+	rf_rules *rules = shipped_rules();
+	rf_limits lim;
+	rf_ctx *ctx;
+	size_t i, len;
+
+	(void)state;
+	rf_limits_default(&lim);
+	lim.max_links = 200;
+	lim.max_mime_parts = 64;
+	assert_int_equal(rf_ctx_new(&lim, &ctx, NULL), RF_OK);
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		char *data = read_file(seeds[i], &len);
+		rf_message *m = NULL, *again = NULL;
+		rf_rewrite *rw = NULL;
+		rf_rewrite_stats st;
+		const char *rcpt;
+		struct left k;
+		rf_buf out;
+		size_t left = 0, j;
+
+		assert_int_equal(rf_message_parse(ctx, data + 1, len - 1, &m,
+		    NULL), RF_OK);
+		rcpt = rcpts[(data[0] >> 1) & 3];
+		assert_int_equal(rf_tracking_message(ctx, rules, m, rcpt,
+		    NULL), RF_OK);
+		assert_int_equal(rf_rewrite_new(&lim, &rw, NULL), RF_OK);
+		assert_int_equal(rf_rewrite_collect(rw, m, NULL), RF_OK);
+		assert_true(rw->nsubst > 0);
+		assert_int_equal(rf_rewrite_prepare(rw, data + 1, len - 1,
+		    NULL), RF_OK);
+		rf_buf_init(&out, 0);
+		assert_int_equal(rf_rewrite_write(rw, 0, &out, NULL), RF_OK);
+		rf_rewrite_get_stats(rw, &st);
+		assert_int_equal(rf_message_parse(ctx, out.data, out.len,
+		    &again, NULL), RF_OK);
+		assert_int_equal(rf_tracking_message(ctx, rules, again, rcpt,
+		    NULL), RF_OK);
+		k.rw = rw;
+		k.seen = calloc(rw->nsubst, 1);
+		assert_non_null(k.seen);
+		assert_int_equal(rf_tracking_walk(again, left_cb, &k), 0);
+		for (j = 0; j < rw->nsubst; j++)
+			left += k.seen[j];
+		print_message("%s: %zu substitutions, %zu links %zu bugs "
+		    "rewritten, %zu missed, %zu edits, %zu left live\n",
+		    seeds[i], rw->nsubst, st.links, st.bugs, st.missed,
+		    rw->nedits, left);
+		/* the readings still disagree there: reported */
+		assert_true(st.missed > 0);
+		assert_true(left <= st.missed);
+		assert_int_equal(st.links + st.bugs + st.missed, rw->nsubst);
+		free(k.seen);
+		rf_message_free(again);
+		rf_message_free(m);
+		rf_rewrite_free(rw);
+		rf_buf_free(&out);
+		free(data);
+	}
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
 int
 main(void)
 {
@@ -417,6 +521,7 @@ main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_max_edits),
+		cmocka_unit_test(test_damaged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
