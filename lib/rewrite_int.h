@@ -95,8 +95,10 @@ int rf__rewrite_leaf(rf_rewrite *rw, int html, GByteArray **buf,
 int rf__rewrite_one_pass(const rf_rewrite *rw);
 
 /* rf__rewrite_replace_all: every standalone occurrence of from in *buf
- * (the byte before is not a URL byte, or is '=' or '('; the byte after is
- * not one) replaced by to; with text set, every occurrence in any ASCII
+ * (the byte before is not a URL byte, or is '=', '(' or '['; the bytes
+ * after, up to the first that is not a URL byte, are only the
+ * punctuation that ends a URL in text, ". ! ? ; : * ]", or none)
+ * replaced by to; with text set, every occurrence in any ASCII
  * case.  1 when *buf changed (a new array), else 0; *count counts them. */
 int rf__rewrite_replace_all(GByteArray **buf, const char *from,
 			    const char *to, int text, size_t *count);

@@ -36,6 +36,41 @@ url_char(int c)
 	return URL_BYTES[c & 0xff];
 }
 
+/* tail_char: a url_char byte the analysis leaves out at the end of a
+ * URL in text (lib/url_text.c, trim), so that a link at the end of a
+ * sentence ("...&pos=42.") or in brackets ("[mailto:a@b.example]") is
+ * still standalone and replaced. */
+static int
+tail_char(int c)
+{
+	return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' ||
+	    c == '*' || c == ']';
+}
+
+/* tail_len: the tail_char bytes that end s[0..n). */
+static size_t
+tail_len(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && tail_char((unsigned char)s[n - 1 - k]))
+		k++;
+	return k;
+}
+
+/* ends_run: the bytes p[0..n) up to the first that is no url_char are
+ * tail_char bytes only (an occurrence followed by them is standalone). */
+static int
+ends_run(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && url_char((unsigned char)p[i]); i++)
+		if (!tail_char((unsigned char)p[i]))
+			return 0;
+	return 1;
+}
+
 char *
 rf__rewrite_amp_form(const char *s)
 {
@@ -92,8 +127,9 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 
 		i = at + 1;
 		if (!text && ((at > 0 && (url_char((unsigned char)d[at - 1]) &&
-		    d[at - 1] != '=' && d[at - 1] != '(')) ||
-		    (at + fl < in->len && url_char((unsigned char)d[at + fl]))))
+		    d[at - 1] != '=' && d[at - 1] != '(' &&
+		    d[at - 1] != '[')) ||
+		    !ends_run(d + at + fl, in->len - at - fl)))
 			continue;
 		g_byte_array_append(out, (const guint8 *)d + last, at - last);
 		g_byte_array_append(out, (const guint8 *)to, tl);
@@ -280,28 +316,47 @@ try_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 		*at = b;
 }
 
-/* run_first: the first replacement >= next (NONE when none) whose from
- * is a suffix r[b..rl) of the run r[0..rl) that starts at 0 or after a
- * '='; *at set to its b.  Only the suffixes as long as a from are
- * looked up (kinds: the lens bits of the leaf's replacements). */
-static size_t
-run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
-	  size_t next, char *un, size_t *at)
+/* first_at: what run_first does for the suffixes ending at rl: *best
+ * lowered to the first replacement >= next and < *best whose from is a
+ * suffix r[b..rl) of r[0..rl) that starts at 0 or after a '=' or a
+ * '[', *at set to its b. */
+static void
+first_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
+	 size_t next, char *un, size_t *best, size_t *at)
 {
-	size_t best = NONE, lo, maxfl = c->nlens - 1;
+	size_t lo, maxfl = c->nlens - 1;
 	const char *e, *end;
 
 	if (rl < c->minfl || rl == 0)
-		return best;
+		return;
 	lo = rl > maxfl ? rl - maxfl : 0;	/* the first b possible */
 	if (lo == 0 && (c->lens[rl] & kinds))
-		try_at(c, kinds, r, rl, 0, next, un, &best, at);
-	end = r + rl - 1;	/* a '=' there starts nothing */
-	for (e = r + (lo > 0 ? lo - 1 : 0); e < end &&
-	    (e = memchr(e, '=', (size_t)(end - e))) != NULL; e++)
-		if (c->lens[end - e] & kinds)
+		try_at(c, kinds, r, rl, 0, next, un, best, at);
+	end = r + rl - 1;	/* a '=' or '[' there starts nothing */
+	for (e = r + (lo > 0 ? lo - 1 : 0); e < end; e++)
+		if ((*e == '=' || *e == '[') && (c->lens[end - e] & kinds))
 			try_at(c, kinds, r, rl, (size_t)(e + 1 - r), next,
-			    un, &best, at);
+			    un, best, at);
+}
+
+/* run_first: the first replacement >= next (NONE when none) whose from
+ * is r[b..e) of the run r[0..rl), b 0 or after a '=' or '[', and r[e..rl)
+ * tail_char bytes only; *at and *end set to its b and e (the lowest e
+ * for one replacement, as replace_all takes the leftmost).  Only the
+ * suffixes as long as a from are looked up (kinds: the lens bits of the
+ * leaf's replacements). */
+static size_t
+run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
+	  size_t next, char *un, size_t *at, size_t *end)
+{
+	size_t best = NONE, was, e;
+
+	for (e = rl - tail_len(r, rl); e <= rl; e++) {
+		was = best;
+		first_at(c, kinds, r, e, next, un, &best, at);
+		if (best != was)
+			*end = e;
+	}
 	return best;
 }
 
@@ -317,7 +372,7 @@ static int
 replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
 	     GByteArray **buf, size_t *count)
 {
-	GByteArray *in = *buf, *out = NULL, *tmp = NULL;
+	GByteArray *in = *buf, *out = NULL, *tmp = NULL, *alt = NULL, *sw;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
 	size_t r0, r1, last = 0;
@@ -334,7 +389,7 @@ replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
 	r0 = 0;
 	while (r0 + c->minfl <= in->len) {
 		const char *r;
-		size_t rl, j, next = 0, at = 0, q = r0 + c->minfl;
+		size_t rl, j, next = 0, at = 0, e = 0, q = r0 + c->minfl;
 
 		while (q > r0 && uc[(unsigned char)d[q - 1]])
 			q--;
@@ -347,23 +402,28 @@ replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
 			;
 		r = d + r0;
 		rl = r1 - r0;
-		while ((j = run_first(c, kinds, r, rl, next, un, &at)) !=
-		    NONE) {
+		while ((j = run_first(c, kinds, r, rl, next, un, &at,
+		    &e)) != NONE) {
 			const struct rf__subst *s = &c->subst[j / 2];
 
-			if (tmp == NULL)
+			/* the run again in alt (r is in d or in tmp):
+			 * r[0..at), the to, the tail r[e..rl) */
+			if (alt == NULL) {
+				alt = g_byte_array_new();
 				tmp = g_byte_array_new();
-			if (r != (const char *)tmp->data) {
-				g_byte_array_set_size(tmp, 0);
-				g_byte_array_append(tmp, (const guint8 *)r, at);
-			} else {
-				g_byte_array_set_size(tmp, at);
 			}
+			g_byte_array_set_size(alt, 0);
+			g_byte_array_append(alt, (const guint8 *)r, at);
 			if (j % 2 == 0)
-				g_byte_array_append(tmp,
+				g_byte_array_append(alt,
 				    (const guint8 *)s->to, s->tl);
 			else
-				put_amp(tmp, s->to, s->tl);
+				put_amp(alt, s->to, s->tl);
+			g_byte_array_append(alt, (const guint8 *)r + e,
+			    rl - e);
+			sw = tmp;
+			tmp = alt;
+			alt = sw;
 			r = (const char *)tmp->data;
 			rl = tmp->len;
 			next = j + 1;
@@ -383,6 +443,8 @@ replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
 	free(un);
 	if (tmp != NULL)
 		g_byte_array_free(tmp, TRUE);
+	if (alt != NULL)
+		g_byte_array_free(alt, TRUE);
 	if (out == NULL)
 		return 0;
 	g_byte_array_append(out, (const guint8 *)d + last, in->len - last);

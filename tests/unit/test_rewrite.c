@@ -67,7 +67,7 @@ url(uint32_t *s, char *out)
 {
 	static const char *const piece[] = { "http://a/", "http://b.x/",
 	    "p", "q", "?u=", "&", "&amp;", "id=", "1", "=", "/", "x",
-	    "http://a/p" };
+	    "http://a/p", ".", "[", "]" };
 	size_t n = 1 + rnd(s) % 5, k;
 
 	out[0] = '\0';
@@ -76,12 +76,14 @@ url(uint32_t *s, char *out)
 }
 
 /* text: a text of up to ~60 pieces: the strings of str (froms and tos),
- * pieces of them, bytes that end a URL or not. */
+ * pieces of them, bytes that end a URL or not (and the punctuation the
+ * analysis leaves out at a URL's end, '[' before one). */
 static void
 text(uint32_t *s, char str[][STRLEN], size_t nstr, GByteArray *t)
 {
 	static const char *const sep[] = { " ", "\"", "<a href=\"", "\">",
-	    "(", ")", "\n", "=", "'", "\xc3\xa9", "x", ",", "&", "&amp;" };
+	    "(", ")", "\n", "=", "'", "\xc3\xa9", "x", ",", "&", "&amp;",
+	    ".", "]", "[", "!", "?", ":", ".]", "[" };
 	size_t n = rnd(s) % 60, k;
 
 	g_byte_array_set_size(t, 0);
@@ -214,8 +216,9 @@ test_random(void **state)
 }
 
 /* test_cases: the rules shown on fixed texts: standalone only (a URL
- * that goes on is left), after '=' or '(' it starts, a chain follows
- * the order, an emptied link, "&amp;" forms in HTML only. */
+ * that goes on is left; one followed only by the punctuation that ends
+ * a URL in text is standalone), after '=' or '(' it starts, a chain
+ * follows the order, an emptied link, "&amp;" forms in HTML only. */
 static void
 test_cases(void **state)
 {
@@ -240,7 +243,17 @@ test_cases(void **state)
 		{ { "http://b/p?u=http://a/1", "http://b/p", "http://a/1", "",
 		    NULL }, 0,
 		  "<http://b/p?u=http://a/1> http://a/1, http://a/1.",
-		  "<http://b/p> , http://a/1.", 2 },
+		  "<http://b/p> , .", 3 },
+		/* the bytes the analysis leaves out at a URL's end in text
+		 * (a sentence's end, a closing bracket) end it here too;
+		 * other URL bytes do not */
+		{ { "http://a/o?e=j@n.example&pos=9", "http://a/o?pos=9",
+		    "mailto:j@n.example", "", NULL }, 0,
+		  "at http://a/o?e=j@n.example&pos=9.  [mailto:j@n.example]"
+		  " http://a/o?e=j@n.example&pos=9?! http://a/o?e=j@n.example"
+		  "&pos=9.x http://a/o?e=j@n.example&pos=99.",
+		  "at http://a/o?pos=9.  [] http://a/o?pos=9?! http://a/o?e="
+		  "j@n.example&pos=9.x http://a/o?e=j@n.example&pos=99.", 3 },
 		{ { "http://a/1", "", "http://b/p?u=http://a/1", "http://b/p",
 		    NULL }, 0, "<http://b/p?u=http://a/1>",
 		  "<http://b/p?u=>", 1 },
