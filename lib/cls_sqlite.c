@@ -38,11 +38,10 @@ struct sq {
 	sqlite3_stmt *upsert, *del_zero, *add_meta;
 };
 
-/* Run at every open: no lock needed once the file is in WAL mode, so
- * that opening for classification never waits for a training run (which
- * holds the write lock for the whole run). */
+/* Run at every open, after rf__sqlite_wal: no lock needed once the file
+ * is in WAL mode, so that opening for classification never waits for a
+ * training run (which holds the write lock for the whole run). */
 static const char setup[] =
-	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=NORMAL;";
 
 /* Whether the schema is complete (tables and the meta rows). */
@@ -291,7 +290,8 @@ rf__cls_sqlite_open(const char *path, const rf_cls_params *p, void **be,
 		goto out;
 	}
 	sqlite3_busy_timeout(c->db, RF__CLS_SQLITE_BUSY_MS);
-	if (sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
+	if (rf__sqlite_wal(c->db, RF__CLS_SQLITE_BUSY_MS) != SQLITE_OK ||
+	    sqlite3_exec(c->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
 		rs = db_fail(c, err, "setting up");
 		goto out;
 	}

@@ -94,8 +94,8 @@ rf__consent_sqlite_open(const char *path, unsigned timeout_ms, void **h,
 		goto bad;
 	}
 	sqlite3_busy_timeout(d->db, (int)timeout_ms);
-	if (sqlite3_exec(d->db, "PRAGMA journal_mode=WAL", NULL, NULL,
-	    NULL) != SQLITE_OK || sqlite3_exec(d->db, schema, NULL, NULL,
+	if (rf__sqlite_wal(d->db, (unsigned)timeout_ms) != SQLITE_OK ||
+	    sqlite3_exec(d->db, schema, NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		st = fail(d, err);
 		goto bad;

@@ -11,6 +11,9 @@
 #include "hotline_int.h"
 #include "store_lib.h"
 
+/* HL_BUSY_MS: how long a hotline command waits for another's write lock. */
+#define HL_BUSY_MS 5000
+
 /*
  * Reporter contact details live in their own table, reachable from a
  * report only (never from a case), readable by supervisors.  The audit
@@ -222,9 +225,12 @@ rf_hotline_open(const rf_ctx *ctx, const char *path,
 		st = rf__hl_fail(h, "open", err);
 		goto done;
 	}
-	sqlite3_busy_timeout(h->db, 5000);
-	if ((st = rf__hl_exec(h, "PRAGMA journal_mode=WAL", err)) != RF_OK ||
-	    (st = rf__hl_exec(h, "PRAGMA foreign_keys=ON", err)) != RF_OK ||
+	sqlite3_busy_timeout(h->db, HL_BUSY_MS);
+	if (rf__sqlite_wal(h->db, HL_BUSY_MS) != SQLITE_OK) {
+		st = rf__hl_fail(h, "journal mode", err);
+		goto done;
+	}
+	if ((st = rf__hl_exec(h, "PRAGMA foreign_keys=ON", err)) != RF_OK ||
 	    (st = rf__hl_exec(h, "PRAGMA secure_delete=ON", err)) != RF_OK ||
 	    (st = rf__hl_exec(h, schema, err)) != RF_OK)
 		goto done;

@@ -39,6 +39,20 @@ rf__sqlite_error(rf_error *err, struct sqlite3 *db, const char *fmt, ...)
 	return st;
 }
 
+int
+rf__sqlite_wal(sqlite3 *db, unsigned timeout_ms)
+{
+	unsigned waited = 0;
+	int rc;
+
+	while (((rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL,
+	    NULL)) & 0xff) == SQLITE_BUSY && waited < timeout_ms) {
+		sqlite3_sleep(RF__SQLITE_WAL_RETRY_MS);
+		waited += RF__SQLITE_WAL_RETRY_MS;
+	}
+	return rc;
+}
+
 rf_status
 rf__redis_error(rf_error *err, const struct redisContext *c,
 		const struct redisReply *rep, const char *fmt, ...)

@@ -33,6 +33,20 @@ rf_status rf__sqlite_error(rf_error *err, struct sqlite3 *db,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* RF__SQLITE_WAL_RETRY_MS: how often rf__sqlite_wal tries again. */
+#define RF__SQLITE_WAL_RETRY_MS 10
+
+/*
+ * rf__sqlite_wal: put db in WAL mode ("PRAGMA journal_mode=WAL"), trying
+ * again every RF__SQLITE_WAL_RETRY_MS for up to timeout_ms while SQLite
+ * answers busy.  Two connections that switch a new file at once each hold
+ * the read lock the other must see released; SQLite then answers
+ * SQLITE_BUSY at once, without calling the busy handler (waiting would
+ * deadlock), so the busy timeout alone does not cover it.  SQLite's
+ * result code (SQLITE_OK once in WAL mode); its message stays in db.
+ */
+int rf__sqlite_wal(struct sqlite3 *db, unsigned timeout_ms);
+
 /*
  * rf__redis_error: RF_ESTORE, with "WHAT: TEXT" in err (NULL allowed):
  * WHAT made from fmt as printf would; TEXT, escaped: for rep NULL (no

@@ -679,8 +679,8 @@ rf__store_sqlite_open(const char *path, const rf_store_options *o,
 		st = rf__sq_db_error(q, err, "cannot set up the store");
 		goto done;
 	}
-	if (!o->read_only && (sqlite3_exec(q->db, "PRAGMA journal_mode = WAL",
-	    NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(q->db, o->sync_full ?
+	if (!o->read_only && (rf__sqlite_wal(q->db, (unsigned)o->timeout_ms) !=
+	    SQLITE_OK || sqlite3_exec(q->db, o->sync_full ?
 	    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", NULL,
 	    NULL, NULL) != SQLITE_OK)) {
 		st = rf__sq_db_error(q, err, "cannot set up the store");

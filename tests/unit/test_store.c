@@ -2,6 +2,7 @@
  * the HyperLogLog it counts recipients with. */
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -761,6 +762,58 @@ test_library_text_escaped(void **state)
 	assert_string_equal(err.msg, "s 1: out of memory");
 }
 
+/* open_three: the campaign store, the consent store and the classifier
+ * opened on new files named from base, as a process that just started
+ * does; 0, or 1 with the error on stderr. */
+static int
+open_three(const char *base)
+{
+	char cpath[640], kpath[640];
+	rf_consent_db *cdb = NULL;
+	rf_classifier *cls = NULL;
+	rf_store *s = NULL;
+	rf_error err;
+
+	snprintf(cpath, sizeof(cpath), "%s.consent", base);
+	snprintf(kpath, sizeof(kpath), "%s.cls", base);
+	if (rf_store_open(base, NULL, &s, &err) != RF_OK ||
+	    rf_consent_open(cpath, 2000, &cdb, &err) != RF_OK ||
+	    rf_classifier_open(kpath, NULL, &cls, &err) != RF_OK) {
+		fprintf(stderr, "open at once: %s\n", err.msg);
+		return 1;
+	}
+	rf_classifier_close(cls);
+	rf_consent_close(cdb);
+	rf_store_close(s);
+	return 0;
+}
+
+/* Processes that open one new file at once (several milters and scans
+ * started together): each switches it to WAL while the others read it,
+ * which SQLite answers busy at once, without its busy handler; every
+ * open must still succeed (rf__sqlite_wal tries again).  50 rounds of 8
+ * processes on new files. */
+static void
+test_open_at_once(void **state)
+{
+	char path[600];
+	int round, k, ws, bad = 0;
+	pid_t pid[8];
+
+	for (round = 0; round < 50; round++) {
+		snprintf(path, sizeof(path), "%s.%d", tmp.path, round);
+		for (k = 0; k < 8; k++)
+			if ((pid[k] = fork()) == 0)
+				_exit(open_three(path));
+		for (k = 0; k < 8; k++) {
+			assert_true(pid[k] > 0);
+			assert_int_equal(waitpid(pid[k], &ws, 0), pid[k]);
+			bad += !WIFEXITED(ws) || WEXITSTATUS(ws) != 0;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 /* rf__redis_int: the one reading of a Redis reply as a number, for the
  * campaign store and the classifier. */
 static void
@@ -910,6 +963,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_bad_spec),
 		cmocka_unit_test_setup_teardown(test_library_text_escaped,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_at_once, setup,
+		    teardown),
 		cmocka_unit_test(test_redis_int),
 		cmocka_unit_test(test_redis_specs),
 	};
