@@ -208,9 +208,10 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 /* replace_seq: the loop: for each substitution in turn, every standalone
  * occurrence of its from, then in HTML (not text, from has '&') of its
  * "&amp;" form, when that could be made, replaced in the whole text (the
- * reference replace_runs must equal); 1 when *buf changed, else 0. */
+ * reference replace_runs must equal), each counted in the substitution's
+ * hits; 1 when *buf changed, else 0. */
 static int
-replace_seq(const rf_rewrite *c, int html, GByteArray **buf, size_t *count)
+replace_seq(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
 	const struct rf__subst *s;
 	char *af, *at;
@@ -361,15 +362,16 @@ run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 }
 
 /* replace_runs: what replace_seq does, in one pass over *buf, when
- * !c->loop.  Then a standalone occurrence (replace_all) is a suffix of a
- * maximal run of url_char bytes that starts at the run's start or after
- * a '=' in it; replacing it by a `to` of url_char bytes leaves the bytes
- * around the run as they were, so each run changes on its own: it takes,
- * in the order of the replacements, each whose from is such a suffix of
- * the run as it is then.  1 when *buf changed, 0 when not, -1 when out of
- * memory (*buf unchanged). */
+ * !c->loop (hits counted alike).  Then a standalone occurrence
+ * (replace_all) lies in a maximal run of url_char bytes, starts at the
+ * run's start or after a '=' or '[' in it, and is followed in the run by
+ * tail_char bytes only; replacing it by a `to` of url_char bytes leaves
+ * the bytes around the run as they were, so each run changes on its own:
+ * it takes, in the order of the replacements, each whose from is such an
+ * occurrence in the run as it is then (run_first).  1 when *buf changed,
+ * 0 when not, -1 when out of memory (*buf unchanged). */
 static int
-replace_runs(const rf_rewrite *c, int html, const unsigned char *uc,
+replace_runs(rf_rewrite *c, int html, const unsigned char *uc,
 	     GByteArray **buf, size_t *count)
 {
 	GByteArray *in = *buf, *out = NULL, *tmp = NULL, *alt = NULL, *sw;
