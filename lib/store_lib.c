@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include <hiredis.h>
 #include <sqlite3.h>
@@ -39,17 +40,29 @@ rf__sqlite_error(rf_error *err, struct sqlite3 *db, const char *fmt, ...)
 	return st;
 }
 
+/* ms_since: milliseconds from t0 to now (monotonic). */
+static double
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
 int
 rf__sqlite_wal(sqlite3 *db, unsigned timeout_ms)
 {
-	unsigned waited = 0;
+	struct timespec t0;
 	int rc;
 
+	/* the time really spent: a held lock makes each try wait in the
+	 * busy handler first */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (((rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL,
-	    NULL)) & 0xff) == SQLITE_BUSY && waited < timeout_ms) {
+	    NULL)) & 0xff) == SQLITE_BUSY && ms_since(&t0) < timeout_ms)
 		sqlite3_sleep(RF__SQLITE_WAL_RETRY_MS);
-		waited += RF__SQLITE_WAL_RETRY_MS;
-	}
 	return rc;
 }
 

@@ -38,8 +38,8 @@ rf_status rf__sqlite_error(rf_error *err, struct sqlite3 *db,
 
 /*
  * rf__sqlite_wal: put db in WAL mode ("PRAGMA journal_mode=WAL"), trying
- * again every RF__SQLITE_WAL_RETRY_MS for up to timeout_ms while SQLite
- * answers busy.  Two connections that switch a new file at once each hold
+ * again every RF__SQLITE_WAL_RETRY_MS while SQLite answers busy, until
+ * timeout_ms have passed in all (the busy handler's own waits included).  Two connections that switch a new file at once each hold
  * the read lock the other must see released; SQLite then answers
  * SQLITE_BUSY at once, without calling the busy handler (waiting would
  * deadlock), so the busy timeout alone does not cover it.  SQLite's
