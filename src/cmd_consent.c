@@ -4,7 +4,6 @@
  * user sent (learn).  redflag-consent(1), docs/verdicts.md.
  */
 #include <gmime/gmime.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -15,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "feedback.h"
+#include "wgroup.h"
 
 #define CONSENT_LINE_MAX 2048	/* bytes of one import line */
 #define LEARN_MAX_ADDRS 1000	/* addresses taken from one message */
@@ -28,61 +28,31 @@
 #define CONSENT_GROUP_ITEMS 1000
 #define CONSENT_GROUP_MS 100
 
-/* The open write group of an import or a learn. */
-struct group {
-	rf_consent_db *db;
-	int open;
-	size_t n;		/* lines or messages in it */
-	struct timespec start;	/* when it began (monotonic) */
-};
-
-/* group_add: start a group unless one is open, count one item in it. */
+/* consent_begin, consent_commit: the consent store's transaction calls
+ * for struct wgroup. */
 static rf_status
-group_add(struct group *g, rf_error *err)
+consent_begin(void *db, rf_error *err)
 {
-	rf_status st;
-
-	if (!g->open) {
-		if ((st = rf_consent_begin(g->db, err)) != RF_OK)
-			return st;
-		g->open = 1;
-		g->n = 0;
-		clock_gettime(CLOCK_MONOTONIC, &g->start);
-	}
-	g->n++;
-	return RF_OK;
+	return rf_consent_begin(db, err);
 }
 
-/* group_end: commit the open group when force is set, or when it is full
- * or old (CONSENT_GROUP_ITEMS, CONSENT_GROUP_MS). */
 static rf_status
-group_end(struct group *g, int force, rf_error *err)
+consent_commit(void *db, rf_error *err)
 {
-	struct timespec now;
-	double ms;
-
-	if (!g->open)
-		return RF_OK;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (double)(now.tv_sec - g->start.tv_sec) * 1e3 +
-	    (double)(now.tv_nsec - g->start.tv_nsec) / 1e6;
-	if (!force && g->n < CONSENT_GROUP_ITEMS && ms < CONSENT_GROUP_MS)
-		return RF_OK;
-	g->open = 0;
-	return rf_consent_commit(g->db, err);
+	return rf_consent_commit(db, err);
 }
 
-/* input_waits: whether reading in now could wait (nothing buffered, and
- * its descriptor not readable: a pipe or terminal that stalls). */
-static int
-input_waits(FILE *in)
+/* group_init: *g writes db in groups of CONSENT_GROUP_ITEMS /
+ * CONSENT_GROUP_MS. */
+static void
+group_init(struct wgroup *g, rf_consent_db *db)
 {
-	struct pollfd p;
-
-	p.fd = fileno(in);
-	p.events = POLLIN;
-	p.revents = 0;
-	return poll(&p, 1, 0) == 0;
+	memset(g, 0, sizeof(*g));
+	g->begin = consent_begin;
+	g->commit = consent_commit;
+	g->h = db;
+	g->max_items = CONSENT_GROUP_ITEMS;
+	g->max_ms = CONSENT_GROUP_MS;
 }
 
 static void
@@ -135,7 +105,7 @@ do_import(struct feedback *fb, const char *path)
 	char line[CONSENT_LINE_MAX], esc[128], *f[3], *p;
 	size_t lineno = 0, added = 0, known = 0, bad = 0;
 	int64_t now = (int64_t)time(NULL);
-	struct group g = { 0 };
+	struct wgroup g;
 	rf_error err;
 	int is_new, k;
 	FILE *in;
@@ -146,10 +116,10 @@ do_import(struct feedback *fb, const char *path)
 		    cli_escape(esc, sizeof(esc), path, 100), strerror(errno));
 		return RF_EXIT_INPUT;
 	}
-	g.db = fb->consent;
+	group_init(&g, fb->consent);
 	for (;;) {
-		if (g.open && input_waits(in) &&
-		    group_end(&g, 1, &err) != RF_OK)
+		if (g.open && wgroup_input_waits(in) &&
+		    wgroup_end(&g, 1, &err) != RF_OK)
 			goto fail;
 		if (fgets(line, sizeof(line), in) == NULL)
 			break;
@@ -179,7 +149,7 @@ do_import(struct feedback *fb, const char *path)
 			bad++;
 			continue;
 		}
-		if (group_add(&g, &err) != RF_OK)
+		if (wgroup_add(&g, &err) != RF_OK)
 			goto fail;
 		if (rf_consent_add(fb->consent, f[0], f[1], k == 3 ? f[2] :
 		    "import", now, &is_new, &err) != RF_OK) {
@@ -194,10 +164,10 @@ do_import(struct feedback *fb, const char *path)
 			added++;
 		else
 			known++;
-		if (group_end(&g, 0, &err) != RF_OK)
+		if (wgroup_end(&g, 0, &err) != RF_OK)
 			goto fail;
 	}
-	if (group_end(&g, 1, &err) != RF_OK)
+	if (wgroup_end(&g, 1, &err) != RF_OK)
 		goto fail;
 	if (in != stdin)
 		fclose(in);
@@ -271,11 +241,11 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 	rf_item item;
 	rf_error err;
 	rf_status st;
-	struct group g = { 0 };
+	struct wgroup g;
 	int rc = RF_EXIT_SOFTWARE;
 
 	g_mime_init();
-	g.db = fb->consent;
+	group_init(&g, fb->consent);
 	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK ||
 	    rf_source_open(path, &fb->cfg.limits, &src, &err) != RF_OK) {
 		cli_warn("consent learn: %s", err.msg);
@@ -294,7 +264,7 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 			continue;
 		}
 		n = 0;
-		if (group_add(&g, &err) != RF_OK) {
+		if (wgroup_add(&g, &err) != RF_OK) {
 			rf_message_free(m);
 			cli_warn("consent learn: %s", err.msg);
 			goto out;
@@ -312,12 +282,12 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 				}
 		messages++;
 		rf_message_free(m);
-		if (group_end(&g, 0, &err) != RF_OK) {
+		if (wgroup_end(&g, 0, &err) != RF_OK) {
 			cli_warn("consent learn: %s", err.msg);
 			goto out;
 		}
 	}
-	if (group_end(&g, 1, &err) != RF_OK) {
+	if (wgroup_end(&g, 1, &err) != RF_OK) {
 		cli_warn("consent learn: %s", err.msg);
 		goto out;
 	}

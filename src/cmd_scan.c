@@ -21,7 +21,8 @@
  * messages, once it has been open this many milliseconds, and before
  * standard input is read (a pipe may stall for any time), so that other
  * writers (the milter, other scans) wait at most about
- * STREAM_COMMIT_MS for the lock (docs/store.md, "Concurrent writers"). */
+ * STREAM_COMMIT_MS for the lock (docs/store.md, "Concurrent writers";
+ * the mechanism is struct wgroup, shared with consent import). */
 #define STREAM_COMMIT_EVERY 1000
 #define STREAM_COMMIT_MS 100
 #define OUT_BUFFER (1 << 16)	/* stdio buffer of the reports */
@@ -103,36 +104,52 @@ scan_progress(struct scan *s, const char *what, size_t done, size_t total,
 		fputc('\n', stderr);
 }
 
-/* group_begin: start the store group unless one is open; -1 after
- * reporting a failure. */
+/* store_begin, store_commit: the campaign store's transaction calls for
+ * struct wgroup. */
+static rf_status
+store_begin(void *store, rf_error *err)
+{
+	return rf_store_begin(store, err);
+}
+
+static rf_status
+store_commit(void *store, rf_error *err)
+{
+	return rf_store_commit(store, err);
+}
+
+/* group_begin: count the message in the store's write group, starting
+ * one unless one is open (no store: nothing); -1 after reporting a
+ * failure. */
 static int
 group_begin(struct scan *s)
 {
 	rf_error err;
 
-	if (s->cfg.store == NULL || s->in_group)
+	if (s->cfg.store == NULL)
 		return 0;
-	if (rf_store_begin(s->cfg.store, &err) != RF_OK) {
+	if (s->group.begin == NULL) {
+		s->group.begin = store_begin;
+		s->group.commit = store_commit;
+		s->group.h = s->cfg.store;
+		s->group.max_items = STREAM_COMMIT_EVERY;
+		s->group.max_ms = STREAM_COMMIT_MS;
+	}
+	if (wgroup_add(&s->group, &err) != RF_OK) {
 		cli_warn("scan: %s", err.msg);
 		return -1;
 	}
-	s->in_group = 1;
-	s->since_commit = 0;
-	clock_gettime(CLOCK_MONOTONIC, &s->group_start);
 	return 0;
 }
 
-/* group_commit: commit the open store group, if any; -1 after reporting
- * a failure. */
+/* group_end: commit the open store group, if any, when force is set or
+ * when it is full or old; -1 after reporting a failure. */
 static int
-group_commit(struct scan *s)
+group_end(struct scan *s, int force)
 {
 	rf_error err;
 
-	if (!s->in_group)
-		return 0;
-	s->in_group = 0;
-	if (rf_store_commit(s->cfg.store, &err) != RF_OK) {
+	if (wgroup_end(&s->group, force, &err) != RF_OK) {
 		cli_warn("scan: %s", err.msg);
 		return -1;
 	}
@@ -200,15 +217,7 @@ stream_item(struct scan *s, const rf_item *item)
 	s->links += m->links.n;
 	s->tracking += an.ntracking;
 	rf_message_free(m);
-	if (s->in_group) {
-		struct timespec t;
-
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (++s->since_commit >= STREAM_COMMIT_EVERY ||
-		    elapsed(&s->group_start, &t) * 1000 >= STREAM_COMMIT_MS)
-			return group_commit(s);
-	}
-	return 0;
+	return group_end(s, 0);
 }
 
 static int
@@ -252,7 +261,7 @@ scan_path(struct scan *s, const char *path)
 	int rc = 0;
 
 	if (strcmp(path, "-") == 0) {
-		if (group_commit(s) != 0)	/* a pipe may stall */
+		if (group_end(s, 1) != 0)	/* a pipe may stall */
 			return -1;
 		cli_stdin_hint("scan");
 		st = rf_source_open_fd(0, "-", lim, &src, &err);
@@ -407,7 +416,7 @@ cmd_scan(int argc, char **argv)
 		rc = scan_path(&s, "-");
 	if (rc == 0 && s.batch != NULL)
 		rc = batch_finish(&s);
-	if (rc == 0 && group_commit(&s) != 0)
+	if (rc == 0 && group_end(&s, 1) != 0)
 		rc = -1;
 	scan_progress(&s, "done", 0, 0, 1);
 	if (!s.json)

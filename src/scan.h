@@ -17,6 +17,7 @@
 #include <redflag/redflag.h>
 
 #include "sprinter.h"
+#include "wgroup.h"
 
 struct batch;
 
@@ -31,9 +32,7 @@ struct scan {
 	struct batch *batch;	/* batch mode state, or NULL */
 	size_t messages, failed, links, tracking, in_campaigns;
 	size_t verdicts[4];	/* by rf_verdict_kind */
-	size_t since_commit;	/* stream mode: adds in this transaction */
-	int in_group;		/* stream mode: a store group is open */
-	struct timespec group_start;	/* when it began (monotonic) */
+	struct wgroup group;	/* stream mode: the store's write groups */
 	struct timespec start, last;
 };
 
