@@ -39,7 +39,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	GMimeContentType *ct;
 	GMimeStream *src, *mem;
 	GByteArray *content, *enc;
-	size_t start, end, before = c->replaced;
+	size_t start, end, count = 0;
 	int changed, html, crlf;
 
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
@@ -74,10 +74,9 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->data,
 	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len);
 	g_object_unref(mem);
-	if ((changed = rf__rewrite_leaf(c, html, &content, &c->replaced)) < 0)
+	if ((changed = rf__rewrite_leaf(c, html, &content, &count)) < 0)
 		c->skipped++;
 	if (changed <= 0) {
-		c->replaced = before;
 		g_byte_array_free(content, TRUE);
 		return;
 	}

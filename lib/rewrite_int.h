@@ -57,7 +57,6 @@ struct rf_rewrite {
 	size_t nedits, edcap;
 	size_t max_edits;	/* limits.max_rewrite_edits */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS */
-	size_t replaced;	/* URL occurrences replaced */
 	int prepared;		/* prepare ran: hits are counted */
 	int skipped;		/* parts that could not be located */
 	int known;		/* collect_known: known parameters and web

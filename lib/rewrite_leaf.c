@@ -371,8 +371,7 @@ run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
  * occurrence in the run as it is then (run_first).  1 when *buf changed,
  * 0 when not, -1 when out of memory (*buf unchanged). */
 static int
-replace_runs(rf_rewrite *c, int html, const unsigned char *uc,
-	     GByteArray **buf, size_t *count)
+replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
 	GByteArray *in = *buf, *out = NULL, *tmp = NULL, *alt = NULL, *sw;
 	const char *d = (const char *)in->data;
@@ -393,14 +392,14 @@ replace_runs(rf_rewrite *c, int html, const unsigned char *uc,
 		const char *r;
 		size_t rl, j, next = 0, at = 0, e = 0, q = r0 + c->minfl;
 
-		while (q > r0 && uc[(unsigned char)d[q - 1]])
+		while (q > r0 && url_char((unsigned char)d[q - 1]))
 			q--;
 		if (q > r0) {
 			r0 = q;
 			continue;
 		}
 		for (r1 = r0 + c->minfl; r1 < in->len &&
-		    uc[(unsigned char)d[r1]]; r1++)
+		    url_char((unsigned char)d[r1]); r1++)
 			;
 		r = d + r0;
 		rl = r1 - r0;
@@ -463,7 +462,7 @@ rf__rewrite_leaf(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 	int changed = -1;
 
 	if (!c->loop)
-		changed = replace_runs(c, html, URL_BYTES, buf, count);
+		changed = replace_runs(c, html, buf, count);
 	if (changed < 0) {
 		*count = before;
 		changed = replace_seq(c, html, buf, count);
