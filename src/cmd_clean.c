@@ -81,7 +81,7 @@ write_clean(const char *data, size_t len, rf_message *m,
 	const char **sum;
 	size_t nsum, i, hdr = 0;
 	const char *eol;
-	char *joined = NULL, *t;
+	char *joined = NULL, *t, missed[96];
 	rf_buf body;
 	rf_error err;
 	int rc;
@@ -114,16 +114,12 @@ write_clean(const char *data, size_t len, rf_message *m,
 	put_header(out, "X-Redflag-Tracking", joined != NULL ? joined :
 	    "none found", eol);
 	free(joined);
-	if ((k.missed > 0 ? asprintf(&t, "%zu link%s rewritten; %zu web "
-	    "bug%s emptied%s; %zu tracked link%s could not be neutralised "
-	    "(left live)", k.links, k.links == 1 ? "" : "s", k.bugs,
-	    k.bugs == 1 ? "" : "s", k.skipped || k.limits_hit ? "; some "
-	    "parts could not be rewritten" : "", k.missed, k.missed == 1 ?
-	    "" : "s") : asprintf(&t, "%zu link%s rewritten; %zu web bug%s "
-	    "emptied%s", k.links, k.links == 1 ? "" : "s", k.bugs,
-	    k.bugs == 1 ? "" : "s", k.skipped || k.limits_hit ? "; some "
-	    "parts could not "
-	    "be rewritten" : "")) < 0)
+	snprintf(missed, sizeof(missed), "; %zu tracked link%s could not be "
+	    "neutralised (left live)", k.missed, k.missed == 1 ? "" : "s");
+	if (asprintf(&t, "%zu link%s rewritten; %zu web bug%s emptied%s%s",
+	    k.links, k.links == 1 ? "" : "s", k.bugs, k.bugs == 1 ? "" : "s",
+	    k.skipped || k.limits_hit ? "; some parts could not be "
+	    "rewritten" : "", k.missed > 0 ? missed : "") < 0)
 		return -1;
 	put_header(out, "X-Redflag-Cleaned", t, eol);
 	free(t);

@@ -449,24 +449,30 @@ add_header(struct pipeline_result *r, size_t *cap, const char *name,
 }
 
 /* describe: the headers to add and the reply text, from the verdict. */
+/* join: v[0..n) into b, separated by "; ", as far as b takes them. */
+static void
+join(rf_buf *b, const char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((i > 0 && rf_buf_puts(b, "; ") != 0) ||
+		    rf_buf_puts(b, v[i]) != 0)
+			break;
+}
+
 static rf_status
 describe(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 {
 	const struct config *c = p->cfg;
 	rf_buf reasons, signs;
-	size_t cap = 0, i;
+	size_t cap = 0;
 	int bad = 0;
 
 	rf_buf_init(&reasons, REASONS_HEADER_MAX);
 	rf_buf_init(&signs, REASONS_HEADER_MAX);
-	for (i = 0; i < r->nreasons; i++)
-		if ((i > 0 && rf_buf_puts(&reasons, "; ") != 0) ||
-		    rf_buf_puts(&reasons, r->reasons[i]) != 0)
-			break;
-	for (i = 0; i < r->nsigns; i++)
-		if ((i > 0 && rf_buf_puts(&signs, "; ") != 0) ||
-		    rf_buf_puts(&signs, r->signs[i]) != 0)
-			break;
+	join(&reasons, r->reasons, r->nreasons);
+	join(&signs, r->signs, r->nsigns);
 	bad |= add_header(r, &cap, "X-Redflag-Verdict",
 	    printable(r->arena, r->verdict, 64));
 	bad |= add_header(r, &cap, "X-Redflag-Score",
