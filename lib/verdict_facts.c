@@ -27,6 +27,34 @@ prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* deceptive_link: keep the pair of a link whose text, written as a link
+ * address, shows another site than the one it leads to (the first
+ * RF_VERDICT_DECEPTIVE_MAX distinct pairs kept, each once; every other
+ * link counted in ndeceptive). */
+static void
+deceptive_link(const rf_link *l, rf_verdict_facts *f)
+{
+	size_t i, n;
+
+	if (!(l->flags & RF_LINKF_TEXT_HOST) || l->text_host == NULL ||
+	    l->host == NULL || !rf__text_shows_address(l->text))
+		return;
+	n = f->ndeceptive < RF_VERDICT_DECEPTIVE_MAX ? f->ndeceptive :
+	    RF_VERDICT_DECEPTIVE_MAX;
+	for (i = 0; i < n; i++)
+		if (strcmp(f->shown[i], l->text_host) == 0 &&
+		    strcmp(f->leads_to[i], l->host) == 0)
+			return;
+	if (n < RF_VERDICT_DECEPTIVE_MAX) {
+		f->shown[n] = l->text_host;
+		f->leads_to[n] = l->host;
+	}
+	if (f->ndeceptive < UINT_MAX)
+		f->ndeceptive++;
+}
+
+/* count_link: one link's part of the facts: the tracking counts and the
+ * deceptive links. */
 static int
 count_link(rf_link *l, void *arg)
 {
@@ -34,6 +62,7 @@ count_link(rf_link *l, void *arg)
 	int rcpt = 0, code = 0, bug = 0;
 	size_t i;
 
+	deceptive_link(l, f);
 	if (!l->tracking || l->kind == RF_LINK_HEADER)
 		return 0;
 	for (i = 0; i < l->nreasons; i++) {
@@ -50,34 +79,6 @@ count_link(rf_link *l, void *arg)
 		f->rcpt_links++;
 	else if (code)
 		f->code_links++;
-	return 0;
-}
-
-/* deceptive_link: keep the pair of a link whose text, written as a link
- * address, shows another site than the one it leads to (the first
- * RF_VERDICT_DECEPTIVE_MAX distinct pairs kept, each once; every other
- * link counted in ndeceptive). */
-static int
-deceptive_link(rf_link *l, void *arg)
-{
-	rf_verdict_facts *f = arg;
-	size_t i, n;
-
-	if (!(l->flags & RF_LINKF_TEXT_HOST) || l->text_host == NULL ||
-	    l->host == NULL || !rf__text_shows_address(l->text))
-		return 0;
-	n = f->ndeceptive < RF_VERDICT_DECEPTIVE_MAX ? f->ndeceptive :
-	    RF_VERDICT_DECEPTIVE_MAX;
-	for (i = 0; i < n; i++)
-		if (strcmp(f->shown[i], l->text_host) == 0 &&
-		    strcmp(f->leads_to[i], l->host) == 0)
-			return 0;
-	if (n < RF_VERDICT_DECEPTIVE_MAX) {
-		f->shown[n] = l->text_host;
-		f->leads_to[n] = l->host;
-	}
-	if (f->ndeceptive < UINT_MAX)
-		f->ndeceptive++;
 	return 0;
 }
 
@@ -347,11 +348,10 @@ rf__verdict_facts_found(const rf_message *m, const char *authserv_id,
 	if (m->from_addr != NULL && (at = strrchr(m->from_addr, '@')) != NULL)
 		f->sender_domain = at + 1;
 	f->rcpt_links = f->code_links = f->web_bugs = 0;
-	rf_tracking_walk((rf_message *)m, count_link, f);
 	memset(f->shown, 0, sizeof(f->shown));
 	memset(f->leads_to, 0, sizeof(f->leads_to));
 	f->ndeceptive = 0;
-	rf_tracking_walk((rf_message *)m, deceptive_link, f);
+	rf_tracking_walk((rf_message *)m, count_link, f);
 	f->tracking = sum;
 	f->ntracking = n;
 	f->list_id = m->list_id != NULL;
