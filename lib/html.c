@@ -507,6 +507,7 @@ anchor_end(struct hx *h)
 {
 	rf_link *l;
 	const char *text, *th;
+	int address;
 
 	h->a_open = 0;
 	if (h->st != RF_OK)
@@ -522,10 +523,11 @@ anchor_end(struct hx *h)
 		text = h->a_alt;
 	l->text = text;
 	if (text != NULL && l->host != NULL &&
-	    (th = rf_url_text_host(h->ctx, h->a, text)) != NULL &&
+	    (th = rf__url_text_host(h->ctx, h->a, text, &address)) != NULL &&
 	    !same_site(h, th, l)) {
 		l->text_host = th;
-		l->flags |= RF_LINKF_TEXT_HOST;
+		l->flags |= RF_LINKF_TEXT_HOST |
+		    (address ? RF_LINKF_TEXT_ADDRESS : 0);
 	}
 }
 

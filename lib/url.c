@@ -810,17 +810,6 @@ shows_address(const char *text, size_t s, size_t e)
 }
 
 int
-rf__text_shows_address(const char *text)
-{
-	size_t s, e;
-
-	if (text == NULL)
-		return 0;
-	text_trim(text, &s, &e);
-	return e > s && e - s <= RF__URL_MAX && shows_address(text, s, e);
-}
-
-int
 rf__host_name(const rf_ctx *ctx, const char *host)
 {
 	const char *last;
@@ -844,9 +833,18 @@ rf__host_name(const rf_ctx *ctx, const char *host)
 const char *
 rf_url_text_host(const rf_ctx *ctx, rf_arena *a, const char *text)
 {
+	return rf__url_text_host(ctx, a, text, NULL);
+}
+
+const char *
+rf__url_text_host(const rf_ctx *ctx, rf_arena *a, const char *text,
+		  int *address)
+{
 	rf_link k;
 	size_t s, e, i;
 
+	if (address != NULL)
+		*address = 0;
 	if (text == NULL)
 		return NULL;
 	text_trim(text, &s, &e);
@@ -862,6 +860,8 @@ rf_url_text_host(const rf_ctx *ctx, rf_arena *a, const char *text)
 		    rf_url_analyse(ctx, a, &k, NULL) != RF_OK ||
 		    !rf__host_name(ctx, k.host))
 			return NULL;
+		if (address != NULL)
+			*address = 1;
 		return k.host;
 	}
 	if (i < e)

@@ -28,7 +28,8 @@ prefix(const char *s, const char *p)
 }
 
 /* deceptive_link: keep the pair of a link whose text, written as a link
- * address, shows another site than the one it leads to (the first
+ * address (RF_LINKF_TEXT_ADDRESS, set by the HTML extraction), shows
+ * another site than the one it leads to (the first
  * RF_VERDICT_DECEPTIVE_MAX distinct pairs kept, each once; every other
  * link counted in ndeceptive). */
 static void
@@ -36,8 +37,8 @@ deceptive_link(const rf_link *l, rf_verdict_facts *f)
 {
 	size_t i, n;
 
-	if (!(l->flags & RF_LINKF_TEXT_HOST) || l->text_host == NULL ||
-	    l->host == NULL || !rf__text_shows_address(l->text))
+	if (!(l->flags & RF_LINKF_TEXT_ADDRESS) || l->text_host == NULL ||
+	    l->host == NULL)
 		return;
 	n = f->ndeceptive < RF_VERDICT_DECEPTIVE_MAX ? f->ndeceptive :
 	    RF_VERDICT_DECEPTIVE_MAX;

@@ -36,7 +36,10 @@ enum {
 	RF_LINKF_TEXT_HOST = 1u << 0,	/* the anchor text shows another host */
 	RF_LINKF_HIDDEN = 1u << 1,	/* inside an element hidden by CSS */
 	RF_LINKF_AREA = 1u << 2,	/* from <area> */
-	RF_LINKF_BACKGROUND = 1u << 3	/* background image (attr or CSS) */
+	RF_LINKF_BACKGROUND = 1u << 3,	/* background image (attr or CSS) */
+	/* with RF_LINKF_TEXT_HOST: the text is written as a link address
+	 * ("www.bank.example", "https://bank.example/"), not a bare name */
+	RF_LINKF_TEXT_ADDRESS = 1u << 4
 };
 
 /* One substring of a link's url that identifies the recipient. */

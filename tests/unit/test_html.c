@@ -253,6 +253,7 @@ test_text_host(void **state)
 {
 	struct run r;
 	rf_link *l;
+	size_t i;
 
 	extract(state, &r,
 	    "<a href=\"http://evil.example/login\">www.bank.example</a>"
@@ -269,8 +270,9 @@ test_text_host(void **state)
 	    "<a href=\"http://bank.example.evil.test/\">www.bank.example"
 	    "</a>"
 	    "<a href=\"http://www.ecila.frECHO\">http://www.ecila.fr</a>"
-	    "<a href=\"http://192.0.2.7/I?X=79c1\">http://www.tesco.ie/</a>");
-	assert_int_equal(r.links.n, 11);
+	    "<a href=\"http://192.0.2.7/I?X=79c1\">http://www.tesco.ie/</a>"
+	    "<a href=\"http://ummail4.unitedmedia.com/C?q=1\">Dilbert.com</a>");
+	assert_int_equal(r.links.n, 12);
 	l = &r.links.v[0];
 	assert_true(l->flags & RF_LINKF_TEXT_HOST);
 	assert_string_equal(l->text_host, "www.bank.example");
@@ -296,6 +298,20 @@ test_text_host(void **state)
 	/* an IPv4 address can */
 	assert_true(r.links.v[10].flags & RF_LINKF_TEXT_HOST);
 	assert_string_equal(r.links.v[10].text_host, "www.tesco.ie");
+	/* the text written as a link address, or as a bare name */
+	assert_true(r.links.v[0].flags & RF_LINKF_TEXT_ADDRESS);
+	assert_true(r.links.v[3].flags & RF_LINKF_TEXT_ADDRESS);
+	assert_true(r.links.v[5].flags & RF_LINKF_TEXT_ADDRESS);
+	assert_true(r.links.v[8].flags & RF_LINKF_TEXT_ADDRESS);
+	assert_true(r.links.v[10].flags & RF_LINKF_TEXT_ADDRESS);
+	assert_true(r.links.v[11].flags & RF_LINKF_TEXT_HOST);
+	assert_string_equal(r.links.v[11].text_host, "dilbert.com");
+	assert_false(r.links.v[11].flags & RF_LINKF_TEXT_ADDRESS);
+	/* only with a host shown that differs */
+	for (i = 0; i < r.links.n; i++)
+		if (!(r.links.v[i].flags & RF_LINKF_TEXT_HOST))
+			assert_false(r.links.v[i].flags &
+			    RF_LINKF_TEXT_ADDRESS);
 	run_free(&r);
 }
 

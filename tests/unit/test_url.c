@@ -5,6 +5,8 @@
 
 #include <libpsl.h>
 
+#include "../../lib/internal.h"
+
 struct fix {
 	rf_ctx *ctx;
 	rf_arena *a;
@@ -509,41 +511,56 @@ static void
 test_text_host(void **state)
 {
 	struct fix *f = *state;
+	/* address: the host is shown written as a link address ("www.",
+	 * "//", "scheme://"), not as a bare name */
 	static const struct {
 		const char *text, *host;
+		int address;
 	} cases[] = {
-		{ "Click here", NULL },
-		{ "www.paypal.com", "www.paypal.com" },
-		{ "https://bank.example/login", "bank.example" },
-		{ " https://WWW.Bank.Example/ ", "www.bank.example" },
-		{ "PayPal.com", "paypal.com" },
-		{ "paypal.com/login", "paypal.com" },
-		{ "(www.x.com).", "www.x.com" },
-		{ "B\xc3\x9c" "CHER.de", "xn--bcher-kva.de" },
-		{ "192.0.2.1", "192.0.2.1" },
-		{ "readme.txt", NULL },		/* txt is no suffix */
-		{ "version 1.2", NULL },
-		{ "1.2", NULL },		/* no IPv4 short forms */
-		{ "co.uk", NULL },		/* a suffix itself */
-		{ "support@paypal.com", NULL },
-		{ "mailto:support@paypal.com", NULL },
-		{ "", NULL },
-		{ "...", NULL },
-		{ "Go to https://x.example now", NULL },
+		{ "Click here", NULL, 0 },
+		{ "www.paypal.com", "www.paypal.com", 1 },
+		{ "https://bank.example/login", "bank.example", 1 },
+		{ " https://WWW.Bank.Example/ ", "www.bank.example", 1 },
+		{ "PayPal.com", "paypal.com", 0 },
+		{ "paypal.com/login", "paypal.com", 0 },
+		{ "(www.x.com).", "www.x.com", 1 },
+		{ "//cdn.example/x", "cdn.example", 1 },
+		{ "B\xc3\x9c" "CHER.de", "xn--bcher-kva.de", 0 },
+		{ "192.0.2.1", "192.0.2.1", 0 },
+		{ "readme.txt", NULL, 0 },	/* txt is no suffix */
+		{ "version 1.2", NULL, 0 },
+		{ "1.2", NULL, 0 },		/* no IPv4 short forms */
+		{ "co.uk", NULL, 0 },		/* a suffix itself */
+		{ "support@paypal.com", NULL, 0 },
+		{ "mailto:support@paypal.com", NULL, 0 },
+		{ "", NULL, 0 },
+		{ "...", NULL, 0 },
+		{ "Go to https://x.example now", NULL, 0 },
 		/* a link address must name a host a link can lead to */
-		{ "www.soft2reg", NULL },	/* no top-level domain */
-		{ "http://LOSEweightFAST!/ad.html", NULL },
-		{ "http://www.all-life/stopit", NULL },
+		{ "www.soft2reg", NULL, 0 },	/* no top-level domain */
+		{ "http://LOSEweightFAST!/ad.html", NULL, 0 },
+		{ "http://www.all-life/stopit", NULL, 0 },
 		{ "https://www.yourbank.example/login",
-		  "www.yourbank.example" },
-		{ "http://10.1.2.3/x", "10.1.2.3" },
+		  "www.yourbank.example", 1 },
+		{ "http://10.1.2.3/x", "10.1.2.3", 1 },
 	};
 	size_t i;
+	int address;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		eq(cases[i].text, rf_url_text_host(f->ctx, f->a,
 		    cases[i].text), cases[i].host);
+		address = -1;
+		eq(cases[i].text, rf__url_text_host(f->ctx, f->a,
+		    cases[i].text, &address), cases[i].host);
+		if (address != cases[i].address)
+			fail_msg("%s: address %d, want %d", cases[i].text,
+			    address, cases[i].address);
+	}
 	assert_null(rf_url_text_host(f->ctx, f->a, NULL));
+	address = -1;
+	assert_null(rf__url_text_host(f->ctx, f->a, NULL, &address));
+	assert_int_equal(address, 0);
 }
 
 int
