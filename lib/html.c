@@ -476,15 +476,16 @@ collapsed(struct hx *h, const char *s, size_t n)
 	return rf__html_collapse(r, (const unsigned char *)s, n) > 0 ? r : NULL;
 }
 
-/* same_site: the host th the text shows and link l's host are one site:
- * the same host but for "www.", or the same registrable domain
- * ("bravenet.com" and "counter29.bravenet.com"): a site's own hosts are
- * no other host; also when l's host is none a link can lead to
- * (rf__host_name), which leaves nothing to compare. */
+/* same_site: the host th the text shows (td its registrable domain, or
+ * NULL) and link l's host are one site: the same host but for "www.", or
+ * the same registrable domain ("bravenet.com" and
+ * "counter29.bravenet.com"): a site's own hosts are no other host; also
+ * when l's host is none a link can lead to (rf__host_name), which leaves
+ * nothing to compare. */
 static int
-same_site(struct hx *h, const char *th, const rf_link *l)
+same_site(struct hx *h, const char *th, const char *td, const rf_link *l)
 {
-	const char *x = th, *y = l->host, *d;
+	const char *x = th, *y = l->host;
 
 	if (strncasecmp(x, "www.", 4) == 0)
 		x += 4;
@@ -496,9 +497,8 @@ same_site(struct hx *h, const char *th, const rf_link *l)
 	 * quote of the HTML misplaced) deceives nobody */
 	if (!rf__host_name(h->ctx, l->host))
 		return 1;
-	return l->domain != NULL &&
-	    (d = rf_url_domain(h->ctx, h->a, th)) != NULL &&
-	    strcasecmp(d, l->domain) == 0;
+	return l->domain != NULL && td != NULL &&
+	    strcasecmp(td, l->domain) == 0;
 }
 
 /* anchor_end: give the open anchor its text and check the host it shows. */
@@ -506,7 +506,7 @@ static void
 anchor_end(struct hx *h)
 {
 	rf_link *l;
-	const char *text, *th;
+	const char *text, *th, *td;
 	int address;
 
 	h->a_open = 0;
@@ -523,8 +523,8 @@ anchor_end(struct hx *h)
 		text = h->a_alt;
 	l->text = text;
 	if (text != NULL && l->host != NULL &&
-	    (th = rf__url_text_host(h->ctx, h->a, text, &address)) != NULL &&
-	    !same_site(h, th, l)) {
+	    (th = rf__url_text_host(h->ctx, h->a, text, &td, &address)) !=
+	    NULL && !same_site(h, th, td, l)) {
 		l->text_host = th;
 		l->flags |= RF_LINKF_TEXT_HOST |
 		    (address ? RF_LINKF_TEXT_ADDRESS : 0);

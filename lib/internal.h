@@ -81,12 +81,16 @@ void rf__locked_free(void *p);
  * "gif". */
 int rf__known_tld(const rf_ctx *ctx, const char *label, size_t n);
 
-/* rf__url_text_host: rf_url_text_host, and *address (NULL allowed) set to
- * 1 when the host is shown written as a link address, "www.bank.example"
- * or "https://bank.example/login" (its first form), 0 when as a bare name
- * such as "Bank.example" or when there is no host (url.c). */
+/* rf__url_text_host: rf_url_text_host, and also (each out-parameter NULL
+ * allowed; each set whatever the result): *domain, the registrable domain
+ * of the host it returns, in a, as rf_url_domain gives it (NULL for an
+ * IPv4 address or none); *address, 1 when the host is shown written as a
+ * link address, "www.bank.example" or "https://bank.example/login" (its
+ * first form), 0 when as a bare name such as "Bank.example" or when
+ * there is no host (url.c). */
 const char *rf__url_text_host(const rf_ctx *ctx, rf_arena *a,
-			      const char *text, int *address);
+			      const char *text, const char **domain,
+			      int *address);
 
 /* rf__host_name: host (lower case, as rf_url_analyse gives it; NULL
  * allowed) is an IPv4 address or a name of letters, digits, '-' and '.'

@@ -748,15 +748,18 @@ rf_url_domain(const rf_ctx *ctx, rf_arena *a, const char *host)
 
 /* text_bare_host: a host name shown as text ("PayPal.com", "bank.example/x",
  * "192.0.2.1"): letters, digits, '-', '.', non-ASCII; a dot; a known
- * public suffix or four decimal parts. */
+ * public suffix or four decimal parts.  *domain: its registrable domain
+ * (a pointer into it), NULL for an IPv4 address or no host. */
 static const char *
-text_bare_host(const rf_ctx *ctx, rf_arena *a, const char *s, size_t n)
+text_bare_host(const rf_ctx *ctx, rf_arena *a, const char *s, size_t n,
+	       const char **domain)
 {
 	struct host h;
-	const char *last, *res = NULL;
+	const char *last, *res = NULL, *d;
 	size_t e = span(s, 0, n, "/?#:"), i, dots = 0, digits = 0;
 	char *tmp;
 
+	*domain = NULL;
 	if (e == 0)
 		return NULL;
 	for (i = 0; i < e; i++) {
@@ -777,8 +780,10 @@ text_bare_host(const rf_ctx *ctx, rf_arena *a, const char *s, size_t n)
 		else if (h.ip == 0 && last != NULL &&
 		    psl_is_public_suffix2(ctx->psl, last + 1,
 		    PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) &&
-		    rf__registrable_domain(ctx, h.ascii) != NULL)
+		    (d = rf__registrable_domain(ctx, h.ascii)) != NULL) {
 			res = h.ascii;
+			*domain = d;
+		}
 	}
 	free(tmp);
 	return res;
@@ -833,16 +838,19 @@ rf__host_name(const rf_ctx *ctx, const char *host)
 const char *
 rf_url_text_host(const rf_ctx *ctx, rf_arena *a, const char *text)
 {
-	return rf__url_text_host(ctx, a, text, NULL);
+	return rf__url_text_host(ctx, a, text, NULL, NULL);
 }
 
 const char *
 rf__url_text_host(const rf_ctx *ctx, rf_arena *a, const char *text,
-		  int *address)
+		  const char **domain, int *address)
 {
+	const char *d = NULL, *host;
 	rf_link k;
 	size_t s, e, i;
 
+	if (domain != NULL)
+		*domain = NULL;
 	if (address != NULL)
 		*address = 0;
 	if (text == NULL)
@@ -860,11 +868,16 @@ rf__url_text_host(const rf_ctx *ctx, rf_arena *a, const char *text,
 		    rf_url_analyse(ctx, a, &k, NULL) != RF_OK ||
 		    !rf__host_name(ctx, k.host))
 			return NULL;
+		if (domain != NULL)
+			*domain = k.domain;
 		if (address != NULL)
 			*address = 1;
 		return k.host;
 	}
 	if (i < e)
 		return NULL;
-	return text_bare_host(ctx, a, text + s, e - s);
+	host = text_bare_host(ctx, a, text + s, e - s, &d);
+	if (host != NULL && domain != NULL)
+		*domain = d;
+	return host;
 }

@@ -543,7 +543,19 @@ test_text_host(void **state)
 		{ "https://www.yourbank.example/login",
 		  "www.yourbank.example", 1 },
 		{ "http://10.1.2.3/x", "10.1.2.3", 1 },
+		{ "https://news.bbc.co.uk/x", "news.bbc.co.uk", 1 },
+		{ "Shop.Example.co.uk", "shop.example.co.uk", 0 },
 	};
+	static const struct {
+		const char *text, *domain;
+	} doms[] = {
+		{ "www.paypal.com", "paypal.com" },
+		{ "https://news.bbc.co.uk/", "bbc.co.uk" },
+		{ "Shop.Example.co.uk", "example.co.uk" },
+		{ "192.0.2.1", NULL },
+		{ "http://10.1.2.3/x", NULL },
+	};
+	const char *domain;
 	size_t i;
 	int address;
 
@@ -551,16 +563,28 @@ test_text_host(void **state)
 		eq(cases[i].text, rf_url_text_host(f->ctx, f->a,
 		    cases[i].text), cases[i].host);
 		address = -1;
+		domain = "unset";
 		eq(cases[i].text, rf__url_text_host(f->ctx, f->a,
-		    cases[i].text, &address), cases[i].host);
+		    cases[i].text, &domain, &address), cases[i].host);
 		if (address != cases[i].address)
 			fail_msg("%s: address %d, want %d", cases[i].text,
 			    address, cases[i].address);
+		/* the domain it gives is the one rf_url_domain looks up */
+		eq(cases[i].text, domain, cases[i].host == NULL ? NULL :
+		    rf_url_domain(f->ctx, f->a, cases[i].host));
+	}
+	/* and the values themselves, worked out by hand */
+	for (i = 0; i < sizeof(doms) / sizeof(doms[0]); i++) {
+		(void)rf__url_text_host(f->ctx, f->a, doms[i].text, &domain,
+		    NULL);
+		eq(doms[i].text, domain, doms[i].domain);
 	}
 	assert_null(rf_url_text_host(f->ctx, f->a, NULL));
 	address = -1;
-	assert_null(rf__url_text_host(f->ctx, f->a, NULL, &address));
+	domain = "unset";
+	assert_null(rf__url_text_host(f->ctx, f->a, NULL, &domain, &address));
 	assert_int_equal(address, 0);
+	assert_null(domain);
 }
 
 int
