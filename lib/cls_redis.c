@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include <hiredis.h>
 
@@ -85,7 +84,7 @@ static const char *const key_names[K__COUNT] = { "spam", "ham", "n", "msg",
 struct rc {
 	redisContext *c;
 	struct rf__redis_spec at;	/* the server (its prefix in key) */
-	struct timeval tv;
+	unsigned timeout_ms;		/* of connecting and of each command */
 	char key[K__COUNT][KEY_MAX];
 	char sha[41];
 	long nspam, nham;	/* as last read */
@@ -111,10 +110,10 @@ connect_rc(struct rc *r, rf_error *err)
 	if (r->c != NULL && r->c->err == 0)
 		return RF_OK;
 	redisFree(r->c);
-	r->c = rf__redis_connect(&r->at, &r->tv);
+	r->c = rf__redis_connect(&r->at, r->timeout_ms);
 	if (r->c == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	if (r->c->err != 0 || redisSetTimeout(r->c, r->tv) != REDIS_OK) {
+	if (r->c->err != 0) {
 		st = rf__redis_error(err, r->c, NULL, "classifier: redis: "
 		    "cannot connect to %s", rf_error_name(name, r->at.host));
 		goto out;
@@ -271,8 +270,7 @@ rf__cls_redis_open(const char *spec, unsigned timeout_ms, void **be,
 	*be = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	r->tv.tv_sec = timeout_ms / 1000;
-	r->tv.tv_usec = (timeout_ms % 1000) * 1000;
+	r->timeout_ms = timeout_ms;
 	if ((st = parse(r, spec, err)) != RF_OK ||
 	    (st = rc_reload(r, err)) != RF_OK ||
 	    (st = tokens_version(r, err)) != RF_OK) {

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "consent_impl.h"
 #include "store_lib.h"
@@ -26,7 +25,7 @@
 
 struct rdb {
 	redisContext *c;
-	char prefix[RF__REDIS_PREFIX_MAX + 1];
+	struct rf__redis_spec at;	/* the server, the keys' prefix */
 };
 
 static const char kinds[] = "?adl";	/* by rf_consent_kind */
@@ -47,26 +46,23 @@ rf_status
 rf__consent_redis_open(const char *spec, unsigned timeout_ms, void **h,
 		       rf_error *err)
 {
-	struct rf__redis_spec at;
-	struct timeval tv;
 	struct rdb *d;
 	redisReply *r;
 
 	*h = NULL;
-	if (rf__redis_spec_parse(spec, &at) != 0)
-		return rf_error_set(err, RF_EINVAL, "consent store: bad Redis "
-		    "spec (want " RF__REDIS_SPEC_WANT ")");
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	memcpy(d->prefix, at.prefix, sizeof(d->prefix));
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	d->c = rf__redis_connect(&at, &tv);
+	if (rf__redis_spec_parse(spec, &d->at) != 0) {
+		r_close(d);
+		return rf_error_set(err, RF_EINVAL, "consent store: bad Redis "
+		    "spec (want " RF__REDIS_SPEC_WANT ")");
+	}
+	d->c = rf__redis_connect(&d->at, timeout_ms);
 	if (d->c == NULL) {
 		r_close(d);
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
-	if (d->c->err != 0 || redisSetTimeout(d->c, tv) != REDIS_OK) {
+	if (d->c->err != 0) {
 		rf__redis_error(err, d->c, NULL, "consent store: cannot "
 		    "connect to Redis");
 		r_close(d);
@@ -105,7 +101,7 @@ cmd(struct rdb *d, int argc, const char **argv, redisReply **out,
 static void
 key(struct rdb *d, const char *rcpt, char *buf)
 {
-	snprintf(buf, KEY_MAX, "%s:consent:%s", d->prefix, rcpt);
+	snprintf(buf, KEY_MAX, "%s:consent:%s", d->at.prefix, rcpt);
 }
 
 static void
@@ -272,7 +268,7 @@ r_list(void *h, const char *rcpt, rf_consent_list_cb cb, void *arg,
 
 	if (rcpt != NULL)
 		return list_one(d, rcpt, cb, arg, &stop, err);
-	snprintf(pattern, sizeof(pattern), "%s:consent:*", d->prefix);
+	snprintf(pattern, sizeof(pattern), "%s:consent:*", d->at.prefix);
 	plen = strlen(pattern) - 1;
 	do {
 		if ((st = cmd(d, 6, argv, &r, err)) != RF_OK)
@@ -330,7 +326,7 @@ r_complaint(void *h, const char *domain, uint64_t n, int64_t now,
 	redisReply *r;
 	rf_status st;
 
-	snprintf(k, sizeof(k), "%s:complaints:domain", d->prefix);
+	snprintf(k, sizeof(k), "%s:complaints:domain", d->at.prefix);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
 	if ((st = cmd(d, 4, argv, &r, err)) != RF_OK)
 		return st;
@@ -349,7 +345,7 @@ r_complaints(void *h, const char *domain, uint64_t *n, rf_error *err)
 	redisReply *r;
 	rf_status st;
 
-	snprintf(k, sizeof(k), "%s:complaints:domain", d->prefix);
+	snprintf(k, sizeof(k), "%s:complaints:domain", d->at.prefix);
 	if ((st = cmd(d, 3, argv, &r, err)) != RF_OK)
 		return st;
 	*n = r->type == REDIS_REPLY_STRING ? strtoull(r->str, NULL, 10) : 0;

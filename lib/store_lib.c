@@ -153,8 +153,22 @@ rf__redis_spec_parse(const char *spec, struct rf__redis_spec *out)
 }
 
 struct redisContext *
-rf__redis_connect(const struct rf__redis_spec *s, const struct timeval *tv)
+rf__redis_connect(const struct rf__redis_spec *s, unsigned timeout_ms)
 {
-	return s->port != 0 ? redisConnectWithTimeout(s->host, s->port, *tv) :
-	    redisConnectUnixWithTimeout(s->host, *tv);
+	struct timeval tv;
+	redisContext *c;
+
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	c = s->port != 0 ? redisConnectWithTimeout(s->host, s->port, tv) :
+	    redisConnectUnixWithTimeout(s->host, tv);
+	if (c != NULL && c->err == 0 && redisSetTimeout(c, tv) != REDIS_OK &&
+	    c->err == 0) {
+		/* refused without a reason (hiredis gives one when the
+		 * socket option fails) */
+		c->err = REDIS_ERR_OTHER;
+		snprintf(c->errstr, sizeof(c->errstr),
+		    "cannot set the timeout");
+	}
+	return c;
 }

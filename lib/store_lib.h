@@ -86,12 +86,13 @@ int rf__redis_spec_parse(const char *spec, struct rf__redis_spec *out);
 #define RF__REDIS_SPEC_WANT "redis://HOST[:PORT][/PREFIX] or " \
 	"unix:PATH[#PREFIX], a prefix of letters, digits, '_', '.', '-'"
 
-/* rf__redis_connect: a connection to the server s names, commands bounded
- * by tv (redisConnectWithTimeout or redisConnectUnixWithTimeout); NULL
- * when out of memory, else the caller checks its err and frees it. */
-struct timeval;
+/* rf__redis_connect: a connection to the server s names, the connection
+ * and each command bounded by timeout_ms milliseconds
+ * (redisConnectWithTimeout or redisConnectUnixWithTimeout, then
+ * redisSetTimeout); NULL when out of memory, else the caller checks its
+ * err (set when either failed) and frees it. */
 struct redisContext *rf__redis_connect(const struct rf__redis_spec *s,
-				       const struct timeval *tv);
+				       unsigned timeout_ms);
 
 /* rf__redis_int: a reply as a number: an integer reply's value, a string
  * reply's leading decimal digits (strtoll), 0 for anything else (nil, an

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include <hiredis.h>
 
@@ -164,7 +163,7 @@ static const char *const scripts[SC__COUNT] = {
 struct rd {
 	redisContext *c;
 	struct rf__redis_spec at;	/* the server, the keys' prefix */
-	struct timeval tv;
+	unsigned timeout_ms;		/* of connecting and of each command */
 	char sha[SC__COUNT][41];
 };
 
@@ -206,15 +205,12 @@ conn(struct rd *r, rf_error *err)
 		return RF_OK;
 	if (r->c != NULL)
 		redisFree(r->c);
-	r->c = rf__redis_connect(&r->at, &r->tv);
+	r->c = rf__redis_connect(&r->at, r->timeout_ms);
 	if (r->c == NULL)
 		return rf_error_set(err, RF_ESTORE, "redis: out of memory");
 	if (r->c->err != 0)
 		return rf__redis_error(err, r->c, NULL, "redis: cannot "
 		    "connect");
-	if (redisSetTimeout(r->c, r->tv) != REDIS_OK)
-		return rf_error_set(err, RF_ESTORE, "redis: cannot set the "
-		    "timeout");
 	if ((st = load_scripts(r, err)) != RF_OK) {
 		redisFree(r->c);
 		r->c = NULL;
@@ -901,8 +897,7 @@ rf__store_redis_open(const char *spec, const rf_store_options *o,
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
-	r->tv.tv_sec = o->timeout_ms / 1000;
-	r->tv.tv_usec = (o->timeout_ms % 1000) * 1000;
+	r->timeout_ms = o->timeout_ms;
 	if ((st = parse(r, spec, err)) != RF_OK ||
 	    (st = conn(r, err)) != RF_OK) {
 		rd_close(r);

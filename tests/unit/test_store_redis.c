@@ -9,13 +9,20 @@
  *   test_store_redis check PREFIX N        exactly one campaign, N copies,
  *                                          N recipients within 2 %
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <hiredis.h>
 
 #include "testutil.h"
 #include "dbutil.h"
 #include "fputil.h"
 #include "../../lib/internal.h"	/* the backend, for the race test */
+#include "../../lib/store_lib.h"	/* rf__redis_connect */
 
 #define CAMPAIGN_SEED 4242
 
@@ -291,6 +298,54 @@ test_down(void **state)
 	    &err), RF_ESTORE);
 }
 
+/* test_command_timeout: rf__redis_connect bounds each command, not only
+ * the connection: a server that takes the connection (the kernel's
+ * backlog of a socket no one accepts from) but never answers makes PING
+ * fail after timeout_ms instead of waiting for ever (the alarm ends the
+ * test if it does).  Needs no redis-server. */
+static void
+test_command_timeout(void **state)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	struct rf__redis_spec at;
+	struct timespec t0, t1;
+	redisContext *c;
+	redisReply *rep;
+	char sp[64];
+	long ms;
+	int fd;
+
+	(void)state;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	snprintf(sp, sizeof(sp), "redis://127.0.0.1:%u/t",
+	    (unsigned)ntohs(sa.sin_port));
+	assert_int_equal(rf__redis_spec_parse(sp, &at), 0);
+	alarm(20);
+	c = rf__redis_connect(&at, 300);
+	assert_non_null(c);
+	assert_int_equal(c->err, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rep = redisCommand(c, "PING");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	alarm(0);
+	assert_null(rep);
+	assert_int_not_equal(c->err, 0);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	if (ms < 250 || ms > 10000)
+		fail_msg("PING failed after %ld ms, not about 300", ms);
+	redisFree(c);
+	close(fd);
+}
+
 /* feed: N copies of the campaign CAMPAIGN_SEED, each a variant of its
  * own, recipients FIRST.. */
 static int
@@ -374,6 +429,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_samples_delta),
 		cmocka_unit_test(test_create_conflict),
 		cmocka_unit_test(test_down),
+		cmocka_unit_test(test_command_timeout),
 	};
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error */
