@@ -14,15 +14,10 @@
 set -u
 . tests/e2e/lib/postfix.sh
 . tests/e2e/lib/sqlite.sh
-command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
-PF_DIR=$(mktemp -d /tmp/redflag-clsconc.XXXXXX)
-RF_MILTER_PORT=$(pf_free_port)
+milter_test_begin clsconc 90
 holder=
-trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; redflag_milter_stop KILL; pf_cleanup' EXIT
-trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
-pf_watchdog 90
+trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; pf_cleanup' EXIT
 d=$PF_DIR
-fail() { echo "FAIL: $*" >&2; cat "$d/milter.log" >&2 2>/dev/null; exit 1; }
 gen="python3 tests/e2e/lib/clsmail.py"
 cls=$d/cls.db
 

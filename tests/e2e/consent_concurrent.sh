@@ -12,14 +12,8 @@
 #     campaign counts every copy the milter accepted.
 set -u
 . tests/e2e/lib/postfix.sh
-command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
-PF_DIR=$(mktemp -d /tmp/redflag-consconc.XXXXXX)
-RF_MILTER_PORT=$(pf_free_port)
-trap 'redflag_milter_stop KILL; pf_cleanup' EXIT
-trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
-pf_watchdog 90
+milter_test_begin consconc 90
 d=$PF_DIR
-fail() { echo "FAIL: $*" >&2; cat "$d/milter.log" >&2 2>/dev/null; exit 1; }
 tool="python3 tests/e2e/lib/concmail.py"
 copies() { "$REDFLAG" campaigns --db "$1" --limit 0 | awk 'NR > 1 {n += $3} END {print n + 0}'; }
 complaints() { "$REDFLAG" campaigns --db "$1" --limit 0 | awk 'NR > 1 {n += $4} END {print n + 0}'; }

@@ -14,13 +14,9 @@ command -v python3 >/dev/null && command -v redis-server >/dev/null || {
 	echo "skip: python3 or redis-server missing (scripts/deps.sh)" >&2
 	exit 77
 }
-PF_DIR=$(mktemp -d /tmp/redflag-sconc.XXXXXX)
-RF_MILTER_PORT=$(pf_free_port)
-trap 'redflag_milter_stop KILL; redis_stop; pf_cleanup' EXIT
-trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
-pf_watchdog 120
+milter_test_begin sconc 120
+trap 'redis_stop; pf_cleanup' EXIT
 d=$PF_DIR
-fail() { echo "FAIL: $*" >&2; cat "$d/milter.log" >&2 2>/dev/null; exit 1; }
 tool="python3 tests/e2e/lib/concmail.py"
 writers=4 per=500
 

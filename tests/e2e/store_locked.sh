@@ -16,14 +16,10 @@ command -v python3 >/dev/null && command -v redis-server >/dev/null || {
 	echo "skip: python3 or redis-server missing (scripts/deps.sh)" >&2
 	exit 77
 }
-PF_DIR=$(mktemp -d /tmp/redflag-locked.XXXXXX)
-RF_MILTER_PORT=$(pf_free_port)
+milter_test_begin locked 90
 holder=
-trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; [ -n "${redis_pid:-}" ] && kill -CONT "$redis_pid" 2>/dev/null; redflag_milter_stop KILL; redis_stop; pf_cleanup' EXIT
-trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
-pf_watchdog 90
+trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; [ -n "${redis_pid:-}" ] && kill -CONT "$redis_pid" 2>/dev/null; redis_stop; pf_cleanup' EXIT
 d=$PF_DIR
-fail() { echo "FAIL: $*" >&2; cat "$d/milter.log" >&2 2>/dev/null; exit 1; }
 tool="python3 tests/e2e/lib/concmail.py"
 copies() { "$REDFLAG" campaigns --db "$1" --limit 0 | awk 'NR > 1 {n += $3} END {print n + 0}'; }
 $tool mbox "$d/one.mbox" 1 1 || fail mbox

@@ -10,14 +10,8 @@
 # (docs/store.md, "Concurrent writers").
 set -u
 . tests/e2e/lib/postfix.sh
-command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
-PF_DIR=$(mktemp -d /tmp/redflag-stall.XXXXXX)
-RF_MILTER_PORT=$(pf_free_port)
-trap 'redflag_milter_stop KILL; pf_cleanup' EXIT
-trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
-pf_watchdog 60
+milter_test_begin stall 60
 d=$PF_DIR
-fail() { echo "FAIL: $*" >&2; cat "$d/milter.log" >&2 2>/dev/null; exit 1; }
 tool="python3 tests/e2e/lib/concmail.py"
 counts() { "$REDFLAG" campaigns --db "$1" --limit 0 | awk 'NR > 1 {print $1, $2, $3, $4}'; }
 

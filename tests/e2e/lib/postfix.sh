@@ -101,12 +101,14 @@ fail() {
 }
 
 # milter_test_begin NAME SECONDS: the start of a test that speaks to the
-# redflag milter itself (python3, lib/milterclient.py), without Postfix:
-# skip (77) without python3; PF_DIR a new folder /tmp/redflag-NAME.XXXXXX
-# (the milter's log in it), RF_MILTER_PORT a free port; clean up on exit
-# (pf_cleanup: a test with more to clean sets its own EXIT trap after
-# this one, calling pf_cleanup last), end after SECONDS; fail MESSAGE
-# reports with the milter's whole log and exits 1.
+# redflag milter itself (python3, lib/milterclient.py), without Postfix,
+# such as the milter and store tests: skip (77) without python3; PF_DIR a
+# new folder /tmp/redflag-NAME.XXXXXX (the milter's log in it),
+# RF_MILTER_PORT a free port; clean up on exit (pf_cleanup, which stops
+# the milter too: a test with more to clean, a lock holder or Redis, sets
+# its own EXIT trap after this one, calling pf_cleanup last), end after
+# SECONDS; fail MESSAGE reports with the milter's whole log (when it has
+# one) and exits 1.
 milter_test_begin() {
 	command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
 	PF_DIR=$(mktemp -d "/tmp/redflag-$1.XXXXXX")
@@ -114,7 +116,7 @@ milter_test_begin() {
 	trap pf_cleanup EXIT
 	trap 'echo "stopped (timeout or signal)" >&2; exit 1' INT TERM
 	pf_watchdog "$2"
-	fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2; exit 1; }
+	fail() { echo "FAIL: $*" >&2; cat "$PF_DIR/milter.log" >&2 2>/dev/null; exit 1; }
 }
 
 pf_init() {
