@@ -1,13 +1,14 @@
 #!/bin/sh
 # store_stalled_scan.sh - a `redflag scan --db` that waits for its input
-# (standard input from a pipe that stalls, after a first file) must not
-# hold the SQLite store's write lock meanwhile: another scan and a milter
-# writing to the same file during the stall succeed (no "database is
-# locked" after the 2 s busy wait, no copy left uncounted), and once the
-# stalled scan ends every copy of all three is counted: the counts equal
-# those of a serial run.  Stream mode commits every STREAM_COMMIT_EVERY
-# messages or STREAM_COMMIT_MS, and before reading standard input
-# (docs/store.md, "Concurrent writers").
+# (standard input from a pipe that stalls in the middle of an mbox,
+# after a first file) must not hold the SQLite store's write lock
+# meanwhile: another scan and a milter writing to the same file during
+# the stall succeed (no "database is locked" after the 2 s busy wait, no
+# copy left uncounted), and once the stalled scan ends every copy of all
+# three is counted: the counts equal those of a serial run.  Stream mode
+# commits every STREAM_COMMIT_EVERY messages or STREAM_COMMIT_MS, and
+# before reading standard input, which it reads whole before its first
+# message (docs/store.md, "Concurrent writers").
 set -u
 . tests/e2e/lib/postfix.sh
 milter_test_begin stall 60
@@ -19,8 +20,9 @@ for k in 0 1 2 3; do $tool mbox "$d/p$k.mbox" $((k * 200)) 200 || fail mbox; don
 db=$d/store.db
 redflag_milter_start --set "db=$db" || fail "milter start"
 
-# scan A: p0.mbox, then standard input, which stalls for 6 s
-{ sleep 6; cat "$d/p1.mbox"; } |
+# scan A: p0.mbox, then standard input, which stalls for 6 s in the
+# middle of its mbox (after about 10 of its 200 messages)
+{ head -c 4000 "$d/p1.mbox"; sleep 6; tail -c +4001 "$d/p1.mbox"; } |
     "$REDFLAG" scan --db "$db" --no-progress "$d/p0.mbox" - > /dev/null \
     2> "$d/a.err" &
 a=$!
