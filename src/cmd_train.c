@@ -11,8 +11,8 @@
  * token database is a SQLite file or Redis (redis://HOST[:PORT][/PREFIX],
  * unix:PATH[#PREFIX]).  Learning is committed in groups (src/wgroup.c):
  * TRAIN_GROUP_ITEMS messages or TRAIN_GROUP_MS milliseconds, so that
- * other writers of a SQLite file (redflag complain, the milter's
- * learning) wait that long at most; with SQLite a group is one
+ * other writers of a SQLite file (redflag complain --classifier) wait
+ * that long at most; with SQLite a group is one
  * transaction (a crash keeps the groups committed before it, each whole),
  * with Redis every message is learned atomically on its own.  Learning a
  * message again changes nothing, so a run that failed can simply be
@@ -32,7 +32,7 @@
 #define REASONS 5		/* tokens shown each way with --reasons */
 /* a group of learning (one SQLite transaction, holding the write lock)
  * ends after this many messages or once this old (docs/classifier.md,
- * "Concurrent training") */
+ * "Concurrent training and reading") */
 #define TRAIN_GROUP_ITEMS 1000
 #define TRAIN_GROUP_MS 1000
 
