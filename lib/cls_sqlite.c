@@ -40,7 +40,7 @@ struct sq {
 
 /* Run at every open, after rf__sqlite_wal: no lock needed once the file
  * is in WAL mode, so that opening for classification never waits for a
- * training run (which holds the write lock for the whole run). */
+ * training run (which holds the write lock for each of its groups). */
 static const char setup[] =
 	"PRAGMA synchronous=NORMAL;";
 

@@ -9,21 +9,32 @@
  *
  * Every PATH is a message file, a Maildir, an mbox or a directory.  The
  * token database is a SQLite file or Redis (redis://HOST[:PORT][/PREFIX],
- * unix:PATH[#PREFIX]).  With SQLite all learning of one run is one
- * transaction: it is all there or none of it; with Redis every message is
- * learned atomically on its own (and learning one again changes nothing,
- * so a run that failed can simply be repeated).  After learning, the
- * messages learned in this run that the counts still misjudge are learned
- * again, for train_rounds rounds (train on error, a transaction each).
+ * unix:PATH[#PREFIX]).  Learning is committed in groups (src/wgroup.c):
+ * TRAIN_GROUP_ITEMS messages or TRAIN_GROUP_MS milliseconds, so that
+ * other writers of a SQLite file (redflag complain --classifier) wait
+ * that long at most; with SQLite a group is one
+ * transaction (a crash keeps the groups committed before it, each whole),
+ * with Redis every message is learned atomically on its own.  Learning a
+ * message again changes nothing, so a run that failed can simply be
+ * repeated.  After learning, the messages learned in this run that the
+ * counts still misjudge are learned again, for train_rounds rounds (train
+ * on error): each round first classifies them all on the counts of its
+ * start, then learns the misjudged ones again, in groups.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "wgroup.h"
 
 #define DEFAULT_DB "redflag-classifier.db"
 #define REASONS 5		/* tokens shown each way with --reasons */
+/* a group of learning (one SQLite transaction, holding the write lock)
+ * ends after this many messages or once this old (docs/classifier.md,
+ * "Concurrent training and reading") */
+#define TRAIN_GROUP_ITEMS 1000
+#define TRAIN_GROUP_MS 1000
 
 enum mode { M_NONE, M_SPAM, M_HAM, M_CLASSIFY };
 
@@ -49,6 +60,8 @@ struct run {
 	unsigned char *fresh;	/* FRESH, REDO by message number */
 	size_t nfresh;
 	unsigned long again;	/* re-learned in this round */
+	struct wgroup g;	/* the open group of learning */
+	unsigned long kept;	/* changed, as of the last group committed */
 	double ham_above, spam_below;	/* train_ham, train_spam */
 };
 
@@ -162,6 +175,27 @@ mark_fresh(struct run *r)
 	return 0;
 }
 
+/* group_begin, group_commit: a group of learning (struct wgroup, h the
+ * run); a commit records how many messages are learned for good. */
+static rf_status
+group_begin(void *h, rf_error *err)
+{
+	struct run *r = h;
+
+	return rf_classifier_begin(r->cls, err);
+}
+
+static rf_status
+group_commit(void *h, rf_error *err)
+{
+	struct run *r = h;
+	rf_status st;
+
+	if ((st = rf_classifier_commit(r->cls, err)) == RF_OK)
+		r->kept = r->changed;
+	return st;
+}
+
 /*
  * relearn: train on error, in two passes over the messages learned in
  * this run so that every backend decides on the same counts: pass 1
@@ -250,7 +284,9 @@ one_path(struct run *r, const char *path)
 		if (r->mode == M_CLASSIFY) {
 			classify(r, it.label, m);
 		} else if (r->round > 0) {
-			if (relearn(r, m, &err) != RF_OK) {
+			if ((r->pass == 2 && wgroup_add(&r->g, &err) !=
+			    RF_OK) || relearn(r, m, &err) != RF_OK ||
+			    wgroup_end(&r->g, 0, &err) != RF_OK) {
 				cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
 				    it.label, 200), err.msg);
 				rf_message_free(m);
@@ -258,10 +294,11 @@ one_path(struct run *r, const char *path)
 				return -2;
 			}
 		} else {
-			st = r->undo ? rf_classifier_unlearn(r->cls, r->ctx,
-			    m, &changed, &err) : rf_classifier_learn(r->cls,
-			    r->ctx, m, NULL, r->mode == M_SPAM, &changed,
-			    &err);
+			if ((st = wgroup_add(&r->g, &err)) == RF_OK)
+				st = r->undo ? rf_classifier_unlearn(r->cls,
+				    r->ctx, m, &changed, &err) :
+				    rf_classifier_learn(r->cls, r->ctx, m,
+				    NULL, r->mode == M_SPAM, &changed, &err);
 			if (st != RF_OK) {
 				cli_warn("%s: %s", cli_escape(esc, sizeof(esc),
 				    it.label, 200), err.msg);
@@ -280,6 +317,12 @@ one_path(struct run *r, const char *path)
 			else
 				r->unchanged++,
 				r->cunchanged[r->mode == M_SPAM]++;
+			if (wgroup_end(&r->g, 0, &err) != RF_OK) {
+				cli_warn("train: %s", err.msg);
+				rf_message_free(m);
+				rf_source_free(src);
+				return -2;
+			}
 		}
 		rf_message_free(m);
 	}
@@ -289,10 +332,11 @@ one_path(struct run *r, const char *path)
 
 /*
  * train_on_error: up to rounds rounds over the PATHs argv[first..argc)
- * (with their --spam / --ham), each one transaction, re-learning the
- * messages learned in this run that the counts misjudge; stops when a
- * round re-learns none.  0, or -1 after reporting an error (the rounds
- * committed before stay).
+ * (with their --spam / --ham), re-learning the messages learned in this
+ * run that the counts misjudge; stops when a round re-learns none.  A
+ * round classifies them all (no transaction open: the counts of its
+ * start), then re-learns the misjudged ones in groups.  0, or -1 after
+ * reporting an error (the groups committed before stay).
  */
 static int
 train_on_error(struct run *r, int argc, char **argv, int first,
@@ -305,10 +349,6 @@ train_on_error(struct run *r, int argc, char **argv, int first,
 
 	for (r->round = 1; r->round <= (int)rounds; r->round++) {
 		r->again = 0;
-		if (rf_classifier_begin(r->cls, &err) != RF_OK) {
-			cli_warn("train: %s", err.msg);
-			return -1;
-		}
 		for (r->pass = 1; r->pass <= 2; r->pass++) {
 			r->seq = 0;
 			r->mode = r->mode0;
@@ -321,6 +361,7 @@ train_on_error(struct run *r, int argc, char **argv, int first,
 				}
 				if (one_path(r, argv[i]) == -2) {
 					rf_classifier_rollback(r->cls);
+					r->g.open = 0;
 					cli_warn("train: round %d of "
 					    "re-learning stopped", r->round);
 					return -1;
@@ -329,7 +370,7 @@ train_on_error(struct run *r, int argc, char **argv, int first,
 		}
 		for (n = 0; n < r->nfresh; n++)
 			r->fresh[n] &= (unsigned char)~REDO;
-		if (rf_classifier_commit(r->cls, &err) != RF_OK) {
+		if (wgroup_end(&r->g, 1, &err) != RF_OK) {
 			cli_warn("train: %s", err.msg);
 			return -1;
 		}
@@ -470,12 +511,11 @@ cmd_train(int argc, char **argv)
 		if (r.mode == M_NONE)
 			goto out;
 	}
-	if (r.mode != M_CLASSIFY &&
-	    rf_classifier_begin(r.cls, &err) != RF_OK) {
-		cli_warn("train: %s", err.msg);
-		rc = RF_EXIT_INPUT;
-		goto out;
-	}
+	r.g.begin = group_begin;
+	r.g.commit = group_commit;
+	r.g.h = &r;
+	r.g.max_items = TRAIN_GROUP_ITEMS;
+	r.g.max_ms = TRAIN_GROUP_MS;
 	first = i;
 	r.mode0 = r.mode;
 	for (; i < argc; i++) {
@@ -490,12 +530,10 @@ cmd_train(int argc, char **argv)
 		k = one_path(&r, argv[i]);
 		r.cfailed[r.mode == M_SPAM] += r.failed - failed;
 		if (k == -2) {
-			if (rf_classifier_atomic(r.cls))
-				cli_warn("train: nothing learned in this run");
-			else
-				cli_warn("train: the %lu messages %s before "
-				    "stay so", r.changed, r.undo ?
-				    "taken back" : "learned");
+			/* SQLite: the open group is rolled back */
+			cli_warn("train: the %lu messages %s before stay so",
+			    rf_classifier_atomic(r.cls) ? r.kept : r.changed,
+			    r.undo ? "taken back" : "learned");
 			rc = RF_EXIT_INPUT;
 			goto out;
 		}
@@ -511,9 +549,10 @@ cmd_train(int argc, char **argv)
 			    r.n[1], r.n[0], r.failed);
 		goto out;
 	}
-	if (rf_classifier_commit(r.cls, &err) != RF_OK) {
-		cli_warn("train: %s%s", err.msg, rf_classifier_atomic(r.cls) ?
-		    "; nothing learned in this run" : "");
+	if (wgroup_end(&r.g, 1, &err) != RF_OK) {
+		cli_warn("train: %s; the %lu messages %s before stay so",
+		    err.msg, rf_classifier_atomic(r.cls) ? r.kept : r.changed,
+		    r.undo ? "taken back" : "learned");
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}

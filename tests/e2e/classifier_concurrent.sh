@@ -1,29 +1,34 @@
 #!/bin/sh
 # classifier_concurrent.sh - classifying from a SQLite token database
-# while it is being trained.  `redflag train` holds the database's write
-# lock for its whole run (one transaction); classification only reads.
+# while it is being trained.  `redflag train` commits in groups (1,000
+# messages or 1 s each, one transaction each); classification only reads.
 #  1. While another process holds the write lock for 12 s (as a long
-#     `redflag train` does), `redflag filter`, `redflag scan --classifier`,
-#     `redflag train --classify` and a milter start all classify at once
-#     (they neither wait for the lock nor fail: on the base each waited
-#     10 s and failed, the filter with 75).
-#  2. Real runs: `redflag train` learns 3 batches while scans classify a
-#     mixed message in a loop: every scan succeeds and reports the
-#     probability of a whole state (before, or after one of the batches),
-#     never a mix of the counts of one state and the tokens of another.
+#     training group could before groups), `redflag filter`, `redflag scan
+#     --classifier`, `redflag train --classify` and a milter start all
+#     classify at once (they neither wait for the lock nor fail: on the
+#     base each waited 10 s and failed, the filter with 75).
+#  2. Real runs: `redflag train` learns and takes back 40 copies of a
+#     message, 4 times, while scans classify the message in a loop: every
+#     scan succeeds and reports the probability of a whole state (k copies
+#     learned, tests/e2e/lib/clsstates.sh), never a mix of the counts of
+#     one state and the tokens of another.
+#  3. `redflag complain` during a long `redflag train` (20,000 messages):
+#     it learns its message within 5 s while the train still runs (before
+#     groups the train held the write lock for its whole run, and complain
+#     waited 10 s and failed), and both end with every message counted.
 set -u
 . tests/e2e/lib/postfix.sh
 . tests/e2e/lib/sqlite.sh
-milter_test_begin clsconc 90
+. tests/e2e/lib/clsstates.sh
+milter_test_begin clsconc 240
 holder=
-trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; pf_cleanup' EXIT
+trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; redflag_milter_stop KILL; pf_cleanup' EXIT
 d=$PF_DIR
 gen="python3 tests/e2e/lib/clsmail.py"
 cls=$d/cls.db
 
 $gen "$d/spam.mbox" spam 300 1 && $gen "$d/ham.mbox" ham 300 2 &&
     $gen "$d/t.mbox" spam 1 9 && $gen "$d/mixed.mbox" mixed 1 10 || fail gen
-for k in 1 2 3; do $gen "$d/more$k.mbox" ham 400 $((20 + k)) || fail gen; done
 sed 1d "$d/t.mbox" > "$d/t.eml"
 sed 1d "$d/mixed.mbox" > "$d/mixed.eml"
 "$REDFLAG" train --classifier "$cls" --spam "$d/spam.mbox" --ham "$d/ham.mbox" \
@@ -54,39 +59,32 @@ echo "during a 12 s write lock: filter, scan, train --classify, milter classifie
 kill $holder; wait $holder 2>/dev/null; holder=
 
 # 2. real training runs and readers at once
-p() {	# p: the probability the scan gives the mixed message
-	"$REDFLAG" scan --classifier "$cls" --json "$d/mixed.eml" 2>> "$d/p.err" |
-	    sed -n 's/.*"classifier":{"p":\([0-9.e-]*\),.*/\1/p'
-}
-echo "$(p)" > "$d/states"
-for k in 1 2 3; do
-	"$REDFLAG" train --classifier "$cls" --ham "$d/more$k.mbox" > /dev/null ||
-		fail "train state $k"
-	echo "$(p)" >> "$d/states"
-done
-"$REDFLAG" train --classifier "$cls" --undo --ham "$d/more1.mbox" "$d/more2.mbox" "$d/more3.mbox" > /dev/null ||
-	fail "undo"
-[ "$(p)" = "$(head -n 1 "$d/states")" ] || fail "undo did not restore the state"
-: > "$d/p.err"
-{
-	for k in 1 2 3; do
-		"$REDFLAG" train --classifier "$cls" --ham "$d/more$k.mbox" \
-		    > /dev/null 2>> "$d/train.err" || echo "train $k failed" >> "$d/train.err"
-	done
-	touch "$d/trained"
-} &
-tr=$!
-: > "$d/seen"
-n=0
-while [ ! -f "$d/trained" ] || [ $n -lt 20 ]; do
-	p >> "$d/seen"
-	n=$((n + 1))
-	[ $n -lt 2000 ] || break
-done
-wait $tr
-[ -s "$d/train.err" ] && fail "training: $(cat "$d/train.err")"
-[ -s "$d/p.err" ] && fail "a scan failed during training: $(head -n 3 "$d/p.err")"
-[ "$(grep -c . "$d/seen")" -eq $n ] || fail "a scan gave no probability"
-bad=$(sort -u "$d/seen" | grep -v -x -F -f "$d/states")
-[ -z "$bad" ] || fail "a scan saw a half-written state: p = $bad (states: $(tr '\n' ' ' < "$d/states"))"
-echo "$n scans during 3 training runs: every probability one of the states $(tr '\n' ' ' < "$d/states")"
+states_setup "$d" 40
+states_ref "$cls" "$d"
+states_race "$cls" "$d" 4 || exit 1
+
+# 3. complain during a long train
+$gen "$d/big.mbox" spam 20000 30 || fail gen
+before=$("$REDFLAG" train --classifier "$cls" --show-settings | grep learned_spam)
+"$REDFLAG" train --classifier "$cls" --set train_rounds=0 --spam "$d/big.mbox" \
+    > "$d/big.out" 2>&1 &
+holder=$!
+sleep 1
+kill -0 $holder 2>/dev/null || fail "the long train ended within 1 s: $(cat "$d/big.out")"
+start=$(date +%s)
+timeout 30 "$REDFLAG" complain --db "$d/store.db" --classifier "$cls" \
+    "$d/mixed.eml" > "$d/c.out" 2> "$d/c.err"
+st=$?
+took=$(($(date +%s) - start))
+[ $st -eq 0 ] || fail "complain during training: status $st: $(cat "$d/c.err")"
+[ $took -le 5 ] || fail "complain waited ${took} s for the training run"
+grep -q "learned as spam" "$d/c.out" || fail "complain: $(cat "$d/c.out")"
+kill -0 $holder 2>/dev/null || fail "the train ended before complain (${took} s): inconclusive"
+wait $holder || fail "the long train: $(cat "$d/big.out")"
+holder=
+grep -q "learned 20000 messages as spam; 0 unchanged" "$d/big.out" ||
+	fail "long train: $(cat "$d/big.out")"
+[ "$before" = learned_spam=300 ] || fail "before: $before"
+after=$("$REDFLAG" train --classifier "$cls" --show-settings | grep learned_spam)
+[ "$after" = learned_spam=20301 ] || fail "after the train and the complaint: $after"
+echo "complain during a long train: learned in ${took} s; afterwards $after"
