@@ -21,7 +21,8 @@
 #include "bytescan.h"		/* rf__bytes_in; SSE2's <emmintrin.h> */
 
 #define RCPT_MAX_ADDR 320
-#define RCPT_MAX_NEEDLES 40
+#define RCPT_MAX_NEEDLES 27	/* 1 plain, 1 local part, 6 base64, 1 hex,
+				 * 12 digests, 5 base32, 1 VERP */
 #define RCPT_DECODE_LEVELS 3
 #define RCPT_MAX_HITS 16	/* matches of one needle in one text */
 #define RCPT_MIN_B32 16		/* characters of a base32 needle, at least */
@@ -132,18 +133,17 @@ add_b32(rf_arena *a, rf_recipient *r, const unsigned char *p, size_t n,
 {
 	static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
 	char out[RCPT_MAX_ADDR * 2];
-	size_t c, first, last, bit, o = 0;
-	unsigned v;
+	size_t c, first, last, at, o = 0;
+	unsigned w;
 
 	if (n > RCPT_MAX_ADDR)
 		return 0;
 	first = (8 * j + 4) / 5;	/* the first character after p's start */
 	last = 8 * (j + n) / 5;		/* the last before p's end, + 1 */
 	for (c = first; c < last; c++) {
-		for (v = 0, bit = 5 * c; bit < 5 * c + 5; bit++)
-			v = v << 1 | ((unsigned)p[bit / 8 - j] >>
-			    (7 - bit % 8) & 1);
-		out[o++] = b32[v];
+		at = 5 * c / 8 - j;	/* the byte of its first bit */
+		w = (unsigned)p[at] << 8 | (at + 1 < n ? p[at + 1] : 0);
+		out[o++] = b32[w >> (11 - 5 * c % 8) & 31];
 	}
 	if (o < RCPT_MIN_B32)
 		return 0;
@@ -621,6 +621,7 @@ search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
 	const char *reason;
 	char *lower;
 	size_t i, hits, off, e, at, run_b64 = 0, run_hex = 0;
+	int local = 0;		/* the local part: 1 not in text, 2 in it */
 
 	/* the text in lower case, and its longest runs of base64 and hex
 	 * characters: base64, base32 (a subset of base64's characters) and
@@ -636,12 +637,18 @@ search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
 		    n->len > run_b64) ||
 		    (n->cls == N_HEX && n->len > run_hex))
 			continue;
+		if (n->cls == N_VERP && local == 1)
+			continue;	/* it holds the local part */
+		if (n->cls == N_WORD)
+			local = 1;
 		hay = n->ci ? lower : text;
 		for (p = hay, hits = 0; hits < RCPT_MAX_HITS &&
 		    (p = rf__memmem(p, tlen - (size_t)(p - hay), n->s,
 		    n->len)) !=
 		    NULL; p++, hits++) {
 			at = (size_t)(p - hay);
+			if (n->cls == N_WORD)
+				local = 2;	/* in the text, word or not */
 			if ((n->cls == N_WORD || n->cls == N_VERP) &&
 			    ((at > 0 &&
 			    isalnum((unsigned char)hay[at - 1])) ||
