@@ -21,15 +21,21 @@
 #include "bytescan.h"		/* rf__bytes_in; SSE2's <emmintrin.h> */
 
 #define RCPT_MAX_ADDR 320
-#define RCPT_MAX_NEEDLES 40
+#define RCPT_MAX_NEEDLES 27	/* 1 plain, 1 local part, 6 base64, 1 hex,
+				 * 12 digests, 5 base32, 1 VERP */
 #define RCPT_DECODE_LEVELS 3
 #define RCPT_MAX_HITS 16	/* matches of one needle in one text */
+#define RCPT_MIN_B32 16		/* characters of a base32 needle, at least */
 
 enum needle_class {
 	N_EXACT,		/* token is the match */
 	N_B64,			/* token is the base64 run around it */
 	N_HEX,			/* token is the hex run around it */
-	N_WORD			/* match must stand between non-alnum */
+	N_WORD,			/* match must stand between non-alnum */
+	N_B32,			/* token is the base32 run around it */
+	N_VERP			/* as N_WORD, and not just after ? & ; #
+				 * (a parameter named like the local part
+				 * whose value is the domain) */
 };
 
 struct needle {
@@ -115,6 +121,33 @@ add_hex(rf_arena *a, rf_recipient *r, const unsigned char *p, size_t n,
 		out[2 * i + 1] = hex[p[i] & 15];
 	}
 	return add_needle(a, r, out, 2 * n, 1, N_HEX, reason);
+}
+
+/* add_b32: of the base32 (RFC 4648) of a text in which p (n bytes)
+ * starts j bytes (0 to 4) into a 5-byte group, the characters whose 5
+ * bits all come from p, either case; none when fewer than RCPT_MIN_B32.
+ * Whatever surrounds p, at most 4 bits of it at each end are left out. */
+static int
+add_b32(rf_arena *a, rf_recipient *r, const unsigned char *p, size_t n,
+	size_t j, const char *reason)
+{
+	static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+	char out[RCPT_MAX_ADDR * 2];
+	size_t c, first, last, at, o = 0;
+	unsigned w;
+
+	if (n > RCPT_MAX_ADDR)
+		return 0;
+	first = (8 * j + 4) / 5;	/* the first character after p's start */
+	last = 8 * (j + n) / 5;		/* the last before p's end, + 1 */
+	for (c = first; c < last; c++) {
+		at = 5 * c / 8 - j;	/* the byte of its first bit */
+		w = (unsigned)p[at] << 8 | (at + 1 < n ? p[at + 1] : 0);
+		out[o++] = b32[w >> (11 - 5 * c % 8) & 31];
+	}
+	if (o < RCPT_MIN_B32)
+		return 0;
+	return add_needle(a, r, out, o, 1, N_B32, reason);
 }
 
 rf_status
@@ -246,6 +279,7 @@ rf__recipient_new(const rf_ctx *ctx, rf_arena *a, const char *addr,
 	};
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen;
+	char verp[RCPT_MAX_ADDR];
 	rf_recipient *r;
 	const EVP_MD *type;
 	const char *at;
@@ -299,6 +333,16 @@ rf__recipient_new(const rf_ctx *ctx, rf_arena *a, const char *addr,
 		    add_b64(a, r, md, mdlen, digests[i].reason) != 0)
 			goto nomem;
 	}
+	/* base32 at the five alignments a blob may put the address at */
+	for (k = 0; k < 5; k++)
+		if (add_b32(a, r, (unsigned char *)r->addr, r->len, k,
+		    "recipient-base32") != 0)
+			goto nomem;
+	/* VERP: local=domain (list-bounces+local=domain@host) */
+	memcpy(verp, r->addr, r->len);
+	verp[at - (addr + start)] = '=';
+	if (add_needle(a, r, verp, r->len, 1, N_VERP, "recipient-verp") != 0)
+		goto nomem;
 	rcpt_remember(ctx, r);
 	*out = r;
 	return RF_OK;
@@ -357,7 +401,10 @@ b64_at(const char *s, size_t i, size_t len, int slash_ok, int *pad)
 	return 0;
 }
 
-/* extend [*off, *end) of s over the run of base64 or hex around it: to
+#define B32_BYTE(c) (isalpha(c) || ((c) >= '2' && (c) <= '7'))
+
+/* extend [*off, *end) of s over the run of base64, base32 or hex around
+ * it: to
  * the left over data characters, to the right over data and then at most
  * two padding characters.  A literal '/' counts only outside the path. */
 static void
@@ -372,6 +419,18 @@ extend_run(const char *s, size_t len, enum needle_class cls, int slash_ok,
 			(*off)--;
 		while (*end < len && isxdigit((unsigned char)s[*end]))
 			(*end)++;
+		return;
+	}
+	if (cls == N_B32) {	/* A-Z a-z 2-7, then up to 6 '=' or %3D */
+		while (*off > 0 && B32_BYTE((unsigned char)s[*off - 1]))
+			(*off)--;
+		while (*end < len && B32_BYTE((unsigned char)s[*end]))
+			(*end)++;
+		while (npad < 6 && *end < len &&
+		    (w = b64_at(s, *end, len, 0, &pad)) > 0 && pad) {
+			*end += w;
+			npad++;
+		}
 		return;
 	}
 	for (;;) {
@@ -562,36 +621,50 @@ search_text(rf_arena *a, const rf_recipient *r, const char *url, size_t len,
 	const char *reason;
 	char *lower;
 	size_t i, hits, off, e, at, run_b64 = 0, run_hex = 0;
+	int local = 0;		/* the local part: 1 not in text, 2 in it */
 
 	/* the text in lower case, and its longest runs of base64 and hex
-	 * characters: base64 and hex needles only match inside a run of
-	 * their characters at least as long, so most URLs, which have
-	 * none, skip most of the 20 needles */
+	 * characters: base64, base32 (a subset of base64's characters) and
+	 * hex needles only match inside a run of their characters at least
+	 * as long, so most URLs, which have none, skip most of the 27
+	 * needles */
 	if ((lower = rf_arena_alloc(a, tlen + 1)) == NULL)
 		return -1;
 	rf__rcpt_scan(text, tlen, lower, &run_b64, &run_hex);
 	for (i = 0; i < r->nn; i++) {
 		n = &r->n[i];
-		if ((n->cls == N_B64 && n->len > run_b64) ||
+		if (((n->cls == N_B64 || n->cls == N_B32) &&
+		    n->len > run_b64) ||
 		    (n->cls == N_HEX && n->len > run_hex))
 			continue;
+		if (n->cls == N_VERP && local == 1)
+			continue;	/* it holds the local part */
+		if (n->cls == N_WORD)
+			local = 1;
 		hay = n->ci ? lower : text;
 		for (p = hay, hits = 0; hits < RCPT_MAX_HITS &&
 		    (p = rf__memmem(p, tlen - (size_t)(p - hay), n->s,
 		    n->len)) !=
 		    NULL; p++, hits++) {
 			at = (size_t)(p - hay);
-			if (n->cls == N_WORD && ((at > 0 &&
+			if (n->cls == N_WORD)
+				local = 2;	/* in the text, word or not */
+			if ((n->cls == N_WORD || n->cls == N_VERP) &&
+			    ((at > 0 &&
 			    isalnum((unsigned char)hay[at - 1])) ||
 			    (at + n->len < tlen &&
 			    isalnum((unsigned char)hay[at + n->len]))))
+				continue;
+			if (n->cls == N_VERP && at > 0 &&
+			    memchr("?&;#", hay[at - 1], 4) != NULL)
 				continue;
 			off = beg != NULL ? beg[at] : at;
 			e = beg != NULL ? end[at + n->len - 1] : at + n->len;
 			reason = n->reason;
 			if (n->cls == N_EXACT && e - off != n->len)
 				reason = "recipient-urlencoded";
-			if (n->cls == N_B64 || n->cls == N_HEX)
+			if (n->cls == N_B64 || n->cls == N_B32 ||
+			    n->cls == N_HEX)
 				extend_run(url, len, n->cls, off >= path_end,
 				    &off, &e);
 			if (rf__tok_add(a, t, off, e - off, reason) != 0)

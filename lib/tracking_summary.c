@@ -25,6 +25,11 @@ static const struct finding findings[] = {
 	  "links carry your address, base64-encoded", 0 },
 	{ "recipient-hex", "1 link carries your address, hex-encoded",
 	  "links carry your address, hex-encoded", 0 },
+	{ "recipient-base32", "1 link carries your address, base32-encoded",
+	  "links carry your address, base32-encoded", 0 },
+	{ "recipient-verp", "1 link carries your address with = for @ "
+	  "(a mailing list's return address)", "links carry your address "
+	  "with = for @ (a mailing list's return address)", 0 },
 	{ "recipient-md5", "1 link carries your address as an MD5 hash",
 	  "links carry your address as an MD5 hash", 0 },
 	{ "recipient-sha1", "1 link carries your address as a SHA-1 hash",

@@ -9,7 +9,8 @@
  *
  *  - the recipient's address anywhere in the URL: plain (either case),
  *    percent-encoded, base64 (standard or URL-safe, any alignment), hex,
- *    MD5/SHA-1/SHA-256/SHA-512 of it (hex or base64), the local part alone
+ *    MD5/SHA-1/SHA-256/SHA-512 of it (hex or base64), base32 (any
+ *    alignment, either case), with = for @ (VERP), the local part alone
  *    (at least RF_TRACKING_MIN_LOCAL bytes long, at word boundaries);
  *  - tracking parameters and click-tracking hosts named by the rules
  *    (data/trackers.conf);
@@ -25,7 +26,7 @@
  * Token reasons (rf_token.reason; every string is static):
  *   recipient-plain, recipient-urlencoded, recipient-base64, recipient-hex,
  *   recipient-md5, recipient-sha1, recipient-sha256, recipient-sha512,
- *   recipient-local-part, known-param:NAME, known-host:PROVIDER,
+ *   recipient-base32, recipient-verp, recipient-local-part, known-param:NAME, known-host:PROVIDER,
  *   web-bug:1x1, web-bug:hidden, opaque-token, other-address,
  *   varies-in-campaign.
  * A link's reasons also carry "web-bug:token" for an image whose URL

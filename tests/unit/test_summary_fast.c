@@ -166,7 +166,8 @@ test_messages(void **state)
 static const char *const reasons[] = {
 	"recipient-plain", "recipient-urlencoded", "recipient-base64",
 	"recipient-hex", "recipient-md5", "recipient-sha1", "recipient-sha256",
-	"recipient-sha512", "recipient-local-part", "other-address",
+	"recipient-sha512", "recipient-base32", "recipient-verp",
+	"recipient-local-part", "other-address",
 	"web-bug:1x1",
 	"web-bug:hidden", "web-bug:token", "varies-in-campaign",
 	"opaque-token", "known-host:mailchimp", "known-host:hubspot",
