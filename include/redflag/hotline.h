@@ -382,6 +382,13 @@ rf_status rf_hotline_reports(rf_hotline *h, int64_t id,
  * review: new -> in_review, assigned to who.
  * assess: in_review -> red_flag | not_illegal | out_of_remit |
  *   access_failed; on appeal the assessor must differ from the previous.
+ *   A red flag needs a category an analyst set (categorise, or
+ *   assess_category): RF_EINVAL "set the case's category before
+ *   confirming it as a red flag" while it is none or only a reporter's
+ *   suggestion, so that the export names the analyst's finding.
+ * assess_category: categorise then assess, in one transaction (both or
+ *   neither; two audit records, case.category then case.assess, with
+ *   why): the analyst's one step of confirming a red flag.
  * set_state: red_flag|referred -> monitoring; red_flag|referred|
  *   monitoring|not_illegal|out_of_remit|access_failed -> closed.
  * appeal: an assessed case back to in_review for another analyst.
@@ -392,6 +399,11 @@ rf_status rf_hotline_review(rf_hotline *h, const rf_hotline_actor *who,
 rf_status rf_hotline_assess(rf_hotline *h, const rf_hotline_actor *who,
 			    int64_t id, rf_case_state outcome,
 			    const char *why, rf_error *err);
+rf_status rf_hotline_assess_category(rf_hotline *h,
+				     const rf_hotline_actor *who, int64_t id,
+				     rf_case_state outcome,
+				     rf_case_category cat, const char *why,
+				     rf_error *err);
 rf_status rf_hotline_set_state(rf_hotline *h, const rf_hotline_actor *who,
 			       int64_t id, rf_case_state to, const char *why,
 			       rf_error *err);
