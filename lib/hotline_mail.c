@@ -375,7 +375,12 @@ fwd_block_find(rf_arena *a, const char *text, struct fwd_block *b)
 }
 
 /* addr_in: the first addr-spec in a header value ("Name <addr>", "Name
- * [mailto:addr]", "addr"), lower case, in a; NULL when none. */
+ * [mailto:addr]", "addr"), lower case, in a; NULL when none.  Not the
+ * shared rf_addr_spec: a quoted line is what a mail program wrote, not
+ * a header, and rf_addr_spec (RFC 5322, GMime) finds nothing in
+ * Outlook's "Name [mailto:addr]" (test_inline_forward), "mailto:addr",
+ * "Name [addr]", "Name <mailto:addr>" or "Name addr", and keeps the
+ * quotes of 'addr'; on the other forms of the tests they agree. */
 static const char *
 addr_in(rf_arena *a, const char *v)
 {
