@@ -17,7 +17,8 @@ struct rf_hotline {
 	rf_hotline_limits lim;
 	unsigned char key[RF_HOTLINE_KEYBYTES];
 	int has_key;
-	const rf_rules *rules;
+	const rf_rules *rules;	/* the caller's, else own_rules */
+	rf_rules *own_rules;	/* an empty set, parsed once at open */
 };
 
 /* rf__hl_prepare: compile sql; RF_ESTORE naming the SQLite error. */
@@ -78,7 +79,8 @@ rf_status rf__hl_track(const rf_ctx *ctx, const rf_rules *rules,
 		       rf_error *err);
 
 /* rf__hl_scrub: url with the codes identifying recipient removed (the
- * tracking engine), in a; *removed counts the tokens taken out. */
+ * tracking engine, with rules: not NULL), in a; *removed counts the
+ * tokens taken out. */
 rf_status rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules,
 		       rf_arena *a, const char *url,
 		       const char *recipient, const char **clean,

@@ -156,27 +156,23 @@ done:
 
 /* identifies: text (a header value) carries addr in any encoding the
  * tracking engine knows (plain, percent, base64, hex, hashes), read as
- * a URL path; opaque ids are not looked for (every Message-ID is one). */
+ * a URL path, with the rules none (an empty set: no parameter or host
+ * rules, parsed once by the caller); opaque ids are not looked for
+ * (every Message-ID is one). */
 static int
-identifies(const rf_ctx *ctx, rf_arena *a, const char *text,
-	   const char *addr)
+identifies(const rf_ctx *ctx, const rf_rules *none, rf_arena *a,
+	   const char *text, const char *addr)
 {
 	rf_recipient *rc = NULL;
-	rf_rules *none = NULL;
 	rf_link link;
 	const char *url;
-	int yes = 0;
 
-	if (text == NULL || addr == NULL ||
-	    rf_recipient_new(a, addr, &rc, NULL) != RF_OK ||
-	    rf_rules_parse("", 0, &none, NULL) != RF_OK)
+	if (text == NULL || addr == NULL || none == NULL ||
+	    rf_recipient_new(a, addr, &rc, NULL) != RF_OK)
 		return 0;
 	url = rf_arena_printf(a, "http://x.invalid/%s", text);
-	if (url != NULL && rf__hl_track(ctx, none, a, rc, url, 0, &link,
-	    NULL) == RF_OK)
-		yes = link.ntokens > 0;
-	rf_rules_free(none);
-	return yes;
+	return url != NULL && rf__hl_track(ctx, none, a, rc, url, 0, &link,
+	    NULL) == RF_OK && link.ntokens > 0;
 }
 
 /* add_also: addr (lower case) to meta->also unless NULL, the reporter or
@@ -441,6 +437,7 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 	rf_hotline_limits lim = *limits;
 	const rf_message *suspect = m;
 	struct fwd_block fb;
+	rf_rules *none = NULL;
 	const char *from;
 	size_t i;
 	rf_status rs = RF_OK;
@@ -501,13 +498,18 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 	if (meta->date != NULL && *meta->date == '\0')
 		meta->date = NULL;
 	/* Some bulk senders put the recipient in the Message-ID; a quoted
-	 * Date: line is the reporter's text. */
+	 * Date: line is the reporter's text.  One empty rule set for every
+	 * check (an unparsed one keeps them: the check then finds none,
+	 * as before). */
+	if ((meta->message_id != NULL || (inline_fwd && meta->date !=
+	    NULL)) && rf_rules_parse("", 0, &none, NULL) != RF_OK)
+		none = NULL;
 	for (i = 0; i <= meta->nalso; i++) {
 		const char *who = i == 0 ? *reporter : meta->also[i - 1];
 
-		if (identifies(ctx, a, meta->message_id, who))
+		if (identifies(ctx, none, a, meta->message_id, who))
 			meta->message_id = NULL;
-		if (inline_fwd && identifies(ctx, a, meta->date, who))
+		if (inline_fwd && identifies(ctx, none, a, meta->date, who))
 			meta->date = NULL;
 	}
 	{
@@ -521,12 +523,14 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 		 * to different reporters fingerprint alike. */
 		if ((rs = rf_fingerprint_message(ctx, suspect, *reporter, NULL,
 		    fp, err)) != RF_OK)
-			return rs;
+			goto out;	/* err says why */
 		if (fp->kind != RF_FP_EMPTY)
 			meta->fp = fp;
 	}
 done:
 	if (rs != RF_OK)
-		return rf_error_set(err, rs, "out of memory");
-	return RF_OK;
+		rs = rf_error_set(err, rs, "out of memory");
+out:
+	rf_rules_free(none);
+	return rs;
 }
