@@ -447,7 +447,7 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 	*nurls = 0;
 	memset(meta, 0, sizeof(*meta));
 	if (lim.max_report_urls == 0)
-		lim.max_report_urls = 50;
+		lim.max_report_urls = RF_HOTLINE_MAX_REPORT_URLS;
 	/* The suspect mails: the attached ones, or else the mail itself. */
 	if ((rs = collect(a, m->nembedded > 0 ?
 	    (const rf_message *const *)m->embedded : &suspect,

@@ -151,7 +151,7 @@ limits_fill(rf_hotline_limits *l)
 	if (l->max_url_len == 0)
 		l->max_url_len = 4096;
 	if (l->max_report_urls == 0)
-		l->max_report_urls = 50;
+		l->max_report_urls = RF_HOTLINE_MAX_REPORT_URLS;
 	if (l->max_field_len == 0)
 		l->max_field_len = 2000;
 	if (l->max_reports_per_case == 0)

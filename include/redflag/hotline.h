@@ -93,11 +93,16 @@ typedef struct rf_hotline_actor {
 	rf_hotline_role role;
 } rf_hotline_actor;
 
+/* The default of max_report_urls (rf_hotline_open, rf_hotline_from_message
+ * and the front ends' messages use this one number). */
+#define RF_HOTLINE_MAX_REPORT_URLS 50
+
 /* Limits on untrusted input (docs/hotline.md); 0 in a field means the
  * default given in brackets. */
 typedef struct rf_hotline_limits {
 	size_t max_url_len;		/* bytes of one reported URL [4096] */
-	unsigned max_report_urls;	/* URLs taken from one report [50] */
+	unsigned max_report_urls;	/* URLs taken from one report [50:
+					 * RF_HOTLINE_MAX_REPORT_URLS] */
 	size_t max_field_len;		/* bytes of a comment, name... [2000] */
 	unsigned max_reports_per_case;	/* listed on a case page [500] */
 	unsigned max_export_cases;	/* cases in one export [100000] */
