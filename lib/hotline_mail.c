@@ -121,16 +121,26 @@ collect(rf_arena *a, const rf_message *const *ms, size_t nms,
 		if (i == 0 || strcmp(c[i].url, c[i - 1].url) != 0)
 			c[j++] = c[i];
 	nc = j;
-	sort_by(c, nc, BY_DOMAIN);
-	for (i = 0; i < nc; i++)
-		c[i].dfirst = i == 0 || strcmp(c[i].domain,
-		    c[i - 1].domain) != 0;
-	sort_by(c, nc, BY_HOST);
-	for (i = 0; i < nc; i++)
-		c[i].hfirst = i == 0 || strcmp(c[i].host, c[i - 1].host) != 0;
-	sort_by(c, nc, BY_ORDER);
+	if (nc <= lim->max_report_urls) {
+		/* every link is kept: no choice, so no sort by domain or
+		 * host; back in the order found */
+		sort_by(c, nc, BY_ORDER);
+		for (i = 0; i < nc; i++)
+			c[i].keep = 1;
+		kept = nc;
+	} else {
+		sort_by(c, nc, BY_DOMAIN);
+		for (i = 0; i < nc; i++)
+			c[i].dfirst = i == 0 || strcmp(c[i].domain,
+			    c[i - 1].domain) != 0;
+		sort_by(c, nc, BY_HOST);
+		for (i = 0; i < nc; i++)
+			c[i].hfirst = i == 0 || strcmp(c[i].host,
+			    c[i - 1].host) != 0;
+		sort_by(c, nc, BY_ORDER);
+	}
 	/* pass 0: a link per domain; 1: per host; 2: the rest */
-	for (pass = 0; pass < 3; pass++)
+	for (pass = 0; pass < 3 && kept < nc; pass++)
 		for (i = 0; i < nc && kept < lim->max_report_urls; i++) {
 			if (c[i].keep || (pass == 0 && !c[i].dfirst) ||
 			    (pass == 1 && !c[i].hfirst))

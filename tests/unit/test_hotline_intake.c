@@ -62,6 +62,50 @@ read_mail(rf_arena *a, const char *text, size_t len, unsigned max,
 	return urls;
 }
 
+/* Each link once, in the order found: when all are kept (at or under
+ * max_report_urls, no choice made) and when one must go (the choice by
+ * domain and host): the same list but the one left out. */
+static void
+test_all_kept(void **state)
+{
+	static const char mail[] = "From: Desk <desk@spam.example>\r\n"
+	    "To: bob@reporter.example\r\nSubject: prizes\r\n"
+	    "Content-Type: text/html\r\n\r\n<p>"
+	    "<a href=\"http://z.example/b\">1</a>"
+	    "<a href=\"http://a.example/x\">2</a>"
+	    "<a href=\"http://z.example/a\">3</a>"
+	    "<a href=\"http://www.a.example/y\">4</a>"
+	    "<a href=\"http://a.example/x\">2 again</a>"
+	    "<a href=\"http://m.example/\">5</a></p>\r\n";
+	static const char *const all[] = { "http://z.example/b",
+	    "http://a.example/x", "http://z.example/a",
+	    "http://www.a.example/y", "http://m.example/" };
+	rf_arena *a = rf_arena_new();
+	rf_hotline_mailmeta meta;
+	const char **urls, *reporter;
+	unsigned max;
+	size_t n, i, j;
+
+	(void)state;
+	for (max = 5; max <= 100; max += 95) {
+		urls = read_mail(a, mail, sizeof(mail) - 1, max, &n, &meta,
+		    &reporter);
+		assert_int_equal(n, 5);
+		assert_int_equal(meta.urls_left_out, 0);
+		for (i = 0; i < n; i++)
+			assert_string_equal(urls[i], all[i]);
+	}
+	/* one too many: z.example's second link goes (its domain and
+	 * host have one kept), the others stay in the same order */
+	urls = read_mail(a, mail, sizeof(mail) - 1, 4, &n, &meta, &reporter);
+	assert_int_equal(n, 4);
+	assert_int_equal(meta.urls_left_out, 1);
+	for (i = 0, j = 0; i < 5; i++)
+		if (i != 2)
+			assert_string_equal(urls[j++], all[i]);
+	rf_arena_free(a);
+}
+
 /* submit_mail: the URLs and metadata of a mail filed as the public;
  * the first URL's report. */
 static int64_t
@@ -559,6 +603,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_padding),
 		T(test_defang_export),
+		T(test_all_kept),
 		T(test_red_flag_needs_category),
 		T(test_export_suggested_category),
 		T(test_suggestion_priority),
