@@ -237,11 +237,12 @@ rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	return scrub_depth(ctx, rules, a, url, rcpt, 0, clean, removed, err);
 }
 
-static int
-web_scheme(const char *u)
+int
+rf__hl_web_scheme(const char *u)
 {
-	return strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0 ||
-	    strncmp(u, "ftp://", 6) == 0;
+	return strncasecmp(u, "http://", 7) == 0 ||
+	    strncasecmp(u, "https://", 8) == 0 ||
+	    strncasecmp(u, "ftp://", 6) == 0;
 }
 
 /* host_undotted: url with the dots that end its host removed ("x.example."
@@ -326,7 +327,7 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	if ((rs = rf_url_analyse(ctx, a, &link, err)) != RF_OK)
 		return rs;
 	n = link.normalized;
-	if (n == NULL || link.host == NULL || !web_scheme(n))
+	if (n == NULL || link.host == NULL || !rf__hl_web_scheme(n))
 		return rf_error_set(err, RF_EPARSE, "not an http, https or "
 		    "ftp URL with a host");
 	len = strcspn(n, "#");

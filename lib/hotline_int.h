@@ -78,6 +78,11 @@ rf_status rf__hl_track(const rf_ctx *ctx, const rf_rules *rules,
 		       const char *url, unsigned opts, rf_link *link,
 		       rf_error *err);
 
+/* rf__hl_web_scheme: u starts with http://, https:// or ftp:// (any
+ * case): the URLs the hotline takes (a canonical form, whose scheme
+ * is lower case already; a reported mail's links). */
+int rf__hl_web_scheme(const char *u);
+
 /* rf__hl_scrub: url with the codes identifying recipient removed (the
  * tracking engine, with rules: not NULL), in a; *removed counts the
  * tokens taken out. */

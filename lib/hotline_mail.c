@@ -68,9 +68,7 @@ web_link(const rf_link *l)
 	if (l->kind == RF_LINK_HEADER || l->kind == RF_LINK_IMG ||
 	    l->kind == RF_LINK_CSS || u == NULL)
 		return 0;
-	return strncasecmp(u, "http://", 7) == 0 ||
-	    strncasecmp(u, "https://", 8) == 0 ||
-	    strncasecmp(u, "ftp://", 6) == 0 || strncasecmp(u, "www.", 4) == 0;
+	return rf__hl_web_scheme(u) || strncasecmp(u, "www.", 4) == 0;
 }
 
 /*
