@@ -218,17 +218,9 @@ rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	     unsigned *removed, rf_error *err)
 {
 	rf_recipient *rcpt = NULL;
-	rf_rules *none = NULL;
-	rf_status rs;
 
 	*clean = NULL;
 	*removed = 0;
-	/* No rules given: an empty set (address and opaque codes only). */
-	if (rules == NULL) {
-		if ((rs = rf_rules_parse("", 0, &none, err)) != RF_OK)
-			return rs;
-		rules = none;
-	}
 	/* The address as people write it: "Name <addr>", "mailto:addr". */
 	if (recipient != NULL && strchr(recipient, '<') != NULL)
 		recipient = rf_addr_spec(a, recipient);
@@ -242,16 +234,15 @@ rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	if (recipient != NULL && *recipient != '\0' &&
 	    rf_recipient_new(a, recipient, &rcpt, NULL) != RF_OK)
 		rcpt = NULL;
-	rs = scrub_depth(ctx, rules, a, url, rcpt, 0, clean, removed, err);
-	rf_rules_free(none);
-	return rs;
+	return scrub_depth(ctx, rules, a, url, rcpt, 0, clean, removed, err);
 }
 
-static int
-web_scheme(const char *u)
+int
+rf__hl_web_scheme(const char *u)
 {
-	return strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0 ||
-	    strncmp(u, "ftp://", 6) == 0;
+	return strncasecmp(u, "http://", 7) == 0 ||
+	    strncasecmp(u, "https://", 8) == 0 ||
+	    strncasecmp(u, "ftp://", 6) == 0;
 }
 
 /* host_undotted: url with the dots that end its host removed ("x.example."
@@ -295,6 +286,7 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 {
 	size_t max = limits != NULL && limits->max_url_len != 0 ?
 	    limits->max_url_len : 4096;
+	rf_rules *none = NULL;
 	rf_link link;
 	const char *clean, *n, *hostp;
 	char *canon;
@@ -308,17 +300,26 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	if (strlen(url) > max)
 		return rf_error_set(err, RF_ELIMIT, "URL longer than "
 		    "max_url_len (%zu bytes)", max);
+	/* No rules given: an empty set (address and opaque codes only),
+	 * parsed once for every address. */
+	if (rules == NULL) {
+		if ((rs = rf_rules_parse("", 0, &none, err)) != RF_OK)
+			return rs;
+		rules = none;
+	}
 	/* The first address (the reporter) with every rule; the others
 	 * (a forwarder) on what it left. */
 	clean = url;
-	for (i = 0; i < naddrs || i == 0; i++) {
+	for (i = 0, rs = RF_OK; (i < naddrs || i == 0) && rs == RF_OK; i++) {
 		if (i > 0 && (addrs[i] == NULL || *addrs[i] == '\0'))
 			continue;
 		if ((rs = rf__hl_scrub(ctx, rules, a, clean, naddrs > 0 ?
-		    addrs[i] : NULL, &clean, &removed, err)) != RF_OK)
-			return rs;
-		out->scrubbed += removed;
+		    addrs[i] : NULL, &clean, &removed, err)) == RF_OK)
+			out->scrubbed += removed;
 	}
+	rf_rules_free(none);
+	if (rs != RF_OK)
+		return rs;
 	memset(&link, 0, sizeof(link));
 	if ((link.url = host_undotted(a, clean)) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
@@ -326,7 +327,7 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	if ((rs = rf_url_analyse(ctx, a, &link, err)) != RF_OK)
 		return rs;
 	n = link.normalized;
-	if (n == NULL || link.host == NULL || !web_scheme(n))
+	if (n == NULL || link.host == NULL || !rf__hl_web_scheme(n))
 		return rf_error_set(err, RF_EPARSE, "not an http, https or "
 		    "ftp URL with a host");
 	len = strcspn(n, "#");

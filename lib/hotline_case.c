@@ -158,9 +158,11 @@ assessed(rf_case_state s)
 }
 
 /*
- * change: move case id to state `to` (and set assignee / assessed_by /
- * appeal as asked) inside a transaction, after check() approves the
- * current case, with one audit record.
+ * apply: inside the caller's transaction, move case id to state `to`, or
+ * set its category to `to` (SET_CATEGORY), and set assignee /
+ * assessed_by / appeal as asked, after check() approves the current
+ * case, with one audit record.  The case is read afresh, so a change
+ * earlier in the transaction counts.
  */
 typedef const char *(*check_fn)(const rf_hotline_actor *who,
 				const rf_hotline_case *c, int to);
@@ -169,28 +171,16 @@ enum { SET_ASSIGNEE = 1, SET_ASSESSOR = 2, SET_APPEAL = 4,
     CLEAR_APPEAL = 8, SET_CATEGORY = 16 };
 
 static rf_status
-change(rf_hotline *h, const rf_hotline_actor *who, unsigned perm,
-       int64_t id, int to, unsigned what, check_fn check,
-       const char *action, const char *why, rf_error *err)
+apply(rf_hotline *h, rf_arena *a, const rf_hotline_actor *who, int64_t id,
+      int to, unsigned what, check_fn check, const char *action,
+      const char *why, rf_error *err)
 {
-	rf_arena *a = NULL;
 	sqlite3_stmt *st = NULL;
 	rf_hotline_case c;
 	const char *no;
 	char obj[32], detail[128];
 	rf_status rs;
 
-	if (who == NULL || !rf_hotline_may(who->role, perm))
-		return rf_error_set(err, RF_EINVAL, "the %s role may not do "
-		    "this", rf_hotline_role_name(who != NULL ? who->role :
-		    RF_ROLE_NONE));
-	if (why != NULL && strlen(why) > h->lim.max_field_len)
-		return rf_error_set(err, RF_ELIMIT, "the reason is longer "
-		    "than max_field_len (%zu bytes)", h->lim.max_field_len);
-	if ((a = rf_arena_new()) == NULL)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	if ((rs = rf__hl_begin(h, err)) != RF_OK)
-		goto done;
 	if ((rs = rf_hotline_case_get(h, id, a, &c, err)) != RF_OK)
 		goto done;
 	if ((no = check(who, &c, to)) != NULL) {
@@ -233,14 +223,53 @@ change(rf_hotline *h, const rf_hotline_actor *who, unsigned perm,
 		goto done;
 	}
 	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
-	if ((rs = rf__hl_audit(h, who, action, obj, detail, why, err)) !=
-	    RF_OK)
+	rs = rf__hl_audit(h, who, action, obj, detail, why, err);
+done:
+	sqlite3_finalize(st);
+	return rs;
+}
+
+/* One change of a case: its state or its category (apply()). */
+struct step {
+	int to;
+	unsigned what;
+	check_fn check;
+	const char *action;
+};
+
+/*
+ * change: the steps s[0..n) of case id, in one transaction (all or
+ * none), after checking who's permission perm and the length of why
+ * (the reason of each step's audit record).
+ */
+static rf_status
+change(rf_hotline *h, const rf_hotline_actor *who, unsigned perm,
+       int64_t id, const struct step *s, size_t n, const char *why,
+       rf_error *err)
+{
+	rf_arena *a = NULL;
+	rf_status rs;
+	size_t i;
+
+	if (who == NULL || !rf_hotline_may(who->role, perm))
+		return rf_error_set(err, RF_EINVAL, "the %s role may not do "
+		    "this", rf_hotline_role_name(who != NULL ? who->role :
+		    RF_ROLE_NONE));
+	if (why != NULL && strlen(why) > h->lim.max_field_len)
+		return rf_error_set(err, RF_ELIMIT, "the reason is longer "
+		    "than max_field_len (%zu bytes)", h->lim.max_field_len);
+	if ((a = rf_arena_new()) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	if ((rs = rf__hl_begin(h, err)) != RF_OK)
 		goto done;
+	for (i = 0; i < n; i++)
+		if ((rs = apply(h, a, who, id, s[i].to, s[i].what,
+		    s[i].check, s[i].action, why, err)) != RF_OK)
+			goto done;
 	rs = rf__hl_commit(h, err);
 done:
 	if (rs != RF_OK)
 		rf__hl_rollback(h);
-	sqlite3_finalize(st);
 	rf_arena_free(a);
 	return rs;
 }
@@ -264,6 +293,12 @@ check_assess(const rf_hotline_actor *who, const rf_hotline_case *c, int to)
 	if (c->appeal && c->assessed_by != NULL &&
 	    strcmp(c->assessed_by, who->name) == 0)
 		return "an appeal must be reassessed by another analyst";
+	/* A red flag goes to law enforcement with its category: the
+	 * analyst's finding, never a reporter's suggestion or "other"
+	 * by default. */
+	if (to == RF_CASE_RED_FLAG && !c->category_set)
+		return "set the case's category before confirming it as a "
+		    "red flag";
 	return NULL;
 }
 
@@ -307,35 +342,56 @@ rf_status
 rf_hotline_review(rf_hotline *h, const rf_hotline_actor *who, int64_t id,
 		  const char *why, rf_error *err)
 {
-	return change(h, who, RF_PERM_REVIEW, id, RF_CASE_IN_REVIEW,
-	    SET_ASSIGNEE, check_review, "case.review", why, err);
+	const struct step s = { RF_CASE_IN_REVIEW, SET_ASSIGNEE,
+	    check_review, "case.review" };
+
+	return change(h, who, RF_PERM_REVIEW, id, &s, 1, why, err);
 }
 
 rf_status
 rf_hotline_assess(rf_hotline *h, const rf_hotline_actor *who, int64_t id,
 		  rf_case_state outcome, const char *why, rf_error *err)
 {
-	return change(h, who, RF_PERM_REVIEW, id, (int)outcome,
-	    SET_ASSESSOR | CLEAR_APPEAL, check_assess, "case.assess", why,
-	    err);
+	const struct step s = { (int)outcome, SET_ASSESSOR | CLEAR_APPEAL,
+	    check_assess, "case.assess" };
+
+	return change(h, who, RF_PERM_REVIEW, id, &s, 1, why, err);
+}
+
+rf_status
+rf_hotline_assess_category(rf_hotline *h, const rf_hotline_actor *who,
+			   int64_t id, rf_case_state outcome,
+			   rf_case_category cat, const char *why,
+			   rf_error *err)
+{
+	const struct step s[2] = {
+		{ (int)cat, SET_CATEGORY, check_category, "case.category" },
+		{ (int)outcome, SET_ASSESSOR | CLEAR_APPEAL, check_assess,
+		    "case.assess" },
+	};
+
+	return change(h, who, RF_PERM_REVIEW, id, s, 2, why, err);
 }
 
 rf_status
 rf_hotline_set_state(rf_hotline *h, const rf_hotline_actor *who, int64_t id,
 		     rf_case_state to, const char *why, rf_error *err)
 {
-	return change(h, who, RF_PERM_REVIEW, id, (int)to, 0, check_state,
-	    "case.state", why, err);
+	const struct step s = { (int)to, 0, check_state, "case.state" };
+
+	return change(h, who, RF_PERM_REVIEW, id, &s, 1, why, err);
 }
 
 rf_status
 rf_hotline_appeal(rf_hotline *h, const rf_hotline_actor *who, int64_t id,
 		  const char *why, rf_error *err)
 {
+	const struct step s = { RF_CASE_IN_REVIEW, SET_APPEAL, check_appeal,
+	    "case.appeal" };
+
 	if (why == NULL || *why == '\0')
 		return rf_error_set(err, RF_EINVAL, "an appeal needs a reason");
-	return change(h, who, RF_PERM_APPEAL, id, RF_CASE_IN_REVIEW,
-	    SET_APPEAL, check_appeal, "case.appeal", why, err);
+	return change(h, who, RF_PERM_APPEAL, id, &s, 1, why, err);
 }
 
 rf_status
@@ -343,6 +399,8 @@ rf_hotline_categorise(rf_hotline *h, const rf_hotline_actor *who,
 		      int64_t id, rf_case_category cat, const char *why,
 		      rf_error *err)
 {
-	return change(h, who, RF_PERM_REVIEW, id, (int)cat, SET_CATEGORY,
-	    check_category, "case.category", why, err);
+	const struct step s = { (int)cat, SET_CATEGORY, check_category,
+	    "case.category" };
+
+	return change(h, who, RF_PERM_REVIEW, id, &s, 1, why, err);
 }

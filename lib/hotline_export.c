@@ -38,20 +38,25 @@ scheme_len(const char *p, const char **s)
 
 /* put_host: the host at p (up to one of stop, or a web scheme: a
  * carried URL right after it) into b, dots as "[.]"; returns what
- * follows it. */
+ * follows it.  The end is found first: the stop byte once, then a
+ * scheme looked for only where one can start (h, f). */
 static const char *
 put_host(rf_buf *b, const char *p, const char *stop)
 {
-	const char *fang;
+	const char *e = p + strcspn(p, stop), *q, *dot, *fang;
 
-	for (; *p != '\0' && strchr(stop, *p) == NULL &&
-	    scheme_len(p, &fang) == 0; p++) {
-		if (*p == '.')
-			rf_buf_puts(b, "[.]");
-		else
-			rf_buf_putc(b, *p);
+	for (q = p; q < e; q++)
+		if ((*q == 'h' || *q == 'H' || *q == 'f' || *q == 'F') &&
+		    scheme_len(q, &fang) > 0) {
+			e = q;
+			break;
+		}
+	for (; (dot = memchr(p, '.', (size_t)(e - p))) != NULL; p = dot + 1) {
+		rf_buf_append(b, p, (size_t)(dot - p));
+		rf_buf_puts(b, "[.]");
 	}
-	return p;
+	rf_buf_append(b, p, (size_t)(e - p));
+	return e;
 }
 
 const char *

@@ -17,7 +17,8 @@ struct rf_hotline {
 	rf_hotline_limits lim;
 	unsigned char key[RF_HOTLINE_KEYBYTES];
 	int has_key;
-	const rf_rules *rules;
+	const rf_rules *rules;	/* the caller's, else own_rules */
+	rf_rules *own_rules;	/* an empty set, parsed once at open */
 };
 
 /* rf__hl_prepare: compile sql; RF_ESTORE naming the SQLite error. */
@@ -77,8 +78,14 @@ rf_status rf__hl_track(const rf_ctx *ctx, const rf_rules *rules,
 		       const char *url, unsigned opts, rf_link *link,
 		       rf_error *err);
 
+/* rf__hl_web_scheme: u starts with http://, https:// or ftp:// (any
+ * case): the URLs the hotline takes (a canonical form, whose scheme
+ * is lower case already; a reported mail's links). */
+int rf__hl_web_scheme(const char *u);
+
 /* rf__hl_scrub: url with the codes identifying recipient removed (the
- * tracking engine), in a; *removed counts the tokens taken out. */
+ * tracking engine, with rules: not NULL), in a; *removed counts the
+ * tokens taken out. */
 rf_status rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules,
 		       rf_arena *a, const char *url,
 		       const char *recipient, const char **clean,

@@ -68,9 +68,7 @@ web_link(const rf_link *l)
 	if (l->kind == RF_LINK_HEADER || l->kind == RF_LINK_IMG ||
 	    l->kind == RF_LINK_CSS || u == NULL)
 		return 0;
-	return strncasecmp(u, "http://", 7) == 0 ||
-	    strncasecmp(u, "https://", 8) == 0 ||
-	    strncasecmp(u, "ftp://", 6) == 0 || strncasecmp(u, "www.", 4) == 0;
+	return rf__hl_web_scheme(u) || strncasecmp(u, "www.", 4) == 0;
 }
 
 /*
@@ -121,16 +119,26 @@ collect(rf_arena *a, const rf_message *const *ms, size_t nms,
 		if (i == 0 || strcmp(c[i].url, c[i - 1].url) != 0)
 			c[j++] = c[i];
 	nc = j;
-	sort_by(c, nc, BY_DOMAIN);
-	for (i = 0; i < nc; i++)
-		c[i].dfirst = i == 0 || strcmp(c[i].domain,
-		    c[i - 1].domain) != 0;
-	sort_by(c, nc, BY_HOST);
-	for (i = 0; i < nc; i++)
-		c[i].hfirst = i == 0 || strcmp(c[i].host, c[i - 1].host) != 0;
-	sort_by(c, nc, BY_ORDER);
+	if (nc <= lim->max_report_urls) {
+		/* every link is kept: no choice, so no sort by domain or
+		 * host; back in the order found */
+		sort_by(c, nc, BY_ORDER);
+		for (i = 0; i < nc; i++)
+			c[i].keep = 1;
+		kept = nc;
+	} else {
+		sort_by(c, nc, BY_DOMAIN);
+		for (i = 0; i < nc; i++)
+			c[i].dfirst = i == 0 || strcmp(c[i].domain,
+			    c[i - 1].domain) != 0;
+		sort_by(c, nc, BY_HOST);
+		for (i = 0; i < nc; i++)
+			c[i].hfirst = i == 0 || strcmp(c[i].host,
+			    c[i - 1].host) != 0;
+		sort_by(c, nc, BY_ORDER);
+	}
 	/* pass 0: a link per domain; 1: per host; 2: the rest */
-	for (pass = 0; pass < 3; pass++)
+	for (pass = 0; pass < 3 && kept < nc; pass++)
 		for (i = 0; i < nc && kept < lim->max_report_urls; i++) {
 			if (c[i].keep || (pass == 0 && !c[i].dfirst) ||
 			    (pass == 1 && !c[i].hfirst))
@@ -156,27 +164,23 @@ done:
 
 /* identifies: text (a header value) carries addr in any encoding the
  * tracking engine knows (plain, percent, base64, hex, hashes), read as
- * a URL path; opaque ids are not looked for (every Message-ID is one). */
+ * a URL path, with the rules none (an empty set: no parameter or host
+ * rules, parsed once by the caller); opaque ids are not looked for
+ * (every Message-ID is one). */
 static int
-identifies(const rf_ctx *ctx, rf_arena *a, const char *text,
-	   const char *addr)
+identifies(const rf_ctx *ctx, const rf_rules *none, rf_arena *a,
+	   const char *text, const char *addr)
 {
 	rf_recipient *rc = NULL;
-	rf_rules *none = NULL;
 	rf_link link;
 	const char *url;
-	int yes = 0;
 
-	if (text == NULL || addr == NULL ||
-	    rf_recipient_new(a, addr, &rc, NULL) != RF_OK ||
-	    rf_rules_parse("", 0, &none, NULL) != RF_OK)
+	if (text == NULL || addr == NULL || none == NULL ||
+	    rf_recipient_new(a, addr, &rc, NULL) != RF_OK)
 		return 0;
 	url = rf_arena_printf(a, "http://x.invalid/%s", text);
-	if (url != NULL && rf__hl_track(ctx, none, a, rc, url, 0, &link,
-	    NULL) == RF_OK)
-		yes = link.ntokens > 0;
-	rf_rules_free(none);
-	return yes;
+	return url != NULL && rf__hl_track(ctx, none, a, rc, url, 0, &link,
+	    NULL) == RF_OK && link.ntokens > 0;
 }
 
 /* add_also: addr (lower case) to meta->also unless NULL, the reporter or
@@ -375,7 +379,12 @@ fwd_block_find(rf_arena *a, const char *text, struct fwd_block *b)
 }
 
 /* addr_in: the first addr-spec in a header value ("Name <addr>", "Name
- * [mailto:addr]", "addr"), lower case, in a; NULL when none. */
+ * [mailto:addr]", "addr"), lower case, in a; NULL when none.  Not the
+ * shared rf_addr_spec: a quoted line is what a mail program wrote, not
+ * a header, and rf_addr_spec (RFC 5322, GMime) finds nothing in
+ * Outlook's "Name [mailto:addr]" (test_inline_forward), "mailto:addr",
+ * "Name [addr]", "Name <mailto:addr>" or "Name addr", and keeps the
+ * quotes of 'addr'; on the other forms of the tests they agree. */
 static const char *
 addr_in(rf_arena *a, const char *v)
 {
@@ -436,6 +445,7 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 	rf_hotline_limits lim = *limits;
 	const rf_message *suspect = m;
 	struct fwd_block fb;
+	rf_rules *none = NULL;
 	const char *from;
 	size_t i;
 	rf_status rs = RF_OK;
@@ -445,7 +455,7 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 	*nurls = 0;
 	memset(meta, 0, sizeof(*meta));
 	if (lim.max_report_urls == 0)
-		lim.max_report_urls = 50;
+		lim.max_report_urls = RF_HOTLINE_MAX_REPORT_URLS;
 	/* The suspect mails: the attached ones, or else the mail itself. */
 	if ((rs = collect(a, m->nembedded > 0 ?
 	    (const rf_message *const *)m->embedded : &suspect,
@@ -496,13 +506,18 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 	if (meta->date != NULL && *meta->date == '\0')
 		meta->date = NULL;
 	/* Some bulk senders put the recipient in the Message-ID; a quoted
-	 * Date: line is the reporter's text. */
+	 * Date: line is the reporter's text.  One empty rule set for every
+	 * check (an unparsed one keeps them: the check then finds none,
+	 * as before). */
+	if ((meta->message_id != NULL || (inline_fwd && meta->date !=
+	    NULL)) && rf_rules_parse("", 0, &none, NULL) != RF_OK)
+		none = NULL;
 	for (i = 0; i <= meta->nalso; i++) {
 		const char *who = i == 0 ? *reporter : meta->also[i - 1];
 
-		if (identifies(ctx, a, meta->message_id, who))
+		if (identifies(ctx, none, a, meta->message_id, who))
 			meta->message_id = NULL;
-		if (inline_fwd && identifies(ctx, a, meta->date, who))
+		if (inline_fwd && identifies(ctx, none, a, meta->date, who))
 			meta->date = NULL;
 	}
 	{
@@ -516,12 +531,14 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 		 * to different reporters fingerprint alike. */
 		if ((rs = rf_fingerprint_message(ctx, suspect, *reporter, NULL,
 		    fp, err)) != RF_OK)
-			return rs;
+			goto out;	/* err says why */
 		if (fp->kind != RF_FP_EMPTY)
 			meta->fp = fp;
 	}
 done:
 	if (rs != RF_OK)
-		return rf_error_set(err, rs, "out of memory");
-	return RF_OK;
+		rs = rf_error_set(err, rs, "out of memory");
+out:
+	rf_rules_free(none);
+	return rs;
 }

@@ -151,7 +151,7 @@ limits_fill(rf_hotline_limits *l)
 	if (l->max_url_len == 0)
 		l->max_url_len = 4096;
 	if (l->max_report_urls == 0)
-		l->max_report_urls = 50;
+		l->max_report_urls = RF_HOTLINE_MAX_REPORT_URLS;
 	if (l->max_field_len == 0)
 		l->max_field_len = 2000;
 	if (l->max_reports_per_case == 0)
@@ -220,6 +220,13 @@ rf_hotline_open(const rf_ctx *ctx, const char *path,
 		}
 	}
 	limits_fill(&h->lim);
+	/* No rules given: scrubbing with an empty set (address and opaque
+	 * codes only), parsed once here rather than for every URL. */
+	if (h->rules == NULL) {
+		if ((st = rf_rules_parse("", 0, &h->own_rules, err)) != RF_OK)
+			goto done;
+		h->rules = h->own_rules;
+	}
 	if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
 		st = rf__hl_fail(h, "open", err);
@@ -249,6 +256,7 @@ rf_hotline_close(rf_hotline *h)
 	if (h == NULL)
 		return;
 	sqlite3_close(h->db);
+	rf_rules_free(h->own_rules);
 	sodium_memzero(h->key, sizeof(h->key));
 	free(h);
 }

@@ -27,8 +27,10 @@ usage(FILE *f)
 	    "spam itself)\n"
 	    "  cases [--all] [--state S] list the queue (open cases by default)\n"
 	    "  show CASE                 one case with its reports\n"
-	    "  review CASE | assess CASE OUTCOME | state CASE STATE |\n"
-	    "  appeal CASE | category CASE CAT      [--why TEXT]\n"
+	    "  review CASE | assess CASE OUTCOME [--category C] |\n"
+	    "  state CASE STATE | appeal CASE | category CASE CAT  [--why TEXT]\n"
+	    "                            (red_flag needs a category an analyst\n"
+	    "                            set: --category, or category first)\n"
 	    "  export [--format xarf|csv] [--target T] [--reference R] "
 	    "[CASE...]\n"
 	    "  referrals [CASE]\n"
@@ -350,10 +352,22 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 			cli_warn("%s: which state?", cmd);
 			return RF_EXIT_USAGE;
 		}
-		st = strcmp(cmd, "assess") == 0 ?
-		    rf_hotline_assess(fe->h, who, a->case_id, s, a->why, &err) :
-		    rf_hotline_set_state(fe->h, who, a->case_id, s, a->why,
-		    &err);
+		if (strcmp(cmd, "assess") == 0 && a->category != NULL) {
+			/* the category set with the assessment, one step */
+			if (rf_case_category_parse(a->category, &cat) != 0) {
+				cli_warn("--category: csam, phishing, malware, "
+				    "fraud or other");
+				return RF_EXIT_USAGE;
+			}
+			st = rf_hotline_assess_category(fe->h, who,
+			    a->case_id, s, cat, a->why, &err);
+		} else if (strcmp(cmd, "assess") == 0) {
+			st = rf_hotline_assess(fe->h, who, a->case_id, s,
+			    a->why, &err);
+		} else {
+			st = rf_hotline_set_state(fe->h, who, a->case_id, s,
+			    a->why, &err);
+		}
 	}
 	if (st != RF_OK) {
 		cli_warn("%s", err.msg);

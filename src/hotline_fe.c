@@ -220,7 +220,8 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 	if (out != NULL && meta.urls_left_out > 0)
 		fprintf(out, "left out\t%zu links past max_report_urls (%u)\n",
 		    meta.urls_left_out, fe->opts.limits.max_report_urls != 0 ?
-		    fe->opts.limits.max_report_urls : 50);
+		    fe->opts.limits.max_report_urls :
+		    RF_HOTLINE_MAX_REPORT_URLS);
 	rc = filed_n;
 done:
 	rf_arena_free(a);

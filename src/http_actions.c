@@ -161,6 +161,7 @@ act_case(struct http_req *r, struct http_resp *o, int64_t id)
 		{ "contact", RF_PERM_CONTACT },
 	};
 	const char *action = http_form(r, "action"), *why = http_form(r, "why");
+	const char *form_cat;
 	rf_hotline_actor who = actor(r);
 	rf_hotline *h = r->srv->fe->h;
 	rf_case_state s;
@@ -199,7 +200,21 @@ act_case(struct http_req *r, struct http_resp *o, int64_t id)
 			http_error(r, o, 400, "Unknown assessment.");
 			return;
 		}
-		st = rf_hotline_assess(h, &who, id, s, why, &err);
+		/* A red flag takes the category picked in the same form
+		 * (one step); other outcomes leave the category alone.
+		 * None picked: the library says to set it. */
+		form_cat = http_form(r, "assess_category");
+		if (s == RF_CASE_RED_FLAG && form_cat != NULL &&
+		    *form_cat != '\0') {
+			if (rf_case_category_parse(form_cat, &cat) != 0) {
+				http_error(r, o, 400, "Unknown category.");
+				return;
+			}
+			st = rf_hotline_assess_category(h, &who, id, s, cat,
+			    why, &err);
+		} else {
+			st = rf_hotline_assess(h, &who, id, s, why, &err);
+		}
 	} else if (strcmp(action, "category") == 0) {
 		if (rf_case_category_parse(http_form(r, "category"), &cat) !=
 		    0) {

@@ -351,6 +351,31 @@ form_open(struct http_req *r, rf_buf *b, int64_t id, const char *cls)
 	csrf_input(r, b);
 }
 
+/* assess_category: the assessment form's category, set with a red flag
+ * in the same step: the one an analyst set, else the reporter's
+ * suggestion marked as one, else none picked ("choose": a red flag
+ * is then refused with the reason). */
+static void
+assess_category(rf_buf *b, const rf_hotline_case *c)
+{
+	int sug = !c->category_set && c->category != RF_CAT_OTHER;
+	int none = !c->category_set && !sug;
+	unsigned i;
+
+	rf_buf_puts(b, "<label>Category of a red flag<select "
+	    "name=\"assess_category\" id=\"assess_category\">");
+	if (none)
+		rf_buf_puts(b, "<option value=\"\" selected>\xe2\x80\x94 "
+		    "choose \xe2\x80\x94</option>");
+	for (i = 0; i < RF_CAT__COUNT; i++)
+		html_printf(b, "<option value=\"%s\"%s>%s%s</option>",
+		    rf_case_category_name((rf_case_category)i),
+		    !none && (unsigned)c->category == i ? " selected" : "",
+		    rf_case_category_label((rf_case_category)i),
+		    sug && (unsigned)c->category == i ? " (suggested)" : "");
+	rf_buf_puts(b, "</select></label>");
+}
+
 static void
 actions(struct http_req *r, rf_buf *b, const rf_hotline_case *c)
 {
@@ -383,7 +408,9 @@ actions(struct http_req *r, rf_buf *b, const rf_hotline_case *c)
 		    "<option value=\"not_illegal\">Not illegal</option>"
 		    "<option value=\"out_of_remit\">Out of remit</option>"
 		    "<option value=\"access_failed\">Access failed</option>"
-		    "</select></label><label>Reason<textarea name=\"why\" "
+		    "</select></label>");
+		assess_category(b, c);
+		html_printf(b, "<label>Reason<textarea name=\"why\" "
 		    "rows=\"2\" required placeholder=\"what you saw, why\">"
 		    "</textarea></label>");
 		if (c->appeal)

@@ -93,11 +93,16 @@ typedef struct rf_hotline_actor {
 	rf_hotline_role role;
 } rf_hotline_actor;
 
+/* The default of max_report_urls (rf_hotline_open, rf_hotline_from_message
+ * and the front ends' messages use this one number). */
+#define RF_HOTLINE_MAX_REPORT_URLS 50
+
 /* Limits on untrusted input (docs/hotline.md); 0 in a field means the
  * default given in brackets. */
 typedef struct rf_hotline_limits {
 	size_t max_url_len;		/* bytes of one reported URL [4096] */
-	unsigned max_report_urls;	/* URLs taken from one report [50] */
+	unsigned max_report_urls;	/* URLs taken from one report [50:
+					 * RF_HOTLINE_MAX_REPORT_URLS] */
 	size_t max_field_len;		/* bytes of a comment, name... [2000] */
 	unsigned max_reports_per_case;	/* listed on a case page [500] */
 	unsigned max_export_cases;	/* cases in one export [100000] */
@@ -382,6 +387,13 @@ rf_status rf_hotline_reports(rf_hotline *h, int64_t id,
  * review: new -> in_review, assigned to who.
  * assess: in_review -> red_flag | not_illegal | out_of_remit |
  *   access_failed; on appeal the assessor must differ from the previous.
+ *   A red flag needs a category an analyst set (categorise, or
+ *   assess_category): RF_EINVAL "set the case's category before
+ *   confirming it as a red flag" while it is none or only a reporter's
+ *   suggestion, so that the export names the analyst's finding.
+ * assess_category: categorise then assess, in one transaction (both or
+ *   neither; two audit records, case.category then case.assess, with
+ *   why): the analyst's one step of confirming a red flag.
  * set_state: red_flag|referred -> monitoring; red_flag|referred|
  *   monitoring|not_illegal|out_of_remit|access_failed -> closed.
  * appeal: an assessed case back to in_review for another analyst.
@@ -392,6 +404,11 @@ rf_status rf_hotline_review(rf_hotline *h, const rf_hotline_actor *who,
 rf_status rf_hotline_assess(rf_hotline *h, const rf_hotline_actor *who,
 			    int64_t id, rf_case_state outcome,
 			    const char *why, rf_error *err);
+rf_status rf_hotline_assess_category(rf_hotline *h,
+				     const rf_hotline_actor *who, int64_t id,
+				     rf_case_state outcome,
+				     rf_case_category cat, const char *why,
+				     rf_error *err);
 rf_status rf_hotline_set_state(rf_hotline *h, const rf_hotline_actor *who,
 			       int64_t id, rf_case_state to, const char *why,
 			       rf_error *err);

@@ -88,21 +88,27 @@ try {
 	await page.click("button[value=review]");
 	await page.waitForURL(caseUrl);
 	// The reporters' "fraud" is a suggestion until an analyst sets it;
-	// only a set category is exported as the finding.
+	// only a set category is exported as the finding, and a red flag
+	// needs one: the assessment form picks it in the same step,
+	// prefilled with the suggestion (marked as one).
 	check(await page.locator("span.cat.suggested").count() > 0,
 	    "the reporters' category is marked as a suggestion");
 	check(await page.locator("select[name=category]").inputValue() ===
 	    "fraud", "the suggestion is preselected");
-	await page.click("button[value=category]");
-	await page.waitForURL(caseUrl);
-	check(await page.locator("span.cat.suggested").count() === 0,
-	    "the analyst set the category");
+	check(await page.locator("#assess_category").inputValue() === "fraud",
+	    "the assessment form's category is the suggestion");
+	check((await page.locator("#assess_category option:checked").innerText())
+	    .includes("(suggested)"), "and says it is suggested");
 	await page.selectOption("#outcome", "red_flag");
+	await page.selectOption("#assess_category", "fraud");
 	await page.fill("textarea[name=why]", "Advance-fee fraud page, seen in review.");
 	await page.click("button[value=assess]");
 	await page.waitForURL(caseUrl);
 	check((await page.locator(".bar .badge").first().innerText()) === "Red flag",
 	    "the case is confirmed (red flag)");
+	check(await page.locator("span.cat.suggested").count() === 0,
+	    "the assessment set the category");
+	check(await page.locator("p.error").count() === 0, "one step, no error");
 	await page.screenshot({ path: join(shots, "hotline-case.png"), fullPage: true });
 
 	await page.fill("input[name=reference]", "LE-2026-0042");

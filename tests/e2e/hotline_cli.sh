@@ -104,15 +104,30 @@ grep -q -e "related case $ca" -e "related case $cb" "$T/s1" && fail "case 1: $(c
 
 # Lifecycle and export.
 $H assess 1 red_flag --why x 2> /dev/null && fail "assessed a new case"
-$H review 1 && $H assess 1 red_flag --why "phishing kit seen" || fail "review/assess"
-# The reporter's "phishing" is only a suggestion until an analyst sets it
-# (the export says "other" otherwise: test_hotline_intake.c).
-$H category 1 phishing --why "kit confirmed" > /dev/null || fail "category 1"
+$H review 1 || fail "review"
+# A red flag needs a category an analyst set: the reporter's "phishing"
+# is only a suggestion (test_hotline_intake.c). Refused with the reason,
+# exit 1, nothing changed; with --category it is one step.
+$H assess 1 red_flag --why "phishing kit seen" > /dev/null 2> "$T/err"
+rc=$?
+[ "$rc" = 1 ] || fail "red flag without a category: exit $rc"
+grep -q "set the case's category before confirming it as a red flag" "$T/err" ||
+    fail "red flag without a category: $(cat "$T/err")"
+$H show 1 | grep -q '^case 1  In review' || fail "case 1 changed by a refused assessment: $($H show 1 | head -1)"
+$H assess 1 red_flag --category bogus --why x > /dev/null 2>&1
+rc=$?
+[ "$rc" = 64 ] || fail "assess --category bogus: exit $rc"
+$H assess 1 red_flag --category phishing --why "phishing kit seen" ||
+    fail "assess with --category"
+$H show 1 | grep -q '^case 1  Red flag' || fail "case 1 not a red flag: $($H show 1 | head -1)"
+$H audit list --case 1 | grep -q 'case.category' || fail "no category record of case 1"
 # More red-flag cases than max_export_cases: refused, said so, nothing
 # referred (case 1 is the only red flag: a limit of 1 is enough for it).
 $H --set max_export_cases=0 export > /dev/null 2>&1 && fail "max_export_cases=0 accepted"
-$H review 3 > /dev/null && $H assess 3 red_flag --why "second kit" > /dev/null ||
-    fail "review/assess 3"
+# Or in two steps: the category, then the assessment.
+$H review 3 > /dev/null && $H category 3 fraud > /dev/null &&
+    $H assess 3 red_flag --why "second kit" > /dev/null ||
+    fail "review/category/assess 3"
 $H --set max_export_cases=1 export --format csv > "$T/x.csv" 2> "$T/err" &&
     fail "export of 2 cases with max_export_cases=1"
 grep -q 'more red-flag cases than max_export_cases (1)' "$T/err" ||

@@ -41,7 +41,7 @@ for c in 1 2 3 4 5 6 7; do
 done
 curl -s -b "$T/sue.jar" "$BASE/queue" | grep -q "127\[.\]0\[.\]0\[.\]1" || fail "queue"
 [ "$(post sue /case/1/action "csrf=$CSRF" action=review)" = 303 ] || fail "review"
-[ "$(post sue /case/1/action "csrf=$CSRF" action=assess outcome=red_flag why=x)" = 303 ] ||
+[ "$(post sue /case/1/action "csrf=$CSRF" action=assess outcome=red_flag assess_category=phishing why=x)" = 303 ] ||
     fail "assess"
 [ "$(post sue /case/1/action "csrf=$CSRF" action=export target=police)" = 200 ] || fail "export"
 $H export --format csv 1 > /dev/null 2>&1

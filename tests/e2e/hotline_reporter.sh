@@ -132,7 +132,7 @@ case=$(echo "$out" | sed -n 's/.*case \([0-9]*\).*/\1/p')
 $H show "$case" > "$T/show" || fail "show $case"
 grep -q "$ESC" "$T/show" && fail "show: a raw ESC from a reported URL: $(cat -A "$T/show")"
 grep -q '0;pwned' "$T/show" || fail "show: the URL is not shown: $(cat "$T/show")"
-$H review "$case" --why "looks ${ESC}[2Jbad" && $H assess "$case" red_flag ||
+$H review "$case" --why "looks ${ESC}[2Jbad" && $H assess "$case" red_flag --category phishing ||
     fail "review/assess"
 $H export --format csv --reference "R${ESC}[2J" "$case" > /dev/null 2>&1 || fail "export"
 $H audit list > "$T/audit" && $H referrals > "$T/refs" || fail "audit list / referrals"
@@ -183,7 +183,7 @@ grep -q '<a href="/queue" class="on" aria-current="page">' "$T/q.html" ||
 add_user sue supervisor
 login sue
 c=$(echo $cases | cut -d' ' -f1)
-$REDFLAG hotline --db "$DB" review "$c" && $REDFLAG hotline --db "$DB" assess "$c" red_flag ||
+$REDFLAG hotline --db "$DB" review "$c" && $REDFLAG hotline --db "$DB" assess "$c" red_flag --category phishing ||
     fail "review/assess $c"
 code=$(post sue "/case/$c/action" "csrf=$CSRF" action=export format=csv target=Police)
 [ "$code" = 200 ] || fail "web export: HTTP $code"

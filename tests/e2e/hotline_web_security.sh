@@ -76,7 +76,16 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/ana.jar" -H 'Origin: http:/
 
 # --- an analyst attempting supervisor actions ---
 [ "$(post ana /case/1/action "csrf=$ANA_CSRF" action=review)" = 303 ] || fail "review"
-[ "$(post ana /case/1/action "csrf=$ANA_CSRF" action=assess outcome=red_flag why=seen)" = 303 ] ||
+# A red flag needs a category: none picked is refused with the reason,
+# an unknown one is a bad request; picked in the form, one step.
+code=$(post ana /case/1/action "csrf=$ANA_CSRF" action=assess outcome=red_flag assess_category= why=seen)
+[ "$code" != 303 ] || fail "red flag without a category accepted"
+grep -q "set the case&#39;s category before confirming it as a red flag" "$T/body" ||
+    fail "red flag without a category: no reason shown (HTTP $code)"
+code=$(post ana /case/1/action "csrf=$ANA_CSRF" action=assess outcome=red_flag "assess_category=<script>" why=seen)
+[ "$code" = 400 ] || fail "unknown category: HTTP $code"
+"$REDFLAG" hotline --db "$DB" show 1 | grep -q '^case 1  In review' || fail "case assessed without a category"
+[ "$(post ana /case/1/action "csrf=$ANA_CSRF" action=assess outcome=red_flag assess_category=phishing why=seen)" = 303 ] ||
     fail "assess"
 code=$(post ana /case/1/action "csrf=$ANA_CSRF" action=export target=police)
 [ "$code" = 403 ] || fail "analyst export: HTTP $code"

@@ -62,6 +62,50 @@ read_mail(rf_arena *a, const char *text, size_t len, unsigned max,
 	return urls;
 }
 
+/* Each link once, in the order found: when all are kept (at or under
+ * max_report_urls, no choice made) and when one must go (the choice by
+ * domain and host): the same list but the one left out. */
+static void
+test_all_kept(void **state)
+{
+	static const char mail[] = "From: Desk <desk@spam.example>\r\n"
+	    "To: bob@reporter.example\r\nSubject: prizes\r\n"
+	    "Content-Type: text/html\r\n\r\n<p>"
+	    "<a href=\"http://z.example/b\">1</a>"
+	    "<a href=\"http://a.example/x\">2</a>"
+	    "<a href=\"http://z.example/a\">3</a>"
+	    "<a href=\"http://www.a.example/y\">4</a>"
+	    "<a href=\"http://a.example/x\">2 again</a>"
+	    "<a href=\"http://m.example/\">5</a></p>\r\n";
+	static const char *const all[] = { "http://z.example/b",
+	    "http://a.example/x", "http://z.example/a",
+	    "http://www.a.example/y", "http://m.example/" };
+	rf_arena *a = rf_arena_new();
+	rf_hotline_mailmeta meta;
+	const char **urls, *reporter;
+	unsigned max;
+	size_t n, i, j;
+
+	(void)state;
+	for (max = 5; max <= 100; max += 95) {
+		urls = read_mail(a, mail, sizeof(mail) - 1, max, &n, &meta,
+		    &reporter);
+		assert_int_equal(n, 5);
+		assert_int_equal(meta.urls_left_out, 0);
+		for (i = 0; i < n; i++)
+			assert_string_equal(urls[i], all[i]);
+	}
+	/* one too many: z.example's second link goes (its domain and
+	 * host have one kept), the others stay in the same order */
+	urls = read_mail(a, mail, sizeof(mail) - 1, 4, &n, &meta, &reporter);
+	assert_int_equal(n, 4);
+	assert_int_equal(meta.urls_left_out, 1);
+	for (i = 0, j = 0; i < 5; i++)
+		if (i != 2)
+			assert_string_equal(urls[j++], all[i]);
+	rf_arena_free(a);
+}
+
 /* submit_mail: the URLs and metadata of a mail filed as the public;
  * the first URL's report. */
 static int64_t
@@ -159,8 +203,8 @@ test_defang_export(void **state)
 	id = file1(f->h, "http://evil.example/login.php?next="
 	    "https://www.bank.example/", "phishing", NULL);
 	assert_int_equal(rf_hotline_review(f->h, &ana, id, NULL, &err), RF_OK);
-	assert_int_equal(rf_hotline_assess(f->h, &ana, id, RF_CASE_RED_FLAG,
-	    "phishing kit", &err), RF_OK);
+	assert_int_equal(rf_hotline_assess_category(f->h, &ana, id,
+	    RF_CASE_RED_FLAG, RF_CAT_PHISHING, "phishing kit", &err), RF_OK);
 	assert_int_equal(rf_hotline_case_get(f->h, id, a, &c, &err), RF_OK);
 	assert_string_equal(rf_hotline_defang(a, c.canonical),
 	    "hxxp://evil[.]example/login.php?next=hxxps://www[.]bank[.]"
@@ -179,9 +223,111 @@ test_defang_export(void **state)
 	rf_arena_free(a);
 }
 
-/* A red-flag case whose category only a reporter suggested is exported
- * as "other", the suggestion named in the X-ARF description; once an
- * analyst sets the category, the export carries it. */
+/* exec: the statement q run on f's file through a connection of its
+ * own (what a file of an earlier version holds). */
+static void
+exec(struct fx *f, const char *q)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* audits: how many audit records of case id have the action act. */
+static long long
+audits(struct fx *f, int64_t id, const char *act)
+{
+	char q[160];
+
+	snprintf(q, sizeof(q), "SELECT count(*) FROM audit WHERE object ="
+	    " 'case:%lld' AND action = '%s'", (long long)id, act);
+	return count(f, q);
+}
+
+/* A red flag needs a category an analyst set: refused while there is
+ * none or only a reporter's suggestion (the case stays in review,
+ * nothing recorded); the other outcomes need none; set first
+ * (categorise) or in the same step (assess_category, both recorded or
+ * neither), it is accepted and exported as the finding. */
+static void
+test_red_flag_needs_category(void **state)
+{
+	struct fx *f = *state;
+	rf_arena *a = rf_arena_new();
+	rf_hotline_case c;
+	rf_buf out;
+	rf_error err;
+	size_t n;
+	int64_t sug, none, two, fresh;
+
+	sug = file1(f->h, "http://sug.example/", "phishing", NULL);
+	none = file1(f->h, "http://none.example/", NULL, NULL);
+	two = file1(f->h, "http://two.example/", "csam", NULL);
+	fresh = file1(f->h, "http://fresh.example/", NULL, NULL);
+	assert_int_equal(rf_hotline_review(f->h, &ana, sug, NULL, &err), RF_OK);
+	assert_int_equal(rf_hotline_review(f->h, &ana, none, NULL, &err),
+	    RF_OK);
+	assert_int_equal(rf_hotline_review(f->h, &ana, two, NULL, &err), RF_OK);
+	/* refused: a suggestion, and no category at all */
+	assert_int_equal(rf_hotline_assess(f->h, &ana, sug, RF_CASE_RED_FLAG,
+	    "kit", &err), RF_EINVAL);
+	assert_non_null(strstr(err.msg, "set the case's category before "
+	    "confirming it as a red flag"));
+	assert_int_equal(rf_hotline_assess(f->h, &ana, none,
+	    RF_CASE_RED_FLAG, "kit", &err), RF_EINVAL);
+	assert_non_null(strstr(err.msg, "category"));
+	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
+	assert_int_equal(c.state, RF_CASE_IN_REVIEW);
+	assert_int_equal(c.category_set, 0);
+	assert_null(c.assessed_by);
+	assert_int_equal(audits(f, sug, "case.assess"), 0);
+	/* both or neither: a new case cannot be assessed, so its category
+	 * is not set either */
+	assert_int_equal(rf_hotline_assess_category(f->h, &ana, fresh,
+	    RF_CASE_RED_FLAG, RF_CAT_FRAUD, "kit", &err), RF_EINVAL);
+	assert_non_null(strstr(err.msg, "in review"));
+	assert_int_equal(rf_hotline_case_get(f->h, fresh, a, &c, &err), RF_OK);
+	assert_int_equal(c.state, RF_CASE_NEW);
+	assert_int_equal(c.category_set, 0);
+	assert_int_equal(audits(f, fresh, "case.category"), 0);
+	/* the other outcomes need no category */
+	assert_int_equal(rf_hotline_assess(f->h, &ana, none,
+	    RF_CASE_NOT_ILLEGAL, "a shop", &err), RF_OK);
+	/* one step: the category picked with the assessment */
+	assert_int_equal(rf_hotline_assess_category(f->h, &ana, sug,
+	    RF_CASE_RED_FLAG, RF_CAT_FRAUD, "advance fee", &err), RF_OK);
+	assert_int_equal(rf_hotline_case_get(f->h, sug, a, &c, &err), RF_OK);
+	assert_int_equal(c.state, RF_CASE_RED_FLAG);
+	assert_int_equal(c.category, RF_CAT_FRAUD);
+	assert_int_equal(c.category_set, 1);
+	assert_string_equal(c.assessed_by, "alice");
+	assert_int_equal(audits(f, sug, "case.category"), 1);
+	assert_int_equal(audits(f, sug, "case.assess"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action"
+	    " IN ('case.category', 'case.assess') AND reason = 'advance fee'"),
+	    2);
+	/* two steps: categorise, then assess */
+	assert_int_equal(rf_hotline_categorise(f->h, &ana, two, RF_CAT_CSAM,
+	    NULL, &err), RF_OK);
+	assert_int_equal(rf_hotline_assess(f->h, &ana, two, RF_CASE_RED_FLAG,
+	    "seen", &err), RF_OK);
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_hotline_export(f->h, &sup, &sug, 1,
+	    RF_EXPORT_XARF, NULL, "police", "REF-1", &out, &n, &err), RF_OK);
+	assert_non_null(strstr(rf_buf_cstr(&out), "\"type\": \"fraud\""));
+	assert_null(strstr(out.data, "suggested"));
+	rf_buf_free(&out);
+	rf_arena_free(a);
+}
+
+/* A red-flag case whose category only a reporter suggested (confirmed
+ * before a red flag needed a category: a file of an earlier version,
+ * made here with SQL) is exported as "other", the suggestion named in
+ * the X-ARF description; once an analyst sets the category, the export
+ * carries it. */
 static void
 test_export_suggested_category(void **state)
 {
@@ -189,6 +335,7 @@ test_export_suggested_category(void **state)
 	rf_hotline_org org = { "Hotline", "desk@hotline.example",
 	    "hotline.example" };
 	const char *x, *second;
+	char q[120];
 	rf_buf out;
 	rf_error err;
 	size_t n;
@@ -197,14 +344,20 @@ test_export_suggested_category(void **state)
 
 	id[0] = file1(f->h, "http://one.example/", "phishing", NULL);
 	id[1] = file1(f->h, "http://two.example/", "phishing", NULL);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++)
 		assert_int_equal(rf_hotline_review(f->h, &ana, id[i], NULL,
 		    &err), RF_OK);
-		assert_int_equal(rf_hotline_assess(f->h, &ana, id[i],
-		    RF_CASE_RED_FLAG, "seen", &err), RF_OK);
-	}
+	/* confirmed by an earlier version, without a category */
+	assert_int_equal(rf_hotline_assess(f->h, &ana, id[0],
+	    RF_CASE_RED_FLAG, "seen", &err), RF_EINVAL);
+	snprintf(q, sizeof(q), "UPDATE cases SET state = %d, assessed_by ="
+	    " 'alice' WHERE id = %lld", (int)RF_CASE_RED_FLAG,
+	    (long long)id[0]);
+	exec(f, q);
 	assert_int_equal(rf_hotline_categorise(f->h, &ana, id[1],
 	    RF_CAT_PHISHING, "kit", &err), RF_OK);
+	assert_int_equal(rf_hotline_assess(f->h, &ana, id[1],
+	    RF_CASE_RED_FLAG, "seen", &err), RF_OK);
 	rf_buf_init(&out, 0);
 	assert_int_equal(rf_hotline_export(f->h, &sup, id, 2, RF_EXPORT_XARF,
 	    &org, "police", "REF-1", &out, &n, &err), RF_OK);
@@ -450,6 +603,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_padding),
 		T(test_defang_export),
+		T(test_all_kept),
+		T(test_red_flag_needs_category),
 		T(test_export_suggested_category),
 		T(test_suggestion_priority),
 		T(test_inline_forward),

@@ -193,8 +193,8 @@ test_lifecycle_and_roles(void **state)
 	assert_int_equal(rf_hotline_assess(f->h, &ana, id, RF_CASE_RED_FLAG,
 	    "changed my mind", &err), RF_EINVAL);
 	assert_non_null(strstr(err.msg, "another analyst"));
-	assert_int_equal(rf_hotline_assess(f->h, &ana2, id, RF_CASE_RED_FLAG,
-	    "confirmed", &err), RF_OK);
+	assert_int_equal(rf_hotline_assess_category(f->h, &ana2, id,
+	    RF_CASE_RED_FLAG, RF_CAT_CSAM, "confirmed", &err), RF_OK);
 	assert_int_equal(rf_hotline_set_state(f->h, &ana, id,
 	    RF_CASE_REFERRED, NULL, &err), RF_EINVAL);
 	assert_int_equal(rf_hotline_set_state(f->h, &ana, id,
@@ -222,8 +222,8 @@ test_export_and_stats(void **state)
 	other = file1(f->h, "http://benign.example/", NULL, NULL);
 	rf_buf_init(&out, 0);
 	assert_int_equal(rf_hotline_review(f->h, &ana, id, NULL, &err), RF_OK);
-	assert_int_equal(rf_hotline_assess(f->h, &ana, id, RF_CASE_RED_FLAG,
-	    "phishing kit", &err), RF_OK);
+	assert_int_equal(rf_hotline_assess_category(f->h, &ana, id,
+	    RF_CASE_RED_FLAG, RF_CAT_PHISHING, "phishing kit", &err), RF_OK);
 	/* An analyst may not export; a case not red-flagged is refused. */
 	assert_int_equal(rf_hotline_export(f->h, &ana, NULL, 0, RF_EXPORT_XARF,
 	    NULL, "police", NULL, &out, &n, &err), RF_EINVAL);
@@ -290,8 +290,9 @@ test_export_limit(void **state)
 		ids[i] = file1(f->h, urls[i], "phishing", NULL);
 		assert_int_equal(rf_hotline_review(f->h, &ana, ids[i], NULL,
 		    &err), RF_OK);
-		assert_int_equal(rf_hotline_assess(f->h, &ana, ids[i],
-		    RF_CASE_RED_FLAG, "kit", &err), RF_OK);
+		assert_int_equal(rf_hotline_assess_category(f->h, &ana,
+		    ids[i], RF_CASE_RED_FLAG, RF_CAT_PHISHING, "kit", &err),
+		    RF_OK);
 	}
 	memset(&o, 0, sizeof(o));
 	o.limits.max_export_cases = 2;
