@@ -59,7 +59,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: %s consent [--db PATH] [-c FILE] COMMAND ...\n\n"
+	    "usage: %s consent [--db PATH] [-c FILE] [--set NAME=VALUE]...\n"
+	    "                       COMMAND ...\n\n"
 	    "  add RECIPIENT SENDER [--source S]  RECIPIENT asked to hear\n"
 	    "                         from SENDER: an address, a domain or a\n"
 	    "                         List-Id in angle brackets\n"
@@ -75,6 +76,8 @@ usage(FILE *f)
 	    "  --db PATH        the store (SQLite file, redis://HOST:PORT);\n"
 	    "                   overrides redflag.conf's db\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
+	    "  --set NAME=VALUE   one setting after the file (a limit on the\n"
+	    "                   messages learn reads)\n"
 	    "\nexit status: 0 done, 1 some lines or messages were refused or\n"
 	    "no such record (remove), 64 usage error, 69 the store could\n"
 	    "not be opened, 70 store failure\n",
