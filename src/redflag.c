@@ -44,8 +44,8 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: %s COMMAND [OPTIONS] [ARGS]\n\ncommands:\n",
-	    RF_PROG);
+	fprintf(f, "usage: %s COMMAND [OPTIONS] [ARGS]\n"
+	    "       %s --version | --help\n\ncommands:\n", RF_PROG, RF_PROG);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name,
 		    commands[i].summary);
