@@ -57,16 +57,31 @@ struct args {
 	int64_t case_id;
 };
 
+/* The commands, checked before the store is opened (a mistyped one
+ * must not create a database). */
+static const char *const commands[] = { "submit", "cases", "show",
+	"review", "assess", "state", "appeal", "category", "export",
+	"referrals", "stats", "audit", "user", "raw", NULL };
+
+/* parse_id: s, a case or report number given to command cmd (what:
+ * "CASE", "REPORT"), into *out; -1 after saying what is wrong (none
+ * given, not a number), the argument escaped. */
 static int
-parse_id(const char *s, int64_t *out)
+parse_id(const char *cmd, const char *what, const char *s, int64_t *out)
 {
+	char esc[512];
 	char *end;
 	long long v;
 
+	if (s == NULL) {
+		cli_warn("hotline %s: give a %s number", cmd, what);
+		return -1;
+	}
 	errno = 0;
-	v = strtoll(s != NULL ? s : "", &end, 10);
-	if (s == NULL || *s == '\0' || *end != '\0' || errno != 0 || v <= 0) {
-		cli_warn("'%s' is not a number", s != NULL ? s : "");
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v <= 0) {
+		cli_warn("hotline %s: %s '%s' is not a number", cmd, what,
+		    cli_escape(esc, sizeof(esc), s, 100));
 		return -1;
 	}
 	*out = v;
@@ -293,7 +308,12 @@ do_show(struct hl_fe *fe, struct args *a)
 	rf_error err;
 	int rc = RF_EXIT_OK;
 
-	if (a->argc != 1 || parse_id(a->argv[0], &a->case_id) != 0) {
+	if (a->argc > 1) {
+		cli_warn("hotline show: one CASE number");
+		rc = RF_EXIT_USAGE;
+		goto done;
+	}
+	if (parse_id("show", "CASE", a->argv[0], &a->case_id) != 0) {
 		rc = RF_EXIT_USAGE;
 		goto done;
 	}
@@ -330,7 +350,7 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 	rf_error err;
 	rf_status st;
 
-	if (a->argc < 1 || parse_id(a->argv[0], &a->case_id) != 0)
+	if (parse_id(cmd, "CASE", a->argv[0], &a->case_id) != 0)
 		return RF_EXIT_USAGE;
 	if (strcmp(cmd, "review") == 0) {
 		st = rf_hotline_review(fe->h, who, a->case_id, a->why, &err);
@@ -347,7 +367,10 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 		    a->why, &err);
 	} else {
 		if (a->argc != 2 || rf_case_state_parse(a->argv[1], &s) != 0) {
-			cli_warn("%s: which state?", cmd);
+			cli_warn("hotline %s: %s", cmd, strcmp(cmd, "assess") ==
+			    0 ? "give CASE OUTCOME (red_flag, not_illegal, "
+			    "out_of_remit or access_failed)" : "give CASE STATE "
+			    "(monitoring or closed)");
 			return RF_EXIT_USAGE;
 		}
 		st = strcmp(cmd, "assess") == 0 ?
@@ -382,7 +405,7 @@ do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	    sizeof(*ids))) == NULL)
 		return EX_TEMPFAIL;
 	for (i = 0; i < a->argc; i++)
-		if (parse_id(a->argv[i], &ids[i]) != 0) {
+		if (parse_id("export", "CASE", a->argv[i], &ids[i]) != 0) {
 			free(ids);
 			return RF_EXIT_USAGE;
 		}
@@ -506,7 +529,11 @@ do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	int64_t id;
 	int rc = RF_EXIT_OK;
 
-	if (a->argc != 1 || parse_id(a->argv[0], &id) != 0)
+	if (a->argc > 1) {
+		cli_warn("hotline raw: one REPORT number");
+		return RF_EXIT_USAGE;
+	}
+	if (parse_id("raw", "REPORT", a->argv[0], &id) != 0)
 		return RF_EXIT_USAGE;
 	/* The operator holding the key acts as supervisor here, audited
 	 * under --as like every other action. */
@@ -596,7 +623,18 @@ cmd_hotline(int argc, char **argv)
 		free(pos);
 		return RF_EXIT_USAGE;
 	}
-	if (cid != NULL && parse_id(cid, &a.case_id) != 0) {
+	for (i = 0; commands[i] != NULL && strcmp(cmd, commands[i]) != 0; i++)
+		;
+	if (commands[i] == NULL) {
+		char esc[512];
+
+		cli_warn("hotline: unknown command '%s'",
+		    cli_escape(esc, sizeof(esc), cmd, 100));
+		usage(stderr);
+		free(pos);
+		return RF_EXIT_USAGE;
+	}
+	if (cid != NULL && parse_id("audit", "CASE", cid, &a.case_id) != 0) {
 		free(pos);
 		return RF_EXIT_USAGE;
 	}
@@ -622,15 +660,22 @@ cmd_hotline(int argc, char **argv)
 
 		if (a.state != NULL) {
 			if (rf_case_state_parse(a.state, &s) != 0) {
-				cli_warn("no state '%s'", a.state);
+				char esc[512];
+
+				cli_warn("hotline cases: no state '%s'",
+				    cli_escape(esc, sizeof(esc), a.state, 100));
 				rc = RF_EXIT_USAGE;
 				goto done;
 			}
 			f.state = (int)s;
 			f.open_only = 0;
 		}
-		rc = rf_hotline_queue(fe.h, &f, print_case, NULL, &err) ==
-		    RF_OK ? RF_EXIT_OK : RF_EXIT_INPUT;
+		rc = RF_EXIT_OK;
+		if (rf_hotline_queue(fe.h, &f, print_case, NULL, &err) !=
+		    RF_OK) {
+			cli_warn("hotline cases: %s", err.msg);
+			rc = RF_EXIT_INPUT;
+		}
 	} else if (strcmp(cmd, "show") == 0) {
 		rc = do_show(&fe, &a);
 	} else if (strcmp(cmd, "review") == 0 || strcmp(cmd, "assess") == 0 ||
@@ -643,11 +688,16 @@ cmd_hotline(int argc, char **argv)
 		int64_t id = 0;
 		rf_error err;
 
-		if (a.argc == 1 && parse_id(a.argv[0], &id) != 0)
+		if (a.argc == 1 && parse_id("referrals", "CASE", a.argv[0],
+		    &id) != 0)
 			rc = RF_EXIT_USAGE;
-		else
-			rc = rf_hotline_referrals(fe.h, id, print_referral,
-			    NULL, &err) == RF_OK ? RF_EXIT_OK : RF_EXIT_INPUT;
+		else if (rf_hotline_referrals(fe.h, id, print_referral, NULL,
+		    &err) != RF_OK) {
+			cli_warn("hotline referrals: %s", err.msg);
+			rc = RF_EXIT_INPUT;
+		} else {
+			rc = RF_EXIT_OK;
+		}
 	} else if (strcmp(cmd, "stats") == 0) {
 		rc = do_stats(&fe, &a);
 	} else if (strcmp(cmd, "audit") == 0) {
@@ -656,10 +706,6 @@ cmd_hotline(int argc, char **argv)
 		rc = do_user(&fe, &who, &a);
 	} else if (strcmp(cmd, "raw") == 0) {
 		rc = do_raw(&fe, &who, &a);
-	} else {
-		cli_warn("hotline: unknown command '%s'", cmd);
-		usage(stderr);
-		rc = RF_EXIT_USAGE;
 	}
 done:
 	hl_fe_close(&fe);

@@ -38,5 +38,34 @@ done
 # an unknown option is named, whatever the command
 expect 64 "cluster: unknown option '--bogus'" "$REDFLAG" cluster --bogus x
 
+# hotline: a mistyped command is refused before the store is opened (it
+# created redflag-hotline.db) and quoted escaped; a missing CASE, a bad
+# number or state says so (they exited 64 in silence, or echoed an ESC)
+esc=$(printf 'x\033y')
+top=$(pwd)
+(
+	cd "$tmp" || exit 1
+	case $REDFLAG in /*) ;; *) REDFLAG=$top/$REDFLAG ;; esac
+	expect 64 'hotline: unknown command .con[\\]x1bfirm.' \
+		"$REDFLAG" hotline "$(printf 'con\033firm')" 3
+	[ ! -e redflag-hotline.db ] || {
+		echo "FAIL: hotline confirm created redflag-hotline.db" >&2
+		fails=$((fails + 1))
+	}
+	exit "$fails"
+) || fails=$((fails + $?))
+hl="$REDFLAG hotline --db $tmp/hl.db"
+expect 64 "hotline show: give a CASE number" $hl show
+expect 64 "hotline review: give a CASE number" $hl review
+expect 64 "hotline raw: give a REPORT number" $hl raw
+expect 64 'hotline show: CASE .x[\\]x1by. is not a number' $hl show "$esc"
+expect 64 "hotline export: CASE 'x' is not a number" $hl export x
+expect 64 'hotline cases: no state .x[\\]x1by.' $hl cases --state "$esc"
+expect 64 "hotline assess: give CASE OUTCOME \(red_flag" $hl assess 1 closed2
+if grep -q "$(printf '\033')" "$tmp/err"; then
+	echo "FAIL: an ESC byte on standard error" >&2
+	fails=$((fails + 1))
+fi
+
 [ "$fails" -eq 0 ] || { echo "cli_first_hour: $fails failures" >&2; exit 1; }
 echo "cli_first_hour: ok"
