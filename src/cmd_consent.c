@@ -110,7 +110,7 @@ do_import(struct feedback *fb, const char *path)
 	int64_t now = (int64_t)time(NULL);
 	struct wgroup g;
 	rf_error err;
-	int is_new, k;
+	int is_new, k, rerr = 0;
 	FILE *in;
 
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -124,8 +124,11 @@ do_import(struct feedback *fb, const char *path)
 		if (g.open && wgroup_input_waits(in) &&
 		    wgroup_end(&g, 1, &err) != RF_OK)
 			goto fail;
-		if (fgets(line, sizeof(line), in) == NULL)
+		errno = 0;
+		if (fgets(line, sizeof(line), in) == NULL) {
+			rerr = ferror(in) ? (errno != 0 ? errno : EIO) : 0;
 			break;
+		}
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(in)) {
 			cli_warn("consent import: %s: line %zu: too long (over %d "
@@ -172,6 +175,14 @@ do_import(struct feedback *fb, const char *path)
 	}
 	if (wgroup_end(&g, 1, &err) != RF_OK)
 		goto fail;
+	/* a folder opens, then every read fails (EISDIR): not an empty
+	 * file */
+	if (rerr != 0) {
+		cli_warn("consent import: %s: %s", cli_escape(esc, sizeof(esc),
+		    path, 100), rerr == EISDIR ? "a folder, not a file of "
+		    "lines" : strerror(rerr));
+		bad++;
+	}
 	if (in != stdin)
 		fclose(in);
 	printf("%zu added, %zu known already, %zu refused\n", added, known,

@@ -67,5 +67,11 @@ if grep -q "$(printf '\033')" "$tmp/err"; then
 	fails=$((fails + 1))
 fi
 
+# consent import of a folder: every read fails (EISDIR); it said "0
+# added" and exited 0
+mkdir "$tmp/folder"
+expect 1 "consent import: .*folder: a folder, not a file of lines" \
+	"$REDFLAG" consent --db "$tmp/c.db" import "$tmp/folder"
+
 [ "$fails" -eq 0 ] || { echo "cli_first_hour: $fails failures" >&2; exit 1; }
 echo "cli_first_hour: ok"
