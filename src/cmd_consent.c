@@ -403,7 +403,5 @@ cmd_consent(int argc, char **argv)
 	}
 out:
 	feedback_free(&fb);
-	if (fflush(stdout) != 0 && rc == RF_EXIT_OK)
-		rc = RF_EXIT_SOFTWARE;
-	return rc;
+	return rc;	/* main() checks that standard output was written */
 }

@@ -415,8 +415,14 @@ do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	    &out, &n, &err) != RF_OK) {
 		cli_warn("export: %s", err.msg);
 		rc = RF_EXIT_INPUT;
+	} else if (fwrite(out.data != NULL ? out.data : "", 1, out.len,
+	    stdout) != out.len || fflush(stdout) != 0) {
+		/* the store has recorded the referrals already */
+		cli_warn("export: cannot write to standard output: %s; the "
+		    "%zu case%s stay recorded as referred (hotline "
+		    "referrals)", strerror(errno), n, n == 1 ? "" : "s");
+		rc = RF_EXIT_SOFTWARE;
 	} else {
-		fwrite(out.data != NULL ? out.data : "", 1, out.len, stdout);
 		cli_warn("%zu case%s exported and referred", n,
 		    n == 1 ? "" : "s");
 	}

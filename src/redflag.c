@@ -53,6 +53,23 @@ usage(FILE *f)
 	    "man redflag(1) has the details.\n", RF_PROG);
 }
 
+/* output_checked: rc, the exit status of command c, unless it succeeded
+ * but what it wrote on standard output did not all reach it (a full disk,
+ * a closed pipe): then that is said and the status is an internal error's
+ * (the filter's: its closed_rc, try later).  A command that saw the
+ * failure itself has said so and returned another status. */
+static int
+output_checked(const struct command *c, int rc)
+{
+	int failed = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
+
+	if (rc != RF_EXIT_OK || failed == 0)
+		return rc;
+	cli_warn("%s: cannot write to standard output: %s", c->name,
+	    strerror(failed));
+	return c->closed_rc != 0 ? c->closed_rc : RF_EXIT_SOFTWARE;
+}
+
 void
 cli_warn(const char *fmt, ...)
 {
@@ -349,7 +366,8 @@ main(int argc, char **argv)
 				    "closed", commands[i].name);
 				return commands[i].closed_rc;
 			}
-			return commands[i].run(argc - 1, argv + 1);
+			return output_checked(&commands[i],
+			    commands[i].run(argc - 1, argv + 1));
 		}
 	cli_warn("unknown command '%s'", cli_escape(esc, sizeof(esc), argv[1],
 	    100));

@@ -73,5 +73,32 @@ mkdir "$tmp/folder"
 expect 1 "consent import: .*folder: a folder, not a file of lines" \
 	"$REDFLAG" consent --db "$tmp/c.db" import "$tmp/folder"
 
+# standard output that cannot be written (a full disk): said, naming it,
+# once, and status 70 (cluster, train, hotline exited 0; consent list and
+# arf make 70 in silence; campaigns 1; scan added 'stopped by an internal
+# error')
+if [ -w /dev/full ]; then
+	awk '/^From /{n++} n==1' samples/sample.mbox >"$tmp/one.eml"
+	"$REDFLAG" scan --db "$tmp/s.db" "$tmp/one.eml" >/dev/null
+	"$REDFLAG" consent --db "$tmp/s.db" add a@example.org b.example \
+	    >/dev/null
+	for cmd in "scan $tmp/one.eml" "cluster $tmp/one.eml" \
+	    "campaigns --db $tmp/s.db" "consent --db $tmp/s.db list" \
+	    "arf make --db $tmp/s.db $tmp/one.eml" \
+	    "train --classifier $tmp/c.db --classify $tmp/one.eml" \
+	    "hotline --db $tmp/hl.db stats --month 2026-11"; do
+		# shellcheck disable=SC2086
+		$REDFLAG $cmd </dev/null >/dev/full 2>"$tmp/err"
+		got=$?
+		if [ "$got" -ne 70 ] || [ "$(grep -c . "$tmp/err")" -gt 2 ] ||
+		    ! grep -q "cannot write to standard output: No space" \
+		    "$tmp/err" || grep -q "internal error" "$tmp/err"; then
+			echo "FAIL: $cmd >/dev/full: status $got, stderr:" >&2
+			cat "$tmp/err" >&2
+			fails=$((fails + 1))
+		fi
+	done
+fi
+
 [ "$fails" -eq 0 ] || { echo "cli_first_hour: $fails failures" >&2; exit 1; }
 echo "cli_first_hour: ok"
