@@ -135,7 +135,11 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 
 		if (f == NULL || read_all(f, fe->limits.max_message_size, &data,
 		    &len) != 0) {
-			cli_warn("%s: %s", a->mail, strerror(errno));
+			char esc[512];
+
+			cli_warn("hotline submit --mail: %s: %s", cli_escape(esc,
+			    sizeof(esc), a->mail, 200), errno == EFBIG ?
+			    "larger than max_message_size" : strerror(errno));
 			if (f != NULL && f != stdin)
 				fclose(f);
 			return errno == EFBIG ? EX_DATAERR : RF_EXIT_INPUT;

@@ -62,6 +62,9 @@ expect 64 'hotline show: CASE .x[\\]x1by. is not a number' $hl show "$esc"
 expect 64 "hotline export: CASE 'x' is not a number" $hl export x
 expect 64 'hotline cases: no state .x[\\]x1by.' $hl cases --state "$esc"
 expect 64 "hotline assess: give CASE OUTCOME \(red_flag" $hl assess 1 closed2
+expect 1 'hotline submit --mail: x[\\]x1by: No such file' \
+	$hl submit --mail "$esc"
+expect 1 '^redflag: --raw-key x[\\]x1by: No such file' $hl --raw-key "$esc" cases
 if grep -q "$(printf '\033')" "$tmp/err"; then
 	echo "FAIL: an ESC byte on standard error" >&2
 	fails=$((fails + 1))
