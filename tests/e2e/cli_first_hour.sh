@@ -76,6 +76,20 @@ mkdir "$tmp/folder"
 expect 1 "consent import: .*folder: a folder, not a file of lines" \
 	"$REDFLAG" consent --db "$tmp/c.db" import "$tmp/folder"
 
+# the sample run reads as dates: a campaign's first copy in the text
+# report as a UTC date (was Unix seconds), in JSON still Unix seconds
+"$REDFLAG" scan --no-progress samples/sample.mbox >"$tmp/demo.txt" 2>&1
+grep -q '^  first_seen: 2026-11-02T09:00:00Z$' "$tmp/demo.txt" || {
+	echo "FAIL: scan text: first_seen is not a date:" >&2
+	grep first_seen "$tmp/demo.txt" | head -n 1 >&2
+	fails=$((fails + 1))
+}
+"$REDFLAG" scan --json --no-progress samples/sample.mbox |
+    grep -q '"first_seen":1793610000[,}]' || {
+	echo "FAIL: scan --json: first_seen is not Unix seconds" >&2
+	fails=$((fails + 1))
+}
+
 # standard output that cannot be written (a full disk): said, naming it,
 # once, and status 70 (cluster, train, hotline exited 0; consent list and
 # arf make 70 in silence; campaigns 1; scan added 'stopped by an internal
