@@ -90,6 +90,31 @@ grep -q '^  first_seen: 2026-11-02T09:00:00Z$' "$tmp/demo.txt" || {
 	fails=$((fails + 1))
 }
 
+# every reason a tracked link of the sample (and of the golden messages)
+# gives is explained in redflag-scan(1) (it named none of them)
+if command -v python3 >/dev/null; then
+	"$REDFLAG" scan --json --no-progress samples/sample.mbox \
+	    tests/golden/*.eml tests/golden/*.mbox 2>/dev/null | python3 -c '
+import json, sys
+seen = set()
+for line in sys.stdin:
+    for link in json.loads(line).get("links") or []:
+        for r in link.get("reasons") or []:
+            seen.add(r.split(":")[0] + (":" if ":" in r else ""))
+print("\n".join(sorted(seen)))' >"$tmp/reasons"
+	sed 's/\\-/-/g' docs/man/redflag-scan.1 >"$tmp/scan.1"
+	[ -s "$tmp/reasons" ] || {
+		echo "FAIL: no link reason in the sample" >&2
+		fails=$((fails + 1))
+	}
+	while read -r r; do
+		grep -q -- "$r" "$tmp/scan.1" || {
+			echo "FAIL: redflag-scan(1) does not explain $r" >&2
+			fails=$((fails + 1))
+		}
+	done <"$tmp/reasons"
+fi
+
 # standard output that cannot be written (a full disk): said, naming it,
 # once, and status 70 (cluster, train, hotline exited 0; consent list and
 # arf make 70 in silence; campaigns 1; scan added 'stopped by an internal
