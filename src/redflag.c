@@ -369,8 +369,9 @@ main(int argc, char **argv)
 			return output_checked(&commands[i],
 			    commands[i].run(argc - 1, argv + 1));
 		}
-	cli_warn("unknown command '%s'", cli_escape(esc, sizeof(esc), argv[1],
-	    100));
+	/* "redflag --json scan": an option before any command */
+	cli_warn("unknown %s '%s'", argv[1][0] == '-' ? "option" : "command",
+	    cli_escape(esc, sizeof(esc), argv[1], 100));
 	usage(stderr);
 	return RF_EXIT_USAGE;
 }

@@ -24,6 +24,17 @@ expect() {
 	fi
 }
 
+# redflag alone, an option before any command, a mistyped command,
+# --version
+expect 64 "^usage: redflag COMMAND" "$REDFLAG"
+expect 64 "^redflag: unknown option '--json'" "$REDFLAG" --json scan
+expect 64 "^redflag: unknown command 'sacn'" "$REDFLAG" sacn
+expect 0 "" "$REDFLAG" --version
+grep -Eqx 'redflag [0-9]+\.[0-9]+\.[0-9]+' "$tmp/out" || {
+	echo "FAIL: --version: $(cat "$tmp/out")" >&2
+	fails=$((fails + 1))
+}
+
 # -h is --help for every command (redflag(1)): usage on standard output,
 # status 0
 for c in scan clean filter milter campaigns consent complain arf train \
