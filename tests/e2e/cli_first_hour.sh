@@ -126,6 +126,29 @@ print("\n".join(sorted(seen)))' >"$tmp/reasons"
 	done <"$tmp/reasons"
 fi
 
+# serve on a port in use: 69, and libmicrohttpd's reason in the
+# command's own form ("redflag serve: Failed to bind" before)
+if command -v python3 >/dev/null; then
+	python3 - "$REDFLAG" "$tmp/hl.db" >"$tmp/serve" 2>&1 <<'PY'
+import socket, subprocess, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+r = subprocess.run([sys.argv[1], "serve", "--db", sys.argv[2], "--port",
+                    str(s.getsockname()[1])], stdin=subprocess.DEVNULL,
+                   capture_output=True, timeout=20)
+print(r.returncode)
+sys.stdout.write(r.stderr.decode())
+PY
+	if [ "$(head -n 1 "$tmp/serve")" != 69 ] ||
+	    ! grep -q '^redflag: serve: .*in use' "$tmp/serve" ||
+	    sed 1d "$tmp/serve" | grep -qv '^redflag: serve: '; then
+		echo "FAIL: serve on a busy port:" >&2
+		cat "$tmp/serve" >&2
+		fails=$((fails + 1))
+	fi
+fi
+
 # standard output that cannot be written (a full disk): said, naming it,
 # once, and status 70 (cluster, train, hotline exited 0; consent list and
 # arf make 70 in silence; campaigns 1; scan added 'stopped by an internal
