@@ -9,7 +9,8 @@
 # below: a command's own file and the shared parsers it calls); -h and
 # --help, which every command takes (redflag(1)), are left out.  The
 # manual pages are man(7) or mdoc(7): "\-" is "-", mdoc's "Fl x" is "-x".
-# Fails naming the command, the side and the option.
+# Also: the exit statuses of each --help are those of its page's EXIT
+# STATUS.  Fails naming the command, the side and the option.
 set -u
 : "${REDFLAG:=build/redflag}"
 tmp=$(mktemp -d) || exit 1
@@ -103,6 +104,21 @@ check hotline redflag-hotline.1 - src/cmd_hotline.c src/hotline_fe.c
 # serve: "hotline user add NAME --role admin", "ulimit -n"
 check serve redflag-serve.1 "--role -n" src/cmd_serve.c src/hotline_fe.c
 check cluster redflag-cluster.1 - src/cmd_cluster.c
+
+# the exit statuses each --help lists (its "exit" paragraph) are those of
+# its manual page's EXIT STATUS
+for c in scan clean filter milter campaigns consent complain arf train \
+    hotline serve cluster; do
+	page=$(ls docs/man/redflag-$c.[18])
+	h=$("$REDFLAG" "$c" --help | awk '/^exit/ { p = 1 } p && /^$/ { p = 0 } p' |
+	    grep -oE '\b(0|1|6[4-9]|7[0-8])\b' | sort -un | tr '\n' ' ')
+	m=$(awk '/^\.(SH|Sh) / { p = ($2 == "EXIT") } p' "$page" |
+	    grep -oE '\b(0|1|6[4-9]|7[0-8])\b' | sort -un | tr '\n' ' ')
+	if [ -z "$h" ] || [ "$h" != "$m" ]; then
+		echo "FAIL: $c: exit statuses in --help [$h], in $page [$m]" >&2
+		fails=$((fails + 1))
+	fi
+done
 
 # the extraction itself: an option left out of a page is seen
 sed 's/--verdict/--verdikt/' src/cmd_clean.c >"$tmp/clean.c"
