@@ -81,6 +81,14 @@ if grep -q "$(printf '\033')" "$tmp/err"; then
 	fails=$((fails + 1))
 fi
 
+# a settings file (-c) that cannot be read says it is the settings (was
+# only "PATH: No such file or directory"), for a file and a folder
+expect 64 "^redflag: $tmp/no.conf: cannot read the settings: No such" \
+	"$REDFLAG" clean -c "$tmp/no.conf" samples/sample.mbox
+mkdir -p "$tmp/conf.d"
+expect 64 "^redflag: $tmp/conf.d: cannot read the settings: Is a dir" \
+	"$REDFLAG" complain -c "$tmp/conf.d" --db "$tmp/s.db" samples/sample.mbox
+
 # consent import of a folder: every read fails (EISDIR); it said "0
 # added" and exited 0
 mkdir "$tmp/folder"
