@@ -215,14 +215,23 @@ esc(rf_arena *a, const char *s)
 	return b != NULL ? cli_escape(b, cap, s != NULL ? s : "", n) : "?";
 }
 
+/* print_case: one line of the queue, after a line naming the columns
+ * before the first (*(int *)arg: printed yet); an empty queue prints
+ * nothing. */
 static int
 print_case(void *arg, const rf_hotline_case *c)
 {
+	int *headed = arg;
 	char when[32];
 	rf_arena *a = rf_arena_new();
 
 	if (a == NULL)
 		return 1;
+	if (!*headed) {
+		printf("%6s  %-13s %-9s %4s  %3s  %-16s  %s\n", "CASE",
+		    "STATE", "CATEGORY", "PRIO", "REP", "OPENED (UTC)", "URL");
+		*headed = 1;
+	}
 	iso(when, c->created);
 	/* a reporter's suggestion no analyst has set: "phishing?" */
 	printf("%6lld  %-13s %-9s %4d  %3d  %s  %s\n", (long long)c->id,
@@ -667,6 +676,7 @@ cmd_hotline(int argc, char **argv)
 		rf_hotline_filter f = { !a.all, -1, NULL, 0 };
 		rf_case_state s;
 		rf_error err;
+		int headed = 0;
 
 		if (a.state != NULL) {
 			if (rf_case_state_parse(a.state, &s) != 0) {
@@ -681,10 +691,13 @@ cmd_hotline(int argc, char **argv)
 			f.open_only = 0;
 		}
 		rc = RF_EXIT_OK;
-		if (rf_hotline_queue(fe.h, &f, print_case, NULL, &err) !=
+		if (rf_hotline_queue(fe.h, &f, print_case, &headed, &err) !=
 		    RF_OK) {
 			cli_warn("hotline cases: %s", err.msg);
 			rc = RF_EXIT_INPUT;
+		} else if (!headed) {	/* not an empty line in silence */
+			cli_warn("hotline cases: no %scase", f.open_only ?
+			    "open " : "");
 		}
 	} else if (strcmp(cmd, "show") == 0) {
 		rc = do_show(&fe, &a);

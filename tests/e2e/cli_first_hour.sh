@@ -89,6 +89,19 @@ mkdir -p "$tmp/conf.d"
 expect 64 "^redflag: $tmp/conf.d: cannot read the settings: Is a dir" \
 	"$REDFLAG" complain -c "$tmp/conf.d" --db "$tmp/s.db" samples/sample.mbox
 
+# hotline cases: a line naming the columns above the cases; an empty
+# queue says so on standard error (it printed nothing at all)
+expect 0 "^redflag: hotline cases: no open case" $hl cases
+[ -s "$tmp/out" ] && { echo "FAIL: empty queue: $(cat "$tmp/out")" >&2; fails=$((fails + 1)); }
+$hl submit 'http://win.example/claim' >/dev/null 2>&1
+expect 0 "" $hl cases
+if ! head -n 1 "$tmp/out" | grep -q '^  CASE  STATE .*OPENED (UTC)  *URL$' ||
+    ! sed -n 2p "$tmp/out" | grep -q '^ *1  new .*hxxp://win\[\.\]example/claim$'; then
+	echo "FAIL: hotline cases:" >&2
+	cat "$tmp/out" >&2
+	fails=$((fails + 1))
+fi
+
 # consent import of a folder: every read fails (EISDIR); it said "0
 # added" and exited 0
 mkdir "$tmp/folder"
