@@ -149,17 +149,19 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 		n = hl_fe_mail(fe, who, "mail", data, len, stdout, &err);
 		free(data);
 		if (n < 0) {
-			cli_warn("mail not filed: %s", err.msg);
+			cli_warn("hotline submit --mail: not filed: %s",
+			    err.msg);
 			/* A mailbox pipe: the MTA keeps the mail and retries. */
 			return err.status == RF_ESTORE || err.status ==
 			    RF_ENOMEM ? EX_TEMPFAIL : EX_DATAERR;
 		}
 		if (n == 0)
-			cli_warn("the mail holds no web address to file");
+			cli_warn("hotline submit --mail: the mail holds no web "
+			    "address to file");
 		return RF_EXIT_OK;
 	}
 	if (a->argc == 0) {
-		cli_warn("submit: no URL");
+		cli_warn("hotline submit: no URL");
 		return RF_EXIT_USAGE;
 	}
 	memset(&r, 0, sizeof(r));
@@ -172,7 +174,7 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	if ((out = calloc(r.nurls, sizeof(*out))) == NULL)
 		return EX_TEMPFAIL;
 	if (rf_hotline_submit(fe->h, who, &r, out, &err) != RF_OK) {
-		cli_warn("submit: %s", err.msg);
+		cli_warn("hotline submit: %s", err.msg);
 		free(out);
 		return err.status == RF_ELIMIT ? EX_DATAERR : EX_TEMPFAIL;
 	}
@@ -180,8 +182,8 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 		/* Named by its place, not echoed: a rejected URL is not
 		 * scrubbed and may carry the reporter's address. */
 		if (out[i].error != NULL) {
-			cli_warn("URL %d of %d: %s", i + 1, a->argc,
-			    out[i].error);
+			cli_warn("hotline submit: URL %d of %d: %s", i + 1,
+			    a->argc, out[i].error);
 			bad = 1;
 		} else {
 			printf("report %lld\tcase %lld\t%s\n",
@@ -331,7 +333,7 @@ do_show(struct hl_fe *fe, struct args *a)
 		goto done;
 	}
 	if (rf_hotline_case_get(fe->h, a->case_id, ar, &c, &err) != RF_OK) {
-		cli_warn("%s", err.msg);
+		cli_warn("hotline show: %s", err.msg);
 		rc = RF_EXIT_INPUT;
 		goto done;
 	}
@@ -348,7 +350,7 @@ do_show(struct hl_fe *fe, struct args *a)
 	    c.appeal ? "  (on appeal)" : "");
 	if (rf_hotline_reports(fe->h, c.id, print_report, NULL, &err) != RF_OK ||
 	    rf_hotline_related(fe->h, c.id, print_related, NULL, &err) != RF_OK)
-		cli_warn("%s", err.msg);
+		cli_warn("hotline show: %s", err.msg);
 done:
 	rf_arena_free(ar);
 	return rc;
@@ -372,8 +374,8 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 	} else if (strcmp(cmd, "category") == 0) {
 		if (a->argc != 2 || rf_case_category_parse(a->argv[1],
 		    &cat) != 0) {
-			cli_warn("category: csam, phishing, malware, fraud or "
-			    "other");
+			cli_warn("hotline category: give CASE CATEGORY (csam, "
+			    "phishing, malware, fraud or other)");
 			return RF_EXIT_USAGE;
 		}
 		st = rf_hotline_categorise(fe->h, who, a->case_id, cat,
@@ -392,7 +394,7 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 		    &err);
 	}
 	if (st != RF_OK) {
-		cli_warn("%s", err.msg);
+		cli_warn("hotline %s: %s", cmd, err.msg);
 		return RF_EXIT_INPUT;
 	}
 	return RF_EXIT_OK;
@@ -411,7 +413,7 @@ do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	if (a->format != NULL && strcmp(a->format, "csv") == 0)
 		fmt = RF_EXPORT_CSV;
 	else if (a->format != NULL && strcmp(a->format, "xarf") != 0) {
-		cli_warn("--format: xarf or csv");
+		cli_warn("hotline export: --format xarf or csv");
 		return RF_EXIT_USAGE;
 	}
 	if (a->argc > 0 && (ids = calloc((size_t)a->argc,
@@ -426,17 +428,17 @@ do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	if (rf_hotline_export(fe->h, who, ids, (size_t)a->argc, fmt, NULL,
 	    a->target != NULL ? a->target : "law enforcement", a->reference,
 	    &out, &n, &err) != RF_OK) {
-		cli_warn("export: %s", err.msg);
+		cli_warn("hotline export: %s", err.msg);
 		rc = RF_EXIT_INPUT;
 	} else if (fwrite(out.data != NULL ? out.data : "", 1, out.len,
 	    stdout) != out.len || fflush(stdout) != 0) {
 		/* the store has recorded the referrals already */
-		cli_warn("export: cannot write to standard output: %s; the "
-		    "%zu case%s stay recorded as referred (hotline "
+		cli_warn("hotline export: cannot write to standard output: "
+		    "%s; the %zu case%s stay recorded as referred (hotline "
 		    "referrals)", strerror(errno), n, n == 1 ? "" : "s");
 		rc = RF_EXIT_SOFTWARE;
 	} else {
-		cli_warn("%zu case%s exported and referred", n,
+		cli_warn("hotline export: %zu case%s exported and referred", n,
 		    n == 1 ? "" : "s");
 	}
 	rf_buf_free(&out);
@@ -452,11 +454,11 @@ do_stats(struct hl_fe *fe, struct args *a)
 	int y, m;
 
 	if (rf_hotline_parse_month(a->month, &y, &m) != 0) {
-		cli_warn("stats: --month YYYY-MM");
+		cli_warn("hotline stats: give --month YYYY-MM");
 		return RF_EXIT_USAGE;
 	}
 	if (rf_hotline_stats_month(fe->h, y, m, &s, &err) != RF_OK) {
-		cli_warn("%s", err.msg);
+		cli_warn("hotline stats: %s", err.msg);
 		return RF_EXIT_INPUT;
 	}
 	if (a->json)
@@ -482,7 +484,7 @@ do_audit(struct hl_fe *fe, struct args *a)
 
 	if (a->argc == 1 && strcmp(a->argv[0], "verify") == 0) {
 		if (rf_hotline_audit_verify(fe->h, &n, &bad, &err) != RF_OK) {
-			cli_warn("audit log BROKEN: %s", err.msg);
+			cli_warn("hotline audit: audit log BROKEN: %s", err.msg);
 			return RF_EXIT_INPUT;
 		}
 		printf("audit log intact: %lld record%s\n", (long long)n,
@@ -496,12 +498,12 @@ do_audit(struct hl_fe *fe, struct args *a)
 			    (long long)a->case_id);
 		if (rf_hotline_audit_list(fe->h, a->case_id != 0 ? obj : NULL,
 		    0, print_audit, NULL, &err) != RF_OK) {
-			cli_warn("%s", err.msg);
+			cli_warn("hotline audit: %s", err.msg);
 			return RF_EXIT_INPUT;
 		}
 		return RF_EXIT_OK;
 	}
-	cli_warn("audit: verify or list");
+	cli_warn("hotline audit: give 'audit verify' or 'audit list'");
 	return RF_EXIT_USAGE;
 }
 
@@ -515,14 +517,14 @@ do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 
 	if (a->argc != 2 || strcmp(a->argv[0], "add") != 0 ||
 	    role == RF_ROLE_NONE) {
-		cli_warn("user add NAME --role intake|analyst|supervisor|"
-		    "admin|auditor");
+		cli_warn("hotline user: give 'user add NAME --role ROLE', "
+		    "ROLE intake, analyst, supervisor, admin or auditor");
 		return RF_EXIT_USAGE;
 	}
 	if (isatty(0))
 		fprintf(stderr, "password for %s: ", a->argv[1]);
 	if (fgets(pw, sizeof(pw), stdin) == NULL) {
-		cli_warn("user add: no password on standard input");
+		cli_warn("hotline user add: no password on standard input");
 		return RF_EXIT_USAGE;
 	}
 	n = strcspn(pw, "\r\n");
@@ -530,7 +532,7 @@ do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	if (rf_hotline_user_add(fe->h, who, a->argv[1], role, pw, &err) !=
 	    RF_OK) {
 		memset(pw, 0, sizeof(pw));
-		cli_warn("user add: %s", err.msg);
+		cli_warn("hotline user add: %s", err.msg);
 		return RF_EXIT_INPUT;
 	}
 	memset(pw, 0, sizeof(pw));
@@ -562,7 +564,7 @@ do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 		return EX_TEMPFAIL;
 	if (rf_hotline_raw_read(fe->h, &sup, id, a->why, ar, &raw, &err) !=
 	    RF_OK) {
-		cli_warn("raw: %s", err.msg);
+		cli_warn("hotline raw: %s", err.msg);
 		rc = RF_EXIT_INPUT;
 	} else {
 		char esc[8192];

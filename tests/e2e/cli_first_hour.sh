@@ -102,6 +102,15 @@ if ! head -n 1 "$tmp/out" | grep -q '^  CASE  STATE .*OPENED (UTC)  *URL$' ||
 	fails=$((fails + 1))
 fi
 
+# every hotline message names the command (were 'redflag: no case 9',
+# 'redflag: user add NAME ...', 'redflag: stats: --month YYYY-MM')
+expect 1 "^redflag: hotline show: no case 9" $hl show 9
+expect 1 "^redflag: hotline review: " $hl review 9
+expect 64 "^redflag: hotline stats: give --month" $hl stats
+expect 64 "^redflag: hotline user: give 'user add NAME --role ROLE'" \
+	$hl user add sue
+expect 64 "^redflag: hotline audit: give 'audit verify'" $hl audit
+
 # consent import of a folder: every read fails (EISDIR); it said "0
 # added" and exited 0
 mkdir "$tmp/folder"
