@@ -111,6 +111,20 @@ expect 64 "^redflag: hotline user: give 'user add NAME --role ROLE'" \
 	$hl user add sue
 expect 64 "^redflag: hotline audit: give 'audit verify'" $hl audit
 
+# the milter escapes the user, chroot and socket it echoes (an ESC
+# reached the terminal), with the documented statuses
+mk="--set db=$tmp/m.db"
+expect 77 "milter: no user 'x[\\]x1by'" timeout 20 "$REDFLAG" milter $mk \
+	--user "$esc" --socket "unix:$tmp/m1.sock"
+expect 77 "milter: chroot $tmp/x[\\]x1by: No such" timeout 20 "$REDFLAG" \
+	milter $mk --chroot "$tmp/$esc" --socket "unix:$tmp/m2.sock"
+expect 69 "milter: cannot listen on unix:$tmp/no/x[\\]x1by" timeout 20 \
+	"$REDFLAG" milter $mk --socket "unix:$tmp/no/$esc"
+if grep -q "$(printf '\033')" "$tmp/err"; then
+	echo "FAIL: milter: an ESC byte on standard error" >&2
+	fails=$((fails + 1))
+fi
+
 # consent import of a folder: every read fails (EISDIR); it said "0
 # added" and exited 0
 mkdir "$tmp/folder"
