@@ -158,6 +158,7 @@ cmd_cluster(int argc, char **argv)
 		}
 	}
 	if (a == argc) {
+		cli_warn("cluster: no PATH to read");
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}

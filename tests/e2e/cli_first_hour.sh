@@ -48,6 +48,7 @@ done
 
 # an unknown option is named, whatever the command
 expect 64 "cluster: unknown option '--bogus'" "$REDFLAG" cluster --bogus x
+expect 64 "^redflag: cluster: no PATH to read" "$REDFLAG" cluster
 
 # hotline: a mistyped command is refused before the store is opened (it
 # created redflag-hotline.db) and quoted escaped; a missing CASE, a bad
