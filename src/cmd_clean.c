@@ -190,7 +190,8 @@ cmd_clean(int argc, char **argv)
 			limits = cfg.limits;
 		} else if (strcmp(argv[i], "--verdict") == 0 && i + 1 < argc) {
 			verdict = argv[++i];
-		} else if (strcmp(argv[i], "--help") == 0) {
+		} else if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return RF_EXIT_OK;
 		} else if (strcmp(argv[i], "--rcpt") == 0 && i + 1 < argc) {

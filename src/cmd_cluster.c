@@ -142,7 +142,8 @@ cmd_cluster(int argc, char **argv)
 
 	rf_limits_default(&limits);
 	for (a = 1; a < argc && argv[a][0] == '-'; a++) {
-		if (strcmp(argv[a], "--help") == 0) {
+		if (strcmp(argv[a], "--help") == 0 ||
+		    strcmp(argv[a], "-h") == 0) {
 			usage(stdout);
 			return RF_EXIT_OK;
 		} else if (strcmp(argv[a], "--fingerprints") == 0) {
@@ -151,11 +152,13 @@ cmd_cluster(int argc, char **argv)
 			if (r < 0)
 				return RF_EXIT_USAGE;
 		} else {
+			cli_bad_option("cluster", argv[a], NULL);
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}
 	}
 	if (a == argc) {
+		cli_warn("cluster: no PATH to read");
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}

@@ -59,7 +59,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: %s consent [--db PATH] [-c FILE] COMMAND ...\n\n"
+	    "usage: %s consent [--db PATH] [-c FILE] [--set NAME=VALUE]...\n"
+	    "                       COMMAND ...\n\n"
 	    "  add RECIPIENT SENDER [--source S]  RECIPIENT asked to hear\n"
 	    "                         from SENDER: an address, a domain or a\n"
 	    "                         List-Id in angle brackets\n"
@@ -75,6 +76,8 @@ usage(FILE *f)
 	    "  --db PATH        the store (SQLite file, redis://HOST:PORT);\n"
 	    "                   overrides redflag.conf's db\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
+	    "  --set NAME=VALUE   one setting after the file (a limit on the\n"
+	    "                   messages learn reads)\n"
 	    "\nexit status: 0 done, 1 some lines or messages were refused or\n"
 	    "no such record (remove), 64 usage error, 69 the store could\n"
 	    "not be opened, 70 store failure\n",
@@ -107,7 +110,7 @@ do_import(struct feedback *fb, const char *path)
 	int64_t now = (int64_t)time(NULL);
 	struct wgroup g;
 	rf_error err;
-	int is_new, k;
+	int is_new, k, rerr = 0;
 	FILE *in;
 
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -121,8 +124,11 @@ do_import(struct feedback *fb, const char *path)
 		if (g.open && wgroup_input_waits(in) &&
 		    wgroup_end(&g, 1, &err) != RF_OK)
 			goto fail;
-		if (fgets(line, sizeof(line), in) == NULL)
+		errno = 0;
+		if (fgets(line, sizeof(line), in) == NULL) {
+			rerr = ferror(in) ? (errno != 0 ? errno : EIO) : 0;
 			break;
+		}
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(in)) {
 			cli_warn("consent import: %s: line %zu: too long (over %d "
@@ -169,6 +175,14 @@ do_import(struct feedback *fb, const char *path)
 	}
 	if (wgroup_end(&g, 1, &err) != RF_OK)
 		goto fail;
+	/* a folder opens, then every read fails (EISDIR): not an empty
+	 * file */
+	if (rerr != 0) {
+		cli_warn("consent import: %s: %s", cli_escape(esc, sizeof(esc),
+		    path, 100), rerr == EISDIR ? "a folder, not a file of "
+		    "lines" : strerror(rerr));
+		bad++;
+	}
 	if (in != stdin)
 		fclose(in);
 	printf("%zu added, %zu known already, %zu refused\n", added, known,
@@ -389,7 +403,5 @@ cmd_consent(int argc, char **argv)
 	}
 out:
 	feedback_free(&fb);
-	if (fflush(stdout) != 0 && rc == RF_EXIT_OK)
-		rc = RF_EXIT_SOFTWARE;
-	return rc;
+	return rc;	/* main() checks that standard output was written */
 }

@@ -28,15 +28,23 @@ static void
 filter_usage(FILE *f)
 {
 	fprintf(f, "usage: %s filter [--config FILE] [--set NAME=VALUE] "
-	    "[-r RECIPIENT]... < message > message\n"
+	    "[-r RECIPIENT]... < message > message\n\n"
+	    "Read one message on standard input and write it on standard\n"
+	    "output with X-Redflag-* headers added (verdict, score, campaign,\n"
+	    "reasons, action) and, with rewrite = yes (the default),\n"
+	    "the links and images that identify the recipient neutralised;\n"
+	    "the verdict's action (redflag.conf(5)) may reject it instead.\n\n"
 	    "  -r, --recipient ADDR  an envelope recipient (repeatable); "
 	    "default: the\n"
 	    "                        message's Delivered-To, X-Original-To "
 	    "or To\n"
 	    "  -c, --config FILE     settings (redflag.conf(5))\n"
 	    "  --set NAME=VALUE      one setting, e.g. action.spam=reject\n"
-	    "exit: 0 message written, %d (EX_NOPERM) rejected, %d "
-	    "(EX_TEMPFAIL) try later\n", RF_PROG, EX_NOPERM, EX_TEMPFAIL);
+	    "\nexit status: 0 message written, %d (EX_NOPERM) rejected, %d\n"
+	    "(EX_TEMPFAIL) try later: an internal error, a store that cannot\n"
+	    "be opened, and also a bad command line or setting (a mistake\n"
+	    "defers mail instead of bouncing it)\n", RF_PROG, EX_NOPERM,
+	    EX_TEMPFAIL);
 	cli_limits_help(f);
 }
 

@@ -59,16 +59,31 @@ struct args {
 	int64_t case_id;
 };
 
+/* The commands, checked before the store is opened (a mistyped one
+ * must not create a database). */
+static const char *const commands[] = { "submit", "cases", "show",
+	"review", "assess", "state", "appeal", "category", "export",
+	"referrals", "stats", "audit", "user", "raw", NULL };
+
+/* parse_id: s, a case or report number given to command cmd (what:
+ * "CASE", "REPORT"), into *out; -1 after saying what is wrong (none
+ * given, not a number), the argument escaped. */
 static int
-parse_id(const char *s, int64_t *out)
+parse_id(const char *cmd, const char *what, const char *s, int64_t *out)
 {
+	char esc[512];
 	char *end;
 	long long v;
 
+	if (s == NULL) {
+		cli_warn("hotline %s: give a %s number", cmd, what);
+		return -1;
+	}
 	errno = 0;
-	v = strtoll(s != NULL ? s : "", &end, 10);
-	if (s == NULL || *s == '\0' || *end != '\0' || errno != 0 || v <= 0) {
-		cli_warn("'%s' is not a number", s != NULL ? s : "");
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v <= 0) {
+		cli_warn("hotline %s: %s '%s' is not a number", cmd, what,
+		    cli_escape(esc, sizeof(esc), s, 100));
 		return -1;
 	}
 	*out = v;
@@ -122,7 +137,11 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 
 		if (f == NULL || read_all(f, fe->limits.max_message_size, &data,
 		    &len) != 0) {
-			cli_warn("%s: %s", a->mail, strerror(errno));
+			char esc[512];
+
+			cli_warn("hotline submit --mail: %s: %s", cli_escape(esc,
+			    sizeof(esc), a->mail, 200), errno == EFBIG ?
+			    "larger than max_message_size" : strerror(errno));
 			if (f != NULL && f != stdin)
 				fclose(f);
 			return errno == EFBIG ? EX_DATAERR : RF_EXIT_INPUT;
@@ -132,17 +151,19 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 		n = hl_fe_mail(fe, who, "mail", data, len, stdout, &err);
 		free(data);
 		if (n < 0) {
-			cli_warn("mail not filed: %s", err.msg);
+			cli_warn("hotline submit --mail: not filed: %s",
+			    err.msg);
 			/* A mailbox pipe: the MTA keeps the mail and retries. */
 			return err.status == RF_ESTORE || err.status ==
 			    RF_ENOMEM ? EX_TEMPFAIL : EX_DATAERR;
 		}
 		if (n == 0)
-			cli_warn("the mail holds no web address to file");
+			cli_warn("hotline submit --mail: the mail holds no web "
+			    "address to file");
 		return RF_EXIT_OK;
 	}
 	if (a->argc == 0) {
-		cli_warn("submit: no URL");
+		cli_warn("hotline submit: no URL");
 		return RF_EXIT_USAGE;
 	}
 	memset(&r, 0, sizeof(r));
@@ -155,7 +176,7 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	if ((out = calloc(r.nurls, sizeof(*out))) == NULL)
 		return EX_TEMPFAIL;
 	if (rf_hotline_submit(fe->h, who, &r, out, &err) != RF_OK) {
-		cli_warn("submit: %s", err.msg);
+		cli_warn("hotline submit: %s", err.msg);
 		free(out);
 		return err.status == RF_ELIMIT ? EX_DATAERR : EX_TEMPFAIL;
 	}
@@ -163,8 +184,8 @@ do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 		/* Named by its place, not echoed: a rejected URL is not
 		 * scrubbed and may carry the reporter's address. */
 		if (out[i].error != NULL) {
-			cli_warn("URL %d of %d: %s", i + 1, a->argc,
-			    out[i].error);
+			cli_warn("hotline submit: URL %d of %d: %s", i + 1,
+			    a->argc, out[i].error);
 			bad = 1;
 		} else {
 			printf("report %lld\tcase %lld\t%s\n",
@@ -198,14 +219,23 @@ esc(rf_arena *a, const char *s)
 	return b != NULL ? cli_escape(b, cap, s != NULL ? s : "", n) : "?";
 }
 
+/* print_case: one line of the queue, after a line naming the columns
+ * before the first (*(int *)arg: printed yet); an empty queue prints
+ * nothing. */
 static int
 print_case(void *arg, const rf_hotline_case *c)
 {
+	int *headed = arg;
 	char when[32];
 	rf_arena *a = rf_arena_new();
 
 	if (a == NULL)
 		return 1;
+	if (!*headed) {
+		printf("%6s  %-13s %-9s %4s  %3s  %-16s  %s\n", "CASE",
+		    "STATE", "CATEGORY", "PRIO", "REP", "OPENED (UTC)", "URL");
+		*headed = 1;
+	}
 	iso(when, c->created);
 	/* a reporter's suggestion no analyst has set: "phishing?" */
 	printf("%6lld  %-13s %-9s %4d  %3d  %s  %s\n", (long long)c->id,
@@ -295,12 +325,17 @@ do_show(struct hl_fe *fe, struct args *a)
 	rf_error err;
 	int rc = RF_EXIT_OK;
 
-	if (a->argc != 1 || parse_id(a->argv[0], &a->case_id) != 0) {
+	if (a->argc > 1) {
+		cli_warn("hotline show: one CASE number");
+		rc = RF_EXIT_USAGE;
+		goto done;
+	}
+	if (parse_id("show", "CASE", a->argv[0], &a->case_id) != 0) {
 		rc = RF_EXIT_USAGE;
 		goto done;
 	}
 	if (rf_hotline_case_get(fe->h, a->case_id, ar, &c, &err) != RF_OK) {
-		cli_warn("%s", err.msg);
+		cli_warn("hotline show: %s", err.msg);
 		rc = RF_EXIT_INPUT;
 		goto done;
 	}
@@ -317,7 +352,7 @@ do_show(struct hl_fe *fe, struct args *a)
 	    c.appeal ? "  (on appeal)" : "");
 	if (rf_hotline_reports(fe->h, c.id, print_report, NULL, &err) != RF_OK ||
 	    rf_hotline_related(fe->h, c.id, print_related, NULL, &err) != RF_OK)
-		cli_warn("%s", err.msg);
+		cli_warn("hotline show: %s", err.msg);
 done:
 	rf_arena_free(ar);
 	return rc;
@@ -332,7 +367,7 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 	rf_error err;
 	rf_status st;
 
-	if (a->argc < 1 || parse_id(a->argv[0], &a->case_id) != 0)
+	if (parse_id(cmd, "CASE", a->argv[0], &a->case_id) != 0)
 		return RF_EXIT_USAGE;
 	if (strcmp(cmd, "review") == 0) {
 		st = rf_hotline_review(fe->h, who, a->case_id, a->why, &err);
@@ -341,15 +376,18 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 	} else if (strcmp(cmd, "category") == 0) {
 		if (a->argc != 2 || rf_case_category_parse(a->argv[1],
 		    &cat) != 0) {
-			cli_warn("category: csam, phishing, malware, fraud or "
-			    "other");
+			cli_warn("hotline category: give CASE CATEGORY (csam, "
+			    "phishing, malware, fraud or other)");
 			return RF_EXIT_USAGE;
 		}
 		st = rf_hotline_categorise(fe->h, who, a->case_id, cat,
 		    a->why, &err);
 	} else {
 		if (a->argc != 2 || rf_case_state_parse(a->argv[1], &s) != 0) {
-			cli_warn("%s: which state?", cmd);
+			cli_warn("hotline %s: %s", cmd, strcmp(cmd, "assess") ==
+			    0 ? "give CASE OUTCOME (red_flag, not_illegal, "
+			    "out_of_remit or access_failed)" : "give CASE STATE "
+			    "(monitoring or closed)");
 			return RF_EXIT_USAGE;
 		}
 		if (strcmp(cmd, "assess") == 0 && a->category != NULL) {
@@ -370,7 +408,7 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 		}
 	}
 	if (st != RF_OK) {
-		cli_warn("%s", err.msg);
+		cli_warn("hotline %s: %s", cmd, err.msg);
 		return RF_EXIT_INPUT;
 	}
 	return RF_EXIT_OK;
@@ -389,14 +427,14 @@ do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	if (a->format != NULL && strcmp(a->format, "csv") == 0)
 		fmt = RF_EXPORT_CSV;
 	else if (a->format != NULL && strcmp(a->format, "xarf") != 0) {
-		cli_warn("--format: xarf or csv");
+		cli_warn("hotline export: --format xarf or csv");
 		return RF_EXIT_USAGE;
 	}
 	if (a->argc > 0 && (ids = calloc((size_t)a->argc,
 	    sizeof(*ids))) == NULL)
 		return EX_TEMPFAIL;
 	for (i = 0; i < a->argc; i++)
-		if (parse_id(a->argv[i], &ids[i]) != 0) {
+		if (parse_id("export", "CASE", a->argv[i], &ids[i]) != 0) {
 			free(ids);
 			return RF_EXIT_USAGE;
 		}
@@ -404,11 +442,17 @@ do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	if (rf_hotline_export(fe->h, who, ids, (size_t)a->argc, fmt, NULL,
 	    a->target != NULL ? a->target : "law enforcement", a->reference,
 	    &out, &n, &err) != RF_OK) {
-		cli_warn("export: %s", err.msg);
+		cli_warn("hotline export: %s", err.msg);
 		rc = RF_EXIT_INPUT;
+	} else if (fwrite(out.data != NULL ? out.data : "", 1, out.len,
+	    stdout) != out.len || fflush(stdout) != 0) {
+		/* the store has recorded the referrals already */
+		cli_warn("hotline export: cannot write to standard output: "
+		    "%s; the %zu case%s stay recorded as referred (hotline "
+		    "referrals)", strerror(errno), n, n == 1 ? "" : "s");
+		rc = RF_EXIT_SOFTWARE;
 	} else {
-		fwrite(out.data != NULL ? out.data : "", 1, out.len, stdout);
-		cli_warn("%zu case%s exported and referred", n,
+		cli_warn("hotline export: %zu case%s exported and referred", n,
 		    n == 1 ? "" : "s");
 	}
 	rf_buf_free(&out);
@@ -424,11 +468,11 @@ do_stats(struct hl_fe *fe, struct args *a)
 	int y, m;
 
 	if (rf_hotline_parse_month(a->month, &y, &m) != 0) {
-		cli_warn("stats: --month YYYY-MM");
+		cli_warn("hotline stats: give --month YYYY-MM");
 		return RF_EXIT_USAGE;
 	}
 	if (rf_hotline_stats_month(fe->h, y, m, &s, &err) != RF_OK) {
-		cli_warn("%s", err.msg);
+		cli_warn("hotline stats: %s", err.msg);
 		return RF_EXIT_INPUT;
 	}
 	if (a->json)
@@ -454,7 +498,7 @@ do_audit(struct hl_fe *fe, struct args *a)
 
 	if (a->argc == 1 && strcmp(a->argv[0], "verify") == 0) {
 		if (rf_hotline_audit_verify(fe->h, &n, &bad, &err) != RF_OK) {
-			cli_warn("audit log BROKEN: %s", err.msg);
+			cli_warn("hotline audit: audit log BROKEN: %s", err.msg);
 			return RF_EXIT_INPUT;
 		}
 		printf("audit log intact: %lld record%s\n", (long long)n,
@@ -468,12 +512,12 @@ do_audit(struct hl_fe *fe, struct args *a)
 			    (long long)a->case_id);
 		if (rf_hotline_audit_list(fe->h, a->case_id != 0 ? obj : NULL,
 		    0, print_audit, NULL, &err) != RF_OK) {
-			cli_warn("%s", err.msg);
+			cli_warn("hotline audit: %s", err.msg);
 			return RF_EXIT_INPUT;
 		}
 		return RF_EXIT_OK;
 	}
-	cli_warn("audit: verify or list");
+	cli_warn("hotline audit: give 'audit verify' or 'audit list'");
 	return RF_EXIT_USAGE;
 }
 
@@ -487,14 +531,14 @@ do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 
 	if (a->argc != 2 || strcmp(a->argv[0], "add") != 0 ||
 	    role == RF_ROLE_NONE) {
-		cli_warn("user add NAME --role intake|analyst|supervisor|"
-		    "admin|auditor");
+		cli_warn("hotline user: give 'user add NAME --role ROLE', "
+		    "ROLE intake, analyst, supervisor, admin or auditor");
 		return RF_EXIT_USAGE;
 	}
 	if (isatty(0))
 		fprintf(stderr, "password for %s: ", a->argv[1]);
 	if (fgets(pw, sizeof(pw), stdin) == NULL) {
-		cli_warn("user add: no password on standard input");
+		cli_warn("hotline user add: no password on standard input");
 		return RF_EXIT_USAGE;
 	}
 	n = strcspn(pw, "\r\n");
@@ -502,7 +546,7 @@ do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	if (rf_hotline_user_add(fe->h, who, a->argv[1], role, pw, &err) !=
 	    RF_OK) {
 		memset(pw, 0, sizeof(pw));
-		cli_warn("user add: %s", err.msg);
+		cli_warn("hotline user add: %s", err.msg);
 		return RF_EXIT_INPUT;
 	}
 	memset(pw, 0, sizeof(pw));
@@ -520,7 +564,11 @@ do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	int64_t id;
 	int rc = RF_EXIT_OK;
 
-	if (a->argc != 1 || parse_id(a->argv[0], &id) != 0)
+	if (a->argc > 1) {
+		cli_warn("hotline raw: one REPORT number");
+		return RF_EXIT_USAGE;
+	}
+	if (parse_id("raw", "REPORT", a->argv[0], &id) != 0)
 		return RF_EXIT_USAGE;
 	/* The operator holding the key acts as supervisor here, audited
 	 * under --as like every other action. */
@@ -530,7 +578,7 @@ do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 		return EX_TEMPFAIL;
 	if (rf_hotline_raw_read(fe->h, &sup, id, a->why, ar, &raw, &err) !=
 	    RF_OK) {
-		cli_warn("raw: %s", err.msg);
+		cli_warn("hotline raw: %s", err.msg);
 		rc = RF_EXIT_INPUT;
 	} else {
 		char esc[8192];
@@ -610,7 +658,18 @@ cmd_hotline(int argc, char **argv)
 		free(pos);
 		return RF_EXIT_USAGE;
 	}
-	if (cid != NULL && parse_id(cid, &a.case_id) != 0) {
+	for (i = 0; commands[i] != NULL && strcmp(cmd, commands[i]) != 0; i++)
+		;
+	if (commands[i] == NULL) {
+		char esc[512];
+
+		cli_warn("hotline: unknown command '%s'",
+		    cli_escape(esc, sizeof(esc), cmd, 100));
+		usage(stderr);
+		free(pos);
+		return RF_EXIT_USAGE;
+	}
+	if (cid != NULL && parse_id("audit", "CASE", cid, &a.case_id) != 0) {
 		free(pos);
 		return RF_EXIT_USAGE;
 	}
@@ -633,18 +692,29 @@ cmd_hotline(int argc, char **argv)
 		rf_hotline_filter f = { !a.all, -1, NULL, 0 };
 		rf_case_state s;
 		rf_error err;
+		int headed = 0;
 
 		if (a.state != NULL) {
 			if (rf_case_state_parse(a.state, &s) != 0) {
-				cli_warn("no state '%s'", a.state);
+				char esc[512];
+
+				cli_warn("hotline cases: no state '%s'",
+				    cli_escape(esc, sizeof(esc), a.state, 100));
 				rc = RF_EXIT_USAGE;
 				goto done;
 			}
 			f.state = (int)s;
 			f.open_only = 0;
 		}
-		rc = rf_hotline_queue(fe.h, &f, print_case, NULL, &err) ==
-		    RF_OK ? RF_EXIT_OK : RF_EXIT_INPUT;
+		rc = RF_EXIT_OK;
+		if (rf_hotline_queue(fe.h, &f, print_case, &headed, &err) !=
+		    RF_OK) {
+			cli_warn("hotline cases: %s", err.msg);
+			rc = RF_EXIT_INPUT;
+		} else if (!headed) {	/* not an empty line in silence */
+			cli_warn("hotline cases: no %scase", f.open_only ?
+			    "open " : "");
+		}
 	} else if (strcmp(cmd, "show") == 0) {
 		rc = do_show(&fe, &a);
 	} else if (strcmp(cmd, "review") == 0 || strcmp(cmd, "assess") == 0 ||
@@ -657,11 +727,16 @@ cmd_hotline(int argc, char **argv)
 		int64_t id = 0;
 		rf_error err;
 
-		if (a.argc == 1 && parse_id(a.argv[0], &id) != 0)
+		if (a.argc == 1 && parse_id("referrals", "CASE", a.argv[0],
+		    &id) != 0)
 			rc = RF_EXIT_USAGE;
-		else
-			rc = rf_hotline_referrals(fe.h, id, print_referral,
-			    NULL, &err) == RF_OK ? RF_EXIT_OK : RF_EXIT_INPUT;
+		else if (rf_hotline_referrals(fe.h, id, print_referral, NULL,
+		    &err) != RF_OK) {
+			cli_warn("hotline referrals: %s", err.msg);
+			rc = RF_EXIT_INPUT;
+		} else {
+			rc = RF_EXIT_OK;
+		}
 	} else if (strcmp(cmd, "stats") == 0) {
 		rc = do_stats(&fe, &a);
 	} else if (strcmp(cmd, "audit") == 0) {
@@ -670,10 +745,6 @@ cmd_hotline(int argc, char **argv)
 		rc = do_user(&fe, &who, &a);
 	} else if (strcmp(cmd, "raw") == 0) {
 		rc = do_raw(&fe, &who, &a);
-	} else {
-		cli_warn("hotline: unknown command '%s'", cmd);
-		usage(stderr);
-		rc = RF_EXIT_USAGE;
 	}
 done:
 	hl_fe_close(&fe);

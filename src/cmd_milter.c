@@ -553,19 +553,21 @@ drop(const struct config *cfg)
 {
 	const char *path = socket_path(cfg->socket);
 	struct passwd *pw = NULL;
+	char esc[512];
 	uid_t uid = 0;
 	gid_t gid = 0;
 
 	if (cfg->user != NULL) {
 		if ((pw = getpwnam(cfg->user)) == NULL) {
-			cli_warn("milter: no user '%s'", cfg->user);
+			cli_warn("milter: no user '%s'", cli_escape(esc,
+			    sizeof(esc), cfg->user, 100));
 			return -1;
 		}
 		uid = pw->pw_uid;
 		gid = pw->pw_gid;
 		if (path != NULL && chown(path, uid, gid) != 0) {
-			cli_warn("milter: chown %s: %s", path,
-			    strerror(errno));
+			cli_warn("milter: chown %s: %s", cli_escape(esc,
+			    sizeof(esc), path, 200), strerror(errno));
 			return -1;
 		}
 		if (initgroups(cfg->user, gid) != 0 || setgid(gid) != 0) {
@@ -576,12 +578,13 @@ drop(const struct config *cfg)
 	}
 	if (cfg->chroot != NULL &&
 	    (chroot(cfg->chroot) != 0 || chdir("/") != 0)) {
-		cli_warn("milter: chroot %s: %s", cfg->chroot,
-		    strerror(errno));
+		cli_warn("milter: chroot %s: %s", cli_escape(esc,
+		    sizeof(esc), cfg->chroot, 200), strerror(errno));
 		return -1;
 	}
 	if (pw != NULL && (setuid(uid) != 0 || (uid != 0 && setuid(0) == 0))) {
-		cli_warn("milter: cannot become user %s", cfg->user);
+		cli_warn("milter: cannot become user %s", cli_escape(esc,
+		    sizeof(esc), cfg->user, 100));
 		return -1;
 	}
 	return 0;
@@ -686,7 +689,10 @@ cmd_milter(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	umask(socket_path(cfg.socket) != NULL ? 0117 : 0077);
 	if (smfi_opensocket(1) != MI_SUCCESS) {
-		cli_warn("milter: cannot listen on %s", cfg.socket);
+		char esc[512];
+
+		cli_warn("milter: cannot listen on %s", cli_escape(esc,
+		    sizeof(esc), cfg.socket, 200));
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}

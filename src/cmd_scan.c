@@ -3,6 +3,7 @@
  * directory trees or standard input, and print one report per message
  * with its campaign (see scan.h for the two modes).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,7 +319,7 @@ cmd_scan(int argc, char **argv)
 	rf_classifier *cls = NULL;
 	rf_verdict_settings vs;
 	char *outbuf = NULL;
-	int i, r, fd, rc = 0, npaths = 0, status = RF_EXIT_SOFTWARE;
+	int i, r, fd, rc = 0, npaths = 0, werr, status = RF_EXIT_SOFTWARE;
 
 	memset(&s, 0, sizeof(s));
 	rf_limits_default(&limits);
@@ -426,11 +427,11 @@ cmd_scan(int argc, char **argv)
 		    s.in_campaigns, s.links, s.tracking, s.failed,
 		    s.verdicts[RF_VERDICT_SPAM], s.verdicts[RF_VERDICT_BULK],
 		    s.verdicts[RF_VERDICT_HAM], s.verdicts[RF_VERDICT_UNSURE]);
-	if (fflush(s.out) != 0 || ferror(s.out)) {
-		cli_warn("scan: cannot write the output");
-		rc = -1;
-	}
-	if (rc != 0)
+	werr = fflush(s.out) != 0 ? errno : ferror(s.out) ? EIO : 0;
+	if (werr != 0)		/* a full disk, a closed pipe: said once */
+		cli_warn("scan: cannot write to standard output: %s",
+		    strerror(werr));
+	else if (rc != 0)
 		cli_warn("scan: stopped by an internal error");
 	else
 		status = s.failed > 0 ? RF_EXIT_INPUT : RF_EXIT_OK;

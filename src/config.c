@@ -330,8 +330,8 @@ config_load(struct config *c, const char *path)
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), path, 100),
-		    strerror(errno));
+		cli_warn("%s: cannot read the settings: %s", cli_escape(esc,
+		    sizeof(esc), path, 100), strerror(errno));
 		return -1;
 	}
 	cli_escape(esc, sizeof(esc), path, 100);
@@ -358,8 +358,8 @@ config_load(struct config *c, const char *path)
 		}
 	}
 	if (ferror(f)) {
-		cli_warn("%s: %s", esc, errno != 0 ? strerror(errno) :
-		    "read error");
+		cli_warn("%s: cannot read the settings: %s", esc, errno != 0 ?
+		    strerror(errno) : "read error");
 		goto out;
 	}
 	rc = 0;

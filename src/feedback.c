@@ -64,7 +64,8 @@ feedback_args(struct feedback *fb, int argc, char **argv,
 				return -1;
 			continue;
 		}
-		if (strcmp(argv[i], "--help") == 0) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 1;
 		}

@@ -77,12 +77,14 @@ static int
 load_key(struct hl_fe *fe)
 {
 	unsigned char buf[130];
-	ssize_t n;
+	char esc[512];
+	ssize_t n = 0;
 	size_t len = 0;
 	int fd;
 
+	cli_escape(esc, sizeof(esc), fe->key_file, 200);
 	if ((fd = open(fe->key_file, O_RDONLY)) < 0) {
-		cli_warn("%s: %s", fe->key_file, strerror(errno));
+		cli_warn("--raw-key %s: %s", esc, strerror(errno));
 		return -1;
 	}
 	while (len < sizeof(buf) && (n = read(fd, buf + len,
@@ -107,8 +109,8 @@ load_key(struct hl_fe *fe)
 		}
 	}
 	if (len != RF_HOTLINE_KEYBYTES && len != 2 * RF_HOTLINE_KEYBYTES) {
-		cli_warn("%s: a key is 32 bytes or 64 hex digits",
-		    fe->key_file);
+		cli_warn("--raw-key %s: %s", esc, len == 0 && n < 0 ?
+		    strerror(errno) : "a key is 32 bytes or 64 hex digits");
 		return -1;
 	}
 	fe->opts.raw_key = fe->key;

@@ -502,8 +502,9 @@ send_resp(struct MHD_Connection *c, struct http_resp *o)
 }
 
 /*
- * mhd_log: one libmicrohttpd message on standard error, as one line,
- * escaped and cut (cli_escape): some quote the request's URL, decoded,
+ * mhd_log: one libmicrohttpd message on standard error, as one line
+ * prefixed as the command's own ("redflag: serve: "), escaped and cut
+ * (cli_escape): some quote the request's URL, decoded,
  * so a client could otherwise write raw bytes, line ends included, into
  * the log.
  */
@@ -518,7 +519,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	n = strlen(raw);
 	while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == '\r'))
 		raw[--n] = '\0';
-	n = (size_t)snprintf(line, sizeof(line), "%s serve: ", RF_PROG);
+	n = (size_t)snprintf(line, sizeof(line), "%s: serve: ", RF_PROG);
 	cli_escape(line + n, sizeof(line) - n - 1, raw, 400);
 	n = strlen(line);
 	line[n++] = '\n';

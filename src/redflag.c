@@ -44,13 +44,30 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: %s COMMAND [OPTIONS] [ARGS]\n\ncommands:\n",
-	    RF_PROG);
+	fprintf(f, "usage: %s COMMAND [OPTIONS] [ARGS]\n"
+	    "       %s --version | --help\n\ncommands:\n", RF_PROG, RF_PROG);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name,
 		    commands[i].summary);
 	fprintf(f, "\n'%s COMMAND --help' describes each command; "
 	    "man redflag(1) has the details.\n", RF_PROG);
+}
+
+/* output_checked: rc, the exit status of command c, unless it succeeded
+ * but what it wrote on standard output did not all reach it (a full disk,
+ * a closed pipe): then that is said and the status is an internal error's
+ * (the filter's: its closed_rc, try later).  A command that saw the
+ * failure itself has said so and returned another status. */
+static int
+output_checked(const struct command *c, int rc)
+{
+	int failed = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
+
+	if (rc != RF_EXIT_OK || failed == 0)
+		return rc;
+	cli_warn("%s: cannot write to standard output: %s", c->name,
+	    strerror(failed));
+	return c->closed_rc != 0 ? c->closed_rc : RF_EXIT_SOFTWARE;
 }
 
 void
@@ -349,10 +366,12 @@ main(int argc, char **argv)
 				    "closed", commands[i].name);
 				return commands[i].closed_rc;
 			}
-			return commands[i].run(argc - 1, argv + 1);
+			return output_checked(&commands[i],
+			    commands[i].run(argc - 1, argv + 1));
 		}
-	cli_warn("unknown command '%s'", cli_escape(esc, sizeof(esc), argv[1],
-	    100));
+	/* "redflag --json scan": an option before any command */
+	cli_warn("unknown %s '%s'", argv[1][0] == '-' ? "option" : "command",
+	    cli_escape(esc, sizeof(esc), argv[1], 100));
 	usage(stderr);
 	return RF_EXIT_USAGE;
 }

@@ -1,5 +1,6 @@
 /* report.c - analysed messages as printer output (docs/json.md). */
 #include <string.h>
+#include <time.h>
 
 #include "report.h"
 
@@ -214,7 +215,22 @@ report_tail(struct sprinter *sp, const struct report_extra *x, int full)
 		SP_KV_STR(sp, "id", x->campaign.id);
 		SP_KV_INT(sp, "size", x->campaign.size);
 		SP_KV_INT(sp, "copies", x->campaign.copies);
-		SP_KV_INT(sp, "first_seen", x->campaign.first_seen);
+		if (full || x->campaign.first_seen <= 0) {
+			SP_KV_INT(sp, "first_seen", x->campaign.first_seen);
+		} else {
+			/* the text report: a date a reader can read, as
+			 * redflag campaigns prints it (UTC) */
+			time_t t = (time_t)x->campaign.first_seen;
+			char when[32];
+			struct tm tm;
+
+			if (gmtime_r(&t, &tm) != NULL && strftime(when,
+			    sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+				SP_KV_STR(sp, "first_seen", when);
+			else
+				SP_KV_INT(sp, "first_seen",
+				    x->campaign.first_seen);
+		}
 		sp->end(sp);
 	} else {
 		sp->null(sp);

@@ -33,8 +33,9 @@ struct report_extra {
 };
 
 /* report_message: print m read from source; full=0 leaves out fields a
- * reader does not need (the text summary).  Same as report_head then
- * report_tail. */
+ * reader does not need (the text summary) and gives the campaign's
+ * first_seen as a UTC date (full: Unix seconds, docs/json.md).  Same as
+ * report_head then report_tail. */
 void report_message(struct sprinter *sp, const char *source,
 		    const rf_message *m, const struct report_extra *x,
 		    int full);

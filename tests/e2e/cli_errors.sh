@@ -195,7 +195,7 @@ grep -q '"error":' "$tmp/out" ||
 	{ echo "FAIL: scan: the error is in the output too" >&2; fails=$((fails + 1)); }
 
 # a configuration file that is a directory says so
-expect 64 "$tmp/dir: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
+expect 64 "$tmp/dir: cannot read the settings: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
 
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \
