@@ -682,6 +682,21 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, GByteArray *res,
 	return changed;
 }
 
+/* find_ref: the first "&#" of d[0..n), or NULL (memchr to each '&':
+ * memmem reads every byte several times over for a needle of two). */
+static const char *
+find_ref(const char *d, size_t n)
+{
+	const char *e = d + n, *p;
+
+	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
+		if (p + 1 < e && p[1] == '#')
+			return p;
+		d = p + 1;
+	}
+	return NULL;
+}
+
 int
 rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 {
@@ -702,8 +717,8 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 		hits[r0] = c->subst[r0].hits;
 	res = g_byte_array_new();
 	alt = g_byte_array_new();
-	while (pos < in->len && (p = memmem(d + pos, in->len - pos, "&#",
-	    2)) != NULL) {
+	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
+	    NULL) {
 		for (r0 = (size_t)(p - d); r0 > pos &&
 		    url_char((unsigned char)d[r0 - 1]); r0--)
 			;
@@ -762,8 +777,8 @@ rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		*count = before;
 		changed = replace_seq(c, html, charset, buf, count);
 	}
-	if (html && (*buf)->len > 0 && memmem((*buf)->data, (*buf)->len,
-	    "&#", 2) != NULL && rf__rewrite_entities(c, buf, count) > 0)
+	if (html && find_ref((const char *)(*buf)->data, (*buf)->len) !=
+	    NULL && rf__rewrite_entities(c, buf, count) > 0)
 		changed = 1;
 	return changed;
 }
