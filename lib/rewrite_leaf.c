@@ -682,13 +682,17 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, GByteArray *res,
 	return changed;
 }
 
-/* find_ref: the first "&#" of d[0..n), or NULL (memchr to each '&':
- * memmem reads every byte several times over for a needle of two). */
+/* find_ref: the first "&#" of d[0..n) (d may be NULL when n is 0), or
+ * NULL (memchr to each '&': memmem reads every byte several times over
+ * for a needle of two). */
 static const char *
 find_ref(const char *d, size_t n)
 {
-	const char *e = d + n, *p;
+	const char *e, *p;
 
+	if (n == 0)
+		return NULL;	/* d may be NULL then */
+	e = d + n;
 	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
 		if (p + 1 < e && p[1] == '#')
 			return p;

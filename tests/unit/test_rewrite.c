@@ -573,6 +573,8 @@ test_entities(void **state)
 		  "http://a&#47;1x http://a&#47;1&#32; http://a&#47;1&#32 "
 		  "http://a&#47;1&#128; http://a&#47 1 http://a&#0000000047;1 "
 		  "http://a&#0;/1", 0 },
+		/* an empty leaf (its array may have no data) */
+		{ { "http://a/1", "", NULL }, 1, "", "", 0 },
 		/* a text part has no references */
 		{ { "http://a/1", "", NULL }, 0,
 		  "http://a&#47;1", "http://a&#47;1", 0 },
