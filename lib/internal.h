@@ -140,6 +140,12 @@ rf__prefix_ci(const char *s, size_t n, const char *p)
 	return 1;
 }
 
+/* RF__URL_TRAIL: the punctuation the analysis leaves out at the end of
+ * a URL in text (url_text.c, trim; closing brackets are weighed apart),
+ * and so the rewriter too after an occurrence it replaces (rewrite_leaf.c,
+ * tail_char): one definition for both. */
+#define RF__URL_TRAIL ".,!?;:'*"
+
 /* RF__URL_MAX: bytes of one URL (after trimming) that rf_url_analyse
  * parses; a longer one gets no normalized form (docs/url.md). */
 #define RF__URL_MAX (16 * 1024)

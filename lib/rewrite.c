@@ -39,6 +39,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	GMimeContentType *ct;
 	GMimeStream *src, *mem;
 	GByteArray *content, *enc;
+	const char *charset;
 	size_t start, end, count = 0;
 	int changed, html, crlf;
 
@@ -74,7 +75,10 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->data,
 	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len);
 	g_object_unref(mem);
-	if ((changed = rf__rewrite_leaf(c, html, &content, &count)) < 0)
+	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
+	    "charset");
+	if ((changed = rf__rewrite_leaf(c, html, charset, &content,
+	    &count)) < 0)
 		c->skipped++;
 	if (changed <= 0) {
 		g_byte_array_free(content, TRUE);
@@ -186,6 +190,8 @@ rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
 	k->subst[k->nsubst].occ = 0;
 	k->subst[k->nsubst].walk = 0;
 	k->subst[k->nsubst].hits = 0;
+	k->subst[k->nsubst].afrom = NULL;
+	k->subst[k->nsubst].ato = NULL;
 	if (rf__rewrite_note(k, &k->subst[k->nsubst]) != 0)
 		return -1;
 	index_put(k, k->nsubst);
@@ -273,6 +279,10 @@ rf_rewrite_free(rf_rewrite *rw)
 		return;
 	for (i = 0; i < rw->nedits; i++)
 		g_free(rw->edits[i].data);
+	for (i = 0; i < rw->nsubst; i++) {
+		free(rw->subst[i].afrom);
+		free(rw->subst[i].ato);
+	}
 	free(rw->edits);
 	free(rw->subst);
 	free(rw->slot);

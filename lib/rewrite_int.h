@@ -19,6 +19,15 @@ struct rf__subst {
 	size_t fl, tl;		/* strlen of from, to */
 	size_t afl;		/* strlen of from's "&amp;" form, 0 when it has
 				 * none (no '&', or text) */
+	char *afrom, *ato;	/* from's and to's "&amp;" forms (malloc),
+				 * made once by rf__rewrite_note when afl > 0,
+				 * else NULL; ato is atl bytes */
+	size_t atl;
+	int wide;		/* not text, and from has a byte no URL has
+				 * (a CR, a space, 8-bit): in HTML replaced
+				 * before the others in the loop
+				 * (replace_seq), so that a URL that is a
+				 * prefix of it does not cut it short */
 	size_t occ;		/* links with this URL in one analysis
 				 * collected (the most over the collects) */
 	size_t walk;		/* the same in the collect under way */
@@ -72,21 +81,41 @@ struct rf_rewrite {
 int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,
 		      const char *to, int text);
 
-/* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl), one
- * of rw's substitutions, noted in s and rw (lens, minfl, loop).  0, or -1
- * when out of memory. */
+/* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl, afrom,
+ * ato, atl, wide), one of rw's substitutions, noted in s and rw (lens,
+ * minfl, loop), and its "&amp;" forms made.  0, or -1 when out of memory
+ * (afrom, ato NULL).  rf_rewrite_free frees the forms. */
 int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
 
 /* rf__rewrite_leaf: rw's replacements made in the decoded text *buf of a
- * leaf (html: an HTML one), in the order of the substitutions (each, then
- * in HTML its form with '&' written "&amp;"), as
- * rf__rewrite_replace_all would make them one after another (in one
- * pass over the text, the substitutions looked up in rw's index, when
- * that gives the same bytes: rf__rewrite_one_pass).  1 when *buf changed (a new array;
- * the old one is freed), 0 when not, -1 when out of memory (nothing
- * replaced).  *count counts the occurrences replaced. */
-int rf__rewrite_leaf(rf_rewrite *rw, int html, GByteArray **buf,
-		     size_t *count);
+ * leaf (html: an HTML one; charset: the charset its Content-Type declares,
+ * NULL when none), in the order of the substitutions (each, then in HTML
+ * its form with '&' written "&amp;"), as rf__rewrite_replace_all would
+ * make them one after another (in one pass over the text, the
+ * substitutions looked up in rw's index, when that gives the same bytes:
+ * rf__rewrite_one_pass; else in HTML the wide substitutions first).  In a part
+ * whose declared charset is neither UTF-8 nor ASCII, a from with 8-bit
+ * bytes (the analysis converted the part to UTF-8) is looked for, and
+ * its to written, in that charset, when both convert to it and back
+ * exactly.  Then in HTML, the occurrences written with character
+ * references ("&#46;", "&#x2F;", "&amp;") of URL bytes, as the analysis
+ * decodes them, are replaced too (rf__rewrite_entities).  1 when *buf
+ * changed (a new array; the old one is freed), 0 when not, -1 when out of
+ * memory (nothing replaced).  *count counts the occurrences replaced. */
+int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
+		     GByteArray **buf, size_t *count);
+
+/* rf__rewrite_entities: in the HTML text *buf, each maximal run of URL
+ * bytes that holds a character reference ("&#" digits ';', "&#x" hex
+ * digits ';', or "&amp;") standing for a URL byte is read with those
+ * references decoded; where a from of rw (not text) is then a standalone
+ * occurrence in it (as rf__rewrite_replace_all has it) that covers at
+ * least one reference, its bytes are replaced by the to (its "&amp;"
+ * form when it has one), and then the run as it is is taken on with the
+ * substitutions after it in their order, as in the one pass.  Each counted in *count and its substitution's hits.  1
+ * when *buf changed (a new array), 0 when not, -1 when out of memory
+ * (*buf unchanged). */
+int rf__rewrite_entities(rf_rewrite *rw, GByteArray **buf, size_t *count);
 
 /* rf__rewrite_one_pass: rf__rewrite_leaf makes rw's replacements in one
  * pass (not one after another): no rf_rewrite_add substitution, and

@@ -14,7 +14,17 @@
 
 /* URL_BYTES[c]: c may continue a URL (so a match followed by it is only
  * the start of a longer URL): a letter, a digit, one of
- * "-._~/?#[]@!$&*+=%:;", or NUL (as strchr finds it in that list). */
+ * "-._~/?#[]@!$&*+=%:;", or NUL (as strchr finds it in that list).
+ * Not rf__url_byte (lib/url_bytes.h) on purpose: that table classes the
+ * bytes a URL keeps as they are when it is written again (RFC 3986:
+ * unreserved, sub-delims, ':' '@'), not where a URL ends in a text, and
+ * the two sets differ both ways: here the delimiters "/?#[]" and '%'
+ * continue a URL, as does NUL (the analysis reads it as text the
+ * rewriter must not split), while the sub-delims "'(),", which
+ * rf__url_byte has, end one, so that "(http://a/1)" and
+ * "http://a/1, and" are standalone occurrences of http://a/1.  Deriving
+ * this set from that table would need as many exceptions as the set has
+ * members. */
 #define D10(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
 	[c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1, [c + 8] = 1, \
 	[c + 9] = 1
@@ -37,14 +47,16 @@ url_char(int c)
 }
 
 /* tail_char: a url_char byte the analysis leaves out at the end of a
- * URL in text (lib/url_text.c, trim), so that a link at the end of a
- * sentence ("...&pos=42.") or in brackets ("[mailto:a@b.example]") is
- * still standalone and replaced. */
+ * URL in text (lib/url_text.c, trim: the punctuation of RF__URL_TRAIL,
+ * and a closing bracket), so that a link at the end of a sentence
+ * ("...&pos=42.") or in brackets ("[mailto:a@b.example]") is still
+ * standalone and replaced.  (Of RF__URL_TRAIL, ',' and '\'' are no
+ * url_char; of the brackets only ']' is one.) */
 static int
 tail_char(int c)
 {
-	return c == '.' || c == '!' || c == '?' || c == ';' || c == ':' ||
-	    c == '*' || c == ']';
+	return c == ']' || (c != '\0' && url_char(c) &&
+	    memchr(RF__URL_TRAIL, c, sizeof(RF__URL_TRAIL) - 1) != NULL);
 }
 
 /* tail_len: the tail_char bytes that end s[0..n). */
@@ -71,25 +83,41 @@ ends_run(const char *p, size_t n)
 	return 1;
 }
 
+/* amp_count: the '&' of s[0..n). */
+static size_t
+amp_count(const char *s, size_t n)
+{
+	const char *e = s + n;
+	size_t k = 0;
+
+	while (s < e && (s = memchr(s, '&', (size_t)(e - s))) != NULL) {
+		k++;
+		s++;
+	}
+	return k;
+}
+
+/* rf__rewrite_amp_form: the one "&amp;" transform of the rewriter (the
+ * forms rf__rewrite_note keeps, and those of a from converted to a
+ * part's charset). */
 char *
 rf__rewrite_amp_form(const char *s)
 {
-	size_t n = 0, i;
+	size_t n = strlen(s);
+	const char *e = s + n, *q;
 	char *o, *p;
 
-	for (i = 0; s[i] != '\0'; i++)
-		n += s[i] == '&' ? 5 : 1;
-	if ((o = p = malloc(n + 1)) == NULL)
+	if ((o = p = malloc(n + 4 * amp_count(s, n) + 1)) == NULL)
 		return NULL;
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] == '&') {
-			memcpy(p, "&amp;", 5);
-			p += 5;
-		} else {
-			*p++ = s[i];
-		}
+	while ((q = memchr(s, '&', (size_t)(e - s))) != NULL) {
+		memcpy(p, s, (size_t)(q - s));
+		p += q - s;
+		memcpy(p, "&amp;", 5);
+		p += 5;
+		s = q + 1;
 	}
-	*p = '\0';
+	memcpy(p, s, (size_t)(e - s));
+	p[e - s] = '\0';
 	return o;
 }
 
@@ -148,20 +176,6 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 	return 1;
 }
 
-/* amp_count: the '&' of s[0..n). */
-static size_t
-amp_count(const char *s, size_t n)
-{
-	const char *e = s + n;
-	size_t k = 0;
-
-	while (s < e && (s = memchr(s, '&', (size_t)(e - s))) != NULL) {
-		k++;
-		s++;
-	}
-	return k;
-}
-
 /* url_only: s[0..n) is made of url_char bytes. */
 static int
 url_only(const char *s, size_t n)
@@ -185,14 +199,33 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	s->afl = s->text ? 0 : s->fl + 4 * amp_count(s->from, s->fl);
 	if (s->afl == s->fl)
 		s->afl = 0;	/* no '&': no "&amp;" form */
+	s->afrom = s->ato = NULL;
+	s->atl = 0;
+	s->wide = 0;
 	if (s->fl == 0)
 		return 0;	/* replaces nothing */
-	if (s->text || !url_only(s->from, s->fl) || !url_only(s->to, s->tl))
+	if (s->afl > 0) {
+		s->afrom = rf__rewrite_amp_form(s->from);
+		s->ato = rf__rewrite_amp_form(s->to);
+		if (s->afrom == NULL || s->ato == NULL) {
+			free(s->afrom);
+			free(s->ato);
+			s->afrom = s->ato = NULL;
+			return -1;
+		}
+		s->atl = strlen(s->ato);
+	}
+	s->wide = !s->text && !url_only(s->from, s->fl);
+	if (s->text || s->wide || !url_only(s->to, s->tl))
 		rw->loop = 1;
 	need = (s->afl > s->fl ? s->afl : s->fl) + 1;
 	if (need > rw->nlens) {
-		if ((l = realloc(rw->lens, need)) == NULL)
+		if ((l = realloc(rw->lens, need)) == NULL) {
+			free(s->afrom);
+			free(s->ato);
+			s->afrom = s->ato = NULL;
 			return -1;
+		}
 		memset(l + rw->nlens, 0, need - rw->nlens);
 		rw->lens = l;
 		rw->nlens = need;
@@ -205,50 +238,120 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	return 0;
 }
 
-/* replace_seq: the loop: for each substitution in turn, every standalone
- * occurrence of its from, then in HTML (not text, from has '&') of its
- * "&amp;" form, when that could be made, replaced in the whole text (the
- * reference replace_runs must equal), each counted in the substitution's
- * hits; 1 when *buf changed, else 0. */
+/* ascii: s has no 8-bit byte. */
 static int
-replace_seq(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
+ascii(const char *s)
 {
-	const struct rf__subst *s;
-	char *af, *at;
-	size_t i, n;
-	int changed = 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
 
-	for (i = 0; i < c->nsubst; i++) {
-		s = &c->subst[i];
-		n = *count;
-		changed |= rf__rewrite_replace_all(buf, s->from, s->to,
-		    s->text, count);
-		if (html && s->afl > 0 &&
-		    (af = rf__rewrite_amp_form(s->from)) != NULL) {
-			if ((at = rf__rewrite_amp_form(s->to)) != NULL) {
-				changed |= rf__rewrite_replace_all(buf, af,
-				    at, 0, count);
-				free(at);
-			}
-			free(af);
-		}
-		c->subst[i].hits += *count - n;
+/* utf8_charset: cs names UTF-8 or ASCII (or is NULL): the analysis read
+ * the part's bytes as they are (lib/message.c, is_utf8_charset). */
+static int
+utf8_charset(const char *cs)
+{
+	return cs == NULL || g_ascii_strcasecmp(cs, "utf-8") == 0 ||
+	    g_ascii_strcasecmp(cs, "utf8") == 0 ||
+	    g_ascii_strcasecmp(cs, "us-ascii") == 0 ||
+	    g_ascii_strcasecmp(cs, "ascii") == 0;
+}
+
+/* in_charset: s (UTF-8) in the charset cs (GMime's iconv name of it), as
+ * a string (g_malloc), when it converts exactly: no character it cannot
+ * write, no NUL in the result, and the result converted back is s; else
+ * NULL. */
+static char *
+in_charset(const char *cs, const char *s)
+{
+	gsize len = 0, blen = 0;
+	char *o, *back;
+
+	if ((o = g_convert(s, -1, cs, "UTF-8", NULL, &len, NULL)) == NULL)
+		return NULL;
+	if (len != strlen(o) || (back = g_convert(o, (gssize)len, "UTF-8",
+	    cs, NULL, &blen, NULL)) == NULL) {
+		g_free(o);
+		return NULL;
 	}
+	if (blen != strlen(s) || memcmp(back, s, blen) != 0) {
+		g_free(o);
+		o = NULL;
+	}
+	g_free(back);
+	return o;
+}
+
+/* seq_one: substitution s made in *buf as replace_seq does it (its from,
+ * then in HTML its "&amp;" form), in the charset cs when cs is not NULL
+ * and from has 8-bit bytes (nothing when from or to does not convert);
+ * 1 when *buf changed, else 0. */
+static int
+seq_one(const struct rf__subst *s, int html, const char *cs,
+	GByteArray **buf, size_t *count)
+{
+	char *from, *to, *af = NULL, *at = NULL;
+	int changed;
+
+	if (cs == NULL || ascii(s->from)) {
+		changed = rf__rewrite_replace_all(buf, s->from, s->to,
+		    s->text, count);
+		if (html && s->afrom != NULL)
+			changed |= rf__rewrite_replace_all(buf, s->afrom,
+			    s->ato, 0, count);
+		return changed;
+	}
+	from = in_charset(cs, s->from);
+	to = from != NULL ? in_charset(cs, s->to) : NULL;
+	changed = 0;
+	if (from != NULL && to != NULL) {
+		changed = rf__rewrite_replace_all(buf, from, to, s->text,
+		    count);
+		if (html && s->afrom != NULL &&
+		    (af = rf__rewrite_amp_form(from)) != NULL &&
+		    (at = rf__rewrite_amp_form(to)) != NULL)
+			changed |= rf__rewrite_replace_all(buf, af, at, 0,
+			    count);
+	}
+	free(af);
+	free(at);
+	g_free(from);
+	g_free(to);
 	return changed;
 }
 
-/* put_amp: s[0..n) appended to b, each '&' written "&amp;". */
-static void
-put_amp(GByteArray *b, const char *s, size_t n)
+/* replace_seq: the loop: for each substitution in turn (in HTML the
+ * wide ones first), every standalone occurrence of its from, then in HTML
+ * (not text, from has '&') of its "&amp;" form, replaced in the whole
+ * text (seq_one; the reference replace_runs must equal when no
+ * substitution is wide), each counted in the substitution's hits; 1 when
+ * *buf changed, else 0.  charset: the part's declared one.  (The wide
+ * first in HTML: the analysis reads an attribute's whole value as the
+ * URL, a bare CR or a blank in it included, so a shorter link that is a
+ * prefix of it, found in a text part where the analysis ended the URL at
+ * that byte, must not cut it short; in text the order stays, since there
+ * the analysis itself ends the URL there.) */
+static int
+replace_seq(rf_rewrite *c, int html, const char *charset, GByteArray **buf,
+	    size_t *count)
 {
-	const char *e = s + n, *q;
+	const char *cs = utf8_charset(charset) ? NULL :
+	    g_mime_charset_iconv_name(charset);
+	size_t i, n;
+	int changed = 0, pass;
 
-	while (s < e && (q = memchr(s, '&', (size_t)(e - s))) != NULL) {
-		g_byte_array_append(b, (const guint8 *)s, (size_t)(q - s));
-		g_byte_array_append(b, (const guint8 *)"&amp;", 5);
-		s = q + 1;
+	for (pass = html ? 1 : 0; pass >= 0; pass--) {
+		for (i = 0; i < c->nsubst; i++) {
+			if (html && c->subst[i].wide != pass)
+				continue;
+			n = *count;
+			changed |= seq_one(&c->subst[i], html, cs, buf, count);
+			c->subst[i].hits += *count - n;
+		}
 	}
-	g_byte_array_append(b, (const guint8 *)s, (size_t)(e - s));
+	return changed;
 }
 
 /* The replacements of a leaf in their order: substitution i is 2 i, its
@@ -419,7 +522,8 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 				g_byte_array_append(alt,
 				    (const guint8 *)s->to, s->tl);
 			else
-				put_amp(alt, s->to, s->tl);
+				g_byte_array_append(alt,
+				    (const guint8 *)s->ato, s->atl);
 			g_byte_array_append(alt, (const guint8 *)r + e,
 			    rl - e);
 			sw = tmp;
@@ -454,9 +558,219 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 	return 1;
 }
 
-/* rf__rewrite_leaf: replace_runs when it may, else replace_seq. */
+/* The longest character reference ent_ref reads: "&#x" and 7 digits
+ * and ';' (leading zeros included; longer ones are left as they are). */
+#define REF_MAX 11
+
+/* ent_ref: the length of the character reference at s[0..n) (s[0] is
+ * '&') that stands for a URL byte, as the analysis decodes it: "&amp;",
+ * "&#" decimal digits ';' or "&#x" (or "&#X") hex digits ';' of a value
+ * from 1 to 127 that is a url_char; *v set to that byte.  0 when there is
+ * none (any other reference is left as it is, so a match never covers
+ * one the analysis read otherwise). */
+static size_t
+ent_ref(const char *s, size_t n, int *v)
+{
+	size_t i, k;
+	unsigned long x = 0;
+	int hex, d;
+
+	if (n >= 5 && memcmp(s, "&amp;", 5) == 0) {
+		*v = '&';
+		return 5;
+	}
+	if (n < 4 || s[1] != '#')
+		return 0;
+	hex = s[2] == 'x' || s[2] == 'X';
+	for (i = hex ? 3 : 2, k = i; i < n && i < REF_MAX && s[i] != ';';
+	    i++) {
+		if (hex)
+			d = rf__hexval((unsigned char)s[i]);
+		else
+			d = s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1;
+		if (d < 0)
+			return 0;
+		x = x * (hex ? 16 : 10) + (unsigned long)d;
+	}
+	if (i == k || i >= n || s[i] != ';' || x == 0 || x > 127 ||
+	    !url_char((int)x))
+		return 0;
+	*v = (int)x;
+	return i + 1;
+}
+
+/* ent_decode: the run r[0..rl) with each reference ent_ref reads written
+ * as its byte, into out (room for rl bytes), map[k] set to the offset in
+ * r of out[k] and map[len] to rl (room for rl + 1); the length. */
+static size_t
+ent_decode(const char *r, size_t rl, char *out, size_t *map)
+{
+	size_t i = 0, o = 0, k;
+	int v;
+
+	while (i < rl) {
+		map[o] = i;
+		if (r[i] == '&' && (k = ent_ref(r + i, rl - i, &v)) > 0) {
+			out[o++] = (char)v;
+			i += k;
+		} else {
+			out[o++] = r[i++];
+		}
+	}
+	map[o] = rl;
+	return o;
+}
+
+/* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
+ * again in res as rf__rewrite_entities describes it (alt: scratch; un:
+ * room for c->nlens bytes); 1 when a replacement was made, else 0; -1
+ * when out of memory. */
+static int
+ent_run(rf_rewrite *c, const char *r, size_t rl, GByteArray *res,
+	GByteArray *alt, char *un, size_t *count)
+{
+	size_t next = 0, at = 0, e = 0, dl, j, rb, re;
+	size_t *map = NULL;
+	char *dec = NULL;
+	int changed = 0;
+
+	g_byte_array_set_size(res, 0);
+	g_byte_array_append(res, (const guint8 *)r, (guint)rl);
+	for (;;) {
+		const struct rf__subst *s;
+
+		free(dec);
+		free(map);
+		dec = malloc(res->len + 1);
+		map = malloc((res->len + 1) * sizeof(*map));
+		if (dec == NULL || map == NULL) {
+			changed = -1;
+			break;
+		}
+		dl = ent_decode((const char *)res->data, res->len, dec, map);
+		if (dl == res->len && !changed)
+			break;	/* no reference */
+		if ((j = run_first(c, RF__LEN_PLAIN, dec, dl, next, un, &at,
+		    &e)) == NONE)
+			break;
+		s = &c->subst[j / 2];
+		next = j + 1;
+		rb = map[at];
+		re = map[e];
+		/* the first covers a reference (the others the plain pass
+		 * made); then, as in the one pass, the run as it is then */
+		if (s->text || (!changed && re - rb == e - at))
+			continue;
+		g_byte_array_set_size(alt, 0);
+		g_byte_array_append(alt, res->data, (guint)rb);
+		if (s->ato != NULL)
+			g_byte_array_append(alt, (const guint8 *)s->ato,
+			    (guint)s->atl);
+		else
+			g_byte_array_append(alt, (const guint8 *)s->to,
+			    (guint)s->tl);
+		g_byte_array_append(alt, res->data + re,
+		    (guint)(res->len - re));
+		g_byte_array_set_size(res, 0);
+		g_byte_array_append(res, alt->data, alt->len);
+		(*count)++;
+		c->subst[j / 2].hits++;
+		changed = 1;
+	}
+	free(dec);
+	free(map);
+	return changed;
+}
+
+/* find_ref: the first "&#" of d[0..n) (d may be NULL when n is 0), or
+ * NULL (memchr to each '&': memmem reads every byte several times over
+ * for a needle of two). */
+static const char *
+find_ref(const char *d, size_t n)
+{
+	const char *e, *p;
+
+	if (n == 0)
+		return NULL;	/* d may be NULL then */
+	e = d + n;
+	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
+		if (p + 1 < e && p[1] == '#')
+			return p;
+		d = p + 1;
+	}
+	return NULL;
+}
+
 int
-rf__rewrite_leaf(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
+rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
+{
+	GByteArray *in = *buf, *out = NULL, *res, *alt;
+	const char *d = (const char *)in->data, *p;
+	size_t pos = 0, r0, r1, last = 0, before = *count, *hits;
+	char *un;
+	int x = 0;
+
+	if (c->minfl == 0 || c->nsubst == 0)
+		return 0;
+	if ((un = malloc(c->nlens)) == NULL ||
+	    (hits = malloc(c->nsubst * sizeof(*hits))) == NULL) {
+		free(un);
+		return -1;
+	}
+	for (r0 = 0; r0 < c->nsubst; r0++)
+		hits[r0] = c->subst[r0].hits;
+	res = g_byte_array_new();
+	alt = g_byte_array_new();
+	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
+	    NULL) {
+		for (r0 = (size_t)(p - d); r0 > pos &&
+		    url_char((unsigned char)d[r0 - 1]); r0--)
+			;
+		for (r1 = (size_t)(p - d); r1 < in->len &&
+		    url_char((unsigned char)d[r1]); r1++)
+			;
+		if ((x = ent_run(c, d + r0, r1 - r0, res, alt, un,
+		    count)) < 0)
+			break;
+		if (x > 0) {
+			if (out == NULL)
+				out = g_byte_array_new();
+			g_byte_array_append(out, (const guint8 *)d + last,
+			    (guint)(r0 - last));
+			g_byte_array_append(out, res->data, res->len);
+			last = r1;
+		}
+		pos = r1 + 1;
+	}
+	g_byte_array_free(res, TRUE);
+	g_byte_array_free(alt, TRUE);
+	free(un);
+	if (x < 0) {	/* nothing kept: *buf and the hits as they were */
+		for (r0 = 0; r0 < c->nsubst; r0++)
+			c->subst[r0].hits = hits[r0];
+		*count = before;
+		if (out != NULL)
+			g_byte_array_free(out, TRUE);
+		free(hits);
+		return -1;
+	}
+	free(hits);
+	if (out == NULL)
+		return 0;
+	g_byte_array_append(out, (const guint8 *)d + last,
+	    (guint)(in->len - last));
+	g_byte_array_free(in, TRUE);
+	*buf = out;
+	return 1;
+}
+
+/* rf__rewrite_leaf: replace_runs when it may, else replace_seq; then in
+ * HTML with a "&#" the forms with character references
+ * (rf__rewrite_entities; left as they are when out of memory, and so
+ * counted missed). */
+int
+rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
+		 GByteArray **buf, size_t *count)
 {
 	size_t before = *count;
 	int changed = -1;
@@ -465,8 +779,11 @@ rf__rewrite_leaf(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 		changed = replace_runs(c, html, buf, count);
 	if (changed < 0) {
 		*count = before;
-		changed = replace_seq(c, html, buf, count);
+		changed = replace_seq(c, html, charset, buf, count);
 	}
+	if (html && find_ref((const char *)(*buf)->data, (*buf)->len) !=
+	    NULL && rf__rewrite_entities(c, buf, count) > 0)
+		changed = 1;
 	return changed;
 }
 

@@ -127,7 +127,7 @@ trim(const char *t, size_t s, size_t e, size_t b[B__N])
 		    c == '}' ? B_BRACE : -1;
 		if (k >= 0 && b[k + 1] > b[k])
 			b[k + 1]--;
-		else if (k >= 0 || strchr(".,!?;:'*", c) == NULL)
+		else if (k >= 0 || strchr(RF__URL_TRAIL, c) == NULL)
 			break;
 		e--;
 	}

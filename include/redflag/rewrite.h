@@ -12,7 +12,9 @@
  * content of the text leaves (text/plain, text/html) that change is
  * replaced, decoded, edited and encoded again with the part's own
  * transfer encoding and line endings; every other byte, headers and MIME
- * boundaries included, is kept.  Nothing is fetched.  An rf_rewrite
+ * boundaries included, is kept.  A link is also found as the analysis
+ * decoded it: written with character references in HTML, or in the
+ * part's declared charset.  Nothing is fetched.  An rf_rewrite
  * belongs to one thread at a time.
  */
 #ifndef REDFLAG_REWRITE_H
@@ -40,9 +42,12 @@ typedef struct rf_rewrite_stats {
 				 * analysis found them (after prepare): some
 				 * left live, not counted in links or bugs;
 				 * the analysis read the message otherwise
-				 * than GMime (damaged MIME, entities,
-				 * charsets), or their part was skipped or
-				 * beyond max_rewrite_edits */
+				 * than GMime (damaged MIME), or otherwise
+				 * than the rewriter can write it again (a
+				 * character reference to no URL byte, a
+				 * charset a link does not convert to), or
+				 * their part was skipped or beyond
+				 * max_rewrite_edits */
 	int unsub;		/* List-Unsubscribe carries a code (kept) */
 	int skipped;		/* parts that could not be rewritten */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS when parts that
