@@ -52,7 +52,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 		return;
 	src = g_mime_data_wrapper_get_stream(w);
 	if (src == NULL || src->bound_start < 0 || src->bound_end < 0 ||
-	    (size_t)src->bound_end > c->len ||
+	    (size_t)src->bound_end > c->len - c->base ||
 	    src->bound_start > src->bound_end) {
 		c->skipped++;
 		return;
@@ -66,8 +66,8 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 		c->skipped++;
 		return;
 	}
-	start = (size_t)src->bound_start;
-	end = (size_t)src->bound_end;
+	start = c->base + (size_t)src->bound_start;
+	end = c->base + (size_t)src->bound_end;
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
 	content = g_byte_array_new();
@@ -357,17 +357,26 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 
 	rw->data = data;
 	rw->len = len;
+	rw->base = 0;
 	if (rw->nsubst == 0)
 		return RF_OK;
 	for (i = 0; i < rw->nsubst; i++)
 		rw->subst[i].hits = 0;
 	rw->prepared = 1;
 	rf__gmime_init();
-	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	/* An mbox From_ line is not a header: the message after it is
+	 * parsed as one message, as the analysis does.  (GMime's mbox
+	 * format would end it at a body line "From ...", leaving the
+	 * links below it unrewritten.) */
+	if (len > 5 && strncmp(data, "From ", 5) == 0) {
+		const char *nl = memchr(data, '\n', len);
+
+		rw->base = nl != NULL ? (size_t)(nl - data) + 1 : len;
+	}
+	stream = g_mime_stream_mem_new_with_buffer(data + rw->base,
+	    len - rw->base);
 	parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_format(parser, len > 5 &&
-	    strncmp(data, "From ", 5) == 0 ? GMIME_FORMAT_MBOX :
-	    GMIME_FORMAT_MESSAGE);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	gm = g_mime_parser_construct_message(parser, NULL);
 	if (gm != NULL)
 		walk(rw, g_mime_message_get_mime_part(gm), 0);

@@ -50,6 +50,8 @@ struct rf__edit {
 struct rf_rewrite {
 	const char *data;	/* the original message */
 	size_t len;
+	size_t base;		/* where GMime's bytes start: after an mbox
+				 * From_ line, if any */
 	struct rf__subst *subst;	/* in the order collected */
 	size_t nsubst, cap;
 	size_t *slot;		/* index of subst by from: open addressing,

@@ -390,9 +390,10 @@ static rf_status
 next_mbox(rf_source *s, rf_item *item, rf_error *err)
 {
 	size_t start = s->pos, end, n;
+	int one = s->msgno == (size_t)-1;	/* not an mbox: one message */
 
 	if (s->map == NULL || s->pos >= s->maplen) {
-		if (s->msgno == (size_t)-1 && s->pos == 0 && s->map == NULL) {
+		if (one && s->pos == 0 && s->map == NULL) {
 			/* empty stream: one empty message */
 			s->pos = 1;
 			rf_buf_reset(&s->data);
@@ -405,9 +406,11 @@ next_mbox(rf_source *s, rf_item *item, rf_error *err)
 		}
 		return RF_EDONE;
 	}
-	end = next_from(s->map, s->maplen, start);
+	/* one message is all of it, a body line "From " after an empty
+	 * line included: only an mbox is split there */
+	end = one ? s->maplen : next_from(s->map, s->maplen, start);
 	s->pos = end;
-	if (s->msgno == (size_t)-1)
+	if (one)
 		snprintf(s->label, sizeof(s->label), "%s", s->path);
 	else
 		snprintf(s->label, sizeof(s->label), "%s:%zu", s->path,
@@ -420,7 +423,10 @@ next_mbox(rf_source *s, rf_item *item, rf_error *err)
 	rf_buf_reset(&s->data);
 	if (rf__buf_fit(&s->data, n) != 0)	/* unquoting only shortens */
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	copy_unquoted(&s->data, s->map + start, s->map + start + n);
+	if (one)	/* its bytes as they are, as a file's */
+		rf_buf_append(&s->data, s->map + start, n);
+	else
+		copy_unquoted(&s->data, s->map + start, s->map + start + n);
 	if (s->data.len == 0 && n > 0)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	item->data = rf_buf_cstr(&s->data);

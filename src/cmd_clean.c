@@ -40,8 +40,8 @@ usage(FILE *f)
 	    "                  tracking parameters and web bugs)\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
 	    "\nexit status: 0 written, 1 input unreadable or not one message\n"
-	    "(empty, a folder, an mbox of several), 64 usage error,\n"
-	    "70 internal error\n", RF_PROG);
+	    "(empty, a folder, an mbox of several, over max_message_size),\n"
+	    "64 usage error, 70 internal error\n", RF_PROG);
 	cli_limits_help(f);
 }
 
@@ -253,6 +253,15 @@ cmd_clean(int argc, char **argv)
 		goto done;
 	}
 	if (cli_one_message("clean", path, &item) != 0) {
+		rc = RF_EXIT_INPUT;
+		goto done;
+	}
+	if (item.truncated) {
+		/* writing the part that was read would cut the message */
+		cli_warn("clean: %s: larger than max_message_size (%zu "
+		    "bytes): nothing written; raise it with --set "
+		    "max_message_size=SIZE", cli_escape(esc, sizeof(esc),
+		    path != NULL ? path : "-", 200), limits.max_message_size);
 		rc = RF_EXIT_INPUT;
 		goto done;
 	}

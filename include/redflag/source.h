@@ -42,7 +42,10 @@ rf_status rf_source_open(const char *path, const rf_limits *limits,
 
 /* rf_source_open_fd: read one stream (standard input) until EOF; it is
  * an mbox when it starts with a From_ line and holds several messages.
- * label names it in reports ("-"). The fd is not closed. */
+ * A stream of one message gives its bytes unchanged (no ">From "
+ * unquoting), as a file of one message does, so that a command that
+ * writes the message back (clean) keeps them.  label names it in
+ * reports ("-"). The fd is not closed. */
 rf_status rf_source_open_fd(int fd, const char *label,
 			    const rf_limits *limits, rf_source **out,
 			    rf_error *err);

@@ -87,4 +87,24 @@ printf 'From: a@example.org\nTo: b@example.org\nSubject: hi\n\nSee https://examp
 "$REDFLAG" clean --rcpt b@example.org - < "$tmp/plain.eml" > "$tmp/plain.out"
 grep -q '^X-Redflag-Tracking: none found$' "$tmp/plain.out"
 tail -n +3 "$tmp/plain.out" | cmp - "$tmp/plain.eml"
+# from a pipe as from a file: one message whole and byte for byte
+# (before, standard input was cut at a body line "From " after an empty
+# line, and its ">From " lines unquoted, the link below one left live)
+printf 'From a@shop.example  Mon Jun 24 17:46:46 2002\nFrom: a@shop.example\nTo: %s\nSubject: s\n\nHello\n>From the begining\nbye https://shop.example/o?email=%s&pos=9\n' "$addr" "$addr" > "$tmp/from.eml"
+printf 'From: a@shop.example\nTo: %s\nSubject: s\n\nHello\n\nFrom home recordings\nbye https://shop.example/o?email=%s&pos=9\n' "$addr" "$addr" > "$tmp/body.eml"
+for m in from body; do
+	"$REDFLAG" clean --verdict spam "$tmp/$m.eml" > "$tmp/$m.file"
+	"$REDFLAG" clean --verdict spam < "$tmp/$m.eml" > "$tmp/$m.pipe"
+	cmp "$tmp/$m.file" "$tmp/$m.pipe"
+	grep -q '^X-Redflag-Cleaned: 1 link rewritten;' "$tmp/$m.pipe"
+	grep -q '^bye https://shop.example/o?pos=9$' "$tmp/$m.pipe"
+	grep -v '^X-Redflag-\|^bye ' "$tmp/$m.pipe" > "$tmp/$m.rest"
+	grep -v '^bye ' "$tmp/$m.eml" | cmp - "$tmp/$m.rest"
+done
+# over max_message_size: refused, nothing written (a cut message would
+# lose its end)
+rc=0
+"$REDFLAG" clean --set max_message_size=100 < "$tmp/body.eml" > "$tmp/big.out" 2> "$tmp/big.err" || rc=$?
+[ "$rc" -eq 1 ] && [ ! -s "$tmp/big.out" ] &&
+    grep -q 'larger than max_message_size (100 bytes): nothing written' "$tmp/big.err"
 echo "clean: ok"

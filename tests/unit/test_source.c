@@ -266,6 +266,48 @@ test_stream(void **state)
 	rf_source_free(s);
 }
 
+/* stream_one: rf_source_open_fd on a pipe holding text; its first item
+ * is one message, its bytes exactly text's, and the only one. */
+static void
+stream_one(const char *text)
+{
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	int fds[2];
+
+	rf_limits_default(&lim);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], text, strlen(text)),
+	    (ssize_t)strlen(text));
+	close(fds[1]);
+	assert_int_equal(rf_source_open_fd(fds[0], "-", &lim, &s, NULL),
+	    RF_OK);
+	close(fds[0]);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+	assert_string_equal(it.label, "-");
+	assert_int_equal(it.len, strlen(text));
+	assert_memory_equal(it.data, text, it.len);
+	assert_int_equal(rf_source_next(s, &it, NULL), RF_EDONE);
+	rf_source_free(s);
+}
+
+/*
+ * test_stream_one_message: a stream of one message gives its bytes as a
+ * file of one message does: not cut at a body line "From " after an
+ * empty line when it does not start with a From_ line (it was: `redflag
+ * clean < msg` wrote the message without its end), and its ">From "
+ * lines not unquoted when it does (they were: clean wrote them changed).
+ */
+static void
+test_stream_one_message(void **state)
+{
+	(void)state;
+	stream_one("Subject: 1\n\nbody\n\nFrom home, a body line\nend\n");
+	stream_one("From a@b Mon Nov  2 10:00:00 2026\nSubject: 1\n\n"
+	    "body\n>From a quoted line\n>>From another\nend\n");
+}
+
 /*
  * test_read_sizes: files of sizes around the first read's and the
  * buffer's edges, read under several size limits, give exactly their
@@ -515,6 +557,7 @@ main(void)
 		cmocka_unit_test(test_error_names_escaped),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_stream),
+		cmocka_unit_test(test_stream_one_message),
 		cmocka_unit_test(test_read_sizes),
 		cmocka_unit_test(test_read_size_zero_regular),
 		cmocka_unit_test(test_read_size_zero_paged),
