@@ -10,6 +10,7 @@
  * copy.  Matches found in decoded text are mapped back to the byte range
  * of the URL they came from.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -65,6 +66,9 @@ add_needle(rf_arena *a, rf_recipient *r, const char *s, size_t len, int ci,
 	for (i = 0; i < r->nn; i++)	/* the same needle twice */
 		if (r->n[i].len == len && memcmp(r->n[i].s, s, len) == 0)
 			return 0;
+	/* RCPT_MAX_NEEDLES counts every form made: a form added without
+	 * raising it stops here, in the tests, not silently unsearched */
+	assert(r->nn < RCPT_MAX_NEEDLES);
 	if (r->nn == RCPT_MAX_NEEDLES)
 		return 0;
 	n = &r->n[r->nn];
