@@ -358,6 +358,16 @@ done:
 	return rc;
 }
 
+/* refused: the exit status of a library call that failed with st: 75
+ * when the store failed or memory ran out (try again later), 1 when the
+ * action itself was refused (no such case, a step out of order). */
+static int
+refused(rf_status st)
+{
+	return st == RF_ESTORE || st == RF_ENOMEM ? EX_TEMPFAIL :
+	    RF_EXIT_INPUT;
+}
+
 static int
 do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 	  struct args *a)
@@ -409,7 +419,7 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 	}
 	if (st != RF_OK) {
 		cli_warn("hotline %s: %s", cmd, err.msg);
-		return RF_EXIT_INPUT;
+		return refused(st);
 	}
 	return RF_EXIT_OK;
 }
@@ -420,6 +430,7 @@ do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	int64_t *ids = NULL;
 	rf_buf out;
 	rf_error err;
+	rf_status st;
 	size_t n = 0;
 	int i, rc = RF_EXIT_OK;
 	rf_export_format fmt = RF_EXPORT_XARF;
@@ -439,11 +450,11 @@ do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 			return RF_EXIT_USAGE;
 		}
 	rf_buf_init(&out, 0);
-	if (rf_hotline_export(fe->h, who, ids, (size_t)a->argc, fmt, NULL,
-	    a->target != NULL ? a->target : "law enforcement", a->reference,
-	    &out, &n, &err) != RF_OK) {
+	if ((st = rf_hotline_export(fe->h, who, ids, (size_t)a->argc, fmt,
+	    NULL, a->target != NULL ? a->target : "law enforcement",
+	    a->reference, &out, &n, &err)) != RF_OK) {
 		cli_warn("hotline export: %s", err.msg);
-		rc = RF_EXIT_INPUT;
+		rc = refused(st);
 	} else if (fwrite(out.data != NULL ? out.data : "", 1, out.len,
 	    stdout) != out.len || fflush(stdout) != 0) {
 		/* the store has recorded the referrals already */
