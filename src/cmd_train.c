@@ -558,9 +558,10 @@ cmd_train(int argc, char **argv)
 	}
 	for (k = 1; k >= 0 && !r.quiet; k--)
 		if (r.used[k])
-			printf("%s %lu messages as %s; %lu unchanged (%s); "
+			printf("%s %lu message%s as %s; %lu unchanged (%s); "
 			    "%lu unreadable\n", r.undo ? "took back" :
-			    "learned", r.cchanged[k], k ? "spam" : "ham",
+			    "learned", r.cchanged[k], r.cchanged[k] == 1 ? "" :
+			    "s", k ? "spam" : "ham",
 			    r.cunchanged[k], r.undo ? "never learned" :
 			    "learned before", r.cfailed[k]);
 	if (!r.undo && r.changed > 0 && train_on_error(&r, argc, argv, first,

@@ -366,7 +366,7 @@ expect 1 "^redflag: scan: -: empty input, skipped\$" \
 	"$REDFLAG" scan --no-progress -
 expect 1 "^redflag: train: $me/new/3\.blank: empty file, skipped\$" \
 	"$REDFLAG" train --classifier "$tmp/me-cls.db" --ham "$me"
-grep -qx 'learned 1 messages as ham; 0 unchanged (learned before); 2 unreadable' \
+grep -qx 'learned 1 message as ham; 0 unchanged (learned before); 2 unreadable' \
     "$tmp/out" && "$REDFLAG" train --classifier "$tmp/me-cls.db" \
     --show-settings | grep -qx 'learned_ham=1' ||
 	{ echo "FAIL: train of empty files: summary or counts" >&2;

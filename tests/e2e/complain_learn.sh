@@ -49,7 +49,7 @@ grep -q "classifier: learned as spam before$" "$tmp/out" || fail "again: $(cat "
 # redflag train --spam --undo takes the complaint's learning back exactly
 "$bin" train --classifier "$cls" --spam --undo "$tmp/c.eml" > "$tmp/out" ||
 	fail "undo"
-grep -q "took back 1 messages" "$tmp/out" || fail "undo: $(cat "$tmp/out")"
+grep -q "took back 1 message as" "$tmp/out" || fail "undo: $(cat "$tmp/out")"
 [ "$(counts)" = "learned_spam=4 learned_ham=4 " ] || fail "after undo: $(counts)"
 sqlite3 "$cls" 'SELECT * FROM tokens ORDER BY h' > "$tmp/tokens.after"
 cmp -s "$tmp/tokens.before" "$tmp/tokens.after" || fail "tokens differ after undo"

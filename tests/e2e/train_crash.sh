@@ -81,7 +81,7 @@ mkdir "$tmp/prefix"
 ls "$tmp/b" | head -n $k | while read -r f; do ln -s "$tmp/b/$f" "$tmp/prefix/$f"; done
 "$bin" train --classifier "$tmp/check.db" --undo --spam "$tmp/prefix" > "$tmp/out" ||
 	fail "undo of the prefix"
-grep -q "took back $k messages as spam; 0 unchanged" "$tmp/out" ||
+grep -q "took back $k messages\{0,1\} as spam; 0 unchanged" "$tmp/out" ||
 	fail "the killed run did not leave the first $k messages: $(cat "$tmp/out")"
 db0=$db; db=$tmp/check.db
 [ "$(dump)" = "$before" ] || fail "the first $k messages taken back: not the state before the run"
@@ -90,7 +90,7 @@ db=$db0
 # training again works and counts every message once
 "$bin" train --classifier "$db" --spam "$tmp/b" "$tmp/a" > "$tmp/out" ||
 	fail "train again"
-grep -q "learned $((6000 - k)) messages as spam; $((300 + k)) unchanged" "$tmp/out" ||
+grep -q "learned $((6000 - k)) messages\{0,1\} as spam; $((300 + k)) unchanged" "$tmp/out" ||
 	fail "again: $(cat "$tmp/out")"
 [ "$(counts)" = "learned_spam=6300 learned_ham=300 " ] || fail "final: $(counts)"
 [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ] || fail "final integrity_check"

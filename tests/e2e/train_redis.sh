@@ -139,7 +139,7 @@ grep -q "classifier: learned as spam$" "$tmp/out" || fail "complain: $(cat "$tmp
 [ "$(rcli hget e2e:cls:n spam)" = 1 ] || fail "complaint not learned"
 [ "$(rcli hlen e2e:cls:msg)" = 1 ] || fail "complaint not recorded"
 "$bin" train --classifier "$R" --spam --undo "$tmp/new/spam/00003.eml" > "$tmp/out"
-grep -q "took back 1 messages" "$tmp/out" || fail "undo complaint: $(cat "$tmp/out")"
+grep -q "took back 1 message as" "$tmp/out" || fail "undo complaint: $(cat "$tmp/out")"
 [ "$(rcli hlen e2e:cls:spam)$(rcli hget e2e:cls:n spam)" = 00 ] ||
 	fail "complaint not taken back"
 
