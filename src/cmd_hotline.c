@@ -317,12 +317,23 @@ print_referral(void *arg, const rf_hotline_referral *r)
 	return 0;
 }
 
+/* refused: the exit status of a library call that failed with st: 75
+ * when the store failed or memory ran out (try again later), 1 when the
+ * action itself was refused (no such case, a step out of order). */
+static int
+refused(rf_status st)
+{
+	return st == RF_ESTORE || st == RF_ENOMEM ? EX_TEMPFAIL :
+	    RF_EXIT_INPUT;
+}
+
 static int
 do_show(struct hl_fe *fe, struct args *a)
 {
 	rf_arena *ar = rf_arena_new();
 	rf_hotline_case c;
 	rf_error err;
+	rf_status st;
 	int rc = RF_EXIT_OK;
 
 	if (a->argc > 1) {
@@ -334,9 +345,10 @@ do_show(struct hl_fe *fe, struct args *a)
 		rc = RF_EXIT_USAGE;
 		goto done;
 	}
-	if (rf_hotline_case_get(fe->h, a->case_id, ar, &c, &err) != RF_OK) {
+	if ((st = rf_hotline_case_get(fe->h, a->case_id, ar, &c, &err)) !=
+	    RF_OK) {
 		cli_warn("hotline show: %s", err.msg);
-		rc = RF_EXIT_INPUT;
+		rc = refused(st);
 		goto done;
 	}
 	printf("case %lld  %s  %s%s  priority %d  %d report%s\n",
@@ -356,16 +368,6 @@ do_show(struct hl_fe *fe, struct args *a)
 done:
 	rf_arena_free(ar);
 	return rc;
-}
-
-/* refused: the exit status of a library call that failed with st: 75
- * when the store failed or memory ran out (try again later), 1 when the
- * action itself was refused (no such case, a step out of order). */
-static int
-refused(rf_status st)
-{
-	return st == RF_ESTORE || st == RF_ENOMEM ? EX_TEMPFAIL :
-	    RF_EXIT_INPUT;
 }
 
 static int
@@ -476,15 +478,16 @@ do_stats(struct hl_fe *fe, struct args *a)
 {
 	rf_hotline_stats s;
 	rf_error err;
+	rf_status st;
 	int y, m;
 
 	if (rf_hotline_parse_month(a->month, &y, &m) != 0) {
 		cli_warn("hotline stats: give --month YYYY-MM");
 		return RF_EXIT_USAGE;
 	}
-	if (rf_hotline_stats_month(fe->h, y, m, &s, &err) != RF_OK) {
+	if ((st = rf_hotline_stats_month(fe->h, y, m, &s, &err)) != RF_OK) {
 		cli_warn("hotline stats: %s", err.msg);
-		return RF_EXIT_INPUT;
+		return refused(st);
 	}
 	if (a->json)
 		printf("{\"month\": \"%04d-%02d\", \"reports\": %u, "
@@ -504,13 +507,15 @@ static int
 do_audit(struct hl_fe *fe, struct args *a)
 {
 	rf_error err;
+	rf_status st;
 	int64_t n, bad;
 	char obj[40];
 
 	if (a->argc == 1 && strcmp(a->argv[0], "verify") == 0) {
-		if (rf_hotline_audit_verify(fe->h, &n, &bad, &err) != RF_OK) {
+		if ((st = rf_hotline_audit_verify(fe->h, &n, &bad, &err)) !=
+		    RF_OK) {
 			cli_warn("hotline audit: audit log BROKEN: %s", err.msg);
-			return RF_EXIT_INPUT;
+			return refused(st);
 		}
 		printf("audit log intact: %lld record%s\n", (long long)n,
 		    n == 1 ? "" : "s");
@@ -521,10 +526,10 @@ do_audit(struct hl_fe *fe, struct args *a)
 		if (a->case_id != 0)
 			snprintf(obj, sizeof(obj), "case:%lld",
 			    (long long)a->case_id);
-		if (rf_hotline_audit_list(fe->h, a->case_id != 0 ? obj : NULL,
-		    0, print_audit, NULL, &err) != RF_OK) {
+		if ((st = rf_hotline_audit_list(fe->h, a->case_id != 0 ? obj :
+		    NULL, 0, print_audit, NULL, &err)) != RF_OK) {
 			cli_warn("hotline audit: %s", err.msg);
-			return RF_EXIT_INPUT;
+			return refused(st);
 		}
 		return RF_EXIT_OK;
 	}
@@ -539,6 +544,7 @@ do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	size_t n;
 	rf_hotline_role role = rf_hotline_role_parse(a->role);
 	rf_error err;
+	rf_status st;
 
 	if (a->argc != 2 || strcmp(a->argv[0], "add") != 0 ||
 	    role == RF_ROLE_NONE) {
@@ -554,11 +560,11 @@ do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	}
 	n = strcspn(pw, "\r\n");
 	pw[n] = '\0';
-	if (rf_hotline_user_add(fe->h, who, a->argv[1], role, pw, &err) !=
-	    RF_OK) {
+	if ((st = rf_hotline_user_add(fe->h, who, a->argv[1], role, pw,
+	    &err)) != RF_OK) {
 		memset(pw, 0, sizeof(pw));
 		cli_warn("hotline user add: %s", err.msg);
-		return RF_EXIT_INPUT;
+		return refused(st);
 	}
 	memset(pw, 0, sizeof(pw));
 	printf("user %s added (%s)\n", a->argv[1], rf_hotline_role_name(role));
@@ -572,6 +578,7 @@ do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	rf_arena *ar;
 	const char *raw;
 	rf_error err;
+	rf_status st;
 	int64_t id;
 	int rc = RF_EXIT_OK;
 
@@ -587,10 +594,10 @@ do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	sup.role = RF_ROLE_SUPERVISOR;
 	if ((ar = rf_arena_new()) == NULL)
 		return EX_TEMPFAIL;
-	if (rf_hotline_raw_read(fe->h, &sup, id, a->why, ar, &raw, &err) !=
-	    RF_OK) {
+	if ((st = rf_hotline_raw_read(fe->h, &sup, id, a->why, ar, &raw,
+	    &err)) != RF_OK) {
 		cli_warn("hotline raw: %s", err.msg);
-		rc = RF_EXIT_INPUT;
+		rc = refused(st);
 	} else {
 		char esc[8192];
 
@@ -703,6 +710,7 @@ cmd_hotline(int argc, char **argv)
 		rf_hotline_filter f = { !a.all, -1, NULL, 0 };
 		rf_case_state s;
 		rf_error err;
+		rf_status st;
 		int headed = 0;
 
 		if (a.state != NULL) {
@@ -718,10 +726,10 @@ cmd_hotline(int argc, char **argv)
 			f.open_only = 0;
 		}
 		rc = RF_EXIT_OK;
-		if (rf_hotline_queue(fe.h, &f, print_case, &headed, &err) !=
-		    RF_OK) {
+		if ((st = rf_hotline_queue(fe.h, &f, print_case, &headed,
+		    &err)) != RF_OK) {
 			cli_warn("hotline cases: %s", err.msg);
-			rc = RF_EXIT_INPUT;
+			rc = refused(st);
 		} else if (!headed) {	/* not an empty line in silence */
 			cli_warn("hotline cases: no %scase", f.open_only ?
 			    "open " : "");
@@ -737,14 +745,15 @@ cmd_hotline(int argc, char **argv)
 	} else if (strcmp(cmd, "referrals") == 0) {
 		int64_t id = 0;
 		rf_error err;
+		rf_status st;
 
 		if (a.argc == 1 && parse_id("referrals", "CASE", a.argv[0],
 		    &id) != 0)
 			rc = RF_EXIT_USAGE;
-		else if (rf_hotline_referrals(fe.h, id, print_referral, NULL,
-		    &err) != RF_OK) {
+		else if ((st = rf_hotline_referrals(fe.h, id, print_referral,
+		    NULL, &err)) != RF_OK) {
 			cli_warn("hotline referrals: %s", err.msg);
-			rc = RF_EXIT_INPUT;
+			rc = refused(st);
 		} else {
 			rc = RF_EXIT_OK;
 		}

@@ -127,12 +127,15 @@ $H --set max_export_cases=0 export > /dev/null 2>&1 && fail "max_export_cases=0 
 # The store failing (its write lock held past the 5 s wait) is a
 # temporary failure, 75, not a refused action, 1; nothing changes.
 . tests/e2e/lib/sqlite.sh
-sqlite_hold "$DB" 8 "" "$T" || fail "the lock holder did not start"
+sqlite_hold "$DB" 20 "" "$T" || fail "the lock holder did not start"
 rc=0
 $H review 3 --why x > /dev/null 2> "$T/err" || rc=$?
-kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 [ "$rc" = 75 ] || fail "review with the store locked: exit $rc: $(cat "$T/err")"
 grep -q 'locked' "$T/err" || fail "the store's error not said: $(cat "$T/err")"
+rc=0
+echo 'a long passphrase 1' | $H user add locked --role analyst > /dev/null 2> "$T/err" || rc=$?
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+[ "$rc" = 75 ] || fail "user add with the store locked: exit $rc: $(cat "$T/err")"
 # Or in two steps: the category, then the assessment.
 $H review 3 > /dev/null && $H category 3 fraud > /dev/null &&
     $H assess 3 red_flag --why "second kit" > /dev/null ||
