@@ -75,6 +75,12 @@ uint32_t rf__cache_hash(const char *s, size_t n);
 void *rf__locked_new(size_t size);
 void rf__locked_free(void *p);
 
+/* rf__is_utf8_charset: cs names UTF-8 or ASCII (or is NULL): the
+ * analysis reads such a part's bytes as they are, other charsets
+ * converted to UTF-8 (lib/message.c), and the rewriter matches links in
+ * the part's own charset only for the others (lib/rewrite_leaf.c). */
+int rf__is_utf8_charset(const char *cs);
+
 /* rf__known_tld: label[0..n) (any case) is a top-level domain of ctx's
  * public suffix list (its explicit rules, not the "*" default) or one of
  * RFC 6761's "example" and "test": "com", "org", "uk"; not "png" or

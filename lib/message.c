@@ -85,8 +85,8 @@ rf__msg_sanitize_utf8(rf_buf *b, const char *p, size_t n)
 	}
 }
 
-static int
-is_utf8_charset(const char *cs)
+int
+rf__is_utf8_charset(const char *cs)
 {
 	return cs == NULL || g_ascii_strcasecmp(cs, "utf-8") == 0 ||
 	    g_ascii_strcasecmp(cs, "utf8") == 0 ||
@@ -237,7 +237,7 @@ to_utf8(const rf_ctx *ctx, rf_buf *b, const char *p, size_t n, size_t max,
 		n = max;
 		*pflags |= RF_PARTF_TRUNCATED;
 	}
-	if (is_utf8_charset(charset)) {
+	if (rf__is_utf8_charset(charset)) {
 		const char *bad = p + rf__utf8_bad((const unsigned char *)p, n);
 
 		if (bad == p + n) {

@@ -248,17 +248,6 @@ ascii(const char *s)
 	return 1;
 }
 
-/* utf8_charset: cs names UTF-8 or ASCII (or is NULL): the analysis read
- * the part's bytes as they are (lib/message.c, is_utf8_charset). */
-static int
-utf8_charset(const char *cs)
-{
-	return cs == NULL || g_ascii_strcasecmp(cs, "utf-8") == 0 ||
-	    g_ascii_strcasecmp(cs, "utf8") == 0 ||
-	    g_ascii_strcasecmp(cs, "us-ascii") == 0 ||
-	    g_ascii_strcasecmp(cs, "ascii") == 0;
-}
-
 /* in_charset: s (UTF-8) in the charset cs (GMime's iconv name of it), as
  * a string (g_malloc), when it converts exactly: no character it cannot
  * write, no NUL in the result, and the result converted back is s; else
@@ -337,7 +326,7 @@ static int
 replace_seq(rf_rewrite *c, int html, const char *charset, GByteArray **buf,
 	    size_t *count)
 {
-	const char *cs = utf8_charset(charset) ? NULL :
+	const char *cs = rf__is_utf8_charset(charset) ? NULL :
 	    g_mime_charset_iconv_name(charset);
 	size_t i, n;
 	int changed = 0, pass;
@@ -558,9 +547,9 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 	return 1;
 }
 
-/* The longest character reference ent_ref reads: "&#x" and 7 digits
- * and ';' (leading zeros included; longer ones are left as they are). */
-#define REF_MAX 11
+/* The longest character reference ent_ref reads: "&#x", 8 digits and
+ * ';' (leading zeros included; longer ones are left as they are). */
+#define REF_MAX 12
 
 /* ent_ref: the length of the character reference at s[0..n) (s[0] is
  * '&') that stands for a URL byte, as the analysis decodes it: "&amp;",
@@ -582,7 +571,7 @@ ent_ref(const char *s, size_t n, int *v)
 	if (n < 4 || s[1] != '#')
 		return 0;
 	hex = s[2] == 'x' || s[2] == 'X';
-	for (i = hex ? 3 : 2, k = i; i < n && i < REF_MAX && s[i] != ';';
+	for (i = hex ? 3 : 2, k = i; i < n && i < REF_MAX - 1 && s[i] != ';';
 	    i++) {
 		if (hex)
 			d = rf__hexval((unsigned char)s[i]);
