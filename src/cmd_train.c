@@ -423,9 +423,19 @@ set_option(rf_cls_params *params, rf_limits *limits, int argc, char **argv,
 	return cli_limit_option(limits, argc, argv, i);
 }
 
+/* said: "the N message(s) learned" (or "taken back") in buf. */
+static const char *
+said(int undo, unsigned long n, char *buf, size_t size)
+{
+	snprintf(buf, size, "the %lu message%s %s", n, n == 1 ? "" : "s",
+	    undo ? "taken back" : "learned");
+	return buf;
+}
+
 int
 cmd_train(int argc, char **argv)
 {
+	char done[64];
 	struct run r;
 	rf_cls_params params;
 	rf_limits limits;
@@ -531,9 +541,9 @@ cmd_train(int argc, char **argv)
 		r.cfailed[r.mode == M_SPAM] += r.failed - failed;
 		if (k == -2) {
 			/* SQLite: the open group is rolled back */
-			cli_warn("train: the %lu messages %s before stay so",
+			cli_warn("train: %s before stay so", said(r.undo,
 			    rf_classifier_atomic(r.cls) ? r.kept : r.changed,
-			    r.undo ? "taken back" : "learned");
+			    done, sizeof(done)));
 			rc = RF_EXIT_INPUT;
 			goto out;
 		}
@@ -550,9 +560,9 @@ cmd_train(int argc, char **argv)
 		goto out;
 	}
 	if (wgroup_end(&r.g, 1, &err) != RF_OK) {
-		cli_warn("train: %s; the %lu messages %s before stay so",
-		    err.msg, rf_classifier_atomic(r.cls) ? r.kept : r.changed,
-		    r.undo ? "taken back" : "learned");
+		cli_warn("train: %s; %s before stay so", err.msg,
+		    said(r.undo, rf_classifier_atomic(r.cls) ? r.kept :
+		    r.changed, done, sizeof(done)));
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}

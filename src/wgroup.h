@@ -5,8 +5,8 @@
  * committed once it holds max_items items or has been open max_ms
  * milliseconds, or when the caller forces it (before a read that could
  * wait), so that other writers wait about max_ms at most
- * (docs/store.md, "Concurrent writers").  Used by scan --db and by
- * consent import / learn.
+ * (docs/store.md, "Concurrent writers").  Used by scan --db, by
+ * consent import / learn and by train.
  */
 #ifndef REDFLAG_WGROUP_H
 #define REDFLAG_WGROUP_H
