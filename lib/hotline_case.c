@@ -188,6 +188,9 @@ apply(rf_hotline *h, rf_arena *a, const rf_hotline_actor *who, int64_t id,
 		    (long long)id, no);
 		goto done;
 	}
+	if ((what & SET_CATEGORY) && c.category_set &&
+	    c.category == (rf_case_category)to)
+		goto done;	/* the analyst's already: nothing to record */
 	if (what & SET_CATEGORY) {
 		snprintf(detail, sizeof(detail), "%s -> %s",
 		    rf_case_category_name(c.category),

@@ -352,14 +352,14 @@ form_open(struct http_req *r, rf_buf *b, int64_t id, const char *cls)
 }
 
 /* assess_category: the assessment form's category, set with a red flag
- * in the same step: the one an analyst set, else the reporter's
- * suggestion marked as one, else none picked ("choose": a red flag
- * is then refused with the reason). */
+ * in the same step: the one an analyst set, else none picked ("choose":
+ * a red flag is then refused with the reason), the reporter's
+ * suggestion marked in the list but never picked for the analyst. */
 static void
 assess_category(rf_buf *b, const rf_hotline_case *c)
 {
 	int sug = !c->category_set && c->category != RF_CAT_OTHER;
-	int none = !c->category_set && !sug;
+	int none = !c->category_set;
 	unsigned i;
 
 	rf_buf_puts(b, "<label>Category of a red flag<select "

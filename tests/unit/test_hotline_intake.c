@@ -261,7 +261,7 @@ test_red_flag_needs_category(void **state)
 	rf_buf out;
 	rf_error err;
 	size_t n;
-	int64_t sug, none, two, fresh;
+	int64_t sug, none, two, fresh, same;
 
 	sug = file1(f->h, "http://sug.example/", "phishing", NULL);
 	none = file1(f->h, "http://none.example/", NULL, NULL);
@@ -314,6 +314,17 @@ test_red_flag_needs_category(void **state)
 	    NULL, &err), RF_OK);
 	assert_int_equal(rf_hotline_assess(f->h, &ana, two, RF_CASE_RED_FLAG,
 	    "seen", &err), RF_OK);
+	/* the category the analyst set, sent again with the assessment
+	 * (the web form does): recorded once */
+	same = file1(f->h, "http://same.example/", NULL, NULL);
+	assert_int_equal(rf_hotline_review(f->h, &ana, same, NULL, &err),
+	    RF_OK);
+	assert_int_equal(rf_hotline_categorise(f->h, &ana, same,
+	    RF_CAT_PHISHING, NULL, &err), RF_OK);
+	assert_int_equal(rf_hotline_assess_category(f->h, &ana, same,
+	    RF_CASE_RED_FLAG, RF_CAT_PHISHING, "kit", &err), RF_OK);
+	assert_int_equal(audits(f, same, "case.category"), 1);
+	assert_int_equal(audits(f, same, "case.assess"), 1);
 	rf_buf_init(&out, 0);
 	assert_int_equal(rf_hotline_export(f->h, &sup, &sug, 1,
 	    RF_EXPORT_XARF, NULL, "police", "REF-1", &out, &n, &err), RF_OK);
