@@ -5,6 +5,7 @@
  * (default $USER) with the system role.  docs/man/redflag-hotline.1.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,19 +52,44 @@ usage(FILE *f)
 }
 
 struct args {
+	const char *cmd;	/* the command */
+	rf_hotline_actor who;	/* who acts (--as) */
 	int argc;
 	char **argv;		/* positional arguments */
 	const char *category, *comment, *reporter, *mail, *why, *format;
-	const char *target, *reference, *month, *role, *state;
+	const char *target, *reference, *month, *role, *state, *case_arg;
 	int all, json;
 	int64_t case_id;
 };
 
-/* The commands, checked before the store is opened (a mistyped one
- * must not create a database). */
-static const char *const commands[] = { "submit", "cases", "show",
-	"review", "assess", "state", "appeal", "category", "export",
-	"referrals", "stats", "audit", "user", "raw", NULL };
+/* The options a command takes (struct command's opts). */
+enum {
+	O_CATEGORY = 1 << 0, O_COMMENT = 1 << 1, O_REPORTER = 1 << 2,
+	O_MAIL = 1 << 3, O_WHY = 1 << 4, O_FORMAT = 1 << 5,
+	O_TARGET = 1 << 6, O_REFERENCE = 1 << 7, O_MONTH = 1 << 8,
+	O_ROLE = 1 << 9, O_STATE = 1 << 10, O_CASE = 1 << 11,
+	O_ALL = 1 << 12, O_JSON = 1 << 13
+};
+
+/* The options with a value, each a field of struct args. */
+static const struct option {
+	const char *name;
+	unsigned flag;
+	size_t off;		/* of the const char * in struct args */
+} options[] = {
+	{ "--category", O_CATEGORY, offsetof(struct args, category) },
+	{ "--comment", O_COMMENT, offsetof(struct args, comment) },
+	{ "--reporter", O_REPORTER, offsetof(struct args, reporter) },
+	{ "--mail", O_MAIL, offsetof(struct args, mail) },
+	{ "--why", O_WHY, offsetof(struct args, why) },
+	{ "--format", O_FORMAT, offsetof(struct args, format) },
+	{ "--target", O_TARGET, offsetof(struct args, target) },
+	{ "--reference", O_REFERENCE, offsetof(struct args, reference) },
+	{ "--month", O_MONTH, offsetof(struct args, month) },
+	{ "--role", O_ROLE, offsetof(struct args, role) },
+	{ "--state", O_STATE, offsetof(struct args, state) },
+	{ "--case", O_CASE, offsetof(struct args, case_arg) },
+};
 
 /* parse_id: s, a case or report number given to command cmd (what:
  * "CASE", "REPORT"), into *out; -1 after saying what is wrong (none
@@ -121,8 +147,13 @@ read_all(FILE *f, size_t max, char **out, size_t *len)
 }
 
 static int
-do_submit(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
+do_submit(struct hl_fe *fe, struct args *a)
 {
+	/* a mail to file (a mailbox pipe) is the mailbox's intake */
+	const rf_hotline_actor intake = { a->mail != NULL &&
+	    strcmp(a->mail, "-") == 0 ? "mailbox" : a->who.name,
+	    RF_ROLE_SYSTEM };
+	const rf_hotline_actor *who = &intake;
 	rf_hotline_report r;
 	rf_hotline_filed *out;
 	rf_error err;
@@ -371,9 +402,10 @@ done:
 }
 
 static int
-do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
-	  struct args *a)
+do_action(struct hl_fe *fe, struct args *a)
 {
+	const rf_hotline_actor *who = &a->who;
+	const char *cmd = a->cmd;
 	rf_case_state s;
 	rf_case_category cat;
 	rf_error err;
@@ -427,8 +459,9 @@ do_action(struct hl_fe *fe, const rf_hotline_actor *who, const char *cmd,
 }
 
 static int
-do_export(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
+do_export(struct hl_fe *fe, struct args *a)
 {
+	const rf_hotline_actor *who = &a->who;
 	int64_t *ids = NULL;
 	rf_buf out;
 	rf_error err;
@@ -538,8 +571,9 @@ do_audit(struct hl_fe *fe, struct args *a)
 }
 
 static int
-do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
+do_user(struct hl_fe *fe, struct args *a)
 {
+	const rf_hotline_actor *who = &a->who;
 	char pw[1100];
 	size_t n;
 	rf_hotline_role role = rf_hotline_role_parse(a->role);
@@ -572,8 +606,9 @@ do_user(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 }
 
 static int
-do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
+do_raw(struct hl_fe *fe, struct args *a)
 {
+	const rf_hotline_actor *who = &a->who;
 	rf_hotline_actor sup;
 	rf_arena *ar;
 	const char *raw;
@@ -607,15 +642,120 @@ do_raw(struct hl_fe *fe, const rf_hotline_actor *who, struct args *a)
 	return rc;
 }
 
+static int
+do_cases(struct hl_fe *fe, struct args *a)
+{
+	rf_hotline_filter f = { !a->all, -1, NULL, 0 };
+	rf_case_state s;
+	rf_error err;
+	rf_status st;
+	char esc[512];
+	int headed = 0;
+
+	if (a->state != NULL) {
+		if (rf_case_state_parse(a->state, &s) != 0) {
+			cli_warn("hotline cases: no state '%s'",
+			    cli_escape(esc, sizeof(esc), a->state, 100));
+			return RF_EXIT_USAGE;
+		}
+		f.state = (int)s;
+		f.open_only = 0;
+	}
+	if ((st = rf_hotline_queue(fe->h, &f, print_case, &headed, &err)) !=
+	    RF_OK) {
+		cli_warn("hotline cases: %s", err.msg);
+		return refused(st);
+	}
+	if (!headed)	/* not an empty line in silence */
+		cli_warn("hotline cases: no %scase", f.open_only ? "open " :
+		    "");
+	return RF_EXIT_OK;
+}
+
+static int
+do_referrals(struct hl_fe *fe, struct args *a)
+{
+	int64_t id = 0;
+	rf_error err;
+	rf_status st;
+
+	if (a->argc == 1 && parse_id("referrals", "CASE", a->argv[0],
+	    &id) != 0)
+		return RF_EXIT_USAGE;
+	if ((st = rf_hotline_referrals(fe->h, id, print_referral, NULL,
+	    &err)) != RF_OK) {
+		cli_warn("hotline referrals: %s", err.msg);
+		return refused(st);
+	}
+	return RF_EXIT_OK;
+}
+
+/* The commands and the options each takes (--as and the store's options
+ * apply to all); checked before the store is opened, so that a mistyped
+ * one does not create a database and an option that does not apply is
+ * refused, not ignored. */
+static const struct command {
+	const char *name;
+	int (*run)(struct hl_fe *, struct args *);
+	unsigned opts;
+} commands[] = {
+	{ "submit", do_submit, O_CATEGORY | O_COMMENT | O_REPORTER | O_MAIL },
+	{ "cases", do_cases, O_ALL | O_STATE },
+	{ "show", do_show, 0 },
+	{ "review", do_action, O_WHY },
+	{ "assess", do_action, O_WHY | O_CATEGORY },
+	{ "state", do_action, O_WHY },
+	{ "appeal", do_action, O_WHY },
+	{ "category", do_action, O_WHY },
+	{ "export", do_export, O_FORMAT | O_TARGET | O_REFERENCE },
+	{ "referrals", do_referrals, 0 },
+	{ "stats", do_stats, O_MONTH | O_JSON },
+	{ "audit", do_audit, O_CASE },
+	{ "user", do_user, O_ROLE },
+	{ "raw", do_raw, O_WHY },
+};
+
+/* find_command: the command named name, or NULL. */
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* not_taken: the name of an option given (flags) that c does not take,
+ * or NULL. */
+static const char *
+not_taken(const struct command *c, unsigned given)
+{
+	size_t i;
+
+	given &= ~c->opts;
+	if (given & O_ALL)
+		return "--all";
+	if (given & O_JSON)
+		return "--json";
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (given & options[i].flag)
+			return options[i].name;
+	return NULL;
+}
+
 int
 cmd_hotline(int argc, char **argv)
 {
 	struct hl_fe fe;
 	struct args a;
-	rf_hotline_actor who;
-	const char *cmd = NULL, *as = getenv("USER"), *cid = NULL;
-	char **pos;
-	int i, r, rc;
+	const struct command *c;
+	const char *cmd = NULL, *as = getenv("USER"), *bad;
+	char **pos, esc[512];
+	unsigned given = 0;
+	size_t k;
+	int i, r, rc = RF_EXIT_USAGE;
 
 	hl_fe_init(&fe);
 	memset(&a, 0, sizeof(a));
@@ -626,32 +766,34 @@ cmd_hotline(int argc, char **argv)
 		const char *o = argv[i];
 		const char **v = NULL;
 
-		if ((r = hl_fe_option(&fe, "hotline", argc, argv, &i)) < 0) {
-			free(pos);
-			return RF_EXIT_USAGE;
-		} else if (r > 0) {
+		if ((r = hl_fe_option(&fe, "hotline", argc, argv, &i)) < 0)
+			goto out;
+		else if (r > 0)
 			continue;
-		}
 		if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
 			usage(stdout);
-			free(pos);
-			return RF_EXIT_OK;
+			rc = RF_EXIT_OK;
+			goto out;
 		}
-		if (strcmp(o, "--all") == 0) { a.all = 1; continue; }
-		if (strcmp(o, "--json") == 0) { a.json = 1; continue; }
-		if (strcmp(o, "--category") == 0) v = &a.category;
-		else if (strcmp(o, "--comment") == 0) v = &a.comment;
-		else if (strcmp(o, "--reporter") == 0) v = &a.reporter;
-		else if (strcmp(o, "--mail") == 0) v = &a.mail;
-		else if (strcmp(o, "--why") == 0) v = &a.why;
-		else if (strcmp(o, "--format") == 0) v = &a.format;
-		else if (strcmp(o, "--target") == 0) v = &a.target;
-		else if (strcmp(o, "--reference") == 0) v = &a.reference;
-		else if (strcmp(o, "--month") == 0) v = &a.month;
-		else if (strcmp(o, "--role") == 0) v = &a.role;
-		else if (strcmp(o, "--state") == 0) v = &a.state;
-		else if (strcmp(o, "--as") == 0) v = &as;
-		else if (strcmp(o, "--case") == 0) v = &cid;
+		if (strcmp(o, "--all") == 0) {
+			a.all = 1;
+			given |= O_ALL;
+			continue;
+		}
+		if (strcmp(o, "--json") == 0) {
+			a.json = 1;
+			given |= O_JSON;
+			continue;
+		}
+		if (strcmp(o, "--as") == 0)
+			v = &as;
+		for (k = 0; v == NULL && k < sizeof(options) /
+		    sizeof(options[0]); k++)
+			if (strcmp(o, options[k].name) == 0) {
+				v = (const char **)(void *)((char *)&a +
+				    options[k].off);
+				given |= options[k].flag;
+			}
 		if (v != NULL && i + 1 < argc) {
 			*v = argv[++i];
 			continue;
@@ -663,8 +805,7 @@ cmd_hotline(int argc, char **argv)
 
 			cli_bad_option("hotline", o, valued);
 			usage(stderr);
-			free(pos);
-			return RF_EXIT_USAGE;
+			goto out;
 		}
 		if (cmd == NULL)
 			cmd = o;
@@ -673,101 +814,35 @@ cmd_hotline(int argc, char **argv)
 	}
 	if (cmd == NULL) {
 		usage(stderr);
-		free(pos);
-		return RF_EXIT_USAGE;
+		goto out;
 	}
-	for (i = 0; commands[i] != NULL && strcmp(cmd, commands[i]) != 0; i++)
-		;
-	if (commands[i] == NULL) {
-		char esc[512];
-
+	if ((c = find_command(cmd)) == NULL) {
 		cli_warn("hotline: unknown command '%s'",
 		    cli_escape(esc, sizeof(esc), cmd, 100));
 		usage(stderr);
-		free(pos);
-		return RF_EXIT_USAGE;
+		goto out;
 	}
-	if (cid != NULL && parse_id("audit", "CASE", cid, &a.case_id) != 0) {
-		free(pos);
-		return RF_EXIT_USAGE;
+	if ((bad = not_taken(c, given)) != NULL) {
+		cli_warn("hotline %s: %s does not apply to it", c->name, bad);
+		usage(stderr);
+		goto out;
 	}
+	if (a.case_arg != NULL && parse_id(c->name, "CASE", a.case_arg,
+	    &a.case_id) != 0)
+		goto out;
 	if ((rc = hl_fe_open(&fe)) != 0) {
-		free(pos);
 		/* A mail to file (a mailbox pipe): the MTA keeps it and
 		 * retries, whatever kept the store closed. */
-		return strcmp(cmd, "submit") == 0 && a.mail != NULL ?
-		    RF_EXIT_TEMPFAIL : rc;
+		if (c->run == do_submit && a.mail != NULL)
+			rc = RF_EXIT_TEMPFAIL;
+		goto out;
 	}
-	who.name = as != NULL && *as != '\0' ? as : "cli";
-	who.role = RF_ROLE_SYSTEM;
-	if (strcmp(cmd, "submit") == 0) {
-		rf_hotline_actor intake = { a.mail != NULL &&
-		    strcmp(a.mail, "-") == 0 ? "mailbox" : who.name,
-		    RF_ROLE_SYSTEM };
-
-		rc = do_submit(&fe, &intake, &a);
-	} else if (strcmp(cmd, "cases") == 0) {
-		rf_hotline_filter f = { !a.all, -1, NULL, 0 };
-		rf_case_state s;
-		rf_error err;
-		rf_status st;
-		int headed = 0;
-
-		if (a.state != NULL) {
-			if (rf_case_state_parse(a.state, &s) != 0) {
-				char esc[512];
-
-				cli_warn("hotline cases: no state '%s'",
-				    cli_escape(esc, sizeof(esc), a.state, 100));
-				rc = RF_EXIT_USAGE;
-				goto done;
-			}
-			f.state = (int)s;
-			f.open_only = 0;
-		}
-		rc = RF_EXIT_OK;
-		if ((st = rf_hotline_queue(fe.h, &f, print_case, &headed,
-		    &err)) != RF_OK) {
-			cli_warn("hotline cases: %s", err.msg);
-			rc = refused(st);
-		} else if (!headed) {	/* not an empty line in silence */
-			cli_warn("hotline cases: no %scase", f.open_only ?
-			    "open " : "");
-		}
-	} else if (strcmp(cmd, "show") == 0) {
-		rc = do_show(&fe, &a);
-	} else if (strcmp(cmd, "review") == 0 || strcmp(cmd, "assess") == 0 ||
-	    strcmp(cmd, "state") == 0 || strcmp(cmd, "appeal") == 0 ||
-	    strcmp(cmd, "category") == 0) {
-		rc = do_action(&fe, &who, cmd, &a);
-	} else if (strcmp(cmd, "export") == 0) {
-		rc = do_export(&fe, &who, &a);
-	} else if (strcmp(cmd, "referrals") == 0) {
-		int64_t id = 0;
-		rf_error err;
-		rf_status st;
-
-		if (a.argc == 1 && parse_id("referrals", "CASE", a.argv[0],
-		    &id) != 0)
-			rc = RF_EXIT_USAGE;
-		else if ((st = rf_hotline_referrals(fe.h, id, print_referral,
-		    NULL, &err)) != RF_OK) {
-			cli_warn("hotline referrals: %s", err.msg);
-			rc = refused(st);
-		} else {
-			rc = RF_EXIT_OK;
-		}
-	} else if (strcmp(cmd, "stats") == 0) {
-		rc = do_stats(&fe, &a);
-	} else if (strcmp(cmd, "audit") == 0) {
-		rc = do_audit(&fe, &a);
-	} else if (strcmp(cmd, "user") == 0) {
-		rc = do_user(&fe, &who, &a);
-	} else if (strcmp(cmd, "raw") == 0) {
-		rc = do_raw(&fe, &who, &a);
-	}
-done:
+	a.cmd = c->name;
+	a.who.name = as != NULL && *as != '\0' ? as : "cli";
+	a.who.role = RF_ROLE_SYSTEM;
+	rc = c->run(&fe, &a);
 	hl_fe_close(&fe);
+out:
 	free(pos);
 	return rc;
 }

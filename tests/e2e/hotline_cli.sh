@@ -124,6 +124,16 @@ $H audit list --case 1 | grep -q 'case.category' || fail "no category record of 
 # More red-flag cases than max_export_cases: refused, said so, nothing
 # referred (case 1 is the only red flag: a limit of 1 is enough for it).
 $H --set max_export_cases=0 export > /dev/null 2>&1 && fail "max_export_cases=0 accepted"
+# An option the command does not take is refused, not ignored
+# (`review --category` set nothing and said nothing).
+rc=0
+$H review 3 --category csam > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 64 ] || fail "review --category: exit $rc"
+grep -q 'hotline review: --category does not apply to it' "$T/err" ||
+    fail "review --category: $(cat "$T/err")"
+rc=0
+$H stats --all > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 64 ] || fail "stats --all: exit $rc"
 # The store failing (its write lock held past the 5 s wait) is a
 # temporary failure, 75, not a refused action, 1; nothing changes.
 . tests/e2e/lib/sqlite.sh
