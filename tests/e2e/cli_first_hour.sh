@@ -56,6 +56,7 @@ expect 64 "^redflag: cluster: no PATH to read" "$REDFLAG" cluster
 esc=$(printf 'x\033y')
 top=$(pwd)
 (
+	fails=0	# its own count, added to the outer one below
 	cd "$tmp" || exit 1
 	case $REDFLAG in /*) ;; *) REDFLAG=$top/$REDFLAG ;; esac
 	expect 64 'hotline: unknown command .con[\\]x1bfirm.' \
