@@ -11,7 +11,11 @@
 #     message, 4 times, while scans classify the message in a loop: every
 #     scan succeeds and reports the probability of a whole state (k copies
 #     learned, tests/e2e/lib/clsstates.sh), never a mix of the counts of
-#     one state and the tokens of another.
+#     one state and the tokens of another.  The 40 copies are one write
+#     group, so the states a scan can see are 0 and 40: this checks that
+#     a reader never sees a group half written (its one read transaction);
+#     the Redis test, where each copy is its own write, sees the states
+#     between.
 #  3. `redflag complain` during a long `redflag train` (20,000 messages):
 #     it learns its message within 5 s while the train still runs (before
 #     groups the train held the write lock for its whole run, and complain

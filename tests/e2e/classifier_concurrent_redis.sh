@@ -30,6 +30,6 @@ states_setup "$d" 40
 "$REDFLAG" train --classifier "$R" --spam "$d/spam.mbox" --ham "$d/ham.mbox" \
     > /dev/null || fail "train"
 states_ref "$R" "$d"
-states_race "$R" "$d" 6 || exit 1
+states_race "$R" "$d" 6 1 || exit 1
 [ "$(redis-cli -p "$redis_port" hget cc:cls:n ham)" = 300 ] ||
 	fail "learned ham after the runs: $(redis-cli -p "$redis_port" hget cc:cls:n ham)"
