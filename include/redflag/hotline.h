@@ -563,6 +563,11 @@ rf_status rf_hotline_user_add(rf_hotline *h, const rf_hotline_actor *who,
 			      const char *name, rf_hotline_role role,
 			      const char *password, rf_error *err);
 
+/* rf_hotline_user_count: the number of users in *n (0 on a new store:
+ * nobody can sign in to the web UI yet).  RF_ESTORE when the store
+ * fails. */
+rf_status rf_hotline_user_count(rf_hotline *h, int64_t *n, rf_error *err);
+
 /* rf_hotline_login: check name and password; on RF_OK *role is set and
  * *token is a new session token (hex, in a) valid for ttl seconds, with
  * its CSRF token in *csrf.  RF_EINVAL for any wrong name or password

@@ -527,7 +527,10 @@ test_users(void **state)
 	const char *tok, *csrf, *name, *csrf2;
 	rf_hotline_role role;
 	rf_error err;
+	int64_t n = -1;
 
+	assert_int_equal(rf_hotline_user_count(f->h, &n, &err), RF_OK);
+	assert_int_equal(n, 0);
 	assert_int_equal(rf_hotline_user_add(f->h, &ana, "zed", RF_ROLE_ADMIN,
 	    "0123456789ab", &err), RF_EINVAL);
 	assert_int_equal(rf_hotline_user_add(f->h, &sys, "Bad Name",
@@ -538,6 +541,12 @@ test_users(void **state)
 	    RF_ROLE_ANALYST, "correct horse battery", &err), RF_OK);
 	assert_int_equal(rf_hotline_user_add(f->h, &sys, "alice",
 	    RF_ROLE_ANALYST, "correct horse battery", &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_user_count(f->h, &n, &err), RF_OK);
+	assert_int_equal(n, 1);	/* the refused ones not counted */
+	assert_int_equal(rf_hotline_user_add(f->h, &sys, "bob",
+	    RF_ROLE_ADMIN, "correct horse battery", &err), RF_OK);
+	assert_int_equal(rf_hotline_user_count(f->h, &n, &err), RF_OK);
+	assert_int_equal(n, 2);
 	assert_int_equal(rf_hotline_login(f->h, "alice", "wrong password",
 	    3600, a, &tok, &csrf, &role, &err), RF_EINVAL);
 	assert_int_equal(rf_hotline_login(f->h, "nobody", "wrong password",
