@@ -315,8 +315,8 @@ rf_status
 rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 		  const int64_t *ids, size_t nids, rf_export_format fmt,
 		  const rf_hotline_org *org, const char *target,
-		  const char *reference, rf_buf *out, size_t *nexported,
-		  rf_error *err)
+		  const char *reference, rf_hotline_deliver_cb deliver,
+		  void *arg, rf_buf *out, size_t *nexported, rf_error *err)
 {
 	static const rf_hotline_org def = { "redflag hotline",
 	    "hotline@localhost", "localhost" };
@@ -394,6 +394,11 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 		    "its buffer");
 		goto done;
 	}
+	/* delivered inside the transaction: a referral is recorded only for
+	 * an export its recipient got */
+	if (deliver != NULL && (rs = deliver(arg, out->data + start,
+	    out->len - start, err)) != RF_OK)
+		goto done;
 	if ((rs = rf__hl_commit(h, err)) != RF_OK)
 		goto done;
 	*nexported = nids;

@@ -56,6 +56,24 @@ good_name(const char *s)
 }
 
 rf_status
+rf_hotline_user_count(rf_hotline *h, int64_t *n, rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs;
+
+	*n = 0;
+	if ((rs = rf__hl_prepare(h, "SELECT count(*) FROM users", &st,
+	    err)) != RF_OK)
+		return rs;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rs = rf__hl_fail(h, "count users", err);
+	sqlite3_finalize(st);
+	return rs;
+}
+
+rf_status
 rf_hotline_user_add(rf_hotline *h, const rf_hotline_actor *who,
 		    const char *name, rf_hotline_role role,
 		    const char *password, rf_error *err)

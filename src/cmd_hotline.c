@@ -46,7 +46,8 @@ usage(FILE *f)
 	    "exit status: 0 done, 1 input rejected, an action refused or a\n"
 	    "file unreadable, 64 usage error, 65 a mail too large or\n"
 	    "unparsable, 69 the store could not be opened (submit --mail:\n"
-	    "75), 70 internal error, 75 the store failed or out of memory\n",
+	    "75), 70 internal error or an export not written (nothing\n"
+	    "referred), 75 the store failed or out of memory\n",
 	    RF_PROG);
 	hl_fe_options_help(f);
 }
@@ -458,6 +459,25 @@ do_action(struct hl_fe *fe, struct args *a)
 	return RF_EXIT_OK;
 }
 
+/* to_stdout: the export's delivery (rf_hotline_deliver_cb): written to
+ * standard output and flushed, before the referrals are recorded; *arg
+ * (an int) becomes 1 when it was, -1 when the write failed. */
+static rf_status
+to_stdout(void *arg, const char *data, size_t len, rf_error *err)
+{
+	int *written = arg;
+
+	errno = 0;
+	if (fwrite(data != NULL ? data : "", 1, len, stdout) != len ||
+	    fflush(stdout) != 0) {
+		*written = -1;
+		return rf_error_set(err, RF_EIO, "cannot write to standard "
+		    "output: %s", errno != 0 ? strerror(errno) : "write error");
+	}
+	*written = 1;
+	return RF_OK;
+}
+
 static int
 do_export(struct hl_fe *fe, struct args *a)
 {
@@ -467,7 +487,7 @@ do_export(struct hl_fe *fe, struct args *a)
 	rf_error err;
 	rf_status st;
 	size_t n = 0;
-	int i, rc = RF_EXIT_OK;
+	int i, rc = RF_EXIT_OK, written = 0;
 	rf_export_format fmt = RF_EXPORT_XARF;
 
 	if (a->format != NULL && strcmp(a->format, "csv") == 0)
@@ -485,18 +505,22 @@ do_export(struct hl_fe *fe, struct args *a)
 			return RF_EXIT_USAGE;
 		}
 	rf_buf_init(&out, 0);
+	/* the referrals are recorded only once standard output took the
+	 * whole export (to_stdout runs inside the store's transaction) */
 	if ((st = rf_hotline_export(fe->h, who, ids, (size_t)a->argc, fmt,
 	    NULL, a->target != NULL ? a->target : "law enforcement",
-	    a->reference, &out, &n, &err)) != RF_OK) {
+	    a->reference, to_stdout, &written, &out, &n, &err)) != RF_OK &&
+	    written == 1) {
+		cli_warn("hotline export: the export was written but the "
+		    "referrals could not be recorded: %s; export again to "
+		    "record them", err.msg);
+		rc = refused(st);
+	} else if (written == -1) {
+		cli_warn("hotline export: %s; nothing was referred", err.msg);
+		rc = RF_EXIT_SOFTWARE;
+	} else if (st != RF_OK) {
 		cli_warn("hotline export: %s", err.msg);
 		rc = refused(st);
-	} else if (fwrite(out.data != NULL ? out.data : "", 1, out.len,
-	    stdout) != out.len || fflush(stdout) != 0) {
-		/* the store has recorded the referrals already */
-		cli_warn("hotline export: cannot write to standard output: "
-		    "%s; the %zu case%s stay recorded as referred (hotline "
-		    "referrals)", strerror(errno), n, n == 1 ? "" : "s");
-		rc = RF_EXIT_SOFTWARE;
 	} else {
 		cli_warn("hotline export: %zu case%s exported and referred", n,
 		    n == 1 ? "" : "s");

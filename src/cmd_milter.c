@@ -688,11 +688,17 @@ cmd_milter(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	umask(socket_path(cfg.socket) != NULL ? 0117 : 0077);
+	/* libmilter tells its reason only to syslog: the system's is in
+	 * errno (bind, listen, socket; 0 when it refused the spec itself) */
+	errno = 0;
 	if (smfi_opensocket(1) != MI_SUCCESS) {
 		char esc[512];
+		int e = errno;
 
-		cli_warn("milter: cannot listen on %s", cli_escape(esc,
-		    sizeof(esc), cfg.socket, 200));
+		cli_warn("milter: cannot listen on %s: %s", cli_escape(esc,
+		    sizeof(esc), cfg.socket, 200), e != 0 ? strerror(e) :
+		    "libmilter does not know this port, host or socket type "
+		    "(unix:PATH or inet:PORT@ADDRESS)");
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}

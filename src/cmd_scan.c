@@ -74,6 +74,24 @@ elapsed(const struct timespec *a, const struct timespec *b)
 	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+int
+scan_stop(struct scan *s, const char *what, const char *label,
+	  const char *msg)
+{
+	char esc[RF_ERROR_NAME_SIZE];
+
+	if (s->why[0] != '\0')
+		return -1;	/* the first cause is the one said */
+	if (msg == NULL)
+		msg = "out of memory";
+	if (label != NULL)
+		snprintf(s->why, sizeof(s->why), "%s %s: %s", what,
+		    rf_error_name(esc, label), msg);
+	else
+		snprintf(s->why, sizeof(s->why), "%s: %s", what, msg);
+	return -1;
+}
+
 void
 scan_count_verdict(struct scan *s, rf_verdict_kind k)
 {
@@ -136,10 +154,9 @@ group_begin(struct scan *s)
 		s->group.max_items = STREAM_COMMIT_EVERY;
 		s->group.max_ms = STREAM_COMMIT_MS;
 	}
-	if (wgroup_add(&s->group, &err) != RF_OK) {
-		cli_warn("scan: %s", err.msg);
-		return -1;
-	}
+	if (wgroup_add(&s->group, &err) != RF_OK)
+		return scan_stop(s, "starting a store transaction", NULL,
+		    err.msg);
 	return 0;
 }
 
@@ -150,10 +167,8 @@ group_end(struct scan *s, int force)
 {
 	rf_error err;
 
-	if (wgroup_end(&s->group, force, &err) != RF_OK) {
-		cli_warn("scan: %s", err.msg);
-		return -1;
-	}
+	if (wgroup_end(&s->group, force, &err) != RF_OK)
+		return scan_stop(s, "committing to the store", NULL, err.msg);
 	return 0;
 }
 
@@ -170,10 +185,12 @@ stream_item(struct scan *s, const rf_item *item)
 
 	st = rf_message_parse(s->ctx, item->data, item->len, &m, &err);
 	if (st != RF_OK) {
+		s->failed++;
+		if (st == RF_ENOMEM)
+			return scan_stop(s, "parsing", item->label, err.msg);
 		scan_warn_input(s, item->label, err.msg);
 		report_error(s->sp, item->label, err.msg);
-		s->failed++;
-		return st == RF_ENOMEM ? -1 : 0;
+		return 0;
 	}
 	if (item->truncated)
 		m->limits_hit |= RF_LIMIT_MESSAGE_SIZE;
@@ -192,9 +209,8 @@ stream_item(struct scan *s, const rf_item *item)
 		    an.campaign.size : 0, an.campaign.copies,
 		    an.campaign.complaints, &err);
 	if (st != RF_OK) {
-		scan_warn_input(s, item->label, err.msg);
 		rf_message_free(m);
-		return -1;
+		return scan_stop(s, "analysing", item->label, err.msg);
 	}
 	memset(&x, 0, sizeof(x));
 	x.recipient = an.recipient;
@@ -270,10 +286,12 @@ scan_path(struct scan *s, const char *path)
 		st = rf_source_open(path, lim, &src, &err);
 	}
 	if (st != RF_OK)
-		return st == RF_ENOMEM ? -1 : input_error(s, path, err.msg);
+		return st == RF_ENOMEM ? scan_stop(s, "opening", path,
+		    err.msg) : input_error(s, path, err.msg);
 	while (rc == 0 && (st = rf_source_next(src, &item, &err)) != RF_EDONE) {
 		if (st == RF_ENOMEM)
-			rc = -1;
+			rc = scan_stop(s, "reading", item.label != NULL ?
+			    item.label : path, err.msg);
 		else if (st != RF_OK)
 			rc = input_error(s, item.label != NULL ? item.label :
 			    path, err.msg);
@@ -379,16 +397,23 @@ cmd_scan(int argc, char **argv)
 	 * with a large buffer (setvbuf cannot enlarge stdout's: glibc
 	 * ignores the size without a buffer, and one given must outlive
 	 * stdout) */
-	if ((fd = dup(1)) < 0 || (s.out = fdopen(fd, "w")) == NULL ||
-	    (outbuf = malloc(OUT_BUFFER)) == NULL ||
-	    setvbuf(s.out, outbuf, _IOFBF, OUT_BUFFER) != 0) {
-		cli_warn("scan: cannot write the output");
-		if (s.out == NULL && fd >= 0)
+	if ((fd = dup(1)) < 0 || (s.out = fdopen(fd, "w")) == NULL) {
+		cli_warn("scan: cannot write the output: %s", strerror(errno));
+		if (fd >= 0)
 			close(fd);
 		goto done;
 	}
+	if ((outbuf = malloc(OUT_BUFFER)) == NULL ||
+	    setvbuf(s.out, outbuf, _IOFBF, OUT_BUFFER) != 0) {
+		cli_warn("scan: stopped by an internal error: out of memory");
+		goto done;
+	}
 	s.sp = s.json ? sprinter_json_new(s.out) : sprinter_text_new(s.out);
-	if (s.sp == NULL || (s.cfg.rules = cli_rules()) == NULL)
+	if (s.sp == NULL) {
+		cli_warn("scan: stopped by an internal error: out of memory");
+		goto done;
+	}
+	if ((s.cfg.rules = cli_rules()) == NULL)
 		goto done;
 	if (classifier != NULL) {
 		if (cli_classifier(classifier, &vs, &cls, &err) != RF_OK) {
@@ -431,6 +456,8 @@ cmd_scan(int argc, char **argv)
 	if (werr != 0)		/* a full disk, a closed pipe: said once */
 		cli_warn("scan: cannot write to standard output: %s",
 		    strerror(werr));
+	else if (rc != 0 && s.why[0] != '\0')
+		cli_warn("scan: stopped by an internal error: %s", s.why);
 	else if (rc != 0)
 		cli_warn("scan: stopped by an internal error");
 	else

@@ -107,6 +107,8 @@ cmd_serve(int argc, char **argv)
 	int i, r, rc;
 	char *end;
 	struct in_addr addr;
+	int64_t users;
+	rf_error err;
 
 	hl_fe_init(&fe);
 	memset(&srv, 0, sizeof(srv));
@@ -187,6 +189,12 @@ cmd_serve(int argc, char **argv)
 		    "it behind HTTPS and use --secure-cookies", listen);
 	if ((rc = hl_fe_open(&fe)) != 0)
 		return rc;
+	/* a new store: nobody can sign in until a user is added */
+	if (rf_hotline_user_count(fe.h, &users, &err) != RF_OK)
+		cli_warn("serve: cannot count the users: %s", err.msg);
+	else if (users == 0)
+		cli_warn("serve: no users yet: add one with 'redflag hotline "
+		    "user add NAME --role ROLE'");
 	rc = http_run(&srv, listen, (unsigned)port) == 0 ? RF_EXIT_OK :
 	    RF_EXIT_UNAVAILABLE;
 	hl_fe_close(&fe);

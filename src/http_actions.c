@@ -97,9 +97,13 @@ act_export(struct http_req *r, struct http_resp *o, int64_t id)
 	size_t n;
 
 	rf_buf_init(&out, 0);
+	/* no delivery callback: the export is the page shown to the
+	 * analyst, made before the referral is committed; a page lost on
+	 * the way shows the case referred, and exporting it again (allowed
+	 * for a referred case) shows the export again */
 	if (rf_hotline_export(r->srv->fe->h, &who, &id, 1, f, &r->srv->org,
-	    http_form(r, "target"), http_form(r, "reference"), &out, &n,
-	    &err) != RF_OK) {
+	    http_form(r, "target"), http_form(r, "reference"), NULL, NULL,
+	    &out, &n, &err) != RF_OK) {
 		page_case(r, o, id, err.msg);
 		o->status = status_of(&err);
 	} else {

@@ -34,6 +34,9 @@ struct scan {
 	size_t verdicts[4];	/* by rf_verdict_kind */
 	struct wgroup group;	/* stream mode: the store's write groups */
 	struct timespec start, last;
+	char why[RF_ERROR_MAX + RF_ERROR_NAME_SIZE + 128];
+				/* why the scan stopped on an internal
+				 * error (scan_stop), or "" */
 };
 
 /* batch_new: batch mode state for s; NULL after reporting a failure. */
@@ -57,6 +60,18 @@ void batch_free(struct batch *b);
  * msg starts with it; on a line of its own when s shows progress. */
 void scan_warn_input(const struct scan *s, const char *label,
 		     const char *msg);
+
+/*
+ * scan_stop: record why the scan stops on an internal error, for the
+ * closing diagnostic "scan: stopped by an internal error: WHY" (said once,
+ * by cmd_scan): "WHAT: MSG", or "WHAT LABEL: MSG" when label (an input's
+ * name, escaped here as rf_error_name does) is not NULL.  msg is a
+ * library message (safe to show: redflag/error.h) or a strerror text;
+ * NULL means "out of memory".  The first cause recorded is kept.  Returns
+ * -1, the internal-error return of the scan's functions.
+ */
+int scan_stop(struct scan *s, const char *what, const char *label,
+	      const char *msg);
 
 /* scan_count_verdict: count one verdict for the closing line. */
 void scan_count_verdict(struct scan *s, rf_verdict_kind k);

@@ -28,6 +28,7 @@
  * samples of the campaigns of two or more recipients, and nothing per
  * message besides: reports and meta stay on disk.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
@@ -89,14 +90,18 @@ batch_new(struct scan *s)
 		rf_buf_init(&b->meta, 0);
 		rf_buf_init(&b->head, 0);
 	}
-	if (b == NULL || (b->spool = tmpfile()) == NULL ||
-	    (b->spool_buf = malloc(SPOOL_BUFFER)) == NULL ||
+	if (b != NULL && (b->spool = tmpfile()) == NULL) {
+		cli_warn("scan: cannot make the batch spool: %s",
+		    strerror(errno));
+		batch_free(b);
+		return NULL;
+	}
+	if (b == NULL || (b->spool_buf = malloc(SPOOL_BUFFER)) == NULL ||
 	    setvbuf(b->spool, b->spool_buf, _IOFBF, SPOOL_BUFFER) != 0 ||
 	    (b->headf = fopencookie(b, "w", io)) == NULL ||
 	    (b->a = rf_arena_new()) == NULL ||
 	    rf_cluster_new(&b->cl, &err) != RF_OK) {
-		cli_warn("scan: cannot make the batch spool: out of memory "
-		    "or no temporary directory");
+		cli_warn("scan: stopped by an internal error: out of memory");
 		batch_free(b);
 		return NULL;
 	}
@@ -129,7 +134,7 @@ batch_free(struct batch *b)
 }
 
 /* print_head: the start of a report (m not NULL) or an error report into
- * b->head. */
+ * b->head; -1 (out of memory, recorded by scan_stop) when it cannot. */
 static int
 print_head(struct scan *s, const char *label, const rf_message *m,
 	   const char *rcpt, const char *error)
@@ -140,13 +145,35 @@ print_head(struct scan *s, const char *label, const rf_message *m,
 	rf_buf_reset(&b->head);
 	if ((sp = s->json ? sprinter_json_new(b->headf) :
 	    sprinter_text_new(b->headf)) == NULL)
-		return -1;
+		return scan_stop(s, "printing the report of", label, NULL);
 	if (m != NULL)
 		report_head(sp, label, m, rcpt, s->json);
 	else
 		report_error(sp, label, error);
 	sp->destroy(sp);
-	return fflush(b->headf) != 0 || ferror(b->headf) ? -1 : 0;
+	/* the head's stream fails only when b->head cannot grow */
+	return fflush(b->headf) != 0 || ferror(b->headf) ? scan_stop(s,
+	    "printing the report of", label, NULL) : 0;
+}
+
+/* spool_failed: a record that could not be written to the spool (a full
+ * temporary directory, out of memory, a record over 4 GiB); -1. */
+static int
+spool_failed(struct scan *s, const char *label)
+{
+	return scan_stop(s, "writing the batch spool for", label,
+	    errno == ENOMEM ? NULL : errno != 0 ? strerror(errno) :
+	    "a record too large");
+}
+
+/* read_failed: the spool could not be read back, was cut short or memory
+ * ran out (spool_next, spool_unpack_meta); -1. */
+static int
+read_failed(struct scan *s)
+{
+	return scan_stop(s, "reading the batch spool back", NULL,
+	    errno == ENOMEM ? NULL : errno != 0 ? strerror(errno) :
+	    "damaged or cut short");
 }
 
 int
@@ -154,9 +181,11 @@ batch_error(struct scan *s, const char *label, const char *msg)
 {
 	struct batch *b = s->batch;
 
-	if (print_head(s, label, NULL, NULL, msg) != 0 ||
-	    spool_write(b->spool, 0, b->head.data, b->head.len, NULL, 0) != 0)
+	if (print_head(s, label, NULL, NULL, msg) != 0)
 		return -1;
+	errno = 0;
+	if (spool_write(b->spool, 0, b->head.data, b->head.len, NULL, 0) != 0)
+		return spool_failed(s, label);
 	b->n++;
 	return 0;
 }
@@ -174,16 +203,18 @@ batch_item(struct scan *s, const rf_item *item)
 	st = rf_message_parse(s->ctx, item->data, item->len, &m, &err);
 	if (st != RF_OK) {
 		s->failed++;
-		if (st != RF_ENOMEM)
-			scan_warn_input(s, item->label, err.msg);
-		return st == RF_ENOMEM ? -1 : batch_error(s, item->label,
-		    err.msg);
+		if (st == RF_ENOMEM)
+			return scan_stop(s, "parsing", item->label, err.msg);
+		scan_warn_input(s, item->label, err.msg);
+		return batch_error(s, item->label, err.msg);
 	}
 	if (item->truncated)
 		m->limits_hit |= RF_LIMIT_MESSAGE_SIZE;
 	if (rf_analysis_message(s->ctx, &s->cfg, m, s->rcpt, &an, &err) !=
-	    RF_OK)
+	    RF_OK) {
+		scan_stop(s, "analysing", item->label, err.msg);
 		goto out;
+	}
 	/* a message with links keeps the message itself, whose report
 	 * pass two prints after lining its links up; the others keep the
 	 * printed start of their report */
@@ -193,18 +224,26 @@ batch_item(struct scan *s, const rf_item *item)
 		goto out;
 	spool_pack_findings(&b->meta, item->label, &an);
 	if (rf_analysis_verdict(&s->cfg, &an, 0, 0, 0, &err) != RF_OK) {
-		scan_warn_input(s, item->label, err.msg);
+		scan_stop(s, "deciding the verdict of", item->label, err.msg);
 		goto out;
 	}
-	if (spool_pack_facts(&b->meta, &an, linked ? m : NULL) != 0 ||
-	    spool_write(b->spool, rf_message_time(m), b->head.data,
-	    b->head.len, b->meta.data, b->meta.len) != 0)
+	if (spool_pack_facts(&b->meta, &an, linked ? m : NULL) != 0) {
+		scan_stop(s, "keeping the findings of", item->label, NULL);
 		goto out;
+	}
+	errno = 0;
+	if (spool_write(b->spool, rf_message_time(m), b->head.data,
+	    b->head.len, b->meta.data, b->meta.len) != 0) {
+		spool_failed(s, item->label);
+		goto out;
+	}
 	/* the index is the item's own number: the clustering keeps no
 	 * index file (item numbers are all scan_batch looks up) */
 	if (rf_cluster_add(b->cl, &an.fp, an.recipient,
-	    rf_cluster_items(b->cl), &err) != RF_OK)
+	    rf_cluster_items(b->cl), &err) != RF_OK) {
+		scan_stop(s, "clustering", item->label, err.msg);
 		goto out;
+	}
 	b->n++;
 	s->messages++;
 	s->links += m->links.n;
@@ -243,7 +282,8 @@ campaign_of(struct batch *b, size_t item, size_t *k)
 }
 
 /* list_campaigns: b->camp, the clusters that are campaigns of two or more
- * recipients (memory per campaign, not per message). */
+ * recipients (memory per campaign, not per message); -1 when out of
+ * memory. */
 static int
 list_campaigns(struct batch *b)
 {
@@ -266,31 +306,47 @@ list_campaigns(struct batch *b)
 }
 
 /* add_sample: the skeleton of the message of record i, read back, to
- * the sample of its campaign. */
+ * the sample of its campaign; -1 after scan_stop. */
 static int
-add_sample(struct batch *b, struct sample *smp, const struct spool_rec *r,
+add_sample(struct scan *s, struct sample *smp, const struct spool_rec *r,
 	   size_t i)
 {
+	struct batch *b = s->batch;
 	rf_copy_links skel;
 	struct meta mt;
 	const char **urls;
 	rf_arena *a;
+	rf_error err;
 	size_t k;
 	int rc = -1;
 
-	if ((a = rf_arena_new()) == NULL || spool_unpack_meta(r, a, &mt) != 0 ||
-	    mt.m == NULL || rf_tracking_skeleton(mt.m, &skel, NULL) != RF_OK)
+	errno = 0;
+	if ((a = rf_arena_new()) == NULL) {
+		scan_stop(s, "sampling the campaigns", NULL, NULL);
 		goto out;
+	}
+	if (spool_unpack_meta(r, a, &mt) != 0 || mt.m == NULL) {
+		read_failed(s);
+		goto out;
+	}
+	if (rf_tracking_skeleton(mt.m, &skel, &err) != RF_OK) {
+		scan_stop(s, "sampling the links of", mt.label, err.msg);
+		goto out;
+	}
 	urls = rf_arena_array(b->a, skel.n + 1, sizeof(*urls));
 	if (smp->owner == NULL)
 		smp->owner = calloc(SAMPLE_COPIES, sizeof(*smp->owner));
 	if (urls == NULL || smp->owner == NULL ||
 	    rf_arena_grow(b->a, (void **)&smp->v, &smp->cap, smp->n,
-	    sizeof(*smp->v)) != 0)
+	    sizeof(*smp->v)) != 0) {
+		scan_stop(s, "sampling the links of", mt.label, NULL);
 		goto out;
+	}
 	for (k = 0; k < skel.n; k++)
-		if ((urls[k] = rf_arena_strdup(b->a, skel.urls[k])) == NULL)
+		if ((urls[k] = rf_arena_strdup(b->a, skel.urls[k])) == NULL) {
+			scan_stop(s, "sampling the links of", mt.label, NULL);
 			goto out;
+		}
 	smp->v[smp->n].urls = urls;
 	smp->v[smp->n].n = skel.n;
 	smp->owner[smp->n++] = i;
@@ -314,18 +370,20 @@ collect_samples(struct scan *s)
 	int rc = -1, got;
 
 	if (list_campaigns(b) != 0)
-		return -1;
+		return scan_stop(s, "listing the campaigns", NULL, NULL);
 	b->samples = calloc(b->ncamp ? b->ncamp : 1, sizeof(*b->samples));
 	b->first_seen = calloc(b->ncamp ? b->ncamp : 1,
 	    sizeof(*b->first_seen));
 	if (b->samples == NULL || b->first_seen == NULL)
-		return -1;
+		return scan_stop(s, "sampling the campaigns", NULL, NULL);
 	if (b->ncamp == 0)
 		return 0;	/* nothing to sample: the report pass reads
 				 * and checks the spool */
 	if (spool_open(&rd, fileno(b->spool), SPOOL_BUFFER) != 0)
-		return -1;
-	for (i = 0; (got = spool_next(&rd, &r)) > 0; i++) {
+		return scan_stop(s, "reading the batch spool back", NULL,
+		    NULL);
+	errno = 0;
+	for (i = 0; (errno = 0, got = spool_next(&rd, &r)) > 0; i++) {
 		if (r.meta_len == 0 || campaign_of(b, item++, &c) == NULL)
 			continue;
 		if (r.date != 0 && (b->first_seen[c] == 0 ||
@@ -333,10 +391,10 @@ collect_samples(struct scan *s)
 			b->first_seen[c] = r.date;
 		smp = &b->samples[c];
 		if (r.head_len == 0 && smp->n < SAMPLE_COPIES &&
-		    add_sample(b, smp, &r, i) != 0)
+		    add_sample(s, smp, &r, i) != 0)
 			goto out;
 	}
-	rc = got == 0 && i == b->n ? 0 : -1;
+	rc = got == 0 && i == b->n ? 0 : read_failed(s);
 out:
 	spool_close(&rd);
 	return rc;
@@ -352,13 +410,14 @@ count_tracking(rf_link *k, void *arg)
 
 /* line_up: line the links of the copy read back (record i of campaign
  * b->camp[c]) up with the sample's other copies, and bring its tracking facts up
- * to date. */
+ * to date; -1 after scan_stop. */
 static int
 line_up(struct scan *s, struct meta *mt, size_t i, size_t c)
 {
 	struct sample *smp = &s->batch->samples[c];
 	rf_copy_links others[SAMPLE_COPIES];
 	rf_verdict_facts f;
+	rf_error err;
 	size_t k, n = 0;
 
 	for (k = 0; k < smp->n; k++)
@@ -367,13 +426,15 @@ line_up(struct scan *s, struct meta *mt, size_t i, size_t c)
 	if (n == 0)
 		return 0;
 	if (rf_tracking_campaign(s->ctx, s->cfg.rules, mt->m, others, n,
-	    NULL) != RF_OK)
-		return -1;
+	    &err) != RF_OK)
+		return scan_stop(s, "lining up the links of", mt->label,
+		    err.msg);
 	/* the message read back has no headers: only its tracking counts
 	 * and findings are taken */
 	f = mt->facts;
-	if (rf_verdict_facts_message(mt->m, NULL, &f, NULL) != RF_OK)
-		return -1;
+	if (rf_verdict_facts_message(mt->m, NULL, &f, &err) != RF_OK)
+		return scan_stop(s, "counting the findings of", mt->label,
+		    err.msg);
 	mt->facts.rcpt_links = f.rcpt_links;
 	mt->facts.code_links = f.code_links;
 	mt->facts.web_bugs = f.web_bugs;
@@ -394,6 +455,7 @@ report(struct scan *s, const struct spool_rec *r, size_t i, size_t item)
 	struct meta mt;
 	rf_verdict v;
 	rf_arena *a;
+	rf_error err;
 	size_t c;
 	int rc = -1;
 
@@ -404,8 +466,15 @@ report(struct scan *s, const struct spool_rec *r, size_t i, size_t item)
 	bc = campaign_of(b, item, &c);
 	if (bc != NULL)
 		s->in_campaigns++;
-	if ((a = rf_arena_new()) == NULL || spool_unpack_meta(r, a, &mt) != 0)
+	errno = 0;
+	if ((a = rf_arena_new()) == NULL) {
+		scan_stop(s, "reporting", NULL, NULL);
 		goto out;
+	}
+	if (spool_unpack_meta(r, a, &mt) != 0) {
+		read_failed(s);
+		goto out;
+	}
 	mt.facts.tracking = mt.reasons;
 	mt.facts.ntracking = mt.nreasons;
 	if (mt.m != NULL && bc != NULL && line_up(s, &mt, i, c) != 0)
@@ -422,9 +491,11 @@ report(struct scan *s, const struct spool_rec *r, size_t i, size_t item)
 		mt.facts.campaign_copies = bc->size;
 		mt.facts.personal_text = 0;
 	}
-	if (rf_verdict_decide(&mt.facts, s->cfg.verdict, a, &v, NULL) !=
-	    RF_OK)
+	if (rf_verdict_decide(&mt.facts, s->cfg.verdict, a, &v, &err) !=
+	    RF_OK) {
+		scan_stop(s, "deciding the verdict of", mt.label, err.msg);
 		goto out;
+	}
 	x.verdict = rf_verdict_name(v.kind);
 	x.score = v.score;
 	x.reasons = v.reasons;
@@ -457,10 +528,10 @@ batch_finish(struct scan *s)
 	rf_error err;
 	int rc = -1, got;
 
-	if (fflush(b->spool) != 0 || ferror(b->spool)) {
-		cli_warn("scan: cannot write the batch spool");
-		return -1;
-	}
+	errno = 0;
+	if (fflush(b->spool) != 0 || ferror(b->spool))
+		return scan_stop(s, "writing the batch spool", NULL,
+		    errno != 0 ? strerror(errno) : "write error");
 #ifdef __GLIBC__
 	/* give back what parsing left free in the heap before the
 	 * clustering's tables are made: peak memory stays nearer pass
@@ -468,16 +539,21 @@ batch_finish(struct scan *s)
 	malloc_trim(0);
 #endif
 	scan_progress(s, "clustering", 0, 0, 0);
-	if (rf_cluster_run(b->cl, &err) != RF_OK || collect_samples(s) != 0 ||
-	    spool_open(&rd, fileno(b->spool), SPOOL_BUFFER) != 0)
+	if (rf_cluster_run(b->cl, &err) != RF_OK)
+		return scan_stop(s, "clustering the messages", NULL, err.msg);
+	if (collect_samples(s) != 0)
 		return -1;
-	for (i = 0; (got = spool_next(&rd, &r)) > 0; i++) {
+	if (spool_open(&rd, fileno(b->spool), SPOOL_BUFFER) != 0)
+		return scan_stop(s, "reading the batch spool back", NULL,
+		    NULL);
+	errno = 0;
+	for (i = 0; (errno = 0, got = spool_next(&rd, &r)) > 0; i++) {
 		if (report(s, &r, i, item) != 0)
 			goto out;
 		item += r.meta_len != 0;
 		scan_progress(s, "reporting", i + 1, b->n, i + 1 == b->n);
 	}
-	rc = got == 0 && i == b->n ? 0 : -1;
+	rc = got == 0 && i == b->n ? 0 : read_failed(s);
 out:
 	spool_close(&rd);
 	return rc;

@@ -449,6 +449,18 @@ typedef struct rf_hotline_org {
 } rf_hotline_org;
 
 /*
+ * rf_hotline_deliver_cb: hand the export built by rf_hotline_export (len
+ * bytes at data) to its recipient: write it out, flushed, and say whether
+ * that worked.  Called once, inside the store's transaction that records
+ * the referrals (whose write lock it holds meanwhile: it must not wait
+ * for anything but its own write).  RF_OK when delivered; any other
+ * status, with err filled (rf_error_set), means the recipient may not
+ * have the export.
+ */
+typedef rf_status (*rf_hotline_deliver_cb)(void *arg, const char *data,
+					   size_t len, rf_error *err);
+
+/*
  * rf_hotline_export: write the red-flag cases in ids (or, when nids is 0,
  * every case in state red_flag) to out in format fmt, URLs defanged, and
  * record one referral per case (target, time, reference) moving it to
@@ -457,11 +469,23 @@ typedef struct rf_hotline_org {
  * and nothing is written.  More cases (named, or in red_flag when none
  * are named) than the limit max_export_cases give RF_ELIMIT, and nothing
  * is written or referred.  reference NULL: "REF-<time>".
+ *
+ * deliver (NULL: none) is called with the whole export (out's new bytes)
+ * once it is built, before the referrals are committed: when it fails,
+ * its status and err are returned, the transaction is rolled back (no
+ * case referred, no referral or audit record made) and out is left as it
+ * was.  A referral is thus recorded only for an export its recipient
+ * got.  Without deliver the referrals are committed as soon as out holds
+ * the export: the caller must not lose it (a page shown to the analyst).
+ * A commit that fails after deliver succeeded returns the store's status:
+ * the export went out unrecorded (the caller says so; exporting again
+ * records it).
  */
 rf_status rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 			    const int64_t *ids, size_t nids,
 			    rf_export_format fmt, const rf_hotline_org *org,
 			    const char *target, const char *reference,
+			    rf_hotline_deliver_cb deliver, void *arg,
 			    rf_buf *out, size_t *nexported, rf_error *err);
 
 typedef struct rf_hotline_referral {
@@ -538,6 +562,11 @@ rf_status rf_hotline_audit_verify(rf_hotline *h, int64_t *checked,
 rf_status rf_hotline_user_add(rf_hotline *h, const rf_hotline_actor *who,
 			      const char *name, rf_hotline_role role,
 			      const char *password, rf_error *err);
+
+/* rf_hotline_user_count: the number of users in *n (0 on a new store:
+ * nobody can sign in to the web UI yet).  RF_ESTORE when the store
+ * fails. */
+rf_status rf_hotline_user_count(rf_hotline *h, int64_t *n, rf_error *err);
 
 /* rf_hotline_login: check name and password; on RF_OK *role is set and
  * *token is a new session token (hex, in a) valid for ttl seconds, with

@@ -213,7 +213,7 @@ test_defang_export(void **state)
 		rf_buf_init(&out, 0);
 		assert_int_equal(rf_hotline_export(f->h, &sup, &id, 1,
 		    fmt == 0 ? RF_EXPORT_XARF : RF_EXPORT_CSV, &org, "police",
-		    "REF-1", &out, &n, &err), RF_OK);
+		    "REF-1", NULL, NULL, &out, &n, &err), RF_OK);
 		assert_non_null(strstr(rf_buf_cstr(&out), "hxxp://evil[.]"
 		    "example/login.php?next=hxxps://www[.]bank[.]example/"));
 		assert_null(strstr(rf_buf_cstr(&out), "bank.example"));
@@ -327,7 +327,8 @@ test_red_flag_needs_category(void **state)
 	assert_int_equal(audits(f, same, "case.assess"), 1);
 	rf_buf_init(&out, 0);
 	assert_int_equal(rf_hotline_export(f->h, &sup, &sug, 1,
-	    RF_EXPORT_XARF, NULL, "police", "REF-1", &out, &n, &err), RF_OK);
+	    RF_EXPORT_XARF, NULL, "police", "REF-1", NULL, NULL, &out, &n, &err),
+	    RF_OK);
 	assert_non_null(strstr(rf_buf_cstr(&out), "\"type\": \"fraud\""));
 	assert_null(strstr(out.data, "suggested"));
 	rf_buf_free(&out);
@@ -371,7 +372,7 @@ test_export_suggested_category(void **state)
 	    RF_CASE_RED_FLAG, "seen", &err), RF_OK);
 	rf_buf_init(&out, 0);
 	assert_int_equal(rf_hotline_export(f->h, &sup, id, 2, RF_EXPORT_XARF,
-	    &org, "police", "REF-1", &out, &n, &err), RF_OK);
+	    &org, "police", "REF-1", NULL, NULL, &out, &n, &err), RF_OK);
 	assert_int_equal(n, 2);
 	x = rf_buf_cstr(&out);
 	/* the reports in the order named: one.example's, then two's */
@@ -595,7 +596,7 @@ test_export_limit_first(void **state)
 	rf_buf_init(&out, 0);
 	t0 = time(NULL);
 	assert_int_equal(rf_hotline_export(h, &sup, ids, 3, RF_EXPORT_CSV,
-	    NULL, "police", "R1", &out, &n, &err), RF_ELIMIT);
+	    NULL, "police", "R1", NULL, NULL, &out, &n, &err), RF_ELIMIT);
 	assert_true(time(NULL) - t0 < 2);
 	assert_non_null(strstr(err.msg, "max_export_cases (2)"));
 	assert_int_equal(n, 0);

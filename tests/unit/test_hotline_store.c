@@ -226,12 +226,13 @@ test_export_and_stats(void **state)
 	    RF_CASE_RED_FLAG, RF_CAT_PHISHING, "phishing kit", &err), RF_OK);
 	/* An analyst may not export; a case not red-flagged is refused. */
 	assert_int_equal(rf_hotline_export(f->h, &ana, NULL, 0, RF_EXPORT_XARF,
-	    NULL, "police", NULL, &out, &n, &err), RF_EINVAL);
+	    NULL, "police", NULL, NULL, NULL, &out, &n, &err), RF_EINVAL);
 	assert_int_equal(rf_hotline_export(f->h, &sup, &other, 1,
-	    RF_EXPORT_XARF, NULL, "police", NULL, &out, &n, &err), RF_EINVAL);
+	    RF_EXPORT_XARF, NULL, "police", NULL, NULL, NULL, &out, &n, &err),
+	    RF_EINVAL);
 	assert_int_equal(out.len, 0);
 	assert_int_equal(rf_hotline_export(f->h, &sup, NULL, 0, RF_EXPORT_XARF,
-	    NULL, "police", "REF-1", &out, &n, &err), RF_OK);
+	    NULL, "police", "REF-1", NULL, NULL, &out, &n, &err), RF_OK);
 	assert_int_equal(n, 1);
 	assert_non_null(strstr(rf_buf_cstr(&out),
 	    "\"url\": \"hxxp://phish[.]example/login?a=1\""));
@@ -239,7 +240,7 @@ test_export_and_stats(void **state)
 	assert_null(strstr(out.data, "http://"));
 	rf_buf_reset(&out);
 	assert_int_equal(rf_hotline_export(f->h, &sup, &id, 1, RF_EXPORT_CSV,
-	    NULL, "police", "REF-2", &out, &n, &err), RF_OK);
+	    NULL, "police", "REF-2", NULL, NULL, &out, &n, &err), RF_OK);
 	assert_non_null(strstr(out.data, "\"hxxp://phish[.]example/login?a=1\""));
 	rf_buf_free(&out);
 
@@ -255,6 +256,108 @@ test_export_and_stats(void **state)
 	assert_int_equal(rf_hotline_stats_month(f->h, 2001, 1, &s, &err),
 	    RF_OK);
 	assert_int_equal(s.reports, 0);
+}
+
+/* A deliver callback that fails or not, and what it was given. */
+struct deliver {
+	int fail, calls;
+	size_t len;
+};
+
+static rf_status
+deliver_cb(void *arg, const char *data, size_t len, rf_error *err)
+{
+	struct deliver *d = arg;
+
+	d->calls++;
+	d->len = len;
+	assert_non_null(data);
+	if (d->fail)
+		return rf_error_set(err, RF_EIO, "No space left on device");
+	return RF_OK;
+}
+
+static int
+count_audit(void *arg, const rf_hotline_audit_row *r)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+count_referral(void *arg, const rf_hotline_referral *r)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* counts: the audit records and the referrals of the store. */
+static void
+counts(rf_hotline *h, int *audits, int *referrals)
+{
+	rf_error err;
+
+	*audits = *referrals = 0;
+	assert_int_equal(rf_hotline_audit_list(h, NULL, 0, count_audit, audits,
+	    &err), RF_OK);
+	assert_int_equal(rf_hotline_referrals(h, 0, count_referral, referrals,
+	    &err), RF_OK);
+}
+
+/* An export whose delivery fails refers nothing: the case stays red-flag,
+ * no referral nor audit record is made; one delivered is recorded. */
+static void
+test_export_deliver(void **state)
+{
+	struct fx *f = *state;
+	struct deliver d = { 1, 0, 0 };
+	rf_hotline_case c;
+	rf_arena *a = rf_arena_new();
+	rf_buf out;
+	rf_error err;
+	size_t n = 7;
+	int64_t id, checked, bad;
+	int na, nr, na2, nr2;
+
+	assert_non_null(a);
+	id = file1(f->h, "http://phish.example/kit", "phishing", NULL);
+	assert_int_equal(rf_hotline_review(f->h, &ana, id, NULL, &err), RF_OK);
+	assert_int_equal(rf_hotline_assess_category(f->h, &ana, id,
+	    RF_CASE_RED_FLAG, RF_CAT_PHISHING, "kit", &err), RF_OK);
+	counts(f->h, &na, &nr);
+	assert_int_equal(nr, 0);
+	rf_buf_init(&out, 0);
+	rf_buf_puts(&out, "kept");
+	assert_int_equal(rf_hotline_export(f->h, &sup, &id, 1, RF_EXPORT_CSV,
+	    NULL, "police", "R1", deliver_cb, &d, &out, &n, &err), RF_EIO);
+	assert_string_equal(err.msg, "No space left on device");
+	assert_int_equal(d.calls, 1);
+	assert_true(d.len > 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(rf_buf_cstr(&out), "kept");
+	assert_int_equal(rf_hotline_case_get(f->h, id, a, &c, &err), RF_OK);
+	assert_int_equal(c.state, RF_CASE_RED_FLAG);
+	counts(f->h, &na2, &nr2);
+	assert_int_equal(nr2, 0);
+	assert_int_equal(na2, na);
+
+	d.fail = 0;
+	assert_int_equal(rf_hotline_export(f->h, &sup, &id, 1, RF_EXPORT_CSV,
+	    NULL, "police", "R1", deliver_cb, &d, &out, &n, &err), RF_OK);
+	assert_int_equal(d.calls, 2);
+	assert_int_equal(d.len, out.len - 4);	/* the export, not "kept" */
+	assert_int_equal(n, 1);
+	assert_int_equal(rf_hotline_case_get(f->h, id, a, &c, &err), RF_OK);
+	assert_int_equal(c.state, RF_CASE_REFERRED);
+	counts(f->h, &na2, &nr2);
+	assert_int_equal(nr2, 1);
+	assert_int_equal(na2, na + 1);
+	assert_int_equal(rf_hotline_audit_verify(f->h, &checked, &bad, &err),
+	    RF_OK);
+	rf_buf_free(&out);
+	rf_arena_free(a);
 }
 
 static rf_case_state
@@ -299,22 +402,22 @@ test_export_limit(void **state)
 	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &h2, &err), RF_OK);
 	rf_buf_init(&out, 0);
 	assert_int_equal(rf_hotline_export(h2, &sup, NULL, 0, RF_EXPORT_CSV,
-	    NULL, "police", "R1", &out, &n, &err), RF_ELIMIT);
+	    NULL, "police", "R1", NULL, NULL, &out, &n, &err), RF_ELIMIT);
 	assert_non_null(strstr(err.msg, "max_export_cases (2)"));
 	assert_int_equal(out.len, 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(rf_hotline_export(h2, &sup, ids, 3, RF_EXPORT_CSV,
-	    NULL, "police", "R1", &out, &n, &err), RF_ELIMIT);
+	    NULL, "police", "R1", NULL, NULL, &out, &n, &err), RF_ELIMIT);
 	assert_non_null(strstr(err.msg, "max_export_cases (2)"));
 	assert_int_equal(out.len, 0);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(state_of(h2, ids[i]), RF_CASE_RED_FLAG);
 	assert_int_equal(rf_hotline_export(h2, &sup, ids, 2, RF_EXPORT_CSV,
-	    NULL, "police", "R1", &out, &n, &err), RF_OK);
+	    NULL, "police", "R1", NULL, NULL, &out, &n, &err), RF_OK);
 	assert_int_equal(n, 2);
 	rf_buf_reset(&out);
 	assert_int_equal(rf_hotline_export(h2, &sup, NULL, 0, RF_EXPORT_CSV,
-	    NULL, "police", "R2", &out, &n, &err), RF_OK);
+	    NULL, "police", "R2", NULL, NULL, &out, &n, &err), RF_OK);
 	assert_int_equal(n, 1);
 	assert_non_null(strstr(rf_buf_cstr(&out), "c[.]example"));
 	for (i = 0; i < 3; i++)
@@ -424,7 +527,10 @@ test_users(void **state)
 	const char *tok, *csrf, *name, *csrf2;
 	rf_hotline_role role;
 	rf_error err;
+	int64_t n = -1;
 
+	assert_int_equal(rf_hotline_user_count(f->h, &n, &err), RF_OK);
+	assert_int_equal(n, 0);
 	assert_int_equal(rf_hotline_user_add(f->h, &ana, "zed", RF_ROLE_ADMIN,
 	    "0123456789ab", &err), RF_EINVAL);
 	assert_int_equal(rf_hotline_user_add(f->h, &sys, "Bad Name",
@@ -435,6 +541,12 @@ test_users(void **state)
 	    RF_ROLE_ANALYST, "correct horse battery", &err), RF_OK);
 	assert_int_equal(rf_hotline_user_add(f->h, &sys, "alice",
 	    RF_ROLE_ANALYST, "correct horse battery", &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_user_count(f->h, &n, &err), RF_OK);
+	assert_int_equal(n, 1);	/* the refused ones not counted */
+	assert_int_equal(rf_hotline_user_add(f->h, &sys, "bob",
+	    RF_ROLE_ADMIN, "correct horse battery", &err), RF_OK);
+	assert_int_equal(rf_hotline_user_count(f->h, &n, &err), RF_OK);
+	assert_int_equal(n, 2);
 	assert_int_equal(rf_hotline_login(f->h, "alice", "wrong password",
 	    3600, a, &tok, &csrf, &role, &err), RF_EINVAL);
 	assert_int_equal(rf_hotline_login(f->h, "nobody", "wrong password",
@@ -583,6 +695,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_dedupe), T(test_submission_once), T(test_related_domain), T(test_bad_urls),
 		T(test_lifecycle_and_roles), T(test_export_and_stats), T(test_export_limit),
+		T(test_export_deliver),
 		T(test_audit_tamper), T(test_audit_delete),
 		T(test_raw_and_contact), T(test_users), T(test_limits),
 		T(test_from_message),
