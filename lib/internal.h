@@ -75,6 +75,12 @@ uint32_t rf__cache_hash(const char *s, size_t n);
 void *rf__locked_new(size_t size);
 void rf__locked_free(void *p);
 
+/* rf__skip_from_line: the length of an mbox From_ line (with its line
+ * end) at the start of data[0..len), 0 when there is none: it is not a
+ * header, and the analysis and the rewriter both parse what follows as
+ * one message. */
+size_t rf__skip_from_line(const char *data, size_t len);
+
 /* rf__is_utf8_charset: cs names UTF-8 or ASCII (or is NULL): the
  * analysis reads such a part's bytes as they are, other charsets
  * converted to UTF-8 (lib/message.c), and the rewriter matches links in

@@ -715,9 +715,8 @@ analyse(struct walk *w, GMimeMessage *gm, const struct mp_msg *mp,
 	return st;
 }
 
-/* skip_from_line: an mbox From_ line at the start is not a header. */
-static size_t
-skip_from_line(const char *data, size_t len)
+size_t
+rf__skip_from_line(const char *data, size_t len)
 {
 	const char *nl;
 
@@ -779,7 +778,7 @@ rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
 	w.ctx = ctx;
 	w.a = a;
 	w.top = m;
-	skip = skip_from_line(data, len);
+	skip = rf__skip_from_line(data, len);
 	opts = g_mime_parser_options_new();
 	g_mime_parser_options_set_rfc2047_compliance_mode(opts,
 	    GMIME_RFC_COMPLIANCE_LOOSE);

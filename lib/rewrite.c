@@ -357,7 +357,7 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 
 	rw->data = data;
 	rw->len = len;
-	rw->base = 0;
+	rw->base = 0;	/* set with the From_ line below */
 	if (rw->nsubst == 0)
 		return RF_OK;
 	for (i = 0; i < rw->nsubst; i++)
@@ -368,11 +368,7 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	 * parsed as one message, as the analysis does.  (GMime's mbox
 	 * format would end it at a body line "From ...", leaving the
 	 * links below it unrewritten.) */
-	if (len > 5 && strncmp(data, "From ", 5) == 0) {
-		const char *nl = memchr(data, '\n', len);
-
-		rw->base = nl != NULL ? (size_t)(nl - data) + 1 : len;
-	}
+	rw->base = rf__skip_from_line(data, len);
 	stream = g_mime_stream_mem_new_with_buffer(data + rw->base,
 	    len - rw->base);
 	parser = g_mime_parser_new_with_stream(stream);
