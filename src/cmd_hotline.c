@@ -117,6 +117,23 @@ parse_id(const char *cmd, const char *what, const char *s, int64_t *out)
 	return 0;
 }
 
+/* temporary: a library call failed with st for a reason that may pass
+ * (the store failed, memory ran out): try again later, 75. */
+static int
+temporary(rf_status st)
+{
+	return st == RF_ESTORE || st == RF_ENOMEM;
+}
+
+/* refused: the exit status of a library call that failed with st: 75
+ * when temporary, 1 when the action itself was refused (no such case, a
+ * step out of order). */
+static int
+refused(rf_status st)
+{
+	return temporary(st) ? EX_TEMPFAIL : RF_EXIT_INPUT;
+}
+
 static int
 read_all(FILE *f, size_t max, char **out, size_t *len)
 {
@@ -186,8 +203,8 @@ do_submit(struct hl_fe *fe, struct args *a)
 			cli_warn("hotline submit --mail: not filed: %s",
 			    err.msg);
 			/* A mailbox pipe: the MTA keeps the mail and retries. */
-			return err.status == RF_ESTORE || err.status ==
-			    RF_ENOMEM ? EX_TEMPFAIL : EX_DATAERR;
+			return temporary(err.status) ? EX_TEMPFAIL :
+			    EX_DATAERR;
 		}
 		if (n == 0)
 			cli_warn("hotline submit --mail: the mail holds no web "
@@ -347,16 +364,6 @@ print_referral(void *arg, const rf_hotline_referral *r)
 	    esc(a, r->actor));
 	rf_arena_free(a);
 	return 0;
-}
-
-/* refused: the exit status of a library call that failed with st: 75
- * when the store failed or memory ran out (try again later), 1 when the
- * action itself was refused (no such case, a step out of order). */
-static int
-refused(rf_status st)
-{
-	return st == RF_ESTORE || st == RF_ENOMEM ? EX_TEMPFAIL :
-	    RF_EXIT_INPUT;
 }
 
 static int
