@@ -631,6 +631,9 @@ struct rf__store_ops {
 			 rf_error *err);
 	rf_status (*list)(void *be, size_t limit, rf_campaign_list_cb cb,
 			  void *arg, rf_error *err);
+	/* *n: the campaigns of a size below size (size > 0) */
+	rf_status (*count_below)(void *be, uint64_t size, uint64_t *n,
+				 rf_error *err);
 	rf_status (*complaint)(void *be, const char *id, uint64_t n,
 			       rf_error *err);
 	rf_status (*samples)(void *be, const char *id, rf__sample_cb cb,

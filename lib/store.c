@@ -578,6 +578,16 @@ rf_campaign_list(rf_store *s, size_t limit, rf_campaign_list_cb cb,
 }
 
 rf_status
+rf_campaign_count_below(rf_store *s, uint64_t size, uint64_t *n,
+			rf_error *err)
+{
+	*n = 0;
+	if (size == 0)
+		return RF_OK;
+	return s->ops->count_below(s->be, size, n, err);
+}
+
+rf_status
 rf_campaign_complaint(rf_store *s, const char *id, uint64_t n, rf_error *err)
 {
 	if (!valid_id(id))

@@ -772,6 +772,31 @@ done:
 }
 
 static rf_status
+rd_count_below(void *be, uint64_t size, uint64_t *n, rf_error *err)
+{
+	struct rd *r = be;
+	char z[KEY_MAX], to[24];
+	const char *argv[4] = { "ZCOUNT", z, "-inf", to };
+	size_t argl[4], i;
+	int argc = 4;
+	redisReply *rep = NULL;
+	rf_status st;
+
+	snprintf(z, sizeof(z), "%s:z", r->at.prefix);
+	snprintf(to, sizeof(to), "(%llu", (unsigned long long)size);
+	for (i = 0; i < 4; i++)
+		argl[i] = strlen(argv[i]);
+	if ((st = pipeline(r, 1, &argc, argv, argl, &rep, err)) != RF_OK)
+		return st;
+	if (rep->type == REDIS_REPLY_INTEGER && rep->integer >= 0)
+		*n = (uint64_t)rep->integer;
+	else
+		st = reply_error(r, rep, err, "counting campaigns");
+	freeReplyObject(rep);
+	return st;
+}
+
+static rf_status
 rd_complaint(void *be, const char *id, uint64_t n, rf_error *err)
 {
 	struct rd *r = be;
@@ -873,7 +898,7 @@ rd_close(void *be)
 
 static const struct rf__store_ops redis_ops = {
 	"redis", rd_begin_op, rd_end_op, rd_candidates, rd_create, rd_update,
-	rd_get, rd_list, rd_complaint, rd_samples, rd_noop_op, rd_noop_op,
+	rd_get, rd_list, rd_count_below, rd_complaint, rd_samples, rd_noop_op, rd_noop_op,
 	rd_noop_op, rd_close,
 };
 

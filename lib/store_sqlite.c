@@ -95,6 +95,7 @@ static const char *const sql[S__COUNT] = {
 	    " sample_bytes = ?8 WHERE id = ?1",
 	[S_SET_HLL] = "UPDATE hll SET regs = ?2 WHERE campaign = ?1",
 	[S_DATA_VERSION] = "PRAGMA data_version",
+	[S_COUNT_BELOW] = "SELECT count(*) FROM campaign WHERE size < ?1",
 };
 
 rf_status
@@ -537,6 +538,27 @@ sq_list(void *be, size_t limit, rf_campaign_list_cb cb, void *arg,
 }
 
 static rf_status
+sq_count_below(void *be, uint64_t size, uint64_t *n, rf_error *err)
+{
+	struct sq *q = be;
+	sqlite3_stmt *s;
+	rf_status st;
+	int rc;
+
+	if (q->nhot > 0 && (st = rf__sq_hot_flush(q, err)) != RF_OK)
+		return st;
+	s = rf__sq_stmt(q, S_COUNT_BELOW);
+	sqlite3_bind_int64(s, 1, size > INT64_MAX ? INT64_MAX :
+	    (sqlite3_int64)size);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = (uint64_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return rf__sq_db_error(q, err, "counting campaigns");
+	return RF_OK;
+}
+
+static rf_status
 sq_complaint(void *be, const char *id, uint64_t n, rf_error *err)
 {
 	struct sq *q = be;
@@ -645,7 +667,7 @@ sq_rollback(void *be, rf_error *err)
 
 static const struct rf__store_ops sqlite_ops = {
 	"sqlite", sq_begin_op, sq_end_op, sq_candidates, sq_create, sq_update,
-	sq_get, sq_list, sq_complaint, sq_samples, sq_begin, sq_commit,
+	sq_get, sq_list, sq_count_below, sq_complaint, sq_samples, sq_begin, sq_commit,
 	sq_rollback, sq_close,
 };
 

@@ -13,17 +13,22 @@
 
 #define DEFAULT_DB "redflag.db"
 #define DEFAULT_LIMIT 50
+#define DEFAULT_MIN_SIZE 2	/* a campaign is two or more recipients */
+#define MAX_COUNT 1000000000	/* --limit, --min-size */
 #define SUBJECT_SHOWN 60	/* subject bytes in the table */
 
 struct out {
 	int json;
 	size_t n;
+	unsigned long long min_size;	/* list sizes from this one up; 1:
+					 * all, size 0 too */
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: %s campaigns [--db STORE] [--json] [--limit N]\n"
+	fprintf(f, "usage: %s campaigns [--db STORE] [--json] [--limit N]"
+	    " [--min-size N]\n"
 	    "\n"
 	    "The campaigns in the store, largest (most distinct recipients) "
 	    "first.\n"
@@ -33,10 +38,13 @@ usage(FILE *f)
 	    "else ./" DEFAULT_DB "\n"
 	    "  --json       one JSON array instead of a table\n"
 	    "  --limit N    at most N campaigns (default %d, 0 = all)\n"
+	    "  --min-size N only campaigns of N or more recipients (default "
+	    "%d;\n"
+	    "               1 lists single messages too)\n"
 	    "\nexit status: 0 listed, 1 the store could not be read, 64 usage\n"
 	    "error, 69 the store could not be opened, 70 the list could not\n"
 	    "be written\n",
-	    RF_PROG, DEFAULT_LIMIT);
+	    RF_PROG, DEFAULT_LIMIT, DEFAULT_MIN_SIZE);
 }
 
 static const char *
@@ -110,10 +118,12 @@ print_cb(const rf_campaign *c, void *arg)
 	struct out *o = arg;
 	char first[32], last[32], subject[4 * SUBJECT_SHOWN + 8];
 
+	if (o->min_size > 1 && c->size < o->min_size)
+		return 1;	/* the rest are smaller still */
 	iso8601(c->first_seen, first, sizeof(first));
 	iso8601(c->last_seen, last, sizeof(last));
 	if (o->json) {
-		printf("%s\n  {\"id\": \"%s\", \"size\": %llu, \"copies\": "
+		printf("%s\n    {\"id\": \"%s\", \"size\": %llu, \"copies\": "
 		    "%llu, \"complaints\": %llu, \"first_seen\": \"%s\", "
 		    "\"last_seen\": \"%s\", \"subject\": ",
 		    o->n == 0 ? "" : ",", c->id, (unsigned long long)c->size,
@@ -137,12 +147,30 @@ print_cb(const rf_campaign *c, void *arg)
 	return ferror(stdout) != 0;
 }
 
+/* print_left_out: the note after the table on the n campaigns below
+ * o->min_size (nothing when n is 0). */
+static void
+print_left_out(const struct out *o, uint64_t n)
+{
+	if (n == 0)
+		return;
+	if (o->min_size == 2)
+		printf("(%llu single message%s not shown; --min-size 1 lists "
+		    "%s)\n", (unsigned long long)n, n == 1 ? "" : "s",
+		    n == 1 ? "it" : "them");
+	else
+		printf("(%llu campaign%s of fewer than %llu recipients not "
+		    "shown; --min-size 1 lists %s)\n", (unsigned long long)n,
+		    n == 1 ? "" : "s", o->min_size, n == 1 ? "it" : "them");
+}
+
 int
 cmd_campaigns(int argc, char **argv)
 {
 	const char *db = getenv("REDFLAG_DB"), *arg, *val;
-	struct out o = { 0, 0 };
-	unsigned long long limit = DEFAULT_LIMIT;
+	struct out o = { 0, 0, DEFAULT_MIN_SIZE };
+	unsigned long long limit = DEFAULT_LIMIT, *count;
+	uint64_t left_out = 0;
 	rf_store_options opt;
 	rf_store *s = NULL;
 	rf_error err;
@@ -157,15 +185,18 @@ cmd_campaigns(int argc, char **argv)
 		} else if (strcmp(arg, "--json") == 0) {
 			o.json = 1;
 		} else if ((strcmp(arg, "--db") == 0 ||
-		    strcmp(arg, "--limit") == 0) && i + 1 < argc) {
+		    strcmp(arg, "--limit") == 0 ||
+		    strcmp(arg, "--min-size") == 0) && i + 1 < argc) {
 			val = argv[++i];
 		} else if (strncmp(arg, "--db=", 5) == 0) {
 			val = arg + 5;
 		} else if (strncmp(arg, "--limit=", 8) == 0) {
 			val = arg + 8;
+		} else if (strncmp(arg, "--min-size=", 11) == 0) {
+			val = arg + 11;
 		} else {
 			static const char *const valued[] = { "--db",
-			    "--limit", NULL };
+			    "--limit", "--min-size", NULL };
 
 			cli_bad_option("campaigns", arg, valued);
 			usage(stderr);
@@ -178,9 +209,12 @@ cmd_campaigns(int argc, char **argv)
 			continue;
 		}
 		/* a count: digits only (rf_parse_number, no suffix) */
-		if (rf_parse_number(val, 1000000000, 0, &limit, NULL) !=
-		    RF_OK) {
-			cli_warn("--limit needs a number from 0 to 1000000000");
+		count = strncmp(arg, "--limit", 7) == 0 ? &limit : &o.min_size;
+		if (rf_parse_number(val, MAX_COUNT, 0, count, NULL) != RF_OK ||
+		    (count == &o.min_size && o.min_size == 0)) {
+			cli_warn("%s needs a number from %d to %d", count ==
+			    &limit ? "--limit" : "--min-size", count == &limit ?
+			    0 : 1, MAX_COUNT);
 			return RF_EXIT_USAGE;
 		}
 	}
@@ -193,14 +227,26 @@ cmd_campaigns(int argc, char **argv)
 		cli_warn_input("campaigns", db, err.msg);
 		return RF_EXIT_UNAVAILABLE;
 	}
+	/* min_size 1 lists every entry (a message no recipient is known
+	 * of, size 0, is a single message too) */
+	if (o.min_size > 1 && rf_campaign_count_below(s, o.min_size,
+	    &left_out, &err) != RF_OK) {
+		cli_warn("campaigns: %s", err.msg);
+		rf_store_close(s);
+		return RF_EXIT_INPUT;
+	}
 	if (o.json)
-		printf("[");
+		printf("{\"min_size\": %llu, \"below_min_size\": %llu, "
+		    "\"campaigns\": [", o.min_size,
+		    (unsigned long long)left_out);
 	if (rf_campaign_list(s, (size_t)limit, print_cb, &o, &err) != RF_OK) {
 		cli_warn("campaigns: %s", err.msg);
 		rc = RF_EXIT_INPUT;
 	}
 	if (o.json)
-		printf("%s]\n", o.n > 0 ? "\n" : "");
+		printf("%s]}\n", o.n > 0 ? "\n" : "");
+	else if (rc == RF_EXIT_OK)
+		print_left_out(&o, left_out);
 	rf_store_close(s);
 	return rc;	/* main() checks that the list was written */
 }

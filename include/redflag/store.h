@@ -157,6 +157,12 @@ typedef int (*rf_campaign_list_cb)(const rf_campaign *c, void *arg);
 rf_status rf_campaign_list(rf_store *s, size_t limit, rf_campaign_list_cb cb,
 			   void *arg, rf_error *err);
 
+/* rf_campaign_count_below: in *n, how many campaigns have a size below
+ * size (the ones rf_campaign_list gives last; 0 when size is 0), without
+ * reading them: what `redflag campaigns --min-size` leaves out. */
+rf_status rf_campaign_count_below(rf_store *s, uint64_t size, uint64_t *n,
+				  rf_error *err);
+
 /* rf_campaign_complaint: add n complaints to campaign id; RF_ENOTFOUND
  * when there is no such campaign. */
 rf_status rf_campaign_complaint(rf_store *s, const char *id, uint64_t n,

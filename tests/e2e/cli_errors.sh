@@ -47,6 +47,8 @@ expect 64 "milter: option '--socket' needs a value" "$REDFLAG" milter --socket
 expect 64 "milter: unknown option '--bogus'" "$REDFLAG" milter --bogus
 expect 64 "campaigns: option '--db' needs a value" "$REDFLAG" campaigns --db
 expect 64 "campaigns: option '--limit' needs a value" "$REDFLAG" campaigns --limit
+expect 64 "campaigns: option '--min-size' needs a value" \
+    "$REDFLAG" campaigns --min-size
 expect 64 "campaigns: unknown option '--bogus'" "$REDFLAG" campaigns --bogus
 expect 64 "hotline: option '--why' needs a value" "$REDFLAG" hotline cases --why
 expect 64 "hotline: option '--as' needs a value" "$REDFLAG" hotline --as

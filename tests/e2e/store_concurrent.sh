@@ -25,7 +25,7 @@ for k in $(seq 0 $((writers - 1))); do
 done
 now() { python3 -c 'import time; print("%.2f" % time.time())'; }
 # counts STORE: id, size, copies, complaints of every campaign
-counts() { "$REDFLAG" campaigns --db "$1" --limit 0 | awk 'NR > 1 {print $1, $2, $3, $4}'; }
+counts() { "$REDFLAG" campaigns --db "$1" --limit 0 --min-size 1 | awk 'NR > 1 {print $1, $2, $3, $4}'; }
 
 # serial STORE FILES...: one scan of FILES after another
 serial() {

@@ -21,7 +21,7 @@ holder=
 trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; [ -n "${redis_pid:-}" ] && kill -CONT "$redis_pid" 2>/dev/null; redis_stop; pf_cleanup' EXIT
 d=$PF_DIR
 tool="python3 tests/e2e/lib/concmail.py"
-copies() { "$REDFLAG" campaigns --db "$1" --limit 0 | awk 'NR > 1 {n += $3} END {print n + 0}'; }
+copies() { "$REDFLAG" campaigns --db "$1" --limit 0 --min-size 1 | awk 'NR > 1 {n += $3} END {print n + 0}'; }
 $tool mbox "$d/one.mbox" 1 1 || fail mbox
 sed 1d "$d/one.mbox" > "$d/one.eml"
 

@@ -274,6 +274,14 @@ test_list_complaint_reopen(void **state)
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(rf_campaign_list(s, 2, list_cb, &l, &err), RF_OK);
 	assert_int_equal(l.n, 2);
+	/* the smaller ones, counted: what campaigns --min-size leaves out */
+	for (i = 0; i < 4; i++) {
+		uint64_t below[4] = { 0, 2, 3, 6 }, want[4] = { 0, 0, 1, 3 }, n;
+
+		assert_int_equal(rf_campaign_count_below(s, below[i], &n, &err),
+		    RF_OK);
+		assert_int_equal(n, want[i]);
+	}
 
 	rf_store_fp_id(&fp[0], r);
 	assert_int_equal(rf_campaign_complaint(s, r, 2, &err), RF_OK);

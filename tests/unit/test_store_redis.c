@@ -159,6 +159,13 @@ test_list_samples(void **state)
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(rf_campaign_list(s, 1, list_cb, &l, &err), RF_OK);
 	assert_int_equal(l.n, 1);
+	for (i = 0; i < 4; i++) {
+		uint64_t below[4] = { 0, 3, 5, 8 }, want[4] = { 0, 0, 1, 3 }, n;
+
+		assert_int_equal(rf_campaign_count_below(s, below[i], &n, &err),
+		    RF_OK);
+		assert_int_equal(n, want[i]);
+	}
 	assert_int_equal(rf_campaign_samples(s, c.id, samples_cb, &copies,
 	    &err), RF_OK);
 	assert_int_equal(copies, 4);	/* 5 copies, 4 kept */
