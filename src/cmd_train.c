@@ -423,19 +423,29 @@ set_option(rf_cls_params *params, rf_limits *limits, int argc, char **argv,
 	return cli_limit_option(limits, argc, argv, i);
 }
 
-/* said: "the N message(s) learned" (or "taken back") in buf. */
+/* kept: in buf, what a failure leaves of the run's n messages learned
+ * (or taken back), in a sentence that reads for 0, 1 and more: "no
+ * message was learned before the failure", "1 message learned before
+ * the failure stays learned", "3 messages ... stay learned". */
 static const char *
-said(int undo, unsigned long n, char *buf, size_t size)
+kept(int undo, unsigned long n, char *buf, size_t size)
 {
-	snprintf(buf, size, "the %lu message%s %s", n, n == 1 ? "" : "s",
-	    undo ? "taken back" : "learned");
+	const char *done = undo ? "taken back" : "learned";
+
+	if (n == 0)
+		snprintf(buf, size, "no message was %s before the failure",
+		    done);
+	else
+		snprintf(buf, size, "%lu message%s %s before the failure "
+		    "stay%s %s", n, n == 1 ? "" : "s", done, n == 1 ? "s" :
+		    "", done);
 	return buf;
 }
 
 int
 cmd_train(int argc, char **argv)
 {
-	char done[64];
+	char done[128];
 	struct run r;
 	rf_cls_params params;
 	rf_limits limits;
@@ -541,7 +551,7 @@ cmd_train(int argc, char **argv)
 		r.cfailed[r.mode == M_SPAM] += r.failed - failed;
 		if (k == -2) {
 			/* SQLite: the open group is rolled back */
-			cli_warn("train: %s before stay so", said(r.undo,
+			cli_warn("train: %s", kept(r.undo,
 			    rf_classifier_atomic(r.cls) ? r.kept : r.changed,
 			    done, sizeof(done)));
 			rc = RF_EXIT_INPUT;
@@ -560,8 +570,7 @@ cmd_train(int argc, char **argv)
 		goto out;
 	}
 	if (wgroup_end(&r.g, 1, &err) != RF_OK) {
-		cli_warn("train: %s; %s before stay so", err.msg,
-		    said(r.undo, rf_classifier_atomic(r.cls) ? r.kept :
+		cli_warn("train: %s; %s", err.msg, kept(r.undo, rf_classifier_atomic(r.cls) ? r.kept :
 		    r.changed, done, sizeof(done)));
 		rc = RF_EXIT_INPUT;
 		goto out;

@@ -6,7 +6,9 @@
 # and scan --classifier), the filter decides with `classifier =
 # redis://...`, learning again changes nothing, --undo empties Redis, and
 # a server that went away is an error (the filter tempfails); redflag
-# complain learns into Redis too.
+# complain learns into Redis too; a failure in the middle of a run says
+# how many messages stay learned (or taken back), in words that read for
+# 0, 1 and more.
 set -u
 bin=${REDFLAG:-build/redflag}
 build=${BUILD:-build}
@@ -142,6 +144,45 @@ grep -q "classifier: learned as spam$" "$tmp/out" || fail "complain: $(cat "$tmp
 grep -q "took back 1 message as" "$tmp/out" || fail "undo complaint: $(cat "$tmp/out")"
 [ "$(rcli hlen e2e:cls:spam)$(rcli hget e2e:cls:n spam)" = 00 ] ||
 	fail "complaint not taken back"
+
+# a failure at the last message: bad (message key -> "x" in cls:times, so
+# the learning script's arithmetic fails on that message only) is learned
+# as ham first, then the run learns K others as spam and fails at bad
+# (undo: takes back K and fails at bad); stderr's last line says what
+# stays
+genmail "$tmp/few" spam 4 5
+bad=$tmp/few/00004.eml
+fails_after() {	# PREFIX K WANT [--undo]
+	rcli del "$1:cls:spam" "$1:cls:ham" "$1:cls:n" "$1:cls:msg" \
+	    "$1:cls:times" > /dev/null
+	set -- "$@" "$tmp"/few/0000[1-9].eml
+	"$bin" train --classifier "redis://127.0.0.1:$redis_port/$1" --ham \
+	    "$bad" > /dev/null || fail "$1: learn bad"
+	rcli hset "$1:cls:times" "$(rcli hkeys "$1:cls:msg")" x > /dev/null
+	_p=$1 _k=$2 _want=$3 _undo=
+	shift 3
+	if [ "${1:-}" = --undo ]; then
+		_undo=--undo
+		shift
+		[ "$_k" -eq 0 ] || "$bin" train --classifier "redis://127.0.0.1:$redis_port/$_p" \
+		    --ham $(printf '%s\n' "$@" | head -n "$_k") > /dev/null ||
+			fail "$_p: learn before undo"
+	fi
+	# shellcheck disable=SC2046,SC2086
+	"$bin" train --classifier "redis://127.0.0.1:$redis_port/$_p" $_undo \
+	    --spam $(printf '%s\n' "$@" | head -n "$_k") "$bad" > /dev/null \
+	    2> "$tmp/err" && fail "$_p: the run did not fail"
+	[ "$(tail -n 1 "$tmp/err")" = "redflag: train: $_want" ] ||
+		fail "$_p: want 'redflag: train: $_want': $(cat "$tmp/err")"
+}
+fails_after f0 0 "no message was learned before the failure"
+fails_after f1 1 "1 message learned before the failure stays learned"
+fails_after f3 3 "3 messages learned before the failure stay learned"
+fails_after u1 1 "1 message taken back before the failure stays taken back" \
+    --undo
+fails_after u2 2 "2 messages taken back before the failure stay taken back" \
+    --undo
+fails_after u0 0 "no message was taken back before the failure" --undo
 
 # the server went away: an error naming redis, not a crash
 redis_stop
