@@ -59,6 +59,15 @@ man_opts() {
 	    text_opts
 }
 
+# each_fails FLAG A B BEFORE AFTER: a failure of command $name,
+# "BEFORE OPTION AFTER", for each option `comm FLAG A B` prints
+each_fails() {
+	for o in $(comm "$1" "$2" "$3"); do
+		echo "FAIL: $name: $4$o$5" >&2
+		fails=$((fails + 1))
+	done
+}
+
 # check NAME PAGE OTHERS FILE...: OTHERS, options of other programs the
 # help or the page may name ("-": none)
 check() {
@@ -74,22 +83,10 @@ check() {
 	echo "$others" | tr ' ' '\n' | sort -u >"$tmp/others"
 	comm -23 "$tmp/help0" "$tmp/others" >"$tmp/help"
 	comm -23 "$tmp/man0" "$tmp/others" >"$tmp/man"
-	for o in $(comm -23 "$tmp/code" "$tmp/help"); do
-		echo "FAIL: $name: $o is accepted but not in --help" >&2
-		fails=$((fails + 1))
-	done
-	for o in $(comm -23 "$tmp/code" "$tmp/man"); do
-		echo "FAIL: $name: $o is accepted but not in $page" >&2
-		fails=$((fails + 1))
-	done
-	for o in $(comm -13 "$tmp/code" "$tmp/help"); do
-		echo "FAIL: $name: --help lists $o, not accepted" >&2
-		fails=$((fails + 1))
-	done
-	for o in $(comm -13 "$tmp/code" "$tmp/man"); do
-		echo "FAIL: $name: $page lists $o, not accepted" >&2
-		fails=$((fails + 1))
-	done
+	each_fails -23 "$tmp/code" "$tmp/help" "" " is accepted but not in --help"
+	each_fails -23 "$tmp/code" "$tmp/man" "" " is accepted but not in $page"
+	each_fails -13 "$tmp/code" "$tmp/help" "--help lists " ", not accepted"
+	each_fails -13 "$tmp/code" "$tmp/man" "$page lists " ", not accepted"
 }
 
 check redflag redflag.1 - src/redflag.c

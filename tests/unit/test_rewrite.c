@@ -226,6 +226,52 @@ test_random(void **state)
 	assert_true(replaced > 20000);
 }
 
+/* A fixed case of rf__rewrite_leaf: the substitutions (from, to pairs,
+ * NULL ends) in that order, a leaf of HTML or text, the leaf before and
+ * after, and how many occurrences are replaced. */
+struct leaf_case {
+	const char *subst[6];
+	int html;
+	const char *in, *out;
+	size_t count;
+};
+
+/* leaf_cases: each of the n cases of t through rf__rewrite_leaf on a new
+ * rewriter (whose substitutions allow the one pass when one_pass is
+ * set), the leaf and the count compared (the case and the leaf made
+ * said on standard error when the leaf differs). */
+static void
+leaf_cases(const struct leaf_case *t, size_t n, int one_pass)
+{
+	size_t i, k, count;
+
+	for (i = 0; i < n; i++) {
+		rf_rewrite *c = NULL;
+		GByteArray *b = g_byte_array_new();
+
+		assert_int_equal(rf_rewrite_new(NULL, &c, NULL), RF_OK);
+		for (k = 0; t[i].subst[k] != NULL; k += 2)
+			assert_int_equal(rf__rewrite_subst(c, t[i].subst[k],
+			    XXH3_64bits(t[i].subst[k], strlen(t[i].subst[k])),
+			    t[i].subst[k + 1], 0), 0);
+		if (one_pass)
+			assert_true(rf__rewrite_one_pass(c));
+		g_byte_array_append(b, (const guint8 *)t[i].in,
+		    strlen(t[i].in));
+		count = 0;
+		assert_int_equal(rf__rewrite_leaf(c, t[i].html, NULL, &b,
+		    &count), t[i].count > 0);
+		if (b->len != strlen(t[i].out))
+			fprintf(stderr, "case %zu: [%.*s]\n", i, (int)b->len,
+			    (char *)b->data);
+		assert_int_equal(b->len, strlen(t[i].out));
+		assert_memory_equal(b->data, t[i].out, b->len);
+		assert_int_equal(count, t[i].count);
+		g_byte_array_free(b, TRUE);
+		rf_rewrite_free(c);
+	}
+}
+
 /* test_cases: the rules shown on fixed texts: standalone only (a URL
  * that goes on is left; one followed only by the punctuation that ends
  * a URL in text is standalone), after '=' or '(' it starts, a chain
@@ -233,12 +279,7 @@ test_random(void **state)
 static void
 test_cases(void **state)
 {
-	static const struct {
-		const char *subst[6];	/* from, to pairs, NULL ends */
-		int html;
-		const char *in, *out;
-		size_t count;
-	} t[] = {
+	static const struct leaf_case t[] = {
 		{ { "http://a/?id=1", "http://a/", NULL }, 0,
 		  "x http://a/?id=1 http://a/?id=12 (http://a/?id=1)",
 		  "x http://a/ http://a/?id=12 (http://a/)", 2 },
@@ -275,32 +316,9 @@ test_cases(void **state)
 		  "href=\"http://a/?x=1&amp;y=2\"",
 		  "href=\"http://a/?x=1&amp;y=2\"", 0 },
 	};
-	size_t i, k, count;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		rf_rewrite *c = NULL;
-		GByteArray *b = g_byte_array_new();
-
-		assert_int_equal(rf_rewrite_new(NULL, &c, NULL), RF_OK);
-		for (k = 0; t[i].subst[k] != NULL; k += 2)
-			assert_int_equal(rf__rewrite_subst(c, t[i].subst[k],
-			    XXH3_64bits(t[i].subst[k], strlen(t[i].subst[k])),
-			    t[i].subst[k + 1], 0), 0);
-		assert_true(rf__rewrite_one_pass(c));
-		g_byte_array_append(b, (const guint8 *)t[i].in,
-		    strlen(t[i].in));
-		count = 0;
-		assert_int_equal(rf__rewrite_leaf(c, t[i].html, NULL, &b, &count),
-		    t[i].count > 0);
-		if (b->len != strlen(t[i].out))
-			fprintf(stderr, "case %zu: [%.*s]\n", i, (int)b->len,
-			    (char *)b->data);
-		assert_int_equal(b->len, strlen(t[i].out));
-		assert_memory_equal(b->data, t[i].out, b->len);
-		assert_int_equal(count, t[i].count);
-		g_byte_array_free(b, TRUE);
-		rf_rewrite_free(c);
-	}
+	(void)state;
+	leaf_cases(t, sizeof(t) / sizeof(t[0]), 1);
 }
 
 /* ref_encode: the encoding before rf__rewrite_encode appended in blocks
@@ -546,12 +564,7 @@ test_damaged(void **state)
 static void
 test_entities(void **state)
 {
-	static const struct {
-		const char *subst[6];	/* from, to pairs, NULL ends */
-		int html;
-		const char *in, *out;
-		size_t count;
-	} t[] = {
+	static const struct leaf_case t[] = {
 		{ { "http://a.example/1?e=x", "http://a.example/1", NULL }, 1,
 		  "<a href=\"http://a&#46;example&#47;1?e=x\">"
 		  "http://a&#46;example&#x2F;1?e=x</a> http://a&#46;example"
@@ -587,32 +600,9 @@ test_entities(void **state)
 		  "http://a/1 &#38; http://a&#x2f;1",
 		  "http://b/ &#38; http://b/", 2 },
 	};
-	size_t i, k, count;
 
 	(void)state;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		rf_rewrite *c = NULL;
-		GByteArray *b = g_byte_array_new();
-
-		assert_int_equal(rf_rewrite_new(NULL, &c, NULL), RF_OK);
-		for (k = 0; t[i].subst[k] != NULL; k += 2)
-			assert_int_equal(rf__rewrite_subst(c, t[i].subst[k],
-			    XXH3_64bits(t[i].subst[k], strlen(t[i].subst[k])),
-			    t[i].subst[k + 1], 0), 0);
-		g_byte_array_append(b, (const guint8 *)t[i].in,
-		    strlen(t[i].in));
-		count = 0;
-		assert_int_equal(rf__rewrite_leaf(c, t[i].html, NULL, &b,
-		    &count), t[i].count > 0);
-		if (b->len != strlen(t[i].out))
-			fprintf(stderr, "case %zu: [%.*s]\n", i, (int)b->len,
-			    (char *)b->data);
-		assert_int_equal(b->len, strlen(t[i].out));
-		assert_memory_equal(b->data, t[i].out, b->len);
-		assert_int_equal(count, t[i].count);
-		g_byte_array_free(b, TRUE);
-		rf_rewrite_free(c);
-	}
+	leaf_cases(t, sizeof(t) / sizeof(t[0]), 0);
 }
 
 /* test_charset: in a part whose declared charset is not UTF-8, a from

@@ -226,17 +226,15 @@ test_escape(void **state)
 	assert_string_equal(esc + strlen(esc) - 3, "...");
 }
 
-static void
-test_stream(void **state)
+/* stream_open: rf_source_open_fd (label "-", default limits) on a pipe
+ * that held text and is closed: what `redflag ... < file` reads. */
+static rf_source *
+stream_open(const char *text)
 {
-	const char *text = "From a@b Mon Nov  2 10:00:00 2026\nSubject: 1\n\n"
-	    "body\n\nFrom c@d Mon Nov  2 10:00:00 2026\nSubject: 2\n\nx\n";
 	rf_limits lim;
-	rf_source *s;
-	rf_item it;
+	rf_source *s = NULL;
 	int fds[2];
 
-	(void)state;
 	rf_limits_default(&lim);
 	assert_int_equal(pipe(fds), 0);
 	assert_int_equal(write(fds[1], text, strlen(text)),
@@ -245,6 +243,19 @@ test_stream(void **state)
 	assert_int_equal(rf_source_open_fd(fds[0], "-", &lim, &s, NULL),
 	    RF_OK);
 	close(fds[0]);
+	return s;
+}
+
+static void
+test_stream(void **state)
+{
+	const char *text = "From a@b Mon Nov  2 10:00:00 2026\nSubject: 1\n\n"
+	    "body\n\nFrom c@d Mon Nov  2 10:00:00 2026\nSubject: 2\n\nx\n";
+	rf_source *s;
+	rf_item it;
+
+	(void)state;
+	s = stream_open(text);
 	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
 	assert_string_equal(it.label, "-:1");
 	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
@@ -254,11 +265,7 @@ test_stream(void **state)
 	rf_source_free(s);
 
 	/* an empty stream is one empty message */
-	assert_int_equal(pipe(fds), 0);
-	close(fds[1]);
-	assert_int_equal(rf_source_open_fd(fds[0], "-", &lim, &s, NULL),
-	    RF_OK);
-	close(fds[0]);
+	s = stream_open("");
 	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
 	assert_string_equal(it.label, "-");
 	assert_int_equal(it.len, 0);
@@ -271,19 +278,9 @@ test_stream(void **state)
 static void
 stream_one(const char *text)
 {
-	rf_limits lim;
-	rf_source *s;
+	rf_source *s = stream_open(text);
 	rf_item it;
-	int fds[2];
 
-	rf_limits_default(&lim);
-	assert_int_equal(pipe(fds), 0);
-	assert_int_equal(write(fds[1], text, strlen(text)),
-	    (ssize_t)strlen(text));
-	close(fds[1]);
-	assert_int_equal(rf_source_open_fd(fds[0], "-", &lim, &s, NULL),
-	    RF_OK);
-	close(fds[0]);
 	assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
 	assert_string_equal(it.label, "-");
 	assert_int_equal(it.len, strlen(text));
