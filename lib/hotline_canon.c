@@ -213,6 +213,22 @@ scrub_depth(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 }
 
 rf_status
+rf__hl_rules(const rf_rules *rules, rf_rules **own, const rf_rules **use,
+	     rf_error *err)
+{
+	rf_status rs;
+
+	*own = NULL;
+	*use = rules;
+	if (rules != NULL)
+		return RF_OK;
+	if ((rs = rf_rules_parse("", 0, own, err)) != RF_OK)
+		*own = NULL;
+	*use = *own;
+	return rs;
+}
+
+rf_status
 rf__hl_scrub(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	     const char *url, const char *recipient, const char **clean,
 	     unsigned *removed, rf_error *err)
@@ -302,11 +318,8 @@ rf__hl_canonical_n(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		    "max_url_len (%zu bytes)", max);
 	/* No rules given: an empty set (address and opaque codes only),
 	 * parsed once for every address. */
-	if (rules == NULL) {
-		if ((rs = rf_rules_parse("", 0, &none, err)) != RF_OK)
-			return rs;
-		rules = none;
-	}
+	if ((rs = rf__hl_rules(rules, &none, &rules, err)) != RF_OK)
+		return rs;
 	/* The first address (the reporter) with every rule; the others
 	 * (a forwarder) on what it left. */
 	clean = url;

@@ -83,6 +83,13 @@ rf_status rf__hl_track(const rf_ctx *ctx, const rf_rules *rules,
  * is lower case already; a reported mail's links). */
 int rf__hl_web_scheme(const char *u);
 
+/* rf__hl_rules: in *use, rules when not NULL, else the hotline's empty
+ * rule set (scrubbing then takes out the address and opaque codes only),
+ * parsed into *own for the caller to free with rf_rules_free; *own is
+ * NULL when rules were given, *own and *use NULL on failure. */
+rf_status rf__hl_rules(const rf_rules *rules, rf_rules **own,
+		       const rf_rules **use, rf_error *err);
+
 /* rf__hl_scrub: url with the codes identifying recipient removed (the
  * tracking engine, with rules: not NULL), in a; *removed counts the
  * tokens taken out. */

@@ -446,6 +446,7 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 	const rf_message *suspect = m;
 	struct fwd_block fb;
 	rf_rules *none = NULL;
+	const rf_rules *empty = NULL;	/* none, once parsed */
 	const char *from;
 	size_t i;
 	rf_status rs = RF_OK;
@@ -509,15 +510,14 @@ rf_hotline_from_message(const rf_ctx *ctx, rf_arena *a, const rf_message *m,
 	 * Date: line is the reporter's text.  One empty rule set for every
 	 * check (an unparsed one keeps them: the check then finds none,
 	 * as before). */
-	if ((meta->message_id != NULL || (inline_fwd && meta->date !=
-	    NULL)) && rf_rules_parse("", 0, &none, NULL) != RF_OK)
-		none = NULL;
+	if (meta->message_id != NULL || (inline_fwd && meta->date != NULL))
+		(void)rf__hl_rules(NULL, &none, &empty, NULL);
 	for (i = 0; i <= meta->nalso; i++) {
 		const char *who = i == 0 ? *reporter : meta->also[i - 1];
 
-		if (identifies(ctx, none, a, meta->message_id, who))
+		if (identifies(ctx, empty, a, meta->message_id, who))
 			meta->message_id = NULL;
-		if (inline_fwd && identifies(ctx, none, a, meta->date, who))
+		if (inline_fwd && identifies(ctx, empty, a, meta->date, who))
 			meta->date = NULL;
 	}
 	{

@@ -222,11 +222,9 @@ rf_hotline_open(const rf_ctx *ctx, const char *path,
 	limits_fill(&h->lim);
 	/* No rules given: scrubbing with an empty set (address and opaque
 	 * codes only), parsed once here rather than for every URL. */
-	if (h->rules == NULL) {
-		if ((st = rf_rules_parse("", 0, &h->own_rules, err)) != RF_OK)
-			goto done;
-		h->rules = h->own_rules;
-	}
+	if ((st = rf__hl_rules(h->rules, &h->own_rules, &h->rules, err)) !=
+	    RF_OK)
+		goto done;
 	if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
 		st = rf__hl_fail(h, "open", err);
