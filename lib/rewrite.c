@@ -192,11 +192,82 @@ rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
 	k->subst[k->nsubst].hits = 0;
 	k->subst[k->nsubst].afrom = NULL;
 	k->subst[k->nsubst].ato = NULL;
+	k->subst[k->nsubst].site = RF__SITE_NONE;
 	if (rf__rewrite_note(k, &k->subst[k->nsubst]) != 0)
 		return -1;
 	index_put(k, k->nsubst);
 	k->nsubst++;
 	return 0;
+}
+
+/* count: one more substitution s (of kind site, or a clean form: a link
+ * rewritten, or "" a web bug) in k's counts; -1 takes it out again. */
+static void
+count(rf_rewrite *k, const struct rf__subst *s, int site, int d)
+{
+	if (site != RF__SITE_NONE)
+		k->nsite[site] += (size_t)d;
+	else if (s->to[0] == '\0')
+		k->bugs += (size_t)d;
+	else
+		k->links += (size_t)d;
+}
+
+/* collect_site: l's substitution under the policy sites into k (not a
+ * header link): its site form, else its clean form when it tracks; a URL
+ * collected before takes it instead of a clean form.  0, or -1 when out
+ * of memory (k->st set). */
+static int
+collect_site(rf_rewrite *k, rf_link *l)
+{
+	const char *to;
+	struct rf__subst *s;
+	uint64_t h = XXH3_64bits(l->url, strlen(l->url));
+	size_t i = has_from(k, l->url, h);
+	int site;
+
+	if (i != 0 && (k->subst[i - 1].text || k->subst[i - 1].site !=
+	    RF__SITE_NONE)) {
+		k->subst[i - 1].walk++;
+		return 0;
+	}
+	if ((site = rf__rewrite_site_form(k->arena, l, &to)) < 0)
+		goto nomem;
+	if (site == RF__SITE_NONE)
+		to = l->tracking && l->clean != NULL ? l->clean : l->url;
+	if (i != 0) {
+		/* collected before (rf_rewrite_collect, _known, or here with
+		 * its clean form): the stronger form replaces that one */
+		s = &k->subst[i - 1];
+		s->walk++;
+		if (s->site == site && strcmp(s->to, to) == 0)
+			return 0;
+		count(k, s, s->site, -1);
+		s->site = site;
+		if (strcmp(s->to, to) != 0) {	/* (a web bug stays "") */
+			free(s->afrom);
+			free(s->ato);
+			s->to = to;
+			if (rf__rewrite_note(k, s) != 0) {
+				count(k, s, site, 1);
+				goto nomem;
+			}
+		}
+		count(k, s, site, 1);
+		return 0;
+	}
+	if (strcmp(to, l->url) == 0)
+		return 0;
+	if (rf__rewrite_subst(k, l->url, h, to, 0) != 0)
+		goto nomem;
+	s = &k->subst[k->nsubst - 1];
+	s->walk = 1;
+	s->site = site;
+	count(k, s, site, 1);
+	return 0;
+nomem:
+	k->st = rf_error_set(k->err, RF_ENOMEM, "out of memory");
+	return -1;
 }
 
 /* collect: l's substitution into arg (an rf_rewrite), as rf_tracking_walk
@@ -209,6 +280,8 @@ collect(rf_link *l, void *arg)
 	uint64_t h = 0;
 	size_t i;
 
+	if (k->sites && l->kind != RF_LINK_HEADER)
+		return collect_site(k, l);
 	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
 		return 0;
 	if (l->kind != RF_LINK_HEADER) {
@@ -290,14 +363,15 @@ rf_rewrite_free(rf_rewrite *rw)
 	free(rw);
 }
 
-/* collect_walk: collect over m's links (known or not); RF_OK, or the
- * failure collect recorded. */
+/* collect_walk: collect over m's links (known: 1 known parameters only,
+ * 2 sites, 0 every code); RF_OK, or the failure collect recorded. */
 static rf_status
 collect_walk(rf_rewrite *rw, rf_message *m, int known, rf_error *err)
 {
 	size_t i;
 
-	rw->known = known;
+	rw->known = known == 1;
+	rw->sites = known == 2;
 	rw->st = RF_OK;
 	rw->err = err;
 	if (rf_tracking_walk(m, collect, rw) != 0 && rw->st == RF_OK)
@@ -309,6 +383,7 @@ collect_walk(rf_rewrite *rw, rf_message *m, int known, rf_error *err)
 		rw->subst[i].walk = 0;
 	}
 	rw->known = 0;
+	rw->sites = 0;
 	rw->err = NULL;
 	return rw->st;
 }
@@ -326,6 +401,14 @@ rf_rewrite_collect_known(rf_rewrite *rw, const rf_rules *rules,
 	rw->rules = rules;
 	rw->arena = m->arena;
 	return collect_walk(rw, m, 1, err);
+}
+
+rf_status
+rf_rewrite_collect_sites(rf_rewrite *rw, rf_message *m, rf_error *err)
+{
+	rw->arena = m->arena;
+	rw->site_policy = 1;
+	return collect_walk(rw, m, 2, err);
 }
 
 rf_status
@@ -427,12 +510,25 @@ rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st)
 	st->skipped = rw->skipped;
 	st->limits_hit = rw->limits_hit;
 	st->missed = 0;
+	st->sites_policy = rw->site_policy;
+	st->sites = rw->nsite[RF__SITE_LINK];
+	st->addresses = rw->nsite[RF__SITE_ADDR];
+	st->images = rw->nsite[RF__SITE_IMAGE];
+	st->emptied = rw->nsite[RF__SITE_EMPTY];
 	for (i = 0; rw->prepared && i < rw->nsubst; i++) {
 		if (rw->subst[i].text || rw->subst[i].hits >=
 		    rw->subst[i].occ)
 			continue;
 		st->missed++;
-		if (rw->subst[i].to[0] == '\0')
+		if (rw->subst[i].site == RF__SITE_LINK)
+			st->sites--;
+		else if (rw->subst[i].site == RF__SITE_ADDR)
+			st->addresses--;
+		else if (rw->subst[i].site == RF__SITE_IMAGE)
+			st->images--;
+		else if (rw->subst[i].site == RF__SITE_EMPTY)
+			st->emptied--;
+		else if (rw->subst[i].to[0] == '\0')
 			st->bugs--;
 		else
 			st->links--;

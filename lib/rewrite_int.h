@@ -33,6 +33,19 @@ struct rf__subst {
 	size_t walk;		/* the same in the collect under way */
 	size_t hits;		/* occurrences replaced (plain or "&amp;"
 				 * form) by prepare */
+	int site;		/* RF__SITE_*: what rf_rewrite_collect_sites
+				 * made of the link (RF__SITE_NONE: a clean
+				 * form, a web bug, or text) */
+};
+
+/* What rf__rewrite_site_form makes of a link (rf__subst.site). */
+enum {
+	RF__SITE_NONE = 0,	/* nothing: the clean form is kept */
+	RF__SITE_LINK,		/* scheme://host/ */
+	RF__SITE_ADDR,		/* mailto:address */
+	RF__SITE_IMAGE,		/* "": an image, background, stylesheet,
+				 * frame or web bug not loaded */
+	RF__SITE_EMPTY		/* "": a link with no site to keep, a form */
 };
 
 /* Bits of rf_rewrite.lens[n]: a from (PLAIN) or the "&amp;" form of one
@@ -72,11 +85,24 @@ struct rf_rewrite {
 	int skipped;		/* parts that could not be located */
 	int known;		/* collect_known: known parameters and web
 				 * bugs only */
+	int sites;		/* collect_sites under way */
+	int site_policy;	/* collect_sites ran */
+	size_t nsite[RF__SITE_EMPTY + 1];	/* substitutions by
+				 * RF__SITE_* (0 unused): sites, addresses,
+				 * images, emptied */
 	const rf_rules *rules;	/* for known */
 	rf_arena *arena;	/* for known: the message's */
 	rf_status st;		/* collect's failure */
 	rf_error *err;
 };
+
+/* rf__rewrite_site_form: what the clean policy "sites" makes of the
+ * analysed link l (rf_rewrite_collect_sites' contract, redflag/rewrite.h):
+ * RF__SITE_LINK, _ADDR, _IMAGE or _EMPTY with *to the new form (in arena
+ * a, or ""), or RF__SITE_NONE (*to NULL) when l is no link it reduces or
+ * is one already (its site with or without the final '/', the address
+ * alone, "" or white space).  -1 when out of memory. */
+int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
 
 /* rf__rewrite_subst: one more substitution of rw, from -> to (h: XXH3
  * of from; text: rf_rewrite_add's kind).  0, or -1 when out of memory. */
