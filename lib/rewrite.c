@@ -41,7 +41,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	GByteArray *content, *enc;
 	const char *charset;
 	size_t start, end, count = 0;
-	int changed, html, crlf;
+	int changed, html, crlf, quoted;
 
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	if (w == NULL || ct == NULL || !g_mime_content_type_is_type(ct,
@@ -77,9 +77,12 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	g_object_unref(mem);
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
+	quoted = html && rf__rewrite_quote(c, &content);
 	if ((changed = rf__rewrite_leaf(c, html, charset, &content,
 	    &count)) < 0)
 		c->skipped++;
+	else if (quoted)
+		changed = 1;
 	if (changed <= 0) {
 		g_byte_array_free(content, TRUE);
 		return;
@@ -213,10 +216,21 @@ count(rf_rewrite *k, const struct rf__subst *s, int site, int d)
 		k->links += (size_t)d;
 }
 
+/* strength: how much of a link the substitution of kind site (RF__SITE_*)
+ * leaves: 2 nothing (""), 1 its site or address, 0 its clean form. */
+static int
+strength(int site)
+{
+	return site == RF__SITE_IMAGE || site == RF__SITE_EMPTY ? 2 :
+	    site != RF__SITE_NONE;
+}
+
 /* collect_site: l's substitution under the policy sites into k (not a
- * header link): its site form, else its clean form when it tracks; a URL
- * collected before takes it instead of a clean form.  0, or -1 when out
- * of memory (k->st set). */
+ * header link): its site form, else its clean form when it tracks.  A
+ * URL collected before takes it when it is stronger (a clean form
+ * becomes a site, a site "" when the same URL is also an image): what
+ * one of its links needs holds for all of them.  0, or -1 when out of
+ * memory (k->st set). */
 static int
 collect_site(rf_rewrite *k, rf_link *l)
 {
@@ -226,8 +240,8 @@ collect_site(rf_rewrite *k, rf_link *l)
 	size_t i = has_from(k, l->url, h);
 	int site;
 
-	if (i != 0 && (k->subst[i - 1].text || k->subst[i - 1].site !=
-	    RF__SITE_NONE)) {
+	if (i != 0 && (k->subst[i - 1].text || strength(k->subst[i -
+	    1].site) == 2)) {
 		k->subst[i - 1].walk++;
 		return 0;
 	}
@@ -236,11 +250,13 @@ collect_site(rf_rewrite *k, rf_link *l)
 	if (site == RF__SITE_NONE)
 		to = l->tracking && l->clean != NULL ? l->clean : l->url;
 	if (i != 0) {
-		/* collected before (rf_rewrite_collect, _known, or here with
-		 * its clean form): the stronger form replaces that one */
+		/* collected before (rf_rewrite_collect, _known, or here):
+		 * the stronger form replaces that one */
 		s = &k->subst[i - 1];
 		s->walk++;
-		if (s->site == site && strcmp(s->to, to) == 0)
+		if ((s->site == site && strcmp(s->to, to) == 0) ||
+		    (s->site != RF__SITE_NONE && strength(site) <=
+		    strength(s->site)))
 			return 0;
 		count(k, s, s->site, -1);
 		s->site = site;

@@ -104,6 +104,18 @@ struct rf_rewrite {
  * alone, "" or white space).  -1 when out of memory. */
 int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
 
+/* rf__rewrite_quote: in the decoded HTML text *buf of a leaf, each
+ * unquoted value of an attribute src, href, action, background or poster
+ * (any case; after white space; white space allowed around '='; in a tag:
+ * the last '<' or '>' before it is a '<', quotes not read) that is
+ * what a substitution of the policy sites empties (RF__SITE_IMAGE,
+ * RF__SITE_EMPTY: its from, or its "&amp;" form) put in double quotes
+ * (single ones when it has a double one; left when it has both), so that
+ * emptied it is written src="" and the next attribute is not read as its
+ * value.  Nothing when rw has no such substitution.  1 when
+ * *buf changed (a new array; the old one is freed), 0 when not. */
+int rf__rewrite_quote(const rf_rewrite *rw, GByteArray **buf);
+
 /* rf__rewrite_subst: one more substitution of rw, from -> to (h: XXH3
  * of from; text: rf_rewrite_add's kind).  0, or -1 when out of memory. */
 int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,

@@ -2,8 +2,9 @@
  * rewrite_sites.c - what the clean policy "sites" makes of one link
  * (rf__rewrite_site_form, lib/rewrite_int.h; rf_rewrite_collect_sites in
  * redflag/rewrite.h): its site, scheme://host/, the bare address of a
- * mailto:, or "" for what would be loaded or has no site to keep.
- * docs/tracking.md, "The clean policy sites".
+ * mailto:, or "" for what would be loaded or has no site to keep; and
+ * the unquoted attribute values it empties put in quotes
+ * (rf__rewrite_quote).  docs/tracking.md, "The clean policy sites".
  */
 #include <string.h>
 #include <strings.h>
@@ -194,4 +195,109 @@ rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to)
 		return load ? RF__SITE_IMAGE : RF__SITE_EMPTY;
 	}
 	return RF__SITE_NONE;
+}
+
+/* url_attr: s[0..n) names an attribute whose value is a URL that is
+ * loaded or followed (any ASCII case). */
+static int
+url_attr(const char *s, size_t n)
+{
+	static const char *const names[] = { "src", "href", "action",
+	    "background", "poster" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && strncasecmp(s, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* html_space: white space that ends an unquoted attribute value. */
+static int
+html_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* emptied: the substitution of rw that empties what is written d[0..n)
+ * (its from, or in HTML its "&amp;" form), or NULL. */
+static const struct rf__subst *
+emptied(const rf_rewrite *rw, const char *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nsubst; i++) {
+		const struct rf__subst *s = &rw->subst[i];
+
+		if (s->text || s->to[0] != '\0' || (s->site != RF__SITE_IMAGE &&
+		    s->site != RF__SITE_EMPTY))
+			continue;
+		if ((s->fl == n && memcmp(s->from, d, n) == 0) ||
+		    (s->afl == n && memcmp(s->afrom, d, n) == 0))
+			return s;
+	}
+	return NULL;
+}
+
+int
+rf__rewrite_quote(const rf_rewrite *rw, GByteArray **buf)
+{
+	GByteArray *in = *buf, *out = NULL;
+	const char *d = (const char *)in->data, *q;
+	size_t n = in->len, e, v, w, b, last = 0, seen = 0;
+	int tag = 0;	/* the last '<' or '>' before e is a '<' */
+
+	if (rw->nsite[RF__SITE_IMAGE] + rw->nsite[RF__SITE_EMPTY] == 0)
+		return 0;
+	for (e = 0; e < n; e++) {
+		const char *p = memchr(d + e, '=', n - e), *lt, *gt;
+
+		if (p == NULL)
+			break;
+		e = (size_t)(p - d);
+		/* inside a tag?  (each byte looked at once: linear) */
+		lt = memrchr(d + seen, '<', e - seen);
+		gt = memrchr(d + seen, '>', e - seen);
+		if (lt != NULL || gt != NULL)
+			tag = gt == NULL || (lt != NULL && lt > gt);
+		seen = e;
+		if (!tag)
+			continue;
+		/* the name before '=' (white space allowed), after white
+		 * space */
+		for (b = e; b > 0 && html_space((unsigned char)d[b - 1]); b--)
+			;
+		for (w = b; w > 0 && alpha((unsigned char)d[w - 1]); w--)
+			;
+		if (w == b || w == 0 || !html_space((unsigned char)d[w - 1]) ||
+		    !url_attr(d + w, b - w))
+			continue;
+		/* the value: unquoted, up to white space or '>' */
+		for (v = e + 1; v < n && html_space((unsigned char)d[v]); v++)
+			;
+		if (v == n || d[v] == '"' || d[v] == '\'')
+			continue;
+		for (w = v; w < n && !html_space((unsigned char)d[w]) &&
+		    d[w] != '>'; w++)
+			;
+		/* in quotes it has none of */
+		q = memchr(d + v, '"', w - v) == NULL ? "\"" :
+		    memchr(d + v, '\'', w - v) == NULL ? "'" : NULL;
+		if (q == NULL || emptied(rw, d + v, w - v) == NULL)
+			continue;
+		if (out == NULL)
+			out = g_byte_array_new();
+		g_byte_array_append(out, (const guint8 *)d + last, v - last);
+		g_byte_array_append(out, (const guint8 *)q, 1);
+		g_byte_array_append(out, (const guint8 *)d + v, w - v);
+		g_byte_array_append(out, (const guint8 *)q, 1);
+		last = w;
+		e = w - 1;
+	}
+	if (out == NULL)
+		return 0;
+	g_byte_array_append(out, (const guint8 *)d + last, n - last);
+	g_byte_array_free(in, TRUE);
+	*buf = out;
+	return 1;
 }

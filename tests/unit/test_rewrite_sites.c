@@ -9,6 +9,7 @@
  * the codes it cannot find; the site form of single links (schemes, user
  * info, ports, backslashes, relative links, forms, cid:, data:); one
  * copy for two recipients, the stronger form winning whatever the order;
+ * one URL both a link and an image; unquoted attributes emptied as "";
  * and max_rewrite_edits.
  */
 #include <string.h>
@@ -218,6 +219,100 @@ test_max_edits(void **state)
 	rf_buf_free(&out);
 }
 
+/* sites: msg cleaned for RCPT under sites; the output (NUL-terminated)
+ * in *out, the stats in *st. */
+static void
+sites(const char *msg, rf_buf *out, rf_rewrite_stats *st)
+{
+	rf_rules *rules = shipped_rules();
+	rf_ctx *ctx = test_ctx();
+	rf_message *m = NULL;
+	rf_rewrite *rw = NULL;
+	size_t len = strlen(msg);
+
+	assert_int_equal(rf_message_parse(ctx, msg, len, &m, NULL), RF_OK);
+	assert_int_equal(rf_tracking_message(ctx, rules, m, RCPT, NULL),
+	    RF_OK);
+	assert_int_equal(rf_rewrite_new(NULL, &rw, NULL), RF_OK);
+	assert_int_equal(rf_rewrite_collect_sites(rw, m, NULL), RF_OK);
+	assert_int_equal(rf_rewrite_prepare(rw, msg, len, NULL), RF_OK);
+	rf_buf_init(out, 0);
+	assert_int_equal(rf_rewrite_write(rw, 0, out, NULL), RF_OK);
+	assert_int_equal(rf_buf_putc(out, '\0'), 0);
+	out->len--;
+	rf_rewrite_get_stats(rw, st);
+	rf_rewrite_free(rw);
+	rf_message_free(m);
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
+/* test_unquoted: an image, a background and a relative link in unquoted
+ * attributes (any case, white space around '=', "&amp;" in the value)
+ * are emptied as "" (or '' when the value has a double quote), so that
+ * the next attribute is not read as the URL; a link reduced to its site
+ * stays unquoted. */
+static void
+test_unquoted(void **state)
+{
+	static const char msg[] =
+	    "From: a@shop.test\nTo: " RCPT "\nSubject: s\n"
+	    "Content-Type: text/html\n\n"
+	    "<img src=http://img.shop.test/a.gif WIDTH=550><IMG\n"
+	    "SRC = http://img.shop.test/b.gif?a=1&amp;b=2>\n"
+	    "<td background=bg.jpg><a href=x/3D\"y.html height=3>z</a>\n"
+	    "<a href=http://shop.test/q>y</a> src=http://img.shop.test/a.gif\n";
+	static const char want[] =
+	    "From: a@shop.test\nTo: " RCPT "\nSubject: s\n"
+	    "Content-Type: text/html\n\n"
+	    "<img src=\"\" WIDTH=550><IMG\n"
+	    "SRC = \"\">\n"
+	    "<td background=\"\"><a href='' height=3>z</a>\n"
+	    "<a href=http://shop.test/>y</a> src=\n";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	sites(msg, &out, &st);
+	if (strcmp(out.data, want) != 0)
+		fail_msg("sites gave:\n%s", out.data);
+	assert_int_equal(st.images, 3);
+	assert_int_equal(st.emptied, 1);
+	assert_int_equal(st.sites, 1);
+	assert_int_equal(st.missed, 0);
+	rf_buf_free(&out);
+}
+
+/* test_shared: one URL that is a link in the text part and an image (a
+ * web bug) in the HTML part is emptied in both (the image's need holds
+ * for every occurrence), whichever comes first. */
+static void
+test_shared(void **state)
+{
+	static const char msg[] =
+	    "From: a@shop.test\nTo: " RCPT "\nSubject: s\nMIME-Version: "
+	    "1.0\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n\nSee http://65.118.38.254/"
+	    "blank.gif now\n--b\nContent-Type: text/html\n\n<img height=1 "
+	    "src=\"http://65.118.38.254/blank.gif\" width=1>\n--b--\n";
+	static const char want[] =
+	    "From: a@shop.test\nTo: " RCPT "\nSubject: s\nMIME-Version: "
+	    "1.0\nContent-Type: multipart/alternative; boundary=\"b\"\n\n"
+	    "--b\nContent-Type: text/plain\n\nSee  now\n--b\n"
+	    "Content-Type: text/html\n\n<img height=1 src=\"\" width=1>\n"
+	    "--b--\n";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	sites(msg, &out, &st);
+	if (strcmp(out.data, want) != 0)
+		fail_msg("sites gave:\n%s", out.data);
+	assert_int_equal(st.images, 1);
+	assert_int_equal(st.sites + st.missed, 0);
+	rf_buf_free(&out);
+}
+
 /* One link and what sites makes of it. */
 struct form_case {
 	const char *url;
@@ -321,6 +416,8 @@ main(void)
 		cmocka_unit_test(test_message),
 		cmocka_unit_test(test_recipients),
 		cmocka_unit_test(test_max_edits),
+		cmocka_unit_test(test_unquoted),
+		cmocka_unit_test(test_shared),
 		cmocka_unit_test(test_forms),
 	};
 
