@@ -158,6 +158,12 @@ has_from(const rf_rewrite *k, const char *from, uint64_t h)
 	}
 }
 
+size_t
+rf__rewrite_find(const rf_rewrite *rw, const char *from)
+{
+	return has_from(rw, from, XXH3_64bits(from, strlen(from)));
+}
+
 int
 rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
 		  const char *to, int text)

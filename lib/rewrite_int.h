@@ -116,6 +116,10 @@ int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
  * *buf changed (a new array; the old one is freed), 0 when not. */
 int rf__rewrite_quote(const rf_rewrite *rw, GByteArray **buf);
 
+/* rf__rewrite_find: 1 + the index of rw's substitution of from (its
+ * index by XXH3), 0 when there is none. */
+size_t rf__rewrite_find(const rf_rewrite *rw, const char *from);
+
 /* rf__rewrite_subst: one more substitution of rw, from -> to (h: XXH3
  * of from; text: rf_rewrite_add's kind).  0, or -1 when out of memory. */
 int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,

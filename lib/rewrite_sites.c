@@ -6,6 +6,7 @@
  * the unquoted attribute values it empties put in quotes
  * (rf__rewrite_quote).  docs/tracking.md, "The clean policy sites".
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -219,24 +220,44 @@ html_space(int c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-/* emptied: the substitution of rw that empties what is written d[0..n)
- * (its from, or in HTML its "&amp;" form), or NULL. */
-static const struct rf__subst *
+/* empties: the substitution of rw whose from is s (NUL-terminated) is
+ * one the policy sites empties. */
+static int
+empties(const rf_rewrite *rw, const char *s)
+{
+	size_t i = rf__rewrite_find(rw, s);
+	const struct rf__subst *x = i > 0 ? &rw->subst[i - 1] : NULL;
+
+	return x != NULL && !x->text && x->to[0] == '\0' &&
+	    (x->site == RF__SITE_IMAGE || x->site == RF__SITE_EMPTY);
+}
+
+/* emptied: what is written d[0..n) is the from of a substitution of rw
+ * that the policy sites empties, as it is or (HTML) with each "&amp;"
+ * read '&'.  0 also when out of memory (then left unquoted). */
+static int
 emptied(const rf_rewrite *rw, const char *d, size_t n)
 {
-	size_t i;
+	char *s = malloc(n + 1);
+	size_t i, k = 0;
+	int r;
 
-	for (i = 0; i < rw->nsubst; i++) {
-		const struct rf__subst *s = &rw->subst[i];
-
-		if (s->text || s->to[0] != '\0' || (s->site != RF__SITE_IMAGE &&
-		    s->site != RF__SITE_EMPTY))
-			continue;
-		if ((s->fl == n && memcmp(s->from, d, n) == 0) ||
-		    (s->afl == n && memcmp(s->afrom, d, n) == 0))
-			return s;
+	if (s == NULL)
+		return 0;
+	memcpy(s, d, n);
+	s[n] = '\0';
+	if ((r = empties(rw, s)) == 0 && memmem(d, n, "&amp;", 5) != NULL) {
+		for (i = 0; i < n; i++) {
+			s[k++] = d[i];
+			if (d[i] == '&' && n - i >= 5 && memcmp(d + i, "&amp;",
+			    5) == 0)
+				i += 4;
+		}
+		s[k] = '\0';
+		r = empties(rw, s);
 	}
-	return NULL;
+	free(s);
+	return r;
 }
 
 int
@@ -283,7 +304,7 @@ rf__rewrite_quote(const rf_rewrite *rw, GByteArray **buf)
 		/* in quotes it has none of */
 		q = memchr(d + v, '"', w - v) == NULL ? "\"" :
 		    memchr(d + v, '\'', w - v) == NULL ? "'" : NULL;
-		if (q == NULL || emptied(rw, d + v, w - v) == NULL)
+		if (q == NULL || w == v || !emptied(rw, d + v, w - v))
 			continue;
 		if (out == NULL)
 			out = g_byte_array_new();
