@@ -11,8 +11,12 @@
  *    shorten what they replace);
  *  - the output parses as a message when the input did, with as many
  *    MIME parts when the input's MIME is not damaged;
- *  - links, bugs and missed (rf_rewrite_stats) add up to the links
- *    collected; a link of the output, analysed again for the same
+ *  - under the policy sites (rf_rewrite_collect_sites), a link reduced
+ *    to its site is one with neither '?' nor '#', ending in '/'; a
+ *    mailto: one with neither '?' nor '#'; an image or a link emptied is
+ *    "";
+ *  - links, bugs, missed and (sites) sites, addresses, images, emptied
+ *    (rf_rewrite_stats) add up to the links collected; a link of the output, analysed again for the same
  *    recipient, that a substitution replaces and that was replaced
  *    nowhere (a tracked link left live) is reported: missed, skipped or
  *    limits_hit is set.  (Not every link left live: a rewritten HTML
@@ -24,7 +28,8 @@
  * other links or parts; what it leaves live is reported as missed;
  * docs/tracking.md, "Rewriting a message".)
  *
- * Input: byte 0 chooses the clean policy (bit 0: known parameters only),
+ * Input: byte 0 chooses the clean policy (bit 0: known parameters only;
+ * bit 6, which wins: sites),
  * the recipient (bits 1-2: r0@example.org, jane.doe@example.org, the
  * message's own, R1@Example.ORG), whether the recipient's address is
  * redacted everywhere too (bit 3, rf_rewrite_add, as `arf make` does) and
@@ -37,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <redflag/redflag.h>
 
@@ -109,6 +115,38 @@ check_edits(const rf_rewrite *rw, const char *msg, size_t len,
 		fail("a byte after the last edit changed");
 }
 
+/* check_sites: the invariants on the forms the policy sites made. */
+static void
+check_sites(const rf_rewrite *rw)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nsubst; i++) {
+		const struct rf__subst *s = &rw->subst[i];
+		size_t tl = strlen(s->to);
+
+		switch (s->site) {
+		case RF__SITE_LINK:
+			if (tl == 0 || s->to[tl - 1] != '/' ||
+			    strpbrk(s->to, "?#") != NULL)
+				fail("a site with more than its host");
+			break;
+		case RF__SITE_ADDR:
+			if (strncasecmp(s->to, "mailto:", 7) != 0 ||
+			    strpbrk(s->to, "?#") != NULL)
+				fail("a mail link with more than its address");
+			break;
+		case RF__SITE_IMAGE:
+		case RF__SITE_EMPTY:
+			if (tl != 0)
+				fail("an image or link not emptied");
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /* live_cb: stops the walk when l's URL is the from of a link
  * substitution of arg (an rf_rewrite) replaced nowhere, and is no
  * substitution's to (then a chain may have made it): a tracked link left
@@ -174,9 +212,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rf_tracking_message(ctx[k], rules, m, rcpt, NULL) != RF_OK ||
 	    rf_rewrite_new(rf_ctx_limits(ctx[k]), &rw, NULL) != RF_OK)
 		goto done;
-	if (((b & 1) ? rf_rewrite_collect_known(rw, rules, m, NULL) :
+	if (((b & 64) ? rf_rewrite_collect_sites(rw, m, NULL) : (b & 1) ?
+	    rf_rewrite_collect_known(rw, rules, m, NULL) :
 	    rf_rewrite_collect(rw, m, NULL)) != RF_OK)
 		fail("collect");
+	check_sites(rw);
 	if ((b & 8) && rcpt != NULL && strlen(rcpt) >= 10 &&
 	    rf_rewrite_add(rw, rcpt, "[redacted]", NULL) != RF_OK)
 		fail("add");
@@ -200,9 +240,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("the output has another number of parts");
 	}
 	rf_rewrite_get_stats(rw, &st);
-	if (rw->nsubst > 0 && st.links + st.bugs + st.missed + (size_t)((b &
-	    8) && rcpt != NULL && strlen(rcpt) >= 10) != rw->nsubst)
+	if (rw->nsubst > 0 && st.links + st.bugs + st.missed + st.sites +
+	    st.addresses + st.images + st.emptied + (size_t)((b & 8) &&
+	    rcpt != NULL && strlen(rcpt) >= 10) != rw->nsubst)
 		fail("links, bugs and missed do not add up");
+	if (!(b & 64) && (st.sites_policy || st.sites + st.addresses +
+	    st.images + st.emptied > 0))
+		fail("sites counted without the policy sites");
 	if (st.missed == 0 && st.skipped == 0 && st.limits_hit == 0 &&
 	    rf_message_parse(ctx[k], out.data, out.len, &live,
 	    NULL) == RF_OK && rf_tracking_message(ctx[k], rules, live, rcpt,

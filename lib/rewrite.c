@@ -41,7 +41,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	GByteArray *content, *enc;
 	const char *charset;
 	size_t start, end, count = 0;
-	int changed, html, crlf;
+	int changed, html, crlf, quoted;
 
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	if (w == NULL || ct == NULL || !g_mime_content_type_is_type(ct,
@@ -77,9 +77,12 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	g_object_unref(mem);
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
+	quoted = html && rf__rewrite_quote(c, &content);
 	if ((changed = rf__rewrite_leaf(c, html, charset, &content,
 	    &count)) < 0)
 		c->skipped++;
+	else if (quoted)
+		changed = 1;
 	if (changed <= 0) {
 		g_byte_array_free(content, TRUE);
 		return;
@@ -155,6 +158,12 @@ has_from(const rf_rewrite *k, const char *from, uint64_t h)
 	}
 }
 
+size_t
+rf__rewrite_find(const rf_rewrite *rw, const char *from)
+{
+	return has_from(rw, from, XXH3_64bits(from, strlen(from)));
+}
+
 int
 rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
 		  const char *to, int text)
@@ -192,11 +201,95 @@ rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
 	k->subst[k->nsubst].hits = 0;
 	k->subst[k->nsubst].afrom = NULL;
 	k->subst[k->nsubst].ato = NULL;
+	k->subst[k->nsubst].site = RF__SITE_NONE;
 	if (rf__rewrite_note(k, &k->subst[k->nsubst]) != 0)
 		return -1;
 	index_put(k, k->nsubst);
 	k->nsubst++;
 	return 0;
+}
+
+/* count: one more substitution s (of kind site, or a clean form: a link
+ * rewritten, or "" a web bug) in k's counts; -1 takes it out again. */
+static void
+count(rf_rewrite *k, const struct rf__subst *s, int site, int d)
+{
+	if (site != RF__SITE_NONE)
+		k->nsite[site] += (size_t)d;
+	else if (s->to[0] == '\0')
+		k->bugs += (size_t)d;
+	else
+		k->links += (size_t)d;
+}
+
+/* strength: how much of a link the substitution of kind site (RF__SITE_*)
+ * leaves: 2 nothing (""), 1 its site or address, 0 its clean form. */
+static int
+strength(int site)
+{
+	return site == RF__SITE_IMAGE || site == RF__SITE_EMPTY ? 2 :
+	    site != RF__SITE_NONE;
+}
+
+/* collect_site: l's substitution under the policy sites into k (not a
+ * header link): its site form, else its clean form when it tracks.  A
+ * URL collected before takes it when it is stronger (a clean form
+ * becomes a site, a site "" when the same URL is also an image): what
+ * one of its links needs holds for all of them.  0, or -1 when out of
+ * memory (k->st set). */
+static int
+collect_site(rf_rewrite *k, rf_link *l)
+{
+	const char *to;
+	struct rf__subst *s;
+	uint64_t h = XXH3_64bits(l->url, strlen(l->url));
+	size_t i = has_from(k, l->url, h);
+	int site;
+
+	if (i != 0 && (k->subst[i - 1].text || strength(k->subst[i -
+	    1].site) == 2)) {
+		k->subst[i - 1].walk++;
+		return 0;
+	}
+	if ((site = rf__rewrite_site_form(k->arena, l, &to)) < 0)
+		goto nomem;
+	if (site == RF__SITE_NONE)
+		to = l->tracking && l->clean != NULL ? l->clean : l->url;
+	if (i != 0) {
+		/* collected before (rf_rewrite_collect, _known, or here):
+		 * the stronger form replaces that one */
+		s = &k->subst[i - 1];
+		s->walk++;
+		if ((s->site == site && strcmp(s->to, to) == 0) ||
+		    (s->site != RF__SITE_NONE && strength(site) <=
+		    strength(s->site)))
+			return 0;
+		count(k, s, s->site, -1);
+		s->site = site;
+		if (strcmp(s->to, to) != 0) {	/* (a web bug stays "") */
+			free(s->afrom);
+			free(s->ato);
+			s->to = to;
+			if (rf__rewrite_note(k, s) != 0) {
+				count(k, s, site, 1);
+				goto nomem;
+			}
+		}
+		count(k, s, site, 1);
+		return 0;
+	}
+	if (strcmp(to, l->url) == 0)
+		return 0;
+	if (rf__rewrite_subst(k, l->url, h, to, 0) != 0)
+		goto nomem;
+	s = &k->subst[k->nsubst - 1];
+	s->walk = 1;
+	s->site = site;
+	count(k, s, site, 1);
+	return 0;
+nomem:
+	k->st = rf_error_set(k->err, RF_ENOMEM, "out of memory");
+	return -1;
 }
 
 /* collect: l's substitution into arg (an rf_rewrite), as rf_tracking_walk
@@ -209,6 +302,8 @@ collect(rf_link *l, void *arg)
 	uint64_t h = 0;
 	size_t i;
 
+	if (k->sites && l->kind != RF_LINK_HEADER)
+		return collect_site(k, l);
 	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
 		return 0;
 	if (l->kind != RF_LINK_HEADER) {
@@ -290,14 +385,15 @@ rf_rewrite_free(rf_rewrite *rw)
 	free(rw);
 }
 
-/* collect_walk: collect over m's links (known or not); RF_OK, or the
- * failure collect recorded. */
+/* collect_walk: collect over m's links (known: 1 known parameters only,
+ * 2 sites, 0 every code); RF_OK, or the failure collect recorded. */
 static rf_status
 collect_walk(rf_rewrite *rw, rf_message *m, int known, rf_error *err)
 {
 	size_t i;
 
-	rw->known = known;
+	rw->known = known == 1;
+	rw->sites = known == 2;
 	rw->st = RF_OK;
 	rw->err = err;
 	if (rf_tracking_walk(m, collect, rw) != 0 && rw->st == RF_OK)
@@ -309,6 +405,7 @@ collect_walk(rf_rewrite *rw, rf_message *m, int known, rf_error *err)
 		rw->subst[i].walk = 0;
 	}
 	rw->known = 0;
+	rw->sites = 0;
 	rw->err = NULL;
 	return rw->st;
 }
@@ -326,6 +423,14 @@ rf_rewrite_collect_known(rf_rewrite *rw, const rf_rules *rules,
 	rw->rules = rules;
 	rw->arena = m->arena;
 	return collect_walk(rw, m, 1, err);
+}
+
+rf_status
+rf_rewrite_collect_sites(rf_rewrite *rw, rf_message *m, rf_error *err)
+{
+	rw->arena = m->arena;
+	rw->site_policy = 1;
+	return collect_walk(rw, m, 2, err);
 }
 
 rf_status
@@ -427,12 +532,25 @@ rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st)
 	st->skipped = rw->skipped;
 	st->limits_hit = rw->limits_hit;
 	st->missed = 0;
+	st->sites_policy = rw->site_policy;
+	st->sites = rw->nsite[RF__SITE_LINK];
+	st->addresses = rw->nsite[RF__SITE_ADDR];
+	st->images = rw->nsite[RF__SITE_IMAGE];
+	st->emptied = rw->nsite[RF__SITE_EMPTY];
 	for (i = 0; rw->prepared && i < rw->nsubst; i++) {
 		if (rw->subst[i].text || rw->subst[i].hits >=
 		    rw->subst[i].occ)
 			continue;
 		st->missed++;
-		if (rw->subst[i].to[0] == '\0')
+		if (rw->subst[i].site == RF__SITE_LINK)
+			st->sites--;
+		else if (rw->subst[i].site == RF__SITE_ADDR)
+			st->addresses--;
+		else if (rw->subst[i].site == RF__SITE_IMAGE)
+			st->images--;
+		else if (rw->subst[i].site == RF__SITE_EMPTY)
+			st->emptied--;
+		else if (rw->subst[i].to[0] == '\0')
 			st->bugs--;
 		else
 			st->links--;

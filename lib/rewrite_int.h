@@ -33,6 +33,19 @@ struct rf__subst {
 	size_t walk;		/* the same in the collect under way */
 	size_t hits;		/* occurrences replaced (plain or "&amp;"
 				 * form) by prepare */
+	int site;		/* RF__SITE_*: what rf_rewrite_collect_sites
+				 * made of the link (RF__SITE_NONE: a clean
+				 * form, a web bug, or text) */
+};
+
+/* What rf__rewrite_site_form makes of a link (rf__subst.site). */
+enum {
+	RF__SITE_NONE = 0,	/* nothing: the clean form is kept */
+	RF__SITE_LINK,		/* scheme://host/ */
+	RF__SITE_ADDR,		/* mailto:address */
+	RF__SITE_IMAGE,		/* "": an image, background, stylesheet,
+				 * frame or web bug not loaded */
+	RF__SITE_EMPTY		/* "": a link with no site to keep, a form */
 };
 
 /* Bits of rf_rewrite.lens[n]: a from (PLAIN) or the "&amp;" form of one
@@ -72,11 +85,40 @@ struct rf_rewrite {
 	int skipped;		/* parts that could not be located */
 	int known;		/* collect_known: known parameters and web
 				 * bugs only */
+	int sites;		/* collect_sites under way */
+	int site_policy;	/* collect_sites ran */
+	size_t nsite[RF__SITE_EMPTY + 1];	/* substitutions by
+				 * RF__SITE_* (0 unused): sites, addresses,
+				 * images, emptied */
 	const rf_rules *rules;	/* for known */
 	rf_arena *arena;	/* for known: the message's */
 	rf_status st;		/* collect's failure */
 	rf_error *err;
 };
+
+/* rf__rewrite_site_form: what the clean policy "sites" makes of the
+ * analysed link l (rf_rewrite_collect_sites' contract, redflag/rewrite.h):
+ * RF__SITE_LINK, _ADDR, _IMAGE or _EMPTY with *to the new form (in arena
+ * a, or ""), or RF__SITE_NONE (*to NULL) when l is no link it reduces or
+ * is one already (its site with or without the final '/', the address
+ * alone, "" or white space).  -1 when out of memory. */
+int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
+
+/* rf__rewrite_quote: in the decoded HTML text *buf of a leaf, each
+ * unquoted value of an attribute src, href, action, background or poster
+ * (any case; after white space; white space allowed around '='; in a tag:
+ * the last '<' or '>' before it is a '<', quotes not read) that is
+ * what a substitution of the policy sites empties (RF__SITE_IMAGE,
+ * RF__SITE_EMPTY: its from, or its "&amp;" form) put in double quotes
+ * (single ones when it has a double one; left when it has both), so that
+ * emptied it is written src="" and the next attribute is not read as its
+ * value.  Nothing when rw has no such substitution.  1 when
+ * *buf changed (a new array; the old one is freed), 0 when not. */
+int rf__rewrite_quote(const rf_rewrite *rw, GByteArray **buf);
+
+/* rf__rewrite_find: 1 + the index of rw's substitution of from (its
+ * index by XXH3), 0 when there is none. */
+size_t rf__rewrite_find(const rf_rewrite *rw, const char *from);
 
 /* rf__rewrite_subst: one more substitution of rw, from -> to (h: XXH3
  * of from; text: rf_rewrite_add's kind).  0, or -1 when out of memory. */

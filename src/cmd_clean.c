@@ -37,7 +37,9 @@ usage(FILE *f)
 	    "                  X-Original-To, then To)\n"
 	    "  --verdict V     clean as redflag.conf's clean.V says (spam,\n"
 	    "                  bulk: every code; ham, unsure: only known\n"
-	    "                  tracking parameters and web bugs)\n"
+	    "                  tracking parameters and web bugs; sites:\n"
+	    "                  every link reduced to scheme://host/, remote\n"
+	    "                  images emptied; none)\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
 	    "\nexit status: 0 written, 1 input unreadable or not one message\n"
 	    "(empty, a folder, an mbox of several, over max_message_size),\n"
@@ -81,7 +83,7 @@ write_clean(const char *data, size_t len, rf_message *m,
 	const char **sum;
 	size_t nsum, i, hdr = 0;
 	const char *eol;
-	char *joined = NULL, *t, missed[96];
+	char *joined = NULL, *t, missed[96], words[320];
 	rf_buf body;
 	rf_error err;
 	int rc;
@@ -116,10 +118,19 @@ write_clean(const char *data, size_t len, rf_message *m,
 	free(joined);
 	snprintf(missed, sizeof(missed), "; %zu tracked link%s could not be "
 	    "neutralised (left live)", k.missed, k.missed == 1 ? "" : "s");
-	if (asprintf(&t, "%zu link%s rewritten; %zu web bug%s emptied%s%s",
-	    k.links, k.links == 1 ? "" : "s", k.bugs, k.bugs == 1 ? "" : "s",
-	    k.skipped || k.limits_hit ? "; some parts could not be "
-	    "rewritten" : "", k.missed > 0 ? missed : "") < 0)
+	if (k.sites_policy) {
+		snprintf(missed, sizeof(missed), "; %zu link%s or image%s "
+		    "could not be rewritten (left live)", k.missed,
+		    k.missed == 1 ? "" : "s", k.missed == 1 ? "" : "s");
+		clean_sites_words(&k, "; ", words, sizeof(words));
+	} else if (snprintf(words, sizeof(words), "%zu link%s rewritten; "
+	    "%zu web bug%s emptied", k.links, k.links == 1 ? "" : "s",
+	    k.bugs, k.bugs == 1 ? "" : "s") < 0) {
+		return -1;
+	}
+	if (asprintf(&t, "%s%s%s", words, k.skipped || k.limits_hit ?
+	    "; some parts could not be rewritten" : "", k.missed > 0 ?
+	    missed : "") < 0)
 		return -1;
 	put_header(out, "X-Redflag-Cleaned", t, eol);
 	free(t);
@@ -147,9 +158,7 @@ clean_message(rf_ctx *ctx, const rf_rules *rules, const char *rcpt,
 	if (rf_message_parse(ctx, data, len, &m, &err) != RF_OK ||
 	    rf_tracking_message(ctx, rules, m, rcpt, &err) != RF_OK ||
 	    rf_rewrite_new(rf_ctx_limits(ctx), &rw, &err) != RF_OK ||
-	    (policy == CLEAN_LINKS && rf_rewrite_collect(rw, m, &err) !=
-	    RF_OK) || (policy == CLEAN_KNOWN && rf_rewrite_collect_known(rw,
-	    rules, m, &err) != RF_OK) ||
+	    clean_collect(rw, policy, rules, m, &err) != RF_OK ||
 	    rf_rewrite_prepare(rw, data, len, &err) != RF_OK) {
 		cli_warn("clean: %s", err.msg);
 		goto done;

@@ -123,7 +123,60 @@ reply_text_ok(const char *s)
 	return 1;
 }
 
-static const char *const clean_names[] = { "links", "known", "none" };
+/* by enum clean_policy */
+static const char *const clean_names[] = { "links", "known", "none",
+    "sites" };
+
+rf_status
+clean_collect(rf_rewrite *rw, enum clean_policy policy,
+	      const rf_rules *rules, rf_message *m, rf_error *err)
+{
+	switch (policy) {
+	case CLEAN_LINKS:
+		return rf_rewrite_collect(rw, m, err);
+	case CLEAN_KNOWN:
+		return rf_rewrite_collect_known(rw, rules, m, err);
+	case CLEAN_SITES:
+		return rf_rewrite_collect_sites(rw, m, err);
+	case CLEAN_NONE:
+		break;
+	}
+	return RF_OK;
+}
+
+/* plural: "" for 1, else s. */
+static const char *
+plural(size_t n, const char *s)
+{
+	return n == 1 ? "" : s;
+}
+
+void
+clean_sites_words(const rf_rewrite_stats *st, const char *sep, char *buf,
+		  size_t size)
+{
+	size_t n;
+
+	n = (size_t)snprintf(buf, size, "%zu link%s reduced to %s site%s%s"
+	    "%zu image%s emptied", st->sites, plural(st->sites, "s"),
+	    st->sites == 1 ? "its" : "their", plural(st->sites, "s"), sep,
+	    st->images, plural(st->images, "s"));
+	if (st->addresses > 0 && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "%s%zu mail link%s "
+		    "reduced to %s address%s", sep, st->addresses,
+		    plural(st->addresses, "s"), st->addresses == 1 ? "its" :
+		    "their", plural(st->addresses, "es"));
+	if (st->emptied > 0 && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "%s%zu link%s or "
+		    "form%s emptied", sep, st->emptied, plural(st->emptied,
+		    "s"), plural(st->emptied, "s"));
+	if (st->links > 0 && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "%s%zu other link%s "
+		    "rewritten", sep, st->links, plural(st->links, "s"));
+	if (st->bugs > 0 && n < size)
+		snprintf(buf + n, size - n, "%s%zu web bug%s emptied", sep,
+		    st->bugs, plural(st->bugs, "s"));
+}
 
 enum clean_policy
 config_clean_for(const struct config *c, const char *verdict)
@@ -162,12 +215,12 @@ set_verdict(struct config *c, const char *name, const char *value,
 			if (strcmp(name + 6, rf_verdict_name(
 			    (rf_verdict_kind)k)) == 0)
 				break;
-		for (p = 0; p < 3; p++)
+		for (p = 0; p < 4; p++)
 			if (strcmp(value, clean_names[p]) == 0)
 				break;
-		if (k == 4 || p == 3) {
+		if (k == 4 || p == 4) {
 			snprintf(why, whysize, "clean.VERDICT (spam, bulk, "
-			    "ham, unsure): links, known or none");
+			    "ham, unsure): links, known, sites or none");
 			*rc = -1;
 			return 1;
 		}

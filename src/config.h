@@ -31,7 +31,12 @@ enum clean_policy {
 	CLEAN_KNOWN,		/* only known tracking parameters dropped and
 				 * web bugs emptied: links keep working (a
 				 * password-reset link) */
-	CLEAN_NONE		/* nothing changed */
+	CLEAN_NONE,		/* nothing changed */
+	CLEAN_SITES		/* every link reduced to its site
+				 * (scheme://host/), mailto: to the address,
+				 * remote images and web bugs emptied: no
+				 * click and no image load confirms the
+				 * address (rf_rewrite_collect_sites) */
 };
 
 #define CONFIG_MAX_ACTIONS 32
@@ -97,6 +102,20 @@ enum action config_action_for(const struct config *c, const char *verdict);
  * CLEAN_LINKS for an unknown one ("none"). */
 enum clean_policy config_clean_for(const struct config *c,
 				   const char *verdict);
+
+/* clean_collect: rw's substitutions of m's links under policy (rules:
+ * the tracking rules m was analysed with); CLEAN_NONE collects nothing.
+ * The library's status. */
+rf_status clean_collect(rf_rewrite *rw, enum clean_policy policy,
+			const rf_rules *rules, rf_message *m, rf_error *err);
+
+/* clean_sites_words: what the policy sites did (st, after prepare), in
+ * plain words separated by sep: "23 links reduced to their sites; 4
+ * images emptied", then the mail links reduced to their address, the
+ * links and forms emptied, other links rewritten (clean form) and web
+ * bugs emptied when there are any, into buf (size bytes, cut to fit). */
+void clean_sites_words(const rf_rewrite_stats *st, const char *sep,
+		       char *buf, size_t size);
 
 /* action_name: "accept", "headers", ... */
 const char *action_name(enum action a);

@@ -299,9 +299,7 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 			return st;
 		policy = config_clean_for(p->cfg,
 		    rf_verdict_name(an.verdict.kind));
-		st = policy == CLEAN_LINKS ? rf_rewrite_collect(rw, m, err) :
-		    policy == CLEAN_KNOWN ? rf_rewrite_collect_known(rw,
-		    p->rules, m, err) : RF_OK;
+		st = clean_collect(rw, policy, p->rules, m, err);
 		if (st != RF_OK)
 			return st;
 		if (add_new_reasons(r, cap, &an) != 0)
@@ -322,7 +320,7 @@ neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 	rf_rewrite_stats rs;
 	rf_status st = RF_ENOMEM;
 	rf_buf body;
-	char *s;
+	char *s, words[320];
 
 	if (!p->cfg->rewrite || rf_rewrite_links(rw) == 0)
 		return RF_OK;
@@ -337,12 +335,25 @@ neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 			goto out;
 		r->body_len = body.len;
 	}
-	s = rf_arena_printf(r->arena, "neutralised: %zu link%s rewritten, "
-	    "%zu web bug%s emptied%s", rs.links, rs.links == 1 ? "" : "s",
-	    rs.bugs, rs.bugs == 1 ? "" : "s", rs.skipped || rs.limits_hit ?
-	    " (some parts "
-	    "could not be rewritten)" : "");
-	if (s != NULL && rs.missed > 0)
+	if (rs.sites_policy) {
+		/* a recipient's verdict asked for sites */
+		clean_sites_words(&rs, ", ", words, sizeof(words));
+		s = rf_arena_printf(r->arena, "neutralised: %s%s", words,
+		    rs.skipped || rs.limits_hit ? " (some parts could not "
+		    "be rewritten)" : "");
+		if (s != NULL && rs.missed > 0)
+			s = rf_arena_printf(r->arena, "%s; %zu link%s or "
+			    "image%s could not be rewritten (left live)", s,
+			    rs.missed, rs.missed == 1 ? "" : "s",
+			    rs.missed == 1 ? "" : "s");
+	} else {
+		s = rf_arena_printf(r->arena, "neutralised: %zu link%s "
+		    "rewritten, %zu web bug%s emptied%s", rs.links,
+		    rs.links == 1 ? "" : "s", rs.bugs, rs.bugs == 1 ? "" :
+		    "s", rs.skipped || rs.limits_hit ? " (some parts "
+		    "could not be rewritten)" : "");
+	}
+	if (s != NULL && !rs.sites_policy && rs.missed > 0)
 		s = rf_arena_printf(r->arena, "%s; %zu tracked link%s could "
 		    "not be neutralised (left live)", s, rs.missed,
 		    rs.missed == 1 ? "" : "s");

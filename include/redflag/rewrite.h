@@ -52,6 +52,16 @@ typedef struct rf_rewrite_stats {
 	int skipped;		/* parts that could not be rewritten */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS when parts that
 				 * changed were left as they were */
+	/* rf_rewrite_collect_sites only (0 otherwise); missed links are
+	 * not counted in these either */
+	int sites_policy;	/* rf_rewrite_collect_sites ran */
+	size_t sites;		/* distinct links reduced to their site */
+	size_t addresses;	/* mailto: links reduced to the address */
+	size_t images;		/* remote images (and web bugs, stylesheets,
+				 * frames) emptied */
+	size_t emptied;		/* links and forms emptied: no site to keep
+				 * (a relative link, "http:" with no host, a
+				 * form, whose fields could carry a code) */
 } rf_rewrite_stats;
 
 /* rf_rewrite_new: an empty rewrite under limits (the defaults when NULL;
@@ -76,6 +86,33 @@ rf_status rf_rewrite_collect(rf_rewrite *rw, rf_message *m, rf_error *err);
  * The clean forms are made in m's arena.  RF_OK or RF_ENOMEM. */
 rf_status rf_rewrite_collect_known(rf_rewrite *rw, const rf_rules *rules,
 				   rf_message *m, rf_error *err);
+
+/* rf_rewrite_collect_sites: like rf_rewrite_collect, but every link of
+ * m is reduced to its site, the clean policy "sites" of redflag.conf(5)
+ * for mail judged spam, so that no click and no image load confirms the
+ * address, even with a code the analysis cannot tell from a product
+ * number (docs/tracking.md, "The clean policy sites"):
+ *  - a link with a host (any scheme; "http:\\host", "http:host" as a
+ *    browser reads them) becomes scheme://host/ as written: user info,
+ *    port, path, query and fragment dropped; the host is taken from the
+ *    link's clean form (a code the analysis found in a host label is
+ *    RF_TRACKING_PLACEHOLDER there; a tracking redirect gives its
+ *    destination's site);
+ *  - mailto: keeps the address as the clean form has it, without query
+ *    or fragment (?subject=, ?body=);
+ *  - a remote image, a CSS url(), background, stylesheet or frame (a
+ *    host, or a relative URL) and every web bug is emptied (""), and so
+ *    is a form's action, a relative link (it would resolve against a
+ *    <base>) and a link whose scheme has a host yet none is written;
+ *  - any other link (cid:, data:, tel:, a "#" fragment) keeps its clean
+ *    form, as rf_rewrite_collect gives it.
+ * List-Unsubscribe is noted as rf_rewrite_collect does.  A URL collected
+ * before by rf_rewrite_collect or rf_rewrite_collect_known (another
+ * recipient of one copy) takes this stronger substitution instead; one
+ * collected here keeps it whatever is collected after.  The forms are
+ * made in m's arena: m must outlive rw.  RF_OK or RF_ENOMEM. */
+rf_status rf_rewrite_collect_sites(rf_rewrite *rw, rf_message *m,
+				   rf_error *err);
 
 /* rf_rewrite_add: also replace every occurrence of from, in any ASCII
  * case and wherever it stands, by to in the text leaves (both strings
@@ -109,7 +146,10 @@ rf_status rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
 /* rf_rewrite_get_stats: what was collected and prepared, into *st;
  * after rf_rewrite_prepare, links and bugs count those replaced as many
  * times as the analysis found them (in one collect's analysis), and
- * missed the others (a tracked link left live: the front ends say so). */
+ * missed the others (a tracked link left live: the front ends say so).
+ * Under rf_rewrite_collect_sites, sites, addresses, images and emptied
+ * count what it replaced the same way, and links and bugs only the links
+ * that kept their clean form. */
 void rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st);
 
 #ifdef __cplusplus

@@ -1,0 +1,324 @@
+/*
+ * rewrite_sites.c - what the clean policy "sites" makes of one link
+ * (rf__rewrite_site_form, lib/rewrite_int.h; rf_rewrite_collect_sites in
+ * redflag/rewrite.h): its site, scheme://host/, the bare address of a
+ * mailto:, or "" for what would be loaded or has no site to keep; and
+ * the unquoted attribute values it empties put in quotes
+ * (rf__rewrite_quote).  docs/tracking.md, "The clean policy sites".
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rewrite_int.h"
+
+/* alpha, scheme_char: the bytes of a URL scheme (RFC 3986), ASCII only. */
+static int
+alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+scheme_char(int c)
+{
+	return alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+	    c == '.';
+}
+
+/* trim: s as a browser reads a URL (WHATWG URL): without the bytes up to
+ * the space that surround it, nor TAB, CR, LF inside, into a (*n its
+ * length); NULL when out of memory. */
+static char *
+trim(rf_arena *a, const char *s, size_t *n)
+{
+	size_t b = 0, e = strlen(s), i, k = 0;
+	char *t;
+
+	while (b < e && (unsigned char)s[b] <= ' ')
+		b++;
+	while (e > b && (unsigned char)s[e - 1] <= ' ')
+		e--;
+	if ((t = rf_arena_alloc(a, e - b + 1)) == NULL)
+		return NULL;
+	for (i = b; i < e; i++)
+		if (s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			t[k++] = s[i];
+	t[k] = '\0';
+	*n = k;
+	return t;
+}
+
+/* scheme_len: the length of t's scheme (before its ':'), 0 when it has
+ * none (a relative URL, "www.host"). */
+static size_t
+scheme_len(const char *t, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !alpha((unsigned char)t[0]))
+		return 0;
+	for (i = 1; i < n && scheme_char((unsigned char)t[i]); i++)
+		;
+	return i < n && t[i] == ':' ? i : 0;
+}
+
+/* special: the scheme t[0..sl) is one whose URLs a browser reads with a
+ * host whatever the slashes after "scheme:" ("http:\\host",
+ * "http:host", "http:///host" are http://host): http, https, ftp, ws,
+ * wss (WHATWG URL's special schemes but file, which has no site). */
+static int
+special(const char *t, size_t sl)
+{
+	static const char *const names[] = { "http", "https", "ftp", "ws",
+	    "wss" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == sl && strncasecmp(t, names[i], sl) == 0)
+			return 1;
+	return 0;
+}
+
+/* is_site: t (trimmed) is already site, or site without its final '/'. */
+static int
+is_site(const char *t, size_t n, const char *site)
+{
+	size_t sl = strlen(site);
+
+	return (n == sl || n + 1 == sl) && strncmp(t, site, n) == 0;
+}
+
+/* join: a[0..an) b[0..bn) c[0..cn) into one string of arena ar; NULL
+ * when out of memory. */
+static char *
+join(rf_arena *ar, const char *a, size_t an, const char *b, size_t bn,
+     const char *c, size_t cn)
+{
+	char *s = rf_arena_alloc(ar, an + bn + cn + 1);
+
+	if (s == NULL)
+		return NULL;
+	memcpy(s, a, an);
+	memcpy(s + an, b, bn);
+	memcpy(s + an + bn, c, cn);
+	s[an + bn + cn] = '\0';
+	return s;
+}
+
+/* host_site: the site of the trimmed t (n bytes, scheme sl bytes long)
+ * when it has a host, in a (scheme and "//" as written, "//" for a
+ * special scheme, host as written, "/"); "" when it has none; NULL when
+ * out of memory. */
+static const char *
+host_site(rf_arena *a, const char *t, size_t n, size_t sl)
+{
+	struct rf__url u;
+	size_t i, pre;
+
+	if (sl > 0 && special(t, sl)) {
+		/* scheme, then any slashes and backslashes: "scheme://" */
+		for (i = sl + 1; i < n && (t[i] == '/' || t[i] == '\\'); i++)
+			;
+		if ((t = join(a, t, sl, "://", 3, t + i, n - i)) == NULL)
+			return NULL;
+		n = sl + 3 + (n - i);
+	}
+	rf__url_split(t, n, &u);
+	if (!u.has_auth || u.host_len == 0)
+		return "";
+	pre = u.has_ui ? u.ui_off : u.host_off;	/* scheme and "//" */
+	return join(a, t, pre, t + u.host_off, u.host_len, "/", 1);
+}
+
+int
+rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to)
+{
+	int load = l->kind == RF_LINK_IMG || l->kind == RF_LINK_CSS;
+	const char *src = l->url, *site;
+	char *t, *u;
+	size_t n, un, sl, q;
+
+	*to = NULL;
+	if ((u = trim(a, l->url, &un)) == NULL)
+		return -1;
+	if (un == 0)
+		return RF__SITE_NONE;	/* nothing to load or follow */
+	if (l->kind == RF_LINK_FORM) {
+		/* the form's fields go wherever it is sent */
+		*to = "";
+		return RF__SITE_EMPTY;
+	}
+	if (l->tracking && l->clean != NULL) {
+		if (l->clean[0] == '\0') {	/* a web bug */
+			*to = "";
+			return load ? RF__SITE_IMAGE : RF__SITE_EMPTY;
+		}
+		src = l->clean;	/* codes in host labels taken out,
+				 * redirects unwrapped */
+	}
+	if ((t = trim(a, src, &n)) == NULL)
+		return -1;
+	sl = scheme_len(t, n);
+	if (sl == 6 && strncasecmp(t, "mailto", 6) == 0) {
+		if (load) {
+			*to = "";
+			return RF__SITE_IMAGE;
+		}
+		for (q = sl + 1; q < n && t[q] != '?' && t[q] != '#'; q++)
+			;
+		if ((site = rf_arena_strndup(a, t, q)) == NULL)
+			return -1;
+		if (strcmp(site, u) == 0)
+			return RF__SITE_NONE;
+		*to = site;
+		return RF__SITE_ADDR;
+	}
+	if (sl == 0 && t[0] == '#')
+		return RF__SITE_NONE;	/* a place in the message itself */
+	if ((site = host_site(a, t, n, sl)) == NULL)
+		return -1;
+	if (site[0] != '\0') {
+		if (load) {
+			*to = "";
+			return RF__SITE_IMAGE;
+		}
+		if (is_site(u, un, site))
+			return RF__SITE_NONE;
+		*to = site;
+		return RF__SITE_LINK;
+	}
+	/* no host: relative (a <base> may make it remote), or a scheme that
+	 * has one yet none is written; any other scheme (cid:, data:, tel:)
+	 * loads and tells nothing */
+	if (sl == 0 || special(t, sl)) {
+		*to = "";
+		return load ? RF__SITE_IMAGE : RF__SITE_EMPTY;
+	}
+	return RF__SITE_NONE;
+}
+
+/* url_attr: s[0..n) names an attribute whose value is a URL that is
+ * loaded or followed (any ASCII case). */
+static int
+url_attr(const char *s, size_t n)
+{
+	static const char *const names[] = { "src", "href", "action",
+	    "background", "poster" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && strncasecmp(s, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* html_space: white space that ends an unquoted attribute value. */
+static int
+html_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* empties: the substitution of rw whose from is s (NUL-terminated) is
+ * one the policy sites empties. */
+static int
+empties(const rf_rewrite *rw, const char *s)
+{
+	size_t i = rf__rewrite_find(rw, s);
+	const struct rf__subst *x = i > 0 ? &rw->subst[i - 1] : NULL;
+
+	return x != NULL && !x->text && x->to[0] == '\0' &&
+	    (x->site == RF__SITE_IMAGE || x->site == RF__SITE_EMPTY);
+}
+
+/* emptied: what is written d[0..n) is the from of a substitution of rw
+ * that the policy sites empties, as it is or (HTML) with each "&amp;"
+ * read '&'.  0 also when out of memory (then left unquoted). */
+static int
+emptied(const rf_rewrite *rw, const char *d, size_t n)
+{
+	char *s = malloc(n + 1);
+	size_t i, k = 0;
+	int r;
+
+	if (s == NULL)
+		return 0;
+	memcpy(s, d, n);
+	s[n] = '\0';
+	if ((r = empties(rw, s)) == 0 && memmem(d, n, "&amp;", 5) != NULL) {
+		for (i = 0; i < n; i++) {
+			s[k++] = d[i];
+			if (d[i] == '&' && n - i >= 5 && memcmp(d + i, "&amp;",
+			    5) == 0)
+				i += 4;
+		}
+		s[k] = '\0';
+		r = empties(rw, s);
+	}
+	free(s);
+	return r;
+}
+
+int
+rf__rewrite_quote(const rf_rewrite *rw, GByteArray **buf)
+{
+	GByteArray *in = *buf, *out = NULL;
+	const char *d = (const char *)in->data, *q;
+	size_t n = in->len, e, v, w, b, last = 0, seen = 0;
+	int tag = 0;	/* the last '<' or '>' before e is a '<' */
+
+	if (rw->nsite[RF__SITE_IMAGE] + rw->nsite[RF__SITE_EMPTY] == 0)
+		return 0;
+	for (e = 0; e < n; e++) {
+		const char *p = memchr(d + e, '=', n - e), *lt, *gt;
+
+		if (p == NULL)
+			break;
+		e = (size_t)(p - d);
+		/* inside a tag?  (each byte looked at once: linear) */
+		lt = memrchr(d + seen, '<', e - seen);
+		gt = memrchr(d + seen, '>', e - seen);
+		if (lt != NULL || gt != NULL)
+			tag = gt == NULL || (lt != NULL && lt > gt);
+		seen = e;
+		if (!tag)
+			continue;
+		/* the name before '=' (white space allowed), after white
+		 * space */
+		for (b = e; b > 0 && html_space((unsigned char)d[b - 1]); b--)
+			;
+		for (w = b; w > 0 && alpha((unsigned char)d[w - 1]); w--)
+			;
+		if (w == b || w == 0 || !html_space((unsigned char)d[w - 1]) ||
+		    !url_attr(d + w, b - w))
+			continue;
+		/* the value: unquoted, up to white space or '>' */
+		for (v = e + 1; v < n && html_space((unsigned char)d[v]); v++)
+			;
+		if (v == n || d[v] == '"' || d[v] == '\'')
+			continue;
+		for (w = v; w < n && !html_space((unsigned char)d[w]) &&
+		    d[w] != '>'; w++)
+			;
+		/* in quotes it has none of */
+		q = memchr(d + v, '"', w - v) == NULL ? "\"" :
+		    memchr(d + v, '\'', w - v) == NULL ? "'" : NULL;
+		if (q == NULL || w == v || !emptied(rw, d + v, w - v))
+			continue;
+		if (out == NULL)
+			out = g_byte_array_new();
+		g_byte_array_append(out, (const guint8 *)d + last, v - last);
+		g_byte_array_append(out, (const guint8 *)q, 1);
+		g_byte_array_append(out, (const guint8 *)d + v, w - v);
+		g_byte_array_append(out, (const guint8 *)q, 1);
+		last = w;
+		e = w - 1;
+	}
+	if (out == NULL)
+		return 0;
+	g_byte_array_append(out, (const guint8 *)d + last, n - last);
+	g_byte_array_free(in, TRUE);
+	*buf = out;
+	return 1;
+}
