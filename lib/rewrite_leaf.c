@@ -136,15 +136,35 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 	return NULL;
 }
 
+/* after_eq: the text made of t1 (NULL: none) and then t2[0..n2) ends
+ * in a '=': in HTML an occurrence there is an unquoted attribute value
+ * ("src=URL").  (Not "src= URL": the '=' would be in another run of URL
+ * bytes, which a later substitution may change, so that the one pass and
+ * the loop would not see the same byte there.) */
+static int
+after_eq(const GByteArray *t1, const char *t2, size_t n2)
+{
+	if (n2 > 0)
+		return t2[n2 - 1] == '=';
+	return t1 != NULL && t1->len > 0 && t1->data[t1->len - 1] == '=';
+}
+
+/* EMPTY_VALUE: what an empty to is written as where it is an unquoted
+ * attribute value in HTML (after_eq): an empty value in quotes, since
+ * nothing there would make the parser read the bytes after it (the next
+ * attribute: "src= width=1", or "/" of "/>") as the value, a link that
+ * was not in the input. */
+#define EMPTY_VALUE "\"\""
+
 int
 rf__rewrite_replace_all(GByteArray **buf, const char *from,
-			const char *to, int text, size_t *count)
+			const char *to, int text, int html, size_t *count)
 {
 	GByteArray *in = *buf, *out;
 	size_t fl = strlen(from), tl = strlen(to), i = 0, last = 0;
 	const char *d = (const char *)in->data;
 	const char *p;
-	int changed = 0;
+	int changed = 0, q;
 
 	if (fl == 0)
 		return 0;
@@ -159,8 +179,10 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 		    d[at - 1] != '[')) ||
 		    !ends_run(d + at + fl, in->len - at - fl)))
 			continue;
+		q = html && tl == 0 && after_eq(out, d + last, at - last);
 		g_byte_array_append(out, (const guint8 *)d + last, at - last);
-		g_byte_array_append(out, (const guint8 *)to, tl);
+		g_byte_array_append(out, (const guint8 *)(q ? EMPTY_VALUE :
+		    to), q ? 2 : tl);
 		last = at + fl;
 		i = last;
 		changed = 1;
@@ -174,6 +196,25 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 	g_byte_array_free(in, TRUE);
 	*buf = out;
 	return 1;
+}
+
+/* markup_differs: from and to differ in their bytes " ' < > (in the
+ * order they come). */
+static int
+markup_differs(const char *from, const char *to)
+{
+	static const char mk[] = "\"'<>";
+
+	for (;;) {
+		from += strcspn(from, mk);
+		to += strcspn(to, mk);
+		if (*from != *to)
+			return 1;
+		if (*from == '\0')
+			return 0;
+		from++;
+		to++;
+	}
 }
 
 /* url_only: s[0..n) is made of url_char bytes. */
@@ -202,6 +243,7 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	s->afrom = s->ato = NULL;
 	s->atl = 0;
 	s->wide = 0;
+	s->markup = !s->text && markup_differs(s->from, s->to);
 	if (s->fl == 0)
 		return 0;	/* replaces nothing */
 	if (s->afl > 0) {
@@ -274,8 +316,9 @@ in_charset(const char *cs, const char *s)
 }
 
 /* seq_one: substitution s made in *buf as replace_seq does it (its from,
- * then in HTML its "&amp;" form), in the charset cs when cs is not NULL
- * and from has 8-bit bytes (nothing when from or to does not convert);
+ * then in HTML its "&amp;" form; in HTML nothing when s->markup), in the
+ * charset cs when cs is not NULL and from has 8-bit bytes (nothing when
+ * from or to does not convert);
  * 1 when *buf changed, else 0. */
 static int
 seq_one(const struct rf__subst *s, int html, const char *cs,
@@ -284,12 +327,14 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
 	char *from, *to, *af = NULL, *at = NULL;
 	int changed;
 
+	if (html && s->markup)
+		return 0;	/* left: it could open or close a quote */
 	if (cs == NULL || ascii(s->from)) {
 		changed = rf__rewrite_replace_all(buf, s->from, s->to,
-		    s->text, count);
+		    s->text, html, count);
 		if (html && s->afrom != NULL)
 			changed |= rf__rewrite_replace_all(buf, s->afrom,
-			    s->ato, 0, count);
+			    s->ato, 0, html, count);
 		return changed;
 	}
 	from = in_charset(cs, s->from);
@@ -297,12 +342,12 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
 	changed = 0;
 	if (from != NULL && to != NULL) {
 		changed = rf__rewrite_replace_all(buf, from, to, s->text,
-		    count);
+		    html, count);
 		if (html && s->afrom != NULL &&
 		    (af = rf__rewrite_amp_form(from)) != NULL &&
 		    (at = rf__rewrite_amp_form(to)) != NULL)
 			changed |= rf__rewrite_replace_all(buf, af, at, 0,
-			    count);
+			    html, count);
 	}
 	free(af);
 	free(at);
@@ -453,6 +498,106 @@ run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 	return best;
 }
 
+static int run_split(rf_rewrite *c, unsigned kinds, int html,
+		     const char *r, size_t rl, size_t at, size_t e,
+		     size_t next, GByteArray *res, char *un,
+		     const char **rp, size_t *rlp, size_t *count);
+
+/* run_apply: the run r[0..rl) with the replacements >= next made in it
+ * as replace_runs describes; 1 when one was made, *rp and *rlp then set
+ * to the run made again (in *tmp or in res), else 0.  tmp, alt: scratch (made when
+ * NULL; the caller frees them and res).  An empty to written EMPTY_VALUE
+ * (an unquoted attribute value in HTML) ends the run there, as the loop
+ * (rf__rewrite_replace_all) sees it: the bytes before it and those after
+ * it are then runs of their own, each taken on with the replacements
+ * after that one. */
+static int
+run_apply(rf_rewrite *c, unsigned kinds, int html, const char *r,
+	  size_t rl, size_t next, GByteArray **tmp, GByteArray **alt,
+	  GByteArray *res, char *un, const char **rp, size_t *rlp,
+	  size_t *count)
+{
+	GByteArray *sw;
+	size_t j, at = 0, e = 0;
+	int changed = 0;
+
+	while ((j = run_first(c, kinds, r, rl, next, un, &at, &e)) != NONE) {
+		const struct rf__subst *s = &c->subst[j / 2];
+
+		next = j + 1;
+		(*count)++;
+		c->subst[j / 2].hits++;
+		changed = 1;
+		if (html && s->tl == 0 && at > 0 && r[at - 1] == '=')
+			return run_split(c, kinds, html, r, rl, at, e, next,
+			    res, un, rp, rlp, count);
+		/* the run again in *alt (r is in the text or in *tmp):
+		 * r[0..at), the to, the tail r[e..rl) */
+		if (*alt == NULL) {
+			*alt = g_byte_array_new();
+			*tmp = g_byte_array_new();
+		}
+		g_byte_array_set_size(*alt, 0);
+		g_byte_array_append(*alt, (const guint8 *)r, at);
+		if (j % 2 == 0)
+			g_byte_array_append(*alt, (const guint8 *)s->to, s->tl);
+		else
+			g_byte_array_append(*alt, (const guint8 *)s->ato,
+			    s->atl);
+		g_byte_array_append(*alt, (const guint8 *)r + e, rl - e);
+		sw = *tmp;
+		*tmp = *alt;
+		*alt = sw;
+		r = (const char *)(*tmp)->data;
+		rl = (*tmp)->len;
+	}
+	*rp = r;
+	*rlp = rl;
+	return changed;
+}
+
+/* run_split: run_apply's run r[0..rl) made again in res (*rp, *rlp set
+ * to it; 1) where the replacement of r[at..e) by an empty to is written
+ * EMPTY_VALUE: r[0..at) and r[e..rl) taken on as runs of their own with
+ * the replacements >= next. */
+static int
+run_split(rf_rewrite *c, unsigned kinds, int html, const char *r,
+	  size_t rl, size_t at, size_t e, size_t next, GByteArray *res,
+	  char *un, const char **rp, size_t *rlp, size_t *count)
+{
+	GByteArray *whole = g_byte_array_new(), *part = g_byte_array_new();
+	GByteArray *tmp = NULL, *alt = NULL;
+	const char *p;
+	size_t pl;
+
+	/* r may be in the caller's scratch: kept apart */
+	g_byte_array_append(whole, (const guint8 *)r, rl);
+	r = (const char *)whole->data;
+	g_byte_array_set_size(res, 0);
+	if (!run_apply(c, kinds, html, r, at, next, &tmp, &alt, part, un, &p,
+	    &pl, count)) {
+		p = r;
+		pl = at;
+	}
+	g_byte_array_append(res, (const guint8 *)p, pl);
+	g_byte_array_append(res, (const guint8 *)EMPTY_VALUE, 2);
+	if (!run_apply(c, kinds, html, r + e, rl - e, next, &tmp, &alt, part,
+	    un, &p, &pl, count)) {
+		p = r + e;
+		pl = rl - e;
+	}
+	g_byte_array_append(res, (const guint8 *)p, pl);
+	if (tmp != NULL)
+		g_byte_array_free(tmp, TRUE);
+	if (alt != NULL)
+		g_byte_array_free(alt, TRUE);
+	g_byte_array_free(part, TRUE);
+	g_byte_array_free(whole, TRUE);
+	*rp = (const char *)res->data;
+	*rlp = res->len;
+	return 1;
+}
+
 /* replace_runs: what replace_seq does, in one pass over *buf, when
  * !c->loop (hits counted alike).  Then a standalone occurrence
  * (replace_all) lies in a maximal run of url_char bytes, starts at the
@@ -460,12 +605,14 @@ run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
  * tail_char bytes only; replacing it by a `to` of url_char bytes leaves
  * the bytes around the run as they were, so each run changes on its own:
  * it takes, in the order of the replacements, each whose from is such an
- * occurrence in the run as it is then (run_first).  1 when *buf changed,
- * 0 when not, -1 when out of memory (*buf unchanged). */
+ * occurrence in the run as it is then (run_first; run_apply, which also
+ * splits a run where an empty to is written EMPTY_VALUE).  1 when *buf
+ * changed, 0 when not, -1 when out of memory (*buf unchanged). */
 static int
 replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
-	GByteArray *in = *buf, *out = NULL, *tmp = NULL, *alt = NULL, *sw;
+	GByteArray *in = *buf, *out = NULL, *tmp = NULL, *alt = NULL;
+	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
 	size_t r0, r1, last = 0;
@@ -482,7 +629,7 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 	r0 = 0;
 	while (r0 + c->minfl <= in->len) {
 		const char *r;
-		size_t rl, j, next = 0, at = 0, e = 0, q = r0 + c->minfl;
+		size_t rl, q = r0 + c->minfl;
 
 		while (q > r0 && url_char((unsigned char)d[q - 1]))
 			q--;
@@ -493,38 +640,10 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 		for (r1 = r0 + c->minfl; r1 < in->len &&
 		    url_char((unsigned char)d[r1]); r1++)
 			;
-		r = d + r0;
-		rl = r1 - r0;
-		while ((j = run_first(c, kinds, r, rl, next, un, &at,
-		    &e)) != NONE) {
-			const struct rf__subst *s = &c->subst[j / 2];
-
-			/* the run again in alt (r is in d or in tmp):
-			 * r[0..at), the to, the tail r[e..rl) */
-			if (alt == NULL) {
-				alt = g_byte_array_new();
-				tmp = g_byte_array_new();
-			}
-			g_byte_array_set_size(alt, 0);
-			g_byte_array_append(alt, (const guint8 *)r, at);
-			if (j % 2 == 0)
-				g_byte_array_append(alt,
-				    (const guint8 *)s->to, s->tl);
-			else
-				g_byte_array_append(alt,
-				    (const guint8 *)s->ato, s->atl);
-			g_byte_array_append(alt, (const guint8 *)r + e,
-			    rl - e);
-			sw = tmp;
-			tmp = alt;
-			alt = sw;
-			r = (const char *)tmp->data;
-			rl = tmp->len;
-			next = j + 1;
-			(*count)++;
-			c->subst[j / 2].hits++;
-		}
-		if (r != d + r0) {
+		if (res == NULL)
+			res = g_byte_array_new();
+		if (run_apply(c, kinds, html, d + r0, r1 - r0, 0, &tmp, &alt,
+		    res, un, &r, &rl, count)) {
 			if (out == NULL)
 				out = g_byte_array_new();
 			g_byte_array_append(out, (const guint8 *)d + last,
@@ -539,6 +658,8 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 		g_byte_array_free(tmp, TRUE);
 	if (alt != NULL)
 		g_byte_array_free(alt, TRUE);
+	if (res != NULL)
+		g_byte_array_free(res, TRUE);
 	if (out == NULL)
 		return 0;
 	g_byte_array_append(out, (const guint8 *)d + last, in->len - last);
@@ -652,7 +773,10 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, GByteArray *res,
 			continue;
 		g_byte_array_set_size(alt, 0);
 		g_byte_array_append(alt, res->data, (guint)rb);
-		if (s->ato != NULL)
+		if (s->tl == 0 && rb > 0 && res->data[rb - 1] == '=')
+			g_byte_array_append(alt,
+			    (const guint8 *)EMPTY_VALUE, 2);
+		else if (s->ato != NULL)
 			g_byte_array_append(alt, (const guint8 *)s->ato,
 			    (guint)s->atl);
 		else
