@@ -1,7 +1,8 @@
 /*
  * rewrite_int.h - private to the rewriter (rewrite.c: collecting,
  * locating the text leaves, writing; rewrite_leaf.c: the replacements in
- * one decoded leaf and its encoding again) and to its unit test.
+ * one decoded leaf; rewrite_encode.c: its encoding again) and to its unit
+ * test.
  */
 #ifndef REDFLAG_REWRITE_INT_H
 #define REDFLAG_REWRITE_INT_H

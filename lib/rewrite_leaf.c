@@ -1,7 +1,7 @@
 /*
  * rewrite_leaf.c - the replacements the rewriter (rewrite.c) makes in the
- * decoded text of one leaf, and the text encoded again with the part's
- * transfer encoding (docs/tracking.md, "Rewriting a message").
+ * decoded text of one leaf (docs/tracking.md, "Rewriting a message"); the
+ * text is encoded again in rewrite_encode.c.
  */
 #include <gmime/gmime.h>
 #include <stdint.h>
@@ -234,6 +234,7 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 {
 	size_t need;
 	unsigned char *l;
+	int odd;
 
 	s->fl = strlen(s->from);
 	s->tl = strlen(s->to);
@@ -243,7 +244,7 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	s->afrom = s->ato = NULL;
 	s->atl = 0;
 	s->wide = 0;
-	s->markup = !s->text && markup_differs(s->from, s->to);
+	s->markup = 0;
 	if (s->fl == 0)
 		return 0;	/* replaces nothing */
 	if (s->afl > 0) {
@@ -258,7 +259,11 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 		s->atl = strlen(s->ato);
 	}
 	s->wide = !s->text && !url_only(s->from, s->fl);
-	if (s->text || s->wide || !url_only(s->to, s->tl))
+	odd = !url_only(s->to, s->tl);
+	/* (" ' < > are no url_char bytes) */
+	s->markup = !s->text && (s->wide || odd) &&
+	    markup_differs(s->from, s->to);
+	if (s->text || s->wide || odd)
 		rw->loop = 1;
 	need = (s->afl > s->fl ? s->afl : s->fl) + 1;
 	if (need > rw->nlens) {
@@ -731,67 +736,100 @@ ent_decode(const char *r, size_t rl, char *out, size_t *map)
 	return o;
 }
 
-/* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
- * again in res as rf__rewrite_entities describes it (alt: scratch; un:
- * room for c->nlens bytes); 1 when a replacement was made, else 0; -1
- * when out of memory. */
-static int
-ent_run(rf_rewrite *c, const char *r, size_t rl, GByteArray *res,
-	GByteArray *alt, char *un, size_t *count)
-{
-	size_t next = 0, at = 0, e = 0, dl, j, rb, re;
-	size_t *map = NULL;
-	char *dec = NULL;
-	int changed = 0;
+/* The scratch of rf__rewrite_entities, kept over its runs and the turns
+ * of ent_run: the decoded run and its offsets (grown geometrically, never
+ * per turn), the run made again and a spare, un (room for c->nlens
+ * bytes). */
+struct ent_scratch {
+	char *dec;
+	size_t *map;
+	size_t cap;		/* dec has room for cap bytes, map cap + 1 */
+	char *un;
+	GByteArray *res, *alt;
+};
 
-	g_byte_array_set_size(res, 0);
-	g_byte_array_append(res, (const guint8 *)r, (guint)rl);
+/* ent_room: room in x for a run of n bytes; 0, or -1 when out of
+ * memory. */
+static int
+ent_room(struct ent_scratch *x, size_t n)
+{
+	size_t cap;
+	char *d;
+	size_t *m;
+
+	if (n <= x->cap)
+		return 0;
+	for (cap = x->cap > 0 ? x->cap : 256; cap < n; cap *= 2)
+		;
+	if ((d = realloc(x->dec, cap)) == NULL)
+		return -1;
+	x->dec = d;
+	if ((m = realloc(x->map, (cap + 1) * sizeof(*m))) == NULL)
+		return -1;
+	x->map = m;
+	x->cap = cap;
+	return 0;
+}
+
+/* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
+ * again in x->res as rf__rewrite_entities describes it (an empty to
+ * after a '=' written EMPTY_VALUE, as rf__rewrite_replace_all does); 1
+ * when a replacement was made, else 0; -1 when out of memory.  The run
+ * is decoded once, and again only after a replacement. */
+static int
+ent_run(rf_rewrite *c, const char *r, size_t rl, struct ent_scratch *x,
+	size_t *count)
+{
+	const char *cur = r;
+	size_t cl = rl, next = 0, at = 0, e = 0, dl = 0, j, rb, re;
+	int changed = 0, fresh = 1;
+	GByteArray *sw;
+
 	for (;;) {
 		const struct rf__subst *s;
 
-		free(dec);
-		free(map);
-		dec = malloc(res->len + 1);
-		map = malloc((res->len + 1) * sizeof(*map));
-		if (dec == NULL || map == NULL) {
-			changed = -1;
-			break;
+		if (fresh) {
+			if (ent_room(x, cl) != 0)
+				return -1;
+			dl = ent_decode(cur, cl, x->dec, x->map);
+			if (dl == cl && !changed)
+				break;	/* no reference */
+			fresh = 0;
 		}
-		dl = ent_decode((const char *)res->data, res->len, dec, map);
-		if (dl == res->len && !changed)
-			break;	/* no reference */
-		if ((j = run_first(c, RF__LEN_PLAIN, dec, dl, next, un, &at,
-		    &e)) == NONE)
+		if ((j = run_first(c, RF__LEN_PLAIN, x->dec, dl, next, x->un,
+		    &at, &e)) == NONE)
 			break;
 		s = &c->subst[j / 2];
 		next = j + 1;
-		rb = map[at];
-		re = map[e];
+		rb = x->map[at];
+		re = x->map[e];
 		/* the first covers a reference (the others the plain pass
 		 * made); then, as in the one pass, the run as it is then */
 		if (s->text || (!changed && re - rb == e - at))
 			continue;
-		g_byte_array_set_size(alt, 0);
-		g_byte_array_append(alt, res->data, (guint)rb);
-		if (s->tl == 0 && rb > 0 && res->data[rb - 1] == '=')
-			g_byte_array_append(alt,
+		g_byte_array_set_size(x->alt, 0);
+		g_byte_array_append(x->alt, (const guint8 *)cur, (guint)rb);
+		if (s->tl == 0 && rb > 0 && cur[rb - 1] == '=')
+			g_byte_array_append(x->alt,
 			    (const guint8 *)EMPTY_VALUE, 2);
 		else if (s->ato != NULL)
-			g_byte_array_append(alt, (const guint8 *)s->ato,
+			g_byte_array_append(x->alt, (const guint8 *)s->ato,
 			    (guint)s->atl);
 		else
-			g_byte_array_append(alt, (const guint8 *)s->to,
+			g_byte_array_append(x->alt, (const guint8 *)s->to,
 			    (guint)s->tl);
-		g_byte_array_append(alt, res->data + re,
-		    (guint)(res->len - re));
-		g_byte_array_set_size(res, 0);
-		g_byte_array_append(res, alt->data, alt->len);
+		g_byte_array_append(x->alt, (const guint8 *)cur + re,
+		    (guint)(cl - re));
+		sw = x->res;
+		x->res = x->alt;
+		x->alt = sw;
+		cur = (const char *)x->res->data;
+		cl = x->res->len;
 		(*count)++;
 		c->subst[j / 2].hits++;
 		changed = 1;
+		fresh = 1;
 	}
-	free(dec);
-	free(map);
 	return changed;
 }
 
@@ -814,52 +852,70 @@ find_ref(const char *d, size_t n)
 	return NULL;
 }
 
+/* ent_start: x made ready for the first run (hits: room for the hits of
+ * c's substitutions, filled with them); 0, or -1 when out of memory. */
+static int
+ent_start(const rf_rewrite *c, struct ent_scratch *x, size_t **hits)
+{
+	size_t i;
+
+	if ((x->un = malloc(c->nlens)) == NULL ||
+	    (*hits = malloc(c->nsubst * sizeof(**hits))) == NULL)
+		return -1;
+	for (i = 0; i < c->nsubst; i++)
+		(*hits)[i] = c->subst[i].hits;
+	x->res = g_byte_array_new();
+	x->alt = g_byte_array_new();
+	return 0;
+}
+
+/* rf__rewrite_entities: one scan of *buf from '&' to '&' (find_ref);
+ * nothing allocated before the first "&#". */
 int
 rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 {
-	GByteArray *in = *buf, *out = NULL, *res, *alt;
+	GByteArray *in = *buf, *out = NULL;
 	const char *d = (const char *)in->data, *p;
-	size_t pos = 0, r0, r1, last = 0, before = *count, *hits;
-	char *un;
-	int x = 0;
+	size_t pos = 0, r0, r1, last = 0, before = *count, *hits = NULL;
+	struct ent_scratch x = { 0 };
+	int k = 0, started = 0;
 
 	if (c->minfl == 0 || c->nsubst == 0)
 		return 0;
-	if ((un = malloc(c->nlens)) == NULL ||
-	    (hits = malloc(c->nsubst * sizeof(*hits))) == NULL) {
-		free(un);
-		return -1;
-	}
-	for (r0 = 0; r0 < c->nsubst; r0++)
-		hits[r0] = c->subst[r0].hits;
-	res = g_byte_array_new();
-	alt = g_byte_array_new();
 	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
 	    NULL) {
+		if (!started) {
+			started = 1;
+			if ((k = ent_start(c, &x, &hits)) < 0)
+				break;
+		}
 		for (r0 = (size_t)(p - d); r0 > pos &&
 		    url_char((unsigned char)d[r0 - 1]); r0--)
 			;
 		for (r1 = (size_t)(p - d); r1 < in->len &&
 		    url_char((unsigned char)d[r1]); r1++)
 			;
-		if ((x = ent_run(c, d + r0, r1 - r0, res, alt, un,
-		    count)) < 0)
+		if ((k = ent_run(c, d + r0, r1 - r0, &x, count)) < 0)
 			break;
-		if (x > 0) {
+		if (k > 0) {
 			if (out == NULL)
 				out = g_byte_array_new();
 			g_byte_array_append(out, (const guint8 *)d + last,
 			    (guint)(r0 - last));
-			g_byte_array_append(out, res->data, res->len);
+			g_byte_array_append(out, x.res->data, x.res->len);
 			last = r1;
 		}
 		pos = r1 + 1;
 	}
-	g_byte_array_free(res, TRUE);
-	g_byte_array_free(alt, TRUE);
-	free(un);
-	if (x < 0) {	/* nothing kept: *buf and the hits as they were */
-		for (r0 = 0; r0 < c->nsubst; r0++)
+	if (x.res != NULL)
+		g_byte_array_free(x.res, TRUE);
+	if (x.alt != NULL)
+		g_byte_array_free(x.alt, TRUE);
+	free(x.un);
+	free(x.dec);
+	free(x.map);
+	if (k < 0) {	/* nothing kept: *buf and the hits as they were */
+		for (r0 = 0; hits != NULL && r0 < c->nsubst; r0++)
 			c->subst[r0].hits = hits[r0];
 		*count = before;
 		if (out != NULL)
@@ -878,9 +934,9 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 }
 
 /* rf__rewrite_leaf: replace_runs when it may, else replace_seq; then in
- * HTML with a "&#" the forms with character references
- * (rf__rewrite_entities; left as they are when out of memory, and so
- * counted missed). */
+ * HTML the forms with character references (rf__rewrite_entities, which
+ * looks for the first "&#" itself: the leaf is scanned once; left as
+ * they are when out of memory, and so counted missed). */
 int
 rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		 GByteArray **buf, size_t *count)
@@ -894,8 +950,7 @@ rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		*count = before;
 		changed = replace_seq(c, html, charset, buf, count);
 	}
-	if (html && find_ref((const char *)(*buf)->data, (*buf)->len) !=
-	    NULL && rf__rewrite_entities(c, buf, count) > 0)
+	if (html && rf__rewrite_entities(c, buf, count) > 0)
 		changed = 1;
 	return changed;
 }
@@ -904,54 +959,4 @@ int
 rf__rewrite_one_pass(const rf_rewrite *c)
 {
 	return !c->loop;
-}
-
-GByteArray *
-rf__rewrite_encode(GMimeContentEncoding enc, const GByteArray *content,
-		   int crlf)
-{
-	GMimeEncoding state;
-	GByteArray *lf, *out;
-	const guint8 *s = content->data, *e = s + content->len, *q;
-	size_t n;
-	char *tmp, *t, *te, *nl;
-
-	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
-	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
-		out = g_byte_array_sized_new((guint)content->len);
-		g_byte_array_append(out, content->data, content->len);
-		return out;
-	}
-	/* quoted-printable encodes text lines: give it LF line ends (the
-	 * CR of each CRLF left out), a block at a time */
-	lf = g_byte_array_sized_new((guint)content->len);
-	while (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && s < e &&
-	    (q = memchr(s, '\r', (size_t)(e - s))) != NULL) {
-		if (q + 1 < e && q[1] == '\n') {
-			g_byte_array_append(lf, s, (guint)(q - s));
-			s = q + 1;	/* from the LF on */
-		} else {
-			g_byte_array_append(lf, s, (guint)(q + 1 - s));
-			s = q + 1;
-		}
-	}
-	if (s < e)
-		g_byte_array_append(lf, s, (guint)(e - s));
-	g_mime_encoding_init_encode(&state, enc);
-	tmp = g_malloc(g_mime_encoding_outlen(&state, lf->len) + 16);
-	n = g_mime_encoding_flush(&state, (const char *)lf->data, lf->len,
-	    tmp);
-	/* the encoder's lines end in LF: CRLF when crlf, a line at a time
-	 * (room for a CR per line of 64 bytes or more) */
-	out = g_byte_array_sized_new((guint)(n + (crlf ? n / 64 + 2 : 0)));
-	for (t = tmp, te = tmp + n; crlf && t < te &&
-	    (nl = memchr(t, '\n', (size_t)(te - t))) != NULL; t = nl + 1) {
-		g_byte_array_append(out, (const guint8 *)t, (guint)(nl - t));
-		g_byte_array_append(out, (const guint8 *)"\r\n", 2);
-	}
-	if (t < te)
-		g_byte_array_append(out, (const guint8 *)t, (guint)(te - t));
-	g_free(tmp);
-	g_byte_array_free(lf, TRUE);
-	return out;
 }
