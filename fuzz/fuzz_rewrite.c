@@ -20,7 +20,7 @@
  *    rf_rewrite_add one's, or the URL of a link of the input gone from
  *    the output with the replacements made in it), so that an edit never
  *    makes a link of bytes the analysis read otherwise (unless a limit
- *    cut either analysis);
+ *    cut either analysis, or the MIME is damaged);
  *    and every tracked link of it whose URL a substitution replaces
  *    (a tracked link left live) is reported: missed, skipped or
  *    limits_hit is set (seed rewrite-makes-link: the header block ended
@@ -211,12 +211,15 @@ cmp_url(const void *x, const void *y)
 
 /* written: url (without CRs) is a form the rewriter writes: a
  * substitution's to (without CRs; followed by blanks only: a value left
- * unclosed runs to the line end that closes the leaf), or, with an
- * rf_rewrite_add substitution, a URL holding its to. */
+ * unclosed runs to the line end that closes the leaf; or cut short: in
+ * text the analysis ends a URL before the punctuation that ends a
+ * sentence, RF__URL_TRAIL, and at a byte no URL has, 8-bit ones among
+ * them), or, with an rf_rewrite_add substitution, a URL holding its
+ * to. */
 static int
 written(const rf_rewrite *rw, const char *url)
 {
-	size_t i, n;
+	size_t i, n, m;
 	char *to;
 	int yes = 0;
 
@@ -229,44 +232,55 @@ written(const rf_rewrite *rw, const char *url)
 		}
 		to = no_cr(s->to, s->tl);
 		n = strlen(to);
-		yes = strncmp(url, to, n) == 0 &&
-		    url[n + strspn(url + n, " \t\n")] == '\0';
+		if (strncmp(url, to, n) == 0)
+			yes = url[n + strspn(url + n, " \t\n")] == '\0';
+		else	/* the to read cut short */
+			yes = (m = strlen(url)) > 0 && m < n &&
+			    memcmp(url, to, m) == 0;
 		free(to);
 	}
 	return yes;
 }
 
 /* derived: url (without CRs) is the URL v of a link of the input with
- * rw's replacements made in it (as in an HTML or a text leaf), without
- * its CRs: a link that held an occurrence of a from (a redirect's target,
- * a web bug's URL inside an attribute left unclosed).  The hits rw
- * counted are kept. */
+ * rw's replacements made in it (as in an HTML or a text leaf; but for
+ * the one of v itself, evidently not made: the output would show its
+ * to), without its CRs, or the start of that: a link that held an
+ * occurrence of another from (a redirect's target, a code after '='),
+ * read shorter when what was replaced in it ends it otherwise (a "link"
+ * of damaged HTML running over lines and tags).  Its bytes were a
+ * link's in the input or the rewriter's. */
 static int
-derived(rf_rewrite *rw, const char *v, const char *url)
+derived(const rf_rewrite *rw, const char *v, const char *url)
 {
-	size_t *hits = malloc((rw->nsubst + 1) * sizeof(*hits)), i, n;
+	rf_rewrite *t = NULL;
 	GByteArray *b;
+	size_t i, n;
 	char *r;
 	int html, same = 0;
 
-	if (hits == NULL)
+	if (rf_rewrite_new(NULL, &t, NULL) != RF_OK)
 		fail("out of memory");
-	for (i = 0; i < rw->nsubst; i++)
-		hits[i] = rw->subst[i].hits;
+	for (i = 0; i < rw->nsubst; i++) {
+		const struct rf__subst *s = &rw->subst[i];
+
+		if (s->text ? rf_rewrite_add(t, s->from, s->to, NULL) !=
+		    RF_OK : strcmp(s->from, v) != 0 &&
+		    rf__rewrite_subst(t, s->from, s->hash, s->to, 0) != 0)
+			fail("out of memory");
+	}
 	for (html = 1; html >= 0 && !same; html--) {
 		b = g_byte_array_new();
 		g_byte_array_append(b, (const guint8 *)v, (guint)strlen(v));
 		n = 0;
-		if (rf__rewrite_leaf(rw, html, NULL, &b, &n) < 0)
+		if (rf__rewrite_leaf(t, html, NULL, &b, &n) < 0)
 			fail("out of memory");
 		r = no_cr((const char *)b->data, b->len);
-		same = strcmp(r, url) == 0;
+		same = url[0] != '\0' && strncmp(r, url, strlen(url)) == 0;
 		free(r);
 		g_byte_array_free(b, TRUE);
 	}
-	for (i = 0; i < rw->nsubst; i++)
-		rw->subst[i].hits = hits[i];
-	free(hits);
+	rf_rewrite_free(t);
 	return same;
 }
 
@@ -287,16 +301,19 @@ urls_free(struct urls *u)
  * URL of a link of the input gone from the output with the replacements
  * made in it (derived); so that an edit never makes a link of bytes the
  * analysis read otherwise.  (Not when a limit cut either analysis: then
- * links past max_links, or text past a size, may come in view.) */
+ * links past max_links, or text past a size, may come in view; nor in
+ * damaged MIME, where a part written again may show the analysis other
+ * parts, as the header comment says.) */
 static void
-check_new_links(rf_rewrite *rw, rf_message *in, rf_message *out)
+check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out)
 {
 	struct urls a = { 0 }, b = { 0 };
 	struct url *gone = NULL, **fresh = NULL;
 	size_t i = 0, j = 0, k, g, ng = 0, nf = 0;
 	int c;
 
-	if (in->limits_hit != 0 || out->limits_hit != 0)
+	if (in->limits_hit != 0 || out->limits_hit != 0 ||
+	    ((in->flags | out->flags) & RF_MSG_MIME_DAMAGED))
 		return;
 	rf_tracking_walk(in, url_cb, &a);
 	rf_tracking_walk(out, url_cb, &b);
