@@ -15,16 +15,16 @@
  *    collected;
  *  - the output analysed again for the same recipient: every link it has
  *    that the input did not have (by URL, CRs aside, counting
- *    occurrences) is a
- *    form the rewriter wrote (a substitution's to, a URL holding an
- *    rf_rewrite_add one's, or the URL of a link of the input gone from
- *    the output with the replacements made in it), so that an edit never
- *    makes a link of bytes the analysis read otherwise (unless a limit
- *    cut either analysis, or the MIME is damaged);
- *    and every tracked link of it whose URL a substitution replaces
- *    (a tracked link left live) is reported: missed, skipped or
- *    limits_hit is set (seed rewrite-makes-link: the header block ended
- *    at a line that is no header, GMime read on to the blank line).
+ *    occurrences) is a form the rewriter wrote (written, derived: a
+ *    substitution's to, a URL holding an rf_rewrite_add one's, or the
+ *    URL of a link of the input gone from the output with the
+ *    replacements made in it), so that an edit never makes a link of
+ *    bytes the analysis read otherwise (unless a limit cut either
+ *    analysis, or the MIME is damaged); and every tracked link of it
+ *    whose URL a substitution replaces (a tracked link left live) is
+ *    reported: missed, skipped or limits_hit is set (seed
+ *    rewrite-makes-link: the header block ended at a line that is no
+ *    header, and GMime read on to the blank line).
  * (Not its parts in damaged MIME: there the analysis' parser and GMime,
  * which the rewriter locates parts with, may disagree on a part's bounds
  * or transfer encoding, and a part written again then shows the analysis

@@ -127,10 +127,12 @@ int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
  * references decoded; where a from of rw (not text) is then a standalone
  * occurrence in it (as rf__rewrite_replace_all has it) that covers at
  * least one reference, its bytes are replaced by the to (its "&amp;"
- * form when it has one), and then the run as it is is taken on with the
- * substitutions after it in their order, as in the one pass.  Each counted in *count and its substitution's hits.  1
- * when *buf changed (a new array), 0 when not, -1 when out of memory
- * (*buf unchanged). */
+ * form when it has one; an empty one right after a '=' written "\"\"",
+ * as rf__rewrite_replace_all does), and then the run as it is is taken
+ * on with the substitutions after it in their order, as in the one pass.
+ * Each counted in *count and its substitution's hits.  *buf is scanned
+ * once; nothing is allocated when it has no "&#".  1 when *buf changed
+ * (a new array), 0 when not, -1 when out of memory (*buf unchanged). */
 int rf__rewrite_entities(rf_rewrite *rw, GByteArray **buf, size_t *count);
 
 /* rf__rewrite_one_pass: rf__rewrite_leaf makes rw's replacements in one
