@@ -216,8 +216,9 @@ cmp_url(const void *x, const void *y)
  * unclosed runs to the line end that closes the leaf; or cut short: in
  * text the analysis ends a URL before the punctuation that ends a
  * sentence, RF__URL_TRAIL, and at a byte no URL has, 8-bit ones among
- * them), or, with an rf_rewrite_add substitution, a URL holding its
- * to. */
+ * them; a to that is no UTF-8 read as Windows-1252, as the analysis reads
+ * such a part), or, with an rf_rewrite_add substitution, a URL holding
+ * its to. */
 static int
 written(const rf_rewrite *rw, const char *url)
 {
@@ -233,6 +234,20 @@ written(const rf_rewrite *rw, const char *url)
 			continue;
 		}
 		to = no_cr(s->to, s->tl);
+		if (!g_utf8_validate(to, -1, NULL)) {
+			/* read as the analysis reads a part that is no
+			 * UTF-8: Windows-1252 */
+			char *w = g_convert(to, -1, "UTF-8", "WINDOWS-1252",
+			    NULL, NULL, NULL);
+
+			if (w != NULL) {
+				free(to);
+				to = strdup(w);
+				g_free(w);
+				if (to == NULL)
+					fail("out of memory");
+			}
+		}
 		n = strlen(to);
 		if (strncmp(url, to, n) == 0)
 			yes = url[n + strspn(url + n, " \t\n")] == '\0';
