@@ -16,12 +16,21 @@
  *    mailto: one with neither '?' nor '#'; an image or a link emptied is
  *    "";
  *  - links, bugs, missed and (sites) sites, addresses, images, emptied
- *    (rf_rewrite_stats) add up to the links collected; a link of the output, analysed again for the same
- *    recipient, that a substitution replaces and that was replaced
- *    nowhere (a tracked link left live) is reported: missed, skipped or
- *    limits_hit is set.  (Not every link left live: a rewritten HTML
- *    leaf may read otherwise, so that bytes that were no link for the
- *    analysis are one in the output; seed rewrite-makes-link.)
+ *    (rf_rewrite_stats) add up to the links collected;
+ *  - the output analysed again for the same recipient: every link it has
+ *    that the input did not have (by URL, CRs aside, counting
+ *    occurrences) is a form the rewriter wrote (written, derived: a
+ *    substitution's to, a URL holding an rf_rewrite_add one's, or the
+ *    URL of a link of the input gone from the output with the
+ *    replacements made in it), so that an edit never makes a link of
+ *    bytes the analysis read otherwise (unless a limit cut either
+ *    analysis, or the MIME is damaged, or links were missed or parts
+ *    skipped: the analysis and GMime then read a part otherwise, its
+ *    transfer encoding, its bounds); and every tracked link of it
+ *    whose URL a substitution replaces (a tracked link left live) is
+ *    reported: missed, skipped or limits_hit is set (seed
+ *    rewrite-makes-link: the header block ended at a line that is no
+ *    header, and GMime read on to the blank line).
  * (Not its parts in damaged MIME: there the analysis' parser and GMime,
  * which the rewriter locates parts with, may disagree on a part's bounds
  * or transfer encoding, and a part written again then shows the analysis
@@ -44,6 +53,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <gmime/gmime.h>
 #include <redflag/redflag.h>
 
 #include "../lib/rewrite_int.h"
@@ -147,8 +157,8 @@ check_sites(const rf_rewrite *rw)
 	}
 }
 
-/* live_cb: stops the walk when l's URL is the from of a link
- * substitution of arg (an rf_rewrite) replaced nowhere, and is no
+/* live_cb: stops the walk when l is a tracked link whose URL is the
+ * from of a link substitution of arg (an rf_rewrite), and is no
  * substitution's to (then a chain may have made it): a tracked link left
  * live. */
 static int
@@ -157,11 +167,10 @@ live_cb(rf_link *l, void *arg)
 	const rf_rewrite *rw = arg;
 	size_t i, j;
 
-	if (l->kind == RF_LINK_HEADER)
+	if (l->kind == RF_LINK_HEADER || !l->tracking)
 		return 0;
 	for (i = 0; i < rw->nsubst; i++) {
-		if (rw->subst[i].text || rw->subst[i].hits > 0 ||
-		    strcmp(l->url, rw->subst[i].from) != 0)
+		if (rw->subst[i].text || strcmp(l->url, rw->subst[i].from) != 0)
 			continue;
 		for (j = 0; j < rw->nsubst; j++)
 			if (strcmp(rw->subst[j].to, l->url) == 0)
@@ -170,6 +179,242 @@ live_cb(rf_link *l, void *arg)
 			return 1;
 	}
 	return 0;
+}
+
+/* One URL of a message's links: as found, and without its CRs (a part
+ * written again has every line end alike: a URL that ran over a line end
+ * of the other kind reads with CRLF where it had LF, or the reverse). */
+struct url {
+	const char *orig;
+	char *norm;
+};
+
+/* The URLs of a message's links (rf_tracking_walk), to compare two. */
+struct urls {
+	struct url *v;
+	size_t n, cap;
+};
+
+/* no_cr: s without its CRs (malloc). */
+static char *
+no_cr(const char *s, size_t n)
+{
+	char *o = malloc(n + 1);
+	size_t i, k = 0;
+
+	if (o == NULL)
+		fail("out of memory");
+	for (i = 0; i < n; i++)
+		if (s[i] != '\r')
+			o[k++] = s[i];
+	o[k] = '\0';
+	return o;
+}
+
+/* url_push: x appended to u (a copy of the struct: u owns nothing
+ * more). */
+static void
+url_push(struct urls *u, struct url x)
+{
+	struct url *v;
+
+	if (u->n == u->cap) {
+		if ((v = realloc(u->v, (u->cap * 2 + 16) * sizeof(*v))) ==
+		    NULL)
+			fail("out of memory");
+		u->v = v;
+		u->cap = u->cap * 2 + 16;
+	}
+	u->v[u->n++] = x;
+}
+
+/* url_cb: l's URL appended to arg (a struct urls; its norm made), as
+ * rf_tracking_walk calls it. */
+static int
+url_cb(rf_link *l, void *arg)
+{
+	struct url x;
+
+	x.orig = l->url;
+	x.norm = no_cr(l->url, strlen(l->url));
+	url_push(arg, x);
+	return 0;
+}
+
+/* cmp_url: qsort order of struct url, by norm. */
+static int
+cmp_url(const void *x, const void *y)
+{
+	return strcmp(((const struct url *)x)->norm,
+	    ((const struct url *)y)->norm);
+}
+
+/* written: url (without CRs) is a form the rewriter writes: a
+ * substitution's to (without CRs; followed by blanks only: a value left
+ * unclosed runs to the line end that closes the leaf; or cut short: in
+ * text the analysis ends a URL before the punctuation that ends a
+ * sentence, RF__URL_TRAIL, and at a byte no URL has, 8-bit ones among
+ * them; a to that is no UTF-8 read as Windows-1252, as the analysis reads
+ * such a part), or, with an rf_rewrite_add substitution, a URL holding
+ * its to. */
+static int
+written(const rf_rewrite *rw, const char *url)
+{
+	size_t i, n, m;
+	char *to;
+	int yes = 0;
+
+	for (i = 0; i < rw->nsubst && !yes; i++) {
+		const struct rf__subst *s = &rw->subst[i];
+
+		if (s->text) {
+			yes = strstr(url, s->to) != NULL;
+			continue;
+		}
+		to = no_cr(s->to, s->tl);
+		if (!g_utf8_validate(to, -1, NULL)) {
+			/* read as the analysis reads a part that is no
+			 * UTF-8: Windows-1252 */
+			char *w = g_convert(to, -1, "UTF-8", "WINDOWS-1252",
+			    NULL, NULL, NULL);
+
+			if (w != NULL) {
+				free(to);
+				to = strdup(w);
+				g_free(w);
+				if (to == NULL)
+					fail("out of memory");
+			}
+		}
+		n = strlen(to);
+		if (strncmp(url, to, n) == 0)
+			yes = url[n + strspn(url + n, " \t\n")] == '\0';
+		else	/* the to read cut short */
+			yes = (m = strlen(url)) > 0 && m < n &&
+			    memcmp(url, to, m) == 0;
+		free(to);
+	}
+	return yes;
+}
+
+/* derived: url (without CRs) is the URL v of a link of the input with
+ * rw's replacements made in it (as in an HTML or a text leaf; but for
+ * the one of v itself, evidently not made: the output would show its
+ * to), without its CRs, or the start of that: a link that held an
+ * occurrence of another from (a redirect's target, a code after '='),
+ * read shorter when what was replaced in it ends it otherwise (a "link"
+ * of damaged HTML running over lines and tags).  Its bytes were a
+ * link's in the input or the rewriter's. */
+static int
+derived(const rf_rewrite *rw, const char *v, const char *url)
+{
+	rf_rewrite *t = NULL;
+	GByteArray *b;
+	size_t i, n;
+	char *r;
+	int html, same = 0;
+
+	if (rf_rewrite_new(NULL, &t, NULL) != RF_OK)
+		fail("out of memory");
+	for (i = 0; i < rw->nsubst; i++) {
+		const struct rf__subst *s = &rw->subst[i];
+
+		if (s->text ? rf_rewrite_add(t, s->from, s->to, NULL) !=
+		    RF_OK : strcmp(s->from, v) != 0 &&
+		    rf__rewrite_subst(t, s->from, s->hash, s->to, 0) != 0)
+			fail("out of memory");
+	}
+	for (html = 1; html >= 0 && !same; html--) {
+		b = g_byte_array_new();
+		g_byte_array_append(b, (const guint8 *)v, (guint)strlen(v));
+		n = 0;
+		if (rf__rewrite_leaf(t, html, NULL, &b, &n) < 0)
+			fail("out of memory");
+		r = no_cr((const char *)b->data, b->len);
+		same = url[0] != '\0' && strncmp(r, url, strlen(url)) == 0;
+		free(r);
+		g_byte_array_free(b, TRUE);
+	}
+	rf_rewrite_free(t);
+	return same;
+}
+
+/* urls_free: u's norms and array. */
+static void
+urls_free(struct urls *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		free(u->v[i].norm);
+	free(u->v);
+}
+
+/* check_new_links: every link of out (the output analysed) that in (the
+ * input analysed) did not have, by URL (CRs aside) counting occurrences,
+ * is a form the rewriter wrote: a substitution's to (written), or the
+ * URL of a link of the input gone from the output with the replacements
+ * made in it (derived); so that an edit never makes a link of bytes the
+ * analysis read otherwise.  (Not when a limit cut either analysis: then
+ * links past max_links, or text past a size, may come in view; nor in
+ * damaged MIME, where a part written again may show the analysis other
+ * parts, as the header comment says; the caller checks only when nothing
+ * was missed or skipped.) */
+static void
+check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out)
+{
+	struct urls a = { 0 }, b = { 0 };
+	struct url *gone = NULL, **fresh = NULL;
+	size_t i = 0, j = 0, k, g, ng = 0, nf = 0;
+	int c;
+
+	if (in->limits_hit != 0 || out->limits_hit != 0 ||
+	    ((in->flags | out->flags) & RF_MSG_MIME_DAMAGED))
+		return;
+	rf_tracking_walk(in, url_cb, &a);
+	rf_tracking_walk(out, url_cb, &b);
+	if (a.n > 0)
+		qsort(a.v, a.n, sizeof(*a.v), cmp_url);
+	if (b.n > 0)
+		qsort(b.v, b.n, sizeof(*b.v), cmp_url);
+	gone = malloc((a.n + 1) * sizeof(*gone));
+	fresh = malloc((b.n + 1) * sizeof(*fresh));
+	if (gone == NULL || fresh == NULL)
+		fail("out of memory");
+	/* the multisets' differences: gone from the input, fresh in the
+	 * output */
+	while (i < a.n || j < b.n) {
+		c = i == a.n ? 1 : j == b.n ? -1 : strcmp(a.v[i].norm,
+		    b.v[j].norm);
+		if (c == 0) {
+			i++;
+			j++;
+		} else if (c < 0) {
+			gone[ng++] = a.v[i++];
+		} else {
+			fresh[nf++] = &b.v[j++];
+		}
+	}
+	for (j = 0; j < nf; j++) {
+		if (written(rw, fresh[j]->norm))
+			continue;
+		for (g = 0; g < ng; g++)
+			if (gone[g].orig != NULL &&
+			    derived(rw, gone[g].orig, fresh[j]->norm))
+				break;
+		if (g < ng) {
+			gone[g].orig = NULL;	/* used */
+			continue;
+		}
+		for (k = 0; fresh[j]->norm[k] != '\0' && k < 200; k++)
+			;
+		fprintf(stderr, "new link: %.*s\n", (int)k, fresh[j]->norm);
+		fail("a link the input did not have");
+	}
+	free(gone);
+	free(fresh);
+	urls_free(&a);
+	urls_free(&b);
 }
 
 int
@@ -247,11 +492,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(b & 64) && (st.sites_policy || st.sites + st.addresses +
 	    st.images + st.emptied > 0))
 		fail("sites counted without the policy sites");
-	if (st.missed == 0 && st.skipped == 0 && st.limits_hit == 0 &&
-	    rf_message_parse(ctx[k], out.data, out.len, &live,
-	    NULL) == RF_OK && rf_tracking_message(ctx[k], rules, live, rcpt,
-	    NULL) == RF_OK && rf_tracking_walk(live, live_cb, rw) != 0)
-		fail("a tracked link left live, not reported");
+	if (rf_message_parse(ctx[k], out.data, out.len, &live, NULL) ==
+	    RF_OK && rf_tracking_message(ctx[k], rules, live, rcpt, NULL) ==
+	    RF_OK) {
+		if (st.missed == 0 && st.skipped == 0)
+			check_new_links(rw, m, live);
+		if (st.missed == 0 && st.skipped == 0 && st.limits_hit == 0 &&
+		    rf_tracking_walk(live, live_cb, rw) != 0)
+			fail("a tracked link left live, not reported");
+	}
 done:
 	rf_message_free(live);
 	rf_message_free(again);

@@ -81,6 +81,14 @@ void rf__locked_free(void *p);
  * one message. */
 size_t rf__skip_from_line(const char *data, size_t len);
 
+/* rf__header_block_end: where the analysis ends the top-level header
+ * block of data[0..len) (after any From_ line): the offset of the body,
+ * past a blank line when one ends the block (*blank set to 1), else at
+ * the first line that is no header field, or len (*blank set to 0;
+ * GMime reads such lines as headers up to a blank line, so the rewriter
+ * gives it one there). */
+size_t rf__header_block_end(const char *data, size_t len, int *blank);
+
 /* rf__is_utf8_charset: cs names UTF-8 or ASCII (or is NULL): the
  * analysis reads such a part's bytes as they are, other charsets
  * converted to UTF-8 (lib/message.c), and the rewriter matches links in

@@ -546,12 +546,32 @@ rf__msg_note_mime(struct mimehdr *mh, const char *p, size_t nlen,
 		mh->odd = 1;
 }
 
+size_t
+rf__header_block_end(const char *data, size_t len, int *blank)
+{
+	const char *p = data, *end = data + len;
+
+	*blank = 0;
+	while (p < end) {
+		if (*p == '\n' || (*p == '\r' && p + 1 < end &&
+		    p[1] == '\n')) {
+			*blank = 1;
+			return (size_t)(p - data) + (*p == '\r' ? 2 : 1);
+		}
+		if (rf__msg_header_name_len(p, end) == 0)
+			break;	/* not a header: the body starts here */
+		p = rf__msg_header_end(p, end);
+	}
+	return (size_t)(p - data);
+}
+
 /*
  * top_headers: read the top-level header block of data[0..len) into m
  * and copy its MIME headers (Content-*, MIME-Version) into mime, which
  * GMime then parses with the body: GMime's cost grows with the headers
  * it is given, and only these matter to the MIME structure.  Notes the
- * MIME headers in *mh.  Returns the offset of the body.
+ * MIME headers in *mh.  Returns the offset of the body (where
+ * rf__header_block_end ends the block: the same line readers).
  */
 size_t
 rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,

@@ -40,7 +40,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	GMimeStream *src, *mem;
 	GByteArray *content, *enc;
 	const char *charset;
-	size_t start, end, count = 0;
+	size_t start, end, count = 0, shift;
 	int changed, html, crlf, quoted;
 
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
@@ -51,8 +51,11 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	if (!html && !g_mime_content_type_is_type(ct, "text", "plain"))
 		return;
 	src = g_mime_data_wrapper_get_stream(w);
+	/* GMime's offsets, and one less past the blank line given it */
+	shift = c->ins != SIZE_MAX && src != NULL &&
+	    src->bound_start > (gint64)c->ins;
 	if (src == NULL || src->bound_start < 0 || src->bound_end < 0 ||
-	    (size_t)src->bound_end > c->len - c->base ||
+	    (size_t)src->bound_end - shift > c->len - c->base ||
 	    src->bound_start > src->bound_end) {
 		c->skipped++;
 		return;
@@ -66,8 +69,8 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 		c->skipped++;
 		return;
 	}
-	start = c->base + (size_t)src->bound_start;
-	end = c->base + (size_t)src->bound_end;
+	start = c->base + (size_t)src->bound_start - shift;
+	end = c->base + (size_t)src->bound_end - shift;
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
 	content = g_byte_array_new();
@@ -458,11 +461,14 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *gm;
+	GByteArray *copy;
 	size_t i;
+	int blank;
 
 	rw->data = data;
 	rw->len = len;
 	rw->base = 0;	/* set with the From_ line below */
+	rw->ins = SIZE_MAX;
 	if (rw->nsubst == 0)
 		return RF_OK;
 	for (i = 0; i < rw->nsubst; i++)
@@ -474,8 +480,28 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	 * format would end it at a body line "From ...", leaving the
 	 * links below it unrewritten.) */
 	rw->base = rf__skip_from_line(data, len);
-	stream = g_mime_stream_mem_new_with_buffer(data + rw->base,
-	    len - rw->base);
+	/* GMime reads lines that are no header fields as headers up to a
+	 * blank line; the analysis ends the header block at the first such
+	 * line and reads the rest as the body.  Given a blank line there,
+	 * GMime reads the same body, so that the occurrences replaced are
+	 * those the analysis read (else a leaf could be replaced in bytes
+	 * the analysis read otherwise, and a link it read be left in what
+	 * GMime took for headers, unreported). */
+	rw->ins = rf__header_block_end(data + rw->base, len - rw->base,
+	    &blank);
+	if (blank || rw->ins == len - rw->base) {
+		rw->ins = SIZE_MAX;
+		stream = g_mime_stream_mem_new_with_buffer(data + rw->base,
+		    len - rw->base);
+	} else {
+		copy = g_byte_array_sized_new((guint)(len - rw->base + 1));
+		g_byte_array_append(copy, (const guint8 *)data + rw->base,
+		    (guint)rw->ins);
+		g_byte_array_append(copy, (const guint8 *)"\n", 1);
+		g_byte_array_append(copy, (const guint8 *)data + rw->base +
+		    rw->ins, (guint)(len - rw->base - rw->ins));
+		stream = g_mime_stream_mem_new_with_byte_array(copy);
+	}
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	gm = g_mime_parser_construct_message(parser, NULL);

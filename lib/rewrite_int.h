@@ -1,7 +1,8 @@
 /*
  * rewrite_int.h - private to the rewriter (rewrite.c: collecting,
  * locating the text leaves, writing; rewrite_leaf.c: the replacements in
- * one decoded leaf and its encoding again) and to its unit test.
+ * one decoded leaf; rewrite_encode.c: its encoding again) and to its unit
+ * test.
  */
 #ifndef REDFLAG_REWRITE_INT_H
 #define REDFLAG_REWRITE_INT_H
@@ -28,6 +29,12 @@ struct rf__subst {
 				 * before the others in the loop
 				 * (replace_seq), so that a URL that is a
 				 * prefix of it does not cut it short */
+	int markup;		/* not text, and from and to differ in their
+				 * bytes " ' < > (in order): not replaced in
+				 * HTML, where it could open or close a quote
+				 * or a tag (the same bytes lie elsewhere
+				 * too: the end of an attribute left
+				 * unclosed); left live, counted missed */
 	size_t occ;		/* links with this URL in one analysis
 				 * collected (the most over the collects) */
 	size_t walk;		/* the same in the collect under way */
@@ -65,6 +72,12 @@ struct rf_rewrite {
 	size_t len;
 	size_t base;		/* where GMime's bytes start: after an mbox
 				 * From_ line, if any */
+	size_t ins;		/* where prepare gave GMime a blank line the
+				 * message lacks (an offset in GMime's bytes:
+				 * where the analysis ends the header block
+				 * at a line that is no header), or SIZE_MAX;
+				 * GMime's offsets past it are one more than
+				 * the message's */
 	struct rf__subst *subst;	/* in the order collected */
 	size_t nsubst, cap;
 	size_t *slot;		/* index of subst by from: open addressing,
@@ -126,7 +139,7 @@ int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,
 		      const char *to, int text);
 
 /* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl, afrom,
- * ato, atl, wide), one of rw's substitutions, noted in s and rw (lens,
+ * ato, atl, wide, markup), one of rw's substitutions, noted in s and rw (lens,
  * minfl, loop), and its "&amp;" forms made.  0, or -1 when out of memory
  * (afrom, ato NULL).  rf_rewrite_free frees the forms. */
 int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
@@ -137,8 +150,9 @@ int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
  * its form with '&' written "&amp;"), as rf__rewrite_replace_all would
  * make them one after another (in one pass over the text, the
  * substitutions looked up in rw's index, when that gives the same bytes:
- * rf__rewrite_one_pass; else in HTML the wide substitutions first).  In a part
- * whose declared charset is neither UTF-8 nor ASCII, a from with 8-bit
+ * rf__rewrite_one_pass; else in HTML the wide substitutions first), but
+ * in HTML none whose markup is set (left live).  In a part whose
+ * declared charset is neither UTF-8 nor ASCII, a from with 8-bit
  * bytes (the analysis converted the part to UTF-8) is looked for, and
  * its to written, in that charset, when both convert to it and back
  * exactly.  Then in HTML, the occurrences written with character
@@ -155,10 +169,12 @@ int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
  * references decoded; where a from of rw (not text) is then a standalone
  * occurrence in it (as rf__rewrite_replace_all has it) that covers at
  * least one reference, its bytes are replaced by the to (its "&amp;"
- * form when it has one), and then the run as it is is taken on with the
- * substitutions after it in their order, as in the one pass.  Each counted in *count and its substitution's hits.  1
- * when *buf changed (a new array), 0 when not, -1 when out of memory
- * (*buf unchanged). */
+ * form when it has one; an empty one right after a '=' written "\"\"",
+ * as rf__rewrite_replace_all does), and then the run as it is is taken
+ * on with the substitutions after it in their order, as in the one pass.
+ * Each counted in *count and its substitution's hits.  *buf is scanned
+ * once; nothing is allocated when it has no "&#".  1 when *buf changed
+ * (a new array), 0 when not, -1 when out of memory (*buf unchanged). */
 int rf__rewrite_entities(rf_rewrite *rw, GByteArray **buf, size_t *count);
 
 /* rf__rewrite_one_pass: rf__rewrite_leaf makes rw's replacements in one
@@ -171,9 +187,13 @@ int rf__rewrite_one_pass(const rf_rewrite *rw);
  * after, up to the first that is not a URL byte, are only the
  * punctuation that ends a URL in text, ". ! ? ; : * ]", or none)
  * replaced by to; with text set, every occurrence in any ASCII
- * case.  1 when *buf changed (a new array), else 0; *count counts them. */
+ * case.  With html set, an empty to right after a '=' (an unquoted
+ * attribute value, "src=URL") is written "\"\"", so that the parser
+ * does not read the bytes after it (" width=1", "/>") as the value.  1 when *buf changed (a new array), else 0; *count
+ * counts them. */
 int rf__rewrite_replace_all(GByteArray **buf, const char *from,
-			    const char *to, int text, size_t *count);
+			    const char *to, int text, int html,
+			    size_t *count);
 
 /* rf__rewrite_amp_form: s with '&' written "&amp;" (malloc), as in HTML
  * attributes; NULL when out of memory. */

@@ -1,7 +1,7 @@
 /*
  * rewrite_leaf.c - the replacements the rewriter (rewrite.c) makes in the
- * decoded text of one leaf, and the text encoded again with the part's
- * transfer encoding (docs/tracking.md, "Rewriting a message").
+ * decoded text of one leaf (docs/tracking.md, "Rewriting a message"); the
+ * text is encoded again in rewrite_encode.c.
  */
 #include <gmime/gmime.h>
 #include <stdint.h>
@@ -136,15 +136,35 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 	return NULL;
 }
 
+/* after_eq: the text made of t1 (NULL: none) and then t2[0..n2) ends
+ * in a '=': in HTML an occurrence there is an unquoted attribute value
+ * ("src=URL").  (Not "src= URL": the '=' would be in another run of URL
+ * bytes, which a later substitution may change, so that the one pass and
+ * the loop would not see the same byte there.) */
+static int
+after_eq(const GByteArray *t1, const char *t2, size_t n2)
+{
+	if (n2 > 0)
+		return t2[n2 - 1] == '=';
+	return t1 != NULL && t1->len > 0 && t1->data[t1->len - 1] == '=';
+}
+
+/* EMPTY_VALUE: what an empty to is written as where it is an unquoted
+ * attribute value in HTML (after_eq): an empty value in quotes, since
+ * nothing there would make the parser read the bytes after it (the next
+ * attribute: "src= width=1", or "/" of "/>") as the value, a link that
+ * was not in the input. */
+#define EMPTY_VALUE "\"\""
+
 int
 rf__rewrite_replace_all(GByteArray **buf, const char *from,
-			const char *to, int text, size_t *count)
+			const char *to, int text, int html, size_t *count)
 {
 	GByteArray *in = *buf, *out;
 	size_t fl = strlen(from), tl = strlen(to), i = 0, last = 0;
 	const char *d = (const char *)in->data;
 	const char *p;
-	int changed = 0;
+	int changed = 0, q;
 
 	if (fl == 0)
 		return 0;
@@ -159,8 +179,10 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 		    d[at - 1] != '[')) ||
 		    !ends_run(d + at + fl, in->len - at - fl)))
 			continue;
+		q = html && tl == 0 && after_eq(out, d + last, at - last);
 		g_byte_array_append(out, (const guint8 *)d + last, at - last);
-		g_byte_array_append(out, (const guint8 *)to, tl);
+		g_byte_array_append(out, (const guint8 *)(q ? EMPTY_VALUE :
+		    to), q ? 2 : tl);
 		last = at + fl;
 		i = last;
 		changed = 1;
@@ -174,6 +196,25 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 	g_byte_array_free(in, TRUE);
 	*buf = out;
 	return 1;
+}
+
+/* markup_differs: from and to differ in their bytes " ' < > (in the
+ * order they come). */
+static int
+markup_differs(const char *from, const char *to)
+{
+	static const char mk[] = "\"'<>";
+
+	for (;;) {
+		from += strcspn(from, mk);
+		to += strcspn(to, mk);
+		if (*from != *to)
+			return 1;
+		if (*from == '\0')
+			return 0;
+		from++;
+		to++;
+	}
 }
 
 /* url_only: s[0..n) is made of url_char bytes. */
@@ -193,6 +234,7 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 {
 	size_t need;
 	unsigned char *l;
+	int odd;
 
 	s->fl = strlen(s->from);
 	s->tl = strlen(s->to);
@@ -202,6 +244,7 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	s->afrom = s->ato = NULL;
 	s->atl = 0;
 	s->wide = 0;
+	s->markup = 0;
 	if (s->fl == 0)
 		return 0;	/* replaces nothing */
 	if (s->afl > 0) {
@@ -216,7 +259,11 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 		s->atl = strlen(s->ato);
 	}
 	s->wide = !s->text && !url_only(s->from, s->fl);
-	if (s->text || s->wide || !url_only(s->to, s->tl))
+	odd = !url_only(s->to, s->tl);
+	/* (" ' < > are no url_char bytes) */
+	s->markup = !s->text && (s->wide || odd) &&
+	    markup_differs(s->from, s->to);
+	if (s->text || s->wide || odd)
 		rw->loop = 1;
 	need = (s->afl > s->fl ? s->afl : s->fl) + 1;
 	if (need > rw->nlens) {
@@ -274,8 +321,9 @@ in_charset(const char *cs, const char *s)
 }
 
 /* seq_one: substitution s made in *buf as replace_seq does it (its from,
- * then in HTML its "&amp;" form), in the charset cs when cs is not NULL
- * and from has 8-bit bytes (nothing when from or to does not convert);
+ * then in HTML its "&amp;" form; in HTML nothing when s->markup), in the
+ * charset cs when cs is not NULL and from has 8-bit bytes (nothing when
+ * from or to does not convert);
  * 1 when *buf changed, else 0. */
 static int
 seq_one(const struct rf__subst *s, int html, const char *cs,
@@ -284,12 +332,14 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
 	char *from, *to, *af = NULL, *at = NULL;
 	int changed;
 
+	if (html && s->markup)
+		return 0;	/* left: it could open or close a quote */
 	if (cs == NULL || ascii(s->from)) {
 		changed = rf__rewrite_replace_all(buf, s->from, s->to,
-		    s->text, count);
+		    s->text, html, count);
 		if (html && s->afrom != NULL)
 			changed |= rf__rewrite_replace_all(buf, s->afrom,
-			    s->ato, 0, count);
+			    s->ato, 0, html, count);
 		return changed;
 	}
 	from = in_charset(cs, s->from);
@@ -297,12 +347,12 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
 	changed = 0;
 	if (from != NULL && to != NULL) {
 		changed = rf__rewrite_replace_all(buf, from, to, s->text,
-		    count);
+		    html, count);
 		if (html && s->afrom != NULL &&
 		    (af = rf__rewrite_amp_form(from)) != NULL &&
 		    (at = rf__rewrite_amp_form(to)) != NULL)
 			changed |= rf__rewrite_replace_all(buf, af, at, 0,
-			    count);
+			    html, count);
 	}
 	free(af);
 	free(at);
@@ -453,6 +503,106 @@ run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 	return best;
 }
 
+static int run_split(rf_rewrite *c, unsigned kinds, int html,
+		     const char *r, size_t rl, size_t at, size_t e,
+		     size_t next, GByteArray *res, char *un,
+		     const char **rp, size_t *rlp, size_t *count);
+
+/* run_apply: the run r[0..rl) with the replacements >= next made in it
+ * as replace_runs describes; 1 when one was made, *rp and *rlp then set
+ * to the run made again (in *tmp or in res), else 0.  tmp, alt: scratch (made when
+ * NULL; the caller frees them and res).  An empty to written EMPTY_VALUE
+ * (an unquoted attribute value in HTML) ends the run there, as the loop
+ * (rf__rewrite_replace_all) sees it: the bytes before it and those after
+ * it are then runs of their own, each taken on with the replacements
+ * after that one. */
+static int
+run_apply(rf_rewrite *c, unsigned kinds, int html, const char *r,
+	  size_t rl, size_t next, GByteArray **tmp, GByteArray **alt,
+	  GByteArray *res, char *un, const char **rp, size_t *rlp,
+	  size_t *count)
+{
+	GByteArray *sw;
+	size_t j, at = 0, e = 0;
+	int changed = 0;
+
+	while ((j = run_first(c, kinds, r, rl, next, un, &at, &e)) != NONE) {
+		const struct rf__subst *s = &c->subst[j / 2];
+
+		next = j + 1;
+		(*count)++;
+		c->subst[j / 2].hits++;
+		changed = 1;
+		if (html && s->tl == 0 && at > 0 && r[at - 1] == '=')
+			return run_split(c, kinds, html, r, rl, at, e, next,
+			    res, un, rp, rlp, count);
+		/* the run again in *alt (r is in the text or in *tmp):
+		 * r[0..at), the to, the tail r[e..rl) */
+		if (*alt == NULL) {
+			*alt = g_byte_array_new();
+			*tmp = g_byte_array_new();
+		}
+		g_byte_array_set_size(*alt, 0);
+		g_byte_array_append(*alt, (const guint8 *)r, at);
+		if (j % 2 == 0)
+			g_byte_array_append(*alt, (const guint8 *)s->to, s->tl);
+		else
+			g_byte_array_append(*alt, (const guint8 *)s->ato,
+			    s->atl);
+		g_byte_array_append(*alt, (const guint8 *)r + e, rl - e);
+		sw = *tmp;
+		*tmp = *alt;
+		*alt = sw;
+		r = (const char *)(*tmp)->data;
+		rl = (*tmp)->len;
+	}
+	*rp = r;
+	*rlp = rl;
+	return changed;
+}
+
+/* run_split: run_apply's run r[0..rl) made again in res (*rp, *rlp set
+ * to it; 1) where the replacement of r[at..e) by an empty to is written
+ * EMPTY_VALUE: r[0..at) and r[e..rl) taken on as runs of their own with
+ * the replacements >= next. */
+static int
+run_split(rf_rewrite *c, unsigned kinds, int html, const char *r,
+	  size_t rl, size_t at, size_t e, size_t next, GByteArray *res,
+	  char *un, const char **rp, size_t *rlp, size_t *count)
+{
+	GByteArray *whole = g_byte_array_new(), *part = g_byte_array_new();
+	GByteArray *tmp = NULL, *alt = NULL;
+	const char *p;
+	size_t pl;
+
+	/* r may be in the caller's scratch: kept apart */
+	g_byte_array_append(whole, (const guint8 *)r, rl);
+	r = (const char *)whole->data;
+	g_byte_array_set_size(res, 0);
+	if (!run_apply(c, kinds, html, r, at, next, &tmp, &alt, part, un, &p,
+	    &pl, count)) {
+		p = r;
+		pl = at;
+	}
+	g_byte_array_append(res, (const guint8 *)p, pl);
+	g_byte_array_append(res, (const guint8 *)EMPTY_VALUE, 2);
+	if (!run_apply(c, kinds, html, r + e, rl - e, next, &tmp, &alt, part,
+	    un, &p, &pl, count)) {
+		p = r + e;
+		pl = rl - e;
+	}
+	g_byte_array_append(res, (const guint8 *)p, pl);
+	if (tmp != NULL)
+		g_byte_array_free(tmp, TRUE);
+	if (alt != NULL)
+		g_byte_array_free(alt, TRUE);
+	g_byte_array_free(part, TRUE);
+	g_byte_array_free(whole, TRUE);
+	*rp = (const char *)res->data;
+	*rlp = res->len;
+	return 1;
+}
+
 /* replace_runs: what replace_seq does, in one pass over *buf, when
  * !c->loop (hits counted alike).  Then a standalone occurrence
  * (replace_all) lies in a maximal run of url_char bytes, starts at the
@@ -460,12 +610,14 @@ run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
  * tail_char bytes only; replacing it by a `to` of url_char bytes leaves
  * the bytes around the run as they were, so each run changes on its own:
  * it takes, in the order of the replacements, each whose from is such an
- * occurrence in the run as it is then (run_first).  1 when *buf changed,
- * 0 when not, -1 when out of memory (*buf unchanged). */
+ * occurrence in the run as it is then (run_first; run_apply, which also
+ * splits a run where an empty to is written EMPTY_VALUE).  1 when *buf
+ * changed, 0 when not, -1 when out of memory (*buf unchanged). */
 static int
 replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
-	GByteArray *in = *buf, *out = NULL, *tmp = NULL, *alt = NULL, *sw;
+	GByteArray *in = *buf, *out = NULL, *tmp = NULL, *alt = NULL;
+	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
 	size_t r0, r1, last = 0;
@@ -482,7 +634,7 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 	r0 = 0;
 	while (r0 + c->minfl <= in->len) {
 		const char *r;
-		size_t rl, j, next = 0, at = 0, e = 0, q = r0 + c->minfl;
+		size_t rl, q = r0 + c->minfl;
 
 		while (q > r0 && url_char((unsigned char)d[q - 1]))
 			q--;
@@ -493,38 +645,10 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 		for (r1 = r0 + c->minfl; r1 < in->len &&
 		    url_char((unsigned char)d[r1]); r1++)
 			;
-		r = d + r0;
-		rl = r1 - r0;
-		while ((j = run_first(c, kinds, r, rl, next, un, &at,
-		    &e)) != NONE) {
-			const struct rf__subst *s = &c->subst[j / 2];
-
-			/* the run again in alt (r is in d or in tmp):
-			 * r[0..at), the to, the tail r[e..rl) */
-			if (alt == NULL) {
-				alt = g_byte_array_new();
-				tmp = g_byte_array_new();
-			}
-			g_byte_array_set_size(alt, 0);
-			g_byte_array_append(alt, (const guint8 *)r, at);
-			if (j % 2 == 0)
-				g_byte_array_append(alt,
-				    (const guint8 *)s->to, s->tl);
-			else
-				g_byte_array_append(alt,
-				    (const guint8 *)s->ato, s->atl);
-			g_byte_array_append(alt, (const guint8 *)r + e,
-			    rl - e);
-			sw = tmp;
-			tmp = alt;
-			alt = sw;
-			r = (const char *)tmp->data;
-			rl = tmp->len;
-			next = j + 1;
-			(*count)++;
-			c->subst[j / 2].hits++;
-		}
-		if (r != d + r0) {
+		if (res == NULL)
+			res = g_byte_array_new();
+		if (run_apply(c, kinds, html, d + r0, r1 - r0, 0, &tmp, &alt,
+		    res, un, &r, &rl, count)) {
 			if (out == NULL)
 				out = g_byte_array_new();
 			g_byte_array_append(out, (const guint8 *)d + last,
@@ -539,6 +663,8 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 		g_byte_array_free(tmp, TRUE);
 	if (alt != NULL)
 		g_byte_array_free(alt, TRUE);
+	if (res != NULL)
+		g_byte_array_free(res, TRUE);
 	if (out == NULL)
 		return 0;
 	g_byte_array_append(out, (const guint8 *)d + last, in->len - last);
@@ -610,64 +736,100 @@ ent_decode(const char *r, size_t rl, char *out, size_t *map)
 	return o;
 }
 
-/* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
- * again in res as rf__rewrite_entities describes it (alt: scratch; un:
- * room for c->nlens bytes); 1 when a replacement was made, else 0; -1
- * when out of memory. */
-static int
-ent_run(rf_rewrite *c, const char *r, size_t rl, GByteArray *res,
-	GByteArray *alt, char *un, size_t *count)
-{
-	size_t next = 0, at = 0, e = 0, dl, j, rb, re;
-	size_t *map = NULL;
-	char *dec = NULL;
-	int changed = 0;
+/* The scratch of rf__rewrite_entities, kept over its runs and the turns
+ * of ent_run: the decoded run and its offsets (grown geometrically, never
+ * per turn), the run made again and a spare, un (room for c->nlens
+ * bytes). */
+struct ent_scratch {
+	char *dec;
+	size_t *map;
+	size_t cap;		/* dec has room for cap bytes, map cap + 1 */
+	char *un;
+	GByteArray *res, *alt;
+};
 
-	g_byte_array_set_size(res, 0);
-	g_byte_array_append(res, (const guint8 *)r, (guint)rl);
+/* ent_room: room in x for a run of n bytes; 0, or -1 when out of
+ * memory. */
+static int
+ent_room(struct ent_scratch *x, size_t n)
+{
+	size_t cap;
+	char *d;
+	size_t *m;
+
+	if (n <= x->cap)
+		return 0;
+	for (cap = x->cap > 0 ? x->cap : 256; cap < n; cap *= 2)
+		;
+	if ((d = realloc(x->dec, cap)) == NULL)
+		return -1;
+	x->dec = d;
+	if ((m = realloc(x->map, (cap + 1) * sizeof(*m))) == NULL)
+		return -1;
+	x->map = m;
+	x->cap = cap;
+	return 0;
+}
+
+/* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
+ * again in x->res as rf__rewrite_entities describes it (an empty to
+ * after a '=' written EMPTY_VALUE, as rf__rewrite_replace_all does); 1
+ * when a replacement was made, else 0; -1 when out of memory.  The run
+ * is decoded once, and again only after a replacement. */
+static int
+ent_run(rf_rewrite *c, const char *r, size_t rl, struct ent_scratch *x,
+	size_t *count)
+{
+	const char *cur = r;
+	size_t cl = rl, next = 0, at = 0, e = 0, dl = 0, j, rb, re;
+	int changed = 0, fresh = 1;
+	GByteArray *sw;
+
 	for (;;) {
 		const struct rf__subst *s;
 
-		free(dec);
-		free(map);
-		dec = malloc(res->len + 1);
-		map = malloc((res->len + 1) * sizeof(*map));
-		if (dec == NULL || map == NULL) {
-			changed = -1;
-			break;
+		if (fresh) {
+			if (ent_room(x, cl) != 0)
+				return -1;
+			dl = ent_decode(cur, cl, x->dec, x->map);
+			if (dl == cl && !changed)
+				break;	/* no reference */
+			fresh = 0;
 		}
-		dl = ent_decode((const char *)res->data, res->len, dec, map);
-		if (dl == res->len && !changed)
-			break;	/* no reference */
-		if ((j = run_first(c, RF__LEN_PLAIN, dec, dl, next, un, &at,
-		    &e)) == NONE)
+		if ((j = run_first(c, RF__LEN_PLAIN, x->dec, dl, next, x->un,
+		    &at, &e)) == NONE)
 			break;
 		s = &c->subst[j / 2];
 		next = j + 1;
-		rb = map[at];
-		re = map[e];
+		rb = x->map[at];
+		re = x->map[e];
 		/* the first covers a reference (the others the plain pass
 		 * made); then, as in the one pass, the run as it is then */
 		if (s->text || (!changed && re - rb == e - at))
 			continue;
-		g_byte_array_set_size(alt, 0);
-		g_byte_array_append(alt, res->data, (guint)rb);
-		if (s->ato != NULL)
-			g_byte_array_append(alt, (const guint8 *)s->ato,
+		g_byte_array_set_size(x->alt, 0);
+		g_byte_array_append(x->alt, (const guint8 *)cur, (guint)rb);
+		if (s->tl == 0 && rb > 0 && cur[rb - 1] == '=')
+			g_byte_array_append(x->alt,
+			    (const guint8 *)EMPTY_VALUE, 2);
+		else if (s->ato != NULL)
+			g_byte_array_append(x->alt, (const guint8 *)s->ato,
 			    (guint)s->atl);
 		else
-			g_byte_array_append(alt, (const guint8 *)s->to,
+			g_byte_array_append(x->alt, (const guint8 *)s->to,
 			    (guint)s->tl);
-		g_byte_array_append(alt, res->data + re,
-		    (guint)(res->len - re));
-		g_byte_array_set_size(res, 0);
-		g_byte_array_append(res, alt->data, alt->len);
+		g_byte_array_append(x->alt, (const guint8 *)cur + re,
+		    (guint)(cl - re));
+		sw = x->res;
+		x->res = x->alt;
+		x->alt = sw;
+		cur = (const char *)x->res->data;
+		cl = x->res->len;
 		(*count)++;
 		c->subst[j / 2].hits++;
 		changed = 1;
+		fresh = 1;
 	}
-	free(dec);
-	free(map);
 	return changed;
 }
 
@@ -690,52 +852,70 @@ find_ref(const char *d, size_t n)
 	return NULL;
 }
 
+/* ent_start: x made ready for the first run (hits: room for the hits of
+ * c's substitutions, filled with them); 0, or -1 when out of memory. */
+static int
+ent_start(const rf_rewrite *c, struct ent_scratch *x, size_t **hits)
+{
+	size_t i;
+
+	if ((x->un = malloc(c->nlens)) == NULL ||
+	    (*hits = malloc(c->nsubst * sizeof(**hits))) == NULL)
+		return -1;
+	for (i = 0; i < c->nsubst; i++)
+		(*hits)[i] = c->subst[i].hits;
+	x->res = g_byte_array_new();
+	x->alt = g_byte_array_new();
+	return 0;
+}
+
+/* rf__rewrite_entities: one scan of *buf from '&' to '&' (find_ref);
+ * nothing allocated before the first "&#". */
 int
 rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 {
-	GByteArray *in = *buf, *out = NULL, *res, *alt;
+	GByteArray *in = *buf, *out = NULL;
 	const char *d = (const char *)in->data, *p;
-	size_t pos = 0, r0, r1, last = 0, before = *count, *hits;
-	char *un;
-	int x = 0;
+	size_t pos = 0, r0, r1, last = 0, before = *count, *hits = NULL;
+	struct ent_scratch x = { 0 };
+	int k = 0, started = 0;
 
 	if (c->minfl == 0 || c->nsubst == 0)
 		return 0;
-	if ((un = malloc(c->nlens)) == NULL ||
-	    (hits = malloc(c->nsubst * sizeof(*hits))) == NULL) {
-		free(un);
-		return -1;
-	}
-	for (r0 = 0; r0 < c->nsubst; r0++)
-		hits[r0] = c->subst[r0].hits;
-	res = g_byte_array_new();
-	alt = g_byte_array_new();
 	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
 	    NULL) {
+		if (!started) {
+			started = 1;
+			if ((k = ent_start(c, &x, &hits)) < 0)
+				break;
+		}
 		for (r0 = (size_t)(p - d); r0 > pos &&
 		    url_char((unsigned char)d[r0 - 1]); r0--)
 			;
 		for (r1 = (size_t)(p - d); r1 < in->len &&
 		    url_char((unsigned char)d[r1]); r1++)
 			;
-		if ((x = ent_run(c, d + r0, r1 - r0, res, alt, un,
-		    count)) < 0)
+		if ((k = ent_run(c, d + r0, r1 - r0, &x, count)) < 0)
 			break;
-		if (x > 0) {
+		if (k > 0) {
 			if (out == NULL)
 				out = g_byte_array_new();
 			g_byte_array_append(out, (const guint8 *)d + last,
 			    (guint)(r0 - last));
-			g_byte_array_append(out, res->data, res->len);
+			g_byte_array_append(out, x.res->data, x.res->len);
 			last = r1;
 		}
 		pos = r1 + 1;
 	}
-	g_byte_array_free(res, TRUE);
-	g_byte_array_free(alt, TRUE);
-	free(un);
-	if (x < 0) {	/* nothing kept: *buf and the hits as they were */
-		for (r0 = 0; r0 < c->nsubst; r0++)
+	if (x.res != NULL)
+		g_byte_array_free(x.res, TRUE);
+	if (x.alt != NULL)
+		g_byte_array_free(x.alt, TRUE);
+	free(x.un);
+	free(x.dec);
+	free(x.map);
+	if (k < 0) {	/* nothing kept: *buf and the hits as they were */
+		for (r0 = 0; hits != NULL && r0 < c->nsubst; r0++)
 			c->subst[r0].hits = hits[r0];
 		*count = before;
 		if (out != NULL)
@@ -754,9 +934,9 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 }
 
 /* rf__rewrite_leaf: replace_runs when it may, else replace_seq; then in
- * HTML with a "&#" the forms with character references
- * (rf__rewrite_entities; left as they are when out of memory, and so
- * counted missed). */
+ * HTML the forms with character references (rf__rewrite_entities, which
+ * looks for the first "&#" itself: the leaf is scanned once; left as
+ * they are when out of memory, and so counted missed). */
 int
 rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		 GByteArray **buf, size_t *count)
@@ -770,8 +950,7 @@ rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		*count = before;
 		changed = replace_seq(c, html, charset, buf, count);
 	}
-	if (html && find_ref((const char *)(*buf)->data, (*buf)->len) !=
-	    NULL && rf__rewrite_entities(c, buf, count) > 0)
+	if (html && rf__rewrite_entities(c, buf, count) > 0)
 		changed = 1;
 	return changed;
 }
@@ -780,54 +959,4 @@ int
 rf__rewrite_one_pass(const rf_rewrite *c)
 {
 	return !c->loop;
-}
-
-GByteArray *
-rf__rewrite_encode(GMimeContentEncoding enc, const GByteArray *content,
-		   int crlf)
-{
-	GMimeEncoding state;
-	GByteArray *lf, *out;
-	const guint8 *s = content->data, *e = s + content->len, *q;
-	size_t n;
-	char *tmp, *t, *te, *nl;
-
-	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
-	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
-		out = g_byte_array_sized_new((guint)content->len);
-		g_byte_array_append(out, content->data, content->len);
-		return out;
-	}
-	/* quoted-printable encodes text lines: give it LF line ends (the
-	 * CR of each CRLF left out), a block at a time */
-	lf = g_byte_array_sized_new((guint)content->len);
-	while (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && s < e &&
-	    (q = memchr(s, '\r', (size_t)(e - s))) != NULL) {
-		if (q + 1 < e && q[1] == '\n') {
-			g_byte_array_append(lf, s, (guint)(q - s));
-			s = q + 1;	/* from the LF on */
-		} else {
-			g_byte_array_append(lf, s, (guint)(q + 1 - s));
-			s = q + 1;
-		}
-	}
-	if (s < e)
-		g_byte_array_append(lf, s, (guint)(e - s));
-	g_mime_encoding_init_encode(&state, enc);
-	tmp = g_malloc(g_mime_encoding_outlen(&state, lf->len) + 16);
-	n = g_mime_encoding_flush(&state, (const char *)lf->data, lf->len,
-	    tmp);
-	/* the encoder's lines end in LF: CRLF when crlf, a line at a time
-	 * (room for a CR per line of 64 bytes or more) */
-	out = g_byte_array_sized_new((guint)(n + (crlf ? n / 64 + 2 : 0)));
-	for (t = tmp, te = tmp + n; crlf && t < te &&
-	    (nl = memchr(t, '\n', (size_t)(te - t))) != NULL; t = nl + 1) {
-		g_byte_array_append(out, (const guint8 *)t, (guint)(nl - t));
-		g_byte_array_append(out, (const guint8 *)"\r\n", 2);
-	}
-	if (t < te)
-		g_byte_array_append(out, (const guint8 *)t, (guint)(te - t));
-	g_free(tmp);
-	g_byte_array_free(lf, TRUE);
-	return out;
 }

@@ -35,9 +35,27 @@ rnd(uint32_t *s)
 #define URLSET "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 	"0123456789-._~/?#[]@!$&*+=%:;"
 
+/* marks_differ: the bytes " ' < > of a and of b, in order, differ. */
+static int
+marks_differ(const char *a, const char *b)
+{
+	char x[256], y[256];
+	size_t i, n = 0, m = 0;
+
+	for (i = 0; a[i] != '\0' && n < sizeof(x) - 1; i++)
+		if (strchr("\"'<>", a[i]) != NULL)
+			x[n++] = a[i];
+	for (i = 0; b[i] != '\0' && m < sizeof(y) - 1; i++)
+		if (strchr("\"'<>", b[i]) != NULL)
+			y[m++] = b[i];
+	return n != m || memcmp(x, y, n) != 0;
+}
+
 /* ref_leaf: clean_leaf's replacements before the one pass, verbatim
  * (the loop of s16), but for the order in HTML: the substitutions whose
- * from has a byte not in URLSET (not text) first (s18). */
+ * from has a byte not in URLSET (not text) first (s18), and none whose
+ * from and to differ in their bytes " ' < > (s19: they could open or
+ * close a quote or a tag). */
 static int
 ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
@@ -49,17 +67,18 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 	for (i = 0; i < c->nsubst; i++) {
 		wide = !c->subst[i].text && c->subst[i].from[strspn(
 		    c->subst[i].from, URLSET)] != '\0';
-		if (html && wide != pass)
+		if (html && (wide != pass || (!c->subst[i].text &&
+		    marks_differ(c->subst[i].from, c->subst[i].to))))
 			continue;
 		changed |= rf__rewrite_replace_all(content, c->subst[i].from,
-		    c->subst[i].to, c->subst[i].text, count);
+		    c->subst[i].to, c->subst[i].text, html, count);
 		if (!html || c->subst[i].text || strchr(c->subst[i].from, '&') == NULL)
 			continue;
 		if ((amp = rf__rewrite_amp_form(c->subst[i].from)) != NULL) {
 			char *to = rf__rewrite_amp_form(c->subst[i].to);
 
 			if (to != NULL)
-				changed |= rf__rewrite_replace_all(content, amp, to, 0,
+				changed |= rf__rewrite_replace_all(content, amp, to, 0, html,
 				    count);
 			free(to);
 			free(amp);
@@ -126,6 +145,21 @@ same(const GByteArray *a, const GByteArray *b)
 	    memcmp(a->data, b->data, a->len) == 0);
 }
 
+/* show: a's bytes on stderr after what, a control byte but LF in hex. */
+static void
+show(const char *what, const GByteArray *a)
+{
+	size_t i;
+
+	fprintf(stderr, "%s[", what);
+	for (i = 0; i < a->len; i++)
+		if (a->data[i] < 0x20 && a->data[i] != '\n')
+			fprintf(stderr, "\\x%02x", a->data[i]);
+		else
+			fputc(a->data[i], stderr);
+	fputs("]\n", stderr);
+}
+
 /* one_case: substitutions and a text from seed s; rf__rewrite_leaf against
  * ref_leaf (html or not).  Sets *fast when replace_runs could be used,
  * *order when applying the substitutions in reverse order gives another
@@ -174,10 +208,10 @@ one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 	xa = rf__rewrite_leaf(c, html, NULL, &a, &ca);
 	xb = ref_leaf(c, html, &b, &cb);
 	if (!same(a, b) || xa != xb || ca != cb) {
-		fprintf(stderr, "text  [%.*s]\nruns  [%.*s] %d %zu\n"
-		    "loop  [%.*s] %d %zu\n", (int)t->len, (char *)t->data,
-		    (int)a->len, (char *)a->data, xa, ca, (int)b->len,
-		    (char *)b->data, xb, cb);
+		show("text ", t);
+		show("runs ", a);
+		show("loop ", b);
+		fprintf(stderr, "runs %d %zu, loop %d %zu\n", xa, ca, xb, cb);
 		for (k = 0; k < c->nsubst; k++)
 			fprintf(stderr, "  %s -> %s%s\n", c->subst[k].from,
 			    c->subst[k].to, c->subst[k].text ? " (text)" : "");
@@ -239,7 +273,8 @@ struct leaf_case {
 /* leaf_cases: each of the n cases of t through rf__rewrite_leaf on a new
  * rewriter (whose substitutions allow the one pass when one_pass is
  * set), the leaf and the count compared (the case and the leaf made
- * said on standard error when the leaf differs). */
+ * said on standard error when the leaf differs); a case with no "&#"
+ * is made by the loop (ref_leaf) too, with the same result. */
 static void
 leaf_cases(const struct leaf_case *t, size_t n, int one_pass)
 {
@@ -267,6 +302,16 @@ leaf_cases(const struct leaf_case *t, size_t n, int one_pass)
 		assert_int_equal(b->len, strlen(t[i].out));
 		assert_memory_equal(b->data, t[i].out, b->len);
 		assert_int_equal(count, t[i].count);
+		if (strstr(t[i].in, "&#") == NULL) {	/* the loop alike */
+			g_byte_array_set_size(b, 0);
+			g_byte_array_append(b, (const guint8 *)t[i].in,
+			    strlen(t[i].in));
+			count = 0;
+			ref_leaf(c, t[i].html, &b, &count);
+			assert_int_equal(b->len, strlen(t[i].out));
+			assert_memory_equal(b->data, t[i].out, b->len);
+			assert_int_equal(count, t[i].count);
+		}
 		g_byte_array_free(b, TRUE);
 		rf_rewrite_free(c);
 	}
@@ -275,7 +320,9 @@ leaf_cases(const struct leaf_case *t, size_t n, int one_pass)
 /* test_cases: the rules shown on fixed texts: standalone only (a URL
  * that goes on is left; one followed only by the punctuation that ends
  * a URL in text is standalone), after '=' or '(' it starts, a chain
- * follows the order, an emptied link, "&amp;" forms in HTML only. */
+ * follows the order, an emptied link, "&amp;" forms in HTML only, an
+ * unquoted attribute value emptied written "\"\"" in HTML.  Each case
+ * made by the one pass and by the loop (ref_leaf) alike. */
 static void
 test_cases(void **state)
 {
@@ -315,6 +362,19 @@ test_cases(void **state)
 		{ { "http://a/?x=1&y=2", "http://a/?x=1", NULL }, 0,
 		  "href=\"http://a/?x=1&amp;y=2\"",
 		  "href=\"http://a/?x=1&amp;y=2\"", 0 },
+		/* a web bug emptied in an unquoted attribute value keeps
+		 * it a value: "src= width=1" would give src "width=1", a
+		 * link the input did not have (s19); in quotes, in text and
+		 * in a text part nothing is added; "src= URL" (the '=' in
+		 * another run) is left as it was */
+		{ { "http://t/o?u=1", "", NULL }, 1,
+		  "<img src=http://t/o?u=1 width=1><img src=\"http://t/o?u=1\""
+		  " width=1><img src=http://t/o?u=1>http://t/o?u=1 x=\n"
+		  "http://t/o?u=1 <img src=http&#58;//t/o?u=1 width=1>",
+		  "<img src=\"\" width=1><img src=\"\" width=1><img src=\"\">"
+		  " x=\n <img src=\"\" width=1>", 6 },
+		{ { "http://t/o?u=1", "", NULL }, 0,
+		  "src=http://t/o?u=1 width=1", "src= width=1", 1 },
 	};
 
 	(void)state;
@@ -476,21 +536,30 @@ left_cb(rf_link *l, void *arg)
 }
 
 /* test_damaged: the seeds of fuzz_rewrite on which the analysis and GMime
- * read damaged MIME differently (a part's transfer encoding, its bounds;
- * in damaged-header-twice a header line the analysis reads as body, with
- * a link the body has again, so that it is found once of twice):
- * cleaned as fuzz_rewrite does, the links of the output analysed again
+ * read damaged MIME differently (a part's transfer encoding, its bounds),
+ * cleaned as fuzz_rewrite does: the links of the output analysed again
  * for the same recipient that a substitution was collected for (tracked
  * links left live) are at most rf_rewrite_stats' missed, so that the
- * front ends say they could not be neutralised; and missed counts what
- * found[] says. */
+ * front ends say they could not be neutralised, and missed is more than
+ * 0 while the readings disagree (agree[] 0).  In damaged-header-twice
+ * and rewrite-makes-link (agree[] 1) the header block ends at a line
+ * that is no header field, which the analysis reads as the body and
+ * GMime read as a header up to the blank line: the rewriter gives GMime
+ * that blank line, so both read the same body, every tracked link is
+ * replaced and none is left live.  Before, damaged-header-twice had one
+ * missed (its link found once of twice), and rewrite-makes-link left its
+ * web bug live unreported: the analysis reads it in the lines GMime took
+ * for headers, and the rewriter counted as hits two occurrences in a
+ * <style> the analysis read as style text. */
 static void
 test_damaged(void **state)
 {
 	static const char *const seeds[] = {
 	    "fuzz/seeds/fuzz_rewrite/damaged-header-nul",
 	    "fuzz/seeds/fuzz_rewrite/damaged-cte-parts",
+	    "fuzz/seeds/fuzz_rewrite/rewrite-makes-link",
 	    "fuzz/seeds/fuzz_rewrite/damaged-header-twice" };
+	static const int agree[] = { 0, 0, 1, 1 };
 	static const char *const rcpts[4] = { "r0@example.org",
 	    "jane.doe@example.org", NULL, "R1@Example.ORG" };
 	rf_rules *rules = shipped_rules();
@@ -540,9 +609,13 @@ test_damaged(void **state)
 		    "rewritten, %zu missed, %zu edits, %zu left live\n",
 		    seeds[i], rw->nsubst, st.links, st.bugs, st.missed,
 		    rw->nedits, left);
-		/* the readings still disagree there: reported */
-		assert_true(st.missed > 0);
-		assert_true(left <= st.missed);
+		if (agree[i]) {
+			assert_int_equal(st.missed, 0);
+			assert_int_equal(left, 0);
+		} else {	/* the readings still disagree: reported */
+			assert_true(st.missed > 0);
+			assert_true(left <= st.missed);
+		}
 		assert_int_equal(st.links + st.bugs + st.missed, rw->nsubst);
 		free(k.seen);
 		rf_message_free(again);
@@ -551,6 +624,137 @@ test_damaged(void **state)
 		rf_buf_free(&out);
 		free(data);
 	}
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
+/* test_entities_many: a leaf of 300 links written with "&#46;" and
+ * "&#x2F;" (every third with a path of 600 bytes: runs past the entity
+ * pass's first scratch of 256 bytes, so it grows), some runs holding
+ * two links after '=' and a web bug in an unquoted src: the entity pass
+ * (one scan, one scratch over the runs, s19) gives the leaf the same
+ * links written plain would give the one pass, and counts as many. */
+static void
+test_entities_many(void **state)
+{
+	GByteArray *ent = g_byte_array_new(), *plain = g_byte_array_new();
+	rf_rewrite *c = NULL, *d = NULL;
+	char from[800], to[800], pad[601], w[2400];
+	size_t i, k, ce = 0, cp = 0;
+
+	(void)state;
+	memset(pad, 'p', 600);
+	pad[600] = '\0';
+	assert_int_equal(rf_rewrite_new(NULL, &c, NULL), RF_OK);
+	assert_int_equal(rf_rewrite_new(NULL, &d, NULL), RF_OK);
+	for (i = 0; i < 300; i++) {
+		snprintf(from, sizeof(from), "http://a.example/%s%zu?id=%zu",
+		    i % 3 == 0 ? pad : "", i, i);
+		snprintf(to, sizeof(to), i % 7 == 0 ? "" :
+		    "http://a.example/%s%zu", i % 3 == 0 ? pad : "", i);
+		assert_int_equal(rf__rewrite_subst(c, strdup(from),
+		    XXH3_64bits(from, strlen(from)), strdup(to), 0), 0);
+		assert_int_equal(rf__rewrite_subst(d, c->subst[i].from,
+		    c->subst[i].hash, c->subst[i].to, 0), 0);
+		/* written with references, and plain */
+		for (k = 0, w[0] = '\0'; from[k] != '\0'; k++)
+			strcat(w, from[k] == '.' ? "&#46;" : from[k] == '/' ?
+			    "&#x2F;" : (char[2]){ from[k], '\0' });
+		g_byte_array_append(ent, (const guint8 *)(i % 7 == 0 ?
+		    "<img src=" : i % 5 == 0 ? " x=http://r/?u=" :
+		    " <a href=\""), i % 7 == 0 ? 9 : i % 5 == 0 ? 15 : 10);
+		g_byte_array_append(plain, ent->data + ent->len - (i % 7 == 0 ?
+		    9 : i % 5 == 0 ? 15 : 10), i % 7 == 0 ? 9 : i % 5 == 0 ?
+		    15 : 10);
+		g_byte_array_append(ent, (const guint8 *)w, strlen(w));
+		g_byte_array_append(plain, (const guint8 *)from, strlen(from));
+		g_byte_array_append(ent, (const guint8 *)" width=1>\n", 10);
+		g_byte_array_append(plain, (const guint8 *)" width=1>\n", 10);
+	}
+	assert_int_equal(rf__rewrite_leaf(c, 1, NULL, &ent, &ce), 1);
+	assert_int_equal(rf__rewrite_leaf(d, 1, NULL, &plain, &cp), 1);
+	assert_int_equal(ce, 300);
+	assert_int_equal(cp, 300);
+	assert_int_equal(ent->len, plain->len);
+	assert_memory_equal(ent->data, plain->data, ent->len);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(c->subst[i].hits, 1);
+	for (i = 0; i < 300; i++) {
+		free((char *)c->subst[i].from);
+		free((char *)c->subst[i].to);
+	}
+	rf_rewrite_free(c);
+	rf_rewrite_free(d);
+	g_byte_array_free(ent, TRUE);
+	g_byte_array_free(plain, TRUE);
+}
+
+/* test_markup: a from whose bytes " ' < > the to does not keep is not
+ * replaced in HTML (it is in text): there its bytes may also end another
+ * attribute left unclosed, and replacing them would close or open a
+ * quote elsewhere.  Seed rewrite-quote-in-url (fuzz_rewrite, s19): the
+ * web bug's URL, read in an unquoted src, ends in '"', the '"' that
+ * closes the src of another image whose value runs over two lines and
+ * holds the same bytes; emptied, that src ran on to another quote, a link
+ * the input did not have.  Now both links are left (missed, so reported)
+ * and the message is written as it was. */
+static void
+test_markup(void **state)
+{
+	rf_rules *rules = shipped_rules();
+	rf_rewrite *rw = NULL;
+	rf_rewrite_stats st;
+	rf_message *m = NULL;
+	GByteArray *b;
+	rf_limits lim;
+	rf_ctx *ctx;
+	rf_buf out;
+	size_t len, count = 0;
+	char *data;
+	const char *in = "<img src=\"http://a/ x <img src=http://t/o?u=1\" "
+	    "width=1>";
+
+	(void)state;
+	assert_int_equal(rf_rewrite_new(NULL, &rw, NULL), RF_OK);
+	assert_int_equal(rf__rewrite_subst(rw, "http://t/o?u=1\"",
+	    XXH3_64bits("http://t/o?u=1\"", 15), "", 0), 0);
+	b = g_byte_array_new();
+	g_byte_array_append(b, (const guint8 *)in, strlen(in));
+	assert_int_equal(rf__rewrite_leaf(rw, 1, NULL, &b, &count), 0);
+	assert_int_equal(count, 0);
+	assert_int_equal(rf__rewrite_leaf(rw, 0, NULL, &b, &count), 1);
+	assert_int_equal(count, 1);
+	assert_int_equal(b->len, strlen(in) - 15);
+	g_byte_array_free(b, TRUE);
+	rf_rewrite_free(rw);
+	rw = NULL;
+
+	rf_limits_default(&lim);
+	lim.max_links = 200;
+	lim.max_mime_parts = 64;
+	assert_int_equal(rf_ctx_new(&lim, &ctx, NULL), RF_OK);
+	data = read_file("fuzz/seeds/fuzz_rewrite/rewrite-quote-in-url", &len);
+	assert_int_equal(data[0], 0);	/* r0@example.org, every code */
+	assert_int_equal(rf_message_parse(ctx, data + 1, len - 1, &m, NULL),
+	    RF_OK);
+	assert_int_equal(rf_tracking_message(ctx, rules, m, "r0@example.org",
+	    NULL), RF_OK);
+	assert_int_equal(rf_rewrite_new(&lim, &rw, NULL), RF_OK);
+	assert_int_equal(rf_rewrite_collect(rw, m, NULL), RF_OK);
+	assert_int_equal(rw->nsubst, 2);
+	assert_int_equal(rf_rewrite_prepare(rw, data + 1, len - 1, NULL),
+	    RF_OK);
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_rewrite_write(rw, 0, &out, NULL), RF_OK);
+	rf_rewrite_get_stats(rw, &st);
+	assert_int_equal(rw->nedits, 0);
+	assert_int_equal(st.missed, 2);
+	assert_int_equal(out.len, len - 1);
+	assert_memory_equal(out.data, data + 1, out.len);
+	rf_buf_free(&out);
+	rf_rewrite_free(rw);
+	rf_message_free(m);
+	free(data);
 	rf_ctx_free(ctx);
 	rf_rules_free(rules);
 }
@@ -768,6 +972,8 @@ main(void)
 		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_max_edits),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_markup),
+		cmocka_unit_test(test_entities_many),
 		cmocka_unit_test(test_entities),
 		cmocka_unit_test(test_charset),
 		cmocka_unit_test(test_forms),
