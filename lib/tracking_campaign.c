@@ -271,26 +271,6 @@ pooled(const struct shaped *me, const struct unit *u,
 	return 0;
 }
 
-/* same_but: link p is link me with at most unit u changed: as many
- * parts, and every other part of me has its value in p. */
-static int
-same_but(const struct shaped *me, const struct unit *u,
-	 const struct shaped *p)
-{
-	const struct unit *w, *v;
-	size_t i;
-
-	if (p->nunits != me->nunits)
-		return 0;
-	for (i = 0; i < me->nunits; i++) {
-		w = &me->units[i];
-		if (w != u && ((v = find_unit(p, me, w)) == NULL ||
-		    !same_value(me, w, p, v)))
-			return 0;
-	}
-	return 1;
-}
-
 /* holds_address: an other-address token of l (kept, or dropped by the
  * step for mail that is not bulk) overlaps unit u.  Such a value follows
  * the address the sender mailed, which the one recipient known of a copy
@@ -315,9 +295,10 @@ holds_address(const rf_link *l, const struct unit *u)
 /* compare_link: the comparison of link l (me, for recipient rcpt or
  * NULL) with its lined-up peers (prcpt[k]: peer k's recipient or NULL):
  * "varies-in-campaign" on a part that differs from every peer, unless
- * (rcpt known, the part holding no other-address) the same link of a
- * peer to rcpt has another value there or the part is pooled; opaque ids
- * withdrawn on a part the same in every peer.  0, or -1 when out of
+ * (rcpt known, the part holding no other-address) the part is pooled; a
+ * value that differs between copies to rcpt itself is a code (one per
+ * sending names the recipient as well); opaque ids withdrawn on a part
+ * the same in every peer.  0, or -1 when out of
  * memory. */
 static int
 compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
@@ -328,7 +309,6 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 	const struct unit *u, *v;
 	const char *r;
 	size_t i, k, eq, seen;
-	int own_differs;
 
 	t.v = l->tokens;
 	t.n = l->ntokens;
@@ -338,7 +318,6 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 	for (i = 0; i < me->nunits; i++) {
 		u = &me->units[i];
 		eq = seen = 0;
-		own_differs = 0;
 		r = rcpt != NULL && !holds_address(l, u) ? rcpt : NULL;
 		for (k = 0; k < npeers; k++) {
 			/* a part the other copy does not have tells nothing */
@@ -347,11 +326,6 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 			seen++;
 			if (same_value(me, u, peers[k], v))
 				eq++;
-			else if (same_rcpt(prcpt[k], r) &&
-			    same_but(me, u, peers[k]))
-				own_differs = 1;	/* the same link to the
-							 * same recipient, with
-							 * another value */
 		}
 		if (seen == 0)
 			continue;
@@ -360,7 +334,7 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 			l->ntokens = t.n;
 			drop_opaque_in(l, u->off, u->len);
 			t.n = l->ntokens;
-		} else if (eq == 0 && u->len > 0 && !own_differs &&
+		} else if (eq == 0 && u->len > 0 &&
 		    (r == NULL || !pooled(me, u, peers, prcpt, npeers, r))) {
 			if (rf__tok_add(a, &t, u->off, u->len,
 			    "varies-in-campaign") != 0)

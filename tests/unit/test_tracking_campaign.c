@@ -1,8 +1,8 @@
 /* test_tracking_campaign.c - the comparison of copies with the
  * recipients of the copies known (rf_tracking_campaign_for,
  * docs/tracking.md, "Recipients of the copies"): a part drawn from a
- * pool, a part that differs between two copies to one recipient, a copy
- * to another recipient with the same links, an address in a value; and
+ * pool, a key per sending (two copies to one recipient, two values), a
+ * copy to another recipient with the same links, an address in a value; and
  * with the recipients unknown, exactly rf_tracking_campaign. */
 #include "testutil.h"
 #include "tracking_fx.h"
@@ -126,37 +126,40 @@ test_pool(void **state)
 	assert_string_equal(varies(f, m, 0), "rot-A.gif");
 }
 
-/* A value that differs between two copies of the same link to one
- * recipient is not per-recipient (an issue id); a copy of that link to
- * the same recipient that differs elsewhere too (another list's link)
- * tells nothing, nor does one with the same value. */
+/* A value unique to each copy (a key per sending) is a code even when
+ * two copies to one recipient carry different values: it names the
+ * recipient to the sender as well as a per-recipient one; no value is
+ * shared, so no pool. */
 static void
-test_own_recipient(void **state)
+test_per_send(void **state)
 {
 	struct fx *f = *state;
-	const char *me[] = { "https://n.example/issue?list=7&id=1001" };
-	const char *us[] = { "https://n.example/issue?list=7&id=1002",
-		"https://n.example/issue?list=7&id=1003" };
-	const char *other_list[] = { "https://n.example/issue?list=8&id=1002",
-		"https://n.example/issue?list=7&id=1003" };
+	const char *me[] = { "https://n.example/c.asp?ad_key=QBFUIEXORXKL" };
+	const char *us[] = { "https://n.example/c.asp?ad_key=FWOATHSKUDMM",
+		"https://n.example/c.asp?ad_key=CPIUFTGUCUBA" };
 	const char *rs[] = { "R0@example.ORG", RCPTS[1] };
+	const char *own[] = { RCPTS[0], RCPTS[0] };
 	rf_copy_links o[2];
 	const char *orc[2];
 	rf_message *m;
 
+	/* a copy to r0 itself with another key, one to r1 with a third */
 	sketch(o, orc, us, rs, 2);
 	m = copy(f, me, 1, NULL_RCPT, o, orc, 2);
-	assert_string_equal(varies(f, m, 0), "1001");	/* the base */
+	assert_string_equal(varies(f, m, 0), "QBFUIEXORXKL");	/* the base */
 	m = copy(f, me, 1, RCPTS[0], o, orc, 2);
-	assert_null(varies(f, m, 0));
-	assert_false(m->links.v[0].tracking);
-	/* the copy to r1 alone (another recipient): a code */
-	m = copy(f, me, 1, RCPTS[0], o + 1, orc + 1, 1);
-	assert_string_equal(varies(f, m, 0), "1001");
-	/* the copy to r0 is another list's link: no evidence */
-	sketch(o, orc, other_list, rs, 2);
+	assert_non_null(varies(f, m, 0));
+	assert_string_equal(varies(f, m, 0), "QBFUIEXORXKL");
+	assert_true(m->links.v[0].tracking);
+	/* every copy to r0, each with its own key */
+	sketch(o, orc, us, own, 2);
 	m = copy(f, me, 1, RCPTS[0], o, orc, 2);
-	assert_string_equal(varies(f, m, 0), "1001");
+	assert_non_null(varies(f, m, 0));
+	assert_string_equal(varies(f, m, 0), "QBFUIEXORXKL");
+	assert_true(m->links.v[0].tracking);
+	/* the copy to r0 alone */
+	m = copy(f, me, 1, RCPTS[0], o, orc, 1);
+	assert_string_equal(varies(f, m, 0), "QBFUIEXORXKL");
 }
 
 /* A copy to another recipient with exactly this copy's links shares
@@ -307,7 +310,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool),
-		cmocka_unit_test(test_own_recipient),
+		cmocka_unit_test(test_per_send),
 		cmocka_unit_test(test_identical_links),
 		cmocka_unit_test(test_address_value),
 		cmocka_unit_test(test_unknown_is_base),
