@@ -217,12 +217,97 @@ drop_opaque_in(rf_link *l, size_t off, size_t len)
 	l->ntokens = o;
 }
 
+/* same_rcpt: copies to one recipient (both known; addresses compare
+ * without regard to case). */
+static int
+same_rcpt(const char *x, const char *y)
+{
+	return x != NULL && y != NULL && strcasecmp(x, y) == 0;
+}
+
+/* eligible: peer k is a copy to a known recipient other than rcpt
+ * that has unit u; *v is its unit. */
+static int
+eligible(const struct shaped *me, const struct unit *u,
+	 struct shaped **peers, const char *const *prcpt, size_t k,
+	 const char *rcpt, const struct unit **v)
+{
+	if (prcpt[k] == NULL || same_rcpt(prcpt[k], rcpt))
+		return 0;
+	return (*v = find_unit(peers[k], me, u)) != NULL;
+}
+
+/* pooled: one value of unit u is held by lined-up copies to
+ * RF_CAMPAIGN_POOL_RCPTS or more different known recipients (other than
+ * rcpt, me's own): the part is drawn from a pool, not per-recipient.
+ * At most npeers^3 comparisons, made only for a part about to be
+ * flagged. */
+static int
+pooled(const struct shaped *me, const struct unit *u,
+       struct shaped **peers, const char *const *prcpt, size_t npeers,
+       const char *rcpt)
+{
+	const struct unit *v, *w, *x;
+	size_t k, j, i, nr;
+
+	for (k = 0; k < npeers; k++) {
+		if (!eligible(me, u, peers, prcpt, k, rcpt, &v))
+			continue;
+		for (j = k, nr = 0; j < npeers; j++) {
+			if (!eligible(me, u, peers, prcpt, j, rcpt, &w) ||
+			    !same_value(peers[k], v, peers[j], w))
+				continue;
+			/* a recipient counted once */
+			for (i = k; i < j; i++)
+				if (same_rcpt(prcpt[i], prcpt[j]) &&
+				    eligible(me, u, peers, prcpt, i, rcpt,
+				    &x) && same_value(peers[k], v, peers[i],
+				    x))
+					break;
+			if (i == j && ++nr >= RF_CAMPAIGN_POOL_RCPTS)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* holds_address: an other-address token of l (kept, or dropped by the
+ * step for mail that is not bulk) overlaps unit u.  Such a value follows
+ * the address the sender mailed, which the one recipient known of a copy
+ * (its mailbox) does not tell apart from the others it receives under:
+ * the recipients of the copies are not used for it. */
+static int
+holds_address(const rf_link *l, const struct unit *u)
+{
+	const rf_token *t;
+	size_t i, n = l->ntokens + l->ndropped;
+
+	for (i = 0; i < n; i++) {
+		t = i < l->ntokens ? &l->tokens[i] :
+		    &l->dropped[i - l->ntokens];
+		if (t->off < u->off + u->len && u->off < t->off + t->len &&
+		    strcmp(t->reason, RF__OTHER_ADDRESS) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* compare_link: the comparison of link l (me, for recipient rcpt or
+ * NULL) with its lined-up peers (prcpt[k]: peer k's recipient or NULL):
+ * "varies-in-campaign" on a part that differs from every peer, unless
+ * (rcpt known, the part holding no other-address) the part is pooled; a
+ * value that differs between copies to rcpt itself is a code (one per
+ * sending names the recipient as well); opaque ids withdrawn on a part
+ * the same in every peer.  0, or -1 when out of
+ * memory. */
 static int
 compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
-	     struct shaped **peers, size_t npeers, size_t maxtok)
+	     struct shaped **peers, const char *const *prcpt, size_t npeers,
+	     const char *rcpt, size_t maxtok)
 {
 	struct rf__toks t;
 	const struct unit *u, *v;
+	const char *r;
 	size_t i, k, eq, seen;
 
 	t.v = l->tokens;
@@ -233,6 +318,7 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 	for (i = 0; i < me->nunits; i++) {
 		u = &me->units[i];
 		eq = seen = 0;
+		r = rcpt != NULL && !holds_address(l, u) ? rcpt : NULL;
 		for (k = 0; k < npeers; k++) {
 			/* a part the other copy does not have tells nothing */
 			if ((v = find_unit(peers[k], me, u)) == NULL)
@@ -248,7 +334,8 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 			l->ntokens = t.n;
 			drop_opaque_in(l, u->off, u->len);
 			t.n = l->ntokens;
-		} else if (eq == 0 && u->len > 0) {
+		} else if (eq == 0 && u->len > 0 &&
+		    (r == NULL || !pooled(me, u, peers, prcpt, npeers, r))) {
 			if (rf__tok_add(a, &t, u->off, u->len,
 			    "varies-in-campaign") != 0)
 				return -1;
@@ -303,10 +390,21 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 		     rf_message *m, const rf_copy_links *others,
 		     size_t nothers, rf_error *err)
 {
+	return rf_tracking_campaign_for(ctx, rules, m, NULL, others, NULL,
+	    nothers, err);
+}
+
+rf_status
+rf_tracking_campaign_for(const rf_ctx *ctx, const rf_rules *rules,
+			 rf_message *m, const char *rcpt,
+			 const rf_copy_links *others, const char *const *orcpts,
+			 size_t nothers, rf_error *err)
+{
 	const rf_limits *lim = rf_ctx_limits(ctx);
 	rf_arena *a = m->arena;
 	rf_link **links = NULL, **p;
 	struct shaped *mine = NULL, **peers = NULL;
+	const char **prcpt = NULL;
 	struct copy *copies = NULL;
 	size_t n = 0, i, c, j, k, npeers, had, *pick = NULL;
 	unsigned hit = 0;
@@ -317,6 +415,7 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 	if ((links = rf_arena_array(a, n, sizeof(*links))) == NULL ||
 	    (mine = rf_arena_array(a, n, sizeof(*mine))) == NULL ||
 	    (peers = rf_arena_array(a, nothers, sizeof(*peers))) == NULL ||
+	    (prcpt = rf_arena_array(a, nothers, sizeof(*prcpt))) == NULL ||
 	    (copies = rf_arena_array(a, nothers, sizeof(*copies))) == NULL ||
 	    (pick = rf_arena_array(a, n, nothers * sizeof(*pick))) == NULL)
 		goto nomem;
@@ -327,8 +426,12 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 		    &mine[i]) != 0)
 			goto nomem;
 	for (c = 0; c < nothers; c++) {
-		if (same_copy(mine, n, &others[c]))
-			continue;	/* this copy itself */
+		/* this copy itself, or one to its own recipient; a copy to
+		 * another recipient with the same links is evidence */
+		if (same_copy(mine, n, &others[c]) && (rcpt == NULL ||
+		    orcpts == NULL || orcpts[c] == NULL ||
+		    same_rcpt(rcpt, orcpts[c])))
+			continue;
 		copies[c].n = others[c].n;
 		copies[c].links = rf_arena_array(a, others[c].n + 1,
 		    sizeof(struct shaped));
@@ -359,13 +462,15 @@ rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 			if (j >= cp->n)
 				continue;
 			cp->used[j] = 1;
+			prcpt[npeers] = rcpt != NULL && orcpts != NULL ?
+			    orcpts[c] : NULL;
 			peers[npeers++] = &cp->links[j];
 		}
 		if (npeers == 0)
 			continue;
 		had = links[i]->ntokens;
-		if (compare_link(a, links[i], &mine[i], peers, npeers,
-		    lim->max_url_tokens) != 0)
+		if (compare_link(a, links[i], &mine[i], peers, prcpt, npeers,
+		    rcpt, lim->max_url_tokens) != 0)
 			goto nomem;
 		/* flagged now, with nothing before: in mail not bulk by its
 		 * headers the address in its query was dropped; it goes */

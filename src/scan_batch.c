@@ -51,6 +51,8 @@ struct sample {
 	rf_copy_links *v;	/* in the batch arena */
 	size_t n, cap;
 	size_t *owner;		/* record each sampled copy came from */
+	const char **rcpt;	/* the recipient each was analysed for (in
+				 * the batch arena), or NULL */
 };
 
 struct batch {
@@ -116,8 +118,10 @@ batch_free(struct batch *b)
 	if (b == NULL)
 		return;
 	if (b->samples != NULL)
-		for (i = 0; i < b->ncamp; i++)
+		for (i = 0; i < b->ncamp; i++) {
 			free(b->samples[i].owner);
+			free(b->samples[i].rcpt);
+		}
 	free(b->samples);
 	free(b->camp);
 	free(b->first_seen);
@@ -336,7 +340,9 @@ add_sample(struct scan *s, struct sample *smp, const struct spool_rec *r,
 	urls = rf_arena_array(b->a, skel.n + 1, sizeof(*urls));
 	if (smp->owner == NULL)
 		smp->owner = calloc(SAMPLE_COPIES, sizeof(*smp->owner));
-	if (urls == NULL || smp->owner == NULL ||
+	if (smp->rcpt == NULL)
+		smp->rcpt = calloc(SAMPLE_COPIES, sizeof(*smp->rcpt));
+	if (urls == NULL || smp->owner == NULL || smp->rcpt == NULL ||
 	    rf_arena_grow(b->a, (void **)&smp->v, &smp->cap, smp->n,
 	    sizeof(*smp->v)) != 0) {
 		scan_stop(s, "sampling the links of", mt.label, NULL);
@@ -349,6 +355,12 @@ add_sample(struct scan *s, struct sample *smp, const struct spool_rec *r,
 		}
 	smp->v[smp->n].urls = urls;
 	smp->v[smp->n].n = skel.n;
+	smp->rcpt[smp->n] = mt.rcpt != NULL ? rf_arena_strdup(b->a, mt.rcpt) :
+	    NULL;
+	if (mt.rcpt != NULL && smp->rcpt[smp->n] == NULL) {
+		scan_stop(s, "sampling the links of", mt.label, NULL);
+		goto out;
+	}
 	smp->owner[smp->n++] = i;
 	rc = 0;
 out:
@@ -416,17 +428,22 @@ line_up(struct scan *s, struct meta *mt, size_t i, size_t c)
 {
 	struct sample *smp = &s->batch->samples[c];
 	rf_copy_links others[SAMPLE_COPIES];
+	const char *orcpts[SAMPLE_COPIES];
 	rf_verdict_facts f;
 	rf_error err;
 	size_t k, n = 0;
 
 	for (k = 0; k < smp->n; k++)
-		if (smp->owner[k] != i)
+		if (smp->owner[k] != i) {
+			orcpts[n] = smp->rcpt[k];
 			others[n++] = smp->v[k];
+		}
 	if (n == 0)
 		return 0;
-	if (rf_tracking_campaign(s->ctx, s->cfg.rules, mt->m, others, n,
-	    &err) != RF_OK)
+	/* the recipients are known in batch mode: the comparison uses them
+	 * (docs/tracking.md, "Recipients of the copies") */
+	if (rf_tracking_campaign_for(s->ctx, s->cfg.rules, mt->m, mt->rcpt,
+	    others, orcpts, n, &err) != RF_OK)
 		return scan_stop(s, "lining up the links of", mt->label,
 		    err.msg);
 	/* the message read back has no headers: only its tracking counts

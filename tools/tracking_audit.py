@@ -6,6 +6,7 @@
     tools/tracking_audit.py score SAMPLE.tsv SCAN.jsonl
     tools/tracking_audit.py diff OLD.jsonl NEW.jsonl [--show N]
     tools/tracking_audit.py cleancheck SCAN.jsonl [--show N]
+    tools/tracking_audit.py varies BASE.jsonl [NEW.jsonl]
 
 SCAN.jsonl is `redflag scan --json --no-progress corpus` run on the
 SpamAssassin corpus (paths corpus/spam-*, corpus/*ham*).  Nothing is ever
@@ -41,6 +42,11 @@ cleancheck: for every tracking link that is not a web bug, whether its
   address in its query, and whether it keeps the link working: the same
   scheme and host (else it was unwrapped to its destination), and the
   parameters not carrying a token kept, in their order.
+varies: the links whose only token is varies-in-campaign (reasons other
+  than web-bug:token), spam and ham, grouped by why they vary (read from
+  the URL: a list footer, a reply or remove address, an ad_key, a code
+  per recipient known from the audit, an image, a query id, a path);
+  with NEW, how many of each are no longer tracking there.
 """
 import argparse
 import base64
@@ -307,6 +313,56 @@ def cmd_cleancheck(a):
             print("        " + e)
 
 
+
+IMAGE = re.compile(r"\.(gif|jpe?g|png|bmp)$", re.I)
+
+
+def varies_only(ln):
+    return ln["tracking"] and set(ln["reasons"]) - {"web-bug:token"} == {
+        "varies-in-campaign"}
+
+
+def varies_class(ln):
+    u, t = ln["url"], ln["tokens"]
+    if "listinfo" in u or "-request@" in u.lower() or "mailman" in u:
+        return "list footer"
+    if u.lower().startswith("mailto:"):
+        return "reply/remove address (mailto)"
+    if "ad_key=" in u:
+        return "ad_key (a key per sending)"
+    if any(h in u for h in ("trafficmagnet", "ivillage",
+                            "internationalfreecall")):
+        return "per-recipient code (audit)"
+    if ln["kind"] in ("img", "css") or any(IMAGE.search(x) for x in t):
+        return "image of an issue or ad"
+    q = u.split("?", 1)[1] if "?" in u else ""
+    if q and any(x in q for x in t):
+        return "affiliate/mailing id (query)"
+    return "landing page/path variant"
+
+
+def cmd_varies(a):
+    new = {k: ln for k, g, fl, ln, m in links(a.new)} if a.new else {}
+    base = collections.Counter()
+    gone = collections.Counter()
+    for key, g, fl, ln, m in links(a.base):
+        if not varies_only(ln):
+            continue
+        k = (g, varies_class(ln))
+        base[k] += 1
+        if new and not new[key]["tracking"]:
+            gone[k] += 1
+    print("%-5s %-32s %6s %10s %6s" % ("group", "why it varies", "base",
+          "untracked", "left"))
+    for g in ("spam", "ham"):
+        ks = sorted((k for k in base if k[0] == g), key=lambda k: -base[k])
+        for k in ks + [(g, None)]:
+            b = sum(base[x] for x in ks) if k[1] is None else base[k]
+            n = sum(gone[x] for x in ks) if k[1] is None else gone[k]
+            print("%-5s %-32s %6d %10d %6d" % (g, k[1] or "all", b, n,
+                  b - n))
+
+
 def obfuscate(s):
     """an address shortened: jane.doe@example.org -> j***@e***.org"""
     return re.sub(r"([A-Za-z0-9])[A-Za-z0-9._+-]*(@|%40)([A-Za-z0-9])"
@@ -332,13 +388,17 @@ def main():
     p = sub.add_parser("cleancheck")
     p.add_argument("--show", type=int, default=4)
     p.add_argument("scan")
+    p = sub.add_parser("varies")
+    p.add_argument("base")
+    p.add_argument("new", nargs="?")
     p = sub.add_parser("diff")
     p.add_argument("--show", type=int, default=4)
     p.add_argument("old")
     p.add_argument("new")
     a = ap.parse_args()
     {"sample": cmd_sample, "evidence": cmd_evidence, "score": cmd_score,
-     "diff": cmd_diff, "cleancheck": cmd_cleancheck}[a.cmd](a)
+     "diff": cmd_diff, "cleancheck": cmd_cleancheck,
+     "varies": cmd_varies}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -211,6 +211,38 @@ rf_status rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 			       rf_message *m, const rf_copy_links *others,
 			       size_t nothers, rf_error *err);
 
+/*
+ * rf_tracking_campaign_for: rf_tracking_campaign for a copy m analysed
+ * for recipient (NULL: unknown), others[c] analysed for orcpts[c]
+ * (orcpts NULL, or orcpts[c] NULL: unknown; a store's sample keeps
+ * none) (docs/tracking.md, "Recipients of the copies").  A code
+ * names the recipient to the sender, whether it is one per recipient or
+ * one per sending: it is never repeated across recipients.  So, where
+ * m's recipient and a copy's are both known, a part m's value of which
+ * differs from every lined-up copy's does not get "varies-in-campaign"
+ * when one value of it is held by lined-up copies to
+ * RF_CAMPAIGN_POOL_RCPTS or more different recipients other than m's
+ * (drawn from a pool: rotating images, reply addresses, affiliate ids);
+ * a value that differs between copies to m's own recipient is still a
+ * code (a key per sending).  And a copy to another known recipient
+ * whose skeleton is identical to m's is compared (every value shared)
+ * instead of skipped as m itself.
+ * A part that holds an "other-address" token (kept, or dropped in mail
+ * that is not bulk) is compared as by rf_tracking_campaign: it follows
+ * the address mailed, which the one recipient known of a copy (its
+ * mailbox) does not tell apart.  Nothing else changes: copies to m's own
+ * recipient count as before, opaque ids are withdrawn as before.  With
+ * recipient NULL, or every other's unknown, it gives exactly what
+ * rf_tracking_campaign gives.  RF_OK or RF_ENOMEM.
+ */
+#define RF_CAMPAIGN_POOL_RCPTS 2	/* different recipients holding one
+					 * value that make a part a pool's */
+rf_status rf_tracking_campaign_for(const rf_ctx *ctx, const rf_rules *rules,
+				   rf_message *m, const char *recipient,
+				   const rf_copy_links *others,
+				   const char *const *orcpts, size_t nothers,
+				   rf_error *err);
+
 #ifdef __cplusplus
 }
 #endif

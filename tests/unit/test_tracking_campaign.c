@@ -1,0 +1,321 @@
+/* test_tracking_campaign.c - the comparison of copies with the
+ * recipients of the copies known (rf_tracking_campaign_for,
+ * docs/tracking.md, "Recipients of the copies"): a part drawn from a
+ * pool, a key per sending (two copies to one recipient, two values), a
+ * copy to another recipient with the same links, an address in a value; and
+ * with the recipients unknown, exactly rf_tracking_campaign. */
+#include "testutil.h"
+#include "tracking_fx.h"
+
+#define NCOPIES 6
+
+/* copy: m (bulk mail, links urls) analysed for ADDR and compared with
+ * the others (analysed for orcpts[k]) as a copy to rcpt; rcpt
+ * NULL_RCPT: rf_tracking_campaign itself. */
+#define NULL_RCPT ((const char *)1)
+static rf_message *
+copy(struct fx *f, const char *const *urls, size_t n, const char *rcpt,
+     const rf_copy_links *others, const char *const *orcpts,
+     size_t nothers)
+{
+	rf_message *m = rf_arena_alloc(f->a, sizeof(*m));
+	rf_status st;
+	rf_error err;
+	size_t i;
+
+	assert_non_null(m);
+	m->arena = f->a;
+	m->list_unsubscribe = "<https://news.example/unsub>";
+	for (i = 0; i < n; i++) {
+		rf_link *l = rf_links_add(f->a, &m->links, &st);
+
+		assert_non_null(l);
+		l->url = urls[i];
+	}
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	st = rcpt == NULL_RCPT ? rf_tracking_campaign(f->ctx, f->rules, m,
+	    others, nothers, &err) : rf_tracking_campaign_for(f->ctx,
+	    f->rules, m, rcpt, others, orcpts, nothers, &err);
+	assert_int_equal(st, RF_OK);
+	return m;
+}
+
+/* varies: the part of link i of m flagged varies-in-campaign, or NULL */
+static const char *
+varies(struct fx *f, rf_message *m, size_t i)
+{
+	return tok(f, &m->links.v[i], "varies-in-campaign");
+}
+
+static const char *const RCPTS[NCOPIES] = { "r0@example.org",
+	"r1@example.org", "R2@Example.org", "r3@example.org",
+	"r4@example.org", "r5@example.org" };
+
+/* sketch: others[k] (k = 0..n-1) holds the one URL us[k] of the copy to
+ * orcpts[k] = rs[k] (NULL when rs is) */
+static void
+sketch(rf_copy_links *others, const char **orcpts, const char *const *us,
+       const char *const *rs, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		others[k].urls = &us[k];
+		others[k].n = 1;
+		orcpts[k] = rs != NULL ? rs[k] : NULL;
+	}
+}
+
+/* Six copies to six recipients, the image rotating among two values:
+ * the one copy with the rarer value is no code (a pool); a value unique
+ * per recipient is one; two copies to one recipient holding a value are
+ * one recipient, not a pool. */
+static void
+test_pool(void **state)
+{
+	struct fx *f = *state;
+	const char *me[] = { "https://img.example/c/rot-A.gif" };
+	const char *rot[] = { "https://img.example/c/rot-B.gif",
+		"https://img.example/c/rot-B.gif",
+		"https://img.example/c/rot-B.gif",
+		"https://img.example/c/rot-B.gif",
+		"https://img.example/c/rot-B.gif" };
+	const char *uniq[] = { "https://img.example/c/k1",
+		"https://img.example/c/k2", "https://img.example/c/k3",
+		"https://img.example/c/k4", "https://img.example/c/k5" };
+	const char *one[] = { RCPTS[1], RCPTS[1], RCPTS[3], RCPTS[4],
+		RCPTS[5] };
+	const char *two[] = { RCPTS[1], "r1@EXAMPLE.org", RCPTS[2] };
+	const char *pair[] = { "https://img.example/c/rot-B.gif",
+		"https://img.example/c/rot-B.gif",
+		"https://img.example/c/rot-C.gif" };
+	rf_copy_links o[NCOPIES - 1];
+	const char *orc[NCOPIES - 1];
+	rf_message *m;
+
+	/* the base: the rarer value differs from every other copy's */
+	sketch(o, orc, rot, RCPTS + 1, NCOPIES - 1);
+	m = copy(f, me, 1, NULL_RCPT, o, orc, NCOPIES - 1);
+	assert_string_equal(varies(f, m, 0), "rot-A.gif");
+	/* recipients known: rot-B.gif is held by five recipients */
+	m = copy(f, me, 1, RCPTS[0], o, orc, NCOPIES - 1);
+	assert_null(varies(f, m, 0));
+	assert_false(m->links.v[0].tracking);
+	assert_string_equal(m->links.v[0].clean, me[0]);
+	/* a value unique per recipient: a code */
+	sketch(o, orc, uniq, RCPTS + 1, NCOPIES - 1);
+	m = copy(f, me, 1, RCPTS[0], o, orc, NCOPIES - 1);
+	assert_string_equal(varies(f, m, 0), "rot-A.gif");
+	/* two copies to r1 (either case) carry rot-B, r2 rot-C: one
+	 * recipient per value, no pool */
+	sketch(o, orc, pair, two, 3);
+	m = copy(f, me, 1, RCPTS[0], o, orc, 3);
+	assert_string_equal(varies(f, m, 0), "rot-A.gif");
+	/* rot-B to r1 twice and to r3: two recipients, a pool */
+	sketch(o, orc, rot, one, NCOPIES - 1);
+	m = copy(f, me, 1, RCPTS[0], o, orc, NCOPIES - 1);
+	assert_null(varies(f, m, 0));
+	/* the others' recipients unknown: as before */
+	sketch(o, orc, rot, NULL, NCOPIES - 1);
+	m = copy(f, me, 1, RCPTS[0], o, orc, NCOPIES - 1);
+	assert_string_equal(varies(f, m, 0), "rot-A.gif");
+	/* this copy's own recipient unknown: as before */
+	sketch(o, orc, rot, RCPTS + 1, NCOPIES - 1);
+	m = copy(f, me, 1, NULL, o, orc, NCOPIES - 1);
+	assert_string_equal(varies(f, m, 0), "rot-A.gif");
+}
+
+/* A value unique to each copy (a key per sending) is a code even when
+ * two copies to one recipient carry different values: it names the
+ * recipient to the sender as well as a per-recipient one; no value is
+ * shared, so no pool. */
+static void
+test_per_send(void **state)
+{
+	struct fx *f = *state;
+	const char *me[] = { "https://n.example/c.asp?ad_key=QBFUIEXORXKL" };
+	const char *us[] = { "https://n.example/c.asp?ad_key=FWOATHSKUDMM",
+		"https://n.example/c.asp?ad_key=CPIUFTGUCUBA" };
+	const char *rs[] = { "R0@example.ORG", RCPTS[1] };
+	const char *own[] = { RCPTS[0], RCPTS[0] };
+	rf_copy_links o[2];
+	const char *orc[2];
+	rf_message *m;
+
+	/* a copy to r0 itself with another key, one to r1 with a third */
+	sketch(o, orc, us, rs, 2);
+	m = copy(f, me, 1, NULL_RCPT, o, orc, 2);
+	assert_string_equal(varies(f, m, 0), "QBFUIEXORXKL");	/* the base */
+	m = copy(f, me, 1, RCPTS[0], o, orc, 2);
+	assert_non_null(varies(f, m, 0));
+	assert_string_equal(varies(f, m, 0), "QBFUIEXORXKL");
+	assert_true(m->links.v[0].tracking);
+	/* every copy to r0, each with its own key */
+	sketch(o, orc, us, own, 2);
+	m = copy(f, me, 1, RCPTS[0], o, orc, 2);
+	assert_non_null(varies(f, m, 0));
+	assert_string_equal(varies(f, m, 0), "QBFUIEXORXKL");
+	assert_true(m->links.v[0].tracking);
+	/* the copy to r0 alone */
+	m = copy(f, me, 1, RCPTS[0], o, orc, 1);
+	assert_string_equal(varies(f, m, 0), "QBFUIEXORXKL");
+}
+
+/* A copy to another recipient with exactly this copy's links shares
+ * every value: compared, not skipped as this copy itself; one to this
+ * copy's own recipient is skipped, as before. */
+static void
+test_identical_links(void **state)
+{
+	struct fx *f = *state;
+	const char *me[] = { "mailto:remove-me@list.example" };
+	const char *us[] = { "mailto:remove-me@list.example",
+		"mailto:stop@other.example" };
+	const char *rs[] = { RCPTS[1], RCPTS[2] };
+	const char *own[] = { RCPTS[0], RCPTS[2] };
+	rf_copy_links o[2];
+	const char *orc[2];
+	rf_message *m;
+
+	sketch(o, orc, us, rs, 2);
+	m = copy(f, me, 1, NULL_RCPT, o, orc, 2);
+	assert_string_equal(varies(f, m, 0), "remove-me@list.example");
+	m = copy(f, me, 1, RCPTS[0], o, orc, 2);
+	assert_null(varies(f, m, 0));
+	sketch(o, orc, us, own, 2);
+	m = copy(f, me, 1, RCPTS[0], o, orc, 2);
+	assert_string_equal(varies(f, m, 0), "remove-me@list.example");
+}
+
+/* An address in a value follows the address mailed, not the mailbox:
+ * the recipients are not used for it (one address that reached two other
+ * mailboxes is no pool), in bulk mail and in mail that is not (where the
+ * address token was dropped and comes back). */
+static void
+test_address_value(void **state)
+{
+	struct fx *f = *state;
+	const char *me[] = { "https://n.example/u?em=a1@alias.example&l=7" };
+	const char *us[] = { "https://n.example/u?em=a2@alias.example&l=7",
+		"https://n.example/u?em=a2@alias.example&l=7" };
+	const char *rs[] = { RCPTS[1], RCPTS[2] };
+	rf_copy_links o[2];
+	const char *orc[2];
+	rf_message *m;
+	rf_error err;
+
+	sketch(o, orc, us, rs, 2);
+	m = copy(f, me, 1, RCPTS[0], o, orc, 2);
+	assert_string_equal(varies(f, m, 0), "a1@alias.example");
+	assert_true(m->links.v[0].tracking);
+	/* not bulk: the address was dropped; the comparison flags the
+	 * link and gives it back */
+	m = rf_arena_alloc(f->a, sizeof(*m));
+	m->arena = f->a;
+	{
+		rf_status st;
+		rf_link *l = rf_links_add(f->a, &m->links, &st);
+
+		assert_non_null(l);
+		l->url = me[0];
+	}
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, ADDR,
+	    &err), RF_OK);
+	assert_false(m->links.v[0].tracking);
+	assert_int_equal(rf_tracking_campaign_for(f->ctx, f->rules, m,
+	    RCPTS[0], o, orc, 2, &err), RF_OK);
+	assert_true(has_reason(&m->links.v[0], "other-address"));
+	assert_string_equal(varies(f, m, 0), "a1@alias.example");
+}
+
+/* equal: the two messages' links have the same tokens, reasons, clean
+ * forms */
+static void
+assert_same(const rf_message *x, const rf_message *y)
+{
+	size_t i, k;
+
+	assert_int_equal(x->links.n, y->links.n);
+	for (i = 0; i < x->links.n; i++) {
+		const rf_link *a = &x->links.v[i], *b = &y->links.v[i];
+
+		assert_int_equal(a->tracking, b->tracking);
+		assert_string_equal(a->clean, b->clean);
+		assert_int_equal(a->ntokens, b->ntokens);
+		for (k = 0; k < a->ntokens; k++) {
+			assert_int_equal(a->tokens[k].off, b->tokens[k].off);
+			assert_int_equal(a->tokens[k].len, b->tokens[k].len);
+			assert_string_equal(a->tokens[k].reason,
+			    b->tokens[k].reason);
+		}
+		assert_int_equal(a->nreasons, b->nreasons);
+	}
+}
+
+static unsigned
+rnd(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+/* link_of: link j of a copy, its path and id drawn from small pools */
+static char *
+link_of(struct fx *f, size_t j, unsigned *seed)
+{
+	unsigned v = rnd(seed) & 3, id = rnd(seed) & 7;
+
+	return rf_arena_printf(f->a, "https://n.example/p%zu/v%u?id=%u", j,
+	    v, id);
+}
+
+/* Recipients unknown (this copy's, or every other's): what
+ * rf_tracking_campaign gives, on the cases above and on random
+ * campaigns of small pools (generated values, seeded). */
+static void
+test_unknown_is_base(void **state)
+{
+	struct fx *f = *state;
+	const char *orc[NCOPIES - 1], *orcn[NCOPIES - 1];
+	char *us[NCOPIES - 1][3], *me[3];
+	rf_copy_links o[NCOPIES - 1];
+	unsigned seed = 19;
+	size_t round, k, j;
+
+	for (round = 0; round < 400; round++) {
+		for (j = 0; j < 3; j++)
+			me[j] = link_of(f, j, &seed);
+		for (k = 0; k < NCOPIES - 1; k++) {
+			for (j = 0; j < 3; j++)
+				us[k][j] = link_of(f, j, &seed);
+			orc[k] = RCPTS[rnd(&seed) % NCOPIES];
+			orcn[k] = NULL;
+			o[k].urls = (const char *const *)us[k];
+			o[k].n = 3;
+		}
+		assert_same(copy(f, (const char *const *)me, 3, NULL_RCPT, o,
+		    orc, NCOPIES - 1), copy(f, (const char *const *)me, 3,
+		    NULL, o, orc, NCOPIES - 1));
+		assert_same(copy(f, (const char *const *)me, 3, NULL_RCPT, o,
+		    orc, NCOPIES - 1), copy(f, (const char *const *)me, 3,
+		    RCPTS[0], o, orcn, NCOPIES - 1));
+		assert_same(copy(f, (const char *const *)me, 3, NULL_RCPT, o,
+		    orc, NCOPIES - 1), copy(f, (const char *const *)me, 3,
+		    RCPTS[0], o, NULL, NCOPIES - 1));
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_per_send),
+		cmocka_unit_test(test_identical_links),
+		cmocka_unit_test(test_address_value),
+		cmocka_unit_test(test_unknown_is_base),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
