@@ -247,11 +247,14 @@ sites(const char *msg, rf_buf *out, rf_rewrite_stats *st)
 	rf_rules_free(rules);
 }
 
-/* test_unquoted: an image, a background and a relative link in unquoted
- * attributes (any case, white space around '=', "&amp;" in the value)
- * are emptied as "" (or '' when the value has a double quote), so that
- * the next attribute is not read as the URL; a link reduced to its site
- * stays unquoted. */
+/* test_unquoted: an image and a background in unquoted attributes (any
+ * case, white space around '=', "&amp;" in the value) are emptied as "",
+ * so that the next attribute is not read as the URL; a link reduced to
+ * its site stays unquoted.  A relative link whose value holds a double
+ * quote is put in single quotes but left, reported missed: the rewriter
+ * never removes a quote byte from HTML (s19-rw's markup rule); "src=URL"
+ * in the text is emptied as "" too (the rewriter cannot tell text from
+ * an unquoted attribute). */
 static void
 test_unquoted(void **state)
 {
@@ -267,8 +270,8 @@ test_unquoted(void **state)
 	    "Content-Type: text/html\n\n"
 	    "<img src=\"\" WIDTH=550><IMG\n"
 	    "SRC = \"\">\n"
-	    "<td background=\"\"><a href='' height=3>z</a>\n"
-	    "<a href=http://shop.test/>y</a> src=\n";
+	    "<td background=\"\"><a href='x/3D\"y.html' height=3>z</a>\n"
+	    "<a href=http://shop.test/>y</a> src=\"\"\n";
 	rf_rewrite_stats st;
 	rf_buf out;
 
@@ -277,9 +280,9 @@ test_unquoted(void **state)
 	if (strcmp(out.data, want) != 0)
 		fail_msg("sites gave:\n%s", out.data);
 	assert_int_equal(st.images, 3);
-	assert_int_equal(st.emptied, 1);
+	assert_int_equal(st.emptied, 0);
 	assert_int_equal(st.sites, 1);
-	assert_int_equal(st.missed, 0);
+	assert_int_equal(st.missed, 1);
 	rf_buf_free(&out);
 }
 
