@@ -135,16 +135,19 @@ rf_analysis_recipient(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	return rf_analysis_reasons(an, 0, err);
 }
 
-/* Collects the store's sample of earlier copies into m's arena. */
+/* Collects the store's sample of earlier copies (and their recipients'
+ * ids, NULL: unknown) into m's arena. */
 struct samples {
 	rf_arena *a;
 	rf_copy_links *v;
-	size_t n, cap;
+	const char **rcpt;
+	size_t n, cap, rcap;
 	int failed;
 };
 
 static int
-on_sample(size_t copy, const char *const *links, size_t nlinks, void *arg)
+on_sample(size_t copy, const char *rcpt, const char *const *links,
+	  size_t nlinks, void *arg)
 {
 	struct samples *s = arg;
 	const char **urls;
@@ -153,10 +156,14 @@ on_sample(size_t copy, const char *const *links, size_t nlinks, void *arg)
 	(void)copy;
 	if (rf_arena_grow(s->a, (void **)&s->v, &s->cap, s->n,
 	    sizeof(*s->v)) != 0 ||
+	    rf_arena_grow(s->a, (void **)&s->rcpt, &s->rcap, s->n,
+	    sizeof(*s->rcpt)) != 0 ||
+	    (rcpt != NULL && (rcpt = rf_arena_strdup(s->a, rcpt)) == NULL) ||
 	    (urls = rf_arena_array(s->a, nlinks + 1, sizeof(*urls))) == NULL) {
 		s->failed = 1;
 		return 1;
 	}
+	s->rcpt[s->n] = rcpt;
 	for (i = 0; i < nlinks; i++)
 		if ((urls[i] = rf_arena_strdup(s->a, links[i])) == NULL) {
 			s->failed = 1;
@@ -172,7 +179,8 @@ rf_status
 rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 		     rf_analysis *an, int add, int64_t now, rf_error *err)
 {
-	struct samples smp = { an->m->arena, NULL, 0, 0, 0 };
+	struct samples smp = { an->m->arena, NULL, NULL, 0, 0, 0, 0 };
+	char own_id[RF_STORE_RCPT_ID_LEN + 1];
 	rf_copy_links own;
 	rf_campaign found;
 	const char *rcpts[1];
@@ -183,7 +191,7 @@ rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	/* the earlier copies, before this one joins the sample */
 	st = rf_campaign_lookup(cfg->store, &an->fp, &found, err);
 	if (st == RF_OK)
-		st = rf_campaign_samples(cfg->store, found.id, on_sample,
+		st = rf_campaign_samples_for(cfg->store, found.id, on_sample,
 		    &smp, err);
 	if (st != RF_OK && st != RF_ENOTFOUND)
 		return st;
@@ -206,8 +214,12 @@ rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 		return st;
 	an->in_campaign = an->campaign.size >= RF_CAMPAIGN_MIN_SIZE;
 	if (smp.n > 0) {
-		st = rf_tracking_campaign(ctx, cfg->rules, an->m, smp.v,
-		    smp.n, err);
+		/* recipients compared by their ids, as the sample keeps */
+		if (an->recipient != NULL && an->recipient[0] != '\0')
+			rf_store_rcpt_id(an->recipient, own_id);
+		st = rf_tracking_campaign_for(ctx, cfg->rules, an->m,
+		    an->recipient != NULL && an->recipient[0] != '\0' ?
+		    own_id : NULL, smp.v, smp.rcpt, smp.n, err);
 		if (st != RF_OK)
 			return st;
 	}

@@ -13,6 +13,10 @@
 #include "internal.h"
 
 #define MAX_CREATE_TRIES 3
+/* a sample entry's last line: SAMPLE_RCPT and the copy's recipient id
+ * (rf_store_rcpt_id); with its '\n', SAMPLE_RCPT_LEN bytes */
+#define SAMPLE_RCPT '\3'
+#define SAMPLE_RCPT_LEN (2 + RF_STORE_RCPT_ID_LEN)
 
 struct rf_store {
 	const struct rf__store_ops *ops;
@@ -114,6 +118,24 @@ rf_store_fp_id(const rf_fingerprint *fp, char id[RF_CAMPAIGN_ID_LEN + 1])
 	for (i = 0; i < RF_CAMPAIGN_ID_LEN; i++)
 		id[i] = hex[(h >> (60 - 4 * i)) & 15];
 	id[RF_CAMPAIGN_ID_LEN] = '\0';
+}
+
+void
+rf_store_rcpt_id(const char *addr, char id[RF_STORE_RCPT_ID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	char low[RF_STORE_RCPT_MAX];
+	size_t n, i;
+	uint64_t h;
+
+	n = strnlen(addr, RF_STORE_RCPT_MAX);
+	for (i = 0; i < n; i++)
+		low[i] = addr[i] >= 'A' && addr[i] <= 'Z' ? (char)(addr[i] +
+		    32) : addr[i];
+	h = XXH3_64bits(low, n);
+	for (i = 0; i < RF_STORE_RCPT_ID_LEN; i++)
+		id[i] = hex[(h >> (60 - 4 * i)) & 15];
+	id[RF_STORE_RCPT_ID_LEN] = '\0';
 }
 
 static int
@@ -307,21 +329,28 @@ find(rf_store *s, const struct rf__copy *c, struct best *b, unsigned *limits,
 
 /* sample_encode: the links as one entry: joined by '\n', control bytes
  * and '%' written %XX, whole links only, at most max_sample_links of
- * them and max_sample_bytes in all.  NULL with *len 0 when none fits. */
+ * them and max_sample_bytes in all, then, when rcpt (the copy's one
+ * recipient, NULL: none or several) is given and max_sample_bytes leaves
+ * room for a link beside it, the line SAMPLE_RCPT and rcpt's id (counted
+ * in max_sample_bytes).  NULL with *len 0 when no link fits. */
 static char *
 sample_encode(const rf_store_options *o, const char *const *links,
-	      size_t nlinks, size_t *len, unsigned *limits)
+	      size_t nlinks, const char *rcpt, size_t *len, unsigned *limits)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i, j, n = 0, need, cap = o->max_sample_bytes;
 	const unsigned char *l;
-	char *p;
+	char *p, id[RF_STORE_RCPT_ID_LEN + 1];
 
 	*len = 0;
 	if (nlinks == 0 || cap == 0 || o->max_samples == 0)
 		return NULL;
 	if ((p = malloc(cap)) == NULL)
 		return NULL;
+	if (rcpt != NULL && cap > SAMPLE_RCPT_LEN)
+		cap -= SAMPLE_RCPT_LEN;
+	else
+		rcpt = NULL;
 	for (i = 0; i < nlinks && links != NULL; i++) {
 		l = (const unsigned char *)links[i];
 		if (l == NULL)
@@ -347,6 +376,13 @@ sample_encode(const rf_store_options *o, const char *const *links,
 	if (n == 0) {
 		free(p);
 		return NULL;
+	}
+	if (rcpt != NULL) {
+		p[n++] = '\n';
+		p[n++] = SAMPLE_RCPT;
+		rf_store_rcpt_id(rcpt, id);
+		memcpy(p + n, id, RF_STORE_RCPT_ID_LEN);
+		n += RF_STORE_RCPT_ID_LEN;
 	}
 	*len = n;
 	return p;
@@ -464,7 +500,9 @@ rf_campaign_add(rf_store *s, const rf_fingerprint *fp,
 	    RF_OK)
 		goto done;
 	c.now = now;
-	sample = sample_encode(&s->opt, links, nlinks, &c.samplelen, &limits);
+	sample = sample_encode(&s->opt, links, nlinks, nrcpts == 1 &&
+	    rcpts != NULL && rcpts[0] != NULL && rcpts[0][0] != '\0' ?
+	    rcpts[0] : NULL, &c.samplelen, &limits);
 	c.sample = sample;
 	if ((st = s->ops->begin_op(s->be, 1, err)) != RF_OK)
 		goto done;
@@ -678,7 +716,8 @@ rf__sample_undelta(const char *first, size_t flen, const char *e, size_t len,
 
 struct samples_arg {
 	const rf_store_options *opt;
-	rf_campaign_samples_cb cb;
+	rf_campaign_samples_cb cb;		/* one of the two */
+	rf_campaign_samples_for_cb cb_for;
 	void *arg;
 	size_t copy;
 	rf_status st;
@@ -713,7 +752,7 @@ sample_cb(const char *entry, size_t len, void *arg)
 	struct samples_arg *a = arg;
 	const char **links = NULL;
 	size_t n = 0, i, max = a->opt->max_sample_links;
-	char *copy = NULL, *p;
+	char *copy = NULL, *p, *rcpt;
 	int stop = 1;
 
 	if (max == 0)
@@ -728,6 +767,13 @@ sample_cb(const char *entry, size_t len, void *arg)
 	for (i = 0; i < len; i++)
 		if (copy[i] == '\0')
 			copy[i] = ' ';
+	/* the recipient's line, last (an entry stored before it has none) */
+	rcpt = NULL;
+	if (len >= SAMPLE_RCPT_LEN && copy[len - SAMPLE_RCPT_LEN] == '\n' &&
+	    copy[len - SAMPLE_RCPT_LEN + 1] == SAMPLE_RCPT) {
+		copy[len - SAMPLE_RCPT_LEN] = '\0';
+		rcpt = copy + len - RF_STORE_RCPT_ID_LEN;
+	}
 	for (p = copy; p != NULL && n < max; n++) {
 		links[n] = p;
 		if ((p = strchr(p, '\n')) != NULL)
@@ -735,25 +781,44 @@ sample_cb(const char *entry, size_t len, void *arg)
 	}
 	for (i = 0; i < n; i++)
 		pct_decode((char *)links[i]);
-	stop = a->cb(a->copy++, links, n, a->arg);
+	stop = a->cb != NULL ? a->cb(a->copy++, links, n, a->arg) :
+	    a->cb_for(a->copy++, rcpt, links, n, a->arg);
 done:
 	free(links);
 	free(copy);
 	return stop;
 }
 
-rf_status
-rf_campaign_samples(rf_store *s, const char *id, rf_campaign_samples_cb cb,
-		    void *arg, rf_error *err)
+/* samples: rf_campaign_samples(_for) with a's callback. */
+static rf_status
+samples(rf_store *s, const char *id, struct samples_arg *a, rf_error *err)
 {
-	struct samples_arg a = { &s->opt, cb, arg, 0, RF_OK };
 	rf_status st;
 
 	if (!valid_id(id))
 		return rf_error_set(err, RF_EINVAL,
 		    "campaign id must be 16 lower-case hex digits");
-	st = s->ops->samples(s->be, id, sample_cb, &a, err);
-	if (st == RF_OK && a.st != RF_OK)
-		st = rf_error_set(err, a.st, "store: out of memory");
+	st = s->ops->samples(s->be, id, sample_cb, a, err);
+	if (st == RF_OK && a->st != RF_OK)
+		st = rf_error_set(err, a->st, "store: out of memory");
 	return st;
+}
+
+rf_status
+rf_campaign_samples(rf_store *s, const char *id, rf_campaign_samples_cb cb,
+		    void *arg, rf_error *err)
+{
+	struct samples_arg a = { &s->opt, cb, NULL, arg, 0, RF_OK };
+
+	return samples(s, id, &a, err);
+}
+
+rf_status
+rf_campaign_samples_for(rf_store *s, const char *id,
+			rf_campaign_samples_for_cb cb, void *arg,
+			rf_error *err)
+{
+	struct samples_arg a = { &s->opt, NULL, cb, arg, 0, RF_OK };
+
+	return samples(s, id, &a, err);
 }

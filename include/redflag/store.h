@@ -129,7 +129,9 @@ rf_status rf_store_rollback(rf_store *s, rf_error *err);
  * copy's link skeletons (links[0..nlinks-1], each a URL with its varying
  * parts still in; NULL when nlinks is 0) while the campaign's sample has
  * room (max_samples copies, max_sample_bytes; a link containing control
- * bytes is stored with them as %XX).  now is the arrival time.  *out
+ * bytes is stored with them as %XX), with the id of the copy's recipient
+ * (rf_store_rcpt_id, not the address) when nrcpts is 1.  now is the
+ * arrival time.  *out
  * describes the campaign after the copy.  RF_EINVAL for an RF_FP_EMPTY or
  * unknown fingerprint (no text: no campaign); RF_ESTORE when the store
  * fails (nothing counted then).
@@ -179,6 +181,26 @@ typedef int (*rf_campaign_samples_cb)(size_t copy, const char *const *links,
 rf_status rf_campaign_samples(rf_store *s, const char *id,
 			      rf_campaign_samples_cb cb, void *arg,
 			      rf_error *err);
+
+/* rf_campaign_samples_for_cb: rf_campaign_samples_cb with the sampled
+ * copy's recipient id (rf_store_rcpt_id; NULL: unknown, as for a copy
+ * added with no or several recipients, or stored before ids were kept). */
+typedef int (*rf_campaign_samples_for_cb)(size_t copy, const char *rcpt_id,
+					  const char *const *links,
+					  size_t nlinks, void *arg);
+
+/* rf_campaign_samples_for: rf_campaign_samples with each copy's
+ * recipient id (docs/store.md, "Link samples"). */
+rf_status rf_campaign_samples_for(rf_store *s, const char *id,
+				  rf_campaign_samples_for_cb cb, void *arg,
+				  rf_error *err);
+
+/* rf_store_rcpt_id: the id a link sample keeps for a copy's one
+ * recipient addr instead of the address: XXH3-64 of addr lower-cased
+ * (ASCII; its first RF_STORE_RCPT_MAX bytes) as 16 lower-case hex digits
+ * and a NUL in id.  Equal for addresses equal but for case. */
+#define RF_STORE_RCPT_ID_LEN 16
+void rf_store_rcpt_id(const char *addr, char id[RF_STORE_RCPT_ID_LEN + 1]);
 
 /* rf_store_fp_id: the id a campaign created by fp gets (16 hex digits and
  * a NUL in id). */
