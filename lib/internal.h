@@ -422,6 +422,11 @@ struct rf__url {
 
 void rf__url_split(const char *s, size_t len, struct rf__url *u);
 
+/* rf__url_scheme_len: the length of s[0..len)'s scheme (RFC 3986: a
+ * letter, then letters, digits, '+', '-', '.'; before its ':'), 0 when it
+ * has none (a relative URL, "www.host"). */
+size_t rf__url_scheme_len(const char *s, size_t len);
+
 /* Percent-decoded text with, for every byte, the range of source bytes
  * it came from (composed through earlier decodings when beg0/end0 are
  * given).  Returns 0, or -1 when out of memory. */

@@ -12,18 +12,11 @@
 
 #include "rewrite_int.h"
 
-/* alpha, scheme_char: the bytes of a URL scheme (RFC 3986), ASCII only. */
+/* alpha: an ASCII letter (the bytes of an attribute name). */
 static int
 alpha(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-scheme_char(int c)
-{
-	return alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
-	    c == '.';
 }
 
 /* trim: s as a browser reads a URL (WHATWG URL): without the bytes up to
@@ -47,20 +40,6 @@ trim(rf_arena *a, const char *s, size_t *n)
 	t[k] = '\0';
 	*n = k;
 	return t;
-}
-
-/* scheme_len: the length of t's scheme (before its ':'), 0 when it has
- * none (a relative URL, "www.host"). */
-static size_t
-scheme_len(const char *t, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || !alpha((unsigned char)t[0]))
-		return 0;
-	for (i = 1; i < n && scheme_char((unsigned char)t[i]); i++)
-		;
-	return i < n && t[i] == ':' ? i : 0;
 }
 
 /* special: the scheme t[0..sl) is one whose URLs a browser reads with a
@@ -159,7 +138,7 @@ rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to)
 	}
 	if ((t = trim(a, src, &n)) == NULL)
 		return -1;
-	sl = scheme_len(t, n);
+	sl = rf__url_scheme_len(t, n);
 	if (sl == 6 && strncasecmp(t, "mailto", 6) == 0) {
 		if (load) {
 			*to = "";

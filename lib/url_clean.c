@@ -20,25 +20,30 @@ is_scheme_char(int c)
 	return isalnum(c) || c == '+' || c == '-' || c == '.';
 }
 
+size_t
+rf__url_scheme_len(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || !isalpha((unsigned char)s[0]))
+		return 0;
+	for (i = 1; i < len && is_scheme_char((unsigned char)s[i]); i++)
+		;
+	return i < len && s[i] == ':' ? i : 0;
+}
+
 void
 rf__url_split(const char *s, size_t len, struct rf__url *u)
 {
-	size_t i = 0, auth_end, at, p;
+	size_t i, auth_end, at, p;
 	const char *q;
 
 	memset(u, 0, sizeof(*u));
 	u->s = s;
 	u->len = len;
 	/* scheme */
-	if (len > 0 && isalpha((unsigned char)s[0])) {
-		for (i = 1; i < len && is_scheme_char((unsigned char)s[i]);
-		    i++)
-			;
-		if (i < len && s[i] == ':')
-			i++;
-		else
-			i = 0;
-	}
+	if ((i = rf__url_scheme_len(s, len)) > 0)
+		i++;	/* its ':' */
 	if (len - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
 		i += 2;
 		u->has_auth = 1;
