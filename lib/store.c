@@ -124,15 +124,10 @@ void
 rf_store_rcpt_id(const char *addr, char id[RF_STORE_RCPT_ID_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
-	char low[RF_STORE_RCPT_MAX];
-	size_t n, i;
-	uint64_t h;
+	/* the hash the store counts the recipient by (prepare_rcpts) */
+	uint64_t h = rf_hll_hash(addr, strnlen(addr, RF_STORE_RCPT_MAX));
+	size_t i;
 
-	n = strnlen(addr, RF_STORE_RCPT_MAX);
-	for (i = 0; i < n; i++)
-		low[i] = addr[i] >= 'A' && addr[i] <= 'Z' ? (char)(addr[i] +
-		    32) : addr[i];
-	h = XXH3_64bits(low, n);
 	for (i = 0; i < RF_STORE_RCPT_ID_LEN; i++)
 		id[i] = hex[(h >> (60 - 4 * i)) & 15];
 	id[RF_STORE_RCPT_ID_LEN] = '\0';
