@@ -378,22 +378,30 @@ fwd_block_find(rf_arena *a, const char *text, struct fwd_block *b)
 	return 0;
 }
 
-/* addr_in: the first addr-spec in a header value ("Name <addr>", "Name
- * [mailto:addr]", "addr"), lower case, in a; NULL when none.  Not the
- * shared rf_addr_spec: a quoted line is what a mail program wrote, not
- * a header, and rf_addr_spec (RFC 5322, GMime) finds nothing in
- * Outlook's "Name [mailto:addr]" (test_inline_forward), "mailto:addr",
- * "Name [addr]", "Name <mailto:addr>" or "Name addr", and keeps the
- * quotes of 'addr'; on the other forms of the tests they agree. */
+/* addr_in: the addr-spec of a header value quoted in a forward ("Name
+ * <addr>", "Name [mailto:addr]", "addr"), lower case, in a; NULL when
+ * none.  A value with an angle-addr is read as the header it quotes, by
+ * rf_addr_spec (as rf__hl_scrub reads a reporter's "Name <addr>"), so
+ * that an '@' in a display name or comment before it ("pay@bank.example
+ * <x@spam.example>") is not taken for the address.  Otherwise, or when
+ * rf_addr_spec finds nothing or keeps a quote or bracket, the first
+ * '@' and the bytes around it up to a stop byte: a quoted line is what
+ * a mail program wrote, and rf_addr_spec (RFC 5322, GMime) finds
+ * nothing in Outlook's "Name [mailto:addr]" (test_inline_forward),
+ * "mailto:addr", "Name [addr]", "Name <mailto:addr>" or "Name addr",
+ * and keeps the quotes of 'addr'. */
 static const char *
 addr_in(rf_arena *a, const char *v)
 {
 	static const char stop[] = " \t<>[]()\"',;:";
-	const char *at, *b, *e;
+	const char *at, *b, *e, *spec;
 	char *out, *c;
 
 	if (v == NULL || (at = strchr(v, '@')) == NULL)
 		return NULL;
+	if (strchr(v, '<') != NULL && (spec = rf_addr_spec(a, v)) != NULL &&
+	    spec[strcspn(spec, stop)] == '\0' && strchr(spec, '@') != NULL)
+		return spec;
 	for (b = at; b > v && strchr(stop, b[-1]) == NULL; b--)
 		;
 	e = at + strcspn(at, stop);

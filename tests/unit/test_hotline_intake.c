@@ -530,6 +530,31 @@ test_inline_forward(void **state)
 		    "From: Bob <bob@reporter.example>\r\nDate: yesterday\r\n"
 		    "Subject: look\r\n\r\n", "-|yesterday|-|"
 		    "http://evil.example/win" },
+		/* an '@' in the display name is not the sender (read as
+		 * rf_addr_spec reads the header; before: bank.example) */
+		{ "Fwd: You won", "---------- Forwarded message ---------\r\n"
+		    "From: service@bank.example <desk@spam.example>\r\n"
+		    "Subject: You won\r\n\r\n",
+		    "-|-|spam.example|http://evil.example/win" },
+		/* nor one in a comment before it */
+		{ "Fwd: You won", "---------- Forwarded message ---------\r\n"
+		    "From: Desk (desk@bank.example) <desk@spam.example>\r\n"
+		    "Subject: You won\r\n\r\n",
+		    "-|-|spam.example|http://evil.example/win" },
+		/* forms rf_addr_spec finds nothing in or keeps quotes of: the
+		 * address around the '@' */
+		{ "Fwd: You won", "---------- Forwarded message ---------\r\n"
+		    "From: Prize Desk <mailto:desk@spam.example>\r\n"
+		    "Subject: You won\r\n\r\n",
+		    "-|-|spam.example|http://evil.example/win" },
+		{ "Fwd: You won", "---------- Forwarded message ---------\r\n"
+		    "From: <'desk@spam.example'>\r\n"
+		    "Subject: You won\r\n\r\n",
+		    "-|-|spam.example|http://evil.example/win" },
+		{ "Fwd: You won", "---------- Forwarded message ---------\r\n"
+		    "From: Prize Desk desk@spam.example\r\n"
+		    "Subject: You won\r\n\r\n",
+		    "-|-|spam.example|http://evil.example/win" },
 		/* no header block: unknown, not the forward's */
 		{ "Fwd: You won", NULL, "-|-|-|http://evil.example/win" },
 	};
