@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "testutil.h"
+#include "linkcmp.h"
 
 #include "../../lib/internal.h"
 
@@ -425,48 +426,6 @@ static const char msg_body[] =
     "\r\n"
     "--OUT--\r\n";
 
-static void
-same_links(const rf_message *x, const rf_message *y, size_t *repeats)
-{
-	size_t i, k;
-
-	assert_int_equal(x->links.n, y->links.n);
-	assert_int_equal(x->limits_hit, y->limits_hit);
-	for (i = 0; i < x->links.n; i++) {
-		const rf_link *a = &x->links.v[i], *b = &y->links.v[i];
-
-		assert_string_equal(a->url, b->url);
-		assert_int_equal(a->tracking, b->tracking);
-		assert_int_equal(a->ntokens, b->ntokens);
-		for (k = 0; k < a->ntokens; k++) {
-			assert_int_equal(a->tokens[k].off, b->tokens[k].off);
-			assert_int_equal(a->tokens[k].len, b->tokens[k].len);
-			assert_string_equal(a->tokens[k].reason,
-			    b->tokens[k].reason);
-		}
-		assert_int_equal(a->nreasons, b->nreasons);
-		for (k = 0; k < a->nreasons; k++)
-			assert_string_equal(a->reasons[k], b->reasons[k]);
-		assert_non_null(a->clean);
-		assert_string_equal(a->clean, b->clean);
-		/* a copy owns its arrays: later steps edit them in place */
-		for (k = 0; k < i; k++) {
-			if (strcmp(x->links.v[k].url, a->url) != 0)
-				continue;
-			(*repeats)++;
-			if (a->ntokens > 0)
-				assert_ptr_not_equal(x->links.v[k].tokens,
-				    a->tokens);
-			if (a->nreasons > 0)
-				assert_ptr_not_equal(x->links.v[k].reasons,
-				    a->reasons);
-		}
-	}
-	assert_int_equal(x->nembedded, y->nembedded);
-	for (i = 0; i < x->nembedded; i++)
-		same_links(x->embedded[i], y->embedded[i], repeats);
-}
-
 /* compare: text parsed twice, analysed with and without the memo. */
 static size_t
 compare(rf_ctx *ctx, const rf_rules *rules, const char *text, size_t len,
@@ -482,7 +441,7 @@ compare(rf_ctx *ctx, const rf_rules *rules, const char *text, size_t len,
 	    RF_OK);
 	assert_int_equal(rf__tracking_message_memo(ctx, rules, y, rcpt, 0,
 	    NULL, &err), RF_OK);
-	same_links(x, y, &repeats);
+	links_same(x, y, &repeats);
 	rf_message_free(x);
 	rf_message_free(y);
 	return repeats;
@@ -609,7 +568,7 @@ compare_base(rf_ctx *ctx, const rf_rules *rules, const char *text,
 		y->limits_hit = parsed;
 		assert_int_equal(rf_tracking_message_base(ctx, rules, y, base,
 		    base_rcpts[i], &err), RF_OK);
-		same_links(x, y, &repeats);
+		links_same(x, y, &repeats);
 		rf_message_free(x);
 	}
 	rf_message_free(y);
