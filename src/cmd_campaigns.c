@@ -16,6 +16,10 @@
 #define DEFAULT_MIN_SIZE 2	/* a campaign is two or more recipients */
 #define MAX_COUNT 1000000000	/* --limit, --min-size */
 #define SUBJECT_SHOWN 60	/* subject bytes in the table */
+/* the version of the --json format (docs/json.md, "redflag campaigns
+ * --json"), as scan's "schema" (src/report.h): 1 was the bare array
+ * printed before --min-size, which carried no version */
+#define CAMPAIGNS_SCHEMA 2
 
 struct out {
 	int json;
@@ -36,8 +40,9 @@ usage(FILE *f)
 	    "[/PREFIX]\n"
 	    "               or unix:PATH[#PREFIX]; default $REDFLAG_DB, "
 	    "else ./" DEFAULT_DB "\n"
-	    "  --json       one JSON object instead of a table: min_size,\n"
-	    "               below_min_size and the campaigns array\n"
+	    "  --json       one JSON object instead of a table: schema,\n"
+	    "               min_size, below_min_size and the campaigns\n"
+	    "               array\n"
 	    "  --limit N    at most N campaigns (default %d, 0 = all)\n"
 	    "  --min-size N\n"
 	    "               only campaigns of N or more recipients (default "
@@ -239,8 +244,9 @@ cmd_campaigns(int argc, char **argv)
 		return RF_EXIT_INPUT;
 	}
 	if (o.json)
-		printf("{\"min_size\": %llu, \"below_min_size\": %llu, "
-		    "\"campaigns\": [", o.min_size,
+		printf("{\"schema\": %d, \"min_size\": %llu, "
+		    "\"below_min_size\": %llu, \"campaigns\": [",
+		    CAMPAIGNS_SCHEMA, o.min_size,
 		    (unsigned long long)left_out);
 	if (rf_campaign_list(s, (size_t)limit, print_cb, &o, &err) != RF_OK) {
 		cli_warn("campaigns: %s", err.msg);

@@ -28,6 +28,8 @@ REDFLAG_DB="$tmp/c.db" "$rf" campaigns --json --limit 2 > "$tmp/json" ||
 python3 - "$tmp/json" "$big" "$evil" <<'PY' || fail "json content"
 import json, sys
 o = json.load(open(sys.argv[1]))
+assert list(o) == ["schema", "min_size", "below_min_size", "campaigns"], o
+assert o["schema"] == 2, o
 assert o["min_size"] == 2 and o["below_min_size"] == 0, o
 v = o["campaigns"]
 assert [c["id"] for c in v] == sys.argv[2:4], v
@@ -61,7 +63,7 @@ not shown; --min-size 1 lists them)" ] || fail "the note on smaller ones"
 python3 - "$tmp/json" <<'PY' || fail "json min-size content"
 import json, sys
 o = json.load(open(sys.argv[1]))
-assert o["min_size"] == 4 and o["below_min_size"] == 3, o
+assert o["schema"] == 2 and o["min_size"] == 4 and o["below_min_size"] == 3, o
 assert [c["size"] for c in o["campaigns"]] == [5], o
 PY
 for v in 0 -1 x 1000000001; do
