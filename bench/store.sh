@@ -6,7 +6,8 @@
 #  (a) one campaign of 50,000,000 recipients (10,000 per copy): counting
 #      error and the space it takes; in Redis measured in the store that
 #      (b) filled, so that the shared band buckets exist (what one more
-#      campaign costs), and in an empty one
+#      campaign costs), and in an empty one; and again with its first 16
+#      copies sent to one recipient each (samples with the recipient's id)
 #  (c) copies per second, insert then lookup: SQLite with 1,000 adds per
 #      transaction (as `redflag scan --db` does), without the campaign
 #      cache, and one transaction per add (as the milter does); Redis
@@ -71,9 +72,9 @@ if [ -n "$have_redis" ]; then
 	echo "band buckets: $(redis-cli -p "$port" --scan --pattern 'rf:b:*' | wc -l) keys"
 fi
 
-echo "== (a) one campaign, $big recipients (10,000 per copy), SQLite"
-"$sb" big "sqlite:$tmp/big.db" "$big" | tee "$tmp/a"
-python3 - "$tmp/big.db" <<'PY' | tee -a "$tmp/a"
+# sqlite_space FILE: what the campaign of big takes in the SQLite FILE
+sqlite_space() {
+python3 - "$1" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 q = lambda s: db.execute(s).fetchone()[0] or 0
@@ -94,18 +95,33 @@ if db.execute("SELECT 1 FROM pragma_module_list WHERE name='dbstat'"
           "index" % (q("SELECT sum(pgsize) FROM dbstat WHERE name = 'hll'"),
           q("SELECT count(*) FROM dbstat")))
 PY
+}
+
+echo "== (a) one campaign, $big recipients (10,000 per copy), SQLite"
+"$sb" big "sqlite:$tmp/big.db" "$big" | tee "$tmp/a"
+sqlite_space "$tmp/big.db" | tee -a "$tmp/a"
+# the same with its first 16 copies (the samples) sent to one recipient
+# each, as the milter and scan --db add most copies: each sample then
+# ends with the recipient's id line (docs/store.md, "Link samples")
+echo "== (a) the same, its first 16 copies to one recipient each, SQLite"
+STORE_BENCH_ONE_RCPT=16 "$sb" big "sqlite:$tmp/big1.db" "$big" | tee "$tmp/a1"
+sqlite_space "$tmp/big1.db" | tee -a "$tmp/a1"
 
 if [ -n "$have_redis" ]; then
-	for pfx in rf lone; do
+	for pfx in rf lone one; do
+		one=0
 		if [ $pfx = rf ]; then
 			echo "== (a) the same in Redis $rv, in the store of (b)"
-		else
+		elif [ $pfx = lone ]; then
 			echo "== (a) the same in Redis, alone under a prefix of its own"
+		else
+			echo "== (a) the same, its first 16 copies to one recipient each, alone"
+			one=16
 		fi
 		b0=$(buckets_mu $pfx)
 		z0=$(mu $pfx:z)
 		u0=$(used)
-		"$sb" big "redis://127.0.0.1:$port/$pfx" "$big" > "$tmp/ar"
+		STORE_BENCH_ONE_RCPT=$one "$sb" big "redis://127.0.0.1:$port/$pfx" "$big" > "$tmp/ar"
 		u1=$(used)
 		cat "$tmp/ar"
 		id=$(val id "$tmp/ar")
@@ -150,6 +166,7 @@ row "copies per CPU s, durable per copy" adds_per_cpu_s "$tmp/cs3" /dev/null
 row "50M-recipient campaign: error %" error_pct "$tmp/a" "$tmp/ar_rf"
 row "50M-recipient campaign: bytes (limit 16384)" bytes "$tmp/a" "$tmp/ar_rf"
 row "  the same, alone in the store" bytes "$tmp/a" "$tmp/ar_lone"
+row "  the same, 16 samples with a recipient id" bytes "$tmp/a1" "$tmp/ar_one"
 row "distinct campaigns made" campaigns "$tmp/bs" "$tmp/br"
 row "  wall seconds" seconds "$tmp/bs" "$tmp/br"
 row "  CPU seconds (Redis: the client's)" cpu_seconds "$tmp/bs" "$tmp/br"

@@ -10,7 +10,10 @@
  *                                    BATCH adds per transaction (1: each
  *                                    add durable on its own); then N
  *                                    lookups
- * Set STORE_BENCH_NOCACHE=1 to turn the band-key cache off.
+ * Set STORE_BENCH_NOCACHE=1 to turn the band-key cache off, and
+ * STORE_BENCH_ONE_RCPT=K to send big's first K copies to one recipient
+ * each (their link samples then end with the recipient's id line,
+ * docs/store.md, "Link samples"; with 10,000 a copy they have none).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -76,22 +79,26 @@ big(const char *spec, long n)
 	rf_store *s = open_store(spec);
 	rf_campaign c;
 	rf_error err;
-	long done = 0, k;
+	const char *one = getenv("STORE_BENCH_ONE_RCPT");
+	long done = 0, k, copy = 0, first1 = one ? atol(one) : 0, at;
 	double t0 = now_s();
 
-	while (done < n) {
-		for (k = 0; k < PER_COPY && done + k < n; k++) {
+	for (; done < n; copy++) {
+		for (k = 0; k < (copy < first1 ? 1 : PER_COPY) &&
+		    done + k < n; k++) {
 			snprintf(buf[k], sizeof(buf[k]), "user%ld@mail%ld.example",
 			    done + k, (done + k) % 997);
 			r[k] = buf[k];
 		}
-		/* link skeletons with the per-copy parts tracking codes have */
+		/* link skeletons with the per-copy parts tracking codes have,
+		 * the same whatever STORE_BENCH_ONE_RCPT */
+		at = copy * PER_COPY;
 		snprintf(l0, sizeof(l0), "https://shop.example/c/%04lx?u=%08lx",
-		    done / PER_COPY, (unsigned long)(done * 2654435761u));
+		    copy, (unsigned long)(at * 2654435761u));
 		snprintf(l1, sizeof(l1), "https://img.example/p/%08lx.gif",
-		    (unsigned long)(done * 40503u));
+		    (unsigned long)(at * 40503u));
 		check(rf_campaign_add(s, &fp, r, (size_t)k, "Big campaign",
-		    links, 2, 1700000000 + done / PER_COPY, &c, &err), &err);
+		    links, 2, 1700000000 + copy, &c, &err), &err);
 		done += k;
 	}
 	printf("id %s\nrecipients %ld\ncounted %llu\nerror_pct %+.3f\n"
