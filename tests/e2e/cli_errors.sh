@@ -81,6 +81,15 @@ expect 1 "complain: samples/sample.mbox: holds several messages" \
 	"$REDFLAG" complain --db "$tmp/s.db" samples/sample.mbox
 expect 1 "arf make: .*/dir: a folder, not one message" \
 	"$REDFLAG" arf make --rcpt a@example.org "$tmp/dir"
+# a folder with no message in it (an empty Maildir) is named, not "no
+# message" alone
+mkdir -p "$tmp/nomail/cur" "$tmp/nomail/new" "$tmp/nomail/tmp"
+expect 1 "clean: .*/nomail: a folder with no message in it" \
+	"$REDFLAG" clean "$tmp/nomail"
+expect 1 "complain: .*/nomail: a folder with no message in it" \
+	"$REDFLAG" complain --db "$tmp/s.db" "$tmp/nomail"
+expect 1 "arf make: .*/nomail: a folder with no message in it" \
+	"$REDFLAG" arf make --rcpt a@example.org "$tmp/nomail"
 expect 64 "clean: one message at a time: 'b' is one argument too many" \
 	"$REDFLAG" clean a b
 expect 64 "clean: --verdict: spam, bulk, ham or unsure, not 'bogus'" \
