@@ -208,6 +208,17 @@ grep -q '"error":' "$tmp/out" ||
 # a configuration file that is a directory says so
 expect 64 "$tmp/dir: cannot read the settings: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
 
+# action.VERDICT names a verdict the analysis gives: a misspelt one is an
+# error (the filter defers, the milter stops), not a setting that never
+# applies; the four verdicts are taken
+printf 'action.spma = reject\n' >"$tmp/typo.conf"
+expect 75 "typo.conf:1: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'spma'" \
+	"$REDFLAG" filter -c "$tmp/typo.conf"
+expect 78 "--set: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'Ham'" \
+	"$REDFLAG" milter --set action.Ham=reject
+expect 77 "" "$REDFLAG" filter --set action.spam=accept --set action.bulk=accept \
+	--set action.unsure=accept --set action.ham=reject
+
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" filter --set "db=$nodir/x.db"
