@@ -207,7 +207,10 @@ is_from_line(const char *p, size_t left)
 
 /*
  * next_from: offset of the next From_ line after pos that follows an empty
- * line (or end), i.e. the end of the current message.
+ * line (or end), i.e. the end of the current message.  The empty line
+ * may end in CRLF, as every line of an mbox written with CRLF line ends
+ * does (one saved on Windows or from a CRLF mail store): without that
+ * such an mbox was one message.
  */
 static size_t
 next_from(const char *map, size_t len, size_t pos)
@@ -219,6 +222,9 @@ next_from(const char *map, size_t len, size_t pos)
 		if (p < end && *p == '\n' && is_from_line(p + 1,
 		    (size_t)(end - p - 1)))
 			return (size_t)(p + 1 - map);
+		if (end - p >= 2 && p[0] == '\r' && p[1] == '\n' &&
+		    is_from_line(p + 2, (size_t)(end - p - 2)))
+			return (size_t)(p + 2 - map);
 	}
 	return len;
 }

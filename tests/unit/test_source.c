@@ -40,6 +40,52 @@ test_mbox_from_quoting(void **state)
 	rf_source_free(s);
 }
 
+/*
+ * test_mbox_crlf: an mbox with CRLF line ends is split at its From_
+ * lines as an LF one is (it was one message: scan reported one, clean
+ * cleaned the whole mbox as one), ">From " unquoted; the same file with
+ * LF line ends gives the same messages, but for the line ends.
+ */
+static void
+test_mbox_crlf(void **state)
+{
+	static const char *const text[2] = {
+		"From a@b Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\n"
+		"x\r\n>From here\r\n\r\nFrom a@b Sat Jan  1 00:00:00 2000\r\n"
+		"Subject: two\r\n\r\nhi\r\n",
+		"From a@b Sat Jan  1 00:00:00 2000\nSubject: one\n\n"
+		"x\n>From here\n\nFrom a@b Sat Jan  1 00:00:00 2000\n"
+		"Subject: two\n\nhi\n" };
+	char path[] = "/tmp/rf-crlf-XXXXXX", lab[64];
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	int fd, k;
+
+	(void)state;
+	rf_limits_default(&lim);
+	for (k = 0; k < 2; k++) {
+		assert_true((fd = mkstemp(path)) >= 0);
+		close(fd);
+		write_file(path, text[k]);
+		assert_int_equal(rf_source_open(path, &lim, &s, NULL), RF_OK);
+		assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+		snprintf(lab, sizeof(lab), "%s:1", path);
+		assert_string_equal(it.label, lab);
+		assert_non_null(strstr(it.data, "Subject: one"));
+		assert_non_null(strstr(it.data, "\nFrom here"));
+		assert_null(strstr(it.data, "Subject: two"));
+		assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+		snprintf(lab, sizeof(lab), "%s:2", path);
+		assert_string_equal(it.label, lab);
+		assert_non_null(strstr(it.data, "Subject: two"));
+		assert_int_equal(rf_source_next(s, &it, NULL), RF_EDONE);
+		rf_source_free(s);
+		unlink(path);
+		memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	}
+}
+
 static void
 test_single_file_label(void **state)
 {
@@ -547,6 +593,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mbox_from_quoting),
+		cmocka_unit_test(test_mbox_crlf),
 		cmocka_unit_test(test_single_file_label),
 		cmocka_unit_test(test_maildir_order_and_errors),
 		cmocka_unit_test(test_tree_sorted_and_truncation),
