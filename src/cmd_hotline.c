@@ -553,7 +553,14 @@ do_stats(struct hl_fe *fe, struct args *a)
 	int y, m;
 
 	if (rf_hotline_parse_month(a->month, &y, &m) != 0) {
-		cli_warn("hotline stats: give --month YYYY-MM");
+		char esc[256];
+
+		if (a->month == NULL)
+			cli_warn("hotline stats: give --month YYYY-MM");
+		else
+			cli_warn("hotline stats: --month '%s' is not a month: "
+			    "give YYYY-MM (01 to 12)", cli_escape(esc,
+			    sizeof(esc), a->month, 100));
 		return RF_EXIT_USAGE;
 	}
 	if ((st = rf_hotline_stats_month(fe->h, y, m, &s, &err)) != RF_OK) {

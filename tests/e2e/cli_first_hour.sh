@@ -74,6 +74,8 @@ expect 64 "hotline raw: give a REPORT number" $hl raw
 # a missing option is named (was the library's "an appeal needs a
 # reason" and "no raw-form key given", status 1)
 expect 64 "hotline appeal: give the reason with --why TEXT" $hl appeal 1
+expect 64 "hotline stats: give --month YYYY-MM" $hl stats
+expect 64 "hotline stats: --month '2026-13' is not a month" $hl stats --month 2026-13
 expect 64 "hotline raw: give --raw-key FILE" $hl raw 1 --why 'court order'
 expect 64 'hotline show: CASE .x[\\]x1by. is not a number' $hl show "$esc"
 expect 64 "hotline export: CASE 'x' is not a number" $hl export x
