@@ -86,6 +86,47 @@ test_mbox_crlf(void **state)
 	}
 }
 
+/*
+ * test_tree_link_loop: a tree with a link back up to a folder above (a
+ * loop) lists each file once (it listed the file again for each turn of
+ * the loop: 48 files here, not 3, and scan counted as many copies; two
+ * such links in one folder made 2^32 turns: scan never
+ * ended); a link to a sibling folder is still followed.
+ */
+static void
+test_tree_link_loop(void **state)
+{
+	char dir[] = "/tmp/rf-loop-XXXXXX", p[512], q[512];
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	int n = 0;
+
+	(void)state;
+	rf_limits_default(&lim);
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/a", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/b", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/a/1.eml", dir);
+	write_file(p, "Subject: one\n\nbody\n");
+	snprintf(p, sizeof(p), "%s/b/2.eml", dir);
+	write_file(p, "Subject: two\n\nbody\n");
+	snprintf(p, sizeof(p), "%s/a/up", dir);
+	assert_int_equal(symlink("..", p), 0);	/* a loop */
+	snprintf(p, sizeof(p), "%s/a/sib", dir);
+	assert_int_equal(symlink("../b", p), 0);	/* no loop */
+	assert_int_equal(rf_source_open(dir, &lim, &s, NULL), RF_OK);
+	while (rf_source_next(s, &it, NULL) == RF_OK)
+		n++;
+	rf_source_free(s);
+	/* a/1.eml, a/sib/2.eml, b/2.eml */
+	assert_int_equal(n, 3);
+	snprintf(q, sizeof(q), "rm -rf '%s'", dir);
+	assert_int_equal(system(q), 0);
+}
+
 static void
 test_single_file_label(void **state)
 {
@@ -594,6 +635,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mbox_from_quoting),
 		cmocka_unit_test(test_mbox_crlf),
+		cmocka_unit_test(test_tree_link_loop),
 		cmocka_unit_test(test_single_file_label),
 		cmocka_unit_test(test_maildir_order_and_errors),
 		cmocka_unit_test(test_tree_sorted_and_truncation),
