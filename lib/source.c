@@ -119,13 +119,34 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* A folder being listed and the folders above it (list_dir's chain). */
+struct dir_up {
+	dev_t dev;
+	ino_t ino;
+	const struct dir_up *up;
+};
+
+/* in_chain: the folder sb is one of chain's (a link back up: a loop). */
+static int
+in_chain(const struct dir_up *chain, const struct stat *sb)
+{
+	for (; chain != NULL; chain = chain->up)
+		if (chain->dev == sb->st_dev && chain->ino == sb->st_ino)
+			return 1;
+	return 0;
+}
+
 /*
  * list_dir: add the regular files below dir (recursively, hidden entries
- * skipped) to s, sorted per directory.  Depth is bounded to stop link
- * loops.  Unreadable subdirectories are skipped.
+ * skipped) to s, sorted per directory; up: the folders above dir being
+ * listed (NULL at the top).  A link to one of them, or to dir itself (a
+ * link loop), is not followed: its files are listed once, not once per
+ * turn of the loop; depth is bounded too.  Unreadable subdirectories are
+ * skipped.
  */
 static rf_status
-list_dir(rf_source *s, const char *dir, unsigned depth, rf_error *err)
+list_dir(rf_source *s, const char *dir, unsigned depth,
+	 const struct dir_up *up, rf_error *err)
 {
 	DIR *d;
 	struct dirent *de;
@@ -134,6 +155,7 @@ list_dir(rf_source *s, const char *dir, unsigned depth, rf_error *err)
 	size_t n = 0, cap = 0, i;
 	rf_status st = RF_OK;
 	struct stat sb;
+	struct dir_up me = { 0, 0, up };
 
 	if (depth > 32)
 		return RF_OK;
@@ -141,6 +163,10 @@ list_dir(rf_source *s, const char *dir, unsigned depth, rf_error *err)
 		if (depth == 0)
 			return src_error(err, dir, strerror(errno));
 		return RF_OK;
+	}
+	if (fstat(dirfd(d), &sb) == 0) {
+		me.dev = sb.st_dev;
+		me.ino = sb.st_ino;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
@@ -185,8 +211,10 @@ list_dir(rf_source *s, const char *dir, unsigned depth, rf_error *err)
 				    "out of memory");
 			continue;
 		}
-		if (S_ISDIR(sb.st_mode))
-			st = list_dir(s, path, depth + 1, err);
+		if (S_ISDIR(sb.st_mode)) {
+			if (!in_chain(&me, &sb))
+				st = list_dir(s, path, depth + 1, &me, err);
+		}
 		else if (S_ISREG(sb.st_mode) && add_path(s, path) != 0)
 			st = rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
@@ -207,7 +235,10 @@ is_from_line(const char *p, size_t left)
 
 /*
  * next_from: offset of the next From_ line after pos that follows an empty
- * line (or end), i.e. the end of the current message.
+ * line (or end), i.e. the end of the current message.  The empty line
+ * may end in CRLF, as every line of an mbox written with CRLF line ends
+ * does (one saved on Windows or from a CRLF mail store): without that
+ * such an mbox was one message.
  */
 static size_t
 next_from(const char *map, size_t len, size_t pos)
@@ -219,6 +250,9 @@ next_from(const char *map, size_t len, size_t pos)
 		if (p < end && *p == '\n' && is_from_line(p + 1,
 		    (size_t)(end - p - 1)))
 			return (size_t)(p + 1 - map);
+		if (end - p >= 2 && p[0] == '\r' && p[1] == '\n' &&
+		    is_from_line(p + 2, (size_t)(end - p - 2)))
+			return (size_t)(p + 2 - map);
 	}
 	return len;
 }
@@ -290,14 +324,14 @@ rf_source_open(const char *path, const rf_limits *limits, rf_source **out,
 	if (S_ISDIR(sb.st_mode)) {
 		snprintf(sub, sizeof(sub), "%s/cur", path);
 		if (is_dir(sub)) {	/* Maildir: cur, then new */
-			st = list_dir(s, sub, 1, err);
+			st = list_dir(s, sub, 1, NULL, err);
 			snprintf(sub, sizeof(sub), "%s/new", path);
 			if (st == RF_OK && is_dir(sub))
-				st = list_dir(s, sub, 1, err);
+				st = list_dir(s, sub, 1, NULL, err);
 		} else {
 			snprintf(sub, sizeof(sub), "%s/new", path);
-			st = is_dir(sub) ? list_dir(s, sub, 1, err) :
-			    list_dir(s, path, 0, err);
+			st = is_dir(sub) ? list_dir(s, sub, 1, NULL, err) :
+			    list_dir(s, path, 0, NULL, err);
 		}
 	} else if (S_ISREG(sb.st_mode)) {
 		st = map_file(s, path, err);

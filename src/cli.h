@@ -69,6 +69,15 @@ void cli_bad_option(const char *cmd, const char *arg,
 int cli_one_message(const char *cmd, const char *path, const rf_item *item);
 
 /*
+ * cli_no_message: report that path (NULL or "-": standard input), given
+ * to a command that takes one message, yielded none (its source's first
+ * rf_source_next was RF_EDONE): "CMD: PATH: a folder with no message in
+ * it; give one message file" for a folder (an empty one, a Maildir with
+ * empty cur and new), else "CMD: PATH: no message".
+ */
+void cli_no_message(const char *cmd, const char *path);
+
+/*
  * cli_empty_item: item holds no message: no byte, or only white space
  * (blanks, tabs, line ends), so no header and no body (what a crashed
  * delivery leaves in a Maildir).  The reason the commands that read many

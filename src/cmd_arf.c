@@ -182,14 +182,20 @@ received_facts(const rf_message *m, char *ip, char *date, size_t size)
 /* header_block: copy the header block of msg[0..len) (up to and with
  * its blank line) into out with every tracking URL of a header link
  * replaced by its clean form and the address replaced in any case by
- * redacted; returns where the body starts. */
+ * redacted; returns where the body starts.  An mbox From_ line first
+ * (a message saved from a mailbox) is left out: it is the mailbox's
+ * envelope, not a header of the message/rfc822 part. */
 static size_t
 header_block(rf_message *m, const char *msg, size_t len, const char *addr,
 	     const char *redacted, rf_buf *out)
 {
-	size_t end = 0, i, al = strlen(addr), j, ul;
+	size_t end = 0, i, al = strlen(addr), j, ul, start = 0;
 	const rf_link *l;
+	const char *eol;
 
+	if (len >= 5 && memcmp(msg, "From ", 5) == 0)
+		start = end = (eol = memchr(msg, '\n', len)) != NULL ?
+		    (size_t)(eol - msg) + 1 : len;
 	while (end < len) {
 		const char *nl = memchr(msg + end, '\n', len - end);
 		size_t next = nl != NULL ? (size_t)(nl - msg) + 1 : len;
@@ -200,7 +206,7 @@ header_block(rf_message *m, const char *msg, size_t len, const char *addr,
 		if (blank)
 			break;
 	}
-	for (i = 0; i < end;) {
+	for (i = start; i < end;) {
 		for (j = 0; j < m->links.n; j++) {
 			l = &m->links.v[j];
 			if (l->kind != RF_LINK_HEADER || !l->tracking ||

@@ -257,7 +257,10 @@ cmd_clean(int argc, char **argv)
 	if (st == RF_OK)
 		st = rf_source_next(src, &item, &err);
 	if (st != RF_OK) {
-		cli_warn("clean: %s", st == RF_EDONE ? "no message" : err.msg);
+		if (st == RF_EDONE)
+			cli_no_message("clean", path);
+		else
+			cli_warn("clean: %s", err.msg);
 		rc = RF_EXIT_INPUT;
 		goto done;
 	}

@@ -250,6 +250,7 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 {
 	static const char *const hdrs[] = { "To", "Cc", "Bcc" };
 	size_t added = 0, messages = 0, skipped = 0, n, h, k;
+	const char *empty;
 	rf_source *src = NULL;
 	rf_message *m = NULL;
 	rf_item item;
@@ -267,12 +268,27 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 		goto out;
 	}
 	while ((st = rf_source_next(src, &item, &err)) != RF_EDONE) {
-		if (st != RF_OK || rf_message_parse(fb->ctx, item.data,
-		    item.len, &m, &err) != RF_OK) {
+		/* a message skipped is named, with why, and makes the
+		 * status 1 (redflag-consent(1)), as scan and train do */
+		if (st != RF_OK) {
+			cli_warn_input("consent learn", item.label, err.msg);
+			skipped++;
+			continue;
+		}
+		if ((empty = cli_empty_item(&item)) != NULL) {
+			cli_warn_input("consent learn", item.label, empty);
+			skipped++;
+			continue;
+		}
+		if (rf_message_parse(fb->ctx, item.data, item.len, &m,
+		    &err) != RF_OK) {
+			cli_warn_input("consent learn", item.label, err.msg);
 			skipped++;
 			continue;
 		}
 		if (as == NULL && m->from_addr == NULL) {
+			cli_warn_input("consent learn", item.label, "no From "
+			    "address, skipped (--as ADDR names the sender)");
 			skipped++;
 			rf_message_free(m);
 			continue;
@@ -307,7 +323,7 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 	}
 	printf("%zu messages read, %zu new consent records, %zu messages "
 	    "skipped\n", messages, added, skipped);
-	rc = RF_EXIT_OK;
+	rc = skipped > 0 ? RF_EXIT_INPUT : RF_EXIT_OK;
 out:
 	rf_source_free(src);
 	return rc;

@@ -424,6 +424,13 @@ do_action(struct hl_fe *fe, struct args *a)
 	if (strcmp(cmd, "review") == 0) {
 		st = rf_hotline_review(fe->h, who, a->case_id, a->why, &err);
 	} else if (strcmp(cmd, "appeal") == 0) {
+		if (a->why == NULL || a->why[0] == '\0') {
+			/* the library's "an appeal needs a reason" does not
+			 * name the option */
+			cli_warn("hotline appeal: give the reason with --why "
+			    "TEXT");
+			return RF_EXIT_USAGE;
+		}
 		st = rf_hotline_appeal(fe->h, who, a->case_id, a->why, &err);
 	} else if (strcmp(cmd, "category") == 0) {
 		if (a->argc != 2 || rf_case_category_parse(a->argv[1],
@@ -546,7 +553,14 @@ do_stats(struct hl_fe *fe, struct args *a)
 	int y, m;
 
 	if (rf_hotline_parse_month(a->month, &y, &m) != 0) {
-		cli_warn("hotline stats: give --month YYYY-MM");
+		char esc[256];
+
+		if (a->month == NULL)
+			cli_warn("hotline stats: give --month YYYY-MM");
+		else
+			cli_warn("hotline stats: --month '%s' is not a month: "
+			    "give YYYY-MM (01 to 12)", cli_escape(esc,
+			    sizeof(esc), a->month, 100));
 		return RF_EXIT_USAGE;
 	}
 	if ((st = rf_hotline_stats_month(fe->h, y, m, &s, &err)) != RF_OK) {
@@ -654,6 +668,11 @@ do_raw(struct hl_fe *fe, struct args *a)
 	}
 	if (parse_id("raw", "REPORT", a->argv[0], &id) != 0)
 		return RF_EXIT_USAGE;
+	if (fe->key_file == NULL) {
+		cli_warn("hotline raw: give --raw-key FILE, the key the raw "
+		    "forms were kept with");
+		return RF_EXIT_USAGE;
+	}
 	/* The operator holding the key acts as supervisor here, audited
 	 * under --as like every other action. */
 	sup.name = who->name;

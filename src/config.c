@@ -327,9 +327,15 @@ config_set(struct config *c, const char *name, const char *value,
 			return 0;
 		}
 		name += 7;
-		if (*name == '\0' || strlen(name) >= CONFIG_NAME_MAX) {
-			snprintf(why, whysize, "action.VERDICT: bad verdict "
-			    "name");
+		/* a verdict the analysis gives: a misspelt one would be
+		 * accepted and never apply */
+		for (i = 0; i < 4; i++)
+			if (strcmp(name, rf_verdict_name((rf_verdict_kind)i)) ==
+			    0)
+				break;
+		if (i == 4 || strlen(name) >= CONFIG_NAME_MAX) {
+			snprintf(why, whysize, "action.VERDICT: the verdict is "
+			    "spam, bulk, ham or unsure, not '%.64s'", name);
 			return -1;
 		}
 		for (i = 0; i < c->nactions; i++)

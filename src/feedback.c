@@ -170,9 +170,10 @@ feedback_read(struct feedback *fb, const char *path, size_t *len,
 	}
 	if (st == RF_OK)
 		st = rf_source_next(src, &item, &err);
-	if (st != RF_OK)
-		cli_warn("%s: %s", prefix, st == RF_EDONE ? "no message" :
-		    err.msg);
+	if (st == RF_EDONE)
+		cli_no_message(prefix, path);
+	else if (st != RF_OK)
+		cli_warn("%s: %s", prefix, err.msg);
 	else if (cli_one_message(prefix, path, &item) != 0)
 		;
 	else if ((p = malloc(item.len + 1)) == NULL)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "assets.h"
 #include "cli.h"
@@ -173,6 +174,22 @@ cli_one_message(const char *cmd, const char *path, const rf_item *item)
 		return -1;
 	}
 	return 0;
+}
+
+void
+cli_no_message(const char *cmd, const char *path)
+{
+	const char *label = path != NULL ? path : "-";
+	struct stat sb;
+	char esc[512];
+
+	cli_escape(esc, sizeof(esc), label, 200);
+	if (strcmp(label, "-") != 0 && stat(label, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode))
+		cli_warn("%s: %s: a folder with no message in it; give one "
+		    "message file", cmd, esc);
+	else
+		cli_warn("%s: %s: no message", cmd, esc);
 }
 
 const char *

@@ -81,6 +81,15 @@ expect 1 "complain: samples/sample.mbox: holds several messages" \
 	"$REDFLAG" complain --db "$tmp/s.db" samples/sample.mbox
 expect 1 "arf make: .*/dir: a folder, not one message" \
 	"$REDFLAG" arf make --rcpt a@example.org "$tmp/dir"
+# a folder with no message in it (an empty Maildir) is named, not "no
+# message" alone
+mkdir -p "$tmp/nomail/cur" "$tmp/nomail/new" "$tmp/nomail/tmp"
+expect 1 "clean: .*/nomail: a folder with no message in it" \
+	"$REDFLAG" clean "$tmp/nomail"
+expect 1 "complain: .*/nomail: a folder with no message in it" \
+	"$REDFLAG" complain --db "$tmp/s.db" "$tmp/nomail"
+expect 1 "arf make: .*/nomail: a folder with no message in it" \
+	"$REDFLAG" arf make --rcpt a@example.org "$tmp/nomail"
 expect 64 "clean: one message at a time: 'b' is one argument too many" \
 	"$REDFLAG" clean a b
 expect 64 "clean: --verdict: spam, bulk, ham or unsure, not 'bogus'" \
@@ -198,6 +207,17 @@ grep -q '"error":' "$tmp/out" ||
 
 # a configuration file that is a directory says so
 expect 64 "$tmp/dir: cannot read the settings: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
+
+# action.VERDICT names a verdict the analysis gives: a misspelt one is an
+# error (the filter defers, the milter stops), not a setting that never
+# applies; the four verdicts are taken
+printf 'action.spma = reject\n' >"$tmp/typo.conf"
+expect 75 "typo.conf:1: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'spma'" \
+	"$REDFLAG" filter -c "$tmp/typo.conf"
+expect 78 "--set: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'Ham'" \
+	"$REDFLAG" milter --set action.Ham=reject
+expect 77 "" "$REDFLAG" filter --set action.spam=accept --set action.bulk=accept \
+	--set action.unsure=accept --set action.ham=reject
 
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \

@@ -71,6 +71,12 @@ hl="$REDFLAG hotline --db $tmp/hl.db"
 expect 64 "hotline show: give a CASE number" $hl show
 expect 64 "hotline review: give a CASE number" $hl review
 expect 64 "hotline raw: give a REPORT number" $hl raw
+# a missing option is named (was the library's "an appeal needs a
+# reason" and "no raw-form key given", status 1)
+expect 64 "hotline appeal: give the reason with --why TEXT" $hl appeal 1
+expect 64 "hotline stats: give --month YYYY-MM" $hl stats
+expect 64 "hotline stats: --month '2026-13' is not a month" $hl stats --month 2026-13
+expect 64 "hotline raw: give --raw-key FILE" $hl raw 1 --why 'court order'
 expect 64 'hotline show: CASE .x[\\]x1by. is not a number' $hl show "$esc"
 expect 64 "hotline export: CASE 'x' is not a number" $hl export x
 expect 64 'hotline cases: no state .x[\\]x1by.' $hl cases --state "$esc"

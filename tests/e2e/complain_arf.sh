@@ -98,6 +98,16 @@ print("arf make: valid multipart/report, redacted, %d codes gone" %
       len([t for t in tokens.split(",") if t != "-"]))
 PY
 
+# a message saved from a mailbox, its mbox From_ line first: the enclosed
+# copy is the message alone (no From_ line in the message/rfc822 part),
+# the same report as for the message without it
+{ printf 'From news@shop.example Mon Nov  2 09:00:00 2026\n'
+  cat "$tmp/set/$spam"; } > "$tmp/from_.eml"
+"$rf" arf make -c "$tmp/redflag.conf" "$tmp/from_.eml" > "$tmp/r3.eml" ||
+	fail "arf make of a message with a From_ line"
+cmp -s "$tmp/r2.eml" "$tmp/r3.eml" || {
+	diff "$tmp/r2.eml" "$tmp/r3.eml" | head -5
+	fail "arf make: the From_ line is enclosed in the report"; }
 # arf ingest: read back, Incidents times
 id=$("$rf" complain --db "$db" --keep-consent "$tmp/set/$spam" |
 	sed -n 's/.*campaign \([0-9a-f]\{16\}\) (\([0-9]*\) complaints.*/\1 \2/p')

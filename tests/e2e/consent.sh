@@ -63,7 +63,18 @@ grep -q "2 messages read, 5 new consent records" "$tmp/o" || { cat "$tmp/o"; fai
 "$rf" consent --db "$tmp/s.db" list me@home.test | cut -f2,4 | sort > "$tmp/l"
 printf 'ann@friends.test\tlearned\nbob@friends.test\tlearned\ncarl@work.test\tlearned\ndora@work.test\tlearned\neve@else.test\tlearned\n' |
 	cmp -s - "$tmp/l" || { cat "$tmp/l"; fail "learned records"; }
-
+# a message learn cannot use (an empty file, no From address) is named
+# on standard error and skipped, and the status is 1, not a silent 0
+: > "$tmp/sent/cur/3:2,S"
+printf 'To: fay@friends.test\nSubject: no from\n\nx\n' > "$tmp/sent/cur/4:2,S"
+"$rf" consent --db "$tmp/s.db" learn "$tmp/sent" > "$tmp/o" 2> "$tmp/e"
+[ $? -eq 1 ] || fail "learn with skipped messages: status not 1"
+grep -q "2 messages read, 0 new consent records, 2 messages skipped" \
+	"$tmp/o" || { cat "$tmp/o"; fail "learn skipped counts"; }
+grep -q 'consent learn: .*/sent/cur/3:2,S: empty file, skipped' "$tmp/e" &&
+    grep -q 'consent learn: .*/sent/cur/4:2,S: no From address, skipped' \
+    "$tmp/e" || { cat "$tmp/e"; fail "learn: skipped messages not named"; }
+rm "$tmp/sent/cur/3:2,S" "$tmp/sent/cur/4:2,S"
 # the verdict follows consent: a 30-copy newsletter is spam, then bulk
 mkdir "$tmp/nl"
 i=0

@@ -106,6 +106,33 @@ check hotline redflag-hotline.1 - src/cmd_hotline.c src/hotline_fe.c
 check serve redflag-serve.1 "--role -n" src/cmd_serve.c src/hotline_fe.c
 check cluster redflag-cluster.1 - src/cmd_cluster.c
 
+# section_opts PAGE SYN: the option names of PAGE's SYNOPSIS (SYN 1) or
+# of the rest of its text but NAME (SYN 0), read as man_opts reads them
+section_opts() {
+	awk -v want="$2" '
+	/^\.(SH|Sh) / { s = $2; gsub(/"/, "", s)
+		keep = want ? s == "SYNOPSIS" : (s != "SYNOPSIS" && s != "NAME")
+		next }
+	/^\.(Bl|Bd|El|Ed) / { next }
+	keep' "$1" |
+	    sed 's/\\-/-/g; s/\\f[BIRP]//g; s/\\&//g; s/\\^//g' |
+	    sed -E 's/(^|[ .])Fl +([A-Za-z-][A-Za-z0-9-]*)/\1 -\2/g; s/(^|[ .])Fl +([A-Za-z-][A-Za-z0-9-]*)/\1 -\2/g' |
+	    text_opts
+}
+
+# every option a page's SYNOPSIS shows is described in its text too (an
+# option in the SYNOPSIS alone, as complain's --db, arf make's --rcpt and
+# serve's --secure-cookies were, tells a reader nothing of what it does);
+# redflag.conf(5)'s SYNOPSIS shows other pages' options
+for page in docs/man/redflag.1 docs/man/redflag-*.[18]; do
+	section_opts "$page" 1 >"$tmp/syn"
+	section_opts "$page" 0 >"$tmp/body"
+	for o in $(comm -23 "$tmp/syn" "$tmp/body"); do
+		echo "FAIL: $page: $o is in the SYNOPSIS only, described nowhere" >&2
+		fails=$((fails + 1))
+	done
+done
+
 # man_statuses PAGE: the exit statuses of the page's EXIT STATUS section,
 # one a line, from the tags of its list items (the line after .TP, .IP's
 # argument, .It's), font macros and quotes left out; a tag that does not

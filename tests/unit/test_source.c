@@ -40,6 +40,93 @@ test_mbox_from_quoting(void **state)
 	rf_source_free(s);
 }
 
+/*
+ * test_mbox_crlf: an mbox with CRLF line ends is split at its From_
+ * lines as an LF one is (it was one message: scan reported one, clean
+ * cleaned the whole mbox as one), ">From " unquoted; the same file with
+ * LF line ends gives the same messages, but for the line ends.
+ */
+static void
+test_mbox_crlf(void **state)
+{
+	static const char *const text[2] = {
+		"From a@b Sat Jan  1 00:00:00 2000\r\nSubject: one\r\n\r\n"
+		"x\r\n>From here\r\n\r\nFrom a@b Sat Jan  1 00:00:00 2000\r\n"
+		"Subject: two\r\n\r\nhi\r\n",
+		"From a@b Sat Jan  1 00:00:00 2000\nSubject: one\n\n"
+		"x\n>From here\n\nFrom a@b Sat Jan  1 00:00:00 2000\n"
+		"Subject: two\n\nhi\n" };
+	char path[] = "/tmp/rf-crlf-XXXXXX", lab[64];
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	int fd, k;
+
+	(void)state;
+	rf_limits_default(&lim);
+	for (k = 0; k < 2; k++) {
+		assert_true((fd = mkstemp(path)) >= 0);
+		close(fd);
+		write_file(path, text[k]);
+		assert_int_equal(rf_source_open(path, &lim, &s, NULL), RF_OK);
+		assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+		snprintf(lab, sizeof(lab), "%s:1", path);
+		assert_string_equal(it.label, lab);
+		assert_non_null(strstr(it.data, "Subject: one"));
+		assert_non_null(strstr(it.data, "\nFrom here"));
+		assert_null(strstr(it.data, "Subject: two"));
+		assert_int_equal(rf_source_next(s, &it, NULL), RF_OK);
+		snprintf(lab, sizeof(lab), "%s:2", path);
+		assert_string_equal(it.label, lab);
+		assert_non_null(strstr(it.data, "Subject: two"));
+		assert_int_equal(rf_source_next(s, &it, NULL), RF_EDONE);
+		rf_source_free(s);
+		unlink(path);
+		memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	}
+}
+
+/*
+ * test_tree_link_loop: a tree with a link back up to a folder above (a
+ * loop) lists each file once (it listed the file again for each turn of
+ * the loop: 48 files here, not 3, and scan counted as many copies; two
+ * such links in one folder made 2^32 turns: scan never
+ * ended); a link to a sibling folder is still followed.
+ */
+static void
+test_tree_link_loop(void **state)
+{
+	char dir[] = "/tmp/rf-loop-XXXXXX", p[512], q[512];
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	int n = 0;
+
+	(void)state;
+	rf_limits_default(&lim);
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/a", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/b", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/a/1.eml", dir);
+	write_file(p, "Subject: one\n\nbody\n");
+	snprintf(p, sizeof(p), "%s/b/2.eml", dir);
+	write_file(p, "Subject: two\n\nbody\n");
+	snprintf(p, sizeof(p), "%s/a/up", dir);
+	assert_int_equal(symlink("..", p), 0);	/* a loop */
+	snprintf(p, sizeof(p), "%s/a/sib", dir);
+	assert_int_equal(symlink("../b", p), 0);	/* no loop */
+	assert_int_equal(rf_source_open(dir, &lim, &s, NULL), RF_OK);
+	while (rf_source_next(s, &it, NULL) == RF_OK)
+		n++;
+	rf_source_free(s);
+	/* a/1.eml, a/sib/2.eml, b/2.eml */
+	assert_int_equal(n, 3);
+	snprintf(q, sizeof(q), "rm -rf '%s'", dir);
+	assert_int_equal(system(q), 0);
+}
+
 static void
 test_single_file_label(void **state)
 {
@@ -547,6 +634,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mbox_from_quoting),
+		cmocka_unit_test(test_mbox_crlf),
+		cmocka_unit_test(test_tree_link_loop),
 		cmocka_unit_test(test_single_file_label),
 		cmocka_unit_test(test_maildir_order_and_errors),
 		cmocka_unit_test(test_tree_sorted_and_truncation),
