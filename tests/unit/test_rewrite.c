@@ -393,6 +393,9 @@ test_cases(void **state)
 		  "<img alt=\"a= http://t/o?u=1\" src=x.gif>",
 		  "<img src= \"\" width=1><img src =\t\"\"><img\nsrc\n=\n\"\" />"
 		  "<p>x=  <img alt=\"a= \" src=x.gif>", 5 },
+		{ { "http://t/o?u=1", "", NULL }, 1,	/* entity pass */
+		  "<img src= http&#58;//t/o?u=1 width=1>",
+		  "<img src= \"\" width=1>", 1 },
 		{ { "src=", "x", "http://t/o?u=1", "", NULL }, 1,
 		  "<img src= http://t/o?u=1 width=1>",
 		  "<img x \"\" width=1>", 2 },
