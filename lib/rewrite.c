@@ -41,7 +41,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	GByteArray *content, *enc;
 	const char *charset;
 	size_t start, end, count = 0, shift;
-	int changed, html, crlf, quoted;
+	int changed, html, crlf;
 
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	if (w == NULL || ct == NULL || !g_mime_content_type_is_type(ct,
@@ -80,12 +80,9 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	g_object_unref(mem);
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
-	quoted = html && rf__rewrite_quote(c, &content);
 	if ((changed = rf__rewrite_leaf(c, html, charset, &content,
 	    &count)) < 0)
 		c->skipped++;
-	else if (quoted)
-		changed = 1;
 	if (changed <= 0) {
 		g_byte_array_free(content, TRUE);
 		return;
@@ -159,12 +156,6 @@ has_from(const rf_rewrite *k, const char *from, uint64_t h)
 		    strcmp(k->subst[j - 1].from, from) == 0)
 			return j;
 	}
-}
-
-size_t
-rf__rewrite_find(const rf_rewrite *rw, const char *from)
-{
-	return has_from(rw, from, XXH3_64bits(from, strlen(from)));
 }
 
 int

@@ -1,8 +1,10 @@
 /*
  * rewrite_int.h - private to the rewriter (rewrite.c: collecting,
  * locating the text leaves, writing; rewrite_leaf.c: the replacements in
- * one decoded leaf; rewrite_encode.c: its encoding again) and to its unit
- * test.
+ * one decoded leaf; rewrite_value.c: where an unquoted attribute value
+ * starts after '=' and white space in it; rewrite_encode.c: its encoding
+ * again; rewrite_sites.c: the policy sites' form of a link) and to its
+ * unit tests.
  */
 #ifndef REDFLAG_REWRITE_INT_H
 #define REDFLAG_REWRITE_INT_H
@@ -117,21 +119,46 @@ struct rf_rewrite {
  * alone, "" or white space).  -1 when out of memory. */
 int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
 
-/* rf__rewrite_quote: in the decoded HTML text *buf of a leaf, each
- * unquoted value of an attribute src, href, action, background or poster
- * (any case; after white space; white space allowed around '='; in a tag:
- * the last '<' or '>' before it is a '<', quotes not read) that is
- * what a substitution of the policy sites empties (RF__SITE_IMAGE,
- * RF__SITE_EMPTY: its from, or its "&amp;" form) put in double quotes
- * (single ones when it has a double one; left when it has both), so that
- * emptied it is written src="" and the next attribute is not read as its
- * value.  Nothing when rw has no such substitution.  1 when
- * *buf changed (a new array; the old one is freed), 0 when not. */
-int rf__rewrite_quote(const rf_rewrite *rw, GByteArray **buf);
+/* The state of an HTML leaf read from its start up to an offset, as the
+ * HTML tokenizer has it where attribute values are concerned (text, a
+ * tag, after an attribute's '=', an unquoted or a quoted value); zeroed
+ * ({ 0 }) before the first byte. */
+struct rf__tagscan {
+	size_t seen;		/* bytes read */
+	int state;		/* rewrite_value.c's TEXT, NAME, ... */
+	int quote;		/* the quote of a quoted value */
+};
 
-/* rf__rewrite_find: 1 + the index of rw's substitution of from (its
- * index by XXH3), 0 when there is none. */
-size_t rf__rewrite_find(const rf_rewrite *rw, const char *from);
+/* rf__rewrite_value_at: in the HTML text d[0..n), an unquoted attribute
+ * value starts at p after the '=' and white space ("src= URL", "src =
+ * URL", a tab or a line end after the '='): d[p - 1] is white space,
+ * d[p] neither white space nor a quote nor '>', and the tokenizer read
+ * from the leaf's start is after an attribute's '=' (in a tag, not in a
+ * value: quotes read, "src=\"a= URL\"" is none).  ts: the state read
+ * up to an offset <= p, taken on to p (so the calls on one leaf ask for
+ * p in increasing order).  1 or 0. */
+int rf__rewrite_value_at(const char *d, size_t n, size_t p,
+			 struct rf__tagscan *ts);
+
+/* Offsets of a leaf where an unquoted attribute value starts after '='
+ * and white space (rf__rewrite_value_at), increasing; at malloc'd. */
+struct rf__values {
+	size_t *at;
+	size_t n;
+};
+
+/* rf__rewrite_values: v made the offsets of d[0..n) where
+ * rf__rewrite_value_at holds (v->at NULL when none).  0, or -1 when out
+ * of memory (v empty).  The caller frees v->at. */
+int rf__rewrite_values(const char *d, size_t n, struct rf__values *v);
+
+/* rf__rewrite_values_to: rf__rewrite_replace_all's step: the offsets of v
+ * from *k on below end (and, with at set, one equal to end), in a text
+ * whose bytes from last on are written at out_len on in the new one,
+ * moved there (v->at rewritten in place, *w where the next one kept
+ * goes, *k the next one read).  1 when one equal to end was moved. */
+int rf__rewrite_values_to(struct rf__values *v, size_t *k, size_t *w,
+			  size_t end, int at, size_t last, size_t out_len);
 
 /* rf__rewrite_subst: one more substitution of rw, from -> to (h: XXH3
  * of from; text: rf_rewrite_add's kind).  0, or -1 when out of memory. */
@@ -148,7 +175,9 @@ int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
  * leaf (html: an HTML one; charset: the charset its Content-Type declares,
  * NULL when none), in the order of the substitutions (each, then in HTML
  * its form with '&' written "&amp;"), as rf__rewrite_replace_all would
- * make them one after another (in one pass over the text, the
+ * make them one after another (in HTML with the unquoted values after
+ * '=' and white space that rf__rewrite_values finds in *buf as it is
+ * given: an empty to there written "\"\"") (in one pass over the text, the
  * substitutions looked up in rw's index, when that gives the same bytes:
  * rf__rewrite_one_pass; else in HTML the wide substitutions first), but
  * in HTML none whose markup is set (left live).  In a part whose
@@ -169,8 +198,9 @@ int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
  * references decoded; where a from of rw (not text) is then a standalone
  * occurrence in it (as rf__rewrite_replace_all has it) that covers at
  * least one reference, its bytes are replaced by the to (its "&amp;"
- * form when it has one; an empty one right after a '=' written "\"\"",
- * as rf__rewrite_replace_all does), and then the run as it is is taken
+ * form when it has one; an empty one right after a '=', or at the run's
+ * start where rf__rewrite_value_at holds in *buf, written "\"\"", as
+ * rf__rewrite_replace_all does), and then the run as it is is taken
  * on with the substitutions after it in their order, as in the one pass.
  * Each counted in *count and its substitution's hits.  *buf is scanned
  * once; nothing is allocated when it has no "&#".  1 when *buf changed
@@ -189,11 +219,16 @@ int rf__rewrite_one_pass(const rf_rewrite *rw);
  * replaced by to; with text set, every occurrence in any ASCII
  * case.  With html set, an empty to right after a '=' (an unquoted
  * attribute value, "src=URL") is written "\"\"", so that the parser
- * does not read the bytes after it (" width=1", "/>") as the value.  1 when *buf changed (a new array), else 0; *count
- * counts them. */
+ * does not read the bytes after it (" width=1", "/>") as the value;
+ * so is one at an offset of vals (not NULL: the unquoted values after
+ * '=' and white space that rf__rewrite_values found in the leaf before
+ * its first replacement), whose offsets are kept pointing at the same
+ * bytes in the new *buf (one inside a from replaced dropped, one at its
+ * start kept at its to's).  1 when *buf changed (a new array), else 0;
+ * *count counts them. */
 int rf__rewrite_replace_all(GByteArray **buf, const char *from,
 			    const char *to, int text, int html,
-			    size_t *count);
+			    struct rf__values *vals, size_t *count);
 
 /* rf__rewrite_amp_form: s with '&' written "&amp;" (malloc), as in HTML
  * attributes; NULL when out of memory. */

@@ -138,9 +138,9 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 
 /* after_eq: the text made of t1 (NULL: none) and then t2[0..n2) ends
  * in a '=': in HTML an occurrence there is an unquoted attribute value
- * ("src=URL").  (Not "src= URL": the '=' would be in another run of URL
- * bytes, which a later substitution may change, so that the one pass and
- * the loop would not see the same byte there.) */
+ * ("src=URL").  ("src= URL", where the '=' is in another run of URL
+ * bytes, which a later substitution may change, is told on the leaf's
+ * original bytes instead: rf__rewrite_values, rf__rewrite_value_at.) */
 static int
 after_eq(const GByteArray *t1, const char *t2, size_t n2)
 {
@@ -150,7 +150,8 @@ after_eq(const GByteArray *t1, const char *t2, size_t n2)
 }
 
 /* EMPTY_VALUE: what an empty to is written as where it is an unquoted
- * attribute value in HTML (after_eq): an empty value in quotes, since
+ * attribute value in HTML (after_eq, or after '=' and white space in
+ * the original leaf: rf__rewrite_value_at): an empty value in quotes, since
  * nothing there would make the parser read the bytes after it (the next
  * attribute: "src= width=1", or "/" of "/>") as the value, a link that
  * was not in the input. */
@@ -158,13 +159,15 @@ after_eq(const GByteArray *t1, const char *t2, size_t n2)
 
 int
 rf__rewrite_replace_all(GByteArray **buf, const char *from,
-			const char *to, int text, int html, size_t *count)
+			const char *to, int text, int html,
+			struct rf__values *vals, size_t *count)
 {
 	GByteArray *in = *buf, *out;
 	size_t fl = strlen(from), tl = strlen(to), i = 0, last = 0;
+	size_t k = 0, w = 0;
 	const char *d = (const char *)in->data;
 	const char *p;
-	int changed = 0, q;
+	int changed = 0, q, v;
 
 	if (fl == 0)
 		return 0;
@@ -179,10 +182,17 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 		    d[at - 1] != '[')) ||
 		    !ends_run(d + at + fl, in->len - at - fl)))
 			continue;
-		q = html && tl == 0 && after_eq(out, d + last, at - last);
+		/* the values up to here moved; one at at kept at the to */
+		v = vals != NULL && rf__rewrite_values_to(vals, &k, &w, at, 1,
+		    last, out->len);
+		q = html && tl == 0 && (v || after_eq(out, d + last,
+		    at - last));
 		g_byte_array_append(out, (const guint8 *)d + last, at - last);
 		g_byte_array_append(out, (const guint8 *)(q ? EMPTY_VALUE :
 		    to), q ? 2 : tl);
+		/* those inside the from dropped */
+		while (vals != NULL && k < vals->n && vals->at[k] < at + fl)
+			k++;
 		last = at + fl;
 		i = last;
 		changed = 1;
@@ -191,6 +201,10 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 	if (!changed) {
 		g_byte_array_free(out, TRUE);
 		return 0;
+	}
+	if (vals != NULL) {
+		rf__rewrite_values_to(vals, &k, &w, SIZE_MAX, 0, last, out->len);
+		vals->n = w;
 	}
 	g_byte_array_append(out, (const guint8 *)d + last, in->len - last);
 	g_byte_array_free(in, TRUE);
@@ -323,11 +337,11 @@ in_charset(const char *cs, const char *s)
 /* seq_one: substitution s made in *buf as replace_seq does it (its from,
  * then in HTML its "&amp;" form; in HTML nothing when s->markup), in the
  * charset cs when cs is not NULL and from has 8-bit bytes (nothing when
- * from or to does not convert);
+ * from or to does not convert); vals as rf__rewrite_replace_all has it;
  * 1 when *buf changed, else 0. */
 static int
 seq_one(const struct rf__subst *s, int html, const char *cs,
-	GByteArray **buf, size_t *count)
+	struct rf__values *vals, GByteArray **buf, size_t *count)
 {
 	char *from, *to, *af = NULL, *at = NULL;
 	int changed;
@@ -336,10 +350,10 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
 		return 0;	/* left: it could open or close a quote */
 	if (cs == NULL || ascii(s->from)) {
 		changed = rf__rewrite_replace_all(buf, s->from, s->to,
-		    s->text, html, count);
+		    s->text, html, vals, count);
 		if (html && s->afrom != NULL)
 			changed |= rf__rewrite_replace_all(buf, s->afrom,
-			    s->ato, 0, html, count);
+			    s->ato, 0, html, vals, count);
 		return changed;
 	}
 	from = in_charset(cs, s->from);
@@ -347,12 +361,12 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
 	changed = 0;
 	if (from != NULL && to != NULL) {
 		changed = rf__rewrite_replace_all(buf, from, to, s->text,
-		    html, count);
+		    html, vals, count);
 		if (html && s->afrom != NULL &&
 		    (af = rf__rewrite_amp_form(from)) != NULL &&
 		    (at = rf__rewrite_amp_form(to)) != NULL)
 			changed |= rf__rewrite_replace_all(buf, af, at, 0,
-			    html, count);
+			    html, vals, count);
 	}
 	free(af);
 	free(at);
@@ -371,25 +385,36 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
  * URL, a bare CR or a blank in it included, so a shorter link that is a
  * prefix of it, found in a text part where the analysis ended the URL at
  * that byte, must not cut it short; in text the order stays, since there
- * the analysis itself ends the URL there.) */
+ * the analysis itself ends the URL there.)  In HTML with an empty to,
+ * the leaf's values after '=' and white space (rf__rewrite_values) kept
+ * through them; -1 when out of memory for them (nothing replaced). */
 static int
 replace_seq(rf_rewrite *c, int html, const char *charset, GByteArray **buf,
 	    size_t *count)
 {
 	const char *cs = rf__is_utf8_charset(charset) ? NULL :
 	    g_mime_charset_iconv_name(charset);
+	struct rf__values vals = { NULL, 0 };
 	size_t i, n;
 	int changed = 0, pass;
+
+	for (i = 0; html && i < c->nsubst && c->subst[i].tl > 0; i++)
+		;
+	if (html && i < c->nsubst && rf__rewrite_values((const char *)
+	    (*buf)->data, (*buf)->len, &vals) != 0)
+		return -1;
 
 	for (pass = html ? 1 : 0; pass >= 0; pass--) {
 		for (i = 0; i < c->nsubst; i++) {
 			if (html && c->subst[i].wide != pass)
 				continue;
 			n = *count;
-			changed |= seq_one(&c->subst[i], html, cs, buf, count);
+			changed |= seq_one(&c->subst[i], html, cs, &vals, buf,
+			    count);
 			c->subst[i].hits += *count - n;
 		}
 	}
+	free(vals.at);
 	return changed;
 }
 
@@ -503,7 +528,7 @@ run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 	return best;
 }
 
-static int run_split(rf_rewrite *c, unsigned kinds, int html,
+static int run_split(rf_rewrite *c, unsigned kinds, int html, int value,
 		     const char *r, size_t rl, size_t at, size_t e,
 		     size_t next, GByteArray *res, char *un,
 		     const char **rp, size_t *rlp, size_t *count);
@@ -515,9 +540,10 @@ static int run_split(rf_rewrite *c, unsigned kinds, int html,
  * (an unquoted attribute value in HTML) ends the run there, as the loop
  * (rf__rewrite_replace_all) sees it: the bytes before it and those after
  * it are then runs of their own, each taken on with the replacements
- * after that one. */
+ * after that one; so is one at the run's start when value is set
+ * (rf__rewrite_value_at holds there in the original leaf). */
 static int
-run_apply(rf_rewrite *c, unsigned kinds, int html, const char *r,
+run_apply(rf_rewrite *c, unsigned kinds, int html, int value, const char *r,
 	  size_t rl, size_t next, GByteArray **tmp, GByteArray **alt,
 	  GByteArray *res, char *un, const char **rp, size_t *rlp,
 	  size_t *count)
@@ -533,9 +559,10 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, const char *r,
 		(*count)++;
 		c->subst[j / 2].hits++;
 		changed = 1;
-		if (html && s->tl == 0 && at > 0 && r[at - 1] == '=')
-			return run_split(c, kinds, html, r, rl, at, e, next,
-			    res, un, rp, rlp, count);
+		if (html && s->tl == 0 && ((at > 0 && r[at - 1] == '=') ||
+		    (at == 0 && value)))
+			return run_split(c, kinds, html, value, r, rl, at, e,
+			    next, res, un, rp, rlp, count);
 		/* the run again in *alt (r is in the text or in *tmp):
 		 * r[0..at), the to, the tail r[e..rl) */
 		if (*alt == NULL) {
@@ -563,10 +590,10 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, const char *r,
 
 /* run_split: run_apply's run r[0..rl) made again in res (*rp, *rlp set
  * to it; 1) where the replacement of r[at..e) by an empty to is written
- * EMPTY_VALUE: r[0..at) and r[e..rl) taken on as runs of their own with
- * the replacements >= next. */
+ * EMPTY_VALUE: r[0..at) (value: as the run's start) and r[e..rl) taken
+ * on as runs of their own with the replacements >= next. */
 static int
-run_split(rf_rewrite *c, unsigned kinds, int html, const char *r,
+run_split(rf_rewrite *c, unsigned kinds, int html, int value, const char *r,
 	  size_t rl, size_t at, size_t e, size_t next, GByteArray *res,
 	  char *un, const char **rp, size_t *rlp, size_t *count)
 {
@@ -579,15 +606,15 @@ run_split(rf_rewrite *c, unsigned kinds, int html, const char *r,
 	g_byte_array_append(whole, (const guint8 *)r, rl);
 	r = (const char *)whole->data;
 	g_byte_array_set_size(res, 0);
-	if (!run_apply(c, kinds, html, r, at, next, &tmp, &alt, part, un, &p,
-	    &pl, count)) {
+	if (!run_apply(c, kinds, html, value, r, at, next, &tmp, &alt, part,
+	    un, &p, &pl, count)) {
 		p = r;
 		pl = at;
 	}
 	g_byte_array_append(res, (const guint8 *)p, pl);
 	g_byte_array_append(res, (const guint8 *)EMPTY_VALUE, 2);
-	if (!run_apply(c, kinds, html, r + e, rl - e, next, &tmp, &alt, part,
-	    un, &p, &pl, count)) {
+	if (!run_apply(c, kinds, html, 0, r + e, rl - e, next, &tmp, &alt,
+	    part, un, &p, &pl, count)) {
 		p = r + e;
 		pl = rl - e;
 	}
@@ -611,7 +638,9 @@ run_split(rf_rewrite *c, unsigned kinds, int html, const char *r,
  * the bytes around the run as they were, so each run changes on its own:
  * it takes, in the order of the replacements, each whose from is such an
  * occurrence in the run as it is then (run_first; run_apply, which also
- * splits a run where an empty to is written EMPTY_VALUE).  1 when *buf
+ * splits a run where an empty to is written EMPTY_VALUE; whether the
+ * run starts an unquoted value after '=' and white space is read on the
+ * original leaf, rf__rewrite_value_at, as the loop does).  1 when *buf
  * changed, 0 when not, -1 when out of memory (*buf unchanged). */
 static int
 replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
@@ -620,7 +649,9 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
+	struct rf__tagscan ts = { 0 };
 	size_t r0, r1, last = 0;
+	int value;
 	char *un;
 
 	if (c->minfl == 0)
@@ -647,8 +678,9 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 			;
 		if (res == NULL)
 			res = g_byte_array_new();
-		if (run_apply(c, kinds, html, d + r0, r1 - r0, 0, &tmp, &alt,
-		    res, un, &r, &rl, count)) {
+		value = html && rf__rewrite_value_at(d, in->len, r0, &ts);
+		if (run_apply(c, kinds, html, value, d + r0, r1 - r0, 0, &tmp,
+		    &alt, res, un, &r, &rl, count)) {
 			if (out == NULL)
 				out = g_byte_array_new();
 			g_byte_array_append(out, (const guint8 *)d + last,
@@ -773,12 +805,13 @@ ent_room(struct ent_scratch *x, size_t n)
 
 /* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
  * again in x->res as rf__rewrite_entities describes it (an empty to
- * after a '=' written EMPTY_VALUE, as rf__rewrite_replace_all does); 1
+ * after a '=', or at the run's start when value is set, written
+ * EMPTY_VALUE, as rf__rewrite_replace_all does); 1
  * when a replacement was made, else 0; -1 when out of memory.  The run
  * is decoded once, and again only after a replacement. */
 static int
-ent_run(rf_rewrite *c, const char *r, size_t rl, struct ent_scratch *x,
-	size_t *count)
+ent_run(rf_rewrite *c, const char *r, size_t rl, int value,
+	struct ent_scratch *x, size_t *count)
 {
 	const char *cur = r;
 	size_t cl = rl, next = 0, at = 0, e = 0, dl = 0, j, rb, re;
@@ -809,7 +842,8 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct ent_scratch *x,
 			continue;
 		g_byte_array_set_size(x->alt, 0);
 		g_byte_array_append(x->alt, (const guint8 *)cur, (guint)rb);
-		if (s->tl == 0 && rb > 0 && cur[rb - 1] == '=')
+		if (s->tl == 0 && ((rb > 0 && cur[rb - 1] == '=') ||
+		    (rb == 0 && value)))
 			g_byte_array_append(x->alt,
 			    (const guint8 *)EMPTY_VALUE, 2);
 		else if (s->ato != NULL)
@@ -878,6 +912,7 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 	const char *d = (const char *)in->data, *p;
 	size_t pos = 0, r0, r1, last = 0, before = *count, *hits = NULL;
 	struct ent_scratch x = { 0 };
+	struct rf__tagscan ts = { 0 };
 	int k = 0, started = 0;
 
 	if (c->minfl == 0 || c->nsubst == 0)
@@ -895,7 +930,8 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 		for (r1 = (size_t)(p - d); r1 < in->len &&
 		    url_char((unsigned char)d[r1]); r1++)
 			;
-		if ((k = ent_run(c, d + r0, r1 - r0, &x, count)) < 0)
+		if ((k = ent_run(c, d + r0, r1 - r0, rf__rewrite_value_at(d,
+		    in->len, r0, &ts), &x, count)) < 0)
 			break;
 		if (k > 0) {
 			if (out == NULL)
@@ -948,7 +984,8 @@ rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		changed = replace_runs(c, html, buf, count);
 	if (changed < 0) {
 		*count = before;
-		changed = replace_seq(c, html, charset, buf, count);
+		if ((changed = replace_seq(c, html, charset, buf, count)) < 0)
+			return -1;
 	}
 	if (html && rf__rewrite_entities(c, buf, count) > 0)
 		changed = 1;

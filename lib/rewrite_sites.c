@@ -2,22 +2,16 @@
  * rewrite_sites.c - what the clean policy "sites" makes of one link
  * (rf__rewrite_site_form, lib/rewrite_int.h; rf_rewrite_collect_sites in
  * redflag/rewrite.h): its site, scheme://host/, the bare address of a
- * mailto:, or "" for what would be loaded or has no site to keep; and
- * the unquoted attribute values it empties put in quotes
- * (rf__rewrite_quote).  docs/tracking.md, "The clean policy sites".
+ * mailto:, or "" for what would be loaded or has no site to keep (an
+ * unquoted attribute value emptied is written "" as under every policy:
+ * rewrite_leaf.c, EMPTY_VALUE).  docs/tracking.md, "The clean policy
+ * sites".
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "rewrite_int.h"
-
-/* alpha: an ASCII letter (the bytes of an attribute name). */
-static int
-alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 /* trim: s as a browser reads a URL (WHATWG URL): without the bytes up to
  * the space that surround it, nor TAB, CR, LF inside, into a (*n its
@@ -175,129 +169,4 @@ rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to)
 		return load ? RF__SITE_IMAGE : RF__SITE_EMPTY;
 	}
 	return RF__SITE_NONE;
-}
-
-/* url_attr: s[0..n) names an attribute whose value is a URL that is
- * loaded or followed (any ASCII case). */
-static int
-url_attr(const char *s, size_t n)
-{
-	static const char *const names[] = { "src", "href", "action",
-	    "background", "poster" };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && strncasecmp(s, names[i], n) == 0)
-			return 1;
-	return 0;
-}
-
-/* html_space: white space that ends an unquoted attribute value. */
-static int
-html_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-/* empties: the substitution of rw whose from is s (NUL-terminated) is
- * one the policy sites empties. */
-static int
-empties(const rf_rewrite *rw, const char *s)
-{
-	size_t i = rf__rewrite_find(rw, s);
-	const struct rf__subst *x = i > 0 ? &rw->subst[i - 1] : NULL;
-
-	return x != NULL && !x->text && x->to[0] == '\0' &&
-	    (x->site == RF__SITE_IMAGE || x->site == RF__SITE_EMPTY);
-}
-
-/* emptied: what is written d[0..n) is the from of a substitution of rw
- * that the policy sites empties, as it is or (HTML) with each "&amp;"
- * read '&'.  0 also when out of memory (then left unquoted). */
-static int
-emptied(const rf_rewrite *rw, const char *d, size_t n)
-{
-	char *s = malloc(n + 1);
-	size_t i, k = 0;
-	int r;
-
-	if (s == NULL)
-		return 0;
-	memcpy(s, d, n);
-	s[n] = '\0';
-	if ((r = empties(rw, s)) == 0 && memmem(d, n, "&amp;", 5) != NULL) {
-		for (i = 0; i < n; i++) {
-			s[k++] = d[i];
-			if (d[i] == '&' && n - i >= 5 && memcmp(d + i, "&amp;",
-			    5) == 0)
-				i += 4;
-		}
-		s[k] = '\0';
-		r = empties(rw, s);
-	}
-	free(s);
-	return r;
-}
-
-int
-rf__rewrite_quote(const rf_rewrite *rw, GByteArray **buf)
-{
-	GByteArray *in = *buf, *out = NULL;
-	const char *d = (const char *)in->data, *q;
-	size_t n = in->len, e, v, w, b, last = 0, seen = 0;
-	int tag = 0;	/* the last '<' or '>' before e is a '<' */
-
-	if (rw->nsite[RF__SITE_IMAGE] + rw->nsite[RF__SITE_EMPTY] == 0)
-		return 0;
-	for (e = 0; e < n; e++) {
-		const char *p = memchr(d + e, '=', n - e), *lt, *gt;
-
-		if (p == NULL)
-			break;
-		e = (size_t)(p - d);
-		/* inside a tag?  (each byte looked at once: linear) */
-		lt = memrchr(d + seen, '<', e - seen);
-		gt = memrchr(d + seen, '>', e - seen);
-		if (lt != NULL || gt != NULL)
-			tag = gt == NULL || (lt != NULL && lt > gt);
-		seen = e;
-		if (!tag)
-			continue;
-		/* the name before '=' (white space allowed), after white
-		 * space */
-		for (b = e; b > 0 && html_space((unsigned char)d[b - 1]); b--)
-			;
-		for (w = b; w > 0 && alpha((unsigned char)d[w - 1]); w--)
-			;
-		if (w == b || w == 0 || !html_space((unsigned char)d[w - 1]) ||
-		    !url_attr(d + w, b - w))
-			continue;
-		/* the value: unquoted, up to white space or '>' */
-		for (v = e + 1; v < n && html_space((unsigned char)d[v]); v++)
-			;
-		if (v == n || d[v] == '"' || d[v] == '\'')
-			continue;
-		for (w = v; w < n && !html_space((unsigned char)d[w]) &&
-		    d[w] != '>'; w++)
-			;
-		/* in quotes it has none of */
-		q = memchr(d + v, '"', w - v) == NULL ? "\"" :
-		    memchr(d + v, '\'', w - v) == NULL ? "'" : NULL;
-		if (q == NULL || w == v || !emptied(rw, d + v, w - v))
-			continue;
-		if (out == NULL)
-			out = g_byte_array_new();
-		g_byte_array_append(out, (const guint8 *)d + last, v - last);
-		g_byte_array_append(out, (const guint8 *)q, 1);
-		g_byte_array_append(out, (const guint8 *)d + v, w - v);
-		g_byte_array_append(out, (const guint8 *)q, 1);
-		last = w;
-		e = w - 1;
-	}
-	if (out == NULL)
-		return 0;
-	g_byte_array_append(out, (const guint8 *)d + last, n - last);
-	g_byte_array_free(in, TRUE);
-	*buf = out;
-	return 1;
 }

@@ -55,13 +55,20 @@ marks_differ(const char *a, const char *b)
  * (the loop of s16), but for the order in HTML: the substitutions whose
  * from has a byte not in URLSET (not text) first (s18), and none whose
  * from and to differ in their bytes " ' < > (s19: they could open or
- * close a quote or a tag). */
+ * close a quote or a tag), and in HTML the unquoted values after '=' and
+ * white space of the leaf as it was, kept through the replacements
+ * (s20: an empty to there written "\"\""). */
 static int
 ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
+	struct rf__values vals = { NULL, 0 };
 	size_t i;
 	int changed = 0, pass, wide;
 	char *amp;
+
+	if (html)
+		assert_int_equal(rf__rewrite_values((const char *)
+		    (*content)->data, (*content)->len, &vals), 0);
 
 	for (pass = html; pass >= 0; pass--)
 	for (i = 0; i < c->nsubst; i++) {
@@ -71,7 +78,8 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 		    marks_differ(c->subst[i].from, c->subst[i].to))))
 			continue;
 		changed |= rf__rewrite_replace_all(content, c->subst[i].from,
-		    c->subst[i].to, c->subst[i].text, html, count);
+		    c->subst[i].to, c->subst[i].text, html,
+		    html ? &vals : NULL, count);
 		if (!html || c->subst[i].text || strchr(c->subst[i].from, '&') == NULL)
 			continue;
 		if ((amp = rf__rewrite_amp_form(c->subst[i].from)) != NULL) {
@@ -79,11 +87,12 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 
 			if (to != NULL)
 				changed |= rf__rewrite_replace_all(content, amp, to, 0, html,
-				    count);
+				    &vals, count);
 			free(to);
 			free(amp);
 		}
 	}
+	free(vals.at);
 	return changed;
 }
 
@@ -107,13 +116,14 @@ url(uint32_t *s, char *out)
 
 /* text: a text of up to ~60 pieces: the strings of str (froms and tos),
  * pieces of them, bytes that end a URL or not (and the punctuation the
- * analysis leaves out at a URL's end, '[' before one). */
+ * analysis leaves out at a URL's end, '[' before one; a tag's '=' and
+ * white space before a value). */
 static void
 text(uint32_t *s, char str[][STRLEN], size_t nstr, GByteArray *t)
 {
 	static const char *const sep[] = { " ", "\"", "<a href=\"", "\">",
 	    "(", ")", "\n", "=", "'", "\xc3\xa9", "x", ",", "&", "&amp;",
-	    ".", "]", "[", "!", "?", ":", ".]", "[" };
+	    ".", "]", "[", "!", "?", ":", ".]", "[", "<img src= ", " =\t" };
 	size_t n = rnd(s) % 60, k;
 
 	g_byte_array_set_size(t, 0);
@@ -365,8 +375,10 @@ test_cases(void **state)
 		/* a web bug emptied in an unquoted attribute value keeps
 		 * it a value: "src= width=1" would give src "width=1", a
 		 * link the input did not have (s19); in quotes, in text and
-		 * in a text part nothing is added; "src= URL" (the '=' in
-		 * another run) is left as it was */
+		 * in a text part nothing is added; after '=' and white space
+		 * too (s20), told on the leaf as it was: a substitution
+		 * that changes the '=' ("src=" here) changes nothing, one in
+		 * a quoted value is none */
 		{ { "http://t/o?u=1", "", NULL }, 1,
 		  "<img src=http://t/o?u=1 width=1><img src=\"http://t/o?u=1\""
 		  " width=1><img src=http://t/o?u=1>http://t/o?u=1 x=\n"
@@ -375,6 +387,21 @@ test_cases(void **state)
 		  " x=\n <img src=\"\" width=1>", 6 },
 		{ { "http://t/o?u=1", "", NULL }, 0,
 		  "src=http://t/o?u=1 width=1", "src= width=1", 1 },
+		{ { "http://t/o?u=1", "", NULL }, 1,
+		  "<img src= http://t/o?u=1 width=1><img src =\thttp://t/o?u=1>"
+		  "<img\nsrc\n=\nhttp://t/o?u=1 /><p>x= http://t/o?u=1 "
+		  "<img alt=\"a= http://t/o?u=1\" src=x.gif>",
+		  "<img src= \"\" width=1><img src =\t\"\"><img\nsrc\n=\n\"\" />"
+		  "<p>x=  <img alt=\"a= \" src=x.gif>", 5 },
+		{ { "http://t/o?u=1", "", NULL }, 1,	/* entity pass */
+		  "<img src= http&#58;//t/o?u=1 width=1>",
+		  "<img src= \"\" width=1>", 1 },
+		{ { "src=", "x", "http://t/o?u=1", "", NULL }, 1,
+		  "<img src= http://t/o?u=1 width=1>",
+		  "<img x \"\" width=1>", 2 },
+		{ { "http://t/o?u=1", "", "src=", "x", NULL }, 1,
+		  "<img src= http://t/o?u=1 width=1>",
+		  "<img x \"\" width=1>", 2 },
 	};
 
 	(void)state;

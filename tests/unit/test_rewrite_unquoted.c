@@ -1,0 +1,163 @@
+/*
+ * test_rewrite_unquoted.c - a web bug written as an unquoted attribute
+ * value with white space after the '=' ("src= URL", "src = URL", a tab
+ * or a line end after the '='; and "src =URL"), emptied under every
+ * policy (links, the default; known; sites), is written "" (EMPTY_VALUE,
+ * lib/rewrite_leaf.c; the values found by lib/rewrite_value.c), so that
+ * the next attribute is not read as its value.  Before s20 the policies
+ * links and known wrote "src= width=1", which the analysis (as a browser)
+ * reads as src "width=1": a link the input did not have; sites had a pass
+ * of its own for it (rf__rewrite_quote), now gone.  docs/tracking.md,
+ * "One empty-value rule for every policy (s20)".
+ */
+#include <string.h>
+
+#include "testutil.h"
+
+#define RCPT "jane.doe@rcpt.test"
+
+/* Five web bugs (1x1, the list's id in the query), each an unquoted src
+ * with white space about the '='; a quoted alt that only looks like one
+ * ("x= URL" in quotes: no value starts there) and a plain image. */
+static const char MSG[] =
+    "From: Deals <deals@shop.test>\n"
+    "To: " RCPT "\n"
+    "Subject: Big deals\n"
+    "List-Unsubscribe: <https://shop.test/unsub/8812345>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/html; charset=us-ascii\n"
+    "\n"
+    "<p>Hello</p>\n"
+    "<img src= http://t.shop.test/o1.gif?r=8812345 width=1 height=1>\n"
+    "<img src =http://t.shop.test/o2.gif?r=8812345 width=1 height=1>\n"
+    "<img src = http://t.shop.test/o3.gif?r=8812345 width=1 height=1>\n"
+    "<img src=\thttp://t.shop.test/o4.gif?r=8812345 width=1 height=1>\n"
+    "<img src=\nhttp://t.shop.test/o5.gif?r=8812345 width=1 height=1>\n"
+    "<img alt=\"x= http://t.shop.test/o1.gif?r=8812345\" src=a.gif>\n";
+
+/* MSG's body cleaned (any policy), then the last line: the plain image
+ * kept (links, known) or emptied (sites: a relative image). */
+static const char BODY[] =
+    "<p>Hello</p>\n"
+    "<img src= \"\" width=1 height=1>\n"
+    "<img src =\"\" width=1 height=1>\n"
+    "<img src = \"\" width=1 height=1>\n"
+    "<img src=\t\"\" width=1 height=1>\n"
+    "<img src=\n\"\" width=1 height=1>\n"
+    "<img alt=\"x= \" src=%s>\n";
+
+/* What new_link looks for: the input's URLs (NULL ends them), and how
+ * many links of the output are none of them. */
+struct urls {
+	const char *const *in;
+	size_t fresh;
+	char first[64];		/* the first such URL */
+};
+
+/* new_link: counts in arg (a struct urls) l when its URL is none of the
+ * input's (header links aside). */
+static int
+new_link(rf_link *l, void *arg)
+{
+	struct urls *u = arg;
+	size_t i;
+
+	if (l->kind == RF_LINK_HEADER)
+		return 0;
+	for (i = 0; u->in[i] != NULL; i++)
+		if (strcmp(u->in[i], l->url) == 0)
+			return 0;
+	if (u->fresh++ == 0)
+		snprintf(u->first, sizeof(u->first), "%s", l->url);
+	return 0;
+}
+
+/* clean: MSG analysed for RCPT, collected under the policy p ('l'
+ * links, 'k' known, 's' sites), written into *out (NUL-terminated); the
+ * stats in *st. */
+static void
+clean(rf_ctx *ctx, rf_rules *rules, int p, rf_buf *out,
+      rf_rewrite_stats *st)
+{
+	rf_message *m = NULL;
+	rf_rewrite *rw = NULL;
+
+	assert_int_equal(rf_message_parse(ctx, MSG, sizeof(MSG) - 1, &m,
+	    NULL), RF_OK);
+	assert_int_equal(rf_tracking_message(ctx, rules, m, RCPT, NULL),
+	    RF_OK);
+	assert_int_equal(rf_rewrite_new(NULL, &rw, NULL), RF_OK);
+	assert_int_equal(p == 's' ? rf_rewrite_collect_sites(rw, m, NULL) :
+	    p == 'k' ? rf_rewrite_collect_known(rw, rules, m, NULL) :
+	    rf_rewrite_collect(rw, m, NULL), RF_OK);
+	assert_int_equal(rf_rewrite_prepare(rw, MSG, sizeof(MSG) - 1, NULL),
+	    RF_OK);
+	rf_buf_init(out, 0);
+	assert_int_equal(rf_rewrite_write(rw, 0, out, NULL), RF_OK);
+	assert_int_equal(rf_buf_putc(out, '\0'), 0);
+	out->len--;
+	rf_rewrite_get_stats(rw, st);
+	rf_rewrite_free(rw);
+	rf_message_free(m);
+}
+
+/* test_unquoted_bugs: under each policy the five bugs are emptied, none
+ * missed, the body is BODY exactly, and the output analysed again has no
+ * link the input did not have (on the base, links and known gave four
+ * "width=1" images: "src= width=1" read as src "width=1"; sites had it
+ * right by its own pass). */
+static void
+test_unquoted_bugs(void **state)
+{
+	static const char *const in[] = {
+	    "http://t.shop.test/o1.gif?r=8812345",
+	    "http://t.shop.test/o2.gif?r=8812345",
+	    "http://t.shop.test/o3.gif?r=8812345",
+	    "http://t.shop.test/o4.gif?r=8812345",
+	    "http://t.shop.test/o5.gif?r=8812345", "a.gif", NULL };
+	rf_rules *rules = shipped_rules();
+	rf_ctx *ctx = test_ctx();
+	const char *p, *body;
+	char want[sizeof(BODY) + 8];
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	for (p = "lks"; *p != '\0'; p++) {
+		rf_message *again = NULL;
+		struct urls u = { in, 0, "" };
+
+		clean(ctx, rules, *p, &out, &st);
+		body = strstr(out.data, "\n\n");
+		assert_non_null(body);
+		assert_int_equal(rf_message_parse(ctx, out.data, out.len,
+		    &again, NULL), RF_OK);
+		assert_int_equal(rf_tracking_message(ctx, rules, again, RCPT,
+		    NULL), RF_OK);
+		assert_int_equal(rf_tracking_walk(again, new_link, &u), 0);
+		if (u.fresh != 0)
+			fail_msg("policy %c: %zu new links (%s)", *p, u.fresh,
+			    u.first);
+		snprintf(want, sizeof(want), BODY, *p == 's' ? "\"\"" :
+		    "a.gif");
+		if (strcmp(body + 2, want) != 0)
+			fail_msg("policy %c gave:\n%s", *p, body + 2);
+		assert_int_equal(st.missed, 0);
+		assert_int_equal(*p == 's' ? st.images : st.bugs,
+		    *p == 's' ? 6 : 5);
+		rf_message_free(again);
+		rf_buf_free(&out);
+	}
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unquoted_bugs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
