@@ -214,8 +214,7 @@ list_dir(rf_source *s, const char *dir, unsigned depth,
 		if (S_ISDIR(sb.st_mode)) {
 			if (!in_chain(&me, &sb))
 				st = list_dir(s, path, depth + 1, &me, err);
-		}
-		else if (S_ISREG(sb.st_mode) && add_path(s, path) != 0)
+		} else if (S_ISREG(sb.st_mode) && add_path(s, path) != 0)
 			st = rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
 out:
