@@ -30,15 +30,152 @@ grow_edits(rf_rewrite *c)
 	return 0;
 }
 
+/* nul_dropped: a NUL byte of a text part in charset (the one its
+ * Content-Type declares, NULL when none) is a NUL character, which the
+ * analysis drops (lib/message.c, to_utf8: the UTF-8 repair after the
+ * conversion drops every NUL): in UTF-8, ASCII or no charset, in one
+ * iconv does not know (read as Windows-1252), and in any other where
+ * "a\0b" converts to itself.  Not in UTF-16 or UTF-32, say, where a NUL
+ * byte is part of a character. */
+static int
+nul_dropped(const char *charset)
+{
+	static const char probe[3] = { 'a', '\0', 'b' };
+	GIConv cd;
+	gsize len = 0;
+	char *r;
+	int yes;
+
+	if (rf__is_utf8_charset(charset))
+		return 1;
+	cd = g_iconv_open("UTF-8", g_mime_charset_iconv_name(charset));
+	if (cd == (GIConv)-1)
+		return 1;	/* unknown: read as Windows-1252 */
+	r = g_convert_with_iconv(probe, 3, cd, NULL, &len, NULL);
+	g_iconv_close(cd);
+	yes = r != NULL && len == 3 && memcmp(r, probe, 3) == 0;
+	g_free(r);
+	return yes;
+}
+
+/* drop_nul: the NUL bytes of the decoded leaf content taken out when the
+ * analysis drops them (nul_dropped), so that the leaf is matched as the
+ * analysis read it: a URL holding a NUL ("optout.php?e\0mail=ADDRESS")
+ * is a link without it to the analysis, which a byte match of its from
+ * would miss (and the same URL replaced elsewhere hid the miss from the
+ * count).  The leaf is written without them only when something in it
+ * is replaced (a NUL has no place in a text part: RFC 2045, 2.7, 2.8;
+ * the analysis, and so the check of the output, reads the same text
+ * either way). */
+static void
+drop_nul(GByteArray *content, const char *charset)
+{
+	guint8 *d = content->data;
+	guint i, k;
+
+	if (content->len == 0 || (d = memchr(content->data, '\0',
+	    content->len)) == NULL || !nul_dropped(charset))
+		return;
+	k = (guint)(d - content->data);
+	d = content->data;
+	for (i = k; i < content->len; i++)
+		if (d[i] != '\0')
+			d[k++] = d[i];
+	g_byte_array_set_size(content, k);
+}
+
+/* How the analysis reads the decoded bytes of a text part (lib/message.c,
+ * to_utf8), which depends on all of them: as UTF-8 (valid, or repaired:
+ * each invalid byte U+FFFD, NUL dropped), as Windows-1252, or in the
+ * charset the part declares. */
+enum { READ_UTF8, READ_1252, READ_DECLARED };
+
+/* converts: p[0..n) converts from the charset cs (an iconv name) to
+ * UTF-8, as rf__convert_utf8 converts it (with its fallback). */
+static int
+converts(const char *cs, const guint8 *p, size_t n)
+{
+	char *r = g_convert_with_fallback((const char *)p, (gssize)n,
+	    "UTF-8", cs, "?", NULL, NULL, NULL);
+
+	g_free(r);
+	return r != NULL;
+}
+
+/* reading: READ_* of the decoded leaf p[0..n) in charset (the declared
+ * one, NULL when none), as to_utf8 decides it: UTF-8 when it is valid,
+ * or when it is declared "utf-8" or its first bad byte is a NUL;
+ * Windows-1252 for other undeclared (or ASCII) 8-bit text; the declared
+ * charset; and when the conversion fails, Windows-1252, and when that
+ * fails too (a byte Windows-1252 leaves undefined: 0x81, 0x8D, 0x8F,
+ * 0x90, 0x9D), UTF-8 repaired. */
+static int
+reading(const char *charset, const guint8 *p, size_t n)
+{
+	const char *cs;
+	size_t bad;
+
+	if (n == 0)
+		return READ_UTF8;
+	if (rf__is_utf8_charset(charset)) {
+		bad = rf__utf8_bad(p, n);
+		if (bad == n || p[bad] == '\0' || (charset != NULL &&
+		    g_ascii_strcasecmp(charset, "utf-8") == 0))
+			return READ_UTF8;
+		cs = NULL;
+	} else {
+		cs = g_mime_charset_iconv_name(charset);
+		if (converts(cs, p, n))
+			return READ_DECLARED;
+	}
+	return converts("WINDOWS-1252", p, n) ? READ_1252 : READ_UTF8;
+}
+
+/* keep_reading: the rewritten leaf *buf read by the analysis as it read
+ * the leaf orig (reading), else made so: when the analysis read orig as
+ * UTF-8 (repaired) and the part declares UTF-8, ASCII or nothing, *buf
+ * with each byte that is no UTF-8 written U+FFFD, as the analysis read
+ * those bytes (removing a link that held the only bytes Windows-1252
+ * leaves undefined, or the NUL bytes before the first invalid one, would
+ * else turn the part's reading over to Windows-1252, and its other 8-bit
+ * bytes into other text, links the input did not have: seed
+ * fuzz_rewrite/charset-flip).  0, or -1 when the reading would change
+ * (the leaf is then not rewritten: counted skipped, so reported). */
+static int
+keep_reading(const char *charset, const GByteArray *orig, GByteArray **buf)
+{
+	GByteArray *in = *buf, *out;
+	size_t i, good;
+	int r0 = reading(charset, orig->data, orig->len);
+
+	if (reading(charset, in->data, in->len) == r0)
+		return 0;
+	if (r0 != READ_UTF8 || !rf__is_utf8_charset(charset))
+		return -1;
+	out = g_byte_array_sized_new(in->len + 16);
+	for (i = 0; i < in->len; i += good + 1) {
+		good = rf__utf8_bad(in->data + i, in->len - i);
+		g_byte_array_append(out, in->data + i, (guint)good);
+		if (i + good < in->len && in->data[i + good] != '\0')
+			g_byte_array_append(out,
+			    (const guint8 *)"\xEF\xBF\xBD", 3);
+	}
+	g_byte_array_free(in, TRUE);
+	*buf = out;
+	return 0;
+}
+
 /* clean_leaf: part's replacements recorded as an edit of c, when it is a
- * text leaf whose bytes are located in c->data and something changes. */
+ * text leaf whose bytes are located in c->data and something changes
+ * (the leaf read without its NUL bytes, as the analysis reads it:
+ * drop_nul; and read by the analysis as it was: keep_reading). */
 static void
 clean_leaf(rf_rewrite *c, GMimePart *part)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GMimeContentType *ct;
 	GMimeStream *src, *mem;
-	GByteArray *content, *enc;
+	GByteArray *content, *enc, *orig;
 	const char *charset;
 	size_t start, end, count = 0, shift;
 	int changed, html, crlf, quoted;
@@ -73,19 +210,23 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	end = c->base + (size_t)src->bound_end - shift;
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
+	orig = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	content = g_byte_array_new();
-	g_byte_array_append(content,
-	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->data,
-	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len);
-	g_object_unref(mem);
+	g_byte_array_append(content, orig->data, orig->len);
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
+	drop_nul(content, charset);
 	quoted = html && rf__rewrite_quote(c, &content);
 	if ((changed = rf__rewrite_leaf(c, html, charset, &content,
 	    &count)) < 0)
 		c->skipped++;
 	else if (quoted)
 		changed = 1;
+	if (changed > 0 && keep_reading(charset, orig, &content) != 0) {
+		c->skipped++;
+		changed = 0;
+	}
+	g_object_unref(mem);	/* orig with it */
 	if (changed <= 0) {
 		g_byte_array_free(content, TRUE);
 		return;
