@@ -58,6 +58,23 @@ nul_dropped(const char *charset)
 	return yes;
 }
 
+/* dashes: the line l[0..n) starts with "--" once its NUL bytes are left
+ * out. */
+static int
+dashes(const guint8 *l, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k < 2; i++) {
+		if (l[i] == '\0')
+			continue;
+		if (l[i] != '-')
+			return 0;
+		k++;
+	}
+	return k == 2;
+}
+
 /* drop_nul: the NUL bytes of the decoded leaf content taken out when the
  * analysis drops them (nul_dropped), so that the leaf is matched as the
  * analysis read it: a URL holding a NUL ("optout.php?e\0mail=ADDRESS")
@@ -65,23 +82,35 @@ nul_dropped(const char *charset)
  * would miss (and the same URL replaced elsewhere hid the miss from the
  * count).  The leaf is written without them only when something in it
  * is replaced (a NUL has no place in a text part: RFC 2045, 2.7, 2.8;
- * the analysis, and so the check of the output, reads the same text
- * either way). */
+ * the analysis reads the same text either way).  But the MIME structure
+ * is read in the raw bytes, NULs included: they are kept on a line that
+ * without them starts with "--" (it could be read as a boundary of an
+ * enclosing multipart) and, with first set (the leaf starts where the
+ * analysis ended the header block at a line that is no header field),
+ * on the first line (without them it could be a header field, and the
+ * block read on: seed fuzz_rewrite/nul-header-line). */
 static void
-drop_nul(GByteArray *content, const char *charset)
+drop_nul(GByteArray *content, const char *charset, int first)
 {
-	guint8 *d = content->data;
-	guint i, k;
+	guint8 *d = content->data, *nl;
+	size_t i, j, k = 0, le, n = content->len;
 
-	if (content->len == 0 || (d = memchr(content->data, '\0',
-	    content->len)) == NULL || !nul_dropped(charset))
+	if (n == 0 || memchr(d, '\0', n) == NULL || !nul_dropped(charset))
 		return;
-	k = (guint)(d - content->data);
-	d = content->data;
-	for (i = k; i < content->len; i++)
-		if (d[i] != '\0')
-			d[k++] = d[i];
-	g_byte_array_set_size(content, k);
+	for (i = 0; i < n; i = le) {
+		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
+		    (size_t)(nl - d) + 1 : n;
+		if ((first && i == 0) || memchr(d + i, '\0', le - i) ==
+		    NULL || dashes(d + i, le - i)) {
+			memmove(d + k, d + i, le - i);
+			k += le - i;
+			continue;
+		}
+		for (j = i; j < le; j++)
+			if (d[j] != '\0')
+				d[k++] = d[j];
+	}
+	g_byte_array_set_size(content, (guint)k);
 }
 
 /* How the analysis reads the decoded bytes of a text part (lib/message.c,
@@ -135,11 +164,11 @@ reading(const char *charset, const guint8 *p, size_t n)
  * the leaf orig (reading), else made so: when the analysis read orig as
  * UTF-8 (repaired) and the part declares UTF-8, ASCII or nothing, *buf
  * with each byte that is no UTF-8 written U+FFFD, as the analysis read
- * those bytes (removing a link that held the only bytes Windows-1252
- * leaves undefined, or the NUL bytes before the first invalid one, would
- * else turn the part's reading over to Windows-1252, and its other 8-bit
- * bytes into other text, links the input did not have: seed
- * fuzz_rewrite/charset-flip).  0, or -1 when the reading would change
+ * those bytes (NUL bytes kept: it drops them); replacing a link that held
+ * the only bytes Windows-1252 leaves undefined, or the NUL bytes before
+ * the first invalid one, would else turn the part's reading over to
+ * Windows-1252, and its other 8-bit bytes into other text, links the
+ * input did not have (seed fuzz_rewrite/charset-flip).  0, or -1 when the reading would change
  * (the leaf is then not rewritten: counted skipped, so reported). */
 static int
 keep_reading(const char *charset, const GByteArray *orig, GByteArray **buf)
@@ -156,7 +185,11 @@ keep_reading(const char *charset, const GByteArray *orig, GByteArray **buf)
 	for (i = 0; i < in->len; i += good + 1) {
 		good = rf__utf8_bad(in->data + i, in->len - i);
 		g_byte_array_append(out, in->data + i, (guint)good);
-		if (i + good < in->len && in->data[i + good] != '\0')
+		if (i + good == in->len)
+			break;
+		if (in->data[i + good] == '\0')	/* kept as it was */
+			g_byte_array_append(out, in->data + i + good, 1);
+		else
 			g_byte_array_append(out,
 			    (const guint8 *)"\xEF\xBF\xBD", 3);
 	}
@@ -215,7 +248,8 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	g_byte_array_append(content, orig->data, orig->len);
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
-	drop_nul(content, charset);
+	drop_nul(content, charset, c->ins != SIZE_MAX &&
+	    start == c->base + c->ins);
 	quoted = html && rf__rewrite_quote(c, &content);
 	if ((changed = rf__rewrite_leaf(c, html, charset, &content,
 	    &count)) < 0)
