@@ -30,89 +30,6 @@ grow_edits(rf_rewrite *c)
 	return 0;
 }
 
-/* nul_dropped: a NUL byte of a text part in charset (the one its
- * Content-Type declares, NULL when none) is a NUL character, which the
- * analysis drops (lib/message.c, to_utf8: the UTF-8 repair after the
- * conversion drops every NUL): in UTF-8, ASCII or no charset, in one
- * iconv does not know (read as Windows-1252), and in any other where
- * "a\0b" converts to itself.  Not in UTF-16 or UTF-32, say, where a NUL
- * byte is part of a character. */
-static int
-nul_dropped(const char *charset)
-{
-	static const char probe[3] = { 'a', '\0', 'b' };
-	GIConv cd;
-	gsize len = 0;
-	char *r;
-	int yes;
-
-	if (rf__is_utf8_charset(charset))
-		return 1;
-	cd = g_iconv_open("UTF-8", g_mime_charset_iconv_name(charset));
-	if (cd == (GIConv)-1)
-		return 1;	/* unknown: read as Windows-1252 */
-	r = g_convert_with_iconv(probe, 3, cd, NULL, &len, NULL);
-	g_iconv_close(cd);
-	yes = r != NULL && len == 3 && memcmp(r, probe, 3) == 0;
-	g_free(r);
-	return yes;
-}
-
-/* dashes: the line l[0..n) starts with "--" once its NUL bytes are left
- * out. */
-static int
-dashes(const guint8 *l, size_t n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n && k < 2; i++) {
-		if (l[i] == '\0')
-			continue;
-		if (l[i] != '-')
-			return 0;
-		k++;
-	}
-	return k == 2;
-}
-
-/* drop_nul: the NUL bytes of the decoded leaf content taken out when the
- * analysis drops them (nul_dropped), so that the leaf is matched as the
- * analysis read it: a URL holding a NUL ("optout.php?e\0mail=ADDRESS")
- * is a link without it to the analysis, which a byte match of its from
- * would miss (and the same URL replaced elsewhere hid the miss from the
- * count).  The leaf is written without them only when something in it
- * is replaced (a NUL has no place in a text part: RFC 2045, 2.7, 2.8;
- * the analysis reads the same text either way).  But the MIME structure
- * is read in the raw bytes, NULs included: they are kept on a line that
- * without them starts with "--" (it could be read as a boundary of an
- * enclosing multipart) and, with first set (the leaf starts where the
- * analysis ended the header block at a line that is no header field),
- * on the first line (without them it could be a header field, and the
- * block read on: seed fuzz_rewrite/nul-header-line). */
-static void
-drop_nul(GByteArray *content, const char *charset, int first)
-{
-	guint8 *d = content->data, *nl;
-	size_t i, j, k = 0, le, n = content->len;
-
-	if (n == 0 || memchr(d, '\0', n) == NULL || !nul_dropped(charset))
-		return;
-	for (i = 0; i < n; i = le) {
-		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
-		    (size_t)(nl - d) + 1 : n;
-		if ((first && i == 0) || memchr(d + i, '\0', le - i) ==
-		    NULL || dashes(d + i, le - i)) {
-			memmove(d + k, d + i, le - i);
-			k += le - i;
-			continue;
-		}
-		for (j = i; j < le; j++)
-			if (d[j] != '\0')
-				d[k++] = d[j];
-	}
-	g_byte_array_set_size(content, (guint)k);
-}
-
 /* How the analysis reads the decoded bytes of a text part (lib/message.c,
  * to_utf8), which depends on all of them: as UTF-8 (valid, or repaired:
  * each invalid byte U+FFFD, NUL dropped), as Windows-1252, or in the
@@ -158,6 +75,82 @@ reading(const char *charset, const guint8 *p, size_t n)
 			return READ_DECLARED;
 	}
 	return converts("WINDOWS-1252", p, n) ? READ_1252 : READ_UTF8;
+}
+
+/* dashes: the line l[0..n) starts with "--" once its NUL bytes are left
+ * out. */
+static int
+dashes(const guint8 *l, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k < 2; i++) {
+		if (l[i] == '\0')
+			continue;
+		if (l[i] != '-')
+			return 0;
+		k++;
+	}
+	return k == 2;
+}
+
+/* drop_nul: the NUL bytes of the decoded leaf content left out where the
+ * analysis drops them, so that the leaf is matched as the analysis read
+ * it: a URL holding a NUL ("optout.php?e\0mail=ADDRESS") is a link
+ * without it to the analysis, which a byte match of its from would miss
+ * (and the same URL replaced elsewhere hid the miss from the count).
+ * The leaf is written without them only when something in it is
+ * replaced (a NUL has no place in a text part: RFC 2045, 2.7, 2.8).
+ * Left out only where that reads as the analysis read it:
+ *  - in a part the analysis read as UTF-8 or Windows-1252 (reading;
+ *    not one read in its declared charset: in UTF-16 a NUL byte is part
+ *    of a character, in ISO-2022-JP one inside a pair or an escape
+ *    sequence made it invalid);
+ *  - not between two 8-bit bytes: the analysis checks UTF-8 with the
+ *    NULs in place, so that "\xc4\0\x90" is two U+FFFD to it, "\xc4\x90"
+ *    a character (seed fuzz_rewrite/nul-joins-utf8);
+ *  - the MIME structure is read in the raw bytes, NULs included: not on
+ *    a line that without them starts with "--" (it could be read as a
+ *    boundary of an enclosing multipart) nor, with first set (the leaf
+ *    starts where the analysis ended the header block at a line that is
+ *    no header field), on the first line (without them it could be a
+ *    header field, and the block read on: seed nul-header-line). */
+static void
+drop_nul(GByteArray *content, const char *charset, int first)
+{
+	guint8 *d = content->data, *nl;
+	size_t i, j, q, k = 0, le, n = content->len;
+	unsigned prev = '\n';	/* the byte before, NULs aside */
+
+	if (n == 0 || memchr(d, '\0', n) == NULL ||
+	    reading(charset, d, n) == READ_DECLARED)
+		return;
+	for (i = 0; i < n; i = le) {
+		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
+		    (size_t)(nl - d) + 1 : n;
+		if ((first && i == 0) || memchr(d + i, '\0', le - i) ==
+		    NULL || dashes(d + i, le - i)) {
+			memmove(d + k, d + i, le - i);
+			k += le - i;
+			prev = '\n';
+			continue;
+		}
+		for (j = i; j < le; j = q) {
+			if (d[j] != '\0') {
+				prev = d[j];
+				d[k++] = d[j];
+				q = j + 1;
+				continue;
+			}
+			for (q = j; q < le && d[q] == '\0'; q++)
+				;
+			if (prev >= 0x80 && q < n && d[q] >= 0x80) {
+				memmove(d + k, d + j, q - j);	/* kept */
+				k += q - j;
+			}
+		}
+	}
+	g_byte_array_set_size(content, (guint)k);
 }
 
 /* keep_reading: the rewritten leaf *buf read by the analysis as it read

@@ -261,7 +261,10 @@ test_reading(void **state)
  * the only bytes that made the part's Windows-1252 reading fail); and
  * nul-header-line, found by the first strict run of s20 (the NUL of the
  * first body line, "MIME-\0From: ...", dropped: a header line, the
- * header block read on, an HTML part the input did not have).
+ * header block read on, an HTML part the input did not have) and
+ * nul-joins-utf8, found by the second (an href "ht\x8fX\xc4\0\x90b...":
+ * the analysis reads "\xc4\0\x90" as two U+FFFD, "\xc4\x90" is a
+ * character).
  * (rf_rewrite_collect as byte 0's bit 0 and bit 6 are 0; bits 4-5, the
  * edits allowed, do not matter here.) */
 static void
@@ -271,7 +274,8 @@ test_seeds(void **state)
 	    "fuzz/seeds/fuzz_rewrite/nul-href-live",
 	    "fuzz/seeds/fuzz_rewrite/nul-qp-live",
 	    "fuzz/seeds/fuzz_rewrite/charset-flip",
-	    "fuzz/seeds/fuzz_rewrite/nul-header-line" };
+	    "fuzz/seeds/fuzz_rewrite/nul-header-line",
+	    "fuzz/seeds/fuzz_rewrite/nul-joins-utf8" };
 	static const char *const rcpts[4] = { "r0@example.org",
 	    "jane.doe@example.org", NULL, "R1@Example.ORG" };
 	rf_rules *rules = shipped_rules();
