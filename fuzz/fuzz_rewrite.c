@@ -25,7 +25,8 @@
  *    so `make check`'s short runs leave them out): every link of the
  *    output that the input did not have (by URL, CRs aside, counting
  *    occurrences) is a form the rewriter wrote (written, derived: a
- *    substitution's to, a URL holding an rf_rewrite_add one's, or the
+ *    substitution's to, a URL holding an rf_rewrite_add one's or right
+ *    after it (after_text), or the
  *    URL of a link of the input gone from the output with the
  *    replacements made in it), so that an edit never makes a link of
  *    bytes the analysis read otherwise (unless a limit cut either
@@ -358,6 +359,34 @@ derived(const rf_rewrite *rw, const char *v, const char *url)
 	return same;
 }
 
+/* after_text: url (as found) comes right after the to of an
+ * rf_rewrite_add substitution in out[0..n): such a substitution replaces
+ * its from anywhere, in any text, and a to that ends a URL ("[redacted]":
+ * ']') lets the bytes after it read as a link of their own, which in the
+ * input ran on from the address (seed rewrite-add-ends-url).  Its bytes
+ * were the input's. */
+static int
+after_text(const rf_rewrite *rw, const char *url, const char *out, size_t n)
+{
+	size_t i, ul = strnlen(url, 32);
+	char *needle;
+	int yes = 0;
+
+	for (i = 0; i < rw->nsubst && !yes; i++) {
+		const struct rf__subst *s = &rw->subst[i];
+
+		if (!s->text || ul == 0)
+			continue;
+		if ((needle = malloc(s->tl + ul)) == NULL)
+			fail("out of memory");
+		memcpy(needle, s->to, s->tl);
+		memcpy(needle + s->tl, url, ul);
+		yes = memmem(out, n, needle, s->tl + ul) != NULL;
+		free(needle);
+	}
+	return yes;
+}
+
 /* urls_free: u's norms and array. */
 static void
 urls_free(struct urls *u)
@@ -378,9 +407,11 @@ urls_free(struct urls *u)
  * links past max_links, or text past a size, may come in view; nor in
  * damaged MIME, where a part written again may show the analysis other
  * parts, as the header comment says; the caller checks only when nothing
- * was missed or skipped.) */
+ * was missed or skipped.)  Or one right after an rf_rewrite_add
+ * substitution's to in the output bytes o[0..olen) (after_text). */
 static void
-check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out)
+check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
+		const char *o, size_t olen)
 {
 	struct urls a = { 0 }, b = { 0 };
 	struct url *gone = NULL, **fresh = NULL;
@@ -415,7 +446,8 @@ check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out)
 		}
 	}
 	for (j = 0; j < nf; j++) {
-		if (written(rw, fresh[j]->norm))
+		if (written(rw, fresh[j]->norm) ||
+		    after_text(rw, fresh[j]->orig, o, olen))
 			continue;
 		for (g = 0; g < ng; g++)
 			if (gone[g].orig != NULL &&
@@ -519,7 +551,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strict < 0)
 			strict = getenv("RF_FUZZ_STRICT") != NULL;
 		if (strict && st.missed == 0 && st.skipped == 0)
-			check_new_links(rw, m, live);
+			check_new_links(rw, m, live, out.data, out.len);
 		lv.rw = rw;
 		lv.strict = strict;
 		if (st.missed == 0 && st.skipped == 0 && st.limits_hit == 0 &&
