@@ -48,6 +48,31 @@ converts(const char *cs, const guint8 *p, size_t n)
 	return r != NULL;
 }
 
+/* w1252_ok: p[0..n) converts from Windows-1252: it has none of the five
+ * bytes Windows-1252 leaves undefined, 0x81, 0x8D, 0x8F, 0x90, 0x9D
+ * (iconv refuses them, and lib/charset.c's table has no character for
+ * them); ASCII read eight bytes at a time. */
+static int
+w1252_ok(const guint8 *p, size_t n)
+{
+	uint64_t w;
+	size_t i = 0;
+
+	for (;;) {
+		for (; n - i >= 8; i += 8) {
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+		}
+		if (i == n)
+			return 1;
+		if (p[i] == 0x81 || p[i] == 0x8D || p[i] == 0x8F ||
+		    p[i] == 0x90 || p[i] == 0x9D)
+			return 0;
+		i++;
+	}
+}
+
 /* reading: READ_* of the decoded leaf p[0..n) in charset (the declared
  * one, NULL when none), as to_utf8 decides it: UTF-8 when it is valid,
  * or when it is declared "utf-8" or its first bad byte is a NUL;
@@ -64,17 +89,27 @@ reading(const char *charset, const guint8 *p, size_t n)
 	if (n == 0)
 		return READ_UTF8;
 	if (rf__is_utf8_charset(charset)) {
+		if (charset != NULL && g_ascii_strcasecmp(charset, "utf-8") ==
+		    0)
+			return READ_UTF8;	/* whatever its bytes */
 		bad = rf__utf8_bad(p, n);
-		if (bad == n || p[bad] == '\0' || (charset != NULL &&
-		    g_ascii_strcasecmp(charset, "utf-8") == 0))
+		if (bad == n || p[bad] == '\0')
 			return READ_UTF8;
 		cs = NULL;
 	} else {
+		/* the charsets lib/charset.c converts itself first: Latin-1
+		 * has every byte, Windows-1252 all but five */
 		cs = g_mime_charset_iconv_name(charset);
+		if (g_ascii_strcasecmp(cs, "iso-8859-1") == 0 ||
+		    g_ascii_strcasecmp(cs, "latin1") == 0)
+			return READ_DECLARED;
+		if (g_ascii_strcasecmp(cs, "cp1252") == 0 ||
+		    g_ascii_strcasecmp(cs, "windows-1252") == 0)
+			return w1252_ok(p, n) ? READ_DECLARED : READ_UTF8;
 		if (converts(cs, p, n))
 			return READ_DECLARED;
 	}
-	return converts("WINDOWS-1252", p, n) ? READ_1252 : READ_UTF8;
+	return w1252_ok(p, n) ? READ_1252 : READ_UTF8;
 }
 
 /* dashes: the line l[0..n) starts with "--" once its NUL bytes are left
