@@ -129,6 +129,23 @@ dashes(const guint8 *l, size_t n)
 	return k == 2;
 }
 
+/* header_like: the line l[0..n) is a header field line once its NUL
+ * bytes are left out, as the analysis reads one (lib/message_header.c,
+ * rf__msg_header_name_len: a name of printable ASCII but ':', blanks,
+ * then ':'). */
+static int
+header_like(const guint8 *l, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && (l[i] == '\0' || (l[i] > ' ' && l[i] < 127 &&
+	    l[i] != ':')); i++)
+		k += l[i] != '\0';
+	while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '\0'))
+		i++;
+	return k > 0 && i < n && l[i] == ':';
+}
+
 /* drop_nul: the NUL bytes of the decoded leaf content left out where the
  * analysis drops them, so that the leaf is matched as the analysis read
  * it: a URL holding a NUL ("optout.php?e\0mail=ADDRESS") is a link
@@ -148,8 +165,11 @@ dashes(const guint8 *l, size_t n)
  *    a line that without them starts with "--" (it could be read as a
  *    boundary of an enclosing multipart) nor, with first set (the leaf
  *    starts where the analysis ended the header block at a line that is
- *    no header field), on the first line (without them it could be a
- *    header field, and the block read on: seed nul-header-line). */
+ *    no header field), on the first line when without them it is one
+ *    (header_like: the block would read on; seed nul-header-line;
+ *    keeping every first line left a link on it live, unreported when
+ *    its URL matched where the analysis read no link: seed
+ *    nul-first-line). */
 static void
 drop_nul(GByteArray *content, const char *charset, int first)
 {
@@ -163,8 +183,9 @@ drop_nul(GByteArray *content, const char *charset, int first)
 	for (i = 0; i < n; i = le) {
 		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
 		    (size_t)(nl - d) + 1 : n;
-		if ((first && i == 0) || memchr(d + i, '\0', le - i) ==
-		    NULL || dashes(d + i, le - i)) {
+		if ((first && i == 0 && header_like(d + i, le - i)) ||
+		    memchr(d + i, '\0', le - i) == NULL ||
+		    dashes(d + i, le - i)) {
 			memmove(d + k, d + i, le - i);
 			k += le - i;
 			prev = '\n';
