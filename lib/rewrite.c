@@ -112,6 +112,35 @@ reading(const char *charset, const guint8 *p, size_t n)
 	return w1252_ok(p, n) ? READ_1252 : READ_UTF8;
 }
 
+/* single_byte: charset (a declared one) is one of the single-byte
+ * charsets lib/charset.c reads ASCII in as it is (ISO-8859-1 to -16 but
+ * -12, Windows-1250 to -1258, KOI8-R, KOI8-U): a NUL byte is a NUL
+ * character there, as in Windows-1252. */
+static int
+single_byte(const char *charset)
+{
+	const char *cs = g_mime_charset_iconv_name(charset), *d = NULL;
+	unsigned v;
+
+	if (g_ascii_strncasecmp(cs, "cp125", 5) == 0)
+		d = cs + 5;
+	else if (g_ascii_strncasecmp(cs, "windows-125", 11) == 0)
+		d = cs + 11;
+	if (d != NULL)
+		return d[0] >= '0' && d[0] <= '8' && d[1] == '\0';
+	if (g_ascii_strcasecmp(cs, "latin1") == 0 ||
+	    g_ascii_strcasecmp(cs, "koi8-r") == 0 ||
+	    g_ascii_strcasecmp(cs, "koi8-u") == 0)
+		return 1;
+	if (g_ascii_strncasecmp(cs, "iso-8859-", 9) != 0 || cs[9] < '1' ||
+	    cs[9] > '9')
+		return 0;
+	v = (unsigned)(cs[9] - '0');
+	if (cs[10] >= '0' && cs[10] <= '9')
+		v = v * 10 + (unsigned)(cs[10] - '0');
+	return cs[v >= 10 ? 11 : 10] == '\0' && v <= 16 && v != 12;
+}
+
 /* dashes: the line l[0..n) starts with "--" once its NUL bytes are left
  * out. */
 static int
@@ -154,10 +183,11 @@ header_like(const guint8 *l, size_t n)
  * The leaf is written without them only when something in it is
  * replaced (a NUL has no place in a text part: RFC 2045, 2.7, 2.8).
  * Left out only where that reads as the analysis read it:
- *  - in a part the analysis read as UTF-8 or Windows-1252 (reading;
- *    not one read in its declared charset: in UTF-16 a NUL byte is part
- *    of a character, in ISO-2022-JP one inside a pair or an escape
- *    sequence made it invalid);
+ *  - in a part the analysis read as UTF-8 or Windows-1252 (reading), or
+ *    in a declared single-byte charset (single_byte; seed
+ *    nul-latin1); not in another declared charset: in UTF-16 a NUL byte
+ *    is part of a character, in ISO-2022-JP one inside a pair or an
+ *    escape sequence made it invalid;
  *  - not between two 8-bit bytes: the analysis checks UTF-8 with the
  *    NULs in place, so that "\xc4\0\x90" is two U+FFFD to it, "\xc4\x90"
  *    a character (seed fuzz_rewrite/nul-joins-utf8);
@@ -178,7 +208,7 @@ drop_nul(GByteArray *content, const char *charset, int first)
 	unsigned prev = '\n';	/* the byte before, NULs aside */
 
 	if (n == 0 || memchr(d, '\0', n) == NULL ||
-	    reading(charset, d, n) == READ_DECLARED)
+	    (reading(charset, d, n) == READ_DECLARED && !single_byte(charset)))
 		return;
 	for (i = 0; i < n; i = le) {
 		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
@@ -217,8 +247,10 @@ drop_nul(GByteArray *content, const char *charset, int first)
  * the only bytes Windows-1252 leaves undefined, or the NUL bytes before
  * the first invalid one, would else turn the part's reading over to
  * Windows-1252, and its other 8-bit bytes into other text, links the
- * input did not have (seed fuzz_rewrite/charset-flip).  0, or -1 when the reading would change
- * (the leaf is then not rewritten: counted skipped, so reported). */
+ * input did not have (seed fuzz_rewrite/charset-flip).  0, or -1 when
+ * the reading would change otherwise (the leaf is then not rewritten:
+ * counted skipped, so reported; the hits its replacements counted stay,
+ * which skipped covers). */
 static int
 keep_reading(const char *charset, const GByteArray *orig, GByteArray **buf)
 {
