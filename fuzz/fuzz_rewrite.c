@@ -366,14 +366,19 @@ derived(const rf_rewrite *rw, const char *v, const char *url)
  * its from anywhere, in any text, and a to that ends a URL ("[redacted]":
  * ']') lets the bytes after it read as a link of their own, which in the
  * input ran on from the address (seed rewrite-add-ends-url).  Its bytes
- * were the input's. */
+ * were the input's.  (Compared up to its first 8-bit byte: the analysis
+ * may read raw bytes of the output as U+FFFD: seed
+ * rewrite-add-ends-url-8bit.) */
 static int
 after_text(const rf_rewrite *rw, const char *url, const char *out, size_t n)
 {
-	size_t i, ul = strnlen(url, 32);
+	size_t i, ul;
 	char *needle;
 	int yes = 0;
 
+	for (ul = 0; ul < 32 && url[ul] != '\0' &&
+	    (unsigned char)url[ul] < 0x80; ul++)
+		;
 	for (i = 0; i < rw->nsubst && !yes; i++) {
 		const struct rf__subst *s = &rw->subst[i];
 
