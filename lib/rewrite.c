@@ -30,15 +30,266 @@ grow_edits(rf_rewrite *c)
 	return 0;
 }
 
+/* How the analysis reads the decoded bytes of a text part (lib/message.c,
+ * to_utf8), which depends on all of them: as UTF-8 (valid, or repaired:
+ * each invalid byte U+FFFD, NUL dropped), as Windows-1252, or in the
+ * charset the part declares. */
+enum { READ_UTF8, READ_1252, READ_DECLARED };
+
+/* converts: p[0..n) converts from the charset cs (an iconv name) to
+ * UTF-8, as rf__convert_utf8 converts it (with its fallback). */
+static int
+converts(const char *cs, const guint8 *p, size_t n)
+{
+	char *r = g_convert_with_fallback((const char *)p, (gssize)n,
+	    "UTF-8", cs, "?", NULL, NULL, NULL);
+
+	g_free(r);
+	return r != NULL;
+}
+
+/* w1252_ok: p[0..n) converts from Windows-1252: it has none of the five
+ * bytes Windows-1252 leaves undefined, 0x81, 0x8D, 0x8F, 0x90, 0x9D
+ * (iconv refuses them, and lib/charset.c's table has no character for
+ * them); ASCII read eight bytes at a time. */
+static int
+w1252_ok(const guint8 *p, size_t n)
+{
+	uint64_t w;
+	size_t i = 0;
+
+	for (;;) {
+		for (; n - i >= 8; i += 8) {
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+		}
+		if (i == n)
+			return 1;
+		if (p[i] == 0x81 || p[i] == 0x8D || p[i] == 0x8F ||
+		    p[i] == 0x90 || p[i] == 0x9D)
+			return 0;
+		i++;
+	}
+}
+
+/* reading: READ_* of the decoded leaf p[0..n) in charset (the declared
+ * one, NULL when none), as to_utf8 decides it: UTF-8 when it is valid,
+ * or when it is declared "utf-8" or its first bad byte is a NUL;
+ * Windows-1252 for other undeclared (or ASCII) 8-bit text; the declared
+ * charset; and when the conversion fails, Windows-1252, and when that
+ * fails too (a byte Windows-1252 leaves undefined: 0x81, 0x8D, 0x8F,
+ * 0x90, 0x9D), UTF-8 repaired. */
+static int
+reading(const char *charset, const guint8 *p, size_t n)
+{
+	const char *cs;
+	size_t bad;
+
+	if (n == 0)
+		return READ_UTF8;
+	if (rf__is_utf8_charset(charset)) {
+		if (charset != NULL && g_ascii_strcasecmp(charset, "utf-8") ==
+		    0)
+			return READ_UTF8;	/* whatever its bytes */
+		bad = rf__utf8_bad(p, n);
+		if (bad == n || p[bad] == '\0')
+			return READ_UTF8;
+		cs = NULL;
+	} else {
+		/* the charsets lib/charset.c converts itself first: Latin-1
+		 * has every byte, Windows-1252 all but five */
+		cs = g_mime_charset_iconv_name(charset);
+		if (g_ascii_strcasecmp(cs, "iso-8859-1") == 0 ||
+		    g_ascii_strcasecmp(cs, "latin1") == 0)
+			return READ_DECLARED;
+		if (g_ascii_strcasecmp(cs, "cp1252") == 0 ||
+		    g_ascii_strcasecmp(cs, "windows-1252") == 0)
+			return w1252_ok(p, n) ? READ_DECLARED : READ_UTF8;
+		if (converts(cs, p, n))
+			return READ_DECLARED;
+	}
+	return w1252_ok(p, n) ? READ_1252 : READ_UTF8;
+}
+
+/* single_byte: charset (a declared one) is one of the single-byte
+ * charsets lib/charset.c reads ASCII in as it is (ISO-8859-1 to -16 but
+ * -12, Windows-1250 to -1258, KOI8-R, KOI8-U): a NUL byte is a NUL
+ * character there, as in Windows-1252. */
+static int
+single_byte(const char *charset)
+{
+	const char *cs = g_mime_charset_iconv_name(charset), *d = NULL;
+	unsigned v;
+
+	if (g_ascii_strncasecmp(cs, "cp125", 5) == 0)
+		d = cs + 5;
+	else if (g_ascii_strncasecmp(cs, "windows-125", 11) == 0)
+		d = cs + 11;
+	if (d != NULL)
+		return d[0] >= '0' && d[0] <= '8' && d[1] == '\0';
+	if (g_ascii_strcasecmp(cs, "latin1") == 0 ||
+	    g_ascii_strcasecmp(cs, "koi8-r") == 0 ||
+	    g_ascii_strcasecmp(cs, "koi8-u") == 0)
+		return 1;
+	if (g_ascii_strncasecmp(cs, "iso-8859-", 9) != 0 || cs[9] < '1' ||
+	    cs[9] > '9')
+		return 0;
+	v = (unsigned)(cs[9] - '0');
+	if (cs[10] >= '0' && cs[10] <= '9')
+		v = v * 10 + (unsigned)(cs[10] - '0');
+	return cs[v >= 10 ? 11 : 10] == '\0' && v <= 16 && v != 12;
+}
+
+/* dashes: the line l[0..n) starts with "--" once its NUL bytes are left
+ * out. */
+static int
+dashes(const guint8 *l, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k < 2; i++) {
+		if (l[i] == '\0')
+			continue;
+		if (l[i] != '-')
+			return 0;
+		k++;
+	}
+	return k == 2;
+}
+
+/* header_like: the line l[0..n) is a header field line once its NUL
+ * bytes are left out, as the analysis reads one (lib/message_header.c,
+ * rf__msg_header_name_len: a name of printable ASCII but ':', blanks,
+ * then ':'). */
+static int
+header_like(const guint8 *l, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && (l[i] == '\0' || (l[i] > ' ' && l[i] < 127 &&
+	    l[i] != ':')); i++)
+		k += l[i] != '\0';
+	while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '\0'))
+		i++;
+	return k > 0 && i < n && l[i] == ':';
+}
+
+/* drop_nul: the NUL bytes of the decoded leaf content left out where the
+ * analysis drops them, so that the leaf is matched as the analysis read
+ * it: a URL holding a NUL ("optout.php?e\0mail=ADDRESS") is a link
+ * without it to the analysis, which a byte match of its from would miss
+ * (and the same URL replaced elsewhere hid the miss from the count).
+ * The leaf is written without them only when something in it is
+ * replaced (a NUL has no place in a text part: RFC 2045, 2.7, 2.8).
+ * Left out only where that reads as the analysis read it:
+ *  - in a part the analysis read as UTF-8 or Windows-1252 (reading), or
+ *    in a declared single-byte charset (single_byte; seed
+ *    nul-latin1); not in another declared charset: in UTF-16 a NUL byte
+ *    is part of a character, in ISO-2022-JP one inside a pair or an
+ *    escape sequence made it invalid;
+ *  - not between two 8-bit bytes: the analysis checks UTF-8 with the
+ *    NULs in place, so that "\xc4\0\x90" is two U+FFFD to it, "\xc4\x90"
+ *    a character (seed fuzz_rewrite/nul-joins-utf8);
+ *  - the MIME structure is read in the raw bytes, NULs included: not on
+ *    a line that without them starts with "--" (it could be read as a
+ *    boundary of an enclosing multipart) nor, with first set (the leaf
+ *    starts where the analysis ended the header block at a line that is
+ *    no header field), on the first line when without them it is one
+ *    (header_like: the block would read on; seed nul-header-line;
+ *    keeping every first line left a link on it live, unreported when
+ *    its URL matched where the analysis read no link: seed
+ *    nul-first-line). */
+static void
+drop_nul(GByteArray *content, const char *charset, int first)
+{
+	guint8 *d = content->data, *nl;
+	size_t i, j, q, k = 0, le, n = content->len;
+	unsigned prev = '\n';	/* the byte before, NULs aside */
+
+	if (n == 0 || memchr(d, '\0', n) == NULL ||
+	    (reading(charset, d, n) == READ_DECLARED && !single_byte(charset)))
+		return;
+	for (i = 0; i < n; i = le) {
+		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
+		    (size_t)(nl - d) + 1 : n;
+		if ((first && i == 0 && header_like(d + i, le - i)) ||
+		    memchr(d + i, '\0', le - i) == NULL ||
+		    dashes(d + i, le - i)) {
+			memmove(d + k, d + i, le - i);
+			k += le - i;
+			prev = '\n';
+			continue;
+		}
+		for (j = i; j < le; j = q) {
+			if (d[j] != '\0') {
+				prev = d[j];
+				d[k++] = d[j];
+				q = j + 1;
+				continue;
+			}
+			for (q = j; q < le && d[q] == '\0'; q++)
+				;
+			if (prev >= 0x80 && q < n && d[q] >= 0x80) {
+				memmove(d + k, d + j, q - j);	/* kept */
+				k += q - j;
+			}
+		}
+	}
+	g_byte_array_set_size(content, (guint)k);
+}
+
+/* keep_reading: the rewritten leaf *buf read by the analysis as it read
+ * the leaf orig (reading), else made so: when the analysis read orig as
+ * UTF-8 (repaired) and the part declares UTF-8, ASCII or nothing, *buf
+ * with each byte that is no UTF-8 written U+FFFD, as the analysis read
+ * those bytes (NUL bytes kept: it drops them); replacing a link that held
+ * the only bytes Windows-1252 leaves undefined, or the NUL bytes before
+ * the first invalid one, would else turn the part's reading over to
+ * Windows-1252, and its other 8-bit bytes into other text, links the
+ * input did not have (seed fuzz_rewrite/charset-flip).  0, or -1 when
+ * the reading would change otherwise (the leaf is then not rewritten:
+ * counted skipped, so reported; the hits its replacements counted stay,
+ * which skipped covers). */
+static int
+keep_reading(const char *charset, const GByteArray *orig, GByteArray **buf)
+{
+	GByteArray *in = *buf, *out;
+	size_t i, good;
+	int r0 = reading(charset, orig->data, orig->len);
+
+	if (reading(charset, in->data, in->len) == r0)
+		return 0;
+	if (r0 != READ_UTF8 || !rf__is_utf8_charset(charset))
+		return -1;
+	out = g_byte_array_sized_new(in->len + 16);
+	for (i = 0; i < in->len; i += good + 1) {
+		good = rf__utf8_bad(in->data + i, in->len - i);
+		g_byte_array_append(out, in->data + i, (guint)good);
+		if (i + good == in->len)
+			break;
+		if (in->data[i + good] == '\0')	/* kept as it was */
+			g_byte_array_append(out, in->data + i + good, 1);
+		else
+			g_byte_array_append(out,
+			    (const guint8 *)"\xEF\xBF\xBD", 3);
+	}
+	g_byte_array_free(in, TRUE);
+	*buf = out;
+	return 0;
+}
+
 /* clean_leaf: part's replacements recorded as an edit of c, when it is a
- * text leaf whose bytes are located in c->data and something changes. */
+ * text leaf whose bytes are located in c->data and something changes
+ * (the leaf read without its NUL bytes, as the analysis reads it:
+ * drop_nul; and read by the analysis as it was: keep_reading). */
 static void
 clean_leaf(rf_rewrite *c, GMimePart *part)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GMimeContentType *ct;
 	GMimeStream *src, *mem;
-	GByteArray *content, *enc;
+	GByteArray *content, *enc, *orig;
 	const char *charset;
 	size_t start, end, count = 0, shift;
 	int changed, html, crlf;
@@ -73,16 +324,21 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	end = c->base + (size_t)src->bound_end - shift;
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
+	orig = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	content = g_byte_array_new();
-	g_byte_array_append(content,
-	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->data,
-	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem))->len);
-	g_object_unref(mem);
+	g_byte_array_append(content, orig->data, orig->len);
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
+	drop_nul(content, charset, c->ins != SIZE_MAX &&
+	    start == c->base + c->ins);
 	if ((changed = rf__rewrite_leaf(c, html, charset, &content,
 	    &count)) < 0)
 		c->skipped++;
+	if (changed > 0 && keep_reading(charset, orig, &content) != 0) {
+		c->skipped++;
+		changed = 0;
+	}
+	g_object_unref(mem);	/* orig with it */
 	if (changed <= 0) {
 		g_byte_array_free(content, TRUE);
 		return;

@@ -1,0 +1,336 @@
+/*
+ * test_rewrite_nul.c - the rewriter (lib/rewrite.c) and the bytes the
+ * analysis reads otherwise than a byte match (docs/tracking.md, "The
+ * rewriter and bytes the analysis drops (s20)"): a text part's NUL
+ * bytes, which the analysis drops (lib/message.c, to_utf8), so that a
+ * URL holding one is a link without it; and a part's reading (UTF-8,
+ * repaired or not, or Windows-1252), which the analysis decides from all
+ * of its bytes, so that an edit could turn it over.  Each message is
+ * analysed for its recipient, cleaned as `redflag clean` does, and its
+ * output analysed again: nothing missed or skipped, no tracked link of
+ * the input left live, and no link the input did not have but the
+ * rewriter's own forms.
+ */
+#include <string.h>
+
+#include "testutil.h"
+
+#include "../../lib/rewrite_int.h"
+
+/* What out_cb looks at: the rewrite, the input's links (URLs), and what
+ * it found in the output: tracked links left live, links the input did
+ * not have. */
+struct seen {
+	const rf_rewrite *rw;
+	const char **in;
+	size_t nin, cap;
+	size_t left, fresh;
+};
+
+/* in_cb: l's URL appended to arg's (a struct seen) input links. */
+static int
+in_cb(rf_link *l, void *arg)
+{
+	struct seen *k = arg;
+
+	if (k->nin == k->cap) {
+		k->cap = k->cap * 2 + 16;
+		k->in = realloc(k->in, k->cap * sizeof(*k->in));
+		assert_non_null(k->in);
+	}
+	k->in[k->nin++] = l->url;
+	return 0;
+}
+
+/* out_cb: l, a link of the output, counted in arg (a struct seen) left
+ * live when its URL is the from of a substitution (not text), fresh
+ * when it is neither a URL of the input nor holds a substitution's to
+ * (a link of the input with a replacement made in it: nul-first-line's
+ * "https://img.shop\xff...http://a8f...", one URL to the analysis, which
+ * reads the part as Windows-1252, where the rewriter sees two). */
+static int
+out_cb(rf_link *l, void *arg)
+{
+	struct seen *k = arg;
+	size_t i;
+	int known = 0;
+
+	if (l->kind == RF_LINK_HEADER)
+		return 0;
+	for (i = 0; i < k->rw->nsubst; i++) {
+		if (k->rw->subst[i].text)
+			continue;
+		if (strcmp(l->url, k->rw->subst[i].from) == 0)
+			k->left++;
+		if (k->rw->subst[i].tl > 0 && strstr(l->url,
+		    k->rw->subst[i].to) != NULL)
+			known = 1;
+	}
+	for (i = 0; i < k->nin && !known; i++)
+		known = strcmp(l->url, k->in[i]) == 0;
+	if (!known) {
+		print_message("new link: %s\n", l->url);
+		k->fresh++;
+	}
+	return 0;
+}
+
+/* clean: msg[0..len) analysed for rcpt, cleaned (rf_rewrite_collect),
+ * its output analysed again; asserts none missed, none skipped, none
+ * left live, no new link, and at least one link rewritten.  The output
+ * in *out (the caller frees it). */
+static void
+clean(rf_ctx *ctx, const rf_rules *rules, const char *what, const char *msg,
+      size_t len, const char *rcpt, rf_buf *out)
+{
+	rf_message *m = NULL, *again = NULL;
+	rf_rewrite *rw = NULL;
+	rf_rewrite_stats st;
+	struct seen k = { 0 };
+
+	assert_int_equal(rf_message_parse(ctx, msg, len, &m, NULL), RF_OK);
+	if (rcpt == NULL)
+		rcpt = rf_message_recipient(m);
+	assert_int_equal(rf_tracking_message(ctx, rules, m, rcpt, NULL),
+	    RF_OK);
+	assert_int_equal(rf_rewrite_new(rf_ctx_limits(ctx), &rw, NULL),
+	    RF_OK);
+	assert_int_equal(rf_rewrite_collect(rw, m, NULL), RF_OK);
+	assert_int_equal(rf_rewrite_prepare(rw, msg, len, NULL), RF_OK);
+	rf_buf_init(out, 0);
+	assert_int_equal(rf_rewrite_write(rw, 0, out, NULL), RF_OK);
+	rf_rewrite_get_stats(rw, &st);
+	assert_int_equal(rf_message_parse(ctx, out->data, out->len, &again,
+	    NULL), RF_OK);
+	assert_int_equal(rf_tracking_message(ctx, rules, again, rcpt, NULL),
+	    RF_OK);
+	k.rw = rw;
+	assert_int_equal(rf_tracking_walk(m, in_cb, &k), 0);
+	assert_int_equal(rf_tracking_walk(again, out_cb, &k), 0);
+	print_message("%s: %zu substitutions, %zu links %zu bugs rewritten, "
+	    "%zu missed, %d skipped, %zu left live, %zu new links\n", what,
+	    rw->nsubst, st.links, st.bugs, st.missed, st.skipped, k.left,
+	    k.fresh);
+	assert_true(st.links + st.bugs > 0);
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(st.skipped, 0);
+	assert_int_equal(k.left, 0);
+	assert_int_equal(k.fresh, 0);
+	free(k.in);
+	rf_message_free(again);
+	rf_message_free(m);
+	rf_rewrite_free(rw);
+}
+
+/* test_nul: an href holding a NUL byte (raw, and "=00" in
+ * quoted-printable), whose URL the text part has without it: the
+ * analysis reads one link twice; the rewriter, which matched the bytes,
+ * replaced the text part's and left the href live (missed).  Now the
+ * leaf is read without its NUL bytes, as the analysis reads it: both
+ * replaced, and the part written without the NUL. */
+static void
+test_nul(void **state)
+{
+	static const char raw[] =
+	    "From: a@shop.example\nTo: r0@example.org\nSubject: s\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/alternative; "
+	    "boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+	    "Remove yourself at http://www.pp.example/optout.php?email="
+	    "r0@example.org&pos=9900027056 today.\n--b\n"
+	    "Content-Type: text/html; charset=utf-8\n\n<p>Remove yourself "
+	    "<a href=\"http://www.pp.example/optout.php?e\0mail="
+	    "r0@example.org&amp;pos=9900027056\">HERE</a>.</p>\n--b--\n";
+	static const char qp[] =
+	    "From: a@shop.example\nTo: r0@example.org\nSubject: s\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/alternative; "
+	    "boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+	    "Remove yourself at http://www.pp.example/optout.php?email="
+	    "r0@example.org&pos=9900027056 today.\n--b\n"
+	    "Content-Type: text/html\nContent-Transfer-Encoding: "
+	    "quoted-printable\n\n<p>Remove yourself <a href=3D\"http://"
+	    "www.pp.example/optout.php?e=00mail=3Dr0@example.org&amp;pos=3D"
+	    "99000=\n27056\">HERE</a> or <a href=3D\"http://www.pp.example/"
+	    "optout.php?email=3Dr0@exa\0\0mple.org&amp;pos=3D9900027056\">"
+	    "here</a>.</p>\n--b--\n";
+	rf_rules *rules = shipped_rules();
+	rf_ctx *ctx = test_ctx();
+	rf_buf out;
+
+	(void)state;
+	clean(ctx, rules, "raw NUL", raw, sizeof(raw) - 1, "r0@example.org",
+	    &out);
+	assert_null(memchr(out.data, '\0', out.len));
+	rf_buf_free(&out);
+	clean(ctx, rules, "QP =00", qp, sizeof(qp) - 1, "r0@example.org",
+	    &out);
+	assert_null(memchr(out.data, '\0', out.len));
+	assert_null(memmem(out.data, out.len, "=00", 3));
+	rf_buf_free(&out);
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
+/* test_nul_structure: the NUL bytes a line needs to be no boundary nor
+ * header field are kept: a text part with the line "--\0b" (without
+ * the NUL, a boundary of its multipart) keeps it, and the output has as
+ * many parts; a body whose first line is "MIME-\0From: ..." (where the
+ * analysis ends the header block) keeps it, so that the header block
+ * still ends there; one whose first line stays no header field without
+ * its NUL ("Click http://...?e\0mail=...") loses it, and its link is
+ * replaced. */
+static void
+test_nul_structure(void **state)
+{
+	static const char bound[] =
+	    "From: a@shop.example\nTo: r0@example.org\nSubject: s\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/mixed; "
+	    "boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+	    "Remove: http://www.pp.example/optout.php?e\0mail="
+	    "r0@example.org&pos=9900027056 today.\n--\0b\nsee "
+	    "http://www.pp.example/x\0y\n--b\nContent-Type: text/plain"
+	    "\n\nsecond\n--b--\n";
+	static const char head[] =
+	    "From: a@shop.example\nTo: r0@example.org\nSubject: s\n"
+	    "MIME-\0From: x@y.example\nContent-Type: text/html\n\n"
+	    "Remove: http://www.pp.example/optout.php?e\0mail="
+	    "r0@example.org&pos=9900027056 today.\n";
+	static const char line[] =
+	    "From: a@shop.example\nTo: r0@example.org\nSubject: s\n"
+	    "Click http://www.pp.example/optout.php?e\0mail="
+	    "r0@example.org&pos=9900027056 today.\n";
+	rf_rules *rules = shipped_rules();
+	rf_ctx *ctx = test_ctx();
+	rf_message *m = NULL, *again = NULL;
+	rf_buf out;
+
+	(void)state;
+	clean(ctx, rules, "boundary", bound, sizeof(bound) - 1,
+	    "r0@example.org", &out);
+	assert_non_null(memmem(out.data, out.len, "\n--\0b\n", 6));
+	assert_non_null(memmem(out.data, out.len, "/xy\n", 4));
+	assert_int_equal(rf_message_parse(ctx, bound, sizeof(bound) - 1, &m,
+	    NULL), RF_OK);
+	assert_int_equal(rf_message_parse(ctx, out.data, out.len, &again,
+	    NULL), RF_OK);
+	assert_int_equal(again->nparts, m->nparts);
+	rf_message_free(again);
+	rf_message_free(m);
+	rf_buf_free(&out);
+	clean(ctx, rules, "header line", head, sizeof(head) - 1,
+	    "r0@example.org", &out);
+	assert_non_null(memmem(out.data, out.len, "MIME-\0From", 10));
+	rf_buf_free(&out);
+	clean(ctx, rules, "first line", line, sizeof(line) - 1,
+	    "r0@example.org", &out);
+	assert_null(memchr(out.data, '\0', out.len));
+	rf_buf_free(&out);
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
+/* test_reading: a part whose reading the edit would turn over.  An
+ * undeclared part whose first bad byte is a NUL is read as UTF-8
+ * repaired ("www.caf\xe9.example" a link with U+FFFD); without its NULs
+ * it would be read as Windows-1252 ("www.café.example", a link the
+ * input did not have): written with U+FFFD for the invalid bytes, as
+ * the analysis read them.  And the same when the bytes that made
+ * Windows-1252 fail (0x9D, undefined there) were in the link replaced. */
+static void
+test_reading(void **state)
+{
+	static const char nul[] =
+	    "From: a@shop.example\nTo: r0@example.org\nSubject: s\n\n"
+	    "Hello\0 there, see www.caf\xe9.example today.\n"
+	    "Remove: http://www.pp.example/optout.php?email=r0@example.org"
+	    "&pos=9900027056 today.\n";
+	static const char c1[] =
+	    "From: a@shop.example\nTo: r0@example.org\nSubject: s\n\n"
+	    "Hello, see www.caf\xe9.example today.\n"
+	    "Remove: http://www.pp.example/optout.php?email=r0@example.org"
+	    "\xc8\x9d&pos=9900027056 today.\n";
+	static const char ok[] = "www.caf\xef\xbf\xbd.example";
+	rf_rules *rules = shipped_rules();
+	rf_ctx *ctx = test_ctx();
+	rf_buf out;
+
+	(void)state;
+	clean(ctx, rules, "NUL first", nul, sizeof(nul) - 1,
+	    "r0@example.org", &out);
+	assert_non_null(memmem(out.data, out.len, ok, sizeof(ok) - 1));
+	rf_buf_free(&out);
+	clean(ctx, rules, "0x9D in the link", c1, sizeof(c1) - 1,
+	    "r0@example.org", &out);
+	assert_non_null(memmem(out.data, out.len, ok, sizeof(ok) - 1));
+	rf_buf_free(&out);
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
+/* test_seeds: the three inputs the strict checks of fuzz_rewrite stopped
+ * on (fuzz/open/ before s20), cleaned as fuzz_rewrite does (the
+ * recipient of byte 0's bits 1-2; rf_rewrite_collect: byte 0 is 0):
+ * nul-href-live (the href with a NUL, its URL also in the HTML text:
+ * counted replaced there, left live unreported), nul-qp-live (a QP
+ * part's URL holding raw NULs) and charset-flip (the link replaced held
+ * the only bytes that made the part's Windows-1252 reading fail); and
+ * nul-header-line, found by the first strict run of s20 (the NUL of the
+ * first body line, "MIME-\0From: ...", dropped: a header line, the
+ * header block read on, an HTML part the input did not have) and
+ * nul-joins-utf8, found by the second (an href "ht\x8fX\xc4\0\x90b...":
+ * the analysis reads "\xc4\0\x90" as two U+FFFD, "\xc4\x90" is a
+ * character); nul-first-line, found by the first run with the strict
+ * checks the default (the first body line, no header field, kept with
+ * its NULs: its link left live, the count made up by a match where the
+ * analysis read no link); nul-latin1, found by the second (a web bug
+ * holding NULs in an iso-8859-1 part, kept because the part was read in
+ * its declared charset).
+ * (rf_rewrite_collect as byte 0's bit 0 and bit 6 are 0; bits 4-5, the
+ * edits allowed, do not matter here.) */
+static void
+test_seeds(void **state)
+{
+	static const char *const seeds[] = {
+	    "fuzz/seeds/fuzz_rewrite/nul-href-live",
+	    "fuzz/seeds/fuzz_rewrite/nul-qp-live",
+	    "fuzz/seeds/fuzz_rewrite/charset-flip",
+	    "fuzz/seeds/fuzz_rewrite/nul-header-line",
+	    "fuzz/seeds/fuzz_rewrite/nul-joins-utf8",
+	    "fuzz/seeds/fuzz_rewrite/nul-first-line",
+	    "fuzz/seeds/fuzz_rewrite/nul-latin1" };
+	static const char *const rcpts[4] = { "r0@example.org",
+	    "jane.doe@example.org", NULL, "R1@Example.ORG" };
+	rf_rules *rules = shipped_rules();
+	rf_limits lim;
+	rf_ctx *ctx;
+	rf_buf out;
+	size_t i, len;
+
+	(void)state;
+	rf_limits_default(&lim);
+	lim.max_links = 200;
+	lim.max_mime_parts = 64;
+	assert_int_equal(rf_ctx_new(&lim, &ctx, NULL), RF_OK);
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		char *data = read_file(seeds[i], &len);
+
+		clean(ctx, rules, seeds[i], data + 1, len - 1,
+		    rcpts[(data[0] >> 1) & 3], &out);
+		rf_buf_free(&out);
+		free(data);
+	}
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_nul_structure),
+		cmocka_unit_test(test_reading),
+		cmocka_unit_test(test_seeds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
