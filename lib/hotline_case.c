@@ -318,7 +318,15 @@ check_state(const rf_hotline_actor *who, const rf_hotline_case *c, int to)
 		return NULL;
 	if (to == RF_CASE_REFERRED)
 		return "a case is referred by exporting it";
-	return "that change of state is not allowed from here";
+	if (to == RF_CASE_MONITORING)
+		return "only a red_flag or referred case can be monitored";
+	if (to == RF_CASE_CLOSED && s == RF_CASE_CLOSED)
+		return "the case is already closed";
+	if (to == RF_CASE_CLOSED)
+		return "a case is assessed before it is closed (review, then "
+		    "assess; a new or in_review case is not closed)";
+	return "a case reaches that state by review or assess, not by a "
+	    "change of state (state: monitoring or closed)";
 }
 
 static const char *

@@ -174,9 +174,16 @@ test_lifecycle_and_roles(void **state)
 	int64_t id = file1(f->h, "http://csam.example/", "csam", NULL);
 	const rf_hotline_actor intake = { "ivan", RF_ROLE_INTAKE };
 
-	/* Not allowed: intake reviewing; assessing a new case. */
+	/* Not allowed: intake reviewing; assessing a new case; closing
+	 * or monitoring a new case (the refusal says what comes first). */
 	assert_int_equal(rf_hotline_review(f->h, &intake, id, NULL, &err),
 	    RF_EINVAL);
+	assert_int_equal(rf_hotline_set_state(f->h, &ana, id, RF_CASE_CLOSED,
+	    NULL, &err), RF_EINVAL);
+	assert_non_null(strstr(err.msg, "assessed before it is closed"));
+	assert_int_equal(rf_hotline_set_state(f->h, &ana, id,
+	    RF_CASE_MONITORING, NULL, &err), RF_EINVAL);
+	assert_non_null(strstr(err.msg, "red_flag or referred"));
 	assert_int_equal(rf_hotline_assess(f->h, &ana, id, RF_CASE_RED_FLAG,
 	    "x", &err), RF_EINVAL);
 	assert_int_equal(rf_hotline_review(f->h, &ana, id, NULL, &err), RF_OK);
@@ -201,8 +208,12 @@ test_lifecycle_and_roles(void **state)
 	    RF_CASE_MONITORING, NULL, &err), RF_OK);
 	assert_int_equal(rf_hotline_set_state(f->h, &ana, id, RF_CASE_CLOSED,
 	    "gone", &err), RF_OK);
+	assert_int_equal(rf_hotline_set_state(f->h, &ana, id, RF_CASE_CLOSED,
+	    NULL, &err), RF_EINVAL);
+	assert_non_null(strstr(err.msg, "already closed"));
 	assert_int_equal(rf_hotline_set_state(f->h, &ana, id, RF_CASE_NEW,
 	    NULL, &err), RF_EINVAL);
+	assert_non_null(strstr(err.msg, "by review or assess"));
 }
 
 static void
