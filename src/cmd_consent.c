@@ -394,12 +394,18 @@ cmd_consent(int argc, char **argv)
 	} else if (strcmp(cmd, "remove") == 0) {
 		if (rf_consent_remove(fb.consent, args[0], args[1], &err) !=
 		    RF_OK) {
-			cli_warn("consent remove: %s", err.msg);
+			if (err.status == RF_ENOTFOUND)
+				cli_warn("consent remove: no record of that "
+				    "recipient and sender ('consent list "
+				    "RECIPIENT' shows its records)");
+			else
+				cli_warn("consent remove: %s", err.msg);
 			rc = err.status == RF_ENOTFOUND ? RF_EXIT_INPUT :
 			    err.status == RF_EINVAL ? RF_EXIT_USAGE :
 			    RF_EXIT_SOFTWARE;
 			goto out;
 		}
+		printf("removed\n");
 		rc = RF_EXIT_OK;
 	} else if (strcmp(cmd, "list") == 0) {
 		if (rf_consent_list(fb.consent, args[0], print_record, NULL,

@@ -38,9 +38,13 @@ run_suite() { # DB-SPEC
 	"$rf" consent --db "$db" list jane@rcpt.test | cut -f2,3,4 > "$tmp/l"
 	printf 'news@shop.test\taddress\tmanual\n<deals.shop.test>\tlist\tweb\n' |
 		cmp -s - "$tmp/l" || fail "$db: list of one recipient"
-	"$rf" consent --db "$db" remove bob@rcpt.test club.test || fail "$db: remove"
-	"$rf" consent --db "$db" remove bob@rcpt.test club.test 2> /dev/null
+	"$rf" consent --db "$db" remove bob@rcpt.test club.test > "$tmp/r" ||
+		fail "$db: remove"
+	[ "$(cat "$tmp/r")" = removed ] || fail "$db: remove says removed"
+	"$rf" consent --db "$db" remove bob@rcpt.test club.test 2> "$tmp/r"
 	[ $? -eq 1 ] || fail "$db: remove twice is 1 (no such record)"
+	grep -q "no record of that recipient and sender" "$tmp/r" ||
+		fail "$db: remove twice says there is no such record"
 }
 
 run_suite "$tmp/s.db"
