@@ -599,8 +599,9 @@ page_stats(struct http_req *r, struct http_resp *o)
 	y = tm.tm_year + 1900;
 	m = tm.tm_mon + 1;
 	if (want != NULL && rf_hotline_parse_month(want, &y, &m) != 0) {
-		y = tm.tm_year + 1900;
-		m = tm.tm_mon + 1;
+		/* said, not the current month shown as if it were asked */
+		http_error(r, o, 400, "month: give YYYY-MM (01 to 12)");
+		return;
 	}
 	/* The twelve months ending with the one asked for. */
 	for (i = 11; i >= 0; i--) {

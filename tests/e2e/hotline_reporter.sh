@@ -159,6 +159,12 @@ for m in 1970-01 1970-11 1971-01 9999-12; do
 	[ "$code" = 200 ] || fail "stats for $m: HTTP $code"
 	grep -q "$m" "$T/stats.html" || fail "stats for $m: the month is not shown"
 done
+# A month that is none is refused in words, not answered with this month.
+for m in 2026-13 2026-1 x; do
+	code=$(curl -s -o "$T/stats.html" -w '%{http_code}' -b "$T/ana.jar" "$BASE/stats?month=$m")
+	[ "$code" = 400 ] || fail "stats for $m: HTTP $code, not 400"
+	grep -q "give YYYY-MM" "$T/stats.html" || fail "stats for $m: no reason given"
+done
 
 # The case page shows a URL as reported in ASCII: a right-to-left
 # override (U+202E) or a look-alike host cannot make it read as another.
