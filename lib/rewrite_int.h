@@ -172,6 +172,20 @@ int rf__rewrite_values_has(const struct rf__values *v, size_t p);
 void rf__rewrite_values_edit(struct rf__values *v, size_t at, size_t e,
 			     size_t len);
 
+/* rf__rewrite_values_split: v (a run's offsets) cut where the run's
+ * bytes [at, e) are written apart (an empty to written "\"\"", the run
+ * then taken on as two): lo the slice of those below at, hi that of
+ * those from e on, rewritten in place relative to e (those in [at, e)
+ * in neither).  The two are disjoint slices of v: each may be changed
+ * (rf__rewrite_values_edit) without the other. */
+void rf__rewrite_values_split(struct rf__values *v, size_t at, size_t e,
+			      struct rf__values *lo, struct rf__values *hi);
+
+/* rf__rewrite_empty_to: one of rw's substitutions has an empty to (a web
+ * bug, a link emptied): only then are a leaf's unquoted values looked
+ * for (rf__rewrite_values).  1 or 0. */
+int rf__rewrite_empty_to(const rf_rewrite *rw);
+
 /* rf__rewrite_values_to: rf__rewrite_replace_all's step: the offsets of v
  * from *k on below end (and, with at set, one equal to end), in a text
  * whose bytes from last on are written at out_len on in the new one,

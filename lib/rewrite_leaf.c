@@ -138,12 +138,11 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 
 /* EMPTY_VALUE: what an empty to is written as where an unquoted
  * attribute value starts in HTML (right after '=', or after '=' and white
- * space, as the tokenizer has it on the original leaf: rf__rewrite_values;
- * in a quoted value or in text an empty to is written as nothing): an
- * empty value in quotes, since
- * nothing there would make the parser read the bytes after it (the next
- * attribute: "src= width=1", or "/" of "/>") as the value, a link that
- * was not in the input. */
+ * space, as the tokenizer reads the original leaf: rf__rewrite_values; in
+ * a quoted value or in text it is written as nothing): an empty value in
+ * quotes: nothing there would make the parser read the bytes after it
+ * (the next attribute: "src= width=1", or "/" of "/>") as the value, a
+ * link that was not in the input. */
 #define EMPTY_VALUE "\"\""
 
 int
@@ -362,19 +361,6 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
 	return changed;
 }
 
-/* empty_to: one of c's substitutions has an empty to (a web bug, a link
- * emptied): only then are a leaf's unquoted values looked for. */
-static int
-empty_to(const rf_rewrite *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nsubst; i++)
-		if (c->subst[i].tl == 0)
-			return 1;
-	return 0;
-}
-
 /* replace_seq: the loop: for each substitution in turn (in HTML the
  * wide ones first), every standalone occurrence of its from, then in HTML
  * (not text, from has '&') of its "&amp;" form, replaced in the whole
@@ -398,8 +384,8 @@ replace_seq(rf_rewrite *c, int html, const char *charset, GByteArray **buf,
 	size_t i, n;
 	int changed = 0, pass;
 
-	if (html && empty_to(c) && rf__rewrite_values((const char *)
-	    (*buf)->data, (*buf)->len, &vals) != 0)
+	if (html && rf__rewrite_empty_to(c) && rf__rewrite_values(
+	    (const char *)(*buf)->data, (*buf)->len, &vals) != 0)
 		return -1;
 
 	for (pass = html ? 1 : 0; pass >= 0; pass--) {
@@ -527,28 +513,26 @@ run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 }
 
 static int run_split(rf_rewrite *c, unsigned kinds, int html,
-		     struct rf__values *v,
-		     const char *r, size_t rl, size_t at, size_t e,
-		     size_t next, GByteArray *res, char *un,
+		     struct rf__values *v, const char *r, size_t rl, size_t at,
+		     size_t e, size_t next, GByteArray *res, char *un,
 		     const char **rp, size_t *rlp, size_t *count);
 
 /* run_apply: the run r[0..rl) with the replacements >= next made in it
  * as replace_runs describes; 1 when one was made, *rp and *rlp then set
- * to the run made again (in *tmp or in res), else 0.  tmp, alt: scratch (made when
- * NULL; the caller frees them and res).  An empty to written EMPTY_VALUE
- * (an unquoted attribute value in HTML) ends the run there, as the loop
+ * to the run made again (in *tmp or in res), else 0.  tmp, alt: scratch
+ * (made when NULL; the caller frees them and res).  An empty to at an
+ * offset of v (the run's unquoted attribute values, rf__rewrite_values
+ * on the original leaf, relative to the run's start, kept pointing at
+ * the same bytes through the replacements as the loop keeps them) is
+ * written EMPTY_VALUE and ends the run there, as the loop
  * (rf__rewrite_replace_all) sees it: the bytes before it and those after
  * it are then runs of their own, each taken on with the replacements
- * after that one.  Where: at an offset of v (the run's unquoted
- * attribute values, rf__rewrite_values on the original leaf, relative to
- * the run's start), which are kept pointing at the same bytes through the
- * replacements (rf__rewrite_values_edit), as the loop keeps them. */
+ * after that one. */
 static int
 run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
-	  const char *r,
-	  size_t rl, size_t next, GByteArray **tmp, GByteArray **alt,
-	  GByteArray *res, char *un, const char **rp, size_t *rlp,
-	  size_t *count)
+	  const char *r, size_t rl, size_t next, GByteArray **tmp,
+	  GByteArray **alt, GByteArray *res, char *un, const char **rp,
+	  size_t *rlp, size_t *count)
 {
 	GByteArray *sw;
 	size_t j, at = 0, e = 0;
@@ -597,25 +581,17 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
  * those from e on, made relative to e). */
 static int
 run_split(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
-	  const char *r,
-	  size_t rl, size_t at, size_t e, size_t next, GByteArray *res,
-	  char *un, const char **rp, size_t *rlp, size_t *count)
+	  const char *r, size_t rl, size_t at, size_t e, size_t next,
+	  GByteArray *res, char *un, const char **rp, size_t *rlp,
+	  size_t *count)
 {
 	GByteArray *whole = g_byte_array_new(), *part = g_byte_array_new();
 	GByteArray *tmp = NULL, *alt = NULL;
-	struct rf__values lo = { v->at, 0 }, hi;
+	struct rf__values lo, hi;
 	const char *p;
-	size_t pl, i;
+	size_t pl;
 
-	/* v's two parts: disjoint slices of it, each changed in place */
-	while (lo.n < v->n && v->at[lo.n] < at)
-		lo.n++;
-	for (i = lo.n; i < v->n && v->at[i] < e; i++)
-		;
-	hi.at = v->at + i;
-	hi.n = v->n - i;
-	for (i = 0; i < hi.n; i++)
-		hi.at[i] -= e;
+	rf__rewrite_values_split(v, at, e, &lo, &hi);
 	/* r may be in the caller's scratch: kept apart */
 	g_byte_array_append(whole, (const guint8 *)r, rl);
 	r = (const char *)whole->data;
@@ -653,10 +629,9 @@ run_split(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
  * it takes, in the order of the replacements, each whose from is such an
  * occurrence in the run as it is then (run_first; run_apply, which also
  * splits a run where an empty to is written EMPTY_VALUE; where an
- * unquoted attribute value starts is read on the original leaf,
- * rf__rewrite_values, when in HTML a to is empty, as the loop does).
- * 1 when *buf changed, 0 when not, -1 when out of memory (*buf
- * unchanged). */
+ * unquoted value starts is read on the original leaf, rf__rewrite_values,
+ * as the loop does).  1 when *buf changed, 0 when not, -1 when out of
+ * memory (*buf unchanged). */
 static int
 replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
@@ -670,10 +645,9 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 
 	if (c->minfl == 0)
 		return 0;	/* no from replaces anything */
-	if (html && empty_to(c) && rf__rewrite_values(d, in->len, &all) != 0)
-		return -1;
-	if ((un = malloc(c->nlens)) == NULL) {
-		free(all.at);
+	if ((un = malloc(c->nlens)) == NULL || (html &&
+	    rf__rewrite_empty_to(c) && rf__rewrite_values(d, in->len, &all))) {
+		free(un);
 		return -1;
 	}
 	/* r0: 0 or just after a byte that ends a run; the runs shorter
@@ -797,9 +771,8 @@ struct ent_scratch {
 	size_t cap;		/* dec has room for cap bytes, map cap + 1 */
 	char *un;
 	GByteArray *res, *alt;
-	struct rf__values all;	/* the leaf's unquoted values (when a to
-				 * is empty), k the next one */
-	size_t k;
+	struct rf__values all;	/* the leaf's unquoted values (a to empty) */
+	size_t k;		/* the next one of all */
 };
 
 /* ent_room: room in x for a run of n bytes; 0, or -1 when out of
@@ -827,9 +800,8 @@ ent_room(struct ent_scratch *x, size_t n)
 
 /* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
  * again in x->res as rf__rewrite_entities describes it (an empty to at
- * an offset of v, the run's unquoted attribute values relative to its
- * start, kept through the replacements, written EMPTY_VALUE, as
- * rf__rewrite_replace_all does); 1
+ * an offset of v, the run's unquoted values, kept through the
+ * replacements, written EMPTY_VALUE, as rf__rewrite_replace_all does); 1
  * when a replacement was made, else 0; -1 when out of memory.  The run
  * is decoded once, and again only after a replacement. */
 static int
@@ -837,7 +809,7 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 	struct ent_scratch *x, size_t *count)
 {
 	const char *cur = r;
-	size_t cl = rl, next = 0, at = 0, e = 0, dl = 0, j, rb, re, was;
+	size_t cl = rl, next = 0, at = 0, e = 0, dl = 0, j, rb, re;
 	int changed = 0, fresh = 1;
 	GByteArray *sw;
 
@@ -865,7 +837,6 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 			continue;
 		g_byte_array_set_size(x->alt, 0);
 		g_byte_array_append(x->alt, (const guint8 *)cur, (guint)rb);
-		was = x->alt->len;
 		if (s->tl == 0 && rf__rewrite_values_has(v, rb))
 			g_byte_array_append(x->alt,
 			    (const guint8 *)EMPTY_VALUE, 2);
@@ -875,7 +846,7 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 		else
 			g_byte_array_append(x->alt, (const guint8 *)s->to,
 			    (guint)s->tl);
-		rf__rewrite_values_edit(v, rb, re, x->alt->len - was);
+		rf__rewrite_values_edit(v, rb, re, x->alt->len - rb);
 		g_byte_array_append(x->alt, (const guint8 *)cur + re,
 		    (guint)(cl - re));
 		sw = x->res;
@@ -911,16 +882,16 @@ find_ref(const char *d, size_t n)
 }
 
 /* ent_start: x made ready for the first run of the leaf d[0..n) (hits:
- * room for the hits of c's substitutions, filled with them; x->all the
- * leaf's unquoted values when a to is empty); 0, or -1 when out of
- * memory. */
+ * room for the hits of c's substitutions, filled with them; x->all its
+ * unquoted values when a to is empty); 0, or -1 when out of memory. */
 static int
 ent_start(const rf_rewrite *c, const char *d, size_t n,
 	  struct ent_scratch *x, size_t **hits)
 {
 	size_t i;
 
-	if ((empty_to(c) && rf__rewrite_values(d, n, &x->all) != 0) ||
+	if ((rf__rewrite_empty_to(c) && rf__rewrite_values(d, n,
+	    &x->all) != 0) ||
 	    (x->un = malloc(c->nlens)) == NULL ||
 	    (*hits = malloc(c->nsubst * sizeof(**hits))) == NULL)
 		return -1;

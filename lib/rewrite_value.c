@@ -194,3 +194,31 @@ rf__rewrite_values_edit(struct rf__values *v, size_t at, size_t e,
 	}
 	v->n = w;
 }
+
+void
+rf__rewrite_values_split(struct rf__values *v, size_t at, size_t e,
+			 struct rf__values *lo, struct rf__values *hi)
+{
+	size_t i;
+
+	lo->at = v->at;
+	for (lo->n = 0; lo->n < v->n && v->at[lo->n] < at; lo->n++)
+		;
+	for (i = lo->n; i < v->n && v->at[i] < e; i++)
+		;
+	hi->at = v->at != NULL ? v->at + i : NULL;
+	hi->n = v->n - i;
+	for (i = 0; i < hi->n; i++)
+		hi->at[i] -= e;
+}
+
+int
+rf__rewrite_empty_to(const rf_rewrite *rw)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nsubst; i++)
+		if (rw->subst[i].tl == 0)
+			return 1;
+	return 0;
+}
