@@ -45,6 +45,16 @@ opens(int c)
 	    c == '!' || c == '?';
 }
 
+/* skip: the first offset in d[i..p) holding c, or p (memchr: the text
+ * and the quoted values, most of a leaf, are not read byte by byte). */
+static size_t
+skip(const char *d, size_t i, size_t p, int c)
+{
+	const char *e = i < p ? memchr(d + i, c, p - i) : NULL;
+
+	return e != NULL ? (size_t)(e - d) : p;
+}
+
 /* advance: ts taken on over d[ts->seen..p) (d is n bytes). */
 static void
 advance(const char *d, size_t n, size_t p, struct rf__tagscan *ts)
@@ -53,6 +63,11 @@ advance(const char *d, size_t n, size_t p, struct rf__tagscan *ts)
 	int c;
 
 	for (i = ts->seen; i < p; i++) {
+		if (ts->state == TEXT || ts->state == QUOTED) {
+			i = skip(d, i, p, ts->state == TEXT ? '<' : ts->quote);
+			if (i == p)
+				break;
+		}
 		c = (unsigned char)d[i];
 		switch (ts->state) {
 		case TEXT:
