@@ -2,7 +2,7 @@
  * rewrite_int.h - private to the rewriter (rewrite.c: collecting,
  * locating the text leaves, writing; rewrite_leaf.c: the replacements in
  * one decoded leaf; rewrite_value.c: where an unquoted attribute value
- * starts after '=' and white space in it; rewrite_encode.c: its encoding
+ * starts in it; rewrite_encode.c: its encoding
  * again; rewrite_sites.c: the policy sites' form of a link) and to its
  * unit tests.
  */
@@ -130,18 +130,21 @@ struct rf__tagscan {
 };
 
 /* rf__rewrite_value_at: in the HTML text d[0..n), an unquoted attribute
- * value starts at p after the '=' and white space ("src= URL", "src =
- * URL", a tab or a line end after the '='): d[p - 1] is white space,
- * d[p] neither white space nor a quote nor '>', and the tokenizer read
- * from the leaf's start is after an attribute's '=' (in a tag, not in a
- * value: quotes read, "src=\"a= URL\"" is none).  ts: the state read
- * up to an offset <= p, taken on to p (so the calls on one leaf ask for
- * p in increasing order).  1 or 0. */
+ * value starts at p: right after an attribute's '=' or after '=' and
+ * white space ("src=URL", "src= URL", "src = URL", a tab or a line end
+ * after the '='): d[p] is neither white space nor a quote nor '>', the
+ * last byte before p that is no white space is a '=', and the tokenizer
+ * read from the leaf's start is after an attribute's '=' (in a tag, not
+ * in a value: quotes read, so "href=\"http://r/go?u=URL\"" and "src=\"a=
+ * URL\"" have none, nor has text).  ts: the state read up to an offset
+ * <= p, taken on to p (so the calls on one leaf ask for p in increasing
+ * order).  1 or 0. */
 int rf__rewrite_value_at(const char *d, size_t n, size_t p,
 			 struct rf__tagscan *ts);
 
-/* Offsets of a leaf where an unquoted attribute value starts after '='
- * and white space (rf__rewrite_value_at), increasing; at malloc'd. */
+/* Offsets of a leaf (or of a run of it) where an unquoted attribute
+ * value starts (rf__rewrite_value_at), increasing; at malloc'd (a run's:
+ * a slice of its leaf's). */
 struct rf__values {
 	size_t *at;
 	size_t n;
@@ -151,6 +154,37 @@ struct rf__values {
  * rf__rewrite_value_at holds (v->at NULL when none).  0, or -1 when out
  * of memory (v empty).  The caller frees v->at. */
 int rf__rewrite_values(const char *d, size_t n, struct rf__values *v);
+
+/* rf__rewrite_values_run: run made the slice of all (a leaf's, from
+ * *k on; the calls ask for runs in increasing order) of the offsets in
+ * [r0, r1), rewritten in place relative to r0; *k moved past them. */
+void rf__rewrite_values_run(struct rf__values *all, size_t *k, size_t r0,
+			    size_t r1, struct rf__values *run);
+
+/* rf__rewrite_values_has: p is one of v's offsets.  1 or 0. */
+int rf__rewrite_values_has(const struct rf__values *v, size_t p);
+
+/* rf__rewrite_values_edit: v's offsets (in a text) kept pointing at the
+ * same bytes after the text's bytes [at, e) are replaced by len bytes:
+ * one in (at, e) dropped, one at at kept (at the new bytes' start), one
+ * from e on moved by len - (e - at); as rf__rewrite_values_to does in
+ * the loop. */
+void rf__rewrite_values_edit(struct rf__values *v, size_t at, size_t e,
+			     size_t len);
+
+/* rf__rewrite_values_split: v (a run's offsets) cut where the run's
+ * bytes [at, e) are written apart (an empty to written "\"\"", the run
+ * then taken on as two): lo the slice of those below at, hi that of
+ * those from e on, rewritten in place relative to e (those in [at, e)
+ * in neither).  The two are disjoint slices of v: each may be changed
+ * (rf__rewrite_values_edit) without the other. */
+void rf__rewrite_values_split(struct rf__values *v, size_t at, size_t e,
+			      struct rf__values *lo, struct rf__values *hi);
+
+/* rf__rewrite_empty_to: one of rw's substitutions has an empty to (a web
+ * bug, a link emptied): only then are a leaf's unquoted values looked
+ * for (rf__rewrite_values).  1 or 0. */
+int rf__rewrite_empty_to(const rf_rewrite *rw);
 
 /* rf__rewrite_values_to: rf__rewrite_replace_all's step: the offsets of v
  * from *k on below end (and, with at set, one equal to end), in a text
@@ -175,9 +209,9 @@ int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
  * leaf (html: an HTML one; charset: the charset its Content-Type declares,
  * NULL when none), in the order of the substitutions (each, then in HTML
  * its form with '&' written "&amp;"), as rf__rewrite_replace_all would
- * make them one after another (in HTML with the unquoted values after
- * '=' and white space that rf__rewrite_values finds in *buf as it is
- * given: an empty to there written "\"\"") (in one pass over the text, the
+ * make them one after another (in HTML with the unquoted attribute
+ * values that rf__rewrite_values finds in *buf as it is given: an empty
+ * to there written "\"\"", elsewhere nothing) (in one pass over the text, the
  * substitutions looked up in rw's index, when that gives the same bytes:
  * rf__rewrite_one_pass; else in HTML the wide substitutions first), but
  * in HTML none whose markup is set (left live).  In a part whose
@@ -198,9 +232,10 @@ int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
  * references decoded; where a from of rw (not text) is then a standalone
  * occurrence in it (as rf__rewrite_replace_all has it) that covers at
  * least one reference, its bytes are replaced by the to (its "&amp;"
- * form when it has one; an empty one right after a '=', or at the run's
- * start where rf__rewrite_value_at holds in *buf, written "\"\"", as
- * rf__rewrite_replace_all does), and then the run as it is is taken
+ * form when it has one; an empty one where an unquoted attribute value
+ * starts in *buf as it is given, rf__rewrite_values, kept through the
+ * run's replacements, written "\"\"", as rf__rewrite_replace_all does),
+ * and then the run as it is is taken
  * on with the substitutions after it in their order, as in the one pass.
  * Each counted in *count and its substitution's hits.  *buf is scanned
  * once; nothing is allocated when it has no "&#".  1 when *buf changed
@@ -217,15 +252,15 @@ int rf__rewrite_one_pass(const rf_rewrite *rw);
  * after, up to the first that is not a URL byte, are only the
  * punctuation that ends a URL in text, ". ! ? ; : * ]", or none)
  * replaced by to; with text set, every occurrence in any ASCII
- * case.  With html set, an empty to right after a '=' (an unquoted
- * attribute value, "src=URL") is written "\"\"", so that the parser
- * does not read the bytes after it (" width=1", "/>") as the value;
- * so is one at an offset of vals (not NULL: the unquoted values after
- * '=' and white space that rf__rewrite_values found in the leaf before
- * its first replacement), whose offsets are kept pointing at the same
- * bytes in the new *buf (one inside a from replaced dropped, one at its
- * start kept at its to's).  1 when *buf changed (a new array), else 0;
- * *count counts them. */
+ * case.  With html set, an empty to at an offset of vals (not NULL: the
+ * unquoted attribute values, "src=URL", "src= URL", that
+ * rf__rewrite_values found in the leaf before its first replacement) is
+ * written "\"\"", so that the parser does not read the bytes after it
+ * (" width=1", "/>") as the value; elsewhere (in a quoted value, in
+ * text; any with vals NULL) as nothing.  vals' offsets are kept pointing
+ * at the same bytes in the new *buf (one inside a from replaced dropped,
+ * one at its start kept at its to's).  1 when *buf changed (a new
+ * array), else 0; *count counts them. */
 int rf__rewrite_replace_all(GByteArray **buf, const char *from,
 			    const char *to, int text, int html,
 			    struct rf__values *vals, size_t *count);

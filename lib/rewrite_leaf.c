@@ -136,25 +136,13 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 	return NULL;
 }
 
-/* after_eq: the text made of t1 (NULL: none) and then t2[0..n2) ends
- * in a '=': in HTML an occurrence there is an unquoted attribute value
- * ("src=URL").  ("src= URL", where the '=' is in another run of URL
- * bytes, which a later substitution may change, is told on the leaf's
- * original bytes instead: rf__rewrite_values, rf__rewrite_value_at.) */
-static int
-after_eq(const GByteArray *t1, const char *t2, size_t n2)
-{
-	if (n2 > 0)
-		return t2[n2 - 1] == '=';
-	return t1 != NULL && t1->len > 0 && t1->data[t1->len - 1] == '=';
-}
-
-/* EMPTY_VALUE: what an empty to is written as where it is an unquoted
- * attribute value in HTML (after_eq, or after '=' and white space in
- * the original leaf: rf__rewrite_value_at): an empty value in quotes, since
- * nothing there would make the parser read the bytes after it (the next
- * attribute: "src= width=1", or "/" of "/>") as the value, a link that
- * was not in the input. */
+/* EMPTY_VALUE: what an empty to is written as where an unquoted
+ * attribute value starts in HTML (right after '=', or after '=' and white
+ * space, as the tokenizer reads the original leaf: rf__rewrite_values; in
+ * a quoted value or in text it is written as nothing): an empty value in
+ * quotes: nothing there would make the parser read the bytes after it
+ * (the next attribute: "src= width=1", or "/" of "/>") as the value, a
+ * link that was not in the input. */
 #define EMPTY_VALUE "\"\""
 
 int
@@ -167,7 +155,7 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 	size_t k = 0, w = 0;
 	const char *d = (const char *)in->data;
 	const char *p;
-	int changed = 0, q, v;
+	int changed = 0, q;
 
 	if (fl == 0)
 		return 0;
@@ -183,10 +171,8 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 		    !ends_run(d + at + fl, in->len - at - fl)))
 			continue;
 		/* the values up to here moved; one at at kept at the to */
-		v = vals != NULL && rf__rewrite_values_to(vals, &k, &w, at, 1,
-		    last, out->len);
-		q = html && tl == 0 && (v || after_eq(out, d + last,
-		    at - last));
+		q = vals != NULL && rf__rewrite_values_to(vals, &k, &w, at, 1,
+		    last, out->len) && html && tl == 0;
 		g_byte_array_append(out, (const guint8 *)d + last, at - last);
 		g_byte_array_append(out, (const guint8 *)(q ? EMPTY_VALUE :
 		    to), q ? 2 : tl);
@@ -386,7 +372,7 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
  * prefix of it, found in a text part where the analysis ended the URL at
  * that byte, must not cut it short; in text the order stays, since there
  * the analysis itself ends the URL there.)  In HTML with an empty to,
- * the leaf's values after '=' and white space (rf__rewrite_values) kept
+ * the leaf's unquoted attribute values (rf__rewrite_values) kept
  * through them; -1 when out of memory for them (nothing replaced). */
 static int
 replace_seq(rf_rewrite *c, int html, const char *charset, GByteArray **buf,
@@ -398,10 +384,8 @@ replace_seq(rf_rewrite *c, int html, const char *charset, GByteArray **buf,
 	size_t i, n;
 	int changed = 0, pass;
 
-	for (i = 0; html && i < c->nsubst && c->subst[i].tl > 0; i++)
-		;
-	if (html && i < c->nsubst && rf__rewrite_values((const char *)
-	    (*buf)->data, (*buf)->len, &vals) != 0)
+	if (html && rf__rewrite_empty_to(c) && rf__rewrite_values(
+	    (const char *)(*buf)->data, (*buf)->len, &vals) != 0)
 		return -1;
 
 	for (pass = html ? 1 : 0; pass >= 0; pass--) {
@@ -528,25 +512,27 @@ run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 	return best;
 }
 
-static int run_split(rf_rewrite *c, unsigned kinds, int html, int value,
-		     const char *r, size_t rl, size_t at, size_t e,
-		     size_t next, GByteArray *res, char *un,
+static int run_split(rf_rewrite *c, unsigned kinds, int html,
+		     struct rf__values *v, const char *r, size_t rl, size_t at,
+		     size_t e, size_t next, GByteArray *res, char *un,
 		     const char **rp, size_t *rlp, size_t *count);
 
 /* run_apply: the run r[0..rl) with the replacements >= next made in it
  * as replace_runs describes; 1 when one was made, *rp and *rlp then set
- * to the run made again (in *tmp or in res), else 0.  tmp, alt: scratch (made when
- * NULL; the caller frees them and res).  An empty to written EMPTY_VALUE
- * (an unquoted attribute value in HTML) ends the run there, as the loop
+ * to the run made again (in *tmp or in res), else 0.  tmp, alt: scratch
+ * (made when NULL; the caller frees them and res).  An empty to at an
+ * offset of v (the run's unquoted attribute values, rf__rewrite_values
+ * on the original leaf, relative to the run's start, kept pointing at
+ * the same bytes through the replacements as the loop keeps them) is
+ * written EMPTY_VALUE and ends the run there, as the loop
  * (rf__rewrite_replace_all) sees it: the bytes before it and those after
  * it are then runs of their own, each taken on with the replacements
- * after that one; so is one at the run's start when value is set
- * (rf__rewrite_value_at holds there in the original leaf). */
+ * after that one. */
 static int
-run_apply(rf_rewrite *c, unsigned kinds, int html, int value, const char *r,
-	  size_t rl, size_t next, GByteArray **tmp, GByteArray **alt,
-	  GByteArray *res, char *un, const char **rp, size_t *rlp,
-	  size_t *count)
+run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
+	  const char *r, size_t rl, size_t next, GByteArray **tmp,
+	  GByteArray **alt, GByteArray *res, char *un, const char **rp,
+	  size_t *rlp, size_t *count)
 {
 	GByteArray *sw;
 	size_t j, at = 0, e = 0;
@@ -559,9 +545,8 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, int value, const char *r,
 		(*count)++;
 		c->subst[j / 2].hits++;
 		changed = 1;
-		if (html && s->tl == 0 && ((at > 0 && r[at - 1] == '=') ||
-		    (at == 0 && value)))
-			return run_split(c, kinds, html, value, r, rl, at, e,
+		if (html && s->tl == 0 && rf__rewrite_values_has(v, at))
+			return run_split(c, kinds, html, v, r, rl, at, e,
 			    next, res, un, rp, rlp, count);
 		/* the run again in *alt (r is in the text or in *tmp):
 		 * r[0..at), the to, the tail r[e..rl) */
@@ -577,6 +562,7 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, int value, const char *r,
 			g_byte_array_append(*alt, (const guint8 *)s->ato,
 			    s->atl);
 		g_byte_array_append(*alt, (const guint8 *)r + e, rl - e);
+		rf__rewrite_values_edit(v, at, e, j % 2 == 0 ? s->tl : s->atl);
 		sw = *tmp;
 		*tmp = *alt;
 		*alt = sw;
@@ -590,30 +576,34 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, int value, const char *r,
 
 /* run_split: run_apply's run r[0..rl) made again in res (*rp, *rlp set
  * to it; 1) where the replacement of r[at..e) by an empty to is written
- * EMPTY_VALUE: r[0..at) (value: as the run's start) and r[e..rl) taken
- * on as runs of their own with the replacements >= next. */
+ * EMPTY_VALUE: r[0..at) and r[e..rl) taken on as runs of their own with
+ * the replacements >= next, each with its part of v (those below at;
+ * those from e on, made relative to e). */
 static int
-run_split(rf_rewrite *c, unsigned kinds, int html, int value, const char *r,
-	  size_t rl, size_t at, size_t e, size_t next, GByteArray *res,
-	  char *un, const char **rp, size_t *rlp, size_t *count)
+run_split(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
+	  const char *r, size_t rl, size_t at, size_t e, size_t next,
+	  GByteArray *res, char *un, const char **rp, size_t *rlp,
+	  size_t *count)
 {
 	GByteArray *whole = g_byte_array_new(), *part = g_byte_array_new();
 	GByteArray *tmp = NULL, *alt = NULL;
+	struct rf__values lo, hi;
 	const char *p;
 	size_t pl;
 
+	rf__rewrite_values_split(v, at, e, &lo, &hi);
 	/* r may be in the caller's scratch: kept apart */
 	g_byte_array_append(whole, (const guint8 *)r, rl);
 	r = (const char *)whole->data;
 	g_byte_array_set_size(res, 0);
-	if (!run_apply(c, kinds, html, value, r, at, next, &tmp, &alt, part,
+	if (!run_apply(c, kinds, html, &lo, r, at, next, &tmp, &alt, part,
 	    un, &p, &pl, count)) {
 		p = r;
 		pl = at;
 	}
 	g_byte_array_append(res, (const guint8 *)p, pl);
 	g_byte_array_append(res, (const guint8 *)EMPTY_VALUE, 2);
-	if (!run_apply(c, kinds, html, 0, r + e, rl - e, next, &tmp, &alt,
+	if (!run_apply(c, kinds, html, &hi, r + e, rl - e, next, &tmp, &alt,
 	    part, un, &p, &pl, count)) {
 		p = r + e;
 		pl = rl - e;
@@ -638,10 +628,10 @@ run_split(rf_rewrite *c, unsigned kinds, int html, int value, const char *r,
  * the bytes around the run as they were, so each run changes on its own:
  * it takes, in the order of the replacements, each whose from is such an
  * occurrence in the run as it is then (run_first; run_apply, which also
- * splits a run where an empty to is written EMPTY_VALUE; whether the
- * run starts an unquoted value after '=' and white space is read on the
- * original leaf, rf__rewrite_value_at, as the loop does).  1 when *buf
- * changed, 0 when not, -1 when out of memory (*buf unchanged). */
+ * splits a run where an empty to is written EMPTY_VALUE; where an
+ * unquoted value starts is read on the original leaf, rf__rewrite_values,
+ * as the loop does).  1 when *buf changed, 0 when not, -1 when out of
+ * memory (*buf unchanged). */
 static int
 replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 {
@@ -649,15 +639,17 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
-	struct rf__tagscan ts = { 0 };
-	size_t r0, r1, last = 0;
-	int value;
+	struct rf__values all = { NULL, 0 }, v;
+	size_t r0, r1, last = 0, k = 0;
 	char *un;
 
 	if (c->minfl == 0)
 		return 0;	/* no from replaces anything */
-	if ((un = malloc(c->nlens)) == NULL)
+	if ((un = malloc(c->nlens)) == NULL || (html &&
+	    rf__rewrite_empty_to(c) && rf__rewrite_values(d, in->len, &all))) {
+		free(un);
 		return -1;
+	}
 	/* r0: 0 or just after a byte that ends a run; the runs shorter
 	 * than the shortest from are skipped by looking back from the end
 	 * of the shortest from that would start at r0 (each byte is looked
@@ -678,8 +670,8 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 			;
 		if (res == NULL)
 			res = g_byte_array_new();
-		value = html && rf__rewrite_value_at(d, in->len, r0, &ts);
-		if (run_apply(c, kinds, html, value, d + r0, r1 - r0, 0, &tmp,
+		rf__rewrite_values_run(&all, &k, r0, r1, &v);
+		if (run_apply(c, kinds, html, &v, d + r0, r1 - r0, 0, &tmp,
 		    &alt, res, un, &r, &rl, count)) {
 			if (out == NULL)
 				out = g_byte_array_new();
@@ -691,6 +683,7 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 		r0 = r1 + 1;
 	}
 	free(un);
+	free(all.at);
 	if (tmp != NULL)
 		g_byte_array_free(tmp, TRUE);
 	if (alt != NULL)
@@ -778,6 +771,8 @@ struct ent_scratch {
 	size_t cap;		/* dec has room for cap bytes, map cap + 1 */
 	char *un;
 	GByteArray *res, *alt;
+	struct rf__values all;	/* the leaf's unquoted values (a to empty) */
+	size_t k;		/* the next one of all */
 };
 
 /* ent_room: room in x for a run of n bytes; 0, or -1 when out of
@@ -804,13 +799,13 @@ ent_room(struct ent_scratch *x, size_t n)
 }
 
 /* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
- * again in x->res as rf__rewrite_entities describes it (an empty to
- * after a '=', or at the run's start when value is set, written
- * EMPTY_VALUE, as rf__rewrite_replace_all does); 1
+ * again in x->res as rf__rewrite_entities describes it (an empty to at
+ * an offset of v, the run's unquoted values, kept through the
+ * replacements, written EMPTY_VALUE, as rf__rewrite_replace_all does); 1
  * when a replacement was made, else 0; -1 when out of memory.  The run
  * is decoded once, and again only after a replacement. */
 static int
-ent_run(rf_rewrite *c, const char *r, size_t rl, int value,
+ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 	struct ent_scratch *x, size_t *count)
 {
 	const char *cur = r;
@@ -842,8 +837,7 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, int value,
 			continue;
 		g_byte_array_set_size(x->alt, 0);
 		g_byte_array_append(x->alt, (const guint8 *)cur, (guint)rb);
-		if (s->tl == 0 && ((rb > 0 && cur[rb - 1] == '=') ||
-		    (rb == 0 && value)))
+		if (s->tl == 0 && rf__rewrite_values_has(v, rb))
 			g_byte_array_append(x->alt,
 			    (const guint8 *)EMPTY_VALUE, 2);
 		else if (s->ato != NULL)
@@ -852,6 +846,7 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, int value,
 		else
 			g_byte_array_append(x->alt, (const guint8 *)s->to,
 			    (guint)s->tl);
+		rf__rewrite_values_edit(v, rb, re, x->alt->len - rb);
 		g_byte_array_append(x->alt, (const guint8 *)cur + re,
 		    (guint)(cl - re));
 		sw = x->res;
@@ -886,14 +881,18 @@ find_ref(const char *d, size_t n)
 	return NULL;
 }
 
-/* ent_start: x made ready for the first run (hits: room for the hits of
- * c's substitutions, filled with them); 0, or -1 when out of memory. */
+/* ent_start: x made ready for the first run of the leaf d[0..n) (hits:
+ * room for the hits of c's substitutions, filled with them; x->all its
+ * unquoted values when a to is empty); 0, or -1 when out of memory. */
 static int
-ent_start(const rf_rewrite *c, struct ent_scratch *x, size_t **hits)
+ent_start(const rf_rewrite *c, const char *d, size_t n,
+	  struct ent_scratch *x, size_t **hits)
 {
 	size_t i;
 
-	if ((x->un = malloc(c->nlens)) == NULL ||
+	if ((rf__rewrite_empty_to(c) && rf__rewrite_values(d, n,
+	    &x->all) != 0) ||
+	    (x->un = malloc(c->nlens)) == NULL ||
 	    (*hits = malloc(c->nsubst * sizeof(**hits))) == NULL)
 		return -1;
 	for (i = 0; i < c->nsubst; i++)
@@ -912,7 +911,7 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 	const char *d = (const char *)in->data, *p;
 	size_t pos = 0, r0, r1, last = 0, before = *count, *hits = NULL;
 	struct ent_scratch x = { 0 };
-	struct rf__tagscan ts = { 0 };
+	struct rf__values v;
 	int k = 0, started = 0;
 
 	if (c->minfl == 0 || c->nsubst == 0)
@@ -921,7 +920,7 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 	    NULL) {
 		if (!started) {
 			started = 1;
-			if ((k = ent_start(c, &x, &hits)) < 0)
+			if ((k = ent_start(c, d, in->len, &x, &hits)) < 0)
 				break;
 		}
 		for (r0 = (size_t)(p - d); r0 > pos &&
@@ -930,8 +929,8 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 		for (r1 = (size_t)(p - d); r1 < in->len &&
 		    url_char((unsigned char)d[r1]); r1++)
 			;
-		if ((k = ent_run(c, d + r0, r1 - r0, rf__rewrite_value_at(d,
-		    in->len, r0, &ts), &x, count)) < 0)
+		rf__rewrite_values_run(&x.all, &x.k, r0, r1, &v);
+		if ((k = ent_run(c, d + r0, r1 - r0, &v, &x, count)) < 0)
 			break;
 		if (k > 0) {
 			if (out == NULL)
@@ -950,6 +949,7 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 	free(x.un);
 	free(x.dec);
 	free(x.map);
+	free(x.all.at);
 	if (k < 0) {	/* nothing kept: *buf and the hits as they were */
 		for (r0 = 0; hits != NULL && r0 < c->nsubst; r0++)
 			c->subst[r0].hits = hits[r0];

@@ -123,7 +123,8 @@ text(uint32_t *s, char str[][STRLEN], size_t nstr, GByteArray *t)
 {
 	static const char *const sep[] = { " ", "\"", "<a href=\"", "\">",
 	    "(", ")", "\n", "=", "'", "\xc3\xa9", "x", ",", "&", "&amp;",
-	    ".", "]", "[", "!", "?", ":", ".]", "[", "<img src= ", " =\t" };
+	    ".", "]", "[", "!", "?", ":", ".]", "[", "<img src= ", " =\t",
+	    "<img src=", "<a href='" };
 	size_t n = rnd(s) % 60, k;
 
 	g_byte_array_set_size(t, 0);
@@ -402,6 +403,22 @@ test_cases(void **state)
 		{ { "http://t/o?u=1", "", "src=", "x", NULL }, 1,
 		  "<img src= http://t/o?u=1 width=1>",
 		  "<img x \"\" width=1>", 2 },
+		/* one rule (s20-rweq): "" only where the tokenizer says an
+		 * unquoted value starts; right after a '=' in a quoted
+		 * value (in double or single quotes: the run "href='...'"
+		 * holds the quote), after one in an unquoted value and in
+		 * text, nothing (the base wrote "" after any '=') */
+		{ { "http://t/o?u=1", "", NULL }, 1,
+		  "<a href=\"http://r/?u=http://t/o?u=1\">a</a>"
+		  "<a href='http://r/?u=http://t/o?u=1'>b</a>"
+		  "<a href=http://r/?u=http://t/o?u=1>c</a>"
+		  "<img alt='x'src=http://t/o?u=1>u=http://t/o?u=1",
+		  "<a href=\"http://r/?u=\">a</a><a href='http://r/?u='>b</a>"
+		  "<a href=http://r/?u=>c</a><img alt='x'src=\"\">u=", 5 },
+		{ { "http://t/o?u=1", "", NULL }, 1,	/* entity pass */
+		  "<a href=\"http://r/?u=http&#58;//t/o?u=1\">a</a>"
+		  "<img src=http&#58;//t/o?u=1>",
+		  "<a href=\"http://r/?u=\">a</a><img src=\"\">", 2 },
 	};
 
 	(void)state;
