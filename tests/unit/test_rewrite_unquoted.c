@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "rewrite_fx.h"
 
 #define RCPT "jane.doe@rcpt.test"
 
@@ -72,35 +73,6 @@ new_link(rf_link *l, void *arg)
 	return 0;
 }
 
-/* clean: MSG analysed for RCPT, collected under the policy p ('l'
- * links, 'k' known, 's' sites), written into *out (NUL-terminated); the
- * stats in *st. */
-static void
-clean(rf_ctx *ctx, rf_rules *rules, int p, rf_buf *out,
-      rf_rewrite_stats *st)
-{
-	rf_message *m = NULL;
-	rf_rewrite *rw = NULL;
-
-	assert_int_equal(rf_message_parse(ctx, MSG, sizeof(MSG) - 1, &m,
-	    NULL), RF_OK);
-	assert_int_equal(rf_tracking_message(ctx, rules, m, RCPT, NULL),
-	    RF_OK);
-	assert_int_equal(rf_rewrite_new(NULL, &rw, NULL), RF_OK);
-	assert_int_equal(p == 's' ? rf_rewrite_collect_sites(rw, m, NULL) :
-	    p == 'k' ? rf_rewrite_collect_known(rw, rules, m, NULL) :
-	    rf_rewrite_collect(rw, m, NULL), RF_OK);
-	assert_int_equal(rf_rewrite_prepare(rw, MSG, sizeof(MSG) - 1, NULL),
-	    RF_OK);
-	rf_buf_init(out, 0);
-	assert_int_equal(rf_rewrite_write(rw, 0, out, NULL), RF_OK);
-	assert_int_equal(rf_buf_putc(out, '\0'), 0);
-	out->len--;
-	rf_rewrite_get_stats(rw, st);
-	rf_rewrite_free(rw);
-	rf_message_free(m);
-}
-
 /* test_unquoted_bugs: under each policy the five bugs are emptied, none
  * missed, the body is BODY exactly, and the output analysed again has no
  * link the input did not have (on the base, links and known gave four
@@ -127,7 +99,8 @@ test_unquoted_bugs(void **state)
 		rf_message *again = NULL;
 		struct urls u = { in, 0, "" };
 
-		clean(ctx, rules, *p, &out, &st);
+		rw_clean(ctx, rules, MSG, sizeof(MSG) - 1, RCPT, *p, &out,
+		    &st);
 		body = strstr(out.data, "\n\n");
 		assert_non_null(body);
 		assert_int_equal(rf_message_parse(ctx, out.data, out.len,
