@@ -131,11 +131,8 @@ name_in(const char *name, const char *const *set)
 	return 0;
 }
 
-/* ASCII-compatible single-byte charsets glibc's iconv knows (as GMime's
- * g_mime_charset_iconv_name writes them): for pure ASCII text the
- * conversion is the identity. */
-static int
-ascii_compatible(const char *name)
+int
+rf__charset_single_byte(const char *name)
 {
 	static const char *const other[] = { "latin1", "koi8-r", "koi8-u",
 	    NULL };
@@ -198,7 +195,7 @@ rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p, size_t n)
 	if (iconv_name == NULL)
 		return 0;
 	if (ascii_only(s, n)) {
-		if (!ascii_compatible(iconv_name))
+		if (!rf__charset_single_byte(iconv_name))
 			return 0;
 		win = -1;
 	} else if (name_in(iconv_name, latin1)) {

@@ -723,6 +723,13 @@ int rf__buf_reserve(rf_buf *b, size_t n);
  * not an error). */
 int rf__buf_fit(rf_buf *b, size_t n);
 
+/* rf__charset_single_byte: name (as g_mime_charset_iconv_name writes it)
+ * is one of the ASCII-compatible single-byte charsets glibc's iconv knows
+ * (ISO-8859-1 to -16 but -12, Windows-1250 to -1258, Latin-1, KOI8-R,
+ * KOI8-U): pure ASCII text converts to itself, and a NUL byte is a NUL
+ * character (lib/charset.c; the rewriter's NUL pass, lib/rewrite.c). */
+int rf__charset_single_byte(const char *name);
+
 /* rf__charset_fast: when iconv_name (as g_mime_charset_iconv_name gives
  * it) and the bytes p[0..n) allow it, append their UTF-8 form to b with
  * NUL bytes dropped, exactly as iconv and the U+FFFD repair would, and

@@ -112,35 +112,6 @@ reading(const char *charset, const guint8 *p, size_t n)
 	return w1252_ok(p, n) ? READ_1252 : READ_UTF8;
 }
 
-/* single_byte: charset (a declared one) is one of the single-byte
- * charsets lib/charset.c reads ASCII in as it is (ISO-8859-1 to -16 but
- * -12, Windows-1250 to -1258, KOI8-R, KOI8-U): a NUL byte is a NUL
- * character there, as in Windows-1252. */
-static int
-single_byte(const char *charset)
-{
-	const char *cs = g_mime_charset_iconv_name(charset), *d = NULL;
-	unsigned v;
-
-	if (g_ascii_strncasecmp(cs, "cp125", 5) == 0)
-		d = cs + 5;
-	else if (g_ascii_strncasecmp(cs, "windows-125", 11) == 0)
-		d = cs + 11;
-	if (d != NULL)
-		return d[0] >= '0' && d[0] <= '8' && d[1] == '\0';
-	if (g_ascii_strcasecmp(cs, "latin1") == 0 ||
-	    g_ascii_strcasecmp(cs, "koi8-r") == 0 ||
-	    g_ascii_strcasecmp(cs, "koi8-u") == 0)
-		return 1;
-	if (g_ascii_strncasecmp(cs, "iso-8859-", 9) != 0 || cs[9] < '1' ||
-	    cs[9] > '9')
-		return 0;
-	v = (unsigned)(cs[9] - '0');
-	if (cs[10] >= '0' && cs[10] <= '9')
-		v = v * 10 + (unsigned)(cs[10] - '0');
-	return cs[v >= 10 ? 11 : 10] == '\0' && v <= 16 && v != 12;
-}
-
 /* dashes: the line l[0..n) starts with "--" once its NUL bytes are left
  * out. */
 static int
@@ -184,7 +155,7 @@ header_like(const guint8 *l, size_t n)
  * replaced (a NUL has no place in a text part: RFC 2045, 2.7, 2.8).
  * Left out only where that reads as the analysis read it:
  *  - in a part the analysis read as UTF-8 or Windows-1252 (reading), or
- *    in a declared single-byte charset (single_byte; seed
+ *    in a declared single-byte charset (rf__charset_single_byte; seed
  *    nul-latin1); not in another declared charset: in UTF-16 a NUL byte
  *    is part of a character, in ISO-2022-JP one inside a pair or an
  *    escape sequence made it invalid;
@@ -208,7 +179,8 @@ drop_nul(GByteArray *content, const char *charset, int first)
 	unsigned prev = '\n';	/* the byte before, NULs aside */
 
 	if (n == 0 || memchr(d, '\0', n) == NULL ||
-	    (reading(charset, d, n) == READ_DECLARED && !single_byte(charset)))
+	    (reading(charset, d, n) == READ_DECLARED &&
+	    !rf__charset_single_byte(g_mime_charset_iconv_name(charset))))
 		return;
 	for (i = 0; i < n; i = le) {
 		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
