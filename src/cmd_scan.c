@@ -446,12 +446,15 @@ cmd_scan(int argc, char **argv)
 		rc = -1;
 	scan_progress(&s, "done", 0, 0, 1);
 	if (!s.json)
-		fprintf(s.out, "%zu messages, %zu in campaigns, %zu links, %zu "
-		    "identify the recipient, %zu inputs failed; %zu spam, "
-		    "%zu bulk, %zu ham, %zu unsure\n", s.messages,
-		    s.in_campaigns, s.links, s.tracking, s.failed,
-		    s.verdicts[RF_VERDICT_SPAM], s.verdicts[RF_VERDICT_BULK],
-		    s.verdicts[RF_VERDICT_HAM], s.verdicts[RF_VERDICT_UNSURE]);
+		fprintf(s.out, "%zu message%s, %zu in campaigns, %zu link%s, "
+		    "%zu identif%s the recipient, %zu input%s failed; %zu "
+		    "spam, %zu bulk, %zu ham, %zu unsure\n", s.messages,
+		    s.messages == 1 ? "" : "s", s.in_campaigns, s.links,
+		    s.links == 1 ? "" : "s", s.tracking,
+		    s.tracking == 1 ? "ies" : "y", s.failed,
+		    s.failed == 1 ? "" : "s", s.verdicts[RF_VERDICT_SPAM],
+		    s.verdicts[RF_VERDICT_BULK], s.verdicts[RF_VERDICT_HAM],
+		    s.verdicts[RF_VERDICT_UNSURE]);
 	werr = fflush(s.out) != 0 ? errno : ferror(s.out) ? EIO : 0;
 	if (werr != 0)		/* a full disk, a closed pipe: said once */
 		cli_warn("scan: cannot write to standard output: %s",

@@ -374,7 +374,7 @@ printf '\r\n \n\n' >"$me/new/3.blank"
 expect 1 "^redflag: scan: $me/cur/2\.empty: empty file, skipped\$" \
 	"$REDFLAG" scan --no-progress "$me"
 grep -q "^redflag: scan: $me/new/3\.blank: empty file, skipped\$" \
-    "$tmp/err" && grep -q '^1 messages, .* 2 inputs failed;' "$tmp/out" &&
+    "$tmp/err" && grep -q '^1 message, .* 2 inputs failed;' "$tmp/out" &&
     [ "$(grep -c '^error: empty file, skipped$' "$tmp/out")" -eq 2 ] ||
 	{ echo "FAIL: scan of empty files: summary or report" >&2;
 	  fails=$((fails + 1)); }
