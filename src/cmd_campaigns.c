@@ -220,7 +220,7 @@ cmd_campaigns(int argc, char **argv)
 		count = strncmp(arg, "--limit", 7) == 0 ? &limit : &o.min_size;
 		if (rf_parse_number(val, MAX_COUNT, 0, count, NULL) != RF_OK ||
 		    (count == &o.min_size && o.min_size == 0)) {
-			cli_warn("%s needs a number from %d to %d", count ==
+			cli_warn("campaigns: %s needs a number from %d to %d", count ==
 			    &limit ? "--limit" : "--min-size", count == &limit ?
 			    0 : 1, MAX_COUNT);
 			return RF_EXIT_USAGE;

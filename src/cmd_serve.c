@@ -13,6 +13,8 @@
 #include "http.h"
 
 #define DEFAULT_MAX_REQUEST (64u << 10)
+/* SESSION_TTL_MAX: the longest sign-in --session-ttl sets (31 days) */
+#define SESSION_TTL_MAX (31 * 24 * 3600)
 
 /*
  * serve_setting: argv[*i] as one of the server's own settings ("--set
@@ -84,7 +86,8 @@ usage(FILE *f)
 	    "(default 16)\n"
 	    "  --set request_timeout=N   seconds a connection may stay "
 	    "silent (default 30)\n"
-	    "  --session-ttl SECONDS     sign-in lifetime (default 28800)\n"
+	    "  --session-ttl SECONDS     sign-in lifetime, 60 to 2678400\n"
+	    "                            (default 28800)\n"
 	    "  --secure-cookies          mark cookies Secure (behind HTTPS)\n"
 	    "  --org NAME --org-contact ADDR --org-domain DOMAIN\n"
 	    "                            the hotline, as named in X-ARF "
@@ -103,9 +106,8 @@ cmd_serve(int argc, char **argv)
 	struct hl_fe fe;
 	struct http_server srv;
 	const char *listen = "127.0.0.1";
-	unsigned long long port = 8080;
+	unsigned long long port = 8080, ttl;
 	int i, r, rc;
-	char *end;
 	struct in_addr addr;
 	int64_t users;
 	rf_error err;
@@ -155,15 +157,17 @@ cmd_serve(int argc, char **argv)
 		} else if (strcmp(o, "--port") == 0) {
 			if (rf_parse_number(val, 65535, 0, &port, NULL) !=
 			    RF_OK) {
-				cli_warn("--port: 0 to 65535");
+				cli_warn("serve: --port: 0 to 65535");
 				return RF_EXIT_USAGE;
 			}
 		} else if (strcmp(o, "--session-ttl") == 0) {
-			srv.session_ttl = strtol(val, &end, 10);
-			if (*end != '\0' || srv.session_ttl < 60) {
-				cli_warn("--session-ttl: at least 60 seconds");
+			if (rf_parse_number(val, SESSION_TTL_MAX, 0, &ttl,
+			    NULL) != RF_OK || ttl < 60) {
+				cli_warn("serve: --session-ttl: 60 to %d seconds",
+				    SESSION_TTL_MAX);
 				return RF_EXIT_USAGE;
 			}
+			srv.session_ttl = (long)ttl;
 		} else if (strcmp(o, "--org") == 0) {
 			srv.org.org = val;
 		} else if (strcmp(o, "--org-contact") == 0) {

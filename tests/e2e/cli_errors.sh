@@ -41,6 +41,12 @@ expect 64 "arf: option '--type' needs a value" "$REDFLAG" arf make --type
 expect 64 "consent: option '--source' needs a value" "$REDFLAG" consent add --source
 expect 64 "complain: unknown option '--bogus'" "$REDFLAG" complain --bogus
 expect 64 "arf: unknown option '--bogus'" "$REDFLAG" arf make --bogus
+# a value out of range names the subcommand, the option and the range
+expect 64 "^redflag: campaigns: --limit needs a number from 0 to" "$REDFLAG" campaigns --limit -1
+expect 64 "^redflag: serve: --port: 0 to 65535" "$REDFLAG" serve --port 99999
+for v in 59 abc 2678401 99999999999999999999; do
+	expect 64 "^redflag: serve: --session-ttl: 60 to 2678400 seconds" "$REDFLAG" serve --session-ttl "$v"
+done
 expect 64 "consent: unknown option '--bogus'" "$REDFLAG" consent add --bogus
 expect 64 "serve: option '--port' needs a value" "$REDFLAG" serve --port
 expect 64 "milter: option '--socket' needs a value" "$REDFLAG" milter --socket
