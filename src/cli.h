@@ -80,10 +80,12 @@ void cli_no_message(const char *cmd, const char *path);
 /*
  * cli_empty_item: item holds no message: no byte, or only white space
  * (blanks, tabs, line ends), so no header and no body (what a crashed
- * delivery leaves in a Maildir).  The reason the commands that read many
- * messages (scan, train, cluster) give when they skip it, "empty file,
- * skipped" ("empty input, skipped" for standard input), or NULL when item
- * is a message.  cli_one_message refuses the same items.
+ * delivery leaves in a Maildir), after an mbox's From_ line if it starts
+ * with one.  The reason the commands that read many messages (scan,
+ * train, cluster) give when they skip it, "empty file, skipped" ("empty
+ * input, skipped" for standard input, "empty message, skipped" for a
+ * message of an mbox), or NULL when item is a message.  cli_one_message
+ * refuses the same items.
  */
 const char *cli_empty_item(const rf_item *item);
 

@@ -195,13 +195,19 @@ cli_no_message(const char *cmd, const char *path)
 const char *
 cli_empty_item(const rf_item *item)
 {
-	size_t i;
+	size_t i = 0;
+	const char *nl;
 
-	for (i = 0; i < item->len; i++)
+	/* an mbox's From_ line is the mailbox's, not the message's */
+	if (item->len >= 5 && memcmp(item->data, "From ", 5) == 0)
+		i = (nl = memchr(item->data, '\n', item->len)) != NULL ?
+		    (size_t)(nl - item->data) + 1 : item->len;
+	for (; i < item->len; i++)
 		if (item->data[i] != ' ' && item->data[i] != '\t' &&
 		    item->data[i] != '\r' && item->data[i] != '\n')
 			return NULL;
-	return item->path != NULL ? "empty file, skipped" :
+	return item->path != NULL ? "empty file, skipped" : i > 0 &&
+	    memcmp(item->data, "From ", 5) == 0 ? "empty message, skipped" :
 	    "empty input, skipped";
 }
 

@@ -392,6 +392,15 @@ expect 1 "^redflag: scan: $me/cur/2\.empty: empty file, skipped\$" \
 	  fails=$((fails + 1)); }
 expect 1 "^redflag: scan: -: empty input, skipped\$" \
 	"$REDFLAG" scan --no-progress -
+# an mbox whose first message is its From_ line alone: that message is
+# skipped as empty (it was scanned as a message of 0 headers, ham)
+printf 'From x@y Sat Jan  1 00:00:00 2000\n\n' >"$tmp/fe.mbox"
+{ echo 'From a@b Sat Jan  1 00:00:00 2000'; cat "$tmp/one.eml"; } >>"$tmp/fe.mbox"
+expect 1 "^redflag: scan: $tmp/fe\.mbox:1: empty message, skipped\$" \
+	"$REDFLAG" scan --no-progress "$tmp/fe.mbox"
+grep -q '^1 message, .* 1 input failed;' "$tmp/out" ||
+	{ echo "FAIL: scan of an mbox with an empty message: summary" >&2;
+	  fails=$((fails + 1)); }
 expect 1 "^redflag: train: $me/new/3\.blank: empty file, skipped\$" \
 	"$REDFLAG" train --classifier "$tmp/me-cls.db" --ham "$me"
 grep -qx 'learned 1 message as ham; 0 unchanged (learned before); 2 unreadable' \
