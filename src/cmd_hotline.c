@@ -164,6 +164,63 @@ read_all(FILE *f, size_t max, char **out, size_t *len)
 	return ferror(f) ? -1 : 0;
 }
 
+/* submit_mail: file the reported mail data[0..len) (hl_fe_mail) as who;
+ * the exit status: 0 filed (or no web address in it, said), 75 a
+ * temporary failure (a mailbox pipe's MTA keeps the mail and retries),
+ * 65 not filed. */
+static int
+submit_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *data,
+	    size_t len)
+{
+	rf_error err;
+	int n = hl_fe_mail(fe, who, "mail", data, len, stdout, &err);
+
+	if (n < 0) {
+		cli_warn("hotline submit --mail: not filed: %s", err.msg);
+		return temporary(err.status) ? EX_TEMPFAIL : EX_DATAERR;
+	}
+	if (n == 0)
+		cli_warn("hotline submit --mail: the mail holds no web "
+		    "address to file");
+	return RF_EXIT_OK;
+}
+
+/* submit_mail_file: submit_mail of the one message in the file path, read
+ * as every command that takes one message reads it (rf_source,
+ * cli_one_message): a folder, an mbox of several messages or an empty
+ * file is refused (1), not its first message filed alone; a file larger
+ * than max_message_size is 65. */
+static int
+submit_mail_file(struct hl_fe *fe, const rf_hotline_actor *who,
+		 const char *path)
+{
+	rf_source *src = NULL;
+	rf_item item;
+	rf_error err;
+	rf_status st;
+	int rc = RF_EXIT_INPUT;
+	char esc[512];
+
+	st = rf_source_open(path, &fe->limits, &src, &err);
+	if (st == RF_OK)
+		st = rf_source_next(src, &item, &err);
+	if (st == RF_EDONE)
+		cli_no_message("hotline submit --mail", path);
+	else if (st != RF_OK)
+		cli_warn("hotline submit --mail: %s", err.msg);
+	else if (cli_one_message("hotline submit --mail", path, &item) != 0)
+		;
+	else if (item.truncated) {
+		cli_warn("hotline submit --mail: %s: larger than "
+		    "max_message_size", cli_escape(esc, sizeof(esc), path,
+		    200));
+		rc = EX_DATAERR;
+	} else
+		rc = submit_mail(fe, who, item.data, item.len);
+	rf_source_free(src);
+	return rc;
+}
+
 static int
 do_submit(struct hl_fe *fe, struct args *a)
 {
@@ -175,41 +232,24 @@ do_submit(struct hl_fe *fe, struct args *a)
 	rf_hotline_report r;
 	rf_hotline_filed *out;
 	rf_error err;
-	int i, bad = 0;
+	int i, bad = 0, rc;
 
+	if (a->mail != NULL && strcmp(a->mail, "-") != 0)
+		return submit_mail_file(fe, who, a->mail);
 	if (a->mail != NULL) {
-		FILE *f = strcmp(a->mail, "-") == 0 ? stdin :
-		    fopen(a->mail, "rb");
 		char *data = NULL;
 		size_t len = 0;
-		int n;
 
-		if (f == NULL || read_all(f, fe->limits.max_message_size, &data,
+		if (read_all(stdin, fe->limits.max_message_size, &data,
 		    &len) != 0) {
-			char esc[512];
-
-			cli_warn("hotline submit --mail: %s: %s", cli_escape(esc,
-			    sizeof(esc), a->mail, 200), errno == EFBIG ?
-			    "larger than max_message_size" : strerror(errno));
-			if (f != NULL && f != stdin)
-				fclose(f);
+			cli_warn("hotline submit --mail: -: %s", errno ==
+			    EFBIG ? "larger than max_message_size" :
+			    strerror(errno));
 			return errno == EFBIG ? EX_DATAERR : RF_EXIT_INPUT;
 		}
-		if (f != stdin)
-			fclose(f);
-		n = hl_fe_mail(fe, who, "mail", data, len, stdout, &err);
+		rc = submit_mail(fe, who, data, len);
 		free(data);
-		if (n < 0) {
-			cli_warn("hotline submit --mail: not filed: %s",
-			    err.msg);
-			/* A mailbox pipe: the MTA keeps the mail and retries. */
-			return temporary(err.status) ? EX_TEMPFAIL :
-			    EX_DATAERR;
-		}
-		if (n == 0)
-			cli_warn("hotline submit --mail: the mail holds no web "
-			    "address to file");
-		return RF_EXIT_OK;
+		return rc;
 	}
 	if (a->argc == 0) {
 		cli_warn("hotline submit: no URL");

@@ -83,6 +83,10 @@ expect 64 'hotline cases: no state .x[\\]x1by.' $hl cases --state "$esc"
 expect 64 "hotline assess: give CASE OUTCOME \(red_flag" $hl assess 1 closed2
 expect 1 'hotline submit --mail: x[\\]x1by: No such file' \
 	$hl submit --mail "$esc"
+# an mbox of several messages is refused, not its first message filed
+# alone (it filed 2 reports from the sample's 10 messages, status 0)
+expect 1 'hotline submit --mail: samples/sample.mbox: holds several messages' \
+	$hl submit --mail samples/sample.mbox
 expect 1 '^redflag: --raw-key x[\\]x1by: No such file' $hl --raw-key "$esc" cases
 if grep -q "$(printf '\033')" "$tmp/err"; then
 	echo "FAIL: an ESC byte on standard error" >&2
