@@ -383,8 +383,15 @@ route(struct http_req *r, struct http_resp *o)
 		asset(r, o, r->path + 8);
 		return;
 	}
-	if (post && strcmp(r->path, "/api/reports") == 0) {
-		api_reports(r, o);
+	if (strcmp(r->path, "/api/reports") == 0) {
+		if (post)
+			api_reports(r, o);
+		else {	/* the API takes reports only; its errors JSON */
+			o->status = 405;
+			o->allow = "POST";
+			o->type = "application/json";
+			rf_buf_puts(&o->body, "{\"error\": \"POST a report\"}\n");
+		}
 		return;
 	}
 	if (!get && !post) {
@@ -488,7 +495,8 @@ send_resp(struct MHD_Connection *c, struct http_resp *o)
 	if (o->location[0] != '\0')
 		MHD_add_response_header(resp, "Location", o->location);
 	if (o->status == 405)	/* RFC 9110 15.5.6: the methods served */
-		MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
+		MHD_add_response_header(resp, "Allow", o->allow != NULL ?
+		    o->allow : "GET, HEAD, POST");
 	if (o->disposition != NULL)
 		MHD_add_response_header(resp, "Content-Disposition",
 		    o->disposition);

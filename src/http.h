@@ -55,6 +55,7 @@ struct http_resp {
 	char location[256];		/* for redirects */
 	char cookie[2][300];		/* Set-Cookie lines */
 	const char *disposition;	/* Content-Disposition, or NULL */
+	const char *allow;		/* a 405's Allow, NULL: the pages' */
 };
 
 /* http_field: the form field called name, or NULL. */

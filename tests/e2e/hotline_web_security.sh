@@ -124,6 +124,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' -d '
 [ "$code" = 415 ] || fail "API without JSON content type: HTTP $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"urls": [1]}' "$BASE/api/reports")
 [ "$code" = 400 ] || fail "API with malformed JSON: HTTP $code"
+out=$(curl -s -w '%{http_code} %{content_type}' "$BASE/api/reports")
+[ "$out" = '{"error": "POST a report"}
+405 application/json' ] || fail "API GET: $out"
 
 # --- raw hostile requests: a well-formed answer with the right status,
 # the server alive, and the log free of the raw bytes sent ---
@@ -165,6 +168,8 @@ cases = [
     (b"PUT /login" + H + b"\r\n", 405),
     (b"TRACE /login" + H + b"\r\n", 405),
     (b"get /login" + H + b"\r\n", 405),
+    (b"GET /api/reports" + H + b"\r\n", 405),
+    (b"PUT /api/reports" + H + J + b"Content-Length: 2\r\n\r\n{}", 405),
     (b"GET /queue" + H + b"Cookie: rf_session=\x01\xff;;==; rf_session=" +
      b"a" * 3000 + b"\r\n\r\n", 303),
     (b"POST /api/reports" + H + J + b"Content-Length: -1\r\n\r\n{}", 400),
@@ -186,7 +191,8 @@ for req, want in cases:
     assert head.startswith(b"HTTP/1.1 %d " % want), (req[:60], head, want)
     assert b"\r\n\r\n" in out, ("no end of headers", req[:60])
     if want == 405:		# RFC 9110: a 405 names the methods served
-        assert b"\r\nAllow: GET, HEAD, POST\r\n" in out.split(b"\r\n\r\n")[0] + b"\r\n", out[:300]
+        allow = b"POST" if b" /api/reports " in req[:30] else b"GET, HEAD, POST"
+        assert b"\r\nAllow: " + allow + b"\r\n" in out.split(b"\r\n\r\n")[0] + b"\r\n", out[:300]
 # A request whose answer cannot be sent (the client resets): the server
 # logs the failure with the URL, which must come out escaped.
 for i in range(20):
