@@ -584,6 +584,10 @@ do_export(struct hl_fe *fe, struct args *a)
 	return rc;
 }
 
+/* STATS_SCHEMA: the version of hotline stats --json (docs/json.md, as
+ * scan's "schema", src/report.h) */
+#define STATS_SCHEMA 1
+
 static int
 do_stats(struct hl_fe *fe, struct args *a)
 {
@@ -608,9 +612,11 @@ do_stats(struct hl_fe *fe, struct args *a)
 		return refused(st);
 	}
 	if (a->json)
-		printf("{\"month\": \"%04d-%02d\", \"reports\": %u, "
+		printf("{\"schema\": %d, \"month\": \"%04d-%02d\", "
+		    "\"reports\": %u, "
 		    "\"cases\": %u, \"new_cases\": %u, \"duplicates\": %u, "
-		    "\"red_flags\": %u, \"referrals\": %u}\n", y, m, s.reports,
+		    "\"red_flags\": %u, \"referrals\": %u}\n", STATS_SCHEMA, y,
+		    m, s.reports,
 		    s.cases, s.new_cases, s.duplicates, s.red_flags,
 		    s.referrals);
 	else

@@ -171,7 +171,7 @@ grep -q '"hxxp://evil\[.\]example/win"' "$T/x.csv" || fail "csv not defanged"
 
 # Statistics of this month (cases 1 and 3 were assessed red flag).
 $H stats --month "$(date -u +%Y-%m)" --json > "$T/stats"
-python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["reports"],s["cases"],s["duplicates"],s["red_flags"],s["referrals"])==(5,4,1,2,2), s' "$T/stats" ||
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["schema"],s["reports"],s["cases"],s["duplicates"],s["red_flags"],s["referrals"])==(1,5,4,1,2,2), s' "$T/stats" ||
     fail "stats: $(cat "$T/stats")"
 $H stats --month 2026-13 2> /dev/null && fail "bad month accepted"
 
