@@ -28,7 +28,8 @@
  *    output that the input did not have (by URL, CRs aside, counting
  *    occurrences) is a form the rewriter wrote (written, derived: a
  *    substitution's to, a URL holding an rf_rewrite_add one's or right
- *    after it (after_text), or the
+ *    after it (after_text), a wide one's to with the others'
+ *    replacements made in it (wide_to), or the
  *    URL of a link of the input gone from the output with the
  *    replacements made in it), so that an edit never makes a link of
  *    bytes the analysis read otherwise (unless a limit cut either
@@ -361,6 +362,23 @@ derived(const rf_rewrite *rw, const char *v, const char *url)
 	return same;
 }
 
+/* wide_to: url (without CRs) is the to of a wide substitution (one
+ * whose from has a byte no URL has) with the other substitutions'
+ * replacements made in it: in HTML the loop replaces the wide froms
+ * first, then the others everywhere, inside a wide to just written too
+ * (a code that the wide link's clean form kept, also a link of its own:
+ * seed strict-nul-newlink).  Its bytes are the rewriter's. */
+static int
+wide_to(const rf_rewrite *rw, const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nsubst; i++)
+		if (rw->subst[i].wide && derived(rw, rw->subst[i].to, url))
+			return 1;
+	return 0;
+}
+
 /* after_text: url (as found) comes right after the to of an
  * rf_rewrite_add substitution in out[0..n): such a substitution replaces
  * its from anywhere, in any text, and a to that ends a URL ("[redacted]":
@@ -409,12 +427,14 @@ urls_free(struct urls *u)
  * input analysed) did not have, by URL (CRs aside) counting occurrences,
  * is a form the rewriter wrote: a substitution's to (written), or the
  * URL of a link of the input gone from the output with the replacements
- * made in it (derived); so that an edit never makes a link of bytes the
- * analysis read otherwise.  (Not when a limit cut either analysis: then
- * links past max_links, or text past a size, may come in view; nor in
- * damaged MIME, where a part written again may show the analysis other
- * parts, as the header comment says; the caller checks only when nothing
- * was missed or skipped.)  Or one right after an rf_rewrite_add
+ * made in it (derived), or a wide substitution's to with the others'
+ * replacements made in it (wide_to); so that an edit never makes a link
+ * of bytes the analysis read otherwise.  (Not when a limit cut either
+ * analysis: then links past max_links, or text past a size, may come in
+ * view; nor in damaged MIME, where a part written again may show the
+ * analysis other parts, as the header comment says; the caller checks
+ * only when nothing was missed or skipped.)  Or one right after an
+ * rf_rewrite_add
  * substitution's to in the output bytes o[0..olen) (after_text). */
 static void
 check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
@@ -464,6 +484,8 @@ check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
 			gone[g].orig = NULL;	/* used */
 			continue;
 		}
+		if (wide_to(rw, fresh[j]->norm))
+			continue;
 		for (k = 0; fresh[j]->norm[k] != '\0' && k < 200; k++)
 			;
 		fprintf(stderr, "new link: %.*s\n", (int)k, fresh[j]->norm);
