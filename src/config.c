@@ -178,15 +178,25 @@ clean_sites_words(const rf_rewrite_stats *st, const char *sep, char *buf,
 		    st->bugs, plural(st->bugs, "s"));
 }
 
-enum clean_policy
-config_clean_for(const struct config *c, const char *verdict)
+/* verdict_index: the rf_verdict_kind (0 to 3) whose rf_verdict_name is
+ * name, or 4 when none is. */
+static unsigned
+verdict_index(const char *name)
 {
 	unsigned k;
 
 	for (k = 0; k < 4; k++)
-		if (strcmp(verdict, rf_verdict_name((rf_verdict_kind)k)) == 0)
-			return c->clean[k];
-	return CLEAN_LINKS;
+		if (strcmp(name, rf_verdict_name((rf_verdict_kind)k)) == 0)
+			break;
+	return k;
+}
+
+enum clean_policy
+config_clean_for(const struct config *c, const char *verdict)
+{
+	unsigned k = verdict_index(verdict);
+
+	return k < 4 ? c->clean[k] : CLEAN_LINKS;
 }
 
 /* set_verdict: the verdict settings, authserv_id, clean.VERDICT and the
@@ -211,10 +221,7 @@ set_verdict(struct config *c, const char *name, const char *value,
 		}
 		*rc = set_string(&c->arf_reporting_mta, value);
 	} else if (strncmp(name, "clean.", 6) == 0) {
-		for (k = 0; k < 4; k++)
-			if (strcmp(name + 6, rf_verdict_name(
-			    (rf_verdict_kind)k)) == 0)
-				break;
+		k = verdict_index(name + 6);
 		for (p = 0; p < 4; p++)
 			if (strcmp(value, clean_names[p]) == 0)
 				break;
@@ -329,11 +336,7 @@ config_set(struct config *c, const char *name, const char *value,
 		name += 7;
 		/* a verdict the analysis gives: a misspelt one would be
 		 * accepted and never apply */
-		for (i = 0; i < 4; i++)
-			if (strcmp(name, rf_verdict_name((rf_verdict_kind)i)) ==
-			    0)
-				break;
-		if (i == 4 || strlen(name) >= CONFIG_NAME_MAX) {
+		if (verdict_index(name) == 4) {
 			snprintf(why, whysize, "action.VERDICT: the verdict is "
 			    "spam, bulk, ham or unsure, not '%.64s'", name);
 			return -1;
