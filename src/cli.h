@@ -78,6 +78,17 @@ int cli_one_message(const char *cmd, const char *path, const rf_item *item);
 void cli_no_message(const char *cmd, const char *path);
 
 /*
+ * cli_read_one: the one message of path (NULL or "-": standard input, with
+ * cli_stdin_hint) read as rf_source reads it, into a malloc'ed,
+ * NUL-terminated buffer of *len bytes; *truncated (NULL: not asked) set
+ * when it was cut at limits' max_message_size.  NULL after reporting
+ * "CMD: ..." (no message, a folder, an mbox of several messages, an empty
+ * input: cli_no_message, cli_one_message; or the source's error).
+ */
+char *cli_read_one(const char *cmd, const char *path, const rf_limits *limits,
+		   size_t *len, int *truncated);
+
+/*
  * cli_empty_item: item holds no message: no byte, or only white space
  * (blanks, tabs, line ends), so no header and no body (what a crashed
  * delivery leaves in a Maildir), after an mbox's From_ line if it starts

@@ -186,38 +186,30 @@ submit_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *data,
 }
 
 /* submit_mail_file: submit_mail of the one message in the file path, read
- * as every command that takes one message reads it (rf_source,
- * cli_one_message): a folder, an mbox of several messages or an empty
- * file is refused (1), not its first message filed alone; a file larger
- * than max_message_size is 65. */
+ * as every command that takes one message reads it (cli_read_one): a
+ * folder, an mbox of several messages or an empty file is refused (1),
+ * not its first message filed alone; a file larger than max_message_size
+ * is 65. */
 static int
 submit_mail_file(struct hl_fe *fe, const rf_hotline_actor *who,
 		 const char *path)
 {
-	rf_source *src = NULL;
-	rf_item item;
-	rf_error err;
-	rf_status st;
-	int rc = RF_EXIT_INPUT;
-	char esc[512];
+	size_t len = 0;
+	int rc, cut = 0;
+	char *data, esc[512];
 
-	st = rf_source_open(path, &fe->limits, &src, &err);
-	if (st == RF_OK)
-		st = rf_source_next(src, &item, &err);
-	if (st == RF_EDONE)
-		cli_no_message("hotline submit --mail", path);
-	else if (st != RF_OK)
-		cli_warn("hotline submit --mail: %s", err.msg);
-	else if (cli_one_message("hotline submit --mail", path, &item) != 0)
-		;
-	else if (item.truncated) {
+	data = cli_read_one("hotline submit --mail", path, &fe->limits, &len,
+	    &cut);
+	if (data == NULL)
+		return RF_EXIT_INPUT;
+	if (cut) {
 		cli_warn("hotline submit --mail: %s: larger than "
 		    "max_message_size", cli_escape(esc, sizeof(esc), path,
 		    200));
 		rc = EX_DATAERR;
 	} else
-		rc = submit_mail(fe, who, item.data, item.len);
-	rf_source_free(src);
+		rc = submit_mail(fe, who, data, len);
+	free(data);
 	return rc;
 }
 

@@ -156,35 +156,7 @@ char *
 feedback_read(struct feedback *fb, const char *path, size_t *len,
 	      const char *prefix)
 {
-	rf_source *src = NULL;
-	rf_item item;
-	rf_error err;
-	rf_status st;
-	char *p = NULL;
-
-	if (path == NULL || strcmp(path, "-") == 0) {
-		cli_stdin_hint(prefix);
-		st = rf_source_open_fd(0, "-", &fb->cfg.limits, &src, &err);
-	} else {
-		st = rf_source_open(path, &fb->cfg.limits, &src, &err);
-	}
-	if (st == RF_OK)
-		st = rf_source_next(src, &item, &err);
-	if (st == RF_EDONE)
-		cli_no_message(prefix, path);
-	else if (st != RF_OK)
-		cli_warn("%s: %s", prefix, err.msg);
-	else if (cli_one_message(prefix, path, &item) != 0)
-		;
-	else if ((p = malloc(item.len + 1)) == NULL)
-		cli_warn("%s: out of memory", prefix);
-	else {
-		memcpy(p, item.data, item.len);
-		p[item.len] = '\0';
-		*len = item.len;
-	}
-	rf_source_free(src);
-	return p;
+	return cli_read_one(prefix, path, &fb->cfg.limits, len, NULL);
 }
 
 int

@@ -192,6 +192,43 @@ cli_no_message(const char *cmd, const char *path)
 		cli_warn("%s: %s: no message", cmd, esc);
 }
 
+char *
+cli_read_one(const char *cmd, const char *path, const rf_limits *limits,
+	     size_t *len, int *truncated)
+{
+	rf_source *src = NULL;
+	rf_item item;
+	rf_error err;
+	rf_status st;
+	char *p = NULL;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		cli_stdin_hint(cmd);
+		st = rf_source_open_fd(0, "-", limits, &src, &err);
+	} else {
+		st = rf_source_open(path, limits, &src, &err);
+	}
+	if (st == RF_OK)
+		st = rf_source_next(src, &item, &err);
+	if (st == RF_EDONE)
+		cli_no_message(cmd, path);
+	else if (st != RF_OK)
+		cli_warn("%s: %s", cmd, err.msg);
+	else if (cli_one_message(cmd, path, &item) != 0)
+		;
+	else if ((p = malloc(item.len + 1)) == NULL)
+		cli_warn("%s: out of memory", cmd);
+	else {
+		memcpy(p, item.data, item.len);
+		p[item.len] = '\0';
+		*len = item.len;
+		if (truncated != NULL)
+			*truncated = item.truncated;
+	}
+	rf_source_free(src);
+	return p;
+}
+
 const char *
 cli_empty_item(const rf_item *item)
 {
