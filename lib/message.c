@@ -726,6 +726,12 @@ rf__skip_from_line(const char *data, size_t len)
 	return nl != NULL ? (size_t)(nl - data) + 1 : len;
 }
 
+size_t
+rf_message_envelope_len(const char *data, size_t len)
+{
+	return rf__skip_from_line(data, len);
+}
+
 rf_status
 rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 		 rf_message **out, rf_error *err)

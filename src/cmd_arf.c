@@ -189,13 +189,10 @@ static size_t
 header_block(rf_message *m, const char *msg, size_t len, const char *addr,
 	     const char *redacted, rf_buf *out)
 {
-	size_t end = 0, i, al = strlen(addr), j, ul, start = 0;
+	size_t start = rf_message_envelope_len(msg, len), end = start, i,
+	    al = strlen(addr), j, ul;
 	const rf_link *l;
-	const char *eol;
 
-	if (len >= 5 && memcmp(msg, "From ", 5) == 0)
-		start = end = (eol = memchr(msg, '\n', len)) != NULL ?
-		    (size_t)(eol - msg) + 1 : len;
 	while (end < len) {
 		const char *nl = memchr(msg + end, '\n', len - end);
 		size_t next = nl != NULL ? (size_t)(nl - msg) + 1 : len;

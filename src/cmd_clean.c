@@ -81,7 +81,7 @@ write_clean(const char *data, size_t len, rf_message *m,
 {
 	rf_rewrite_stats k;
 	const char **sum;
-	size_t nsum, i, hdr = 0;
+	size_t nsum, i, hdr;
 	const char *eol;
 	char *joined = NULL, *t, missed[96], words[320];
 	rf_buf body;
@@ -89,12 +89,7 @@ write_clean(const char *data, size_t len, rf_message *m,
 	int rc;
 
 	rf_rewrite_get_stats(rw, &k);
-	/* after an mbox From_ line, if any */
-	if (len > 5 && strncmp(data, "From ", 5) == 0) {
-		const char *nl = memchr(data, '\n', len);
-
-		hdr = nl != NULL ? (size_t)(nl - data) + 1 : 0;
-	}
+	hdr = rf_message_envelope_len(data, len);	/* after a From_ line */
 	{
 		const char *nl = memchr(data + hdr, '\n', len - hdr);
 

@@ -129,7 +129,7 @@ static int
 annotate(rf_buf *out, const char *msg, size_t len,
 	 const struct pipeline_result *r)
 {
-	size_t body = pipeline_body_offset(msg, len), i = 0, e;
+	size_t body = pipeline_body_offset(msg, len), i, e;
 	const char *eol;
 	int skip = 0;
 
@@ -137,11 +137,9 @@ annotate(rf_buf *out, const char *msg, size_t len,
 	while (e < len && msg[e] != '\n')
 		e++;
 	eol = e > 0 && e < len && msg[e - 1] == '\r' ? "\r\n" : "\n";
-	if (len >= 5 && memcmp(msg, "From ", 5) == 0) {
-		i = e < len ? e + 1 : len;
-		if (rf_buf_append(out, msg, i) != 0)
-			return -1;
-	}
+	i = rf_message_envelope_len(msg, len);	/* a From_ line kept */
+	if (i > 0 && rf_buf_append(out, msg, i) != 0)
+		return -1;
 	for (e = 0; e < r->nheaders; e++)
 		if (rf_buf_printf(out, "%s: %s%s", r->headers[e].name,
 		    r->headers[e].value, eol) != 0)

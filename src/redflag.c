@@ -232,20 +232,16 @@ cli_read_one(const char *cmd, const char *path, const rf_limits *limits,
 const char *
 cli_empty_item(const rf_item *item)
 {
-	size_t i = 0;
-	const char *nl;
-
 	/* an mbox's From_ line is the mailbox's, not the message's */
-	if (item->len >= 5 && memcmp(item->data, "From ", 5) == 0)
-		i = (nl = memchr(item->data, '\n', item->len)) != NULL ?
-		    (size_t)(nl - item->data) + 1 : item->len;
+	size_t i = rf_message_envelope_len(item->data, item->len);
+
 	for (; i < item->len; i++)
 		if (item->data[i] != ' ' && item->data[i] != '\t' &&
 		    item->data[i] != '\r' && item->data[i] != '\n')
 			return NULL;
-	return item->path != NULL ? "empty file, skipped" : i > 0 &&
-	    memcmp(item->data, "From ", 5) == 0 ? "empty message, skipped" :
-	    "empty input, skipped";
+	return item->path != NULL ? "empty file, skipped" :
+	    rf_message_envelope_len(item->data, item->len) > 0 ?
+	    "empty message, skipped" : "empty input, skipped";
 }
 
 char *

@@ -172,6 +172,14 @@ typedef struct rf_message {
 } rf_message;
 
 /*
+ * rf_message_envelope_len: the length of the mbox From_ line data[0..len)
+ * starts with (with its line end; len when it has none), 0 when it starts
+ * with none.  That line is the mailbox's envelope, not a header of the
+ * message; rf_message_parse and the rewriter read the message after it.
+ */
+size_t rf_message_envelope_len(const char *data, size_t len);
+
+/*
  * rf_message_parse: analyse len bytes at data (a whole RFC 5322 message,
  * optionally starting with an mbox From_ line) under ctx's limits.
  * On RF_OK *out is a new message the caller frees with rf_message_free.

@@ -222,6 +222,23 @@ teardown(void **state)
 	return 0;
 }
 
+/* test_envelope_len: the From_ line an mbox message starts with, with
+ * its line end (LF or CRLF), or all of a line without one; 0 for none. */
+static void
+test_envelope_len(void **state)
+{
+	static const char lf[] = "From a@b Sat Jan  1 00:00:00 2000\nTo: x\n";
+	static const char crlf[] = "From a@b Sat\r\nTo: x\r\n";
+
+	(void)state;
+	assert_int_equal(rf_message_envelope_len(lf, strlen(lf)), 34);
+	assert_int_equal(rf_message_envelope_len(crlf, strlen(crlf)), 14);
+	assert_int_equal(rf_message_envelope_len("From a@b", 8), 8);
+	assert_int_equal(rf_message_envelope_len("From:a@b\n", 9), 0);
+	assert_int_equal(rf_message_envelope_len("To: x\n", 6), 0);
+	assert_int_equal(rf_message_envelope_len("From", 4), 0);
+}
+
 int
 main(void)
 {
@@ -234,6 +251,7 @@ main(void)
 		cmocka_unit_test(test_empty_and_garbage),
 		cmocka_unit_test(test_truncated_multipart),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_envelope_len),
 	};
 	return cmocka_run_group_tests_name("message", tests, setup, teardown);
 }
