@@ -301,9 +301,9 @@ rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
 	    an->nfound, f);
 	if (cfg->consent != NULL && f->sender_domain != NULL) {
 		st = rf_consent_complaints(cfg->consent, f->sender_domain,
-		    &f->domain_complaints, NULL);
+		    &f->domain_complaints, err);
 		if (st == RF_ESTORE)
-			return rf_error_set(err, st, "consent store failed");
+			return st;	/* err says which store and why */
 	}
 	if (cfg->consent != NULL && an->recipient != NULL) {
 		st = rf_consent_check(cfg->consent, an->recipient,

@@ -8,7 +8,10 @@
  *   PREFIX:complaints:domain   hash: domain -> complaints
  *
  * Each call is one command, atomic on the server; begin and commit do
- * nothing.
+ * nothing.  A connection that failed (the server restarted or went
+ * away, a command timed out) is made again by the next command, as the
+ * campaign store's is: a long-running milter serves again once Redis is
+ * back.
  */
 #include <hiredis/hiredis.h>
 #include <stdio.h>
@@ -24,8 +27,9 @@
 #define SCAN_COUNT "500"
 
 struct rdb {
-	redisContext *c;
+	redisContext *c;		/* NULL or failed: connect again */
 	struct rf__redis_spec at;	/* the server, the keys' prefix */
+	unsigned timeout_ms;		/* of connecting and of commands */
 };
 
 static const char kinds[] = "?adl";	/* by rf_consent_kind */
@@ -42,12 +46,31 @@ r_close(void *h)
 	free(d);
 }
 
+/* conn: a working connection, made again after a failure; RF_OK, or
+ * RF_ESTORE (err set; the next call tries again). */
+static rf_status
+conn(struct rdb *d, rf_error *err)
+{
+	if (d->c != NULL && d->c->err == 0)
+		return RF_OK;
+	if (d->c != NULL)
+		redisFree(d->c);
+	if ((d->c = rf__redis_connect(&d->at, d->timeout_ms)) == NULL)
+		return rf_error_set(err, RF_ESTORE, "consent store: out of "
+		    "memory");
+	if (d->c->err != 0)
+		return rf__redis_error(err, d->c, NULL, "consent store: cannot "
+		    "connect to Redis");
+	return RF_OK;
+}
+
 rf_status
 rf__consent_redis_open(const char *spec, unsigned timeout_ms, void **h,
 		       rf_error *err)
 {
 	struct rdb *d;
 	redisReply *r;
+	rf_status st;
 
 	*h = NULL;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
@@ -57,16 +80,10 @@ rf__consent_redis_open(const char *spec, unsigned timeout_ms, void **h,
 		return rf_error_set(err, RF_EINVAL, "consent store: bad Redis "
 		    "spec (want " RF__REDIS_SPEC_WANT ")");
 	}
-	d->c = rf__redis_connect(&d->at, timeout_ms);
-	if (d->c == NULL) {
+	d->timeout_ms = timeout_ms;
+	if ((st = conn(d, err)) != RF_OK) {
 		r_close(d);
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	}
-	if (d->c->err != 0) {
-		rf__redis_error(err, d->c, NULL, "consent store: cannot "
-		    "connect to Redis");
-		r_close(d);
-		return RF_ESTORE;
+		return st;
 	}
 	r = redisCommand(d->c, "PING");
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
@@ -86,9 +103,13 @@ static rf_status
 cmd(struct rdb *d, int argc, const char **argv, redisReply **out,
     rf_error *err)
 {
-	redisReply *r = redisCommandArgv(d->c, argc, argv, NULL);
+	redisReply *r;
+	rf_status st;
 
 	*out = NULL;
+	if ((st = conn(d, err)) != RF_OK)
+		return st;
+	r = redisCommandArgv(d->c, argc, argv, NULL);
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 		rf__redis_error(err, d->c, r, "consent store: Redis");
 		freeReplyObject(r);

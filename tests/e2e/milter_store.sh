@@ -2,7 +2,9 @@
 # milter_store.sh - the milter with a Redis store that goes away: while
 # Redis answers, messages are filtered; once it is gone, the milter
 # answers tempfail (451 4.3.0), or passes the message unchanged with
-# on_error = accept; never a crash, never a silent drop.
+# on_error = accept; never a crash, never a silent drop.  Once Redis is
+# back the same milter filters again (its consent store stayed broken
+# until the milter was restarted: every message tempfailed).
 set -u
 . tests/e2e/lib/postfix.sh
 command -v redis-server >/dev/null || {
@@ -38,6 +40,21 @@ grep -q '^h ' "$PF_DIR/down" && fail "headers added although the store failed"
 tail -n 1 "$PF_DIR/down" | grep -q '^y 451 4.3.0 ' ||
 	fail "store down: $(tail -n 1 "$PF_DIR/down"), not 451 4.3.0"
 kill -0 "$RF_MILTER_PID" 2>/dev/null || fail "milter died"
+
+# Redis back (empty): a connection that broke is made again at the next
+# message; the one in flight when it broke may still be tempfailed.
+redis_start
+n=0
+while :; do
+	n=$((n + 1))
+	$client "$RF_MILTER_PORT" transaction > "$PF_DIR/back" ||
+		fail "no answer with the store back"
+	tail -n 1 "$PF_DIR/back" | grep -q '^c' && break
+	[ $n -lt 3 ] || fail "store back: still $(tail -n 1 "$PF_DIR/back")"
+done
+grep -q '^h X-Redflag-Verdict: ' "$PF_DIR/back" ||
+	fail "store back: no verdict header"
+redis_stop
 redflag_milter_stop TERM
 
 # on_error = accept: with the store gone after the start, the message

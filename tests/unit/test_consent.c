@@ -3,8 +3,8 @@
  * real redis-server (started here on a Unix socket in its own temporary
  * folder, port 0: no TCP, and stopped at the end): add, list, check in
  * order (address, list, domain and parents), per-recipient scope,
- * revoke, remove, complaints, sender forms, and two connections to one
- * SQLite file.
+ * revoke, remove, complaints, sender forms, two connections to one
+ * SQLite file, and a Redis that goes away and comes back.
  */
 #include <signal.h>
 #include <sys/prctl.h>
@@ -44,18 +44,16 @@ setup_sqlite(void **state)
 	return 0;
 }
 
-static int
-setup_redis(void **state)
+/* redis_start: a redis-server on the Unix socket of f->spec (f->dir),
+ * accepting; fails the test when it does not start. */
+static void
+redis_start(struct fx *f)
 {
-	struct fx *f = calloc(1, sizeof(*f));
 	rf_consent_db *db = NULL;
 	char sock[128];
 	struct stat sb;
 	int i;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/rf-consent-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
 	snprintf(sock, sizeof(sock), "%s/redis.sock", f->dir);
 	if ((f->redis = fork()) == 0) {
 		/* dies with the test, even when an assertion aborts it */
@@ -78,6 +76,27 @@ setup_redis(void **state)
 	if (db == NULL)
 		fail_msg("redis-server did not start");
 	rf_consent_close(db);
+}
+
+static void
+redis_stop(struct fx *f)
+{
+	if (f->redis > 0) {
+		kill(f->redis, SIGTERM);
+		waitpid(f->redis, NULL, 0);
+		f->redis = 0;
+	}
+}
+
+static int
+setup_redis(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/rf-consent-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	redis_start(f);
 	*state = f;
 	return 0;
 }
@@ -88,10 +107,7 @@ teardown(void **state)
 	struct fx *f = *state;
 	char cmd[128];
 
-	if (f->redis > 0) {
-		kill(f->redis, SIGTERM);
-		waitpid(f->redis, NULL, 0);
-	}
+	redis_stop(f);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
 		return -1;
@@ -422,6 +438,42 @@ test_shared_file(void **state)
 	rf_consent_close(b);
 }
 
+/* A Redis that went away and came back: the commands made while it was
+ * gone fail (RF_ESTORE, saying why), and the same handle works again
+ * once it is back (a milter keeps one handle for its whole life; it
+ * used to fail every command until it was restarted). */
+static void
+test_redis_restart(void **state)
+{
+	struct fx *f = *state;
+	rf_consent_db *db = open_db(f->spec);
+	rf_consent_record r;
+	rf_error err;
+	uint64_t n;
+
+	assert_int_equal(rf_consent_add(db, "jane@rcpt.test",
+	    "news@shop.test", "manual", 100, NULL, &err), RF_OK);
+	redis_stop(f);
+	assert_int_equal(rf_consent_check(db, "jane@rcpt.test",
+	    "news@shop.test", NULL, &r, &err), RF_ESTORE);
+	assert_non_null(strstr(err.msg, "consent store"));
+	assert_int_equal(rf_consent_complaints(db, "shop.test", &n, &err),
+	    RF_ESTORE);
+	assert_non_null(strstr(err.msg, "consent store"));
+	redis_start(f);		/* empty: it kept nothing */
+	assert_int_equal(rf_consent_check(db, "jane@rcpt.test",
+	    "news@shop.test", NULL, &r, &err), RF_ENOTFOUND);
+	assert_int_equal(rf_consent_add(db, "jane@rcpt.test",
+	    "news@shop.test", "manual", 200, NULL, &err), RF_OK);
+	assert_int_equal(rf_consent_check(db, "jane@rcpt.test",
+	    "news@shop.test", NULL, &r, &err), RF_OK);
+	assert_int_equal(r.since, 200);
+	assert_int_equal(rf_consent_complaints(db, "shop.test", &n, &err),
+	    RF_OK);
+	assert_int_equal(n, 0);
+	rf_consent_close(db);
+}
+
 static void
 test_open_errors(void **state)
 {
@@ -467,9 +519,12 @@ main(void)
 		    setup_redis, teardown),
 		cmocka_unit_test_setup_teardown(test_address_ok, setup_redis,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_redis_restart,
+		    setup_redis, teardown),
 	};
 	int rc;
 
+	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error */
 	rc = cmocka_run_group_tests_name("consent-sqlite", sqlite_tests, NULL,
 	    NULL);
 	return rc + cmocka_run_group_tests_name("consent-redis", redis_tests,
