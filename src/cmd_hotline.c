@@ -382,6 +382,7 @@ print_head(void *arg, const rf_hotline_audit_row *r)
 	return 1;
 }
 
+/* print_referral: one referral, counted in *(unsigned *)arg. */
 static int
 print_referral(void *arg, const rf_hotline_referral *r)
 {
@@ -391,10 +392,11 @@ print_referral(void *arg, const rf_hotline_referral *r)
 	if (a == NULL)
 		return 1;
 	iso(when, r->when);
-	printf("%6lld  case %lld  %s  %s  %s  by %s\n", (long long)r->id,
-	    (long long)r->case_id, when, r->format, esc(a, r->reference),
-	    esc(a, r->actor));
+	printf("%6lld  case %lld  %s  to %s  %s  %s  by %s\n",
+	    (long long)r->id, (long long)r->case_id, when, esc(a, r->target),
+	    r->format, esc(a, r->reference), esc(a, r->actor));
 	rf_arena_free(a);
+	(*(unsigned *)arg)++;
 	return 0;
 }
 
@@ -763,6 +765,7 @@ do_cases(struct hl_fe *fe, struct args *a)
 static int
 do_referrals(struct hl_fe *fe, struct args *a)
 {
+	unsigned n = 0;
 	int64_t id = 0;
 	rf_error err;
 	rf_status st;
@@ -770,11 +773,14 @@ do_referrals(struct hl_fe *fe, struct args *a)
 	if (a->argc == 1 && parse_id("referrals", "CASE", a->argv[0],
 	    &id) != 0)
 		return RF_EXIT_USAGE;
-	if ((st = rf_hotline_referrals(fe->h, id, print_referral, NULL,
+	if ((st = rf_hotline_referrals(fe->h, id, print_referral, &n,
 	    &err)) != RF_OK) {
 		cli_warn("hotline referrals: %s", err.msg);
 		return refused(st);
 	}
+	if (n == 0)	/* not an empty answer in silence */
+		cli_warn("hotline referrals: no referral%s", id != 0 ?
+		    " of that case" : "");
 	return RF_EXIT_OK;
 }
 

@@ -163,7 +163,11 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d[0]; assert r["x
     fail "X-ARF: $(cat "$T/x.json")"
 grep -q 'http://' "$T/x.json" && fail "X-ARF export has a live URL"
 $H show 1 | grep -q '^case 1  Referred' || fail "export did not refer the case"
-$H referrals 1 | grep -q 'CASE-9' || fail "no referral record"
+$H referrals 1 | grep -q 'case 1  .*  to Police Unit  xarf  CASE-9  by ' ||
+    fail "referral record: $($H referrals 1)"
+$H referrals 2 2> "$T/err" | grep -q . && fail "case 2 has referrals"
+grep -q 'hotline referrals: no referral of that case' "$T/err" ||
+    fail "no referral not said: $(cat "$T/err")"
 $H export --format csv 2 > /dev/null 2>&1 && fail "exported a case not red-flagged"
 $H export --format csv --reference R2 1 > "$T/x.csv" 2> /dev/null || fail "csv export"
 head -1 "$T/x.csv" | grep -q '^case,url,host' || fail "csv header"
