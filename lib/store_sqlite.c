@@ -689,6 +689,15 @@ rf__store_sqlite_open(const char *path, const rf_store_options *o,
 		    "store");
 		goto done;
 	}
+	/* SQLite opens a file it may not write for reading only, in
+	 * silence: every copy added would then fail (a milter answered
+	 * tempfail to every message) */
+	if (!o->read_only && sqlite3_db_readonly(q->db, "main") == 1) {
+		st = rf_error_set(err, RF_ESTORE, "sqlite: cannot write to the "
+		    "store: the file is read-only for this user (its owner "
+		    "or mode)");
+		goto done;
+	}
 	sqlite3_busy_timeout(q->db, (int)o->timeout_ms);
 	sqlite3_extended_result_codes(q->db, 1);
 	/* temp_store: statement journals in memory, not in temporary files;

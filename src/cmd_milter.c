@@ -707,7 +707,12 @@ cmd_milter(int argc, char **argv)
 		goto out;
 	}
 	if (pipeline_open_store(srv.pipe, &err) != RF_OK) {
-		cli_warn("milter: %s", err.msg);
+		char esc[512];
+
+		cli_warn("milter: %s%s%s%s", err.msg, cfg.user != NULL ?
+		    " (opened as user " : "", cfg.user != NULL ?
+		    cli_escape(esc, sizeof(esc), cfg.user, 100) : "",
+		    cfg.user != NULL ? ")" : "");
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}

@@ -3,6 +3,10 @@
 # exit 69: a port another program holds ("Address already in use"), a
 # unix socket in a folder that does not exist ("No such file or
 # directory"), a spec libmilter refuses.  (It named the socket only.)
+# Also a store its user may not write (a file root made, as the first
+# 'redflag consent add --db' run as root makes it): exit 69 at the start,
+# saying so and naming the user (it listened, then tempfailed every
+# message: "attempt to write a readonly database").
 set -u
 : "${REDFLAG:=build/redflag}"
 command -v python3 >/dev/null || { echo "skip: no python3" >&2; exit 77; }
@@ -48,4 +52,29 @@ expect() {
 expect "inet:$port@127.0.0.1" "Address already in use"
 expect "unix:$T/no/such/folder/milter.sock" "No such file or directory"
 expect "nosuch:thing" "libmilter does not know this port, host or socket type"
+
+# A SQLite store root made in the user's folder (/var/lib/redflag
+# belongs to the milter's user), the milter running as nobody (root
+# only: a user to become).
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir "$T/store" && chmod 755 "$T" && chown nobody "$T/store" ||
+	    fail "cannot make the store's folder"
+	"$REDFLAG" consent add a@rcpt.example shop.example \
+	    --db "$T/store/r.db" > /dev/null || fail "consent add"
+	rc=0
+	timeout 10 "$REDFLAG" milter --socket "unix:$T/m.sock" --user nobody \
+	    --set "db=$T/store/r.db" > "$T/out" 2> "$T/err" || rc=$?
+	[ "$rc" = 69 ] || fail "read-only store: exit $rc: $(cat "$T/err")"
+	grep -qF "milter: $T/store/r.db: sqlite: cannot write to the store: the file is read-only for this user (its owner or mode) (opened as user nobody)" \
+	    "$T/err" || fail "read-only store: $(cat "$T/err")"
+	# the filter (as nobody) defers for the same reason
+	rc=0
+	printf 'From: a@b.example\nTo: c@d.example\n\nhi\n' |
+	    setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$REDFLAG" filter --set "db=$T/store/r.db" > "$T/out" 2> "$T/err" ||
+	    rc=$?
+	[ "$rc" = 75 ] || fail "filter, read-only store: exit $rc"
+	grep -qF "cannot write to the store" "$T/err" ||
+	    fail "filter, read-only store: $(cat "$T/err")"
+fi
 echo "milter_listen: ok"
