@@ -168,4 +168,8 @@ rf_status cli_classifier(const char *path, const rf_verdict_settings *vs,
 /* cli_limits_help: the --set lines of a usage text. */
 void cli_limits_help(FILE *f);
 
+/* cli_mail_limits_help: those of the milter and the filter, which answer
+ * a message over max_message_size with on_limit instead of cutting it. */
+void cli_mail_limits_help(FILE *f);
+
 #endif

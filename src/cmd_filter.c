@@ -45,7 +45,7 @@ filter_usage(FILE *f)
 	    "be opened, and also a bad command line or setting (a mistake\n"
 	    "defers mail instead of bouncing it)\n", RF_PROG, EX_NOPERM,
 	    EX_TEMPFAIL);
-	cli_limits_help(f);
+	cli_mail_limits_help(f);
 }
 
 /* write_all: n bytes to fd; 0 or -1. */

@@ -531,7 +531,7 @@ milter_usage(FILE *f)
 	    "be opened, 77 the user or chroot cannot be taken, 70 libmilter\n"
 	    "failed\n",
 	    RF_PROG);
-	cli_limits_help(f);
+	cli_mail_limits_help(f);
 }
 
 /* socket_path: the file of a unix socket spec, or NULL. */

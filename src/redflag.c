@@ -384,6 +384,15 @@ cli_limits_help(FILE *f)
 		fprintf(f, "  %-18s %s\n", name, meaning);
 }
 
+void
+cli_mail_limits_help(FILE *f)
+{
+	cli_limits_help(f);
+	fprintf(f, "  on the mail path a message larger than max_message_size "
+	    "is not\n  analysed in part: it gets on_limit (tempfail, the "
+	    "default, or\n  accept: passed unchanged)\n");
+}
+
 int
 main(int argc, char **argv)
 {

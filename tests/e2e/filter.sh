@@ -55,6 +55,11 @@ rf --set max_message_size=1k < "$m" > "$d/out" 2>/dev/null; rc=$?
 rf --set max_message_size=1k --set on_limit=accept < "$m" > "$d/out" \
     2>/dev/null || fail "on_limit=accept: status $?"
 cmp -s "$m" "$d/out" || fail "on_limit=accept changed the message"
+# and --help says so (it said only "the rest is ignored", as for scan)
+for c in filter milter; do
+	"$REDFLAG" $c --help | tr '\n' ' ' | grep -q 'larger than max_message_size is not *analysed in part: it gets on_limit (tempfail' ||
+	    fail "$c --help: max_message_size on the mail path"
+done
 
 # Configuration: a file, and a bad one (75: the MTA retries, no bounce).
 printf '# test\naction = reject\nreject_text = From the file\n' > "$d/rf.conf"
