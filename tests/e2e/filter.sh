@@ -197,4 +197,26 @@ head -1 "$d/out" | grep -q '^From a@b.example ' || fail "From_ not first"
 grep -q "$(printf '\r')" "$d/out" && fail "CR added to an LF message"
 rf < /dev/null > "$d/out" || fail "empty input: status $?"
 grep -q '^X-Redflag-Verdict: ' "$d/out" || fail "empty input: no verdict"
+
+# The Postfix pipe wrapper of redflag-filter(1), as an administrator
+# copies it: its settings file's store counts the copy, and sendmail gets
+# the filtered message (a stub here).  The page's wrapper read no
+# settings file: no store, nothing counted.
+mkdir "$d/pipe" && printf 'db = %s\n' "$d/pipe/store.db" > "$d/pipe/rf.conf"
+printf '#!/bin/sh\ncat > "%s"\n' "$d/pipe/sent" > "$d/pipe/sendmail"
+chmod +x "$d/pipe/sendmail"
+sed 's/\\-/-/g' docs/man/redflag-filter.1 |
+    awk '/^\.SH POSTFIX PIPE/ { p = 1 } p && /^#!\/bin\/sh/ { w = 1 }
+	w && /^\.fi/ { exit } w' |
+    sed "s#/etc/redflag/redflag.conf#$d/pipe/rf.conf#; s#/usr/sbin/sendmail#$d/pipe/sendmail#; s#^redflag #$REDFLAG #" \
+    > "$d/pipe/redflag-pipe"
+grep -q "^$REDFLAG filter " "$d/pipe/redflag-pipe" ||
+	fail "no wrapper in redflag-filter(1): $(cat "$d/pipe/redflag-pipe")"
+sh "$d/pipe/redflag-pipe" news@shop.example r002@test.example \
+    < "$d/msgs/msg-002.eml" || fail "the pipe wrapper: status $?"
+grep -q '^X-Redflag-Verdict: ' "$d/pipe/sent" || fail "the pipe wrapper sent no verdict"
+if command -v sqlite3 >/dev/null; then
+	[ "$(sqlite3 "$d/pipe/store.db" 'select sum(copies) from campaign' 2>&1)" = 1 ] ||
+	    fail "the pipe wrapper counted no copy in its settings file's store"
+fi
 echo "filter: output, exit statuses and limits passed"
