@@ -110,6 +110,38 @@ plain_string(struct config *c, const char *name)
 	return NULL;
 }
 
+/* socket_ok: a socket spec libmilter would bind as written: not empty,
+ * and an inet or inet6 port in digits from 1 to 65535 (libmilter takes
+ * any number and binds it modulo 65536: inet:99999 listened on 34463,
+ * inet:0 on a random port); a port by service name is libmilter's to
+ * look up.  0, or -1 with why filled. */
+static int
+socket_ok(const char *v, char *why, size_t whysize)
+{
+	const char *port = NULL, *end;
+	unsigned long n = 0;
+
+	if (strncmp(v, "inet:", 5) == 0)
+		port = v + 5;
+	else if (strncmp(v, "inet6:", 6) == 0)
+		port = v + 6;
+	if (*v == '\0') {
+		snprintf(why, whysize, "socket: give unix:PATH or "
+		    "inet:PORT@ADDRESS");
+		return -1;
+	}
+	if (port == NULL || *port < '0' || *port > '9')
+		return 0;
+	for (end = port; *end >= '0' && *end <= '9' && n <= 65535; end++)
+		n = n * 10 + (unsigned long)(*end - '0');
+	if (n < 1 || n > 65535 || (*end != '\0' && *end != '@')) {
+		snprintf(why, whysize, "socket: the port of inet:PORT@ADDRESS "
+		    "is a number from 1 to 65535");
+		return -1;
+	}
+	return 0;
+}
+
 /* reply_text_ok: a reply text goes into an SMTP reply: printable ASCII,
  * no '%' (libmilter reads it as a format), at most 400 bytes. */
 static int
@@ -262,6 +294,8 @@ config_set(struct config *c, const char *name, const char *value,
 
 	if (set_verdict(c, name, value, why, whysize, &rc))
 		return rc;
+	if (strcmp(name, "socket") == 0 && socket_ok(value, why, whysize) != 0)
+		return -1;
 	if ((field = plain_string(c, name)) != NULL)
 		return set_string(field, value) == 0 ? 0 :
 		    (snprintf(why, whysize, "out of memory"), -1);

@@ -3,6 +3,7 @@
 # exit 69: a port another program holds ("Address already in use"), a
 # unix socket in a folder that does not exist ("No such file or
 # directory"), a spec libmilter refuses.  (It named the socket only.)
+# A port out of range is a bad setting (it listened on another port).
 # Also a store its user may not write (a file root made, as the first
 # 'redflag consent add --db' run as root makes it): exit 69 at the start,
 # saying so and naming the user (it listened, then tempfailed every
@@ -52,6 +53,24 @@ expect() {
 expect "inet:$port@127.0.0.1" "Address already in use"
 expect "unix:$T/no/such/folder/milter.sock" "No such file or directory"
 expect "nosuch:thing" "libmilter does not know this port, host or socket type"
+
+# A port out of range is refused before listening (libmilter bound it
+# modulo 65536: inet:99999 listened on 34463, saying 99999): 64 on the
+# command line, 78 with file:line from a settings file.
+for spec in "inet:99999@127.0.0.1" "inet:0@127.0.0.1" "inet6:70000@::1"; do
+	rc=0
+	timeout 10 "$REDFLAG" milter --socket "$spec" > "$T/out" 2> "$T/err" ||
+	    rc=$?
+	[ "$rc" = 64 ] || fail "milter --socket $spec: exit $rc: $(cat "$T/err")"
+	grep -qF "milter: socket: the port of inet:PORT@ADDRESS is a number from 1 to 65535" \
+	    "$T/err" || fail "milter --socket $spec: $(cat "$T/err")"
+done
+printf 'socket = inet:99999@127.0.0.1\n' > "$T/port.conf"
+rc=0
+timeout 10 "$REDFLAG" milter --config "$T/port.conf" > "$T/out" 2> "$T/err" ||
+    rc=$?
+[ "$rc" = 78 ] && grep -qF "$T/port.conf:1: socket: the port" "$T/err" ||
+	fail "socket = inet:99999 in a file: exit $rc: $(cat "$T/err")"
 
 # A SQLite store root made in the user's folder (/var/lib/redflag
 # belongs to the milter's user), the milter running as nobody (root
