@@ -320,6 +320,7 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 {
 	static const rf_hotline_org def = { "redflag hotline",
 	    "hotline@localhost", "localhost" };
+	rf_hotline_org o;
 	/* one more than the limit, to tell "exactly" from "more" */
 	rf_hotline_filter f = { 0, RF_CASE_RED_FLAG, NULL,
 	    h->lim.max_export_cases + 1 };
@@ -341,8 +342,15 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 	    strlen(reference) > h->lim.max_field_len))
 		return rf_error_set(err, RF_ELIMIT, "target or reference "
 		    "longer than max_field_len");
-	if (org == NULL)
+	/* each part not given is the default's */
+	if (org != NULL) {
+		o.org = org->org != NULL ? org->org : def.org;
+		o.contact = org->contact != NULL ? org->contact : def.contact;
+		o.domain = org->domain != NULL ? org->domain : def.domain;
+		org = &o;
+	} else {
 		org = &def;
+	}
 	if (reference == NULL || *reference == '\0') {
 		snprintf(ref, sizeof(ref), "REF-%lld", (long long)time(NULL));
 		reference = ref;

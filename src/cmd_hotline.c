@@ -34,6 +34,10 @@ usage(FILE *f)
 	    "                            set: --category, or category first)\n"
 	    "  export [--format xarf|csv] [--target T] [--reference R] "
 	    "[CASE...]\n"
+	    "         [--org NAME] [--org-contact ADDR] [--org-domain DOMAIN]\n"
+	    "                            (the hotline as X-ARF names it; "
+	    "default\n"
+	    "                            redflag hotline, hotline@localhost)\n"
 	    "  referrals [CASE]\n"
 	    "  stats --month YYYY-MM [--json]\n"
 	    "  audit verify | audit list [--case CASE]\n"
@@ -59,6 +63,7 @@ struct args {
 	char **argv;		/* positional arguments */
 	const char *category, *comment, *reporter, *mail, *why, *format;
 	const char *target, *reference, *month, *role, *state, *case_arg;
+	const char *org, *org_contact, *org_domain;	/* export's sender */
 	int all, json;
 	int64_t case_id;
 };
@@ -69,7 +74,8 @@ enum {
 	O_MAIL = 1 << 3, O_WHY = 1 << 4, O_FORMAT = 1 << 5,
 	O_TARGET = 1 << 6, O_REFERENCE = 1 << 7, O_MONTH = 1 << 8,
 	O_ROLE = 1 << 9, O_STATE = 1 << 10, O_CASE = 1 << 11,
-	O_ALL = 1 << 12, O_JSON = 1 << 13
+	O_ALL = 1 << 12, O_JSON = 1 << 13, O_ORG = 1 << 14,
+	O_ORG_CONTACT = 1 << 15, O_ORG_DOMAIN = 1 << 16
 };
 
 /* The options with a value, each a field of struct args. */
@@ -90,6 +96,9 @@ static const struct option {
 	{ "--role", O_ROLE, offsetof(struct args, role) },
 	{ "--state", O_STATE, offsetof(struct args, state) },
 	{ "--case", O_CASE, offsetof(struct args, case_arg) },
+	{ "--org", O_ORG, offsetof(struct args, org) },
+	{ "--org-contact", O_ORG_CONTACT, offsetof(struct args, org_contact) },
+	{ "--org-domain", O_ORG_DOMAIN, offsetof(struct args, org_domain) },
 };
 
 /* parse_id: s, a case or report number given to command cmd (what:
@@ -530,6 +539,7 @@ static int
 do_export(struct hl_fe *fe, struct args *a)
 {
 	const rf_hotline_actor *who = &a->who;
+	const rf_hotline_org org = { a->org, a->org_contact, a->org_domain };
 	int64_t *ids = NULL;
 	rf_buf out;
 	rf_error err;
@@ -556,7 +566,7 @@ do_export(struct hl_fe *fe, struct args *a)
 	/* the referrals are recorded only once standard output took the
 	 * whole export (to_stdout runs inside the store's transaction) */
 	if ((st = rf_hotline_export(fe->h, who, ids, (size_t)a->argc, fmt,
-	    NULL, a->target != NULL ? a->target : "law enforcement",
+	    &org, a->target != NULL ? a->target : "law enforcement",
 	    a->reference, to_stdout, &written, &out, &n, &err)) != RF_OK &&
 	    written == 1) {
 		cli_warn("hotline export: the export was written but the "
@@ -801,7 +811,8 @@ static const struct command {
 	{ "state", do_action, O_WHY },
 	{ "appeal", do_action, O_WHY },
 	{ "category", do_action, O_WHY },
-	{ "export", do_export, O_FORMAT | O_TARGET | O_REFERENCE },
+	{ "export", do_export, O_FORMAT | O_TARGET | O_REFERENCE | O_ORG |
+	    O_ORG_CONTACT | O_ORG_DOMAIN },
 	{ "referrals", do_referrals, 0 },
 	{ "stats", do_stats, O_MONTH | O_JSON },
 	{ "audit", do_audit, O_CASE },

@@ -468,7 +468,9 @@ typedef rf_status (*rf_hotline_deliver_cb)(void *arg, const char *data,
  * the cases written; a case not in red_flag or referred gives RF_EINVAL
  * and nothing is written.  More cases (named, or in red_flag when none
  * are named) than the limit max_export_cases give RF_ELIMIT, and nothing
- * is written or referred.  reference NULL: "REF-<time>".
+ * is written or referred.  reference NULL: "REF-<time>".  org NULL, or
+ * a NULL part of it: "redflag hotline", "hotline@localhost",
+ * "localhost".
  *
  * deliver (NULL: none) is called with the whole export (out's new bytes)
  * once it is built, before the referrals are committed: when it fails,

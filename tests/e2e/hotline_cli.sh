@@ -157,9 +157,11 @@ grep -q 'more red-flag cases than max_export_cases (1)' "$T/err" ||
 [ -s "$T/x.csv" ] && fail "a partial export was written"
 $H show 1 | grep -q '^case 1  Red flag' || fail "case 1 referred by a refused export"
 $H state 3 closed --why "taken down" > /dev/null || fail "close 3"
-$H --set max_export_cases=1 export --format xarf --target "Police Unit" --reference CASE-9 > "$T/x.json" 2> /dev/null ||
-    fail "export"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d[0]; assert r["xarf_version"].startswith("4."), r; assert r["category"]=="content" and r["type"]=="phishing", r; assert r["url"]=="hxxp://evil[.]example/win", r; assert r["source_identifier"]=="evil[.]example", r' "$T/x.json" ||
+$H --set max_export_cases=1 export --format xarf --target "Police Unit" --reference CASE-9 \
+    --org "Example Hotline" --org-contact reports@hotline.example \
+    --org-domain hotline.example > "$T/x.json" 2> "$T/err" ||
+    fail "export: $(cat "$T/err")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d[0]; assert r["xarf_version"].startswith("4."), r; assert r["category"]=="content" and r["type"]=="phishing", r; assert r["url"]=="hxxp://evil[.]example/win", r; assert r["source_identifier"]=="evil[.]example", r; o={"org": "Example Hotline", "contact": "reports@hotline.example", "domain": "hotline.example"}; assert r["reporter"]==o and r["sender"]==o, r' "$T/x.json" ||
     fail "X-ARF: $(cat "$T/x.json")"
 grep -q 'http://' "$T/x.json" && fail "X-ARF export has a live URL"
 $H show 1 | grep -q '^case 1  Referred' || fail "export did not refer the case"
