@@ -31,13 +31,28 @@ open_db(const char *spec)
 	return db;
 }
 
-static int
-setup_sqlite(void **state)
+/* new_fx: a fixture with its own temporary folder, or NULL. */
+static struct fx *
+new_fx(void)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
+	if (f == NULL)
+		return NULL;
 	snprintf(f->dir, sizeof(f->dir), "/tmp/rf-consent-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static int
+setup_sqlite(void **state)
+{
+	struct fx *f = new_fx();
+
+	if (f == NULL)
 		return -1;
 	snprintf(f->spec, sizeof(f->spec), "sqlite:%s/consent.db", f->dir);
 	*state = f;
@@ -91,10 +106,9 @@ redis_stop(struct fx *f)
 static int
 setup_redis(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
+	struct fx *f = new_fx();
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/rf-consent-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL)
 		return -1;
 	redis_start(f);
 	*state = f;
@@ -445,11 +459,11 @@ test_shared_file(void **state)
 static void
 test_redis_restart(void **state)
 {
-	struct fx *f = *state;
-	rf_consent_db *db = open_db(f->spec);
 	rf_consent_record r;
 	rf_error err;
 	uint64_t n;
+	struct fx *f = *state;
+	rf_consent_db *db = open_db(f->spec);
 
 	assert_int_equal(rf_consent_add(db, "jane@rcpt.test",
 	    "news@shop.test", "manual", 100, NULL, &err), RF_OK);
