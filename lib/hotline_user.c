@@ -55,6 +55,72 @@ good_name(const char *s)
 	return i >= 1 && i <= 64;
 }
 
+/* user_check: who may manage users (verb: "add", "remove") and name is
+ * a user name; RF_OK or RF_EINVAL. */
+static rf_status
+user_check(const rf_hotline_actor *who, const char *verb, const char *name,
+	   rf_error *err)
+{
+	if (who == NULL || !rf_hotline_may(who->role, RF_PERM_USERS))
+		return rf_error_set(err, RF_EINVAL, "not allowed to %s users",
+		    verb);
+	if (name == NULL || !good_name(name))
+		return rf_error_set(err, RF_EINVAL, "a user name is 1 to 64 of "
+		    "a-z, 0-9, '.', '_', '-'");
+	return RF_OK;
+}
+
+/* delete_user: the DELETE of sql (one parameter, the name); *changed
+ * counts the rows it removed. */
+static rf_status
+delete_user(rf_hotline *h, const char *sql, const char *name, int *changed,
+	    rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs;
+
+	if ((rs = rf__hl_prepare(h, sql, &st, err)) != RF_OK)
+		return rs;
+	rf__hl_bind_text(st, 1, name);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rs = rf__hl_fail(h, "remove user", err);
+	else
+		*changed = sqlite3_changes(h->db);
+	sqlite3_finalize(st);
+	return rs;
+}
+
+rf_status
+rf_hotline_user_remove(rf_hotline *h, const rf_hotline_actor *who,
+		       const char *name, rf_error *err)
+{
+	char obj[80];
+	int users = 0, sessions = 0;
+	rf_status rs;
+
+	if ((rs = user_check(who, "remove", name, err)) != RF_OK)
+		return rs;
+	if ((rs = rf__hl_begin(h, err)) != RF_OK)
+		return rs;
+	if ((rs = delete_user(h, "DELETE FROM users WHERE name = ?", name,
+	    &users, err)) != RF_OK || (rs = delete_user(h, "DELETE FROM "
+	    "sessions WHERE user = ?", name, &sessions, err)) != RF_OK)
+		goto done;
+	if (users == 0) {
+		rs = rf_error_set(err, RF_ENOTFOUND, "no user %s", name);
+		goto done;
+	}
+	snprintf(obj, sizeof(obj), "user:%s", name);
+	if ((rs = rf__hl_audit(h, who, "user.remove", obj, sessions > 0 ?
+	    "signed out" : NULL, NULL, err)) != RF_OK)
+		goto done;
+	rs = rf__hl_commit(h, err);
+done:
+	if (rs != RF_OK)
+		rf__hl_rollback(h);
+	return rs;
+}
+
 rf_status
 rf_hotline_user_count(rf_hotline *h, int64_t *n, rf_error *err)
 {
@@ -83,11 +149,8 @@ rf_hotline_user_add(rf_hotline *h, const rf_hotline_actor *who,
 	char obj[80];
 	rf_status rs;
 
-	if (who == NULL || !rf_hotline_may(who->role, RF_PERM_USERS))
-		return rf_error_set(err, RF_EINVAL, "not allowed to add users");
-	if (name == NULL || !good_name(name))
-		return rf_error_set(err, RF_EINVAL, "a user name is 1 to 64 of "
-		    "a-z, 0-9, '.', '_', '-'");
+	if ((rs = user_check(who, "add", name, err)) != RF_OK)
+		return rs;
 	if (role == RF_ROLE_NONE || role == RF_ROLE_SYSTEM)
 		return rf_error_set(err, RF_EINVAL, "no such role");
 	if (password == NULL || strlen(password) < 10 ||

@@ -42,7 +42,9 @@ usage(FILE *f)
 	    "  stats --month YYYY-MM [--json]\n"
 	    "  audit verify | audit list [--case CASE]\n"
 	    "  raw REPORT --why TEXT     the raw form (needs --raw-key)\n"
-	    "  user add NAME --role ROLE (password on standard input)\n\n"
+	    "  user add NAME --role ROLE (password on standard input)\n"
+	    "  user remove NAME          take a user's access away (signed "
+	    "out)\n\n"
 	    "  --as NAME                 who acts (audit log); default $USER\n"
 	    "outcomes: red_flag not_illegal out_of_remit access_failed\n"
 	    "categories: csam phishing malware fraud other\n"
@@ -675,10 +677,21 @@ do_user(struct hl_fe *fe, struct args *a)
 	rf_error err;
 	rf_status st;
 
+	if (a->argc == 2 && strcmp(a->argv[0], "remove") == 0 &&
+	    a->role == NULL) {
+		if ((st = rf_hotline_user_remove(fe->h, who, a->argv[1],
+		    &err)) != RF_OK) {
+			cli_warn("hotline user remove: %s", err.msg);
+			return refused(st);
+		}
+		printf("user %s removed\n", a->argv[1]);
+		return RF_EXIT_OK;
+	}
 	if (a->argc != 2 || strcmp(a->argv[0], "add") != 0 ||
 	    role == RF_ROLE_NONE) {
 		cli_warn("hotline user: give 'user add NAME --role ROLE', "
-		    "ROLE intake, analyst, supervisor, admin or auditor");
+		    "ROLE intake, analyst, supervisor, admin or auditor, or "
+		    "'user remove NAME'");
 		return RF_EXIT_USAGE;
 	}
 	if (isatty(0))

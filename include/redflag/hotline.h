@@ -565,6 +565,15 @@ rf_status rf_hotline_user_add(rf_hotline *h, const rf_hotline_actor *who,
 			      const char *name, rf_hotline_role role,
 			      const char *password, rf_error *err);
 
+/* rf_hotline_user_remove: take away a user's access: the user and every
+ * session of theirs (signed in on the web UI: signed out at once) are
+ * deleted, and the removal audited (user.remove); what they did stays in
+ * the audit log under their name.  The name may be added again (a new
+ * password or role).  who needs the users permission.  RF_ENOTFOUND when
+ * there is no such user, RF_EINVAL for a bad name or who. */
+rf_status rf_hotline_user_remove(rf_hotline *h, const rf_hotline_actor *who,
+				 const char *name, rf_error *err);
+
 /* rf_hotline_user_count: the number of users in *n (0 on a new store:
  * nobody can sign in to the web UI yet).  RF_ESTORE when the store
  * fails. */

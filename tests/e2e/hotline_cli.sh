@@ -146,6 +146,19 @@ rc=0
 echo 'a long passphrase 1' | $H user add locked --role analyst > /dev/null 2> "$T/err" || rc=$?
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
 [ "$rc" = 75 ] || fail "user add with the store locked: exit $rc: $(cat "$T/err")"
+# A user's access taken away (there was no way): removed, audited, the
+# name free again; no such user is 1.
+echo 'a long passphrase 2' | $H user add leaver --role analyst > /dev/null ||
+    fail "user add leaver"
+$H user remove leaver > "$T/out" 2> "$T/err" || fail "user remove: $(cat "$T/err")"
+grep -qx 'user leaver removed' "$T/out" || fail "user remove said: $(cat "$T/out")"
+rc=0
+$H user remove leaver > /dev/null 2> "$T/err" || rc=$?
+[ "$rc" = 1 ] && grep -q 'hotline user remove: no user leaver' "$T/err" ||
+    fail "user remove of no user: exit $rc: $(cat "$T/err")"
+$H audit list | grep -q 'user\.remove *user:leaver' || fail "removal not audited"
+echo 'a long passphrase 3' | $H user add leaver --role supervisor > /dev/null ||
+    fail "user add after remove"
 # Or in two steps: the category, then the assessment.
 $H review 3 > /dev/null && $H category 3 fraud > /dev/null &&
     $H assess 3 red_flag --why "second kit" > /dev/null ||

@@ -576,6 +576,47 @@ test_users(void **state)
 	rf_arena_free(a);
 }
 
+/* A user's access taken away: signed out at once, no sign-in, the
+ * removal audited and the name free again; only the users permission
+ * removes. */
+static void
+test_user_remove(void **state)
+{
+	int64_t n = -1, bad = -1;
+	rf_error err;
+	rf_hotline_role role;
+	const char *tok, *csrf, *name, *csrf2;
+	struct fx *f = *state;
+	rf_arena *a = rf_arena_new();
+
+	assert_int_equal(rf_hotline_user_add(f->h, &sys, "alice",
+	    RF_ROLE_ANALYST, "correct horse battery", &err), RF_OK);
+	assert_int_equal(rf_hotline_login(f->h, "alice",
+	    "correct horse battery", 3600, a, &tok, &csrf, &role, &err), RF_OK);
+	assert_int_equal(rf_hotline_user_remove(f->h, &ana, "alice", &err),
+	    RF_EINVAL);	/* an analyst may not */
+	assert_int_equal(rf_hotline_user_remove(f->h, &sys, "Bad Name",
+	    &err), RF_EINVAL);
+	assert_int_equal(rf_hotline_user_remove(f->h, &sys, "alice", &err),
+	    RF_OK);
+	assert_int_equal(rf_hotline_session(f->h, tok, a, &name, &role,
+	    &csrf2, &err), RF_ENOTFOUND);
+	assert_int_equal(rf_hotline_login(f->h, "alice",
+	    "correct horse battery", 3600, a, &tok, &csrf, &role, &err),
+	    RF_EINVAL);
+	assert_int_equal(rf_hotline_user_count(f->h, &n, &err), RF_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(rf_hotline_user_remove(f->h, &sys, "alice", &err),
+	    RF_ENOTFOUND);
+	assert_int_equal(rf_hotline_audit_verify(f->h, &n, &bad, &err), RF_OK);
+	assert_int_equal(rf_hotline_user_add(f->h, &sys, "alice",
+	    RF_ROLE_SUPERVISOR, "another horse battery", &err), RF_OK);
+	assert_int_equal(rf_hotline_login(f->h, "alice",
+	    "another horse battery", 3600, a, &tok, &csrf, &role, &err), RF_OK);
+	assert_int_equal(role, RF_ROLE_SUPERVISOR);
+	rf_arena_free(a);
+}
+
 static void
 test_limits(void **state)
 {
@@ -708,7 +749,8 @@ main(void)
 		T(test_lifecycle_and_roles), T(test_export_and_stats), T(test_export_limit),
 		T(test_export_deliver),
 		T(test_audit_tamper), T(test_audit_delete),
-		T(test_raw_and_contact), T(test_users), T(test_limits),
+		T(test_raw_and_contact), T(test_users), T(test_user_remove),
+		T(test_limits),
 		T(test_from_message),
 		cmocka_unit_test(test_limits_set),
 	};
