@@ -382,6 +382,25 @@ rnd_text(unsigned *seed, unsigned char *s, size_t n, int narrow)
 	}
 }
 
+/* case_text: the c-th text of a test into s (cap bytes): for c < 256
+ * the byte c between "a" and "z", else rnd_text's, (c - 256) % cap bytes
+ * (narrow when c is odd); its length. */
+static size_t
+case_text(unsigned c, unsigned *seed, unsigned char *s, size_t cap)
+{
+	size_t n;
+
+	if (c < 256) {
+		s[0] = 'a';
+		s[1] = (unsigned char)c;
+		s[2] = 'z';
+		return 3;
+	}
+	n = (c - 256) % cap;
+	rnd_text(seed, s, n, c % 2);
+	return n;
+}
+
 /* test_convert_check: rf__convert_check says what a conversion gives
  * (rf__convert_utf8 without a cache: g_convert_with_fallback), for each
  * byte alone between ASCII and for random texts, through a cache and
@@ -391,7 +410,7 @@ test_convert_check(void **state)
 {
 	struct rf__conv_cache *cc = rf__conv_cache_new();
 	unsigned char s[96];
-	unsigned seed = 3, c, r;
+	unsigned seed = 3, c;
 	size_t i, len, n;
 	char *conv;
 	int want;
@@ -400,16 +419,7 @@ test_convert_check(void **state)
 	assert_non_null(cc);
 	for (i = 0; i < sizeof(charsets) / sizeof(charsets[0]); i++) {
 		for (c = 0; c < 256 + 300; c++) {
-			if (c < 256) {
-				s[0] = 'a';
-				s[1] = (unsigned char)c;
-				s[2] = 'z';
-				n = 3;
-			} else {
-				r = c - 256;
-				n = r % sizeof(s);
-				rnd_text(&seed, s, n, r % 2);
-			}
+			n = case_text(c, &seed, s, sizeof(s));
 			conv = rf__convert_utf8(NULL, (const char *)s, n,
 			    charsets[i], &len);
 			want = conv != NULL;
@@ -492,17 +502,9 @@ test_text_reading(void **state)
 	for (i = 0; i < nc + nm; i++) {
 		cs = i < nc ? charsets[i] : more[i - nc];
 		for (c = 0; c < 256 + 200; c++) {
-			if (c < 256) {
-				s[0] = 'a';
-				s[1] = (unsigned char)c;
-				s[2] = 'z';
-				n = 3;
-			} else {
-				n = (c - 256) % sizeof(s);
-				rnd_text(&seed, s, n, c % 2);
-				if (c % 5 == 0 && n > 4)	/* UTF-8 */
-					memcpy(s + n / 2, "\xc3\xa9", 2);
-			}
+			n = case_text(c, &seed, s, sizeof(s));
+			if (c >= 256 && c % 5 == 0 && n > 4)	/* UTF-8 */
+				memcpy(s + n / 2, "\xc3\xa9", 2);
 			rf_buf_init(&b, 0);
 			rf_buf_init(&ref, 0);
 			f1 = f2 = 0;
