@@ -4,8 +4,13 @@
  * SSE2), and the single-byte charsets most mail declares
  * (US-ASCII text under any ASCII-compatible label, ISO-8859-1,
  * Windows-1252) converted by table instead of through iconv.  Each gives
- * the bytes iconv (glibc) would give; anything else is left to iconv,
- * through converters the context keeps open.
+ * the bytes iconv (glibc) would give, and refuses what it refuses;
+ * anything else is left to iconv, through converters a cache keeps open
+ * (the context's, the rewriter's).  Whether a text converts at all
+ * (rf__convert_check, the rewriter's question) is answered for a
+ * single-byte charset by its distinct 8-bit bytes alone.  The decision
+ * these serve, how the analysis reads a text part, is rf__text_reading
+ * (lib/message.c).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -192,14 +197,11 @@ rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p, size_t n)
 	size_t i, run;
 	int win;
 
-	if (iconv_name == NULL)
+	/* the name first: no text is read for a charset without a table */
+	if (iconv_name == NULL || !rf__charset_single_byte(iconv_name))
 		return 0;
-	if (ascii_only(s, n)) {
-		if (!rf__charset_single_byte(iconv_name))
-			return 0;
-		win = -1;
-	} else if (name_in(iconv_name, latin1)) {
-		win = 0;
+	if (name_in(iconv_name, latin1)) {
+		win = 0;	/* every byte a character */
 	} else if (name_in(iconv_name, cp1252)) {
 		i = 0;
 #ifdef __SSE2__
@@ -214,11 +216,15 @@ rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p, size_t n)
 		for (; i < n; i++)
 			if (s[i] >= 0x80 && s[i] < 0xA0 &&
 			    cp1252_c1[s[i] - 0x80] == 0)
-				return 0;	/* iconv fails: its path */
+				return -1;	/* iconv refuses it too */
 		win = 1;
+	} else if (ascii_only(s, n)) {
+		win = -1;	/* US-ASCII text: itself */
 	} else {
 		return 0;
 	}
+	if (b == NULL)
+		return 1;		/* only asked */
 	if (win == -1 && memchr(p, '\0', n) == NULL) {
 		rf_buf_append(b, p, n);		/* the common case */
 		return 1;
@@ -280,10 +286,9 @@ rf__conv_cache_free(struct rf__conv_cache *c)
 }
 
 char *
-rf__convert_utf8(const rf_ctx *ctx, const char *p, size_t n,
+rf__convert_utf8(struct rf__conv_cache *c, const char *p, size_t n,
 		 const char *from, size_t *outlen)
 {
-	struct rf__conv_cache *c = ctx->convc;
 	struct conv_slot *sl;
 	GIConv cd = NULL, old;
 	gsize len = 0;
@@ -326,4 +331,33 @@ slow:
 	if (r != NULL)
 		*outlen = len;
 	return r;
+}
+
+int
+rf__convert_check(struct rf__conv_cache *c, const char *from, const char *p,
+		  size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	unsigned char set[128], seen[128];
+	size_t i = 0, k = 0, len;
+	char *r;
+
+	if (rf__charset_single_byte(from)) {
+		/* one byte is one character, ASCII (NUL included) itself:
+		 * the text converts when each of its 8-bit byte values
+		 * does, so those are converted, each once */
+		memset(seen, 0, sizeof(seen));
+		while ((i = ascii_run(s, i, n)) < n) {
+			if (s[i] >= 0x80 && !seen[s[i] - 0x80]) {
+				seen[s[i] - 0x80] = 1;
+				set[k++] = s[i];
+			}
+			i++;
+		}
+		p = (const char *)set;
+		n = k;
+	}
+	r = rf__convert_utf8(c, p, n, from, &len);
+	g_free(r);
+	return r != NULL;
 }

@@ -95,6 +95,38 @@ size_t rf__header_block_end(const char *data, size_t len, int *blank);
  * the part's own charset only for the others (lib/rewrite_leaf.c). */
 int rf__is_utf8_charset(const char *cs);
 
+/* How the analysis reads the decoded bytes of a text part
+ * (rf__text_reading). */
+enum rf__reading {
+	RF__READ_UTF8,		/* as UTF-8: as they are when valid, else
+				 * repaired (each invalid byte U+FFFD, NUL
+				 * bytes dropped) */
+	RF__READ_DECLARED,	/* converted from the charset declared */
+	RF__READ_1252		/* converted from Windows-1252: 8-bit text
+				 * that is no UTF-8 and declares none, ASCII
+				 * or UTF-8 but "utf-8"; or the fallback of a
+				 * declared charset that does not convert */
+};
+
+/* rf__text_reading: how the analysis reads the decoded bytes p[0..n) of a
+ * text part declaring charset (NULL: none), RF__READ_*; the one decision,
+ * lib/message.c's and the rewriter's (lib/rewrite.c):
+ *  - charset NULL, ASCII or UTF-8 (rf__is_utf8_charset): as UTF-8 when
+ *    declared "utf-8", when valid (n 0 included) or when the first bad
+ *    byte is a NUL; else as Windows-1252 (below);
+ *  - another charset (g_mime_charset_iconv_name): converted, by
+ *    rf__charset_fast (US-ASCII text in a single-byte charset, Latin-1,
+ *    Windows-1252), else by iconv through the converters of cc (NULL:
+ *    one opened per conversion);
+ *  - when that conversion fails, *pflags gets RF_PARTF_CHARSET_UNKNOWN
+ *    and the bytes are read as Windows-1252, and when they have a byte
+ *    it leaves undefined, as UTF-8.
+ * With b, the text so read is appended to b (UTF-8, no NUL byte).  With
+ * b NULL (pflags may be NULL then), only decided: nothing is converted
+ * that the decision does not need (rf__convert_check). */
+int rf__text_reading(struct rf__conv_cache *cc, const char *charset,
+		     const char *p, size_t n, rf_buf *b, unsigned *pflags);
+
 /* rf__known_tld: label[0..n) (any case) is a top-level domain of ctx's
  * public suffix list (its explicit rules, not the "*" default) or one of
  * RFC 6761's "example" and "test": "com", "org", "uk"; not "png" or
@@ -733,18 +765,29 @@ int rf__charset_single_byte(const char *name);
 /* rf__charset_fast: when iconv_name (as g_mime_charset_iconv_name gives
  * it) and the bytes p[0..n) allow it, append their UTF-8 form to b with
  * NUL bytes dropped, exactly as iconv and the U+FFFD repair would, and
- * return 1; otherwise 0 (nothing appended: use iconv). */
+ * return 1; -1 when iconv refuses them too (Windows-1252 with a byte it
+ * leaves undefined: 0x81, 0x8D, 0x8F, 0x90, 0x9D); otherwise 0 (use
+ * iconv).  Nothing is appended unless it returns 1; b NULL: only the
+ * answer. */
 int rf__charset_fast(rf_buf *b, const char *iconv_name, const char *p,
 		     size_t n);
 
 /* rf__convert_utf8: p[0..n) converted from the charset from to UTF-8,
  * exactly as g_convert_with_fallback(p, n, "UTF-8", from, "?", NULL,
  * outlen, NULL) gives it (NULL when that fails), but with a converter
- * kept in ctx's cache instead of one opened (and its gconv module
- * loaded) per call.  Free the result with g_free. */
-char *rf__convert_utf8(const rf_ctx *ctx, const char *p, size_t n,
+ * kept in the cache c (a context's, or the rewriter's; NULL: none)
+ * instead of one opened (and its gconv module loaded) per call.  Free
+ * the result with g_free. */
+char *rf__convert_utf8(struct rf__conv_cache *c, const char *p, size_t n,
 		       const char *from, size_t *outlen);
 
+/* rf__convert_check: whether p[0..n) converts from the charset from to
+ * UTF-8 (rf__convert_utf8 gives non-NULL), without keeping the text: for
+ * a single-byte charset (rf__charset_single_byte) only its distinct
+ * 8-bit byte values are converted, each once (one byte is one character
+ * there, converted alone), else the whole text. */
+int rf__convert_check(struct rf__conv_cache *c, const char *from,
+		      const char *p, size_t n);
 
 /* rf__message_parse: rf_message_parse; tree set: always through GMime's
  * object tree, never the single-part path (for tests comparing them). */

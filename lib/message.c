@@ -217,56 +217,91 @@ decode_part(GMimePart *part)
 	return ba;
 }
 
+/* read_utf8: p[0..n), whose first good bytes are valid UTF-8, read as
+ * UTF-8 (rf__msg_sanitize_utf8), into b when not NULL. */
+static int
+read_utf8(rf_buf *b, const char *p, size_t n, size_t good)
+{
+	if (b != NULL) {
+		rf_buf_append(b, p, good);
+		if (good < n)
+			rf__msg_sanitize_utf8(b, p + good, n - good);
+	}
+	return RF__READ_UTF8;
+}
+
+/* read_iconv: whether p[0..n) converts from the charset from (an iconv
+ * name) through iconv; with b, the text converted (repaired: its NUL
+ * bytes dropped) appended to b. */
+static int
+read_iconv(struct rf__conv_cache *cc, const char *from, const char *p,
+	   size_t n, rf_buf *b)
+{
+	size_t outlen;
+	char *conv;
+
+	if (b == NULL)
+		return rf__convert_check(cc, from, p, n);
+	if ((conv = rf__convert_utf8(cc, p, n, from, &outlen)) == NULL)
+		return 0;
+	rf__msg_sanitize_utf8(b, conv, outlen);
+	g_free(conv);
+	return 1;
+}
+
+int
+rf__text_reading(struct rf__conv_cache *cc, const char *charset,
+		 const char *p, size_t n, rf_buf *b, unsigned *pflags)
+{
+	const char *from;
+	size_t bad;
+	int r, f;
+
+	if (n == 0)
+		return RF__READ_UTF8;
+	if (rf__is_utf8_charset(charset)) {
+		/* declared UTF-8, valid, or only NUL bytes in the way */
+		if (charset != NULL && g_ascii_strcasecmp(charset, "utf-8") ==
+		    0)
+			return read_utf8(b, p, n, 0);
+		bad = rf__utf8_bad((const unsigned char *)p, n);
+		if (bad == n || p[bad] == '\0')
+			return read_utf8(b, p, n, bad);
+		from = "WINDOWS-1252";
+		r = RF__READ_1252;
+	} else {
+		from = g_mime_charset_iconv_name(charset);
+		r = RF__READ_DECLARED;
+	}
+	if ((f = rf__charset_fast(b, from, p, n)) > 0 ||
+	    (f == 0 && read_iconv(cc, from, p, n, b)))
+		return r;
+	/* the fallback: Windows-1252 (its table gives what iconv gives,
+	 * and refuses what iconv refuses), else UTF-8 (repaired) */
+	if (pflags != NULL)
+		*pflags |= RF_PARTF_CHARSET_UNKNOWN;
+	if (rf__charset_fast(b, "WINDOWS-1252", p, n) > 0)
+		return RF__READ_1252;
+	return read_utf8(b, p, n, 0);
+}
+
 /*
- * to_utf8: append the decoded bytes of a text part, converted from
- * charset to UTF-8, to b (capped by b->max).  Unknown charsets, and
- * undeclared 8-bit text that is not UTF-8, are read as Windows-1252 and
- * flagged in *pflags.
+ * to_utf8: append the decoded bytes of a text part, at most max of them
+ * (a cut flagged RF_PARTF_TRUNCATED in *pflags), to b as the analysis
+ * reads them (rf__text_reading): UTF-8, converted from the charset
+ * declared or from Windows-1252.
  */
 static void
 to_utf8(const rf_ctx *ctx, rf_buf *b, const char *p, size_t n, size_t max,
 	const char *charset, unsigned *pflags)
 {
-	const char *from = NULL;
-	gchar *conv;
-	size_t outlen;
-
 	if (n == 0 || p == NULL)
 		return;
 	if (n > max) {
 		n = max;
 		*pflags |= RF_PARTF_TRUNCATED;
 	}
-	if (rf__is_utf8_charset(charset)) {
-		const char *bad = p + rf__utf8_bad((const unsigned char *)p, n);
-
-		if (bad == p + n) {
-			rf_buf_append(b, p, n);
-			return;
-		}
-		/* declared UTF-8, or only NUL bytes in the way: repair */
-		if ((charset != NULL &&
-		    g_ascii_strcasecmp(charset, "utf-8") == 0) || *bad == '\0') {
-			rf__msg_sanitize_utf8(b, p, n);
-			return;
-		}
-		from = "WINDOWS-1252";
-	} else {
-		from = g_mime_charset_iconv_name(charset);
-	}
-	if (rf__charset_fast(b, from, p, n))
-		return;
-	conv = rf__convert_utf8(ctx, p, n, from, &outlen);
-	if (conv == NULL) {
-		*pflags |= RF_PARTF_CHARSET_UNKNOWN;
-		conv = rf__convert_utf8(ctx, p, n, "WINDOWS-1252", &outlen);
-	}
-	if (conv != NULL) {
-		rf__msg_sanitize_utf8(b, conv, outlen);
-		g_free(conv);
-	} else {
-		rf__msg_sanitize_utf8(b, p, n);
-	}
+	rf__text_reading(ctx->convc, charset, p, n, b, pflags);
 }
 
 static void

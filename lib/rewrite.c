@@ -30,86 +30,29 @@ grow_edits(rf_rewrite *c)
 	return 0;
 }
 
-/* How the analysis reads the decoded bytes of a text part (lib/message.c,
- * to_utf8), which depends on all of them: as UTF-8 (valid, or repaired:
- * each invalid byte U+FFFD, NUL dropped), as Windows-1252, or in the
- * charset the part declares. */
-enum { READ_UTF8, READ_1252, READ_DECLARED };
-
-/* converts: p[0..n) converts from the charset cs (an iconv name) to
- * UTF-8, as rf__convert_utf8 converts it (with its fallback). */
+/* reading: RF__READ_* of the decoded leaf p[0..n) of a part declaring
+ * charset (NULL: none), as the analysis reads it (rf__text_reading, the
+ * analysis' own decision, asked without the text).  A trial conversion
+ * only for a declared charset other than UTF-8, ASCII, Latin-1 or
+ * Windows-1252 (of each distinct 8-bit byte value only, in a single-byte
+ * one).  The whole leaf: the analysis reads at most max_part_size bytes
+ * of it (lib/message.c, to_utf8), a cut it reports as a limit hit. */
 static int
-converts(const char *cs, const guint8 *p, size_t n)
+reading(rf_rewrite *c, const char *charset, const guint8 *p, size_t n)
 {
-	char *r = g_convert_with_fallback((const char *)p, (gssize)n,
-	    "UTF-8", cs, "?", NULL, NULL, NULL);
-
-	g_free(r);
-	return r != NULL;
+	return rf__text_reading(c->convc, charset, (const char *)p, n, NULL,
+	    NULL);
 }
 
-/* w1252_ok: p[0..n) converts from Windows-1252: it has none of the five
- * bytes Windows-1252 leaves undefined, 0x81, 0x8D, 0x8F, 0x90, 0x9D
- * (iconv refuses them, and lib/charset.c's table has no character for
- * them); ASCII read eight bytes at a time. */
+/* orig_reading: reading of the leaf orig, decided once per leaf (*r0,
+ * -1 until then): the NUL pass and keep_reading both ask for it. */
 static int
-w1252_ok(const guint8 *p, size_t n)
+orig_reading(rf_rewrite *c, const char *charset, const GByteArray *orig,
+	     int *r0)
 {
-	uint64_t w;
-	size_t i = 0;
-
-	for (;;) {
-		for (; n - i >= 8; i += 8) {
-			memcpy(&w, p + i, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-		}
-		if (i == n)
-			return 1;
-		if (p[i] == 0x81 || p[i] == 0x8D || p[i] == 0x8F ||
-		    p[i] == 0x90 || p[i] == 0x9D)
-			return 0;
-		i++;
-	}
-}
-
-/* reading: READ_* of the decoded leaf p[0..n) in charset (the declared
- * one, NULL when none), as to_utf8 decides it: UTF-8 when it is valid,
- * or when it is declared "utf-8" or its first bad byte is a NUL;
- * Windows-1252 for other undeclared (or ASCII) 8-bit text; the declared
- * charset; and when the conversion fails, Windows-1252, and when that
- * fails too (a byte Windows-1252 leaves undefined: 0x81, 0x8D, 0x8F,
- * 0x90, 0x9D), UTF-8 repaired. */
-static int
-reading(const char *charset, const guint8 *p, size_t n)
-{
-	const char *cs;
-	size_t bad;
-
-	if (n == 0)
-		return READ_UTF8;
-	if (rf__is_utf8_charset(charset)) {
-		if (charset != NULL && g_ascii_strcasecmp(charset, "utf-8") ==
-		    0)
-			return READ_UTF8;	/* whatever its bytes */
-		bad = rf__utf8_bad(p, n);
-		if (bad == n || p[bad] == '\0')
-			return READ_UTF8;
-		cs = NULL;
-	} else {
-		/* the charsets lib/charset.c converts itself first: Latin-1
-		 * has every byte, Windows-1252 all but five */
-		cs = g_mime_charset_iconv_name(charset);
-		if (g_ascii_strcasecmp(cs, "iso-8859-1") == 0 ||
-		    g_ascii_strcasecmp(cs, "latin1") == 0)
-			return READ_DECLARED;
-		if (g_ascii_strcasecmp(cs, "cp1252") == 0 ||
-		    g_ascii_strcasecmp(cs, "windows-1252") == 0)
-			return w1252_ok(p, n) ? READ_DECLARED : READ_UTF8;
-		if (converts(cs, p, n))
-			return READ_DECLARED;
-	}
-	return w1252_ok(p, n) ? READ_1252 : READ_UTF8;
+	if (*r0 < 0)
+		*r0 = reading(c, charset, orig->data, orig->len);
+	return *r0;
 }
 
 /* dashes: the line l[0..n) starts with "--" once its NUL bytes are left
@@ -154,11 +97,12 @@ header_like(const guint8 *l, size_t n)
  * The leaf is written without them only when something in it is
  * replaced (a NUL has no place in a text part: RFC 2045, 2.7, 2.8).
  * Left out only where that reads as the analysis read it:
- *  - in a part the analysis read as UTF-8 or Windows-1252 (reading), or
- *    in a declared single-byte charset (rf__charset_single_byte; seed
- *    nul-latin1); not in another declared charset: in UTF-16 a NUL byte
- *    is part of a character, in ISO-2022-JP one inside a pair or an
- *    escape sequence made it invalid;
+ *  - in a part the analysis read as UTF-8 or Windows-1252 (reading of
+ *    the leaf orig, *r0: orig_reading), or in a declared single-byte
+ *    charset (rf__charset_single_byte; seed nul-latin1; no reading asked
+ *    then); not in another declared charset: in UTF-16 a NUL byte is
+ *    part of a character, in ISO-2022-JP one inside a pair or an escape
+ *    sequence made it invalid;
  *  - not between two 8-bit bytes: the analysis checks UTF-8 with the
  *    NULs in place, so that "\xc4\0\x90" is two U+FFFD to it, "\xc4\x90"
  *    a character (seed fuzz_rewrite/nul-joins-utf8);
@@ -172,15 +116,17 @@ header_like(const guint8 *l, size_t n)
  *    its URL matched where the analysis read no link: seed
  *    nul-first-line). */
 static void
-drop_nul(GByteArray *content, const char *charset, int first)
+drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
+	 const GByteArray *orig, int *r0, int first)
 {
 	guint8 *d = content->data, *nl;
 	size_t i, j, q, k = 0, le, n = content->len;
 	unsigned prev = '\n';	/* the byte before, NULs aside */
 
 	if (n == 0 || memchr(d, '\0', n) == NULL ||
-	    (reading(charset, d, n) == READ_DECLARED &&
-	    !rf__charset_single_byte(g_mime_charset_iconv_name(charset))))
+	    (!rf__is_utf8_charset(charset) &&
+	    !rf__charset_single_byte(g_mime_charset_iconv_name(charset)) &&
+	    orig_reading(c, charset, orig, r0) == RF__READ_DECLARED))
 		return;
 	for (i = 0; i < n; i = le) {
 		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
@@ -212,10 +158,11 @@ drop_nul(GByteArray *content, const char *charset, int first)
 }
 
 /* keep_reading: the rewritten leaf *buf read by the analysis as it read
- * the leaf orig (reading), else made so: when the analysis read orig as
- * UTF-8 (repaired) and the part declares UTF-8, ASCII or nothing, *buf
- * with each byte that is no UTF-8 written U+FFFD, as the analysis read
- * those bytes (NUL bytes kept: it drops them); replacing a link that held
+ * the leaf orig (reading; orig's decided once, *r0), else made so: when
+ * the analysis read orig as UTF-8 (repaired) and the part declares
+ * UTF-8, ASCII or nothing, *buf with each byte that is no UTF-8 written
+ * U+FFFD, as the analysis read those bytes (NUL bytes kept: it drops
+ * them); replacing a link that held
  * the only bytes Windows-1252 leaves undefined, or the NUL bytes before
  * the first invalid one, would else turn the part's reading over to
  * Windows-1252, and its other 8-bit bytes into other text, links the
@@ -224,15 +171,16 @@ drop_nul(GByteArray *content, const char *charset, int first)
  * counted skipped, so reported; the hits its replacements counted stay,
  * which skipped covers). */
 static int
-keep_reading(const char *charset, const GByteArray *orig, GByteArray **buf)
+keep_reading(rf_rewrite *c, const char *charset, const GByteArray *orig,
+	     int *r0, GByteArray **buf)
 {
 	GByteArray *in = *buf, *out;
 	size_t i, good;
-	int r0 = reading(charset, orig->data, orig->len);
 
-	if (reading(charset, in->data, in->len) == r0)
+	if (reading(c, charset, in->data, in->len) == orig_reading(c, charset,
+	    orig, r0))
 		return 0;
-	if (r0 != READ_UTF8 || !rf__is_utf8_charset(charset))
+	if (*r0 != RF__READ_UTF8 || !rf__is_utf8_charset(charset))
 		return -1;
 	out = g_byte_array_sized_new(in->len + 16);
 	for (i = 0; i < in->len; i += good + 1) {
@@ -264,7 +212,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	GByteArray *content, *enc, *orig;
 	const char *charset;
 	size_t start, end, count = 0, shift;
-	int changed, html, crlf;
+	int changed, html, crlf, r0 = -1;
 
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	if (w == NULL || ct == NULL || !g_mime_content_type_is_type(ct,
@@ -301,12 +249,13 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	g_byte_array_append(content, orig->data, orig->len);
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
-	drop_nul(content, charset, c->ins != SIZE_MAX &&
+	drop_nul(c, content, charset, orig, &r0, c->ins != SIZE_MAX &&
 	    start == c->base + c->ins);
 	if ((changed = rf__rewrite_leaf(c, html, charset, &content,
 	    &count)) < 0)
 		c->skipped++;
-	if (changed > 0 && keep_reading(charset, orig, &content) != 0) {
+	if (changed > 0 && keep_reading(c, charset, orig, &r0, &content) !=
+	    0) {
 		c->skipped++;
 		changed = 0;
 	}
@@ -581,8 +530,12 @@ rf_rewrite_new(const rf_limits *limits, rf_rewrite **out, rf_error *err)
 		rf_limits_default(&def);
 		limits = &def;
 	}
-	if ((*out = calloc(1, sizeof(**out))) == NULL)
+	if ((*out = calloc(1, sizeof(**out))) == NULL ||
+	    ((*out)->convc = rf__conv_cache_new()) == NULL) {
+		free(*out);
+		*out = NULL;
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
 	(*out)->max_edits = limits->max_rewrite_edits;
 	return RF_OK;
 }
@@ -604,6 +557,7 @@ rf_rewrite_free(rf_rewrite *rw)
 	free(rw->subst);
 	free(rw->slot);
 	free(rw->lens);
+	rf__conv_cache_free(rw->convc);
 	free(rw);
 }
 

@@ -95,6 +95,8 @@ struct rf_rewrite {
 	struct rf__edit *edits;	/* sorted by off after prepare */
 	size_t nedits, edcap;
 	size_t max_edits;	/* limits.max_rewrite_edits */
+	struct rf__conv_cache *convc;	/* converters for the readings
+				 * of leaves (rf__text_reading) */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS */
 	int prepared;		/* prepare ran: hits are counted */
 	int skipped;		/* parts that could not be located */

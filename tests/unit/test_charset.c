@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "../../lib/internal.h"
+#include "../../lib/message_int.h"
 
 /* slow: the iconv path of lib/message.c: g_convert_with_fallback, then
  * NUL bytes dropped; NULL when iconv refuses the input. */
@@ -25,8 +25,9 @@ slow(const char *from, const char *p, size_t n, size_t *outlen)
 	return conv;
 }
 
-/* same: rf__charset_fast either declines or gives what slow gives; it
- * must not decline when must is set. */
+/* same: rf__charset_fast either declines (0), refuses what slow refuses
+ * (-1) or gives what slow gives (1), and says the same when only asked
+ * (b NULL); it must give when must is set. */
 static void
 same(const char *from, const char *p, size_t n, int must)
 {
@@ -37,9 +38,12 @@ same(const char *from, const char *p, size_t n, int must)
 
 	rf_buf_init(&b, 0);
 	took = rf__charset_fast(&b, from, p, n);
+	assert_int_equal(rf__charset_fast(NULL, from, p, n), took);
 	if (must)
-		assert_true(took);
-	if (took) {
+		assert_true(took > 0);
+	if (took < 0)
+		assert_null(want);	/* refused: iconv refuses it */
+	if (took > 0) {
 		assert_non_null(want);
 		assert_int_equal(b.len, len);
 		assert_memory_equal(b.len > 0 ? b.data : "", want, len);
@@ -68,16 +72,23 @@ test_every_byte(void **state)
 			 * to iconv, which refuses them */
 			same(names[i], one, 3, 0);
 		}
-	/* declined exactly for the undefined bytes */
+	/* refused (-1) exactly for the undefined bytes, which iconv
+	 * refuses too; the answer alone (b NULL) the same */
 	for (c = 0x80; c < 0xA0; c++) {
 		rf_buf b;
 		char s[1] = { (char)c };
-		int took;
+		size_t len;
+		char *conv;
+		int took, undef = c == 0x81 || c == 0x8D || c == 0x8F ||
+		    c == 0x90 || c == 0x9D;
 
 		rf_buf_init(&b, 0);
 		took = rf__charset_fast(&b, "CP1252", s, 1);
-		assert_int_equal(took, !(c == 0x81 || c == 0x8D ||
-		    c == 0x8F || c == 0x90 || c == 0x9D));
+		assert_int_equal(took, undef ? -1 : 1);
+		assert_int_equal(rf__charset_fast(NULL, "CP1252", s, 1), took);
+		conv = slow("WINDOWS-1252", s, 1, &len);
+		assert_int_equal(conv == NULL, undef);
+		g_free(conv);
 		rf_buf_free(&b);
 	}
 }
@@ -338,6 +349,183 @@ test_utf8_ref(void **state)
 	assert_int_equal(utf8_bad_ref((const unsigned char *)"a\0b", 3), 1);
 }
 
+/* Charsets for the tests of rf__convert_check and rf__text_reading:
+ * every single-byte one rf__charset_single_byte names, multi-byte and
+ * stateful ones, unknown names. */
+static const char *const charsets[] = { "iso-8859-1", "iso-8859-2",
+    "iso-8859-3", "iso-8859-4", "iso-8859-5", "iso-8859-6", "iso-8859-7",
+    "iso-8859-8", "iso-8859-9", "iso-8859-10", "iso-8859-11",
+    "iso-8859-13", "iso-8859-14", "iso-8859-15", "iso-8859-16", "cp1250",
+    "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "cp1258", "windows-1255", "latin1", "koi8-r", "koi8-u", "shift_jis",
+    "gb2312", "euc-jp", "big5", "utf-16", "iso-2022-jp", "utf-7",
+    "x-no-such-charset", "iso-8859-12" };
+
+/* rnd_text: n pseudo-random bytes into s, mostly ASCII, some NUL and
+ * 8-bit bytes (few distinct ones when narrow). */
+static void
+rnd_text(unsigned *seed, unsigned char *s, size_t n, int narrow)
+{
+	size_t i;
+	unsigned r;
+
+	for (i = 0; i < n; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		r = *seed >> 16;
+		if (r % 4 == 0)
+			s[i] = (unsigned char)(narrow ? 0x80 + r / 4 % 8 * 16 :
+			    0x80 + r / 4 % 128);
+		else if (r % 29 == 1)
+			s[i] = 0;
+		else
+			s[i] = (unsigned char)(' ' + r / 4 % 95);
+	}
+}
+
+/* case_text: the c-th text of a test into s (cap bytes): for c < 256
+ * the byte c between "a" and "z", else rnd_text's, (c - 256) % cap bytes
+ * (narrow when c is odd); its length. */
+static size_t
+case_text(unsigned c, unsigned *seed, unsigned char *s, size_t cap)
+{
+	size_t n;
+
+	if (c < 256) {
+		s[0] = 'a';
+		s[1] = (unsigned char)c;
+		s[2] = 'z';
+		return 3;
+	}
+	n = (c - 256) % cap;
+	rnd_text(seed, s, n, c % 2);
+	return n;
+}
+
+/* test_convert_check: rf__convert_check says what a conversion gives
+ * (rf__convert_utf8 without a cache: g_convert_with_fallback), for each
+ * byte alone between ASCII and for random texts, through a cache and
+ * without. */
+static void
+test_convert_check(void **state)
+{
+	struct rf__conv_cache *cc = rf__conv_cache_new();
+	unsigned char s[96];
+	unsigned seed = 3, c;
+	size_t i, len, n;
+	char *conv;
+	int want;
+
+	(void)state;
+	assert_non_null(cc);
+	for (i = 0; i < sizeof(charsets) / sizeof(charsets[0]); i++) {
+		for (c = 0; c < 256 + 300; c++) {
+			n = case_text(c, &seed, s, sizeof(s));
+			conv = rf__convert_utf8(NULL, (const char *)s, n,
+			    charsets[i], &len);
+			want = conv != NULL;
+			g_free(conv);
+			assert_int_equal(rf__convert_check(cc, charsets[i],
+			    (const char *)s, n), want);
+			if (c % 16 == 0)
+				assert_int_equal(rf__convert_check(NULL,
+				    charsets[i], (const char *)s, n), want);
+		}
+	}
+	rf__conv_cache_free(cc);
+}
+
+/* to_utf8_ref: lib/message.c's to_utf8 of c13e76f, the decision written
+ * out before rf__text_reading (iconv through g_convert_with_fallback):
+ * the text into b, the flag into *flags. */
+static void
+to_utf8_ref(rf_buf *b, const char *p, size_t n, const char *charset,
+	    unsigned *flags)
+{
+	const char *from = NULL;
+	gchar *conv;
+	gsize outlen = 0;
+
+	if (n == 0)
+		return;
+	if (rf__is_utf8_charset(charset)) {
+		const char *bad = p + rf__utf8_bad((const unsigned char *)p, n);
+
+		if (bad == p + n) {
+			rf_buf_append(b, p, n);
+			return;
+		}
+		if ((charset != NULL &&
+		    g_ascii_strcasecmp(charset, "utf-8") == 0) || *bad == '\0') {
+			rf__msg_sanitize_utf8(b, p, n);
+			return;
+		}
+		from = "WINDOWS-1252";
+	} else {
+		from = g_mime_charset_iconv_name(charset);
+	}
+	conv = g_convert_with_fallback(p, (gssize)n, "UTF-8", from, "?",
+	    NULL, &outlen, NULL);
+	if (conv == NULL) {
+		*flags |= RF_PARTF_CHARSET_UNKNOWN;
+		conv = g_convert_with_fallback(p, (gssize)n, "UTF-8",
+		    "WINDOWS-1252", "?", NULL, &outlen, NULL);
+	}
+	if (conv != NULL) {
+		rf__msg_sanitize_utf8(b, conv, outlen);
+		g_free(conv);
+	} else {
+		rf__msg_sanitize_utf8(b, p, n);
+	}
+}
+
+/* test_text_reading: rf__text_reading gives the text and flag of
+ * to_utf8_ref, and decides alike when only asked (b NULL), for the
+ * charsets above, the UTF-8 and ASCII labels and none, on each byte
+ * alone and random texts (mostly not UTF-8). */
+static void
+test_text_reading(void **state)
+{
+	static const char *const more[] = { NULL, "utf-8", "UTF-8", "utf8",
+	    "us-ascii", "windows-1252", "ISO-8859-1" };
+	struct rf__conv_cache *cc = rf__conv_cache_new();
+	size_t nc = sizeof(charsets) / sizeof(charsets[0]);
+	size_t nm = sizeof(more) / sizeof(more[0]);
+	unsigned char s[80];
+	unsigned seed = 11, c, f1, f2;
+	size_t i, n;
+	const char *cs;
+	rf_buf b, ref;
+	int r;
+
+	(void)state;
+	rf__gmime_init();
+	for (i = 0; i < nc + nm; i++) {
+		cs = i < nc ? charsets[i] : more[i - nc];
+		for (c = 0; c < 256 + 200; c++) {
+			n = case_text(c, &seed, s, sizeof(s));
+			if (c >= 256 && c % 5 == 0 && n > 4)	/* UTF-8 */
+				memcpy(s + n / 2, "\xc3\xa9", 2);
+			rf_buf_init(&b, 0);
+			rf_buf_init(&ref, 0);
+			f1 = f2 = 0;
+			r = rf__text_reading(cc, cs, (const char *)s, n, &b,
+			    &f1);
+			to_utf8_ref(&ref, (const char *)s, n, cs, &f2);
+			assert_int_equal(b.len, ref.len);
+			assert_memory_equal(b.len > 0 ? b.data : "",
+			    ref.len > 0 ? ref.data : "", ref.len);
+			assert_int_equal(f1, f2);
+			assert_int_equal(r, rf__text_reading(cc, cs,
+			    (const char *)s, n, NULL, NULL));
+			assert_int_equal(r == RF__READ_DECLARED, cs != NULL &&
+			    !rf__is_utf8_charset(cs) && f1 == 0 && n > 0);
+			rf_buf_free(&b);
+			rf_buf_free(&ref);
+		}
+	}
+	rf__conv_cache_free(cc);
+}
+
 int
 main(void)
 {
@@ -348,6 +536,8 @@ main(void)
 		cmocka_unit_test(test_utf8_check),
 		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_utf8_ref),
+		cmocka_unit_test(test_convert_check),
+		cmocka_unit_test(test_text_reading),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,8 @@
  * attachments, embedded messages, limits, damaged input. */
 #include "testutil.h"
 
+#include "../../lib/internal.h"
+
 static rf_message *
 parse_text(rf_ctx *ctx, const char *text)
 {
@@ -97,6 +99,123 @@ test_unknown_charset(void **state)
 	m = parse_text(ctx, "Subject: y\n\nna\xefve\n");
 	assert_non_null(strstr(m->text, "naïve"));
 	rf_message_free(m);
+}
+
+/* The readings of a text part's decoded bytes (lib/message.c): each case
+ * a charset parameter (NULL: none), the body's bytes (before its line
+ * end), the text the analysis reads, and whether the part is flagged
+ * RF_PARTF_CHARSET_UNKNOWN. */
+static const struct reading_case {
+	const char *charset, *body, *want;
+	size_t len;		/* of body */
+	int unknown;
+} readings[] = {
+#define R(cs, body, want, unk) { cs, body, want, sizeof(body) - 1, unk }
+	/* UTF-8: valid, declared or not */
+	R("utf-8", "caf\xc3\xa9", "caf\xc3\xa9", 0),
+	R(NULL, "caf\xc3\xa9", "caf\xc3\xa9", 0),
+	/* declared utf-8: repaired (U+FFFD each, NUL dropped) */
+	R("utf-8", "caf\xe9 \xc3", "caf\xef\xbf\xbd \xef\xbf\xbd", 0),
+	R("UTF-8", "a\0b caf\xc3\xa9", "ab caf\xc3\xa9", 0),
+	/* undeclared, the first bad byte a NUL: repaired */
+	R(NULL, "a\0b caf\xe9", "ab caf\xef\xbf\xbd", 0),
+	/* undeclared (or ASCII, or "utf8") 8-bit text: Windows-1252 */
+	R(NULL, "na\xefve \x93q\x94", "na\xc3\xafve \xe2\x80\x9cq\xe2\x80\x9d",
+	    0),
+	R("us-ascii", "na\xefve", "na\xc3\xafve", 0),
+	R("utf8", "na\xefve", "na\xc3\xafve", 0),
+	/* ... unless Windows-1252 leaves a byte undefined: repaired, and
+	 * flagged */
+	R(NULL, "caf\xe9\x81", "caf\xef\xbf\xbd\xef\xbf\xbd", 1),
+	/* Latin-1 (every byte), Windows-1252 (all but five) */
+	R("iso-8859-1", "caf\xe9 \x81", "caf\xc3\xa9 \xc2\x81", 0),
+	R("windows-1252", "\x93q\x94 \x80", "\xe2\x80\x9cq\xe2\x80\x9d "
+	    "\xe2\x82\xac", 0),
+	R("windows-1252", "caf\xe9\x9d", "caf\xef\xbf\xbd\xef\xbf\xbd", 1),
+	/* single-byte charsets through iconv; one that fails: the
+	 * Windows-1252 fallback, flagged */
+	R("iso-8859-2", "\xb1\xe6 a\0b", "\xc4\x85\xc4\x87 ab", 0),
+	R("iso-8859-2", "a\0b", "ab", 0),
+	R("koi8-r", "\xc1\xc2", "\xd0\xb0\xd0\xb1", 0),
+	R("iso-8859-3", "\xa5 caf\xe9", "\xc2\xa5 caf\xc3\xa9", 1),
+	/* multi-byte declared charsets: converted; invalid, or cut in a
+	 * character: the fallback, or repaired when that fails too */
+	R("shift_jis", "\x93\xfa\x96\x7b", "\xe6\x97\xa5\xe6\x9c\xac", 0),
+	R("shift_jis", "abc", "abc", 0),
+	R("shift_jis", "a\x82 b\xe9", "a\xe2\x80\x9a b\xc3\xa9", 1),
+	R("shift_jis", "ab\x93", "ab\xe2\x80\x9c", 1),
+	R("gb2312", "\xd6\xd0\xce\xc4", "\xe4\xb8\xad\xe6\x96\x87", 0),
+	R("gb2312", "x\xd6 y\x81", "x\xef\xbf\xbd y\xef\xbf\xbd", 1),
+	/* an unknown charset name */
+	R("x-no-such-charset", "caf\xe9", "caf\xc3\xa9", 1),
+	R("x-no-such-charset", "caf\xe9\x8d", "caf\xef\xbf\xbd\xef\xbf\xbd",
+	    1),
+#undef R
+};
+
+/* test_readings: each reading case as a single-part message (read from
+ * its bytes, and through GMime's tree), then all of them as the parts of
+ * one multipart (likewise). */
+static void
+test_readings(void **state)
+{
+	rf_ctx *ctx = *state;
+	rf_message *m;
+	rf_buf b, all, want;
+	size_t i, k;
+
+	rf_buf_init(&all, 0);
+	rf_buf_init(&want, 0);
+	for (k = 0; k < 2; k++) {
+		rf_buf_reset(&all);
+		rf_buf_reset(&want);
+		rf_buf_puts(&all, "Subject: all\nMIME-Version: 1.0\n"
+		    "Content-Type: multipart/mixed; boundary=zz\n\n");
+		for (i = 0; i < sizeof(readings) / sizeof(readings[0]); i++) {
+			const struct reading_case *r = &readings[i];
+
+			rf_buf_init(&b, 0);
+			rf_buf_puts(&b, "Subject: r\nMIME-Version: 1.0\n"
+			    "Content-Type: text/plain");
+			rf_buf_puts(&all, "--zz\nContent-Type: text/plain");
+			if (r->charset != NULL) {
+				rf_buf_printf(&b, "; charset=%s", r->charset);
+				rf_buf_printf(&all, "; charset=%s",
+				    r->charset);
+			}
+			rf_buf_puts(&b, "\n\n");
+			rf_buf_puts(&all, "\n\n");
+			rf_buf_append(&b, r->body, r->len);
+			rf_buf_append(&all, r->body, r->len);
+			rf_buf_puts(&b, "\n");
+			rf_buf_puts(&all, "\n");
+			if (want.len > 0)
+				rf_buf_putc(&want, '\n');
+			rf_buf_puts(&want, r->want);
+			assert_int_equal(rf__message_parse(ctx, b.data, b.len,
+			    (int)k, &m, NULL), RF_OK);
+			print_message("case %zu (%s)\n", i, r->charset ?
+			    r->charset : "none");
+			assert_int_equal(m->nparts, 1);
+			assert_int_equal(strlen(m->text), strlen(r->want) + 1);
+			assert_memory_equal(m->text, r->want,
+			    strlen(r->want));
+			assert_int_equal(!!(m->parts[0].flags &
+			    RF_PARTF_CHARSET_UNKNOWN), r->unknown);
+			rf_message_free(m);
+			rf_buf_free(&b);
+		}
+		rf_buf_puts(&all, "--zz--\n");
+		assert_int_equal(rf__message_parse(ctx, all.data, all.len,
+		    (int)k, &m, NULL), RF_OK);
+		assert_string_equal(m->text, rf_buf_cstr(&want));
+		for (i = 0; i < sizeof(readings) / sizeof(readings[0]); i++)
+			assert_int_equal(!!(m->parts[i].flags &
+			    RF_PARTF_CHARSET_UNKNOWN), readings[i].unknown);
+		rf_message_free(m);
+	}
+	rf_buf_free(&all);
+	rf_buf_free(&want);
 }
 
 static void
@@ -247,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_qp_soft_break),
 		cmocka_unit_test(test_forwarded_attachment),
 		cmocka_unit_test(test_unknown_charset),
+		cmocka_unit_test(test_readings),
 		cmocka_unit_test(test_recipient_order),
 		cmocka_unit_test(test_empty_and_garbage),
 		cmocka_unit_test(test_truncated_multipart),

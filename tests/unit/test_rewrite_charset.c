@@ -1,0 +1,128 @@
+/*
+ * test_rewrite_charset.c - the rewriter (lib/rewrite.c) keeps the reading
+ * the analysis gives a text part (lib/message.c: valid or repaired UTF-8,
+ * the declared charset, the Windows-1252 fallback; test_message.c,
+ * test_readings): an edit that would turn it over is put back (a part
+ * read as UTF-8 that declares UTF-8, ASCII or nothing: the bytes that are
+ * no UTF-8 written U+FFFD) or the leaf is left as it was (counted
+ * skipped); and the NUL bytes of a leaf are left out where the analysis
+ * drops them (a part read as UTF-8 or Windows-1252, or in a declared
+ * single-byte charset), kept elsewhere.  Each case is one text/plain part
+ * whose body holds the from ("id=1" but once), replaced with
+ * rf_rewrite_add.
+ */
+#include <string.h>
+
+#include "testutil.h"
+
+static const struct rw_reading {
+	const char *charset;	/* NULL: none declared */
+	const char *body, *from, *to, *want;	/* want NULL: the body */
+	size_t len, wlen;
+	int skipped;		/* 1 skipped; 0 rewritten, or unchanged
+				 * when want is NULL */
+} cases[] = {
+#define W(cs, body, to, want) { cs, body, "id=1", to, want, \
+	sizeof(body) - 1, sizeof(want) - 1, 0 }
+#define S(cs, body, to) { cs, body, "id=1", to, NULL, sizeof(body) - 1, \
+	0, 1 }
+#define U(cs, body) { cs, body, "id=1", "x", NULL, sizeof(body) - 1, 0, 0 }
+	/* UTF-8: declared "utf-8" is read as UTF-8 whatever its bytes */
+	W("utf-8", "caf\xc3\xa9 id=1", "x", "caf\xc3\xa9 x"),
+	W("utf-8", "caf\xc3\xa9 id=1", "\xe9", "caf\xc3\xa9 \xe9"),
+	/* undeclared UTF-8 that a to would turn to Windows-1252: its bytes
+	 * that are no UTF-8 written U+FFFD */
+	W(NULL, "caf\xc3\xa9 id=1", "\xe9", "caf\xc3\xa9 \xef\xbf\xbd"),
+	/* undeclared, read as UTF-8 repaired (its first bad byte a NUL):
+	 * kept so when the NUL bytes are dropped */
+	W(NULL, "a\0b na\xefve i\0d=1", "x", "ab na\xef\xbf\xbdve x"),
+	/* undeclared Windows-1252 that a to would turn to UTF-8 */
+	S(NULL, "na\xefve id=1", "\x81"),
+	W(NULL, "na\xefve id=1", "\xe9", "na\xefve \xe9"),
+	/* Latin-1: every byte; Windows-1252: all but five */
+	W("iso-8859-1", "caf\xe9 id=1", "\x81", "caf\xe9 \x81"),
+	W("windows-1252", "\x93q\x94 id=1", "x", "\x93q\x94 x"),
+	S("windows-1252", "\x93q\x94 id=1", "\x9d"),
+	/* single-byte charsets through iconv */
+	W("iso-8859-2", "\xb1 id=1", "\xe6", "\xb1 \xe6"),
+	S("iso-8859-3", "caf\xe9 id=1", "\xa5"),
+	/* multi-byte: a to that makes the conversion fail, or one that
+	 * makes it pass */
+	W("shift_jis", "\x93\xfa\x96\x7b id=1", "x", "\x93\xfa\x96\x7b x"),
+	S("shift_jis", "\x93\xfa\x96\x7b id=1", "\x82 "),
+	{ "shift_jis", "a\x82 `b", " `", "`", NULL, 5, 0, 1 },
+	W("shift_jis", "a\x82 b id=1", "x", "a\x82 b x"),
+	W("gb2312", "\xd6\xd0\xce\xc4 id=1", "x", "\xd6\xd0\xce\xc4 x"),
+	S("gb2312", "\xd6\xd0 id=1", "\xd6"),
+	/* an unknown charset: the Windows-1252 fallback */
+	W("x-no-such-charset", "caf\xe9 id=1", "x", "caf\xe9 x"),
+	S("x-no-such-charset", "caf\xe9 id=1", "\x81"),
+	/* NUL bytes: dropped where the analysis drops them */
+	U("shift_jis", "\x93\xfa\x96\x7b i\0d=1"),
+	W("iso-8859-2", "\xb1 i\0d=1", "x", "\xb1 x"),
+	W("koi8-r", "\xc1 i\0d=1", "x", "\xc1 x"),
+	W("shift_jis", "a\x82 b i\0d=1", "x", "a\x82 b x"),
+	W(NULL, "caf\xc3\xa9 i\0d=1", "x", "caf\xc3\xa9 x"),
+#undef W
+#undef S
+#undef U
+};
+
+static void
+test_readings(void **state)
+{
+	rf_buf msg, out, want;
+	rf_rewrite_stats st;
+	rf_rewrite *rw;
+	size_t i, head;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct rw_reading *c = &cases[i];
+
+		print_message("case %zu (%s)\n", i, c->charset != NULL ?
+		    c->charset : "none");
+		rf_buf_init(&msg, 0);
+		rf_buf_puts(&msg, "From: a@shop.example\nSubject: s\n"
+		    "MIME-Version: 1.0\nContent-Type: text/plain");
+		if (c->charset != NULL)
+			rf_buf_printf(&msg, "; charset=%s", c->charset);
+		rf_buf_puts(&msg, "\n\n");
+		head = msg.len;
+		rf_buf_append(&msg, c->body, c->len);
+		rf_buf_puts(&msg, "\n");
+		rf_buf_init(&want, 0);
+		rf_buf_append(&want, msg.data, head);
+		if (c->want != NULL)
+			rf_buf_append(&want, c->want, c->wlen);
+		else
+			rf_buf_append(&want, c->body, c->len);
+		rf_buf_puts(&want, "\n");
+		assert_int_equal(rf_rewrite_new(NULL, &rw, NULL), RF_OK);
+		assert_int_equal(rf_rewrite_add(rw, c->from, c->to, NULL),
+		    RF_OK);
+		assert_int_equal(rf_rewrite_prepare(rw, msg.data, msg.len,
+		    NULL), RF_OK);
+		rf_buf_init(&out, 0);
+		assert_int_equal(rf_rewrite_write(rw, 0, &out, NULL), RF_OK);
+		rf_rewrite_get_stats(rw, &st);
+		assert_int_equal(st.skipped, c->skipped);
+		assert_int_equal(rf_rewrite_edits(rw), c->want != NULL);
+		assert_int_equal(out.len, want.len);
+		assert_memory_equal(out.data, want.data, want.len);
+		rf_rewrite_free(rw);
+		rf_buf_free(&out);
+		rf_buf_free(&want);
+		rf_buf_free(&msg);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readings),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
