@@ -236,6 +236,25 @@ out:
 	return st;
 }
 
+rf_arf_kind
+rf_arf_type_kind(const char *type)
+{
+	static const char *const complaint[] = { "abuse", "fraud", "virus" };
+	static const char *const other[] = { "other", "not-spam",
+		"auth-failure" };
+	size_t i;
+
+	for (i = 0; type != NULL && i < sizeof(complaint) /
+	    sizeof(complaint[0]); i++)
+		if (strcasecmp(type, complaint[i]) == 0)
+			return RF_ARF_COMPLAINT;
+	for (i = 0; type != NULL && i < sizeof(other) / sizeof(other[0]);
+	    i++)
+		if (strcasecmp(type, other[i]) == 0)
+			return RF_ARF_NO_COMPLAINT;
+	return RF_ARF_UNKNOWN;
+}
+
 static int
 one_line(const char *s)
 {

@@ -120,6 +120,23 @@ sed 's/^Version: 1\r$/Version: 1\r\nIncidents: 5\r/' "$tmp/r1.eml" > "$tmp/r5.em
 "$rf" arf ingest --db "$db" "$tmp/r5.eml" > "$tmp/o" || fail "ingest 5"
 grep -q "5 incidents: complaint recorded: campaign $1 (7 complaints)" "$tmp/o" ||
 	{ cat "$tmp/o"; fail "ingest counts Incidents"; }
+# a report that does not object to the message is no complaint: a
+# not-spam one (RFC 6430: the recipient wants such mail) counts nothing,
+# an unknown Feedback-Type is skipped (1); the next abuse report is the
+# 8th complaint
+sed 's/^Feedback-Type: abuse\r$/Feedback-Type: not-spam\r/' "$tmp/r1.eml" \
+	> "$tmp/ns.eml"
+"$rf" arf ingest --db "$db" "$tmp/ns.eml" > "$tmp/o" || fail "ingest not-spam"
+grep -q "not-spam, 1 incident: not a complaint, nothing recorded" "$tmp/o" ||
+	{ cat "$tmp/o"; fail "a not-spam report is counted as a complaint"; }
+sed 's/^Feedback-Type: abuse\r$/Feedback-Type: bogus\r/' "$tmp/r1.eml" \
+	> "$tmp/bogus.eml"
+"$rf" arf ingest --db "$db" "$tmp/bogus.eml" > "$tmp/o" 2> "$tmp/e"
+[ $? -eq 1 ] && [ ! -s "$tmp/o" ] && grep -q "Feedback-Type 'bogus' is none of" "$tmp/e" ||
+	{ cat "$tmp/o" "$tmp/e"; fail "an unknown Feedback-Type is counted"; }
+"$rf" arf ingest --db "$db" "$tmp/r1.eml" > "$tmp/o" || fail "ingest again"
+grep -q "complaint recorded: campaign $1 (8 complaints)" "$tmp/o" ||
+	{ cat "$tmp/o"; fail "the complaints after a not-spam report"; }
 "$rf" arf ingest --db "$db" "$tmp/set/$spam" > /dev/null 2>&1
 [ $? -eq 1 ] || fail "a plain message is not a report"
 echo "complain_arf: ok"
