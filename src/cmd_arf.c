@@ -43,7 +43,8 @@ usage(FILE *f)
 	    "  --db PATH       the store; overrides redflag.conf's db\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
-	    "  --type TYPE     Feedback-Type (default abuse)\n"
+	    "  --type TYPE     Feedback-Type: abuse (the default), fraud,\n"
+	    "                  virus, other, not-spam or auth-failure\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
 	    "  --set NAME=VALUE   one setting after the file (a verdict\n"
 	    "                  setting or a limit)\n"
@@ -386,6 +387,11 @@ cmd_arf(int argc, char **argv)
 	npaths = n > 0 ? (int)n - 1 : 0;
 	if (rcpt != NULL && !cli_address_ok("arf", "--rcpt", rcpt))
 		goto out;
+	if (type != NULL && rf_arf_type_kind(type) == RF_ARF_UNKNOWN) {
+		cli_warn("arf: --type: '%s' is none of " RF_ARF_TYPES,
+		    cli_escape(esc, sizeof(esc), type, 100));
+		goto out;
+	}
 	if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
 		if ((rc = feedback_open(&fb, 1, "arf ingest")) == 0)
 			rc = do_ingest(&fb, paths, npaths);

@@ -108,6 +108,19 @@ PY
 cmp -s "$tmp/r2.eml" "$tmp/r3.eml" || {
 	diff "$tmp/r2.eml" "$tmp/r3.eml" | head -5
 	fail "arf make: the From_ line is enclosed in the report"; }
+# arf make --type: one of the six registered types (else 64, nothing
+# written); a not-spam report does not say the recipient marked it as spam
+for t in '' bogus 'abuse x'; do
+	"$rf" arf make -c "$tmp/redflag.conf" --type "$t" "$tmp/set/$spam" \
+		> "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] && grep -q "is none of" "$tmp/e" ||
+		fail "arf make --type '$t' is taken"
+done
+"$rf" arf make -c "$tmp/redflag.conf" --type not-spam "$tmp/set/$spam" \
+	> "$tmp/o" || fail "arf make --type not-spam"
+grep -q '^Feedback-Type: not-spam' "$tmp/o" &&
+    ! grep -q 'marked the enclosed message' "$tmp/o" ||
+	fail "arf make --type not-spam: the report's text says abuse"
 # arf ingest: read back, Incidents times
 id=$("$rf" complain --db "$db" --keep-consent "$tmp/set/$spam" |
 	sed -n 's/.*campaign \([0-9a-f]\{16\}\) (\([0-9]*\) complaints.*/\1 \2/p')
