@@ -378,6 +378,10 @@ cmd_consent(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	/* --as is the recipient of every record learn makes: an address
+	 * the store takes, else each record would be refused in silence */
+	if (as != NULL && !cli_address_ok("consent learn", "--as", as))
+		goto out;
 	if ((rc = feedback_open(&fb, 0, "consent")) != 0)
 		goto out;
 	rc = RF_EXIT_SOFTWARE;

@@ -79,6 +79,20 @@ grep -q 'consent learn: .*/sent/cur/3:2,S: empty file, skipped' "$tmp/e" &&
     grep -q 'consent learn: .*/sent/cur/4:2,S: no From address, skipped' \
     "$tmp/e" || { cat "$tmp/e"; fail "learn: skipped messages not named"; }
 rm "$tmp/sent/cur/3:2,S" "$tmp/sent/cur/4:2,S"
+# learn --as: the recipient of every record, an address (else 64 before
+# anything is read, not "0 new consent records" and status 0); with
+# another address than the From, a note to me@home.test counts too (6)
+for as in me 'a b@home.test' '<me@home.test>'; do
+	"$rf" consent --db "$tmp/s.db" learn "$tmp/sent" --as "$as" \
+		> "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] &&
+	    grep -q "consent learn: --as: .* is not a mail address" "$tmp/e" ||
+		{ cat "$tmp/o" "$tmp/e"; fail "learn --as '$as' is taken"; }
+done
+"$rf" consent --db "$tmp/s.db" learn "$tmp/sent" --as Me2@Home.test \
+	> "$tmp/o" || fail "learn --as"
+grep -q "2 messages read, 6 new consent records" "$tmp/o" ||
+	{ cat "$tmp/o"; fail "learn --as counts"; }
 # the verdict follows consent: a 30-copy newsletter is spam, then bulk
 mkdir "$tmp/nl"
 i=0
