@@ -392,7 +392,13 @@ cmd_arf(int argc, char **argv)
 		    cli_escape(esc, sizeof(esc), type, 100));
 		goto out;
 	}
-	if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
+	if (cmd != NULL && strcmp(cmd, "ingest") == 0 && (rcpt != NULL ||
+	    type != NULL)) {
+		/* a report names its recipient and type itself */
+		cli_warn("arf ingest: %s goes with arf make only",
+		    rcpt != NULL ? "--rcpt" : "--type");
+		usage(stderr);
+	} else if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
 		if ((rc = feedback_open(&fb, 1, "arf ingest")) == 0)
 			rc = do_ingest(&fb, paths, npaths);
 	} else if (cmd != NULL && strcmp(cmd, "make") == 0 && npaths <= 1) {

@@ -333,7 +333,7 @@ int
 cmd_consent(int argc, char **argv)
 {
 	struct feedback fb;
-	const char *pos[4] = { NULL, NULL, NULL, NULL }, *source = "manual";
+	const char *pos[4] = { NULL, NULL, NULL, NULL }, *source = NULL;
 	const char *as = NULL, *cmd, **args = pos + 1;
 	const struct feedback_opt opts[] = {
 		{ "--source", &source, NULL },
@@ -378,6 +378,17 @@ cmd_consent(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	/* an option of another command is refused, not ignored (import
+	 * --source would not set the lines' source) */
+	if ((source != NULL && strcmp(cmd, "add") != 0) ||
+	    (as != NULL && strcmp(cmd, "learn") != 0)) {
+		cli_warn("consent %s: %s goes with consent %s only", cmd,
+		    source != NULL && strcmp(cmd, "add") != 0 ? "--source" :
+		    "--as", source != NULL && strcmp(cmd, "add") != 0 ?
+		    "add" : "learn");
+		usage(stderr);
+		goto out;
+	}
 	/* --as is the recipient of every record learn makes: an address
 	 * the store takes, else each record would be refused in silence */
 	if (as != NULL && !cli_address_ok("consent learn", "--as", as))
@@ -386,7 +397,8 @@ cmd_consent(int argc, char **argv)
 		goto out;
 	rc = RF_EXIT_SOFTWARE;
 	if (strcmp(cmd, "add") == 0) {
-		if (rf_consent_add(fb.consent, args[0], args[1], source,
+		if (rf_consent_add(fb.consent, args[0], args[1],
+		    source != NULL ? source : "manual",
 		    (int64_t)time(NULL), &is_new, &err) != RF_OK) {
 			cli_warn("consent add: %s", err.msg);
 			rc = err.status == RF_EINVAL ? RF_EXIT_USAGE :

@@ -152,4 +152,11 @@ grep -q "complaint recorded: campaign $1 (8 complaints)" "$tmp/o" ||
 	{ cat "$tmp/o"; fail "the complaints after a not-spam report"; }
 "$rf" arf ingest --db "$db" "$tmp/set/$spam" > /dev/null 2>&1
 [ $? -eq 1 ] || fail "a plain message is not a report"
+# make's options are no ingest's: a report names its recipient and type
+for o in "--type not-spam" "--rcpt a@b.example"; do
+	# shellcheck disable=SC2086
+	"$rf" arf ingest --db "$db" $o "$tmp/r1.eml" > "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] && grep -q "goes with arf make" "$tmp/e" ||
+		{ cat "$tmp/o" "$tmp/e"; fail "arf ingest $o is taken"; }
+done
 echo "complain_arf: ok"

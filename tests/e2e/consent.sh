@@ -55,6 +55,19 @@ printf 'db = %s/other.db\n' "$tmp" > "$tmp/redflag.conf"
 "$rf" consent -c "$tmp/redflag.conf" --db "$tmp/s.db" list | grep -q "^a@b.test" &&
 	fail "--db must override db"
 "$rf" consent list 2> /dev/null && fail "no store must fail"
+# an option of another consent command is a usage error (64), nothing
+# done: import --source does not set the lines' source, --as is learn's
+printf 'kim@rcpt.test\tclub.test\n' > "$tmp/k.tsv"
+for args in "import $tmp/k.tsv --source web" "list --source web" \
+    "add kim@rcpt.test club.test --as me@home.test" \
+    "remove kim@rcpt.test club.test --source web"; do
+	# shellcheck disable=SC2086
+	"$rf" consent --db "$tmp/s.db" $args > "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] && grep -q "goes with consent" "$tmp/e" ||
+		{ cat "$tmp/o" "$tmp/e"; fail "consent $args: the option is taken"; }
+done
+"$rf" consent --db "$tmp/s.db" list kim@rcpt.test | grep -q . &&
+	fail "consent import --source: the lines were imported"
 
 # learn: the people I wrote to may write to me
 mkdir -p "$tmp/sent/cur" "$tmp/sent/new" "$tmp/sent/tmp"
