@@ -208,13 +208,13 @@ fi
 # standard output that cannot be written (a full disk): said, naming it,
 # once, and status 70 (cluster, train, hotline exited 0; consent list and
 # arf make 70 in silence; campaigns 1; scan added 'stopped by an internal
-# error')
+# error'; clean said 'cannot write the message', neither where nor why)
 if [ -w /dev/full ]; then
 	awk '/^From /{n++} n==1' samples/sample.mbox >"$tmp/one.eml"
 	"$REDFLAG" scan --db "$tmp/s.db" "$tmp/one.eml" >/dev/null
 	"$REDFLAG" consent --db "$tmp/s.db" add a@example.org b.example \
 	    >/dev/null
-	for cmd in "scan $tmp/one.eml" "cluster $tmp/one.eml" \
+	for cmd in "scan $tmp/one.eml" "cluster $tmp/one.eml" "clean $tmp/one.eml" \
 	    "campaigns --db $tmp/s.db" "consent --db $tmp/s.db list" \
 	    "arf make --db $tmp/s.db $tmp/one.eml" \
 	    "train --classifier $tmp/c.db --classify $tmp/one.eml" \
