@@ -55,16 +55,18 @@ usage(FILE *f)
 }
 
 /* output_checked: rc, the exit status of command c, unless it succeeded
- * but what it wrote on standard output did not all reach it (a full disk,
- * a closed pipe): then that is said and the status is an internal error's
- * (the filter's: its closed_rc, try later).  A command that saw the
- * failure itself has said so and returned another status. */
+ * or only skipped some input (1) but what it wrote on standard output did
+ * not all reach it (a full disk, a closed pipe): then that is said and
+ * the status is an internal error's (the filter's: its closed_rc, try
+ * later), as scan's own check makes it; a status 1 would hide that the
+ * output of the inputs read is lost.  A command that saw the failure
+ * itself has said so and returned another status. */
 static int
 output_checked(const struct command *c, int rc)
 {
 	int failed = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
 
-	if (rc != RF_EXIT_OK || failed == 0)
+	if ((rc != RF_EXIT_OK && rc != RF_EXIT_INPUT) || failed == 0)
 		return rc;
 	cli_warn("%s: cannot write to standard output: %s", c->name,
 	    strerror(failed));

@@ -230,6 +230,26 @@ if [ -w /dev/full ]; then
 			fails=$((fails + 1))
 		fi
 	done
+	# with an input skipped too (status 1 otherwise): the lost output
+	# is said and is 70, as scan's (train --classify, cluster, consent
+	# import and arf ingest exited 1, the full disk unsaid)
+	printf 'a@example.org\tc.example\nbroken\n' >"$tmp/bad.tsv"
+	"$REDFLAG" arf make "$tmp/one.eml" >"$tmp/rep.eml"
+	for cmd in "scan $tmp/none $tmp/one.eml" "cluster $tmp/none $tmp/one.eml" \
+	    "train --classifier $tmp/c.db --classify $tmp/none $tmp/one.eml" \
+	    "consent --db $tmp/s.db import $tmp/bad.tsv" \
+	    "arf ingest --db $tmp/s.db $tmp/rep.eml $tmp/one.eml"; do
+		# shellcheck disable=SC2086
+		$REDFLAG $cmd </dev/null >/dev/full 2>"$tmp/err"
+		got=$?
+		if [ "$got" -ne 70 ] ||
+		    ! grep -q "cannot write to standard output: No space" \
+		    "$tmp/err"; then
+			echo "FAIL: $cmd >/dev/full: status $got, stderr:" >&2
+			cat "$tmp/err" >&2
+			fails=$((fails + 1))
+		fi
+	done
 fi
 
 [ "$fails" -eq 0 ] || { echo "cli_first_hour: $fails failures" >&2; exit 1; }
