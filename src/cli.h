@@ -50,6 +50,13 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_std_fds(void);
 
 /*
+ * cli_stdout_failed: say on standard error that what command cmd wrote
+ * on standard output did not all reach it, and why: err, an errno
+ * (EBADF: it was closed; main() leaves a closed one unwritable).
+ */
+void cli_stdout_failed(const char *cmd, int err);
+
+/*
  * cli_bad_option: report arg, a command-line argument of command cmd that
  * its parser did not accept: "CMD: option 'ARG' needs a value" when arg
  * is one of the names in valued (NULL-terminated; the options that take

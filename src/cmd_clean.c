@@ -169,8 +169,7 @@ clean_message(rf_ctx *ctx, const rf_rules *rules, const char *rcpt,
 		goto done;
 	}
 	if ((werr = write_clean(data, len, m, rw, stdout)) > 0)
-		cli_warn("clean: cannot write to standard output: %s",
-		    strerror(werr));
+		cli_stdout_failed("clean", werr);
 	else if (werr < 0)
 		cli_warn("clean: cannot write the message");
 	rc = werr == 0 ? 0 : 70;

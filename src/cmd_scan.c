@@ -398,7 +398,9 @@ cmd_scan(int argc, char **argv)
 	 * ignores the size without a buffer, and one given must outlive
 	 * stdout) */
 	if ((fd = dup(1)) < 0 || (s.out = fdopen(fd, "w")) == NULL) {
-		cli_warn("scan: cannot write the output: %s", strerror(errno));
+		/* EINVAL: a descriptor open for reading only, as main()
+		 * leaves a closed standard output */
+		cli_stdout_failed("scan", errno == EINVAL ? EBADF : errno);
 		if (fd >= 0)
 			close(fd);
 		goto done;
@@ -457,8 +459,7 @@ cmd_scan(int argc, char **argv)
 		    s.verdicts[RF_VERDICT_UNSURE]);
 	werr = fflush(s.out) != 0 ? errno : ferror(s.out) ? EIO : 0;
 	if (werr != 0)		/* a full disk, a closed pipe: said once */
-		cli_warn("scan: cannot write to standard output: %s",
-		    strerror(werr));
+		cli_stdout_failed("scan", werr);
 	else if (rc != 0 && s.why[0] != '\0')
 		cli_warn("scan: stopped by an internal error: %s", s.why);
 	else if (rc != 0)

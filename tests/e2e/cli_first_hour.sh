@@ -252,5 +252,28 @@ if [ -w /dev/full ]; then
 	done
 fi
 
+# standard output closed: what a command writes there is lost, so it is
+# said and the status is 70, as for a full disk (the output went to
+# /dev/null with status 0: a cleaned message, a scan's reports)
+awk '/^From /{n++} n==1' samples/sample.mbox >"$tmp/one.eml"
+"$REDFLAG" scan --db "$tmp/s.db" "$tmp/one.eml" >/dev/null
+for cmd in "scan $tmp/one.eml" "scan --json $tmp/one.eml" "clean $tmp/one.eml" \
+    "cluster $tmp/one.eml" "campaigns --db $tmp/s.db" \
+    "consent --db $tmp/s.db list" "arf make $tmp/one.eml" \
+    "train --classifier $tmp/c.db --classify $tmp/one.eml"; do
+	# shellcheck disable=SC2086
+	$REDFLAG $cmd </dev/null >&- 2>"$tmp/err"
+	got=$?
+	if [ "$got" -ne 70 ] ||
+	    ! grep -q "cannot write to standard output: it is closed" "$tmp/err"; then
+		echo "FAIL: $cmd >&-: status $got, stderr:" >&2
+		cat "$tmp/err" >&2
+		fails=$((fails + 1))
+	fi
+done
+# with nothing to write (train -q), closed is no failure
+"$REDFLAG" train -q --classifier "$tmp/c.db" --ham "$tmp/one.eml" </dev/null >&- ||
+	{ echo "FAIL: train -q >&-: status $?" >&2; fails=$((fails + 1)); }
+
 [ "$fails" -eq 0 ] || { echo "cli_first_hour: $fails failures" >&2; exit 1; }
 echo "cli_first_hour: ok"
