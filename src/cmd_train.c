@@ -442,6 +442,27 @@ kept(int undo, unsigned long n, char *buf, size_t size)
 	return buf;
 }
 
+/* late_option: the index of the first of argv[from..argc) that is one
+ * of train's options (but --spam and --ham, which may follow PATHs), or
+ * 0: after the PATHs, '--classifier x.db' or '-q' would be read as PATHs
+ * and the messages learned into the default database. */
+static int
+late_option(int argc, char **argv, int from)
+{
+	static const char *const opts[] = { "--classifier", "--db", "--set",
+		"--classify", "--undo", "--reasons", "--show-settings", "-q",
+		"--help", "-h", "--" };
+	size_t k;
+	int i;
+
+	for (i = from; i < argc; i++)
+		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+			if (strcmp(argv[i], opts[k]) == 0 || (strncmp(argv[i],
+			    "--set=", 6) == 0 && k == 0))
+				return i;
+	return 0;
+}
+
 int
 cmd_train(int argc, char **argv)
 {
@@ -503,6 +524,12 @@ cmd_train(int argc, char **argv)
 		    r.mode != M_HAM ? "--undo goes with --spam or --ham" :
 		    r.mode == M_NONE ? "give --spam, --ham, --classify or "
 		    "--show-settings" : "no PATH to read");
+		usage(stderr);
+		return RF_EXIT_USAGE;
+	}
+	if ((k = late_option(argc, argv, i)) > 0) {
+		cli_warn("train: %s after a PATH: options come before the "
+		    "PATHs (a file of that name: ./%s)", argv[k], argv[k]);
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
