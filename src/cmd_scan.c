@@ -338,6 +338,7 @@ cmd_scan(int argc, char **argv)
 	rf_verdict_settings vs;
 	char *outbuf = NULL;
 	int i, r, fd, rc = 0, npaths = 0, werr, status = RF_EXIT_SOFTWARE;
+	int dashdash = 0;
 
 	memset(&s, 0, sizeof(s));
 	rf_limits_default(&limits);
@@ -374,6 +375,7 @@ cmd_scan(int argc, char **argv)
 				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--") == 0) {
 			i++;
+			dashdash = 1;
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			static const char *const valued[] = { "--rcpt",
@@ -386,6 +388,10 @@ cmd_scan(int argc, char **argv)
 		} else {
 			break;
 		}
+	}
+	if (!dashdash && cli_late_option("scan", argc, argv, i, NULL)) {
+		usage(stderr);
+		return RF_EXIT_USAGE;
 	}
 	if (s.rcpt != NULL && !cli_address_ok("scan", "--rcpt", s.rcpt))
 		return RF_EXIT_USAGE;

@@ -442,27 +442,6 @@ kept(int undo, unsigned long n, char *buf, size_t size)
 	return buf;
 }
 
-/* late_option: the index of the first of argv[from..argc) that is one
- * of train's options (but --spam and --ham, which may follow PATHs), or
- * 0: after the PATHs, '--classifier x.db' or '-q' would be read as PATHs
- * and the messages learned into the default database. */
-static int
-late_option(int argc, char **argv, int from)
-{
-	static const char *const opts[] = { "--classifier", "--db", "--set",
-		"--classify", "--undo", "--reasons", "--show-settings", "-q",
-		"--help", "-h", "--" };
-	size_t k;
-	int i;
-
-	for (i = from; i < argc; i++)
-		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
-			if (strcmp(argv[i], opts[k]) == 0 || (strncmp(argv[i],
-			    "--set=", 6) == 0 && k == 0))
-				return i;
-	return 0;
-}
-
 int
 cmd_train(int argc, char **argv)
 {
@@ -473,7 +452,8 @@ cmd_train(int argc, char **argv)
 	rf_error err;
 	const char *db = getenv("REDFLAG_CLASSIFIER");
 	unsigned long failed;
-	int i, rc = RF_EXIT_OK, show = 0, k, first;
+	static const char *const switches[] = { "--spam", "--ham", NULL };
+	int i, rc = RF_EXIT_OK, show = 0, k, first, dashdash = 0;
 
 	memset(&r, 0, sizeof(r));
 	rf_cls_params_default(&params);
@@ -485,6 +465,7 @@ cmd_train(int argc, char **argv)
 
 		if (strcmp(a, "--") == 0) {
 			i++;
+			dashdash = 1;
 			break;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
@@ -527,9 +508,7 @@ cmd_train(int argc, char **argv)
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
-	if ((k = late_option(argc, argv, i)) > 0) {
-		cli_warn("train: %s after a PATH: options come before the "
-		    "PATHs (a file of that name: ./%s)", argv[k], argv[k]);
+	if (!dashdash && cli_late_option("train", argc, argv, i, switches)) {
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}

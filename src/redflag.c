@@ -75,6 +75,30 @@ output_checked(const struct command *c, int rc)
 	return c->closed_rc != 0 ? c->closed_rc : RF_EXIT_SOFTWARE;
 }
 
+int
+cli_late_option(const char *cmd, int argc, char **argv, int from,
+		const char *const *keep)
+{
+	char esc[256];
+	size_t k;
+	int i;
+
+	for (i = from; i < argc; i++) {
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			continue;
+		for (k = 0; keep != NULL && keep[k] != NULL; k++)
+			if (strcmp(argv[i], keep[k]) == 0)
+				break;
+		if (keep != NULL && keep[k] != NULL)
+			continue;
+		cli_escape(esc, sizeof(esc), argv[i], 100);
+		cli_warn("%s: %s after a PATH: options come before the PATHs "
+		    "(a file of that name: ./%s)", cmd, esc, esc);
+		return 1;
+	}
+	return 0;
+}
+
 void
 cli_stdout_failed(const char *cmd, int err)
 {

@@ -30,6 +30,20 @@ mkdir "$tmp/dir"
 cp "$tmp/one.eml" "$tmp/dir/a.eml"
 cp "$tmp/one.eml" "$tmp/dir/b.eml"
 
+# an option after a PATH is a usage error, not a PATH: 'scan FILE --db
+# STORE' scanned the store file as mail in batch mode (status 1 for
+# '--db: No such file'); after "--" such a name is a PATH
+expect 64 "^redflag: scan: --db after a PATH: options come before the PATHs" \
+	"$REDFLAG" scan "$tmp/one.eml" --db "$tmp/late.db"
+[ ! -s "$tmp/out" ] && [ ! -e "$tmp/late.db" ] ||
+	{ echo "FAIL: scan FILE --db: scanned or made a store" >&2; fails=$((fails + 1)); }
+expect 64 "^redflag: scan: --json after a PATH" \
+	"$REDFLAG" scan --no-progress "$tmp/one.eml" --json
+expect 64 "^redflag: cluster: --fingerprints after a PATH" \
+	"$REDFLAG" cluster "$tmp/one.eml" --fingerprints
+expect 1 "^redflag: scan: --json: No such file" \
+	"$REDFLAG" scan --no-progress -- "$tmp/one.eml" --json
+
 # an option that takes a value, given without one, is not "unknown"
 expect 64 "scan: option '--db' needs a value" "$REDFLAG" scan --db
 expect 64 "scan: unknown option '--bogus'" "$REDFLAG" scan --bogus
