@@ -427,6 +427,10 @@ cmd_consent(int argc, char **argv)
 		if (rf_consent_list(fb.consent, args[0], print_record, NULL,
 		    &err) != RF_OK) {
 			cli_warn("consent list: %s", err.msg);
+			/* a malformed RECIPIENT is the command line's fault,
+			 * as for add and remove (redflag-consent(1): 64) */
+			rc = err.status == RF_EINVAL ? RF_EXIT_USAGE :
+			    RF_EXIT_SOFTWARE;
 			goto out;
 		}
 		rc = RF_EXIT_OK;

@@ -25,6 +25,11 @@ run_suite() { # DB-SPEC
 		> /dev/null || fail "$db: add list"
 	"$rf" consent --db "$db" add jane@rcpt.test 'not an address' 2> /dev/null
 	[ $? -eq 64 ] || fail "$db: bad sender is a usage error"
+	# so is a bad RECIPIENT of list, as of add and remove (was 70, a
+	# store failure)
+	"$rf" consent --db "$db" list 'not an address' > "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && grep -q "consent list: a recipient is an address" "$tmp/e" ||
+		fail "$db: list of a bad recipient is not a usage error"
 	printf '# comment\nbob@rcpt.test\tclub.test\nbroken line\nann@rcpt.test\tlist:x.test\timported-2024\n\n' \
 		> "$tmp/c.tsv"
 	"$rf" consent --db "$db" import "$tmp/c.tsv" > "$tmp/o" 2> "$tmp/e"
