@@ -93,7 +93,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) -lcmocka
 
 demo: $(BIN)
-	sh scripts/demo.sh $(BIN)
+	@sh scripts/demo.sh $(BIN)
 
 unit: $(TESTS)
 

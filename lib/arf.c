@@ -236,6 +236,25 @@ out:
 	return st;
 }
 
+rf_arf_kind
+rf_arf_type_kind(const char *type)
+{
+	static const char *const complaint[] = { "abuse", "fraud", "virus" };
+	static const char *const other[] = { "other", "not-spam",
+		"auth-failure" };
+	size_t i;
+
+	for (i = 0; type != NULL && i < sizeof(complaint) /
+	    sizeof(complaint[0]); i++)
+		if (strcasecmp(type, complaint[i]) == 0)
+			return RF_ARF_COMPLAINT;
+	for (i = 0; type != NULL && i < sizeof(other) / sizeof(other[0]);
+	    i++)
+		if (strcasecmp(type, other[i]) == 0)
+			return RF_ARF_NO_COMPLAINT;
+	return RF_ARF_UNKNOWN;
+}
+
 static int
 one_line(const char *s)
 {
@@ -309,10 +328,14 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 	    "Content-Transfer-Encoding: 7bit\r\n\r\n", boundary, boundary);
 	if (p->human != NULL)
 		rc |= put_text(out, p->human, strlen(p->human));
-	else
+	else if (p->feedback_type == NULL ||
+	    strcasecmp(p->feedback_type, "abuse") == 0)
 		rc |= rf_buf_puts(out, "This is an abuse report: the recipient "
 		    "marked the enclosed message\r\nas spam (bulk mail they "
 		    "never asked for).\r\n");
+	else
+		rc |= rf_buf_printf(out, "This is a feedback report of type %s "
+		    "about the enclosed message.\r\n", p->feedback_type);
 	if (p->redacted)
 		rc |= rf_buf_puts(out, "The recipient's address is redacted "
 		    "(RFC 6590), and the tracking codes\r\nin the enclosed "

@@ -141,8 +141,10 @@ in_chain(const struct dir_up *chain, const struct stat *sb)
  * skipped) to s, sorted per directory; up: the folders above dir being
  * listed (NULL at the top).  A link to one of them, or to dir itself (a
  * link loop), is not followed: its files are listed once, not once per
- * turn of the loop; depth is bounded too.  Unreadable subdirectories are
- * skipped.
+ * turn of the loop; depth is bounded too.  A subdirectory that cannot be
+ * listed (no permission) is added as a path, so that reading it reports
+ * the error with its name, as for an unreadable file: not a gap in the
+ * input nobody is told of.
  */
 static rf_status
 list_dir(rf_source *s, const char *dir, unsigned depth,
@@ -162,7 +164,8 @@ list_dir(rf_source *s, const char *dir, unsigned depth,
 	if ((d = opendir(dir)) == NULL) {
 		if (depth == 0)
 			return src_error(err, dir, strerror(errno));
-		return RF_OK;
+		return add_path(s, dir) != 0 ? rf_error_set(err, RF_ENOMEM,
+		    "out of memory") : RF_OK;
 	}
 	if (fstat(dirfd(d), &sb) == 0) {
 		me.dev = sb.st_dev;
@@ -276,6 +279,10 @@ map_file(rf_source *s, const char *path, rf_error *err)
 		e = errno;
 		close(fd);
 		return src_error(err, path, strerror(e));
+	}
+	if (S_ISDIR(sb.st_mode)) {	/* one list_dir could not list */
+		close(fd);
+		return src_error(err, path, "a folder that cannot be listed");
 	}
 	if (sb.st_size == 0) {
 		close(fd);

@@ -50,6 +50,27 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_std_fds(void);
 
 /*
+ * cli_late_option: argv[from..argc) are command cmd's PATHs, after its
+ * options: the first that looks like an option ("-" and more: a lone
+ * "-" is standard input) and is not one of keep (NULL-terminated, NULL
+ * for none: train's --spam and --ham, which switch between PATHs) is said
+ * as a usage error ("CMD: OPTION after a PATH: ..."), and 1 is returned;
+ * 0 when there is none.  A caller whose options ended with "--" does not
+ * call it.  Read as a PATH, 'scan FILE --db store.db' scanned the store
+ * file as mail, 'train --spam DIR --classifier my.db' learned into the
+ * default database.
+ */
+int cli_late_option(const char *cmd, int argc, char **argv, int from,
+		    const char *const *keep);
+
+/*
+ * cli_stdout_failed: say on standard error that what command cmd wrote
+ * on standard output did not all reach it, and why: err, an errno
+ * (EBADF: it was closed; main() leaves a closed one unwritable).
+ */
+void cli_stdout_failed(const char *cmd, int err);
+
+/*
  * cli_bad_option: report arg, a command-line argument of command cmd that
  * its parser did not accept: "CMD: option 'ARG' needs a value" when arg
  * is one of the names in valued (NULL-terminated; the options that take

@@ -30,9 +30,10 @@ usage(FILE *f)
 	    "       %s arf make [--db PATH] [-c FILE] [--rcpt ADDR] [--type TYPE]\n"
 	    "                    FILE|-\n\n"
 	    "ingest: read feedback reports (a file, mbox or Maildir of them)\n"
-	    "and count each, Incidents times, against the campaign and the\n"
-	    "sender domain of the message it encloses; the consent of the\n"
-	    "reported recipient for that sender is revoked.\n"
+	    "and count each abuse, fraud or virus report, Incidents times,\n"
+	    "against the campaign and the sender domain of the message it\n"
+	    "encloses; the consent of the reported recipient for that sender\n"
+	    "is revoked (not-spam, auth-failure, other: no complaint).\n"
 	    "make: write to standard output a feedback report for the\n"
 	    "message in FILE, with the recipient's address redacted (RFC 6590,\n"
 	    "key: arf_redact_key in redflag.conf; without one a random key,\n"
@@ -42,7 +43,8 @@ usage(FILE *f)
 	    "  --db PATH       the store; overrides redflag.conf's db\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
-	    "  --type TYPE     Feedback-Type (default abuse)\n"
+	    "  --type TYPE     Feedback-Type: abuse (the default), fraud,\n"
+	    "                  virus, other, not-spam or auth-failure\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
 	    "  --set NAME=VALUE   one setting after the file (a verdict\n"
 	    "                  setting or a limit)\n"
@@ -79,6 +81,7 @@ ingest_one(struct feedback *fb, const rf_item *item, size_t *bad)
 	const char *r = NULL;
 	struct complaint c;
 	rf_arf_report rep;
+	rf_arf_kind kind;
 	rf_arena *a;
 	rf_error err;
 	int rc = 0;
@@ -91,6 +94,24 @@ ingest_one(struct feedback *fb, const rf_item *item, size_t *bad)
 			rc = -1;
 		cli_warn("arf ingest: %s: %s", esc, err.msg);
 		(*bad)++;
+		goto out;
+	}
+	/* only a report that objects to the message is a complaint: a
+	 * not-spam report (the recipient wants such mail) or an
+	 * auth-failure one revokes no consent and counts nothing */
+	kind = rf_arf_type_kind(rep.feedback_type);
+	if (kind == RF_ARF_UNKNOWN) {
+		cli_warn("arf ingest: %s: Feedback-Type '%s' is none of "
+		    RF_ARF_TYPES ": skipped", esc, cli_escape(rcpt,
+		    sizeof(rcpt), rep.feedback_type, 40));
+		(*bad)++;
+		goto out;
+	}
+	if (kind == RF_ARF_NO_COMPLAINT) {
+		printf("%s: %s, %llu incident%s: not a complaint, nothing "
+		    "recorded\n", esc, rep.feedback_type,
+		    (unsigned long long)rep.incidents,
+		    rep.incidents == 1 ? "" : "s");
 		goto out;
 	}
 	if (rep.original == NULL) {
@@ -366,7 +387,18 @@ cmd_arf(int argc, char **argv)
 	npaths = n > 0 ? (int)n - 1 : 0;
 	if (rcpt != NULL && !cli_address_ok("arf", "--rcpt", rcpt))
 		goto out;
-	if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
+	if (type != NULL && rf_arf_type_kind(type) == RF_ARF_UNKNOWN) {
+		cli_warn("arf: --type: '%s' is none of " RF_ARF_TYPES,
+		    cli_escape(esc, sizeof(esc), type, 100));
+		goto out;
+	}
+	if (cmd != NULL && strcmp(cmd, "ingest") == 0 && (rcpt != NULL ||
+	    type != NULL)) {
+		/* a report names its recipient and type itself */
+		cli_warn("arf ingest: %s goes with arf make only",
+		    rcpt != NULL ? "--rcpt" : "--type");
+		usage(stderr);
+	} else if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
 		if ((rc = feedback_open(&fb, 1, "arf ingest")) == 0)
 			rc = do_ingest(&fb, paths, npaths);
 	} else if (cmd != NULL && strcmp(cmd, "make") == 0 && npaths <= 1) {

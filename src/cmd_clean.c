@@ -9,6 +9,7 @@
  * every other byte, headers and MIME boundaries included, is kept.
  * docs/tracking.md ("redflag clean") and redflag-clean(1).
  */
+#include <errno.h>
 #include <gmime/gmime.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,15 +36,18 @@ usage(FILE *f)
 	    "Parts not changed keep their bytes.  Nothing is fetched.\n\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
-	    "  --verdict V     clean as redflag.conf's clean.V says (spam,\n"
-	    "                  bulk: every code; ham, unsure: only known\n"
-	    "                  tracking parameters and web bugs; sites:\n"
-	    "                  every link reduced to scheme://host/, remote\n"
-	    "                  images emptied; none)\n"
+	    "  --verdict V     spam, bulk, ham or unsure: clean as the policy\n"
+	    "                  clean.V of redflag.conf says (by default for\n"
+	    "                  spam and bulk links, every code out; for ham\n"
+	    "                  and unsure known, only known tracking\n"
+	    "                  parameters and web bugs; a policy may also be\n"
+	    "                  sites, every link reduced to scheme://host/ and\n"
+	    "                  remote images emptied, or none)\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
 	    "\nexit status: 0 written, 1 input unreadable or not one message\n"
 	    "(empty, a folder, an mbox of several, over max_message_size),\n"
-	    "64 usage error, 70 internal error\n", RF_PROG);
+	    "64 usage error, 70 internal error or output not written\n",
+	    RF_PROG);
 	cli_limits_help(f);
 }
 
@@ -75,6 +79,8 @@ put_header(FILE *out, const char *name, const char *value, const char *eol)
 	fputs(eol, out);
 }
 
+/* write_clean: the cleaned message to out; 0, -1 when it could not be
+ * made (out of memory), or the errno of a write to out that failed. */
 static int
 write_clean(const char *data, size_t len, rf_message *m,
 	    const rf_rewrite *rw, FILE *out)
@@ -138,7 +144,11 @@ write_clean(const char *data, size_t len, rf_message *m,
 	if (rc == 0)
 		fwrite(body.data != NULL ? body.data : "", 1, body.len, out);
 	rf_buf_free(&body);
-	return rc == 0 && fflush(out) == 0 ? 0 : -1;
+	if (rc != 0)
+		return -1;
+	/* what did not reach out (a full disk): its errno, said by the
+	 * caller as every command says it (redflag(1)) */
+	return fflush(out) != 0 ? errno : ferror(out) ? EIO : 0;
 }
 
 static int
@@ -148,7 +158,7 @@ clean_message(rf_ctx *ctx, const rf_rules *rules, const char *rcpt,
 	rf_rewrite *rw = NULL;
 	rf_message *m = NULL;
 	rf_error err;
-	int rc = 70;
+	int rc = 70, werr;
 
 	if (rf_message_parse(ctx, data, len, &m, &err) != RF_OK ||
 	    rf_tracking_message(ctx, rules, m, rcpt, &err) != RF_OK ||
@@ -158,9 +168,11 @@ clean_message(rf_ctx *ctx, const rf_rules *rules, const char *rcpt,
 		cli_warn("clean: %s", err.msg);
 		goto done;
 	}
-	rc = write_clean(data, len, m, rw, stdout) == 0 ? 0 : 70;
-	if (rc != 0)
+	if ((werr = write_clean(data, len, m, rw, stdout)) > 0)
+		cli_stdout_failed("clean", werr);
+	else if (werr < 0)
 		cli_warn("clean: cannot write the message");
+	rc = werr == 0 ? 0 : 70;
 done:
 	rf_rewrite_free(rw);
 	rf_message_free(m);

@@ -157,8 +157,9 @@ cmd_cluster(int argc, char **argv)
 			return RF_EXIT_USAGE;
 		}
 	}
-	if (a == argc) {
-		cli_warn("cluster: no PATH to read");
+	if (a == argc || cli_late_option("cluster", argc, argv, a, NULL)) {
+		if (a == argc)
+			cli_warn("cluster: no PATH to read");
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}

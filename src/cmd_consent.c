@@ -333,7 +333,7 @@ int
 cmd_consent(int argc, char **argv)
 {
 	struct feedback fb;
-	const char *pos[4] = { NULL, NULL, NULL, NULL }, *source = "manual";
+	const char *pos[4] = { NULL, NULL, NULL, NULL }, *source = NULL;
 	const char *as = NULL, *cmd, **args = pos + 1;
 	const struct feedback_opt opts[] = {
 		{ "--source", &source, NULL },
@@ -378,11 +378,27 @@ cmd_consent(int argc, char **argv)
 		usage(stderr);
 		goto out;
 	}
+	/* an option of another command is refused, not ignored (import
+	 * --source would not set the lines' source) */
+	if ((source != NULL && strcmp(cmd, "add") != 0) ||
+	    (as != NULL && strcmp(cmd, "learn") != 0)) {
+		cli_warn("consent %s: %s goes with consent %s only", cmd,
+		    source != NULL && strcmp(cmd, "add") != 0 ? "--source" :
+		    "--as", source != NULL && strcmp(cmd, "add") != 0 ?
+		    "add" : "learn");
+		usage(stderr);
+		goto out;
+	}
+	/* --as is the recipient of every record learn makes: an address
+	 * the store takes, else each record would be refused in silence */
+	if (as != NULL && !cli_address_ok("consent learn", "--as", as))
+		goto out;
 	if ((rc = feedback_open(&fb, 0, "consent")) != 0)
 		goto out;
 	rc = RF_EXIT_SOFTWARE;
 	if (strcmp(cmd, "add") == 0) {
-		if (rf_consent_add(fb.consent, args[0], args[1], source,
+		if (rf_consent_add(fb.consent, args[0], args[1],
+		    source != NULL ? source : "manual",
 		    (int64_t)time(NULL), &is_new, &err) != RF_OK) {
 			cli_warn("consent add: %s", err.msg);
 			rc = err.status == RF_EINVAL ? RF_EXIT_USAGE :
@@ -411,6 +427,10 @@ cmd_consent(int argc, char **argv)
 		if (rf_consent_list(fb.consent, args[0], print_record, NULL,
 		    &err) != RF_OK) {
 			cli_warn("consent list: %s", err.msg);
+			/* a malformed RECIPIENT is the command line's fault,
+			 * as for add and remove (redflag-consent(1): 64) */
+			rc = err.status == RF_EINVAL ? RF_EXIT_USAGE :
+			    RF_EXIT_SOFTWARE;
 			goto out;
 		}
 		rc = RF_EXIT_OK;

@@ -338,6 +338,7 @@ cmd_scan(int argc, char **argv)
 	rf_verdict_settings vs;
 	char *outbuf = NULL;
 	int i, r, fd, rc = 0, npaths = 0, werr, status = RF_EXIT_SOFTWARE;
+	int dashdash = 0;
 
 	memset(&s, 0, sizeof(s));
 	rf_limits_default(&limits);
@@ -374,6 +375,7 @@ cmd_scan(int argc, char **argv)
 				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--") == 0) {
 			i++;
+			dashdash = 1;
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			static const char *const valued[] = { "--rcpt",
@@ -387,6 +389,10 @@ cmd_scan(int argc, char **argv)
 			break;
 		}
 	}
+	if (!dashdash && cli_late_option("scan", argc, argv, i, NULL)) {
+		usage(stderr);
+		return RF_EXIT_USAGE;
+	}
 	if (s.rcpt != NULL && !cli_address_ok("scan", "--rcpt", s.rcpt))
 		return RF_EXIT_USAGE;
 	if (rf_ctx_new(&limits, &s.ctx, &err) != RF_OK) {
@@ -398,7 +404,9 @@ cmd_scan(int argc, char **argv)
 	 * ignores the size without a buffer, and one given must outlive
 	 * stdout) */
 	if ((fd = dup(1)) < 0 || (s.out = fdopen(fd, "w")) == NULL) {
-		cli_warn("scan: cannot write the output: %s", strerror(errno));
+		/* EINVAL: a descriptor open for reading only, as main()
+		 * leaves a closed standard output */
+		cli_stdout_failed("scan", errno == EINVAL ? EBADF : errno);
 		if (fd >= 0)
 			close(fd);
 		goto done;
@@ -457,8 +465,7 @@ cmd_scan(int argc, char **argv)
 		    s.verdicts[RF_VERDICT_UNSURE]);
 	werr = fflush(s.out) != 0 ? errno : ferror(s.out) ? EIO : 0;
 	if (werr != 0)		/* a full disk, a closed pipe: said once */
-		cli_warn("scan: cannot write to standard output: %s",
-		    strerror(werr));
+		cli_stdout_failed("scan", werr);
 	else if (rc != 0 && s.why[0] != '\0')
 		cli_warn("scan: stopped by an internal error: %s", s.why);
 	else if (rc != 0)

@@ -452,7 +452,8 @@ cmd_train(int argc, char **argv)
 	rf_error err;
 	const char *db = getenv("REDFLAG_CLASSIFIER");
 	unsigned long failed;
-	int i, rc = RF_EXIT_OK, show = 0, k, first;
+	static const char *const switches[] = { "--spam", "--ham", NULL };
+	int i, rc = RF_EXIT_OK, show = 0, k, first, dashdash = 0;
 
 	memset(&r, 0, sizeof(r));
 	rf_cls_params_default(&params);
@@ -464,6 +465,7 @@ cmd_train(int argc, char **argv)
 
 		if (strcmp(a, "--") == 0) {
 			i++;
+			dashdash = 1;
 			break;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
@@ -503,6 +505,10 @@ cmd_train(int argc, char **argv)
 		    r.mode != M_HAM ? "--undo goes with --spam or --ham" :
 		    r.mode == M_NONE ? "give --spam, --ham, --classify or "
 		    "--show-settings" : "no PATH to read");
+		usage(stderr);
+		return RF_EXIT_USAGE;
+	}
+	if (!dashdash && cli_late_option("train", argc, argv, i, switches)) {
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}

@@ -21,23 +21,26 @@ struct command {
 	const char *summary;
 	int closed_rc;		/* when standard input or output was closed:
 				 * this exit status, not a run (0: run) */
+	int service;		/* run with standard output closed as a
+				 * daemon is: a closed one is /dev/null */
 };
 
 static const struct command commands[] = {
 	/* in the order of redflag(1) and the README */
-	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts", 0 },
-	{ "clean", cmd_clean, "write a message back with its tracking codes removed", 0 },
+	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts", 0, 0 },
+	{ "clean", cmd_clean, "write a message back with its tracking codes removed", 0, 0 },
 	{ "filter", cmd_filter, "filter one message: standard input to output",
-	  RF_EXIT_TEMPFAIL },
-	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail", 0 },
-	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first", 0 },
-	{ "consent", cmd_consent, "who asked to hear from whom: add, remove, list, import, learn", 0 },
-	{ "complain", cmd_complain, "record that a recipient marked a message as spam", 0 },
-	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports", 0 },
-	{ "train", cmd_train, "teach the classifier spam and wanted mail", 0 },
-	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export", 0 },
-	{ "serve", cmd_serve, "the hotline's web interface for analysts", 0 },
-	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)", 0 },
+	  RF_EXIT_TEMPFAIL, 0 },
+	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail", 0, 1 },
+	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first", 0, 0 },
+	{ "consent", cmd_consent, "who asked to hear from whom: add, remove, list, import, learn", 0, 0 },
+	{ "complain", cmd_complain, "record that a recipient marked a message as spam", 0, 0 },
+	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports", 0, 0 },
+	{ "train", cmd_train, "teach the classifier spam and wanted mail", 0, 0 },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export", 0, 0 },
+	{ "serve", cmd_serve, "the hotline's web interface for analysts", 0,
+	  1 },
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)", 0, 0 },
 };
 
 static void
@@ -55,20 +58,70 @@ usage(FILE *f)
 }
 
 /* output_checked: rc, the exit status of command c, unless it succeeded
- * but what it wrote on standard output did not all reach it (a full disk,
- * a closed pipe): then that is said and the status is an internal error's
- * (the filter's: its closed_rc, try later).  A command that saw the
- * failure itself has said so and returned another status. */
+ * or only skipped some input (1) but what it wrote on standard output did
+ * not all reach it (a full disk, a closed pipe): then that is said and
+ * the status is an internal error's (the filter's: its closed_rc, try
+ * later), as scan's own check makes it; a status 1 would hide that the
+ * output of the inputs read is lost.  A command that saw the failure
+ * itself has said so and returned another status. */
 static int
 output_checked(const struct command *c, int rc)
 {
 	int failed = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
 
-	if (rc != RF_EXIT_OK || failed == 0)
+	if ((rc != RF_EXIT_OK && rc != RF_EXIT_INPUT) || failed == 0)
 		return rc;
-	cli_warn("%s: cannot write to standard output: %s", c->name,
-	    strerror(failed));
+	cli_stdout_failed(c->name, failed);
 	return c->closed_rc != 0 ? c->closed_rc : RF_EXIT_SOFTWARE;
+}
+
+int
+cli_late_option(const char *cmd, int argc, char **argv, int from,
+		const char *const *keep)
+{
+	char esc[256];
+	size_t k;
+	int i;
+
+	for (i = from; i < argc; i++) {
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			continue;
+		for (k = 0; keep != NULL && keep[k] != NULL; k++)
+			if (strcmp(argv[i], keep[k]) == 0)
+				break;
+		if (keep != NULL && keep[k] != NULL)
+			continue;
+		cli_escape(esc, sizeof(esc), argv[i], 100);
+		cli_warn("%s: %s after a PATH: options come before the PATHs "
+		    "(a file of that name: ./%s)", cmd, esc, esc);
+		return 1;
+	}
+	return 0;
+}
+
+void
+cli_stdout_failed(const char *cmd, int err)
+{
+	cli_warn("%s: cannot write to standard output: %s", cmd,
+	    err == EBADF ? "it is closed" : strerror(err));
+}
+
+/* stdout_unwritable: standard output, closed when the command started
+ * (now /dev/null), made a descriptor that refuses writes (/dev/null open
+ * for reading, as SQLite fills a closed one), so that what a command
+ * writes there fails and is said, with status 70, as on a full disk: a
+ * report or a cleaned message is not lost with status 0.  -1 when it
+ * cannot be opened. */
+static int
+stdout_unwritable(void)
+{
+	int fd = open("/dev/null", O_RDONLY), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = dup2(fd, 1) == 1 ? 0 : -1;
+	close(fd);
+	return rc;
 }
 
 void
@@ -430,6 +483,12 @@ main(int argc, char **argv)
 				cli_warn("%s: standard input or output is "
 				    "closed", commands[i].name);
 				return commands[i].closed_rc;
+			}
+			if ((closed & 2) != 0 && !commands[i].service &&
+			    stdout_unwritable() != 0) {
+				cli_warn("cannot open /dev/null: %s",
+				    strerror(errno));
+				return RF_EXIT_SOFTWARE;
 			}
 			return output_checked(&commands[i],
 			    commands[i].run(argc - 1, argv + 1));

@@ -62,6 +62,23 @@ typedef struct rf_arf_report {
 rf_status rf_arf_parse(rf_arena *a, const char *data, size_t len,
 		       rf_arf_report *out, rf_error *err);
 
+/*
+ * rf_arf_type_kind: what a report of Feedback-Type type (any case) says
+ * about the message it encloses.  RF_ARF_COMPLAINT for the types that
+ * object to it (RFC 5965's abuse, fraud and virus): counted as
+ * complaints; RF_ARF_NO_COMPLAINT for the other registered types
+ * (RFC 5965's other, RFC 6430's not-spam, RFC 6591's auth-failure): a
+ * report, but no complaint; RF_ARF_UNKNOWN for any other value (an empty
+ * one or NULL too).
+ */
+typedef enum rf_arf_kind {
+	RF_ARF_UNKNOWN = 0,
+	RF_ARF_COMPLAINT,
+	RF_ARF_NO_COMPLAINT
+} rf_arf_kind;
+rf_arf_kind rf_arf_type_kind(const char *type);
+#define RF_ARF_TYPES "abuse, fraud, virus, other, not-spam or auth-failure"
+
 /* What rf_arf_write puts in the feedback-report part (NULL: left out;
  * every value printable ASCII, one line). */
 typedef struct rf_arf_params {

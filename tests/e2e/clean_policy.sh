@@ -20,6 +20,20 @@ Content-Type: text/html
 <p>Reset: <a href="https://shop.test/reset?email=jane.doe%40rcpt.test&token=Zx81kQpL0aB7mN3vR5tY&mc_eid=4f2a9c1b7d">reset</a>
 <img src="https://t.shop.test/open.gif" width="1" height="1"></p>
 MSG
+# the values clean --help gives for --verdict (its item's words before
+# the first ':') are those the option takes, which its refusal lists: a
+# policy name (sites, none) is no verdict, and is refused
+"$rf" clean --verdict bogus "$tmp/reset.eml" 2> "$tmp/e" >/dev/null
+taken=$(sed -n "s/.*--verdict: \(.*\), not 'bogus'$/\1/p" "$tmp/e")
+given=$("$rf" clean --help | awk '/^  --verdict/ { p = 1 } p && /^  -[^-]/ &&
+	!/^  --verdict/ { p = 0 } p' | tr '\n' ' ' | sed 's/:.*//;
+	s/^ *--verdict V *//; s/  */ /g')
+[ -n "$taken" ] && [ "$given" = "$taken" ] ||
+	fail "clean --help gives --verdict '$given', it takes '$taken'"
+for v in $(echo "$given" | sed 's/,//g; s/ or / /'); do
+	"$rf" clean --verdict "$v" "$tmp/reset.eml" > /dev/null ||
+		fail "clean --verdict $v (from --help) is refused"
+done
 links() { grep -o 'href="[^"]*"\|src="[^"]*"' "$1" | tr '\n' ' '; }
 kept='href="https://shop.test/reset?email=jane.doe%40rcpt.test&token=Zx81kQpL0aB7mN3vR5tY" src="" '
 

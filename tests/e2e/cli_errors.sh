@@ -30,6 +30,20 @@ mkdir "$tmp/dir"
 cp "$tmp/one.eml" "$tmp/dir/a.eml"
 cp "$tmp/one.eml" "$tmp/dir/b.eml"
 
+# an option after a PATH is a usage error, not a PATH: 'scan FILE --db
+# STORE' scanned the store file as mail in batch mode (status 1 for
+# '--db: No such file'); after "--" such a name is a PATH
+expect 64 "^redflag: scan: --db after a PATH: options come before the PATHs" \
+	"$REDFLAG" scan "$tmp/one.eml" --db "$tmp/late.db"
+[ ! -s "$tmp/out" ] && [ ! -e "$tmp/late.db" ] ||
+	{ echo "FAIL: scan FILE --db: scanned or made a store" >&2; fails=$((fails + 1)); }
+expect 64 "^redflag: scan: --json after a PATH" \
+	"$REDFLAG" scan --no-progress "$tmp/one.eml" --json
+expect 64 "^redflag: cluster: --fingerprints after a PATH" \
+	"$REDFLAG" cluster "$tmp/one.eml" --fingerprints
+expect 1 "^redflag: scan: --json: No such file" \
+	"$REDFLAG" scan --no-progress -- "$tmp/one.eml" --json
+
 # an option that takes a value, given without one, is not "unknown"
 expect 64 "scan: option '--db' needs a value" "$REDFLAG" scan --db
 expect 64 "scan: unknown option '--bogus'" "$REDFLAG" scan --bogus
@@ -259,6 +273,28 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
 	expect 1 "^redflag: clean: $tmp/dir/b.eml: Permission denied" \
 		asnobody "$REDFLAG" clean "$tmp/dir/b.eml"
 	chmod 644 "$tmp/dir/b.eml"
+	# a folder below that cannot be listed, a Maildir's cur too: named
+	# and counted as an unreadable file is (was skipped in silence,
+	# status 0, its messages never read)
+	mkdir -p "$tmp/locked/sub" "$tmp/lmd/cur" "$tmp/lmd/new" "$tmp/lmd/tmp"
+	cp "$tmp/one.eml" "$tmp/locked/a.eml"
+	cp "$tmp/one.eml" "$tmp/locked/sub/b.eml"
+	cp "$tmp/one.eml" "$tmp/lmd/new/1"
+	cp "$tmp/one.eml" "$tmp/lmd/cur/2:2,S"
+	chmod 755 "$tmp/locked" "$tmp/lmd"
+	chmod 700 "$tmp/locked/sub" "$tmp/lmd/cur"
+	expect 1 "^redflag: scan: $tmp/locked/sub: Permission denied" \
+		asnobody "$REDFLAG" scan --no-progress "$tmp/locked"
+	grep -q ' 1 input failed;' "$tmp/out" ||
+		{ echo "FAIL: scan: a folder that cannot be listed is not counted" >&2; fails=$((fails + 1)); }
+	expect 1 "^redflag: scan: $tmp/lmd/cur: Permission denied" \
+		asnobody "$REDFLAG" scan --no-progress "$tmp/lmd"
+	expect 1 "^redflag: cluster: $tmp/locked/sub: Permission denied" \
+		asnobody "$REDFLAG" cluster "$tmp/locked"
+	expect 1 "^redflag: train: $tmp/locked/sub: Permission denied" \
+		asnobody "$REDFLAG" train --classifier "$tmp/w/c2.db" --spam "$tmp/locked"
+	expect 1 "^redflag: consent learn: $tmp/locked/sub: Permission denied" \
+		asnobody "$REDFLAG" consent --db "$tmp/w/l.db" learn "$tmp/locked"
 fi
 
 # a command that reads mail from a terminal says so instead of waiting

@@ -208,13 +208,13 @@ fi
 # standard output that cannot be written (a full disk): said, naming it,
 # once, and status 70 (cluster, train, hotline exited 0; consent list and
 # arf make 70 in silence; campaigns 1; scan added 'stopped by an internal
-# error')
+# error'; clean said 'cannot write the message', neither where nor why)
 if [ -w /dev/full ]; then
 	awk '/^From /{n++} n==1' samples/sample.mbox >"$tmp/one.eml"
 	"$REDFLAG" scan --db "$tmp/s.db" "$tmp/one.eml" >/dev/null
 	"$REDFLAG" consent --db "$tmp/s.db" add a@example.org b.example \
 	    >/dev/null
-	for cmd in "scan $tmp/one.eml" "cluster $tmp/one.eml" \
+	for cmd in "scan $tmp/one.eml" "cluster $tmp/one.eml" "clean $tmp/one.eml" \
 	    "campaigns --db $tmp/s.db" "consent --db $tmp/s.db list" \
 	    "arf make --db $tmp/s.db $tmp/one.eml" \
 	    "train --classifier $tmp/c.db --classify $tmp/one.eml" \
@@ -230,7 +230,50 @@ if [ -w /dev/full ]; then
 			fails=$((fails + 1))
 		fi
 	done
+	# with an input skipped too (status 1 otherwise): the lost output
+	# is said and is 70, as scan's (train --classify, cluster, consent
+	# import and arf ingest exited 1, the full disk unsaid)
+	printf 'a@example.org\tc.example\nbroken\n' >"$tmp/bad.tsv"
+	"$REDFLAG" arf make "$tmp/one.eml" >"$tmp/rep.eml"
+	for cmd in "scan $tmp/none $tmp/one.eml" "cluster $tmp/none $tmp/one.eml" \
+	    "train --classifier $tmp/c.db --classify $tmp/none $tmp/one.eml" \
+	    "consent --db $tmp/s.db import $tmp/bad.tsv" \
+	    "arf ingest --db $tmp/s.db $tmp/rep.eml $tmp/one.eml"; do
+		# shellcheck disable=SC2086
+		$REDFLAG $cmd </dev/null >/dev/full 2>"$tmp/err"
+		got=$?
+		if [ "$got" -ne 70 ] ||
+		    ! grep -q "cannot write to standard output: No space" \
+		    "$tmp/err"; then
+			echo "FAIL: $cmd >/dev/full: status $got, stderr:" >&2
+			cat "$tmp/err" >&2
+			fails=$((fails + 1))
+		fi
+	done
 fi
+
+# standard output closed: what a command writes there is lost, so it is
+# said and the status is 70, as for a full disk (the output went to
+# /dev/null with status 0: a cleaned message, a scan's reports)
+awk '/^From /{n++} n==1' samples/sample.mbox >"$tmp/one.eml"
+"$REDFLAG" scan --db "$tmp/s.db" "$tmp/one.eml" >/dev/null
+for cmd in "scan $tmp/one.eml" "scan --json $tmp/one.eml" "clean $tmp/one.eml" \
+    "cluster $tmp/one.eml" "campaigns --db $tmp/s.db" \
+    "consent --db $tmp/s.db list" "arf make $tmp/one.eml" \
+    "train --classifier $tmp/c.db --classify $tmp/one.eml"; do
+	# shellcheck disable=SC2086
+	$REDFLAG $cmd </dev/null >&- 2>"$tmp/err"
+	got=$?
+	if [ "$got" -ne 70 ] ||
+	    ! grep -q "cannot write to standard output: it is closed" "$tmp/err"; then
+		echo "FAIL: $cmd >&-: status $got, stderr:" >&2
+		cat "$tmp/err" >&2
+		fails=$((fails + 1))
+	fi
+done
+# with nothing to write (train -q), closed is no failure
+"$REDFLAG" train -q --classifier "$tmp/c.db" --ham "$tmp/one.eml" </dev/null >&- ||
+	{ echo "FAIL: train -q >&-: status $?" >&2; fails=$((fails + 1)); }
 
 [ "$fails" -eq 0 ] || { echo "cli_first_hour: $fails failures" >&2; exit 1; }
 echo "cli_first_hour: ok"

@@ -108,6 +108,19 @@ PY
 cmp -s "$tmp/r2.eml" "$tmp/r3.eml" || {
 	diff "$tmp/r2.eml" "$tmp/r3.eml" | head -5
 	fail "arf make: the From_ line is enclosed in the report"; }
+# arf make --type: one of the six registered types (else 64, nothing
+# written); a not-spam report does not say the recipient marked it as spam
+for t in '' bogus 'abuse x'; do
+	"$rf" arf make -c "$tmp/redflag.conf" --type "$t" "$tmp/set/$spam" \
+		> "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] && grep -q "is none of" "$tmp/e" ||
+		fail "arf make --type '$t' is taken"
+done
+"$rf" arf make -c "$tmp/redflag.conf" --type not-spam "$tmp/set/$spam" \
+	> "$tmp/o" || fail "arf make --type not-spam"
+grep -q '^Feedback-Type: not-spam' "$tmp/o" &&
+    ! grep -q 'marked the enclosed message' "$tmp/o" ||
+	fail "arf make --type not-spam: the report's text says abuse"
 # arf ingest: read back, Incidents times
 id=$("$rf" complain --db "$db" --keep-consent "$tmp/set/$spam" |
 	sed -n 's/.*campaign \([0-9a-f]\{16\}\) (\([0-9]*\) complaints.*/\1 \2/p')
@@ -120,6 +133,30 @@ sed 's/^Version: 1\r$/Version: 1\r\nIncidents: 5\r/' "$tmp/r1.eml" > "$tmp/r5.em
 "$rf" arf ingest --db "$db" "$tmp/r5.eml" > "$tmp/o" || fail "ingest 5"
 grep -q "5 incidents: complaint recorded: campaign $1 (7 complaints)" "$tmp/o" ||
 	{ cat "$tmp/o"; fail "ingest counts Incidents"; }
+# a report that does not object to the message is no complaint: a
+# not-spam one (RFC 6430: the recipient wants such mail) counts nothing,
+# an unknown Feedback-Type is skipped (1); the next abuse report is the
+# 8th complaint
+sed 's/^Feedback-Type: abuse\r$/Feedback-Type: not-spam\r/' "$tmp/r1.eml" \
+	> "$tmp/ns.eml"
+"$rf" arf ingest --db "$db" "$tmp/ns.eml" > "$tmp/o" || fail "ingest not-spam"
+grep -q "not-spam, 1 incident: not a complaint, nothing recorded" "$tmp/o" ||
+	{ cat "$tmp/o"; fail "a not-spam report is counted as a complaint"; }
+sed 's/^Feedback-Type: abuse\r$/Feedback-Type: bogus\r/' "$tmp/r1.eml" \
+	> "$tmp/bogus.eml"
+"$rf" arf ingest --db "$db" "$tmp/bogus.eml" > "$tmp/o" 2> "$tmp/e"
+[ $? -eq 1 ] && [ ! -s "$tmp/o" ] && grep -q "Feedback-Type 'bogus' is none of" "$tmp/e" ||
+	{ cat "$tmp/o" "$tmp/e"; fail "an unknown Feedback-Type is counted"; }
+"$rf" arf ingest --db "$db" "$tmp/r1.eml" > "$tmp/o" || fail "ingest again"
+grep -q "complaint recorded: campaign $1 (8 complaints)" "$tmp/o" ||
+	{ cat "$tmp/o"; fail "the complaints after a not-spam report"; }
 "$rf" arf ingest --db "$db" "$tmp/set/$spam" > /dev/null 2>&1
 [ $? -eq 1 ] || fail "a plain message is not a report"
+# make's options are no ingest's: a report names its recipient and type
+for o in "--type not-spam" "--rcpt a@b.example"; do
+	# shellcheck disable=SC2086
+	"$rf" arf ingest --db "$db" $o "$tmp/r1.eml" > "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] && grep -q "goes with arf make" "$tmp/e" ||
+		{ cat "$tmp/o" "$tmp/e"; fail "arf ingest $o is taken"; }
+done
 echo "complain_arf: ok"

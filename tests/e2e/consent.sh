@@ -25,6 +25,11 @@ run_suite() { # DB-SPEC
 		> /dev/null || fail "$db: add list"
 	"$rf" consent --db "$db" add jane@rcpt.test 'not an address' 2> /dev/null
 	[ $? -eq 64 ] || fail "$db: bad sender is a usage error"
+	# so is a bad RECIPIENT of list, as of add and remove (was 70, a
+	# store failure)
+	"$rf" consent --db "$db" list 'not an address' > "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && grep -q "consent list: a recipient is an address" "$tmp/e" ||
+		fail "$db: list of a bad recipient is not a usage error"
 	printf '# comment\nbob@rcpt.test\tclub.test\nbroken line\nann@rcpt.test\tlist:x.test\timported-2024\n\n' \
 		> "$tmp/c.tsv"
 	"$rf" consent --db "$db" import "$tmp/c.tsv" > "$tmp/o" 2> "$tmp/e"
@@ -55,6 +60,19 @@ printf 'db = %s/other.db\n' "$tmp" > "$tmp/redflag.conf"
 "$rf" consent -c "$tmp/redflag.conf" --db "$tmp/s.db" list | grep -q "^a@b.test" &&
 	fail "--db must override db"
 "$rf" consent list 2> /dev/null && fail "no store must fail"
+# an option of another consent command is a usage error (64), nothing
+# done: import --source does not set the lines' source, --as is learn's
+printf 'kim@rcpt.test\tclub.test\n' > "$tmp/k.tsv"
+for args in "import $tmp/k.tsv --source web" "list --source web" \
+    "add kim@rcpt.test club.test --as me@home.test" \
+    "remove kim@rcpt.test club.test --source web"; do
+	# shellcheck disable=SC2086
+	"$rf" consent --db "$tmp/s.db" $args > "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] && grep -q "goes with consent" "$tmp/e" ||
+		{ cat "$tmp/o" "$tmp/e"; fail "consent $args: the option is taken"; }
+done
+"$rf" consent --db "$tmp/s.db" list kim@rcpt.test | grep -q . &&
+	fail "consent import --source: the lines were imported"
 
 # learn: the people I wrote to may write to me
 mkdir -p "$tmp/sent/cur" "$tmp/sent/new" "$tmp/sent/tmp"
@@ -79,6 +97,20 @@ grep -q 'consent learn: .*/sent/cur/3:2,S: empty file, skipped' "$tmp/e" &&
     grep -q 'consent learn: .*/sent/cur/4:2,S: no From address, skipped' \
     "$tmp/e" || { cat "$tmp/e"; fail "learn: skipped messages not named"; }
 rm "$tmp/sent/cur/3:2,S" "$tmp/sent/cur/4:2,S"
+# learn --as: the recipient of every record, an address (else 64 before
+# anything is read, not "0 new consent records" and status 0); with
+# another address than the From, a note to me@home.test counts too (6)
+for as in me 'a b@home.test' '<me@home.test>'; do
+	"$rf" consent --db "$tmp/s.db" learn "$tmp/sent" --as "$as" \
+		> "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] &&
+	    grep -q "consent learn: --as: .* is not a mail address" "$tmp/e" ||
+		{ cat "$tmp/o" "$tmp/e"; fail "learn --as '$as' is taken"; }
+done
+"$rf" consent --db "$tmp/s.db" learn "$tmp/sent" --as Me2@Home.test \
+	> "$tmp/o" || fail "learn --as"
+grep -q "2 messages read, 6 new consent records" "$tmp/o" ||
+	{ cat "$tmp/o"; fail "learn --as counts"; }
 # the verdict follows consent: a 30-copy newsletter is spam, then bulk
 mkdir "$tmp/nl"
 i=0

@@ -125,4 +125,20 @@ for set in max_tokens=0:'max_tokens: needs a whole number from 1 to 10000000' \
 done
 "$bin" train --classifier "$dir/new.db" --set robs=0.1234567 \
     --set max_tokens=10000000 --show-settings | grep -qx 'robs=0.1234567'
+# an option after the PATHs is a usage error (64) and nothing is learned:
+# 'train --spam FILE --classifier DB' learned FILE into the default
+# ./redflag-classifier.db (--classifier and DB taken as PATHs)
+mkdir "$dir/late"
+absbin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+for late in "--classifier $dir/late.db" -q "--set train_rounds=0"; do
+	# shellcheck disable=SC2086
+	if (cd "$dir/late" && "$absbin" train --spam "$dir/spam.mbox" $late \
+	    >/dev/null 2>"$dir/err"); then
+		echo "train --spam PATH $late: status 0"; exit 1
+	fi
+	grep -q "after a PATH: options come before the PATHs" "$dir/err" ||
+		{ cat "$dir/err"; exit 1; }
+	[ -z "$(ls "$dir/late")" ] && [ ! -e "$dir/late.db" ] ||
+		{ echo "train --spam PATH $late: a database was made"; ls "$dir/late"; exit 1; }
+done
 echo "train: ok"

@@ -214,6 +214,24 @@ test_empty_original(void **state)
 	rf_arena_free(a);
 }
 
+/* only abuse, fraud and virus reports are complaints; the other
+ * registered types are reports without one; anything else is unknown */
+static void
+test_type_kind(void **state)
+{
+	(void)state;
+	assert_int_equal(rf_arf_type_kind("abuse"), RF_ARF_COMPLAINT);
+	assert_int_equal(rf_arf_type_kind("Fraud"), RF_ARF_COMPLAINT);
+	assert_int_equal(rf_arf_type_kind("virus"), RF_ARF_COMPLAINT);
+	assert_int_equal(rf_arf_type_kind("not-spam"), RF_ARF_NO_COMPLAINT);
+	assert_int_equal(rf_arf_type_kind("auth-failure"),
+	    RF_ARF_NO_COMPLAINT);
+	assert_int_equal(rf_arf_type_kind("other"), RF_ARF_NO_COMPLAINT);
+	assert_int_equal(rf_arf_type_kind(""), RF_ARF_UNKNOWN);
+	assert_int_equal(rf_arf_type_kind("abuse "), RF_ARF_UNKNOWN);
+	assert_int_equal(rf_arf_type_kind(NULL), RF_ARF_UNKNOWN);
+}
+
 static void
 test_redact(void **state)
 {
@@ -253,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_boundary_unique),
 		cmocka_unit_test(test_headers_only_and_errors),
 		cmocka_unit_test(test_empty_original),
+		cmocka_unit_test(test_type_kind),
 		cmocka_unit_test(test_redact),
 	};
 
