@@ -119,39 +119,21 @@ struct rf_rewrite {
  * alone, "" or white space).  -1 when out of memory. */
 int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
 
-/* The state of an HTML leaf read from its start up to an offset, as the
- * HTML tokenizer has it where attribute values are concerned (text, a
- * tag, after an attribute's '=', an unquoted or a quoted value); zeroed
- * ({ 0 }) before the first byte. */
-struct rf__tagscan {
-	size_t seen;		/* bytes read */
-	int state;		/* rewrite_value.c's TEXT, NAME, ... */
-	int quote;		/* the quote of a quoted value */
-};
-
-/* rf__rewrite_value_at: in the HTML text d[0..n), an unquoted attribute
- * value starts at p: right after an attribute's '=' or after '=' and
- * white space ("src=URL", "src= URL", "src = URL", a tab or a line end
- * after the '='): d[p] is neither white space nor a quote nor '>', the
- * last byte before p that is no white space is a '=', and the tokenizer
- * read from the leaf's start is after an attribute's '=' (in a tag, not
- * in a value: quotes read, so "href=\"http://r/go?u=URL\"" and "src=\"a=
- * URL\"" have none, nor has text).  ts: the state read up to an offset
- * <= p, taken on to p (so the calls on one leaf ask for p in increasing
- * order).  1 or 0. */
-int rf__rewrite_value_at(const char *d, size_t n, size_t p,
-			 struct rf__tagscan *ts);
-
 /* Offsets of a leaf (or of a run of it) where an unquoted attribute
- * value starts (rf__rewrite_value_at), increasing; at malloc'd (a run's:
+ * value starts (rf__rewrite_values), increasing; at malloc'd (a run's:
  * a slice of its leaf's). */
 struct rf__values {
 	size_t *at;
 	size_t n;
 };
 
-/* rf__rewrite_values: v made the offsets of d[0..n) where
- * rf__rewrite_value_at holds (v->at NULL when none).  0, or -1 when out
+/* rf__rewrite_values: v made the offsets of the HTML text d[0..n) where
+ * an unquoted attribute value starts, as libxml2's HTML parser (2.9.14)
+ * reads d from its start (lib/rewrite_value.c: after an attribute's '='
+ * and blanks, in a start tag; not in a quoted value, text, a comment, a
+ * DOCTYPE, a PI, an end tag, a bogus attribute, script or style): "src=URL",
+ * "src= URL", "src = URL", a tab or a line end after the '=' (v->at NULL
+ * when none).  0, or -1 when out
  * of memory (v empty).  The caller frees v->at. */
 int rf__rewrite_values(const char *d, size_t n, struct rf__values *v);
 
