@@ -32,11 +32,11 @@ struct rf__subst {
 				 * (replace_seq), so that a URL that is a
 				 * prefix of it does not cut it short */
 	int markup;		/* not text, and from and to differ in their
-				 * bytes " ' < > (in order): not replaced in
-				 * HTML, where it could open or close a quote
-				 * or a tag (the same bytes lie elsewhere
-				 * too: the end of an attribute left
-				 * unclosed); left live, counted missed */
+				 * bytes " ' < > (in order): in HTML, where
+				 * it could open or close a quote or a tag,
+				 * replaced only inside a quoted value whose
+				 * quote its to lacks (rf__rewrite_quoted_one);
+				 * elsewhere left live, counted missed */
 	size_t occ;		/* links with this URL in one analysis
 				 * collected (the most over the collects) */
 	size_t walk;		/* the same in the collect under way */
@@ -136,6 +136,18 @@ struct rf__values {
  * when none).  0, or -1 when out
  * of memory (v empty).  The caller frees v->at. */
 int rf__rewrite_values(const char *d, size_t n, struct rf__values *v);
+
+/* rf__rewrite_quoted_one: s (markup set: its from and to differ in
+ * " ' < >), its from and its "&amp;" form, made in the HTML text *buf
+ * only where an occurrence lies inside a quoted attribute value whose
+ * quote its to does not hold, as libxml2 reads *buf (it reads such a
+ * value up to that quote alone: a '"', '<' or '>' inside '...' is a byte
+ * of the value; lib/rewrite_value.c); elsewhere left (live, counted
+ * missed).  vals (the unquoted values' offsets, or NULL) moved, count
+ * counts the replacements.  1 when *buf changed, else 0 (also out of
+ * memory). */
+int rf__rewrite_quoted_one(const struct rf__subst *s, struct rf__values *vals,
+			   GByteArray **buf, size_t *count);
 
 /* rf__rewrite_values_run: run made the slice of all (a leaf's, from
  * *k on; the calls ask for runs in increasing order) of the offsets in

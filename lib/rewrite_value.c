@@ -35,6 +35,16 @@ struct tagscan {
 	int raw;		/* the tag read is, or the raw text is in,
 				 * script (1) or style (2) */
 	int prolog;		/* only blanks, comments and PIs read */
+	struct spans *sp;	/* NULL, or where the quoted values go */
+};
+
+/* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
+ * first byte inside the i-th, the offset of its closing quote (or the
+ * text's end), its quote. */
+struct spans {
+	size_t *at;
+	size_t n, cap;
+	int oom;
 };
 
 /* The states of struct tagscan: htmlParseContentInternal's, cut down
@@ -346,13 +356,36 @@ raw(const char *d, size_t n, size_t i, struct tagscan *ts)
 	return n;
 }
 
+/* span: the quoted value d[a..b) (quote q) noted in sp, when not
+ * NULL. */
+static void
+span(struct spans *sp, size_t a, size_t b, int q)
+{
+	size_t *at;
+
+	if (sp == NULL || sp->oom)
+		return;
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap * 2 + 8;
+		if ((at = realloc(sp->at, sp->cap * 3 * sizeof(*at))) == NULL) {
+			sp->oom = 1;
+			return;
+		}
+		sp->at = at;
+	}
+	sp->at[3 * sp->n] = a;
+	sp->at[3 * sp->n + 1] = b;
+	sp->at[3 * sp->n + 2] = (size_t)q;
+	sp->n++;
+}
+
 /* advance: ts taken on over d[ts->seen..p) (d is n bytes), by whole
  * steps: it may stop past p, never inside a step that could reach
  * VALUE. */
 static void
 advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 {
-	size_t i = ts->seen;
+	size_t i = ts->seen, j;
 	int c;
 
 	while (i < p) {
@@ -365,9 +398,12 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 			break;
 		case VALUE:
 			c = (unsigned char)d[i];
-			if (c == '"' || c == '\'')
-				i = past(d, n, i + 1, c);
-			else
+			if (c == '"' || c == '\'') {
+				j = past(d, n, i + 1, c);
+				span(ts->sp, i + 1, j > i + 1 && d[j - 1] ==
+				    c ? j - 1 : n, c);
+				i = j;
+			} else
 				while (i < n && !space(c = (unsigned char)
 				    d[i]) && c != '>')
 					i++;
@@ -407,7 +443,7 @@ value_at(const char *d, size_t n, size_t p, struct tagscan *ts)
 int
 rf__rewrite_values(const char *d, size_t n, struct rf__values *v)
 {
-	struct tagscan ts = { 0, TEXT, 0, 1 };
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL };
 	const char *e;
 	size_t p = 0, cap = 0, *at;
 
@@ -433,6 +469,58 @@ rf__rewrite_values(const char *d, size_t n, struct rf__values *v)
 		v->at[v->n++] = p;
 	}
 	return 0;
+}
+
+/* quoted_span: the span [a, b) of *buf (quote q) with s (its from and
+ * its "&amp;" form) made in it, put back in *buf; vals moved.  1 when it
+ * changed, 0 when not, -1 when out of memory. */
+static int
+quoted_span(const struct rf__subst *s, size_t a, size_t b,
+	    struct rf__values *vals, GByteArray **buf, size_t *count)
+{
+	GByteArray *t = g_byte_array_sized_new((guint)(b - a));
+	int changed;
+
+	g_byte_array_append(t, (*buf)->data + a, (guint)(b - a));
+	changed = rf__rewrite_replace_all(&t, s->from, s->to, 0, 1, NULL,
+	    count);
+	if (s->afrom != NULL)
+		changed |= rf__rewrite_replace_all(&t, s->afrom, s->ato, 0, 1,
+		    NULL, count);
+	if (changed) {
+		g_byte_array_remove_range(*buf, (guint)a, (guint)(b - a));
+		g_array_insert_vals((GArray *)*buf, (guint)a, t->data, t->len);
+		if (vals != NULL)
+			rf__rewrite_values_edit(vals, a, b, t->len);
+	}
+	g_byte_array_free(t, TRUE);
+	return changed;
+}
+
+int
+rf__rewrite_quoted_one(const struct rf__subst *s, struct rf__values *vals,
+		       GByteArray **buf, size_t *count)
+{
+	struct spans sp = { NULL, 0, 0, 0 };
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL };
+	const char *d = (const char *)(*buf)->data;
+	size_t i, n = (*buf)->len;
+	int changed = 0, q;
+
+	if (n == 0 || memchr(d, s->from[0], n) == NULL)
+		return 0;
+	ts.sp = &sp;
+	advance(d, n, n, &ts);
+	/* from the last, so that the spans before keep their offsets */
+	for (i = sp.n; !sp.oom && i-- > 0;) {
+		q = (int)sp.at[3 * i + 2];
+		if (strchr(s->to, q) == NULL && (s->ato == NULL ||
+		    strchr(s->ato, q) == NULL))
+			changed |= quoted_span(s, sp.at[3 * i],
+			    sp.at[3 * i + 1], vals, buf, count);
+	}
+	free(sp.at);
+	return changed;
 }
 
 int
