@@ -31,7 +31,8 @@
  *    after it (after_text), a wide one's to with the others'
  *    replacements made in it (wide_to), or the
  *    URL of a link of the input gone from the output with the
- *    replacements made in it), so that an edit never makes a link of
+ *    replacements made in it, a whole one tried before a start),
+ *    so that an edit never makes a link of
  *    bytes the analysis read otherwise (unless a limit cut either
  *    analysis, or the MIME is damaged, or links were missed or parts
  *    skipped); and every tracked link whose URL a substitution replaces,
@@ -326,10 +327,10 @@ written(const rf_rewrite *rw, const char *url)
  * to), without its CRs, or the start of that: a link that held an
  * occurrence of another from (a redirect's target, a code after '='),
  * read shorter when what was replaced in it ends it otherwise (a "link"
- * of damaged HTML running over lines and tags).  Its bytes were a
- * link's in the input or the rewriter's. */
+ * of damaged HTML running over lines and tags), unless exact.  Its
+ * bytes were a link's in the input or the rewriter's. */
 static int
-derived(const rf_rewrite *rw, const char *v, const char *url)
+derived(const rf_rewrite *rw, const char *v, const char *url, int exact)
 {
 	rf_rewrite *t = NULL;
 	GByteArray *b;
@@ -354,7 +355,8 @@ derived(const rf_rewrite *rw, const char *v, const char *url)
 		if (rf__rewrite_leaf(t, html, NULL, &b, &n) < 0)
 			fail("out of memory");
 		r = no_cr((const char *)b->data, b->len);
-		same = url[0] != '\0' && strncmp(r, url, strlen(url)) == 0;
+		same = url[0] != '\0' && (exact ? strcmp(r, url) :
+		    strncmp(r, url, strlen(url))) == 0;
 		free(r);
 		g_byte_array_free(b, TRUE);
 	}
@@ -374,7 +376,7 @@ wide_to(const rf_rewrite *rw, const char *url)
 	size_t i;
 
 	for (i = 0; i < rw->nsubst; i++)
-		if (rw->subst[i].wide && derived(rw, rw->subst[i].to, url))
+		if (rw->subst[i].wide && derived(rw, rw->subst[i].to, url, 0))
 			return 1;
 	return 0;
 }
@@ -476,12 +478,14 @@ check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
 		if (written(rw, fresh[j]->norm) ||
 		    after_text(rw, fresh[j]->orig, o, olen))
 			continue;
-		for (g = 0; g < ng; g++)
-			if (gone[g].orig != NULL &&
-			    derived(rw, gone[g].orig, fresh[j]->norm))
+		/* a whole one first, so that a link read shorter does not
+		 * take the one a longer link is (seed derived-prefix) */
+		for (g = 0; g < 2 * ng; g++)
+			if (gone[g % ng].orig != NULL && derived(rw,
+			    gone[g % ng].orig, fresh[j]->norm, g < ng))
 				break;
-		if (g < ng) {
-			gone[g].orig = NULL;	/* used */
+		if (g < 2 * ng) {
+			gone[g % ng].orig = NULL;	/* used */
 			continue;
 		}
 		if (wide_to(rw, fresh[j]->norm))
