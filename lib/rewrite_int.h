@@ -32,11 +32,11 @@ struct rf__subst {
 				 * (replace_seq), so that a URL that is a
 				 * prefix of it does not cut it short */
 	int markup;		/* not text, and from and to differ in their
-				 * bytes " ' < > (in order): not replaced in
-				 * HTML, where it could open or close a quote
-				 * or a tag (the same bytes lie elsewhere
-				 * too: the end of an attribute left
-				 * unclosed); left live, counted missed */
+				 * bytes " ' < > (in order): in HTML, where
+				 * it could open or close a quote or a tag,
+				 * replaced only inside a quoted value whose
+				 * quote its to lacks (rf__rewrite_quoted_one);
+				 * elsewhere left live, counted missed */
 	size_t occ;		/* links with this URL in one analysis
 				 * collected (the most over the collects) */
 	size_t walk;		/* the same in the collect under way */
@@ -121,41 +121,35 @@ struct rf_rewrite {
  * alone, "" or white space).  -1 when out of memory. */
 int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
 
-/* The state of an HTML leaf read from its start up to an offset, as the
- * HTML tokenizer has it where attribute values are concerned (text, a
- * tag, after an attribute's '=', an unquoted or a quoted value); zeroed
- * ({ 0 }) before the first byte. */
-struct rf__tagscan {
-	size_t seen;		/* bytes read */
-	int state;		/* rewrite_value.c's TEXT, NAME, ... */
-	int quote;		/* the quote of a quoted value */
-};
-
-/* rf__rewrite_value_at: in the HTML text d[0..n), an unquoted attribute
- * value starts at p: right after an attribute's '=' or after '=' and
- * white space ("src=URL", "src= URL", "src = URL", a tab or a line end
- * after the '='): d[p] is neither white space nor a quote nor '>', the
- * last byte before p that is no white space is a '=', and the tokenizer
- * read from the leaf's start is after an attribute's '=' (in a tag, not
- * in a value: quotes read, so "href=\"http://r/go?u=URL\"" and "src=\"a=
- * URL\"" have none, nor has text).  ts: the state read up to an offset
- * <= p, taken on to p (so the calls on one leaf ask for p in increasing
- * order).  1 or 0. */
-int rf__rewrite_value_at(const char *d, size_t n, size_t p,
-			 struct rf__tagscan *ts);
-
 /* Offsets of a leaf (or of a run of it) where an unquoted attribute
- * value starts (rf__rewrite_value_at), increasing; at malloc'd (a run's:
+ * value starts (rf__rewrite_values), increasing; at malloc'd (a run's:
  * a slice of its leaf's). */
 struct rf__values {
 	size_t *at;
 	size_t n;
 };
 
-/* rf__rewrite_values: v made the offsets of d[0..n) where
- * rf__rewrite_value_at holds (v->at NULL when none).  0, or -1 when out
+/* rf__rewrite_values: v made the offsets of the HTML text d[0..n) where
+ * an unquoted attribute value starts, as libxml2's HTML parser (2.9.14)
+ * reads d from its start (lib/rewrite_value.c: after an attribute's '='
+ * and blanks, in a start tag; not in a quoted value, text, a comment, a
+ * DOCTYPE, a PI, an end tag, a bogus attribute, script or style): "src=URL",
+ * "src= URL", "src = URL", a tab or a line end after the '=' (v->at NULL
+ * when none).  0, or -1 when out
  * of memory (v empty).  The caller frees v->at. */
 int rf__rewrite_values(const char *d, size_t n, struct rf__values *v);
+
+/* rf__rewrite_quoted_one: s (markup set: its from and to differ in
+ * " ' < >), its from and its "&amp;" form, made in the HTML text *buf
+ * only where an occurrence lies inside a quoted attribute value whose
+ * quote its to does not hold, as libxml2 reads *buf (it reads such a
+ * value up to that quote alone: a '"', '<' or '>' inside '...' is a byte
+ * of the value; lib/rewrite_value.c); elsewhere left (live, counted
+ * missed).  vals (the unquoted values' offsets, or NULL) moved, count
+ * counts the replacements.  1 when *buf changed, else 0 (also out of
+ * memory). */
+int rf__rewrite_quoted_one(const struct rf__subst *s, struct rf__values *vals,
+			   GByteArray **buf, size_t *count);
 
 /* rf__rewrite_values_run: run made the slice of all (a leaf's, from
  * *k on; the calls ask for runs in increasing order) of the offsets in

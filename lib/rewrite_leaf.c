@@ -321,7 +321,7 @@ in_charset(const char *cs, const char *s)
 }
 
 /* seq_one: substitution s made in *buf as replace_seq does it (its from,
- * then in HTML its "&amp;" form; in HTML nothing when s->markup), in the
+ * then in HTML its "&amp;" form; s->markup: rf__rewrite_quoted_one), in the
  * charset cs when cs is not NULL and from has 8-bit bytes (nothing when
  * from or to does not convert); vals as rf__rewrite_replace_all has it;
  * 1 when *buf changed, else 0. */
@@ -332,8 +332,9 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
 	char *from, *to, *af = NULL, *at = NULL;
 	int changed;
 
-	if (html && s->markup)
-		return 0;	/* left: it could open or close a quote */
+	if (html && s->markup)	/* only inside a quoted value */
+		return cs == NULL || ascii(s->from) ?
+		    rf__rewrite_quoted_one(s, vals, buf, count) : 0;
 	if (cs == NULL || ascii(s->from)) {
 		changed = rf__rewrite_replace_all(buf, s->from, s->to,
 		    s->text, html, vals, count);

@@ -2,8 +2,9 @@
  * rewrite_value.c - where an unquoted attribute value starts in an HTML
  * leaf (right after an attribute's '=', or after '=' and white space:
  * "src=URL", "src= URL", "src = URL", a tab or a line end after the
- * '='), read on the leaf's original bytes by a cut-down HTML tokenizer,
- * so that a '=' in a quoted value ("href=\"http://r/go?u=URL\"") or in
+ * '='), read on the leaf's original bytes by a cut-down HTML tokenizer
+ * that follows libxml2's HTML parser (2.9.14, which the analysis reads
+ * the leaf with: lib/html_parser.c), so that a '=' in a quoted value ("href=\"http://r/go?u=URL\"") or in
  * text starts none: an empty to is written "" (EMPTY_VALUE in
  * rewrite_leaf.c) there and only there, so that the parser does not read
  * the next attribute as the value, and no quote is added in a quoted
@@ -12,102 +13,415 @@
  * their replacements (rf__rewrite_values_run, _edit, _has in the one
  * pass and the entity pass; rf__rewrite_values_to in the loop), so that
  * both decide on the same bytes.  docs/tracking.md, "One empty-value
- * rule for every policy (s20)" and "One test for an unquoted value
- * (s20-rweq)".
+ * rule for every policy (s20)", "One test for an unquoted value
+ * (s20-rweq)" and "The value tokenizer follows libxml2 (s21-tok)".
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <libxml/chvalid.h>
+#include <libxml/xmlstring.h>
 
 #include "rewrite_int.h"
 
-/* The states of struct rf__tagscan: the HTML tokenizer's, cut down to
- * what tells an attribute value. */
-enum {
-	TEXT = 0,	/* not in a tag */
-	NAME,		/* in a tag: its name, an attribute's, between */
-	BEFORE,		/* after an attribute's '=' (and white space) */
-	UNQUOTED,	/* in an unquoted value */
-	QUOTED		/* in a quoted value (ts->quote) */
+/* The state of an HTML leaf read from its start up to an offset, as
+ * libxml2's HTML parser (2.9.14, lib/html_parser.c's options) has it
+ * where attribute values are concerned; zeroed but for prolog (1)
+ * before the first byte. */
+struct tagscan {
+	size_t seen;		/* bytes read (may pass the offset asked) */
+	int state;		/* TEXT, ATTRS, VALUE, RAW_TOP, RAW */
+	int raw;		/* the tag read is, or the raw text is in,
+				 * script (1) or style (2) */
+	int prolog;		/* only blanks, comments and PIs read */
+	struct spans *sp;	/* NULL, or where the quoted values go */
 };
 
-/* space: HTML white space, which ends an unquoted value. */
+/* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
+ * first byte inside the i-th, the offset of its closing quote (or the
+ * text's end), its quote. */
+struct spans {
+	size_t *at;
+	size_t n, cap;
+	int oom;
+};
+
+/* The states of struct tagscan: htmlParseContentInternal's, cut down
+ * to what tells an attribute value. */
+enum {
+	TEXT = 0,	/* content: text, at a '<' or in one */
+	ATTRS,		/* in a start tag, before an attribute or its end */
+	VALUE,		/* at an attribute value's first byte (after '='
+			 * and blanks) */
+	RAW_TOP,	/* in script or style, at the content loop's top */
+	RAW		/* in script or style, inside its text */
+};
+
+#define NAME_MAX_LEN 100	/* HTML_PARSER_BUFFER_SIZE: a tag's or an
+				 * attribute's name is read in pieces */
+
+/* space: IS_BLANK_CH, libxml2's blanks (not '\f'), which end an unquoted
+ * value and are skipped around a '='. */
 static int
 space(int c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* opens: c after '<' makes it a tag (a letter, '/', '!', '?'). */
 static int
-opens(int c)
+letter(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' ||
-	    c == '!' || c == '?';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* skip: the first offset in d[i..p) holding c, or p (memchr: the text
- * and the quoted values, most of a leaf, are not read byte by byte). */
+/* name_char: htmlParseHTMLName's characters after the first. */
+static int
+name_char(int c)
+{
+	return letter(c) || (c >= '0' && c <= '9') || c == ':' || c == '-' ||
+	    c == '_' || c == '.';
+}
+
+/* at: d[i..n) starts with the ASCII word w (case-insensitive). */
+static int
+at(const char *d, size_t n, size_t i, const char *w)
+{
+	size_t k = strlen(w);
+
+	return i <= n && n - i >= k && strncasecmp(d + i, w, k) == 0;
+}
+
+/* blanks: the first offset from i in d[0..n) that is no blank. */
 static size_t
-skip(const char *d, size_t i, size_t p, int c)
+blanks(const char *d, size_t n, size_t i)
 {
-	const char *e = i < p ? memchr(d + i, c, p - i) : NULL;
-
-	return e != NULL ? (size_t)(e - d) : p;
+	while (i < n && space((unsigned char)d[i]))
+		i++;
+	return i;
 }
 
-/* advance: ts taken on over d[ts->seen..p) (d is n bytes). */
-static void
-advance(const char *d, size_t n, size_t p, struct rf__tagscan *ts)
+/* past: the offset after the first c in d[i..n), or n. */
+static size_t
+past(const char *d, size_t n, size_t i, int c)
 {
-	size_t i;
+	const char *e = i < n ? memchr(d + i, c, n - i) : NULL;
+
+	return e != NULL ? (size_t)(e - d) + 1 : n;
+}
+
+/* pi_target: a processing instruction's target starts at d[i]
+ * (htmlParseName: an ASCII letter, '_', ':', or a letter of Unicode; the
+ * analysis reads an invalid byte as U+FFFD, no letter). */
+static int
+pi_target(const char *d, size_t n, size_t i)
+{
+	int c, len;
+
+	if (i >= n)
+		return 0;
+	c = (unsigned char)d[i];
+	if (c < 0x80)
+		return letter(c) || c == '_' || c == ':';
+	len = n - i > 4 ? 4 : (int)(n - i);
+	c = xmlGetUTF8Char((const unsigned char *)d + i, &len);
+	return c > 0 && (xmlIsBaseChar((unsigned)c) ||
+	    xmlIsIdeographic((unsigned)c));
+}
+
+/* literal: htmlParseExternalID's quoted literal at d[i] (if any) read:
+ * the offset after it (n when it is not closed). */
+static size_t
+literal(const char *d, size_t n, size_t i)
+{
+	if (i < n && (d[i] == '"' || d[i] == '\''))
+		return past(d, n, i + 1, d[i]);
+	return i;
+}
+
+/* doctype: htmlParseDocTypeDecl at d[i] ("<!DOCTYPE"): the offset after
+ * it.  Its name (non-ASCII bytes taken as name characters), then SYSTEM
+ * or PUBLIC and their quoted literals, which may hold a '>'; then up to
+ * the next '>'. */
+static size_t
+doctype(const char *d, size_t n, size_t i)
+{
+	i = blanks(d, n, i + 9);
+	while (i < n && (name_char((unsigned char)d[i]) ||
+	    (unsigned char)d[i] >= 0x80))
+		i++;
+	i = blanks(d, n, i);
+	if (at(d, n, i, "SYSTEM"))
+		i = literal(d, n, blanks(d, n, i + 6));
+	else if (at(d, n, i, "PUBLIC")) {
+		i = literal(d, n, blanks(d, n, i + 6));
+		i = literal(d, n, blanks(d, n, i));
+	}
+	return past(d, n, i, '>');
+}
+
+/* comment: htmlParseComment at d[i] ("<!--"): the offset after its
+ * "-->" or "--!>" (neither starting before d[i + 4]), or n. */
+static size_t
+comment(const char *d, size_t n, size_t i)
+{
+	const char *e;
+
+	for (i += 4; i + 2 < n && (e = memchr(d + i, '-', n - i - 2)) !=
+	    NULL; i++) {
+		i = (size_t)(e - d);
+		if (d[i + 1] != '-')
+			continue;
+		if (d[i + 2] == '>')
+			return i + 3;
+		if (d[i + 2] == '!' && i + 3 < n && d[i + 3] == '>')
+			return i + 4;
+	}
+	return n;
+}
+
+/* end_tag: htmlParseEndTag at d[i] ("</"): the offset after it; *name
+ * its name's length, lowercase into nm (NAME_MAX_LEN + 1 bytes), 0 when
+ * it has none (then only "</" is read). */
+static size_t
+end_tag(const char *d, size_t n, size_t i, char *nm, size_t *name)
+{
 	int c;
 
-	for (i = ts->seen; i < p; i++) {
-		if (ts->state == TEXT || ts->state == QUOTED) {
-			i = skip(d, i, p, ts->state == TEXT ? '<' : ts->quote);
-			if (i == p)
-				break;
+	*name = 0;
+	i += 2;
+	if (i >= n || !(letter(c = (unsigned char)d[i]) || c == '_' ||
+	    c == ':' || c == '.'))
+		return i;
+	while (i < n && *name < NAME_MAX_LEN &&
+	    name_char(c = (unsigned char)d[i])) {
+		nm[(*name)++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		i++;
+	}
+	nm[*name] = '\0';
+	i = blanks(d, n, i);
+	return past(d, n, i, '>');
+}
+
+/* raw_name: the element whose text is raw (script or style). */
+static const char *
+raw_name(int raw)
+{
+	return raw == 1 ? "script" : "style";
+}
+
+/* closes_raw: the start tag at d[i] ('<') closes the raw element before
+ * its text is read (htmlCheckAutoClose: script by noscript, style by
+ * body or frameset). */
+static int
+closes_raw(const char *d, size_t n, size_t i, int raw)
+{
+	static const char *const by[] = { "noscript", "body", "frameset" };
+	size_t k, j, len;
+
+	for (k = raw == 1 ? 0 : 1; k < (raw == 1 ? 1u : 3u); k++) {
+		len = strlen(by[k]);
+		j = i + 1 + len;
+		if (at(d, n, i + 1, by[k]) && (j >= n ||
+		    !name_char((unsigned char)d[j]) || d[j] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+/* text: TEXT at d[i]: one step of htmlParseContentInternal outside raw
+ * text (a run of text, a comment, a DOCTYPE, a PI, an end tag, or a
+ * start tag's name, after which ts is in ATTRS).  The offset after what
+ * it read. */
+static size_t
+text(const char *d, size_t n, size_t i, struct tagscan *ts)
+{
+	const char *e = memchr(d + i, '<', n - i);
+	size_t j = e != NULL ? (size_t)(e - d) : n, len;
+	char nm[NAME_MAX_LEN + 1];
+	int c;
+
+	if (ts->prolog && blanks(d, n, i) < j)
+		ts->prolog = 0;
+	if (j >= n)
+		return n;
+	i = j;
+	c = i + 1 < n ? (unsigned char)d[i + 1] : 0;
+	if (c == '/') {
+		ts->prolog = 0;
+		return end_tag(d, n, i, nm, &len);
+	}
+	if (c == '!' && at(d, n, i + 2, "--"))
+		return comment(d, n, i);
+	if (c == '!' && at(d, n, i + 2, "DOCTYPE")) {
+		j = doctype(d, n, i);
+		/* in the content, htmlParseContentInternal reads on in the
+		 * same turn, where "</" and "<!DOCTYPE" are text */
+		if (!ts->prolog && j + 1 < n && d[j] == '<' &&
+		    (d[j + 1] == '/' || (d[j + 1] == '!' &&
+		    at(d, n, j + 2, "DOCTYPE"))))
+			j++;
+		ts->prolog = 0;
+		return j;
+	}
+	if (c == '?')
+		return pi_target(d, n, i + 2) ? past(d, n, i + 2, '>') : i + 2;
+	ts->prolog = 0;
+	if (!letter(c))
+		return i + 1;	/* '<' is text */
+	for (j = i + 1, len = 0; j < n && len < NAME_MAX_LEN &&
+	    name_char((unsigned char)d[j]); j++, len++)
+		nm[len] = (char)d[j];
+	ts->raw = len == 6 && strncasecmp(nm, "script", 6) == 0 ? 1 :
+	    len == 5 && strncasecmp(nm, "style", 5) == 0 ? 2 : 0;
+	ts->state = ATTRS;
+	return j;
+}
+
+/* attrs: ATTRS at d[i]: one step of htmlParseStartTag's attribute loop
+ * (blanks, then the tag's end, an attribute's name and its '=', or a
+ * bogus attribute skipped up to a blank or the tag's end, quotes and
+ * '=' in it read as nothing).  The offset after what it read. */
+static size_t
+attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
+{
+	size_t len;
+	int c;
+
+	if ((i = blanks(d, n, i)) >= n)
+		return n;
+	c = (unsigned char)d[i];
+	if (c == '>') {
+		ts->state = ts->raw ? RAW_TOP : TEXT;
+		return i + 1;
+	}
+	if (c == '/' && i + 1 < n && d[i + 1] == '>') {
+		ts->state = TEXT;
+		return i + 2;
+	}
+	if (letter(c) || c == '_' || c == ':' || c == '.') {
+		for (len = 0; i < n && len < NAME_MAX_LEN &&
+		    name_char((unsigned char)d[i]); i++)
+			len++;
+		i = blanks(d, n, i);
+		if (i < n && d[i] == '=') {
+			ts->state = VALUE;
+			return blanks(d, n, i + 1);
 		}
-		c = (unsigned char)d[i];
+		return i;
+	}
+	for (; i < n && !space(c = (unsigned char)d[i]) && c != '>' &&
+	    (c != '/' || i + 1 == n || d[i + 1] != '>'); i++)
+		;
+	return i;
+}
+
+/* raw: RAW_TOP or RAW at d[i]: script's or style's text, read as
+ * htmlParseScript does (up to "</" and the element's name, any case) and
+ * at the content loop's top (an end tag; a start tag that closes it).
+ * The offset after what it read. */
+static size_t
+raw(const char *d, size_t n, size_t i, struct tagscan *ts)
+{
+	const char *nm = raw_name(ts->raw), *e;
+	char end[NAME_MAX_LEN + 1];
+	size_t len;
+
+	if (ts->state == RAW_TOP) {
+		if (i + 1 < n && d[i] == '<' && d[i + 1] == '/') {
+			i = end_tag(d, n, i, end, &len);
+			/* its own; html closes every element (others
+			 * open below it would too: not followed) */
+			if (len > 0 && (strcmp(end, nm) == 0 ||
+			    strcmp(end, "html") == 0)) {
+				ts->raw = 0;
+				ts->state = TEXT;
+			}
+			return i;
+		}
+		if (d[i] == '<' && closes_raw(d, n, i, ts->raw)) {
+			ts->raw = 0;
+			ts->state = TEXT;
+			return i;
+		}
+		ts->state = RAW;
+	}
+	for (; i < n && (e = memchr(d + i, '<', n - i)) != NULL; i++) {
+		i = (size_t)(e - d);
+		if (i + 1 < n && d[i + 1] == '/' && at(d, n, i + 2, nm)) {
+			ts->state = RAW_TOP;
+			return i;
+		}
+	}
+	return n;
+}
+
+/* span: the quoted value d[a..b) (quote q) noted in sp, when not
+ * NULL. */
+static void
+span(struct spans *sp, size_t a, size_t b, int q)
+{
+	size_t *at;
+
+	if (sp == NULL || sp->oom)
+		return;
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap * 2 + 8;
+		if ((at = realloc(sp->at, sp->cap * 3 * sizeof(*at))) == NULL) {
+			sp->oom = 1;
+			return;
+		}
+		sp->at = at;
+	}
+	sp->at[3 * sp->n] = a;
+	sp->at[3 * sp->n + 1] = b;
+	sp->at[3 * sp->n + 2] = (size_t)q;
+	sp->n++;
+}
+
+/* advance: ts taken on over d[ts->seen..p) (d is n bytes), by whole
+ * steps: it may stop past p, never inside a step that could reach
+ * VALUE. */
+static void
+advance(const char *d, size_t n, size_t p, struct tagscan *ts)
+{
+	size_t i = ts->seen, j;
+	int c;
+
+	while (i < p) {
 		switch (ts->state) {
 		case TEXT:
-			if (c == '<' && i + 1 < n &&
-			    opens((unsigned char)d[i + 1]))
-				ts->state = NAME;
+			i = text(d, n, i, ts);
 			break;
-		case NAME:
-			if (c == '>')
-				ts->state = TEXT;
-			else if (c == '=')
-				ts->state = BEFORE;
+		case ATTRS:
+			i = attrs(d, n, i, ts);
 			break;
-		case BEFORE:
-			if (c == '>')
-				ts->state = TEXT;
-			else if (c == '"' || c == '\'') {
-				ts->state = QUOTED;
-				ts->quote = c;
-			} else if (!space(c))
-				ts->state = UNQUOTED;
+		case VALUE:
+			c = (unsigned char)d[i];
+			if (c == '"' || c == '\'') {
+				j = past(d, n, i + 1, c);
+				span(ts->sp, i + 1, j > i + 1 && d[j - 1] ==
+				    c ? j - 1 : n, c);
+				i = j;
+			} else
+				while (i < n && !space(c = (unsigned char)
+				    d[i]) && c != '>')
+					i++;
+			ts->state = ATTRS;
 			break;
-		case UNQUOTED:
-			if (c == '>')
-				ts->state = TEXT;
-			else if (space(c))
-				ts->state = NAME;
-			break;
-		default:	/* QUOTED */
-			if (c == ts->quote)
-				ts->state = NAME;
+		default:	/* RAW_TOP, RAW */
+			i = raw(d, n, i, ts);
 			break;
 		}
 	}
-	ts->seen = p;
+	ts->seen = i;
 }
 
-int
-rf__rewrite_value_at(const char *d, size_t n, size_t p,
-		     struct rf__tagscan *ts)
+/* value_at: an unquoted attribute value starts at d[p] (rf__rewrite_values'
+ * contract); ts read up to an offset <= p or past it (the calls on one
+ * leaf ask for p in increasing order). */
+static int
+value_at(const char *d, size_t n, size_t p, struct tagscan *ts)
 {
 	size_t q;
 	int c;
@@ -117,19 +431,19 @@ rf__rewrite_value_at(const char *d, size_t n, size_t p,
 	c = (unsigned char)d[p];
 	if (space(c) || c == '"' || c == '\'' || c == '>')
 		return 0;
-	/* the last byte that is no white space is a '=' (cheap) */
+	/* the last byte that is no blank is a '=' (cheap) */
 	for (q = p; q > 0 && space((unsigned char)d[q - 1]); q--)
 		;
 	if (q == 0 || d[q - 1] != '=')
 		return 0;
 	advance(d, n, p, ts);
-	return ts->state == BEFORE;
+	return ts->seen == p && ts->state == VALUE;
 }
 
 int
 rf__rewrite_values(const char *d, size_t n, struct rf__values *v)
 {
-	struct rf__tagscan ts = { 0, TEXT, 0 };
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL };
 	const char *e;
 	size_t p = 0, cap = 0, *at;
 
@@ -140,7 +454,7 @@ rf__rewrite_values(const char *d, size_t n, struct rf__values *v)
 		for (p = (size_t)(e - d) + 1; p < n &&
 		    space((unsigned char)d[p]); p++)
 			;
-		if (!rf__rewrite_value_at(d, n, p, &ts))
+		if (!value_at(d, n, p, &ts))
 			continue;
 		if (v->n == cap) {
 			cap = cap * 2 + 8;
@@ -155,6 +469,58 @@ rf__rewrite_values(const char *d, size_t n, struct rf__values *v)
 		v->at[v->n++] = p;
 	}
 	return 0;
+}
+
+/* quoted_span: the span [a, b) of *buf (quote q) with s (its from and
+ * its "&amp;" form) made in it, put back in *buf; vals moved.  1 when it
+ * changed, 0 when not, -1 when out of memory. */
+static int
+quoted_span(const struct rf__subst *s, size_t a, size_t b,
+	    struct rf__values *vals, GByteArray **buf, size_t *count)
+{
+	GByteArray *t = g_byte_array_sized_new((guint)(b - a));
+	int changed;
+
+	g_byte_array_append(t, (*buf)->data + a, (guint)(b - a));
+	changed = rf__rewrite_replace_all(&t, s->from, s->to, 0, 1, NULL,
+	    count);
+	if (s->afrom != NULL)
+		changed |= rf__rewrite_replace_all(&t, s->afrom, s->ato, 0, 1,
+		    NULL, count);
+	if (changed) {
+		g_byte_array_remove_range(*buf, (guint)a, (guint)(b - a));
+		g_array_insert_vals((GArray *)*buf, (guint)a, t->data, t->len);
+		if (vals != NULL)
+			rf__rewrite_values_edit(vals, a, b, t->len);
+	}
+	g_byte_array_free(t, TRUE);
+	return changed;
+}
+
+int
+rf__rewrite_quoted_one(const struct rf__subst *s, struct rf__values *vals,
+		       GByteArray **buf, size_t *count)
+{
+	struct spans sp = { NULL, 0, 0, 0 };
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL };
+	const char *d = (const char *)(*buf)->data;
+	size_t i, n = (*buf)->len;
+	int changed = 0, q;
+
+	if (n == 0 || memchr(d, s->from[0], n) == NULL)
+		return 0;
+	ts.sp = &sp;
+	advance(d, n, n, &ts);
+	/* from the last, so that the spans before keep their offsets */
+	for (i = sp.n; !sp.oom && i-- > 0;) {
+		q = (int)sp.at[3 * i + 2];
+		if (strchr(s->to, q) == NULL && (s->ato == NULL ||
+		    strchr(s->ato, q) == NULL))
+			changed |= quoted_span(s, sp.at[3 * i],
+			    sp.at[3 * i + 1], vals, buf, count);
+	}
+	free(sp.at);
+	return changed;
 }
 
 int

@@ -53,9 +53,9 @@ marks_differ(const char *a, const char *b)
 
 /* ref_leaf: clean_leaf's replacements before the one pass, verbatim
  * (the loop of s16), but for the order in HTML: the substitutions whose
- * from has a byte not in URLSET (not text) first (s18), and none whose
+ * from has a byte not in URLSET (not text) first (s18), and those whose
  * from and to differ in their bytes " ' < > (s19: they could open or
- * close a quote or a tag), and in HTML the unquoted values after '=' and
+ * close a quote or a tag) only inside a quoted value (s21-tok), and in HTML the unquoted values after '=' and
  * white space of the leaf as it was, kept through the replacements
  * (s20: an empty to there written "\"\""). */
 static int
@@ -74,9 +74,15 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 	for (i = 0; i < c->nsubst; i++) {
 		wide = !c->subst[i].text && c->subst[i].from[strspn(
 		    c->subst[i].from, URLSET)] != '\0';
-		if (html && (wide != pass || (!c->subst[i].text &&
-		    marks_differ(c->subst[i].from, c->subst[i].to))))
+		if (html && wide != pass)
 			continue;
+		if (html && !c->subst[i].text && marks_differ(
+		    c->subst[i].from, c->subst[i].to)) {
+			/* s21: only inside a quoted value */
+			changed |= rf__rewrite_quoted_one(&c->subst[i], &vals,
+			    content, count);
+			continue;
+		}
 		changed |= rf__rewrite_replace_all(content, c->subst[i].from,
 		    c->subst[i].to, c->subst[i].text, html,
 		    html ? &vals : NULL, count);

@@ -99,11 +99,80 @@ test_quoted_redirect(void **state)
 	rf_rules_free(rules);
 }
 
+/* A tracked link whose URL holds '"' in the parameter that carries the
+ * address (its clean form has none): in single quotes (twice, once in
+ * its "&amp;" form), in double quotes it cannot be (the '"' would end the
+ * value), as an unquoted value and in text. */
+static const char QMSG[] =
+    "From: Deals <deals@shop.test>\n"
+    "To: " RCPT "\n"
+    "Subject: Big deals\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/html; charset=us-ascii\n"
+    "\n"
+    "<p>Hello</p>\n"
+    "<a href='http://t.shop.test/c?id=x1&e=\"jane.doe%40rcpt.test\"'>a</a>\n"
+    "<a href='http://t.shop.test/c?id=x1&amp;e=\"jane.doe%40rcpt.test\"'"
+    ">b</a>\n";
+
+/* test_quote_in_single: the quote rule per occurrence (s21-tok): a
+ * substitution whose from and to differ in " ' < > is made inside a
+ * quoted value whose quote its to lacks (a '"' inside '...' is a byte of
+ * the value to libxml2), so both hrefs are cleaned and nothing is
+ * missed, under links and sites; the bytes " ' < > of the body are the
+ * input's but for the four '"' of the two addresses.  On c13e76f the
+ * substitution was left in every HTML occurrence: 1 link missed, the
+ * address still in the output.  Then the same link once more unquoted
+ * and in text: those occurrences are left (a '"' there could open a
+ * value), the link counted missed, as before. */
+static void
+test_quote_in_single(void **state)
+{
+	rf_rules *rules = shipped_rules();
+	rf_ctx *ctx = test_ctx();
+	const char *p, *body, *in = strstr(QMSG, "\n\n");
+	static const char more[] =
+	    "<a href=http://t.shop.test/c?id=x1&e=\"jane.doe%40rcpt.test\""
+	    ">c</a>\n";
+	char msg[sizeof(QMSG) + sizeof(more)];
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	assert_non_null(in);
+	for (p = "ls"; *p != '\0'; p++) {
+		rw_clean(ctx, rules, QMSG, sizeof(QMSG) - 1, RCPT, *p, &out,
+		    &st);
+		body = strstr(out.data, "\n\n");
+		assert_non_null(body);
+		print_message("policy %c:%s", *p, body + 1);
+		assert_null(strstr(body, "rcpt.test"));
+		assert_int_equal(st.missed, 0);
+		assert_int_equal(*p == 's' ? st.sites : st.links, 1);
+		assert_int_equal(marks(body), marks(in) - 4);
+		assert_non_null(strstr(body, *p == 's' ?
+		    "<a href='http://t.shop.test/'>a</a>" :
+		    "<a href='http://t.shop.test/c?id=x1'>a</a>"));
+		rf_buf_free(&out);
+	}
+	memcpy(msg, QMSG, sizeof(QMSG) - 1);
+	memcpy(msg + sizeof(QMSG) - 1, more, sizeof(more));
+	rw_clean(ctx, rules, msg, strlen(msg), RCPT, 'l', &out, &st);
+	print_message("unquoted too:%s", strstr(out.data, "\n\n") + 1);
+	assert_int_equal(st.missed, 1);
+	assert_non_null(strstr(out.data, more));
+	assert_null(strstr(out.data, "id=x1&e=\"jane.doe%40rcpt.test\"'"));
+	rf_buf_free(&out);
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quoted_redirect),
+		cmocka_unit_test(test_quote_in_single),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -283,7 +283,10 @@ test_reading(void **state)
  * its NULs: its link left live, the count made up by a match where the
  * analysis read no link); nul-latin1, found by the second (a web bug
  * holding NULs in an iso-8859-1 part, kept because the part was read in
- * its declared charset).
+ * its declared charset); unquoted-subject-newlink (s21-tok: a bogus
+ * attribute "s\x14...ple/rc=\"https://..." read by the value tokenizer
+ * as a quoted value, so "src=\tURL" emptied two lines on was written
+ * without "", and the next line's "Subject:" read as the image).
  * (rf_rewrite_collect as byte 0's bit 0 and bit 6 are 0; bits 4-5, the
  * edits allowed, do not matter here.) */
 static void
@@ -296,7 +299,8 @@ test_seeds(void **state)
 	    "fuzz/seeds/fuzz_rewrite/nul-header-line",
 	    "fuzz/seeds/fuzz_rewrite/nul-joins-utf8",
 	    "fuzz/seeds/fuzz_rewrite/nul-first-line",
-	    "fuzz/seeds/fuzz_rewrite/nul-latin1" };
+	    "fuzz/seeds/fuzz_rewrite/nul-latin1",
+	    "fuzz/seeds/fuzz_rewrite/unquoted-subject-newlink" };
 	static const char *const rcpts[4] = { "r0@example.org",
 	    "jane.doe@example.org", NULL, "R1@Example.ORG" };
 	rf_rules *rules = shipped_rules();
