@@ -10,7 +10,8 @@
  *    encoded again in its own transfer encoding, and substitutions
  *    shorten what they replace);
  *  - the output parses as a message when the input did, with as many
- *    MIME parts when the input's MIME is not damaged;
+ *    MIME parts when the input's MIME is not damaged (unless the output
+ *    is empty: seed encode-empty-null);
  *  - under the policy sites (rf_rewrite_collect_sites), a link reduced
  *    to its site is one with neither '?' nor '#', ending in '/'; a
  *    mailto: one with neither '?' nor '#'; an image or a link emptied is
@@ -566,7 +567,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rf_message_parse(ctx[k], out.data, out.len, &again,
 		    NULL) != RF_OK)
 			fail("the output does not parse");
-		if (!(m->flags & RF_MSG_MIME_DAMAGED) &&
+		/* (an output of no bytes, a header-less message whose whole
+		 * text was one link emptied, has no part to count) */
+		if (!(m->flags & RF_MSG_MIME_DAMAGED) && out.len > 0 &&
 		    again->nparts != m->nparts)
 			fail("the output has another number of parts");
 	}

@@ -14,7 +14,9 @@ rf__rewrite_encode(GMimeContentEncoding enc, const GByteArray *content,
 {
 	GMimeEncoding state;
 	GByteArray *lf, *out;
-	const guint8 *s = content->data, *e = s + content->len, *q;
+	/* an array never written to has NULL data: no offset added to it */
+	const guint8 *s = content->data,
+	    *e = content->len > 0 ? s + content->len : s, *q;
 	size_t n;
 	char *tmp, *t, *te, *nl;
 

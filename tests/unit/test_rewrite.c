@@ -470,7 +470,8 @@ ref_encode(GMimeContentEncoding enc, GByteArray *content, int crlf)
 /* test_encode: rf__rewrite_encode against ref_encode on 20,000 random
  * texts (empty ones, CR, LF, CRLF, lone CR at the end, long lines, '=',
  * spaces before line ends, 8-bit bytes, NUL), in base64,
- * quoted-printable and 8bit, with CRLF or LF line ends. */
+ * quoted-printable and 8bit, with CRLF or LF line ends; and an empty
+ * array never written to (its data NULL: fuzz seed encode-empty-null). */
 static void
 test_encode(void **state)
 {
@@ -509,6 +510,18 @@ test_encode(void **state)
 	}
 	assert_true(crs > 5000);
 	g_byte_array_free(t, TRUE);
+	/* a leaf emptied whole: a new array, whose data is NULL */
+	for (i = 0; i < 6; i++) {
+		t = g_byte_array_new();
+		a = rf__rewrite_encode(encs[i % 3], t, (int)(i / 3));
+		b = ref_encode(encs[i % 3], t, (int)(i / 3));
+		if (!same(a, b))
+			fail_msg("empty encode (enc %d crlf %d) differs",
+			    (int)encs[i % 3], (int)(i / 3));
+		g_byte_array_free(a, TRUE);
+		g_byte_array_free(b, TRUE);
+		g_byte_array_free(t, TRUE);
+	}
 }
 
 /* test_max_edits: a message of three text parts, each with "secret":
