@@ -127,6 +127,25 @@ state(SMFICTX *ctx)
 	return smfi_getpriv(ctx);
 }
 
+/* set_reply: the MTA's reply for this step, one line: "CODE XCODE text"
+ * and CRLF, at most SMTP_REPLY_LINE_MAX octets (RFC 5321 4.5.3.1.5; the
+ * texts are printable ASCII: config.c, pipeline.c).  A line that would be
+ * longer, or that libmilter refuses, is logged and not set: the MTA then
+ * answers its own reply of the same class (Postfix: 550 5.7.1 "Command
+ * rejected", 451 4.7.1 "Service unavailable - try again later"). */
+static void
+set_reply(SMFICTX *ctx, const char *code, const char *xcode,
+	  const char *text)
+{
+	size_t n = strlen(code) + 1 + strlen(xcode) + 1 + strlen(text) + 2;
+
+	if (n <= SMTP_REPLY_LINE_MAX && smfi_setreply(ctx, (char *)code,
+	    (char *)xcode, (char *)text) == MI_SUCCESS)
+		return;
+	mlog("reply %s %s not set (%zu octets, at most %d): the MTA's own",
+	    code, xcode, n, SMTP_REPLY_LINE_MAX);
+}
+
 /* fail: answer policy a after an error (accept, or tempfail). */
 static sfsistat
 fail(SMFICTX *ctx, struct mstate *st, enum action a, const char *why)
@@ -136,7 +155,7 @@ fail(SMFICTX *ctx, struct mstate *st, enum action a, const char *why)
 	message_end(st);
 	if (a == ACTION_ACCEPT)
 		return SMFIS_ACCEPT;
-	smfi_setreply(ctx, "451", "4.3.0",
+	set_reply(ctx, "451", "4.3.0",
 	    "redflag: temporary failure, try again later");
 	return SMFIS_TEMPFAIL;
 }
@@ -186,7 +205,7 @@ mf_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 	if (open >= server->cfg->milter_max_connections) {
 		atomic_fetch_sub(&server->conns, 1);
 		log_refused(host, open);
-		smfi_setreply(ctx, "421", "4.3.2",
+		set_reply(ctx, "421", "4.3.2",
 		    "redflag: too many connections, try again later");
 		return SMFIS_TEMPFAIL;
 	}
@@ -223,7 +242,7 @@ mf_envfrom(SMFICTX *ctx, char **argv)
 	}
 	pthread_mutex_unlock(&server->lock);
 	if (stopping) {
-		smfi_setreply(ctx, "421", "4.3.2",
+		set_reply(ctx, "421", "4.3.2",
 		    "redflag: restarting, try again later");
 		return SMFIS_TEMPFAIL;
 	}
@@ -244,7 +263,7 @@ mf_envrcpt(SMFICTX *ctx, char **argv)
 		return SMFIS_TEMPFAIL;
 	if (st->nrcpts >= server->cfg->max_recipients) {
 		/* RFC 5321 4.5.3.1.10: the client sends the rest later. */
-		smfi_setreply(ctx, "452", "4.5.3", "Too many recipients");
+		set_reply(ctx, "452", "4.5.3", "Too many recipients");
 		return SMFIS_TEMPFAIL;
 	}
 	if (*a == '<')
@@ -433,11 +452,11 @@ mf_eom(SMFICTX *ctx)
 		    cfg->on_error, err.msg);
 	switch (r.action) {
 	case ACTION_REJECT:
-		smfi_setreply(ctx, "550", "5.7.1", r.reply);
+		set_reply(ctx, "550", "5.7.1", r.reply);
 		ret = SMFIS_REJECT;
 		break;
 	case ACTION_TEMPFAIL:
-		smfi_setreply(ctx, "451", "4.7.1", r.reply);
+		set_reply(ctx, "451", "4.7.1", r.reply);
 		ret = SMFIS_TEMPFAIL;
 		break;
 	case ACTION_ACCEPT:

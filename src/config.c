@@ -143,14 +143,16 @@ socket_ok(const char *v, char *why, size_t whysize)
 }
 
 /* reply_text_ok: a reply text goes into an SMTP reply: printable ASCII,
- * no '%' (libmilter reads it as a format), at most 400 bytes. */
+ * no '%' (libmilter reads it as a format), at most CONFIG_REPLY_TEXT_MAX
+ * bytes. */
 static int
 reply_text_ok(const char *s)
 {
 	size_t n = 0;
 
 	for (; *s != '\0'; s++, n++)
-		if (*s < 0x20 || *s > 0x7e || *s == '%' || n >= 400)
+		if (*s < 0x20 || *s > 0x7e || *s == '%' ||
+		    n >= CONFIG_REPLY_TEXT_MAX)
 			return 0;
 	return 1;
 }
@@ -303,7 +305,8 @@ config_set(struct config *c, const char *name, const char *value,
 	    strcmp(name, "tempfail_text") == 0) {
 		if (!reply_text_ok(value)) {
 			snprintf(why, whysize, "%s: printable ASCII without "
-			    "'%%', at most 400 characters", name);
+			    "'%%', at most %d characters", name,
+			    CONFIG_REPLY_TEXT_MAX);
 			return -1;
 		}
 		return set_string(name[0] == 'r' ? &c->reject_text :

@@ -42,6 +42,16 @@ enum clean_policy {
 #define CONFIG_MAX_ACTIONS 32
 #define CONFIG_NAME_MAX 64
 
+/* SMTP_REPLY_LINE_MAX: octets of one SMTP reply line, its code and CRLF
+ * included (RFC 5321 4.5.3.1.5).  Every reply the milter gives is one
+ * such line: "550 5.7.1 " and at most SMTP_REPLY_TEXT_MAX more. */
+#define SMTP_REPLY_LINE_MAX 512
+#define SMTP_REPLY_TEXT_MAX (SMTP_REPLY_LINE_MAX - 12) /* "550 5.7.1 ", CRLF */
+/* CONFIG_REPLY_TEXT_MAX: characters of reject_text and tempfail_text
+ * (refused at start beyond); the reject reply adds the verdict and its
+ * first reason, the reason cut to fit SMTP_REPLY_TEXT_MAX. */
+#define CONFIG_REPLY_TEXT_MAX 400
+
 struct config_action {
 	char verdict[CONFIG_NAME_MAX];
 	enum action action;

@@ -459,7 +459,6 @@ add_header(struct pipeline_result *r, size_t *cap, const char *name,
 	return 0;
 }
 
-/* describe: the headers to add and the reply text, from the verdict. */
 /* join: v[0..n) into b, separated by "; ", as far as b takes them. */
 static void
 join(rf_buf *b, const char **v, size_t n)
@@ -472,6 +471,36 @@ join(rf_buf *b, const char **v, size_t n)
 			break;
 }
 
+/* VERDICT_NAME_MAX: bytes of the verdict name printable() keeps. */
+#define VERDICT_NAME_MAX 64
+
+/* the reject reply's room for its reason: reject_text, the verdict
+ * (with printable's "..."), " (verdict ", ": ", ")" and 20 of reason */
+_Static_assert(CONFIG_REPLY_TEXT_MAX + VERDICT_NAME_MAX + 3 + 13 + 20 <=
+    SMTP_REPLY_TEXT_MAX, "reject_text leaves no room for the reason");
+
+/* reject_reply: the text of the 550 5.7.1 reply: text, then the verdict
+ * and reason in parentheses, the reason cut (ending in "...") so that the
+ * whole reply line fits SMTP_REPLY_LINE_MAX (the verdict and the reasons
+ * are printable ASCII, printable(): any cut falls between two characters);
+ * NULL when out of memory. */
+static char *
+reject_reply(rf_arena *a, const char *text, const char *verdict,
+	     const char *reason)
+{
+	char *head;
+	size_t room;
+
+	if ((head = rf_arena_printf(a, "%s (verdict %s: ", text,
+	    verdict)) == NULL)
+		return NULL;
+	room = SMTP_REPLY_TEXT_MAX - strlen(head) - 1;
+	if (strlen(reason) <= room)
+		return rf_arena_printf(a, "%s%s)", head, reason);
+	return rf_arena_printf(a, "%s%.*s...)", head, (int)(room - 3), reason);
+}
+
+/* describe: the headers to add and the reply text, from the verdict. */
 static rf_status
 describe(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 {
@@ -485,7 +514,7 @@ describe(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 	join(&reasons, r->reasons, r->nreasons);
 	join(&signs, r->signs, r->nsigns);
 	bad |= add_header(r, &cap, "X-Redflag-Verdict",
-	    printable(r->arena, r->verdict, 64));
+	    printable(r->arena, r->verdict, VERDICT_NAME_MAX));
 	bad |= add_header(r, &cap, "X-Redflag-Score",
 	    rf_arena_printf(r->arena, "%.2f", r->score));
 	bad |= add_header(r, &cap, "X-Redflag-Campaign",
@@ -500,10 +529,9 @@ describe(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 		    REASONS_HEADER_MAX));
 	bad |= add_header(r, &cap, "X-Redflag-Action",
 	    action_name(r->action));
-	if (r->action == ACTION_REJECT)
-		r->reply = rf_arena_printf(r->arena, "%s (verdict %s: %s)",
-		    c->reject_text != NULL ? c->reject_text :
-		    "Message refused by redflag",
+	if (!bad && r->action == ACTION_REJECT)	/* headers[0]: verdict */
+		r->reply = reject_reply(r->arena, c->reject_text != NULL ?
+		    c->reject_text : "Message refused by redflag",
 		    r->headers[0].value, r->nreasons > 0 ? r->reasons[0] :
 		    "no reason given");
 	else if (r->action == ACTION_TEMPFAIL)
