@@ -189,26 +189,26 @@ expect 1 "consent import: .*/none: No such file" \
 
 # hotline and serve: a bad value of a hotline limit is named as such,
 # a bad --listen address is a usage error before anything is opened
-expect 64 "--set: max_url_len: expected a number" \
+expect 64 "^redflag: hotline: --set: max_url_len: expected a number" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len=x cases
-expect 64 "--set: max_url_len: expected a number" \
+expect 64 "^redflag: serve: --set: max_url_len: expected a number" \
 	"$REDFLAG" serve --db "$tmp/h.db" --set max_url_len=0
 expect 64 "serve: --listen wants an IPv4 address, got '999.1.1.1'" \
 	"$REDFLAG" serve --db "$tmp/h.db" --listen 999.1.1.1 --port 0
 expect 64 "--port: 0 to 65535" "$REDFLAG" serve --db "$tmp/h.db" --port ''
 # their --set (hl_fe_option, split by cli_set_option): either form, a
 # hotline limit or a message limit, an unknown name, a malformed one
-expect 64 "--set: max_url_len: expected a number" \
+expect 64 "^redflag: hotline: --set: max_url_len: expected a number" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set=max_url_len=x cases
-expect 64 "--set: max_links: expected a number from 1 to" \
+expect 64 "^redflag: hotline: --set: max_links: expected a number from 1 to" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set max_links=0 cases
-expect 64 "--set: no limit called 'nosuch'" \
+expect 64 "^redflag: hotline: --set: no limit called 'nosuch'" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set nosuch=1 cases
-expect 64 "--set: no limit called 'nosuch'" \
+expect 64 "^redflag: serve: --set: no limit called 'nosuch'" \
 	"$REDFLAG" serve --db "$tmp/h.db" --set=nosuch=1
-expect 64 "--set needs NAME=VALUE, got 'max_url_len'" \
+expect 64 "^redflag: hotline: --set needs NAME=VALUE, got 'max_url_len'" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len cases
-expect 64 "--set needs NAME=VALUE$" \
+expect 64 "^redflag: hotline: --set needs NAME=VALUE$" \
 	"$REDFLAG" hotline --db "$tmp/h.db" cases --set
 [ ! -e "$tmp/h.db" ] ||
 	{ echo "FAIL: a usage error created the store" >&2; fails=$((fails + 1)); }
@@ -216,6 +216,26 @@ expect 64 "--set needs NAME=VALUE$" \
 	{ echo "FAIL: hotline --set max_url_len=100" >&2; fails=$((fails + 1)); }
 "$REDFLAG" hotline --db "$tmp/h.db" --set=max_links=5 --set=max_report_urls=1k \
     cases || { echo "FAIL: hotline --set=max_links=5" >&2; fails=$((fails + 1)); }
+
+# every --set error names the subcommand, as its other errors do (was
+# "redflag: --set: unknown setting", "redflag: max_connections: 1 to 10000")
+expect 64 "^redflag: serve: --set: max_connections: 1 to 10000\$" \
+	"$REDFLAG" serve --db "$tmp/h.db" --set max_connections=0
+expect 64 "^redflag: clean: --set: unknown setting 'nosuch'\$" \
+	"$REDFLAG" clean --set nosuch=1 "$tmp/one.eml"
+expect 64 "^redflag: consent: --set: unknown setting 'nosuch'\$" \
+	"$REDFLAG" consent --set nosuch=1 list
+expect 75 "^redflag: filter: --set: max_recipients: a number" \
+	"$REDFLAG" filter --set max_recipients=0
+expect 64 "^redflag: train: --set: robs: " \
+	"$REDFLAG" train --set robs=x --spam "$tmp/one.eml"
+expect 64 "^redflag: cluster: --set: no limit called 'nosuch'\$" \
+	"$REDFLAG" cluster --set nosuch=1 "$tmp/one.eml"
+expect 64 "^redflag: scan: --set needs NAME=VALUE, got 'max_links'\$" \
+	"$REDFLAG" scan --set=max_links "$tmp/one.eml"
+expect 64 "^redflag: complain: --config needs a file\$" \
+	"$REDFLAG" complain --config
+expect 64 "^redflag: arf: --db needs a store" "$REDFLAG" arf make --db
 
 # scan: an unreadable input is on standard error too, and the status is 1
 expect 1 "^redflag: scan: $tmp/none: No such file" \
@@ -226,15 +246,15 @@ grep -q '"error":' "$tmp/out" ||
 	{ echo "FAIL: scan: the error is in the output too" >&2; fails=$((fails + 1)); }
 
 # a configuration file that is a directory says so
-expect 64 "$tmp/dir: cannot read the settings: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
+expect 64 "^redflag: clean: $tmp/dir: cannot read the settings: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
 
 # action.VERDICT names a verdict the analysis gives: a misspelt one is an
 # error (the filter defers, the milter stops), not a setting that never
 # applies; the four verdicts are taken
 printf 'action.spma = reject\n' >"$tmp/typo.conf"
-expect 75 "typo.conf:1: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'spma'" \
+expect 75 "^redflag: filter: .*/typo.conf:1: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'spma'" \
 	"$REDFLAG" filter -c "$tmp/typo.conf"
-expect 78 "--set: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'Ham'" \
+expect 78 "^redflag: milter: --set: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'Ham'" \
 	"$REDFLAG" milter --set action.Ham=reject
 expect 77 "" "$REDFLAG" filter --set action.spam=accept --set action.bulk=accept \
 	--set action.unsure=accept --set action.ham=reject
@@ -398,7 +418,7 @@ expect 1 "^redflag: cluster: $tmp/no\\\\x0a\\\\x1bsuch: No such file" \
 	"$REDFLAG" cluster "$tmp/no
 ${esc}such"
 raw_free "$tmp/err" "cluster of a missing path"
-expect 64 "^redflag: --set: max_links: expected .*, got '\\\\x1b\\\\x0a'\$" \
+expect 64 "^redflag: scan: --set: max_links: expected .*, got '\\\\x1b\\\\x0a'\$" \
 	"$REDFLAG" scan --set "max_links=$esc
 " "$tmp/one.eml"
 raw_free "$tmp/err" "a bad --set value"
