@@ -44,7 +44,7 @@ usage(FILE *f)
 	    "campaign store and reported with its campaign as known so far.\n\n"
 	    "  --json          one JSON object per message per line (docs/json.md)\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
-	    "                  X-Original-To, then To)\n"
+	    "                  X-Original-To, then To; reported in lower case)\n"
 	    "  --db PATH       campaign store: a SQLite file, redis://HOST:PORT\n"
 	    "                  (also the consent store unless --consent-db)\n"
 	    "  --consent-db PATH  consent store (redflag-consent(1)); in batch\n"
