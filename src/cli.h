@@ -182,7 +182,8 @@ rf_rules *cli_rules(void);
  * `redflag train`, or Redis: rf_classifier_open) for the verdict, with the
  * verdict's spam_cutoff and ham_cutoff (so that the classifier's class and
  * reasons agree with the verdict).  RF_ENOTFOUND when a file does not
- * exist (nothing is created), else rf_classifier_open's status.
+ * exist (nothing is created), else rf_classifier_open's status; err's
+ * message starts "classifier PATH: ".
  */
 rf_status cli_classifier(const char *path, const rf_verdict_settings *vs,
 			 rf_classifier **out, rf_error *err);

@@ -415,17 +415,24 @@ cli_classifier(const char *path, const rf_verdict_settings *vs,
 	       rf_classifier **out, rf_error *err)
 {
 	rf_cls_params params;
+	char esc[256], why[sizeof(err->msg)];
+	rf_error own;
+	rf_status st;
 
 	*out = NULL;
+	cli_escape(esc, sizeof(esc), path, 200);
 	if (rf_classifier_is_local(path) && access(path, R_OK) != 0)
 		return rf_error_set(err, RF_ENOTFOUND, "classifier %s: "
-		    "cannot read it (redflag train makes one)", path);
+		    "cannot read it (redflag train makes one)", esc);
 	rf_cls_params_default(&params);
 	if (vs != NULL) {
 		params.spam_cutoff = vs->spam_cutoff;
 		params.ham_cutoff = vs->ham_cutoff;
 	}
-	return rf_classifier_open(path, &params, out, err);
+	if ((st = rf_classifier_open(path, &params, out, &own)) == RF_OK)
+		return RF_OK;
+	snprintf(why, sizeof(why), "%s", own.msg);
+	return rf_error_set(err, st, "classifier %s: %s", esc, why);
 }
 
 void

@@ -237,6 +237,32 @@ expect 64 "^redflag: complain: --config needs a file\$" \
 	"$REDFLAG" complain --config
 expect 64 "^redflag: arf: --db needs a store" "$REDFLAG" arf make --db
 
+# a folder given as a store, a classifier or the hotline's database is
+# said so by the library's openers (rf__sqlite_folder), status 69 (the
+# filter 75): was SQLite's "unable to open database file" or "disk I/O
+# error", without the path for a classifier
+d=$tmp/dir
+expect 69 "^redflag: scan: $d: is a folder, not a store file\$" \
+	"$REDFLAG" scan --no-progress --db "$d" "$tmp/one.eml"
+expect 69 "^redflag: scan: $d: is a folder, not a store file\$" \
+	"$REDFLAG" scan --no-progress --consent-db "$d" "$tmp/one.eml"
+expect 69 "^redflag: campaigns: $d: is a folder, not a store file\$" \
+	"$REDFLAG" campaigns --db "$d"
+expect 69 "^redflag: consent: $d: is a folder, not a store file\$" \
+	"$REDFLAG" consent --db "$d" list
+expect 69 "^redflag: scan: classifier $d: is a folder, not a classifier database\$" \
+	"$REDFLAG" scan --no-progress --classifier "$d" "$tmp/one.eml"
+expect 69 "^redflag: train: $d: is a folder, not a classifier database\$" \
+	"$REDFLAG" train --classifier "$d" --spam "$tmp/one.eml"
+expect 69 "^redflag: $d: is a folder, not a hotline database\$" \
+	"$REDFLAG" hotline --db "$d" cases
+expect 69 "^redflag: $d: is a folder, not a hotline database\$" \
+	"$REDFLAG" serve --db "$d" --port 0
+expect 75 "^redflag: filter: $d: is a folder, not a store file" \
+	"$REDFLAG" filter --set "db=$d"
+expect 75 "^redflag: filter: classifier $d: is a folder, not a classifier database" \
+	"$REDFLAG" filter --set "classifier=$d"
+
 # scan: an unreadable input is on standard error too, and the status is 1
 expect 1 "^redflag: scan: $tmp/none: No such file" \
 	"$REDFLAG" scan --no-progress "$tmp/none" "$tmp/one.eml"
