@@ -86,9 +86,10 @@ set_string(char **dst, const char *value)
 	return 0;
 }
 
-/* plain_string: the field of c for a setting whose value is any string
- * (socket, user, chroot, db, classifier: checked where it is used), or
- * NULL when name is none of them. */
+/* plain_string: the field of c for a setting whose value is a string
+ * (socket, user, chroot, db, classifier: socket_ok and
+ * rf_store_spec_check check the form of some, the rest is checked where
+ * it is used), or NULL when name is none of them. */
 static char **
 plain_string(struct config *c, const char *name)
 {
@@ -296,6 +297,13 @@ config_set(struct config *c, const char *name, const char *value,
 		return rc;
 	if (strcmp(name, "socket") == 0 && socket_ok(value, why, whysize) != 0)
 		return -1;
+	/* a malformed store address is a bad setting (FILE:LINE), not a
+	 * store that cannot be opened later */
+	if ((strcmp(name, "db") == 0 || strcmp(name, "classifier") == 0) &&
+	    *value != '\0' && rf_store_spec_check(value, &err) != RF_OK) {
+		snprintf(why, whysize, "%s: %s", name, err.msg);
+		return -1;
+	}
 	if ((field = plain_string(c, name)) != NULL)
 		return set_string(field, value) == 0 ? 0 :
 		    (snprintf(why, whysize, "out of memory"), -1);

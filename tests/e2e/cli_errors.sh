@@ -285,6 +285,21 @@ expect 78 "^redflag: milter: --set: action.VERDICT: the verdict is spam, bulk, h
 expect 77 "" "$REDFLAG" filter --set action.spam=accept --set action.bulk=accept \
 	--set action.unsure=accept --set action.ham=reject
 
+# a malformed store or classifier address in redflag.conf is a bad
+# setting, with file and line, as the others are (the milter 78, the
+# filter 75, the other commands 64); was exit 69 with the address alone
+printf '# the store\n\ndb = redis://x:y\n' >"$tmp/redis.conf"
+expect 78 "^redflag: milter: .*/redis.conf:3: db: bad Redis spec" \
+	"$REDFLAG" milter --socket "unix:$tmp/m.sock" -c "$tmp/redis.conf"
+expect 75 "^redflag: filter: .*/redis.conf:3: db: bad Redis spec" \
+	"$REDFLAG" filter -c "$tmp/redis.conf"
+expect 64 "^redflag: consent: .*/redis.conf:3: db: bad Redis spec" \
+	"$REDFLAG" consent -c "$tmp/redis.conf" list
+expect 78 "^redflag: milter: --set: classifier: bad Redis spec" \
+	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set classifier=unix:
+expect 78 "^redflag: milter: --set: db: bad Redis spec" \
+	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set db=redis://h:99999
+
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" filter --set "db=$nodir/x.db"
