@@ -104,6 +104,25 @@ rf_analysis_prepare(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	return st;
 }
 
+/* lower_address: s in ASCII lower case, as rf_message_recipient gives a
+ * header's address: s itself when it has no upper-case letter, else a
+ * copy in a; NULL when that copy cannot be made. */
+static const char *
+lower_address(rf_arena *a, const char *s)
+{
+	const char *p;
+	char *out, *q;
+
+	for (p = s; *p != '\0' && rf__ascii_lower((unsigned char)*p) == *p;
+	    p++)
+		;
+	if (*p == '\0' || (out = rf_arena_strdup(a, s)) == NULL)
+		return *p == '\0' ? s : NULL;
+	for (q = out; *q != '\0'; q++)
+		*q = (char)rf__ascii_lower((unsigned char)*q);
+	return out;
+}
+
 rf_status
 rf_analysis_recipient(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 		      rf_message *m, const rf_analysis_shared *sh,
@@ -116,8 +135,12 @@ rf_analysis_recipient(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	an->ctx = ctx;
 	an->m = m;
 	an->cls_shared = sh != NULL ? sh->cls : NULL;
-	an->recipient = recipient != NULL ? recipient :
-	    rf_message_recipient(m);
+	/* a recipient given (scan --rcpt, the envelope) in lower case, as
+	 * one read from the headers is: what the reports show */
+	an->recipient = recipient != NULL ? lower_address(m->arena,
+	    recipient) : rf_message_recipient(m);
+	if (recipient != NULL && an->recipient == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	st = sh != NULL ? rf_tracking_message_base(ctx, cfg->rules, m,
 	    sh->links, an->recipient, err) : rf_tracking_message(ctx,
 	    cfg->rules, m, an->recipient, err);

@@ -279,6 +279,9 @@ rf__cls_sqlite_open(const char *path, const rf_cls_params *p, void **be,
 	int ok;
 
 	*be = NULL;
+	if ((rs = rf__sqlite_folder(path, "a classifier database", err)) !=
+	    RF_OK)
+		return rs;
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");

@@ -85,6 +85,8 @@ rf__consent_sqlite_open(const char *path, unsigned timeout_ms, void **h,
 	*h = NULL;
 	if (*path == '\0')
 		return rf_error_set(err, RF_EINVAL, "consent store: no path");
+	if ((st = rf__sqlite_folder(path, "a store file", err)) != RF_OK)
+		return st;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE |

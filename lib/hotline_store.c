@@ -207,6 +207,9 @@ rf_hotline_open(const rf_ctx *ctx, const char *path,
 	*out = NULL;
 	if (sodium_init() < 0)
 		return rf_error_set(err, RF_EINVAL, "libsodium did not start");
+	if ((st = rf__sqlite_folder(path, "a hotline database", err)) !=
+	    RF_OK)
+		return st;
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");

@@ -11,6 +11,7 @@
 #include <xxhash.h>
 
 #include "internal.h"
+#include "store_lib.h"
 
 #define MAX_CREATE_TRIES 3
 /* a sample entry's last line: SAMPLE_RCPT and the copy's recipient id
@@ -194,6 +195,21 @@ fail:
 	rf__cache_free(s->cache);
 	free(s);
 	return st;
+}
+
+rf_status
+rf_store_spec_check(const char *spec, rf_error *err)
+{
+	struct rf__redis_spec at;
+
+	if (spec == NULL || *spec == '\0')
+		return rf_error_set(err, RF_EINVAL, "empty store address");
+	if ((strncmp(spec, "redis://", 8) == 0 ||
+	    strncmp(spec, "unix:", 5) == 0) &&
+	    rf__redis_spec_parse(spec, &at) != 0)
+		return rf_error_set(err, RF_EINVAL, "bad Redis spec (want "
+		    RF__REDIS_SPEC_WANT ")");
+	return RF_OK;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -38,6 +39,17 @@ rf__sqlite_error(rf_error *err, struct sqlite3 *db, const char *fmt, ...)
 	    ap);
 	va_end(ap);
 	return st;
+}
+
+rf_status
+rf__sqlite_folder(const char *path, const char *what, rf_error *err)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return rf_error_set(err, RF_ESTORE, "is a folder, not %s",
+		    what);
+	return RF_OK;
 }
 
 /* ms_since: milliseconds from t0 to now (monotonic). */

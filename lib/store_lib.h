@@ -33,6 +33,18 @@ rf_status rf__sqlite_error(rf_error *err, struct sqlite3 *db,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * rf__sqlite_folder: the check every opener of a SQLite file (campaign
+ * store, consent store, classifier, hotline) makes before
+ * sqlite3_open_v2: RF_ESTORE with "is a folder, not WHAT" in err (NULL
+ * allowed; what: "a store file", "a classifier database", ...) when path
+ * names a folder, where SQLite would say only "unable to open database
+ * file" or "disk I/O error"; else RF_OK (a path that does not exist
+ * included: the opener creates it or says why not).
+ */
+rf_status rf__sqlite_folder(const char *path, const char *what,
+			    rf_error *err);
+
 /* RF__SQLITE_WAL_RETRY_MS: how often rf__sqlite_wal tries again. */
 #define RF__SQLITE_WAL_RETRY_MS 10
 

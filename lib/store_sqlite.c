@@ -680,6 +680,8 @@ rf__store_sqlite_open(const char *path, const rf_store_options *o,
 	rf_status st = RF_OK;
 	int i, flags = SQLITE_OPEN_NOMUTEX;
 
+	if ((st = rf__sqlite_folder(path, "a store file", err)) != RF_OK)
+		return st;
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
 	flags |= o->read_only ? SQLITE_OPEN_READONLY :

@@ -148,29 +148,30 @@ char *cli_escape(char *buf, size_t bufsize, const char *s, size_t max);
  * cli_limit_option: if arg is "--set" (value in next) or "--set=NAME=V",
  * apply NAME=V to limits.  Returns 1 when handled (advancing *i past a
  * consumed value), 0 when arg is something else, -1 after reporting a bad
- * setting.
+ * setting ("CMD: --set: ...", cmd the subcommand).
  */
-int cli_limit_option(rf_limits *limits, int argc, char **argv, int *i);
+int cli_limit_option(const char *cmd, rf_limits *limits, int argc,
+		     char **argv, int *i);
 
 /*
  * cli_set_option: if argv[*i] is "--set" (value in the next argument) or
  * "--set=NAME=VALUE", copy NAME into name (size bytes) and point *value
  * at VALUE.  Returns 1 when handled (advancing *i past a consumed value),
  * 0 when the argument is something else, -1 after reporting a malformed
- * one.
+ * one ("CMD: --set needs NAME=VALUE", cmd the subcommand).
  */
-int cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
-		   const char **value);
+int cli_set_option(const char *cmd, int argc, char **argv, int *i,
+		   char *name, size_t size, const char **value);
 
 /*
  * cli_verdict_option: like cli_limit_option for the verdict settings
  * (rf_verdict_settings_set names): 1 when arg was "--set NAME=V" with
  * such a NAME and it was applied, 0 when arg is something else (another
  * --set included: left for cli_limit_option), -1 after reporting a bad
- * value.
+ * value ("CMD: --set: ...").
  */
-int cli_verdict_option(rf_verdict_settings *vs, int argc, char **argv,
-		       int *i);
+int cli_verdict_option(const char *cmd, rf_verdict_settings *vs, int argc,
+		       char **argv, int *i);
 
 /* cli_rules: the tracking rules built into the binary (data/trackers.conf),
  * parsed; NULL after reporting the problem. */
@@ -181,7 +182,8 @@ rf_rules *cli_rules(void);
  * `redflag train`, or Redis: rf_classifier_open) for the verdict, with the
  * verdict's spam_cutoff and ham_cutoff (so that the classifier's class and
  * reasons agree with the verdict).  RF_ENOTFOUND when a file does not
- * exist (nothing is created), else rf_classifier_open's status.
+ * exist (nothing is created), else rf_classifier_open's status; err's
+ * message starts "classifier PATH: ".
  */
 rf_status cli_classifier(const char *path, const rf_verdict_settings *vs,
 			 rf_classifier **out, rf_error *err);

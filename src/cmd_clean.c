@@ -198,7 +198,7 @@ cmd_clean(int argc, char **argv)
 	rf_limits_default(&limits);
 	config_init(&cfg);
 	for (i = 1; i < argc; i++) {
-		if ((r = config_option(&cfg, argc, argv, &i)) != 0) {
+		if ((r = config_option(&cfg, "clean", argc, argv, &i)) != 0) {
 			if (r < 0) {
 				config_free(&cfg);
 				return RF_EXIT_USAGE;

@@ -148,7 +148,8 @@ cmd_cluster(int argc, char **argv)
 			return RF_EXIT_OK;
 		} else if (strcmp(argv[a], "--fingerprints") == 0) {
 			showfp = 1;
-		} else if ((r = cli_limit_option(&limits, argc, argv, &a)) != 0) {
+		} else if ((r = cli_limit_option("cluster", &limits, argc,
+		    argv, &a)) != 0) {
 			if (r < 0)
 				return RF_EXIT_USAGE;
 		} else {

@@ -51,11 +51,13 @@ complaint_print(const struct complaint *c)
 	printf("complaint recorded: campaign %s", c->campaign[0] != '\0' ?
 	    c->campaign : "unknown");
 	if (c->campaign[0] != '\0')
-		printf(" (%llu complaints)",
-		    (unsigned long long)c->campaign_complaints);
+		printf(" (%llu complaint%s)",
+		    (unsigned long long)c->campaign_complaints,
+		    c->campaign_complaints == 1 ? "" : "s");
 	if (c->domain[0] != '\0')
-		printf("; %s: %llu complaints", cli_escape(esc, sizeof(esc),
-		    c->domain, 100), (unsigned long long)c->domain_complaints);
+		printf("; %s: %llu complaint%s", cli_escape(esc, sizeof(esc),
+		    c->domain, 100), (unsigned long long)c->domain_complaints,
+		    c->domain_complaints == 1 ? "" : "s");
 	printf("; %zu consent record%s revoked", c->revoked,
 	    c->revoked == 1 ? "" : "s");
 	if (c->classified)

@@ -321,8 +321,9 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 		cli_warn("consent learn: %s", err.msg);
 		goto out;
 	}
-	printf("%zu messages read, %zu new consent records, %zu messages "
-	    "skipped\n", messages, added, skipped);
+	printf("%zu message%s read, %zu new consent record%s, %zu message%s "
+	    "skipped\n", messages, messages == 1 ? "" : "s", added,
+	    added == 1 ? "" : "s", skipped, skipped == 1 ? "" : "s");
 	rc = skipped > 0 ? RF_EXIT_INPUT : RF_EXIT_OK;
 out:
 	rf_source_free(src);

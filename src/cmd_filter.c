@@ -198,7 +198,7 @@ cmd_filter(int argc, char **argv)
 	 * this runs (left closed, standard output would become the store's
 	 * socket, and the message its commands). */
 	for (i = 1; i < argc; i++) {
-		if ((r = config_option(&cfg, argc, argv, &i)) < 0)
+		if ((r = config_option(&cfg, "filter", argc, argv, &i)) < 0)
 			goto out;
 		if (r > 0)
 			continue;

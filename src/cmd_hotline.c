@@ -31,7 +31,9 @@ usage(FILE *f)
 	    "  review CASE | assess CASE OUTCOME [--category C] |\n"
 	    "  state CASE STATE | appeal CASE | category CASE CAT  [--why TEXT]\n"
 	    "                            (red_flag needs a category an analyst\n"
-	    "                            set: --category, or category first)\n"
+	    "                            set: --category, or category first;\n"
+	    "                            each says the case's new state:\n"
+	    "                            'case 12: in_review')\n"
 	    "  export [--format xarf|csv] [--target T] [--reference R] "
 	    "[CASE...]\n"
 	    "         [--org NAME] [--org-contact ADDR] [--org-domain DOMAIN]\n"
@@ -454,13 +456,21 @@ done:
 	return rc;
 }
 
+/*
+ * do_action: review, appeal, category, assess and state of one case; on
+ * success one line on standard output says what the case is now, in the
+ * words the commands take: "case 12: in_review", "case 12: red_flag,
+ * category phishing", "case 12: category fraud", "case 12: in_review, on
+ * appeal".
+ */
 static int
 do_action(struct hl_fe *fe, struct args *a)
 {
 	const rf_hotline_actor *who = &a->who;
 	const char *cmd = a->cmd;
-	rf_case_state s;
-	rf_case_category cat;
+	rf_case_state s = RF_CASE_IN_REVIEW;
+	rf_case_category cat = RF_CAT_OTHER;
+	int has_state = 1, has_cat = 0, appeal = 0;
 	rf_error err;
 	rf_status st;
 
@@ -477,6 +487,7 @@ do_action(struct hl_fe *fe, struct args *a)
 			return RF_EXIT_USAGE;
 		}
 		st = rf_hotline_appeal(fe->h, who, a->case_id, a->why, &err);
+		appeal = 1;
 	} else if (strcmp(cmd, "category") == 0) {
 		if (a->argc != 2 || rf_case_category_parse(a->argv[1],
 		    &cat) != 0) {
@@ -486,6 +497,8 @@ do_action(struct hl_fe *fe, struct args *a)
 		}
 		st = rf_hotline_categorise(fe->h, who, a->case_id, cat,
 		    a->why, &err);
+		has_state = 0;
+		has_cat = 1;
 	} else {
 		if (a->argc != 2 || rf_case_state_parse(a->argv[1], &s) != 0) {
 			cli_warn("hotline %s: %s", cmd, strcmp(cmd, "assess") ==
@@ -503,6 +516,7 @@ do_action(struct hl_fe *fe, struct args *a)
 			}
 			st = rf_hotline_assess_category(fe->h, who,
 			    a->case_id, s, cat, a->why, &err);
+			has_cat = 1;
 		} else if (strcmp(cmd, "assess") == 0) {
 			st = rf_hotline_assess(fe->h, who, a->case_id, s,
 			    a->why, &err);
@@ -515,6 +529,10 @@ do_action(struct hl_fe *fe, struct args *a)
 		cli_warn("hotline %s: %s", cmd, err.msg);
 		return refused(st);
 	}
+	printf("case %lld: %s%s%s%s%s\n", (long long)a->case_id,
+	    has_state ? rf_case_state_name(s) : "", has_state && has_cat ?
+	    ", " : "", has_cat ? "category " : "", has_cat ?
+	    rf_case_category_name(cat) : "", appeal ? ", on appeal" : "");
 	return RF_EXIT_OK;
 }
 

@@ -648,7 +648,7 @@ cmd_milter(int argc, char **argv)
 	atomic_init(&srv.refused, 0);
 	atomic_init(&srv.next_log, 0);
 	for (i = 1; i < argc; i++) {
-		if ((r = config_option(&cfg, argc, argv, &i)) < 0) {
+		if ((r = config_option(&cfg, "milter", argc, argv, &i)) < 0) {
 			rc = EX_CONFIG;
 			goto out;
 		}

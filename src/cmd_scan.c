@@ -44,7 +44,7 @@ usage(FILE *f)
 	    "campaign store and reported with its campaign as known so far.\n\n"
 	    "  --json          one JSON object per message per line (docs/json.md)\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
-	    "                  X-Original-To, then To)\n"
+	    "                  X-Original-To, then To; reported in lower case)\n"
 	    "  --db PATH       campaign store: a SQLite file, redis://HOST:PORT\n"
 	    "                  (also the consent store unless --consent-db)\n"
 	    "  --consent-db PATH  consent store (redflag-consent(1)); in batch\n"
@@ -367,10 +367,12 @@ cmd_scan(int argc, char **argv)
 			classifier = argv[++i];
 		} else if (strcmp(a, "--authserv-id") == 0 && i + 1 < argc) {
 			s.cfg.authserv_id = argv[++i];
-		} else if ((r = cli_verdict_option(&vs, argc, argv, &i)) != 0) {
+		} else if ((r = cli_verdict_option("scan", &vs, argc, argv,
+		    &i)) != 0) {
 			if (r < 0)
 				return RF_EXIT_USAGE;
-		} else if ((r = cli_limit_option(&limits, argc, argv, &i)) != 0) {
+		} else if ((r = cli_limit_option("scan", &limits, argc,
+		    argv, &i)) != 0) {
 			if (r < 0)
 				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--") == 0) {

@@ -50,7 +50,7 @@ serve_setting(struct http_server *srv, int argc, char **argv, int *i)
 	size_t k;
 	int at = *i, r;
 
-	if ((r = cli_set_option(argc, argv, i, name, sizeof(name),
+	if ((r = cli_set_option("serve", argc, argv, i, name, sizeof(name),
 	    &value)) <= 0)
 		return r;
 	for (k = 0; k < sizeof(settings) / sizeof(settings[0]); k++)
@@ -62,7 +62,8 @@ serve_setting(struct http_server *srv, int argc, char **argv, int *i)
 	}
 	if (rf_parse_number(value, settings[k].max, 1, &v, NULL) != RF_OK ||
 	    v < settings[k].min) {
-		cli_warn("%s: %s", settings[k].name, settings[k].help);
+		cli_warn("serve: --set: %s: %s", settings[k].name,
+		    settings[k].help);
 		return -1;
 	}
 	if (settings[k].size != NULL)

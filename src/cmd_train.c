@@ -409,7 +409,7 @@ set_option(rf_cls_params *params, rf_limits *limits, int argc, char **argv,
 	eq = spec != NULL ? strchr(spec, '=') : NULL;
 	n = eq != NULL ? (size_t)(eq - spec) : 0;
 	if (n == 0 || n >= sizeof(name))
-		return cli_limit_option(limits, argc, argv, i);
+		return cli_limit_option("train", limits, argc, argv, i);
 	memcpy(name, spec, n);
 	name[n] = '\0';
 	if (rf_cls_params_set(params, name, eq + 1, &err) == RF_OK) {
@@ -417,10 +417,10 @@ set_option(rf_cls_params *params, rf_limits *limits, int argc, char **argv,
 		return 1;
 	}
 	if (strstr(err.msg, "no classifier setting") == NULL) {
-		cli_warn("--set: %s", err.msg);
+		cli_warn("train: --set: %s", err.msg);
 		return -1;
 	}
-	return cli_limit_option(limits, argc, argv, i);
+	return cli_limit_option("train", limits, argc, argv, i);
 }
 
 /* kept: in buf, what a failure leaves of the run's n messages learned

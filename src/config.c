@@ -86,9 +86,10 @@ set_string(char **dst, const char *value)
 	return 0;
 }
 
-/* plain_string: the field of c for a setting whose value is any string
- * (socket, user, chroot, db, classifier: checked where it is used), or
- * NULL when name is none of them. */
+/* plain_string: the field of c for a setting whose value is a string
+ * (socket, user, chroot, db, classifier: socket_ok and
+ * rf_store_spec_check check the form of some, the rest is checked where
+ * it is used), or NULL when name is none of them. */
 static char **
 plain_string(struct config *c, const char *name)
 {
@@ -298,6 +299,13 @@ config_set(struct config *c, const char *name, const char *value,
 		return rc;
 	if (strcmp(name, "socket") == 0 && socket_ok(value, why, whysize) != 0)
 		return -1;
+	/* a malformed store address is a bad setting (FILE:LINE), not a
+	 * store that cannot be opened later */
+	if ((strcmp(name, "db") == 0 || strcmp(name, "classifier") == 0) &&
+	    *value != '\0' && rf_store_spec_check(value, &err) != RF_OK) {
+		snprintf(why, whysize, "%s: %s", name, err.msg);
+		return -1;
+	}
 	if ((field = plain_string(c, name)) != NULL)
 		return set_string(field, value) == 0 ? 0 :
 		    (snprintf(why, whysize, "out of memory"), -1);
@@ -420,7 +428,7 @@ trim(char *s)
 }
 
 int
-config_load(struct config *c, const char *path)
+config_load(struct config *c, const char *cmd, const char *path)
 {
 	char line[CONFIG_LINE_MAX], why[256], esc[128];
 	char *name, *value, *eq;
@@ -429,8 +437,8 @@ config_load(struct config *c, const char *path)
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		cli_warn("%s: cannot read the settings: %s", cli_escape(esc,
-		    sizeof(esc), path, 100), strerror(errno));
+		cli_warn("%s: %s: cannot read the settings: %s", cmd,
+		    cli_escape(esc, sizeof(esc), path, 100), strerror(errno));
 		return -1;
 	}
 	cli_escape(esc, sizeof(esc), path, 100);
@@ -438,27 +446,28 @@ config_load(struct config *c, const char *path)
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			cli_warn("%s:%u: line too long", esc, lineno);
+			cli_warn("%s: %s:%u: line too long", cmd, esc, lineno);
 			goto out;
 		}
 		name = trim(line);
 		if (*name == '\0' || *name == '#')
 			continue;
 		if ((eq = strchr(name, '=')) == NULL) {
-			cli_warn("%s:%u: expected name = value", esc, lineno);
+			cli_warn("%s: %s:%u: expected name = value", cmd, esc,
+			    lineno);
 			goto out;
 		}
 		*eq = '\0';
 		value = trim(eq + 1);
 		name = trim(name);
 		if (config_set(c, name, value, why, sizeof(why)) != 0) {
-			cli_warn("%s:%u: %s", esc, lineno, why);
+			cli_warn("%s: %s:%u: %s", cmd, esc, lineno, why);
 			goto out;
 		}
 	}
 	if (ferror(f)) {
-		cli_warn("%s: cannot read the settings: %s", esc, errno != 0 ?
-		    strerror(errno) : "read error");
+		cli_warn("%s: %s: cannot read the settings: %s", cmd, esc,
+		    errno != 0 ? strerror(errno) : "read error");
 		goto out;
 	}
 	rc = 0;
@@ -479,7 +488,8 @@ config_action_for(const struct config *c, const char *verdict)
 }
 
 int
-config_option(struct config *c, int argc, char **argv, int *i)
+config_option(struct config *c, const char *cmd, int argc, char **argv,
+	      int *i)
 {
 	const char *arg = argv[*i], *value;
 	char name[CONFIG_NAME_MAX + 8], why[256];
@@ -487,18 +497,18 @@ config_option(struct config *c, int argc, char **argv, int *i)
 
 	if (strcmp(arg, "--config") == 0 || strcmp(arg, "-c") == 0) {
 		if (*i + 1 >= argc) {
-			cli_warn("%s needs a file", arg);
+			cli_warn("%s: %s needs a file", cmd, arg);
 			return -1;
 		}
-		return config_load(c, argv[++*i]) == 0 ? 1 : -1;
+		return config_load(c, cmd, argv[++*i]) == 0 ? 1 : -1;
 	}
 	if (strncmp(arg, "--config=", 9) == 0)
-		return config_load(c, arg + 9) == 0 ? 1 : -1;
-	if ((r = cli_set_option(argc, argv, i, name, sizeof(name),
+		return config_load(c, cmd, arg + 9) == 0 ? 1 : -1;
+	if ((r = cli_set_option(cmd, argc, argv, i, name, sizeof(name),
 	    &value)) <= 0)
 		return r;
 	if (config_set(c, name, value, why, sizeof(why)) != 0) {
-		cli_warn("--set: %s", why);
+		cli_warn("%s: --set: %s", cmd, why);
 		return -1;
 	}
 	return 1;

@@ -101,9 +101,10 @@ int config_set(struct config *c, const char *name, const char *value,
 
 /*
  * config_load: apply every setting of the file at path.  Returns 0, or -1
- * after reporting "path:line: reason" on standard error.
+ * after reporting "CMD: path:line: reason" on standard error (cmd: the
+ * subcommand).
  */
-int config_load(struct config *c, const char *path);
+int config_load(struct config *c, const char *cmd, const char *path);
 
 /* config_action_for: the action configured for verdict. */
 enum action config_action_for(const struct config *c, const char *verdict);
@@ -135,8 +136,11 @@ const char *action_name(enum action a);
  * "--config FILE" and "--set NAME=VALUE" (any setting of redflag.conf,
  * limits included; applied in order, so --set after --config wins).
  * Returns 1 when argv[*i] was one of them (advancing *i past a consumed
- * value), 0 when it is something else, -1 after reporting an error.
+ * value), 0 when it is something else, -1 after reporting an error
+ * ("CMD: --set: ...", cmd the subcommand; a settings file's as
+ * config_load says it).
  */
-int config_option(struct config *c, int argc, char **argv, int *i);
+int config_option(struct config *c, const char *cmd, int argc, char **argv,
+		  int *i);
 
 #endif

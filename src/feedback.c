@@ -29,12 +29,13 @@ feedback_free(struct feedback *fb)
 }
 
 int
-feedback_option(struct feedback *fb, int argc, char **argv, int *i)
+feedback_option(struct feedback *fb, const char *cmd, int argc, char **argv,
+		int *i)
 {
 	if (strcmp(argv[*i], "--db") == 0) {
 		if (*i + 1 >= argc) {
-			cli_warn("--db needs a store (a SQLite file, "
-			    "redis://HOST:PORT)");
+			cli_warn("%s: --db needs a store (a SQLite file, "
+			    "redis://HOST:PORT)", cmd);
 			return -1;
 		}
 		fb->db = argv[++*i];
@@ -44,7 +45,7 @@ feedback_option(struct feedback *fb, int argc, char **argv, int *i)
 		fb->db = argv[*i] + 5;
 		return 1;
 	}
-	return config_option(&fb->cfg, argc, argv, i);
+	return config_option(&fb->cfg, cmd, argc, argv, i);
 }
 
 int
@@ -59,7 +60,7 @@ feedback_args(struct feedback *fb, int argc, char **argv,
 
 	*npos = 0;
 	for (i = 1; i < argc; i++) {
-		if ((r = feedback_option(fb, argc, argv, &i)) != 0) {
+		if ((r = feedback_option(fb, prefix, argc, argv, &i)) != 0) {
 			if (r < 0)
 				return -1;
 			continue;

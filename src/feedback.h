@@ -41,8 +41,10 @@ void feedback_init(struct feedback *fb);
 void feedback_free(struct feedback *fb);
 
 /* feedback_option: --db PATH, -c/--config FILE, --set NAME=VALUE.  1 when
- * argv[*i] was one (advancing *i), 0 when not, -1 after an error. */
-int feedback_option(struct feedback *fb, int argc, char **argv, int *i);
+ * argv[*i] was one (advancing *i), 0 when not, -1 after an error (said
+ * as "CMD: ...", cmd the subcommand). */
+int feedback_option(struct feedback *fb, const char *cmd, int argc,
+		    char **argv, int *i);
 
 /* An option of one command: "--name VALUE" sets *value, or, with value
  * NULL, "--name" sets *flag to 1. */

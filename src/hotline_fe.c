@@ -60,14 +60,14 @@ hl_fe_option(struct hl_fe *fe, const char *cmd, int argc, char **argv,
 	}
 	/* --set NAME=VALUE, split by cli_set_option: a hotline limit, else
 	 * a message limit */
-	if ((r = cli_set_option(argc, argv, i, name, sizeof(name),
+	if ((r = cli_set_option(cmd, argc, argv, i, name, sizeof(name),
 	    &value)) <= 0)
 		return r;
 	st = rf_hotline_limits_set(&fe->opts.limits, name, value, &err);
 	if (st == RF_ENOTFOUND)		/* not a hotline limit */
 		st = rf_limits_set(&fe->limits, name, value, &err);
 	if (st != RF_OK) {		/* a bad value, or no such limit */
-		cli_warn("--set: %s", err.msg);
+		cli_warn("%s: --set: %s", cmd, err.msg);
 		return -1;
 	}
 	return 1;

@@ -304,16 +304,17 @@ cli_escape(char *buf, size_t bufsize, const char *s, size_t max)
 }
 
 int
-cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
-	       const char **value)
+cli_set_option(const char *cmd, int argc, char **argv, int *i, char *name,
+	       size_t size, const char **value)
 {
 	const char *arg = argv[*i], *spec;
 	const char *eq;
+	char esc[512];
 	size_t n;
 
 	if (strcmp(arg, "--set") == 0) {
 		if (*i + 1 >= argc) {
-			cli_warn("--set needs NAME=VALUE");
+			cli_warn("%s: --set needs NAME=VALUE", cmd);
 			return -1;
 		}
 		spec = argv[++*i];
@@ -325,7 +326,8 @@ cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
 	eq = strchr(spec, '=');
 	n = eq != NULL ? (size_t)(eq - spec) : 0;
 	if (eq == NULL || n == 0 || n >= size) {
-		cli_warn("--set needs NAME=VALUE, got '%s'", spec);
+		cli_warn("%s: --set needs NAME=VALUE, got '%s'", cmd,
+		    cli_escape(esc, sizeof(esc), spec, 100));
 		return -1;
 	}
 	memcpy(name, spec, n);
@@ -335,25 +337,27 @@ cli_set_option(int argc, char **argv, int *i, char *name, size_t size,
 }
 
 int
-cli_limit_option(rf_limits *limits, int argc, char **argv, int *i)
+cli_limit_option(const char *cmd, rf_limits *limits, int argc, char **argv,
+		 int *i)
 {
 	const char *value;
 	char name[64];
 	rf_error err;
 	int r;
 
-	if ((r = cli_set_option(argc, argv, i, name, sizeof(name),
+	if ((r = cli_set_option(cmd, argc, argv, i, name, sizeof(name),
 	    &value)) <= 0)
 		return r;
 	if (rf_limits_set(limits, name, value, &err) != RF_OK) {
-		cli_warn("--set: %s", err.msg);
+		cli_warn("%s: --set: %s", cmd, err.msg);
 		return -1;
 	}
 	return 1;
 }
 
 int
-cli_verdict_option(rf_verdict_settings *vs, int argc, char **argv, int *i)
+cli_verdict_option(const char *cmd, rf_verdict_settings *vs, int argc,
+		   char **argv, int *i)
 {
 	const char *spec, *eq;
 	rf_verdict_settings probe;
@@ -379,7 +383,7 @@ cli_verdict_option(rf_verdict_settings *vs, int argc, char **argv, int *i)
 	    strstr(err.msg, "unknown") != NULL)
 		return 0;
 	if (rf_verdict_settings_set(vs, name, eq + 1, &err) != RF_OK) {
-		cli_warn("--set: %s", err.msg);
+		cli_warn("%s: --set: %s", cmd, err.msg);
 		return -1;
 	}
 	if (strcmp(argv[*i], "--set") == 0)
@@ -411,17 +415,24 @@ cli_classifier(const char *path, const rf_verdict_settings *vs,
 	       rf_classifier **out, rf_error *err)
 {
 	rf_cls_params params;
+	char esc[256], why[sizeof(err->msg)];
+	rf_error own;
+	rf_status st;
 
 	*out = NULL;
+	cli_escape(esc, sizeof(esc), path, 200);
 	if (rf_classifier_is_local(path) && access(path, R_OK) != 0)
 		return rf_error_set(err, RF_ENOTFOUND, "classifier %s: "
-		    "cannot read it (redflag train makes one)", path);
+		    "cannot read it (redflag train makes one)", esc);
 	rf_cls_params_default(&params);
 	if (vs != NULL) {
 		params.spam_cutoff = vs->spam_cutoff;
 		params.ham_cutoff = vs->ham_cutoff;
 	}
-	return rf_classifier_open(path, &params, out, err);
+	if ((st = rf_classifier_open(path, &params, out, &own)) == RF_OK)
+		return RF_OK;
+	snprintf(why, sizeof(why), "%s", own.msg);
+	return rf_error_set(err, st, "classifier %s: %s", esc, why);
 }
 
 void

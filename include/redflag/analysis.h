@@ -57,7 +57,9 @@ struct rf_analysis_cls;
 
 typedef struct rf_analysis {
 	rf_message *m;		/* the message (not owned) */
-	const char *recipient;	/* whom the analysis is for, or NULL */
+	const char *recipient;	/* whom the analysis is for, in ASCII lower
+				 * case (as given, or from the headers), or
+				 * NULL */
 	rf_fingerprint fp;
 	int in_campaign;	/* campaign below is valid and has at least
 				 * RF_CAMPAIGN_MIN_SIZE recipients */
@@ -83,8 +85,9 @@ typedef struct rf_analysis {
 
 /*
  * rf_analysis_message: fill an for message m received by recipient (NULL:
- * the message's own Delivered-To, X-Original-To or To): tracking codes,
- * fingerprint, findings.  RF_OK, RF_ENOMEM.
+ * the message's own Delivered-To, X-Original-To or To; either way
+ * an->recipient is in lower case): tracking codes, fingerprint, findings.
+ * RF_OK, RF_ENOMEM.
  */
 rf_status rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 			      rf_message *m, const char *recipient,

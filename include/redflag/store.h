@@ -96,6 +96,17 @@ typedef struct rf_store rf_store;
 rf_status rf_store_open(const char *spec, const rf_store_options *opt,
 			rf_store **out, rf_error *err);
 
+/*
+ * rf_store_spec_check: spec, a store's address as rf_store_open,
+ * rf_consent_open and rf_classifier_open take it, is well-formed: not
+ * empty, and a Redis one ("redis://...", "unix:...") one they would read
+ * (any PATH is a well-formed SQLite one).  Nothing is opened or
+ * connected to: a settings file's reader checks its value with it.
+ * RF_OK, or RF_EINVAL with what is wanted in err ("bad Redis spec (want
+ * redis://HOST[:PORT][/PREFIX] or unix:PATH[#PREFIX], ...)").
+ */
+rf_status rf_store_spec_check(const char *spec, rf_error *err);
+
 /* rf_store_close: commit nothing pending (see rf_store_begin), release
  * everything.  NULL allowed. */
 void rf_store_close(rf_store *s);

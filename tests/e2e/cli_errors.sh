@@ -189,26 +189,26 @@ expect 1 "consent import: .*/none: No such file" \
 
 # hotline and serve: a bad value of a hotline limit is named as such,
 # a bad --listen address is a usage error before anything is opened
-expect 64 "--set: max_url_len: expected a number" \
+expect 64 "^redflag: hotline: --set: max_url_len: expected a number" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len=x cases
-expect 64 "--set: max_url_len: expected a number" \
+expect 64 "^redflag: serve: --set: max_url_len: expected a number" \
 	"$REDFLAG" serve --db "$tmp/h.db" --set max_url_len=0
 expect 64 "serve: --listen wants an IPv4 address, got '999.1.1.1'" \
 	"$REDFLAG" serve --db "$tmp/h.db" --listen 999.1.1.1 --port 0
 expect 64 "--port: 0 to 65535" "$REDFLAG" serve --db "$tmp/h.db" --port ''
 # their --set (hl_fe_option, split by cli_set_option): either form, a
 # hotline limit or a message limit, an unknown name, a malformed one
-expect 64 "--set: max_url_len: expected a number" \
+expect 64 "^redflag: hotline: --set: max_url_len: expected a number" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set=max_url_len=x cases
-expect 64 "--set: max_links: expected a number from 1 to" \
+expect 64 "^redflag: hotline: --set: max_links: expected a number from 1 to" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set max_links=0 cases
-expect 64 "--set: no limit called 'nosuch'" \
+expect 64 "^redflag: hotline: --set: no limit called 'nosuch'" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set nosuch=1 cases
-expect 64 "--set: no limit called 'nosuch'" \
+expect 64 "^redflag: serve: --set: no limit called 'nosuch'" \
 	"$REDFLAG" serve --db "$tmp/h.db" --set=nosuch=1
-expect 64 "--set needs NAME=VALUE, got 'max_url_len'" \
+expect 64 "^redflag: hotline: --set needs NAME=VALUE, got 'max_url_len'" \
 	"$REDFLAG" hotline --db "$tmp/h.db" --set max_url_len cases
-expect 64 "--set needs NAME=VALUE$" \
+expect 64 "^redflag: hotline: --set needs NAME=VALUE$" \
 	"$REDFLAG" hotline --db "$tmp/h.db" cases --set
 [ ! -e "$tmp/h.db" ] ||
 	{ echo "FAIL: a usage error created the store" >&2; fails=$((fails + 1)); }
@@ -216,6 +216,52 @@ expect 64 "--set needs NAME=VALUE$" \
 	{ echo "FAIL: hotline --set max_url_len=100" >&2; fails=$((fails + 1)); }
 "$REDFLAG" hotline --db "$tmp/h.db" --set=max_links=5 --set=max_report_urls=1k \
     cases || { echo "FAIL: hotline --set=max_links=5" >&2; fails=$((fails + 1)); }
+
+# every --set error names the subcommand, as its other errors do (was
+# "redflag: --set: unknown setting", "redflag: max_connections: 1 to 10000")
+expect 64 "^redflag: serve: --set: max_connections: 1 to 10000\$" \
+	"$REDFLAG" serve --db "$tmp/h.db" --set max_connections=0
+expect 64 "^redflag: clean: --set: unknown setting 'nosuch'\$" \
+	"$REDFLAG" clean --set nosuch=1 "$tmp/one.eml"
+expect 64 "^redflag: consent: --set: unknown setting 'nosuch'\$" \
+	"$REDFLAG" consent --set nosuch=1 list
+expect 75 "^redflag: filter: --set: max_recipients: a number" \
+	"$REDFLAG" filter --set max_recipients=0
+expect 64 "^redflag: train: --set: robs: " \
+	"$REDFLAG" train --set robs=x --spam "$tmp/one.eml"
+expect 64 "^redflag: cluster: --set: no limit called 'nosuch'\$" \
+	"$REDFLAG" cluster --set nosuch=1 "$tmp/one.eml"
+expect 64 "^redflag: scan: --set needs NAME=VALUE, got 'max_links'\$" \
+	"$REDFLAG" scan --set=max_links "$tmp/one.eml"
+expect 64 "^redflag: complain: --config needs a file\$" \
+	"$REDFLAG" complain --config
+expect 64 "^redflag: arf: --db needs a store" "$REDFLAG" arf make --db
+
+# a folder given as a store, a classifier or the hotline's database is
+# said so by the library's openers (rf__sqlite_folder), status 69 (the
+# filter 75): was SQLite's "unable to open database file" or "disk I/O
+# error", without the path for a classifier
+d=$tmp/dir
+expect 69 "^redflag: scan: $d: is a folder, not a store file\$" \
+	"$REDFLAG" scan --no-progress --db "$d" "$tmp/one.eml"
+expect 69 "^redflag: scan: $d: is a folder, not a store file\$" \
+	"$REDFLAG" scan --no-progress --consent-db "$d" "$tmp/one.eml"
+expect 69 "^redflag: campaigns: $d: is a folder, not a store file\$" \
+	"$REDFLAG" campaigns --db "$d"
+expect 69 "^redflag: consent: $d: is a folder, not a store file\$" \
+	"$REDFLAG" consent --db "$d" list
+expect 69 "^redflag: scan: classifier $d: is a folder, not a classifier database\$" \
+	"$REDFLAG" scan --no-progress --classifier "$d" "$tmp/one.eml"
+expect 69 "^redflag: train: $d: is a folder, not a classifier database\$" \
+	"$REDFLAG" train --classifier "$d" --spam "$tmp/one.eml"
+expect 69 "^redflag: $d: is a folder, not a hotline database\$" \
+	"$REDFLAG" hotline --db "$d" cases
+expect 69 "^redflag: $d: is a folder, not a hotline database\$" \
+	"$REDFLAG" serve --db "$d" --port 0
+expect 75 "^redflag: filter: $d: is a folder, not a store file" \
+	"$REDFLAG" filter --set "db=$d"
+expect 75 "^redflag: filter: classifier $d: is a folder, not a classifier database" \
+	"$REDFLAG" filter --set "classifier=$d"
 
 # scan: an unreadable input is on standard error too, and the status is 1
 expect 1 "^redflag: scan: $tmp/none: No such file" \
@@ -226,18 +272,33 @@ grep -q '"error":' "$tmp/out" ||
 	{ echo "FAIL: scan: the error is in the output too" >&2; fails=$((fails + 1)); }
 
 # a configuration file that is a directory says so
-expect 64 "$tmp/dir: cannot read the settings: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
+expect 64 "^redflag: clean: $tmp/dir: cannot read the settings: Is a directory" "$REDFLAG" clean -c "$tmp/dir" "$tmp/one.eml"
 
 # action.VERDICT names a verdict the analysis gives: a misspelt one is an
 # error (the filter defers, the milter stops), not a setting that never
 # applies; the four verdicts are taken
 printf 'action.spma = reject\n' >"$tmp/typo.conf"
-expect 75 "typo.conf:1: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'spma'" \
+expect 75 "^redflag: filter: .*/typo.conf:1: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'spma'" \
 	"$REDFLAG" filter -c "$tmp/typo.conf"
-expect 78 "--set: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'Ham'" \
+expect 78 "^redflag: milter: --set: action.VERDICT: the verdict is spam, bulk, ham or unsure, not 'Ham'" \
 	"$REDFLAG" milter --set action.Ham=reject
 expect 77 "" "$REDFLAG" filter --set action.spam=accept --set action.bulk=accept \
 	--set action.unsure=accept --set action.ham=reject
+
+# a malformed store or classifier address in redflag.conf is a bad
+# setting, with file and line, as the others are (the milter 78, the
+# filter 75, the other commands 64); was exit 69 with the address alone
+printf '# the store\n\ndb = redis://x:y\n' >"$tmp/redis.conf"
+expect 78 "^redflag: milter: .*/redis.conf:3: db: bad Redis spec" \
+	"$REDFLAG" milter --socket "unix:$tmp/m.sock" -c "$tmp/redis.conf"
+expect 75 "^redflag: filter: .*/redis.conf:3: db: bad Redis spec" \
+	"$REDFLAG" filter -c "$tmp/redis.conf"
+expect 64 "^redflag: consent: .*/redis.conf:3: db: bad Redis spec" \
+	"$REDFLAG" consent -c "$tmp/redis.conf" list
+expect 78 "^redflag: milter: --set: classifier: bad Redis spec" \
+	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set classifier=unix:
+expect 78 "^redflag: milter: --set: db: bad Redis spec" \
+	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set db=redis://h:99999
 
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \
@@ -398,7 +459,7 @@ expect 1 "^redflag: cluster: $tmp/no\\\\x0a\\\\x1bsuch: No such file" \
 	"$REDFLAG" cluster "$tmp/no
 ${esc}such"
 raw_free "$tmp/err" "cluster of a missing path"
-expect 64 "^redflag: --set: max_links: expected .*, got '\\\\x1b\\\\x0a'\$" \
+expect 64 "^redflag: scan: --set: max_links: expected .*, got '\\\\x1b\\\\x0a'\$" \
 	"$REDFLAG" scan --set "max_links=$esc
 " "$tmp/one.eml"
 raw_free "$tmp/err" "a bad --set value"

@@ -95,10 +95,10 @@ fi
 
 # a settings file (-c) that cannot be read says it is the settings (was
 # only "PATH: No such file or directory"), for a file and a folder
-expect 64 "^redflag: $tmp/no.conf: cannot read the settings: No such" \
+expect 64 "^redflag: clean: $tmp/no.conf: cannot read the settings: No such" \
 	"$REDFLAG" clean -c "$tmp/no.conf" samples/sample.mbox
 mkdir -p "$tmp/conf.d"
-expect 64 "^redflag: $tmp/conf.d: cannot read the settings: Is a dir" \
+expect 64 "^redflag: complain: $tmp/conf.d: cannot read the settings: Is a dir" \
 	"$REDFLAG" complain -c "$tmp/conf.d" --db "$tmp/s.db" samples/sample.mbox
 
 # hotline cases: a line naming the columns above the cases; an empty

@@ -65,7 +65,7 @@ for v in -1 1k 18446744073709551617 '' ' 5' +5 1000000001; do
 		"$REDFLAG" campaigns --db "$tmp/s.db" --limit "$v"
 	expect_err "--limit needs a number from 0 to 1000000000" \
 		"$REDFLAG" campaigns --db "$tmp/s.db" "--limit=$v"
-	expect_err "--set: bulk_size: a number from 1 to 1000000000" \
+	expect_err "scan: --set: bulk_size: a number from 1 to 1000000000" \
 		"$REDFLAG" scan --no-progress --set "bulk_size=$v" "$tmp/one.eml"
 done
 "$REDFLAG" scan --no-progress --db "$tmp/s.db" "$tmp/one.eml" >/dev/null &&

@@ -43,9 +43,9 @@ n_before=$("$rf" consent --db "$db" list "$brcpt" | wc -l)
 
 # complain: campaign and domain gain one, consent revoked, now spam
 "$rf" complain --db "$db" "$tmp/set/$bulk" > "$tmp/o" || fail "complain"
-grep -q "complaint recorded: campaign [0-9a-f]\{16\} (1 complaints);" "$tmp/o" ||
+grep -q "complaint recorded: campaign [0-9a-f]\{16\} (1 complaint);" "$tmp/o" ||
 	{ cat "$tmp/o"; fail "campaign complaint"; }
-grep -q ": 1 complaints; [1-9] consent record" "$tmp/o" ||
+grep -q ": 1 complaint; [1-9] consent record" "$tmp/o" ||
 	{ cat "$tmp/o"; fail "domain complaint and revocation"; }
 [ "$("$rf" consent --db "$db" list "$brcpt" | wc -l)" -lt "$n_before" ] ||
 	fail "consent revoked"
@@ -123,7 +123,7 @@ grep -q '^Feedback-Type: not-spam' "$tmp/o" &&
 	fail "arf make --type not-spam: the report's text says abuse"
 # arf ingest: read back, Incidents times
 id=$("$rf" complain --db "$db" --keep-consent "$tmp/set/$spam" |
-	sed -n 's/.*campaign \([0-9a-f]\{16\}\) (\([0-9]*\) complaints.*/\1 \2/p')
+	sed -n 's/.*campaign \([0-9a-f]\{16\}\) (\([0-9]*\) complaint.*/\1 \2/p')
 set -- $id
 [ "$2" = 1 ] || fail "first complaint of the spam campaign"
 "$rf" arf ingest --db "$db" "$tmp/r1.eml" > "$tmp/o" || fail "ingest"

@@ -96,7 +96,21 @@ grep -q "2 messages read, 0 new consent records, 2 messages skipped" \
 grep -q 'consent learn: .*/sent/cur/3:2,S: empty file, skipped' "$tmp/e" &&
     grep -q 'consent learn: .*/sent/cur/4:2,S: no From address, skipped' \
     "$tmp/e" || { cat "$tmp/e"; fail "learn: skipped messages not named"; }
-rm "$tmp/sent/cur/3:2,S" "$tmp/sent/cur/4:2,S"
+# one of a kind is in the singular (was "1 messages skipped")
+rm "$tmp/sent/cur/3:2,S"
+"$rf" consent --db "$tmp/s.db" learn "$tmp/sent" > "$tmp/o" 2> "$tmp/e"
+grep -qx "2 messages read, 0 new consent records, 1 message skipped" \
+	"$tmp/o" || { cat "$tmp/o"; fail "learn: 1 message skipped"; }
+rm "$tmp/sent/cur/4:2,S"
+mkdir "$tmp/one"
+printf 'From: me@home.test\nTo: gil@one.test\nSubject: one\n\nx\n' \
+	> "$tmp/one/1.eml"
+"$rf" consent --db "$tmp/s.db" learn "$tmp/one" > "$tmp/o" ||
+	fail "learn one"
+grep -qx "1 message read, 1 new consent record, 0 messages skipped" \
+	"$tmp/o" || { cat "$tmp/o"; fail "learn: 1 message read"; }
+"$rf" consent --db "$tmp/s.db" remove me@home.test gil@one.test >/dev/null ||
+	fail "remove gil"
 # learn --as: the recipient of every record, an address (else 64 before
 # anything is read, not "0 new consent records" and status 0); with
 # another address than the From, a note to me@home.test counts too (6)

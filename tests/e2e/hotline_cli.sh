@@ -104,7 +104,10 @@ grep -q -e "related case $ca" -e "related case $cb" "$T/s1" && fail "case 1: $(c
 
 # Lifecycle and export.
 $H assess 1 red_flag --why x 2> /dev/null && fail "assessed a new case"
-$H review 1 || fail "review"
+# each change of a case says what the case is now, one line on standard
+# output (review and assess printed nothing)
+$H review 1 > "$T/out" || fail "review"
+grep -qx 'case 1: in_review' "$T/out" || fail "review said: $(cat "$T/out")"
 # A red flag needs a category an analyst set: the reporter's "phishing"
 # is only a suggestion (test_hotline_intake.c). Refused with the reason,
 # exit 1, nothing changed; with --category it is one step.
@@ -117,8 +120,10 @@ $H show 1 | grep -q '^case 1  In review' || fail "case 1 changed by a refused as
 $H assess 1 red_flag --category bogus --why x > /dev/null 2>&1
 rc=$?
 [ "$rc" = 64 ] || fail "assess --category bogus: exit $rc"
-$H assess 1 red_flag --category phishing --why "phishing kit seen" ||
+$H assess 1 red_flag --category phishing --why "phishing kit seen" > "$T/out" ||
     fail "assess with --category"
+grep -qx 'case 1: red_flag, category phishing' "$T/out" ||
+    fail "assess --category said: $(cat "$T/out")"
 $H show 1 | grep -q '^case 1  Red flag' || fail "case 1 not a red flag: $($H show 1 | head -1)"
 $H audit list --case 1 | grep -q 'case.category' || fail "no category record of case 1"
 # More red-flag cases than max_export_cases: refused, said so, nothing
@@ -160,16 +165,19 @@ $H audit list | grep -q 'user\.remove *user:leaver' || fail "removal not audited
 echo 'a long passphrase 3' | $H user add leaver --role supervisor > /dev/null ||
     fail "user add after remove"
 # Or in two steps: the category, then the assessment.
-$H review 3 > /dev/null && $H category 3 fraud > /dev/null &&
-    $H assess 3 red_flag --why "second kit" > /dev/null ||
+$H review 3 > /dev/null && $H category 3 fraud > "$T/out" &&
+    $H assess 3 red_flag --why "second kit" >> "$T/out" ||
     fail "review/category/assess 3"
+printf 'case 3: category fraud\ncase 3: red_flag\n' | cmp -s - "$T/out" ||
+    fail "category, assess said: $(cat "$T/out")"
 $H --set max_export_cases=1 export --format csv > "$T/x.csv" 2> "$T/err" &&
     fail "export of 2 cases with max_export_cases=1"
 grep -q 'more red-flag cases than max_export_cases (1)' "$T/err" ||
     fail "limit not reported: $(cat "$T/err")"
 [ -s "$T/x.csv" ] && fail "a partial export was written"
 $H show 1 | grep -q '^case 1  Red flag' || fail "case 1 referred by a refused export"
-$H state 3 closed --why "taken down" > /dev/null || fail "close 3"
+$H state 3 closed --why "taken down" > "$T/out" || fail "close 3"
+grep -qx 'case 3: closed' "$T/out" || fail "state said: $(cat "$T/out")"
 $H --set max_export_cases=1 export --format xarf --target "Police Unit" --reference CASE-9 \
     --org "Example Hotline" --org-contact reports@hotline.example \
     --org-domain hotline.example > "$T/x.json" 2> "$T/err" ||

@@ -202,10 +202,13 @@ grep -q '<a href="/queue?view=all" class="on">' "$T/q.html" ||
     fail "queue tab not marked: $(grep -o '<div class="tabs">.*</div>' "$T/q.html" | head -c 600)"
 out=$(api '{"url": "http://tagged.example/", "contact": {"name": "R"}}')
 tc=$(echo "$out" | grep -o '"case": [0-9]*' | sed 's/.* //')
-$REDFLAG hotline --db "$DB" --as ana review "$tc" &&
-    $REDFLAG hotline --db "$DB" --as ana assess "$tc" not_illegal &&
-    $REDFLAG hotline --db "$DB" --as sue appeal "$tc" --why "looks wrong" ||
+$REDFLAG hotline --db "$DB" --as ana review "$tc" > "$T/ap" &&
+    $REDFLAG hotline --db "$DB" --as ana assess "$tc" not_illegal >> "$T/ap" &&
+    $REDFLAG hotline --db "$DB" --as sue appeal "$tc" --why "looks wrong" >> "$T/ap" ||
     fail "review/assess/appeal $tc"
+# each says what the case is now (review and assess said nothing)
+printf 'case %s: in_review\ncase %s: not_illegal\ncase %s: in_review, on appeal\n' \
+    "$tc" "$tc" "$tc" | cmp -s - "$T/ap" || fail "review/assess/appeal said: $(cat "$T/ap")"
 curl -s -b "$T/ana.jar" "$BASE/case/$tc" > "$T/c.html"
 grep -q '&lt;span\|&lt;p class' "$T/c.html" && fail "case $tc: markup shown as text"
 grep -q '<span class="tag">contact</span>' "$T/c.html" || fail "case $tc: no contact tag"

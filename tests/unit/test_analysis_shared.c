@@ -389,12 +389,50 @@ test_classifier(void **state)
 	assert_true(trained > 100);
 }
 
+/* A recipient given in any case is the analysis's in lower case, as one
+ * read from the headers is, on both paths; one in lower case already is
+ * the caller's string, not a copy; the findings are the same. */
+static void
+test_recipient_case(void **state)
+{
+	struct fixture *f = *state;
+	static const char lower[] = "r0@example.org";
+	rf_analysis_shared sh;
+	rf_analysis_cfg cfg;
+	rf_analysis ax, ay, az;
+	rf_message *x, *y;
+	rf_error err;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.rules = f->rules;
+	assert_int_equal(rf_message_parse(f->ctx, one_link,
+	    sizeof(one_link) - 1, &x, &err), RF_OK);
+	assert_int_equal(rf_analysis_message(f->ctx, &cfg, x,
+	    "R0@Example.ORG", &ax, &err), RF_OK);
+	assert_string_equal(ax.recipient, lower);
+	assert_int_equal(ax.ntracking, 1);
+	assert_int_equal(rf_message_parse(f->ctx, one_link,
+	    sizeof(one_link) - 1, &y, &err), RF_OK);
+	assert_int_equal(rf_analysis_prepare(f->ctx, &cfg, y, &sh, &err),
+	    RF_OK);
+	assert_int_equal(rf_analysis_recipient(f->ctx, &cfg, y, &sh,
+	    "r0@EXAMPLE.org", &ay, &err), RF_OK);
+	assert_string_equal(ay.recipient, lower);
+	assert_int_equal(rf_analysis_recipient(f->ctx, &cfg, y, &sh, lower,
+	    &az, &err), RF_OK);
+	assert_ptr_equal(az.recipient, lower);
+	assert_int_equal(ay.ntracking, az.ntracking);
+	rf_message_free(x);
+	rf_message_free(y);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_found),
 		cmocka_unit_test(test_classifier),
+		cmocka_unit_test(test_recipient_case),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

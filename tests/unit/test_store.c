@@ -848,7 +848,9 @@ test_redis_int(void **state)
 /* rf_store_open, rf_consent_open and rf_classifier_open read a Redis
  * spec the one way (rf__redis_spec_parse): each refuses (RF_EINVAL) the
  * same specs and takes the others, which then fail only to connect
- * (RF_ESTORE: nothing listens on port 1 or at the socket path). */
+ * (RF_ESTORE: nothing listens on port 1 or at the socket path);
+ * rf_store_spec_check, which a settings file's reader calls, refuses the
+ * same ones (RF_EINVAL) and takes the others (RF_OK), and an empty one. */
 static void
 test_redis_specs(void **state)
 {
@@ -899,12 +901,18 @@ test_redis_specs(void **state)
 		rf_store_close(s);
 		rf_consent_close(cdb);
 		rf_classifier_close(cls);
+		if (rf_store_spec_check(v, &err) != (ok ? RF_OK : RF_EINVAL))
+			fail_msg("%s: rf_store_spec_check gave %s", v,
+			    rf_status_name(rf_store_spec_check(v, &err)));
 		for (k = 0; k < 3; k++)
 			if (st[k] != (ok ? RF_ESTORE : RF_EINVAL))
 				fail_msg("%s: %s gave %s", v, k == 0 ? "store" :
 				    k == 1 ? "consent" : "classifier",
 				    rf_status_name(st[k]));
 	}
+	assert_int_equal(rf_store_spec_check("", &err), RF_EINVAL);
+	assert_int_equal(rf_store_spec_check("x.db", &err), RF_OK);
+	assert_int_equal(rf_store_spec_check("sqlite:x.db", &err), RF_OK);
 }
 
 /* fill: the store at p with three campaigns for tests/e2e/campaigns.sh:
