@@ -131,11 +131,18 @@ corpus:
 corpus-test: $(BIN) corpus
 	sh tests/corpus.sh $(BIN)
 
+# Each stage's wall time is printed, so that a slower suite is seen
+# where it grew (CI has 2 cores; keep the whole well under 20 minutes).
+CHECK_STAGES := test \
+	"SAN=1 test" \
+	"SAN=1 corpus-test" \
+	"fuzz FUZZ_SECONDS=$(if $(CI),15,10)"
 check:
-	$(MAKE) test
-	$(MAKE) SAN=1 test
-	$(MAKE) SAN=1 corpus-test
-	$(MAKE) fuzz FUZZ_SECONDS=$(if $(CI),15,10)
+	@for stage in $(CHECK_STAGES); do \
+	    t0=$$(date +%s); \
+	    $(MAKE) $$stage || exit 1; \
+	    echo "make check: stage '$$stage' took $$(($$(date +%s) - t0)) s"; \
+	done
 	@echo "make check: all stages passed"
 
 # libFuzzer targets, built with clang in their own folder.
