@@ -133,6 +133,9 @@ corpus-test: $(BIN) corpus
 
 # Each stage's wall time is printed, so that a slower suite is seen
 # where it grew (CI has 2 cores; keep the whole well under 20 minutes).
+# Each stage builds CHECK_JOBS files at a time; tests/run.sh runs the
+# tests TEST_JOBS at a time (default: the number of CPUs).
+CHECK_JOBS ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 CHECK_STAGES := test \
 	"SAN=1 test" \
 	"SAN=1 corpus-test" \
@@ -140,7 +143,7 @@ CHECK_STAGES := test \
 check:
 	@for stage in $(CHECK_STAGES); do \
 	    t0=$$(date +%s); \
-	    $(MAKE) $$stage || exit 1; \
+	    $(MAKE) -j$(CHECK_JOBS) $$stage || exit 1; \
 	    echo "make check: stage '$$stage' took $$(($$(date +%s) - t0)) s"; \
 	done
 	@echo "make check: all stages passed"

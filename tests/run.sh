@@ -1,45 +1,93 @@
 #!/bin/sh
 # run.sh BUILD - run every unit test program in BUILD/tests and every
-# end-to-end script in tests/e2e, from the top of the tree; print one
-# line per test with its wall time, the ten slowest, and one closing
-# line "N passed, N failed, N skipped (S s)"; fail if any failed.
-# A script that exits 77 is counted as skipped (say why on stderr).
+# end-to-end script in tests/e2e, from the top of the tree, TEST_JOBS at
+# a time (default: the number of CPUs, at most 4; TEST_JOBS=1 runs them
+# one after another).  Each test's output is printed whole when it ends,
+# with a line "ok: NAME (S s)", "skipped: ..." or "FAILED: ..."; then the
+# ten slowest and one closing line "N passed, N failed, N skipped (S s)".
+# Fails if any test failed.  A test that exits 77 is counted as skipped
+# (it says why on stderr).
+#
+# The tests may run at once because each keeps to its own temporary
+# folder, free ports and Unix sockets (tests/e2e/lib/postfix.sh); a new
+# test must do the same.
 set -u
 build=${1:-build}
 export REDFLAG="$build/redflag" BUILD="$build"
-pass=0 fail=0 skip=0 failed=""
-times=$(mktemp) || exit 1
-trap 'rm -f "$times"' EXIT
+jobs=${TEST_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
+case $jobs in '' | *[!0-9]*) echo "run.sh: TEST_JOBS=$jobs: not a number" >&2
+	exit 2 ;; esac
+[ "$jobs" -ge 1 ] || jobs=1
+[ "$jobs" -le 4 ] || jobs=4
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
 t_all=$(date +%s)
 
-# run NAME CMD... - run one test, count and time it
-run() {
-	name=$1
-	shift
+# The list, in the order the tests are claimed.
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] && echo "$t"
+done > "$tmp/list"
+for t in tests/e2e/*.sh; do
+	[ -f "$t" ] && echo "$t"
+done >> "$tmp/list"
+
+# run_one N NAME - run test number N; its output, then its result line,
+# printed in one piece; "SECONDS STATUS NAME" added to $tmp/results.
+run_one() {
 	t0=$(date +%s)
-	"$@"
+	case $2 in
+	*.sh) sh "$2" ;;
+	*) "$2" ;;
+	esac > "$tmp/out.$1" 2>&1 < /dev/null
 	rc=$?
 	secs=$(($(date +%s) - t0))
-	echo "$secs $name" >> "$times"
 	case $rc in
-	0) pass=$((pass + 1)); echo "ok: $name (${secs} s)" ;;
-	77) skip=$((skip + 1)); echo "skipped: $name (${secs} s)" ;;
-	*) fail=$((fail + 1)); failed="$failed $name"
-	   echo "FAILED: $name (status $rc, ${secs} s)" ;;
+	0) line="ok: $2 ($secs s)" ;;
+	77) line="skipped: $2 ($secs s)" ;;
+	*) line="FAILED: $2 (status $rc, $secs s)" ;;
 	esac
+	{ echo "--- $2"; cat "$tmp/out.$1"; echo "$line"; } > "$tmp/block.$1"
+	cat "$tmp/block.$1"
+	echo "$secs $rc $2" >> "$tmp/results"
+	rm -f "$tmp/out.$1" "$tmp/block.$1"
 }
 
-for t in "$build"/tests/test_*; do
-	[ -x "$t" ] || continue
-	run "$t" "$t"
+# worker - go down the list and run each test no other worker claimed
+# (mkdir succeeds for one of them only).
+worker() {
+	n=0
+	while read -r t; do
+		n=$((n + 1))
+		mkdir "$tmp/claim.$n" 2>/dev/null || continue
+		run_one "$n" "$t"
+	done < "$tmp/list"
+}
+
+: > "$tmp/results"
+i=0
+while [ $i -lt "$jobs" ]; do
+	worker &
+	i=$((i + 1))
 done
-for t in tests/e2e/*.sh; do
-	[ -f "$t" ] || continue
-	echo "--- $t"
-	run "$t" sh "$t"
-done
+wait
+
+pass=0 fail=0 skip=0 failed=""
+while read -r secs rc name; do
+	case $rc in
+	0) pass=$((pass + 1)) ;;
+	77) skip=$((skip + 1)) ;;
+	*) fail=$((fail + 1)); failed="$failed $name" ;;
+	esac
+done < "$tmp/results"
 echo "slowest:"
-sort -rn "$times" | head -10 | sed 's/^\([0-9]*\) \(.*\)/  \1 s  \2/'
+sort -rn "$tmp/results" | head -10 |
+	while read -r secs rc name; do echo "  $secs s  $name"; done
 [ -n "$failed" ] && echo "failed:$failed"
-echo "$pass passed, $fail failed, $skip skipped ($(($(date +%s) - t_all)) s)"
+echo "$pass passed, $fail failed, $skip skipped, $jobs at a time" \
+    "($(($(date +%s) - t_all)) s)"
+total=$(wc -l < "$tmp/list")
+[ $((pass + fail + skip)) -eq "$total" ] || {
+	echo "run.sh: only $((pass + fail + skip)) of $total tests reported" >&2
+	exit 1
+}
 [ "$fail" -eq 0 ]
