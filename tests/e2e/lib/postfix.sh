@@ -204,10 +204,30 @@ MC
 	} > "$PF_CONF/master.cf"
 }
 
+# pf_wait_listen PORT SECONDS: wait until something listens on PORT
+# (127.0.0.1, TCP), without connecting: a connection to PF_PORT_MX starts
+# an smtpd that connects to the milter, which may not run yet (Postfix
+# would log "connect to Milter service ... Connection refused").
+pf_wait_listen() {
+	python3 - "$1" "$2" <<'PY'
+import sys, time
+port, limit = int(sys.argv[1]), time.time() + float(sys.argv[2])
+want = "0100007F:%04X" % port
+while time.time() < limit:
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            field = line.split()
+            if field[1] == want and field[3] == "0A":
+                sys.exit(0)
+    time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
 pf_start() {
 	postfix -c "$PF_CONF" check >"$PF_DIR/start.log" 2>&1 &&
 	    postfix -c "$PF_CONF" start >>"$PF_DIR/start.log" 2>&1 &&
-	    pf_wait_port "$PF_PORT_MX" 20 && pf_wait_port "$PF_PORT_IN" 20 || {
+	    pf_wait_listen "$PF_PORT_MX" 20 && pf_wait_port "$PF_PORT_IN" 20 || {
 		echo "postfix did not start:" >&2
 		cat "$PF_DIR/start.log" "$PF_DIR/maillog" >&2 2>/dev/null
 		return 1
