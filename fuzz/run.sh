@@ -1,28 +1,62 @@
 #!/bin/sh
 # run.sh DIR SECONDS - run every libFuzzer binary in DIR for SECONDS each,
-# with a corpus in fuzz/corpus-NAME (git-ignored) seeded from
-# fuzz/seeds/NAME/.  Fails when a fuzzer finds a crash.
+# FUZZ_JOBS at a time (default: the number of CPUs), with a corpus in
+# fuzz/corpus-NAME (git-ignored) seeded from fuzz/seeds/NAME/.  Each
+# target's log is fuzz/NAME.log.  Fails when a fuzzer finds a crash.
 set -eu
 dir=${1:?usage: run.sh DIR SECONDS}
 secs=${2:-60}
-status=0
+jobs=${FUZZ_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
+case $jobs in '' | *[!0-9]*) echo "run.sh: FUZZ_JOBS=$jobs: not a number" >&2
+	exit 2 ;; esac
+[ "$jobs" -ge 1 ] || jobs=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 for f in "$dir"/fuzz_*; do
-	[ -x "$f" ] || continue
-	name=$(basename "$f")
+	[ -x "$f" ] && echo "$f"
+done > "$tmp/list"
+
+# fuzz_one TARGET - run one target; a line (and the log's tail on a
+# failure) printed when it ends, "FAILED" added to $tmp/failed.
+fuzz_one() {
+	name=$(basename "$1")
 	corpus=fuzz/corpus-$name
 	mkdir -p "$corpus"
 	seeds=""
 	[ -d "fuzz/seeds/$name" ] && seeds="fuzz/seeds/$name"
-	echo "fuzz: $name for ${secs}s"
 	# shellcheck disable=SC2086
-	if ! "$f" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
+	if "$1" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix="fuzz/corpus-$name-" \
 	    "$corpus" $seeds > "fuzz/$name.log" 2>&1; then
-		echo "fuzz: $name FAILED (see fuzz/$name.log)"
-		tail -40 "fuzz/$name.log"
-		status=1
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
+		    "fuzz/$name.log")
+		echo "fuzz: $name for ${secs}s: ${runs:-?} runs, no failure"
 	else
-		grep -E "stat::number_of_executed_units" "fuzz/$name.log" || true
+		{ echo "fuzz: $name FAILED (see fuzz/$name.log)"
+		  tail -40 "fuzz/$name.log"; } > "$tmp/fail.$name"
+		cat "$tmp/fail.$name"
+		echo "$name" >> "$tmp/failed"
 	fi
+}
+
+# worker - go down the list and run each target no other worker claimed.
+worker() {
+	n=0
+	while read -r f; do
+		n=$((n + 1))
+		mkdir "$tmp/claim.$n" 2>/dev/null || continue
+		fuzz_one "$f"
+	done < "$tmp/list"
+}
+
+i=0
+while [ $i -lt "$jobs" ]; do
+	worker &
+	i=$((i + 1))
 done
-exit $status
+wait
+if [ -s "$tmp/failed" ]; then
+	echo "fuzz: failed: $(tr '\n' ' ' < "$tmp/failed")"
+	exit 1
+fi
+echo "fuzz: $(wc -l < "$tmp/list") targets, ${secs}s each, $jobs at a time, no failure"
