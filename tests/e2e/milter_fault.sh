@@ -9,7 +9,7 @@
 #     exit status 0); restart, flush: again every message exactly once.
 set -u
 . tests/e2e/lib/postfix.sh
-pf_test_begin 300
+pf_test_begin 480
 tool=tests/e2e/lib/mailtool.py
 
 db="$PF_DIR/campaigns.db"
@@ -44,7 +44,7 @@ before=$(pf_delivered)
 [ "$before" -lt 40 ] || fail "all delivered although the milter was down"
 echo "killed: $before delivered, $(pf_queue_count) queued, $(deferred) deferrals"
 redflag_milter_start --set "db=$db" || fail "restart"
-pf_flush_until 40 90 || fail "after the restart $(pf_delivered) of 40"
+pf_flush_until 40 180 || fail "after the restart $(pf_delivered) of 40"
 
 # 2. SIGTERM in the middle of a run: a graceful stop.
 send 41 60 &
@@ -56,7 +56,7 @@ grep -q 'stopping: finishing messages in flight' "$PF_DIR/milter.log" ||
 	fail "no graceful stop in the log"
 wait "$sender"
 redflag_milter_start --set "db=$db" || fail "second restart"
-pf_flush_until 60 90 || fail "after the second restart $(pf_delivered) of 60"
+pf_flush_until 60 180 || fail "after the second restart $(pf_delivered) of 60"
 sleep 2		# anything delivered twice would show up now
 [ "$(pf_queue_count)" -eq 0 ] || fail "messages left in the queue"
 python3 "$tool" check "$PF_DIR/mail/box" 60 || fail "delivered copies"
