@@ -52,12 +52,12 @@ complaint_print(const struct complaint *c)
 {
 	char esc[128], who[128];
 	int has_c = c->campaign[0] != '\0', has_d = c->domain[0] != '\0';
-	int again_c = has_c && !c->campaign_counted;
-	int again_d = has_d && !c->domain_counted;
+	int again_c = has_c && c->campaign_counted == 0;
+	int again_d = has_d && c->domain_counted == 0;
 	/* nothing counted now: every count there was had this recipient's
 	 * complaint already */
 	int again = (again_c || again_d) && !(has_c && !again_c) &&
-	    !(has_d && !again_d);
+	    !(has_d && c->domain_counted == 1);
 
 	cli_escape(who, sizeof(who), c->recipient, 100);
 	if (again)

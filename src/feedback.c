@@ -225,6 +225,11 @@ feedback_complain(struct feedback *fb, const char *data, size_t len,
 		    &out->domain_complaints, &err);
 		if (st != RF_OK && err.status != RF_EINVAL)
 			goto fail;
+		/* a From domain the store does not take (too long, a byte
+		 * no domain has) counts nothing, as before, and was not
+		 * counted before either */
+		if (st != RF_OK)
+			out->domain_counted = -1;
 		snprintf(out->domain, sizeof(out->domain), "%s", at + 1);
 	}
 	if (revoke && an.recipient != NULL && rf_consent_revoke(fb->consent,

@@ -36,7 +36,8 @@ struct complaint {
 	int campaign_counted;		/* 1: counted now; 0: this
 					 * recipient's was counted before
 					 * (or no campaign) */
-	int domain_counted;		/* the same for the domain */
+	int domain_counted;		/* the same for the domain; -1:
+					 * not one the store takes */
 	int classified;			/* a classifier learned from it */
 	int learned;			/* 1: learned now; 0: before */
 };

@@ -29,9 +29,9 @@ id=a014b712fcd2280c
 
 # complain DB ARGS... : its output in $tmp/o, status 0 or fail
 complain() {
-	db=$1
+	_db=$1
 	shift
-	"$rf" complain --db "$db" --no-learn "$@" > "$tmp/o" 2> "$tmp/e" ||
+	"$rf" complain --db "$_db" --no-learn "$@" > "$tmp/o" 2> "$tmp/e" ||
 		fail "complain $*: status $?: $(cat "$tmp/e")"
 }
 expect() {	# expect TEXT: the last output is TEXT
@@ -96,6 +96,18 @@ once "$db"
 n=$("$rf" campaigns --db "$db" --min-size 1 | awk -v id=$id '$1 == id { print $4 }')
 [ "$n" = 2 ] || fail "campaigns lists $n complaints for $id, 2 made"
 echo "sqlite: repeats say 'already counted', exit 0, count nothing"
+# a From domain the store does not take (over 320 bytes) counts nothing,
+# and is no reason to say "recorded" on a repeat
+{ printf 'From: news@%s.example\n' "$(printf '%0330d' 0 | tr 0 a)"
+  sed 1d "$msg"; } > "$tmp/long.eml"
+"$rf" scan --db "$tmp/long.db" --no-progress "$tmp/long.eml" > /dev/null ||
+	fail "scan long"
+complain "$tmp/long.db" "$tmp/long.eml"
+grep -q "^complaint recorded: campaign $id (1 complaint); a*\.\.\.: 0 complaints;" "$tmp/o" ||
+	fail "long domain: $(cat "$tmp/o")"
+complain "$tmp/long.db" "$tmp/long.eml"
+grep -q "^already counted: alice@example.org's complaint about campaign $id (1 complaint); a*\.\.\.: 0 complaints;" "$tmp/o" ||
+	fail "long domain again: $(cat "$tmp/o")"
 
 # 2. ARF: one recipient's report once; aggregates each time
 printf 'arf_redact_key = e2e-secret\n' > "$tmp/redflag.conf"
