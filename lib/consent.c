@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <redflag/store.h>
+
 #include "consent_impl.h"
 
 #define SPEC_MAX 4096
@@ -382,20 +384,47 @@ domain(const char *d, char out[RF_CONSENT_ADDR_MAX + 3], rf_error *err)
 	return RF_OK;
 }
 
-rf_status
-rf_consent_complaint(rf_consent_db *db, const char *d, uint64_t n,
-		     int64_t now, uint64_t *total, rf_error *err)
+/* complaint: rf_consent_complaint and rf_consent_complaint_once. */
+static rf_status
+complaint(rf_consent_db *db, const char *d, uint64_t n, const char *rcpt_id,
+	  int64_t now, int *counted, uint64_t *total, rf_error *err)
 {
 	char v[RF_CONSENT_ADDR_MAX + 3];
 	uint64_t dummy;
 	rf_status st;
+	int one;
 
 	if ((st = domain(d, v, err)) != RF_OK)
 		return st;
 	if (n > INT64_MAX)
 		return rf_error_set(err, RF_EINVAL, "too many complaints");
-	return db->ops->complaint(db->h, v, n, now, total != NULL ? total :
-	    &dummy, err);
+	return db->ops->complaint(db->h, v, n, rcpt_id, now, counted != NULL ?
+	    counted : &one, total != NULL ? total : &dummy, err);
+}
+
+rf_status
+rf_consent_complaint(rf_consent_db *db, const char *d, uint64_t n,
+		     int64_t now, uint64_t *total, rf_error *err)
+{
+	return complaint(db, d, n, NULL, now, NULL, total, err);
+}
+
+rf_status
+rf_consent_complaint_once(rf_consent_db *db, const char *d,
+			  const char *rcpt_id, int64_t now, int *counted,
+			  uint64_t *total, rf_error *err)
+{
+	size_t i;
+
+	for (i = 0; rcpt_id != NULL && i < RF_STORE_RCPT_ID_LEN; i++)
+		if (!((rcpt_id[i] >= '0' && rcpt_id[i] <= '9') ||
+		    (rcpt_id[i] >= 'a' && rcpt_id[i] <= 'f')))
+			break;
+	if (rcpt_id == NULL || i < RF_STORE_RCPT_ID_LEN ||
+	    rcpt_id[i] != '\0')
+		return rf_error_set(err, RF_EINVAL, "a recipient id is 16 "
+		    "lower-case hex digits");
+	return complaint(db, d, 1, rcpt_id, now, counted, total, err);
 }
 
 rf_status

@@ -26,8 +26,12 @@ struct rf__consent_ops {
 			 rf_error *err);
 	rf_status (*list)(void *h, const char *rcpt, rf_consent_list_cb cb,
 			  void *arg, rf_error *err);
+	/* complaint: n complaints against domain; with rcpt_id (not NULL,
+	 * n 1) only when that recipient's was not counted before:
+	 * *counted 1 or 0 */
 	rf_status (*complaint)(void *h, const char *domain, uint64_t n,
-			       int64_t now, uint64_t *total, rf_error *err);
+			       const char *rcpt_id, int64_t now, int *counted,
+			       uint64_t *total, rf_error *err);
 	rf_status (*complaints)(void *h, const char *domain, uint64_t *n,
 				rf_error *err);
 };

@@ -6,9 +6,11 @@
  *   PREFIX:consent:RECIPIENT   hash: field "K:SENDER" (K = a address,
  *                              d domain, l list id) -> "SINCE SOURCE"
  *   PREFIX:complaints:domain   hash: domain -> complaints
+ *   PREFIX:complainers:DOMAIN  set: the recipient ids whose complaint
+ *                              against DOMAIN was counted
  *
- * Each call is one command, atomic on the server; begin and commit do
- * nothing.  A connection that failed (the server restarted or went
+ * Each call is one command, atomic on the server (a complaint counted
+ * once per recipient: one EVAL); begin and commit do nothing.  A connection that failed (the server restarted or went
  * away, a command timed out) is made again by the next command, as the
  * campaign store's is: a long-running milter serves again once Redis is
  * back.
@@ -337,22 +339,41 @@ out:
 	return st;
 }
 
+/* KEYS complaints hash, complainers set; ARGV domain, recipient id:
+ * {1, count} counted now, {0, count} counted before (SADD added none) */
+static const char once_script[] =
+    "if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then\n"
+    "  return {0, tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')}\n"
+    "end\n"
+    "return {1, redis.call('HINCRBY', KEYS[1], ARGV[1], 1)}\n";
+
 static rf_status
-r_complaint(void *h, const char *domain, uint64_t n, int64_t now,
-	    uint64_t *total, rf_error *err)
+r_complaint(void *h, const char *domain, uint64_t n, const char *rcpt_id,
+	    int64_t now, int *counted, uint64_t *total, rf_error *err)
 {
 	struct rdb *d = h;
-	char k[KEY_MAX], num[32];
+	char k[KEY_MAX], ks[KEY_MAX + 16], num[32];
 	const char *argv[4] = { "HINCRBY", k, domain, num };
-	redisReply *r;
+	const char *eval[7] = { "EVAL", once_script, "2", k, ks, domain,
+	    rcpt_id };
+	redisReply *r, *e;
 	rf_status st;
 
+	(void)now;
+	*counted = 0;
 	snprintf(k, sizeof(k), "%s:complaints:domain", d->at.prefix);
+	snprintf(ks, sizeof(ks), "%s:complainers:%s", d->at.prefix, domain);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
-	if ((st = cmd(d, 4, argv, &r, err)) != RF_OK)
+	/* once per recipient: one round trip, atomic on the server */
+	if ((st = rcpt_id != NULL ? cmd(d, 7, eval, &r, err) : cmd(d, 4, argv,
+	    &r, err)) != RF_OK)
 		return st;
-	*total = r->type == REDIS_REPLY_INTEGER && r->integer > 0 ?
-	    (uint64_t)r->integer : 0;
+	e = r->type == REDIS_REPLY_ARRAY && r->elements == 2 ?
+	    r->element[1] : r;
+	*total = e->type == REDIS_REPLY_INTEGER && e->integer > 0 ?
+	    (uint64_t)e->integer : 0;
+	*counted = rcpt_id == NULL || (e != r && r->element[0]->type ==
+	    REDIS_REPLY_INTEGER && r->element[0]->integer == 1);
 	freeReplyObject(r);
 	return RF_OK;
 }

@@ -5,6 +5,9 @@
  *   consent(recipient, kind, sender, source, since)   key (recipient,
  *                                                     kind, sender)
  *   domain_complaints(domain, complaints, last)       key domain
+ *   domain_complainer(domain, rcpt, since)            key (domain, rcpt):
+ *                                                     the recipient ids
+ *                                                     counted per domain
  *
  * The tables live beside the campaign store's when both open one file.
  */
@@ -22,11 +25,15 @@ static const char schema[] =
     " PRIMARY KEY(recipient, kind, sender)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS domain_complaints("
     " domain TEXT PRIMARY KEY, complaints INTEGER NOT NULL,"
-    " last INTEGER NOT NULL) WITHOUT ROWID;";
+    " last INTEGER NOT NULL) WITHOUT ROWID;"
+    /* a file made before it gains it here, at its first open */
+    "CREATE TABLE IF NOT EXISTS domain_complainer("
+    " domain TEXT NOT NULL, rcpt TEXT NOT NULL, since INTEGER NOT NULL,"
+    " PRIMARY KEY(domain, rcpt)) WITHOUT ROWID;";
 
 enum {
 	Q_ADD, Q_REMOVE, Q_GET, Q_LIST_ONE, Q_LIST_ALL, Q_COMPLAIN,
-	Q_COMPLAINTS, Q_BEGIN, Q_COMMIT, Q_N
+	Q_COMPLAINTS, Q_BEGIN, Q_COMMIT, Q_COMPLAINER, Q_ROLLBACK, Q_N
 };
 
 static const char *const sql[Q_N] = {
@@ -47,6 +54,9 @@ static const char *const sql[Q_N] = {
 	"SELECT complaints FROM domain_complaints WHERE domain = ?1",
 	"BEGIN IMMEDIATE",
 	"COMMIT",
+	"INSERT OR IGNORE INTO domain_complainer(domain, rcpt, since) "
+	"VALUES (?1, ?2, ?3)",
+	"ROLLBACK",
 };
 
 struct db {
@@ -243,24 +253,6 @@ sq_list(void *h, const char *rcpt, rf_consent_list_cb cb, void *arg,
 }
 
 static rf_status
-sq_complaint(void *h, const char *domain, uint64_t n, int64_t now,
-	     uint64_t *total, rf_error *err)
-{
-	struct db *d = h;
-	sqlite3_stmt *q = d->q[Q_COMPLAIN];
-	rf_status st = RF_OK;
-
-	sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)n);
-	sqlite3_bind_int64(q, 3, now);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		*total = (uint64_t)sqlite3_column_int64(q, 0);
-	else
-		st = fail(d, err);
-	return done(q, st);
-}
-
-static rf_status
 sq_complaints(void *h, const char *domain, uint64_t *n, rf_error *err)
 {
 	struct db *d = h;
@@ -275,6 +267,59 @@ sq_complaints(void *h, const char *domain, uint64_t *n, rf_error *err)
 	else if (rc != SQLITE_DONE)
 		st = fail(d, err);
 	return done(q, st);
+}
+
+/* complain: n complaints against domain; with rcpt_id only when
+ * domain_complainer gains (domain, rcpt_id), else *total is read. */
+static rf_status
+complain(struct db *d, const char *domain, uint64_t n, const char *rcpt_id,
+	 int64_t now, int *counted, uint64_t *total, rf_error *err)
+{
+	sqlite3_stmt *q = d->q[Q_COMPLAINER];
+	rf_status st = RF_OK;
+
+	if (rcpt_id != NULL) {
+		sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, rcpt_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, now);
+		if ((st = step(d, q, err)) != RF_OK)
+			return st;
+		if (sqlite3_changes(d->db) == 0)	/* counted before */
+			return sq_complaints(d, domain, total, err);
+	}
+	q = d->q[Q_COMPLAIN];
+	sqlite3_bind_text(q, 1, domain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)n);
+	sqlite3_bind_int64(q, 3, now);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*total = (uint64_t)sqlite3_column_int64(q, 0);
+		*counted = 1;
+	} else {
+		st = fail(d, err);
+	}
+	return done(q, st);
+}
+
+static rf_status
+sq_complaint(void *h, const char *domain, uint64_t n, const char *rcpt_id,
+	     int64_t now, int *counted, uint64_t *total, rf_error *err)
+{
+	struct db *d = h;
+	rf_status st;
+	/* the row and the count in one write transaction (the open one
+	 * of rf_consent_begin, if any): two processes at once count once */
+	int tx = rcpt_id != NULL && sqlite3_get_autocommit(d->db);
+
+	*counted = 0;
+	*total = 0;
+	if (tx && (st = step(d, d->q[Q_BEGIN], err)) != RF_OK)
+		return st;
+	st = complain(d, domain, n, rcpt_id, now, counted, total, err);
+	if (tx && st == RF_OK && (st = step(d, d->q[Q_COMMIT], err)) != RF_OK)
+		*counted = 0;
+	if (tx && st != RF_OK && !sqlite3_get_autocommit(d->db))
+		step(d, d->q[Q_ROLLBACK], NULL);
+	return st;
 }
 
 const struct rf__consent_ops rf__consent_sqlite_ops = {

@@ -679,7 +679,11 @@ struct rf__store_ops {
 	/* *n: the campaigns of a size below size (size > 0) */
 	rf_status (*count_below)(void *be, uint64_t size, uint64_t *n,
 				 rf_error *err);
+	/* complaint: n complaints about campaign id; with rcpt_id (not
+	 * NULL, n 1) only when that recipient's was not counted before:
+	 * *counted 1 or 0 */
 	rf_status (*complaint)(void *be, const char *id, uint64_t n,
+			       const char *rcpt_id, int *counted,
 			       rf_error *err);
 	rf_status (*samples)(void *be, const char *id, rf__sample_cb cb,
 			     void *arg, rf_error *err);

@@ -644,7 +644,21 @@ rf_campaign_complaint(rf_store *s, const char *id, uint64_t n, rf_error *err)
 		    "campaign id must be 16 lower-case hex digits");
 	if (n > INT64_MAX)
 		return rf_error_set(err, RF_EINVAL, "complaints out of range");
-	return s->ops->complaint(s->be, id, n, err);
+	return s->ops->complaint(s->be, id, n, NULL, NULL, err);
+}
+
+rf_status
+rf_campaign_complaint_once(rf_store *s, const char *id, const char *rcpt_id,
+			   int *counted, rf_error *err)
+{
+	int dummy;
+
+	/* a recipient id has the form of a campaign id: 16 hex digits */
+	if (!valid_id(id) || rcpt_id == NULL || !valid_id(rcpt_id))
+		return rf_error_set(err, RF_EINVAL, "campaign and recipient "
+		    "ids must be 16 lower-case hex digits");
+	return s->ops->complaint(s->be, id, 1, rcpt_id, counted != NULL ?
+	    counted : &dummy, err);
 }
 
 /* nth_link: link k of a sample entry (links joined by '\n'). */

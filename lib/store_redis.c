@@ -10,6 +10,8 @@
  *   PREFIX:b:BUCKET  hash: band key's low 6 bytes -> ids (8 bytes each)
  *                    of the campaigns with it; BUCKET its top 18 bits
  *   PREFIX:z         sorted set: id scored by size, for listing
+ *   PREFIX:cr:ID     set: the recipient ids (rf_store_rcpt_id) whose
+ *                    complaint the campaign counted
  * Creating and counting are Lua scripts, atomic on the server; a
  * campaign's id is derived from its fingerprint, so two servers creating
  * the campaign of one message at once create one campaign.  A single
@@ -149,10 +151,14 @@ static const char *const scripts[SC__COUNT] = {
 	"local size = redis.call('PFCOUNT', KEYS[2])\n"
 	"if changed == 1 then redis.call('ZADD', KEYS[3], size, ARGV[1]) end\n"
 	"return {copies, size, first, last, compl, subject}\n",
-	/* complain: KEYS c; ARGV n.  1 done, 0 no such campaign. */
+	/* complain: KEYS c, cr; ARGV n, recipient id ('': none).  1 done,
+	 * 0 no such campaign, 2 the recipient's complaint was counted
+	 * before (SADD added nothing). */
 	[SC_COMPLAIN] = LUA_CONST
 	"local h = redis.call('GETRANGE', KEYS[1], 0, HDR - 1)\n"
 	"if #h < HDR then return 0 end\n"
+	"if ARGV[2] ~= '' and redis.call('SADD', KEYS[2], ARGV[2]) == 0 then"
+	" return 2 end\n"
 	"local copies, compl, first, last, ns, sb, sl ="
 	" struct.unpack(" LUA_HDR ", h)\n"
 	"redis.call('SETRANGE', KEYS[1], 0, struct.pack(" LUA_HDR ", copies,"
@@ -797,28 +803,39 @@ rd_count_below(void *be, uint64_t size, uint64_t *n, rf_error *err)
 }
 
 static rf_status
-rd_complaint(void *be, const char *id, uint64_t n, rf_error *err)
+rd_complaint(void *be, const char *id, uint64_t n, const char *rcpt_id,
+	     int *counted, rf_error *err)
 {
 	struct rd *r = be;
-	char k[KEY_MAX], num[24];
-	const char *argv[5];
-	size_t argl[5];
+	char k[KEY_MAX], kr[KEY_MAX], num[24];
+	const char *argv[7];
+	size_t argl[7], i;
 	redisReply *rep = NULL;
 	rf_status st;
+	int dummy;
 
+	if (counted == NULL)
+		counted = &dummy;
+	*counted = 0;
 	key(r, k, "c", id);
+	key(r, kr, "cr", id);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
 	argv[3] = k;
-	argl[3] = strlen(k);
-	argv[4] = num;
-	argl[4] = strlen(num);
-	if ((st = script(r, SC_COMPLAIN, 5, argv, argl, 1, &rep, err)) !=
+	argv[4] = kr;
+	argv[5] = num;
+	argv[6] = rcpt_id != NULL ? rcpt_id : "";
+	for (i = 3; i < 7; i++)
+		argl[i] = strlen(argv[i]);
+	/* one round trip: EVALSHA, atomic on the server */
+	if ((st = script(r, SC_COMPLAIN, 7, argv, argl, 2, &rep, err)) !=
 	    RF_OK)
 		return st;
 	if (rep->type != REDIS_REPLY_INTEGER)
 		st = reply_error(r, rep, err, "adding complaints");
 	else if (rep->integer == 0)
 		st = rf_error_set(err, RF_ENOTFOUND, "no campaign %s", id);
+	else
+		*counted = rep->integer == 1;
 	freeReplyObject(rep);
 	return st;
 }

@@ -2,7 +2,8 @@
  * store_sqlite.c - the campaign store in one SQLite file: WAL,
  * synchronous=NORMAL (FULL on request), prepared statements kept in the
  * store, bound parameters only.  Schema (version RF_STORE_SCHEMA_VERSION
- * in PRAGMA user_version) in docs/store.md.
+ * in PRAGMA user_version; versions 1 and 2 brought to it by a writable
+ * open) in docs/store.md.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,12 @@
 
 /* S_INS_BAND names one parameter per band */
 _Static_assert(RF_FP_BANDS == 16, "S_INS_BAND has 16 rows");
+
+/* a complaint counts once per recipient (rf_store_rcpt_id) and campaign */
+#define COMPLAINER "CREATE TABLE IF NOT EXISTS complainer (" \
+	" campaign INTEGER NOT NULL," \
+	" rcpt TEXT NOT NULL," \
+	" PRIMARY KEY (campaign, rcpt)) WITHOUT ROWID"
 
 static const char *const schema[] = {
 	"CREATE TABLE IF NOT EXISTS campaign ("
@@ -38,7 +45,8 @@ static const char *const schema[] = {
 	" seq INTEGER NOT NULL,"
 	" links BLOB NOT NULL,"
 	" PRIMARY KEY (campaign, seq)) WITHOUT ROWID",
-	"PRAGMA user_version = 2",
+	COMPLAINER,
+	"PRAGMA user_version = 3",
 };
 
 /* from version 1: the index on size cost every counted copy an index
@@ -46,6 +54,12 @@ static const char *const schema[] = {
 static const char *const migrate_1[] = {
 	"DROP INDEX IF EXISTS campaign_size",
 	"PRAGMA user_version = 2",
+};
+
+/* from version 2: the recipients whose complaint a campaign counted */
+static const char *const migrate_2[] = {
+	COMPLAINER,
+	"PRAGMA user_version = 3",
 };
 
 #define ROW "cid, copies, size, complaints, first_seen, last_seen, subject"
@@ -96,6 +110,8 @@ static const char *const sql[S__COUNT] = {
 	[S_SET_HLL] = "UPDATE hll SET regs = ?2 WHERE campaign = ?1",
 	[S_DATA_VERSION] = "PRAGMA data_version",
 	[S_COUNT_BELOW] = "SELECT count(*) FROM campaign WHERE size < ?1",
+	[S_COMPLAINER] = "INSERT OR IGNORE INTO complainer (campaign, rcpt)"
+	    " SELECT id, ?2 FROM campaign WHERE cid = ?1",
 };
 
 rf_status
@@ -187,13 +203,21 @@ check_schema(struct sq *q, int read_only, rf_error *err)
 			st = rf__sq_db_error(q, err, "cannot create the schema");
 			goto done;
 		}
+	/* version 1, then 2, brought to this one step by step, in this
+	 * transaction; a read-only open reads an older one as it is */
 	for (i = 0; version == 1 && !read_only &&
 	    i < sizeof(migrate_1) / sizeof(*migrate_1); i++)
 		if (sqlite3_exec(q->db, migrate_1[i], NULL, NULL, NULL) !=
-		    SQLITE_OK) {
-			st = rf__sq_db_error(q, err, "cannot update the schema");
-			goto done;
-		}
+		    SQLITE_OK)
+			goto update_failed;
+	for (i = 0; (version == 1 || version == 2) && !read_only &&
+	    i < sizeof(migrate_2) / sizeof(*migrate_2); i++)
+		if (sqlite3_exec(q->db, migrate_2[i], NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			goto update_failed;
+	goto done;
+update_failed:
+	st = rf__sq_db_error(q, err, "cannot update the schema");
 done:
 	sqlite3_finalize(v);
 	if (sqlite3_exec(q->db, st == RF_OK ? "COMMIT" : "ROLLBACK", NULL,
@@ -558,23 +582,71 @@ sq_count_below(void *be, uint64_t size, uint64_t *n, rf_error *err)
 	return RF_OK;
 }
 
+/* complain: add n complaints to campaign id, with rcpt_id only when the
+ * complainer table gains (campaign, rcpt_id): *counted. */
 static rf_status
-sq_complaint(void *be, const char *id, uint64_t n, rf_error *err)
+complain(struct sq *q, const char *id, uint64_t n, const char *rcpt_id,
+	 int *counted, rf_error *err)
 {
-	struct sq *q = be;
-	sqlite3_stmt *s = rf__sq_stmt(q, S_COMPLAINT);
-	struct hot *h;
+	sqlite3_stmt *s;
 	rf_status st;
 
+	if (rcpt_id != NULL) {
+		s = rf__sq_stmt(q, S_COMPLAINER);
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, rcpt_id, -1, SQLITE_STATIC);
+		if ((st = rf__sq_run(q, S_COMPLAINER, err)) != RF_OK)
+			return st;
+		if (sqlite3_changes(q->db) == 0) {
+			/* counted before, or no such campaign */
+			s = rf__sq_stmt(q, S_ID_BY_CID);
+			sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+			st = sqlite3_step(s) == SQLITE_ROW ? RF_OK :
+			    rf_error_set(err, RF_ENOTFOUND, "no campaign %s",
+			    id);
+			sqlite3_reset(s);
+			return st;
+		}
+	}
+	s = rf__sq_stmt(q, S_COMPLAINT);
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)n);
 	if ((st = rf__sq_run(q, S_COMPLAINT, err)) != RF_OK)
 		return st;
 	if (sqlite3_changes(q->db) == 0)
 		return rf_error_set(err, RF_ENOTFOUND, "no campaign %s", id);
-	if (q->nhot > 0 && (h = rf__sq_hot_find(q, rf__sq_id_num(id)))->key != 0)
-		h->complaints += (int64_t)n;
+	*counted = 1;
 	return RF_OK;
+}
+
+static rf_status
+sq_complaint(void *be, const char *id, uint64_t n, const char *rcpt_id,
+	     int *counted, rf_error *err)
+{
+	struct sq *q = be;
+	struct hot *h;
+	rf_status st;
+	int dummy, tx = rcpt_id != NULL && !q->in_tx;
+
+	if (counted == NULL)
+		counted = &dummy;
+	*counted = 0;
+	if (rcpt_id != NULL && q->st[S_COMPLAINER] == NULL)
+		return rf_error_set(err, RF_ESTORE, "store: opened for "
+		    "reading only");
+	/* the row and the count in one write transaction (the group's
+	 * when one is open): two processes at once count once */
+	if (tx && (st = rf__sq_run(q, S_BEGIN, err)) != RF_OK)
+		return st;
+	st = complain(q, id, n, rcpt_id, counted, err);
+	if (tx && st == RF_OK && (st = rf__sq_run(q, S_COMMIT, err)) != RF_OK)
+		*counted = 0;
+	if (tx && st != RF_OK && !sqlite3_get_autocommit(q->db))
+		rf__sq_run(q, S_ROLLBACK, NULL);
+	if (st == RF_OK && *counted && q->nhot > 0 &&
+	    (h = rf__sq_hot_find(q, rf__sq_id_num(id)))->key != 0)
+		h->complaints += (int64_t)n;
+	return st;
 }
 
 static rf_status
@@ -722,7 +794,10 @@ rf__store_sqlite_open(const char *path, const rf_store_options *o,
 	if ((st = check_schema(q, o->read_only, err)) != RF_OK)
 		goto done;
 	for (i = 0; i < S__COUNT; i++)
-		if (sqlite3_prepare_v3(q->db, sql[i], -1,
+		/* reading only, the file may be of version 2: no complainer
+		 * table, and nothing to write to it */
+		if ((!o->read_only || i != S_COMPLAINER) &&
+		    sqlite3_prepare_v3(q->db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &q->st[i], NULL) != SQLITE_OK) {
 			st = rf__sq_db_error(q, err, o->read_only ?
 			    "not a redflag campaign store" :

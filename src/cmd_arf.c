@@ -2,7 +2,9 @@
  * cmd_arf.c - redflag arf: ARF feedback reports (RFC 5965).
  *
  *   arf ingest  count each report (Incidents times) against the campaign
- *               and sender domain of the message it carries
+ *               and sender domain of the message it carries; one
+ *               recipient's report (one Original-Rcpt-To, one incident)
+ *               once per recipient
  *   arf make    write a report for a message, the recipient redacted
  *               (RFC 6590) and every tracking code taken out of the
  *               enclosed copy with the rewriter of `redflag clean`
@@ -33,7 +35,9 @@ usage(FILE *f)
 	    "and count each abuse, fraud or virus report, Incidents times,\n"
 	    "against the campaign and the sender domain of the message it\n"
 	    "encloses; the consent of the reported recipient for that sender\n"
-	    "is revoked (not-spam, auth-failure, other: no complaint).\n"
+	    "is revoked (not-spam, auth-failure, other: no complaint).  A\n"
+	    "report about one recipient (one Original-Rcpt-To, one incident)\n"
+	    "counts once per recipient, as redflag complain does.\n"
 	    "make: write to standard output a feedback report for the\n"
 	    "message in FILE, with the recipient's address redacted (RFC 6590,\n"
 	    "key: arf_redact_key in redflag.conf; without one a random key,\n"
@@ -121,8 +125,13 @@ ingest_one(struct feedback *fb, const rf_item *item, size_t *bad)
 	}
 	if (rep.nrcpt > 0)
 		r = addr_of(rep.original_rcpt_to[0], rcpt, sizeof(rcpt));
+	/* one recipient's report (one Original-Rcpt-To, redacted or not:
+	 * a stable name of the recipient, one incident) counts once per
+	 * recipient, as `redflag complain` does; an aggregate (no
+	 * recipient, several, or Incidents > 1) counts Incidents times */
 	if (feedback_complain(fb, rep.original, rep.original_len, r,
-	    rep.incidents, 1, &c) != 0) {
+	    rep.incidents, rep.nrcpt == 1 && r != NULL && rep.incidents == 1,
+	    1, &c) != 0) {
 		rc = -1;
 		goto out;
 	}

@@ -2,7 +2,8 @@
  * cmd_complain.c - redflag complain: the recipient marked a message as
  * spam.  Its campaign and its sender domain gain a complaint and the
  * recipient's consent for that sender is revoked; the classifier (when one
- * is configured or given) learns the message as spam.
+ * is configured or given) learns the message as spam.  One recipient's
+ * complaint counts once per campaign and per sender domain.
  * redflag-complain(1).
  */
 #include <stdio.h>
@@ -25,7 +26,9 @@ usage(FILE *f)
 	    "input when FILE is - or absent) as spam: its campaign and its\n"
 	    "sender domain gain a complaint, and the recipient's consent for\n"
 	    "that sender (address, list, domain) is revoked, and the\n"
-	    "classifier learns it as spam.\n\n"
+	    "classifier learns it as spam.  One recipient's complaint counts\n"
+	    "once per campaign and once per sender domain: a repeat says\n"
+	    "\"already counted\" and changes no count.\n\n"
 	    "  --db PATH       the store; overrides redflag.conf's db\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
@@ -37,7 +40,8 @@ usage(FILE *f)
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
 	    "  --set NAME=VALUE   one setting after the file (a verdict\n"
 	    "                  setting or a limit)\n"
-	    "\nexit status: 0 recorded, 1 input unreadable or not one message\n"
+	    "\nexit status: 0 recorded (or counted before), 1 input unreadable\n"
+	    "or not one message\n"
 	    "(empty, a folder, an mbox of several), 64 usage error, 69 the\n"
 	    "store or classifier could not be opened, 70 store failure\n",
 	    RF_PROG);
@@ -46,18 +50,37 @@ usage(FILE *f)
 void
 complaint_print(const struct complaint *c)
 {
-	char esc[128];
+	char esc[128], who[128];
+	int has_c = c->campaign[0] != '\0', has_d = c->domain[0] != '\0';
+	int again_c = has_c && c->campaign_counted == 0;
+	int again_d = has_d && c->domain_counted == 0;
+	/* nothing counted now: every count there was had this recipient's
+	 * complaint already */
+	int again = (again_c || again_d) && !(has_c && !again_c) &&
+	    !(has_d && c->domain_counted == 1);
 
-	printf("complaint recorded: campaign %s", c->campaign[0] != '\0' ?
-	    c->campaign : "unknown");
-	if (c->campaign[0] != '\0')
-		printf(" (%llu complaint%s)",
+	cli_escape(who, sizeof(who), c->recipient, 100);
+	if (again)
+		printf("already counted: %s's complaint about campaign %s",
+		    who, has_c ? c->campaign : "unknown");
+	else
+		printf("complaint recorded: campaign %s", has_c ?
+		    c->campaign : "unknown");
+	if (has_c)
+		printf(" (%llu complaint%s%s%s)",
 		    (unsigned long long)c->campaign_complaints,
-		    c->campaign_complaints == 1 ? "" : "s");
-	if (c->domain[0] != '\0')
-		printf("; %s: %llu complaint%s", cli_escape(esc, sizeof(esc),
-		    c->domain, 100), (unsigned long long)c->domain_complaints,
-		    c->domain_complaints == 1 ? "" : "s");
+		    c->campaign_complaints == 1 ? "" : "s",
+		    again_c && !again ? "; counted before for " : "",
+		    again_c && !again ? who : "");
+	if (has_d)
+		printf("; %s: %llu complaint%s%s%s", cli_escape(esc,
+		    sizeof(esc), c->domain, 100),
+		    (unsigned long long)c->domain_complaints,
+		    c->domain_complaints == 1 ? "" : "s",
+		    again_d && !again ? " (counted before for " : "",
+		    again_d && !again ? who : "");
+	if (again_d && !again)
+		putchar(')');
 	printf("; %zu consent record%s revoked", c->revoked,
 	    c->revoked == 1 ? "" : "s");
 	if (c->classified)
@@ -104,7 +127,7 @@ cmd_complain(int argc, char **argv)
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}
-	if (feedback_complain(&fb, data, len, rcpt, 1, !keep, &c) != 0)
+	if (feedback_complain(&fb, data, len, rcpt, 1, 1, !keep, &c) != 0)
 		goto out;
 	complaint_print(&c);
 	rc = RF_EXIT_OK;

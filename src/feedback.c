@@ -162,9 +162,10 @@ feedback_read(struct feedback *fb, const char *path, size_t *len,
 
 int
 feedback_complain(struct feedback *fb, const char *data, size_t len,
-		  const char *rcpt, uint64_t n, int revoke,
+		  const char *rcpt, uint64_t n, int once, int revoke,
 		  struct complaint *out)
 {
+	char rid[RF_STORE_RCPT_ID_LEN + 1];
 	rf_analysis_cfg acfg;
 	rf_analysis an;
 	rf_campaign c;
@@ -186,13 +187,21 @@ feedback_complain(struct feedback *fb, const char *data, size_t len,
 	if (an.recipient != NULL)
 		snprintf(out->recipient, sizeof(out->recipient), "%s",
 		    an.recipient);
+	/* once per recipient: the store's id of the address, not the
+	 * address; an unknown recipient counts each time */
+	out->once = once && an.recipient != NULL;
+	if (out->once)
+		rf_store_rcpt_id(an.recipient, rid);
 	/* the campaign: looked up, never added */
 	if (an.fp.kind != RF_FP_EMPTY) {
 		st = rf_campaign_lookup(fb->store, &an.fp, &c, &err);
 		if (st == RF_OK) {
 			memcpy(out->campaign, c.id, sizeof(out->campaign));
-			st = rf_campaign_complaint(fb->store, out->campaign,
-			    n, &err);
+			out->campaign_counted = !out->once;
+			st = out->once ? rf_campaign_complaint_once(fb->store,
+			    out->campaign, rid, &out->campaign_counted, &err) :
+			    rf_campaign_complaint(fb->store, out->campaign, n,
+			    &err);
 		}
 		if (st == RF_OK)
 			st = rf_campaign_get(fb->store, out->campaign, &c,
@@ -208,10 +217,19 @@ feedback_complain(struct feedback *fb, const char *data, size_t len,
 	}
 	if (m->from_addr != NULL && (at = strrchr(m->from_addr, '@')) != NULL &&
 	    strchr(at + 1, '.') != NULL) {
-		if (rf_consent_complaint(fb->consent, at + 1, n,
-		    (int64_t)time(NULL), &out->domain_complaints, &err) !=
-		    RF_OK && err.status != RF_EINVAL)
+		out->domain_counted = !out->once;
+		st = out->once ? rf_consent_complaint_once(fb->consent, at + 1,
+		    rid, (int64_t)time(NULL), &out->domain_counted,
+		    &out->domain_complaints, &err) : rf_consent_complaint(
+		    fb->consent, at + 1, n, (int64_t)time(NULL),
+		    &out->domain_complaints, &err);
+		if (st != RF_OK && err.status != RF_EINVAL)
 			goto fail;
+		/* a From domain the store does not take (too long, a byte
+		 * no domain has) counts nothing, as before, and was not
+		 * counted before either */
+		if (st != RF_OK)
+			out->domain_counted = -1;
 		snprintf(out->domain, sizeof(out->domain), "%s", at + 1);
 	}
 	if (revoke && an.recipient != NULL && rf_consent_revoke(fb->consent,

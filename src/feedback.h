@@ -32,6 +32,12 @@ struct complaint {
 	uint64_t domain_complaints;
 	size_t revoked;			/* consent records removed */
 	char recipient[RF_CONSENT_ADDR_MAX + 1]; /* "" when unknown */
+	int once;			/* counted once per recipient */
+	int campaign_counted;		/* 1: counted now; 0: this
+					 * recipient's was counted before
+					 * (or no campaign) */
+	int domain_counted;		/* the same for the domain; -1:
+					 * not one the store takes */
 	int classified;			/* a classifier learned from it */
 	int learned;			/* 1: learned now; 0: before */
 };
@@ -87,13 +93,17 @@ int feedback_classifier(struct feedback *fb, const char *loc,
  * feedback_complain: record a complaint about the message data[0..len)
  * received by rcpt (NULL: its Delivered-To, X-Original-To or To), n
  * times: its campaign (when the store knows it) and its From domain gain
- * n complaints; with revoke, rcpt's consent for that sender is removed;
- * with fb->cls the classifier learns it as spam (its own transaction;
- * `redflag train --spam --undo` takes it back).  0 with *out filled, or
- * -1 after reporting.
+ * n complaints; with once (n is 1 then) and a known recipient, only
+ * when that recipient's complaint about the campaign (against the
+ * domain) was not counted before (rf_campaign_complaint_once and
+ * rf_consent_complaint_once with rf_store_rcpt_id of the recipient);
+ * with revoke, rcpt's consent for that sender is removed; with fb->cls
+ * the classifier learns it as spam (its own transaction; `redflag train
+ * --spam --undo` takes it back).  0 with *out filled, or -1 after
+ * reporting.
  */
 int feedback_complain(struct feedback *fb, const char *data, size_t len,
-		      const char *rcpt, uint64_t n, int revoke,
+		      const char *rcpt, uint64_t n, int once, int revoke,
 		      struct complaint *out);
 
 /* complaint_print: what one complaint changed, one line on standard

@@ -17,7 +17,8 @@
  * compared without ASCII case.
  *
  * Backends: SQLite (a file, WAL mode: it may be the campaign store's
- * file; the tables are consent and domain_complaints) or Redis
+ * file; the tables are consent, domain_complaints and
+ * domain_complainer) or Redis
  * (key layout in docs/verdicts.md).  An rf_consent_db is used by one
  * thread at a time.
  */
@@ -148,6 +149,23 @@ rf_status rf_consent_revoke(rf_consent_db *db, const char *recipient,
 rf_status rf_consent_complaint(rf_consent_db *db, const char *domain,
 			       uint64_t n, int64_t now, uint64_t *total,
 			       rf_error *err);
+
+/*
+ * rf_consent_complaint_once: one complaint against sender domain domain
+ * by the recipient whose id is rcpt_id (16 lower-case hex digits:
+ * rf_store_rcpt_id of the address, or of another stable name of the
+ * recipient), counted once per recipient and domain: *counted (may be
+ * NULL) is 1 when it was counted now, 0 when this recipient's complaint
+ * against this domain was counted before (nothing changes then); *total
+ * (may be NULL) is the domain's count afterwards.  One atomic step
+ * (SQLite: one write transaction, or the one rf_consent_begin opened;
+ * Redis: one script), so that two at once count once.  RF_EINVAL for a
+ * bad domain or rcpt_id.
+ */
+rf_status rf_consent_complaint_once(rf_consent_db *db, const char *domain,
+				    const char *rcpt_id, int64_t now,
+				    int *counted, uint64_t *total,
+				    rf_error *err);
 
 /* rf_consent_complaints: the complaints against domain (0 when none). */
 rf_status rf_consent_complaints(rf_consent_db *db, const char *domain,

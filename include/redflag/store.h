@@ -33,7 +33,7 @@ extern "C" {
 #define RF_CAMPAIGN_ID_LEN 16
 #define RF_STORE_SUBJECT_MAX 1024	/* bound of max_subject_bytes */
 #define RF_STORE_RCPT_MAX 512		/* recipient bytes counted */
-#define RF_STORE_SCHEMA_VERSION 2	/* SQLite PRAGMA user_version */
+#define RF_STORE_SCHEMA_VERSION 3	/* SQLite PRAGMA user_version */
 
 /* Settings, each with a safe default (rf_store_options_default). */
 typedef struct rf_store_options {
@@ -180,6 +180,21 @@ rf_status rf_campaign_count_below(rf_store *s, uint64_t size, uint64_t *n,
  * when there is no such campaign. */
 rf_status rf_campaign_complaint(rf_store *s, const char *id, uint64_t n,
 				rf_error *err);
+
+/*
+ * rf_campaign_complaint_once: one complaint about campaign id by the
+ * recipient whose id is rcpt_id (rf_store_rcpt_id of the address, or of
+ * any other stable name of the recipient, such as an RFC 6590 redacted
+ * address), counted once per recipient and campaign: *counted (may be
+ * NULL) is 1 when it was counted now, 0 when this recipient's complaint
+ * about this campaign was counted before (nothing changes then).  One
+ * atomic step (SQLite: one write transaction, or the open group's;
+ * Redis: one script), so that two at once count once.  RF_ENOTFOUND when
+ * there is no such campaign, RF_EINVAL for a malformed id or rcpt_id.
+ */
+rf_status rf_campaign_complaint_once(rf_store *s, const char *id,
+				     const char *rcpt_id, int *counted,
+				     rf_error *err);
 
 /* rf_campaign_samples_cb: one sampled copy: its links (valid during the
  * call only), in the order added; return non-zero to stop. */

@@ -4,15 +4,20 @@
  * folder, port 0: no TCP, and stopped at the end): add, list, check in
  * order (address, list, domain and parents), per-recipient scope,
  * revoke, remove, complaints, sender forms, two connections to one
- * SQLite file, and a Redis that goes away and comes back.
+ * SQLite file, and a Redis that goes away and comes back.  Complaints
+ * counted once per recipient, against a campaign (the campaign store on
+ * the same file or server) and a sender domain, and a store file made by
+ * 8aa92a8 (schema version 2) upgraded in place.
  */
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "testutil.h"
+#include "fputil.h"
 
 struct fx {
 	char dir[64];
@@ -264,6 +269,208 @@ test_complaints(void **state)
 	rf_consent_close(db);
 }
 
+/* once: rf_campaign_complaint_once of recipient addr about campaign id;
+ * its *counted, and the campaign's complaints afterwards in *n. */
+static int
+once(rf_store *s, const char *id, const char *addr, uint64_t *n)
+{
+	char rid[RF_STORE_RCPT_ID_LEN + 1];
+	rf_campaign c;
+	rf_error err;
+	int counted = -1;
+
+	rf_store_rcpt_id(addr, rid);
+	if (rf_campaign_complaint_once(s, id, rid, &counted, &err) != RF_OK ||
+	    rf_campaign_get(s, id, &c, &err) != RF_OK)
+		fail_msg("complaint about %s: %s", id, err.msg);
+	*n = c.complaints;
+	return counted;
+}
+
+/* donce: rf_consent_complaint_once of addr against domain d; *n after. */
+static int
+donce(rf_consent_db *db, const char *d, const char *addr, uint64_t *n)
+{
+	char rid[RF_STORE_RCPT_ID_LEN + 1];
+	rf_error err;
+	int counted = -1;
+
+	rf_store_rcpt_id(addr, rid);
+	if (rf_consent_complaint_once(db, d, rid, 10, &counted, n, &err) !=
+	    RF_OK)
+		fail_msg("complaint against %s: %s", d, err.msg);
+	return counted;
+}
+
+/* One recipient's complaint counts once per campaign and per domain;
+ * other recipients', other campaigns' and plain counts are apart. */
+static void
+test_complaint_once(void **state)
+{
+	struct fx *f = *state;
+	rf_fingerprint a = fp_make(7), b = fp_make(8);
+	const char *rcpts[1] = { "alice@example.org" };
+	rf_store *s = NULL, *s2 = NULL;
+	rf_consent_db *db, *db2;
+	rf_campaign ca, cb;
+	rf_error err;
+	uint64_t n;
+	int counted;
+
+	/* the campaign store first: it writes its schema to a new file */
+	assert_int_equal(rf_store_open(f->spec, NULL, &s, &err), RF_OK);
+	db = open_db(f->spec);
+	assert_int_equal(rf_campaign_add(s, &a, rcpts, 1, "A", NULL, 0, 5,
+	    &ca, &err), RF_OK);
+	assert_int_equal(rf_campaign_add(s, &b, rcpts, 1, "B", NULL, 0, 5,
+	    &cb, &err), RF_OK);
+	assert_int_equal(once(s, ca.id, "Alice@Example.ORG", &n), 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(once(s, ca.id, "alice@example.org", &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(once(s, ca.id, "bob@example.org", &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(once(s, cb.id, "alice@example.org", &n), 1);
+	assert_int_equal(n, 1);
+	/* a plain count (an aggregate report) adds, and leaves the
+	 * recipients' record alone */
+	assert_int_equal(rf_campaign_complaint(s, ca.id, 3, &err), RF_OK);
+	assert_int_equal(once(s, ca.id, "bob@example.org", &n), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(rf_campaign_complaint_once(s, "0000000000000000",
+	    "0123456789abcdef", &counted, &err), RF_ENOTFOUND);
+	assert_int_equal(rf_campaign_complaint_once(s, ca.id,
+	    "alice@example.org", &counted, &err), RF_EINVAL);
+	assert_int_equal(rf_campaign_complaint_once(s, ca.id, NULL, &counted,
+	    &err), RF_EINVAL);
+	/* the sender domain */
+	assert_int_equal(donce(db, "Shop.Example", "alice@example.org", &n),
+	    1);
+	assert_int_equal(n, 1);
+	assert_int_equal(donce(db, "shop.example", "ALICE@example.org", &n),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(donce(db, "shop.example", "bob@example.org", &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(donce(db, "other.example", "bob@example.org", &n), 1);
+	assert_int_equal(n, 1);
+	assert_int_equal(rf_consent_complaint(db, "shop.example", 3, 11, &n,
+	    &err), RF_OK);
+	assert_int_equal(n, 5);
+	assert_int_equal(donce(db, "shop.example", "bob@example.org", &n), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(rf_consent_complaint_once(db, "shop.example", "xyz",
+	    10, &counted, &n, &err), RF_EINVAL);
+	assert_int_equal(rf_consent_complaint_once(db, "not a domain",
+	    "0123456789abcdef", 10, &counted, &n, &err), RF_EINVAL);
+	/* another connection (another process's) sees what was counted;
+	 * so does the store opened again */
+	assert_int_equal(rf_store_open(f->spec, NULL, &s2, &err), RF_OK);
+	db2 = open_db(f->spec);
+	assert_int_equal(once(s2, ca.id, "alice@example.org", &n), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(donce(db2, "shop.example", "alice@example.org", &n),
+	    0);
+	assert_int_equal(once(s2, ca.id, "carol@example.org", &n), 1);
+	assert_int_equal(once(s, ca.id, "carol@example.org", &n), 0);
+	assert_int_equal(n, 6);
+	rf_store_close(s2);
+	rf_consent_close(db2);
+	rf_store_close(s);
+	rf_consent_close(db);
+	assert_int_equal(rf_store_open(f->spec, NULL, &s, &err), RF_OK);
+	db = open_db(f->spec);
+	assert_int_equal(once(s, ca.id, "bob@example.org", &n), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(donce(db, "shop.example", "bob@example.org", &n), 0);
+	assert_int_equal(n, 5);
+	rf_store_close(s);
+	rf_consent_close(db);
+}
+
+/* user_version of the SQLite file at path. */
+static int
+schema_version(const char *path)
+{
+	sqlite3 *q;
+	sqlite3_stmt *st;
+	int v = -1;
+
+	assert_int_equal(sqlite3_open(path, &q), SQLITE_OK);
+	if (sqlite3_prepare_v2(q, "PRAGMA user_version", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(q);
+	return v;
+}
+
+/* A store file made by 8aa92a8 (tests/data/complaints/store-v2.sql: one
+ * campaign with one complaint, a domain with one, a consent record):
+ * read as it is by a read-only open, brought to version 3 in place by a
+ * writable one, everything kept.  Its complaint has no recipient row:
+ * the same recipient's next one counts once more, then never again. */
+static void
+test_upgrade_v2(void **state)
+{
+	struct fx *f = *state;
+	const char *id = "a014b712fcd2280c";
+	char path[128];
+	rf_store_options o;
+	rf_consent_record r;
+	rf_consent_db *db;
+	rf_campaign c;
+	rf_store *s = NULL;
+	rf_error err;
+	sqlite3 *q;
+	size_t len;
+	char *dump = read_file("tests/data/complaints/store-v2.sql", &len);
+	uint64_t n;
+
+	snprintf(path, sizeof(path), "%s", f->spec + strlen("sqlite:"));
+	assert_int_equal(sqlite3_open(path, &q), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(q, dump, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(q);
+	free(dump);
+	assert_int_equal(schema_version(path), 2);
+	rf_store_options_default(&o);
+	o.read_only = 1;
+	assert_int_equal(rf_store_open(f->spec, &o, &s, &err), RF_OK);
+	assert_int_equal(rf_campaign_get(s, id, &c, &err), RF_OK);
+	assert_int_equal(c.complaints, 1);
+	assert_int_equal(rf_campaign_complaint_once(s, id, "0123456789abcdef",
+	    NULL, &err), RF_ESTORE);
+	rf_store_close(s);
+	assert_int_equal(schema_version(path), 2);
+	assert_int_equal(rf_store_open(f->spec, NULL, &s, &err), RF_OK);
+	assert_int_equal(schema_version(path), RF_STORE_SCHEMA_VERSION);
+	assert_int_equal(RF_STORE_SCHEMA_VERSION, 3);
+	db = open_db(f->spec);
+	assert_int_equal(rf_campaign_get(s, id, &c, &err), RF_OK);
+	assert_int_equal(c.copies, 1);
+	assert_int_equal(c.complaints, 1);
+	assert_int_equal(rf_consent_complaints(db, "shop.example", &n, &err),
+	    RF_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rf_consent_check(db, "alice@example.org",
+	    "news@shop.example", NULL, &r, &err), RF_OK);
+	assert_int_equal(once(s, id, "alice@example.org", &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(once(s, id, "alice@example.org", &n), 0);
+	assert_int_equal(donce(db, "shop.example", "alice@example.org", &n),
+	    1);
+	assert_int_equal(n, 2);
+	assert_int_equal(donce(db, "shop.example", "alice@example.org", &n),
+	    0);
+	rf_consent_close(db);
+	rf_store_close(s);
+	/* opened again: nothing more to do */
+	assert_int_equal(rf_store_open(f->spec, NULL, &s, &err), RF_OK);
+	assert_int_equal(once(s, id, "alice@example.org", &n), 0);
+	assert_int_equal(n, 2);
+	rf_store_close(s);
+}
+
 static void
 test_bad_arguments(void **state)
 {
@@ -511,6 +718,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_complaints, setup_sqlite,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_complaint_once,
+		    setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_v2, setup_sqlite,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments,
 		    setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_address_rule,
@@ -527,6 +738,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_complaints, setup_redis,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_complaint_once,
+		    setup_redis, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments,
 		    setup_redis, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_address_rule,

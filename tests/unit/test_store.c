@@ -360,8 +360,9 @@ test_schema(void **state)
 	}
 }
 
-/* A version 1 store (with the index on size) is brought to version 2 on
- * a writable open, its campaigns kept. */
+/* A version 1 store (with the index on size) is brought to the current
+ * version (2 drops the index, 3 adds the complainer table) on a writable
+ * open, its campaigns kept. */
 static void
 test_migrate_1(void **state)
 {
@@ -387,10 +388,13 @@ test_migrate_1(void **state)
 	assert_int_equal(sqlite3_open(tmp.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version "
 	    "FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema "
-	    "WHERE name = 'campaign_size')", -1, &st, NULL), SQLITE_OK);
+	    "WHERE name = 'campaign_size'), (SELECT count(*) FROM "
+	    "sqlite_schema WHERE name = 'complainer')", -1, &st, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_int_equal(sqlite3_column_int(st, 0), RF_STORE_SCHEMA_VERSION);
 	assert_int_equal(sqlite3_column_int(st, 1), 0);
+	assert_int_equal(sqlite3_column_int(st, 2), 1);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 }
