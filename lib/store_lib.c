@@ -12,6 +12,7 @@
 #include <hiredis.h>
 #include <sqlite3.h>
 
+#include "internal.h"
 #include "store_lib.h"
 
 /* put: "WHAT: TEXT" into err, WHAT from fmt and ap, TEXT escaped. */
@@ -109,6 +110,19 @@ rf__redis_int(const struct redisReply *rep)
 	if (rep->type == REDIS_REPLY_STRING)
 		return strtoll(rep->str, NULL, 10);
 	return 0;
+}
+
+int
+rf__store_spec_is_redis(const char *spec)
+{
+	return strncmp(spec, "redis://", 8) == 0 ||
+	    strncmp(spec, "unix:", 5) == 0;
+}
+
+const char *
+rf__store_spec_sqlite_path(const char *spec)
+{
+	return strncmp(spec, "sqlite:", 7) == 0 ? spec + 7 : spec;
 }
 
 int
