@@ -117,7 +117,7 @@ rf_classifier_open(const char *loc, const rf_cls_params *params_in,
 		    err);
 	} else {
 		c->ops = &rf__cls_sqlite_ops;
-		rs = rf__cls_sqlite_open(rf__store_spec_sqlite_path(loc),
+		rs = rf__cls_sqlite_open(rf_store_spec_file(loc),
 		    &c->p, &c->be, err);
 	}
 	if (rs != RF_OK)

@@ -204,7 +204,7 @@ rf_consent_open(const char *spec, unsigned timeout_ms, rf_consent_db **out,
 		st = rf__consent_redis_open(buf, timeout_ms, &h, err);
 	} else {
 		ops = &rf__consent_sqlite_ops;
-		st = rf__consent_sqlite_open(rf__store_spec_sqlite_path(buf),
+		st = rf__consent_sqlite_open(rf_store_spec_file(buf),
 		    timeout_ms, &h, err);
 	}
 	if (st != RF_OK)

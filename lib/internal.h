@@ -650,10 +650,6 @@ struct rf__copy {
  * 0 when it names a SQLite file.  spec not NULL. */
 int rf__store_spec_is_redis(const char *spec);
 
-/* rf__store_spec_sqlite_path: the file a SQLite store address names:
- * what follows "sqlite:" when it starts so, else the whole of spec. */
-const char *rf__store_spec_sqlite_path(const char *spec);
-
 /* A candidate campaign: its id, backend key (SQLite rowid) and
  * canonical fingerprint; return non-zero to stop. */
 typedef int (*rf__cand_cb)(const char *id, int64_t key, const void *fp,

@@ -185,7 +185,7 @@ rf_store_open(const char *spec, const rf_store_options *opt, rf_store **out,
 	if (rf__store_spec_is_redis(spec))
 		st = rf__store_redis_open(spec, &s->opt, &s->ops, &s->be, err);
 	else
-		st = rf__store_sqlite_open(rf__store_spec_sqlite_path(spec),
+		st = rf__store_sqlite_open(rf_store_spec_file(spec),
 		    &s->opt, &s->ops, &s->be, err);
 	if (st != RF_OK)
 		goto fail;

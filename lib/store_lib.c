@@ -120,8 +120,10 @@ rf__store_spec_is_redis(const char *spec)
 }
 
 const char *
-rf__store_spec_sqlite_path(const char *spec)
+rf_store_spec_file(const char *spec)
 {
+	if (spec == NULL || rf__store_spec_is_redis(spec))
+		return NULL;
 	return strncmp(spec, "sqlite:", 7) == 0 ? spec + 7 : spec;
 }
 

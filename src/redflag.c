@@ -415,13 +415,15 @@ cli_classifier(const char *path, const rf_verdict_settings *vs,
 	       rf_classifier **out, rf_error *err)
 {
 	rf_cls_params params;
+	const char *file;
 	char esc[256], why[sizeof(err->msg)];
 	rf_error own;
 	rf_status st;
 
 	*out = NULL;
 	cli_escape(esc, sizeof(esc), path, 200);
-	if (rf_classifier_is_local(path) && access(path, R_OK) != 0)
+	file = rf_store_spec_file(path);
+	if (file != NULL && access(file, R_OK) != 0)
 		return rf_error_set(err, RF_ENOTFOUND, "classifier %s: "
 		    "cannot read it (redflag train makes one)", esc);
 	rf_cls_params_default(&params);

@@ -107,6 +107,14 @@ rf_status rf_store_open(const char *spec, const rf_store_options *opt,
  */
 rf_status rf_store_spec_check(const char *spec, rf_error *err);
 
+/*
+ * rf_store_spec_file: the SQLite file a store's address names (that of a
+ * campaign store, consent store or classifier): spec after "sqlite:" when
+ * it starts so, else spec itself; NULL when spec is NULL or names Redis
+ * ("redis://...", "unix:...").  A pointer into spec; nothing is opened.
+ */
+const char *rf_store_spec_file(const char *spec);
+
 /* rf_store_close: commit nothing pending (see rf_store_begin), release
  * everything.  NULL allowed. */
 void rf_store_close(rf_store *s);
