@@ -134,6 +134,14 @@ void cli_warn_input(const char *cmd, const char *label, const char *msg);
  * nothing and say nothing). */
 int cli_address_ok(const char *cmd, const char *opt, const char *value);
 
+/* cli_store_ok: value, given to cmd as what (an option, "--db", or an
+ * environment variable, "$REDFLAG_DB"), is a well-formed store or
+ * classifier address (rf_store_spec_check: not empty, a Redis one
+ * readable): 1, else 0 after reporting "CMD: WHAT: bad Redis spec (want
+ * ...)"; the caller exits RF_EXIT_USAGE, as a bad db in redflag.conf is a
+ * bad setting.  Nothing is opened. */
+int cli_store_ok(const char *cmd, const char *what, const char *value);
+
 /* cli_stdin_hint: before cmd reads mail from standard input, say so on
  * standard error when that is a terminal (a user who typed the command
  * without a file would otherwise see it wait for nothing). */

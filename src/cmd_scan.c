@@ -360,11 +360,14 @@ cmd_scan(int argc, char **argv)
 		} else if (strcmp(a, "--rcpt") == 0 && i + 1 < argc) {
 			s.rcpt = argv[++i];
 		} else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
-			db = argv[++i];
+			if (!cli_store_ok("scan", a, db = argv[++i]))
+				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--consent-db") == 0 && i + 1 < argc) {
-			consent = argv[++i];
+			if (!cli_store_ok("scan", a, consent = argv[++i]))
+				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--classifier") == 0 && i + 1 < argc) {
-			classifier = argv[++i];
+			if (!cli_store_ok("scan", a, classifier = argv[++i]))
+				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--authserv-id") == 0 && i + 1 < argc) {
 			s.cfg.authserv_id = argv[++i];
 		} else if ((r = cli_verdict_option("scan", &vs, argc, argv,

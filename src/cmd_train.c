@@ -460,6 +460,8 @@ cmd_train(int argc, char **argv)
 	rf_limits_default(&limits);
 	if (db == NULL || *db == '\0')
 		db = DEFAULT_DB;
+	else if (!cli_store_ok("train", "$REDFLAG_CLASSIFIER", db))
+		return RF_EXIT_USAGE;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 
@@ -472,7 +474,8 @@ cmd_train(int argc, char **argv)
 			return RF_EXIT_OK;
 		} else if ((strcmp(a, "--classifier") == 0 ||
 		    strcmp(a, "--db") == 0) && i + 1 < argc) {
-			db = argv[++i];
+			if (!cli_store_ok("train", a, db = argv[++i]))
+				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--spam") == 0 && r.mode == M_NONE) {
 			r.mode = M_SPAM;
 		} else if (strcmp(a, "--ham") == 0 && r.mode == M_NONE) {

@@ -194,6 +194,18 @@ cli_address_ok(const char *cmd, const char *opt, const char *value)
 	return 1;
 }
 
+int
+cli_store_ok(const char *cmd, const char *what, const char *value)
+{
+	rf_error err;
+
+	if (rf_store_spec_check(value, &err) != RF_OK) {
+		cli_warn("%s: %s: %s", cmd, what, err.msg);
+		return 0;
+	}
+	return 1;
+}
+
 void
 cli_stdin_hint(const char *cmd)
 {

@@ -299,6 +299,28 @@ expect 78 "^redflag: milter: --set: classifier: bad Redis spec" \
 	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set classifier=unix:
 expect 78 "^redflag: milter: --set: db: bad Redis spec" \
 	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set db=redis://h:99999
+# and on the command line a usage error (64) naming the option or the
+# variable; was exit 69 when the store was opened
+for c in scan campaigns complain arf; do
+	expect 64 "^redflag: $c: --db: bad Redis spec \(want redis://" \
+		"$REDFLAG" $c --db redis://x:y "$tmp/one.eml"
+done
+expect 64 "^redflag: consent: --db: bad Redis spec" \
+	"$REDFLAG" consent --db=unix: list
+expect 64 "^redflag: scan: --consent-db: bad Redis spec" \
+	"$REDFLAG" scan --db "$tmp/ok.db" --consent-db redis://h/p! "$tmp/one.eml"
+expect 64 "^redflag: scan: --classifier: bad Redis spec" \
+	"$REDFLAG" scan --classifier redis://h:0 "$tmp/one.eml"
+expect 64 "^redflag: train: --classifier: bad Redis spec" \
+	"$REDFLAG" train --classifier redis://x:y --spam "$tmp/one.eml"
+expect 64 "^redflag: complain: --classifier: bad Redis spec" \
+	"$REDFLAG" complain --db "$tmp/ok.db" --classifier unix: "$tmp/one.eml"
+expect 64 "^redflag: campaigns: \\\$REDFLAG_DB: bad Redis spec" \
+	env REDFLAG_DB=redis://x:y "$REDFLAG" campaigns
+expect 64 "^redflag: train: \\\$REDFLAG_CLASSIFIER: bad Redis spec" \
+	env REDFLAG_CLASSIFIER=redis://x:y "$REDFLAG" train --show-settings
+[ ! -e "$tmp/ok.db" ] ||
+	{ echo "FAIL: a bad address opened the other store" >&2; fails=$((fails + 1)); }
 
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \
