@@ -134,6 +134,10 @@ void cli_warn_input(const char *cmd, const char *label, const char *msg);
  * nothing and say nothing). */
 int cli_address_ok(const char *cmd, const char *opt, const char *value);
 
+/* cli_plural: "" when n is 1, else s ("s", "es"): "%zu message%s" with
+ * n, cli_plural(n, "s"). */
+const char *cli_plural(unsigned long long n, const char *s);
+
 /* cli_store_ok: value, given to cmd as what (an option, "--db", or an
  * environment variable, "$REDFLAG_DB"), is a well-formed store or
  * classifier address (rf_store_spec_check: not empty, a Redis one

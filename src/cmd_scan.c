@@ -117,8 +117,8 @@ scan_progress(struct scan *s, const char *what, size_t done, size_t total,
 	if (total > 0)
 		fprintf(stderr, " %3.0f%%", 100.0 * (double)done /
 		    (double)total);
-	fprintf(stderr, ", %zu messages, %.0f/s   ", s->messages,
-	    t > 0 ? (double)s->messages / t : 0.0);
+	fprintf(stderr, ", %zu message%s, %.0f/s   ", s->messages,
+	    cli_plural(s->messages, "s"), t > 0 ? (double)s->messages / t : 0.0);
 	if (final)
 		fputc('\n', stderr);
 }

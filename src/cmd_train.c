@@ -380,8 +380,9 @@ train_on_error(struct run *r, int argc, char **argv, int first,
 		done++;
 	}
 	if (!r->quiet && total > 0)
-		printf("re-learned %lu times the messages still misjudged "
-		    "(train on error, %d round%s)\n", total, done,
+		printf("re-learned %lu time%s the messages still misjudged "
+		    "(train on error, %d round%s)\n", total,
+		    cli_plural(total, "s"), done,
 		    done == 1 ? "" : "s");
 	return 0;
 }

@@ -220,8 +220,9 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 			    filed[i].new_case ? "new case" : "joined");
 	}
 	if (out != NULL && meta.urls_left_out > 0)
-		fprintf(out, "left out\t%zu links past max_report_urls (%u)\n",
-		    meta.urls_left_out, fe->opts.limits.max_report_urls != 0 ?
+		fprintf(out, "left out\t%zu link%s past max_report_urls "
+		    "(%u)\n", meta.urls_left_out,
+		    cli_plural(meta.urls_left_out, "s"), fe->opts.limits.max_report_urls != 0 ?
 		    fe->opts.limits.max_report_urls :
 		    RF_HOTLINE_MAX_REPORT_URLS);
 	rc = filed_n;

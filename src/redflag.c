@@ -194,6 +194,12 @@ cli_address_ok(const char *cmd, const char *opt, const char *value)
 	return 1;
 }
 
+const char *
+cli_plural(unsigned long long n, const char *s)
+{
+	return n == 1 ? "" : s;
+}
+
 int
 cli_store_ok(const char *cmd, const char *what, const char *value)
 {
