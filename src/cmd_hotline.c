@@ -888,7 +888,7 @@ cmd_hotline(int argc, char **argv)
 	struct args a;
 	const struct command *c;
 	const char *cmd = NULL, *as = getenv("USER"), *bad;
-	char **pos, esc[512];
+	char **pos, esc[512], name[64];
 	unsigned given = 0;
 	size_t k;
 	int i, r, rc = RF_EXIT_USAGE;
@@ -966,7 +966,8 @@ cmd_hotline(int argc, char **argv)
 	if (a.case_arg != NULL && parse_id(c->name, "CASE", a.case_arg,
 	    &a.case_id) != 0)
 		goto out;
-	if ((rc = hl_fe_open(&fe)) != 0) {
+	snprintf(name, sizeof(name), "hotline %s", c->name);
+	if ((rc = hl_fe_open(&fe, name)) != 0) {
 		/* A mail to file (a mailbox pipe): the MTA keeps it and
 		 * retries, whatever kept the store closed. */
 		if (c->run == do_submit && a.mail != NULL)

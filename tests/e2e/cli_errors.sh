@@ -150,14 +150,18 @@ expect 69 "arf make: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" arf make --db "$nodir/x.db" --rcpt a@example.org "$tmp/one.eml"
 expect 69 "train: $nodir/c.db: .*unable to open" \
 	"$REDFLAG" train --classifier "$nodir/c.db" --spam "$tmp/one.eml"
-expect 69 "$nodir/h.db: .*unable to open" \
+expect 69 "^redflag: hotline cases: $nodir/h.db: .*unable to open" \
 	"$REDFLAG" hotline --db "$nodir/h.db" cases
-expect 69 "$nodir/h.db: .*unable to open" \
+expect 69 "^redflag: hotline submit: $nodir/h.db: .*unable to open" \
 	"$REDFLAG" hotline --db "$nodir/h.db" submit http://x.example/
-expect 75 "$nodir/h.db: .*unable to open" \
+expect 75 "^redflag: hotline submit: $nodir/h.db: .*unable to open" \
 	"$REDFLAG" hotline --db "$nodir/h.db" submit --mail "$tmp/one.eml"
-expect 69 "$nodir/h.db: .*unable to open" \
+expect 69 "^redflag: serve: $nodir/h.db: .*unable to open" \
 	timeout 30 "$REDFLAG" serve --db "$nodir/h.db" --port 0
+expect 1 "^redflag: serve: --raw-key $nodir/k: No such file" \
+	timeout 30 "$REDFLAG" serve --db "$tmp/h2.db" --raw-key "$nodir/k" --port 0
+expect 1 "^redflag: hotline raw: --raw-key $tmp/empty: a key is 32 bytes" \
+	"$REDFLAG" hotline --db "$tmp/h2.db" --raw-key "$tmp/empty" raw 1 --why x
 expect 69 "milter: $nodir/x.db: .*unable to open" \
 	timeout 30 "$REDFLAG" milter --socket "unix:$tmp/m.sock" \
 	--set "db=$nodir/x.db"
@@ -254,9 +258,9 @@ expect 69 "^redflag: scan: classifier $d: is a folder, not a classifier database
 	"$REDFLAG" scan --no-progress --classifier "$d" "$tmp/one.eml"
 expect 69 "^redflag: train: $d: is a folder, not a classifier database\$" \
 	"$REDFLAG" train --classifier "$d" --spam "$tmp/one.eml"
-expect 69 "^redflag: $d: is a folder, not a hotline database\$" \
+expect 69 "^redflag: hotline cases: $d: is a folder, not a hotline database\$" \
 	"$REDFLAG" hotline --db "$d" cases
-expect 69 "^redflag: $d: is a folder, not a hotline database\$" \
+expect 69 "^redflag: serve: $d: is a folder, not a hotline database\$" \
 	"$REDFLAG" serve --db "$d" --port 0
 expect 75 "^redflag: filter: $d: is a folder, not a store file" \
 	"$REDFLAG" filter --set "db=$d"
