@@ -245,6 +245,11 @@ do_submit(struct hl_fe *fe, struct args *a)
 		char *data = NULL;
 		size_t len = 0;
 
+		if (cli_stdin_closed()) {
+			cli_warn("hotline submit --mail: -: standard input "
+			    "is closed");
+			return RF_EXIT_INPUT;
+		}
 		if (read_all(stdin, fe->limits.max_message_size, &data,
 		    &len) != 0) {
 			cli_warn("hotline submit --mail: -: %s", errno ==

@@ -280,8 +280,7 @@ scan_path(struct scan *s, const char *path)
 	if (strcmp(path, "-") == 0) {
 		if (group_end(s, 1) != 0)	/* a pipe may stall */
 			return -1;
-		cli_stdin_hint("scan");
-		st = rf_source_open_fd(0, "-", lim, &src, &err);
+		st = cli_open_stdin("scan", lim, &src, &err);
 	} else {
 		st = rf_source_open(path, lim, &src, &err);
 	}

@@ -146,7 +146,7 @@ cli_std_fds(void)
 		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
 			continue;
 		closed |= 1 << fd;
-		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+		if (open("/dev/null", O_WRONLY) != fd)
 			return -1;
 	}
 	return closed;
@@ -212,6 +212,26 @@ cli_store_ok(const char *cmd, const char *what, const char *value)
 	return 1;
 }
 
+int
+cli_stdin_closed(void)
+{
+	int fl = fcntl(0, F_GETFL);
+
+	return fl != -1 && (fl & O_ACCMODE) == O_WRONLY;
+}
+
+rf_status
+cli_open_stdin(const char *cmd, const rf_limits *limits, rf_source **out,
+	       rf_error *err)
+{
+	if (cli_stdin_closed()) {
+		*out = NULL;
+		return rf_error_set(err, RF_EIO, "standard input is closed");
+	}
+	cli_stdin_hint(cmd);
+	return rf_source_open_fd(0, "-", limits, out, err);
+}
+
 void
 cli_stdin_hint(const char *cmd)
 {
@@ -274,8 +294,7 @@ cli_read_one(const char *cmd, const char *path, const rf_limits *limits,
 	char *p = NULL;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
-		cli_stdin_hint(cmd);
-		st = rf_source_open_fd(0, "-", limits, &src, &err);
+		st = cli_open_stdin(cmd, limits, &src, &err);
 	} else {
 		st = rf_source_open(path, limits, &src, &err);
 	}

@@ -44,6 +44,34 @@ expect 64 "^redflag: cluster: --fingerprints after a PATH" \
 expect 1 "^redflag: scan: --json: No such file" \
 	"$REDFLAG" scan --no-progress -- "$tmp/one.eml" --json
 
+# a closed standard input is said so (was "empty input" or "empty, no
+# message", as /dev/null), with the status of input not read (1)
+closed() {	# closed PATTERN COMMAND...: as expect 1, standard input closed
+	pat=$1
+	shift
+	set +e
+	"$@" <&- >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	set -e
+	if [ "$got" -ne 1 ] || ! grep -Eq -- "$pat" "$tmp/err"; then
+		echo "FAIL: $* <&-: status $got (want 1), stderr:" >&2
+		head -n 3 "$tmp/err" >&2
+		fails=$((fails + 1))
+	fi
+}
+closed "^redflag: scan: -: standard input is closed$" "$REDFLAG" scan --no-progress
+closed "^redflag: clean: standard input is closed$" "$REDFLAG" clean -
+closed "^redflag: complain: standard input is closed$" \
+	"$REDFLAG" complain --db "$tmp/stdin.db" -
+closed "^redflag: arf ingest: standard input is closed$" \
+	"$REDFLAG" arf ingest --db "$tmp/stdin.db"
+closed "^redflag: consent import: -: standard input is closed$" \
+	"$REDFLAG" consent --db "$tmp/stdin.db" import -
+closed "^redflag: hotline submit --mail: -: standard input is closed$" \
+	"$REDFLAG" hotline --db "$tmp/stdin-h.db" submit --mail -
+closed "^redflag: train: -: standard input is closed$" \
+	"$REDFLAG" train --classifier "$tmp/stdin-c.db" --spam -
+
 # an option that takes a value, given without one, is not "unknown"
 expect 64 "scan: option '--db' needs a value" "$REDFLAG" scan --db
 expect 64 "scan: unknown option '--bogus'" "$REDFLAG" scan --bogus
