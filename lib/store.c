@@ -201,6 +201,7 @@ rf_status
 rf_store_spec_check(const char *spec, rf_error *err)
 {
 	struct rf__redis_spec at;
+	const char *file;
 
 	if (spec == NULL || *spec == '\0')
 		return rf_error_set(err, RF_EINVAL, "empty store address");
@@ -208,6 +209,8 @@ rf_store_spec_check(const char *spec, rf_error *err)
 	    rf__redis_spec_parse(spec, &at) != 0)
 		return rf_error_set(err, RF_EINVAL, "bad Redis spec (want "
 		    RF__REDIS_SPEC_WANT ")");
+	if ((file = rf_store_spec_file(spec)) != NULL && *file == '\0')
+		return rf_error_set(err, RF_EINVAL, "no path after sqlite:");
 	return RF_OK;
 }
 

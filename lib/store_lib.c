@@ -47,6 +47,9 @@ rf__sqlite_folder(const char *path, const char *what, rf_error *err)
 {
 	struct stat sb;
 
+	if (*path == '\0')	/* SQLite: a temporary database */
+		return rf_error_set(err, RF_EINVAL, "no path given for %s",
+		    what);
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return rf_error_set(err, RF_ESTORE, "is a folder, not %s",
 		    what);

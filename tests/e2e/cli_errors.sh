@@ -353,6 +353,14 @@ expect 64 "^redflag: train: \\\$REDFLAG_CLASSIFIER: bad Redis spec" \
 	env REDFLAG_CLASSIFIER=redis://x:y "$REDFLAG" train --show-settings
 [ ! -e "$tmp/ok.db" ] ||
 	{ echo "FAIL: a bad address opened the other store" >&2; fails=$((fails + 1)); }
+# "sqlite:" alone, or an empty path, named no file: SQLite opened a
+# temporary database, learned into it and forgot it (status 0)
+expect 64 "^redflag: train: --classifier: no path after sqlite:\$" \
+	"$REDFLAG" train --classifier sqlite: --spam "$tmp/one.eml"
+expect 64 "^redflag: scan: --db: no path after sqlite:\$" \
+	"$REDFLAG" scan --db sqlite: "$tmp/one.eml"
+expect 69 "^redflag: hotline cases: : no path given for a hotline database\$" \
+	"$REDFLAG" hotline --db '' cases
 
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \
