@@ -94,14 +94,6 @@ rf__cls_tokens_check(long version, int empty, rf_error *err)
 	    "new database (redflag train)", version, RF__CLS_TOKENS);
 }
 
-/* is_redis: the location names Redis, as the campaign store's spec does. */
-static int
-is_redis(const char *loc)
-{
-	return strncmp(loc, "redis://", 8) == 0 ||
-	    strncmp(loc, "unix:", 5) == 0;
-}
-
 rf_status
 rf_classifier_open(const char *loc, const rf_cls_params *params_in,
 		   rf_classifier **out, rf_error *err)
@@ -119,14 +111,14 @@ rf_classifier_open(const char *loc, const rf_cls_params *params_in,
 		c->p = *params_in;
 	else
 		rf_cls_params_default(&c->p);
-	if (is_redis(loc)) {
+	if (rf__store_spec_is_redis(loc)) {
 		c->ops = &rf__cls_redis_ops;
 		rs = rf__cls_redis_open(loc, RF__CLS_REDIS_TIMEOUT_MS, &c->be,
 		    err);
 	} else {
 		c->ops = &rf__cls_sqlite_ops;
-		rs = rf__cls_sqlite_open(strncmp(loc, "sqlite:", 7) == 0 ?
-		    loc + 7 : loc, &c->p, &c->be, err);
+		rs = rf__cls_sqlite_open(rf_store_spec_file(loc),
+		    &c->p, &c->be, err);
 	}
 	if (rs != RF_OK)
 		free(c);
@@ -138,7 +130,7 @@ rf_classifier_open(const char *loc, const rf_cls_params *params_in,
 int
 rf_classifier_is_local(const char *loc)
 {
-	return loc != NULL && !is_redis(loc);
+	return loc != NULL && !rf__store_spec_is_redis(loc);
 }
 
 const char *

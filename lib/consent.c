@@ -11,6 +11,7 @@
 #include <redflag/store.h>
 
 #include "consent_impl.h"
+#include "internal.h"
 
 #define SPEC_MAX 4096
 
@@ -200,14 +201,13 @@ rf_consent_open(const char *spec, unsigned timeout_ms, rf_consent_db **out,
 		return rf_error_set(err, RF_EINVAL, "consent store: no or "
 		    "too long a name");
 	memcpy(buf, spec, strlen(spec) + 1);
-	if (strncmp(buf, "redis://", 8) == 0 ||
-	    strncmp(buf, "unix:", 5) == 0) {
+	if (rf__store_spec_is_redis(buf)) {
 		ops = &rf__consent_redis_ops;
 		st = rf__consent_redis_open(buf, timeout_ms, &h, err);
 	} else {
 		ops = &rf__consent_sqlite_ops;
-		st = rf__consent_sqlite_open(strncmp(buf, "sqlite:", 7) == 0 ?
-		    buf + 7 : buf, timeout_ms, &h, err);
+		st = rf__consent_sqlite_open(rf_store_spec_file(buf),
+		    timeout_ms, &h, err);
 	}
 	if (st != RF_OK)
 		return st;

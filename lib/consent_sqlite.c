@@ -93,8 +93,6 @@ rf__consent_sqlite_open(const char *path, unsigned timeout_ms, void **h,
 	int i;
 
 	*h = NULL;
-	if (*path == '\0')
-		return rf_error_set(err, RF_EINVAL, "consent store: no path");
 	if ((st = rf__sqlite_folder(path, "a store file", err)) != RF_OK)
 		return st;
 	if ((d = calloc(1, sizeof(*d))) == NULL)

@@ -233,8 +233,8 @@ file_one(rf_hotline *h, const rf_hotline_actor *who,
 		    links);
 	if (m != NULL && m->urls_left_out > 0)
 		snprintf(times + strlen(times), sizeof(times) - strlen(times),
-		    "; %zu links of the mail left out (max_report_urls)",
-		    m->urls_left_out);
+		    "; %zu link%s of the mail left out (max_report_urls)",
+		    m->urls_left_out, m->urls_left_out == 1 ? "" : "s");
 	snprintf(detail, sizeof(detail), "report %lld via %s; %u "
 	    "identifying code%s removed%s%s", (long long)out->report_id,
 	    r->source != NULL ? r->source : "api", u->scrubbed,

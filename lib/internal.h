@@ -644,6 +644,12 @@ struct rf__copy {
 	int64_t now;
 };
 
+/* rf__store_spec_is_redis: the one test of whether a store address (a
+ * campaign store's, a consent store's, a classifier's) names Redis: 1
+ * when it starts "redis://" or "unix:" (rf__redis_spec_parse reads it),
+ * 0 when it names a SQLite file.  spec not NULL. */
+int rf__store_spec_is_redis(const char *spec);
+
 /* A candidate campaign: its id, backend key (SQLite rowid) and
  * canonical fingerprint; return non-zero to stop. */
 typedef int (*rf__cand_cb)(const char *id, int64_t key, const void *fp,

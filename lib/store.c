@@ -182,11 +182,11 @@ rf_store_open(const char *spec, const rf_store_options *opt, rf_store **out,
 		st = rf_error_set(err, RF_ENOMEM, "store: out of memory");
 		goto fail;
 	}
-	if (strncmp(spec, "redis://", 8) == 0 || strncmp(spec, "unix:", 5) == 0)
+	if (rf__store_spec_is_redis(spec))
 		st = rf__store_redis_open(spec, &s->opt, &s->ops, &s->be, err);
 	else
-		st = rf__store_sqlite_open(strncmp(spec, "sqlite:", 7) == 0 ?
-		    spec + 7 : spec, &s->opt, &s->ops, &s->be, err);
+		st = rf__store_sqlite_open(rf_store_spec_file(spec),
+		    &s->opt, &s->ops, &s->be, err);
 	if (st != RF_OK)
 		goto fail;
 	*out = s;
@@ -201,14 +201,16 @@ rf_status
 rf_store_spec_check(const char *spec, rf_error *err)
 {
 	struct rf__redis_spec at;
+	const char *file;
 
 	if (spec == NULL || *spec == '\0')
 		return rf_error_set(err, RF_EINVAL, "empty store address");
-	if ((strncmp(spec, "redis://", 8) == 0 ||
-	    strncmp(spec, "unix:", 5) == 0) &&
+	if (rf__store_spec_is_redis(spec) &&
 	    rf__redis_spec_parse(spec, &at) != 0)
 		return rf_error_set(err, RF_EINVAL, "bad Redis spec (want "
 		    RF__REDIS_SPEC_WANT ")");
+	if ((file = rf_store_spec_file(spec)) != NULL && *file == '\0')
+		return rf_error_set(err, RF_EINVAL, "no path after sqlite:");
 	return RF_OK;
 }
 

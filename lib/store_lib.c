@@ -12,6 +12,7 @@
 #include <hiredis.h>
 #include <sqlite3.h>
 
+#include "internal.h"
 #include "store_lib.h"
 
 /* put: "WHAT: TEXT" into err, WHAT from fmt and ap, TEXT escaped. */
@@ -46,6 +47,9 @@ rf__sqlite_folder(const char *path, const char *what, rf_error *err)
 {
 	struct stat sb;
 
+	if (*path == '\0')	/* SQLite: a temporary database */
+		return rf_error_set(err, RF_EINVAL, "no path given for %s",
+		    what);
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return rf_error_set(err, RF_ESTORE, "is a folder, not %s",
 		    what);
@@ -109,6 +113,21 @@ rf__redis_int(const struct redisReply *rep)
 	if (rep->type == REDIS_REPLY_STRING)
 		return strtoll(rep->str, NULL, 10);
 	return 0;
+}
+
+int
+rf__store_spec_is_redis(const char *spec)
+{
+	return strncmp(spec, "redis://", 8) == 0 ||
+	    strncmp(spec, "unix:", 5) == 0;
+}
+
+const char *
+rf_store_spec_file(const char *spec)
+{
+	if (spec == NULL || rf__store_spec_is_redis(spec))
+		return NULL;
+	return strncmp(spec, "sqlite:", 7) == 0 ? spec + 7 : spec;
 }
 
 int

@@ -36,7 +36,9 @@ rf_status rf__sqlite_error(rf_error *err, struct sqlite3 *db,
 /*
  * rf__sqlite_folder: the check every opener of a SQLite file (campaign
  * store, consent store, classifier, hotline) makes before
- * sqlite3_open_v2: RF_ESTORE with "is a folder, not WHAT" in err (NULL
+ * sqlite3_open_v2: RF_EINVAL with "no path given for WHAT" when path is
+ * empty ("sqlite:" alone, where SQLite would open a temporary database
+ * and forget it); RF_ESTORE with "is a folder, not WHAT" in err (NULL
  * allowed; what: "a store file", "a classifier database", ...) when path
  * names a folder, where SQLite would say only "unable to open database
  * file" or "disk I/O error"; else RF_OK (a path that does not exist

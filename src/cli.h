@@ -42,7 +42,10 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * cli_std_fds: standard input, output and error each opened on /dev/null
  * when closed, so that no file or socket opened later (a Redis store's)
- * becomes one of them and gets the message or the log written into it.
+ * becomes one of them and gets the message or the log written into it;
+ * all three for writing, so that a closed standard input stays one that
+ * cannot be read (cli_open_stdin says so) and is not taken for an empty
+ * one.
  * Returns a mask of the ones that were closed (bit fd), or -1 when one
  * could not be filled.  main() calls it once, before any command runs
  * (the filter exits EX_TEMPFAIL when input or output was closed).
@@ -133,6 +136,29 @@ void cli_warn_input(const char *cmd, const char *label, const char *msg);
  * reporting it (a typo such as "--rcpt alice" would otherwise find
  * nothing and say nothing). */
 int cli_address_ok(const char *cmd, const char *opt, const char *value);
+
+/* cli_plural: "" when n is 1, else s ("s", "es"): "%zu message%s" with
+ * n, cli_plural(n, "s"). */
+const char *cli_plural(unsigned long long n, const char *s);
+
+/* cli_store_ok: value, given to cmd as what (an option, "--db", or an
+ * environment variable, "$REDFLAG_DB"), is a well-formed store or
+ * classifier address (rf_store_spec_check: not empty, a Redis one
+ * readable): 1, else 0 after reporting "CMD: WHAT: bad Redis spec (want
+ * ...)"; the caller exits RF_EXIT_USAGE, as a bad db in redflag.conf is a
+ * bad setting.  Nothing is opened. */
+int cli_store_ok(const char *cmd, const char *what, const char *value);
+
+/* cli_open_stdin: the source of mail on standard input for command cmd
+ * (rf_source_open_fd on 0, after cli_stdin_hint); RF_EIO with "standard
+ * input is closed" in err when it was closed when redflag started
+ * (cli_std_fds), *out NULL. */
+rf_status cli_open_stdin(const char *cmd, const rf_limits *limits,
+			 rf_source **out, rf_error *err);
+
+/* cli_stdin_closed: 1 when standard input was closed when redflag
+ * started (cli_std_fds left it open for writing only), else 0. */
+int cli_stdin_closed(void);
 
 /* cli_stdin_hint: before cmd reads mail from standard input, say so on
  * standard error when that is a terminal (a user who typed the command

@@ -161,7 +161,7 @@ do_ingest(struct feedback *fb, const char *const *paths, int npaths)
 		npaths = 1;
 	}
 	for (i = 0; i < npaths; i++) {
-		st = strcmp(paths[i], "-") == 0 ? rf_source_open_fd(0, "-",
+		st = strcmp(paths[i], "-") == 0 ? cli_open_stdin("arf ingest",
 		    &fb->cfg.limits, &src, &err) : rf_source_open(paths[i],
 		    &fb->cfg.limits, &src, &err);
 		if (st != RF_OK) {

@@ -213,7 +213,8 @@ cmd_campaigns(int argc, char **argv)
 		if (val == NULL)
 			continue;
 		if (strncmp(arg, "--db", 4) == 0) {
-			db = val;
+			if (!cli_store_ok("campaigns", "--db", db = val))
+				return RF_EXIT_USAGE;
 			continue;
 		}
 		/* a count: digits only (rf_parse_number, no suffix) */
@@ -228,6 +229,9 @@ cmd_campaigns(int argc, char **argv)
 	}
 	if (db == NULL || *db == '\0')
 		db = DEFAULT_DB;
+	else if (db == getenv("REDFLAG_DB") &&
+	    !cli_store_ok("campaigns", "$REDFLAG_DB", db))
+		return RF_EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN);	/* a lost Redis link is an error */
 	rf_store_options_default(&opt);
 	opt.read_only = 1;

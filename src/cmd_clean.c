@@ -256,8 +256,7 @@ cmd_clean(int argc, char **argv)
 		goto done;
 	}
 	if (path == NULL || strcmp(path, "-") == 0) {
-		cli_stdin_hint("clean");
-		st = rf_source_open_fd(0, "-", &limits, &src, &err);
+		st = cli_open_stdin("clean", &limits, &src, &err);
 	} else {
 		st = rf_source_open(path, &limits, &src, &err);
 	}

@@ -118,6 +118,8 @@ cmd_complain(int argc, char **argv)
 	}
 	if (rcpt != NULL && !cli_address_ok("complain", "--rcpt", rcpt))
 		goto out;
+	if (cls != NULL && !cli_store_ok("complain", "--classifier", cls))
+		goto out;
 	if ((rc = feedback_open(&fb, 1, "complain")) != 0 ||
 	    (!nolearn && (rc = feedback_classifier(&fb, cls,
 	    "complain")) != 0))

@@ -113,10 +113,13 @@ do_import(struct feedback *fb, const char *path)
 	int is_new, k, rerr = 0;
 	FILE *in;
 
-	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	in = strcmp(path, "-") != 0 ? fopen(path, "r") : cli_stdin_closed() ?
+	    NULL : stdin;
 	if (in == NULL) {
 		cli_warn("consent import: %s: %s",
-		    cli_escape(esc, sizeof(esc), path, 100), strerror(errno));
+		    cli_escape(esc, sizeof(esc), path, 100),
+		    strcmp(path, "-") == 0 ? "standard input is closed" :
+		    strerror(errno));
 		return RF_EXIT_INPUT;
 	}
 	group_init(&g, fb->consent);

@@ -245,6 +245,11 @@ do_submit(struct hl_fe *fe, struct args *a)
 		char *data = NULL;
 		size_t len = 0;
 
+		if (cli_stdin_closed()) {
+			cli_warn("hotline submit --mail: -: standard input "
+			    "is closed");
+			return RF_EXIT_INPUT;
+		}
 		if (read_all(stdin, fe->limits.max_message_size, &data,
 		    &len) != 0) {
 			cli_warn("hotline submit --mail: -: %s", errno ==
@@ -888,7 +893,7 @@ cmd_hotline(int argc, char **argv)
 	struct args a;
 	const struct command *c;
 	const char *cmd = NULL, *as = getenv("USER"), *bad;
-	char **pos, esc[512];
+	char **pos, esc[512], name[64];
 	unsigned given = 0;
 	size_t k;
 	int i, r, rc = RF_EXIT_USAGE;
@@ -966,7 +971,8 @@ cmd_hotline(int argc, char **argv)
 	if (a.case_arg != NULL && parse_id(c->name, "CASE", a.case_arg,
 	    &a.case_id) != 0)
 		goto out;
-	if ((rc = hl_fe_open(&fe)) != 0) {
+	snprintf(name, sizeof(name), "hotline %s", c->name);
+	if ((rc = hl_fe_open(&fe, name)) != 0) {
 		/* A mail to file (a mailbox pipe): the MTA keeps it and
 		 * retries, whatever kept the store closed. */
 		if (c->run == do_submit && a.mail != NULL)

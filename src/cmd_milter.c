@@ -624,8 +624,9 @@ drain(struct server *s, unsigned timeout)
 		    ETIMEDOUT)
 			break;
 	if (s->inflight > 0)
-		mlog("stopping with %u messages unfinished (the MTA "
-		    "retries them)", s->inflight);
+		mlog("stopping with %u message%s unfinished (the MTA "
+		    "retries %s)", s->inflight, cli_plural(s->inflight, "s"),
+		    s->inflight == 1 ? "it" : "them");
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -117,8 +117,8 @@ scan_progress(struct scan *s, const char *what, size_t done, size_t total,
 	if (total > 0)
 		fprintf(stderr, " %3.0f%%", 100.0 * (double)done /
 		    (double)total);
-	fprintf(stderr, ", %zu messages, %.0f/s   ", s->messages,
-	    t > 0 ? (double)s->messages / t : 0.0);
+	fprintf(stderr, ", %zu message%s, %.0f/s   ", s->messages,
+	    cli_plural(s->messages, "s"), t > 0 ? (double)s->messages / t : 0.0);
 	if (final)
 		fputc('\n', stderr);
 }
@@ -280,8 +280,7 @@ scan_path(struct scan *s, const char *path)
 	if (strcmp(path, "-") == 0) {
 		if (group_end(s, 1) != 0)	/* a pipe may stall */
 			return -1;
-		cli_stdin_hint("scan");
-		st = rf_source_open_fd(0, "-", lim, &src, &err);
+		st = cli_open_stdin("scan", lim, &src, &err);
 	} else {
 		st = rf_source_open(path, lim, &src, &err);
 	}
@@ -360,11 +359,14 @@ cmd_scan(int argc, char **argv)
 		} else if (strcmp(a, "--rcpt") == 0 && i + 1 < argc) {
 			s.rcpt = argv[++i];
 		} else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
-			db = argv[++i];
+			if (!cli_store_ok("scan", a, db = argv[++i]))
+				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--consent-db") == 0 && i + 1 < argc) {
-			consent = argv[++i];
+			if (!cli_store_ok("scan", a, consent = argv[++i]))
+				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--classifier") == 0 && i + 1 < argc) {
-			classifier = argv[++i];
+			if (!cli_store_ok("scan", a, classifier = argv[++i]))
+				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--authserv-id") == 0 && i + 1 < argc) {
 			s.cfg.authserv_id = argv[++i];
 		} else if ((r = cli_verdict_option("scan", &vs, argc, argv,

@@ -192,7 +192,7 @@ cmd_serve(int argc, char **argv)
 	if (strcmp(listen, "127.0.0.1") != 0)
 		cli_warn("serve: listening on %s, not only this machine: put "
 		    "it behind HTTPS and use --secure-cookies", listen);
-	if ((rc = hl_fe_open(&fe)) != 0)
+	if ((rc = hl_fe_open(&fe, "serve")) != 0)
 		return rc;
 	/* a new store: nobody can sign in until a user is added */
 	if (rf_hotline_user_count(fe.h, &users, &err) != RF_OK)

@@ -57,6 +57,8 @@ struct run {
 	int round;		/* 0: learning; 1, 2...: re-learning */
 	int pass;		/* of a round: 1 classify, 2 learn again */
 	size_t seq;		/* the current message's number */
+	size_t stdin_items;	/* read from "-" in round 0: re-learning
+				 * cannot read standard input again */
 	unsigned char *fresh;	/* FRESH, REDO by message number */
 	size_t nfresh;
 	unsigned long again;	/* re-learned in this round */
@@ -92,7 +94,8 @@ usage(FILE *f)
 	    "most\n"
 	    "  --show-settings    print the classifier settings and counts\n"
 	    "  -q                 no summary line\n"
-	    "PATH: message file, Maildir, mbox or directory.\n"
+	    "PATH: message file, Maildir, mbox or directory; - standard\n"
+	    "input (learned once, not re-learned).\n"
 	    "exit status: 0 every message read and learned, 1 some input\n"
 	    "could not be read or was empty (skipped) or nothing could be\n"
 	    "learned, 64 usage error,\n"
@@ -240,9 +243,16 @@ one_path(struct run *r, const char *path)
 	rf_item it;
 	rf_error err;
 	rf_status st;
-	int changed, bad = 0;
+	int changed, bad = 0, is_stdin = strcmp(path, "-") == 0;
+	size_t seq0 = r->seq;
 
-	if (rf_source_open(path, rf_ctx_limits(r->ctx), &src, &err) != RF_OK) {
+	if (is_stdin && r->round > 0) {	/* learned once, not again */
+		r->seq += r->stdin_items;
+		return 0;
+	}
+	if ((is_stdin ? cli_open_stdin("train", rf_ctx_limits(r->ctx), &src,
+	    &err) : rf_source_open(path, rf_ctx_limits(r->ctx), &src, &err)) !=
+	    RF_OK) {
 		if (r->round == 0) {
 			cli_warn_input("train", path, err.msg);
 			r->failed++;	/* an unreadable input */
@@ -327,6 +337,8 @@ one_path(struct run *r, const char *path)
 		rf_message_free(m);
 	}
 	rf_source_free(src);
+	if (is_stdin && r->round == 0)
+		r->stdin_items = r->seq - seq0;
 	return bad ? -1 : 0;
 }
 
@@ -380,8 +392,9 @@ train_on_error(struct run *r, int argc, char **argv, int first,
 		done++;
 	}
 	if (!r->quiet && total > 0)
-		printf("re-learned %lu times the messages still misjudged "
-		    "(train on error, %d round%s)\n", total, done,
+		printf("re-learned %lu time%s the messages still misjudged "
+		    "(train on error, %d round%s)\n", total,
+		    cli_plural(total, "s"), done,
 		    done == 1 ? "" : "s");
 	return 0;
 }
@@ -460,7 +473,10 @@ cmd_train(int argc, char **argv)
 	rf_limits_default(&limits);
 	if (db == NULL || *db == '\0')
 		db = DEFAULT_DB;
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+	else if (!cli_store_ok("train", "$REDFLAG_CLASSIFIER", db))
+		return RF_EXIT_USAGE;
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0';
+	    i++) {
 		const char *a = argv[i];
 
 		if (strcmp(a, "--") == 0) {
@@ -472,7 +488,8 @@ cmd_train(int argc, char **argv)
 			return RF_EXIT_OK;
 		} else if ((strcmp(a, "--classifier") == 0 ||
 		    strcmp(a, "--db") == 0) && i + 1 < argc) {
-			db = argv[++i];
+			if (!cli_store_ok("train", a, db = argv[++i]))
+				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--spam") == 0 && r.mode == M_NONE) {
 			r.mode = M_SPAM;
 		} else if (strcmp(a, "--ham") == 0 && r.mode == M_NONE) {
@@ -512,6 +529,12 @@ cmd_train(int argc, char **argv)
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
+	for (k = i, first = 0; k < argc; k++)
+		if (strcmp(argv[k], "-") == 0 && first++ > 0) {
+			cli_warn("train: - (standard input) given twice");
+			usage(stderr);
+			return RF_EXIT_USAGE;
+		}
 	r.ham_above = params.train_ham;
 	r.spam_below = params.train_spam;
 	if ((r.rules = cli_rules()) == NULL) {

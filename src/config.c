@@ -179,13 +179,6 @@ clean_collect(rf_rewrite *rw, enum clean_policy policy,
 	return RF_OK;
 }
 
-/* plural: "" for 1, else s. */
-static const char *
-plural(size_t n, const char *s)
-{
-	return n == 1 ? "" : s;
-}
-
 void
 clean_sites_words(const rf_rewrite_stats *st, const char *sep, char *buf,
 		  size_t size)
@@ -193,24 +186,24 @@ clean_sites_words(const rf_rewrite_stats *st, const char *sep, char *buf,
 	size_t n;
 
 	n = (size_t)snprintf(buf, size, "%zu link%s reduced to %s site%s%s"
-	    "%zu image%s emptied", st->sites, plural(st->sites, "s"),
-	    st->sites == 1 ? "its" : "their", plural(st->sites, "s"), sep,
-	    st->images, plural(st->images, "s"));
+	    "%zu image%s emptied", st->sites, cli_plural(st->sites, "s"),
+	    st->sites == 1 ? "its" : "their", cli_plural(st->sites, "s"), sep,
+	    st->images, cli_plural(st->images, "s"));
 	if (st->addresses > 0 && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "%s%zu mail link%s "
 		    "reduced to %s address%s", sep, st->addresses,
-		    plural(st->addresses, "s"), st->addresses == 1 ? "its" :
-		    "their", plural(st->addresses, "es"));
+		    cli_plural(st->addresses, "s"), st->addresses == 1 ? "its" :
+		    "their", cli_plural(st->addresses, "es"));
 	if (st->emptied > 0 && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "%s%zu link%s or "
-		    "form%s emptied", sep, st->emptied, plural(st->emptied,
-		    "s"), plural(st->emptied, "s"));
+		    "form%s emptied", sep, st->emptied, cli_plural(st->emptied,
+		    "s"), cli_plural(st->emptied, "s"));
 	if (st->links > 0 && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "%s%zu other link%s "
-		    "rewritten", sep, st->links, plural(st->links, "s"));
+		    "rewritten", sep, st->links, cli_plural(st->links, "s"));
 	if (st->bugs > 0 && n < size)
 		snprintf(buf + n, size - n, "%s%zu web bug%s emptied", sep,
-		    st->bugs, plural(st->bugs, "s"));
+		    st->bugs, cli_plural(st->bugs, "s"));
 }
 
 /* verdict_index: the rf_verdict_kind (0 to 3) whose rf_verdict_name is

@@ -39,11 +39,11 @@ feedback_option(struct feedback *fb, const char *cmd, int argc, char **argv,
 			return -1;
 		}
 		fb->db = argv[++*i];
-		return 1;
+		return cli_store_ok(cmd, "--db", fb->db) ? 1 : -1;
 	}
 	if (strncmp(argv[*i], "--db=", 5) == 0) {
 		fb->db = argv[*i] + 5;
-		return 1;
+		return cli_store_ok(cmd, "--db", fb->db) ? 1 : -1;
 	}
 	return config_option(&fb->cfg, cmd, argc, argv, i);
 }

@@ -74,7 +74,7 @@ hl_fe_option(struct hl_fe *fe, const char *cmd, int argc, char **argv,
 }
 
 static int
-load_key(struct hl_fe *fe)
+load_key(struct hl_fe *fe, const char *cmd)
 {
 	unsigned char buf[130];
 	char esc[512];
@@ -84,7 +84,7 @@ load_key(struct hl_fe *fe)
 
 	cli_escape(esc, sizeof(esc), fe->key_file, 200);
 	if ((fd = open(fe->key_file, O_RDONLY)) < 0) {
-		cli_warn("--raw-key %s: %s", esc, strerror(errno));
+		cli_warn("%s: --raw-key %s: %s", cmd, esc, strerror(errno));
 		return -1;
 	}
 	while (len < sizeof(buf) && (n = read(fd, buf + len,
@@ -109,7 +109,7 @@ load_key(struct hl_fe *fe)
 		}
 	}
 	if (len != RF_HOTLINE_KEYBYTES && len != 2 * RF_HOTLINE_KEYBYTES) {
-		cli_warn("--raw-key %s: %s", esc, len == 0 && n < 0 ?
+		cli_warn("%s: --raw-key %s: %s", cmd, esc, len == 0 && n < 0 ?
 		    strerror(errno) : "a key is 32 bytes or 64 hex digits");
 		return -1;
 	}
@@ -118,25 +118,25 @@ load_key(struct hl_fe *fe)
 }
 
 int
-hl_fe_open(struct hl_fe *fe)
+hl_fe_open(struct hl_fe *fe, const char *cmd)
 {
 	const struct rf_asset *a;
 	rf_error err;
 	int rc = RF_EXIT_INPUT;
 
-	if (fe->key_file != NULL && load_key(fe) != 0)
+	if (fe->key_file != NULL && load_key(fe, cmd) != 0)
 		goto fail;
 	rc = RF_EXIT_SOFTWARE;
 	if (rf_ctx_new(&fe->limits, &fe->ctx, &err) != RF_OK) {
-		cli_warn("%s", err.msg);
+		cli_warn("%s: %s", cmd, err.msg);
 		goto fail;
 	}
 	/* The tracking rules the binary carries scrub reporters' codes. */
 	if ((a = asset_find("data/trackers.conf")) == NULL ||
 	    rf_rules_parse((const char *)a->data, a->len, &fe->rules,
 	    &err) != RF_OK) {
-		cli_warn("tracking rules: %s", a == NULL ? "missing" :
-		    err.msg);
+		cli_warn("%s: tracking rules: %s", cmd, a == NULL ?
+		    "missing" : err.msg);
 		goto fail;
 	}
 	fe->opts.rules = fe->rules;
@@ -144,8 +144,8 @@ hl_fe_open(struct hl_fe *fe)
 	    RF_OK) {
 		char esc[512];
 
-		cli_warn("%s: %s", cli_escape(esc, sizeof(esc), fe->db, 200),
-		    err.msg);
+		cli_warn("%s: %s: %s", cmd, cli_escape(esc, sizeof(esc),
+		    fe->db, 200), err.msg);
 		rc = RF_EXIT_UNAVAILABLE;
 		goto fail;
 	}
@@ -220,8 +220,9 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 			    filed[i].new_case ? "new case" : "joined");
 	}
 	if (out != NULL && meta.urls_left_out > 0)
-		fprintf(out, "left out\t%zu links past max_report_urls (%u)\n",
-		    meta.urls_left_out, fe->opts.limits.max_report_urls != 0 ?
+		fprintf(out, "left out\t%zu link%s past max_report_urls "
+		    "(%u)\n", meta.urls_left_out,
+		    cli_plural(meta.urls_left_out, "s"), fe->opts.limits.max_report_urls != 0 ?
 		    fe->opts.limits.max_report_urls :
 		    RF_HOTLINE_MAX_REPORT_URLS);
 	rc = filed_n;

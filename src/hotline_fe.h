@@ -32,11 +32,13 @@ int hl_fe_option(struct hl_fe *fe, const char *cmd, int argc, char **argv,
 		 int *i);
 
 /* hl_fe_open: make the context, load the tracking rules and the key, and
- * open the store; 0, or after a diagnostic (what it opened closed again,
+ * open the store for command cmd ("hotline cases", "serve": each
+ * diagnostic starts "CMD: "); 0, or after a diagnostic (what it opened
+ * closed again,
  * as by hl_fe_close) the exit status: RF_EXIT_INPUT when the key file
  * cannot be read or holds no key, RF_EXIT_UNAVAILABLE when the store
  * cannot be opened, RF_EXIT_SOFTWARE for an internal error. */
-int hl_fe_open(struct hl_fe *fe);
+int hl_fe_open(struct hl_fe *fe, const char *cmd);
 
 void hl_fe_close(struct hl_fe *fe);
 

@@ -10,6 +10,7 @@
 
 #include <microhttpd.h>
 
+#include "cli.h"
 #include "http.h"
 
 static rf_hotline_actor
@@ -385,8 +386,8 @@ act_audit_verify(struct http_req *r, struct http_resp *o)
 	if (rf_hotline_audit_verify(r->srv->fe->h, &n, &bad, &err) != RF_OK)
 		snprintf(msg, sizeof(msg), "BROKEN: %s", err.msg);
 	else
-		snprintf(msg, sizeof(msg), "Intact: %lld records, every hash "
-		    "matches.", (long long)n);
+		snprintf(msg, sizeof(msg), "Intact: %lld record%s, every "
+		    "hash matches.", (long long)n, cli_plural((unsigned long long)n, "s"));
 	page_begin(r, o, "Audit log", "audit");
 	html_printf(&o->body, "<div class=\"bar\"><h1>Audit log</h1><a "
 	    "class=\"button\" href=\"/audit\">Back</a></div><section "

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "cli.h"
 #include "http.h"
 
 static const struct nav {
@@ -662,15 +663,17 @@ page_stats(struct http_req *r, struct http_resp *o)
 
 		snprintf(label, sizeof(label), "%04d-%02d", s[i].year,
 		    s[i].month);
-		html_printf(b, "<g><title>%s: %u reports, %u cases, %u red "
-		    "flags, %u referrals</title><rect class=\"b-reports\" "
+		html_printf(b, "<g><title>%s: %u report%s, %u case%s, %u "
+		    "red flag%s, %u referral%s</title><rect class=\"b-reports\" "
 		    "x=\"%d\" y=\"%d\" width=\"18\" height=\"%d\"/>"
 		    "<rect class=\"b-cases\" x=\"%d\" y=\"%d\" width=\"18\" "
 		    "height=\"%d\"/><rect class=\"b-flags\" x=\"%d\" y=\"%d\" "
 		    "width=\"10\" height=\"%d\"/><text x=\"%d\" y=\"222\" "
 		    "class=\"axis\" text-anchor=\"middle\">%s</text></g>",
-		    label, s[i].reports, s[i].cases, s[i].red_flags,
-		    s[i].referrals, x, 200 - hr, hr, x + 20, 200 - hc, hc,
+		    label, s[i].reports, cli_plural(s[i].reports, "s"),
+		    s[i].cases, cli_plural(s[i].cases, "s"), s[i].red_flags,
+		    cli_plural(s[i].red_flags, "s"), s[i].referrals,
+		    cli_plural(s[i].referrals, "s"), x, 200 - hr, hr, x + 20, 200 - hc, hc,
 		    x + 40, 200 - hf, hf, x + 24, label + 2);
 	}
 	rf_buf_puts(b, "</svg><p class=\"legend\"><span class=\"k-reports\">"

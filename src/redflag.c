@@ -146,7 +146,7 @@ cli_std_fds(void)
 		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
 			continue;
 		closed |= 1 << fd;
-		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+		if (open("/dev/null", O_WRONLY) != fd)
 			return -1;
 	}
 	return closed;
@@ -192,6 +192,44 @@ cli_address_ok(const char *cmd, const char *opt, const char *value)
 		return 0;
 	}
 	return 1;
+}
+
+const char *
+cli_plural(unsigned long long n, const char *s)
+{
+	return n == 1 ? "" : s;
+}
+
+int
+cli_store_ok(const char *cmd, const char *what, const char *value)
+{
+	rf_error err;
+
+	if (rf_store_spec_check(value, &err) != RF_OK) {
+		cli_warn("%s: %s: %s", cmd, what, err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+int
+cli_stdin_closed(void)
+{
+	int fl = fcntl(0, F_GETFL);
+
+	return fl != -1 && (fl & O_ACCMODE) == O_WRONLY;
+}
+
+rf_status
+cli_open_stdin(const char *cmd, const rf_limits *limits, rf_source **out,
+	       rf_error *err)
+{
+	if (cli_stdin_closed()) {
+		*out = NULL;
+		return rf_error_set(err, RF_EIO, "standard input is closed");
+	}
+	cli_stdin_hint(cmd);
+	return rf_source_open_fd(0, "-", limits, out, err);
 }
 
 void
@@ -256,8 +294,7 @@ cli_read_one(const char *cmd, const char *path, const rf_limits *limits,
 	char *p = NULL;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
-		cli_stdin_hint(cmd);
-		st = rf_source_open_fd(0, "-", limits, &src, &err);
+		st = cli_open_stdin(cmd, limits, &src, &err);
 	} else {
 		st = rf_source_open(path, limits, &src, &err);
 	}
@@ -415,13 +452,15 @@ cli_classifier(const char *path, const rf_verdict_settings *vs,
 	       rf_classifier **out, rf_error *err)
 {
 	rf_cls_params params;
+	const char *file;
 	char esc[256], why[sizeof(err->msg)];
 	rf_error own;
 	rf_status st;
 
 	*out = NULL;
 	cli_escape(esc, sizeof(esc), path, 200);
-	if (rf_classifier_is_local(path) && access(path, R_OK) != 0)
+	file = rf_store_spec_file(path);
+	if (file != NULL && access(file, R_OK) != 0)
 		return rf_error_set(err, RF_ENOTFOUND, "classifier %s: "
 		    "cannot read it (redflag train makes one)", esc);
 	rf_cls_params_default(&params);

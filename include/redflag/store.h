@@ -100,12 +100,22 @@ rf_status rf_store_open(const char *spec, const rf_store_options *opt,
  * rf_store_spec_check: spec, a store's address as rf_store_open,
  * rf_consent_open and rf_classifier_open take it, is well-formed: not
  * empty, and a Redis one ("redis://...", "unix:...") one they would read
- * (any PATH is a well-formed SQLite one).  Nothing is opened or
- * connected to: a settings file's reader checks its value with it.
- * RF_OK, or RF_EINVAL with what is wanted in err ("bad Redis spec (want
- * redis://HOST[:PORT][/PREFIX] or unix:PATH[#PREFIX], ...)").
+ * (any PATH is a well-formed SQLite one, "sqlite:" alone is not: SQLite
+ * would open a temporary database).  Nothing is opened or connected to:
+ * a settings file's reader checks its value with it.  RF_OK, or
+ * RF_EINVAL with what is wanted in err ("bad Redis spec (want
+ * redis://HOST[:PORT][/PREFIX] or unix:PATH[#PREFIX], ...)", "no path
+ * after sqlite:").
  */
 rf_status rf_store_spec_check(const char *spec, rf_error *err);
+
+/*
+ * rf_store_spec_file: the SQLite file a store's address names (that of a
+ * campaign store, consent store or classifier): spec after "sqlite:" when
+ * it starts so, else spec itself; NULL when spec is NULL or names Redis
+ * ("redis://...", "unix:...").  A pointer into spec; nothing is opened.
+ */
+const char *rf_store_spec_file(const char *spec);
 
 /* rf_store_close: commit nothing pending (see rf_store_begin), release
  * everything.  NULL allowed. */

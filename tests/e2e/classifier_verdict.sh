@@ -146,4 +146,16 @@ if "$bin" scan --no-progress --classifier "$dir/none.db" "$dir/new" \
 	fail "a missing classifier must fail"
 fi
 [ ! -e "$dir/none.db" ] || fail "a missing classifier must not be created"
+
+# the same file named sqlite:PATH (docs/classifier.md) reads the same;
+# a missing one is refused, not created
+"$bin" scan --json --no-progress --classifier "$db" "$dir/new" > "$dir/a.out"
+"$bin" scan --json --no-progress --classifier "sqlite:$db" "$dir/new" \
+    > "$dir/b.out" || fail "scan --classifier sqlite:PATH failed"
+cmp -s "$dir/a.out" "$dir/b.out" || fail "sqlite:PATH must read as PATH"
+if "$bin" scan --no-progress --classifier "sqlite:$dir/none.db" "$dir/new" \
+    > /dev/null 2>&1; then
+	fail "a missing sqlite:PATH classifier must fail"
+fi
+[ ! -e "$dir/none.db" ] || fail "a missing classifier must not be created"
 echo "classifier_verdict: ok"

@@ -44,6 +44,34 @@ expect 64 "^redflag: cluster: --fingerprints after a PATH" \
 expect 1 "^redflag: scan: --json: No such file" \
 	"$REDFLAG" scan --no-progress -- "$tmp/one.eml" --json
 
+# a closed standard input is said so (was "empty input" or "empty, no
+# message", as /dev/null), with the status of input not read (1)
+closed() {	# closed PATTERN COMMAND...: as expect 1, standard input closed
+	pat=$1
+	shift
+	set +e
+	"$@" <&- >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	set -e
+	if [ "$got" -ne 1 ] || ! grep -Eq -- "$pat" "$tmp/err"; then
+		echo "FAIL: $* <&-: status $got (want 1), stderr:" >&2
+		head -n 3 "$tmp/err" >&2
+		fails=$((fails + 1))
+	fi
+}
+closed "^redflag: scan: -: standard input is closed$" "$REDFLAG" scan --no-progress
+closed "^redflag: clean: standard input is closed$" "$REDFLAG" clean -
+closed "^redflag: complain: standard input is closed$" \
+	"$REDFLAG" complain --db "$tmp/stdin.db" -
+closed "^redflag: arf ingest: standard input is closed$" \
+	"$REDFLAG" arf ingest --db "$tmp/stdin.db"
+closed "^redflag: consent import: -: standard input is closed$" \
+	"$REDFLAG" consent --db "$tmp/stdin.db" import -
+closed "^redflag: hotline submit --mail: -: standard input is closed$" \
+	"$REDFLAG" hotline --db "$tmp/stdin-h.db" submit --mail -
+closed "^redflag: train: -: standard input is closed$" \
+	"$REDFLAG" train --classifier "$tmp/stdin-c.db" --spam -
+
 # an option that takes a value, given without one, is not "unknown"
 expect 64 "scan: option '--db' needs a value" "$REDFLAG" scan --db
 expect 64 "scan: unknown option '--bogus'" "$REDFLAG" scan --bogus
@@ -150,14 +178,18 @@ expect 69 "arf make: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" arf make --db "$nodir/x.db" --rcpt a@example.org "$tmp/one.eml"
 expect 69 "train: $nodir/c.db: .*unable to open" \
 	"$REDFLAG" train --classifier "$nodir/c.db" --spam "$tmp/one.eml"
-expect 69 "$nodir/h.db: .*unable to open" \
+expect 69 "^redflag: hotline cases: $nodir/h.db: .*unable to open" \
 	"$REDFLAG" hotline --db "$nodir/h.db" cases
-expect 69 "$nodir/h.db: .*unable to open" \
+expect 69 "^redflag: hotline submit: $nodir/h.db: .*unable to open" \
 	"$REDFLAG" hotline --db "$nodir/h.db" submit http://x.example/
-expect 75 "$nodir/h.db: .*unable to open" \
+expect 75 "^redflag: hotline submit: $nodir/h.db: .*unable to open" \
 	"$REDFLAG" hotline --db "$nodir/h.db" submit --mail "$tmp/one.eml"
-expect 69 "$nodir/h.db: .*unable to open" \
+expect 69 "^redflag: serve: $nodir/h.db: .*unable to open" \
 	timeout 30 "$REDFLAG" serve --db "$nodir/h.db" --port 0
+expect 1 "^redflag: serve: --raw-key $nodir/k: No such file" \
+	timeout 30 "$REDFLAG" serve --db "$tmp/h2.db" --raw-key "$nodir/k" --port 0
+expect 1 "^redflag: hotline raw: --raw-key $tmp/empty: a key is 32 bytes" \
+	"$REDFLAG" hotline --db "$tmp/h2.db" --raw-key "$tmp/empty" raw 1 --why x
 expect 69 "milter: $nodir/x.db: .*unable to open" \
 	timeout 30 "$REDFLAG" milter --socket "unix:$tmp/m.sock" \
 	--set "db=$nodir/x.db"
@@ -254,9 +286,9 @@ expect 69 "^redflag: scan: classifier $d: is a folder, not a classifier database
 	"$REDFLAG" scan --no-progress --classifier "$d" "$tmp/one.eml"
 expect 69 "^redflag: train: $d: is a folder, not a classifier database\$" \
 	"$REDFLAG" train --classifier "$d" --spam "$tmp/one.eml"
-expect 69 "^redflag: $d: is a folder, not a hotline database\$" \
+expect 69 "^redflag: hotline cases: $d: is a folder, not a hotline database\$" \
 	"$REDFLAG" hotline --db "$d" cases
-expect 69 "^redflag: $d: is a folder, not a hotline database\$" \
+expect 69 "^redflag: serve: $d: is a folder, not a hotline database\$" \
 	"$REDFLAG" serve --db "$d" --port 0
 expect 75 "^redflag: filter: $d: is a folder, not a store file" \
 	"$REDFLAG" filter --set "db=$d"
@@ -299,6 +331,36 @@ expect 78 "^redflag: milter: --set: classifier: bad Redis spec" \
 	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set classifier=unix:
 expect 78 "^redflag: milter: --set: db: bad Redis spec" \
 	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set db=redis://h:99999
+# and on the command line a usage error (64) naming the option or the
+# variable; was exit 69 when the store was opened
+for c in scan campaigns complain arf; do
+	expect 64 "^redflag: $c: --db: bad Redis spec \(want redis://" \
+		"$REDFLAG" $c --db redis://x:y "$tmp/one.eml"
+done
+expect 64 "^redflag: consent: --db: bad Redis spec" \
+	"$REDFLAG" consent --db=unix: list
+expect 64 "^redflag: scan: --consent-db: bad Redis spec" \
+	"$REDFLAG" scan --db "$tmp/ok.db" --consent-db redis://h/p! "$tmp/one.eml"
+expect 64 "^redflag: scan: --classifier: bad Redis spec" \
+	"$REDFLAG" scan --classifier redis://h:0 "$tmp/one.eml"
+expect 64 "^redflag: train: --classifier: bad Redis spec" \
+	"$REDFLAG" train --classifier redis://x:y --spam "$tmp/one.eml"
+expect 64 "^redflag: complain: --classifier: bad Redis spec" \
+	"$REDFLAG" complain --db "$tmp/ok.db" --classifier unix: "$tmp/one.eml"
+expect 64 "^redflag: campaigns: \\\$REDFLAG_DB: bad Redis spec" \
+	env REDFLAG_DB=redis://x:y "$REDFLAG" campaigns
+expect 64 "^redflag: train: \\\$REDFLAG_CLASSIFIER: bad Redis spec" \
+	env REDFLAG_CLASSIFIER=redis://x:y "$REDFLAG" train --show-settings
+[ ! -e "$tmp/ok.db" ] ||
+	{ echo "FAIL: a bad address opened the other store" >&2; fails=$((fails + 1)); }
+# "sqlite:" alone, or an empty path, named no file: SQLite opened a
+# temporary database, learned into it and forgot it (status 0)
+expect 64 "^redflag: train: --classifier: no path after sqlite:\$" \
+	"$REDFLAG" train --classifier sqlite: --spam "$tmp/one.eml"
+expect 64 "^redflag: scan: --db: no path after sqlite:\$" \
+	"$REDFLAG" scan --db sqlite: "$tmp/one.eml"
+expect 69 "^redflag: hotline cases: : no path given for a hotline database\$" \
+	"$REDFLAG" hotline --db '' cases
 
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \

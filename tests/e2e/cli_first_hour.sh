@@ -87,7 +87,7 @@ expect 1 'hotline submit --mail: x[\\]x1by: No such file' \
 # alone (it filed 2 reports from the sample's 10 messages, status 0)
 expect 1 'hotline submit --mail: samples/sample.mbox: holds several messages' \
 	$hl submit --mail samples/sample.mbox
-expect 1 '^redflag: --raw-key x[\\]x1by: No such file' $hl --raw-key "$esc" cases
+expect 1 '^redflag: hotline cases: --raw-key x[\\]x1by: No such file' $hl --raw-key "$esc" cases
 if grep -q "$(printf '\033')" "$tmp/err"; then
 	echo "FAIL: an ESC byte on standard error" >&2
 	fails=$((fails + 1))

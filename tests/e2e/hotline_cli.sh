@@ -224,4 +224,14 @@ for cmd in "hotline cases" serve; do
 		    fail "$cmd $opt: status $rc, $(cat "$T/err")"
 	done
 done
+# links of a mail past max_report_urls are counted, in the singular for 1
+printf 'From: x@y.example\nSubject: hi\nContent-Type: text/html\n\n%s %s %s\n' \
+    '<a href="http://a.example/x">a</a>' '<a href="http://b.example/y">b</a>' \
+    '<a href="http://c.example/z">c</a>' > "$T/three.eml"
+$REDFLAG hotline --db "$T/urls.db" --set max_report_urls=2 submit --mail - \
+    < "$T/three.eml" > "$T/out" || fail "submit of three links"
+grep -q '^left out	1 link past max_report_urls (2)$' "$T/out" ||
+    fail "left out: $(cat "$T/out")"
+$REDFLAG hotline --db "$T/urls.db" audit list | grep -q '; 1 link of the mail left out' ||
+    fail "audit: one link left out"
 echo "hotline cli: all checks passed"

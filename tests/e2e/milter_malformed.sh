@@ -157,7 +157,28 @@ $client "$RF_MILTER_PORT" transaction > "$PF_DIR/after" ||
     fail "no transaction after the hostile conversations"
 cmp -s "$PF_DIR/first" "$PF_DIR/after" || fail "other answer afterwards"
 redflag_milter_stop TERM
-grep -q 'messages unfinished' "$PF_DIR/milter.log" &&
+grep -q 'unfinished' "$PF_DIR/milter.log" &&
 	fail "connections closed mid-message were left in flight"
 [ "$RF_MILTER_RC" -eq 0 ] || fail "exit status $RF_MILTER_RC"
+# One message held in flight (MAIL FROM given, no end) past a stop with
+# shutdown_timeout = 1: logged in the singular (was "1 messages").
+redflag_milter_start --set shutdown_timeout=1 || exit 1
+python3 - "$RF_MILTER_PORT" "$PF_DIR/held" <<'PY' &
+import sys, time
+sys.path.insert(0, "tests/e2e/lib")
+import milterclient as mc
+s = mc.connect(int(sys.argv[1]))
+mc.hello(s)
+open(sys.argv[2], "w").close()
+time.sleep(10)
+PY
+held=$!
+n=0
+while [ ! -e "$PF_DIR/held" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+redflag_milter_stop TERM
+kill "$held" 2>/dev/null
+wait "$held" 2>/dev/null
+grep -q 'stopping with 1 message unfinished (the MTA retries it)' \
+    "$PF_DIR/milter.log" ||
+	fail "one message in flight at the stop: $(grep unfinished "$PF_DIR/milter.log")"
 echo "milter_malformed: every malformed conversation refused, milter alive"

@@ -63,4 +63,8 @@ grep -qx 'recipient: alice@example.org' "$dir/rcpt.txt" ||
 	fail "--rcpt Alice@Example.ORG and alice@example.org differ"
 [ "$(grep -c '"recipient":"alice@example.org"' "$dir/rcpt.jsonl")" -eq 10 ] ||
 	fail "--rcpt in the JSON of a batch"
+# the progress line counts one message in the singular (was "1 messages")
+awk '/^From /{n++} n==1' samples/sample.mbox >"$dir/one.eml"
+"$REDFLAG" scan --progress "$dir/one.eml" 2>&1 >/dev/null | tr '\r' '\n' |
+	grep -q '^redflag: done, 1 message, [0-9]*/s' || fail "progress: 1 message"
 exit 0

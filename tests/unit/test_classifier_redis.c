@@ -142,6 +142,11 @@ test_locations(void **state)
 	assert_false(rf_classifier_is_local("unix:/s"));
 	assert_true(rf_classifier_is_local("sqlite:/x"));
 	assert_true(rf_classifier_is_local("x.db"));
+	assert_null(rf_store_spec_file("redis://h"));
+	assert_null(rf_store_spec_file("unix:/s"));
+	assert_null(rf_store_spec_file(NULL));
+	assert_string_equal(rf_store_spec_file("sqlite:/x"), "/x");
+	assert_string_equal(rf_store_spec_file("x.db"), "x.db");
 }
 
 /* Both backends learn the same set: equal counts, equal probabilities

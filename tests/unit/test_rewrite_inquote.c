@@ -18,20 +18,14 @@
 #include "testutil.h"
 #include "rewrite_fx.h"
 
-#define RCPT "jane.doe@rcpt.test"
+#define RCPT RW_FX_RCPT
 #define BUG "http://t.shop.test/o1.gif?r=8812345"
 
 /* A web bug as an unquoted src (and after '=' and a blank), the same URL
  * as the target of redirects in double quotes, in single quotes and
  * unquoted, and in text after a '='. */
 static const char MSG[] =
-    "From: Deals <deals@shop.test>\n"
-    "To: " RCPT "\n"
-    "Subject: Big deals\n"
-    "List-Unsubscribe: <https://shop.test/unsub/8812345>\n"
-    "MIME-Version: 1.0\n"
-    "Content-Type: text/html; charset=us-ascii\n"
-    "\n"
+    RW_FX_FROM RW_FX_UNSUB RW_FX_HTML
     "<p>Hello</p>\n"
     "<img src=" BUG " width=1 height=1>\n"
     "<img src= " BUG " width=1 height=1>\n"
@@ -74,13 +68,13 @@ marks(const char *s)
 static void
 test_quoted_redirect(void **state)
 {
-	rf_rules *rules = shipped_rules();
-	rf_ctx *ctx = test_ctx();
+	struct rw_fx *fx = *state;
+	rf_rules *rules = fx->rules;
+	rf_ctx *ctx = fx->ctx;
 	const char *p, *body, *in = strstr(MSG, "\n\n");
 	rf_rewrite_stats st;
 	rf_buf out;
 
-	(void)state;
 	assert_non_null(in);
 	for (p = "lks"; *p != '\0'; p++) {
 		rw_clean(ctx, rules, MSG, sizeof(MSG) - 1, RCPT, *p, &out,
@@ -95,8 +89,6 @@ test_quoted_redirect(void **state)
 		assert_int_equal(*p == 's' ? st.images : st.bugs, 1);
 		rf_buf_free(&out);
 	}
-	rf_ctx_free(ctx);
-	rf_rules_free(rules);
 }
 
 /* A tracked link whose URL holds '"' in the parameter that carries the
@@ -104,12 +96,7 @@ test_quoted_redirect(void **state)
  * its "&amp;" form), in double quotes it cannot be (the '"' would end the
  * value), as an unquoted value and in text. */
 static const char QMSG[] =
-    "From: Deals <deals@shop.test>\n"
-    "To: " RCPT "\n"
-    "Subject: Big deals\n"
-    "MIME-Version: 1.0\n"
-    "Content-Type: text/html; charset=us-ascii\n"
-    "\n"
+    RW_FX_FROM RW_FX_HTML
     "<p>Hello</p>\n"
     "<a href='http://t.shop.test/c?id=x1&e=\"jane.doe%40rcpt.test\"'>a</a>\n"
     "<a href='http://t.shop.test/c?id=x1&amp;e=\"jane.doe%40rcpt.test\"'"
@@ -128,8 +115,9 @@ static const char QMSG[] =
 static void
 test_quote_in_single(void **state)
 {
-	rf_rules *rules = shipped_rules();
-	rf_ctx *ctx = test_ctx();
+	struct rw_fx *fx = *state;
+	rf_rules *rules = fx->rules;
+	rf_ctx *ctx = fx->ctx;
 	const char *p, *body, *in = strstr(QMSG, "\n\n");
 	static const char more[] =
 	    "<a href=http://t.shop.test/c?id=x1&e=\"jane.doe%40rcpt.test\""
@@ -138,7 +126,6 @@ test_quote_in_single(void **state)
 	rf_rewrite_stats st;
 	rf_buf out;
 
-	(void)state;
 	assert_non_null(in);
 	for (p = "ls"; *p != '\0'; p++) {
 		rw_clean(ctx, rules, QMSG, sizeof(QMSG) - 1, RCPT, *p, &out,
@@ -163,8 +150,6 @@ test_quote_in_single(void **state)
 	assert_non_null(strstr(out.data, more));
 	assert_null(strstr(out.data, "id=x1&e=\"jane.doe%40rcpt.test\"'"));
 	rf_buf_free(&out);
-	rf_ctx_free(ctx);
-	rf_rules_free(rules);
 }
 
 int
@@ -175,5 +160,5 @@ main(void)
 		cmocka_unit_test(test_quote_in_single),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, rw_fx_setup, rw_fx_teardown);
 }

@@ -15,15 +15,13 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "rewrite_fx.h"
 
 #include "../../lib/rewrite_int.h"
 
 /* A spam message (bulk: List-Unsubscribe) for jane.doe@rcpt.test. */
 static const char MSG[] =
-    "From: Deals <deals@shop.test>\n"
-    "To: jane.doe@rcpt.test\n"
-    "Subject: Big deals\n"
-    "List-Unsubscribe: <https://shop.test/unsub/8812345>\n"
+    RW_FX_FROM RW_FX_UNSUB
     "MIME-Version: 1.0\n"
     "Content-Type: multipart/alternative; boundary=\"b1\"\n"
     "\n"
@@ -80,7 +78,7 @@ static const char WANT[] =
     "<a href=\"https://shop.test/\">Home</a></p>\n"
     "--b1--\n";
 
-#define RCPT "jane.doe@rcpt.test"
+#define RCPT RW_FX_RCPT
 
 /* clean: MSG analysed for RCPT and cleaned with the collects named in
  * order ('l' links, 'k' known, 's' sites; one analysis each, as for
@@ -226,23 +224,8 @@ sites(const char *msg, rf_buf *out, rf_rewrite_stats *st)
 {
 	rf_rules *rules = shipped_rules();
 	rf_ctx *ctx = test_ctx();
-	rf_message *m = NULL;
-	rf_rewrite *rw = NULL;
-	size_t len = strlen(msg);
 
-	assert_int_equal(rf_message_parse(ctx, msg, len, &m, NULL), RF_OK);
-	assert_int_equal(rf_tracking_message(ctx, rules, m, RCPT, NULL),
-	    RF_OK);
-	assert_int_equal(rf_rewrite_new(NULL, &rw, NULL), RF_OK);
-	assert_int_equal(rf_rewrite_collect_sites(rw, m, NULL), RF_OK);
-	assert_int_equal(rf_rewrite_prepare(rw, msg, len, NULL), RF_OK);
-	rf_buf_init(out, 0);
-	assert_int_equal(rf_rewrite_write(rw, 0, out, NULL), RF_OK);
-	assert_int_equal(rf_buf_putc(out, '\0'), 0);
-	out->len--;
-	rf_rewrite_get_stats(rw, st);
-	rf_rewrite_free(rw);
-	rf_message_free(m);
+	rw_clean(ctx, rules, msg, strlen(msg), RCPT, 's', out, st);
 	rf_ctx_free(ctx);
 	rf_rules_free(rules);
 }

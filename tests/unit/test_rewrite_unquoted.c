@@ -15,19 +15,13 @@
 #include "testutil.h"
 #include "rewrite_fx.h"
 
-#define RCPT "jane.doe@rcpt.test"
+#define RCPT RW_FX_RCPT
 
 /* Five web bugs (1x1, the list's id in the query), each an unquoted src
  * with white space about the '='; a quoted alt that only looks like one
  * ("x= URL" in quotes: no value starts there) and a plain image. */
 static const char MSG[] =
-    "From: Deals <deals@shop.test>\n"
-    "To: " RCPT "\n"
-    "Subject: Big deals\n"
-    "List-Unsubscribe: <https://shop.test/unsub/8812345>\n"
-    "MIME-Version: 1.0\n"
-    "Content-Type: text/html; charset=us-ascii\n"
-    "\n"
+    RW_FX_FROM RW_FX_UNSUB RW_FX_HTML
     "<p>Hello</p>\n"
     "<img src= http://t.shop.test/o1.gif?r=8812345 width=1 height=1>\n"
     "<img src =http://t.shop.test/o2.gif?r=8812345 width=1 height=1>\n"
@@ -87,14 +81,14 @@ test_unquoted_bugs(void **state)
 	    "http://t.shop.test/o3.gif?r=8812345",
 	    "http://t.shop.test/o4.gif?r=8812345",
 	    "http://t.shop.test/o5.gif?r=8812345", "a.gif", NULL };
-	rf_rules *rules = shipped_rules();
-	rf_ctx *ctx = test_ctx();
+	struct rw_fx *fx = *state;
+	rf_rules *rules = fx->rules;
+	rf_ctx *ctx = fx->ctx;
 	const char *p, *body;
 	char want[sizeof(BODY) + 8];
 	rf_rewrite_stats st;
 	rf_buf out;
 
-	(void)state;
 	for (p = "lks"; *p != '\0'; p++) {
 		rf_message *again = NULL;
 		struct urls u = { in, 0, "" };
@@ -121,8 +115,6 @@ test_unquoted_bugs(void **state)
 		rf_message_free(again);
 		rf_buf_free(&out);
 	}
-	rf_ctx_free(ctx);
-	rf_rules_free(rules);
 }
 
 int
@@ -132,5 +124,5 @@ main(void)
 		cmocka_unit_test(test_unquoted_bugs),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, rw_fx_setup, rw_fx_teardown);
 }

@@ -871,7 +871,7 @@ test_redis_specs(void **state)
 		{ "redis://127.0.0.1:0", 0 }, { "redis://127.0.0.1:65536", 0 },
 		{ "redis://127.0.0.1:1x", 0 }, { "redis://:1", 0 },
 		{ "redis://", 0 }, { "unix:", 0 }, { "unix:#p", 0 },
-		{ "unix:/x#", 0 }, { "unix:/x#a b", 0 },
+		{ "unix:/x#", 0 }, { "unix:/x#a b", 0 }, { "sqlite:", 0 },
 	};
 	char spec[128];
 	rf_classifier *cls;
