@@ -20,6 +20,7 @@
 #     it learns its message within 5 s while the train still runs (before
 #     groups the train held the write lock for its whole run, and complain
 #     waited 10 s and failed), and both end with every message counted.
+# run.sh: alone
 set -u
 . tests/e2e/lib/postfix.sh
 . tests/e2e/lib/sqlite.sh

@@ -10,6 +10,7 @@
 #     complain` x 10 and a milter with 4 connections, all at once: every
 #     process succeeds, every record and complaint is there, and the
 #     campaign counts every copy the milter accepted.
+# run.sh: alone
 set -u
 . tests/e2e/lib/postfix.sh
 milter_test_begin consconc 90

@@ -7,6 +7,7 @@
 # distinct recipients, copies, complaints) must equal those of one
 # serial run of the same copies.  Prints the wall times, serial and
 # parallel (docs/store.md, "Concurrent writers").
+# run.sh: alone
 set -u
 . tests/e2e/lib/postfix.sh
 . tests/redis.sh

@@ -8,6 +8,7 @@
 # discarded by the wrapper, redflag-filter(1)): the MTA keeps the message
 # and retries; never accepted uncounted, never rejected.  Afterwards both pass messages again, and the store counts
 # exactly the copies that were accepted.
+# run.sh: alone
 set -u
 . tests/e2e/lib/postfix.sh
 . tests/e2e/lib/sqlite.sh

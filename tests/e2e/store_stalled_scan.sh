@@ -9,6 +9,7 @@
 # commits every STREAM_COMMIT_EVERY messages or STREAM_COMMIT_MS, and
 # before reading standard input, which it reads whole before its first
 # message (docs/store.md, "Concurrent writers").
+# run.sh: alone
 set -u
 . tests/e2e/lib/postfix.sh
 milter_test_begin stall 60
