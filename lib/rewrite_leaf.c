@@ -136,13 +136,12 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 	return NULL;
 }
 
-/* EMPTY_VALUE: what an empty to is written as where an unquoted
- * attribute value starts in HTML (right after '=', or after '=' and white
- * space, as the tokenizer reads the leaf, once more after a wide to:
- * rf__rewrite_values; in a quoted value or in text, nothing): an empty
- * value in quotes: nothing there would make the parser read the bytes
- * after it (the next attribute: "src= width=1", or "/" of "/>") as the
- * value, a link that was not in the input. */
+/* EMPTY_VALUE: an empty to where an unquoted attribute value starts in
+ * HTML (after '=' and any white space, as the tokenizer reads the leaf,
+ * again after a wide to: rf__rewrite_values; in a quoted value or in
+ * text, nothing): an empty value in quotes; nothing there would make the
+ * parser read the bytes after it (the next attribute: "src= width=1", or
+ * "/" of "/>") as the value, a link that was not in the input. */
 #define EMPTY_VALUE "\"\""
 
 int
