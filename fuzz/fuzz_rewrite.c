@@ -24,7 +24,8 @@
  *  - with RF_FUZZ_STRICT set in the environment, and not to "0" (the
  *    strict checks of s19, docs/tracking.md; opt-in again at s21's
  *    integration: a run on the merged tree stopped within a minute,
- *    fuzz/open/, "The value tokenizer follows libxml2 (s21-tok)"), so
+ *    "The value tokenizer follows libxml2 (s21-tok)"; left opt-in in
+ *    s22: fuzz/open/ holds an input they stop on), so
  *    that `make check`'s short runs leave them out: every link of the
  *    output that the input did not have (by URL, CRs aside, counting
  *    occurrences) is a form the rewriter wrote (written, derived: a
@@ -276,7 +277,8 @@ cmp_url(const void *x, const void *y)
  * sentence, RF__URL_TRAIL, and at a byte no URL has, 8-bit ones among
  * them; a to that is no UTF-8 read as the analysis reads such bytes:
  * as Windows-1252 in a part that is no UTF-8, each invalid byte as
- * U+FFFD in a part it takes as UTF-8), or, with an rf_rewrite_add
+ * U+FFFD in a part it takes as UTF-8, as Latin-1 in a part declared
+ * ISO-8859-1: seed rewrite-to-latin1), or, with an rf_rewrite_add
  * substitution, a URL holding its to. */
 static int
 written(const rf_rewrite *rw, const char *url)
@@ -293,10 +295,10 @@ written(const rf_rewrite *rw, const char *url)
 			continue;
 		}
 		to = no_cr(s->to, s->tl);
-		for (r = 0; r < 3 && !yes; r++) {
-			/* r 0: as written; 1, 2: a to that is no UTF-8 read
-			 * as Windows-1252, or with U+FFFD for each invalid
-			 * byte */
+		for (r = 0; r < 4 && !yes; r++) {
+			/* r 0: as written; 1, 2, 3: a to that is no UTF-8
+			 * read as Windows-1252, with U+FFFD for each invalid
+			 * byte, or as Latin-1 */
 			if (r == 0)
 				w = g_strdup(to);
 			else if (g_utf8_validate(to, -1, NULL))
@@ -304,8 +306,11 @@ written(const rf_rewrite *rw, const char *url)
 			else if (r == 1)
 				w = g_convert(to, -1, "UTF-8", "WINDOWS-1252",
 				    NULL, NULL, NULL);
-			else
+			else if (r == 2)
 				w = g_utf8_make_valid(to, -1);
+			else
+				w = g_convert(to, -1, "UTF-8", "ISO-8859-1",
+				    NULL, NULL, NULL);
 			if (w == NULL)
 				continue;
 			n = strlen(w);

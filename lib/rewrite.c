@@ -89,6 +89,21 @@ header_like(const guint8 *l, size_t n)
 	return k > 0 && i < n && l[i] == ':';
 }
 
+/* from_like: the line l[0..n) starts with "From " once its NUL bytes are
+ * left out: at the message's start, an mbox From_ line, which the
+ * analysis skips (rf__skip_from_line), reading the lines after it as
+ * headers. */
+static int
+from_like(const guint8 *l, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k < 5; i++)
+		if (l[i] != '\0' && l[i] != (guint8)"From "[k++])
+			return 0;
+	return k == 5;
+}
+
 /* drop_nul: the NUL bytes of the decoded leaf content left out where the
  * analysis drops them, so that the leaf is matched as the analysis read
  * it: a URL holding a NUL ("optout.php?e\0mail=ADDRESS") is a link
@@ -114,7 +129,10 @@ header_like(const guint8 *l, size_t n)
  *    (header_like: the block would read on; seed nul-header-line;
  *    keeping every first line left a link on it live, unreported when
  *    its URL matched where the analysis read no link: seed
- *    nul-first-line). */
+ *    nul-first-line), nor, when that line is the message's first,
+ *    when without them it starts with "From " (from_like; seed
+ *    nul-from-line: "Fr\0om  Shop <...>" became a From_ line, and the
+ *    header-less message a multipart one). */
 static void
 drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 	 const GByteArray *orig, int *r0, int first)
@@ -131,7 +149,8 @@ drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 	for (i = 0; i < n; i = le) {
 		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
 		    (size_t)(nl - d) + 1 : n;
-		if ((first && i == 0 && header_like(d + i, le - i)) ||
+		if ((first && i == 0 && (header_like(d, le) ||
+		    (c->base + c->ins == 0 && from_like(d, le)))) ||
 		    memchr(d + i, '\0', le - i) == NULL ||
 		    dashes(d + i, le - i)) {
 			memmove(d + k, d + i, le - i);

@@ -139,6 +139,13 @@ struct rf__values {
  * of memory (v empty).  The caller frees v->at. */
 int rf__rewrite_values(const char *d, size_t n, struct rf__values *v);
 
+/* rf__rewrite_values_again: v->at freed (NULL allowed), then v made the
+ * offsets of buf's bytes as they are now (rf__rewrite_values): after a
+ * wide substitution, whose to holds its from's markup, the values
+ * inside an occurrence were dropped with it (seed wide-to-value,
+ * docs/tracking.md s22).  0, or -1 when out of memory (v empty). */
+int rf__rewrite_values_again(const GByteArray *buf, struct rf__values *v);
+
 /* rf__rewrite_quoted_one: s (markup set: its from and to differ in
  * " ' < >), its from and its "&amp;" form, made in the HTML text *buf
  * only where an occurrence lies inside a quoted attribute value whose

@@ -136,13 +136,12 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 	return NULL;
 }
 
-/* EMPTY_VALUE: what an empty to is written as where an unquoted
- * attribute value starts in HTML (right after '=', or after '=' and white
- * space, as the tokenizer reads the original leaf: rf__rewrite_values; in
- * a quoted value or in text it is written as nothing): an empty value in
- * quotes: nothing there would make the parser read the bytes after it
- * (the next attribute: "src= width=1", or "/" of "/>") as the value, a
- * link that was not in the input. */
+/* EMPTY_VALUE: an empty to where an unquoted attribute value starts in
+ * HTML (after '=' and any white space, as the tokenizer reads the leaf,
+ * again after a wide to: rf__rewrite_values; in a quoted value or in
+ * text, nothing): an empty value in quotes; nothing there would make the
+ * parser read the bytes after it (the next attribute: "src= width=1", or
+ * "/" of "/>") as the value, a link that was not in the input. */
 #define EMPTY_VALUE "\"\""
 
 int
@@ -373,8 +372,8 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
  * prefix of it, found in a text part where the analysis ended the URL at
  * that byte, must not cut it short; in text the order stays, since there
  * the analysis itself ends the URL there.)  In HTML with an empty to,
- * the leaf's unquoted attribute values (rf__rewrite_values) kept
- * through them; -1 when out of memory for them (nothing replaced). */
+ * the unquoted attribute values (rf__rewrite_values) kept through them,
+ * read again after a wide one made; -1 when out of memory for them. */
 static int
 replace_seq(rf_rewrite *c, int html, const char *charset, GByteArray **buf,
 	    size_t *count)
@@ -383,20 +382,21 @@ replace_seq(rf_rewrite *c, int html, const char *charset, GByteArray **buf,
 	    g_mime_charset_iconv_name(charset);
 	struct rf__values vals = { NULL, 0 };
 	size_t i, n;
-	int changed = 0, pass;
+	int changed = 0, pass, one, tok = html && rf__rewrite_empty_to(c);
 
-	if (html && rf__rewrite_empty_to(c) && rf__rewrite_values(
-	    (const char *)(*buf)->data, (*buf)->len, &vals) != 0)
+	if (tok && rf__rewrite_values_again(*buf, &vals) != 0)
 		return -1;
-
 	for (pass = html ? 1 : 0; pass >= 0; pass--) {
 		for (i = 0; i < c->nsubst; i++) {
 			if (html && c->subst[i].wide != pass)
 				continue;
 			n = *count;
-			changed |= seq_one(&c->subst[i], html, cs, &vals, buf,
-			    count);
+			changed |= one = seq_one(&c->subst[i], html, cs, &vals,
+			    buf, count);
 			c->subst[i].hits += *count - n;
+			if (one && pass == 1 && tok &&
+			    rf__rewrite_values_again(*buf, &vals) != 0)
+				return -1;
 		}
 	}
 	free(vals.at);

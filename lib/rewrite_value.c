@@ -471,6 +471,13 @@ rf__rewrite_values(const char *d, size_t n, struct rf__values *v)
 	return 0;
 }
 
+int
+rf__rewrite_values_again(const GByteArray *buf, struct rf__values *v)
+{
+	free(v->at);
+	return rf__rewrite_values((const char *)buf->data, buf->len, v);
+}
+
 /* quoted_span: the span [a, b) of *buf (quote q) with s (its from and
  * its "&amp;" form) made in it, put back in *buf; vals moved.  1 when it
  * changed, 0 when not, -1 when out of memory. */

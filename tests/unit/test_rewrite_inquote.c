@@ -152,12 +152,59 @@ test_quote_in_single(void **state)
 	rf_buf_free(&out);
 }
 
+/* A tracked link whose href value is left open and runs over lines to
+ * the end (a wide from: it holds blanks and markup), the same bytes
+ * also standing before it as text and a tag, where the web bug is an
+ * unquoted src after '=' and a blank (the reduced fuzz input
+ * wide-to-value, s22). */
+#define WIDE "https://t.shop.example/o/r0@example.org <img src= " BUG \
+    " width=1 height=1>\n<a href="
+static const char WMSG[] =
+    "From: Deals <deals@shop.test>\n"
+    "To: r0@example.org\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/html\n"
+    "\n" WIDE "\"" WIDE;
+
+/* test_wide_to_value: the wide substitution is made first, in both
+ * occurrences; its to holds the src of the first, whose offset was
+ * dropped with the from, so on 8aa92a8 the bug emptied there was written
+ * as nothing: "src=  width=1", read by libxml2 as an image "width=1" the
+ * input did not have.  Now the values are read again after a wide
+ * substitution: "" there, and nothing inside the open href (policy
+ * links; known leaves the link, which no rule knows). */
+static void
+test_wide_to_value(void **state)
+{
+	rf_rules *rules = shipped_rules();
+	rf_ctx *ctx = test_ctx();
+	const char *body;
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	rw_clean(ctx, rules, WMSG, sizeof(WMSG) - 1, "r0@example.org", 'l',
+	    &out, &st);
+	body = strstr(out.data, "\n\n");
+	assert_non_null(body);
+	if (strcmp(body + 2, "https://t.shop.example/o/redflag-removed <img "
+	    "src= \"\" width=1 height=1>\n<a href=\"https://t.shop.example/"
+	    "o/redflag-removed <img src=  width=1 height=1>\n<a href=") != 0)
+		fail_msg("gave:\n%s", body + 2);
+	assert_int_equal(st.missed + st.skipped, 0);
+	assert_int_equal(st.bugs, 1);
+	rf_buf_free(&out);
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quoted_redirect),
 		cmocka_unit_test(test_quote_in_single),
+		cmocka_unit_test(test_wide_to_value),
 	};
 
 	return cmocka_run_group_tests(tests, rw_fx_setup, rw_fx_teardown);

@@ -177,7 +177,12 @@ test_nul(void **state)
  * analysis ends the header block) keeps it, so that the header block
  * still ends there; one whose first line stays no header field without
  * its NUL ("Click http://...?e\0mail=...") loses it, and its link is
- * replaced. */
+ * replaced; a message whose first line is "Fr\0om  Shop <...>" (no
+ * header field: the message has no header, its whole text is the body)
+ * keeps it, which without the NUL is an mbox From_ line that the
+ * analysis skips, reading the lines after it as headers (seed
+ * nul-from-line, s22: on 8aa92a8 the output was a multipart message of
+ * 2 parts, the input 1). */
 static void
 test_nul_structure(void **state)
 {
@@ -198,12 +203,27 @@ test_nul_structure(void **state)
 	    "From: a@shop.example\nTo: r0@example.org\nSubject: s\n"
 	    "Click http://www.pp.example/optout.php?e\0mail="
 	    "r0@example.org&pos=9900027056 today.\n";
+	static const char from[] =
+	    "Fr\0om  Shop <news@shop.example>\nTo: r0@example.org\n"
+	    "List-Unsubscribe: <http://u.example.com/?e=r0@example.org>\n"
+	    "MIME-Version: 1.0\nContent-Type: multipart/alternative; "
+	    "boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nx\n--b\n"
+	    "Content-Type: text/plain\n\ny\n--b--\n";
 	rf_rules *rules = shipped_rules();
 	rf_ctx *ctx = test_ctx();
 	rf_message *m = NULL, *again = NULL;
 	rf_buf out;
 
 	(void)state;
+	clean(ctx, rules, "From_ line", from, sizeof(from) - 1,
+	    "r0@example.org", &out);
+	assert_memory_equal(out.data, "Fr\0om  Shop", 11);
+	assert_int_equal(rf_message_parse(ctx, out.data, out.len, &again,
+	    NULL), RF_OK);
+	assert_int_equal(again->nparts, 1);
+	rf_message_free(again);
+	again = NULL;
+	rf_buf_free(&out);
 	clean(ctx, rules, "boundary", bound, sizeof(bound) - 1,
 	    "r0@example.org", &out);
 	assert_non_null(memmem(out.data, out.len, "\n--\0b\n", 6));
