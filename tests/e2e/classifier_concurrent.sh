@@ -25,7 +25,7 @@ set -u
 . tests/e2e/lib/postfix.sh
 . tests/e2e/lib/sqlite.sh
 . tests/e2e/lib/clsstates.sh
-milter_test_begin clsconc 240
+milter_test_begin clsconc 480
 holder=
 trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; redflag_milter_stop KILL; pf_cleanup' EXIT
 d=$PF_DIR

@@ -13,7 +13,7 @@
 # run.sh: alone
 set -u
 . tests/e2e/lib/postfix.sh
-milter_test_begin consconc 90
+milter_test_begin consconc 180
 d=$PF_DIR
 tool="python3 tests/e2e/lib/concmail.py"
 copies() { "$REDFLAG" campaigns --db "$1" --limit 0 --min-size 1 | awk 'NR > 1 {n += $3} END {print n + 0}'; }

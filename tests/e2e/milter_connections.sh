@@ -8,7 +8,7 @@
 # held ones still do.  A value out of range is a configuration error.
 set -u
 . tests/e2e/lib/postfix.sh
-milter_test_begin conns 120
+milter_test_begin conns 240
 
 "$REDFLAG" milter --socket "inet:$RF_MILTER_PORT@127.0.0.1" \
     --set milter_max_connections=0 2> "$PF_DIR/bad.err"

@@ -8,7 +8,7 @@
 # as nobody in an empty chroot.
 set -u
 . tests/e2e/lib/postfix.sh
-milter_test_begin malformed 120
+milter_test_begin malformed 240
 client="timeout 30 python3 tests/e2e/lib/milterclient.py"
 
 # As root, the milter also drops to nobody inside an empty chroot.

@@ -12,7 +12,7 @@ command -v redis-server >/dev/null || {
 	exit 77
 }
 redis_pid=
-milter_test_begin mstore 120
+milter_test_begin mstore 240
 trap '[ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null; pf_cleanup' EXIT
 client="timeout 30 python3 tests/e2e/lib/milterclient.py"
 

@@ -9,7 +9,7 @@
 # accept unchanged with on_limit = accept).  The milter runs as nobody.
 set -u
 . tests/e2e/lib/postfix.sh
-pf_test_begin 240
+pf_test_begin 360
 tool=tests/e2e/lib/mailtool.py
 
 conf=$PF_DIR/redflag.conf

@@ -8,7 +8,7 @@
 # gone, a queue flush delivers it, analysed by the milter.
 set -u
 . tests/e2e/lib/postfix.sh
-pf_test_begin 180
+pf_test_begin 300
 HOLDER=
 trap '[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null; pf_cleanup' EXIT
 

@@ -11,7 +11,7 @@
 # error, exit 77).  On 56b4b5e the reject line was 631 octets.
 set -u
 . tests/e2e/lib/postfix.sh
-pf_test_begin 120
+pf_test_begin 240
 
 conf=$PF_DIR/redflag.conf
 mkdir "$PF_DIR/db"

@@ -15,7 +15,7 @@ command -v python3 >/dev/null && command -v redis-server >/dev/null || {
 	echo "skip: python3 or redis-server missing (scripts/deps.sh)" >&2
 	exit 77
 }
-milter_test_begin sconc 120
+milter_test_begin sconc 240
 trap 'redis_stop; pf_cleanup' EXIT
 d=$PF_DIR
 tool="python3 tests/e2e/lib/concmail.py"

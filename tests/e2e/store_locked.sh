@@ -17,7 +17,7 @@ command -v python3 >/dev/null && command -v redis-server >/dev/null || {
 	echo "skip: python3 or redis-server missing (scripts/deps.sh)" >&2
 	exit 77
 }
-milter_test_begin locked 90
+milter_test_begin locked 180
 holder=
 trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; [ -n "${redis_pid:-}" ] && kill -CONT "$redis_pid" 2>/dev/null; redis_stop; pf_cleanup' EXIT
 d=$PF_DIR

@@ -12,7 +12,7 @@
 # run.sh: alone
 set -u
 . tests/e2e/lib/postfix.sh
-milter_test_begin stall 60
+milter_test_begin stall 120
 d=$PF_DIR
 tool="python3 tests/e2e/lib/concmail.py"
 counts() { "$REDFLAG" campaigns --db "$1" --limit 0 --min-size 1 | awk 'NR > 1 {print $1, $2, $3, $4}'; }
