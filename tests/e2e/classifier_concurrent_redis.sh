@@ -10,6 +10,7 @@
 # message's tokens (tests/e2e/lib/clsstates.sh), are learned and taken
 # back 6 times while scans classify in a loop: every probability must be
 # that of k copies learned, for some k.
+# run.sh: alone
 set -u
 REDFLAG=${REDFLAG:-build/redflag}
 fail() { echo "classifier_concurrent_redis: $*" >&2; exit 1; }
