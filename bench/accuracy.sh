@@ -220,7 +220,7 @@ run_bogofilter() {
 
 # --- SpamAssassin -----------------------------------------------------------
 run_spamassassin() {
-	need_pkgs spamassassin spamc
+	need_pkgs spamassassin spamc spamd
 	sa=$out/sa
 	mkdir -p "$sa/site" "$sa/bayes" "$sa/home"
 	cp /etc/spamassassin/*.pre "$sa/site/"
