@@ -6,19 +6,18 @@
 set -eu
 dir=${1:?usage: run.sh DIR SECONDS}
 secs=${2:-60}
-jobs=${FUZZ_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
-case $jobs in '' | *[!0-9]*) echo "run.sh: FUZZ_JOBS=$jobs: not a number" >&2
-	exit 2 ;; esac
-[ "$jobs" -ge 1 ] || jobs=1
+. tests/jobs.sh
+jobs=$(jobs_count "${FUZZ_JOBS:-}" FUZZ_JOBS) || exit 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for f in "$dir"/fuzz_*; do
 	[ -x "$f" ] && echo "$f"
 done > "$tmp/list"
 
-# fuzz_one TARGET - run one target; a line (and the log's tail on a
+# fuzz_one K TARGET - run one target (the K-th); a line (and the log's tail on a
 # failure) printed when it ends, "FAILED" added to $tmp/failed.
 fuzz_one() {
+	shift
 	name=$(basename "$1")
 	corpus=fuzz/corpus-$name
 	mkdir -p "$corpus"
@@ -39,22 +38,7 @@ fuzz_one() {
 	fi
 }
 
-# worker - go down the list and run each target no other worker claimed.
-worker() {
-	n=0
-	while read -r f; do
-		n=$((n + 1))
-		mkdir "$tmp/claim.$n" 2>/dev/null || continue
-		fuzz_one "$f"
-	done < "$tmp/list"
-}
-
-i=0
-while [ $i -lt "$jobs" ]; do
-	worker &
-	i=$((i + 1))
-done
-wait
+jobs_each "$tmp/list" "$jobs" fuzz_one
 if [ -s "$tmp/failed" ]; then
 	echo "fuzz: failed: $(tr '\n' ' ' < "$tmp/failed")"
 	exit 1

@@ -17,11 +17,8 @@
 set -u
 build=${1:-build}
 export REDFLAG="$build/redflag" BUILD="$build"
-jobs=${TEST_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
-case $jobs in '' | *[!0-9]*) echo "run.sh: TEST_JOBS=$jobs: not a number" >&2
-	exit 2 ;; esac
-[ "$jobs" -ge 1 ] || jobs=1
-[ "$jobs" -le 4 ] || jobs=4
+. tests/jobs.sh
+jobs=$(jobs_count "${TEST_JOBS:-}" TEST_JOBS 4) || exit 2
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 t_all=$(date +%s)
@@ -61,24 +58,8 @@ run_one() {
 	rm -f "$tmp/out.$1" "$tmp/block.$1"
 }
 
-# worker - go down the list and run each test no other worker claimed
-# (mkdir succeeds for one of them only).
-worker() {
-	n=0
-	while read -r t; do
-		n=$((n + 1))
-		mkdir "$tmp/claim.$n" 2>/dev/null || continue
-		run_one "$n" "$t"
-	done < "$tmp/list"
-}
-
 : > "$tmp/results"
-i=0
-while [ $i -lt "$jobs" ]; do
-	worker &
-	i=$((i + 1))
-done
-wait
+jobs_each "$tmp/list" "$jobs" run_one
 n=$(wc -l < "$tmp/list")
 while read -r t; do
 	n=$((n + 1))
