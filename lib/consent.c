@@ -414,14 +414,7 @@ rf_consent_complaint_once(rf_consent_db *db, const char *d,
 			  const char *rcpt_id, int64_t now, int *counted,
 			  uint64_t *total, rf_error *err)
 {
-	size_t i;
-
-	for (i = 0; rcpt_id != NULL && i < RF_STORE_RCPT_ID_LEN; i++)
-		if (!((rcpt_id[i] >= '0' && rcpt_id[i] <= '9') ||
-		    (rcpt_id[i] >= 'a' && rcpt_id[i] <= 'f')))
-			break;
-	if (rcpt_id == NULL || i < RF_STORE_RCPT_ID_LEN ||
-	    rcpt_id[i] != '\0')
+	if (!rf__store_hex_id(rcpt_id))
 		return rf_error_set(err, RF_EINVAL, "a recipient id is 16 "
 		    "lower-case hex digits");
 	return complaint(db, d, 1, rcpt_id, now, counted, total, err);

@@ -644,6 +644,11 @@ struct rf__copy {
 	int64_t now;
 };
 
+/* rf__store_hex_id: 1 when id is 16 lower-case hex digits and its end:
+ * the form of a campaign id and of a recipient id (rf_store_rcpt_id;
+ * RF_CAMPAIGN_ID_LEN == RF_STORE_RCPT_ID_LEN), else 0 (NULL too). */
+int rf__store_hex_id(const char *id);
+
 /* rf__store_spec_is_redis: the one test of whether a store address (a
  * campaign store's, a consent store's, a classifier's) names Redis: 1
  * when it starts "redis://" or "unix:" (rf__redis_spec_parse reads it),

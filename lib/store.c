@@ -134,8 +134,11 @@ rf_store_rcpt_id(const char *addr, char id[RF_STORE_RCPT_ID_LEN + 1])
 	id[RF_STORE_RCPT_ID_LEN] = '\0';
 }
 
-static int
-valid_id(const char *id)
+_Static_assert(RF_CAMPAIGN_ID_LEN == RF_STORE_RCPT_ID_LEN,
+    "rf__store_hex_id reads both kinds of id");
+
+int
+rf__store_hex_id(const char *id)
 {
 	size_t i;
 
@@ -615,7 +618,7 @@ rf_status
 rf_campaign_get(rf_store *s, const char *id, rf_campaign *out, rf_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (!valid_id(id))
+	if (!rf__store_hex_id(id))
 		return rf_error_set(err, RF_EINVAL,
 		    "campaign id must be 16 lower-case hex digits");
 	return s->ops->get(s->be, id, out, err);
@@ -641,7 +644,7 @@ rf_campaign_count_below(rf_store *s, uint64_t size, uint64_t *n,
 rf_status
 rf_campaign_complaint(rf_store *s, const char *id, uint64_t n, rf_error *err)
 {
-	if (!valid_id(id))
+	if (!rf__store_hex_id(id))
 		return rf_error_set(err, RF_EINVAL,
 		    "campaign id must be 16 lower-case hex digits");
 	if (n > INT64_MAX)
@@ -656,7 +659,7 @@ rf_campaign_complaint_once(rf_store *s, const char *id, const char *rcpt_id,
 	int dummy;
 
 	/* a recipient id has the form of a campaign id: 16 hex digits */
-	if (!valid_id(id) || rcpt_id == NULL || !valid_id(rcpt_id))
+	if (!rf__store_hex_id(id) || rcpt_id == NULL || !rf__store_hex_id(rcpt_id))
 		return rf_error_set(err, RF_EINVAL, "campaign and recipient "
 		    "ids must be 16 lower-case hex digits");
 	return s->ops->complaint(s->be, id, 1, rcpt_id, counted != NULL ?
@@ -822,7 +825,7 @@ samples(rf_store *s, const char *id, struct samples_arg *a, rf_error *err)
 {
 	rf_status st;
 
-	if (!valid_id(id))
+	if (!rf__store_hex_id(id))
 		return rf_error_set(err, RF_EINVAL,
 		    "campaign id must be 16 lower-case hex digits");
 	st = s->ops->samples(s->be, id, sample_cb, a, err);
