@@ -13,8 +13,6 @@
 #include "consent_impl.h"
 #include "internal.h"
 
-#define SPEC_MAX 4096
-
 struct rf_consent_db {
 	const struct rf__consent_ops *ops;
 	void *h;
@@ -188,7 +186,7 @@ rf_status
 rf_consent_open(const char *spec, unsigned timeout_ms, rf_consent_db **out,
 		rf_error *err)
 {
-	char buf[SPEC_MAX];
+	char buf[RF_STORE_SPEC_MAX];
 	const struct rf__consent_ops *ops;
 	rf_consent_db *db;
 	rf_status st;

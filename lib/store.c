@@ -208,6 +208,9 @@ rf_store_spec_check(const char *spec, rf_error *err)
 
 	if (spec == NULL || *spec == '\0')
 		return rf_error_set(err, RF_EINVAL, "empty store address");
+	if (strlen(spec) >= RF_STORE_SPEC_MAX)
+		return rf_error_set(err, RF_EINVAL, "store address too long "
+		    "(at most %d bytes)", RF_STORE_SPEC_MAX - 1);
 	if (rf__store_spec_is_redis(spec) &&
 	    rf__redis_spec_parse(spec, &at) != 0)
 		return rf_error_set(err, RF_EINVAL, "bad Redis spec (want "

@@ -56,7 +56,8 @@ typedef struct rf_consent_record {
  * SQLite file), "redis://HOST[:PORT][/PREFIX]" or "unix:PATH[#PREFIX]"
  * (Redis; prefix "rf" by default).  timeout_ms bounds Redis commands and
  * SQLite's busy wait (0: 2000).  RF_ESTORE when it cannot be opened,
- * RF_EINVAL for a malformed spec.
+ * RF_EINVAL for a malformed spec (one of RF_STORE_SPEC_MAX bytes or more
+ * too, redflag/store.h).
  */
 rf_status rf_consent_open(const char *spec, unsigned timeout_ms,
 			  rf_consent_db **out, rf_error *err);

@@ -96,16 +96,21 @@ typedef struct rf_store rf_store;
 rf_status rf_store_open(const char *spec, const rf_store_options *opt,
 			rf_store **out, rf_error *err);
 
+/* RF_STORE_SPEC_MAX: bytes of a store's address with its NUL: a longer
+ * one is malformed (rf_store_spec_check) and rf_consent_open refuses it. */
+#define RF_STORE_SPEC_MAX 4096
+
 /*
  * rf_store_spec_check: spec, a store's address as rf_store_open,
  * rf_consent_open and rf_classifier_open take it, is well-formed: not
- * empty, and a Redis one ("redis://...", "unix:...") one they would read
- * (any PATH is a well-formed SQLite one, "sqlite:" alone is not: SQLite
- * would open a temporary database).  Nothing is opened or connected to:
- * a settings file's reader checks its value with it.  RF_OK, or
- * RF_EINVAL with what is wanted in err ("bad Redis spec (want
- * redis://HOST[:PORT][/PREFIX] or unix:PATH[#PREFIX], ...)", "no path
- * after sqlite:").
+ * empty, shorter than RF_STORE_SPEC_MAX bytes, and a Redis one
+ * ("redis://...", "unix:...") one they would read (any other PATH is a
+ * well-formed SQLite one, "sqlite:" alone is not: SQLite would open a
+ * temporary database).  Nothing is opened or connected to: a settings
+ * file's reader checks its value with it.  RF_OK, or RF_EINVAL with what
+ * is wanted in err ("bad Redis spec (want redis://HOST[:PORT][/PREFIX]
+ * or unix:PATH[#PREFIX], ...)", "no path after sqlite:", "store address
+ * too long (at most 4095 bytes)").
  */
 rf_status rf_store_spec_check(const char *spec, rf_error *err);
 

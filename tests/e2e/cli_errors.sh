@@ -361,6 +361,15 @@ expect 64 "^redflag: scan: --db: no path after sqlite:\$" \
 	"$REDFLAG" scan --db sqlite: "$tmp/one.eml"
 expect 69 "^redflag: hotline cases: : no path given for a hotline database\$" \
 	"$REDFLAG" hotline --db '' cases
+# an address of 4,096 bytes or more (RF_STORE_SPEC_MAX) passed the check
+# and the consent store refused it at open: exit 69, not 64 or 78
+long=$(awk 'BEGIN { printf "%s", "sqlite:/nonexistent/"; for (i = 0; i < 4076; i++) printf "x" }')
+for opt in --db --consent-db --classifier; do
+	expect 64 "^redflag: scan: $opt: store address too long \(at most 4095 bytes\)\$" \
+		"$REDFLAG" scan "$opt" "$long" "$tmp/one.eml"
+done
+expect 78 "^redflag: milter: --set: db: store address too long \(at most 4095 bytes\)\$" \
+	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set "db=$long"
 
 # the filter names the store it cannot open (and defers the mail)
 expect 75 "filter: $nodir/x.db: .*unable to open" \

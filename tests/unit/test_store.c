@@ -855,6 +855,33 @@ test_redis_int(void **state)
  * (RF_ESTORE: nothing listens on port 1 or at the socket path);
  * rf_store_spec_check, which a settings file's reader calls, refuses the
  * same ones (RF_EINVAL) and takes the others (RF_OK), and an empty one. */
+/* spec_max: an address of RF_STORE_SPEC_MAX - 1 bytes is well-formed, one
+ * byte more is not, by the check as by rf_consent_open (the check passed
+ * it, and the consent store refused it at open) */
+static void
+spec_max(void)
+{
+	char spec[RF_STORE_SPEC_MAX + 1];
+	rf_consent_db *cdb = NULL;
+	rf_error err;
+	size_t n;
+
+	for (n = RF_STORE_SPEC_MAX - 1; n <= RF_STORE_SPEC_MAX; n++) {
+		memcpy(spec, "sqlite:/nonexistent/", 20);
+		memset(spec + 20, 'x', n - 20);
+		spec[n] = '\0';
+		assert_int_equal(rf_store_spec_check(spec, &err),
+		    n < RF_STORE_SPEC_MAX ? RF_OK : RF_EINVAL);
+		if (n == RF_STORE_SPEC_MAX)
+			assert_string_equal(err.msg, "store address too long "
+			    "(at most 4095 bytes)");
+		assert_int_equal(rf_consent_open(spec, 500, &cdb, &err),
+		    n < RF_STORE_SPEC_MAX ? RF_ESTORE : RF_EINVAL);
+		rf_consent_close(cdb);
+		cdb = NULL;
+	}
+}
+
 static void
 test_redis_specs(void **state)
 {
@@ -917,6 +944,7 @@ test_redis_specs(void **state)
 	assert_int_equal(rf_store_spec_check("", &err), RF_EINVAL);
 	assert_int_equal(rf_store_spec_check("x.db", &err), RF_OK);
 	assert_int_equal(rf_store_spec_check("sqlite:x.db", &err), RF_OK);
+	spec_max();
 }
 
 /* fill: the store at p with three campaigns for tests/e2e/campaigns.sh:
