@@ -130,20 +130,23 @@ state(SMFICTX *ctx)
 /* set_reply: the MTA's reply for this step, one line: "CODE XCODE text"
  * and CRLF, at most SMTP_REPLY_LINE_MAX octets (RFC 5321 4.5.3.1.5; the
  * texts are printable ASCII: config.c, pipeline.c).  A line that would be
- * longer, or that libmilter refuses, is logged and not set: the MTA then
- * answers its own reply of the same class (Postfix: 550 5.7.1 "Command
- * rejected", 451 4.7.1 "Service unavailable - try again later"). */
+ * longer, or that libmilter refuses (smfi_setreply fails: out of memory),
+ * is logged, saying which, and not set: the MTA then answers its own
+ * reply of the same class (Postfix: 550 5.7.1 "Command rejected", 451
+ * 4.7.1 "Service unavailable - try again later"). */
 static void
 set_reply(SMFICTX *ctx, const char *code, const char *xcode,
 	  const char *text)
 {
 	size_t n = strlen(code) + 1 + strlen(xcode) + 1 + strlen(text) + 2;
 
-	if (n <= SMTP_REPLY_LINE_MAX && smfi_setreply(ctx, (char *)code,
-	    (char *)xcode, (char *)text) == MI_SUCCESS)
-		return;
-	mlog("reply %s %s not set (%zu octets, at most %d): the MTA's own",
-	    code, xcode, n, SMTP_REPLY_LINE_MAX);
+	if (n > SMTP_REPLY_LINE_MAX)
+		mlog("reply %s %s not set (%zu octets, at most %d): the "
+		    "MTA's own", code, xcode, n, SMTP_REPLY_LINE_MAX);
+	else if (smfi_setreply(ctx, (char *)code, (char *)xcode,
+	    (char *)text) != MI_SUCCESS)
+		mlog("reply %s %s not set (libmilter refused it): the MTA's "
+		    "own", code, xcode);
 }
 
 /* fail: answer policy a after an error (accept, or tempfail). */
