@@ -121,10 +121,14 @@ cmd(struct rdb *d, int argc, const char **argv, redisReply **out,
 	return RF_OK;
 }
 
+/* key: the key "PREFIX:WHAT:NAME" in buf (KEY_MAX bytes), every key of
+ * the layout above: WHAT "consent" (NAME a recipient, or "*" to match
+ * them all), "complaints" (NAME "domain") or "complainers" (NAME a
+ * domain). */
 static void
-key(struct rdb *d, const char *rcpt, char *buf)
+key(struct rdb *d, const char *what, const char *name, char *buf)
 {
-	snprintf(buf, KEY_MAX, "%s:consent:%s", d->at.prefix, rcpt);
+	snprintf(buf, KEY_MAX, "%s:%s:%s", d->at.prefix, what, name);
 }
 
 static void
@@ -148,7 +152,7 @@ r_add(void *h, const char *rcpt, rf_consent_kind kind, const char *sender,
 	redisReply *r;
 	rf_status st;
 
-	key(h, rcpt, k);
+	key(h, "consent", rcpt, k);
 	field(kind, sender, f);
 	snprintf(v, sizeof(v), "%lld %s", (long long)now, source);
 	if ((st = cmd(h, 4, argv, &r, err)) != RF_OK)
@@ -167,7 +171,7 @@ r_remove(void *h, const char *rcpt, rf_consent_kind kind,
 	redisReply *r;
 	rf_status st;
 
-	key(h, rcpt, k);
+	key(h, "consent", rcpt, k);
 	field(kind, sender, f);
 	if ((st = cmd(h, 3, argv, &r, err)) != RF_OK)
 		return st;
@@ -196,7 +200,7 @@ r_get(void *h, const char *rcpt, rf_consent_kind kind, const char *sender,
 	rf_status st;
 	int64_t since;
 
-	key(h, rcpt, k);
+	key(h, "consent", rcpt, k);
 	field(kind, sender, f);
 	if ((st = cmd(h, 3, argv, &r, err)) != RF_OK)
 		return st;
@@ -241,7 +245,7 @@ list_one(struct rdb *d, const char *rcpt, rf_consent_list_cb cb, void *arg,
 	size_t i, n = 0;
 	int64_t since;
 
-	key(d, rcpt, k);
+	key(d, "consent", rcpt, k);
 	if ((st = cmd(d, 2, argv, &r, err)) != RF_OK)
 		return st;
 	if (r->type == REDIS_REPLY_ARRAY && r->elements >= 2 &&
@@ -291,7 +295,7 @@ r_list(void *h, const char *rcpt, rf_consent_list_cb cb, void *arg,
 
 	if (rcpt != NULL)
 		return list_one(d, rcpt, cb, arg, &stop, err);
-	snprintf(pattern, sizeof(pattern), "%s:consent:*", d->at.prefix);
+	key(d, "consent", "*", pattern);
 	plen = strlen(pattern) - 1;
 	do {
 		if ((st = cmd(d, 6, argv, &r, err)) != RF_OK)
@@ -352,7 +356,7 @@ r_complaint(void *h, const char *domain, uint64_t n, const char *rcpt_id,
 	    int64_t now, int *counted, uint64_t *total, rf_error *err)
 {
 	struct rdb *d = h;
-	char k[KEY_MAX], ks[KEY_MAX + 16], num[32];
+	char k[KEY_MAX], ks[KEY_MAX], num[32];
 	const char *argv[4] = { "HINCRBY", k, domain, num };
 	const char *eval[7] = { "EVAL", once_script, "2", k, ks, domain,
 	    rcpt_id };
@@ -361,8 +365,8 @@ r_complaint(void *h, const char *domain, uint64_t n, const char *rcpt_id,
 
 	(void)now;
 	*counted = 0;
-	snprintf(k, sizeof(k), "%s:complaints:domain", d->at.prefix);
-	snprintf(ks, sizeof(ks), "%s:complainers:%s", d->at.prefix, domain);
+	key(d, "complaints", "domain", k);
+	key(d, "complainers", domain, ks);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
 	/* once per recipient: one round trip, atomic on the server */
 	if ((st = rcpt_id != NULL ? cmd(d, 7, eval, &r, err) : cmd(d, 4, argv,
@@ -387,7 +391,7 @@ r_complaints(void *h, const char *domain, uint64_t *n, rf_error *err)
 	redisReply *r;
 	rf_status st;
 
-	snprintf(k, sizeof(k), "%s:complaints:domain", d->at.prefix);
+	key(d, "complaints", "domain", k);
 	if ((st = cmd(d, 3, argv, &r, err)) != RF_OK)
 		return st;
 	*n = r->type == REDIS_REPLY_STRING ? strtoull(r->str, NULL, 10) : 0;
