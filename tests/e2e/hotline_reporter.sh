@@ -166,6 +166,45 @@ for m in 2026-13 2026-1 x; do
 	grep -q "give YYYY-MM" "$T/stats.html" || fail "stats for $m: no reason given"
 done
 
+# Counts of one are singular (cli_plural), others plural: the audit
+# check's "Intact: 1 record" and the twelve-month chart's titles ("1
+# report, 1 case, 1 red flag, 1 referral"; before the current month "0
+# reports, ...").  A database of its own, whose one user is copied in by
+# SQL (user add is audited), so that its log holds the login alone.
+main_db=$DB
+add_user aud auditor
+DB=$T/one.db
+H1="$REDFLAG hotline --db $DB --as aud"
+$H1 audit verify > /dev/null 2>&1	# makes one.db
+sqlite3 "$DB" "ATTACH '$main_db' AS m; INSERT INTO users SELECT * FROM m.users WHERE name = 'aud'" ||
+    fail "one.db: cannot copy the user"
+launch one
+one_url=$URL one_pid=$PID
+curl -s -c "$T/aud.jar" -b "$T/aud.jar" "$one_url/login" > "$T/login.html"
+lt=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/login.html")
+curl -s -o /dev/null -c "$T/aud.jar" -b "$T/aud.jar" --data-urlencode "csrf=$lt" \
+    -d user=aud -d password=pw-aud-123456 "$one_url/login"
+csrf=$(curl -s -b "$T/aud.jar" "$one_url/audit" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+# verify N: the audit page's check of a log of N records
+verify() {
+	curl -s -b "$T/aud.jar" --data-urlencode "csrf=$csrf" "$one_url/audit/verify" > "$T/v.html"
+	grep -q "id=\"verify\">Intact: $1, every hash matches.<" "$T/v.html" ||
+	    fail "audit check, want '$1': $(grep -o 'id="verify">[^<]*' "$T/v.html")"
+}
+verify "1 record"
+$H1 submit --category phishing "http://one.example/x" > /dev/null &&
+    $H1 review 1 > /dev/null && $H1 assess 1 red_flag --category phishing > /dev/null &&
+    $H1 export --format csv 1 > /dev/null || fail "one.db: one case referred"
+verify "[2-9][0-9]* records"	# 7 with the login
+m=$(date -u +%Y-%m)
+curl -s -b "$T/aud.jar" "$one_url/stats?month=$m" > "$T/stats.html"
+grep -qF "<title>$m: 1 report, 1 case, 1 red flag, 1 referral</title>" "$T/stats.html" ||
+    fail "chart, this month: $(grep -o "<title>$m[^<]*" "$T/stats.html")"
+[ "$(grep -o '<title>[0-9-]*: 0 reports, 0 cases, 0 red flags, 0 referrals</title>' "$T/stats.html" | wc -l)" = 11 ] ||
+    fail "chart, the eleven months before: $(grep -o '<title>[^<]*' "$T/stats.html" | head -3)"
+halt "$one_pid"
+DB=$main_db
+
 # The case page shows a URL as reported in ASCII: a right-to-left
 # override (U+202E) or a look-alike host cannot make it read as another.
 out=$(api '{"urls": ["http://evil.example/x/\u202egnp.elppa", "http://\u0430\u0440\u0440\u04cf\u0435.com/login"]}')
