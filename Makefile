@@ -11,9 +11,18 @@
 #   make gen           write again the committed sources made by tools/gen*
 #   make gen-check     fail while one differs from what its tool prints
 #                      (part of `make test`)
+#   make install       the binary, the manual pages, the systemd units, the
+#                      sysusers.d and tmpfiles.d files and an example
+#                      redflag.conf (only where none is): see dist/
+#   make uninstall     remove them again (an edited redflag.conf stays)
 #
 # Variables: BUILD (output folder), SAN=1 (ASan+UBSan), WERROR=1 (warnings
 # are errors; on when CI is set), V=1 (show commands), CC, CFLAGS.
+# Install: DESTDIR (a staging root), PREFIX (/usr/local), BINDIR
+# ($(PREFIX)/bin), MANDIR ($(PREFIX)/share/man), SYSCONFDIR (/etc when
+# PREFIX is /usr, else $(PREFIX)/etc), SYSTEMDUNITDIR
+# ($(PREFIX)/lib/systemd/system), SYSUSERSDIR ($(PREFIX)/lib/sysusers.d),
+# TMPFILESDIR ($(PREFIX)/lib/tmpfiles.d).
 # Every lib/*.c is part of libredflag, every src/*.c of the redflag
 # command, every tests/unit/test_*.c a cmocka test program, every
 # fuzz/fuzz_*.c a libFuzzer target, every tests/e2e/*.sh an end-to-end test.
@@ -57,7 +66,7 @@ LIB := $(BUILD)/libredflag.a
 BIN := $(BUILD)/redflag
 
 .PHONY: all demo test unit check fuzz fuzz-build bench clean corpus \
-	corpus-test install gen gen-check
+	corpus-test install uninstall gen gen-check
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -171,6 +180,68 @@ fuzz: fuzz-build
 
 bench: $(BIN)
 	sh bench/scan.sh
+
+# Installation (GNU conventions; Debian 12 first).  The binary carries its
+# data (data/*.conf, web/*: tools/embed.sh) and reads no file of the tree
+# at run time, so besides it only the manual pages and dist/ are
+# installed.  The units get BINDIR and SYSCONFDIR written in; /var/lib/redflag
+# and /var/spool/postfix/redflag are fixed paths.  redflag.conf is
+# installed only where there is none: an administrator's file is kept,
+# and removed by uninstall only while it is the example unchanged.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+
+MANPAGES := $(sort $(wildcard docs/man/*.[1-8]))
+UNITS := redflag-milter.service redflag-serve.service
+CONF := $(DESTDIR)$(SYSCONFDIR)/redflag/redflag.conf
+MANSECTIONS := $(sort $(subst .,,$(suffix $(MANPAGES))))
+# each manual page's installed path: docs/man/redflag.conf.5 goes to
+# $(MANDIR)/man5/redflag.conf.5
+man_dest = $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(1)))/$(notdir $(1))
+
+install: $(BIN)
+	$(Q)mkdir -p $(BUILD)/dist
+	$(Q)$(foreach u,$(UNITS),sed -e 's|@BINDIR@|$(BINDIR)|g' \
+	    -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' dist/$(u).in \
+	    > $(BUILD)/dist/$(u) &&) :
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/redflag \
+	    $(MANSECTIONS:%=$(DESTDIR)$(MANDIR)/man%)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/redflag
+	for s in $(MANSECTIONS); do \
+	    install -m 644 docs/man/*.$$s $(DESTDIR)$(MANDIR)/man$$s || exit 1; \
+	done
+	install -m 644 $(UNITS:%=$(BUILD)/dist/%) $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 644 dist/redflag.sysusers $(DESTDIR)$(SYSUSERSDIR)/redflag.conf
+	install -m 644 dist/redflag.tmpfiles $(DESTDIR)$(TMPFILESDIR)/redflag.conf
+	@if [ -e $(CONF) ]; then \
+	    echo "install: $(CONF) exists: kept as it is (the example is dist/redflag.conf)"; \
+	else \
+	    echo "install -m 644 dist/redflag.conf $(CONF)"; \
+	    install -m 644 dist/redflag.conf $(CONF); \
+	fi
+	@echo "install: done; as root, then: systemd-sysusers;" \
+	    "systemd-tmpfiles --create; systemctl daemon-reload;" \
+	    "systemctl enable --now redflag-milter (docs/mailservers.md)"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/redflag \
+	    $(foreach p,$(MANPAGES),$(call man_dest,$(p))) \
+	    $(UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
+	    $(DESTDIR)$(SYSUSERSDIR)/redflag.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/redflag.conf
+	@if [ -e $(CONF) ] && ! cmp -s dist/redflag.conf $(CONF); then \
+	    echo "uninstall: $(CONF) differs from the example: kept"; \
+	else \
+	    echo "rm -f $(CONF)"; rm -f $(CONF); \
+	    rmdir $(DESTDIR)$(SYSCONFDIR)/redflag 2>/dev/null || :; \
+	fi
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -11,8 +11,11 @@ BUILD_PKGS="build-essential pkg-config libgmime-3.0-dev libxml2-dev
 	liburiparser-dev libidn2-dev libpsl-dev publicsuffix libxxhash-dev
 	libssl-dev libsqlite3-dev libhiredis-dev libmilter-dev
 	libmicrohttpd-dev libsodium-dev"
+# systemd (systemd-analyze, -sysusers, -tmpfiles), groff-base and man-db:
+# tests/e2e/install.sh checks the installed units and manual pages
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev redis-server sqlite3
-	python3 ca-certificates chromium curl postfix swaks"
+	python3 ca-certificates chromium curl postfix swaks systemd groff-base
+	man-db"
 BENCH_PKGS="bogofilter spamassassin spamc spamd spamass-milter rspamd
 	hyperfine time"
 # --data: the sources of shipped data, for regenerating it
