@@ -556,6 +556,7 @@ rf_rewrite_new(const rf_limits *limits, rf_rewrite **out, rf_error *err)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
 	(*out)->max_edits = limits->max_rewrite_edits;
+	(*out)->max_part = limits->max_part_size;
 	return RF_OK;
 }
 
