@@ -42,6 +42,10 @@ struct rf__subst {
 	size_t walk;		/* the same in the collect under way */
 	size_t hits;		/* occurrences replaced (plain or "&amp;"
 				 * form) by prepare */
+	int live;		/* markup: prepare left an occurrence of
+				 * from (or its "&amp;" form) outside the
+				 * quoted values it replaced in, counted
+				 * missed even when hits >= occ */
 	int site;		/* RF__SITE_*: what rf_rewrite_collect_sites
 				 * made of the link (RF__SITE_NONE: a clean
 				 * form, a web bug, or text) */
@@ -192,7 +196,7 @@ int rf__rewrite_values_again(const struct rf__leafread *rd,
  * missed).  vals (the unquoted values' offsets, or NULL) moved, count
  * counts the replacements.  1 when *buf changed, else 0 (also out of
  * memory). */
-int rf__rewrite_quoted_one(const struct rf__subst *s,
+int rf__rewrite_quoted_one(struct rf__subst *s,
 			   const struct rf__leafread *rd,
 			   struct rf__values *vals, GByteArray **buf,
 			   size_t *count);

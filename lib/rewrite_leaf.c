@@ -325,7 +325,7 @@ in_charset(const char *cs, const char *s)
  * from or to does not convert); vals as rf__rewrite_replace_all has it;
  * 1 when *buf changed, else 0. */
 static int
-seq_one(const struct rf__subst *s, int html, const char *cs,
+seq_one(struct rf__subst *s, int html, const char *cs,
 	const struct rf__leafread *rd, struct rf__values *vals,
 	GByteArray **buf, size_t *count)
 {

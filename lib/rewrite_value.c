@@ -550,7 +550,7 @@ quoted_span(const struct rf__subst *s, size_t a, size_t b,
 }
 
 int
-rf__rewrite_quoted_one(const struct rf__subst *s,
+rf__rewrite_quoted_one(struct rf__subst *s,
 		       const struct rf__leafread *rd, struct rf__values *vals,
 		       GByteArray **buf, size_t *count)
 {
@@ -574,6 +574,13 @@ rf__rewrite_quoted_one(const struct rf__subst *s,
 			    sp.at[3 * i + 1], vals, buf, count);
 	}
 	free(sp.at);
+	/* one left elsewhere (a tag, text, another quote) may be a link
+	 * of its own: missed (seed markup-left-live) */
+	d = (const char *)(*buf)->data;
+	n = (*buf)->len;
+	if (memmem(d, n, s->from, s->fl) != NULL || (s->afrom != NULL &&
+	    memmem(d, n, s->afrom, s->afl) != NULL))
+		s->live = 1;
 	return changed;
 }
 

@@ -167,10 +167,11 @@ static const char WMSG[] =
     "\n" WIDE "\"" WIDE;
 
 /* clean_one: msg (len bytes) cleaned for r0@example.org under the
- * policy links: its body is want, one web bug emptied, nothing missed or
- * skipped. */
+ * policy links: its body is want, bugs web bugs emptied, missed links
+ * missed, nothing skipped. */
 static void
-clean_one(const char *msg, size_t len, const char *want)
+clean_one(const char *msg, size_t len, const char *want, size_t bugs,
+	  size_t missed)
 {
 	rf_rules *rules = shipped_rules();
 	rf_ctx *ctx = test_ctx();
@@ -183,8 +184,9 @@ clean_one(const char *msg, size_t len, const char *want)
 	assert_non_null(body);
 	if (strcmp(body + 2, want) != 0)
 		fail_msg("gave:\n%s", body + 2);
-	assert_int_equal(st.missed + st.skipped, 0);
-	assert_int_equal(st.bugs, 1);
+	assert_int_equal(st.missed, missed);
+	assert_int_equal(st.skipped, 0);
+	assert_int_equal(st.bugs, bugs);
 	rf_buf_free(&out);
 	rf_ctx_free(ctx);
 	rf_rules_free(rules);
@@ -204,7 +206,7 @@ test_wide_to_value(void **state)
 	clean_one(WMSG, sizeof(WMSG) - 1, "https://t.shop.example/o/"
 	    "redflag-removed <img src= \"\" width=1 height=1>\n<a href=\""
 	    "https://t.shop.example/o/redflag-removed <img src=  width=1 "
-	    "height=1>\n<a href=");
+	    "height=1>\n<a href=", 1, 0);
 }
 
 /* An end tag of another element at the start of script text: libxml2
@@ -224,7 +226,29 @@ test_endtag_script(void **state)
 {
 	(void)state;
 	clean_one(EMSG, sizeof(EMSG) - 1, "<p><script></p><img src= \"\" "
-	    "width=1 height=1>\n");
+	    "width=1 height=1>\n", 1, 0);
+}
+
+/* A web bug whose URL holds a '<' (a markup substitution: replaced only
+ * inside a quoted value) stands as an image and inside a quoted href:
+ * it is emptied in the href, the image keeps it, live.  On 5fd5bdd that
+ * one occurrence replaced counted as the one link of that URL the
+ * analysis found (the image's): 1 web bug emptied, nothing missed.  Now
+ * missed (the fuzz input markup-left-live, reduced). */
+#define LBUG "http://t.shop.test/o1.gif?r=881<345"
+static const char LMSG[] =
+    "Content-Type: text/html\n"
+    "\n"
+    "<img src= " LBUG " width=1 height=1>\n"
+    "<a href='http://r.example/go?u=1 <img src= " LBUG " width=1>'>b</a>\n";
+
+static void
+test_markup_left_live(void **state)
+{
+	(void)state;
+	clean_one(LMSG, sizeof(LMSG) - 1, "<img src= " LBUG " width=1 "
+	    "height=1>\n<a href='http://r.example/go?u=1 <img src=  "
+	    "width=1>'>b</a>\n", 0, 1);
 }
 
 int
@@ -235,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_quote_in_single),
 		cmocka_unit_test(test_wide_to_value),
 		cmocka_unit_test(test_endtag_script),
+		cmocka_unit_test(test_markup_left_live),
 	};
 
 	return cmocka_run_group_tests(tests, rw_fx_setup, rw_fx_teardown);
