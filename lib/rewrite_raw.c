@@ -1,8 +1,8 @@
 /*
  * rewrite_raw.c - where libxml2's HTML parser ends the raw text of the
  * script and style elements of an HTML leaf, for the value tokenizer
- * (rewrite_value.c) when that text holds an end tag of another element
- * ("<p><script></p>").  libxml2 (2.9.14, HTML_PARSE_RECOVER) may close
+ * (rewrite_value.c) when that text holds, at its top, an end tag of
+ * another element ("<p><script></p>").  libxml2 (2.9.14, HTML_PARSE_RECOVER) may close
  * the raw element there, depending on its whole stack of open elements
  * (docs/tracking.md, "The rule libxml2 2.9.14 follows there", s22), which
  * the tokenizer does not keep; so the leaf is read by libxml2 itself, as
@@ -15,8 +15,8 @@
  * two have the same sequence of '<' and '>' (any charset that keeps
  * ASCII as it is and uses neither byte inside a character: UTF-8,
  * Windows-1252, the ISO-8859 and EUC charsets, GBK, Big5, Shift_JIS);
- * when they differ (UTF-16, ISO-2022-JP, UTF-7, ...), there is no answer
- * and the tokenizer keeps its own reading.  docs/tracking.md, "Where
+ * when they differ (as they may in UTF-16, ISO-2022-JP, UTF-7, ...),
+ * there is no answer and the tokenizer keeps its own reading.  docs/tracking.md, "Where
  * libxml2 ends a script (s23)".
  */
 #include <limits.h>
