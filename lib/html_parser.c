@@ -69,7 +69,7 @@ rf__html_pool_free(struct rf__html_pool *p)
 static htmlParserCtxtPtr
 parser_get(const rf_ctx *ctx)
 {
-	struct rf__html_pool *p = ctx->htmlp;
+	struct rf__html_pool *p = ctx != NULL ? ctx->htmlp : NULL;
 	htmlParserCtxtPtr px = NULL;
 
 	if (p != NULL) {
@@ -86,7 +86,7 @@ parser_get(const rf_ctx *ctx)
 static void
 parser_put(const rf_ctx *ctx, htmlParserCtxtPtr px, int ok)
 {
-	struct rf__html_pool *p = ctx->htmlp;
+	struct rf__html_pool *p = ctx != NULL ? ctx->htmlp : NULL;
 
 	htmlCtxtReset(px);
 	if (p != NULL && ok && px->dict != NULL &&

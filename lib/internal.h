@@ -350,7 +350,8 @@ struct rf__html_sax {
 
 /* rf__html_parse: parse len bytes (valid UTF-8, len <= INT_MAX) of html
  * with libxml2's HTML parser in SAX mode (cb's callbacks, userData ud),
- * taking a parser from ctx's pool and giving it back.  *running is the
+ * taking a parser from ctx's pool and giving it back (ctx NULL: a parser
+ * made for this parse and freed).  *running is the
  * parser while it runs (for xmlStopParser from a callback), else NULL;
  * *oom says whether libxml2 ran out of memory while parsing.  Returns
  * RF_OK, or RF_ENOMEM when the parser could not start. */

@@ -389,6 +389,7 @@ rf__rewrite_subst(rf_rewrite *k, const char *from, uint64_t h,
 	k->subst[k->nsubst].occ = 0;
 	k->subst[k->nsubst].walk = 0;
 	k->subst[k->nsubst].hits = 0;
+	k->subst[k->nsubst].live = 0;
 	k->subst[k->nsubst].afrom = NULL;
 	k->subst[k->nsubst].ato = NULL;
 	k->subst[k->nsubst].site = RF__SITE_NONE;
@@ -556,6 +557,7 @@ rf_rewrite_new(const rf_limits *limits, rf_rewrite **out, rf_error *err)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
 	(*out)->max_edits = limits->max_rewrite_edits;
+	(*out)->max_part = limits->max_part_size;
 	return RF_OK;
 }
 
@@ -664,7 +666,7 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	if (rw->nsubst == 0)
 		return RF_OK;
 	for (i = 0; i < rw->nsubst; i++)
-		rw->subst[i].hits = 0;
+		rw->subst[i].hits = rw->subst[i].live = 0;
 	rw->prepared = 1;
 	rf__gmime_init();
 	/* An mbox From_ line is not a header: the message after it is
@@ -756,8 +758,8 @@ rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st)
 	st->images = rw->nsite[RF__SITE_IMAGE];
 	st->emptied = rw->nsite[RF__SITE_EMPTY];
 	for (i = 0; rw->prepared && i < rw->nsubst; i++) {
-		if (rw->subst[i].text || rw->subst[i].hits >=
-		    rw->subst[i].occ)
+		if (rw->subst[i].text || (rw->subst[i].hits >=
+		    rw->subst[i].occ && !rw->subst[i].live))
 			continue;
 		st->missed++;
 		if (rw->subst[i].site == RF__SITE_LINK)

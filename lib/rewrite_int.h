@@ -42,6 +42,10 @@ struct rf__subst {
 	size_t walk;		/* the same in the collect under way */
 	size_t hits;		/* occurrences replaced (plain or "&amp;"
 				 * form) by prepare */
+	int live;		/* markup: prepare left an occurrence of
+				 * from (or its "&amp;" form) outside the
+				 * quoted values it replaced in, counted
+				 * missed even when hits >= occ */
 	int site;		/* RF__SITE_*: what rf_rewrite_collect_sites
 				 * made of the link (RF__SITE_NONE: a clean
 				 * form, a web bug, or text) */
@@ -95,6 +99,8 @@ struct rf_rewrite {
 	struct rf__edit *edits;	/* sorted by off after prepare */
 	size_t nedits, edcap;
 	size_t max_edits;	/* limits.max_rewrite_edits */
+	size_t max_part;	/* limits.max_part_size: the bytes of a
+				 * leaf the analysis reads */
 	struct rf__conv_cache *convc;	/* converters for the readings
 				 * of leaves (rf__text_reading) */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS */
@@ -129,22 +135,57 @@ struct rf__values {
 	size_t n;
 };
 
+/* How the analysis reads a leaf's bytes (rf__text_reading): cc its
+ * converters (NULL: one opened per conversion), charset the one the
+ * part declares (NULL: none), max the bytes it reads at most
+ * (limits.max_part_size; 0: all).  A NULL one: as UTF-8, all. */
+struct rf__leafread {
+	struct rf__conv_cache *cc;
+	const char *charset;
+	size_t max;
+};
+
+/* The raw elements (script, style) of an HTML leaf as libxml2 reads
+ * them (rf__rewrite_raw_read): at[2 i] the offset of the last '<'
+ * before the i-th one's text (increasing), at[2 i + 1] the offset where
+ * libxml2 ends that text (SIZE_MAX: not known); malloc'd. */
+struct rf__raw {
+	size_t *at;
+	size_t n;
+};
+
+/* rf__rewrite_raw_read: r made the raw elements of the HTML leaf
+ * d[0..n) read as rd says (lib/rewrite_raw.c), with one parse by
+ * libxml2 as the analysis parses it; none (r->n 0) when the text
+ * libxml2 reads and d do not have the same sequence of '<' and '>'.
+ * 0, or -1 when out of memory (r empty).  The caller frees r->at. */
+int rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
+			 size_t n, struct rf__raw *r);
+
+/* rf__rewrite_raw_end: where libxml2 ends the raw element of r whose
+ * text follows the '<' at offset lt; SIZE_MAX when not known. */
+size_t rf__rewrite_raw_end(const struct rf__raw *r, size_t lt);
+
 /* rf__rewrite_values: v made the offsets of the HTML text d[0..n) where
  * an unquoted attribute value starts, as libxml2's HTML parser (2.9.14)
  * reads d from its start (lib/rewrite_value.c: after an attribute's '='
  * and blanks, in a start tag; not in a quoted value, text, a comment, a
  * DOCTYPE, a PI, an end tag, a bogus attribute, script or style): "src=URL",
  * "src= URL", "src = URL", a tab or a line end after the '=' (v->at NULL
- * when none).  0, or -1 when out
+ * when none).  Where script or style text holds an end tag of another
+ * element, the leaf is parsed once by libxml2, read as rd says
+ * (rf__rewrite_raw_read), for where that text ends.  0, or -1 when out
  * of memory (v empty).  The caller frees v->at. */
-int rf__rewrite_values(const char *d, size_t n, struct rf__values *v);
+int rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
+		       struct rf__values *v);
 
 /* rf__rewrite_values_again: v->at freed (NULL allowed), then v made the
  * offsets of buf's bytes as they are now (rf__rewrite_values): after a
  * wide substitution, whose to holds its from's markup, the values
  * inside an occurrence were dropped with it (seed wide-to-value,
  * docs/tracking.md s22).  0, or -1 when out of memory (v empty). */
-int rf__rewrite_values_again(const GByteArray *buf, struct rf__values *v);
+int rf__rewrite_values_again(const struct rf__leafread *rd,
+			     const GByteArray *buf, struct rf__values *v);
 
 /* rf__rewrite_quoted_one: s (markup set: its from and to differ in
  * " ' < >), its from and its "&amp;" form, made in the HTML text *buf
@@ -155,8 +196,10 @@ int rf__rewrite_values_again(const GByteArray *buf, struct rf__values *v);
  * missed).  vals (the unquoted values' offsets, or NULL) moved, count
  * counts the replacements.  1 when *buf changed, else 0 (also out of
  * memory). */
-int rf__rewrite_quoted_one(const struct rf__subst *s, struct rf__values *vals,
-			   GByteArray **buf, size_t *count);
+int rf__rewrite_quoted_one(struct rf__subst *s,
+			   const struct rf__leafread *rd,
+			   struct rf__values *vals, GByteArray **buf,
+			   size_t *count);
 
 /* rf__rewrite_values_run: run made the slice of all (a leaf's, from
  * *k on; the calls ask for runs in increasing order) of the offsets in
@@ -243,7 +286,8 @@ int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
  * Each counted in *count and its substitution's hits.  *buf is scanned
  * once; nothing is allocated when it has no "&#".  1 when *buf changed
  * (a new array), 0 when not, -1 when out of memory (*buf unchanged). */
-int rf__rewrite_entities(rf_rewrite *rw, GByteArray **buf, size_t *count);
+int rf__rewrite_entities(rf_rewrite *rw, const struct rf__leafread *rd,
+			 GByteArray **buf, size_t *count);
 
 /* rf__rewrite_one_pass: rf__rewrite_leaf makes rw's replacements in one
  * pass (not one after another): no rf_rewrite_add substitution, and

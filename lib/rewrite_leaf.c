@@ -325,15 +325,16 @@ in_charset(const char *cs, const char *s)
  * from or to does not convert); vals as rf__rewrite_replace_all has it;
  * 1 when *buf changed, else 0. */
 static int
-seq_one(const struct rf__subst *s, int html, const char *cs,
-	struct rf__values *vals, GByteArray **buf, size_t *count)
+seq_one(struct rf__subst *s, int html, const char *cs,
+	const struct rf__leafread *rd, struct rf__values *vals,
+	GByteArray **buf, size_t *count)
 {
 	char *from, *to, *af = NULL, *at = NULL;
 	int changed;
 
 	if (html && s->markup)	/* only inside a quoted value */
 		return cs == NULL || ascii(s->from) ?
-		    rf__rewrite_quoted_one(s, vals, buf, count) : 0;
+		    rf__rewrite_quoted_one(s, rd, vals, buf, count) : 0;
 	if (cs == NULL || ascii(s->from)) {
 		changed = rf__rewrite_replace_all(buf, s->from, s->to,
 		    s->text, html, vals, count);
@@ -375,27 +376,27 @@ seq_one(const struct rf__subst *s, int html, const char *cs,
  * the unquoted attribute values (rf__rewrite_values) kept through them,
  * read again after a wide one made; -1 when out of memory for them. */
 static int
-replace_seq(rf_rewrite *c, int html, const char *charset, GByteArray **buf,
-	    size_t *count)
+replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
+	    GByteArray **buf, size_t *count)
 {
-	const char *cs = rf__is_utf8_charset(charset) ? NULL :
-	    g_mime_charset_iconv_name(charset);
+	const char *cs = rf__is_utf8_charset(rd->charset) ? NULL :
+	    g_mime_charset_iconv_name(rd->charset);
 	struct rf__values vals = { NULL, 0 };
 	size_t i, n;
 	int changed = 0, pass, one, tok = html && rf__rewrite_empty_to(c);
 
-	if (tok && rf__rewrite_values_again(*buf, &vals) != 0)
+	if (tok && rf__rewrite_values_again(rd, *buf, &vals) != 0)
 		return -1;
 	for (pass = html ? 1 : 0; pass >= 0; pass--) {
 		for (i = 0; i < c->nsubst; i++) {
 			if (html && c->subst[i].wide != pass)
 				continue;
 			n = *count;
-			changed |= one = seq_one(&c->subst[i], html, cs, &vals,
-			    buf, count);
+			changed |= one = seq_one(&c->subst[i], html, cs, rd,
+			    &vals, buf, count);
 			c->subst[i].hits += *count - n;
 			if (one && pass == 1 && tok &&
-			    rf__rewrite_values_again(*buf, &vals) != 0)
+			    rf__rewrite_values_again(rd, *buf, &vals) != 0)
 				return -1;
 		}
 	}
@@ -634,7 +635,8 @@ run_split(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
  * as the loop does).  1 when *buf changed, 0 when not, -1 when out of
  * memory (*buf unchanged). */
 static int
-replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
+replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
+	     GByteArray **buf, size_t *count)
 {
 	GByteArray *in = *buf, *out = NULL, *tmp = NULL, *alt = NULL;
 	GByteArray *res = NULL;
@@ -647,7 +649,8 @@ replace_runs(rf_rewrite *c, int html, GByteArray **buf, size_t *count)
 	if (c->minfl == 0)
 		return 0;	/* no from replaces anything */
 	if ((un = malloc(c->nlens)) == NULL || (html &&
-	    rf__rewrite_empty_to(c) && rf__rewrite_values(d, in->len, &all))) {
+	    rf__rewrite_empty_to(c) && rf__rewrite_values(rd, d, in->len,
+	    &all))) {
 		free(un);
 		return -1;
 	}
@@ -886,12 +889,12 @@ find_ref(const char *d, size_t n)
  * room for the hits of c's substitutions, filled with them; x->all its
  * unquoted values when a to is empty); 0, or -1 when out of memory. */
 static int
-ent_start(const rf_rewrite *c, const char *d, size_t n,
-	  struct ent_scratch *x, size_t **hits)
+ent_start(const rf_rewrite *c, const struct rf__leafread *rd, const char *d,
+	  size_t n, struct ent_scratch *x, size_t **hits)
 {
 	size_t i;
 
-	if ((rf__rewrite_empty_to(c) && rf__rewrite_values(d, n,
+	if ((rf__rewrite_empty_to(c) && rf__rewrite_values(rd, d, n,
 	    &x->all) != 0) ||
 	    (x->un = malloc(c->nlens)) == NULL ||
 	    (*hits = malloc(c->nsubst * sizeof(**hits))) == NULL)
@@ -906,7 +909,8 @@ ent_start(const rf_rewrite *c, const char *d, size_t n,
 /* rf__rewrite_entities: one scan of *buf from '&' to '&' (find_ref);
  * nothing allocated before the first "&#". */
 int
-rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
+rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
+		     GByteArray **buf, size_t *count)
 {
 	GByteArray *in = *buf, *out = NULL;
 	const char *d = (const char *)in->data, *p;
@@ -921,7 +925,7 @@ rf__rewrite_entities(rf_rewrite *c, GByteArray **buf, size_t *count)
 	    NULL) {
 		if (!started) {
 			started = 1;
-			if ((k = ent_start(c, d, in->len, &x, &hits)) < 0)
+			if ((k = ent_start(c, rd, d, in->len, &x, &hits)) < 0)
 				break;
 		}
 		for (r0 = (size_t)(p - d); r0 > pos &&
@@ -978,23 +982,18 @@ int
 rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		 GByteArray **buf, size_t *count)
 {
+	struct rf__leafread rd = { c->convc, charset, c->max_part };
 	size_t before = *count;
 	int changed = -1;
 
 	if (!c->loop)
-		changed = replace_runs(c, html, buf, count);
+		changed = replace_runs(c, html, &rd, buf, count);
 	if (changed < 0) {
 		*count = before;
-		if ((changed = replace_seq(c, html, charset, buf, count)) < 0)
+		if ((changed = replace_seq(c, html, &rd, buf, count)) < 0)
 			return -1;
 	}
-	if (html && rf__rewrite_entities(c, buf, count) > 0)
+	if (html && rf__rewrite_entities(c, &rd, buf, count) > 0)
 		changed = 1;
 	return changed;
-}
-
-int
-rf__rewrite_one_pass(const rf_rewrite *c)
-{
-	return !c->loop;
 }

@@ -12,9 +12,13 @@
  * rf__rewrite_values and keep them pointing at the same bytes through
  * their replacements (rf__rewrite_values_run, _edit, _has in the one
  * pass and the entity pass; rf__rewrite_values_to in the loop), so that
- * both decide on the same bytes.  docs/tracking.md, "One empty-value
- * rule for every policy (s20)", "One test for an unquoted value
- * (s20-rweq)" and "The value tokenizer follows libxml2 (s21-tok)".
+ * both decide on the same bytes.  Where script or style text holds an
+ * end tag of another element, which libxml2 may read as its end by its
+ * stack of open elements, libxml2's own reading of the leaf says where
+ * it ends (rewrite_raw.c).  docs/tracking.md, "One empty-value rule for
+ * every policy (s20)", "One test for an unquoted value (s20-rweq)", "The
+ * value tokenizer follows libxml2 (s21-tok)" and "Where libxml2 ends a
+ * script (s23)".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +40,11 @@ struct tagscan {
 				 * script (1) or style (2) */
 	int prolog;		/* only blanks, comments and PIs read */
 	struct spans *sp;	/* NULL, or where the quoted values go */
+	const struct rf__leafread *rd;	/* how the analysis reads d */
+	size_t lt;		/* the last '<' before the raw text */
+	int lx_read;		/* lx read (rf__rewrite_raw_read) */
+	int oom;		/* out of memory reading lx */
+	struct rf__raw lx;	/* the raw elements as libxml2 ends them */
 };
 
 /* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
@@ -293,6 +302,9 @@ attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
 	c = (unsigned char)d[i];
 	if (c == '>') {
 		ts->state = ts->raw ? RAW_TOP : TEXT;
+		for (ts->lt = i; ts->raw && ts->lt > 0 && d[ts->lt] != '<';
+		    ts->lt--)
+			;
 		return i + 1;
 	}
 	if (c == '/' && i + 1 < n && d[i + 1] == '>') {
@@ -316,34 +328,60 @@ attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
 	return i;
 }
 
+/* lx_end: where libxml2 ends the raw text ts is in (of the leaf
+ * d[0..n)), when known and after i; else SIZE_MAX.  The leaf is read by
+ * libxml2 once, at the first end tag of another element met at the top
+ * of raw text (rf__rewrite_raw_read; out of memory: ts->oom). */
+static size_t
+lx_end(const char *d, size_t n, size_t i, struct tagscan *ts)
+{
+	size_t e;
+
+	if (!ts->lx_read) {
+		ts->lx_read = 1;
+		if (rf__rewrite_raw_read(ts->rd, d, n, &ts->lx) != 0)
+			ts->oom = 1;
+	}
+	e = rf__rewrite_raw_end(&ts->lx, ts->lt);
+	return e != SIZE_MAX && e > i ? e : SIZE_MAX;
+}
+
+/* closed: ts out of raw text at e. */
+static size_t
+closed(struct tagscan *ts, size_t e)
+{
+	ts->raw = 0;
+	ts->state = TEXT;
+	return e;
+}
+
 /* raw: RAW_TOP or RAW at d[i]: script's or style's text, read as
  * htmlParseScript does (up to "</" and the element's name, any case) and
  * at the content loop's top (an end tag; a start tag that closes it).
- * The offset after what it read. */
+ * An end tag of another element at the top (at the text's start, or
+ * after end tags there that closed nothing) may end it too, depending on
+ * libxml2's stack of open elements: then libxml2's own reading says
+ * where it ends (lx_end); when it has no answer, only "</html" does
+ * (s21).  The offset after what it read. */
 static size_t
 raw(const char *d, size_t n, size_t i, struct tagscan *ts)
 {
 	const char *nm = raw_name(ts->raw), *e;
 	char end[NAME_MAX_LEN + 1];
-	size_t len;
+	size_t len, j, lx;
 
 	if (ts->state == RAW_TOP) {
 		if (i + 1 < n && d[i] == '<' && d[i + 1] == '/') {
-			i = end_tag(d, n, i, end, &len);
-			/* its own; html closes every element (others
-			 * open below it would too: not followed) */
-			if (len > 0 && (strcmp(end, nm) == 0 ||
-			    strcmp(end, "html") == 0)) {
-				ts->raw = 0;
-				ts->state = TEXT;
-			}
-			return i;
+			j = end_tag(d, n, i, end, &len);
+			if (len > 0 && strcmp(end, nm) == 0)
+				return closed(ts, j);
+			if (len > 0 && (lx = lx_end(d, n, i, ts)) != SIZE_MAX)
+				return closed(ts, lx);
+			return len > 0 && strcmp(end, "html") == 0 ?
+			    closed(ts, j) : j;
 		}
-		if (d[i] == '<' && closes_raw(d, n, i, ts->raw)) {
-			ts->raw = 0;
-			ts->state = TEXT;
-			return i;
-		}
+		if (d[i] == '<' && closes_raw(d, n, i, ts->raw))
+			return closed(ts, i);
 		ts->state = RAW;
 	}
 	for (; i < n && (e = memchr(d + i, '<', n - i)) != NULL; i++) {
@@ -441,9 +479,10 @@ value_at(const char *d, size_t n, size_t p, struct tagscan *ts)
 }
 
 int
-rf__rewrite_values(const char *d, size_t n, struct rf__values *v)
+rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
+		   struct rf__values *v)
 {
-	struct tagscan ts = { 0, TEXT, 0, 1, NULL };
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 } };
 	const char *e;
 	size_t p = 0, cap = 0, *at;
 
@@ -459,23 +498,29 @@ rf__rewrite_values(const char *d, size_t n, struct rf__values *v)
 		if (v->n == cap) {
 			cap = cap * 2 + 8;
 			if ((at = realloc(v->at, cap * sizeof(*at))) == NULL) {
-				free(v->at);
-				v->at = NULL;
-				v->n = 0;
-				return -1;
+				ts.oom = 1;
+				break;
 			}
 			v->at = at;
 		}
 		v->at[v->n++] = p;
 	}
+	free(ts.lx.at);
+	if (ts.oom) {
+		free(v->at);
+		v->at = NULL;
+		v->n = 0;
+		return -1;
+	}
 	return 0;
 }
 
 int
-rf__rewrite_values_again(const GByteArray *buf, struct rf__values *v)
+rf__rewrite_values_again(const struct rf__leafread *rd,
+			 const GByteArray *buf, struct rf__values *v)
 {
 	free(v->at);
-	return rf__rewrite_values((const char *)buf->data, buf->len, v);
+	return rf__rewrite_values(rd, (const char *)buf->data, buf->len, v);
 }
 
 /* quoted_span: the span [a, b) of *buf (quote q) with s (its from and
@@ -505,11 +550,12 @@ quoted_span(const struct rf__subst *s, size_t a, size_t b,
 }
 
 int
-rf__rewrite_quoted_one(const struct rf__subst *s, struct rf__values *vals,
+rf__rewrite_quoted_one(struct rf__subst *s,
+		       const struct rf__leafread *rd, struct rf__values *vals,
 		       GByteArray **buf, size_t *count)
 {
 	struct spans sp = { NULL, 0, 0, 0 };
-	struct tagscan ts = { 0, TEXT, 0, 1, NULL };
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 } };
 	const char *d = (const char *)(*buf)->data;
 	size_t i, n = (*buf)->len;
 	int changed = 0, q;
@@ -518,8 +564,9 @@ rf__rewrite_quoted_one(const struct rf__subst *s, struct rf__values *vals,
 		return 0;
 	ts.sp = &sp;
 	advance(d, n, n, &ts);
+	free(ts.lx.at);
 	/* from the last, so that the spans before keep their offsets */
-	for (i = sp.n; !sp.oom && i-- > 0;) {
+	for (i = sp.n; !sp.oom && !ts.oom && i-- > 0;) {
 		q = (int)sp.at[3 * i + 2];
 		if (strchr(s->to, q) == NULL && (s->ato == NULL ||
 		    strchr(s->ato, q) == NULL))
@@ -527,6 +574,13 @@ rf__rewrite_quoted_one(const struct rf__subst *s, struct rf__values *vals,
 			    sp.at[3 * i + 1], vals, buf, count);
 	}
 	free(sp.at);
+	/* one left elsewhere (a tag, text, another quote) may be a link
+	 * of its own: missed (seed markup-left-live) */
+	d = (const char *)(*buf)->data;
+	n = (*buf)->len;
+	if (memmem(d, n, s->from, s->fl) != NULL || (s->afrom != NULL &&
+	    memmem(d, n, s->afrom, s->afl) != NULL))
+		s->live = 1;
 	return changed;
 }
 
@@ -609,4 +663,10 @@ rf__rewrite_empty_to(const rf_rewrite *rw)
 		if (rw->subst[i].tl == 0)
 			return 1;
 	return 0;
+}
+
+int
+rf__rewrite_one_pass(const rf_rewrite *rw)
+{
+	return !rw->loop;
 }

@@ -67,7 +67,7 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 	char *amp;
 
 	if (html)
-		assert_int_equal(rf__rewrite_values((const char *)
+		assert_int_equal(rf__rewrite_values(NULL, (const char *)
 		    (*content)->data, (*content)->len, &vals), 0);
 
 	for (pass = html; pass >= 0; pass--)
@@ -79,7 +79,7 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 		if (html && !c->subst[i].text && marks_differ(
 		    c->subst[i].from, c->subst[i].to)) {
 			/* s21: only inside a quoted value */
-			changed |= rf__rewrite_quoted_one(&c->subst[i], &vals,
+			changed |= rf__rewrite_quoted_one(&c->subst[i], NULL, &vals,
 			    content, count);
 			continue;
 		}

@@ -1,0 +1,237 @@
+/*
+ * rewrite_raw.c - where libxml2's HTML parser ends the raw text of the
+ * script and style elements of an HTML leaf, for the value tokenizer
+ * (rewrite_value.c) when that text holds, at its top, an end tag of
+ * another element ("<p><script></p>").  libxml2 (2.9.14, HTML_PARSE_RECOVER) may close
+ * the raw element there, depending on its whole stack of open elements
+ * (docs/tracking.md, "The rule libxml2 2.9.14 follows there", s22), which
+ * the tokenizer does not keep; so the leaf is read by libxml2 itself, as
+ * the analysis reads it (rf__text_reading, then lib/html.c's repair and
+ * lib/html_parser.c's options), and each raw element's start and end
+ * mapped back to the leaf's bytes: an end lies just after a '>' (an end
+ * tag read), at a '<' (a start tag that closes it) or at the text's end,
+ * a start just after the start tag, whose last '<' names it.  The k-th
+ * '<' or '>' of the text libxml2 reads is the k-th of the leaf when the
+ * two have the same sequence of '<' and '>' (any charset that keeps
+ * ASCII as it is and uses neither byte inside a character: UTF-8,
+ * Windows-1252, the ISO-8859 and EUC charsets, GBK, Big5, Shift_JIS);
+ * when they differ (as they may in UTF-16, ISO-2022-JP, UTF-7, ...),
+ * there is no answer and the tokenizer keeps its own reading.  docs/tracking.md, "Where
+ * libxml2 ends a script (s23)".
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "rewrite_int.h"
+
+/* The raw elements of one parse: at[2 i], at[2 i + 1] the offsets in the
+ * text libxml2 read where the i-th starts (its start element) and ends
+ * (its end element; SIZE_MAX while open). */
+struct rawparse {
+	struct _xmlParserCtxt *px;	/* the parser while it runs */
+	size_t *at;
+	size_t n, cap;
+	int open;			/* the last one is not ended */
+	int oom;
+};
+
+/* offset: where px stands in its whole input. */
+static size_t
+offset(const struct _xmlParserCtxt *px)
+{
+	const xmlParserInput *in = px->input;
+
+	return (size_t)in->consumed + (size_t)(in->cur - in->base);
+}
+
+static int
+raw_elem(const unsigned char *name)
+{
+	return strcmp((const char *)name, "script") == 0 ||
+	    strcmp((const char *)name, "style") == 0;
+}
+
+static void
+raw_start(void *ud, const unsigned char *name, const unsigned char **atts)
+{
+	struct rawparse *r = ud;
+	size_t *at;
+
+	(void)atts;
+	if (r->oom || !raw_elem(name))
+		return;
+	if (r->n == r->cap) {
+		r->cap = r->cap * 2 + 8;
+		if ((at = realloc(r->at, r->cap * 2 * sizeof(*at))) == NULL) {
+			r->oom = 1;
+			xmlStopParser(r->px);
+			return;
+		}
+		r->at = at;
+	}
+	r->at[2 * r->n] = offset(r->px);
+	r->at[2 * r->n + 1] = SIZE_MAX;
+	r->n++;
+	r->open = 1;
+}
+
+static void
+raw_end(void *ud, const unsigned char *name)
+{
+	struct rawparse *r = ud;
+
+	if (r->open && !r->oom && raw_elem(name)) {
+		r->at[2 * r->n - 1] = offset(r->px);
+		r->open = 0;
+	}
+}
+
+/* mark: the offset of the first '<' or '>' in s[i..n), or n. */
+static size_t
+mark(const char *s, size_t n, size_t i)
+{
+	for (; i < n; i++)
+		if (s[i] == '<' || s[i] == '>')
+			return i;
+	return n;
+}
+
+/* same_marks: t[0..tn) and d[0..n) have the same sequence of '<' and
+ * '>'. */
+static int
+same_marks(const char *t, size_t tn, const char *d, size_t n)
+{
+	size_t i = mark(t, tn, 0), j = mark(d, n, 0);
+
+	for (; i < tn && j < n; i = mark(t, tn, i + 1), j = mark(d, n, j + 1))
+		if (t[i] != d[j])
+			return 0;
+	return i == tn && j == n;
+}
+
+/* A walk over the marks of the text and of the leaf together: t[ti] and
+ * d[di] the next mark of each, last the leaf's offset of the last mark
+ * passed and lt that of the last '<' passed (SIZE_MAX: none). */
+struct walk {
+	const char *t, *d;
+	size_t tn, n, ti, di, last, lt;
+};
+
+/* walk_to: w moved past the text's marks before x. */
+static void
+walk_to(struct walk *w, size_t x)
+{
+	while (w->ti < x && w->ti < w->tn) {
+		if (w->d[w->di] == '<')
+			w->lt = w->di;
+		w->last = w->di;
+		w->ti = mark(w->t, w->tn, w->ti + 1);
+		w->di = mark(w->d, w->n, w->di + 1);
+	}
+}
+
+/* end_of: the leaf's offset of the text's offset x, where a raw element
+ * ended: after a '>', at a '<', or at the end of the text when it is the
+ * whole leaf's; SIZE_MAX when none of those. */
+static size_t
+end_of(struct walk *w, size_t x, int whole)
+{
+	walk_to(w, x);
+	if (x > 0 && x <= w->tn && w->t[x - 1] == '>')
+		return w->last + 1;
+	if (x < w->tn && w->t[x] == '<')
+		return w->di;
+	return x == w->tn && whole ? w->n : SIZE_MAX;
+}
+
+/* map: r's offsets (in the text t) made the leaf's (d): each start the
+ * offset of the last '<' before it (SIZE_MAX: none), each end end_of's
+ * (SIZE_MAX: not ended or not known). */
+static void
+map(struct rawparse *r, const char *t, size_t tn, const char *d, size_t n,
+    int whole)
+{
+	struct walk w = { t, d, tn, n, 0, 0, SIZE_MAX, SIZE_MAX };
+	size_t i;
+
+	w.ti = mark(t, tn, 0);
+	w.di = mark(d, n, 0);
+	for (i = 0; i < r->n; i++) {
+		walk_to(&w, r->at[2 * i]);
+		r->at[2 * i] = w.lt;
+		if (r->at[2 * i + 1] != SIZE_MAX)
+			r->at[2 * i + 1] = end_of(&w, r->at[2 * i + 1], whole);
+	}
+}
+
+int
+rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
+		     size_t n, struct rf__raw *out)
+{
+	static const struct rf__html_sax cb = { raw_start, raw_end, NULL };
+	struct rawparse r = { NULL, NULL, 0, 0, 0, 0 };
+	size_t m = rd != NULL && rd->max > 0 && rd->max < n ? rd->max : n;
+	size_t tn;
+	char *clean = NULL;
+	const char *t;
+	rf_buf b;
+	int oom = 0;
+
+	out->at = NULL;
+	out->n = 0;
+	rf_buf_init(&b, 0);
+	if (m > 0)
+		rf__text_reading(rd != NULL ? rd->cc : NULL, rd != NULL ?
+		    rd->charset : NULL, d, m, &b, NULL);
+	t = b.data;
+	tn = b.len;
+	if (b.truncated)
+		goto fail;
+	/* as lib/html.c gives it to libxml2 */
+	if (rf__utf8_bad((const unsigned char *)t, tn) < tn) {
+		if ((clean = rf__html_utf8_clean(t, tn, &tn)) == NULL)
+			goto fail;
+		t = clean;
+	}
+	if (tn > INT_MAX)
+		tn = rf__html_clip(t, tn, INT_MAX);
+	if (tn == 0 || !same_marks(t, tn, d, m))
+		goto done;	/* no answer */
+	if (rf__html_parse(NULL, t, tn, &cb, &r, &r.px, &oom, NULL) != RF_OK ||
+	    oom || r.oom)
+		goto fail;
+	map(&r, t, tn, d, n, m == n && tn == b.len);
+	out->at = r.at;
+	out->n = r.n;
+	r.at = NULL;
+done:
+	free(r.at);
+	free(clean);
+	rf_buf_free(&b);
+	return 0;
+fail:
+	free(r.at);
+	free(clean);
+	rf_buf_free(&b);
+	return -1;
+}
+
+size_t
+rf__rewrite_raw_end(const struct rf__raw *r, size_t lt)
+{
+	size_t lo = 0, hi = r->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->at[2 * mid] < lt)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->n && r->at[2 * lo] == lt ? r->at[2 * lo + 1] :
+	    SIZE_MAX;
+}
