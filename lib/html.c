@@ -3,7 +3,6 @@
  * HTML parser in SAX mode (no tree is built).  See docs/html.md for what
  * counts as visible and which elements give which links.
  */
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -845,7 +844,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 {
 	struct hx h;
 	char *clean = NULL;
-	size_t n;
+	int clipped;
 	rf_status st = RF_OK;
 
 	memset(&h, 0, sizeof(h));
@@ -859,19 +858,12 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	rf_buf_init(&h.css, 0);
 	if (len == 0)
 		goto done;
-	if (rf__utf8_bad((const unsigned char *)html, len) < len) {
-		if ((clean = rf__html_utf8_clean(html, len, &n)) == NULL) {
-			st = rf_error_set(err, RF_ENOMEM,
-			    "out of memory reading HTML");
-			goto done;
-		}
-		html = clean;
-		len = n;
+	if (rf__html_input(html, len, &clean, &html, &len, &clipped) != 0) {
+		st = rf_error_set(err, RF_ENOMEM, "out of memory reading HTML");
+		goto done;
 	}
-	if (len > INT_MAX) {
-		len = rf__html_clip(html, len, INT_MAX);
+	if (clipped)
 		out->limits_hit |= RF_LIMIT_PART_SIZE;
-	}
 	if ((h.stack = rf_arena_alloc(a, (size_t)h.maxdepth + 1)) == NULL) {
 		st = rf_error_set(err, RF_ENOMEM, "out of memory reading HTML");
 		goto done;

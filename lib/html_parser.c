@@ -172,8 +172,11 @@ rf__html_parse(const rf_ctx *ctx, const char *html, size_t len,
 	return RF_OK;
 }
 
-char *
-rf__html_utf8_clean(const char *s, size_t n, size_t *outlen)
+/* utf8_clean: a heap copy of s (NUL-terminated) with each byte
+ * rf__utf8_bad rejects turned into U+FFFD, its length in *outlen; NULL
+ * when out of memory.  Free with free(). */
+static char *
+utf8_clean(const char *s, size_t n, size_t *outlen)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, o = 0, good;
@@ -197,12 +200,36 @@ rf__html_utf8_clean(const char *s, size_t n, size_t *outlen)
 	return r;
 }
 
-size_t
-rf__html_clip(const char *s, size_t n, size_t max)
+/* clip: the largest length <= max of s (n bytes) that does not cut a
+ * UTF-8 character. */
+static size_t
+clip(const char *s, size_t n, size_t max)
 {
 	if (n <= max)
 		return n;
 	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
 		max--;
 	return max;
+}
+
+int
+rf__html_input(const char *html, size_t len, char **clean, const char **out,
+	       size_t *outlen, int *clipped)
+{
+	size_t n = len;
+
+	*clean = NULL;
+	*out = html;
+	*clipped = 0;
+	if (rf__utf8_bad((const unsigned char *)html, len) < len) {
+		if ((*clean = utf8_clean(html, len, &n)) == NULL)
+			return -1;
+		*out = *clean;
+	}
+	if (n > INT_MAX) {
+		n = clip(*out, n, INT_MAX);
+		*clipped = 1;
+	}
+	*outlen = n;
+	return 0;
 }

@@ -360,14 +360,15 @@ rf_status rf__html_parse(const rf_ctx *ctx, const char *html, size_t len,
 			 struct _xmlParserCtxt **running, int *oom,
 			 rf_error *err);
 
-/* rf__html_utf8_clean: a heap copy of s (NUL-terminated) with each byte
- * rf__utf8_bad rejects turned into U+FFFD, its length in *outlen; NULL
- * when out of memory.  Free with free(). */
-char *rf__html_utf8_clean(const char *s, size_t n, size_t *outlen);
-
-/* rf__html_clip: the largest length <= max of s (n bytes) that does not
- * cut a UTF-8 character. */
-size_t rf__html_clip(const char *s, size_t n, size_t max);
+/* rf__html_input: html[0..len) as the analysis gives it to libxml2
+ * (rf__html_parse), for lib/html.c and the rewriter's reading of the same
+ * leaf (rewrite_raw.c): each byte rf__utf8_bad rejects turned into U+FFFD
+ * (then *clean a heap copy, NUL-terminated, for the caller to free; else
+ * NULL), cut to at most INT_MAX bytes at a character's start (*clipped 1
+ * then).  *out, *outlen the text.  0, or -1 when out of memory (*clean
+ * NULL). */
+int rf__html_input(const char *html, size_t len, char **clean,
+		   const char **out, size_t *outlen, int *clipped);
 
 /* html_text.c: visible text.  rf__html_skip_len: how many bytes at s
  * (n > 0 available) are white space (*ws = 1) or an invisible format

@@ -19,7 +19,6 @@
  * there is no answer and the tokenizer keeps its own reading.  docs/tracking.md, "Where
  * libxml2 ends a script (s23)".
  */
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +178,7 @@ rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
 	char *clean = NULL;
 	const char *t;
 	rf_buf b;
-	int oom = 0;
+	int oom = 0, clipped;
 
 	out->at = NULL;
 	out->n = 0;
@@ -187,18 +186,10 @@ rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
 	if (m > 0)
 		rf__text_reading(rd != NULL ? rd->cc : NULL, rd != NULL ?
 		    rd->charset : NULL, d, m, &b, NULL);
-	t = b.data;
-	tn = b.len;
 	if (b.truncated)
 		goto fail;
-	/* as lib/html.c gives it to libxml2 */
-	if (rf__utf8_bad((const unsigned char *)t, tn) < tn) {
-		if ((clean = rf__html_utf8_clean(t, tn, &tn)) == NULL)
-			goto fail;
-		t = clean;
-	}
-	if (tn > INT_MAX)
-		tn = rf__html_clip(t, tn, INT_MAX);
+	if (rf__html_input(b.data, b.len, &clean, &t, &tn, &clipped) != 0)
+		goto fail;
 	if (tn == 0 || !same_marks(t, tn, d, m))
 		goto done;	/* no answer */
 	if (rf__html_parse(NULL, t, tn, &cb, &r, &r.px, &oom, NULL) != RF_OK ||
