@@ -54,10 +54,11 @@ complaint_print(const struct complaint *c)
 	int has_c = c->campaign[0] != '\0', has_d = c->domain[0] != '\0';
 	int again_c = has_c && c->campaign_counted == 0;
 	int again_d = has_d && c->domain_counted == 0;
+	int now = (has_c && c->campaign_counted == 1) ||
+	    (has_d && c->domain_counted == 1);
 	/* nothing counted now: every count there was had this recipient's
 	 * complaint already */
-	int again = (again_c || again_d) && !(has_c && !again_c) &&
-	    !(has_d && c->domain_counted == 1);
+	int again = (again_c || again_d) && !now;
 
 	cli_escape(who, sizeof(who), c->recipient, 100);
 	if (again)
