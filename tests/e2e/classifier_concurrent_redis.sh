@@ -31,6 +31,18 @@ states_setup "$d" 40
 "$REDFLAG" train --classifier "$R" --spam "$d/spam.mbox" --ham "$d/ham.mbox" \
     > /dev/null || fail "train"
 states_ref "$R" "$d"
-states_race "$R" "$d" 6 1 || exit 1
+# Whether a scan lands mid-run is timing: 20 scans can all land on the
+# two end states (s22's ci36, an s23 helper's run, s23's ci44).  Race
+# again, up to RACES_MAX times, until one scan saw a state between 0 and
+# K; every race checks every scan.
+RACES_MAX=8
+races=0
+STATES_MID=0
+while [ "$STATES_MID" -lt 1 ] && [ $races -lt $RACES_MAX ]; do
+	states_race "$R" "$d" 6 || exit 1
+	races=$((races + 1))
+done
+[ "$STATES_MID" -ge 1 ] ||
+	fail "in $races races no scan saw a state between 0 and K: inconclusive"
 [ "$(redis-cli -p "$redis_port" hget cc:cls:n ham)" = 300 ] ||
 	fail "learned ham after the runs: $(redis-cli -p "$redis_port" hget cc:cls:n ham)"
