@@ -51,7 +51,7 @@ struct server {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;	/* signalled when inflight drops */
 	unsigned inflight;	/* messages between MAIL FROM and their end */
-	int stopping;		/* smfi_main returned: refuse new messages */
+	int stopping;		/* the stop began: refuse new messages */
 	atomic_uint conns;	/* connections with an mstate (connect to
 				 * close), at most milter_max_connections */
 	atomic_uint refused;	/* refused at connect, not yet logged */
@@ -548,10 +548,10 @@ milter_usage(FILE *f)
 	    "  --user USER     run as USER once the socket is bound\n"
 	    "  --chroot DIR    chroot to DIR once files are open\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
-	    "exit status: 0 after a graceful stop (SIGTERM, SIGHUP), 64 usage\n"
-	    "error, 78 bad configuration, 69 the socket or the store cannot\n"
-	    "be opened, 77 the user or chroot cannot be taken, 70 libmilter\n"
-	    "failed\n",
+	    "exit status: 0 after a graceful stop (SIGTERM, SIGHUP, SIGINT), 64\n"
+	    "usage error, 78 bad configuration, 69 the socket or the store\n"
+	    "cannot be opened, 77 the user or chroot cannot be taken, 70\n"
+	    "libmilter failed\n",
 	    RF_PROG);
 	cli_mail_limits_help(f);
 }
@@ -609,6 +609,77 @@ drop(const struct config *cfg)
 		    sizeof(esc), cfg->user, 100));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The stop.  libmilter (8.17) looks at its stop flag only when its
+ * listener's select() returns, at the latest MI_CHK_TIME (5 s) after it
+ * began; so a milter stopped by libmilter's own signal thread took up to
+ * 5 s to exit with nothing in flight, and the MTA tempfailed new mail
+ * meanwhile.  So smfi_main runs in a thread of its own and the main thread
+ * waits for the stop signals itself: on SIGTERM, SIGHUP or SIGINT the
+ * milter drains and exits at once, without waiting for the listener.
+ * Linux gives a signal sent to the process to its main thread when that
+ * thread is waiting for it, so libmilter's signal thread, which waits for
+ * the same signals, does not get it; if it ever does, smfi_main returns
+ * within 5 s, as before.
+ */
+struct listener {
+	pthread_t main;		/* told with SIGUSR1 when smfi_main returns */
+	atomic_int done;	/* smfi_main returned */
+	int r;			/* what it returned */
+};
+
+static void *
+listener_main(void *arg)
+{
+	struct listener *l = arg;
+
+	l->r = smfi_main();
+	atomic_store(&l->done, 1);
+	pthread_kill(l->main, SIGUSR1);
+	return NULL;
+}
+
+/*
+ * run: smfi_main in a thread until it returns or one of sigs (blocked in
+ * every thread: SIGTERM, SIGHUP, SIGINT, SIGUSR1) asks for a stop; then
+ * 0 (a stop asked, or smfi_main returned MI_SUCCESS) or -1.  After a
+ * stop, smfi_stop runs in a detached thread so that libmilter closes the
+ * socket at its next look, and a unix socket is removed as libmilter
+ * removes it (not as root, not from inside a chroot).
+ */
+static int
+run(const struct config *cfg, const sigset_t *sigs)
+{
+	struct listener l;
+	const char *path = socket_path(cfg->socket);
+	struct stat st;
+	pthread_t t;
+	int sig;
+
+	l.main = pthread_self();
+	atomic_init(&l.done, 0);
+	l.r = MI_FAILURE;
+	if (pthread_create(&t, NULL, listener_main, &l) != 0) {
+		mlog("cannot start libmilter's listener: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (sigwait(sigs, &sig) != 0)
+			continue;
+		if (atomic_load(&l.done)) {	/* returned by itself */
+			pthread_join(t, NULL);
+			return l.r == MI_SUCCESS ? 0 : -1;
+		}
+		if (sig != SIGUSR1)	/* another process's SIGUSR1: ignored */
+			break;
+	}
+	pthread_detach(t);
+	if (path != NULL && cfg->chroot == NULL && geteuid() != 0 &&
+	    lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		(void)unlink(path);
 	return 0;
 }
 
@@ -703,12 +774,13 @@ cmd_milter(int argc, char **argv)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	/* Until libmilter's signal thread waits for them (smfi_main), a
+	/* Blocked in every thread; run() waits for them.  Until then a
 	 * SIGTERM stays pending instead of killing a half-started milter. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	umask(socket_path(cfg.socket) != NULL ? 0117 : 0077);
 	/* libmilter tells its reason only to syslog: the system's is in
@@ -740,12 +812,12 @@ cmd_milter(int argc, char **argv)
 		goto out;
 	}
 	mlog("listening on %s", cfg.socket);
-	r = smfi_main();
+	r = run(&cfg, &sigs);
 	mlog("stopping: finishing messages in flight");
 	drain(&srv, cfg.shutdown_timeout);
-	/* Idle sessions' threads may still call back into the pipeline:
-	 * end here without freeing what they use. */
-	_exit(r == MI_SUCCESS ? RF_EXIT_OK : EX_SOFTWARE);
+	/* Idle sessions' threads, and libmilter's listener after a stop,
+	 * may still run: end here without freeing what they use. */
+	_exit(r == 0 ? RF_EXIT_OK : EX_SOFTWARE);
 out:
 	pipeline_close(srv.pipe);
 	server = NULL;
