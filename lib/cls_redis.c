@@ -231,6 +231,7 @@ rc_close(void *be)
 		return;
 	redisFree(r->c);
 	rf__cmap_free(&r->view);
+	rf__redis_spec_wipe(&r->at);
 	free(r);
 }
 
@@ -261,8 +262,8 @@ tokens_version(struct rc *r, rf_error *err)
 }
 
 rf_status
-rf__cls_redis_open(const char *spec, unsigned timeout_ms, void **be,
-		   rf_error *err)
+rf__cls_redis_open(const char *spec, unsigned timeout_ms,
+		   const rf_redis_auth *auth, void **be, rf_error *err)
 {
 	struct rc *r;
 	rf_status st;
@@ -272,7 +273,8 @@ rf__cls_redis_open(const char *spec, unsigned timeout_ms, void **be,
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	r->timeout_ms = timeout_ms;
 	if ((st = parse(r, spec, err)) != RF_OK ||
-	    (st = rc_reload(r, err)) != RF_OK ||
+	    (st = rf__redis_spec_auth(&r->at, auth, "classifier", err)) !=
+	    RF_OK || (st = rc_reload(r, err)) != RF_OK ||
 	    (st = tokens_version(r, err)) != RF_OK) {
 		rc_close(r);
 		return st;

@@ -113,13 +113,15 @@ rf_classifier_open(const char *loc, const rf_cls_params *params_in,
 		rf_cls_params_default(&c->p);
 	if (rf__store_spec_is_redis(loc)) {
 		c->ops = &rf__cls_redis_ops;
-		rs = rf__cls_redis_open(loc, RF__CLS_REDIS_TIMEOUT_MS, &c->be,
-		    err);
+		rs = rf__cls_redis_open(loc, RF__CLS_REDIS_TIMEOUT_MS,
+		    &c->p.redis_auth, &c->be, err);
 	} else {
 		c->ops = &rf__cls_sqlite_ops;
 		rs = rf__cls_sqlite_open(rf_store_spec_file(loc),
 		    &c->p, &c->be, err);
 	}
+	/* the backend copied them: no pointer into the caller's memory */
+	c->p.redis_auth.user = c->p.redis_auth.password = NULL;
 	if (rs != RF_OK)
 		free(c);
 	else

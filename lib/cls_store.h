@@ -102,9 +102,11 @@ rf_status rf__cls_sqlite_open(const char *path, const rf_cls_params *p,
 
 /* rf__cls_redis_open: Redis named by spec, "redis://HOST[:PORT][/PREFIX]"
  * or "unix:PATH[#PREFIX]" (as the campaign store), timeout_ms for
- * connecting and each command. */
+ * connecting and each command, auth (NULL: none; copied) sent after
+ * every connect. */
 rf_status rf__cls_redis_open(const char *spec, unsigned timeout_ms,
-			     void **be, rf_error *err);
+			     const rf_redis_auth *auth, void **be,
+			     rf_error *err);
 
 extern const struct rf__cls_ops rf__cls_sqlite_ops;
 extern const struct rf__cls_ops rf__cls_redis_ops;

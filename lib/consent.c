@@ -183,8 +183,8 @@ source_ok(const char *s)
 }
 
 rf_status
-rf_consent_open(const char *spec, unsigned timeout_ms, rf_consent_db **out,
-		rf_error *err)
+rf_consent_open(const char *spec, unsigned timeout_ms,
+		const rf_redis_auth *auth, rf_consent_db **out, rf_error *err)
 {
 	char buf[RF_STORE_SPEC_MAX];
 	const struct rf__consent_ops *ops;
@@ -201,7 +201,7 @@ rf_consent_open(const char *spec, unsigned timeout_ms, rf_consent_db **out,
 	memcpy(buf, spec, strlen(spec) + 1);
 	if (rf__store_spec_is_redis(buf)) {
 		ops = &rf__consent_redis_ops;
-		st = rf__consent_redis_open(buf, timeout_ms, &h, err);
+		st = rf__consent_redis_open(buf, timeout_ms, auth, &h, err);
 	} else {
 		ops = &rf__consent_sqlite_ops;
 		st = rf__consent_sqlite_open(rf_store_spec_file(buf),

@@ -44,9 +44,11 @@ rf_status rf__consent_sqlite_open(const char *path, unsigned timeout_ms,
 				  void **h, rf_error *err);
 
 /* rf__consent_redis_open: the Redis server spec names (a Redis spec,
- * as rf__redis_spec_parse reads it); keys start with its "prefix:". */
+ * as rf__redis_spec_parse reads it); keys start with its "prefix:";
+ * auth (NULL: none; copied) is sent after every connect. */
 rf_status rf__consent_redis_open(const char *spec, unsigned timeout_ms,
-				 void **h, rf_error *err);
+				 const rf_redis_auth *auth, void **h,
+				 rf_error *err);
 
 /* rf__consent_fill: fill a record from its parts (copies, truncating). */
 void rf__consent_fill(rf_consent_record *r, const char *rcpt, int kind,

@@ -45,6 +45,7 @@ r_close(void *h)
 		return;
 	if (d->c != NULL)
 		redisFree(d->c);
+	rf__redis_spec_wipe(&d->at);
 	free(d);
 }
 
@@ -67,8 +68,8 @@ conn(struct rdb *d, rf_error *err)
 }
 
 rf_status
-rf__consent_redis_open(const char *spec, unsigned timeout_ms, void **h,
-		       rf_error *err)
+rf__consent_redis_open(const char *spec, unsigned timeout_ms,
+		       const rf_redis_auth *auth, void **h, rf_error *err)
 {
 	struct rdb *d;
 	redisReply *r;
@@ -83,7 +84,8 @@ rf__consent_redis_open(const char *spec, unsigned timeout_ms, void **h,
 		    "spec (want " RF__REDIS_SPEC_WANT ")");
 	}
 	d->timeout_ms = timeout_ms;
-	if ((st = conn(d, err)) != RF_OK) {
+	if ((st = rf__redis_spec_auth(&d->at, auth, "consent store", err)) !=
+	    RF_OK || (st = conn(d, err)) != RF_OK) {
 		r_close(d);
 		return st;
 	}

@@ -190,6 +190,8 @@ rf_store_open(const char *spec, const rf_store_options *opt, rf_store **out,
 	else
 		st = rf__store_sqlite_open(rf_store_spec_file(spec),
 		    &s->opt, &s->ops, &s->be, err);
+	/* the backend copied them: no pointer into the caller's memory */
+	s->opt.redis_auth.user = s->opt.redis_auth.password = NULL;
 	if (st != RF_OK)
 		goto fail;
 	*out = s;

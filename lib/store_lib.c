@@ -1,6 +1,6 @@
 /* store_lib.c - what the store backends share about SQLite and hiredis:
- * their errors, the library's words escaped; a Redis reply as a number
- * (see store_lib.h). */
+ * their errors, the library's words escaped; a Redis reply as a number;
+ * connecting to Redis, with AUTH (see store_lib.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <hiredis.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "internal.h"
@@ -93,6 +94,9 @@ rf__redis_error(rf_error *err, const struct redisContext *c,
 	if (rep == NULL)
 		text = c != NULL && c->errstr[0] != '\0' ? c->errstr :
 		    "no answer";
+	else if (rep->type == REDIS_REPLY_ERROR &&
+	    strncmp(rep->str, "NOAUTH", 6) == 0)
+		text = RF__REDIS_NOAUTH;
 	else if (rep->type == REDIS_REPLY_ERROR)
 		text = rep->str;
 	else
@@ -180,7 +184,77 @@ rf__redis_spec_parse(const char *spec, struct rf__redis_spec *out)
 	out->host[n] = '\0';
 	out->port = (int)port;
 	memcpy(out->prefix, prefix, strlen(prefix) + 1);
+	out->user[0] = out->pass[0] = '\0';
 	return 0;
+}
+
+/* printable: s is 1 to max bytes of printable ASCII. */
+static int
+printable(const char *s, size_t max)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (s[n] < 0x21 || s[n] > 0x7e || n >= max)
+			return 0;
+	return n > 0;
+}
+
+rf_status
+rf__redis_spec_auth(struct rf__redis_spec *s, const rf_redis_auth *a,
+		    const char *what, rf_error *err)
+{
+	size_t n;
+
+	s->user[0] = s->pass[0] = '\0';
+	if (a == NULL || (a->password == NULL && a->user == NULL))
+		return RF_OK;
+	if (a->password == NULL)
+		return rf_error_set(err, RF_EINVAL, "%s: a Redis user needs a "
+		    "password", what);
+	if (a->user != NULL && !printable(a->user, RF_REDIS_USER_MAX))
+		return rf_error_set(err, RF_EINVAL, "%s: a Redis user is 1 to "
+		    "%d bytes of printable ASCII, no space", what,
+		    RF_REDIS_USER_MAX);
+	if ((n = strlen(a->password)) == 0 || n > RF_REDIS_PASSWORD_MAX)
+		return rf_error_set(err, RF_EINVAL, "%s: a Redis password is 1 "
+		    "to %d bytes", what, RF_REDIS_PASSWORD_MAX);
+	if (a->user != NULL)
+		memcpy(s->user, a->user, strlen(a->user) + 1);
+	memcpy(s->pass, a->password, n + 1);
+	return RF_OK;
+}
+
+void
+rf__redis_spec_wipe(struct rf__redis_spec *s)
+{
+	sodium_memzero(s->user, sizeof(s->user));
+	sodium_memzero(s->pass, sizeof(s->pass));
+}
+
+/* auth: send c the AUTH of s; on failure c->err and c->errstr say why. */
+static void
+auth(redisContext *c, const struct rf__redis_spec *s)
+{
+	redisReply *rep;
+	const char *text;
+
+	rep = s->user[0] != '\0' ?
+	    redisCommand(c, "AUTH %s %s", s->user, s->pass) :
+	    redisCommand(c, "AUTH %s", s->pass);
+	if (rep == NULL)	/* c->err set by hiredis */
+		return;
+	if (rep->type != REDIS_REPLY_STATUS || strcmp(rep->str, "OK") != 0) {
+		/* Redis does not quote the password; should a server do,
+		 * its words stay out of every message */
+		text = rep->type != REDIS_REPLY_ERROR ? "unexpected reply" :
+		    strstr(rep->str, s->pass) != NULL ? "the reply quotes "
+		    "the password: withheld" : rep->str;
+		c->err = REDIS_ERR_OTHER;
+		snprintf(c->errstr, sizeof(c->errstr),
+		    "authentication refused (%s)", text);
+	}
+	freeReplyObject(rep);
 }
 
 struct redisContext *
@@ -201,5 +275,7 @@ rf__redis_connect(const struct rf__redis_spec *s, unsigned timeout_ms)
 		snprintf(c->errstr, sizeof(c->errstr),
 		    "cannot set the timeout");
 	}
+	if (c != NULL && c->err == 0 && s->pass[0] != '\0')
+		auth(c, s);
 	return c;
 }

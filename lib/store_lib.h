@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <redflag/error.h>
+#include <redflag/store.h>
 
 struct sqlite3;
 struct redisContext;
@@ -65,9 +66,12 @@ int rf__sqlite_wal(struct sqlite3 *db, unsigned timeout_ms);
  * rf__redis_error: RF_ESTORE, with "WHAT: TEXT" in err (NULL allowed):
  * WHAT made from fmt as printf would; TEXT, escaped: for rep NULL (no
  * reply: the connection failed) c's errstr ("no answer" when c is NULL
- * or its errstr empty), for an error reply the server's text, for any
+ * or its errstr empty), for an error reply the server's text (a NOAUTH
+ * one: RF__REDIS_NOAUTH, which says how to give a password), for any
  * other reply "unexpected reply".  Returns RF_ESTORE.
  */
+#define RF__REDIS_NOAUTH "the server asks for a password (NOAUTH): set " \
+	"redis_password_file (redflag.conf) or --redis-password-file"
 rf_status rf__redis_error(rf_error *err, const struct redisContext *c,
 			  const struct redisReply *rep, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -78,11 +82,14 @@ rf_status rf__redis_error(rf_error *err, const struct redisContext *c,
 #define RF__REDIS_HOST_MAX 256
 #define RF__REDIS_PREFIX_MAX 64
 
-/* A Redis server as a spec names it. */
+/* A Redis server as a spec names it, and the credentials given beside
+ * the spec (rf__redis_spec_auth; never in it). */
 struct rf__redis_spec {
 	char host[RF__REDIS_HOST_MAX];	/* or the Unix socket's path */
 	int port;			/* 0: a Unix socket */
 	char prefix[RF__REDIS_PREFIX_MAX + 1];	/* of every key */
+	char user[RF_REDIS_USER_MAX + 1];	/* "": the default user */
+	char pass[RF_REDIS_PASSWORD_MAX + 1];	/* "": no AUTH */
 };
 
 /*
@@ -95,16 +102,33 @@ struct rf__redis_spec {
  * a port not 1 to 65535, a prefix empty, longer than RF__REDIS_PREFIX_MAX
  * or with a byte other than an ASCII letter, a digit, '_', '.' or '-'.
  * The caller words the error (RF__REDIS_SPEC_WANT says what is wanted).
+ * Leaves no credentials in *out (user and pass "").
  */
 int rf__redis_spec_parse(const char *spec, struct rf__redis_spec *out);
 #define RF__REDIS_SPEC_WANT "redis://HOST[:PORT][/PREFIX] or " \
 	"unix:PATH[#PREFIX], a prefix of letters, digits, '_', '.', '-'"
 
+/*
+ * rf__redis_spec_auth: copy a (NULL: none) into s's user and pass, as
+ * rf_redis_auth (redflag/store.h) says; RF_OK, or RF_EINVAL with
+ * "WHAT: ..." in err (what: "store", "consent store", "classifier"),
+ * the password never quoted.  rf__redis_spec_wipe: overwrite s's copy
+ * (sodium_memzero), as every backend does when it closes.
+ */
+rf_status rf__redis_spec_auth(struct rf__redis_spec *s,
+			      const rf_redis_auth *a, const char *what,
+			      rf_error *err);
+void rf__redis_spec_wipe(struct rf__redis_spec *s);
+
 /* rf__redis_connect: a connection to the server s names, the connection
  * and each command bounded by timeout_ms milliseconds
  * (redisConnectWithTimeout or redisConnectUnixWithTimeout, then
- * redisSetTimeout); NULL when out of memory, else the caller checks its
- * err (set when either failed) and frees it. */
+ * redisSetTimeout), then, when s has a password, "AUTH [USER] PASSWORD"
+ * (each an argument of its own, never formatted into the command); NULL
+ * when out of memory, else the caller checks its err (set when any of
+ * them failed: errstr "authentication refused (THE SERVER'S ERROR)"
+ * when AUTH was, the server's text withheld when it holds the password)
+ * and frees it. */
 struct redisContext *rf__redis_connect(const struct rf__redis_spec *s,
 				       unsigned timeout_ms);
 

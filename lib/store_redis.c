@@ -910,6 +910,7 @@ rd_close(void *be)
 		return;
 	if (r->c != NULL)
 		redisFree(r->c);
+	rf__redis_spec_wipe(&r->at);
 	free(r);
 }
 
@@ -941,7 +942,8 @@ rf__store_redis_open(const char *spec, const rf_store_options *o,
 		return rf_error_set(err, RF_ENOMEM, "store: out of memory");
 	r->timeout_ms = o->timeout_ms;
 	if ((st = parse(r, spec, err)) != RF_OK ||
-	    (st = conn(r, err)) != RF_OK) {
+	    (st = rf__redis_spec_auth(&r->at, &o->redis_auth, "store", err)) !=
+	    RF_OK || (st = conn(r, err)) != RF_OK) {
 		rd_close(r);
 		return st;
 	}

@@ -15,6 +15,8 @@
 
 #define RF_PROG "redflag"
 
+struct redis_auth;
+
 /*
  * Exit statuses shared by every subcommand (redflag(1), EXIT STATUS).
  * One rule for a store, consent database, classifier or hotline database
@@ -207,12 +209,14 @@ rf_rules *cli_rules(void);
  * cli_classifier: open the token database at path (a file made by
  * `redflag train`, or Redis: rf_classifier_open) for the verdict, with the
  * verdict's spam_cutoff and ham_cutoff (so that the classifier's class and
- * reasons agree with the verdict).  RF_ENOTFOUND when a file does not
+ * reasons agree with the verdict), and auth's AUTH for Redis (redis_auth.h;
+ * NULL: none).  RF_ENOTFOUND when a file does not
  * exist (nothing is created), else rf_classifier_open's status; err's
  * message starts "classifier PATH: ".
  */
 rf_status cli_classifier(const char *path, const rf_verdict_settings *vs,
-			 rf_classifier **out, rf_error *err);
+			 const struct redis_auth *auth, rf_classifier **out,
+			 rf_error *err);
 
 /* cli_limits_help: the --set lines of a usage text. */
 void cli_limits_help(FILE *f);

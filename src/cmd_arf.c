@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "redis_auth.h"
 #include "commands.h"
 #include "feedback.h"
 
@@ -56,6 +57,7 @@ usage(FILE *f)
 	    "not be read, 64 usage error, 69 the store could not be opened,\n"
 	    "70 internal or store failure\n",
 	    RF_PROG, RF_PROG);
+	redis_auth_help(f);
 }
 
 /* addr_of: the addr-spec inside "<a@b>" (or a@b) into buf; NULL. */
@@ -274,6 +276,7 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	rf_message *m = NULL;
 	rf_arf_params p;
 	rf_buf copy, body, out;
+	rf_store_options so;
 	size_t len = 0, keylen, hdr;
 	char *data;
 	rf_error err;
@@ -299,7 +302,8 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.rules = fb->rules;
 	db = fb->db != NULL ? fb->db : fb->cfg.db;
-	if (db != NULL && rf_store_open(db, NULL, &fb->store, &err) !=
+	redis_auth_store_options(&fb->cfg.redis, &so);
+	if (db != NULL && rf_store_open(db, &so, &fb->store, &err) !=
 	    RF_OK) {
 		cli_warn_input("arf make", db, err.msg);
 		rc = RF_EXIT_UNAVAILABLE;

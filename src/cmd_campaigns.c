@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "redis_auth.h"
 
 #define DEFAULT_DB "redflag.db"
 #define DEFAULT_LIMIT 50
@@ -53,6 +54,7 @@ usage(FILE *f)
 	    "error, 69 the store could not be opened, 70 the list could not\n"
 	    "be written\n",
 	    RF_PROG, DEFAULT_LIMIT, DEFAULT_MIN_SIZE);
+	redis_auth_help(f);
 }
 
 static const char *
@@ -172,8 +174,9 @@ print_left_out(const struct out *o, uint64_t n)
 		    n == 1 ? "" : "s", o->min_size, n == 1 ? "it" : "them");
 }
 
-int
-cmd_campaigns(int argc, char **argv)
+/* run: the command, with ra holding what the Redis options gave. */
+static int
+run(int argc, char **argv, struct redis_auth *ra)
 {
 	const char *db = getenv("REDFLAG_DB"), *arg, *val;
 	struct out o = { 0, 0, DEFAULT_MIN_SIZE };
@@ -182,7 +185,7 @@ cmd_campaigns(int argc, char **argv)
 	rf_store_options opt;
 	rf_store *s = NULL;
 	rf_error err;
-	int i, rc = RF_EXIT_OK;
+	int i, r, rc = RF_EXIT_OK;
 
 	for (i = 1; i < argc; i++) {
 		arg = argv[i];
@@ -190,6 +193,10 @@ cmd_campaigns(int argc, char **argv)
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			usage(stdout);
 			return RF_EXIT_OK;
+		} else if ((r = redis_auth_option(ra, "campaigns", argc, argv,
+		    &i)) != 0) {
+			if (r < 0)
+				return RF_EXIT_USAGE;
 		} else if (strcmp(arg, "--json") == 0) {
 			o.json = 1;
 		} else if ((strcmp(arg, "--db") == 0 ||
@@ -232,8 +239,10 @@ cmd_campaigns(int argc, char **argv)
 	else if (db == getenv("REDFLAG_DB") &&
 	    !cli_store_ok("campaigns", "$REDFLAG_DB", db))
 		return RF_EXIT_USAGE;
+	if (redis_auth_finish(ra, "campaigns") != 0)
+		return RF_EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN);	/* a lost Redis link is an error */
-	rf_store_options_default(&opt);
+	redis_auth_store_options(ra, &opt);
 	opt.read_only = 1;
 	if (rf_store_open(db, &opt, &s, &err) != RF_OK) {
 		cli_warn_input("campaigns", db, err.msg);
@@ -262,4 +271,10 @@ cmd_campaigns(int argc, char **argv)
 		print_left_out(&o, left_out);
 	rf_store_close(s);
 	return rc;	/* main() checks that the list was written */
+}
+
+int
+cmd_campaigns(int argc, char **argv)
+{
+	return redis_auth_run(run, argc, argv);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "redis_auth.h"
 #include "commands.h"
 #include "feedback.h"
 
@@ -45,6 +46,7 @@ usage(FILE *f)
 	    "(empty, a folder, an mbox of several), 64 usage error, 69 the\n"
 	    "store or classifier could not be opened, 70 store failure\n",
 	    RF_PROG);
+	redis_auth_help(f);
 }
 
 void

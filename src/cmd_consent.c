@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "redis_auth.h"
 #include "commands.h"
 #include "feedback.h"
 #include "wgroup.h"
@@ -82,6 +83,7 @@ usage(FILE *f)
 	    "no such record (remove), 64 usage error, 69 the store could\n"
 	    "not be opened, 70 store failure\n",
 	    RF_PROG);
+	redis_auth_help(f);
 }
 
 static const char *const kind_names[] = { "none", "address", "domain",

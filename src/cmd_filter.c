@@ -46,6 +46,7 @@ filter_usage(FILE *f)
 	    "defers mail instead of bouncing it)\n", RF_PROG, EX_NOPERM,
 	    EX_TEMPFAIL);
 	cli_mail_limits_help(f);
+	redis_auth_help(f);
 }
 
 /* write_all: n bytes to fd; 0 or -1. */
@@ -198,7 +199,10 @@ cmd_filter(int argc, char **argv)
 	 * this runs (left closed, standard output would become the store's
 	 * socket, and the message its commands). */
 	for (i = 1; i < argc; i++) {
-		if ((r = config_option(&cfg, "filter", argc, argv, &i)) < 0)
+		if ((r = config_option(&cfg, "filter", argc, argv, &i)) == 0)
+			r = redis_auth_option(&cfg.redis, "filter", argc, argv,
+			    &i);
+		if (r < 0)
 			goto out;
 		if (r > 0)
 			continue;
@@ -225,6 +229,8 @@ cmd_filter(int argc, char **argv)
 		filter_usage(stderr);
 		goto out;
 	}
+	if (redis_auth_finish(&cfg.redis, "filter") != 0)
+		goto out;
 	if ((more = read_input(&in, cfg.limits.max_message_size)) < 0) {
 		cli_warn("filter: reading the message: %s", strerror(errno));
 		goto out;

@@ -554,6 +554,7 @@ milter_usage(FILE *f)
 	    "libmilter failed\n",
 	    RF_PROG);
 	cli_mail_limits_help(f);
+	redis_auth_help(f);
 }
 
 /* socket_path: the file of a unix socket spec, or NULL. */
@@ -723,7 +724,10 @@ cmd_milter(int argc, char **argv)
 	atomic_init(&srv.refused, 0);
 	atomic_init(&srv.next_log, 0);
 	for (i = 1; i < argc; i++) {
-		if ((r = config_option(&cfg, "milter", argc, argv, &i)) < 0) {
+		if ((r = config_option(&cfg, "milter", argc, argv, &i)) == 0)
+			r = redis_auth_option(&cfg.redis, "milter", argc, argv,
+			    &i);
+		if (r < 0) {
 			rc = EX_CONFIG;
 			goto out;
 		}
@@ -754,6 +758,10 @@ cmd_milter(int argc, char **argv)
 			rc = EX_USAGE;
 			goto out;
 		}
+	}
+	if (redis_auth_finish(&cfg.redis, "milter") != 0) {
+		rc = EX_CONFIG;
+		goto out;
 	}
 	if (cfg.socket == NULL) {
 		cli_warn("milter: no socket: give --socket or socket =");

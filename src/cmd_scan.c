@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "redis_auth.h"
 #include "report.h"
 #include "scan.h"
 #include "sprinter.h"
@@ -65,6 +66,7 @@ usage(FILE *f)
 	    "cannot be opened, 70 internal error\n",
 	    RF_PROG);
 	cli_limits_help(f);
+	redis_auth_help(f);
 }
 
 static double
@@ -305,20 +307,24 @@ scan_path(struct scan *s, const char *path)
 	return rc;
 }
 
-/* open_store: the campaign store, then the consent store (by default in
- * the same file or server, with tables of its own: opened after the
- * campaign store has made its schema).  The write groups start with the
- * messages (group_begin). */
+/* open_store: the campaign store at db, then the consent store (by default
+ * in the same file or server, with tables of its own: opened after the
+ * campaign store has made its schema), each when named, with ra's AUTH
+ * for Redis.  The write groups start with the messages (group_begin). */
 static int
-open_store(struct scan *s, const char *db, const char *consent)
+open_store(struct scan *s, const char *db, const char *consent,
+	   const struct redis_auth *ra)
 {
 	const char *which = db;	/* the store named in an error */
+	rf_store_options so;
 	rf_error err;
 
-	if (rf_store_open(db, NULL, &s->cfg.store, &err) != RF_OK)
+	redis_auth_store_options(ra, &so);
+	if (db != NULL && rf_store_open(db, &so, &s->cfg.store, &err) != RF_OK)
 		goto fail;
 	which = consent != NULL ? consent : db;
-	if (rf_consent_open(which, 0, &s->cfg.consent, &err) != RF_OK)
+	if (which != NULL && rf_consent_open(which, 0, &so.redis_auth,
+	    &s->cfg.consent, &err) != RF_OK)
 		goto fail;
 	return 0;
 fail:
@@ -326,8 +332,9 @@ fail:
 	return -1;
 }
 
-int
-cmd_scan(int argc, char **argv)
+/* run: the command, with ra holding what the Redis options gave. */
+static int
+run(int argc, char **argv, struct redis_auth *ra)
 {
 	struct scan s;
 	rf_limits limits;
@@ -350,6 +357,10 @@ cmd_scan(int argc, char **argv)
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return RF_EXIT_OK;
+		} else if ((r = redis_auth_option(ra, "scan", argc, argv,
+		    &i)) != 0) {
+			if (r < 0)
+				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--json") == 0) {
 			s.json = 1;
 		} else if (strcmp(a, "--progress") == 0) {
@@ -399,6 +410,8 @@ cmd_scan(int argc, char **argv)
 	}
 	if (s.rcpt != NULL && !cli_address_ok("scan", "--rcpt", s.rcpt))
 		return RF_EXIT_USAGE;
+	if (redis_auth_finish(ra, "scan") != 0)
+		return RF_EXIT_USAGE;
 	if (rf_ctx_new(&limits, &s.ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);
 		return RF_EXIT_SOFTWARE;
@@ -428,22 +441,17 @@ cmd_scan(int argc, char **argv)
 	if ((s.cfg.rules = cli_rules()) == NULL)
 		goto done;
 	if (classifier != NULL) {
-		if (cli_classifier(classifier, &vs, &cls, &err) != RF_OK) {
+		if (cli_classifier(classifier, &vs, ra, &cls, &err) != RF_OK) {
 			cli_warn("scan: %s", err.msg);
 			status = RF_EXIT_UNAVAILABLE;
 			goto done;
 		}
 		s.cfg.classifier = cls;
 	}
-	if (db != NULL && open_store(&s, db, consent) != 0) {
-		status = RF_EXIT_UNAVAILABLE;
-		goto done;
-	}
 	if (db == NULL && (s.batch = batch_new(&s)) == NULL)
 		goto done;
-	if (db == NULL && consent != NULL && rf_consent_open(consent, 0,
-	    &s.cfg.consent, &err) != RF_OK) {
-		cli_warn_input("scan", consent, err.msg);
+	if ((db != NULL || consent != NULL) &&
+	    open_store(&s, db, consent, ra) != 0) {
 		status = RF_EXIT_UNAVAILABLE;
 		goto done;
 	}
@@ -489,4 +497,10 @@ done:
 	free(outbuf);
 	rf_ctx_free(s.ctx);
 	return status;
+}
+
+int
+cmd_scan(int argc, char **argv)
+{
+	return redis_auth_run(run, argc, argv);
 }

@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "redis_auth.h"
 #include "wgroup.h"
 
 #define DEFAULT_DB "redflag-classifier.db"
@@ -105,6 +106,7 @@ usage(FILE *f)
 	for (i = 0; rf_cls_params_describe(i, &name, &meaning); i++)
 		fprintf(f, "  %-18s %s\n", name, meaning);
 	cli_limits_help(f);
+	redis_auth_help(f);
 }
 
 static void
@@ -455,8 +457,9 @@ kept(int undo, unsigned long n, char *buf, size_t size)
 	return buf;
 }
 
-int
-cmd_train(int argc, char **argv)
+/* train: the command, with ra holding what the Redis options gave. */
+static int
+train(int argc, char **argv, struct redis_auth *ra)
 {
 	char done[128];
 	struct run r;
@@ -504,6 +507,10 @@ cmd_train(int argc, char **argv)
 			show = 1;
 		} else if (strcmp(a, "-q") == 0) {
 			r.quiet = 1;
+		} else if ((k = redis_auth_option(ra, "train", argc, argv,
+		    &i)) != 0) {
+			if (k < 0)
+				return RF_EXIT_USAGE;
 		} else if ((k = set_option(&params, &limits, argc, argv,
 		    &i)) < 0) {
 			return RF_EXIT_USAGE;
@@ -535,6 +542,9 @@ cmd_train(int argc, char **argv)
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}
+	if (redis_auth_finish(ra, "train") != 0)
+		return RF_EXIT_USAGE;
+	params.redis_auth = redis_auth_get(ra);
 	r.ham_above = params.train_ham;
 	r.spam_below = params.train_spam;
 	if ((r.rules = cli_rules()) == NULL) {
@@ -621,4 +631,10 @@ out:
 	rf_ctx_free(r.ctx);
 	rf_rules_free(r.rules);
 	return rc;
+}
+
+int
+cmd_train(int argc, char **argv)
+{
+	return redis_auth_run(train, argc, argv);
 }

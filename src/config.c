@@ -70,6 +70,7 @@ config_free(struct config *c)
 	free(c->classifier);
 	free(c->arf_redact_key);
 	free(c->arf_reporting_mta);
+	redis_auth_free(&c->redis);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -396,6 +397,8 @@ config_set(struct config *c, const char *name, const char *value,
 		ca->action = a;
 		return 0;
 	}
+	if ((rc = redis_auth_set(&c->redis, name, value, why, whysize)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (strncmp(name, "max_", 4) == 0) {
 		if (rf_limits_set(&c->limits, name, value, &err) != RF_OK) {
 			snprintf(why, whysize, "%s", err.msg);

@@ -15,6 +15,8 @@
 
 #include <redflag/redflag.h>
 
+#include "redis_auth.h"
+
 /* What to do with one message. */
 enum action {
 	ACTION_ACCEPT = 0,	/* pass unchanged: no header, no rewrite */
@@ -64,6 +66,9 @@ struct config {
 	char *db;		/* the store, or NULL: none */
 	char *classifier;	/* token database (redflag train), or NULL:
 				 * no classifier in the verdict */
+	struct redis_auth redis; /* redis_user, redis_password_file (read
+				 * when set): AUTH for a Redis db and
+				 * classifier */
 	enum action on_error;	/* internal error or store failure:
 				 * ACTION_TEMPFAIL or ACTION_ACCEPT */
 	enum action on_limit;	/* a front-end limit was hit: likewise */

@@ -32,6 +32,8 @@ int
 feedback_option(struct feedback *fb, const char *cmd, int argc, char **argv,
 		int *i)
 {
+	int r;
+
 	if (strcmp(argv[*i], "--db") == 0) {
 		if (*i + 1 >= argc) {
 			cli_warn("%s: --db needs a store (a SQLite file, "
@@ -45,6 +47,8 @@ feedback_option(struct feedback *fb, const char *cmd, int argc, char **argv,
 		fb->db = argv[*i] + 5;
 		return cli_store_ok(cmd, "--db", fb->db) ? 1 : -1;
 	}
+	if ((r = redis_auth_option(&fb->cfg.redis, cmd, argc, argv, i)) != 0)
+		return r;
 	return config_option(&fb->cfg, cmd, argc, argv, i);
 }
 
@@ -99,13 +103,14 @@ feedback_args(struct feedback *fb, int argc, char **argv,
 			return -1;
 		}
 	}
-	return 0;
+	return redis_auth_finish(&fb->cfg.redis, prefix);
 }
 
 int
 feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 {
 	const char *db = fb->db != NULL ? fb->db : fb->cfg.db;
+	rf_store_options so;
 	rf_error err;
 
 	if (db == NULL) {
@@ -115,8 +120,10 @@ feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 	}
 	/* the campaign store first, so that a new SQLite file gets its
 	 * schema (it refuses a file holding only other tables) */
-	if (rf_store_open(db, NULL, &fb->store, &err) != RF_OK ||
-	    rf_consent_open(db, 0, &fb->consent, &err) != RF_OK) {
+	redis_auth_store_options(&fb->cfg.redis, &so);
+	if (rf_store_open(db, &so, &fb->store, &err) != RF_OK ||
+	    rf_consent_open(db, 0, &so.redis_auth, &fb->consent, &err) !=
+	    RF_OK) {
 		cli_warn_input(prefix, db, err.msg);
 		return RF_EXIT_UNAVAILABLE;
 	}
@@ -143,6 +150,7 @@ feedback_classifier(struct feedback *fb, const char *loc, const char *prefix)
 	if (loc == NULL)
 		return 0;
 	rf_cls_params_default(&params);
+	params.redis_auth = redis_auth_get(&fb->cfg.redis);
 	if (rf_classifier_open(loc, &params, &fb->cls, &err) != RF_OK) {
 		char esc[512];
 

@@ -46,7 +46,8 @@ struct complaint {
 void feedback_init(struct feedback *fb);
 void feedback_free(struct feedback *fb);
 
-/* feedback_option: --db PATH, -c/--config FILE, --set NAME=VALUE.  1 when
+/* feedback_option: --db PATH, -c/--config FILE, --set NAME=VALUE,
+ * --redis-user NAME, --redis-password-file FILE.  1 when
  * argv[*i] was one (advancing *i), 0 when not, -1 after an error (said
  * as "CMD: ...", cmd the subcommand). */
 int feedback_option(struct feedback *fb, const char *cmd, int argc,
@@ -63,9 +64,9 @@ struct feedback_opt {
 /*
  * feedback_args: parse argv[1..argc) for a command: the store options
  * (feedback_option), --help, the command's options opts[0..nopts) and up
- * to maxpos positional arguments into pos (*npos of them).  Returns 0, 1
- * after printing the help (usage to standard output), or -1 after
- * reporting a usage error.
+ * to maxpos positional arguments into pos (*npos of them), then
+ * redis_auth_finish.  Returns 0, 1 after printing the help (usage to
+ * standard output), or -1 after reporting a usage error.
  */
 int feedback_args(struct feedback *fb, int argc, char **argv,
 		  const struct feedback_opt *opts, size_t nopts,

@@ -79,19 +79,22 @@ store_error(const char *db, rf_status st, rf_error *err)
 rf_status
 pipeline_open_store(struct pipeline *p, rf_error *err)
 {
+	rf_store_options so;
 	rf_status st;
 
 	if (p->cfg->classifier != NULL && p->classifier == NULL) {
 		st = cli_classifier(p->cfg->classifier, &p->cfg->verdict,
-		    &p->classifier, err);
+		    &p->cfg->redis, &p->classifier, err);
 		if (st != RF_OK)
 			return st;
 	}
 	if (p->cfg->db == NULL || p->store != NULL)
 		return RF_OK;
 	/* the campaign store first: it makes the schema of a new file */
-	if ((st = rf_store_open(p->cfg->db, NULL, &p->store, err)) != RF_OK ||
-	    (st = rf_consent_open(p->cfg->db, 0, &p->consent, err)) != RF_OK)
+	redis_auth_store_options(&p->cfg->redis, &so);
+	if ((st = rf_store_open(p->cfg->db, &so, &p->store, err)) != RF_OK ||
+	    (st = rf_consent_open(p->cfg->db, 0, &so.redis_auth, &p->consent,
+	    err)) != RF_OK)
 		return store_error(p->cfg->db, st, err);
 	return RF_OK;
 }

@@ -14,6 +14,7 @@
 #include "assets.h"
 #include "cli.h"
 #include "commands.h"
+#include "redis_auth.h"
 
 struct command {
 	const char *name;
@@ -449,7 +450,8 @@ cli_rules(void)
 
 rf_status
 cli_classifier(const char *path, const rf_verdict_settings *vs,
-	       rf_classifier **out, rf_error *err)
+	       const struct redis_auth *auth, rf_classifier **out,
+	       rf_error *err)
 {
 	rf_cls_params params;
 	const char *file;
@@ -468,6 +470,8 @@ cli_classifier(const char *path, const rf_verdict_settings *vs,
 		params.spam_cutoff = vs->spam_cutoff;
 		params.ham_cutoff = vs->ham_cutoff;
 	}
+	if (auth != NULL)
+		params.redis_auth = redis_auth_get(auth);
 	if ((st = rf_classifier_open(path, &params, out, &own)) == RF_OK)
 		return RF_OK;
 	snprintf(why, sizeof(why), "%s", own.msg);

@@ -1,17 +1,21 @@
 # redis.sh - sourced by tests and benchmarks that need a real
-# redis-server: redis_start DIR starts one on 127.0.0.1 on a free port
-# with DIR as its folder, no persistence, and sets $redis_port and
+# redis-server: redis_start DIR [ARG...] starts one on 127.0.0.1 on a
+# free port with DIR as its folder, no persistence, the ARGs (settings:
+# --requirepass PW, --user ...) after those, and sets $redis_port and
 # $redis_pid (returns 1 when it cannot); redis_stop stops it.  Callers
-# set a trap that runs redis_stop.
+# set a trap that runs redis_stop.  (redis-cli ping answers, NOAUTH
+# included, once the server listens.)
 
 redis_start() {
 	redis_pid=
 	redis_port=
+	_dir=$1
+	shift
 	for _try in 1 2 3 4 5; do
 		redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-		redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$1" \
-		    --save '' --appendonly no --daemonize no \
-		    --logfile "$1/redis.log" &
+		redis-server --port "$redis_port" --bind 127.0.0.1 \
+		    --dir "$_dir" --save '' --appendonly no --daemonize no \
+		    --logfile "$_dir/redis.log" "$@" &
 		redis_pid=$!
 		_i=0
 		while [ $_i -lt 50 ]; do

@@ -42,6 +42,7 @@
 #include <redflag/context.h>
 #include <redflag/error.h>
 #include <redflag/message.h>
+#include <redflag/store.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -71,6 +72,11 @@ typedef struct rf_cls_params {
 	unsigned train_rounds;	/* rounds of re-learning (0: none) */
 	double train_ham;	/* re-learn ham with p above this */
 	double train_spam;	/* re-learn spam with p below this */
+	/* not a parameter of the method: what a Redis database that asks
+	 * for a password is given (rf_redis_auth, redflag/store.h; none by
+	 * default; copied by rf_classifier_open, which keeps no pointer to
+	 * it; ignored for SQLite) */
+	rf_redis_auth redis_auth;
 } rf_cls_params;
 
 typedef enum rf_cls_class {
@@ -135,7 +141,9 @@ int rf_cls_params_value(const rf_cls_params *p, unsigned i, char *buf,
  *                                    are loaded for classification
  *   redis://HOST[:PORT][/PREFIX]     Redis over TCP (port 6379, prefix rf)
  *   unix:PATH[#PREFIX]               Redis over a Unix socket
- * params NULL: defaults.  On RF_OK the caller owns *out.
+ * params NULL: defaults (params->redis_auth: AUTH for Redis, see
+ * rf_redis_auth; RF_EINVAL when malformed, RF_ESTORE when refused).  On
+ * RF_OK the caller owns *out.
  */
 rf_status rf_classifier_open(const char *loc, const rf_cls_params *params,
 			     rf_classifier **out, rf_error *err);

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include <redflag/error.h>
+#include <redflag/store.h>
 #include <redflag/verdict.h>
 
 #ifdef __cplusplus
@@ -55,12 +56,16 @@ typedef struct rf_consent_record {
  * spec, as rf_store_open names stores: "sqlite:PATH" or a plain PATH (a
  * SQLite file), "redis://HOST[:PORT][/PREFIX]" or "unix:PATH[#PREFIX]"
  * (Redis; prefix "rf" by default).  timeout_ms bounds Redis commands and
- * SQLite's busy wait (0: 2000).  RF_ESTORE when it cannot be opened,
- * RF_EINVAL for a malformed spec (one of RF_STORE_SPEC_MAX bytes or more
- * too, redflag/store.h).
+ * SQLite's busy wait (0: 2000).  auth (NULL: none) is what a Redis
+ * server that asks for a password is given after every connect
+ * (rf_redis_auth in redflag/store.h: copied, wiped at close; ignored for
+ * SQLite).  RF_ESTORE when it cannot be opened (a refused AUTH
+ * included), RF_EINVAL for a malformed spec (one of RF_STORE_SPEC_MAX
+ * bytes or more too, redflag/store.h) or auth.
  */
 rf_status rf_consent_open(const char *spec, unsigned timeout_ms,
-			  rf_consent_db **out, rf_error *err);
+			  const rf_redis_auth *auth, rf_consent_db **out,
+			  rf_error *err);
 
 /* rf_consent_close: release db; NULL allowed. */
 void rf_consent_close(rf_consent_db *db);

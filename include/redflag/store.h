@@ -35,6 +35,35 @@ extern "C" {
 #define RF_STORE_RCPT_MAX 512		/* recipient bytes counted */
 #define RF_STORE_SCHEMA_VERSION 3	/* SQLite PRAGMA user_version */
 
+/* RF_REDIS_PASSWORD_MAX, RF_REDIS_USER_MAX: the longest Redis password
+ * and ACL user name (bytes, without the NUL) an rf_redis_auth may give
+ * (docs/limits.md). */
+#define RF_REDIS_PASSWORD_MAX 512
+#define RF_REDIS_USER_MAX 128
+
+/*
+ * rf_redis_auth: how redflag proves itself to a Redis server that asks
+ * (requirepass, or ACL users: Redis 6 and later), for the campaign store
+ * (rf_store_options), the consent store (rf_consent_open) and the
+ * classifier (rf_cls_params).  password NULL: no AUTH is sent (the
+ * default); else, after every connect (the first and each one made again
+ * after a failure), "AUTH PASSWORD", or "AUTH USER PASSWORD" with user
+ * (an ACL user; NULL: the default user).  The password is never part of
+ * a store's address, so that it shows in no error, log or process list.
+ * The opener copies both (RF_EINVAL: a user without a password, an empty
+ * password, one longer than RF_REDIS_PASSWORD_MAX bytes, a user empty,
+ * longer than RF_REDIS_USER_MAX or with a byte that is not printable
+ * ASCII) and wipes its copy when the store closes; the caller's strings
+ * need not outlive the open call.  Ignored for a SQLite file.  A refused
+ * AUTH fails the connect: RF_ESTORE, "cannot connect: authentication
+ * refused (SERVER'S ERROR)"; a server that asks for a password when none
+ * was given: "the server asks for a password (NOAUTH): ...".
+ */
+typedef struct rf_redis_auth {
+	const char *user;	/* ACL user, or NULL: the default user */
+	const char *password;	/* NULL: no AUTH */
+} rf_redis_auth;
+
 /* Settings, each with a safe default (rf_store_options_default). */
 typedef struct rf_store_options {
 	unsigned max_samples;		/* copies whose links are kept (16) */
@@ -53,6 +82,8 @@ typedef struct rf_store_options {
 	int sync_full;			/* SQLite synchronous=FULL: every
 					   commit reaches the disk (0) */
 	int read_only;			/* open for reading only (0) */
+	rf_redis_auth redis_auth;	/* Redis AUTH (none): copied at
+					   open, see rf_redis_auth */
 } rf_store_options;
 
 /* rf_store_options_default: fill o with the documented defaults. */

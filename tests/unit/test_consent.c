@@ -31,7 +31,7 @@ open_db(const char *spec)
 	rf_consent_db *db;
 	rf_error err;
 
-	if (rf_consent_open(spec, 0, &db, &err) != RF_OK)
+	if (rf_consent_open(spec, 0, NULL, &db, &err) != RF_OK)
 		fail_msg("open %s: %s", spec, err.msg);
 	return db;
 }
@@ -89,7 +89,7 @@ redis_start(struct fx *f)
 	/* the socket file appears before the server accepts */
 	for (i = 0; i < 500; i++) {
 		if (stat(sock, &sb) == 0 &&
-		    rf_consent_open(f->spec, 200, &db, NULL) == RF_OK)
+		    rf_consent_open(f->spec, 200, NULL, &db, NULL) == RF_OK)
 			break;
 		usleep(10000);
 	}
@@ -701,11 +701,11 @@ test_open_errors(void **state)
 	rf_consent_db *db;
 	rf_error err;
 
-	assert_int_equal(rf_consent_open("redis://127.0.0.1:99999", 0, &db,
-	    &err), RF_EINVAL);
+	assert_int_equal(rf_consent_open("redis://127.0.0.1:99999", 0, NULL,
+	    &db, &err), RF_EINVAL);
 	assert_int_equal(rf_consent_open("unix:/nonexistent/redis.sock", 200,
-	    &db, &err), RF_ESTORE);
-	assert_int_equal(rf_consent_open("/nonexistent/dir/x.db", 0, &db,
+	    NULL, &db, &err), RF_ESTORE);
+	assert_int_equal(rf_consent_open("/nonexistent/dir/x.db", 0, NULL, &db,
 	    &err), RF_ESTORE);
 	assert_null(db);
 }

@@ -740,7 +740,7 @@ test_library_text_escaped(void **state)
 	assert_int_equal(rf_store_open(tmp.path, NULL, &s, &err), RF_ESTORE);
 	assert_msg_clean(err.msg);
 	assert_non_null(strstr(err.msg, "(\\x1b[31mevil\\x0a\\x07)"));
-	assert_int_equal(rf_consent_open(tmp.path, 0, &cdb, &err),
+	assert_int_equal(rf_consent_open(tmp.path, 0, NULL, &cdb, &err),
 	    RF_ESTORE);
 	assert_msg_clean(err.msg);
 	assert_non_null(strstr(err.msg, "\\x1b[31mevil"));
@@ -789,7 +789,7 @@ open_three(const char *base)
 	snprintf(cpath, sizeof(cpath), "%s.consent", base);
 	snprintf(kpath, sizeof(kpath), "%s.cls", base);
 	if (rf_store_open(base, NULL, &s, &err) != RF_OK ||
-	    rf_consent_open(cpath, 2000, &cdb, &err) != RF_OK ||
+	    rf_consent_open(cpath, 2000, NULL, &cdb, &err) != RF_OK ||
 	    rf_classifier_open(kpath, NULL, &cls, &err) != RF_OK) {
 		fprintf(stderr, "open at once: %s\n", err.msg);
 		return 1;
@@ -875,7 +875,7 @@ spec_max(void)
 		if (n == RF_STORE_SPEC_MAX)
 			assert_string_equal(err.msg, "store address too long "
 			    "(at most 4095 bytes)");
-		assert_int_equal(rf_consent_open(spec, 500, &cdb, &err),
+		assert_int_equal(rf_consent_open(spec, 500, NULL, &cdb, &err),
 		    n < RF_STORE_SPEC_MAX ? RF_ESTORE : RF_EINVAL);
 		rf_consent_close(cdb);
 		cdb = NULL;
@@ -927,7 +927,7 @@ test_redis_specs(void **state)
 		cdb = NULL;
 		cls = NULL;
 		st[0] = rf_store_open(v, NULL, &s, &err);
-		st[1] = rf_consent_open(v, 500, &cdb, &err);
+		st[1] = rf_consent_open(v, 500, NULL, &cdb, &err);
 		st[2] = rf_classifier_open(v, NULL, &cls, &err);
 		rf_store_close(s);
 		rf_consent_close(cdb);

@@ -427,6 +427,66 @@ check(const char *prefix, long n)
 	    e >= -0.02 ? 0 : 1;
 }
 
+/* open3: open the campaign store, the consent store and the classifier at
+ * loc with auth a; each status in st[3], the last error in err. */
+static void
+open3(const char *loc, const rf_redis_auth *a, rf_status *st, rf_error *err)
+{
+	rf_store_options o;
+	rf_cls_params p;
+	rf_store *s = NULL;
+	rf_consent_db *db = NULL;
+	rf_classifier *c = NULL;
+
+	rf_store_options_default(&o);
+	o.redis_auth = *a;
+	rf_cls_params_default(&p);
+	p.redis_auth = *a;
+	st[0] = rf_store_open(loc, &o, &s, err);
+	st[1] = rf_consent_open(loc, 0, a, &db, err);
+	st[2] = rf_classifier_open(loc, &p, &c, err);
+	rf_store_close(s);
+	rf_consent_close(db);
+	rf_classifier_close(c);
+}
+
+/* test_auth: rf_redis_auth reaches the three Redis openers: a malformed
+ * one is RF_EINVAL before any connect, a password the server does not
+ * take fails the connect with the server's words, never the password. */
+static void
+test_auth(void **state)
+{
+	char longpw[RF_REDIS_PASSWORD_MAX + 2];
+	const rf_redis_auth bad[] = {
+		{ "rf", NULL },		/* a user without a password */
+		{ NULL, "" },
+		{ "a b", "pw" },
+		{ NULL, longpw },
+	};
+	const rf_redis_auth pw = { NULL, "Secret-pw-4242" };
+	rf_status st[3];
+	rf_error err;
+	size_t i, k;
+
+	(void)state;
+	memset(longpw, 'x', sizeof(longpw) - 1);
+	longpw[sizeof(longpw) - 1] = '\0';
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		open3("redis://127.0.0.1:1", &bad[i], st, &err);
+		for (k = 0; k < 3; k++)
+			assert_int_equal(st[k], RF_EINVAL);
+		assert_null(strstr(err.msg, "xxxx"));
+	}
+	if (!have_redis("auth"))
+		skip();
+	/* this server has no password: Redis refuses an AUTH */
+	open3(spec, &pw, st, &err);
+	for (k = 0; k < 3; k++)
+		assert_int_equal(st[k], RF_ESTORE);
+	assert_non_null(strstr(err.msg, "authentication refused (ERR"));
+	assert_null(strstr(err.msg, pw.password));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -437,6 +497,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_create_conflict),
 		cmocka_unit_test(test_down),
 		cmocka_unit_test(test_command_timeout),
+		cmocka_unit_test(test_auth),
 	};
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is an error */
