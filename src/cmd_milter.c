@@ -57,11 +57,20 @@ struct server {
 	atomic_uint refused;	/* refused at connect, not yet logged */
 	atomic_llong next_log;	/* CLOCK_MONOTONIC second from which the
 				 * next refusal may be logged */
+	struct timespec last_end;	/* CLOCK_MONOTONIC: when a message in
+					 * flight last ended (lock) */
 };
 
 /* Seconds between two log lines about connections refused over
  * milter_max_connections (each line counts those not yet logged). */
 #define REFUSED_LOG_INTERVAL 60
+
+/* Milliseconds a stop waits after the last message ended before the
+ * process exits: libmilter writes a message's reply to the MTA after the
+ * end-of-message callback has returned, when the message already counts
+ * as ended; exiting before would lose the reply, and the MTA would try
+ * the message again (counted twice). */
+#define REPLY_GRACE_MS 250
 
 /* Per-connection state (smfi_getpriv), one message at a time. */
 struct mstate {
@@ -116,6 +125,7 @@ message_end(struct mstate *st)
 		st->active = 0;
 		pthread_mutex_lock(&server->lock);
 		server->inflight--;
+		clock_gettime(CLOCK_MONOTONIC, &server->last_end);
 		pthread_cond_broadcast(&server->idle);
 		pthread_mutex_unlock(&server->lock);
 	}
@@ -684,11 +694,13 @@ run(const struct config *cfg, const sigset_t *sigs)
 	return 0;
 }
 
-/* drain: wait until no message is in flight, at most timeout seconds. */
+/* drain: wait until no message is in flight, at most timeout seconds,
+ * then until REPLY_GRACE_MS have passed since the last one ended. */
 static void
 drain(struct server *s, unsigned timeout)
 {
-	struct timespec until;
+	struct timespec until, now, nap = { 0, 0 };
+	long long ms;
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += timeout;
@@ -702,7 +714,14 @@ drain(struct server *s, unsigned timeout)
 		mlog("stopping with %u message%s unfinished (the MTA "
 		    "retries %s)", s->inflight, cli_plural(s->inflight, "s"),
 		    s->inflight == 1 ? "it" : "them");
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(now.tv_sec - s->last_end.tv_sec) * 1000 +
+	    (now.tv_nsec - s->last_end.tv_nsec) / 1000000;
+	if (s->last_end.tv_sec != 0 && ms >= 0 && ms < REPLY_GRACE_MS)
+		nap.tv_nsec = (REPLY_GRACE_MS - (long)ms) * 1000000L;
 	pthread_mutex_unlock(&s->lock);
+	if (nap.tv_nsec > 0)
+		nanosleep(&nap, NULL);
 }
 
 int
