@@ -182,7 +182,12 @@ test_nul(void **state)
  * keeps it, which without the NUL is an mbox From_ line that the
  * analysis skips, reading the lines after it as headers (seed
  * nul-from-line, s22: on 8aa92a8 the output was a multipart message of
- * 2 parts, the input 1). */
+ * 2 parts, the input 1); a first body line "\0\0\0 May" after a header
+ * field keeps its NULs: without them it is a line of "Subject:", and the
+ * header block would read on to a Content-Type of HTML (seed
+ * nul-folded-line, s24: on 581b2d5 the output's href
+ * "http://www.pp.example/y", written "www&#46;pp" in text the analysis
+ * read as such, was a link the input did not have). */
 static void
 test_nul_structure(void **state)
 {
@@ -209,12 +214,22 @@ test_nul_structure(void **state)
 	    "MIME-Version: 1.0\nContent-Type: multipart/alternative; "
 	    "boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nx\n--b\n"
 	    "Content-Type: text/plain\n\ny\n--b--\n";
+	static const char fold[] =
+	    "From: a@shop.example\nTo: r0@example.org\nSubject: s\n"
+	    "\0\0\0 May\nContent-Type: text/html\n\n"
+	    "<a href=\"http://www&#46;pp.example/y\">y</a>\n"
+	    "Remove: http://www.pp.example/optout.php?e\0mail="
+	    "r0@example.org&pos=9900027056 today.\n";
 	rf_rules *rules = shipped_rules();
 	rf_ctx *ctx = test_ctx();
 	rf_message *m = NULL, *again = NULL;
 	rf_buf out;
 
 	(void)state;
+	clean(ctx, rules, "folded line", fold, sizeof(fold) - 1,
+	    "r0@example.org", &out);
+	assert_non_null(memmem(out.data, out.len, "\0\0\0 May\n", 8));
+	rf_buf_free(&out);
 	clean(ctx, rules, "From_ line", from, sizeof(from) - 1,
 	    "r0@example.org", &out);
 	assert_memory_equal(out.data, "Fr\0om  Shop", 11);
