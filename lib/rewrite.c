@@ -118,6 +118,31 @@ from_like(const guint8 *l, size_t n)
 	return k == 5;
 }
 
+/* kept_live: the substitutions (not text) whose from, or its "&amp;"
+ * form, the line l[0..n) holds once its NUL bytes are left out, marked
+ * live (counted missed, so reported): drop_nul keeps that line's NULs,
+ * so an occurrence there is not matched, and the one matched elsewhere
+ * may be where the analysis read no link (seed nul-dashes-live). */
+static void
+kept_live(rf_rewrite *c, const guint8 *l, size_t n)
+{
+	GByteArray *t = g_byte_array_sized_new((guint)n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l[i] != '\0')
+			g_byte_array_append(t, l + i, 1);
+	for (i = 0; i < c->nsubst; i++) {
+		struct rf__subst *s = &c->subst[i];
+
+		if (!s->text && s->fl > 0 && (memmem(t->data, t->len, s->from,
+		    s->fl) != NULL || (s->afrom != NULL && memmem(t->data,
+		    t->len, s->afrom, s->afl) != NULL)))
+			s->live = 1;
+	}
+	g_byte_array_free(t, TRUE);
+}
+
 /* drop_nul: the NUL bytes of the decoded leaf content left out where the
  * analysis drops them, so that the leaf is matched as the analysis read
  * it: a URL holding a NUL ("optout.php?e\0mail=ADDRESS") is a link
@@ -150,7 +175,8 @@ from_like(const guint8 *l, size_t n)
  *    have), nor, when that line is the message's first,
  *    when without them it starts with "From " (from_like; seed
  *    nul-from-line: "Fr\0om  Shop <...>" became a From_ line, and the
- *    header-less message a multipart one). */
+ *    header-less message a multipart one).
+ * A link on a line so kept is counted missed (kept_live). */
 static void
 drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 	 const GByteArray *orig, int *r0, int first)
@@ -172,6 +198,8 @@ drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 		    (c->base + c->ins == 0 && from_like(d, le)))) ||
 		    memchr(d + i, '\0', le - i) == NULL ||
 		    dashes(d + i, le - i)) {
+			if (memchr(d + i, '\0', le - i) != NULL)
+				kept_live(c, d + i, le - i);
 			memmove(d + k, d + i, le - i);
 			k += le - i;
 			prev = '\n';

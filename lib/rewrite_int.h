@@ -44,8 +44,10 @@ struct rf__subst {
 				 * form) by prepare */
 	int live;		/* markup: prepare left an occurrence of
 				 * from (or its "&amp;" form) outside the
-				 * quoted values it replaced in, counted
-				 * missed even when hits >= occ */
+				 * quoted values it replaced in; or any:
+				 * on a line whose NULs prepare kept
+				 * (rewrite.c, kept_live); counted missed
+				 * even when hits >= occ */
 	int site;		/* RF__SITE_*: what rf_rewrite_collect_sites
 				 * made of the link (RF__SITE_NONE: a clean
 				 * form, a web bug, or text) */
