@@ -27,9 +27,9 @@
  *    "The value tokenizer follows libxml2 (s21-tok)"; left opt-in in
  *    s22 and s23 for an input they stopped on, fixed in s24: seed
  *    attr-name-newlink; left opt-in in s24: after a 600 s run without
- *    a stop, runs after the next fix stopped within 5 minutes, on
- *    nul-folded-line, fixed, then on
- *    fuzz/open/fuzz_rewrite-strict-nul-dashes-live, "Strict runs
+ *    a stop, runs after the next fixes stopped within 5 minutes, on
+ *    nul-folded-line and nul-dashes-live, fixed, then on
+ *    fuzz/open/fuzz_rewrite-strict-inner-id-newlink, "Strict runs
  *    (s24)" in docs/tracking.md), so
  *    that `make check`'s short runs leave them out: every link of the
  *    output that the input did not have (by URL, CRs aside, counting
