@@ -25,7 +25,12 @@
  *    strict checks of s19, docs/tracking.md; opt-in again at s21's
  *    integration: a run on the merged tree stopped within a minute,
  *    "The value tokenizer follows libxml2 (s21-tok)"; left opt-in in
- *    s22 and s23: fuzz/open/ holds an input they stop on), so
+ *    s22 and s23 for an input they stopped on, fixed in s24: seed
+ *    attr-name-newlink; left opt-in in s24: after a 600 s run without
+ *    a stop, runs after the next fixes stopped within 5 minutes, on
+ *    nul-folded-line and nul-dashes-live, fixed, then on
+ *    fuzz/open/fuzz_rewrite-strict-inner-id-newlink, "Strict runs
+ *    (s24)" in docs/tracking.md), so
  *    that `make check`'s short runs leave them out: every link of the
  *    output that the input did not have (by URL, CRs aside, counting
  *    occurrences) is a form the rewriter wrote (written, derived: a

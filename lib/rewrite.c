@@ -89,6 +89,20 @@ header_like(const guint8 *l, size_t n)
 	return k > 0 && i < n && l[i] == ':';
 }
 
+/* folded: the line l[0..n) starts with a blank once its NUL bytes are
+ * left out: after a header field, a line of that field to the analysis
+ * (rf__msg_header_end), so the header block would read on (seed
+ * nul-folded-line). */
+static int
+folded(const guint8 *l, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && l[i] == '\0')
+		i++;
+	return i < n && (l[i] == ' ' || l[i] == '\t');
+}
+
 /* from_like: the line l[0..n) starts with "From " once its NUL bytes are
  * left out: at the message's start, an mbox From_ line, which the
  * analysis skips (rf__skip_from_line), reading the lines after it as
@@ -102,6 +116,31 @@ from_like(const guint8 *l, size_t n)
 		if (l[i] != '\0' && l[i] != (guint8)"From "[k++])
 			return 0;
 	return k == 5;
+}
+
+/* kept_live: the substitutions (not text) whose from, or its "&amp;"
+ * form, the line l[0..n) holds once its NUL bytes are left out, marked
+ * live (counted missed, so reported): drop_nul keeps that line's NULs,
+ * so an occurrence there is not matched, and the one matched elsewhere
+ * may be where the analysis read no link (seed nul-dashes-live). */
+static void
+kept_live(rf_rewrite *c, const guint8 *l, size_t n)
+{
+	GByteArray *t = g_byte_array_sized_new((guint)n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l[i] != '\0')
+			g_byte_array_append(t, l + i, 1);
+	for (i = 0; i < c->nsubst; i++) {
+		struct rf__subst *s = &c->subst[i];
+
+		if (!s->text && s->fl > 0 && (memmem(t->data, t->len, s->from,
+		    s->fl) != NULL || (s->afrom != NULL && memmem(t->data,
+		    t->len, s->afrom, s->afl) != NULL)))
+			s->live = 1;
+	}
+	g_byte_array_free(t, TRUE);
 }
 
 /* drop_nul: the NUL bytes of the decoded leaf content left out where the
@@ -129,10 +168,15 @@ from_like(const guint8 *l, size_t n)
  *    (header_like: the block would read on; seed nul-header-line;
  *    keeping every first line left a link on it live, unreported when
  *    its URL matched where the analysis read no link: seed
- *    nul-first-line), nor, when that line is the message's first,
+ *    nul-first-line), nor when a header field is before it and without
+ *    them it starts with a blank (folded: a line of that field; seed
+ *    nul-folded-line: "\0\0\0 May" after "Subject: Fares" read on to
+ *    a Content-Type of HTML in quoted-printable, links the input did not
+ *    have), nor, when that line is the message's first,
  *    when without them it starts with "From " (from_like; seed
  *    nul-from-line: "Fr\0om  Shop <...>" became a From_ line, and the
- *    header-less message a multipart one). */
+ *    header-less message a multipart one).
+ * A link on a line so kept is counted missed (kept_live). */
 static void
 drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 	 const GByteArray *orig, int *r0, int first)
@@ -150,9 +194,12 @@ drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
 		    (size_t)(nl - d) + 1 : n;
 		if ((first && i == 0 && (header_like(d, le) ||
+		    (c->ins > 0 && folded(d, le)) ||
 		    (c->base + c->ins == 0 && from_like(d, le)))) ||
 		    memchr(d + i, '\0', le - i) == NULL ||
 		    dashes(d + i, le - i)) {
+			if (memchr(d + i, '\0', le - i) != NULL)
+				kept_live(c, d + i, le - i);
 			memmove(d + k, d + i, le - i);
 			k += le - i;
 			prev = '\n';

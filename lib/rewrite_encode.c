@@ -1,7 +1,8 @@
 /*
  * rewrite_encode.c - the decoded text of a leaf the rewriter changed
- * (rewrite_leaf.c) encoded again with the part's transfer encoding
- * (contract in rewrite_int.h; docs/tracking.md, "Rewriting a message").
+ * (rewrite_leaf.c) encoded again with the part's transfer encoding, and
+ * a from or to written in a part's charset (contracts in rewrite_int.h;
+ * docs/tracking.md, "Rewriting a message").
  */
 #include <gmime/gmime.h>
 #include <string.h>
@@ -58,4 +59,26 @@ rf__rewrite_encode(GMimeContentEncoding enc, const GByteArray *content,
 	g_free(tmp);
 	g_byte_array_free(lf, TRUE);
 	return out;
+}
+
+/* rf__rewrite_in_charset: converted there and back (g_convert). */
+char *
+rf__rewrite_in_charset(const char *cs, const char *s)
+{
+	gsize len = 0, blen = 0;
+	char *o, *back;
+
+	if ((o = g_convert(s, -1, cs, "UTF-8", NULL, &len, NULL)) == NULL)
+		return NULL;
+	if (len != strlen(o) || (back = g_convert(o, (gssize)len, "UTF-8",
+	    cs, NULL, &blen, NULL)) == NULL) {
+		g_free(o);
+		return NULL;
+	}
+	if (blen != strlen(s) || memcmp(back, s, blen) != 0) {
+		g_free(o);
+		o = NULL;
+	}
+	g_free(back);
+	return o;
 }

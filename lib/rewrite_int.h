@@ -2,9 +2,9 @@
  * rewrite_int.h - private to the rewriter (rewrite.c: collecting,
  * locating the text leaves, writing; rewrite_leaf.c: the replacements in
  * one decoded leaf; rewrite_value.c: where an unquoted attribute value
- * starts in it; rewrite_encode.c: its encoding
- * again; rewrite_sites.c: the policy sites' form of a link) and to its
- * unit tests.
+ * or an attribute's name starts in it; rewrite_encode.c: its encoding
+ * again, a from or to in its charset; rewrite_sites.c: the policy
+ * sites' form of a link) and to its unit tests.
  */
 #ifndef REDFLAG_REWRITE_INT_H
 #define REDFLAG_REWRITE_INT_H
@@ -44,8 +44,10 @@ struct rf__subst {
 				 * form) by prepare */
 	int live;		/* markup: prepare left an occurrence of
 				 * from (or its "&amp;" form) outside the
-				 * quoted values it replaced in, counted
-				 * missed even when hits >= occ */
+				 * quoted values it replaced in; or any:
+				 * on a line whose NULs prepare kept
+				 * (rewrite.c, kept_live); counted missed
+				 * even when hits >= occ */
 	int site;		/* RF__SITE_*: what rf_rewrite_collect_sites
 				 * made of the link (RF__SITE_NONE: a clean
 				 * form, a web bug, or text) */
@@ -128,11 +130,14 @@ struct rf_rewrite {
 int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
 
 /* Offsets of a leaf (or of a run of it) where an unquoted attribute
- * value starts (rf__rewrite_values), increasing; at malloc'd (a run's:
- * a slice of its leaf's). */
+ * value starts (rf__rewrite_values), and, asked for with them, where an
+ * attribute's name starts in a start tag (name[i] 1: at[i] is a name's,
+ * 0: a value's), increasing; at malloc'd, name (NULL when at is) in the
+ * same block (a run's: slices of its leaf's). */
 struct rf__values {
 	size_t *at;
 	size_t n;
+	unsigned char *name;
 };
 
 /* How the analysis reads a leaf's bytes (rf__text_reading): cc its
@@ -172,15 +177,21 @@ size_t rf__rewrite_raw_end(const struct rf__raw *r, size_t lt);
  * and blanks, in a start tag; not in a quoted value, text, a comment, a
  * DOCTYPE, a PI, an end tag, a bogus attribute, script or style): "src=URL",
  * "src= URL", "src = URL", a tab or a line end after the '=' (v->at NULL
- * when none).  Where script or style text holds an end tag of another
+ * when none); with names set, also where an attribute's name starts in
+ * a start tag (v->name says which is which): libxml2 reads no link
+ * there, and an edit there could change how the tag reads (a from
+ * "NAME=" made a to without its '=' leaves the next quoted value
+ * unread, and the bytes in it a tag of their own: seed
+ * attr-name-newlink).  Where script or style text holds an end tag of another
  * element, the leaf is parsed once by libxml2, read as rd says
  * (rf__rewrite_raw_read), for where that text ends.  0, or -1 when out
  * of memory (v empty).  The caller frees v->at. */
 int rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
-		       struct rf__values *v);
+		       int names, struct rf__values *v);
 
 /* rf__rewrite_values_again: v->at freed (NULL allowed), then v made the
- * offsets of buf's bytes as they are now (rf__rewrite_values): after a
+ * offsets of buf's bytes as they are now (rf__rewrite_values, names
+ * too): after a
  * wide substitution, whose to holds its from's markup, the values
  * inside an occurrence were dropped with it (seed wide-to-value,
  * docs/tracking.md s22).  0, or -1 when out of memory (v empty). */
@@ -207,8 +218,9 @@ int rf__rewrite_quoted_one(struct rf__subst *s,
 void rf__rewrite_values_run(struct rf__values *all, size_t *k, size_t r0,
 			    size_t r1, struct rf__values *run);
 
-/* rf__rewrite_values_has: p is one of v's offsets.  1 or 0. */
-int rf__rewrite_values_has(const struct rf__values *v, size_t p);
+/* rf__rewrite_values_has: p is one of v's offsets, a value's (name 0)
+ * or a name's (name 1).  1 or 0. */
+int rf__rewrite_values_has(const struct rf__values *v, size_t p, int name);
 
 /* rf__rewrite_values_edit: v's offsets (in a text) kept pointing at the
  * same bytes after the text's bytes [at, e) are replaced by len bytes:
@@ -227,16 +239,12 @@ void rf__rewrite_values_edit(struct rf__values *v, size_t at, size_t e,
 void rf__rewrite_values_split(struct rf__values *v, size_t at, size_t e,
 			      struct rf__values *lo, struct rf__values *hi);
 
-/* rf__rewrite_empty_to: one of rw's substitutions has an empty to (a web
- * bug, a link emptied): only then are a leaf's unquoted values looked
- * for (rf__rewrite_values).  1 or 0. */
-int rf__rewrite_empty_to(const rf_rewrite *rw);
-
 /* rf__rewrite_values_to: rf__rewrite_replace_all's step: the offsets of v
  * from *k on below end (and, with at set, one equal to end), in a text
  * whose bytes from last on are written at out_len on in the new one,
- * moved there (v->at rewritten in place, *w where the next one kept
- * goes, *k the next one read).  1 when one equal to end was moved. */
+ * moved there (v->at and v->name rewritten in place, *w where the next
+ * one kept goes, *k the next one read).  1 when one equal to end was
+ * moved, a value's; 2 when a name's. */
 int rf__rewrite_values_to(struct rf__values *v, size_t *k, size_t *w,
 			  size_t end, int at, size_t last, size_t out_len);
 
@@ -256,8 +264,9 @@ int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
  * NULL when none), in the order of the substitutions (each, then in HTML
  * its form with '&' written "&amp;"), as rf__rewrite_replace_all would
  * make them one after another (in HTML with the unquoted attribute
- * values that rf__rewrite_values finds in *buf as it is given: an empty
- * to there written "\"\"", elsewhere nothing) (in one pass over the text, the
+ * values and the names that rf__rewrite_values finds in *buf as it is
+ * given: an empty to at a value written "\"\"", elsewhere nothing; none
+ * made at a name) (in one pass over the text, the
  * substitutions looked up in rw's index, when that gives the same bytes:
  * rf__rewrite_one_pass; else in HTML the wide substitutions first), but
  * in HTML none whose markup is set (left live).  In a part whose
@@ -280,8 +289,9 @@ int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
  * least one reference, its bytes are replaced by the to (its "&amp;"
  * form when it has one; an empty one where an unquoted attribute value
  * starts in *buf as it is given, rf__rewrite_values, kept through the
- * run's replacements, written "\"\"", as rf__rewrite_replace_all does),
- * and then the run as it is is taken
+ * run's replacements, written "\"\"", as rf__rewrite_replace_all does;
+ * none where an attribute's name starts), and then the run as it is is
+ * taken
  * on with the substitutions after it in their order, as in the one pass.
  * Each counted in *count and its substitution's hits.  *buf is scanned
  * once; nothing is allocated when it has no "&#".  1 when *buf changed
@@ -304,7 +314,9 @@ int rf__rewrite_one_pass(const rf_rewrite *rw);
  * rf__rewrite_values found in the leaf before its first replacement) is
  * written "\"\"", so that the parser does not read the bytes after it
  * (" width=1", "/>") as the value; elsewhere (in a quoted value, in
- * text; any with vals NULL) as nothing.  vals' offsets are kept pointing
+ * text; any with vals NULL) as nothing.  An occurrence at a name's
+ * offset of vals (where libxml2 reads an attribute's name: no link) is
+ * left as it is.  vals' offsets are kept pointing
  * at the same bytes in the new *buf (one inside a from replaced dropped,
  * one at its start kept at its to's).  1 when *buf changed (a new
  * array), else 0; *count counts them. */
@@ -322,5 +334,12 @@ char *rf__rewrite_amp_form(const char *s);
  * array. */
 GByteArray *rf__rewrite_encode(GMimeContentEncoding enc,
 			       const GByteArray *content, int crlf);
+
+/* rf__rewrite_in_charset: s (UTF-8) in the charset cs (GMime's iconv
+ * name of it), as a string (g_malloc), when it converts exactly: no
+ * character it cannot write, no NUL in the result, and the result
+ * converted back is s; else NULL.  (rewrite_leaf.c looks for a from
+ * with 8-bit bytes, and writes its to, in a part's declared charset.) */
+char *rf__rewrite_in_charset(const char *cs, const char *s);
 
 #endif

@@ -169,9 +169,12 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 		    d[at - 1] != '[')) ||
 		    !ends_run(d + at + fl, in->len - at - fl)))
 			continue;
-		/* the values up to here moved; one at at kept at the to */
-		q = vals != NULL && rf__rewrite_values_to(vals, &k, &w, at, 1,
-		    last, out->len) && html && tl == 0;
+		/* the values up to here moved; one at at kept at the to;
+		 * none made where a name starts (no link there) */
+		if ((q = vals != NULL ? rf__rewrite_values_to(vals, &k, &w,
+		    at, 1, last, out->len) : 0) == 2)
+			continue;
+		q = q == 1 && html && tl == 0;
 		g_byte_array_append(out, (const guint8 *)d + last, at - last);
 		g_byte_array_append(out, (const guint8 *)(q ? EMPTY_VALUE :
 		    to), q ? 2 : tl);
@@ -294,31 +297,6 @@ ascii(const char *s)
 	return 1;
 }
 
-/* in_charset: s (UTF-8) in the charset cs (GMime's iconv name of it), as
- * a string (g_malloc), when it converts exactly: no character it cannot
- * write, no NUL in the result, and the result converted back is s; else
- * NULL. */
-static char *
-in_charset(const char *cs, const char *s)
-{
-	gsize len = 0, blen = 0;
-	char *o, *back;
-
-	if ((o = g_convert(s, -1, cs, "UTF-8", NULL, &len, NULL)) == NULL)
-		return NULL;
-	if (len != strlen(o) || (back = g_convert(o, (gssize)len, "UTF-8",
-	    cs, NULL, &blen, NULL)) == NULL) {
-		g_free(o);
-		return NULL;
-	}
-	if (blen != strlen(s) || memcmp(back, s, blen) != 0) {
-		g_free(o);
-		o = NULL;
-	}
-	g_free(back);
-	return o;
-}
-
 /* seq_one: substitution s made in *buf as replace_seq does it (its from,
  * then in HTML its "&amp;" form; s->markup: rf__rewrite_quoted_one), in the
  * charset cs when cs is not NULL and from has 8-bit bytes (nothing when
@@ -343,8 +321,8 @@ seq_one(struct rf__subst *s, int html, const char *cs,
 			    s->ato, 0, html, vals, count);
 		return changed;
 	}
-	from = in_charset(cs, s->from);
-	to = from != NULL ? in_charset(cs, s->to) : NULL;
+	from = rf__rewrite_in_charset(cs, s->from);
+	to = from != NULL ? rf__rewrite_in_charset(cs, s->to) : NULL;
 	changed = 0;
 	if (from != NULL && to != NULL) {
 		changed = rf__rewrite_replace_all(buf, from, to, s->text,
@@ -372,8 +350,8 @@ seq_one(struct rf__subst *s, int html, const char *cs,
  * URL, a bare CR or a blank in it included, so a shorter link that is a
  * prefix of it, found in a text part where the analysis ended the URL at
  * that byte, must not cut it short; in text the order stays, since there
- * the analysis itself ends the URL there.)  In HTML with an empty to,
- * the unquoted attribute values (rf__rewrite_values) kept through them,
+ * the analysis itself ends the URL there.)  In HTML the unquoted
+ * attribute values and the names (rf__rewrite_values) kept through them,
  * read again after a wide one made; -1 when out of memory for them. */
 static int
 replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
@@ -381,11 +359,11 @@ replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
 {
 	const char *cs = rf__is_utf8_charset(rd->charset) ? NULL :
 	    g_mime_charset_iconv_name(rd->charset);
-	struct rf__values vals = { NULL, 0 };
+	struct rf__values vals = { NULL, 0, NULL };
 	size_t i, n;
-	int changed = 0, pass, one, tok = html && rf__rewrite_empty_to(c);
+	int changed = 0, pass, one;
 
-	if (tok && rf__rewrite_values_again(rd, *buf, &vals) != 0)
+	if (html && rf__rewrite_values_again(rd, *buf, &vals) != 0)
 		return -1;
 	for (pass = html ? 1 : 0; pass >= 0; pass--) {
 		for (i = 0; i < c->nsubst; i++) {
@@ -395,7 +373,7 @@ replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
 			changed |= one = seq_one(&c->subst[i], html, cs, rd,
 			    &vals, buf, count);
 			c->subst[i].hits += *count - n;
-			if (one && pass == 1 && tok &&
+			if (one && pass == 1 &&
 			    rf__rewrite_values_again(rd, *buf, &vals) != 0)
 				return -1;
 		}
@@ -529,7 +507,7 @@ static int run_split(rf_rewrite *c, unsigned kinds, int html,
  * written EMPTY_VALUE and ends the run there, as the loop
  * (rf__rewrite_replace_all) sees it: the bytes before it and those after
  * it are then runs of their own, each taken on with the replacements
- * after that one. */
+ * after that one.  None is made at a name's offset of v (as the loop). */
 static int
 run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 	  const char *r, size_t rl, size_t next, GByteArray **tmp,
@@ -544,10 +522,12 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 		const struct rf__subst *s = &c->subst[j / 2];
 
 		next = j + 1;
+		if (html && rf__rewrite_values_has(v, at, 1))
+			continue;	/* a name: no link */
 		(*count)++;
 		c->subst[j / 2].hits++;
 		changed = 1;
-		if (html && s->tl == 0 && rf__rewrite_values_has(v, at))
+		if (html && s->tl == 0 && rf__rewrite_values_has(v, at, 0))
 			return run_split(c, kinds, html, v, r, rl, at, e,
 			    next, res, un, rp, rlp, count);
 		/* the run again in *alt (r is in the text or in *tmp):
@@ -642,15 +622,14 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
-	struct rf__values all = { NULL, 0 }, v;
+	struct rf__values all = { NULL, 0, NULL }, v;
 	size_t r0, r1, last = 0, k = 0;
 	char *un;
 
 	if (c->minfl == 0)
 		return 0;	/* no from replaces anything */
 	if ((un = malloc(c->nlens)) == NULL || (html &&
-	    rf__rewrite_empty_to(c) && rf__rewrite_values(rd, d, in->len,
-	    &all))) {
+	    rf__rewrite_values(rd, d, in->len, 1, &all))) {
 		free(un);
 		return -1;
 	}
@@ -775,7 +754,7 @@ struct ent_scratch {
 	size_t cap;		/* dec has room for cap bytes, map cap + 1 */
 	char *un;
 	GByteArray *res, *alt;
-	struct rf__values all;	/* the leaf's unquoted values (a to empty) */
+	struct rf__values all;	/* the leaf's unquoted values and names */
 	size_t k;		/* the next one of all */
 };
 
@@ -805,7 +784,8 @@ ent_room(struct ent_scratch *x, size_t n)
 /* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
  * again in x->res as rf__rewrite_entities describes it (an empty to at
  * an offset of v, the run's unquoted values, kept through the
- * replacements, written EMPTY_VALUE, as rf__rewrite_replace_all does); 1
+ * replacements, written EMPTY_VALUE, and none made at a name's, as
+ * rf__rewrite_replace_all does); 1
  * when a replacement was made, else 0; -1 when out of memory.  The run
  * is decoded once, and again only after a replacement. */
 static int
@@ -837,11 +817,12 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 		re = x->map[e];
 		/* the first covers a reference (the others the plain pass
 		 * made); then, as in the one pass, the run as it is then */
-		if (s->text || (!changed && re - rb == e - at))
+		if (s->text || (!changed && re - rb == e - at) ||
+		    rf__rewrite_values_has(v, rb, 1))
 			continue;
 		g_byte_array_set_size(x->alt, 0);
 		g_byte_array_append(x->alt, (const guint8 *)cur, (guint)rb);
-		if (s->tl == 0 && rf__rewrite_values_has(v, rb))
+		if (s->tl == 0 && rf__rewrite_values_has(v, rb, 0))
 			g_byte_array_append(x->alt,
 			    (const guint8 *)EMPTY_VALUE, 2);
 		else if (s->ato != NULL)
@@ -887,15 +868,14 @@ find_ref(const char *d, size_t n)
 
 /* ent_start: x made ready for the first run of the leaf d[0..n) (hits:
  * room for the hits of c's substitutions, filled with them; x->all its
- * unquoted values when a to is empty); 0, or -1 when out of memory. */
+ * unquoted values and names); 0, or -1 when out of memory. */
 static int
 ent_start(const rf_rewrite *c, const struct rf__leafread *rd, const char *d,
 	  size_t n, struct ent_scratch *x, size_t **hits)
 {
 	size_t i;
 
-	if ((rf__rewrite_empty_to(c) && rf__rewrite_values(rd, d, n,
-	    &x->all) != 0) ||
+	if (rf__rewrite_values(rd, d, n, 1, &x->all) != 0 ||
 	    (x->un = malloc(c->nlens)) == NULL ||
 	    (*hits = malloc(c->nsubst * sizeof(**hits))) == NULL)
 		return -1;

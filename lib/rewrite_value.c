@@ -2,7 +2,9 @@
  * rewrite_value.c - where an unquoted attribute value starts in an HTML
  * leaf (right after an attribute's '=', or after '=' and white space:
  * "src=URL", "src= URL", "src = URL", a tab or a line end after the
- * '='), read on the leaf's original bytes by a cut-down HTML tokenizer
+ * '='), and where an attribute's name starts (no replacement is made
+ * there: no link starts at a name, and a from "NAME=" made a to without
+ * its '=' changes how the tag reads, s24), read on the leaf's original bytes by a cut-down HTML tokenizer
  * that follows libxml2's HTML parser (2.9.14, which the analysis reads
  * the leaf with: lib/html_parser.c), so that a '=' in a quoted value ("href=\"http://r/go?u=URL\"") or in
  * text starts none: an empty to is written "" (EMPTY_VALUE in
@@ -43,8 +45,11 @@ struct tagscan {
 	const struct rf__leafread *rd;	/* how the analysis reads d */
 	size_t lt;		/* the last '<' before the raw text */
 	int lx_read;		/* lx read (rf__rewrite_raw_read) */
-	int oom;		/* out of memory reading lx */
+	int oom;		/* out of memory reading lx, or noting */
 	struct rf__raw lx;	/* the raw elements as libxml2 ends them */
+	struct rf__values *v;	/* NULL, or where the offsets go (note) */
+	size_t cap;		/* room in v */
+	int names;		/* the names' offsets noted too */
 };
 
 /* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
@@ -287,6 +292,32 @@ text(const char *d, size_t n, size_t i, struct tagscan *ts)
 	return j;
 }
 
+/* note: p noted in ts->v, when not NULL: where an unquoted value starts
+ * (name 0), or an attribute's name (name 1, noted with ts->names only);
+ * the flags kept after the cap offsets of the one block. */
+static void
+note(struct tagscan *ts, size_t p, int name)
+{
+	struct rf__values *v = ts->v;
+	size_t cap, *at;
+
+	if (v == NULL || ts->oom || (name && !ts->names))
+		return;
+	if (v->n == ts->cap) {
+		cap = ts->cap * 2 + 8;
+		if ((at = realloc(v->at, cap * (sizeof(*at) + 1))) == NULL) {
+			ts->oom = 1;
+			return;
+		}
+		memmove(at + cap, at + ts->cap, v->n);
+		v->at = at;
+		v->name = (unsigned char *)(at + cap);
+		ts->cap = cap;
+	}
+	v->at[v->n] = p;
+	v->name[v->n++] = (unsigned char)name;
+}
+
 /* attrs: ATTRS at d[i]: one step of htmlParseStartTag's attribute loop
  * (blanks, then the tag's end, an attribute's name and its '=', or a
  * bogus attribute skipped up to a blank or the tag's end, quotes and
@@ -312,6 +343,7 @@ attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
 		return i + 2;
 	}
 	if (letter(c) || c == '_' || c == ':' || c == '.') {
+		note(ts, i, 1);
 		for (len = 0; i < n && len < NAME_MAX_LEN &&
 		    name_char((unsigned char)d[i]); i++)
 			len++;
@@ -441,10 +473,13 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 				span(ts->sp, i + 1, j > i + 1 && d[j - 1] ==
 				    c ? j - 1 : n, c);
 				i = j;
-			} else
+			} else {
+				if (c != '>')
+					note(ts, i, 0);
 				while (i < n && !space(c = (unsigned char)
 				    d[i]) && c != '>')
 					i++;
+			}
 			ts->state = ATTRS;
 			break;
 		default:	/* RAW_TOP, RAW */
@@ -455,60 +490,24 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 	ts->seen = i;
 }
 
-/* value_at: an unquoted attribute value starts at d[p] (rf__rewrite_values'
- * contract); ts read up to an offset <= p or past it (the calls on one
- * leaf ask for p in increasing order). */
-static int
-value_at(const char *d, size_t n, size_t p, struct tagscan *ts)
-{
-	size_t q;
-	int c;
-
-	if (p == 0 || p >= n)
-		return 0;
-	c = (unsigned char)d[p];
-	if (space(c) || c == '"' || c == '\'' || c == '>')
-		return 0;
-	/* the last byte that is no blank is a '=' (cheap) */
-	for (q = p; q > 0 && space((unsigned char)d[q - 1]); q--)
-		;
-	if (q == 0 || d[q - 1] != '=')
-		return 0;
-	advance(d, n, p, ts);
-	return ts->seen == p && ts->state == VALUE;
-}
-
+/* rf__rewrite_values: the leaf read once from its start to its end
+ * (advance), each offset noted as it is reached (note). */
 int
 rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
-		   struct rf__values *v)
+		   int names, struct rf__values *v)
 {
-	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 } };
-	const char *e;
-	size_t p = 0, cap = 0, *at;
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
+	    v, 0, names };
 
 	v->at = NULL;
 	v->n = 0;
-	/* each '=', then the white space after it */
-	while (p < n && (e = memchr(d + p, '=', n - p)) != NULL) {
-		for (p = (size_t)(e - d) + 1; p < n &&
-		    space((unsigned char)d[p]); p++)
-			;
-		if (!value_at(d, n, p, &ts))
-			continue;
-		if (v->n == cap) {
-			cap = cap * 2 + 8;
-			if ((at = realloc(v->at, cap * sizeof(*at))) == NULL) {
-				ts.oom = 1;
-				break;
-			}
-			v->at = at;
-		}
-		v->at[v->n++] = p;
-	}
+	v->name = NULL;
+	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (ts.oom) {
 		free(v->at);
 		v->at = NULL;
+		v->name = NULL;
 		v->n = 0;
 		return -1;
 	}
@@ -520,7 +519,8 @@ rf__rewrite_values_again(const struct rf__leafread *rd,
 			 const GByteArray *buf, struct rf__values *v)
 {
 	free(v->at);
-	return rf__rewrite_values(rd, (const char *)buf->data, buf->len, v);
+	return rf__rewrite_values(rd, (const char *)buf->data, buf->len, 1,
+	    v);
 }
 
 /* quoted_span: the span [a, b) of *buf (quote q) with s (its from and
@@ -555,7 +555,8 @@ rf__rewrite_quoted_one(struct rf__subst *s,
 		       GByteArray **buf, size_t *count)
 {
 	struct spans sp = { NULL, 0, 0, 0 };
-	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 } };
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
+	    NULL, 0, 0 };
 	const char *d = (const char *)(*buf)->data;
 	size_t i, n = (*buf)->len;
 	int changed = 0, q;
@@ -588,12 +589,15 @@ int
 rf__rewrite_values_to(struct rf__values *v, size_t *k, size_t *w,
 		      size_t end, int at, size_t last, size_t out_len)
 {
-	while (*k < v->n && v->at[*k] < end)
+	while (*k < v->n && v->at[*k] < end) {
+		v->name[*w] = v->name[*k];
 		v->at[(*w)++] = out_len + (v->at[(*k)++] - last);
+	}
 	if (!at || *k == v->n || v->at[*k] != end)
 		return 0;
+	v->name[*w] = v->name[*k];
 	v->at[(*w)++] = out_len + (v->at[(*k)++] - last);
-	return 1;
+	return 1 + v->name[*w - 1];
 }
 
 void
@@ -605,6 +609,7 @@ rf__rewrite_values_run(struct rf__values *all, size_t *k, size_t r0,
 	while (*k < all->n && all->at[*k] < r0)
 		(*k)++;
 	run->at = all->at != NULL ? all->at + *k : NULL;
+	run->name = all->name != NULL ? all->name + *k : NULL;
 	for (i = *k; i < all->n && all->at[i] < r1; i++)
 		all->at[i] -= r0;
 	run->n = i - *k;
@@ -612,12 +617,12 @@ rf__rewrite_values_run(struct rf__values *all, size_t *k, size_t r0,
 }
 
 int
-rf__rewrite_values_has(const struct rf__values *v, size_t p)
+rf__rewrite_values_has(const struct rf__values *v, size_t p, int name)
 {
 	size_t i;
 
 	for (i = 0; i < v->n && v->at[i] <= p; i++)
-		if (v->at[i] == p)
+		if (v->at[i] == p && v->name[i] == name)
 			return 1;
 	return 0;
 }
@@ -631,6 +636,7 @@ rf__rewrite_values_edit(struct rf__values *v, size_t at, size_t e,
 	for (i = 0; i < v->n; i++) {
 		if (v->at[i] > at && v->at[i] < e)
 			continue;	/* inside the bytes replaced */
+		v->name[w] = v->name[i];
 		v->at[w++] = v->at[i] < e ? v->at[i] : v->at[i] - e + at +
 		    len;
 	}
@@ -644,25 +650,16 @@ rf__rewrite_values_split(struct rf__values *v, size_t at, size_t e,
 	size_t i;
 
 	lo->at = v->at;
+	lo->name = v->name;
 	for (lo->n = 0; lo->n < v->n && v->at[lo->n] < at; lo->n++)
 		;
 	for (i = lo->n; i < v->n && v->at[i] < e; i++)
 		;
 	hi->at = v->at != NULL ? v->at + i : NULL;
+	hi->name = v->name != NULL ? v->name + i : NULL;
 	hi->n = v->n - i;
 	for (i = 0; i < hi->n; i++)
 		hi->at[i] -= e;
-}
-
-int
-rf__rewrite_empty_to(const rf_rewrite *rw)
-{
-	size_t i;
-
-	for (i = 0; i < rw->nsubst; i++)
-		if (rw->subst[i].tl == 0)
-			return 1;
-	return 0;
 }
 
 int

@@ -251,6 +251,74 @@ test_markup_left_live(void **state)
 	    "width=1>'>b</a>\n", 0, 1);
 }
 
+/* A from that ends in '=' (an opaque id the analysis read as an
+ * image's src) stands again where libxml2 reads an attribute's name: an
+ * href left open up to the next line's quote, after which
+ * "amFu...vcmc=" is a name and its '=' starts the quoted value
+ * "\">A</a>\n<img src=\"".  On 581b2d5 it was replaced there too:
+ * "redflag-removed\">A", a name without a value, the quote a bogus
+ * attribute, the tag ended at its '>', and the last line an image
+ * "https://t.example/p" the input did not have (the fuzz input
+ * strict-nul-charset-newlink of s23, reduced: no NUL byte nor charset
+ * needed).  Now an occurrence where a name starts is left as it is (no
+ * link there): the output analysed again has the input's two links,
+ * cleaned, and no other. */
+static const char AMSG[] =
+    "Content-Type: text/html\n"
+    "\n"
+    "<img src=\"amFuZS5kb2VAZXhhbXBsZS5vcmc=\">\n"
+    "<a href=\"https://software.example/w?_hsenc=p2ANqtz-8abcDEF9ghi&amp;"
+    "d=\n"
+    "<img src=\"amFuZS5kb2VAZXhhbXBsZS5vcmc=\">A</a>\n"
+    "<img src=\"https://t.example/p\">B\n";
+
+/* url_cb: l's URL (but a header's) in arg, a NULL-ended array of 4. */
+static int
+url_cb(rf_link *l, void *arg)
+{
+	const char **u = arg;
+	size_t i;
+
+	for (i = 0; i < 3 && u[i] != NULL; i++)
+		;
+	if (l->kind != RF_LINK_HEADER)
+		u[i] = l->url;
+	return 0;
+}
+
+static void
+test_attr_name(void **state)
+{
+	rf_rules *rules = shipped_rules();
+	rf_ctx *ctx = test_ctx();
+	rf_message *m = NULL;
+	const char *u[4] = { NULL, NULL, NULL, NULL };
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_one(AMSG, sizeof(AMSG) - 1, "<img src=\"redflag-removed\">\n"
+	    "<a href=\"https://software.example/w?d=\n"
+	    "<img src=\"amFuZS5kb2VAZXhhbXBsZS5vcmc=\">A</a>\n"
+	    "<img src=\"https://t.example/p\">B\n", 0, 0);
+	rw_clean(ctx, rules, AMSG, sizeof(AMSG) - 1, "r0@example.org", 'l',
+	    &out, &st);
+	assert_int_equal(st.links, 2);
+	assert_int_equal(rf_message_parse(ctx, out.data, out.len, &m, NULL),
+	    RF_OK);
+	assert_int_equal(rf_tracking_message(ctx, rules, m, "r0@example.org",
+	    NULL), RF_OK);
+	rf_tracking_walk(m, url_cb, u);
+	assert_non_null(u[1]);
+	assert_string_equal(u[0], "redflag-removed");
+	assert_string_equal(u[1], "https://software.example/w?d=\n<img src=");
+	assert_null(u[2]);
+	rf_message_free(m);
+	rf_buf_free(&out);
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
 int
 main(void)
 {
@@ -260,6 +328,7 @@ main(void)
 		cmocka_unit_test(test_wide_to_value),
 		cmocka_unit_test(test_endtag_script),
 		cmocka_unit_test(test_markup_left_live),
+		cmocka_unit_test(test_attr_name),
 	};
 
 	return cmocka_run_group_tests(tests, rw_fx_setup, rw_fx_teardown);

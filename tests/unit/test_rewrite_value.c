@@ -11,6 +11,7 @@
  * dropped as a repeat), either answer is harmless and not compared.
  * docs/tracking.md, "The value tokenizer follows libxml2 (s21-tok)".
  */
+#include <ctype.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
@@ -22,7 +23,7 @@
 
 #define MARK "zqmk"
 
-enum { NOWHERE, VALUE, ELSEWHERE };
+enum { NOWHERE, VALUE, ELSEWHERE, NAME };
 
 /* find: where MARK is under node: VALUE (an attribute's whole value)
  * wins over ELSEWHERE. */
@@ -57,23 +58,44 @@ find(xmlNodePtr node)
 	return r;
 }
 
-/* oracle: what libxml2 reads at d[p] (d is n bytes): NOWHERE, VALUE or
- * ELSEWHERE. */
+/* named: an attribute's name under node starts with MARK. */
 static int
-oracle(const char *d, size_t n, size_t p)
+named(xmlNodePtr node)
+{
+	xmlAttrPtr a;
+
+	for (; node != NULL; node = node->next) {
+		if (node->type == XML_ELEMENT_NODE)
+			for (a = node->properties; a != NULL; a = a->next)
+				if (strncmp((const char *)a->name, MARK,
+				    sizeof(MARK) - 1) == 0)
+					return 1;
+		if (named(node->children))
+			return 1;
+	}
+	return 0;
+}
+
+/* oracle: what libxml2 reads at d[p] (d is n bytes): NOWHERE, VALUE or
+ * ELSEWHERE; with name set, MARK is put in without a blank after it, and
+ * NAME when it starts an attribute's name. */
+static int
+oracle(const char *d, size_t n, size_t p, int name)
 {
 	char *b = malloc(n + sizeof(MARK) + 1);
+	size_t m = sizeof(MARK) - (size_t)name;
 	htmlDocPtr doc;
 	int r;
 
 	assert_non_null(b);
 	memcpy(b, d, p);
-	memcpy(b + p, MARK " ", sizeof(MARK));
-	memcpy(b + p + sizeof(MARK), d + p, n - p);
-	doc = htmlReadMemory(b, (int)(n + sizeof(MARK)), NULL, "UTF-8",
+	memcpy(b + p, MARK " ", m);
+	memcpy(b + p + m, d + p, n - p);
+	doc = htmlReadMemory(b, (int)(n + m), NULL, "UTF-8",
 	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	    HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
-	r = doc != NULL ? find(doc->children) : NOWHERE;
+	r = doc == NULL ? NOWHERE : name && named(doc->children) ? NAME :
+	    find(doc->children);
 	xmlFreeDoc(doc);
 	free(b);
 	return r;
@@ -100,32 +122,47 @@ candidate(const char *d, size_t n, size_t p)
 	return q > 0 && d[q - 1] == '=';
 }
 
+/* name_start: d[p] may start an attribute's name (s24): a letter, '_',
+ * ':' or '.' after a blank or a quote (after a tag's name, a value, a
+ * bogus attribute). */
+static int
+name_start(const char *d, size_t n, size_t p)
+{
+	int c = p < n ? (unsigned char)d[p] : 0;
+
+	return p > 0 && (isalpha(c) || c == '_' || c == ':' || c == '.') &&
+	    (blank((unsigned char)d[p - 1]) || d[p - 1] == '"' ||
+	    d[p - 1] == '\'');
+}
+
 /* compare: every candidate offset of d (n bytes) as rf__rewrite_values
- * and libxml2 read it; the number of offsets that disagree (printed),
+ * (names too) and libxml2 read it: an unquoted value's start, and an
+ * attribute name's; the number of offsets that disagree (printed),
  * *checked counts those compared. */
 static size_t
 compare(const char *d, size_t n, size_t *checked)
 {
 	struct rf__values v;
 	size_t p, k = 0, bad = 0;
-	int mine, lx;
+	int mine, lx, name;
 
-	assert_int_equal(rf__rewrite_values(NULL, d, n, &v), 0);
+	assert_int_equal(rf__rewrite_values(NULL, d, n, 1, &v), 0);
 	for (p = 0; p < n; p++) {
-		if (!candidate(d, n, p))
-			continue;
 		while (k < v.n && v.at[k] < p)
 			k++;
-		mine = k < v.n && v.at[k] == p;
-		lx = oracle(d, n, p);
-		if (lx == NOWHERE)
-			continue;
-		(*checked)++;
-		if (mine != (lx == VALUE)) {
-			if (bad++ < 5)
-				print_message("at %zu: tokenizer %d, libxml2 %s:"
-				    " [%.*s]\n", p, mine, lx == VALUE ?
-				    "value" : "elsewhere", (int)n, d);
+		for (name = 0; name < 2; name++) {
+			if (!(name ? name_start(d, n, p) : candidate(d, n, p)))
+				continue;
+			mine = k < v.n && v.at[k] == p && v.name[k] == name;
+			if ((lx = oracle(d, n, p, name)) == NOWHERE)
+				continue;
+			(*checked)++;
+			if (mine != (lx == (name ? NAME : VALUE)) &&
+			    bad++ < 5)
+				print_message("at %zu: tokenizer %d, libxml2 "
+				    "%s %s: [%.*s]\n", p, mine, name ? "name" :
+				    "value", lx == VALUE || lx == NAME ? "yes" :
+				    "elsewhere", (int)n, d);
 		}
 	}
 	free(v.at);
@@ -148,14 +185,14 @@ value_of(const char *s)
 	assert_non_null(u);
 	p = (size_t)(u - s);
 	assert_true(candidate(s, n, p));
-	lx = oracle(s, n, p);
+	lx = oracle(s, n, p, 0);
 	if (compare(s, n, &checked) != 0)
 		fail_msg("the tokenizer and libxml2 differ: [%s]", s);
 	if (lx == NOWHERE) {
 		struct rf__values v;
 		size_t k;
 
-		assert_int_equal(rf__rewrite_values(NULL, s, n, &v), 0);
+		assert_int_equal(rf__rewrite_values(NULL, s, n, 0, &v), 0);
 		for (k = 0; k < v.n; k++)
 			assert_int_not_equal(v.at[k], p);
 		free(v.at);
