@@ -340,7 +340,11 @@ written(const rf_rewrite *rw, const char *url)
  * to), without its CRs, or the start of that: a link that held an
  * occurrence of another from (a redirect's target, a code after '='),
  * read shorter when what was replaced in it ends it otherwise (a "link"
- * of damaged HTML running over lines and tags), unless exact.  Only the
+ * of damaged HTML running over lines and tags), unless exact; or that
+ * followed by one line end: a value left unclosed runs to the end of
+ * the leaf, and when a replacement took the leaf's last line end the
+ * writer puts it back (lib/rewrite.c, "keep the line end that closed
+ * the original region"; seed wide-to-line-end).  Only the
  * substitutions from first on are taken.  Its bytes were a link's in
  * the input or the rewriter's. */
 static int
@@ -370,8 +374,10 @@ derived(const rf_rewrite *rw, const char *v, const char *url, int exact,
 		if (rf__rewrite_leaf(t, html, NULL, &b, &n) < 0)
 			fail("out of memory");
 		r = no_cr((const char *)b->data, b->len);
-		same = url[0] != '\0' && (exact ? strcmp(r, url) :
-		    strncmp(r, url, strlen(url))) == 0;
+		n = strlen(r);
+		same = url[0] != '\0' && ((exact ? strcmp(r, url) :
+		    strncmp(r, url, strlen(url))) == 0 || (strncmp(r, url,
+		    n) == 0 && strcmp(url + n, "\n") == 0));
 		free(r);
 		g_byte_array_free(b, TRUE);
 	}

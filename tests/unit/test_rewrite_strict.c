@@ -9,7 +9,11 @@
  * a web bug's clean form keeping the recipient's code `&d=amFu...`, that
  * code a link of its own replaced after it, inside that clean form too;
  * the strict check took the form for a link the input did not have
- * (docs/tracking.md, "A code replaced inside a web bug's clean form").
+ * (docs/tracking.md, "A code replaced inside a web bug's clean form");
+ * wide-to-line-end (s24): a wide to (an href left open to the end of the
+ * leaf) with a web bug emptied in it, the leaf's last line end put back
+ * after it by the writer, read by the analysis as the link's last byte
+ * (the same section).
  */
 #include <dirent.h>
 
