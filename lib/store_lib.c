@@ -188,14 +188,13 @@ rf__redis_spec_parse(const char *spec, struct rf__redis_spec *out)
 	return 0;
 }
 
-/* printable: s is 1 to max bytes of printable ASCII. */
-static int
-printable(const char *s, size_t max)
+int
+rf_redis_user_ok(const char *user)
 {
 	size_t n;
 
-	for (n = 0; s[n] != '\0'; n++)
-		if (s[n] < 0x21 || s[n] > 0x7e || n >= max)
+	for (n = 0; user[n] != '\0'; n++)
+		if (user[n] < 0x21 || user[n] > 0x7e || n >= RF_REDIS_USER_MAX)
 			return 0;
 	return n > 0;
 }
@@ -212,7 +211,7 @@ rf__redis_spec_auth(struct rf__redis_spec *s, const rf_redis_auth *a,
 	if (a->password == NULL)
 		return rf_error_set(err, RF_EINVAL, "%s: a Redis user needs a "
 		    "password", what);
-	if (a->user != NULL && !printable(a->user, RF_REDIS_USER_MAX))
+	if (a->user != NULL && !rf_redis_user_ok(a->user))
 		return rf_error_set(err, RF_EINVAL, "%s: a Redis user is 1 to "
 		    "%d bytes of printable ASCII, no space", what,
 		    RF_REDIS_USER_MAX);

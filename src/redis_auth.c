@@ -103,18 +103,6 @@ forget(char **p)
 	*p = NULL;
 }
 
-/* user_ok: a name Redis takes after AUTH as rf_redis_auth says. */
-static int
-user_ok(const char *s)
-{
-	size_t n;
-
-	for (n = 0; s[n] != '\0'; n++)
-		if (s[n] < 0x21 || s[n] > 0x7e || n >= RF_REDIS_USER_MAX)
-			return 0;
-	return 1;
-}
-
 int
 redis_auth_set(struct redis_auth *a, const char *name, const char *value,
 	       char *why, size_t whysize)
@@ -122,7 +110,7 @@ redis_auth_set(struct redis_auth *a, const char *name, const char *value,
 	char *p = NULL;
 
 	if (strcmp(name, "redis_user") == 0) {
-		if (!user_ok(value)) {
+		if (*value != '\0' && !rf_redis_user_ok(value)) {
 			snprintf(why, whysize, "redis_user: 1 to %d bytes of "
 			    "printable ASCII, no space", RF_REDIS_USER_MAX);
 			return -1;

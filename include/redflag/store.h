@@ -64,6 +64,10 @@ typedef struct rf_redis_auth {
 	const char *password;	/* NULL: no AUTH */
 } rf_redis_auth;
 
+/* rf_redis_user_ok: user is a name an rf_redis_auth may give: 1 to
+ * RF_REDIS_USER_MAX bytes of printable ASCII, no space.  1 or 0. */
+int rf_redis_user_ok(const char *user);
+
 /* Settings, each with a safe default (rf_store_options_default). */
 typedef struct rf_store_options {
 	unsigned max_samples;		/* copies whose links are kept (16) */
