@@ -659,30 +659,31 @@ listener_main(void *arg)
  * 0 (a stop asked, or smfi_main returned MI_SUCCESS) or -1.  After a
  * stop, smfi_stop runs in a detached thread so that libmilter closes the
  * socket at its next look, and a unix socket is removed as libmilter
- * removes it (not as root, not from inside a chroot).
+ * removes it (not as root, not from inside a chroot).  *l is the
+ * caller's and must outlive the process: after a stop the listener thread
+ * runs on and may still write to it.
  */
 static int
-run(const struct config *cfg, const sigset_t *sigs)
+run(const struct config *cfg, const sigset_t *sigs, struct listener *l)
 {
-	struct listener l;
 	const char *path = socket_path(cfg->socket);
 	struct stat st;
 	pthread_t t;
 	int sig;
 
-	l.main = pthread_self();
-	atomic_init(&l.done, 0);
-	l.r = MI_FAILURE;
-	if (pthread_create(&t, NULL, listener_main, &l) != 0) {
+	l->main = pthread_self();
+	atomic_init(&l->done, 0);
+	l->r = MI_FAILURE;
+	if (pthread_create(&t, NULL, listener_main, l) != 0) {
 		mlog("cannot start libmilter's listener: %s", strerror(errno));
 		return -1;
 	}
 	for (;;) {
 		if (sigwait(sigs, &sig) != 0)
 			continue;
-		if (atomic_load(&l.done)) {	/* returned by itself */
+		if (atomic_load(&l->done)) {	/* returned by itself */
 			pthread_join(t, NULL);
-			return l.r == MI_SUCCESS ? 0 : -1;
+			return l->r == MI_SUCCESS ? 0 : -1;
 		}
 		if (sig != SIGUSR1)	/* another process's SIGUSR1: ignored */
 			break;
@@ -728,6 +729,7 @@ int
 cmd_milter(int argc, char **argv)
 {
 	struct server srv;
+	struct listener lsn;	/* run()'s; lives until _exit */
 	struct config cfg;
 	sigset_t sigs;
 	rf_error err;
@@ -839,7 +841,7 @@ cmd_milter(int argc, char **argv)
 		goto out;
 	}
 	mlog("listening on %s", cfg.socket);
-	r = run(&cfg, &sigs);
+	r = run(&cfg, &sigs, &lsn);
 	mlog("stopping: finishing messages in flight");
 	drain(&srv, cfg.shutdown_timeout);
 	/* Idle sessions' threads, and libmilter's listener after a stop,
