@@ -91,8 +91,8 @@ rf__consent_redis_open(const char *spec, unsigned timeout_ms,
 	}
 	r = redisCommand(d->c, "PING");
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		rf__redis_error(err, d->c, r, "consent store: Redis does not "
-		    "answer");
+		rf__redis_error(err, d->c, r, "consent store: Redis%s",
+		    r == NULL ? " does not answer" : "");
 		freeReplyObject(r);
 		r_close(d);
 		return RF_ESTORE;

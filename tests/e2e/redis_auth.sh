@@ -120,6 +120,11 @@ for s in a b; do
 	    "$bin" campaigns --db "$R"
 	refused "$s: consent, none" "asks for a password" \
 	    "$bin" consent --db "$R" list
+	# a server that refuses is no server that "does not answer"
+	! grep -q "does not answer" "$tmp/err" || fail "$s: consent: $(cat "$tmp/err")"
+	refused "$s: scan --consent-db, none" "asks for a password" \
+	    "$bin" scan --consent-db "$R" --no-progress "$msg"
+	! grep -q "does not answer" "$tmp/err" || fail "$s: scan --consent-db: $(cat "$tmp/err")"
 	refused "$s: train, none" "asks for a password" \
 	    "$bin" train --classifier "$R" --spam "$tmp/spam"
 	refused "$s: scan --classifier, none" "asks for a password" \
