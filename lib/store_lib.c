@@ -231,12 +231,18 @@ rf__redis_spec_wipe(struct rf__redis_spec *s)
 	sodium_memzero(s->pass, sizeof(s->pass));
 }
 
-/* auth: send c the AUTH of s; on failure c->err and c->errstr say why. */
+/* auth: send c the AUTH of s; on failure c->err and c->errstr say why:
+ * "authentication refused (TEXT)", TEXT the server's error, or
+ * RF__REDIS_NOPASS for Redis's long answer to a password it has none to
+ * check (which would not fit hiredis's errstr); a TEXT cut by errstr's
+ * size ends in "...)". */
 static void
 auth(redisContext *c, const struct rf__redis_spec *s)
 {
+	static const char nopass[] = "without any password configured";
 	redisReply *rep;
 	const char *text;
+	int n;
 
 	rep = s->user[0] != '\0' ?
 	    redisCommand(c, "AUTH %s %s", s->user, s->pass) :
@@ -248,10 +254,13 @@ auth(redisContext *c, const struct rf__redis_spec *s)
 		 * its words stay out of every message */
 		text = rep->type != REDIS_REPLY_ERROR ? "unexpected reply" :
 		    strstr(rep->str, s->pass) != NULL ? "the reply quotes "
-		    "the password: withheld" : rep->str;
+		    "the password: withheld" : strstr(rep->str, nopass) !=
+		    NULL ? RF__REDIS_NOPASS : rep->str;
 		c->err = REDIS_ERR_OTHER;
-		snprintf(c->errstr, sizeof(c->errstr),
+		n = snprintf(c->errstr, sizeof(c->errstr),
 		    "authentication refused (%s)", text);
+		if (n < 0 || (size_t)n >= sizeof(c->errstr))
+			memcpy(c->errstr + sizeof(c->errstr) - 5, "...)", 5);
 	}
 	freeReplyObject(rep);
 }

@@ -72,6 +72,10 @@ int rf__sqlite_wal(struct sqlite3 *db, unsigned timeout_ms);
  */
 #define RF__REDIS_NOAUTH "the server asks for a password (NOAUTH): set " \
 	"redis_password_file (redflag.conf) or --redis-password-file"
+/* RF__REDIS_NOPASS: why Redis refused an AUTH: it has no password for
+ * its default user (no requirepass) */
+#define RF__REDIS_NOPASS "the server has no password: leave " \
+	"redis_password_file unset, or set requirepass"
 rf_status rf__redis_error(rf_error *err, const struct redisContext *c,
 			  const struct redisReply *rep, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
