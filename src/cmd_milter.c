@@ -657,9 +657,12 @@ listener_main(void *arg)
  * run: smfi_main in a thread until it returns or one of sigs (blocked in
  * every thread: SIGTERM, SIGHUP, SIGINT, SIGUSR1) asks for a stop; then
  * 0 (a stop asked, or smfi_main returned MI_SUCCESS) or -1.  After a
- * stop, smfi_stop runs in a detached thread so that libmilter closes the
- * socket at its next look, and a unix socket is removed as libmilter
- * removes it (not as root, not from inside a chroot).  *l is the
+ * stop, the listener thread is detached and left to run until the
+ * process exits: smfi_stop is never called, since once its flag is set
+ * libmilter serves no session any more, not even those in flight
+ * (docs/mailservers.md, "Stopping and restarting"); a unix socket is
+ * removed as libmilter removes it (not as root, not from inside a
+ * chroot).  *l is the
  * caller's and must outlive the process: after a stop the listener thread
  * runs on and may still write to it.
  */
