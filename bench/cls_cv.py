@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """cls_cv.py - k-fold cross-validation of the classifier's scoring inside
-the training half (docs/classifier.md, "How it was chosen").
+the training half (docs/design/classifier-record.md, "Training on
+error": how the scoring was chosen).
 
     python3 bench/cls_cv.py TOKENS K CONFIG...
 

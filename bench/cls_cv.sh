@@ -1,7 +1,8 @@
 #!/bin/sh
 # cls_cv.sh - the cross-validation inside the training half that chose the
-# classifier's scoring and defaults (docs/classifier.md, "How it was
-# chosen").  Uses the split of bench/accuracy.sh (run it first, or it is
+# classifier's scoring and defaults (docs/classifier.md, "Training on
+# error"; the tables: docs/design/classifier-record.md, "Training on
+# error").  Uses the split of bench/accuracy.sh (run it first, or it is
 # made here); only the training half is read.
 #
 #   sh bench/cls_cv.sh [K [CONFIG...]]

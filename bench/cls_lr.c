@@ -1,7 +1,8 @@
 /*
  * cls_lr.c - k-fold cross-validation inside the training half of online
- * logistic regression over hashed binary features (docs/classifier.md,
- * "How it was chosen"), as bench/cls_cv.py does for the count model.
+ * logistic regression over hashed binary features
+ * (docs/design/classifier-record.md, "Training on error": how the scoring
+ * was chosen), as bench/cls_cv.py does for the count model.
  *
  *   cls_lr TOKENS K CONFIG...
  *

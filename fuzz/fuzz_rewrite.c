@@ -22,7 +22,8 @@
  *    a substitution replaces nowhere (a link left live) is reported:
  *    missed, skipped or limits_hit is set;
  *  - with RF_FUZZ_STRICT set in the environment, and not to "0" (the
- *    strict checks of s19, docs/tracking.md; opt-in again at s21's
+ *    strict checks of s19, docs/tracking.md, "What the fuzzing checks",
+ *    and docs/design/tracking-record.md; opt-in again at s21's
  *    integration: a run on the merged tree stopped within a minute,
  *    "The value tokenizer follows libxml2 (s21-tok)"; left opt-in in
  *    s22 and s23 for an input they stopped on, fixed in s24: seed
@@ -30,7 +31,7 @@
  *    a stop, runs after the next fixes stopped within 5 minutes, on
  *    nul-folded-line and nul-dashes-live, fixed, then on
  *    inner-id-chain, a false alarm of this check, narrowed (chain_to),
- *    "Strict runs (s24)" in docs/tracking.md; the seeds pass them in
+ *    "Strict runs (s24)" in the record; the seeds pass them in
  *    `make test`: tests/unit/test_rewrite_strict.c), so
  *    that `make check`'s short runs leave them out: every link of the
  *    output that the input did not have (by URL, CRs aside, counting

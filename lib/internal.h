@@ -613,7 +613,8 @@ void rf__verdict_facts_found(const rf_message *m, const char *authserv_id,
 
 /* rf__tracking_message_memo: rf_tracking_message, with use_memo 0 analysing
  * every link on its own (the reference the memo of repeated links is
- * tested against; docs/tracking.md, "Throughput"), and from base when not
+ * tested against; docs/design/tracking-record.md, "Throughput"), and
+ * from base when not
  * NULL (rf_tracking_message_base). */
 rf_status rf__tracking_message_memo(const rf_ctx *ctx, const rf_rules *rules,
 				    rf_message *m, const char *recipient,

@@ -1,7 +1,7 @@
 /*
  * rcpt_codes.c - the recipient's address in every form a sender may put
  * in a link, computed once per message, and the search of one URL for
- * all of them (docs/tracking.md, "The recipient's address").
+ * all of them (docs/tracking.md, "What counts as a code").
  *
  * Each form is a needle searched with rf__memmem (SSE2: candidates whose
  * first and last bytes match, 16 at a time) in

@@ -194,7 +194,8 @@ int rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
  * too): after a
  * wide substitution, whose to holds its from's markup, the values
  * inside an occurrence were dropped with it (seed wide-to-value,
- * docs/tracking.md s22).  0, or -1 when out of memory (v empty). */
+ * docs/design/tracking-record.md, s22).  0, or -1 when out of memory (v
+ * empty). */
 int rf__rewrite_values_again(const struct rf__leafread *rd,
 			     const GByteArray *buf, struct rf__values *v);
 

@@ -4,7 +4,8 @@
  * (rewrite_value.c) when that text holds, at its top, an end tag of
  * another element ("<p><script></p>").  libxml2 (2.9.14, HTML_PARSE_RECOVER) may close
  * the raw element there, depending on its whole stack of open elements
- * (docs/tracking.md, "The rule libxml2 2.9.14 follows there", s22), which
+ * (docs/design/tracking-record.md, "Left open: an end tag at the start of
+ * a script", its "The rule libxml2 2.9.14 follows there", s22), which
  * the tokenizer does not keep; so the leaf is read by libxml2 itself, as
  * the analysis reads it (rf__text_reading, then lib/html.c's repair and
  * lib/html_parser.c's options), and each raw element's start and end
@@ -16,8 +17,9 @@
  * ASCII as it is and uses neither byte inside a character: UTF-8,
  * Windows-1252, the ISO-8859 and EUC charsets, GBK, Big5, Shift_JIS);
  * when they differ (as they may in UTF-16, ISO-2022-JP, UTF-7, ...),
- * there is no answer and the tokenizer keeps its own reading.  docs/tracking.md, "Where
- * libxml2 ends a script (s23)".
+ * there is no answer and the tokenizer keeps its own reading.
+ * docs/tracking.md, "The rewriter never makes a link";
+ * docs/design/tracking-record.md, "Where libxml2 ends a script (s23)".
  */
 #include <stdint.h>
 #include <stdlib.h>

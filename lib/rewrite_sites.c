@@ -4,8 +4,9 @@
  * redflag/rewrite.h): its site, scheme://host/, the bare address of a
  * mailto:, or "" for what would be loaded or has no site to keep (an
  * unquoted attribute value emptied is written "" as under every policy:
- * rewrite_leaf.c, EMPTY_VALUE).  docs/tracking.md, "The clean policy
- * sites".
+ * rewrite_leaf.c, EMPTY_VALUE).  docs/tracking.md, "Policies: links,
+ * known, sites"; docs/design/tracking-record.md, "The clean policy sites
+ * (s19)".
  */
 #include <stdlib.h>
 #include <string.h>

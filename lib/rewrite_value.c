@@ -17,10 +17,11 @@
  * both decide on the same bytes.  Where script or style text holds an
  * end tag of another element, which libxml2 may read as its end by its
  * stack of open elements, libxml2's own reading of the leaf says where
- * it ends (rewrite_raw.c).  docs/tracking.md, "One empty-value rule for
- * every policy (s20)", "One test for an unquoted value (s20-rweq)", "The
- * value tokenizer follows libxml2 (s21-tok)" and "Where libxml2 ends a
- * script (s23)".
+ * it ends (rewrite_raw.c).  The rules: docs/tracking.md, "The rewriter
+ * never makes a link"; the record: docs/design/tracking-record.md, "One
+ * empty-value rule for every policy (s20)", "One test for an unquoted
+ * value (s20-rweq)", "The value tokenizer follows libxml2 (s21-tok)" and
+ * "Where libxml2 ends a script (s23)".
  */
 #include <stdlib.h>
 #include <string.h>

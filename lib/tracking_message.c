@@ -4,7 +4,9 @@
  * the memo, a recipient's analysis from the recipient-independent base
  * (rf_tracking_prepare), the step for mail that is not bulk (opaque ids
  * and other addresses count only in bulk mail), embedded messages with
- * their own recipient.  docs/tracking.md, "Throughput" and "Policy".
+ * their own recipient.  docs/tracking.md, "Opaque tokens" (the policy
+ * for a single message) and "Cost"; docs/design/tracking-record.md,
+ * "Throughput".
  */
 #include <ctype.h>
 #include <string.h>
@@ -98,7 +100,7 @@ rf__restore_dropped(rf_arena *a, rf_link *l, const char *reason,
  * (or CSS), so a link equal to an earlier one in these gets a copy of that
  * one's tokens, reasons and clean form instead of a second analysis
  * (text and HTML alternatives, repeated images).  Its limits were already
- * counted by the first.  docs/tracking.md, "Throughput".
+ * counted by the first.  docs/design/tracking-record.md, "Throughput".
  */
 struct memo {
 	size_t *slot;		/* open addressing: 1 + link index, 0 empty */
@@ -250,7 +252,8 @@ links_one(const rf_ctx *ctx, const rf_rules *rules, rf_link *v, size_t n,
  * the link itself, so a link in which it finds nothing (and hits no
  * limit) gets exactly the analysis without a recipient: a copy of the
  * base's.  Only the links in which it finds something are analysed
- * again in full.  docs/analysis-performance.md, "Many recipients".
+ * again in full.  docs/design/analysis-performance.md, "Many
+ * recipients".
  */
 struct rf_tracking_base {
 	rf_link *v;		/* copies of m's links, analysed */

@@ -441,7 +441,7 @@ line_up(struct scan *s, struct meta *mt, size_t i, size_t c)
 	if (n == 0)
 		return 0;
 	/* the recipients are known in batch mode: the comparison uses them
-	 * (docs/tracking.md, "Recipients of the copies") */
+	 * (docs/tracking.md, "The copies' recipients") */
 	if (rf_tracking_campaign_for(s->ctx, s->cfg.rules, mt->m, mt->rcpt,
 	    others, orcpts, n, &err) != RF_OK)
 		return scan_stop(s, "lining up the links of", mt->label,

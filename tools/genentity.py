@@ -13,7 +13,8 @@ each with its dots written "&#46;" and its slashes "&#x2F;" (the odd ones
 product pages in every copy (utm_* tags).  So the analysis finds tracked
 links the plain pass cannot match and the entity pass replaces.
 Deterministic for a given seed; standard library only.  Used by
-docs/tracking.md (s19, the entity pass measured with callgrind).
+docs/design/tracking-record.md (s19, the entity pass measured with
+callgrind).
 """
 import random
 import sys

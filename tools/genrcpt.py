@@ -14,8 +14,8 @@ recipients with display names, and the text greets the first by name, so
 that the recipient's name and address occur in the text for some
 recipients and not for others.  Recipients are r0@example.org ...
 r<N-1>@example.org.  Deterministic for a given seed; standard library
-only.  Used by tests/e2e/filter_rcpts.sh and docs/analysis-performance.md
-("Many recipients").
+only.  Used by tests/e2e/filter_rcpts.sh and
+docs/design/analysis-performance.md ("Many recipients").
 """
 import base64
 import hashlib

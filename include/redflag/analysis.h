@@ -102,8 +102,8 @@ rf_status rf_analysis_message(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
  * and rf_analysis_verdict then classifies it as it would a fresh message
  * (the classifier's tokens are kept for each classifier by address: one
  * closed and another opened in its place while m is analysed is not
- * supported).  RF_OK, RF_ENOMEM.  docs/analysis-performance.md, "Many
- * recipients".
+ * supported).  RF_OK, RF_ENOMEM.  docs/design/analysis-performance.md,
+ * "Many recipients".
  */
 typedef struct rf_analysis_shared {
 	rf_tracking_base *links;	/* rf_tracking_prepare */

@@ -64,7 +64,7 @@ rf_status rf_fingerprint_message(const rf_ctx *ctx, const rf_message *m,
  * rf_fingerprint_message gives for rcpt_addr and rcpt_name, from it when
  * none of the recipient's words is among the text's, else computed
  * afresh.  Only resource failure is an error.
- * docs/analysis-performance.md, "Many recipients".
+ * docs/design/analysis-performance.md, "Many recipients".
  */
 typedef struct rf_fp_base rf_fp_base;
 

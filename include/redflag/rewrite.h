@@ -91,7 +91,7 @@ rf_status rf_rewrite_collect_known(rf_rewrite *rw, const rf_rules *rules,
  * m is reduced to its site, the clean policy "sites" of redflag.conf(5)
  * for mail judged spam, so that no click and no image load confirms the
  * address, even with a code the analysis cannot tell from a product
- * number (docs/tracking.md, "The clean policy sites"):
+ * number (docs/tracking.md, "Policies: links, known, sites"):
  *  - a link with a host (any scheme; "http:\\host", "http:host" as a
  *    browser reads them) becomes scheme://host/ as written: user info,
  *    port, path, query and fragment dropped; the host is taken from the

@@ -134,8 +134,8 @@ rf_status rf_tracking_message(const rf_ctx *ctx, const rf_rules *rules,
  * replaced; never freed on its own).  rf_tracking_message_base then
  * gives exactly what rf_tracking_message gives for recipient, analysing
  * again only the links in which the recipient's address search finds
- * something.  RF_OK or RF_ENOMEM.  docs/analysis-performance.md, "Many
- * recipients".
+ * something.  RF_OK or RF_ENOMEM.  docs/design/analysis-performance.md,
+ * "Many recipients".
  */
 typedef struct rf_tracking_base rf_tracking_base;
 
@@ -215,7 +215,7 @@ rf_status rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
  * rf_tracking_campaign_for: rf_tracking_campaign for a copy m analysed
  * for recipient (NULL: unknown), others[c] analysed for orcpts[c]
  * (orcpts NULL, or orcpts[c] NULL: unknown; a store's sample keeps
- * none) (docs/tracking.md, "Recipients of the copies").  A code
+ * none) (docs/tracking.md, "The copies' recipients").  A code
  * names the recipient to the sender, whether it is one per recipient or
  * one per sending: it is never repeated across recipients.  So, where
  * m's recipient and a copy's are both known, a part m's value of which

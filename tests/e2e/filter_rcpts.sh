@@ -3,7 +3,7 @@
 # output (verdict, score, campaign, reasons, action and the rewritten
 # body) is byte for byte what the analysis one recipient after another
 # gave before the links' recipient-free analysis was shared between them
-# (docs/analysis-performance.md, "Many recipients").  The expected
+# (docs/design/analysis-performance.md, "Many recipients").  The expected
 # outputs in tests/data/rcpts/golden/ were written by the binary of
 # commit 18fa8d7 (the per-recipient path), with
 #     REDFLAG=/path/to/old/redflag tests/e2e/filter_rcpts.sh --record

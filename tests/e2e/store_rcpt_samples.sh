@@ -1,7 +1,7 @@
 #!/bin/sh
 # store_rcpt_samples.sh - store mode compares copies with their
-# recipients (docs/store.md, "Link samples"; docs/tracking.md,
-# "Recipients of the copies (s19)"): six copies of one campaign to six
+# recipients (docs/store.md, "Link samples"; docs/tracking.md, "The
+# copies' recipients"): six copies of one campaign to six
 # recipients go through the store one by one (scan --db); the banner
 # rotates between two values, the link's u= is one per recipient.  The
 # fifth copy's rarer banner is held by no other copy, but its other value

@@ -10,8 +10,9 @@
  * offsets from lib/rewrite_value.c).  On the base (s20-rwquote) the
  * quoted redirect gave "?u=\"\"" inside the quotes: the attribute ended
  * early, two quotes added to the HTML, against s19-rw's rule that no
- * substitution adds or removes " ' < > in HTML.  docs/tracking.md, "One
- * test for an unquoted value (s20-rweq)".
+ * substitution adds or removes " ' < > in HTML.
+ * docs/design/tracking-record.md, "One test for an unquoted value
+ * (s20-rweq)".
  */
 #include <string.h>
 

@@ -1,6 +1,7 @@
 /*
  * test_rewrite_nul.c - the rewriter (lib/rewrite.c) and the bytes the
- * analysis reads otherwise than a byte match (docs/tracking.md, "The
+ * analysis reads otherwise than a byte match (docs/tracking.md, "Where
+ * an occurrence is matched"; docs/design/tracking-record.md, "The
  * rewriter and bytes the analysis drops (s20)"): a text part's NUL
  * bytes, which the analysis drops (lib/message.c, to_utf8), so that a
  * URL holding one is a link without it; and a part's reading (UTF-8,

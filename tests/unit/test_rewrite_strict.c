@@ -2,14 +2,16 @@
  * test_rewrite_strict.c - every seed of fuzz_rewrite (fuzz/seeds/
  * fuzz_rewrite/) run through the fuzz target itself (fuzz/fuzz_rewrite.c,
  * included here) with its strict checks (RF_FUZZ_STRICT=1): each of its
- * invariants holds, as the strict fuzz runs of docs/tracking.md ask, and
+ * invariants holds, as the strict fuzz runs ask (docs/tracking.md, "What
+ * the fuzzing checks"), and
  * not only in `make check`'s fuzzing (the default checks) or in a helper's
  * run from the seeds.  A check that fails aborts the program (the test
  * fails, with the check's message on stderr).  Seed inner-id-chain (s24):
  * a web bug's clean form keeping the recipient's code `&d=amFu...`, that
  * code a link of its own replaced after it, inside that clean form too;
  * the strict check took the form for a link the input did not have
- * (docs/tracking.md, "A code replaced inside a web bug's clean form");
+ * (docs/design/tracking-record.md, "A code replaced inside a web bug's
+ * clean form");
  * wide-to-line-end (s24): a wide to (an href left open to the end of the
  * leaf) with a web bug emptied in it, the leaf's last line end put back
  * after it by the writer, read by the analysis as the link's last byte

@@ -7,8 +7,9 @@
  * the next attribute is not read as its value.  Before s20 the policies
  * links and known wrote "src= width=1", which the analysis (as a browser)
  * reads as src "width=1": a link the input did not have; sites had a pass
- * of its own for it (rf__rewrite_quote), now gone.  docs/tracking.md,
- * "One empty-value rule for every policy (s20)".
+ * of its own for it (rf__rewrite_quote), now gone.
+ * docs/design/tracking-record.md, "One empty-value rule for every policy
+ * (s20)".
  */
 #include <string.h>
 

@@ -9,7 +9,8 @@
  * PI, a longer value, an attribute's name), p starts none; found nowhere
  * (a bogus attribute, an end tag or a DOCTYPE skipped, an attribute
  * dropped as a repeat), either answer is harmless and not compared.
- * docs/tracking.md, "The value tokenizer follows libxml2 (s21-tok)".
+ * docs/design/tracking-record.md, "The value tokenizer follows libxml2
+ * (s21-tok)".
  */
 #include <ctype.h>
 #include <string.h>
@@ -257,7 +258,7 @@ test_cases(void **state)
 	     * its start, or after end tags there that closed nothing; not
 	     * after text, a control character included) and names an open
 	     * element whose closing closes the script too, by its stack of
-	     * open elements (docs/tracking.md, s22; s23: libxml2's own
+	     * open elements (docs/design/tracking-record.md, s22; s23: libxml2's own
 	     * reading) */
 	    { 1, "<p><script></p><img src= URL width=1>" },
 	    { 1, "x<script></p><img src= URL width=1>" },

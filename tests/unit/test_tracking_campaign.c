@@ -1,6 +1,6 @@
 /* test_tracking_campaign.c - the comparison of copies with the
  * recipients of the copies known (rf_tracking_campaign_for,
- * docs/tracking.md, "Recipients of the copies"): a part drawn from a
+ * docs/tracking.md, "The copies' recipients"): a part drawn from a
  * pool, a key per sending (two copies to one recipient, two values), a
  * copy to another recipient with the same links, an address in a value; and
  * with the recipients unknown, exactly rf_tracking_campaign. */

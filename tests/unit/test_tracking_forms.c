@@ -1,8 +1,8 @@
 /* test_tracking_forms.c - the recipient's address in the forms added
  * after test_tracking.c's: base32 (RFC 4648) at every alignment and the
  * address with = for @ (VERP); and the user name as a host label, which
- * the local-part search already finds (docs/tracking.md, "More forms of
- * the address"). */
+ * the local-part search already finds (docs/design/tracking-record.md,
+ * "More forms of the recipient's address: base32 and VERP (s18)"). */
 #include "testutil.h"
 #include "tracking_fx.h"
 

@@ -361,8 +361,8 @@ test_campaign_ref(void **state)
 		assert_true(m1->links.v[2].tracking);
 		assert_true(m1->links.v[5].tracking);
 		/* the opaque ids of a link flagged late stay aside (measured
-		 * on the corpus and left out: docs/tracking.md, "Dropped
-		 * tokens kept"); under the tiny limit the analysis kept only
+		 * on the corpus and left out: docs/design/tracking-record.md,
+		 * "Dropped tokens kept"); under the tiny limit the analysis kept only
 		 * its two addresses */
 		assert_int_equal(m1->links.v[3].ndropped, caps[ci] ? 0 : 2);
 		for (i = 0; i < m1->links.v[3].ndropped; i++)
