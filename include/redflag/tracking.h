@@ -214,8 +214,10 @@ rf_status rf_tracking_campaign(const rf_ctx *ctx, const rf_rules *rules,
 /*
  * rf_tracking_campaign_for: rf_tracking_campaign for a copy m analysed
  * for recipient (NULL: unknown), others[c] analysed for orcpts[c]
- * (orcpts NULL, or orcpts[c] NULL: unknown; a store's sample keeps
- * none) (docs/tracking.md, "The copies' recipients").  A code
+ * (orcpts NULL, or orcpts[c] NULL: unknown; a store's sample gives
+ * the ids of rf_store_rcpt_id, not addresses: pass m's recipient as
+ * its id too, docs/store.md, "Link samples") (docs/tracking.md, "The
+ * copies' recipients").  A code
  * names the recipient to the sender, whether it is one per recipient or
  * one per sending: it is never repeated across recipients.  So, where
  * m's recipient and a copy's are both known, a part m's value of which
