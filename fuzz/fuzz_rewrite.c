@@ -32,8 +32,10 @@
  *    inner-id-chain, a false alarm of this check, narrowed (chain_to),
  *    "Strict runs (s24)" in docs/tracking.md; left opt-in in s25: a
  *    run 6.5 minutes after the last library fix (char-ref-ends-value)
- *    stopped on fuzz/open/fuzz_rewrite-strict-style-ctl-newlink, left
- *    open, "Strict runs (s25)"; the seeds pass them in
+ *    stopped on fuzz/open/fuzz_rewrite-strict-style-ctl-newlink, and
+ *    after a 600 s run without a stop the next stopped on
+ *    fuzz_rewrite-strict-qp-latin1-newlink, both left open, "Strict
+ *    runs (s25)"; the seeds pass them in
  *    `make test`: tests/unit/test_rewrite_strict.c), so
  *    that `make check`'s short runs leave them out: every link of the
  *    output that the input did not have (by URL, CRs aside, counting
