@@ -31,7 +31,12 @@
  *    a stop, runs after the next fixes stopped within 5 minutes, on
  *    nul-folded-line and nul-dashes-live, fixed, then on
  *    inner-id-chain, a false alarm of this check, narrowed (chain_to),
- *    "Strict runs (s24)" in the record; the seeds pass them in
+ *    "Strict runs (s24)" in the record; left opt-in in s25: a
+ *    run 6.5 minutes after the last library fix (char-ref-ends-value)
+ *    stopped on fuzz/open/fuzz_rewrite-strict-style-ctl-newlink, and
+ *    after a 600 s run without a stop the next stopped on
+ *    fuzz_rewrite-strict-qp-latin1-newlink, both left open, "Strict
+ *    runs (s25)" in docs/design/tracking-record.md; the seeds pass them in
  *    `make test`: tests/unit/test_rewrite_strict.c), so
  *    that `make check`'s short runs leave them out: every link of the
  *    output that the input did not have (by URL, CRs aside, counting
@@ -412,15 +417,20 @@ chain_to(const rf_rewrite *rw, const char *url)
 }
 
 /* after_text: url (as found) comes right after the to of an
- * rf_rewrite_add substitution in out[0..n): such a substitution replaces
- * its from anywhere, in any text, and a to that ends a URL ("[redacted]":
- * ']') lets the bytes after it read as a link of their own, which in the
- * input ran on from the address (seed rewrite-add-ends-url).  Its bytes
- * were the input's.  (Compared up to its first 8-bit byte: the analysis
- * may read raw bytes of the output as U+FFFD: seed
- * rewrite-add-ends-url-8bit.) */
+ * rf_rewrite_add substitution in out[0..n), or in the text the analysis
+ * read of the output's text/plain or text/html leaves (lv's text and
+ * html_text, decoded: a part written again in quoted-printable may have
+ * a soft line break, or "=3D", between the to and the bytes after it or
+ * among those: seed rewrite-add-ends-url-qp): such a substitution
+ * replaces its from anywhere, in any text, and a to that ends a URL
+ * ("[redacted]": ']') lets the bytes after it read as a link of their
+ * own, which in the input ran on from the address (seed
+ * rewrite-add-ends-url).  Its bytes were the input's.  (Compared up to
+ * its first 8-bit byte: the analysis may read raw bytes of the output as
+ * U+FFFD: seed rewrite-add-ends-url-8bit.) */
 static int
-after_text(const rf_rewrite *rw, const char *url, const char *out, size_t n)
+after_text(const rf_rewrite *rw, const char *url, const char *out, size_t n,
+	   const rf_message *lv)
 {
 	size_t i, ul;
 	char *needle;
@@ -438,7 +448,11 @@ after_text(const rf_rewrite *rw, const char *url, const char *out, size_t n)
 			fail("out of memory");
 		memcpy(needle, s->to, s->tl);
 		memcpy(needle + s->tl, url, ul);
-		yes = memmem(out, n, needle, s->tl + ul) != NULL;
+		yes = memmem(out, n, needle, s->tl + ul) != NULL ||
+		    (lv->text != NULL && memmem(lv->text, lv->text_len,
+		    needle, s->tl + ul) != NULL) || (lv->html_text != NULL &&
+		    memmem(lv->html_text, lv->html_text_len, needle, s->tl +
+		    ul) != NULL);
 		free(needle);
 	}
 	return yes;
@@ -468,7 +482,8 @@ urls_free(struct urls *u)
  * analysis other parts, as the header comment says; the caller checks
  * only when nothing was missed or skipped.)  Or one right after an
  * rf_rewrite_add
- * substitution's to in the output bytes o[0..olen) (after_text). */
+ * substitution's to in the output bytes o[0..olen), or in the text of
+ * out's leaves (after_text). */
 static void
 check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
 		const char *o, size_t olen)
@@ -507,7 +522,7 @@ check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
 	}
 	for (j = 0; j < nf; j++) {
 		if (written(rw, fresh[j]->norm) ||
-		    after_text(rw, fresh[j]->orig, o, olen))
+		    after_text(rw, fresh[j]->orig, o, olen, out))
 			continue;
 		/* a whole one first, so that a link read shorter does not
 		 * take the one a longer link is (seed derived-prefix) */

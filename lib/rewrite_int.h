@@ -336,6 +336,18 @@ char *rf__rewrite_amp_form(const char *s);
 GByteArray *rf__rewrite_encode(GMimeContentEncoding enc,
 			       const GByteArray *content, int crlf);
 
+/* rf__rewrite_char_ref: the numeric character reference at s[0..n)
+ * ("&#" digits, or "&#x" or "&#X" hex digits) as the analysis reads it
+ * in HTML (libxml2's htmlParseCharRef): the digits up to the first byte
+ * that is none, then a ';' when there is one (a reference without its
+ * ';', "&#46shop", is read too); its length, and *v its value, 0 when
+ * libxml2 reads none (no digit, or no Char of XML 1.0: "&#16;", "&#0;",
+ * "&#" alone), which in an attribute's value ends that value (libxml2
+ * writes it as a NUL byte) and in text is left out.  0 (and *v 0) when
+ * s starts with no "&#" or the reference is longer than max bytes. */
+size_t rf__rewrite_char_ref(const char *s, size_t n, size_t max,
+			    unsigned long *v);
+
 /* rf__rewrite_in_charset: s (UTF-8) in the charset cs (GMime's iconv
  * name of it), as a string (g_malloc), when it converts exactly: no
  * character it cannot write, no NUL in the result, and the result

@@ -687,39 +687,26 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 
 /* ent_ref: the length of the character reference at s[0..n) (s[0] is
  * '&') that stands for a URL byte, as the analysis decodes it: "&amp;",
- * "&#" decimal digits ';' or "&#x" (or "&#X") hex digits ';' of a value
- * from 1 to 127 that is a url_char; *v set to that byte.  0 when there is
- * none (any other reference is left as it is, so a match never covers
- * one the analysis read otherwise). */
+ * or a numeric one (rf__rewrite_char_ref: its ';' may be missing, seed
+ * char-ref-ends-value) of at most REF_MAX bytes and a value from 1 to
+ * 127 that is a url_char; *v set to that byte.  0 when there is none
+ * (any other reference is left as it is, so a match never covers one the
+ * analysis read otherwise). */
 static size_t
 ent_ref(const char *s, size_t n, int *v)
 {
-	size_t i, k;
-	unsigned long x = 0;
-	int hex, d;
+	size_t k;
+	unsigned long x;
 
 	if (n >= 5 && memcmp(s, "&amp;", 5) == 0) {
 		*v = '&';
 		return 5;
 	}
-	if (n < 4 || s[1] != '#')
-		return 0;
-	hex = s[2] == 'x' || s[2] == 'X';
-	for (i = hex ? 3 : 2, k = i; i < n && i < REF_MAX - 1 && s[i] != ';';
-	    i++) {
-		if (hex)
-			d = rf__hexval((unsigned char)s[i]);
-		else
-			d = s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1;
-		if (d < 0)
-			return 0;
-		x = x * (hex ? 16 : 10) + (unsigned long)d;
-	}
-	if (i == k || i >= n || s[i] != ';' || x == 0 || x > 127 ||
-	    !url_char((int)x))
+	if ((k = rf__rewrite_char_ref(s, n, REF_MAX, &x)) == 0 || x == 0 ||
+	    x > 127 || !url_char((int)x))
 		return 0;
 	*v = (int)x;
-	return i + 1;
+	return k;
 }
 
 /* ent_decode: the run r[0..rl) with each reference ent_ref reads written
@@ -742,6 +729,28 @@ ent_decode(const char *r, size_t rl, char *out, size_t *map)
 	}
 	map[o] = rl;
 	return o;
+}
+
+/* ent_ends: the substitutions (not text) whose from ends (tail_char
+ * bytes aside) where a reference the analysis reads as none starts
+ * (rf__rewrite_char_ref, value 0) in the decoded run d[0..dl), marked
+ * live (counted missed, so reported): in an attribute's value it ends
+ * the value and the link there, where the run goes on to the rewriter,
+ * and in text it is left out and the link goes on (seed
+ * char-ref-ends-value).  un: room for c->nlens bytes. */
+static void
+ent_ends(rf_rewrite *c, const char *d, size_t dl, char *un)
+{
+	size_t t, j, at, e;
+	unsigned long v;
+
+	for (t = 0; t + 1 < dl; t++)
+		if (d[t] == '&' && d[t + 1] == '#' && rf__rewrite_char_ref(d +
+		    t, dl - t, dl, &v) > 0 && v == 0)
+			for (j = run_first(c, RF__LEN_PLAIN, d, t, 0, un, &at,
+			    &e); j != NONE; j = run_first(c, RF__LEN_PLAIN, d,
+			    t, j + 1, un, &at, &e))
+				c->subst[j / 2].live |= !c->subst[j / 2].text;
 }
 
 /* The scratch of rf__rewrite_entities, kept over its runs and the turns
@@ -804,6 +813,8 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 			if (ent_room(x, cl) != 0)
 				return -1;
 			dl = ent_decode(cur, cl, x->dec, x->map);
+			if (!changed)
+				ent_ends(c, x->dec, dl, x->un);
 			if (dl == cl && !changed)
 				break;	/* no reference */
 			fresh = 0;

@@ -94,13 +94,7 @@ clean(rf_ctx *ctx, const rf_rules *rules, const char *what, const char *msg,
 		rcpt = rf_message_recipient(m);
 	assert_int_equal(rf_tracking_message(ctx, rules, m, rcpt, NULL),
 	    RF_OK);
-	assert_int_equal(rf_rewrite_new(rf_ctx_limits(ctx), &rw, NULL),
-	    RF_OK);
-	assert_int_equal(rf_rewrite_collect(rw, m, NULL), RF_OK);
-	assert_int_equal(rf_rewrite_prepare(rw, msg, len, NULL), RF_OK);
-	rf_buf_init(out, 0);
-	assert_int_equal(rf_rewrite_write(rw, 0, out, NULL), RF_OK);
-	rf_rewrite_get_stats(rw, &st);
+	rw = rewrite_clean(ctx, m, msg, len, out, &st);
 	assert_int_equal(rf_message_parse(ctx, out->data, out->len, &again,
 	    NULL), RF_OK);
 	assert_int_equal(rf_tracking_message(ctx, rules, again, rcpt, NULL),

@@ -15,7 +15,12 @@
  * wide-to-line-end (s24): a wide to (an href left open to the end of the
  * leaf) with a web bug emptied in it, the leaf's last line end put back
  * after it by the writer, read by the analysis as the link's last byte
- * (the same section).
+ * (the same section); rewrite-add-ends-url-qp (s25): the recipient's
+ * address redacted everywhere (rf_rewrite_add) in a quoted-printable
+ * text part, the bytes after "[redacted]" read as a link, the part
+ * written again with a soft line break inside that link, so that the
+ * raw output bytes do not hold "[redacted]" and the link together
+ * (docs/design/tracking-record.md, "Strict runs (s25)").
  */
 #include <dirent.h>
 

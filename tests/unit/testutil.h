@@ -86,4 +86,24 @@ ctx_teardown(void **state)
 	return 0;
 }
 
+/* rewrite_clean: m (parsed from msg[0..len) under ctx, analysed for its
+ * recipient) cleaned as `redflag clean` does (rf_rewrite_collect,
+ * prepare, write): the rewrite (rf_rewrite_free frees it), its output in
+ * *out (rf_buf_free) and its stats in *st. */
+static inline rf_rewrite *
+rewrite_clean(const rf_ctx *ctx, rf_message *m, const char *msg,
+	      size_t len, rf_buf *out, rf_rewrite_stats *st)
+{
+	rf_rewrite *rw = NULL;
+
+	assert_int_equal(rf_rewrite_new(rf_ctx_limits(ctx), &rw, NULL),
+	    RF_OK);
+	assert_int_equal(rf_rewrite_collect(rw, m, NULL), RF_OK);
+	assert_int_equal(rf_rewrite_prepare(rw, msg, len, NULL), RF_OK);
+	rf_buf_init(out, 0);
+	assert_int_equal(rf_rewrite_write(rw, 0, out, NULL), RF_OK);
+	rf_rewrite_get_stats(rw, st);
+	return rw;
+}
+
 #endif
