@@ -138,6 +138,11 @@ struct rf__values {
 	size_t *at;
 	size_t n;
 	unsigned char *name;
+	const size_t *raw;	/* NULL, or the spans of script and style
+				 * text where rf__rewrite_replace_all makes
+				 * no replacement (rf__rewrite_replace_raw):
+				 * raw[2 i], raw[2 i + 1] */
+	size_t nraw;
 };
 
 /* How the analysis reads a leaf's bytes (rf__text_reading): cc its
@@ -170,6 +175,32 @@ int rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
 /* rf__rewrite_raw_end: where libxml2 ends the raw element of r whose
  * text follows the '<' at offset lt; SIZE_MAX when not known. */
 size_t rf__rewrite_raw_end(const struct rf__raw *r, size_t lt);
+
+/* rf__rewrite_raw_spans: *at (malloc'd, NULL when none) made the spans
+ * of script and style text of the HTML leaf d[0..n), as the value
+ * tokenizer reads it (rf__rewrite_values; libxml2's own reading where
+ * it ends one at another element's end tag): (*at)[2 i] the first byte
+ * of the i-th, (*at)[2 i + 1] the offset after its end tag (or n),
+ * increasing; *n_spans how many.  0, or -1 when out of memory. */
+int rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
+			  size_t n, size_t **at, size_t *n_spans);
+
+/* rf__rewrite_replace_raw: rf__rewrite_replace_all(buf, from, to, text,
+ * html, vals, count) for s (from, to: its from or "&amp;" form, in the
+ * part's charset or not), but in HTML (vals and rd not NULL) when s's
+ * from holds a character that libxml2's HTML parser leaves out of
+ * script and style text (no Char of XML 1.0: a C0 control but tab, LF
+ * and CR; U+FFFE, U+FFFF), no occurrence that meets such text is
+ * replaced: the analysis read no link of s's URL there (seed
+ * style-ctl-newlink).  Out of memory: nothing replaced, s made live.  1
+ * when *buf changed, else 0. */
+int rf__rewrite_replace_raw(struct rf__subst *s,
+			    const struct rf__leafread *rd, GByteArray **buf,
+			    const char *from, const char *to, int text,
+			    int html, struct rf__values *vals, size_t *count);
+
+/* rf__rewrite_in_raw: [at, at + len) meets one of v's raw spans. */
+int rf__rewrite_in_raw(const struct rf__values *v, size_t at, size_t len);
 
 /* rf__rewrite_values: v made the offsets of the HTML text d[0..n) where
  * an unquoted attribute value starts, as libxml2's HTML parser (2.9.14)

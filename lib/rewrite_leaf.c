@@ -164,11 +164,12 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 		size_t at = (size_t)(p - d);
 
 		i = at + 1;
-		if (!text && ((at > 0 && (url_char((unsigned char)d[at - 1]) &&
-		    d[at - 1] != '=' && d[at - 1] != '(' &&
+		if ((!text && ((at > 0 && (url_char((unsigned char)d[at - 1])
+		    && d[at - 1] != '=' && d[at - 1] != '(' &&
 		    d[at - 1] != '[')) ||
-		    !ends_run(d + at + fl, in->len - at - fl)))
-			continue;
+		    !ends_run(d + at + fl, in->len - at - fl))) ||
+		    (vals != NULL && rf__rewrite_in_raw(vals, at, fl)))
+			continue;	/* (raw: rf__rewrite_replace_raw) */
 		/* the values up to here moved; one at at kept at the to;
 		 * none made where a name starts (no link there) */
 		if ((q = vals != NULL ? rf__rewrite_values_to(vals, &k, &w,
@@ -314,24 +315,24 @@ seq_one(struct rf__subst *s, int html, const char *cs,
 		return cs == NULL || ascii(s->from) ?
 		    rf__rewrite_quoted_one(s, rd, vals, buf, count) : 0;
 	if (cs == NULL || ascii(s->from)) {
-		changed = rf__rewrite_replace_all(buf, s->from, s->to,
+		changed = rf__rewrite_replace_raw(s, rd, buf, s->from, s->to,
 		    s->text, html, vals, count);
 		if (html && s->afrom != NULL)
-			changed |= rf__rewrite_replace_all(buf, s->afrom,
-			    s->ato, 0, html, vals, count);
+			changed |= rf__rewrite_replace_raw(s, rd, buf,
+			    s->afrom, s->ato, 0, html, vals, count);
 		return changed;
 	}
 	from = rf__rewrite_in_charset(cs, s->from);
 	to = from != NULL ? rf__rewrite_in_charset(cs, s->to) : NULL;
 	changed = 0;
 	if (from != NULL && to != NULL) {
-		changed = rf__rewrite_replace_all(buf, from, to, s->text,
-		    html, vals, count);
+		changed = rf__rewrite_replace_raw(s, rd, buf, from, to,
+		    s->text, html, vals, count);
 		if (html && s->afrom != NULL &&
 		    (af = rf__rewrite_amp_form(from)) != NULL &&
 		    (at = rf__rewrite_amp_form(to)) != NULL)
-			changed |= rf__rewrite_replace_all(buf, af, at, 0,
-			    html, vals, count);
+			changed |= rf__rewrite_replace_raw(s, rd, buf, af, at,
+			    0, html, vals, count);
 	}
 	free(af);
 	free(at);
@@ -359,7 +360,7 @@ replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
 {
 	const char *cs = rf__is_utf8_charset(rd->charset) ? NULL :
 	    g_mime_charset_iconv_name(rd->charset);
-	struct rf__values vals = { NULL, 0, NULL };
+	struct rf__values vals = { NULL, 0, NULL, NULL, 0 };
 	size_t i, n;
 	int changed = 0, pass, one;
 
@@ -622,7 +623,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
-	struct rf__values all = { NULL, 0, NULL }, v;
+	struct rf__values all = { NULL, 0, NULL, NULL, 0 }, v;
 	size_t r0, r1, last = 0, k = 0;
 	char *un;
 

@@ -18,8 +18,13 @@
  * Windows-1252, the ISO-8859 and EUC charsets, GBK, Big5, Shift_JIS);
  * when they differ (as they may in UTF-16, ISO-2022-JP, UTF-7, ...),
  * there is no answer and the tokenizer keeps its own reading.
+ * Also (rf__rewrite_replace_raw): a from holding a character libxml2
+ * leaves out of that text (no Char of XML 1.0) is not replaced where it
+ * meets it, since the analysis read no link of that URL there (seed
+ * style-ctl-bytes).
  * docs/tracking.md, "The rewriter never makes a link";
- * docs/design/tracking-record.md, "Where libxml2 ends a script (s23)".
+ * docs/design/tracking-record.md, "Where libxml2 ends a script (s23)"
+ * and "Strict runs (s25)".
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -227,4 +232,65 @@ rf__rewrite_raw_end(const struct rf__raw *r, size_t lt)
 	}
 	return lo < r->n && r->at[2 * lo] == lt ? r->at[2 * lo + 1] :
 	    SIZE_MAX;
+}
+
+/* dropped: s (UTF-8) holds a character libxml2's HTML parser (2.9.14,
+ * htmlParseScript) leaves out of script and style text, one that is no
+ * Char of XML 1.0: a C0 control but tab, LF and CR (NUL: the NUL pass's);
+ * U+FFFE, U+FFFF (EF BF BE, EF BF BF).  In an attribute's value it keeps
+ * them, so a link read there may hold them. */
+static int
+dropped(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+		    (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE ||
+		    p[2] == 0xBF)))
+			return 1;
+	return 0;
+}
+
+int
+rf__rewrite_in_raw(const struct rf__values *v, size_t at, size_t len)
+{
+	size_t lo = 0, hi = v->nraw, mid;
+
+	/* the first span that ends after at */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v->raw[2 * mid + 1] <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->nraw && v->raw[2 * lo] < at + len;
+}
+
+int
+rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
+			GByteArray **buf, const char *from, const char *to,
+			int text, int html, struct rf__values *vals,
+			size_t *count)
+{
+	size_t *at = NULL, n = 0;
+	int changed;
+
+	if (!html || vals == NULL || rd == NULL || !dropped(s->from))
+		return rf__rewrite_replace_all(buf, from, to, text, html,
+		    vals, count);
+	if (rf__rewrite_raw_spans(rd, (const char *)(*buf)->data,
+	    (*buf)->len, &at, &n) != 0) {
+		s->live = 1;	/* nothing replaced: reported */
+		return 0;
+	}
+	vals->raw = at;
+	vals->nraw = n;
+	changed = rf__rewrite_replace_all(buf, from, to, text, html, vals,
+	    count);
+	vals->raw = NULL;
+	vals->nraw = 0;
+	free(at);
+	return changed;
 }

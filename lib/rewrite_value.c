@@ -51,6 +51,7 @@ struct tagscan {
 	struct rf__values *v;	/* NULL, or where the offsets go (note) */
 	size_t cap;		/* room in v */
 	int names;		/* the names' offsets noted too */
+	struct spans *rawsp;	/* NULL, or where the raw text spans go */
 };
 
 /* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
@@ -484,7 +485,9 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 			ts->state = ATTRS;
 			break;
 		default:	/* RAW_TOP, RAW */
-			i = raw(d, n, i, ts);
+			j = raw(d, n, i, ts);
+			span(ts->rawsp, i, j, 0);
+			i = j;
 			break;
 		}
 	}
@@ -498,11 +501,13 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 		   int names, struct rf__values *v)
 {
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    v, 0, names };
+	    v, 0, names, NULL };
 
 	v->at = NULL;
 	v->n = 0;
 	v->name = NULL;
+	v->raw = NULL;
+	v->nraw = 0;
 	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (ts.oom) {
@@ -512,6 +517,36 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 		v->n = 0;
 		return -1;
 	}
+	return 0;
+}
+
+int
+rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
+		      size_t n, size_t **at, size_t *n_spans)
+{
+	struct spans sp = { NULL, 0, 0, 0 };
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
+	    NULL, 0, 0, &sp };
+	size_t i, w = 0;
+
+	advance(d, n, n, &ts);
+	free(ts.lx.at);
+	if (sp.oom || ts.oom) {
+		free(sp.at);
+		return -1;
+	}
+	/* (a, b, quote) made (a, b), those that touch made one */
+	for (i = 0; i < sp.n; i++) {
+		if (w > 0 && sp.at[2 * w - 1] == sp.at[3 * i]) {
+			sp.at[2 * w - 1] = sp.at[3 * i + 1];
+			continue;
+		}
+		sp.at[2 * w] = sp.at[3 * i];
+		sp.at[2 * w + 1] = sp.at[3 * i + 1];
+		w++;
+	}
+	*at = sp.at;
+	*n_spans = w;
 	return 0;
 }
 
@@ -557,7 +592,7 @@ rf__rewrite_quoted_one(struct rf__subst *s,
 {
 	struct spans sp = { NULL, 0, 0, 0 };
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0 };
+	    NULL, 0, 0, NULL };
 	const char *d = (const char *)(*buf)->data;
 	size_t i, n = (*buf)->len;
 	int changed = 0, q;

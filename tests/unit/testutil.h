@@ -106,4 +106,49 @@ rewrite_clean(const rf_ctx *ctx, rf_message *m, const char *msg,
 	return rw;
 }
 
+/* clean_stats: msg (a message) analysed for r0@example.org, cleaned
+ * (rf_rewrite_collect, max_rewrite_edits maxe), its stats in *st and its
+ * output in *out (the caller frees it; rf_buf_free). */
+static inline void
+clean_stats(const char *msg, size_t len, size_t maxe, rf_rewrite_stats *st,
+	    rf_buf *out)
+{
+	rf_rules *rules = shipped_rules();
+	rf_message *m = NULL;
+	rf_rewrite *rw = NULL;
+	rf_limits lim;
+	rf_ctx *ctx;
+
+	rf_limits_default(&lim);
+	lim.max_rewrite_edits = maxe;
+	assert_int_equal(rf_ctx_new(&lim, &ctx, NULL), RF_OK);
+	assert_int_equal(rf_message_parse(ctx, msg, len, &m, NULL), RF_OK);
+	assert_int_equal(rf_tracking_message(ctx, rules, m, "r0@example.org",
+	    NULL), RF_OK);
+	rw = rewrite_clean(ctx, m, msg, len, out, st);
+	print_message("%zu links %zu bugs rewritten, %zu missed\n", st->links,
+	    st->bugs, st->missed);
+	rf_rewrite_free(rw);
+	rf_message_free(m);
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
+/* clean_seed: the fuzz_rewrite seed fuzz/seeds/fuzz_rewrite/NAME whose
+ * first byte is 0 (policy links, recipient r0@example.org, the default
+ * max_rewrite_edits: 4096) run through clean_stats. */
+static inline void
+clean_seed(const char *name, rf_rewrite_stats *st, rf_buf *out)
+{
+	char path[256];
+	size_t len;
+	char *data;
+
+	snprintf(path, sizeof(path), "fuzz/seeds/fuzz_rewrite/%s", name);
+	data = read_file(path, &len);
+	assert_true(len > 0);
+	clean_stats(data + 1, len - 1, 4096, st, out);
+	free(data);
+}
+
 #endif
