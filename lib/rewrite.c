@@ -338,6 +338,17 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	    enc->data[enc->len - 1] != '\n'))
 		g_byte_array_append(enc, (const guint8 *)(crlf ? "\r\n" : "\n"),
 		    crlf ? 2 : 1);
+	/* A leaf that starts where the analysis ended the header block at a
+	 * line that is no header field: written again, its first line may
+	 * read as one ("\xa5\xa5Type:" in quoted-printable is "=A5=A5Type:"),
+	 * and the body would start later, with links the input did not have
+	 * (seed qp-first-line-header).  The blank line GMime was given there
+	 * (c->ins) is written too, so that the body starts where the analysis
+	 * read it start. */
+	if (c->ins != SIZE_MAX && start == c->base + c->ins)
+		g_byte_array_prepend(enc, (const guint8 *)(start >= 2 &&
+		    c->data[start - 2] == '\r' ? "\r\n" : "\n"),
+		    start >= 2 && c->data[start - 2] == '\r' ? 2 : 1);
 	c->edits[c->nedits].off = start;
 	c->edits[c->nedits].end = end;
 	c->edits[c->nedits].len = enc->len;

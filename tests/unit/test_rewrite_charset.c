@@ -117,11 +117,70 @@ test_readings(void **state)
 	}
 }
 
+/* analysed_text: msg's text/plain text as the analysis reads it, in
+ * buf (n bytes, NUL-terminated). */
+static void
+analysed_text(const char *msg, size_t len, char *buf, size_t n)
+{
+	rf_message *m = NULL;
+	rf_ctx *ctx;
+
+	assert_int_equal(rf_ctx_new(NULL, &ctx, NULL), RF_OK);
+	assert_int_equal(rf_message_parse(ctx, msg, len, &m, NULL), RF_OK);
+	snprintf(buf, n, "%.*s", (int)m->text_len, m->text != NULL ?
+	    m->text : "");
+	rf_message_free(m);
+	rf_ctx_free(ctx);
+}
+
+/* A body whose first line is no header field ("\xa5\xa5Type: x") right
+ * after the headers, with no blank line: the analysis reads the body from
+ * there.  Written again in quoted-printable that line is "=A5=A5Type: x",
+ * a header field, and the body would start a line later (seed
+ * qp-first-line-header: a link the input did not have); the blank line is
+ * written before it, and the output reads the same body. */
+static void
+test_first_line_header(void **state)
+{
+	static const char head[] = "Subject: s\nContent-Type: text/plain; "
+	    "charset=iso-8859-1\nContent-Transfer-Encoding: "
+	    "quoted-printable\n";
+	static const char body[] = "\xa5\xa5Type: x\nsee id=1 now\n";
+	static const char want[] = "\n=A5=A5Type: x\nsee x now\n";
+	char before[256], after[256];
+	rf_buf msg, out;
+	rf_rewrite *rw;
+
+	(void)state;
+	rf_buf_init(&msg, 0);
+	rf_buf_puts(&msg, head);
+	rf_buf_puts(&msg, body);
+	analysed_text(msg.data, msg.len, before, sizeof(before));
+	assert_non_null(strstr(before, "Type: x"));
+	assert_int_equal(rf_rewrite_new(NULL, &rw, NULL), RF_OK);
+	assert_int_equal(rf_rewrite_add(rw, "id=1", "x", NULL), RF_OK);
+	assert_int_equal(rf_rewrite_prepare(rw, msg.data, msg.len, NULL),
+	    RF_OK);
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_rewrite_write(rw, 0, &out, NULL), RF_OK);
+	assert_int_equal(out.len, sizeof(head) - 1 + sizeof(want) - 1);
+	assert_memory_equal(out.data, head, sizeof(head) - 1);
+	assert_memory_equal(out.data + sizeof(head) - 1, want,
+	    sizeof(want) - 1);
+	analysed_text(out.data, out.len, after, sizeof(after));
+	assert_non_null(strstr(after, "Type: x"));
+	assert_non_null(strstr(after, "see x now"));
+	rf_rewrite_free(rw);
+	rf_buf_free(&out);
+	rf_buf_free(&msg);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_readings),
+		cmocka_unit_test(test_first_line_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

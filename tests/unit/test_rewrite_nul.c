@@ -227,7 +227,9 @@ test_nul_structure(void **state)
 	rf_buf_free(&out);
 	clean(ctx, rules, "From_ line", from, sizeof(from) - 1,
 	    "r0@example.org", &out);
-	assert_memory_equal(out.data, "Fr\0om  Shop", 11);
+	/* the blank line the analysis' reading implies written first
+	 * (seed qp-first-line-header), the NUL kept */
+	assert_memory_equal(out.data, "\nFr\0om  Shop", 12);
 	assert_int_equal(rf_message_parse(ctx, out.data, out.len, &again,
 	    NULL), RF_OK);
 	assert_int_equal(again->nparts, 1);
