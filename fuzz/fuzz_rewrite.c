@@ -33,9 +33,9 @@
  *    inner-id-chain, a false alarm of this check, narrowed (chain_to),
  *    "Strict runs (s24)" in the record; left opt-in in s25: a
  *    run 6.5 minutes after the last library fix (char-ref-ends-value)
- *    stopped on fuzz/open/fuzz_rewrite-strict-style-ctl-newlink, and
- *    after a 600 s run without a stop the next stopped on
- *    fuzz_rewrite-strict-qp-latin1-newlink, both left open, "Strict
+ *    stopped on style-ctl-newlink, and after a 600 s run without a
+ *    stop the next stopped on qp-latin1-newlink, both since fixed
+ *    (seeds style-ctl-bytes, qp-first-line-header), "Strict
  *    runs (s25)" in docs/design/tracking-record.md; the seeds pass them in
  *    `make test`: tests/unit/test_rewrite_strict.c), so
  *    that `make check`'s short runs leave them out: every link of the
