@@ -345,10 +345,13 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	 * (seed qp-first-line-header).  The blank line GMime was given there
 	 * (c->ins) is written too, so that the body starts where the analysis
 	 * read it start. */
-	if (c->ins != SIZE_MAX && start == c->base + c->ins)
-		g_byte_array_prepend(enc, (const guint8 *)(start >= 2 &&
-		    c->data[start - 2] == '\r' ? "\r\n" : "\n"),
-		    start >= 2 && c->data[start - 2] == '\r' ? 2 : 1);
+	if (c->ins != SIZE_MAX && start == c->base + c->ins) {
+		const char *blank = start >= 2 && c->data[start - 2] == '\r' ?
+		    "\r\n" : "\n";
+
+		g_byte_array_prepend(enc, (const guint8 *)blank,
+		    (guint)strlen(blank));
+	}
 	c->edits[c->nedits].off = start;
 	c->edits[c->nedits].end = end;
 	c->edits[c->nedits].len = enc->len;

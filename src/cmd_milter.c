@@ -662,9 +662,8 @@ listener_main(void *arg)
  * libmilter serves no session any more, not even those in flight
  * (docs/mailservers.md, "Stopping and restarting"); a unix socket is
  * removed as libmilter removes it (not as root, not from inside a
- * chroot).  *l is the
- * caller's and must outlive the process: after a stop the listener thread
- * runs on and may still write to it.
+ * chroot).  *l is the caller's and must outlive the process: after a
+ * stop the listener thread runs on and may still write to it.
  */
 static int
 run(const struct config *cfg, const sigset_t *sigs, struct listener *l)
