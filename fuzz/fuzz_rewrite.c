@@ -115,13 +115,24 @@ load_rules(void)
 }
 
 /* check_edits: the invariants on rw's edits and the output out of
- * msg[0..len). */
+ * msg[0..len): with any edit, the blank line given to GMime is written
+ * where the analysis' body starts, and no edit is before it. */
 static void
 check_edits(const rf_rewrite *rw, const char *msg, size_t len,
 	    const rf_buf *out)
 {
-	size_t i, pos = 0, o = 0;
+	size_t i, pos = 0, o = 0, n;
 
+	if (rw->nedits > 0 && rw->ins != SIZE_MAX) {
+		if (rw->base + rw->ins != rf_rewrite_body_offset(rw))
+			fail("the blank line not where the body starts");
+		pos = rw->base + rw->ins;
+		n = strlen(rw->ins_eol);
+		if (out->len < pos + n || memcmp(out->data, msg, pos) != 0 ||
+		    memcmp(out->data + pos, rw->ins_eol, n) != 0)
+			fail("no blank line where the body starts");
+		o = pos + n;
+	}
 	for (i = 0; i < rw->nedits; i++) {
 		const struct rf__edit *e = &rw->edits[i];
 
@@ -129,6 +140,8 @@ check_edits(const rf_rewrite *rw, const char *msg, size_t len,
 			fail("an edit outside the message");
 		if (i > 0 && e->off < rw->edits[i - 1].off)
 			fail("edits out of order");
+		if (e->off < rf_rewrite_body_offset(rw))
+			fail("an edit before the body");
 		if (e->off < pos) {
 			if (e->end > pos)
 				fail("edits overlap");

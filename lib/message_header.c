@@ -489,13 +489,32 @@ header_value(struct walk *w, GMimeParserOptions *opts, const char *p,
 
 /* The header-line readers shared with message_mime.c (contracts in
  * message_int.h). */
+/* field_char: c may be in a header field's name (RFC 5322 ftext:
+ * printable ASCII but ':'). */
+static int
+field_char(char c)
+{
+	return c > ' ' && c < 127 && c != ':';
+}
+
+int
+rf_message_field_name(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!field_char(name[i]))
+			return 0;
+	return n > 0;
+}
+
 size_t
 rf__msg_header_name_len(const char *p, const char *end)
 {
 	const char *q = p;
 	size_t n;
 
-	while (q < end && *q > ' ' && *q < 127 && *q != ':')
+	while (q < end && field_char(*q))
 		q++;
 	n = (size_t)(q - p);
 	while (q < end && (*q == ' ' || *q == '\t'))

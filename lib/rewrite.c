@@ -338,20 +338,6 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	    enc->data[enc->len - 1] != '\n'))
 		g_byte_array_append(enc, (const guint8 *)(crlf ? "\r\n" : "\n"),
 		    crlf ? 2 : 1);
-	/* A leaf that starts where the analysis ended the header block at a
-	 * line that is no header field: written again, its first line may
-	 * read as one ("\xa5\xa5Type:" in quoted-printable is "=A5=A5Type:"),
-	 * and the body would start later, with links the input did not have
-	 * (seed qp-first-line-header).  The blank line GMime was given there
-	 * (c->ins) is written too, so that the body starts where the analysis
-	 * read it start. */
-	if (c->ins != SIZE_MAX && start == c->base + c->ins) {
-		const char *blank = start >= 2 && c->data[start - 2] == '\r' ?
-		    "\r\n" : "\n";
-
-		g_byte_array_prepend(enc, (const guint8 *)blank,
-		    (guint)strlen(blank));
-	}
 	c->edits[c->nedits].off = start;
 	c->edits[c->nedits].end = end;
 	c->edits[c->nedits].len = enc->len;
@@ -722,14 +708,6 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 
 	rw->data = data;
 	rw->len = len;
-	rw->base = 0;	/* set with the From_ line below */
-	rw->ins = SIZE_MAX;
-	if (rw->nsubst == 0)
-		return RF_OK;
-	for (i = 0; i < rw->nsubst; i++)
-		rw->subst[i].hits = rw->subst[i].live = 0;
-	rw->prepared = 1;
-	rf__gmime_init();
 	/* An mbox From_ line is not a header: the message after it is
 	 * parsed as one message, as the analysis does.  (GMime's mbox
 	 * format would end it at a body line "From ...", leaving the
@@ -744,8 +722,18 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	 * GMime took for headers, unreported). */
 	rw->ins = rf__header_block_end(data + rw->base, len - rw->base,
 	    &blank);
-	if (blank || rw->ins == len - rw->base) {
+	rw->body = rw->base + rw->ins;
+	rw->ins_eol = rw->body >= 2 && data[rw->body - 2] == '\r' ?
+	    "\r\n" : "\n";
+	if (blank || rw->ins == len - rw->base)
 		rw->ins = SIZE_MAX;
+	if (rw->nsubst == 0)
+		return RF_OK;
+	for (i = 0; i < rw->nsubst; i++)
+		rw->subst[i].hits = rw->subst[i].live = 0;
+	rw->prepared = 1;
+	rf__gmime_init();
+	if (rw->ins == SIZE_MAX) {
 		stream = g_mime_stream_mem_new_with_buffer(data + rw->base,
 		    len - rw->base);
 	} else {
@@ -775,6 +763,12 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 }
 
 size_t
+rf_rewrite_body_offset(const rf_rewrite *rw)
+{
+	return rw->body;
+}
+
+size_t
 rf_rewrite_edits(const rf_rewrite *rw)
 {
 	return rw->nedits;
@@ -786,6 +780,22 @@ rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
 {
 	size_t i, pos = from;
 
+	/* The blank line GMime was given is written where the analysis
+	 * ended the header block at a line that is no header field: a leaf
+	 * written again from there could start with a line that reads as
+	 * one ("\xa5\xa5Type:" in quoted-printable is "=A5=A5Type:"), and
+	 * the body would start later, with links the input did not have
+	 * (seed qp-first-line-header); and a reader that takes such lines
+	 * for headers (GMime does) would read the body from elsewhere than
+	 * the analysis.  Every edit is past it (leaves follow the header
+	 * block). */
+	if (rw->nedits > 0 && rw->ins != SIZE_MAX &&
+	    from <= rw->base + rw->ins) {
+		pos = rw->base + rw->ins;
+		if (rf_buf_append(out, rw->data + from, pos - from) != 0 ||
+		    rf_buf_puts(out, rw->ins_eol) != 0)
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
 	for (i = 0; i < rw->nedits; i++) {
 		if (rw->edits[i].off < pos)
 			continue;	/* overlapping, or before from */

@@ -86,6 +86,11 @@ struct rf_rewrite {
 				 * at a line that is no header), or SIZE_MAX;
 				 * GMime's offsets past it are one more than
 				 * the message's */
+	size_t body;		/* where the analysis' body starts in data
+				 * (rf_rewrite_body_offset) */
+	const char *ins_eol;	/* the blank line rf_rewrite_write writes at
+				 * ins when anything changed: "\r\n" when
+				 * the header line before ends so, else "\n" */
 	struct rf__subst *subst;	/* in the order collected */
 	size_t nsubst, cap;
 	size_t *slot;		/* index of subst by from: open addressing,

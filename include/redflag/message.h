@@ -180,6 +180,14 @@ typedef struct rf_message {
 size_t rf_message_envelope_len(const char *data, size_t len);
 
 /*
+ * rf_message_field_name: 1 when name[0..n) is a header field's name as
+ * rf_message_parse reads one (RFC 5322: printable ASCII but ':', not
+ * empty), else 0.  A line of the header block whose name is not one
+ * ends the block: the body starts there.
+ */
+int rf_message_field_name(const char *name, size_t n);
+
+/*
  * rf_message_parse: analyse len bytes at data (a whole RFC 5322 message,
  * optionally starting with an mbox From_ line) under ctx's limits.
  * On RF_OK *out is a new message the caller frees with rf_message_free.

@@ -136,10 +136,22 @@ rf_status rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 /* rf_rewrite_edits: regions to replace (0: the message stays as it is). */
 size_t rf_rewrite_edits(const rf_rewrite *rw);
 
+/* rf_rewrite_body_offset: after rf_rewrite_prepare, where the body of
+ * the prepared bytes starts as rf_message_parse reads it (after any mbox
+ * From_ line and the header block): just past the blank line that ends
+ * the block, else at its first line that is no header field, else at
+ * the end.  Every edit is at or past it: a front end that writes its own
+ * header block copies the bytes before it and then rf_rewrite_write from
+ * it. */
+size_t rf_rewrite_body_offset(const rf_rewrite *rw);
+
 /* rf_rewrite_write: append to out the prepared bytes from offset `from`
- * on (0: the whole message; after the header block to write new
- * headers), with the replacements made.  RF_OK, or RF_ENOMEM (out holds
- * part of it). */
+ * on (0: the whole message; rf_rewrite_body_offset: the body, to write
+ * a header block of one's own before it), with the replacements made.
+ * When the header block ends at a line that is no header field and
+ * anything is replaced, a blank line is written there (from at or
+ * before it), so that every reader starts the body where the analysis
+ * did.  RF_OK, or RF_ENOMEM (out holds part of it). */
 rf_status rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
 			   rf_error *err);
 
