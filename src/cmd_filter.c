@@ -122,15 +122,19 @@ pass_through(const rf_buf *in, int more)
 
 /*
  * annotate: into out, the message with r's headers first, the original
- * header block without X-Redflag-* fields, then the body (r->body when
- * rewritten).  An mbox From_ line stays first.  Line ends follow the
- * message's first line.
+ * header block without X-Redflag-* fields, then the body.  Rewritten,
+ * the block is the analysis' (up to r->body_off) and r->body follows it
+ * (with a blank line first when the block did not end with one);
+ * else it runs up to the first blank line, as mail readers take it.  An
+ * mbox From_ line stays first.  Line ends follow the message's first
+ * line.
  */
 static int
 annotate(rf_buf *out, const char *msg, size_t len,
 	 const struct pipeline_result *r)
 {
-	size_t body = pipeline_body_offset(msg, len), i, e;
+	size_t body = r->body != NULL ? r->body_off :
+	    pipeline_body_offset(msg, len), i, e;
 	const char *eol;
 	int skip = 0;
 

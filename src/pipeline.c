@@ -332,8 +332,9 @@ neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 		goto out;
 	rf_rewrite_get_stats(rw, &rs);
 	if (rf_rewrite_edits(rw) > 0) {
-		if (rf_rewrite_write(rw, pipeline_body_offset(msg, len),
-		    &body, err) != RF_OK || (r->body = rf_arena_strndup(r->arena,
+		r->body_off = rf_rewrite_body_offset(rw);
+		if (rf_rewrite_write(rw, r->body_off, &body, err) != RF_OK ||
+		    (r->body = rf_arena_strndup(r->arena,
 		    body.data != NULL ? body.data : "", body.len)) == NULL)
 			goto out;
 		r->body_len = body.len;

@@ -49,9 +49,15 @@ struct pipeline_result {
 	size_t nsigns;
 	struct pipeline_header *headers; /* to add, in this order */
 	size_t nheaders;
-	const char *body;	/* rewritten body (after the header block and
-				 * its blank line), or NULL when unchanged */
+	const char *body;	/* rewritten body, replacing msg[body_off..]
+				 * of pipeline_run's msg, or NULL when
+				 * unchanged */
 	size_t body_len;
+	size_t body_off;	/* where the analysis' body starts in msg
+				 * (rf_rewrite_body_offset): past the blank
+				 * line that ends the header block, or at its
+				 * first line that is no header field (then
+				 * body starts with a blank line) */
 	enum action action;	/* what the policy says to do */
 	char *reply;		/* reply text for reject / tempfail */
 
