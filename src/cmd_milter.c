@@ -80,6 +80,7 @@ struct mstate {
 	rf_buf forged;		/* names of X-Redflag-* headers seen, each
 				 * NUL-terminated, in arrival order */
 	size_t nforged;		/* names in forged */
+	size_t body;		/* where the body starts in msg */
 	int toolarge;		/* msg hit max_message_size */
 	int active;		/* counted in server->inflight */
 	char qid[32];
@@ -120,6 +121,7 @@ message_end(struct mstate *st)
 	rf_buf_reset(&st->forged);
 	st->nforged = 0;
 	st->toolarge = 0;
+	st->body = 0;
 	st->qid[0] = '\0';
 	if (st->active) {
 		st->active = 0;
@@ -300,28 +302,50 @@ mf_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
+/*
+ * add_field: append the header name: value to msg, in CRLF; 0, or -1
+ * when msg cannot grow.  msg's header block must end where the MTA's
+ * does, at its blank line: there the analysis starts the body that the
+ * milter replaces.  So a header it would not read as a field (a name
+ * with a space, a control or an 8-bit byte: Postfix passes none, and
+ * it would end the block there) is left out, and a value's line that
+ * would not read as a continuation starts with a space.
+ */
+static int
+add_field(rf_buf *msg, const char *name, const char *value)
+{
+	const char *p;
+	int bad;
+
+	if (!rf_message_field_name(name, strlen(name)))
+		return 0;
+	bad = rf_buf_puts(msg, name) != 0 || rf_buf_puts(msg, ": ") != 0;
+	/* Folded values come with bare LF: store CRLF like the body. */
+	for (p = value; !bad && *p != '\0'; p++) {
+		if (*p == '\n' && (p == value || p[-1] != '\r'))
+			bad = rf_buf_putc(msg, '\r') != 0;
+		if (!bad)
+			bad = rf_buf_putc(msg, *p) != 0;
+		if (!bad && *p == '\n' && p[1] != ' ' && p[1] != '\t' &&
+		    p[1] != '\0')
+			bad = rf_buf_putc(msg, ' ') != 0;
+	}
+	if (!bad)
+		bad = rf_buf_puts(msg, "\r\n") != 0;
+	return bad ? -1 : 0;
+}
+
 static sfsistat
 mf_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct mstate *st = state(ctx);
-	const char *p;
 	int bad;
 
 	if (st == NULL)
 		return SMFIS_TEMPFAIL;
 	if (st->toolarge)
 		return SMFIS_CONTINUE;
-	bad = rf_buf_puts(&st->msg, name) != 0 ||
-	    rf_buf_puts(&st->msg, ": ") != 0;
-	/* Folded values come with bare LF: store CRLF like the body. */
-	for (p = value; !bad && *p != '\0'; p++) {
-		if (*p == '\n' && (p == value || p[-1] != '\r'))
-			bad = rf_buf_putc(&st->msg, '\r') != 0;
-		if (!bad)
-			bad = rf_buf_putc(&st->msg, *p) != 0;
-	}
-	if (!bad)
-		bad = rf_buf_puts(&st->msg, "\r\n") != 0;
+	bad = add_field(&st->msg, name, value) != 0;
 	if (bad && !st->msg.truncated)
 		return fail(ctx, st, server->cfg->on_error, "out of memory");
 	st->toolarge = st->msg.truncated;
@@ -348,6 +372,7 @@ mf_eoh(SMFICTX *ctx)
 	    !st->msg.truncated)
 		return fail(ctx, st, server->cfg->on_error, "out of memory");
 	st->toolarge = st->msg.truncated;
+	st->body = st->msg.len;
 	return SMFIS_CONTINUE;
 }
 
@@ -424,6 +449,10 @@ apply(SMFICTX *ctx, struct mstate *st, const struct pipeline_result *r,
 {
 	size_t i;
 
+	/* add_field keeps the analysis' header block the MTA's */
+	*why = "the rewritten body does not start where the MTA's does";
+	if (r->body != NULL && r->body_off != st->body)
+		return -1;
 	if (remove_forged(ctx, st, why) != 0)
 		return -1;
 	*why = "the MTA refused a change";

@@ -7,6 +7,11 @@ raw packets to a milter, for the malformed-input test.
       message (one per line: "h NAME: VALUE", "m NAME[IDX]", "b BYTES",
       "q", then the final "c", "a", "t" or "r") and exits 0 when the
       milter answered every step.
+  milterclient.py PORT rewrite [NAME_HEX [VALUE_HEX]]
+      a message whose link carries the recipient's address and an opaque
+      code, with one more header named by the bytes NAME_HEX (hex) when
+      given, its value VALUE_HEX (else "value"); prints the replies as transaction does, a replaced body as
+      "b " and its bytes (escaped as Python writes them).
   milterclient.py PORT malformed NAME
       send one malformed conversation (see CASES) and report how the
       milter answered: "closed" when it hung up, or the reply letters.
@@ -61,20 +66,28 @@ def step(s, cmd, data):
         raise ValueError("%r answered %r %r" % (cmd, r, d))
 
 
-def transaction(port):
+TRACKED = (b"Hello,\r\n<a href=\"https://click.shop.example/c?uid="
+           b"8f3a9c2b7d1e4f60a5b3&email=r1@test.example\">offer</a>\r\n")
+
+
+def transaction(port, extra=None, body=b"Hello,\r\nsee https://shop.example/\r\n",
+                full=False, value=b"value"):
     s = connect(port)
     negotiate(s)
     step(s, b"C", b"client.example\x00U")
     step(s, b"H", b"client.example\x00")
     step(s, b"M", b"<news@shop.example>\x00")
     step(s, b"R", b"<r1@test.example>\x00")
-    for name, value in ((b"From", b"news@shop.example"),
-                        (b"To", b"r1@test.example"),
-                        (b"Subject", b"raw milter test"),
-                        (b"X-Redflag-Verdict", b"ham")):
+    headers = [(b"From", b"news@shop.example"),
+               (b"To", b"r1@test.example"),
+               (b"Subject", b"raw milter test")]
+    if extra is not None:
+        headers.append((extra, value))
+    headers.append((b"X-Redflag-Verdict", b"ham"))
+    for name, value in headers:
         step(s, b"L", name + b"\x00" + value + b"\x00")
     step(s, b"N", b"")
-    step(s, b"B", b"Hello,\r\nsee https://shop.example/\r\n")
+    step(s, b"B", body)
     s.sendall(packet(b"E"))
     out = []
     while True:
@@ -87,7 +100,7 @@ def transaction(port):
             name = d[4:].split(b"\x00")[0]
             out.append("m %s[%d]" % (name.decode(), idx))
         elif r == b"b":
-            out.append("b %d" % len(d))
+            out.append("b %r" % d if full else "b %d" % len(d))
         elif r == b"q":
             out.append("q")
         else:
@@ -162,6 +175,10 @@ def malformed(port, name):
 def main(argv):
     if len(argv) == 3 and argv[2] == "transaction":
         return transaction(int(argv[1]))
+    if len(argv) in (3, 4, 5) and argv[2] == "rewrite":
+        extra = bytes.fromhex(argv[3]) if len(argv) >= 4 else None
+        value = bytes.fromhex(argv[4]) if len(argv) == 5 else b"value"
+        return transaction(int(argv[1]), extra, TRACKED, True, value)
     if len(argv) == 4 and argv[2] == "malformed":
         if argv[3] == "list":
             print("\n".join(CASES))
