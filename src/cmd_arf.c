@@ -211,30 +211,20 @@ received_facts(const rf_message *m, char *ip, char *date, size_t size)
 	}
 }
 
-/* header_block: copy the header block of msg[0..len) (up to and with
- * its blank line) into out with every tracking URL of a header link
- * replaced by its clean form and the address replaced in any case by
- * redacted; returns where the body starts.  An mbox From_ line first
- * (a message saved from a mailbox) is left out: it is the mailbox's
+/* header_block: copy the header block of msg, msg[0..end) (end: where
+ * the body starts, rf_rewrite_body_offset), into out with every
+ * tracking URL of a header link replaced by its clean form and the
+ * address replaced in any case by redacted.  An mbox From_ line first (a
+ * message saved from a mailbox) is left out: it is the mailbox's
  * envelope, not a header of the message/rfc822 part. */
-static size_t
-header_block(rf_message *m, const char *msg, size_t len, const char *addr,
+static void
+header_block(rf_message *m, const char *msg, size_t end, const char *addr,
 	     const char *redacted, rf_buf *out)
 {
-	size_t start = rf_message_envelope_len(msg, len), end = start, i,
+	size_t start = rf_message_envelope_len(msg, end), i,
 	    al = strlen(addr), j, ul;
 	const rf_link *l;
 
-	while (end < len) {
-		const char *nl = memchr(msg + end, '\n', len - end);
-		size_t next = nl != NULL ? (size_t)(nl - msg) + 1 : len;
-		int blank = next - end <= 2 && (msg[end] == '\n' ||
-		    msg[end] == '\r');
-
-		end = next;
-		if (blank)
-			break;
-	}
 	for (i = start; i < end;) {
 		for (j = 0; j < m->links.n; j++) {
 			l = &m->links.v[j];
@@ -258,7 +248,29 @@ header_block(rf_message *m, const char *msg, size_t len, const char *addr,
 			rf_buf_putc(out, msg[i++]);
 		}
 	}
-	return end;
+}
+
+/* redact_rest: append p[0..n) to out with every occurrence of addr, in
+ * any case, replaced by redacted: the bytes of the enclosed copy that the
+ * rewriter leaves as they are (a multipart's preamble and epilogue, the
+ * parts' headers, parts that are not text).  0, or -1 when out cannot
+ * grow. */
+static int
+redact_rest(rf_buf *out, const char *p, size_t n, const char *addr,
+	    const char *redacted)
+{
+	size_t al = strlen(addr), i, from = 0;
+
+	for (i = 0; al > 0 && i + al <= n; i++) {
+		if (strncasecmp(p + i, addr, al) != 0)
+			continue;
+		if (rf_buf_append(out, p + from, i - from) != 0 ||
+		    rf_buf_puts(out, redacted) != 0)
+			return -1;
+		from = i + al;
+		i = from - 1;
+	}
+	return rf_buf_append(out, p + from, n - from);
 }
 
 static int
@@ -277,7 +289,7 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	rf_arf_params p;
 	rf_buf copy, body, out;
 	rf_store_options so;
-	size_t len = 0, keylen, hdr;
+	size_t len = 0, keylen;
 	char *data;
 	rf_error err;
 	int rc = RF_EXIT_SOFTWARE;
@@ -334,9 +346,11 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	    rf_rewrite_add(rw, rcpt, redacted, &err) != RF_OK ||
 	    rf_rewrite_prepare(rw, data, len, &err) != RF_OK)
 		goto fail;
-	hdr = header_block(m, data, len, rcpt, redacted, &copy);
-	if (rf_rewrite_write(rw, 0, &body, &err) != RF_OK || body.len < hdr ||
-	    rf_buf_append(&copy, body.data + hdr, body.len - hdr) != 0) {
+	header_block(m, data, rf_rewrite_body_offset(rw), rcpt, redacted,
+	    &copy);
+	if (rf_rewrite_write(rw, rf_rewrite_body_offset(rw), &body, &err) !=
+	    RF_OK || redact_rest(&copy, body.data != NULL ? body.data : "",
+	    body.len, rcpt, redacted) != 0) {
 		cli_warn("arf make: cannot rewrite the message");
 		goto out;
 	}

@@ -108,6 +108,28 @@ PY
 cmp -s "$tmp/r2.eml" "$tmp/r3.eml" || {
 	diff "$tmp/r2.eml" "$tmp/r3.eml" | head -5
 	fail "arf make: the From_ line is enclosed in the report"; }
+# The address in the bytes the rewriter leaves as they are (a multipart's
+# preamble and epilogue, a part that is not text) is redacted too, and a
+# message whose headers end with no blank line is enclosed with its body
+# rewritten (6b0e60b: the address in the preamble, epilogue and
+# attachment was sent to the sender's abuse desk; with no blank line,
+# "cannot rewrite the message", status 70).
+printf 'From: a@shop.example\nTo: alice@example.org\nSubject: s\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\npreamble for Alice@Example.org\n--b\nContent-Type: text/plain\n\nhi alice@example.org\n--b\nContent-Type: application/octet-stream\n\nraw alice@example.org\n--b--\nepilogue alice@example.org\n' \
+	> "$tmp/parts.eml"
+printf 'From: a@shop.example\nTo: alice@example.org\nSubject: s\n<a href="https://click.shop.example/c?uid=8f3a9c2b7d1e4f60a5b3&email=alice@example.org">x</a>\n\nmore\n' \
+	> "$tmp/noblank.eml"
+for f in parts noblank; do
+	"$rf" arf make -c "$tmp/redflag.conf" --rcpt alice@example.org \
+	    "$tmp/$f.eml" > "$tmp/$f.arf" || fail "arf make of $f.eml: status $?"
+	grep -qi 'alice' "$tmp/$f.arf" &&
+	    { grep -ni alice "$tmp/$f.arf"; fail "arf make of $f.eml: the address left"; }
+done
+[ "$(grep -c '@example.org' "$tmp/parts.arf")" -ge 6 ] ||
+	fail "arf make of parts.eml: a redacted address missing"
+grep -q 'uid=' "$tmp/noblank.arf" && fail "arf make of noblank.eml: a code left"
+tr -d '\r' < "$tmp/noblank.arf" |
+    grep -qx '<a href="https://click.shop.example/c">x</a>' ||
+	fail "arf make of noblank.eml: no clean link"
 # arf make --type: one of the six registered types (else 64, nothing
 # written); a not-spam report does not say the recipient marked it as spam
 for t in '' bogus 'abuse x'; do
