@@ -72,52 +72,6 @@ dashes(const guint8 *l, size_t n)
 	return k == 2;
 }
 
-/* header_like: the line l[0..n) is a header field line once its NUL
- * bytes are left out, as the analysis reads one (lib/message_header.c,
- * rf__msg_header_name_len: a name of printable ASCII but ':', blanks,
- * then ':'). */
-static int
-header_like(const guint8 *l, size_t n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n && (l[i] == '\0' || (l[i] > ' ' && l[i] < 127 &&
-	    l[i] != ':')); i++)
-		k += l[i] != '\0';
-	while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '\0'))
-		i++;
-	return k > 0 && i < n && l[i] == ':';
-}
-
-/* folded: the line l[0..n) starts with a blank once its NUL bytes are
- * left out: after a header field, a line of that field to the analysis
- * (rf__msg_header_end), so the header block would read on (seed
- * nul-folded-line). */
-static int
-folded(const guint8 *l, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && l[i] == '\0')
-		i++;
-	return i < n && (l[i] == ' ' || l[i] == '\t');
-}
-
-/* from_like: the line l[0..n) starts with "From " once its NUL bytes are
- * left out: at the message's start, an mbox From_ line, which the
- * analysis skips (rf__skip_from_line), reading the lines after it as
- * headers. */
-static int
-from_like(const guint8 *l, size_t n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n && k < 5; i++)
-		if (l[i] != '\0' && l[i] != (guint8)"From "[k++])
-			return 0;
-	return k == 5;
-}
-
 /* kept_live: the substitutions (not text) whose from, or its "&amp;"
  * form, the line l[0..n) holds once its NUL bytes are left out, marked
  * live (counted missed, so reported): drop_nul keeps that line's NULs,
@@ -162,24 +116,18 @@ kept_live(rf_rewrite *c, const guint8 *l, size_t n)
  *    a character (seed fuzz_rewrite/nul-joins-utf8);
  *  - the MIME structure is read in the raw bytes, NULs included: not on
  *    a line that without them starts with "--" (it could be read as a
- *    boundary of an enclosing multipart) nor, with first set (the leaf
- *    starts where the analysis ended the header block at a line that is
- *    no header field), on the first line when without them it is one
- *    (header_like: the block would read on; seed nul-header-line;
- *    keeping every first line left a link on it live, unreported when
- *    its URL matched where the analysis read no link: seed
- *    nul-first-line), nor when a header field is before it and without
- *    them it starts with a blank (folded: a line of that field; seed
- *    nul-folded-line: "\0\0\0 May" after "Subject: Fares" read on to
- *    a Content-Type of HTML in quoted-printable, links the input did not
- *    have), nor, when that line is the message's first,
- *    when without them it starts with "From " (from_like; seed
- *    nul-from-line: "Fr\0om  Shop <...>" became a From_ line, and the
- *    header-less message a multipart one).
- * A link on a line so kept is counted missed (kept_live). */
+ *    boundary of an enclosing multipart).
+ * A link on a line so kept is counted missed (kept_live).  The first
+ * line of a leaf that starts where the analysis ended the header block
+ * at a line that is no header field loses its NULs like any other: the
+ * blank line rf_rewrite_write puts before it keeps it in the body (seeds
+ * nul-header-line, nul-folded-line and nul-from-line, where without its
+ * NULs the line read as a header field, a line of the field before it,
+ * or an mbox From_ line, were kept whole until s26, their links left
+ * live). */
 static void
 drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
-	 const GByteArray *orig, int *r0, int first)
+	 const GByteArray *orig, int *r0)
 {
 	guint8 *d = content->data, *nl;
 	size_t i, j, q, k = 0, le, n = content->len;
@@ -193,10 +141,7 @@ drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 	for (i = 0; i < n; i = le) {
 		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
 		    (size_t)(nl - d) + 1 : n;
-		if ((first && i == 0 && (header_like(d, le) ||
-		    (c->ins > 0 && folded(d, le)) ||
-		    (c->base + c->ins == 0 && from_like(d, le)))) ||
-		    memchr(d + i, '\0', le - i) == NULL ||
+		if (memchr(d + i, '\0', le - i) == NULL ||
 		    dashes(d + i, le - i)) {
 			if (memchr(d + i, '\0', le - i) != NULL)
 				kept_live(c, d + i, le - i);
@@ -315,8 +260,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	g_byte_array_append(content, orig->data, orig->len);
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
-	drop_nul(c, content, charset, orig, &r0, c->ins != SIZE_MAX &&
-	    start == c->base + c->ins);
+	drop_nul(c, content, charset, orig, &r0);
 	if ((changed = rf__rewrite_leaf(c, html, charset, &content,
 	    &count)) < 0)
 		c->skipped++;
