@@ -99,6 +99,7 @@ struct rf_rewrite {
 	unsigned char *lens;	/* RF__LEN_* of each length < nlens */
 	size_t nlens;		/* 1 + the longest from or "&amp;" form */
 	size_t minfl;		/* the shortest from that is not empty */
+	int fffd;		/* a from holds U+FFFD (prepare) */
 	int loop;		/* a substitution the one pass cannot make
 				 * (text, or a byte no URL has) */
 	size_t links, bugs;	/* links rewritten, web bugs emptied */

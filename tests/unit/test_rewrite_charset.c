@@ -175,12 +175,45 @@ test_first_line_header(void **state)
 	rf_buf_free(&msg);
 }
 
+/* A web bug whose src is a byte that is no UTF-8 ("\xfd") in a part
+ * declared UTF-8: the analysis reads its URL as U+FFFD.  On 196a2f1 the
+ * rewriter matched that from in the raw bytes: not in the src, but in a
+ * U+FFFD written as such in the text, where the analysis read no link,
+ * and that hit counted: "1 web bug emptied", the web bug left live.  Now
+ * the leaf is matched as the analysis read it, and the src is emptied
+ * (s26 strict run 2, seed fffd-src-live: the same, minimised). */
+static void
+test_fffd_src(void **state)
+{
+	static const char msg[] = "From: a@shop.example\nTo: r0@example.org"
+	    "\nSubject: s\nContent-Type: text/html; charset=utf-8\n\n"
+	    "<p>\xef\xbf\xbd</p><div style=\"display:none\"><img "
+	    "src=\xfd></div>\n";
+	static const char seed[] = "<v style=\"display:none\"><IMG\nSRC=\"\"";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_stats(msg, sizeof(msg) - 1, 4096, &st, &out);
+	assert_int_equal(st.bugs, 1);
+	assert_int_equal(st.missed, 0);
+	assert_non_null(memmem(out.data, out.len, "<img src=\"\">", 12));
+	assert_null(memchr(out.data, '\xfd', out.len));
+	rf_buf_free(&out);
+	clean_seed("fffd-src-live", &st, &out);
+	assert_int_equal(st.bugs, 1);
+	assert_int_equal(st.missed, 0);
+	assert_non_null(memmem(out.data, out.len, seed, sizeof(seed) - 1));
+	rf_buf_free(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_readings),
 		cmocka_unit_test(test_first_line_header),
+		cmocka_unit_test(test_fffd_src),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
