@@ -168,7 +168,30 @@ drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 	g_byte_array_set_size(content, (guint)k);
 }
 
-static void as_read_utf8(GByteArray **buf);
+/* as_read_utf8: *buf with each byte that is no UTF-8 written U+FFFD, as
+ * the analysis reads a part it reads as UTF-8 (repaired); NUL bytes kept
+ * (it drops them). */
+static void
+as_read_utf8(GByteArray **buf)
+{
+	GByteArray *in = *buf, *out;
+	size_t i, good;
+
+	out = g_byte_array_sized_new(in->len + 16);
+	for (i = 0; i < in->len; i += good + 1) {
+		good = rf__utf8_bad(in->data + i, in->len - i);
+		g_byte_array_append(out, in->data + i, (guint)good);
+		if (i + good == in->len)
+			break;
+		if (in->data[i + good] == '\0')	/* kept as it was */
+			g_byte_array_append(out, in->data + i + good, 1);
+		else
+			g_byte_array_append(out,
+			    (const guint8 *)"\xEF\xBF\xBD", 3);
+	}
+	g_byte_array_free(in, TRUE);
+	*buf = out;
+}
 
 /* keep_reading: the rewritten leaf *buf read by the analysis as it read
  * the leaf orig (reading; orig's decided once, *r0), else made so: when
@@ -196,30 +219,6 @@ keep_reading(rf_rewrite *c, const char *charset, const GByteArray *orig,
 	return 0;
 }
 
-/* as_read_utf8: *buf with each byte that is no UTF-8 written U+FFFD, as
- * the analysis reads a part it reads as UTF-8 (repaired); NUL bytes kept
- * (it drops them). */
-static void
-as_read_utf8(GByteArray **buf)
-{
-	GByteArray *in = *buf, *out;
-	size_t i, good;
-
-	out = g_byte_array_sized_new(in->len + 16);
-	for (i = 0; i < in->len; i += good + 1) {
-		good = rf__utf8_bad(in->data + i, in->len - i);
-		g_byte_array_append(out, in->data + i, (guint)good);
-		if (i + good == in->len)
-			break;
-		if (in->data[i + good] == '\0')	/* kept as it was */
-			g_byte_array_append(out, in->data + i + good, 1);
-		else
-			g_byte_array_append(out,
-			    (const guint8 *)"\xEF\xBF\xBD", 3);
-	}
-	g_byte_array_free(in, TRUE);
-	*buf = out;
-}
 
 /* clean_leaf: part's replacements recorded as an edit of c, when it is a
  * text leaf whose bytes are located in c->data and something changes
