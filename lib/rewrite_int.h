@@ -145,10 +145,15 @@ struct rf__values {
 	size_t n;
 	unsigned char *name;
 	const size_t *raw;	/* NULL, or the spans of script and style
-				 * text where rf__rewrite_replace_all makes
-				 * no replacement (rf__rewrite_replace_raw):
-				 * raw[2 i], raw[2 i + 1] */
+				 * text where rf__rewrite_replace_all
+				 * replaces no occurrence that meets one
+				 * (rf__rewrite_replace_raw): raw[2 i],
+				 * raw[2 i + 1] */
 	size_t nraw;
+	const size_t *cut;	/* NULL, or the spans of unquoted values
+				 * where it replaces no occurrence that
+				 * starts in one (the same) */
+	size_t ncut;
 };
 
 /* How the analysis reads a leaf's bytes (rf__text_reading): cc its
@@ -183,30 +188,41 @@ int rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
 size_t rf__rewrite_raw_end(const struct rf__raw *r, size_t lt);
 
 /* rf__rewrite_raw_spans: *at (malloc'd, NULL when none) made the spans
- * of script and style text of the HTML leaf d[0..n), as the value
- * tokenizer reads it (rf__rewrite_values; libxml2's own reading where
- * it ends one at another element's end tag): (*at)[2 i] the first byte
- * of the i-th, (*at)[2 i + 1] the offset after its end tag (or n),
- * increasing; *n_spans how many.  0, or -1 when out of memory. */
+ * of the HTML leaf d[0..n), as the value tokenizer reads it
+ * (rf__rewrite_values; libxml2's own reading where it ends script or
+ * style text at another element's end tag): with raw, those of script
+ * and style text, from the first byte to the offset after its end tag
+ * (or n); with values, those of unquoted attribute values, from the
+ * first byte to the blank or '>' that ends it (or n).  (*at)[2 i],
+ * (*at)[2 i + 1] the i-th, increasing, spans that touch made one;
+ * *n_spans how many.  0, or -1 when out of memory. */
 int rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
-			  size_t n, size_t **at, size_t *n_spans);
+			  size_t n, int raw, int values, size_t **at,
+			  size_t *n_spans);
 
 /* rf__rewrite_replace_raw: rf__rewrite_replace_all(buf, from, to, text,
  * html, vals, count) for s (from, to: its from or "&amp;" form, in the
- * part's charset or not), but in HTML (vals and rd not NULL) when s's
- * from holds a character that libxml2's HTML parser leaves out of
- * script and style text (no Char of XML 1.0: a C0 control but tab, LF
- * and CR; U+FFFE, U+FFFF), no occurrence that meets such text is
- * replaced: the analysis read no link of s's URL there (seed
- * style-ctl-newlink).  Out of memory: nothing replaced, s made live.  1
- * when *buf changed, else 0. */
+ * part's charset or not), but in HTML (vals and rd not NULL) no
+ * occurrence is replaced where the analysis read no link of s's URL:
+ * when s's from holds a character that libxml2's HTML parser leaves out
+ * of script and style text (no Char of XML 1.0: a C0 control but tab,
+ * LF and CR; U+FFFE, U+FFFF), one that meets such text (seed
+ * style-ctl-newlink); when from (not text) holds a byte that ends an
+ * unquoted attribute value (a blank, '>'), one that starts in such a
+ * value: libxml2 ends the value, and the analysis the link, before the
+ * occurrence's end, and the value's bytes before it would join the to,
+ * a link the input did not have (seed cr-in-unquoted-value).  Out of
+ * memory: nothing replaced, s made live.  1 when *buf changed, else
+ * 0. */
 int rf__rewrite_replace_raw(struct rf__subst *s,
 			    const struct rf__leafread *rd, GByteArray **buf,
 			    const char *from, const char *to, int text,
 			    int html, struct rf__values *vals, size_t *count);
 
-/* rf__rewrite_in_raw: [at, at + len) meets one of v's raw spans. */
-int rf__rewrite_in_raw(const struct rf__values *v, size_t at, size_t len);
+/* rf__rewrite_unread: an occurrence [at, at + len) the analysis read no
+ * link of: it meets one of v's raw spans, or at lies in one of its cut
+ * spans. */
+int rf__rewrite_unread(const struct rf__values *v, size_t at, size_t len);
 
 /* rf__rewrite_values: v made the offsets of the HTML text d[0..n) where
  * an unquoted attribute value starts, as libxml2's HTML parser (2.9.14)

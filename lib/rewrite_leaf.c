@@ -168,7 +168,7 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 		    && d[at - 1] != '=' && d[at - 1] != '(' &&
 		    d[at - 1] != '[')) ||
 		    !ends_run(d + at + fl, in->len - at - fl))) ||
-		    (vals != NULL && rf__rewrite_in_raw(vals, at, fl)))
+		    (vals != NULL && rf__rewrite_unread(vals, at, fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
 		/* the values up to here moved; one at at kept at the to;
 		 * none made where a name starts (no link there) */
@@ -360,7 +360,7 @@ replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
 {
 	const char *cs = rf__is_utf8_charset(rd->charset) ? NULL :
 	    g_mime_charset_iconv_name(rd->charset);
-	struct rf__values vals = { NULL, 0, NULL, NULL, 0 };
+	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0 };
 	size_t i, n;
 	int changed = 0, pass, one;
 
@@ -623,7 +623,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
-	struct rf__values all = { NULL, 0, NULL, NULL, 0 }, v;
+	struct rf__values all = { NULL, 0, NULL, NULL, 0, NULL, 0 }, v;
 	size_t r0, r1, last = 0, k = 0;
 	char *un;
 

@@ -20,8 +20,9 @@
  * there is no answer and the tokenizer keeps its own reading.
  * Also (rf__rewrite_replace_raw): a from holding a character libxml2
  * leaves out of that text (no Char of XML 1.0) is not replaced where it
- * meets it, since the analysis read no link of that URL there (seed
- * style-ctl-bytes).
+ * meets it, nor one holding a blank or '>' where it meets an unquoted
+ * attribute value, since the analysis read no link of that URL there
+ * (seeds style-ctl-bytes, cr-in-unquoted-value).
  * docs/tracking.md, "The rewriter never makes a link";
  * docs/design/tracking-record.md, "Where libxml2 ends a script (s23)"
  * and "Strict runs (s25)".
@@ -252,20 +253,37 @@ dropped(const char *s)
 	return 0;
 }
 
-int
-rf__rewrite_in_raw(const struct rf__values *v, size_t at, size_t len)
+/* in_spans: [at, at + len) meets one of the n spans sp[2 i],
+ * sp[2 i + 1] (increasing, disjoint). */
+static int
+in_spans(const size_t *sp, size_t n, size_t at, size_t len)
 {
-	size_t lo = 0, hi = v->nraw, mid;
+	size_t lo = 0, hi = n, mid;
 
 	/* the first span that ends after at */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (v->raw[2 * mid + 1] <= at)
+		if (sp[2 * mid + 1] <= at)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < v->nraw && v->raw[2 * lo] < at + len;
+	return lo < n && sp[2 * lo] < at + len;
+}
+
+int
+rf__rewrite_unread(const struct rf__values *v, size_t at, size_t len)
+{
+	return in_spans(v->raw, v->nraw, at, len) ||
+	    in_spans(v->cut, v->ncut, at, 1);
+}
+
+/* cuts: from holds a byte that ends an unquoted attribute value
+ * (IS_BLANK_CH or '>'): no link the analysis read in one holds it. */
+static int
+cuts(const char *from)
+{
+	return strpbrk(from, " \t\n\r>") != NULL;
 }
 
 int
@@ -274,23 +292,31 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 			int text, int html, struct rf__values *vals,
 			size_t *count)
 {
-	size_t *at = NULL, n = 0;
-	int changed;
+	const char *d = (const char *)(*buf)->data;
+	size_t *raw = NULL, *cut = NULL, nraw = 0, ncut = 0, n = (*buf)->len;
+	int changed = 0, known = html && vals != NULL && rd != NULL;
 
-	if (!html || vals == NULL || rd == NULL || !dropped(s->from))
-		return rf__rewrite_replace_all(buf, from, to, text, html,
-		    vals, count);
-	if (rf__rewrite_raw_spans(rd, (const char *)(*buf)->data,
-	    (*buf)->len, &at, &n) != 0) {
+	if ((known && dropped(s->from) &&
+	    rf__rewrite_raw_spans(rd, d, n, 1, 0, &raw, &nraw) != 0) ||
+	    (known && !text && cuts(from) &&
+	    rf__rewrite_raw_spans(rd, d, n, 0, 1, &cut, &ncut) != 0)) {
 		s->live = 1;	/* nothing replaced: reported */
-		return 0;
+		goto done;
 	}
-	vals->raw = at;
-	vals->nraw = n;
+	if (vals != NULL) {
+		vals->raw = raw;
+		vals->nraw = nraw;
+		vals->cut = cut;
+		vals->ncut = ncut;
+	}
 	changed = rf__rewrite_replace_all(buf, from, to, text, html, vals,
 	    count);
-	vals->raw = NULL;
-	vals->nraw = 0;
-	free(at);
+	if (vals != NULL) {
+		vals->raw = vals->cut = NULL;
+		vals->nraw = vals->ncut = 0;
+	}
+done:
+	free(raw);
+	free(cut);
 	return changed;
 }

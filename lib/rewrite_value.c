@@ -52,6 +52,8 @@ struct tagscan {
 	size_t cap;		/* room in v */
 	int names;		/* the names' offsets noted too */
 	struct spans *rawsp;	/* NULL, or where the raw text spans go */
+	struct spans *valsp;	/* NULL, or where the unquoted values'
+				 * spans go (may be rawsp: both in order) */
 };
 
 /* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
@@ -478,9 +480,11 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 			} else {
 				if (c != '>')
 					note(ts, i, 0);
-				while (i < n && !space(c = (unsigned char)
-				    d[i]) && c != '>')
-					i++;
+				for (j = i; i < n && !space(c = (unsigned char)
+				    d[i]) && c != '>'; i++)
+					;
+				if (i > j)
+					span(ts->valsp, j, i, 0);
 			}
 			ts->state = ATTRS;
 			break;
@@ -501,13 +505,15 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 		   int names, struct rf__values *v)
 {
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    v, 0, names, NULL };
+	    v, 0, names, NULL, NULL };
 
 	v->at = NULL;
 	v->n = 0;
 	v->name = NULL;
 	v->raw = NULL;
 	v->nraw = 0;
+	v->cut = NULL;
+	v->ncut = 0;
 	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (ts.oom) {
@@ -522,11 +528,12 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 
 int
 rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
-		      size_t n, size_t **at, size_t *n_spans)
+		      size_t n, int raw, int values, size_t **at,
+		      size_t *n_spans)
 {
 	struct spans sp = { NULL, 0, 0, 0 };
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, &sp };
+	    NULL, 0, 0, raw ? &sp : NULL, values ? &sp : NULL };
 	size_t i, w = 0;
 
 	advance(d, n, n, &ts);
@@ -592,7 +599,7 @@ rf__rewrite_quoted_one(struct rf__subst *s,
 {
 	struct spans sp = { NULL, 0, 0, 0 };
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, NULL };
+	    NULL, 0, 0, NULL, NULL };
 	const char *d = (const char *)(*buf)->data;
 	size_t i, n = (*buf)->len;
 	int changed = 0, q;

@@ -4,7 +4,10 @@
  * leaves out the characters that are no Char of XML 1.0, which it keeps
  * in an attribute's value: a from holding one is not replaced there
  * (rf__rewrite_replace_raw; s25, seed style-ctl-bytes;
- * docs/design/tracking-record.md, "Strict runs (s25)").
+ * docs/design/tracking-record.md, "Strict runs (s25)"); and where
+ * libxml2 ends an unquoted attribute value (a from holding a blank or
+ * '>' is not replaced where it meets one: s27, seed
+ * cr-in-unquoted-value).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -80,8 +83,8 @@ test_spans(void **state)
 	size_t s2 = strstr(d, "if (") - d, s3 = strrchr(d, 'y') - d;
 
 	(void)state;
-	assert_int_equal(rf__rewrite_raw_spans(NULL, d, sizeof(d) - 1, &at,
-	    &n), 0);
+	assert_int_equal(rf__rewrite_raw_spans(NULL, d, sizeof(d) - 1, 1, 0,
+	    &at, &n), 0);
 	assert_int_equal(n, 3);
 	/* the spans, merged where they touch */
 	assert_int_equal(at[0], s1);
@@ -89,15 +92,84 @@ test_spans(void **state)
 	assert_int_equal(at[2 * n - 1], sizeof(d) - 1);
 	assert_int_equal(at[2 * n - 2], s3);
 	{
-		struct rf__values v = { NULL, 0, NULL, at, n };
+		struct rf__values v = { NULL, 0, NULL, at, n, NULL, 0 };
 
-		assert_int_equal(rf__rewrite_in_raw(&v, 0, s1), 0);
-		assert_int_equal(rf__rewrite_in_raw(&v, 0, s1 + 1), 1);
-		assert_int_equal(rf__rewrite_in_raw(&v, s2 + 2, 1), 1);
-		assert_int_equal(rf__rewrite_in_raw(&v, s1 + 11, 5), 0);
-		assert_int_equal(rf__rewrite_in_raw(&v, s3, 1), 1);
+		assert_int_equal(rf__rewrite_unread(&v, 0, s1), 0);
+		assert_int_equal(rf__rewrite_unread(&v, 0, s1 + 1), 1);
+		assert_int_equal(rf__rewrite_unread(&v, s2 + 2, 1), 1);
+		assert_int_equal(rf__rewrite_unread(&v, s1 + 11, 5), 0);
+		assert_int_equal(rf__rewrite_unread(&v, s3, 1), 1);
 	}
 	free(at);
+}
+
+/* test_value_spans: with values, the unquoted attribute values too,
+ * each up to the blank or '>' that ends it, in order with the raw text;
+ * not a quoted value, an empty one, text or a name.  As cut spans
+ * (rf__rewrite_unread), an occurrence that starts in one. */
+static void
+test_value_spans(void **state)
+{
+	static const char d[] = "<a href=h://x?e=r\r&p=1 title=\"t=u\" "
+	    "b=>x=y <style>s</style><img src=\xaa\"i>";
+	size_t *at = NULL, n = 0, v1 = strstr(d, "h://") - d;
+	size_t s1 = strstr(d, ">s<") - d + 1, v2 = strstr(d, "\xaa") - d;
+
+	(void)state;
+	assert_int_equal(rf__rewrite_raw_spans(NULL, d, sizeof(d) - 1, 1, 1,
+	    &at, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(at[0], v1);
+	assert_int_equal(at[1], strchr(d, '\r') - d);
+	assert_int_equal(at[2], s1);
+	assert_int_equal(at[3], s1 + 9);
+	assert_int_equal(at[4], v2);
+	assert_int_equal(at[5], sizeof(d) - 2);
+	free(at);
+	assert_int_equal(rf__rewrite_raw_spans(NULL, d, sizeof(d) - 1, 0, 1,
+	    &at, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(at[2], v2);
+	{
+		/* as cut spans: an occurrence that starts in one, not
+		 * one that starts before it */
+		struct rf__values v = { NULL, 0, NULL, NULL, 0, at, n };
+
+		assert_int_equal(rf__rewrite_unread(&v, v1, 30), 1);
+		assert_int_equal(rf__rewrite_unread(&v, v1 + 5, 30), 1);
+		assert_int_equal(rf__rewrite_unread(&v, v1 - 1, 30), 0);
+		assert_int_equal(rf__rewrite_unread(&v, v2 - 2, 5), 0);
+	}
+	free(at);
+}
+
+/* test_cr_value: seed cr-in-unquoted-value (s26's fourth strict run,
+ * reduced): an unquoted href
+ * \xaa"http://www.pp.example/opjout.php?ep?email=r5@...\r&pos=..., which
+ * libxml2 ends at the CR (a link with no host: untracked), and a quoted
+ * href whose URL is the same bytes, CR included (tracked: an address
+ * that is not the recipient's).  On 6cc5bb4 that URL's clean form was
+ * also written in the unquoted value, whose \xaa" then joined it: the
+ * link \xaa"http://www.pp.example/opjout.php?pos=9900027056., one the
+ * input did not have (the strict check stops).  Now the quoted one
+ * alone is rewritten; the unquoted value is left as it came. */
+static void
+test_cr_value(void **state)
+{
+	static const char kept[] = "<a href=\xaa\"http://www.pp.example/"
+	    "opjout.php?ep?email=r5@example.org\r&pos=9900027056. Tn y>";
+	static const char made[] = "<a href=\"http://www.pp.example/"
+	    "opjout.php?pos=9900027056.\"";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("cr-in-unquoted-value", &st, &out);
+	assert_int_equal(st.links, 1);
+	assert_int_equal(st.missed, 0);
+	assert_non_null(memmem(out.data, out.len, kept, sizeof(kept) - 1));
+	assert_non_null(memmem(out.data, out.len, made, sizeof(made) - 1));
+	rf_buf_free(&out);
 }
 
 int
@@ -107,6 +179,8 @@ main(void)
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_tracked_css),
 		cmocka_unit_test(test_spans),
+		cmocka_unit_test(test_value_spans),
+		cmocka_unit_test(test_cr_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
