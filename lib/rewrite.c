@@ -193,6 +193,18 @@ as_read_utf8(GByteArray **buf)
 	*buf = out;
 }
 
+/* ascii_only: b has no 8-bit byte. */
+static int
+ascii_only(const GByteArray *b)
+{
+	guint i;
+
+	for (i = 0; i < b->len; i++)
+		if (b->data[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* keep_reading: the rewritten leaf *buf read by the analysis as it read
  * the leaf orig (reading; orig's decided once, *r0), else made so: when
  * the analysis read orig as UTF-8 (repaired) and the part declares
@@ -202,16 +214,21 @@ as_read_utf8(GByteArray **buf)
  * the only bytes Windows-1252 leaves undefined, or the NUL bytes before
  * the first invalid one, would else turn the part's reading over to
  * Windows-1252, and its other 8-bit bytes into other text, links the
- * input did not have (seed fuzz_rewrite/charset-flip).  0, or -1 when
- * the reading would change otherwise (the leaf is then not rewritten:
+ * input did not have (seed fuzz_rewrite/charset-flip); when it read orig
+ * as Windows-1252 and *buf is ASCII (its last 8-bit bytes replaced, an
+ * "<img src=\xfd>" emptied), read as UTF-8 it reads the same.  0, or -1
+ * when the reading would change otherwise (the leaf is then not rewritten:
  * counted skipped, so reported; the hits its replacements counted stay,
  * which skipped covers). */
 static int
 keep_reading(rf_rewrite *c, const char *charset, const GByteArray *orig,
 	     int *r0, GByteArray **buf)
 {
-	if (reading(c, charset, (*buf)->data, (*buf)->len) ==
-	    orig_reading(c, charset, orig, r0))
+	int now = reading(c, charset, (*buf)->data, (*buf)->len);
+
+	if (now == orig_reading(c, charset, orig, r0) ||
+	    (*r0 == RF__READ_1252 && now == RF__READ_UTF8 &&
+	    ascii_only(*buf)))
 		return 0;
 	if (*r0 != RF__READ_UTF8 || !rf__is_utf8_charset(charset))
 		return -1;

@@ -327,7 +327,9 @@ int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
  * declared charset is neither UTF-8 nor ASCII, a from with 8-bit
  * bytes (the analysis converted the part to UTF-8) is looked for, and
  * its to written, in that charset, when both convert to it and back
- * exactly.  Then in HTML, the occurrences written with character
+ * exactly; in one the analysis reads as Windows-1252 (8-bit text that
+ * is no UTF-8, declaring no charset, ASCII or UTF-8 but "utf-8"), in
+ * Windows-1252.  Then in HTML, the occurrences written with character
  * references ("&#46;", "&#x2F;", "&amp;") of URL bytes, as the analysis
  * decodes them, are replaced too (rf__rewrite_entities).  1 when *buf
  * changed (a new array; the old one is freed), 0 when not, -1 when out of

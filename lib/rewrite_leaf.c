@@ -341,12 +341,27 @@ seq_one(struct rf__subst *s, int html, const char *cs,
 	return changed;
 }
 
+/* from_charset: the charset in which a from with 8-bit bytes is looked
+ * for in the leaf buf, and its to written (NULL: as they are, UTF-8):
+ * the one the part declares when it is neither UTF-8 nor ASCII;
+ * Windows-1252 when the analysis reads buf so (8-bit text that is no
+ * UTF-8, declaring none, ASCII or UTF-8 but "utf-8": rf__text_reading),
+ * where it read "<img src=\xfd>" as the URL "\xc3\xbd". */
+static const char *
+from_charset(const struct rf__leafread *rd, const GByteArray *buf)
+{
+	if (!rf__is_utf8_charset(rd->charset))
+		return g_mime_charset_iconv_name(rd->charset);
+	return rf__text_reading(rd->cc, rd->charset, (const char *)buf->data,
+	    buf->len, NULL, NULL) == RF__READ_1252 ? "WINDOWS-1252" : NULL;
+}
+
 /* replace_seq: the loop: for each substitution in turn (in HTML the
  * wide ones first), every standalone occurrence of its from, then in HTML
  * (not text, from has '&') of its "&amp;" form, replaced in the whole
  * text (seq_one; the reference replace_runs must equal when no
  * substitution is wide), each counted in the substitution's hits; 1 when
- * *buf changed, else 0.  charset: the part's declared one.  (The wide
+ * *buf changed, else 0.  8-bit froms in from_charset's charset.  (The wide
  * first in HTML: the analysis reads an attribute's whole value as the
  * URL, a bare CR or a blank in it included, so a shorter link that is a
  * prefix of it, found in a text part where the analysis ended the URL at
@@ -358,8 +373,7 @@ static int
 replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	    GByteArray **buf, size_t *count)
 {
-	const char *cs = rf__is_utf8_charset(rd->charset) ? NULL :
-	    g_mime_charset_iconv_name(rd->charset);
+	const char *cs = from_charset(rd, *buf);
 	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0 };
 	size_t i, n;
 	int changed = 0, pass, one;
