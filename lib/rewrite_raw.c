@@ -20,9 +20,9 @@
  * there is no answer and the tokenizer keeps its own reading.
  * Also (rf__rewrite_replace_raw): a from holding a character libxml2
  * leaves out of that text (no Char of XML 1.0) is not replaced where it
- * meets it, nor one holding a blank or '>' where it meets an unquoted
- * attribute value, since the analysis read no link of that URL there
- * (seeds style-ctl-bytes, cr-in-unquoted-value).
+ * meets it, nor one holding a blank or '>' where it starts inside an
+ * unquoted attribute value, since the analysis read no link of that URL
+ * there (seeds style-ctl-bytes, cr-in-unquoted-value).
  * docs/tracking.md, "The rewriter never makes a link";
  * docs/design/tracking-record.md, "Where libxml2 ends a script (s23)"
  * and "Strict runs (s25)".
