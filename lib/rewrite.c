@@ -193,18 +193,6 @@ as_read_utf8(GByteArray **buf)
 	*buf = out;
 }
 
-/* ascii_only: b has no 8-bit byte. */
-static int
-ascii_only(const GByteArray *b)
-{
-	guint i;
-
-	for (i = 0; i < b->len; i++)
-		if (b->data[i] >= 0x80)
-			return 0;
-	return 1;
-}
-
 /* keep_reading: the rewritten leaf *buf read by the analysis as it read
  * the leaf orig (reading; orig's decided once, *r0), else made so: when
  * the analysis read orig as UTF-8 (repaired) and the part declares
@@ -228,7 +216,7 @@ keep_reading(rf_rewrite *c, const char *charset, const GByteArray *orig,
 
 	if (now == orig_reading(c, charset, orig, r0) ||
 	    (*r0 == RF__READ_1252 && now == RF__READ_UTF8 &&
-	    ascii_only(*buf)))
+	    rf__rewrite_ascii((*buf)->data, (*buf)->len)))
 		return 0;
 	if (*r0 != RF__READ_UTF8 || !rf__is_utf8_charset(charset))
 		return -1;

@@ -102,6 +102,9 @@ struct rf_rewrite {
 	int fffd;		/* a from holds U+FFFD (prepare) */
 	int loop;		/* a substitution the one pass cannot make
 				 * (text, or a byte no URL has) */
+	int eight;		/* a from holds an 8-bit byte (looked for
+				 * in the charset the analysis read the
+				 * leaf in: rf__rewrite_leaf) */
 	size_t links, bugs;	/* links rewritten, web bugs emptied */
 	int unsub;		/* List-Unsubscribe carries a code */
 	struct rf__edit *edits;	/* sorted by off after prepare */
@@ -307,9 +310,12 @@ int rf__rewrite_values_to(struct rf__values *v, size_t *k, size_t *w,
 int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,
 		      const char *to, int text);
 
+/* rf__rewrite_ascii: p[0..n) has no 8-bit byte. */
+int rf__rewrite_ascii(const void *p, size_t n);
+
 /* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl, afrom,
  * ato, atl, wide, markup), one of rw's substitutions, noted in s and rw (lens,
- * minfl, loop), and its "&amp;" forms made.  0, or -1 when out of memory
+ * minfl, loop, eight), and its "&amp;" forms made.  0, or -1 when out of memory
  * (afrom, ato NULL).  rf_rewrite_free frees the forms. */
 int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
 
@@ -323,13 +329,13 @@ int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
  * made at a name) (in one pass over the text, the
  * substitutions looked up in rw's index, when that gives the same bytes:
  * rf__rewrite_one_pass; else in HTML the wide substitutions first), but
- * in HTML none whose markup is set (left live).  In a part whose
- * declared charset is neither UTF-8 nor ASCII, a from with 8-bit
- * bytes (the analysis converted the part to UTF-8) is looked for, and
- * its to written, in that charset, when both convert to it and back
- * exactly; in one the analysis reads as Windows-1252 (8-bit text that
- * is no UTF-8, declaring no charset, ASCII or UTF-8 but "utf-8"), in
- * Windows-1252.  Then in HTML, the occurrences written with character
+ * in HTML none whose markup is set (left live).  A from with 8-bit
+ * bytes (the analysis read the part as UTF-8) is looked for, and its to
+ * written, in the charset the analysis read the leaf in
+ * (rf__text_reading): the one the part declares when it converts,
+ * Windows-1252 for 8-bit text that is no UTF-8 and declares none,
+ * ASCII or UTF-8 but "utf-8", or declares one that does not convert;
+ * when both convert to it and back exactly.  Then in HTML, the occurrences written with character
  * references ("&#46;", "&#x2F;", "&amp;") of URL bytes, as the analysis
  * decodes them, are replaced too (rf__rewrite_entities).  1 when *buf
  * changed (a new array; the old one is freed), 0 when not, -1 when out of

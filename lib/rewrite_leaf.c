@@ -268,6 +268,8 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	    markup_differs(s->from, s->to);
 	if (s->text || s->wide || odd)
 		rw->loop = 1;
+	if (!rf__rewrite_ascii(s->from, s->fl))
+		rw->eight = 1;
 	need = (s->afl > s->fl ? s->afl : s->fl) + 1;
 	if (need > rw->nlens) {
 		if ((l = realloc(rw->lens, need)) == NULL) {
@@ -288,14 +290,23 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	return 0;
 }
 
+int
+rf__rewrite_ascii(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* ascii: s has no 8-bit byte. */
 static int
 ascii(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s >= 0x80)
-			return 0;
-	return 1;
+	return rf__rewrite_ascii(s, strlen(s));
 }
 
 /* seq_one: substitution s made in *buf as replace_seq does it (its from,
@@ -343,17 +354,23 @@ seq_one(struct rf__subst *s, int html, const char *cs,
 
 /* from_charset: the charset in which a from with 8-bit bytes is looked
  * for in the leaf buf, and its to written (NULL: as they are, UTF-8):
- * the one the part declares when it is neither UTF-8 nor ASCII;
- * Windows-1252 when the analysis reads buf so (8-bit text that is no
- * UTF-8, declaring none, ASCII or UTF-8 but "utf-8": rf__text_reading),
- * where it read "<img src=\xfd>" as the URL "\xc3\xbd". */
+ * the one the analysis reads buf in (rf__text_reading): the part's
+ * declared one when it converts; Windows-1252 for 8-bit text that is no
+ * UTF-8 and declares none, ASCII or UTF-8 but "utf-8", or declares one
+ * that does not convert (there the analysis read "<img src=\xfd>" as
+ * the URL "\xc3\xbd"). */
 static const char *
 from_charset(const struct rf__leafread *rd, const GByteArray *buf)
 {
-	if (!rf__is_utf8_charset(rd->charset))
+	switch (rf__text_reading(rd->cc, rd->charset, (const char *)buf->data,
+	    buf->len, NULL, NULL)) {
+	case RF__READ_DECLARED:
 		return g_mime_charset_iconv_name(rd->charset);
-	return rf__text_reading(rd->cc, rd->charset, (const char *)buf->data,
-	    buf->len, NULL, NULL) == RF__READ_1252 ? "WINDOWS-1252" : NULL;
+	case RF__READ_1252:
+		return "WINDOWS-1252";
+	default:
+		return NULL;
+	}
 }
 
 /* replace_seq: the loop: for each substitution in turn (in HTML the
@@ -373,7 +390,7 @@ static int
 replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	    GByteArray **buf, size_t *count)
 {
-	const char *cs = from_charset(rd, *buf);
+	const char *cs = c->eight ? from_charset(rd, *buf) : NULL;
 	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0 };
 	size_t i, n;
 	int changed = 0, pass, one;
