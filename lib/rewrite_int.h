@@ -330,13 +330,13 @@ int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
  * substitutions looked up in rw's index, when that gives the same bytes:
  * rf__rewrite_one_pass; else in HTML the wide substitutions first), but
  * in HTML none whose markup is set (left live).  A from with 8-bit
- * bytes (the analysis read the part as UTF-8) is looked for, and its to
- * written, in the charset the analysis read the leaf in
- * (rf__text_reading): the one the part declares when it converts,
- * Windows-1252 for 8-bit text that is no UTF-8 and declares none,
- * ASCII or UTF-8 but "utf-8", or declares one that does not convert;
- * when both convert to it and back exactly.  Then in HTML, the occurrences written with character
- * references ("&#46;", "&#x2F;", "&amp;") of URL bytes, as the analysis
+ * bytes (UTF-8, as the analysis converted the part) is looked for, and
+ * its to written, in the charset the analysis read the leaf in
+ * (rf__text_reading: the one the part declares when it converts;
+ * Windows-1252 for 8-bit text that is no UTF-8 and declares none, ASCII
+ * or UTF-8 but "utf-8", or one that does not convert), when both convert
+ * to it and back exactly.  Then in HTML, the occurrences written with
+ * character references ("&#46;", "&#x2F;", "&amp;") of URL bytes, as the analysis
  * decodes them, are replaced too (rf__rewrite_entities).  1 when *buf
  * changed (a new array; the old one is freed), 0 when not, -1 when out of
  * memory (nothing replaced).  *count counts the occurrences replaced. */
