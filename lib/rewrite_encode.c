@@ -1,7 +1,8 @@
 /*
  * rewrite_encode.c - the decoded text of a leaf the rewriter changed
  * (rewrite_leaf.c) encoded again with the part's transfer encoding, and
- * a from or to written in a part's charset (contracts in rewrite_int.h;
+ * a from or to written in a part's charset, the charset the analysis read
+ * a leaf in (contracts in rewrite_int.h;
  * docs/tracking.md, "Rewriting a message").
  */
 #include <gmime/gmime.h>
@@ -81,4 +82,31 @@ rf__rewrite_in_charset(const char *cs, const char *s)
 	}
 	g_free(back);
 	return o;
+}
+
+int
+rf__rewrite_ascii(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+const char *
+rf__rewrite_from_charset(const struct rf__leafread *rd,
+			 const GByteArray *buf)
+{
+	switch (rf__text_reading(rd->cc, rd->charset, (const char *)buf->data,
+	    buf->len, NULL, NULL)) {
+	case RF__READ_DECLARED:
+		return g_mime_charset_iconv_name(rd->charset);
+	case RF__READ_1252:
+		return "WINDOWS-1252";
+	default:
+		return NULL;
+	}
 }

@@ -3,7 +3,8 @@
  * locating the text leaves, writing; rewrite_leaf.c: the replacements in
  * one decoded leaf; rewrite_value.c: where an unquoted attribute value
  * or an attribute's name starts in it; rewrite_encode.c: its encoding
- * again, a from or to in its charset; rewrite_sites.c: the policy
+ * again, a from or to in its charset, the charset the analysis read it
+ * in; rewrite_sites.c: the policy
  * sites' form of a link) and to its unit tests.
  */
 #ifndef REDFLAG_REWRITE_INT_H
@@ -310,9 +311,6 @@ int rf__rewrite_values_to(struct rf__values *v, size_t *k, size_t *w,
 int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,
 		      const char *to, int text);
 
-/* rf__rewrite_ascii: p[0..n) has no 8-bit byte. */
-int rf__rewrite_ascii(const void *p, size_t n);
-
 /* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl, afrom,
  * ato, atl, wide, markup), one of rw's substitutions, noted in s and rw (lens,
  * minfl, loop, eight), and its "&amp;" forms made.  0, or -1 when out of memory
@@ -336,8 +334,8 @@ int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
  * Windows-1252 for 8-bit text that is no UTF-8 and declares none, ASCII
  * or UTF-8 but "utf-8", or one that does not convert), when both convert
  * to it and back exactly.  Then in HTML, the occurrences written with
- * character references ("&#46;", "&#x2F;", "&amp;") of URL bytes, as the analysis
- * decodes them, are replaced too (rf__rewrite_entities).  1 when *buf
+ * character references ("&#46;", "&#x2F;", "&amp;") of URL bytes, as the
+ * analysis decodes them, are replaced too (rf__rewrite_entities).  1 when *buf
  * changed (a new array; the old one is freed), 0 when not, -1 when out of
  * memory (nothing replaced).  *count counts the occurrences replaced. */
 int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
@@ -415,5 +413,18 @@ size_t rf__rewrite_char_ref(const char *s, size_t n, size_t max,
  * converted back is s; else NULL.  (rewrite_leaf.c looks for a from
  * with 8-bit bytes, and writes its to, in a part's declared charset.) */
 char *rf__rewrite_in_charset(const char *cs, const char *s);
+
+/* rf__rewrite_from_charset: the charset in which a from with 8-bit bytes
+ * is looked for in the leaf buf, and its to written (NULL: as they are,
+ * UTF-8): the one the analysis reads buf in (rf__text_reading, as rd
+ * says): the part's declared one when it converts (its iconv name);
+ * "WINDOWS-1252" for 8-bit text that is no UTF-8 and declares none,
+ * ASCII or UTF-8 but "utf-8", or declares one that does not convert
+ * (there the analysis read "<img src=\xfd>" as the URL "\xc3\xbd"). */
+const char *rf__rewrite_from_charset(const struct rf__leafread *rd,
+				     const GByteArray *buf);
+
+/* rf__rewrite_ascii: p[0..n) has no 8-bit byte. */
+int rf__rewrite_ascii(const void *p, size_t n);
 
 #endif

@@ -290,18 +290,6 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	return 0;
 }
 
-int
-rf__rewrite_ascii(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] >= 0x80)
-			return 0;
-	return 1;
-}
-
 /* ascii: s has no 8-bit byte. */
 static int
 ascii(const char *s)
@@ -352,45 +340,26 @@ seq_one(struct rf__subst *s, int html, const char *cs,
 	return changed;
 }
 
-/* from_charset: the charset in which a from with 8-bit bytes is looked
- * for in the leaf buf, and its to written (NULL: as they are, UTF-8):
- * the one the analysis reads buf in (rf__text_reading): the part's
- * declared one when it converts; Windows-1252 for 8-bit text that is no
- * UTF-8 and declares none, ASCII or UTF-8 but "utf-8", or declares one
- * that does not convert (there the analysis read "<img src=\xfd>" as
- * the URL "\xc3\xbd"). */
-static const char *
-from_charset(const struct rf__leafread *rd, const GByteArray *buf)
-{
-	switch (rf__text_reading(rd->cc, rd->charset, (const char *)buf->data,
-	    buf->len, NULL, NULL)) {
-	case RF__READ_DECLARED:
-		return g_mime_charset_iconv_name(rd->charset);
-	case RF__READ_1252:
-		return "WINDOWS-1252";
-	default:
-		return NULL;
-	}
-}
-
 /* replace_seq: the loop: for each substitution in turn (in HTML the
  * wide ones first), every standalone occurrence of its from, then in HTML
  * (not text, from has '&') of its "&amp;" form, replaced in the whole
  * text (seq_one; the reference replace_runs must equal when no
  * substitution is wide), each counted in the substitution's hits; 1 when
- * *buf changed, else 0.  8-bit froms in from_charset's charset.  (The wide
- * first in HTML: the analysis reads an attribute's whole value as the
- * URL, a bare CR or a blank in it included, so a shorter link that is a
- * prefix of it, found in a text part where the analysis ended the URL at
- * that byte, must not cut it short; in text the order stays, since there
- * the analysis itself ends the URL there.)  In HTML the unquoted
- * attribute values and the names (rf__rewrite_values) kept through them,
- * read again after a wide one made; -1 when out of memory for them. */
+ * *buf changed, else 0.  8-bit froms in rf__rewrite_from_charset's
+ * charset.  (The wide first in HTML: the analysis reads an attribute's
+ * whole value as the URL, a bare CR or a blank in it included, so a
+ * shorter link that is a prefix of it, found in a text part where the
+ * analysis ended the URL at that byte, must not cut it short; in text
+ * the order stays, since there the analysis itself ends the URL
+ * there.)  In HTML the unquoted attribute values and the names
+ * (rf__rewrite_values) kept through them, read again after a wide one
+ * made; -1 when out of memory for them. */
 static int
 replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	    GByteArray **buf, size_t *count)
 {
-	const char *cs = c->eight ? from_charset(rd, *buf) : NULL;
+	const char *cs = c->eight ? rf__rewrite_from_charset(rd, *buf) :
+	    NULL;
 	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0 };
 	size_t i, n;
 	int changed = 0, pass, one;
