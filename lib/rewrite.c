@@ -224,7 +224,6 @@ keep_reading(rf_rewrite *c, const char *charset, const GByteArray *orig,
 	return 0;
 }
 
-
 /* clean_leaf: part's replacements recorded as an edit of c, when it is a
  * text leaf whose bytes are located in c->data and something changes
  * (the leaf read without its NUL bytes, as the analysis reads it:

@@ -106,6 +106,8 @@ struct rf_rewrite {
 	int eight;		/* a from holds an 8-bit byte (looked for
 				 * in the charset the analysis read the
 				 * leaf in: rf__rewrite_leaf) */
+	int empties;		/* a to is empty (then where CSS url()s
+				 * are is read: rf__rewrite_css_url) */
 	size_t links, bugs;	/* links rewritten, web bugs emptied */
 	int unsub;		/* List-Unsubscribe carries a code */
 	struct rf__edit *edits;	/* sorted by off after prepare */
@@ -149,16 +151,29 @@ struct rf__values {
 	size_t n;
 	unsigned char *name;
 	const size_t *raw;	/* NULL, or the spans of script and style
-				 * text where rf__rewrite_replace_all
-				 * replaces no occurrence that meets one
-				 * (rf__rewrite_replace_raw): raw[2 i],
+				 * text (rf__rewrite_replace_raw): raw[2 i],
 				 * raw[2 i + 1] */
 	size_t nraw;
 	const size_t *cut;	/* NULL, or the spans of unquoted values
-				 * where it replaces no occurrence that
-				 * starts in one (the same) */
+				 * where rf__rewrite_replace_all replaces
+				 * no occurrence that starts in one (the
+				 * same) */
 	size_t ncut;
+	int meets;		/* it replaces no occurrence that meets
+				 * a raw span */
+	int quiet;		/* RF__QUIET_*: in a raw span, whether an
+				 * occurrence stands alone is read without
+				 * the characters libxml2 drops there
+				 * (rf__rewrite_kept_after, _before) */
+	int css;		/* of a run (rf__rewrite_values_run):
+				 * RF__CSS_*, where it lies
+				 * (rf__rewrite_css_url) */
 };
+
+/* How a leaf's reading has the characters libxml2 leaves out of script
+ * and style text (rf__rewrite_quiet). */
+#define RF__QUIET_C0	1	/* C0 control bytes (not tab, LF, CR, NUL) */
+#define RF__QUIET_NC	2	/* U+FFFE, U+FFFF in UTF-8 */
 
 /* How the analysis reads a leaf's bytes (rf__text_reading): cc its
  * converters (NULL: one opened per conversion), charset the one the
@@ -192,17 +207,23 @@ int rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
 size_t rf__rewrite_raw_end(const struct rf__raw *r, size_t lt);
 
 /* rf__rewrite_raw_spans: *at (malloc'd, NULL when none) made the spans
- * of the HTML leaf d[0..n), as the value tokenizer reads it
- * (rf__rewrite_values; libxml2's own reading where it ends script or
- * style text at another element's end tag): with raw, those of script
- * and style text, from the first byte to the offset after its end tag
- * (or n); with values, those of unquoted attribute values, from the
- * first byte to the blank or '>' that ends it (or n).  (*at)[2 i],
- * (*at)[2 i + 1] the i-th, increasing, spans that touch made one;
- * *n_spans how many.  0, or -1 when out of memory. */
+ * of script and style text of the HTML leaf d[0..n), as the value
+ * tokenizer reads it (rf__rewrite_values; libxml2's own reading where it
+ * ends such text at another element's end tag), each from its first
+ * byte to the offset after its end tag (or n): (*at)[2 i], (*at)[2 i + 1]
+ * the i-th, increasing, spans that touch made one; *n_spans how many.
+ * 0, or -1 when out of memory. */
 int rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
-			  size_t n, int raw, int values, size_t **at,
-			  size_t *n_spans);
+			  size_t n, size_t **at, size_t *n_spans);
+
+/* rf__rewrite_cut_spans: *at (malloc'd, NULL when none) made the spans
+ * of the unquoted attribute values of d[0..n) whose starts v notes
+ * (rf__rewrite_values with names, kept through the edits), each from its
+ * first byte to the blank or '>' that ends it (or n), as (*at)[2 i],
+ * (*at)[2 i + 1]; none for a value an edit made "" (EMPTY_VALUE).
+ * *n_spans how many.  0, or -1 when out of memory. */
+int rf__rewrite_cut_spans(const struct rf__values *v, const char *d,
+			  size_t n, size_t **at, size_t *n_spans);
 
 /* rf__rewrite_replace_raw: rf__rewrite_replace_all(buf, from, to, text,
  * html, vals, count) for s (from, to: its from or "&amp;" form, in the
@@ -224,13 +245,65 @@ int rf__rewrite_replace_raw(struct rf__subst *s,
 			    int html, struct rf__values *vals, size_t *count);
 
 /* rf__rewrite_unread: an occurrence [at, at + len) the analysis read no
- * link of: it meets one of v's raw spans, or at lies in one of its cut
- * spans. */
+ * link of: it meets one of v's raw spans (v->meets), or at lies in one
+ * of its cut spans. */
 int rf__rewrite_unread(const struct rf__values *v, size_t at, size_t len);
 
-/* rf__rewrite_values: v made the offsets of the HTML text d[0..n) where
- * an unquoted attribute value starts, as libxml2's HTML parser (2.9.14)
- * reads d from its start (lib/rewrite_value.c: after an attribute's '='
+/* rf__rewrite_quiet: RF__QUIET_* for the HTML leaf buf, as rd reads it:
+ * 0 when it holds no character libxml2's HTML parser leaves out of
+ * script and style text (rf__rewrite_replace_raw) or its reading has
+ * none (in a declared charset, the text converted is looked at: no C0
+ * character comes of ISO-2022-JP's shifts or of UTF-16); U+FFFE and
+ * U+FFFF only when it is read as UTF-8.  Such a leaf is rewritten by
+ * the loop, whose standalone test then reads script and style text as
+ * libxml2 does (seed style-esc-newlink: "url(BUG\x1bg" reads "BUGg"). */
+int rf__rewrite_quiet(const struct rf__leafread *rd, const GByteArray *buf);
+
+/* Where rf__rewrite_css_url has read a leaf up to (seen): the offset
+ * of the last ')' and of the last '(' of a "url(" (SIZE_MAX: none).
+ * RF__CSS_BACK before the first call; offsets only grow between calls
+ * (else it reads again). */
+struct rf__css_back {
+	size_t seen, close, open;
+};
+#define RF__CSS_BACK { 0, SIZE_MAX, SIZE_MAX }
+
+/* rf__rewrite_css_url: where the bytes d[a..b) of the leaf d[0..n) lie:
+ * RF__CSS_NONE, in no content of an unquoted CSS url() (as lib/css.c's
+ * url_at reads one: "url(" not after a name byte, its content up to the
+ * next ')', blanks trimmed; a quoted one reads its string); RF__CSS_WHOLE,
+ * they are the whole of one (blanks aside, the content ended by ')', an
+ * end tag or the leaf's end); RF__CSS_PART, in one, not the whole.  The
+ * analysis read no link of a from in part of a url()'s content, and an
+ * empty to there would make the content read otherwise ("url(BUG h)"
+ * read "h", "url(BUG\"h)" a string "h", "url(h\"BUG)" "h\"": seeds
+ * css-url-emptied, css-url-quote), so none is written there.  Reads d
+ * before a through cb (its '(' and ')' only, 16 bytes a step), then the
+ * blanks around [a, b) and after the url()'s '('. */
+#define RF__CSS_NONE	0
+#define RF__CSS_PART	1
+#define RF__CSS_WHOLE	2
+int rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
+			struct rf__css_back *cb);
+
+/* rf__rewrite_css_part: the occurrence r[at..e) of a run r[0..rl) where
+ * v->css (RF__CSS_*) says the run lies is in part of a CSS url()'s
+ * content: the run is, or the occurrence is not the whole run. */
+int rf__rewrite_css_part(const struct rf__values *v, size_t at, size_t e,
+			 size_t rl);
+
+/* rf__rewrite_kept_after: i, or when it lies in one of v's raw spans and
+ * v->quiet, the first offset from i of d[0..n) that holds no character
+ * v->quiet drops; rf__rewrite_kept_before: the same backwards, i with
+ * those that end just before it passed over. */
+size_t rf__rewrite_kept_after(const struct rf__values *v, const char *d,
+			      size_t n, size_t i);
+size_t rf__rewrite_kept_before(const struct rf__values *v, const char *d,
+			       size_t i);
+
+/* rf__rewrite_values: v made (all of it) the offsets of the HTML text
+ * d[0..n) where an unquoted attribute value starts, as libxml2's HTML
+ * parser (2.9.14) reads d from its start (lib/rewrite_value.c: after an attribute's '='
  * and blanks, in a start tag; not in a quoted value, text, a comment, a
  * DOCTYPE, a PI, an end tag, a bogus attribute, script or style): "src=URL",
  * "src= URL", "src = URL", a tab or a line end after the '=' (v->at NULL
@@ -248,11 +321,10 @@ int rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 
 /* rf__rewrite_values_again: v->at freed (NULL allowed), then v made the
  * offsets of buf's bytes as they are now (rf__rewrite_values, names
- * too): after a
- * wide substitution, whose to holds its from's markup, the values
- * inside an occurrence were dropped with it (seed wide-to-value,
- * docs/design/tracking-record.md, s22).  0, or -1 when out of memory (v
- * empty). */
+ * too; v->quiet kept, the leaf's): after a wide substitution, whose to
+ * holds its from's markup, the values inside an occurrence were dropped
+ * with it (seed wide-to-value, docs/design/tracking-record.md, s22).
+ * 0, or -1 when out of memory (v empty). */
 int rf__rewrite_values_again(const struct rf__leafread *rd,
 			     const GByteArray *buf, struct rf__values *v);
 
@@ -312,9 +384,9 @@ int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,
 		      const char *to, int text);
 
 /* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl, afrom,
- * ato, atl, wide, markup), one of rw's substitutions, noted in s and rw (lens,
- * minfl, loop, eight), and its "&amp;" forms made.  0, or -1 when out of memory
- * (afrom, ato NULL).  rf_rewrite_free frees the forms. */
+ * ato, atl, wide, markup), one of rw's substitutions, noted in s and rw
+ * (lens, minfl, loop, eight, empties), and its "&amp;" forms made.  0,
+ * or -1 when out of memory (afrom, ato NULL).  rf_rewrite_free frees the forms. */
 int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
 
 /* rf__rewrite_leaf: rw's replacements made in the decoded text *buf of a
@@ -340,6 +412,34 @@ int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
  * memory (nothing replaced).  *count counts the occurrences replaced. */
 int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
 		     GByteArray **buf, size_t *count);
+
+/* EMPTY_VALUE: an empty to where an unquoted attribute value starts in
+ * HTML (after '=' and any white space, as the tokenizer reads the leaf,
+ * again after a wide to: rf__rewrite_values; in a quoted value or in
+ * text, nothing): an empty value in quotes; nothing there would make the
+ * parser read the bytes after it (the next attribute: "src= width=1", or
+ * "/" of "/>") as the value, a link that was not in the input. */
+#define EMPTY_VALUE "\"\""
+
+/* The replacements of a leaf in their order: substitution i is 2 i, its
+ * "&amp;" form (in HTML) 2 i + 1. */
+#define RF__NONE SIZE_MAX
+
+/* rf__rewrite_url_char: c (0-255) may continue a URL in text
+ * (lib/rewrite_leaf.c, URL_BYTES). */
+int rf__rewrite_url_char(int c);
+
+/* rf__rewrite_run_first: the first replacement >= next (RF__NONE when
+ * none) whose from is r[b..e) of the run r[0..rl), b 0 or after a '=' or
+ * '[', and r[e..rl) tail_char bytes only; *at and *end set to its b and
+ * e (the lowest e for one replacement, as replace_all takes the
+ * leftmost).  Only the suffixes as long as a from are looked up (kinds:
+ * the lens bits of the leaf's replacements; un: room for rw->nlens
+ * bytes).  The one pass's and the entity pass's matcher
+ * (lib/rewrite_leaf.c). */
+size_t rf__rewrite_run_first(const rf_rewrite *c, unsigned kinds,
+			     const char *r, size_t rl, size_t next, char *un,
+			     size_t *at, size_t *end);
 
 /* rf__rewrite_entities: in the HTML text *buf, each maximal run of URL
  * bytes that holds a character reference ("&#" digits ';', "&#x" hex
@@ -378,11 +478,15 @@ int rf__rewrite_one_pass(const rf_rewrite *rw);
  * offset of vals (where libxml2 reads an attribute's name: no link) is
  * left as it is.  vals' offsets are kept pointing
  * at the same bytes in the new *buf (one inside a from replaced dropped,
- * one at its start kept at its to's).  1 when *buf changed (a new
- * array), else 0; *count counts them. */
+ * one at its start kept at its to's).  In HTML an empty to is not
+ * written in part of a CSS url()'s content (rf__rewrite_css_url), and
+ * *live (when not NULL) is then set: reported, in case that reading was
+ * wrong.  1 when *buf changed (a new array), else 0; *count counts
+ * them. */
 int rf__rewrite_replace_all(GByteArray **buf, const char *from,
 			    const char *to, int text, int html,
-			    struct rf__values *vals, size_t *count);
+			    struct rf__values *vals, int *live,
+			    size_t *count);
 
 /* rf__rewrite_amp_form: s with '&' written "&amp;" (malloc), as in HTML
  * attributes; NULL when out of memory. */

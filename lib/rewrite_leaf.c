@@ -46,6 +46,12 @@ url_char(int c)
 	return URL_BYTES[c & 0xff];
 }
 
+int
+rf__rewrite_url_char(int c)
+{
+	return url_char(c);
+}
+
 /* tail_char: a url_char byte the analysis leaves out at the end of a
  * URL in text (lib/url_text.c, trim: the punctuation of RF__URL_TRAIL,
  * and a closing bracket), so that a link at the end of a sentence
@@ -70,15 +76,16 @@ tail_len(const char *s, size_t n)
 	return k;
 }
 
-/* ends_run: the bytes p[0..n) up to the first that is no url_char are
- * tail_char bytes only (an occurrence followed by them is standalone). */
+/* ends_run: the bytes d[i..n) up to the first that is no url_char are
+ * tail_char bytes only (an occurrence followed by them is standalone);
+ * read as v has them (rf__rewrite_kept_after; v may be NULL). */
 static int
-ends_run(const char *p, size_t n)
+ends_run(const struct rf__values *v, const char *d, size_t n, size_t i)
 {
-	size_t i;
-
-	for (i = 0; i < n && url_char((unsigned char)p[i]); i++)
-		if (!tail_char((unsigned char)p[i]))
+	for (i = rf__rewrite_kept_after(v, d, n, i); i < n &&
+	    url_char((unsigned char)d[i]);
+	    i = rf__rewrite_kept_after(v, d, n, i + 1))
+		if (!tail_char((unsigned char)d[i]))
 			return 0;
 	return 1;
 }
@@ -136,24 +143,17 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 	return NULL;
 }
 
-/* EMPTY_VALUE: an empty to where an unquoted attribute value starts in
- * HTML (after '=' and any white space, as the tokenizer reads the leaf,
- * again after a wide to: rf__rewrite_values; in a quoted value or in
- * text, nothing): an empty value in quotes; nothing there would make the
- * parser read the bytes after it (the next attribute: "src= width=1", or
- * "/" of "/>") as the value, a link that was not in the input. */
-#define EMPTY_VALUE "\"\""
-
 int
 rf__rewrite_replace_all(GByteArray **buf, const char *from,
 			const char *to, int text, int html,
-			struct rf__values *vals, size_t *count)
+			struct rf__values *vals, int *live, size_t *count)
 {
 	GByteArray *in = *buf, *out;
 	size_t fl = strlen(from), tl = strlen(to), i = 0, last = 0;
 	size_t k = 0, w = 0;
 	const char *d = (const char *)in->data;
 	const char *p;
+	struct rf__css_back cb = RF__CSS_BACK;
 	int changed = 0, q;
 
 	if (fl == 0)
@@ -161,15 +161,24 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 	out = g_byte_array_new();
 	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
 	    fl, text)) != NULL) {
-		size_t at = (size_t)(p - d);
+		size_t at = (size_t)(p - d), b = at;
 
 		i = at + 1;
-		if ((!text && ((at > 0 && (url_char((unsigned char)d[at - 1])
-		    && d[at - 1] != '=' && d[at - 1] != '(' &&
-		    d[at - 1] != '[')) ||
-		    !ends_run(d + at + fl, in->len - at - fl))) ||
+		if (!text)	/* the byte before it as the text reads */
+			b = rf__rewrite_kept_before(vals, d, at);
+		if ((!text && ((b > 0 && (url_char((unsigned char)d[b - 1])
+		    && d[b - 1] != '=' && d[b - 1] != '(' &&
+		    d[b - 1] != '[')) ||
+		    !ends_run(vals, d, in->len, at + fl))) ||
 		    (vals != NULL && rf__rewrite_unread(vals, at, fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
+		if (html && tl == 0 && rf__rewrite_css_url(d, in->len, b,
+		    rf__rewrite_kept_after(vals, d, in->len, at + fl), &cb) ==
+		    RF__CSS_PART) {
+			if (live != NULL)
+				*live = 1;
+			continue;
+		}
 		/* the values up to here moved; one at at kept at the to;
 		 * none made where a name starts (no link there) */
 		if ((q = vals != NULL ? rf__rewrite_values_to(vals, &k, &w,
@@ -270,6 +279,8 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 		rw->loop = 1;
 	if (!rf__rewrite_ascii(s->from, s->fl))
 		rw->eight = 1;
+	if (s->tl == 0)
+		rw->empties = 1;
 	need = (s->afl > s->fl ? s->afl : s->fl) + 1;
 	if (need > rw->nlens) {
 		if ((l = realloc(rw->lens, need)) == NULL) {
@@ -355,12 +366,13 @@ seq_one(struct rf__subst *s, int html, const char *cs,
  * (rf__rewrite_values) kept through them, read again after a wide one
  * made; -1 when out of memory for them. */
 static int
-replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
-	    GByteArray **buf, size_t *count)
+replace_seq(rf_rewrite *c, int html, int quiet,
+	    const struct rf__leafread *rd, GByteArray **buf, size_t *count)
 {
 	const char *cs = c->eight ? rf__rewrite_from_charset(rd, *buf) :
 	    NULL;
-	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0 };
+	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0, 0,
+	    quiet, 0 };
 	size_t i, n;
 	int changed = 0, pass, one;
 
@@ -382,10 +394,6 @@ replace_seq(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	free(vals.at);
 	return changed;
 }
-
-/* The replacements of a leaf in their order: substitution i is 2 i, its
- * "&amp;" form (in HTML) 2 i + 1. */
-#define NONE SIZE_MAX
 
 /* look_up: the lowest replacement >= next and < *best whose from is
  * s[0..n) (amp: the "&amp;" form of a from that is s), looked up in the
@@ -411,7 +419,7 @@ look_up(const rf_rewrite *c, const char *s, size_t n, int amp, size_t next,
 
 /* unamp: s[0..n) with each "&amp;" written '&' into out (n bytes), when
  * every '&' of s starts "&amp;" (s is then the "&amp;" form of out);
- * the length, or NONE when s is no such form. */
+ * the length, or RF__NONE when s is no such form. */
 static size_t
 unamp(const char *s, size_t n, char *out)
 {
@@ -423,7 +431,7 @@ unamp(const char *s, size_t n, char *out)
 			continue;
 		}
 		if (n - i < 5 || memcmp(s + i, "&amp;", 5) != 0)
-			return NONE;
+			return RF__NONE;
 		out[o++] = '&';
 		i += 5;
 	}
@@ -443,7 +451,7 @@ try_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 	if (k & RF__LEN_PLAIN)
 		look_up(c, r + b, n, 0, next, best);
 	if ((k & RF__LEN_AMP) && memchr(r + b, '&', n) != NULL &&
-	    (u = unamp(r + b, n, un)) != NONE)
+	    (u = unamp(r + b, n, un)) != RF__NONE)
 		look_up(c, un, u, 1, next, best);
 	if (*best != was)
 		*at = b;
@@ -472,17 +480,12 @@ first_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 			    un, best, at);
 }
 
-/* run_first: the first replacement >= next (NONE when none) whose from
- * is r[b..e) of the run r[0..rl), b 0 or after a '=' or '[', and r[e..rl)
- * tail_char bytes only; *at and *end set to its b and e (the lowest e
- * for one replacement, as replace_all takes the leftmost).  Only the
- * suffixes as long as a from are looked up (kinds: the lens bits of the
- * leaf's replacements). */
-static size_t
-run_first(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
-	  size_t next, char *un, size_t *at, size_t *end)
+size_t
+rf__rewrite_run_first(const rf_rewrite *c, unsigned kinds, const char *r,
+		      size_t rl, size_t next, char *un, size_t *at,
+		      size_t *end)
 {
-	size_t best = NONE, was, e;
+	size_t best = RF__NONE, was, e;
 
 	for (e = rl - tail_len(r, rl); e <= rl; e++) {
 		was = best;
@@ -519,12 +522,17 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 	size_t j, at = 0, e = 0;
 	int changed = 0;
 
-	while ((j = run_first(c, kinds, r, rl, next, un, &at, &e)) != NONE) {
+	while ((j = rf__rewrite_run_first(c, kinds, r, rl, next, un, &at,
+	    &e)) != RF__NONE) {
 		const struct rf__subst *s = &c->subst[j / 2];
 
 		next = j + 1;
 		if (html && rf__rewrite_values_has(v, at, 1))
 			continue;	/* a name: no link */
+		if (html && s->tl == 0 && rf__rewrite_css_part(v, at, e, rl)) {
+			c->subst[j / 2].live = 1;	/* (replace_all) */
+			continue;
+		}
 		(*count)++;
 		c->subst[j / 2].hits++;
 		changed = 1;
@@ -623,7 +631,9 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
-	struct rf__values all = { NULL, 0, NULL, NULL, 0, NULL, 0 }, v;
+	struct rf__values all = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0 };
+	struct rf__values v;
+	struct rf__css_back cb = RF__CSS_BACK;
 	size_t r0, r1, last = 0, k = 0;
 	char *un;
 
@@ -655,6 +665,8 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		if (res == NULL)
 			res = g_byte_array_new();
 		rf__rewrite_values_run(&all, &k, r0, r1, &v);
+		v.css = html && c->empties ? rf__rewrite_css_url(d, in->len,
+		    r0, r1, &cb) : RF__CSS_NONE;
 		if (run_apply(c, kinds, html, &v, d + r0, r1 - r0, 0, &tmp,
 		    &alt, res, un, &r, &rl, count)) {
 			if (out == NULL)
@@ -682,290 +694,6 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	return 1;
 }
 
-/* The longest character reference ent_ref reads: "&#x", 8 digits and
- * ';' (leading zeros included; longer ones are left as they are). */
-#define REF_MAX 12
-
-/* ent_ref: the length of the character reference at s[0..n) (s[0] is
- * '&') that stands for a URL byte, as the analysis decodes it: "&amp;",
- * or a numeric one (rf__rewrite_char_ref: its ';' may be missing, seed
- * char-ref-ends-value) of at most REF_MAX bytes and a value from 1 to
- * 127 that is a url_char; *v set to that byte.  0 when there is none
- * (any other reference is left as it is, so a match never covers one the
- * analysis read otherwise). */
-static size_t
-ent_ref(const char *s, size_t n, int *v)
-{
-	size_t k;
-	unsigned long x;
-
-	if (n >= 5 && memcmp(s, "&amp;", 5) == 0) {
-		*v = '&';
-		return 5;
-	}
-	if ((k = rf__rewrite_char_ref(s, n, REF_MAX, &x)) == 0 || x == 0 ||
-	    x > 127 || !url_char((int)x))
-		return 0;
-	*v = (int)x;
-	return k;
-}
-
-/* ent_decode: the run r[0..rl) with each reference ent_ref reads written
- * as its byte, into out (room for rl bytes), map[k] set to the offset in
- * r of out[k] and map[len] to rl (room for rl + 1); the length. */
-static size_t
-ent_decode(const char *r, size_t rl, char *out, size_t *map)
-{
-	size_t i = 0, o = 0, k;
-	int v;
-
-	while (i < rl) {
-		map[o] = i;
-		if (r[i] == '&' && (k = ent_ref(r + i, rl - i, &v)) > 0) {
-			out[o++] = (char)v;
-			i += k;
-		} else {
-			out[o++] = r[i++];
-		}
-	}
-	map[o] = rl;
-	return o;
-}
-
-/* ent_ends: the substitutions (not text) whose from ends (tail_char
- * bytes aside) where a reference the analysis reads as none starts
- * (rf__rewrite_char_ref, value 0) in the decoded run d[0..dl), marked
- * live (counted missed, so reported): in an attribute's value it ends
- * the value and the link there, where the run goes on to the rewriter,
- * and in text it is left out and the link goes on (seed
- * char-ref-ends-value).  un: room for c->nlens bytes. */
-static void
-ent_ends(rf_rewrite *c, const char *d, size_t dl, char *un)
-{
-	size_t t, j, at, e;
-	unsigned long v;
-
-	for (t = 0; t + 1 < dl; t++)
-		if (d[t] == '&' && d[t + 1] == '#' && rf__rewrite_char_ref(d +
-		    t, dl - t, dl, &v) > 0 && v == 0)
-			for (j = run_first(c, RF__LEN_PLAIN, d, t, 0, un, &at,
-			    &e); j != NONE; j = run_first(c, RF__LEN_PLAIN, d,
-			    t, j + 1, un, &at, &e))
-				c->subst[j / 2].live |= !c->subst[j / 2].text;
-}
-
-/* The scratch of rf__rewrite_entities, kept over its runs and the turns
- * of ent_run: the decoded run and its offsets (grown geometrically, never
- * per turn), the run made again and a spare, un (room for c->nlens
- * bytes). */
-struct ent_scratch {
-	char *dec;
-	size_t *map;
-	size_t cap;		/* dec has room for cap bytes, map cap + 1 */
-	char *un;
-	GByteArray *res, *alt;
-	struct rf__values all;	/* the leaf's unquoted values and names */
-	size_t k;		/* the next one of all */
-};
-
-/* ent_room: room in x for a run of n bytes; 0, or -1 when out of
- * memory. */
-static int
-ent_room(struct ent_scratch *x, size_t n)
-{
-	size_t cap;
-	char *d;
-	size_t *m;
-
-	if (n <= x->cap)
-		return 0;
-	for (cap = x->cap > 0 ? x->cap : 256; cap < n; cap *= 2)
-		;
-	if ((d = realloc(x->dec, cap)) == NULL)
-		return -1;
-	x->dec = d;
-	if ((m = realloc(x->map, (cap + 1) * sizeof(*m))) == NULL)
-		return -1;
-	x->map = m;
-	x->cap = cap;
-	return 0;
-}
-
-/* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
- * again in x->res as rf__rewrite_entities describes it (an empty to at
- * an offset of v, the run's unquoted values, kept through the
- * replacements, written EMPTY_VALUE, and none made at a name's, as
- * rf__rewrite_replace_all does); 1
- * when a replacement was made, else 0; -1 when out of memory.  The run
- * is decoded once, and again only after a replacement. */
-static int
-ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
-	struct ent_scratch *x, size_t *count)
-{
-	const char *cur = r;
-	size_t cl = rl, next = 0, at = 0, e = 0, dl = 0, j, rb, re;
-	int changed = 0, fresh = 1;
-	GByteArray *sw;
-
-	for (;;) {
-		const struct rf__subst *s;
-
-		if (fresh) {
-			if (ent_room(x, cl) != 0)
-				return -1;
-			dl = ent_decode(cur, cl, x->dec, x->map);
-			if (!changed)
-				ent_ends(c, x->dec, dl, x->un);
-			if (dl == cl && !changed)
-				break;	/* no reference */
-			fresh = 0;
-		}
-		if ((j = run_first(c, RF__LEN_PLAIN, x->dec, dl, next, x->un,
-		    &at, &e)) == NONE)
-			break;
-		s = &c->subst[j / 2];
-		next = j + 1;
-		rb = x->map[at];
-		re = x->map[e];
-		/* the first covers a reference (the others the plain pass
-		 * made); then, as in the one pass, the run as it is then */
-		if (s->text || (!changed && re - rb == e - at) ||
-		    rf__rewrite_values_has(v, rb, 1))
-			continue;
-		g_byte_array_set_size(x->alt, 0);
-		g_byte_array_append(x->alt, (const guint8 *)cur, (guint)rb);
-		if (s->tl == 0 && rf__rewrite_values_has(v, rb, 0))
-			g_byte_array_append(x->alt,
-			    (const guint8 *)EMPTY_VALUE, 2);
-		else if (s->ato != NULL)
-			g_byte_array_append(x->alt, (const guint8 *)s->ato,
-			    (guint)s->atl);
-		else
-			g_byte_array_append(x->alt, (const guint8 *)s->to,
-			    (guint)s->tl);
-		rf__rewrite_values_edit(v, rb, re, x->alt->len - rb);
-		g_byte_array_append(x->alt, (const guint8 *)cur + re,
-		    (guint)(cl - re));
-		sw = x->res;
-		x->res = x->alt;
-		x->alt = sw;
-		cur = (const char *)x->res->data;
-		cl = x->res->len;
-		(*count)++;
-		c->subst[j / 2].hits++;
-		changed = 1;
-		fresh = 1;
-	}
-	return changed;
-}
-
-/* find_ref: the first "&#" of d[0..n) (d may be NULL when n is 0), or
- * NULL (memchr to each '&': memmem reads every byte several times over
- * for a needle of two). */
-static const char *
-find_ref(const char *d, size_t n)
-{
-	const char *e, *p;
-
-	if (n == 0)
-		return NULL;	/* d may be NULL then */
-	e = d + n;
-	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
-		if (p + 1 < e && p[1] == '#')
-			return p;
-		d = p + 1;
-	}
-	return NULL;
-}
-
-/* ent_start: x made ready for the first run of the leaf d[0..n) (hits:
- * room for the hits of c's substitutions, filled with them; x->all its
- * unquoted values and names); 0, or -1 when out of memory. */
-static int
-ent_start(const rf_rewrite *c, const struct rf__leafread *rd, const char *d,
-	  size_t n, struct ent_scratch *x, size_t **hits)
-{
-	size_t i;
-
-	if (rf__rewrite_values(rd, d, n, 1, &x->all) != 0 ||
-	    (x->un = malloc(c->nlens)) == NULL ||
-	    (*hits = malloc(c->nsubst * sizeof(**hits))) == NULL)
-		return -1;
-	for (i = 0; i < c->nsubst; i++)
-		(*hits)[i] = c->subst[i].hits;
-	x->res = g_byte_array_new();
-	x->alt = g_byte_array_new();
-	return 0;
-}
-
-/* rf__rewrite_entities: one scan of *buf from '&' to '&' (find_ref);
- * nothing allocated before the first "&#". */
-int
-rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
-		     GByteArray **buf, size_t *count)
-{
-	GByteArray *in = *buf, *out = NULL;
-	const char *d = (const char *)in->data, *p;
-	size_t pos = 0, r0, r1, last = 0, before = *count, *hits = NULL;
-	struct ent_scratch x = { 0 };
-	struct rf__values v;
-	int k = 0, started = 0;
-
-	if (c->minfl == 0 || c->nsubst == 0)
-		return 0;
-	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
-	    NULL) {
-		if (!started) {
-			started = 1;
-			if ((k = ent_start(c, rd, d, in->len, &x, &hits)) < 0)
-				break;
-		}
-		for (r0 = (size_t)(p - d); r0 > pos &&
-		    url_char((unsigned char)d[r0 - 1]); r0--)
-			;
-		for (r1 = (size_t)(p - d); r1 < in->len &&
-		    url_char((unsigned char)d[r1]); r1++)
-			;
-		rf__rewrite_values_run(&x.all, &x.k, r0, r1, &v);
-		if ((k = ent_run(c, d + r0, r1 - r0, &v, &x, count)) < 0)
-			break;
-		if (k > 0) {
-			if (out == NULL)
-				out = g_byte_array_new();
-			g_byte_array_append(out, (const guint8 *)d + last,
-			    (guint)(r0 - last));
-			g_byte_array_append(out, x.res->data, x.res->len);
-			last = r1;
-		}
-		pos = r1 + 1;
-	}
-	if (x.res != NULL)
-		g_byte_array_free(x.res, TRUE);
-	if (x.alt != NULL)
-		g_byte_array_free(x.alt, TRUE);
-	free(x.un);
-	free(x.dec);
-	free(x.map);
-	free(x.all.at);
-	if (k < 0) {	/* nothing kept: *buf and the hits as they were */
-		for (r0 = 0; hits != NULL && r0 < c->nsubst; r0++)
-			c->subst[r0].hits = hits[r0];
-		*count = before;
-		if (out != NULL)
-			g_byte_array_free(out, TRUE);
-		free(hits);
-		return -1;
-	}
-	free(hits);
-	if (out == NULL)
-		return 0;
-	g_byte_array_append(out, (const guint8 *)d + last,
-	    (guint)(in->len - last));
-	g_byte_array_free(in, TRUE);
-	*buf = out;
-	return 1;
-}
-
 /* rf__rewrite_leaf: replace_runs when it may, else replace_seq; then in
  * HTML the forms with character references (rf__rewrite_entities, which
  * looks for the first "&#" itself: the leaf is scanned once; left as
@@ -976,13 +704,14 @@ rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 {
 	struct rf__leafread rd = { c->convc, charset, c->max_part };
 	size_t before = *count;
-	int changed = -1;
+	int changed = -1, quiet = html ? rf__rewrite_quiet(&rd, *buf) : 0;
 
-	if (!c->loop)
+	if (!c->loop && !quiet)
 		changed = replace_runs(c, html, &rd, buf, count);
 	if (changed < 0) {
 		*count = before;
-		if ((changed = replace_seq(c, html, &rd, buf, count)) < 0)
+		if ((changed = replace_seq(c, html, quiet, &rd, buf,
+		    count)) < 0)
 			return -1;
 	}
 	if (html && rf__rewrite_entities(c, &rd, buf, count) > 0)

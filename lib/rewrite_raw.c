@@ -22,7 +22,12 @@
  * leaves out of that text (no Char of XML 1.0) is not replaced where it
  * meets it, nor one holding a blank or '>' where it starts inside an
  * unquoted attribute value, since the analysis read no link of that URL
- * there (seeds style-ctl-bytes, cr-in-unquoted-value).
+ * there (seeds style-ctl-bytes, cr-in-unquoted-value); in a leaf holding
+ * such characters, whether an occurrence stands alone in that text is
+ * read without them (rf__rewrite_quiet, seed style-esc-newlink); and an
+ * empty to is not written in part of a CSS url()'s content, which the
+ * analysis reads to its ')' (rf__rewrite_css_url, seeds css-url-emptied,
+ * css-url-quote).
  * docs/tracking.md, "The rewriter never makes a link";
  * docs/design/tracking-record.md, "Where libxml2 ends a script (s23)"
  * and "Strict runs (s25)".
@@ -33,6 +38,7 @@
 
 #include <libxml/parser.h>
 
+#include "bytescan.h"
 #include "rewrite_int.h"
 
 /* The raw elements of one parse: at[2 i], at[2 i + 1] the offsets in the
@@ -274,16 +280,205 @@ in_spans(const size_t *sp, size_t n, size_t at, size_t len)
 int
 rf__rewrite_unread(const struct rf__values *v, size_t at, size_t len)
 {
-	return in_spans(v->raw, v->nraw, at, len) ||
+	return (v->meets && in_spans(v->raw, v->nraw, at, len)) ||
 	    in_spans(v->cut, v->ncut, at, 1);
 }
 
-/* cuts: from holds a byte that ends an unquoted attribute value
- * (IS_BLANK_CH or '>'): no link the analysis read in one holds it. */
-static int
-cuts(const char *from)
+/* dropped_at: the length of a character of d[i..n) that libxml2 leaves
+ * out of script and style text (dropped) and the reading q (RF__QUIET_*)
+ * has as one, 0 when there is none at i: a C0 control byte (not tab, LF,
+ * CR, nor NUL, the NUL pass's); with RF__QUIET_NC, U+FFFE or U+FFFF in
+ * UTF-8. */
+static size_t
+dropped_at(const char *d, size_t n, size_t i, int q)
 {
-	return strpbrk(from, " \t\n\r>") != NULL;
+	const unsigned char *u = (const unsigned char *)d + i;
+
+	if (u[0] < 0x20 && u[0] != '\t' && u[0] != '\n' && u[0] != '\r' &&
+	    u[0] != '\0')
+		return 1;
+	if ((q & RF__QUIET_NC) && u[0] == 0xEF && i + 2 < n && u[1] == 0xBF &&
+	    (u[2] == 0xBE || u[2] == 0xBF))
+		return 3;
+	return 0;
+}
+
+/* maybe_dropped: the offset of the first byte of d[i..n) below 0x20 or
+ * 0xEF (where dropped_at may find one), or n: eight bytes a word (a byte
+ * below 0x20: the word minus 0x20 in each byte, masked by the word's
+ * complement, sets a high bit, exact for bounds up to 0x80; 0xEF: a zero
+ * byte of the word XORed with it), then byte by byte. */
+static size_t
+maybe_dropped(const char *d, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	uint64_t w, x;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, d + i, 8);
+		x = w ^ (ones * 0xEF);
+		if ((((w - ones * 0x20) & ~w) | ((x - ones) & ~x)) & high)
+			break;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)d[i] < 0x20 || (unsigned char)d[i] == 0xEF)
+			break;
+	return i;
+}
+
+int
+rf__rewrite_quiet(const struct rf__leafread *rd, const GByteArray *buf)
+{
+	const char *d = (const char *)buf->data;
+	size_t i, n = buf->len;
+	unsigned flags = 0;
+	rf_buf t;
+	int q = 0;
+
+	for (i = 0; (i = maybe_dropped(d, i, n)) < n; i++)
+		if (dropped_at(d, n, i, RF__QUIET_NC) > 0)
+			break;
+	if (i == n)
+		return 0;
+	switch (rf__text_reading(rd->cc, rd->charset, d, n, NULL, NULL)) {
+	case RF__READ_UTF8:
+		return RF__QUIET_C0 | RF__QUIET_NC;
+	case RF__READ_1252:
+		return RF__QUIET_C0;
+	default:
+		/* a declared charset: C0 bytes when its reading has such
+		 * characters (not ISO-2022-JP's shifts, nor UTF-16's) */
+		rf_buf_init(&t, 0);
+		rf__text_reading(rd->cc, rd->charset, d, n, &t, &flags);
+		for (i = 0; i < t.len && dropped_at(t.data, t.len, i, 0) == 0;
+		    i++)
+			;
+		q = i < t.len ? RF__QUIET_C0 : 0;
+		rf_buf_free(&t);
+		return q;
+	}
+}
+
+size_t
+rf__rewrite_kept_after(const struct rf__values *v, const char *d, size_t n,
+		       size_t i)
+{
+	size_t k;
+
+	if (v == NULL || v->quiet == 0 || i >= n ||
+	    !in_spans(v->raw, v->nraw, i, 1))
+		return i;
+	while (i < n && (k = dropped_at(d, n, i, v->quiet)) > 0)
+		i += k;
+	return i;
+}
+
+size_t
+rf__rewrite_kept_before(const struct rf__values *v, const char *d,
+			size_t i)
+{
+	if (v == NULL || v->quiet == 0 || i == 0 ||
+	    !in_spans(v->raw, v->nraw, i - 1, 1))
+		return i;
+	for (;;) {
+		if (i >= 1 && dropped_at(d, i, i - 1, 0) == 1)
+			i--;
+		else if ((v->quiet & RF__QUIET_NC) && i >= 3 &&
+		    dropped_at(d, i, i - 3, v->quiet) == 3)
+			i -= 3;
+		else
+			return i;
+	}
+}
+
+/* css_blank: a blank of CSS (lib/css.c). */
+static int
+css_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* url_open: d[0..i) ends with "url(" (any case) not after a byte of a
+ * CSS name, as lib/css.c's decl_urls reads a url(). */
+static int
+url_open(const char *d, size_t i)
+{
+	int c = i > 4 ? (unsigned char)d[i - 5] : ' ';
+
+	return i >= 4 && strncasecmp(d + i - 4, "url(", 4) == 0 &&
+	    !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c >= 0x80);
+}
+
+int
+rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
+		    struct rf__css_back *cb)
+{
+	size_t j = b, i;
+
+	if (cb->seen > a)	/* read again */
+		*cb = (struct rf__css_back)RF__CSS_BACK;
+	for (i = cb->seen; (i = rf__span_until(d, i, a, '(', ')', '(', ')')) <
+	    a; i++)
+		if (d[i] == ')')
+			cb->close = i;
+		else if (url_open(d, i + 1))
+			cb->open = i;
+	cb->seen = a;
+	if (cb->open == SIZE_MAX || (cb->close != SIZE_MAX &&
+	    cb->close > cb->open))
+		return RF__CSS_NONE;	/* in no url() */
+	for (i = cb->open + 1; i < a && css_blank((unsigned char)d[i]); i++)
+		;
+	if (i < a && (d[i] == '"' || d[i] == '\''))
+		return RF__CSS_NONE;	/* after a url()'s string */
+	while (j < n && css_blank((unsigned char)d[j]))
+		j++;
+	/* the whole content: blanks only before it and after it, up to
+	 * the ')', an end tag or the leaf's end */
+	for (i = a; i > 0 && css_blank((unsigned char)d[i - 1]); i--)
+		;
+	return i == cb->open + 1 && (j == n || d[j] == ')' ||
+	    (d[j] == '<' && j + 1 < n && d[j + 1] == '/')) ? RF__CSS_WHOLE :
+	    RF__CSS_PART;
+}
+
+int
+rf__rewrite_css_part(const struct rf__values *v, size_t at, size_t e,
+		     size_t rl)
+{
+	return v->css == RF__CSS_PART || (v->css == RF__CSS_WHOLE &&
+	    (at > 0 || e < rl));
+}
+
+/* CUTS: the bytes that end an unquoted attribute value (IS_BLANK_CH, as
+ * rf__rewrite_values reads them, and '>'). */
+#define CUTS " \t\n\r>"
+
+int
+rf__rewrite_cut_spans(const struct rf__values *v, const char *d, size_t n,
+		      size_t **at, size_t *n_spans)
+{
+	size_t i, a, b, w = 0, *sp = NULL;
+
+	if (v->n > 0 && (sp = malloc(2 * v->n * sizeof(*sp))) == NULL)
+		return -1;
+	for (i = 0; i < v->n; i++) {
+		if (v->name[i] || (a = v->at[i]) >= n || d[a] == '"' ||
+		    d[a] == '\'')
+			continue;	/* a name, or a value made "" */
+		for (b = a; b < n && (d[b] == '\0' ||
+		    strchr(CUTS, d[b]) == NULL); b++)
+			;
+		if (b > a) {
+			sp[2 * w] = a;
+			sp[2 * w + 1] = b;
+			w++;
+		}
+	}
+	*at = sp;
+	*n_spans = w;
+	return 0;
 }
 
 int
@@ -295,25 +490,32 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 	const char *d = (const char *)(*buf)->data;
 	size_t *raw = NULL, *cut = NULL, nraw = 0, ncut = 0, n = (*buf)->len;
 	int changed = 0, known = html && vals != NULL && rd != NULL;
+	int meets = known && dropped(s->from);
 
-	if ((known && dropped(s->from) &&
-	    rf__rewrite_raw_spans(rd, d, n, 1, 0, &raw, &nraw) != 0) ||
-	    (known && !text && cuts(from) &&
-	    rf__rewrite_raw_spans(rd, d, n, 0, 1, &cut, &ncut) != 0)) {
+	/* the script and style text: for a from holding a character
+	 * libxml2 drops there (meets), or to read it without those
+	 * (quiet); the unquoted values, for a from holding a CUTS byte,
+	 * which the analysis read in no link there */
+	if ((known && (meets || vals->quiet) &&
+	    rf__rewrite_raw_spans(rd, d, n, &raw, &nraw) != 0) ||
+	    (known && !text && strpbrk(from, CUTS) != NULL &&
+	    rf__rewrite_cut_spans(vals, d, n, &cut, &ncut) != 0)) {
 		s->live = 1;	/* nothing replaced: reported */
 		goto done;
 	}
 	if (vals != NULL) {
 		vals->raw = raw;
 		vals->nraw = nraw;
+		vals->meets = meets;
 		vals->cut = cut;
 		vals->ncut = ncut;
 	}
 	changed = rf__rewrite_replace_all(buf, from, to, text, html, vals,
-	    count);
+	    &s->live, count);
 	if (vals != NULL) {
 		vals->raw = vals->cut = NULL;
 		vals->nraw = vals->ncut = 0;
+		vals->meets = 0;
 	}
 done:
 	free(raw);

@@ -52,8 +52,6 @@ struct tagscan {
 	size_t cap;		/* room in v */
 	int names;		/* the names' offsets noted too */
 	struct spans *rawsp;	/* NULL, or where the raw text spans go */
-	struct spans *valsp;	/* NULL, or where the unquoted values'
-				 * spans go (may be rawsp: both in order) */
 };
 
 /* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
@@ -480,11 +478,9 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 			} else {
 				if (c != '>')
 					note(ts, i, 0);
-				for (j = i; i < n && !space(c = (unsigned char)
-				    d[i]) && c != '>'; i++)
-					;
-				if (i > j)
-					span(ts->valsp, j, i, 0);
+				while (i < n && !space(c = (unsigned char)d[i])
+				    && c != '>')
+					i++;
 			}
 			ts->state = ATTRS;
 			break;
@@ -505,7 +501,7 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 		   int names, struct rf__values *v)
 {
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    v, 0, names, NULL, NULL };
+	    v, 0, names, NULL };
 
 	v->at = NULL;
 	v->n = 0;
@@ -514,6 +510,9 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 	v->nraw = 0;
 	v->cut = NULL;
 	v->ncut = 0;
+	v->meets = 0;
+	v->quiet = 0;
+	v->css = 0;
 	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (ts.oom) {
@@ -528,12 +527,11 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 
 int
 rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
-		      size_t n, int raw, int values, size_t **at,
-		      size_t *n_spans)
+		      size_t n, size_t **at, size_t *n_spans)
 {
 	struct spans sp = { NULL, 0, 0, 0 };
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, raw ? &sp : NULL, values ? &sp : NULL };
+	    NULL, 0, 0, &sp };
 	size_t i, w = 0;
 
 	advance(d, n, n, &ts);
@@ -561,16 +559,19 @@ int
 rf__rewrite_values_again(const struct rf__leafread *rd,
 			 const GByteArray *buf, struct rf__values *v)
 {
+	int quiet = v->quiet, r;
+
 	free(v->at);
-	return rf__rewrite_values(rd, (const char *)buf->data, buf->len, 1,
-	    v);
+	r = rf__rewrite_values(rd, (const char *)buf->data, buf->len, 1, v);
+	v->quiet = quiet;	/* the same leaf */
+	return r;
 }
 
 /* quoted_span: the span [a, b) of *buf (quote q) with s (its from and
  * its "&amp;" form) made in it, put back in *buf; vals moved.  1 when it
  * changed, 0 when not, -1 when out of memory. */
 static int
-quoted_span(const struct rf__subst *s, size_t a, size_t b,
+quoted_span(struct rf__subst *s, size_t a, size_t b,
 	    struct rf__values *vals, GByteArray **buf, size_t *count)
 {
 	GByteArray *t = g_byte_array_sized_new((guint)(b - a));
@@ -578,10 +579,10 @@ quoted_span(const struct rf__subst *s, size_t a, size_t b,
 
 	g_byte_array_append(t, (*buf)->data + a, (guint)(b - a));
 	changed = rf__rewrite_replace_all(&t, s->from, s->to, 0, 1, NULL,
-	    count);
+	    &s->live, count);
 	if (s->afrom != NULL)
 		changed |= rf__rewrite_replace_all(&t, s->afrom, s->ato, 0, 1,
-		    NULL, count);
+		    NULL, &s->live, count);
 	if (changed) {
 		g_byte_array_remove_range(*buf, (guint)a, (guint)(b - a));
 		g_array_insert_vals((GArray *)*buf, (guint)a, t->data, t->len);
@@ -599,7 +600,7 @@ rf__rewrite_quoted_one(struct rf__subst *s,
 {
 	struct spans sp = { NULL, 0, 0, 0 };
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, NULL, NULL };
+	    NULL, 0, 0, NULL };
 	const char *d = (const char *)(*buf)->data;
 	size_t i, n = (*buf)->len;
 	int changed = 0, q;
@@ -656,6 +657,7 @@ rf__rewrite_values_run(struct rf__values *all, size_t *k, size_t r0,
 	for (i = *k; i < all->n && all->at[i] < r1; i++)
 		all->at[i] -= r0;
 	run->n = i - *k;
+	run->css = 0;
 	*k = i;
 }
 
@@ -703,6 +705,7 @@ rf__rewrite_values_split(struct rf__values *v, size_t at, size_t e,
 	hi->n = v->n - i;
 	for (i = 0; i < hi->n; i++)
 		hi->at[i] -= e;
+	lo->css = hi->css = 0;	/* next to the EMPTY_VALUE written */
 }
 
 int

@@ -61,7 +61,7 @@ marks_differ(const char *a, const char *b)
 static int
 ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
-	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0 };
+	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0 };
 	size_t i;
 	int changed = 0, pass, wide;
 	char *amp;
@@ -85,7 +85,7 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 		}
 		changed |= rf__rewrite_replace_all(content, c->subst[i].from,
 		    c->subst[i].to, c->subst[i].text, html,
-		    html ? &vals : NULL, count);
+		    html ? &vals : NULL, NULL, count);
 		if (!html || c->subst[i].text || strchr(c->subst[i].from, '&') == NULL)
 			continue;
 		if ((amp = rf__rewrite_amp_form(c->subst[i].from)) != NULL) {
@@ -93,7 +93,7 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 
 			if (to != NULL)
 				changed |= rf__rewrite_replace_all(content, amp, to, 0, html,
-				    &vals, count);
+				    &vals, NULL, count);
 			free(to);
 			free(amp);
 		}

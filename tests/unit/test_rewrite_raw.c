@@ -83,8 +83,8 @@ test_spans(void **state)
 	size_t s2 = strstr(d, "if (") - d, s3 = strrchr(d, 'y') - d;
 
 	(void)state;
-	assert_int_equal(rf__rewrite_raw_spans(NULL, d, sizeof(d) - 1, 1, 0,
-	    &at, &n), 0);
+	assert_int_equal(rf__rewrite_raw_spans(NULL, d, sizeof(d) - 1, &at,
+	    &n), 0);
 	assert_int_equal(n, 3);
 	/* the spans, merged where they touch */
 	assert_int_equal(at[0], s1);
@@ -92,7 +92,8 @@ test_spans(void **state)
 	assert_int_equal(at[2 * n - 1], sizeof(d) - 1);
 	assert_int_equal(at[2 * n - 2], s3);
 	{
-		struct rf__values v = { NULL, 0, NULL, at, n, NULL, 0 };
+		struct rf__values v = { NULL, 0, NULL, at, n, NULL, 0, 1,
+		    0, 0 };
 
 		assert_int_equal(rf__rewrite_unread(&v, 0, s1), 0);
 		assert_int_equal(rf__rewrite_unread(&v, 0, s1 + 1), 1);
@@ -103,44 +104,56 @@ test_spans(void **state)
 	free(at);
 }
 
-/* test_value_spans: with values, the unquoted attribute values too,
- * each up to the blank or '>' that ends it, in order with the raw text;
- * not a quoted value, an empty one, text or a name.  As cut spans
+/* test_value_spans: the cut spans, made from the value starts
+ * rf__rewrite_values notes: each unquoted attribute value up to the
+ * blank or '>' that ends it (a NUL does not), not a quoted value, an
+ * empty one, text, a name or a value an edit made ""; as cut spans
  * (rf__rewrite_unread), an occurrence that starts in one. */
 static void
 test_value_spans(void **state)
 {
 	static const char d[] = "<a href=h://x?e=r\r&p=1 title=\"t=u\" "
-	    "b=>x=y <style>s</style><img src=\xaa\"i>";
+	    "b=>x=y <style>s=t</style><img src=\xaa\"i\0j>";
+	struct rf__values v;
 	size_t *at = NULL, n = 0, v1 = strstr(d, "h://") - d;
-	size_t s1 = strstr(d, ">s<") - d + 1, v2 = strstr(d, "\xaa") - d;
+	size_t v2 = strstr(d, "\xaa") - d;
 
 	(void)state;
-	assert_int_equal(rf__rewrite_raw_spans(NULL, d, sizeof(d) - 1, 1, 1,
-	    &at, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(rf__rewrite_values(NULL, d, sizeof(d) - 1, 1, &v),
+	    0);
+	assert_int_equal(rf__rewrite_cut_spans(&v, d, sizeof(d) - 1, &at, &n),
+	    0);
+	assert_int_equal(n, 2);
 	assert_int_equal(at[0], v1);
 	assert_int_equal(at[1], strchr(d, '\r') - d);
-	assert_int_equal(at[2], s1);
-	assert_int_equal(at[3], s1 + 9);
-	assert_int_equal(at[4], v2);
-	assert_int_equal(at[5], sizeof(d) - 2);
-	free(at);
-	assert_int_equal(rf__rewrite_raw_spans(NULL, d, sizeof(d) - 1, 0, 1,
-	    &at, &n), 0);
-	assert_int_equal(n, 2);
 	assert_int_equal(at[2], v2);
+	assert_int_equal(at[3], sizeof(d) - 2);
+	v.cut = at;
+	v.ncut = n;
+	/* an occurrence that starts in one, not one that starts before */
+	assert_int_equal(rf__rewrite_unread(&v, v1, 30), 1);
+	assert_int_equal(rf__rewrite_unread(&v, v1 + 5, 30), 1);
+	assert_int_equal(rf__rewrite_unread(&v, v1 - 1, 30), 0);
+	assert_int_equal(rf__rewrite_unread(&v, v2 - 2, 5), 0);
+	free(at);
+	/* the first value made "" by an edit: no span for it */
 	{
-		/* as cut spans: an occurrence that starts in one, not
-		 * one that starts before it */
-		struct rf__values v = { NULL, 0, NULL, NULL, 0, at, n };
+		char e[sizeof(d) + 1];
+		size_t k;
 
-		assert_int_equal(rf__rewrite_unread(&v, v1, 30), 1);
-		assert_int_equal(rf__rewrite_unread(&v, v1 + 5, 30), 1);
-		assert_int_equal(rf__rewrite_unread(&v, v1 - 1, 30), 0);
-		assert_int_equal(rf__rewrite_unread(&v, v2 - 2, 5), 0);
+		memcpy(e, d, v1);
+		memcpy(e + v1, "\"\"", 2);
+		memcpy(e + v1 + 2, d + v1 + 2, sizeof(d) - v1 - 2);
+		assert_int_equal(rf__rewrite_cut_spans(&v, e, sizeof(d) - 1,
+		    &at, &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(at[0], v2);
+		for (k = 0; k < v.n; k++)
+			assert_true(v.name[k] || v.at[k] == v1 ||
+			    v.at[k] == v2);
 	}
 	free(at);
+	free(v.at);
 }
 
 /* test_cr_value: seed cr-in-unquoted-value (s26's fourth strict run,

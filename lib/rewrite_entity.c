@@ -1,0 +1,305 @@
+/*
+ * rewrite_entity.c - the entity pass of the rewriter (rf__rewrite_entities,
+ * after the loop or the one pass of rewrite_leaf.c): in an HTML leaf, the
+ * runs of URL bytes holding a character reference ("&#47;", "&amp;")
+ * decoded as the analysis decodes them, and a from found there replaced
+ * (docs/tracking.md, "Rewriting a message"; docs/design/tracking-record.md,
+ * "The rewriter never makes a link; the entity pass scans once (s19)").
+ */
+#include <gmime/gmime.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rewrite_int.h"
+
+/* The longest character reference ent_ref reads: "&#x", 8 digits and
+ * ';' (leading zeros included; longer ones are left as they are). */
+#define REF_MAX 12
+
+/* ent_ref: the length of the character reference at s[0..n) (s[0] is
+ * '&') that stands for a URL byte, as the analysis decodes it: "&amp;",
+ * or a numeric one (rf__rewrite_char_ref: its ';' may be missing, seed
+ * char-ref-ends-value) of at most REF_MAX bytes and a value from 1 to
+ * 127 that is a url_char; *v set to that byte.  0 when there is none
+ * (any other reference is left as it is, so a match never covers one the
+ * analysis read otherwise). */
+static size_t
+ent_ref(const char *s, size_t n, int *v)
+{
+	size_t k;
+	unsigned long x;
+
+	if (n >= 5 && memcmp(s, "&amp;", 5) == 0) {
+		*v = '&';
+		return 5;
+	}
+	if ((k = rf__rewrite_char_ref(s, n, REF_MAX, &x)) == 0 || x == 0 ||
+	    x > 127 || !rf__rewrite_url_char((int)x))
+		return 0;
+	*v = (int)x;
+	return k;
+}
+
+/* ent_decode: the run r[0..rl) with each reference ent_ref reads written
+ * as its byte, into out (room for rl bytes), map[k] set to the offset in
+ * r of out[k] and map[len] to rl (room for rl + 1); the length. */
+static size_t
+ent_decode(const char *r, size_t rl, char *out, size_t *map)
+{
+	size_t i = 0, o = 0, k;
+	int v;
+
+	while (i < rl) {
+		map[o] = i;
+		if (r[i] == '&' && (k = ent_ref(r + i, rl - i, &v)) > 0) {
+			out[o++] = (char)v;
+			i += k;
+		} else {
+			out[o++] = r[i++];
+		}
+	}
+	map[o] = rl;
+	return o;
+}
+
+/* ent_ends: the substitutions (not text) whose from ends (tail_char
+ * bytes aside) where a reference the analysis reads as none starts
+ * (rf__rewrite_char_ref, value 0) in the decoded run d[0..dl), marked
+ * live (counted missed, so reported): in an attribute's value it ends
+ * the value and the link there, where the run goes on to the rewriter,
+ * and in text it is left out and the link goes on (seed
+ * char-ref-ends-value).  un: room for c->nlens bytes. */
+static void
+ent_ends(rf_rewrite *c, const char *d, size_t dl, char *un)
+{
+	size_t t, j, at, e;
+	unsigned long v;
+
+	for (t = 0; t + 1 < dl; t++)
+		if (d[t] == '&' && d[t + 1] == '#' && rf__rewrite_char_ref(d +
+		    t, dl - t, dl, &v) > 0 && v == 0)
+			for (j = rf__rewrite_run_first(c, RF__LEN_PLAIN, d, t, 0, un, &at,
+			    &e); j != RF__NONE; j = rf__rewrite_run_first(c, RF__LEN_PLAIN, d,
+			    t, j + 1, un, &at, &e))
+				c->subst[j / 2].live |= !c->subst[j / 2].text;
+}
+
+/* The scratch of rf__rewrite_entities, kept over its runs and the turns
+ * of ent_run: the decoded run and its offsets (grown geometrically, never
+ * per turn), the run made again and a spare, un (room for c->nlens
+ * bytes). */
+struct ent_scratch {
+	char *dec;
+	size_t *map;
+	size_t cap;		/* dec has room for cap bytes, map cap + 1 */
+	char *un;
+	GByteArray *res, *alt;
+	struct rf__values all;	/* the leaf's unquoted values and names */
+	size_t k;		/* the next one of all */
+};
+
+/* ent_room: room in x for a run of n bytes; 0, or -1 when out of
+ * memory. */
+static int
+ent_room(struct ent_scratch *x, size_t n)
+{
+	size_t cap;
+	char *d;
+	size_t *m;
+
+	if (n <= x->cap)
+		return 0;
+	for (cap = x->cap > 0 ? x->cap : 256; cap < n; cap *= 2)
+		;
+	if ((d = realloc(x->dec, cap)) == NULL)
+		return -1;
+	x->dec = d;
+	if ((m = realloc(x->map, (cap + 1) * sizeof(*m))) == NULL)
+		return -1;
+	x->map = m;
+	x->cap = cap;
+	return 0;
+}
+
+/* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
+ * again in x->res as rf__rewrite_entities describes it (an empty to at
+ * an offset of v, the run's unquoted values, kept through the
+ * replacements, written EMPTY_VALUE, and none made at a name's, as
+ * rf__rewrite_replace_all does); 1
+ * when a replacement was made, else 0; -1 when out of memory.  The run
+ * is decoded once, and again only after a replacement. */
+static int
+ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
+	struct ent_scratch *x, size_t *count)
+{
+	const char *cur = r;
+	size_t cl = rl, next = 0, at = 0, e = 0, dl = 0, j, rb, re;
+	int changed = 0, fresh = 1;
+	GByteArray *sw;
+
+	for (;;) {
+		const struct rf__subst *s;
+
+		if (fresh) {
+			if (ent_room(x, cl) != 0)
+				return -1;
+			dl = ent_decode(cur, cl, x->dec, x->map);
+			if (!changed)
+				ent_ends(c, x->dec, dl, x->un);
+			if (dl == cl && !changed)
+				break;	/* no reference */
+			fresh = 0;
+		}
+		if ((j = rf__rewrite_run_first(c, RF__LEN_PLAIN, x->dec, dl, next, x->un,
+		    &at, &e)) == RF__NONE)
+			break;
+		s = &c->subst[j / 2];
+		next = j + 1;
+		rb = x->map[at];
+		re = x->map[e];
+		/* the first covers a reference (the others the plain pass
+		 * made); then, as in the one pass, the run as it is then */
+		if (s->text || (!changed && re - rb == e - at) ||
+		    rf__rewrite_values_has(v, rb, 1))
+			continue;
+		if (s->tl == 0 && rf__rewrite_css_part(v, rb, re, cl)) {
+			c->subst[j / 2].live = 1;	/* (replace_all) */
+			continue;
+		}
+		g_byte_array_set_size(x->alt, 0);
+		g_byte_array_append(x->alt, (const guint8 *)cur, (guint)rb);
+		if (s->tl == 0 && rf__rewrite_values_has(v, rb, 0))
+			g_byte_array_append(x->alt,
+			    (const guint8 *)EMPTY_VALUE, 2);
+		else if (s->ato != NULL)
+			g_byte_array_append(x->alt, (const guint8 *)s->ato,
+			    (guint)s->atl);
+		else
+			g_byte_array_append(x->alt, (const guint8 *)s->to,
+			    (guint)s->tl);
+		rf__rewrite_values_edit(v, rb, re, x->alt->len - rb);
+		g_byte_array_append(x->alt, (const guint8 *)cur + re,
+		    (guint)(cl - re));
+		sw = x->res;
+		x->res = x->alt;
+		x->alt = sw;
+		cur = (const char *)x->res->data;
+		cl = x->res->len;
+		(*count)++;
+		c->subst[j / 2].hits++;
+		changed = 1;
+		fresh = 1;
+	}
+	return changed;
+}
+
+/* find_ref: the first "&#" of d[0..n) (d may be NULL when n is 0), or
+ * NULL (memchr to each '&': memmem reads every byte several times over
+ * for a needle of two). */
+static const char *
+find_ref(const char *d, size_t n)
+{
+	const char *e, *p;
+
+	if (n == 0)
+		return NULL;	/* d may be NULL then */
+	e = d + n;
+	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
+		if (p + 1 < e && p[1] == '#')
+			return p;
+		d = p + 1;
+	}
+	return NULL;
+}
+
+/* ent_start: x made ready for the first run of the leaf d[0..n) (hits:
+ * room for the hits of c's substitutions, filled with them; x->all its
+ * unquoted values and names); 0, or -1 when out of memory. */
+static int
+ent_start(const rf_rewrite *c, const struct rf__leafread *rd, const char *d,
+	  size_t n, struct ent_scratch *x, size_t **hits)
+{
+	size_t i;
+
+	if (rf__rewrite_values(rd, d, n, 1, &x->all) != 0 ||
+	    (x->un = malloc(c->nlens)) == NULL ||
+	    (*hits = malloc(c->nsubst * sizeof(**hits))) == NULL)
+		return -1;
+	for (i = 0; i < c->nsubst; i++)
+		(*hits)[i] = c->subst[i].hits;
+	x->res = g_byte_array_new();
+	x->alt = g_byte_array_new();
+	return 0;
+}
+
+/* rf__rewrite_entities: one scan of *buf from '&' to '&' (find_ref);
+ * nothing allocated before the first "&#". */
+int
+rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
+		     GByteArray **buf, size_t *count)
+{
+	GByteArray *in = *buf, *out = NULL;
+	const char *d = (const char *)in->data, *p;
+	size_t pos = 0, r0, r1, last = 0, before = *count, *hits = NULL;
+	struct ent_scratch x = { 0 };
+	struct rf__values v;
+	struct rf__css_back cb = RF__CSS_BACK;
+	int k = 0, started = 0;
+
+	if (c->minfl == 0 || c->nsubst == 0)
+		return 0;
+	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
+	    NULL) {
+		if (!started) {
+			started = 1;
+			if ((k = ent_start(c, rd, d, in->len, &x, &hits)) < 0)
+				break;
+		}
+		for (r0 = (size_t)(p - d); r0 > pos &&
+		    rf__rewrite_url_char((unsigned char)d[r0 - 1]); r0--)
+			;
+		for (r1 = (size_t)(p - d); r1 < in->len &&
+		    rf__rewrite_url_char((unsigned char)d[r1]); r1++)
+			;
+		rf__rewrite_values_run(&x.all, &x.k, r0, r1, &v);
+		v.css = c->empties ? rf__rewrite_css_url(d, in->len, r0, r1,
+		    &cb) : RF__CSS_NONE;
+		if ((k = ent_run(c, d + r0, r1 - r0, &v, &x, count)) < 0)
+			break;
+		if (k > 0) {
+			if (out == NULL)
+				out = g_byte_array_new();
+			g_byte_array_append(out, (const guint8 *)d + last,
+			    (guint)(r0 - last));
+			g_byte_array_append(out, x.res->data, x.res->len);
+			last = r1;
+		}
+		pos = r1 + 1;
+	}
+	if (x.res != NULL)
+		g_byte_array_free(x.res, TRUE);
+	if (x.alt != NULL)
+		g_byte_array_free(x.alt, TRUE);
+	free(x.un);
+	free(x.dec);
+	free(x.map);
+	free(x.all.at);
+	if (k < 0) {	/* nothing kept: *buf and the hits as they were */
+		for (r0 = 0; hits != NULL && r0 < c->nsubst; r0++)
+			c->subst[r0].hits = hits[r0];
+		*count = before;
+		if (out != NULL)
+			g_byte_array_free(out, TRUE);
+		free(hits);
+		return -1;
+	}
+	free(hits);
+	if (out == NULL)
+		return 0;
+	g_byte_array_append(out, (const guint8 *)d + last,
+	    (guint)(in->len - last));
+	g_byte_array_free(in, TRUE);
+	*buf = out;
+	return 1;
+}

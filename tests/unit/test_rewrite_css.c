@@ -1,0 +1,184 @@
+/*
+ * test_rewrite_css.c - the rewriter where CSS reads a URL otherwise than
+ * a run of URL bytes (s28): script and style text read as libxml2 reads
+ * it, without the control characters it drops (rf__rewrite_quiet, seed
+ * style-esc-newlink), and an empty to never written in part of an
+ * unquoted url()'s content (rf__rewrite_css_url, seeds css-url-emptied,
+ * css-url-quote).  docs/tracking.md, "The rewriter never makes a link".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#include "../../lib/rewrite_int.h"
+
+/* has: out holds s. */
+static int
+has(const rf_buf *out, const char *s)
+{
+	return memmem(out->data, out->len, s, strlen(s)) != NULL;
+}
+
+/* test_esc: seed style-esc-newlink (s27's fourth strict run, reduced):
+ * the web bug "bob", and in style text url(bob\x1bg), which the analysis
+ * read "bobg" (libxml2 drops the ESC there).  On 8c8486c the ESC ended
+ * the run and "bob" was emptied there too: url(\x1bg), read "g", a link
+ * the input did not have.  Now it stands alone only as the text reads:
+ * kept; in url(bob\x1b) it does stand alone, and is emptied. */
+static void
+test_esc(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("style-esc-newlink", &st, &out);
+	assert_int_equal(st.bugs, 1);
+	assert_int_equal(st.missed, 0);
+	assert_true(has(&out, "<img src=\"\""));
+	assert_true(has(&out, "<style>url(bob\x1bg)</style>"));
+	assert_true(has(&out, "<style>url(\x1b)</style>"));
+	rf_buf_free(&out);
+}
+
+/* quiet: rf__rewrite_quiet of the leaf s declaring charset cs. */
+static int
+quiet(const char *cs, const char *s)
+{
+	struct rf__leafread rd = { NULL, cs, 0 };
+	GByteArray *b = g_byte_array_new();
+	int q;
+
+	g_byte_array_append(b, (const guint8 *)s, (guint)strlen(s));
+	q = rf__rewrite_quiet(&rd, b);
+	g_byte_array_free(b, TRUE);
+	return q;
+}
+
+/* test_quiet: which leaves are read without which characters: none
+ * without a control byte (tab, CR, LF and a BOM are none); C0 bytes and U+FFFE, U+FFFF in UTF-8; C0
+ * bytes only through Windows-1252 and in a charset that reads them as
+ * themselves; none in ISO-2022-JP, where an ESC starts a shift. */
+static void
+test_quiet(void **state)
+{
+	(void)state;
+	assert_int_equal(quiet(NULL, "<style>url(a)</style>"), 0);
+	/* a BOM's 0xEF, a long leaf: the word scan goes on past both */
+	assert_int_equal(quiet(NULL, "\xef\xbb\xbf<p>0123456789abcdef"
+	    "0123456789</p><style>url(a)\x1f</style>"),
+	    RF__QUIET_C0 | RF__QUIET_NC);
+	assert_int_equal(quiet(NULL, "\xef\xbb\xbf<p>0123456789abcdef"
+	    "\t\r\n</p>"), 0);
+	assert_int_equal(quiet(NULL, "<style>url(a\x1b)</style>"),
+	    RF__QUIET_C0 | RF__QUIET_NC);
+	assert_int_equal(quiet(NULL, "<style>url(a\xef\xbf\xbe)</style>"),
+	    RF__QUIET_C0 | RF__QUIET_NC);
+	assert_int_equal(quiet(NULL, "\xe9<style>url(a\x1b)</style>"),
+	    RF__QUIET_C0);
+	assert_int_equal(quiet("iso-8859-2", "<style>url(a\x01)</style>"),
+	    RF__QUIET_C0);
+	assert_int_equal(quiet("iso-2022-jp",
+	    "<p>\x1b$B%F%9%H\x1b(B</p><style>url(a)</style>"), 0);
+}
+
+/* test_emptied: seed css-url-emptied: the web bug "D", and D in part of
+ * an unquoted url()'s content, at its start (url(D h)) and, in a style
+ * attribute, at its end (url(h D)): the analysis read "D h" and "h D"
+ * there, and emptying D would have made "h" (trimmed), a link the input
+ * did not have (6cc5bb4 and 8c8486c did).  Both kept, and counted
+ * missed (reported) in case that reading was wrong; url( D ), D the
+ * whole content, emptied. */
+static void
+test_emptied(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("css-url-emptied", &st, &out);
+	assert_int_equal(st.bugs, 0);
+	assert_int_equal(st.missed, 1);
+	assert_true(has(&out, "<img src=\"\""));
+	assert_true(has(&out, "p{background:url(D h)}"));
+	assert_true(has(&out, "style=\"background:url(h D)\""));
+	assert_true(has(&out, "q{background:url(  )}"));
+	rf_buf_free(&out);
+}
+
+/* test_quote: seed css-url-quote (s28's strict runs, reduced): the web
+ * bug "c" in url(c"h), where emptying it starts a string ("h"), and in
+ * url(h"c), where it leaves h" (6cc5bb4 made both).  Kept. */
+static void
+test_quote(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("css-url-quote", &st, &out);
+	assert_int_equal(st.missed, 1);
+	assert_true(has(&out, "<img src=\"\""));
+	assert_true(has(&out, "<style>url(c\"h)</style>"));
+	assert_true(has(&out, "<style>url(h\"c)</style>"));
+	rf_buf_free(&out);
+}
+
+/* css: rf__rewrite_css_url of s's first occurrence of w, read fresh. */
+static int
+css(const char *s, const char *w)
+{
+	struct rf__css_back cb = RF__CSS_BACK;
+	size_t a = (size_t)(strstr(s, w) - s);
+
+	return rf__rewrite_css_url(s, strlen(s), a, a + strlen(w), &cb);
+}
+
+/* test_where: where rf__rewrite_css_url places a run: in no url() (none
+ * opened, one closed, after a quoted one's string, url( after a name
+ * byte), the whole of one (blanks aside; ended by ')', an end tag or
+ * the end), or in part of one. */
+static void
+test_where(void **state)
+{
+	struct rf__css_back cb = RF__CSS_BACK;
+	static const char two[] = "url(D) x url(y D)";
+
+	(void)state;
+	assert_int_equal(css("p D", "D"), RF__CSS_NONE);
+	assert_int_equal(css("url(x) D", "D"), RF__CSS_NONE);
+	assert_int_equal(css("url(\"x\" D)", "D"), RF__CSS_NONE);
+	assert_int_equal(css("xurl(D h)", "D"), RF__CSS_NONE);
+	assert_int_equal(css("url(D)", "D"), RF__CSS_WHOLE);
+	assert_int_equal(css("URL( \tD\n)", "D"), RF__CSS_WHOLE);
+	assert_int_equal(css("url(D</style>", "D"), RF__CSS_WHOLE);
+	assert_int_equal(css("url(D", "D"), RF__CSS_WHOLE);
+	assert_int_equal(css("url(D h)", "D"), RF__CSS_PART);
+	assert_int_equal(css("url(h D)", "D"), RF__CSS_PART);
+	assert_int_equal(css("url(x=D)", "=D"), RF__CSS_PART);
+	assert_int_equal(css("url(D\"h", "D"), RF__CSS_PART);
+	assert_int_equal(css("url(D<h)", "D"), RF__CSS_PART);
+	/* one reading kept over calls, offsets growing */
+	assert_int_equal(rf__rewrite_css_url(two, sizeof(two) - 1, 4, 5,
+	    &cb), RF__CSS_WHOLE);
+	assert_int_equal(rf__rewrite_css_url(two, sizeof(two) - 1, 15, 16,
+	    &cb), RF__CSS_PART);
+	/* and read again when they do not */
+	assert_int_equal(rf__rewrite_css_url(two, sizeof(two) - 1, 4, 5,
+	    &cb), RF__CSS_WHOLE);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_esc),
+		cmocka_unit_test(test_quiet),
+		cmocka_unit_test(test_emptied),
+		cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_where),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
