@@ -168,6 +168,11 @@ struct rf__values {
 	int css;		/* of a run (rf__rewrite_values_run):
 				 * RF__CSS_*, where it lies
 				 * (rf__rewrite_css_url) */
+	const size_t *quo;	/* NULL, or the spans of quoted values
+				 * (to the closing quote) where it
+				 * replaces no occurrence that starts in
+				 * one and ends past it */
+	size_t nquo;
 };
 
 /* How a leaf's reading has the characters libxml2 leaves out of script
@@ -216,6 +221,12 @@ size_t rf__rewrite_raw_end(const struct rf__raw *r, size_t lt);
 int rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
 			  size_t n, size_t **at, size_t *n_spans);
 
+/* rf__rewrite_quoted_spans: as rf__rewrite_raw_spans, the spans of
+ * the quoted attribute values of d[0..n), each from its first byte to
+ * its closing quote (or n). */
+int rf__rewrite_quoted_spans(const struct rf__leafread *rd, const char *d,
+			     size_t n, size_t **at, size_t *n_spans);
+
 /* rf__rewrite_cut_spans: *at (malloc'd, NULL when none) made the spans
  * of the unquoted attribute values of d[0..n) whose starts v notes
  * (rf__rewrite_values with names, kept through the edits), each from its
@@ -236,7 +247,11 @@ int rf__rewrite_cut_spans(const struct rf__values *v, const char *d,
  * unquoted attribute value (a blank, '>'), one that starts in such a
  * value: libxml2 ends the value, and the analysis the link, before the
  * occurrence's end, and the value's bytes before it would join the to,
- * a link the input did not have (seed cr-in-unquoted-value).  Out of
+ * a link the input did not have (seed cr-in-unquoted-value); when
+ * from (not text) holds a quote, one that starts in a quoted value and
+ * ends past its closing quote (seed quote-crosses-value).  In a quiet
+ * leaf (vals->quiet) the script and style text is read without the
+ * characters libxml2 drops there (rf__rewrite_kept_after).  Out of
  * memory: nothing replaced, s made live.  1 when *buf changed, else
  * 0. */
 int rf__rewrite_replace_raw(struct rf__subst *s,
@@ -245,8 +260,9 @@ int rf__rewrite_replace_raw(struct rf__subst *s,
 			    int html, struct rf__values *vals, size_t *count);
 
 /* rf__rewrite_unread: an occurrence [at, at + len) the analysis read no
- * link of: it meets one of v's raw spans (v->meets), or at lies in one
- * of its cut spans. */
+ * link of: it meets one of v's raw spans (v->meets), at lies in one of
+ * its cut spans, or it starts in one of its quoted spans and ends past
+ * it (past the closing quote). */
 int rf__rewrite_unread(const struct rf__values *v, size_t at, size_t len);
 
 /* rf__rewrite_quiet: RF__QUIET_* for the HTML leaf buf, as rd reads it:

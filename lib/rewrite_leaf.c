@@ -372,7 +372,7 @@ replace_seq(rf_rewrite *c, int html, int quiet,
 	const char *cs = c->eight ? rf__rewrite_from_charset(rd, *buf) :
 	    NULL;
 	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0, 0,
-	    quiet, 0 };
+	    quiet, 0, NULL, 0 };
 	size_t i, n;
 	int changed = 0, pass, one;
 
@@ -631,7 +631,8 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
-	struct rf__values all = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0 };
+	struct rf__values all = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0,
+	    NULL, 0 };
 	struct rf__values v;
 	struct rf__css_back cb = RF__CSS_BACK;
 	size_t r0, r1, last = 0, k = 0;

@@ -277,11 +277,29 @@ in_spans(const size_t *sp, size_t n, size_t at, size_t len)
 	return lo < n && sp[2 * lo] < at + len;
 }
 
+/* crosses: [at, at + len) starts in one of the n spans sp[2 i],
+ * sp[2 i + 1] (increasing, disjoint) and ends past it. */
+static int
+crosses(const size_t *sp, size_t n, size_t at, size_t len)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {	/* the first span that ends after at */
+		mid = lo + (hi - lo) / 2;
+		if (sp[2 * mid + 1] <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && sp[2 * lo] <= at && at + len > sp[2 * lo + 1];
+}
+
 int
 rf__rewrite_unread(const struct rf__values *v, size_t at, size_t len)
 {
 	return (v->meets && in_spans(v->raw, v->nraw, at, len)) ||
-	    in_spans(v->cut, v->ncut, at, 1);
+	    in_spans(v->cut, v->ncut, at, 1) ||
+	    crosses(v->quo, v->nquo, at, len);
 }
 
 /* dropped_at: the length of a character of d[i..n) that libxml2 leaves
@@ -488,18 +506,22 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 			size_t *count)
 {
 	const char *d = (const char *)(*buf)->data;
-	size_t *raw = NULL, *cut = NULL, nraw = 0, ncut = 0, n = (*buf)->len;
+	size_t *raw = NULL, *cut = NULL, *quo = NULL, n = (*buf)->len;
+	size_t nraw = 0, ncut = 0, nquo = 0;
 	int changed = 0, known = html && vals != NULL && rd != NULL;
 	int meets = known && dropped(s->from);
 
 	/* the script and style text: for a from holding a character
 	 * libxml2 drops there (meets), or to read it without those
 	 * (quiet); the unquoted values, for a from holding a CUTS byte,
-	 * which the analysis read in no link there */
+	 * and the quoted ones, for a from holding a quote, which the
+	 * analysis read in no link that crosses their end */
 	if ((known && (meets || vals->quiet) &&
 	    rf__rewrite_raw_spans(rd, d, n, &raw, &nraw) != 0) ||
 	    (known && !text && strpbrk(from, CUTS) != NULL &&
-	    rf__rewrite_cut_spans(vals, d, n, &cut, &ncut) != 0)) {
+	    rf__rewrite_cut_spans(vals, d, n, &cut, &ncut) != 0) ||
+	    (known && !text && strpbrk(from, "\"'") != NULL &&
+	    rf__rewrite_quoted_spans(rd, d, n, &quo, &nquo) != 0)) {
 		s->live = 1;	/* nothing replaced: reported */
 		goto done;
 	}
@@ -509,16 +531,19 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 		vals->meets = meets;
 		vals->cut = cut;
 		vals->ncut = ncut;
+		vals->quo = quo;
+		vals->nquo = nquo;
 	}
 	changed = rf__rewrite_replace_all(buf, from, to, text, html, vals,
 	    &s->live, count);
 	if (vals != NULL) {
-		vals->raw = vals->cut = NULL;
-		vals->nraw = vals->ncut = 0;
+		vals->raw = vals->cut = vals->quo = NULL;
+		vals->nraw = vals->ncut = vals->nquo = 0;
 		vals->meets = 0;
 	}
 done:
 	free(raw);
 	free(cut);
+	free(quo);
 	return changed;
 }

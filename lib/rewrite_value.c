@@ -513,6 +513,8 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 	v->meets = 0;
 	v->quiet = 0;
 	v->css = 0;
+	v->quo = NULL;
+	v->nquo = 0;
 	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (ts.oom) {
@@ -525,13 +527,17 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 	return 0;
 }
 
-int
-rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
-		      size_t n, size_t **at, size_t *n_spans)
+/* spans_of: *at made the spans of d[0..n) the tokenizer reads as
+ * script and style text (quoted 0: to the offset after the end tag) or
+ * as quoted attribute values (quoted 1: to the closing quote), as
+ * rf__rewrite_raw_spans and rf__rewrite_quoted_spans say. */
+static int
+spans_of(const struct rf__leafread *rd, const char *d, size_t n, int quoted,
+	 size_t **at, size_t *n_spans)
 {
 	struct spans sp = { NULL, 0, 0, 0 };
-	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, &sp };
+	struct tagscan ts = { 0, TEXT, 0, 1, quoted ? &sp : NULL, rd, 0, 0,
+	    0, { NULL, 0 }, NULL, 0, 0, quoted ? NULL : &sp };
 	size_t i, w = 0;
 
 	advance(d, n, n, &ts);
@@ -553,6 +559,20 @@ rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
 	*at = sp.at;
 	*n_spans = w;
 	return 0;
+}
+
+int
+rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
+		      size_t n, size_t **at, size_t *n_spans)
+{
+	return spans_of(rd, d, n, 0, at, n_spans);
+}
+
+int
+rf__rewrite_quoted_spans(const struct rf__leafread *rd, const char *d,
+			 size_t n, size_t **at, size_t *n_spans)
+{
+	return spans_of(rd, d, n, 1, at, n_spans);
 }
 
 int

@@ -61,7 +61,8 @@ marks_differ(const char *a, const char *b)
 static int
 ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
-	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0 };
+	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0,
+	    NULL, 0 };
 	size_t i;
 	int changed = 0, pass, wide;
 	char *amp;

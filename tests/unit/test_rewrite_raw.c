@@ -6,8 +6,9 @@
  * (rf__rewrite_replace_raw; s25, seed style-ctl-bytes;
  * docs/design/tracking-record.md, "Strict runs (s25)"); and where
  * libxml2 ends an unquoted attribute value (a from holding a blank or
- * '>' is not replaced where it meets one: s27, seed
- * cr-in-unquoted-value).
+ * '>' is not replaced where it starts in one: s27, seed
+ * cr-in-unquoted-value), or a quoted one (a from holding a quote, where
+ * it starts in one and ends past it: s28, seed quote-crosses-value).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,7 @@ test_spans(void **state)
 	assert_int_equal(at[2 * n - 2], s3);
 	{
 		struct rf__values v = { NULL, 0, NULL, at, n, NULL, 0, 1,
-		    0, 0 };
+		    0, 0, NULL, 0 };
 
 		assert_int_equal(rf__rewrite_unread(&v, 0, s1), 0);
 		assert_int_equal(rf__rewrite_unread(&v, 0, s1 + 1), 1);
@@ -185,6 +186,33 @@ test_cr_value(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_quote_cross: seed quote-crosses-value (s28's third strict run,
+ * reduced): a quoted href whose URL holds '>' (tracked: the code
+ * eJwt...), and an unquoted href gMbR...-yQgk" (tracked: its code), whose
+ * URL ends in a quote.  That URL's bytes also end the first value, its
+ * quote being the value's closing quote: the analysis read no link of
+ * it there.  On 6cc5bb4 it was replaced there too, and the first link
+ * read //a/c/redflag-removed.>redflag-removed-yQgk, a form the rewriter
+ * never chose.  Now each link has its own clean form alone. */
+static void
+test_quote_cross(void **state)
+{
+	static const char first[] = "<a href=\"//a/c/redflag-removed.>"
+	    "gMbRcLVHkFvzqRRnZrJMUB8P-yQgk\">";
+	static const char second[] = "<a href=redflag-removed-yQgk\"";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("quote-crosses-value", &st, &out);
+	assert_int_equal(st.links, 2);
+	assert_int_equal(st.missed, 0);
+	assert_non_null(memmem(out.data, out.len, first, sizeof(first) - 1));
+	assert_non_null(memmem(out.data, out.len, second,
+	    sizeof(second) - 1));
+	rf_buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -194,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_value_spans),
 		cmocka_unit_test(test_cr_value),
+		cmocka_unit_test(test_quote_cross),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
