@@ -161,20 +161,20 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 	out = g_byte_array_new();
 	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
 	    fl, text)) != NULL) {
-		size_t at = (size_t)(p - d), b = at;
+		size_t at = (size_t)(p - d), b = at, e;
 
 		i = at + 1;
-		if (!text)	/* the byte before it as the text reads */
+		/* the bytes around it as the text reads (quiet) */
+		e = rf__rewrite_kept_after(vals, d, in->len, at + fl);
+		if (!text)
 			b = rf__rewrite_kept_before(vals, d, at);
 		if ((!text && ((b > 0 && (url_char((unsigned char)d[b - 1])
 		    && d[b - 1] != '=' && d[b - 1] != '(' &&
-		    d[b - 1] != '[')) ||
-		    !ends_run(vals, d, in->len, at + fl))) ||
+		    d[b - 1] != '[')) || !ends_run(vals, d, in->len, e))) ||
 		    (vals != NULL && rf__rewrite_unread(vals, at, fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
-		if (html && tl == 0 && rf__rewrite_css_url(d, in->len, b,
-		    rf__rewrite_kept_after(vals, d, in->len, at + fl), &cb) ==
-		    RF__CSS_PART) {
+		if (html && tl == 0 && rf__rewrite_css_url(d, in->len, b, e,
+		    &cb) == RF__CSS_PART) {
 			if (live != NULL)
 				*live = 1;
 			continue;

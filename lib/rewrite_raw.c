@@ -241,32 +241,13 @@ rf__rewrite_raw_end(const struct rf__raw *r, size_t lt)
 	    SIZE_MAX;
 }
 
-/* dropped: s (UTF-8) holds a character libxml2's HTML parser (2.9.14,
- * htmlParseScript) leaves out of script and style text, one that is no
- * Char of XML 1.0: a C0 control but tab, LF and CR (NUL: the NUL pass's);
- * U+FFFE, U+FFFF (EF BF BE, EF BF BF).  In an attribute's value it keeps
- * them, so a link read there may hold them. */
-static int
-dropped(const char *s)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
-		    (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE ||
-		    p[2] == 0xBF)))
-			return 1;
-	return 0;
-}
-
-/* in_spans: [at, at + len) meets one of the n spans sp[2 i],
- * sp[2 i + 1] (increasing, disjoint). */
-static int
-in_spans(const size_t *sp, size_t n, size_t at, size_t len)
+/* span_after: the first of the n spans sp[2 i], sp[2 i + 1]
+ * (increasing, disjoint) that ends after at, or n. */
+static size_t
+span_after(const size_t *sp, size_t n, size_t at)
 {
 	size_t lo = 0, hi = n, mid;
 
-	/* the first span that ends after at */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (sp[2 * mid + 1] <= at)
@@ -274,24 +255,27 @@ in_spans(const size_t *sp, size_t n, size_t at, size_t len)
 		else
 			hi = mid;
 	}
-	return lo < n && sp[2 * lo] < at + len;
+	return lo;
+}
+
+/* in_spans: [at, at + len) meets one of the n spans sp[2 i],
+ * sp[2 i + 1]. */
+static int
+in_spans(const size_t *sp, size_t n, size_t at, size_t len)
+{
+	size_t k = span_after(sp, n, at);
+
+	return k < n && sp[2 * k] < at + len;
 }
 
 /* crosses: [at, at + len) starts in one of the n spans sp[2 i],
- * sp[2 i + 1] (increasing, disjoint) and ends past it. */
+ * sp[2 i + 1] and ends past it. */
 static int
 crosses(const size_t *sp, size_t n, size_t at, size_t len)
 {
-	size_t lo = 0, hi = n, mid;
+	size_t k = span_after(sp, n, at);
 
-	while (lo < hi) {	/* the first span that ends after at */
-		mid = lo + (hi - lo) / 2;
-		if (sp[2 * mid + 1] <= at)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && sp[2 * lo] <= at && at + len > sp[2 * lo + 1];
+	return k < n && sp[2 * k] <= at && at + len > sp[2 * k + 1];
 }
 
 int
@@ -318,6 +302,22 @@ dropped_at(const char *d, size_t n, size_t i, int q)
 	if ((q & RF__QUIET_NC) && u[0] == 0xEF && i + 2 < n && u[1] == 0xBF &&
 	    (u[2] == 0xBE || u[2] == 0xBF))
 		return 3;
+	return 0;
+}
+
+/* dropped: s (UTF-8) holds a character libxml2's HTML parser (2.9.14,
+ * htmlParseScript) leaves out of script and style text, one that is no
+ * Char of XML 1.0: a C0 control but tab, LF and CR (NUL: the NUL pass's);
+ * U+FFFE, U+FFFF (EF BF BE, EF BF BF).  In an attribute's value it keeps
+ * them, so a link read there may hold them. */
+static int
+dropped(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (dropped_at(s, n, i, RF__QUIET_NC) > 0)
+			return 1;
 	return 0;
 }
 
