@@ -490,6 +490,47 @@ fixed_token(const struct rf__url *u, const rf_token *t, size_t nt)
 	return 0;
 }
 
+/* raw_unsafe: c is a byte that a decoded destination may not carry as
+ * it is: a control, a blank, 8-bit, or one of " ' < > ` (HTML's quotes
+ * and tags, and what a browser's URL parser percent-encodes itself). */
+static int
+raw_unsafe(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '<' ||
+	    c == '>' || c == '`';
+}
+
+/* dest_encoded: s (NUL-terminated, in a) with each raw_unsafe byte
+ * percent-encoded, the form a client would request; s itself when it
+ * has none.  NULL when out of memory. */
+static char *
+dest_encoded(rf_arena *a, char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, o, n = 0;
+	char *out;
+
+	for (i = 0; s[i] != '\0'; i++)
+		n += raw_unsafe((unsigned char)s[i]);
+	if (n == 0)
+		return s;
+	if ((out = rf_arena_alloc(a, i + 2 * n + 1)) == NULL)
+		return NULL;
+	for (i = 0, o = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!raw_unsafe(c)) {
+			out[o++] = (char)c;
+			continue;
+		}
+		out[o++] = '%';
+		out[o++] = hex[c >> 4];
+		out[o++] = hex[c & 15];
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static char *
 clean_rec(rf_arena *a, const rf_rules *r, const char *url, size_t len,
 	  const rf_token *t, size_t nt, unsigned depth, unsigned maxdepth,
@@ -525,8 +566,12 @@ clean_rec(rf_arena *a, const rf_rules *r, const char *url, size_t len,
 		if (rf__dest_decode(a, url, off, dlen, &d) != 0 ||
 		    dest_tokens(a, &d, t, nt, &it, &nit) != 0)
 			return NULL;
-		return clean_rec(a, r, d.s, d.len, it, nit, depth + 1,
+		/* a destination keeps what decoded to a byte no URL
+		 * carries percent-encoded (s29: a raw 0xFF read otherwise
+		 * in the part, a blank ending a link in text) */
+		out = clean_rec(a, r, d.s, d.len, it, nit, depth + 1,
 		    maxdepth, depth_hit);
+		return out != NULL ? dest_encoded(a, out) : NULL;
 	}
 	rf_buf_init(&b, 0);
 	if (clean_parts(&b, &u, t, nt, only_host_tokens(t, nt)) == 0)

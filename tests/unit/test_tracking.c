@@ -224,6 +224,20 @@ test_unwrap(void **state)
 	l = href(f, "https://news.example/r?to=https%3A%2F%2Fshop.example%2F"
 	    "%3Fmc_eid%3D77");
 	assert_string_equal(l->clean, "https://shop.example/");
+	/* what decodes to a byte no URL carries stays percent-encoded:
+	 * 8-bit (valid UTF-8 or not), a blank, HTML's quotes and tags; a
+	 * "%" decoded once is kept as it is */
+	l = href(f, "https://a1b2.r.us-east-1.awstrack.me/L0/https:%2F%2F"
+	    "t.example%2Fa%2520b%22c%C3%A9d%fFe%3Fq%3D%E2%82%AC%27%3C%3E%60"
+	    "%09x%9D");
+	assert_true(has_reason(l, "known-host:amazon-ses"));
+	assert_string_equal(l->clean, "https://t.example/a%20b%22c%C3%A9d%FFe"
+	    "?q=%E2%82%AC%27%3C%3E%60%09x%9D");
+	/* the same two levels down, and with a code removed on the way */
+	l = href(f, "https://news.example/r?to=https%3A%2F%2Fa1b2.r.us-east-1."
+	    "awstrack.me%2FL0%2Fhttps%3A%252F%252Ft.example%252F%2525FF%2520"
+	    "%253Fmc_eid%253D77%2526k%253D%2522");
+	assert_string_equal(l->clean, "https://t.example/%FF%20?k=%22");
 	/* a login page's return address is no code: left alone */
 	l = href(f, "https://shop.example/login?next=https://shop.example/a");
 	assert_false(l->tracking);
