@@ -2,8 +2,10 @@
  * bytescan.h - private to libredflag: the search for the first of a few
  * byte values, shared by the URL splitter (url_clean.c), the search for
  * URLs in text (url_text.c) and the check for url() in CSS (css.c); the
- * SSE2 test of bytes in a range (rcpt_codes.c, fingerprint.c); the run of
- * ASCII letters and digits in 8 bytes (fingerprint.c), SSE2 and portable.
+ * search for a byte below a bound or equal to one value (rewrite_raw.c:
+ * control bytes libxml2 drops); the SSE2 test of bytes in a range
+ * (rcpt_codes.c, fingerprint.c); the run of ASCII letters and digits in
+ * 8 bytes (fingerprint.c), SSE2 and portable.
  * tests/unit/test_bytescan.c compares each SSE2 form with its portable
  * form or a byte-by-byte check.
  */
@@ -105,6 +107,35 @@ rf__span_until(const char *s, size_t i, size_t len, char a, char b, char c,
 #else
 	return rf__span_until_swar(s, i, len, a, b, c, d);
 #endif
+}
+
+/*
+ * rf__span_below_or: the place of the first byte of s[i..len) whose value
+ * is below lo or equal to c, or len (lo at most 0x80).  Eight bytes a
+ * word: a byte below lo sets its high bit in (w - lo in each byte) & ~w,
+ * exact for the first such byte when lo <= 0x80 (a borrow only flags
+ * bytes after it); a byte equal to c is a zero byte of w ^ c; then byte
+ * by byte.  Portable only (the rewriter's scan for control bytes, rarely
+ * long); tests/unit/test_bytescan.c compares it with a byte-by-byte
+ * search at every start and end.
+ */
+static inline size_t
+rf__span_below_or(const char *s, size_t i, size_t len, unsigned char lo,
+		  unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	uint64_t w, x;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		x = w ^ (ones * c);
+		if ((((w - ones * lo) & ~w) | ((x - ones) & ~x)) & high)
+			break;
+	}
+	for (; i < len; i++)
+		if ((unsigned char)s[i] < lo || (unsigned char)s[i] == c)
+			break;
+	return i;
 }
 
 #ifdef __SSE2__

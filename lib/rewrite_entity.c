@@ -21,7 +21,7 @@
  * '&') that stands for a URL byte, as the analysis decodes it: "&amp;",
  * or a numeric one (rf__rewrite_char_ref: its ';' may be missing, seed
  * char-ref-ends-value) of at most REF_MAX bytes and a value from 1 to
- * 127 that is a url_char; *v set to that byte.  0 when there is none
+ * 127 that is a URL byte; *v set to that byte.  0 when there is none
  * (any other reference is left as it is, so a match never covers one the
  * analysis read otherwise). */
 static size_t
@@ -122,7 +122,7 @@ ent_room(struct ent_scratch *x, size_t n)
 	return 0;
 }
 
-/* ent_run: the run r[0..rl) of url_char bytes (holding a "&#") made
+/* ent_run: the run r[0..rl) of URL bytes (holding a "&#") made
  * again in x->res as rf__rewrite_entities describes it (an empty to at
  * an offset of v, the run's unquoted values, kept through the
  * replacements, written EMPTY_VALUE, and none made at a name's, as

@@ -441,9 +441,17 @@ int rf__rewrite_leaf(rf_rewrite *rw, int html, const char *charset,
  * "&amp;" form (in HTML) 2 i + 1. */
 #define RF__NONE SIZE_MAX
 
-/* rf__rewrite_url_char: c (0-255) may continue a URL in text
- * (lib/rewrite_leaf.c, URL_BYTES). */
-int rf__rewrite_url_char(int c);
+/* rf__rewrite_url_bytes[c]: 1 when the byte c may continue a URL in
+ * text (what it holds and why: lib/rewrite_leaf.c, which defines it). */
+extern const unsigned char rf__rewrite_url_bytes[256];
+
+/* rf__rewrite_url_char: c (any int, its low byte read) may continue a
+ * URL in text. */
+static inline int
+rf__rewrite_url_char(int c)
+{
+	return rf__rewrite_url_bytes[c & 0xff];
+}
 
 /* rf__rewrite_run_first: the first replacement >= next (RF__NONE when
  * none) whose from is r[b..e) of the run r[0..rl), b 0 or after a '=' or

@@ -12,8 +12,9 @@
 
 #include "rewrite_int.h"
 
-/* URL_BYTES[c]: c may continue a URL (so a match followed by it is only
- * the start of a longer URL): a letter, a digit, one of
+/* rf__rewrite_url_bytes[c] (rewrite_int.h): c may continue a URL (so a
+ * match followed by it is only the start of a longer URL; "URL bytes"
+ * below): a letter, a digit, one of
  * "-._~/?#[]@!$&*+=%:;", or NUL (as strchr finds it in that list).
  * Not rf__url_byte (lib/url_bytes.h) on purpose: that table classes the
  * bytes a URL keeps as they are when it is written again (RFC 3986:
@@ -28,7 +29,7 @@
 #define D10(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
 	[c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1, [c + 8] = 1, \
 	[c + 9] = 1
-static const unsigned char URL_BYTES[256] = {
+const unsigned char rf__rewrite_url_bytes[256] = {
 	[0] = 1, ['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1, ['/'] = 1,
 	['?'] = 1, ['#'] = 1, ['['] = 1, [']'] = 1, ['@'] = 1, ['!'] = 1,
 	['$'] = 1, ['&'] = 1, ['*'] = 1, ['+'] = 1, ['='] = 1, ['%'] = 1,
@@ -39,29 +40,16 @@ static const unsigned char URL_BYTES[256] = {
 };
 #undef D10
 
-/* url_char: URL_BYTES of c (0-255). */
-static int
-url_char(int c)
-{
-	return URL_BYTES[c & 0xff];
-}
-
-int
-rf__rewrite_url_char(int c)
-{
-	return url_char(c);
-}
-
-/* tail_char: a url_char byte the analysis leaves out at the end of a
+/* tail_char: a URL byte the analysis leaves out at the end of a
  * URL in text (lib/url_text.c, trim: the punctuation of RF__URL_TRAIL,
  * and a closing bracket), so that a link at the end of a sentence
  * ("...&pos=42.") or in brackets ("[mailto:a@b.example]") is still
  * standalone and replaced.  (Of RF__URL_TRAIL, ',' and '\'' are no
- * url_char; of the brackets only ']' is one.) */
+ * URL bytes; of the brackets only ']' is one.) */
 static int
 tail_char(int c)
 {
-	return c == ']' || (c != '\0' && url_char(c) &&
+	return c == ']' || (c != '\0' && rf__rewrite_url_char(c) &&
 	    memchr(RF__URL_TRAIL, c, sizeof(RF__URL_TRAIL) - 1) != NULL);
 }
 
@@ -76,14 +64,14 @@ tail_len(const char *s, size_t n)
 	return k;
 }
 
-/* ends_run: the bytes d[i..n) up to the first that is no url_char are
+/* ends_run: the bytes d[i..n) up to the first that is no URL byte are
  * tail_char bytes only (an occurrence followed by them is standalone);
  * read as v has them (rf__rewrite_kept_after; v may be NULL). */
 static int
 ends_run(const struct rf__values *v, const char *d, size_t n, size_t i)
 {
 	for (i = rf__rewrite_kept_after(v, d, n, i); i < n &&
-	    url_char((unsigned char)d[i]);
+	    rf__rewrite_url_char((unsigned char)d[i]);
 	    i = rf__rewrite_kept_after(v, d, n, i + 1))
 		if (!tail_char((unsigned char)d[i]))
 			return 0;
@@ -168,8 +156,8 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 		e = rf__rewrite_kept_after(vals, d, in->len, at + fl);
 		if (!text)
 			b = rf__rewrite_kept_before(vals, d, at);
-		if ((!text && ((b > 0 && (url_char((unsigned char)d[b - 1])
-		    && d[b - 1] != '=' && d[b - 1] != '(' &&
+		if ((!text && ((b > 0 && (rf__rewrite_url_char(d[b - 1]) &&
+		    d[b - 1] != '=' && d[b - 1] != '(' &&
 		    d[b - 1] != '[')) || !ends_run(vals, d, in->len, e))) ||
 		    (vals != NULL && rf__rewrite_unread(vals, at, fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
@@ -229,14 +217,14 @@ markup_differs(const char *from, const char *to)
 	}
 }
 
-/* url_only: s[0..n) is made of url_char bytes. */
+/* url_only: s[0..n) is made of URL bytes. */
 static int
 url_only(const char *s, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!url_char((unsigned char)s[i]))
+		if (!rf__rewrite_url_char((unsigned char)s[i]))
 			return 0;
 	return 1;
 }
@@ -272,7 +260,7 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	}
 	s->wide = !s->text && !url_only(s->from, s->fl);
 	odd = !url_only(s->to, s->tl);
-	/* (" ' < > are no url_char bytes) */
+	/* (" ' < > are no URL bytes) */
 	s->markup = !s->text && (s->wide || odd) &&
 	    markup_differs(s->from, s->to);
 	if (s->text || s->wide || odd)
@@ -613,9 +601,9 @@ run_split(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 
 /* replace_runs: what replace_seq does, in one pass over *buf, when
  * !c->loop (hits counted alike).  Then a standalone occurrence
- * (replace_all) lies in a maximal run of url_char bytes, starts at the
+ * (replace_all) lies in a maximal run of URL bytes, starts at the
  * run's start or after a '=' or '[' in it, and is followed in the run by
- * tail_char bytes only; replacing it by a `to` of url_char bytes leaves
+ * tail_char bytes only; replacing it by a `to` of URL bytes leaves
  * the bytes around the run as they were, so each run changes on its own:
  * it takes, in the order of the replacements, each whose from is such an
  * occurrence in the run as it is then (run_first; run_apply, which also
@@ -654,14 +642,14 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		const char *r;
 		size_t rl, q = r0 + c->minfl;
 
-		while (q > r0 && url_char((unsigned char)d[q - 1]))
+		while (q > r0 && rf__rewrite_url_char((unsigned char)d[q - 1]))
 			q--;
 		if (q > r0) {
 			r0 = q;
 			continue;
 		}
 		for (r1 = r0 + c->minfl; r1 < in->len &&
-		    url_char((unsigned char)d[r1]); r1++)
+		    rf__rewrite_url_char((unsigned char)d[r1]); r1++)
 			;
 		if (res == NULL)
 			res = g_byte_array_new();

@@ -321,29 +321,6 @@ dropped(const char *s)
 	return 0;
 }
 
-/* maybe_dropped: the offset of the first byte of d[i..n) below 0x20 or
- * 0xEF (where dropped_at may find one), or n: eight bytes a word (a byte
- * below 0x20: the word minus 0x20 in each byte, masked by the word's
- * complement, sets a high bit, exact for bounds up to 0x80; 0xEF: a zero
- * byte of the word XORed with it), then byte by byte. */
-static size_t
-maybe_dropped(const char *d, size_t i, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
-	uint64_t w, x;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, d + i, 8);
-		x = w ^ (ones * 0xEF);
-		if ((((w - ones * 0x20) & ~w) | ((x - ones) & ~x)) & high)
-			break;
-	}
-	for (; i < n; i++)
-		if ((unsigned char)d[i] < 0x20 || (unsigned char)d[i] == 0xEF)
-			break;
-	return i;
-}
-
 int
 rf__rewrite_quiet(const struct rf__leafread *rd, const GByteArray *buf)
 {
@@ -353,7 +330,9 @@ rf__rewrite_quiet(const struct rf__leafread *rd, const GByteArray *buf)
 	rf_buf t;
 	int q = 0;
 
-	for (i = 0; (i = maybe_dropped(d, i, n)) < n; i++)
+	/* dropped_at finds a character only at a byte below 0x20 or
+	 * at 0xEF (U+FFFE, U+FFFF) */
+	for (i = 0; (i = rf__span_below_or(d, i, n, 0x20, 0xEF)) < n; i++)
 		if (dropped_at(d, n, i, RF__QUIET_NC) > 0)
 			break;
 	if (i == n)

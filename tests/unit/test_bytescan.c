@@ -5,7 +5,9 @@
  * rf__word_run8_sse2 (what fingerprint.c runs on x86-64) and
  * rf__word_run8_swar (what it runs elsewhere) against a byte-at-a-time
  * count on every byte value at every place, after and inside runs, and on
- * random bytes at every offset of a buffer.  The portable form is always
+ * random bytes at every offset of a buffer; rf__span_until and
+ * rf__span_below_or against byte-by-byte searches at every start and end.
+ * The portable form is always
  * compiled, so both are checked in every build.
  */
 #include "testutil.h"
@@ -207,6 +209,54 @@ test_span_until(void **state)
 	}
 }
 
+/* below_check: rf__span_below_or(s, i, len, lo, c) against a byte-by-byte
+ * search. */
+static void
+below_check(const char *s, size_t i, size_t len, unsigned lo, unsigned c)
+{
+	size_t want = i, got;
+
+	while (want < len && (unsigned char)s[want] >= lo &&
+	    (unsigned char)s[want] != c)
+		want++;
+	got = rf__span_below_or(s, i, len, (unsigned char)lo,
+	    (unsigned char)c);
+	if (got != want)
+		fail_msg("below 0x%02x or 0x%02x from %zu to %zu: %zu, not %zu",
+		    lo, c, i, len, got, want);
+}
+
+/* Random bytes near the bounds (lo - 1, lo, and 0 below it; c, c - 1,
+ * c + 1; 0x7f, 0x80, 0xff above it) and in between, at every start and
+ * end, for the rewriter's bounds and the extremes lo = 1 and 0x80. */
+static void
+test_span_below_or(void **state)
+{
+	static const unsigned bounds[][2] = { { 0x20, 0xef }, { 0x80, 0xff },
+	    { 1, 0 }, { 0x20, 0x20 }, { 0x80, 0x7f } };
+	uint64_t seed = 7;
+	size_t round, i, len, k;
+
+	(void)state;
+	for (round = 0; round < 400; round++) {
+		size_t n = 1 + (size_t)(rnd(&seed) % 70);
+		unsigned lo = bounds[round % 5][0], c = bounds[round % 5][1];
+		unsigned near[9] = { lo - 1, lo, 0, c, (c - 1) & 255,
+		    (c + 1) & 255, 0x7f, 0x80, 0xff };
+		unsigned span = 2 + (unsigned)(round % 40) * 6;
+		char *s = malloc(n);
+
+		assert_non_null(s);
+		for (k = 0; k < n; k++)
+			s[k] = (char)(rnd(&seed) % span < 4 ?
+			    near[rnd(&seed) % 9] : lo + (rnd(&seed) % 16));
+		for (len = 0; len <= n; len++)
+			for (i = 0; i <= len; i++)
+				below_check(s, i, len, lo, c);
+		free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -217,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_word_run8_bytes),
 		cmocka_unit_test(test_word_run8_random),
 		cmocka_unit_test(test_span_until),
+		cmocka_unit_test(test_span_below_or),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
