@@ -239,7 +239,7 @@ run(int argc, char **argv, struct redis_auth *ra)
 	else if (db == getenv("REDFLAG_DB") &&
 	    !cli_store_ok("campaigns", "$REDFLAG_DB", db))
 		return RF_EXIT_USAGE;
-	if (redis_auth_finish(ra, "campaigns") != 0)
+	if (redis_auth_finish(ra, "campaigns", &db, 1) != 0)
 		return RF_EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN);	/* a lost Redis link is an error */
 	redis_auth_store_options(ra, &opt);

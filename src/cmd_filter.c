@@ -233,7 +233,8 @@ cmd_filter(int argc, char **argv)
 		filter_usage(stderr);
 		goto out;
 	}
-	if (redis_auth_finish(&cfg.redis, "filter") != 0)
+	if (redis_auth_finish(&cfg.redis, "filter", (const char *const[]){
+	    cfg.db, cfg.classifier }, 2) != 0)
 		goto out;
 	if ((more = read_input(&in, cfg.limits.max_message_size)) < 0) {
 		cli_warn("filter: reading the message: %s", strerror(errno));

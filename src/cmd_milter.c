@@ -811,7 +811,8 @@ cmd_milter(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (redis_auth_finish(&cfg.redis, "milter") != 0) {
+	if (redis_auth_finish(&cfg.redis, "milter", (const char *const[]){
+	    cfg.db, cfg.classifier }, 2) != 0) {
 		rc = EX_CONFIG;
 		goto out;
 	}

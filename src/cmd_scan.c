@@ -410,7 +410,8 @@ run(int argc, char **argv, struct redis_auth *ra)
 	}
 	if (s.rcpt != NULL && !cli_address_ok("scan", "--rcpt", s.rcpt))
 		return RF_EXIT_USAGE;
-	if (redis_auth_finish(ra, "scan") != 0)
+	if (redis_auth_finish(ra, "scan", (const char *const[]){ db, consent,
+	    classifier }, 3) != 0)
 		return RF_EXIT_USAGE;
 	if (rf_ctx_new(&limits, &s.ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);

@@ -542,7 +542,7 @@ train(int argc, char **argv, struct redis_auth *ra)
 			usage(stderr);
 			return RF_EXIT_USAGE;
 		}
-	if (redis_auth_finish(ra, "train") != 0)
+	if (redis_auth_finish(ra, "train", &db, 1) != 0)
 		return RF_EXIT_USAGE;
 	params.redis_auth = redis_auth_get(ra);
 	r.ham_above = params.train_ham;

@@ -103,7 +103,8 @@ feedback_args(struct feedback *fb, int argc, char **argv,
 			return -1;
 		}
 	}
-	return redis_auth_finish(&fb->cfg.redis, prefix);
+	return redis_auth_finish(&fb->cfg.redis, prefix, (const char *const[]){
+	    fb->db != NULL ? fb->db : fb->cfg.db, fb->cfg.classifier }, 2);
 }
 
 int
@@ -149,6 +150,9 @@ feedback_classifier(struct feedback *fb, const char *loc, const char *prefix)
 		loc = fb->cfg.classifier;
 	if (loc == NULL)
 		return 0;
+	/* a Redis classifier beside a SQLite store: its password now */
+	if (redis_auth_finish(&fb->cfg.redis, prefix, &loc, 1) != 0)
+		return RF_EXIT_USAGE;
 	rf_cls_params_default(&params);
 	params.redis_auth = redis_auth_get(&fb->cfg.redis);
 	if (rf_classifier_open(loc, &params, &fb->cls, &err) != RF_OK) {

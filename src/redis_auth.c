@@ -169,11 +169,19 @@ redis_auth_option(struct redis_auth *a, const char *cmd, int argc,
 }
 
 int
-redis_auth_finish(struct redis_auth *a, const char *cmd)
+redis_auth_finish(struct redis_auth *a, const char *cmd,
+		  const char *const *specs, size_t n)
 {
 	const char *file = a->file, *what = "redis_password_file";
 	char why[512];
+	size_t k;
 
+	for (k = 0; k < n; k++)
+		if (specs[k] != NULL && *specs[k] != '\0' &&
+		    rf_store_spec_file(specs[k]) == NULL)
+			break;
+	if (k == n)
+		return 0;	/* no Redis store: no password needed */
 	if (file == NULL) {
 		file = getenv(ENV_FILE);
 		what = "$" ENV_FILE;

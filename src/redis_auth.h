@@ -6,10 +6,11 @@
  * Redis store, and $REDFLAG_REDIS_PASSWORD_FILE.  The password is read
  * from a file, never taken from the command line or the environment
  * itself, so that it shows in no process list; it is read once the
- * options are read, by the commands that open a store (redis_auth_finish:
- * the milter calls it before it chroots and drops privileges, so the file
- * may be root's alone; `redflag clean -c redflag.conf`, which opens no
- * store, never reads it).  redflag.conf(5), docs/store.md.
+ * options are read, by the commands that open a Redis store
+ * (redis_auth_finish: the milter calls it before it chroots and drops
+ * privileges, so the file may be root's alone; `redflag clean -c
+ * redflag.conf`, which opens no store, and a command whose stores are
+ * SQLite files never read it).  redflag.conf(5), docs/store.md.
  */
 #ifndef REDFLAG_REDIS_AUTH_H
 #define REDFLAG_REDIS_AUTH_H
@@ -60,13 +61,19 @@ int redis_auth_option(struct redis_auth *a, const char *cmd, int argc,
 
 /*
  * redis_auth_finish: after the options, before a store is opened (and
- * before chroot): the password from the file redis_password_file names,
- * else from the one $REDFLAG_REDIS_PASSWORD_FILE names, else none
- * (redis_password_read); a user without a password is refused.  0, or
- * -1 after reporting ("CMD: ..."; the caller exits RF_EXIT_USAGE, the
- * milter EX_CONFIG, the filter EX_TEMPFAIL).
+ * before chroot), given the addresses of the stores the command will
+ * open, specs[0..n) (NULL entries are none): when one names Redis
+ * (rf_store_spec_file NULL), the password from the file
+ * redis_password_file names, else from the one
+ * $REDFLAG_REDIS_PASSWORD_FILE names, else none (redis_password_read),
+ * and a user without a password is refused; when none does, nothing is
+ * read (a SQLite store needs no password, and the file may be another
+ * user's).  Called again with other specs, it reads the password only
+ * when not read yet.  0, or -1 after reporting ("CMD: ..."; the caller
+ * exits RF_EXIT_USAGE, the milter EX_CONFIG, the filter EX_TEMPFAIL).
  */
-int redis_auth_finish(struct redis_auth *a, const char *cmd);
+int redis_auth_finish(struct redis_auth *a, const char *cmd,
+		      const char *const *specs, size_t n);
 
 /* redis_auth_get: a as the library takes it (pointers into a, which
  * the open calls copy). */

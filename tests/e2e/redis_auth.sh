@@ -10,7 +10,8 @@
 # refused (WRONGPASS): exit 69 (the filter 75: the mail is kept), and the
 # password never shows in an error.  The password file: empty, too long,
 # missing, a user without a password are usage errors naming the file;
-# redflag clean, which opens no store, does not read it.
+# redflag clean, which opens no store, and commands whose stores are
+# SQLite files do not read it.
 set -u
 bin=${REDFLAG:-build/redflag}
 fail() { echo "redis_auth: $*" >&2; exit 1; }
@@ -169,6 +170,24 @@ REDFLAG_REDIS_PASSWORD_FILE=$tmp/bad "$bin" consent \
 printf 'redis_password_file = %s\n' "$tmp/missing" > "$tmp/clean.conf"
 "$bin" clean -c "$tmp/clean.conf" "$msg" > /dev/null ||
 	fail "clean read the password file"
+# nor one whose stores are SQLite files (the file may be another
+# user's, as the milter's often is): the setting, the option and the
+# environment alike; with a Redis classifier beside it, read
+printf 'redis_password_file = %s\nredis_user = rf\ndb = %s\n' \
+    "$tmp/missing" "$tmp/local.db" > "$tmp/sqlite.conf"
+REDFLAG_REDIS_PASSWORD_FILE=$tmp/missing "$bin" scan --db "$tmp/local.db" \
+    --redis-password-file "$tmp/missing" "$msg" > /dev/null ||
+	fail "scan with a SQLite store read the password file"
+REDFLAG_REDIS_PASSWORD_FILE=$tmp/missing "$bin" consent \
+    --db "$tmp/local.db" list > /dev/null ||
+	fail "consent with a SQLite store read the password file"
+"$bin" filter -c "$tmp/sqlite.conf" < "$msg" > /dev/null ||
+	fail "filter with a SQLite store read the password file"
+"$bin" scan --db "$tmp/local.db" --classifier "redis://127.0.0.1:$pa" \
+    --redis-password-file "$tmp/missing" "$msg" > /dev/null 2> "$tmp/e"
+rc=$?
+[ $rc -eq 64 ] && grep -qF "$tmp/missing" "$tmp/e" ||
+	fail "a Redis classifier beside a SQLite store: exit $rc: $(cat "$tmp/e")"
 
 # the file: every problem a usage error (64) naming it, not its content
 printf '' > "$tmp/empty"
@@ -181,10 +200,9 @@ for f in empty crlf-only long missing; do
 	[ $rc -eq 64 ] || fail "password file $f: exit $rc, not 64"
 	grep -qF "$tmp/$f" "$tmp/e" || fail "password file $f: $(cat "$tmp/e")"
 	grep -q xxxx "$tmp/e" && fail "password file $f: its content said"
+	[ $f = long ] && { grep -q "at most 512 bytes" "$tmp/e" ||
+	    fail "too long: no limit said: $(cat "$tmp/e")"; }
 done
-grep -q "at most 512 bytes" "$tmp/e" 2>/dev/null ||
-	{ "$bin" scan --redis-password-file "$tmp/long" < /dev/null 2>&1 |
-	    grep -q "at most 512 bytes" || fail "too long: no limit said"; }
 "$bin" scan --redis-user rf --db "redis://127.0.0.1:$pb" < /dev/null \
     > /dev/null 2> "$tmp/e"
 rc=$?

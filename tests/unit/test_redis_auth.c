@@ -175,6 +175,9 @@ test_missing(void **state)
 	assert_non_null(strstr(why, d->path));
 }
 
+/* What a command opens: a SQLite store and a Redis classifier. */
+static const char *const REDIS[] = { "campaigns.db", "redis://127.0.0.1" };
+
 static void
 test_settings(void **state)
 {
@@ -191,16 +194,16 @@ test_settings(void **state)
 	    sizeof(why)), 1);
 	/* a user without a password */
 	unsetenv("REDFLAG_REDIS_PASSWORD_FILE");
-	assert_int_equal(redis_auth_finish(&a, "test"), -1);
+	assert_int_equal(redis_auth_finish(&a, "test", REDIS, 2), -1);
 	/* the file is read by redis_auth_finish, not by the setting (a
 	 * command that opens no store never reads it) */
 	assert_int_equal(redis_auth_set(&a, "redis_password_file", d->path,
 	    why, sizeof(why)), 1);
 	assert_null(a.password);
-	assert_int_equal(redis_auth_finish(&a, "test"), -1);	/* a folder */
+	assert_int_equal(redis_auth_finish(&a, "test", REDIS, 2), -1);	/* a folder */
 	assert_int_equal(redis_auth_set(&a, "redis_password_file", d->file,
 	    why, sizeof(why)), 1);
-	assert_int_equal(redis_auth_finish(&a, "test"), 0);
+	assert_int_equal(redis_auth_finish(&a, "test", REDIS, 2), 0);
 	ra = redis_auth_get(&a);
 	assert_string_equal(ra.user, "rf");
 	assert_string_equal(ra.password, "pw");
@@ -212,16 +215,52 @@ test_settings(void **state)
 	    why, sizeof(why)), 1);
 	assert_int_equal(redis_auth_set(&a, "redis_password_file", "", why,
 	    sizeof(why)), 1);
-	assert_int_equal(redis_auth_finish(&a, "test"), 0);
+	assert_int_equal(redis_auth_finish(&a, "test", REDIS, 2), 0);
 	assert_null(a.password);
 	/* the environment when no file was given, and only then */
 	setenv("REDFLAG_REDIS_PASSWORD_FILE", d->file, 1);
-	assert_int_equal(redis_auth_finish(&a, "test"), 0);
+	assert_int_equal(redis_auth_finish(&a, "test", REDIS, 2), 0);
 	assert_string_equal(a.password, "pw");
 	redis_auth_free(&a);
 	assert_int_equal(redis_auth_set(&a, "redis_password_file", d->path,
 	    why, sizeof(why)), 1);
-	assert_int_equal(redis_auth_finish(&a, "test"), -1);	/* the folder */
+	assert_int_equal(redis_auth_finish(&a, "test", REDIS, 2), -1);	/* the folder */
+	unsetenv("REDFLAG_REDIS_PASSWORD_FILE");
+	redis_auth_free(&a);
+}
+
+/* No store names Redis (SQLite files, sqlite:PATH, none): the password
+ * file is not read, whatever it is (another user's, a folder), and a
+ * user needs none; a Redis one later (complain's --classifier) reads
+ * it then. */
+static void
+test_sqlite_only(void **state)
+{
+	static const char *const sqlite[] = { "campaigns.db", NULL,
+	    "sqlite:unix:x", "" };
+	struct dir *d = *state;
+	struct redis_auth a = { NULL, NULL, NULL };
+	const char *later = "unix:/run/redis.sock";
+	char why[512];
+
+	assert_int_equal(redis_auth_set(&a, "redis_user", "rf", why,
+	    sizeof(why)), 1);
+	assert_int_equal(redis_auth_set(&a, "redis_password_file", d->path,
+	    why, sizeof(why)), 1);
+	assert_int_equal(redis_auth_finish(&a, "test", sqlite, 4), 0);
+	assert_int_equal(redis_auth_finish(&a, "test", NULL, 0), 0);
+	assert_null(a.password);
+	redis_auth_free(&a);
+	setenv("REDFLAG_REDIS_PASSWORD_FILE", d->path, 1);
+	assert_int_equal(redis_auth_finish(&a, "test", sqlite, 4), 0);
+	assert_null(a.password);
+	assert_int_equal(redis_auth_finish(&a, "test", &later, 1), -1);
+	put(d, "pw\n", 3);
+	setenv("REDFLAG_REDIS_PASSWORD_FILE", d->file, 1);
+	assert_int_equal(redis_auth_finish(&a, "test", sqlite, 4), 0);
+	assert_null(a.password);
+	assert_int_equal(redis_auth_finish(&a, "test", &later, 1), 0);
+	assert_string_equal(a.password, "pw");
 	unsetenv("REDFLAG_REDIS_PASSWORD_FILE");
 	redis_auth_free(&a);
 }
@@ -237,6 +276,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_nul, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sqlite_only, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_settings, setup,
 		    teardown),
