@@ -337,23 +337,27 @@ rf__rewrite_quiet(const struct rf__leafread *rd, const GByteArray *buf)
 			break;
 	if (i == n)
 		return 0;
-	switch (rf__text_reading(rd->cc, rd->charset, d, n, NULL, NULL)) {
+	/* read once, with the text, which a declared charset needs (only
+	 * leaves holding such a byte get here) */
+	rf_buf_init(&t, 0);
+	switch (rf__text_reading(rd->cc, rd->charset, d, n, &t, &flags)) {
 	case RF__READ_UTF8:
-		return RF__QUIET_C0 | RF__QUIET_NC;
+		q = RF__QUIET_C0 | RF__QUIET_NC;
+		break;
 	case RF__READ_1252:
-		return RF__QUIET_C0;
+		q = RF__QUIET_C0;
+		break;
 	default:
 		/* a declared charset: C0 bytes when its reading has such
 		 * characters (not ISO-2022-JP's shifts, nor UTF-16's) */
-		rf_buf_init(&t, 0);
-		rf__text_reading(rd->cc, rd->charset, d, n, &t, &flags);
 		for (i = 0; i < t.len && dropped_at(t.data, t.len, i, 0) == 0;
 		    i++)
 			;
 		q = i < t.len ? RF__QUIET_C0 : 0;
-		rf_buf_free(&t);
-		return q;
+		break;
 	}
+	rf_buf_free(&t);
+	return q;
 }
 
 size_t
