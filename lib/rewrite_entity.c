@@ -249,6 +249,7 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 
 	if (c->minfl == 0 || c->nsubst == 0)
 		return 0;
+	cb.rd = rd;
 	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
 	    NULL) {
 		if (!started) {
@@ -277,6 +278,7 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 		}
 		pos = r1 + 1;
 	}
+	rf__rewrite_css_done(&cb);
 	if (x.res != NULL)
 		g_byte_array_free(x.res, TRUE);
 	if (x.alt != NULL)

@@ -227,6 +227,14 @@ int rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
 int rf__rewrite_quoted_spans(const struct rf__leafread *rd, const char *d,
 			     size_t n, size_t **at, size_t *n_spans);
 
+/* rf__rewrite_css_spans: as rf__rewrite_raw_spans, the spans of d[0..n)
+ * the analysis reads as CSS (lib/html.c: rf__css_read): style text (to
+ * the offset after its end tag) and the values of attributes named
+ * "style", any case (quoted: to the closing quote; unquoted: to the
+ * blank or '>' that ends it). */
+int rf__rewrite_css_spans(const struct rf__leafread *rd, const char *d,
+			  size_t n, size_t **at, size_t *n_spans);
+
 /* rf__rewrite_cut_spans: *at (malloc'd, NULL when none) made the spans
  * of the unquoted attribute values of d[0..n) whose starts v notes
  * (rf__rewrite_values with names, kept through the edits), each from its
@@ -278,11 +286,23 @@ int rf__rewrite_quiet(const struct rf__leafread *rd, const GByteArray *buf);
 /* Where rf__rewrite_css_url has read a leaf up to (seen): the offset
  * of the last ')' and of the last '(' of a "url(" (SIZE_MAX: none).
  * RF__CSS_BACK before the first call; offsets only grow between calls
- * (else it reads again). */
+ * (else it reads again).  With rd set by the caller (the bytes are a
+ * whole leaf, read as rd says), a url() counts only inside the leaf's
+ * CSS (rf__rewrite_css_spans: the analysis reads url()s there and
+ * nowhere else), whose spans are read once, at the first url() left
+ * open before a run; with rd NULL (a value's bytes alone), everywhere.
+ * rf__rewrite_css_done frees the spans. */
 struct rf__css_back {
 	size_t seen, close, open;
+	const struct rf__leafread *rd;
+	size_t *css, ncss;	/* the CSS spans, as rf__rewrite_raw_spans */
+	int css_read;		/* 1: css read; -1: out of memory (a url()
+				 * counts everywhere) */
 };
-#define RF__CSS_BACK { 0, SIZE_MAX, SIZE_MAX }
+#define RF__CSS_BACK { 0, SIZE_MAX, SIZE_MAX, NULL, NULL, 0, 0 }
+
+/* rf__rewrite_css_done: cb's spans freed. */
+void rf__rewrite_css_done(struct rf__css_back *cb);
 
 /* rf__rewrite_css_url: where the bytes d[a..b) of the leaf d[0..n) lie:
  * RF__CSS_NONE, in no content of an unquoted CSS url() (as lib/css.c's
@@ -503,13 +523,14 @@ int rf__rewrite_one_pass(const rf_rewrite *rw);
  * left as it is.  vals' offsets are kept pointing
  * at the same bytes in the new *buf (one inside a from replaced dropped,
  * one at its start kept at its to's).  In HTML an empty to is not
- * written in part of a CSS url()'s content (rf__rewrite_css_url), and
- * *live (when not NULL) is then set: reported, in case that reading was
- * wrong.  1 when *buf changed (a new array), else 0; *count counts
- * them. */
-int rf__rewrite_replace_all(GByteArray **buf, const char *from,
-			    const char *to, int text, int html,
-			    struct rf__values *vals, int *live,
+ * written in part of a CSS url()'s content (rf__rewrite_css_url; with
+ * rd, *buf is a whole leaf read so and only its CSS has url()s; NULL:
+ * its bytes alone, a url() anywhere), and *live (when not NULL) is then
+ * set: reported, in case that reading was wrong.  1 when *buf changed
+ * (a new array), else 0; *count counts them. */
+int rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
+			    const char *from, const char *to, int text,
+			    int html, struct rf__values *vals, int *live,
 			    size_t *count);
 
 /* rf__rewrite_amp_form: s with '&' written "&amp;" (malloc), as in HTML

@@ -132,8 +132,8 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 }
 
 int
-rf__rewrite_replace_all(GByteArray **buf, const char *from,
-			const char *to, int text, int html,
+rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
+			const char *from, const char *to, int text, int html,
 			struct rf__values *vals, int *live, size_t *count)
 {
 	GByteArray *in = *buf, *out;
@@ -146,6 +146,7 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 
 	if (fl == 0)
 		return 0;
+	cb.rd = rd;
 	out = g_byte_array_new();
 	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
 	    fl, text)) != NULL) {
@@ -184,6 +185,7 @@ rf__rewrite_replace_all(GByteArray **buf, const char *from,
 		changed = 1;
 		(*count)++;
 	}
+	rf__rewrite_css_done(&cb);
 	if (!changed) {
 		g_byte_array_free(out, TRUE);
 		return 0;
@@ -628,6 +630,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 
 	if (c->minfl == 0)
 		return 0;	/* no from replaces anything */
+	cb.rd = rd;
 	if ((un = malloc(c->nlens)) == NULL || (html &&
 	    rf__rewrite_values(rd, d, in->len, 1, &all))) {
 		free(un);
@@ -667,6 +670,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		}
 		r0 = r1 + 1;
 	}
+	rf__rewrite_css_done(&cb);
 	free(un);
 	free(all.at);
 	if (tmp != NULL)

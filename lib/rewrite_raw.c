@@ -411,14 +411,47 @@ url_open(const char *d, size_t i)
 	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c >= 0x80);
 }
 
+/* in_css: the '(' at open and the offset a > open lie in one CSS span
+ * of the leaf d[0..n) (cb->rd set), read at the first call; 1 too
+ * without rd, or when out of memory reading them (the safe side: no
+ * empty to there). */
+static int
+in_css(const char *d, size_t n, size_t open, size_t a,
+       struct rf__css_back *cb)
+{
+	size_t k;
+
+	if (cb->rd == NULL || cb->css_read < 0)
+		return 1;
+	if (cb->css_read == 0)
+		cb->css_read = rf__rewrite_css_spans(cb->rd, d, n, &cb->css,
+		    &cb->ncss) == 0 ? 1 : -1;
+	if (cb->css_read < 0)
+		return 1;
+	k = span_after(cb->css, cb->ncss, open);
+	return k < cb->ncss && cb->css[2 * k] <= open &&
+	    a < cb->css[2 * k + 1];
+}
+
+void
+rf__rewrite_css_done(struct rf__css_back *cb)
+{
+	free(cb->css);
+	cb->css = NULL;
+	cb->ncss = 0;
+	cb->css_read = 0;
+}
+
 int
 rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 		    struct rf__css_back *cb)
 {
 	size_t j = b, i;
 
-	if (cb->seen > a)	/* read again */
-		*cb = (struct rf__css_back)RF__CSS_BACK;
+	if (cb->seen > a) {	/* read again (the spans stay: same d) */
+		cb->seen = 0;
+		cb->close = cb->open = SIZE_MAX;
+	}
 	for (i = cb->seen; (i = rf__span_until(d, i, a, '(', ')', '(', ')')) <
 	    a; i++)
 		if (d[i] == ')')
@@ -427,7 +460,7 @@ rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 			cb->open = i;
 	cb->seen = a;
 	if (cb->open == SIZE_MAX || (cb->close != SIZE_MAX &&
-	    cb->close > cb->open))
+	    cb->close > cb->open) || !in_css(d, n, cb->open, a, cb))
 		return RF__CSS_NONE;	/* in no url() */
 	for (i = cb->open + 1; i < a && css_blank((unsigned char)d[i]); i++)
 		;
@@ -517,7 +550,7 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 		vals->quo = quo;
 		vals->nquo = nquo;
 	}
-	changed = rf__rewrite_replace_all(buf, from, to, text, html, vals,
+	changed = rf__rewrite_replace_all(rd, buf, from, to, text, html, vals,
 	    &s->live, count);
 	if (vals != NULL) {
 		vals->raw = vals->cut = vals->quo = NULL;

@@ -52,6 +52,9 @@ struct tagscan {
 	size_t cap;		/* room in v */
 	int names;		/* the names' offsets noted too */
 	struct spans *rawsp;	/* NULL, or where the raw text spans go */
+	struct spans *csssp;	/* NULL, or where the CSS spans go: style
+				 * text and style attributes' values */
+	int style;		/* the value read is a style attribute's */
 };
 
 /* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
@@ -349,6 +352,8 @@ attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
 		for (len = 0; i < n && len < NAME_MAX_LEN &&
 		    name_char((unsigned char)d[i]); i++)
 			len++;
+		ts->style = len == 5 && strncasecmp(d + i - 5, "style", 5) ==
+		    0;
 		i = blanks(d, n, i);
 		if (i < n && d[i] == '=') {
 			ts->state = VALUE;
@@ -474,19 +479,28 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 				j = past(d, n, i + 1, c);
 				span(ts->sp, i + 1, j > i + 1 && d[j - 1] ==
 				    c ? j - 1 : n, c);
+				if (ts->style)
+					span(ts->csssp, i + 1, j > i + 1 &&
+					    d[j - 1] == c ? j - 1 : n, c);
 				i = j;
 			} else {
 				if (c != '>')
 					note(ts, i, 0);
-				while (i < n && !space(c = (unsigned char)d[i])
-				    && c != '>')
-					i++;
+				for (j = i; j < n && !space(c =
+				    (unsigned char)d[j]) && c != '>'; j++)
+					;
+				if (ts->style && j > i)
+					span(ts->csssp, i, j, 0);
+				i = j;
 			}
 			ts->state = ATTRS;
 			break;
 		default:	/* RAW_TOP, RAW */
+			c = ts->raw;	/* raw() may end it */
 			j = raw(d, n, i, ts);
 			span(ts->rawsp, i, j, 0);
+			if (c == 2)
+				span(ts->csssp, i, j, 0);
 			i = j;
 			break;
 		}
@@ -501,7 +515,7 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 		   int names, struct rf__values *v)
 {
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    v, 0, names, NULL };
+	    v, 0, names, NULL, NULL, 0 };
 
 	v->at = NULL;
 	v->n = 0;
@@ -527,19 +541,29 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 	return 0;
 }
 
+/* The kinds of spans spans_of makes. */
+enum { SPANS_RAW, SPANS_QUOTED, SPANS_CSS };
+
 /* spans_of: *at made the spans of d[0..n) the tokenizer reads as
- * script and style text (quoted 0: to the offset after the end tag) or
- * as quoted attribute values (quoted 1: to the closing quote), as
- * rf__rewrite_raw_spans and rf__rewrite_quoted_spans say. */
+ * script and style text (SPANS_RAW: to the offset after the end tag),
+ * as quoted attribute values (SPANS_QUOTED: to the closing quote) or as
+ * CSS (SPANS_CSS), as rf__rewrite_raw_spans, rf__rewrite_quoted_spans
+ * and rf__rewrite_css_spans say. */
 static int
-spans_of(const struct rf__leafread *rd, const char *d, size_t n, int quoted,
+spans_of(const struct rf__leafread *rd, const char *d, size_t n, int kind,
 	 size_t **at, size_t *n_spans)
 {
 	struct spans sp = { NULL, 0, 0, 0 };
-	struct tagscan ts = { 0, TEXT, 0, 1, quoted ? &sp : NULL, rd, 0, 0,
-	    0, { NULL, 0 }, NULL, 0, 0, quoted ? NULL : &sp };
+	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
+	    NULL, 0, 0, NULL, NULL, 0 };
 	size_t i, w = 0;
 
+	if (kind == SPANS_RAW)
+		ts.rawsp = &sp;
+	else if (kind == SPANS_QUOTED)
+		ts.sp = &sp;
+	else
+		ts.csssp = &sp;
 	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (sp.oom || ts.oom) {
@@ -565,14 +589,21 @@ int
 rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
 		      size_t n, size_t **at, size_t *n_spans)
 {
-	return spans_of(rd, d, n, 0, at, n_spans);
+	return spans_of(rd, d, n, SPANS_RAW, at, n_spans);
 }
 
 int
 rf__rewrite_quoted_spans(const struct rf__leafread *rd, const char *d,
 			 size_t n, size_t **at, size_t *n_spans)
 {
-	return spans_of(rd, d, n, 1, at, n_spans);
+	return spans_of(rd, d, n, SPANS_QUOTED, at, n_spans);
+}
+
+int
+rf__rewrite_css_spans(const struct rf__leafread *rd, const char *d,
+		      size_t n, size_t **at, size_t *n_spans)
+{
+	return spans_of(rd, d, n, SPANS_CSS, at, n_spans);
 }
 
 int
@@ -598,11 +629,12 @@ quoted_span(struct rf__subst *s, size_t a, size_t b,
 	int changed;
 
 	g_byte_array_append(t, (*buf)->data + a, (guint)(b - a));
-	changed = rf__rewrite_replace_all(&t, s->from, s->to, 0, 1, NULL,
-	    &s->live, count);
+	/* (t is a value's bytes alone: a url() counts anywhere in it) */
+	changed = rf__rewrite_replace_all(NULL, &t, s->from, s->to, 0, 1,
+	    NULL, &s->live, count);
 	if (s->afrom != NULL)
-		changed |= rf__rewrite_replace_all(&t, s->afrom, s->ato, 0, 1,
-		    NULL, &s->live, count);
+		changed |= rf__rewrite_replace_all(NULL, &t, s->afrom, s->ato,
+		    0, 1, NULL, &s->live, count);
 	if (changed) {
 		g_byte_array_remove_range(*buf, (guint)a, (guint)(b - a));
 		g_array_insert_vals((GArray *)*buf, (guint)a, t->data, t->len);
@@ -620,7 +652,7 @@ rf__rewrite_quoted_one(struct rf__subst *s,
 {
 	struct spans sp = { NULL, 0, 0, 0 };
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, NULL };
+	    NULL, 0, 0, NULL, NULL, 0 };
 	const char *d = (const char *)(*buf)->data;
 	size_t i, n = (*buf)->len;
 	int changed = 0, q;

@@ -63,6 +63,7 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
 	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0,
 	    NULL, 0 };
+	const struct rf__leafread rd = { c->convc, NULL, c->max_part };
 	size_t i;
 	int changed = 0, pass, wide;
 	char *amp;
@@ -84,8 +85,8 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 			    content, count);
 			continue;
 		}
-		changed |= rf__rewrite_replace_all(content, c->subst[i].from,
-		    c->subst[i].to, c->subst[i].text, html,
+		changed |= rf__rewrite_replace_all(&rd, content,
+		    c->subst[i].from, c->subst[i].to, c->subst[i].text, html,
 		    html ? &vals : NULL, NULL, count);
 		if (!html || c->subst[i].text || strchr(c->subst[i].from, '&') == NULL)
 			continue;
@@ -93,8 +94,8 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 			char *to = rf__rewrite_amp_form(c->subst[i].to);
 
 			if (to != NULL)
-				changed |= rf__rewrite_replace_all(content, amp, to, 0, html,
-				    &vals, NULL, count);
+				changed |= rf__rewrite_replace_all(&rd, content, amp,
+				    to, 0, html, &vals, NULL, count);
 			free(to);
 			free(amp);
 		}

@@ -4,7 +4,10 @@
  * it, without the control characters it drops (rf__rewrite_quiet, seed
  * style-esc-newlink), and an empty to never written in part of an
  * unquoted url()'s content (rf__rewrite_css_url, seeds css-url-emptied,
- * css-url-quote).  docs/tracking.md, "The rewriter never makes a link".
+ * css-url-quote), a url() counted only in the leaf's CSS (s29: style
+ * text and style attributes, rf__rewrite_css_spans; seed
+ * css-url-open-text).  docs/tracking.md, "The rewriter never makes a
+ * link".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +172,83 @@ test_where(void **state)
 	    &cb), RF__CSS_WHOLE);
 }
 
+/* css_leaf: css, with s read as a whole leaf (cb.rd set): a url()
+ * counts only in its CSS. */
+static int
+css_leaf(const char *s, const char *w)
+{
+	const struct rf__leafread rd = { NULL, NULL, 0 };
+	struct rf__css_back cb = RF__CSS_BACK;
+	size_t a = (size_t)(strstr(s, w) - s);
+	int r;
+
+	cb.rd = &rd;
+	r = rf__rewrite_css_url(s, strlen(s), a, a + strlen(w), &cb);
+	rf__rewrite_css_done(&cb);
+	return r;
+}
+
+/* test_context: in a whole leaf, a url() is one only where the analysis
+ * reads CSS: style text and style attributes' values (any case,
+ * quoted or not); a "url(" in text, in a comment or in another
+ * attribute is none, and the url() must hold the run in the same
+ * span.  As bytes alone (css), each is one. */
+static void
+test_context(void **state)
+{
+	static const char *const in[] = {
+		"<style>p{background:url(D h)}</style>",
+		"<p style=\"background:url(D h)\">",
+		"<p STYLE='x:url(h D)'>",
+		"<p style=x:url(D\"h>",
+	};
+	static const char *const out[] = {
+		"<p>url(</p><img src=D>",
+		"<p title=\"url(x D\">",
+		"<!-- url( --><img src=D>",
+		"<p style=\"x:url(y\" title=D>",
+		"<style>url(</style><img src=D>",
+		"<p styles=\"url(D h\">",
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(in) / sizeof(in[0]); k++) {
+		assert_int_equal(css_leaf(in[k], "D"), RF__CSS_PART);
+		assert_int_equal(css(in[k], "D"), RF__CSS_PART);
+	}
+	for (k = 0; k < sizeof(out) / sizeof(out[0]); k++) {
+		assert_int_equal(css_leaf(out[k], "D"), RF__CSS_NONE);
+		assert_int_equal(css(out[k], "D"), RF__CSS_PART);
+	}
+	assert_int_equal(css_leaf("<p style=\"background:url(D)\">", "D"),
+	    RF__CSS_WHOLE);
+}
+
+/* test_open_text: seed css-url-open-text: a "url(" in text, or in a
+ * title, left open before a web bug kept it live on 097a532 (any spam
+ * could so keep its web bugs: "1 tracked link could not be
+ * neutralised").  Emptied now; the same web bug in part of a url() in a
+ * style attribute, in style text and in an unquoted STYLE attribute is
+ * kept (reported), and as a whole url() emptied. */
+static void
+test_open_text(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("css-url-open-text", &st, &out);
+	assert_int_equal(st.missed, 1);
+	assert_true(has(&out, "<p>Find us: url(</p><img src=\"\" width="));
+	assert_true(has(&out, "<p title=\"url(x\">a</p><img src=\"\" "));
+	assert_true(has(&out, "url(http://t.example/o.gif?id=8f3a9c0e7b h)"));
+	assert_true(has(&out, "url(http://t.example/o.gif?id=8f3a9c0e7b q)"));
+	assert_true(has(&out, "url(h%20http://t.example/o.gif?id=8f3a9c0e7b>"));
+	assert_true(has(&out, "<div style=\"background:url()\">d</div>"));
+	rf_buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -178,6 +258,8 @@ main(void)
 		cmocka_unit_test(test_emptied),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_where),
+		cmocka_unit_test(test_context),
+		cmocka_unit_test(test_open_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
