@@ -9,6 +9,7 @@
 # and a blank, "(", ":" or "," (so "Rewriting a message" names "Rewriting
 # a message (in the library)"); backquotes and a heading's "N. " number
 # are left out of the comparison.  A paragraph's bold label is no heading.
+# The other order, "SECTION" in docs/FILE.md, is checked too.
 # First checks itself on a small tree with one broken reference.
 set -u
 tmp=$(mktemp -d) || exit 1
@@ -26,6 +27,7 @@ JOIN = re.compile(r'[ \t]*\n[ \t]*(?:(?:\*|#+|//|;+|--|\.\\")(?=[ \t\n])[ \t]*)?
 REF = re.compile(r'docs/([A-Za-z0-9_./-]+\.md)(?:\'s)?(?: ?, \(?| \(?|: |\()'
                  r'"([^"\n]{1,200})"((?:(?:,| and|, and|,? or) "[^"\n]{1,200}")*)')
 MORE = re.compile(r'"([^"\n]{1,200})"')
+REV = re.compile(r'"([^"\n]{1,200})",? in docs/([A-Za-z0-9_./-]+\.md)\b')
 os.chdir(sys.argv[1])
 
 def files():
@@ -86,6 +88,18 @@ for path in sorted(files()):
                 print('FAIL: %s: docs/%s, "%s": no such heading'
                       % (path, doc, sec))
                 bad += 1
+    # the other order: "SECTION" in docs/FILE.md
+    for m in REV.finditer(JOIN.sub(' ', raw)):
+        doc, sec = m.group(2), m.group(1)
+        hs = headings(doc)
+        n += 1
+        if hs is None:
+            print('FAIL: %s: docs/%s: no such file' % (path, doc))
+            bad += 1
+        elif not named(hs, sec):
+            print('FAIL: %s: "%s" in docs/%s: no such heading'
+                  % (path, sec, doc))
+            bad += 1
 print('doc_refs: %d references, %d broken' % (n, bad))
 sys.exit(1 if bad else 0)
 PY
@@ -94,11 +108,11 @@ PY
 mkdir -p "$tmp/t/docs" "$tmp/t/lib"
 printf '# T\n\n## Rewriting a message (in the library)\n\n## 8. Clustering\n' \
     >"$tmp/t/docs/t.md"
-printf '/* docs/t.md, "Rewriting a message" and "Clustering";\n * docs/t.md, "Gone\n * away" */\n' \
+printf '/* docs/t.md, "Rewriting a message" and "Clustering";\n * docs/t.md, "Gone\n * away"; see "Clustering" in docs/t.md and "Also\n * gone" in docs/t.md */\n' \
     >"$tmp/t/lib/a.c"
 out=$(python3 "$tmp/refs.py" "$tmp/t")
 case $out in
-*'docs/t.md, "Gone away": no such heading'*'3 references, 1 broken') ;;
+*'docs/t.md, "Gone away": no such heading'*'"Also gone" in docs/t.md: no such heading'*'5 references, 2 broken') ;;
 *) echo "FAIL: the check itself: $out" >&2; exit 1 ;;
 esac
 
