@@ -1,11 +1,13 @@
 /* fuzz_arf.c - libFuzzer target: a feedback report read (rf_arf_parse),
  * with the invariants ingest relies on; then the same bytes enclosed in a
- * report (rf_arf_write) must read back with the fields written, and a
+ * report (rf_arf_write) must read back with the fields written, an
+ * address redacted in them (rf_arf_redact) is nowhere left, and a
  * message with list headers and DKIM results read by rf_list_auth. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <redflag/redflag.h>
 
@@ -22,6 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rf_message *m;
 	rf_arena *a;
 	rf_buf b;
+	size_t i;
 
 	if (ctx == NULL && rf_ctx_new(NULL, &ctx, NULL) != RF_OK)
 		return 0;
@@ -45,6 +48,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strcmp(r.reported_domain[0], "example.test") != 0)
 			abort();
 	}
+	rf_buf_free(&b);
+	/* the address redacted: in the bytes, in any case, nowhere left */
+	rf_buf_init(&b, 0);
+	if (rf_arf_redact(d, size, "a@b.test", "X@b.test", &b) != 0)
+		abort();
+	for (i = 0; i + 8 <= b.len; i++)
+		if (strncasecmp(b.data + i, "a@b.test", 8) == 0)
+			abort();
 	rf_buf_free(&b);
 	if (rf_message_parse(ctx, d, size, &m, NULL) == RF_OK) {
 		rf_list_auth(m, "mx.example.test", &u, &o);

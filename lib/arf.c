@@ -363,6 +363,135 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 	return rc == 0 ? RF_OK : rf_error_set(err, RF_ENOMEM, "out of memory");
 }
 
+/* word_text: the decoded bytes of an encoded word's text t[0..n) in
+ * encoding e ('B' or 'Q', either case) into out (n + 1 bytes); their
+ * number. */
+static size_t
+word_text(const char *t, size_t n, int e, unsigned char *out)
+{
+	size_t i, o = 0;
+	int h, l;
+
+	if (e == 'B' || e == 'b') {
+		memcpy(out, t, n);
+		out[n] = '\0';
+		g_base64_decode_inplace((char *)out, &o);
+		return o;
+	}
+	for (i = 0; i < n; i++) {
+		if (t[i] == '_') {
+			out[o++] = ' ';
+		} else if (t[i] == '=' && i + 2 < n &&
+		    (h = rf__hexval((unsigned char)t[i + 1])) >= 0 &&
+		    (l = rf__hexval((unsigned char)t[i + 2])) >= 0) {
+			out[o++] = (unsigned char)(h * 16 + l);
+			i += 2;
+		} else {
+			out[o++] = (unsigned char)t[i];
+		}
+	}
+	return o;
+}
+
+/* put_redacted: append s[0..n) to out with every occurrence of addr (al
+ * bytes), in any ASCII case, replaced by redacted; 0 or -1. */
+static int
+put_redacted(rf_buf *out, const char *s, size_t n, const char *addr,
+	     size_t al, const char *redacted)
+{
+	size_t i, from = 0;
+	int rc = 0;
+
+	for (i = 0; al > 0 && i + al <= n; i++) {
+		if (strncasecmp(s + i, addr, al) != 0)
+			continue;
+		rc |= rf_buf_append(out, s + from, i - from);
+		rc |= rf_buf_puts(out, redacted);
+		from = i + al;
+		i = from - 1;
+	}
+	return rc | rf_buf_append(out, s + from, n - from);
+}
+
+/* redact_word: when p[0..n) starts with an encoded word whose decoded
+ * text holds addr (rf_arf_redact), that word written again into out,
+ * *used its length in p: 1; else 0 (out untouched); -1 when out of
+ * memory. */
+static int
+redact_word(const char *p, size_t n, const char *addr, const char *redacted,
+	    rf_buf *out, size_t *used)
+{
+	unsigned char text[RF_ARF_MAX_WORD];
+	size_t cs, tx, end, len, al = strlen(addr), i;
+	rf_buf plain;
+	gchar *b64 = NULL;
+	int rc;
+
+	if (n > RF_ARF_MAX_WORD)
+		n = RF_ARF_MAX_WORD;
+	if (n < 7 || p[0] != '=' || p[1] != '?')
+		return 0;
+	/* =?CHARSET?E?TEXT?=: no blank, no '?' inside a piece */
+	for (cs = 2; cs < n && p[cs] != '?' && (unsigned char)p[cs] > ' ';
+	    cs++)
+		;
+	if (cs == 2 || cs + 3 >= n || p[cs] != '?' ||
+	    strchr("BbQq", p[cs + 1]) == NULL || p[cs + 2] != '?')
+		return 0;
+	tx = cs + 3;
+	for (end = tx; end + 1 < n && p[end] != '?' &&
+	    (unsigned char)p[end] > ' '; end++)
+		;
+	if (end + 1 >= n || p[end] != '?' || p[end + 1] != '=')
+		return 0;
+	len = word_text(p + tx, end - tx, p[cs + 1], text);
+	for (i = 0; i + al <= len && strncasecmp((const char *)text + i, addr,
+	    al) != 0; i++)
+		;
+	if (i + al > len)
+		return 0;	/* not in it: the word as it is */
+	rf_buf_init(&plain, 0);
+	rc = put_redacted(&plain, (const char *)text, len, addr, al,
+	    redacted);
+	if (rc == 0)
+		b64 = g_base64_encode((const guchar *)(plain.len > 0 ?
+		    plain.data : ""), plain.len);
+	rc = b64 == NULL || rf_buf_printf(out, "=?%.*s?B?%s?=",
+	    (int)(cs - 2), p + 2, b64) != 0 ? -1 : 1;
+	g_free(b64);
+	rf_buf_free(&plain);
+	*used = end + 2;
+	return rc;
+}
+
+int
+rf_arf_redact(const char *p, size_t n, const char *addr,
+	      const char *redacted, rf_buf *out)
+{
+	size_t al = strlen(addr), i, from = 0, used;
+	rf_buf word;
+	int r, rc = 0;
+
+	rf_buf_init(&word, 0);
+	for (i = 0; al > 0 && i + 1 < n && rc == 0; i++) {
+		if (p[i] != '=' || p[i + 1] != '?')
+			continue;
+		rf_buf_reset(&word);
+		if ((r = redact_word(p + i, n - i, addr, redacted, &word,
+		    &used)) == 0)
+			continue;
+		rc = r < 0 || put_redacted(out, p + from, i - from, addr, al,
+		    redacted) != 0 || rf_buf_append(out, word.data,
+		    word.len) != 0 ? -1 : 0;
+		from = i + used;
+		i = from - 1;
+	}
+	if (rc == 0)
+		rc = put_redacted(out, p + from, n - from, addr, al, redacted);
+	rf_buf_free(&word);
+	return rc;
+}
+
 rf_status
 rf_arf_redact_addr(rf_arena *a, const char *addr, const unsigned char *key,
 		   size_t keylen, const char **out, rf_error *err)

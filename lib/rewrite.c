@@ -224,8 +224,28 @@ keep_reading(rf_rewrite *c, const char *charset, const GByteArray *orig,
 	return 0;
 }
 
+/* other_leaf: the text substitutions (rf_rewrite_add: an address
+ * redacted) made in the decoded content of a leaf that is neither
+ * text/plain nor text/html (an attachment, a text/calendar): every
+ * occurrence, in any ASCII case, wherever it stands; no link is looked
+ * for there (the analysis reads none).  1 when *buf changed, else 0. */
+static int
+other_leaf(rf_rewrite *c, GByteArray **buf, size_t *count)
+{
+	size_t i;
+	int changed = 0;
+
+	for (i = 0; i < c->nsubst; i++)
+		if (c->subst[i].text)
+			changed |= rf__rewrite_replace_all(NULL, buf,
+			    c->subst[i].from, c->subst[i].to, 1, 0, NULL, NULL,
+			    count);
+	return changed;
+}
+
 /* clean_leaf: part's replacements recorded as an edit of c, when it is a
- * text leaf whose bytes are located in c->data and something changes
+ * text/plain or text/html leaf (or, with a text substitution, any leaf:
+ * other_leaf) whose bytes are located in c->data and something changes
  * (the leaf read without its NUL bytes, as the analysis reads it:
  * drop_nul; and read by the analysis as it was: keep_reading). */
 static void
@@ -237,14 +257,14 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	GByteArray *content, *enc, *orig;
 	const char *charset;
 	size_t start, end, count = 0, shift;
-	int changed, html, crlf, r0 = -1;
+	int changed, html, text, crlf, r0 = -1;
 
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
-	if (w == NULL || ct == NULL || !g_mime_content_type_is_type(ct,
-	    "text", "*"))
+	if (w == NULL || ct == NULL)
 		return;
 	html = g_mime_content_type_is_type(ct, "text", "html");
-	if (!html && !g_mime_content_type_is_type(ct, "text", "plain"))
+	text = html || g_mime_content_type_is_type(ct, "text", "plain");
+	if (!text && !c->texts)
 		return;
 	src = g_mime_data_wrapper_get_stream(w);
 	/* GMime's offsets, and one less past the blank line given it */
@@ -272,6 +292,10 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	orig = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	content = g_byte_array_new();
 	g_byte_array_append(content, orig->data, orig->len);
+	if (!text) {
+		changed = other_leaf(c, &content, &count);
+		goto done;
+	}
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
 	drop_nul(c, content, charset, orig, &r0);
@@ -292,6 +316,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 		c->skipped++;
 		changed = 0;
 	}
+done:
 	g_object_unref(mem);	/* orig with it */
 	if (changed <= 0) {
 		g_byte_array_free(content, TRUE);
@@ -653,6 +678,7 @@ rf_rewrite_add(rf_rewrite *rw, const char *from, const char *to,
 	if (rf__rewrite_subst(rw, from, XXH3_64bits(from, strlen(from)), to,
 	    1) != 0)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	rw->texts = 1;
 	return RF_OK;
 }
 

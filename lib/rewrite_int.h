@@ -108,6 +108,9 @@ struct rf_rewrite {
 				 * leaf in: rf__rewrite_leaf) */
 	int empties;		/* a to is empty (then where CSS url()s
 				 * are is read: rf__rewrite_css_url) */
+	int texts;		/* a text substitution (rf_rewrite_add):
+				 * every leaf is read for it (other_leaf),
+				 * not only text/plain and text/html */
 	size_t links, bugs;	/* links rewritten, web bugs emptied */
 	int unsub;		/* List-Unsubscribe carries a code */
 	struct rf__edit *edits;	/* sorted by off after prepare */

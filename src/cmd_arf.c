@@ -213,19 +213,19 @@ received_facts(const rf_message *m, char *ip, char *date, size_t size)
 
 /* header_block: copy the header block of msg, msg[0..end) (end: where
  * the body starts, rf_rewrite_body_offset), into out with every
- * tracking URL of a header link replaced by its clean form and the
- * address replaced in any case by redacted.  An mbox From_ line first (a
- * message saved from a mailbox) is left out: it is the mailbox's
- * envelope, not a header of the message/rfc822 part. */
-static void
+ * tracking URL of a header link replaced by its clean form and, between
+ * them, the address redacted (rf_arf_redact: in any case, and in encoded
+ * words).  An mbox From_ line first (a message saved from a mailbox) is
+ * left out: it is the mailbox's envelope, not a header of the
+ * message/rfc822 part.  0, or -1 when out cannot grow. */
+static int
 header_block(rf_message *m, const char *msg, size_t end, const char *addr,
 	     const char *redacted, rf_buf *out)
 {
-	size_t start = rf_message_envelope_len(msg, end), i,
-	    al = strlen(addr), j, ul;
+	size_t start = rf_message_envelope_len(msg, end), i, from, j, ul;
 	const rf_link *l;
 
-	for (i = start; i < end;) {
+	for (i = from = start; i < end;) {
 		for (j = 0; j < m->links.n; j++) {
 			l = &m->links.v[j];
 			if (l->kind != RF_LINK_HEADER || !l->tracking ||
@@ -236,41 +236,18 @@ header_block(rf_message *m, const char *msg, size_t end, const char *addr,
 			    memcmp(msg + i, l->url, ul) == 0)
 				break;
 		}
-		if (j < m->links.n) {
-			rf_buf_puts(out, l->clean[0] != '\0' ? l->clean :
-			    RF_TRACKING_PLACEHOLDER);
-			i += strlen(l->url);
-		} else if (i + al <= end && strncasecmp(msg + i, addr, al) ==
-		    0) {
-			rf_buf_puts(out, redacted);
-			i += al;
-		} else {
-			rf_buf_putc(out, msg[i++]);
-		}
-	}
-}
-
-/* redact_rest: append p[0..n) to out with every occurrence of addr, in
- * any case, replaced by redacted: the bytes of the enclosed copy that the
- * rewriter leaves as they are (a multipart's preamble and epilogue, the
- * parts' headers, parts that are not text).  0, or -1 when out cannot
- * grow. */
-static int
-redact_rest(rf_buf *out, const char *p, size_t n, const char *addr,
-	    const char *redacted)
-{
-	size_t al = strlen(addr), i, from = 0;
-
-	for (i = 0; al > 0 && i + al <= n; i++) {
-		if (strncasecmp(p + i, addr, al) != 0)
+		if (j == m->links.n) {
+			i++;
 			continue;
-		if (rf_buf_append(out, p + from, i - from) != 0 ||
-		    rf_buf_puts(out, redacted) != 0)
+		}
+		if (rf_arf_redact(msg + from, i - from, addr, redacted,
+		    out) != 0 || rf_buf_puts(out, l->clean[0] != '\0' ?
+		    l->clean : RF_TRACKING_PLACEHOLDER) != 0)
 			return -1;
-		from = i + al;
-		i = from - 1;
+		i += strlen(l->url);
+		from = i;
 	}
-	return rf_buf_append(out, p + from, n - from);
+	return rf_arf_redact(msg + from, end - from, addr, redacted, out);
 }
 
 static int
@@ -346,11 +323,13 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	    rf_rewrite_add(rw, rcpt, redacted, &err) != RF_OK ||
 	    rf_rewrite_prepare(rw, data, len, &err) != RF_OK)
 		goto fail;
-	header_block(m, data, rf_rewrite_body_offset(rw), rcpt, redacted,
-	    &copy);
-	if (rf_rewrite_write(rw, rf_rewrite_body_offset(rw), &body, &err) !=
-	    RF_OK || redact_rest(&copy, body.data != NULL ? body.data : "",
-	    body.len, rcpt, redacted) != 0) {
+	/* the bytes the rewriter leaves as they are (the headers, a
+	 * multipart's preamble and epilogue, the parts' headers) redacted
+	 * here; the parts' content by the rewriter (rf_rewrite_add) */
+	if (header_block(m, data, rf_rewrite_body_offset(rw), rcpt, redacted,
+	    &copy) != 0 || rf_rewrite_write(rw, rf_rewrite_body_offset(rw),
+	    &body, &err) != RF_OK || rf_arf_redact(body.data != NULL ?
+	    body.data : "", body.len, rcpt, redacted, &copy) != 0) {
 		cli_warn("arf make: cannot rewrite the message");
 		goto out;
 	}

@@ -31,6 +31,9 @@ extern "C" {
 #define RF_ARF_MAX_INCIDENTS 1000000	/* Incidents above: counted as this
 					 * (limit_hit) */
 #define RF_ARF_MAX_PARTS 16		/* parts of the report looked at */
+#define RF_ARF_MAX_WORD 1024		/* bytes of an RFC 2047 encoded word
+					 * rf_arf_redact_word reads (the RFC
+					 * allows 75); longer is none */
 
 typedef struct rf_arf_report {
 	const char *feedback_type;	/* "abuse", "fraud", ... (lower case) */
@@ -117,6 +120,21 @@ rf_status rf_arf_write(const rf_arf_params *p, const char *original,
 rf_status rf_arf_redact_addr(rf_arena *a, const char *addr,
 			     const unsigned char *key, size_t keylen,
 			     const char **out, rf_error *err);
+
+/*
+ * rf_arf_redact: append p[0..n) to out with every occurrence of addr, in
+ * any ASCII case, replaced by redacted, and every RFC 2047 encoded word
+ * ("=?CHARSET?B?TEXT?=" or "?Q?", any case, at most RF_ARF_MAX_WORD
+ * bytes) whose decoded bytes hold it (a charset that writes ASCII as
+ * ASCII: UTF-8, the ISO-8859 and Windows ones) written again with each
+ * replaced, B-encoded, its charset kept: a header such as
+ * "Subject: =?UTF-8?B?Ym9iQGV4YW1wbGUuY29tLCB5b3Vy?=" does not show the
+ * address in its bytes.  Only the bytes given: a part's content in base64
+ * or quoted-printable is the rewriter's (rf_rewrite_add).  0, or -1 when
+ * out cannot grow.
+ */
+int rf_arf_redact(const char *p, size_t n, const char *addr,
+		  const char *redacted, rf_buf *out);
 
 #ifdef __cplusplus
 }

@@ -115,9 +115,11 @@ rf_status rf_rewrite_collect_sites(rf_rewrite *rw, rf_message *m,
 				   rf_error *err);
 
 /* rf_rewrite_add: also replace every occurrence of from, in any ASCII
- * case and wherever it stands, by to in the text leaves (both strings
- * must outlive rw; an empty from is ignored); used to redact an address.
- * RF_OK or RF_ENOMEM. */
+ * case and wherever it stands, by to in every leaf: the text/plain and
+ * text/html ones with the links, the others (attachments, text/calendar)
+ * decoded from their transfer encoding for it alone and written again in
+ * it when it occurs (both strings must outlive rw; an empty from is
+ * ignored); used to redact an address.  RF_OK or RF_ENOMEM. */
 rf_status rf_rewrite_add(rf_rewrite *rw, const char *from, const char *to,
 			 rf_error *err);
 

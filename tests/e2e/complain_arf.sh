@@ -130,6 +130,38 @@ grep -q 'uid=' "$tmp/noblank.arf" && fail "arf make of noblank.eml: a code left"
 tr -d '\r' < "$tmp/noblank.arf" |
     grep -qx '<a href="https://click.shop.example/c">x</a>' ||
 	fail "arf make of noblank.eml: no clean link"
+# ... and where its bytes do not show it: in encoded words of the headers
+# (B and Q, the message's and a part's), in a base64 attachment, in a
+# quoted-printable text/calendar (97da1f5 sent all four to the sender).
+# Every header and part of the report decoded: the address nowhere.
+b64=$(printf 'Dear alice@example.org, your invoice\n' | base64)
+printf 'From: a@shop.example\nTo: =?utf-8?B?RnJpZW5k?= <alice@example.org>\nSubject: =?UTF-8?B?%s?=\nX-Note: =?iso-8859-1?Q?for_ALICE=40example=2Eorg?=\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n--b\nContent-Type: application/octet-stream; name="=?utf-8?Q?alice=40example.org.txt?="\nContent-Transfer-Encoding: base64\n\n%s\n--b\nContent-Type: text/calendar\nContent-Transfer-Encoding: quoted-printable\n\nATTENDEE:mailto:alice@example=\n.org\n--b--\n' \
+    "$(printf 'alice@example.org, your order' | base64)" "$b64" > "$tmp/enc.eml"
+"$rf" arf make -c "$tmp/redflag.conf" --rcpt alice@example.org \
+    "$tmp/enc.eml" > "$tmp/enc.arf" || fail "arf make of enc.eml: status $?"
+python3 - "$tmp/enc.arf" <<'PY' || fail "arf make of enc.eml: the address left"
+import email, sys
+from email import policy
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(),
+                             policy=policy.default)
+seen = []
+def walk(p):
+    for k, v in p.items():
+        seen.append(str(v))
+    if p.is_multipart():
+        for q in p.iter_parts():
+            walk(q)
+    elif p.get_content_type() == "message/rfc822":
+        walk(p.get_payload()[0])
+    else:
+        seen.append(p.get_payload(decode=True).decode("latin-1"))
+walk(m)
+text = "\n".join(seen).lower()
+assert "alice" not in text, [t for t in seen if "alice" in t.lower()]
+for want in ("your order", "your invoice", "attendee:mailto:"):
+    assert want in text, want
+assert text.count("@example.org") >= 6, text.count("@example.org")
+PY
 # arf make --type: one of the six registered types (else 64, nothing
 # written); a not-spam report does not say the recipient marked it as spam
 for t in '' bogus 'abuse x'; do

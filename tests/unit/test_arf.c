@@ -262,6 +262,70 @@ test_redact(void **state)
 	rf_arena_free(a);
 }
 
+/* redact: rf_arf_redact of s, "a@b.test" made "X@b.test", as a string
+ * (static; one at a time). */
+static const char *
+redact(const char *s)
+{
+	static char r[4096];
+	rf_buf out;
+
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_arf_redact(s, strlen(s), "a@b.test", "X@b.test",
+	    &out), 0);
+	snprintf(r, sizeof(r), "%.*s", (int)out.len, out.len > 0 ? out.data :
+	    "");
+	rf_buf_free(&out);
+	return r;
+}
+
+/* test_redact_bytes: the address in any case, and in RFC 2047 encoded
+ * words (B and Q, either case), which are written again B-encoded with
+ * their charset; a word without it, or that is no word (no end, a blank
+ * inside, no B or Q, longer than RF_ARF_MAX_WORD), as it was. */
+static void
+test_redact_bytes(void **state)
+{
+	char big[RF_ARF_MAX_WORD + 64];
+	rf_buf out;
+
+	(void)state;
+	assert_string_equal(redact("to A@B.test, a@b.test."),
+	    "to X@b.test, X@b.test.");
+	/* "hi a@b.test" in B, "for A@b.test" in Q */
+	assert_string_equal(redact("S: =?UTF-8?B?aGkgYUBiLnRlc3Q=?= ok"),
+	    "S: =?UTF-8?B?aGkgWEBiLnRlc3Q=?= ok");
+	assert_string_equal(redact("=?iso-8859-1?q?for_A=40b=2Etest?="),
+	    "=?iso-8859-1?B?Zm9yIFhAYi50ZXN0?=");
+	/* two words and the plain form between them */
+	assert_string_equal(redact("=?utf-8?b?YUBiLnRlc3Q=?= a@b.test "
+	    "=?utf-8?Q?a@b.test?="), "=?utf-8?B?WEBiLnRlc3Q=?= X@b.test "
+	    "=?utf-8?B?WEBiLnRlc3Q=?=");
+	/* words that do not hold it, or are none */
+	assert_string_equal(redact("=?utf-8?B?aGk=?= =?utf-8?B?aGk="),
+	    "=?utf-8?B?aGk=?= =?utf-8?B?aGk=");
+	assert_string_equal(redact("=?utf-8?X?a@b.test?="),
+	    "=?utf-8?X?X@b.test?=");
+	assert_string_equal(redact("=?utf-8?Q?x a@b.test?="),
+	    "=?utf-8?Q?x X@b.test?=");
+	assert_string_equal(redact("=??Q?YUBiLnRlc3Q=?="),
+	    "=??Q?YUBiLnRlc3Q=?=");
+	/* a word of RF_ARF_MAX_WORD bytes is one ("a@b.test " and blanks),
+	 * one byte longer none */
+	memcpy(big, "=?utf-8?B?YUBiLnRlc3Qg", 22);
+	memset(big + 22, 'I', RF_ARF_MAX_WORD - 24);
+	memcpy(big + RF_ARF_MAX_WORD - 2, "?=", 3);
+	assert_int_equal(strncmp(redact(big), "=?utf-8?B?WEBiLnRlc3Qg", 22),
+	    0);
+	memcpy(big + RF_ARF_MAX_WORD - 2, "I?=", 4);
+	assert_string_equal(redact(big), big);
+	/* no address: the bytes as they are */
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_arf_redact("a@b.test", 8, "", "X", &out), 0);
+	assert_int_equal(out.len, 8);
+	rf_buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -273,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_empty_original),
 		cmocka_unit_test(test_type_kind),
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_redact_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
