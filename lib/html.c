@@ -18,7 +18,7 @@
 /* What an element is, for the text (class bits) and for links (id). */
 enum el_id {
 	E_OTHER = 0, E_A, E_AREA, E_IMG, E_INPUT, E_FORM, E_BG, E_LINK,
-	E_VIDEO, E_IFRAME, E_SCRIPT, E_STYLE, E_TEMPLATE
+	E_VIDEO, E_IFRAME, E_SCRIPT, E_STYLE, E_TEMPLATE, E_SOURCE
 };
 
 enum {
@@ -90,6 +90,7 @@ static const struct el elements[] = {
 	{ "script", E_SCRIPT, C_NOTEXT },
 	{ "section", E_OTHER, C_BLOCK },
 	{ "select", E_OTHER, C_SPACE },
+	{ "source", E_SOURCE, 0 },
 	{ "style", E_STYLE, C_NOTEXT },
 	{ "summary", E_OTHER, C_BLOCK },
 	{ "table", E_BG, C_BLOCK },
@@ -553,7 +554,7 @@ anchor_start(struct hx *h, const xmlChar *href)
 
 struct attrs {
 	const xmlChar *href, *src, *style, *alt, *width, *height, *type;
-	const xmlChar *action, *background, *rel, *poster;
+	const xmlChar *action, *background, *rel, *poster, *srcset;
 	int hidden;
 };
 
@@ -595,6 +596,8 @@ attrs_read(const xmlChar **atts, struct attrs *at)
 		case 's':
 			if (strcmp(n, "src") == 0)
 				at->src = v;
+			else if (strcmp(n, "srcset") == 0)
+				at->srcset = v;
 			else if (strcmp(n, "style") == 0)
 				at->style = v;
 			break;
@@ -629,8 +632,10 @@ has_token(const xmlChar *v, const char *tok)
 	return 0;
 }
 
+/* image: an image link for src[0..n) (src NULL: none) with the
+ * element's size, style and alt text. */
 static void
-image(struct hx *h, const xmlChar *src, const struct attrs *at,
+image(struct hx *h, const char *src, size_t n, const struct attrs *at,
       const struct rf__css_style *cs)
 {
 	rf_link *l;
@@ -642,7 +647,7 @@ image(struct hx *h, const xmlChar *src, const struct attrs *at,
 		if (h->a_open && h->a_alt == NULL)
 			h->a_alt = alt;
 	}
-	if ((l = add_attr_link(h, src, RF_LINK_IMG, 0)) == NULL)
+	if (src == NULL || (l = add_link(h, src, n, RF_LINK_IMG, 0)) == NULL)
 		return;
 	l->text = alt;
 	l->width = rf__html_dimension((const char *)at->width);
@@ -654,6 +659,40 @@ image(struct hx *h, const xmlChar *src, const struct attrs *at,
 	if (at->style != NULL &&
 	    (l->style = rf_arena_strdup(h->a, (const char *)at->style)) == NULL)
 		fail(h, RF_ENOMEM);
+}
+
+/* srcset: an image link for each candidate of the srcset value v (NULL:
+ * none), as HTML's "parse a srcset attribute" reads them: its URL a run
+ * of bytes that are no ASCII white space, trailing commas left out (then
+ * it has no descriptors); its descriptors up to a comma outside
+ * parentheses.  (A browser loads one of them, and any may be a web
+ * bug.) */
+static void
+srcset(struct hx *h, const xmlChar *v, const struct attrs *at,
+       const struct rf__css_style *cs)
+{
+	const char *s = (const char *)v, *u;
+	size_t n;
+	int depth;
+
+	while (s != NULL && h->st == RF_OK) {
+		while (ascii_ws((unsigned char)*s) || *s == ',')
+			s++;
+		if (*s == '\0')
+			return;
+		for (u = s; *s != '\0' && !ascii_ws((unsigned char)*s); s++)
+			;
+		for (n = (size_t)(s - u); n > 0 && u[n - 1] == ','; n--)
+			;
+		image(h, u, n, at, cs);
+		if (n < (size_t)(s - u))
+			continue;	/* ended by commas: no descriptors */
+		for (depth = 0; *s != '\0' && (*s != ',' || depth > 0); s++)
+			if (*s == '(')
+				depth++;
+			else if (*s == ')' && depth > 0)
+				depth--;
+	}
 }
 
 /* el_links: the links an element gives by its attributes. */
@@ -674,12 +713,18 @@ el_links(struct hx *h, const struct el *e, const struct attrs *at,
 			    strlen((const char *)at->alt));
 		break;
 	case E_IMG:
-		image(h, at->src, at, cs);
+		image(h, (const char *)at->src, at->src != NULL ?
+		    strlen((const char *)at->src) : 0, at, cs);
+		srcset(h, at->srcset, at, cs);
+		break;
+	case E_SOURCE:		/* in a picture: images; in a video: none */
+		srcset(h, at->srcset, at, cs);
 		break;
 	case E_INPUT:
 		if (at->type != NULL &&
 		    strcasecmp((const char *)at->type, "image") == 0)
-			image(h, at->src, at, cs);
+			image(h, (const char *)at->src, at->src != NULL ?
+			    strlen((const char *)at->src) : 0, at, cs);
 		break;
 	case E_FORM:
 		add_attr_link(h, at->action, RF_LINK_FORM, 0);

@@ -241,19 +241,23 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 {
 	GByteArray *in = *buf, *out = NULL;
 	const char *d = (const char *)in->data, *p;
-	size_t pos = 0, r0, r1, last = 0, before = *count, *hits = NULL;
+	size_t pos = 0, r0, r1, last = 0, before = *count, *hits = NULL, se;
 	struct ent_scratch x = { 0 };
 	struct rf__values v;
 	struct rf__css_back cb = RF__CSS_BACK;
-	int k = 0, started = 0;
+	struct rf__spans_once sb = RF__SET_INIT;
+	int k = 0, started = 0, sets;
 
 	if (c->minfl == 0 || c->nsubst == 0)
 		return 0;
-	cb.rd = rd;
+	cb.css.rd = sb.rd = rd;
+	sets = 0;		/* asked at the first "&#" */
 	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
 	    NULL) {
 		if (!started) {
 			started = 1;
+			sets = c->empties && rf__rewrite_may_srcset(d,
+			    in->len);
 			if ((k = ent_start(c, rd, d, in->len, &x, &hits)) < 0)
 				break;
 		}
@@ -266,6 +270,10 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 		rf__rewrite_values_run(&x.all, &x.k, r0, r1, &v);
 		v.css = c->empties ? rf__rewrite_css_url(d, in->len, r0, r1,
 		    &cb) : RF__CSS_NONE;
+		/* a srcset value: no empty to (the loop's rule is on bytes) */
+		if (sets && v.css == RF__CSS_NONE && rf__rewrite_srcset(d,
+		    in->len, r0, r1 - r0, &sb, &se) != RF__SET_NONE)
+			v.css = RF__CSS_SET;
 		if ((k = ent_run(c, d + r0, r1 - r0, &v, &x, count)) < 0)
 			break;
 		if (k > 0) {
@@ -278,7 +286,8 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 		}
 		pos = r1 + 1;
 	}
-	rf__rewrite_css_done(&cb);
+	rf__spans_once_done(&cb.css);
+	rf__spans_once_done(&sb);
 	if (x.res != NULL)
 		g_byte_array_free(x.res, TRUE);
 	if (x.alt != NULL)

@@ -238,6 +238,11 @@ int rf__rewrite_quoted_spans(const struct rf__leafread *rd, const char *d,
 int rf__rewrite_css_spans(const struct rf__leafread *rd, const char *d,
 			  size_t n, size_t **at, size_t *n_spans);
 
+/* rf__rewrite_srcset_spans: as rf__rewrite_css_spans, the values of
+ * attributes named "srcset" (any case). */
+int rf__rewrite_srcset_spans(const struct rf__leafread *rd, const char *d,
+			     size_t n, size_t **at, size_t *n_spans);
+
 /* rf__rewrite_cut_spans: *at (malloc'd, NULL when none) made the spans
  * of the unquoted attribute values of d[0..n) whose starts v notes
  * (rf__rewrite_values with names, kept through the edits), each from its
@@ -286,26 +291,66 @@ int rf__rewrite_unread(const struct rf__values *v, size_t at, size_t len);
  * libxml2 does (seed style-esc-newlink: "url(BUG\x1bg" reads "BUGg"). */
 int rf__rewrite_quiet(const struct rf__leafread *rd, const GByteArray *buf);
 
+/* Spans of one leaf made at the first need, by make (rf__rewrite_css_spans
+ * or rf__rewrite_srcset_spans) with rd, which the caller sets (NULL: the
+ * bytes are no whole leaf, and none are made): rf__spans_once gives them,
+ * rf__spans_once_done frees them. */
+typedef int rf__spans_fn(const struct rf__leafread *rd, const char *d,
+			 size_t n, size_t **at, size_t *n_spans);
+struct rf__spans_once {
+	const struct rf__leafread *rd;
+	rf__spans_fn *make;
+	size_t *sp, n;		/* as rf__rewrite_raw_spans makes them */
+	int read;		/* 1 made, -1 failed (out of memory) */
+};
+#define RF__SPANS_ONCE(make) { NULL, make, NULL, 0, 0 }
+
+/* rf__spans_once: z's spans of the leaf d[0..n), made at the first call
+ * (z->n of them); NULL when z->rd is NULL or making them failed. */
+const size_t *rf__spans_once(struct rf__spans_once *z, const char *d,
+			     size_t n);
+void rf__spans_once_done(struct rf__spans_once *z);
+
 /* Where rf__rewrite_css_url has read a leaf up to (seen): the offset
  * of the last ')' and of the last '(' of a "url(" (SIZE_MAX: none).
  * RF__CSS_BACK before the first call; offsets only grow between calls
- * (else it reads again).  With rd set by the caller (the bytes are a
+ * (else it reads again).  With css.rd set by the caller (the bytes are a
  * whole leaf, read as rd says), a url() counts only inside the leaf's
  * CSS (rf__rewrite_css_spans: the analysis reads url()s there and
- * nowhere else), whose spans are read once, at the first url() left
- * open before a run; with rd NULL (a value's bytes alone), everywhere.
- * rf__rewrite_css_done frees the spans. */
+ * nowhere else), whose spans are made at the first url() left open
+ * before a run; with it NULL (a value's bytes alone), or when they
+ * cannot be made, everywhere.  rf__spans_once_done(&cb.css) frees
+ * them. */
 struct rf__css_back {
 	size_t seen, close, open;
-	const struct rf__leafread *rd;
-	size_t *css, ncss;	/* the CSS spans, as rf__rewrite_raw_spans */
-	int css_read;		/* 1: css read; -1: out of memory (a url()
-				 * counts everywhere) */
+	struct rf__spans_once css;
 };
-#define RF__CSS_BACK { 0, SIZE_MAX, SIZE_MAX, NULL, NULL, 0, 0 }
+#define RF__CSS_BACK { 0, SIZE_MAX, SIZE_MAX, \
+	RF__SPANS_ONCE(rf__rewrite_css_spans) }
 
-/* rf__rewrite_css_done: cb's spans freed. */
-void rf__rewrite_css_done(struct rf__css_back *cb);
+/* RF__SET_INIT: the srcset values of a leaf, made at the first call of
+ * rf__rewrite_srcset (its rd set to how the leaf is read). */
+#define RF__SET_INIT RF__SPANS_ONCE(rf__rewrite_srcset_spans)
+
+/* rf__rewrite_srcset: where an occurrence d[at..at + fl) of the HTML leaf
+ * d[0..n) lies: RF__SET_NONE, in no srcset value; RF__SET_WHOLE, it is
+ * a whole candidate's URL as HTML reads a srcset (lib/html.c, srcset:
+ * after the value's start, a blank or a comma that ends a candidate; up
+ * to a blank, the value's end, or commas then either), *end then the
+ * end of that candidate (its descriptors and the comma after them), so
+ * that an empty to takes the candidate out whole (emptied alone, "BUG
+ * 1x" would read the link "1x"); RF__SET_PART, in part of one, where no
+ * empty to goes (the candidate would read otherwise).  Out of memory:
+ * RF__SET_PART.  sb: RF__SET_INIT, its rd set. */
+#define RF__SET_NONE	0
+#define RF__SET_WHOLE	1
+#define RF__SET_PART	2
+int rf__rewrite_srcset(const char *d, size_t n, size_t at, size_t fl,
+		       struct rf__spans_once *sb, size_t *end);
+
+/* rf__rewrite_may_srcset: the leaf d[0..n) holds "srcset" in any case
+ * (only then are srcset values looked for). */
+int rf__rewrite_may_srcset(const char *d, size_t n);
 
 /* rf__rewrite_css_url: where the bytes d[a..b) of the leaf d[0..n) lie:
  * RF__CSS_NONE, in no content of an unquoted CSS url() (as lib/css.c's
@@ -322,6 +367,8 @@ void rf__rewrite_css_done(struct rf__css_back *cb);
 #define RF__CSS_NONE	0
 #define RF__CSS_PART	1
 #define RF__CSS_WHOLE	2
+#define RF__CSS_SET	3	/* (the entity pass) in a srcset value,
+				 * where it writes no empty to either */
 int rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 			struct rf__css_back *cb);
 

@@ -142,15 +142,18 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 	const char *d = (const char *)in->data;
 	const char *p;
 	struct rf__css_back cb = RF__CSS_BACK;
-	int changed = 0, q;
+	struct rf__spans_once sb = RF__SET_INIT;
+	int changed = 0, q, sets;
 
 	if (fl == 0)
 		return 0;
-	cb.rd = rd;
+	cb.css.rd = sb.rd = rd;
+	sets = html && tl == 0 && rd != NULL &&
+	    rf__rewrite_may_srcset(d, in->len);
 	out = g_byte_array_new();
 	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
 	    fl, text)) != NULL) {
-		size_t at = (size_t)(p - d), b = at, e;
+		size_t at = (size_t)(p - d), b = at, e, end;
 
 		i = at + 1;
 		/* the bytes around it as the text reads (quiet) */
@@ -162,8 +165,10 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		    d[b - 1] != '[')) || !ends_run(vals, d, in->len, e))) ||
 		    (vals != NULL && rf__rewrite_unread(vals, at, fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
-		if (html && tl == 0 && rf__rewrite_css_url(d, in->len, b, e,
-		    &cb) == RF__CSS_PART) {
+		end = at + fl;
+		if ((html && tl == 0 && rf__rewrite_css_url(d, in->len, b, e,
+		    &cb) == RF__CSS_PART) || (sets && rf__rewrite_srcset(d,
+		    in->len, at, fl, &sb, &end) == RF__SET_PART)) {
 			if (live != NULL)
 				*live = 1;
 			continue;
@@ -177,15 +182,16 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		g_byte_array_append(out, (const guint8 *)d + last, at - last);
 		g_byte_array_append(out, (const guint8 *)(q ? EMPTY_VALUE :
 		    to), q ? 2 : tl);
-		/* those inside the from dropped */
-		while (vals != NULL && k < vals->n && vals->at[k] < at + fl)
+		/* those inside the from (a srcset candidate) dropped */
+		while (vals != NULL && k < vals->n && vals->at[k] < end)
 			k++;
-		last = at + fl;
+		last = end;
 		i = last;
 		changed = 1;
 		(*count)++;
 	}
-	rf__rewrite_css_done(&cb);
+	rf__spans_once_done(&cb.css);
+	rf__spans_once_done(&sb);
 	if (!changed) {
 		g_byte_array_free(out, TRUE);
 		return 0;
@@ -630,7 +636,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 
 	if (c->minfl == 0)
 		return 0;	/* no from replaces anything */
-	cb.rd = rd;
+	cb.css.rd = rd;
 	if ((un = malloc(c->nlens)) == NULL || (html &&
 	    rf__rewrite_values(rd, d, in->len, 1, &all))) {
 		free(un);
@@ -670,7 +676,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		}
 		r0 = r1 + 1;
 	}
-	rf__rewrite_css_done(&cb);
+	rf__spans_once_done(&cb.css);
 	free(un);
 	free(all.at);
 	if (tmp != NULL)
@@ -699,7 +705,10 @@ rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 	size_t before = *count;
 	int changed = -1, quiet = html ? rf__rewrite_quiet(&rd, *buf) : 0;
 
-	if (!c->loop && !quiet)
+	/* srcset values with a web bug: the loop, which takes a candidate
+	 * out whole (rf__rewrite_srcset) */
+	if (!c->loop && !quiet && !(html && c->empties &&
+	    rf__rewrite_may_srcset((const char *)(*buf)->data, (*buf)->len)))
 		changed = replace_runs(c, html, &rd, buf, count);
 	if (changed < 0) {
 		*count = before;

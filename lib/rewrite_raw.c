@@ -412,34 +412,106 @@ url_open(const char *d, size_t i)
 }
 
 /* in_css: the '(' at open and the offset a > open lie in one CSS span
- * of the leaf d[0..n) (cb->rd set), read at the first call; 1 too
- * without rd, or when out of memory reading them (the safe side: no
+ * of the leaf d[0..n) (cb->css.rd set), made at the first call; 1 too
+ * without rd, or when out of memory making them (the safe side: no
  * empty to there). */
 static int
 in_css(const char *d, size_t n, size_t open, size_t a,
        struct rf__css_back *cb)
 {
+	const size_t *sp = rf__spans_once(&cb->css, d, n);
 	size_t k;
 
-	if (cb->rd == NULL || cb->css_read < 0)
+	if (sp == NULL)
 		return 1;
-	if (cb->css_read == 0)
-		cb->css_read = rf__rewrite_css_spans(cb->rd, d, n, &cb->css,
-		    &cb->ncss) == 0 ? 1 : -1;
-	if (cb->css_read < 0)
-		return 1;
-	k = span_after(cb->css, cb->ncss, open);
-	return k < cb->ncss && cb->css[2 * k] <= open &&
-	    a < cb->css[2 * k + 1];
+	k = span_after(sp, cb->css.n, open);
+	return k < cb->css.n && sp[2 * k] <= open && a < sp[2 * k + 1];
+}
+
+int
+rf__rewrite_may_srcset(const char *d, size_t n)
+{
+	size_t i;
+
+	/* at its 'c', the rarest of its letters in text */
+	for (i = 2; (i = rf__span_until(d, i, n, 'c', 'C', 'c', 'C')) + 4 <=
+	    n; i++)
+		if (strncasecmp(d + i - 2, "srcset", 6) == 0)
+			return 1;
+	return 0;
+}
+
+/* set_blank: HTML's ASCII white space. */
+static int
+set_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+int
+rf__rewrite_srcset(const char *d, size_t n, size_t at, size_t fl,
+		   struct rf__spans_once *sb, size_t *end)
+{
+	const size_t *sp = rf__spans_once(sb, d, n);
+	size_t k, s, e, u, ul;
+	int depth, desc;
+
+	if (sp == NULL)
+		return RF__SET_PART;
+	k = span_after(sp, sb->n, at);
+	if (k == sb->n || sp[2 * k] > at)
+		return RF__SET_NONE;
+	/* the value's candidates read as lib/html.c's srcset reads them */
+	for (s = sp[2 * k], e = sp[2 * k + 1]; s < e;) {
+		while (s < e && (set_blank((unsigned char)d[s]) || d[s] == ','))
+			s++;
+		if (s >= e || s > at)
+			break;
+		for (u = s; s < e && !set_blank((unsigned char)d[s]); s++)
+			;
+		for (ul = s - u; ul > 0 && d[u + ul - 1] == ','; ul--)
+			;
+		desc = ul == s - u;	/* not ended by commas */
+		for (depth = 0; desc && s < e && (d[s] != ',' || depth > 0);
+		    s++) {		/* its descriptors */
+			if (d[s] == '(')
+				depth++;
+			else if (d[s] == ')' && depth > 0)
+				depth--;
+		}
+		if (s < e && d[s] == ',')
+			s++;
+		if (at < s) {		/* in this candidate */
+			if (u != at || ul != fl)
+				return RF__SET_PART;
+			*end = s;
+			return RF__SET_WHOLE;
+		}
+	}
+	return RF__SET_PART;
+}
+
+const size_t *
+rf__spans_once(struct rf__spans_once *z, const char *d, size_t n)
+{
+	static const size_t none[2];	/* no span (z->n 0) */
+
+	if (z->rd == NULL)
+		return NULL;
+	if (z->read == 0)
+		z->read = z->make(z->rd, d, n, &z->sp, &z->n) == 0 ? 1 : -1;
+	if (z->read < 0)
+		return NULL;
+	return z->sp != NULL ? z->sp : none;
 }
 
 void
-rf__rewrite_css_done(struct rf__css_back *cb)
+rf__spans_once_done(struct rf__spans_once *z)
 {
-	free(cb->css);
-	cb->css = NULL;
-	cb->ncss = 0;
-	cb->css_read = 0;
+	free(z->sp);
+	z->sp = NULL;
+	z->n = 0;
+	z->read = 0;
 }
 
 int
@@ -481,7 +553,8 @@ int
 rf__rewrite_css_part(const struct rf__values *v, size_t at, size_t e,
 		     size_t rl)
 {
-	return v->css == RF__CSS_PART || (v->css == RF__CSS_WHOLE &&
+	return v->css == RF__CSS_PART || v->css == RF__CSS_SET ||
+	    (v->css == RF__CSS_WHOLE &&
 	    (at > 0 || e < rl));
 }
 

@@ -54,12 +54,15 @@ struct tagscan {
 	struct spans *rawsp;	/* NULL, or where the raw text spans go */
 	struct spans *csssp;	/* NULL, or where the CSS spans go: style
 				 * text and style attributes' values */
+	struct spans *setsp;	/* NULL, or where srcset values go */
 	int style;		/* the value read is a style attribute's */
+	int srcset;		/* the value read is a srcset attribute's */
 };
 
 /* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
  * first byte inside the i-th, the offset of its closing quote (or the
- * text's end), its quote. */
+ * text's end), its quote (with SPAN_SRCSET: a srcset's value). */
+#define SPAN_SRCSET 0x100
 struct spans {
 	size_t *at;
 	size_t n, cap;
@@ -354,6 +357,8 @@ attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
 			len++;
 		ts->style = len == 5 && strncasecmp(d + i - 5, "style", 5) ==
 		    0;
+		ts->srcset = len == 6 && strncasecmp(d + i - 6, "srcset", 6) ==
+		    0;
 		i = blanks(d, n, i);
 		if (i < n && d[i] == '=') {
 			ts->state = VALUE;
@@ -478,9 +483,13 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 			if (c == '"' || c == '\'') {
 				j = past(d, n, i + 1, c);
 				span(ts->sp, i + 1, j > i + 1 && d[j - 1] ==
-				    c ? j - 1 : n, c);
+				    c ? j - 1 : n, c | (ts->srcset ?
+				    SPAN_SRCSET : 0));
 				if (ts->style)
 					span(ts->csssp, i + 1, j > i + 1 &&
+					    d[j - 1] == c ? j - 1 : n, c);
+				if (ts->srcset)
+					span(ts->setsp, i + 1, j > i + 1 &&
 					    d[j - 1] == c ? j - 1 : n, c);
 				i = j;
 			} else {
@@ -491,6 +500,8 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 					;
 				if (ts->style && j > i)
 					span(ts->csssp, i, j, 0);
+				if (ts->srcset && j > i)
+					span(ts->setsp, i, j, 0);
 				i = j;
 			}
 			ts->state = ATTRS;
@@ -515,7 +526,7 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 		   int names, struct rf__values *v)
 {
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    v, 0, names, NULL, NULL, 0 };
+	    v, 0, names, NULL, NULL, NULL, 0, 0 };
 
 	v->at = NULL;
 	v->n = 0;
@@ -542,7 +553,7 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 }
 
 /* The kinds of spans spans_of makes. */
-enum { SPANS_RAW, SPANS_QUOTED, SPANS_CSS };
+enum { SPANS_RAW, SPANS_QUOTED, SPANS_CSS, SPANS_SRCSET };
 
 /* spans_of: *at made the spans of d[0..n) the tokenizer reads as
  * script and style text (SPANS_RAW: to the offset after the end tag),
@@ -555,15 +566,17 @@ spans_of(const struct rf__leafread *rd, const char *d, size_t n, int kind,
 {
 	struct spans sp = { NULL, 0, 0, 0 };
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, NULL, NULL, 0 };
+	    NULL, 0, 0, NULL, NULL, NULL, 0, 0 };
 	size_t i, w = 0;
 
 	if (kind == SPANS_RAW)
 		ts.rawsp = &sp;
 	else if (kind == SPANS_QUOTED)
 		ts.sp = &sp;
-	else
+	else if (kind == SPANS_CSS)
 		ts.csssp = &sp;
+	else
+		ts.setsp = &sp;
 	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (sp.oom || ts.oom) {
@@ -604,6 +617,13 @@ rf__rewrite_css_spans(const struct rf__leafread *rd, const char *d,
 		      size_t n, size_t **at, size_t *n_spans)
 {
 	return spans_of(rd, d, n, SPANS_CSS, at, n_spans);
+}
+
+int
+rf__rewrite_srcset_spans(const struct rf__leafread *rd, const char *d,
+			 size_t n, size_t **at, size_t *n_spans)
+{
+	return spans_of(rd, d, n, SPANS_SRCSET, at, n_spans);
 }
 
 int
@@ -652,7 +672,7 @@ rf__rewrite_quoted_one(struct rf__subst *s,
 {
 	struct spans sp = { NULL, 0, 0, 0 };
 	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, NULL, NULL, 0 };
+	    NULL, 0, 0, NULL, NULL, NULL, 0, 0 };
 	const char *d = (const char *)(*buf)->data;
 	size_t i, n = (*buf)->len;
 	int changed = 0, q;
@@ -665,6 +685,12 @@ rf__rewrite_quoted_one(struct rf__subst *s,
 	/* from the last, so that the spans before keep their offsets */
 	for (i = sp.n; !sp.oom && !ts.oom && i-- > 0;) {
 		q = (int)sp.at[3 * i + 2];
+		/* emptied in a srcset, a candidate's descriptors would be
+		 * left (rf__rewrite_srcset's rule is the loop's): kept,
+		 * and so missed below (seed srcset-markup) */
+		if ((q & SPAN_SRCSET) && s->tl == 0)
+			continue;
+		q &= 0xff;
 		if (strchr(s->to, q) == NULL && (s->ato == NULL ||
 		    strchr(s->ato, q) == NULL))
 			changed |= quoted_span(s, sp.at[3 * i],

@@ -361,6 +361,39 @@ test_images(void **state)
 	run_free(&r);
 }
 
+/* test_srcset: each candidate of an img's or a source's srcset is an
+ * image link, as HTML parses a srcset (a URL up to a blank, its trailing
+ * commas left out; descriptors up to a comma outside parentheses), the
+ * img's size with it: a 1x1 pixel in srcset is as much a web bug (s29:
+ * none was read, and a tracking pixel there went unseen). */
+static void
+test_srcset(void **state)
+{
+	static const char *const want[] = { "http://i.example/1.gif",
+	    "http://i.example/2.gif", "http://i.example/3,x.gif",
+	    "http://i.example/4.gif", "http://i.example/5.gif",
+	    "http://i.example/6.gif" };
+	struct run r;
+	rf_link *l;
+	size_t k;
+
+	extract(state, &r,
+	    "<img src=\"http://i.example/0.gif\" width=1 height=1 srcset=\""
+	    " http://i.example/1.gif 1x,http://i.example/2.gif 100w (a,b),"
+	    "http://i.example/3,x.gif,, http://i.example/4.gif,\">"
+	    "<picture><source srcset=\"http://i.example/5.gif\" media=x>"
+	    "<img SRCSET='http://i.example/6.gif 2x'></picture>"
+	    "<video><source src=\"http://i.example/v.mp4\"></video>"
+	    "<img srcset=\" , ,\">");
+	assert_int_equal(r.links.n, 7);
+	for (k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		assert_non_null(l = link_to(&r, want[k]));
+		assert_int_equal(l->kind, RF_LINK_IMG);
+		assert_int_equal(l->width, k < 4 ? 1 : -1);
+	}
+	run_free(&r);
+}
+
 static void
 test_css_links(void **state)
 {
@@ -701,6 +734,7 @@ main(void)
 		cmocka_unit_test(test_href_entities),
 		cmocka_unit_test(test_text_host),
 		cmocka_unit_test(test_images),
+		cmocka_unit_test(test_srcset),
 		cmocka_unit_test(test_css_links),
 		cmocka_unit_test(test_form_area),
 		cmocka_unit_test(test_anchor_image_alt),

@@ -172,7 +172,7 @@ test_where(void **state)
 	    &cb), RF__CSS_WHOLE);
 }
 
-/* css_leaf: css, with s read as a whole leaf (cb.rd set): a url()
+/* css_leaf: css, with s read as a whole leaf (cb.css.rd set): a url()
  * counts only in its CSS. */
 static int
 css_leaf(const char *s, const char *w)
@@ -182,9 +182,9 @@ css_leaf(const char *s, const char *w)
 	size_t a = (size_t)(strstr(s, w) - s);
 	int r;
 
-	cb.rd = &rd;
+	cb.css.rd = &rd;
 	r = rf__rewrite_css_url(s, strlen(s), a, a + strlen(w), &cb);
-	rf__rewrite_css_done(&cb);
+	rf__spans_once_done(&cb.css);
 	return r;
 }
 
