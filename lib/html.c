@@ -18,7 +18,7 @@
 /* What an element is, for the text (class bits) and for links (id). */
 enum el_id {
 	E_OTHER = 0, E_A, E_AREA, E_IMG, E_INPUT, E_FORM, E_BG, E_LINK,
-	E_VIDEO, E_IFRAME, E_SCRIPT, E_STYLE, E_TEMPLATE, E_SOURCE
+	E_VIDEO, E_IFRAME, E_SCRIPT, E_STYLE, E_TEMPLATE, E_SOURCE, E_IMAGE
 };
 
 enum {
@@ -73,6 +73,7 @@ static const struct el elements[] = {
 	{ "hr", E_OTHER, C_BLOCK },
 	{ "html", E_OTHER, C_BLOCK },
 	{ "iframe", E_IFRAME, C_SPACE },
+	{ "image", E_IMAGE, 0 },
 	{ "img", E_IMG, C_SPACE },
 	{ "input", E_INPUT, C_SPACE },
 	{ "legend", E_OTHER, C_BLOCK },
@@ -555,6 +556,7 @@ anchor_start(struct hx *h, const xmlChar *href)
 struct attrs {
 	const xmlChar *href, *src, *style, *alt, *width, *height, *type;
 	const xmlChar *action, *background, *rel, *poster, *srcset;
+	const xmlChar *xlink_href;
 	int hidden;
 };
 
@@ -608,6 +610,10 @@ attrs_read(const xmlChar **atts, struct attrs *at)
 		case 'w':
 			if (strcmp(n, "width") == 0)
 				at->width = v;
+			break;
+		case 'x':
+			if (strcmp(n, "xlink:href") == 0)
+				at->xlink_href = v;
 			break;
 		}
 	}
@@ -695,11 +701,29 @@ srcset(struct hx *h, const xmlChar *v, const struct attrs *at,
 	}
 }
 
+/* loads_image: a link element's rel v names something a browser loads
+ * when the page is shown: an icon, or a resource fetched ahead
+ * (preload, prefetch, prerender). */
+static int
+loads_image(const xmlChar *v)
+{
+	static const char *const loads[] = { "icon", "apple-touch-icon",
+	    "apple-touch-icon-precomposed", "preload", "prefetch",
+	    "prerender" };
+	size_t k;
+
+	for (k = 0; k < sizeof(loads) / sizeof(loads[0]); k++)
+		if (has_token(v, loads[k]))
+			return 1;
+	return 0;
+}
+
 /* el_links: the links an element gives by its attributes. */
 static void
 el_links(struct hx *h, const struct el *e, const struct attrs *at,
 	 const struct rf__css_style *cs)
 {
+	const xmlChar *src;
 	rf_link *l;
 
 	switch (e->id) {
@@ -736,6 +760,17 @@ el_links(struct hx *h, const struct el *e, const struct attrs *at,
 	case E_LINK:
 		if (has_token(at->rel, "stylesheet"))
 			add_attr_link(h, at->href, RF_LINK_CSS, 0);
+		else if (loads_image(at->rel))
+			add_attr_link(h, at->href, RF_LINK_IMG, 0);
+		break;
+	case E_IMAGE:
+		/* SVG's image: href, or SVG 1.1's xlink:href; outside SVG
+		 * a browser reads <image> as <img>: src */
+		src = at->href != NULL ? at->href : at->xlink_href;
+		image(h, (const char *)src, src != NULL ?
+		    strlen((const char *)src) : 0, at, cs);
+		image(h, (const char *)at->src, at->src != NULL ?
+		    strlen((const char *)at->src) : 0, at, cs);
 		break;
 	case E_VIDEO:
 		add_attr_link(h, at->poster, RF_LINK_IMG, 0);

@@ -394,6 +394,42 @@ test_srcset(void **state)
 	run_free(&r);
 }
 
+/* test_svg_link_loads: SVG's image (href, or SVG 1.1's xlink:href; src,
+ * which a browser reads outside SVG as an img's) is an image with its
+ * width and height, and a link element whose rel a
+ * browser loads (an icon, preload, prefetch, prerender) one without a
+ * size; another rel (alternate) gives none.  Before s29 none was read. */
+static void
+test_svg_link_loads(void **state)
+{
+	struct run r;
+	rf_link *l;
+
+	extract(state, &r,
+	    "<svg><image href=\"http://i.example/1.gif\" width=1 height=1/>"
+	    "<image xlink:href=\"http://i.example/2.gif\"></image></svg>"
+	    "<image src=\"http://i.example/6.gif\" width=1 height=1>"
+	    "<link rel=\"shortcut icon\" href=\"http://i.example/3.ico\">"
+	    "<link rel=preload as=image href=\"http://i.example/4.gif\">"
+	    "<link rel=PREFETCH href=\"http://i.example/5.gif\">"
+	    "<link rel=alternate href=\"http://i.example/feed\">");
+	assert_int_equal(r.links.n, 6);
+	assert_non_null(l = link_to(&r, "http://i.example/6.gif"));
+	assert_int_equal(l->width, 1);
+	assert_non_null(l = link_to(&r, "http://i.example/1.gif"));
+	assert_int_equal(l->kind, RF_LINK_IMG);
+	assert_int_equal(l->width, 1);
+	assert_int_equal(l->height, 1);
+	assert_non_null(l = link_to(&r, "http://i.example/2.gif"));
+	assert_int_equal(l->width, -1);
+	assert_non_null(l = link_to(&r, "http://i.example/3.ico"));
+	assert_int_equal(l->kind, RF_LINK_IMG);
+	assert_non_null(link_to(&r, "http://i.example/4.gif"));
+	assert_non_null(link_to(&r, "http://i.example/5.gif"));
+	assert_null(link_to(&r, "http://i.example/feed"));
+	run_free(&r);
+}
+
 static void
 test_css_links(void **state)
 {
@@ -417,7 +453,9 @@ test_css_links(void **state)
 	assert_non_null(l = link_to(&r, "http://c.example/s.css"));
 	assert_int_equal(l->kind, RF_LINK_CSS);
 	assert_false(l->flags & RF_LINKF_BACKGROUND);
-	assert_null(link_to(&r, "http://c.example/favicon.ico"));
+	/* an icon loads with the page: an image (s29) */
+	assert_non_null(l = link_to(&r, "http://c.example/favicon.ico"));
+	assert_int_equal(l->kind, RF_LINK_IMG);
 	assert_non_null(l = link_to(&r, "http://c.example/imp.css"));
 	assert_int_equal(l->kind, RF_LINK_CSS);
 	assert_non_null(l = link_to(&r, "http://c.example/bg.png"));
@@ -435,7 +473,7 @@ test_css_links(void **state)
 	assert_int_equal(l->flags, RF_LINKF_BACKGROUND);
 	assert_non_null(l = link_to(&r, "http://c.example/cur.cur"));
 	assert_int_equal(l->flags, 0);
-	assert_int_equal(r.links.n, 9);	/* the data: URL is left out */
+	assert_int_equal(r.links.n, 10);	/* the data: URL is left out */
 	assert_string_equal(text(&r), "x\ny");
 	run_free(&r);
 }
@@ -735,6 +773,7 @@ main(void)
 		cmocka_unit_test(test_text_host),
 		cmocka_unit_test(test_images),
 		cmocka_unit_test(test_srcset),
+		cmocka_unit_test(test_svg_link_loads),
 		cmocka_unit_test(test_css_links),
 		cmocka_unit_test(test_form_area),
 		cmocka_unit_test(test_anchor_image_alt),
