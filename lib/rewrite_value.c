@@ -17,7 +17,10 @@
  * both decide on the same bytes.  Where script or style text holds an
  * end tag of another element, which libxml2 may read as its end by its
  * stack of open elements, libxml2's own reading of the leaf says where
- * it ends (rewrite_raw.c).  The rules: docs/tracking.md, "The rewriter
+ * it ends (rewrite_raw.c).  The same reading gives the spans other rules
+ * ask for: script and style text, quoted values, CSS (style text and
+ * style attributes) and srcset values (spans_of).  The rules:
+ * docs/tracking.md, "The rewriter
  * never makes a link"; the record: docs/design/tracking-record.md, "One
  * empty-value rule for every policy (s20)", "One test for an unquoted
  * value (s20-rweq)", "The value tokenizer follows libxml2 (s21-tok)" and
@@ -557,9 +560,10 @@ enum { SPANS_RAW, SPANS_QUOTED, SPANS_CSS, SPANS_SRCSET };
 
 /* spans_of: *at made the spans of d[0..n) the tokenizer reads as
  * script and style text (SPANS_RAW: to the offset after the end tag),
- * as quoted attribute values (SPANS_QUOTED: to the closing quote) or as
- * CSS (SPANS_CSS), as rf__rewrite_raw_spans, rf__rewrite_quoted_spans
- * and rf__rewrite_css_spans say. */
+ * as quoted attribute values (SPANS_QUOTED: to the closing quote), as
+ * CSS (SPANS_CSS) or as srcset values (SPANS_SRCSET), as
+ * rf__rewrite_raw_spans, _quoted_spans, _css_spans and _srcset_spans
+ * say. */
 static int
 spans_of(const struct rf__leafread *rd, const char *d, size_t n, int kind,
 	 size_t **at, size_t *n_spans)
