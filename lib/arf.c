@@ -456,8 +456,10 @@ redact_word(const char *p, size_t n, const char *addr, const char *redacted,
 	if (rc == 0)
 		b64 = g_base64_encode((const guchar *)(plain.len > 0 ?
 		    plain.data : ""), plain.len);
-	rc = b64 == NULL || rf_buf_printf(out, "=?%.*s?B?%s?=",
-	    (int)(cs - 2), p + 2, b64) != 0 ? -1 : 1;
+	/* its charset as it was, but for the address (fuzz_arf) */
+	rc = b64 == NULL || rf_buf_puts(out, "=?") != 0 ||
+	    put_redacted(out, p + 2, cs - 2, addr, al, redacted) != 0 ||
+	    rf_buf_printf(out, "?B?%s?=", b64) != 0 ? -1 : 1;
 	g_free(b64);
 	rf_buf_free(&plain);
 	*used = end + 2;

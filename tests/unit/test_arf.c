@@ -301,6 +301,9 @@ test_redact_bytes(void **state)
 	assert_string_equal(redact("=?utf-8?b?YUBiLnRlc3Q=?= a@b.test "
 	    "=?utf-8?Q?a@b.test?="), "=?utf-8?B?WEBiLnRlc3Q=?= X@b.test "
 	    "=?utf-8?B?WEBiLnRlc3Q=?=");
+	/* in the charset too (fuzz_arf, CI of 445eb26) */
+	assert_string_equal(redact("=?xa@b.test?Q?a@b.test?="),
+	    "=?xX@b.test?B?WEBiLnRlc3Q=?=");
 	/* words that do not hold it, or are none */
 	assert_string_equal(redact("=?utf-8?B?aGk=?= =?utf-8?B?aGk="),
 	    "=?utf-8?B?aGk=?= =?utf-8?B?aGk=");
