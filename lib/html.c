@@ -667,37 +667,53 @@ image(struct hx *h, const char *src, size_t n, const struct attrs *at,
 		fail(h, RF_ENOMEM);
 }
 
+/* image_attr: image for the attribute value v (NULL: none). */
+static void
+image_attr(struct hx *h, const xmlChar *v, const struct attrs *at,
+	   const struct rf__css_style *cs)
+{
+	image(h, (const char *)v, v != NULL ? strlen((const char *)v) : 0, at,
+	    cs);
+}
+
+size_t
+rf__srcset_next(const char *s, size_t i, size_t n, size_t *u, size_t *ul)
+{
+	size_t e;
+	int depth = 0, desc;
+
+	while (i < n && (ascii_ws((unsigned char)s[i]) || s[i] == ','))
+		i++;
+	*u = i;
+	while (i < n && !ascii_ws((unsigned char)s[i]))
+		i++;
+	for (e = i; e > *u && s[e - 1] == ','; e--)
+		;
+	*ul = e - *u;
+	for (desc = e == i; desc && i < n && (s[i] != ',' || depth > 0);
+	    i++) {		/* not ended by commas: its descriptors */
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && depth > 0)
+			depth--;
+	}
+	return i < n && s[i] == ',' ? i + 1 : i;
+}
+
 /* srcset: an image link for each candidate of the srcset value v (NULL:
- * none), as HTML's "parse a srcset attribute" reads them: its URL a run
- * of bytes that are no ASCII white space, trailing commas left out (then
- * it has no descriptors); its descriptors up to a comma outside
- * parentheses.  (A browser loads one of them, and any may be a web
- * bug.) */
+ * none; rf__srcset_next).  (A browser loads one of them, and any may be
+ * a web bug.) */
 static void
 srcset(struct hx *h, const xmlChar *v, const struct attrs *at,
        const struct rf__css_style *cs)
 {
-	const char *s = (const char *)v, *u;
-	size_t n;
-	int depth;
+	const char *s = (const char *)v;
+	size_t i = 0, n = s != NULL ? strlen(s) : 0, u, ul;
 
-	while (s != NULL && h->st == RF_OK) {
-		while (ascii_ws((unsigned char)*s) || *s == ',')
-			s++;
-		if (*s == '\0')
-			return;
-		for (u = s; *s != '\0' && !ascii_ws((unsigned char)*s); s++)
-			;
-		for (n = (size_t)(s - u); n > 0 && u[n - 1] == ','; n--)
-			;
-		image(h, u, n, at, cs);
-		if (n < (size_t)(s - u))
-			continue;	/* ended by commas: no descriptors */
-		for (depth = 0; *s != '\0' && (*s != ',' || depth > 0); s++)
-			if (*s == '(')
-				depth++;
-			else if (*s == ')' && depth > 0)
-				depth--;
+	while (i < n && h->st == RF_OK) {
+		i = rf__srcset_next(s, i, n, &u, &ul);
+		if (ul > 0)
+			image(h, s + u, ul, at, cs);
 	}
 }
 
@@ -723,7 +739,6 @@ static void
 el_links(struct hx *h, const struct el *e, const struct attrs *at,
 	 const struct rf__css_style *cs)
 {
-	const xmlChar *src;
 	rf_link *l;
 
 	switch (e->id) {
@@ -737,8 +752,7 @@ el_links(struct hx *h, const struct el *e, const struct attrs *at,
 			    strlen((const char *)at->alt));
 		break;
 	case E_IMG:
-		image(h, (const char *)at->src, at->src != NULL ?
-		    strlen((const char *)at->src) : 0, at, cs);
+		image_attr(h, at->src, at, cs);
 		srcset(h, at->srcset, at, cs);
 		break;
 	case E_SOURCE:		/* in a picture: images; in a video: none */
@@ -747,8 +761,7 @@ el_links(struct hx *h, const struct el *e, const struct attrs *at,
 	case E_INPUT:
 		if (at->type != NULL &&
 		    strcasecmp((const char *)at->type, "image") == 0)
-			image(h, (const char *)at->src, at->src != NULL ?
-			    strlen((const char *)at->src) : 0, at, cs);
+			image_attr(h, at->src, at, cs);
 		break;
 	case E_FORM:
 		add_attr_link(h, at->action, RF_LINK_FORM, 0);
@@ -766,11 +779,9 @@ el_links(struct hx *h, const struct el *e, const struct attrs *at,
 	case E_IMAGE:
 		/* SVG's image: href, or SVG 1.1's xlink:href; outside SVG
 		 * a browser reads <image> as <img>: src */
-		src = at->href != NULL ? at->href : at->xlink_href;
-		image(h, (const char *)src, src != NULL ?
-		    strlen((const char *)src) : 0, at, cs);
-		image(h, (const char *)at->src, at->src != NULL ?
-		    strlen((const char *)at->src) : 0, at, cs);
+		image_attr(h, at->href != NULL ? at->href : at->xlink_href,
+		    at, cs);
+		image_attr(h, at->src, at, cs);
 		break;
 	case E_VIDEO:
 		add_attr_link(h, at->poster, RF_LINK_IMG, 0);

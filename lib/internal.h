@@ -388,6 +388,17 @@ size_t rf__html_run_end_ref(const unsigned char *s, size_t i, size_t n);
  * its length. */
 size_t rf__html_collapse(char *dst, const unsigned char *s, size_t n);
 
+/* rf__srcset_next: the next candidate of the srcset value s[i..n) as
+ * HTML's "parse a srcset attribute" reads it (lib/html.c): blanks and
+ * commas skipped; its URL s[*u, *u + *ul), a run of bytes that are no
+ * ASCII white space, its trailing commas left out; then, unless the URL
+ * ended in commas, its descriptors up to a comma outside parentheses,
+ * that comma included.  Returns the offset after the candidate; none
+ * left: n, *ul 0.  The analysis reads a srcset's links with it, the
+ * rewriter where an emptied candidate ends (rf__rewrite_srcset). */
+size_t rf__srcset_next(const char *s, size_t i, size_t n, size_t *u,
+		       size_t *ul);
+
 /* rf__html_blank: s[0..n) has no byte above ' '. */
 int rf__html_blank(const unsigned char *s, size_t n);
 

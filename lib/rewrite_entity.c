@@ -251,13 +251,11 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 	if (c->minfl == 0 || c->nsubst == 0)
 		return 0;
 	cb.css.rd = sb.rd = rd;
-	sets = 0;		/* asked at the first "&#" */
+	sets = rd->srcset;	/* (a to is empty) */
 	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
 	    NULL) {
 		if (!started) {
 			started = 1;
-			sets = c->empties && rf__rewrite_may_srcset(d,
-			    in->len);
 			if ((k = ent_start(c, rd, d, in->len, &x, &hits)) < 0)
 				break;
 		}

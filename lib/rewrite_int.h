@@ -186,11 +186,15 @@ struct rf__values {
 /* How the analysis reads a leaf's bytes (rf__text_reading): cc its
  * converters (NULL: one opened per conversion), charset the one the
  * part declares (NULL: none), max the bytes it reads at most
- * (limits.max_part_size; 0: all).  A NULL one: as UTF-8, all. */
+ * (limits.max_part_size; 0: all).  A NULL one: as UTF-8, all.  srcset:
+ * the HTML leaf holds "srcset" and a to is empty, so that srcset values
+ * are looked at (rf__rewrite_srcset); asked once per leaf by
+ * rf__rewrite_leaf (no to writes one). */
 struct rf__leafread {
 	struct rf__conv_cache *cc;
 	const char *charset;
 	size_t max;
+	int srcset;
 };
 
 /* The raw elements (script, style) of an HTML leaf as libxml2 reads

@@ -148,8 +148,7 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 	if (fl == 0)
 		return 0;
 	cb.css.rd = sb.rd = rd;
-	sets = html && tl == 0 && rd != NULL &&
-	    rf__rewrite_may_srcset(d, in->len);
+	sets = html && tl == 0 && rd != NULL && rd->srcset;
 	out = g_byte_array_new();
 	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
 	    fl, text)) != NULL) {
@@ -701,14 +700,15 @@ int
 rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		 GByteArray **buf, size_t *count)
 {
-	struct rf__leafread rd = { c->convc, charset, c->max_part };
+	struct rf__leafread rd = { c->convc, charset, c->max_part, 0 };
 	size_t before = *count;
 	int changed = -1, quiet = html ? rf__rewrite_quiet(&rd, *buf) : 0;
 
+	rd.srcset = html && c->empties && rf__rewrite_may_srcset(
+	    (const char *)(*buf)->data, (*buf)->len);
 	/* srcset values with a web bug: the loop, which takes a candidate
 	 * out whole (rf__rewrite_srcset) */
-	if (!c->loop && !quiet && !(html && c->empties &&
-	    rf__rewrite_may_srcset((const char *)(*buf)->data, (*buf)->len)))
+	if (!c->loop && !quiet && !rd.srcset)
 		changed = replace_runs(c, html, &rd, buf, count);
 	if (changed < 0) {
 		*count = before;

@@ -441,46 +441,23 @@ rf__rewrite_may_srcset(const char *d, size_t n)
 	return 0;
 }
 
-/* set_blank: HTML's ASCII white space. */
-static int
-set_blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 int
 rf__rewrite_srcset(const char *d, size_t n, size_t at, size_t fl,
 		   struct rf__spans_once *sb, size_t *end)
 {
 	const size_t *sp = rf__spans_once(sb, d, n);
 	size_t k, s, e, u, ul;
-	int depth, desc;
 
 	if (sp == NULL)
 		return RF__SET_PART;
 	k = span_after(sp, sb->n, at);
 	if (k == sb->n || sp[2 * k] > at)
 		return RF__SET_NONE;
-	/* the value's candidates read as lib/html.c's srcset reads them */
+	/* the value's candidates, as the analysis reads them */
 	for (s = sp[2 * k], e = sp[2 * k + 1]; s < e;) {
-		while (s < e && (set_blank((unsigned char)d[s]) || d[s] == ','))
-			s++;
-		if (s >= e || s > at)
+		s = rf__srcset_next(d, s, e, &u, &ul);
+		if (ul == 0 || u > at)
 			break;
-		for (u = s; s < e && !set_blank((unsigned char)d[s]); s++)
-			;
-		for (ul = s - u; ul > 0 && d[u + ul - 1] == ','; ul--)
-			;
-		desc = ul == s - u;	/* not ended by commas */
-		for (depth = 0; desc && s < e && (d[s] != ',' || depth > 0);
-		    s++) {		/* its descriptors */
-			if (d[s] == '(')
-				depth++;
-			else if (d[s] == ')' && depth > 0)
-				depth--;
-		}
-		if (s < e && d[s] == ',')
-			s++;
 		if (at < s) {		/* in this candidate */
 			if (u != at || ul != fl)
 				return RF__SET_PART;

@@ -63,7 +63,9 @@ ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
 	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0,
 	    NULL, 0 };
-	const struct rf__leafread rd = { c->convc, NULL, c->max_part };
+	const struct rf__leafread rd = { c->convc, NULL, c->max_part,
+	    html && c->empties && rf__rewrite_may_srcset((const char *)
+	    (*content)->data, (*content)->len) };
 	size_t i;
 	int changed = 0, pass, wide;
 	char *amp;

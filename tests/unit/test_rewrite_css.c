@@ -49,7 +49,7 @@ test_esc(void **state)
 static int
 quiet(const char *cs, const char *s)
 {
-	struct rf__leafread rd = { NULL, cs, 0 };
+	struct rf__leafread rd = { NULL, cs, 0, 0 };
 	GByteArray *b = g_byte_array_new();
 	int q;
 
@@ -177,7 +177,7 @@ test_where(void **state)
 static int
 css_leaf(const char *s, const char *w)
 {
-	const struct rf__leafread rd = { NULL, NULL, 0 };
+	const struct rf__leafread rd = { NULL, NULL, 0, 0 };
 	struct rf__css_back cb = RF__CSS_BACK;
 	size_t a = (size_t)(strstr(s, w) - s);
 	int r;
