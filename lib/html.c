@@ -12,14 +12,8 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
-#include "internal.h"
+#include "html_int.h"
 #include "html_names.h"
-
-/* What an element is, for the text (class bits) and for links (id). */
-enum el_id {
-	E_OTHER = 0, E_A, E_AREA, E_IMG, E_INPUT, E_FORM, E_BG, E_LINK,
-	E_VIDEO, E_IFRAME, E_SCRIPT, E_STYLE, E_TEMPLATE, E_SOURCE, E_IMAGE
-};
 
 enum {
 	C_BLOCK = 1 << 0,	/* a line break before and after */
@@ -120,43 +114,6 @@ enum {
 	S_STYLE = 1 << 5	/* <style>: its text is a style sheet */
 };
 
-enum { P_NONE = 0, P_SPACE, P_LINE };
-
-/* A text output with white space collapsed. */
-struct sink {
-	rf_buf *b;
-	int pend;		/* separator owed before the next text */
-	int bol;		/* nothing written yet (or after a newline) */
-	int full;		/* the buffer's max was reached */
-};
-
-struct hx {
-	const rf_ctx *ctx;
-	rf_arena *a;
-	rf_html_out *out;
-	rf_error *err;
-	struct _xmlParserCtxt *px;	/* while parsing */
-	unsigned part;
-	rf_status st;		/* RF_ENOMEM once memory ran out */
-	unsigned depth;		/* open elements, also past the limit */
-	unsigned maxdepth;
-	unsigned char *stack;	/* S_* of open elements 1..maxdepth */
-	unsigned hidden;	/* open elements hiding their content */
-	unsigned hidden_at;	/* depth of the outermost of them */
-	unsigned notext;	/* open head, title, script, style */
-	struct sink text;	/* out->text */
-	/* the open anchor */
-	int a_open;
-	unsigned a_depth;
-	size_t a_link;		/* index in out->links */
-	struct sink a_sink;
-	rf_buf a_text;
-	const char *a_alt;	/* alt of the first image in it */
-	/* the open <style> element */
-	int in_style;
-	rf_buf css;
-};
-
 #define NELEMENTS (sizeof(elements) / sizeof(elements[0]))
 
 /* names_hash: the slot of a name of n bytes (n > 0), from its first two
@@ -245,8 +202,8 @@ el_find(const xmlChar *name)
 	return i >= 0 ? &elements[i] : &el_other;
 }
 
-static void
-fail(struct hx *h, rf_status st)
+void
+rf__html_fail(struct hx *h, rf_status st)
 {
 	if (h->st != RF_OK)
 		return;
@@ -310,12 +267,6 @@ sink_append(struct hx *h, struct sink *k, const char *s, size_t n)
 	return 0;
 }
 
-static int
-ascii_ws(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 /* sink_put: text with white space collapsed into k, a run of visible
  * text at a time (a single space between two visible bytes is part of
  * the run: collapsing leaves it as it is).  Runs end at character
@@ -373,425 +324,6 @@ boundary(struct hx *h, int p)
 		sink_break(&h->a_sink, P_SPACE);
 }
 
-/* ---- links ---- */
-
-/* usable: whether an attribute value is a URL worth a link: not empty,
- * not a bare fragment, not javascript:, vbscript: or data:.  Browsers
- * ignore TAB, CR and LF inside the scheme; so does this. */
-static int
-usable(const char *u, size_t n)
-{
-	char scheme[12];
-	size_t i = 0, k = 0;
-
-	while (i < n && ((unsigned char)u[i] <= ' '))
-		i++;
-	if (i == n || u[i] == '#')
-		return 0;
-	for (; i < n && k < sizeof(scheme) - 1; i++) {
-		char c = u[i];
-
-		if (c == '\t' || c == '\n' || c == '\r')
-			continue;
-		if (c == ':')
-			break;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-			return 1;
-		scheme[k++] = (char)(c | 0x20);
-	}
-	if (i == n || u[i] != ':')
-		return 1;
-	scheme[k] = '\0';
-	return strcmp(scheme, "javascript") != 0 &&
-	    strcmp(scheme, "vbscript") != 0 && strcmp(scheme, "data") != 0;
-}
-
-/* add_link: a new analysed link for n bytes of url, or NULL when the URL
- * is not usable, the link limit is reached (reported) or memory ran out
- * (h->st set).  The pointer is valid until the next add_link. */
-static rf_link *
-add_link(struct hx *h, const char *url, size_t n, rf_link_kind kind,
-	 unsigned flags)
-{
-	rf_link *l;
-	rf_status st;
-
-	if (h->st != RF_OK || url == NULL || !usable(url, n))
-		return NULL;
-	if ((l = rf_links_add(h->a, h->out->links, &st)) == NULL) {
-		if (st == RF_ELIMIT)
-			h->out->limits_hit |= RF_LIMIT_LINKS;
-		else
-			fail(h, st);
-		return NULL;
-	}
-	l->kind = kind;
-	l->flags = flags | (h->hidden > 0 ? RF_LINKF_HIDDEN : 0);
-	l->part = h->part;
-	if ((l->url = rf_arena_strndup(h->a, url, n)) == NULL) {
-		h->out->links->n--;
-		fail(h, RF_ENOMEM);
-		return NULL;
-	}
-	if ((st = rf_url_analyse(h->ctx, h->a, l, h->err)) != RF_OK) {
-		h->out->links->n--;
-		fail(h, st);
-		return NULL;
-	}
-	return l;
-}
-
-static rf_link *
-add_attr_link(struct hx *h, const xmlChar *v, rf_link_kind kind,
-	      unsigned flags)
-{
-	if (v == NULL)
-		return NULL;
-	return add_link(h, (const char *)v, strlen((const char *)v), kind,
-	    flags);
-}
-
-static rf_status
-css_url(void *arg, const char *url, size_t len, int background)
-{
-	struct hx *h = arg;
-
-	add_link(h, url, len, RF_LINK_CSS,
-	    background ? RF_LINKF_BACKGROUND : 0);
-	return h->st;
-}
-
-/* collapsed: s with white space collapsed, in the arena; NULL when s is
- * NULL or blank. */
-static const char *
-collapsed(struct hx *h, const char *s, size_t n)
-{
-	char *r;
-
-	if (s == NULL || n == SIZE_MAX)
-		return NULL;
-	if ((r = rf_arena_alloc(h->a, n + 1)) == NULL) {
-		fail(h, RF_ENOMEM);
-		return NULL;
-	}
-	return rf__html_collapse(r, (const unsigned char *)s, n) > 0 ? r : NULL;
-}
-
-/* same_site: the host th the text shows (td its registrable domain, or
- * NULL) and link l's host are one site: the same host but for "www.", or
- * the same registrable domain ("bravenet.com" and
- * "counter29.bravenet.com"): a site's own hosts are no other host; also
- * when l's host is none a link can lead to (rf__host_name), which leaves
- * nothing to compare. */
-static int
-same_site(struct hx *h, const char *th, const char *td, const rf_link *l)
-{
-	const char *x = th, *y = l->host;
-
-	if (strncasecmp(x, "www.", 4) == 0)
-		x += 4;
-	if (strncasecmp(y, "www.", 4) == 0)
-		y += 4;
-	if (strcasecmp(x, y) == 0)
-		return 1;
-	/* an href no link can lead to (http://www.ecila.frECHO, the
-	 * quote of the HTML misplaced) deceives nobody */
-	if (!rf__host_name(h->ctx, l->host))
-		return 1;
-	return l->domain != NULL && td != NULL &&
-	    strcasecmp(td, l->domain) == 0;
-}
-
-/* anchor_end: give the open anchor its text and check the host it shows. */
-static void
-anchor_end(struct hx *h)
-{
-	rf_link *l;
-	const char *text, *th, *td;
-	int address;
-
-	h->a_open = 0;
-	if (h->st != RF_OK)
-		return;
-	l = &h->out->links->v[h->a_link];
-	if (h->a_text.len > 0) {
-		text = rf_arena_strndup(h->a, h->a_text.data, h->a_text.len);
-		if (text == NULL) {
-			fail(h, RF_ENOMEM);
-			return;
-		}
-	} else
-		text = h->a_alt;
-	l->text = text;
-	if (text != NULL && l->host != NULL &&
-	    (th = rf__url_text_host(h->ctx, h->a, text, &td, &address)) !=
-	    NULL && !same_site(h, th, td, l)) {
-		l->text_host = th;
-		l->flags |= RF_LINKF_TEXT_HOST |
-		    (address ? RF_LINKF_TEXT_ADDRESS : 0);
-	}
-}
-
-static void
-anchor_start(struct hx *h, const xmlChar *href)
-{
-	rf_link *l;
-
-	if (h->a_open)
-		anchor_end(h);
-	if ((l = add_attr_link(h, href, RF_LINK_HREF, 0)) == NULL)
-		return;
-	h->a_open = 1;
-	h->a_depth = h->depth;
-	h->a_link = (size_t)(l - h->out->links->v);
-	h->a_alt = NULL;
-	rf_buf_reset(&h->a_text);
-	h->a_sink.pend = P_NONE;
-	h->a_sink.bol = 1;
-	h->a_sink.full = 0;
-}
-
-/* ---- elements ---- */
-
-struct attrs {
-	const xmlChar *href, *src, *style, *alt, *width, *height, *type;
-	const xmlChar *action, *background, *rel, *poster, *srcset;
-	const xmlChar *xlink_href;
-	int hidden;
-};
-
-static void
-attrs_read(const xmlChar **atts, struct attrs *at)
-{
-	memset(at, 0, sizeof(*at));
-	for (; atts != NULL && atts[0] != NULL; atts += 2) {
-		const char *n = (const char *)atts[0];
-		const xmlChar *v = atts[1];
-
-		switch (n[0]) {
-		case 'a':
-			if (strcmp(n, "alt") == 0)
-				at->alt = v;
-			else if (strcmp(n, "action") == 0)
-				at->action = v;
-			break;
-		case 'b':
-			if (strcmp(n, "background") == 0)
-				at->background = v;
-			break;
-		case 'h':
-			if (strcmp(n, "href") == 0)
-				at->href = v;
-			else if (strcmp(n, "height") == 0)
-				at->height = v;
-			else if (strcmp(n, "hidden") == 0)
-				at->hidden = 1;
-			break;
-		case 'p':
-			if (strcmp(n, "poster") == 0)
-				at->poster = v;
-			break;
-		case 'r':
-			if (strcmp(n, "rel") == 0)
-				at->rel = v;
-			break;
-		case 's':
-			if (strcmp(n, "src") == 0)
-				at->src = v;
-			else if (strcmp(n, "srcset") == 0)
-				at->srcset = v;
-			else if (strcmp(n, "style") == 0)
-				at->style = v;
-			break;
-		case 't':
-			if (strcmp(n, "type") == 0)
-				at->type = v;
-			break;
-		case 'w':
-			if (strcmp(n, "width") == 0)
-				at->width = v;
-			break;
-		case 'x':
-			if (strcmp(n, "xlink:href") == 0)
-				at->xlink_href = v;
-			break;
-		}
-	}
-}
-
-/* has_token: whether the space-separated list v holds tok (any case). */
-static int
-has_token(const xmlChar *v, const char *tok)
-{
-	const char *s = (const char *)v;
-	size_t n = strlen(tok), k;
-
-	while (s != NULL && *s != '\0') {
-		while (ascii_ws((unsigned char)*s))
-			s++;
-		for (k = 0; s[k] != '\0' && !ascii_ws((unsigned char)s[k]); k++)
-			;
-		if (k == n && strncasecmp(s, tok, n) == 0)
-			return 1;
-		s += k;
-	}
-	return 0;
-}
-
-/* image: an image link for src[0..n) (src NULL: none) with the
- * element's size, style and alt text. */
-static void
-image(struct hx *h, const char *src, size_t n, const struct attrs *at,
-      const struct rf__css_style *cs)
-{
-	rf_link *l;
-	const char *alt = NULL;
-
-	if (at->alt != NULL) {
-		alt = collapsed(h, (const char *)at->alt,
-		    strlen((const char *)at->alt));
-		if (h->a_open && h->a_alt == NULL)
-			h->a_alt = alt;
-	}
-	if (src == NULL || (l = add_link(h, src, n, RF_LINK_IMG, 0)) == NULL)
-		return;
-	l->text = alt;
-	l->width = rf__html_dimension((const char *)at->width);
-	l->height = rf__html_dimension((const char *)at->height);
-	if (cs->width >= 0)
-		l->width = cs->width;
-	if (cs->height >= 0)
-		l->height = cs->height;
-	if (at->style != NULL &&
-	    (l->style = rf_arena_strdup(h->a, (const char *)at->style)) == NULL)
-		fail(h, RF_ENOMEM);
-}
-
-/* image_attr: image for the attribute value v (NULL: none). */
-static void
-image_attr(struct hx *h, const xmlChar *v, const struct attrs *at,
-	   const struct rf__css_style *cs)
-{
-	image(h, (const char *)v, v != NULL ? strlen((const char *)v) : 0, at,
-	    cs);
-}
-
-size_t
-rf__srcset_next(const char *s, size_t i, size_t n, size_t *u, size_t *ul)
-{
-	size_t e;
-	int depth = 0, desc;
-
-	while (i < n && (ascii_ws((unsigned char)s[i]) || s[i] == ','))
-		i++;
-	*u = i;
-	while (i < n && !ascii_ws((unsigned char)s[i]))
-		i++;
-	for (e = i; e > *u && s[e - 1] == ','; e--)
-		;
-	*ul = e - *u;
-	for (desc = e == i; desc && i < n && (s[i] != ',' || depth > 0);
-	    i++) {		/* not ended by commas: its descriptors */
-		if (s[i] == '(')
-			depth++;
-		else if (s[i] == ')' && depth > 0)
-			depth--;
-	}
-	return i < n && s[i] == ',' ? i + 1 : i;
-}
-
-/* srcset: an image link for each candidate of the srcset value v (NULL:
- * none; rf__srcset_next).  (A browser loads one of them, and any may be
- * a web bug.) */
-static void
-srcset(struct hx *h, const xmlChar *v, const struct attrs *at,
-       const struct rf__css_style *cs)
-{
-	const char *s = (const char *)v;
-	size_t i = 0, n = s != NULL ? strlen(s) : 0, u, ul;
-
-	while (i < n && h->st == RF_OK) {
-		i = rf__srcset_next(s, i, n, &u, &ul);
-		if (ul > 0)
-			image(h, s + u, ul, at, cs);
-	}
-}
-
-/* loads_image: a link element's rel v names something a browser loads
- * when the page is shown: an icon, or a resource fetched ahead
- * (preload, prefetch, prerender). */
-static int
-loads_image(const xmlChar *v)
-{
-	static const char *const loads[] = { "icon", "apple-touch-icon",
-	    "apple-touch-icon-precomposed", "preload", "prefetch",
-	    "prerender" };
-	size_t k;
-
-	for (k = 0; k < sizeof(loads) / sizeof(loads[0]); k++)
-		if (has_token(v, loads[k]))
-			return 1;
-	return 0;
-}
-
-/* el_links: the links an element gives by its attributes. */
-static void
-el_links(struct hx *h, const struct el *e, const struct attrs *at,
-	 const struct rf__css_style *cs)
-{
-	rf_link *l;
-
-	switch (e->id) {
-	case E_A:
-		anchor_start(h, at->href);
-		break;
-	case E_AREA:
-		if ((l = add_attr_link(h, at->href, RF_LINK_HREF,
-		    RF_LINKF_AREA)) != NULL && at->alt != NULL)
-			l->text = collapsed(h, (const char *)at->alt,
-			    strlen((const char *)at->alt));
-		break;
-	case E_IMG:
-		image_attr(h, at->src, at, cs);
-		srcset(h, at->srcset, at, cs);
-		break;
-	case E_SOURCE:		/* in a picture: images; in a video: none */
-		srcset(h, at->srcset, at, cs);
-		break;
-	case E_INPUT:
-		if (at->type != NULL &&
-		    strcasecmp((const char *)at->type, "image") == 0)
-			image_attr(h, at->src, at, cs);
-		break;
-	case E_FORM:
-		add_attr_link(h, at->action, RF_LINK_FORM, 0);
-		break;
-	case E_BG:
-		add_attr_link(h, at->background, RF_LINK_CSS,
-		    RF_LINKF_BACKGROUND);
-		break;
-	case E_LINK:
-		if (has_token(at->rel, "stylesheet"))
-			add_attr_link(h, at->href, RF_LINK_CSS, 0);
-		else if (loads_image(at->rel))
-			add_attr_link(h, at->href, RF_LINK_IMG, 0);
-		break;
-	case E_IMAGE:
-		/* SVG's image: href, or SVG 1.1's xlink:href; outside SVG
-		 * a browser reads <image> as <img>: src */
-		image_attr(h, at->href != NULL ? at->href : at->xlink_href,
-		    at, cs);
-		image_attr(h, at->src, at, cs);
-		break;
-	case E_VIDEO:
-		add_attr_link(h, at->poster, RF_LINK_IMG, 0);
-		break;
-	case E_IFRAME:
-		add_attr_link(h, at->src, RF_LINK_IMG, 0);
-		break;
-	}
-}
-
 static void
 sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 {
@@ -812,14 +344,14 @@ sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 		return;
 	}
 	e = el_find(name);
-	attrs_read(atts, &at);
+	rf__html_attrs_read(atts, &at);
 	cs.hidden = 0;
 	cs.width = cs.height = -1;
 	if (at.style != NULL) {
 		st = rf__css_read((const char *)at.style,
 		    strlen((const char *)at.style), &cs, NULL, NULL);
 		if (st != RF_OK) {
-			fail(h, st);
+			rf__html_fail(h, st);
 			return;
 		}
 	}
@@ -850,12 +382,12 @@ sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 		}
 	}
 	h->stack[h->depth] = s;
-	el_links(h, e, &at, &cs);
+	rf__html_el_links(h, (enum el_id)e->id, &at, &cs);
 	if (e->id == E_A && h->a_open && h->a_depth == h->depth)
 		h->stack[h->depth] |= S_ANCHOR;
 	if (at.style != NULL && h->st == RF_OK)
 		rf__css_read((const char *)at.style,
-		    strlen((const char *)at.style), NULL, css_url, h);
+		    strlen((const char *)at.style), NULL, rf__html_css_url, h);
 }
 
 static void
@@ -872,10 +404,10 @@ sax_end(void *ud, const xmlChar *name)
 		return;
 	s = h->stack[d];
 	if ((s & S_ANCHOR) && h->a_open && h->a_depth == d)
-		anchor_end(h);
+		rf__html_anchor_end(h);
 	if (s & S_STYLE) {
 		h->in_style = 0;
-		rf__css_read(h->css.data, h->css.len, NULL, css_url, h);
+		rf__css_read(h->css.data, h->css.len, NULL, rf__html_css_url, h);
 	}
 	if (s & S_NOTEXT)
 		h->notext--;
@@ -900,7 +432,7 @@ sax_text(void *ud, const xmlChar *ch, int len)
 	if (h->in_style) {
 		/* bounded by the input: the sheet is part of it */
 		if (rf_buf_append(&h->css, s, n) != 0)
-			fail(h, RF_ENOMEM);
+			rf__html_fail(h, RF_ENOMEM);
 		return;
 	}
 	if (h->notext > 0)
@@ -910,7 +442,7 @@ sax_text(void *ud, const xmlChar *ch, int len)
 		h->out->flags |= RF_MSG_HTML_HIDDEN;
 	if ((h->hidden == 0 && sink_put(h, &h->text, s, n) != 0) ||
 	    (anchor && sink_put(h, &h->a_sink, s, n) != 0))
-		fail(h, RF_ENOMEM);
+		rf__html_fail(h, RF_ENOMEM);
 }
 
 /* ---- input ---- */
@@ -925,7 +457,7 @@ parse(struct hx *h, const char *html, size_t len)
 
 	st = rf__html_parse(h->ctx, html, len, &cb, h, &h->px, &oom, h->err);
 	if (st == RF_OK && oom)
-		fail(h, RF_ENOMEM);
+		rf__html_fail(h, RF_ENOMEM);
 	return st != RF_OK ? st : h->st;
 }
 
@@ -964,7 +496,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	h.a_sink.b = &h.a_text;
 	st = parse(&h, html, len);
 	if (st == RF_OK && h.a_open)
-		anchor_end(&h);
+		rf__html_anchor_end(&h);
 	if (st == RF_OK)
 		st = h.st;
 done:

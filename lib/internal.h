@@ -389,7 +389,7 @@ size_t rf__html_run_end_ref(const unsigned char *s, size_t i, size_t n);
 size_t rf__html_collapse(char *dst, const unsigned char *s, size_t n);
 
 /* rf__srcset_next: the next candidate of the srcset value s[i..n) as
- * HTML's "parse a srcset attribute" reads it (lib/html.c): blanks and
+ * HTML's "parse a srcset attribute" reads it (lib/html_links.c): blanks and
  * commas skipped; its URL s[*u, *u + *ul), a run of bytes that are no
  * ASCII white space, its trailing commas left out; then, unless the URL
  * ended in commas, its descriptors up to a comma outside parentheses,
