@@ -110,6 +110,25 @@ test_emptied(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_quiet_open: seed css-url-quiet-open (s30's first strict run):
+ * the web bug "c" in <style>ur NULs \x1c l(c"h)>, which the analysis
+ * reads url(c"h) (libxml2 leaves the control byte out of style text,
+ * the NULs go first): emptied there it made url("h)> and a link "h)>".
+ * Kept, and counted missed; the img's src emptied. */
+static void
+test_quiet_open(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("css-url-quiet-open", &st, &out);
+	assert_int_equal(st.missed, 1);
+	assert_true(has(&out, "<img src=\"\""));
+	assert_true(has(&out, "l(c\"h)>"));
+	rf_buf_free(&out);
+}
+
 /* test_quote: seed css-url-quote (s28's strict runs, reduced): the web
  * bug "c" in url(c"h), where emptying it starts a string ("h"), and in
  * url(h"c), where it leaves h" (6cc5bb4 made both).  Kept. */
@@ -162,6 +181,14 @@ test_where(void **state)
 	assert_int_equal(css("url(x=D)", "=D"), RF__CSS_PART);
 	assert_int_equal(css("url(D\"h", "D"), RF__CSS_PART);
 	assert_int_equal(css("url(D<h)", "D"), RF__CSS_PART);
+	/* read without what the analysis may not read (s30: seed
+	 * css-url-quiet-open, "ur\0\x1cl(c\"h)" emptied to a link "h)>") */
+	assert_int_equal(css("ur\x1cl(D h)", "D"), RF__CSS_PART);
+	assert_int_equal(css("u\x01\x02R\xef\xbf\xbfL(D h)", "D"),
+	    RF__CSS_PART);
+	assert_int_equal(css("\x1b\x1burl(D)", "D"), RF__CSS_WHOLE);
+	assert_int_equal(css("x\x1burl(D h)", "D"), RF__CSS_NONE);
+	assert_int_equal(css("url\x1b (D h)", "D"), RF__CSS_NONE);
 	/* one reading kept over calls, offsets growing */
 	assert_int_equal(rf__rewrite_css_url(two, sizeof(two) - 1, 4, 5,
 	    &cb), RF__CSS_WHOLE);
@@ -257,6 +284,7 @@ main(void)
 		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_emptied),
 		cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_quiet_open),
 		cmocka_unit_test(test_where),
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_open_text),
