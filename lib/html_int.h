@@ -12,7 +12,8 @@
 /* What an element is, for the text (class bits) and for links (id). */
 enum el_id {
 	E_OTHER = 0, E_A, E_AREA, E_IMG, E_INPUT, E_FORM, E_BG, E_LINK,
-	E_VIDEO, E_IFRAME, E_SCRIPT, E_STYLE, E_TEMPLATE, E_SOURCE, E_IMAGE
+	E_VIDEO, E_SRC, E_OBJECT, E_META, E_BASE, E_SCRIPT, E_STYLE,
+	E_TEMPLATE, E_SOURCE, E_IMAGE
 };
 
 enum { P_NONE = 0, P_SPACE, P_LINE };
@@ -55,7 +56,7 @@ struct hx {
 struct attrs {
 	const xmlChar *href, *src, *style, *alt, *width, *height, *type;
 	const xmlChar *action, *background, *rel, *poster, *srcset;
-	const xmlChar *xlink_href;
+	const xmlChar *xlink_href, *data, *ping, *http_equiv, *content;
 	int hidden;
 };
 
@@ -77,6 +78,13 @@ void rf__html_attrs_read(const xmlChar **atts, struct attrs *at);
  * its style attribute read); an <a> opens the anchor. */
 void rf__html_el_links(struct hx *h, enum el_id id, const struct attrs *at,
 		       const struct rf__css_style *cs);
+
+/* rf__html_refresh_url: the URL of a meta refresh's content s[0..n), as
+ * HTML's "shared declarative refresh steps" read it: a time (digits and
+ * dots), then after a blank, ';' or ',' the URL, with or without "url=",
+ * up to its closing quote if it opens with one.  Returns its length (0:
+ * none, or only a time: the page itself) and its offset in *u. */
+size_t rf__html_refresh_url(const char *s, size_t n, size_t *u);
 
 /* rf__html_anchor_end: the open anchor gets its text, and the host that
  * text shows is checked against the href's. */

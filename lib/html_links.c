@@ -209,6 +209,14 @@ rf__html_attrs_read(const xmlChar **atts, struct attrs *at)
 			if (strcmp(n, "background") == 0)
 				at->background = v;
 			break;
+		case 'c':
+			if (strcmp(n, "content") == 0)
+				at->content = v;
+			break;
+		case 'd':
+			if (strcmp(n, "data") == 0)
+				at->data = v;
+			break;
 		case 'h':
 			if (strcmp(n, "href") == 0)
 				at->href = v;
@@ -216,10 +224,14 @@ rf__html_attrs_read(const xmlChar **atts, struct attrs *at)
 				at->height = v;
 			else if (strcmp(n, "hidden") == 0)
 				at->hidden = 1;
+			else if (strcmp(n, "http-equiv") == 0)
+				at->http_equiv = v;
 			break;
 		case 'p':
 			if (strcmp(n, "poster") == 0)
 				at->poster = v;
+			else if (strcmp(n, "ping") == 0)
+				at->ping = v;
 			break;
 		case 'r':
 			if (strcmp(n, "rel") == 0)
@@ -347,6 +359,90 @@ srcset(struct hx *h, const xmlChar *v, const struct attrs *at,
 	}
 }
 
+/* pings: an RF_LINK_HREF link for each URL of the ping attribute v
+ * (NULL: none) of an a or area: URLs separated by ASCII white space,
+ * which a browser sends a request to when the link is followed. */
+static void
+pings(struct hx *h, const xmlChar *v)
+{
+	const char *s = (const char *)v;
+	size_t k;
+
+	while (s != NULL && *s != '\0' && h->st == RF_OK) {
+		while (ascii_ws((unsigned char)*s))
+			s++;
+		for (k = 0; s[k] != '\0' && !ascii_ws((unsigned char)s[k]); k++)
+			;
+		if (k > 0)
+			add_link(h, s, k, RF_LINK_HREF, 0);
+		s += k;
+	}
+}
+
+/* skip_ws: the first offset from i in s[0..n) that is no ASCII white
+ * space. */
+static size_t
+skip_ws(const char *s, size_t i, size_t n)
+{
+	while (i < n && ascii_ws((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+static int
+time_char(char c)
+{
+	return (c >= '0' && c <= '9') || c == '.';
+}
+
+size_t
+rf__html_refresh_url(const char *s, size_t n, size_t *u)
+{
+	size_t i, e, k;
+	char q = '\0';
+
+	*u = n;
+	i = skip_ws(s, 0, n);
+	if (i == n || !time_char(s[i]))
+		return 0;	/* no time: no refresh */
+	while (i < n && time_char(s[i]))
+		i++;
+	if (i == n || (s[i] != ';' && s[i] != ',' &&
+	    !ascii_ws((unsigned char)s[i])))
+		return 0;	/* only a time (the page itself), or no refresh */
+	i = skip_ws(s, i, n);
+	if (i < n && (s[i] == ';' || s[i] == ','))
+		i = skip_ws(s, i + 1, n);
+	/* "url" and "=" are skipped as far as they are there: "0; ur x"
+	 * gives " x" (HTML says so) */
+	for (k = 0; k < 3 && i < n && (s[i] | 0x20) == "url"[k]; k++)
+		i++;
+	if (k == 3 && (i = skip_ws(s, i, n)) < n && s[i] == '=')
+		i = skip_ws(s, i + 1, n);
+	if (i < n && (s[i] == '\'' || s[i] == '"'))
+		q = s[i++];
+	for (e = i; e < n && (q == '\0' || s[e] != q); e++)
+		;
+	*u = i;
+	return e - i;
+}
+
+/* refresh: a meta element's refresh URL (http-equiv "refresh"), which a
+ * browser loads when the page has been shown for its time: an
+ * RF_LINK_IMG link, like a frame's. */
+static void
+refresh(struct hx *h, const struct attrs *at)
+{
+	const char *c = (const char *)at->content;
+	size_t u, n;
+
+	if (at->http_equiv == NULL || c == NULL ||
+	    strcasecmp((const char *)at->http_equiv, "refresh") != 0)
+		return;
+	if ((n = rf__html_refresh_url(c, strlen(c), &u)) > 0)
+		add_link(h, c + u, n, RF_LINK_IMG, 0);
+}
+
 /* loads_image: a link element's rel v names something a browser loads
  * when the page is shown: an icon, or a resource fetched ahead
  * (preload, prefetch, prerender). */
@@ -373,19 +469,22 @@ rf__html_el_links(struct hx *h, enum el_id id, const struct attrs *at,
 	switch (id) {
 	case E_A:
 		anchor_start(h, at->href);
+		pings(h, at->ping);
 		break;
 	case E_AREA:
 		if ((l = add_attr_link(h, at->href, RF_LINK_HREF,
 		    RF_LINKF_AREA)) != NULL && at->alt != NULL)
 			l->text = collapsed(h, (const char *)at->alt,
 			    strlen((const char *)at->alt));
+		pings(h, at->ping);
 		break;
 	case E_IMG:
 		image_attr(h, at->src, at, cs);
 		srcset(h, at->srcset, at, cs);
 		break;
-	case E_SOURCE:		/* in a picture: images; in a video: none */
+	case E_SOURCE:		/* in a picture: srcset; in audio, video: src */
 		srcset(h, at->srcset, at, cs);
+		image_attr(h, at->src, at, cs);
 		break;
 	case E_INPUT:
 		if (at->type != NULL &&
@@ -414,9 +513,19 @@ rf__html_el_links(struct hx *h, enum el_id id, const struct attrs *at,
 		break;
 	case E_VIDEO:
 		add_attr_link(h, at->poster, RF_LINK_IMG, 0);
+		image_attr(h, at->src, at, cs);
 		break;
-	case E_IFRAME:
-		add_attr_link(h, at->src, RF_LINK_IMG, 0);
+	case E_SRC:		/* audio, embed, frame, iframe, track */
+		image_attr(h, at->src, at, cs);
+		break;
+	case E_OBJECT:
+		image_attr(h, at->data, at, cs);
+		break;
+	case E_META:
+		refresh(h, at);
+		break;
+	case E_BASE:		/* every relative URL loads through it */
+		add_attr_link(h, at->href, RF_LINK_IMG, 0);
 		break;
 	default:	/* no links */
 		break;

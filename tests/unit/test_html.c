@@ -385,7 +385,7 @@ test_srcset(void **state)
 	    "<img SRCSET='http://i.example/6.gif 2x'></picture>"
 	    "<video><source src=\"http://i.example/v.mp4\"></video>"
 	    "<img srcset=\" , ,\">");
-	assert_int_equal(r.links.n, 7);
+	assert_int_equal(r.links.n, 8);	/* v.mp4: test_media_links */
 	for (k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
 		assert_non_null(l = link_to(&r, want[k]));
 		assert_int_equal(l->kind, RF_LINK_IMG);
@@ -427,6 +427,162 @@ test_svg_link_loads(void **state)
 	assert_non_null(link_to(&r, "http://i.example/4.gif"));
 	assert_non_null(link_to(&r, "http://i.example/5.gif"));
 	assert_null(link_to(&r, "http://i.example/feed"));
+	run_free(&r);
+}
+
+/* test_media_links: what a browser loads with the page besides images
+ * is an image link with its element's size, so a 1x1 or hidden one is
+ * a web bug: audio, video, their source and track, embed, object data,
+ * frame, iframe (whose size was not read before s30; the others were not
+ * read at all). */
+static void
+test_media_links(void **state)
+{
+	static const struct {
+		const char *url;
+		int width, height;
+	} want[] = {
+		{ "http://m.example/v.mp4", 1, 1 },
+		{ "http://m.example/poster.jpg", -1, -1 },
+		{ "http://m.example/a.mp3", -1, -1 },
+		{ "http://m.example/s.webm", -1, -1 },
+		{ "http://m.example/t.vtt", -1, -1 },
+		{ "http://m.example/e.swf", 0, 0 },
+		{ "http://m.example/o.gif", 1, 1 },
+		{ "http://m.example/frame.html", -1, -1 },
+		{ "http://m.example/if.html", 1, 2 },
+	};
+	struct run r;
+	rf_link *l;
+	size_t k;
+
+	extract(state, &r,
+	    "<video src=\"http://m.example/v.mp4\" width=1 height=1 "
+	    "poster=\"http://m.example/poster.jpg\"></video>"
+	    "<audio src=\"http://m.example/a.mp3\"></audio>"
+	    "<video><source src=\"http://m.example/s.webm\" type=video/webm>"
+	    "<track kind=captions src=\"http://m.example/t.vtt\"></video>"
+	    "<embed src=\"http://m.example/e.swf\" width=0 height=0>"
+	    "<object data=\"http://m.example/o.gif\" style=\"width:1px;"
+	    "height:1px\"></object>"
+	    "<frameset><frame src=\"http://m.example/frame.html\"></frameset>"
+	    "<iframe src=\"http://m.example/if.html\" width=1 height=2>"
+	    "</iframe><embed type=x><object></object>");
+	assert_int_equal(r.links.n, sizeof(want) / sizeof(want[0]));
+	for (k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		assert_non_null(l = link_to(&r, want[k].url));
+		assert_int_equal(l->kind, RF_LINK_IMG);
+		assert_int_equal(l->width, want[k].width);
+		assert_int_equal(l->height, want[k].height);
+	}
+	run_free(&r);
+}
+
+/* test_base_image_set: a base href, through which every relative URL
+ * of the page loads (a code in it goes with each), is an image link;
+ * each string directly in a CSS image-set() (or -webkit-image-set()) is
+ * an image's URL like a url() in it, a string inside one of its
+ * functions (type("image/avif")) none.  Neither was read before s30. */
+static void
+test_base_image_set(void **state)
+{
+	static const char *const want[] = { "http://b.example/u/1a2b/",
+	    "http://c.example/1.gif", "2.avif", "http://c.example/3.gif",
+	    "http://c.example/4.gif", "http://c.example/5.gif" };
+	struct run r;
+	rf_link *l;
+	size_t k;
+
+	extract(state, &r, "<head><base href=\"http://b.example/u/1a2b/\" "
+	    "target=_top><base target=x><style>p { background: "
+	    "image-set(\"http://c.example/4.gif\" 1x) } q { content: "
+	    "fooimage-set('http://c.example/no.gif') }</style></head>"
+	    "<div style=\"background-image:-webkit-image-set("
+	    "'http://c.example/1.gif' 1x, '2.avif' type('image/avif') 2x, "
+	    "url(http://c.example/3.gif) 3x\">x</div>"
+	    "<p style='list-style-image: IMAGE-SET( /* c */ "
+	    "\"http://c.example/5.gif\")'>y</p>");
+	assert_int_equal(r.links.n, sizeof(want) / sizeof(want[0]));
+	for (k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+		assert_non_null(link_to(&r, want[k]));
+	assert_int_equal(r.links.v[0].kind, RF_LINK_IMG);
+	assert_non_null(l = link_to(&r, "2.avif"));
+	assert_int_equal(l->kind, RF_LINK_CSS);
+	assert_int_equal(l->flags, RF_LINKF_BACKGROUND);
+	assert_non_null(l = link_to(&r, "http://c.example/5.gif"));
+	assert_int_equal(l->flags, 0);
+	assert_null(link_to(&r, "image/avif"));
+	run_free(&r);
+}
+
+/* test_meta_refresh: a meta refresh's URL, which a browser loads after
+ * its time, read as HTML reads the content (a time, then ';', ',' or a
+ * blank, "url=" or not, quotes taken off, up to the closing one), is an
+ * image link; a bare time, no time, or another http-equiv gives none.
+ * A spam of the corpus (spam-2/00390) redirects so. */
+static void
+test_meta_refresh(void **state)
+{
+	static const struct {
+		const char *content, *url;	/* url NULL: no link */
+	} cases[] = {
+		{ "02; URL=http://r.example/a", "http://r.example/a" },
+		{ " 0 ,url = 'http://r.example/b?x=1' junk", "http://r.example/b?x=1" },
+		{ "5.5 http://r.example/c", "http://r.example/c" },
+		{ "0;URL=&quot;http://r.example/d", "http://r.example/d" },
+		{ "1; ur=http://r.example/e", "=http://r.example/e" },
+		{ "1; uRl http://r.example/f", "http://r.example/f" },
+		{ "3", NULL },
+		{ "3;", NULL },
+		{ "x; url=http://r.example/g", NULL },
+		{ "3x; url=http://r.example/h", NULL },
+		{ "", NULL },
+	};
+	char html[256];
+	struct run r;
+	size_t k;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		snprintf(html, sizeof(html), "<meta http-equiv=REFRESH "
+		    "content=\"%s\">", cases[k].content);
+		extract(state, &r, html);
+		if (cases[k].url == NULL)
+			assert_int_equal(r.links.n, 0);
+		else {
+			assert_int_equal(r.links.n, 1);
+			assert_string_equal(r.links.v[0].url, cases[k].url);
+			assert_int_equal(r.links.v[0].kind, RF_LINK_IMG);
+		}
+		run_free(&r);
+	}
+	extract(state, &r, "<meta http-equiv=content-type "
+	    "content=\"0; url=http://r.example/i\"><meta content=\"0; "
+	    "url=http://r.example/j\">");
+	assert_int_equal(r.links.n, 0);
+	run_free(&r);
+}
+
+/* test_ping: an a's or area's ping URLs, which a browser sends a request
+ * to when the link is followed, are links as the href (a click on a
+ * cleaned href must not confirm the address through its ping). */
+static void
+test_ping(void **state)
+{
+	struct run r;
+	rf_link *l;
+
+	extract(state, &r, "<a href=\"http://s.example/\" ping=\" "
+	    "http://p.example/1?u=1\thttp://p.example/2 \">shop</a>"
+	    "<map><area href=\"http://s.example/m\" ping=http://p.example/3>"
+	    "</map><a ping=\"  \">x</a>");
+	assert_int_equal(r.links.n, 5);
+	assert_non_null(l = link_to(&r, "http://s.example/"));
+	assert_string_equal(l->text, "shop");
+	assert_non_null(l = link_to(&r, "http://p.example/1?u=1"));
+	assert_int_equal(l->kind, RF_LINK_HREF);
+	assert_null(l->text);
+	assert_non_null(link_to(&r, "http://p.example/2"));
+	assert_non_null(link_to(&r, "http://p.example/3"));
 	run_free(&r);
 }
 
@@ -774,6 +930,10 @@ main(void)
 		cmocka_unit_test(test_images),
 		cmocka_unit_test(test_srcset),
 		cmocka_unit_test(test_svg_link_loads),
+		cmocka_unit_test(test_media_links),
+		cmocka_unit_test(test_meta_refresh),
+		cmocka_unit_test(test_ping),
+		cmocka_unit_test(test_base_image_set),
 		cmocka_unit_test(test_css_links),
 		cmocka_unit_test(test_form_area),
 		cmocka_unit_test(test_anchor_image_alt),

@@ -66,7 +66,7 @@ static void
 test_names(void **state)
 {
 	static const char *const other[] = {
-		"", "A", "IMG", "Body", "b", "i", "u", "span", "font", "meta",
+		"", "A", "IMG", "Body", "b", "i", "u", "span", "font", "metas",
 		"h7", "h", "ab", "aa", "tablex", "tabl", "scrip", "scripts",
 		"blockquotes", "x-a", "svg", "o:p", "center\xC3\xA9", "imgimg",
 		"templat", "template1", "vide", "videos", "ul ", " ul"
