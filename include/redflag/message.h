@@ -23,11 +23,13 @@ extern "C" {
 #endif
 
 typedef enum rf_link_kind {
-	RF_LINK_HREF = 0,	/* <a href>, <area href> */
+	RF_LINK_HREF = 0,	/* <a href>, <area href>, their ping URLs */
 	RF_LINK_TEXT,		/* URL found in plain text */
-	RF_LINK_IMG,		/* <img src>, <input type=image src> */
+	RF_LINK_IMG,		/* what loads with the page: <img src>, srcset,
+				 * video, frames, ... (docs/html.md) */
 	RF_LINK_FORM,		/* <form action> */
-	RF_LINK_CSS,		/* CSS url(), background attributes */
+	RF_LINK_CSS,		/* CSS url(), image-set(), background
+				 * attributes */
 	RF_LINK_HEADER		/* List-Unsubscribe and similar headers */
 } rf_link_kind;
 
