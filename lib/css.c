@@ -314,10 +314,29 @@ url_at(const char *p, const char *end, const char **s, const char **e)
 	return p < end ? p + 1 : end;
 }
 
+/* set_url: a string of an image-set() [s, e), blanks trimmed, is read as
+ * a URL: it holds no blank, parenthesis or quote (no real one does; in a
+ * damaged sheet whose quotes pair otherwise, the text between two
+ * strings, " type(" or "))", would pass for one, and a rewriter that
+ * emptied it elsewhere would make the sheet read otherwise: s30's third
+ * strict run). */
+static int
+set_url(const char **s, const char **e)
+{
+	const char *p;
+
+	trim(s, e);
+	for (p = *s; p < *e; p++)
+		if (is_space((unsigned char)*p) || *p == '(' || *p == ')' ||
+		    *p == '"' || *p == '\'')
+			return 0;
+	return *e > *s;
+}
+
 /* set_strings: p just after "image-set(": each string among its
  * arguments (not inside a function of them, as type("image/avif")) is
- * an image's URL (CSS Images 4), given to fn; url()s in it are the
- * caller's to read. */
+ * an image's URL (CSS Images 4) when set_url says so, given to fn;
+ * url()s in it are the caller's to read. */
 static rf_status
 set_strings(const char *p, const char *end, int bg, rf__css_url_fn fn,
 	    void *arg)
@@ -329,7 +348,7 @@ set_strings(const char *p, const char *end, int bg, rf__css_url_fn fn,
 	while (p < end && depth > 0) {
 		if (*p == '"' || *p == '\'') {
 			p = string_at(p, end, &s, &e);
-			if (depth == 1 && e > s &&
+			if (depth == 1 && set_url(&s, &e) &&
 			    (st = fn(arg, s, (size_t)(e - s), bg)) != RF_OK)
 				return st;
 			continue;

@@ -58,15 +58,18 @@ sort_by(struct cand *c, size_t n, int by)
 	qsort(c, n, sizeof(*c), by_key);
 }
 
-/* web_link: l is a link a reporter may mean (anchor, text URL, form; not
- * an image, CSS or a header) to an http, https or ftp URL. */
+/* web_link: l is a link a reporter may mean (anchor, text URL, form, a
+ * page the mail shows in a frame or goes to by a meta refresh unless it
+ * is a web bug; not an image, CSS or a header) to an http, https or ftp
+ * URL. */
 static int
 web_link(const rf_link *l)
 {
 	const char *u = l->url;
 
-	if (l->kind == RF_LINK_HEADER || l->kind == RF_LINK_IMG ||
-	    l->kind == RF_LINK_CSS || u == NULL)
+	if (l->kind == RF_LINK_HEADER || l->kind == RF_LINK_CSS || u == NULL ||
+	    (l->kind == RF_LINK_IMG && (!(l->flags & RF_LINKF_PAGE) ||
+	    rf__web_bug(l) != NULL)))
 		return 0;
 	return rf__hl_web_scheme(u) || strncasecmp(u, "www.", 4) == 0;
 }

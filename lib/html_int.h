@@ -12,7 +12,7 @@
 /* What an element is, for the text (class bits) and for links (id). */
 enum el_id {
 	E_OTHER = 0, E_A, E_AREA, E_IMG, E_INPUT, E_FORM, E_BG, E_LINK,
-	E_VIDEO, E_SRC, E_OBJECT, E_META, E_BASE, E_SCRIPT, E_STYLE,
+	E_VIDEO, E_SRC, E_FRAME, E_OBJECT, E_META, E_BASE, E_SCRIPT, E_STYLE,
 	E_TEMPLATE, E_SOURCE, E_IMAGE
 };
 

@@ -280,11 +280,11 @@ has_token(const xmlChar *v, const char *tok)
 	return 0;
 }
 
-/* image: an image link for src[0..n) (src NULL: none) with the
- * element's size, style and alt text. */
+/* image: an image link for src[0..n) (src NULL: none) with flags
+ * (RF_LINKF_*) and the element's size, style and alt text. */
 static void
-image(struct hx *h, const char *src, size_t n, const struct attrs *at,
-      const struct rf__css_style *cs)
+image(struct hx *h, const char *src, size_t n, unsigned flags,
+      const struct attrs *at, const struct rf__css_style *cs)
 {
 	rf_link *l;
 	const char *alt = NULL;
@@ -295,7 +295,8 @@ image(struct hx *h, const char *src, size_t n, const struct attrs *at,
 		if (h->a_open && h->a_alt == NULL)
 			h->a_alt = alt;
 	}
-	if (src == NULL || (l = add_link(h, src, n, RF_LINK_IMG, 0)) == NULL)
+	if (src == NULL || (l = add_link(h, src, n, RF_LINK_IMG, flags)) ==
+	    NULL)
 		return;
 	l->text = alt;
 	l->width = rf__html_dimension((const char *)at->width);
@@ -311,11 +312,11 @@ image(struct hx *h, const char *src, size_t n, const struct attrs *at,
 
 /* image_attr: image for the attribute value v (NULL: none). */
 static void
-image_attr(struct hx *h, const xmlChar *v, const struct attrs *at,
-	   const struct rf__css_style *cs)
+image_attr(struct hx *h, const xmlChar *v, unsigned flags,
+	   const struct attrs *at, const struct rf__css_style *cs)
 {
-	image(h, (const char *)v, v != NULL ? strlen((const char *)v) : 0, at,
-	    cs);
+	image(h, (const char *)v, v != NULL ? strlen((const char *)v) : 0,
+	    flags, at, cs);
 }
 
 size_t
@@ -355,7 +356,7 @@ srcset(struct hx *h, const xmlChar *v, const struct attrs *at,
 	while (i < n && h->st == RF_OK) {
 		i = rf__srcset_next(s, i, n, &u, &ul);
 		if (ul > 0)
-			image(h, s + u, ul, at, cs);
+			image(h, s + u, ul, 0, at, cs);
 	}
 }
 
@@ -440,7 +441,7 @@ refresh(struct hx *h, const struct attrs *at)
 	    strcasecmp((const char *)at->http_equiv, "refresh") != 0)
 		return;
 	if ((n = rf__html_refresh_url(c, strlen(c), &u)) > 0)
-		add_link(h, c + u, n, RF_LINK_IMG, 0);
+		add_link(h, c + u, n, RF_LINK_IMG, RF_LINKF_PAGE);
 }
 
 /* loads_image: a link element's rel v names something a browser loads
@@ -479,17 +480,17 @@ rf__html_el_links(struct hx *h, enum el_id id, const struct attrs *at,
 		pings(h, at->ping);
 		break;
 	case E_IMG:
-		image_attr(h, at->src, at, cs);
+		image_attr(h, at->src, 0, at, cs);
 		srcset(h, at->srcset, at, cs);
 		break;
 	case E_SOURCE:		/* in a picture: srcset; in audio, video: src */
 		srcset(h, at->srcset, at, cs);
-		image_attr(h, at->src, at, cs);
+		image_attr(h, at->src, 0, at, cs);
 		break;
 	case E_INPUT:
 		if (at->type != NULL &&
 		    strcasecmp((const char *)at->type, "image") == 0)
-			image_attr(h, at->src, at, cs);
+			image_attr(h, at->src, 0, at, cs);
 		break;
 	case E_FORM:
 		add_attr_link(h, at->action, RF_LINK_FORM, 0);
@@ -508,18 +509,21 @@ rf__html_el_links(struct hx *h, enum el_id id, const struct attrs *at,
 		/* SVG's image: href, or SVG 1.1's xlink:href; outside SVG
 		 * a browser reads <image> as <img>: src */
 		image_attr(h, at->href != NULL ? at->href : at->xlink_href,
-		    at, cs);
-		image_attr(h, at->src, at, cs);
+		    0, at, cs);
+		image_attr(h, at->src, 0, at, cs);
 		break;
 	case E_VIDEO:
 		add_attr_link(h, at->poster, RF_LINK_IMG, 0);
-		image_attr(h, at->src, at, cs);
+		image_attr(h, at->src, 0, at, cs);
 		break;
-	case E_SRC:		/* audio, embed, frame, iframe, track */
-		image_attr(h, at->src, at, cs);
+	case E_SRC:		/* audio, embed, track */
+		image_attr(h, at->src, 0, at, cs);
+		break;
+	case E_FRAME:		/* frame, iframe */
+		image_attr(h, at->src, RF_LINKF_PAGE, at, cs);
 		break;
 	case E_OBJECT:
-		image_attr(h, at->data, at, cs);
+		image_attr(h, at->data, 0, at, cs);
 		break;
 	case E_META:
 		refresh(h, at);

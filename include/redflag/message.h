@@ -41,7 +41,11 @@ enum {
 	RF_LINKF_BACKGROUND = 1u << 3,	/* background image (attr or CSS) */
 	/* with RF_LINKF_TEXT_HOST: the text is written as a link address
 	 * ("www.bank.example", "https://bank.example/"), not a bare name */
-	RF_LINKF_TEXT_ADDRESS = 1u << 4
+	RF_LINKF_TEXT_ADDRESS = 1u << 4,
+	/* an RF_LINK_IMG that is a page: shown in a frame or an iframe, or
+	 * gone to by a meta refresh (the hotline takes it from a reported
+	 * mail, as an anchor: where the spam takes its reader) */
+	RF_LINKF_PAGE = 1u << 5
 };
 
 /* One substring of a link's url that identifies the recipient. */

@@ -106,6 +106,37 @@ test_all_kept(void **state)
 	rf_arena_free(a);
 }
 
+/* test_pages: the page a spam shows in a frame or an iframe, or goes to
+ * by a meta refresh, is where it takes its reader: reported as an
+ * anchor is (SpamAssassin's spam-2/00390 and 00834 advertise their sites
+ * only so; s30); an iframe that is a web bug, images and embeds not. */
+static void
+test_pages(void **state)
+{
+	static const char mail[] = "From: Desk <desk@spam.example>\r\n"
+	    "To: bob@reporter.example\r\nSubject: win\r\n"
+	    "Content-Type: text/html\r\n\r\n<html><head><meta "
+	    "http-equiv=Refresh content=\"2; URL=http://r.example/go\">"
+	    "</head><frameset><frame src=\"http://f.example/main.htm\">"
+	    "</frameset><body><iframe src=\"http://i.example/shop\" "
+	    "width=600 height=400></iframe><iframe src=\"http://t.example/"
+	    "pixel\" width=1 height=1></iframe><img src=\"http://m.example/"
+	    "a.gif\"><embed src=\"http://e.example/x.swf\"></body></html>\r\n";
+	static const char *const want[] = { "http://r.example/go",
+	    "http://f.example/main.htm", "http://i.example/shop" };
+	rf_arena *a = rf_arena_new();
+	rf_hotline_mailmeta meta;
+	const char **urls, *reporter;
+	size_t n, i;
+
+	(void)state;
+	urls = read_mail(a, mail, sizeof(mail) - 1, 0, &n, &meta, &reporter);
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < n; i++)
+		assert_string_equal(urls[i], want[i]);
+	rf_arena_free(a);
+}
+
 /* submit_mail: the URLs and metadata of a mail filed as the public;
  * the first URL's report. */
 static int64_t
@@ -641,6 +672,7 @@ main(void)
 		T(test_padding),
 		T(test_defang_export),
 		T(test_all_kept),
+		T(test_pages),
 		T(test_red_flag_needs_category),
 		T(test_export_suggested_category),
 		T(test_suggestion_priority),

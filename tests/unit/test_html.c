@@ -434,7 +434,7 @@ test_svg_link_loads(void **state)
  * is an image link with its element's size, so a 1x1 or hidden one is
  * a web bug: audio, video, their source and track, embed, object data,
  * frame, iframe (whose size was not read before s30; the others were not
- * read at all). */
+ * read at all); a frame's and an iframe's is a page (RF_LINKF_PAGE). */
 static void
 test_media_links(void **state)
 {
@@ -474,6 +474,8 @@ test_media_links(void **state)
 		assert_int_equal(l->kind, RF_LINK_IMG);
 		assert_int_equal(l->width, want[k].width);
 		assert_int_equal(l->height, want[k].height);
+		/* a frame's or an iframe's is a page */
+		assert_int_equal(l->flags, k >= 7 ? RF_LINKF_PAGE : 0);
 	}
 	run_free(&r);
 }
@@ -482,7 +484,10 @@ test_media_links(void **state)
  * of the page loads (a code in it goes with each), is an image link;
  * each string directly in a CSS image-set() (or -webkit-image-set()) is
  * an image's URL like a url() in it, a string inside one of its
- * functions (type("image/avif")) none.  Neither was read before s30. */
+ * functions (type("image/avif")) none, nor one holding a blank, a
+ * parenthesis or a quote (blanks around it trimmed: the text between two
+ * strings of a damaged sheet is none either; seed image-set-gap-strings).
+ * Neither was read before s30. */
 static void
 test_base_image_set(void **state)
 {
@@ -501,7 +506,8 @@ test_base_image_set(void **state)
 	    "'http://c.example/1.gif' 1x, '2.avif' type('image/avif') 2x, "
 	    "url(http://c.example/3.gif) 3x\">x</div>"
 	    "<p style='list-style-image: IMAGE-SET( /* c */ "
-	    "\"http://c.example/5.gif\")'>y</p>");
+	    "\" http://c.example/5.gif \", \"a b.gif\", \"(c).gif\", "
+	    "\"d\\\"e.gif\")'>y</p>");
 	assert_int_equal(r.links.n, sizeof(want) / sizeof(want[0]));
 	for (k = 0; k < sizeof(want) / sizeof(want[0]); k++)
 		assert_non_null(link_to(&r, want[k]));
@@ -552,6 +558,7 @@ test_meta_refresh(void **state)
 			assert_int_equal(r.links.n, 1);
 			assert_string_equal(r.links.v[0].url, cases[k].url);
 			assert_int_equal(r.links.v[0].kind, RF_LINK_IMG);
+			assert_int_equal(r.links.v[0].flags, RF_LINKF_PAGE);
 		}
 		run_free(&r);
 	}
