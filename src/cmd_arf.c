@@ -222,30 +222,32 @@ static int
 header_block(rf_message *m, const char *msg, size_t end, const char *addr,
 	     const char *redacted, rf_buf *out)
 {
-	size_t start = rf_message_envelope_len(msg, end), i, from, j, ul;
-	const rf_link *l;
+	size_t start = rf_message_envelope_len(msg, end), i, from, j, ul, at;
+	const rf_link *l, *next;
+	const char *p;
 
-	for (i = from = start; i < end;) {
+	/* each turn: the first occurrence after i of a tracked header
+	 * link's URL (the first link of those found at one offset) */
+	for (i = from = start; i < end; i = from = at + strlen(next->url)) {
+		next = NULL;
+		at = end;
 		for (j = 0; j < m->links.n; j++) {
 			l = &m->links.v[j];
 			if (l->kind != RF_LINK_HEADER || !l->tracking ||
-			    l->clean == NULL)
+			    l->clean == NULL || (ul = strlen(l->url)) == 0)
 				continue;
-			ul = strlen(l->url);
-			if (ul > 0 && i + ul <= end &&
-			    memcmp(msg + i, l->url, ul) == 0)
-				break;
+			if ((p = memmem(msg + i, end - i, l->url, ul)) !=
+			    NULL && (size_t)(p - msg) < at) {
+				at = (size_t)(p - msg);
+				next = l;
+			}
 		}
-		if (j == m->links.n) {
-			i++;
-			continue;
-		}
-		if (rf_arf_redact(msg + from, i - from, addr, redacted,
-		    out) != 0 || rf_buf_puts(out, l->clean[0] != '\0' ?
-		    l->clean : RF_TRACKING_PLACEHOLDER) != 0)
+		if (next == NULL)
+			break;
+		if (rf_arf_redact(msg + from, at - from, addr, redacted,
+		    out) != 0 || rf_buf_puts(out, next->clean[0] != '\0' ?
+		    next->clean : RF_TRACKING_PLACEHOLDER) != 0)
 			return -1;
-		i += strlen(l->url);
-		from = i;
 	}
 	return rf_arf_redact(msg + from, end - from, addr, redacted, out);
 }
