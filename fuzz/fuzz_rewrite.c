@@ -365,32 +365,46 @@ written(const rf_rewrite *rw, const char *url)
  * writer puts it back (lib/rewrite.c, "keep the line end that closed
  * the original region"; seed wide-to-line-end).  Only the
  * substitutions from first on are taken.  Its bytes were a link's in
- * the input or the rewriter's. */
+ * the input or the rewriter's.  Read as HTML, as text, and as text with
+ * the wide substitutions first: inside a quoted value of an HTML leaf
+ * the loop makes those first, in bytes that read as text there, which
+ * v's own markup ("<m c=BUG ", read as a tag) would read otherwise
+ * (s30's fourth strict run). */
 static int
 derived(const rf_rewrite *rw, const char *v, const char *url, int exact,
 	size_t first)
 {
-	rf_rewrite *t = NULL;
+	rf_rewrite *t = NULL, *tw = NULL;
 	GByteArray *b;
 	size_t i, n;
 	char *r;
-	int html, same = 0;
+	int html, same = 0, pass;
 
-	if (rf_rewrite_new(NULL, &t, NULL) != RF_OK)
+	if (rf_rewrite_new(NULL, &t, NULL) != RF_OK ||
+	    rf_rewrite_new(NULL, &tw, NULL) != RF_OK)
 		fail("out of memory");
-	for (i = first; i < rw->nsubst; i++) {
-		const struct rf__subst *s = &rw->subst[i];
+	for (pass = 0; pass < 3; pass++) {	/* tw: the wide ones first */
+		rf_rewrite *x = pass == 0 ? t : tw;
 
-		if (s->text ? rf_rewrite_add(t, s->from, s->to, NULL) !=
-		    RF_OK : strcmp(s->from, v) != 0 &&
-		    rf__rewrite_subst(t, s->from, s->hash, s->to, 0) != 0)
-			fail("out of memory");
+		for (i = first; i < rw->nsubst; i++) {
+			const struct rf__subst *s = &rw->subst[i];
+
+			if ((pass == 1 && !s->wide) || (pass == 2 && s->wide))
+				continue;
+			if (s->text ? rf_rewrite_add(x, s->from, s->to,
+			    NULL) != RF_OK : strcmp(s->from, v) != 0 &&
+			    rf__rewrite_subst(x, s->from, s->hash, s->to,
+			    0) != 0)
+				fail("out of memory");
+		}
 	}
-	for (html = 1; html >= 0 && !same; html--) {
+	/* 1: as HTML; 0: as text; -1: as text, the wide ones first */
+	for (html = 1; html >= -1 && !same; html--) {
 		b = g_byte_array_new();
 		g_byte_array_append(b, (const guint8 *)v, (guint)strlen(v));
 		n = 0;
-		if (rf__rewrite_leaf(t, html, NULL, &b, &n) < 0)
+		if (rf__rewrite_leaf(html >= 0 ? t : tw, html > 0, NULL, &b,
+		    &n) < 0)
 			fail("out of memory");
 		r = no_cr((const char *)b->data, b->len);
 		n = strlen(r);
@@ -401,6 +415,7 @@ derived(const rf_rewrite *rw, const char *v, const char *url, int exact,
 		g_byte_array_free(b, TRUE);
 	}
 	rf_rewrite_free(t);
+	rf_rewrite_free(tw);
 	return same;
 }
 

@@ -337,7 +337,8 @@ test_reading(void **state)
  * replaced where libxml2 reads it as an attribute's name and its '=':
  * the value after it unread, an image the input did not have; the
  * reduced form fails on 581b2d5, the other's new link is a URL the
- * input also has, which this check, by URL, does not see).
+ * input also has, which this check, by URL, does not see);
+ * nul-8bit-1252 and nul-8bit-utf8 (s30: test_8bit).
  * (rf_rewrite_collect as byte 0's bit 0 and bit 6 are 0; bits 4-5, the
  * edits allowed, do not matter here.) */
 static void
@@ -353,7 +354,9 @@ test_seeds(void **state)
 	    "fuzz/seeds/fuzz_rewrite/nul-latin1",
 	    "fuzz/seeds/fuzz_rewrite/unquoted-subject-newlink",
 	    "fuzz/seeds/fuzz_rewrite/attr-name-newlink",
-	    "fuzz/seeds/fuzz_rewrite/attr-name-newlink-min" };
+	    "fuzz/seeds/fuzz_rewrite/attr-name-newlink-min",
+	    "fuzz/seeds/fuzz_rewrite/nul-8bit-1252",
+	    "fuzz/seeds/fuzz_rewrite/nul-8bit-utf8" };
 	static const char *const rcpts[4] = { "r0@example.org",
 	    "jane.doe@example.org", NULL, "R1@Example.ORG" };
 	rf_rules *rules = shipped_rules();
@@ -377,6 +380,37 @@ test_seeds(void **state)
 	}
 	rf_ctx_free(ctx);
 	rf_rules_free(rules);
+}
+
+/* test_8bit: a NUL between two 8-bit bytes (s30's fourth strict run,
+ * reduced): seed nul-8bit-1252, "<img src=\xff\0\xffhttp" in a part read
+ * as Windows-1252, where the analysis drops the NUL ("\xff\xffhttp"), the
+ * same bytes in text before it; seed nul-8bit-utf8, "<object
+ * data=\0\xff\0\xff" in a part read as UTF-8, "\xff\0\xff" two U+FFFD
+ * with the NUL or without.  The NUL pass kept every NUL between two 8-bit
+ * bytes, so neither web bug was matched, and an occurrence elsewhere (the
+ * text's; "\xff\xff" at the end of a height) was replaced and counted:
+ * left live, unreported.  Now only a NUL before a continuation byte of a
+ * part read as UTF-8 is kept, where dropping it could join a
+ * character. */
+static void
+test_8bit(void **state)
+{
+	static const char bug1[] = "<img src=\"\" width=1";
+	static const char bug2[] = "<object data=\"\" ";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("nul-8bit-1252", &st, &out);
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(st.bugs, 1);
+	assert_non_null(memmem(out.data, out.len, bug1, strlen(bug1)));
+	rf_buf_free(&out);
+	clean_seed("nul-8bit-utf8", &st, &out);
+	assert_int_equal(st.missed, 0);
+	assert_non_null(memmem(out.data, out.len, bug2, strlen(bug2)));
+	rf_buf_free(&out);
 }
 
 /* test_dashes_live: a tracked href holding a NUL ("\x04\0ttp://...
@@ -436,6 +470,7 @@ main(void)
 		cmocka_unit_test(test_nul_structure),
 		cmocka_unit_test(test_reading),
 		cmocka_unit_test(test_seeds),
+		cmocka_unit_test(test_8bit),
 		cmocka_unit_test(test_dashes_live),
 	};
 
