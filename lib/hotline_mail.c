@@ -60,14 +60,15 @@ sort_by(struct cand *c, size_t n, int by)
 
 /* web_link: l is a link a reporter may mean (anchor, text URL, form, a
  * page the mail shows in a frame or goes to by a meta refresh unless it
- * is a web bug; not an image, CSS or a header) to an http, https or ftp
- * URL. */
+ * is a web bug; not an image, CSS, a header or a ping) to an http, https
+ * or ftp URL. */
 static int
 web_link(const rf_link *l)
 {
 	const char *u = l->url;
 
 	if (l->kind == RF_LINK_HEADER || l->kind == RF_LINK_CSS || u == NULL ||
+	    (l->flags & RF_LINKF_PING) ||
 	    (l->kind == RF_LINK_IMG && (!(l->flags & RF_LINKF_PAGE) ||
 	    rf__web_bug(l) != NULL)))
 		return 0;

@@ -375,7 +375,7 @@ pings(struct hx *h, const xmlChar *v)
 		for (k = 0; s[k] != '\0' && !ascii_ws((unsigned char)s[k]); k++)
 			;
 		if (k > 0)
-			add_link(h, s, k, RF_LINK_HREF, 0);
+			add_link(h, s, k, RF_LINK_HREF, RF_LINKF_PING);
 		s += k;
 	}
 }

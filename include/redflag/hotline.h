@@ -275,8 +275,8 @@ rf_status rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
  * mail.  A mail carrying message/rfc822 parts is a forward of those: the
  * attached messages are read (their links; the first one's headers);
  * otherwise the mail itself is the suspect mail.  Header links (List-
- * Unsubscribe), images and CSS are left out (not a page shown in a frame
- * or gone to by a meta refresh, RF_LINKF_PAGE, unless a web bug),
+ * Unsubscribe), images, CSS and pings are left out (not a page shown in
+ * a frame or gone to by a meta refresh, RF_LINKF_PAGE, unless a web bug),
  * duplicates removed, at most
  * max_report_urls kept: first a link to each registrable domain, then
  * to each host, then the rest (meta->urls_left_out: how many were left

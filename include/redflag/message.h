@@ -45,7 +45,10 @@ enum {
 	/* an RF_LINK_IMG that is a page: shown in a frame or an iframe, or
 	 * gone to by a meta refresh (the hotline takes it from a reported
 	 * mail, as an anchor: where the spam takes its reader) */
-	RF_LINKF_PAGE = 1u << 5
+	RF_LINKF_PAGE = 1u << 5,
+	/* an RF_LINK_HREF of an a's or area's ping: requested when the link
+	 * is followed, a tracker's, no page (the hotline leaves it out) */
+	RF_LINKF_PING = 1u << 6
 };
 
 /* One substring of a link's url that identifies the recipient. */

@@ -109,7 +109,8 @@ test_all_kept(void **state)
 /* test_pages: the page a spam shows in a frame or an iframe, or goes to
  * by a meta refresh, is where it takes its reader: reported as an
  * anchor is (SpamAssassin's spam-2/00390 and 00834 advertise their sites
- * only so; s30); an iframe that is a web bug, images and embeds not. */
+ * only so; s30); an iframe that is a web bug, images, embeds and an
+ * anchor's ping (a tracker's) not. */
 static void
 test_pages(void **state)
 {
@@ -121,9 +122,12 @@ test_pages(void **state)
 	    "</frameset><body><iframe src=\"http://i.example/shop\" "
 	    "width=600 height=400></iframe><iframe src=\"http://t.example/"
 	    "pixel\" width=1 height=1></iframe><img src=\"http://m.example/"
-	    "a.gif\"><embed src=\"http://e.example/x.swf\"></body></html>\r\n";
+	    "a.gif\"><embed src=\"http://e.example/x.swf\"><a href=\""
+	    "http://s.example/\" ping=\"http://p.example/ping\">shop</a>"
+	    "</body></html>\r\n";
 	static const char *const want[] = { "http://r.example/go",
-	    "http://f.example/main.htm", "http://i.example/shop" };
+	    "http://f.example/main.htm", "http://i.example/shop",
+	    "http://s.example/" };
 	rf_arena *a = rf_arena_new();
 	rf_hotline_mailmeta meta;
 	const char **urls, *reporter;

@@ -587,6 +587,7 @@ test_ping(void **state)
 	assert_string_equal(l->text, "shop");
 	assert_non_null(l = link_to(&r, "http://p.example/1?u=1"));
 	assert_int_equal(l->kind, RF_LINK_HREF);
+	assert_int_equal(l->flags, RF_LINKF_PING);
 	assert_null(l->text);
 	assert_non_null(link_to(&r, "http://p.example/2"));
 	assert_non_null(link_to(&r, "http://p.example/3"));
