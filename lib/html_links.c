@@ -360,9 +360,10 @@ srcset(struct hx *h, const xmlChar *v, const struct attrs *at,
 	}
 }
 
-/* pings: an RF_LINK_HREF link for each URL of the ping attribute v
- * (NULL: none) of an a or area: URLs separated by ASCII white space,
- * which a browser sends a request to when the link is followed. */
+/* pings: an RF_LINK_HREF link (RF_LINKF_PING) for each URL of the ping
+ * attribute v (NULL: none) of an a or area: URLs separated by ASCII
+ * white space, which a browser sends a request to when the link is
+ * followed. */
 static void
 pings(struct hx *h, const xmlChar *v)
 {
@@ -430,7 +431,7 @@ rf__html_refresh_url(const char *s, size_t n, size_t *u)
 
 /* refresh: a meta element's refresh URL (http-equiv "refresh"), which a
  * browser loads when the page has been shown for its time: an
- * RF_LINK_IMG link, like a frame's. */
+ * RF_LINK_IMG link and a page (RF_LINKF_PAGE), like a frame's. */
 static void
 refresh(struct hx *h, const struct attrs *at)
 {
