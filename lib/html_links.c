@@ -513,8 +513,8 @@ rf__html_el_links(struct hx *h, enum el_id id, const struct attrs *at,
 		    0, at, cs);
 		image_attr(h, at->src, 0, at, cs);
 		break;
-	case E_VIDEO:
-		add_attr_link(h, at->poster, RF_LINK_IMG, 0);
+	case E_VIDEO:		/* its poster is shown at its size */
+		image_attr(h, at->poster, 0, at, cs);
 		image_attr(h, at->src, 0, at, cs);
 		break;
 	case E_SRC:		/* audio, embed, track */

@@ -443,7 +443,7 @@ test_media_links(void **state)
 		int width, height;
 	} want[] = {
 		{ "http://m.example/v.mp4", 1, 1 },
-		{ "http://m.example/poster.jpg", -1, -1 },
+		{ "http://m.example/poster.jpg", 1, 1 },
 		{ "http://m.example/a.mp3", -1, -1 },
 		{ "http://m.example/s.webm", -1, -1 },
 		{ "http://m.example/t.vtt", -1, -1 },
