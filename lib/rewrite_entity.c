@@ -131,7 +131,7 @@ ent_room(struct ent_scratch *x, size_t n)
  * is decoded once, and again only after a replacement. */
 static int
 ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
-	struct ent_scratch *x, size_t *count)
+	struct ent_scratch *x, int cut, size_t *count)
 {
 	const char *cur = r;
 	size_t cl = rl, next = 0, at = 0, e = 0, dl = 0, j, rb, re;
@@ -147,7 +147,7 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 			dl = ent_decode(cur, cl, x->dec, x->map);
 			if (!changed)
 				ent_ends(c, x->dec, dl, x->un);
-			if (dl == cl && !changed)
+			if (dl == cl && !changed && !cut)
 				break;	/* no reference */
 			fresh = 0;
 		}
@@ -159,8 +159,9 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 		rb = x->map[at];
 		re = x->map[e];
 		/* the first covers a reference (the others the plain pass
-		 * made); then, as in the one pass, the run as it is then */
-		if (s->text || (!changed && re - rb == e - at) ||
+		 * made), or lies in a run cut at a quote; then, as in the
+		 * one pass, the run as it is then */
+		if (s->text || (!changed && !cut && re - rb == e - at) ||
 		    rf__rewrite_values_has(v, rb, 1))
 			continue;
 		if (s->tl == 0 && rf__rewrite_css_part(v, rb, re, cl)) {
@@ -194,9 +195,9 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 	return changed;
 }
 
-/* find_ref: the first "&#" of d[0..n) (d may be NULL when n is 0), or
- * NULL (memchr to each '&': memmem reads every byte several times over
- * for a needle of two). */
+/* find_ref: the first "&#", "&quot;" or "&apos;" of d[0..n) (d may be
+ * NULL when n is 0), or NULL (memchr to each '&': memmem reads every
+ * byte several times over for a needle of two). */
 static const char *
 find_ref(const char *d, size_t n)
 {
@@ -206,11 +207,25 @@ find_ref(const char *d, size_t n)
 		return NULL;	/* d may be NULL then */
 	e = d + n;
 	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
-		if (p + 1 < e && p[1] == '#')
+		if (p + 1 < e && (p[1] == '#' ||
+		    rf__rewrite_quote_ref(p, (size_t)(e - p), REF_MAX) > 0))
 			return p;
 		d = p + 1;
 	}
 	return NULL;
+}
+
+/* next_quote: the offset of the first reference to a quote
+ * (rf__rewrite_quote_ref) in d[i..n), *ql its length; n, *ql 0, when
+ * there is none. */
+static size_t
+next_quote(const char *d, size_t i, size_t n, size_t *ql)
+{
+	for (*ql = 0; i < n; i++)
+		if (d[i] == '&' && (*ql = rf__rewrite_quote_ref(d + i, n - i,
+		    REF_MAX)) > 0)
+			return i;
+	return n;
 }
 
 /* ent_start: x made ready for the first run of the leaf d[0..n) (hits:
@@ -241,7 +256,8 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 {
 	GByteArray *in = *buf, *out = NULL;
 	const char *d = (const char *)in->data, *p;
-	size_t pos = 0, r0, r1, last = 0, before = *count, *hits = NULL, se;
+	size_t pos = 0, r0, r1, s0, s1, ql, last = 0, before = *count;
+	size_t *hits = NULL, se;
 	struct ent_scratch x = { 0 };
 	struct rf__values v;
 	struct rf__css_back cb = RF__CSS_BACK;
@@ -265,23 +281,34 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 		for (r1 = (size_t)(p - d); r1 < in->len &&
 		    rf__rewrite_url_char((unsigned char)d[r1]); r1++)
 			;
-		rf__rewrite_values_run(&x.all, &x.k, r0, r1, &v);
-		v.css = c->empties ? rf__rewrite_css_url(d, in->len, r0, r1,
-		    &cb) : RF__CSS_NONE;
-		/* a srcset value: no empty to (the loop's rule is on bytes) */
-		if (sets && v.css == RF__CSS_NONE && rf__rewrite_srcset(d,
-		    in->len, r0, r1 - r0, &sb, &se) != RF__SET_NONE)
-			v.css = RF__CSS_SET;
-		if ((k = ent_run(c, d + r0, r1 - r0, &v, &x, count)) < 0)
-			break;
-		if (k > 0) {
-			if (out == NULL)
-				out = g_byte_array_new();
-			g_byte_array_append(out, (const guint8 *)d + last,
-			    (guint)(r0 - last));
-			g_byte_array_append(out, x.res->data, x.res->len);
-			last = r1;
+		/* each stretch of the run between references to a quote,
+		 * which the analysis reads as a quote ("url(&quot;URL&quot;)"
+		 * in a style attribute), on its own */
+		for (s0 = r0; s0 < r1 && k >= 0; s0 = s1 + ql) {
+			if ((s1 = next_quote(d, s0, r1, &ql)) == s0)
+				continue;
+			rf__rewrite_values_run(&x.all, &x.k, s0, s1, &v);
+			v.css = c->empties ? rf__rewrite_css_url(d, in->len,
+			    s0, s1, &cb) : RF__CSS_NONE;
+			/* a srcset value: no empty to (the loop's rule is on
+			 * bytes) */
+			if (sets && v.css == RF__CSS_NONE &&
+			    rf__rewrite_srcset(d, in->len, s0, s1 - s0, &sb,
+			    &se) != RF__SET_NONE)
+				v.css = RF__CSS_SET;
+			if ((k = ent_run(c, d + s0, s1 - s0, &v, &x,
+			    s0 > r0 || s1 < r1, count)) > 0) {
+				if (out == NULL)
+					out = g_byte_array_new();
+				g_byte_array_append(out, (const guint8 *)d +
+				    last, (guint)(s0 - last));
+				g_byte_array_append(out, x.res->data,
+				    x.res->len);
+				last = s1;
+			}
 		}
+		if (k < 0)
+			break;
 		pos = r1 + 1;
 	}
 	rf__spans_once_done(&cb.css);

@@ -542,9 +542,13 @@ size_t rf__rewrite_run_first(const rf_rewrite *c, unsigned kinds,
 /* rf__rewrite_entities: in the HTML text *buf, each maximal run of URL
  * bytes that holds a character reference ("&#" digits ';', "&#x" hex
  * digits ';', or "&amp;") standing for a URL byte is read with those
- * references decoded; where a from of rw (not text) is then a standalone
- * occurrence in it (as rf__rewrite_replace_all has it) that covers at
- * least one reference, its bytes are replaced by the to (its "&amp;"
+ * references decoded, each stretch of it between references to a quote
+ * (rf__rewrite_quote_ref: the analysis reads a quote there, which ends a
+ * CSS string, "url(&quot;URL&quot;)" in a style attribute) on its own;
+ * where a from of rw (not text) is then a standalone occurrence in it
+ * (as rf__rewrite_replace_all has it) that covers at least one
+ * reference, or lies in a stretch cut at such a quote, its bytes are
+ * replaced by the to (its "&amp;"
  * form when it has one; an empty one where an unquoted attribute value
  * starts in *buf as it is given, rf__rewrite_values, kept through the
  * run's replacements, written "\"\"", as rf__rewrite_replace_all does;
@@ -552,7 +556,8 @@ size_t rf__rewrite_run_first(const rf_rewrite *c, unsigned kinds,
  * taken
  * on with the substitutions after it in their order, as in the one pass.
  * Each counted in *count and its substitution's hits.  *buf is scanned
- * once; nothing is allocated when it has no "&#".  1 when *buf changed
+ * once; nothing is allocated when it has no "&#", "&quot;" or "&apos;".
+ * 1 when *buf changed
  * (a new array), 0 when not, -1 when out of memory (*buf unchanged). */
 int rf__rewrite_entities(rf_rewrite *rw, const struct rf__leafread *rd,
 			 GByteArray **buf, size_t *count);
@@ -609,6 +614,13 @@ GByteArray *rf__rewrite_encode(GMimeContentEncoding enc,
  * s starts with no "&#" or the reference is longer than max bytes. */
 size_t rf__rewrite_char_ref(const char *s, size_t n, size_t max,
 			    unsigned long *v);
+
+/* rf__rewrite_quote_ref: the length of a character reference at s[0..n)
+ * that the analysis reads as a quote: "&quot;", "&apos;" (libxml2's
+ * names are case-sensitive, and without the ';' it leaves them as they
+ * are before a byte such as ')'), or a numeric one of value 34 or 39
+ * (rf__rewrite_char_ref, at most max bytes); 0 when there is none. */
+size_t rf__rewrite_quote_ref(const char *s, size_t n, size_t max);
 
 /* rf__rewrite_in_charset: s (UTF-8) in the charset cs (GMime's iconv
  * name of it), as a string (g_malloc), when it converts exactly: no

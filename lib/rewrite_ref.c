@@ -1,9 +1,11 @@
 /*
  * rewrite_ref.c - a numeric character reference of an HTML leaf read as
- * the analysis reads it (libxml2's HTML parser), for the rewriter's
- * entity pass (rewrite_leaf.c; contract in rewrite_int.h).
+ * the analysis reads it (libxml2's HTML parser), and the references it
+ * reads as a quote, for the rewriter's entity pass (rewrite_entity.c;
+ * contracts in rewrite_int.h).
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "rewrite_int.h"
 
@@ -44,4 +46,17 @@ rf__rewrite_char_ref(const char *s, size_t n, size_t max, unsigned long *v)
 		return 0;
 	*v = i > k && char_ok(x) ? x : 0;
 	return i;
+}
+
+size_t
+rf__rewrite_quote_ref(const char *s, size_t n, size_t max)
+{
+	unsigned long v;
+	size_t k;
+
+	if (n >= 6 && (memcmp(s, "&quot;", 6) == 0 ||
+	    memcmp(s, "&apos;", 6) == 0))
+		return 6;
+	k = rf__rewrite_char_ref(s, n, max, &v);
+	return k > 0 && (v == '"' || v == '\'') ? k : 0;
 }

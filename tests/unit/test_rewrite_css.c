@@ -129,6 +129,33 @@ test_quiet_open(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_quot: seed css-url-quot (s30): a url() whose string is quoted by
+ * character references, as browsers write a style attribute back
+ * ("url(&quot;URL&quot;)", "url(&#39;URL&#39;)"): the analysis reads the
+ * quotes, the rewriter read "&quot;" as URL bytes, so the URL there was
+ * no whole one to it: a tracked link and a hidden web bug left live
+ * (reported).  Now each stretch between such references is read on its
+ * own: the code taken out, the web bugs emptied (in the style sheet too,
+ * where "&quot;" is no quote: the analysis read "&quot;BUG&quot;" there,
+ * and reads "&quot;&quot;" now). */
+static void
+test_quot(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("css-url-quot", &st, &out);
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(st.links, 1);
+	assert_true(has(&out, "url(&quot;http://t.example/q.gif&quot;)"));
+	assert_true(has(&out, "background-image:url(&quot;&quot;)"));
+	assert_true(has(&out, "url(&#39;&#39;) no-repeat"));
+	assert_true(has(&out, "<style>p{background:url(&quot;&quot;)}"));
+	assert_false(has(&out, "8f3a9c2e7d1b4a6f"));
+	rf_buf_free(&out);
+}
+
 /* test_quote: seed css-url-quote (s28's strict runs, reduced): the web
  * bug "c" in url(c"h), where emptying it starts a string ("h"), and in
  * url(h"c), where it leaves h" (6cc5bb4 made both).  Kept. */
@@ -189,6 +216,10 @@ test_where(void **state)
 	assert_int_equal(css("\x1b\x1burl(D)", "D"), RF__CSS_WHOLE);
 	assert_int_equal(css("x\x1burl(D h)", "D"), RF__CSS_NONE);
 	assert_int_equal(css("url\x1b (D h)", "D"), RF__CSS_NONE);
+	/* a reference to a quote opens a string, as a quote does */
+	assert_int_equal(css("url(&quot;D h", "D"), RF__CSS_NONE);
+	assert_int_equal(css("url( &#39;D h", "D"), RF__CSS_NONE);
+	assert_int_equal(css("url(&QUOT;D h", "D"), RF__CSS_PART);
 	/* one reading kept over calls, offsets growing */
 	assert_int_equal(rf__rewrite_css_url(two, sizeof(two) - 1, 4, 5,
 	    &cb), RF__CSS_WHOLE);
@@ -285,6 +316,7 @@ main(void)
 		cmocka_unit_test(test_emptied),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_quiet_open),
+		cmocka_unit_test(test_quot),
 		cmocka_unit_test(test_where),
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_open_text),
