@@ -66,18 +66,6 @@ skip_string(const char *p, const char *end)
 	return p < end ? p + 1 : end;
 }
 
-/* string_at: p at a quote; the string's content in [*s, *e) (its
- * closing quote left out), and the byte after it. */
-static const char *
-string_at(const char *p, const char *end, const char **s, const char **e)
-{
-	const char *q = skip_string(p, end);
-
-	*s = p + 1;
-	*e = (q > *s && q[-1] == *p) ? q - 1 : q;
-	return q;
-}
-
 /* decl_next: the next declaration (or selector, or at-rule prelude) of the
  * text at p: everything up to a ';', '{' or '}' outside strings, comments
  * and parentheses, split at its first ':'.  Returns where to continue. */
@@ -301,7 +289,11 @@ url_at(const char *p, const char *end, const char **s, const char **e)
 	while (p < end && is_space((unsigned char)*p))
 		p++;
 	if (p < end && (*p == '"' || *p == '\'')) {
-		p = string_at(p, end, s, e);
+		const char *q = skip_string(p, end);
+
+		*s = p + 1;
+		*e = (q > *s && q[-1] == *p) ? q - 1 : q;
+		p = q;
 		while (p < end && *p != ')')
 			p++;
 		return p < end ? p + 1 : end;
@@ -314,57 +306,7 @@ url_at(const char *p, const char *end, const char **s, const char **e)
 	return p < end ? p + 1 : end;
 }
 
-/* set_url: a string of an image-set() [s, e), blanks trimmed, is read as
- * a URL: it holds no blank, parenthesis or quote (no real one does; in a
- * damaged sheet whose quotes pair otherwise, the text between two
- * strings, " type(" or "))", would pass for one, and a rewriter that
- * emptied it elsewhere would make the sheet read otherwise: s30's third
- * strict run). */
-static int
-set_url(const char **s, const char **e)
-{
-	const char *p;
-
-	trim(s, e);
-	for (p = *s; p < *e; p++)
-		if (is_space((unsigned char)*p) || *p == '(' || *p == ')' ||
-		    *p == '"' || *p == '\'')
-			return 0;
-	return *e > *s;
-}
-
-/* set_strings: p just after "image-set(": each string among its
- * arguments (not inside a function of them, as type("image/avif")) is
- * an image's URL (CSS Images 4) when set_url says so, given to fn;
- * url()s in it are the caller's to read. */
-static rf_status
-set_strings(const char *p, const char *end, int bg, rf__css_url_fn fn,
-	    void *arg)
-{
-	const char *s, *e;
-	int depth = 1;
-	rf_status st;
-
-	while (p < end && depth > 0) {
-		if (*p == '"' || *p == '\'') {
-			p = string_at(p, end, &s, &e);
-			if (depth == 1 && set_url(&s, &e) &&
-			    (st = fn(arg, s, (size_t)(e - s), bg)) != RF_OK)
-				return st;
-			continue;
-		}
-		if (*p == '/' && p + 1 < end && p[1] == '*') {
-			p = skip_comment(p, end);
-			continue;
-		}
-		depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
-		p++;
-	}
-	return RF_OK;
-}
-
-/* decl_urls: every url() in d's value, the strings of an image-set() (or
- * -webkit-image-set()), and the string of an @import. */
+/* decl_urls: every url() in d's value, and the string of an @import. */
 static rf_status
 decl_urls(const struct decl *d, rf__css_url_fn fn, void *arg)
 {
@@ -378,7 +320,10 @@ decl_urls(const struct decl *d, rf__css_url_fn fn, void *arg)
 		for (p += 7; p < end && is_space((unsigned char)*p); p++)
 			;
 		if (p < end && (*p == '"' || *p == '\'')) {
-			string_at(p, end, &s, &e);
+			e = skip_string(p, end);
+			s = p + 1;
+			if (e > s && e[-1] == *p)
+				e--;
 			if (e > s && (st = fn(arg, s, (size_t)(e - s), 0)))
 				return st;
 		}
@@ -388,15 +333,6 @@ decl_urls(const struct decl *d, rf__css_url_fn fn, void *arg)
 		    (p == d->val || !is_ident((unsigned char)p[-1]))) {
 			p = url_at(p + 4, end, &s, &e);
 			if (e > s && (st = fn(arg, s, (size_t)(e - s), bg)))
-				return st;
-			continue;
-		}
-		if ((*p == 'i' || *p == 'I') && end - p >= 10 &&
-		    strncasecmp(p, "image-set(", 10) == 0 &&
-		    (p == d->val || !is_ident((unsigned char)p[-1]) ||
-		    p[-1] == '-')) {
-			p += 10;	/* its url()s: on from here */
-			if ((st = set_strings(p, end, bg, fn, arg)) != RF_OK)
 				return st;
 			continue;
 		}

@@ -28,8 +28,7 @@ typedef enum rf_link_kind {
 	RF_LINK_IMG,		/* what loads with the page: <img src>, srcset,
 				 * video, frames, ... (docs/html.md) */
 	RF_LINK_FORM,		/* <form action> */
-	RF_LINK_CSS,		/* CSS url(), image-set(), background
-				 * attributes */
+	RF_LINK_CSS,		/* CSS url(), background attributes */
 	RF_LINK_HEADER		/* List-Unsubscribe and similar headers */
 } rf_link_kind;
 

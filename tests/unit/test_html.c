@@ -480,44 +480,24 @@ test_media_links(void **state)
 	run_free(&r);
 }
 
-/* test_base_image_set: a base href, through which every relative URL
- * of the page loads (a code in it goes with each), is an image link;
- * each string directly in a CSS image-set() (or -webkit-image-set()) is
- * an image's URL like a url() in it, a string inside one of its
- * functions (type("image/avif")) none, nor one holding a blank, a
- * parenthesis or a quote (blanks around it trimmed: the text between two
- * strings of a damaged sheet is none either; seed image-set-gap-strings).
- * Neither was read before s30. */
+/* test_base: a base href, through which every relative URL of the page
+ * loads (a code in it goes with each), is an image link (not read
+ * before s30); a base without href none.  A CSS image-set()'s strings
+ * are not read (docs/html.md says why): only its url()s. */
 static void
-test_base_image_set(void **state)
+test_base(void **state)
 {
-	static const char *const want[] = { "http://b.example/u/1a2b/",
-	    "http://c.example/1.gif", "2.avif", "http://c.example/3.gif",
-	    "http://c.example/4.gif", "http://c.example/5.gif" };
 	struct run r;
-	rf_link *l;
-	size_t k;
 
 	extract(state, &r, "<head><base href=\"http://b.example/u/1a2b/\" "
-	    "target=_top><base target=x><style>p { background: "
-	    "image-set(\"http://c.example/4.gif\" 1x) } q { content: "
-	    "fooimage-set('http://c.example/no.gif') }</style></head>"
-	    "<div style=\"background-image:-webkit-image-set("
-	    "'http://c.example/1.gif' 1x, '2.avif' type('image/avif') 2x, "
-	    "url(http://c.example/3.gif) 3x\">x</div>"
-	    "<p style='list-style-image: IMAGE-SET( /* c */ "
-	    "\" http://c.example/5.gif \", \"a b.gif\", \"(c).gif\", "
-	    "\"d\\\"e.gif\")'>y</p>");
-	assert_int_equal(r.links.n, sizeof(want) / sizeof(want[0]));
-	for (k = 0; k < sizeof(want) / sizeof(want[0]); k++)
-		assert_non_null(link_to(&r, want[k]));
+	    "target=_top><base target=x></head><div style=\"background-image:"
+	    "-webkit-image-set('http://c.example/1.gif' 1x, "
+	    "url(http://c.example/3.gif) 3x\">x</div>");
+	assert_int_equal(r.links.n, 2);
+	assert_string_equal(r.links.v[0].url, "http://b.example/u/1a2b/");
 	assert_int_equal(r.links.v[0].kind, RF_LINK_IMG);
-	assert_non_null(l = link_to(&r, "2.avif"));
-	assert_int_equal(l->kind, RF_LINK_CSS);
-	assert_int_equal(l->flags, RF_LINKF_BACKGROUND);
-	assert_non_null(l = link_to(&r, "http://c.example/5.gif"));
-	assert_int_equal(l->flags, 0);
-	assert_null(link_to(&r, "image/avif"));
+	assert_string_equal(r.links.v[1].url, "http://c.example/3.gif");
+	assert_int_equal(r.links.v[1].kind, RF_LINK_CSS);
 	run_free(&r);
 }
 
@@ -941,7 +921,7 @@ main(void)
 		cmocka_unit_test(test_media_links),
 		cmocka_unit_test(test_meta_refresh),
 		cmocka_unit_test(test_ping),
-		cmocka_unit_test(test_base_image_set),
+		cmocka_unit_test(test_base),
 		cmocka_unit_test(test_css_links),
 		cmocka_unit_test(test_form_area),
 		cmocka_unit_test(test_anchor_image_alt),
