@@ -13,14 +13,10 @@
 
 #include "rewrite_int.h"
 
-/* The longest character reference ent_ref reads: "&#x", 8 digits and
- * ';' (leading zeros included; longer ones are left as they are). */
-#define REF_MAX 12
-
 /* ent_ref: the length of the character reference at s[0..n) (s[0] is
  * '&') that stands for a URL byte, as the analysis decodes it: "&amp;",
  * or a numeric one (rf__rewrite_char_ref: its ';' may be missing, seed
- * char-ref-ends-value) of at most REF_MAX bytes and a value from 1 to
+ * char-ref-ends-value) of at most RF__REF_MAX bytes and a value from 1 to
  * 127 that is a URL byte; *v set to that byte.  0 when there is none
  * (any other reference is left as it is, so a match never covers one the
  * analysis read otherwise). */
@@ -34,7 +30,7 @@ ent_ref(const char *s, size_t n, int *v)
 		*v = '&';
 		return 5;
 	}
-	if ((k = rf__rewrite_char_ref(s, n, REF_MAX, &x)) == 0 || x == 0 ||
+	if ((k = rf__rewrite_char_ref(s, n, RF__REF_MAX, &x)) == 0 || x == 0 ||
 	    x > 127 || !rf__rewrite_url_char((int)x))
 		return 0;
 	*v = (int)x;
@@ -208,7 +204,7 @@ find_ref(const char *d, size_t n)
 	e = d + n;
 	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
 		if (p + 1 < e && (p[1] == '#' ||
-		    rf__rewrite_quote_ref(p, (size_t)(e - p), REF_MAX) > 0))
+		    rf__rewrite_quote_ref(p, (size_t)(e - p)) > 0))
 			return p;
 		d = p + 1;
 	}
@@ -222,8 +218,8 @@ static size_t
 next_quote(const char *d, size_t i, size_t n, size_t *ql)
 {
 	for (*ql = 0; i < n; i++)
-		if (d[i] == '&' && (*ql = rf__rewrite_quote_ref(d + i, n - i,
-		    REF_MAX)) > 0)
+		if (d[i] == '&' && (*ql = rf__rewrite_quote_ref(d + i,
+		    n - i)) > 0)
 			return i;
 	return n;
 }

@@ -603,6 +603,11 @@ char *rf__rewrite_amp_form(const char *s);
 GByteArray *rf__rewrite_encode(GMimeContentEncoding enc,
 			       const GByteArray *content, int crlf);
 
+/* RF__REF_MAX: the longest character reference the entity pass reads:
+ * "&#x", 8 digits and ';' (leading zeros included; longer ones are left
+ * as they are). */
+#define RF__REF_MAX 12
+
 /* rf__rewrite_char_ref: the numeric character reference at s[0..n)
  * ("&#" digits, or "&#x" or "&#X" hex digits) as the analysis reads it
  * in HTML (libxml2's htmlParseCharRef): the digits up to the first byte
@@ -619,8 +624,9 @@ size_t rf__rewrite_char_ref(const char *s, size_t n, size_t max,
  * that the analysis reads as a quote: "&quot;", "&apos;" (libxml2's
  * names are case-sensitive, and without the ';' it leaves them as they
  * are before a byte such as ')'), or a numeric one of value 34 or 39
- * (rf__rewrite_char_ref, at most max bytes); 0 when there is none. */
-size_t rf__rewrite_quote_ref(const char *s, size_t n, size_t max);
+ * (rf__rewrite_char_ref, at most RF__REF_MAX bytes); 0 when there is
+ * none. */
+size_t rf__rewrite_quote_ref(const char *s, size_t n);
 
 /* rf__rewrite_in_charset: s (UTF-8) in the charset cs (GMime's iconv
  * name of it), as a string (g_malloc), when it converts exactly: no

@@ -546,7 +546,7 @@ rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 	for (i = cb->open + 1; i < a && css_blank((unsigned char)d[i]); i++)
 		;
 	if (i < a && (d[i] == '"' || d[i] == '\'' ||
-	    rf__rewrite_quote_ref(d + i, a - i, 12) > 0))
+	    rf__rewrite_quote_ref(d + i, a - i) > 0))
 		return RF__CSS_NONE;	/* after a url()'s string (in a style
 					 * attribute "&quot;" opens one) */
 	while (j < n && css_blank((unsigned char)d[j]))

@@ -49,7 +49,7 @@ rf__rewrite_char_ref(const char *s, size_t n, size_t max, unsigned long *v)
 }
 
 size_t
-rf__rewrite_quote_ref(const char *s, size_t n, size_t max)
+rf__rewrite_quote_ref(const char *s, size_t n)
 {
 	unsigned long v;
 	size_t k;
@@ -57,6 +57,6 @@ rf__rewrite_quote_ref(const char *s, size_t n, size_t max)
 	if (n >= 6 && (memcmp(s, "&quot;", 6) == 0 ||
 	    memcmp(s, "&apos;", 6) == 0))
 		return 6;
-	k = rf__rewrite_char_ref(s, n, max, &v);
+	k = rf__rewrite_char_ref(s, n, RF__REF_MAX, &v);
 	return k > 0 && (v == '"' || v == '\'') ? k : 0;
 }
