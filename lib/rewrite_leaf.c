@@ -78,6 +78,30 @@ ends_run(const struct rf__values *v, const char *d, size_t n, size_t i)
 	return 1;
 }
 
+/* opens_more: s holds more '(' than ')'. */
+static int
+opens_more(const char *s)
+{
+	long k = 0;
+
+	for (; *s != '\0'; s++)
+		k += *s == '(' ? 1 : *s == ')' ? -1 : 0;
+	return k > 0;
+}
+
+/* closes_after: in text, a ')' follows d[i..n) once the tail_char bytes
+ * there are passed.  The analysis leaves a URL's last ')' out only when
+ * it closes no '(' of the URL (lib/url_text.c), so a to holding more
+ * '(' than ')' written before it would take it in: "ftp://(/" before
+ * ")" reads "ftp://(/)" (s30's ninth strict run, seed paren-site-form). */
+static int
+closes_after(const char *d, size_t n, size_t i)
+{
+	while (i < n && tail_char((unsigned char)d[i]))
+		i++;
+	return i < n && d[i] == ')';
+}
+
 /* amp_count: the '&' of s[0..n). */
 static size_t
 amp_count(const char *s, size_t n)
@@ -143,11 +167,12 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 	const char *p;
 	struct rf__css_back cb = RF__CSS_BACK;
 	struct rf__spans_once sb = RF__SET_INIT;
-	int changed = 0, q, sets;
+	int changed = 0, q, sets, parens;
 
 	if (fl == 0)
 		return 0;
 	cb.css.rd = sb.rd = rd;
+	parens = !html && !text && opens_more(to);
 	sets = html && tl == 0 && rd != NULL && rd->srcset;
 	out = g_byte_array_new();
 	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
@@ -167,7 +192,8 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		end = at + fl;
 		if ((html && tl == 0 && rf__rewrite_css_url(d, in->len, b, e,
 		    &cb) == RF__CSS_PART) || (sets && rf__rewrite_srcset(d,
-		    in->len, at, fl, &sb, &end) == RF__SET_PART)) {
+		    in->len, at, fl, &sb, &end) == RF__SET_PART) || (!html &&
+		    parens && closes_after(d, in->len, e))) {
 			if (live != NULL)
 				*live = 1;
 			continue;
