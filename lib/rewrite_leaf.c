@@ -78,28 +78,53 @@ ends_run(const struct rf__values *v, const char *d, size_t n, size_t i)
 	return 1;
 }
 
-/* opens_more: s holds more '(' than ')'. */
-static int
+/* The brackets the analysis counts in a URL of text (lib/url_text.c,
+ * url_end and trim): opening, closing, in the same order. */
+static const char opening[] = "([{", closing[] = ")]}";
+
+/* opens_more: the brackets (bit k: opening[k]) that s opens more often
+ * than it closes. */
+static unsigned
 opens_more(const char *s)
 {
-	long k = 0;
+	long k[3] = { 0, 0, 0 };
+	const char *o;
+	unsigned m = 0, i;
 
 	for (; *s != '\0'; s++)
-		k += *s == '(' ? 1 : *s == ')' ? -1 : 0;
-	return k > 0;
+		if ((o = strchr(opening, *s)) != NULL)
+			k[o - opening]++;
+		else if ((o = strchr(closing, *s)) != NULL)
+			k[o - closing]--;
+	for (i = 0; i < 3; i++)
+		m |= k[i] > 0 ? 1u << i : 0;
+	return m;
 }
 
-/* closes_after: in text, a ')' follows d[i..n) once the tail_char bytes
- * there are passed.  The analysis leaves a URL's last ')' out only when
- * it closes no '(' of the URL (lib/url_text.c), so a to holding more
- * '(' than ')' written before it would take it in: "ftp://(/" before
- * ")" reads "ftp://(/)" (s30's ninth strict run, seed paren-site-form). */
+/* closes_after: in text, one of the closing brackets of open (bit k:
+ * closing[k]) comes in d[i..n) before a byte that ends a URL there (a
+ * blank or control, '<', '>', '"'; 8-bit bytes are read on, the safe
+ * side).  The analysis reads a URL to such a byte and then leaves out
+ * its trailing punctuation and a closing bracket only when it closes no
+ * opening one of the URL, so a to that opens more than it closes,
+ * written before such a stretch, would take it in: "ftp://(/" before
+ * "," and ")" read "ftp://(/,)" (s30's strict runs 9 and 12, seeds
+ * paren-site-form, -min, -comma). */
 static int
-closes_after(const char *d, size_t n, size_t i)
+closes_after(const char *d, size_t n, size_t i, unsigned open)
 {
-	while (i < n && tail_char((unsigned char)d[i]))
-		i++;
-	return i < n && d[i] == ')';
+	const char *o;
+	unsigned char c;
+
+	for (; i < n; i++) {
+		c = (unsigned char)d[i];
+		if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == 0x7f)
+			return 0;
+		if (c != '\0' && (o = strchr(closing, c)) != NULL &&
+		    (open & 1u << (o - closing)))
+			return 1;
+	}
+	return 0;
 }
 
 /* amp_count: the '&' of s[0..n). */
@@ -167,12 +192,13 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 	const char *p;
 	struct rf__css_back cb = RF__CSS_BACK;
 	struct rf__spans_once sb = RF__SET_INIT;
-	int changed = 0, q, sets, parens;
+	int changed = 0, q, sets;
+	unsigned parens;
 
 	if (fl == 0)
 		return 0;
 	cb.css.rd = sb.rd = rd;
-	parens = !html && !text && opens_more(to);
+	parens = !html && !text ? opens_more(to) : 0;
 	sets = html && tl == 0 && rd != NULL && rd->srcset;
 	out = g_byte_array_new();
 	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
@@ -192,8 +218,8 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		end = at + fl;
 		if ((html && tl == 0 && rf__rewrite_css_url(d, in->len, b, e,
 		    &cb) == RF__CSS_PART) || (sets && rf__rewrite_srcset(d,
-		    in->len, at, fl, &sb, &end) == RF__SET_PART) || (!html &&
-		    parens && closes_after(d, in->len, e))) {
+		    in->len, at, fl, &sb, &end) == RF__SET_PART) || (parens &&
+		    closes_after(d, in->len, e, parens))) {
 			if (live != NULL)
 				*live = 1;
 			continue;

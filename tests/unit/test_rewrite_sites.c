@@ -277,23 +277,27 @@ test_unquoted(void **state)
  * leaves a URL's last ')' out only when it closes no '(' of the URL, so
  * "(see ftp://(/x))" read "ftp://(/x)", and its form "ftp://(/" written
  * there read "ftp://(/)", a link the input did not have (s30's ninth
- * strict run; seeds paren-site-form, -min).  Left, and counted missed;
- * a form with balanced parentheses is written. */
+ * strict run; seeds paren-site-form, -min), and the same across a comma
+ * (",)": run 12, -comma) or with square brackets.  Left, and counted
+ * missed; a form with balanced parentheses is written, and so is one
+ * before no closing bracket ("[ftp://(/y),]" gives "[ftp://(/,]", read
+ * "ftp://(/" as written). */
 static void
 test_paren(void **state)
 {
 	static const char msg[] =
 	    "From: a@shop.test\nTo: " RCPT "\nSubject: s\n\n"
-	    "(see ftp://(/x)) or (http://shop.test/a(1)b.html)\n";
+	    "(see ftp://(/x)) or (http://shop.test/a(1)b.html)\n"
+	    "[ftp://(/y),] and [ftp://[/z]]\n";
 	rf_rewrite_stats st;
 	rf_buf out;
 
 	(void)state;
 	sites(msg, &out, &st);
 	assert_non_null(strstr(out.data, "(see ftp://(/x)) or "
-	    "(http://shop.test/)\n"));
-	assert_int_equal(st.missed, 1);
-	assert_int_equal(st.sites, 1);
+	    "(http://shop.test/)\n[ftp://(/,] and [ftp://[/z]]\n"));
+	assert_int_equal(st.missed, 2);
+	assert_int_equal(st.sites, 2);
 	rf_buf_free(&out);
 }
 
