@@ -322,7 +322,9 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 	/* (" ' < > are no URL bytes) */
 	s->markup = !s->text && (s->wide || odd) &&
 	    markup_differs(s->from, s->to);
-	if (s->text || s->wide || odd)
+	/* a to that opens a bracket more than it closes it: the loop, whose
+	 * text rule (closes_after) the one pass does not have */
+	if (s->text || s->wide || odd || opens_more(s->to) != 0)
 		rw->loop = 1;
 	if (!rf__rewrite_ascii(s->from, s->fl))
 		rw->eight = 1;
