@@ -224,6 +224,25 @@ next_quote(const char *d, size_t i, size_t n, size_t *ql)
 	return n;
 }
 
+/* worth: the run d[r0..r1) may hold a replacement: it holds a "&#", or a
+ * stretch between references to a quote (next_quote) as long as the
+ * shortest from (minfl).  A leaf whose text writes its quotes "&quot;"
+ * is otherwise not tokenized for nothing (ent_start). */
+static int
+worth(const char *d, size_t r0, size_t r1, size_t minfl)
+{
+	size_t s0, s1, ql;
+
+	for (s0 = r0; s0 < r1; s0 = s1 + ql) {
+		s1 = next_quote(d, s0, r1, &ql);
+		if (s1 - s0 >= minfl || find_ref(d + s0, s1 - s0) != NULL)
+			return 1;
+		if (ql == 0)
+			break;
+	}
+	return 0;
+}
+
 /* ent_start: x made ready for the first run of the leaf d[0..n) (hits:
  * room for the hits of c's substitutions, filled with them; x->all its
  * unquoted values and names); 0, or -1 when out of memory. */
@@ -266,17 +285,21 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 	sets = rd->srcset;	/* (a to is empty) */
 	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
 	    NULL) {
-		if (!started) {
-			started = 1;
-			if ((k = ent_start(c, rd, d, in->len, &x, &hits)) < 0)
-				break;
-		}
 		for (r0 = (size_t)(p - d); r0 > pos &&
 		    rf__rewrite_url_char((unsigned char)d[r0 - 1]); r0--)
 			;
 		for (r1 = (size_t)(p - d); r1 < in->len &&
 		    rf__rewrite_url_char((unsigned char)d[r1]); r1++)
 			;
+		if (!worth(d, r0, r1, c->minfl)) {
+			pos = r1 + 1;
+			continue;
+		}
+		if (!started) {
+			started = 1;
+			if ((k = ent_start(c, rd, d, in->len, &x, &hits)) < 0)
+				break;
+		}
 		/* each stretch of the run between references to a quote,
 		 * which the analysis reads as a quote ("url(&quot;URL&quot;)"
 		 * in a style attribute), on its own */
