@@ -374,6 +374,24 @@ rf__rewrite_kept_after(const struct rf__values *v, const char *d, size_t n,
 	return i;
 }
 
+/* back_over: i moved back over the characters before it that
+ * dropped_at finds in the reading q (a C0 byte; U+FFFE, U+FFFF with
+ * RF__QUIET_NC), and over NULs when nul. */
+static size_t
+back_over(const char *d, size_t i, int q, int nul)
+{
+	for (;;) {
+		if (i >= 1 && ((nul && d[i - 1] == '\0') ||
+		    dropped_at(d, i, i - 1, 0) == 1))
+			i--;
+		else if ((q & RF__QUIET_NC) && i >= 3 &&
+		    dropped_at(d, i, i - 3, q) == 3)
+			i -= 3;
+		else
+			return i;
+	}
+}
+
 size_t
 rf__rewrite_kept_before(const struct rf__values *v, const char *d,
 			size_t i)
@@ -381,15 +399,7 @@ rf__rewrite_kept_before(const struct rf__values *v, const char *d,
 	if (v == NULL || v->quiet == 0 || i == 0 ||
 	    !in_spans(v->raw, v->nraw, i - 1, 1))
 		return i;
-	for (;;) {
-		if (i >= 1 && dropped_at(d, i, i - 1, 0) == 1)
-			i--;
-		else if ((v->quiet & RF__QUIET_NC) && i >= 3 &&
-		    dropped_at(d, i, i - 3, v->quiet) == 3)
-			i -= 3;
-		else
-			return i;
-	}
+	return back_over(d, i, v->quiet, 0);
 }
 
 /* css_blank: a blank of CSS (lib/css.c). */
@@ -401,19 +411,11 @@ css_blank(int c)
 
 /* unread_before: i, with the characters before it that the analysis may
  * read no byte of taken off: NULs (the NUL pass's) and what libxml2
- * leaves out of style text (dropped_at). */
+ * leaves out of style text in any reading (back_over). */
 static size_t
 unread_before(const char *d, size_t i)
 {
-	for (;;) {
-		if (i >= 1 && (d[i - 1] == '\0' ||
-		    dropped_at(d, i, i - 1, 0) == 1))
-			i--;
-		else if (i >= 3 && dropped_at(d, i, i - 3, RF__QUIET_NC) == 3)
-			i -= 3;
-		else
-			return i;
-	}
+	return back_over(d, i, RF__QUIET_C0 | RF__QUIET_NC, 1);
 }
 
 /* url_open: d[0..i) ends with "url(" (any case) not after a byte of a
