@@ -133,6 +133,13 @@ int rf__text_reading(struct rf__conv_cache *cc, const char *charset,
  * "gif". */
 int rf__known_tld(const rf_ctx *ctx, const char *label, size_t n);
 
+/* rf__url_text_next: the next URL rf_url_extract_text reads in
+ * text[0..len) from *i (where the last one ended, or 0; none starts
+ * before it): 1 with it in text[*s..*e) and *i where the reading goes on;
+ * 0 when there is none (*i = len). */
+int rf__url_text_next(const char *text, size_t len, size_t *i, size_t *s,
+		      size_t *e);
+
 /* rf__url_text_host: rf_url_text_host, and also (each out-parameter NULL
  * allowed; each set whatever the result): *domain, the registrable domain
  * of the host it returns, in a, as rf_url_domain gives it (NULL for an

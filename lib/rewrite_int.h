@@ -2,7 +2,7 @@
  * rewrite_int.h - private to the rewriter (rewrite.c: collecting,
  * locating the text leaves, writing; rewrite_leaf.c: the replacements in
  * one decoded leaf; rewrite_value.c: where an unquoted attribute value
- * or an attribute's name starts in it; rewrite_encode.c: its encoding
+ * or an attribute's or a start tag's name starts in it; rewrite_encode.c: its encoding
  * again, a from or to in its charset, the charset the analysis read it
  * in; rewrite_sites.c: the policy
  * sites' form of a link) and to its unit tests.
@@ -146,7 +146,8 @@ int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
 
 /* Offsets of a leaf (or of a run of it) where an unquoted attribute
  * value starts (rf__rewrite_values), and, asked for with them, where an
- * attribute's name starts in a start tag (name[i] 1: at[i] is a name's,
+ * attribute's name starts in a start tag, or the tag's own name (name[i]
+ * 1: at[i] is a name's,
  * 0: a value's), increasing; at malloc'd, name (NULL when at is) in the
  * same block (a run's: slices of its leaf's). */
 struct rf__values {
@@ -398,11 +399,12 @@ size_t rf__rewrite_kept_before(const struct rf__values *v, const char *d,
  * DOCTYPE, a PI, an end tag, a bogus attribute, script or style): "src=URL",
  * "src= URL", "src = URL", a tab or a line end after the '=' (v->at NULL
  * when none); with names set, also where an attribute's name starts in
- * a start tag (v->name says which is which): libxml2 reads no link
- * there, and an edit there could change how the tag reads (a from
- * "NAME=" made a to without its '=' leaves the next quoted value
- * unread, and the bytes in it a tag of their own: seed
- * attr-name-newlink).  Where script or style text holds an end tag of another
+ * a start tag, and the tag's name (v->name says which is which):
+ * libxml2 reads no link there, and an edit there could change how the
+ * tag reads (a from "NAME=" made a to without its '=' leaves the next
+ * quoted value unread, and the bytes in it a tag of their own: seed
+ * attr-name-newlink; "<img" emptied to "<" is text: seed
+ * unclosed-tag-name).  Where script or style text holds an end tag of another
  * element, the leaf is parsed once by libxml2, read as rd says
  * (rf__rewrite_raw_read), for where that text ends.  0, or -1 when out
  * of memory (v empty).  The caller frees v->at. */
@@ -552,7 +554,7 @@ size_t rf__rewrite_run_first(const rf_rewrite *c, unsigned kinds,
  * form when it has one; an empty one where an unquoted attribute value
  * starts in *buf as it is given, rf__rewrite_values, kept through the
  * run's replacements, written "\"\"", as rf__rewrite_replace_all does;
- * none where an attribute's name starts), and then the run as it is is
+ * none where a name starts), and then the run as it is is
  * taken
  * on with the substitutions after it in their order, as in the one pass.
  * Each counted in *count and its substitution's hits.  *buf is scanned
@@ -578,8 +580,8 @@ int rf__rewrite_one_pass(const rf_rewrite *rw);
  * written "\"\"", so that the parser does not read the bytes after it
  * (" width=1", "/>") as the value; elsewhere (in a quoted value, in
  * text; any with vals NULL) as nothing.  An occurrence at a name's
- * offset of vals (where libxml2 reads an attribute's name: no link) is
- * left as it is.  vals' offsets are kept pointing
+ * offset of vals (where libxml2 reads a tag's or an attribute's name:
+ * no link) is left as it is.  vals' offsets are kept pointing
  * at the same bytes in the new *buf (one inside a from replaced dropped,
  * one at its start kept at its to's).  In HTML an empty to is not
  * written in part of a CSS url()'s content (rf__rewrite_css_url; with

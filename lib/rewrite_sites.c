@@ -63,6 +63,21 @@ is_site(const char *t, size_t n, const char *site)
 	return (n == sl || n + 1 == sl) && strncmp(t, site, n) == 0;
 }
 
+/* reads_inside: the text reader (rf_url_extract_text) reads a URL in s
+ * that starts after its first byte: "(www.b.example/", the site of
+ * "www.a@(www.b.example" (its user info dropped); written in place of
+ * the link, that would be a link the input did not have. */
+static int
+reads_inside(const char *s)
+{
+	size_t n = strlen(s), i = 0, b, e;
+
+	while (rf__url_text_next(s, n, &i, &b, &e))
+		if (b > 0)
+			return 1;
+	return 0;
+}
+
 /* join: a[0..an) b[0..bn) c[0..cn) into one string of arena ar; NULL
  * when out of memory. */
 static char *
@@ -159,6 +174,10 @@ rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to)
 		}
 		if (is_site(u, un, site))
 			return RF__SITE_NONE;
+		if (reads_inside(site)) {
+			*to = "";	/* no site to keep */
+			return RF__SITE_EMPTY;
+		}
 		*to = site;
 		return RF__SITE_LINK;
 	}

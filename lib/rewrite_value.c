@@ -2,9 +2,10 @@
  * rewrite_value.c - where an unquoted attribute value starts in an HTML
  * leaf (right after an attribute's '=', or after '=' and white space:
  * "src=URL", "src= URL", "src = URL", a tab or a line end after the
- * '='), and where an attribute's name starts (no replacement is made
- * there: no link starts at a name, and a from "NAME=" made a to without
- * its '=' changes how the tag reads, s24), read on the leaf's original bytes by a cut-down HTML tokenizer
+ * '='), and where an attribute's or a start tag's name starts (no
+ * replacement is made there: no link starts at a name, and a from
+ * "NAME=" made a to without its '=' changes how the tag reads, s24; a
+ * tag's name emptied makes it text, s31), read on the leaf's original bytes by a cut-down HTML tokenizer
  * that follows libxml2's HTML parser (2.9.14, which the analysis reads
  * the leaf with: lib/html_parser.c), so that a '=' in a quoted value ("href=\"http://r/go?u=URL\"") or in
  * text starts none: an empty to is written "" (EMPTY_VALUE in
@@ -254,6 +255,33 @@ closes_raw(const char *d, size_t n, size_t i, int raw)
 	return 0;
 }
 
+/* note: p noted in ts->v, when not NULL: where an unquoted value starts
+ * (name 0), or an attribute's or a tag's name (name 1, noted with
+ * ts->names only);
+ * the flags kept after the cap offsets of the one block. */
+static void
+note(struct tagscan *ts, size_t p, int name)
+{
+	struct rf__values *v = ts->v;
+	size_t cap, *at;
+
+	if (v == NULL || ts->oom || (name && !ts->names))
+		return;
+	if (v->n == ts->cap) {
+		cap = ts->cap * 2 + 8;
+		if ((at = realloc(v->at, cap * (sizeof(*at) + 1))) == NULL) {
+			ts->oom = 1;
+			return;
+		}
+		memmove(at + cap, at + ts->cap, v->n);
+		v->at = at;
+		v->name = (unsigned char *)(at + cap);
+		ts->cap = cap;
+	}
+	v->at[v->n] = p;
+	v->name[v->n++] = (unsigned char)name;
+}
+
 /* text: TEXT at d[i]: one step of htmlParseContentInternal outside raw
  * text (a run of text, a comment, a DOCTYPE, a PI, an end tag, or a
  * start tag's name, after which ts is in ATTRS).  The offset after what
@@ -294,6 +322,9 @@ text(const char *d, size_t n, size_t i, struct tagscan *ts)
 	ts->prolog = 0;
 	if (!letter(c))
 		return i + 1;	/* '<' is text */
+	note(ts, i + 1, 1);	/* a start tag's name, as an attribute's (an
+				 * end tag's follows a '/', a URL byte: no
+				 * occurrence starts there) */
 	for (j = i + 1, len = 0; j < n && len < NAME_MAX_LEN &&
 	    name_char((unsigned char)d[j]); j++, len++)
 		nm[len] = (char)d[j];
@@ -301,32 +332,6 @@ text(const char *d, size_t n, size_t i, struct tagscan *ts)
 	    len == 5 && strncasecmp(nm, "style", 5) == 0 ? 2 : 0;
 	ts->state = ATTRS;
 	return j;
-}
-
-/* note: p noted in ts->v, when not NULL: where an unquoted value starts
- * (name 0), or an attribute's name (name 1, noted with ts->names only);
- * the flags kept after the cap offsets of the one block. */
-static void
-note(struct tagscan *ts, size_t p, int name)
-{
-	struct rf__values *v = ts->v;
-	size_t cap, *at;
-
-	if (v == NULL || ts->oom || (name && !ts->names))
-		return;
-	if (v->n == ts->cap) {
-		cap = ts->cap * 2 + 8;
-		if ((at = realloc(v->at, cap * (sizeof(*at) + 1))) == NULL) {
-			ts->oom = 1;
-			return;
-		}
-		memmove(at + cap, at + ts->cap, v->n);
-		v->at = at;
-		v->name = (unsigned char *)(at + cap);
-		ts->cap = cap;
-	}
-	v->at[v->n] = p;
-	v->name[v->n++] = (unsigned char)name;
 }
 
 /* attrs: ATTRS at d[i]: one step of htmlParseStartTag's attribute loop

@@ -258,35 +258,47 @@ emit(const rf_ctx *ctx, rf_arena *a, const char *t, size_t s, size_t e,
 	return rf_url_analyse(ctx, a, k, err);
 }
 
+int
+rf__url_text_next(const char *text, size_t len, size_t *i, size_t *s,
+		  size_t *e)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	size_t p = *i, floor = *i, next;
+	int found;
+
+	for (;; p++) {
+		p = rf__span_until(text, p, len, ':', '.', '<', '<');
+		if (p >= len) {
+			*i = len;
+			return 0;
+		}
+		if (u[p] == ':') {
+			found = at_colon(text, len, floor, p, s, e);
+			next = *e;
+		} else if (u[p] == '.') {
+			found = at_dot(text, len, floor, p, s, e);
+			next = *e;
+		} else {
+			found = at_angle(text, len, p, s, e);
+			next = *e + 1;
+		}
+		if (found) {
+			*i = next;
+			return 1;
+		}
+	}
+}
+
 rf_status
 rf_url_extract_text(const rf_ctx *ctx, rf_arena *a, const char *text,
 		    size_t len, unsigned part, rf_links *links, rf_error *err)
 {
-	const unsigned char *u = (const unsigned char *)text;
-	size_t i = 0, floor = 0, s = 0, e = 0, next;
+	size_t i = 0, s = 0, e = 0;
 	rf_status st = RF_OK;
-	int full = 0, found;
+	int full = 0;
 
-	while (st == RF_OK && !full) {
-		i = rf__span_until(text, i, len, ':', '.', '<', '<');
-		if (i >= len)
-			break;
-		if (u[i] == ':') {
-			found = at_colon(text, len, floor, i, &s, &e);
-			next = e;
-		} else if (u[i] == '.') {
-			found = at_dot(text, len, floor, i, &s, &e);
-			next = e;
-		} else {
-			found = at_angle(text, len, i, &s, &e);
-			next = e + 1;
-		}
-		if (!found) {
-			i++;
-			continue;
-		}
+	while (st == RF_OK && !full && rf__url_text_next(text, len, &i, &s,
+	    &e))
 		st = emit(ctx, a, text, s, e, part, links, &full, err);
-		i = floor = next;
-	}
 	return st;
 }

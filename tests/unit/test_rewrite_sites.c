@@ -301,6 +301,32 @@ test_paren(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_inside: a text link's site form in which the analysis would read
+ * a link after its first byte is not written; the link is emptied
+ * ("www.a@(www.b.example/x": its user info dropped, "(www.b.example/"
+ * reads "www.b.example/", a link the input did not have: s30's
+ * fourteenth strict run, seed www-userinfo-site).  A form read from its
+ * first byte, or read as no link, is written as before. */
+static void
+test_inside(void **state)
+{
+	static const char msg[] =
+	    "From: a@shop.test\nTo: " RCPT "\nSubject: s\n\n"
+	    "See www.a@(www.b.example/x now\n"
+	    "or www.a@shop.test/p and http://u@a(www.c.example/q\n";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	sites(msg, &out, &st);
+	assert_non_null(strstr(out.data, "See  now\n"
+	    "or shop.test/ and http://a(www.c.example/\n"));
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(st.sites, 2);
+	assert_int_equal(st.emptied, 1);
+	rf_buf_free(&out);
+}
+
 /* test_shared: one URL that is a link in the text part and an image (a
  * web bug) in the HTML part is emptied in both (the image's need holds
  * for every occurrence), whichever comes first. */
@@ -437,6 +463,7 @@ main(void)
 		cmocka_unit_test(test_unquoted),
 		cmocka_unit_test(test_shared),
 		cmocka_unit_test(test_paren),
+		cmocka_unit_test(test_inside),
 		cmocka_unit_test(test_forms),
 	};
 

@@ -118,11 +118,52 @@ test_unquoted_bugs(void **state)
 	}
 }
 
+/* test_tag_names: web bugs whose URLs are tag names ("img", "p",
+ * "style"), emptied under each policy, and nothing made where a start
+ * tag's name starts, as at an attribute's (s31): before, "<img" became
+ * "< ", text, so that the tag's bytes after it were read anew (seed
+ * unclosed-tag-name: "<img src=img width=1 height=1<a href=t", one img
+ * whose height is "1<a", became text and a link "t"), and "<style>"
+ * became "<>" (an end tag's name follows a '/', where no occurrence
+ * stands alone). */
+static void
+test_tag_names(void **state)
+{
+	static const char msg[] =
+	    RW_FX_FROM RW_FX_UNSUB RW_FX_HTML
+	    "<p>Hello</p>\n"
+	    "<img src=img width=1 height=1>\n"
+	    "<IMG src=p width=1 height=1><style>b{}</style>\n"
+	    "<img src=style width=1 height=1>\n";
+	static const char body[] =
+	    "<p>Hello</p>\n"
+	    "<img src=\"\" width=1 height=1>\n"
+	    "<IMG src=\"\" width=1 height=1><style>b{}</style>\n"
+	    "<img src=\"\" width=1 height=1>\n";
+	struct rw_fx *fx = *state;
+	const char *p, *b;
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	for (p = "lks"; *p != '\0'; p++) {
+		rw_clean(fx->ctx, fx->rules, msg, sizeof(msg) - 1, RCPT, *p,
+		    &out, &st);
+		b = strstr(out.data, "\n\n");
+		assert_non_null(b);
+		if (strcmp(b + 2, body) != 0)
+			fail_msg("policy %c gave:\n%s", *p, b + 2);
+		assert_int_equal(st.missed, 0);
+		assert_int_equal(*p == 's' ? st.images : st.bugs, 3);
+		rf_buf_free(&out);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unquoted_bugs),
+		cmocka_unit_test(test_tag_names),
 	};
 
 	return cmocka_run_group_tests(tests, rw_fx_setup, rw_fx_teardown);
