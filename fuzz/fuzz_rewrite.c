@@ -67,7 +67,9 @@
  * redacted everywhere too (bit 3, rf_rewrite_add, as `arf make` does) and
  * max_rewrite_edits (bits 4-5: 1, 2, 3 or the default); the rest is the
  * message.  The tracking rules are data/trackers.conf (run from the
- * source tree, as fuzz/run.sh does), else none.
+ * source tree, as fuzz/run.sh does), else none.  With RF_FUZZ_DUMP set
+ * in the environment, each output is written to standard error before
+ * it is checked (to read what a stop wrote).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -582,6 +584,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static rf_rules *rules;
 	static int strict = -1;	/* the strict checks: RF_FUZZ_STRICT set,
 				 * and not to "0" */
+	static int dump = -1;	/* RF_FUZZ_DUMP set: each output written to
+				 * standard error (to read a stop) */
 	struct live lv;
 	rf_message *m = NULL, *again = NULL, *live = NULL;
 	rf_rewrite *rw = NULL;
@@ -631,6 +635,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("prepare or write");
 	if (rw->nedits > (k < 3 ? k + 1 : 4096))
 		fail("more edits than max_rewrite_edits");
+	if (dump < 0)
+		dump = getenv("RF_FUZZ_DUMP") != NULL;
+	if (dump) {
+		fwrite(out.data, 1, out.len, stderr);
+		fputs("\n-- end of the output\n", stderr);
+	}
 	check_edits(rw, msg, len, &out);
 	if (rw->nedits == 0 && (out.len != len || (len > 0 &&
 	    memcmp(out.data, msg, len) != 0)))
