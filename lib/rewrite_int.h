@@ -68,6 +68,10 @@ enum {
  * (AMP) is n bytes long. */
 #define RF__LEN_PLAIN 1u
 #define RF__LEN_AMP 2u
+#define RF__RUN_TEXT 4u	/* (not a length's: with them in the kinds of
+			 * rf__rewrite_run_first) a text part's run, where
+			 * an occurrence also starts where the analysis
+			 * starts a URL (rf__rewrite_starts_url) */
 
 /* One region of the original replaced. */
 struct rf__edit {
@@ -529,9 +533,23 @@ rf__rewrite_url_char(int c)
 	return rf__rewrite_url_bytes[c & 0xff];
 }
 
+/* rf__rewrite_starts_url: after the URL byte c, a ':', ']', '.', ';' or
+ * '!' (which end a word or a label in text, and which a URL seldom
+ * holds before a scheme), the analysis reads a URL in a text part that
+ * starts as s[0..n) does (lib/url_text.c: "http:", "https:", "ftp:",
+ * "mailto:", any case; "www." but after a '.'), so that an occurrence
+ * there stands alone in a text part ("Click:http://...", "[1]http://...",
+ * "...http://...", "URL:www....").  Not after the bytes a URL holds
+ * before another ('/', '=', '?', '*': "http://a/http://b", a redirect's
+ * destination; '=' and '[' stand alone anyway), where an occurrence
+ * inside the URL read would be replaced before it; not in HTML either,
+ * where a link is an attribute's whole value ("/http://a/p.gif"). */
+int rf__rewrite_starts_url(int c, const char *s, size_t n);
+
 /* rf__rewrite_run_first: the first replacement >= next (RF__NONE when
  * none) whose from is r[b..e) of the run r[0..rl), b 0 or after a '=' or
- * '[', and r[e..rl) tail_char bytes only; *at and *end set to its b and
+ * '[' (with RF__RUN_TEXT in kinds, or a byte where
+ * rf__rewrite_starts_url), and r[e..rl) tail_char bytes only; *at and *end set to its b and
  * e (the lowest e for one replacement, as replace_all takes the
  * leftmost).  Only the suffixes as long as a from are looked up (kinds:
  * the lens bits of the leaf's replacements; un: room for rw->nlens
@@ -570,7 +588,8 @@ int rf__rewrite_entities(rf_rewrite *rw, const struct rf__leafread *rd,
 int rf__rewrite_one_pass(const rf_rewrite *rw);
 
 /* rf__rewrite_replace_all: every standalone occurrence of from in *buf
- * (the byte before is not a URL byte, or is '=', '(' or '['; the bytes
+ * (the byte before is not a URL byte, or is '=', '(' or '[', or, in a
+ * text part, one rf__rewrite_starts_url takes before from; the bytes
  * after, up to the first that is not a URL byte, are only the
  * punctuation that ends a URL in text, ". ! ? ; : * ]", or none)
  * replaced by to; with text set, every occurrence in any ASCII

@@ -53,6 +53,28 @@ tail_char(int c)
 	    memchr(RF__URL_TRAIL, c, sizeof(RF__URL_TRAIL) - 1) != NULL);
 }
 
+int
+rf__rewrite_starts_url(int c, const char *s, size_t n)
+{
+	static const char *const schemes[] = { "http:", "https:", "ftp:",
+	    "mailto:" };
+	size_t i, k;
+	int f;
+
+	if (c == 0 || strchr(":].;!", c) == NULL || n == 0)
+		return 0;
+	f = (unsigned char)s[0] | 0x20;
+	if (f == 'w')
+		return n >= 4 && strncasecmp(s, "www.", 4) == 0 && c != '.';
+	if (f != 'h' && f != 'f' && f != 'm')
+		return 0;
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (n >= (k = strlen(schemes[i])) && strncasecmp(s,
+		    schemes[i], k) == 0)
+			return 1;
+	return 0;
+}
+
 /* tail_len: the tail_char bytes that end s[0..n). */
 static size_t
 tail_len(const char *s, size_t n)
@@ -76,6 +98,29 @@ ends_run(const struct rf__values *v, const char *d, size_t n, size_t i)
 		if (!tail_char((unsigned char)d[i]))
 			return 0;
 	return 1;
+}
+
+/* alone: an occurrence of from (fl bytes) between d[b - 1] and d[e] (the
+ * bytes around it as the text reads them: rf__rewrite_kept_before,
+ * _after; d is n bytes) stands alone: before it a byte that is no URL
+ * byte, or '=', '(' or '[' (in a text part, not html, also one where
+ * rf__rewrite_starts_url), after it tail_char bytes only up to the end
+ * of the run of URL bytes (ends_run); and, for a from with an 8-bit
+ * byte in HTML (eight), no 8-bit byte next to it, which the analysis
+ * reads in the same attribute value ("t\xff\xff\xff" holds the web bug
+ * "\xff" three times, none of them the link: seed wide-8bit-value). */
+static int
+alone(const struct rf__values *v, const char *d, size_t n, size_t b,
+      size_t e, int html, int eight, const char *from, size_t fl)
+{
+	int c = b > 0 ? (unsigned char)d[b - 1] : 0;
+
+	if (eight && ((c & 0x80) || (e < n && (d[e] & 0x80))))
+		return 0;
+	if (b > 0 && rf__rewrite_url_char(c) && c != '=' && c != '(' &&
+	    c != '[' && (html || !rf__rewrite_starts_url(c, from, fl)))
+		return 0;
+	return ends_run(v, d, n, e);
 }
 
 /* The brackets the analysis counts in a URL of text (lib/url_text.c,
@@ -192,13 +237,14 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 	const char *p;
 	struct rf__css_back cb = RF__CSS_BACK;
 	struct rf__spans_once sb = RF__SET_INIT;
-	int changed = 0, q, sets;
+	int changed = 0, q, sets, eight;
 	unsigned parens;
 
 	if (fl == 0)
 		return 0;
 	cb.css.rd = sb.rd = rd;
 	parens = !html && !text ? opens_more(to) : 0;
+	eight = html && !text && !rf__rewrite_ascii(from, fl);
 	sets = html && tl == 0 && rd != NULL && rd->srcset;
 	out = g_byte_array_new();
 	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
@@ -210,10 +256,9 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		e = rf__rewrite_kept_after(vals, d, in->len, at + fl);
 		if (!text)
 			b = rf__rewrite_kept_before(vals, d, at);
-		if ((!text && ((b > 0 && (rf__rewrite_url_char(d[b - 1]) &&
-		    d[b - 1] != '=' && d[b - 1] != '(' &&
-		    d[b - 1] != '[')) || !ends_run(vals, d, in->len, e))) ||
-		    (vals != NULL && rf__rewrite_unread(vals, at, fl)))
+		if ((!text && !alone(vals, d, in->len, b, e, html, eight,
+		    from, fl)) || (vals != NULL && rf__rewrite_unread(vals, at,
+		    fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
 		end = at + fl;
 		if ((html && tl == 0 && rf__rewrite_css_url(d, in->len, b, e,
@@ -509,7 +554,8 @@ try_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 /* first_at: what run_first does for the suffixes ending at rl: *best
  * lowered to the first replacement >= next and < *best whose from is a
  * suffix r[b..rl) of r[0..rl) that starts at 0 or after a '=' or a
- * '[', *at set to its b. */
+ * '[' (or, with RF__RUN_TEXT in kinds, a byte where
+ * rf__rewrite_starts_url), *at set to its b. */
 static void
 first_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 	 size_t next, char *un, size_t *best, size_t *at)
@@ -524,7 +570,10 @@ first_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 		try_at(c, kinds, r, rl, 0, next, un, best, at);
 	end = r + rl - 1;	/* a '=' or '[' there starts nothing */
 	for (e = r + (lo > 0 ? lo - 1 : 0); e < end; e++)
-		if ((*e == '=' || *e == '[') && (c->lens[end - e] & kinds))
+		if ((*e == '=' || *e == '[' || ((kinds & RF__RUN_TEXT) &&
+		    rf__rewrite_starts_url((unsigned char)*e, e + 1,
+		    (size_t)(end - e)))) &&
+		    (c->lens[end - e] & kinds))
 			try_at(c, kinds, r, rl, (size_t)(e + 1 - r), next,
 			    un, best, at);
 }
@@ -663,7 +712,8 @@ run_split(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 /* replace_runs: what replace_seq does, in one pass over *buf, when
  * !c->loop (hits counted alike).  Then a standalone occurrence
  * (replace_all) lies in a maximal run of URL bytes, starts at the
- * run's start or after a '=' or '[' in it, and is followed in the run by
+ * run's start or after a '=' or '[' in it (or in a text part a byte
+ * where the analysis starts a URL, rf__rewrite_starts_url), and is followed in the run by
  * tail_char bytes only; replacing it by a `to` of URL bytes leaves
  * the bytes around the run as they were, so each run changes on its own:
  * it takes, in the order of the replacements, each whose from is such an
@@ -679,7 +729,8 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	GByteArray *in = *buf, *out = NULL, *tmp = NULL, *alt = NULL;
 	GByteArray *res = NULL;
 	const char *d = (const char *)in->data;
-	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN;
+	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN |
+	    RF__RUN_TEXT;
 	struct rf__values all = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0,
 	    NULL, 0 };
 	struct rf__values v;

@@ -116,7 +116,7 @@ url(uint32_t *s, char *out)
 {
 	static const char *const piece[] = { "http://a/", "http://b.x/",
 	    "p", "q", "?u=", "&", "&amp;", "id=", "1", "=", "/", "x",
-	    "http://a/p", ".", "[", "]" };
+	    "http://a/p", ".", "[", "]", "www.a/" };
 	size_t n = 1 + rnd(s) % 5, k;
 
 	out[0] = '\0';
@@ -342,7 +342,8 @@ leaf_cases(const struct leaf_case *t, size_t n, int one_pass)
 
 /* test_cases: the rules shown on fixed texts: standalone only (a URL
  * that goes on is left; one followed only by the punctuation that ends
- * a URL in text is standalone), after '=' or '(' it starts, a chain
+ * a URL in text is standalone), after '=' or '(' it starts (and where
+ * the analysis starts a URL in text), a chain
  * follows the order, an emptied link, "&amp;" forms in HTML only, an
  * unquoted attribute value emptied written "\"\"" in HTML.  Each case
  * made by the one pass and by the loop (ref_leaf) alike. */
@@ -376,6 +377,21 @@ test_cases(void **state)
 		  "&pos=9.x http://a/o?e=j@n.example&pos=99.",
 		  "at http://a/o?pos=9.  [] http://a/o?pos=9?! http://a/o?e="
 		  "j@n.example&pos=9.x http://a/o?e=j@n.example&pos=99.", 3 },
+		/* in a text part, after ': ] . ; !', where the analysis
+		 * starts a URL in text that starts as the from does (s31:
+		 * the corpus' "Action:http://..."; "www." but after '.');
+		 * not after '/' (inside a URL read whole), nor in HTML */
+		{ { "http://a/?id=1", "http://a/", "a/?id=1", "", NULL }, 0,
+		  "Click:http://a/?id=1 ...http://a/?id=1 x:a/?id=1 "
+		  "x/http://a/?id=1",
+		  "Click:http://a/ ...http://a/ x:a/?id=1 x/http://a/?id=1",
+		  2 },
+		{ { "http://a/p.gif", "", "/http://a/p.gif", "", NULL }, 1,
+		  "<img src=\"/http://a/p.gif\"><img src=:http://a/p.gif>",
+		  "<img src=\"\"><img src=:http://a/p.gif>", 1 },
+		{ { "www.a/?id=1", "www.a/", NULL }, 0,
+		  "URL:www.a/?id=1 x.www.a/?id=1",
+		  "URL:www.a/ x.www.a/?id=1", 1 },
 		{ { "http://a/1", "", "http://b/p?u=http://a/1", "http://b/p",
 		    NULL }, 0, "<http://b/p?u=http://a/1>",
 		  "<http://b/p?u=>", 1 },
