@@ -797,10 +797,37 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	return 1;
 }
 
+/* left_live: in a text part's leaf as written (d, n bytes), each URL the
+ * analysis reads there (rf__url_text_next) that is the from of a
+ * substitution (rw's index), and no substitution's to, marks that one
+ * live (counted missed): an occurrence the rules above did not take for
+ * standalone where the analysis starts a link ("&http://...", the same
+ * URL replaced elsewhere: s31's fifth strict run, seed amp-text-live). */
+static void
+left_live(rf_rewrite *c, const char *d, size_t n)
+{
+	size_t i = 0, s, e, best, j;
+
+	while (rf__url_text_next(d, n, &i, &s, &e)) {
+		best = RF__NONE;
+		if (e - s < c->nlens && (c->lens[e - s] & RF__LEN_PLAIN))
+			look_up(c, d + s, e - s, 0, 0, &best);
+		if (best == RF__NONE || c->subst[best / 2].text)
+			continue;
+		for (j = 0; j < c->nsubst; j++)
+			if (c->subst[j].tl == e - s && memcmp(c->subst[j].to,
+			    d + s, e - s) == 0)
+				break;
+		if (j == c->nsubst)
+			c->subst[best / 2].live = 1;
+	}
+}
+
 /* rf__rewrite_leaf: replace_runs when it may, else replace_seq; then in
  * HTML the forms with character references (rf__rewrite_entities, which
  * looks for the first "&#" itself: the leaf is scanned once; left as
- * they are when out of memory, and so counted missed). */
+ * they are when out of memory, and so counted missed); in a text part,
+ * the links left (left_live). */
 int
 rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		 GByteArray **buf, size_t *count)
@@ -823,5 +850,7 @@ rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 	}
 	if (html && rf__rewrite_entities(c, &rd, buf, count) > 0)
 		changed = 1;
+	if (!html)
+		left_live(c, (const char *)(*buf)->data, (*buf)->len);
 	return changed;
 }
