@@ -2,10 +2,10 @@
  * rewrite_int.h - private to the rewriter (rewrite.c: collecting,
  * locating the text leaves, writing; rewrite_leaf.c: the replacements in
  * one decoded leaf; rewrite_value.c: where an unquoted attribute value
- * or an attribute's or a start tag's name starts in it; rewrite_encode.c: its encoding
- * again, a from or to in its charset, the charset the analysis read it
- * in; rewrite_sites.c: the policy
- * sites' form of a link) and to its unit tests.
+ * or an attribute's or a start tag's name starts in it;
+ * rewrite_encode.c: its encoding again, a from or to in its charset, the
+ * charset the analysis read it in; rewrite_sites.c: the policy sites'
+ * form of a link) and to its unit tests.
  */
 #ifndef REDFLAG_REWRITE_INT_H
 #define REDFLAG_REWRITE_INT_H
@@ -151,9 +151,8 @@ int rf__rewrite_site_form(rf_arena *a, const rf_link *l, const char **to);
 /* Offsets of a leaf (or of a run of it) where an unquoted attribute
  * value starts (rf__rewrite_values), and, asked for with them, where an
  * attribute's name starts in a start tag, or the tag's own name (name[i]
- * 1: at[i] is a name's,
- * 0: a value's), increasing; at malloc'd, name (NULL when at is) in the
- * same block (a run's: slices of its leaf's). */
+ * 1: at[i] is a name's, 0: a value's), increasing; at malloc'd, name
+ * (NULL when at is) in the same block (a run's: slices of its leaf's). */
 struct rf__values {
 	size_t *at;
 	size_t n;
@@ -549,8 +548,9 @@ int rf__rewrite_starts_url(int c, const char *s, size_t n);
 /* rf__rewrite_run_first: the first replacement >= next (RF__NONE when
  * none) whose from is r[b..e) of the run r[0..rl), b 0 or after a '=' or
  * '[' (with RF__RUN_TEXT in kinds, or a byte where
- * rf__rewrite_starts_url), and r[e..rl) tail_char bytes only; *at and *end set to its b and
- * e (the lowest e for one replacement, as replace_all takes the
+ * rf__rewrite_starts_url), and r[e..rl) tail_char bytes only; *at and
+ * *end set to its b and e (the lowest e for one replacement, as
+ * replace_all takes the
  * leftmost).  Only the suffixes as long as a from are looked up (kinds:
  * the lens bits of the leaf's replacements; un: room for rw->nlens
  * bytes).  The one pass's and the entity pass's matcher

@@ -713,9 +713,10 @@ run_split(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
  * !c->loop (hits counted alike).  Then a standalone occurrence
  * (replace_all) lies in a maximal run of URL bytes, starts at the
  * run's start or after a '=' or '[' in it (or in a text part a byte
- * where the analysis starts a URL, rf__rewrite_starts_url), and is followed in the run by
- * tail_char bytes only; replacing it by a `to` of URL bytes leaves
- * the bytes around the run as they were, so each run changes on its own:
+ * where the analysis starts a URL, rf__rewrite_starts_url), and is
+ * followed in the run by tail_char bytes only; replacing it by a `to`
+ * of URL bytes leaves the bytes around the run as they were, so each run
+ * changes on its own:
  * it takes, in the order of the replacements, each whose from is such an
  * occurrence in the run as it is then (run_first; run_apply, which also
  * splits a run where an empty to is written EMPTY_VALUE; where an

@@ -5,9 +5,10 @@
  * '='), and where an attribute's or a start tag's name starts (no
  * replacement is made there: no link starts at a name, and a from
  * "NAME=" made a to without its '=' changes how the tag reads, s24; a
- * tag's name emptied makes it text, s31), read on the leaf's original bytes by a cut-down HTML tokenizer
- * that follows libxml2's HTML parser (2.9.14, which the analysis reads
- * the leaf with: lib/html_parser.c), so that a '=' in a quoted value ("href=\"http://r/go?u=URL\"") or in
+ * tag's name emptied makes it text, s31), read on the leaf's original
+ * bytes by a cut-down HTML tokenizer that follows libxml2's HTML parser
+ * (2.9.14, which the analysis reads the leaf with: lib/html_parser.c),
+ * so that a '=' in a quoted value ("href=\"http://r/go?u=URL\"") or in
  * text starts none: an empty to is written "" (EMPTY_VALUE in
  * rewrite_leaf.c) there and only there, so that the parser does not read
  * the next attribute as the value, and no quote is added in a quoted
@@ -257,8 +258,8 @@ closes_raw(const char *d, size_t n, size_t i, int raw)
 
 /* note: p noted in ts->v, when not NULL: where an unquoted value starts
  * (name 0), or an attribute's or a tag's name (name 1, noted with
- * ts->names only);
- * the flags kept after the cap offsets of the one block. */
+ * ts->names only); the flags kept after the cap offsets of the one
+ * block. */
 static void
 note(struct tagscan *ts, size_t p, int name)
 {
