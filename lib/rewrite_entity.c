@@ -122,12 +122,13 @@ ent_room(struct ent_scratch *x, size_t n)
  * again in x->res as rf__rewrite_entities describes it (an empty to at
  * an offset of v, the run's unquoted values, kept through the
  * replacements, written EMPTY_VALUE, and none made at a name's, as
- * rf__rewrite_replace_all does); 1
+ * rf__rewrite_replace_all does; kinds: RF__LEN_PLAIN and the run's
+ * rf__rewrite_run_8bit bits, for rf__rewrite_run_first); 1
  * when a replacement was made, else 0; -1 when out of memory.  The run
  * is decoded once, and again only after a replacement. */
 static int
 ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
-	struct ent_scratch *x, int cut, size_t *count)
+	struct ent_scratch *x, int cut, unsigned kinds, size_t *count)
 {
 	const char *cur = r;
 	size_t cl = rl, next = 0, at = 0, e = 0, dl = 0, j, rb, re;
@@ -147,8 +148,8 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 				break;	/* no reference */
 			fresh = 0;
 		}
-		if ((j = rf__rewrite_run_first(c, RF__LEN_PLAIN, x->dec, dl, next, x->un,
-		    &at, &e)) == RF__NONE)
+		if ((j = rf__rewrite_run_first(c, kinds, x->dec, dl, next,
+		    x->un, &at, &e)) == RF__NONE)
 			break;
 		s = &c->subst[j / 2];
 		next = j + 1;
@@ -316,7 +317,9 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 			    &se) != RF__SET_NONE)
 				v.css = RF__CSS_SET;
 			if ((k = ent_run(c, d + s0, s1 - s0, &v, &x,
-			    s0 > r0 || s1 < r1, count)) > 0) {
+			    s0 > r0 || s1 < r1, RF__LEN_PLAIN |
+			    rf__rewrite_run_8bit(1, d, in->len, s0, s1),
+			    count)) > 0) {
 				if (out == NULL)
 					out = g_byte_array_new();
 				g_byte_array_append(out, (const guint8 *)d +

@@ -72,6 +72,12 @@ enum {
 			 * rf__rewrite_run_first) a text part's run, where
 			 * an occurrence also starts where the analysis
 			 * starts a URL (rf__rewrite_starts_url) */
+#define RF__RUN_8BEFORE 8u	/* (the same) an HTML run after an 8-bit
+				 * byte, which the analysis reads in the
+				 * same attribute value: no occurrence
+				 * stands alone at its start */
+#define RF__RUN_8AFTER 16u	/* (the same) one before an 8-bit byte:
+				 * none at its end */
 
 /* One region of the original replaced. */
 struct rf__edit {
@@ -545,11 +551,17 @@ rf__rewrite_url_char(int c)
  * where a link is an attribute's whole value ("/http://a/p.gif"). */
 int rf__rewrite_starts_url(int c, const char *s, size_t n);
 
+/* rf__rewrite_run_8bit: the RF__RUN_8BEFORE and RF__RUN_8AFTER bits of
+ * the run d[r0..r1) of an HTML leaf d[0..n) (html set; else 0). */
+unsigned rf__rewrite_run_8bit(int html, const char *d, size_t n, size_t r0,
+			      size_t r1);
+
 /* rf__rewrite_run_first: the first replacement >= next (RF__NONE when
  * none) whose from is r[b..e) of the run r[0..rl), b 0 or after a '=' or
  * '[' (with RF__RUN_TEXT in kinds, or a byte where
- * rf__rewrite_starts_url), and r[e..rl) tail_char bytes only; *at and
- * *end set to its b and e (the lowest e for one replacement, as
+ * rf__rewrite_starts_url), and r[e..rl) tail_char bytes only (b not 0
+ * with RF__RUN_8BEFORE, e not rl with RF__RUN_8AFTER); *at and *end set
+ * to its b and e (the lowest e for one replacement, as
  * replace_all takes the
  * leftmost).  Only the suffixes as long as a from are looked up (kinds:
  * the lens bits of the leaf's replacements; un: room for rw->nlens
@@ -591,7 +603,8 @@ int rf__rewrite_one_pass(const rf_rewrite *rw);
  * (the byte before is not a URL byte, or is '=', '(' or '[', or, in a
  * text part, one rf__rewrite_starts_url takes before from; the bytes
  * after, up to the first that is not a URL byte, are only the
- * punctuation that ends a URL in text, ". ! ? ; : * ]", or none)
+ * punctuation that ends a URL in text, ". ! ? ; : * ]", or none; in
+ * HTML, no 8-bit byte right before or after it)
  * replaced by to; with text set, every occurrence in any ASCII
  * case.  With html set, an empty to at an offset of vals (not NULL: the
  * unquoted attribute values, "src=URL", "src= URL", that

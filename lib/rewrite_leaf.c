@@ -53,6 +53,16 @@ tail_char(int c)
 	    memchr(RF__URL_TRAIL, c, sizeof(RF__URL_TRAIL) - 1) != NULL);
 }
 
+unsigned
+rf__rewrite_run_8bit(int html, const char *d, size_t n, size_t r0,
+		     size_t r1)
+{
+	if (!html)
+		return 0;
+	return (r0 > 0 && (d[r0 - 1] & 0x80) ? RF__RUN_8BEFORE : 0) |
+	    (r1 < n && (d[r1] & 0x80) ? RF__RUN_8AFTER : 0);
+}
+
 int
 rf__rewrite_starts_url(int c, const char *s, size_t n)
 {
@@ -105,19 +115,19 @@ ends_run(const struct rf__values *v, const char *d, size_t n, size_t i)
  * _after; d is n bytes) stands alone: before it a byte that is no URL
  * byte, or '=', '(' or '[' (in a text part, not html, also one where
  * rf__rewrite_starts_url), after it tail_char bytes only up to the end
- * of the run of URL bytes (ends_run).  (In HTML an 8-bit byte next to
- * it is in the same attribute value to the analysis: replaced there, a
- * web bug "\xff" makes the href "t\xff\xff\xff" another link; open, in
- * fuzz/open/: skipping such occurrences of 8-bit froms only made a
- * narrow one replaced in the same value a form no check derives, and
- * skipping them for every from needs the one pass and the entity pass
- * to know the bytes around a run; docs/tracking.md.) */
+ * of the run of URL bytes (ends_run); in HTML, no 8-bit byte right
+ * before or after it, which the analysis reads in the same attribute
+ * value (the web bug "\xff" three times in the href "t\xff\xff\xff",
+ * none of them the link: seed wide-8bit-value; the one pass and the
+ * entity pass: RF__RUN_8BEFORE, RF__RUN_8AFTER). */
 static int
 alone(const struct rf__values *v, const char *d, size_t n, size_t b,
       size_t e, int html, const char *from, size_t fl)
 {
 	int c = b > 0 ? (unsigned char)d[b - 1] : 0;
 
+	if (html && ((c & 0x80) || (e < n && (d[e] & 0x80))))
+		return 0;
 	if (b > 0 && rf__rewrite_url_char(c) && c != '=' && c != '(' &&
 	    c != '[' && (html || !rf__rewrite_starts_url(c, from, fl)))
 		return 0;
@@ -566,7 +576,7 @@ first_at(const rf_rewrite *c, unsigned kinds, const char *r, size_t rl,
 	if (rl < c->minfl || rl == 0)
 		return;
 	lo = rl > maxfl ? rl - maxfl : 0;	/* the first b possible */
-	if (lo == 0 && (c->lens[rl] & kinds))
+	if (lo == 0 && !(kinds & RF__RUN_8BEFORE) && (c->lens[rl] & kinds))
 		try_at(c, kinds, r, rl, 0, next, un, best, at);
 	end = r + rl - 1;	/* a '=' or '[' there starts nothing */
 	for (e = r + (lo > 0 ? lo - 1 : 0); e < end; e++)
@@ -586,6 +596,8 @@ rf__rewrite_run_first(const rf_rewrite *c, unsigned kinds, const char *r,
 	size_t best = RF__NONE, was, e;
 
 	for (e = rl - tail_len(r, rl); e <= rl; e++) {
+		if (e == rl && (kinds & RF__RUN_8AFTER))
+			break;
 		was = best;
 		first_at(c, kinds, r, e, next, un, &best, at);
 		if (best != was)
@@ -685,15 +697,15 @@ run_split(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 	g_byte_array_append(whole, (const guint8 *)r, rl);
 	r = (const char *)whole->data;
 	g_byte_array_set_size(res, 0);
-	if (!run_apply(c, kinds, html, &lo, r, at, next, &tmp, &alt, part,
-	    un, &p, &pl, count)) {
+	if (!run_apply(c, kinds & ~RF__RUN_8AFTER, html, &lo, r, at, next,
+	    &tmp, &alt, part, un, &p, &pl, count)) {
 		p = r;
 		pl = at;
 	}
 	g_byte_array_append(res, (const guint8 *)p, pl);
 	g_byte_array_append(res, (const guint8 *)EMPTY_VALUE, 2);
-	if (!run_apply(c, kinds, html, &hi, r + e, rl - e, next, &tmp, &alt,
-	    part, un, &p, &pl, count)) {
+	if (!run_apply(c, kinds & ~RF__RUN_8BEFORE, html, &hi, r + e, rl - e,
+	    next, &tmp, &alt, part, un, &p, &pl, count)) {
 		p = r + e;
 		pl = rl - e;
 	}
@@ -770,7 +782,8 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		rf__rewrite_values_run(&all, &k, r0, r1, &v);
 		v.css = html && c->empties ? rf__rewrite_css_url(d, in->len,
 		    r0, r1, &cb) : RF__CSS_NONE;
-		if (run_apply(c, kinds, html, &v, d + r0, r1 - r0, 0, &tmp,
+		if (run_apply(c, kinds | rf__rewrite_run_8bit(html, d,
+		    in->len, r0, r1), html, &v, d + r0, r1 - r0, 0, &tmp,
 		    &alt, res, un, &r, &rl, count)) {
 			if (out == NULL)
 				out = g_byte_array_new();

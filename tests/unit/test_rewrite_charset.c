@@ -264,6 +264,53 @@ test_1252_src(void **state)
 	}
 }
 
+/* test_wide_in_value: a hidden web bug whose URL is 8-bit bytes ("\xff",
+ * read as Windows-1252 "\xc3\xbf") is emptied where it is the src, and
+ * nowhere inside another value: the href "t\xff\xff\xff" holds it
+ * three times, the middle one with no URL byte around it, which s30's
+ * rewriter emptied ("t\xff\xff": a link the input did not have; s31's
+ * strict run, seed wide-8bit-value).  The analysis reads 8-bit bytes
+ * next to it in the same value; so is the web bug "h" in the href
+ * "<h\xff" (s31's sixth run, seed eight-bit-value-mixed), in the loop
+ * and in the one pass alike. */
+static void
+test_wide_in_value(void **state)
+{
+	static const char msg[] = "From: a@shop.example\nTo: r0@example.org\n"
+	    "Subject: s\nContent-Type: text/html\n\n"
+	    "<a href=t\xff\xff\xff>x</a><a href=\"\xff\xff\">y</a>"
+	    "<img src=\xff width=0><a href=<h\xff>z</a>"
+	    "<img src=h width=1 height=1>\n";
+	static const char want[] = "<a href=t\xff\xff\xff>x</a>"
+	    "<a href=\"\xff\xff\">y</a><img src=\"\" width=0>"
+	    "<a href=<h\xff>z</a><img src=\"\" width=1 height=1>\n";
+	static const char msg2[] = "From: a@shop.example\nTo: "
+	    "r0@example.org\nSubject: s\nContent-Type: text/html\n\n"
+	    "<a href=<h\xe9>z</a><a href=\"\xe9&#104;\">w</a>"
+	    "<img src=h width=1 height=1>\n";
+	static const char want2[] = "<a href=<h\xe9>z</a>"
+	    "<a href=\"\xe9&#104;\">w</a><img src=\"\" width=1 height=1>\n";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_stats(msg, sizeof(msg) - 1, 4096, &st, &out);
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(st.bugs, 2);
+	assert_true(out.len >= sizeof(want) - 1);
+	assert_memory_equal(out.data + out.len - (sizeof(want) - 1), want,
+	    sizeof(want) - 1);
+	rf_buf_free(&out);
+	/* no wide from: the one pass, and the entity pass ("&#104;" is h) */
+	clean_stats(msg2, sizeof(msg2) - 1, 4096, &st, &out);
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(st.bugs, 1);
+	assert_true(out.len >= sizeof(want2) - 1);
+	assert_memory_equal(out.data + out.len - (sizeof(want2) - 1), want2,
+	    sizeof(want2) - 1);
+	rf_buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -272,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_first_line_header),
 		cmocka_unit_test(test_fffd_src),
 		cmocka_unit_test(test_1252_src),
+		cmocka_unit_test(test_wide_in_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
