@@ -367,7 +367,9 @@ written(const rf_rewrite *rw, const char *url)
  * writer puts it back (lib/rewrite.c, "keep the line end that closed
  * the original region"; seed wide-to-line-end).  Only the
  * substitutions from first on are taken.  Its bytes were a link's in
- * the input or the rewriter's.  Read as HTML, as text, and as text with
+ * the input or the rewriter's.  Read as a quoted attribute value of an
+ * HTML leaf (where an occurrence after a '=' stands alone, and none
+ * next to an 8-bit byte: s31), as HTML, as text, and as text with
  * the wide substitutions first: inside a quoted value of an HTML leaf
  * the loop makes those first, in bytes that read as text there, which
  * v's own markup ("<m c=BUG ", read as a tag) would read otherwise
@@ -400,15 +402,40 @@ derived(const rf_rewrite *rw, const char *v, const char *url, int exact,
 				fail("out of memory");
 		}
 	}
-	/* 1: as HTML; 0: as text; -1: as text, the wide ones first */
-	for (html = 1; html >= -1 && !same; html--) {
+	/* 2: as a quoted attribute value in HTML (s31: "<h r=\xff\xff<\xff"
+	 * in an href, its web bug "\xff\xff" emptied after the '=' and not
+	 * next to an 8-bit byte; seed quoted-value-derived); 1: as HTML;
+	 * 0: as text; -1: as text, the wide ones first */
+	for (html = 2; html >= -1 && !same; html--) {
+		const char *q = strchr(v, '"') == NULL ? "\"" :
+		    strchr(v, '\'') == NULL ? "'" : NULL;
+		size_t pre = html == 2 ? 8 : 0;	/* "<a href=" and q */
+
+		if (html == 2 && q == NULL)
+			continue;
 		b = g_byte_array_new();
+		if (html == 2) {
+			g_byte_array_append(b, (const guint8 *)"<a href=", 8);
+			g_byte_array_append(b, (const guint8 *)q, 1);
+			pre++;
+		}
 		g_byte_array_append(b, (const guint8 *)v, (guint)strlen(v));
+		if (html == 2) {
+			g_byte_array_append(b, (const guint8 *)q, 1);
+			g_byte_array_append(b, (const guint8 *)">", 1);
+		}
 		n = 0;
 		if (rf__rewrite_leaf(html >= 0 ? t : tw, html > 0, NULL, &b,
 		    &n) < 0)
 			fail("out of memory");
-		r = no_cr((const char *)b->data, b->len);
+		if (html == 2 && (b->len < pre + 2 || memcmp(b->data +
+		    b->len - 2, b->data + pre - 1, 1) != 0 ||
+		    b->data[b->len - 1] != '>')) {
+			g_byte_array_free(b, TRUE);
+			continue;
+		}
+		r = no_cr((const char *)b->data + pre, b->len - pre -
+		    (html == 2 ? 2 : 0));
 		n = strlen(r);
 		same = url[0] != '\0' && ((exact ? strcmp(r, url) :
 		    strncmp(r, url, strlen(url))) == 0 || (strncmp(r, url,
