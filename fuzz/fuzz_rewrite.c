@@ -409,7 +409,7 @@ derived(const rf_rewrite *rw, const char *v, const char *url, int exact,
 	for (html = 2; html >= -1 && !same; html--) {
 		const char *q = strchr(v, '"') == NULL ? "\"" :
 		    strchr(v, '\'') == NULL ? "'" : NULL;
-		size_t pre = html == 2 ? 8 : 0;	/* "<a href=" and q */
+		size_t pre = html == 2 ? 9 : 0;	/* "<a href=" and q */
 
 		if (html == 2 && q == NULL)
 			continue;
@@ -417,7 +417,6 @@ derived(const rf_rewrite *rw, const char *v, const char *url, int exact,
 		if (html == 2) {
 			g_byte_array_append(b, (const guint8 *)"<a href=", 8);
 			g_byte_array_append(b, (const guint8 *)q, 1);
-			pre++;
 		}
 		g_byte_array_append(b, (const guint8 *)v, (guint)strlen(v));
 		if (html == 2) {
@@ -428,14 +427,14 @@ derived(const rf_rewrite *rw, const char *v, const char *url, int exact,
 		if (rf__rewrite_leaf(html >= 0 ? t : tw, html > 0, NULL, &b,
 		    &n) < 0)
 			fail("out of memory");
-		if (html == 2 && (b->len < pre + 2 || memcmp(b->data +
-		    b->len - 2, b->data + pre - 1, 1) != 0 ||
-		    b->data[b->len - 1] != '>')) {
+		if (html == 2 && (b->len < pre + 2 || b->data[b->len - 2] !=
+		    (guint8)*q || b->data[b->len - 1] != '>')) {
 			g_byte_array_free(b, TRUE);
 			continue;
 		}
-		r = no_cr((const char *)b->data + pre, b->len - pre -
-		    (html == 2 ? 2 : 0));
+		/* (data is NULL when the leaf was emptied) */
+		r = b->len > 0 ? no_cr((const char *)b->data + pre, b->len -
+		    pre - (html == 2 ? 2 : 0)) : no_cr("", 0);
 		n = strlen(r);
 		same = url[0] != '\0' && ((exact ? strcmp(r, url) :
 		    strncmp(r, url, strlen(url))) == 0 || (strncmp(r, url,
