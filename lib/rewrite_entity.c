@@ -282,7 +282,7 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 
 	if (c->minfl == 0 || c->nsubst == 0)
 		return 0;
-	cb.css.rd = sb.rd = rd;
+	cb.css.rd = cb.raw.rd = sb.rd = rd;
 	sets = rd->srcset;	/* (a to is empty) */
 	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
 	    NULL) {
@@ -333,7 +333,7 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 			break;
 		pos = r1 + 1;
 	}
-	rf__spans_once_done(&cb.css);
+	rf__css_back_done(&cb);
 	rf__spans_once_done(&sb);
 	if (x.res != NULL)
 		g_byte_array_free(x.res, TRUE);

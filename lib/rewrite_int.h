@@ -333,14 +333,21 @@ void rf__spans_once_done(struct rf__spans_once *z);
  * CSS (rf__rewrite_css_spans: the analysis reads url()s there and
  * nowhere else), whose spans are made at the first url() left open
  * before a run; with it NULL (a value's bytes alone), or when they
- * cannot be made, everywhere.  rf__spans_once_done(&cb.css) frees
- * them. */
+ * cannot be made, everywhere.  raw (raw.rd set with css.rd): the
+ * leaf's script and style text, made when an occurrence holding a ')'
+ * follows a url( and "&quot;", which is a quote in a style attribute
+ * but those bytes in style text, where that ')' ends the url() (s31,
+ * seed css-quot-style-text).  rf__css_back_done frees them. */
 struct rf__css_back {
 	size_t seen, close, open;
-	struct rf__spans_once css;
+	struct rf__spans_once css, raw;
 };
 #define RF__CSS_BACK { 0, SIZE_MAX, SIZE_MAX, \
-	RF__SPANS_ONCE(rf__rewrite_css_spans) }
+	RF__SPANS_ONCE(rf__rewrite_css_spans), \
+	RF__SPANS_ONCE(rf__rewrite_raw_spans) }
+
+/* rf__css_back_done: cb's spans freed. */
+void rf__css_back_done(struct rf__css_back *cb);
 
 /* RF__SET_INIT: the srcset values of a leaf, made at the first call of
  * rf__rewrite_srcset (its rd set to how the leaf is read). */
@@ -375,9 +382,11 @@ int rf__rewrite_may_srcset(const char *d, size_t n);
  * analysis read no link of a from in part of a url()'s content, and an
  * empty to there would make the content read otherwise ("url(BUG h)"
  * read "h", "url(BUG\"h)" a string "h", "url(h\"BUG)" "h\"": seeds
- * css-url-emptied, css-url-quote), so none is written there.  Reads d
- * before a through cb (its '(' and ')' only, 16 bytes a step), then the
- * blanks around [a, b) and after the url()'s '('. */
+ * css-url-emptied, css-url-quote), so none is written there; nor one
+ * holding the ')' that ends a url( followed by "&quot;" in style text,
+ * where that is no string (seed css-quot-style-text).  Reads d before a
+ * through cb (its '(' and ')' only, 16 bytes a step), then the blanks
+ * around [a, b) and after the url()'s '('. */
 #define RF__CSS_NONE	0
 #define RF__CSS_PART	1
 #define RF__CSS_WHOLE	2

@@ -253,7 +253,7 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 
 	if (fl == 0)
 		return 0;
-	cb.css.rd = sb.rd = rd;
+	cb.css.rd = cb.raw.rd = sb.rd = rd;
 	parens = !html && !text ? opens_more(to) : 0;
 	sets = html && tl == 0 && rd != NULL && rd->srcset;
 	out = g_byte_array_new();
@@ -296,7 +296,7 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		changed = 1;
 		(*count)++;
 	}
-	rf__spans_once_done(&cb.css);
+	rf__css_back_done(&cb);
 	rf__spans_once_done(&sb);
 	if (!changed) {
 		g_byte_array_free(out, TRUE);
@@ -753,7 +753,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 
 	if (c->minfl == 0)
 		return 0;	/* no from replaces anything */
-	cb.css.rd = rd;
+	cb.css.rd = cb.raw.rd = rd;
 	if ((un = malloc(c->nlens)) == NULL || (html &&
 	    rf__rewrite_values(rd, d, in->len, 1, &all))) {
 		free(un);
@@ -794,7 +794,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		}
 		r0 = r1 + 1;
 	}
-	rf__spans_once_done(&cb.css);
+	rf__css_back_done(&cb);
 	free(un);
 	free(all.at);
 	if (tmp != NULL)

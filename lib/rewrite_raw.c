@@ -462,6 +462,28 @@ in_css(const char *d, size_t n, size_t open, size_t a,
 	return k < cb->css.n && sp[2 * k] <= open && a < sp[2 * k + 1];
 }
 
+/* in_raw: d[p] lies in the script or style text of the leaf d[0..n)
+ * (cb->raw.rd set; 0 when it is not, or the spans cannot be made). */
+static int
+in_raw(const char *d, size_t n, size_t p, struct rf__css_back *cb)
+{
+	const size_t *sp = cb->raw.rd != NULL ? rf__spans_once(&cb->raw, d,
+	    n) : NULL;
+	size_t k;
+
+	if (sp == NULL)
+		return 0;
+	k = span_after(sp, cb->raw.n, p);
+	return k < cb->raw.n && sp[2 * k] <= p && p < sp[2 * k + 1];
+}
+
+void
+rf__css_back_done(struct rf__css_back *cb)
+{
+	rf__spans_once_done(&cb->css);
+	rf__spans_once_done(&cb->raw);
+}
+
 int
 rf__rewrite_may_srcset(const char *d, size_t n)
 {
@@ -547,6 +569,12 @@ rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 		return RF__CSS_NONE;	/* in no url() */
 	for (i = cb->open + 1; i < a && css_blank((unsigned char)d[i]); i++)
 		;
+	if (i < a && rf__rewrite_quote_ref(d + i, a - i) > 0 && b > a &&
+	    memchr(d + a, ')', b - a) != NULL && in_raw(d, n, i, cb))
+		return RF__CSS_PART;	/* in style text "&quot;" is those
+					 * bytes: the first ')' ends the url(),
+					 * and emptied it would not (seed
+					 * css-quot-style-text) */
 	if (i < a && (d[i] == '"' || d[i] == '\'' ||
 	    rf__rewrite_quote_ref(d + i, a - i) > 0))
 		return RF__CSS_NONE;	/* after a url()'s string (in a style

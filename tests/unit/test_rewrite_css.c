@@ -156,6 +156,27 @@ test_quot(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_quot_style: seed css-quot-style-text (s31's tenth strict run,
+ * reduced; also on 1f1e717): the web bug "hto)gif" in style text after
+ * "url(&quot;=", where "&quot;" is no string: the url()'s content ends at
+ * the ')' inside the occurrence, and emptied there the content ran to
+ * the leaf's end, a link the input did not have.  Left there, and so
+ * reported (missed, as any occurrence left in part of a url()'s
+ * content); the src emptied. */
+static void
+test_quot_style(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("css-quot-style-text", &st, &out);
+	assert_int_equal(st.missed, 1);
+	assert_true(has(&out, "<img src=\"\"width=1 height=1>"));
+	assert_true(has(&out, "<style>url(&quot;=hto)gif\""));
+	rf_buf_free(&out);
+}
+
 /* test_quote: seed css-url-quote (s28's strict runs, reduced): the web
  * bug "c" in url(c"h), where emptying it starts a string ("h"), and in
  * url(h"c), where it leaves h" (6cc5bb4 made both).  Kept. */
@@ -317,6 +338,7 @@ main(void)
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_quiet_open),
 		cmocka_unit_test(test_quot),
+		cmocka_unit_test(test_quot_style),
 		cmocka_unit_test(test_where),
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_open_text),
