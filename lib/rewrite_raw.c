@@ -445,6 +445,16 @@ url_open(const char *d, size_t i)
 	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c >= 0x80);
 }
 
+/* within: the offsets a <= b lie in one of the n spans sp[2 i],
+ * sp[2 i + 1]. */
+static int
+within(const size_t *sp, size_t n, size_t a, size_t b)
+{
+	size_t k = span_after(sp, n, a);
+
+	return k < n && sp[2 * k] <= a && b < sp[2 * k + 1];
+}
+
 /* in_css: the '(' at open and the offset a > open lie in one CSS span
  * of the leaf d[0..n) (cb->css.rd set), made at the first call; 1 too
  * without rd, or when out of memory making them (the safe side: no
@@ -454,12 +464,8 @@ in_css(const char *d, size_t n, size_t open, size_t a,
        struct rf__css_back *cb)
 {
 	const size_t *sp = rf__spans_once(&cb->css, d, n);
-	size_t k;
 
-	if (sp == NULL)
-		return 1;
-	k = span_after(sp, cb->css.n, open);
-	return k < cb->css.n && sp[2 * k] <= open && a < sp[2 * k + 1];
+	return sp == NULL || within(sp, cb->css.n, open, a);
 }
 
 /* in_raw: d[p] lies in the script or style text of the leaf d[0..n)
@@ -467,14 +473,9 @@ in_css(const char *d, size_t n, size_t open, size_t a,
 static int
 in_raw(const char *d, size_t n, size_t p, struct rf__css_back *cb)
 {
-	const size_t *sp = cb->raw.rd != NULL ? rf__spans_once(&cb->raw, d,
-	    n) : NULL;
-	size_t k;
+	const size_t *sp = rf__spans_once(&cb->raw, d, n);
 
-	if (sp == NULL)
-		return 0;
-	k = span_after(sp, cb->raw.n, p);
-	return k < cb->raw.n && sp[2 * k] <= p && p < sp[2 * k + 1];
+	return sp != NULL && within(sp, cb->raw.n, p, p);
 }
 
 void
