@@ -186,6 +186,15 @@ struct rf__values {
 				 * replaces no occurrence that starts in
 				 * one and ends past it */
 	size_t nquo;
+	const size_t *blank;	/* NULL, or the spans of blanks between
+				 * '=' and a value, where it replaces no
+				 * occurrence that starts in one */
+	size_t nblank;
+	const size_t *ping;	/* NULL, or the spans of ping values,
+				 * where it replaces no occurrence that
+				 * starts in one and holds white space of
+				 * it */
+	size_t nping;
 };
 
 /* How a leaf's reading has the characters libxml2 leaves out of script
@@ -257,6 +266,23 @@ int rf__rewrite_css_spans(const struct rf__leafread *rd, const char *d,
 int rf__rewrite_srcset_spans(const struct rf__leafread *rd, const char *d,
 			     size_t n, size_t **at, size_t *n_spans);
 
+/* rf__rewrite_blank_spans: as rf__rewrite_css_spans, the blanks of
+ * d[0..n) between an attribute's '=' and its value, which libxml2
+ * skips: no URL holds them. */
+int rf__rewrite_blank_spans(const struct rf__leafread *rd, const char *d,
+			    size_t n, size_t **at, size_t *n_spans);
+
+/* rf__rewrite_ping_spans: as rf__rewrite_css_spans, the values of
+ * attributes named "ping" (any case), which the analysis reads as URLs
+ * between ASCII white space (lib/html_links.c, pings): no URL of a ping
+ * holds any. */
+int rf__rewrite_ping_spans(const struct rf__leafread *rd, const char *d,
+			   size_t n, size_t **at, size_t *n_spans);
+
+/* RF__BLANKS: the ASCII white space of a ping (lib/html_int.h's
+ * ascii_ws), libxml2's blanks among it. */
+#define RF__BLANKS " \t\n\r\f"
+
 /* rf__rewrite_cut_spans: *at (malloc'd, NULL when none) made the spans
  * of the unquoted attribute values of d[0..n) whose starts v notes
  * (rf__rewrite_values with names, kept through the edits), each from its
@@ -289,11 +315,17 @@ int rf__rewrite_replace_raw(struct rf__subst *s,
 			    const char *from, const char *to, int text,
 			    int html, struct rf__values *vals, size_t *count);
 
-/* rf__rewrite_unread: an occurrence [at, at + len) the analysis read no
- * link of: it meets one of v's raw spans (v->meets), at lies in one of
- * its cut spans, or it starts in one of its quoted spans and ends past
- * it (past the closing quote). */
-int rf__rewrite_unread(const struct rf__values *v, size_t at, size_t len);
+/* rf__rewrite_unread: an occurrence of len bytes at d[at] (d: the leaf)
+ * the analysis read no link of: it meets one of v's raw spans
+ * (v->meets), at lies in one of its cut spans or blank spans, it starts
+ * in one of its quoted spans and ends past it (past the closing quote),
+ * or it starts in one of its ping spans and holds RF__BLANKS white space
+ * there (s32's strict stop: the web bug " \x95ype", a CSS string's,
+ * emptied in "ping= \x95ype(" across the blank after the '=', or in
+ * "ping=' \x95ype('" across the blank the ping's URLs are read
+ * between, made the ping "(": seeds ping-paren, ping-paren-quoted). */
+int rf__rewrite_unread(const struct rf__values *v, const char *d, size_t at,
+		       size_t len);
 
 /* rf__rewrite_quiet: RF__QUIET_* for the HTML leaf buf, as rd reads it:
  * 0 when it holds no character libxml2's HTML parser leaves out of

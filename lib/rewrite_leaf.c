@@ -267,7 +267,7 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		if (!text)
 			b = rf__rewrite_kept_before(vals, d, at);
 		if ((!text && !alone(vals, d, in->len, b, e, html, from,
-		    fl)) || (vals != NULL && rf__rewrite_unread(vals, at,
+		    fl)) || (vals != NULL && rf__rewrite_unread(vals, d, at,
 		    fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
 		end = at + fl;
@@ -475,8 +475,7 @@ replace_seq(rf_rewrite *c, int html, int quiet,
 {
 	const char *cs = c->eight ? rf__rewrite_from_charset(rd, *buf) :
 	    NULL;
-	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0, 0,
-	    quiet, 0, NULL, 0 };
+	struct rf__values vals = { .quiet = quiet };
 	size_t i, n;
 	int changed = 0, pass, one;
 
@@ -744,8 +743,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	const char *d = (const char *)in->data;
 	unsigned kinds = html ? RF__LEN_PLAIN | RF__LEN_AMP : RF__LEN_PLAIN |
 	    RF__RUN_TEXT;
-	struct rf__values all = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0,
-	    NULL, 0 };
+	struct rf__values all = { .at = NULL };
 	struct rf__values v;
 	struct rf__css_back cb = RF__CSS_BACK;
 	size_t r0, r1, last = 0, k = 0;

@@ -278,12 +278,31 @@ crosses(const size_t *sp, size_t n, size_t at, size_t len)
 	return k < n && sp[2 * k] <= at && at + len > sp[2 * k + 1];
 }
 
+/* blank_in: [at, at + len) of d starts in one of the n spans sp[2 i],
+ * sp[2 i + 1] and holds RF__BLANKS white space in it. */
+static int
+blank_in(const size_t *sp, size_t n, const char *d, size_t at, size_t len)
+{
+	size_t k = span_after(sp, n, at), i, e;
+
+	if (k == n || sp[2 * k] > at)
+		return 0;
+	e = at + len < sp[2 * k + 1] ? at + len : sp[2 * k + 1];
+	for (i = at; i < e; i++)
+		if (d[i] != '\0' && strchr(RF__BLANKS, d[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 int
-rf__rewrite_unread(const struct rf__values *v, size_t at, size_t len)
+rf__rewrite_unread(const struct rf__values *v, const char *d, size_t at,
+		   size_t len)
 {
 	return (v->meets && in_spans(v->raw, v->nraw, at, len)) ||
 	    in_spans(v->cut, v->ncut, at, 1) ||
-	    crosses(v->quo, v->nquo, at, len);
+	    in_spans(v->blank, v->nblank, at, 1) ||
+	    crosses(v->quo, v->nquo, at, len) ||
+	    blank_in(v->ping, v->nping, d, at, len);
 }
 
 /* dropped_at: the length of a character of d[i..n) that libxml2 leaves
@@ -637,22 +656,28 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 			size_t *count)
 {
 	const char *d = (const char *)(*buf)->data;
-	size_t *raw = NULL, *cut = NULL, *quo = NULL, n = (*buf)->len;
-	size_t nraw = 0, ncut = 0, nquo = 0;
+	size_t *raw = NULL, *cut = NULL, *quo = NULL, *blank = NULL;
+	size_t *ping = NULL, nraw = 0, ncut = 0, nquo = 0, nblank = 0;
+	size_t nping = 0, n = (*buf)->len;
 	int changed = 0, known = html && vals != NULL && rd != NULL;
 	int meets = known && dropped(s->from);
+	int ws = known && !text && strpbrk(from, RF__BLANKS) != NULL;
 
 	/* the script and style text: for a from holding a character
 	 * libxml2 drops there (meets), or to read it without those
 	 * (quiet); the unquoted values, for a from holding a CUTS byte,
 	 * and the quoted ones, for a from holding a quote, which the
-	 * analysis read in no link that crosses their end */
+	 * analysis read in no link that crosses their end; the blanks
+	 * after a '=' and the ping values, for a from holding white
+	 * space, which no link starts in, or holds in a ping */
 	if ((known && (meets || vals->quiet) &&
 	    rf__rewrite_raw_spans(rd, d, n, &raw, &nraw) != 0) ||
 	    (known && !text && strpbrk(from, CUTS) != NULL &&
 	    rf__rewrite_cut_spans(vals, d, n, &cut, &ncut) != 0) ||
 	    (known && !text && strpbrk(from, "\"'") != NULL &&
-	    rf__rewrite_quoted_spans(rd, d, n, &quo, &nquo) != 0)) {
+	    rf__rewrite_quoted_spans(rd, d, n, &quo, &nquo) != 0) ||
+	    (ws && rf__rewrite_blank_spans(rd, d, n, &blank, &nblank) != 0) ||
+	    (ws && rf__rewrite_ping_spans(rd, d, n, &ping, &nping) != 0)) {
 		s->live = 1;	/* nothing replaced: reported */
 		goto done;
 	}
@@ -664,17 +689,25 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 		vals->ncut = ncut;
 		vals->quo = quo;
 		vals->nquo = nquo;
+		vals->blank = blank;
+		vals->nblank = nblank;
+		vals->ping = ping;
+		vals->nping = nping;
 	}
 	changed = rf__rewrite_replace_all(rd, buf, from, to, text, html, vals,
 	    &s->live, count);
 	if (vals != NULL) {
 		vals->raw = vals->cut = vals->quo = NULL;
+		vals->blank = vals->ping = NULL;
 		vals->nraw = vals->ncut = vals->nquo = 0;
+		vals->nblank = vals->nping = 0;
 		vals->meets = 0;
 	}
 done:
 	free(raw);
 	free(cut);
 	free(quo);
+	free(blank);
+	free(ping);
 	return changed;
 }

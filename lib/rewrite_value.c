@@ -62,12 +62,18 @@ struct tagscan {
 	struct spans *setsp;	/* NULL, or where srcset values go */
 	int style;		/* the value read is a style attribute's */
 	int srcset;		/* the value read is a srcset attribute's */
+	struct spans *blanksp;	/* NULL, or where the blanks between '='
+				 * and a value go */
+	struct spans *pingsp;	/* NULL, or where ping values go */
+	int ping;		/* the value read is a ping attribute's */
 };
 
 /* The quoted attribute values of a text: at[3 * i .. 3 * i + 2] the
  * first byte inside the i-th, the offset of its closing quote (or the
- * text's end), its quote (with SPAN_SRCSET: a srcset's value). */
+ * text's end), its quote (with SPAN_SRCSET: a srcset's value; with
+ * SPAN_PING: a ping's). */
 #define SPAN_SRCSET 0x100
+#define SPAN_PING 0x200
 struct spans {
 	size_t *at;
 	size_t n, cap;
@@ -283,6 +289,29 @@ note(struct tagscan *ts, size_t p, int name)
 	v->name[v->n++] = (unsigned char)name;
 }
 
+/* span: the quoted value d[a..b) (quote q) noted in sp, when not
+ * NULL. */
+static void
+span(struct spans *sp, size_t a, size_t b, int q)
+{
+	size_t *at;
+
+	if (sp == NULL || sp->oom)
+		return;
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap * 2 + 8;
+		if ((at = realloc(sp->at, sp->cap * 3 * sizeof(*at))) == NULL) {
+			sp->oom = 1;
+			return;
+		}
+		sp->at = at;
+	}
+	sp->at[3 * sp->n] = a;
+	sp->at[3 * sp->n + 1] = b;
+	sp->at[3 * sp->n + 2] = (size_t)q;
+	sp->n++;
+}
+
 /* text: TEXT at d[i]: one step of htmlParseContentInternal outside raw
  * text (a run of text, a comment, a DOCTYPE, a PI, an end tag, or a
  * start tag's name, after which ts is in ATTRS).  The offset after what
@@ -368,10 +397,13 @@ attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
 		    0;
 		ts->srcset = len == 6 && strncasecmp(d + i - 6, "srcset", 6) ==
 		    0;
+		ts->ping = len == 4 && strncasecmp(d + i - 4, "ping", 4) == 0;
 		i = blanks(d, n, i);
 		if (i < n && d[i] == '=') {
 			ts->state = VALUE;
-			return blanks(d, n, i + 1);
+			if ((len = blanks(d, n, i + 1)) > i + 1)
+				span(ts->blanksp, i + 1, len, 0);
+			return len;
 		}
 		return i;
 	}
@@ -447,29 +479,6 @@ raw(const char *d, size_t n, size_t i, struct tagscan *ts)
 	return n;
 }
 
-/* span: the quoted value d[a..b) (quote q) noted in sp, when not
- * NULL. */
-static void
-span(struct spans *sp, size_t a, size_t b, int q)
-{
-	size_t *at;
-
-	if (sp == NULL || sp->oom)
-		return;
-	if (sp->n == sp->cap) {
-		sp->cap = sp->cap * 2 + 8;
-		if ((at = realloc(sp->at, sp->cap * 3 * sizeof(*at))) == NULL) {
-			sp->oom = 1;
-			return;
-		}
-		sp->at = at;
-	}
-	sp->at[3 * sp->n] = a;
-	sp->at[3 * sp->n + 1] = b;
-	sp->at[3 * sp->n + 2] = (size_t)q;
-	sp->n++;
-}
-
 /* advance: ts taken on over d[ts->seen..p) (d is n bytes), by whole
  * steps: it may stop past p, never inside a step that could reach
  * VALUE. */
@@ -493,12 +502,16 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 				j = past(d, n, i + 1, c);
 				span(ts->sp, i + 1, j > i + 1 && d[j - 1] ==
 				    c ? j - 1 : n, c | (ts->srcset ?
-				    SPAN_SRCSET : 0));
+				    SPAN_SRCSET : 0) | (ts->ping ? SPAN_PING :
+				    0));
 				if (ts->style)
 					span(ts->csssp, i + 1, j > i + 1 &&
 					    d[j - 1] == c ? j - 1 : n, c);
 				if (ts->srcset)
 					span(ts->setsp, i + 1, j > i + 1 &&
+					    d[j - 1] == c ? j - 1 : n, c);
+				if (ts->ping)
+					span(ts->pingsp, i + 1, j > i + 1 &&
 					    d[j - 1] == c ? j - 1 : n, c);
 				i = j;
 			} else {
@@ -511,6 +524,8 @@ advance(const char *d, size_t n, size_t p, struct tagscan *ts)
 					span(ts->csssp, i, j, 0);
 				if (ts->srcset && j > i)
 					span(ts->setsp, i, j, 0);
+				if (ts->ping && j > i)
+					span(ts->pingsp, i, j, 0);
 				i = j;
 			}
 			ts->state = ATTRS;
@@ -534,8 +549,8 @@ int
 rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 		   int names, struct rf__values *v)
 {
-	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    v, 0, names, NULL, NULL, NULL, 0, 0 };
+	struct tagscan ts = { .state = TEXT, .prolog = 1, .rd = rd, .v = v,
+	    .names = names };
 
 	v->at = NULL;
 	v->n = 0;
@@ -549,6 +564,10 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 	v->css = 0;
 	v->quo = NULL;
 	v->nquo = 0;
+	v->blank = NULL;
+	v->nblank = 0;
+	v->ping = NULL;
+	v->nping = 0;
 	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (ts.oom) {
@@ -562,21 +581,22 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 }
 
 /* The kinds of spans spans_of makes. */
-enum { SPANS_RAW, SPANS_QUOTED, SPANS_CSS, SPANS_SRCSET };
+enum { SPANS_RAW, SPANS_QUOTED, SPANS_CSS, SPANS_SRCSET, SPANS_BLANK,
+    SPANS_PING };
 
 /* spans_of: *at made the spans of d[0..n) the tokenizer reads as
  * script and style text (SPANS_RAW: to the offset after the end tag),
  * as quoted attribute values (SPANS_QUOTED: to the closing quote), as
- * CSS (SPANS_CSS) or as srcset values (SPANS_SRCSET), as
- * rf__rewrite_raw_spans, _quoted_spans, _css_spans and _srcset_spans
- * say. */
+ * CSS (SPANS_CSS), as srcset values (SPANS_SRCSET), as the blanks
+ * between '=' and a value (SPANS_BLANK) or as ping values (SPANS_PING),
+ * as rf__rewrite_raw_spans, _quoted_spans, _css_spans, _srcset_spans,
+ * _blank_spans and _ping_spans say. */
 static int
 spans_of(const struct rf__leafread *rd, const char *d, size_t n, int kind,
 	 size_t **at, size_t *n_spans)
 {
 	struct spans sp = { NULL, 0, 0, 0 };
-	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, NULL, NULL, NULL, 0, 0 };
+	struct tagscan ts = { .state = TEXT, .prolog = 1, .rd = rd };
 	size_t i, w = 0;
 
 	if (kind == SPANS_RAW)
@@ -585,8 +605,12 @@ spans_of(const struct rf__leafread *rd, const char *d, size_t n, int kind,
 		ts.sp = &sp;
 	else if (kind == SPANS_CSS)
 		ts.csssp = &sp;
-	else
+	else if (kind == SPANS_SRCSET)
 		ts.setsp = &sp;
+	else if (kind == SPANS_BLANK)
+		ts.blanksp = &sp;
+	else
+		ts.pingsp = &sp;
 	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (sp.oom || ts.oom) {
@@ -637,6 +661,20 @@ rf__rewrite_srcset_spans(const struct rf__leafread *rd, const char *d,
 }
 
 int
+rf__rewrite_blank_spans(const struct rf__leafread *rd, const char *d,
+			size_t n, size_t **at, size_t *n_spans)
+{
+	return spans_of(rd, d, n, SPANS_BLANK, at, n_spans);
+}
+
+int
+rf__rewrite_ping_spans(const struct rf__leafread *rd, const char *d,
+		       size_t n, size_t **at, size_t *n_spans)
+{
+	return spans_of(rd, d, n, SPANS_PING, at, n_spans);
+}
+
+int
 rf__rewrite_values_again(const struct rf__leafread *rd,
 			 const GByteArray *buf, struct rf__values *v)
 {
@@ -681,8 +719,7 @@ rf__rewrite_quoted_one(struct rf__subst *s,
 		       GByteArray **buf, size_t *count)
 {
 	struct spans sp = { NULL, 0, 0, 0 };
-	struct tagscan ts = { 0, TEXT, 0, 1, NULL, rd, 0, 0, 0, { NULL, 0 },
-	    NULL, 0, 0, NULL, NULL, NULL, 0, 0 };
+	struct tagscan ts = { .state = TEXT, .prolog = 1, .rd = rd };
 	const char *d = (const char *)(*buf)->data;
 	size_t i, n = (*buf)->len;
 	int changed = 0, q;
@@ -699,6 +736,10 @@ rf__rewrite_quoted_one(struct rf__subst *s,
 		 * left (rf__rewrite_srcset's rule is the loop's): kept,
 		 * and so missed below (seed srcset-markup) */
 		if ((q & SPAN_SRCSET) && s->tl == 0)
+			continue;
+		/* a ping's URLs hold no white space (rf__rewrite_ping_spans;
+		 * seed ping-blank-quote) */
+		if ((q & SPAN_PING) && strpbrk(s->from, RF__BLANKS) != NULL)
 			continue;
 		q &= 0xff;
 		if (strchr(s->to, q) == NULL && (s->ato == NULL ||

@@ -61,8 +61,7 @@ marks_differ(const char *a, const char *b)
 static int
 ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
-	struct rf__values vals = { NULL, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0,
-	    NULL, 0 };
+	struct rf__values vals = { .at = NULL };
 	const struct rf__leafread rd = { c->convc, NULL, c->max_part,
 	    html && c->empties && rf__rewrite_may_srcset((const char *)
 	    (*content)->data, (*content)->len) };

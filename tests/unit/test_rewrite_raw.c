@@ -93,14 +93,13 @@ test_spans(void **state)
 	assert_int_equal(at[2 * n - 1], sizeof(d) - 1);
 	assert_int_equal(at[2 * n - 2], s3);
 	{
-		struct rf__values v = { NULL, 0, NULL, at, n, NULL, 0, 1,
-		    0, 0, NULL, 0 };
+		struct rf__values v = { .raw = at, .nraw = n, .meets = 1 };
 
-		assert_int_equal(rf__rewrite_unread(&v, 0, s1), 0);
-		assert_int_equal(rf__rewrite_unread(&v, 0, s1 + 1), 1);
-		assert_int_equal(rf__rewrite_unread(&v, s2 + 2, 1), 1);
-		assert_int_equal(rf__rewrite_unread(&v, s1 + 11, 5), 0);
-		assert_int_equal(rf__rewrite_unread(&v, s3, 1), 1);
+		assert_int_equal(rf__rewrite_unread(&v, d, 0, s1), 0);
+		assert_int_equal(rf__rewrite_unread(&v, d, 0, s1 + 1), 1);
+		assert_int_equal(rf__rewrite_unread(&v, d, s2 + 2, 1), 1);
+		assert_int_equal(rf__rewrite_unread(&v, d, s1 + 11, 5), 0);
+		assert_int_equal(rf__rewrite_unread(&v, d, s3, 1), 1);
 	}
 	free(at);
 }
@@ -132,10 +131,10 @@ test_value_spans(void **state)
 	v.cut = at;
 	v.ncut = n;
 	/* an occurrence that starts in one, not one that starts before */
-	assert_int_equal(rf__rewrite_unread(&v, v1, 30), 1);
-	assert_int_equal(rf__rewrite_unread(&v, v1 + 5, 30), 1);
-	assert_int_equal(rf__rewrite_unread(&v, v1 - 1, 30), 0);
-	assert_int_equal(rf__rewrite_unread(&v, v2 - 2, 5), 0);
+	assert_int_equal(rf__rewrite_unread(&v, d, v1, 30), 1);
+	assert_int_equal(rf__rewrite_unread(&v, d, v1 + 5, 30), 1);
+	assert_int_equal(rf__rewrite_unread(&v, d, v1 - 1, 30), 0);
+	assert_int_equal(rf__rewrite_unread(&v, d, v2 - 2, 5), 0);
 	free(at);
 	/* the first value made "" by an edit: no span for it */
 	{
@@ -155,6 +154,56 @@ test_value_spans(void **state)
 	}
 	free(at);
 	free(v.at);
+}
+
+/* test_blank_spans: rf__rewrite_blank_spans finds the blanks between
+ * '=' and a value (quoted or not; none before '=', none in a value or
+ * text); rf__rewrite_ping_spans the values of ping attributes (any case,
+ * quoted: inside the quotes; unquoted), nothing of another attribute.
+ * As rf__rewrite_unread has them (s32): an occurrence that starts in
+ * the blanks (not one that starts before them and holds them), and one
+ * that starts in a ping and holds its white space there (not one that
+ * holds none, nor one that starts before the ping). */
+static void
+test_blank_spans(void **state)
+{
+	static const char d[] = "<a title = \"x = y\" href=\t\n h PING= "
+	    "'p q\fr' ping=s>a = b";
+	struct rf__values v = { .at = NULL };
+	size_t *at = NULL, *pg = NULL, n = 0, np = 0;
+	size_t t = strstr(d, "= \"") - d, h = strstr(d, "=\t") - d;
+	size_t p = strstr(d, "'p") - d, s = strstr(d, "=s>") - d;
+
+	(void)state;
+	assert_int_equal(rf__rewrite_blank_spans(NULL, d, sizeof(d) - 1, &at,
+	    &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(at[0], t + 1);
+	assert_int_equal(at[1], t + 2);
+	assert_int_equal(at[2], h + 1);
+	assert_int_equal(at[3], h + 4);
+	assert_int_equal(at[4], p - 1);
+	assert_int_equal(at[5], p);
+	assert_int_equal(rf__rewrite_ping_spans(NULL, d, sizeof(d) - 1, &pg,
+	    &np), 0);
+	assert_int_equal(np, 2);
+	assert_int_equal(pg[0], p + 1);
+	assert_int_equal(pg[1], p + 6);
+	assert_int_equal(pg[2], s + 1);
+	assert_int_equal(pg[3], s + 2);
+	v.blank = at;
+	v.nblank = n;
+	v.ping = pg;
+	v.nping = np;
+	assert_int_equal(rf__rewrite_unread(&v, d, h + 2, 3), 1);
+	assert_int_equal(rf__rewrite_unread(&v, d, h, 4), 0);
+	assert_int_equal(rf__rewrite_unread(&v, d, p + 1, 2), 1);
+	assert_int_equal(rf__rewrite_unread(&v, d, p + 3, 3), 1);
+	assert_int_equal(rf__rewrite_unread(&v, d, p + 1, 1), 0);
+	assert_int_equal(rf__rewrite_unread(&v, d, p + 5, 3), 0);
+	assert_int_equal(rf__rewrite_unread(&v, d, p, 3), 0);
+	free(at);
+	free(pg);
 }
 
 /* test_cr_value: seed cr-in-unquoted-value (s26's fourth strict run,
@@ -221,6 +270,7 @@ main(void)
 		cmocka_unit_test(test_tracked_css),
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_value_spans),
+		cmocka_unit_test(test_blank_spans),
 		cmocka_unit_test(test_cr_value),
 		cmocka_unit_test(test_quote_cross),
 	};

@@ -9,7 +9,8 @@
  * reads as src "width=1": a link the input did not have; sites had a pass
  * of its own for it (rf__rewrite_quote), now gone.
  * docs/design/tracking-record.md, "One empty-value rule for every policy
- * (s20)".
+ * (s20)".  Also: no replacement starts at a tag's name (s31), nor in the
+ * blanks after a '=' or across a ping's white space (s32).
  */
 #include <string.h>
 
@@ -158,12 +159,71 @@ test_tag_names(void **state)
 	}
 }
 
+/* has: out holds s. */
+static int
+has(const rf_buf *out, const char *s)
+{
+	return memmem(out->data, out->len, s, strlen(s)) != NULL;
+}
+
+/* test_blank_before_value: seed ping-paren (s31's eleventh strict run,
+ * reduced; also on 1f1e717): the web bug " \x95ype", a CSS string whose
+ * blank the analysis keeps, emptied in "ping= \x95ype(" and "href=\n
+ * \x95ype(" from the blank libxml2 skips after the '=': the links
+ * "\x95ype(" became "(", links the input did not have.  No occurrence
+ * starts in those blanks now (rf__rewrite_blank_spans): both kept, the
+ * string emptied. */
+static void
+test_blank_before_value(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("ping-paren", &st, &out);
+	assert_int_equal(st.bugs, 1);
+	assert_true(has(&out, "url('\"><a ping= \x95ype(>p</a>"));
+	assert_true(has(&out, "<a href=\n \x95ype(>h</a>"));
+	rf_buf_free(&out);
+}
+
+/* test_ping_blanks: seeds ping-paren-quoted and ping-blank-quote (the
+ * same run): a ping's URLs are read between ASCII white space, so the
+ * web bug " \x95ype" is no URL of "ping=' \x95ype('" (read "\x95ype(")
+ * nor of "ping=\"( \x95ype(\"" (read "(" and "\x95ype("); emptied there
+ * it made the pings "(" and "((" (the loop).  The web bug
+ * "http://t.example/b.avif' \x95ype" of an unquoted url() holds a quote,
+ * so it is replaced inside quoted values only (rf__rewrite_quoted_one):
+ * emptied in a ping it made the ping "'".  Kept in pings now
+ * (rf__rewrite_ping_spans, SPAN_PING), the url()s emptied; the second
+ * counted missed, as any markup from left outside the values it is
+ * replaced in (seed markup-left-live). */
+static void
+test_ping_blanks(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("ping-paren-quoted", &st, &out);
+	assert_int_equal(st.bugs, 1);
+	assert_true(has(&out, "url('\"><a ping=' \x95ype('>p</a>"));
+	assert_true(has(&out, "<a ping=\"( \x95ype(\">q</a>"));
+	rf_buf_free(&out);
+	clean_seed("ping-blank-quote", &st, &out);
+	assert_int_equal(st.missed, 1);
+	assert_true(has(&out, "url(\"><a ping=\"http://t.example/b.avif' "));
+	rf_buf_free(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unquoted_bugs),
 		cmocka_unit_test(test_tag_names),
+		cmocka_unit_test(test_blank_before_value),
+		cmocka_unit_test(test_ping_blanks),
 	};
 
 	return cmocka_run_group_tests(tests, rw_fx_setup, rw_fx_teardown);
