@@ -186,9 +186,9 @@ struct rf__values {
 				 * replaces no occurrence that starts in
 				 * one and ends past it */
 	size_t nquo;
-	const size_t *blank;	/* NULL, or the spans of blanks between
-				 * '=' and a value, where it replaces no
-				 * occurrence that starts in one */
+	const size_t *blank;	/* NULL, or the spans of blanks of start
+				 * tags outside values, where it replaces
+				 * no occurrence that starts in one */
 	size_t nblank;
 	const size_t *ping;	/* NULL, or the spans of ping values,
 				 * where it replaces no occurrence that
@@ -266,9 +266,10 @@ int rf__rewrite_css_spans(const struct rf__leafread *rd, const char *d,
 int rf__rewrite_srcset_spans(const struct rf__leafread *rd, const char *d,
 			     size_t n, size_t **at, size_t *n_spans);
 
-/* rf__rewrite_blank_spans: as rf__rewrite_css_spans, the blanks of
- * d[0..n) between an attribute's '=' and its value, which libxml2
- * skips: no URL holds them. */
+/* rf__rewrite_blank_spans: as rf__rewrite_css_spans, the blanks of the
+ * start tags of d[0..n) outside their values (after the name, between
+ * attributes, about an '='), which libxml2 reads as separators: no URL
+ * holds them. */
 int rf__rewrite_blank_spans(const struct rf__leafread *rd, const char *d,
 			    size_t n, size_t **at, size_t *n_spans);
 
@@ -320,10 +321,12 @@ int rf__rewrite_replace_raw(struct rf__subst *s,
  * (v->meets), at lies in one of its cut spans or blank spans, it starts
  * in one of its quoted spans and ends past it (past the closing quote),
  * or it starts in one of its ping spans and holds RF__BLANKS white space
- * there (s32's strict stop: the web bug " \x95ype", a CSS string's,
- * emptied in "ping= \x95ype(" across the blank after the '=', or in
+ * there (s32's strict stops: the web bug " \x95ype", a CSS string's,
+ * emptied in "ping= \x95ype(" from the blank after the '=', in "href=
+ * ping= \x95ype(" from the blank after the value "ping=", or in
  * "ping=' \x95ype('" across the blank the ping's URLs are read
- * between, made the ping "(": seeds ping-paren, ping-paren-quoted). */
+ * between, made the links "(", "ping=(" and "(": seeds ping-paren,
+ * ping-paren-quoted). */
 int rf__rewrite_unread(const struct rf__values *v, const char *d, size_t at,
 		       size_t len);
 

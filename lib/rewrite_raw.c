@@ -668,8 +668,9 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 	 * (quiet); the unquoted values, for a from holding a CUTS byte,
 	 * and the quoted ones, for a from holding a quote, which the
 	 * analysis read in no link that crosses their end; the blanks
-	 * after a '=' and the ping values, for a from holding white
-	 * space, which no link starts in, or holds in a ping */
+	 * of start tags outside values and the ping values, for a from
+	 * holding white space, which no link starts in, or holds in a
+	 * ping */
 	if ((known && (meets || vals->quiet) &&
 	    rf__rewrite_raw_spans(rd, d, n, &raw, &nraw) != 0) ||
 	    (known && !text && strpbrk(from, CUTS) != NULL &&

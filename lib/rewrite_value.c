@@ -62,8 +62,8 @@ struct tagscan {
 	struct spans *setsp;	/* NULL, or where srcset values go */
 	int style;		/* the value read is a style attribute's */
 	int srcset;		/* the value read is a srcset attribute's */
-	struct spans *blanksp;	/* NULL, or where the blanks between '='
-				 * and a value go */
+	struct spans *blanksp;	/* NULL, or where the blanks of start tags
+				 * outside their values go */
 	struct spans *pingsp;	/* NULL, or where ping values go */
 	int ping;		/* the value read is a ping attribute's */
 };
@@ -364,6 +364,18 @@ text(const char *d, size_t n, size_t i, struct tagscan *ts)
 	return j;
 }
 
+/* tag_blanks: blanks(d, n, i) in a start tag, outside its values, the
+ * blanks noted in ts->blanksp. */
+static size_t
+tag_blanks(const char *d, size_t n, size_t i, struct tagscan *ts)
+{
+	size_t j = blanks(d, n, i);
+
+	if (j > i)
+		span(ts->blanksp, i, j, 0);
+	return j;
+}
+
 /* attrs: ATTRS at d[i]: one step of htmlParseStartTag's attribute loop
  * (blanks, then the tag's end, an attribute's name and its '=', or a
  * bogus attribute skipped up to a blank or the tag's end, quotes and
@@ -374,7 +386,7 @@ attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
 	size_t len;
 	int c;
 
-	if ((i = blanks(d, n, i)) >= n)
+	if ((i = tag_blanks(d, n, i, ts)) >= n)
 		return n;
 	c = (unsigned char)d[i];
 	if (c == '>') {
@@ -398,12 +410,10 @@ attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
 		ts->srcset = len == 6 && strncasecmp(d + i - 6, "srcset", 6) ==
 		    0;
 		ts->ping = len == 4 && strncasecmp(d + i - 4, "ping", 4) == 0;
-		i = blanks(d, n, i);
+		i = tag_blanks(d, n, i, ts);
 		if (i < n && d[i] == '=') {
 			ts->state = VALUE;
-			if ((len = blanks(d, n, i + 1)) > i + 1)
-				span(ts->blanksp, i + 1, len, 0);
-			return len;
+			return tag_blanks(d, n, i + 1, ts);
 		}
 		return i;
 	}
@@ -587,8 +597,8 @@ enum { SPANS_RAW, SPANS_QUOTED, SPANS_CSS, SPANS_SRCSET, SPANS_BLANK,
 /* spans_of: *at made the spans of d[0..n) the tokenizer reads as
  * script and style text (SPANS_RAW: to the offset after the end tag),
  * as quoted attribute values (SPANS_QUOTED: to the closing quote), as
- * CSS (SPANS_CSS), as srcset values (SPANS_SRCSET), as the blanks
- * between '=' and a value (SPANS_BLANK) or as ping values (SPANS_PING),
+ * CSS (SPANS_CSS), as srcset values (SPANS_SRCSET), as blanks in start
+ * tags outside their values (SPANS_BLANK) or as ping values (SPANS_PING),
  * as rf__rewrite_raw_spans, _quoted_spans, _css_spans, _srcset_spans,
  * _blank_spans and _ping_spans say. */
 static int

@@ -156,14 +156,15 @@ test_value_spans(void **state)
 	free(v.at);
 }
 
-/* test_blank_spans: rf__rewrite_blank_spans finds the blanks between
- * '=' and a value (quoted or not; none before '=', none in a value or
- * text); rf__rewrite_ping_spans the values of ping attributes (any case,
- * quoted: inside the quotes; unquoted), nothing of another attribute.
- * As rf__rewrite_unread has them (s32): an occurrence that starts in
- * the blanks (not one that starts before them and holds them), and one
- * that starts in a ping and holds its white space there (not one that
- * holds none, nor one that starts before the ping). */
+/* test_blank_spans: rf__rewrite_blank_spans finds the blanks of start
+ * tags outside their values (after the name, about a '=', between
+ * attributes; none in a value or in text); rf__rewrite_ping_spans the
+ * values of ping attributes (any case; quoted: inside the quotes;
+ * unquoted), nothing of another attribute.  As rf__rewrite_unread has
+ * them (s32): an occurrence that starts in such blanks (not one that
+ * starts before them and holds them), and one that starts in a ping and
+ * holds its white space there (not one that holds none, nor one that
+ * starts before the ping). */
 static void
 test_blank_spans(void **state)
 {
@@ -173,17 +174,14 @@ test_blank_spans(void **state)
 	size_t *at = NULL, *pg = NULL, n = 0, np = 0;
 	size_t t = strstr(d, "= \"") - d, h = strstr(d, "=\t") - d;
 	size_t p = strstr(d, "'p") - d, s = strstr(d, "=s>") - d;
+	const size_t want[] = { 2, 3, t - 1, t, t + 1, t + 2, t + 9, t + 10,
+	    h + 1, h + 4, h + 5, h + 6, p - 1, p, p + 7, p + 8 };
 
 	(void)state;
 	assert_int_equal(rf__rewrite_blank_spans(NULL, d, sizeof(d) - 1, &at,
 	    &n), 0);
-	assert_int_equal(n, 3);
-	assert_int_equal(at[0], t + 1);
-	assert_int_equal(at[1], t + 2);
-	assert_int_equal(at[2], h + 1);
-	assert_int_equal(at[3], h + 4);
-	assert_int_equal(at[4], p - 1);
-	assert_int_equal(at[5], p);
+	assert_int_equal(2 * n, sizeof(want) / sizeof(want[0]));
+	assert_memory_equal(at, want, sizeof(want));
 	assert_int_equal(rf__rewrite_ping_spans(NULL, d, sizeof(d) - 1, &pg,
 	    &np), 0);
 	assert_int_equal(np, 2);
@@ -197,6 +195,7 @@ test_blank_spans(void **state)
 	v.nping = np;
 	assert_int_equal(rf__rewrite_unread(&v, d, h + 2, 3), 1);
 	assert_int_equal(rf__rewrite_unread(&v, d, h, 4), 0);
+	assert_int_equal(rf__rewrite_unread(&v, d, h + 5, 2), 1);
 	assert_int_equal(rf__rewrite_unread(&v, d, p + 1, 2), 1);
 	assert_int_equal(rf__rewrite_unread(&v, d, p + 3, 3), 1);
 	assert_int_equal(rf__rewrite_unread(&v, d, p + 1, 1), 0);

@@ -187,6 +187,27 @@ test_blank_before_value(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_blank_after_value: seed blank-after-value (s32's first strict
+ * run, reduced): the same web bug in "href=\n ping= \x95ype(", whose
+ * href is "ping=" (the blanks after the '=' skipped, the value ended at
+ * the next blank), emptied from the blank after that value: the href
+ * became "ping=(".  No occurrence starts in a start tag's blanks outside
+ * its values now (rf__rewrite_blank_spans; nor after a quoted value:
+ * "title=\"t\" \x95ype(" kept). */
+static void
+test_blank_after_value(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("blank-after-value", &st, &out);
+	assert_int_equal(st.bugs, 1);
+	assert_true(has(&out, "url('\"><a href=\n ping= \x95ype(>h</a>"));
+	assert_true(has(&out, "<a title=\"t\" \x95ype(>i</a>"));
+	rf_buf_free(&out);
+}
+
 /* test_ping_blanks: seeds ping-paren-quoted and ping-blank-quote (the
  * same run): a ping's URLs are read between ASCII white space, so the
  * web bug " \x95ype" is no URL of "ping=' \x95ype('" (read "\x95ype(")
@@ -223,6 +244,7 @@ main(void)
 		cmocka_unit_test(test_unquoted_bugs),
 		cmocka_unit_test(test_tag_names),
 		cmocka_unit_test(test_blank_before_value),
+		cmocka_unit_test(test_blank_after_value),
 		cmocka_unit_test(test_ping_blanks),
 	};
 
