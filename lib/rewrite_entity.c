@@ -161,7 +161,8 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 		if (s->text || (!changed && !cut && re - rb == e - at) ||
 		    rf__rewrite_values_has(v, rb, 1))
 			continue;
-		if (s->tl == 0 && rf__rewrite_css_part(v, rb, re, cl)) {
+		if (s->tl == 0 && rf__rewrite_css_part(v, rb, re, cl,
+		    s->from)) {
 			c->subst[j / 2].live = 1;	/* (replace_all) */
 			continue;
 		}
@@ -312,7 +313,8 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 			    s0, s1, &cb) : RF__CSS_NONE;
 			/* a srcset value: no empty to (the loop's rule is on
 			 * bytes) */
-			if (sets && v.css == RF__CSS_NONE &&
+			if (sets && (v.css == RF__CSS_NONE ||
+			    v.css == RF__CSS_OUT) &&
 			    rf__rewrite_srcset(d, in->len, s0, s1 - s0, &sb,
 			    &se) != RF__SET_NONE)
 				v.css = RF__CSS_SET;

@@ -214,6 +214,9 @@ struct rf__leafread {
 	const char *charset;
 	size_t max;
 	int srcset;
+	int nocss;		/* the leaf holds no CSS link (no
+				 * rf__rewrite_css_links): no CSS spans
+				 * made (rf__rewrite_css_spans) */
 };
 
 /* The raw elements (script, style) of an HTML leaf as libxml2 reads
@@ -376,10 +379,13 @@ void rf__spans_once_done(struct rf__spans_once *z);
 struct rf__css_back {
 	size_t seen, close, open;
 	struct rf__spans_once css, raw;
+	size_t decl_span;	/* the CSS span last asked whether it holds
+				 * links (SIZE_MAX: none), */
+	int decl_links;		/* and its answer (RF__CSS_OUT) */
 };
 #define RF__CSS_BACK { 0, SIZE_MAX, SIZE_MAX, \
 	RF__SPANS_ONCE(rf__rewrite_css_spans), \
-	RF__SPANS_ONCE(rf__rewrite_raw_spans) }
+	RF__SPANS_ONCE(rf__rewrite_raw_spans), SIZE_MAX, 0 }
 
 /* rf__css_back_done: cb's spans freed. */
 void rf__css_back_done(struct rf__css_back *cb);
@@ -404,6 +410,13 @@ void rf__css_back_done(struct rf__css_back *cb);
 int rf__rewrite_srcset(const char *d, size_t n, size_t at, size_t fl,
 		       struct rf__spans_once *sb, size_t *end);
 
+/* rf__rewrite_css_links: css[0..n) may hold "url(" or "@import" (any
+ * case), where lib/css.c reads links: a url( as rf__rewrite_css_url
+ * reads one, or "@import", read without the characters libxml2 drops
+ * from style text.  Without them a leaf needs no CSS spans
+ * (rf__leafread.nocss). */
+int rf__rewrite_css_links(const char *css, size_t n);
+
 /* rf__rewrite_may_srcset: the leaf d[0..n) holds "srcset" in any case
  * (only then are srcset values looked for). */
 int rf__rewrite_may_srcset(const char *d, size_t n);
@@ -427,14 +440,28 @@ int rf__rewrite_may_srcset(const char *d, size_t n);
 #define RF__CSS_WHOLE	2
 #define RF__CSS_SET	3	/* (the entity pass) in a srcset value,
 				 * where it writes no empty to either */
+#define RF__CSS_OUT	4	/* as NONE, but in CSS (a CSS span holding
+				 * a "url(" or an "@import", any case)
+				 * where no url() is open: RF__CSS_DECL */
+
+/* RF__CSS_DECL: the bytes at which lib/css.c's decl_next splits CSS into
+ * declarations and a declaration into property and value.  An empty to
+ * in CSS outside any url() (RF__CSS_OUT) is not written for a from
+ * holding one: the url()s before it could move from a property, where
+ * the analysis reads none, into a value ("url(o)http://t" emptied of
+ * the web bug http://t reads the link o: s32's second strict run, seed
+ * css-colon-bare); left there, counted missed. */
+#define RF__CSS_DECL ":;{}"
 int rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 			struct rf__css_back *cb);
 
-/* rf__rewrite_css_part: the occurrence r[at..e) of a run r[0..rl) where
- * v->css (RF__CSS_*) says the run lies is in part of a CSS url()'s
- * content: the run is, or the occurrence is not the whole run. */
+/* rf__rewrite_css_part: the occurrence r[at..e) of from in a run
+ * r[0..rl) where v->css (RF__CSS_*) says the run lies takes no empty
+ * to: it is in part of a CSS url()'s content (the run is, or the
+ * occurrence is not the whole run), or the run is in CSS outside any
+ * url() and from holds an RF__CSS_DECL byte. */
 int rf__rewrite_css_part(const struct rf__values *v, size_t at, size_t e,
-			 size_t rl);
+			 size_t rl, const char *from);
 
 /* rf__rewrite_kept_after: i, or when it lies in one of v's raw spans and
  * v->quiet, the first offset from i of d[0..n) that holds no character

@@ -236,6 +236,20 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 	return NULL;
 }
 
+/* css_empty: an empty to is not written for the occurrence of from at
+ * d[b..e) (the bytes around it as the text reads them) of the leaf
+ * d[0..n): in part of a CSS url()'s content, or in CSS outside any
+ * url() when from holds an RF__CSS_DECL byte (rf__rewrite_css_url). */
+static int
+css_empty(const char *d, size_t n, size_t b, size_t e,
+	  struct rf__css_back *cb, const char *from)
+{
+	int w = rf__rewrite_css_url(d, n, b, e, cb);
+
+	return w == RF__CSS_PART || (w == RF__CSS_OUT &&
+	    strpbrk(from, RF__CSS_DECL) != NULL);
+}
+
 int
 rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 			const char *from, const char *to, int text, int html,
@@ -271,8 +285,8 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		    fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
 		end = at + fl;
-		if ((html && tl == 0 && rf__rewrite_css_url(d, in->len, b, e,
-		    &cb) == RF__CSS_PART) || (sets && rf__rewrite_srcset(d,
+		if ((html && tl == 0 && css_empty(d, in->len, b, e, &cb,
+		    from)) || (sets && rf__rewrite_srcset(d,
 		    in->len, at, fl, &sb, &end) == RF__SET_PART) || (parens &&
 		    closes_after(d, in->len, e, parens))) {
 			if (live != NULL)
@@ -638,7 +652,8 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 		next = j + 1;
 		if (html && rf__rewrite_values_has(v, at, 1))
 			continue;	/* a name: no link */
-		if (html && s->tl == 0 && rf__rewrite_css_part(v, at, e, rl)) {
+		if (html && s->tl == 0 && rf__rewrite_css_part(v, at, e, rl,
+		    s->from)) {
 			c->subst[j / 2].live = 1;	/* (replace_all) */
 			continue;
 		}
@@ -844,11 +859,13 @@ int
 rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		 GByteArray **buf, size_t *count)
 {
-	struct rf__leafread rd = { c->convc, charset, c->max_part, 0 };
+	struct rf__leafread rd = { c->convc, charset, c->max_part, 0, 0 };
 	size_t before = *count;
 	int changed = -1, quiet = html ? rf__rewrite_quiet(&rd, *buf) : 0;
 
 	rd.srcset = html && c->empties && rf__rewrite_may_srcset(
+	    (const char *)(*buf)->data, (*buf)->len);
+	rd.nocss = html && c->empties && !rf__rewrite_css_links(
 	    (const char *)(*buf)->data, (*buf)->len);
 	/* srcset values with a web bug: the loop, which takes a candidate
 	 * out whole (rf__rewrite_srcset) */

@@ -487,6 +487,63 @@ in_css(const char *d, size_t n, size_t open, size_t a,
 	return sp == NULL || within(sp, cb->css.n, open, a);
 }
 
+/* import_at: css[i..n) starts with "import" (any case), read without
+ * control and 8-bit bytes (more than libxml2 drops from style text: the
+ * safe side). */
+static int
+import_at(const char *css, size_t n, size_t i)
+{
+	static const char w[] = "import";
+	size_t k = 0;
+	unsigned char c;
+
+	for (; i < n && k < sizeof(w) - 1; i++) {
+		c = (unsigned char)css[i];
+		if (c < 0x20 || c >= 0x80)
+			continue;
+		if ((c | 0x20) != w[k++])
+			return 0;
+	}
+	return k == sizeof(w) - 1;
+}
+
+int
+rf__rewrite_css_links(const char *css, size_t n)
+{
+	size_t i;
+
+	for (i = 0; (i = rf__span_until(css, i, n, '(', '@', '(', '@')) < n;
+	    i++)
+		if (css[i] == '(' ? url_open(css, i + 1) : import_at(css, n,
+		    i + 1))
+			return 1;
+	return 0;
+}
+
+/* css_at: d[a] lies in a CSS span of the leaf d[0..n) that holds links
+ * (rf__rewrite_css_links; cb->css.rd set; 0 without rd, 1 when out of memory
+ * making the spans: the safe side). */
+static int
+css_at(const char *d, size_t n, size_t a, struct rf__css_back *cb)
+{
+	const size_t *sp = rf__spans_once(&cb->css, d, n);
+	size_t k;
+
+	if (cb->css.rd == NULL)
+		return 0;
+	if (sp == NULL)
+		return 1;
+	k = span_after(sp, cb->css.n, a);
+	if (k == cb->css.n || sp[2 * k] > a)
+		return 0;
+	if (cb->decl_span != k) {
+		cb->decl_span = k;
+		cb->decl_links = rf__rewrite_css_links(d + sp[2 * k],
+		    sp[2 * k + 1] - sp[2 * k]);
+	}
+	return cb->decl_links;
+}
+
 /* in_raw: d[p] lies in the script or style text of the leaf d[0..n)
  * (cb->raw.rd set; 0 when it is not, or the spans cannot be made). */
 static int
@@ -586,7 +643,7 @@ rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 	cb->seen = a;
 	if (cb->open == SIZE_MAX || (cb->close != SIZE_MAX &&
 	    cb->close > cb->open) || !in_css(d, n, cb->open, a, cb))
-		return RF__CSS_NONE;	/* in no url() */
+		return css_at(d, n, a, cb) ? RF__CSS_OUT : RF__CSS_NONE;
 	for (i = cb->open + 1; i < a && css_blank((unsigned char)d[i]); i++)
 		;
 	if (i < a && rf__rewrite_quote_ref(d + i, a - i) > 0 && b > a &&
@@ -612,11 +669,11 @@ rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 
 int
 rf__rewrite_css_part(const struct rf__values *v, size_t at, size_t e,
-		     size_t rl)
+		     size_t rl, const char *from)
 {
 	return v->css == RF__CSS_PART || v->css == RF__CSS_SET ||
-	    (v->css == RF__CSS_WHOLE &&
-	    (at > 0 || e < rl));
+	    (v->css == RF__CSS_WHOLE && (at > 0 || e < rl)) ||
+	    (v->css == RF__CSS_OUT && strpbrk(from, RF__CSS_DECL) != NULL);
 }
 
 /* CUTS: the bytes that end an unquoted attribute value (IS_BLANK_CH, as

@@ -409,7 +409,8 @@ attrs(const char *d, size_t n, size_t i, struct tagscan *ts)
 		    0;
 		ts->srcset = len == 6 && strncasecmp(d + i - 6, "srcset", 6) ==
 		    0;
-		ts->ping = len == 4 && strncasecmp(d + i - 4, "ping", 4) == 0;
+		ts->ping = len == 4 && (d[i - 4] | 0x20) == 'p' &&
+		    strncasecmp(d + i - 4, "ping", 4) == 0;
 		i = tag_blanks(d, n, i, ts);
 		if (i < n && d[i] == '=') {
 			ts->state = VALUE;
@@ -660,6 +661,11 @@ int
 rf__rewrite_css_spans(const struct rf__leafread *rd, const char *d,
 		      size_t n, size_t **at, size_t *n_spans)
 {
+	if (rd != NULL && rd->nocss) {	/* none asked for: not read */
+		*at = NULL;
+		*n_spans = 0;
+		return 0;
+	}
 	return spans_of(rd, d, n, SPANS_CSS, at, n_spans);
 }
 

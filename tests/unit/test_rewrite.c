@@ -62,9 +62,11 @@ static int
 ref_leaf(rf_rewrite *c, int html, GByteArray **content, size_t *count)
 {
 	struct rf__values vals = { .at = NULL };
-	const struct rf__leafread rd = { c->convc, NULL, c->max_part,
-	    html && c->empties && rf__rewrite_may_srcset((const char *)
-	    (*content)->data, (*content)->len) };
+	const char *d = (const char *)(*content)->data;
+	const struct rf__leafread rd = { .cc = c->convc, .max = c->max_part,
+	    .srcset = html && c->empties && rf__rewrite_may_srcset(d,
+	    (*content)->len), .nocss = html && c->empties &&
+	    !rf__rewrite_css_links(d, (*content)->len) };
 	size_t i;
 	int changed = 0, pass, wide;
 	char *amp;
