@@ -236,6 +236,22 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
 	return NULL;
 }
 
+/* name_inside: a name (an attribute's or a start tag's) of v, from
+ * its k-th offset on, starts in d(at..end): an empty to there would
+ * take it away, and the bytes before it would join the value after it
+ * ("<f=tps://t.example/a href=\"><a href=\">" emptied of the web bug
+ * "tps://t.example/a href=" read "\"><a href=\"" as one value: s32's
+ * third strict run, seed empty-over-name).  A to that is not empty
+ * (a wide one holds the from's markup) is written (wide-to-value). */
+static int
+name_inside(const struct rf__values *v, size_t k, size_t at, size_t end)
+{
+	for (; v != NULL && k < v->n && v->at[k] < end; k++)
+		if (v->name[k] && v->at[k] > at)
+			return 1;
+	return 0;
+}
+
 /* css_empty: an empty to is not written for the occurrence of from at
  * d[b..e) (the bytes around it as the text reads them) of the leaf
  * d[0..n): in part of a CSS url()'s content, or in CSS outside any
@@ -294,9 +310,11 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 			continue;
 		}
 		/* the values up to here moved; one at at kept at the to;
-		 * none made where a name starts (no link there) */
+		 * none made where a name starts (no link there), nor an
+		 * empty to over one (name_inside) */
 		if ((q = vals != NULL ? rf__rewrite_values_to(vals, &k, &w,
-		    at, 1, last, out->len) : 0) == 2)
+		    at, 1, last, out->len) : 0) == 2 || (tl == 0 &&
+		    name_inside(vals, k, at, end)))
 			continue;
 		q = q == 1 && html && tl == 0;
 		g_byte_array_append(out, (const guint8 *)d + last, at - last);

@@ -208,6 +208,37 @@ test_blank_after_value(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_empty_over_name: seed empty-over-name-sites (s32's third strict
+ * run, reduced; also on 0eff62d): under the policy sites the image
+ * "tps://t.example/a href=" (a quoted src) was emptied also in "<f=tps:
+ * //t.example/a href=\"><a href=\">", where the occurrence holds the
+ * name href: "<f=\"><a href=\">" read "\"><a href=" as one value, a
+ * link the input did not have.  No empty to over a name now
+ * (name_inside, lib/rewrite_leaf.c): kept there, emptied in the src. */
+static void
+test_empty_over_name(void **state)
+{
+	static const char msg[] =
+	    RW_FX_FROM RW_FX_UNSUB RW_FX_HTML
+	    "<f=tps://t.example/a href=\"><a href=\">x</a>"
+	    "<img src=\"tps://t.example/a href=\">\n";
+	static const char body[] =
+	    "<f=tps://t.example/a href=\"><a href=\">x</a>"
+	    "<img src=\"\">\n";
+	struct rw_fx *fx = *state;
+	const char *b;
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	rw_clean(fx->ctx, fx->rules, msg, sizeof(msg) - 1, RCPT, 's', &out,
+	    &st);
+	b = strstr(out.data, "\n\n");
+	assert_non_null(b);
+	if (strcmp(b + 2, body) != 0)
+		fail_msg("gave:\n%s", b + 2);
+	rf_buf_free(&out);
+}
+
 /* test_ping_blanks: seeds ping-paren-quoted and ping-blank-quote (the
  * same run): a ping's URLs are read between ASCII white space, so the
  * web bug " \x95ype" is no URL of "ping=' \x95ype('" (read "\x95ype(")
@@ -246,6 +277,7 @@ main(void)
 		cmocka_unit_test(test_blank_before_value),
 		cmocka_unit_test(test_blank_after_value),
 		cmocka_unit_test(test_ping_blanks),
+		cmocka_unit_test(test_empty_over_name),
 	};
 
 	return cmocka_run_group_tests(tests, rw_fx_setup, rw_fx_teardown);
