@@ -241,7 +241,7 @@ find(const char *d, size_t n, const char *from, size_t fl, int nocase)
  * take it away, and the bytes before it would join the value after it
  * ("<f=tps://t.example/a href=\"><a href=\">" emptied of the web bug
  * "tps://t.example/a href=" read "\"><a href=\"" as one value: s32's
- * third strict run, seed empty-over-name).  A to that is not empty
+ * third strict run, seed empty-over-name-sites).  A to that is not empty
  * (a wide one holds the from's markup) is written (wide-to-value). */
 static int
 name_inside(const struct rf__values *v, size_t k, size_t at, size_t end)

@@ -521,17 +521,17 @@ rf__rewrite_css_links(const char *css, size_t n)
 }
 
 /* css_at: d[a] lies in a CSS span of the leaf d[0..n) that holds links
- * (rf__rewrite_css_links; cb->css.rd set; 0 without rd, 1 when out of memory
- * making the spans: the safe side). */
+ * (rf__rewrite_css_links, asked once per span); 0 without cb->css.rd, 1
+ * when out of memory making the spans (the safe side). */
 static int
 css_at(const char *d, size_t n, size_t a, struct rf__css_back *cb)
 {
-	const size_t *sp = rf__spans_once(&cb->css, d, n);
+	const size_t *sp;
 	size_t k;
 
 	if (cb->css.rd == NULL)
 		return 0;
-	if (sp == NULL)
+	if ((sp = rf__spans_once(&cb->css, d, n)) == NULL)
 		return 1;
 	k = span_after(sp, cb->css.n, a);
 	if (k == cb->css.n || sp[2 * k] > a)
