@@ -7,6 +7,9 @@
 #                      with ASan+UBSan, the SpamAssassin corpus under ASan,
 #                      and a short run of every fuzz target
 #   make fuzz          each libFuzzer target for FUZZ_SECONDS (default 60)
+#   make fuzz-strict   one run of fuzz_rewrite with the strict checks for
+#                      STRICT_SECONDS (default 600), libFuzzer's SEED
+#                      (fuzz/strict.sh; docs/tracking.md)
 #   make bench         the benchmarks in bench/
 #   make gen           write again the committed sources made by tools/gen*
 #   make gen-check     fail while one differs from what its tool prints
@@ -65,7 +68,7 @@ Q := $(if $(V),,@)
 LIB := $(BUILD)/libredflag.a
 BIN := $(BUILD)/redflag
 
-.PHONY: all demo test unit check fuzz fuzz-build bench clean corpus \
+.PHONY: all demo test unit check fuzz fuzz-strict fuzz-build bench clean corpus \
 	corpus-test install uninstall gen gen-check
 .DELETE_ON_ERROR:
 
@@ -177,6 +180,11 @@ fuzz-build: $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
 
 fuzz: fuzz-build
 	sh fuzz/run.sh $(FUZZ_BUILD)/fuzz $(FUZZ_SECONDS)
+
+STRICT_SECONDS ?= 600
+SEED ?= 0
+fuzz-strict: $(FUZZ_BUILD)/fuzz/fuzz_rewrite
+	sh fuzz/strict.sh $(FUZZ_BUILD)/fuzz/fuzz_rewrite $(STRICT_SECONDS) $(SEED)
 
 bench: $(BIN)
 	sh bench/scan.sh
