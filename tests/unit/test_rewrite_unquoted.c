@@ -9,8 +9,9 @@
  * reads as src "width=1": a link the input did not have; sites had a pass
  * of its own for it (rf__rewrite_quote), now gone.
  * docs/design/tracking-record.md, "One empty-value rule for every policy
- * (s20)".  Also: no replacement starts at a tag's name (s31), nor in the
- * blanks after a '=' or across a ping's white space (s32).
+ * (s20)".  Also: no replacement starts at a tag's name (s31), nor in a
+ * start tag's blanks outside its values, nor across a ping's white
+ * space, and no empty to is written over a name (s32).
  */
 #include <string.h>
 
