@@ -355,6 +355,32 @@ written(const rf_rewrite *rw, const char *url)
 	return yes;
 }
 
+/* append_refs: v appended to b with each "'" written "&#39;". */
+static void
+append_refs(GByteArray *b, const char *v)
+{
+	for (; *v != '\0'; v++)
+		if (*v == '\'')
+			g_byte_array_append(b, (const guint8 *)"&#39;", 5);
+		else
+			g_byte_array_append(b, (const guint8 *)v, 1);
+}
+
+/* unref: each "&#39;" of s written "'" again (in place). */
+static void
+unref(char *s)
+{
+	char *w = s;
+
+	while (*s != '\0')
+		if (strncmp(s, "&#39;", 5) == 0) {
+			*w++ = '\'';
+			s += 5;
+		} else
+			*w++ = *s++;
+	*w = '\0';
+}
+
 /* derived: url (without CRs) is the URL v of a link of the input with
  * rw's replacements made in it (as in an HTML or a text leaf; but for
  * the one of v itself, evidently not made: the output would show its
@@ -407,18 +433,23 @@ derived(const rf_rewrite *rw, const char *v, const char *url, int exact,
 	 * next to an 8-bit byte; seed quoted-value-derived); 1: as HTML;
 	 * 0: as text; -1: as text, the wide ones first */
 	for (html = 2; html >= -1 && !same; html--) {
-		const char *q = strchr(v, '"') == NULL ? "\"" :
-		    strchr(v, '\'') == NULL ? "'" : NULL;
+		/* a value holding both quotes has its "'" written "&#39;",
+		 * as HTML writes one (s32's seventh strict run: "&#39" in
+		 * an href, seed quote-ref-derived) */
+		int both = strchr(v, '"') != NULL && strchr(v, '\'') != NULL;
+		const char *q = strchr(v, '"') == NULL ? "\"" : "'";
 		size_t pre = html == 2 ? 9 : 0;	/* "<a href=" and q */
 
-		if (html == 2 && q == NULL)
-			continue;
 		b = g_byte_array_new();
 		if (html == 2) {
 			g_byte_array_append(b, (const guint8 *)"<a href=", 8);
 			g_byte_array_append(b, (const guint8 *)q, 1);
 		}
-		g_byte_array_append(b, (const guint8 *)v, (guint)strlen(v));
+		if (html == 2 && both)
+			append_refs(b, v);
+		else
+			g_byte_array_append(b, (const guint8 *)v,
+			    (guint)strlen(v));
 		if (html == 2) {
 			g_byte_array_append(b, (const guint8 *)q, 1);
 			g_byte_array_append(b, (const guint8 *)">", 1);
@@ -435,6 +466,8 @@ derived(const rf_rewrite *rw, const char *v, const char *url, int exact,
 		/* (data is NULL when the leaf was emptied) */
 		r = b->len > 0 ? no_cr((const char *)b->data + pre, b->len -
 		    pre - (html == 2 ? 2 : 0)) : no_cr("", 0);
+		if (html == 2 && both)
+			unref(r);
 		n = strlen(r);
 		same = url[0] != '\0' && ((exact ? strcmp(r, url) :
 		    strncmp(r, url, strlen(url))) == 0 || (strncmp(r, url,
