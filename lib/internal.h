@@ -133,6 +133,11 @@ int rf__text_reading(struct rf__conv_cache *cc, const char *charset,
  * "gif". */
 int rf__known_tld(const rf_ctx *ctx, const char *label, size_t n);
 
+/* rf__url_text_scheme: s[0..n) starts with one of the schemes the text
+ * reader (rf_url_extract_text) recognises and its ':' ("http:", "https:",
+ * "ftp:", "mailto:"; any case), the "//" a web one needs there aside. */
+int rf__url_text_scheme(const char *s, size_t n);
+
 /* rf__url_text_next: the next URL rf_url_extract_text reads in
  * text[0..len) from *i (where the last one ended, or 0; none starts
  * before it): 1 with it in text[*s..*e) and *i where the reading goes on;

@@ -455,6 +455,13 @@ int rf__rewrite_may_srcset(const char *d, size_t n);
 int rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 			struct rf__css_back *cb);
 
+/* rf__rewrite_css_keeps: an occurrence of from where
+ * rf__rewrite_css_url says it lies (where) takes no empty to: in part of
+ * a url()'s content (RF__CSS_PART), or in CSS outside any url() when
+ * from holds an RF__CSS_DECL byte (RF__CSS_OUT).  The loop's rule, and
+ * the one pass's and the entity pass's through rf__rewrite_css_part. */
+int rf__rewrite_css_keeps(int where, const char *from);
+
 /* rf__rewrite_css_part: the occurrence r[at..e) of from in a run
  * r[0..rl) where v->css (RF__CSS_*) says the run lies takes no empty
  * to: it is in part of a CSS url()'s content (the run is, or the

@@ -66,23 +66,11 @@ rf__rewrite_run_8bit(int html, const char *d, size_t n, size_t r0,
 int
 rf__rewrite_starts_url(int c, const char *s, size_t n)
 {
-	static const char *const schemes[] = { "http:", "https:", "ftp:",
-	    "mailto:" };
-	size_t i, k;
-	int f;
-
-	if (c == 0 || strchr(":].;!", c) == NULL || n == 0)
+	if (c == 0 || strchr(":].;!", c) == NULL)
 		return 0;
-	f = (unsigned char)s[0] | 0x20;
-	if (f == 'w')
-		return n >= 4 && strncasecmp(s, "www.", 4) == 0 && c != '.';
-	if (f != 'h' && f != 'f' && f != 'm')
-		return 0;
-	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
-		if (n >= (k = strlen(schemes[i])) && strncasecmp(s,
-		    schemes[i], k) == 0)
-			return 1;
-	return 0;
+	if (rf__prefix_ci(s, n, "www."))
+		return c != '.';
+	return rf__url_text_scheme(s, n);
 }
 
 /* tail_len: the tail_char bytes that end s[0..n). */
@@ -252,20 +240,6 @@ name_inside(const struct rf__values *v, size_t k, size_t at, size_t end)
 	return 0;
 }
 
-/* css_empty: an empty to is not written for the occurrence of from at
- * d[b..e) (the bytes around it as the text reads them) of the leaf
- * d[0..n): in part of a CSS url()'s content, or in CSS outside any
- * url() when from holds an RF__CSS_DECL byte (rf__rewrite_css_url). */
-static int
-css_empty(const char *d, size_t n, size_t b, size_t e,
-	  struct rf__css_back *cb, const char *from)
-{
-	int w = rf__rewrite_css_url(d, n, b, e, cb);
-
-	return w == RF__CSS_PART || (w == RF__CSS_OUT &&
-	    strpbrk(from, RF__CSS_DECL) != NULL);
-}
-
 int
 rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 			const char *from, const char *to, int text, int html,
@@ -301,8 +275,9 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		    fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
 		end = at + fl;
-		if ((html && tl == 0 && css_empty(d, in->len, b, e, &cb,
-		    from)) || (sets && rf__rewrite_srcset(d,
+		if ((html && tl == 0 && rf__rewrite_css_keeps(
+		    rf__rewrite_css_url(d, in->len, b, e, &cb), from)) ||
+		    (sets && rf__rewrite_srcset(d,
 		    in->len, at, fl, &sb, &end) == RF__SET_PART) || (parens &&
 		    closes_after(d, in->len, e, parens))) {
 			if (live != NULL)

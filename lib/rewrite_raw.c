@@ -668,12 +668,18 @@ rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 }
 
 int
+rf__rewrite_css_keeps(int where, const char *from)
+{
+	return where == RF__CSS_PART || (where == RF__CSS_OUT &&
+	    strpbrk(from, RF__CSS_DECL) != NULL);
+}
+
+int
 rf__rewrite_css_part(const struct rf__values *v, size_t at, size_t e,
 		     size_t rl, const char *from)
 {
-	return v->css == RF__CSS_PART || v->css == RF__CSS_SET ||
-	    (v->css == RF__CSS_WHOLE && (at > 0 || e < rl)) ||
-	    (v->css == RF__CSS_OUT && strpbrk(from, RF__CSS_DECL) != NULL);
+	return rf__rewrite_css_keeps(v->css, from) || v->css == RF__CSS_SET ||
+	    (v->css == RF__CSS_WHOLE && (at > 0 || e < rl));
 }
 
 /* CUTS: the bytes that end an unquoted attribute value (IS_BLANK_CH, as

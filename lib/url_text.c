@@ -24,6 +24,18 @@ static const struct {
 	{ "mailto", 6, 0 },
 };
 
+int
+rf__url_text_scheme(const char *s, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++)
+		if (n > schemes[k].len && s[schemes[k].len] == ':' &&
+		    rf__prefix_ci(s, n, schemes[k].name))
+			return 1;
+	return 0;
+}
+
 /* Bracket counts of a URL: ( ) [ ] { } */
 enum { B_PAREN, B_CPAREN, B_BRACK, B_CBRACK, B_BRACE, B_CBRACE, B__N };
 
