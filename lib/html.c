@@ -115,7 +115,8 @@ enum {
 	S_BREAK = 1 << 2,	/* visible block: line break at its end */
 	S_SPACE = 1 << 3,	/* visible spacer: space at its end */
 	S_ANCHOR = 1 << 4,	/* it is the open anchor */
-	S_STYLE = 1 << 5	/* <style>: its text is a style sheet */
+	S_STYLE = 1 << 5,	/* <style>: its text is a style sheet */
+	S_AEL = 1 << 6		/* an <a>, with an href or not */
 };
 
 #define NELEMENTS (sizeof(elements) / sizeof(elements[0]))
@@ -318,6 +319,34 @@ sink_put(struct hx *h, struct sink *k, const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* run_flush: the URLs of the text node that ends here (h->run: visible
+ * text outside <a> elements, with an href or not: a reader makes no link
+ * inside one, and an href the rewriter empties leaves the text where it
+ * was, seed text-in-emptied-anchor), read as in a plain-text part
+ * (rf_url_extract_text): mail readers make links of URLs shown as text
+ * (docs/html.md, "URLs in the text").  A text node ends at a tag or a
+ * comment, so a URL is read in one, as a linkifying reader reads it. */
+static void
+run_flush(struct hx *h)
+{
+	size_t i = h->out->links->n;
+	rf_status st;
+
+	if (h->run.len == 0)
+		return;
+	if (h->st == RF_OK) {
+		st = rf_url_extract_text(h->ctx, h->a, rf_buf_cstr(&h->run),
+		    h->run.len, h->part, h->out->links, h->err);
+		if (st != RF_OK)
+			rf__html_fail(h, st);
+		else if (h->out->links->limit_hit)
+			h->out->limits_hit |= RF_LIMIT_LINKS;
+		for (; i < h->out->links->n; i++)
+			h->out->links->v[i].flags |= RF_LINKF_HTML_TEXT;
+	}
+	rf_buf_reset(&h->run);
+}
+
 /* boundary: an element's edge; p is P_LINE for blocks, P_SPACE for
  * spacers.  Inside an anchor its text gets a space. */
 static void
@@ -338,6 +367,7 @@ sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 	unsigned char s = 0;
 	rf_status st;
 
+	run_flush(h);
 	if (h->st != RF_OK)
 		return;
 	if (++h->depth > h->maxdepth) {
@@ -367,6 +397,10 @@ sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 	if (e->cls & C_NOTEXT) {
 		h->notext++;
 		s |= S_NOTEXT;
+	}
+	if (e->id == E_A) {
+		h->a_elems++;
+		s |= S_AEL;
 	}
 	if (e->id == E_SCRIPT)
 		h->out->flags |= RF_MSG_HTML_SCRIPT;
@@ -401,6 +435,7 @@ sax_end(void *ud, const xmlChar *name)
 	unsigned d = h->depth;
 	unsigned char s;
 
+	run_flush(h);
 	if (d == 0)
 		return;
 	h->depth--;
@@ -415,6 +450,8 @@ sax_end(void *ud, const xmlChar *name)
 	}
 	if (s & S_NOTEXT)
 		h->notext--;
+	if (s & S_AEL)
+		h->a_elems--;
 	if ((s & S_HIDDEN) && --h->hidden == 0)
 		h->hidden_at = 0;
 	if (s & S_BREAK)
@@ -445,8 +482,18 @@ sax_text(void *ud, const xmlChar *ch, int len)
 	if (h->hidden > 0 && !rf__html_blank(s, n))
 		h->out->flags |= RF_MSG_HTML_HIDDEN;
 	if ((h->hidden == 0 && sink_put(h, &h->text, s, n) != 0) ||
-	    (anchor && sink_put(h, &h->a_sink, s, n) != 0))
+	    (anchor && sink_put(h, &h->a_sink, s, n) != 0) ||
+	    (h->hidden == 0 && h->a_elems == 0 && rf_buf_append(&h->run, s,
+	    n) != 0))
 		rf__html_fail(h, RF_ENOMEM);
+}
+
+/* sax_comment: a comment ends the text node before it. */
+static void
+sax_comment(void *ud, const xmlChar *value)
+{
+	(void)value;
+	run_flush(ud);
 }
 
 /* ---- input ---- */
@@ -455,7 +502,8 @@ sax_text(void *ud, const xmlChar *ch, int len)
 static rf_status
 parse(struct hx *h, const char *html, size_t len)
 {
-	static const struct rf__html_sax cb = { sax_start, sax_end, sax_text };
+	static const struct rf__html_sax cb = { sax_start, sax_end, sax_text,
+	    sax_comment };
 	rf_status st;
 	int oom;
 
@@ -483,6 +531,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	h.maxdepth = rf_ctx_limits(ctx)->max_html_depth;
 	rf_buf_init(&h.a_text, rf_ctx_limits(ctx)->max_text_size);
 	rf_buf_init(&h.css, 0);
+	rf_buf_init(&h.run, 0);	/* bounded by the input, as css */
 	if (len == 0)
 		goto done;
 	if (rf__html_input(html, len, &clean, &html, &len, &clipped) != 0) {
@@ -499,6 +548,8 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	h.text.full = out->text->truncated;
 	h.a_sink.b = &h.a_text;
 	st = parse(&h, html, len);
+	if (st == RF_OK)
+		run_flush(&h);
 	if (st == RF_OK && h.a_open)
 		rf__html_anchor_end(&h);
 	if (st == RF_OK)
@@ -506,6 +557,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 done:
 	rf_buf_free(&h.a_text);
 	rf_buf_free(&h.css);
+	rf_buf_free(&h.run);
 	free(clean);
 	return st;
 }

@@ -40,6 +40,7 @@ struct hx {
 	unsigned hidden;	/* open elements hiding their content */
 	unsigned hidden_at;	/* depth of the outermost of them */
 	unsigned notext;	/* open head, title, script, style */
+	unsigned a_elems;	/* open <a> elements (S_AEL) */
 	struct sink text;	/* out->text */
 	/* the open anchor */
 	int a_open;
@@ -51,6 +52,9 @@ struct hx {
 	/* the open <style> element */
 	int in_style;
 	rf_buf css;
+	/* the visible text since the last tag or comment, outside <a>
+	 * elements: one text node, whose URLs are links (html.c, run_flush) */
+	rf_buf run;
 };
 
 struct attrs {

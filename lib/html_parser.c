@@ -149,6 +149,7 @@ rf__html_parse(const rf_ctx *ctx, const char *html, size_t len,
 	sax.characters = cb->text;
 	sax.ignorableWhitespace = cb->text;
 	sax.cdataBlock = cb->text;
+	sax.comment = cb->comment;
 	sax.initialized = 1;
 	if ((px = parser_get(ctx)) == NULL)
 		return rf_error_set(err, RF_ENOMEM,

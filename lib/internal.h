@@ -358,6 +358,7 @@ struct rf__html_sax {
 		      const unsigned char **atts);
 	void (*end)(void *ud, const unsigned char *name);
 	void (*text)(void *ud, const unsigned char *s, int len);
+	void (*comment)(void *ud, const unsigned char *s);	/* or NULL */
 };
 
 /* rf__html_parse: parse len bytes (valid UTF-8, len <= INT_MAX) of html

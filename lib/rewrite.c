@@ -553,6 +553,8 @@ collect(rf_link *l, void *arg)
 	uint64_t h = 0;
 	size_t i;
 
+	if (l->flags & RF_LINKF_HTML_TEXT)
+		k->html_text = 1;
 	if (k->sites && l->kind != RF_LINK_HEADER)
 		return collect_site(k, l);
 	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)

@@ -118,6 +118,9 @@ struct rf_rewrite {
 				 * leaf in: rf__rewrite_leaf) */
 	int empties;		/* a to is empty (then where CSS url()s
 				 * are is read: rf__rewrite_css_url) */
+	int html_text;		/* a link of an HTML body's text was
+				 * collected (RF_LINKF_HTML_TEXT): only then
+				 * is an HTML leaf read for them (left_live) */
 	int texts;		/* a text substitution (rf_rewrite_add):
 				 * every leaf is read for it (other_leaf),
 				 * not only text/plain and text/html */
@@ -235,6 +238,15 @@ struct rf__raw {
  * 0, or -1 when out of memory (r empty).  The caller frees r->at. */
 int rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
 			 size_t n, struct rf__raw *r);
+
+/* rf__rewrite_text_urls: fn(arg, url, len) for each URL the analysis
+ * may read in the text of the HTML leaf d[0..n) read as rd says
+ * (lib/rewrite_htmltext.c): those of every text node, hidden or not,
+ * inside an <a> or not, as lib/html.c reads a visible one's; with its
+ * references decoded.  0, or -1 when out of memory (some given). */
+typedef void rf__text_url_fn(void *arg, const char *url, size_t len);
+int rf__rewrite_text_urls(const struct rf__leafread *rd, const char *d,
+			  size_t n, rf__text_url_fn *fn, void *arg);
 
 /* rf__rewrite_raw_end: where libxml2 ends the raw element of r whose
  * text follows the '<' at offset lt; SIZE_MAX when not known. */

@@ -817,37 +817,59 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	return 1;
 }
 
-/* left_live: in a text part's leaf as written (d, n bytes), each URL the
- * analysis reads there (rf__url_text_next) that is the from of a
- * substitution (rw's index), and no substitution's to, marks that one
- * live (counted missed): an occurrence the rules above did not take for
- * standalone where the analysis starts a link ("&http://...", the same
- * URL replaced elsewhere: s31's fifth strict run, seed amp-text-live). */
+/* mark_left: the URL u[0..n) the analysis reads in c's leaf as written,
+ * when it is the from of a substitution (not text) and no
+ * substitution's to, marks that one live (counted missed). */
 static void
-left_live(rf_rewrite *c, const char *d, size_t n)
+mark_left(void *arg, const char *u, size_t n)
 {
-	size_t i = 0, s, e, best, j;
+	rf_rewrite *c = arg;
+	size_t best = RF__NONE, j;
 
-	while (rf__url_text_next(d, n, &i, &s, &e)) {
-		best = RF__NONE;
-		if (e - s < c->nlens && (c->lens[e - s] & RF__LEN_PLAIN))
-			look_up(c, d + s, e - s, 0, 0, &best);
-		if (best == RF__NONE || c->subst[best / 2].text)
-			continue;
-		for (j = 0; j < c->nsubst; j++)
-			if (c->subst[j].tl == e - s && memcmp(c->subst[j].to,
-			    d + s, e - s) == 0)
-				break;
-		if (j == c->nsubst)
-			c->subst[best / 2].live = 1;
+	if (n < c->nlens && (c->lens[n] & RF__LEN_PLAIN))
+		look_up(c, u, n, 0, 0, &best);
+	if (best == RF__NONE || c->subst[best / 2].text)
+		return;
+	for (j = 0; j < c->nsubst; j++)
+		if (c->subst[j].tl == n && memcmp(c->subst[j].to, u, n) == 0)
+			return;
+	c->subst[best / 2].live = 1;
+}
+
+/* left_live: each URL the analysis reads as text in a leaf as written
+ * (d, n bytes; in a text part rf__url_text_next, in HTML the URLs of its
+ * text nodes, rf__rewrite_text_urls) that is still a from marked live
+ * (mark_left): an occurrence the rules above did not take for
+ * standalone where the analysis starts a link ("&http://...", while the
+ * same URL was replaced where it read another link or none: s31's fifth
+ * strict run, seed amp-text-live; in HTML, read so since s33, the same
+ * URL replaced in an anchor's text: seed html-text-urls), only when the
+ * analysis read a link in some HTML text (c->html_text): an edit makes
+ * no URL of text that held none (the strict fuzz check's "a link the
+ * input did not have").  When HTML cannot be read (out of memory),
+ * every substitution is marked live: reported, never hidden. */
+static void
+left_live(rf_rewrite *c, const struct rf__leafread *rd, int html,
+	  const char *d, size_t n)
+{
+	size_t i = 0, s, e;
+
+	if (html) {
+		if (c->html_text && rf__rewrite_text_urls(rd, d, n,
+		    mark_left, c) != 0)
+			for (i = 0; i < c->nsubst; i++)
+				c->subst[i].live = 1;
+		return;
 	}
+	while (rf__url_text_next(d, n, &i, &s, &e))
+		mark_left(c, d + s, e - s);
 }
 
 /* rf__rewrite_leaf: replace_runs when it may, else replace_seq; then in
  * HTML the forms with character references (rf__rewrite_entities, which
  * looks for the first "&#" itself: the leaf is scanned once; left as
- * they are when out of memory, and so counted missed); in a text part,
- * the links left (left_live). */
+ * they are when out of memory, and so counted missed); then the links
+ * left (left_live). */
 int
 rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		 GByteArray **buf, size_t *count)
@@ -872,7 +894,6 @@ rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 	}
 	if (html && rf__rewrite_entities(c, &rd, buf, count) > 0)
 		changed = 1;
-	if (!html)
-		left_live(c, (const char *)(*buf)->data, (*buf)->len);
+	left_live(c, &rd, html, (const char *)(*buf)->data, (*buf)->len);
 	return changed;
 }

@@ -24,7 +24,8 @@ extern "C" {
 
 typedef enum rf_link_kind {
 	RF_LINK_HREF = 0,	/* <a href>, <area href>, their ping URLs */
-	RF_LINK_TEXT,		/* URL found in plain text */
+	RF_LINK_TEXT,		/* URL found in plain text, or in HTML's
+				 * visible text outside <a> */
 	RF_LINK_IMG,		/* what loads with the page: <img src>, srcset,
 				 * video, frames, ... (docs/html.md) */
 	RF_LINK_FORM,		/* <form action> */
@@ -47,7 +48,10 @@ enum {
 	RF_LINKF_PAGE = 1u << 5,
 	/* an RF_LINK_HREF of an a's or area's ping: requested when the link
 	 * is followed, a tracker's, no page (the hotline leaves it out) */
-	RF_LINKF_PING = 1u << 6
+	RF_LINKF_PING = 1u << 6,
+	/* an RF_LINK_TEXT of an HTML body's visible text (docs/html.md,
+	 * "URLs in the text") */
+	RF_LINKF_HTML_TEXT = 1u << 7
 };
 
 /* One substring of a link's url that identifies the recipient. */

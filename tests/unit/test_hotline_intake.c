@@ -62,6 +62,24 @@ read_mail(rf_arena *a, const char *text, size_t len, unsigned max,
 	return urls;
 }
 
+/* expect_urls: the URLs of the mail text[0..len) under the default
+ * max_report_urls are want[0..nwant), in that order. */
+static void
+expect_urls(const char *text, size_t len, const char *const *want,
+	    size_t nwant)
+{
+	rf_arena *a = rf_arena_new();
+	rf_hotline_mailmeta meta;
+	const char **urls, *reporter;
+	size_t n, i;
+
+	urls = read_mail(a, text, len, 0, &n, &meta, &reporter);
+	assert_int_equal(n, nwant);
+	for (i = 0; i < n; i++)
+		assert_string_equal(urls[i], want[i]);
+	rf_arena_free(a);
+}
+
 /* Each link once, in the order found: when all are kept (at or under
  * max_report_urls, no choice made) and when one must go (the choice by
  * domain and host): the same list but the one left out. */
@@ -128,17 +146,33 @@ test_pages(void **state)
 	static const char *const want[] = { "http://r.example/go",
 	    "http://f.example/main.htm", "http://i.example/shop",
 	    "http://s.example/" };
-	rf_arena *a = rf_arena_new();
-	rf_hotline_mailmeta meta;
-	const char **urls, *reporter;
-	size_t n, i;
 
 	(void)state;
-	urls = read_mail(a, mail, sizeof(mail) - 1, 0, &n, &meta, &reporter);
-	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
-	for (i = 0; i < n; i++)
-		assert_string_equal(urls[i], want[i]);
-	rf_arena_free(a);
+	expect_urls(mail, sizeof(mail) - 1, want, sizeof(want) /
+	    sizeof(want[0]));
+}
+
+/* test_html_text_urls: a site a spam names only in its HTML text (a
+ * URL written out, which mail readers make a link of) is reported as
+ * an anchor is (s33; until then only plain-text parts were read so):
+ * the text URLs in document order, none inside an <a>, the anchor's
+ * href once. */
+static void
+test_html_text_urls(void **state)
+{
+	static const char mail[] = "From: Desk <desk@spam.example>\r\n"
+	    "To: bob@reporter.example\r\nSubject: pills\r\n"
+	    "Content-Type: text/html\r\n\r\n<p>Order now at "
+	    "http://pills.example/order?ref=77 or www.pills.example.</p>"
+	    "<p><a href=\"http://s.example/\">http://a.example/</a></p>"
+	    "\r\n";
+	static const char *const want[] = {
+	    "http://pills.example/order?ref=77", "www.pills.example",
+	    "http://s.example/" };
+
+	(void)state;
+	expect_urls(mail, sizeof(mail) - 1, want, sizeof(want) /
+	    sizeof(want[0]));
 }
 
 /* submit_mail: the URLs and metadata of a mail filed as the public;
@@ -677,6 +711,7 @@ main(void)
 		T(test_defang_export),
 		T(test_all_kept),
 		T(test_pages),
+		T(test_html_text_urls),
 		T(test_red_flag_needs_category),
 		T(test_export_suggested_category),
 		T(test_suggestion_priority),

@@ -574,6 +574,57 @@ test_ping(void **state)
 	run_free(&r);
 }
 
+/* test_text_urls: a URL in the visible text outside <a> is a text
+ * link (docs/html.md, "URLs in the text"), read in one text node with
+ * its references decoded; none in an anchor's text, hidden text, the
+ * title or a script, nor across a comment or a tag. */
+static void
+test_text_urls(void **state)
+{
+	struct run r;
+	rf_link *l;
+
+	extract(state, &r, "<html><head><title>http://t.example/title"
+	    "</title></head><body><p>Unsubscribe: http://u.example/o?e=a"
+	    "&amp;x=1&#46; <a href=\"http://h.example/\">http://a.example/"
+	    "<b>www.b.example</b></a> <span style=\"display:none\">"
+	    "http://hidden.example/</span> www.c.example/p<!-- -->q "
+	    "http://d.example/x<i>y</i> &lt;http://e.example/&gt;</p>"
+	    "<script>var u = 'http://s.example/';</script></body></html>");
+	assert_non_null(l = link_to(&r, "http://u.example/o?e=a&x=1"));
+	assert_int_equal(l->kind, RF_LINK_TEXT);
+	assert_int_equal(l->part, 7);
+	assert_int_equal(l->flags, RF_LINKF_HTML_TEXT);
+	assert_null(l->text);
+	assert_non_null(l = link_to(&r, "www.c.example/p"));
+	assert_int_equal(l->kind, RF_LINK_TEXT);
+	assert_non_null(link_to(&r, "http://d.example/x"));
+	assert_non_null(link_to(&r, "http://e.example/"));
+	assert_non_null(link_to(&r, "http://h.example/"));
+	/* the href, and the four text links in document order */
+	assert_int_equal(r.links.n, 5);
+	assert_string_equal(r.links.v[0].url, "http://u.example/o?e=a&x=1");
+	assert_string_equal(r.links.v[1].url, "http://h.example/");
+	assert_string_equal(r.links.v[4].url, "http://e.example/");
+	run_free(&r);
+	/* none inside an <a> without a usable href either: a reader makes
+	 * no link there, and the rewriter may empty an href (seed
+	 * text-in-emptied-anchor) */
+	extract(state, &r, "<a href=\"\">http://1.example/</a><a>"
+	    "http://2.example/</a><a href=\"javascript:x()\">"
+	    "http://3.example/</a>http://4.example/");
+	assert_int_equal(r.links.n, 1);
+	assert_string_equal(r.links.v[0].url, "http://4.example/");
+	run_free(&r);
+	/* a text link counts against max_links as any other */
+	run_init(&r, 1 << 20, 2);
+	extract_n(*state, &r, "<p>http://1.example/ http://2.example/ "
+	    "http://3.example/</p>", SIZE_MAX);
+	assert_int_equal(r.links.n, 2);
+	assert_true(r.out.limits_hit & RF_LIMIT_LINKS);
+	run_free(&r);
+}
+
 static void
 test_css_links(void **state)
 {
@@ -921,6 +972,7 @@ main(void)
 		cmocka_unit_test(test_media_links),
 		cmocka_unit_test(test_meta_refresh),
 		cmocka_unit_test(test_ping),
+		cmocka_unit_test(test_text_urls),
 		cmocka_unit_test(test_base),
 		cmocka_unit_test(test_css_links),
 		cmocka_unit_test(test_form_area),

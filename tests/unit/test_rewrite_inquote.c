@@ -199,7 +199,11 @@ clean_one(const char *msg, size_t len, const char *want, size_t bugs,
  * as nothing: "src=  width=1", read by libxml2 as an image "width=1" the
  * input did not have.  Now the values are read again after a wide
  * substitution: "" there, and nothing inside the open href (policy
- * links; known leaves the link, which no rule knows). */
+ * links; known leaves the link, which no rule knows).  The URL the
+ * message starts with is text, a link of its own since s33 (docs/html.md,
+ * "URLs in the text"): the wide one's occurrence holds it, so its own
+ * substitution is never found standalone and it counts missed (reported,
+ * though the wide one's to cleaned it). */
 static void
 test_wide_to_value(void **state)
 {
@@ -207,7 +211,7 @@ test_wide_to_value(void **state)
 	clean_one(WMSG, sizeof(WMSG) - 1, "https://t.shop.example/o/"
 	    "redflag-removed <img src= \"\" width=1 height=1>\n<a href=\""
 	    "https://t.shop.example/o/redflag-removed <img src=  width=1 "
-	    "height=1>\n<a href=", 1, 0);
+	    "height=1>\n<a href=", 1, 1);
 }
 
 /* An end tag of another element at the start of script text: libxml2

@@ -6,7 +6,8 @@
  * corpus; lynx's "[1]http://..."), and one the rewriter does not take,
  * where the analysis still reads a link ("&http://..."), is reported
  * (left_live, lib/rewrite_leaf.c), even when the same URL was replaced
- * elsewhere.  Each message is cleaned for r0@example.org, whose address
+ * elsewhere; and (s33) the URLs of an HTML part's visible text, links
+ * too.  Each message is cleaned for r0@example.org, whose address
  * its links carry base64-encoded ("cjBAZXhhbXBsZS5vcmc=").
  */
 #include <string.h>
@@ -74,12 +75,51 @@ test_left_live(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_html_text: a URL in an HTML part's visible text is a link since
+ * s33 (docs/html.md, "URLs in the text"): a tracked one there is
+ * neutralised, its "&amp;" read as '&' (the entity pass), and one the
+ * rewriter does not take for a URL of its own ("&http://...", as in a
+ * text part) is reported missed.  On e3eba5e the analysis read none of
+ * them: nothing rewritten, nothing reported, every code left live. */
+static void
+test_html_text(void **state)
+{
+	static const char head[] = "From: a@shop.example\nTo: r0@example.org"
+	    "\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/html\n\n";
+	static const char msg[] = "From: a@shop.example\nTo: r0@example.org"
+	    "\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/html\n\n"
+	    "<p>Unsubscribe: http://t.shop.example/u?e=" CODE "&amp;l=1.</p>"
+	    "\n<p>www.shop.example/v/" CODE "<br>\n";
+	static const char want[] = "<p>Unsubscribe: http://t.shop.example/u"
+	    "?l=1.</p>\n<p>www.shop.example/v/redflag-removed<br>\n";
+	static const char amp[] = "<p>Q&http://t.shop.example/c?u=" CODE
+	    "</p>\n";
+	char live[sizeof(head) + sizeof(amp)];
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_stats(msg, sizeof(msg) - 1, 4096, &st, &out);
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(st.links, 2);
+	assert_non_null(memmem(out.data, out.len, want, sizeof(want) - 1));
+	rf_buf_free(&out);
+	memcpy(live, head, sizeof(head) - 1);
+	memcpy(live + sizeof(head) - 1, amp, sizeof(amp));
+	clean_stats(live, strlen(live), 4096, &st, &out);
+	assert_int_equal(st.missed, 1);
+	assert_int_equal(st.links, 0);
+	assert_non_null(memmem(out.data, out.len, amp, sizeof(amp) - 1));
+	rf_buf_free(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_after_punct),
 		cmocka_unit_test(test_left_live),
+		cmocka_unit_test(test_html_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
