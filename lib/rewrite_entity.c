@@ -193,9 +193,29 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 	return changed;
 }
 
-/* find_ref: the first "&#", "&quot;" or "&apos;" of d[0..n) (d may be
- * NULL when n is 0), or NULL (memchr to each '&': memmem reads every
- * byte several times over for a needle of two). */
+/* stop_ref: the length of a character reference at s[0..n) that the
+ * analysis reads as a byte that ends a URL in HTML text: a quote
+ * (rf__rewrite_quote_ref), or a no-break space ("&nbsp;", or a numeric
+ * one of value 160: lib/url_text.c, stop; "http://x/&nbsp;" in text is
+ * the link "http://x/", seed nbsp-after-text-url); 0 when there is
+ * none. */
+static size_t
+stop_ref(const char *s, size_t n)
+{
+	unsigned long v;
+	size_t k;
+
+	if (n >= 6 && memcmp(s, "&nbsp;", 6) == 0)
+		return 6;
+	if ((k = rf__rewrite_char_ref(s, n, RF__REF_MAX, &v)) > 0 &&
+	    v == 160)
+		return k;
+	return rf__rewrite_quote_ref(s, n);
+}
+
+/* find_ref: the first "&#" or stop_ref of d[0..n) (d may be NULL when
+ * n is 0), or NULL (memchr to each '&': memmem reads every byte several
+ * times over for a needle of two). */
 static const char *
 find_ref(const char *d, size_t n)
 {
@@ -206,29 +226,27 @@ find_ref(const char *d, size_t n)
 	e = d + n;
 	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
 		if (p + 1 < e && (p[1] == '#' ||
-		    rf__rewrite_quote_ref(p, (size_t)(e - p)) > 0))
+		    stop_ref(p, (size_t)(e - p)) > 0))
 			return p;
 		d = p + 1;
 	}
 	return NULL;
 }
 
-/* next_quote: the offset of the first reference to a quote
- * (rf__rewrite_quote_ref) in d[i..n), *ql its length; n, *ql 0, when
- * there is none. */
+/* next_stop: the offset of the first stop_ref in d[i..n), *ql its
+ * length; n, *ql 0, when there is none. */
 static size_t
-next_quote(const char *d, size_t i, size_t n, size_t *ql)
+next_stop(const char *d, size_t i, size_t n, size_t *ql)
 {
 	for (*ql = 0; i < n; i++)
-		if (d[i] == '&' && (*ql = rf__rewrite_quote_ref(d + i,
-		    n - i)) > 0)
+		if (d[i] == '&' && (*ql = stop_ref(d + i, n - i)) > 0)
 			return i;
 	return n;
 }
 
 /* worth: the run d[r0..r1) may hold a replacement: it holds a "&#", or a
- * stretch between references to a quote (next_quote) as long as the
- * shortest from (minfl).  A leaf whose text writes its quotes "&quot;"
+ * stretch between stop references (next_stop) as long as the shortest
+ * from (minfl).  A leaf whose text writes its quotes "&quot;"
  * is otherwise not tokenized for nothing (ent_start). */
 static int
 worth(const char *d, size_t r0, size_t r1, size_t minfl)
@@ -236,7 +254,7 @@ worth(const char *d, size_t r0, size_t r1, size_t minfl)
 	size_t s0, s1, ql;
 
 	for (s0 = r0; s0 < r1; s0 = s1 + ql) {
-		s1 = next_quote(d, s0, r1, &ql);
+		s1 = next_stop(d, s0, r1, &ql);
 		if (s1 - s0 >= minfl || find_ref(d + s0, s1 - s0) != NULL)
 			return 1;
 		if (ql == 0)
@@ -302,11 +320,11 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 			if ((k = ent_start(c, rd, d, in->len, &x, &hits)) < 0)
 				break;
 		}
-		/* each stretch of the run between references to a quote,
-		 * which the analysis reads as a quote ("url(&quot;URL&quot;)"
-		 * in a style attribute), on its own */
+		/* each stretch of the run between stop references, which
+		 * the analysis reads as a quote ("url(&quot;URL&quot;)" in a
+		 * style attribute) or a no-break space, on its own */
 		for (s0 = r0; s0 < r1 && k >= 0; s0 = s1 + ql) {
-			if ((s1 = next_quote(d, s0, r1, &ql)) == s0)
+			if ((s1 = next_stop(d, s0, r1, &ql)) == s0)
 				continue;
 			rf__rewrite_values_run(&x.all, &x.k, s0, s1, &v);
 			v.css = c->empties ? rf__rewrite_css_url(d, in->len,

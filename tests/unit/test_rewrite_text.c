@@ -113,6 +113,33 @@ test_html_text(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_nbsp_ends: in HTML text a no-break space ends a URL ("&nbsp;",
+ * "&#160;", "&#xA0;": lib/url_text.c, stop), so a tracked URL right
+ * before one is a link of its own and is replaced (the entity pass cuts
+ * its runs there, as at a quote's reference: seed nbsp-after-text-url).
+ * On 6baa903 all three were left live, reported. */
+static void
+test_nbsp_ends(void **state)
+{
+	static const char msg[] = "From: a@shop.example\nTo: r0@example.org"
+	    "\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/html\n\n"
+	    "<p>Open http://t.shop.example/u?e=" CODE "&nbsp;now, or "
+	    "http://t.shop.example/v?e=" CODE ".&#160;<br>x&#xA0;"
+	    "http://t.shop.example/w?e=" CODE "&nbsp;&nbsp;</p>\n";
+	static const char want[] = "<p>Open http://t.shop.example/u&nbsp;"
+	    "now, or http://t.shop.example/v.&#160;<br>x&#xA0;"
+	    "http://t.shop.example/w&nbsp;&nbsp;</p>\n";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_stats(msg, sizeof(msg) - 1, 4096, &st, &out);
+	assert_int_equal(st.missed, 0);
+	assert_int_equal(st.links, 3);
+	assert_non_null(memmem(out.data, out.len, want, sizeof(want) - 1));
+	rf_buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -120,6 +147,7 @@ main(void)
 		cmocka_unit_test(test_after_punct),
 		cmocka_unit_test(test_left_live),
 		cmocka_unit_test(test_html_text),
+		cmocka_unit_test(test_nbsp_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
