@@ -580,7 +580,7 @@ check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
 	struct urls a = { 0 }, b = { 0 };
 	struct url *gone = NULL, **fresh = NULL;
 	size_t i = 0, j = 0, k, g, ng = 0, nf = 0;
-	int c;
+	int c, pass;
 
 	if (in->limits_hit != 0 || out->limits_hit != 0 ||
 	    ((in->flags | out->flags) & RF_MSG_MIME_DAMAGED))
@@ -609,27 +609,40 @@ check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
 			fresh[nf++] = &b.v[j++];
 		}
 	}
-	for (j = 0; j < nf; j++) {
-		if (written(rw, fresh[j]->norm) ||
-		    after_text(rw, fresh[j]->orig, o, olen, out))
-			continue;
-		/* a whole one first, so that a link read shorter does not
-		 * take the one a longer link is (seed derived-prefix) */
-		for (g = 0; g < 2 * ng; g++)
-			if (gone[g % ng].orig != NULL && derived(rw,
-			    gone[g % ng].orig, fresh[j]->norm, g < ng, 0))
-				break;
-		if (g < 2 * ng) {
-			gone[g % ng].orig = NULL;	/* used */
-			continue;
+	/* whole ones first, for every fresh link, so that a link read
+	 * shorter does not take the one a longer link is (seed
+	 * derived-prefix), nor one another fresh link is whole (seed
+	 * derived-prefix-order: "http://r}BUG" and "http://r=BUG" in HTML
+	 * text, the bug emptied, read "http://r" and "http://r=", and the
+	 * first took the second's as a prefix) */
+	for (pass = 0; pass < 2; pass++)
+		for (j = 0; j < nf; j++) {
+			if (fresh[j] == NULL)
+				continue;
+			if (pass == 0 && (written(rw, fresh[j]->norm) ||
+			    after_text(rw, fresh[j]->orig, o, olen, out))) {
+				fresh[j] = NULL;
+				continue;
+			}
+			for (g = 0; g < ng; g++)
+				if (gone[g].orig != NULL && derived(rw,
+				    gone[g].orig, fresh[j]->norm, pass == 0, 0))
+					break;
+			if (g < ng) {
+				gone[g].orig = NULL;	/* used */
+				fresh[j] = NULL;
+				continue;
+			}
+			if (pass == 0)
+				continue;
+			if (chain_to(rw, fresh[j]->norm))
+				continue;
+			for (k = 0; fresh[j]->norm[k] != '\0' && k < 200; k++)
+				;
+			fprintf(stderr, "new link: %.*s\n", (int)k,
+			    fresh[j]->norm);
+			fail("a link the input did not have");
 		}
-		if (chain_to(rw, fresh[j]->norm))
-			continue;
-		for (k = 0; fresh[j]->norm[k] != '\0' && k < 200; k++)
-			;
-		fprintf(stderr, "new link: %.*s\n", (int)k, fresh[j]->norm);
-		fail("a link the input did not have");
-	}
 	free(gone);
 	free(fresh);
 	urls_free(&a);
