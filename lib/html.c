@@ -319,7 +319,7 @@ sink_put(struct hx *h, struct sink *k, const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* run_flush: the URLs of the text node that ends here (h->run: visible
+/* node_end: the URLs of the text node that ends here (h->node: visible
  * text outside <a> elements, with an href or not: a reader makes no link
  * inside one, and an href the rewriter empties leaves the text where it
  * was, seed text-in-emptied-anchor), read as in a plain-text part
@@ -327,16 +327,16 @@ sink_put(struct hx *h, struct sink *k, const unsigned char *s, size_t n)
  * (docs/html.md, "URLs in the text").  A text node ends at a tag or a
  * comment, so a URL is read in one, as a linkifying reader reads it. */
 static void
-run_flush(struct hx *h)
+node_end(struct hx *h)
 {
 	size_t i = h->out->links->n;
 	rf_status st;
 
-	if (h->run.len == 0)
+	if (h->node.len == 0)
 		return;
 	if (h->st == RF_OK) {
-		st = rf_url_extract_text(h->ctx, h->a, rf_buf_cstr(&h->run),
-		    h->run.len, h->part, h->out->links, h->err);
+		st = rf_url_extract_text(h->ctx, h->a, rf_buf_cstr(&h->node),
+		    h->node.len, h->part, h->out->links, h->err);
 		if (st != RF_OK)
 			rf__html_fail(h, st);
 		else if (h->out->links->limit_hit)
@@ -344,7 +344,7 @@ run_flush(struct hx *h)
 		for (; i < h->out->links->n; i++)
 			h->out->links->v[i].flags |= RF_LINKF_HTML_TEXT;
 	}
-	rf_buf_reset(&h->run);
+	rf_buf_reset(&h->node);
 }
 
 /* boundary: an element's edge; p is P_LINE for blocks, P_SPACE for
@@ -367,7 +367,7 @@ sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 	unsigned char s = 0;
 	rf_status st;
 
-	run_flush(h);
+	node_end(h);
 	if (h->st != RF_OK)
 		return;
 	if (++h->depth > h->maxdepth) {
@@ -435,7 +435,7 @@ sax_end(void *ud, const xmlChar *name)
 	unsigned d = h->depth;
 	unsigned char s;
 
-	run_flush(h);
+	node_end(h);
 	if (d == 0)
 		return;
 	h->depth--;
@@ -483,7 +483,7 @@ sax_text(void *ud, const xmlChar *ch, int len)
 		h->out->flags |= RF_MSG_HTML_HIDDEN;
 	if ((h->hidden == 0 && sink_put(h, &h->text, s, n) != 0) ||
 	    (anchor && sink_put(h, &h->a_sink, s, n) != 0) ||
-	    (h->hidden == 0 && h->a_elems == 0 && rf_buf_append(&h->run, s,
+	    (h->hidden == 0 && h->a_elems == 0 && rf_buf_append(&h->node, s,
 	    n) != 0))
 		rf__html_fail(h, RF_ENOMEM);
 }
@@ -493,7 +493,7 @@ static void
 sax_comment(void *ud, const xmlChar *value)
 {
 	(void)value;
-	run_flush(ud);
+	node_end(ud);
 }
 
 /* ---- input ---- */
@@ -531,7 +531,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	h.maxdepth = rf_ctx_limits(ctx)->max_html_depth;
 	rf_buf_init(&h.a_text, rf_ctx_limits(ctx)->max_text_size);
 	rf_buf_init(&h.css, 0);
-	rf_buf_init(&h.run, 0);	/* bounded by the input, as css */
+	rf_buf_init(&h.node, 0);	/* bounded by the input, as css */
 	if (len == 0)
 		goto done;
 	if (rf__html_input(html, len, &clean, &html, &len, &clipped) != 0) {
@@ -549,7 +549,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 	h.a_sink.b = &h.a_text;
 	st = parse(&h, html, len);
 	if (st == RF_OK)
-		run_flush(&h);
+		node_end(&h);
 	if (st == RF_OK && h.a_open)
 		rf__html_anchor_end(&h);
 	if (st == RF_OK)
@@ -557,7 +557,7 @@ rf_html_extract(const rf_ctx *ctx, rf_arena *a, const char *html,
 done:
 	rf_buf_free(&h.a_text);
 	rf_buf_free(&h.css);
-	rf_buf_free(&h.run);
+	rf_buf_free(&h.node);
 	free(clean);
 	return st;
 }

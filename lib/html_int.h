@@ -53,8 +53,8 @@ struct hx {
 	int in_style;
 	rf_buf css;
 	/* the visible text since the last tag or comment, outside <a>
-	 * elements: one text node, whose URLs are links (html.c, run_flush) */
-	rf_buf run;
+	 * elements: one text node, whose URLs are links (html.c, node_end) */
+	rf_buf node;
 };
 
 struct attrs {
