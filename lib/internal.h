@@ -138,6 +138,12 @@ int rf__known_tld(const rf_ctx *ctx, const char *label, size_t n);
  * "ftp:", "mailto:"; any case), the "//" a web one needs there aside. */
 int rf__url_text_scheme(const char *s, size_t n);
 
+/* rf__url_text_stop: s[0..n) (n > 0) starts with a byte or a UTF-8
+ * character that ends a URL in text (lib/url_text.c, stop: white space,
+ * a control, '<', '>', '"', a no-break space, a Latin-1 symbol, a
+ * typographic quote, ...). */
+int rf__url_text_stop(const char *s, size_t n);
+
 /* rf__url_text_next: the next URL rf_url_extract_text reads in
  * text[0..len) from *i (where the last one ended, or 0; none starts
  * before it): 1 with it in text[*s..*e) and *i where the reading goes on;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/HTMLparser.h>
+
 #include "rewrite_int.h"
 
 /* ent_ref: the length of the character reference at s[0..n) (s[0] is
@@ -193,24 +195,84 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 	return changed;
 }
 
-/* stop_ref: the length of a character reference at s[0..n) that the
- * analysis reads as a byte that ends a URL in HTML text: a quote
- * (rf__rewrite_quote_ref), or a no-break space ("&nbsp;", or a numeric
- * one of value 160: lib/url_text.c, stop; "http://x/&nbsp;" in text is
- * the link "http://x/", seed nbsp-after-text-url); 0 when there is
- * none. */
+/* utf8_put: v (below 0x110000) written in UTF-8 to c; its length. */
+static size_t
+utf8_put(unsigned long v, char c[4])
+{
+	if (v < 0x80) {
+		c[0] = (char)v;
+		return 1;
+	}
+	if (v < 0x800) {
+		c[0] = (char)(0xC0 | v >> 6);
+		c[1] = (char)(0x80 | (v & 0x3F));
+		return 2;
+	}
+	if (v < 0x10000) {
+		c[0] = (char)(0xE0 | v >> 12);
+		c[1] = (char)(0x80 | (v >> 6 & 0x3F));
+		c[2] = (char)(0x80 | (v & 0x3F));
+		return 3;
+	}
+	if (v >= 0x110000)
+		return 0;
+	c[0] = (char)(0xF0 | v >> 18);
+	c[1] = (char)(0x80 | (v >> 12 & 0x3F));
+	c[2] = (char)(0x80 | (v >> 6 & 0x3F));
+	c[3] = (char)(0x80 | (v & 0x3F));
+	return 4;
+}
+
+/* named_ref: the length of a named reference at s[0..n) ("&copy;": its
+ * ';' required and its name's case kept, as libxml2 reads one), *v set
+ * to the character it stands for (libxml2's own table,
+ * htmlEntityLookup); 0 when there is none. */
+static size_t
+named_ref(const char *s, size_t n, unsigned long *v)
+{
+	char name[RF__REF_MAX + 1];
+	const htmlEntityDesc *e;
+	size_t k;
+
+	for (k = 1; k < n && k <= RF__REF_MAX && ((s[k] >= 'a' && s[k] <=
+	    'z') || (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' &&
+	    s[k] <= '9')); k++)
+		name[k - 1] = s[k];
+	if (k == 1 || k >= n || s[k] != ';')
+		return 0;
+	name[k - 1] = '\0';
+	if ((e = htmlEntityLookup((const xmlChar *)name)) == NULL)
+		return 0;
+	*v = e->value;
+	return k + 1;
+}
+
+/* stop_ref: the length of a character reference at s[0..n) (s[0] is
+ * '&') that the analysis reads as a character that ends a URL in HTML
+ * text (rf__url_text_stop: "&nbsp;", "&lt;", "&#32;", "&rdquo;", ...;
+ * "http://x/&nbsp;" in text is the link "http://x/", seed
+ * nbsp-after-text-url), or as a quote (rf__rewrite_quote_ref, which
+ * ends a CSS string); 0 when there is none.  "&amp;" first: the most
+ * common by far, and no stop. */
 static size_t
 stop_ref(const char *s, size_t n)
 {
-	unsigned long v;
-	size_t k;
+	unsigned long v = 0;
+	size_t k, u;
+	char c[4];
 
+	if (n >= 5 && memcmp(s, "&amp;", 5) == 0)
+		return 0;
+	if ((k = rf__rewrite_quote_ref(s, n)) > 0)
+		return k;
 	if (n >= 6 && memcmp(s, "&nbsp;", 6) == 0)
 		return 6;
-	if ((k = rf__rewrite_char_ref(s, n, RF__REF_MAX, &v)) > 0 &&
-	    v == 160)
-		return k;
-	return rf__rewrite_quote_ref(s, n);
+	if ((k = rf__rewrite_char_ref(s, n, RF__REF_MAX, &v)) == 0 &&
+	    (k = named_ref(s, n, &v)) == 0)
+		return 0;
+	if (v == 0 || (u = utf8_put(v, c)) == 0)
+		return 0;
+	return rf__url_text_stop(c, u) ? k : 0;
 }
 
 /* find_ref: the first "&#" or stop_ref of d[0..n) (d may be NULL when

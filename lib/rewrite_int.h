@@ -667,7 +667,8 @@ size_t rf__rewrite_run_first(const rf_rewrite *c, unsigned kinds,
  * references decoded, each stretch of it between references to a quote
  * (rf__rewrite_quote_ref: the analysis reads a quote there, which ends a
  * CSS string, "url(&quot;URL&quot;)" in a style attribute) or to a
- * no-break space (which ends a URL in HTML text) on its own;
+ * character that ends a URL in HTML text (rf__url_text_stop: "&nbsp;",
+ * "&lt;", "&rdquo;", ...) on its own;
  * where a from of rw (not text) is then a standalone occurrence in it
  * (as rf__rewrite_replace_all has it) that covers at least one
  * reference, or lies in a stretch cut at such a one, its bytes are

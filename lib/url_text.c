@@ -84,6 +84,12 @@ stop(const unsigned char *s, size_t i, size_t n)
 	return c == 0xef && s[i + 1] == 0xbb && s[i + 2] == 0xbf;
 }
 
+int
+rf__url_text_stop(const char *s, size_t n)
+{
+	return stop((const unsigned char *)s, 0, n);
+}
+
 /* What url_end looks at among ASCII bytes: 1 a byte stop may end a URL
  * at, 2 a bracket; every other one is part of the URL.  stop looks at
  * every byte from 0xc2 too. */

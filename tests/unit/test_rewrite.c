@@ -801,7 +801,8 @@ test_markup(void **state)
  * written with character references ("&#47;", "&#x2F;", "&#46;", with
  * "&amp;" and raw '&') is replaced, its to written with '&' as "&amp;";
  * not when the occurrence is not standalone once decoded, when a
- * reference stands for no URL byte or lacks its ';', nor in a text part;
+ * reference inside it lacks its ';', nor in a text part; a reference to
+ * a character that ends a URL in text ends a run (s33);
  * the order of the substitutions holds as in the one pass. */
 static void
 test_entities(void **state)
@@ -820,14 +821,19 @@ test_entities(void **state)
 		{ { "http://a/1", "", NULL }, 1,
 		  "<img src=\"http://a&#000047;1\">",
 		  "<img src=\"\">", 1 },
-		/* not standalone, no URL byte, no ';', too long, 0 */
+		/* not standalone, no ';' inside, too long, 0 */
 		{ { "http://a/1", "", NULL }, 1,
-		  "http://a&#47;1x http://a&#47;1&#32; http://a&#47;1&#32 "
-		  "http://a&#47;1&#128; http://a&#47 1 http://a&#0000000047;1 "
+		  "http://a&#47;1x http://a&#47 1 http://a&#0000000047;1 "
 		  "http://a&#0;/1",
-		  "http://a&#47;1x http://a&#47;1&#32; http://a&#47;1&#32 "
-		  "http://a&#47;1&#128; http://a&#47 1 http://a&#0000000047;1 "
+		  "http://a&#47;1x http://a&#47 1 http://a&#0000000047;1 "
 		  "http://a&#0;/1", 0 },
+		/* a reference to a character that ends a URL in text (a
+		 * space, U+0080; a numeric one may lack its ';') ends the
+		 * run there, as the analysis' URL (s33; until then these
+		 * were no URL byte, so the run went on, and left) */
+		{ { "http://a/1", "", NULL }, 1,
+		  "http://a&#47;1&#32; http://a&#47;1&#32 http://a&#47;1&#128;",
+		  "&#32; &#32 &#128;", 3 },
 		/* an empty leaf (its array may have no data) */
 		{ { "http://a/1", "", NULL }, 1, "", "", 0 },
 		/* a text part has no references */
