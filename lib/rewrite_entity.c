@@ -195,34 +195,6 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 	return changed;
 }
 
-/* utf8_put: v (below 0x110000) written in UTF-8 to c; its length. */
-static size_t
-utf8_put(unsigned long v, char c[4])
-{
-	if (v < 0x80) {
-		c[0] = (char)v;
-		return 1;
-	}
-	if (v < 0x800) {
-		c[0] = (char)(0xC0 | v >> 6);
-		c[1] = (char)(0x80 | (v & 0x3F));
-		return 2;
-	}
-	if (v < 0x10000) {
-		c[0] = (char)(0xE0 | v >> 12);
-		c[1] = (char)(0x80 | (v >> 6 & 0x3F));
-		c[2] = (char)(0x80 | (v & 0x3F));
-		return 3;
-	}
-	if (v >= 0x110000)
-		return 0;
-	c[0] = (char)(0xF0 | v >> 18);
-	c[1] = (char)(0x80 | (v >> 12 & 0x3F));
-	c[2] = (char)(0x80 | (v >> 6 & 0x3F));
-	c[3] = (char)(0x80 | (v & 0x3F));
-	return 4;
-}
-
 /* named_ref: the length of a named reference at s[0..n) ("&copy;": its
  * ';' required and its name's case kept, as libxml2 reads one), *v set
  * to the character it stands for (libxml2's own table,
@@ -259,7 +231,7 @@ stop_ref(const char *s, size_t n)
 {
 	unsigned long v = 0;
 	size_t k, u;
-	char c[4];
+	char c[6];
 
 	if (n >= 5 && memcmp(s, "&amp;", 5) == 0)
 		return 0;
@@ -270,8 +242,10 @@ stop_ref(const char *s, size_t n)
 	if ((k = rf__rewrite_char_ref(s, n, RF__REF_MAX, &v)) == 0 &&
 	    (k = named_ref(s, n, &v)) == 0)
 		return 0;
-	if (v == 0 || (u = utf8_put(v, c)) == 0)
+	if (v == 0)
 		return 0;
+	/* v < 0x110000 (rf__rewrite_char_ref, as libxml2; the table's) */
+	u = (size_t)g_unichar_to_utf8((gunichar)v, c);
 	return rf__url_text_stop(c, u) ? k : 0;
 }
 
