@@ -235,13 +235,17 @@ stop_ref(const char *s, size_t n)
 
 	if (n >= 5 && memcmp(s, "&amp;", 5) == 0)
 		return 0;
-	if ((k = rf__rewrite_quote_ref(s, n)) > 0)
-		return k;
 	if (n >= 6 && memcmp(s, "&nbsp;", 6) == 0)
-		return 6;
+		return 6;	/* common too: no look-up in the table */
+	/* a numeric one decoded once (a quote's too); a named quote's
+	 * names as rf__rewrite_quote_ref has them */
 	if ((k = rf__rewrite_char_ref(s, n, RF__REF_MAX, &v)) == 0 &&
-	    (k = named_ref(s, n, &v)) == 0)
+	    (k = rf__rewrite_quote_ref(s, n)) > 0)
+		return k;
+	if (k == 0 && (k = named_ref(s, n, &v)) == 0)
 		return 0;
+	if (v == '"' || v == '\'')
+		return k;
 	if (v == 0)
 		return 0;
 	/* v < 0x110000 (rf__rewrite_char_ref, as libxml2; the table's) */
