@@ -496,6 +496,15 @@ sax_comment(void *ud, const xmlChar *value)
 	node_end(ud);
 }
 
+/* sax_dropped: a tag libxml2 dropped ends the text node before it, as
+ * any tag does (a reader's DOM joins the text around it; the rewriter,
+ * as the rule says, does not). */
+static void
+sax_dropped(void *ud)
+{
+	node_end(ud);
+}
+
 /* ---- input ---- */
 
 /* parse: len bytes of valid UTF-8 through libxml2's parser into h. */
@@ -503,7 +512,7 @@ static rf_status
 parse(struct hx *h, const char *html, size_t len)
 {
 	static const struct rf__html_sax cb = { sax_start, sax_end, sax_text,
-	    sax_comment };
+	    sax_comment, sax_dropped };
 	rf_status st;
 	int oom;
 

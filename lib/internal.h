@@ -365,6 +365,9 @@ struct rf__html_sax {
 	void (*end)(void *ud, const unsigned char *name);
 	void (*text)(void *ud, const unsigned char *s, int len);
 	void (*comment)(void *ud, const unsigned char *s);	/* or NULL */
+	void (*dropped)(void *ud);	/* or NULL: a tag libxml2 read and
+					 * dropped, with no start or end
+					 * for it (its error report) */
 };
 
 /* rf__html_parse: parse len bytes (valid UTF-8, len <= INT_MAX) of html

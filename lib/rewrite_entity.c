@@ -125,7 +125,8 @@ ent_room(struct ent_scratch *x, size_t n)
  * an offset of v, the run's unquoted values, kept through the
  * replacements, written EMPTY_VALUE, and none made at a name's, as
  * rf__rewrite_replace_all does; kinds: RF__LEN_PLAIN and the run's
- * rf__rewrite_run_8bit bits, for rf__rewrite_run_first); 1
+ * rf__rewrite_run_edges bits, for rf__rewrite_run_first and, with
+ * RF__RUN_OPENS, an empty to left live as the one pass leaves it); 1
  * when a replacement was made, else 0; -1 when out of memory.  The run
  * is decoded once, and again only after a replacement. */
 static int
@@ -163,8 +164,8 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 		if (s->text || (!changed && !cut && re - rb == e - at) ||
 		    rf__rewrite_values_has(v, rb, 1))
 			continue;
-		if (s->tl == 0 && rf__rewrite_css_part(v, rb, re, cl,
-		    s->from)) {
+		if (s->tl == 0 && ((kinds & RF__RUN_OPENS) ||
+		    rf__rewrite_css_part(v, rb, re, cl, s->from))) {
 			c->subst[j / 2].live = 1;	/* (replace_all) */
 			continue;
 		}
@@ -378,7 +379,7 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 				v.css = RF__CSS_SET;
 			if ((k = ent_run(c, d + s0, s1 - s0, &v, &x,
 			    s0 > r0 || s1 < r1, RF__LEN_PLAIN |
-			    rf__rewrite_run_8bit(1, d, in->len, s0, s1),
+			    rf__rewrite_run_edges(1, d, in->len, s0, s1),
 			    count)) > 0) {
 				if (out == NULL)
 					out = g_byte_array_new();

@@ -78,6 +78,10 @@ enum {
 				 * stands alone at its start */
 #define RF__RUN_8AFTER 16u	/* (the same) one before an 8-bit byte:
 				 * none at its end */
+#define RF__RUN_OPENS 32u	/* (the same) a run followed by '(' or
+				 * '{', which the analysis reads on
+				 * through in text: an empty to at its
+				 * end is not made but left live */
 
 /* One region of the original replaced. */
 struct rf__edit {
@@ -641,10 +645,11 @@ rf__rewrite_url_char(int c)
  * where a link is an attribute's whole value ("/http://a/p.gif"). */
 int rf__rewrite_starts_url(int c, const char *s, size_t n);
 
-/* rf__rewrite_run_8bit: the RF__RUN_8BEFORE and RF__RUN_8AFTER bits of
- * the run d[r0..r1) of an HTML leaf d[0..n) (html set; else 0). */
-unsigned rf__rewrite_run_8bit(int html, const char *d, size_t n, size_t r0,
-			      size_t r1);
+/* rf__rewrite_run_edges: the RF__RUN_8BEFORE and RF__RUN_8AFTER bits of
+ * the run d[r0..r1) of an HTML leaf d[0..n) (html set; else none), and
+ * RF__RUN_OPENS when d[r1] is '(' or '{' (in any leaf). */
+unsigned rf__rewrite_run_edges(int html, const char *d, size_t n,
+			       size_t r0, size_t r1);
 
 /* rf__rewrite_run_first: the first replacement >= next (RF__NONE when
  * none) whose from is r[b..e) of the run r[0..rl), b 0 or after a '=' or

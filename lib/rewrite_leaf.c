@@ -53,13 +53,28 @@ tail_char(int c)
 	    memchr(RF__URL_TRAIL, c, sizeof(RF__URL_TRAIL) - 1) != NULL);
 }
 
-unsigned
-rf__rewrite_run_8bit(int html, const char *d, size_t n, size_t r0,
-		     size_t r1)
+/* opens: c is a bracket the analysis reads on through in text
+ * (lib/url_text.c counts it) and the rewriter takes for no URL byte: an
+ * occurrence ending a run there is the start of a longer URL, and an
+ * empty to made there would leave the bracket and what follows it as a
+ * new link ("BUG(http://y" read as one URL: s33's fifteenth strict run,
+ * seed paren-after-bug).  ('[' is a URL byte to the rewriter.) */
+static int
+opens(int c)
 {
+	return c == '(' || c == '{';
+}
+
+unsigned
+rf__rewrite_run_edges(int html, const char *d, size_t n, size_t r0,
+		      size_t r1)
+{
+	unsigned k = r1 < n && opens((unsigned char)d[r1]) ?
+	    RF__RUN_OPENS : 0;
+
 	if (!html)
-		return 0;
-	return (r0 > 0 && (d[r0 - 1] & 0x80) ? RF__RUN_8BEFORE : 0) |
+		return k;
+	return k | (r0 > 0 && (d[r0 - 1] & 0x80) ? RF__RUN_8BEFORE : 0) |
 	    (r1 < n && (d[r1] & 0x80) ? RF__RUN_8AFTER : 0);
 }
 
@@ -96,6 +111,18 @@ ends_run(const struct rf__values *v, const char *d, size_t n, size_t i)
 		if (!tail_char((unsigned char)d[i]))
 			return 0;
 	return 1;
+}
+
+/* opens_after: the run of URL bytes at d[i..n) (read as v has them, as
+ * ends_run reads it) is followed by an opening bracket (opens). */
+static int
+opens_after(const struct rf__values *v, const char *d, size_t n, size_t i)
+{
+	for (i = rf__rewrite_kept_after(v, d, n, i); i < n &&
+	    rf__rewrite_url_char((unsigned char)d[i]);
+	    i = rf__rewrite_kept_after(v, d, n, i + 1))
+		;
+	return i < n && opens((unsigned char)d[i]);
 }
 
 /* alone: an occurrence of from (fl bytes) between d[b - 1] and d[e] (the
@@ -275,7 +302,8 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		    fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
 		end = at + fl;
-		if ((html && tl == 0 && rf__rewrite_css_keeps(
+		if ((tl == 0 && !text && opens_after(vals, d, in->len, e)) ||
+		    (html && tl == 0 && rf__rewrite_css_keeps(
 		    rf__rewrite_css_url(d, in->len, b, e, &cb), from)) ||
 		    (sets && rf__rewrite_srcset(d,
 		    in->len, at, fl, &sb, &end) == RF__SET_PART) || (parens &&
@@ -627,7 +655,10 @@ static int run_split(rf_rewrite *c, unsigned kinds, int html,
  * written EMPTY_VALUE and ends the run there, as the loop
  * (rf__rewrite_replace_all) sees it: the bytes before it and those after
  * it are then runs of their own, each taken on with the replacements
- * after that one.  None is made at a name's offset of v (as the loop). */
+ * after that one.  None is made at a name's offset of v (as the loop).
+ * With RF__RUN_OPENS in kinds (the run is followed by '(' or '{') an
+ * empty to is not made but left live, counted missed (as the loop:
+ * opens_after). */
 static int
 run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 	  const char *r, size_t rl, size_t next, GByteArray **tmp,
@@ -645,8 +676,9 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 		next = j + 1;
 		if (html && rf__rewrite_values_has(v, at, 1))
 			continue;	/* a name: no link */
-		if (html && s->tl == 0 && rf__rewrite_css_part(v, at, e, rl,
-		    s->from)) {
+		if ((s->tl == 0 && (kinds & RF__RUN_OPENS)) || (html &&
+		    s->tl == 0 && rf__rewrite_css_part(v, at, e, rl,
+		    s->from))) {
 			c->subst[j / 2].live = 1;	/* (replace_all) */
 			continue;
 		}
@@ -704,8 +736,8 @@ run_split(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 	g_byte_array_append(whole, (const guint8 *)r, rl);
 	r = (const char *)whole->data;
 	g_byte_array_set_size(res, 0);
-	if (!run_apply(c, kinds & ~RF__RUN_8AFTER, html, &lo, r, at, next,
-	    &tmp, &alt, part, un, &p, &pl, count)) {
+	if (!run_apply(c, kinds & ~(RF__RUN_8AFTER | RF__RUN_OPENS), html,
+	    &lo, r, at, next, &tmp, &alt, part, un, &p, &pl, count)) {
 		p = r;
 		pl = at;
 	}
@@ -788,7 +820,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		rf__rewrite_values_run(&all, &k, r0, r1, &v);
 		v.css = html && c->empties ? rf__rewrite_css_url(d, in->len,
 		    r0, r1, &cb) : RF__CSS_NONE;
-		if (run_apply(c, kinds | rf__rewrite_run_8bit(html, d,
+		if (run_apply(c, kinds | rf__rewrite_run_edges(html, d,
 		    in->len, r0, r1), html, &v, d + r0, r1 - r0, 0, &tmp,
 		    &alt, res, un, &r, &rl, count)) {
 			if (out == NULL)
