@@ -390,9 +390,22 @@ clean_parts(rf_buf *b, const struct rf__url *u, const rf_token *t, size_t nt,
 		i = u->path_off;
 	if (rf_buf_append(b, s, i) != 0)
 		return -1;
-	if (u->has_ui && !overlaps(t, nt, u->ui_off, u->ui_off + u->ui_len +
-	    1, hosttok) && rf_buf_append(b, s + u->ui_off, u->ui_len + 1) != 0)
-		return -1;
+	/* the user part, or with a code in it none; its '@' kept before
+	 * an empty host, which "scheme:///" would leave, no URL to the
+	 * reading of text (url_text.c), while what follows it may be one
+	 * ("http://ADDRESS@/http://@" cleaned to "http:///http://@" read
+	 * "http://@", a new link: seed userinfo-empty-host) */
+	if (u->has_ui) {
+		int r = 0;
+
+		if (!overlaps(t, nt, u->ui_off, u->ui_off + u->ui_len + 1,
+		    hosttok))
+			r = rf_buf_append(b, s + u->ui_off, u->ui_len + 1);
+		else if (u->host_len == 0)
+			r = rf_buf_putc(b, '@');
+		if (r != 0)
+			return -1;
+	}
 	/* host, label by label */
 	for (i = u->host_off; i < u->host_off + u->host_len; i = e + 1) {
 		for (e = i; e < u->host_off + u->host_len && s[e] != '.'; e++)

@@ -355,6 +355,13 @@ test_clean_forms(void **state)
 	l = href(f, "https://trk.klclick3.com/l/AbC");
 	assert_string_equal(l->clean, "https://trk.klclick3.com/"
 	    RF_TRACKING_PLACEHOLDER);
+	/* a code in the user part goes with its '@', kept before an empty
+	 * host: "https:///" is no URL to the reading of text, and what
+	 * follows it may be one (seed userinfo-empty-host) */
+	l = href(f, "https://john.smith@shop.example/a");
+	assert_string_equal(l->clean, "https://shop.example/a");
+	l = href(f, "https://john.smith@/http://x.example/");
+	assert_string_equal(l->clean, "https://@/http://x.example/");
 }
 
 static void
