@@ -558,6 +558,81 @@ urls_free(struct urls *u)
 	free(u->v);
 }
 
+/* The prefix pairing of check_new_links: edge[f * ng + g] says fresh
+ * link f may be read from gone link g (derived, not whole); to[g] the
+ * fresh link g is paired with, or -1; seen[g] this search's visits. */
+struct pairing {
+	const unsigned char *edge;
+	long *to;
+	unsigned char *seen;
+	size_t ng;
+};
+
+/* augment: fresh link f paired with a gone link, taking one from
+ * another fresh link only when that one can be paired anew (Kuhn's
+ * augmenting path): 1 when paired. */
+static int
+augment(struct pairing *p, size_t f)
+{
+	size_t g;
+
+	for (g = 0; g < p->ng; g++) {
+		if (!p->edge[f * p->ng + g] || p->seen[g])
+			continue;
+		p->seen[g] = 1;
+		if (p->to[g] < 0 || augment(p, (size_t)p->to[g])) {
+			p->to[g] = (long)f;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* pair_prefixes: the fresh links left (fresh[j] not NULL) paired with
+ * the gone ones left (orig not NULL) of which each may be read shorter
+ * (derived, not whole), as many as can be (a greedy pairing in order
+ * could take a gone link another fresh link needed: seed
+ * derived-prefix-match, "http://r}BUG", "http://r=X://r}BUG" and
+ * "http://r=BUG", the bug emptied, read "http://r", "http://r=X://r"
+ * and "http://r=", and the first took the second's), each paired
+ * fresh[j] set to NULL. */
+static void
+pair_prefixes(const rf_rewrite *rw, struct url *gone, size_t ng,
+	      struct url **fresh, size_t nf)
+{
+	struct pairing p = { NULL, NULL, NULL, ng };
+	unsigned char *edge;
+	size_t f, g;
+
+	if (nf == 0 || ng == 0)
+		return;
+	edge = calloc(nf * ng, 1);
+	p.to = malloc(ng * sizeof(*p.to));
+	p.seen = malloc(ng);
+	if (edge == NULL || p.to == NULL || p.seen == NULL)
+		fail("out of memory");
+	for (f = 0; f < nf; f++)
+		for (g = 0; fresh[f] != NULL && g < ng; g++)
+			edge[f * ng + g] = gone[g].orig != NULL &&
+			    derived(rw, gone[g].orig, fresh[f]->norm, 0, 0);
+	p.edge = edge;
+	for (g = 0; g < ng; g++)
+		p.to[g] = -1;
+	for (f = 0; f < nf; f++) {
+		memset(p.seen, 0, ng);
+		if (fresh[f] != NULL)
+			augment(&p, f);
+	}
+	for (g = 0; g < ng; g++)
+		if (p.to[g] >= 0) {
+			fresh[p.to[g]] = NULL;
+			gone[g].orig = NULL;	/* used */
+		}
+	free(edge);
+	free(p.to);
+	free(p.seen);
+}
+
 /* check_new_links: every link of out (the output analysed) that in (the
  * input analysed) did not have, by URL (CRs aside) counting occurrences,
  * is a form the rewriter wrote: a substitution's to (written), or the
@@ -580,7 +655,7 @@ check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
 	struct urls a = { 0 }, b = { 0 };
 	struct url *gone = NULL, **fresh = NULL;
 	size_t i = 0, j = 0, k, g, ng = 0, nf = 0;
-	int c, pass;
+	int c;
 
 	if (in->limits_hit != 0 || out->limits_hit != 0 ||
 	    ((in->flags | out->flags) & RF_MSG_MIME_DAMAGED))
@@ -614,35 +689,32 @@ check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
 	 * derived-prefix), nor one another fresh link is whole (seed
 	 * derived-prefix-order: "http://r}BUG" and "http://r=BUG" in HTML
 	 * text, the bug emptied, read "http://r" and "http://r=", and the
-	 * first took the second's as a prefix) */
-	for (pass = 0; pass < 2; pass++)
-		for (j = 0; j < nf; j++) {
-			if (fresh[j] == NULL)
-				continue;
-			if (pass == 0 && (written(rw, fresh[j]->norm) ||
-			    after_text(rw, fresh[j]->orig, o, olen, out))) {
-				fresh[j] = NULL;
-				continue;
-			}
-			for (g = 0; g < ng; g++)
-				if (gone[g].orig != NULL && derived(rw,
-				    gone[g].orig, fresh[j]->norm, pass == 0, 0))
-					break;
-			if (g < ng) {
-				gone[g].orig = NULL;	/* used */
-				fresh[j] = NULL;
-				continue;
-			}
-			if (pass == 0)
-				continue;
-			if (chain_to(rw, fresh[j]->norm))
-				continue;
-			for (k = 0; fresh[j]->norm[k] != '\0' && k < 200; k++)
-				;
-			fprintf(stderr, "new link: %.*s\n", (int)k,
-			    fresh[j]->norm);
-			fail("a link the input did not have");
+	 * first took the second's as a prefix); then the shorter ones
+	 * (pair_prefixes) */
+	for (j = 0; j < nf; j++) {
+		if (written(rw, fresh[j]->norm) || after_text(rw,
+		    fresh[j]->orig, o, olen, out)) {
+			fresh[j] = NULL;
+			continue;
 		}
+		for (g = 0; g < ng; g++)
+			if (gone[g].orig != NULL && derived(rw, gone[g].orig,
+			    fresh[j]->norm, 1, 0))
+				break;
+		if (g < ng) {
+			gone[g].orig = NULL;	/* used */
+			fresh[j] = NULL;
+		}
+	}
+	pair_prefixes(rw, gone, ng, fresh, nf);
+	for (j = 0; j < nf; j++) {
+		if (fresh[j] == NULL || chain_to(rw, fresh[j]->norm))
+			continue;
+		for (k = 0; fresh[j]->norm[k] != '\0' && k < 200; k++)
+			;
+		fprintf(stderr, "new link: %.*s\n", (int)k, fresh[j]->norm);
+		fail("a link the input did not have");
+	}
 	free(gone);
 	free(fresh);
 	urls_free(&a);
