@@ -88,18 +88,14 @@ rf__rewrite_text_urls(const struct rf__leafread *rd, const char *d,
 	static const struct rf__html_sax cb = { tr_start, tr_end, tr_text,
 	    tr_comment, tr_dropped };
 	struct textread t = { NULL, { 0 }, fn, arg, 0 };
-	size_t m = rd->max > 0 && rd->max < n ? rd->max : n, tn;
-	char *clean = NULL;
+	size_t m, tn;
+	char *clean;
 	const char *text;
 	rf_buf b;
-	int oom = 0, clipped, rc = -1;
+	int oom = 0, rc = -1;
 
-	rf_buf_init(&b, 0);
 	rf_buf_init(&t.node, 0);	/* bounded by the leaf */
-	if (m > 0)
-		rf__text_reading(rd->cc, rd->charset, d, m, &b, NULL);
-	if (b.truncated || rf__html_input(b.data, b.len, &clean, &text, &tn,
-	    &clipped) != 0)
+	if (rf__rewrite_leaf_input(rd, d, n, &m, &b, &clean, &text, &tn) != 0)
 		goto done;
 	if (tn > 0 && (rf__html_parse(NULL, text, tn, &cb, &t, &t.px, &oom,
 	    NULL) != RF_OK || oom || t.oom))

@@ -235,6 +235,16 @@ struct rf__raw {
 	size_t n;
 };
 
+/* rf__rewrite_leaf_input: the HTML leaf d[0..n), its first *m bytes
+ * (rd->max; rd may be NULL: all of them, UTF-8) read as the analysis
+ * gives it to libxml2: decoded from rd's charset into b (initialised
+ * here), then made valid UTF-8 (rf__html_input: *clean a copy when it
+ * had to be, else NULL), *t, *tn the text.  0, or -1 when out of
+ * memory or b was cut.  The caller frees b and *clean either way. */
+int rf__rewrite_leaf_input(const struct rf__leafread *rd, const char *d,
+			   size_t n, size_t *m, rf_buf *b, char **clean,
+			   const char **t, size_t *tn);
+
 /* rf__rewrite_raw_read: r made the raw elements of the HTML leaf
  * d[0..n) read as rd says (lib/rewrite_raw.c), with one parse by
  * libxml2 as the analysis parses it; none (r->n 0) when the text

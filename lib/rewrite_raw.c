@@ -182,48 +182,57 @@ map(struct rawparse *r, const char *t, size_t tn, const char *d, size_t n,
 }
 
 int
+rf__rewrite_leaf_input(const struct rf__leafread *rd, const char *d,
+		       size_t n, size_t *m, rf_buf *b, char **clean,
+		       const char **t, size_t *tn)
+{
+	int clipped;
+
+	*m = rd != NULL && rd->max > 0 && rd->max < n ? rd->max : n;
+	*clean = NULL;
+	rf_buf_init(b, 0);	/* bounded by the leaf */
+	if (*m > 0)
+		rf__text_reading(rd != NULL ? rd->cc : NULL, rd != NULL ?
+		    rd->charset : NULL, d, *m, b, NULL);
+	if (b->truncated || rf__html_input(b->data, b->len, clean, t, tn,
+	    &clipped) != 0)
+		return -1;
+	return 0;
+}
+
+int
 rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
 		     size_t n, struct rf__raw *out)
 {
 	static const struct rf__html_sax cb = { raw_start, raw_end, NULL, NULL,
 	    NULL };
 	struct rawparse r = { NULL, NULL, 0, 0, 0, 0 };
-	size_t m = rd != NULL && rd->max > 0 && rd->max < n ? rd->max : n;
-	size_t tn;
-	char *clean = NULL;
+	size_t m, tn;
+	char *clean;
 	const char *t;
 	rf_buf b;
-	int oom = 0, clipped;
+	int oom = 0, rc = -1;
 
 	out->at = NULL;
 	out->n = 0;
-	rf_buf_init(&b, 0);
-	if (m > 0)
-		rf__text_reading(rd != NULL ? rd->cc : NULL, rd != NULL ?
-		    rd->charset : NULL, d, m, &b, NULL);
-	if (b.truncated)
-		goto fail;
-	if (rf__html_input(b.data, b.len, &clean, &t, &tn, &clipped) != 0)
-		goto fail;
-	if (tn == 0 || !same_marks(t, tn, d, m))
-		goto done;	/* no answer */
-	if (rf__html_parse(NULL, t, tn, &cb, &r, &r.px, &oom, NULL) != RF_OK ||
-	    oom || r.oom)
-		goto fail;
-	map(&r, t, tn, d, n, m == n && tn == b.len);
-	out->at = r.at;
-	out->n = r.n;
-	r.at = NULL;
+	if (rf__rewrite_leaf_input(rd, d, n, &m, &b, &clean, &t, &tn) != 0)
+		goto done;
+	/* no answer when the marks differ */
+	if (tn > 0 && same_marks(t, tn, d, m)) {
+		if (rf__html_parse(NULL, t, tn, &cb, &r, &r.px, &oom, NULL) !=
+		    RF_OK || oom || r.oom)
+			goto done;
+		map(&r, t, tn, d, n, m == n && tn == b.len);
+		out->at = r.at;
+		out->n = r.n;
+		r.at = NULL;
+	}
+	rc = 0;
 done:
 	free(r.at);
 	free(clean);
 	rf_buf_free(&b);
-	return 0;
-fail:
-	free(r.at);
-	free(clean);
-	rf_buf_free(&b);
-	return -1;
+	return rc;
 }
 
 size_t
