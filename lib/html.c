@@ -496,6 +496,17 @@ sax_comment(void *ud, const xmlChar *value)
 	node_end(ud);
 }
 
+/* sax_pi: a processing instruction ("<?x ...>", which a browser reads
+ * as a comment) ends the text node before it, as a comment does (seed
+ * pi-after-bug). */
+static void
+sax_pi(void *ud, const xmlChar *target, const xmlChar *data)
+{
+	(void)target;
+	(void)data;
+	node_end(ud);
+}
+
 /* sax_dropped: a tag libxml2 dropped ends the text node before it, as
  * any tag does (a reader's DOM joins the text around it; the rewriter,
  * as the rule says, does not). */
@@ -512,7 +523,7 @@ static rf_status
 parse(struct hx *h, const char *html, size_t len)
 {
 	static const struct rf__html_sax cb = { sax_start, sax_end, sax_text,
-	    sax_comment, sax_dropped };
+	    sax_comment, sax_pi, sax_dropped };
 	rf_status st;
 	int oom;
 

@@ -168,6 +168,7 @@ rf__html_parse(const rf_ctx *ctx, const char *html, size_t len,
 	sax.ignorableWhitespace = cb->text;
 	sax.cdataBlock = cb->text;
 	sax.comment = cb->comment;
+	sax.processingInstruction = cb->pi;
 	sax.serror = sax_error;
 	sax.initialized = XML_SAX2_MAGIC;
 	if ((px = parser_get(ctx)) == NULL)

@@ -365,6 +365,8 @@ struct rf__html_sax {
 	void (*end)(void *ud, const unsigned char *name);
 	void (*text)(void *ud, const unsigned char *s, int len);
 	void (*comment)(void *ud, const unsigned char *s);	/* or NULL */
+	void (*pi)(void *ud, const unsigned char *target,
+		   const unsigned char *data);	/* or NULL: "<?x ...>" */
 	void (*dropped)(void *ud);	/* or NULL: a tag libxml2 read and
 					 * dropped, with no start or end
 					 * for it (its error report) */

@@ -63,6 +63,14 @@ tr_comment(void *ud, const unsigned char *s)
 }
 
 static void
+tr_pi(void *ud, const unsigned char *target, const unsigned char *data)
+{
+	(void)target;
+	(void)data;
+	node_end(ud);
+}
+
+static void
 tr_dropped(void *ud)
 {
 	node_end(ud);
@@ -86,7 +94,7 @@ rf__rewrite_text_urls(const struct rf__leafread *rd, const char *d,
 		      size_t n, rf__text_url_fn *fn, void *arg)
 {
 	static const struct rf__html_sax cb = { tr_start, tr_end, tr_text,
-	    tr_comment, tr_dropped };
+	    tr_comment, tr_pi, tr_dropped };
 	struct textread t = { NULL, { 0 }, fn, arg, 0 };
 	size_t m, tn;
 	char *clean;

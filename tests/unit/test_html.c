@@ -577,8 +577,8 @@ test_ping(void **state)
 /* test_text_urls: a URL in the visible text outside <a> is a text
  * link (docs/html.md, "URLs in the text"), read in one text node with
  * its references decoded; none in an anchor's text, hidden text, the
- * title or a script, nor across a comment or a tag (one libxml2 drops
- * too). */
+ * title or a script, nor across a comment, a processing instruction or
+ * a tag (one libxml2 drops too). */
 static void
 test_text_urls(void **state)
 {
@@ -618,14 +618,16 @@ test_text_urls(void **state)
 	assert_string_equal(r.links.v[0].url, "http://4.example/");
 	run_free(&r);
 	/* nor across a tag libxml2 drops (an end tag with no element
-	 * open, a misplaced <body>), which the rewriter takes for a tag
-	 * too (seed dropped-end-tag) */
+	 * open, a misplaced <body>) or a processing instruction, which
+	 * the rewriter takes for a tag too (seeds dropped-end-tag,
+	 * pi-after-bug) */
 	extract(state, &r, "<p>x http://1.example/a</q>.http://2.example/"
-	    "<body>.http://3.example/</p>");
-	assert_int_equal(r.links.n, 3);
+	    "<body>.http://3.example/<?x y?>.http://4.example/</p>");
+	assert_int_equal(r.links.n, 4);
 	assert_string_equal(r.links.v[0].url, "http://1.example/a");
 	assert_string_equal(r.links.v[1].url, "http://2.example/");
 	assert_string_equal(r.links.v[2].url, "http://3.example/");
+	assert_string_equal(r.links.v[3].url, "http://4.example/");
 	run_free(&r);
 	/* a text link counts against max_links as any other */
 	run_init(&r, 1 << 20, 2);
