@@ -468,6 +468,10 @@ sax_text(void *ud, const xmlChar *ch, int len)
 	size_t n = len > 0 ? (size_t)len : 0;
 	int anchor;
 
+	/* markup between this text and the last, with a callback or not,
+	 * ends the text node */
+	if (rf__html_gap(h->px, h->src, h->src_len, &h->src_end))
+		node_end(h);
 	if (h->st != RF_OK || h->depth > h->maxdepth || n == 0)
 		return;
 	if (h->in_style) {
@@ -496,26 +500,6 @@ sax_comment(void *ud, const xmlChar *value)
 	node_end(ud);
 }
 
-/* sax_pi: a processing instruction ("<?x ...>", which a browser reads
- * as a comment) ends the text node before it, as a comment does (seed
- * pi-after-bug). */
-static void
-sax_pi(void *ud, const xmlChar *target, const xmlChar *data)
-{
-	(void)target;
-	(void)data;
-	node_end(ud);
-}
-
-/* sax_dropped: a tag libxml2 dropped ends the text node before it, as
- * any tag does (a reader's DOM joins the text around it; the rewriter,
- * as the rule says, does not). */
-static void
-sax_dropped(void *ud)
-{
-	node_end(ud);
-}
-
 /* ---- input ---- */
 
 /* parse: len bytes of valid UTF-8 through libxml2's parser into h. */
@@ -523,10 +507,13 @@ static rf_status
 parse(struct hx *h, const char *html, size_t len)
 {
 	static const struct rf__html_sax cb = { sax_start, sax_end, sax_text,
-	    sax_comment, sax_pi, sax_dropped };
+	    sax_comment };
 	rf_status st;
 	int oom;
 
+	h->src = html;
+	h->src_len = len;
+	h->src_end = 0;
 	st = rf__html_parse(h->ctx, html, len, &cb, h, &h->px, &oom, h->err);
 	if (st == RF_OK && oom)
 		rf__html_fail(h, RF_ENOMEM);

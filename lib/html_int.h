@@ -55,6 +55,9 @@ struct hx {
 	/* the visible text since the last tag or comment, outside <a>
 	 * elements: one text node, whose URLs are links (html.c, node_end) */
 	rf_buf node;
+	const char *src;	/* the input libxml2 parses */
+	size_t src_len;
+	size_t src_end;		/* where its last text ended (rf__html_gap) */
 };
 
 struct attrs {

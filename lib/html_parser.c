@@ -133,22 +133,17 @@ input_push(htmlParserCtxtPtr px, const char *html, size_t len)
 	return 0;
 }
 
-/* sax_error: libxml2's report of an error in the input of its parser
- * e->ctxt, whose _private is the rf__html_sax parsing: each that says a
- * tag was read and dropped, with no callback for it ("Unexpected end
- * tag", a misplaced <html>, <head>, <body> or DOCTYPE), told to
- * cb->dropped.  libxml2 calls it despite HTML_PARSE_NOERROR, which
- * silences the unstructured handlers only. */
-static void
-sax_error(void *ud, xmlErrorPtr e)
+int
+rf__html_gap(struct _xmlParserCtxt *px, const char *src, size_t len,
+	     size_t *end)
 {
-	htmlParserCtxtPtr px = e->ctxt;
-	const struct rf__html_sax *cb = px != NULL ? px->_private : NULL;
+	long c = xmlByteConsumed(px);	/* the input is UTF-8: no encoder */
+	size_t at = c < 0 ? *end : (size_t)c < len ? (size_t)c : len;
+	int gap = at > *end && memchr(src + *end, '<', at - *end) != NULL;
 
-	if (cb != NULL && cb->dropped != NULL &&
-	    (e->code == XML_ERR_TAG_NAME_MISMATCH ||
-	    e->code == XML_HTML_STRUCURE_ERROR))
-		cb->dropped(ud);
+	if (at > *end)
+		*end = at;
+	return gap;
 }
 
 rf_status
@@ -168,9 +163,7 @@ rf__html_parse(const rf_ctx *ctx, const char *html, size_t len,
 	sax.ignorableWhitespace = cb->text;
 	sax.cdataBlock = cb->text;
 	sax.comment = cb->comment;
-	sax.processingInstruction = cb->pi;
-	sax.serror = sax_error;
-	sax.initialized = XML_SAX2_MAGIC;
+	sax.initialized = 1;
 	if ((px = parser_get(ctx)) == NULL)
 		return rf_error_set(err, RF_ENOMEM,
 		    "out of memory starting the HTML parser");
@@ -182,14 +175,12 @@ rf__html_parse(const rf_ctx *ctx, const char *html, size_t len,
 	old = px->sax;
 	px->sax = &sax;
 	px->userData = ud;
-	px->_private = (void *)cb;
 	*running = px;
 	htmlParseDocument(px);
 	*running = NULL;
 	*oom = px->errNo == XML_ERR_NO_MEMORY;
 	px->sax = old;
 	px->userData = NULL;
-	px->_private = NULL;
 	/* a parser stopped half-way or out of memory is not kept */
 	parser_put(ctx, px, !*oom && px->errNo != XML_ERR_USER_STOP);
 	return RF_OK;

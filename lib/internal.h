@@ -365,11 +365,6 @@ struct rf__html_sax {
 	void (*end)(void *ud, const unsigned char *name);
 	void (*text)(void *ud, const unsigned char *s, int len);
 	void (*comment)(void *ud, const unsigned char *s);	/* or NULL */
-	void (*pi)(void *ud, const unsigned char *target,
-		   const unsigned char *data);	/* or NULL: "<?x ...>" */
-	void (*dropped)(void *ud);	/* or NULL: a tag libxml2 read and
-					 * dropped, with no start or end
-					 * for it (its error report) */
 };
 
 /* rf__html_parse: parse len bytes (valid UTF-8, len <= INT_MAX) of html
@@ -383,6 +378,18 @@ rf_status rf__html_parse(const rf_ctx *ctx, const char *html, size_t len,
 			 const struct rf__html_sax *cb, void *ud,
 			 struct _xmlParserCtxt **running, int *oom,
 			 rf_error *err);
+
+/* rf__html_gap: called by a text callback of rf__html_parse's parser
+ * px over src[0..len) (the text it parses): whether src holds a '<'
+ * between *end (0, or where the text of the previous callback ended)
+ * and where this callback's text ends, which moves *end there.  So a
+ * reading of text nodes ends one wherever the input has markup between
+ * two texts, also markup libxml2 gives no callback for: an end tag with
+ * no element open, a misplaced <body>, "</" with no name, a processing
+ * instruction (seeds dropped-end-tag, pi-after-bug).  A '<' libxml2
+ * gives as text ("a < b") ends a node too, where a URL ends anyway. */
+int rf__html_gap(struct _xmlParserCtxt *px, const char *src, size_t len,
+		 size_t *end);
 
 /* rf__html_input: html[0..len) as the analysis gives it to libxml2
  * (rf__html_parse), for lib/html.c and the rewriter's reading of the same

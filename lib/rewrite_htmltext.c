@@ -25,6 +25,8 @@ struct textread {
 	rf__text_url_fn *fn;
 	void *arg;
 	int oom;
+	const char *src;	/* the input libxml2 parses */
+	size_t src_len, src_end;	/* (rf__html_gap) */
 };
 
 /* node_end: the URLs of the text node that ends here, to t->fn. */
@@ -63,24 +65,12 @@ tr_comment(void *ud, const unsigned char *s)
 }
 
 static void
-tr_pi(void *ud, const unsigned char *target, const unsigned char *data)
-{
-	(void)target;
-	(void)data;
-	node_end(ud);
-}
-
-static void
-tr_dropped(void *ud)
-{
-	node_end(ud);
-}
-
-static void
 tr_text(void *ud, const unsigned char *s, int len)
 {
 	struct textread *t = ud;
 
+	if (rf__html_gap(t->px, t->src, t->src_len, &t->src_end))
+		node_end(t);	/* as lib/html.c reads it */
 	if (t->oom || len <= 0)
 		return;
 	if (rf_buf_append(&t->node, s, (size_t)len) != 0) {
@@ -94,8 +84,8 @@ rf__rewrite_text_urls(const struct rf__leafread *rd, const char *d,
 		      size_t n, rf__text_url_fn *fn, void *arg)
 {
 	static const struct rf__html_sax cb = { tr_start, tr_end, tr_text,
-	    tr_comment, tr_pi, tr_dropped };
-	struct textread t = { NULL, { 0 }, fn, arg, 0 };
+	    tr_comment };
+	struct textread t = { NULL, { 0 }, fn, arg, 0, NULL, 0, 0 };
 	size_t m, tn;
 	char *clean;
 	const char *text;
@@ -105,6 +95,8 @@ rf__rewrite_text_urls(const struct rf__leafread *rd, const char *d,
 	rf_buf_init(&t.node, 0);	/* bounded by the leaf */
 	if (rf__rewrite_leaf_input(rd, d, n, &m, &b, &clean, &text, &tn) != 0)
 		goto done;
+	t.src = text;
+	t.src_len = tn;
 	if (tn > 0 && (rf__html_parse(NULL, text, tn, &cb, &t, &t.px, &oom,
 	    NULL) != RF_OK || oom || t.oom))
 		goto done;

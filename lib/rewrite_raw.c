@@ -204,8 +204,7 @@ int
 rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
 		     size_t n, struct rf__raw *out)
 {
-	static const struct rf__html_sax cb = { raw_start, raw_end, NULL, NULL,
-	    NULL, NULL };
+	static const struct rf__html_sax cb = { raw_start, raw_end, NULL, NULL };
 	struct rawparse r = { NULL, NULL, 0, 0, 0, 0 };
 	size_t m, tn;
 	char *clean;
