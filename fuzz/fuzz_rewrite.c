@@ -560,7 +560,8 @@ urls_free(struct urls *u)
 
 /* The prefix pairing of check_new_links: edge[f * ng + g] says fresh
  * link f may be read from gone link g (derived, not whole); to[g] the
- * fresh link g is paired with, or -1; seen[g] this search's visits. */
+ * fresh link paired with gone link g, or -1; seen[g] this search's
+ * visits. */
 struct pairing {
 	const unsigned char *edge;
 	long *to;
