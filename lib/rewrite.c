@@ -109,6 +109,26 @@ kept_live(rf_rewrite *c, const guint8 *l, size_t n)
 	g_byte_array_free(t, TRUE);
 }
 
+/* open_utf8: d[0..k) ends in a UTF-8 character begun and not complete:
+ * a lead byte (0xC2-0xF4) and fewer continuation bytes than it asks
+ * for, which a continuation byte after a NUL would go on with once the
+ * NUL is left out. */
+static int
+open_utf8(const guint8 *d, size_t k)
+{
+	size_t back, need;
+	unsigned c;
+
+	for (back = 1; back <= 3 && back <= k; back++) {
+		if ((c = d[k - back]) >= 0x80 && c <= 0xBF)
+			continue;	/* a continuation: further back */
+		need = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ?
+		    2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+		return need >= back;
+	}
+	return 0;
+}
+
 /* drop_nul: the NUL bytes of the decoded leaf content left out where the
  * analysis drops them, so that the leaf is matched as the analysis read
  * it: a URL holding a NUL ("optout.php?e\0mail=ADDRESS") is a link
@@ -123,12 +143,16 @@ kept_live(rf_rewrite *c, const guint8 *l, size_t n)
  *    then); not in another declared charset: in UTF-16 a NUL byte is
  *    part of a character, in ISO-2022-JP one inside a pair or an escape
  *    sequence made it invalid;
- *  - not between an 8-bit byte and a continuation byte (0x80-0xBF) of
- *    a leaf read as UTF-8: the analysis checks UTF-8 with the NULs in
- *    place, so that "\xc4\0\x90" is two U+FFFD to it, "\xc4\x90" a
- *    character (seed fuzz_rewrite/nul-joins-utf8).  Before any other
- *    byte no character goes on over the NUL, so it goes: "\xff\0\xff" is
- *    two U+FFFD either way.  Read as Windows-1252 or in a declared
+ *  - not between a character begun and not complete (open_utf8) and a
+ *    continuation byte (0x80-0xBF) in a leaf read as UTF-8: the
+ *    analysis checks UTF-8 with the NULs in place, so that "\xc4\0\x90"
+ *    is two U+FFFD to it, "\xc4\x90" a character (seed
+ *    fuzz_rewrite/nul-joins-utf8).  Elsewhere no character goes on over
+ *    the NUL, so it goes: "\xff\0\xff" is two U+FFFD either way, and so
+ *    is "\xff\0\xa7" (until s34 a NUL after any 8-bit byte and before a
+ *    continuation byte was kept: a URL holding one was no from there,
+ *    left live, while the same from replaced elsewhere hid it from the
+ *    count: s34's seventh strict run, seed nul-after-ff-live).  Read as Windows-1252 or in a declared
  *    single-byte charset, "\xff\0\xff" is "\xff\xff" to it.  (Until s30
  *    every NUL between two 8-bit bytes was kept: such a web bug was
  *    left live, and the same URL elsewhere emptied hid it from the
@@ -151,7 +175,6 @@ drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 {
 	guint8 *d = content->data, *nl;
 	size_t i, j, q, k = 0, le, n = content->len;
-	unsigned prev = '\n';	/* the byte before, NULs aside */
 
 	if (n == 0 || memchr(d, '\0', n) == NULL ||
 	    (!rf__is_utf8_charset(charset) &&
@@ -167,20 +190,19 @@ drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 				kept_live(c, d + i, le - i);
 			memmove(d + k, d + i, le - i);
 			k += le - i;
-			prev = '\n';
 			continue;
 		}
 		for (j = i; j < le; j = q) {
 			if (d[j] != '\0') {
-				prev = d[j];
 				d[k++] = d[j];
 				q = j + 1;
 				continue;
 			}
 			for (q = j; q < le && d[q] == '\0'; q++)
 				;
-			if (prev >= 0x80 && q < n && d[q] >= 0x80 &&
-			    d[q] <= 0xBF && utf8_read(c, charset, orig, r0)) {
+			if (q < n && d[q] >= 0x80 && d[q] <= 0xBF &&
+			    open_utf8(d, k) && utf8_read(c, charset, orig,
+			    r0)) {
 				memmove(d + k, d + j, q - j);	/* kept */
 				k += q - j;
 			}

@@ -413,6 +413,41 @@ test_8bit(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_nul_after_ff: a NUL after an 8-bit byte that begins no character
+ * ("\xff\0\xa7" in a part declared UTF-8: two U+FFFD with the NUL or
+ * without) in a tracked href.  The NUL pass kept every NUL between an
+ * 8-bit byte and a continuation byte, so the href (the analysis reads it
+ * without its NUL) was not matched: left live, reported missed, or, with
+ * the same URL replaced elsewhere (seed nul-after-ff-live, s34's
+ * seventh strict run), unreported.  Now the NUL goes unless the bytes
+ * before it begin a character (open_utf8): the href is cleaned. */
+static void
+test_nul_after_ff(void **state)
+{
+	static const char msg[] = "From: a@shop.example\nTo: r0@example.org"
+	    "\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/html; "
+	    "charset=utf-8\n\n"
+	    "<a href=http://t.shop.example/c\xff\0\xa7?u=cjBAZXhhbXBsZS5vcmc="
+	    ">x</a>\n";
+	rf_rules *rules = shipped_rules();
+	rf_limits lim;
+	rf_ctx *ctx;
+	rf_buf out;
+
+	(void)state;
+	rf_limits_default(&lim);
+	assert_int_equal(rf_ctx_new(&lim, &ctx, NULL), RF_OK);
+	/* the href cleaned, written as the analysis read it: without its
+	 * NUL, each byte that is no UTF-8 a U+FFFD */
+	clean(ctx, rules, "nul after ff", msg, sizeof(msg) - 1,
+	    "r0@example.org", &out);
+	assert_non_null(memmem(out.data, out.len, "href=http://t.shop."
+	    "example/c\xef\xbf\xbd\xef\xbf\xbd>", 35));
+	rf_buf_free(&out);
+	rf_ctx_free(ctx);
+	rf_rules_free(rules);
+}
+
 /* test_dashes_live: a tracked href holding a NUL ("\x04\0ttp://...
  * optout.php?email=r0@example.org...") twice in a QP HTML part, once on
  * a line that starts with "--", whose NULs the NUL pass keeps (it could
@@ -468,6 +503,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_nul_structure),
+		cmocka_unit_test(test_nul_after_ff),
 		cmocka_unit_test(test_reading),
 		cmocka_unit_test(test_seeds),
 		cmocka_unit_test(test_8bit),
