@@ -152,8 +152,9 @@ open_utf8(const guint8 *d, size_t k)
  *    is "\xff\0\xa7" (until s34 a NUL after any 8-bit byte and before a
  *    continuation byte was kept: a URL holding one was no from there,
  *    left live, while the same from replaced elsewhere hid it from the
- *    count: s34's seventh strict run, seed nul-after-ff-live).  Read as Windows-1252 or in a declared
- *    single-byte charset, "\xff\0\xff" is "\xff\xff" to it.  (Until s30
+ *    count: s34's eighth strict run, seed nul-after-ff-live).  Read as
+ *    Windows-1252 or in a declared single-byte charset, "\xff\0\xff"
+ *    is "\xff\xff" to it.  (Until s30
  *    every NUL between two 8-bit bytes was kept: such a web bug was
  *    left live, and the same URL elsewhere emptied hid it from the
  *    count: s30's fourth strict run, seeds nul-8bit-1252,

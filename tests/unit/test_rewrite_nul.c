@@ -419,7 +419,7 @@ test_8bit(void **state)
  * 8-bit byte and a continuation byte, so the href (the analysis reads it
  * without its NUL) was not matched: left live, reported missed, or, with
  * the same URL replaced elsewhere (seed nul-after-ff-live, s34's
- * seventh strict run), unreported.  Now the NUL goes unless the bytes
+ * eighth strict run), unreported.  Now the NUL goes unless the bytes
  * before it begin a character (open_utf8): the href is cleaned. */
 static void
 test_nul_after_ff(void **state)
