@@ -390,19 +390,27 @@ clean_parts(rf_buf *b, const struct rf__url *u, const rf_token *t, size_t nt,
 		i = u->path_off;
 	if (rf_buf_append(b, s, i) != 0)
 		return -1;
-	/* the user part, or with a code in it none; its '@' kept before
-	 * an empty host, which "scheme:///" would leave, no URL to the
-	 * reading of text (url_text.c), while what follows it may be one
+	/* the user part, or with a code in it none.  Without it the rest
+	 * must still read as one URL in text (url_text.c), or the reading
+	 * may find one inside it: a "www." form, which starts with its user
+	 * part, is written with the "http://" a reader gives it
+	 * ("www.ADDRESS@\xefwww.o.o" cleaned to "\xefwww.o.o" read
+	 * "www.o.o", a new link: seed www-userinfo-8bit); the '@' is kept
+	 * before an empty host, which "scheme:///" would leave
 	 * ("http://ADDRESS@/http://@" cleaned to "http:///http://@" read
-	 * "http://@", a new link: seed userinfo-empty-host) */
+	 * "http://@": seed userinfo-empty-host) */
 	if (u->has_ui) {
 		int r = 0;
 
 		if (!overlaps(t, nt, u->ui_off, u->ui_off + u->ui_len + 1,
-		    hosttok))
+		    hosttok)) {
 			r = rf_buf_append(b, s + u->ui_off, u->ui_len + 1);
-		else if (u->host_len == 0)
-			r = rf_buf_putc(b, '@');
+		} else {
+			if (u->ui_off == 0)
+				r = rf_buf_puts(b, "http://");
+			if (r == 0 && u->host_len == 0)
+				r = rf_buf_putc(b, '@');
+		}
 		if (r != 0)
 			return -1;
 	}

@@ -362,6 +362,10 @@ test_clean_forms(void **state)
 	assert_string_equal(l->clean, "https://shop.example/a");
 	l = href(f, "https://john.smith@/http://x.example/");
 	assert_string_equal(l->clean, "https://@/http://x.example/");
+	/* a "www." form starts with its user part: without it, written
+	 * with the "http://" a reader gives it (seed www-userinfo-8bit) */
+	l = href(f, "www.john.smith@shop.example/a");
+	assert_string_equal(l->clean, "http://shop.example/a");
 }
 
 static void
