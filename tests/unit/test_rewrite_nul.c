@@ -448,6 +448,31 @@ test_nul_after_ff(void **state)
 	rf_rules_free(rules);
 }
 
+/* test_declared_live: in a part declaring a charset other than UTF-8
+ * or a single-byte one, the NUL pass keeps every NUL (in UTF-16 one is
+ * part of a character), while the analysis, converting, drops a NUL
+ * that stands for U+0000: "...&body=r0\0@example.org" in an href under
+ * ks_c_5601-1987 (seed nul-declared-live) or charset=\x01 (which
+ * converts; nul-declared-live-min) is a link carrying the address to
+ * it, not matched, while the same URL in the text before it, no link to
+ * the analysis, was replaced and counted (s34's tenth strict run).  On
+ * 67dfe46 nothing was missed; now the line holding the NUL, read as the
+ * analysis reads it, marks the substitution live. */
+static void
+test_declared_live(void **state)
+{
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_seed("nul-declared-live", &st, &out);
+	assert_int_equal(st.missed, 1);
+	rf_buf_free(&out);
+	clean_seed("nul-declared-live-min", &st, &out);
+	assert_int_equal(st.missed, 1);
+	rf_buf_free(&out);
+}
+
 /* test_dashes_live: a tracked href holding a NUL ("\x04\0ttp://...
  * optout.php?email=r0@example.org...") twice in a QP HTML part, once on
  * a line that starts with "--", whose NULs the NUL pass keeps (it could
@@ -504,6 +529,7 @@ main(void)
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_nul_structure),
 		cmocka_unit_test(test_nul_after_ff),
+		cmocka_unit_test(test_declared_live),
 		cmocka_unit_test(test_reading),
 		cmocka_unit_test(test_seeds),
 		cmocka_unit_test(test_8bit),
