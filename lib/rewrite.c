@@ -88,25 +88,32 @@ dashes(const guint8 *l, size_t n)
  * form, the line l[0..n) holds once its NUL bytes are left out, marked
  * live (counted missed, so reported): drop_nul keeps that line's NULs,
  * so an occurrence there is not matched, and the one matched elsewhere
- * may be where the analysis read no link (seed nul-dashes-live). */
+ * may be where the analysis read no link (seed nul-dashes-live).  With
+ * charset (not NULL) the line is read as the analysis reads a part in
+ * that charset (rf__text_reading: converted, its NULs dropped). */
 static void
-kept_live(rf_rewrite *c, const guint8 *l, size_t n)
+kept_live(rf_rewrite *c, const char *charset, const guint8 *l, size_t n)
 {
-	GByteArray *t = g_byte_array_sized_new((guint)n);
+	rf_buf t;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (l[i] != '\0')
-			g_byte_array_append(t, l + i, 1);
+	rf_buf_init(&t, 0);	/* bounded by the line */
+	if (charset != NULL)
+		rf__text_reading(c->convc, charset, (const char *)l, n, &t,
+		    NULL);
+	else
+		for (i = 0; i < n; i++)
+			if (l[i] != '\0')
+				rf_buf_putc(&t, (char)l[i]);
 	for (i = 0; i < c->nsubst; i++) {
 		struct rf__subst *s = &c->subst[i];
 
-		if (!s->text && s->fl > 0 && (memmem(t->data, t->len, s->from,
-		    s->fl) != NULL || (s->afrom != NULL && memmem(t->data,
-		    t->len, s->afrom, s->afl) != NULL)))
+		if (!s->text && s->fl > 0 && (memmem(t.data, t.len, s->from,
+		    s->fl) != NULL || (s->afrom != NULL && memmem(t.data,
+		    t.len, s->afrom, s->afl) != NULL)))
 			s->live = 1;
 	}
-	g_byte_array_free(t, TRUE);
+	rf_buf_free(&t);
 }
 
 /* open_utf8: d[0..k) ends in a UTF-8 character begun and not complete:
@@ -184,35 +191,21 @@ drop_nul(rf_rewrite *c, GByteArray *content, const char *charset,
 {
 	guint8 *d = content->data, *nl;
 	size_t i, j, q, k = 0, le, n = content->len;
-	rf_buf b;
+	int declared;	/* every NUL kept (a declared charset) */
 
 	if (n == 0 || memchr(d, '\0', n) == NULL)
 		return;
-	if (!rf__is_utf8_charset(charset) &&
+	declared = !rf__is_utf8_charset(charset) &&
 	    !rf__charset_single_byte(g_mime_charset_iconv_name(charset)) &&
-	    orig_reading(c, charset, orig, r0) == RF__READ_DECLARED) {
-		/* all kept: a link on a line holding one, read as the
-		 * analysis reads it, counted missed */
-		for (i = 0; i < n; i = le) {
-			le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
-			    (size_t)(nl - d) + 1 : n;
-			if (memchr(d + i, '\0', le - i) == NULL)
-				continue;
-			rf_buf_init(&b, 0);	/* bounded by the line */
-			rf__text_reading(c->convc, charset, (const char *)d +
-			    i, le - i, &b, NULL);
-			kept_live(c, (const guint8 *)b.data, b.len);
-			rf_buf_free(&b);
-		}
-		return;
-	}
+	    orig_reading(c, charset, orig, r0) == RF__READ_DECLARED;
 	for (i = 0; i < n; i = le) {
 		le = (nl = memchr(d + i, '\n', n - i)) != NULL ?
 		    (size_t)(nl - d) + 1 : n;
-		if (memchr(d + i, '\0', le - i) == NULL ||
+		if (declared || memchr(d + i, '\0', le - i) == NULL ||
 		    dashes(d + i, le - i)) {
 			if (memchr(d + i, '\0', le - i) != NULL)
-				kept_live(c, d + i, le - i);
+				kept_live(c, declared ? charset : NULL, d + i,
+				    le - i);
 			memmove(d + k, d + i, le - i);
 			k += le - i;
 			continue;

@@ -238,12 +238,10 @@ stop_ref(const char *s, size_t n)
 		return 0;
 	if (n >= 6 && memcmp(s, "&nbsp;", 6) == 0)
 		return 6;	/* common too: no look-up in the table */
-	/* a numeric one decoded once (a quote's too); a named quote's
-	 * names as rf__rewrite_quote_ref has them */
+	/* numeric, else named ("&quot;" and "&apos;" are in libxml2's
+	 * table too) */
 	if ((k = rf__rewrite_char_ref(s, n, RF__REF_MAX, &v)) == 0 &&
-	    (k = rf__rewrite_quote_ref(s, n)) > 0)
-		return k;
-	if (k == 0 && (k = named_ref(s, n, &v)) == 0)
+	    (k = named_ref(s, n, &v)) == 0)
 		return 0;
 	if (v == '"' || v == '\'')
 		return k;
