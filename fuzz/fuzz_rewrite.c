@@ -69,7 +69,10 @@
  * message.  The tracking rules are data/trackers.conf (run from the
  * source tree, as fuzz/run.sh does), else none.  With RF_FUZZ_DUMP set
  * in the environment, each output is written to standard error before
- * it is checked (to read what a stop wrote).
+ * it is checked (to read what a stop wrote).  With RF_FUZZ_WANT=TEXT
+ * (and the strict checks), only a new link holding TEXT stops a run and
+ * no tracked link left live does: to reduce one stop (-minimize_crash,
+ * which keeps any crash) without it turning into another.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -648,10 +651,11 @@ pair_prefixes(const rf_rewrite *rw, struct url *gone, size_t ng,
  * only when nothing was missed or skipped.)  Or one right after an
  * rf_rewrite_add
  * substitution's to in the output bytes o[0..olen), or in the text of
- * out's leaves (after_text). */
+ * out's leaves (after_text).  With want (RF_FUZZ_WANT) not NULL, only a
+ * new link holding it stops the run. */
 static void
 check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
-		const char *o, size_t olen)
+		const char *o, size_t olen, const char *want)
 {
 	struct urls a = { 0 }, b = { 0 };
 	struct url *gone = NULL, **fresh = NULL;
@@ -709,7 +713,8 @@ check_new_links(const rf_rewrite *rw, rf_message *in, rf_message *out,
 	}
 	pair_prefixes(rw, gone, ng, fresh, nf);
 	for (j = 0; j < nf; j++) {
-		if (fresh[j] == NULL || chain_to(rw, fresh[j]->norm))
+		if (fresh[j] == NULL || chain_to(rw, fresh[j]->norm) ||
+		    (want != NULL && strstr(fresh[j]->norm, want) == NULL))
 			continue;
 		for (k = 0; fresh[j]->norm[k] != '\0' && k < 200; k++)
 			;
@@ -731,6 +736,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 * and not to "0" */
 	static int dump = -1;	/* RF_FUZZ_DUMP set: each output written to
 				 * standard error (to read a stop) */
+	static const char *want;	/* RF_FUZZ_WANT: only a new link
+				 * holding it stops (strict), to reduce one
+				 * stop (-minimize_crash) without it turning
+				 * into another */
 	struct live lv;
 	rf_message *m = NULL, *again = NULL, *live = NULL;
 	rf_rewrite *rw = NULL;
@@ -813,15 +822,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rf_message_parse(ctx[k], out.data, out.len, &live, NULL) ==
 	    RF_OK && rf_tracking_message(ctx[k], rules, live, rcpt, NULL) ==
 	    RF_OK) {
-		if (strict < 0)
+		if (strict < 0) {
 			strict = getenv("RF_FUZZ_STRICT") != NULL &&
 			    strcmp(getenv("RF_FUZZ_STRICT"), "0") != 0;
+			want = getenv("RF_FUZZ_WANT");
+		}
 		if (strict && st.missed == 0 && st.skipped == 0)
-			check_new_links(rw, m, live, out.data, out.len);
+			check_new_links(rw, m, live, out.data, out.len, want);
 		lv.rw = rw;
 		lv.strict = strict;
-		if (st.missed == 0 && st.skipped == 0 && st.limits_hit == 0 &&
-		    rf_tracking_walk(live, live_cb, &lv) != 0)
+		if (want == NULL && st.missed == 0 && st.skipped == 0 &&
+		    st.limits_hit == 0 && rf_tracking_walk(live, live_cb,
+		    &lv) != 0)
 			fail("a tracked link left live, not reported");
 	}
 done:

@@ -164,8 +164,10 @@ ent_run(rf_rewrite *c, const char *r, size_t rl, struct rf__values *v,
 		if (s->text || (!changed && !cut && re - rb == e - at) ||
 		    rf__rewrite_values_has(v, rb, 1))
 			continue;
-		if (s->tl == 0 && ((kinds & RF__RUN_OPENS) ||
-		    rf__rewrite_css_part(v, rb, re, cl, s->from))) {
+		if ((s->tl == 0 && (kinds & RF__RUN_OPENS)) ||
+		    rf__rewrite_css_part(v, rb, re, cl, cur + rb, re - rb,
+		    s->ato != NULL ? s->ato : s->to, s->ato != NULL ? s->atl :
+		    s->tl)) {
 			c->subst[j / 2].live = 1;	/* (replace_all) */
 			continue;
 		}
@@ -366,8 +368,8 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 			if ((s1 = next_stop(d, s0, r1, &ql)) == s0)
 				continue;
 			rf__rewrite_values_run(&x.all, &x.k, s0, s1, &v);
-			v.css = c->empties ? rf__rewrite_css_url(d, in->len,
-			    s0, s1, &cb) : RF__CSS_NONE;
+			v.css = rf__rewrite_css_url(d, in->len, s0, s1, &cb);
+			v.csstop = rf__rewrite_css_top(d, in->len, s0, &cb);
 			/* a srcset value: no empty to (the loop's rule is on
 			 * bytes) */
 			if (sets && (v.css == RF__CSS_NONE ||

@@ -120,8 +120,13 @@ struct rf_rewrite {
 	int eight;		/* a from holds an 8-bit byte (looked for
 				 * in the charset the analysis read the
 				 * leaf in: rf__rewrite_leaf) */
-	int empties;		/* a to is empty (then where CSS url()s
-				 * are is read: rf__rewrite_css_url) */
+	int empties;		/* a to is empty (then srcset values are
+				 * read: rf__rewrite_srcset) */
+	int css;		/* a to is empty, or differs from its from
+				 * in CSS form bytes: then where CSS
+				 * url()s are is read (rf__rewrite_css_url;
+				 * the entity pass reads it always, since
+				 * the references it replaces hold ';') */
 	int html_text;		/* a link of an HTML body's text was
 				 * collected (RF_LINKF_HTML_TEXT): only then
 				 * is an HTML leaf read for them (left_live) */
@@ -188,6 +193,8 @@ struct rf__values {
 	int css;		/* of a run (rf__rewrite_values_run):
 				 * RF__CSS_*, where it lies
 				 * (rf__rewrite_css_url) */
+	int csstop;		/* and whether it starts at the top of a
+				 * CSS declaration (rf__rewrite_css_top) */
 	const size_t *quo;	/* NULL, or the spans of quoted values
 				 * (to the closing quote) where it
 				 * replaces no occurrence that starts in
@@ -408,10 +415,16 @@ struct rf__css_back {
 	size_t decl_span;	/* the CSS span last asked whether it holds
 				 * links (SIZE_MAX: none), */
 	int decl_links;		/* and its answer (RF__CSS_OUT) */
+	size_t top_span;	/* the CSS span read by rf__rewrite_css_top
+				 * (SIZE_MAX: none), */
+	size_t top_at;		/* up to where, */
+	int top_q;		/* in a string (its quote), a comment ('*')
+				 * or neither (0), */
+	unsigned top_depth;	/* inside that many brackets */
 };
 #define RF__CSS_BACK { 0, SIZE_MAX, SIZE_MAX, \
 	RF__SPANS_ONCE(rf__rewrite_css_spans), \
-	RF__SPANS_ONCE(rf__rewrite_raw_spans), SIZE_MAX, 0 }
+	RF__SPANS_ONCE(rf__rewrite_raw_spans), SIZE_MAX, 0, SIZE_MAX, 0, 0, 0 }
 
 /* rf__css_back_done: cb's spans freed. */
 void rf__css_back_done(struct rf__css_back *cb);
@@ -468,33 +481,66 @@ int rf__rewrite_may_srcset(const char *d, size_t n);
 				 * where it writes no empty to either */
 #define RF__CSS_OUT	4	/* as NONE, but in CSS (a CSS span holding
 				 * a "url(" or an "@import", any case)
-				 * where no url() is open: RF__CSS_DECL */
+				 * where no url() is open */
 
-/* RF__CSS_DECL: the bytes at which lib/css.c's decl_next splits CSS into
- * declarations and a declaration into property and value.  An empty to
- * in CSS outside any url() (RF__CSS_OUT) is not written for a from
- * holding one: the url()s before it could move from a property, where
- * the analysis reads none, into a value ("url(o)http://t" emptied of
- * the web bug http://t reads the link o: s32's second strict run, seed
- * css-colon-bare); left there, counted missed. */
-#define RF__CSS_DECL ":;{}"
+/* rf__rewrite_css_form_differs: a[0..al) and b[0..bl) differ in their
+ * sequences of CSS form bytes: those that give CSS its declarations as
+ * lib/css.c's decl_next reads them (where it splits CSS into
+ * declarations and a declaration into property and value, the brackets
+ * it counts, and the '*' and the backslash of a comment and an escape:
+ * ": ; { } ( ) * \").  In CSS outside any url() (RF__CSS_OUT), or in
+ * part of a url()'s content (RF__CSS_PART, which the rewriter's reading
+ * may place inside a string), no occurrence is written whose to differs
+ * from it in those bytes: a url() near it could move from a property,
+ * where the analysis reads none, into a value ("url(o)http://t" emptied
+ * of the web bug http://t reads the link o: s32's second strict run,
+ * seed css-colon-bare; an occurrence written with "&amp;" in style text,
+ * its to with no ';', joins two declarations: s34's eleventh strict
+ * run, reduced in s35, seeds css-amp-decl, css-part-form); left there,
+ * counted missed.  An empty
+ * to differs from an occurrence holding any of them. */
+int rf__rewrite_css_form_differs(const char *a, size_t al, const char *b,
+				 size_t bl);
+
 int rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 			struct rf__css_back *cb);
 
-/* rf__rewrite_css_keeps: an occurrence of from where
- * rf__rewrite_css_url says it lies (where) takes no empty to: in part of
- * a url()'s content (RF__CSS_PART), or in CSS outside any url() when
- * from holds an RF__CSS_DECL byte (RF__CSS_OUT).  The loop's rule, and
- * the one pass's and the entity pass's through rf__rewrite_css_part. */
-int rf__rewrite_css_keeps(int where, const char *from);
+/* rf__rewrite_css_top: the offset a of the leaf d[0..n) lies in a CSS
+ * span that may hold a link (as for RF__CSS_OUT; cb->css.rd set: 0
+ * without it; 1 when the spans cannot be made) at the top of a declaration as lib/css.c's decl_next reads the span
+ * from its start: in no string, comment or bracket.  There the CSS form
+ * bytes are where decl_next splits, whatever the rewriter's reading of
+ * url()s says (rf__rewrite_css_url, which does not follow decl_next's
+ * strings: '"url("URL' is a string, then URL at the top, not a url()'s
+ * string; s34's eleventh strict run, reduced in s35, seed
+ * css-string-decl).  The span is read as bytes: a character reference
+ * in a style attribute, which libxml2 decodes, is read as it is written
+ * (a quote or a bracket written so is missed; the rules of
+ * rf__rewrite_css_keeps without the top hold there).  Reads the span
+ * once for offsets that grow (cb), from its start again otherwise. */
+int rf__rewrite_css_top(const char *d, size_t n, size_t a,
+			struct rf__css_back *cb);
 
-/* rf__rewrite_css_part: the occurrence r[at..e) of from in a run
- * r[0..rl) where v->css (RF__CSS_*) says the run lies takes no empty
- * to: it is in part of a CSS url()'s content (the run is, or the
- * occurrence is not the whole run), or the run is in CSS outside any
- * url() and from holds an RF__CSS_DECL byte. */
+/* rf__rewrite_css_keeps: an occurrence f[0..fl) (the bytes matched) to
+ * be written t[0..tl) where rf__rewrite_css_url says it lies (where),
+ * top as rf__rewrite_css_top says, is not written: an empty to in part
+ * of a url()'s content (RF__CSS_PART), or there, in CSS outside any
+ * url() (RF__CSS_OUT) or at the top of a declaration (top) a to that
+ * differs from it in its CSS form bytes (rf__rewrite_css_form_differs).
+ * The loop's rule, and the one pass's and the entity pass's through
+ * rf__rewrite_css_part. */
+int rf__rewrite_css_keeps(int where, int top, const char *f, size_t fl,
+			  const char *t, size_t tl);
+
+/* rf__rewrite_css_part: the occurrence r[at..e) (f[0..fl), as matched)
+ * in a run r[0..rl) where v->css (RF__CSS_*) and v->csstop say the run
+ * lies is not
+ * written t[0..tl): rf__rewrite_css_keeps, or an empty to in a srcset
+ * value (RF__CSS_SET) or in part of a url()'s whole content (the
+ * occurrence is not the whole run). */
 int rf__rewrite_css_part(const struct rf__values *v, size_t at, size_t e,
-			 size_t rl, const char *from);
+			 size_t rl, const char *f, size_t fl, const char *t,
+			 size_t tl);
 
 /* rf__rewrite_kept_after: i, or when it lies in one of v's raw spans and
  * v->quiet, the first offset from i of d[0..n) that holds no character
@@ -590,7 +636,7 @@ int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,
 
 /* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl, afrom,
  * ato, atl, wide, markup), one of rw's substitutions, noted in s and rw
- * (lens, minfl, loop, eight, empties), and its "&amp;" forms made.  0,
+ * (lens, minfl, loop, eight, empties, css), and its "&amp;" forms made.  0,
  * or -1 when out of memory (afrom, ato NULL).  rf_rewrite_free frees the forms. */
 int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
 

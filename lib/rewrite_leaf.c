@@ -279,13 +279,14 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 	const char *p;
 	struct rf__css_back cb = RF__CSS_BACK;
 	struct rf__spans_once sb = RF__SET_INIT;
-	int changed = 0, q, sets;
+	int changed = 0, q, sets, form;
 	unsigned parens;
 
 	if (fl == 0)
 		return 0;
 	cb.css.rd = cb.raw.rd = sb.rd = rd;
 	parens = !html && !text ? opens_more(to) : 0;
+	form = html && rf__rewrite_css_form_differs(from, fl, to, tl);
 	sets = html && tl == 0 && rd != NULL && rd->srcset;
 	out = g_byte_array_new();
 	while (i + fl <= in->len && (p = find(d + i, in->len - i, from,
@@ -303,8 +304,10 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 			continue;	/* (raw: rf__rewrite_replace_raw) */
 		end = at + fl;
 		if ((tl == 0 && !text && opens_after(vals, d, in->len, e)) ||
-		    (html && tl == 0 && rf__rewrite_css_keeps(
-		    rf__rewrite_css_url(d, in->len, b, e, &cb), from)) ||
+		    (html && (tl == 0 || form) && rf__rewrite_css_keeps(
+		    rf__rewrite_css_url(d, in->len, b, e, &cb),
+		    rf__rewrite_css_top(d, in->len, b, &cb), from, fl, to,
+		    tl)) ||
 		    (sets && rf__rewrite_srcset(d,
 		    in->len, at, fl, &sb, &end) == RF__SET_PART) || (parens &&
 		    closes_after(d, in->len, e, parens))) {
@@ -420,6 +423,12 @@ rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s)
 		rw->eight = 1;
 	if (s->tl == 0)
 		rw->empties = 1;
+	/* a to that may differ from an occurrence in CSS form bytes: an
+	 * empty one, one of a from with an "&amp;" form (a ';' per '&'),
+	 * or one whose from differs from it so */
+	if (!rw->css && (s->tl == 0 || s->afl > 0 ||
+	    rf__rewrite_css_form_differs(s->from, s->fl, s->to, s->tl)))
+		rw->css = 1;
 	need = (s->afl > s->fl ? s->afl : s->fl) + 1;
 	if (need > rw->nlens) {
 		if ((l = realloc(rw->lens, need)) == NULL) {
@@ -677,8 +686,9 @@ run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 		if (html && rf__rewrite_values_has(v, at, 1))
 			continue;	/* a name: no link */
 		if ((s->tl == 0 && (kinds & RF__RUN_OPENS)) || (html &&
-		    s->tl == 0 && rf__rewrite_css_part(v, at, e, rl,
-		    s->from))) {
+		    rf__rewrite_css_part(v, at, e, rl, r + at, e - at,
+		    j % 2 == 0 ? s->to : s->ato, j % 2 == 0 ? s->tl :
+		    s->atl))) {
 			c->subst[j / 2].live = 1;	/* (replace_all) */
 			continue;
 		}
@@ -818,8 +828,10 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		if (res == NULL)
 			res = g_byte_array_new();
 		rf__rewrite_values_run(&all, &k, r0, r1, &v);
-		v.css = html && c->empties ? rf__rewrite_css_url(d, in->len,
+		v.css = html && c->css ? rf__rewrite_css_url(d, in->len,
 		    r0, r1, &cb) : RF__CSS_NONE;
+		v.csstop = html && c->css && rf__rewrite_css_top(d, in->len,
+		    r0, &cb);
 		if (run_apply(c, kinds | rf__rewrite_run_edges(html, d,
 		    in->len, r0, r1), html, &v, d + r0, r1 - r0, 0, &tmp,
 		    &alt, res, un, &r, &rl, count)) {
@@ -912,7 +924,7 @@ rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 
 	rd.srcset = html && c->empties && rf__rewrite_may_srcset(
 	    (const char *)(*buf)->data, (*buf)->len);
-	rd.nocss = html && c->empties && !rf__rewrite_css_links(
+	rd.nocss = html && !rf__rewrite_css_links(
 	    (const char *)(*buf)->data, (*buf)->len);
 	/* srcset values with a web bug: the loop, which takes a candidate
 	 * out whole (rf__rewrite_srcset) */

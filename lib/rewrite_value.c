@@ -573,6 +573,7 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 	v->meets = 0;
 	v->quiet = 0;
 	v->css = 0;
+	v->csstop = 0;
 	v->quo = NULL;
 	v->nquo = 0;
 	v->blank = NULL;
@@ -803,6 +804,7 @@ rf__rewrite_values_run(struct rf__values *all, size_t *k, size_t r0,
 		all->at[i] -= r0;
 	run->n = i - *k;
 	run->css = 0;
+	run->csstop = 0;
 	*k = i;
 }
 
@@ -851,6 +853,7 @@ rf__rewrite_values_split(struct rf__values *v, size_t at, size_t e,
 	for (i = 0; i < hi->n; i++)
 		hi->at[i] -= e;
 	lo->css = hi->css = 0;	/* next to the EMPTY_VALUE written */
+	lo->csstop = hi->csstop = 0;
 }
 
 int

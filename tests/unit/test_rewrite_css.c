@@ -327,6 +327,61 @@ test_context(void **state)
 	    RF__CSS_WHOLE);
 }
 
+/* top: rf__rewrite_css_top of the first occurrence of w in the leaf s,
+ * read fresh. */
+static int
+top(const char *s, const char *w)
+{
+	const struct rf__leafread rd = { NULL, NULL, 0, 0, 0 };
+	struct rf__css_back cb = RF__CSS_BACK;
+	int r;
+
+	cb.css.rd = &rd;
+	r = rf__rewrite_css_top(s, strlen(s), (size_t)(strstr(s, w) - s),
+	    &cb);
+	rf__spans_once_done(&cb.css);
+	return r;
+}
+
+/* test_top: the top of a CSS declaration as lib/css.c's decl_next reads
+ * it: not in a string (either quote, with its escapes), a comment or a
+ * bracket, in style text and in a style attribute, read from the span's
+ * start; nowhere outside CSS, nor in CSS that holds no link.  One
+ * reading over growing offsets. */
+static void
+test_top(void **state)
+{
+	static const char two[] = "<style>\"url(\"D x:url(D) E</style>";
+	const struct rf__leafread rd = { NULL, NULL, 0, 0, 0 };
+	struct rf__css_back cb = RF__CSS_BACK;
+	const char *p = two + 7;
+
+	(void)state;
+	assert_true(top("<style>p{c:D url(x)}</style>", "D"));
+	assert_false(top("<style>p{c:D}</style>", "D"));
+	assert_true(top("<style>\"url(\"D</style>", "D"));
+	assert_true(top("<style>'a\\'b'D url(</style>", "D"));
+	assert_true(top("<style>/* x */D url(</style>", "D"));
+	assert_true(top("<p style=\"a:'x' D url(\">", "D"));
+	assert_false(top("<style>url(D)</style>", "D"));
+	assert_false(top("<style>\"a D\" url(</style>", "D"));
+	assert_false(top("<style>'a\\'D' url(</style>", "D"));
+	assert_false(top("<style>/* D */ url(</style>", "D"));
+	assert_false(top("<p style=\"url('D')\">", "D"));
+	assert_false(top("<p title=\"a D url(\">", "D"));
+	cb.css.rd = &rd;
+	assert_true(rf__rewrite_css_top(two, sizeof(two) - 1,
+	    (size_t)(strstr(p, "D") - two), &cb));
+	assert_false(rf__rewrite_css_top(two, sizeof(two) - 1,
+	    (size_t)(strstr(p, "D)") - two), &cb));
+	assert_true(rf__rewrite_css_top(two, sizeof(two) - 1,
+	    (size_t)(strstr(p, "E") - two), &cb));
+	/* and read again from the start for a smaller one */
+	assert_true(rf__rewrite_css_top(two, sizeof(two) - 1,
+	    (size_t)(strstr(p, "D") - two), &cb));
+	rf__spans_once_done(&cb.css);
+}
+
 /* test_open_text: seed css-url-open-text: a "url(" in text, or in a
  * title, left open before a web bug kept it live on 097a532 (any spam
  * could so keep its web bugs: "1 tracked link could not be
@@ -351,6 +406,63 @@ test_open_text(void **state)
 	rf_buf_free(&out);
 }
 
+/* form: the message holding the tracked link T in an href and style
+ * text style, T's "&amp;" form in place of each T there, cleaned for
+ * r0@example.org: the href cleaned, the style text kept as it was, the
+ * link counted missed. */
+static void
+form(const char *style)
+{
+	static const char T[] = "http://shop.example/c?a=1&amp;"
+	    "mc_eid=4b3c2d1e0f";
+	char msg[1024], css[512];
+	const char *t;
+	rf_rewrite_stats st;
+	rf_buf out;
+	size_t k = 0;
+
+	for (; *style != '\0'; style++)
+		if (*style == 'T') {
+			for (t = T; *t != '\0'; t++)
+				css[k++] = *t;
+		} else
+			css[k++] = *style;
+	css[k] = '\0';
+	snprintf(msg, sizeof(msg), "To: r0@example.org\nMIME-Version: 1.0\n"
+	    "Content-Type: text/html\n\n<a href=\"%s\">x</a><style>%s"
+	    "</style>\n", T, css);
+	clean_stats(msg, strlen(msg), 4096, &st, &out);
+	assert_int_equal(st.missed, 1);
+	assert_true(has(&out, "<a href=\"http://shop.example/c?a=1\">"));
+	assert_true(has(&out, css));
+	rf_buf_free(&out);
+}
+
+/* test_form: in CSS outside a url(), or in part of one, an occurrence is
+ * not written when its to differs from it in the bytes that give CSS its
+ * declarations (RF__CSS_FORM): here "&amp;" written with its ';', the to
+ * without it.  Each of these made a link the input did not have on
+ * bc0109e: ":url(q)" (the declaration after the ';' joined to the one
+ * before, its "url(" moved from a property into a value; s34's eleventh
+ * strict run, seed css-amp-decl), "c\":t=\"url(x" (after the string
+ * "url(", which the rewriter's reading of url()s took for a url()'s
+ * string: the top of a declaration, rf__rewrite_css_top; seed
+ * css-string-decl) and "</p>x\": y" (in part of a url() that lies in a
+ * string, seed css-part-form).  A to with the same bytes is written
+ * (test_colon_bare, the web bugs' empty tos). */
+static void
+test_form(void **state)
+{
+	(void)state;
+	form("x: T\"url(\":url(q)");
+	form("\"url(\"T\"url(c\":t=\"url(x");
+	form("\"w url(<\" a: T\" url(</p>x\": y");
+	assert_true(rf__rewrite_css_form_differs("a;b", 3, "ab", 2));
+	assert_true(rf__rewrite_css_form_differs("a(b", 3, "a)b", 3));
+	assert_false(rf__rewrite_css_form_differs("x:a;b", 5, ":;", 2));
+	assert_false(rf__rewrite_css_form_differs("abc", 3, "", 0));
+}
+
 int
 main(void)
 {
@@ -366,6 +478,8 @@ main(void)
 		cmocka_unit_test(test_where),
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_open_text),
+		cmocka_unit_test(test_form),
+		cmocka_unit_test(test_top),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
