@@ -41,9 +41,9 @@ static const struct finding findings[] = {
 	{ "recipient-local-part", "1 link carries your user name (the part "
 	  "of your address before @)", "links carry your user name (the "
 	  "part of your address before @)", 0 },
-	{ "web-bug:", "1 web bug (a tiny or hidden image that reports when "
-	  "you open the message)", "web bugs (tiny or hidden images that "
-	  "report when you open the message)", 0 },
+	{ "web-bug:", "1 web bug (a tiny or hidden image or frame that "
+	  "reports when you open the message)", "web bugs (tiny or hidden "
+	  "images or frames that report when you open the message)", 0 },
 	{ "varies-in-campaign", "1 link carries a code that differs in each "
 	  "copy of this campaign", "links carry a code that differs in "
 	  "each copy of this campaign", 0 },

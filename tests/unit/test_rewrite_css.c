@@ -327,8 +327,16 @@ test_context(void **state)
 	    RF__CSS_WHOLE);
 }
 
-/* top: rf__rewrite_css_top of the first occurrence of w in the leaf s,
- * read fresh. */
+/* top_in: rf__rewrite_css_top of the first occurrence of w in the leaf
+ * s, through cb. */
+static int
+top_in(const char *s, const char *w, struct rf__css_back *cb)
+{
+	return rf__rewrite_css_top(s, strlen(s), (size_t)(strstr(s, w) - s),
+	    cb);
+}
+
+/* top: top_in, read fresh. */
 static int
 top(const char *s, const char *w)
 {
@@ -337,8 +345,7 @@ top(const char *s, const char *w)
 	int r;
 
 	cb.css.rd = &rd;
-	r = rf__rewrite_css_top(s, strlen(s), (size_t)(strstr(s, w) - s),
-	    &cb);
+	r = top_in(s, w, &cb);
 	rf__spans_once_done(&cb.css);
 	return r;
 }
@@ -351,34 +358,38 @@ top(const char *s, const char *w)
 static void
 test_top(void **state)
 {
+	static const char *const at[] = {
+		"<style>p{c:D url(x)}</style>",
+		"<style>\"url(\"D</style>",
+		"<style>'a\\'b'D url(</style>",
+		"<style>/* x */D url(</style>",
+		"<p style=\"a:'x' D url(\">",
+	};
+	static const char *const below[] = {
+		"<style>p{c:D}</style>",	/* no link */
+		"<style>url(D)</style>",
+		"<style>\"a D\" url(</style>",
+		"<style>'a\\'D' url(</style>",
+		"<style>/* D */ url(</style>",
+		"<p style=\"url('D')\">",
+		"<p title=\"a D url(\">",	/* no CSS */
+	};
 	static const char two[] = "<style>\"url(\"D x:url(D) E</style>";
 	const struct rf__leafread rd = { NULL, NULL, 0, 0, 0 };
 	struct rf__css_back cb = RF__CSS_BACK;
-	const char *p = two + 7;
+	size_t k;
 
 	(void)state;
-	assert_true(top("<style>p{c:D url(x)}</style>", "D"));
-	assert_false(top("<style>p{c:D}</style>", "D"));
-	assert_true(top("<style>\"url(\"D</style>", "D"));
-	assert_true(top("<style>'a\\'b'D url(</style>", "D"));
-	assert_true(top("<style>/* x */D url(</style>", "D"));
-	assert_true(top("<p style=\"a:'x' D url(\">", "D"));
-	assert_false(top("<style>url(D)</style>", "D"));
-	assert_false(top("<style>\"a D\" url(</style>", "D"));
-	assert_false(top("<style>'a\\'D' url(</style>", "D"));
-	assert_false(top("<style>/* D */ url(</style>", "D"));
-	assert_false(top("<p style=\"url('D')\">", "D"));
-	assert_false(top("<p title=\"a D url(\">", "D"));
+	for (k = 0; k < sizeof(at) / sizeof(at[0]); k++)
+		assert_true(top(at[k], "D"));
+	for (k = 0; k < sizeof(below) / sizeof(below[0]); k++)
+		assert_false(top(below[k], "D"));
 	cb.css.rd = &rd;
-	assert_true(rf__rewrite_css_top(two, sizeof(two) - 1,
-	    (size_t)(strstr(p, "D") - two), &cb));
-	assert_false(rf__rewrite_css_top(two, sizeof(two) - 1,
-	    (size_t)(strstr(p, "D)") - two), &cb));
-	assert_true(rf__rewrite_css_top(two, sizeof(two) - 1,
-	    (size_t)(strstr(p, "E") - two), &cb));
+	assert_true(top_in(two, "D", &cb));
+	assert_false(top_in(two, "D)", &cb));
+	assert_true(top_in(two, "E", &cb));
 	/* and read again from the start for a smaller one */
-	assert_true(rf__rewrite_css_top(two, sizeof(two) - 1,
-	    (size_t)(strstr(p, "D") - two), &cb));
+	assert_true(top_in(two, "D", &cb));
 	rf__spans_once_done(&cb.css);
 }
 
