@@ -11,7 +11,9 @@
 # that links carrying another recipient's address (r1..r3 in r0's copy)
 # are now cleaned too ("other-address", docs/tracking.md); the shared
 # path still equals the per-recipient one (test_base_* in
-# tests/unit/test_tracking_fast.c, on the same messages).
+# tests/unit/test_tracking_fast.c, on the same messages); and again in
+# s35, whose only change to them is a web bug's wording ("a tiny or
+# hidden image or frame").
 # Messages: tests/data/rcpts/*.eml (tools/genrcpt.py) and a fixture;
 # recipients: r0..r(N-1)@example.org, whose first four are encoded in
 # links; with a store: a second copy that finds the campaign of the
