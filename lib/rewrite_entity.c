@@ -379,8 +379,9 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 				v.css = RF__CSS_SET;
 			if ((k = ent_run(c, d + s0, s1 - s0, &v, &x,
 			    s0 > r0 || s1 < r1, RF__LEN_PLAIN |
-			    rf__rewrite_run_edges(1, d, in->len, s0, s1),
-			    count)) > 0) {
+			    rf__rewrite_run_edges(1, d, in->len, s0, s1) |
+			    (rd->quiet ? rf__rewrite_run_joins(d, in->len, s0,
+			    s1, rd->quiet) : 0), count)) > 0) {
 				if (out == NULL)
 					out = g_byte_array_new();
 				g_byte_array_append(out, (const guint8 *)d +

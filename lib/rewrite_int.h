@@ -74,10 +74,13 @@ enum {
 			 * starts a URL (rf__rewrite_starts_url) */
 #define RF__RUN_8BEFORE 8u	/* (the same) an HTML run after an 8-bit
 				 * byte, which the analysis reads in the
-				 * same attribute value: no occurrence
-				 * stands alone at its start */
-#define RF__RUN_8AFTER 16u	/* (the same) one before an 8-bit byte:
-				 * none at its end */
+				 * same attribute value, or after a URL
+				 * byte and characters libxml2 drops from
+				 * text (rf__rewrite_run_joins): no
+				 * occurrence stands alone at its start */
+#define RF__RUN_8AFTER 16u	/* (the same) one before an 8-bit byte,
+				 * or before such characters and a URL
+				 * byte: none at its end */
 #define RF__RUN_OPENS 32u	/* (the same) a run followed by '(' or
 				 * '{', which the analysis reads on
 				 * through in text: an empty to at its
@@ -175,18 +178,21 @@ struct rf__values {
 	size_t *at;
 	size_t n;
 	unsigned char *name;
-	const size_t *raw;	/* NULL, or the spans of script and style
-				 * text (rf__rewrite_replace_raw): raw[2 i],
-				 * raw[2 i + 1] */
-	size_t nraw;
+	const size_t *drop;	/* NULL, or the spans of text where
+				 * libxml2 drops the characters no Char of
+				 * XML 1.0: text, script and style text
+				 * (rf__rewrite_replace_raw,
+				 * rf__rewrite_drop_spans): drop[2 i],
+				 * drop[2 i + 1] */
+	size_t ndrop;
 	const size_t *cut;	/* NULL, or the spans of unquoted values
 				 * where rf__rewrite_replace_all replaces
 				 * no occurrence that starts in one (the
 				 * same) */
 	size_t ncut;
 	int meets;		/* it replaces no occurrence that meets
-				 * a raw span */
-	int quiet;		/* RF__QUIET_*: in a raw span, whether an
+				 * a drop span */
+	int quiet;		/* RF__QUIET_*: in a drop span, whether an
 				 * occurrence stands alone is read without
 				 * the characters libxml2 drops there
 				 * (rf__rewrite_kept_after, _before) */
@@ -231,6 +237,7 @@ struct rf__leafread {
 	int nocss;		/* the leaf holds no CSS link (no
 				 * rf__rewrite_css_links): no CSS spans
 				 * made (rf__rewrite_css_spans) */
+	int quiet;		/* rf__rewrite_quiet of the leaf */
 };
 
 /* The raw elements (script, style) of an HTML leaf as libxml2 reads
@@ -283,6 +290,16 @@ size_t rf__rewrite_raw_end(const struct rf__raw *r, size_t lt);
 int rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
 			  size_t n, size_t **at, size_t *n_spans);
 
+/* rf__rewrite_drop_spans: as rf__rewrite_raw_spans, the spans where
+ * libxml2's HTML parser leaves out the characters that are no Char of
+ * XML 1.0 (C0 controls but tab, LF and CR; U+FFFE, U+FFFF): script and
+ * style text, and the text outside tags, comments and the like (each run
+ * of it up to a '<'), where the analysis reads "a\x11http://x/" as
+ * "ahttp://x/" (s35's first strict run, seed quiet-text-join).  In an
+ * attribute's value it keeps them. */
+int rf__rewrite_drop_spans(const struct rf__leafread *rd, const char *d,
+			   size_t n, size_t **at, size_t *n_spans);
+
 /* rf__rewrite_quoted_spans: as rf__rewrite_raw_spans, the spans of
  * the quoted attribute values of d[0..n), each from its first byte to
  * its closing quote (or n). */
@@ -334,17 +351,18 @@ int rf__rewrite_cut_spans(const struct rf__values *v, const char *d,
  * part's charset or not), but in HTML (vals and rd not NULL) no
  * occurrence is replaced where the analysis read no link of s's URL:
  * when s's from holds a character that libxml2's HTML parser leaves out
- * of script and style text (no Char of XML 1.0: a C0 control but tab,
- * LF and CR; U+FFFE, U+FFFF), one that meets such text (seed
- * style-ctl-newlink); when from (not text) holds a byte that ends an
+ * of text, script and style text (no Char of XML 1.0: a C0 control but
+ * tab, LF and CR; U+FFFE, U+FFFF; rf__rewrite_drop_spans), one that
+ * meets such text (seed style-ctl-newlink); when from (not text) holds a byte that ends an
  * unquoted attribute value (a blank, '>'), one that starts in such a
  * value: libxml2 ends the value, and the analysis the link, before the
  * occurrence's end, and the value's bytes before it would join the to,
  * a link the input did not have (seed cr-in-unquoted-value); when
  * from (not text) holds a quote, one that starts in a quoted value and
  * ends past its closing quote (seed quote-crosses-value).  In a quiet
- * leaf (vals->quiet) the script and style text is read without the
- * characters libxml2 drops there (rf__rewrite_kept_after).  Out of
+ * leaf (vals->quiet) the text, script and style text is read without
+ * the characters libxml2 drops there (rf__rewrite_kept_after; text too
+ * since s35, seed quiet-text-join).  Out of
  * memory: nothing replaced, s made live.  1 when *buf changed, else
  * 0. */
 int rf__rewrite_replace_raw(struct rf__subst *s,
@@ -353,7 +371,7 @@ int rf__rewrite_replace_raw(struct rf__subst *s,
 			    int html, struct rf__values *vals, size_t *count);
 
 /* rf__rewrite_unread: an occurrence of len bytes at d[at] (d: the leaf)
- * the analysis read no link of: it meets one of v's raw spans
+ * the analysis read no link of: it meets one of v's drop spans
  * (v->meets), at lies in one of its cut spans or blank spans, it starts
  * in one of its quoted spans and ends past it (past the closing quote),
  * or it starts in one of its ping spans and holds RF__BLANKS white space
@@ -368,12 +386,13 @@ int rf__rewrite_unread(const struct rf__values *v, const char *d, size_t at,
 
 /* rf__rewrite_quiet: RF__QUIET_* for the HTML leaf buf, as rd reads it:
  * 0 when it holds no character libxml2's HTML parser leaves out of
- * script and style text (rf__rewrite_replace_raw) or its reading has
+ * text (rf__rewrite_drop_spans) or its reading has
  * none (in a declared charset, the text converted is looked at: no C0
  * character comes of ISO-2022-JP's shifts or of UTF-16); U+FFFE and
  * U+FFFF only when it is read as UTF-8.  Such a leaf is rewritten by
- * the loop, whose standalone test then reads script and style text as
- * libxml2 does (seed style-esc-newlink: "url(BUG\x1bg" reads "BUGg"). */
+ * the loop, whose standalone test then reads text, script and style
+ * text as libxml2 does (seed style-esc-newlink: "url(BUG\x1bg" reads
+ * "BUGg"; seed quiet-text-join: "BUG\x11http://x" in text). */
 int rf__rewrite_quiet(const struct rf__leafread *rd, const GByteArray *buf);
 
 /* Spans of one leaf made at the first need, by make (rf__rewrite_css_spans
@@ -542,7 +561,7 @@ int rf__rewrite_css_part(const struct rf__values *v, size_t at, size_t e,
 			 size_t rl, const char *f, size_t fl, const char *t,
 			 size_t tl);
 
-/* rf__rewrite_kept_after: i, or when it lies in one of v's raw spans and
+/* rf__rewrite_kept_after: i, or when it lies in one of v's drop spans and
  * v->quiet, the first offset from i of d[0..n) that holds no character
  * v->quiet drops; rf__rewrite_kept_before: the same backwards, i with
  * those that end just before it passed over. */
@@ -706,6 +725,18 @@ int rf__rewrite_starts_url(int c, const char *s, size_t n);
  * RF__RUN_OPENS when d[r1] is '(' or '{' (in any leaf). */
 unsigned rf__rewrite_run_edges(int html, const char *d, size_t n,
 			       size_t r0, size_t r1);
+
+/* rf__rewrite_run_joins: in a quiet leaf (q: rf__rewrite_quiet, not 0),
+ * RF__RUN_8BEFORE when the run d[r0..r1) of the leaf d[0..n) follows a
+ * URL byte and characters libxml2 leaves out of text (one or more), and
+ * RF__RUN_8AFTER when it is followed by such characters and a URL byte:
+ * in text the analysis reads the run on through them ("BUG\x11http://x"
+ * is one word, "BUGhttp://x"; s35's first strict run in the entity
+ * pass, seed quiet-text-join-ref).  In an attribute's value, where
+ * libxml2 keeps them, the run is taken as joined too (the safe side: an
+ * occurrence left there is counted missed). */
+unsigned rf__rewrite_run_joins(const char *d, size_t n, size_t r0,
+			       size_t r1, int q);
 
 /* rf__rewrite_run_first: the first replacement >= next (RF__NONE when
  * none) whose from is r[b..e) of the run r[0..rl), b 0 or after a '=' or

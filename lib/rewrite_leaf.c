@@ -918,10 +918,12 @@ int
 rf__rewrite_leaf(rf_rewrite *c, int html, const char *charset,
 		 GByteArray **buf, size_t *count)
 {
-	struct rf__leafread rd = { c->convc, charset, c->max_part, 0, 0 };
+	struct rf__leafread rd = { .cc = c->convc, .charset = charset,
+	    .max = c->max_part };
 	size_t before = *count;
 	int changed = -1, quiet = html ? rf__rewrite_quiet(&rd, *buf) : 0;
 
+	rd.quiet = quiet;
 	rd.srcset = html && c->empties && rf__rewrite_may_srcset(
 	    (const char *)(*buf)->data, (*buf)->len);
 	rd.nocss = html && !rf__rewrite_css_links(

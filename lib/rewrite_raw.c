@@ -19,12 +19,13 @@
  * when they differ (as they may in UTF-16, ISO-2022-JP, UTF-7, ...),
  * there is no answer and the tokenizer keeps its own reading.
  * Also (rf__rewrite_replace_raw): a from holding a character libxml2
- * leaves out of that text (no Char of XML 1.0) is not replaced where it
- * meets it, nor one holding a blank or '>' where it starts inside an
+ * leaves out of that text, or of other text (no Char of XML 1.0), is not
+ * replaced where it meets it, nor one holding a blank or '>' where it starts inside an
  * unquoted attribute value, since the analysis read no link of that URL
  * there (seeds style-ctl-bytes, cr-in-unquoted-value); in a leaf holding
- * such characters, whether an occurrence stands alone in that text is
- * read without them (rf__rewrite_quiet, seed style-esc-newlink); and an
+ * such characters, whether an occurrence stands alone in that text (and
+ * in other text, s35) is read without them (rf__rewrite_quiet, seeds
+ * style-esc-newlink, quiet-text-join); and an
  * empty to is not written in part of a CSS url()'s content, which the
  * analysis reads to its ')' (rf__rewrite_css_url, seeds css-url-emptied,
  * css-url-quote).
@@ -307,7 +308,7 @@ int
 rf__rewrite_unread(const struct rf__values *v, const char *d, size_t at,
 		   size_t len)
 {
-	return (v->meets && in_spans(v->raw, v->nraw, at, len)) ||
+	return (v->meets && in_spans(v->drop, v->ndrop, at, len)) ||
 	    in_spans(v->cut, v->ncut, at, 1) ||
 	    in_spans(v->blank, v->nblank, at, 1) ||
 	    crosses(v->quo, v->nquo, at, len) ||
@@ -315,10 +316,10 @@ rf__rewrite_unread(const struct rf__values *v, const char *d, size_t at,
 }
 
 /* dropped_at: the length of a character of d[i..n) that libxml2 leaves
- * out of script and style text (dropped) and the reading q (RF__QUIET_*)
- * has as one, 0 when there is none at i: a C0 control byte (not tab, LF,
- * CR, nor NUL, the NUL pass's); with RF__QUIET_NC, U+FFFE or U+FFFF in
- * UTF-8. */
+ * out of text, script and style text (dropped) and the reading q
+ * (RF__QUIET_*) has as one, 0 when there is none at i: a C0 control byte
+ * (not tab, LF, CR, nor NUL, the NUL pass's); with RF__QUIET_NC, U+FFFE
+ * or U+FFFF in UTF-8. */
 static size_t
 dropped_at(const char *d, size_t n, size_t i, int q)
 {
@@ -334,7 +335,8 @@ dropped_at(const char *d, size_t n, size_t i, int q)
 }
 
 /* dropped: s (UTF-8) holds a character libxml2's HTML parser (2.9.14,
- * htmlParseScript) leaves out of script and style text, one that is no
+ * htmlParseScript, htmlParseCharData) leaves out of text, script and
+ * style text, one that is no
  * Char of XML 1.0: a C0 control but tab, LF and CR (NUL: the NUL pass's);
  * U+FFFE, U+FFFF (EF BF BE, EF BF BF).  In an attribute's value it keeps
  * them, so a link read there may hold them. */
@@ -395,7 +397,7 @@ rf__rewrite_kept_after(const struct rf__values *v, const char *d, size_t n,
 	size_t k;
 
 	if (v == NULL || v->quiet == 0 || i >= n ||
-	    !in_spans(v->raw, v->nraw, i, 1))
+	    !in_spans(v->drop, v->ndrop, i, 1))
 		return i;
 	while (i < n && (k = dropped_at(d, n, i, v->quiet)) > 0)
 		i += k;
@@ -425,9 +427,25 @@ rf__rewrite_kept_before(const struct rf__values *v, const char *d,
 			size_t i)
 {
 	if (v == NULL || v->quiet == 0 || i == 0 ||
-	    !in_spans(v->raw, v->nraw, i - 1, 1))
+	    !in_spans(v->drop, v->ndrop, i - 1, 1))
 		return i;
 	return back_over(d, i, v->quiet, 0);
+}
+
+unsigned
+rf__rewrite_run_joins(const char *d, size_t n, size_t r0, size_t r1, int q)
+{
+	unsigned k = 0;
+	size_t i, j;
+
+	i = back_over(d, r0, q, 0);
+	if (i < r0 && i > 0 && rf__rewrite_url_char((unsigned char)d[i - 1]))
+		k |= RF__RUN_8BEFORE;
+	for (j = r1; j < n && (i = dropped_at(d, n, j, q)) > 0; j += i)
+		;
+	if (j > r1 && j < n && rf__rewrite_url_char((unsigned char)d[j]))
+		k |= RF__RUN_8AFTER;
+	return k;
 }
 
 /* css_blank: a blank of CSS (lib/css.c). */
@@ -817,23 +835,23 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 			size_t *count)
 {
 	const char *d = (const char *)(*buf)->data;
-	size_t *raw = NULL, *cut = NULL, *quo = NULL, *blank = NULL;
-	size_t *ping = NULL, nraw = 0, ncut = 0, nquo = 0, nblank = 0;
+	size_t *drop = NULL, *cut = NULL, *quo = NULL, *blank = NULL;
+	size_t *ping = NULL, ndrop = 0, ncut = 0, nquo = 0, nblank = 0;
 	size_t nping = 0, n = (*buf)->len;
 	int changed = 0, known = html && vals != NULL && rd != NULL;
 	int meets = known && dropped(s->from);
 	int ws = known && !text && strpbrk(from, RF__BLANKS) != NULL;
 
-	/* the script and style text: for a from holding a character
-	 * libxml2 drops there (meets), or to read it without those
-	 * (quiet); the unquoted values, for a from holding a CUTS byte,
+	/* the text, script and style text: for a from holding a
+	 * character libxml2 drops there (meets), or to read it without
+	 * those (quiet); the unquoted values, for a from holding a CUTS byte,
 	 * and the quoted ones, for a from holding a quote, which the
 	 * analysis read in no link that crosses their end; the blanks
 	 * of start tags outside values and the ping values, for a from
 	 * holding white space, which no link starts in, or holds in a
 	 * ping */
 	if ((known && (meets || vals->quiet) &&
-	    rf__rewrite_raw_spans(rd, d, n, &raw, &nraw) != 0) ||
+	    rf__rewrite_drop_spans(rd, d, n, &drop, &ndrop) != 0) ||
 	    (known && !text && strpbrk(from, CUTS) != NULL &&
 	    rf__rewrite_cut_spans(vals, d, n, &cut, &ncut) != 0) ||
 	    (known && !text && strpbrk(from, "\"'") != NULL &&
@@ -844,8 +862,8 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 		goto done;
 	}
 	if (vals != NULL) {
-		vals->raw = raw;
-		vals->nraw = nraw;
+		vals->drop = drop;
+		vals->ndrop = ndrop;
 		vals->meets = meets;
 		vals->cut = cut;
 		vals->ncut = ncut;
@@ -859,14 +877,14 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 	changed = rf__rewrite_replace_all(rd, buf, from, to, text, html, vals,
 	    &s->live, count);
 	if (vals != NULL) {
-		vals->raw = vals->cut = vals->quo = NULL;
+		vals->drop = vals->cut = vals->quo = NULL;
 		vals->blank = vals->ping = NULL;
-		vals->nraw = vals->ncut = vals->nquo = 0;
+		vals->ndrop = vals->ncut = vals->nquo = 0;
 		vals->nblank = vals->nping = 0;
 		vals->meets = 0;
 	}
 done:
-	free(raw);
+	free(drop);
 	free(cut);
 	free(quo);
 	free(blank);

@@ -57,6 +57,7 @@ struct tagscan {
 	size_t cap;		/* room in v */
 	int names;		/* the names' offsets noted too */
 	struct spans *rawsp;	/* NULL, or where the raw text spans go */
+	struct spans *textsp;	/* NULL, or where the runs of text go */
 	struct spans *csssp;	/* NULL, or where the CSS spans go: style
 				 * text and style attributes' values */
 	struct spans *setsp;	/* NULL, or where srcset values go */
@@ -324,6 +325,8 @@ text(const char *d, size_t n, size_t i, struct tagscan *ts)
 	char nm[NAME_MAX_LEN + 1];
 	int c;
 
+	if (j > i)
+		span(ts->textsp, i, j, 0);
 	if (ts->prolog && blanks(d, n, i) < j)
 		ts->prolog = 0;
 	if (j >= n)
@@ -566,8 +569,8 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 	v->at = NULL;
 	v->n = 0;
 	v->name = NULL;
-	v->raw = NULL;
-	v->nraw = 0;
+	v->drop = NULL;
+	v->ndrop = 0;
 	v->cut = NULL;
 	v->ncut = 0;
 	v->meets = 0;
@@ -593,16 +596,17 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 }
 
 /* The kinds of spans spans_of makes. */
-enum { SPANS_RAW, SPANS_QUOTED, SPANS_CSS, SPANS_SRCSET, SPANS_BLANK,
-    SPANS_PING };
+enum { SPANS_RAW, SPANS_DROP, SPANS_QUOTED, SPANS_CSS, SPANS_SRCSET,
+    SPANS_BLANK, SPANS_PING };
 
 /* spans_of: *at made the spans of d[0..n) the tokenizer reads as
  * script and style text (SPANS_RAW: to the offset after the end tag),
+ * as those and runs of text (SPANS_DROP),
  * as quoted attribute values (SPANS_QUOTED: to the closing quote), as
  * CSS (SPANS_CSS), as srcset values (SPANS_SRCSET), as blanks in start
  * tags outside their values (SPANS_BLANK) or as ping values (SPANS_PING),
- * as rf__rewrite_raw_spans, _quoted_spans, _css_spans, _srcset_spans,
- * _blank_spans and _ping_spans say. */
+ * as rf__rewrite_raw_spans, _drop_spans, _quoted_spans, _css_spans,
+ * _srcset_spans, _blank_spans and _ping_spans say. */
 static int
 spans_of(const struct rf__leafread *rd, const char *d, size_t n, int kind,
 	 size_t **at, size_t *n_spans)
@@ -611,18 +615,29 @@ spans_of(const struct rf__leafread *rd, const char *d, size_t n, int kind,
 	struct tagscan ts = { .state = TEXT, .prolog = 1, .rd = rd };
 	size_t i, w = 0;
 
-	if (kind == SPANS_RAW)
+	switch (kind) {
+	case SPANS_DROP:
+		ts.textsp = &sp;
+		/* FALLTHROUGH */
+	case SPANS_RAW:
 		ts.rawsp = &sp;
-	else if (kind == SPANS_QUOTED)
+		break;
+	case SPANS_QUOTED:
 		ts.sp = &sp;
-	else if (kind == SPANS_CSS)
+		break;
+	case SPANS_CSS:
 		ts.csssp = &sp;
-	else if (kind == SPANS_SRCSET)
+		break;
+	case SPANS_SRCSET:
 		ts.setsp = &sp;
-	else if (kind == SPANS_BLANK)
+		break;
+	case SPANS_BLANK:
 		ts.blanksp = &sp;
-	else
+		break;
+	default:
 		ts.pingsp = &sp;
+		break;
+	}
 	advance(d, n, n, &ts);
 	free(ts.lx.at);
 	if (sp.oom || ts.oom) {
@@ -649,6 +664,13 @@ rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
 		      size_t n, size_t **at, size_t *n_spans)
 {
 	return spans_of(rd, d, n, SPANS_RAW, at, n_spans);
+}
+
+int
+rf__rewrite_drop_spans(const struct rf__leafread *rd, const char *d,
+		       size_t n, size_t **at, size_t *n_spans)
+{
+	return spans_of(rd, d, n, SPANS_DROP, at, n_spans);
 }
 
 int

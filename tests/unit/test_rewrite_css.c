@@ -45,11 +45,44 @@ test_esc(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_text_join: in text too libxml2 leaves out the characters that are
+ * no Char of XML 1.0, so "BUG\x11http://shop.example/x" is one word to
+ * the analysis, "BUGhttp://shop.example/x", and no link.  On bc0109e the
+ * web bug BUG was emptied there as standing alone, and the text read
+ * the link http://shop.example/x (s35's first strict run, seed
+ * quiet-text-join; with a reference in BUG, the entity pass, seed
+ * quiet-text-join-ref).  Kept there now; emptied in the img and where
+ * it does stand alone; nothing missed (the analysis read no link of it
+ * in the text). */
+static void
+test_text_join(void **state)
+{
+	static const char msg[] = "To: r0@example.org\nMIME-Version: 1.0\n"
+	    "Content-Type: text/html\n\n<img src=\"http://t.example/o.gif\" "
+	    "width=1 height=1><p>http://t.example/o.gif\x11http://shop."
+	    "example/x</p><p>http://t.example/o.g&#105;f\x11http://shop."
+	    "example/y</p><p>a http://t.example/o.gif\x11 b</p>\n";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_stats(msg, sizeof(msg) - 1, 4096, &st, &out);
+	assert_int_equal(st.bugs, 1);
+	assert_int_equal(st.missed, 0);
+	assert_true(has(&out, "<img src=\"\" width=1"));
+	assert_true(has(&out, "<p>http://t.example/o.gif\x11http://shop."
+	    "example/x</p>"));
+	assert_true(has(&out, "<p>http://t.example/o.g&#105;f\x11http://"
+	    "shop.example/y</p>"));
+	assert_true(has(&out, "<p>a \x11 b</p>"));
+	rf_buf_free(&out);
+}
+
 /* quiet: rf__rewrite_quiet of the leaf s declaring charset cs. */
 static int
 quiet(const char *cs, const char *s)
 {
-	struct rf__leafread rd = { NULL, cs, 0, 0, 0 };
+	struct rf__leafread rd = { .charset = cs };
 	GByteArray *b = g_byte_array_new();
 	int q;
 
@@ -279,7 +312,7 @@ test_where(void **state)
 static int
 css_leaf(const char *s, const char *w)
 {
-	const struct rf__leafread rd = { NULL, NULL, 0, 0, 0 };
+	const struct rf__leafread rd = { .charset = NULL };
 	struct rf__css_back cb = RF__CSS_BACK;
 	size_t a = (size_t)(strstr(s, w) - s);
 	int r;
@@ -340,7 +373,7 @@ top_in(const char *s, const char *w, struct rf__css_back *cb)
 static int
 top(const char *s, const char *w)
 {
-	const struct rf__leafread rd = { NULL, NULL, 0, 0, 0 };
+	const struct rf__leafread rd = { .charset = NULL };
 	struct rf__css_back cb = RF__CSS_BACK;
 	int r;
 
@@ -375,7 +408,7 @@ test_top(void **state)
 		"<p title=\"a D url(\">",	/* no CSS */
 	};
 	static const char two[] = "<style>\"url(\"D x:url(D) E</style>";
-	const struct rf__leafread rd = { NULL, NULL, 0, 0, 0 };
+	const struct rf__leafread rd = { .charset = NULL };
 	struct rf__css_back cb = RF__CSS_BACK;
 	size_t k;
 
@@ -479,6 +512,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_esc),
+		cmocka_unit_test(test_text_join),
 		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_emptied),
 		cmocka_unit_test(test_quote),

@@ -73,7 +73,7 @@ test_markup(void **state)
 static int
 where(const char *s, const char *w, size_t *end)
 {
-	const struct rf__leafread rd = { NULL, NULL, 0, 0, 0 };
+	const struct rf__leafread rd = { .charset = NULL };
 	struct rf__spans_once sb = RF__SET_INIT;
 	size_t at = (size_t)(strstr(s, w) - s);
 	int r;
