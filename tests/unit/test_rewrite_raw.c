@@ -93,13 +93,43 @@ test_spans(void **state)
 	assert_int_equal(at[2 * n - 1], sizeof(d) - 1);
 	assert_int_equal(at[2 * n - 2], s3);
 	{
-		struct rf__values v = { .raw = at, .nraw = n, .meets = 1 };
+		struct rf__values v = { .drop = at, .ndrop = n, .meets = 1 };
 
 		assert_int_equal(rf__rewrite_unread(&v, d, 0, s1), 0);
 		assert_int_equal(rf__rewrite_unread(&v, d, 0, s1 + 1), 1);
 		assert_int_equal(rf__rewrite_unread(&v, d, s2 + 2, 1), 1);
 		assert_int_equal(rf__rewrite_unread(&v, d, s1 + 11, 5), 0);
 		assert_int_equal(rf__rewrite_unread(&v, d, s3, 1), 1);
+	}
+	free(at);
+}
+
+/* test_drop_spans: rf__rewrite_drop_spans: script's and style's text
+ * and the runs of text (s35), where libxml2 leaves out the characters
+ * that are no Char of XML 1.0; not a tag, an attribute's value (where it
+ * keeps them) or a comment. */
+static void
+test_drop_spans(void **state)
+{
+	static const char d[] = "<p title=\"t\x11u\">a\x11" "b<!-- c --></p>d"
+	    "<style>x</style>";
+	size_t *at = NULL, n = 0;
+
+	(void)state;
+	assert_int_equal(rf__rewrite_drop_spans(NULL, d, sizeof(d) - 1, &at,
+	    &n), 0);
+	{
+		struct rf__values v = { .drop = at, .ndrop = n, .meets = 1 };
+		const char *const in[] = { "a\x11" "b", "d<", "x<" };
+		const char *const out[] = { "t\x11u", "c ", "title" };
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			assert_int_equal(rf__rewrite_unread(&v, d,
+			    (size_t)(strstr(d, in[k]) - d), 1), 1);
+			assert_int_equal(rf__rewrite_unread(&v, d,
+			    (size_t)(strstr(d, out[k]) - d), 1), 0);
+		}
 	}
 	free(at);
 }
@@ -268,6 +298,7 @@ main(void)
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_tracked_css),
 		cmocka_unit_test(test_spans),
+		cmocka_unit_test(test_drop_spans),
 		cmocka_unit_test(test_value_spans),
 		cmocka_unit_test(test_blank_spans),
 		cmocka_unit_test(test_cr_value),
