@@ -348,23 +348,22 @@ int rf__rewrite_cut_spans(const struct rf__values *v, const char *d,
 
 /* rf__rewrite_replace_raw: rf__rewrite_replace_all(buf, from, to, text,
  * html, vals, count) for s (from, to: its from or "&amp;" form, in the
- * part's charset or not), but in HTML (vals and rd not NULL) no
- * occurrence is replaced where the analysis read no link of s's URL:
- * when s's from holds a character that libxml2's HTML parser leaves out
- * of text, script and style text (no Char of XML 1.0: a C0 control but
- * tab, LF and CR; U+FFFE, U+FFFF; rf__rewrite_drop_spans), one that
- * meets such text (seed style-ctl-newlink); when from (not text) holds a byte that ends an
- * unquoted attribute value (a blank, '>'), one that starts in such a
- * value: libxml2 ends the value, and the analysis the link, before the
- * occurrence's end, and the value's bytes before it would join the to,
- * a link the input did not have (seed cr-in-unquoted-value); when
- * from (not text) holds a quote, one that starts in a quoted value and
- * ends past its closing quote (seed quote-crosses-value).  In a quiet
- * leaf (vals->quiet) the text, script and style text is read without
- * the characters libxml2 drops there (rf__rewrite_kept_after; text too
- * since s35, seed quiet-text-join).  Out of
- * memory: nothing replaced, s made live.  1 when *buf changed, else
- * 0. */
+ * part's charset or not), but in HTML (vals and rd not NULL) no occurrence
+ * is replaced where the analysis read no link of s's URL: when s's from
+ * holds a character that libxml2's HTML parser leaves out of text, script
+ * and style text (no Char of XML 1.0: a C0 control but tab, LF and CR;
+ * U+FFFE, U+FFFF; rf__rewrite_drop_spans), one that meets such text (seed
+ * style-ctl-newlink); when from (not text) holds a byte that ends an
+ * unquoted attribute value (a blank, '>'), one that starts in such a value:
+ * libxml2 ends the value, and the analysis the link, before the
+ * occurrence's end, and the value's bytes before it would join the to, a
+ * link the input did not have (seed cr-in-unquoted-value); when from (not
+ * text) holds a quote, one that starts in a quoted value and ends past its
+ * closing quote (seed quote-crosses-value).  In a quiet leaf (vals->quiet)
+ * the text, script and style text is read without the characters libxml2
+ * drops there (rf__rewrite_kept_after; text too since s35, seed
+ * quiet-text-join).  Out of memory: nothing replaced, s made live.  1 when
+ * *buf changed, else 0. */
 int rf__rewrite_replace_raw(struct rf__subst *s,
 			    const struct rf__leafread *rd, GByteArray **buf,
 			    const char *from, const char *to, int text,
@@ -516,8 +515,8 @@ int rf__rewrite_may_srcset(const char *d, size_t n);
  * seed css-colon-bare; an occurrence written with "&amp;" in style text,
  * its to with no ';', joins two declarations: s34's eleventh strict
  * run, reduced in s35, seeds css-amp-decl, css-part-form); left there,
- * counted missed.  An empty
- * to differs from an occurrence holding any of them. */
+ * counted missed.  An empty to differs from an occurrence holding any
+ * of them. */
 int rf__rewrite_css_form_differs(const char *a, size_t al, const char *b,
 				 size_t bl);
 
@@ -526,8 +525,9 @@ int rf__rewrite_css_url(const char *d, size_t n, size_t a, size_t b,
 
 /* rf__rewrite_css_top: the offset a of the leaf d[0..n) lies in a CSS
  * span that may hold a link (as for RF__CSS_OUT; cb->css.rd set: 0
- * without it; 1 when the spans cannot be made) at the top of a declaration as lib/css.c's decl_next reads the span
- * from its start: in no string, comment or bracket.  There the CSS form
+ * without it; 1 when the spans cannot be made) at the top of a
+ * declaration as lib/css.c's decl_next reads the span from its start:
+ * in no string, comment or bracket.  There the CSS form
  * bytes are where decl_next splits, whatever the rewriter's reading of
  * url()s says (rf__rewrite_css_url, which does not follow decl_next's
  * strings: '"url("URL' is a string, then URL at the top, not a url()'s
@@ -553,10 +553,9 @@ int rf__rewrite_css_keeps(int where, int top, const char *f, size_t fl,
 
 /* rf__rewrite_css_part: the occurrence r[at..e) (f[0..fl), as matched)
  * in a run r[0..rl) where v->css (RF__CSS_*) and v->csstop say the run
- * lies is not
- * written t[0..tl): rf__rewrite_css_keeps, or an empty to in a srcset
- * value (RF__CSS_SET) or in part of a url()'s whole content (the
- * occurrence is not the whole run). */
+ * lies is not written t[0..tl): rf__rewrite_css_keeps, or an empty to
+ * in a srcset value (RF__CSS_SET) or in part of a url()'s whole content
+ * (the occurrence is not the whole run). */
 int rf__rewrite_css_part(const struct rf__values *v, size_t at, size_t e,
 			 size_t rl, const char *f, size_t fl, const char *t,
 			 size_t tl);
@@ -655,8 +654,9 @@ int rf__rewrite_subst(rf_rewrite *rw, const char *from, uint64_t h,
 
 /* rf__rewrite_note: the lengths of s (filled but for fl, tl, afl, afrom,
  * ato, atl, wide, markup), one of rw's substitutions, noted in s and rw
- * (lens, minfl, loop, eight, empties, css), and its "&amp;" forms made.  0,
- * or -1 when out of memory (afrom, ato NULL).  rf_rewrite_free frees the forms. */
+ * (lens, minfl, loop, eight, empties, css), and its "&amp;" forms
+ * made.  0, or -1 when out of memory (afrom, ato NULL).  rf_rewrite_free
+ * frees the forms. */
 int rf__rewrite_note(rf_rewrite *rw, struct rf__subst *s);
 
 /* rf__rewrite_leaf: rw's replacements made in the decoded text *buf of a

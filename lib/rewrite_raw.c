@@ -20,15 +20,16 @@
  * there is no answer and the tokenizer keeps its own reading.
  * Also (rf__rewrite_replace_raw): a from holding a character libxml2
  * leaves out of that text, or of other text (no Char of XML 1.0), is not
- * replaced where it meets it, nor one holding a blank or '>' where it starts inside an
- * unquoted attribute value, since the analysis read no link of that URL
- * there (seeds style-ctl-bytes, cr-in-unquoted-value); in a leaf holding
- * such characters, whether an occurrence stands alone in that text (and
- * in other text, s35) is read without them (rf__rewrite_quiet, seeds
- * style-esc-newlink, quiet-text-join); and an
+ * replaced where it meets it, nor one holding a blank or '>' where it
+ * starts inside an unquoted attribute value, since the analysis read no
+ * link of that URL there (seeds style-ctl-bytes, cr-in-unquoted-value);
+ * in a leaf holding such characters, whether an occurrence stands alone
+ * in that text (and in other text, s35) is read without them
+ * (rf__rewrite_quiet, seeds style-esc-newlink, quiet-text-join); and an
  * empty to is not written in part of a CSS url()'s content, which the
  * analysis reads to its ')' (rf__rewrite_css_url, seeds css-url-emptied,
- * css-url-quote).
+ * css-url-quote); nor, in CSS, a to that changes its declarations
+ * (rf__rewrite_css_form_differs, rf__rewrite_css_top, s35).
  * docs/tracking.md, "The rewriter never makes a link";
  * docs/design/tracking-record.md, "Where libxml2 ends a script (s23)"
  * and "Strict runs (s25)".
@@ -336,10 +337,10 @@ dropped_at(const char *d, size_t n, size_t i, int q)
 
 /* dropped: s (UTF-8) holds a character libxml2's HTML parser (2.9.14,
  * htmlParseScript, htmlParseCharData) leaves out of text, script and
- * style text, one that is no
- * Char of XML 1.0: a C0 control but tab, LF and CR (NUL: the NUL pass's);
- * U+FFFE, U+FFFF (EF BF BE, EF BF BF).  In an attribute's value it keeps
- * them, so a link read there may hold them. */
+ * style text, one that is no Char of XML 1.0: a C0 control but tab, LF
+ * and CR (NUL: the NUL pass's); U+FFFE, U+FFFF (EF BF BE, EF BF BF).  In
+ * an attribute's value it keeps them, so a link read there may hold
+ * them. */
 static int
 dropped(const char *s)
 {
@@ -844,8 +845,8 @@ rf__rewrite_replace_raw(struct rf__subst *s, const struct rf__leafread *rd,
 
 	/* the text, script and style text: for a from holding a
 	 * character libxml2 drops there (meets), or to read it without
-	 * those (quiet); the unquoted values, for a from holding a CUTS byte,
-	 * and the quoted ones, for a from holding a quote, which the
+	 * those (quiet); the unquoted values, for a from holding a CUTS
+	 * byte, and the quoted ones, for a from holding a quote, which the
 	 * analysis read in no link that crosses their end; the blanks
 	 * of start tags outside values and the ping values, for a from
 	 * holding white space, which no link starts in, or holds in a
