@@ -338,11 +338,12 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 	struct rf__values v;
 	struct rf__css_back cb = RF__CSS_BACK;
 	struct rf__spans_once sb = RF__SET_INIT;
+	struct rf__spans_once db = RF__SPANS_ONCE(rf__rewrite_drop_spans);
 	int k = 0, started = 0, sets;
 
 	if (c->minfl == 0 || c->nsubst == 0)
 		return 0;
-	cb.css.rd = cb.raw.rd = sb.rd = rd;
+	cb.css.rd = cb.raw.rd = sb.rd = db.rd = rd;
 	sets = rd->srcset;	/* (a to is empty) */
 	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
 	    NULL) {
@@ -381,7 +382,7 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 			    s0 > r0 || s1 < r1, RF__LEN_PLAIN |
 			    rf__rewrite_run_edges(1, d, in->len, s0, s1) |
 			    (rd->quiet ? rf__rewrite_run_joins(d, in->len, s0,
-			    s1, rd->quiet) : 0), count)) > 0) {
+			    s1, rd->quiet, &db) : 0), count)) > 0) {
 				if (out == NULL)
 					out = g_byte_array_new();
 				g_byte_array_append(out, (const guint8 *)d +
@@ -397,6 +398,7 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 	}
 	rf__css_back_done(&cb);
 	rf__spans_once_done(&sb);
+	rf__spans_once_done(&db);
 	if (x.res != NULL)
 		g_byte_array_free(x.res, TRUE);
 	if (x.alt != NULL)

@@ -729,14 +729,18 @@ unsigned rf__rewrite_run_edges(int html, const char *d, size_t n,
 /* rf__rewrite_run_joins: in a quiet leaf (q: rf__rewrite_quiet, not 0),
  * RF__RUN_8BEFORE when the run d[r0..r1) of the leaf d[0..n) follows a
  * URL byte and characters libxml2 leaves out of text (one or more), and
- * RF__RUN_8AFTER when it is followed by such characters and a URL byte:
- * in text the analysis reads the run on through them ("BUG\x11http://x"
- * is one word, "BUGhttp://x"; s35's first strict run in the entity
- * pass, seed quiet-text-join-ref).  In an attribute's value, where
- * libxml2 keeps them, the run is taken as joined too (the safe side: an
- * occurrence left there is counted missed). */
+ * RF__RUN_8AFTER when it is followed by such characters and a URL byte,
+ * where they lie in text (ds: RF__SPANS_ONCE(rf__rewrite_drop_spans),
+ * its rd set; out of memory: anywhere): there the analysis reads the run
+ * on through them ("BUG\x11http://x" is one word, "BUGhttp://x"; s35's
+ * first strict run in the entity pass, seed quiet-text-join-ref).  Not
+ * in an attribute's value, where libxml2 keeps them: there the run
+ * stands alone as the loop sees it, and leaving it while the loop
+ * replaces another occurrence in the same value made a link that is no
+ * form of the input's (s35's seventh strict run, seed
+ * quiet-attr-partial). */
 unsigned rf__rewrite_run_joins(const char *d, size_t n, size_t r0,
-			       size_t r1, int q);
+			       size_t r1, int q, struct rf__spans_once *ds);
 
 /* rf__rewrite_run_first: the first replacement >= next (RF__NONE when
  * none) whose from is r[b..e) of the run r[0..rl), b 0 or after a '=' or

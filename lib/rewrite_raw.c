@@ -434,8 +434,10 @@ rf__rewrite_kept_before(const struct rf__values *v, const char *d,
 }
 
 unsigned
-rf__rewrite_run_joins(const char *d, size_t n, size_t r0, size_t r1, int q)
+rf__rewrite_run_joins(const char *d, size_t n, size_t r0, size_t r1, int q,
+		      struct rf__spans_once *ds)
 {
+	const size_t *sp = NULL;
 	unsigned k = 0;
 	size_t i, j;
 
@@ -446,6 +448,13 @@ rf__rewrite_run_joins(const char *d, size_t n, size_t r0, size_t r1, int q)
 		;
 	if (j > r1 && j < n && rf__rewrite_url_char((unsigned char)d[j]))
 		k |= RF__RUN_8AFTER;
+	/* only where libxml2 drops them (out of memory: as if it did) */
+	if (k == 0 || (sp = rf__spans_once(ds, d, n)) == NULL)
+		return k;
+	if ((k & RF__RUN_8BEFORE) && !in_spans(sp, ds->n, r0 - 1, 1))
+		k &= ~RF__RUN_8BEFORE;
+	if ((k & RF__RUN_8AFTER) && !in_spans(sp, ds->n, r1, 1))
+		k &= ~RF__RUN_8AFTER;
 	return k;
 }
 
