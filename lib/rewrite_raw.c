@@ -391,18 +391,26 @@ rf__rewrite_quiet(const struct rf__leafread *rd, const GByteArray *buf)
 	return q;
 }
 
+/* past_over: i moved on over the characters from it that dropped_at
+ * finds in the reading q (back_over's other way). */
+static size_t
+past_over(const char *d, size_t n, size_t i, int q)
+{
+	size_t k;
+
+	while (i < n && (k = dropped_at(d, n, i, q)) > 0)
+		i += k;
+	return i;
+}
+
 size_t
 rf__rewrite_kept_after(const struct rf__values *v, const char *d, size_t n,
 		       size_t i)
 {
-	size_t k;
-
 	if (v == NULL || v->quiet == 0 || i >= n ||
 	    !in_spans(v->drop, v->ndrop, i, 1))
 		return i;
-	while (i < n && (k = dropped_at(d, n, i, v->quiet)) > 0)
-		i += k;
-	return i;
+	return past_over(d, n, i, v->quiet);
 }
 
 /* back_over: i moved back over the characters before it that
@@ -444,8 +452,7 @@ rf__rewrite_run_joins(const char *d, size_t n, size_t r0, size_t r1, int q,
 	i = back_over(d, r0, q, 0);
 	if (i < r0 && i > 0 && rf__rewrite_url_char((unsigned char)d[i - 1]))
 		k |= RF__RUN_8BEFORE;
-	for (j = r1; j < n && (i = dropped_at(d, n, j, q)) > 0; j += i)
-		;
+	j = past_over(d, n, r1, q);
 	if (j > r1 && j < n && rf__rewrite_url_char((unsigned char)d[j]))
 		k |= RF__RUN_8AFTER;
 	/* only where libxml2 drops them (out of memory: as if it did) */
