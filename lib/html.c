@@ -334,7 +334,13 @@ node_end(struct hx *h)
 
 	if (h->node.len == 0)
 		return;
-	if (h->st == RF_OK) {
+	if (h->probe != NULL) {
+		size_t k = 0, s, e;
+
+		while (rf__url_text_next(h->node.data, h->node.len, &k, &s,
+		    &e))
+			h->probe(h->probe_arg, h->node.data + s, e - s);
+	} else if (h->st == RF_OK) {
 		st = rf_url_extract_text(h->ctx, h->a, rf_buf_cstr(&h->node),
 		    h->node.len, h->part, h->out->links, h->err);
 		if (st != RF_OK)
@@ -485,7 +491,8 @@ sax_text(void *ud, const xmlChar *ch, int len)
 	anchor = h->a_open && (h->hidden == 0 || h->hidden_at <= h->a_depth);
 	if (h->hidden > 0 && !rf__html_blank(s, n))
 		h->out->flags |= RF_MSG_HTML_HIDDEN;
-	if ((h->hidden == 0 && sink_put(h, &h->text, s, n) != 0) ||
+	if ((h->hidden == 0 && h->probe == NULL && sink_put(h, &h->text, s,
+	    n) != 0) ||
 	    (anchor && sink_put(h, &h->a_sink, s, n) != 0) ||
 	    (h->hidden == 0 && h->a_elems == 0 && rf_buf_append(&h->node, s,
 	    n) != 0))
@@ -567,4 +574,42 @@ done:
 	rf_buf_free(&h.node);
 	free(clean);
 	return st;
+}
+
+/* rf__html_probe (internal.h): rf_html_extract's reading with h.probe
+ * set; the rest of h is there for the reading, not written. */
+int
+rf__html_probe(const char *html, size_t len, unsigned maxdepth,
+	       rf__url_fn *fn, void *arg)
+{
+	struct hx h;
+	rf_html_out out = { NULL };
+	rf_links links = { NULL };
+	rf_buf text;
+	rf_status st = RF_ENOMEM;
+
+	memset(&h, 0, sizeof(h));
+	h.out = &out;
+	out.links = &links;
+	out.text = &text;
+	h.probe = fn;
+	h.probe_arg = arg;
+	h.maxdepth = maxdepth;
+	rf_buf_init(&text, 0);	/* (not written: h.probe) */
+	rf_buf_init(&h.a_text, 0);	/* (no anchor opens: h.probe) */
+	rf_buf_init(&h.css, 0);	/* bounded by the input */
+	rf_buf_init(&h.node, 0);
+	if ((h.stack = malloc((size_t)maxdepth + 1)) == NULL)
+		goto done;	/* (no arena: nothing else is allocated) */
+	sink_init(&h.text, &text);
+	h.a_sink.b = &h.a_text;
+	if ((st = len > 0 ? parse(&h, html, len) : RF_OK) == RF_OK)
+		node_end(&h);
+done:
+	free(h.stack);
+	rf_buf_free(&text);
+	rf_buf_free(&h.a_text);
+	rf_buf_free(&h.css);
+	rf_buf_free(&h.node);
+	return st == RF_OK ? 0 : -1;
 }

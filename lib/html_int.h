@@ -58,6 +58,10 @@ struct hx {
 	const char *src;	/* the input libxml2 parses */
 	size_t src_len;
 	size_t src_end;		/* where its last text ended (rf__html_gap) */
+	/* rf__html_probe: each link's URL given to probe instead (no link
+	 * made, no URL analysed, no visible text written; ctx NULL) */
+	rf__url_fn *probe;
+	void *probe_arg;
 };
 
 struct attrs {

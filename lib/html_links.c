@@ -44,7 +44,8 @@ usable(const char *u, size_t n)
 
 /* add_link: a new analysed link for n bytes of url, or NULL when the URL
  * is not usable, the link limit is reached (reported) or memory ran out
- * (h->st set).  The pointer is valid until the next add_link. */
+ * (h->st set); when probing (rf__html_probe), the URL given to h->probe
+ * and NULL.  The pointer is valid until the next add_link. */
 static rf_link *
 add_link(struct hx *h, const char *url, size_t n, rf_link_kind kind,
 	 unsigned flags)
@@ -54,6 +55,10 @@ add_link(struct hx *h, const char *url, size_t n, rf_link_kind kind,
 
 	if (h->st != RF_OK || url == NULL || !usable(url, n))
 		return NULL;
+	if (h->probe != NULL) {
+		h->probe(h->probe_arg, url, n);
+		return NULL;
+	}
 	if ((l = rf_links_add(h->a, h->out->links, &st)) == NULL) {
 		if (st == RF_ELIMIT)
 			h->out->limits_hit |= RF_LIMIT_LINKS;
@@ -289,7 +294,7 @@ image(struct hx *h, const char *src, size_t n, unsigned flags,
 	rf_link *l;
 	const char *alt = NULL;
 
-	if (at->alt != NULL) {
+	if (at->alt != NULL && h->probe == NULL) {
 		alt = collapsed(h, (const char *)at->alt,
 		    strlen((const char *)at->alt));
 		if (h->a_open && h->a_alt == NULL)

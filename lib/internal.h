@@ -401,6 +401,20 @@ int rf__html_gap(struct _xmlParserCtxt *px, const char *src, size_t len,
 int rf__html_input(const char *html, size_t len, char **clean,
 		   const char **out, size_t *outlen, int *clipped);
 
+/* rf__url_fn: one URL, url[0..len) (not NUL-terminated), to arg. */
+typedef void rf__url_fn(void *arg, const char *url, size_t len);
+
+/* rf__html_probe: fn(arg, url, len) for each link rf_html_extract reads
+ * in html[0..len) (valid UTF-8, as rf__html_input gives it: the caller
+ * prepares it), in the order read, with elements nested deeper than
+ * maxdepth left out as max_html_depth leaves them; the same reading
+ * (lib/html.c, lib/html_links.c), but no link is made, no URL analysed
+ * and no text written.  For the rewriter's look at a leaf it wrote
+ * (lib/rewrite_leaf.c, left_live).  0, or -1 when out of memory (some
+ * may have been given). */
+int rf__html_probe(const char *html, size_t len, unsigned maxdepth,
+		   rf__url_fn *fn, void *arg);
+
 /* html_text.c: visible text.  rf__html_skip_len: how many bytes at s
  * (n > 0 available) are white space (*ws = 1) or an invisible format
  * character (*ws = 0); 0 for anything else. */

@@ -593,8 +593,6 @@ collect(rf_link *l, void *arg)
 	uint64_t h = 0;
 	size_t i;
 
-	if (l->flags & RF_LINKF_HTML_TEXT)
-		k->html_text = 1;
 	if (k->sites && l->kind != RF_LINK_HEADER)
 		return collect_site(k, l);
 	if (!l->tracking || l->clean == NULL || strcmp(l->clean, l->url) == 0)
@@ -660,6 +658,7 @@ rf_rewrite_new(const rf_limits *limits, rf_rewrite **out, rf_error *err)
 	}
 	(*out)->max_edits = limits->max_rewrite_edits;
 	(*out)->max_part = limits->max_part_size;
+	(*out)->max_depth = limits->max_html_depth;
 	return RF_OK;
 }
 

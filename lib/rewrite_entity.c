@@ -254,11 +254,12 @@ stop_ref(const char *s, size_t n)
 	return rf__url_text_stop(c, u) ? k : 0;
 }
 
-/* find_ref: the first "&#" or stop_ref of d[0..n) (d may be NULL when
- * n is 0), or NULL (memchr to each '&': memmem reads every byte several
- * times over for a needle of two). */
+/* find_ref: the first "&#" or stop_ref of d[0..n), and with amp the
+ * first "&amp;" too (a run holding one is read when it mixes forms,
+ * mixed_amp), or NULL (d may be NULL when n is 0; memchr to each '&':
+ * memmem reads every byte several times over for a needle of two). */
 static const char *
-find_ref(const char *d, size_t n)
+find_ref(const char *d, size_t n, int amp)
 {
 	const char *e, *p;
 
@@ -266,12 +267,36 @@ find_ref(const char *d, size_t n)
 		return NULL;	/* d may be NULL then */
 	e = d + n;
 	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
-		if (p + 1 < e && (p[1] == '#' ||
-		    stop_ref(p, (size_t)(e - p)) > 0))
+		if ((amp && e - p >= 5 && memcmp(p, "&amp;", 5) == 0) ||
+		    (p + 1 < e && (p[1] == '#' || stop_ref(p, (size_t)(e -
+		    p)) > 0)))
 			return p;
 		d = p + 1;
 	}
 	return NULL;
+}
+
+/* mixed_amp: the run d[r0..r1) holds "&amp;" and an '&' that starts no
+ * reference ("&x=1": libxml2 reads it as it is): a URL written with
+ * "&amp;" in some places and "&" in others, which neither a from nor
+ * its "&amp;" form matches, and which decoded here is one (seed
+ * bogus-attr-mixed-amp, an href so written). */
+static int
+mixed_amp(const char *d, size_t r0, size_t r1)
+{
+	const char *p = d + r0, *e = d + r1;
+	int amp = 0, bare = 0;
+
+	while (p < e && (p = memchr(p, '&', (size_t)(e - p))) != NULL) {
+		if (e - p >= 5 && memcmp(p, "&amp;", 5) == 0)
+			amp = 1;
+		else if (p + 1 == e || p[1] != '#')
+			bare = 1;
+		if (amp && bare)
+			return 1;
+		p++;
+	}
+	return 0;
 }
 
 /* next_stop: the offset of the first stop_ref in d[i..n), *ql its
@@ -296,7 +321,7 @@ worth(const char *d, size_t r0, size_t r1, size_t minfl)
 
 	for (s0 = r0; s0 < r1; s0 = s1 + ql) {
 		s1 = next_stop(d, s0, r1, &ql);
-		if (s1 - s0 >= minfl || find_ref(d + s0, s1 - s0) != NULL)
+		if (s1 - s0 >= minfl || find_ref(d + s0, s1 - s0, 0) != NULL)
 			return 1;
 		if (ql == 0)
 			break;
@@ -324,8 +349,9 @@ ent_start(const rf_rewrite *c, const struct rf__leafread *rd, const char *d,
 	return 0;
 }
 
-/* rf__rewrite_entities: one scan of *buf from '&' to '&' (find_ref);
- * nothing allocated before the first "&#". */
+/* rf__rewrite_entities: one scan of *buf from '&' to '&' (find_ref: a
+ * run with "&#" or a stop reference, or mixing "&amp;" and "&");
+ * nothing allocated before the first such run. */
 int
 rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 		     GByteArray **buf, size_t *count)
@@ -345,15 +371,19 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 		return 0;
 	cb.css.rd = cb.raw.rd = sb.rd = db.rd = rd;
 	sets = rd->srcset;	/* (a to is empty) */
-	while (pos < in->len && (p = find_ref(d + pos, in->len - pos)) !=
-	    NULL) {
+	while (pos < in->len &&
+	    (p = find_ref(d + pos, in->len - pos, 1)) != NULL) {
 		for (r0 = (size_t)(p - d); r0 > pos &&
 		    rf__rewrite_url_char((unsigned char)d[r0 - 1]); r0--)
 			;
 		for (r1 = (size_t)(p - d); r1 < in->len &&
 		    rf__rewrite_url_char((unsigned char)d[r1]); r1++)
 			;
-		if (!worth(d, r0, r1, c->minfl)) {
+		/* found at an "&amp;": read when the run holds a "&#" or a
+		 * stop reference too, or mixes forms */
+		if ((p[1] == 'a' && p[2] == 'm' && find_ref(d + r0, r1 - r0,
+		    0) == NULL && !mixed_amp(d, r0, r1)) || !worth(d, r0, r1,
+		    c->minfl)) {
 			pos = r1 + 1;
 			continue;
 		}

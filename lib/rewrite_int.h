@@ -130,9 +130,6 @@ struct rf_rewrite {
 				 * url()s are is read (rf__rewrite_css_url;
 				 * the entity pass reads it always, since
 				 * the references it replaces hold ';') */
-	int html_text;		/* a link of an HTML body's text was
-				 * collected (RF_LINKF_HTML_TEXT): only then
-				 * is an HTML leaf read for them (left_live) */
 	int texts;		/* a text substitution (rf_rewrite_add):
 				 * every leaf is read for it (other_leaf),
 				 * not only text/plain and text/html */
@@ -143,6 +140,8 @@ struct rf_rewrite {
 	size_t max_edits;	/* limits.max_rewrite_edits */
 	size_t max_part;	/* limits.max_part_size: the bytes of a
 				 * leaf the analysis reads */
+	unsigned max_depth;	/* limits.max_html_depth: the nesting of
+				 * elements whose links it reads */
 	struct rf__conv_cache *convc;	/* converters for the readings
 				 * of leaves (rf__text_reading) */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS */
@@ -267,14 +266,14 @@ int rf__rewrite_leaf_input(const struct rf__leafread *rd, const char *d,
 int rf__rewrite_raw_read(const struct rf__leafread *rd, const char *d,
 			 size_t n, struct rf__raw *r);
 
-/* rf__rewrite_text_urls: fn(arg, url, len) for each URL the analysis
- * may read in the text of the HTML leaf d[0..n) read as rd says
- * (lib/rewrite_htmltext.c): those of every text node, hidden or not,
- * inside an <a> or not, as lib/html.c reads a visible one's; with its
- * references decoded.  0, or -1 when out of memory (some given). */
-typedef void rf__text_url_fn(void *arg, const char *url, size_t len);
-int rf__rewrite_text_urls(const struct rf__leafread *rd, const char *d,
-			  size_t n, rf__text_url_fn *fn, void *arg);
+/* rf__rewrite_html_links: fn(arg, url, len) for each link the analysis
+ * reads in the HTML leaf d[0..n) read as rd says (lib/rewrite_htmllinks.c:
+ * rf__html_probe, elements nested deeper than maxdepth left out, as
+ * max_html_depth leaves them).  0, or -1 when out of memory or the leaf
+ * could not be read (some may have been given). */
+int rf__rewrite_html_links(const struct rf__leafread *rd, const char *d,
+			   size_t n, unsigned maxdepth, rf__url_fn *fn,
+			   void *arg);
 
 /* rf__rewrite_raw_end: where libxml2 ends the raw element of r whose
  * text follows the '<' at offset lt; SIZE_MAX when not known. */

@@ -880,18 +880,21 @@ mark_left(void *arg, const char *u, size_t n)
 	c->subst[best / 2].live = 1;
 }
 
-/* left_live: each URL the analysis reads as text in a leaf as written
- * (d, n bytes; in a text part rf__url_text_next, in HTML the URLs of its
- * text nodes, rf__rewrite_text_urls) that is still a from marked live
- * (mark_left): an occurrence the rules above did not take for
- * standalone where the analysis starts a link ("&http://...", while the
- * same URL was replaced where it read another link or none: s31's fifth
- * strict run, seed amp-text-live; in HTML, read so since s33, the same
- * URL replaced in an anchor's text: seed html-text-urls), only when the
- * analysis read a link in some HTML text (c->html_text): an edit makes
- * no URL of text that held none (the strict fuzz check's "a link the
- * input did not have").  When HTML cannot be read (out of memory),
- * every substitution is marked live: reported, never hidden. */
+/* left_live: each link the analysis reads in a leaf as written (d, n
+ * bytes) that is still a from marked live (mark_left, so counted missed
+ * and reported).  In a text part those are its URLs (rf__url_text_next);
+ * in HTML every link, read by the analysis' own reading
+ * (rf__rewrite_html_links), when a substitution is no text.  The count
+ * of occurrences replaced cannot tell where the analysis read a link: an
+ * occurrence replaced where it reads none (the value of no attribute,
+ * after a tag's closing quote; a comment) hid one left where it does, in
+ * a form no pass matches (seeds bogus-attr-mixed-amp, an href over lines
+ * mixing "&amp;" and "&", and comment-long-ref-live, a reference longer
+ * than RF__REF_MAX); one in text the rules above did not take for
+ * standalone where the analysis starts a link ("&http://...": s31's
+ * fifth strict run, seed amp-text-live; seed html-text-urls).  When HTML
+ * cannot be read (out of memory), every substitution is marked live:
+ * reported, never hidden. */
 static void
 left_live(rf_rewrite *c, const struct rf__leafread *rd, int html,
 	  const char *d, size_t n)
@@ -899,8 +902,10 @@ left_live(rf_rewrite *c, const struct rf__leafread *rd, int html,
 	size_t i = 0, s, e;
 
 	if (html) {
-		if (c->html_text && rf__rewrite_text_urls(rd, d, n,
-		    mark_left, c) != 0)
+		while (i < c->nsubst && c->subst[i].text)
+			i++;
+		if (i < c->nsubst && rf__rewrite_html_links(rd, d, n,
+		    c->max_depth, mark_left, c) != 0)
 			for (i = 0; i < c->nsubst; i++)
 				c->subst[i].live = 1;
 		return;
