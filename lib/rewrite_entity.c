@@ -222,15 +222,10 @@ named_ref(const char *s, size_t n, unsigned long *v)
 	return k + 1;
 }
 
-/* stop_ref: the length of a character reference at s[0..n) (s[0] is
- * '&') that the analysis reads as a character that ends a URL in HTML
- * text (rf__url_text_stop: "&nbsp;", "&lt;", "&#32;", "&rdquo;", ...;
- * "http://x/&nbsp;" in text is the link "http://x/", seed
- * nbsp-after-text-url), or as a quote (rf__rewrite_quote_ref, which
- * ends a CSS string); 0 when there is none.  "&amp;" first: the most
+/* rf__rewrite_stop_ref (rewrite_int.h).  "&amp;" first: the most
  * common by far, and no stop. */
-static size_t
-stop_ref(const char *s, size_t n)
+size_t
+rf__rewrite_stop_ref(const char *s, size_t n)
 {
 	unsigned long v = 0;
 	size_t k, u;
@@ -254,8 +249,8 @@ stop_ref(const char *s, size_t n)
 	return rf__url_text_stop(c, u) ? k : 0;
 }
 
-/* find_ref: the first "&#" or stop_ref of d[0..n), and with amp the
- * first "&amp;" too (a run holding one is read when it mixes forms,
+/* find_ref: the first "&#" or rf__rewrite_stop_ref of d[0..n), and with
+ * amp the first "&amp;" too (a run holding one is read when it mixes forms,
  * mixed_amp), or NULL (d may be NULL when n is 0; memchr to each '&':
  * memmem reads every byte several times over for a needle of two). */
 static const char *
@@ -268,8 +263,8 @@ find_ref(const char *d, size_t n, int amp)
 	e = d + n;
 	while (d < e && (p = memchr(d, '&', (size_t)(e - d))) != NULL) {
 		if ((amp && e - p >= 5 && memcmp(p, "&amp;", 5) == 0) ||
-		    (p + 1 < e && (p[1] == '#' || stop_ref(p, (size_t)(e -
-		    p)) > 0)))
+		    (p + 1 < e && (p[1] == '#' || rf__rewrite_stop_ref(p,
+		    (size_t)(e - p)) > 0)))
 			return p;
 		d = p + 1;
 	}
@@ -299,13 +294,14 @@ mixed_amp(const char *d, size_t r0, size_t r1)
 	return 0;
 }
 
-/* next_stop: the offset of the first stop_ref in d[i..n), *ql its
- * length; n, *ql 0, when there is none. */
+/* next_stop: the offset of the first rf__rewrite_stop_ref in d[i..n),
+ * *ql its length; n, *ql 0, when there is none. */
 static size_t
 next_stop(const char *d, size_t i, size_t n, size_t *ql)
 {
 	for (*ql = 0; i < n; i++)
-		if (d[i] == '&' && (*ql = stop_ref(d + i, n - i)) > 0)
+		if (d[i] == '&' &&
+		    (*ql = rf__rewrite_stop_ref(d + i, n - i)) > 0)
 			return i;
 	return n;
 }
@@ -365,11 +361,12 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 	struct rf__css_back cb = RF__CSS_BACK;
 	struct rf__spans_once sb = RF__SET_INIT;
 	struct rf__spans_once db = RF__SPANS_ONCE(rf__rewrite_drop_spans);
+	struct rf__spans_once tb = RF__SPANS_ONCE(rf__rewrite_text_spans);
 	int k = 0, started = 0, sets;
 
 	if (c->minfl == 0 || c->nsubst == 0)
 		return 0;
-	cb.css.rd = cb.raw.rd = sb.rd = db.rd = rd;
+	cb.css.rd = cb.raw.rd = sb.rd = db.rd = tb.rd = rd;
 	sets = rd->srcset;	/* (a to is empty) */
 	while (pos < in->len &&
 	    (p = find_ref(d + pos, in->len - pos, 1)) != NULL) {
@@ -410,7 +407,8 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 				v.css = RF__CSS_SET;
 			if ((k = ent_run(c, d + s0, s1 - s0, &v, &x,
 			    s0 > r0 || s1 < r1, RF__LEN_PLAIN |
-			    rf__rewrite_run_edges(1, d, in->len, s0, s1) |
+			    rf__rewrite_run_edges(1, d, in->len, s0, s1,
+			    v.css == RF__CSS_NONE, &tb) |
 			    (rd->quiet ? rf__rewrite_run_joins(d, in->len, s0,
 			    s1, rd->quiet, &db) : 0), count)) > 0) {
 				if (out == NULL)
@@ -429,6 +427,7 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 	rf__css_back_done(&cb);
 	rf__spans_once_done(&sb);
 	rf__spans_once_done(&db);
+	rf__spans_once_done(&tb);
 	if (x.res != NULL)
 		g_byte_array_free(x.res, TRUE);
 	if (x.alt != NULL)

@@ -81,10 +81,10 @@ enum {
 #define RF__RUN_8AFTER 16u	/* (the same) one before an 8-bit byte,
 				 * or before such characters and a URL
 				 * byte: none at its end */
-#define RF__RUN_OPENS 32u	/* (the same) a run followed by '(' or
-				 * '{', which the analysis reads on
-				 * through in text: an empty to at its
-				 * end is not made but left live */
+#define RF__RUN_OPENS 32u	/* (the same) a run the analysis reads
+				 * on past in text ('(', '{'; reads_on):
+				 * an empty to at its end is not made
+				 * but left live */
 
 /* One region of the original replaced. */
 struct rf__edit {
@@ -299,6 +299,13 @@ int rf__rewrite_raw_spans(const struct rf__leafread *rd, const char *d,
 int rf__rewrite_drop_spans(const struct rf__leafread *rd, const char *d,
 			   size_t n, size_t **at, size_t *n_spans);
 
+/* rf__rewrite_text_spans: as rf__rewrite_drop_spans, the runs of text
+ * alone (outside tags, comments and the like, and outside script and
+ * style text): where the analysis reads URLs in text (lib/html.c,
+ * node_end; a superset: hidden text and the text of anchors too). */
+int rf__rewrite_text_spans(const struct rf__leafread *rd, const char *d,
+			   size_t n, size_t **at, size_t *n_spans);
+
 /* rf__rewrite_quoted_spans: as rf__rewrite_raw_spans, the spans of
  * the quoted attribute values of d[0..n), each from its first byte to
  * its closing quote (or n). */
@@ -406,6 +413,11 @@ struct rf__spans_once {
 	int read;		/* 1 made, -1 failed (out of memory) */
 };
 #define RF__SPANS_ONCE(make) { NULL, make, NULL, 0, 0 }
+
+/* rf__rewrite_in_spans: the offset at lies in one of the n spans
+ * sp[2 i], sp[2 i + 1] (increasing, as rf__rewrite_raw_spans makes
+ * them; lib/rewrite_raw.c). */
+int rf__rewrite_in_spans(const size_t *sp, size_t n, size_t at);
 
 /* rf__spans_once: z's spans of the leaf d[0..n), made at the first call
  * (z->n of them); NULL when z->rd is NULL or making them failed. */
@@ -721,9 +733,23 @@ int rf__rewrite_starts_url(int c, const char *s, size_t n);
 
 /* rf__rewrite_run_edges: the RF__RUN_8BEFORE and RF__RUN_8AFTER bits of
  * the run d[r0..r1) of an HTML leaf d[0..n) (html set; else none), and
- * RF__RUN_OPENS when d[r1] is '(' or '{' (in any leaf). */
+ * RF__RUN_OPENS when d[r1] is '(' or '{', or, with text (the run may
+ * lie where the analysis reads URLs in text: not in CSS; in HTML only
+ * in a run of text, ts: rf__rewrite_text_spans, made at the first need),
+ * when the analysis reads a URL in text across an edge of the run
+ * (lib/rewrite_edges.c; in any leaf). */
 unsigned rf__rewrite_run_edges(int html, const char *d, size_t n,
-			       size_t r0, size_t r1);
+			       size_t r0, size_t r1, int text,
+			       struct rf__spans_once *ts);
+
+/* rf__rewrite_reads_across: for the loop (rf__rewrite_replace_all), the
+ * RF__RUN_OPENS rule of rf__rewrite_run_edges for the run of URL bytes
+ * that holds the occurrence d[b..e) of the leaf d[0..n) (after e read as
+ * v keeps the bytes, rf__rewrite_kept_after; v may be NULL): 1 when an
+ * empty to is not made there. */
+int rf__rewrite_reads_across(const struct rf__values *v, int html,
+			     const char *d, size_t n, size_t b, size_t e,
+			     int text, struct rf__spans_once *ts);
 
 /* rf__rewrite_run_joins: in a quiet leaf (q: rf__rewrite_quiet, not 0),
  * RF__RUN_8BEFORE when the run d[r0..r1) of the leaf d[0..n) follows a
@@ -840,6 +866,14 @@ GByteArray *rf__rewrite_encode(GMimeContentEncoding enc,
  * s starts with no "&#" or the reference is longer than max bytes. */
 size_t rf__rewrite_char_ref(const char *s, size_t n, size_t max,
 			    unsigned long *v);
+
+/* rf__rewrite_stop_ref: the length of a character reference at s[0..n)
+ * (s[0] is '&') that the analysis reads as a character that ends a URL
+ * in HTML text (rf__url_text_stop: "&nbsp;", "&lt;", "&#32;",
+ * "&rdquo;", ...; "http://x/&nbsp;" in text is the link "http://x/",
+ * seed nbsp-after-text-url), or as a quote (rf__rewrite_quote_ref, which
+ * ends a CSS string); 0 when there is none (lib/rewrite_entity.c). */
+size_t rf__rewrite_stop_ref(const char *s, size_t n);
 
 /* rf__rewrite_quote_ref: the length of a character reference at s[0..n)
  * that the analysis reads as a quote: "&quot;", "&apos;" (libxml2's

@@ -53,31 +53,6 @@ tail_char(int c)
 	    memchr(RF__URL_TRAIL, c, sizeof(RF__URL_TRAIL) - 1) != NULL);
 }
 
-/* opens: c is a bracket the analysis reads on through in text
- * (lib/url_text.c counts it) and the rewriter takes for no URL byte: an
- * occurrence ending a run there is the start of a longer URL, and an
- * empty to made there would leave the bracket and what follows it as a
- * new link ("BUG(http://y" read as one URL: s33's fifteenth strict run,
- * seed paren-after-bug).  ('[' is a URL byte to the rewriter.) */
-static int
-opens(int c)
-{
-	return c == '(' || c == '{';
-}
-
-unsigned
-rf__rewrite_run_edges(int html, const char *d, size_t n, size_t r0,
-		      size_t r1)
-{
-	unsigned k = r1 < n && opens((unsigned char)d[r1]) ?
-	    RF__RUN_OPENS : 0;
-
-	if (!html)
-		return k;
-	return k | (r0 > 0 && (d[r0 - 1] & 0x80) ? RF__RUN_8BEFORE : 0) |
-	    (r1 < n && (d[r1] & 0x80) ? RF__RUN_8AFTER : 0);
-}
-
 int
 rf__rewrite_starts_url(int c, const char *s, size_t n)
 {
@@ -111,18 +86,6 @@ ends_run(const struct rf__values *v, const char *d, size_t n, size_t i)
 		if (!tail_char((unsigned char)d[i]))
 			return 0;
 	return 1;
-}
-
-/* opens_after: the run of URL bytes at d[i..n) (read as v has them, as
- * ends_run reads it) is followed by an opening bracket (opens). */
-static int
-opens_after(const struct rf__values *v, const char *d, size_t n, size_t i)
-{
-	for (i = rf__rewrite_kept_after(v, d, n, i); i < n &&
-	    rf__rewrite_url_char((unsigned char)d[i]);
-	    i = rf__rewrite_kept_after(v, d, n, i + 1))
-		;
-	return i < n && opens((unsigned char)d[i]);
 }
 
 /* alone: an occurrence of from (fl bytes) between d[b - 1] and d[e] (the
@@ -279,12 +242,13 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 	const char *p;
 	struct rf__css_back cb = RF__CSS_BACK;
 	struct rf__spans_once sb = RF__SET_INIT;
-	int changed = 0, q, sets, form;
+	struct rf__spans_once tb = RF__SPANS_ONCE(rf__rewrite_text_spans);
+	int changed = 0, q, sets, form, where;
 	unsigned parens;
 
 	if (fl == 0)
 		return 0;
-	cb.css.rd = cb.raw.rd = sb.rd = rd;
+	cb.css.rd = cb.raw.rd = sb.rd = tb.rd = rd;
 	parens = !html && !text ? opens_more(to) : 0;
 	form = html && rf__rewrite_css_form_differs(from, fl, to, tl);
 	sets = html && tl == 0 && rd != NULL && rd->srcset;
@@ -303,9 +267,11 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 		    fl)))
 			continue;	/* (raw: rf__rewrite_replace_raw) */
 		end = at + fl;
-		if ((tl == 0 && !text && opens_after(vals, d, in->len, e)) ||
-		    (html && (tl == 0 || form) && rf__rewrite_css_keeps(
-		    rf__rewrite_css_url(d, in->len, b, e, &cb),
+		where = html && (tl == 0 || form) ? rf__rewrite_css_url(d,
+		    in->len, b, e, &cb) : RF__CSS_NONE;
+		if ((tl == 0 && !text && rf__rewrite_reads_across(vals, html,
+		    d, in->len, b, e, where == RF__CSS_NONE, &tb)) ||
+		    (html && (tl == 0 || form) && rf__rewrite_css_keeps(where,
 		    rf__rewrite_css_top(d, in->len, b, &cb), from, fl, to,
 		    tl)) ||
 		    (sets && rf__rewrite_srcset(d,
@@ -336,6 +302,7 @@ rf__rewrite_replace_all(const struct rf__leafread *rd, GByteArray **buf,
 	}
 	rf__css_back_done(&cb);
 	rf__spans_once_done(&sb);
+	rf__spans_once_done(&tb);
 	if (!changed) {
 		g_byte_array_free(out, TRUE);
 		return 0;
@@ -665,9 +632,9 @@ static int run_split(rf_rewrite *c, unsigned kinds, int html,
  * (rf__rewrite_replace_all) sees it: the bytes before it and those after
  * it are then runs of their own, each taken on with the replacements
  * after that one.  None is made at a name's offset of v (as the loop).
- * With RF__RUN_OPENS in kinds (the run is followed by '(' or '{') an
- * empty to is not made but left live, counted missed (as the loop:
- * opens_after). */
+ * With RF__RUN_OPENS in kinds (the analysis reads on past the run: '('
+ * or '{', or in text reads_on) an empty to is not made but left live,
+ * counted missed (as the loop: rf__rewrite_reads_across). */
 static int
 run_apply(rf_rewrite *c, unsigned kinds, int html, struct rf__values *v,
 	  const char *r, size_t rl, size_t next, GByteArray **tmp,
@@ -796,12 +763,13 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 	struct rf__values all = { .at = NULL };
 	struct rf__values v;
 	struct rf__css_back cb = RF__CSS_BACK;
+	struct rf__spans_once tb = RF__SPANS_ONCE(rf__rewrite_text_spans);
 	size_t r0, r1, last = 0, k = 0;
 	char *un;
 
 	if (c->minfl == 0)
 		return 0;	/* no from replaces anything */
-	cb.css.rd = cb.raw.rd = rd;
+	cb.css.rd = cb.raw.rd = tb.rd = rd;
 	if ((un = malloc(c->nlens)) == NULL || (html &&
 	    rf__rewrite_values(rd, d, in->len, 1, &all))) {
 		free(un);
@@ -833,7 +801,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		v.csstop = html && c->css && rf__rewrite_css_top(d, in->len,
 		    r0, &cb);
 		if (run_apply(c, kinds | rf__rewrite_run_edges(html, d,
-		    in->len, r0, r1), html, &v, d + r0, r1 - r0, 0, &tmp,
+		    in->len, r0, r1, v.css == RF__CSS_NONE, &tb), html, &v, d + r0, r1 - r0, 0, &tmp,
 		    &alt, res, un, &r, &rl, count)) {
 			if (out == NULL)
 				out = g_byte_array_new();
@@ -845,6 +813,7 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		r0 = r1 + 1;
 	}
 	rf__css_back_done(&cb);
+	rf__spans_once_done(&tb);
 	free(un);
 	free(all.at);
 	if (tmp != NULL)

@@ -279,6 +279,12 @@ in_spans(const size_t *sp, size_t n, size_t at, size_t len)
 	return k < n && sp[2 * k] < at + len;
 }
 
+int
+rf__rewrite_in_spans(const size_t *sp, size_t n, size_t at)
+{
+	return in_spans(sp, n, at, 1);
+}
+
 /* crosses: [at, at + len) starts in one of the n spans sp[2 i],
  * sp[2 i + 1] and ends past it. */
 static int

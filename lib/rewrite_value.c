@@ -596,16 +596,17 @@ rf__rewrite_values(const struct rf__leafread *rd, const char *d, size_t n,
 }
 
 /* The kinds of spans spans_of makes. */
-enum { SPANS_RAW, SPANS_DROP, SPANS_QUOTED, SPANS_CSS, SPANS_SRCSET,
-    SPANS_BLANK, SPANS_PING };
+enum { SPANS_RAW, SPANS_DROP, SPANS_TEXT, SPANS_QUOTED, SPANS_CSS,
+    SPANS_SRCSET, SPANS_BLANK, SPANS_PING };
 
 /* spans_of: *at made the spans of d[0..n) the tokenizer reads as
  * script and style text (SPANS_RAW: to the offset after the end tag),
- * as those and runs of text (SPANS_DROP),
+ * as those and runs of text (SPANS_DROP), as runs of text (SPANS_TEXT),
  * as quoted attribute values (SPANS_QUOTED: to the closing quote), as
  * CSS (SPANS_CSS), as srcset values (SPANS_SRCSET), as blanks in start
  * tags outside their values (SPANS_BLANK) or as ping values (SPANS_PING),
- * as rf__rewrite_raw_spans, _drop_spans, _quoted_spans, _css_spans,
+ * as rf__rewrite_raw_spans, _drop_spans, _text_spans, _quoted_spans,
+ * _css_spans,
  * _srcset_spans, _blank_spans and _ping_spans say. */
 static int
 spans_of(const struct rf__leafread *rd, const char *d, size_t n, int kind,
@@ -621,6 +622,9 @@ spans_of(const struct rf__leafread *rd, const char *d, size_t n, int kind,
 		/* FALLTHROUGH */
 	case SPANS_RAW:
 		ts.rawsp = &sp;
+		break;
+	case SPANS_TEXT:
+		ts.textsp = &sp;
 		break;
 	case SPANS_QUOTED:
 		ts.sp = &sp;
@@ -671,6 +675,13 @@ rf__rewrite_drop_spans(const struct rf__leafread *rd, const char *d,
 		       size_t n, size_t **at, size_t *n_spans)
 {
 	return spans_of(rd, d, n, SPANS_DROP, at, n_spans);
+}
+
+int
+rf__rewrite_text_spans(const struct rf__leafread *rd, const char *d,
+		       size_t n, size_t **at, size_t *n_spans)
+{
+	return spans_of(rd, d, n, SPANS_TEXT, at, n_spans);
 }
 
 int

@@ -16,13 +16,6 @@
 
 #include "../../lib/rewrite_int.h"
 
-/* has: out holds s. */
-static int
-has(const rf_buf *out, const char *s)
-{
-	return memmem(out->data, out->len, s, strlen(s)) != NULL;
-}
-
 /* test_esc: seed style-esc-newlink (s27's fourth strict run, reduced):
  * the web bug "bob", and in style text url(bob\x1bg), which the analysis
  * read "bobg" (libxml2 drops the ESC there).  On 8c8486c the ESC ended
@@ -39,9 +32,9 @@ test_esc(void **state)
 	clean_seed("style-esc-newlink", &st, &out);
 	assert_int_equal(st.bugs, 1);
 	assert_int_equal(st.missed, 0);
-	assert_true(has(&out, "<img src=\"\""));
-	assert_true(has(&out, "<style>url(bob\x1bg)</style>"));
-	assert_true(has(&out, "<style>url(\x1b)</style>"));
+	assert_true(buf_has(&out, "<img src=\"\""));
+	assert_true(buf_has(&out, "<style>url(bob\x1bg)</style>"));
+	assert_true(buf_has(&out, "<style>url(\x1b)</style>"));
 	rf_buf_free(&out);
 }
 
@@ -74,13 +67,13 @@ test_text_join(void **state)
 	clean_stats(msg, sizeof(msg) - 1, 4096, &st, &out);
 	assert_int_equal(st.bugs, 1);
 	assert_int_equal(st.missed, 0);
-	assert_true(has(&out, "<img src=\"\" width=1"));
-	assert_true(has(&out, "<p>http://t.example/o.gif\x11http://shop."
+	assert_true(buf_has(&out, "<img src=\"\" width=1"));
+	assert_true(buf_has(&out, "<p>http://t.example/o.gif\x11http://shop."
 	    "example/x</p>"));
-	assert_true(has(&out, "<p>http://t.example/o.g&#105;f\x11http://"
+	assert_true(buf_has(&out, "<p>http://t.example/o.g&#105;f\x11http://"
 	    "shop.example/y</p>"));
-	assert_true(has(&out, "<p>a \x11 b</p>"));
-	assert_true(has(&out, "<a href=\"< \x11http://shop.example/z\">"));
+	assert_true(buf_has(&out, "<p>a \x11 b</p>"));
+	assert_true(buf_has(&out, "<a href=\"< \x11http://shop.example/z\">"));
 	rf_buf_free(&out);
 }
 
@@ -142,10 +135,10 @@ test_emptied(void **state)
 	clean_seed("css-url-emptied", &st, &out);
 	assert_int_equal(st.bugs, 0);
 	assert_int_equal(st.missed, 1);
-	assert_true(has(&out, "<img src=\"\""));
-	assert_true(has(&out, "p{background:url(D h)}"));
-	assert_true(has(&out, "style=\"background:url(h D)\""));
-	assert_true(has(&out, "q{background:url(  )}"));
+	assert_true(buf_has(&out, "<img src=\"\""));
+	assert_true(buf_has(&out, "p{background:url(D h)}"));
+	assert_true(buf_has(&out, "style=\"background:url(h D)\""));
+	assert_true(buf_has(&out, "q{background:url(  )}"));
 	rf_buf_free(&out);
 }
 
@@ -163,8 +156,8 @@ test_quiet_open(void **state)
 	(void)state;
 	clean_seed("css-url-quiet-open", &st, &out);
 	assert_int_equal(st.missed, 1);
-	assert_true(has(&out, "<img src=\"\""));
-	assert_true(has(&out, "l(c\"h)>"));
+	assert_true(buf_has(&out, "<img src=\"\""));
+	assert_true(buf_has(&out, "l(c\"h)>"));
 	rf_buf_free(&out);
 }
 
@@ -187,11 +180,11 @@ test_quot(void **state)
 	clean_seed("css-url-quot", &st, &out);
 	assert_int_equal(st.missed, 0);
 	assert_int_equal(st.links, 1);
-	assert_true(has(&out, "url(&quot;http://t.example/q.gif&quot;)"));
-	assert_true(has(&out, "background-image:url(&quot;&quot;)"));
-	assert_true(has(&out, "url(&#39;&#39;) no-repeat"));
-	assert_true(has(&out, "<style>p{background:url(&quot;&quot;)}"));
-	assert_false(has(&out, "8f3a9c2e7d1b4a6f"));
+	assert_true(buf_has(&out, "url(&quot;http://t.example/q.gif&quot;)"));
+	assert_true(buf_has(&out, "background-image:url(&quot;&quot;)"));
+	assert_true(buf_has(&out, "url(&#39;&#39;) no-repeat"));
+	assert_true(buf_has(&out, "<style>p{background:url(&quot;&quot;)}"));
+	assert_false(buf_has(&out, "8f3a9c2e7d1b4a6f"));
 	rf_buf_free(&out);
 }
 
@@ -211,8 +204,8 @@ test_quot_style(void **state)
 	(void)state;
 	clean_seed("css-quot-style-text", &st, &out);
 	assert_int_equal(st.missed, 1);
-	assert_true(has(&out, "<img src=\"\"width=1 height=1>"));
-	assert_true(has(&out, "<style>url(&quot;=hto)gif\""));
+	assert_true(buf_has(&out, "<img src=\"\"width=1 height=1>"));
+	assert_true(buf_has(&out, "<style>url(&quot;=hto)gif\""));
 	rf_buf_free(&out);
 }
 
@@ -232,10 +225,10 @@ test_colon_bare(void **state)
 	(void)state;
 	clean_seed("css-colon-bare", &st, &out);
 	assert_int_equal(st.missed, 1);
-	assert_true(has(&out, "<img src=\"\" width=1 height=1>"));
-	assert_true(has(&out, "<style>url(o)http://t.example/o.gif</style>"));
-	assert_true(has(&out, "b{background:url()} x{a:b}"));
-	assert_true(has(&out, "<style>p{c:d} </style>"));
+	assert_true(buf_has(&out, "<img src=\"\" width=1 height=1>"));
+	assert_true(buf_has(&out, "<style>url(o)http://t.example/o.gif</style>"));
+	assert_true(buf_has(&out, "b{background:url()} x{a:b}"));
+	assert_true(buf_has(&out, "<style>p{c:d} </style>"));
 	rf_buf_free(&out);
 }
 
@@ -251,9 +244,9 @@ test_quote(void **state)
 	(void)state;
 	clean_seed("css-url-quote", &st, &out);
 	assert_int_equal(st.missed, 1);
-	assert_true(has(&out, "<img src=\"\""));
-	assert_true(has(&out, "<style>url(c\"h)</style>"));
-	assert_true(has(&out, "<style>url(h\"c)</style>"));
+	assert_true(buf_has(&out, "<img src=\"\""));
+	assert_true(buf_has(&out, "<style>url(c\"h)</style>"));
+	assert_true(buf_has(&out, "<style>url(h\"c)</style>"));
 	rf_buf_free(&out);
 }
 
@@ -447,12 +440,12 @@ test_open_text(void **state)
 	(void)state;
 	clean_seed("css-url-open-text", &st, &out);
 	assert_int_equal(st.missed, 1);
-	assert_true(has(&out, "<p>Find us: url(</p><img src=\"\" width="));
-	assert_true(has(&out, "<p title=\"url(x\">a</p><img src=\"\" "));
-	assert_true(has(&out, "url(http://t.example/o.gif?id=8f3a9c0e7b h)"));
-	assert_true(has(&out, "url(http://t.example/o.gif?id=8f3a9c0e7b q)"));
-	assert_true(has(&out, "url(h%20http://t.example/o.gif?id=8f3a9c0e7b>"));
-	assert_true(has(&out, "<div style=\"background:url()\">d</div>"));
+	assert_true(buf_has(&out, "<p>Find us: url(</p><img src=\"\" width="));
+	assert_true(buf_has(&out, "<p title=\"url(x\">a</p><img src=\"\" "));
+	assert_true(buf_has(&out, "url(http://t.example/o.gif?id=8f3a9c0e7b h)"));
+	assert_true(buf_has(&out, "url(http://t.example/o.gif?id=8f3a9c0e7b q)"));
+	assert_true(buf_has(&out, "url(h%20http://t.example/o.gif?id=8f3a9c0e7b>"));
+	assert_true(buf_has(&out, "<div style=\"background:url()\">d</div>"));
 	rf_buf_free(&out);
 }
 
@@ -483,8 +476,8 @@ form(const char *style)
 	    "</style>\n", T, css);
 	clean_stats(msg, strlen(msg), 4096, &st, &out);
 	assert_int_equal(st.missed, 1);
-	assert_true(has(&out, "<a href=\"http://shop.example/c?a=1\">"));
-	assert_true(has(&out, css));
+	assert_true(buf_has(&out, "<a href=\"http://shop.example/c?a=1\">"));
+	assert_true(buf_has(&out, css));
 	rf_buf_free(&out);
 }
 

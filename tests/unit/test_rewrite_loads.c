@@ -14,13 +14,6 @@
 
 #include "testutil.h"
 
-/* has: out holds s. */
-static int
-has(const rf_buf *out, const char *s)
-{
-	return memmem(out->data, out->len, s, strlen(s)) != NULL;
-}
-
 /* test_media: seed media-web-bugs (no recipient: the codes are found by
  * the web bugs' shape, and in bulk-less mail only there). */
 static void
@@ -33,16 +26,16 @@ test_media(void **state)
 	clean_seed("media-web-bugs", &st, &out);
 	assert_int_equal(st.missed, 0);
 	assert_int_equal(st.bugs, 6);	/* the 1x1 video's poster too */
-	assert_true(has(&out, "<video src=\"\" width=1 height=1 "
+	assert_true(buf_has(&out, "<video src=\"\" width=1 height=1 "
 	    "poster=\"\">"));
-	assert_true(has(&out, "<audio controls "
+	assert_true(buf_has(&out, "<audio controls "
 	    "src=\"http://t.example/a.mp3\">"));
-	assert_true(has(&out, "<source src=\"\" width=0 height=0>"
+	assert_true(buf_has(&out, "<source src=\"\" width=0 height=0>"
 	    "<track src=\"http://t.example/t.vtt\">"));
-	assert_true(has(&out, "<embed src=\"\" width=0 height=0>"));
-	assert_true(has(&out, "<object data=\"\" width=1 height=1>"));
-	assert_true(has(&out, "<iframe src=\"\" style=\"display:none\">"));
-	assert_false(has(&out, "8f3a9c2e7d1b4a6f"));
+	assert_true(buf_has(&out, "<embed src=\"\" width=0 height=0>"));
+	assert_true(buf_has(&out, "<object data=\"\" width=1 height=1>"));
+	assert_true(buf_has(&out, "<iframe src=\"\" style=\"display:none\">"));
+	assert_false(buf_has(&out, "8f3a9c2e7d1b4a6f"));
 	rf_buf_free(&out);
 }
 
@@ -58,11 +51,11 @@ test_refresh_ping(void **state)
 	(void)state;
 	clean_seed("refresh-ping-tracked", &st, &out);
 	assert_int_equal(st.missed, 0);
-	assert_true(has(&out, "content=\"0; url=http://r.example/go?x=1\""));
-	assert_true(has(&out, "<a href=\"http://s.example/\" "
+	assert_true(buf_has(&out, "content=\"0; url=http://r.example/go?x=1\""));
+	assert_true(buf_has(&out, "<a href=\"http://s.example/\" "
 	    "ping=\"http://p.example/ping http://p2.example/x\">shop</a>"));
-	assert_true(has(&out, "ping=http://p.example/ping>"));
-	assert_false(has(&out, "8f3a9c2e7d1b4a6f"));
+	assert_true(buf_has(&out, "ping=http://p.example/ping>"));
+	assert_false(buf_has(&out, "8f3a9c2e7d1b4a6f"));
 	rf_buf_free(&out);
 }
 
@@ -80,12 +73,12 @@ test_base(void **state)
 	clean_seed("base-image-set-tracked", &st, &out);
 	assert_int_equal(st.missed, 0);
 	assert_int_equal(st.bugs, 1);
-	assert_true(has(&out, "<base href=\"http://t.example/u/"
+	assert_true(buf_has(&out, "<base href=\"http://t.example/u/"
 	    "redflag-removed/\"><"));
-	assert_true(has(&out, "<img src=\"logo.png\" width=200"));
-	assert_true(has(&out, "-webkit-image-set('http://t.example/o.gif' "
+	assert_true(buf_has(&out, "<img src=\"logo.png\" width=200"));
+	assert_true(buf_has(&out, "-webkit-image-set('http://t.example/o.gif' "
 	    "1x, url() 2x, 'b.avif' type('image/avif'))"));
-	assert_true(has(&out, "image-set('http://t.example/q.gif?c="
+	assert_true(buf_has(&out, "image-set('http://t.example/q.gif?c="
 	    "8f3a9c2e7d1b4a6f' 1x)"));
 	rf_buf_free(&out);
 }

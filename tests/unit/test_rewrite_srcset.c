@@ -15,13 +15,6 @@
 
 #include "../../lib/rewrite_int.h"
 
-/* has: out holds s. */
-static int
-has(const rf_buf *out, const char *s)
-{
-	return memmem(out->data, out->len, s, strlen(s)) != NULL;
-}
-
 /* test_seed: seed srcset-web-bug: the web bug of an img's src in its
  * srcset (1x), with a second candidate whose URL holds it and a comma
  * (a web bug of its own: the img is 1x1); in a picture's source after
@@ -36,13 +29,13 @@ test_seed(void **state)
 	(void)state;
 	clean_seed("srcset-web-bug", &st, &out);
 	assert_int_equal(st.missed, 0);
-	assert_true(has(&out, "<img src=\"\" width=\"1\" height=\"1\" "
+	assert_true(buf_has(&out, "<img src=\"\" width=\"1\" height=\"1\" "
 	    "srcset=\" \">"));
-	assert_true(has(&out, "<source srcset=\"http://i.example/big.jpg 2x, "
+	assert_true(buf_has(&out, "<source srcset=\"http://i.example/big.jpg 2x, "
 	    "\" media="));
-	assert_true(has(&out, "<img srcset=\"\" width=1 height=1>"));
-	assert_true(has(&out, "<p> 1x</p>"));
-	assert_false(has(&out, "8f3a9c0e7b"));
+	assert_true(buf_has(&out, "<img srcset=\"\" width=1 height=1>"));
+	assert_true(buf_has(&out, "<p> 1x</p>"));
+	assert_false(buf_has(&out, "8f3a9c0e7b"));
 	rf_buf_free(&out);
 }
 
@@ -63,7 +56,7 @@ test_markup(void **state)
 	(void)state;
 	clean_seed("srcset-markup", &st, &out);
 	assert_int_equal(st.missed, 1);
-	assert_true(has(&out, "<img src=\"\" width=1 height=1 srcset=\""
+	assert_true(buf_has(&out, "<img src=\"\" width=1 height=1 srcset=\""
 	    "http://t.example/o'.gif?id=8f3a9c0e7b 1x, \">"));
 	rf_buf_free(&out);
 }

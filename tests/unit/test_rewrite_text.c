@@ -165,6 +165,43 @@ test_html_left_live(void **state)
 	}
 }
 
+/* test_bug_reads_on: in HTML text the analysis reads a URL on through
+ * bytes the rewriter takes for no URL byte ('\\', ',', '|', ...) and
+ * then leaves out the punctuation and closing brackets at its end.  A
+ * web bug followed by ",http://y/" is part of one URL there; emptied,
+ * it left "http://y/", a new link (s36's third strict run, seed
+ * text-after-bug; it stops d476329).  Now kept there and reported;
+ * emptied in the img and where the punctuation or bracket after it
+ * ends the URL at a stop ("BUG, f", "(BUG) g").  Before a URL byte the
+ * rewriter takes the URL read on ("(BUG)." kept: the '.' could be part
+ * of another run it replaces; lib/rewrite_edges.c). */
+static void
+test_bug_reads_on(void **state)
+{
+	static const char msg[] = "From: a@shop.example\nTo: r0@example.org"
+	    "\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/html\n\n"
+	    "<img src=\"http://t.shop.example/o.gif\" width=1 height=1>"
+	    "<p>a http://t.shop.example/o.gif,http://y.example/ b</p>"
+	    "<p>c http://t.shop.example/o.gif\\/-http://y.example/ d</p>"
+	    "<p>e http://t.shop.example/o.gif, f (http://t.shop.example/"
+	    "o.gif) g</p><p>(http://t.shop.example/o.gif).</p>\n";
+	rf_rewrite_stats st;
+	rf_buf out;
+
+	(void)state;
+	clean_stats(msg, sizeof(msg) - 1, 4096, &st, &out);
+	assert_int_equal(st.bugs, 0);
+	assert_int_equal(st.missed, 1);
+	assert_true(buf_has(&out, "<img src=\"\" width=1"));
+	assert_true(buf_has(&out, "a http://t.shop.example/o.gif,http://y.example/"
+	    " b"));
+	assert_true(buf_has(&out, "c http://t.shop.example/o.gif\\/-http://y."
+	    "example/ d"));
+	assert_true(buf_has(&out, "<p>e , f () g</p>"));
+	assert_true(buf_has(&out, "<p>(http://t.shop.example/o.gif).</p>"));
+	rf_buf_free(&out);
+}
+
 /* test_nbsp_ends: in HTML text a no-break space ends a URL ("&nbsp;",
  * "&#160;", "&#xA0;": lib/url_text.c, stop), so a tracked URL right
  * before one is a link of its own and is replaced (the entity pass cuts
@@ -283,6 +320,7 @@ main(void)
 		cmocka_unit_test(test_left_live),
 		cmocka_unit_test(test_html_text),
 		cmocka_unit_test(test_html_left_live),
+		cmocka_unit_test(test_bug_reads_on),
 		cmocka_unit_test(test_nbsp_ends),
 		cmocka_unit_test(test_stop_refs),
 		cmocka_unit_test(test_paren_after_bug),

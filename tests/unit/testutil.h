@@ -106,6 +106,13 @@ rewrite_clean(const rf_ctx *ctx, rf_message *m, const char *msg,
 	return rw;
 }
 
+/* buf_has: out holds s. */
+static inline int
+buf_has(const rf_buf *out, const char *s)
+{
+	return memmem(out->data, out->len, s, strlen(s)) != NULL;
+}
+
 /* clean_stats: msg (a message) analysed for r0@example.org, cleaned
  * (rf_rewrite_collect, max_rewrite_edits maxe), its stats in *st and its
  * output in *out (the caller frees it; rf_buf_free). */
