@@ -801,8 +801,8 @@ replace_runs(rf_rewrite *c, int html, const struct rf__leafread *rd,
 		v.csstop = html && c->css && rf__rewrite_css_top(d, in->len,
 		    r0, &cb);
 		if (run_apply(c, kinds | rf__rewrite_run_edges(html, d,
-		    in->len, r0, r1, v.css == RF__CSS_NONE, &tb), html, &v, d + r0, r1 - r0, 0, &tmp,
-		    &alt, res, un, &r, &rl, count)) {
+		    in->len, r0, r1, v.css == RF__CSS_NONE, &tb), html, &v,
+		    d + r0, r1 - r0, 0, &tmp, &alt, res, un, &r, &rl, count)) {
 			if (out == NULL)
 				out = g_byte_array_new();
 			g_byte_array_append(out, (const guint8 *)d + last,

@@ -185,9 +185,9 @@ show(const char *what, const GByteArray *a)
 /* one_case: substitutions and a text from seed s; rf__rewrite_leaf against
  * ref_leaf (html or not; in HTML followed by the entity pass, which
  * rf__rewrite_leaf runs after either, and which since s36 reads a run
- * mixing "&amp;" and "&", as these texts have).  Sets *fast when replace_runs could be used,
- * *order when applying the substitutions in reverse order gives another
- * text (the order matters in that case). */
+ * mixing "&amp;" and "&", as these texts have).  Sets *fast when
+ * replace_runs could be used, *order when applying the substitutions in
+ * reverse order gives another text (the order matters in that case). */
 static void
 one_case(uint32_t *s, int odd, int *fast, int *order, size_t *replaced)
 {

@@ -226,7 +226,8 @@ test_colon_bare(void **state)
 	clean_seed("css-colon-bare", &st, &out);
 	assert_int_equal(st.missed, 1);
 	assert_true(buf_has(&out, "<img src=\"\" width=1 height=1>"));
-	assert_true(buf_has(&out, "<style>url(o)http://t.example/o.gif</style>"));
+	assert_true(buf_has(&out,
+	    "<style>url(o)http://t.example/o.gif</style>"));
 	assert_true(buf_has(&out, "b{background:url()} x{a:b}"));
 	assert_true(buf_has(&out, "<style>p{c:d} </style>"));
 	rf_buf_free(&out);
@@ -442,9 +443,12 @@ test_open_text(void **state)
 	assert_int_equal(st.missed, 1);
 	assert_true(buf_has(&out, "<p>Find us: url(</p><img src=\"\" width="));
 	assert_true(buf_has(&out, "<p title=\"url(x\">a</p><img src=\"\" "));
-	assert_true(buf_has(&out, "url(http://t.example/o.gif?id=8f3a9c0e7b h)"));
-	assert_true(buf_has(&out, "url(http://t.example/o.gif?id=8f3a9c0e7b q)"));
-	assert_true(buf_has(&out, "url(h%20http://t.example/o.gif?id=8f3a9c0e7b>"));
+	assert_true(buf_has(&out,
+	    "url(http://t.example/o.gif?id=8f3a9c0e7b h)"));
+	assert_true(buf_has(&out,
+	    "url(http://t.example/o.gif?id=8f3a9c0e7b q)"));
+	assert_true(buf_has(&out,
+	    "url(h%20http://t.example/o.gif?id=8f3a9c0e7b>"));
 	assert_true(buf_has(&out, "<div style=\"background:url()\">d</div>"));
 	rf_buf_free(&out);
 }

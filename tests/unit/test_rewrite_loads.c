@@ -51,7 +51,8 @@ test_refresh_ping(void **state)
 	(void)state;
 	clean_seed("refresh-ping-tracked", &st, &out);
 	assert_int_equal(st.missed, 0);
-	assert_true(buf_has(&out, "content=\"0; url=http://r.example/go?x=1\""));
+	assert_true(buf_has(&out,
+	    "content=\"0; url=http://r.example/go?x=1\""));
 	assert_true(buf_has(&out, "<a href=\"http://s.example/\" "
 	    "ping=\"http://p.example/ping http://p2.example/x\">shop</a>"));
 	assert_true(buf_has(&out, "ping=http://p.example/ping>"));

@@ -31,8 +31,8 @@ test_seed(void **state)
 	assert_int_equal(st.missed, 0);
 	assert_true(buf_has(&out, "<img src=\"\" width=\"1\" height=\"1\" "
 	    "srcset=\" \">"));
-	assert_true(buf_has(&out, "<source srcset=\"http://i.example/big.jpg 2x, "
-	    "\" media="));
+	assert_true(buf_has(&out, "<source srcset=\"http://i.example/big.jpg "
+	    "2x, \" media="));
 	assert_true(buf_has(&out, "<img srcset=\"\" width=1 height=1>"));
 	assert_true(buf_has(&out, "<p> 1x</p>"));
 	assert_false(buf_has(&out, "8f3a9c0e7b"));

@@ -193,8 +193,8 @@ test_bug_reads_on(void **state)
 	assert_int_equal(st.bugs, 0);
 	assert_int_equal(st.missed, 1);
 	assert_true(buf_has(&out, "<img src=\"\" width=1"));
-	assert_true(buf_has(&out, "a http://t.shop.example/o.gif,http://y.example/"
-	    " b"));
+	assert_true(buf_has(&out, "a http://t.shop.example/o.gif,http://y."
+	    "example/ b"));
 	assert_true(buf_has(&out, "c http://t.shop.example/o.gif\\/-http://y."
 	    "example/ d"));
 	assert_true(buf_has(&out, "<p>e , f () g</p>"));

@@ -258,7 +258,8 @@ test_ping_blanks(void **state)
 	rf_buf_free(&out);
 	clean_seed("ping-blank-quote", &st, &out);
 	assert_int_equal(st.missed, 1);
-	assert_true(buf_has(&out, "url(\"><a ping=\"http://t.example/b.avif' "));
+	assert_true(buf_has(&out,
+	    "url(\"><a ping=\"http://t.example/b.avif' "));
 	rf_buf_free(&out);
 }
 
