@@ -250,8 +250,8 @@ rf__rewrite_stop_ref(const char *s, size_t n)
 }
 
 /* find_ref: the first "&#" or rf__rewrite_stop_ref of d[0..n), and with
- * amp the first "&amp;" too (a run holding one is read when it mixes forms,
- * mixed_amp), or NULL (d may be NULL when n is 0; memchr to each '&':
+ * amp the first "&amp;" too (a run found there is read when amp_read
+ * says so), or NULL (d may be NULL when n is 0; memchr to each '&':
  * memmem reads every byte several times over for a needle of two). */
 static const char *
 find_ref(const char *d, size_t n, int amp)
@@ -271,21 +271,26 @@ find_ref(const char *d, size_t n, int amp)
 	return NULL;
 }
 
-/* mixed_amp: the run d[r0..r1) holds "&amp;" and an '&' that starts no
- * reference ("&x=1": libxml2 reads it as it is): a URL written with
- * "&amp;" in some places and "&" in others, which neither a from nor
- * its "&amp;" form matches, and which decoded here is one (seed
- * bogus-attr-mixed-amp, an href so written). */
+/* amp_read: the run d[r0..r1), found at an "&amp;", is worth reading:
+ * it holds a "&#" or an rf__rewrite_stop_ref (as find_ref finds them), or
+ * it mixes forms, "&amp;" and an '&' that starts no reference ("&x=1":
+ * libxml2 reads it as it is): a URL written with "&amp;" in some places
+ * and "&" in others, which neither a from nor its "&amp;" form matches,
+ * and which decoded here is one (seed bogus-attr-mixed-amp, an href so
+ * written).  One scan of the run's '&'. */
 static int
-mixed_amp(const char *d, size_t r0, size_t r1)
+amp_read(const char *d, size_t r0, size_t r1)
 {
 	const char *p = d + r0, *e = d + r1;
 	int amp = 0, bare = 0;
 
 	while (p < e && (p = memchr(p, '&', (size_t)(e - p))) != NULL) {
+		if (p + 1 < e && (p[1] == '#' ||
+		    rf__rewrite_stop_ref(p, (size_t)(e - p)) > 0))
+			return 1;
 		if (e - p >= 5 && memcmp(p, "&amp;", 5) == 0)
 			amp = 1;
-		else if (p + 1 == e || p[1] != '#')
+		else
 			bare = 1;
 		if (amp && bare)
 			return 1;
@@ -346,8 +351,8 @@ ent_start(const rf_rewrite *c, const struct rf__leafread *rd, const char *d,
 }
 
 /* rf__rewrite_entities: one scan of *buf from '&' to '&' (find_ref: a
- * run with "&#" or a stop reference, or mixing "&amp;" and "&");
- * nothing allocated before the first such run. */
+ * run with "&#" or a stop reference, or mixing "&amp;" and "&",
+ * amp_read); nothing allocated before the first such run. */
 int
 rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 		     GByteArray **buf, size_t *count)
@@ -376,11 +381,8 @@ rf__rewrite_entities(rf_rewrite *c, const struct rf__leafread *rd,
 		for (r1 = (size_t)(p - d); r1 < in->len &&
 		    rf__rewrite_url_char((unsigned char)d[r1]); r1++)
 			;
-		/* found at an "&amp;": read when the run holds a "&#" or a
-		 * stop reference too, or mixes forms */
-		if ((p[1] == 'a' && p[2] == 'm' && find_ref(d + r0, r1 - r0,
-		    0) == NULL && !mixed_amp(d, r0, r1)) || !worth(d, r0, r1,
-		    c->minfl)) {
+		if ((p[1] == 'a' && p[2] == 'm' && !amp_read(d, r0, r1)) ||
+		    !worth(d, r0, r1, c->minfl)) {
 			pos = r1 + 1;
 			continue;
 		}
