@@ -129,9 +129,9 @@ check_edits(const rf_rewrite *rw, const char *msg, size_t len,
 	size_t i, pos = 0, o = 0, n;
 
 	if (rw->nedits > 0 && rw->ins != SIZE_MAX) {
-		if (rw->base + rw->ins != rf_rewrite_body_offset(rw))
+		if (rw->ins != rf_rewrite_body_offset(rw))
 			fail("the blank line not where the body starts");
-		pos = rw->base + rw->ins;
+		pos = rw->ins;
 		n = strlen(rw->ins_eol);
 		if (out->len < pos + n || memcmp(out->data, msg, pos) != 0 ||
 		    memcmp(out->data + pos, rw->ins_eol, n) != 0)

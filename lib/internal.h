@@ -81,13 +81,20 @@ void rf__locked_free(void *p);
  * one message. */
 size_t rf__skip_from_line(const char *data, size_t len);
 
-/* rf__header_block_end: where the analysis ends the top-level header
- * block of data[0..len) (after any From_ line): the offset of the body,
- * past a blank line when one ends the block (*blank set to 1), else at
- * the first line that is no header field, or len (*blank set to 0;
- * GMime reads such lines as headers up to a blank line, so the rewriter
- * gives it one there). */
-size_t rf__header_block_end(const char *data, size_t len, int *blank);
+/* rf__mime_fields: where the analysis ends the top-level header block
+ * of data[0..len) (after any From_ line): the offset of the body, past a
+ * blank line when one ends the block (*blank set to 1), else at the first
+ * line that is no header field, or len (*blank set to 0: GMime would read
+ * such lines as headers up to a blank line).  The block's MIME fields
+ * (Content-*, MIME-Version) are appended to mime (NULL: not), each ending
+ * in a line end: the header block GMime is given, by the analysis and
+ * the rewriter alike, before a blank line and the body, so that both
+ * read the same MIME structure (GMime's cost does not grow with the
+ * other headers, and its reading of a header name longer than its 4 KiB
+ * scan buffer, which moves the body, does not matter). */
+struct _GByteArray;
+size_t rf__mime_fields(const char *data, size_t len, struct _GByteArray *mime,
+		       int *blank);
 
 /* rf__is_utf8_charset: cs names UTF-8 or ASCII (or is NULL): the
  * analysis reads such a part's bytes as they are, other charsets

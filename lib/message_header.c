@@ -565,10 +565,29 @@ rf__msg_note_mime(struct mimehdr *mh, const char *p, size_t nlen,
 		mh->odd = 1;
 }
 
-size_t
-rf__header_block_end(const char *data, size_t len, int *blank)
+/* mime_field: whether the field p (its name nlen bytes) is one GMime is
+ * given (Content-*, MIME-Version); if so and mime is not NULL, the field
+ * [p, next) appended to mime, ending in a line end. */
+static int
+mime_field(GByteArray *mime, const char *p, size_t nlen, const char *next)
 {
-	const char *p = data, *end = data + len;
+	if (!rf__prefix_ci(p, nlen, "content-") &&
+	    !rf__prefix_ci(p, nlen, "mime-version"))
+		return 0;
+	if (mime != NULL) {
+		g_byte_array_append(mime, (const guint8 *)p,
+		    (guint)(next - p));
+		if (next[-1] != '\n')
+			g_byte_array_append(mime, (const guint8 *)"\n", 1);
+	}
+	return 1;
+}
+
+size_t
+rf__mime_fields(const char *data, size_t len, GByteArray *mime, int *blank)
+{
+	const char *p = data, *end = data + len, *next;
+	size_t nlen;
 
 	*blank = 0;
 	while (p < end) {
@@ -577,9 +596,11 @@ rf__header_block_end(const char *data, size_t len, int *blank)
 			*blank = 1;
 			return (size_t)(p - data) + (*p == '\r' ? 2 : 1);
 		}
-		if (rf__msg_header_name_len(p, end) == 0)
+		if ((nlen = rf__msg_header_name_len(p, end)) == 0)
 			break;	/* not a header: the body starts here */
-		p = rf__msg_header_end(p, end);
+		next = rf__msg_header_end(p, end);
+		mime_field(mime, p, nlen, next);
+		p = next;
 	}
 	return (size_t)(p - data);
 }
@@ -590,7 +611,7 @@ rf__header_block_end(const char *data, size_t len, int *blank)
  * GMime then parses with the body: GMime's cost grows with the headers
  * it is given, and only these matter to the MIME structure.  Notes the
  * MIME headers in *mh.  Returns the offset of the body (where
- * rf__header_block_end ends the block: the same line readers).
+ * rf__mime_fields ends the block: the same line readers).
  */
 size_t
 rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
@@ -625,16 +646,9 @@ rf__msg_top_headers(struct walk *w, GMimeParserOptions *opts, rf_message *m,
 			return 0;
 		}
 		m->nheaders++;
-		if (rf__prefix_ci(p, nlen, "content-") ||
-		    rf__prefix_ci(p, nlen, "mime-version")) {
+		if (mime_field(mime, p, nlen, next))
 			rf__msg_note_mime(mh, p, nlen, colon + 1,
 			    (size_t)(next - colon - 1));
-			g_byte_array_append(mime, (const guint8 *)p,
-			    (guint)(next - p));
-			if (next[-1] != '\n')
-				g_byte_array_append(mime,
-				    (const guint8 *)"\n", 1);
-		}
 		p = next;
 	}
 	return (size_t)(p - data);

@@ -317,7 +317,7 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	GMimeStream *src, *mem;
 	GByteArray *content, *enc, *orig;
 	const char *charset;
-	size_t start, end, count = 0, shift;
+	size_t start, end, count = 0;
 	int changed, html, text, crlf, r0 = -1;
 
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
@@ -328,12 +328,9 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 	if (!text && !c->texts)
 		return;
 	src = g_mime_data_wrapper_get_stream(w);
-	/* GMime's offsets, and one less past the blank line given it */
-	shift = c->ins != SIZE_MAX && src != NULL &&
-	    src->bound_start > (gint64)c->ins;
-	if (src == NULL || src->bound_start < 0 || src->bound_end < 0 ||
-	    (size_t)src->bound_end - shift > c->len - c->base ||
-	    src->bound_start > src->bound_end) {
+	if (src == NULL || src->bound_start < (gint64)c->gm_body ||
+	    src->bound_end < src->bound_start ||
+	    (size_t)src->bound_end - c->gm_body > c->len - c->body) {
 		c->skipped++;
 		return;
 	}
@@ -346,8 +343,8 @@ clean_leaf(rf_rewrite *c, GMimePart *part)
 		c->skipped++;
 		return;
 	}
-	start = c->base + (size_t)src->bound_start - shift;
-	end = c->base + (size_t)src->bound_end - shift;
+	start = c->body + ((size_t)src->bound_start - c->gm_body);
+	end = c->body + ((size_t)src->bound_end - c->gm_body);
 	mem = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, mem);
 	orig = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
@@ -768,22 +765,24 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	 * format would end it at a body line "From ...", leaving the
 	 * links below it unrewritten.) */
 	rw->base = rf__skip_from_line(data, len);
-	/* GMime reads lines that are no header fields as headers up to a
-	 * blank line; the analysis ends the header block at the first such
-	 * line and reads the rest as the body.  Given a blank line there,
-	 * GMime reads the same body, so that the occurrences replaced are
-	 * those the analysis read (else a leaf could be replaced in bytes
-	 * the analysis read otherwise, and a link it read be left in what
-	 * GMime took for headers, unreported). */
-	rw->ins = rf__header_block_end(data + rw->base, len - rw->base,
-	    &blank);
-	rw->body = rw->base + rw->ins;
+	/* GMime is given what the analysis gives it (rf__mime_fields):
+	 * the block's MIME fields, a blank line, the body from where the
+	 * analysis starts it (the first line that is no header field, when
+	 * no blank line ends the block: GMime would read such lines as
+	 * headers).  So the occurrences replaced are those the analysis
+	 * read, and a header GMime reads otherwise (a name longer than its
+	 * 4 KiB scan buffer) changes nothing.  Offsets in GMime's bytes
+	 * from gm_body on are those of data from body on. */
+	copy = g_byte_array_sized_new(256);
+	rw->body = rw->base + rf__mime_fields(data + rw->base,
+	    len - rw->base, copy, &blank);
+	rw->ins = blank || rw->body == len ? SIZE_MAX : rw->body;
 	rw->ins_eol = rw->body >= 2 && data[rw->body - 2] == '\r' ?
 	    "\r\n" : "\n";
-	if (blank || rw->ins == len - rw->base)
-		rw->ins = SIZE_MAX;
-	if (rw->nsubst == 0)
+	if (rw->nsubst == 0) {
+		g_byte_array_free(copy, TRUE);
 		return RF_OK;
+	}
 	rw->fffd = 0;
 	for (i = 0; i < rw->nsubst; i++) {
 		rw->subst[i].hits = rw->subst[i].live = 0;
@@ -792,18 +791,11 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	}
 	rw->prepared = 1;
 	rf__gmime_init();
-	if (rw->ins == SIZE_MAX) {
-		stream = g_mime_stream_mem_new_with_buffer(data + rw->base,
-		    len - rw->base);
-	} else {
-		copy = g_byte_array_sized_new((guint)(len - rw->base + 1));
-		g_byte_array_append(copy, (const guint8 *)data + rw->base,
-		    (guint)rw->ins);
-		g_byte_array_append(copy, (const guint8 *)"\n", 1);
-		g_byte_array_append(copy, (const guint8 *)data + rw->base +
-		    rw->ins, (guint)(len - rw->base - rw->ins));
-		stream = g_mime_stream_mem_new_with_byte_array(copy);
-	}
+	g_byte_array_append(copy, (const guint8 *)"\n", 1);
+	rw->gm_body = copy->len;
+	g_byte_array_append(copy, (const guint8 *)data + rw->body,
+	    (guint)(len - rw->body));
+	stream = g_mime_stream_mem_new_with_byte_array(copy);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	gm = g_mime_parser_construct_message(parser, NULL);
@@ -849,8 +841,8 @@ rf_rewrite_write(const rf_rewrite *rw, size_t from, rf_buf *out,
 	 * the analysis.  Every edit is past it (leaves follow the header
 	 * block). */
 	if (rw->nedits > 0 && rw->ins != SIZE_MAX &&
-	    from <= rw->base + rw->ins) {
-		pos = rw->base + rw->ins;
+	    from <= rw->ins) {
+		pos = rw->ins;
 		if (rf_buf_append(out, rw->data + from, pos - from) != 0 ||
 		    rf_buf_puts(out, rw->ins_eol) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");

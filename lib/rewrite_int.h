@@ -98,12 +98,12 @@ struct rf_rewrite {
 	size_t len;
 	size_t base;		/* where GMime's bytes start: after an mbox
 				 * From_ line, if any */
-	size_t ins;		/* where prepare gave GMime a blank line the
-				 * message lacks (an offset in GMime's bytes:
-				 * where the analysis ends the header block
-				 * at a line that is no header), or SIZE_MAX;
-				 * GMime's offsets past it are one more than
-				 * the message's */
+	size_t ins;		/* where the analysis ends the header block at
+				 * a line that is no header (no blank line
+				 * there), or SIZE_MAX */
+	size_t gm_body;		/* where the body starts in the bytes
+				 * prepare gave GMime (the MIME fields and a
+				 * blank line before it) */
 	size_t body;		/* where the analysis' body starts in data
 				 * (rf_rewrite_body_offset) */
 	const char *ins_eol;	/* the blank line rf_rewrite_write writes at

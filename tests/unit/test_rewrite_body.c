@@ -166,6 +166,40 @@ test_unchanged(void **state)
 	rf_rewrite_free(rw);
 }
 
+/* A header whose name is longer than GMime's 4 KiB scan buffer (4,224
+ * bytes and more: SCAN_HEAD + SCAN_BUF) made GMime read the body from
+ * elsewhere when the rewriter gave it the whole header block: the code
+ * in a multipart's part was read by the analysis (which gives GMime the
+ * MIME fields only) and left live, "some parts could not be rewritten"
+ * (s37; a sender could keep its tracking so).  The rewriter now gives
+ * GMime the same bytes as the analysis. */
+static void
+test_long_header_name(void **state)
+{
+	static const char mime[] = "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+	    "Content-Type: text/plain\n\nsee id=1\n--b--\n";
+	size_t n[] = { 100, 4223, 4224, 9000 }, i;
+	char *msg, *out;
+	rf_rewrite *rw;
+
+	(void)state;
+	for (i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+		assert_non_null(msg = malloc(n[i] + sizeof(mime) + 16));
+		memset(msg, 'X', n[i]);
+		memcpy(msg + n[i], ": x\n", 4);
+		memcpy(msg + n[i] + 4, mime, sizeof(mime));
+		rw = prepared(msg);
+		assert_int_equal(rf_rewrite_edits(rw), 1);
+		out = written(rw, 0);
+		assert_non_null(strstr(out, "see x\n"));
+		assert_null(strstr(out, "id=1"));
+		free(out);
+		rf_rewrite_free(rw);
+		free(msg);
+	}
+}
+
 /* rf_message_field_name: the names the analysis reads as fields. */
 static void
 test_field_name(void **state)
@@ -189,6 +223,7 @@ main(void)
 		cmocka_unit_test(test_single_part),
 		cmocka_unit_test(test_multipart),
 		cmocka_unit_test(test_unchanged),
+		cmocka_unit_test(test_long_header_name),
 		cmocka_unit_test(test_field_name),
 	};
 
