@@ -107,7 +107,7 @@ connect_rc(struct rc *r, rf_error *err)
 	redisReply *rep;
 	rf_status st = RF_OK;
 
-	if (r->c != NULL && r->c->err == 0)
+	if (rf__redis_usable(r->c))
 		return RF_OK;
 	redisFree(r->c);
 	r->c = rf__redis_connect(&r->at, r->timeout_ms);

@@ -54,7 +54,7 @@ r_close(void *h)
 static rf_status
 conn(struct rdb *d, rf_error *err)
 {
-	if (d->c != NULL && d->c->err == 0)
+	if (rf__redis_usable(d->c))
 		return RF_OK;
 	if (d->c != NULL)
 		redisFree(d->c);

@@ -1,6 +1,9 @@
 /* store_lib.c - what the store backends share about SQLite and hiredis:
  * their errors, the library's words escaped; a Redis reply as a number;
  * connecting to Redis, with AUTH (see store_lib.h). */
+#include <sys/socket.h>
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +266,21 @@ auth(redisContext *c, const struct rf__redis_spec *s)
 			memcpy(c->errstr + sizeof(c->errstr) - 5, "...)", 5);
 	}
 	freeReplyObject(rep);
+}
+
+int
+rf__redis_usable(const struct redisContext *c)
+{
+	char b;
+	ssize_t n;
+
+	if (c == NULL || c->err != 0 || c->fd < 0)
+		return 0;
+	/* no reply is awaited between commands: a byte or the end of
+	 * stream means the server is done with the connection */
+	n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR);
 }
 
 struct redisContext *

@@ -136,6 +136,15 @@ void rf__redis_spec_wipe(struct rf__redis_spec *s);
 struct redisContext *rf__redis_connect(const struct rf__redis_spec *s,
 				       unsigned timeout_ms);
 
+/* rf__redis_usable: whether c (NULL allowed) can take the next command:
+ * made, with no error, and not closed by the server since (a restarted
+ * or stopped Redis, its idle timeout: the end of stream already waits on
+ * the socket, seen with one non-blocking peek).  A connection that is
+ * not is made again by its caller before the command is sent, so the
+ * first command after a Redis restart does not fail; a command is never
+ * sent twice. */
+int rf__redis_usable(const struct redisContext *c);
+
 /* rf__redis_int: a reply as a number: an integer reply's value, a string
  * reply's leading decimal digits (strtoll), 0 for anything else (nil, an
  * error, an array) and for rep NULL. */

@@ -207,7 +207,7 @@ conn(struct rd *r, rf_error *err)
 {
 	rf_status st;
 
-	if (r->c != NULL && r->c->err == 0)
+	if (rf__redis_usable(r->c))
 		return RF_OK;
 	if (r->c != NULL)
 		redisFree(r->c);
