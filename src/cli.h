@@ -79,8 +79,12 @@ void cli_stdout_failed(const char *cmd, int err);
  * cli_bad_option: report arg, a command-line argument of command cmd that
  * its parser did not accept: "CMD: option 'ARG' needs a value" when arg
  * is one of the names in valued (NULL-terminated; the options that take
- * a value, which their parser takes whenever one follows), else
- * "CMD: unknown option 'ARG'".
+ * a value, which their parser takes whenever one follows); "CMD:
+ * option 'NAME' takes its value as the next argument" when arg is such
+ * a name with its value joined to it ("-rVALUE", "--recipient=VALUE");
+ * else "CMD: unknown option 'ARG'", cut at a '=' ("--rcpt=..."): a value
+ * is never echoed (it may be an address, and the filter's standard
+ * error is the MTA's log).
  */
 void cli_bad_option(const char *cmd, const char *arg,
 		    const char *const *valued);

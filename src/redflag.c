@@ -156,16 +156,30 @@ cli_std_fds(void)
 void
 cli_bad_option(const char *cmd, const char *arg, const char *const *valued)
 {
-	char esc[512];
-	size_t i;
+	const char *eq = arg[0] == '-' ? strchr(arg, '=') : NULL;
+	char esc[512], name[101];
+	size_t i, n;
 
-	cli_escape(esc, sizeof(esc), arg, 100);
-	for (i = 0; valued != NULL && valued[i] != NULL; i++)
-		if (strcmp(arg, valued[i]) == 0) {
+	for (i = 0; valued != NULL && valued[i] != NULL; i++) {
+		n = strlen(valued[i]);
+		if (strncmp(arg, valued[i], n) != 0)
+			continue;
+		cli_escape(esc, sizeof(esc), valued[i], 100);
+		if (arg[n] == '\0') {
 			cli_warn("%s: option '%s' needs a value", cmd, esc);
 			return;
 		}
-	cli_warn("%s: unknown option '%s'", cmd, esc);
+		if (arg[n] == '=' || valued[i][1] != '-') {
+			cli_warn("%s: option '%s' takes its value as the next "
+			    "argument (%s VALUE)", cmd, esc, esc);
+			return;
+		}
+	}
+	n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+	snprintf(name, sizeof(name), "%.*s", (int)(n < 100 ? n : 100), arg);
+	cli_escape(esc, sizeof(esc), name, n < 100 ? 100 : 99);
+	cli_warn("%s: unknown option '%s%s'", cmd, esc, eq != NULL ? "=..." :
+	    "");
 }
 
 void

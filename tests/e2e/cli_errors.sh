@@ -83,6 +83,26 @@ expect 64 "arf: option '--type' needs a value" "$REDFLAG" arf make --type
 expect 64 "consent: option '--source' needs a value" "$REDFLAG" consent add --source
 expect 64 "complain: unknown option '--bogus'" "$REDFLAG" complain --bogus
 expect 64 "arf: unknown option '--bogus'" "$REDFLAG" arf make --bogus
+# a value joined to its option is named, never echoed (an address on
+# the filter's standard error reaches the MTA's log; it was: "unknown
+# option '-ralice@example.org'")
+for a in "75 filter: option '-r' takes its value as the next argument
+filter -ralice@example.org" "75 filter: option '--recipient' takes its value
+filter --recipient=alice@example.org" "64 scan: option '--rcpt' takes its value
+scan --rcpt=alice@example.org" "64 scan: unknown option '--to=\\.\\.\\.'
+scan --to=alice@example.org"; do
+	st=${a%% *} pat=${a#* }
+	pat=${pat%%
+*}
+	# shellcheck disable=SC2086
+	expect "$st" "$pat" "$REDFLAG" ${a##*
+}
+	if grep -q alice "$tmp/err"; then
+		echo "FAIL: ${a##*
+}: the value echoed" >&2
+		fails=$((fails + 1))
+	fi
+done
 # a value out of range names the subcommand, the option and the range
 expect 64 "^redflag: campaigns: --limit needs a number from 0 to" "$REDFLAG" campaigns --limit -1
 expect 64 "^redflag: serve: --port: 0 to 65535" "$REDFLAG" serve --port 99999
