@@ -97,14 +97,72 @@ read_input(rf_buf *in, size_t max)
 	}
 }
 
-/* pass_through: in, then whatever remains on standard input, unchanged. */
+/*
+ * kept_fields: the header block msg[from..body) without its X-Redflag-*
+ * fields, in runs of kept lines: each given to put(arg, p, n); 0, or the
+ * first nonzero put returned.
+ */
+static int
+kept_fields(const char *msg, size_t from, size_t body,
+	    int (*put)(void *, const char *, size_t), void *arg)
+{
+	size_t i = from, e, run = from;
+	int skip = 0, rc;
+
+	while (i < body) {
+		e = i;
+		while (e < body && msg[e] != '\n')
+			e++;
+		if (e < body)
+			e++;
+		if (msg[i] != ' ' && msg[i] != '\t')	/* a field starts */
+			skip = pipeline_own_header(msg + i, e - i);
+		if (skip) {	/* the run before this line, then past it */
+			if (i > run && (rc = put(arg, msg + run, i - run)) !=
+			    0)
+				return rc;
+			run = e;
+		}
+		i = e;
+	}
+	return body > run ? put(arg, msg + run, body - run) : 0;
+}
+
+static int
+put_buf(void *arg, const char *p, size_t n)
+{
+	return rf_buf_append(arg, p, n);
+}
+
+static int
+put_fd(void *arg, const char *p, size_t n)
+{
+	return write_all(*(const int *)arg, p, n);
+}
+
+/*
+ * pass_through: the message as it came, but for the sender's X-Redflag-*
+ * headers (removed on every path that passes a message, so that no
+ * verdict can be forged): in, then whatever remains on standard input
+ * (more).  Returns 0; -1 (errno) when a read or write fails; 1 when the
+ * header block does not end within in (past max_message_size: its
+ * fields cannot be read, nor passed).
+ */
 static int
 pass_through(const rf_buf *in, int more)
 {
+	const char *msg = in->data != NULL ? in->data : "";
+	size_t env = rf_message_envelope_len(msg, in->len),
+	    body = pipeline_body_offset(msg, in->len);
 	char chunk[65536];
 	ssize_t n;
+	int fd = 1;
 
-	if (write_all(1, in->data, in->len) != 0)
+	if (more && body >= in->len)
+		return 1;
+	if (write_all(fd, msg, env) != 0 ||
+	    kept_fields(msg, env, body, put_fd, &fd) != 0 ||
+	    write_all(fd, msg + body, in->len - body) != 0)
 		return -1;
 	while (more) {
 		n = read(0, chunk, sizeof(chunk));
@@ -114,7 +172,7 @@ pass_through(const rf_buf *in, int more)
 			return -1;
 		if (n == 0)
 			break;
-		if (write_all(1, chunk, (size_t)n) != 0)
+		if (write_all(fd, chunk, (size_t)n) != 0)
 			return -1;
 	}
 	return 0;
@@ -136,7 +194,6 @@ annotate(rf_buf *out, const char *msg, size_t len,
 	size_t body = r->body != NULL ? r->body_off :
 	    pipeline_body_offset(msg, len), i, e;
 	const char *eol;
-	int skip = 0;
 
 	e = 0;
 	while (e < len && msg[e] != '\n')
@@ -149,18 +206,8 @@ annotate(rf_buf *out, const char *msg, size_t len,
 		if (rf_buf_printf(out, "%s: %s%s", r->headers[e].name,
 		    r->headers[e].value, eol) != 0)
 			return -1;
-	while (i < body) {
-		e = i;
-		while (e < body && msg[e] != '\n')
-			e++;
-		if (e < body)
-			e++;
-		if (msg[i] != ' ' && msg[i] != '\t')
-			skip = pipeline_own_header(msg + i, e - i);
-		if (!skip && rf_buf_append(out, msg + i, e - i) != 0)
-			return -1;
-		i = e;
-	}
+	if (kept_fields(msg, i, body, put_buf, out) != 0)
+		return -1;
 	if (r->body != NULL)
 		return rf_buf_append(out, r->body, r->body_len);
 	return rf_buf_append(out, msg + body, len - body);
@@ -170,9 +217,17 @@ annotate(rf_buf *out, const char *msg, size_t len,
 static int
 on_failure(enum action a, const rf_buf *in, int more)
 {
+	int r;
+
 	if (a != ACTION_ACCEPT)
 		return EX_TEMPFAIL;
-	if (pass_through(in, more) != 0) {
+	if ((r = pass_through(in, more)) > 0) {
+		cli_warn("filter: the header block runs past "
+		    "max_message_size: its X-Redflag-* headers cannot be "
+		    "removed, so it is not passed");
+		return EX_TEMPFAIL;
+	}
+	if (r < 0) {
 		cli_warn("filter: writing the message: %s", strerror(errno));
 		return EX_TEMPFAIL;
 	}
@@ -271,8 +326,8 @@ cmd_filter(int argc, char **argv)
 		cli_warn("%s", res.reply);
 		rc = EX_TEMPFAIL;
 		goto out;
-	case ACTION_ACCEPT:
-		r = write_all(1, in.data != NULL ? in.data : "", in.len);
+	case ACTION_ACCEPT:	/* unchanged, but for forged headers */
+		r = pass_through(&in, 0);
 		break;
 	default:
 		if (annotate(&out, in.data != NULL ? in.data : "", in.len,

@@ -80,8 +80,13 @@ struct mstate {
 	rf_buf forged;		/* names of X-Redflag-* headers seen, each
 				 * NUL-terminated, in arrival order */
 	size_t nforged;		/* names in forged */
+	int forged_lost;	/* a name did not fit in forged */
 	size_t body;		/* where the body starts in msg */
 	int toolarge;		/* msg hit max_message_size */
+	const char *pass;	/* a failure before end of message under
+				 * on_error = accept (why, a constant): the
+				 * rest is not kept, the message passes at
+				 * its end */
 	int active;		/* counted in server->inflight */
 	char qid[32];
 };
@@ -119,8 +124,11 @@ message_end(struct mstate *st)
 	rf_buf_reset(&st->msg);
 	st->msg.max = server->cfg->limits.max_message_size;
 	rf_buf_reset(&st->forged);
+	st->forged.max = server->cfg->limits.max_message_size;
 	st->nforged = 0;
+	st->forged_lost = 0;
 	st->toolarge = 0;
+	st->pass = NULL;
 	st->body = 0;
 	st->qid[0] = '\0';
 	if (st->active) {
@@ -161,18 +169,31 @@ set_reply(SMFICTX *ctx, const char *code, const char *xcode,
 		    "own", code, xcode);
 }
 
-/* fail: answer policy a after an error (accept, or tempfail). */
+/* tempfail: answer 451 4.3.0 after an error (why), the message ended. */
 static sfsistat
-fail(SMFICTX *ctx, struct mstate *st, enum action a, const char *why)
+tempfail(SMFICTX *ctx, struct mstate *st, const char *why)
 {
-	mlog("%s: %s: %s", st->qid[0] ? st->qid : "-", why,
-	    a == ACTION_ACCEPT ? "accepted unchanged" : "tempfail");
+	mlog("%s: %s: tempfail", st->qid[0] ? st->qid : "-", why);
 	message_end(st);
-	if (a == ACTION_ACCEPT)
-		return SMFIS_ACCEPT;
 	set_reply(ctx, "451", "4.3.0",
 	    "redflag: temporary failure, try again later");
 	return SMFIS_TEMPFAIL;
+}
+
+/* fail_early: answer policy a after an error (why, a constant) before
+ * the end of the message: tempfail at once; accept at the end of the
+ * message (pass_unchanged), where the sender's X-Redflag-* headers can be
+ * removed (libmilter allows changes there only), the rest of the message
+ * not kept meanwhile. */
+static sfsistat
+fail_early(SMFICTX *ctx, struct mstate *st, enum action a, const char *why)
+{
+	if (a != ACTION_ACCEPT)
+		return tempfail(ctx, st, why);
+	if (st->pass == NULL)
+		st->pass = why;
+	rf_buf_reset(&st->msg);
+	return SMFIS_CONTINUE;
 }
 
 /*
@@ -230,7 +251,7 @@ mf_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *addr)
 		return SMFIS_TEMPFAIL;
 	}
 	rf_buf_init(&st->msg, server->cfg->limits.max_message_size);
-	rf_buf_init(&st->forged, 0);
+	rf_buf_init(&st->forged, server->cfg->limits.max_message_size);
 	if (smfi_setpriv(ctx, st) != MI_SUCCESS) {
 		free(st);
 		atomic_fetch_sub(&server->conns, 1);
@@ -291,13 +312,13 @@ mf_envrcpt(SMFICTX *ctx, char **argv)
 		char **v = realloc(st->rcpts, ncap * sizeof(*v));
 
 		if (v == NULL)
-			return fail(ctx, st, server->cfg->on_error,
+			return fail_early(ctx, st, server->cfg->on_error,
 			    "out of memory");
 		st->rcpts = v;
 		st->rcap = ncap;
 	}
 	if ((r = strndup(a, n)) == NULL)
-		return fail(ctx, st, server->cfg->on_error, "out of memory");
+		return fail_early(ctx, st, server->cfg->on_error, "out of memory");
 	st->rcpts[st->nrcpts++] = r;
 	return SMFIS_CONTINUE;
 }
@@ -314,20 +335,24 @@ mf_envrcpt(SMFICTX *ctx, char **argv)
 static int
 add_field(rf_buf *msg, const char *name, const char *value)
 {
-	const char *p;
+	const char *p, *end = value + strlen(value);
 	int bad;
 
 	if (!rf_message_field_name(name, strlen(name)))
 		return 0;
+	/* line ends after the value's last byte (a raw client's; Postfix
+	 * sends none) end the field, not a line of it: kept, they would end
+	 * the header block too */
+	while (end > value && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
 	bad = rf_buf_puts(msg, name) != 0 || rf_buf_puts(msg, ": ") != 0;
 	/* Folded values come with bare LF: store CRLF like the body. */
-	for (p = value; !bad && *p != '\0'; p++) {
+	for (p = value; !bad && p < end; p++) {
 		if (*p == '\n' && (p == value || p[-1] != '\r'))
 			bad = rf_buf_putc(msg, '\r') != 0;
 		if (!bad)
 			bad = rf_buf_putc(msg, *p) != 0;
-		if (!bad && *p == '\n' && p[1] != ' ' && p[1] != '\t' &&
-		    p[1] != '\0')
+		if (!bad && *p == '\n' && p[1] != ' ' && p[1] != '\t')
 			bad = rf_buf_putc(msg, ' ') != 0;
 	}
 	if (!bad)
@@ -335,29 +360,46 @@ add_field(rf_buf *msg, const char *name, const char *value)
 	return bad ? -1 : 0;
 }
 
+/* keeping: whether the message is still kept (not over the limit, no
+ * failure passing it). */
+static int
+keeping(const struct mstate *st)
+{
+	return !st->toolarge && st->pass == NULL;
+}
+
+/* note_forged: name kept in st->forged when it is an X-Redflag-* header,
+ * whatever becomes of the message: every path that passes it removes
+ * them.  A name that does not fit (the names of one message past
+ * max_message_size) is noted lost: such a message is tempfailed rather
+ * than passed with a header it cannot remove. */
+static void
+note_forged(struct mstate *st, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!pipeline_own_header(name, n) || st->forged_lost)
+		return;
+	if (rf_buf_append(&st->forged, name, n + 1) != 0) {
+		st->forged_lost = 1;
+		return;
+	}
+	st->nforged++;
+}
+
 static sfsistat
 mf_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct mstate *st = state(ctx);
-	int bad;
 
 	if (st == NULL)
 		return SMFIS_TEMPFAIL;
-	if (st->toolarge)
+	note_forged(st, name);
+	if (!keeping(st))
 		return SMFIS_CONTINUE;
-	bad = add_field(&st->msg, name, value) != 0;
-	if (bad && !st->msg.truncated)
-		return fail(ctx, st, server->cfg->on_error, "out of memory");
+	if (add_field(&st->msg, name, value) != 0 && !st->msg.truncated)
+		return fail_early(ctx, st, server->cfg->on_error, "out of memory");
 	st->toolarge = st->msg.truncated;
-	/* Kept whole in msg, so forged stays smaller than msg (a message
-	 * over the limit is never changed: on_limit tempfails or passes it
-	 * unchanged). */
-	if (!st->toolarge && pipeline_own_header(name, strlen(name))) {
-		if (rf_buf_append(&st->forged, name, strlen(name) + 1) != 0)
-			return fail(ctx, st, server->cfg->on_error,
-			    "out of memory");
-		st->nforged++;
-	}
 	return SMFIS_CONTINUE;
 }
 
@@ -368,9 +410,9 @@ mf_eoh(SMFICTX *ctx)
 
 	if (st == NULL)
 		return SMFIS_TEMPFAIL;
-	if (!st->toolarge && rf_buf_puts(&st->msg, "\r\n") != 0 &&
+	if (keeping(st) && rf_buf_puts(&st->msg, "\r\n") != 0 &&
 	    !st->msg.truncated)
-		return fail(ctx, st, server->cfg->on_error, "out of memory");
+		return fail_early(ctx, st, server->cfg->on_error, "out of memory");
 	st->toolarge = st->msg.truncated;
 	st->body = st->msg.len;
 	return SMFIS_CONTINUE;
@@ -383,9 +425,9 @@ mf_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if (st == NULL)
 		return SMFIS_TEMPFAIL;
-	if (!st->toolarge && rf_buf_append(&st->msg, chunk, len) != 0 &&
+	if (keeping(st) && rf_buf_append(&st->msg, chunk, len) != 0 &&
 	    !st->msg.truncated)
-		return fail(ctx, st, server->cfg->on_error, "out of memory");
+		return fail_early(ctx, st, server->cfg->on_error, "out of memory");
 	st->toolarge = st->msg.truncated;
 	return SMFIS_CONTINUE;
 }
@@ -403,10 +445,11 @@ name_cmp(const void *a, const void *b)
  * are sorted so that each name's copies form one run, deleted from the
  * last to the first so that no deletion moves an index still to come
  * (n log n for n forged headers, however many distinct names).
- * Returns 0, or -1 (*why set) when out of memory or the MTA refused.
+ * Returns 0 (none left to remove: a second call does nothing), or -1
+ * (*why set) when out of memory or the MTA refused.
  */
 static int
-remove_forged(SMFICTX *ctx, const struct mstate *st, const char **why)
+remove_forged(SMFICTX *ctx, struct mstate *st, const char **why)
 {
 	const char **v;
 	const char *p;
@@ -435,10 +478,44 @@ remove_forged(SMFICTX *ctx, const struct mstate *st, const char **why)
 			    MI_SUCCESS)
 				goto out;
 	}
+	st->nforged = 0;
 	rc = 0;
 out:
 	free(v);
 	return rc;
+}
+
+/* pass_unchanged: at the end of the message, pass it as it came, but for
+ * the sender's X-Redflag-* headers: removed on every path that passes a
+ * message, so that no verdict can be forged; a message whose headers
+ * cannot be removed is tempfailed instead.  why: the error or limit that
+ * passes it (logged), or NULL (the action accept). */
+static sfsistat
+pass_unchanged(SMFICTX *ctx, struct mstate *st, const char *why)
+{
+	const char *rwhy;
+	size_t n = st->nforged;
+
+	if (st->forged_lost)
+		return tempfail(ctx, st, "X-Redflag-* header names past "
+		    "max_message_size: cannot remove them all");
+	if (remove_forged(ctx, st, &rwhy) != 0)
+		return tempfail(ctx, st, rwhy);
+	if (why != NULL)
+		mlog("%s: %s: accepted unchanged%s",
+		    st->qid[0] ? st->qid : "-", why,
+		    n > 0 ? " but for its X-Redflag-* headers (removed)" : "");
+	message_end(st);
+	return SMFIS_ACCEPT;
+}
+
+/* fail_at_end: answer policy a after an error (why) at the end of the
+ * message. */
+static sfsistat
+fail_at_end(SMFICTX *ctx, struct mstate *st, enum action a, const char *why)
+{
+	return a == ACTION_ACCEPT ? pass_unchanged(ctx, st, why) :
+	    tempfail(ctx, st, why);
 }
 
 /* apply: make the changes of r; 0, or -1 (*why set) when out of memory
@@ -477,21 +554,26 @@ mf_eom(SMFICTX *ctx)
 	struct mstate *st = state(ctx);
 	struct pipeline_result r;
 	sfsistat ret = SMFIS_CONTINUE;
-	const char *qid, *why;
+	const char *qid, *why, *uncounted = NULL;
 	rf_error err;
 
 	if (st == NULL)
 		return SMFIS_TEMPFAIL;
 	if (st->qid[0] == '\0' && (qid = smfi_getsymval(ctx, "i")) != NULL)
 		cli_escape(st->qid, sizeof(st->qid), qid, 20);
+	if (st->pass != NULL)
+		return pass_unchanged(ctx, st, st->pass);
+	if (st->forged_lost)	/* before the analysis: no use running it */
+		return tempfail(ctx, st, "X-Redflag-* header names past "
+		    "max_message_size: cannot remove them all");
 	if (st->toolarge)
-		return fail(ctx, st, cfg->on_limit,
+		return fail_at_end(ctx, st, cfg->on_limit,
 		    "message larger than max_message_size");
 	if (pipeline_run(server->pipe, st->msg.data != NULL ? st->msg.data :
 	    "", st->msg.len, (const char *const *)st->rcpts, st->nrcpts, &r,
 	    &err) != RF_OK)
-		return fail(ctx, st, err.status == RF_ELIMIT ? cfg->on_limit :
-		    cfg->on_error, err.msg);
+		return fail_at_end(ctx, st, err.status == RF_ELIMIT ?
+		    cfg->on_limit : cfg->on_error, err.msg);
 	switch (r.action) {
 	case ACTION_REJECT:
 		set_reply(ctx, "550", "5.7.1", r.reply);
@@ -501,33 +583,37 @@ mf_eom(SMFICTX *ctx)
 		set_reply(ctx, "451", "4.7.1", r.reply);
 		ret = SMFIS_TEMPFAIL;
 		break;
-	case ACTION_ACCEPT:
+	case ACTION_ACCEPT:	/* unchanged, but for forged headers */
+		if (remove_forged(ctx, st, &why) != 0) {
+			pipeline_result_free(&r);
+			return tempfail(ctx, st, why);
+		}
 		break;
 	default:
 		if (apply(ctx, st, &r, &why) != 0) {
 			pipeline_result_free(&r);
-			return fail(ctx, st, cfg->on_error, why);
+			return fail_at_end(ctx, st, cfg->on_error, why);
 		}
 		break;
 	}
-	mlog("%s: verdict=%s action=%s rcpts=%zu%s",
-	    st->qid[0] ? st->qid : "-", r.headers[0].value,
-	    action_name(r.action), st->nrcpts,
-	    r.body != NULL ? " rewritten" : "");
 	/* a store that cannot count the copy (locked past its timeout,
 	 * unreachable) is on_error: tempfail (the changes sent are dropped
 	 * with the message; the MTA tries again and the retry is counted),
 	 * or with on_error = accept the message passes uncounted */
 	if (ret == SMFIS_CONTINUE && pipeline_commit(server->pipe, &r, &err) !=
 	    RF_OK) {
-		pipeline_result_free(&r);
-		if (cfg->on_error != ACTION_ACCEPT)
-			return fail(ctx, st, cfg->on_error, err.msg);
-		mlog("%s: accepted but not counted: %s",
-		    st->qid[0] ? st->qid : "-", err.msg);
-		message_end(st);
-		return ret;
+		if (cfg->on_error != ACTION_ACCEPT) {
+			pipeline_result_free(&r);
+			return tempfail(ctx, st, err.msg);
+		}
+		uncounted = err.msg;
 	}
+	mlog("%s: verdict=%s action=%s rcpts=%zu%s%s%s",
+	    st->qid[0] ? st->qid : "-", r.headers[0].value,
+	    action_name(r.action), st->nrcpts,
+	    r.body != NULL ? " rewritten" : "",
+	    uncounted != NULL ? "; not counted: " : "",
+	    uncounted != NULL ? uncounted : "");
 	pipeline_result_free(&r);
 	message_end(st);
 	return ret;

@@ -511,7 +511,8 @@ cli_mail_limits_help(FILE *f)
 	cli_limits_help(f);
 	fprintf(f, "  on the mail path a message larger than max_message_size "
 	    "is not\n  analysed in part: it gets on_limit (tempfail, the "
-	    "default, or\n  accept: passed unchanged)\n");
+	    "default, or\n  accept: passed unchanged but for its X-Redflag-* "
+	    "headers)\n");
 }
 
 int

@@ -69,7 +69,8 @@ redis_stop
 redflag_milter_stop TERM
 
 # on_error = accept: with the store gone after the start, the message
-# passes unchanged.
+# passes unchanged, but for the sender's X-Redflag-* header (removed on
+# every path that passes a message).
 redis_start
 redflag_milter_start --set "db=redis://127.0.0.1:$port" \
     --set on_error=accept || exit 1
@@ -77,6 +78,8 @@ redis_stop
 $client "$RF_MILTER_PORT" transaction > "$PF_DIR/accept" ||
 	fail "no answer with on_error = accept"
 grep -q '^h ' "$PF_DIR/accept" && fail "on_error = accept changed the message"
+grep -q '^m X-Redflag-Verdict\[1\]' "$PF_DIR/accept" ||
+	fail "on_error = accept: the forged verdict header was not removed"
 tail -n 1 "$PF_DIR/accept" | grep -q '^a' ||
 	fail "on_error = accept: $(tail -n 1 "$PF_DIR/accept")"
 redflag_milter_stop TERM
