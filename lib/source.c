@@ -228,11 +228,145 @@ out:
 	return st;
 }
 
-/* is_from_line: p (at a line start) begins an mbox From_ line. */
+/* starts_from: p (a file's or stream's first line) begins "From ": the
+ * envelope line a message saved alone may keep too. */
+static int
+starts_from(const char *p, size_t left)
+{
+	return left >= 5 && memcmp(p, "From ", 5) == 0;
+}
+
+/* A From_ line is longer than this only when it is no From_ line. */
+#define FROM_LINE_MAX	1024
+
+/* word: the length of the word at p (up to a blank or end), 0 if none. */
+static size_t
+word(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && *q != ' ' && *q != '\t' && *q != '\r')
+		q++;
+	return (size_t)(q - p);
+}
+
+/* skip_blanks: past the blanks (space, tab, CR) at p. */
+static const char *
+skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* all_digits: the n bytes at p are digits. */
+static int
+all_digits(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* is_month: the n bytes at p are a month's abbreviation, "Jan".."Dec". */
+static int
+is_month(const char *p, size_t n)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	size_t i;
+
+	if (n != 3)
+		return 0;
+	for (i = 0; i < 36; i += 3)
+		if (memcmp(p, months + i, 3) == 0)
+			return 1;
+	return 0;
+}
+
+/* is_time: the n bytes at p are a time: h:mm or hh:mm, then :ss or not. */
+static int
+is_time(const char *p, size_t n)
+{
+	size_t h = n > 1 && p[1] == ':' ? 1 : 2;
+
+	if (h > n || !all_digits(p, h) || n < h + 3 || p[h] != ':' ||
+	    !all_digits(p + h + 1, 2))
+		return 0;
+	return n == h + 3 ||
+	    (n == h + 6 && p[h + 3] == ':' && all_digits(p + h + 4, 2));
+}
+
+/* is_zone: the n bytes at p are a time zone: +hhmm, -hhmm or capitals
+ * (GMT, MET DST). */
+static int
+is_zone(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 5 && (p[0] == '+' || p[0] == '-'))
+		return all_digits(p + 1, 4);
+	if (n < 1 || n > 5)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (p[i] < 'A' || p[i] > 'Z')
+			return 0;
+	return 1;
+}
+
+/* date_at: a From_ line's date begins with the month at p: the month,
+ * the day, the time, up to two zone words, a four-digit year. */
+static int
+date_at(const char *p, const char *end)
+{
+	size_t n, z;
+
+	if (!is_month(p, word(p, end)))
+		return 0;
+	p = skip_blanks(p + 3, end);
+	n = word(p, end);
+	if (n < 1 || n > 2 || !all_digits(p, n))
+		return 0;
+	p = skip_blanks(p + n, end);
+	n = word(p, end);
+	if (!is_time(p, n))
+		return 0;
+	p = skip_blanks(p + n, end);
+	for (z = 0; z < 2 && is_zone(p, (n = word(p, end))); z++)
+		p = skip_blanks(p + n, end);
+	return word(p, end) == 4 && all_digits(p, 4);
+}
+
+/*
+ * is_from_line: p (at a line start) begins an mbox From_ line: "From ",
+ * then on that line (of at most FROM_LINE_MAX bytes) a date as ctime
+ * writes it, after the sender or not: a month's abbreviation (Jan..Dec)
+ * as a word, the day, a time (h:mm, hh:mm or hh:mm:ss), up to two zone
+ * words (+0000 as Gmail writes, MET DST) and a four-digit year:
+ * "From a@b Thu Jan  1 00:00:00 1970", "From - Mon Jan 01 00:00:00 2001",
+ * "From 1@xxx Tue Mar 10 19:51:37 +0000 2020".  A body line that merely
+ * begins "From " ("From what I heard, ...") is none, as in mutt's
+ * is_from: it was taken for one after an empty line and split a message
+ * in two.
+ */
 static int
 is_from_line(const char *p, size_t left)
 {
-	return left >= 5 && memcmp(p, "From ", 5) == 0;
+	const char *end, *nl;
+
+	if (left < 5 || memcmp(p, "From ", 5) != 0)
+		return 0;
+	end = p + (left < FROM_LINE_MAX ? left : FROM_LINE_MAX);
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL)
+		end = nl;
+	else if (left > FROM_LINE_MAX)
+		return 0;	/* a line too long */
+	for (p += 5; p < end; p++)
+		if ((p[-1] == ' ' || p[-1] == '\t') && date_at(p, end))
+			return 1;
+	return 0;
 }
 
 /*
@@ -263,7 +397,7 @@ next_from(const char *map, size_t len, size_t pos)
 static int
 several_messages(const char *map, size_t len)
 {
-	return is_from_line(map, len) && next_from(map, len, 0) < len;
+	return starts_from(map, len) && next_from(map, len, 0) < len;
 }
 
 static rf_status

@@ -7,7 +7,11 @@
  * sorted order (hidden entries skipped), each regular file one message; a
  * regular file whose first line is an mbox From_ line and that holds more
  * than one message is an mbox (split at From_ lines, ">From " unquoted as
- * mboxrd); any other file is one message.  Labels: the path, or "path:N"
+ * mboxrd; after the first line, a From_ line is an empty line's next one
+ * that is "From ", then a date as ctime writes it: month abbreviation,
+ * day, time, a zone or two or none, four-digit year, as mutt's is_from
+ * asks: "From a@b Thu Jan  1 00:00:00 1970"; a body line "From what I
+ * heard" is none); any other file is one message.  Labels: the path, or "path:N"
  * for the Nth message of an mbox.
  */
 #ifndef REDFLAG_SOURCE_H

@@ -86,6 +86,98 @@ test_mbox_crlf(void **state)
 	}
 }
 
+/* count_messages: the messages rf_source_open finds in a file holding
+ * text and rf_source_open_fd in a stream of it (the same number, or -1). */
+static int
+count_messages(const char *text)
+{
+	char path[] = "/tmp/rf-from-XXXXXX";
+	rf_limits lim;
+	rf_source *s;
+	rf_item it;
+	int fd, n = 0, m = 0, fds[2];
+
+	rf_limits_default(&lim);
+	assert_true((fd = mkstemp(path)) >= 0);
+	close(fd);
+	write_file(path, text);
+	assert_int_equal(rf_source_open(path, &lim, &s, NULL), RF_OK);
+	while (rf_source_next(s, &it, NULL) == RF_OK)
+		n++;
+	rf_source_free(s);
+	unlink(path);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], text, strlen(text)),
+	    (ssize_t)strlen(text));
+	close(fds[1]);
+	assert_int_equal(rf_source_open_fd(fds[0], "-", &lim, &s, NULL),
+	    RF_OK);
+	close(fds[0]);
+	while (rf_source_next(s, &it, NULL) == RF_OK)
+		m++;
+	rf_source_free(s);
+	return n == m ? n : -1;
+}
+
+/*
+ * test_mbox_from_line: an mbox is split only at a real From_ line (a
+ * month, day, time, zone or not, four-digit year, as mutt's is_from
+ * asks), not at any body line "From " after an empty line: "From what I
+ * heard" split a message in two (clean then refused a message file as
+ * an mbox; hard-ham-1/00108 of the SpamAssassin corpus, "From home
+ * recordings", was two).  The first line is taken as an envelope line
+ * as before.
+ */
+static void
+test_mbox_from_line(void **state)
+{
+	static const struct {
+		const char *sep;	/* the second line "From ..." */
+		int n;			/* messages */
+	} t[] = {
+		{ "From what I heard, it works", 1 },
+		{ "From home recordings to downloaded mp3s", 1 },
+		{ "From Jan to Dec 2020", 1 },
+		{ "From Jan 5 10:30", 1 },
+		{ "From Jan 5 10:30 until 2020", 1 },
+		{ "From Jan 5 10:30:1 2020", 1 },
+		{ "From Jan 5 100:30 2020", 1 },
+		{ "From Jan 5 10:30 20201", 1 },
+		{ "From a@b Thu Jan  1 00:00:00 1970", 2 },
+		{ "From a@b Thu Jan  1 00:00:00 1970\r", 2 },
+		{ "From MAILER-DAEMON Fri Jul  8 12:08:34 2011", 2 },
+		{ "From - Mon Jan 01 00:00:00 2001", 2 },
+		{ "From 1234@xxx Tue Mar 10 19:51:37 +0000 2020", 2 },
+		{ "From x@y.fr Wed Aug  2 00:39:12 MET DST 1995", 2 },
+		{ "From x@y Sat Jan  3 1:05 1996 remote from z", 2 },
+		{ "From Jan@y Sep 3 01:05:34 1996", 2 },
+	};
+	char text[512], pad[1100], big[2048];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(text, sizeof(text), "From a@b Sat Jan  1 00:00:00 "
+		    "2000\nSubject: one\n\nbody\n\n%s\nSubject: two\n\nx\n",
+		    t[i].sep);
+		if (count_messages(text) != t[i].n)
+			fail_msg("\"%s\": not %d message(s)", t[i].sep,
+			    t[i].n);
+	}
+	/* a line longer than any From_ line is none */
+	memset(pad, 'x', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	snprintf(big, sizeof(big), "From a@b Sat Jan  1 00:00:00 2000\n\n"
+	    "body\n\nFrom %s Sat Jan  1 00:00:00 2000\n\nx\n", pad);
+	assert_int_equal(count_messages(big), 1);
+	snprintf(big, sizeof(big), "From a@b Sat Jan  1 00:00:00 2000\n\n"
+	    "body\n\nFrom %.900s Sat Jan  1 00:00:00 2000\n\nx\n", pad);
+	assert_int_equal(count_messages(big), 2);
+	/* a first line "From " is the envelope line as before */
+	assert_int_equal(count_messages("From someone\nSubject: 1\n\nx\n\n"
+	    "From a@b Sat Jan  1 00:00:00 2000\nSubject: 2\n\ny\n"), 2);
+}
+
 /*
  * test_tree_link_loop: a tree with a link back up to a folder above (a
  * loop) lists each file once (it listed the file again for each turn of
@@ -635,6 +727,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mbox_from_quoting),
 		cmocka_unit_test(test_mbox_crlf),
+		cmocka_unit_test(test_mbox_from_line),
 		cmocka_unit_test(test_tree_link_loop),
 		cmocka_unit_test(test_single_file_label),
 		cmocka_unit_test(test_maildir_order_and_errors),
