@@ -234,6 +234,27 @@ on_failure(enum action a, const rf_buf *in, int more)
 	return RF_EXIT_OK;
 }
 
+/*
+ * filter_rcpt: the address of a -r argument a, which it may change: one
+ * pair of angle brackets around it taken off, as MTAs pass an envelope
+ * address and as the milter takes it (mf_envrcpt); NULL when the rest is
+ * no mail address as scan's --rcpt takes one (rf_consent_address_ok):
+ * empty (an unset $RECIPIENT in a procmail rule), no '@', a blank.  Such
+ * a recipient was kept and found nothing: recipient detection silently
+ * off.
+ */
+static const char *
+filter_rcpt(char *a)
+{
+	size_t n = strlen(a);
+
+	if (n >= 2 && a[0] == '<' && a[n - 1] == '>') {
+		a[n - 1] = '\0';
+		a++;
+	}
+	return rf_consent_address_ok(a) ? a : NULL;
+}
+
 int
 cmd_filter(int argc, char **argv)
 {
@@ -278,7 +299,13 @@ cmd_filter(int argc, char **argv)
 				    FILTER_MAX_RCPTS);
 				goto out;
 			}
-			rcpts[nrcpts++] = argv[++i];
+			if ((rcpts[nrcpts] = filter_rcpt(argv[++i])) == NULL) {
+				/* not echoed: this goes to the MTA's log */
+				cli_warn("filter: recipient #%zu is not a mail "
+				    "address (local@domain)", nrcpts + 1);
+				goto out;
+			}
+			nrcpts++;
 			continue;
 		}
 		static const char *const valued[] = { "-r", "--recipient",

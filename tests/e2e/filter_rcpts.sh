@@ -64,6 +64,26 @@ run store-1 "$html" 6 --set "db=$db"
 run store-2 "$html" 6 --set "db=$db"
 run store-text "$text" 12 --set "db=$db"
 
+# -r as an MTA passes it, in angle brackets, is the address (the milter
+# takes them off too): it was a recipient no link held, so recipient
+# detection was off; one that is no address (empty, as an unset
+# $RECIPIENT in a procmail rule gives, or without '@') is a bad command
+# line, 75, named by its number, not echoed (this goes to the MTA's log)
+timeout 60 "$REDFLAG" filter -r '<r0@example.org>' < "$html" \
+    > "$d/angle" 2>/dev/null
+echo "exit $?" >> "$d/angle"
+cmp -s "$d/angle" "$d/html-1.out" || fail "-r '<r0@example.org>'"
+for bad in '' notanaddress '@example.org' 'r0@' '<>' 'a b@example.org'; do
+	timeout 60 "$REDFLAG" filter -r r0@example.org -r "$bad" < "$html" \
+	    > "$d/bad" 2> "$d/bad.err"
+	rc=$?
+	[ $rc -eq 75 ] && [ ! -s "$d/bad" ] &&
+	    grep -q '^redflag: filter: recipient #2 is not a mail address' \
+	    "$d/bad.err" || fail "-r '$bad': exit $rc, $(cat "$d/bad.err")"
+	[ -z "$bad" ] || ! grep -qF -- "$bad" "$d/bad.err" ||
+	    fail "-r '$bad' echoed"
+done
+
 if [ "$record" -eq 1 ]; then
 	mkdir -p "$golden"
 	cp "$d"/*.out "$golden/"
