@@ -1,7 +1,9 @@
 /* config.c - redflag.conf (see config.h and redflag.conf(5)). */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,36 +114,113 @@ plain_string(struct config *c, const char *name)
 	return NULL;
 }
 
-/* socket_ok: a socket spec libmilter would bind as written: not empty,
- * and an inet or inet6 port in digits from 1 to 65535 (libmilter takes
- * any number and binds it modulo 65536: inet:99999 listened on 34463,
- * inet:0 on a random port); a port by service name is libmilter's to
- * look up.  0, or -1 with why filled. */
+/* host_ok: the host of inet:PORT@HOST (v6: inet6:) is one libmilter can
+ * bind, as far as that can be known without resolving a name: an IP
+ * literal, bare or in brackets, that inet_pton takes for the family
+ * (1.2.3.256 is none; a bare IPv4 one all digits and dots, an IPv6 one
+ * with a ':'); a name is libmilter's to resolve.  0, or -1 with why. */
+static int
+host_ok(const char *host, int v6, char *why, size_t whysize)
+{
+	char lit[INET6_ADDRSTRLEN + 1];
+	unsigned char bin[sizeof(struct in6_addr)];
+	size_t n = strlen(host);
+	int literal = 0;
+
+	if (n == 0) {
+		snprintf(why, whysize, "socket: the address of "
+		    "inet:PORT@ADDRESS is empty (leave out the @ for all)");
+		return -1;
+	}
+	if (host[0] == '[') {	/* libmilter's [literal] */
+		literal = 1;
+		if (n < 3 || host[n - 1] != ']' || n - 2 >= sizeof(lit))
+			goto bad;
+		memcpy(lit, host + 1, n - 2);
+		lit[n - 2] = '\0';
+	} else {
+		if (n >= sizeof(lit))
+			return 0;	/* a name */
+		memcpy(lit, host, n + 1);
+		literal = v6 ? strchr(lit, ':') != NULL :
+		    strspn(lit, "0123456789.") == n;
+	}
+	if (!v6 && strchr(lit, ':') != NULL) {
+		snprintf(why, whysize, "socket: an IPv6 address is "
+		    "inet6:PORT@ADDRESS, not inet:");
+		return -1;
+	}
+	if (!literal || inet_pton(v6 ? AF_INET6 : AF_INET, lit, bin) == 1)
+		return 0;
+bad:
+	snprintf(why, whysize, "socket: the address of %s:PORT@ADDRESS is no "
+	    "%s address", v6 ? "inet6" : "inet", v6 ? "IPv6" : "IPv4");
+	return -1;
+}
+
+/*
+ * socket_ok: a socket spec libmilter would bind as written, or fail to
+ * bind for a reason the spec does not show (a port in use, a folder
+ * missing, a name that does not resolve): unix:PATH or local:PATH with a
+ * PATH (an empty one bound an abstract socket named by NULs), a PATH
+ * alone (no ':', libmilter's unix default), inet:PORT[@HOST] or
+ * inet6:PORT[@HOST], PORT in digits from 1 to 65535 (libmilter takes any
+ * number and binds it modulo 65536: inet:99999 listened on 34463, inet:0
+ * on a random port) or a service name for libmilter to look up, and
+ * HOST as host_ok says.  Another type (foo:bar) was known as wrong only
+ * at listen time, exit 69, not as a bad setting.  Type names are in
+ * lower case, as the milter reads them for a unix socket's file
+ * (libmilter would take UNIX: too, but the file would not be managed).
+ * 0, or -1 with why filled.
+ */
 static int
 socket_ok(const char *v, char *why, size_t whysize)
 {
-	const char *port = NULL, *end;
+	const char *port = NULL, *end, *colon = strchr(v, ':');
 	unsigned long n = 0;
 
-	if (strncmp(v, "inet:", 5) == 0)
-		port = v + 5;
-	else if (strncmp(v, "inet6:", 6) == 0)
-		port = v + 6;
 	if (*v == '\0') {
 		snprintf(why, whysize, "socket: give unix:PATH or "
 		    "inet:PORT@ADDRESS");
 		return -1;
 	}
-	if (port == NULL || *port < '0' || *port > '9')
-		return 0;
-	for (end = port; *end >= '0' && *end <= '9' && n <= 65535; end++)
-		n = n * 10 + (unsigned long)(*end - '0');
-	if (n < 1 || n > 65535 || (*end != '\0' && *end != '@')) {
-		snprintf(why, whysize, "socket: the port of inet:PORT@ADDRESS "
-		    "is a number from 1 to 65535");
+	if (colon == NULL)
+		return 0;	/* a path: libmilter's default, unix */
+	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0) {
+		if (colon[1] != '\0')
+			return 0;
+		snprintf(why, whysize, "socket: the PATH of unix:PATH "
+		    "(local:PATH) is empty");
 		return -1;
 	}
-	return 0;
+	if (strncmp(v, "inet:", 5) == 0)
+		port = v + 5;
+	else if (strncmp(v, "inet6:", 6) == 0)
+		port = v + 6;
+	else {
+		snprintf(why, whysize, "socket: an unknown socket type: give "
+		    "unix:PATH, local:PATH, inet:PORT@ADDRESS or "
+		    "inet6:PORT@ADDRESS");
+		return -1;
+	}
+	if (*port == '\0' || *port == '@') {
+		snprintf(why, whysize, "socket: the port of inet:PORT@ADDRESS "
+		    "is a number from 1 to 65535 or a service name, not empty");
+		return -1;
+	}
+	if (*port >= '0' && *port <= '9') {
+		for (end = port; *end >= '0' && *end <= '9' && n <= 65535;
+		    end++)
+			n = n * 10 + (unsigned long)(*end - '0');
+		if (n < 1 || n > 65535 || (*end != '\0' && *end != '@')) {
+			snprintf(why, whysize, "socket: the port of "
+			    "inet:PORT@ADDRESS is a number from 1 to 65535");
+			return -1;
+		}
+	}
+	if ((end = strchr(port, '@')) == NULL)
+		return 0;
+	return host_ok(end + 1, port == v + 6, why, whysize);
 }
 
 /* reply_text_ok: a reply text goes into an SMTP reply: printable ASCII,

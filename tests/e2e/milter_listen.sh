@@ -52,7 +52,8 @@ expect() {
 }
 expect "inet:$port@127.0.0.1" "Address already in use"
 expect "unix:$T/no/such/folder/milter.sock" "No such file or directory"
-expect "nosuch:thing" "libmilter does not know this port, host or socket type"
+expect "inet:nosuchservice@127.0.0.1" \
+    "libmilter does not know this port, host or socket type"
 
 # A port out of range is refused before listening (libmilter bound it
 # modulo 65536: inet:99999 listened on 34463, saying 99999): 64 on the
@@ -71,6 +72,37 @@ timeout 10 "$REDFLAG" milter --config "$T/port.conf" > "$T/out" 2> "$T/err" ||
     rc=$?
 [ "$rc" = 78 ] && grep -qF "$T/port.conf:1: socket: the port" "$T/err" ||
 	fail "socket = inet:99999 in a file: exit $rc: $(cat "$T/err")"
+
+# A spec no socket could be bound from is a bad setting too, not a
+# socket that cannot be opened (69): an empty unix path (it bound an
+# abstract socket named by NULs), an unknown type, an IP literal that is
+# no address.  64 on the command line, 78 with file:line from a file.
+badspec() {
+	spec=$1 why=$2
+	rc=0
+	timeout 10 "$REDFLAG" milter --socket "$spec" > "$T/out" 2> "$T/err" ||
+	    rc=$?
+	[ "$rc" = 64 ] && grep -qF "milter: socket: $why" "$T/err" ||
+	    fail "milter --socket $spec: exit $rc: $(cat "$T/err")"
+	printf '# a comment\nsocket = %s\n' "$spec" > "$T/spec.conf"
+	rc=0
+	timeout 10 "$REDFLAG" milter --config "$T/spec.conf" > "$T/out" \
+	    2> "$T/err" || rc=$?
+	[ "$rc" = 78 ] && grep -qF "$T/spec.conf:2: socket: $why" "$T/err" ||
+	    fail "socket = $spec in a file: exit $rc: $(cat "$T/err")"
+}
+badspec "unix:" "the PATH of unix:PATH (local:PATH) is empty"
+badspec "local:" "the PATH of unix:PATH (local:PATH) is empty"
+badspec "foo:bar" "an unknown socket type"
+badspec "nosuch:thing" "an unknown socket type"
+badspec "inet:1@256.0.0.1" "the address of inet:PORT@ADDRESS is no IPv4 address"
+badspec "inet:1@[1.2.3.4" "the address of inet:PORT@ADDRESS is no IPv4 address"
+badspec "inet:1@::1" "an IPv6 address is inet6:PORT@ADDRESS"
+badspec "inet6:1@::g" "the address of inet6:PORT@ADDRESS is no IPv6 address"
+badspec "inet6:1@[::1" "the address of inet6:PORT@ADDRESS is no IPv6 address"
+badspec "inet:1@" "the address of inet:PORT@ADDRESS is empty"
+badspec "inet:" "the port of inet:PORT@ADDRESS is a number from 1 to 65535"
+badspec "inet:@127.0.0.1" "the port of inet:PORT@ADDRESS is a number from 1 to 65535"
 
 # A SQLite store root made in the user's folder (/var/lib/redflag
 # belongs to the milter's user), the milter running as nobody (root
