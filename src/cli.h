@@ -171,6 +171,26 @@ int cli_stdin_closed(void);
  * without a file would otherwise see it wait for nothing). */
 void cli_stdin_hint(const char *cmd);
 
+/* What cli_read_line found. */
+enum cli_line {
+	CLI_LINE_OK,		/* a line, in buf */
+	CLI_LINE_EOF,		/* no more (or a read error: ferror) */
+	CLI_LINE_LONG,		/* a line of size - 1 bytes or more */
+	CLI_LINE_NUL		/* a line that holds a NUL byte */
+};
+
+/*
+ * cli_read_line: the next line of f in buf (size bytes), without its
+ * "\n" (a "\r" before it kept), NUL-terminated, its length in *len.  A
+ * line too long for buf, or one that holds a NUL byte (which would end
+ * it early for every string function), is read to its end all the same
+ * and reported as such, buf then unspecified: the next call reads the
+ * next line, so that line numbers stay right (fgets, stopped at a NUL,
+ * took the line for a long one and the next for its rest).  The last
+ * line may lack its "\n".  Memory is buf's, however long a line.
+ */
+enum cli_line cli_read_line(FILE *f, char *buf, size_t size, size_t *len);
+
 /* cli_escape: untrusted bytes made safe for a terminal or a log: printable
  * ASCII kept, everything else \xNN, cut to max bytes with "..." added.
  * Returns buf.  The library's rf_escape (redflag/error.h). */

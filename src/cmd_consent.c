@@ -108,7 +108,8 @@ static int
 do_import(struct feedback *fb, const char *path)
 {
 	char line[CONSENT_LINE_MAX], esc[128], *f[3], *p;
-	size_t lineno = 0, added = 0, known = 0, bad = 0;
+	size_t lineno = 0, added = 0, known = 0, bad = 0, len;
+	enum cli_line lr;
 	int64_t now = (int64_t)time(NULL);
 	struct wgroup g;
 	rf_error err;
@@ -130,22 +131,25 @@ do_import(struct feedback *fb, const char *path)
 		    wgroup_end(&g, 1, &err) != RF_OK)
 			goto fail;
 		errno = 0;
-		if (fgets(line, sizeof(line), in) == NULL) {
+		if ((lr = cli_read_line(in, line, sizeof(line), &len)) ==
+		    CLI_LINE_EOF) {
 			rerr = ferror(in) ? (errno != 0 ? errno : EIO) : 0;
 			break;
 		}
 		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(in)) {
-			cli_warn("consent import: %s: line %zu: too long (over %d "
-			    "bytes)", cli_escape(esc, sizeof(esc), path, 100),
-			    lineno, CONSENT_LINE_MAX - 2);
+		if (lr != CLI_LINE_OK) {	/* said, then the next line */
+			cli_escape(esc, sizeof(esc), path, 100);
+			if (lr == CLI_LINE_NUL)
+				cli_warn("consent import: %s: line %zu: holds "
+				    "a NUL byte", esc, lineno);
+			else
+				cli_warn("consent import: %s: line %zu: too "
+				    "long (over %d bytes)", esc, lineno,
+				    CONSENT_LINE_MAX - 2);
 			bad++;
-			while (fgets(line, sizeof(line), in) != NULL &&
-			    strchr(line, '\n') == NULL)
-				;
 			continue;
 		}
-		line[strcspn(line, "\r\n")] = '\0';
+		line[strcspn(line, "\r")] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		for (k = 0, p = line; k < 3 && p != NULL; k++) {

@@ -508,6 +508,8 @@ config_load(struct config *c, const char *cmd, const char *path)
 	char line[CONFIG_LINE_MAX], why[256], esc[128];
 	char *name, *value, *eq;
 	unsigned lineno = 0;
+	enum cli_line lr;
+	size_t len;
 	int rc = -1;
 	FILE *f;
 
@@ -518,10 +520,15 @@ config_load(struct config *c, const char *cmd, const char *path)
 	}
 	cli_escape(esc, sizeof(esc), path, 100);
 	errno = 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while ((lr = cli_read_line(f, line, sizeof(line), &len)) !=
+	    CLI_LINE_EOF) {
 		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			cli_warn("%s: %s:%u: line too long", cmd, esc, lineno);
+		if (lr != CLI_LINE_OK) {
+			/* a NUL byte ended the line for fgets: it was
+			 * "line too long" */
+			cli_warn("%s: %s:%u: %s", cmd, esc, lineno,
+			    lr == CLI_LINE_NUL ? "the line holds a NUL byte" :
+			    "line too long");
 			goto out;
 		}
 		name = trim(line);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,35 @@ cli_address_ok(const char *cmd, const char *opt, const char *value)
 		return 0;
 	}
 	return 1;
+}
+
+enum cli_line
+cli_read_line(FILE *f, char *buf, size_t size, size_t *len)
+{
+	size_t n = 0;
+	int c, nul = 0, any = 0;
+
+	flockfile(f);
+	while ((c = getc_unlocked(f)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (c == '\0')
+			nul = 1;
+		if (n + 1 < size)
+			buf[n] = (char)c;
+		if (n < SIZE_MAX)
+			n++;
+	}
+	funlockfile(f);
+	*len = n < size ? n : 0;
+	if (size > 0)
+		buf[n < size ? n : size - 1] = '\0';
+	if (!any)
+		return CLI_LINE_EOF;
+	if (nul)
+		return CLI_LINE_NUL;
+	return n + 1 < size ? CLI_LINE_OK : CLI_LINE_LONG;
 }
 
 const char *

@@ -347,6 +347,17 @@ expect 75 "^redflag: filter: .*/redis.conf:3: db: bad Redis spec" \
 	"$REDFLAG" filter -c "$tmp/redis.conf"
 expect 64 "^redflag: consent: .*/redis.conf:3: db: bad Redis spec" \
 	"$REDFLAG" consent -c "$tmp/redis.conf" list
+# a NUL byte in a line of redflag.conf is said (fgets stopped there: it
+# was "line too long"); a line too long is still that
+printf '# x\nbulk_size = 5\000junk\nbulk_size = 6\n' >"$tmp/nul.conf"
+expect 78 "^redflag: milter: .*/nul.conf:2: the line holds a NUL byte\$" \
+	"$REDFLAG" milter --socket "unix:$tmp/m.sock" -c "$tmp/nul.conf"
+expect 64 "^redflag: consent: .*/nul.conf:2: the line holds a NUL byte\$" \
+	"$REDFLAG" consent -c "$tmp/nul.conf" list
+{ printf 'bulk_size = 5\n# '; head -c 5000 /dev/zero | tr '\0' x; echo; } \
+	>"$tmp/long.conf"
+expect 78 "^redflag: milter: .*/long.conf:2: line too long\$" \
+	"$REDFLAG" milter --socket "unix:$tmp/m.sock" -c "$tmp/long.conf"
 expect 78 "^redflag: milter: --set: classifier: bad Redis spec" \
 	"$REDFLAG" milter --socket "unix:$tmp/m.sock" --set classifier=unix:
 expect 78 "^redflag: milter: --set: db: bad Redis spec" \

@@ -53,6 +53,24 @@ run_suite() { # DB-SPEC
 }
 
 run_suite "$tmp/s.db"
+# import: a NUL byte in a line is said as such, and the next line is read
+# as its own (fgets stopped at the NUL: "line 1: too long", and the next
+# line swallowed as the rest, later numbers shifted); a line too long is
+# still that
+{ printf 'a@nul.test\tx.test\000junk\nc@nul.test\td.test\nbroken\n'
+  printf 'x@nul.test\t'; head -c 3000 /dev/zero | tr '\0' y; echo
+  printf 'e@nul.test\tf.test\n'; } > "$tmp/nul.tsv"
+"$rf" consent --db "$tmp/nul.db" import "$tmp/nul.tsv" > "$tmp/o" 2> "$tmp/e"
+[ $? -eq 1 ] || fail "import of a NUL line exits 1"
+grep -q "^2 added, 0 known already, 3 refused$" "$tmp/o" ||
+	fail "import of a NUL line: $(cat "$tmp/o")"
+grep -q "nul.tsv: line 1: holds a NUL byte$" "$tmp/e" &&
+    grep -q "nul.tsv: line 3: expected recipient TAB sender$" "$tmp/e" &&
+    grep -q "nul.tsv: line 4: too long (over 2046 bytes)$" "$tmp/e" &&
+    [ "$(wc -l < "$tmp/e")" -eq 3 ] ||
+	fail "import of a NUL line: $(cat "$tmp/e")"
+"$rf" consent --db "$tmp/nul.db" list | cut -f1 | sort | tr '\n' ' ' |
+    grep -qx "c@nul.test e@nul.test " || fail "import of a NUL line: records"
 # --db overrides the configured store
 printf 'db = %s/other.db\n' "$tmp" > "$tmp/redflag.conf"
 "$rf" consent -c "$tmp/redflag.conf" add a@b.test c.test > /dev/null || fail "conf db"
