@@ -136,6 +136,12 @@ const char *cli_empty_item(const rf_item *item);
  * it and ": " (as the messages of rf_source do). */
 void cli_warn_input(const char *cmd, const char *label, const char *msg);
 
+/* cli_stdin_twice: "-" (standard input) is among paths[0..n) more than
+ * once: 1 after reporting "CMD: - (standard input) given twice" (the
+ * caller exits RF_EXIT_USAGE: the second reading found it empty, "empty
+ * input, skipped", exit 1), else 0. */
+int cli_stdin_twice(const char *cmd, const char *const *paths, int n);
+
 /* cli_address_ok: value, given to option opt of cmd, is a mail address
  * as the consent store takes a recipient (rf_consent_address_ok:
  * local@domain, at most RF_CONSENT_ADDR_MAX bytes): 1, else 0 after

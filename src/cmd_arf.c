@@ -406,6 +406,9 @@ cmd_arf(int argc, char **argv)
 		cli_warn("arf ingest: %s goes with arf make only",
 		    rcpt != NULL ? "--rcpt" : "--type");
 		usage(stderr);
+	} else if (cmd != NULL && strcmp(cmd, "ingest") == 0 &&
+	    cli_stdin_twice("arf ingest", paths, npaths)) {
+		usage(stderr);
 	} else if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
 		if ((rc = feedback_open(&fb, 1, "arf ingest")) == 0)
 			rc = do_ingest(&fb, paths, npaths);

@@ -404,7 +404,8 @@ run(int argc, char **argv, struct redis_auth *ra)
 			break;
 		}
 	}
-	if (!dashdash && cli_late_option("scan", argc, argv, i, NULL)) {
+	if ((!dashdash && cli_late_option("scan", argc, argv, i, NULL)) ||
+	    cli_stdin_twice("scan", (const char *const *)argv + i, argc - i)) {
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}

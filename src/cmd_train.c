@@ -536,12 +536,11 @@ train(int argc, char **argv, struct redis_auth *ra)
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
-	for (k = i, first = 0; k < argc; k++)
-		if (strcmp(argv[k], "-") == 0 && first++ > 0) {
-			cli_warn("train: - (standard input) given twice");
-			usage(stderr);
-			return RF_EXIT_USAGE;
-		}
+	if (cli_stdin_twice("train", (const char *const *)argv + i,
+	    argc - i)) {
+		usage(stderr);
+		return RF_EXIT_USAGE;
+	}
 	if (redis_auth_finish(ra, "train", &db, 1) != 0)
 		return RF_EXIT_USAGE;
 	params.redis_auth = redis_auth_get(ra);

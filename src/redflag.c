@@ -210,6 +210,19 @@ cli_address_ok(const char *cmd, const char *opt, const char *value)
 	return 1;
 }
 
+int
+cli_stdin_twice(const char *cmd, const char *const *paths, int n)
+{
+	int i, seen = 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(paths[i], "-") == 0 && seen++ > 0) {
+			cli_warn("%s: - (standard input) given twice", cmd);
+			return 1;
+		}
+	return 0;
+}
+
 enum cli_line
 cli_read_line(FILE *f, char *buf, size_t size, size_t *len)
 {

@@ -121,11 +121,23 @@ expect 64 "campaigns: unknown option '--bogus'" "$REDFLAG" campaigns --bogus
 expect 64 "hotline: option '--why' needs a value" "$REDFLAG" hotline cases --why
 expect 64 "hotline: option '--as' needs a value" "$REDFLAG" hotline --as
 expect 64 "hotline: unknown option '--bogus'" "$REDFLAG" hotline --bogus cases
+# standard input given twice: the second reading found it empty ("-:
+# empty input, skipped", exit 1); train refused it already
+expect 64 "^redflag: scan: - \(standard input\) given twice\$" \
+	"$REDFLAG" scan - -
+expect 64 "^redflag: scan: - \(standard input\) given twice\$" \
+	"$REDFLAG" scan -- - "$tmp/one.eml" -
+expect 64 "^redflag: arf ingest: - \(standard input\) given twice\$" \
+	"$REDFLAG" arf ingest --db "$tmp/twice.db" - -
+expect 64 "^redflag: train: - \(standard input\) given twice\$" \
+	"$REDFLAG" train --db "$tmp/twice.cls" --spam - -
+[ ! -e "$tmp/twice.db" ] && [ ! -e "$tmp/twice.cls" ] ||
+	{ echo "FAIL: - twice: a store made" >&2; fails=$((fails + 1)); }
 # the filter defers on any mistake (75), and says which
 expect 75 "filter: option '-r' needs a value" "$REDFLAG" filter -r
 
-# --rcpt must look like an address (the mail filter does not check: a
-# mistake there must not defer mail)
+# --rcpt must look like an address (so must the filter's -r: a bad
+# command line, 75, tests/e2e/filter_rcpts.sh)
 expect 64 "scan: --rcpt: 'alice' is not a mail address" \
 	"$REDFLAG" scan --rcpt alice "$tmp/one.eml"
 expect 64 "clean: --rcpt: '' is not a mail address" \
