@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,24 +26,37 @@ struct command {
 				 * this exit status, not a run (0: run) */
 	int service;		/* run with standard output closed as a
 				 * daemon is: a closed one is /dev/null */
+	int shrank_rc;		/* reads input files by mapping them
+				 * (rf_source): this exit status when one
+				 * shrinks while mapped (0: none, the mail
+				 * path and the services map no input) */
 };
 
 static const struct command commands[] = {
 	/* in the order of redflag(1) and the README */
-	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts", 0, 0 },
-	{ "clean", cmd_clean, "write a message back with its tracking codes removed", 0, 0 },
+	{ "scan", cmd_scan, "analyse messages: links, text, campaigns, verdicts", 0, 0,
+	  RF_EXIT_INPUT },
+	{ "clean", cmd_clean, "write a message back with its tracking codes removed", 0, 0,
+	  RF_EXIT_INPUT },
 	{ "filter", cmd_filter, "filter one message: standard input to output",
-	  RF_EXIT_TEMPFAIL, 0 },
-	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail", 0, 1 },
-	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first", 0, 0 },
-	{ "consent", cmd_consent, "who asked to hear from whom: add, remove, list, import, learn", 0, 0 },
-	{ "complain", cmd_complain, "record that a recipient marked a message as spam", 0, 0 },
-	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports", 0, 0 },
-	{ "train", cmd_train, "teach the classifier spam and wanted mail", 0, 0 },
-	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export", 0, 0 },
+	  RF_EXIT_TEMPFAIL, 0, 0 },
+	{ "milter", cmd_milter, "mail filter for Postfix and Sendmail", 0, 1, 0 },
+	{ "campaigns", cmd_campaigns, "list the campaigns in the store, largest first", 0, 0,
+	  0 },
+	{ "consent", cmd_consent, "who asked to hear from whom: add, remove, list, import, learn", 0, 0,
+	  RF_EXIT_INPUT },
+	{ "complain", cmd_complain, "record that a recipient marked a message as spam", 0, 0,
+	  RF_EXIT_INPUT },
+	{ "arf", cmd_arf, "read (ingest) or write (make) ARF feedback reports", 0, 0,
+	  RF_EXIT_INPUT },
+	{ "train", cmd_train, "teach the classifier spam and wanted mail", 0, 0,
+	  RF_EXIT_INPUT },
+	{ "hotline", cmd_hotline, "reported URLs: intake, cases, review, export", 0, 0,
+	  RF_EXIT_INPUT },
 	{ "serve", cmd_serve, "the hotline's web interface for analysts", 0,
-	  1 },
-	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)", 0, 0 },
+	  1, 0 },
+	{ "cluster", cmd_cluster, "group a batch of messages into campaigns (test aid)", 0, 0,
+	  RF_EXIT_INPUT },
 };
 
 static void
@@ -75,6 +89,49 @@ output_checked(const struct command *c, int rc)
 		return rc;
 	cli_stdout_failed(c->name, failed);
 	return c->closed_rc != 0 ? c->closed_rc : RF_EXIT_SOFTWARE;
+}
+
+/* What on_shrank writes and the status it exits with: set once, before
+ * the command runs (a signal handler has nowhere else to find them). */
+static char shrank_line[160];
+static size_t shrank_len;
+static int shrank_rc;
+
+/* on_shrank: SIGBUS, a mapped input file (an mbox, rf_source) that
+ * became shorter than its mapping, as a mail client's expunge of a live
+ * mbox makes it: one line and the input error's status, not death by
+ * "Bus error" (135).  Async-signal-safe: write(2) and _exit only. */
+static void
+on_shrank(int sig)
+{
+	ssize_t w;
+
+	(void)sig;
+	w = write(2, shrank_line, shrank_len);
+	(void)w;
+	_exit(shrank_rc);
+}
+
+/* catch_shrank: on_shrank for command c, which exits with its shrank_rc
+ * when an input shrinks while mapped.  The library keeps no global state,
+ * so the command catches it. */
+static void
+catch_shrank(const struct command *c)
+{
+	struct sigaction sa;
+	int n;
+
+	n = snprintf(shrank_line, sizeof(shrank_line), "%s: %s: an input file "
+	    "shrank while it was being read (changed by another program?); "
+	    "run again\n", RF_PROG, c->name);
+	if (n < 0 || (size_t)n >= sizeof(shrank_line))
+		return;
+	shrank_len = (size_t)n;
+	shrank_rc = c->shrank_rc;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_shrank;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 int
@@ -602,6 +659,8 @@ main(int argc, char **argv)
 				    strerror(errno));
 				return RF_EXIT_SOFTWARE;
 			}
+			if (commands[i].shrank_rc != 0)
+				catch_shrank(&commands[i]);
 			return output_checked(&commands[i],
 			    commands[i].run(argc - 1, argv + 1));
 		}
