@@ -101,23 +101,70 @@ rf_hotline_defang(rf_arena *a, const char *url)
 	return out;
 }
 
-/* json_str: s as a JSON string (with quotes), control characters and
- * non-ASCII escaped so the export is plain ASCII. */
+/* utf8_len: the length (2 to 4) of the valid UTF-8 sequence at p, whose
+ * first byte is not ASCII; 0 when none starts there (a stray
+ * continuation byte, an overlong form, a surrogate, past U+10FFFF, cut
+ * short by the NUL). */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	unsigned lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (p[0] == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (p[0] == 0xf4)
+			hi = 0x8f;	/* past U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* json_str: s as a JSON string (with quotes): valid UTF-8 as it is,
+ * each byte that starts no valid sequence as U+FFFD; escaped: '"', '\\',
+ * the controls (below 0x20, and DEL), and, for a reader that pastes the
+ * export into HTML or a script, '<', '>', '&', U+2028 and U+2029. */
 static void
 json_str(rf_buf *b, const char *s)
 {
 	const unsigned char *p;
+	size_t n;
 
 	rf_buf_putc(b, '"');
 	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
 		if (*p == '"' || *p == '\\') {
 			rf_buf_putc(b, '\\');
 			rf_buf_putc(b, (char)*p);
-		} else if (*p < 0x20 || *p >= 0x7f || *p == '<' || *p == '>' ||
+		} else if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>' ||
 		    *p == '&') {
 			rf_buf_printf(b, "\\u%04x", *p);
-		} else {
+		} else if (*p < 0x80) {
 			rf_buf_putc(b, (char)*p);
+		} else if ((n = utf8_len(p)) == 0) {
+			rf_buf_puts(b, "\xef\xbf\xbd");	/* U+FFFD */
+		} else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+		    (p[2] == 0xa8 || p[2] == 0xa9)) {
+			rf_buf_puts(b, p[2] == 0xa8 ? "\\u2028" : "\\u2029");
+			p += n - 1;
+		} else {
+			rf_buf_append(b, (const char *)p, n);
+			p += n - 1;
 		}
 	}
 	rf_buf_putc(b, '"');
@@ -185,6 +232,7 @@ write_case(rf_buf *b, rf_arena *a, rf_export_format fmt,
 	const char *host = rf_hotline_defang(a, c->host != NULL ? c->host :
 	    "");
 	char first[32], last[32], id[37];
+	rf_buf desc;
 	/* a category only a reporter suggested is no finding: "other",
 	 * the suggestion named in the X-ARF description */
 	const char *type = c->category_set ?
@@ -224,14 +272,24 @@ write_case(rf_buf *b, rf_arena *a, rf_export_format fmt,
 	rf_buf_puts(b, ",\n  \"url\": ");
 	json_str(b, url);
 	rf_buf_puts(b, ",\n  \"evidence_source\": \"user_report\",\n");
-	rf_buf_printf(b, "  \"description\": \"Hotline case %lld: %d public "
-	    "report%s, first %s, last %s; confirmed by an analyst",
-	    (long long)c->id, c->nreports, c->nreports == 1 ? "" : "s",
-	    first, last);
+	/* the reference as given (JSON-escaped) last, after "Reference: ",
+	 * where nothing follows it: the tag below keeps only what a tag
+	 * may hold */
+	rf_buf_init(&desc, 0);
+	rf_buf_printf(&desc, "Hotline case %lld: %d public report%s, first "
+	    "%s, last %s; confirmed by an analyst", (long long)c->id,
+	    c->nreports, c->nreports == 1 ? "" : "s", first, last);
 	if (suggested != NULL)
-		rf_buf_printf(b, "; category not set by an analyst (a "
+		rf_buf_printf(&desc, "; category not set by an analyst (a "
 		    "reporter suggested %s)", suggested);
-	rf_buf_puts(b, ".\",\n");
+	rf_buf_puts(&desc, ". Reference: ");
+	rf_buf_puts(&desc, ref);
+	rf_buf_puts(b, "  \"description\": ");
+	json_str(b, rf_buf_cstr(&desc));
+	rf_buf_puts(b, ",\n");
+	if (desc.truncated)
+		b->truncated = 1;
+	rf_buf_free(&desc);
 	rf_buf_printf(b, "  \"tags\": [\"hotline:case-%lld\", \"reference:",
 	    (long long)c->id);
 	{
@@ -249,11 +307,47 @@ write_case(rf_buf *b, rf_arena *a, rf_export_format fmt,
 	rf_buf_puts(b, "\"]\n}");
 }
 
+/* A case as it was exported: what recording its referral checks again. */
+struct snap {
+	int64_t id;
+	rf_case_state state;
+	rf_case_category category;
+	int category_set;
+};
+
+/* render_one: case s->id written to out (the index-th of the export)
+ * and the rest of *s filled from it; RF_EINVAL when it is not a red flag
+ * (nor referred). */
 static rf_status
-export_one(rf_hotline *h, const rf_hotline_actor *who, rf_arena *a,
-	   int64_t id, rf_export_format fmt, const rf_hotline_org *o,
-	   const char *target, const char *ref, rf_buf *out, size_t index,
-	   rf_error *err)
+render_one(rf_hotline *h, rf_arena *a, struct snap *s, rf_export_format fmt,
+	   const rf_hotline_org *o, const char *ref, rf_buf *out,
+	   size_t index, rf_error *err)
+{
+	rf_hotline_case c;
+	rf_status rs;
+
+	if ((rs = rf_hotline_case_get(h, s->id, a, &c, err)) != RF_OK)
+		return rs;
+	if (c.state != RF_CASE_RED_FLAG && c.state != RF_CASE_REFERRED)
+		return rf_error_set(err, RF_EINVAL, "case %lld is %s: only "
+		    "red-flag cases are exported", (long long)s->id,
+		    rf_case_state_name(c.state));
+	write_case(out, a, fmt, &c, o, ref, index);
+	s->state = c.state;
+	s->category = c.category;
+	s->category_set = c.category_set;
+	return RF_OK;
+}
+
+/* record_one: the referral of case s->id (inside the write transaction):
+ * a referrals row, the case moved to referred, audited.  RF_EINVAL when
+ * the case changed since it was exported (no longer a red flag nor
+ * referred, or another category): its referral would record what was
+ * not sent. */
+static rf_status
+record_one(rf_hotline *h, const rf_hotline_actor *who, rf_arena *a,
+	   const struct snap *s, rf_export_format fmt, const char *target,
+	   const char *ref, rf_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	rf_hotline_case c;
@@ -261,18 +355,21 @@ export_one(rf_hotline *h, const rf_hotline_actor *who, rf_arena *a,
 	int64_t now = (int64_t)time(NULL);
 	rf_status rs;
 
-	if ((rs = rf_hotline_case_get(h, id, a, &c, err)) != RF_OK)
+	if ((rs = rf_hotline_case_get(h, s->id, a, &c, err)) != RF_OK)
 		return rs;
-	if (c.state != RF_CASE_RED_FLAG && c.state != RF_CASE_REFERRED)
-		return rf_error_set(err, RF_EINVAL, "case %lld is %s: only "
-		    "red-flag cases are exported", (long long)id,
-		    rf_case_state_name(c.state));
-	write_case(out, a, fmt, &c, o, ref, index);
+	if ((c.state != RF_CASE_RED_FLAG && c.state != RF_CASE_REFERRED) ||
+	    c.category != s->category || c.category_set != s->category_set)
+		return rf_error_set(err, RF_EINVAL, "case %lld changed while "
+		    "the export was delivered (now %s, category %s%s): no "
+		    "case referred", (long long)s->id,
+		    rf_case_state_name(c.state),
+		    rf_case_category_name(c.category),
+		    c.category_set ? "" : " suggested");
 	if ((rs = rf__hl_prepare(h, "INSERT INTO referrals (case_id, target,"
 	    " reference, format, actor, created) VALUES (?, ?, ?, ?, ?, ?)",
 	    &st, err)) != RF_OK)
 		return rs;
-	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 1, s->id);
 	rf__hl_bind_text(st, 2, target);
 	rf__hl_bind_text(st, 3, ref);
 	rf__hl_bind_text(st, 4, fmt == RF_EXPORT_CSV ? "csv" : "xarf");
@@ -288,12 +385,12 @@ export_one(rf_hotline *h, const rf_hotline_actor *who, rf_arena *a,
 		return rs;
 	sqlite3_bind_int(st, 1, RF_CASE_REFERRED);
 	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int64(st, 3, s->id);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rs = rf__hl_fail(h, "referral state", err);
 		goto done;
 	}
-	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)s->id);
 	snprintf(detail, sizeof(detail), "%s -> referred; %s to %.100s, "
 	    "reference %.100s", rf_case_state_name(c.state),
 	    fmt == RF_EXPORT_CSV ? "csv" : "xarf", target, ref);
@@ -311,6 +408,56 @@ collect_id(void *arg, const rf_hotline_case *c)
 	return rf_buf_append(ids, &c->id, sizeof(c->id)) != 0;
 }
 
+/* A named case and its place among the names. */
+struct named {
+	int64_t id;
+	size_t pos;
+};
+
+static int
+named_cmp(const void *x, const void *y)
+{
+	const struct named *a = x, *b = y;
+
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* unique: the n cases of ids (unaligned: an rf_buf's bytes), each once,
+ * in the place it first has, into s (n entries; only the ids set);
+ * their number, or (size_t)-1 when out of memory. */
+static size_t
+unique(const int64_t *ids, size_t n, struct snap *s)
+{
+	struct named *v;
+	unsigned char *keep;
+	size_t i, k = 0;
+
+	if (n == 0)
+		return 0;
+	v = calloc(n, sizeof(*v));
+	keep = calloc(n, 1);
+	if (v == NULL || keep == NULL) {
+		free(v);
+		free(keep);
+		return (size_t)-1;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&v[i].id, &ids[i], sizeof(v[i].id));
+		v[i].pos = i;
+	}
+	qsort(v, n, sizeof(*v), named_cmp);
+	for (i = 0; i < n; i++)
+		keep[v[i].pos] = i == 0 || v[i].id != v[i - 1].id;
+	for (i = 0; i < n; i++)
+		if (keep[i])
+			memcpy(&s[k++].id, &ids[i], sizeof(s->id));
+	free(v);
+	free(keep);
+	return k;
+}
+
 rf_status
 rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 		  const int64_t *ids, size_t nids, rf_export_format fmt,
@@ -326,7 +473,8 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 	    h->lim.max_export_cases + 1 };
 	rf_buf all;
 	rf_arena *a = NULL;
-	size_t start = out->len, i;
+	struct snap *snaps = NULL;
+	size_t start = out->len, i, n = 0;
 	char ref[64];
 	rf_status rs;
 
@@ -357,22 +505,35 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 	}
 	/* Reported, never cut short: a silently partial export would
 	 * leave red-flag cases unreferred without anyone knowing.  Cases
-	 * named are counted before the transaction opens (nothing to wait
-	 * for); all red-flag ones are counted inside it, in the snapshot
-	 * that is exported. */
-	if (nids > h->lim.max_export_cases)
-		return rf_error_set(err, RF_ELIMIT, "more cases named than "
-		    "max_export_cases (%u): name the cases to export in parts, "
-		    "or raise the limit", h->lim.max_export_cases);
-	if ((a = rf_arena_new()) == NULL)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	if ((rs = rf__hl_begin(h, err)) != RF_OK)
+	 * named are counted (each once: a case named again is exported
+	 * once, where first named) before any transaction opens; all
+	 * red-flag ones are counted inside it, in the snapshot that is
+	 * exported. */
+	if (nids > 0) {
+		if ((snaps = calloc(nids, sizeof(*snaps))) == NULL ||
+		    (n = unique(ids, nids, snaps)) == (size_t)-1) {
+			free(snaps);
+			return rf_error_set(err, RF_ENOMEM, "out of memory");
+		}
+		if (n > h->lim.max_export_cases) {
+			free(snaps);
+			return rf_error_set(err, RF_ELIMIT, "more cases named "
+			    "than max_export_cases (%u): name the cases to "
+			    "export in parts, or raise the limit",
+			    h->lim.max_export_cases);
+		}
+	}
+	if ((a = rf_arena_new()) == NULL) {
+		rs = rf_error_set(err, RF_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* 1. Made in a read transaction: one snapshot, no write lock. */
+	if ((rs = rf__hl_begin_read(h, err)) != RF_OK)
 		goto done;
 	if (nids == 0) {
 		if ((rs = rf_hotline_queue(h, &f, collect_id, &all, err)) !=
 		    RF_OK)
 			goto done;
-		ids = (const int64_t *)(void *)all.data;
 		nids = all.len / sizeof(int64_t);
 		if (nids > h->lim.max_export_cases) {
 			rs = rf_error_set(err, RF_ELIMIT, "more red-flag cases "
@@ -381,20 +542,25 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 			    h->lim.max_export_cases);
 			goto done;
 		}
+		if (nids > 0 && (snaps = calloc(nids, sizeof(*snaps))) ==
+		    NULL) {
+			rs = rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < nids; i++)
+			memcpy(&snaps[i].id, all.data + i * sizeof(int64_t),
+			    sizeof(int64_t));
+		n = nids;
 	}
 	if (fmt == RF_EXPORT_CSV)
 		rf_buf_puts(out, "case,url,host,category,reports,first_report,"
 		    "last_report,reference\r\n");
 	else
 		rf_buf_puts(out, "[\n");
-	for (i = 0; i < nids; i++) {
-		int64_t id;
-
-		memcpy(&id, &ids[i], sizeof(id));
-		if ((rs = export_one(h, who, a, id, fmt, org, target,
-		    reference, out, i, err)) != RF_OK)
+	for (i = 0; i < n; i++)
+		if ((rs = render_one(h, a, &snaps[i], fmt, org, reference, out,
+		    i, err)) != RF_OK)
 			goto done;
-	}
 	if (fmt != RF_EXPORT_CSV)
 		rf_buf_puts(out, "\n]\n");
 	if (out->truncated) {
@@ -402,14 +568,24 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 		    "its buffer");
 		goto done;
 	}
-	/* delivered inside the transaction: a referral is recorded only for
-	 * an export its recipient got */
+	if ((rs = rf__hl_commit(h, err)) != RF_OK)
+		goto done;
+	/* 2. Delivered with no transaction open: a slow reader holds up
+	 * no one else's writes. */
 	if (deliver != NULL && (rs = deliver(arg, out->data + start,
 	    out->len - start, err)) != RF_OK)
 		goto done;
+	/* 3. Recorded in a short write transaction, only for an export
+	 * delivered, and only when no case of it changed meanwhile. */
+	if ((rs = rf__hl_begin(h, err)) != RF_OK)
+		goto done;
+	for (i = 0; i < n; i++)
+		if ((rs = record_one(h, who, a, &snaps[i], fmt, target,
+		    reference, err)) != RF_OK)
+			goto done;
 	if ((rs = rf__hl_commit(h, err)) != RF_OK)
 		goto done;
-	*nexported = nids;
+	*nexported = n;
 done:
 	if (rs != RF_OK) {
 		rf__hl_rollback(h);
@@ -417,6 +593,7 @@ done:
 		if (out->data != NULL)
 			out->data[start] = '\0';
 	}
+	free(snaps);
 	rf_buf_free(&all);
 	rf_arena_free(a);
 	return rs;

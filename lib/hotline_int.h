@@ -32,8 +32,11 @@ rf_status rf__hl_exec(rf_hotline *h, const char *sql, rf_error *err);
 rf_status rf__hl_fail(rf_hotline *h, const char *what, rf_error *err);
 
 /* rf__hl_begin / rf__hl_commit / rf__hl_rollback: a write transaction
- * (BEGIN IMMEDIATE), its end; rollback ignores errors. */
+ * (BEGIN IMMEDIATE), its end; rollback ignores errors.  rf__hl_begin_read:
+ * a read transaction (BEGIN: one snapshot for its reads, no write lock
+ * taken, none waited for under WAL), ended the same way. */
 rf_status rf__hl_begin(rf_hotline *h, rf_error *err);
+rf_status rf__hl_begin_read(rf_hotline *h, rf_error *err);
 rf_status rf__hl_commit(rf_hotline *h, rf_error *err);
 void rf__hl_rollback(rf_hotline *h);
 

@@ -117,6 +117,12 @@ rf__hl_begin(rf_hotline *h, rf_error *err)
 }
 
 rf_status
+rf__hl_begin_read(rf_hotline *h, rf_error *err)
+{
+	return rf__hl_exec(h, "BEGIN", err);
+}
+
+rf_status
 rf__hl_commit(rf_hotline *h, rf_error *err)
 {
 	return rf__hl_exec(h, "COMMIT", err);

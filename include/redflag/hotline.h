@@ -453,11 +453,11 @@ typedef struct rf_hotline_org {
 /*
  * rf_hotline_deliver_cb: hand the export built by rf_hotline_export (len
  * bytes at data) to its recipient: write it out, flushed, and say whether
- * that worked.  Called once, inside the store's transaction that records
- * the referrals (whose write lock it holds meanwhile: it must not wait
- * for anything but its own write).  RF_OK when delivered; any other
- * status, with err filled (rf_error_set), means the recipient may not
- * have the export.
+ * that worked.  Called once, with no transaction of the store open (no
+ * lock held: it may wait on a slow reader without holding up anyone's
+ * writes), after the export was made and before the referrals are
+ * recorded.  RF_OK when delivered; any other status, with err filled
+ * (rf_error_set), means the recipient may not have the export.
  */
 typedef rf_status (*rf_hotline_deliver_cb)(void *arg, const char *data,
 					   size_t len, rf_error *err);
@@ -466,24 +466,33 @@ typedef rf_status (*rf_hotline_deliver_cb)(void *arg, const char *data,
  * rf_hotline_export: write the red-flag cases in ids (or, when nids is 0,
  * every case in state red_flag) to out in format fmt, URLs defanged, and
  * record one referral per case (target, time, reference) moving it to
- * referred; all audited.  Needs the refer permission.  *nexported counts
- * the cases written; a case not in red_flag or referred gives RF_EINVAL
- * and nothing is written.  More cases (named, or in red_flag when none
- * are named) than the limit max_export_cases give RF_ELIMIT, and nothing
- * is written or referred.  reference NULL: "REF-<time>".  org NULL, or
- * a NULL part of it: "redflag hotline", "hotline@localhost",
- * "localhost".
+ * referred; all audited.  Needs the refer permission.  A case named more
+ * than once is exported (and referred) once, where it is first named;
+ * *nexported counts the cases written.  A case not in red_flag or
+ * referred gives RF_EINVAL and nothing is written.  More cases (named,
+ * each once, or in red_flag when none are named) than the limit
+ * max_export_cases give RF_ELIMIT, and nothing is written or referred.
+ * reference NULL: "REF-<time>".  org NULL, or a NULL part of it:
+ * "redflag hotline", "hotline@localhost", "localhost".  X-ARF strings
+ * are UTF-8 (invalid bytes as U+FFFD); the reference is in each
+ * description as given.
  *
- * deliver (NULL: none) is called with the whole export (out's new bytes)
- * once it is built, before the referrals are committed: when it fails,
- * its status and err are returned, the transaction is rolled back (no
- * case referred, no referral or audit record made) and out is left as it
- * was.  A referral is thus recorded only for an export its recipient
- * got.  Without deliver the referrals are committed as soon as out holds
- * the export: the caller must not lose it (a page shown to the analyst).
- * A commit that fails after deliver succeeded returns the store's status:
- * the export went out unrecorded (the caller says so; exporting again
- * records it).
+ * Three steps: the export is made in a read transaction (one snapshot,
+ * no write lock); deliver (NULL: none) is called with the whole export
+ * (out's new bytes) with no transaction open; then the referrals are
+ * recorded in one write transaction.  When deliver fails, its status and
+ * err are returned, nothing is recorded (no case referred, no referral
+ * or audit record made) and out is left as it was: a referral is
+ * recorded only for an export its recipient got.  Recording first checks
+ * that each case is still red_flag or referred with the category it was
+ * exported with; when one changed meanwhile (an appeal, a new category,
+ * moved to monitoring) RF_EINVAL names it and no case of the export is
+ * referred, though deliver had sent it.  Without deliver the referrals
+ * are recorded as soon as out holds the export: the caller must not lose
+ * it (a page shown to the analyst).  Any failure after deliver succeeded
+ * (a changed case, the store) returns its status with out left as it
+ * was: the export went out unrecorded (the caller says so; exporting
+ * again records it).
  */
 rf_status rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 			    const int64_t *ids, size_t nids,
