@@ -16,6 +16,9 @@
 #include "hotline_int.h"
 
 #define TOKEN_BYTES 32
+/* the argon2id cost of every password hash (crypto_pwhash_str) */
+#define PW_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define PW_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
 
 static void
 hex(char *out, const unsigned char *p, size_t n)
@@ -157,9 +160,8 @@ rf_hotline_user_add(rf_hotline *h, const rf_hotline_actor *who,
 	    strlen(password) > 1024)
 		return rf_error_set(err, RF_EINVAL, "a password has 10 to 1024 "
 		    "bytes");
-	if (crypto_pwhash_str(hash, password, strlen(password),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	if (crypto_pwhash_str(hash, password, strlen(password), PW_OPS,
+	    PW_MEM) != 0)
 		return rf_error_set(err, RF_ENOMEM, "password hashing failed");
 	if ((rs = rf__hl_begin(h, err)) != RF_OK)
 		return rs;
@@ -190,6 +192,22 @@ done:
 	return rs;
 }
 
+/* same_cost: what checking password against a user's hash costs (an
+ * argon2id hash of it with the parameters every user's hash has), spent
+ * for a name that has none, so that a sign-in's time does not tell
+ * which names exist.  The hash is thrown away. */
+static void
+same_cost(const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	/* a failure (out of memory) fails the sign-in all the same */
+	int rc = crypto_pwhash_str(hash, password, strlen(password), PW_OPS,
+	    PW_MEM);
+
+	(void)rc;
+	sodium_memzero(hash, sizeof(hash));
+}
+
 rf_status
 rf_hotline_login(rf_hotline *h, const char *name, const char *password,
 		 long ttl, rf_arena *a, const char **token, const char **csrf,
@@ -201,7 +219,7 @@ rf_hotline_login(rf_hotline *h, const char *name, const char *password,
 	sqlite3_stmt *st = NULL;
 	rf_hotline_actor who = { "anonymous", RF_ROLE_NONE };
 	rf_hotline_role r = RF_ROLE_NONE;
-	int ok = 0;
+	int ok = 0, known = 0;
 	rf_status rs;
 
 	*token = *csrf = NULL;
@@ -217,12 +235,19 @@ rf_hotline_login(rf_hotline *h, const char *name, const char *password,
 		const char *ph = rf__hl_col(st, 1);
 
 		r = (rf_hotline_role)sqlite3_column_int(st, 0);
-		ok = ph != NULL && crypto_pwhash_str_verify(ph, password,
-		    strlen(password)) == 0;
+		if (ph != NULL) {
+			known = 1;
+			ok = crypto_pwhash_str_verify(ph, password,
+			    strlen(password)) == 0;
+		}
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	snprintf(obj, sizeof(obj), "user:%s", good_name(name) ? name : "?");
+	if (!known)
+		same_cost(password);
+	/* only a user's own name is recorded: what was typed for an
+	 * unknown one may be a password typed in the wrong field */
+	snprintf(obj, sizeof(obj), "user:%s", known ? name : "?");
 	if (!ok) {
 		rf_hotline_audit(h, &who, "login.fail", obj, "", NULL, NULL);
 		return rf_error_set(err, RF_EINVAL, "wrong user name or "

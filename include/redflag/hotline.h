@@ -593,7 +593,10 @@ rf_status rf_hotline_user_count(rf_hotline *h, int64_t *n, rf_error *err);
 /* rf_hotline_login: check name and password; on RF_OK *role is set and
  * *token is a new session token (hex, in a) valid for ttl seconds, with
  * its CSRF token in *csrf.  RF_EINVAL for any wrong name or password
- * (one message for both); audited either way. */
+ * (one message for both, and one cost: an unknown name costs an argon2id
+ * hash too); audited either way, a failure as "user:NAME" for a user
+ * that exists, "user:?" for a name that does not (what was typed is not
+ * recorded).  No rate limit: that is the front end's, or a proxy's. */
 rf_status rf_hotline_login(rf_hotline *h, const char *name,
 			   const char *password, long ttl, rf_arena *a,
 			   const char **token, const char **csrf,

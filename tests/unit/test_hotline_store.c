@@ -4,6 +4,7 @@
  * tampering found), export, statistics, raw form, users and sessions.
  */
 #include <sqlite3.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "hotline_fx.h"
@@ -576,6 +577,86 @@ test_users(void **state)
 	rf_arena_free(a);
 }
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* login_secs: the fastest of three failed sign-ins as name. */
+static double
+login_secs(rf_hotline *h, rf_arena *a, const char *name)
+{
+	const char *tok, *csrf;
+	rf_hotline_role role;
+	rf_error err;
+	double best = 1e9, t;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		t = now_s();
+		assert_int_equal(rf_hotline_login(h, name, "wrong password",
+		    3600, a, &tok, &csrf, &role, &err), RF_EINVAL);
+		t = now_s() - t;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+static int
+audit_has(void *arg, const rf_hotline_audit_row *r)
+{
+	const char **want = arg;
+
+	if ((r->object != NULL && strstr(r->object, want[0]) != NULL) ||
+	    (r->detail != NULL && strstr(r->detail, want[0]) != NULL))
+		want[1] = r->object;
+	return 0;
+}
+
+/* A sign-in as an unknown user costs what a wrong password costs (an
+ * argon2id hash each: it skipped it, 3 ms against 80, which told the
+ * names that exist), and its login.fail record keeps no typed name (a
+ * password typed into the name field); a known user's failure is
+ * recorded under the name. */
+static void
+test_login_unknown_user(void **state)
+{
+	struct fx *f = *state;
+	rf_arena *a = rf_arena_new();
+	const char *want[2];
+	rf_error err;
+	double known, unknown;
+
+	assert_int_equal(rf_hotline_user_add(f->h, &sys, "alice",
+	    RF_ROLE_ANALYST, "correct horse battery", &err), RF_OK);
+	known = login_secs(f->h, a, "alice");
+	unknown = login_secs(f->h, a, "nobody");
+	if (unknown < known / 2)
+		fail_msg("unknown user %.1f ms, wrong password %.1f ms",
+		    unknown * 1e3, known * 1e3);
+	login_secs(f->h, a, "hunter2-is-my-password");
+	want[0] = "hunter2";
+	want[1] = NULL;
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, audit_has, want,
+	    &err), RF_OK);
+	assert_null(want[1]);
+	want[0] = "user:?";
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, audit_has, want,
+	    &err), RF_OK);
+	assert_non_null(want[1]);
+	want[0] = "user:alice";
+	want[1] = NULL;
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, audit_has, want,
+	    &err), RF_OK);
+	assert_non_null(want[1]);
+	rf_arena_free(a);
+}
+
 /* A user's access taken away: signed out at once, no sign-in, the
  * removal audited and the name free again; only the users permission
  * removes. */
@@ -749,7 +830,7 @@ main(void)
 		T(test_lifecycle_and_roles), T(test_export_and_stats), T(test_export_limit),
 		T(test_export_deliver),
 		T(test_audit_tamper), T(test_audit_delete),
-		T(test_raw_and_contact), T(test_users), T(test_user_remove),
+		T(test_raw_and_contact), T(test_users), T(test_login_unknown_user), T(test_user_remove),
 		T(test_limits),
 		T(test_from_message),
 		cmocka_unit_test(test_limits_set),
