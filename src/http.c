@@ -643,9 +643,9 @@ poll_flags(unsigned max_connections)
  * fd_room: raise the soft limit on open files (ulimit -n) to what
  * max_connections needs, up to the hard limit, and return the number of
  * connections that fit: max_connections, or fewer (with a warning) when
- * even the hard limit is short, so that the connections beyond wait
- * unaccepted like any over max_connections (libmicrohttpd stops
- * accepting at its limit) while descriptors stay free for the store,
+ * even the hard limit is short, so that the connections beyond are
+ * accepted and closed at once like any over max_connections
+ * (libmicrohttpd's limit) while descriptors stay free for the store,
  * instead of accept() failing with EMFILE.
  */
 static unsigned
