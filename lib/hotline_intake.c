@@ -258,6 +258,7 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 	rf_arena *a = NULL;
 	rf_hotline_url *u;
 	rf_error e;
+	rf_case_category cat;
 	int64_t now;
 	rf_status rs = RF_OK;
 	const char **addrs;
@@ -283,6 +284,12 @@ rf_hotline_submit(rf_hotline *h, const rf_hotline_actor *who,
 		return rf_error_set(err, RF_ELIMIT, "a field of the report is "
 		    "longer than max_field_len (%zu bytes)",
 		    h->lim.max_field_len);
+	/* a category that is none of the names is refused, not filed as
+	 * "other": it is a typo the reporter should hear about */
+	if (r->category != NULL && *r->category != '\0' &&
+	    rf_case_category_parse(r->category, &cat) != 0)
+		return rf_error_set(err, RF_EINVAL, "unknown category: give "
+		    "csam, phishing, malware, fraud or other");
 	if ((a = rf_arena_new()) == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");
 	/* The reporter first, then the mail's other addresses. */

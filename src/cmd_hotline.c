@@ -237,8 +237,19 @@ do_submit(struct hl_fe *fe, struct args *a)
 	rf_hotline_report r;
 	rf_hotline_filed *out;
 	rf_error err;
+	rf_case_category cat;
 	int i, bad = 0, rc;
 
+	/* a typo is refused, not filed as "other" */
+	if (a->category != NULL && rf_case_category_parse(a->category,
+	    &cat) != 0) {
+		char esc[256];
+
+		cli_warn("hotline submit: --category '%s' is not a category: "
+		    "csam, phishing, malware, fraud or other", cli_escape(esc,
+		    sizeof(esc), a->category, 100));
+		return RF_EXIT_USAGE;
+	}
 	if (a->mail != NULL && strcmp(a->mail, "-") != 0)
 		return submit_mail_file(fe, who, a->mail);
 	if (a->mail != NULL) {
@@ -277,7 +288,7 @@ do_submit(struct hl_fe *fe, struct args *a)
 	if (rf_hotline_submit(fe->h, who, &r, out, &err) != RF_OK) {
 		cli_warn("hotline submit: %s", err.msg);
 		free(out);
-		return err.status == RF_ELIMIT ? EX_DATAERR : EX_TEMPFAIL;
+		return err.status == RF_ELIMIT ? EX_DATAERR : refused(err.status);
 	}
 	for (i = 0; i < a->argc; i++) {
 		/* Named by its place, not echoed: a rejected URL is not

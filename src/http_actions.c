@@ -245,14 +245,75 @@ act_case(struct http_req *r, struct http_resp *o, int64_t id)
 
 /* ---- filing reports ---- */
 
+/* why_not: a rejected URL's reason as the form's page says it, naming
+ * the limit setting when a limit refused it. */
+static const char *
+why_not(const char *error)
+{
+	if (strstr(error, "max_url_len") != NULL)
+		return "longer than max_url_len, the limit on one web address "
+		    "(bytes; redflag serve --set max_url_len=N)";
+	return error;
+}
+
+/* page_filed: the New report page after a form report of which some
+ * lines were rejected: each line by its number (lines[i], the textarea's
+ * line; never the URL, which is not scrubbed), filed with its case or
+ * rejected with why; the form again below.  ok: how many were filed. */
+static void
+page_filed(struct http_req *r, struct http_resp *o,
+	   const rf_hotline_report *rep, const rf_hotline_filed *out,
+	   const unsigned *lines, size_t ok)
+{
+	rf_buf *b = &o->body;
+	size_t i;
+
+	page_begin(r, o, "New report", "submit");
+	html_printf(b, "<div class=\"bar\"><h1>New report</h1><a class=\""
+	    "button\" href=\"/submit\">New report</a></div><section "
+	    "class=\"panel narrow\" id=\"filed\">");
+	if (ok > 0)
+		html_printf(b, "<p class=\"notice\" role=\"status\">Filed %zu "
+		    "of %zu web addresses; the others were not filed.</p>", ok,
+		    rep->nurls);
+	html_printf(b, "<p class=\"error\" role=\"alert\">Not filed: %zu "
+	    "line%s.</p><ul class=\"rejected\">", rep->nurls - ok,
+	    rep->nurls - ok == 1 ? "" : "s");
+	for (i = 0; i < rep->nurls; i++)
+		if (out[i].error != NULL)
+			html_printf(b, "<li>Line %u: %s</li>", lines[i],
+			    why_not(out[i].error));
+	rf_buf_puts(b, "</ul>");
+	if (ok > 0) {
+		rf_buf_puts(b, "<ul class=\"filed\">");
+		for (i = 0; i < rep->nurls; i++)
+			if (out[i].error == NULL)
+				html_printf(b, "<li>Line %u: report #%lld, <a "
+				    "href=\"/case/%lld\">case #%lld</a>%s</li>",
+				    lines[i], (long long)out[i].report_id,
+				    (long long)out[i].case_id,
+				    (long long)out[i].case_id,
+				    out[i].repeated ? " (the same page as an "
+				    "earlier line)" : out[i].new_case ?
+				    " (new case)" : "");
+		rf_buf_puts(b, "</ul>");
+	}
+	rf_buf_puts(b, "</section>");
+	page_end(o);
+}
+
+/* file_report: rep filed as who; lines: the form's line of each URL, or
+ * NULL for the JSON API (whose answer is then JSON). */
 static void
 file_report(struct http_req *r, struct http_resp *o,
-	    const rf_hotline_actor *who, rf_hotline_report *rep, int api)
+	    const rf_hotline_actor *who, rf_hotline_report *rep,
+	    const unsigned *lines)
 {
 	rf_hotline_filed *out;
 	rf_buf *b = &o->body;
 	rf_error err;
 	size_t i, ok = 0;
+	int api = lines == NULL;
 
 	out = rf_arena_array(r->arena, rep->nurls ? rep->nurls : 1,
 	    sizeof(*out));
@@ -272,7 +333,9 @@ file_report(struct http_req *r, struct http_resp *o,
 			rf_buf_puts(b, "\"}\n");
 		} else {
 			page_submit(r, o, err.msg);
-			o->status = status_of(&err);
+			/* a report refused as it is (an unknown category) */
+			o->status = err.status == RF_EINVAL ? 400 :
+			    status_of(&err);
 		}
 		return;
 	}
@@ -281,15 +344,16 @@ file_report(struct http_req *r, struct http_resp *o,
 	if (!api) {
 		char to[48];
 
-		if (ok == 0) {
-			page_submit(r, o, out[0].error);
-			o->status = 400;
+		/* a line rejected is shown, not dropped unseen behind
+		 * the case of another */
+		if (ok < rep->nurls) {
+			page_filed(r, o, rep, out, lines, ok);
+			if (ok == 0)
+				o->status = 400;
 			return;
 		}
-		for (i = 0; out[i].error != NULL; i++)
-			;
 		snprintf(to, sizeof(to), "/case/%lld",
-		    (long long)out[i].case_id);
+		    (long long)out[0].case_id);
 		http_redirect(o, to);
 		return;
 	}
@@ -317,9 +381,10 @@ act_submit(struct http_req *r, struct http_resp *o)
 	rf_hotline_actor who = actor(r);
 	rf_hotline_report rep;
 	rf_hotline_contact c;
-	const char *text = http_form(r, "urls"), **urls = NULL;
+	const char *text = http_form(r, "urls"), **urls = NULL, *p;
 	char *copy, *line, *save = NULL;
-	size_t cap = 0, n = 0;
+	size_t cap = 0, lcap = 0, n = 0;
+	unsigned *lines = NULL, lineno = 1;
 
 	memset(&rep, 0, sizeof(rep));
 	if (text == NULL || (copy = rf_arena_strdup(r->arena, text)) == NULL) {
@@ -327,16 +392,24 @@ act_submit(struct http_req *r, struct http_resp *o)
 		o->status = 400;
 		return;
 	}
+	p = text;
 	for (line = strtok_r(copy, "\r\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\r\n", &save)) {
 		line += strspn(line, " \t");
 		if (*line == '\0')
 			continue;
 		if (rf_arena_grow(r->arena, (void **)&urls, &cap, n,
-		    sizeof(*urls)) != 0) {
+		    sizeof(*urls)) != 0 || rf_arena_grow(r->arena,
+		    (void **)&lines, &lcap, n, sizeof(*lines)) != 0) {
 			http_error(r, o, 500, "Out of memory.");
 			return;
 		}
+		/* its line in the textarea: the line ends (CRLF, LF or CR)
+		 * before it, counted on from the last line's place */
+		for (; p < text + (line - copy); p++)
+			if (*p == '\n' || (*p == '\r' && p[1] != '\n'))
+				lineno++;
+		lines[n] = lineno;
 		urls[n++] = line;
 	}
 	c.name = http_form(r, "contact_name");
@@ -354,7 +427,7 @@ act_submit(struct http_req *r, struct http_resp *o)
 		o->status = 400;
 		return;
 	}
-	file_report(r, o, &who, &rep, 0);
+	file_report(r, o, &who, &rep, lines);
 }
 
 void
@@ -627,6 +700,7 @@ api_reports(struct http_req *r, struct http_resp *o)
 	    "Content-Type");
 	struct api_report a;
 	struct json j;
+	rf_case_category cat;
 
 	o->type = "application/json";
 	if (ct == NULL || strncmp(ct, "application/json", 16) != 0) {
@@ -645,9 +719,17 @@ api_reports(struct http_req *r, struct http_resp *o)
 		    "[...], ...}\"}\n");
 		return;
 	}
+	if (a.rep.category != NULL && *a.rep.category != '\0' &&
+	    rf_case_category_parse(a.rep.category, &cat) != 0) {
+		/* a typo is refused, not filed as "other" */
+		o->status = 400;
+		rf_buf_puts(&o->body, "{\"error\": \"unknown category: give "
+		    "csam, phishing, malware, fraud or other\"}\n");
+		return;
+	}
 	a.rep.source = "api";
 	a.rep.urls = a.urls;
 	a.rep.nurls = a.n;
 	a.rep.contact = &a.contact;
-	file_report(r, o, &pub, &a.rep, 1);
+	file_report(r, o, &pub, &a.rep, NULL);
 }

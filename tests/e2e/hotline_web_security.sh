@@ -36,13 +36,24 @@ SUE_CSRF=$CSRF
 # --- payloads in every field ---
 XSS='<script>alert("x")</script><img src=x onerror=alert(1)>'
 SQL="'); DROP TABLE cases; --"
+# a category payload is no category: refused, not echoed (s37: it was
+# filed as "other")
+out=$(api '{"url": "http://evil.example/c", "category": "<b>x</b>"}')
+case $out in
+*'"error": "unknown category'*) ;;
+*) fail "API category payload: $out" ;;
+esac
+echo "$out" | grep -q '<b>' && fail "API category payload echoed: $out"
+code=$(post ana /submit "csrf=$ANA_CSRF" "urls=http://evil.example/c" "category=$SQL")
+[ "$code" = 400 ] || fail "form category payload: HTTP $code"
+grep -q 'DROP TABLE' "$T/body" && fail "form category payload echoed"
 out=$(api "{\"urls\": [\"http://evil.example/p?q=<script>alert(1)</script>\", \"http://evil.example/'%3B DROP TABLE cases;--\"],
-    \"reporter\": \"$SQL\", \"category\": \"<b>x</b>\",
+    \"reporter\": \"$SQL\", \"category\": \"phishing\",
     \"comment\": \"$(printf '%s' "$XSS" | sed 's/"/\\"/g') $SQL\",
     \"contact\": {\"name\": \"<script>n</script>\", \"email\": \"$SQL\", \"phone\": \"<svg onload=1>\"}}")
 echo "$out" | grep -q '"case": 1' || fail "API filing: $out"
 code=$(post ana /submit "csrf=$ANA_CSRF" "urls=http://evil.example/$XSS" \
-    "comment=$XSS $SQL" "reporter=$SQL" "category=$SQL" "contact_name=$XSS" \
+    "comment=$XSS $SQL" "reporter=$SQL" "category=fraud" "contact_name=$XSS" \
     "contact_email=$SQL" "contact_phone=$XSS")
 [ "$code" = 303 ] || fail "form filing: HTTP $code"
 for page in /queue /case/1 /case/2 /case/3 /stats; do

@@ -702,6 +702,35 @@ test_export_limit_first(void **state)
 	rf_hotline_close(h);
 }
 
+/* A category that is none of the names (a typo) is refused before
+ * anything is filed; it was filed as "other".  "" is none given. */
+static void
+test_unknown_category(void **state)
+{
+	struct fx *f = *state;
+	const char *url = "http://typo.example/";
+	rf_hotline_report r;
+	rf_hotline_filed out;
+	rf_error err;
+	int new_case = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.source = "api";
+	r.urls = &url;
+	r.nurls = 1;
+	r.category = "phising";
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, &out, &err),
+	    RF_EINVAL);
+	assert_non_null(strstr(err.msg, "unknown category"));
+	assert_null(strstr(err.msg, "phising"));	/* not echoed */
+	r.category = "";
+	assert_int_equal(rf_hotline_submit(f->h, &pub, &r, &out, &err),
+	    RF_OK);
+	assert_true(out.new_case);	/* the refused one filed nothing */
+	file1(f->h, "http://typo2.example/", "phishing", &new_case);
+	assert_true(new_case);
+}
+
 int
 main(void)
 {
@@ -716,6 +745,7 @@ main(void)
 		T(test_export_suggested_category),
 		T(test_suggestion_priority),
 		T(test_inline_forward),
+		T(test_unknown_category),
 		T(test_export_limit_first),
 	};
 	int rc;
