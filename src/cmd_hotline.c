@@ -240,7 +240,6 @@ do_submit(struct hl_fe *fe, struct args *a)
 	rf_case_category cat;
 	int i, bad = 0, rc;
 
-	/* a typo is refused, not filed as "other" */
 	if (a->category != NULL && rf_case_category_parse(a->category,
 	    &cat) != 0) {
 		char esc[256];
@@ -553,9 +552,8 @@ do_action(struct hl_fe *fe, struct args *a)
 }
 
 /* to_stdout: the export's delivery (rf_hotline_deliver_cb): written to
- * standard output and flushed, with no store lock held (a slow reader of
- * the pipe holds up no one), before the referrals are recorded; *arg (an
- * int) becomes 1 when it was, -1 when the write failed. */
+ * standard output and flushed, no store lock held, before the referrals
+ * are recorded; *arg (an int): 1 when it was, -1 when the write failed. */
 static rf_status
 to_stdout(void *arg, const char *data, size_t len, rf_error *err)
 {
@@ -602,7 +600,7 @@ do_export(struct hl_fe *fe, struct args *a)
 	rf_buf_init(&out, 0);
 	/* the referrals are recorded only once standard output took the
 	 * whole export (to_stdout runs between the read that makes it and
-	 * the write that records it); a case named twice is exported once */
+	 * the write that records it) */
 	if ((st = rf_hotline_export(fe->h, who, ids, (size_t)a->argc, fmt,
 	    &org, a->target != NULL ? a->target : "law enforcement",
 	    a->reference, to_stdout, &written, &out, &n, &err)) != RF_OK &&
@@ -610,7 +608,6 @@ do_export(struct hl_fe *fe, struct args *a)
 		cli_warn("hotline export: the export was written but the "
 		    "referrals could not be recorded: %s; export again to "
 		    "record them", err.msg);
-		/* a case changed meanwhile (1) or the store (75) */
 		rc = refused(st);
 	} else if (written == -1) {
 		cli_warn("hotline export: %s; nothing was referred", err.msg);
