@@ -64,32 +64,11 @@ rf__utf8_bad(const unsigned char *s, size_t n)
 
 	/* a run of ASCII (no NUL) in one step, then one sequence */
 	while ((i = ascii_run(s, i, n)) < n) {
-		unsigned char c = s[i];
-		unsigned char lo = 0x80, hi = 0xBF;
-		size_t k, need;
+		size_t k = rf__utf8_seq(s + i, n - i);
 
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else
-			return i;	/* NUL, continuation, 0xC0, 0xC1, 0xF5.. */
-		if (n - i <= need || s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (k = 2; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		i += need + 1;
+		if (k == 0)
+			return i;	/* NUL, or no well-formed sequence */
+		i += k;
 	}
 	return n;
 }

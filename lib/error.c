@@ -5,6 +5,8 @@
 
 #include <redflag/error.h>
 
+#include "internal.h"
+
 rf_status
 rf_error_set(rf_error *err, rf_status status, const char *fmt, ...)
 {
@@ -71,6 +73,62 @@ rf_escape(char *buf, size_t bufsize, const char *s, size_t max)
 			buf[o++] = 'x';
 			buf[o++] = hex[c >> 4];
 			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* shown_char: whether the code point of the UTF-8 sequence p (n bytes,
+ * well-formed) may be shown as it is (rf_escape_text). */
+static int
+shown_char(const unsigned char *p, size_t n)
+{
+	unsigned long cp = n == 2 ? (p[0] & 0x1Ful) << 6 | (p[1] & 0x3F) :
+	    n == 3 ? (p[0] & 0x0Ful) << 12 | (p[1] & 0x3Ful) << 6 |
+	    (p[2] & 0x3F) : 0x10000;
+
+	return !(cp <= 0x9F || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	    (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069));
+}
+
+char *
+rf_escape_text(char *buf, size_t bufsize, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+	size_t o = 0, i, k, n, len;
+
+	if (bufsize == 0)
+		return buf;
+	if (s == NULL)
+		s = "(null)";
+	p = (const unsigned char *)s;
+	len = strlen(s);
+	for (i = 0; i < len; i += n) {
+		n = p[i] >= 0x80 ? rf__utf8_seq(p + i, len - i) : 0;
+		if (n > 0 && !shown_char(p + i, n))
+			n = 0;
+		/* room for this character, or its 4 bytes escaped, and
+		 * "..." after it, and the NUL */
+		if (i + (n > 0 ? n : 1) > max || o + (n > 0 ? n : 4) + 4 >=
+		    bufsize) {
+			for (k = 0; k < 3 && o + 1 < bufsize; k++)
+				buf[o++] = '.';
+			break;
+		}
+		if (n > 0) {
+			memcpy(buf + o, p + i, n);
+			o += n;
+		} else if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
+			buf[o++] = (char)p[i];
+			n = 1;
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[p[i] >> 4];
+			buf[o++] = hex[p[i] & 15];
+			n = 1;
 		}
 	}
 	buf[o] = '\0';

@@ -101,41 +101,6 @@ rf_hotline_defang(rf_arena *a, const char *url)
 	return out;
 }
 
-/* utf8_len: the length (2 to 4) of the valid UTF-8 sequence at p, whose
- * first byte is not ASCII; 0 when none starts there (a stray
- * continuation byte, an overlong form, a surrogate, past U+10FFFF, cut
- * short by the NUL). */
-static size_t
-utf8_len(const unsigned char *p)
-{
-	unsigned lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (p[0] == 0xed)
-			hi = 0x9f;	/* surrogates */
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (p[0] == 0xf4)
-			hi = 0x8f;	/* past U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 /* json_str: s as a JSON string (with quotes): valid UTF-8 as it is,
  * each byte that starts no valid sequence as U+FFFD; escaped: '"', '\\',
  * the controls (below 0x20, and DEL), and, for a reader that pastes the
@@ -143,11 +108,12 @@ utf8_len(const unsigned char *p)
 static void
 json_str(rf_buf *b, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : ""),
+	    *end = p + strlen((const char *)p);
 	size_t n;
 
 	rf_buf_putc(b, '"');
-	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
+	for (; *p; p++) {
 		if (*p == '"' || *p == '\\') {
 			rf_buf_putc(b, '\\');
 			rf_buf_putc(b, (char)*p);
@@ -156,7 +122,7 @@ json_str(rf_buf *b, const char *s)
 			rf_buf_printf(b, "\\u%04x", *p);
 		} else if (*p < 0x80) {
 			rf_buf_putc(b, (char)*p);
-		} else if ((n = utf8_len(p)) == 0) {
+		} else if ((n = rf__utf8_seq(p, (size_t)(end - p))) == 0) {
 			rf_buf_puts(b, "\xef\xbf\xbd");	/* U+FFFD */
 		} else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
 		    (p[2] == 0xa8 || p[2] == 0xa9)) {

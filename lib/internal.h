@@ -818,6 +818,41 @@ void rf__campaign_subject(rf_campaign *out, const char *s, size_t len);
  * well-formed UTF-8 (Unicode table 3-7), or n. */
 size_t rf__utf8_bad(const unsigned char *s, size_t n);
 
+/* rf__utf8_seq: the length (2 to 4) of the well-formed UTF-8 sequence
+ * (Unicode table 3-7) of a character past ASCII that starts s[0..n), or
+ * 0 when none does (a continuation byte, an overlong form, a surrogate,
+ * past U+10FFFF, cut short by n).  The one reading of UTF-8 sequences of
+ * the library. */
+static inline size_t
+rf__utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	size_t k, need;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 1;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;	/* ASCII, continuation, 0xC0, 0xC1, 0xF5.. */
+	if (n <= need || s[1] < lo || s[1] > hi)
+		return 0;
+	for (k = 2; k <= need; k++)
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+	return need + 1;
+}
+
 /* rf__buf_reserve: room for n more bytes after b's contents and a NUL
  * after them: the caller may then write up to n bytes at data + len, add
  * their number to len and put a NUL at data[len] (max is the caller's to

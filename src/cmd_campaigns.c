@@ -150,7 +150,7 @@ print_cb(const rf_campaign *c, void *arg)
 		    (unsigned long long)c->size,
 		    (unsigned long long)c->copies,
 		    (unsigned long long)c->complaints, first, last,
-		    cli_escape(subject, sizeof(subject), c->subject,
+		    rf_escape_text(subject, sizeof(subject), c->subject,
 		    SUBJECT_SHOWN));
 	}
 	o->n++;

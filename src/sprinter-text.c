@@ -147,7 +147,7 @@ t_string_len(struct sprinter *sp, const char *s, size_t n)
 	tmp[n] = '\0';
 	/* an empty string shows as "" (a web bug's clean form: removed) */
 	fprintf(t->out, "%s\n", n == 0 ? "\"\"" :
-	    cli_escape(buf, sizeof(buf), tmp, TEXT_MAX));
+	    rf_escape_text(buf, sizeof(buf), tmp, TEXT_MAX));
 	free(tmp);
 }
 

@@ -57,6 +57,18 @@ const char *rf_status_name(rf_status status);
  */
 char *rf_escape(char *buf, size_t bufsize, const char *s, size_t max);
 
+/*
+ * rf_escape_text: as rf_escape, for text a person reads (a subject, a
+ * link's text): well-formed UTF-8 is kept too, so that text in any
+ * language reads as written, but for the characters that would move or
+ * hide what is shown: the C1 controls (U+0080 to U+009F), the direction
+ * marks and overrides (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066
+ * to U+2069) and the line and paragraph separators (U+2028, U+2029),
+ * whose bytes become \xNN as every byte that is no well-formed UTF-8
+ * does.  s is cut after at most max of its bytes at a character's end.
+ */
+char *rf_escape_text(char *buf, size_t bufsize, const char *s, size_t max);
+
 /* RF_ERROR_NAME_SIZE: room for a name as rf_error_name quotes it. */
 #define RF_ERROR_NAME_SIZE 448
 

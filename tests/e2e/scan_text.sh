@@ -67,4 +67,12 @@ grep -qx 'recipient: alice@example.org' "$dir/rcpt.txt" ||
 awk '/^From /{n++} n==1' samples/sample.mbox >"$dir/one.eml"
 "$REDFLAG" scan --progress "$dir/one.eml" 2>&1 >/dev/null | tr '\r' '\n' |
 	grep -q '^redflag: done, 1 message, [0-9]*/s' || fail "progress: 1 message"
+# text in any language reads as written; what would move or hide what
+# the terminal shows (a direction override, a C1 control, an escape, a
+# byte that is no UTF-8) is escaped (until s37 every non-ASCII byte was:
+# "Caf\xc3\xa9")
+printf 'Subject: Caf\303\251 \346\227\245 \342\200\256x\302\233y\033z\n\nhi\n' |
+	"$REDFLAG" scan --no-progress - >"$dir/utf8.txt" || fail "utf-8 scan"
+grep -qxF 'subject: Café 日 \xe2\x80\xaex\xc2\x9by\x1bz' "$dir/utf8.txt" ||
+	fail "utf-8 subject: $(grep '^subject' "$dir/utf8.txt")"
 exit 0
