@@ -34,6 +34,20 @@ rf__hl_case_row(sqlite3_stmt *st, rf_hotline_case *c)
 	c->category_set = sqlite3_column_int(st, 15);
 }
 
+/* The cases a filter picks: ?1 open only, ?2 one state (or -1), ?3 one
+ * domain (or NULL); bound by bind_filter. */
+#define QUEUE_WHERE " WHERE (?1 = 0 OR c.state IN (0, 1, 2, 7))" \
+	" AND (?2 < 0 OR c.state = ?2) AND (?3 IS NULL OR c.domain = ?3)"
+
+static void
+bind_filter(sqlite3_stmt *st, const rf_hotline_filter *f)
+{
+	/* Open states: new 0, in_review 1, red_flag 2, monitoring 7. */
+	sqlite3_bind_int(st, 1, f != NULL ? f->open_only : 0);
+	sqlite3_bind_int(st, 2, f != NULL ? f->state : -1);
+	rf__hl_bind_text(st, 3, f != NULL ? f->domain : NULL);
+}
+
 rf_status
 rf_hotline_queue(rf_hotline *h, const rf_hotline_filter *f,
 		 rf_hotline_case_cb cb, void *arg, rf_error *err)
@@ -43,20 +57,15 @@ rf_hotline_queue(rf_hotline *h, const rf_hotline_filter *f,
 	rf_status rs;
 	int rc;
 
-	/* Open states: new 0, in_review 1, red_flag 2, monitoring 7. */
 	rs = rf__hl_prepare(h, "SELECT " RF__HL_CASE_COLS " FROM cases c"
-	    " WHERE (?1 = 0 OR c.state IN (0, 1, 2, 7))"
-	    " AND (?2 < 0 OR c.state = ?2)"
-	    " AND (?3 IS NULL OR c.domain = ?3)"
-	    " ORDER BY c.priority DESC, c.created ASC, c.id ASC LIMIT ?4",
-	    &st, err);
+	    QUEUE_WHERE " ORDER BY c.priority DESC, c.created ASC, c.id ASC"
+	    " LIMIT ?4 OFFSET ?5", &st, err);
 	if (rs != RF_OK)
 		return rs;
-	sqlite3_bind_int(st, 1, f != NULL ? f->open_only : 0);
-	sqlite3_bind_int(st, 2, f != NULL ? f->state : -1);
-	rf__hl_bind_text(st, 3, f != NULL ? f->domain : NULL);
-	sqlite3_bind_int(st, 4, f != NULL && f->limit != 0 ? (int)f->limit :
-	    1000);
+	bind_filter(st, f);
+	sqlite3_bind_int64(st, 4, f != NULL && f->limit != 0 ? f->limit :
+	    h->lim.queue_page_size);
+	sqlite3_bind_int64(st, 5, f != NULL ? f->offset : 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rf__hl_case_row(st, &c);
 		if (cb(arg, &c) != 0)
@@ -64,6 +73,27 @@ rf_hotline_queue(rf_hotline *h, const rf_hotline_filter *f,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		rs = rf__hl_fail(h, "queue", err);
+	sqlite3_finalize(st);
+	return rs;
+}
+
+rf_status
+rf_hotline_queue_count(rf_hotline *h, const rf_hotline_filter *f,
+		       int64_t *n, rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs;
+
+	*n = 0;
+	rs = rf__hl_prepare(h, "SELECT count(*) FROM cases c" QUEUE_WHERE,
+	    &st, err);
+	if (rs != RF_OK)
+		return rs;
+	bind_filter(st, f);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rs = rf__hl_fail(h, "queue count", err);
 	sqlite3_finalize(st);
 	return rs;
 }

@@ -436,7 +436,7 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 	rf_hotline_org o;
 	/* one more than the limit, to tell "exactly" from "more" */
 	rf_hotline_filter f = { 0, RF_CASE_RED_FLAG, NULL,
-	    h->lim.max_export_cases + 1 };
+	    h->lim.max_export_cases + 1, 0 };
 	rf_buf all;
 	rf_arena *a = NULL;
 	struct snap *snaps = NULL;

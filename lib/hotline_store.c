@@ -164,7 +164,13 @@ limits_fill(rf_hotline_limits *l)
 		l->max_reports_per_case = 500;
 	if (l->max_export_cases == 0)
 		l->max_export_cases = 100000;
+	if (l->queue_page_size == 0)
+		l->queue_page_size = RF_HOTLINE_QUEUE_PAGE_SIZE;
 }
+
+/* QUEUE_PAGE_MAX: the largest queue_page_size, so that one page stays a
+ * page (the web queue is one HTML table built in memory). */
+#define QUEUE_PAGE_MAX 10000
 
 rf_status
 rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
@@ -173,7 +179,8 @@ rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 	char esc[176];	/* 40 bytes of name or value, escaped */
 	size_t *z = NULL;
 	unsigned *u = NULL;
-	unsigned long long v;
+	unsigned long long v, max = 1ull << 24;
+	const char *range = "1 to 16M";
 
 	/* the name first: an unknown one is RF_ENOTFOUND whatever the
 	 * value, so that a caller tells it from a bad value */
@@ -187,20 +194,29 @@ rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 		u = &l->max_reports_per_case;
 	else if (strcmp(name, "max_export_cases") == 0)
 		u = &l->max_export_cases;
-	else
+	else if (strcmp(name, "queue_page_size") == 0) {
+		u = &l->queue_page_size;
+		max = QUEUE_PAGE_MAX;
+		range = "1 to 10000";
+	} else
 		return rf_error_set(err, RF_ENOTFOUND,
 		    "no hotline limit called '%s'", rf_escape(esc,
 		    sizeof(esc), name, 40));
-	if (rf_parse_number(value, 1ull << 24, 1, &v, NULL) != RF_OK ||
-	    v == 0)
+	if (rf_parse_number(value, max, 1, &v, NULL) != RF_OK || v == 0)
 		return rf_error_set(err, RF_EINVAL,
-		    "%s: expected a number from 1 to 16M, got '%s'", name,
+		    "%s: expected a number from %s, got '%s'", name, range,
 		    rf_escape(esc, sizeof(esc), value, 40));
 	if (z != NULL)
 		*z = (size_t)v;
 	else
 		*u = (unsigned)v;
 	return RF_OK;
+}
+
+void
+rf_hotline_limits_get(const rf_hotline *h, rf_hotline_limits *out)
+{
+	*out = h->lim;
 }
 
 rf_status

@@ -13,7 +13,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "hotline_fe.h"
+#include "hotline_cli.h"
 
 #define EX_DATAERR RF_EXIT_DATAERR
 #define EX_TEMPFAIL RF_EXIT_TEMPFAIL
@@ -26,7 +26,9 @@ usage(FILE *f)
 	    "  submit [--category C] [--comment T] [--reporter ADDR] URL...\n"
 	    "  submit --mail FILE|-      a reported mail (a forward, or the "
 	    "spam itself)\n"
-	    "  cases [--all] [--state S] list the queue (open cases by default)\n"
+	    "  cases [--all] [--state S] [--offset N]\n"
+	    "                            the queue (open cases by default): a\n"
+	    "                            page of queue_page_size, past the first N\n"
 	    "  show CASE                 one case with its reports\n"
 	    "  review CASE | assess CASE OUTCOME [--category C] |\n"
 	    "  state CASE STATE | appeal CASE | category CASE CAT  [--why TEXT]\n"
@@ -68,6 +70,7 @@ struct args {
 	const char *category, *comment, *reporter, *mail, *why, *format;
 	const char *target, *reference, *month, *role, *state, *case_arg;
 	const char *org, *org_contact, *org_domain;	/* export's sender */
+	const char *offset;	/* cases --offset: the first case shown */
 	int all, json;
 	int64_t case_id;
 };
@@ -79,7 +82,7 @@ enum {
 	O_TARGET = 1 << 6, O_REFERENCE = 1 << 7, O_MONTH = 1 << 8,
 	O_ROLE = 1 << 9, O_STATE = 1 << 10, O_CASE = 1 << 11,
 	O_ALL = 1 << 12, O_JSON = 1 << 13, O_ORG = 1 << 14,
-	O_ORG_CONTACT = 1 << 15, O_ORG_DOMAIN = 1 << 16
+	O_ORG_CONTACT = 1 << 15, O_ORG_DOMAIN = 1 << 16, O_OFFSET = 1 << 17
 };
 
 /* The options with a value, each a field of struct args. */
@@ -103,6 +106,7 @@ static const struct option {
 	{ "--org", O_ORG, offsetof(struct args, org) },
 	{ "--org-contact", O_ORG_CONTACT, offsetof(struct args, org_contact) },
 	{ "--org-domain", O_ORG_DOMAIN, offsetof(struct args, org_domain) },
+	{ "--offset", O_OFFSET, offsetof(struct args, offset) },
 };
 
 /* parse_id: s, a case or report number given to command cmd (what:
@@ -128,23 +132,6 @@ parse_id(const char *cmd, const char *what, const char *s, int64_t *out)
 	}
 	*out = v;
 	return 0;
-}
-
-/* temporary: a library call failed with st for a reason that may pass
- * (the store failed, memory ran out): try again later, 75. */
-static int
-temporary(rf_status st)
-{
-	return st == RF_ESTORE || st == RF_ENOMEM;
-}
-
-/* refused: the exit status of a library call that failed with st: 75
- * when temporary, 1 when the action itself was refused (no such case, a
- * step out of order). */
-static int
-refused(rf_status st)
-{
-	return temporary(st) ? EX_TEMPFAIL : RF_EXIT_INPUT;
 }
 
 static int
@@ -190,7 +177,7 @@ submit_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *data,
 
 	if (n < 0) {
 		cli_warn("hotline submit --mail: not filed: %s", err.msg);
-		return temporary(err.status) ? EX_TEMPFAIL : EX_DATAERR;
+		return hl_temporary(err.status) ? EX_TEMPFAIL : EX_DATAERR;
 	}
 	if (n == 0)
 		cli_warn("hotline submit --mail: the mail holds no web "
@@ -287,7 +274,8 @@ do_submit(struct hl_fe *fe, struct args *a)
 	if (rf_hotline_submit(fe->h, who, &r, out, &err) != RF_OK) {
 		cli_warn("hotline submit: %s", err.msg);
 		free(out);
-		return err.status == RF_ELIMIT ? EX_DATAERR : refused(err.status);
+		return err.status == RF_ELIMIT ? EX_DATAERR :
+		    hl_refused(err.status);
 	}
 	for (i = 0; i < a->argc; i++) {
 		/* Named by its place, not echoed: a rejected URL is not
@@ -308,84 +296,6 @@ do_submit(struct hl_fe *fe, struct args *a)
 	return bad ? RF_EXIT_INPUT : RF_EXIT_OK;
 }
 
-static void
-iso(char out[32], time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
-}
-
-/* esc: s made safe for a terminal (cli_escape), whole, in a: stored
- * strings come from reporters, mails and web users. */
-static const char *
-esc(rf_arena *a, const char *s)
-{
-	size_t n = strlen(s != NULL ? s : ""), cap = 4 * n + 8;
-	char *b = rf_arena_alloc(a, cap);
-
-	return b != NULL ? cli_escape(b, cap, s != NULL ? s : "", n) : "?";
-}
-
-/* print_case: one line of the queue, after a line naming the columns
- * before the first (*(int *)arg: printed yet); an empty queue prints
- * nothing. */
-static int
-print_case(void *arg, const rf_hotline_case *c)
-{
-	int *headed = arg;
-	char when[32];
-	rf_arena *a = rf_arena_new();
-
-	if (a == NULL)
-		return 1;
-	if (!*headed) {
-		printf("%6s  %-13s %-9s %4s  %3s  %-16s  %s\n", "CASE",
-		    "STATE", "CATEGORY", "PRIO", "REP", "OPENED (UTC)", "URL");
-		*headed = 1;
-	}
-	iso(when, c->created);
-	/* a reporter's suggestion no analyst has set: "phishing?" */
-	printf("%6lld  %-13s %-9s %4d  %3d  %s  %s\n", (long long)c->id,
-	    rf_case_state_name(c->state), c->category_set ||
-	    c->category == RF_CAT_OTHER ? rf_case_category_name(c->category) :
-	    rf_arena_printf(a, "%s?", rf_case_category_name(c->category)),
-	    c->priority, c->nreports, when,
-	    esc(a, rf_hotline_defang(a, c->canonical)));
-	rf_arena_free(a);
-	return 0;
-}
-
-static int
-print_report(void *arg, const rf_hotline_report_row *r)
-{
-	char when[32];
-	rf_arena *a = rf_arena_new();
-
-	if (a == NULL)
-		return 1;
-	iso(when, r->received);
-	printf("  report %lld  %s  %-4s  %u code%s removed  %s%s\n",
-	    (long long)r->id, when, r->source, r->scrubbed,
-	    r->scrubbed == 1 ? "" : "s", esc(a, rf_hotline_defang(a,
-	    r->url_clean)), r->has_raw ? "  [raw sealed]" : "");
-	if (r->sender_domain != NULL || r->message_id != NULL)
-		printf("    mail: sender domain %s, list-id %s, "
-		    "list-unsubscribe %s\n", r->sender_domain != NULL ?
-		    esc(a, r->sender_domain) : "-", r->has_list_id ? "yes" : "no",
-		    r->has_list_unsubscribe ? "yes" : "no");
-	rf_arena_free(a);
-	return 0;
-}
-
-static int
-print_related(void *arg, const rf_hotline_case *c, const char *why)
-{
-	printf("  related case %lld (same %s)\n", (long long)c->id, why);
-	return 0;
-}
-
 static int
 print_audit(void *arg, const rf_hotline_audit_row *r)
 {
@@ -394,11 +304,11 @@ print_audit(void *arg, const rf_hotline_audit_row *r)
 
 	if (a == NULL)
 		return 1;
-	iso(when, r->when);
+	hl_iso(when, r->when);
 	printf("%6lld  %s  %-10s %-10s %-16s %-10s %s%s%s\n",
-	    (long long)r->seq, when, esc(a, r->actor), r->role, r->action,
-	    esc(a, r->object), esc(a, r->detail), *r->reason != '\0' ?
-	    " -- " : "", esc(a, r->reason));
+	    (long long)r->seq, when, hl_esc(a, r->actor), r->role, r->action,
+	    hl_esc(a, r->object), hl_esc(a, r->detail), *r->reason != '\0' ?
+	    " -- " : "", hl_esc(a, r->reason));
 	rf_arena_free(a);
 	return 0;
 }
@@ -419,10 +329,10 @@ print_referral(void *arg, const rf_hotline_referral *r)
 
 	if (a == NULL)
 		return 1;
-	iso(when, r->when);
+	hl_iso(when, r->when);
 	printf("%6lld  case %lld  %s  to %s  %s  %s  by %s\n",
-	    (long long)r->id, (long long)r->case_id, when, esc(a, r->target),
-	    r->format, esc(a, r->reference), esc(a, r->actor));
+	    (long long)r->id, (long long)r->case_id, when, hl_esc(a, r->target),
+	    r->format, hl_esc(a, r->reference), hl_esc(a, r->actor));
 	rf_arena_free(a);
 	(*(unsigned *)arg)++;
 	return 0;
@@ -431,44 +341,13 @@ print_referral(void *arg, const rf_hotline_referral *r)
 static int
 do_show(struct hl_fe *fe, struct args *a)
 {
-	rf_arena *ar = rf_arena_new();
-	rf_hotline_case c;
-	rf_error err;
-	rf_status st;
-	int rc = RF_EXIT_OK;
-
 	if (a->argc > 1) {
 		cli_warn("hotline show: one CASE number");
-		rc = RF_EXIT_USAGE;
-		goto done;
+		return RF_EXIT_USAGE;
 	}
-	if (parse_id("show", "CASE", a->argv[0], &a->case_id) != 0) {
-		rc = RF_EXIT_USAGE;
-		goto done;
-	}
-	if ((st = rf_hotline_case_get(fe->h, a->case_id, ar, &c, &err)) !=
-	    RF_OK) {
-		cli_warn("hotline show: %s", err.msg);
-		rc = refused(st);
-		goto done;
-	}
-	printf("case %lld  %s  %s%s  priority %d  %d report%s\n",
-	    (long long)c.id, rf_case_state_label(c.state),
-	    rf_case_category_label(c.category), !c.category_set &&
-	    c.category != RF_CAT_OTHER ? " (suggested)" : "", c.priority,
-	    c.nreports,
-	    c.nreports == 1 ? "" : "s");
-	printf("  url     %s\n  domain  %s\n  assignee %s  assessed by %s%s\n",
-	    esc(ar, rf_hotline_defang(ar, c.canonical)), c.domain != NULL ?
-	    esc(ar, c.domain) : "-", c.assignee != NULL ? esc(ar, c.assignee) :
-	    "-", c.assessed_by != NULL ? esc(ar, c.assessed_by) : "-",
-	    c.appeal ? "  (on appeal)" : "");
-	if (rf_hotline_reports(fe->h, c.id, print_report, NULL, &err) != RF_OK ||
-	    rf_hotline_related(fe->h, c.id, print_related, NULL, &err) != RF_OK)
-		cli_warn("hotline show: %s", err.msg);
-done:
-	rf_arena_free(ar);
-	return rc;
+	if (parse_id("show", "CASE", a->argv[0], &a->case_id) != 0)
+		return RF_EXIT_USAGE;
+	return hl_show(fe, a->case_id);
 }
 
 /*
@@ -542,7 +421,7 @@ do_action(struct hl_fe *fe, struct args *a)
 	}
 	if (st != RF_OK) {
 		cli_warn("hotline %s: %s", cmd, err.msg);
-		return refused(st);
+		return hl_refused(st);
 	}
 	printf("case %lld: %s%s%s%s%s\n", (long long)a->case_id,
 	    has_state ? rf_case_state_name(s) : "", has_state && has_cat ?
@@ -608,13 +487,13 @@ do_export(struct hl_fe *fe, struct args *a)
 		cli_warn("hotline export: the export was written but the "
 		    "referrals could not be recorded: %s; export again to "
 		    "record them", err.msg);
-		rc = refused(st);
+		rc = hl_refused(st);
 	} else if (written == -1) {
 		cli_warn("hotline export: %s; nothing was referred", err.msg);
 		rc = RF_EXIT_SOFTWARE;
 	} else if (st != RF_OK) {
 		cli_warn("hotline export: %s", err.msg);
-		rc = refused(st);
+		rc = hl_refused(st);
 	} else {
 		cli_warn("hotline export: %zu case%s exported and referred", n,
 		    n == 1 ? "" : "s");
@@ -649,7 +528,7 @@ do_stats(struct hl_fe *fe, struct args *a)
 	}
 	if ((st = rf_hotline_stats_month(fe->h, y, m, &s, &err)) != RF_OK) {
 		cli_warn("hotline stats: %s", err.msg);
-		return refused(st);
+		return hl_refused(st);
 	}
 	if (a->json)
 		printf("{\"schema\": %d, \"month\": \"%04d-%02d\", "
@@ -679,7 +558,7 @@ do_audit(struct hl_fe *fe, struct args *a)
 		if ((st = rf_hotline_audit_verify(fe->h, &n, &bad, &err)) !=
 		    RF_OK) {
 			cli_warn("hotline audit: audit log BROKEN: %s", err.msg);
-			return refused(st);
+			return hl_refused(st);
 		}
 		printf("audit log intact: %lld record%s\n", (long long)n,
 		    n == 1 ? "" : "s");
@@ -693,7 +572,7 @@ do_audit(struct hl_fe *fe, struct args *a)
 		if ((st = rf_hotline_audit_list(fe->h, a->case_id != 0 ? obj :
 		    NULL, 0, print_audit, NULL, &err)) != RF_OK) {
 			cli_warn("hotline audit: %s", err.msg);
-			return refused(st);
+			return hl_refused(st);
 		}
 		return RF_EXIT_OK;
 	}
@@ -716,7 +595,7 @@ do_user(struct hl_fe *fe, struct args *a)
 		if ((st = rf_hotline_user_remove(fe->h, who, a->argv[1],
 		    &err)) != RF_OK) {
 			cli_warn("hotline user remove: %s", err.msg);
-			return refused(st);
+			return hl_refused(st);
 		}
 		printf("user %s removed\n", a->argv[1]);
 		return RF_EXIT_OK;
@@ -740,7 +619,7 @@ do_user(struct hl_fe *fe, struct args *a)
 	    &err)) != RF_OK) {
 		memset(pw, 0, sizeof(pw));
 		cli_warn("hotline user add: %s", err.msg);
-		return refused(st);
+		return hl_refused(st);
 	}
 	memset(pw, 0, sizeof(pw));
 	printf("user %s added (%s)\n", a->argv[1], rf_hotline_role_name(role));
@@ -779,7 +658,7 @@ do_raw(struct hl_fe *fe, struct args *a)
 	if ((st = rf_hotline_raw_read(fe->h, &sup, id, a->why, ar, &raw,
 	    &err)) != RF_OK) {
 		cli_warn("hotline raw: %s", err.msg);
-		rc = refused(st);
+		rc = hl_refused(st);
 	} else {
 		char esc[8192];
 
@@ -792,31 +671,7 @@ do_raw(struct hl_fe *fe, struct args *a)
 static int
 do_cases(struct hl_fe *fe, struct args *a)
 {
-	rf_hotline_filter f = { !a->all, -1, NULL, 0 };
-	rf_case_state s;
-	rf_error err;
-	rf_status st;
-	char esc[512];
-	int headed = 0;
-
-	if (a->state != NULL) {
-		if (rf_case_state_parse(a->state, &s) != 0) {
-			cli_warn("hotline cases: no state '%s'",
-			    cli_escape(esc, sizeof(esc), a->state, 100));
-			return RF_EXIT_USAGE;
-		}
-		f.state = (int)s;
-		f.open_only = 0;
-	}
-	if ((st = rf_hotline_queue(fe->h, &f, print_case, &headed, &err)) !=
-	    RF_OK) {
-		cli_warn("hotline cases: %s", err.msg);
-		return refused(st);
-	}
-	if (!headed)	/* not an empty line in silence */
-		cli_warn("hotline cases: no %scase", f.open_only ? "open " :
-		    "");
-	return RF_EXIT_OK;
+	return hl_cases(fe, a->all, a->state, a->offset);
 }
 
 static int
@@ -833,7 +688,7 @@ do_referrals(struct hl_fe *fe, struct args *a)
 	if ((st = rf_hotline_referrals(fe->h, id, print_referral, &n,
 	    &err)) != RF_OK) {
 		cli_warn("hotline referrals: %s", err.msg);
-		return refused(st);
+		return hl_refused(st);
 	}
 	if (n == 0)	/* not an empty answer in silence */
 		cli_warn("hotline referrals: no referral%s", id != 0 ?
@@ -851,7 +706,7 @@ static const struct command {
 	unsigned opts;
 } commands[] = {
 	{ "submit", do_submit, O_CATEGORY | O_COMMENT | O_REPORTER | O_MAIL },
-	{ "cases", do_cases, O_ALL | O_STATE },
+	{ "cases", do_cases, O_ALL | O_STATE | O_OFFSET },
 	{ "show", do_show, 0 },
 	{ "review", do_action, O_WHY },
 	{ "assess", do_action, O_WHY | O_CATEGORY },

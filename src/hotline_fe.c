@@ -30,8 +30,8 @@ hl_fe_options_help(FILE *f)
 	    "                     raw form of each reported URL, encrypted\n"
 	    "  --set NAME=VALUE   a limit: max_url_len, max_report_urls,\n"
 	    "                     max_field_len, max_reports_per_case,\n"
-	    "                     max_export_cases, or a message limit (see\n"
-	    "                     redflag scan --help)\n",
+	    "                     max_export_cases, queue_page_size, or a\n"
+	    "                     message limit (see redflag scan --help)\n",
 	    HL_DEFAULT_DB);
 }
 

@@ -185,6 +185,42 @@ queue_row(void *arg, const rf_hotline_case *c)
 	return 0;
 }
 
+/*
+ * queue_pager: under a page of the queue (view, the tab's key; shown
+ * cases from number off, of total matching), how many it shows of how
+ * many and, when it is not all of them, links to the pages before and
+ * after it (page cases a page): never a queue cut short in silence.
+ */
+static void
+queue_pager(rf_buf *b, const char *view, unsigned long long off, int shown,
+	    int64_t total, unsigned page)
+{
+	unsigned long long next = off + (unsigned)shown;
+
+	if (off == 0 && (int64_t)shown >= total) {
+		html_printf(b, "<p class=\"meta\" id=\"shown\">%d case%s."
+		    "</p>", shown, shown == 1 ? "" : "s");
+		return;
+	}
+	if (shown > 0)
+		html_printf(b, "<p class=\"meta\" id=\"shown\">Showing %llu "
+		    "to %llu of %lld cases (a page is queue_page_size, %u).",
+		    off + 1, next, (long long)total, page);
+	else
+		html_printf(b, "<p class=\"meta\" id=\"shown\">No case from "
+		    "number %llu: %lld in all.", off + 1, (long long)total);
+	if (off > 0)
+		html_printf(b, " <a id=\"prev\" href=\"/queue?view=%s&amp;"
+		    "offset=%llu\">Previous %u</a>", view, off > page ?
+		    off - page : 0, page);
+	if ((int64_t)next < total)
+		html_printf(b, " <a id=\"next\" href=\"/queue?view=%s&amp;"
+		    "offset=%llu\">Next %lld</a>", view, next,
+		    total - (int64_t)next < (int64_t)page ?
+		    (long long)(total - (int64_t)next) : (long long)page);
+	rf_buf_puts(b, "</p>");
+}
+
 void
 page_queue(struct http_req *r, struct http_resp *o)
 {
@@ -199,17 +235,28 @@ page_queue(struct http_req *r, struct http_resp *o)
 		{ "all", "All", -1, 0 },
 	};
 	const char *view = http_query(r, "view");
-	rf_hotline_filter f = { 1, -1, NULL, 500 };
+	const char *from = http_query(r, "offset");
+	rf_hotline_filter f = { 1, -1, NULL, 0, 0 };
+	rf_hotline_limits lim;
 	struct qctx q = { &o->body, r->arena, 0 };
 	rf_buf *b = &o->body;
 	rf_error err;
 	size_t i, sel = 0;
+	unsigned long long off = 0;
+	int64_t total = 0;
+	rf_status st;
 
 	for (i = 0; view != NULL && i < sizeof(tabs) / sizeof(tabs[0]); i++)
 		if (strcmp(view, tabs[i].key) == 0)
 			sel = i;
+	/* a bad offset is the first page: a link, not a form */
+	if (from != NULL && rf_parse_number(from, 2000000000ull, 0, &off,
+	    NULL) != RF_OK)
+		off = 0;
 	f.open_only = tabs[sel].open;
 	f.state = tabs[sel].state;
+	f.offset = (unsigned)off;
+	rf_hotline_limits_get(r->srv->fe->h, &lim);
 	page_begin(r, o, "Queue", "queue");
 	rf_buf_puts(b, "<div class=\"bar\"><h1>Queue</h1><div class=\"tabs\">");
 	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
@@ -226,17 +273,21 @@ page_queue(struct http_req *r, struct http_resp *o)
 	    "<th>State</th><th>Category</th><th>URL (defanged)</th>"
 	    "<th>Domain</th><th class=\"num\">Reports</th>"
 	    "<th class=\"num\">Age</th><th>Assignee</th></tr></thead><tbody>");
-	if (rf_hotline_queue(r->srv->fe->h, &f, queue_row, &q, &err) != RF_OK)
+	if ((st = rf_hotline_queue_count(r->srv->fe->h, &f, &total,
+	    &err)) == RF_OK)
+		st = rf_hotline_queue(r->srv->fe->h, &f, queue_row, &q, &err);
+	if (st != RF_OK)
 		html_printf(b, "<tr><td colspan=\"9\" class=\"error\">%s"
 		    "</td></tr>", err.msg);
 	else if (q.n == 0)
 		rf_buf_puts(b, "<tr><td colspan=\"9\" class=\"empty\">Nothing "
 		    "here.</td></tr>");
-	html_printf(b, "</tbody></table><p class=\"meta\">%d case%s, by "
-	    "priority, then oldest first. Priority: category weight "
-	    "(CSAM 400, phishing and malware 200, fraud 100) once an analyst "
-	    "sets the category (a reporter's suggestion counts nothing) plus "
-	    "one per report.</p>", q.n, q.n == 1 ? "" : "s");
+	rf_buf_puts(b, "</tbody></table>");
+	queue_pager(b, tabs[sel].key, off, q.n, total, lim.queue_page_size);
+	rf_buf_puts(b, "<p class=\"meta\">By priority, then oldest first. "
+	    "Priority: category weight (CSAM 400, phishing and malware 200, "
+	    "fraud 100) once an analyst sets the category (a reporter's "
+	    "suggestion counts nothing) plus one per report.</p>");
 	page_end(o);
 }
 
@@ -520,7 +571,16 @@ page_case(struct http_req *r, struct http_resp *o, int64_t id,
 	    "<th></th></tr></thead><tbody>");
 	if (rf_hotline_reports(h, id, report_row, &c, &err) != RF_OK)
 		html_printf(b, "<tr><td colspan=\"9\">%s</td></tr>", err.msg);
-	rf_buf_puts(b, "</tbody></table></section>");
+	rf_buf_puts(b, "</tbody></table>");
+	if (c.n < k.nreports) {		/* not cut short in silence */
+		rf_hotline_limits lim;
+
+		rf_hotline_limits_get(h, &lim);
+		html_printf(b, "<p class=\"meta\" id=\"reports-shown\">%d of "
+		    "%d reports shown, the oldest (max_reports_per_case, %u)."
+		    "</p>", c.n, k.nreports, lim.max_reports_per_case);
+	}
+	rf_buf_puts(b, "</section>");
 	c.n = 0;
 	rf_buf_puts(b, "<section class=\"panel\"><h2>Related cases</h2><ul "
 	    "class=\"plain\">");

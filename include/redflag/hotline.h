@@ -106,7 +106,13 @@ typedef struct rf_hotline_limits {
 	size_t max_field_len;		/* bytes of a comment, name... [2000] */
 	unsigned max_reports_per_case;	/* listed on a case page [500] */
 	unsigned max_export_cases;	/* cases in one export [100000] */
+	unsigned queue_page_size;	/* cases in one page of the queue
+					 * [500: RF_HOTLINE_QUEUE_PAGE_SIZE,
+					 * at most 10000] */
 } rf_hotline_limits;
+
+/* The default of queue_page_size. */
+#define RF_HOTLINE_QUEUE_PAGE_SIZE 500
 
 typedef struct rf_hotline_opts {
 	rf_hotline_limits limits;
@@ -135,11 +141,15 @@ rf_status rf_hotline_open(const rf_ctx *ctx, const char *path,
 void rf_hotline_close(rf_hotline *h);
 
 /* rf_hotline_limits_set: set one limit by name ("max_url_len") from a
- * decimal string with optional k/M suffix (1 to 16M); RF_ENOTFOUND when
- * name is no hotline limit (whatever the value), RF_EINVAL when the value
- * is bad; *l unchanged on an error. */
+ * decimal string with optional k/M suffix (1 to 16M; queue_page_size 1
+ * to 10000); RF_ENOTFOUND when name is no hotline limit (whatever the
+ * value), RF_EINVAL when the value is bad; *l unchanged on an error. */
 rf_status rf_hotline_limits_set(rf_hotline_limits *l, const char *name,
 				const char *value, rf_error *err);
+
+/* rf_hotline_limits_get: the limits h works with, defaults filled in, in
+ * *out: what a front end names when it says a list was cut short. */
+void rf_hotline_limits_get(const rf_hotline *h, rf_hotline_limits *out);
 
 /* ---- names ---- */
 
@@ -332,16 +342,24 @@ typedef struct rf_hotline_filter {
 	int open_only;		/* new, in review, red flag, monitoring */
 	int state;		/* -1 any, else one rf_case_state */
 	const char *domain;	/* or NULL */
-	unsigned limit;		/* 0: 1000 */
+	unsigned limit;		/* 0: queue_page_size */
+	unsigned offset;	/* cases passed over first (the next page) */
 } rf_hotline_filter;
 
 /*
  * rf_hotline_queue: cases matching f (NULL: all) by priority (highest
- * first), then age (oldest first); cb for each, stopping early when cb
- * returns non-zero.  Strings valid during the call only.
+ * first), then age (oldest first), the first f->offset passed over, at
+ * most f->limit; cb for each, stopping early when cb returns non-zero.
+ * Strings valid during the call only.  A front end showing one page
+ * says how many more there are (rf_hotline_queue_count).
  */
 rf_status rf_hotline_queue(rf_hotline *h, const rf_hotline_filter *f,
 			   rf_hotline_case_cb cb, void *arg, rf_error *err);
+
+/* rf_hotline_queue_count: the number of cases matching f (NULL: all;
+ * its limit and offset do not count) in *n. */
+rf_status rf_hotline_queue_count(rf_hotline *h, const rf_hotline_filter *f,
+				 int64_t *n, rf_error *err);
 
 /* rf_hotline_case_get: case id in *out, strings in a; RF_ENOTFOUND. */
 rf_status rf_hotline_case_get(rf_hotline *h, int64_t id, rf_arena *a,
@@ -376,7 +394,8 @@ typedef int (*rf_hotline_report_cb)(void *arg,
 				    const rf_hotline_report_row *r);
 
 /* rf_hotline_reports: the reports of case id, oldest first, at most
- * max_reports_per_case. */
+ * max_reports_per_case (a front end compares the number it was given
+ * with the case's nreports and says when some were left out). */
 rf_status rf_hotline_reports(rf_hotline *h, int64_t id,
 			     rf_hotline_report_cb cb, void *arg,
 			     rf_error *err);

@@ -110,7 +110,7 @@ static void
 test_rejects(void **state)
 {
 	rf_arena *a = rf_arena_new();
-	rf_hotline_limits lim = { 64, 0, 0, 0, 0 };
+	rf_hotline_limits lim = { 64, 0, 0, 0, 0, 0 };
 	rf_hotline_url u;
 	rf_error err;
 	char big[200];

@@ -49,7 +49,7 @@ static const char **
 read_mail(rf_arena *a, const char *text, size_t len, unsigned max,
 	  size_t *n, rf_hotline_mailmeta *meta, const char **reporter)
 {
-	rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
+	rf_hotline_limits lim = { 0, 0, 0, 0, 0, 0 };
 	rf_message *m = NULL;
 	const char **urls = NULL;
 	rf_error err;
@@ -731,6 +731,81 @@ test_unknown_category(void **state)
 	assert_true(new_case);
 }
 
+/* test_queue_pages: the queue a page at a time: a filter's limit 0 is
+ * queue_page_size (set to 2 here; the default filled in by
+ * rf_hotline_limits_get), offset passes over cases in the queue's
+ * order, and rf_hotline_queue_count gives the number of all of them, so
+ * that a front end can say how many it left out. */
+struct ids {
+	int64_t id[8];
+	int n;
+};
+
+static int
+collect(void *arg, const rf_hotline_case *c)
+{
+	struct ids *v = arg;
+
+	if (v->n < 8)
+		v->id[v->n++] = c->id;
+	return 0;
+}
+
+static void
+test_queue_pages(void **state)
+{
+	struct fx *f = *state;
+	rf_hotline_filter q = { 1, -1, NULL, 0, 0 };
+	rf_hotline_limits lim;
+	rf_hotline_opts o;
+	struct ids v;
+	rf_error err;
+	int64_t id[5], n = 0;
+	char url[64];
+	int i;
+
+	rf_hotline_limits_get(f->h, &lim);
+	assert_int_equal(lim.queue_page_size, RF_HOTLINE_QUEUE_PAGE_SIZE);
+	assert_int_equal(lim.max_reports_per_case, 500);
+	for (i = 0; i < 5; i++) {
+		snprintf(url, sizeof(url), "http://page%d.example/", i);
+		id[i] = file1(f->h, url, NULL, NULL);
+	}
+	rf_hotline_close(f->h);
+	memset(&o, 0, sizeof(o));
+	o.limits.queue_page_size = 2;
+	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &f->h, &err),
+	    RF_OK);
+	rf_hotline_limits_get(f->h, &lim);
+	assert_int_equal(lim.queue_page_size, 2);
+	assert_int_equal(rf_hotline_queue_count(f->h, &q, &n, &err), RF_OK);
+	assert_int_equal(n, 5);
+	for (i = 0; i < 3; i++) {	/* pages of 2, 2 and 1 */
+		memset(&v, 0, sizeof(v));
+		q.offset = (unsigned)(2 * i);
+		assert_int_equal(rf_hotline_queue(f->h, &q, collect, &v,
+		    &err), RF_OK);
+		assert_int_equal(v.n, i < 2 ? 2 : 1);
+		assert_int_equal(v.id[0], id[2 * i]);
+		if (i < 2)
+			assert_int_equal(v.id[1], id[2 * i + 1]);
+	}
+	memset(&v, 0, sizeof(v));
+	q.offset = 5;			/* past the last: none, no error */
+	assert_int_equal(rf_hotline_queue(f->h, &q, collect, &v, &err),
+	    RF_OK);
+	assert_int_equal(v.n, 0);
+	q.offset = 0;			/* a limit given is kept */
+	q.limit = 4;
+	assert_int_equal(rf_hotline_queue(f->h, &q, collect, &v, &err),
+	    RF_OK);
+	assert_int_equal(v.n, 4);
+	q.state = RF_CASE_CLOSED;	/* the count follows the filter */
+	q.open_only = 0;
+	assert_int_equal(rf_hotline_queue_count(f->h, &q, &n, &err), RF_OK);
+	assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
@@ -747,6 +822,7 @@ main(void)
 		T(test_inline_forward),
 		T(test_unknown_category),
 		T(test_export_limit_first),
+		T(test_queue_pages),
 	};
 	int rc;
 

@@ -733,14 +733,14 @@ test_limits_set(void **state)
 {
 	static const char *const names[] = { "max_url_len",
 	    "max_report_urls", "max_field_len", "max_reports_per_case",
-	    "max_export_cases" };
+	    "max_export_cases", "queue_page_size" };
 	rf_hotline_limits l, was;
 	rf_error err;
 	size_t i;
 
 	(void)state;
 	memset(&l, 0, sizeof(l));
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		assert_int_equal(rf_hotline_limits_set(&l, names[i], "2k",
 		    &err), RF_OK);
 	assert_int_equal(l.max_url_len, 2048);
@@ -748,8 +748,13 @@ test_limits_set(void **state)
 	assert_int_equal(l.max_field_len, 2048);
 	assert_int_equal(l.max_reports_per_case, 2048);
 	assert_int_equal(l.max_export_cases, 2048);
+	assert_int_equal(l.queue_page_size, 2048);
 	was = l;
-	for (i = 0; i < 5; i++) {
+	/* a page of the queue is at most 10000 cases */
+	assert_int_equal(rf_hotline_limits_set(&l, "queue_page_size",
+	    "10001", &err), RF_EINVAL);
+	assert_non_null(strstr(err.msg, "from 1 to 10000"));
+	for (i = 0; i < 6; i++) {
 		assert_int_equal(rf_hotline_limits_set(&l, names[i], "x",
 		    &err), RF_EINVAL);
 		assert_int_equal(rf_hotline_limits_set(&l, names[i], "0",
@@ -787,7 +792,7 @@ test_from_message(void **state)
 	    "<img src=\"http://pixel.example/o.gif\"></p>\r\n"
 	    "--b--\r\n";
 	struct fx *f = *state;
-	rf_hotline_limits lim = { 0, 0, 0, 0, 0 };
+	rf_hotline_limits lim = { 0, 0, 0, 0, 0, 0 };
 	rf_hotline_mailmeta meta;
 	rf_hotline_report r;
 	rf_hotline_filed out[4];

@@ -1,0 +1,48 @@
+/*
+ * hotline_cli.h - `redflag hotline` in two files: cmd_hotline.c (the
+ * options, reports in, the actions, export, audit, users) and
+ * hotline_list.c (the queue and one case, each saying what it left
+ * out, and the helpers both print with).
+ */
+#ifndef REDFLAG_HOTLINE_CLI_H
+#define REDFLAG_HOTLINE_CLI_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "hotline_fe.h"
+
+/* hl_temporary: a library call failed with st for a reason that may pass
+ * (the store failed, memory ran out): try again later, 75. */
+int hl_temporary(rf_status st);
+
+/* hl_refused: the exit status of a library call that failed with st: 75
+ * when temporary, 1 when the action itself was refused (no such case, a
+ * step out of order). */
+int hl_refused(rf_status st);
+
+/* hl_iso: t as "YYYY-MM-DD HH:MM" (UTC) in out. */
+void hl_iso(char out[32], time_t t);
+
+/* hl_esc: s made safe for a terminal (cli_escape), whole, in a: stored
+ * strings come from reporters, mails and web users. */
+const char *hl_esc(rf_arena *a, const char *s);
+
+/*
+ * hl_cases: `hotline cases`: one page (queue_page_size) of the open
+ * cases (all: every case; state, when not NULL: the cases in that
+ * state), from the one numbered offset (NULL: 0, the first; a string as
+ * given to --offset).  When cases are left out after the page, one line
+ * on standard error says how many, the setting and the --offset of the
+ * next page.  Returns the exit status, after a diagnostic when not 0.
+ */
+int hl_cases(struct hl_fe *fe, int all, const char *state,
+	     const char *offset);
+
+/* hl_show: `hotline show`: case id with its reports (at most
+ * max_reports_per_case: when the case has more, one line on standard
+ * error says how many were shown of how many, and the setting) and its
+ * related cases.  Returns the exit status. */
+int hl_show(struct hl_fe *fe, int64_t id);
+
+#endif
