@@ -43,6 +43,10 @@ serve_setting(struct http_server *srv, int argc, char **argv, int *i)
 		  1, 10000, "1 to 10000" },
 		{ "request_timeout", NULL, &srv->request_timeout,
 		  1, 3600, "1 to 3600 seconds" },
+		{ "login_max_failures", NULL, &srv->login_max_failures,
+		  1, 1000, "1 to 1000" },
+		{ "login_window", NULL, &srv->login_window,
+		  1, 86400, "1 to 86400 seconds" },
 	};
 	const char *value;
 	char name[64];
@@ -87,6 +91,12 @@ usage(FILE *f)
 	    "(default 16)\n"
 	    "  --set request_timeout=N   seconds a connection may stay "
 	    "silent (default 30)\n"
+	    "  --set login_max_failures=N\n"
+	    "                            failed sign-ins from one address "
+	    "(default 5)\n"
+	    "  --set login_window=N      within N seconds: then refused "
+	    "(429) for N\n"
+	    "                            seconds (default 300)\n"
 	    "  --session-ttl SECONDS     sign-in lifetime, 60 to 2678400\n"
 	    "                            (default 28800)\n"
 	    "  --secure-cookies          mark cookies Secure (behind HTTPS)\n"
@@ -120,6 +130,8 @@ cmd_serve(int argc, char **argv)
 	srv.max_connections = 64;
 	srv.max_connections_per_ip = 16;
 	srv.request_timeout = 30;
+	srv.login_max_failures = 5;
+	srv.login_window = 300;
 	srv.session_ttl = 8 * 3600;
 	srv.org.org = "redflag hotline";
 	srv.org.contact = "hotline@localhost";

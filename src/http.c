@@ -497,6 +497,12 @@ send_resp(struct MHD_Connection *c, struct http_resp *o)
 	if (o->status == 405)	/* RFC 9110 15.5.6: the methods served */
 		MHD_add_response_header(resp, "Allow", o->allow != NULL ?
 		    o->allow : "GET, HEAD, POST");
+	if (o->retry_after > 0) {	/* RFC 6585 4: when to try again */
+		char secs[24];
+
+		snprintf(secs, sizeof(secs), "%u", o->retry_after);
+		MHD_add_response_header(resp, "Retry-After", secs);
+	}
 	if (o->disposition != NULL)
 		MHD_add_response_header(resp, "Content-Disposition",
 		    o->disposition);
@@ -698,6 +704,11 @@ http_run(struct http_server *srv, const char *addr, unsigned port)
 	if ((flags = poll_flags(srv->max_connections)) == 0)
 		return -1;
 	max_connections = fd_room(srv->max_connections);
+	if ((srv->throttle = throttle_new(srv->login_max_failures,
+	    srv->login_window)) == NULL) {
+		cli_warn("serve: out of memory");
+		return -1;
+	}
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	d = MHD_start_daemon(flags | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, handler, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first */
@@ -710,6 +721,8 @@ http_run(struct http_server *srv, const char *addr, unsigned port)
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		cli_warn("serve: cannot listen on %s:%u", addr, port);
+		throttle_free(srv->throttle);
+		srv->throttle = NULL;
 		return -1;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -718,5 +731,7 @@ http_run(struct http_server *srv, const char *addr, unsigned port)
 	fflush(stdout);
 	sigwait(&set, &sig);
 	MHD_stop_daemon(d);
+	throttle_free(srv->throttle);
+	srv->throttle = NULL;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <redflag/redflag.h>
 
 #include "hotline_fe.h"
+#include "http_throttle.h"
 
 #define SESSION_COOKIE "rf_session"
 #define LOGIN_COOKIE "rf_login"
@@ -22,6 +23,9 @@ struct http_server {
 	unsigned max_connections;	/* open at once */
 	unsigned max_connections_per_ip; /* of them from one address */
 	unsigned request_timeout;	/* seconds a connection may be idle */
+	unsigned login_max_failures;	/* failed sign-ins from one address */
+	unsigned login_window;		/* within seconds, then refused as long */
+	struct throttle *throttle;	/* their count (http_throttle.h) */
 	long session_ttl;		/* seconds */
 	int secure_cookies;		/* add Secure to cookies (HTTPS proxy) */
 	rf_hotline_org org;		/* the hotline, in X-ARF exports */
@@ -56,6 +60,7 @@ struct http_resp {
 	char cookie[2][300];		/* Set-Cookie lines */
 	const char *disposition;	/* Content-Disposition, or NULL */
 	const char *allow;		/* a 405's Allow, NULL: the pages' */
+	unsigned retry_after;		/* a 429's Retry-After, seconds */
 };
 
 /* http_field: the form field called name, or NULL. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -23,24 +24,68 @@ actor(const struct http_req *r)
 	return a;
 }
 
+/* now_mono: the seconds of a monotonic clock: a sign-in throttle neither
+ * ends nor lasts on because the wall clock was set. */
+static time_t
+now_mono(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return time(NULL);
+	return ts.tv_sec;
+}
+
+/*
+ * act_login: a sign-in.  An address throttled (login_max_failures failed
+ * within login_window seconds) is answered 429 with Retry-After, the
+ * password not hashed; a wrong name or password counts against the
+ * address, and the failure that throttles it is logged, once, with the
+ * address only (never what was typed); a success clears its count.
+ */
 void
 act_login(struct http_req *r, struct http_resp *o)
 {
+	struct http_server *srv = r->srv;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
 	const char *tok, *csrf;
 	rf_hotline_role role;
 	rf_error err;
+	time_t now = now_mono();
+	unsigned wait;
+	char msg[128], name[64], esc[160];
 
-	if (rf_hotline_login(r->srv->fe->h, http_form(r, "user"),
-	    http_form(r, "password"), r->srv->session_ttl, r->arena, &tok,
+	if ((wait = throttle_wait(srv->throttle, sa, now)) > 0) {
+		snprintf(msg, sizeof(msg), "Too many failed sign-ins from "
+		    "your address: try again in %u second%s.", wait,
+		    cli_plural(wait, "s"));
+		page_login(r, o, msg);
+		o->status = 429;
+		o->retry_after = wait;
+		return;
+	}
+	if (rf_hotline_login(srv->fe->h, http_form(r, "user"),
+	    http_form(r, "password"), srv->session_ttl, r->arena, &tok,
 	    &csrf, &role, &err) != RF_OK) {
+		if (err.status == RF_EINVAL && throttle_fail(srv->throttle, sa,
+		    now))
+			cli_warn("serve: sign-in from %s throttled: %u failed "
+			    "within %u s (login_max_failures, login_window); "
+			    "refused for %u s", cli_escape(esc, sizeof(esc),
+			    throttle_name(sa, name, sizeof(name)), 46),
+			    srv->login_max_failures, srv->login_window,
+			    srv->login_window);
 		page_login(r, o, err.status == RF_EINVAL ?
 		    "Wrong user name or password." : "Sign-in failed.");
 		o->status = 401;
 		return;
 	}
+	throttle_clear(srv->throttle, sa);
 	snprintf(o->cookie[0], sizeof(o->cookie[0]), "%s=%s; Path=/; "
 	    "HttpOnly; SameSite=Strict; Max-Age=%ld%s", SESSION_COOKIE, tok,
-	    r->srv->session_ttl, r->srv->secure_cookies ? "; Secure" : "");
+	    srv->session_ttl, srv->secure_cookies ? "; Secure" : "");
 	snprintf(o->cookie[1], sizeof(o->cookie[1]), "%s=; Path=/login; "
 	    "HttpOnly; SameSite=Strict; Max-Age=0", LOGIN_COOKIE);
 	http_redirect(o, "/queue");

@@ -615,7 +615,9 @@ rf_status rf_hotline_user_count(rf_hotline *h, int64_t *n, rf_error *err);
  * (one message for both, and one cost: an unknown name costs an argon2id
  * hash too); audited either way, a failure as "user:NAME" for a user
  * that exists, "user:?" for a name that does not (what was typed is not
- * recorded).  No rate limit: that is the front end's, or a proxy's. */
+ * recorded).  No rate limit here: that is the front end's (redflag
+ * serve throttles failed sign-ins per address, docs/hotline.md,
+ * "Sign-in throttling"). */
 rf_status rf_hotline_login(rf_hotline *h, const char *name,
 			   const char *password, long ttl, rf_arena *a,
 			   const char **token, const char **csrf,
