@@ -12,8 +12,10 @@
 
 #include "http_throttle.h"
 
-/* A client address: its family and 4 (IPv4) or 16 (IPv6) bytes; one of
- * another family is the all-zero key (they share one slot). */
+/* A client address: its family and 4 (IPv4) or 8 (IPv6: the /64 network,
+ * as one host is given a whole /64 and may take any address in it; an
+ * IPv4-mapped address as IPv4) bytes; one of another family is the
+ * all-zero key (they share one slot). */
 struct key {
 	unsigned char family, addr[16];
 };
@@ -46,8 +48,13 @@ key_of(const struct sockaddr *sa, struct key *k)
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)sa;
 
-		k->family = 6;
-		memcpy(k->addr, &in6->sin6_addr, 16);
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+			k->family = 4;
+			memcpy(k->addr, in6->sin6_addr.s6_addr + 12, 4);
+		} else {
+			k->family = 6;
+			memcpy(k->addr, &in6->sin6_addr, 8);
+		}
 	}
 }
 

@@ -61,20 +61,36 @@ static void
 test_ipv6(void **state)
 {
 	struct throttle *t = throttle_new(1, 10);
-	struct sockaddr_in6 a, b;
+	struct sockaddr_in6 a, b, c, m;
+	struct sockaddr_in v;
 	char name[64];
 
 	(void)state;
 	memset(&a, 0, sizeof(a));
 	a.sin6_family = AF_INET6;
 	a.sin6_addr.s6_addr[15] = 1;
-	b = a;
-	b.sin6_addr.s6_addr[15] = 2;
+	b = a;			/* another /64 */
+	b.sin6_addr.s6_addr[7] = 1;
+	c = a;			/* the same /64: one host may take any */
+	c.sin6_addr.s6_addr[15] = 2;
+	c.sin6_addr.s6_addr[8] = 0x42;
 	assert_string_equal(throttle_name((struct sockaddr *)&a, name,
 	    sizeof(name)), "::1");
 	assert_int_equal(throttle_fail(t, (struct sockaddr *)&a, 5), 1);
 	assert_int_equal(throttle_wait(t, (struct sockaddr *)&a, 5), 10);
+	assert_int_equal(throttle_wait(t, (struct sockaddr *)&c, 5), 10);
 	assert_int_equal(throttle_wait(t, (struct sockaddr *)&b, 5), 0);
+	/* ::ffff:127.0.0.1 is 127.0.0.1 */
+	memset(&m, 0, sizeof(m));
+	m.sin6_family = AF_INET6;
+	m.sin6_addr.s6_addr[10] = m.sin6_addr.s6_addr[11] = 0xff;
+	m.sin6_addr.s6_addr[12] = 127;
+	m.sin6_addr.s6_addr[15] = 1;
+	assert_int_equal(throttle_fail(t, (struct sockaddr *)&m, 6), 1);
+	memset(&v, 0, sizeof(v));
+	v.sin_family = AF_INET;
+	v.sin_addr.s_addr = htonl(0x7f000001);
+	assert_int_equal(throttle_wait(t, (struct sockaddr *)&v, 6), 10);
 	throttle_free(t);
 }
 
