@@ -1,8 +1,8 @@
 /*
- * hotline_cli.h - `redflag hotline` in two files: cmd_hotline.c (the
- * options, reports in, the actions, export, audit, users) and
- * hotline_list.c (the queue and one case, each saying what it left
- * out, and the helpers both print with).
+ * hotline_cli.h - `redflag hotline` in three files: cmd_hotline.c (the
+ * options, the actions, export, audit, users), hotline_submit.c (reports
+ * in: URLs, or a reported mail) and hotline_list.c (the queue and one
+ * case, each saying what it left out, and the helpers they print with).
  */
 #ifndef REDFLAG_HOTLINE_CLI_H
 #define REDFLAG_HOTLINE_CLI_H
@@ -11,6 +11,20 @@
 #include <time.h>
 
 #include "hotline_fe.h"
+
+/* A command line of `redflag hotline`, parsed. */
+struct args {
+	const char *cmd;	/* the command */
+	rf_hotline_actor who;	/* who acts (--as) */
+	int argc;
+	char **argv;		/* positional arguments */
+	const char *category, *comment, *reporter, *mail, *why, *format;
+	const char *target, *reference, *month, *role, *state, *case_arg;
+	const char *org, *org_contact, *org_domain;	/* export's sender */
+	const char *offset;	/* cases --offset: the first case shown */
+	int all, json;
+	int64_t case_id;
+};
 
 /* hl_temporary: a library call failed with st for a reason that may pass
  * (the store failed, memory ran out): try again later, 75. */
@@ -44,5 +58,15 @@ int hl_cases(struct hl_fe *fe, int all, const char *state,
  * error says how many were shown of how many, and the setting) and its
  * related cases.  Returns the exit status. */
 int hl_show(struct hl_fe *fe, int64_t id);
+
+/*
+ * hl_submit: `redflag hotline submit`: the URLs a->argv[0..argc) (with
+ * --category, --comment, --reporter) or, with --mail, the reported mail
+ * in a file or on standard input ("-"), filed as one report.  The exit
+ * status: 0 filed, 1 a URL rejected or the file unreadable, 64 no URL or
+ * a bad category, 65 a mail too large or unparsable, 75 the store failed
+ * (a mailbox pipe's MTA keeps the mail and retries).
+ */
+int hl_submit(struct hl_fe *fe, struct args *a);
 
 #endif
