@@ -364,7 +364,7 @@ config_set(struct config *c, const char *name, const char *value,
 	unsigned long long u;
 	enum action a;
 	rf_error err;
-	char **field;
+	char **field, esc[4 * 64 + 8];
 	size_t i;
 	int rc;
 
@@ -456,7 +456,8 @@ config_set(struct config *c, const char *name, const char *value,
 		 * accepted and never apply */
 		if (verdict_index(name) == 4) {
 			snprintf(why, whysize, "action.VERDICT: the verdict is "
-			    "spam, bulk, ham or unsure, not '%.64s'", name);
+			    "spam, bulk, ham or unsure, not '%s'", cli_escape(esc,
+			    sizeof(esc), name, 64));
 			return -1;
 		}
 		for (i = 0; i < c->nactions; i++)
@@ -485,7 +486,10 @@ config_set(struct config *c, const char *name, const char *value,
 		}
 		return 0;
 	}
-	snprintf(why, whysize, "unknown setting '%.64s'", name);
+	/* a name from a settings file or the command line: escaped (a
+	 * binary file, an escape sequence), as every echoed argument */
+	snprintf(why, whysize, "unknown setting '%s'", cli_escape(esc,
+	    sizeof(esc), name, 64));
 	return -1;
 }
 

@@ -646,5 +646,14 @@ set -e
 	{ echo "FAIL: filter of an empty message: status $got" >&2;
 	  fails=$((fails + 1)); }
 
+# an unknown setting is escaped, from a file (a binary one) or --set
+printf '\377\376=1\n' >"$tmp/bin.conf"
+expect 64 "^redflag: clean: $tmp/bin\.conf:1: unknown setting '[\\]xff[\\]xfe'\$" \
+	"$REDFLAG" clean -c "$tmp/bin.conf" "$tmp/one.eml"
+expect 64 "^redflag: clean: --set: unknown setting 'foo[\\]x1b\[31mX'\$" \
+	"$REDFLAG" clean --set "$(printf 'foo\033[31mX=1')" "$tmp/one.eml"
+expect 64 "not 'sp[\\]x1bam'\$" \
+	"$REDFLAG" clean --set "$(printf 'action.sp\033am=reject')" "$tmp/one.eml"
+
 [ "$fails" -eq 0 ] || { echo "cli_errors: $fails failed" >&2; exit 1; }
 echo "cli_errors: ok"
