@@ -615,10 +615,26 @@ cli_mail_limits_help(FILE *f)
 	    "headers)\n");
 }
 
+/* written: the exit status of main's own output (the general help, the
+ * version; what for the diagnostic: "--help"): 0 when it all reached
+ * standard output, else what output_checked makes of a command's: said,
+ * RF_EXIT_SOFTWARE. */
+static int
+written(const char *what)
+{
+	int failed = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
+
+	if (failed == 0)
+		return RF_EXIT_OK;
+	cli_stdout_failed(what, failed);
+	return RF_EXIT_SOFTWARE;
+}
+
 int
 main(int argc, char **argv)
 {
-	char esc[512];
+	char esc[512], help_opt[] = "--help";
+	char *help_argv[] = { argv[0], NULL, help_opt, NULL };
 	size_t i;
 	int closed;
 
@@ -635,14 +651,31 @@ main(int argc, char **argv)
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
+	/* "redflag help scan" is "redflag scan --help" */
+	if (strcmp(argv[1], "help") == 0 && argc > 2) {
+		if (argc > 3) {
+			cli_warn("help: unexpected argument '%s'",
+			    cli_escape(esc, sizeof(esc), argv[3], 100));
+			return RF_EXIT_USAGE;
+		}
+		if (argv[2][0] == '-') {	/* "redflag help --json" */
+			cli_warn("help: unknown command '%s'", cli_escape(esc,
+			    sizeof(esc), argv[2], 100));
+			usage(stderr);
+			return RF_EXIT_USAGE;
+		}
+		help_argv[1] = argv[2];
+		argv = help_argv;
+		argc = 3;
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return RF_EXIT_OK;
+		return written(argv[1]);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("redflag %s\n", RF_VERSION);
-		return RF_EXIT_OK;
+		return written(argv[1]);
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0) {

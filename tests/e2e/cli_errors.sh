@@ -646,6 +646,16 @@ set -e
 	{ echo "FAIL: filter of an empty message: status $got" >&2;
 	  fails=$((fails + 1)); }
 
+# redflag help CMD is CMD's help (it printed the general one)
+for c in scan hotline; do
+	"$REDFLAG" help "$c" >"$tmp/out" 2>"$tmp/err" &&
+	    head -n 1 "$tmp/out" | grep -q "^usage: redflag $c " &&
+	    [ ! -s "$tmp/err" ] ||
+		{ echo "FAIL: help $c: $(head -n 1 "$tmp/out")" >&2; fails=$((fails + 1)); }
+done
+expect 64 "^redflag: unknown command 'nosuch'" "$REDFLAG" help nosuch
+expect 64 "^redflag: help: unknown command '--json'" "$REDFLAG" help --json
+
 # an unknown setting is escaped, from a file (a binary one) or --set
 printf '\377\376=1\n' >"$tmp/bin.conf"
 expect 64 "^redflag: clean: $tmp/bin\.conf:1: unknown setting '[\\]xff[\\]xfe'\$" \

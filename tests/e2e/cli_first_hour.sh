@@ -218,7 +218,8 @@ if [ -w /dev/full ]; then
 	    "campaigns --db $tmp/s.db" "consent --db $tmp/s.db list" \
 	    "arf make --db $tmp/s.db $tmp/one.eml" \
 	    "train --classifier $tmp/c.db --classify $tmp/one.eml" \
-	    "hotline --db $tmp/hl.db stats --month 2026-11"; do
+	    "hotline --db $tmp/hl.db stats --month 2026-11" \
+	    "--help" "--version" "help" "help scan"; do
 		# shellcheck disable=SC2086
 		$REDFLAG $cmd </dev/null >/dev/full 2>"$tmp/err"
 		got=$?
