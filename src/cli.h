@@ -84,7 +84,9 @@ void cli_stdout_failed(const char *cmd, int err);
  * a name with its value joined to it ("-rVALUE", "--recipient=VALUE");
  * else "CMD: unknown option 'ARG'", cut at a '=' ("--rcpt=..."): a value
  * is never echoed (it may be an address, and the filter's standard
- * error is the MTA's log).
+ * error is the MTA's log).  An arg that is no option (no leading '-', or
+ * "-" alone), given to a command that takes no operand there, is "CMD:
+ * unexpected argument 'ARG'" (escaped, as every argument said).
  */
 void cli_bad_option(const char *cmd, const char *arg,
 		    const char *const *valued);

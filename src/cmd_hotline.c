@@ -646,6 +646,7 @@ cmd_hotline(int argc, char **argv)
 			pos[a.argc++] = argv[i];
 	}
 	if (cmd == NULL) {
+		cli_warn("hotline: give a command");
 		usage(stderr);
 		goto out;
 	}

@@ -457,6 +457,26 @@ kept(int undo, unsigned long n, char *buf, size_t size)
 	return buf;
 }
 
+/* conflict: say that option opt, a mode (--spam, --ham, --classify),
+ * came after mode m: one mode, then its PATHs ("--spam A --ham B"
+ * switches between PATHs). */
+static void
+conflict(enum mode m, const char *opt)
+{
+	static const char *const names[] = { "", "--spam", "--ham",
+	    "--classify" };
+
+	if (strcmp(names[m], opt) == 0)
+		cli_warn("train: %s given twice", opt);
+	else if (m == M_CLASSIFY || strcmp(opt, "--classify") == 0)
+		cli_warn("train: %s and %s conflict: --classify learns "
+		    "nothing", names[m], opt);
+	else
+		cli_warn("train: %s and %s conflict: give the PATHs of each "
+		    "after it", names[m], opt);
+	usage(stderr);
+}
+
 /* train: the command, with ra holding what the Redis options gave. */
 static int
 train(int argc, char **argv, struct redis_auth *ra)
@@ -499,6 +519,11 @@ train(int argc, char **argv, struct redis_auth *ra)
 			r.mode = M_HAM;
 		} else if (strcmp(a, "--classify") == 0 && r.mode == M_NONE) {
 			r.mode = M_CLASSIFY;
+		} else if (strcmp(a, "--spam") == 0 ||
+		    strcmp(a, "--ham") == 0 || strcmp(a, "--classify") == 0) {
+			/* a second mode before any PATH */
+			conflict(r.mode, a);
+			return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--undo") == 0) {
 			r.undo = 1;
 		} else if (strcmp(a, "--reasons") == 0) {
@@ -532,6 +557,14 @@ train(int argc, char **argv, struct redis_auth *ra)
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
+	/* --classify learns nothing: a --spam or --ham among its PATHs
+	 * would be read as a file of that name */
+	for (k = i; !dashdash && r.mode == M_CLASSIFY && k < argc; k++)
+		if (strcmp(argv[k], "--spam") == 0 ||
+		    strcmp(argv[k], "--ham") == 0) {
+			conflict(r.mode, argv[k]);
+			return RF_EXIT_USAGE;
+		}
 	if (!dashdash && cli_late_option("train", argc, argv, i, switches)) {
 		usage(stderr);
 		return RF_EXIT_USAGE;

@@ -218,6 +218,13 @@ cli_bad_option(const char *cmd, const char *arg, const char *const *valued)
 	char esc[512], name[101];
 	size_t i, n;
 
+	/* "campaigns extra", "milter -": an operand to a command that
+	 * takes none, not an option */
+	if (arg[0] != '-' || arg[1] == '\0') {
+		cli_warn("%s: unexpected argument '%s'", cmd, cli_escape(esc,
+		    sizeof(esc), arg, 100));
+		return;
+	}
 	for (i = 0; valued != NULL && valued[i] != NULL; i++) {
 		n = strlen(valued[i]);
 		if (strncmp(arg, valued[i], n) != 0)

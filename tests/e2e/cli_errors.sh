@@ -646,6 +646,23 @@ set -e
 	{ echo "FAIL: filter of an empty message: status $got" >&2;
 	  fails=$((fails + 1)); }
 
+# an operand to a command that takes none is not an option (was
+# "unknown option 'extra'"), escaped; hotline alone says what is missing
+for c in campaigns milter serve; do
+	expect 64 "^redflag: $c: unexpected argument 'ex[\\]x1btra'\$" \
+		"$REDFLAG" "$c" "$(printf 'ex\033tra')"
+done
+expect 64 "^redflag: hotline: give a command\$" "$REDFLAG" hotline
+expect 64 "^redflag: hotline: give a command\$" "$REDFLAG" hotline --db "$tmp/typo.db"
+# two modes of train conflict (was "unknown option '--spam'"); a --spam
+# among the PATHs of --classify is not a file of that name
+expect 64 "^redflag: train: --classify and --spam conflict" \
+	"$REDFLAG" train --classifier "$tmp/typo.db" --classify --spam "$tmp/one.eml"
+expect 64 "^redflag: train: --classify and --ham conflict" \
+	"$REDFLAG" train --classifier "$tmp/typo.db" --classify "$tmp/one.eml" --ham "$tmp/one.eml"
+expect 64 "^redflag: train: --spam and --ham conflict" \
+	"$REDFLAG" train --classifier "$tmp/typo.db" --spam --ham "$tmp/one.eml"
+
 # redflag help CMD is CMD's help (it printed the general one)
 for c in scan hotline; do
 	"$REDFLAG" help "$c" >"$tmp/out" 2>"$tmp/err" &&
