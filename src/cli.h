@@ -238,13 +238,30 @@ int cli_verdict_option(const char *cmd, rf_verdict_settings *vs, int argc,
 rf_rules *cli_rules(void);
 
 /*
+ * cli_store_there: path, a store the command only reads or one that must
+ * hold records already, is there: with spec, path is the address of a
+ * campaign store, consent store or classifier (rf_store_spec_file: a
+ * SQLite file, "sqlite:PATH", or Redis); without, the path of a file (the
+ * hotline's database).  RF_OK when it names Redis (nothing to check
+ * before connecting), no path (the opener says so) or a file that can be
+ * read; else RF_ENOTFOUND with "PATH: cannot read it (MAKER makes one)"
+ * in err (PATH escaped; maker: the command that makes one, "redflag
+ * train").  Nothing is opened: opening a mistyped path would create an
+ * empty store, find nothing in it and succeed in silence.  The caller
+ * says err.msg after "CMD: " and exits RF_EXIT_UNAVAILABLE, as for a store
+ * that cannot be opened.
+ */
+rf_status cli_store_there(const char *path, int spec, const char *maker,
+			  rf_error *err);
+
+/*
  * cli_classifier: open the token database at path (a file made by
  * `redflag train`, or Redis: rf_classifier_open) for the verdict, with the
  * verdict's spam_cutoff and ham_cutoff (so that the classifier's class and
  * reasons agree with the verdict), and auth's AUTH for Redis (redis_auth.h;
- * NULL: none).  RF_ENOTFOUND when a file does not
- * exist (nothing is created), else rf_classifier_open's status; err's
- * message starts "classifier PATH: ".
+ * NULL: none).  RF_ENOTFOUND when a file cannot be read (cli_store_there:
+ * nothing is created), else rf_classifier_open's status; err's message
+ * starts "classifier PATH: ".
  */
 rf_status cli_classifier(const char *path, const rf_verdict_settings *vs,
 			 const struct redis_auth *auth, rf_classifier **out,

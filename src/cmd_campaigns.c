@@ -51,8 +51,8 @@ usage(FILE *f)
 	    "               the others counted at the end; 1 lists single\n"
 	    "               messages too\n"
 	    "\nexit status: 0 listed, 1 the store could not be read, 64 usage\n"
-	    "error, 69 the store could not be opened, 70 the list could not\n"
-	    "be written\n",
+	    "error, 69 the store could not be opened or is missing, 70 the\n"
+	    "list could not be written\n",
 	    RF_PROG, DEFAULT_LIMIT, DEFAULT_MIN_SIZE);
 	redis_auth_help(f);
 }
@@ -244,6 +244,11 @@ run(int argc, char **argv, struct redis_auth *ra)
 	signal(SIGPIPE, SIG_IGN);	/* a lost Redis link is an error */
 	redis_auth_store_options(ra, &opt);
 	opt.read_only = 1;
+	/* a missing store is refused, not created (read_only) */
+	if (cli_store_there(db, 1, "redflag scan --db", &err) != RF_OK) {
+		cli_warn("campaigns: %s", err.msg);
+		return RF_EXIT_UNAVAILABLE;
+	}
 	if (rf_store_open(db, &opt, &s, &err) != RF_OK) {
 		cli_warn_input("campaigns", db, err.msg);
 		return RF_EXIT_UNAVAILABLE;

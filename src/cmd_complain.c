@@ -123,15 +123,16 @@ cmd_complain(int argc, char **argv)
 		goto out;
 	if (cls != NULL && !cli_store_ok("complain", "--classifier", cls))
 		goto out;
+	/* the message first: an unreadable one makes no store */
+	if ((data = feedback_read(&fb, path, &len, "complain")) == NULL) {
+		rc = RF_EXIT_INPUT;
+		goto out;
+	}
 	if ((rc = feedback_open(&fb, 1, "complain")) != 0 ||
 	    (!nolearn && (rc = feedback_classifier(&fb, cls,
 	    "complain")) != 0))
 		goto out;
 	rc = RF_EXIT_SOFTWARE;
-	if ((data = feedback_read(&fb, path, &len, "complain")) == NULL) {
-		rc = RF_EXIT_INPUT;
-		goto out;
-	}
 	if (feedback_complain(&fb, data, len, rcpt, 1, 1, !keep, &c) != 0)
 		goto out;
 	complaint_print(&c);

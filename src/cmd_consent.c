@@ -81,7 +81,8 @@ usage(FILE *f)
 	    "                   messages learn reads)\n"
 	    "\nexit status: 0 done, 1 some lines or messages were refused or\n"
 	    "no such record (remove), 64 usage error, 69 the store could\n"
-	    "not be opened, 70 store failure\n",
+	    "not be opened or, for list and remove, is missing, 70 store\n"
+	    "failure\n",
 	    RF_PROG);
 	redis_auth_help(f);
 }
@@ -344,7 +345,7 @@ cmd_consent(int argc, char **argv)
 {
 	struct feedback fb;
 	const char *pos[4] = { NULL, NULL, NULL, NULL }, *source = NULL;
-	const char *as = NULL, *cmd, **args = pos + 1;
+	const char *as = NULL, *cmd, **args = pos + 1, *db;
 	const struct feedback_opt opts[] = {
 		{ "--source", &source, NULL },
 		{ "--as", &as, NULL },
@@ -403,6 +404,16 @@ cmd_consent(int argc, char **argv)
 	 * the store takes, else each record would be refused in silence */
 	if (as != NULL && !cli_address_ok("consent learn", "--as", as))
 		goto out;
+	/* list and remove read what the store holds already: a missing
+	 * file is refused, not made an empty store with no record */
+	db = fb.db != NULL ? fb.db : fb.cfg.db;
+	if ((strcmp(cmd, "list") == 0 || strcmp(cmd, "remove") == 0) &&
+	    db != NULL && cli_store_there(db, 1, "redflag consent add",
+	    &err) != RF_OK) {
+		cli_warn("consent %s: %s", cmd, err.msg);
+		rc = RF_EXIT_UNAVAILABLE;
+		goto out;
+	}
 	if ((rc = feedback_open(&fb, 0, "consent")) != 0)
 		goto out;
 	rc = RF_EXIT_SOFTWARE;

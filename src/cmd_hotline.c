@@ -57,7 +57,8 @@ usage(FILE *f)
 	    "exit status: 0 done, 1 input rejected, an action refused or a\n"
 	    "file unreadable, 64 usage error, 65 a mail too large or\n"
 	    "unparsable, 69 the store could not be opened (submit --mail:\n"
-	    "75), 70 internal error or an export not written (nothing\n"
+	    "75) or is missing (only submit and user add make one), 70\n"
+	    "internal error or an export not written (nothing\n"
 	    "referred), 75 the store failed or out of memory\n",
 	    RF_PROG);
 	hl_fe_options_help(f);
@@ -560,6 +561,17 @@ find_command(const char *name)
 	return NULL;
 }
 
+/* makes_store: command c, with a's arguments, may make the store: submit
+ * (a report filed) and user add (the first user of a new hotline).  The
+ * others read or act on what the store holds already: a missing file is
+ * refused (cli_store_there), not made an empty store that has nothing. */
+static int
+makes_store(const struct command *c, const struct args *a)
+{
+	return c->run == hl_submit || (c->run == do_user &&
+	    a->argc > 0 && strcmp(a->argv[0], "add") == 0);
+}
+
 /* not_taken: the name of an option given (flags) that c does not take,
  * or NULL. */
 static const char *
@@ -665,6 +677,7 @@ cmd_hotline(int argc, char **argv)
 	    &a.case_id) != 0)
 		goto out;
 	snprintf(name, sizeof(name), "hotline %s", c->name);
+	fe.must_exist = !makes_store(c, &a);
 	if ((rc = hl_fe_open(&fe, name)) != 0) {
 		/* A mail to file (a mailbox pipe): the MTA keeps it and
 		 * retries, whatever kept the store closed. */

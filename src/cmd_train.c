@@ -100,7 +100,8 @@ usage(FILE *f)
 	    "exit status: 0 every message read and learned, 1 some input\n"
 	    "could not be read or was empty (skipped) or nothing could be\n"
 	    "learned, 64 usage error,\n"
-	    "69 the database could not be opened, 70 internal error\n"
+	    "69 the database could not be opened or, for --classify,\n"
+	    "--show-settings or --undo, is missing, 70 internal error\n"
 	    "\nclassifier settings (--set NAME=VALUE):\n",
 	    RF_PROG, RF_PROG, RF_PROG, RF_PROG, DEFAULT_DB);
 	for (i = 0; rf_cls_params_describe(i, &name, &meaning); i++)
@@ -477,6 +478,38 @@ conflict(enum mode m, const char *opt)
 	usage(stderr);
 }
 
+/*
+ * some_input: among the PATHs argv[first..argc) (--spam and --ham
+ * between them skipped), standard input ("-") or one that rf_source opens
+ * with limits; when none, each said as one_path says it ("train: PATH:
+ * ..."), and 0.
+ */
+static int
+some_input(int argc, char **argv, int first, const rf_limits *limits)
+{
+	rf_source *src;
+	rf_error err;
+	int i;
+
+	for (i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--spam") == 0 ||
+		    strcmp(argv[i], "--ham") == 0)
+			continue;
+		if (strcmp(argv[i], "-") == 0 ||
+		    rf_source_open(argv[i], limits, &src, &err) == RF_OK) {
+			if (strcmp(argv[i], "-") != 0)
+				rf_source_free(src);
+			return 1;
+		}
+	}
+	for (i = first; i < argc; i++)
+		if (strcmp(argv[i], "--spam") != 0 &&
+		    strcmp(argv[i], "--ham") != 0 &&
+		    rf_source_open(argv[i], limits, &src, &err) != RF_OK)
+			cli_warn_input("train", argv[i], err.msg);
+	return 0;
+}
+
 /* train: the command, with ra holding what the Redis options gave. */
 static int
 train(int argc, char **argv, struct redis_auth *ra)
@@ -586,6 +619,23 @@ train(int argc, char **argv, struct redis_auth *ra)
 	if (rf_ctx_new(&limits, &r.ctx, &err) != RF_OK) {
 		cli_warn("train: %s", err.msg);
 		rc = RF_EXIT_SOFTWARE;
+		goto out;
+	}
+	/* what only reads (--classify, --show-settings alone) or takes
+	 * back needs a database made before: a missing file is refused,
+	 * not made an empty one (whose classify says 0.5, unsure) */
+	if ((r.mode == M_CLASSIFY || r.undo || r.mode == M_NONE) &&
+	    cli_store_there(db, 1, "redflag train --spam or --ham",
+	    &err) != RF_OK) {
+		cli_warn("train: %s", err.msg);
+		rc = RF_EXIT_UNAVAILABLE;
+		goto out;
+	}
+	/* learning: when no PATH can be read, no database is made for
+	 * nothing (each is said as the learning would say it) */
+	if (r.mode != M_CLASSIFY && !r.undo && r.mode != M_NONE &&
+	    !some_input(argc, argv, i, &limits)) {
+		rc = RF_EXIT_INPUT;
 		goto out;
 	}
 	if (rf_classifier_open(db, &params, &r.cls, &err) != RF_OK) {

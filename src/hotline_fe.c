@@ -126,6 +126,12 @@ hl_fe_open(struct hl_fe *fe, const char *cmd)
 
 	if (fe->key_file != NULL && load_key(fe, cmd) != 0)
 		goto fail;
+	if (fe->must_exist && cli_store_there(fe->db, 0,
+	    "redflag hotline submit", &err) != RF_OK) {
+		cli_warn("%s: %s", cmd, err.msg);
+		rc = RF_EXIT_UNAVAILABLE;
+		goto fail;
+	}
 	rc = RF_EXIT_SOFTWARE;
 	if (rf_ctx_new(&fe->limits, &fe->ctx, &err) != RF_OK) {
 		cli_warn("%s: %s", cmd, err.msg);

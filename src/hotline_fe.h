@@ -18,6 +18,8 @@ struct hl_fe {
 	rf_ctx *ctx;
 	rf_rules *rules;
 	rf_hotline *h;
+	int must_exist;			/* a missing store is refused (the
+					 * commands that make none) */
 };
 
 /* hl_fe_init: defaults (db from $REDFLAG_HOTLINE_DB when set). */
@@ -37,7 +39,8 @@ int hl_fe_option(struct hl_fe *fe, const char *cmd, int argc, char **argv,
  * closed again,
  * as by hl_fe_close) the exit status: RF_EXIT_INPUT when the key file
  * cannot be read or holds no key, RF_EXIT_UNAVAILABLE when the store
- * cannot be opened, RF_EXIT_SOFTWARE for an internal error. */
+ * cannot be opened or, with must_exist, is not there (cli_store_there:
+ * none is made), RF_EXIT_SOFTWARE for an internal error. */
 int hl_fe_open(struct hl_fe *fe, const char *cmd);
 
 void hl_fe_close(struct hl_fe *fe);

@@ -570,22 +570,35 @@ cli_rules(void)
 }
 
 rf_status
+cli_store_there(const char *path, int spec, const char *maker,
+		rf_error *err)
+{
+	const char *file = spec ? rf_store_spec_file(path) : path;
+	char esc[256];
+
+	/* "": the opener says that no path was given */
+	if (file == NULL || *file == '\0' || access(file, R_OK) == 0)
+		return RF_OK;
+	return rf_error_set(err, RF_ENOTFOUND, "%s: cannot read it (%s "
+	    "makes one)", cli_escape(esc, sizeof(esc), path, 200), maker);
+}
+
+rf_status
 cli_classifier(const char *path, const rf_verdict_settings *vs,
 	       const struct redis_auth *auth, rf_classifier **out,
 	       rf_error *err)
 {
 	rf_cls_params params;
-	const char *file;
 	char esc[256], why[sizeof(err->msg)];
 	rf_error own;
 	rf_status st;
 
 	*out = NULL;
+	if (cli_store_there(path, 1, "redflag train", &own) != RF_OK) {
+		snprintf(why, sizeof(why), "%s", own.msg);
+		return rf_error_set(err, own.status, "classifier %s", why);
+	}
 	cli_escape(esc, sizeof(esc), path, 200);
-	file = rf_store_spec_file(path);
-	if (file != NULL && access(file, R_OK) != 0)
-		return rf_error_set(err, RF_ENOTFOUND, "classifier %s: "
-		    "cannot read it (redflag train makes one)", esc);
 	rf_cls_params_default(&params);
 	if (vs != NULL) {
 		params.spam_cutoff = vs->spam_cutoff;

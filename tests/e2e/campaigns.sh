@@ -73,6 +73,7 @@ for v in 0 -1 x 1000000001; do
 done
 
 "$rf" campaigns --db "$tmp/missing.db" 2> "$tmp/err" && fail "missing store"
-grep -q "cannot open" "$tmp/err" || fail "missing store message"
+grep -q "missing.db: cannot read it (redflag scan --db makes one)" "$tmp/err" ||
+    fail "missing store message"
 [ ! -e "$tmp/missing.db" ] || fail "listing created a store"
 exit 0

@@ -6,8 +6,9 @@
 # would become part of it: a store path ending in "      # or redis://...").
 # Each block that follows a line naming redflag.conf (or begins with
 # "# /etc/redflag/redflag.conf") is read with its paths moved into a
-# temporary folder; redflag consent -c BLOCK list must open the db it
-# names, which must then exist under that exact name.
+# temporary folder; redflag consent -c BLOCK add must open (make) the db
+# it names, which must then exist under that exact name (consent list
+# refuses a store that is not there).
 set -u
 : "${REDFLAG:=build/redflag}"
 tmp=$(mktemp -d) || exit 1
@@ -36,7 +37,8 @@ for doc in README.md docs/mailservers.md; do
 		# the paths of the example, in the temporary folder
 		sed "s|/var/lib/redflag/|$tmp/|" "$b" >"$b.conf"
 		db=$(sed -n "s|^db *= *\($tmp/[^ ]*\).*|\1|p" "$b.conf")
-		if ! "$REDFLAG" consent -c "$b.conf" list >/dev/null \
+		if ! "$REDFLAG" consent -c "$b.conf" add a@example.org \
+		    example.org >/dev/null \
 		    2>"$b.err" || [ ! -f "$db" ]; then
 			echo "FAIL: $doc: its redflag.conf example does not" \
 			    "open $db:" >&2

@@ -170,16 +170,16 @@ done
 # check's "Intact: 1 record" and the twelve-month chart's titles ("1
 # report, 1 case, 1 red flag, 1 referral"; before the current month "0
 # reports, ...").  A database of its own, whose one user is copied in by
-# SQL (user add is audited), so that its log holds the login alone.
+# SQL (user add is audited), so that its log holds the login alone; the
+# server makes one.db (hotline audit verify refuses a missing store).
 main_db=$DB
 add_user aud auditor
 DB=$T/one.db
 H1="$REDFLAG hotline --db $DB --as aud"
-$H1 audit verify > /dev/null 2>&1	# makes one.db
-sqlite3 "$DB" "ATTACH '$main_db' AS m; INSERT INTO users SELECT * FROM m.users WHERE name = 'aud'" ||
-    fail "one.db: cannot copy the user"
 launch one
 one_url=$URL one_pid=$PID
+sqlite3 "$DB" "ATTACH '$main_db' AS m; INSERT INTO users SELECT * FROM m.users WHERE name = 'aud'" ||
+    fail "one.db: cannot copy the user"
 curl -s -c "$T/aud.jar" -b "$T/aud.jar" "$one_url/login" > "$T/login.html"
 lt=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/login.html")
 curl -s -o /dev/null -c "$T/aud.jar" -b "$T/aud.jar" --data-urlencode "csrf=$lt" \

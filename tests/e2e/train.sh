@@ -104,11 +104,11 @@ cmp -s "$dir/toe.before" "$dir/toe.after"
 [ "$("$bin" train --classifier "$db2" --show-settings | grep learned_ | tr '\n' ' ')" = \
     "learned_spam=0 learned_ham=0 " ]
 # every classifier setting's default in --help is the value it has
-# (--show-settings on a new database), printed exactly: train_ham is
-# 0.1192, not 0.119
+# (--show-settings of a database of no --set, emptied above; a missing
+# one is refused), printed exactly: train_ham is 0.1192, not 0.119
 "$bin" train --help | sed -n '/^classifier settings/,/^$/p' |
     sed -n 's/^  \([a-z_]*\) .*(\([^()]*\))$/\1=\2/p' | sort > "$dir/help.set"
-"$bin" train --classifier "$dir/new.db" --show-settings |
+"$bin" train --classifier "$db2" --show-settings |
     grep -v '^learned_\|^backend=' | sort > "$dir/show.set"
 [ "$(wc -l < "$dir/help.set")" -eq 16 ] || { cat "$dir/help.set"; exit 1; }
 cmp "$dir/help.set" "$dir/show.set" ||
@@ -119,11 +119,11 @@ for set in max_tokens=0:'max_tokens: needs a whole number from 1 to 10000000' \
     max_tokens=1.5:'max_tokens: needs a whole number from 1 to 10000000' \
     robs=0:'robs: needs a number from 0.000001 to 100' \
     train_ham=2:'train_ham: needs a number from 0 to 1'; do
-	if "$bin" train --classifier "$dir/new.db" --set "${set%%:*}" \
+	if "$bin" train --classifier "$db2" --set "${set%%:*}" \
 	    --show-settings >/dev/null 2>"$dir/err"; then exit 1; fi
 	grep -qF -- "${set#*:}" "$dir/err" || { cat "$dir/err"; exit 1; }
 done
-"$bin" train --classifier "$dir/new.db" --set robs=0.1234567 \
+"$bin" train --classifier "$db2" --set robs=0.1234567 \
     --set max_tokens=10000000 --show-settings | grep -qx 'robs=0.1234567'
 # an option after the PATHs is a usage error (64) and nothing is learned:
 # 'train --spam FILE --classifier DB' learned FILE into the default
