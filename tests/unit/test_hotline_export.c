@@ -26,15 +26,6 @@ red_flag(rf_hotline *h, const char *url)
 	return id;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 count_referral(void *arg, const rf_hotline_referral *r)
 {

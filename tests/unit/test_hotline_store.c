@@ -577,15 +577,6 @@ test_users(void **state)
 	rf_arena_free(a);
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* login_secs: the fastest of three failed sign-ins as name. */
 static double
 login_secs(rf_hotline *h, rf_arena *a, const char *name)

@@ -86,6 +86,26 @@ test_mbox_crlf(void **state)
 	}
 }
 
+/* stream_open: rf_source_open_fd (label "-", default limits) on a pipe
+ * that held text and is closed: what `redflag ... < file` reads. */
+static rf_source *
+stream_open(const char *text)
+{
+	rf_limits lim;
+	rf_source *s = NULL;
+	int fds[2];
+
+	rf_limits_default(&lim);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], text, strlen(text)),
+	    (ssize_t)strlen(text));
+	close(fds[1]);
+	assert_int_equal(rf_source_open_fd(fds[0], "-", &lim, &s, NULL),
+	    RF_OK);
+	close(fds[0]);
+	return s;
+}
+
 /* count_messages: the messages rf_source_open finds in a file holding
  * text and rf_source_open_fd in a stream of it (the same number, or -1). */
 static int
@@ -95,7 +115,7 @@ count_messages(const char *text)
 	rf_limits lim;
 	rf_source *s;
 	rf_item it;
-	int fd, n = 0, m = 0, fds[2];
+	int fd, n = 0, m = 0;
 
 	rf_limits_default(&lim);
 	assert_true((fd = mkstemp(path)) >= 0);
@@ -106,13 +126,7 @@ count_messages(const char *text)
 		n++;
 	rf_source_free(s);
 	unlink(path);
-	assert_int_equal(pipe(fds), 0);
-	assert_int_equal(write(fds[1], text, strlen(text)),
-	    (ssize_t)strlen(text));
-	close(fds[1]);
-	assert_int_equal(rf_source_open_fd(fds[0], "-", &lim, &s, NULL),
-	    RF_OK);
-	close(fds[0]);
+	s = stream_open(text);
 	while (rf_source_next(s, &it, NULL) == RF_OK)
 		m++;
 	rf_source_free(s);
@@ -403,26 +417,6 @@ test_escape(void **state)
 	assert_true(strlen(esc) < RF_ERROR_NAME_SIZE);
 	assert_true(safe_text(esc));
 	assert_string_equal(esc + strlen(esc) - 3, "...");
-}
-
-/* stream_open: rf_source_open_fd (label "-", default limits) on a pipe
- * that held text and is closed: what `redflag ... < file` reads. */
-static rf_source *
-stream_open(const char *text)
-{
-	rf_limits lim;
-	rf_source *s = NULL;
-	int fds[2];
-
-	rf_limits_default(&lim);
-	assert_int_equal(pipe(fds), 0);
-	assert_int_equal(write(fds[1], text, strlen(text)),
-	    (ssize_t)strlen(text));
-	close(fds[1]);
-	assert_int_equal(rf_source_open_fd(fds[0], "-", &lim, &s, NULL),
-	    RF_OK);
-	close(fds[0]);
-	return s;
 }
 
 static void

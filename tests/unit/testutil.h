@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -104,6 +105,16 @@ rewrite_clean(const rf_ctx *ctx, rf_message *m, const char *msg,
 	assert_int_equal(rf_rewrite_write(rw, 0, out, NULL), RF_OK);
 	rf_rewrite_get_stats(rw, st);
 	return rw;
+}
+
+/* now_s: CLOCK_MONOTONIC in seconds (a test that times two paths). */
+static inline double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* buf_has: out holds s. */
