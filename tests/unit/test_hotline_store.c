@@ -577,25 +577,18 @@ test_users(void **state)
 	rf_arena_free(a);
 }
 
-/* login_secs: the fastest of three failed sign-ins as name. */
+/* login_secs: the time of one failed sign-in as name. */
 static double
 login_secs(rf_hotline *h, rf_arena *a, const char *name)
 {
 	const char *tok, *csrf;
 	rf_hotline_role role;
 	rf_error err;
-	double best = 1e9, t;
-	int i;
+	double t = now_s();
 
-	for (i = 0; i < 3; i++) {
-		t = now_s();
-		assert_int_equal(rf_hotline_login(h, name, "wrong password",
-		    3600, a, &tok, &csrf, &role, &err), RF_EINVAL);
-		t = now_s() - t;
-		if (t < best)
-			best = t;
-	}
-	return best;
+	assert_int_equal(rf_hotline_login(h, name, "wrong password", 3600, a,
+	    &tok, &csrf, &role, &err), RF_EINVAL);
+	return now_s() - t;
 }
 
 static int
@@ -621,13 +614,22 @@ test_login_unknown_user(void **state)
 	rf_arena *a = rf_arena_new();
 	const char *want[2];
 	rf_error err;
-	double known, unknown;
+	double known = 1e9, unknown = 1e9, t;
+	int i;
 
 	assert_int_equal(rf_hotline_user_add(f->h, &sys, "alice",
 	    RF_ROLE_ANALYST, "correct horse battery", &err), RF_OK);
-	known = login_secs(f->h, a, "alice");
-	unknown = login_secs(f->h, a, "nobody");
-	if (unknown < known / 2)
+	/* the fastest of five, taken in turns so that a busy machine
+	 * slows both alike; the skipped hash was 1 % of the other's
+	 * time, so a quarter still tells the fault from noise (a loaded CI
+	 * once gave 59 ms against 123 with three each, not in turns) */
+	for (i = 0; i < 5; i++) {
+		t = login_secs(f->h, a, "alice");
+		known = t < known ? t : known;
+		t = login_secs(f->h, a, "nobody");
+		unknown = t < unknown ? t : unknown;
+	}
+	if (unknown < known / 4)
 		fail_msg("unknown user %.1f ms, wrong password %.1f ms",
 		    unknown * 1e3, known * 1e3);
 	login_secs(f->h, a, "hunter2-is-my-password");
