@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "config.h"
 #include "redis_auth.h"
 
 #define DEFAULT_DB "redflag.db"
@@ -32,15 +33,22 @@ struct out {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: %s campaigns [--db STORE] [--json] [--limit N]"
-	    " [--min-size N]\n"
+	fprintf(f, "usage: %s campaigns [--db STORE] [-c FILE] "
+	    "[--set NAME=VALUE]... [--json]\n"
+	    "                         [--limit N] [--min-size N]\n"
 	    "\n"
 	    "The campaigns in the store, largest (most distinct recipients) "
 	    "first.\n"
 	    "  --db STORE   SQLite file, sqlite:PATH, redis://HOST[:PORT]"
 	    "[/PREFIX]\n"
-	    "               or unix:PATH[#PREFIX]; default $REDFLAG_DB, "
-	    "else ./" DEFAULT_DB "\n"
+	    "               or unix:PATH[#PREFIX]; default the db of -c,\n"
+	    "               else $REDFLAG_DB, else ./" DEFAULT_DB "\n"
+	    "  -c, --config FILE\n"
+	    "               settings (redflag.conf(5)), read before the other\n"
+	    "               options, which override them: db and the Redis\n"
+	    "               settings; the others are ignored\n"
+	    "  --set NAME=VALUE\n"
+	    "               one setting of redflag.conf(5)\n"
 	    "  --json       one JSON object instead of a table: schema,\n"
 	    "               min_size, below_min_size and the campaigns\n"
 	    "               array\n"
@@ -174,11 +182,19 @@ print_left_out(const struct out *o, uint64_t n)
 		    n == 1 ? "" : "s", o->min_size, n == 1 ? "it" : "them");
 }
 
-/* run: the command, with ra holding what the Redis options gave. */
+/* The options that take the next argument as their value. */
+static const char *const valued[] = { "--db", "--limit", "--min-size",
+    "--set", "--redis-user", "--redis-password-file", NULL };
+
+/* run: the command, with cfg (config_init'ed; the caller frees it)
+ * holding the settings: those of the files -c names first (read before
+ * the other options, so that each option given overrides them whatever
+ * its place), then the options'. */
 static int
-run(int argc, char **argv, struct redis_auth *ra)
+run(int argc, char **argv, struct config *cfg)
 {
-	const char *db = getenv("REDFLAG_DB"), *arg, *val;
+	const char *db = NULL, *arg, *val;
+	struct redis_auth *ra = &cfg->redis;
 	struct out o = { 0, 0, DEFAULT_MIN_SIZE };
 	unsigned long long limit = DEFAULT_LIMIT, *count;
 	uint64_t left_out = 0;
@@ -187,15 +203,23 @@ run(int argc, char **argv, struct redis_auth *ra)
 	rf_error err;
 	int i, r, rc = RF_EXIT_OK;
 
+	if (config_preload(cfg, "campaigns", argc, argv, valued) != 0)
+		return RF_EXIT_USAGE;
 	for (i = 1; i < argc; i++) {
 		arg = argv[i];
 		val = NULL;
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			usage(stdout);
 			return RF_EXIT_OK;
+		} else if (config_file_option(argc, argv, &i)) {
+			continue;	/* read by config_preload */
 		} else if ((r = redis_auth_option(ra, "campaigns", argc, argv,
 		    &i)) != 0) {
 			if (r < 0)
+				return RF_EXIT_USAGE;
+		} else if ((r = config_option(cfg, "campaigns", argc, argv,
+		    &i)) != 0) {
+			if (r < 0)	/* --set */
 				return RF_EXIT_USAGE;
 		} else if (strcmp(arg, "--json") == 0) {
 			o.json = 1;
@@ -210,9 +234,6 @@ run(int argc, char **argv, struct redis_auth *ra)
 		} else if (strncmp(arg, "--min-size=", 11) == 0) {
 			val = arg + 11;
 		} else {
-			static const char *const valued[] = { "--db",
-			    "--limit", "--min-size", NULL };
-
 			cli_bad_option("campaigns", arg, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
@@ -234,11 +255,15 @@ run(int argc, char **argv, struct redis_auth *ra)
 			return RF_EXIT_USAGE;
 		}
 	}
+	/* --db, else the settings' db (checked as they were read), else
+	 * $REDFLAG_DB, else the default */
+	if (db == NULL)
+		db = cfg->db;
+	if (db == NULL && (db = getenv("REDFLAG_DB")) != NULL &&
+	    *db != '\0' && !cli_store_ok("campaigns", "$REDFLAG_DB", db))
+		return RF_EXIT_USAGE;
 	if (db == NULL || *db == '\0')
 		db = DEFAULT_DB;
-	else if (db == getenv("REDFLAG_DB") &&
-	    !cli_store_ok("campaigns", "$REDFLAG_DB", db))
-		return RF_EXIT_USAGE;
 	if (redis_auth_finish(ra, "campaigns", &db, 1) != 0)
 		return RF_EXIT_USAGE;
 	signal(SIGPIPE, SIG_IGN);	/* a lost Redis link is an error */
@@ -281,5 +306,11 @@ run(int argc, char **argv, struct redis_auth *ra)
 int
 cmd_campaigns(int argc, char **argv)
 {
-	return redis_auth_run(run, argc, argv);
+	struct config cfg;
+	int status;
+
+	config_init(&cfg);
+	status = run(argc, argv, &cfg);
+	config_free(&cfg);	/* the Redis password wiped too */
+	return status;
 }

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "config.h"
 #include "redis_auth.h"
 #include "report.h"
 #include "scan.h"
@@ -33,7 +34,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: %s scan [--json] [--rcpt ADDR] [--db PATH]\n"
+	    "usage: %s scan [--json] [--rcpt ADDR] [-c FILE] [--db PATH]\n"
 	    "                    [--consent-db PATH] [--classifier PATH]\n"
 	    "                    [--authserv-id ID] [--set NAME=VALUE]...\n"
 	    "                    [--progress|--no-progress]\n"
@@ -46,6 +47,11 @@ usage(FILE *f)
 	    "  --json          one JSON object per message per line (docs/json.md)\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To; reported in lower case)\n"
+	    "  -c, --config FILE  settings (redflag.conf(5)), read before the\n"
+	    "                  other options, which override them: db,\n"
+	    "                  classifier, authserv_id, the verdict settings,\n"
+	    "                  the limits and the Redis settings, as the\n"
+	    "                  milter reads them; the others are ignored\n"
 	    "  --db PATH       campaign store: a SQLite file, redis://HOST:PORT\n"
 	    "                  (also the consent store unless --consent-db)\n"
 	    "  --consent-db PATH  consent store (redflag-consent(1)); in batch\n"
@@ -55,8 +61,8 @@ usage(FILE *f)
 	    "                  (spam_cutoff, ham_cutoff; docs/verdicts.md)\n"
 	    "  --authserv-id ID  trust this server's Authentication-Results\n"
 	    "                  for DKIM over list headers (docs/verdicts.md)\n"
-	    "  --set NAME=VALUE  a verdict setting (bulk_size, ...; see\n"
-	    "                  redflag.conf(5)) or a limit\n"
+	    "  --set NAME=VALUE  a setting of redflag.conf(5) (bulk_size,\n"
+	    "                  ...) or a limit\n"
 	    "  --progress      progress on standard error (default: when it\n"
 	    "                  is a terminal)\n"
 	    "  --no-progress   no progress\n"
@@ -332,33 +338,41 @@ fail:
 	return -1;
 }
 
-/* run: the command, with ra holding what the Redis options gave. */
+/* The options that take the next argument as their value. */
+static const char *const valued[] = { "--rcpt", "--db", "--consent-db",
+    "--classifier", "--authserv-id", "--set", "--redis-user",
+    "--redis-password-file", NULL };
+
+/* run: the command, with cfg (config_init'ed; the caller frees it)
+ * holding the settings: those of the files -c names first (read before
+ * the other options, so that each option given overrides them whatever
+ * its place), then the options'. */
 static int
-run(int argc, char **argv, struct redis_auth *ra)
+run(int argc, char **argv, struct config *cfg)
 {
 	struct scan s;
-	rf_limits limits;
 	rf_error err;
 	const char *db = NULL, *consent = NULL, *classifier = NULL;
+	const struct redis_auth *ra = &cfg->redis;
 	rf_classifier *cls = NULL;
-	rf_verdict_settings vs;
 	char *outbuf = NULL;
 	int i, r, fd, rc = 0, npaths = 0, werr, status = RF_EXIT_SOFTWARE;
 	int dashdash = 0;
 
 	memset(&s, 0, sizeof(s));
-	rf_limits_default(&limits);
-	rf_verdict_settings_default(&vs);
-	s.cfg.verdict = &vs;
 	s.progress = isatty(2);
+	if (config_preload(cfg, "scan", argc, argv, valued) != 0)
+		return RF_EXIT_USAGE;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return RF_EXIT_OK;
-		} else if ((r = redis_auth_option(ra, "scan", argc, argv,
-		    &i)) != 0) {
+		} else if (config_file_option(argc, argv, &i)) {
+			continue;	/* read by config_preload */
+		} else if ((r = redis_auth_option(&cfg->redis, "scan", argc,
+		    argv, &i)) != 0) {
 			if (r < 0)
 				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--json") == 0) {
@@ -380,23 +394,15 @@ run(int argc, char **argv, struct redis_auth *ra)
 				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--authserv-id") == 0 && i + 1 < argc) {
 			s.cfg.authserv_id = argv[++i];
-		} else if ((r = cli_verdict_option("scan", &vs, argc, argv,
+		} else if ((r = config_option(cfg, "scan", argc, argv,
 		    &i)) != 0) {
-			if (r < 0)
-				return RF_EXIT_USAGE;
-		} else if ((r = cli_limit_option("scan", &limits, argc,
-		    argv, &i)) != 0) {
-			if (r < 0)
+			if (r < 0)	/* --set: any setting, limits too */
 				return RF_EXIT_USAGE;
 		} else if (strcmp(a, "--") == 0) {
 			i++;
 			dashdash = 1;
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			static const char *const valued[] = { "--rcpt",
-			    "--db", "--consent-db", "--classifier",
-			    "--authserv-id", NULL };
-
 			cli_bad_option("scan", a, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
@@ -411,10 +417,19 @@ run(int argc, char **argv, struct redis_auth *ra)
 	}
 	if (s.rcpt != NULL && !cli_address_ok("scan", "--rcpt", s.rcpt))
 		return RF_EXIT_USAGE;
-	if (redis_auth_finish(ra, "scan", (const char *const[]){ db, consent,
-	    classifier }, 3) != 0)
+	/* an option given overrides the settings (the milter's: db is
+	 * also the consent store, as pipeline_open_store opens it) */
+	if (db == NULL)
+		db = cfg->db;
+	if (classifier == NULL)
+		classifier = cfg->classifier;
+	if (s.cfg.authserv_id == NULL)
+		s.cfg.authserv_id = cfg->authserv_id;
+	s.cfg.verdict = &cfg->verdict;
+	if (redis_auth_finish(&cfg->redis, "scan", (const char *const[]){ db,
+	    consent, classifier }, 3) != 0)
 		return RF_EXIT_USAGE;
-	if (rf_ctx_new(&limits, &s.ctx, &err) != RF_OK) {
+	if (rf_ctx_new(&cfg->limits, &s.ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);
 		return RF_EXIT_SOFTWARE;
 	}
@@ -443,7 +458,8 @@ run(int argc, char **argv, struct redis_auth *ra)
 	if ((s.cfg.rules = cli_rules()) == NULL)
 		goto done;
 	if (classifier != NULL) {
-		if (cli_classifier(classifier, &vs, ra, &cls, &err) != RF_OK) {
+		if (cli_classifier(classifier, &cfg->verdict, ra, &cls,
+		    &err) != RF_OK) {
 			cli_warn("scan: %s", err.msg);
 			status = RF_EXIT_UNAVAILABLE;
 			goto done;
@@ -504,5 +520,11 @@ done:
 int
 cmd_scan(int argc, char **argv)
 {
-	return redis_auth_run(run, argc, argv);
+	struct config cfg;
+	int status;
+
+	config_init(&cfg);
+	status = run(argc, argv, &cfg);
+	config_free(&cfg);	/* the Redis password wiped too */
+	return status;
 }

@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "config.h"
 #include "redis_auth.h"
 #include "wgroup.h"
 
@@ -74,8 +75,9 @@ usage(FILE *f)
 	const char *name, *meaning;
 	unsigned i;
 
-	fprintf(f, "usage: %s train [--classifier DB] --spam|--ham "
-	    "PATH... [--spam|--ham PATH...]...\n"
+	fprintf(f, "usage: %s train [--classifier DB] [-c FILE] --spam|--ham "
+	    "PATH...\n"
+	    "                     [--spam|--ham PATH...]...\n"
 	    "       %s train [--classifier DB] --spam|--ham --undo PATH...\n"
 	    "       %s train [--classifier DB] --classify [--reasons] "
 	    "PATH...\n"
@@ -84,6 +86,11 @@ usage(FILE *f)
 	    " or ./%s):\n"
 	    "                     a SQLite file, redis://HOST[:PORT][/PREFIX]"
 	    "\n                     or unix:PATH[#PREFIX]; also --db DB\n"
+	    "  -c, --config FILE  settings (redflag.conf(5)), read before "
+	    "the\n                     other options, which override them:"
+	    "\n                     classifier (before $REDFLAG_CLASSIFIER),"
+	    "\n                     spam_cutoff, ham_cutoff, the limits, the"
+	    "\n                     Redis settings; the others are ignored\n"
 	    "  --spam, --ham      learn the messages (the PATHs after it) as "
 	    "spam /\n                     wanted mail; then re-learn those "
 	    "still misjudged\n                     (--set train_rounds=N, "
@@ -510,32 +517,43 @@ some_input(int argc, char **argv, int first, const rf_limits *limits)
 	return 0;
 }
 
-/* train: the command, with ra holding what the Redis options gave. */
+/* train: the command, with cfg (config_init'ed; the caller frees it)
+ * holding the settings: those of the files -c names, read before the
+ * other options so that each option given overrides them whatever its
+ * place (classifier, spam_cutoff, ham_cutoff, the limits, the Redis
+ * settings; the others are ignored). */
 static int
-train(int argc, char **argv, struct redis_auth *ra)
+train(int argc, char **argv, struct config *cfg)
 {
+	static const char *const valued[] = { "--classifier", "--db",
+	    "--set", "--redis-user", "--redis-password-file", NULL };
 	char done[128];
 	struct run r;
 	rf_cls_params params;
 	rf_limits limits;
 	rf_error err;
-	const char *db = getenv("REDFLAG_CLASSIFIER");
+	const char *db = NULL;
+	struct redis_auth *ra = &cfg->redis;
 	unsigned long failed;
 	static const char *const switches[] = { "--spam", "--ham", NULL };
 	int i, rc = RF_EXIT_OK, show = 0, k, first, dashdash = 0;
 
 	memset(&r, 0, sizeof(r));
-	rf_cls_params_default(&params);
-	rf_limits_default(&limits);
-	if (db == NULL || *db == '\0')
-		db = DEFAULT_DB;
-	else if (!cli_store_ok("train", "$REDFLAG_CLASSIFIER", db))
+	/* the settings of -c first: what the milter's classifier is
+	 * opened with (cli_classifier), the options override them */
+	if (config_preload(cfg, "train", argc, argv, valued) != 0)
 		return RF_EXIT_USAGE;
+	rf_cls_params_default(&params);
+	params.spam_cutoff = cfg->verdict.spam_cutoff;
+	params.ham_cutoff = cfg->verdict.ham_cutoff;
+	limits = cfg->limits;
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0';
 	    i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--") == 0) {
+		if (config_file_option(argc, argv, &i)) {
+			continue;	/* read by config_preload */
+		} else if (strcmp(a, "--") == 0) {
 			i++;
 			dashdash = 1;
 			break;
@@ -573,9 +591,6 @@ train(int argc, char **argv, struct redis_auth *ra)
 		    &i)) < 0) {
 			return RF_EXIT_USAGE;
 		} else if (k == 0) {
-			static const char *const valued[] = {
-			    "--classifier", "--db", NULL };
-
 			cli_bad_option("train", a, valued);
 			usage(stderr);
 			return RF_EXIT_USAGE;
@@ -607,6 +622,15 @@ train(int argc, char **argv, struct redis_auth *ra)
 		usage(stderr);
 		return RF_EXIT_USAGE;
 	}
+	/* --classifier, else the settings' classifier (checked as they
+	 * were read), else $REDFLAG_CLASSIFIER, else the default */
+	if (db == NULL)
+		db = cfg->classifier;
+	if (db == NULL && (db = getenv("REDFLAG_CLASSIFIER")) != NULL &&
+	    *db != '\0' && !cli_store_ok("train", "$REDFLAG_CLASSIFIER", db))
+		return RF_EXIT_USAGE;
+	if (db == NULL || *db == '\0')
+		db = DEFAULT_DB;
 	if (redis_auth_finish(ra, "train", &db, 1) != 0)
 		return RF_EXIT_USAGE;
 	params.redis_auth = redis_auth_get(ra);
@@ -718,5 +742,11 @@ out:
 int
 cmd_train(int argc, char **argv)
 {
-	return redis_auth_run(train, argc, argv);
+	struct config cfg;
+	int status;
+
+	config_init(&cfg);
+	status = train(argc, argv, &cfg);
+	config_free(&cfg);	/* the Redis password wiped too */
+	return status;
 }

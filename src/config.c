@@ -599,3 +599,64 @@ config_option(struct config *c, const char *cmd, int argc, char **argv,
 	}
 	return 1;
 }
+
+/* is_file_option: arg names a settings file, its value in the next
+ * argument (1) or joined to it (2); else 0. */
+static int
+is_file_option(const char *arg)
+{
+	if (strcmp(arg, "-c") == 0 || strcmp(arg, "--config") == 0)
+		return 1;
+	return strncmp(arg, "--config=", 9) == 0 ? 2 : 0;
+}
+
+int
+config_preload(struct config *c, const char *cmd, int argc, char **argv,
+	       const char *const *valued)
+{
+	const char *a;
+	size_t k;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || a[1] == '\0' || strcmp(a, "--") == 0 ||
+		    strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+			break;
+		switch (is_file_option(a)) {
+		case 1:
+			if (i + 1 >= argc) {
+				cli_warn("%s: %s needs a file", cmd, a);
+				return -1;
+			}
+			if (config_load(c, cmd, argv[++i]) != 0)
+				return -1;
+			continue;
+		case 2:
+			if (config_load(c, cmd, a + 9) != 0)
+				return -1;
+			continue;
+		}
+		for (k = 0; valued[k] != NULL; k++)
+			if (strcmp(a, valued[k]) == 0)
+				break;
+		if (valued[k] != NULL && i + 1 < argc)
+			i++;	/* its value, whatever it looks like */
+	}
+	return 0;
+}
+
+int
+config_file_option(int argc, char **argv, int *i)
+{
+	switch (is_file_option(argv[*i])) {
+	case 1:
+		if (*i + 1 >= argc)
+			return 0;	/* config_preload said so */
+		++*i;
+		return 1;
+	case 2:
+		return 1;
+	}
+	return 0;
+}

@@ -148,4 +148,28 @@ const char *action_name(enum action a);
 int config_option(struct config *c, const char *cmd, int argc, char **argv,
 		  int *i);
 
+/*
+ * config_preload: for a command whose options given on the command line
+ * override redflag.conf whatever their order (scan, campaigns, train):
+ * apply every settings file that "-c FILE", "--config FILE" or
+ * "--config=FILE" names among argv[1..argc) (in order), before the
+ * command reads its other options.  The options end at "--", "-h",
+ * "--help" or the first argument that is no option ("-" alone
+ * included); the options of cmd that take the next argument as their
+ * value, valued (NULL-terminated; "--set" among them), are stepped over
+ * with it, so that "--rcpt -c" names no file.  Returns 0, or -1 after
+ * reporting ("CMD: -c needs a file"; a settings file's error as
+ * config_load says it).  The command then steps over these options with
+ * config_file_option.
+ */
+int config_preload(struct config *c, const char *cmd, int argc, char **argv,
+		   const char *const *valued);
+
+/*
+ * config_file_option: argv[*i] is "-c FILE", "--config FILE" or
+ * "--config=FILE", which config_preload applied: 1, *i advanced past
+ * FILE; else 0.
+ */
+int config_file_option(int argc, char **argv, int *i);
+
 #endif

@@ -90,20 +90,21 @@ check() {
 }
 
 check redflag redflag.1 - src/redflag.c
-check scan redflag-scan.1 - src/cmd_scan.c src/redis_auth.c
+check scan redflag-scan.1 - src/cmd_scan.c src/config.c src/redis_auth.c
 check clean redflag-clean.1 - src/cmd_clean.c src/config.c
 check filter redflag-filter.1 - src/cmd_filter.c src/config.c \
 	src/redis_auth.c
 check milter redflag-milter.8 - src/cmd_milter.c src/config.c \
 	src/redis_auth.c
-check campaigns redflag-campaigns.1 - src/cmd_campaigns.c src/redis_auth.c
+check campaigns redflag-campaigns.1 - src/cmd_campaigns.c src/config.c \
+	src/redis_auth.c
 check consent redflag-consent.1 - src/cmd_consent.c src/feedback.c \
 	src/config.c src/redis_auth.c
 check complain redflag-complain.1 - src/cmd_complain.c src/feedback.c \
 	src/config.c src/redis_auth.c
 check arf redflag-arf.1 - src/cmd_arf.c src/feedback.c src/config.c \
 	src/redis_auth.c
-check train redflag-train.1 - src/cmd_train.c src/redis_auth.c
+check train redflag-train.1 - src/cmd_train.c src/config.c src/redis_auth.c
 check hotline redflag-hotline.1 - src/cmd_hotline.c src/hotline_fe.c
 # serve: "hotline user add NAME --role admin", "ulimit -n"
 check serve redflag-serve.1 "--role -n" src/cmd_serve.c src/hotline_fe.c
