@@ -161,7 +161,8 @@ audit_row(sqlite3_stmt *st, rf_hotline_audit_row *r)
 
 rf_status
 rf_hotline_audit_list(rf_hotline *h, const char *object, unsigned limit,
-		      rf_hotline_audit_cb cb, void *arg, rf_error *err)
+		      unsigned offset, rf_hotline_audit_cb cb, void *arg,
+		      rf_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	rf_hotline_audit_row r;
@@ -169,12 +170,14 @@ rf_hotline_audit_list(rf_hotline *h, const char *object, unsigned limit,
 	int rc;
 
 	rs = rf__hl_prepare(h, "SELECT " AUDIT_COLS " FROM audit"
-	    " WHERE ?1 IS NULL OR object = ?1 ORDER BY seq DESC LIMIT ?2",
-	    &st, err);
+	    " WHERE ?1 IS NULL OR object = ?1 ORDER BY seq DESC"
+	    " LIMIT ?2 OFFSET ?3", &st, err);
 	if (rs != RF_OK)
 		return rs;
 	rf__hl_bind_text(st, 1, object);
-	sqlite3_bind_int(st, 2, limit == 0 ? 1000 : (int)limit);
+	sqlite3_bind_int64(st, 2, limit != 0 ? limit :
+	    h->lim.queue_page_size);
+	sqlite3_bind_int64(st, 3, offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		audit_row(st, &r);
 		if (cb(arg, &r) != 0)
@@ -182,6 +185,26 @@ rf_hotline_audit_list(rf_hotline *h, const char *object, unsigned limit,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		rs = rf__hl_fail(h, "audit list", err);
+	sqlite3_finalize(st);
+	return rs;
+}
+
+rf_status
+rf_hotline_audit_count(rf_hotline *h, const char *object, int64_t *n,
+		       rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs;
+
+	*n = 0;
+	if ((rs = rf__hl_prepare(h, "SELECT count(*) FROM audit"
+	    " WHERE ?1 IS NULL OR object = ?1", &st, err)) != RF_OK)
+		return rs;
+	rf__hl_bind_text(st, 1, object);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rs = rf__hl_fail(h, "audit count", err);
 	sqlite3_finalize(st);
 	return rs;
 }

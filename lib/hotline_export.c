@@ -566,8 +566,9 @@ done:
 }
 
 rf_status
-rf_hotline_referrals(rf_hotline *h, int64_t id, rf_hotline_referral_cb cb,
-		     void *arg, rf_error *err)
+rf_hotline_referrals(rf_hotline *h, int64_t id, unsigned limit,
+		     unsigned offset, rf_hotline_referral_cb cb, void *arg,
+		     rf_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	rf_hotline_referral r;
@@ -576,9 +577,13 @@ rf_hotline_referrals(rf_hotline *h, int64_t id, rf_hotline_referral_cb cb,
 
 	if ((rs = rf__hl_prepare(h, "SELECT id, case_id, target, reference,"
 	    " format, actor, created FROM referrals WHERE ?1 = 0 OR"
-	    " case_id = ?1 ORDER BY id DESC LIMIT 1000", &st, err)) != RF_OK)
+	    " case_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3", &st,
+	    err)) != RF_OK)
 		return rs;
 	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, limit != 0 ? limit :
+	    h->lim.queue_page_size);
+	sqlite3_bind_int64(st, 3, offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r.id = sqlite3_column_int64(st, 0);
 		r.case_id = sqlite3_column_int64(st, 1);
@@ -592,6 +597,26 @@ rf_hotline_referrals(rf_hotline *h, int64_t id, rf_hotline_referral_cb cb,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		rs = rf__hl_fail(h, "referrals", err);
+	sqlite3_finalize(st);
+	return rs;
+}
+
+rf_status
+rf_hotline_referral_count(rf_hotline *h, int64_t id, int64_t *n,
+			  rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs;
+
+	*n = 0;
+	if ((rs = rf__hl_prepare(h, "SELECT count(*) FROM referrals"
+	    " WHERE ?1 = 0 OR case_id = ?1", &st, err)) != RF_OK)
+		return rs;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rs = rf__hl_fail(h, "referral count", err);
 	sqlite3_finalize(st);
 	return rs;
 }

@@ -28,8 +28,7 @@ usage(FILE *f)
 	    "  submit --mail FILE|-      a reported mail (a forward, or the "
 	    "spam itself)\n"
 	    "  cases [--all] [--state S] [--offset N]\n"
-	    "                            the queue (open cases by default): a\n"
-	    "                            page of queue_page_size, past the first N\n"
+	    "                            the queue (open cases by default)\n"
 	    "  show CASE                 one case with its reports\n"
 	    "  review CASE | assess CASE OUTCOME [--category C] |\n"
 	    "  state CASE STATE | appeal CASE | category CASE CAT  [--why TEXT]\n"
@@ -43,9 +42,12 @@ usage(FILE *f)
 	    "                            (the hotline as X-ARF names it; "
 	    "default\n"
 	    "                            redflag hotline, hotline@localhost)\n"
-	    "  referrals [CASE]\n"
+	    "  referrals [CASE] [--offset N]\n"
 	    "  stats --month YYYY-MM [--json]\n"
-	    "  audit verify | audit list [--case CASE]\n"
+	    "  audit verify | audit list [--case CASE] [--offset N]\n"
+	    "                            (cases, referrals and audit list print\n"
+	    "                            a page of queue_page_size; --offset N:\n"
+	    "                            the page after the first N)\n"
 	    "  raw REPORT --why TEXT     the raw form (needs --raw-key)\n"
 	    "  user add NAME --role ROLE (password on standard input)\n"
 	    "  user remove NAME          take a user's access away (signed "
@@ -123,6 +125,7 @@ parse_id(const char *cmd, const char *what, const char *s, int64_t *out)
 	return 0;
 }
 
+/* print_audit: one audit record, counted in *(unsigned *)arg. */
 static int
 print_audit(void *arg, const rf_hotline_audit_row *r)
 {
@@ -137,6 +140,7 @@ print_audit(void *arg, const rf_hotline_audit_row *r)
 	    hl_esc(a, r->object), hl_esc(a, r->detail), *r->reason != '\0' ?
 	    " -- " : "", hl_esc(a, r->reason));
 	rf_arena_free(a);
+	(*(unsigned *)arg)++;
 	return 0;
 }
 
@@ -379,9 +383,15 @@ do_audit(struct hl_fe *fe, struct args *a)
 	rf_error err;
 	rf_status st;
 	int64_t n, bad;
+	unsigned off = 0, shown = 0;
 	char obj[40];
 
 	if (a->argc == 1 && strcmp(a->argv[0], "verify") == 0) {
+		if (a->offset != NULL) {	/* verify reads them all */
+			cli_warn("hotline audit verify: --offset is for "
+			    "'audit list'");
+			return RF_EXIT_USAGE;
+		}
 		if ((st = rf_hotline_audit_verify(fe->h, &n, &bad, &err)) !=
 		    RF_OK) {
 			cli_warn("hotline audit: audit log BROKEN: %s", err.msg);
@@ -389,18 +399,31 @@ do_audit(struct hl_fe *fe, struct args *a)
 		}
 		printf("audit log intact: %lld record%s\n", (long long)n,
 		    n == 1 ? "" : "s");
-		rf_hotline_audit_list(fe->h, NULL, 1, print_head, NULL, &err);
+		rf_hotline_audit_list(fe->h, NULL, 1, 0, print_head, NULL,
+		    &err);
 		return RF_EXIT_OK;
 	}
 	if (a->argc == 1 && strcmp(a->argv[0], "list") == 0) {
+		/* a page of queue_page_size, and what was left out said */
+		if (hl_offset("audit list", "audit record", a->offset,
+		    &off) != 0)
+			return RF_EXIT_USAGE;
 		if (a->case_id != 0)
 			snprintf(obj, sizeof(obj), "case:%lld",
 			    (long long)a->case_id);
-		if ((st = rf_hotline_audit_list(fe->h, a->case_id != 0 ? obj :
-		    NULL, 0, print_audit, NULL, &err)) != RF_OK) {
+		if ((st = rf_hotline_audit_count(fe->h, a->case_id != 0 ?
+		    obj : NULL, &n, &err)) != RF_OK ||
+		    (st = rf_hotline_audit_list(fe->h, a->case_id != 0 ? obj :
+		    NULL, 0, off, print_audit, &shown, &err)) != RF_OK) {
 			cli_warn("hotline audit: %s", err.msg);
 			return hl_refused(st);
 		}
+		if (n == 0)
+			cli_warn("hotline audit list: no audit record%s",
+			    a->case_id != 0 ? " of that case" : "");
+		else
+			hl_left_out(fe, "audit list", "audit record", n, off,
+			    shown);
 		return RF_EXIT_OK;
 	}
 	cli_warn("hotline audit: give 'audit verify' or 'audit list'");
@@ -504,22 +527,28 @@ do_cases(struct hl_fe *fe, struct args *a)
 static int
 do_referrals(struct hl_fe *fe, struct args *a)
 {
-	unsigned n = 0;
-	int64_t id = 0;
+	unsigned shown = 0, off = 0;
+	int64_t id = 0, n = 0;
 	rf_error err;
 	rf_status st;
 
 	if (a->argc == 1 && parse_id("referrals", "CASE", a->argv[0],
 	    &id) != 0)
 		return RF_EXIT_USAGE;
-	if ((st = rf_hotline_referrals(fe->h, id, print_referral, &n,
-	    &err)) != RF_OK) {
+	if (hl_offset("referrals", "referral", a->offset, &off) != 0)
+		return RF_EXIT_USAGE;
+	/* a page of queue_page_size, and what was left out said */
+	if ((st = rf_hotline_referral_count(fe->h, id, &n, &err)) != RF_OK ||
+	    (st = rf_hotline_referrals(fe->h, id, 0, off, print_referral,
+	    &shown, &err)) != RF_OK) {
 		cli_warn("hotline referrals: %s", err.msg);
 		return hl_refused(st);
 	}
 	if (n == 0)	/* not an empty answer in silence */
 		cli_warn("hotline referrals: no referral%s", id != 0 ?
 		    " of that case" : "");
+	else
+		hl_left_out(fe, "referrals", "referral", n, off, shown);
 	return RF_EXIT_OK;
 }
 
@@ -542,9 +571,9 @@ static const struct command {
 	{ "category", do_action, O_WHY },
 	{ "export", do_export, O_FORMAT | O_TARGET | O_REFERENCE | O_ORG |
 	    O_ORG_CONTACT | O_ORG_DOMAIN },
-	{ "referrals", do_referrals, 0 },
+	{ "referrals", do_referrals, O_OFFSET },
 	{ "stats", do_stats, O_MONTH | O_JSON },
-	{ "audit", do_audit, O_CASE },
+	{ "audit", do_audit, O_CASE | O_OFFSET },
 	{ "user", do_user, O_ROLE },
 	{ "raw", do_raw, O_WHY },
 };

@@ -21,7 +21,8 @@ struct args {
 	const char *category, *comment, *reporter, *mail, *why, *format;
 	const char *target, *reference, *month, *role, *state, *case_arg;
 	const char *org, *org_contact, *org_domain;	/* export's sender */
-	const char *offset;	/* cases --offset: the first case shown */
+	const char *offset;	/* --offset (cases, audit list, referrals):
+				 * the items passed over first */
 	int all, json;
 	int64_t case_id;
 };
@@ -41,6 +42,23 @@ void hl_iso(char out[32], time_t t);
 /* hl_esc: s made safe for a terminal (cli_escape), whole, in a: stored
  * strings come from reporters, mails and web users. */
 const char *hl_esc(rf_arena *a, const char *s);
+
+/* hl_offset: s, the value of --offset given to command cmd (NULL: 0),
+ * in *off; 0, or -1 after a diagnostic naming what (a "case") when it is
+ * no number from 0 to 2000000000 (a usage error). */
+int hl_offset(const char *cmd, const char *what, const char *s,
+	      unsigned *off);
+
+/*
+ * hl_left_out: after one page of a long list of command cmd, shown items
+ * (what: "open case", "audit record") from number off of total, a line on
+ * standard error when some were left out: none from off ("no audit
+ * record from --offset 9 (5 in all)"), or how many follow, the setting
+ * (queue_page_size) and the next page's --offset.  Nothing when the page
+ * holds the rest; an empty list (total 0) is the caller's to say.
+ */
+void hl_left_out(struct hl_fe *fe, const char *cmd, const char *what,
+		 int64_t total, unsigned off, unsigned shown);
 
 /*
  * hl_cases: `hotline cases`: one page (queue_page_size) of the open

@@ -2,7 +2,8 @@
  * hotline_list.c - `redflag hotline cases` and `show`: the queue a page
  * at a time (queue_page_size, --offset) and one case with its reports
  * (max_reports_per_case), each saying on standard error what it left
- * out; and the printing helpers of every hotline command
+ * out; and the helpers every hotline command prints with, among them
+ * the paging of every long list (hl_offset, hl_left_out)
  * (docs/man/redflag-hotline.1).
  */
 #include <stdio.h>
@@ -73,18 +74,51 @@ print_case(void *arg, const rf_hotline_case *c)
 }
 
 int
+hl_offset(const char *cmd, const char *what, const char *s, unsigned *off)
+{
+	unsigned long long v = 0;
+	char esc[512];
+
+	if (s != NULL && rf_parse_number(s, OFFSET_MAX, 0, &v, NULL) !=
+	    RF_OK) {
+		cli_warn("hotline %s: --offset: a number of %ss, 0 to "
+		    "2000000000, got '%s'", cmd, what, cli_escape(esc,
+		    sizeof(esc), s, 100));
+		return -1;
+	}
+	*off = (unsigned)v;
+	return 0;
+}
+
+void
+hl_left_out(struct hl_fe *fe, const char *cmd, const char *what,
+	    int64_t total, unsigned off, unsigned shown)
+{
+	rf_hotline_limits lim;
+	int64_t after = total - (int64_t)off - (int64_t)shown;
+
+	rf_hotline_limits_get(fe->h, &lim);
+	if (shown == 0 && off > 0)
+		cli_warn("hotline %s: no %s from --offset %u (%lld in all)",
+		    cmd, what, off, (long long)total);
+	else if (after > 0)
+		cli_warn("hotline %s: %lld more %s%s not shown "
+		    "(queue_page_size %u): the next page with --offset %llu",
+		    cmd, (long long)after, what,
+		    cli_plural((unsigned long long)after, "s"),
+		    lim.queue_page_size, (unsigned long long)off + shown);
+}
+
+int
 hl_cases(struct hl_fe *fe, int all, const char *state, const char *offset)
 {
 	rf_hotline_filter f = { !all, -1, NULL, 0, 0 };
-	rf_hotline_limits lim;
 	rf_case_state s;
 	rf_error err;
 	rf_status st;
-	unsigned long long off = 0;
-	int64_t total = 0, after;
+	int64_t total = 0;
 	unsigned shown = 0;
 	char esc[512];
-	const char *open;
 
 	if (state != NULL) {
 		if (rf_case_state_parse(state, &s) != 0) {
@@ -95,35 +129,21 @@ hl_cases(struct hl_fe *fe, int all, const char *state, const char *offset)
 		f.state = (int)s;
 		f.open_only = 0;
 	}
-	if (offset != NULL && rf_parse_number(offset, OFFSET_MAX, 0, &off,
-	    NULL) != RF_OK) {
-		cli_warn("hotline cases: --offset: a number of cases, 0 to "
-		    "2000000000, got '%s'", cli_escape(esc, sizeof(esc),
-		    offset, 100));
+	if (hl_offset("cases", "case", offset, &f.offset) != 0)
 		return RF_EXIT_USAGE;
-	}
-	f.offset = (unsigned)off;
-	open = f.open_only ? "open " : "";
-	rf_hotline_limits_get(fe->h, &lim);
 	if ((st = rf_hotline_queue_count(fe->h, &f, &total, &err)) != RF_OK ||
 	    (st = rf_hotline_queue(fe->h, &f, print_case, &shown, &err)) !=
 	    RF_OK) {
 		cli_warn("hotline cases: %s", err.msg);
 		return hl_refused(st);
 	}
-	after = total - (int64_t)off - (int64_t)shown;
 	/* not an empty answer, nor a page cut short, in silence */
 	if (total == 0)
-		cli_warn("hotline cases: no %scase", open);
-	else if (shown == 0 && off > 0)
-		cli_warn("hotline cases: no %scase from --offset %llu (%lld "
-		    "in all)", open, off, (long long)total);
-	else if (after > 0)
-		cli_warn("hotline cases: %lld more %scase%s not shown "
-		    "(queue_page_size %u): the next page with --offset %llu",
-		    (long long)after, open,
-		    cli_plural((unsigned long long)after, "s"),
-		    lim.queue_page_size, off + shown);
+		cli_warn("hotline cases: no %scase", f.open_only ? "open " :
+		    "");
+	else
+		hl_left_out(fe, "cases", f.open_only ? "open case" : "case",
+		    total, f.offset, shown);
 	return RF_EXIT_OK;
 }
 

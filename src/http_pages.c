@@ -186,39 +186,61 @@ queue_row(void *arg, const rf_hotline_case *c)
 }
 
 /*
- * queue_pager: under a page of the queue (view, the tab's key; shown
- * cases from number off, of total matching), how many it shows of how
- * many and, when it is not all of them, links to the pages before and
- * after it (page cases a page): never a queue cut short in silence.
+ * pager: under one page of a long list (shown items, what: "case",
+ * "record", from number off, of total), how many it shows of how many
+ * and, when it is not all of them, links to the pages before and after
+ * it (href: the link up to the offset's value, "/audit?offset=", not yet
+ * escaped; page: queue_page_size, the page of every long list): never a
+ * list cut short in silence.  id: the prefix of the ids of the line and
+ * its links ("" for the list a page is about, "history-" for one of a
+ * case page's); whole: say "N cases." also when the list is all on one
+ * page.
  */
 static void
-queue_pager(rf_buf *b, const char *view, unsigned long long off, int shown,
-	    int64_t total, unsigned page)
+pager(rf_buf *b, const char *id, const char *href, const char *what,
+      unsigned long long off, int shown, int64_t total, unsigned page,
+      int whole)
 {
 	unsigned long long next = off + (unsigned)shown;
 
 	if (off == 0 && (int64_t)shown >= total) {
-		html_printf(b, "<p class=\"meta\" id=\"shown\">%d case%s."
-		    "</p>", shown, shown == 1 ? "" : "s");
+		if (whole)
+			html_printf(b, "<p class=\"meta\" id=\"%sshown\">%d "
+			    "%s%s.</p>", id, shown, what, shown == 1 ? "" :
+			    "s");
 		return;
 	}
 	if (shown > 0)
-		html_printf(b, "<p class=\"meta\" id=\"shown\">Showing %llu "
-		    "to %llu of %lld cases (a page is queue_page_size, %u).",
-		    off + 1, next, (long long)total, page);
+		html_printf(b, "<p class=\"meta\" id=\"%sshown\">Showing %llu "
+		    "to %llu of %lld %ss (a page is queue_page_size, %u).",
+		    id, off + 1, next, (long long)total, what, page);
 	else
-		html_printf(b, "<p class=\"meta\" id=\"shown\">No case from "
-		    "number %llu: %lld in all.", off + 1, (long long)total);
+		html_printf(b, "<p class=\"meta\" id=\"%sshown\">No %s from "
+		    "number %llu: %lld in all.", id, what, off + 1,
+		    (long long)total);
 	if (off > 0)
-		html_printf(b, " <a id=\"prev\" href=\"/queue?view=%s&amp;"
-		    "offset=%llu\">Previous %u</a>", view, off > page ?
-		    off - page : 0, page);
+		html_printf(b, " <a id=\"%sprev\" href=\"%s%llu\">Previous "
+		    "%u</a>", id, href, off > page ? off - page : 0, page);
 	if ((int64_t)next < total)
-		html_printf(b, " <a id=\"next\" href=\"/queue?view=%s&amp;"
-		    "offset=%llu\">Next %lld</a>", view, next,
-		    total - (int64_t)next < (int64_t)page ?
-		    (long long)(total - (int64_t)next) : (long long)page);
+		html_printf(b, " <a id=\"%snext\" href=\"%s%llu\">Next %lld"
+		    "</a>", id, href, next, total - (int64_t)next <
+		    (int64_t)page ? (long long)(total - (int64_t)next) :
+		    (long long)page);
 	rf_buf_puts(b, "</p>");
+}
+
+/* query_offset: the query argument name, an offset into a long list; a
+ * bad one is the first page (0): it comes from a link, not a form. */
+static unsigned
+query_offset(struct http_req *r, const char *name)
+{
+	const char *s = http_query(r, name);
+	unsigned long long v = 0;
+
+	if (s == NULL || rf_parse_number(s, 2000000000ull, 0, &v, NULL) !=
+	    RF_OK)
+		return 0;
+	return (unsigned)v;
 }
 
 void
@@ -235,27 +257,21 @@ page_queue(struct http_req *r, struct http_resp *o)
 		{ "all", "All", -1, 0 },
 	};
 	const char *view = http_query(r, "view");
-	const char *from = http_query(r, "offset");
 	rf_hotline_filter f = { 1, -1, NULL, 0, 0 };
 	rf_hotline_limits lim;
 	struct qctx q = { &o->body, r->arena, 0 };
 	rf_buf *b = &o->body;
 	rf_error err;
 	size_t i, sel = 0;
-	unsigned long long off = 0;
 	int64_t total = 0;
 	rf_status st;
 
 	for (i = 0; view != NULL && i < sizeof(tabs) / sizeof(tabs[0]); i++)
 		if (strcmp(view, tabs[i].key) == 0)
 			sel = i;
-	/* a bad offset is the first page: a link, not a form */
-	if (from != NULL && rf_parse_number(from, 2000000000ull, 0, &off,
-	    NULL) != RF_OK)
-		off = 0;
 	f.open_only = tabs[sel].open;
 	f.state = tabs[sel].state;
-	f.offset = (unsigned)off;
+	f.offset = query_offset(r, "offset");
 	rf_hotline_limits_get(r->srv->fe->h, &lim);
 	page_begin(r, o, "Queue", "queue");
 	rf_buf_puts(b, "<div class=\"bar\"><h1>Queue</h1><div class=\"tabs\">");
@@ -283,7 +299,9 @@ page_queue(struct http_req *r, struct http_resp *o)
 		rf_buf_puts(b, "<tr><td colspan=\"9\" class=\"empty\">Nothing "
 		    "here.</td></tr>");
 	rf_buf_puts(b, "</tbody></table>");
-	queue_pager(b, tabs[sel].key, off, q.n, total, lim.queue_page_size);
+	pager(b, "", rf_arena_printf(r->arena, "/queue?view=%s&offset=",
+	    tabs[sel].key), "case", f.offset, q.n, total,
+	    lim.queue_page_size, 1);
 	rf_buf_puts(b, "<p class=\"meta\">By priority, then oldest first. "
 	    "Priority: category weight (CSAM 400, phishing and malware 200, "
 	    "fraud 100) once an analyst sets the category (a reporter's "
@@ -377,6 +395,7 @@ history_row(void *arg, const rf_hotline_audit_row *a)
 	if (*a->reason != '\0')
 		html_printf(c->b, " \xe2\x80\x94 <i>%s</i>", a->reason);
 	rf_buf_puts(c->b, "</li>");
+	c->n++;
 	return 0;
 }
 
@@ -525,9 +544,14 @@ page_case(struct http_req *r, struct http_resp *o, int64_t id,
 	rf_hotline *h = r->srv->fe->h;
 	struct cctx c = { r, &o->body, 0 };
 	rf_hotline_case k;
+	rf_hotline_limits lim;
 	rf_buf *b = &o->body;
 	rf_error err;
 	char title[40], when[32], last[32], obj[40];
+	/* the case's referrals and history a page at a time, as the queue */
+	unsigned roff = query_offset(r, "referrals");
+	unsigned hoff = query_offset(r, "history");
+	int64_t total = 0;
 
 	if (rf_hotline_case_get(h, id, r->arena, &k, &err) != RF_OK) {
 		http_error(r, o, err.status == RF_ENOTFOUND ? 404 : 500,
@@ -572,10 +596,8 @@ page_case(struct http_req *r, struct http_resp *o, int64_t id,
 	if (rf_hotline_reports(h, id, report_row, &c, &err) != RF_OK)
 		html_printf(b, "<tr><td colspan=\"9\">%s</td></tr>", err.msg);
 	rf_buf_puts(b, "</tbody></table>");
+	rf_hotline_limits_get(h, &lim);
 	if (c.n < k.nreports) {		/* not cut short in silence */
-		rf_hotline_limits lim;
-
-		rf_hotline_limits_get(h, &lim);
 		html_printf(b, "<p class=\"meta\" id=\"reports-shown\">%d of "
 		    "%d reports shown, the oldest (max_reports_per_case, %u)."
 		    "</p>", c.n, k.nreports, lim.max_reports_per_case);
@@ -593,14 +615,30 @@ page_case(struct http_req *r, struct http_resp *o, int64_t id,
 	c.n = 0;
 	rf_buf_puts(b, "<section class=\"panel\"><h2>Referrals</h2><ul "
 	    "class=\"plain\">");
-	rf_hotline_referrals(h, id, referral_row, &c, &err);
-	if (c.n == 0)
+	if (rf_hotline_referral_count(h, id, &total, &err) != RF_OK ||
+	    rf_hotline_referrals(h, id, 0, roff, referral_row, &c, &err) !=
+	    RF_OK)
+		html_printf(b, "<li class=\"error\">%s</li>", err.msg);
+	else if (total == 0)
 		rf_buf_puts(b, "<li class=\"meta\">None yet.</li>");
-	rf_buf_puts(b, "</ul></section><section class=\"panel\"><h2>History"
+	rf_buf_puts(b, "</ul>");
+	pager(b, "referrals-", rf_arena_printf(r->arena, "/case/%lld?"
+	    "referrals=", (long long)id), "referral", roff, c.n, total,
+	    lim.queue_page_size, 0);
+	c.n = 0;
+	total = 0;
+	rf_buf_puts(b, "</section><section class=\"panel\"><h2>History"
 	    "</h2><ul class=\"history\">");
 	snprintf(obj, sizeof(obj), "case:%lld", (long long)id);
-	rf_hotline_audit_list(h, obj, 100, history_row, &c, &err);
-	rf_buf_puts(b, "</ul></section></aside></div>");
+	if (rf_hotline_audit_count(h, obj, &total, &err) != RF_OK ||
+	    rf_hotline_audit_list(h, obj, 0, hoff, history_row, &c, &err) !=
+	    RF_OK)
+		html_printf(b, "<li class=\"error\">%s</li>", err.msg);
+	rf_buf_puts(b, "</ul>");
+	pager(b, "history-", rf_arena_printf(r->arena, "/case/%lld?history=",
+	    (long long)id), "record", hoff, c.n, total, lim.queue_page_size,
+	    0);
+	rf_buf_puts(b, "</section></aside></div>");
 	page_end(o);
 }
 
@@ -757,10 +795,12 @@ page_stats(struct http_req *r, struct http_resp *o)
 
 /* ---- audit log and users ---- */
 
+/* audit_row: one row of the audit log, counted in struct cctx. */
 static int
 audit_row(void *arg, const rf_hotline_audit_row *a)
 {
-	rf_buf *b = arg;
+	struct cctx *c = arg;
+	rf_buf *b = c->b;
 	char when[32];
 
 	stamp(when, sizeof(when), a->when);
@@ -769,6 +809,7 @@ audit_row(void *arg, const rf_hotline_audit_row *a)
 	    "</td><td>%s</td><td>%s</td><td>%s</td><td class=\"hash\">"
 	    "<code>%.12s</code></td></tr>", (long long)a->seq, when, a->actor,
 	    a->role, a->action, a->object, a->detail, a->reason, a->hash);
+	c->n++;
 	return 0;
 }
 
@@ -776,8 +817,13 @@ void
 page_audit(struct http_req *r, struct http_resp *o)
 {
 	rf_buf *b = &o->body;
+	struct cctx c = { r, b, 0 };
+	rf_hotline_limits lim;
+	unsigned off = query_offset(r, "offset");
+	int64_t total = 0;
 	rf_error err;
 
+	rf_hotline_limits_get(r->srv->fe->h, &lim);
 	page_begin(r, o, "Audit log", "audit");
 	rf_buf_puts(b, "<div class=\"bar\"><h1>Audit log</h1><form "
 	    "method=\"post\" action=\"/audit/verify\">");
@@ -787,12 +833,16 @@ page_audit(struct http_req *r, struct http_resp *o)
 	    "class=\"num\">#</th><th class=\"num\">When (UTC)</th><th>Who"
 	    "</th><th>Role</th><th>Action</th><th>Object</th><th>What</th>"
 	    "<th>Why</th><th>Hash</th></tr></thead><tbody>");
-	if (rf_hotline_audit_list(r->srv->fe->h, NULL, 500, audit_row, b,
-	    &err) != RF_OK)
+	if (rf_hotline_audit_count(r->srv->fe->h, NULL, &total, &err) !=
+	    RF_OK || rf_hotline_audit_list(r->srv->fe->h, NULL, 0, off,
+	    audit_row, &c, &err) != RF_OK)
 		html_printf(b, "<tr><td colspan=\"9\">%s</td></tr>", err.msg);
-	rf_buf_puts(b, "</tbody></table><p class=\"meta\">The newest 500 "
-	    "records. Append-only; each record's hash covers the one before."
-	    "</p></section>");
+	rf_buf_puts(b, "</tbody></table>");
+	/* a page of queue_page_size, never the log cut short in silence */
+	pager(b, "", "/audit?offset=", "record", off, c.n, total,
+	    lim.queue_page_size, 1);
+	rf_buf_puts(b, "<p class=\"meta\">Newest first. Append-only; each "
+	    "record's hash covers the one before.</p></section>");
 	page_end(o);
 }
 

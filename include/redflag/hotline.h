@@ -106,9 +106,11 @@ typedef struct rf_hotline_limits {
 	size_t max_field_len;		/* bytes of a comment, name... [2000] */
 	unsigned max_reports_per_case;	/* listed on a case page [500] */
 	unsigned max_export_cases;	/* cases in one export [100000] */
-	unsigned queue_page_size;	/* cases in one page of the queue
-					 * [500: RF_HOTLINE_QUEUE_PAGE_SIZE,
-					 * at most 10000] */
+	unsigned queue_page_size;	/* rows in one page of a long list:
+					 * the queue, the audit log,
+					 * referrals [500:
+					 * RF_HOTLINE_QUEUE_PAGE_SIZE, at
+					 * most 10000] */
 } rf_hotline_limits;
 
 /* The default of queue_page_size. */
@@ -529,10 +531,18 @@ typedef struct rf_hotline_referral {
 typedef int (*rf_hotline_referral_cb)(void *arg,
 				      const rf_hotline_referral *r);
 
-/* rf_hotline_referrals: referrals of case id (0: all), newest first. */
-rf_status rf_hotline_referrals(rf_hotline *h, int64_t id,
-			       rf_hotline_referral_cb cb, void *arg,
-			       rf_error *err);
+/* rf_hotline_referrals: referrals of case id (0: all), newest first,
+ * the first offset passed over, at most limit (0: queue_page_size, the
+ * page of every long list).  A front end showing one page says how many
+ * more there are (rf_hotline_referral_count). */
+rf_status rf_hotline_referrals(rf_hotline *h, int64_t id, unsigned limit,
+			       unsigned offset, rf_hotline_referral_cb cb,
+			       void *arg, rf_error *err);
+
+/* rf_hotline_referral_count: the number of referrals of case id (0:
+ * all) in *n. */
+rf_status rf_hotline_referral_count(rf_hotline *h, int64_t id, int64_t *n,
+				    rf_error *err);
 
 typedef struct rf_hotline_stats {
 	int year, month;	/* 1..12 */
@@ -571,10 +581,18 @@ rf_status rf_hotline_audit(rf_hotline *h, const rf_hotline_actor *who,
 			   rf_error *err);
 
 /* rf_hotline_audit_list: records about object (NULL: all), newest first,
- * at most limit (0: 1000). */
+ * the first offset passed over, at most limit (0: queue_page_size, the
+ * page of every long list).  A front end showing one page says how many
+ * more there are (rf_hotline_audit_count). */
 rf_status rf_hotline_audit_list(rf_hotline *h, const char *object,
-				unsigned limit, rf_hotline_audit_cb cb,
-				void *arg, rf_error *err);
+				unsigned limit, unsigned offset,
+				rf_hotline_audit_cb cb, void *arg,
+				rf_error *err);
+
+/* rf_hotline_audit_count: the number of records about object (NULL: all)
+ * in *n. */
+rf_status rf_hotline_audit_count(rf_hotline *h, const char *object,
+				 int64_t *n, rf_error *err);
 
 /*
  * rf_hotline_audit_verify: recompute the hash chain.  RF_OK when every

@@ -2,8 +2,9 @@
  * test_hotline_export.c - rf_hotline_export on a real SQLite file: no
  * lock held while the export is delivered (a second connection files a
  * report meanwhile), a case changed meanwhile is not referred, a case
- * named twice is exported once, and X-ARF strings as UTF-8 with the
- * reference verbatim.
+ * named twice is exported once, X-ARF strings as UTF-8 with the
+ * reference verbatim; and referrals and the audit log listed a page at
+ * a time.
  */
 #include <time.h>
 
@@ -40,8 +41,8 @@ referrals(rf_hotline *h)
 	rf_error err;
 	int n = 0;
 
-	assert_int_equal(rf_hotline_referrals(h, 0, count_referral, &n, &err),
-	    RF_OK);
+	assert_int_equal(rf_hotline_referrals(h, 0, 0, 0, count_referral, &n,
+	    &err), RF_OK);
 	return n;
 }
 
@@ -275,6 +276,116 @@ test_export_utf8(void **state)
 	rf_buf_free(&out);
 }
 
+/* test_lists_paged: referrals and audit records a page of
+ * queue_page_size at a time (set to 2 here), newest first, the first
+ * offset passed over, with counts, so that a front end can say what it
+ * left out (the listings stopped at a hard-coded 1000, in silence). */
+struct seqs {
+	int64_t v[8];
+	int n;
+};
+
+static int
+seq_referral(void *arg, const rf_hotline_referral *r)
+{
+	struct seqs *q = arg;
+
+	if (q->n < 8)
+		q->v[q->n++] = r->id;
+	return 0;
+}
+
+static int
+seq_audit(void *arg, const rf_hotline_audit_row *r)
+{
+	struct seqs *q = arg;
+
+	if (q->n < 8)
+		q->v[q->n++] = r->seq;
+	return 0;
+}
+
+static void
+test_lists_paged(void **state)
+{
+	struct fx *f = *state;
+	rf_hotline_opts o;
+	struct seqs q;
+	rf_buf out;
+	rf_error err;
+	size_t n = 0;
+	int64_t id[3], total = 0, all = 0;
+	char obj[40];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		char url[64];
+
+		snprintf(url, sizeof(url), "http://kit%d.example/", i);
+		id[i] = red_flag(f->h, url);
+	}
+	rf_buf_init(&out, 0);
+	assert_int_equal(rf_hotline_export(f->h, &sup, NULL, 0,
+	    RF_EXPORT_CSV, NULL, "police", "R1", NULL, NULL, &out, &n, &err),
+	    RF_OK);
+	rf_buf_free(&out);
+	assert_int_equal(n, 3);
+	rf_hotline_close(f->h);
+	memset(&o, 0, sizeof(o));
+	o.limits.queue_page_size = 2;
+	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &f->h, &err),
+	    RF_OK);
+
+	/* referrals: 3 in all, pages of 2 and 1, newest first */
+	assert_int_equal(rf_hotline_referral_count(f->h, 0, &total, &err),
+	    RF_OK);
+	assert_int_equal(total, 3);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(rf_hotline_referrals(f->h, 0, 0, 0, seq_referral,
+	    &q, &err), RF_OK);
+	assert_int_equal(q.n, 2);
+	assert_true(q.v[0] > q.v[1]);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(rf_hotline_referrals(f->h, 0, 0, 2, seq_referral,
+	    &q, &err), RF_OK);
+	assert_int_equal(q.n, 1);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(rf_hotline_referrals(f->h, 0, 0, 3, seq_referral,
+	    &q, &err), RF_OK);
+	assert_int_equal(q.n, 0);
+	assert_int_equal(rf_hotline_referral_count(f->h, id[1], &total,
+	    &err), RF_OK);
+	assert_int_equal(total, 1);
+	memset(&q, 0, sizeof(q));	/* a limit given is kept */
+	assert_int_equal(rf_hotline_referrals(f->h, 0, 3, 0, seq_referral,
+	    &q, &err), RF_OK);
+	assert_int_equal(q.n, 3);
+
+	/* the audit log: every record, and one case's */
+	assert_int_equal(rf_hotline_audit_count(f->h, NULL, &all, &err),
+	    RF_OK);
+	assert_true(all > 6);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, 0, seq_audit,
+	    &q, &err), RF_OK);
+	assert_int_equal(q.n, 2);
+	assert_int_equal(q.v[0], all);		/* the newest first */
+	assert_int_equal(q.v[1], all - 1);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0,
+	    (unsigned)all - 1, seq_audit, &q, &err), RF_OK);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(q.v[0], 1);		/* the oldest last */
+	snprintf(obj, sizeof(obj), "case:%lld", (long long)id[0]);
+	assert_int_equal(rf_hotline_audit_count(f->h, obj, &total, &err),
+	    RF_OK);
+	assert_true(total > 2 && total < all);
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(rf_hotline_audit_list(f->h, obj, 0, 2, seq_audit,
+	    &q, &err), RF_OK);
+	assert_int_equal(q.n, total - 2 < 2 ? (int)total - 2 : 2);
+}
+
 int
 main(void)
 {
@@ -284,6 +395,7 @@ main(void)
 		T(test_export_changed_meanwhile),
 		T(test_export_named_twice),
 		T(test_export_utf8),
+		T(test_lists_paged),
 	};
 	int rc;
 

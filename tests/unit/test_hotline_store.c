@@ -99,8 +99,8 @@ test_submission_once(void **state)
 	assert_int_equal(c.nreports, 1);
 	/* the reporters' "phishing" is a suggestion: reports only count */
 	assert_int_equal(c.priority, 0 + 1);
-	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, find_detail,
-	    &want, &err), RF_OK);
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, 0,
+	    find_detail, &want, &err), RF_OK);
 	assert_null(want);
 	/* another submission (another reporter, or the same one again)
 	 * counts on its own */
@@ -312,10 +312,10 @@ counts(rf_hotline *h, int *audits, int *referrals)
 	rf_error err;
 
 	*audits = *referrals = 0;
-	assert_int_equal(rf_hotline_audit_list(h, NULL, 0, count_audit, audits,
-	    &err), RF_OK);
-	assert_int_equal(rf_hotline_referrals(h, 0, count_referral, referrals,
-	    &err), RF_OK);
+	assert_int_equal(rf_hotline_audit_list(h, NULL, 0, 0, count_audit,
+	    audits, &err), RF_OK);
+	assert_int_equal(rf_hotline_referrals(h, 0, 0, 0, count_referral,
+	    referrals, &err), RF_OK);
 }
 
 /* An export whose delivery fails refers nothing: the case stays red-flag,
@@ -635,17 +635,17 @@ test_login_unknown_user(void **state)
 	login_secs(f->h, a, "hunter2-is-my-password");
 	want[0] = "hunter2";
 	want[1] = NULL;
-	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, audit_has, want,
-	    &err), RF_OK);
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, 0, audit_has,
+	    want, &err), RF_OK);
 	assert_null(want[1]);
 	want[0] = "user:?";
-	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, audit_has, want,
-	    &err), RF_OK);
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, 0, audit_has,
+	    want, &err), RF_OK);
 	assert_non_null(want[1]);
 	want[0] = "user:alice";
 	want[1] = NULL;
-	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, audit_has, want,
-	    &err), RF_OK);
+	assert_int_equal(rf_hotline_audit_list(f->h, NULL, 0, 0, audit_has,
+	    want, &err), RF_OK);
 	assert_non_null(want[1]);
 	rf_arena_free(a);
 }
