@@ -74,7 +74,9 @@ int hl_cases(struct hl_fe *fe, int all, const char *state,
 /* hl_show: `hotline show`: case id with its reports (at most
  * max_reports_per_case: when the case has more, one line on standard
  * error says how many were shown of how many, and the setting) and its
- * related cases.  Returns the exit status. */
+ * related cases (at most queue_page_size: when more were left out, or
+ * may have been, a line on standard error says so).  Returns the exit
+ * status. */
 int hl_show(struct hl_fe *fe, int64_t id);
 
 /*

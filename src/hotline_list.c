@@ -171,11 +171,12 @@ print_report(void *arg, const rf_hotline_report_row *r)
 	return 0;
 }
 
+/* print_related: one related case, counted in *(unsigned *)arg. */
 static int
 print_related(void *arg, const rf_hotline_case *c, const char *why)
 {
-	(void)arg;
 	printf("  related case %lld (same %s)\n", (long long)c->id, why);
+	(*(unsigned *)arg)++;
 	return 0;
 }
 
@@ -187,7 +188,8 @@ hl_show(struct hl_fe *fe, int64_t id)
 	rf_hotline_limits lim;
 	rf_error err;
 	rf_status st;
-	int rc = RF_EXIT_OK, shown = 0;
+	int rc = RF_EXIT_OK, shown = 0, more = RF_RELATED_ALL;
+	unsigned related = 0;
 
 	if (ar == NULL)
 		return RF_EXIT_TEMPFAIL;
@@ -207,16 +209,23 @@ hl_show(struct hl_fe *fe, int64_t id)
 	    hl_esc(ar, c.assignee) : "-", c.assessed_by != NULL ?
 	    hl_esc(ar, c.assessed_by) : "-", c.appeal ? "  (on appeal)" : "");
 	if (rf_hotline_reports(fe->h, c.id, print_report, &shown, &err) !=
-	    RF_OK || rf_hotline_related(fe->h, c.id, print_related, NULL,
-	    &err) != RF_OK) {
+	    RF_OK || rf_hotline_related(fe->h, c.id, print_related, &related,
+	    &more, &err) != RF_OK) {
 		cli_warn("hotline show: %s", err.msg);
 		goto done;
 	}
 	rf_hotline_limits_get(fe->h, &lim);
-	if (shown < c.nreports)	/* not a list cut short in silence */
+	/* not a list cut short in silence */
+	if (shown < c.nreports)
 		cli_warn("hotline show: case %lld: %d of %d reports shown, the "
 		    "oldest (max_reports_per_case %u)", (long long)c.id, shown,
 		    c.nreports, lim.max_reports_per_case);
+	if (more != RF_RELATED_ALL)
+		cli_warn("hotline show: case %lld: %u related case%s shown, "
+		    "%s (queue_page_size %u)", (long long)c.id, related,
+		    cli_plural(related, "s"), more == RF_RELATED_MORE ?
+		    "more not shown" : "the campaign search stopped at its "
+		    "bound: more may be related", lim.queue_page_size);
 done:
 	rf_arena_free(ar);
 	return rc;

@@ -552,6 +552,7 @@ page_case(struct http_req *r, struct http_resp *o, int64_t id,
 	unsigned roff = query_offset(r, "referrals");
 	unsigned hoff = query_offset(r, "history");
 	int64_t total = 0;
+	int more = RF_RELATED_ALL;
 
 	if (rf_hotline_case_get(h, id, r->arena, &k, &err) != RF_OK) {
 		http_error(r, o, err.status == RF_ENOTFOUND ? 404 : 500,
@@ -606,10 +607,17 @@ page_case(struct http_req *r, struct http_resp *o, int64_t id,
 	c.n = 0;
 	rf_buf_puts(b, "<section class=\"panel\"><h2>Related cases</h2><ul "
 	    "class=\"plain\">");
-	rf_hotline_related(h, id, related_row, &c, &err);
-	if (c.n == 0)
+	if (rf_hotline_related(h, id, related_row, &c, &more, &err) != RF_OK)
+		html_printf(b, "<li class=\"error\">%s</li>", err.msg);
+	else if (c.n == 0)
 		rf_buf_puts(b, "<li class=\"meta\">None sharing the domain or "
 		    "a spam campaign.</li>");
+	else if (more != RF_RELATED_ALL)	/* not cut short in silence */
+		html_printf(b, "<li class=\"meta\" id=\"related-more\">%d "
+		    "related case%s shown, %s (queue_page_size, %u).</li>",
+		    c.n, c.n == 1 ? "" : "s", more == RF_RELATED_MORE ?
+		    "more not shown" : "the campaign search stopped at its "
+		    "bound: more may be related", lim.queue_page_size);
 	rf_buf_puts(b, "</ul></section></div><aside class=\"side\">");
 	actions(r, b, &k);
 	c.n = 0;

@@ -367,14 +367,24 @@ rf_status rf_hotline_queue_count(rf_hotline *h, const rf_hotline_filter *f,
 rf_status rf_hotline_case_get(rf_hotline *h, int64_t id, rf_arena *a,
 			      rf_hotline_case *out, rf_error *err);
 
-/* rf_hotline_related: cases sharing case id's registrable domain (why =
+/*
+ * rf_hotline_related: cases sharing case id's registrable domain (why =
  * "domain") or a spam campaign (why = "campaign": a report of each
  * carries the same campaign id, or their mails' fingerprints match),
- * excluding id; each case once. */
+ * excluding id; each case once, at most queue_page_size of them.  *more
+ * (when more is not NULL) says what was left out, for a front end to
+ * say: RF_RELATED_ALL none, RF_RELATED_MORE more related cases than
+ * queue_page_size, RF_RELATED_MAYBE the fingerprint search stopped at
+ * RF_HOTLINE_FP_CANDIDATES candidates (more may match).
+ */
 typedef int (*rf_hotline_related_cb)(void *arg, const rf_hotline_case *c,
 				     const char *why);
+enum { RF_RELATED_ALL, RF_RELATED_MORE, RF_RELATED_MAYBE };
+/* The fingerprint candidates (pairs of reports sharing a band) one call
+ * of rf_hotline_related examines: a bound of its work. */
+#define RF_HOTLINE_FP_CANDIDATES 2000
 rf_status rf_hotline_related(rf_hotline *h, int64_t id,
-			     rf_hotline_related_cb cb, void *arg,
+			     rf_hotline_related_cb cb, void *arg, int *more,
 			     rf_error *err);
 
 typedef struct rf_hotline_report_row {

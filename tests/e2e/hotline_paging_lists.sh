@@ -3,10 +3,12 @@
 # queue_page_size at a time, as the queue (hotline_paging.sh), each
 # saying what it left out: `hotline referrals` and `hotline audit list`
 # (--offset N; "N more ... not shown" on standard error), the web audit
-# log (Previous and Next) and a case page's referrals and history.
+# log (Previous and Next), a case page's referrals and history, and a
+# case's related cases (`show` and the case page: "2 related cases shown,
+# more not shown").
 # Before, the web audit log stopped at 500 records ("The newest 500
 # records"), a case's history at 100, `audit list` and `referrals` at
-# 1000, all in silence.
+# 1000, related cases at 200, all in silence.
 . tests/e2e/lib/hotline.sh
 H="$REDFLAG hotline --db $DB"
 P="$H --set queue_page_size=2"
@@ -102,4 +104,19 @@ grep -q '<a id="history-prev" href="/case/1?history=0">Previous 2</a>' "$T/c.htm
     fail "case page: no previous page of the history"
 curl -s -b "$T/sue.jar" "$BASE/case/2" > "$T/c.html"
 grep -q 'id="referrals-shown"' "$T/c.html" && fail "case page: one referral, yet a pager"
+
+# --- related cases: a page of queue_page_size, more said ---
+for h in a b c d; do
+	$H submit "http://$h.same.example/x" > /dev/null || fail "submit $h.same"
+done	# cases 4 to 7, one registrable domain
+$P show 4 > "$T/out" 2> "$T/err" || fail "show 4"
+[ "$(grep -c '^  related case' "$T/out")" = 2 ] || fail "show: not 2 related cases: $(cat "$T/out")"
+grep -q '^redflag: hotline show: case 4: 2 related cases shown, more not shown (queue_page_size 2)$' "$T/err" ||
+    fail "show: related cases left out not said: $(cat "$T/err")"
+$H show 4 > "$T/out" 2> "$T/err" || fail "show 4"
+[ "$(grep -c '^  related case' "$T/out")" = 3 ] || fail "show: all 3 related cases: $(cat "$T/out")"
+[ -s "$T/err" ] && fail "show: all related shown, yet: $(cat "$T/err")"
+curl -s -b "$T/sue.jar" "$BASE/case/4" > "$T/c.html"
+grep -q 'id="related-more">2 related cases shown, more not shown (queue_page_size, 2)\.' "$T/c.html" ||
+    fail "case page: related cases left out not said"
 echo "hotline_paging_lists: ok"

@@ -143,9 +143,56 @@ test_related_domain(void **state)
 	a = file1(f->h, "http://a.evil.example/1", NULL, NULL);
 	file1(f->h, "http://b.evil.example/2", NULL, NULL);
 	file1(f->h, "http://unrelated.example/", NULL, NULL);
-	assert_int_equal(rf_hotline_related(f->h, a, count_related, &n, &err),
-	    RF_OK);
+	assert_int_equal(rf_hotline_related(f->h, a, count_related, &n, NULL,
+	    &err), RF_OK);
 	assert_int_equal(n, 1);
+}
+
+/* test_related_page: related cases stop at queue_page_size (2 here),
+ * each case once, and *more says that more were left out (they stopped
+ * at a hard-coded 200, in silence); a page holding them all, or a
+ * callback stopping, is not "more". */
+static int
+stop_related(void *arg, const rf_hotline_case *c, const char *why)
+{
+	(void)c;
+	(void)why;
+	(*(int *)arg)++;
+	return 1;
+}
+
+static void
+test_related_page(void **state)
+{
+	struct fx *f = *state;
+	rf_hotline_opts o;
+	rf_error err;
+	int64_t a;
+	int n = 0, more = -1;
+
+	a = file1(f->h, "http://a.evil.example/1", NULL, NULL);
+	file1(f->h, "http://b.evil.example/2", NULL, NULL);
+	file1(f->h, "http://c.evil.example/3", NULL, NULL);
+	file1(f->h, "http://d.evil.example/4", NULL, NULL);
+	assert_int_equal(rf_hotline_related(f->h, a, count_related, &n, &more,
+	    &err), RF_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(more, RF_RELATED_ALL);
+	rf_hotline_close(f->h);
+	memset(&o, 0, sizeof(o));
+	o.limits.queue_page_size = 2;
+	assert_int_equal(rf_hotline_open(ctx, f->path, &o, &f->h, &err),
+	    RF_OK);
+	n = 0;
+	assert_int_equal(rf_hotline_related(f->h, a, count_related, &n, &more,
+	    &err), RF_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(more, RF_RELATED_MORE);
+	n = 0;
+	assert_int_equal(rf_hotline_related(f->h, a, stop_related, &n, &more,
+	    &err), RF_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(more, RF_RELATED_ALL);
 }
 
 static void
@@ -824,7 +871,8 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_dedupe), T(test_submission_once), T(test_related_domain), T(test_bad_urls),
+		T(test_dedupe), T(test_submission_once), T(test_related_domain),
+		T(test_related_page), T(test_bad_urls),
 		T(test_lifecycle_and_roles), T(test_export_and_stats), T(test_export_limit),
 		T(test_export_deliver),
 		T(test_audit_tamper), T(test_audit_delete),
