@@ -198,9 +198,12 @@ on_sample(size_t copy, const char *rcpt, const char *const *links,
 	return 0;
 }
 
-rf_status
-rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
-		     rf_analysis *an, int add, int64_t now, rf_error *err)
+/* campaign: rf_analysis_campaign, and looking up (add 0) with pending
+ * recipients added to the campaign found as rf_analysis_campaign_pending
+ * says. */
+static rf_status
+campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg, rf_analysis *an,
+	 int add, uint64_t pending, int64_t now, rf_error *err)
 {
 	struct samples smp = { an->m->arena, NULL, NULL, 0, 0, 0, 0 };
 	char own_id[RF_STORE_RCPT_ID_LEN + 1];
@@ -230,6 +233,10 @@ rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 		    own.n, now, &an->campaign, err);
 	} else if (st == RF_OK) {
 		an->campaign = found;
+		if (pending > 0) {
+			an->campaign.size += pending;
+			an->campaign.copies++;
+		}
 	}
 	if (st == RF_ENOTFOUND)
 		return rf_analysis_reasons(an, 0, err);
@@ -248,6 +255,20 @@ rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 	}
 	return rf_analysis_reasons(an, an->in_campaign ? an->campaign.size :
 	    0, err);
+}
+
+rf_status
+rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+		     rf_analysis *an, int add, int64_t now, rf_error *err)
+{
+	return campaign(ctx, cfg, an, add, 0, now, err);
+}
+
+rf_status
+rf_analysis_campaign_pending(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
+			     rf_analysis *an, uint64_t pending, rf_error *err)
+{
+	return campaign(ctx, cfg, an, 0, pending, 0, err);
 }
 
 /* --- verdict (redflag/verdict.h): campaign, consent, complaints --- */

@@ -287,8 +287,10 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 		    rcpts[i] : NULL, &an, err);
 		if (st == RF_OK && p->store != NULL) {
 			pthread_mutex_lock(&p->store_lock);
-			st = rf_analysis_campaign(p->ctx, &acfg, &an, 0,
-			    (int64_t)time(NULL), err);
+			/* as it will be once added (pipeline_commit):
+			 * the verdict scan --db gives this copy */
+			st = rf_analysis_campaign_pending(p->ctx, &acfg, &an,
+			    nrcpts > 0 ? nrcpts : an.recipient != NULL, err);
 			pthread_mutex_unlock(&p->store_lock);
 		}
 		if (st == RF_OK) {

@@ -135,6 +135,21 @@ rf_status rf_analysis_campaign(const rf_ctx *ctx, const rf_analysis_cfg *cfg,
 			       rf_error *err);
 
 /*
+ * rf_analysis_campaign_pending: rf_analysis_campaign looking up, with the
+ * campaign found shown as it will be once this copy is added for pending
+ * envelope recipients (its size grown by pending, each taken as new, as
+ * the store's estimate of distinct recipients would mostly grow; its
+ * copies by one): what a front end that adds a copy only once it is
+ * accepted (the milter, the filter) judges by, so that its verdict is the
+ * one `scan --db`, which adds first, gives the same copy.  A copy of no
+ * campaign yet is judged as its first.
+ */
+rf_status rf_analysis_campaign_pending(const rf_ctx *ctx,
+				       const rf_analysis_cfg *cfg,
+				       rf_analysis *an, uint64_t pending,
+				       rf_error *err);
+
+/*
  * rf_analysis_reasons: rebuild an->reasons from the campaign size and
  * the tracking findings ("sent to 4,812 recipients", "3 links carry your
  * address, base64-encoded"; these alone in an->found).  campaign_size 0:
