@@ -349,6 +349,9 @@ rf_analysis_verdict(const rf_analysis_cfg *cfg, rf_analysis *an,
 		if (st == RF_ESTORE)
 			return st;	/* err says which store and why */
 	}
+	f->consent_unchecked = cfg->consent == NULL ?
+	    RF_CONSENT_CHECK_NO_STORE : an->recipient == NULL ?
+	    RF_CONSENT_CHECK_NO_RECIPIENT : 0;
 	if (cfg->consent != NULL && an->recipient != NULL) {
 		st = rf_consent_check(cfg->consent, an->recipient,
 		    an->m->from_addr, an->m->list_id, &rec, err);

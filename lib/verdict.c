@@ -282,6 +282,13 @@ consent_reason(const rf_verdict_facts *f, struct reasons *r)
 	struct tm tm;
 	time_t t;
 
+	if (f->consent == RF_CONSENT_NONE && f->consent_unchecked != 0) {
+		add(r, "no record that you gave consent to %s (%s)",
+		    sender_name(f), f->consent_unchecked ==
+		    RF_CONSENT_CHECK_NO_STORE ? "no consent store is set up" :
+		    "the recipient is not known");
+		return;
+	}
 	if (f->consent == RF_CONSENT_NONE) {
 		add(r, "you never gave consent to %s", sender_name(f));
 		return;

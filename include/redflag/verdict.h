@@ -59,6 +59,12 @@ typedef enum rf_verdict_kind {
 	RF_VERDICT_UNSURE
 } rf_verdict_kind;
 
+/* Why no consent record was looked up (rf_verdict_facts's
+ * consent_unchecked): the reason then says so rather than "you never
+ * gave consent". */
+#define RF_CONSENT_CHECK_NO_STORE 1
+#define RF_CONSENT_CHECK_NO_RECIPIENT 2
+
 /* What a consent record names (docs/verdicts.md, "Consent"). */
 typedef enum rf_consent_kind {
 	RF_CONSENT_NONE = 0,	/* no record matched */
@@ -118,6 +124,11 @@ typedef struct rf_verdict_facts {
 	const char *consent_sender;	/* what matched */
 	const char *consent_source;	/* "import", "learned", "manual" */
 	int64_t consent_since;		/* Unix time, 0 when unknown */
+	int consent_unchecked;		/* no record could be looked up:
+					 * RF_CONSENT_CHECK_NO_STORE (none
+					 * was given) or _NO_RECIPIENT (the
+					 * recipient is not known); 0: the
+					 * store was asked */
 
 	/* list headers */
 	int list_id;			/* List-Id present */

@@ -13,7 +13,11 @@
 # path still equals the per-recipient one (test_base_* in
 # tests/unit/test_tracking_fast.c, on the same messages); and again in
 # s35, whose only change to them is a web bug's wording ("a tiny or
-# hidden image or frame").
+# hidden image or frame"); and in s37, whose only changes to them are the
+# consent reason where no consent store is set up ("no record that you
+# gave consent to shop.example (no consent store is set up)", was "you
+# never gave consent") and a copy judged with itself counted (store-2:
+# "sent to 12 recipients", was 6; store-text: 18, was 6).
 # Messages: tests/data/rcpts/*.eml (tools/genrcpt.py) and a fixture;
 # recipients: r0..r(N-1)@example.org, whose first four are encoded in
 # links; with a store: a second copy that finds the campaign of the

@@ -57,6 +57,18 @@ test_bulk_unsolicited_is_spam(void **state)
 	v = decide(a, &f, NULL);
 	assert_true(has_reason(&v, "sent to 4,812 recipients"));
 	assert_string_equal(rf_verdict_name(v.kind), "spam");
+	/* no record could be looked up: spam all the same (no consent on
+	 * record), but the reason says why, not "you never gave" (s37) */
+	f.consent_unchecked = RF_CONSENT_CHECK_NO_STORE;
+	v = decide(a, &f, NULL);
+	assert_int_equal(v.kind, RF_VERDICT_SPAM);
+	assert_true(has_reason(&v, "no record that you gave consent to "
+	    "example.test (no consent store is set up)"));
+	assert_false(has_reason(&v, "you never gave consent to example.test"));
+	f.consent_unchecked = RF_CONSENT_CHECK_NO_RECIPIENT;
+	v = decide(a, &f, NULL);
+	assert_true(has_reason(&v, "no record that you gave consent to "
+	    "example.test (the recipient is not known)"));
 	rf_arena_free(a);
 }
 
