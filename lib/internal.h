@@ -519,6 +519,11 @@ struct rf__url {
 
 void rf__url_split(const char *s, size_t len, struct rf__url *u);
 
+/* rf__url_site_off: where the site of u's host starts: the offset in
+ * u->s of its last two labels (a trailing '.' not counted), the whole
+ * host when it has fewer.  What a clean form never replaces (s37). */
+size_t rf__url_site_off(const struct rf__url *u);
+
 /* rf__url_scheme_len: the length of s[0..len)'s scheme (RFC 3986: a
  * letter, then letters, digits, '+', '-', '.'; before its ':'), 0 when it
  * has none (a relative URL, "www.host"). */

@@ -304,6 +304,25 @@ has_known_param(const struct rf__toks *t, size_t from)
 	return 0;
 }
 
+/* drop_in_site: drop the tokens from index first on that lie inside the
+ * site of u's host (its last two labels, rf__url_site_off): a registered
+ * name is every reader's (a list named like its site,
+ * searchsecurity@lists.techtarget.com and searchSecurity.com), and the
+ * clean form keeps it (s37). */
+static void
+drop_in_site(struct rf__toks *t, size_t first, const struct rf__url *u)
+{
+	size_t i, o, site = rf__url_site_off(u);
+
+	for (i = o = first; i < t->n; i++) {
+		if (t->v[i].len > 0 && t->v[i].off >= site &&
+		    t->v[i].off + t->v[i].len <= u->host_off + u->host_len)
+			continue;
+		t->v[o++] = t->v[i];
+	}
+	t->n = o;
+}
+
 /* analyse: the tokens of url (len bytes) at unwrapping depth. */
 static int
 analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
@@ -338,6 +357,7 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	    u.path_off + u.path_len, t) != 0) {
 		return -1;
 	}
+	drop_in_site(t, before, &u);
 	if (u.has_query && known_params(an, &u, host, u.query_off,
 	    u.query_len, t) != 0)
 		return -1;

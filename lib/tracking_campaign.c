@@ -13,13 +13,20 @@
 enum unit_kind { U_HOST, U_PATH, U_QUERY, U_FRAG };
 
 /* One comparable part of a URL: a host label (key: position from the
- * right), a path segment (key: position), a query value (key: name), the
- * fragment. */
+ * right), a path segment (key: position), a query value (key: its name),
+ * the fragment.  The parts of a destination a tracking redirect carries
+ * (docs/tracking.md, "Campaigns") are parts of their own, at the
+ * destination's level, compared decoded. */
 struct unit {
 	enum unit_kind kind;
-	size_t key;		/* position, or name offset for U_QUERY */
-	size_t keylen;		/* name length for U_QUERY */
-	size_t off, len;	/* value in the URL */
+	unsigned level;		/* 0: the URL; n: the destination n in */
+	size_t key;		/* position (U_HOST, U_PATH) */
+	const char *name;	/* U_QUERY: its name */
+	size_t namelen;
+	const char *val;	/* the value compared (decoded below 0) */
+	size_t vlen;
+	size_t off, len;	/* its bytes in the URL (a token's range) */
+	int wrap;		/* holds a destination, compared by its parts */
 };
 
 struct shaped {
@@ -31,62 +38,146 @@ struct shaped {
 	size_t nunits;
 };
 
+/* The text a unit is read from: the URL (beg NULL) or a destination
+ * decoded from it, beg[i] and end[i] the URL bytes text[i] came from. */
+struct text {
+	const char *s;
+	size_t len;
+	unsigned level;
+	const size_t *beg, *end;
+};
+
 static int
-add_unit(rf_arena *a, struct shaped *s, size_t *cap, enum unit_kind kind,
-	 size_t key, size_t keylen, size_t off, size_t len)
+add_unit(rf_arena *a, struct shaped *s, size_t *cap, const struct text *x,
+	 enum unit_kind kind, size_t key, size_t noff, size_t nlen,
+	 size_t off, size_t len)
 {
+	struct unit *v;
+
 	if (rf_arena_grow(a, (void **)&s->units, cap, s->nunits,
 	    sizeof(struct unit)) != 0)
 		return -1;
-	s->units[s->nunits].kind = kind;
-	s->units[s->nunits].key = key;
-	s->units[s->nunits].keylen = keylen;
-	s->units[s->nunits].off = off;
-	s->units[s->nunits].len = len;
-	s->nunits++;
+	v = &s->units[s->nunits++];
+	memset(v, 0, sizeof(*v));
+	v->kind = kind;
+	v->level = x->level;
+	v->key = key;
+	v->name = x->s + noff;
+	v->namelen = nlen;
+	v->val = x->s + off;
+	v->vlen = len;
+	if (x->beg == NULL) {
+		v->off = off;
+		v->len = len;
+	} else if (len > 0) {
+		v->off = x->beg[off];
+		v->len = x->end[off + len - 1] - x->beg[off];
+	} else {
+		/* an empty value: where it stands, flagged never */
+		v->off = off < x->len ? x->beg[off] :
+		    x->len > 0 ? x->end[x->len - 1] : 0;
+	}
 	return 0;
 }
 
+/* shape_text: the units of x (a URL, or a destination decoded from
+ * one), and those of the destination it carries (rf__url_destination,
+ * as the clean form unwraps it) down to maxdepth levels; at level 0
+ * also s->u, nlabels and nsegs.  0, or -1 when out of memory. */
 static int
-shape(rf_arena *a, const char *url, struct shaped *s)
+shape_text(rf_arena *a, const rf_rules *rules, const struct text *x,
+	   unsigned maxdepth, struct shaped *s, size_t *cap)
 {
-	const char *p;
-	size_t cap = 0, i, e, end, pos, po, pl, nl, vo, vl, k;
+	struct rf__url u;
+	struct rf__decoded d;
+	struct text in;
+	const char *p = x->s;
+	size_t i, e, end, pos, po, pl, nl, vo, vl, k, nlabels = 0, nsegs = 0;
+	size_t doff = 0, dlen = 0, *beg, *en;
+	int dest;
 
-	memset(s, 0, sizeof(*s));
-	s->url = url;
-	s->len = strlen(url);
-	rf__url_split(url, s->len, &s->u);
-	p = url;
-	for (i = s->u.host_off; i < s->u.host_off + s->u.host_len; i++)
-		s->nlabels += p[i] == '.';
-	s->nlabels += s->u.host_len > 0;
-	end = s->u.host_off + s->u.host_len;
-	for (i = s->u.host_off, k = s->nlabels; i < end; i = e + 1) {
+	rf__url_split(p, x->len, &u);
+	for (i = u.host_off; i < u.host_off + u.host_len; i++)
+		nlabels += p[i] == '.';
+	nlabels += u.host_len > 0;
+	dest = x->level < maxdepth &&
+	    rf__url_destination(rules, &u, 1, &doff, &dlen);
+	end = u.host_off + u.host_len;
+	for (i = u.host_off, k = nlabels; i < end; i = e + 1) {
 		for (e = i; e < end && p[e] != '.'; e++)
 			;
-		if (add_unit(a, s, &cap, U_HOST, --k, 0, i, e - i) != 0)
+		if (add_unit(a, s, cap, x, U_HOST, --k, 0, 0, i, e - i) != 0)
 			return -1;
 	}
-	end = s->u.path_off + s->u.path_len;
-	for (i = s->u.path_off; i < end; i = e) {
+	end = u.path_off + u.path_len;
+	for (i = u.path_off; i < end; i = e) {
 		if (p[i] == '/')
 			i++;
 		for (e = i; e < end && p[e] != '/'; e++)
 			;
-		if (add_unit(a, s, &cap, U_PATH, s->nsegs++, 0, i, e - i) != 0)
+		if (add_unit(a, s, cap, x, U_PATH, nsegs++, 0, 0, i,
+		    e - i) != 0)
 			return -1;
+		s->units[s->nunits - 1].wrap = dest && i == doff &&
+		    e - i == dlen;
 	}
 	pos = 0;
-	while (s->u.has_query && rf__next_param(p + s->u.query_off,
-	    s->u.query_len, &pos, &po, &pl, &nl, &vo, &vl))
-		if (add_unit(a, s, &cap, U_QUERY, s->u.query_off + po, nl,
-		    s->u.query_off + vo, vl) != 0)
+	while (u.has_query && rf__next_param(p + u.query_off,
+	    u.query_len, &pos, &po, &pl, &nl, &vo, &vl)) {
+		if (add_unit(a, s, cap, x, U_QUERY, 0, u.query_off + po, nl,
+		    u.query_off + vo, vl) != 0)
 			return -1;
-	if (s->u.has_frag && add_unit(a, s, &cap, U_FRAG, 0, 0,
-	    s->u.frag_off, s->u.frag_len) != 0)
+		s->units[s->nunits - 1].wrap = dest &&
+		    u.query_off + vo == doff && vl == dlen;
+	}
+	if (u.has_frag && add_unit(a, s, cap, x, U_FRAG, 0, 0, 0,
+	    u.frag_off, u.frag_len) != 0)
 		return -1;
-	return 0;
+	if (x->level == 0) {
+		s->u = u;
+		s->nlabels = nlabels;
+		s->nsegs = nsegs;
+	}
+	if (!dest)
+		return 0;
+	/* the destination's parts, mapped back to the URL's bytes */
+	if (rf__dest_decode(a, p, doff, dlen, &d) != 0)
+		return -1;
+	if (x->beg != NULL && d.len > 0) {
+		beg = rf_arena_array(a, d.len, sizeof(size_t));
+		en = rf_arena_array(a, d.len, sizeof(size_t));
+		if (beg == NULL || en == NULL)
+			return -1;
+		for (i = 0; i < d.len; i++) {
+			beg[i] = x->beg[d.beg[i]];
+			en[i] = x->end[d.end[i] - 1];
+		}
+		d.beg = beg;
+		d.end = en;
+	}
+	in.s = d.s;
+	in.len = d.len;
+	in.level = x->level + 1;
+	in.beg = d.beg;
+	in.end = d.end;
+	return shape_text(a, rules, &in, maxdepth, s, cap);
+}
+
+static int
+shape(rf_arena *a, const rf_rules *rules, unsigned maxdepth,
+      const char *url, struct shaped *s)
+{
+	struct text x;
+	size_t cap = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->url = url;
+	s->len = strlen(url);
+	x.s = url;
+	x.len = s->len;
+	x.level = 0;
+	x.beg = x.end = NULL;
+	return shape_text(a, rules, &x, maxdepth, s, &cap);
 }
 
 /* Two links line up: same scheme, host shape (label count and the last
@@ -119,43 +210,43 @@ same_shape(const struct shaped *x, const struct shaped *y)
 	return 1;
 }
 
+/* find_unit: the unit of s that stands where u stands in its URL (the
+ * same kind, level and position or name), or NULL. */
 static const struct unit *
-find_unit(const struct shaped *s, const struct shaped *ref,
-	  const struct unit *u)
+find_unit(const struct shaped *s, const struct unit *u)
 {
 	size_t i;
 
 	for (i = 0; i < s->nunits; i++) {
 		const struct unit *v = &s->units[i];
 
-		if (v->kind != u->kind)
+		if (v->kind != u->kind || v->level != u->level)
 			continue;
 		if (u->kind != U_QUERY ? v->key == u->key :
-		    v->keylen == u->keylen && memcmp(s->url + v->key,
-		    ref->url + u->key, u->keylen) == 0)
+		    v->namelen == u->namelen && memcmp(v->name, u->name,
+		    u->namelen) == 0)
 			return v;
 	}
 	return NULL;
 }
 
-/* same_value: unit u of x and unit v of y hold the same value; host
- * labels compare without regard to case (InsuranceIQ.com and
- * insuranceiq.com are one host), every other part byte for byte. */
+/* same_value: unit u and unit v hold the same value; host labels
+ * compare without regard to case (InsuranceIQ.com and insuranceiq.com
+ * are one host), every other part byte for byte. */
 static int
-same_value(const struct shaped *x, const struct unit *u,
-	   const struct shaped *y, const struct unit *v)
+same_value(const struct unit *u, const struct unit *v)
 {
-	if (v->len != u->len)
+	if (v->vlen != u->vlen)
 		return 0;
 	if (u->kind == U_HOST)
-		return strncasecmp(y->url + v->off, x->url + u->off,
-		    u->len) == 0;
-	return memcmp(y->url + v->off, x->url + u->off, u->len) == 0;
+		return strncasecmp(v->val, u->val, u->vlen) == 0;
+	return memcmp(v->val, u->val, u->vlen) == 0;
 }
 
 /* similarity: how well y lines up with x: the units of x whose value y
  * shares, counted twice, and the query names both have; *pathdiff: path
- * segments of x that differ in y. */
+ * segments of x that differ in y.  The URLs' own parts only (a carried
+ * destination counts as the one part that holds it). */
 static size_t
 similarity(const struct shaped *x, const struct shaped *y, size_t *pathdiff)
 {
@@ -166,10 +257,10 @@ similarity(const struct shaped *x, const struct shaped *y, size_t *pathdiff)
 	*pathdiff = 0;
 	for (i = 0; i < x->nunits; i++) {
 		u = &x->units[i];
-		if ((v = find_unit(y, x, u)) == NULL)
+		if (u->level > 0 || (v = find_unit(y, u)) == NULL)
 			continue;
 		n += u->kind == U_QUERY;
-		eq = same_value(x, u, y, v);
+		eq = same_value(u, v);
 		n += eq ? 2 : 0;
 		*pathdiff += !eq && u->kind == U_PATH;
 	}
@@ -228,41 +319,39 @@ same_rcpt(const char *x, const char *y)
 /* eligible: peer k is a copy to a known recipient other than rcpt
  * that has unit u; *v is its unit. */
 static int
-eligible(const struct shaped *me, const struct unit *u,
-	 struct shaped **peers, const char *const *prcpt, size_t k,
-	 const char *rcpt, const struct unit **v)
+eligible(const struct unit *u, struct shaped **peers,
+	 const char *const *prcpt, size_t k, const char *rcpt,
+	 const struct unit **v)
 {
 	if (prcpt[k] == NULL || same_rcpt(prcpt[k], rcpt))
 		return 0;
-	return (*v = find_unit(peers[k], me, u)) != NULL;
+	return (*v = find_unit(peers[k], u)) != NULL;
 }
 
 /* pooled: one value of unit u is held by lined-up copies to
  * RF_CAMPAIGN_POOL_RCPTS or more different known recipients (other than
- * rcpt, me's own): the part is drawn from a pool, not per-recipient.
+ * rcpt, the copy's own): the part is drawn from a pool, not per-recipient.
  * At most npeers^3 comparisons, made only for a part about to be
  * flagged. */
 static int
-pooled(const struct shaped *me, const struct unit *u,
-       struct shaped **peers, const char *const *prcpt, size_t npeers,
-       const char *rcpt)
+pooled(const struct unit *u, struct shaped **peers,
+       const char *const *prcpt, size_t npeers, const char *rcpt)
 {
 	const struct unit *v, *w, *x;
 	size_t k, j, i, nr;
 
 	for (k = 0; k < npeers; k++) {
-		if (!eligible(me, u, peers, prcpt, k, rcpt, &v))
+		if (!eligible(u, peers, prcpt, k, rcpt, &v))
 			continue;
 		for (j = k, nr = 0; j < npeers; j++) {
-			if (!eligible(me, u, peers, prcpt, j, rcpt, &w) ||
-			    !same_value(peers[k], v, peers[j], w))
+			if (!eligible(u, peers, prcpt, j, rcpt, &w) ||
+			    !same_value(v, w))
 				continue;
 			/* a recipient counted once */
 			for (i = k; i < j; i++)
 				if (same_rcpt(prcpt[i], prcpt[j]) &&
-				    eligible(me, u, peers, prcpt, i, rcpt,
-				    &x) && same_value(peers[k], v, peers[i],
-				    x))
+				    eligible(u, peers, prcpt, i, rcpt,
+				    &x) && same_value(v, x))
 					break;
 			if (i == j && ++nr >= RF_CAMPAIGN_POOL_RCPTS)
 				return 1;
@@ -290,6 +379,19 @@ holds_address(const rf_link *l, const struct unit *u)
 			return 1;
 	}
 	return 0;
+}
+
+/* flaggable: unit u may be "varies-in-campaign": not a part that holds
+ * a destination (its own parts are compared: s37, an Amazon SES link
+ * whose destination held a per-copy uid was flagged whole, and its clean
+ * form lost the destination's host), nor a destination's registrable
+ * end (its last two host labels: another site, not a code; the URL's
+ * own are the same in lined-up links). */
+static int
+flaggable(const struct unit *u)
+{
+	return !u->wrap && !(u->level > 0 && u->kind == U_HOST &&
+	    u->key < 2);
 }
 
 /* compare_link: the comparison of link l (me, for recipient rcpt or
@@ -321,10 +423,10 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 		r = rcpt != NULL && !holds_address(l, u) ? rcpt : NULL;
 		for (k = 0; k < npeers; k++) {
 			/* a part the other copy does not have tells nothing */
-			if ((v = find_unit(peers[k], me, u)) == NULL)
+			if ((v = find_unit(peers[k], u)) == NULL)
 				continue;
 			seen++;
-			if (same_value(me, u, peers[k], v))
+			if (same_value(u, v))
 				eq++;
 		}
 		if (seen == 0)
@@ -334,8 +436,8 @@ compare_link(rf_arena *a, rf_link *l, const struct shaped *me,
 			l->ntokens = t.n;
 			drop_opaque_in(l, u->off, u->len);
 			t.n = l->ntokens;
-		} else if (eq == 0 && u->len > 0 &&
-		    (r == NULL || !pooled(me, u, peers, prcpt, npeers, r))) {
+		} else if (eq == 0 && u->len > 0 && flaggable(u) &&
+		    (r == NULL || !pooled(u, peers, prcpt, npeers, r))) {
 			if (rf__tok_add(a, &t, u->off, u->len,
 			    "varies-in-campaign") != 0)
 				return -1;
@@ -422,8 +524,8 @@ rf_tracking_campaign_for(const rf_ctx *ctx, const rf_rules *rules,
 	p = links;
 	rf_tracking_walk(m, collect, &p);
 	for (i = 0; i < n; i++)
-		if (shape(a, links[i]->url != NULL ? links[i]->url : "",
-		    &mine[i]) != 0)
+		if (shape(a, rules, lim->max_unwrap_depth, links[i]->url !=
+		    NULL ? links[i]->url : "", &mine[i]) != 0)
 			goto nomem;
 	for (c = 0; c < nothers; c++) {
 		/* this copy itself, or one to its own recipient; a copy to
@@ -439,7 +541,8 @@ rf_tracking_campaign_for(const rf_ctx *ctx, const rf_rules *rules,
 		if (copies[c].links == NULL || copies[c].used == NULL)
 			goto nomem;
 		for (j = 0; j < others[c].n; j++)
-			if (shape(a, others[c].urls[j] != NULL ?
+			if (shape(a, rules, lim->max_unwrap_depth,
+			    others[c].urls[j] != NULL ?
 			    others[c].urls[j] : "", &copies[c].links[j]) != 0)
 				goto nomem;
 	}

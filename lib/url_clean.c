@@ -89,6 +89,19 @@ rf__url_split(const char *s, size_t len, struct rf__url *u)
 	}
 }
 
+size_t
+rf__url_site_off(const struct rf__url *u)
+{
+	size_t n = u->host_len, dots = 0;
+
+	if (n > 0 && u->s[u->host_off + n - 1] == '.')
+		n--;
+	for (; n > 0; n--)
+		if (u->s[u->host_off + n - 1] == '.' && ++dots == 2)
+			break;
+	return u->host_off + n;
+}
+
 int
 rf__pct_decode(rf_arena *a, const char *s, size_t len, const size_t *beg0,
 	       const size_t *end0, struct rf__decoded *out)
@@ -381,7 +394,7 @@ clean_parts(rf_buf *b, const struct rf__url *u, const rf_token *t, size_t nt,
 	    int hosttok)
 {
 	const char *s = u->s;
-	size_t i, e, path_end;
+	size_t i, e, path_end, site;
 	int prev_full = 0, full;
 
 	/* scheme and "//" */
@@ -414,11 +427,16 @@ clean_parts(rf_buf *b, const struct rf__url *u, const rf_token *t, size_t nt,
 		if (r != 0)
 			return -1;
 	}
-	/* host, label by label */
+	/* host, label by label; its site (the last two labels) is never
+	 * replaced, so that the reader still sees where the link went
+	 * (s37: "https://redflag-removed.redflag-removed.redflag-removed/"
+	 * was an Amazon SES destination flagged whole by the comparison of
+	 * copies) */
+	site = rf__url_site_off(u);
 	for (i = u->host_off; i < u->host_off + u->host_len; i = e + 1) {
 		for (e = i; e < u->host_off + u->host_len && s[e] != '.'; e++)
 			;
-		if (overlaps(t, nt, i, e, hosttok)) {
+		if (i < site && overlaps(t, nt, i, e, hosttok)) {
 			if (rf_buf_puts(b, RF_TRACKING_PLACEHOLDER) != 0)
 				return -1;
 		} else if (rf_buf_append(b, s + i, e - i) != 0) {

@@ -2,8 +2,10 @@
  * recipients of the copies known (rf_tracking_campaign_for,
  * docs/tracking.md, "The copies' recipients"): a part drawn from a
  * pool, a key per sending (two copies to one recipient, two values), a
- * copy to another recipient with the same links, an address in a value; and
- * with the recipients unknown, exactly rf_tracking_campaign. */
+ * copy to another recipient with the same links, an address in a value;
+ * with the recipients unknown, exactly rf_tracking_campaign; tracking
+ * redirects compared by their destinations' parts, and no clean form
+ * replacing a host's site. */
 #include "testutil.h"
 #include "linkcmp.h"
 #include "tracking_fx.h"
@@ -283,6 +285,86 @@ test_unknown_is_base(void **state)
 	}
 }
 
+/* Three copies of a campaign whose tracking redirects carry a
+ * destination with a per-copy value: each kind of redirect the clean
+ * form unwraps (a rule's path segment: Amazon SES; a rule's query
+ * parameter: Google; any query value that is a URL) is compared by its
+ * destination's parts, so the clean form is the destination with only
+ * that value dropped (s37: the whole wrapped value was flagged and the
+ * clean form was "https://redflag-removed.redflag-removed..."). */
+static void
+test_redirects(void **state)
+{
+	struct fx *f = *state;
+	/* each URL: pre[i], the copy's id, post[i] */
+	static const char *const pre[] = {
+		"https://r.us-east-1.awstrack.me/L0/https:%2F%2Fwww.travelco"
+		    ".example%2Faccount%3Fuid=",
+		"https://www.google.com/url?q=https%3A%2F%2Fshop.example"
+		    "%2Fp%3Femail%3Du",
+		"http://track.optin.example/clicktrack.asp?eid=20167&url=http"
+		    "%3A%2F%2Fwww.debt.example%2Fapp1.cfm%3Fcoid%3D",
+	};
+	static const char *const post[] = {
+		"/1/0100018fcfbfd151-92bc1192-49f3-e1fd-681f-94662b94dcc3"
+		    "-000000/AbCdEfGhIjKlMnOpQr=279",
+		"%2540example.org%26ref%3Dnews&sa=D",
+		"",
+	};
+	static const char *const want[] = {
+		"https://www.travelco.example/account",
+		"https://shop.example/p?ref=news",
+		"http://www.debt.example/app1.cfm",
+	};
+	static const char *const ids[3] = { "1111", "2222", "3333" };
+	char *urls[3][3];
+	const char *row[3][3];
+	rf_copy_links o[2];
+	rf_message *m;
+	size_t i, k, c;
+
+	for (c = 0; c < 3; c++)
+		for (i = 0; i < 3; i++) {
+			urls[c][i] = rf_arena_printf(f->a, "%s%s%s", pre[i],
+			    ids[c], post[i]);
+			assert_non_null(urls[c][i]);
+			row[c][i] = urls[c][i];
+		}
+	for (c = 0; c < 3; c++) {
+		for (k = 0; k < 2; k++) {
+			o[k].urls = row[(c + 1 + k) % 3];
+			o[k].n = 3;
+		}
+		m = copy(f, row[c], 3, NULL_RCPT, o, NULL, 2);
+		for (i = 0; i < 3; i++) {
+			const rf_link *l = &m->links.v[i];
+
+			assert_true(l->tracking);
+			assert_non_null(strstr(varies(f, m, i), ids[c]));
+			assert_string_equal(l->clean, want[i]);
+		}
+	}
+}
+
+/* A clean form never replaces a host's site (its last two labels):
+ * the recipient's local part as a site's name is every reader's
+ * (searchsecurity@lists.techtarget.com and searchSecurity.com); in a
+ * sub-domain it is still a code. */
+static void
+test_site_kept(void **state)
+{
+	struct fx *f = *state;
+	const char *me[] = { "http://www.john.smith/a",
+		"http://john.smith.news.example/a" };
+	rf_message *m = copy(f, me, 2, NULL_RCPT, NULL, NULL, 0);
+
+	assert_false(m->links.v[0].tracking);
+	assert_string_equal(m->links.v[0].clean, me[0]);
+	assert_true(m->links.v[1].tracking);
+	assert_string_equal(m->links.v[1].clean,
+	    "http://redflag-removed.redflag-removed.news.example/a");
+}
+
 int
 main(void)
 {
@@ -292,6 +374,8 @@ main(void)
 		cmocka_unit_test(test_identical_links),
 		cmocka_unit_test(test_address_value),
 		cmocka_unit_test(test_unknown_is_base),
+		cmocka_unit_test(test_redirects),
+		cmocka_unit_test(test_site_kept),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
