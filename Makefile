@@ -236,6 +236,8 @@ install: $(BIN)
 	fi
 	@echo "install: done; as root, then: systemd-sysusers;" \
 	    "systemd-tmpfiles --create; systemctl daemon-reload;" \
+	    "adduser postfix redflag; consent records (redflag-consent(1))" \
+	    "or list_headers_bulk = no;" \
 	    "systemctl enable --now redflag-milter (docs/mailservers.md)"
 
 uninstall:
