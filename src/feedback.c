@@ -115,8 +115,9 @@ feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 	rf_error err;
 
 	if (db == NULL) {
-		cli_warn("%s: no store: give --db PATH or set db in "
-		    "redflag.conf", prefix);
+		cli_warn("%s: no store: give --db PATH, or -c FILE with "
+		    "db = ... in it (such as -c /etc/redflag/redflag.conf)",
+		    prefix);
 		return RF_EXIT_USAGE;
 	}
 	/* the campaign store first, so that a new SQLite file gets its

@@ -227,8 +227,8 @@ expect 1 "^redflag: hotline raw: --raw-key $tmp/empty: a key is 32 bytes" \
 expect 69 "milter: $nodir/x.db: .*unable to open" \
 	timeout 30 "$REDFLAG" milter --socket "unix:$tmp/m.sock" \
 	--set "db=$nodir/x.db"
-# no store at all is a usage error
-expect 64 "complain: no store: give --db PATH" \
+# no store at all is a usage error, which names both ways to give one
+expect 64 "complain: no store: give --db PATH, or -c FILE with db = " \
 	"$REDFLAG" complain -c /dev/null "$tmp/one.eml"
 expect 64 "consent: no store: give --db PATH" \
 	"$REDFLAG" consent -c /dev/null list
