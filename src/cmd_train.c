@@ -130,6 +130,26 @@ show_settings(const rf_cls_params *p, const rf_classifier *c)
 		printf("%s=%s\n", name, v);
 	rf_classifier_counts(c, &ns, &nh);
 	printf("learned_spam=%lu\nlearned_ham=%lu\n", ns, nh);
+	printf("untrained=%s\n", ns < p->min_learned || nh < p->min_learned ?
+	    "yes" : "no");
+}
+
+/*
+ * untrained_note: when c has learned fewer than min_learned messages of
+ * a class (so that it gives no verdict: p = 0.5), say so on standard
+ * error with the counts so far; nothing otherwise.
+ */
+static void
+untrained_note(const rf_cls_params *p, const rf_classifier *c)
+{
+	unsigned long ns, nh;
+
+	rf_classifier_counts(c, &ns, &nh);
+	if (ns >= p->min_learned && nh >= p->min_learned)
+		return;
+	cli_warn("train: the classifier gives no verdict until it has "
+	    "learned min_learned (%u) of each class: %lu spam, %lu ham so "
+	    "far", p->min_learned, ns, nh);
 }
 
 static void
@@ -731,6 +751,8 @@ train(int argc, char **argv, struct config *cfg)
 	if (!r.undo && r.changed > 0 && train_on_error(&r, argc, argv, first,
 	    params.train_rounds) != 0)
 		rc = RF_EXIT_INPUT;
+	if (!r.quiet)
+		untrained_note(&params, r.cls);
 out:
 	free(r.fresh);
 	rf_classifier_close(r.cls);

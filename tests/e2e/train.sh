@@ -109,7 +109,7 @@ cmp -s "$dir/toe.before" "$dir/toe.after"
 "$bin" train --help | sed -n '/^classifier settings/,/^$/p' |
     sed -n 's/^  \([a-z_]*\) .*(\([^()]*\))$/\1=\2/p' | sort > "$dir/help.set"
 "$bin" train --classifier "$db2" --show-settings |
-    grep -v '^learned_\|^backend=' | sort > "$dir/show.set"
+    grep -v '^learned_\|^backend=\|^untrained=' | sort > "$dir/show.set"
 [ "$(wc -l < "$dir/help.set")" -eq 16 ] || { cat "$dir/help.set"; exit 1; }
 cmp "$dir/help.set" "$dir/show.set" ||
     { diff "$dir/help.set" "$dir/show.set"; exit 1; }
@@ -161,4 +161,18 @@ set -e
 [ $rc -eq 1 ] && grep -q '^redflag: train: -: standard input is closed$' "$dir/err" ||
 	{ echo "train --spam - <&-: status $rc"; cat "$dir/err"; exit 1; }
 grep -q "learned 0 messages as spam; 0 unchanged (learned before); 1 unreadable" "$dir/out"
+# below min_learned of a class the classifier gives no verdict: learning
+# says so on standard error, --show-settings says untrained=yes; once
+# there is enough of each, neither
+db4=$dir/few.db
+"$bin" train --classifier "$db4" --spam "$dir/spam.mbox" > "$dir/out" 2> "$dir/err"
+grep -q "learned 8 messages as spam" "$dir/out"
+grep -qx 'redflag: train: the classifier gives no verdict until it has learned min_learned (10) of each class: 8 spam, 0 ham so far' "$dir/err" ||
+	{ echo "train below min_learned: no note"; cat "$dir/err"; exit 1; }
+"$bin" train --classifier "$db4" --show-settings | grep -qx 'untrained=yes'
+"$bin" train --classifier "$db4" --set min_learned=8 --ham "$dir/ham" \
+    > "$dir/out" 2> "$dir/err"
+[ ! -s "$dir/err" ] || { echo "train at min_learned: a note"; cat "$dir/err"; exit 1; }
+"$bin" train --classifier "$db4" --set min_learned=8 --show-settings |
+	grep -qx 'untrained=no'
 echo "train: ok"
