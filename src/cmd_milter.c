@@ -695,6 +695,56 @@ socket_path(const char *spec)
 	return NULL;
 }
 
+/*
+ * missing_folder: " (the folder DIR does not exist)" in buf (size) for
+ * the first SQLite file of loc[0..n) whose folder is missing as the
+ * milter sees it now (after chroot); "" when there is none.  Returns buf.
+ */
+static const char *
+missing_folder(const char *const *loc, size_t n, char *buf, size_t size)
+{
+	char dir[PATH_MAX], esc[512];
+	struct stat sb;
+	const char *slash;
+	size_t i, len;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (loc[i] == NULL || !rf_classifier_is_local(loc[i]) ||
+		    (slash = strrchr(loc[i], '/')) == NULL)
+			continue;
+		len = slash == loc[i] ? 1 : (size_t)(slash - loc[i]);
+		if (len >= sizeof(dir))
+			continue;
+		memcpy(dir, loc[i], len);
+		dir[len] = '\0';
+		if (stat(dir, &sb) != 0 && errno == ENOENT) {
+			snprintf(buf, size, " (the folder %s does not exist)",
+			    cli_escape(esc, sizeof(esc), dir, 200));
+			break;
+		}
+	}
+	return buf;
+}
+
+/*
+ * risky_start: one warning line each for settings that run but should
+ * not: root with no user to become, and no store (no campaign is ever
+ * counted and no consent found).  Logged once the milter listens.
+ */
+static void
+risky_start(const struct config *cfg)
+{
+	if (cfg->user == NULL && geteuid() == 0)
+		mlog("warning: running as root: no user is set (user = "
+		    "redflag, or --user USER), so the analysis of every "
+		    "message runs with root's rights");
+	if (cfg->db == NULL)
+		mlog("warning: no store (db is not set): campaigns are "
+		    "never counted and no consent record is found; set "
+		    "db = /var/lib/redflag/redflag.db");
+}
+
 /* drop: chroot and become the configured user; 0 or -1 (reported). */
 static int
 drop(const struct config *cfg)
@@ -707,8 +757,11 @@ drop(const struct config *cfg)
 
 	if (cfg->user != NULL) {
 		if ((pw = getpwnam(cfg->user)) == NULL) {
-			cli_warn("milter: no user '%s'", cli_escape(esc,
-			    sizeof(esc), cfg->user, 100));
+			cli_warn("milter: no user '%s' (%s)", cli_escape(esc,
+			    sizeof(esc), cfg->user, 100),
+			    strcmp(cfg->user, "redflag") == 0 ?
+			    "systemd-sysusers makes it" :
+			    "make it, or name another in user =");
 			return -1;
 		}
 		uid = pw->pw_uid;
@@ -937,10 +990,13 @@ cmd_milter(int argc, char **argv)
 		char esc[512];
 		int e = errno;
 
-		cli_warn("milter: cannot listen on %s: %s", cli_escape(esc,
+		cli_warn("milter: cannot listen on %s: %s%s", cli_escape(esc,
 		    sizeof(esc), cfg.socket, 200), e != 0 ? strerror(e) :
 		    "libmilter does not know this port, host or socket type "
-		    "(unix:PATH or inet:PORT@ADDRESS)");
+		    "(unix:PATH or inet:PORT@ADDRESS)", e == ENOENT &&
+		    socket_path(cfg.socket) != NULL ? " (does the socket's "
+		    "folder exist? systemd-tmpfiles --create makes the "
+		    "installed one)" : "");
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}
@@ -949,9 +1005,11 @@ cmd_milter(int argc, char **argv)
 		goto out;
 	}
 	if (pipeline_open_store(srv.pipe, &err) != RF_OK) {
-		char esc[512];
+		char esc[512], missing[600];
 
-		cli_warn("milter: %s%s%s%s", err.msg, cfg.user != NULL ?
+		cli_warn("milter: %s%s%s%s%s", err.msg, missing_folder(
+		    (const char *const[]){ cfg.db, cfg.classifier }, 2,
+		    missing, sizeof(missing)), cfg.user != NULL ?
 		    " (opened as user " : "", cfg.user != NULL ?
 		    cli_escape(esc, sizeof(esc), cfg.user, 100) : "",
 		    cfg.user != NULL ? ")" : "");
@@ -959,6 +1017,7 @@ cmd_milter(int argc, char **argv)
 		goto out;
 	}
 	mlog("listening on %s", cfg.socket);
+	risky_start(&cfg);
 	r = run(&cfg, &sigs, &lsn);
 	mlog("stopping: finishing messages in flight");
 	drain(&srv, cfg.shutdown_timeout);

@@ -51,7 +51,7 @@ expect() {
 	    fail "milter --socket $1: $(cat "$T/err")"
 }
 expect "inet:$port@127.0.0.1" "Address already in use"
-expect "unix:$T/no/such/folder/milter.sock" "No such file or directory"
+expect "unix:$T/no/such/folder/milter.sock" "No such file or directory (does the socket's folder exist? systemd-tmpfiles --create makes the installed one)"
 expect "inet:nosuchservice@127.0.0.1" \
     "libmilter does not know this port, host or socket type"
 
@@ -127,5 +127,48 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	[ "$rc" = 75 ] || fail "filter, read-only store: exit $rc"
 	grep -qF "cannot write to the store" "$T/err" ||
 	    fail "filter, read-only store: $(cat "$T/err")"
+fi
+# A SQLite store in a folder that does not exist: exit 69, the folder
+# named, on one line.
+rc=0
+timeout 10 "$REDFLAG" milter --socket "unix:$T/nostore.sock" \
+    --set "db=$T/nofolder/r.db" > "$T/out" 2> "$T/err" || rc=$?
+[ "$rc" = 69 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
+    grep -qF "unable to open database file (the folder $T/nofolder does not exist)" \
+    "$T/err" || fail "store in a missing folder: exit $rc: $(cat "$T/err")"
+
+# A user that does not exist is named, with a word on making it.
+rc=0
+timeout 10 "$REDFLAG" milter --socket "unix:$T/nouser.sock" \
+    --user no-such-user-rf > "$T/out" 2> "$T/err" || rc=$?
+[ "$rc" = 77 ] && grep -qF "milter: no user 'no-such-user-rf' (make it, or name another in user =)" \
+    "$T/err" || fail "no such user: exit $rc: $(cat "$T/err")"
+if ! id redflag >/dev/null 2>&1; then
+	rc=0
+	timeout 10 "$REDFLAG" milter --socket "unix:$T/nouser2.sock" \
+	    --user redflag > "$T/out" 2> "$T/err" || rc=$?
+	[ "$rc" = 77 ] && grep -qF "milter: no user 'redflag' (systemd-sysusers makes it)" \
+	    "$T/err" || fail "no user redflag: exit $rc: $(cat "$T/err")"
+fi
+
+# Risky settings that start all the same are each said in one warning
+# line once it listens: no store (db unset), and, as root, no user.
+"$REDFLAG" milter --socket "unix:$T/risky.sock" > "$T/out" 2> "$T/err" &
+pid=$!
+i=0
+while ! grep -q "warning: no store" "$T/err" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -gt 200 ] && { kill "$pid"; fail "no warning of no store: $(cat "$T/err")"; }
+	sleep 0.05
+done
+kill -TERM "$pid"
+wait "$pid" || fail "the risky milter did not stop with status 0"
+grep -qx "redflag milter: warning: no store (db is not set): campaigns are never counted and no consent record is found; set db = /var/lib/redflag/redflag.db" \
+    "$T/err" || fail "no store: $(cat "$T/err")"
+if [ "$(id -u)" -eq 0 ]; then
+	grep -q "^redflag milter: warning: running as root: no user is set" \
+	    "$T/err" || fail "root, no user: $(cat "$T/err")"
+else
+	! grep -q "running as root" "$T/err" || fail "not root: $(cat "$T/err")"
 fi
 echo "milter_listen: ok"
