@@ -307,6 +307,12 @@ do_export(struct hl_fe *fe, struct args *a)
 			free(ids);
 			return RF_EXIT_USAGE;
 		}
+	/* the X-ARF reporter and sender then say nothing to law
+	 * enforcement: one line, the export goes on */
+	if (a->org == NULL)
+		cli_warn("hotline export: the export names no organisation: "
+		    "give --org NAME (and --org-contact ADDR, --org-domain "
+		    "DOMAIN); it says \"redflag hotline\", hotline@localhost");
 	rf_buf_init(&out, 0);
 	/* the referrals are recorded only once standard output took the
 	 * whole export (to_stdout runs between the read that makes it and

@@ -185,6 +185,7 @@ $H --set max_export_cases=1 export --format xarf --target "Police Unit" --refere
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d[0]; assert r["xarf_version"].startswith("4."), r; assert r["category"]=="content" and r["type"]=="phishing", r; assert r["url"]=="hxxp://evil[.]example/win", r; assert r["source_identifier"]=="evil[.]example", r; o={"org": "Example Hotline", "contact": "reports@hotline.example", "domain": "hotline.example"}; assert r["reporter"]==o and r["sender"]==o, r' "$T/x.json" ||
     fail "X-ARF: $(cat "$T/x.json")"
 grep -q 'http://' "$T/x.json" && fail "X-ARF export has a live URL"
+grep -q 'names no organisation' "$T/err" && fail "export with --org warned: $(cat "$T/err")"
 $H show 1 | grep -q '^case 1  Referred' || fail "export did not refer the case"
 $H referrals 1 | grep -q 'case 1  .*  to Police Unit  xarf  CASE-9  by ' ||
     fail "referral record: $($H referrals 1)"
@@ -192,7 +193,10 @@ $H referrals 2 2> "$T/err" | grep -q . && fail "case 2 has referrals"
 grep -q 'hotline referrals: no referral of that case' "$T/err" ||
     fail "no referral not said: $(cat "$T/err")"
 $H export --format csv 2 > /dev/null 2>&1 && fail "exported a case not red-flagged"
-$H export --format csv --reference R2 1 > "$T/x.csv" 2> /dev/null || fail "csv export"
+$H export --format csv --reference R2 1 > "$T/x.csv" 2> "$T/err" || fail "csv export"
+# without --org the export names the default sender: one warning line
+grep -qx 'redflag: hotline export: the export names no organisation: give --org NAME (and --org-contact ADDR, --org-domain DOMAIN); it says "redflag hotline", hotline@localhost' \
+    "$T/err" || fail "export without --org: $(cat "$T/err")"
 head -1 "$T/x.csv" | grep -q '^case,url,host' || fail "csv header"
 grep -q '"hxxp://evil\[.\]example/win"' "$T/x.csv" || fail "csv not defanged"
 
