@@ -16,7 +16,7 @@ $H review 1 > /dev/null && $H assess 1 red_flag --category phishing \
 audits=$($H audit list | grep -c .)
 for fmt in xarf csv; do
 	rc=0
-	$H export --format "$fmt" --reference R-FULL > /dev/full 2> "$T/err" ||
+	$H export --format "$fmt" --reference R-FULL --org "Example Hotline" > /dev/full 2> "$T/err" ||
 	    rc=$?
 	[ "$rc" = 70 ] || fail "$fmt export to /dev/full: exit $rc: $(cat "$T/err")"
 	[ "$(grep -c . "$T/err")" = 1 ] &&
