@@ -429,6 +429,60 @@ test_providers(void **state)
 	assert_string_equal(l->clean, "https://blog.shop.example/post");
 }
 
+/* The rules added in s37 (data/trackers.conf): the subscriber
+ * parameters of ActiveCampaign, Kit, Salesforce Marketing Cloud and
+ * Bronto; Mailchimp's e on its hosted pages, where u (the account) is
+ * no code; Campaign Monitor's click, unsubscribe and forward links. */
+static void
+test_rules_s37(void **state)
+{
+	static const char *const params[] = { "vgo_ee", "ck_subscriber_id",
+	    "sfmc_sub", "sfmc_id", "_bta_tid" };
+	struct fx *f = *state;
+	char url[160];
+	rf_link *l;
+	size_t i;
+
+	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		snprintf(url, sizeof(url), "https://shop.example/p?id=7&%s=42",
+		    params[i]);
+		l = href(f, url);
+		snprintf(url, sizeof(url), "known-param:%s", params[i]);
+		assert_true(has_reason(l, url));
+		assert_string_equal(l->clean, "https://shop.example/p?id=7");
+	}
+	/* Mailchimp's hosted pages: e (the subscriber) goes, u (the
+	 * account, the same for every reader) and id stay */
+	l = href(f, "https://mailchi.mp/outdoorgear/spring-sale-2024?e=a9cce2"
+	    "cf63");
+	assert_true(has_reason(l, "known-param:e"));
+	assert_string_equal(l->clean, "https://mailchi.mp/outdoorgear/spring-"
+	    "sale-2024");
+	l = href(f, "https://us5.forward-to-friend.com/forward?u=9a8b7c6d5e4f"
+	    "3a2b1c0d9e8f7&id=3f2e1d0c9b&e=a9cce2cf63");
+	assert_true(has_reason(l, "known-param:e"));
+	assert_false(has_reason(l, "opaque-token"));
+	assert_string_equal(l->clean, "https://us5.forward-to-friend.com/"
+	    "forward?u=9a8b7c6d5e4f3a2b1c0d9e8f7&id=3f2e1d0c9b");
+	/* e is no code on other hosts */
+	l = href(f, "https://shop.example/p?e=a9cce2cf63");
+	assert_false(l->tracking);
+	/* Campaign Monitor: click, unsubscribe and forward links */
+	l = href(f, "https://designmag.createsend1.com/t/r-l-huljrzz-yfwsewf-"
+	    "r/");
+	assert_true(has_reason(l, "known-host:campaign-monitor"));
+	assert_string_not_equal(l->clean, l->url);
+	l = href(f, "https://designmag.cmail20.com/t/r-u-huljrzz-wumcpik/");
+	assert_true(has_reason(l, "known-host:campaign-monitor"));
+	l = href(f, "https://designmag.forwardtomyfriend.com/r-huljrzz-A1B2C3"
+	    "D4-l/");
+	assert_true(has_reason(l, "known-host:campaign-monitor"));
+	/* its image host (not /t/) is no tracking host */
+	l = img(f, "https://i1.createsend1.com/ei/r/29/5F1/A2B/034537/csfinal/"
+	    "hero.jpg", RF_LINK_IMG, 600, -1, NULL, 0, RF_TRK_OPAQUE);
+	assert_false(l->tracking);
+}
+
 static void
 test_rules(void **state)
 {
@@ -841,6 +895,7 @@ main(void)
 		cmocka_unit_test(test_clean_forms),
 		cmocka_unit_test(test_providers),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_rules_s37),
 		cmocka_unit_test(test_message_policy),
 		cmocka_unit_test(test_other_address),
 		cmocka_unit_test(test_campaign),
