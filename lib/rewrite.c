@@ -580,6 +580,32 @@ nomem:
 	return -1;
 }
 
+/* note_kept: url (hash h), a click wrapper the policy known leaves as it
+ * is, noted in k once; 0, or -1 when out of memory (k->st set). */
+static int
+note_kept(rf_rewrite *k, const char *url, uint64_t h)
+{
+	struct rf__kept *v;
+	size_t i;
+
+	for (i = 0; i < k->nkept; i++)
+		if (k->kept[i].hash == h && strcmp(k->kept[i].url, url) == 0)
+			return 0;
+	if (k->nkept == k->kcap) {
+		if ((v = realloc(k->kept, (k->kcap * 2 + 8) *
+		    sizeof(*v))) == NULL) {
+			k->st = rf_error_set(k->err, RF_ENOMEM,
+			    "out of memory");
+			return -1;
+		}
+		k->kept = v;
+		k->kcap = k->kcap * 2 + 8;
+	}
+	k->kept[k->nkept].url = url;
+	k->kept[k->nkept++].hash = h;
+	return 0;
+}
+
 /* collect: l's substitution into arg (an rf_rewrite), as rf_tracking_walk
  * calls it; 0, or -1 when it failed (k->st, k->err set). */
 static int
@@ -589,6 +615,7 @@ collect(rf_link *l, void *arg)
 	const char *clean = l->clean;
 	uint64_t h = 0;
 	size_t i;
+	int wrapper = 0;
 
 	if (k->sites && l->kind != RF_LINK_HEADER)
 		return collect_site(k, l);
@@ -606,10 +633,10 @@ collect(rf_link *l, void *arg)
 	if (k->known && l->kind != RF_LINK_HEADER) {
 		/* only known tracking parameters and web bugs */
 		if (clean[0] != '\0' && (k->st = rf_tracking_clean_known(
-		    k->rules, k->arena, l, &clean, k->err)) != RF_OK)
+		    k->rules, k->arena, l, &clean, &wrapper, k->err)) != RF_OK)
 			return -1;
 		if (strcmp(clean, l->url) == 0)
-			return 0;
+			return wrapper ? note_kept(k, l->url, h) : 0;
 	}
 	if (l->kind == RF_LINK_HEADER) {
 		for (i = 0; i < l->nreasons; i++)
@@ -673,6 +700,7 @@ rf_rewrite_free(rf_rewrite *rw)
 		free(rw->subst[i].ato);
 	}
 	free(rw->edits);
+	free(rw->kept);
 	free(rw->subst);
 	free(rw->slot);
 	free(rw->lens);
@@ -879,6 +907,10 @@ rf_rewrite_get_stats(const rf_rewrite *rw, rf_rewrite_stats *st)
 	st->addresses = rw->nsite[RF__SITE_ADDR];
 	st->images = rw->nsite[RF__SITE_IMAGE];
 	st->emptied = rw->nsite[RF__SITE_EMPTY];
+	st->kept = 0;
+	for (i = 0; i < rw->nkept; i++)
+		st->kept += has_from(rw, rw->kept[i].url,
+		    rw->kept[i].hash) == 0;
 	for (i = 0; rw->prepared && i < rw->nsubst; i++) {
 		if (rw->subst[i].text || (rw->subst[i].hits >=
 		    rw->subst[i].occ && !rw->subst[i].live))

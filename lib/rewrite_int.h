@@ -156,6 +156,13 @@ struct rf_rewrite {
 				 * images, emptied */
 	const rf_rules *rules;	/* for known */
 	rf_arena *arena;	/* for known: the message's */
+	struct rf__kept {	/* for known: the click wrappers it left */
+		const char *url;	/* (in the message's arena) */
+		uint64_t hash;		/* XXH3 of url */
+	} *kept;		/* as they are (rf_tracking_clean_known),
+				 * each once; those a later collect
+				 * substitutes are not counted kept */
+	size_t nkept, kcap;
 	rf_status st;		/* collect's failure */
 	rf_error *err;
 };

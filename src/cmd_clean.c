@@ -79,17 +79,18 @@ put_header(FILE *out, const char *name, const char *value, const char *eol)
 	fputs(eol, out);
 }
 
-/* write_clean: the cleaned message to out; 0, -1 when it could not be
+/* write_clean: the cleaned message to out (verdict: the one whose policy
+ * was collected, NULL when none was given); 0, -1 when it could not be
  * made (out of memory), or the errno of a write to out that failed. */
 static int
 write_clean(const char *data, size_t len, rf_message *m,
-	    const rf_rewrite *rw, FILE *out)
+	    const rf_rewrite *rw, const char *verdict, FILE *out)
 {
 	rf_rewrite_stats k;
 	const char **sum;
 	size_t nsum, i, hdr;
 	const char *eol;
-	char *joined = NULL, *t, missed[96], words[320];
+	char *joined = NULL, *t, missed[96], words[320], kept[192];
 	rf_buf body;
 	rf_error err;
 	int rc;
@@ -129,9 +130,19 @@ write_clean(const char *data, size_t len, rf_message *m,
 	    k.bugs, k.bugs == 1 ? "" : "s") < 0) {
 		return -1;
 	}
-	if (asprintf(&t, "%s%s%s", words, k.skipped || k.limits_hit ?
+	kept[0] = '\0';
+	if (k.kept > 0)
+		snprintf(kept, sizeof(kept), "; %zu tracked link%s kept as "
+		    "%s (%s%s%s known: %s, which need%s %s code to "
+		    "lead anywhere)", k.kept, cli_plural(k.kept, "s"),
+		    k.kept == 1 ? "it is" : "they are", verdict != NULL ?
+		    "clean." : "policy", verdict != NULL ? verdict : "",
+		    verdict != NULL ? " =" : "",
+		    k.kept == 1 ? "a click wrapper" : "click wrappers",
+		    k.kept == 1 ? "s" : "", k.kept == 1 ? "its" : "their");
+	if (asprintf(&t, "%s%s%s%s", words, k.skipped || k.limits_hit ?
 	    "; some parts could not be rewritten" : "", k.missed > 0 ?
-	    missed : "") < 0)
+	    missed : "", kept) < 0)
 		return -1;
 	put_header(out, "X-Redflag-Cleaned", t, eol);
 	free(t);
@@ -151,9 +162,13 @@ write_clean(const char *data, size_t len, rf_message *m,
 	return fflush(out) != 0 ? errno : ferror(out) ? EIO : 0;
 }
 
+/* clean_message: data[0..len) analysed for rcpt (NULL: the message's
+ * own), cleaned under policy (that of verdict, NULL when none was given)
+ * and written to standard output; the exit status. */
 static int
 clean_message(rf_ctx *ctx, const rf_rules *rules, const char *rcpt,
-	      enum clean_policy policy, const char *data, size_t len)
+	      enum clean_policy policy, const char *verdict, const char *data,
+	      size_t len)
 {
 	rf_rewrite *rw = NULL;
 	rf_message *m = NULL;
@@ -168,7 +183,7 @@ clean_message(rf_ctx *ctx, const rf_rules *rules, const char *rcpt,
 		cli_warn("clean: %s", err.msg);
 		goto done;
 	}
-	if ((werr = write_clean(data, len, m, rw, stdout)) > 0)
+	if ((werr = write_clean(data, len, m, rw, verdict, stdout)) > 0)
 		cli_stdout_failed("clean", werr);
 	else if (werr < 0)
 		cli_warn("clean: cannot write the message");
@@ -283,7 +298,8 @@ cmd_clean(int argc, char **argv)
 		rc = RF_EXIT_INPUT;
 		goto done;
 	}
-	rc = clean_message(ctx, rules, rcpt, policy, item.data, item.len);
+	rc = clean_message(ctx, rules, rcpt, policy, verdict, item.data,
+	    item.len);
 done:
 	rf_source_free(src);
 	rf_rules_free(rules);

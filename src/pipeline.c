@@ -317,7 +317,27 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 	return RF_OK;
 }
 
-/* neutralise: with rewrite on, the body with rw's links replaced. */
+/* kept_reason: the reason that says which tracked links the policy known
+ * left as they are (rs->kept), when there are any; 0, or -1 when out of
+ * memory. */
+static int
+kept_reason(struct pipeline_result *r, size_t *cap,
+	    const rf_rewrite_stats *rs)
+{
+	char *s;
+
+	if (rs->kept == 0)
+		return 0;
+	s = rf_arena_printf(r->arena, "kept: %zu tracked link%s as %s "
+	    "(policy known: %s, which need%s %s code to lead anywhere)",
+	    rs->kept, rs->kept == 1 ? "" : "s", rs->kept == 1 ? "it is" :
+	    "they are", rs->kept == 1 ? "a click wrapper" : "click wrappers",
+	    rs->kept == 1 ? "s" : "", rs->kept == 1 ? "its" : "their");
+	return s != NULL ? add_reason(r, cap, s) : -1;
+}
+
+/* neutralise: with rewrite on, the body with rw's links replaced (and
+ * what the policy known left as it is said). */
 static rf_status
 neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 	   size_t len, struct pipeline_result *r, size_t *cap, rf_error *err)
@@ -327,8 +347,13 @@ neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 	rf_buf body;
 	char *s, words[320];
 
-	if (!p->cfg->rewrite || rf_rewrite_links(rw) == 0)
+	if (!p->cfg->rewrite)
 		return RF_OK;
+	if (rf_rewrite_links(rw) == 0) {
+		rf_rewrite_get_stats(rw, &rs);
+		return kept_reason(r, cap, &rs) == 0 ? RF_OK :
+		    rf_error_set(err, RF_ENOMEM, "out of memory");
+	}
 	rf_buf_init(&body, 0);
 	if (rf_rewrite_prepare(rw, msg, len, err) != RF_OK)
 		goto out;
@@ -363,7 +388,8 @@ neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 		s = rf_arena_printf(r->arena, "%s; %zu tracked link%s could "
 		    "not be neutralised (left live)", s, rs.missed,
 		    rs.missed == 1 ? "" : "s");
-	if (s != NULL && add_reason(r, cap, s) == 0)
+	if (s != NULL && add_reason(r, cap, s) == 0 &&
+	    kept_reason(r, cap, &rs) == 0)
 		st = RF_OK;
 out:
 	rf_buf_free(&body);

@@ -49,6 +49,12 @@ typedef struct rf_rewrite_stats {
 				 * their part was skipped or beyond
 				 * max_rewrite_edits */
 	int unsub;		/* List-Unsubscribe carries a code (kept) */
+	size_t kept;		/* rf_rewrite_collect_known: distinct
+				 * tracked links left as they are because
+				 * they are click wrappers whose code is
+				 * their whole payload (no other collect
+				 * substituted them): the front ends say
+				 * so */
 	int skipped;		/* parts that could not be rewritten */
 	unsigned limits_hit;	/* RF_LIMIT_REWRITE_EDITS when parts that
 				 * changed were left as they were */
@@ -82,8 +88,11 @@ rf_status rf_rewrite_collect(rf_rewrite *rw, rf_message *m, rf_error *err);
 /* rf_rewrite_collect_known: like rf_rewrite_collect, but only known
  * tracking parameters are dropped and web bugs emptied (the clean policy
  * "known" of redflag.conf(5)): every other part of a link stays, so that
- * it keeps working.  rules are the tracking rules m was analysed with.
- * The clean forms are made in m's arena.  RF_OK or RF_ENOMEM. */
+ * it keeps working (rf_tracking_clean_known, redflag/tracking.h); a
+ * click wrapper that would lead nowhere without its known parameters is
+ * left as it is and counted in rf_rewrite_stats' kept.  rules are the
+ * tracking rules m was analysed with.  The clean forms are made in m's
+ * arena.  RF_OK or RF_ENOMEM. */
 rf_status rf_rewrite_collect_known(rf_rewrite *rw, const rf_rules *rules,
 				   rf_message *m, rf_error *err);
 

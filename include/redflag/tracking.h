@@ -156,15 +156,27 @@ rf_status rf_tracking_summary(const rf_message *m, const char ***out,
 			      size_t *n, rf_error *err);
 
 /*
- * rf_tracking_clean_known: the clean form of an analysed link with only
- * its known tracking parameters (known-param:* tokens) dropped, every
- * other token kept: a link that keeps working (a password-reset link) yet
- * reports less.  A web bug gives "".  *out is in arena a (or the link's
- * own url when nothing changes).  RF_OK or RF_ENOMEM.
+ * rf_tracking_clean_known: the clean form of an analysed link under the
+ * clean policy known (redflag.conf(5); docs/tracking.md, "The policy
+ * known"): only its known tracking parameters (known-param:* tokens)
+ * dropped, every other token kept, so that the link keeps working (a
+ * password-reset link) yet reports less.  A web bug by its form (1x1,
+ * hidden) gives "", and so does an image flagged web-bug:token whose URL
+ * is on a provider's tracking host or path (known-host:*) or carries an
+ * address (recipient-*, other-address), or declares no real size (no
+ * width or height over 2 px); an image of declared real size whose only
+ * sign is an opaque or varying id keeps its URL (less its known
+ * parameters).  A
+ * link on a click-tracking host (known-host:*) whose query would keep
+ * nothing but campaign tags without its known parameters (SendGrid's
+ * /ls/click?upn=, Salesforce Marketing Cloud's ?qs=: the wrapper's whole
+ * payload) is kept as it is, since it would lead nowhere, and *wrapper
+ * (NULL allowed) is set to 1 (else 0).  *out is in arena a (or the
+ * link's own url when nothing changes).  RF_OK or RF_ENOMEM.
  */
 rf_status rf_tracking_clean_known(const rf_rules *rules, rf_arena *a,
 				  const rf_link *link, const char **out,
-				  rf_error *err);
+				  int *wrapper, rf_error *err);
 
 /* rf_tracking_walk: call fn for every link of m and its embedded
  * messages in a fixed order (m's links, then each embedded message's,

@@ -47,6 +47,35 @@ links "$tmp/spam" | grep -q "mc_eid" && fail "spam: mc_eid left"
 grep -q "^X-Redflag-Verdict: ham" "$tmp/f" || fail "filter verdict"
 [ "$(links "$tmp/f")" = "$kept" ] || fail "filter: $(links "$tmp/f")"
 
+# ham keeps a click wrapper whose known parameter is its whole payload
+# (SendGrid's /ls/click?upn=: without it a dead link), says so, and keeps
+# a content image whose only sign is an asset id; spam neutralises the
+# wrapper (s37)
+cat > "$tmp/wrapped.eml" <<'MSG'
+From: Shop <no-reply@shop.test>
+To: jane.doe@rcpt.test
+Subject: Reset your password
+Content-Type: text/html
+
+<p><a href="https://u1234567.ct.sendgrid.net/ls/click?upn=u001.Xk29fLq81ZpQ7wTm-2BAbCdEfGhIjKlMnOpQrStUvWxYz0123456789">reset</a>
+<img src="https://braze-images.com/appboy/communication/assets/image_assets/images/5f1a2b3c4d5e6f7a8b9c0d1e/original.png" width="600">
+<img src="https://t.shop.test/open.gif" width="1" height="1"></p>
+MSG
+wkept='href="https://u1234567.ct.sendgrid.net/ls/click?upn=u001.Xk29fLq81ZpQ7wTm-2BAbCdEfGhIjKlMnOpQrStUvWxYz0123456789" src="https://braze-images.com/appboy/communication/assets/image_assets/images/5f1a2b3c4d5e6f7a8b9c0d1e/original.png" src="" '
+"$rf" clean --verdict ham "$tmp/wrapped.eml" > "$tmp/wham" || fail "clean ham"
+[ "$(links "$tmp/wham")" = "$wkept" ] || fail "ham wrapper: $(links "$tmp/wham")"
+grep -A1 '^X-Redflag-Cleaned: ' "$tmp/wham" | tr -d '\n' | grep -q \
+	'1 tracked link kept as it is (clean.ham = known: a click wrapper' ||
+	fail "ham wrapper: not said kept"
+"$rf" clean --verdict spam "$tmp/wrapped.eml" > "$tmp/wspam" ||
+	fail "clean spam"
+grep -q 'upn=' "$tmp/wspam" && fail "spam: the wrapper is left"
+"$rf" filter < "$tmp/wrapped.eml" > "$tmp/wf" || fail "filter"
+grep -q "^X-Redflag-Verdict: ham" "$tmp/wf" || fail "filter verdict (wrapper)"
+[ "$(links "$tmp/wf")" = "$wkept" ] || fail "filter wrapper: $(links "$tmp/wf")"
+tr -d '\n\t' < "$tmp/wf" | grep -q 'kept: 1 tracked link as it is (policy known' ||
+	fail "filter wrapper: no reason says it was kept"
+
 printf 'clean.ham = none\n' > "$tmp/redflag.conf"
 "$rf" clean -c "$tmp/redflag.conf" --verdict ham "$tmp/reset.eml" > "$tmp/n" ||
 	fail "clean none"
