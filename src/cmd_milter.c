@@ -24,10 +24,8 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <grp.h>
 #include <limits.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -43,6 +41,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
+#include "milter_start.h"
 #include "pipeline.h"
 
 struct server {
@@ -682,51 +681,6 @@ milter_usage(FILE *f)
 	redis_auth_help(f);
 }
 
-/* socket_path: the file of a unix socket spec, or NULL. */
-static const char *
-socket_path(const char *spec)
-{
-	if (strncmp(spec, "unix:", 5) == 0)
-		return spec + 5;
-	if (strncmp(spec, "local:", 6) == 0)
-		return spec + 6;
-	if (strchr(spec, ':') == NULL)
-		return spec;
-	return NULL;
-}
-
-/*
- * missing_folder: " (the folder DIR does not exist)" in buf (size) for
- * the first SQLite file of loc[0..n) whose folder is missing as the
- * milter sees it now (after chroot); "" when there is none.  Returns buf.
- */
-static const char *
-missing_folder(const char *const *loc, size_t n, char *buf, size_t size)
-{
-	char dir[PATH_MAX], esc[512];
-	struct stat sb;
-	const char *slash;
-	size_t i, len;
-
-	buf[0] = '\0';
-	for (i = 0; i < n; i++) {
-		if (loc[i] == NULL || !rf_classifier_is_local(loc[i]) ||
-		    (slash = strrchr(loc[i], '/')) == NULL)
-			continue;
-		len = slash == loc[i] ? 1 : (size_t)(slash - loc[i]);
-		if (len >= sizeof(dir))
-			continue;
-		memcpy(dir, loc[i], len);
-		dir[len] = '\0';
-		if (stat(dir, &sb) != 0 && errno == ENOENT) {
-			snprintf(buf, size, " (the folder %s does not exist)",
-			    cli_escape(esc, sizeof(esc), dir, 200));
-			break;
-		}
-	}
-	return buf;
-}
-
 /*
  * risky_start: one warning line each for settings that run but should
  * not: root with no user to become, and no store (no campaign is ever
@@ -743,52 +697,6 @@ risky_start(const struct config *cfg)
 		mlog("warning: no store (db is not set): campaigns are "
 		    "never counted and no consent record is found; set "
 		    "db = /var/lib/redflag/redflag.db");
-}
-
-/* drop: chroot and become the configured user; 0 or -1 (reported). */
-static int
-drop(const struct config *cfg)
-{
-	const char *path = socket_path(cfg->socket);
-	struct passwd *pw = NULL;
-	char esc[512];
-	uid_t uid = 0;
-	gid_t gid = 0;
-
-	if (cfg->user != NULL) {
-		if ((pw = getpwnam(cfg->user)) == NULL) {
-			cli_warn("milter: no user '%s' (%s)", cli_escape(esc,
-			    sizeof(esc), cfg->user, 100),
-			    strcmp(cfg->user, "redflag") == 0 ?
-			    "systemd-sysusers makes it" :
-			    "make it, or name another in user =");
-			return -1;
-		}
-		uid = pw->pw_uid;
-		gid = pw->pw_gid;
-		if (path != NULL && chown(path, uid, gid) != 0) {
-			cli_warn("milter: chown %s: %s", cli_escape(esc,
-			    sizeof(esc), path, 200), strerror(errno));
-			return -1;
-		}
-		if (initgroups(cfg->user, gid) != 0 || setgid(gid) != 0) {
-			cli_warn("milter: cannot become group %lu: %s",
-			    (unsigned long)gid, strerror(errno));
-			return -1;
-		}
-	}
-	if (cfg->chroot != NULL &&
-	    (chroot(cfg->chroot) != 0 || chdir("/") != 0)) {
-		cli_warn("milter: chroot %s: %s", cli_escape(esc,
-		    sizeof(esc), cfg->chroot, 200), strerror(errno));
-		return -1;
-	}
-	if (pw != NULL && (setuid(uid) != 0 || (uid != 0 && setuid(0) == 0))) {
-		cli_warn("milter: cannot become user %s", cli_escape(esc,
-		    sizeof(esc), cfg->user, 100));
-		return -1;
-	}
-	return 0;
 }
 
 /*
@@ -836,7 +744,7 @@ listener_main(void *arg)
 static int
 run(const struct config *cfg, const sigset_t *sigs, struct listener *l)
 {
-	const char *path = socket_path(cfg->socket);
+	const char *path = milter_socket_path(cfg->socket);
 	struct stat st;
 	pthread_t t;
 	int sig;
@@ -982,7 +890,7 @@ cmd_milter(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	umask(socket_path(cfg.socket) != NULL ? 0117 : 0077);
+	umask(milter_socket_path(cfg.socket) != NULL ? 0117 : 0077);
 	/* libmilter tells its reason only to syslog: the system's is in
 	 * errno (bind, listen, socket; 0 when it refused the spec itself) */
 	errno = 0;
@@ -994,20 +902,20 @@ cmd_milter(int argc, char **argv)
 		    sizeof(esc), cfg.socket, 200), e != 0 ? strerror(e) :
 		    "libmilter does not know this port, host or socket type "
 		    "(unix:PATH or inet:PORT@ADDRESS)", e == ENOENT &&
-		    socket_path(cfg.socket) != NULL ? " (does the socket's "
+		    milter_socket_path(cfg.socket) != NULL ? " (does the socket's "
 		    "folder exist? systemd-tmpfiles --create makes the "
 		    "installed one)" : "");
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}
-	if (drop(&cfg) != 0) {
+	if (milter_drop(&cfg) != 0) {
 		rc = EX_NOPERM;
 		goto out;
 	}
 	if (pipeline_open_store(srv.pipe, &err) != RF_OK) {
 		char esc[512], missing[600];
 
-		cli_warn("milter: %s%s%s%s%s", err.msg, missing_folder(
+		cli_warn("milter: %s%s%s%s%s", err.msg, milter_missing_folder(
 		    (const char *const[]){ cfg.db, cfg.classifier }, 2,
 		    missing, sizeof(missing)), cfg.user != NULL ?
 		    " (opened as user " : "", cfg.user != NULL ?
