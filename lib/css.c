@@ -268,9 +268,11 @@ style_decl(const struct decl *d, struct rf__css_style *st)
 	else if (prop_is(d, "width")) {
 		st->width0 = is_zero(v);
 		st->width = px(v);
+		st->width_set = 1;
 	} else if (prop_is(d, "height")) {
 		st->height0 = is_zero(v);
 		st->height = px(v);
+		st->height_set = 1;
 	} else if (prop_is(d, "max-width"))
 		st->maxw0 = is_zero(v);
 	else if (prop_is(d, "max-height"))

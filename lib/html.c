@@ -387,6 +387,7 @@ sax_start(void *ud, const xmlChar *name, const xmlChar **atts)
 	rf__html_attrs_read(atts, &at);
 	cs.hidden = 0;
 	cs.width = cs.height = -1;
+	cs.width_set = cs.height_set = 0;
 	if (at.style != NULL) {
 		st = rf__css_read((const char *)at.style,
 		    strlen((const char *)at.style), &cs, NULL, NULL);

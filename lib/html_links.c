@@ -310,6 +310,10 @@ image(struct hx *h, const char *src, size_t n, unsigned flags,
 		l->width = cs->width;
 	if (cs->height >= 0)
 		l->height = cs->height;
+	if (at->width != NULL || cs->width_set)
+		l->flags |= RF_LINKF_WIDTH_SET;
+	if (at->height != NULL || cs->height_set)
+		l->flags |= RF_LINKF_HEIGHT_SET;
 	if (at->style != NULL &&
 	    (l->style = rf_arena_strdup(h->a, (const char *)at->style)) == NULL)
 		rf__html_fail(h, RF_ENOMEM);

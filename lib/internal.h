@@ -338,6 +338,7 @@ void rf__gmime_init(void);
 struct rf__css_style {
 	int hidden;		/* the inline style hides the element */
 	int width, height;	/* px from width: and height:, -1 if absent */
+	int width_set, height_set; /* width: (height:) declared, any value */
 	/* the properties hidden is made of (last declaration wins) */
 	int display_none, invisible, opacity0, font0;
 	int width0, height0, maxw0, maxh0, overflow_hidden;

@@ -28,6 +28,7 @@ struct analysis {
 	unsigned opts;
 	unsigned maxdepth;
 	unsigned limits_hit;
+	int image;		/* the link is an image (or CSS url()) */
 };
 
 /* opaque_index: c's place among the 62 letters and digits in byte order
@@ -212,6 +213,63 @@ opaque_unit(struct analysis *an, struct rf__toks *t, const char *url,
 	return 0;
 }
 
+/*
+ * An open pixel's file name (s37).  The words of a path that says its
+ * image reports a reading: a whole segment before the file name, any
+ * case ("/track/open/", "/notifications/beacon/").  The file name's stem
+ * (before its extension) is the code when it is one opaque id as a
+ * whole, without a '.': "/open/9f86d081884c7d659a2feaa0c55ad015.gif".  A
+ * content hash after a name ("hero.3f9a2b1c8d7e6f5a.jpg") has a '.'
+ * there; a content image's id in a path without such a word
+ * ("/products/<32 hex>.jpg") stays a file name.
+ */
+static const char *const open_words[] = { "open", "opens", "opened",
+    "track", "tracking", "tracker", "trk", "pixel", "pixels", "beacon",
+    "beacons" };
+
+/* open_path: a segment of the path s[off..last) is one of open_words
+ * (last: where the file name starts). */
+static int
+open_path(const char *s, size_t off, size_t last)
+{
+	size_t i, e, k, n;
+
+	for (i = off; i < last; i = e) {
+		if (s[i] == '/')
+			i++;
+		for (e = i; e < last && s[e] != '/'; e++)
+			;
+		n = e - i;
+		for (k = 0; k < sizeof(open_words) / sizeof(open_words[0]);
+		    k++)
+			if (strlen(open_words[k]) == n &&
+			    strncasecmp(s + i, open_words[k], n) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* open_file_id: the file name url[off..off+n) (with an extension) of an
+ * image whose path says it reports a reading: its stem as an opaque-token
+ * when it is an id as a whole (above).  0, or -1 out of memory. */
+static int
+open_file_id(struct analysis *an, struct rf__toks *t, const char *url,
+	     size_t path_off, size_t off, size_t n)
+{
+	size_t dot;
+
+	for (dot = n; dot > 0 && url[off + dot - 1] != '.'; dot--)
+		;
+	if (dot == 0)
+		return 0;
+	dot--;			/* the stem's length */
+	if (dot < RF_TRACKING_MIN_OPAQUE ||
+	    memchr(url + off, '.', dot) != NULL ||
+	    !rf__opaque(url + off, dot) || !open_path(url, path_off, off))
+		return 0;
+	return rf__tok_add(an->a, t, off, dot, "opaque-token");
+}
+
 /* is_tag: the parameter named name (n bytes) is a campaign tag. */
 static int
 is_tag(struct analysis *an, const struct rf__url *u, const char *host,
@@ -223,9 +281,11 @@ is_tag(struct analysis *an, const struct rf__url *u, const char *host,
 	    &tag) != NULL && tag;
 }
 
+/* find_opaque: the opaque ids of u (host is its host, lower case); an
+ * open pixel's file name too when image (open_file_id). */
 static int
 find_opaque(struct analysis *an, const struct rf__url *u, const char *host,
-	    struct rf__toks *t)
+	    int image, struct rf__toks *t)
 {
 	const char *s = u->s;
 	size_t i, e, labels = 0, nlab, pos, po, pl, nl, vo, vl, end;
@@ -247,6 +307,10 @@ find_opaque(struct analysis *an, const struct rf__url *u, const char *host,
 		for (e = i; e < end && s[e] != '/'; e++)
 			;
 		if (opaque_unit(an, t, s, i, e - i) != 0)
+			return -1;
+		if (image && e == end && e - i > RF_TRACKING_MIN_OPAQUE &&
+		    has_extension(s + i, e - i) &&
+		    open_file_id(an, t, s, u->path_off, i, e - i) != 0)
 			return -1;
 	}
 	pos = 0;
@@ -378,7 +442,7 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	if ((an->opts & RF_TRK_OPAQUE) && !(provider != NULL &&
 	    has_known_param(t, before)) &&
 	    !rf__rules_static(an->rules, host, u.host_len)) {
-		if (find_opaque(an, &u, host, t) != 0)
+		if (find_opaque(an, &u, host, depth == 0 && an->image, t) != 0)
 			return -1;
 		rf__drop_covered(t, before, "opaque-token");
 	}
@@ -445,6 +509,13 @@ rf__web_bug(const rf_link *l)
 	if (w == 0 || h == 0 || st.width0 || st.height0)
 		return "web-bug:hidden";
 	if (w > 0 && h > 0 && w <= 2 && h <= 2)
+		return "web-bug:1x1";
+	/* 1 px one way, the other size not declared at all: the image
+	 * shows at its own size that way, and a pixel's is 1 px (s37); a
+	 * line declared "100%" wide is not one */
+	if ((w == 1 && h < 0 && !st.height_set &&
+	    !(l->flags & RF_LINKF_HEIGHT_SET)) || (h == 1 && w < 0 &&
+	    !st.width_set && !(l->flags & RF_LINKF_WIDTH_SET)))
 		return "web-bug:1x1";
 	return NULL;
 }
@@ -540,6 +611,7 @@ rf__track_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	an.found = found;
 	an.opts = opts;
 	an.maxdepth = lim->max_unwrap_depth;
+	an.image = link->kind == RF_LINK_IMG || link->kind == RF_LINK_CSS;
 	link->tokens = NULL;
 	link->ntokens = 0;
 	link->dropped = NULL;

@@ -51,7 +51,14 @@ enum {
 	RF_LINKF_PING = 1u << 6,
 	/* an RF_LINK_TEXT of an HTML body's visible text (docs/html.md,
 	 * "URLs in the text") */
-	RF_LINKF_HTML_TEXT = 1u << 7
+	RF_LINKF_HTML_TEXT = 1u << 7,
+	/* an RF_LINK_IMG whose element declares a width (height), by an
+	 * attribute or its inline style, whatever the value ("100%",
+	 * "auto"): width (height) holds it only when it is in px.  A 1 px
+	 * image whose other size is not declared at all is a web bug; a
+	 * 1 px line "100%" wide is not (docs/tracking.md) */
+	RF_LINKF_WIDTH_SET = 1u << 8,
+	RF_LINKF_HEIGHT_SET = 1u << 9
 };
 
 /* One substring of a link's url that identifies the recipient. */
@@ -71,7 +78,8 @@ typedef struct rf_link {
 	const char *style;	/* inline style of an image, or NULL */
 	rf_link_kind kind;
 	unsigned flags;		/* RF_LINKF_* */
-	int width, height;	/* image size attributes in px, -1 if absent */
+	int width, height;	/* image size in px (attribute, or inline CSS,
+				 * which wins), -1 if absent or not in px */
 	unsigned part;		/* index into rf_message.parts */
 
 	/* Filled by the tracking-code analysis; zero until it runs. */

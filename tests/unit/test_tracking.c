@@ -273,13 +273,79 @@ test_web_bugs(void **state)
 	l = img(f, u, RF_LINK_IMG, 600, 200, "max-width:600px", 0, 0);
 	assert_false(l->tracking);
 	assert_string_equal(l->clean, u);
-	l = img(f, u, RF_LINK_IMG, 1, -1, NULL, 0, 0);	/* spacer */
+	/* 1 px one way, the other size not declared: it shows at its own
+	 * size, a pixel's (s37; a CSS class may size it, unseen) */
+	l = img(f, u, RF_LINK_IMG, 1, -1, NULL, 0, 0);
+	assert_true(has_reason(l, "web-bug:1x1"));
+	assert_string_equal(l->clean, "");
+	l = img(f, u, RF_LINK_IMG, -1, -1, "height:1px", 0, 0);
+	assert_true(has_reason(l, "web-bug:1x1"));
+	/* but a line declared 100% (or auto) wide is content */
+	l = img(f, u, RF_LINK_IMG, -1, 1, NULL, RF_LINKF_WIDTH_SET, 0);
+	assert_false(l->tracking);
+	l = img(f, u, RF_LINK_IMG, -1, -1, "height:1px;width:100%", 0, 0);
+	assert_false(l->tracking);
+	l = img(f, u, RF_LINK_IMG, 1, -1, "height:auto", 0, 0);
+	assert_false(l->tracking);
+	l = img(f, u, RF_LINK_IMG, 2, -1, NULL, 0, 0);
 	assert_false(l->tracking);
 	/* an image that carries the address is a web bug too */
 	l = img(f, "https://img.example/h.png?r=john.smith@example.com",
 	    RF_LINK_IMG, 600, 100, NULL, 0, 0);
 	assert_true(has_reason(l, "web-bug:token"));
 	assert_string_equal(l->clean, "https://img.example/h.png");
+}
+
+/* s37: an open pixel's file name, an id as a whole in a path that says
+ * open, track, pixel or beacon, is a code though it has an extension;
+ * content images' hashed names are not. */
+static void
+test_open_file_id(void **state)
+{
+	struct fx *f = *state;
+	rf_link *l;
+
+	l = img(f, "https://news.shop.example/track/open/9f86d081884c7d659a2"
+	    "feaa0c55ad015.gif", RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE);
+	assert_string_equal(tok(f, l, "opaque-token"),
+	    "9f86d081884c7d659a2feaa0c55ad015");
+	assert_true(has_reason(l, "web-bug:token"));
+	assert_string_equal(l->clean, "https://news.shop.example/track/open/"
+	    RF_TRACKING_PLACEHOLDER ".gif");
+	l = img(f, "https://n.shop.example/Open/5f1a2b3c4d5e6f7a8b9c0d1e.gif",
+	    RF_LINK_CSS, -1, -1, NULL, 0, RF_TRK_OPAQUE);
+	assert_true(has_reason(l, "opaque-token"));
+	l = img(f, "https://github.example/notifications/beacon/Q8ZFK2MX7PLW4R"
+	    "TY9VB3NH6SA1.gif", RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE);
+	assert_true(has_reason(l, "opaque-token"));
+	l = img(f, "https://n.shop.example/pixel/q8ZfK2mX7pLw4RtY9vB3nH6s.png",
+	    RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE);
+	assert_true(has_reason(l, "opaque-token"));
+	/* no word in the path: a content image's id */
+	assert_false(img(f, "https://cdn.shop.example/products/9f86d081884c7d"
+	    "659a2feaa0c55ad015.jpg", RF_LINK_IMG, 300, -1, NULL, 0,
+	    RF_TRK_OPAQUE)->tracking);
+	/* the word only in the file name, or a word in a longer segment */
+	assert_false(img(f, "https://cdn.shop.example/img/open-9f86d081884c7"
+	    "d659a2feaa0c55ad015.gif", RF_LINK_IMG, -1, -1, NULL, 0,
+	    RF_TRK_OPAQUE)->tracking);
+	assert_false(img(f, "https://cdn.shop.example/opensource/9f86d081884c7"
+	    "d659a2feaa0c55ad015.png", RF_LINK_IMG, -1, -1, NULL, 0,
+	    RF_TRK_OPAQUE)->tracking);
+	/* a build hash after a name, a short one, a name */
+	assert_false(img(f, "https://cdn.shop.example/track/hero.3f9a2b1c8d7e"
+	    "6f5a.jpg", RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE)->tracking);
+	assert_false(img(f, "https://cdn.shop.example/track/3f9a2b1c8d7e.jpg",
+	    RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE)->tracking);
+	assert_false(img(f, "https://cdn.shop.example/pixel/spacer_black1x1."
+	    "gif", RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE)->tracking);
+	/* a link to a file is no image */
+	assert_false(href(f, "https://news.shop.example/track/open/9f86d0818"
+	    "84c7d659a2feaa0c55ad015.pdf")->tracking);
+	/* without RF_TRK_OPAQUE (mail that is not bulk) it is not either */
+	assert_false(img(f, "https://news.shop.example/track/open/9f86d08188"
+	    "4c7d659a2feaa0c55ad015.gif", RF_LINK_IMG, -1, -1, NULL, 0, 0)
+	    ->tracking);
 }
 
 static void
@@ -891,6 +957,7 @@ main(void)
 		cmocka_unit_test(test_known_params),
 		cmocka_unit_test(test_unwrap),
 		cmocka_unit_test(test_web_bugs),
+		cmocka_unit_test(test_open_file_id),
 		cmocka_unit_test(test_opaque),
 		cmocka_unit_test(test_clean_forms),
 		cmocka_unit_test(test_providers),

@@ -125,6 +125,17 @@ test_images(void **state)
 	l = img(f, "https://t.shop.example/o.gif", RF_LINK_IMG, 600, 300,
 	    "display:none", 0, RF_TRK_OPAQUE);
 	assert_string_equal(known(f, l, NULL), "");
+	/* an open pixel named by its id (s37): sized by a class redflag
+	 * cannot see, or one way only; a declared real size is kept */
+	l = img(f, "https://t.shop.example/track/open/9f86d081884c7d659a2fea"
+	    "a0c55ad015.gif", RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE);
+	assert_string_equal(known(f, l, NULL), "");
+	l = img(f, "https://t.shop.example/img/hero.gif", RF_LINK_IMG, 1, -1,
+	    NULL, 0, RF_TRK_OPAQUE);
+	assert_string_equal(known(f, l, NULL), "");
+	l = img(f, "https://t.shop.example/open/9f86d081884c7d659a2feaa0c55ad"
+	    "015.jpg", RF_LINK_IMG, 600, 300, NULL, 0, RF_TRK_OPAQUE);
+	assert_string_equal(known(f, l, NULL), l->url);
 	/* a provider's open-tracking host or path, at any size */
 	l = img(f, "https://x.us5.list-manage.com/track/open.php?u=9a8b7c6d5e"
 	    "4f3a2b1c0d9e8f7&id=a1b2c3d4e5&e=a9cce2cf63", RF_LINK_IMG, -1, -1,
