@@ -47,38 +47,6 @@ rf_status_name(rf_status status)
 	return "UNKNOWN";
 }
 
-char *
-rf_escape(char *buf, size_t bufsize, const char *s, size_t max)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i, k;
-
-	if (bufsize == 0)
-		return buf;
-	if (s == NULL)
-		s = "(null)";
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		/* room for this byte's 4 and a "..." after it, and the NUL */
-		if (i >= max || o + 8 >= bufsize) {
-			for (k = 0; k < 3 && o + 1 < bufsize; k++)
-				buf[o++] = '.';
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			buf[o++] = (char)c;
-		} else {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		}
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* shown_char: whether the code point of the UTF-8 sequence p (n bytes,
  * well-formed) may be shown as it is (rf_escape_text). */
 static int
@@ -92,8 +60,10 @@ shown_char(const unsigned char *p, size_t n)
 	    (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069));
 }
 
-char *
-rf_escape_text(char *buf, size_t bufsize, const char *s, size_t max)
+/* escape: rf_escape (text 0), or rf_escape_text (text 1), which keeps
+ * the well-formed UTF-8 characters shown_char allows as they are. */
+static char *
+escape(char *buf, size_t bufsize, const char *s, size_t max, int text)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p;
@@ -106,7 +76,7 @@ rf_escape_text(char *buf, size_t bufsize, const char *s, size_t max)
 	p = (const unsigned char *)s;
 	len = strlen(s);
 	for (i = 0; i < len; i += n) {
-		n = p[i] >= 0x80 ? rf__utf8_seq(p + i, len - i) : 0;
+		n = text && p[i] >= 0x80 ? rf__utf8_seq(p + i, len - i) : 0;
 		if (n > 0 && !shown_char(p + i, n))
 			n = 0;
 		/* room for this character, or its 4 bytes escaped, and
@@ -133,6 +103,18 @@ rf_escape_text(char *buf, size_t bufsize, const char *s, size_t max)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+char *
+rf_escape(char *buf, size_t bufsize, const char *s, size_t max)
+{
+	return escape(buf, bufsize, s, max, 0);
+}
+
+char *
+rf_escape_text(char *buf, size_t bufsize, const char *s, size_t max)
+{
+	return escape(buf, bufsize, s, max, 1);
 }
 
 char *
