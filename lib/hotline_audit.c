@@ -169,9 +169,12 @@ rf_hotline_audit_list(rf_hotline *h, const char *object, unsigned limit,
 	rf_status rs;
 	int rc;
 
-	rs = rf__hl_prepare(h, "SELECT " AUDIT_COLS " FROM audit"
-	    " WHERE ?1 IS NULL OR object = ?1 ORDER BY seq DESC"
-	    " LIMIT ?2 OFFSET ?3", &st, err);
+	/* two texts, not "?1 IS NULL OR object = ?1": with the OR SQLite
+	 * scans the whole log instead of searching audit_object */
+	rs = rf__hl_prepare(h, object != NULL ? "SELECT " AUDIT_COLS
+	    " FROM audit WHERE object = ?1 ORDER BY seq DESC LIMIT ?2"
+	    " OFFSET ?3" : "SELECT " AUDIT_COLS " FROM audit ORDER BY seq"
+	    " DESC LIMIT ?2 OFFSET ?3", &st, err);
 	if (rs != RF_OK)
 		return rs;
 	rf__hl_bind_text(st, 1, object);
@@ -197,8 +200,9 @@ rf_hotline_audit_count(rf_hotline *h, const char *object, int64_t *n,
 	rf_status rs;
 
 	*n = 0;
-	if ((rs = rf__hl_prepare(h, "SELECT count(*) FROM audit"
-	    " WHERE ?1 IS NULL OR object = ?1", &st, err)) != RF_OK)
+	if ((rs = rf__hl_prepare(h, object != NULL ? "SELECT count(*) FROM"
+	    " audit WHERE object = ?1" : "SELECT count(*) FROM audit WHERE"
+	    " ?1 IS NULL", &st, err)) != RF_OK)
 		return rs;
 	rf__hl_bind_text(st, 1, object);
 	if (sqlite3_step(st) == SQLITE_ROW)

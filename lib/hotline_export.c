@@ -575,10 +575,14 @@ rf_hotline_referrals(rf_hotline *h, int64_t id, unsigned limit,
 	rf_status rs;
 	int rc;
 
-	if ((rs = rf__hl_prepare(h, "SELECT id, case_id, target, reference,"
-	    " format, actor, created FROM referrals WHERE ?1 = 0 OR"
-	    " case_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3", &st,
-	    err)) != RF_OK)
+	/* two texts, not "?1 = 0 OR case_id = ?1", which scans the table
+	 * instead of searching referrals_case */
+	if ((rs = rf__hl_prepare(h, id != 0 ? "SELECT id, case_id, target,"
+	    " reference, format, actor, created FROM referrals WHERE"
+	    " case_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3" :
+	    "SELECT id, case_id, target, reference, format, actor, created"
+	    " FROM referrals WHERE ?1 = 0 ORDER BY id DESC LIMIT ?2"
+	    " OFFSET ?3", &st, err)) != RF_OK)
 		return rs;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, limit != 0 ? limit :
@@ -609,8 +613,9 @@ rf_hotline_referral_count(rf_hotline *h, int64_t id, int64_t *n,
 	rf_status rs;
 
 	*n = 0;
-	if ((rs = rf__hl_prepare(h, "SELECT count(*) FROM referrals"
-	    " WHERE ?1 = 0 OR case_id = ?1", &st, err)) != RF_OK)
+	if ((rs = rf__hl_prepare(h, id != 0 ? "SELECT count(*) FROM"
+	    " referrals WHERE case_id = ?1" : "SELECT count(*) FROM"
+	    " referrals WHERE ?1 = 0", &st, err)) != RF_OK)
 		return rs;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)

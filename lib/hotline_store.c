@@ -72,6 +72,7 @@ static const char schema[] =
     " object TEXT NOT NULL, detail TEXT NOT NULL, reason TEXT NOT NULL,"
     " prev TEXT NOT NULL, hash TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS audit_object ON audit(object);"
+    "CREATE INDEX IF NOT EXISTS referrals_case ON referrals(case_id);"
     "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"

@@ -801,16 +801,15 @@ rf_rewrite_prepare(rf_rewrite *rw, const char *data, size_t len,
 	 * read, and a header GMime reads otherwise (a name longer than its
 	 * 4 KiB scan buffer) changes nothing.  Offsets in GMime's bytes
 	 * from gm_body on are those of data from body on. */
-	copy = g_byte_array_sized_new(256);
+	copy = rw->nsubst > 0 ? g_byte_array_sized_new((guint)(len - rw->base +
+	    2)) : NULL;	/* the fields, line ends and the body fit */
 	rw->body = rw->base + rf__mime_fields(data + rw->base,
 	    len - rw->base, copy, &blank);
 	rw->ins = blank || rw->body == len ? SIZE_MAX : rw->body;
 	rw->ins_eol = rw->body >= 2 && data[rw->body - 2] == '\r' ?
 	    "\r\n" : "\n";
-	if (rw->nsubst == 0) {
-		g_byte_array_free(copy, TRUE);
+	if (rw->nsubst == 0)
 		return RF_OK;
-	}
 	rw->fffd = 0;
 	for (i = 0; i < rw->nsubst; i++) {
 		rw->subst[i].hits = rw->subst[i].live = 0;
