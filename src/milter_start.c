@@ -35,18 +35,19 @@ milter_missing_folder(const char *const *loc, size_t n, char *buf, size_t size)
 {
 	char dir[PATH_MAX], esc[512];
 	struct stat sb;
-	const char *slash;
+	const char *file, *slash;
 	size_t i, len;
 
 	buf[0] = '\0';
 	for (i = 0; i < n; i++) {
-		if (loc[i] == NULL || !rf_classifier_is_local(loc[i]) ||
-		    (slash = strrchr(loc[i], '/')) == NULL)
+		/* the file as the store opens it (sqlite: taken off) */
+		if (loc[i] == NULL || (file = rf_store_spec_file(loc[i])) ==
+		    NULL || (slash = strrchr(file, '/')) == NULL)
 			continue;
-		len = slash == loc[i] ? 1 : (size_t)(slash - loc[i]);
+		len = slash == file ? 1 : (size_t)(slash - file);
 		if (len >= sizeof(dir))
 			continue;
-		memcpy(dir, loc[i], len);
+		memcpy(dir, file, len);
 		dir[len] = '\0';
 		if (stat(dir, &sb) != 0 && errno == ENOENT) {
 			snprintf(buf, size, " (the folder %s does not exist)",

@@ -136,6 +136,19 @@ timeout 10 "$REDFLAG" milter --socket "unix:$T/nostore.sock" \
 [ "$rc" = 69 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
     grep -qF "unable to open database file (the folder $T/nofolder does not exist)" \
     "$T/err" || fail "store in a missing folder: exit $rc: $(cat "$T/err")"
+# the same with the sqlite: prefix: the folder is the file's ("sqlite:/x"
+# once named the folder "sqlite:" for a store that was a folder)
+rc=0
+timeout 10 "$REDFLAG" milter --socket "unix:$T/nostore2.sock" \
+    --set "db=sqlite:$T/nofolder/r.db" > "$T/out" 2> "$T/err" || rc=$?
+[ "$rc" = 69 ] && grep -qF "(the folder $T/nofolder does not exist)" \
+    "$T/err" || fail "sqlite: store in a missing folder: $(cat "$T/err")"
+mkdir "$T/afolder"
+rc=0
+timeout 10 "$REDFLAG" milter --socket "unix:$T/nostore3.sock" \
+    --set "db=sqlite:$T/afolder" > "$T/out" 2> "$T/err" || rc=$?
+[ "$rc" = 69 ] && ! grep -q "does not exist" "$T/err" ||
+    fail "sqlite: store that is a folder: $(cat "$T/err")"
 
 # A user that does not exist is named, with a word on making it.
 rc=0
