@@ -134,7 +134,7 @@ print_audit(void *arg, const rf_hotline_audit_row *r)
 
 	if (a == NULL)
 		return 1;
-	hl_iso(when, r->when);
+	hl_fe_stamp(when, sizeof(when), r->when);
 	printf("%6lld  %s  %-10s %-10s %-16s %-10s %s%s%s\n",
 	    (long long)r->seq, when, hl_esc(a, r->actor), r->role, r->action,
 	    hl_esc(a, r->object), hl_esc(a, r->detail), *r->reason != '\0' ?
@@ -160,7 +160,7 @@ print_referral(void *arg, const rf_hotline_referral *r)
 
 	if (a == NULL)
 		return 1;
-	hl_iso(when, r->when);
+	hl_fe_stamp(when, sizeof(when), r->when);
 	printf("%6lld  case %lld  %s  to %s  %s  %s  by %s\n",
 	    (long long)r->id, (long long)r->case_id, when, hl_esc(a, r->target),
 	    r->format, hl_esc(a, r->reference), hl_esc(a, r->actor));

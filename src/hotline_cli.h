@@ -36,9 +36,6 @@ int hl_temporary(rf_status st);
  * step out of order). */
 int hl_refused(rf_status st);
 
-/* hl_iso: t as "YYYY-MM-DD HH:MM" (UTC) in out. */
-void hl_iso(char out[32], time_t t);
-
 /* hl_esc: s made safe for a terminal (cli_escape), whole, in a: stored
  * strings come from reporters, mails and web users. */
 const char *hl_esc(rf_arena *a, const char *s);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "assets.h"
@@ -236,4 +237,13 @@ done:
 	rf_arena_free(a);
 	rf_message_free(m);
 	return rc;
+}
+
+void
+hl_fe_stamp(char *out, size_t n, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 }

@@ -5,9 +5,15 @@
 #ifndef REDFLAG_HOTLINE_FE_H
 #define REDFLAG_HOTLINE_FE_H
 
+#include <time.h>
+
 #include <redflag/redflag.h>
 
 #define HL_DEFAULT_DB "redflag-hotline.db"
+
+/* HL_OFFSET_MAX: the largest offset into a long list, on the command line
+ * (--offset) and in a page's address (?offset=): the store holds fewer. */
+#define HL_OFFSET_MAX 2000000000ull
 
 struct hl_fe {
 	const char *db;			/* --db, default HL_DEFAULT_DB */
@@ -56,5 +62,9 @@ int hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who,
 
 /* hl_fe_options_help: the shared option lines of a usage text. */
 void hl_fe_options_help(FILE *f);
+
+/* hl_fe_stamp: t as "YYYY-MM-DD HH:MM" (UTC) in out (n bytes, 17 or
+ * more), as the command line and the web pages show times. */
+void hl_fe_stamp(char *out, size_t n, time_t t);
 
 #endif

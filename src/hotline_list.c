@@ -12,9 +12,6 @@
 #include "cli.h"
 #include "hotline_cli.h"
 
-/* OFFSET_MAX: the largest --offset (the store holds fewer cases). */
-#define OFFSET_MAX 2000000000ull
-
 int
 hl_temporary(rf_status st)
 {
@@ -25,15 +22,6 @@ int
 hl_refused(rf_status st)
 {
 	return hl_temporary(st) ? RF_EXIT_TEMPFAIL : RF_EXIT_INPUT;
-}
-
-void
-hl_iso(char out[32], time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
 }
 
 const char *
@@ -60,7 +48,7 @@ print_case(void *arg, const rf_hotline_case *c)
 	if (*shown == 0)
 		printf("%6s  %-13s %-9s %4s  %3s  %-16s  %s\n", "CASE",
 		    "STATE", "CATEGORY", "PRIO", "REP", "OPENED (UTC)", "URL");
-	hl_iso(when, c->created);
+	hl_fe_stamp(when, sizeof(when), c->created);
 	/* a reporter's suggestion no analyst has set: "phishing?" */
 	printf("%6lld  %-13s %-9s %4d  %3d  %s  %s\n", (long long)c->id,
 	    rf_case_state_name(c->state), c->category_set ||
@@ -79,7 +67,7 @@ hl_offset(const char *cmd, const char *what, const char *s, unsigned *off)
 	unsigned long long v = 0;
 	char esc[512];
 
-	if (s != NULL && rf_parse_number(s, OFFSET_MAX, 0, &v, NULL) !=
+	if (s != NULL && rf_parse_number(s, HL_OFFSET_MAX, 0, &v, NULL) !=
 	    RF_OK) {
 		cli_warn("hotline %s: --offset: a number of %ss, 0 to "
 		    "2000000000, got '%s'", cmd, what, cli_escape(esc,
@@ -156,7 +144,7 @@ print_report(void *arg, const rf_hotline_report_row *r)
 
 	if (a == NULL)
 		return 1;
-	hl_iso(when, r->received);
+	hl_fe_stamp(when, sizeof(when), r->received);
 	printf("  report %lld  %s  %-4s  %u code%s removed  %s%s\n",
 	    (long long)r->id, when, r->source, r->scrubbed,
 	    r->scrubbed == 1 ? "" : "s", hl_esc(a, rf_hotline_defang(a,

@@ -88,15 +88,6 @@ age(char *out, size_t n, time_t t)
 		snprintf(out, n, "%ldd", d / 86400);
 }
 
-static void
-stamp(char *out, size_t n, time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, n, "%Y-%m-%d %H:%M", &tm);
-}
-
 /* badge: a state as a coloured label. */
 static void
 badge(rf_buf *b, rf_case_state s)
@@ -165,7 +156,7 @@ queue_row(void *arg, const rf_hotline_case *c)
 	char ago[32], when[32];
 
 	age(ago, sizeof(ago), c->created);
-	stamp(when, sizeof(when), c->created);
+	hl_fe_stamp(when, sizeof(when), c->created);
 	html_printf(b, "<tr data-href=\"/case/%lld\"><td class=\"num\">"
 	    "<a href=\"/case/%lld\">#%lld</a></td><td class=\"num prio\">%d"
 	    "</td><td>", (long long)c->id, (long long)c->id, (long long)c->id,
@@ -237,7 +228,7 @@ query_offset(struct http_req *r, const char *name)
 	const char *s = http_query(r, name);
 	unsigned long long v = 0;
 
-	if (s == NULL || rf_parse_number(s, 2000000000ull, 0, &v, NULL) !=
+	if (s == NULL || rf_parse_number(s, HL_OFFSET_MAX, 0, &v, NULL) !=
 	    RF_OK)
 		return 0;
 	return (unsigned)v;
@@ -324,7 +315,7 @@ report_row(void *arg, const rf_hotline_report_row *p)
 	rf_buf *b = c->b;
 	char when[32];
 
-	stamp(when, sizeof(when), p->received);
+	hl_fe_stamp(when, sizeof(when), p->received);
 	html_printf(b, "<tr><td class=\"num\">%lld</td><td class=\"num\">%s"
 	    "</td><td>%s</td><td class=\"url\"><code>%s</code></td>"
 	    "<td class=\"num\">%u</td><td>", (long long)p->id, when,
@@ -388,7 +379,7 @@ history_row(void *arg, const rf_hotline_audit_row *a)
 	struct cctx *c = arg;
 	char when[32];
 
-	stamp(when, sizeof(when), a->when);
+	hl_fe_stamp(when, sizeof(when), a->when);
 	html_printf(c->b, "<li><span class=\"meta\">%s</span> <b>%s</b> "
 	    "<span class=\"role\">%s</span> %s <span class=\"detail\">%s"
 	    "</span>", when, a->actor, a->role, a->action, a->detail);
@@ -405,7 +396,7 @@ referral_row(void *arg, const rf_hotline_referral *f)
 	struct cctx *c = arg;
 	char when[32];
 
-	stamp(when, sizeof(when), f->when);
+	hl_fe_stamp(when, sizeof(when), f->when);
 	html_printf(c->b, "<li>%s to <b>%s</b>, reference <code>%s</code> "
 	    "(%s) by %s</li>", when, f->target, f->reference, f->format,
 	    f->actor);
@@ -560,8 +551,8 @@ page_case(struct http_req *r, struct http_resp *o, int64_t id,
 		return;
 	}
 	snprintf(title, sizeof(title), "Case %lld", (long long)id);
-	stamp(when, sizeof(when), k.created);
-	stamp(last, sizeof(last), k.last_report);
+	hl_fe_stamp(when, sizeof(when), k.created);
+	hl_fe_stamp(last, sizeof(last), k.last_report);
 	page_begin(r, o, title, "queue");
 	if (notice != NULL)
 		html_printf(b, "<p class=\"notice\" role=\"status\">%s</p>",
@@ -811,7 +802,7 @@ audit_row(void *arg, const rf_hotline_audit_row *a)
 	rf_buf *b = c->b;
 	char when[32];
 
-	stamp(when, sizeof(when), a->when);
+	hl_fe_stamp(when, sizeof(when), a->when);
 	html_printf(b, "<tr><td class=\"num\">%lld</td><td class=\"num\">%s"
 	    "</td><td>%s</td><td><span class=\"role\">%s</span></td><td>%s"
 	    "</td><td>%s</td><td>%s</td><td>%s</td><td class=\"hash\">"
