@@ -189,7 +189,7 @@ enum cli_line {
 
 /*
  * cli_read_line: the next line of f in buf (size bytes), without its
- * "\n" (a "\r" before it kept), NUL-terminated, its length in *len.  A
+ * "\n" (a "\r" before it kept), NUL-terminated.  A
  * line too long for buf, or one that holds a NUL byte (which would end
  * it early for every string function), is read to its end all the same
  * and reported as such, buf then unspecified: the next call reads the
@@ -197,7 +197,7 @@ enum cli_line {
  * took the line for a long one and the next for its rest).  The last
  * line may lack its "\n".  Memory is buf's, however long a line.
  */
-enum cli_line cli_read_line(FILE *f, char *buf, size_t size, size_t *len);
+enum cli_line cli_read_line(FILE *f, char *buf, size_t size);
 
 /* cli_escape: untrusted bytes made safe for a terminal or a log: printable
  * ASCII kept, everything else \xNN, cut to max bytes with "..." added.

@@ -306,11 +306,5 @@ run(int argc, char **argv, struct config *cfg)
 int
 cmd_campaigns(int argc, char **argv)
 {
-	struct config cfg;
-	int status;
-
-	config_init(&cfg);
-	status = run(argc, argv, &cfg);
-	config_free(&cfg);	/* the Redis password wiped too */
-	return status;
+	return config_run(run, argc, argv);
 }

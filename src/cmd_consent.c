@@ -109,7 +109,7 @@ static int
 do_import(struct feedback *fb, const char *path)
 {
 	char line[CONSENT_LINE_MAX], esc[128], *f[3], *p;
-	size_t lineno = 0, added = 0, known = 0, bad = 0, len;
+	size_t lineno = 0, added = 0, known = 0, bad = 0;
 	enum cli_line lr;
 	int64_t now = (int64_t)time(NULL);
 	struct wgroup g;
@@ -132,7 +132,7 @@ do_import(struct feedback *fb, const char *path)
 		    wgroup_end(&g, 1, &err) != RF_OK)
 			goto fail;
 		errno = 0;
-		if ((lr = cli_read_line(in, line, sizeof(line), &len)) ==
+		if ((lr = cli_read_line(in, line, sizeof(line))) ==
 		    CLI_LINE_EOF) {
 			rerr = ferror(in) ? (errno != 0 ? errno : EIO) : 0;
 			break;

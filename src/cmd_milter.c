@@ -744,7 +744,7 @@ listener_main(void *arg)
 static int
 run(const struct config *cfg, const sigset_t *sigs, struct listener *l)
 {
-	const char *path = milter_socket_path(cfg->socket);
+	const char *path = config_socket_path(cfg->socket);
 	struct stat st;
 	pthread_t t;
 	int sig;
@@ -890,7 +890,7 @@ cmd_milter(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	umask(milter_socket_path(cfg.socket) != NULL ? 0117 : 0077);
+	umask(config_socket_path(cfg.socket) != NULL ? 0117 : 0077);
 	/* libmilter tells its reason only to syslog: the system's is in
 	 * errno (bind, listen, socket; 0 when it refused the spec itself) */
 	errno = 0;
@@ -902,7 +902,7 @@ cmd_milter(int argc, char **argv)
 		    sizeof(esc), cfg.socket, 200), e != 0 ? strerror(e) :
 		    "libmilter does not know this port, host or socket type "
 		    "(unix:PATH or inet:PORT@ADDRESS)", e == ENOENT &&
-		    milter_socket_path(cfg.socket) != NULL ? " (does the socket's "
+		    config_socket_path(cfg.socket) != NULL ? " (does the socket's "
 		    "folder exist? systemd-tmpfiles --create makes the "
 		    "installed one)" : "");
 		rc = EX_UNAVAILABLE;

@@ -520,11 +520,5 @@ done:
 int
 cmd_scan(int argc, char **argv)
 {
-	struct config cfg;
-	int status;
-
-	config_init(&cfg);
-	status = run(argc, argv, &cfg);
-	config_free(&cfg);	/* the Redis password wiped too */
-	return status;
+	return config_run(run, argc, argv);
 }

@@ -764,11 +764,5 @@ out:
 int
 cmd_train(int argc, char **argv)
 {
-	struct config cfg;
-	int status;
-
-	config_init(&cfg);
-	status = train(argc, argv, &cfg);
-	config_free(&cfg);	/* the Redis password wiped too */
-	return status;
+	return config_run(train, argc, argv);
 }

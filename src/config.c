@@ -158,6 +158,18 @@ bad:
 	return -1;
 }
 
+const char *
+config_socket_path(const char *spec)
+{
+	if (strncmp(spec, "unix:", 5) == 0)
+		return spec + 5;
+	if (strncmp(spec, "local:", 6) == 0)
+		return spec + 6;
+	if (strchr(spec, ':') == NULL)
+		return spec;
+	return NULL;
+}
+
 /*
  * socket_ok: a socket spec libmilter would bind as written, or fail to
  * bind for a reason the spec does not show (a port in use, a folder
@@ -176,7 +188,7 @@ bad:
 static int
 socket_ok(const char *v, char *why, size_t whysize)
 {
-	const char *port = NULL, *end, *colon = strchr(v, ':');
+	const char *port = NULL, *end, *path;
 	unsigned long n = 0;
 
 	if (*v == '\0') {
@@ -184,10 +196,8 @@ socket_ok(const char *v, char *why, size_t whysize)
 		    "inet:PORT@ADDRESS");
 		return -1;
 	}
-	if (colon == NULL)
-		return 0;	/* a path: libmilter's default, unix */
-	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0) {
-		if (colon[1] != '\0')
+	if ((path = config_socket_path(v)) != NULL) {
+		if (*path != '\0')	/* a bare path: libmilter's unix */
 			return 0;
 		snprintf(why, whysize, "socket: the PATH of unix:PATH "
 		    "(local:PATH) is empty");
@@ -513,7 +523,6 @@ config_load(struct config *c, const char *cmd, const char *path)
 	char *name, *value, *eq;
 	unsigned lineno = 0;
 	enum cli_line lr;
-	size_t len;
 	int rc = -1;
 	FILE *f;
 
@@ -524,7 +533,7 @@ config_load(struct config *c, const char *cmd, const char *path)
 	}
 	cli_escape(esc, sizeof(esc), path, 100);
 	errno = 0;
-	while ((lr = cli_read_line(f, line, sizeof(line), &len)) !=
+	while ((lr = cli_read_line(f, line, sizeof(line))) !=
 	    CLI_LINE_EOF) {
 		lineno++;
 		if (lr != CLI_LINE_OK) {
@@ -659,4 +668,16 @@ config_file_option(int argc, char **argv, int *i)
 		return 1;
 	}
 	return 0;
+}
+
+int
+config_run(int (*fn)(int, char **, struct config *), int argc, char **argv)
+{
+	struct config cfg;
+	int status;
+
+	config_init(&cfg);
+	status = fn(argc, argv, &cfg);
+	config_free(&cfg);
+	return status;
 }

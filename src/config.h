@@ -111,6 +111,17 @@ int config_set(struct config *c, const char *name, const char *value,
  */
 int config_load(struct config *c, const char *cmd, const char *path);
 
+/* config_socket_path: the file of a unix socket spec (unix:PATH,
+ * local:PATH or a bare path; "" when the PATH is empty), or NULL (any
+ * other type). */
+const char *config_socket_path(const char *spec);
+
+/* config_run: fn (a command: scan, campaigns, train) run with argc, argv
+ * and settings at their defaults (config_init), released after
+ * (config_free: a Redis password wiped); fn's exit status. */
+int config_run(int (*fn)(int, char **, struct config *), int argc,
+	       char **argv);
+
 /* config_action_for: the action configured for verdict. */
 enum action config_action_for(const struct config *c, const char *verdict);
 

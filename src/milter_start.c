@@ -1,6 +1,6 @@
 /*
- * milter_start.c - `redflag milter` before it serves: its socket's file,
- * a store's missing folder, the privileges dropped (milter_start.h).
+ * milter_start.c - `redflag milter` before it serves: a store's missing
+ * folder, the privileges dropped (milter_start.h).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -15,19 +15,6 @@
 
 #include "cli.h"
 #include "milter_start.h"
-
-/* milter_socket_path: see milter_start.h. */
-const char *
-milter_socket_path(const char *spec)
-{
-	if (strncmp(spec, "unix:", 5) == 0)
-		return spec + 5;
-	if (strncmp(spec, "local:", 6) == 0)
-		return spec + 6;
-	if (strchr(spec, ':') == NULL)
-		return spec;
-	return NULL;
-}
 
 /* milter_missing_folder: see milter_start.h. */
 const char *
@@ -62,7 +49,7 @@ milter_missing_folder(const char *const *loc, size_t n, char *buf, size_t size)
 int
 milter_drop(const struct config *cfg)
 {
-	const char *path = milter_socket_path(cfg->socket);
+	const char *path = config_socket_path(cfg->socket);
 	struct passwd *pw = NULL;
 	char esc[512];
 	uid_t uid = 0;

@@ -1,7 +1,6 @@
 /*
- * milter_start.h - what `redflag milter` does before it serves: where its
- * socket's file is, a store's missing folder said, the privileges dropped
- * (src/milter_start.c).
+ * milter_start.h - what `redflag milter` does before it serves: a store's
+ * missing folder said, the privileges dropped (src/milter_start.c).
  */
 #ifndef REDFLAG_MILTER_START_H
 #define REDFLAG_MILTER_START_H
@@ -9,10 +8,6 @@
 #include <stddef.h>
 
 #include "config.h"
-
-/* milter_socket_path: the file of a unix socket spec (unix:PATH,
- * local:PATH or a bare path), or NULL (inet, inet6). */
-const char *milter_socket_path(const char *spec);
 
 /*
  * milter_missing_folder: " (the folder DIR does not exist)" in buf (size)

@@ -288,7 +288,7 @@ cli_stdin_twice(const char *cmd, const char *const *paths, int n)
 }
 
 enum cli_line
-cli_read_line(FILE *f, char *buf, size_t size, size_t *len)
+cli_read_line(FILE *f, char *buf, size_t size)
 {
 	size_t n = 0;
 	int c, nul = 0, any = 0;
@@ -306,7 +306,6 @@ cli_read_line(FILE *f, char *buf, size_t size, size_t *len)
 			n++;
 	}
 	funlockfile(f);
-	*len = n < size ? n : 0;
 	if (size > 0)
 		buf[n < size ? n : size - 1] = '\0';
 	if (!any)

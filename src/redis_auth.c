@@ -227,17 +227,6 @@ redis_auth_help(FILE *f)
 	    "  --redis-user NAME  the ACL user it is the password of\n");
 }
 
-int
-redis_auth_run(int (*fn)(int, char **, struct redis_auth *), int argc,
-	       char **argv)
-{
-	struct redis_auth a = { NULL, NULL, NULL };
-	int rc = fn(argc, argv, &a);
-
-	redis_auth_free(&a);
-	return rc;
-}
-
 void
 redis_auth_free(struct redis_auth *a)
 {

@@ -87,12 +87,6 @@ void redis_auth_store_options(const struct redis_auth *a,
 /* redis_auth_help: the lines of a usage text that say the options. */
 void redis_auth_help(FILE *f);
 
-/* redis_auth_run: run fn (a command: scan, campaigns, train) with argc,
- * argv and an empty struct redis_auth for its options, which is wiped
- * and released after; fn's exit status. */
-int redis_auth_run(int (*fn)(int, char **, struct redis_auth *), int argc,
-		   char **argv);
-
 /* redis_auth_free: wipe and release what a holds (a itself is the
  * caller's); a is empty after. */
 void redis_auth_free(struct redis_auth *a);
