@@ -133,13 +133,10 @@ write_clean(const char *data, size_t len, rf_message *m,
 	kept[0] = '\0';
 	if (k.kept > 0)
 		snprintf(kept, sizeof(kept), "; %zu tracked link%s kept as "
-		    "%s (%s%s%s known: %s, which need%s %s code to "
-		    "lead anywhere)", k.kept, cli_plural(k.kept, "s"),
+		    "%s (%s%s%s known: %s)", k.kept, cli_plural(k.kept, "s"),
 		    k.kept == 1 ? "it is" : "they are", verdict != NULL ?
 		    "clean." : "policy", verdict != NULL ? verdict : "",
-		    verdict != NULL ? " =" : "",
-		    k.kept == 1 ? "a click wrapper" : "click wrappers",
-		    k.kept == 1 ? "s" : "", k.kept == 1 ? "its" : "their");
+		    verdict != NULL ? " =" : "", clean_kept_why(k.kept));
 	if (asprintf(&t, "%s%s%s%s", words, k.skipped || k.limits_hit ?
 	    "; some parts could not be rewritten" : "", k.missed > 0 ?
 	    missed : "", kept) < 0)

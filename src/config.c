@@ -269,6 +269,14 @@ clean_collect(rf_rewrite *rw, enum clean_policy policy,
 	return RF_OK;
 }
 
+const char *
+clean_kept_why(size_t n)
+{
+	return n == 1 ? "a click wrapper, which needs its code to lead "
+	    "anywhere" : "click wrappers, which need their code to lead "
+	    "anywhere";
+}
+
 void
 clean_sites_words(const rf_rewrite_stats *st, const char *sep, char *buf,
 		  size_t size)

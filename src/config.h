@@ -136,6 +136,11 @@ enum clean_policy config_clean_for(const struct config *c,
 rf_status clean_collect(rf_rewrite *rw, enum clean_policy policy,
 			const rf_rules *rules, rf_message *m, rf_error *err);
 
+/* clean_kept_why: why n tracked links were kept as they are under the
+ * policy known ("click wrappers, which need their code to lead
+ * anywhere"), for the reasons of the mail path and of redflag clean. */
+const char *clean_kept_why(size_t n);
+
 /* clean_sites_words: what the policy sites did (st, after prepare), in
  * plain words separated by sep: "23 links reduced to their sites; 4
  * images emptied", then the mail links reduced to their address, the

@@ -329,10 +329,8 @@ kept_reason(struct pipeline_result *r, size_t *cap,
 	if (rs->kept == 0)
 		return 0;
 	s = rf_arena_printf(r->arena, "kept: %zu tracked link%s as %s "
-	    "(policy known: %s, which need%s %s code to lead anywhere)",
-	    rs->kept, rs->kept == 1 ? "" : "s", rs->kept == 1 ? "it is" :
-	    "they are", rs->kept == 1 ? "a click wrapper" : "click wrappers",
-	    rs->kept == 1 ? "s" : "", rs->kept == 1 ? "its" : "their");
+	    "(policy known: %s)", rs->kept, rs->kept == 1 ? "" : "s",
+	    rs->kept == 1 ? "it is" : "they are", clean_kept_why(rs->kept));
 	return s != NULL ? add_reason(r, cap, s) : -1;
 }
 
