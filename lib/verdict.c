@@ -215,7 +215,8 @@ bulk_evidence(const rf_verdict_facts *f, const rf_verdict_settings *s,
 		    "bugs");
 	if (codes > 0 && codes >= s->tracking_links &&
 	    f->personal_text == 0) {
-		add(r, "codes for you in text that would suit any recipient");
+		add(r, "the same text for every recipient, but links with a "
+		    "code for each (a mass mailing that tracks its readers)");
 		b = maxd(b, 0.7);
 	}
 	if (f->list_id || f->list_unsubscribe != RF_LIST_ABSENT) {

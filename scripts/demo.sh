@@ -12,6 +12,13 @@ trap 'rm -f "$out"' EXIT INT TERM
 "$bin" scan --no-progress "$mbox" >"$out"
 echo "== redflag scan $mbox: the first of its 10 reports"
 sed '/^$/q' "$out"
+cat <<'LEGEND'
+(tokens: the codes found in a link; clean: the link as redflag rewrites it,
+"" = removed whole; hidden_text: the HTML hides some text, which is not
+counted as what you read; score: 0 to 1, how strongly the facts point to
+unsolicited bulk mail; every field: docs/json.md)
+
+LEGEND
 echo "== what redflag found in the 10 messages (every report: redflag scan $mbox)"
 awk '
 # each message: its number in the mbox (source PATH:N), verdict, reasons

@@ -15,18 +15,26 @@ str_list(struct sprinter *sp, const char *const *v, size_t n)
 	sp->end(sp);
 }
 
-/* seen_token: token i has the same range as an earlier one (two tests
- * found it). */
+/* token_listed: whether token i of k is listed: not when an earlier
+ * token has its range (two tests found it), nor when it only wraps a
+ * shorter token of the same link ("ID.gif" around "ID", found as a file
+ * name and as an opaque id); a token that is the whole URL (a web bug)
+ * is always listed (docs/json.md, a link's tokens). */
 static int
-seen_token(const rf_link *k, size_t i)
+token_listed(const rf_link *k, size_t i)
 {
-	size_t j;
+	const rf_token *t = &k->tokens[i], *u;
+	size_t j, whole = strlen(k->url);
 
-	for (j = 0; j < i; j++)
-		if (k->tokens[j].off == k->tokens[i].off &&
-		    k->tokens[j].len == k->tokens[i].len)
-			return 1;
-	return 0;
+	for (j = 0; j < k->ntokens; j++) {
+		u = &k->tokens[j];
+		if (j < i && u->off == t->off && u->len == t->len)
+			return 0;
+		if (t->len < whole && u->len < t->len && u->off >= t->off &&
+		    u->off + u->len <= t->off + t->len)
+			return 0;
+	}
+	return 1;
 }
 
 static void
@@ -69,7 +77,7 @@ link_obj(struct sprinter *sp, const rf_link *k, int full)
 		SP_KEY(sp, "tokens");
 		sp->begin_list(sp);
 		for (i = 0; i < k->ntokens; i++)
-			if (!seen_token(k, i))
+			if (token_listed(k, i))
 				sp->string_len(sp, k->url + k->tokens[i].off,
 				    k->tokens[i].len);
 		sp->end(sp);

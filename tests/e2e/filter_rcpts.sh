@@ -17,7 +17,10 @@
 # consent reason where no consent store is set up ("no record that you
 # gave consent to shop.example (no consent store is set up)", was "you
 # never gave consent") and a copy judged with itself counted (store-2:
-# "sent to 12 recipients", was 6; store-text: 18, was 6).
+# "sent to 12 recipients", was 6; store-text: 18, was 6); and in s38,
+# whose only change to them is the wording of the mass-mailing reason
+# ("the same text for every recipient, but links with a code for each
+# ...", was "codes for you in text that would suit any recipient").
 # Messages: tests/data/rcpts/*.eml (tools/genrcpt.py) and a fixture;
 # recipients: r0..r(N-1)@example.org, whose first four are encoded in
 # links; with a store: a second copy that finds the campaign of the

@@ -2,7 +2,8 @@
 # scan_text.sh - the readable output of redflag scan (what `make demo`
 # shows): an outline with no trailing blanks, each list item of a map on
 # its "- " line, as many link items as the JSON reports have links, a
-# web bug's empty clean form shown as "", an empty list as "(none)".
+# web bug's empty clean form shown as "", an empty list as "(none)",
+# each code once in a link's tokens.
 set -u
 : "${REDFLAG:=build/redflag}"
 dir=$(mktemp -d) || exit 1
@@ -41,6 +42,25 @@ grep -qx 'verdict: ham' "$dir/phish.txt" &&
 [ "$(grep -c '"signs":\[\]' "$dir/out.jsonl")" -eq 9 ] &&
 	grep -qF "\"signs\":[\"$sign\"]" "$dir/out.jsonl" ||
 	fail "signs in the JSON"
+
+# each code is listed once per link: a token that only wraps a shorter
+# one ("ID.gif" around the ID, found once as a web bug's file name and
+# once as an opaque id) is not listed; a web bug's whole URL is (until
+# s38 the first report's web bug listed three tokens for one code)
+python3 - "$dir/out.jsonl" <<'PY' || fail "tokens listed twice"
+import json, sys
+bad = 0
+for line in open(sys.argv[1]):
+    for k in json.loads(line)["links"]:
+        t = k.get("tokens") or []
+        for a in t:
+            if a != k["url"] and any(b != a and b in a for b in t):
+                print("token %r wraps another of %s" % (a, t))
+                bad += 1
+sys.exit(1 if bad else 0)
+PY
+grep -A3 '^    tokens:$' "$dir/out.txt" | grep -qx '      - fbf7c6aec1d4280b7c2704c1c0478bd6' ||
+	fail "the web bug's code in the text"
 
 # a message without links (an empty file is skipped: cli_errors.sh)
 printf 'Subject: no links\n\nplain words\n' >"$dir/nolinks"
