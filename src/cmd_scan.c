@@ -37,7 +37,7 @@ usage(FILE *f)
 	    "usage: %s scan [--json] [--rcpt ADDR] [-c FILE] [--db PATH]\n"
 	    "                    [--consent-db PATH] [--classifier PATH]\n"
 	    "                    [--authserv-id ID] [--set NAME=VALUE]...\n"
-	    "                    [--progress|--no-progress]\n"
+	    "                    [--dry-run] [--progress|--no-progress]\n"
 	    "                    [PATH|-]...\n\n"
 	    "Analyse each message found in PATH: a message file, a Maildir, an\n"
 	    "mbox file or a directory tree (standard input when PATH is - or\n"
@@ -63,6 +63,10 @@ usage(FILE *f)
 	    "                  for DKIM over list headers (docs/verdicts.md)\n"
 	    "  --set NAME=VALUE  a setting of redflag.conf(5) (bulk_size,\n"
 	    "                  ...) or a limit\n"
+	    "  --dry-run       with a store: judge each message as the milter\n"
+	    "                  would judge it next (its campaign as it would\n"
+	    "                  be with this copy), and add nothing to the\n"
+	    "                  store, which must exist\n"
 	    "  --progress      progress on standard error (default: when it\n"
 	    "                  is a terminal)\n"
 	    "  --no-progress   no progress\n"
@@ -180,7 +184,9 @@ group_end(struct scan *s, int force)
 	return 0;
 }
 
-/* stream_item: analyse one message, add it to the store, report it. */
+/* stream_item: analyse one message, add it to the store (with --dry-run:
+ * look its campaign up as it would be once added, as the milter judges),
+ * report it. */
 static int
 stream_item(struct scan *s, const rf_item *item)
 {
@@ -205,12 +211,15 @@ stream_item(struct scan *s, const rf_item *item)
 	now = rf_message_time(m);
 	if (now == 0)
 		now = (long long)time(NULL);
-	if (group_begin(s) != 0) {
+	if (!s->dry_run && group_begin(s) != 0) {
 		rf_message_free(m);
 		return -1;
 	}
 	st = rf_analysis_message(s->ctx, &s->cfg, m, s->rcpt, &an, &err);
-	if (st == RF_OK)
+	if (st == RF_OK && s->dry_run)
+		st = rf_analysis_campaign_pending(s->ctx, &s->cfg, &an, 1,
+		    &err);
+	else if (st == RF_OK)
 		st = rf_analysis_campaign(s->ctx, &s->cfg, &an, 1, now, &err);
 	if (st == RF_OK)
 		st = rf_analysis_verdict(&s->cfg, &an, an.in_campaign ?
@@ -242,7 +251,7 @@ stream_item(struct scan *s, const rf_item *item)
 	s->links += m->links.n;
 	s->tracking += an.ntracking;
 	rf_message_free(m);
-	return group_end(s, 0);
+	return s->dry_run ? 0 : group_end(s, 0);
 }
 
 static int
@@ -381,6 +390,8 @@ run(int argc, char **argv, struct config *cfg)
 			s.progress = 1;
 		} else if (strcmp(a, "--no-progress") == 0) {
 			s.progress = 0;
+		} else if (strcmp(a, "--dry-run") == 0) {
+			s.dry_run = 1;
 		} else if (strcmp(a, "--rcpt") == 0 && i + 1 < argc) {
 			s.rcpt = argv[++i];
 		} else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
@@ -429,6 +440,13 @@ run(int argc, char **argv, struct config *cfg)
 	if (redis_auth_finish(&cfg->redis, "scan", (const char *const[]){ db,
 	    consent, classifier }, 3) != 0)
 		return RF_EXIT_USAGE;
+	/* a dry run reads the store the milter writes: a mistyped path
+	 * would be made an empty store that knows no campaign */
+	if (s.dry_run && db != NULL && cli_store_there(db, 1,
+	    "redflag scan --db", &err) != RF_OK) {
+		cli_warn("scan: %s", err.msg);
+		return RF_EXIT_UNAVAILABLE;
+	}
 	if (rf_ctx_new(&cfg->limits, &s.ctx, &err) != RF_OK) {
 		cli_warn("%s", err.msg);
 		return RF_EXIT_SOFTWARE;

@@ -3,7 +3,8 @@
  *
  * Stream mode (--db PATH): each message is analysed, added to the
  * persistent campaign store and reported with its campaign as known so
- * far, one at a time (what the milter does per message).
+ * far, one at a time (what the milter does per message); with --dry-run
+ * it is looked up as it would be once added and nothing is written.
  * Batch mode (no store): every message given is analysed and fingerprinted
  * first, then all are clustered into campaigns, then each is reported
  * with its campaign (scan_batch.c).
@@ -29,6 +30,7 @@ struct scan {
 	const char *rcpt;	/* --rcpt, or NULL: from the headers */
 	int json;
 	int progress;		/* show progress on standard error */
+	int dry_run;		/* --dry-run: the store is read, not written */
 	struct batch *batch;	/* batch mode state, or NULL */
 	size_t messages, failed, links, tracking, in_campaigns;
 	size_t verdicts[4];	/* by rf_verdict_kind */
