@@ -41,6 +41,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.incidents = 3;
 	p.reported_domain = "example.test";
 	p.boundary_seed = "fuzz";
+	p.from = "fbl@rcpt.test";
+	p.to = "abuse@example.test";
+	p.date = "Mon, 02 Nov 2026 09:00:00 +0000";
+	p.message_id = "<arf.1@rcpt.test>";
 	rf_buf_init(&b, 0);
 	if (rf_arf_write(&p, d, size, &b, NULL) == RF_OK) {
 		if (rf_arf_parse(a, b.data, b.len, &r, NULL) != RF_OK ||

@@ -302,7 +302,10 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 {
 	const char *vals[] = { p->feedback_type, p->user_agent,
 		p->original_mail_from, p->original_rcpt_to, p->arrival_date,
-		p->source_ip, p->reporting_mta, p->reported_domain, p->human };
+		p->source_ip, p->reporting_mta, p->reported_domain, p->from,
+		p->to, p->date, p->message_id, p->subject, p->human };
+	const char *type = p->feedback_type != NULL ? p->feedback_type :
+	    "abuse";
 	char boundary[64];
 	uint64_t h;
 	size_t i;
@@ -320,6 +323,18 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 		if (memmem(original, len, boundary, strlen(boundary)) == NULL)
 			break;
 	}
+	/* the report's own header: a message to send as it is */
+	rc |= put(out, "From", p->from);
+	rc |= put(out, "To", p->to);
+	rc |= put(out, "Date", p->date);
+	rc |= put(out, "Message-ID", p->message_id);
+	if (p->subject != NULL)
+		rc |= put(out, "Subject", p->subject);
+	else
+		rc |= rf_buf_printf(out, "Subject: Feedback report (%s) about "
+		    "a message%s%s\r\n", type, p->reported_domain != NULL ?
+		    " from " : "", p->reported_domain != NULL ?
+		    p->reported_domain : "");
 	rc |= rf_buf_printf(out, "MIME-Version: 1.0\r\nContent-Type: "
 	    "multipart/report; report-type=feedback-report;\r\n"
 	    "\tboundary=\"%s\"\r\n\r\n"
@@ -328,8 +343,7 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 	    "Content-Transfer-Encoding: 7bit\r\n\r\n", boundary, boundary);
 	if (p->human != NULL)
 		rc |= put_text(out, p->human, strlen(p->human));
-	else if (p->feedback_type == NULL ||
-	    strcasecmp(p->feedback_type, "abuse") == 0)
+	else if (strcasecmp(type, "abuse") == 0)
 		rc |= rf_buf_puts(out, "This is an abuse report: the recipient "
 		    "marked the enclosed message\r\nas spam (bulk mail they "
 		    "never asked for).\r\n");
@@ -342,8 +356,7 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 		    "copy are taken out.\r\n");
 	rc |= rf_buf_printf(out, "\r\n--%s\r\nContent-Type: "
 	    "message/feedback-report\r\n\r\n", boundary);
-	rc |= put(out, "Feedback-Type", p->feedback_type != NULL ?
-	    p->feedback_type : "abuse");
+	rc |= put(out, "Feedback-Type", type);
 	rc |= put(out, "User-Agent", p->user_agent != NULL ? p->user_agent :
 	    "redflag/" RF_VERSION);
 	rc |= put(out, "Version", "1");

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cli.h"
 #include "redis_auth.h"
@@ -30,8 +31,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: %s arf ingest [--db PATH] [-c FILE] [PATH|-]...\n"
-	    "       %s arf make [--db PATH] [-c FILE] [--rcpt ADDR] [--type TYPE]\n"
-	    "                    FILE|-\n\n"
+	    "       %s arf make [--db PATH] [-c FILE] --to ADDR [--from ADDR]\n"
+	    "                    [--rcpt ADDR] [--type TYPE] FILE|-\n\n"
 	    "ingest: read feedback reports (a file, mbox or Maildir of them)\n"
 	    "and count each abuse, fraud or virus report, Incidents times,\n"
 	    "against the campaign and the sender domain of the message it\n"
@@ -44,8 +45,15 @@ usage(FILE *f)
 	    "key: arf_redact_key in redflag.conf; without one a random key,\n"
 	    "so that reports cannot be matched) and every tracking code taken\n"
 	    "out of the enclosed copy (with a store, also the codes that vary\n"
-	    "between the copies of its campaign).\n\n"
+	    "between the copies of its campaign).  The report is a whole\n"
+	    "message (From, To, Date, Subject, Message-ID) to send as it\n"
+	    "is: sendmail finds its recipient in To.\n\n"
 	    "  --db PATH       the store; overrides redflag.conf's db\n"
+	    "  --to ADDR       where the report goes (the sender's abuse\n"
+	    "                  desk or feedback loop): needed\n"
+	    "  --from ADDR     the reporter, whom replies and bounces reach\n"
+	    "                  (default: arf_from in redflag.conf; one of\n"
+	    "                  the two is needed)\n"
 	    "  --rcpt ADDR     the recipient (default: Delivered-To,\n"
 	    "                  X-Original-To, then To)\n"
 	    "  --type TYPE     Feedback-Type: abuse (the default), fraud,\n"
@@ -78,6 +86,27 @@ addr_of(const char *v, char *buf, size_t size)
 	memcpy(buf, v, n);
 	buf[n] = '\0';
 	return buf;
+}
+
+/* header_address_ok: value, given to option opt, is an address that
+ * may stand in the report's header: one the store takes (cli_address_ok)
+ * in ASCII; 1, else 0 after saying why. */
+static int
+header_address_ok(const char *opt, const char *value)
+{
+	const unsigned char *p;
+	char esc[256];
+
+	if (!cli_address_ok("arf", opt, value))
+		return 0;
+	for (p = (const unsigned char *)value; *p != '\0'; p++)
+		if (*p > 0x7e) {
+			cli_warn("arf: %s: '%s' is not an ASCII mail address "
+			    "(the report's header is ASCII)", opt,
+			    cli_escape(esc, sizeof(esc), value, 100));
+			return 0;
+		}
+	return 1;
 }
 
 static int
@@ -252,12 +281,40 @@ header_block(rf_message *m, const char *msg, size_t end, const char *addr,
 	return rf_arf_redact(msg + from, end - from, addr, redacted, out);
 }
 
+/* report_ids: the report's Date (now, as RFC 5322 writes it) into date
+ * and a new Message-ID (random, in the domain of the reporter's address
+ * from) into mid; 0, or -1 when no random bytes could be had. */
+static int
+report_ids(const char *from, char *date, size_t dsize, char *mid,
+	   size_t msize)
+{
+	unsigned char rnd[16];
+	char hex[2 * sizeof(rnd) + 1];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i;
+
+	/* the C locale (never set otherwise): English day and month names */
+	if (localtime_r(&now, &tm) == NULL || strftime(date, dsize,
+	    "%a, %d %b %Y %H:%M:%S %z", &tm) == 0 ||
+	    RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return -1;
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	snprintf(mid, msize, "<arf.%s@%s>", hex, strrchr(from, '@') + 1);
+	return 0;
+}
+
+/* do_make: write the report about the message in path (NULL or "-":
+ * standard input), from the address reporter to the address to; the
+ * exit status. */
 static int
 do_make(struct feedback *fb, const char *path, const char *rcpt,
-	const char *type)
+	const char *type, const char *reporter, const char *to)
 {
 	char ip[ARF_FIELD_MAX], date[ARF_FIELD_MAX], seed[64];
 	char from[ARF_FIELD_MAX], mailfrom[ARF_FIELD_MAX];
+	char now[64], mid[ARF_FIELD_MAX];
 	unsigned char rnd[32];
 	const unsigned char *key;
 	const char *redacted, *at, *rp, *db;
@@ -288,6 +345,10 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 		rc = RF_EXIT_USAGE;
 		goto out;
 	}
+	/* said, not refused: one who reports their own mail may sign */
+	if (strcasecmp(reporter, rcpt) == 0)
+		cli_warn("arf make: the report is from the recipient's own "
+		    "address: it names them, whatever the redaction");
 	/* codes: those one copy shows, and with a store those that vary
 	 * between the copies of its campaign (the store's sample) */
 	memset(&acfg, 0, sizeof(acfg));
@@ -354,6 +415,14 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	p.redacted = 1;
 	snprintf(seed, sizeof(seed), "%s", redacted);
 	p.boundary_seed = seed;
+	if (report_ids(reporter, now, sizeof(now), mid, sizeof(mid)) != 0) {
+		cli_warn("arf make: no date or random Message-ID");
+		goto out;
+	}
+	p.from = reporter;
+	p.to = to;
+	p.date = now;
+	p.message_id = mid;
 	if (rf_arf_write(&p, copy.data, copy.len, &out, &err) != RF_OK)
 		goto fail;
 	fwrite(out.data, 1, out.len, stdout);
@@ -375,10 +444,13 @@ int
 cmd_arf(int argc, char **argv)
 {
 	struct feedback fb;
-	const char *rcpt = NULL, *type = NULL, *cmd, *pos[65];
+	const char *rcpt = NULL, *type = NULL, *from = NULL, *to = NULL;
+	const char *cmd, *pos[65], *given;
 	const struct feedback_opt opts[] = {
 		{ "--rcpt", &rcpt, NULL },
 		{ "--type", &type, NULL },
+		{ "--from", &from, NULL },
+		{ "--to", &to, NULL },
 	};
 	const char *const *paths = pos + 1;
 	char esc[512];
@@ -386,25 +458,30 @@ cmd_arf(int argc, char **argv)
 	int npaths, r, rc = RF_EXIT_USAGE;
 
 	feedback_init(&fb);
-	if ((r = feedback_args(&fb, argc, argv, opts, 2, pos, 65, &n, "arf",
+	if ((r = feedback_args(&fb, argc, argv, opts, 4, pos, 65, &n, "arf",
 	    usage)) != 0) {
 		rc = r > 0 ? RF_EXIT_OK : RF_EXIT_USAGE;
 		goto out;
 	}
 	cmd = n > 0 ? pos[0] : NULL;
 	npaths = n > 0 ? (int)n - 1 : 0;
-	if (rcpt != NULL && !cli_address_ok("arf", "--rcpt", rcpt))
+	if ((rcpt != NULL && !cli_address_ok("arf", "--rcpt", rcpt)) ||
+	    (from != NULL && !header_address_ok("--from", from)) ||
+	    (to != NULL && !header_address_ok("--to", to)))
 		goto out;
 	if (type != NULL && rf_arf_type_kind(type) == RF_ARF_UNKNOWN) {
 		cli_warn("arf: --type: '%s' is none of " RF_ARF_TYPES,
 		    cli_escape(esc, sizeof(esc), type, 100));
 		goto out;
 	}
-	if (cmd != NULL && strcmp(cmd, "ingest") == 0 && (rcpt != NULL ||
-	    type != NULL)) {
-		/* a report names its recipient and type itself */
-		cli_warn("arf ingest: %s goes with arf make only",
-		    rcpt != NULL ? "--rcpt" : "--type");
+	given = rcpt != NULL ? "--rcpt" : type != NULL ? "--type" :
+	    from != NULL ? "--from" : to != NULL ? "--to" : NULL;
+	if (from == NULL)
+		from = fb.cfg.arf_from;
+	if (cmd != NULL && strcmp(cmd, "ingest") == 0 && given != NULL) {
+		/* a report names its recipient and type itself, and the
+		 * addresses of its own header are a written report's */
+		cli_warn("arf ingest: %s goes with arf make only", given);
 		usage(stderr);
 	} else if (cmd != NULL && strcmp(cmd, "ingest") == 0 &&
 	    cli_stdin_twice("arf ingest", paths, npaths)) {
@@ -412,8 +489,21 @@ cmd_arf(int argc, char **argv)
 	} else if (cmd != NULL && strcmp(cmd, "ingest") == 0) {
 		if ((rc = feedback_open(&fb, 1, "arf ingest")) == 0)
 			rc = do_ingest(&fb, paths, npaths);
+	} else if (cmd != NULL && strcmp(cmd, "make") == 0 && npaths <= 1 &&
+	    (to == NULL || from == NULL)) {
+		/* no default: the From domain of a message is anyone's to
+		 * write, and the report's sender is the one who reports */
+		if (to == NULL)
+			cli_warn("arf make: give --to ADDR: where the report "
+			    "goes (the sender's abuse desk or feedback loop "
+			    "address)");
+		else
+			cli_warn("arf make: give --from ADDR (or arf_from in "
+			    "redflag.conf): the reporter's address, which "
+			    "replies and bounces reach");
 	} else if (cmd != NULL && strcmp(cmd, "make") == 0 && npaths <= 1) {
-		rc = do_make(&fb, npaths > 0 ? paths[0] : NULL, rcpt, type);
+		rc = do_make(&fb, npaths > 0 ? paths[0] : NULL, rcpt, type,
+		    from, to);
 	} else {
 		if (cmd == NULL)
 			cli_warn("arf: give a command: ingest or make");

@@ -89,6 +89,7 @@ struct config {
 	enum clean_policy clean[4];	/* by rf_verdict_kind */
 	char *arf_redact_key;	/* RFC 6590 redaction key, or NULL */
 	char *arf_reporting_mta; /* Reporting-MTA of written reports */
+	char *arf_from;		/* From of written reports, or NULL */
 };
 
 /* config_init: c holds the documented defaults. */

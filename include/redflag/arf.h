@@ -97,12 +97,24 @@ typedef struct rf_arf_params {
 	int redacted;			/* the report says what was redacted */
 	const char *human;		/* first part's text; NULL: a default */
 	const char *boundary_seed;	/* makes the boundary (any text) */
+	/* The report's own header: a feedback report is a whole message
+	 * (RFC 5965 section 2), sent as it is (sendmail -t).  NULL: the
+	 * field is left out. */
+	const char *from;		/* the reporter: "abuse@rcpt.example" */
+	const char *to;			/* where it goes: "abuse@shop.example" */
+	const char *date;		/* RFC 5322 date-time */
+	const char *message_id;		/* "<id@rcpt.example>" */
+	const char *subject;		/* NULL: "Feedback report (TYPE)
+					 * about a message from DOMAIN" */
 } rf_arf_params;
 
 /*
  * rf_arf_write: append to out a complete feedback report (RFC 5965,
  * CRLF line ends) enclosing original[0..len) as message/rfc822 (the
- * caller has redacted and cleaned it).  The MIME boundary is derived from
+ * caller has redacted and cleaned it): its header From, To, Date,
+ * Message-ID (those given), Subject (given, else the default naming the
+ * type and the reported domain), MIME-Version and the multipart/report
+ * Content-Type, then the three parts.  The MIME boundary is derived from
  * boundary_seed and checked not to occur in the original.  RF_EINVAL for
  * a value that is not printable one-line ASCII; RF_ENOMEM.
  */

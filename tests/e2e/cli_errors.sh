@@ -160,7 +160,8 @@ expect 1 "complain: .*/empty: empty, no message" \
 expect 1 "complain: samples/sample.mbox: holds several messages" \
 	"$REDFLAG" complain --db "$tmp/s.db" samples/sample.mbox
 expect 1 "arf make: .*/dir: a folder, not one message" \
-	"$REDFLAG" arf make --rcpt a@example.org "$tmp/dir"
+	"$REDFLAG" arf make --to abuse@sender.example --from fbl@rcpt.example \
+	    --rcpt a@example.org "$tmp/dir"
 # a folder with no message in it (an empty Maildir) is named, not "no
 # message" alone
 mkdir -p "$tmp/nomail/cur" "$tmp/nomail/new" "$tmp/nomail/tmp"
@@ -169,7 +170,8 @@ expect 1 "clean: .*/nomail: a folder with no message in it" \
 expect 1 "complain: .*/nomail: a folder with no message in it" \
 	"$REDFLAG" complain --db "$tmp/s.db" "$tmp/nomail"
 expect 1 "arf make: .*/nomail: a folder with no message in it" \
-	"$REDFLAG" arf make --rcpt a@example.org "$tmp/nomail"
+	"$REDFLAG" arf make --to abuse@sender.example --from fbl@rcpt.example \
+	    --rcpt a@example.org "$tmp/nomail"
 expect 64 "clean: one message at a time: 'b' is one argument too many" \
 	"$REDFLAG" clean a b
 expect 64 "clean: --verdict: spam, bulk, ham or unsure, not 'bogus'" \
@@ -209,7 +211,8 @@ expect 69 "complain: classifier $nodir/k.db: .*unable to open" \
 expect 69 "arf ingest: $nodir/x.db: .*unable to open" \
 	"$REDFLAG" arf ingest --db "$nodir/x.db" "$tmp/one.eml"
 expect 69 "arf make: $nodir/x.db: .*unable to open" \
-	"$REDFLAG" arf make --db "$nodir/x.db" --rcpt a@example.org "$tmp/one.eml"
+	"$REDFLAG" arf make --db "$nodir/x.db" --to abuse@sender.example \
+	    --from fbl@rcpt.example --rcpt a@example.org "$tmp/one.eml"
 expect 69 "train: $nodir/c.db: .*unable to open" \
 	"$REDFLAG" train --classifier "$nodir/c.db" --spam "$tmp/one.eml"
 expect 69 "^redflag: hotline cases: $nodir/h.db: cannot read it \(redflag hotline submit makes one\)\$" \
@@ -636,7 +639,8 @@ expect 1 "clean: .*/3\.blank: empty, no message" "$REDFLAG" clean "$me/new/3.bla
 expect 1 "complain: .*/3\.blank: empty, no message" \
 	"$REDFLAG" complain --db "$tmp/s.db" "$me/new/3.blank"
 expect 1 "arf make: .*/empty: empty, no message" \
-	"$REDFLAG" arf make --rcpt a@example.org "$tmp/empty"
+	"$REDFLAG" arf make --to abuse@sender.example --from fbl@rcpt.example \
+	    --rcpt a@example.org "$tmp/empty"
 expect 1 "clean: -: empty, no message" "$REDFLAG" clean
 # redflag never drops mail: the filter delivers an empty message with
 # its headers, status 0 as for any message

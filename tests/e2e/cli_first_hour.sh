@@ -219,7 +219,7 @@ if [ -w /dev/full ]; then
 	    >/dev/null
 	for cmd in "scan $tmp/one.eml" "cluster $tmp/one.eml" "clean $tmp/one.eml" \
 	    "campaigns --db $tmp/s.db" "consent --db $tmp/s.db list" \
-	    "arf make --db $tmp/s.db $tmp/one.eml" \
+	    "arf make --to abuse@sender.example --from fbl@rcpt.example --db $tmp/s.db $tmp/one.eml" \
 	    "train --classifier $tmp/c.db --classify $tmp/one.eml" \
 	    "hotline --db $tmp/hl.db stats --month 2026-11" \
 	    "--help" "--version" "help" "help scan"; do
@@ -238,7 +238,7 @@ if [ -w /dev/full ]; then
 	# is said and is 70, as scan's (train --classify, cluster, consent
 	# import and arf ingest exited 1, the full disk unsaid)
 	printf 'a@example.org\tc.example\nbroken\n' >"$tmp/bad.tsv"
-	"$REDFLAG" arf make "$tmp/one.eml" >"$tmp/rep.eml"
+	"$REDFLAG" arf make --to abuse@sender.example --from fbl@rcpt.example "$tmp/one.eml" >"$tmp/rep.eml"
 	for cmd in "scan $tmp/none $tmp/one.eml" "cluster $tmp/none $tmp/one.eml" \
 	    "train --classifier $tmp/c.db --classify $tmp/none $tmp/one.eml" \
 	    "consent --db $tmp/s.db import $tmp/bad.tsv" \
@@ -263,7 +263,7 @@ awk '/^From /{n++} n==1' samples/sample.mbox >"$tmp/one.eml"
 "$REDFLAG" scan --db "$tmp/s.db" "$tmp/one.eml" >/dev/null
 for cmd in "scan $tmp/one.eml" "scan --json $tmp/one.eml" "clean $tmp/one.eml" \
     "cluster $tmp/one.eml" "campaigns --db $tmp/s.db" \
-    "consent --db $tmp/s.db list" "arf make $tmp/one.eml" \
+    "consent --db $tmp/s.db list" "arf make --to abuse@sender.example --from fbl@rcpt.example $tmp/one.eml" \
     "train --classifier $tmp/c.db --classify $tmp/one.eml"; do
 	# shellcheck disable=SC2086
 	$REDFLAG $cmd </dev/null >&- 2>"$tmp/err"

@@ -126,7 +126,8 @@ cp "$tmp/one.eml" "$tmp/one/a.eml"
 cp "$tmp/one.eml" "$tmp/d${e}[31m/a.eml"
 expect_err "clean: $tmp/one: a folder, not one message" "$REDFLAG" clean "$tmp/one"
 expect_err "arf make: $tmp/one: a folder, not one message" \
-	"$REDFLAG" arf make --rcpt a@example.org "$tmp/one"
+	"$REDFLAG" arf make --to abuse@sender.example --from fbl@rcpt.example \
+	    --rcpt a@example.org "$tmp/one"
 expect_err "clean: .*d\\\\x1b\\[31m: a folder" "$REDFLAG" clean "$tmp/d${e}[31m"
 expect_err "clean: samples/sample.mbox: holds several messages \\(an mbox\\)" \
 	"$REDFLAG" clean samples/sample.mbox

@@ -3,8 +3,10 @@
 # in a real SQLite store: a complaint counts against the campaign and the
 # sender domain and revokes consent (bulk becomes spam); arf make writes a
 # report that Python's email package reads as a valid multipart/report,
-# with the recipient redacted and no tracking code left; arf ingest reads
-# it back and counts it once, or Incidents times (an aggregate).
+# a whole message to send (From, To, Date, Subject, Message-ID: sendmail
+# -t finds its recipient), with the recipient redacted and no tracking
+# code left; arf ingest reads it back and counts it once, or Incidents
+# times (an aggregate).
 set -u
 rf=${REDFLAG:-build/redflag}
 tmp=$(mktemp -d)
@@ -57,19 +59,37 @@ grep -q "^you never gave consent to " "$tmp/v" || fail "consent reason"
 # arf make: valid ARF, redacted, no tracking code left
 rcpt=$(awk -F'\t' -v f="$spam" '$1 == f { print $4 }' "$tmp/set/truth.tsv")
 tokens=$(awk -F'\t' -v f="$spam" '$1 == f { print $6 }' "$tmp/set/truth.tsv")
-printf 'arf_redact_key = e2e-secret\narf_reporting_mta = dns; mx.rcpt.example\n' \
+printf '%s\n' 'arf_redact_key = e2e-secret' \
+    'arf_reporting_mta = dns; mx.rcpt.example' 'arf_from = fbl@mx.rcpt.example' \
 	> "$tmp/redflag.conf"
+# arf_make ARG...: arf make with these settings, to the sender's desk
+arf_make() {
+	"$rf" arf make -c "$tmp/redflag.conf" --to abuse@sender.example "$@"
+}
 # (the store's sample of the campaign shows the codes that vary by copy)
-"$rf" arf make -c "$tmp/redflag.conf" --db "$db" "$tmp/set/$spam" \
-	> "$tmp/r1.eml" || fail "arf make"
-"$rf" arf make -c "$tmp/redflag.conf" "$tmp/set/$spam" > "$tmp/r2.eml" ||
-	fail "arf make again"
+arf_make --db "$db" "$tmp/set/$spam" > "$tmp/r1.eml" || fail "arf make"
+arf_make "$tmp/set/$spam" > "$tmp/r2.eml" || fail "arf make again"
 python3 - "$tmp/r1.eml" "$tmp/r2.eml" "$rcpt" "$tokens" <<'PY' || fail "ARF content"
-import email, sys
-from email import policy
+import email, re, sys
+from email import policy, utils
 r1, r2, rcpt, tokens = sys.argv[1:5]
 raw = open(r1, "rb").read()
 m = email.message_from_bytes(raw, policy=policy.default)
+# a whole message, sent as it is: its recipients as sendmail -t reads
+# them (To, Cc, Bcc), a From, a Date, a Subject, a Message-ID (it had
+# none of them: it went to the address on sendmail's command line, from
+# whoever ran it, with no subject)
+heads = email.message_from_bytes(raw, policy=policy.compat32)
+rcpts = utils.getaddresses(heads.get_all("To", []) + heads.get_all("Cc", []) +
+                           heads.get_all("Bcc", []))
+assert [a for _, a in rcpts] == ["abuse@sender.example"], rcpts
+assert utils.parseaddr(heads["From"])[1] == "fbl@mx.rcpt.example", heads["From"]
+assert utils.parsedate_to_datetime(heads["Date"]) is not None, heads["Date"]
+assert re.fullmatch(r"<arf\.[0-9a-f]{32}@mx\.rcpt\.example>",
+                    heads["Message-ID"]), heads["Message-ID"]
+assert heads["Subject"].startswith("Feedback report (abuse) about a message"), \
+    heads["Subject"]
+assert heads["MIME-Version"] == "1.0"
 assert m.get_content_type() == "multipart/report", m.get_content_type()
 assert m.get_param("report-type") == "feedback-report"
 parts = list(m.iter_parts())
@@ -103,10 +123,13 @@ PY
 # the same report as for the message without it
 { printf 'From news@shop.example Mon Nov  2 09:00:00 2026\n'
   cat "$tmp/set/$spam"; } > "$tmp/from_.eml"
-"$rf" arf make -c "$tmp/redflag.conf" "$tmp/from_.eml" > "$tmp/r3.eml" ||
+arf_make "$tmp/from_.eml" > "$tmp/r3.eml" ||
 	fail "arf make of a message with a From_ line"
-cmp -s "$tmp/r2.eml" "$tmp/r3.eml" || {
-	diff "$tmp/r2.eml" "$tmp/r3.eml" | head -5
+# (but for its date and Message-ID, new for each report)
+sed '/^Date: /d; /^Message-ID: /d' "$tmp/r2.eml" > "$tmp/r2.same"
+sed '/^Date: /d; /^Message-ID: /d' "$tmp/r3.eml" > "$tmp/r3.same"
+cmp -s "$tmp/r2.same" "$tmp/r3.same" || {
+	diff "$tmp/r2.same" "$tmp/r3.same" | head -5
 	fail "arf make: the From_ line is enclosed in the report"; }
 # The address in the bytes the rewriter leaves as they are (a multipart's
 # preamble and epilogue, a part that is not text) is redacted too, and a
@@ -119,8 +142,8 @@ printf 'From: a@shop.example\nTo: alice@example.org\nSubject: s\nMIME-Version: 1
 printf 'From: a@shop.example\nTo: alice@example.org\nSubject: s\n<a href="https://click.shop.example/c?uid=8f3a9c2b7d1e4f60a5b3&email=alice@example.org">x</a>\n\nmore\n' \
 	> "$tmp/noblank.eml"
 for f in parts noblank; do
-	"$rf" arf make -c "$tmp/redflag.conf" --rcpt alice@example.org \
-	    "$tmp/$f.eml" > "$tmp/$f.arf" || fail "arf make of $f.eml: status $?"
+	arf_make --rcpt alice@example.org "$tmp/$f.eml" > "$tmp/$f.arf" ||
+	    fail "arf make of $f.eml: status $?"
 	grep -qi 'alice' "$tmp/$f.arf" &&
 	    { grep -ni alice "$tmp/$f.arf"; fail "arf make of $f.eml: the address left"; }
 done
@@ -137,8 +160,8 @@ tr -d '\r' < "$tmp/noblank.arf" |
 b64=$(printf 'Dear alice@example.org, your invoice\n' | base64)
 printf 'From: a@shop.example\nTo: =?utf-8?B?RnJpZW5k?= <alice@example.org>\nSubject: =?UTF-8?B?%s?=\nX-Note: =?iso-8859-1?Q?for_ALICE=40example=2Eorg?=\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhi\n--b\nContent-Type: application/octet-stream; name="=?utf-8?Q?alice=40example.org.txt?="\nContent-Transfer-Encoding: base64\n\n%s\n--b\nContent-Type: text/calendar\nContent-Transfer-Encoding: quoted-printable\n\nATTENDEE:mailto:alice@example=\n.org\n--b--\n' \
     "$(printf 'alice@example.org, your order' | base64)" "$b64" > "$tmp/enc.eml"
-"$rf" arf make -c "$tmp/redflag.conf" --rcpt alice@example.org \
-    "$tmp/enc.eml" > "$tmp/enc.arf" || fail "arf make of enc.eml: status $?"
+arf_make --rcpt alice@example.org "$tmp/enc.eml" > "$tmp/enc.arf" ||
+    fail "arf make of enc.eml: status $?"
 python3 - "$tmp/enc.arf" <<'PY' || fail "arf make of enc.eml: the address left"
 import email, sys
 from email import policy
@@ -165,13 +188,12 @@ PY
 # arf make --type: one of the six registered types (else 64, nothing
 # written); a not-spam report does not say the recipient marked it as spam
 for t in '' bogus 'abuse x'; do
-	"$rf" arf make -c "$tmp/redflag.conf" --type "$t" "$tmp/set/$spam" \
-		> "$tmp/o" 2> "$tmp/e"
+	arf_make --type "$t" "$tmp/set/$spam" > "$tmp/o" 2> "$tmp/e"
 	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] && grep -q "is none of" "$tmp/e" ||
 		fail "arf make --type '$t' is taken"
 done
-"$rf" arf make -c "$tmp/redflag.conf" --type not-spam "$tmp/set/$spam" \
-	> "$tmp/o" || fail "arf make --type not-spam"
+arf_make --type not-spam "$tmp/set/$spam" > "$tmp/o" ||
+	fail "arf make --type not-spam"
 grep -q '^Feedback-Type: not-spam' "$tmp/o" &&
     ! grep -q 'marked the enclosed message' "$tmp/o" ||
 	fail "arf make --type not-spam: the report's text says abuse"
@@ -208,8 +230,48 @@ grep -q "already counted: .*'s complaint about campaign $1 (7 complaints)" "$tmp
 	{ cat "$tmp/o"; fail "the complaints after a not-spam report"; }
 "$rf" arf ingest --db "$db" "$tmp/set/$spam" > /dev/null 2>&1
 [ $? -eq 1 ] || fail "a plain message is not a report"
+# arf make needs where the report goes (--to) and whom it is from
+# (--from, else arf_from): no default (a message's From domain is
+# anyone's to write), 64 and nothing written; --from wins over arf_from;
+# an address for the header is an ASCII one
+printf 'arf_redact_key = e2e-secret\n' > "$tmp/nofrom.conf"
+utf8=$(printf 'fbl@r\303\266.example')
+refused() { # WHAT ARG...: arf make ARG... is 64, says WHAT, writes nothing
+	what=$1
+	shift
+	"$rf" arf make "$@" "$tmp/set/$spam" > "$tmp/o" 2> "$tmp/e"
+	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] && grep -q -- "$what" "$tmp/e" ||
+		{ cat "$tmp/o" "$tmp/e"; fail "arf make $*: taken"; }
+}
+refused "arf make: give --to ADDR: where the report goes" \
+    -c "$tmp/redflag.conf"
+refused "arf make: give --from ADDR (or arf_from in redflag.conf)" \
+    -c "$tmp/nofrom.conf" --to abuse@sender.example
+refused "arf: --from: 'me' is not a mail address" \
+    -c "$tmp/redflag.conf" --to abuse@sender.example --from me
+refused "arf: --from: 'fbl@r.*' is not an ASCII mail address" \
+    -c "$tmp/redflag.conf" --to abuse@sender.example --from "$utf8"
+refused "arf: --to: 'fbl@r.*' is not an ASCII mail address" \
+    -c "$tmp/redflag.conf" --to "$utf8"
+refused "arf: --set: arf_from: a mail address (local@domain) in ASCII" \
+    --set arf_from=fbl --to abuse@sender.example
+"$rf" arf make -c "$tmp/nofrom.conf" --to abuse@sender.example \
+    --from reports@rcpt.example "$tmp/set/$spam" > "$tmp/o" ||
+	fail "arf make --from"
+tr -d '\r' < "$tmp/o" | grep -qx 'From: reports@rcpt.example' ||
+	fail "arf make --from: $(head -3 "$tmp/o")"
+arf_make --from reports@rcpt.example "$tmp/set/$spam" > "$tmp/o" ||
+	fail "arf make --from over arf_from"
+tr -d '\r' < "$tmp/o" | grep -qx 'From: reports@rcpt.example' ||
+	fail "arf make --from over arf_from: $(head -3 "$tmp/o")"
+# from the recipient's own address: made, and said that it names them
+arf_make --rcpt alice@example.org --from Alice@Example.org "$tmp/parts.eml" \
+	> "$tmp/o" 2> "$tmp/e" || fail "arf make from the recipient"
+grep -q "from the recipient's own address: it names them" "$tmp/e" ||
+	fail "arf make from the recipient: $(cat "$tmp/e")"
 # make's options are no ingest's: a report names its recipient and type
-for o in "--type not-spam" "--rcpt a@b.example"; do
+for o in "--type not-spam" "--rcpt a@b.example" "--to a@b.example" \
+    "--from a@b.example"; do
 	# shellcheck disable=SC2086
 	"$rf" arf ingest --db "$db" $o "$tmp/r1.eml" > "$tmp/o" 2> "$tmp/e"
 	[ $? -eq 64 ] && [ ! -s "$tmp/o" ] && grep -q "goes with arf make" "$tmp/e" ||

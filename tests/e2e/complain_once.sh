@@ -117,8 +117,9 @@ grep -q "^already counted: alice@example.org's complaint about campaign $id (1 c
 	fail "long domain again: $(cat "$tmp/o")"
 
 # 2. ARF: one recipient's report once; aggregates each time
-printf 'arf_redact_key = e2e-secret\n' > "$tmp/redflag.conf"
-"$rf" arf make -c "$tmp/redflag.conf" --rcpt carol@example.org "$msg" \
+printf 'arf_redact_key = e2e-secret\narf_from = fbl@rcpt.example\n' > "$tmp/redflag.conf"
+"$rf" arf make -c "$tmp/redflag.conf" --to abuse@sender.example \
+    --rcpt carol@example.org "$msg" \
 	> "$tmp/r1.eml" || fail "arf make"
 red=$(sed -n 's/^Original-Rcpt-To: \(.*\)\r$/\1/p' "$tmp/r1.eml")
 [ -n "$red" ] && [ "${red#*@}" = example.org ] || fail "redacted: '$red'"
@@ -132,7 +133,8 @@ expect "abuse, 1 incident: complaint recorded: campaign $id (3 complaints); shop
 ingest "$tmp/r1.eml"
 expect "abuse, 1 incident: already counted: $red's complaint about campaign $id (3 complaints); shop.example: 3 complaints; 0 consent records revoked"
 # a report made again with the same key names the recipient the same way
-"$rf" arf make -c "$tmp/redflag.conf" --rcpt Carol@Example.org "$msg" \
+"$rf" arf make -c "$tmp/redflag.conf" --to abuse@sender.example \
+    --rcpt Carol@Example.org "$msg" \
 	> "$tmp/r2.eml" || fail "arf make again"
 ingest "$tmp/r2.eml"
 grep -q "^abuse, 1 incident: already counted: " "$tmp/o" || fail "r2: $(cat "$tmp/o")"
