@@ -176,7 +176,8 @@ hl_fe_close(struct hl_fe *fe)
 
 int
 hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
-	   const char *data, size_t len, FILE *out, rf_error *err)
+	   const char *category, const char *comment, const char *data,
+	   size_t len, FILE *out, rf_error *err)
 {
 	rf_message *m = NULL;
 	rf_arena *a = NULL;
@@ -205,6 +206,8 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 	r.urls = urls;
 	r.nurls = n;
 	r.reporter = reporter;
+	r.category = category;
+	r.comment = comment;
 	r.mail = &meta;
 	if ((filed = rf_arena_array(a, n, sizeof(*filed))) == NULL) {
 		rf_error_set(err, RF_ENOMEM, "out of memory");

@@ -46,16 +46,17 @@ read_all(FILE *f, size_t max, char **out, size_t *len)
 	return ferror(f) ? -1 : 0;
 }
 
-/* submit_mail: file the reported mail data[0..len) (hl_fe_mail) as who;
- * the exit status: 0 filed (or no web address in it, said), 75 a
- * temporary failure (a mailbox pipe's MTA keeps the mail and retries),
- * 65 not filed. */
+/* submit_mail: file the reported mail data[0..len) (hl_fe_mail) as who,
+ * with a's --category and --comment; the exit status: 0 filed (or no
+ * web address in it, said), 75 a temporary failure (a mailbox pipe's MTA
+ * keeps the mail and retries), 65 not filed. */
 static int
-submit_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *data,
-	    size_t len)
+submit_mail(struct hl_fe *fe, const rf_hotline_actor *who,
+	    const struct args *a, const char *data, size_t len)
 {
 	rf_error err;
-	int n = hl_fe_mail(fe, who, "mail", data, len, stdout, &err);
+	int n = hl_fe_mail(fe, who, "mail", a->category, a->comment, data,
+	    len, stdout, &err);
 
 	if (n < 0) {
 		cli_warn("hotline submit --mail: not filed: %s", err.msg);
@@ -74,7 +75,7 @@ submit_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *data,
  * is 65. */
 static int
 submit_mail_file(struct hl_fe *fe, const rf_hotline_actor *who,
-		 const char *path)
+		 const struct args *a, const char *path)
 {
 	size_t len = 0;
 	int rc, cut = 0;
@@ -90,7 +91,7 @@ submit_mail_file(struct hl_fe *fe, const rf_hotline_actor *who,
 		    200));
 		rc = EX_DATAERR;
 	} else
-		rc = submit_mail(fe, who, data, len);
+		rc = submit_mail(fe, who, a, data, len);
 	free(data);
 	return rc;
 }
@@ -119,7 +120,7 @@ hl_submit(struct hl_fe *fe, struct args *a)
 		return RF_EXIT_USAGE;
 	}
 	if (a->mail != NULL && strcmp(a->mail, "-") != 0)
-		return submit_mail_file(fe, who, a->mail);
+		return submit_mail_file(fe, who, a, a->mail);
 	if (a->mail != NULL) {
 		char *data = NULL;
 		size_t len = 0;
@@ -136,7 +137,7 @@ hl_submit(struct hl_fe *fe, struct args *a)
 			    strerror(errno));
 			return errno == EFBIG ? EX_DATAERR : RF_EXIT_INPUT;
 		}
-		rc = submit_mail(fe, who, data, len);
+		rc = submit_mail(fe, who, a, data, len);
 		free(data);
 		return rc;
 	}

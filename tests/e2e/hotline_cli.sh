@@ -238,4 +238,31 @@ grep -q '^left out	1 link past max_report_urls (2)$' "$T/out" ||
     fail "left out: $(cat "$T/out")"
 $REDFLAG hotline --db "$T/urls.db" audit list | grep -q '; 1 link of the mail left out' ||
     fail "audit: one link left out"
+# --category and --comment go with --mail as with URLs: the reporter's
+# suggestion and note on each case the mail makes, from a file or the
+# pipe (they were taken and dropped: no category, no comment); a
+# category that is none of the names is refused (64), nothing filed
+printf 'From: x@y.example\nSubject: hi\nContent-Type: text/html\n\n%s %s\n' \
+    '<a href="http://kit.example/login">a</a>' \
+    '<a href="http://drop.example/bin">b</a>' > "$T/cat.eml"
+HC="$REDFLAG hotline --db $T/cat.db"
+$HC submit --mail "$T/cat.eml" --category malware --comment 'seen twice' \
+    > "$T/out" || fail "submit --mail FILE --category"
+printf 'From: x@y.example\nSubject: hi\n\nhttp://bank-login.example/verify\n' |
+    $HC submit --category phishing --mail - >> "$T/out" ||
+    fail "submit --category --mail -"
+[ "$(grep -c 'new case$' "$T/out")" = 3 ] || fail "three cases: $(cat "$T/out")"
+sqlite3 "$T/cat.db" "SELECT case_id, category, COALESCE(comment, '-') FROM reports
+    ORDER BY id" > "$T/cat"
+printf '1|malware|seen twice\n2|malware|seen twice\n3|phishing|-\n' |
+    cmp -s - "$T/cat" || fail "submit --mail --category: $(cat "$T/cat")"
+$HC cases | awk 'NR > 1 { print $1, $3 }' > "$T/cat"
+printf '1 malware?\n2 malware?\n3 phishing?\n' | cmp -s - "$T/cat" ||
+    fail "cases of a mail with --category: $(cat "$T/cat")"
+rc=0
+$HC submit --mail "$T/cat.eml" --category bogus > "$T/out" 2> "$T/err" || rc=$?
+[ "$rc" = 64 ] && [ ! -s "$T/out" ] && grep -q "'bogus' is not a category" "$T/err" ||
+    fail "submit --mail --category bogus: status $rc, $(cat "$T/err")"
+[ "$(sqlite3 "$T/cat.db" 'SELECT count(*) FROM reports')" = 3 ] ||
+    fail "submit --mail --category bogus filed something"
 echo "hotline cli: all checks passed"
