@@ -31,7 +31,8 @@ enum {
 				 * was refused */
 	RF_EXIT_USAGE = 64,	/* EX_USAGE: bad command line */
 	RF_EXIT_DATAERR = 65,	/* EX_DATAERR: hotline: a mail too large or
-				 * unparsable */
+				 * unparsable; consent learn: a folder of
+				 * mail received, not sent */
 	RF_EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: a store, database or
 				 * socket that cannot be opened */
 	RF_EXIT_SOFTWARE = 70,	/* EX_SOFTWARE: internal error */

@@ -73,16 +73,19 @@ usage(FILE *f)
 	    "  learn PATH [--as ADDR] a folder (Maildir, mbox, directory) of\n"
 	    "                         mail you SENT: everyone you wrote to may\n"
 	    "                         write back to you (the From address, or\n"
-	    "                         ADDR)\n\n"
+	    "                         ADDR); a message received (delivered to\n"
+	    "                         another address than its From) is\n"
+	    "                         skipped, a folder mostly of them refused\n\n"
 	    "  --db PATH        the store (SQLite file, redis://HOST:PORT);\n"
 	    "                   overrides redflag.conf's db\n"
 	    "  -c, --config FILE  settings (redflag.conf(5))\n"
 	    "  --set NAME=VALUE   one setting after the file (a limit on the\n"
 	    "                   messages learn reads)\n"
 	    "\nexit status: 0 done, 1 some lines or messages were refused or\n"
-	    "no such record (remove), 64 usage error, 69 the store could\n"
-	    "not be opened or, for list and remove, is missing, 70 store\n"
-	    "failure\n",
+	    "no such record (remove), 64 usage error, 65 learn: most\n"
+	    "messages were received, not sent (nothing learned), 69 the\n"
+	    "store could not be opened or, for list and remove, is\n"
+	    "missing, 70 store failure\n",
 	    RF_PROG);
 	redis_auth_help(f);
 }
@@ -255,24 +258,136 @@ learn_list(struct feedback *fb, const char *user, const char *value,
 	return rc;
 }
 
+/*
+ * received_by: the field that says m was received rather than sent by
+ * the user, or NULL.  A delivering MTA or agent names the mailbox it put
+ * a message in (Delivered-To, Postfix's X-Original-To, Exim's
+ * Envelope-To); a copy that one's mail program saves of a message sent
+ * has none of them.  A message delivered to mailboxes none of which is
+ * its From address was written by someone else to the one who holds the
+ * folder: a received one, unless its From is as (--as: the user's own
+ * address).  A copy delivered to its own author (a Bcc to oneself, filed
+ * as sent) is not one.
+ */
+static const char *
+received_by(const rf_message *m, const char *as)
+{
+	static const char *const fields[] = { "Delivered-To", "X-Original-To",
+		"Envelope-To" };
+	InternetAddressList *l;
+	InternetAddress *ia;
+	const char *addr, *why = NULL;
+	int i, own = 0;
+	size_t f, k;
+
+	if (m->from_addr != NULL && as != NULL &&
+	    strcasecmp(m->from_addr, as) == 0)
+		return NULL;
+	for (k = 0; k < m->nheaders && !own; k++)
+		for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+			if (strcasecmp(m->headers[k].name, fields[f]) != 0 ||
+			    (l = internet_address_list_parse(NULL,
+			    m->headers[k].value)) == NULL)
+				continue;
+			for (i = 0; i < internet_address_list_length(l); i++) {
+				ia = internet_address_list_get_address(l, i);
+				if (!INTERNET_ADDRESS_IS_MAILBOX(ia) ||
+				    (addr = internet_address_mailbox_get_addr(
+				    INTERNET_ADDRESS_MAILBOX(ia))) == NULL ||
+				    *addr == '\0')
+					continue;
+				if (m->from_addr != NULL &&
+				    strcasecmp(addr, m->from_addr) == 0)
+					own = 1;
+				else if (why == NULL)
+					why = fields[f];
+			}
+			g_object_unref(l);
+		}
+	return own ? NULL : why;
+}
+
+/*
+ * learn_survey: a first reading of src, which says nothing: of the
+ * messages learn can use (*usable: read, parsed, with a From address or
+ * as), those received rather than sent (*received, received_by).  0, or
+ * -1 when out of memory.
+ */
+static int
+learn_survey(struct feedback *fb, rf_source *src, const char *as,
+	     size_t *usable, size_t *received)
+{
+	rf_message *m;
+	rf_item item;
+	rf_error err;
+	rf_status st;
+
+	*usable = *received = 0;
+	while ((st = rf_source_next(src, &item, &err)) != RF_EDONE) {
+		if (st != RF_OK || cli_empty_item(&item) != NULL)
+			continue;
+		if (rf_message_parse(fb->ctx, item.data, item.len, &m,
+		    &err) != RF_OK) {
+			if (err.status == RF_ENOMEM)
+				return -1;
+			continue;
+		}
+		if (as != NULL || m->from_addr != NULL) {
+			(*usable)++;
+			*received += received_by(m, as) != NULL;
+		}
+		rf_message_free(m);
+	}
+	return 0;
+}
+
 static int
 do_learn(struct feedback *fb, const char *path, const char *as)
 {
 	static const char *const hdrs[] = { "To", "Cc", "Bcc" };
 	size_t added = 0, messages = 0, skipped = 0, n, h, k;
-	const char *empty;
+	size_t usable, received, nreceived = 0;
+	const char *empty, *why;
 	rf_source *src = NULL;
 	rf_message *m = NULL;
 	rf_item item;
 	rf_error err;
 	rf_status st;
 	struct wgroup g;
+	char esc[128];
 	int rc = RF_EXIT_SOFTWARE;
 
 	g_mime_init();
 	group_init(&g, fb->consent);
 	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK ||
 	    rf_source_open(path, &fb->cfg.limits, &src, &err) != RF_OK) {
+		cli_warn("consent learn: %s", err.msg);
+		rc = err.status == RF_EIO ? RF_EXIT_INPUT : RF_EXIT_SOFTWARE;
+		goto out;
+	}
+	/* a folder of mail received (an Inbox) would make each of its
+	 * senders the recipient of a consent to hear from the user (and,
+	 * with --as, the user consent to whoever the spam was also sent
+	 * to): refused as a whole, nothing learned, when most of its
+	 * messages were received; otherwise those few are skipped below */
+	if (learn_survey(fb, src, as, &usable, &received) != 0) {
+		cli_warn("consent learn: out of memory");
+		goto out;
+	}
+	if (received > 0 && received * 2 > usable) {
+		cli_warn("consent learn: %s: %zu of %zu message%s %s received, "
+		    "not sent (delivered to another address than their "
+		    "From: Delivered-To, X-Original-To or Envelope-To): "
+		    "nothing learned; give the folder of mail you sent "
+		    "(such as ~/Maildir/.Sent)", cli_escape(esc, sizeof(esc),
+		    path, 100), received, usable, cli_plural(usable, "s"),
+		    received == 1 ? "was" : "were");
+		rc = RF_EXIT_DATAERR;
+		goto out;
+	}
+	rf_source_free(src);
+	if (rf_source_open(path, &fb->cfg.limits, &src, &err) != RF_OK) {
+		src = NULL;
 		cli_warn("consent learn: %s", err.msg);
 		rc = err.status == RF_EIO ? RF_EXIT_INPUT : RF_EXIT_SOFTWARE;
 		goto out;
@@ -300,6 +415,20 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 			cli_warn_input("consent learn", item.label, "no From "
 			    "address, skipped (--as ADDR names the sender)");
 			skipped++;
+			rf_message_free(m);
+			continue;
+		}
+		/* the field named, never the address (a log's reader need
+		 * not see who wrote to whom) */
+		if ((why = received_by(m, as)) != NULL) {
+			char msg[160];
+
+			snprintf(msg, sizeof(msg), "received, not sent (%s "
+			    "names another address than its From), skipped",
+			    why);
+			cli_warn_input("consent learn", item.label, msg);
+			skipped++;
+			nreceived++;
 			rf_message_free(m);
 			continue;
 		}
@@ -332,8 +461,12 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 		goto out;
 	}
 	printf("%zu message%s read, %zu new consent record%s, %zu message%s "
-	    "skipped\n", messages, messages == 1 ? "" : "s", added,
+	    "skipped", messages, messages == 1 ? "" : "s", added,
 	    added == 1 ? "" : "s", skipped, skipped == 1 ? "" : "s");
+	if (nreceived > 0)
+		printf(" (%zu received, not sent: delivered to another "
+		    "address than their From)", nreceived);
+	putchar('\n');
 	rc = skipped > 0 ? RF_EXIT_INPUT : RF_EXIT_OK;
 out:
 	rf_source_free(src);

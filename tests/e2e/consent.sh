@@ -1,8 +1,10 @@
 #!/bin/sh
 # consent.sh - redflag consent on a real SQLite file and a real
 # redis-server (Unix socket in a temporary folder, no TCP port): add,
-# list, remove, import with bad lines, learn from a folder of sent mail,
-# --db overriding redflag.conf's db, and the verdict it changes.
+# list, remove, import with bad lines, learn from a folder of sent mail
+# (and not from mail received: an Inbox is refused, a received message in
+# a Sent folder skipped), --db overriding redflag.conf's db, and the
+# verdict it changes.
 set -u
 rf=${REDFLAG:-build/redflag}
 tmp=$(mktemp -d)
@@ -143,6 +145,59 @@ done
 	> "$tmp/o" || fail "learn --as"
 grep -q "2 messages read, 6 new consent records" "$tmp/o" ||
 	{ cat "$tmp/o"; fail "learn --as counts"; }
+# learn from mail RECEIVED (an Inbox by mistake): each message was
+# delivered (Delivered-To, X-Original-To, Envelope-To) to another address
+# than its From.  Most of the folder so: refused, 65, nothing learned, a
+# hint to the Sent folder (it made every spammer a recipient who asked
+# to hear from me, and with --as made me consent to whoever the spam was
+# also sent to: the spammer's own To, the other victims)
+mkdir -p "$tmp/inbox/cur" "$tmp/inbox/new" "$tmp/inbox/tmp"
+for i in 1 2 3; do
+	printf 'Return-Path: <b%d@win.test>\nDelivered-To: me@home.test\nFrom: Prize <prize%d@win.test>\nTo: prize%d@win.test, other%d@victims.test\nSubject: you won\n\nx\n' \
+		"$i" "$i" "$i" "$i" > "$tmp/inbox/cur/$i:2,S"
+done
+printf 'X-Original-To: me@home.test\nFrom: ann@friends.test\nTo: me@home.test, carl@work.test\nSubject: re: hi\n\nx\n' \
+	> "$tmp/inbox/cur/4:2,S"
+printf 'Envelope-to: me@home.test\nFrom: bob@friends.test\nTo: me@home.test\nCc: dora@work.test\nSubject: re: hi\n\nx\n' \
+	> "$tmp/inbox/new/5"
+"$rf" consent --db "$tmp/in.db" add x@home.test y.test > /dev/null
+for as in "" "--as me@home.test"; do
+	# shellcheck disable=SC2086
+	"$rf" consent --db "$tmp/in.db" learn "$tmp/inbox" $as > "$tmp/o" 2> "$tmp/e"
+	rc=$?
+	[ $rc -eq 65 ] && [ ! -s "$tmp/o" ] &&
+	    grep -q "consent learn: .*/inbox: 5 of 5 messages were received, not sent (delivered to another address than their From: .*nothing learned; give the folder of mail you sent (such as ~/Maildir/.Sent)" "$tmp/e" ||
+		{ cat "$tmp/o" "$tmp/e"; fail "learn of an Inbox $as: status $rc"; }
+	[ "$("$rf" consent --db "$tmp/in.db" list | cut -f1,2)" = "x@home.test	y.test" ] ||
+		fail "learn of an Inbox $as: records made"
+done
+# a Sent folder (an mbox) that holds a received message or two: those
+# skipped, named (the field, not the address) and counted, status 1; a
+# copy delivered to its own author (a Bcc to oneself, Delivered-To its
+# From), and with --as one whose From is --as, are mail sent and learned
+{
+	printf 'From me@home.test Mon Nov  2 09:00:00 2026\nFrom: me@home.test\nTo: fay@friends.test\nSubject: a\n\nx\n\n'
+	printf 'From me@home.test Mon Nov  2 09:01:00 2026\nDelivered-To: me@home.test\nFrom: Me <me@home.test>\nTo: gus@friends.test\nSubject: b\n\nx\n\n'
+	printf 'From b@win.test Mon Nov  2 09:02:00 2026\nDelivered-To: me@home.test\nFrom: prize@win.test\nTo: prize@win.test\nSubject: c\n\nx\n\n'
+	printf 'From me@home.test Mon Nov  2 09:03:00 2026\nFrom: me@home.test\nTo: hal@friends.test\nSubject: d\n\nx\n'
+} > "$tmp/Sent.mbox"
+"$rf" consent --db "$tmp/in.db" learn "$tmp/Sent.mbox" > "$tmp/o" 2> "$tmp/e"
+rc=$?
+[ $rc -eq 1 ] &&
+    grep -qx "3 messages read, 3 new consent records, 1 message skipped (1 received, not sent: delivered to another address than their From)" "$tmp/o" &&
+    grep -qx "redflag: consent learn: .*/Sent.mbox:3: received, not sent (Delivered-To names another address than its From), skipped" "$tmp/e" ||
+	{ cat "$tmp/o" "$tmp/e"; fail "learn of a Sent mbox with a received message: status $rc"; }
+grep -q 'me@home.test' "$tmp/e" && fail "learn: an address in the warning"
+"$rf" consent --db "$tmp/in.db" list me@home.test | cut -f2 | sort > "$tmp/l"
+printf 'fay@friends.test\ngus@friends.test\nhal@friends.test\n' | cmp -s - "$tmp/l" ||
+	{ cat "$tmp/l"; fail "learn of a Sent mbox: records"; }
+"$rf" consent --db "$tmp/in.db" list prize@win.test | grep -q . &&
+	fail "learn of a Sent mbox: the received message learned"
+printf '\nFrom alias@home.test Mon Nov  2 09:04:00 2026\nDelivered-To: box@home.test\nFrom: me@home.test\nTo: ivy@friends.test\nSubject: e\n\nx\n' \
+	>> "$tmp/Sent.mbox"
+"$rf" consent --db "$tmp/in.db" learn "$tmp/Sent.mbox" --as me@home.test > "$tmp/o" 2> "$tmp/e"
+[ $? -eq 1 ] && grep -qx "4 messages read, 1 new consent record, 1 message skipped (1 received, not sent: delivered to another address than their From)" "$tmp/o" ||
+	{ cat "$tmp/o" "$tmp/e"; fail "learn --as of a Sent mbox"; }
 # the verdict follows consent: a 30-copy newsletter is spam, then bulk
 mkdir "$tmp/nl"
 i=0
