@@ -239,6 +239,57 @@ rf_addr_spec(rf_arena *a, const char *value)
 	return out;
 }
 
+/* env_blank: a byte left out around an envelope address. */
+static int
+env_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* env_trim: [*s, *e) without blanks on either side. */
+static void
+env_trim(const char **s, const char **e)
+{
+	while (*s < *e && env_blank(**s))
+		(*s)++;
+	while (*e > *s && env_blank((*e)[-1]))
+		(*e)--;
+}
+
+const char *
+rf_envelope_address(const char *s, size_t *len)
+{
+	const char *e = s + strlen(s), *p, *d;
+
+	env_trim(&s, &e);
+	if (s < e && *s == '<')
+		s++;
+	if (e > s && e[-1] == '>')
+		e--;
+	env_trim(&s, &e);
+	/* A-d-l ":": "@" domain, then "," "@" domain ..., then ':'; a
+	 * domain is a name or an address literal in brackets */
+	for (p = s; p < e && *p == '@';) {
+		if ((d = ++p) < e && *p == '[') {
+			while (p < e && *p != ']')
+				p++;
+			p += p < e;
+		} else {
+			while (p < e && *p != ',' && *p != ':' && *p != '@' &&
+			    !env_blank(*p))
+				p++;
+		}
+		if (p == d || p == e || (*p != ',' && *p != ':'))
+			break;		/* not a route: kept as it is */
+		if (*p++ == ':') {
+			s = p;
+			break;
+		}
+	}
+	*len = (size_t)(e - s);
+	return s;
+}
+
 /* header_links: the <URL> entries of List-Unsubscribe. */
 rf_status
 rf__msg_header_links(struct walk *w, rf_message *m, rf_error *err)

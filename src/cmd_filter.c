@@ -235,24 +235,22 @@ on_failure(enum action a, const rf_buf *in, int more)
 }
 
 /*
- * filter_rcpt: the address of a -r argument a, which it may change: one
- * pair of angle brackets around it taken off, as MTAs pass an envelope
- * address and as the milter takes it (mf_envrcpt); NULL when the rest is
- * no mail address as scan's --rcpt takes one (rf_consent_address_ok):
- * empty (an unset $RECIPIENT in a procmail rule), no '@', a blank.  Such
+ * filter_rcpt: the address of a -r argument a, which it may change: the
+ * mailbox of an envelope address, read as the milter reads RCPT TO
+ * (mf_envrcpt; rf_envelope_address: blanks, angle brackets and a source
+ * route left out); NULL when the rest is no mail address as scan's
+ * --rcpt takes one (rf_consent_address_ok): empty (an unset $RECIPIENT
+ * in a procmail rule, the null path "<>"), no '@', a blank inside.  Such
  * a recipient was kept and found nothing: recipient detection silently
  * off.
  */
 static const char *
 filter_rcpt(char *a)
 {
-	size_t n = strlen(a);
+	size_t n, at = (size_t)(rf_envelope_address(a, &n) - a);
 
-	if (n >= 2 && a[0] == '<' && a[n - 1] == '>') {
-		a[n - 1] = '\0';
-		a++;
-	}
-	return rf_consent_address_ok(a) ? a : NULL;
+	a[at + n] = '\0';
+	return rf_consent_address_ok(a + at) ? a + at : NULL;
 }
 
 int

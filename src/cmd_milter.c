@@ -290,7 +290,7 @@ static sfsistat
 mf_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct mstate *st = state(ctx);
-	const char *a = argv[0];
+	const char *a;
 	size_t n;
 	char *r;
 
@@ -301,11 +301,9 @@ mf_envrcpt(SMFICTX *ctx, char **argv)
 		set_reply(ctx, "452", "4.5.3", "Too many recipients");
 		return SMFIS_TEMPFAIL;
 	}
-	if (*a == '<')
-		a++;
-	n = strlen(a);
-	if (n > 0 && a[n - 1] == '>')
-		n--;
+	/* the mailbox, read as the filter reads -r; kept whatever it is
+	 * (the mail is never refused for it) */
+	a = rf_envelope_address(argv[0], &n);
 	if (st->nrcpts == st->rcap) {
 		size_t ncap = st->rcap ? st->rcap * 2 : 8;
 		char **v = realloc(st->rcpts, ncap * sizeof(*v));

@@ -243,6 +243,21 @@ const char *rf_link_kind_name(rf_link_kind k);
  * ("Name <A@B.example>" -> "a@b.example"), in arena a, or NULL. */
 const char *rf_addr_spec(rf_arena *a, const char *value);
 
+/*
+ * rf_envelope_address: the mailbox of an SMTP envelope address s as an
+ * MTA passes one (RFC 5321's Path "<local@domain>", or local@domain bare:
+ * a milter's RCPT TO, a pipe's recipient), the one reading of it for
+ * every front end: blanks (space, tab, CR, LF) around it and inside its
+ * angle brackets left out; one '<' first and one '>' last taken off
+ * (either alone too); a source route ("@relay1,@relay2:" before the
+ * mailbox, RFC 5321 4.1.1.3 and appendix C) left out, as a server is to
+ * ignore it (one that does not end in ':' is kept).  Returns where the
+ * mailbox starts in s, its length in *len (0 for the null path "<>");
+ * s is not changed, case is kept.  Whether the rest is a mail address
+ * is the caller's to check (rf_consent_address_ok).
+ */
+const char *rf_envelope_address(const char *s, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

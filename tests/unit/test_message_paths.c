@@ -533,6 +533,56 @@ test_message_ids(void **state)
 	assert_true(took >= 1000);	/* the fast path was taken often */
 }
 
+/* rf_envelope_address: the mailbox of every form an MTA passes an
+ * envelope address in (the filter's -r, the milter's RCPT TO). */
+static void
+test_envelope_address(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} envs[] = {
+		{ "a@b.example", "a@b.example" },
+		{ "<a@b.example>", "a@b.example" },
+		{ "<A@B.Example>", "A@B.Example" },	/* case kept */
+		{ "<>", "" },				/* the null path */
+		{ "", "" },
+		{ "   ", "" },
+		{ "< a@b.example >", "a@b.example" },
+		{ " <a@b.example> ", "a@b.example" },
+		{ "<a@b.example>  ", "a@b.example" },
+		{ "a@b.example \t\r\n", "a@b.example" },
+		{ "<a@b.example", "a@b.example" },	/* either bracket */
+		{ "a@b.example>", "a@b.example" },
+		{ "<<a@b.example>>", "<a@b.example>" },	/* one of each */
+		{ "<@relay.example:a@b.example>", "a@b.example" },
+		{ "<@r1.example,@r2.example:a@b.example>", "a@b.example" },
+		{ "<@[192.0.2.1]:a@b.example>", "a@b.example" },
+		{ "<@[IPv6:2001:db8::1],@r.example:a@b.example>",
+		  "a@b.example" },
+		{ "@relay.example:a@b.example", "a@b.example" },
+		{ "<@relay.example:>", "" },
+		/* no route: kept as they are */
+		{ "<@relay.example>", "@relay.example" },
+		{ "<@:a@b.example>", "@:a@b.example" },
+		{ "<@r.example,a@b.example>", "@r.example,a@b.example" },
+		{ "<@[192.0.2.1:a@b.example>", "@[192.0.2.1:a@b.example" },
+		{ "<\"a:b\"@b.example>", "\"a:b\"@b.example" },
+		{ "<a b@b.example>", "a b@b.example" },
+	};
+	size_t i, n;
+	const char *p;
+
+	(void)state;
+	for (i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
+		p = rf_envelope_address(envs[i].in, &n);
+		assert_true(p >= envs[i].in &&
+		    p + n <= envs[i].in + strlen(envs[i].in));
+		if (n != strlen(envs[i].want) ||
+		    memcmp(p, envs[i].want, n) != 0)
+			fail_msg("[%s]: [%.*s], want [%s]", envs[i].in,
+			    (int)n, p, envs[i].want);
+	}
+}
 
 int
 main(void)
@@ -546,6 +596,7 @@ main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_qp),
 		cmocka_unit_test(test_message_ids),
+		cmocka_unit_test(test_envelope_address),
 	};
 
 	return cmocka_run_group_tests(tests, ctx_setup, ctx_teardown);
