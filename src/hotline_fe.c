@@ -176,15 +176,15 @@ hl_fe_close(struct hl_fe *fe)
 
 int
 hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
-	   const char *category, const char *comment, const char *data,
-	   size_t len, FILE *out, rf_error *err)
+	   const char *category, const char *comment, const char *extra,
+	   const char *data, size_t len, FILE *out, rf_error *err)
 {
 	rf_message *m = NULL;
 	rf_arena *a = NULL;
 	rf_hotline_report r;
 	rf_hotline_mailmeta meta;
 	rf_hotline_filed *filed = NULL;
-	const char **urls, *reporter;
+	const char **urls, *reporter, **also;
 	size_t n, i;
 	int rc = -1, filed_n = 0;
 
@@ -200,6 +200,18 @@ hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who, const char *source,
 	if (n == 0) {
 		rc = 0;
 		goto done;
+	}
+	/* the address given beside those the mail names: scrubbed too */
+	if (extra != NULL) {
+		if ((also = rf_arena_array(a, meta.nalso + 1,
+		    sizeof(*also))) == NULL) {
+			rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < meta.nalso; i++)
+			also[i] = meta.also[i];
+		also[meta.nalso++] = extra;
+		meta.also = also;
 	}
 	memset(&r, 0, sizeof(r));
 	r.source = source;

@@ -47,7 +47,7 @@ read_all(FILE *f, size_t max, char **out, size_t *len)
 }
 
 /* submit_mail: file the reported mail data[0..len) (hl_fe_mail) as who,
- * with a's --category and --comment; the exit status: 0 filed (or no
+ * with a's --category and --comment, and its --reporter scrubbed too; the exit status: 0 filed (or no
  * web address in it, said), 75 a temporary failure (a mailbox pipe's MTA
  * keeps the mail and retries), 65 not filed. */
 static int
@@ -55,8 +55,8 @@ submit_mail(struct hl_fe *fe, const rf_hotline_actor *who,
 	    const struct args *a, const char *data, size_t len)
 {
 	rf_error err;
-	int n = hl_fe_mail(fe, who, "mail", a->category, a->comment, data,
-	    len, stdout, &err);
+	int n = hl_fe_mail(fe, who, "mail", a->category, a->comment,
+	    a->reporter, data, len, stdout, &err);
 
 	if (n < 0) {
 		cli_warn("hotline submit --mail: not filed: %s", err.msg);
