@@ -643,6 +643,14 @@ char *rf__clean(rf_arena *a, const rf_rules *r, const char *url,
 int rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *link,
 			unsigned maxdepth, unsigned *limits_hit);
 
+/* rf__open_pixel: l is an image (or CSS url()) whose file name is an
+ * open pixel's id (tracking.c, open_stem: "/track/open/<id>.gif") and
+ * one of whose identifying tokens (recipient-*, opaque-token,
+ * other-address, varies-in-campaign, known-host:*) still lies on that
+ * id: a web bug by its name, whose clean form is "" like one by its
+ * form (rf__tracking_finish). */
+int rf__open_pixel(const rf_link *l);
+
 /* rf__web_bug: "web-bug:hidden", "web-bug:1x1" or NULL for an image
  * (or CSS) link l (tracking.c; per link, read by tracking_message.c). */
 const char *rf__web_bug(const rf_link *l);

@@ -631,8 +631,11 @@ collect(rf_link *l, void *arg)
 		}
 	}
 	if (k->known && l->kind != RF_LINK_HEADER) {
-		/* only known tracking parameters and web bugs */
-		if (clean[0] != '\0' && (k->st = rf_tracking_clean_known(
+		/* only known tracking parameters and web bugs (by their
+		 * form; an open pixel by its name, rf__open_pixel, as the
+		 * policy known reads its reasons) */
+		if ((clean[0] != '\0' || rf__open_pixel(l)) &&
+		    (k->st = rf_tracking_clean_known(
 		    k->rules, k->arena, l, &clean, &wrapper, k->err)) != RF_OK)
 			return -1;
 		if (strcmp(clean, l->url) == 0)

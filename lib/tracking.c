@@ -249,25 +249,41 @@ open_path(const char *s, size_t off, size_t last)
 	return 0;
 }
 
-/* open_file_id: the file name url[off..off+n) (with an extension) of an
- * image whose path says it reports a reading: its stem as an opaque-token
- * when it is an id as a whole (above).  0, or -1 out of memory. */
-static int
-open_file_id(struct analysis *an, struct rf__toks *t, const char *url,
-	     size_t path_off, size_t off, size_t n)
+/* open_stem: the length of the stem of the file name s[off..off+n) (the
+ * last segment of a path starting at path_off) when it is an open
+ * pixel's id (above): an extension, a stem of at least
+ * RF_TRACKING_MIN_OPAQUE bytes without a '.', opaque as a whole, a
+ * segment of open_words before it; else 0. */
+static size_t
+open_stem(const char *s, size_t path_off, size_t off, size_t n)
 {
 	size_t dot;
 
-	for (dot = n; dot > 0 && url[off + dot - 1] != '.'; dot--)
+	if (n <= RF_TRACKING_MIN_OPAQUE || !has_extension(s + off, n))
+		return 0;
+	for (dot = n; dot > 0 && s[off + dot - 1] != '.'; dot--)
 		;
 	if (dot == 0)
 		return 0;
 	dot--;			/* the stem's length */
 	if (dot < RF_TRACKING_MIN_OPAQUE ||
-	    memchr(url + off, '.', dot) != NULL ||
-	    !rf__opaque(url + off, dot) || !open_path(url, path_off, off))
+	    memchr(s + off, '.', dot) != NULL ||
+	    !rf__opaque(s + off, dot) || !open_path(s, path_off, off))
 		return 0;
-	return rf__tok_add(an->a, t, off, dot, "opaque-token");
+	return dot;
+}
+
+/* open_file_id: the file name url[off..off+n) of an image: its stem as
+ * an opaque-token when it is an open pixel's id (open_stem).  0, or -1
+ * out of memory. */
+static int
+open_file_id(struct analysis *an, struct rf__toks *t, const char *url,
+	     size_t path_off, size_t off, size_t n)
+{
+	size_t stem = open_stem(url, path_off, off, n);
+
+	return stem == 0 ? 0 : rf__tok_add(an->a, t, off, stem,
+	    "opaque-token");
 }
 
 /* is_tag: the parameter named name (n bytes) is a campaign tag. */
@@ -308,8 +324,7 @@ find_opaque(struct analysis *an, const struct rf__url *u, const char *host,
 			;
 		if (opaque_unit(an, t, s, i, e - i) != 0)
 			return -1;
-		if (image && e == end && e - i > RF_TRACKING_MIN_OPAQUE &&
-		    has_extension(s + i, e - i) &&
+		if (image && e == end &&
 		    open_file_id(an, t, s, u->path_off, i, e - i) != 0)
 			return -1;
 	}
@@ -545,6 +560,30 @@ identifying(const char *reason)
 	    has_prefix(reason, "known-host:");
 }
 
+/* rf__open_pixel: contract in internal.h. */
+int
+rf__open_pixel(const rf_link *l)
+{
+	struct rf__url u;
+	size_t i, f, end, stem;
+
+	if ((l->kind != RF_LINK_IMG && l->kind != RF_LINK_CSS) ||
+	    l->ntokens == 0 || l->url == NULL)
+		return 0;
+	rf__url_split(l->url, strlen(l->url), &u);
+	end = u.path_off + u.path_len;
+	for (f = end; f > u.path_off && l->url[f - 1] != '/'; f--)
+		;
+	if ((stem = open_stem(l->url, u.path_off, f, end - f)) == 0)
+		return 0;
+	for (i = 0; i < l->ntokens; i++)
+		if (identifying(l->tokens[i].reason) &&
+		    l->tokens[i].off < f + stem &&
+		    l->tokens[i].off + l->tokens[i].len > f)
+			return 1;
+	return 0;
+}
+
 int
 rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *l,
 		    unsigned maxdepth, unsigned *limits_hit)
@@ -564,7 +603,7 @@ rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *l,
 	    add_reason(a, l, &cap, "web-bug:token") != 0)
 		return -1;
 	l->tracking = l->ntokens > 0;
-	if (bug)
+	if (bug || rf__open_pixel(l))
 		l->clean = "";
 	else if (l->ntokens == 0)
 		l->clean = l->url;

@@ -38,7 +38,11 @@
  * (the link becomes inert: host kept, code gone); a tracking redirect that
  * carries its destination is replaced by that destination, cleaned the
  * same way (up to max_unwrap_depth levels); a web bug's clean form is ""
- * (nothing to load).  A link that identifies nobody keeps clean == url.
+ * (nothing to load): one by its form (web-bug:1x1, web-bug:hidden), and an
+ * image (or CSS url()) named by its id, whose file name in a path that
+ * says it reports a reading ("/track/open/<id>.gif": docs/tracking.md,
+ * "Opaque tokens", an open pixel's file name) still carries an
+ * identifying token.  A link that identifies nobody keeps clean == url.
  */
 #ifndef REDFLAG_TRACKING_H
 #define REDFLAG_TRACKING_H

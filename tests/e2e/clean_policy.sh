@@ -4,7 +4,8 @@
 # tracking parameters such as a subscriber id dropped, web bugs emptied),
 # spam neutralises it;
 # redflag clean --verdict and redflag filter (whose verdict is ham here)
-# agree; clean.ham = none changes nothing.
+# agree; an open pixel named by its id is a web bug under links (s38);
+# clean.ham = none changes nothing.
 set -u
 rf=${REDFLAG:-build/redflag}
 tmp=$(mktemp -d)
@@ -75,6 +76,36 @@ grep -q "^X-Redflag-Verdict: ham" "$tmp/wf" || fail "filter verdict (wrapper)"
 [ "$(links "$tmp/wf")" = "$wkept" ] || fail "filter wrapper: $(links "$tmp/wf")"
 tr -d '\n\t' < "$tmp/wf" | grep -q 'kept: 1 tracked link as it is (policy known' ||
 	fail "filter wrapper: no reason says it was kept"
+
+# an open pixel named by its id (/track/open/<id>.gif) is a web bug:
+# under links emptied wherever it loads, whatever size it declares, and
+# counted so, as a 1x1 one is; a link of the same shape is no image and
+# stays.  Before s38 it became .../track/open/redflag-removed.gif, still
+# loaded from the tracker ("1 link rewritten").
+cat > "$tmp/pixel.eml" <<'MSG'
+From: News <news@shop.test>
+To: jane.doe@rcpt.test
+Subject: Sale
+List-Unsubscribe: <mailto:unsubscribe@shop.test>
+Content-Type: text/html
+
+<p><a href="https://t.shop.test/track/open/k4Jq9ZxT2mWp7RvB3nY8.gif">view</a>
+<img src="https://t.shop.test/track/open/9f86d081884c7d659a2feaa0c55ad015.gif" width="600" height="200">
+<div style="background:url(https://t.shop.test/beacon/Zx81Qw7eRt5yUi3oPa2s.gif)">sale</div></p>
+MSG
+pkept='href="https://t.shop.test/track/open/k4Jq9ZxT2mWp7RvB3nY8.gif" src="" '
+"$rf" clean --verdict spam "$tmp/pixel.eml" > "$tmp/pclean" || fail "clean (pixel)"
+grep -q '^X-Redflag-Cleaned: 0 links rewritten; 2 web bugs emptied' \
+    "$tmp/pclean" || fail "clean (pixel): $(grep -A1 '^X-Redflag-Cleaned' "$tmp/pclean")"
+"$rf" filter --set clean.ham=links --set clean.unsure=links \
+    --set clean.bulk=links --set clean.spam=links < "$tmp/pixel.eml" \
+    > "$tmp/pfilter" || fail "filter (pixel)"
+grep -q 'neutralised: 0 links rewritten, 2 web bugs emptied' "$tmp/pfilter" ||
+	fail "filter (pixel): $(grep '^X-Redflag-Reasons' "$tmp/pfilter")"
+for f in pclean pfilter; do
+	[ "$(links "$tmp/$f")" = "$pkept" ] || fail "$f: $(links "$tmp/$f")"
+	grep -q 'background:url()' "$tmp/$f" || fail "$f: the CSS pixel is left"
+done
 
 printf 'clean.ham = none\n' > "$tmp/redflag.conf"
 "$rf" clean -c "$tmp/redflag.conf" --verdict ham "$tmp/reset.eml" > "$tmp/n" ||

@@ -310,11 +310,28 @@ test_open_file_id(void **state)
 	assert_string_equal(tok(f, l, "opaque-token"),
 	    "9f86d081884c7d659a2feaa0c55ad015");
 	assert_true(has_reason(l, "web-bug:token"));
-	assert_string_equal(l->clean, "https://news.shop.example/track/open/"
-	    RF_TRACKING_PLACEHOLDER ".gif");
+	/* a web bug by its name: nothing to load (s38; it was
+	 * ".../track/open/redflag-removed.gif", still loaded from the
+	 * tracker), whatever size it declares */
+	assert_string_equal(l->clean, "");
+	l = img(f, "https://news.shop.example/track/open/9f86d081884c7d659a2"
+	    "feaa0c55ad015.gif", RF_LINK_IMG, 600, 200, NULL, 0,
+	    RF_TRK_OPAQUE);
+	assert_string_equal(l->clean, "");
 	l = img(f, "https://n.shop.example/Open/5f1a2b3c4d5e6f7a8b9c0d1e.gif",
 	    RF_LINK_CSS, -1, -1, NULL, 0, RF_TRK_OPAQUE);
 	assert_true(has_reason(l, "opaque-token"));
+	assert_string_equal(l->clean, "");
+	/* an id elsewhere in an open pixel's URL is taken out as before:
+	 * only its name makes it a web bug */
+	l = img(f, "https://n.shop.example/track/open/logo.gif?s=5f1a2b3c4d5e"
+	    "6f7a8b9c0d1e", RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE);
+	assert_string_equal(l->clean, "https://n.shop.example/track/open/"
+	    "logo.gif");
+	l = img(f, "https://n.shop.example/track/q8ZfK2mX7pLw4RtY9vB3nH6s/"
+	    "logo.gif", RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE);
+	assert_string_equal(l->clean, "https://n.shop.example/track/"
+	    RF_TRACKING_PLACEHOLDER "/logo.gif");
 	l = img(f, "https://github.example/notifications/beacon/Q8ZFK2MX7PLW4R"
 	    "TY9VB3NH6SA1.gif", RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE);
 	assert_true(has_reason(l, "opaque-token"));
@@ -339,9 +356,13 @@ test_open_file_id(void **state)
 	    RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE)->tracking);
 	assert_false(img(f, "https://cdn.shop.example/pixel/spacer_black1x1."
 	    "gif", RF_LINK_IMG, -1, -1, NULL, 0, RF_TRK_OPAQUE)->tracking);
-	/* a link to a file is no image */
+	/* a link to a file is no image, nor one to a pixel's URL */
 	assert_false(href(f, "https://news.shop.example/track/open/9f86d0818"
 	    "84c7d659a2feaa0c55ad015.pdf")->tracking);
+	l = href(f, "https://news.shop.example/track/open/9f86d081884c7d659a2"
+	    "feaa0c55ad015.gif");
+	assert_false(l->tracking);
+	assert_string_equal(l->clean, l->url);
 	/* without RF_TRK_OPAQUE (mail that is not bulk) it is not either */
 	assert_false(img(f, "https://news.shop.example/track/open/9f86d08188"
 	    "4c7d659a2feaa0c55ad015.gif", RF_LINK_IMG, -1, -1, NULL, 0, 0)
