@@ -144,9 +144,7 @@ write_clean(const char *data, size_t len, rf_message *m,
 	put_header(out, "X-Redflag-Cleaned", t, eol);
 	free(t);
 	if (k.unsub)
-		put_header(out, "X-Redflag-List-Unsubscribe", "carries a code "
-		    "that identifies you; left in place, since unsubscribing "
-		    "needs it", eol);
+		put_header(out, CLEAN_UNSUB_HEADER, CLEAN_UNSUB_WORDS, eol);
 	rf_buf_init(&body, 0);
 	rc = rf_rewrite_write(rw, hdr, &body, &err) == RF_OK ? 0 : -1;
 	if (rc == 0)

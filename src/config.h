@@ -142,6 +142,14 @@ rf_status clean_collect(rf_rewrite *rw, enum clean_policy policy,
  * anywhere"), for the reasons of the mail path and of redflag clean. */
 const char *clean_kept_why(size_t n);
 
+/* CLEAN_UNSUB_HEADER, CLEAN_UNSUB_WORDS: the header that redflag clean,
+ * the filter and the milter add when they clean a message whose
+ * List-Unsubscribe link carries a code that identifies the recipient
+ * (rf_rewrite_stats.unsub), and what it says. */
+#define CLEAN_UNSUB_HEADER "X-Redflag-List-Unsubscribe"
+#define CLEAN_UNSUB_WORDS "carries a code that identifies you; left in " \
+    "place, since unsubscribing needs it"
+
 /* clean_sites_words: what the policy sites did (st, after prepare), in
  * plain words separated by sep: "23 links reduced to their sites; 4
  * images emptied", then the mail links reduced to their address, the

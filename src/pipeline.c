@@ -335,7 +335,7 @@ kept_reason(struct pipeline_result *r, size_t *cap,
 }
 
 /* neutralise: with rewrite on, the body with rw's links replaced (and
- * what the policy known left as it is said). */
+ * what the policy known left as it is said), and r->unsub. */
 static rf_status
 neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 	   size_t len, struct pipeline_result *r, size_t *cap, rf_error *err)
@@ -349,6 +349,7 @@ neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 		return RF_OK;
 	if (rf_rewrite_links(rw) == 0) {
 		rf_rewrite_get_stats(rw, &rs);
+		r->unsub = rs.unsub;
 		return kept_reason(r, cap, &rs) == 0 ? RF_OK :
 		    rf_error_set(err, RF_ENOMEM, "out of memory");
 	}
@@ -356,6 +357,7 @@ neutralise(struct pipeline *p, rf_rewrite *rw, const char *msg,
 	if (rf_rewrite_prepare(rw, msg, len, err) != RF_OK)
 		goto out;
 	rf_rewrite_get_stats(rw, &rs);
+	r->unsub = rs.unsub;
 	if (rf_rewrite_edits(rw) > 0) {
 		r->body_off = rf_rewrite_body_offset(rw);
 		if (rf_rewrite_write(rw, r->body_off, &body, err) != RF_OK ||
@@ -559,6 +561,9 @@ describe(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 		    REASONS_HEADER_MAX));
 	bad |= add_header(r, &cap, "X-Redflag-Action",
 	    action_name(r->action));
+	if (r->unsub)	/* as redflag clean says it */
+		bad |= add_header(r, &cap, CLEAN_UNSUB_HEADER,
+		    CLEAN_UNSUB_WORDS);
 	if (!bad && r->action == ACTION_REJECT)	/* headers[0]: verdict */
 		r->reply = reject_reply(r->arena, c->reject_text != NULL ?
 		    c->reject_text : "Message refused by redflag",

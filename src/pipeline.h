@@ -58,6 +58,10 @@ struct pipeline_result {
 				 * line that ends the header block, or at its
 				 * first line that is no header field (then
 				 * body starts with a blank line) */
+	int unsub;		/* rewrite on, and the List-Unsubscribe link
+				 * carries a code that identifies a
+				 * recipient, left in place: headers end
+				 * with CLEAN_UNSUB_HEADER */
 	enum action action;	/* what the policy says to do */
 	char *reply;		/* reply text for reject / tempfail */
 

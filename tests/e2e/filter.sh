@@ -210,6 +210,45 @@ grep -qx 'X-Redflag-Action: headers' "$d/out" || fail "the sign changed the acti
     > "$d/out" || fail "message without a sign"
 grep -q '^X-Redflag-Signs:' "$d/out" && fail "X-Redflag-Signs without a sign"
 
+# X-Redflag-List-Unsubscribe (s38): when the List-Unsubscribe link
+# carries a code that identifies the recipient, the filter says so with
+# the header and words of redflag clean, once, whenever it cleans the
+# message; a sender's own is removed on every path, and none is added
+# when the link carries no code, nor when nothing is cleaned (rewrite =
+# no, action accept).
+unsub() {
+	printf 'From: news@shop.example\nTo: r1@test.example\n'
+	printf 'Subject: Sale\nList-Unsubscribe: <%s>\n' "$1"
+	printf 'X-Redflag-List-Unsubscribe: forged\n'
+	printf 'Content-Type: text/html\n\n<a href="https://shop.example/'
+	printf 'p?email=r1@test.example">sale</a>\n'
+}
+coded='https://shop.example/unsub?e=r1@test.example'
+unsub "$coded" | "$REDFLAG" clean > "$d/clean" || fail "clean (unsubscribe)"
+# clean folds its headers: its own (the first) unfolded
+words=$(awk '/^[^ \t]/ { if (p) exit; p = /^X-Redflag-List-Unsubscribe: / } p' "$d/clean" |
+    sed 's/^\t/ /' | tr -d '\n')
+case $words in
+"X-Redflag-List-Unsubscribe: carries a code "*) ;;
+*) fail "clean: no X-Redflag-List-Unsubscribe: $words" ;;
+esac
+unsub "$coded" | rf -r r1@test.example > "$d/out" || fail "filter (unsubscribe)"
+grep -q forged "$d/out" && fail "forged X-Redflag-List-Unsubscribe kept"
+[ "$(grep -c '^X-Redflag-List-Unsubscribe: ' "$d/out")" -eq 1 ] &&
+    grep -qxF "$words" "$d/out" ||
+	fail "filter: not clean's X-Redflag-List-Unsubscribe: $(grep -i '^x-redflag-list' "$d/out")"
+grep -q 'p?email=r1@test.example' "$d/out" && fail "filter did not clean the link"
+unsub 'mailto:unsubscribe@shop.example' | rf -r r1@test.example > "$d/out" ||
+	fail "filter (unsubscribe without a code)"
+grep -qi '^X-Redflag-List-Unsubscribe' "$d/out" &&
+	fail "X-Redflag-List-Unsubscribe without a code: $(grep -i '^x-redflag-list' "$d/out")"
+for set in rewrite=no action=accept; do
+	unsub "$coded" | rf -r r1@test.example --set "$set" > "$d/out" ||
+		fail "filter --set $set (unsubscribe)"
+	grep -qi '^X-Redflag-List-Unsubscribe' "$d/out" &&
+		fail "X-Redflag-List-Unsubscribe with $set: $(grep -i '^x-redflag-list' "$d/out")"
+done
+
 # mbox From_ line stays first; LF messages get LF headers; empty input.
 printf 'From a@b.example Mon Mar  2 10:00:00 2026\nSubject: x\n\nhi\n' |
 	rf > "$d/out" || fail "From_ line"

@@ -18,9 +18,12 @@
 # gave consent to shop.example (no consent store is set up)", was "you
 # never gave consent") and a copy judged with itself counted (store-2:
 # "sent to 12 recipients", was 6; store-text: 18, was 6); and in s38,
-# whose only change to them is the wording of the mass-mailing reason
+# whose only changes to them are the wording of the mass-mailing reason
 # ("the same text for every recipient, but links with a code for each
-# ...", was "codes for you in text that would suit any recipient").
+# ...", was "codes for you in text that would suit any recipient") and
+# the X-Redflag-List-Unsubscribe header the filter now adds as redflag
+# clean does (each message's List-Unsubscribe carries r0's address or
+# Mailchimp's subscriber id).
 # Messages: tests/data/rcpts/*.eml (tools/genrcpt.py) and a fixture;
 # recipients: r0..r(N-1)@example.org, whose first four are encoded in
 # links; with a store: a second copy that finds the campaign of the

@@ -12,6 +12,10 @@ raw packets to a milter, for the malformed-input test.
       code, with one more header named by the bytes NAME_HEX (hex) when
       given, its value VALUE_HEX (else "value"); prints the replies as transaction does, a replaced body as
       "b " and its bytes (escaped as Python writes them).
+  milterclient.py PORT unsub URL
+      the message of rewrite with "List-Unsubscribe: <URL>" and a
+      forged "X-Redflag-List-Unsubscribe: forged"; prints the replies as
+      transaction does.
   milterclient.py PORT malformed NAME
       send one malformed conversation (see CASES) and report how the
       milter answered: "closed" when it hung up, or the reply letters.
@@ -71,7 +75,7 @@ TRACKED = (b"Hello,\r\n<a href=\"https://click.shop.example/c?uid="
 
 
 def transaction(port, extra=None, body=b"Hello,\r\nsee https://shop.example/\r\n",
-                full=False, value=b"value"):
+                full=False, value=b"value", more=()):
     s = connect(port)
     negotiate(s)
     step(s, b"C", b"client.example\x00U")
@@ -83,6 +87,7 @@ def transaction(port, extra=None, body=b"Hello,\r\nsee https://shop.example/\r\n
                (b"Subject", b"raw milter test")]
     if extra is not None:
         headers.append((extra, value))
+    headers.extend(more)
     headers.append((b"X-Redflag-Verdict", b"ham"))
     for name, value in headers:
         step(s, b"L", name + b"\x00" + value + b"\x00")
@@ -179,6 +184,10 @@ def main(argv):
         extra = bytes.fromhex(argv[3]) if len(argv) >= 4 else None
         value = bytes.fromhex(argv[4]) if len(argv) == 5 else b"value"
         return transaction(int(argv[1]), extra, TRACKED, True, value)
+    if len(argv) == 4 and argv[2] == "unsub":
+        more = ((b"List-Unsubscribe", b"<" + argv[3].encode() + b">"),
+                (b"X-Redflag-List-Unsubscribe", b"forged"))
+        return transaction(int(argv[1]), None, TRACKED, True, more=more)
     if len(argv) == 4 and argv[2] == "malformed":
         if argv[3] == "list":
             print("\n".join(CASES))
