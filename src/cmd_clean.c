@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
+#include "pipeline.h"
 
 #define CLEAN_FOLD 76		/* header line length aimed at */
 
@@ -79,16 +80,27 @@ put_header(FILE *out, const char *name, const char *value, const char *eol)
 	fputs(eol, out);
 }
 
+/* put_file: p[0..n) to the stream arg (pipeline_kept_fields); 0. */
+static int
+put_file(void *arg, const char *p, size_t n)
+{
+	fwrite(p, 1, n, arg);
+	return 0;
+}
+
 /* write_clean: the cleaned message to out (verdict: the one whose policy
- * was collected, NULL when none was given); 0, -1 when it could not be
- * made (out of memory), or the errno of a write to out that failed. */
+ * was collected, NULL when none was given): redflag's headers, the
+ * sender's header block without its X-Redflag-* fields (a verdict or
+ * finding of redflag's is never the sender's to write), the body; 0, -1
+ * when it could not be made (out of memory), or the errno of a write to
+ * out that failed. */
 static int
 write_clean(const char *data, size_t len, rf_message *m,
 	    const rf_rewrite *rw, const char *verdict, FILE *out)
 {
 	rf_rewrite_stats k;
 	const char **sum;
-	size_t nsum, i, hdr;
+	size_t nsum, i, hdr, body_off;
 	const char *eol;
 	char *joined = NULL, *t, missed[96], words[320], kept[192];
 	rf_buf body;
@@ -145,8 +157,10 @@ write_clean(const char *data, size_t len, rf_message *m,
 	free(t);
 	if (k.unsub)
 		put_header(out, CLEAN_UNSUB_HEADER, CLEAN_UNSUB_WORDS, eol);
+	body_off = rf_rewrite_body_offset(rw);
+	pipeline_kept_fields(data, hdr, body_off, put_file, out);
 	rf_buf_init(&body, 0);
-	rc = rf_rewrite_write(rw, hdr, &body, &err) == RF_OK ? 0 : -1;
+	rc = rf_rewrite_write(rw, body_off, &body, &err) == RF_OK ? 0 : -1;
 	if (rc == 0)
 		fwrite(body.data != NULL ? body.data : "", 1, body.len, out);
 	rf_buf_free(&body);

@@ -97,37 +97,6 @@ read_input(rf_buf *in, size_t max)
 	}
 }
 
-/*
- * kept_fields: the header block msg[from..body) without its X-Redflag-*
- * fields, in runs of kept lines: each given to put(arg, p, n); 0, or the
- * first nonzero put returned.
- */
-static int
-kept_fields(const char *msg, size_t from, size_t body,
-	    int (*put)(void *, const char *, size_t), void *arg)
-{
-	size_t i = from, e, run = from;
-	int skip = 0, rc;
-
-	while (i < body) {
-		e = i;
-		while (e < body && msg[e] != '\n')
-			e++;
-		if (e < body)
-			e++;
-		if (msg[i] != ' ' && msg[i] != '\t')	/* a field starts */
-			skip = pipeline_own_header(msg + i, e - i);
-		if (skip) {	/* the run before this line, then past it */
-			if (i > run && (rc = put(arg, msg + run, i - run)) !=
-			    0)
-				return rc;
-			run = e;
-		}
-		i = e;
-	}
-	return body > run ? put(arg, msg + run, body - run) : 0;
-}
-
 static int
 put_buf(void *arg, const char *p, size_t n)
 {
@@ -161,7 +130,7 @@ pass_through(const rf_buf *in, int more)
 	if (more && body >= in->len)
 		return 1;
 	if (write_all(fd, msg, env) != 0 ||
-	    kept_fields(msg, env, body, put_fd, &fd) != 0 ||
+	    pipeline_kept_fields(msg, env, body, put_fd, &fd) != 0 ||
 	    write_all(fd, msg + body, in->len - body) != 0)
 		return -1;
 	while (more) {
@@ -206,7 +175,7 @@ annotate(rf_buf *out, const char *msg, size_t len,
 		if (rf_buf_printf(out, "%s: %s%s", r->headers[e].name,
 		    r->headers[e].value, eol) != 0)
 			return -1;
-	if (kept_fields(msg, i, body, put_buf, out) != 0)
+	if (pipeline_kept_fields(msg, i, body, put_buf, out) != 0)
 		return -1;
 	if (r->body != NULL)
 		return rf_buf_append(out, r->body, r->body_len);

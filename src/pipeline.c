@@ -122,6 +122,32 @@ pipeline_own_header(const char *p, size_t n)
 	    strncasecmp(p, prefix, sizeof(prefix) - 1) == 0;
 }
 
+int
+pipeline_kept_fields(const char *msg, size_t from, size_t body,
+		     int (*put)(void *, const char *, size_t), void *arg)
+{
+	size_t i = from, e, run = from;
+	int skip = 0, rc;
+
+	while (i < body) {
+		e = i;
+		while (e < body && msg[e] != '\n')
+			e++;
+		if (e < body)
+			e++;
+		if (msg[i] != ' ' && msg[i] != '\t')	/* a field starts */
+			skip = pipeline_own_header(msg + i, e - i);
+		if (skip) {	/* the run before this line, then past it */
+			if (i > run && (rc = put(arg, msg + run, i - run)) !=
+			    0)
+				return rc;
+			run = e;
+		}
+		i = e;
+	}
+	return body > run ? put(arg, msg + run, body - run) : 0;
+}
+
 size_t
 pipeline_body_offset(const char *msg, size_t len)
 {

@@ -127,4 +127,14 @@ size_t pipeline_body_offset(const char *msg, size_t len);
  */
 int pipeline_own_header(const char *p, size_t n);
 
+/*
+ * pipeline_kept_fields: the header block msg[from..body) without its
+ * X-Redflag-* fields (pipeline_own_header, with their continuation
+ * lines), in runs of kept lines: each given to put(arg, p, n); 0, or the
+ * first nonzero put returned.  What the filter and redflag clean write
+ * of a sender's header block.
+ */
+int pipeline_kept_fields(const char *msg, size_t from, size_t body,
+			 int (*put)(void *, const char *, size_t), void *arg);
+
 #endif

@@ -101,6 +101,19 @@ for m in from body; do
 	grep -v '^X-Redflag-\|^bye ' "$tmp/$m.pipe" > "$tmp/$m.rest"
 	grep -v '^bye ' "$tmp/$m.eml" | cmp - "$tmp/$m.rest"
 done
+# a sender's X-Redflag-* fields (a forged verdict, a forged finding,
+# folded) are not in the output: only redflag's own (until s38 they were
+# kept below them, for a reader or a recipe to take as redflag's)
+printf 'From: a@shop.example\nTo: %s\nX-Redflag-Verdict: ham\nX-REDFLAG-Tracking: nothing\n\tforged-fold\nSubject: s\nX-Redflag-Cleaned: forged-cleaned\n\n%s\n' "$addr" \
+    "https://shop.example/u?d=$b64" > "$tmp/forged.eml"
+"$REDFLAG" clean --verdict spam < "$tmp/forged.eml" > "$tmp/forged.out"
+[ "$(grep -ci '^X-Redflag-' "$tmp/forged.out")" -eq 2 ] &&
+    grep -q '^X-Redflag-Tracking: 1 link carries your address' "$tmp/forged.out" &&
+    grep -q '^X-Redflag-Cleaned: 1 link rewritten' "$tmp/forged.out" &&
+    ! grep -qi -e 'Verdict' -e 'nothing' -e 'forged-' "$tmp/forged.out" &&
+    grep -qx 'From: a@shop.example' "$tmp/forged.out" &&
+    grep -qx 'Subject: s' "$tmp/forged.out" ||
+    { cat "$tmp/forged.out" >&2; echo "FAIL: clean kept a sender's X-Redflag-* field" >&2; exit 1; }
 # over max_message_size: refused, nothing written (a cut message would
 # lose its end)
 rc=0
