@@ -209,7 +209,7 @@ sq_close(void *be)
 	sqlite3_finalize(c->upsert);
 	sqlite3_finalize(c->del_zero);
 	sqlite3_finalize(c->add_meta);
-	sqlite3_close(c->db);
+	rf__sqlite_close(c->db);
 	rf__cmap_free(&c->counts);
 	rf__cmap_free(&c->pending);
 	free(c);

@@ -80,7 +80,7 @@ sq_close(void *h)
 		return;
 	for (i = 0; i < Q_N; i++)
 		sqlite3_finalize(d->q[i]);
-	sqlite3_close(d->db);
+	rf__sqlite_close(d->db);
 	free(d);
 }
 

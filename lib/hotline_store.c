@@ -279,10 +279,16 @@ rf_hotline_close(rf_hotline *h)
 {
 	if (h == NULL)
 		return;
-	sqlite3_close(h->db);
+	rf__sqlite_close(h->db);
 	rf_rules_free(h->own_rules);
 	sodium_memzero(h->key, sizeof(h->key));
 	free(h);
+}
+
+int
+rf_hotline_moved(const rf_hotline *h)
+{
+	return rf__sqlite_moved(h->db);
 }
 
 /* ---- names ---- */

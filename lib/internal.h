@@ -782,6 +782,9 @@ struct rf__store_ops {
 	rf_status (*commit)(void *be, rf_error *err);
 	rf_status (*rollback)(void *be, rf_error *err);
 	void (*close)(void *be);
+	/* 1 when the file open is no longer the one at its path
+	 * (rf_store_moved); NULL: the backend has no file (Redis) */
+	int (*moved)(void *be);
 };
 
 /* rf__store_sqlite_open, rf__store_redis_open: a backend for the part

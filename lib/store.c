@@ -239,6 +239,12 @@ rf_store_backend(const rf_store *s)
 	return s->ops->name;
 }
 
+int
+rf_store_moved(rf_store *s)
+{
+	return s->ops->moved != NULL && s->ops->moved(s->be);
+}
+
 rf_status
 rf_store_begin(rf_store *s, rf_error *err)
 {

@@ -86,6 +86,33 @@ rf__sqlite_wal(sqlite3 *db, unsigned timeout_ms)
 	return rc;
 }
 
+int
+rf__sqlite_moved(sqlite3 *db)
+{
+	int moved = 0;
+
+	if (db == NULL || sqlite3_file_control(db, "main",
+	    SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
+		return 0;
+	return moved != 0;
+}
+
+void
+rf__sqlite_close(sqlite3 *db)
+{
+	if (db == NULL)
+		return;
+	/* SQLite leaves the log of a moved file as it is at close (no
+	 * checkpoint, no delete): copied and emptied here, or the file put
+	 * at the path would take this one's pages from the -wal left there
+	 * at its next open.  A read-only connection cannot: it fails,
+	 * changing nothing. */
+	if (rf__sqlite_moved(db))
+		(void)sqlite3_wal_checkpoint_v2(db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_close(db);
+}
+
 rf_status
 rf__redis_error(rf_error *err, const struct redisContext *c,
 		const struct redisReply *rep, const char *fmt, ...)

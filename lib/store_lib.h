@@ -63,6 +63,31 @@ rf_status rf__sqlite_folder(const char *path, const char *what,
 int rf__sqlite_wal(struct sqlite3 *db, unsigned timeout_ms);
 
 /*
+ * rf__sqlite_moved: 1 when the file db has open ("main") is no longer
+ * the file at the path it was opened from: deleted, renamed, or another
+ * put in its place (a backup moved there); else 0, and 0 when db is NULL
+ * or its VFS cannot tell.  SQLite's SQLITE_FCNTL_HAS_MOVED: one stat(2)
+ * of the path, its inode compared with the open file's; nothing is read
+ * or written, WAL or not.  A connection whose file moved still works, on
+ * a file that nobody opening the path sees again.
+ */
+int rf__sqlite_moved(struct sqlite3 *db);
+
+/*
+ * rf__sqlite_close: sqlite3_close(db) (NULL allowed; its statements
+ * finalized first), as every opener of a SQLite file closes it.  When the
+ * file moved (rf__sqlite_moved), SQLite at close neither copies the
+ * write-ahead log into the file nor removes the log, and a log left at
+ * the path (the -wal is named by the path: a file moved alone leaves it)
+ * would lend its pages to the next file opened there (a backup moved in
+ * is read with the old file's pages): so the log is copied into the file
+ * first and emptied (PRAGMA wal_checkpoint(TRUNCATE), waiting for other
+ * processes' readers as the busy timeout lets it); the moved file is then
+ * whole.
+ */
+void rf__sqlite_close(struct sqlite3 *db);
+
+/*
  * rf__redis_error: RF_ESTORE, with "WHAT: TEXT" in err (NULL allowed):
  * WHAT made from fmt as printf would; TEXT, escaped: for rep NULL (no
  * reply: the connection failed) c's errstr ("no answer" when c is NULL

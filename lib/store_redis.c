@@ -917,7 +917,7 @@ rd_close(void *be)
 static const struct rf__store_ops redis_ops = {
 	"redis", rd_begin_op, rd_end_op, rd_candidates, rd_create, rd_update,
 	rd_get, rd_list, rd_count_below, rd_complaint, rd_samples, rd_noop_op, rd_noop_op,
-	rd_noop_op, rd_close,
+	rd_noop_op, rd_close, NULL,
 };
 
 /* parse: the spec (rf__redis_spec_parse) into r->at. */

@@ -241,7 +241,7 @@ sq_close(void *be)
 	free(q->order);
 	for (i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(q->st[i]);
-	sqlite3_close(q->db);
+	rf__sqlite_close(q->db);
 	free(q);
 }
 
@@ -737,10 +737,16 @@ sq_rollback(void *be, rf_error *err)
 	return rf__sq_run(q, S_ROLLBACK, err);
 }
 
+static int
+sq_moved(void *be)
+{
+	return rf__sqlite_moved(((struct sq *)be)->db);
+}
+
 static const struct rf__store_ops sqlite_ops = {
 	"sqlite", sq_begin_op, sq_end_op, sq_candidates, sq_create, sq_update,
 	sq_get, sq_list, sq_count_below, sq_complaint, sq_samples, sq_begin, sq_commit,
-	sq_rollback, sq_close,
+	sq_rollback, sq_close, sq_moved,
 };
 
 rf_status

@@ -231,6 +231,7 @@ cmd_filter(int argc, char **argv)
 	struct config cfg;
 	size_t nrcpts = 0;
 	rf_buf in, out;
+	rf_status st;
 	rf_error err;
 	int i, r, more, rc = EX_TEMPFAIL;
 
@@ -311,6 +312,9 @@ cmd_filter(int argc, char **argv)
 		    cfg.on_error, &in, 0);
 		goto out;
 	}
+	if (res.notice != NULL)	/* the store's file replaced meanwhile */
+		cli_warn("filter: %s", res.notice);
+	res.notice = NULL;
 	switch (res.action) {
 	case ACTION_REJECT:
 		cli_warn("%s", res.reply);
@@ -343,7 +347,10 @@ cmd_filter(int argc, char **argv)
 	 * its timeout, unreachable) is on_error: EX_TEMPFAIL, so that the
 	 * MTA discards the output and tries again (the retry is counted),
 	 * or with on_error = accept the message passes uncounted */
-	if (pipeline_commit(p, &res, &err) != RF_OK) {
+	st = pipeline_commit(p, &res, &err);
+	if (res.notice != NULL)
+		cli_warn("filter: %s", res.notice);
+	if (st != RF_OK) {
 		cli_warn("filter: counting the message: %s: on_error = %s",
 		    err.msg, action_name(cfg.on_error));
 		rc = cfg.on_error == ACTION_ACCEPT ? RF_EXIT_OK : EX_TEMPFAIL;

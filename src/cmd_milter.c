@@ -544,6 +544,16 @@ apply(SMFICTX *ctx, struct mstate *st, const struct pipeline_result *r,
 	return 0;
 }
 
+/* log_notice: the pipeline's notice in r (the store's file was deleted
+ * or replaced, and opened again), logged once. */
+static void
+log_notice(struct pipeline_result *r)
+{
+	if (r->notice != NULL)
+		mlog("%s", r->notice);
+	r->notice = NULL;
+}
+
 static sfsistat
 mf_eom(SMFICTX *ctx)
 {
@@ -552,6 +562,7 @@ mf_eom(SMFICTX *ctx)
 	struct pipeline_result r;
 	sfsistat ret = SMFIS_CONTINUE;
 	const char *qid, *why, *uncounted = NULL;
+	rf_status cst = RF_OK;
 	rf_error err;
 
 	if (st == NULL)
@@ -571,6 +582,7 @@ mf_eom(SMFICTX *ctx)
 	    &err) != RF_OK)
 		return fail_at_end(ctx, st, err.status == RF_ELIMIT ?
 		    cfg->on_limit : cfg->on_error, err.msg);
+	log_notice(&r);
 	switch (r.action) {
 	case ACTION_REJECT:
 		set_reply(ctx, "550", "5.7.1", r.reply);
@@ -597,8 +609,11 @@ mf_eom(SMFICTX *ctx)
 	 * unreachable) is on_error: tempfail (the changes sent are dropped
 	 * with the message; the MTA tries again and the retry is counted),
 	 * or with on_error = accept the message passes uncounted */
-	if (ret == SMFIS_CONTINUE && pipeline_commit(server->pipe, &r, &err) !=
-	    RF_OK) {
+	if (ret == SMFIS_CONTINUE) {
+		cst = pipeline_commit(server->pipe, &r, &err);
+		log_notice(&r);
+	}
+	if (cst != RF_OK) {
 		if (cfg->on_error != ACTION_ACCEPT) {
 			pipeline_result_free(&r);
 			return tempfail(ctx, st, err.msg);
@@ -927,6 +942,9 @@ cmd_milter(int argc, char **argv)
 	r = run(&cfg, &sigs, &lsn);
 	mlog("stopping: finishing messages in flight");
 	drain(&srv, cfg.shutdown_timeout);
+	/* a store file replaced meanwhile: its log goes into it, not to
+	 * the file now at the path */
+	pipeline_stop(srv.pipe);
 	/* Idle sessions' threads, and libmilter's listener after a stop,
 	 * may still run: end here without freeing what they use. */
 	_exit(r == 0 ? RF_EXIT_OK : EX_SOFTWARE);

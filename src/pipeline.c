@@ -5,6 +5,9 @@
  * describe (headers, reply text).  The store update is only computed
  * here; pipeline_commit writes it.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +28,11 @@ struct pipeline {
 	rf_consent_db *consent;		/* consent store (same db), or NULL */
 	rf_classifier *classifier;	/* cfg->classifier, or NULL */
 	pthread_mutex_t store_lock;	/* the stores and the classifier
-					 * serve one thread */
+					 * serve one thread; store, consent
+					 * and stopped are read and changed
+					 * under it (store_current) */
+	int stopped;			/* pipeline_stop: no store is opened
+					 * again */
 };
 
 /* The store update of one message, written by pipeline_commit. */
@@ -76,10 +83,40 @@ store_error(const char *db, rf_status st, rf_error *err)
 	return st;
 }
 
+/* open_stores: the campaign store and the consent store of cfg->db, or
+ * neither (both NULL) and the error (the store's own words: the caller
+ * names the store). */
+static rf_status
+open_stores(struct pipeline *p, rf_error *err)
+{
+	rf_store_options so;
+	rf_status st;
+
+	/* the campaign store first: it makes the schema of a new file */
+	redis_auth_store_options(&p->cfg->redis, &so);
+	if ((st = rf_store_open(p->cfg->db, &so, &p->store, err)) != RF_OK ||
+	    (st = rf_consent_open(p->cfg->db, 0, &so.redis_auth, &p->consent,
+	    err)) != RF_OK) {
+		rf_store_close(p->store);
+		p->store = NULL;
+	}
+	return st;
+}
+
+/* close_stores: close the campaign store, then the consent store (on one
+ * file: each copies the log into a file that moved, rf_store_close). */
+static void
+close_stores(struct pipeline *p)
+{
+	rf_store_close(p->store);
+	rf_consent_close(p->consent);
+	p->store = NULL;
+	p->consent = NULL;
+}
+
 rf_status
 pipeline_open_store(struct pipeline *p, rf_error *err)
 {
-	rf_store_options so;
 	rf_status st;
 
 	if (p->cfg->classifier != NULL && p->classifier == NULL) {
@@ -90,13 +127,79 @@ pipeline_open_store(struct pipeline *p, rf_error *err)
 	}
 	if (p->cfg->db == NULL || p->store != NULL)
 		return RF_OK;
-	/* the campaign store first: it makes the schema of a new file */
-	redis_auth_store_options(&p->cfg->redis, &so);
-	if ((st = rf_store_open(p->cfg->db, &so, &p->store, err)) != RF_OK ||
-	    (st = rf_consent_open(p->cfg->db, 0, &so.redis_auth, &p->consent,
-	    err)) != RF_OK)
+	if ((st = open_stores(p, err)) != RF_OK)
 		return store_error(p->cfg->db, st, err);
 	return RF_OK;
+}
+
+/*
+ * store_current: under store_lock, before the stores serve a message:
+ * when the file of db is no longer the one open (rf_store_moved: deleted,
+ * moved away, a backup moved in its place), close both stores (old
+ * connections first: they share the -wal and -shm named by the path) and
+ * open the path again, as at start (a new store when missing), with
+ * r->notice saying so, once, for the front end's log.  When that fails,
+ * the stores stay closed (NULL) and this message and every later one
+ * fail with RF_ESTORE, each trying again, until the path opens.  RF_OK
+ * also without a store.
+ */
+static rf_status
+store_current(struct pipeline *p, struct pipeline_result *r, rf_error *err)
+{
+	const char *db = p->cfg->db, *file;
+	char esc[256], why[RF_ERROR_MAX];
+	struct stat sb;
+	rf_error oerr;
+	int serr;
+
+	if (db == NULL || (p->store != NULL && !rf_store_moved(p->store)))
+		return RF_OK;
+	if (p->stopped)		/* no store opened after pipeline_stop */
+		return rf_error_set(err, RF_ESTORE, "stopping: the store is "
+		    "closed");
+	close_stores(p);	/* moved; or closed since it last failed */
+	cli_escape(esc, sizeof(esc), db, 100);
+	file = rf_store_spec_file(db);
+	serr = file != NULL && stat(file, &sb) != 0 ? errno : 0;
+	if (open_stores(p, &oerr) != RF_OK) {
+		snprintf(why, sizeof(why), "%s", oerr.msg);
+		return rf_error_set(err, RF_ESTORE, "db = %s: the file was "
+		    "deleted or replaced since it was opened, and opening the "
+		    "path again failed: %s%s%s%s", esc, why, serr != 0 &&
+		    serr != ENOENT ? " (looking the path up: " : "",
+		    serr != 0 && serr != ENOENT ? strerror(serr) : "",
+		    serr != 0 && serr != ENOENT ? ")" : "");
+	}
+	r->notice = rf_arena_printf(r->arena, "db = %s: the file was deleted "
+	    "or replaced since it was opened; opened the path again: %s, "
+	    "where the messages from now on are counted", esc, serr != 0 ?
+	    "a new store" : "the file now there");
+	return RF_OK;
+}
+
+/* store_use: under store_lock: the stores as they are now in acfg, or
+ * RF_ESTORE when they are closed (another thread's store_current could
+ * not open them again, or the stop). */
+static rf_status
+store_use(struct pipeline *p, rf_analysis_cfg *acfg, rf_error *err)
+{
+	acfg->store = p->store;
+	acfg->consent = p->consent;
+	if (p->cfg->db != NULL && p->store == NULL)
+		return rf_error_set(err, RF_ESTORE, p->stopped ? "stopping: "
+		    "the store is closed" : "the store is closed: its file "
+		    "was deleted or replaced and could not be opened again");
+	return RF_OK;
+}
+
+void
+pipeline_stop(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->store_lock);
+	p->stopped = 1;
+	if (p->store != NULL && rf_store_moved(p->store))
+		close_stores(p);
+	pthread_mutex_unlock(&p->store_lock);
 }
 
 void
@@ -296,8 +399,8 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.rules = p->rules;
-	acfg.store = p->store;
-	acfg.consent = p->consent;
+	/* acfg.store and acfg.consent: read under store_lock where used
+	 * (store_use): another thread may open them again */
 	acfg.verdict = &p->cfg->verdict;
 	acfg.authserv_id = p->cfg->authserv_id;
 	acfg.classifier = p->classifier;
@@ -311,19 +414,23 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 	do {
 		st = rf_analysis_recipient(p->ctx, &acfg, m, sh, nrcpts > 0 ?
 		    rcpts[i] : NULL, &an, err);
-		if (st == RF_OK && p->store != NULL) {
+		if (st == RF_OK && p->cfg->db != NULL) {
 			pthread_mutex_lock(&p->store_lock);
 			/* as it will be once added (pipeline_commit):
 			 * the verdict scan --db gives this copy */
-			st = rf_analysis_campaign_pending(p->ctx, &acfg, &an,
-			    nrcpts > 0 ? nrcpts : an.recipient != NULL, err);
+			if ((st = store_use(p, &acfg, err)) == RF_OK)
+				st = rf_analysis_campaign_pending(p->ctx,
+				    &acfg, &an, nrcpts > 0 ? nrcpts :
+				    an.recipient != NULL, err);
 			pthread_mutex_unlock(&p->store_lock);
 		}
 		if (st == RF_OK) {
 			pthread_mutex_lock(&p->store_lock);
-			st = rf_analysis_verdict(&acfg, &an, an.in_campaign ?
-			    an.campaign.size : 0, an.campaign.copies,
-			    an.campaign.complaints, err);
+			if ((st = store_use(p, &acfg, err)) == RF_OK)
+				st = rf_analysis_verdict(&acfg, &an,
+				    an.in_campaign ? an.campaign.size : 0,
+				    an.campaign.copies,
+				    an.campaign.complaints, err);
 			pthread_mutex_unlock(&p->store_lock);
 		}
 		if (st != RF_OK)
@@ -476,6 +583,12 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 	r->campaign = "";
 	if ((st = rf_message_parse(p->ctx, msg, len, &m, err)) != RF_OK)
 		goto out;
+	/* the stores on the file now at the path, before they serve */
+	pthread_mutex_lock(&p->store_lock);
+	st = store_current(p, r, err);
+	pthread_mutex_unlock(&p->store_lock);
+	if (st != RF_OK)
+		goto out;
 	if ((st = rf_rewrite_new(rf_ctx_limits(p->ctx), &rw, err)) != RF_OK)
 		goto out;
 	if ((st = recipients(p, m, rcpts, nrcpts, rw, r, &cap, &first,
@@ -493,7 +606,7 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 		st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (p->store != NULL && first.fp.kind != RF_FP_EMPTY &&
+	if (p->cfg->db != NULL && first.fp.kind != RF_FP_EMPTY &&
 	    (st = keep_pending(r, m, &first, rcpts, nrcpts, err)) == RF_OK)
 		m = NULL;	/* now the pending update's */
 out:
@@ -632,6 +745,13 @@ pipeline_run(struct pipeline *p, const char *msg, size_t len,
 		goto fail;
 	return RF_OK;
 fail:
+	/* the store opened again, then the message failed: said with it */
+	if (out->notice != NULL && err != NULL) {
+		char why[RF_ERROR_MAX];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		rf_error_set(err, st, "%s; then: %s", out->notice, why);
+	}
 	pipeline_result_free(out);
 	return st;
 }
@@ -648,7 +768,11 @@ pipeline_commit(struct pipeline *p, struct pipeline_result *r,
 	if (pd == NULL)
 		return RF_OK;
 	pthread_mutex_lock(&p->store_lock);
-	st = rf_tracking_skeleton(pd->m, &own, err);
+	/* counted in the file now at the path: it may have moved since
+	 * pipeline_run */
+	st = store_current(p, r, err);
+	if (st == RF_OK)
+		st = rf_tracking_skeleton(pd->m, &own, err);
 	if (st == RF_OK)
 		st = rf_campaign_add(p->store, &pd->fp, pd->rcpts, pd->nrcpts,
 		    pd->m->subject, own.urls, own.n, (int64_t)time(NULL),

@@ -65,6 +65,12 @@ struct pipeline_result {
 	enum action action;	/* what the policy says to do */
 	char *reply;		/* reply text for reject / tempfail */
 
+	const char *notice;	/* NULL, or a line for the log: the
+				 * store's file was deleted or replaced
+				 * since it was opened, and the path was
+				 * opened again (pipeline_run and
+				 * pipeline_commit set it, once) */
+
 	rf_arena *arena;	/* owns everything above */
 	void *pending;		/* the store update pipeline_commit writes */
 };
@@ -87,6 +93,16 @@ rf_status pipeline_open(const struct config *cfg, struct pipeline **out,
  */
 rf_status pipeline_open_store(struct pipeline *p, rf_error *err);
 
+/*
+ * pipeline_stop: from now on no store is opened again: a store whose
+ * file was deleted or replaced is closed (its log copied into it,
+ * rf_store_close), so that the file now at the path meets no page of it
+ * at the next start, and a message that still wants it fails (RF_ESTORE,
+ * "stopping"); a store that did not move stays open.  The milter calls it
+ * once the messages in flight are done.
+ */
+void pipeline_stop(struct pipeline *p);
+
 /* pipeline_close: release p (NULL allowed). */
 void pipeline_close(struct pipeline *p);
 
@@ -97,7 +113,12 @@ void pipeline_close(struct pipeline *p);
  * X-Original-To or To names the recipient) and fill *out, which the
  * caller releases with pipeline_result_free.  RF_ELIMIT when len exceeds
  * max_message_size; any other error means the analysis failed (the front
- * end answers with on_error).  On error *out is empty.
+ * end answers with on_error).  On error *out is empty.  Before the store
+ * serves the message, its file is checked (rf_store_moved): one that was
+ * deleted or replaced since it was opened is closed and the path opened
+ * again (out->notice says so); when that fails, RF_ESTORE ("db = PATH:
+ * the file was deleted or replaced since it was opened, and opening the
+ * path again failed: ..."), and the next message tries again.
  */
 rf_status pipeline_run(struct pipeline *p, const char *msg, size_t len,
 		       const char *const *rcpts, size_t nrcpts,
@@ -107,6 +128,7 @@ rf_status pipeline_run(struct pipeline *p, const char *msg, size_t len,
  * pipeline_commit: write the store update of an accepted message (no-op
  * without a store or when nothing is pending).  Safe from several
  * threads.  An error means the message was accepted but not counted.
+ * The store's file is checked first, as pipeline_run does (r->notice).
  */
 rf_status pipeline_commit(struct pipeline *p, struct pipeline_result *r,
 			  rf_error *err);

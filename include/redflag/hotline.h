@@ -139,8 +139,20 @@ rf_status rf_hotline_open(const rf_ctx *ctx, const char *path,
 			  const rf_hotline_opts *opts, rf_hotline **out,
 			  rf_error *err);
 
-/* rf_hotline_close: release h; NULL allowed. */
+/* rf_hotline_close: release h; NULL allowed.  A file that moved
+ * (rf_hotline_moved) gets its write-ahead log copied in first, as
+ * rf_store_close does. */
 void rf_hotline_close(rf_hotline *h);
+
+/*
+ * rf_hotline_moved: 1 when the file h has open is no longer the file at
+ * the path it was opened from (deleted, renamed, or a backup moved in its
+ * place), else 0.  Such a handle still works, on a file that nobody
+ * opening the path sees again.  A process that keeps h open for long
+ * (redflag serve) asks before each request, and when 1 closes h and opens
+ * the path again.  One stat(2) of the path, as rf_store_moved.
+ */
+int rf_hotline_moved(const rf_hotline *h);
 
 /* rf_hotline_limits_set: set one limit by name ("max_url_len") from a
  * decimal string with optional k/M suffix (1 to 16M; queue_page_size 1

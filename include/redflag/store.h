@@ -158,8 +158,25 @@ rf_status rf_store_spec_check(const char *spec, rf_error *err);
 const char *rf_store_spec_file(const char *spec);
 
 /* rf_store_close: commit nothing pending (see rf_store_begin), release
- * everything.  NULL allowed. */
+ * everything.  NULL allowed.  A SQLite file that moved (rf_store_moved)
+ * gets its write-ahead log copied in first: the file moved away is
+ * whole, and the next file opened at the path meets no page of it. */
 void rf_store_close(rf_store *s);
+
+/*
+ * rf_store_moved: 1 when the SQLite file s has open is no longer the file
+ * at the path it was opened from (deleted, renamed, or another put in its
+ * place, such as a backup moved there), else 0 (always for Redis).  Such
+ * a store still works, on a file that nobody opening the path sees again:
+ * what it counts is lost with it.  A process that keeps a store open for
+ * long (the milter) asks before it uses it, and when 1 closes it
+ * (rf_store_close) and opens the path again (rf_store_open: a new store
+ * when the file is missing).  One stat(2) of the path, compared by inode
+ * with the open file (SQLite's SQLITE_FCNTL_HAS_MOVED), nothing read or
+ * written; a path that cannot be looked up (a folder of it removed or
+ * made unreadable) counts as moved.
+ */
+int rf_store_moved(rf_store *s);
 
 /* rf_store_backend: "sqlite" or "redis". */
 const char *rf_store_backend(const rf_store *s);
