@@ -26,6 +26,9 @@ struct hl_fe {
 	rf_hotline *h;
 	int must_exist;			/* a missing store is refused (the
 					 * commands that make none) */
+	int lost;			/* hl_fe_current: the file moved and
+					 * the path could not be opened again
+					 * (said once); h is NULL */
 };
 
 /* hl_fe_init: defaults (db from $REDFLAG_HOTLINE_DB when set). */
@@ -50,6 +53,18 @@ int hl_fe_option(struct hl_fe *fe, const char *cmd, int argc, char **argv,
 int hl_fe_open(struct hl_fe *fe, const char *cmd);
 
 void hl_fe_close(struct hl_fe *fe);
+
+/*
+ * hl_fe_current: for a command that keeps the store open for long
+ * (cmd "serve"), before each use: 0 when fe->h is open on the file now at
+ * the path of fe->db.  When that file was deleted, moved away or replaced
+ * since it was opened (rf_hotline_moved), fe->h is closed and the path
+ * opened again, as at start (a new database when missing), with one line
+ * on standard error saying so; when that fails, -1 after one line saying
+ * why (not repeated while it keeps failing: fe->lost), fe->h NULL, and
+ * the next call tries again.
+ */
+int hl_fe_current(struct hl_fe *fe, const char *cmd);
 
 /* hl_fe_mail: file the URLs of the RFC 5322 message in data (a forward
  * or the suspect mail) as one report by who, with the reporter's

@@ -383,6 +383,21 @@ route(struct http_req *r, struct http_resp *o)
 		asset(r, o, r->path + 8);
 		return;
 	}
+	/* the database at its path, before every request that reads it:
+	 * one deleted or replaced meanwhile is opened again */
+	if (hl_fe_current(r->srv->fe, "serve") != 0) {
+		o->retry_after = 10;
+		if (strcmp(r->path, "/api/reports") == 0) {
+			o->status = 503;
+			o->type = "application/json";
+			rf_buf_puts(&o->body, "{\"error\": \"the hotline's "
+			    "database cannot be opened\"}\n");
+		} else {
+			http_error(r, o, 503, "The hotline's database cannot "
+			    "be opened: the server's log says why.");
+		}
+		return;
+	}
 	if (strcmp(r->path, "/api/reports") == 0) {
 		if (post)
 			api_reports(r, o);
