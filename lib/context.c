@@ -111,6 +111,65 @@ rf__registrable_domain(const rf_ctx *ctx, const char *host)
 	return d;
 }
 
+/*
+ * The site of a host (rf__site_off): a host longer than SITE_HOST_MAX
+ * bytes (no DNS name is: 253 at most) is looked up by its last labels
+ * that fit, which hold its public suffix and the label before it (the
+ * list's longest rule has 5 labels).
+ */
+#define SITE_HOST_MAX 255
+
+/* last_two: where the last two labels of host[0..n) start (n without
+ * a trailing '.'), 0 when it has fewer. */
+static size_t
+last_two(const char *host, size_t n)
+{
+	size_t dots = 0;
+
+	for (; n > 0; n--)
+		if (host[n - 1] == '.' && ++dots == 2)
+			break;
+	return n;
+}
+
+size_t
+rf__site_off(const rf_ctx *ctx, const char *host, size_t n)
+{
+	char buf[SITE_HOST_MAX + 1];
+	const char *d, *dot;
+	size_t two, from = 0, i, off;
+	int ip = 1;
+
+	if (n > 0 && host[n - 1] == '.')
+		n--;
+	two = last_two(host, n);
+	/* two labels or fewer: the host is its site (a registrable domain
+	 * has two labels at least: a suffix and one more) */
+	if (two == 0 || ctx == NULL)
+		return two;
+	if (n > SITE_HOST_MAX) {
+		dot = memchr(host + n - SITE_HOST_MAX, '.', SITE_HOST_MAX);
+		if (dot == NULL || (from = (size_t)(dot - host) + 1) > two)
+			return two;
+	}
+	for (i = from; i < n; i++) {
+		unsigned char c = (unsigned char)host[i];
+
+		if (c == '\0' || c == '[')
+			return two;	/* no name: an IPv6 literal */
+		ip &= (c >= '0' && c <= '9') || c == '.';
+		buf[i - from] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	buf[n - from] = '\0';
+	/* an IPv4 address has no suffix (libpsl would answer its last two
+	 * numbers) */
+	if (ip || (d = rf__registrable_domain(ctx, buf)) == NULL)
+		return two;
+	off = from + (size_t)(d - buf);
+	/* never less than the last two labels (an odd host: "a..com") */
+	return off < two ? off : two;
+}
+
 rf_status
 rf_ctx_new(const rf_limits *limits, rf_ctx **out, rf_error *err)
 {

@@ -182,6 +182,20 @@ int rf__host_name(const rf_ctx *ctx, const char *host);
  * keeps coming.  Safe from many threads. */
 const char *rf__registrable_domain(const rf_ctx *ctx, const char *host);
 
+/* rf__site_off: where the site of host[0..n) starts, an offset into host
+ * (context.c): its registrable domain by the public suffix list
+ * (rf__registrable_domain; any case), never less than its last two
+ * labels; when the list has no answer (an IP address, a suffix itself:
+ * "github.io", "co.uk"; a byte no name has) its last two labels, the
+ * whole host when it has fewer.  A trailing '.' is not part of it: the
+ * site of "a.b.example.com." starts where that of "a.b.example.com"
+ * does.  What the analysis never flags in a host, a clean form never
+ * replaces and the comparison of copies lines links up by (s37, s38:
+ * "shop.tripod.com.ar" keeps "tripod.com.ar", "xyz.github.io" all of
+ * itself).  ctx NULL: the last two labels alone (for callers whose
+ * tokens never lie in a host: rf_tracking_clean_known). */
+size_t rf__site_off(const rf_ctx *ctx, const char *host, size_t n);
+
 /* rf__hexval: the value of the ASCII hex digit c (either case), or -1
  * when c is not one (URL escapes, quoted-printable). */
 static inline int
@@ -520,10 +534,8 @@ struct rf__url {
 
 void rf__url_split(const char *s, size_t len, struct rf__url *u);
 
-/* rf__url_site_off: where the site of u's host starts: the offset in
- * u->s of its last two labels (a trailing '.' not counted), the whole
- * host when it has fewer.  What a clean form never replaces (s37). */
-size_t rf__url_site_off(const struct rf__url *u);
+/* rf__url_site_off: rf__site_off of u's host, as an offset in u->s. */
+size_t rf__url_site_off(const rf_ctx *ctx, const struct rf__url *u);
 
 /* rf__url_scheme_len: the length of s[0..len)'s scheme (RFC 3986: a
  * letter, then letters, digits, '+', '-', '.'; before its ':'), 0 when it
@@ -633,15 +645,18 @@ int rf__url_destination(const rf_rules *r, const struct rf__url *u,
 
 /* rf__clean: url with the tokens t taken out (see redflag/tracking.h),
  * unwrapping destinations up to maxdepth levels (*depth_hit set when
- * that stopped it).  NULL when out of memory. */
-char *rf__clean(rf_arena *a, const rf_rules *r, const char *url,
-		size_t len, const rf_token *t, size_t nt, unsigned maxdepth,
-		int *depth_hit);
+ * that stopped it); no host's site (rf__site_off with ctx, which may be
+ * NULL when no token lies in a host) replaced.  NULL when out of
+ * memory. */
+char *rf__clean(const rf_ctx *ctx, rf_arena *a, const rf_rules *r,
+		const char *url, size_t len, const rf_token *t, size_t nt,
+		unsigned maxdepth, int *depth_hit);
 
 /* rf__tracking_finish: from link->tokens set reasons, tracking and
  * clean (web bugs: ""); -1 when out of memory. */
-int rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *link,
-			unsigned maxdepth, unsigned *limits_hit);
+int rf__tracking_finish(const rf_ctx *ctx, rf_arena *a, const rf_rules *r,
+			rf_link *link, unsigned maxdepth,
+			unsigned *limits_hit);
 
 /* rf__open_pixel: l is an image (or CSS url()) whose file name is an
  * open pixel's id (tracking.c, open_stem: "/track/open/<id>.gif") and

@@ -297,21 +297,19 @@ is_tag(struct analysis *an, const struct rf__url *u, const char *host,
 	    &tag) != NULL && tag;
 }
 
-/* find_opaque: the opaque ids of u (host is its host, lower case); an
- * open pixel's file name too when image (open_file_id). */
+/* find_opaque: the opaque ids of u (host is its host, lower case, site
+ * where its site starts in u->s: rf__url_site_off); an open pixel's file
+ * name too when image (open_file_id). */
 static int
 find_opaque(struct analysis *an, const struct rf__url *u, const char *host,
-	    int image, struct rf__toks *t)
+	    size_t site, int image, struct rf__toks *t)
 {
 	const char *s = u->s;
-	size_t i, e, labels = 0, nlab, pos, po, pl, nl, vo, vl, end;
+	size_t i, e, pos, po, pl, nl, vo, vl, end;
 
-	/* host labels, but not the registrable name and suffix */
-	for (i = 0; i < u->host_len; i++)
-		labels += s[u->host_off + i] == '.';
-	for (i = u->host_off, nlab = 0; nlab + 2 <= labels && i <
-	    u->host_off + u->host_len; i = e + 1, nlab++) {
-		for (e = i; e < u->host_off + u->host_len && s[e] != '.'; e++)
+	/* host labels, but not the site's (its registrable domain) */
+	for (i = u->host_off; i < site; i = e + 1) {
+		for (e = i; e < site && s[e] != '.'; e++)
 			;
 		if (opaque_unit(an, t, s, i, e - i) != 0)
 			return -1;
@@ -384,14 +382,15 @@ has_known_param(const struct rf__toks *t, size_t from)
 }
 
 /* drop_in_site: drop the tokens from index first on that lie inside the
- * site of u's host (its last two labels, rf__url_site_off): a registered
- * name is every reader's (a list named like its site,
+ * site of u's host (from site on: rf__url_site_off): a registered name
+ * is every reader's (a list named like its site,
  * searchsecurity@lists.techtarget.com and searchSecurity.com), and the
  * clean form keeps it (s37). */
 static void
-drop_in_site(struct rf__toks *t, size_t first, const struct rf__url *u)
+drop_in_site(struct rf__toks *t, size_t first, const struct rf__url *u,
+	     size_t site)
 {
-	size_t i, o, site = rf__url_site_off(u);
+	size_t i, o;
 
 	for (i = o = first; i < t->n; i++) {
 		if (t->v[i].len > 0 && t->v[i].off >= site &&
@@ -400,6 +399,23 @@ drop_in_site(struct rf__toks *t, size_t first, const struct rf__url *u)
 		t->v[o++] = t->v[i];
 	}
 	t->n = o;
+}
+
+/* long_label: host[0..n) has a label of RF_TRACKING_MIN_OPAQUE bytes or
+ * more (what opaque_unit may flag). */
+static int
+long_label(const char *host, size_t n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n && host[i] != '.')
+			continue;
+		if (i - start >= RF_TRACKING_MIN_OPAQUE)
+			return 1;
+		start = i + 1;
+	}
+	return 0;
 }
 
 /* analyse: the tokens of url (len bytes) at unwrapping depth. */
@@ -412,7 +428,7 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	struct rf__toks in;
 	const char *provider;
 	char *host, *reason;
-	size_t i, off, dlen, before = t->n;
+	size_t i, off, dlen, site, before = t->n;
 
 	rf__url_split(url, len, &u);
 	if ((host = rf_arena_strndup(an->a, url + u.host_off,
@@ -436,7 +452,17 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	    u.path_off + u.path_len, t) != 0) {
 		return -1;
 	}
-	drop_in_site(t, before, &u);
+	/* the host's site: nothing in it is a code (drop_in_site,
+	 * find_opaque), as nothing in it is replaced (rf__clean); the list
+	 * is asked only when that matters: a token found, or a label before
+	 * the last two (where the site starts at the latest) long enough to
+	 * be an opaque id */
+	site = rf__site_off(NULL, host, u.host_len);
+	if (t->n > before || ((an->opts & RF_TRK_OPAQUE) &&
+	    long_label(host, site)))
+		site = rf__site_off(an->ctx, host, u.host_len);
+	site += u.host_off;
+	drop_in_site(t, before, &u, site);
 	if (u.has_query && known_params(an, &u, host, u.query_off,
 	    u.query_len, t) != 0)
 		return -1;
@@ -457,7 +483,8 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 	if ((an->opts & RF_TRK_OPAQUE) && !(provider != NULL &&
 	    has_known_param(t, before)) &&
 	    !rf__rules_static(an->rules, host, u.host_len)) {
-		if (find_opaque(an, &u, host, depth == 0 && an->image, t) != 0)
+		if (find_opaque(an, &u, host, site, depth == 0 && an->image,
+		    t) != 0)
 			return -1;
 		rf__drop_covered(t, before, "opaque-token");
 	}
@@ -585,8 +612,8 @@ rf__open_pixel(const rf_link *l)
 }
 
 int
-rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *l,
-		    unsigned maxdepth, unsigned *limits_hit)
+rf__tracking_finish(const rf_ctx *ctx, rf_arena *a, const rf_rules *r,
+		    rf_link *l, unsigned maxdepth, unsigned *limits_hit)
 {
 	size_t i, cap = 0;
 	int bug = 0, depth_hit = 0, token = 0;
@@ -607,7 +634,7 @@ rf__tracking_finish(rf_arena *a, const rf_rules *r, rf_link *l,
 		l->clean = "";
 	else if (l->ntokens == 0)
 		l->clean = l->url;
-	else if ((l->clean = rf__clean(a, r, l->url, strlen(l->url),
+	else if ((l->clean = rf__clean(ctx, a, r, l->url, strlen(l->url),
 	    l->tokens, l->ntokens, maxdepth, &depth_hit)) == NULL)
 		return -1;
 	if (depth_hit && limits_hit != NULL)
@@ -667,7 +694,7 @@ rf__track_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		an.limits_hit |= RF_LIMIT_URL_TOKENS;
 	link->tokens = t.v;
 	link->ntokens = t.n;
-	if (rf__tracking_finish(a, rules, link, an.maxdepth,
+	if (rf__tracking_finish(ctx, a, rules, link, an.maxdepth,
 	    &an.limits_hit) != 0)
 		goto nomem;
 	if (limits_hit != NULL)

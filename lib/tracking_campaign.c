@@ -4,7 +4,6 @@
  * recipient, what every copy shares does not (docs/tracking.md,
  * "Campaigns").
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,12 +26,15 @@ struct unit {
 	size_t vlen;
 	size_t off, len;	/* its bytes in the URL (a token's range) */
 	int wrap;		/* holds a destination, compared by its parts */
+	int site;		/* U_HOST: a label of its host's site */
 };
 
 struct shaped {
 	const char *url;
 	size_t len;
 	struct rf__url u;
+	size_t site, site_len;	/* the host's site (rf__url_site_off), a
+				 * trailing '.' left out */
 	size_t nlabels, nsegs;
 	struct unit *units;
 	size_t nunits;
@@ -83,31 +85,38 @@ add_unit(rf_arena *a, struct shaped *s, size_t *cap, const struct text *x,
 /* shape_text: the units of x (a URL, or a destination decoded from
  * one), and those of the destination it carries (rf__url_destination,
  * as the clean form unwraps it) down to maxdepth levels; at level 0
- * also s->u, nlabels and nsegs.  0, or -1 when out of memory. */
+ * also s->u, site, site_len, nlabels and nsegs.  A host's trailing '.'
+ * ends no label ("a.example.com." has the labels and site of
+ * "a.example.com").  0, or -1 when out of memory. */
 static int
-shape_text(rf_arena *a, const rf_rules *rules, const struct text *x,
-	   unsigned maxdepth, struct shaped *s, size_t *cap)
+shape_text(const rf_ctx *ctx, rf_arena *a, const rf_rules *rules,
+	   const struct text *x, unsigned maxdepth, struct shaped *s,
+	   size_t *cap)
 {
 	struct rf__url u;
 	struct rf__decoded d;
 	struct text in;
 	const char *p = x->s;
 	size_t i, e, end, pos, po, pl, nl, vo, vl, k, nlabels = 0, nsegs = 0;
-	size_t doff = 0, dlen = 0, *beg, *en;
+	size_t doff = 0, dlen = 0, site, hend, *beg, *en;
 	int dest;
 
 	rf__url_split(p, x->len, &u);
-	for (i = u.host_off; i < u.host_off + u.host_len; i++)
+	hend = u.host_off + u.host_len;
+	if (hend > u.host_off && p[hend - 1] == '.')
+		hend--;
+	for (i = u.host_off; i < hend; i++)
 		nlabels += p[i] == '.';
-	nlabels += u.host_len > 0;
+	nlabels += hend > u.host_off;
+	site = rf__url_site_off(ctx, &u);
 	dest = x->level < maxdepth &&
 	    rf__url_destination(rules, &u, 1, &doff, &dlen);
-	end = u.host_off + u.host_len;
-	for (i = u.host_off, k = nlabels; i < end; i = e + 1) {
-		for (e = i; e < end && p[e] != '.'; e++)
+	for (i = u.host_off, k = nlabels; i < hend; i = e + 1) {
+		for (e = i; e < hend && p[e] != '.'; e++)
 			;
 		if (add_unit(a, s, cap, x, U_HOST, --k, 0, 0, i, e - i) != 0)
 			return -1;
+		s->units[s->nunits - 1].site = i >= site;
 	}
 	end = u.path_off + u.path_len;
 	for (i = u.path_off; i < end; i = e) {
@@ -135,6 +144,8 @@ shape_text(rf_arena *a, const rf_rules *rules, const struct text *x,
 		return -1;
 	if (x->level == 0) {
 		s->u = u;
+		s->site = site;
+		s->site_len = site < hend ? hend - site : 0;
 		s->nlabels = nlabels;
 		s->nsegs = nsegs;
 	}
@@ -160,12 +171,12 @@ shape_text(rf_arena *a, const rf_rules *rules, const struct text *x,
 	in.level = x->level + 1;
 	in.beg = d.beg;
 	in.end = d.end;
-	return shape_text(a, rules, &in, maxdepth, s, cap);
+	return shape_text(ctx, a, rules, &in, maxdepth, s, cap);
 }
 
 static int
-shape(rf_arena *a, const rf_rules *rules, unsigned maxdepth,
-      const char *url, struct shaped *s)
+shape(const rf_ctx *ctx, rf_arena *a, const rf_rules *rules,
+      unsigned maxdepth, const char *url, struct shaped *s)
 {
 	struct text x;
 	size_t cap = 0;
@@ -177,37 +188,22 @@ shape(rf_arena *a, const rf_rules *rules, unsigned maxdepth,
 	x.len = s->len;
 	x.level = 0;
 	x.beg = x.end = NULL;
-	return shape_text(a, rules, &x, maxdepth, s, &cap);
+	return shape_text(ctx, a, rules, &x, maxdepth, s, &cap);
 }
 
-/* Two links line up: same scheme, host shape (label count and the last
- * two labels) and number of path segments. */
+/* Two links line up: same scheme, host shape (label count and site,
+ * rf__site_off, any case) and number of path segments. */
 static int
 same_shape(const struct shaped *x, const struct shaped *y)
 {
-	size_t sx, sy, n, i, dots;
-
 	if (x->nlabels != y->nlabels || x->nsegs != y->nsegs ||
 	    x->u.has_auth != y->u.has_auth)
 		return 0;
 	if (x->u.host_off != y->u.host_off ||
 	    strncasecmp(x->url, y->url, x->u.host_off) != 0)
 		return 0;	/* scheme */
-	/* the registrable end of the host: from the second-last dot */
-	for (sx = x->u.host_len, dots = 0; sx > 0; sx--)
-		if (x->url[x->u.host_off + sx - 1] == '.' && ++dots == 2)
-			break;
-	for (sy = y->u.host_len, dots = 0; sy > 0; sy--)
-		if (y->url[y->u.host_off + sy - 1] == '.' && ++dots == 2)
-			break;
-	n = x->u.host_len - sx;
-	if (n != y->u.host_len - sy)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (tolower((unsigned char)x->url[x->u.host_off + sx + i]) !=
-		    tolower((unsigned char)y->url[y->u.host_off + sy + i]))
-			return 0;
-	return 1;
+	return x->site_len == y->site_len && strncasecmp(x->url + x->site,
+	    y->url + y->site, x->site_len) == 0;
 }
 
 /* find_unit: the unit of s that stands where u stands in its URL (the
@@ -384,14 +380,13 @@ holds_address(const rf_link *l, const struct unit *u)
 /* flaggable: unit u may be "varies-in-campaign": not a part that holds
  * a destination (its own parts are compared: s37, an Amazon SES link
  * whose destination held a per-copy uid was flagged whole, and its clean
- * form lost the destination's host), nor a destination's registrable
- * end (its last two host labels: another site, not a code; the URL's
+ * form lost the destination's host), nor a label of a host's site
+ * (rf__site_off: a destination's is another site, not a code; the URL's
  * own are the same in lined-up links). */
 static int
 flaggable(const struct unit *u)
 {
-	return !u->wrap && !(u->level > 0 && u->kind == U_HOST &&
-	    u->key < 2);
+	return !u->wrap && !(u->kind == U_HOST && u->site);
 }
 
 /* compare_link: the comparison of link l (me, for recipient rcpt or
@@ -524,7 +519,7 @@ rf_tracking_campaign_for(const rf_ctx *ctx, const rf_rules *rules,
 	p = links;
 	rf_tracking_walk(m, collect, &p);
 	for (i = 0; i < n; i++)
-		if (shape(a, rules, lim->max_unwrap_depth, links[i]->url !=
+		if (shape(ctx, a, rules, lim->max_unwrap_depth, links[i]->url !=
 		    NULL ? links[i]->url : "", &mine[i]) != 0)
 			goto nomem;
 	for (c = 0; c < nothers; c++) {
@@ -541,7 +536,7 @@ rf_tracking_campaign_for(const rf_ctx *ctx, const rf_rules *rules,
 		if (copies[c].links == NULL || copies[c].used == NULL)
 			goto nomem;
 		for (j = 0; j < others[c].n; j++)
-			if (shape(a, rules, lim->max_unwrap_depth,
+			if (shape(ctx, a, rules, lim->max_unwrap_depth,
 			    others[c].urls[j] != NULL ?
 			    others[c].urls[j] : "", &copies[c].links[j]) != 0)
 				goto nomem;
@@ -581,7 +576,7 @@ rf_tracking_campaign_for(const rf_ctx *ctx, const rf_rules *rules,
 		    rf__restore_dropped(a, links[i], RF__OTHER_ADDRESS,
 		    lim->max_url_tokens) != 0)
 			goto nomem;
-		if (rf__tracking_finish(a, rules, links[i],
+		if (rf__tracking_finish(ctx, a, rules, links[i],
 		    lim->max_unwrap_depth, &hit) != 0)
 			goto nomem;
 	}

@@ -110,8 +110,10 @@ rf_tracking_clean_known(const rf_rules *rules, rf_arena *a,
 			keep[n++] = l->tokens[i];
 	if (n == 0)
 		return RF_OK;
-	/* no unwrapping: the link stays the one the sender wrote */
-	c = rf__clean(a, rules, l->url, strlen(l->url), keep, n, 0,
+	/* no unwrapping: the link stays the one the sender wrote; known
+	 * parameters lie in a query, never in a host (no context needed for
+	 * the host's site, rf__site_off) */
+	c = rf__clean(NULL, a, rules, l->url, strlen(l->url), keep, n, 0,
 	    &depth_hit);
 	if (c == NULL)
 		return rf_error_set(err, RF_ENOMEM, "out of memory");

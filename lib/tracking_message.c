@@ -40,8 +40,8 @@ bulk_headers(const rf_message *m)
  * leave l->tokens for l->dropped, in order found, and l's reasons and
  * clean form follow.  0, or -1 when out of memory. */
 static int
-drop_opaque(rf_arena *a, const rf_rules *r, rf_link *l, unsigned maxdepth,
-	    unsigned *limits_hit)
+drop_opaque(const rf_ctx *ctx, rf_arena *a, const rf_rules *r, rf_link *l,
+	    unsigned maxdepth, unsigned *limits_hit)
 {
 	size_t i, o, nd = 0;
 
@@ -59,7 +59,7 @@ drop_opaque(rf_arena *a, const rf_rules *r, rf_link *l, unsigned maxdepth,
 			l->tokens[o++] = l->tokens[i];
 	}
 	l->ntokens = o;
-	return rf__tracking_finish(a, r, l, maxdepth, limits_hit);
+	return rf__tracking_finish(ctx, a, r, l, maxdepth, limits_hit);
 }
 
 int
@@ -408,7 +408,7 @@ tracking_one(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 				bulk = 1;
 	}
 	for (i = 0; i < m->links.n && !bulk; i++)
-		if (drop_opaque(a, rules, &m->links.v[i],
+		if (drop_opaque(ctx, a, rules, &m->links.v[i],
 		    lim->max_unwrap_depth, limits_hit) != 0)
 			return rf_error_set(err, RF_ENOMEM, "out of memory");
 	for (i = 0; i < m->nembedded; i++) {

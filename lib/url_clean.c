@@ -90,16 +90,10 @@ rf__url_split(const char *s, size_t len, struct rf__url *u)
 }
 
 size_t
-rf__url_site_off(const struct rf__url *u)
+rf__url_site_off(const rf_ctx *ctx, const struct rf__url *u)
 {
-	size_t n = u->host_len, dots = 0;
-
-	if (n > 0 && u->s[u->host_off + n - 1] == '.')
-		n--;
-	for (; n > 0; n--)
-		if (u->s[u->host_off + n - 1] == '.' && ++dots == 2)
-			break;
-	return u->host_off + n;
+	return u->host_off + rf__site_off(ctx, u->s + u->host_off,
+	    u->host_len);
 }
 
 int
@@ -390,11 +384,11 @@ put_params(rf_buf *b, const char *s, size_t off, size_t len, char sep,
 }
 
 static int
-clean_parts(rf_buf *b, const struct rf__url *u, const rf_token *t, size_t nt,
-	    int hosttok)
+clean_parts(const rf_ctx *ctx, rf_buf *b, const struct rf__url *u,
+	    const rf_token *t, size_t nt, int hosttok)
 {
 	const char *s = u->s;
-	size_t i, e, path_end, site;
+	size_t i, e, path_end, site = u->host_off + u->host_len;
 	int prev_full = 0, full;
 
 	/* scheme and "//" */
@@ -427,12 +421,14 @@ clean_parts(rf_buf *b, const struct rf__url *u, const rf_token *t, size_t nt,
 		if (r != 0)
 			return -1;
 	}
-	/* host, label by label; its site (the last two labels) is never
-	 * replaced, so that the reader still sees where the link went
-	 * (s37: "https://redflag-removed.redflag-removed.redflag-removed/"
-	 * was an Amazon SES destination flagged whole by the comparison of
-	 * copies) */
-	site = rf__url_site_off(u);
+	/* host, label by label; its site (rf__site_off: the registrable
+	 * domain) is never replaced, so that the reader still sees where
+	 * the link went (s37: "https://redflag-removed.redflag-removed.
+	 * redflag-removed/" was an Amazon SES destination flagged whole by
+	 * the comparison of copies; s38: "redflag-removed.co.uk" no site
+	 * at all); looked up only when a token lies in the host */
+	if (overlaps(t, nt, u->host_off, site, hosttok))
+		site = rf__url_site_off(ctx, u);
 	for (i = u->host_off; i < u->host_off + u->host_len; i = e + 1) {
 		for (e = i; e < u->host_off + u->host_len && s[e] != '.'; e++)
 			;
@@ -571,9 +567,9 @@ dest_encoded(rf_arena *a, char *s)
 }
 
 static char *
-clean_rec(rf_arena *a, const rf_rules *r, const char *url, size_t len,
-	  const rf_token *t, size_t nt, unsigned depth, unsigned maxdepth,
-	  int *depth_hit)
+clean_rec(const rf_ctx *ctx, rf_arena *a, const rf_rules *r, const char *url,
+	  size_t len, const rf_token *t, size_t nt, unsigned depth,
+	  unsigned maxdepth, int *depth_hit)
 {
 	struct rf__url u;
 	struct rf__decoded d;
@@ -608,21 +604,22 @@ clean_rec(rf_arena *a, const rf_rules *r, const char *url, size_t len,
 		/* a destination keeps what decoded to a byte no URL
 		 * carries percent-encoded (s29: a raw 0xFF read otherwise
 		 * in the part, a blank ending a link in text) */
-		out = clean_rec(a, r, d.s, d.len, it, nit, depth + 1,
+		out = clean_rec(ctx, a, r, d.s, d.len, it, nit, depth + 1,
 		    maxdepth, depth_hit);
 		return out != NULL ? dest_encoded(a, out) : NULL;
 	}
 	rf_buf_init(&b, 0);
-	if (clean_parts(&b, &u, t, nt, only_host_tokens(t, nt)) == 0)
+	if (clean_parts(ctx, &b, &u, t, nt, only_host_tokens(t, nt)) == 0)
 		out = rf_arena_strndup(a, b.data != NULL ? b.data : "", b.len);
 	rf_buf_free(&b);
 	return out;
 }
 
 char *
-rf__clean(rf_arena *a, const rf_rules *r, const char *url, size_t len,
-	  const rf_token *t, size_t nt, unsigned maxdepth, int *depth_hit)
+rf__clean(const rf_ctx *ctx, rf_arena *a, const rf_rules *r, const char *url,
+	  size_t len, const rf_token *t, size_t nt, unsigned maxdepth,
+	  int *depth_hit)
 {
 	*depth_hit = 0;
-	return clean_rec(a, r, url, len, t, nt, 0, maxdepth, depth_hit);
+	return clean_rec(ctx, a, r, url, len, t, nt, 0, maxdepth, depth_hit);
 }

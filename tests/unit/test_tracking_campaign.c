@@ -346,10 +346,10 @@ test_redirects(void **state)
 	}
 }
 
-/* A clean form never replaces a host's site (its last two labels):
- * the recipient's local part as a site's name is every reader's
- * (searchsecurity@lists.techtarget.com and searchSecurity.com); in a
- * sub-domain it is still a code. */
+/* A clean form never replaces a host's site (its registrable domain,
+ * test_tracking_site): the recipient's local part as a site's name is
+ * every reader's (searchsecurity@lists.techtarget.com and
+ * searchSecurity.com); in a sub-domain it is still a code. */
 static void
 test_site_kept(void **state)
 {

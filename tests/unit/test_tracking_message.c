@@ -337,7 +337,7 @@ test_campaign_ref(void **state)
 			if (had[i] != 0 || l->ntokens == 0)
 				continue;
 			flagged_ref(ctx, rules, a, l, lim.max_url_tokens);
-			assert_int_equal(rf__tracking_finish(a, rules, l,
+			assert_int_equal(rf__tracking_finish(ctx, a, rules, l,
 			    lim.max_unwrap_depth, &hit), 0);
 		}
 		for (i = 0; i < n; i++) {
