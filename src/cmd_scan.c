@@ -335,6 +335,9 @@ open_store(struct scan *s, const char *db, const char *consent,
 	rf_error err;
 
 	redis_auth_store_options(ra, &so);
+	/* a dry run only reads: no schema check's write transaction, no
+	 * migration of an older schema (the milter makes those) */
+	so.read_only = s->dry_run;
 	if (db != NULL && rf_store_open(db, &so, &s->cfg.store, &err) != RF_OK)
 		goto fail;
 	which = consent != NULL ? consent : db;

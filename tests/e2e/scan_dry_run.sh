@@ -11,7 +11,8 @@
 # will be with that copy (5 recipients, 5 copies) and leaves the store's
 # dump byte for byte as it was; the real scan of the 5th then gives the
 # same verdict, score and campaign.  A dry run of a store that is not
-# there is refused (69) and makes no file.
+# there is refused (69) and makes no file.  A dry run beside another
+# process's write lock answers at once.
 set -u
 build=${BUILD:-build}
 rf=${REDFLAG:-$build/redflag}
@@ -56,6 +57,27 @@ cmp -s "$tmp/before" "$tmp/after" || {
 # a second dry run sees the same store: the same report
 "$rf" scan --json --no-progress --dry-run --db "$db" "$tmp/m5.eml" |
 	cmp -s - "$tmp/dry.json" || fail "a second dry run differs"
+
+# a dry run takes no write lock: it answers at once while another
+# process (the milter, a scan --db) holds the store's write lock (until
+# the read-only open, its schema check waited for that lock)
+mkfifo "$tmp/lock"
+sqlite3 "$db" <"$tmp/lock" >/dev/null 2>&1 &
+locker=$!
+exec 3>"$tmp/lock"
+printf 'BEGIN IMMEDIATE;\nSELECT 1;\n' >&3
+sleep 1
+start=$(date +%s)
+"$rf" scan --json --no-progress --dry-run --db "$db" "$tmp/m5.eml" \
+	>"$tmp/locked.json" 2>"$tmp/locked.err"
+rc=$?
+took=$(($(date +%s) - start))
+printf 'ROLLBACK;\n' >&3
+exec 3>&-
+wait "$locker"
+[ "$rc" -eq 0 ] && cmp -s "$tmp/locked.json" "$tmp/dry.json" ||
+	fail "dry run beside a write lock: exit $rc, $(cat "$tmp/locked.err")"
+[ "$took" -le 3 ] || fail "dry run beside a write lock took $took s"
 
 # the real scan of the same copy agrees with its dry run
 "$rf" scan --json --no-progress --db "$db" "$tmp/m5.eml" >"$tmp/real.json" ||
