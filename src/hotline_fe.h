@@ -69,15 +69,15 @@ int hl_fe_current(struct hl_fe *fe, const char *cmd);
 /* hl_fe_mail: file the URLs of the RFC 5322 message in data (a forward
  * or the suspect mail) as one report by who, with the reporter's
  * category (a suggestion, as for URLs: rf_hotline_report) and comment,
- * each NULL when none, and one more address whose codes are scrubbed
- * (and which is never stored) beside those the mail names (reporter, as
- * --reporter gives it; NULL when none); prints one line per URL to out when out is not
- * NULL ("repeated" for a link to a page an earlier link of the mail
- * named: no report of its own).  Returns the number of reports filed,
- * or -1 after a diagnostic (err has the detail). */
+ * each NULL when none, and extra, one more address whose codes are
+ * scrubbed beside those the mail names and which is never stored (what
+ * --reporter gives; NULL when none); prints one line per URL to out when
+ * out is not NULL ("repeated" for a link to a page an earlier link of
+ * the mail named: no report of its own).  Returns the number of reports
+ * filed, or -1 after a diagnostic (err has the detail). */
 int hl_fe_mail(struct hl_fe *fe, const rf_hotline_actor *who,
 	       const char *source, const char *category, const char *comment,
-	       const char *reporter, const char *data, size_t len, FILE *out,
+	       const char *extra, const char *data, size_t len, FILE *out,
 	       rf_error *err);
 
 /* hl_fe_options_help: the shared option lines of a usage text. */
