@@ -631,12 +631,12 @@ collect(rf_link *l, void *arg)
 		}
 	}
 	if (k->known && l->kind != RF_LINK_HEADER) {
-		/* only known tracking parameters and web bugs (by their
-		 * form; an open pixel by its name, rf__open_pixel, as the
-		 * policy known reads its reasons) */
-		if ((clean[0] != '\0' || rf__open_pixel(l)) &&
-		    (k->st = rf_tracking_clean_known(
-		    k->rules, k->arena, l, &clean, &wrapper, k->err)) != RF_OK)
+		/* only known tracking parameters and web bugs, as the
+		 * policy known reads the link's reasons (a web bug by its
+		 * form stays ""; an open pixel by its name, "" under links,
+		 * keeps its URL when it declares a real size) */
+		if ((k->st = rf_tracking_clean_known(k->rules, k->arena, l,
+		    &clean, &wrapper, k->err)) != RF_OK)
 			return -1;
 		if (strcmp(clean, l->url) == 0)
 			return wrapper ? note_kept(k, l->url, h) : 0;

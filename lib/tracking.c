@@ -630,7 +630,7 @@ rf__tracking_finish(const rf_ctx *ctx, rf_arena *a, const rf_rules *r,
 	    add_reason(a, l, &cap, "web-bug:token") != 0)
 		return -1;
 	l->tracking = l->ntokens > 0;
-	if (bug || rf__open_pixel(l))
+	if (bug || (token && rf__open_pixel(l)))
 		l->clean = "";
 	else if (l->ntokens == 0)
 		l->clean = l->url;
