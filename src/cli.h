@@ -239,6 +239,18 @@ int cli_verdict_option(const char *cmd, rf_verdict_settings *vs, int argc,
 rf_rules *cli_rules(void);
 
 /*
+ * A store's file found replaced under a long-running command (the milter's
+ * campaign store, serve's hotline database: rf_store_moved,
+ * rf_hotline_moved) and opened again at its path: CLI_FILE_REPLACED
+ * starts what both say, and cli_path_errno(path), asked before the
+ * path is opened again, tells a new store (ENOENT: nothing was there)
+ * from the file now there (0), or why the path could not be looked up.
+ */
+#define CLI_FILE_REPLACED "the file was deleted or replaced since it was " \
+	"opened"
+int cli_path_errno(const char *path);
+
+/*
  * cli_store_there: path, a store the command only reads or one that must
  * hold records already, is there: with spec, path is the address of a
  * campaign store, consent store or classifier (rf_store_spec_file: a

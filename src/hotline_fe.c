@@ -1,5 +1,4 @@
 /* hotline_fe.c - shared by `redflag hotline` and `redflag serve`. */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -181,7 +180,6 @@ int
 hl_fe_current(struct hl_fe *fe, const char *cmd)
 {
 	char esc[512];
-	struct stat sb;
 	rf_error err;
 	int missing;
 
@@ -190,21 +188,21 @@ hl_fe_current(struct hl_fe *fe, const char *cmd)
 	rf_hotline_close(fe->h);
 	fe->h = NULL;
 	cli_escape(esc, sizeof(esc), fe->db, 200);
-	missing = stat(fe->db, &sb) != 0 && errno == ENOENT;
+	missing = cli_path_errno(fe->db) == ENOENT;
 	if (rf_hotline_open(fe->ctx, fe->db, &fe->opts, &fe->h, &err) !=
 	    RF_OK) {
 		if (!fe->lost)
-			cli_warn("%s: %s: the file was deleted or replaced "
-			    "since it was opened, and opening the path again "
-			    "failed: %s (every request is answered 503 until "
-			    "it opens)", cmd, esc, err.msg);
+			cli_warn("%s: %s: " CLI_FILE_REPLACED ", and "
+			    "opening the path again failed: %s (every request "
+			    "is answered 503 until it opens)", cmd, esc,
+			    err.msg);
 		fe->lost = 1;
 		fe->h = NULL;
 		return -1;
 	}
 	fe->lost = 0;
-	cli_warn("%s: %s: the file was deleted or replaced since it was "
-	    "opened; opened the path again: %s", cmd, esc, missing ?
+	cli_warn("%s: %s: " CLI_FILE_REPLACED "; opened the path again: %s",
+	    cmd, esc, missing ?
 	    "a new hotline database (no users: add one with 'redflag "
 	    "hotline user add NAME --role ROLE')" : "the file now there");
 	return 0;

@@ -5,7 +5,6 @@
  * describe (headers, reply text).  The store update is only computed
  * here; pipeline_commit writes it.
  */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -147,9 +146,8 @@ static rf_status
 store_current(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 {
 	const char *db = p->cfg->db, *file;
-	char esc[256], why[RF_ERROR_MAX];
-	struct stat sb;
 	rf_error oerr;
+	char esc[256];
 	int serr;
 
 	if (db == NULL || (p->store != NULL && !rf_store_moved(p->store)))
@@ -160,20 +158,19 @@ store_current(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 	close_stores(p);	/* moved; or closed since it last failed */
 	cli_escape(esc, sizeof(esc), db, 100);
 	file = rf_store_spec_file(db);
-	serr = file != NULL && stat(file, &sb) != 0 ? errno : 0;
+	serr = file != NULL ? cli_path_errno(file) : 0;
 	if (open_stores(p, &oerr) != RF_OK) {
-		snprintf(why, sizeof(why), "%s", oerr.msg);
-		return rf_error_set(err, RF_ESTORE, "db = %s: the file was "
-		    "deleted or replaced since it was opened, and opening the "
-		    "path again failed: %s%s%s%s", esc, why, serr != 0 &&
+		return rf_error_set(err, RF_ESTORE, "db = %s: "
+		    CLI_FILE_REPLACED ", and opening the path again failed: "
+		    "%s%s%s%s", esc, oerr.msg, serr != 0 &&
 		    serr != ENOENT ? " (looking the path up: " : "",
 		    serr != 0 && serr != ENOENT ? strerror(serr) : "",
 		    serr != 0 && serr != ENOENT ? ")" : "");
 	}
-	r->notice = rf_arena_printf(r->arena, "db = %s: the file was deleted "
-	    "or replaced since it was opened; opened the path again: %s, "
-	    "where the messages from now on are counted", esc, serr != 0 ?
-	    "a new store" : "the file now there");
+	r->notice = rf_arena_printf(r->arena, "db = %s: " CLI_FILE_REPLACED
+	    "; opened the path again: %s, where the messages from now on "
+	    "are counted", esc, serr == ENOENT ? "a new store" :
+	    "the file now there");
 	return RF_OK;
 }
 

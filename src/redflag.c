@@ -568,6 +568,14 @@ cli_rules(void)
 	return rules;
 }
 
+int
+cli_path_errno(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) != 0 ? errno : 0;
+}
+
 rf_status
 cli_store_there(const char *path, int spec, const char *maker,
 		rf_error *err)
