@@ -937,8 +937,11 @@ char *rf__convert_utf8(struct rf__conv_cache *c, const char *p, size_t n,
 int rf__convert_check(struct rf__conv_cache *c, const char *from,
 		      const char *p, size_t n);
 
-/* rf__message_parse: rf_message_parse; tree set: always through GMime's
- * object tree, never the single-part path (for tests comparing them). */
+/* rf__message_parse: rf_message_parse; tree RF__PARSE_TREE: always
+ * through GMime's object tree, never the single-part path (for tests
+ * comparing them); RF__PARSE_HEADERS: rf_message_parse_headers. */
+#define RF__PARSE_TREE 1
+#define RF__PARSE_HEADERS 2
 rf_status rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
 			    int tree, rf_message **out, rf_error *err);
 

@@ -775,6 +775,13 @@ rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 }
 
 rf_status
+rf_message_parse_headers(const rf_ctx *ctx, const char *data, size_t len,
+			 rf_message **out, rf_error *err)
+{
+	return rf__message_parse(ctx, data, len, RF__PARSE_HEADERS, out, err);
+}
+
+rf_status
 rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
 		  int tree, rf_message **out, rf_error *err)
 {
@@ -836,6 +843,11 @@ rf__message_parse(const rf_ctx *ctx, const char *data, size_t len,
 		goto done;
 	}
 	rf__msg_fill_fields(&w, m);
+	if (tree == RF__PARSE_HEADERS) {
+		g_byte_array_free(mime, TRUE);
+		m->text = m->html_text = "";
+		goto done;
+	}
 	if (!tree && single_probe(opts, &mh, data + body, len - body, &sp)) {
 		g_byte_array_free(mime, TRUE);
 		memset(&mp, 0, sizeof(mp));

@@ -208,54 +208,113 @@ fail:
 	return RF_EXIT_SOFTWARE;
 }
 
-/* learn_addrs: consent of user for each mailbox of l (groups' members
- * included); -1 when the store fails. */
+/* mailbox_fn: called with the address of one mailbox (never NULL, maybe
+ * empty); a value other than 0 ends the walk and is what it gives. */
+typedef int (*mailbox_fn)(const char *addr, void *arg);
+
+/* walk_mailboxes: fn for each mailbox of l in order, with groups the
+ * members of its groups too (one level deep; without, a group is passed
+ * over); the first value other than 0 that fn gives, else 0. */
 static int
-learn_addrs(struct feedback *fb, const char *user, InternetAddressList *l,
-	    size_t *added, size_t *n, int depth)
+walk_mailboxes(InternetAddressList *l, int groups, mailbox_fn fn, void *arg)
 {
 	InternetAddress *ia;
 	const char *addr;
-	rf_error err;
-	int i, is_new;
+	int i, rc;
 
-	for (i = 0; l != NULL && i < internet_address_list_length(l) &&
-	    *n < LEARN_MAX_ADDRS; i++) {
+	for (i = 0; l != NULL && i < internet_address_list_length(l); i++) {
 		ia = internet_address_list_get_address(l, i);
 		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
-			if (depth == 0 && learn_addrs(fb, user,
+			if (groups && (rc = walk_mailboxes(
 			    internet_address_group_get_members(
-			    INTERNET_ADDRESS_GROUP(ia)), added, n, 1) != 0)
-				return -1;
+			    INTERNET_ADDRESS_GROUP(ia)), 0, fn, arg)) != 0)
+				return rc;
 			continue;
 		}
-		addr = internet_address_mailbox_get_addr(
-		    INTERNET_ADDRESS_MAILBOX(ia));
-		if (addr == NULL || strcasecmp(addr, user) == 0)
-			continue;
-		(*n)++;
-		if (rf_consent_add(fb->consent, user, addr, "learned",
-		    (int64_t)time(NULL), &is_new, &err) == RF_OK)
-			*added += (size_t)is_new;
-		else if (err.status == RF_ESTORE)
-			return -1;
+		if ((addr = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia))) != NULL &&
+		    (rc = fn(addr, arg)) != 0)
+			return rc;
 	}
 	return 0;
 }
 
-/* learn_list: consent for each mailbox of an address-list header. */
+/* each_mailbox: walk_mailboxes over the address-list header value. */
 static int
-learn_list(struct feedback *fb, const char *user, const char *value,
-	   size_t *added, size_t *n)
+each_mailbox(const char *value, int groups, mailbox_fn fn, void *arg)
 {
 	InternetAddressList *l = internet_address_list_parse(NULL, value);
 	int rc;
 
 	if (l == NULL)
 		return 0;
-	rc = learn_addrs(fb, user, l, added, n, 0);
+	rc = walk_mailboxes(l, groups, fn, arg);
 	g_object_unref(l);
 	return rc;
+}
+
+struct learning {
+	struct feedback *fb;
+	const char *user;	/* the recipient of each record */
+	size_t *added;		/* records new in the store */
+	size_t *n;		/* addresses taken from the message */
+};
+
+/* learn_addr: consent of user for addr (a mailbox_fn); 1 once the
+ * message has given LEARN_MAX_ADDRS addresses, -1 when the store
+ * fails. */
+static int
+learn_addr(const char *addr, void *arg)
+{
+	struct learning *l = arg;
+	rf_error err;
+	int is_new;
+
+	if (*l->n >= LEARN_MAX_ADDRS)
+		return 1;
+	if (strcasecmp(addr, l->user) == 0)
+		return 0;
+	(*l->n)++;
+	if (rf_consent_add(l->fb->consent, l->user, addr, "learned",
+	    (int64_t)time(NULL), &is_new, &err) == RF_OK)
+		*l->added += (size_t)is_new;
+	else if (err.status == RF_ESTORE)
+		return -1;
+	return 0;
+}
+
+/* learn_list: consent for each mailbox of an address-list header
+ * (groups' members included); -1 when the store fails. */
+static int
+learn_list(struct feedback *fb, const char *user, const char *value,
+	   size_t *added, size_t *n)
+{
+	struct learning l = { fb, user, added, n };
+
+	return each_mailbox(value, 1, learn_addr, &l) < 0 ? -1 : 0;
+}
+
+struct delivery {
+	const char *from;	/* the message's From address, or NULL */
+	int own;		/* a mailbox is the From address */
+	int other;		/* a mailbox is another address */
+};
+
+/* delivered_to: note whose mailbox addr is (a mailbox_fn); 1, the walk
+ * ended, at the From address. */
+static int
+delivered_to(const char *addr, void *arg)
+{
+	struct delivery *d = arg;
+
+	if (*addr == '\0')
+		return 0;
+	if (d->from != NULL && strcasecmp(addr, d->from) == 0) {
+		d->own = 1;
+		return 1;
+	}
+	d->other = 1;
+	return 0;
 }
 
 /*
@@ -274,37 +333,39 @@ received_by(const rf_message *m, const char *as)
 {
 	static const char *const fields[] = { "Delivered-To", "X-Original-To",
 		"Envelope-To" };
-	InternetAddressList *l;
-	InternetAddress *ia;
-	const char *addr, *why = NULL;
-	int i, own = 0;
+	struct delivery d = { m->from_addr, 0, 0 };
+	const char *why = NULL;
 	size_t f, k;
 
 	if (m->from_addr != NULL && as != NULL &&
 	    strcasecmp(m->from_addr, as) == 0)
 		return NULL;
-	for (k = 0; k < m->nheaders && !own; k++)
+	for (k = 0; k < m->nheaders && !d.own; k++)
 		for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
-			if (strcasecmp(m->headers[k].name, fields[f]) != 0 ||
-			    (l = internet_address_list_parse(NULL,
-			    m->headers[k].value)) == NULL)
+			if (strcasecmp(m->headers[k].name, fields[f]) != 0)
 				continue;
-			for (i = 0; i < internet_address_list_length(l); i++) {
-				ia = internet_address_list_get_address(l, i);
-				if (!INTERNET_ADDRESS_IS_MAILBOX(ia) ||
-				    (addr = internet_address_mailbox_get_addr(
-				    INTERNET_ADDRESS_MAILBOX(ia))) == NULL ||
-				    *addr == '\0')
-					continue;
-				if (m->from_addr != NULL &&
-				    strcasecmp(addr, m->from_addr) == 0)
-					own = 1;
-				else if (why == NULL)
-					why = fields[f];
-			}
-			g_object_unref(l);
+			d.other = 0;
+			each_mailbox(m->headers[k].value, 0, delivered_to, &d);
+			if (d.other && why == NULL)
+				why = fields[f];
 		}
-	return own ? NULL : why;
+	return d.own ? NULL : why;
+}
+
+/* learn_open: *src reads path (and fb->ctx is made, the first time);
+ * else it is said, *src is NULL and the exit status is given. */
+static int
+learn_open(struct feedback *fb, const char *path, rf_source **src)
+{
+	rf_error err;
+
+	if ((fb->ctx != NULL || rf_ctx_new(&fb->cfg.limits, &fb->ctx,
+	    &err) == RF_OK) && rf_source_open(path, &fb->cfg.limits, src,
+	    &err) == RF_OK)
+		return 0;
+	*src = NULL;
+	cli_warn("consent learn: %s", err.msg);
+	return err.status == RF_EIO ? RF_EXIT_INPUT : RF_EXIT_SOFTWARE;
 }
 
 /*
@@ -326,8 +387,8 @@ learn_survey(struct feedback *fb, rf_source *src, const char *as,
 	while ((st = rf_source_next(src, &item, &err)) != RF_EDONE) {
 		if (st != RF_OK || cli_empty_item(&item) != NULL)
 			continue;
-		if (rf_message_parse(fb->ctx, item.data, item.len, &m,
-		    &err) != RF_OK) {
+		if (rf_message_parse_headers(fb->ctx, item.data, item.len,
+		    &m, &err) != RF_OK) {
 			if (err.status == RF_ENOMEM)
 				return -1;
 			continue;
@@ -359,12 +420,9 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 
 	g_mime_init();
 	group_init(&g, fb->consent);
-	if (rf_ctx_new(&fb->cfg.limits, &fb->ctx, &err) != RF_OK ||
-	    rf_source_open(path, &fb->cfg.limits, &src, &err) != RF_OK) {
-		cli_warn("consent learn: %s", err.msg);
-		rc = err.status == RF_EIO ? RF_EXIT_INPUT : RF_EXIT_SOFTWARE;
+	if ((rc = learn_open(fb, path, &src)) != 0)
 		goto out;
-	}
+	rc = RF_EXIT_SOFTWARE;
 	/* a folder of mail received (an Inbox) would make each of its
 	 * senders the recipient of a consent to hear from the user (and,
 	 * with --as, the user consent to whoever the spam was also sent
@@ -386,12 +444,9 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 		goto out;
 	}
 	rf_source_free(src);
-	if (rf_source_open(path, &fb->cfg.limits, &src, &err) != RF_OK) {
-		src = NULL;
-		cli_warn("consent learn: %s", err.msg);
-		rc = err.status == RF_EIO ? RF_EXIT_INPUT : RF_EXIT_SOFTWARE;
+	if ((rc = learn_open(fb, path, &src)) != 0)
 		goto out;
-	}
+	rc = RF_EXIT_SOFTWARE;
 	while ((st = rf_source_next(src, &item, &err)) != RF_EDONE) {
 		/* a message skipped is named, with why, and makes the
 		 * status 1 (redflag-consent(1)), as scan and train do */
@@ -405,8 +460,8 @@ do_learn(struct feedback *fb, const char *path, const char *as)
 			skipped++;
 			continue;
 		}
-		if (rf_message_parse(fb->ctx, item.data, item.len, &m,
-		    &err) != RF_OK) {
+		if (rf_message_parse_headers(fb->ctx, item.data, item.len,
+		    &m, &err) != RF_OK) {
 			cli_warn_input("consent learn", item.label, err.msg);
 			skipped++;
 			continue;

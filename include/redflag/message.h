@@ -217,6 +217,16 @@ int rf_message_field_name(const char *name, size_t n);
 rf_status rf_message_parse(const rf_ctx *ctx, const char *data, size_t len,
 			   rf_message **out, rf_error *err);
 
+/*
+ * rf_message_parse_headers: rf_message_parse of the header block only:
+ * the headers and the fields taken from them (from, from_addr, to, ...)
+ * exactly as rf_message_parse gives them; the body is not read (no
+ * parts, attachments or links; text and html_text empty).
+ */
+rf_status rf_message_parse_headers(const rf_ctx *ctx, const char *data,
+				   size_t len, rf_message **out,
+				   rf_error *err);
+
 /* rf_message_free: release the message and its arena; NULL allowed. */
 void rf_message_free(rf_message *m);
 
