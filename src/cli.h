@@ -152,6 +152,12 @@ int cli_stdin_twice(const char *cmd, const char *const *paths, int n);
  * nothing and say nothing). */
 int cli_address_ok(const char *cmd, const char *opt, const char *value);
 
+/* cli_ascii_address_ok: s is a mail address as the consent store takes
+ * one (rf_consent_address_ok) in printable ASCII, as one that stands in
+ * a header written in ASCII (an ARF report's From or To): 1, else 0.
+ * It says nothing: each caller words its refusal. */
+int cli_ascii_address_ok(const char *s);
+
 /* cli_plural: "" when n is 1, else s ("s", "es"): "%zu message%s" with
  * n, cli_plural(n, "s"). */
 const char *cli_plural(unsigned long long n, const char *s);

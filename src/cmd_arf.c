@@ -89,23 +89,21 @@ addr_of(const char *v, char *buf, size_t size)
 }
 
 /* header_address_ok: value, given to option opt, is an address that
- * may stand in the report's header: one the store takes (cli_address_ok)
- * in ASCII; 1, else 0 after saying why. */
+ * may stand in the report's header (cli_ascii_address_ok); 1, else 0
+ * after saying why: not an address (cli_address_ok) or not in ASCII. */
 static int
 header_address_ok(const char *opt, const char *value)
 {
-	const unsigned char *p;
 	char esc[256];
 
 	if (!cli_address_ok("arf", opt, value))
 		return 0;
-	for (p = (const unsigned char *)value; *p != '\0'; p++)
-		if (*p > 0x7e) {
-			cli_warn("arf: %s: '%s' is not an ASCII mail address "
-			    "(the report's header is ASCII)", opt,
-			    cli_escape(esc, sizeof(esc), value, 100));
-			return 0;
-		}
+	if (!cli_ascii_address_ok(value)) {
+		cli_warn("arf: %s: '%s' is not an ASCII mail address (the "
+		    "report's header is ASCII)", opt, cli_escape(esc,
+		    sizeof(esc), value, 100));
+		return 0;
+	}
 	return 1;
 }
 

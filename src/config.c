@@ -326,16 +326,6 @@ config_clean_for(const struct config *c, const char *verdict)
 	return k < 4 ? c->clean[k] : CLEAN_LINKS;
 }
 
-/* ascii_ok: s is printable ASCII. */
-static int
-ascii_ok(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s < 0x20 || *s > 0x7e)
-			return 0;
-	return 1;
-}
-
 /* set_verdict: the verdict settings, authserv_id, clean.VERDICT and the
  * ARF settings; 1 when name is one of them (0 or -1 in *rc), else 0. */
 static int
@@ -359,8 +349,7 @@ set_verdict(struct config *c, const char *name, const char *value,
 		*rc = set_string(&c->arf_reporting_mta, value);
 	} else if (strcmp(name, "arf_from") == 0) {
 		/* it stands in a report's header: an address, in ASCII */
-		if (value[0] != '\0' && (!rf_consent_address_ok(value) ||
-		    !ascii_ok(value))) {
+		if (value[0] != '\0' && !cli_ascii_address_ok(value)) {
 			snprintf(why, whysize, "%s: a mail address "
 			    "(local@domain) in ASCII", name);
 			*rc = -1;

@@ -275,6 +275,19 @@ cli_address_ok(const char *cmd, const char *opt, const char *value)
 }
 
 int
+cli_ascii_address_ok(const char *s)
+{
+	const unsigned char *p;
+
+	if (!rf_consent_address_ok(s))
+		return 0;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return 0;
+	return 1;
+}
+
+int
 cli_stdin_twice(const char *cmd, const char *const *paths, int n)
 {
 	int i, seen = 0;
