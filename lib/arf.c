@@ -303,7 +303,7 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 	const char *vals[] = { p->feedback_type, p->user_agent,
 		p->original_mail_from, p->original_rcpt_to, p->arrival_date,
 		p->source_ip, p->reporting_mta, p->reported_domain, p->from,
-		p->to, p->date, p->message_id, p->subject, p->human };
+		p->to, p->date, p->message_id, p->human };
 	const char *type = p->feedback_type != NULL ? p->feedback_type :
 	    "abuse";
 	char boundary[64];
@@ -328,13 +328,9 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 	rc |= put(out, "To", p->to);
 	rc |= put(out, "Date", p->date);
 	rc |= put(out, "Message-ID", p->message_id);
-	if (p->subject != NULL)
-		rc |= put(out, "Subject", p->subject);
-	else
-		rc |= rf_buf_printf(out, "Subject: Feedback report (%s) about "
-		    "a message%s%s\r\n", type, p->reported_domain != NULL ?
-		    " from " : "", p->reported_domain != NULL ?
-		    p->reported_domain : "");
+	rc |= rf_buf_printf(out, "Subject: Feedback report (%s) about a "
+	    "message%s%s\r\n", type, p->reported_domain != NULL ? " from " :
+	    "", p->reported_domain != NULL ? p->reported_domain : "");
 	rc |= rf_buf_printf(out, "MIME-Version: 1.0\r\nContent-Type: "
 	    "multipart/report; report-type=feedback-report;\r\n"
 	    "\tboundary=\"%s\"\r\n\r\n"

@@ -104,16 +104,15 @@ typedef struct rf_arf_params {
 	const char *to;			/* where it goes: "abuse@shop.example" */
 	const char *date;		/* RFC 5322 date-time */
 	const char *message_id;		/* "<id@rcpt.example>" */
-	const char *subject;		/* NULL: "Feedback report (TYPE)
-					 * about a message from DOMAIN" */
 } rf_arf_params;
 
 /*
  * rf_arf_write: append to out a complete feedback report (RFC 5965,
  * CRLF line ends) enclosing original[0..len) as message/rfc822 (the
  * caller has redacted and cleaned it): its header From, To, Date,
- * Message-ID (those given), Subject (given, else the default naming the
- * type and the reported domain), MIME-Version and the multipart/report
+ * Message-ID (those given), Subject ("Feedback report (TYPE) about a
+ * message from DOMAIN": the type and the reported domain, when given),
+ * MIME-Version and the multipart/report
  * Content-Type, then the three parts.  The MIME boundary is derived from
  * boundary_seed and checked not to occur in the original.  RF_EINVAL for
  * a value that is not printable one-line ASCII; RF_ENOMEM.
