@@ -114,6 +114,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fast path and GMime differ: %s\n", d);
 		abort();
 	}
+	rf_message_free(t);
+	t = NULL;
+	/* the header block alone (consent learn): the same header fields */
+	if (m != NULL && rf_message_parse_headers(ctx, (const char *)data,
+	    size, &t, NULL) == RF_OK && ((m->from_addr == NULL) !=
+	    (t->from_addr == NULL) || (m->from_addr != NULL &&
+	    strcmp(m->from_addr, t->from_addr) != 0))) {
+		fprintf(stderr, "header-only parse differs: From\n");
+		abort();
+	}
 	rf_message_free(m);
 	rf_message_free(t);
 	return 0;

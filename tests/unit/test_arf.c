@@ -120,6 +120,29 @@ test_write_read_back(void **state)
 	    strlen("Subject: Feedback report (abuse) about a message from "
 	    "shop.test\r\nMIME-Version: 1.0")) == 0);
 	rf_buf_free(&b);
+	/* a whole message: its own header first (the default Subject),
+	 * then the MIME fields */
+	p.from = "fbl@rcpt.test";
+	p.to = "abuse@shop.test";
+	p.date = "Mon, 02 Nov 2026 09:00:00 +0000";
+	p.message_id = "<arf.1@rcpt.test>";
+	rf_buf_init(&b, 0);
+	assert_int_equal(rf_arf_write(&p, orig, strlen(orig), &b, &err),
+	    RF_OK);
+	{
+		const char *want = "From: fbl@rcpt.test\r\n"
+		    "To: abuse@shop.test\r\n"
+		    "Date: Mon, 02 Nov 2026 09:00:00 +0000\r\n"
+		    "Message-ID: <arf.1@rcpt.test>\r\n"
+		    "Subject: Feedback report (abuse) about a message from "
+		    "shop.test\r\nMIME-Version: 1.0\r\n"
+		    "Content-Type: multipart/report;";
+
+		assert_true(strncmp(rf_buf_cstr(&b), want, strlen(want)) == 0);
+	}
+	assert_int_equal(rf_arf_parse(a, b.data, b.len, &r, &err), RF_OK);
+	assert_string_equal(r.original_rcpt_to[0], "3f@rcpt.test");
+	rf_buf_free(&b);
 	/* a header value with a line break is refused */
 	p.to = "abuse@shop.test\r\nBcc: all@example.test";
 	rf_buf_init(&b, 0);

@@ -45,6 +45,35 @@ test_rfc2047_headers(void **state)
 	rf_message_free(m);
 }
 
+/* rf_message_parse_headers: the fields of the header block as the whole
+ * parse gives them, and nothing of the body */
+static void
+test_headers_only(void **state)
+{
+	rf_ctx *ctx = *state;
+	size_t len;
+	char *data = read_file("tests/golden/rfc2047.eml", &len);
+	rf_message *whole = NULL, *h = NULL;
+	rf_error err;
+
+	assert_int_equal(rf_message_parse(ctx, data, len, &whole, &err), RF_OK);
+	assert_int_equal(rf_message_parse_headers(ctx, data, len, &h, &err),
+	    RF_OK);
+	assert_string_equal(h->subject, whole->subject);
+	assert_string_equal(h->from, whole->from);
+	assert_string_equal(h->from_addr, "jose@example.net");
+	assert_string_equal(h->message_id, whole->message_id);
+	assert_string_equal(rf_message_recipient(h), "dana@example.org");
+	assert_string_equal(rf_message_header(h, "Subject"),
+	    rf_message_header(whole, "Subject"));
+	assert_non_null(strstr(whole->text, "Voil"));
+	assert_true(h->text == NULL || h->text[0] == '\0');
+	assert_int_equal(h->links.n, 0);
+	rf_message_free(h);
+	rf_message_free(whole);
+	free(data);
+}
+
 static void
 test_qp_soft_break(void **state)
 {
@@ -363,6 +392,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc2047_headers),
+		cmocka_unit_test(test_headers_only),
 		cmocka_unit_test(test_qp_soft_break),
 		cmocka_unit_test(test_forwarded_attachment),
 		cmocka_unit_test(test_unknown_charset),
