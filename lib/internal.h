@@ -666,6 +666,14 @@ int rf__tracking_finish(const rf_ctx *ctx, rf_arena *a, const rf_rules *r,
  * form (rf__tracking_finish). */
 int rf__open_pixel(const rf_link *l);
 
+/* rf__link_size: the style of image (or CSS) link l read into *st, and
+ * the size it shows at, *w by *h (the style's width and height where it
+ * declares them, else the attributes'; -1 where neither does): what
+ * rf__web_bug and the policy known (an image of real size) read. */
+struct rf__css_style;
+void rf__link_size(const rf_link *l, struct rf__css_style *st, int *w,
+		   int *h);
+
 /* rf__web_bug: "web-bug:hidden", "web-bug:1x1" or NULL for an image
  * (or CSS) link l (tracking.c; per link, read by tracking_message.c). */
 const char *rf__web_bug(const rf_link *l);

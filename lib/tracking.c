@@ -526,6 +526,18 @@ has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* rf__link_size: contract in internal.h. */
+void
+rf__link_size(const rf_link *l, struct rf__css_style *st, int *w, int *h)
+{
+	memset(st, 0, sizeof(*st));
+	st->width = st->height = -1;
+	if (l->style != NULL)
+		rf__css_read(l->style, strlen(l->style), st, NULL, NULL);
+	*w = st->width >= 0 ? st->width : l->width;
+	*h = st->height >= 0 ? st->height : l->height;
+}
+
 /* rf__web_bug: contract in internal.h. */
 const char *
 rf__web_bug(const rf_link *l)
@@ -535,10 +547,7 @@ rf__web_bug(const rf_link *l)
 
 	if (l->kind != RF_LINK_IMG && l->kind != RF_LINK_CSS)
 		return NULL;
-	memset(&st, 0, sizeof(st));
-	st.width = st.height = -1;
-	if (l->style != NULL)
-		rf__css_read(l->style, strlen(l->style), &st, NULL, NULL);
+	rf__link_size(l, &st, &w, &h);
 	/* an image is hidden by these; font-size and overflow (which hide
 	 * text) do not apply to it */
 	if ((l->flags & RF_LINKF_HIDDEN) || st.display_none ||
@@ -546,8 +555,6 @@ rf__web_bug(const rf_link *l)
 		return "web-bug:hidden";
 	if (l->kind != RF_LINK_IMG)
 		return NULL;
-	w = st.width >= 0 ? st.width : l->width;
-	h = st.height >= 0 ? st.height : l->height;
 	if (w == 0 || h == 0 || st.width0 || st.height0)
 		return "web-bug:hidden";
 	if (w > 0 && h > 0 && w <= 2 && h <= 2)

@@ -31,12 +31,7 @@ sized(const rf_link *l)
 
 	if (l->kind != RF_LINK_IMG)
 		return 0;
-	memset(&st, 0, sizeof(st));
-	st.width = st.height = -1;
-	if (l->style != NULL)
-		rf__css_read(l->style, strlen(l->style), &st, NULL, NULL);
-	w = st.width >= 0 ? st.width : l->width;
-	h = st.height >= 0 ? st.height : l->height;
+	rf__link_size(l, &st, &w, &h);
 	return w > 2 || h > 2;
 }
 
