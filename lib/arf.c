@@ -296,6 +296,34 @@ put_text(rf_buf *b, const char *s, size_t len)
 	return rc;
 }
 
+/* enclosed_type: the Content-Type of the part that encloses the message
+ * s[0..len) and the Content-Transfer-Encoding field it needs: bytes
+ * past 0x7f in the header block make it message/global (RFC 6532
+ * 3.7), elsewhere "8bit" (RFC 2046 5.2.1: a message/rfc822 part is 7bit
+ * unless it says so); 7bit needs no field (""). */
+static void
+enclosed_type(const char *s, size_t len, const char **type,
+	      const char **cte)
+{
+	size_t i, end = len;
+	const char *p;
+
+	if ((p = memmem(s, len, "\n\n", 2)) != NULL)
+		end = (size_t)(p - s);
+	if ((p = memmem(s, end, "\n\r\n", 3)) != NULL)
+		end = (size_t)(p - s);
+	*type = "message/rfc822";
+	*cte = "";
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] > 0x7f) {
+			*cte = "Content-Transfer-Encoding: 8bit\r\n";
+			if (i < end) {
+				*type = "message/global";
+				break;
+			}
+		}
+}
+
 rf_status
 rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 	     rf_buf *out, rf_error *err)
@@ -306,6 +334,7 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 		p->to, p->date, p->message_id, p->human };
 	const char *type = p->feedback_type != NULL ? p->feedback_type :
 	    "abuse";
+	const char *ctype, *cte;
 	char boundary[64];
 	uint64_t h;
 	size_t i;
@@ -365,8 +394,9 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 		rc |= rf_buf_printf(out, "Incidents: %llu\r\n",
 		    (unsigned long long)p->incidents);
 	rc |= put(out, "Reported-Domain", p->reported_domain);
-	rc |= rf_buf_printf(out, "\r\n--%s\r\nContent-Type: message/rfc822\r\n"
-	    "Content-Disposition: inline\r\n\r\n", boundary);
+	enclosed_type(original, len, &ctype, &cte);
+	rc |= rf_buf_printf(out, "\r\n--%s\r\nContent-Type: %s\r\n%s"
+	    "Content-Disposition: inline\r\n\r\n", boundary, ctype, cte);
 	rc |= put_text(out, original, len);
 	rc |= rf_buf_printf(out, "\r\n--%s--\r\n", boundary);
 	return rc == 0 ? RF_OK : rf_error_set(err, RF_ENOMEM, "out of memory");

@@ -746,6 +746,29 @@ rf_url_domain(const rf_ctx *ctx, rf_arena *a, const char *host)
 	return d;
 }
 
+const char *
+rf_url_host_ascii(rf_arena *a, const char *host)
+{
+	char *out = NULL;
+	size_t i, n;
+	int c;
+
+	if (host == NULL || host[0] == '\0' || host[0] == '.' ||
+	    to_ascii(a, host, &out) != U_OK)
+		return NULL;
+	/* IDNA maps case and checks labels, not STD3's letters-digits-
+	 * hyphens, so a byte no host name holds is refused here */
+	for (i = 0, n = strlen(out); i < n; i++) {
+		c = (unsigned char)out[i];
+		if (is_alpha(c))
+			out[i] = (char)(c | 0x20);
+		else if (!is_digit(c) && c != '-' && (c != '.' ||
+		    i + 1 == n || out[i + 1] == '.'))
+			return NULL;
+	}
+	return n > 0 ? out : NULL;
+}
+
 /* text_bare_host: a host name shown as text ("PayPal.com", "bank.example/x",
  * "192.0.2.1"): letters, digits, '-', '.', non-ASCII; a dot; a known
  * public suffix or four decimal parts.  *domain: its registrable domain

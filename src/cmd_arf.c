@@ -303,6 +303,56 @@ report_ids(const char *from, char *date, size_t dsize, char *mid,
 	return 0;
 }
 
+/* left_out: say that the report's field goes without a value, since
+ * what it is taken from (what, its value v, escaped and cut) cannot be
+ * written in the report's ASCII header. */
+static void
+left_out(const char *field, const char *what, const char *v)
+{
+	char esc[128];
+
+	cli_warn("arf make: %s '%s' cannot be written in ASCII: the report "
+	    "has no %s field", what, cli_escape(esc, sizeof(esc), v, 60),
+	    field);
+}
+
+/* addr_ascii: the mail address addr (local@domain) as an ASCII header
+ * can carry it, in a: addr itself when it is printable ASCII, else with
+ * its domain in A-labels (rf_url_host_ascii) when its local part is
+ * printable ASCII; NULL when it cannot be written in ASCII. */
+static const char *
+addr_ascii(rf_arena *a, const char *addr)
+{
+	const char *at = strrchr(addr, '@'), *d;
+	char *local;
+
+	if (cli_printable_ascii(addr))
+		return addr;
+	if (at == NULL || (local = rf_arena_strndup(a, addr,
+	    (size_t)(at - addr))) == NULL || !cli_printable_ascii(local) ||
+	    (d = rf_url_host_ascii(a, at + 1)) == NULL)
+		return NULL;
+	return rf_arena_printf(a, "%s@%s", local, d);
+}
+
+/* mail_from_ascii: Original-Mail-From for the Return-Path value rp, in
+ * a: rp as it is when it is printable ASCII ("<>" too), else "<addr>"
+ * with addr as addr_ascii writes it; NULL when it cannot be written in
+ * ASCII. */
+static const char *
+mail_from_ascii(rf_arena *a, const char *rp)
+{
+	char buf[ARF_FIELD_MAX];
+	const char *addr;
+
+	if (strlen(rp) < ARF_FIELD_MAX && cli_printable_ascii(rp))
+		return rp;
+	if ((addr = addr_of(rp, buf, sizeof(buf))) == NULL ||
+	    (addr = addr_ascii(a, addr)) == NULL)
+		return NULL;
+	return rf_arena_printf(a, "<%s>", addr);
+}
+
 /* do_make: write the report about the message in path (NULL or "-":
  * standard input), from the address reporter to the address to; the
  * exit status. */
@@ -311,7 +361,6 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	const char *type, const char *reporter, const char *to)
 {
 	char ip[ARF_FIELD_MAX], date[ARF_FIELD_MAX], seed[64];
-	char from[ARF_FIELD_MAX], mailfrom[ARF_FIELD_MAX];
 	char now[64], mid[ARF_FIELD_MAX];
 	unsigned char rnd[32];
 	const unsigned char *key;
@@ -397,18 +446,23 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	memset(&p, 0, sizeof(p));
 	received_facts(m, ip, date, sizeof(ip));
 	p.feedback_type = type;
-	p.original_rcpt_to = redacted;
+	if ((p.original_rcpt_to = addr_ascii(m->arena, redacted)) == NULL)
+		left_out("Original-Rcpt-To", "the redacted recipient",
+		    redacted);
 	p.source_ip = ip[0] != '\0' ? ip : NULL;
 	p.arrival_date = date[0] != '\0' ? date : m->date;
 	p.reporting_mta = fb->cfg.arf_reporting_mta;
 	if (m->from_addr != NULL && (at = strrchr(m->from_addr, '@')) !=
-	    NULL) {
-		snprintf(from, sizeof(from), "%s", at + 1);
-		p.reported_domain = from;
-	}
-	if ((rp = rf_message_header(m, "Return-Path")) != NULL) {
-		snprintf(mailfrom, sizeof(mailfrom), "%s", rp);
-		p.original_mail_from = mailfrom;
+	    NULL && (p.reported_domain = rf_url_host_ascii(m->arena,
+	    at + 1)) == NULL)
+		left_out("Reported-Domain", "the From address's domain",
+		    at + 1);
+	if ((rp = rf_message_header(m, "Return-Path")) != NULL &&
+	    (p.original_mail_from = mail_from_ascii(m->arena, rp)) == NULL)
+		left_out("Original-Mail-From", "Return-Path", rp);
+	if (p.arrival_date != NULL && !cli_printable_ascii(p.arrival_date)) {
+		left_out("Arrival-Date", "the date received", p.arrival_date);
+		p.arrival_date = NULL;
 	}
 	p.redacted = 1;
 	snprintf(seed, sizeof(seed), "%s", redacted);

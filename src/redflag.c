@@ -275,16 +275,20 @@ cli_address_ok(const char *cmd, const char *opt, const char *value)
 }
 
 int
-cli_ascii_address_ok(const char *s)
+cli_printable_ascii(const char *s)
 {
 	const unsigned char *p;
 
-	if (!rf_consent_address_ok(s))
-		return 0;
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
 		if (*p < 0x20 || *p > 0x7e)
 			return 0;
 	return 1;
+}
+
+int
+cli_ascii_address_ok(const char *s)
+{
+	return rf_consent_address_ok(s) && cli_printable_ascii(s);
 }
 
 int

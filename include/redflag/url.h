@@ -51,6 +51,13 @@ rf_status rf_url_extract_text(const rf_ctx *ctx, rf_arena *a,
  * (IP literals, public suffixes themselves). */
 const char *rf_url_domain(const rf_ctx *ctx, rf_arena *a, const char *host);
 
+/* rf_url_host_ascii: the host name host (UTF-8 or ASCII, e.g. the domain
+ * of a mail address) in lower-case A-label form, in a: what a header
+ * that must be ASCII can carry ("bücher.example" gives
+ * "xn--bcher-kva.example"); NULL when it is no host name (empty, an
+ * empty label, a byte no name holds, IDNA refusing it) or a is full. */
+const char *rf_url_host_ascii(rf_arena *a, const char *host);
+
 /* rf_url_text_host: the host a display text shows ("www.bank.example",
  * "https://bank.example/login"), lower-case A-label, in a; NULL when the
  * text does not look like a URL or host name. */

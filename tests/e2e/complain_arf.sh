@@ -269,6 +269,29 @@ arf_make --rcpt alice@example.org --from Alice@Example.org "$tmp/parts.eml" \
 	> "$tmp/o" 2> "$tmp/e" || fail "arf make from the recipient"
 grep -q "from the recipient's own address: it names them" "$tmp/e" ||
 	fail "arf make from the recipient: $(cat "$tmp/e")"
+# a spam from an international domain (s39: status 70, "a report field
+# is not one line of printable ASCII"): its domains in A-labels in the
+# report's fields, the message enclosed as message/global (8-bit header),
+# the report ingested back against the domain
+u=$(printf 'b\303\274cher.example')
+printf '%s\n' "From: Shop <news@$u>" 'To: alice@example.org' \
+    'Subject: Angebot' 'Date: Mon, 7 Dec 2026 10:00:00 +0000' \
+    "Return-Path: <bounce@$u>" 'MIME-Version: 1.0' \
+    'Content-Type: text/plain; charset=utf-8' '' \
+    "Jetzt kaufen: https://$u/x?uid=ab12cd34ef56" \
+    > "$tmp/idn.eml"
+arf_make --rcpt "alice@$(printf 'r\303\251sidents.example')" "$tmp/idn.eml" > "$tmp/idn.arf" \
+    2> "$tmp/e" || fail "arf make of an international sender: $(cat "$tmp/e")"
+tr -d '\r' < "$tmp/idn.arf" > "$tmp/o"
+for want in 'Reported-Domain: xn--bcher-kva.example' \
+    'Original-Mail-From: <bounce@xn--bcher-kva.example>' \
+    'Original-Rcpt-To: [0-9a-f]\{32\}@xn--rsidents-b1a.example' \
+    'Content-Type: message/global' 'Content-Transfer-Encoding: 8bit'; do
+	grep -qx "$want" "$tmp/o" || fail "arf make of an international sender: no '$want'"
+done
+"$rf" arf ingest --db "$tmp/idn.db" "$tmp/idn.arf" > "$tmp/o" 2>&1 &&
+    grep -q 'cher.example: 1 complaint' "$tmp/o" ||
+	fail "arf ingest of an international sender's report: $(cat "$tmp/o")"
 # make's options are no ingest's: a report names its recipient and type
 for o in "--type not-spam" "--rcpt a@b.example" "--to a@b.example" \
     "--from a@b.example"; do

@@ -159,6 +159,57 @@ test_write_read_back(void **state)
 	rf_arena_free(a);
 }
 
+/* The enclosing part says what the message holds: 7-bit, a body with
+ * 8-bit bytes (message/rfc822, 8bit: RFC 2046 5.2.1), 8-bit bytes in the
+ * header (message/global: RFC 6532 3.7); each is read back. */
+static void
+test_enclosed_8bit(void **state)
+{
+	static const struct {
+		const char *orig, *type, *body;
+		int cte8;
+	} cases[] = {
+		{ "From: a@shop.test\nSubject: x\n\nBuy now.\n",
+		  "message/rfc822", "Buy now.", 0 },
+		{ "From: a@shop.test\nSubject: x\n\nJetzt kaufen: "
+		  "B\xc3\xbc" "cher\n", "message/rfc822", "B\xc3\xbc" "cher", 1 },
+		{ "From: a@b\xc3\xbc" "cher.test\r\nSubject: x\r\n\r\n"
+		  "Buy now.\r\n", "message/global", "Buy now.", 1 },
+		{ "From: a@shop.test\r\nSubject: F\xc3\xbc" "r Sie\r\n\r\n"
+		  "B\xc3\xbc" "cher\r\n", "message/global", "B\xc3\xbc" "cher",
+		  1 },
+	};
+	rf_arena *a = rf_arena_new();
+	char want[64];
+	rf_arf_params p;
+	rf_arf_report r;
+	rf_error err;
+	rf_buf b;
+	size_t i;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.reported_domain = "shop.test";
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rf_buf_init(&b, 0);
+		assert_int_equal(rf_arf_write(&p, cases[i].orig,
+		    strlen(cases[i].orig), &b, &err), RF_OK);
+		snprintf(want, sizeof(want), "Content-Type: %s\r\n%s",
+		    cases[i].type, cases[i].cte8 ?
+		    "Content-Transfer-Encoding: 8bit\r\n" :
+		    "Content-Disposition");
+		if (strstr(rf_buf_cstr(&b), want) == NULL)
+			fail_msg("case %zu: no '%s' in\n%s", i, want,
+			    rf_buf_cstr(&b));
+		assert_int_equal(rf_arf_parse(a, b.data, b.len, &r, &err),
+		    RF_OK);
+		assert_non_null(r.original);
+		assert_non_null(strstr(r.original, cases[i].body));
+		rf_buf_free(&b);
+	}
+	rf_arena_free(a);
+}
+
 /* The boundary never occurs in the enclosed message: a message holding
  * the boundary the seed gives first makes the writer take another. */
 static void
@@ -371,6 +422,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc5965_example),
 		cmocka_unit_test(test_write_read_back),
+		cmocka_unit_test(test_enclosed_8bit),
 		cmocka_unit_test(test_boundary_unique),
 		cmocka_unit_test(test_headers_only_and_errors),
 		cmocka_unit_test(test_empty_original),

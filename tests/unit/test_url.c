@@ -587,6 +587,39 @@ test_text_host(void **state)
 	assert_null(domain);
 }
 
+/* rf_url_host_ascii: a mail domain as an ASCII header carries it */
+static void
+test_host_ascii(void **state)
+{
+	struct fix *f = *state;
+	static const struct {
+		const char *host, *want;
+	} cases[] = {
+		{ "example.org", "example.org" },
+		{ "Shop.Example.ORG", "shop.example.org" },
+		{ "b\xc3\xbc" "cher.example", "xn--bcher-kva.example" },
+		{ "B\xc3\x9c" "CHER.example", "xn--bcher-kva.example" },
+		{ "xn--bcher-kva.example", "xn--bcher-kva.example" },
+		{ "\xe4\xbe\x8b\xe3\x81\x88.\xe3\x83\x86\xe3\x82\xb9"
+		  "\xe3\x83\x88", "xn--r8jz45g.xn--zckzah" },
+		{ "", NULL },
+		{ ".example.org", NULL },
+		{ "example..org", NULL },
+		{ "example.org.", NULL },
+		{ "exa mple.org", NULL },
+		{ "example.org/x", NULL },
+		{ "a@example.org", NULL },
+		{ "ex_ample.org", NULL },
+		{ "\xff\xfe.example", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		eq(cases[i].host, rf_url_host_ascii(f->a, cases[i].host),
+		    cases[i].want);
+	assert_null(rf_url_host_ascii(f->a, NULL));
+}
+
 int
 main(void)
 {
@@ -610,6 +643,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_extract_nul_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_text_host, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_host_ascii, setup,
 		    teardown),
 	};
 	return cmocka_run_group_tests_name("url", tests, NULL, NULL);
