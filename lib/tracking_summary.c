@@ -111,6 +111,12 @@ count_link(rf_link *l, void *arg)
 			note_name(t, f, l->tokens[i].reason +
 			    strlen(findings[f].prefix));
 	}
+	/* an image named by its id under an open or track folder
+	 * (rf__open_pixel) is a web bug by its name: emptied as one and
+	 * counted as one by the rewriter, so named as one here, though no
+	 * token of it says web-bug: */
+	if (rf__open_pixel(l))
+		seen |= (uint32_t)1 << finding_of("web-bug:");
 	for (f = 0; seen != 0; f++, seen >>= 1)
 		t->count[f] += seen & 1;
 	return 0;

@@ -895,6 +895,23 @@ test_summary(void **state)
 	assert_non_null(strstr(s[1], "2 web bugs"));
 	assert_string_equal(s[2], "1 link carries tracking parameters "
 	    "(mc_eid)");
+	/* an open pixel named by its id is a web bug, as the rewriter
+	 * empties and counts it (s39: the summary called it only an opaque
+	 * code); a content image with an id is no web bug */
+	urls[0] = "https://t.example/track/open/9f86d081884c7d659a2feaa0c55a"
+	    "d015.gif";
+	urls[1] = "https://t.example/products/9f86d081884c7d659a2feaa0c55ad0"
+	    "15.jpg";
+	m = message(f, urls, 2, 1);	/* bulk: an opaque id is a code */
+	m->links.v[0].kind = m->links.v[1].kind = RF_LINK_IMG;
+	m->links.v[1].width = 300;
+	assert_int_equal(rf_tracking_message(f->ctx, f->rules, m, NULL,
+	    &err), RF_OK);
+	assert_int_equal(rf_tracking_summary(m, &s, &n, &err), RF_OK);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(s[0], "1 web bug (a tiny or hidden image"));
+	assert_string_equal(s[1], "1 link carries an opaque code that may "
+	    "identify you");
 }
 
 static void
