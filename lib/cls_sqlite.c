@@ -29,6 +29,7 @@ struct sq {
 	unsigned max_pending;
 	struct rf__cmap counts;	/* loaded counts, for classification */
 	long nspam, nham;
+	sqlite3_int64 version;	/* PRAGMA data_version when loaded */
 	/* the open batch */
 	int in_batch, spilled;
 	struct rf__cmap pending;	/* count deltas not yet written */
@@ -86,6 +87,21 @@ prep(struct sq *c, sqlite3_stmt **st, const char *sql)
 	    st, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* data_version: PRAGMA data_version of c's connection (it changes when
+ * another connection commits), or -1 when it cannot be read. */
+static sqlite3_int64
+data_version(struct sq *c)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 v = -1;
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA data_version", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 static rf_status
 load(struct sq *c, rf_error *err)
 {
@@ -102,6 +118,7 @@ load(struct sq *c, rf_error *err)
 			return db_fail(c, err, "reading tokens");
 		tx = 1;
 	}
+	c->version = data_version(c);	/* of the state read below */
 	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM tokens", -1,
 	    &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
 		rs = db_fail(c, err, "counting tokens");
@@ -343,6 +360,18 @@ static rf_status
 sq_reload(void *be, rf_error *err)
 {
 	return load(be, err);
+}
+
+static int
+sq_changed(void *be)
+{
+	struct sq *c = be;
+	sqlite3_int64 v;
+
+	if (rf__sqlite_moved(c->db))
+		return 1;
+	v = data_version(c);
+	return v >= 0 && c->version >= 0 && v != c->version;
 }
 
 static void
@@ -647,6 +676,7 @@ const struct rf__cls_ops rf__cls_sqlite_ops = {
 	.atomic = 1,
 	.close = sq_close,
 	.reload = sq_reload,
+	.changed = sq_changed,
 	.counts = sq_counts,
 	.begin = sq_begin,
 	.commit = sq_commit,

@@ -166,6 +166,13 @@ rf_classifier_reload(rf_classifier *c, rf_error *err)
 	return c->ops->reload(c->be, err);
 }
 
+int
+rf_classifier_changed(rf_classifier *c)
+{
+	return c->ops->changed != NULL && !c->in_batch &&
+	    c->ops->changed(c->be);
+}
+
 void
 rf_classifier_counts(const rf_classifier *c, unsigned long *nspam,
 		     unsigned long *nham)

@@ -73,6 +73,10 @@ struct rf__cls_ops {
 	/* reload: reread the message counts (and the token counts where
 	 * they are kept in memory) */
 	rf_status (*reload)(void *be, rf_error *err);
+	/* changed: 1 when what reload would read is no longer what was
+	 * read (another process learned, the file was replaced); NULL:
+	 * nothing is kept in memory to go stale */
+	int (*changed)(void *be);
 	/* counts: messages learned as spam and ham, as last read */
 	void (*counts)(void *be, long *nspam, long *nham);
 	rf_status (*begin)(void *be, rf_error *err);

@@ -51,6 +51,7 @@ config_init(struct config *c)
 	c->shutdown_timeout = 30;
 	c->milter_timeout = 300;
 	c->milter_max_connections = 256;
+	c->classifier_reload = 60;
 	rf_limits_default(&c->limits);
 	rf_verdict_settings_default(&c->verdict);
 	c->clean[RF_VERDICT_SPAM] = CLEAN_LINKS;
@@ -457,6 +458,15 @@ config_set(struct config *c, const char *name, const char *value,
 			c->shutdown_timeout = (unsigned)u;
 		else
 			c->milter_timeout = (unsigned)u;
+		return 0;
+	}
+	if (strcmp(name, "classifier_reload") == 0) {
+		if (rf_parse_number(value, 86400, 0, &u, NULL) != RF_OK) {
+			snprintf(why, whysize, "%s: seconds, from 0 (never) "
+			    "to 86400", name);
+			return -1;
+		}
+		c->classifier_reload = (unsigned)u;
 		return 0;
 	}
 	if (strcmp(name, "milter_max_connections") == 0) {

@@ -66,6 +66,10 @@ struct config {
 	char *db;		/* the store, or NULL: none */
 	char *classifier;	/* token database (redflag train), or NULL:
 				 * no classifier in the verdict */
+	unsigned classifier_reload; /* seconds between two looks whether
+				 * a SQLite classifier was trained or
+				 * replaced since loaded (cls_live); 0:
+				 * never */
 	struct redis_auth redis; /* redis_user, redis_password_file (read
 				 * when set): AUTH for a Redis db and
 				 * classifier */

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cls_live.h"
 #include "pipeline.h"
 
 #define REASONS_HEADER_MAX 900	/* bytes of X-Redflag-Reasons, -Signs */
@@ -25,11 +26,11 @@ struct pipeline {
 	rf_rules *rules;		/* tracking rules, read-only */
 	rf_store *store;		/* campaign store, or NULL */
 	rf_consent_db *consent;		/* consent store (same db), or NULL */
-	rf_classifier *classifier;	/* cfg->classifier, or NULL */
-	pthread_mutex_t store_lock;	/* the stores and the classifier
-					 * serve one thread; store, consent
-					 * and stopped are read and changed
-					 * under it (store_current) */
+	struct cls_live *cls;		/* cfg->classifier, or NULL */
+	pthread_mutex_t store_lock;	/* the stores serve one thread;
+					 * store, consent and stopped are
+					 * read and changed under it
+					 * (store_current) */
 	int stopped;			/* pipeline_stop: no store is opened
 					 * again */
 };
@@ -118,17 +119,29 @@ pipeline_open_store(struct pipeline *p, rf_error *err)
 {
 	rf_status st;
 
-	if (p->cfg->classifier != NULL && p->classifier == NULL) {
-		st = cli_classifier(p->cfg->classifier, &p->cfg->verdict,
-		    &p->cfg->redis, &p->classifier, err);
-		if (st != RF_OK)
-			return st;
-	}
+	if (p->cfg->classifier != NULL && p->cls == NULL &&
+	    (st = cls_live_open(p->cfg, &p->cls, err)) != RF_OK)
+		return st;
 	if (p->cfg->db == NULL || p->store != NULL)
 		return RF_OK;
 	if ((st = open_stores(p, err)) != RF_OK)
 		return store_error(p->cfg->db, st, err);
 	return RF_OK;
+}
+
+/* add_notice: the line s for the log in r->notice, after the one there
+ * (each of the result's events is said); 0, or -1 when s is NULL or
+ * out of memory (the notice stays as it was). */
+static int
+add_notice(struct pipeline_result *r, const char *s)
+{
+	if (s == NULL)
+		return -1;
+	if (r->notice != NULL && (s = rf_arena_printf(r->arena, "%s; %s",
+	    r->notice, s)) == NULL)
+		return -1;
+	r->notice = s;
+	return 0;
 }
 
 /*
@@ -167,10 +180,10 @@ store_current(struct pipeline *p, struct pipeline_result *r, rf_error *err)
 		    serr != 0 && serr != ENOENT ? strerror(serr) : "",
 		    serr != 0 && serr != ENOENT ? ")" : "");
 	}
-	r->notice = rf_arena_printf(r->arena, "db = %s: " CLI_FILE_REPLACED
-	    "; opened the path again: %s, where the messages from now on "
-	    "are counted", esc, serr == ENOENT ? "a new store" :
-	    "the file now there");
+	(void)add_notice(r, rf_arena_printf(r->arena, "db = %s: "
+	    CLI_FILE_REPLACED "; opened the path again: %s, where the "
+	    "messages from now on are counted", esc, serr == ENOENT ?
+	    "a new store" : "the file now there"));
 	return RF_OK;
 }
 
@@ -207,7 +220,7 @@ pipeline_close(struct pipeline *p)
 	pthread_mutex_destroy(&p->store_lock);
 	rf_store_close(p->store);
 	rf_consent_close(p->consent);
-	rf_classifier_close(p->classifier);
+	cls_live_close(p->cls);
 	rf_rules_free(p->rules);
 	rf_ctx_free(p->ctx);
 	free(p);
@@ -374,7 +387,8 @@ severity(rf_verdict_kind k)
 }
 
 /*
- * recipients: analyse m for every recipient (one copy for all: a link
+ * recipients: analyse m for every recipient, with the classifier cls
+ * (NULL: none) (one copy for all: a link
  * that identifies any of them is collected in rw, as the clean policy of
  * that recipient's verdict says), looking the campaign up in the store
  * (nothing is added here) and deciding each recipient's verdict; *first
@@ -383,9 +397,10 @@ severity(rf_verdict_kind k)
  * action applies to the copy.
  */
 static rf_status
-recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
-	   size_t nrcpts, rf_rewrite *rw, struct pipeline_result *r,
-	   size_t *cap, rf_analysis *first, rf_verdict *v, rf_error *err)
+recipients(struct pipeline *p, rf_classifier *cls, rf_message *m,
+	   const char *const *rcpts, size_t nrcpts, rf_rewrite *rw,
+	   struct pipeline_result *r, size_t *cap, rf_analysis *first,
+	   rf_verdict *v, rf_error *err)
 {
 	rf_analysis_shared shared, *sh = NULL;
 	rf_analysis_cfg acfg;
@@ -400,7 +415,7 @@ recipients(struct pipeline *p, rf_message *m, const char *const *rcpts,
 	 * (store_use): another thread may open them again */
 	acfg.verdict = &p->cfg->verdict;
 	acfg.authserv_id = p->cfg->authserv_id;
-	acfg.classifier = p->classifier;
+	acfg.classifier = cls;
 	/* what does not depend on the recipient, once */
 	if (nrcpts > 1) {
 		if ((st = rf_analysis_prepare(p->ctx, &acfg, m, &shared,
@@ -567,8 +582,11 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 	const char *const *rcpts, size_t nrcpts, struct pipeline_result *r,
 	rf_error *err)
 {
+	struct cls_gen *gen = NULL;
+	rf_classifier *cls = NULL;
 	rf_rewrite *rw = NULL;
 	rf_message *m = NULL;
+	const char *note;
 	rf_analysis first;
 	rf_verdict v;
 	size_t cap = 0;
@@ -586,9 +604,19 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 	pthread_mutex_unlock(&p->store_lock);
 	if (st != RF_OK)
 		goto out;
+	/* the classifier as its file is now (trained, replaced), looked
+	 * at every classifier_reload seconds */
+	if (p->cls != NULL) {
+		if ((note = cls_live_refresh(p->cls, r->arena)) != NULL &&
+		    add_notice(r, note) != 0) {
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+			goto out;
+		}
+		cls = cls_live_acquire(p->cls, &gen);
+	}
 	if ((st = rf_rewrite_new(rf_ctx_limits(p->ctx), &rw, err)) != RF_OK)
 		goto out;
-	if ((st = recipients(p, m, rcpts, nrcpts, rw, r, &cap, &first,
+	if ((st = recipients(p, cls, m, rcpts, nrcpts, rw, r, &cap, &first,
 	    &v, err)) != RF_OK ||
 	    (st = neutralise(p, rw, msg, len, r, &cap, err)) != RF_OK)
 		goto out;
@@ -607,6 +635,8 @@ analyse(struct pipeline *p, const char *msg, size_t len,
 	    (st = keep_pending(r, m, &first, rcpts, nrcpts, err)) == RF_OK)
 		m = NULL;	/* now the pending update's */
 out:
+	if (gen != NULL)
+		cls_live_release(p->cls, gen);
 	rf_rewrite_free(rw);
 	rf_message_free(m);
 	return st;

@@ -69,7 +69,9 @@ struct pipeline_result {
 				 * store's file was deleted or replaced
 				 * since it was opened, and the path was
 				 * opened again (pipeline_run and
-				 * pipeline_commit set it, once) */
+				 * pipeline_commit set it, once); the
+				 * classifier was loaded again, or could
+				 * not be (cls_live_refresh) */
 
 	rf_arena *arena;	/* owns everything above */
 	void *pending;		/* the store update pipeline_commit writes */
@@ -118,7 +120,9 @@ void pipeline_close(struct pipeline *p);
  * deleted or replaced since it was opened is closed and the path opened
  * again (out->notice says so); when that fails, RF_ESTORE ("db = PATH:
  * the file was deleted or replaced since it was opened, and opening the
- * path again failed: ..."), and the next message tries again.
+ * path again failed: ..."), and the next message tries again.  Before
+ * the classifier serves, it is loaded again when classifier_reload
+ * seconds passed and its file changed (cls_live_refresh; out->notice).
  */
 rf_status pipeline_run(struct pipeline *p, const char *msg, size_t len,
 		       const char *const *rcpts, size_t nrcpts,

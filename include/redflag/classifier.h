@@ -168,6 +168,16 @@ void rf_classifier_close(rf_classifier *c);
  * Redis only the numbers of messages: tokens are read per message). */
 rf_status rf_classifier_reload(rf_classifier *c, rf_error *err);
 
+/* rf_classifier_changed: 1 when the counts loaded (SQLite: at open, the
+ * last commit or reload) are no longer those of the file: another
+ * process committed to it since (PRAGMA data_version), or it was deleted
+ * or replaced (SQLITE_FCNTL_HAS_MOVED: open it again to read the file
+ * now at the path); 0 when they are, when it cannot tell, inside a
+ * batch, and always with Redis (read per message).  It asks the file, so
+ * it must not run beside another call on c that does; classifying does
+ * not (SQLite: no SQL per message). */
+int rf_classifier_changed(rf_classifier *c);
+
 /* rf_classifier_counts: messages learned as spam and as ham, as of the
  * open, the last commit, reload or (Redis) classification. */
 void rf_classifier_counts(const rf_classifier *c, unsigned long *nspam,

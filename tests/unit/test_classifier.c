@@ -461,6 +461,56 @@ test_complaint_moves(void **state)
 	rf_classifier_close(c);
 }
 
+/* rf_classifier_changed: a reader sees that another connection learned
+ * (a complaint in another process) or that the file was replaced, and
+ * nothing else: not its own reload, not a commit of its own. */
+static void
+test_changed(void **state)
+{
+	struct fx *f = *state;
+	rf_classifier *reader, *writer;
+	rf_cls_facts facts = { 0 };
+	unsigned long ns, nh;
+	rf_error err;
+	rf_message *m;
+	char moved[sizeof(f->t.path) + 8];
+	int changed;
+
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &writer, &err),
+	    RF_OK);
+	train_all(f, writer);
+	assert_int_equal(rf_classifier_open(f->t.path, &f->p, &reader, &err),
+	    RF_OK);
+	assert_false(rf_classifier_changed(reader));
+	assert_false(rf_classifier_changed(writer));	/* its own commits */
+	m = msg(f->a, "Complaint", "cheap pills at the lowest price",
+	    "pills.example");
+	assert_int_equal(rf_classifier_learn(writer, f->ctx, m, &facts, 1,
+	    &changed, &err), RF_OK);
+	assert_true(changed);
+	assert_true(rf_classifier_changed(reader));
+	assert_true(rf_classifier_changed(reader));	/* until reloaded */
+	rf_classifier_counts(reader, &ns, &nh);
+	assert_int_equal(ns, 5);
+	assert_int_equal(rf_classifier_reload(reader, &err), RF_OK);
+	assert_false(rf_classifier_changed(reader));
+	rf_classifier_counts(reader, &ns, &nh);
+	assert_int_equal(ns, 6);
+	/* learning what was learned changes no count: nothing to see */
+	assert_int_equal(rf_classifier_learn(writer, f->ctx, m, &facts, 1,
+	    &changed, &err), RF_OK);
+	assert_false(changed);
+	assert_false(rf_classifier_changed(reader));
+	rf_classifier_close(writer);
+	/* the file moved away: changed, and for good */
+	snprintf(moved, sizeof(moved), "%s.old", f->t.path);
+	assert_int_equal(rename(f->t.path, moved), 0);
+	assert_true(rf_classifier_changed(reader));
+	assert_true(rf_classifier_changed(reader));
+	rf_classifier_close(reader);
+	assert_int_equal(rename(moved, f->t.path), 0);
+}
+
 static void
 test_tokens(void **state)
 {
@@ -625,6 +675,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_upgrade_v1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_complaint_moves, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_changed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_exit, setup,

@@ -16,6 +16,10 @@ raw packets to a milter, for the malformed-input test.
       the message of rewrite with "List-Unsubscribe: <URL>" and a
       forged "X-Redflag-List-Unsubscribe: forged"; prints the replies as
       transaction does.
+  milterclient.py PORT file PATH
+      the message in PATH (its header fields, then its body after the
+      first blank line; LF or CRLF) from news@shop.example to
+      r1@test.example; prints the replies as transaction does.
   milterclient.py PORT malformed NAME
       send one malformed conversation (see CASES) and report how the
       milter answered: "closed" when it hung up, or the reply letters.
@@ -75,16 +79,17 @@ TRACKED = (b"Hello,\r\n<a href=\"https://click.shop.example/c?uid="
 
 
 def transaction(port, extra=None, body=b"Hello,\r\nsee https://shop.example/\r\n",
-                full=False, value=b"value", more=()):
+                full=False, value=b"value", more=(), headers=None):
     s = connect(port)
     negotiate(s)
     step(s, b"C", b"client.example\x00U")
     step(s, b"H", b"client.example\x00")
     step(s, b"M", b"<news@shop.example>\x00")
     step(s, b"R", b"<r1@test.example>\x00")
-    headers = [(b"From", b"news@shop.example"),
-               (b"To", b"r1@test.example"),
-               (b"Subject", b"raw milter test")]
+    if headers is None:
+        headers = [(b"From", b"news@shop.example"),
+                   (b"To", b"r1@test.example"),
+                   (b"Subject", b"raw milter test")]
     if extra is not None:
         headers.append((extra, value))
     headers.extend(more)
@@ -116,6 +121,22 @@ def transaction(port, extra=None, body=b"Hello,\r\nsee https://shop.example/\r\n
     s.close()
     print("\n".join(out))
     return 0
+
+
+def from_file(port, path):
+    with open(path, "rb") as f:
+        data = f.read().replace(b"\r\n", b"\n")
+    head, _, body = data.partition(b"\n\n")
+    headers = []
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t") and headers:
+            name, value = headers[-1]
+            headers[-1] = (name, value + b"\r\n" + line)
+        elif b":" in line:
+            name, value = line.split(b":", 1)
+            headers.append((name, value.strip()))
+    return transaction(port, body=body.replace(b"\n", b"\r\n"),
+                       headers=headers)
 
 
 def hello(s):
@@ -188,6 +209,8 @@ def main(argv):
         more = ((b"List-Unsubscribe", b"<" + argv[3].encode() + b">"),
                 (b"X-Redflag-List-Unsubscribe", b"forged"))
         return transaction(int(argv[1]), None, TRACKED, True, more=more)
+    if len(argv) == 4 and argv[2] == "file":
+        return from_file(int(argv[1]), argv[3])
     if len(argv) == 4 and argv[2] == "malformed":
         if argv[3] == "list":
             print("\n".join(CASES))
