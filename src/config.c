@@ -610,23 +610,58 @@ config_action_for(const struct config *c, const char *verdict)
 	return c->action;
 }
 
+/* file_option: the one reading of a settings file option.  argv[*i] is
+ * "-c FILE", "--config FILE" or "--config=FILE": 1, *path the FILE and
+ * *i advanced past it; -1 when FILE is missing (argv[*i] the last
+ * argument; *i unchanged); else 0. */
+static int
+file_option(int argc, char **argv, int *i, const char **path)
+{
+	const char *arg = argv[*i];
+
+	if (strcmp(arg, "-c") == 0 || strcmp(arg, "--config") == 0) {
+		if (*i + 1 >= argc)
+			return -1;
+		*path = argv[++*i];
+		return 1;
+	}
+	if (strncmp(arg, "--config=", 9) == 0) {
+		*path = arg + 9;
+		return 1;
+	}
+	return 0;
+}
+
+/* load_file_option: argv[*i] a settings file option (file_option) whose
+ * file is applied to c: 1, *i advanced past it; -1 after reporting on
+ * standard error (the file missing or not applied); 0 when argv[*i] is
+ * no such option. */
+static int
+load_file_option(struct config *c, const char *cmd, int argc, char **argv,
+		 int *i)
+{
+	const char *path;
+
+	switch (file_option(argc, argv, i, &path)) {
+	case 0:
+		return 0;
+	case 1:
+		return config_load(c, cmd, path) == 0 ? 1 : -1;
+	}
+	cli_warn("%s: %s needs a file", cmd, argv[*i]);
+	return -1;
+}
+
 int
 config_option(struct config *c, const char *cmd, int argc, char **argv,
 	      int *i)
 {
-	const char *arg = argv[*i], *value;
+	const char *value;
 	char name[CONFIG_NAME_MAX + 8], why[256];
 	int r;
 
-	if (strcmp(arg, "--config") == 0 || strcmp(arg, "-c") == 0) {
-		if (*i + 1 >= argc) {
-			cli_warn("%s: %s needs a file", cmd, arg);
-			return -1;
-		}
-		return config_load(c, cmd, argv[++*i]) == 0 ? 1 : -1;
-	}
-	if (strncmp(arg, "--config=", 9) == 0)
-		return config_load(c, cmd, arg + 9) == 0 ? 1 : -1;
+	if ((r = load_file_option(c, cmd, argc, argv, i)) != 0)
+		return r;
 	if ((r = cli_set_option(cmd, argc, argv, i, name, sizeof(name),
 	    &value)) <= 0)
 		return r;
@@ -637,43 +672,23 @@ config_option(struct config *c, const char *cmd, int argc, char **argv,
 	return 1;
 }
 
-/* is_file_option: arg names a settings file, its value in the next
- * argument (1) or joined to it (2); else 0. */
-static int
-is_file_option(const char *arg)
-{
-	if (strcmp(arg, "-c") == 0 || strcmp(arg, "--config") == 0)
-		return 1;
-	return strncmp(arg, "--config=", 9) == 0 ? 2 : 0;
-}
-
 int
 config_preload(struct config *c, const char *cmd, int argc, char **argv,
 	       const char *const *valued)
 {
 	const char *a;
 	size_t k;
-	int i;
+	int i, r;
 
 	for (i = 1; i < argc; i++) {
 		a = argv[i];
 		if (a[0] != '-' || a[1] == '\0' || strcmp(a, "--") == 0 ||
 		    strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
 			break;
-		switch (is_file_option(a)) {
-		case 1:
-			if (i + 1 >= argc) {
-				cli_warn("%s: %s needs a file", cmd, a);
-				return -1;
-			}
-			if (config_load(c, cmd, argv[++i]) != 0)
-				return -1;
+		if ((r = load_file_option(c, cmd, argc, argv, &i)) < 0)
+			return -1;
+		if (r > 0)
 			continue;
-		case 2:
-			if (config_load(c, cmd, a + 9) != 0)
-				return -1;
-			continue;
-		}
 		for (k = 0; valued[k] != NULL; k++)
 			if (strcmp(a, valued[k]) == 0)
 				break;
@@ -686,16 +701,10 @@ config_preload(struct config *c, const char *cmd, int argc, char **argv,
 int
 config_file_option(int argc, char **argv, int *i)
 {
-	switch (is_file_option(argv[*i])) {
-	case 1:
-		if (*i + 1 >= argc)
-			return 0;	/* config_preload said so */
-		++*i;
-		return 1;
-	case 2:
-		return 1;
-	}
-	return 0;
+	const char *path;
+
+	/* a missing FILE: config_preload said so */
+	return file_option(argc, argv, i, &path) > 0;
 }
 
 int

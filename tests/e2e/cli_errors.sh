@@ -305,6 +305,20 @@ expect 64 "^redflag: scan: --set needs NAME=VALUE, got 'max_links'\$" \
 	"$REDFLAG" scan --set=max_links "$tmp/one.eml"
 expect 64 "^redflag: complain: --config needs a file\$" \
 	"$REDFLAG" complain --config
+# -c, --config and --config= read one way (config.c's file_option) by
+# the commands that take the settings in order and by those that read
+# them first (scan, campaigns, train)
+printf 'nosuch = 1\n' >"$tmp/nosuch.conf"
+expect 75 "^redflag: filter: $tmp/nosuch.conf:1: unknown setting 'nosuch'\$" \
+	"$REDFLAG" filter --config="$tmp/nosuch.conf"
+expect 64 "^redflag: clean: $tmp/nosuch.conf:1: unknown setting 'nosuch'\$" \
+	"$REDFLAG" clean -c "$tmp/nosuch.conf" "$tmp/one.eml"
+expect 64 "^redflag: train: $tmp/nosuch.conf:1: unknown setting 'nosuch'\$" \
+	"$REDFLAG" train --config="$tmp/nosuch.conf" --spam "$tmp/one.eml"
+expect 64 "^redflag: clean: -c needs a file\$" "$REDFLAG" clean -c
+expect 64 "^redflag: train: -c needs a file\$" "$REDFLAG" train -c
+expect 64 "^redflag: campaigns: --config needs a file\$" \
+	"$REDFLAG" campaigns --config
 expect 64 "^redflag: arf: --db needs a store" "$REDFLAG" arf make --db
 
 # a folder given as a store, a classifier or the hotline's database is
