@@ -263,12 +263,21 @@ relearn(struct run *r, const rf_message *m, rf_error *err)
 	return st;
 }
 
+/*
+ * one_path: read the messages of path ("-": standard input) in r's mode
+ * and round: learn (or take back, or classify) each in round 0, or, in a
+ * round of train on error, classify or learn again those learned in this
+ * run (r->fresh); each message unreadable or not learned is said and
+ * counted in r->failed (in round 0).  src: path opened already (taken,
+ * freed here; first_input), or NULL: opened here.  0; -1 when path or
+ * one of its messages could not be read; -2 after reporting a failure
+ * of the classifier (the run stops).
+ */
 static int
-one_path(struct run *r, const char *path)
+one_path(struct run *r, const char *path, rf_source *src)
 {
 	char esc[1024];
 	const char *empty;
-	rf_source *src = NULL;
 	rf_message *m;
 	rf_item it;
 	rf_error err;
@@ -280,9 +289,9 @@ one_path(struct run *r, const char *path)
 		r->seq += r->stdin_items;
 		return 0;
 	}
-	if ((is_stdin ? cli_open_stdin("train", rf_ctx_limits(r->ctx), &src,
-	    &err) : rf_source_open(path, rf_ctx_limits(r->ctx), &src, &err)) !=
-	    RF_OK) {
+	if (src == NULL && (is_stdin ? cli_open_stdin("train",
+	    rf_ctx_limits(r->ctx), &src, &err) : rf_source_open(path,
+	    rf_ctx_limits(r->ctx), &src, &err)) != RF_OK) {
 		if (r->round == 0) {
 			cli_warn_input("train", path, err.msg);
 			r->failed++;	/* an unreadable input */
@@ -401,7 +410,7 @@ train_on_error(struct run *r, int argc, char **argv, int first,
 					    M_HAM;
 					continue;
 				}
-				if (one_path(r, argv[i]) == -2) {
+				if (one_path(r, argv[i], NULL) == -2) {
 					rf_classifier_rollback(r->cls);
 					r->g.open = 0;
 					cli_warn("train: round %d of "
@@ -506,35 +515,38 @@ conflict(enum mode m, const char *opt)
 }
 
 /*
- * some_input: among the PATHs argv[first..argc) (--spam and --ham
- * between them skipped), standard input ("-") or one that rf_source opens
- * with limits; when none, each said as one_path says it ("train: PATH:
- * ..."), and 0.
+ * first_input: the first of the PATHs argv[first..argc) (--spam and
+ * --ham between them skipped) that is standard input ("-", *src NULL)
+ * or that rf_source opens with limits (*src its source, listed once:
+ * one_path reads it): its index.  When none, each said as one_path says
+ * it ("train: PATH: ..."), and -1.
  */
 static int
-some_input(int argc, char **argv, int first, const rf_limits *limits)
+first_input(int argc, char **argv, int first, const rf_limits *limits,
+	    rf_source **src)
 {
-	rf_source *src;
+	rf_source *again;
 	rf_error err;
 	int i;
 
+	*src = NULL;
 	for (i = first; i < argc; i++) {
 		if (strcmp(argv[i], "--spam") == 0 ||
 		    strcmp(argv[i], "--ham") == 0)
 			continue;
 		if (strcmp(argv[i], "-") == 0 ||
-		    rf_source_open(argv[i], limits, &src, &err) == RF_OK) {
-			if (strcmp(argv[i], "-") != 0)
-				rf_source_free(src);
-			return 1;
-		}
+		    rf_source_open(argv[i], limits, src, &err) == RF_OK)
+			return i;
 	}
-	for (i = first; i < argc; i++)
-		if (strcmp(argv[i], "--spam") != 0 &&
-		    strcmp(argv[i], "--ham") != 0 &&
-		    rf_source_open(argv[i], limits, &src, &err) != RF_OK)
+	for (i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--spam") == 0 ||
+		    strcmp(argv[i], "--ham") == 0)
+			continue;
+		if (rf_source_open(argv[i], limits, &again, &err) != RF_OK)
 			cli_warn_input("train", argv[i], err.msg);
-	return 0;
+		rf_source_free(again);	/* NULL, or there now */
+	}
+	return -1;
 }
 
 /* train: the command, with cfg (config_init'ed; the caller frees it)
@@ -554,9 +566,10 @@ train(int argc, char **argv, struct config *cfg)
 	rf_error err;
 	const char *db = NULL;
 	struct redis_auth *ra = &cfg->redis;
+	rf_source *src = NULL;	/* argv[ready]'s, opened by first_input */
 	unsigned long failed;
 	static const char *const switches[] = { "--spam", "--ham", NULL };
-	int i, rc = RF_EXIT_OK, show = 0, k, first, dashdash = 0;
+	int i, rc = RF_EXIT_OK, show = 0, k, first, dashdash = 0, ready = -1;
 
 	memset(&r, 0, sizeof(r));
 	/* the settings of -c first: what the milter's classifier is
@@ -678,7 +691,7 @@ train(int argc, char **argv, struct config *cfg)
 	/* learning: when no PATH can be read, no database is made for
 	 * nothing (each is said as the learning would say it) */
 	if (r.mode != M_CLASSIFY && !r.undo && r.mode != M_NONE &&
-	    !some_input(argc, argv, i, &limits)) {
+	    (ready = first_input(argc, argv, i, &limits, &src)) < 0) {
 		rc = RF_EXIT_INPUT;
 		goto out;
 	}
@@ -712,7 +725,9 @@ train(int argc, char **argv, struct config *cfg)
 		}
 		r.used[r.mode == M_SPAM] = 1;
 		failed = r.failed;
-		k = one_path(&r, argv[i]);
+		k = one_path(&r, argv[i], i == ready ? src : NULL);
+		if (i == ready)
+			src = NULL;	/* one_path freed it */
 		r.cfailed[r.mode == M_SPAM] += r.failed - failed;
 		if (k == -2) {
 			/* SQLite: the open group is rolled back */
@@ -754,6 +769,7 @@ train(int argc, char **argv, struct config *cfg)
 	if (!r.quiet)
 		untrained_note(&params, r.cls);
 out:
+	rf_source_free(src);
 	free(r.fresh);
 	rf_classifier_close(r.cls);
 	rf_ctx_free(r.ctx);

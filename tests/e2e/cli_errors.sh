@@ -706,6 +706,22 @@ expect 1 "^redflag: train: $tmp/none: No such file" \
 	"$REDFLAG" train --classifier "$tmp/half.db" --spam "$tmp/none" "$tmp/one.eml"
 grep -qx 'learned 1 message as spam; 0 unchanged (learned before); 1 unreadable' \
     "$tmp/out" || { echo "FAIL: train of a missing and a readable PATH" >&2; fails=$((fails + 1)); }
+# the first readable PATH, opened to decide that the database is made,
+# is read whole (a folder's every message) in its own class, and so is
+# standard input in its place
+awk '/^From /{n++} n==2' samples/sample.mbox >"$tmp/two.eml"
+mkdir "$tmp/pair"
+cp "$tmp/one.eml" "$tmp/two.eml" "$tmp/pair"
+expect 1 "^redflag: train: $tmp/none: No such file" \
+	"$REDFLAG" train --classifier "$tmp/pair.db" --spam "$tmp/none" --ham "$tmp/pair"
+grep -qx 'learned 2 messages as ham; 0 unchanged (learned before); 0 unreadable' \
+    "$tmp/out" || { echo "FAIL: train of a missing PATH, then a folder: $(cat "$tmp/out")" >&2; fails=$((fails + 1)); }
+set +e
+"$REDFLAG" train --classifier "$tmp/stdin.db" --spam "$tmp/none" - \
+	<"$tmp/two.eml" >"$tmp/out" 2>/dev/null
+set -e
+grep -qx 'learned 1 message as spam; 0 unchanged (learned before); 1 unreadable' \
+    "$tmp/out" || { echo "FAIL: train of a missing PATH, then -: $(cat "$tmp/out")" >&2; fails=$((fails + 1)); }
 # the commands that make one still do
 "$REDFLAG" hotline --db "$tmp/new-h.db" submit http://new.example/ >/dev/null &&
     "$REDFLAG" hotline --db "$tmp/new-h.db" cases >/dev/null ||
