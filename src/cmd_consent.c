@@ -533,7 +533,7 @@ cmd_consent(int argc, char **argv)
 {
 	struct feedback fb;
 	const char *pos[4] = { NULL, NULL, NULL, NULL }, *source = NULL;
-	const char *as = NULL, *cmd, **args = pos + 1, *db;
+	const char *as = NULL, *cmd, **args = pos + 1;
 	const struct feedback_opt opts[] = {
 		{ "--source", &source, NULL },
 		{ "--as", &as, NULL },
@@ -594,14 +594,10 @@ cmd_consent(int argc, char **argv)
 		goto out;
 	/* list and remove read what the store holds already: a missing
 	 * file is refused, not made an empty store with no record */
-	db = fb.db != NULL ? fb.db : fb.cfg.db;
-	if ((strcmp(cmd, "list") == 0 || strcmp(cmd, "remove") == 0) &&
-	    db != NULL && cli_store_there(db, 1, "redflag consent add",
-	    &err) != RF_OK) {
-		cli_warn("consent %s: %s", cmd, err.msg);
-		rc = RF_EXIT_UNAVAILABLE;
-		goto out;
-	}
+	if (strcmp(cmd, "list") == 0)
+		fb.must_exist = "consent list";
+	else if (strcmp(cmd, "remove") == 0)
+		fb.must_exist = "consent remove";
 	if ((rc = feedback_open(&fb, 0, "consent")) != 0)
 		goto out;
 	rc = RF_EXIT_SOFTWARE;

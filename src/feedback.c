@@ -120,6 +120,11 @@ feedback_open(struct feedback *fb, int campaigns, const char *prefix)
 		    prefix);
 		return RF_EXIT_USAGE;
 	}
+	if (fb->must_exist != NULL && cli_store_there(db, 1,
+	    "redflag consent add", &err) != RF_OK) {
+		cli_warn("%s: %s", fb->must_exist, err.msg);
+		return RF_EXIT_UNAVAILABLE;
+	}
 	/* the campaign store first, so that a new SQLite file gets its
 	 * schema (it refuses a file holding only other tables) */
 	redis_auth_store_options(&fb->cfg.redis, &so);

@@ -22,6 +22,10 @@ struct feedback {
 	rf_ctx *ctx;
 	rf_rules *rules;
 	rf_classifier *cls;	/* learns complaints as spam, or NULL */
+	const char *must_exist;	/* NULL, or the command that only reads or
+				 * removes records ("consent list"), for
+				 * which feedback_open refuses a missing
+				 * store rather than make an empty one */
 };
 
 /* What one complaint changed. */
@@ -77,7 +81,9 @@ int feedback_args(struct feedback *fb, int argc, char **argv,
  * file or server) and, with campaigns, the analysis context and rules.
  * 0, or after reporting (prefix names the command) the exit status:
  * RF_EXIT_USAGE when no store is given, RF_EXIT_UNAVAILABLE when it
- * cannot be opened, RF_EXIT_SOFTWARE for an internal error. */
+ * cannot be opened or, with fb->must_exist, is not there (cli_store_there:
+ * none is made; said as "MUST_EXIST: PATH: cannot read it (redflag
+ * consent add makes one)"), RF_EXIT_SOFTWARE for an internal error. */
 int feedback_open(struct feedback *fb, int campaigns, const char *prefix);
 
 /*

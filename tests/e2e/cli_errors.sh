@@ -680,8 +680,12 @@ for c in cases "show 1" "stats --month 2026-01" "audit list" "audit verify" \
 done
 expect 69 "^redflag: consent list: $typo: cannot read it \(redflag consent add makes one\)\$" \
 	"$REDFLAG" consent --db "$typo" list
-expect 69 "^redflag: consent remove: $typo: cannot read it" \
+expect 69 "^redflag: consent remove: $typo: cannot read it \(redflag consent add makes one\)\$" \
 	"$REDFLAG" consent --db "$typo" remove a@example.org b.example
+# the store named by the settings, as by --db (feedback_open's must_exist)
+printf 'db = %s\n' "$typo" >"$tmp/typo.conf"
+expect 69 "^redflag: consent list: $typo: cannot read it \(redflag consent add makes one\)\$" \
+	"$REDFLAG" consent -c "$tmp/typo.conf" list
 expect 69 "^redflag: campaigns: $typo: cannot read it \(redflag scan --db makes one\)\$" \
 	"$REDFLAG" campaigns --db "$typo"
 expect 69 "^redflag: train: $typo: cannot read it \(redflag train --spam or --ham makes one\)\$" \
