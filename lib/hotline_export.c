@@ -305,23 +305,55 @@ render_one(rf_hotline *h, rf_arena *a, struct snap *s, rf_export_format fmt,
 	return RF_OK;
 }
 
+/* snap_now: what record_one checks of case s->id as it is now (its
+ * state, category and whether an analyst set it) into *c, and nothing
+ * more: not the whole case again, its text copied, inside the write
+ * transaction.  RF_ENOTFOUND when there is no such case. */
+static rf_status
+snap_now(rf_hotline *h, const struct snap *s, struct snap *c, rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	rf_status rs;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rs = rf__hl_prepare(h, "SELECT c.state, c.category, "
+	    RF__HL_CATEGORY_SET " FROM cases c WHERE c.id = ?", &st, err)) !=
+	    RF_OK)
+		return rs;
+	sqlite3_bind_int64(st, 1, s->id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c->id = s->id;
+		c->state = (rf_case_state)sqlite3_column_int(st, 0);
+		c->category = (rf_case_category)sqlite3_column_int(st, 1);
+		c->category_set = sqlite3_column_int(st, 2);
+	} else if (rc == SQLITE_DONE) {
+		rs = rf_error_set(err, RF_ENOTFOUND, "no case %lld",
+		    (long long)s->id);
+	} else {
+		rs = rf__hl_fail(h, "case", err);
+	}
+	sqlite3_finalize(st);
+	return rs;
+}
+
 /* record_one: the referral of case s->id (inside the write transaction):
  * a referrals row, the case moved to referred, audited.  RF_EINVAL when
  * the case changed since it was exported (no longer a red flag nor
  * referred, or another category): its referral would record what was
  * not sent. */
 static rf_status
-record_one(rf_hotline *h, const rf_hotline_actor *who, rf_arena *a,
-	   const struct snap *s, rf_export_format fmt, const char *target,
-	   const char *ref, rf_error *err)
+record_one(rf_hotline *h, const rf_hotline_actor *who, const struct snap *s,
+	   rf_export_format fmt, const char *target, const char *ref,
+	   rf_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	rf_hotline_case c;
+	struct snap c;
 	char obj[32], detail[300];
 	int64_t now = (int64_t)time(NULL);
 	rf_status rs;
 
-	if ((rs = rf_hotline_case_get(h, s->id, a, &c, err)) != RF_OK)
+	if ((rs = snap_now(h, s, &c, err)) != RF_OK)
 		return rs;
 	if ((c.state != RF_CASE_RED_FLAG && c.state != RF_CASE_REFERRED) ||
 	    c.category != s->category || c.category_set != s->category_set)
@@ -546,7 +578,7 @@ rf_hotline_export(rf_hotline *h, const rf_hotline_actor *who,
 	if ((rs = rf__hl_begin(h, err)) != RF_OK)
 		goto done;
 	for (i = 0; i < n; i++)
-		if ((rs = record_one(h, who, a, &snaps[i], fmt, target,
+		if ((rs = record_one(h, who, &snaps[i], fmt, target,
 		    reference, err)) != RF_OK)
 			goto done;
 	if ((rs = rf__hl_commit(h, err)) != RF_OK)

@@ -54,14 +54,18 @@ rf_status rf__hl_audit(rf_hotline *h, const rf_hotline_actor *who,
 /* rf__hl_case_row: fill c from a row of the columns RF__HL_CASE_COLS. */
 void rf__hl_case_row(sqlite3_stmt *st, rf_hotline_case *c);
 
-/* The category counts as set by an analyst when the audit log (append-
- * only, hash-chained) has a case.category record of the case. */
+/* RF__HL_CATEGORY_SET: whether the category of case c (a row of cases)
+ * counts as set by an analyst: the audit log (append-only,
+ * hash-chained) has a case.category record of the case. */
+#define RF__HL_CATEGORY_SET \
+	"EXISTS (SELECT 1 FROM audit ca WHERE ca.object = 'case:' || c.id" \
+	" AND ca.action = 'case.category')"
+
 #define RF__HL_CASE_COLS \
 	"c.id, c.canonical, c.host, c.domain, c.state, c.category, " \
 	"c.priority, c.nreports, c.appeal, c.assignee, c.assessed_by, " \
 	"c.campaign, c.created, c.updated, c.last_report, " \
-	"EXISTS (SELECT 1 FROM audit ca WHERE ca.object = 'case:' || c.id" \
-	" AND ca.action = 'case.category')"
+	RF__HL_CATEGORY_SET
 
 /* rf__hl_store_fp: keep fp (min-hashes and LSH band keys) for report. */
 rf_status rf__hl_store_fp(rf_hotline *h, int64_t report,
