@@ -185,6 +185,72 @@ is_url_value(const char *s, size_t n)
 	    rf__memmem(s, n, "%3a%2f%2f", 9) != NULL;
 }
 
+/*
+ * A ULID (s39): 26 characters of Crockford's base32 (digits and the
+ * letters but I, L, O, U), all of one case; the first 10 are a time in
+ * milliseconds since 1970, the other 16 are random (the ULID
+ * specification, github.com/ulid/spec).  Klaviyo names a profile by one
+ * (c=01HQ3V5Y7K2M9N4P6R8S0T1W3X).  rf__opaque misses about one in seven
+ * random ones, whose letters run longer than OPAQUE_MAX_WORD, so the form
+ * is read as a form: the time between ULID_MIN_MS and ULID_MAX_MS (2000
+ * to 2100), and at least ULID_MIN_DISTINCT distinct characters in the
+ * random part (random ones have 13 on average; "0000000000000000" is
+ * none).  A word has vowels, none of which but A and E are there, and no
+ * word starts with the time's "0".
+ */
+#define ULID_LEN 26
+#define ULID_TIME 10
+#define ULID_MIN_MS 946684800000ULL	/* 2000-01-01 */
+#define ULID_MAX_MS 4102444800000ULL	/* 2100-01-01 */
+#define ULID_MIN_DISTINCT 8
+
+/* crockford: c's value in Crockford's base32, either case, or -1. */
+static int
+crockford(unsigned char c)
+{
+	static const char digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	const char *p;
+
+	c = (unsigned char)toupper(c);
+	if (c == '\0' || (p = strchr(digits, c)) == NULL)
+		return -1;
+	return (int)(p - digits);
+}
+
+/* is_ulid: s[0..n) is a ULID (above). */
+static int
+is_ulid(const char *s, size_t n)
+{
+	unsigned long long ms = 0;
+	unsigned seen = 0;	/* bit per value, in the random part */
+	size_t i, lower = 0, upper = 0, distinct = 0;
+	int v;
+
+	if (n != ULID_LEN || s[0] < '0' || s[0] > '9')
+		return 0;	/* most strings fail here */
+	for (i = 0; i < n; i++) {
+		if ((v = crockford((unsigned char)s[i])) < 0)
+			return 0;
+		lower += islower((unsigned char)s[i]) != 0;
+		upper += isupper((unsigned char)s[i]) != 0;
+		if (i < ULID_TIME)
+			ms = ms * 32 + (unsigned)v;
+		else if (!(seen & (1U << v))) {
+			seen |= 1U << v;
+			distinct++;
+		}
+	}
+	return (lower == 0 || upper == 0) && ms >= ULID_MIN_MS &&
+	    ms < ULID_MAX_MS && distinct >= ULID_MIN_DISTINCT;
+}
+
+/* opaque_id: s[0..n) is an opaque id: rf__opaque, or a ULID. */
+static int
+opaque_id(const char *s, size_t n)
+{
+	return rf__opaque(s, n) || is_ulid(s, n);
+}
+
 /* opaque_unit: look for opaque pieces in url[off..off+n): the whole,
  * else each piece between '-', '_', '.' and '~'. */
 static int
@@ -196,7 +262,7 @@ opaque_unit(struct analysis *an, struct rf__toks *t, const char *url,
 	if (n < RF_TRACKING_MIN_OPAQUE || has_extension(url + off, n) ||
 	    is_url_value(url + off, n))
 		return 0;
-	if (rf__opaque(url + off, n))
+	if (opaque_id(url + off, n))
 		return rf__tok_add(an->a, t, off, n, "opaque-token");
 	for (i = start = off; i <= off + n; i++) {
 		/* the separators (and NUL, as strchr had it) */
@@ -204,7 +270,7 @@ opaque_unit(struct analysis *an, struct rf__toks *t, const char *url,
 		    url[i] != '.' && url[i] != '~' && url[i] != '\0')
 			continue;
 		if (i - start >= RF_TRACKING_MIN_OPAQUE &&
-		    rf__opaque(url + start, i - start) &&
+		    opaque_id(url + start, i - start) &&
 		    rf__tok_add(an->a, t, start, i - start,
 		    "opaque-token") != 0)
 			return -1;
@@ -268,7 +334,7 @@ open_stem(const char *s, size_t path_off, size_t off, size_t n)
 	dot--;			/* the stem's length */
 	if (dot < RF_TRACKING_MIN_OPAQUE ||
 	    memchr(s + off, '.', dot) != NULL ||
-	    !rf__opaque(s + off, dot) || !open_path(s, path_off, off))
+	    !opaque_id(s + off, dot) || !open_path(s, path_off, off))
 		return 0;
 	return dot;
 }
@@ -284,6 +350,46 @@ open_file_id(struct analysis *an, struct rf__toks *t, const char *url,
 
 	return stem == 0 ? 0 : rf__tok_add(an->a, t, off, stem,
 	    "opaque-token");
+}
+
+/*
+ * Campaign Monitor's link form (s39): "/t/d-l-khuhdjy-ykjyhkhtd-r/", a
+ * segment after one that is "t", of lower-case letters in four or five
+ * pieces between '-': one letter, the link's kind in one letter ('l' a
+ * click, 'u' an unsubscribe, 'o' an open, 'e' the web version), the
+ * campaign (CM_MIN_CAMPAIGN letters or more), the subscriber, then the
+ * link when there is one.  The provider writes its ids in letters, and
+ * its customers' own link domains carry the same form (its documentation
+ * of custom domains), where no host rule names the provider; no letters
+ * alone are ever opaque by rf__opaque.  The subscriber's piece is the
+ * code when it has CM_MIN_SUBSCRIBER letters or more (a web version read
+ * by no subscriber has "l" there: "/t/t-e-nhldrtl-l-r/").
+ */
+#define CM_MIN_CAMPAIGN 4
+#define CM_MIN_SUBSCRIBER 2
+
+/* cm_subscriber: s[i..e) is a segment of Campaign Monitor's link form
+ * after "/t/" (above): the offset of its subscriber's piece in *off, its
+ * length returned; else 0. */
+static size_t
+cm_subscriber(const char *s, size_t i, size_t e, size_t *off)
+{
+	size_t k, start = i, piece = 0, len[5];
+
+	for (k = i; k <= e; k++) {
+		if (k < e && s[k] >= 'a' && s[k] <= 'z')
+			continue;
+		if ((k < e && s[k] != '-') || piece == 5 || k == start)
+			return 0;
+		if (piece == 3)
+			*off = start;
+		len[piece++] = k - start;
+		start = k + 1;
+	}
+	if (piece < 4 || len[0] != 1 || len[1] != 1 ||
+	    len[2] < CM_MIN_CAMPAIGN || len[3] < CM_MIN_SUBSCRIBER)
+		return 0;
+	return len[3];
 }
 
 /* is_tag: the parameter named name (n bytes) is a campaign tag. */
@@ -305,7 +411,7 @@ find_opaque(struct analysis *an, const struct rf__url *u, const char *host,
 	    size_t site, int image, struct rf__toks *t)
 {
 	const char *s = u->s;
-	size_t i, e, pos, po, pl, nl, vo, vl, end;
+	size_t i, e, pos, po, pl, nl, vo, vl, end, prev, co = 0, cl;
 
 	/* host labels, but not the site's (its registrable domain) */
 	for (i = u->host_off; i < site; i = e + 1) {
@@ -315,13 +421,18 @@ find_opaque(struct analysis *an, const struct rf__url *u, const char *host,
 			return -1;
 	}
 	end = u->path_off + u->path_len;
-	for (i = u->path_off; i < end; i = e) {
+	for (i = u->path_off, prev = 0; i < end; i = e) {
 		if (s[i] == '/')
 			i++;
 		for (e = i; e < end && s[e] != '/'; e++)
 			;
 		if (opaque_unit(an, t, s, i, e - i) != 0)
 			return -1;
+		/* Campaign Monitor's link form after "/t/" */
+		if (prev == 1 && (cl = cm_subscriber(s, i, e, &co)) > 0 &&
+		    rf__tok_add(an->a, t, co, cl, "opaque-token") != 0)
+			return -1;
+		prev = e - i == 1 && s[i] == 't' ? 1 : 0;
 		if (image && e == end &&
 		    open_file_id(an, t, s, u->path_off, i, e - i) != 0)
 			return -1;
