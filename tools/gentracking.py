@@ -25,7 +25,9 @@ Identifying: opaque ids in the query, path, sub-domain or fragment
 percent-encoded (once or twice, inside redirect wrappers), base64 (alone
 or inside a base64 JSON blob), hex, MD5/SHA-1/SHA-256 digests (lower or
 upper case), the local part; click and open links shaped like those of
-Mailchimp, SendGrid, Amazon SES, Mailgun, Klaviyo, HubSpot and Marketo;
+Mailchimp, SendGrid, Amazon SES, Mailgun, Klaviyo (its profile's ULID
+too), HubSpot, Marketo and Campaign Monitor (its letter ids on the
+customer's own domain);
 web bugs (1x1 by attributes or CSS, display:none, visibility:hidden,
 opacity:0, zero size, inside a hidden element).  Identifying nobody:
 links that are the same in every copy (utm_* tags, constant campaign ids,
@@ -61,7 +63,11 @@ BUG_STYLES = ["bug-1x1", "bug-css-1x1", "bug-display-none",
               "bug-visibility-hidden", "bug-opacity-0", "bug-zero",
               "bug-hidden-div"]
 ESPS = ["none", "none", "none", "mailchimp", "sendgrid", "ses", "mailgun",
-        "klaviyo", "hubspot", "marketo"]
+        "klaviyo", "hubspot", "marketo", "campaignmonitor"]
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Campaign Monitor writes its ids in letters (16 of them here: a hex digit
+# each)
+CM_LETTERS = "bdfhjkmnprtvwxyz"
 
 SERVICES = """Parcelo Billwise Kontora Shopnest Ledgerly Trakstar Bookwell
     Cartwise Loginly Payvana Fotobox Tickety Stayfolio Medivia Rentora
@@ -133,6 +139,13 @@ class TrackingGen(Gen):
         t["hsmi"] = str(r.randint(100000000, 399999999))
         t["mcid"] = self.rs(HEX, 10)
         t["kacct"] = self.rs("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 6)
+        # a ULID's time: when the campaign went out (2024 to 2025)
+        ms = r.randint(1704067200000, 1767225600000)
+        t["ulidtime"] = "".join(CROCKFORD[(ms >> (5 * (9 - k))) & 31]
+                                for k in range(10))
+        t["cmx"] = r.choice(CM_LETTERS)
+        t["cmcamp"] = self.rs(CM_LETTERS, r.randint(6, 8))
+        t["cmhost"] = r.choice(["news", "links", "click"])
         t["unsubstyle"] = r.choice(["b64", "b64", "q-rid", "addr-pct"])
         for i in range(len(t["links"])):
             t["const"]["link%d" % i] = self.rs(HEX, 10)
@@ -253,8 +266,22 @@ class TrackingGen(Gen):
             v = "eJ" + self.rs(B64URL, r.randint(60, 140))
             return ("https://email.%s/c/%s" % (t["domain"], v),
                     "esp-mailgun-click", [v])
+        if esp == "campaignmonitor":
+            # on the customer's own domain; the link's id is the same in
+            # every copy, the subscriber's (from sub) is not
+            cm = "".join(CM_LETTERS[int(c, 16)] for c in sub)
+            return ("https://%s.%s/t/%s-l-%s-%s-%s/" % (
+                t["cmhost"], t["domain"], t["cmx"], t["cmcamp"], cm,
+                CM_LETTERS[i % 16]), "esp-cm-click", [cm])
         if esp == "klaviyo":
-            if r.random() < 0.5:
+            x = r.random()
+            if x < 0.25:
+                # the profile's ULID (the time and 16 random characters)
+                v = t["ulidtime"] + self.rs(CROCKFORD, 16)
+                return ("https://manage.kmail-lists.com/subscriptions/"
+                        "web-view?a=%s&c=%s" % (t["kacct"], v),
+                        "esp-klaviyo-ulid", [v])
+            if x < 0.6:
                 v = self.rs(B64URL, r.randint(80, 160))
                 return ("https://trk.klclick%d.com/ls/click?upn=%s" % (
                     r.randint(1, 3), v), "esp-klaviyo-click", [v])
@@ -291,6 +318,10 @@ class TrackingGen(Gen):
         if esp == "mailgun":
             v = "eJ" + self.rs(B64URL, 80)
             return ("https://email.%s/o/%s" % (t["domain"], v), [v])
+        if esp == "campaignmonitor":
+            cm = "".join(CM_LETTERS[int(c, 16)] for c in sub)
+            return ("https://%s.%s/t/%s-o-%s-%s/o.gif" % (
+                t["cmhost"], t["domain"], t["cmx"], t["cmcamp"], cm), [cm])
         return None
 
     def const_link(self, t, style):

@@ -31,7 +31,8 @@ python3 tools/tracking_eval.py --min-precision 0.99 --min-recall 0.99 \
 # The generator wrote what the evaluator reads: every kind of code is in
 # the set (a generator change must not quietly drop one).
 for style in q-code path-code sub-code addr-md5 addr-sha256 addr-b64json \
-    wrap-dest esp- bug- const-utm trans- personal-; do
+    wrap-dest esp- esp-cm-click esp-klaviyo-ulid bug- const-utm trans- \
+    personal-; do
 	grep -q "	$style" "$dir/set/truth-links.tsv" || {
 		echo "no link of style $style in the set" >&2; exit 1; }
 done
