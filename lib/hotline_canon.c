@@ -126,8 +126,11 @@ carried(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 				    "out of memory");
 				goto done;
 			}
-			dest = strncasecmp(d.s, "http://", 7) == 0 ||
-			    strncasecmp(d.s, "https://", 8) == 0;
+			/* a base64-encoded one stays as the page has it:
+			 * put back percent-encoded, it would be another
+			 * request */
+			dest = !d.b64 && (strncasecmp(d.s, "http://", 7) == 0 ||
+			    strncasecmp(d.s, "https://", 8) == 0);
 		}
 		if (dest && drop) {
 			(*more)++;

@@ -549,6 +549,7 @@ struct rf__decoded {
 	char *s;
 	size_t len;
 	size_t *beg, *end;
+	int b64;	/* rf__dest_decode: the destination was base64 */
 };
 int rf__pct_decode(rf_arena *a, const char *s, size_t len,
 		   const size_t *beg0, const size_t *end0,
@@ -561,10 +562,20 @@ int rf__next_param(const char *q, size_t qlen, size_t *pos, size_t *off,
 		   size_t *plen, size_t *nlen, size_t *voff, size_t *vlen);
 
 /* rf__dest_decode: the destination at url[off..off+len) percent-decoded
- * until it starts with http(s):// (at most 3 rounds), mapped back to url
+ * until it starts with http(s):// (at most 3 rounds), or when
+ * rf__b64_dest accepts it base64-decoded and then so (d->b64 set: each
+ * byte mapped to the base64 characters that carry its bits, the ones at
+ * either end shared with the bytes beside it); mapped back to url
  * offsets.  0, or -1 when out of memory. */
 int rf__dest_decode(rf_arena *a, const char *url, size_t off, size_t len,
 		    struct rf__decoded *d);
+
+/* rf__b64_dest: s[0..n), percent-decoded once ("%3D" is '='), is base64
+ * as a whole (standard or URL-safe alphabet, not both; up to two '=' at
+ * its end, or none) whose bytes are a URL: no control byte, and
+ * "http://" or "https://" at the start, percent-encoded up to 3 times or
+ * not (docs/tracking.md, "Clean form").  Reads s only. */
+int rf__b64_dest(const char *s, size_t n);
 
 /* A growing token list with the max_url_tokens cap. */
 struct rf__toks {
@@ -639,7 +650,8 @@ int rf__rcpt_search(rf_arena *a, const rf_recipient *r, const char *url,
 
 /* rf__url_destination: the raw range of the destination URL carried by a
  * tracking redirect (a rule's, or with generic set any query value that
- * decodes to an http(s) URL): 1 and *off, *len set, or 0. */
+ * decodes to an http(s) URL, or any path segment that is one base64-
+ * encoded: rf__b64_dest): 1 and *off, *len set, or 0. */
 int rf__url_destination(const rf_rules *r, const struct rf__url *u,
 			int generic, size_t *off, size_t *len);
 

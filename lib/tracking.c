@@ -529,10 +529,44 @@ long_label(const char *host, size_t n)
 	return 0;
 }
 
-/* analyse: the tokens of url (len bytes) at unwrapping depth. */
+/* drop_inside: drop the tokens of t from index first on that lie inside
+ * [off, off + len) and whose reason is drop. */
+static void
+drop_inside(struct rf__toks *t, size_t first, size_t off, size_t len,
+	    const char *drop)
+{
+	size_t i, o;
+
+	for (i = o = first; i < t->n; i++) {
+		if (t->v[i].off >= off &&
+		    t->v[i].off + t->v[i].len <= off + len &&
+		    strcmp(t->v[i].reason, drop) == 0)
+			continue;
+		t->v[o++] = t->v[i];
+	}
+	t->n = o;
+}
+
+/* has_recipient: a token of t from index first on is a recipient-*
+ * one. */
+static int
+has_recipient(const struct rf__toks *t, size_t first)
+{
+	size_t i;
+
+	for (i = first; i < t->n; i++)
+		if (strncmp(t->v[i].reason, "recipient-", 10) == 0)
+			return 1;
+	return 0;
+}
+
+/* analyse: the tokens of url (len bytes) at unwrapping depth; the
+ * recipient's forms searched in it at depth 0, and in a destination
+ * that was base64-encoded (search set), which the search of the URL
+ * that carries it saw as one base64 run. */
 static int
 analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
-	struct rf__toks *t)
+	int search, struct rf__toks *t)
 {
 	struct rf__url u;
 	struct rf__decoded d;
@@ -558,7 +592,7 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 		memcpy(t->v, an->found->v, an->found->n * sizeof(*t->v));
 		t->n = t->cap = an->found->n;
 		t->limit_hit = an->found->limit_hit;
-	} else if (depth == 0 && an->rcpt != NULL &&
+	} else if ((depth == 0 || search) && an->rcpt != NULL &&
 	    rf__rcpt_search(an->a, an->rcpt, url, len,
 	    u.path_off + u.path_len, t) != 0) {
 		return -1;
@@ -616,8 +650,16 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 		return -1;
 	memset(&in, 0, sizeof(in));
 	in.max = t->max;
-	if (analyse(an, d.s, d.len, depth + 1, &in) != 0)
+	if (analyse(an, d.s, d.len, depth + 1, d.b64, &in) != 0)
 		return -1;
+	if (d.b64) {
+		/* the base64 run that holds a URL is no code itself; the
+		 * codes are its destination's, found there: the address
+		 * found there, not as the whole run */
+		drop_inside(t, before, off, dlen, "opaque-token");
+		if (has_recipient(&in, 0))
+			drop_inside(t, before, off, dlen, "recipient-base64");
+	}
 	for (i = 0; i < in.n && d.len > 0; i++) {
 		size_t b = in.v[i].off, e = in.v[i].off + in.v[i].len;
 
@@ -806,7 +848,7 @@ rf__track_link(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 		goto nomem;
 	if (cut)
 		an.limits_hit |= RF_LIMIT_URL_SIZE;
-	if (analyse(&an, link->url, len, 0, &t) != 0)
+	if (analyse(&an, link->url, len, 0, 0, &t) != 0)
 		goto nomem;
 	if (t.limit_hit)
 		an.limits_hit |= RF_LIMIT_URL_TOKENS;

@@ -307,16 +307,48 @@ rf_tracking_prepare(const rf_ctx *ctx, const rf_rules *rules,
 	return base_make(ctx, rules, m, m->arena, out, err);
 }
 
+/* b64_carried: url (len bytes) carries a base64-encoded destination
+ * (rf__dest_decode's b64) at one of the maxdepth levels the analysis
+ * unwraps, as it finds them: there the analysis searches the address
+ * again (tracking.c, analyse), which the search of the whole URL cannot
+ * see.  1, 0, or -1 when out of memory. */
+static int
+b64_carried(rf_arena *a, const rf_rules *rules, const char *url, size_t len,
+	    unsigned maxdepth)
+{
+	struct rf__url u;
+	struct rf__decoded d;
+	size_t off, dlen;
+	unsigned depth;
+
+	for (depth = 0; depth < maxdepth; depth++) {
+		rf__url_split(url, len, &u);
+		if (u.host_len > 0 && url[u.host_off + u.host_len - 1] == '.')
+			u.host_len--;	/* as analyse reads the host */
+		if (!rf__url_destination(rules, &u, 1, &off, &dlen))
+			return 0;
+		if (rf__dest_decode(a, url, off, dlen, &d) != 0)
+			return -1;
+		if (d.b64)
+			return 1;
+		url = d.s;
+		len = d.len;
+	}
+	return 0;
+}
+
 /* rcpt_finds: the address search of rcpt in link l (as rf__track_link and
  * analyse start it, the tokens it leaves in *t) adds a token or hits the
- * token limit. */
+ * token limit, or the link carries a base64-encoded destination, where
+ * the analysis searches again (b64_carried). */
 static int
-rcpt_finds(const rf_ctx *ctx, rf_arena *a, const rf_recipient *rcpt,
-	   const rf_link *l, const char *bug, struct rf__toks *t, int *found)
+rcpt_finds(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
+	   const rf_recipient *rcpt, const rf_link *l, const char *bug,
+	   struct rf__toks *t, int *found)
 {
 	struct rf__url u;
 	size_t len;
-	int cut;
+	int cut, b64;
 
 	if (rf__link_start(rf_ctx_limits(ctx), a, l->url, bug, t, &len,
 	    &cut) != 0)
@@ -326,6 +358,12 @@ rcpt_finds(const rf_ctx *ctx, rf_arena *a, const rf_recipient *rcpt,
 	    t) != 0)
 		return -1;
 	*found = t->n > (bug != NULL ? 1u : 0u) || t->limit_hit;
+	if (*found)
+		return 0;
+	if ((b64 = b64_carried(a, rules, l->url, len,
+	    rf_ctx_limits(ctx)->max_unwrap_depth)) < 0)
+		return -1;
+	*found = b64;
 	return 0;
 }
 
@@ -360,7 +398,7 @@ links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		}
 		found = 0;
 		bug = rf__web_bug(l);
-		if (rcpt != NULL && rcpt_finds(ctx, tmp, rcpt, l, bug, &t,
+		if (rcpt != NULL && rcpt_finds(ctx, rules, tmp, rcpt, l, bug, &t,
 		    &found) != 0) {
 			st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		} else if (!found) {

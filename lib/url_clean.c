@@ -13,6 +13,9 @@
 
 /* Decoding rounds tried to find a wrapped destination ("%253A"). */
 #define DEST_DECODE_ROUNDS 3
+/* Bytes of a base64 value decoded to test what it starts with: enough
+ * for "https://" percent-encoded DEST_DECODE_ROUNDS times. */
+#define B64_HEAD 64
 
 static int
 is_scheme_char(int c)
@@ -180,41 +183,175 @@ starts_http(const char *s, size_t n)
 	}
 }
 
+/* b64_val: the 6 bits of base64 character c (either alphabet: '+' and
+ * '-' are 62, '/' and '_' 63), or -1. */
+static int
+b64_val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* pct_next: the byte at s[*i] (n bytes), a "%XX" escape read as the byte
+ * it stands for, as rf__pct_decode reads it; *i moved past it. */
+static int
+pct_next(const char *s, size_t n, size_t *i)
+{
+	int h, l;
+
+	if (s[*i] == '%' && *i + 2 < n &&
+	    (h = rf__hexval((unsigned char)s[*i + 1])) >= 0 &&
+	    (l = rf__hexval((unsigned char)s[*i + 2])) >= 0) {
+		*i += 3;
+		return h * 16 + l;
+	}
+	return (unsigned char)s[(*i)++];
+}
+
+int
+rf__b64_dest(const char *s, size_t n)
+{
+	char head[B64_HEAD];
+	size_t i = 0, nh = 0, nc = 0, pad = 0;
+	unsigned acc = 0, bits = 0, byte;
+	int c, v, alpha = 0;
+
+	/* every base64 of "http" starts with these 4 characters' 3 bytes
+	 * "htt" (any case): most values stop here */
+	if (n < 4 || b64_val((unsigned char)s[0]) < 0)
+		return 0;
+	while (i < n) {
+		c = pct_next(s, n, &i);
+		if (c == '=') {
+			if (++pad > 2)
+				return 0;
+			continue;
+		}
+		if (pad > 0 || (v = b64_val((unsigned char)c)) < 0)
+			return 0;
+		/* one alphabet: standard ('+' '/') or URL-safe ('-' '_') */
+		alpha |= c == '+' || c == '/' ? 1 : c == '-' || c == '_' ? 2 : 0;
+		if (alpha == 3)
+			return 0;
+		acc = ((acc << 6) | (unsigned)v) & 0x3fff;
+		bits += 6;
+		nc++;
+		if (bits < 8)
+			continue;
+		bits -= 8;
+		byte = (acc >> bits) & 0xff;
+		if (byte < 0x20 || byte == 0x7f)
+			return 0;	/* text, not a URL */
+		if (nh < sizeof(head))
+			head[nh++] = (char)byte;
+		if (nh == 3 && strncasecmp(head, "htt", 3) != 0)
+			return 0;
+	}
+	if (nc % 4 == 1 || (pad > 0 && (nc + pad) % 4 != 0))
+		return 0;
+	return starts_http(head, nh);
+}
+
+/* b64_decode: s[0..n) (accepted by rf__b64_dest, percent-decoded
+ * already) decoded into out, up to its padding; each byte mapped to the
+ * characters that carry its bits, through beg0/end0 (s's own map, as
+ * rf__pct_decode takes it).  0, or -1 when out of memory. */
+static int
+b64_decode(rf_arena *a, const char *s, size_t n, const size_t *beg0,
+	   const size_t *end0, struct rf__decoded *out)
+{
+	size_t i, o = 0, start = 0, cap = n / 4 * 3 + 3;
+	unsigned acc = 0, bits = 0;
+	int v;
+
+	out->s = rf_arena_alloc(a, cap + 1);
+	out->beg = rf_arena_array(a, cap + 1, sizeof(size_t));
+	out->end = rf_arena_array(a, cap + 1, sizeof(size_t));
+	if (out->s == NULL || out->beg == NULL || out->end == NULL)
+		return -1;
+	for (i = 0; i < n && (v = b64_val((unsigned char)s[i])) >= 0; i++) {
+		acc = ((acc << 6) | (unsigned)v) & 0x3fff;
+		bits += 6;
+		if (bits < 8)
+			continue;
+		bits -= 8;
+		out->s[o] = (char)((acc >> bits) & 0xff);
+		out->beg[o] = beg0[start];
+		out->end[o] = end0[i];
+		o++;
+		/* a character with bits left carries the next byte too */
+		start = bits > 0 ? i : i + 1;
+	}
+	out->s[o] = '\0';
+	out->len = o;
+	return 0;
+}
+
+/* is_dest: s[0..n) carries a destination: http(s), percent-encoded or
+ * not (starts_http), or base64-encoded (rf__b64_dest). */
+static int
+is_dest(const char *s, size_t n)
+{
+	return starts_http(s, n) || rf__b64_dest(s, n);
+}
+
+/* dest_segment: the first segment of the path of u that carries a
+ * destination (is_dest; with b64 only a base64-encoded one): 1 and *off,
+ * *len set, or 0. */
+static int
+dest_segment(const struct rf__url *u, int b64, size_t *off, size_t *len)
+{
+	const char *s = u->s;
+	size_t seg, e, end = u->path_off + u->path_len;
+
+	for (seg = u->path_off; seg < end; seg = e) {
+		if (s[seg] == '/')
+			seg++;
+		for (e = seg; e < end && s[e] != '/'; e++)
+			;
+		if (e > seg && (b64 ? rf__b64_dest(s + seg, e - seg) :
+		    is_dest(s + seg, e - seg))) {
+			*off = seg;
+			*len = e - seg;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int
 rf__url_destination(const rf_rules *r, const struct rf__url *u, int generic,
 		    size_t *off, size_t *len)
 {
-	const char *s = u->s, *host = s + u->host_off, *param;
-	const char *q = s + u->query_off;
-	size_t i, pos, po, pl, nl, vo, vl, seg, e;
+	const char *host = u->s + u->host_off, *param;
+	const char *q = u->s + u->query_off;
+	size_t i, pos, po, pl, nl, vo, vl;
 	int kind;
 
 	for (i = 0; (kind = rf__rules_unwrap(r, host, u->host_len, i,
 	    &param)) != 0; i++) {
-		if (kind == 1) {
-			pos = 0;
-			while (rf__next_param(q, u->query_len, &pos, &po, &pl,
-			    &nl, &vo, &vl)) {
-				if (nl == strlen(param) &&
-				    strncmp(q + po, param, nl) == 0 &&
-				    starts_http(q + vo, vl)) {
-					*off = u->query_off + vo;
-					*len = vl;
-					return 1;
-				}
-			}
+		if (kind != 1) {
+			if (dest_segment(u, 0, off, len))
+				return 1;
 			continue;
 		}
-		for (seg = u->path_off; seg < u->path_off + u->path_len;
-		    seg = e) {
-			if (s[seg] == '/')
-				seg++;
-			for (e = seg; e < u->path_off + u->path_len &&
-			    s[e] != '/'; e++)
-				;
-			if (e > seg && starts_http(s + seg, e - seg)) {
-				*off = seg;
-				*len = e - seg;
+		pos = 0;
+		while (rf__next_param(q, u->query_len, &pos, &po, &pl, &nl,
+		    &vo, &vl)) {
+			if (nl == strlen(param) &&
+			    strncmp(q + po, param, nl) == 0 &&
+			    is_dest(q + vo, vl)) {
+				*off = u->query_off + vo;
+				*len = vl;
 				return 1;
 			}
 		}
@@ -223,13 +360,15 @@ rf__url_destination(const rf_rules *r, const struct rf__url *u, int generic,
 		return 0;
 	pos = 0;
 	while (rf__next_param(q, u->query_len, &pos, &po, &pl, &nl, &vo, &vl)) {
-		if (starts_http(q + vo, vl)) {
+		if (is_dest(q + vo, vl)) {
 			*off = u->query_off + vo;
 			*len = vl;
 			return 1;
 		}
 	}
-	return 0;
+	/* a base64-encoded URL is evidence enough in any path segment
+	 * (Sailthru's /click/ID/BASE64/SIG on a sender's own host) */
+	return dest_segment(u, 1, off, len);
 }
 
 int
@@ -238,7 +377,7 @@ rf__dest_decode(rf_arena *a, const char *url, size_t off, size_t len,
 {
 	struct rf__decoded prev;
 	size_t i;
-	int round;
+	int round = 1, b64 = rf__b64_dest(url + off, len);
 
 	if (rf__pct_decode(a, url + off, len, NULL, NULL, d) != 0)
 		return -1;
@@ -246,7 +385,16 @@ rf__dest_decode(rf_arena *a, const char *url, size_t off, size_t len,
 		d->beg[i] += off;
 		d->end[i] += off;
 	}
-	for (round = 1; round < DEST_DECODE_ROUNDS; round++) {
+	if (b64) {
+		/* decoded once, as rf__b64_dest read it; then the bytes it
+		 * carries, percent-decoded up to DEST_DECODE_ROUNDS times */
+		prev = *d;
+		if (b64_decode(a, prev.s, prev.len, prev.beg, prev.end,
+		    d) != 0)
+			return -1;
+		round = 0;
+	}
+	for (; round < DEST_DECODE_ROUNDS; round++) {
 		if (strncasecmp(d->s, "http://", 7) == 0 ||
 		    strncasecmp(d->s, "https://", 8) == 0 ||
 		    memchr(d->s, '%', d->len) == NULL)
@@ -256,6 +404,7 @@ rf__dest_decode(rf_arena *a, const char *url, size_t off, size_t len,
 		    d) != 0)
 			return -1;
 	}
+	d->b64 = b64;
 	return 0;
 }
 

@@ -346,6 +346,46 @@ test_redirects(void **state)
 	}
 }
 
+/* A destination carried base64-encoded (s39) is compared by its own
+ * parts as a percent-encoded one: the per-copy uid in it is flagged as
+ * the base64 characters that carry it, and the clean form is the
+ * destination without it (until s39 the whole run was the code, and the
+ * clean form the wrapper with the run replaced: a dead link). */
+static void
+test_redirects_b64(void **state)
+{
+	struct fx *f = *state;
+	/* base64url of https://www.travelco.example/account?ref=mail&uid=
+	 * 1111, 2222, 3333 */
+	static const char *const b64[3] = {
+		"aHR0cHM6Ly93d3cudHJhdmVsY28uZXhhbXBsZS9hY2NvdW50P3JlZj1tYWlsJnVpZD0xMTEx",
+		"aHR0cHM6Ly93d3cudHJhdmVsY28uZXhhbXBsZS9hY2NvdW50P3JlZj1tYWlsJnVpZD0yMjIy",
+		"aHR0cHM6Ly93d3cudHJhdmVsY28uZXhhbXBsZS9hY2NvdW50P3JlZj1tYWlsJnVpZD0zMzMz",
+	};
+	const char *row[3][1];
+	rf_copy_links o[2];
+	rf_message *m;
+	size_t k, c;
+
+	for (c = 0; c < 3; c++) {
+		row[c][0] = rf_arena_printf(f->a, "https://link.news.example/"
+		    "click/42.7/%s/a94f3c2b8d1e7f6a5b4c3d2e1f0a9b8c", b64[c]);
+		assert_non_null(row[c][0]);
+	}
+	for (c = 0; c < 3; c++) {
+		for (k = 0; k < 2; k++) {
+			o[k].urls = row[(c + 1 + k) % 3];
+			o[k].n = 1;
+		}
+		m = copy(f, row[c], 1, NULL_RCPT, o, NULL, 2);
+		assert_true(m->links.v[0].tracking);
+		assert_non_null(varies(f, m, 0));
+		assert_true(strlen(varies(f, m, 0)) < strlen(b64[c]) / 2);
+		assert_string_equal(m->links.v[0].clean,
+		    "https://www.travelco.example/account?ref=mail");
+	}
+}
+
 /* A clean form never replaces a host's site (its registrable domain,
  * test_tracking_site): the recipient's local part as a site's name is
  * every reader's (searchsecurity@lists.techtarget.com and
@@ -375,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_address_value),
 		cmocka_unit_test(test_unknown_is_base),
 		cmocka_unit_test(test_redirects),
+		cmocka_unit_test(test_redirects_b64),
 		cmocka_unit_test(test_site_kept),
 	};
 
