@@ -31,9 +31,41 @@ python3 tools/tracking_eval.py --min-precision 0.99 --min-recall 0.99 \
 # The generator wrote what the evaluator reads: every kind of code is in
 # the set (a generator change must not quietly drop one).
 for style in q-code path-code sub-code addr-md5 addr-sha256 addr-b64json \
-    wrap-dest esp- esp-cm-click esp-klaviyo-ulid bug- const-utm trans- \
-    personal-; do
+    wrap-dest wrap-b64 wrap-b64q esp- esp-cm-click esp-klaviyo-ulid bug- \
+    const-utm trans- personal-; do
 	grep -q "	$style" "$dir/set/truth-links.tsv" || {
 		echo "no link of style $style in the set" >&2; exit 1; }
 done
+
+# A wrapper whose destination is base64-encoded (s39) is replaced by that
+# destination, cleaned: the reader keeps the link (until s39 the run was
+# an opaque code and the clean form the wrapper, leading nowhere).
+python3 - "$dir/set/truth-links.tsv" "$dir/scan.jsonl" <<'PY' || exit 1
+import json, sys
+styles = {}
+with open(sys.argv[1], encoding="utf-8") as f:
+    next(f)
+    for line in f:
+        p = line.rstrip("\n").split("\t")
+        if p[3].startswith("wrap-b64"):
+            styles[p[1]] = p[3]
+bad = seen = 0
+with open(sys.argv[2], encoding="utf-8") as f:
+    for line in f:
+        for l in json.loads(line).get("links", []):
+            if l["url"] not in styles:
+                continue
+            seen += 1
+            host = l["clean"].split("/")[2] if "://" in l["clean"] else ""
+            if host.startswith(("link.", "click.")) or \
+                    "redflag-removed" in l["clean"] or "uid=" in l["clean"]:
+                bad += 1
+                if bad <= 5:
+                    print("not unwrapped: %s -> %s" % (l["url"], l["clean"]),
+                          file=sys.stderr)
+if seen == 0 or bad:
+    print("wrap-b64: %d of %d links not unwrapped" % (bad, seen),
+          file=sys.stderr)
+    sys.exit(1)
+PY
 exit 0
