@@ -1,24 +1,8 @@
 /* test_tracking.c - tracking codes: the recipient's address in every
  * form, rules, web bugs, opaque tokens, clean forms, providers' link
  * formats, campaigns, the summary, and messages from tests/data/trackers. */
-#include <openssl/evp.h>
-
 #include "testutil.h"
 #include "tracking_fx.h"
-
-static char *
-b64(struct fx *f, const void *p, size_t n, int urlsafe, int pad)
-{
-	char *o = rf_arena_alloc(f->a, n * 2 + 8);
-	size_t len, i;
-
-	len = (size_t)EVP_EncodeBlock((unsigned char *)o, p, (int)n);
-	while (!pad && len > 0 && o[len - 1] == '=')
-		o[--len] = '\0';
-	for (i = 0; urlsafe && i < len; i++)
-		o[i] = o[i] == '+' ? '-' : o[i] == '/' ? '_' : o[i];
-	return o;
-}
 
 static char *
 hex(struct fx *f, const unsigned char *p, size_t n, int upper)

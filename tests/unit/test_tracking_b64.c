@@ -5,28 +5,16 @@
  * the tokens found inside, the depth limit, the policy known, and the
  * address search inside one from the recipient-independent base
  * (docs/tracking.md, "Clean form"). */
-#include <openssl/evp.h>
-
 #include "testutil.h"
 #include "tracking_fx.h"
 
 #include "../../lib/internal.h"
 
-/* enc: base64 of s, URL-safe or standard, padded or not. */
+/* enc: base64 of the string s (b64, tracking_fx.h). */
 static char *
 enc(struct fx *f, const char *s, int urlsafe, int pad)
 {
-	size_t n = strlen(s), len, i;
-	char *o = rf_arena_alloc(f->a, n * 2 + 8);
-
-	assert_non_null(o);
-	len = (size_t)EVP_EncodeBlock((unsigned char *)o,
-	    (const unsigned char *)s, (int)n);
-	while (!pad && len > 0 && o[len - 1] == '=')
-		o[--len] = '\0';
-	for (i = 0; urlsafe && i < len; i++)
-		o[i] = o[i] == '+' ? '-' : o[i] == '/' ? '_' : o[i];
-	return o;
+	return b64(f, s, strlen(s), urlsafe, pad);
 }
 
 static rf_link *
@@ -45,34 +33,37 @@ static void
 test_b64_dest(void **state)
 {
 	struct fx *f = *state;
+	/* [0] encoded here (1 URL-safe unpadded, 0 standard padded), [1]
+	 * as it is; each accepted or not */
+	static const struct {
+		const char *s;
+		int encode, urlsafe, ok;
+	} v[] = {
+		{ "https://shop.example/a?b=c", 1, 0, 1 },
+		{ "HTTP://shop.example/", 1, 1, 1 },
+		{ "https%3A%2F%2Fshop.example%2F", 1, 0, 1 },
+		/* its padding percent-encoded, as in a query */
+		{ "aHR0cHM6Ly9zaG9wLmV4YW1wbGUvYQ%3D%3D", 0, 0, 1 },
+		{ "ftp://shop.example/a", 1, 0, 0 },
+		{ "https://shop.example/\x01x", 1, 0, 0 },
+		{ "https:/shop.example/a", 1, 0, 0 },
+		/* one alphabet, padding only at the end, no lone character */
+		{ "aHR0cHM6Ly9zaG9wLmV4YW1wbGUv+_8", 0, 0, 0 },
+		{ "aHR0cHM6Ly9zaG9w=LmV4YW1wbGUv", 0, 0, 0 },
+		{ "aHR0cHM6Ly9zaG9wLmV4YW1wbGUvY", 0, 0, 0 },
+		{ "aHR0cHM6Ly9zaG9wLmV4YW1wbGUvYQ===", 0, 0, 0 },
+		{ "aHR0", 0, 0, 0 },
+		{ "", 0, 0, 0 },
+	};
 	const char *x;
+	size_t i;
 
-	x = enc(f, "https://shop.example/a?b=c", 0, 1);
-	assert_true(rf__b64_dest(x, strlen(x)));
-	x = enc(f, "HTTP://shop.example/", 1, 0);
-	assert_true(rf__b64_dest(x, strlen(x)));
-	x = enc(f, "https%3A%2F%2Fshop.example%2F", 0, 1);
-	assert_true(rf__b64_dest(x, strlen(x)));
-	/* its padding percent-encoded, as in a query */
-	x = "aHR0cHM6Ly9zaG9wLmV4YW1wbGUvYQ%3D%3D";
-	assert_true(rf__b64_dest(x, strlen(x)));
-	x = enc(f, "ftp://shop.example/a", 0, 1);
-	assert_false(rf__b64_dest(x, strlen(x)));
-	x = enc(f, "https://shop.example/\x01x", 0, 1);
-	assert_false(rf__b64_dest(x, strlen(x)));
-	x = enc(f, "https:/shop.example/a", 0, 1);
-	assert_false(rf__b64_dest(x, strlen(x)));
-	/* one alphabet, padding only at the end, no lone character */
-	x = "aHR0cHM6Ly9zaG9wLmV4YW1wbGUv+_8";
-	assert_false(rf__b64_dest(x, strlen(x)));
-	x = "aHR0cHM6Ly9zaG9w=LmV4YW1wbGUv";
-	assert_false(rf__b64_dest(x, strlen(x)));
-	x = "aHR0cHM6Ly9zaG9wLmV4YW1wbGUvY";
-	assert_false(rf__b64_dest(x, strlen(x)));
-	x = "aHR0cHM6Ly9zaG9wLmV4YW1wbGUvYQ===";
-	assert_false(rf__b64_dest(x, strlen(x)));
-	assert_false(rf__b64_dest("aHR0", 4));
-	assert_false(rf__b64_dest("", 0));
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		x = v[i].encode ? enc(f, v[i].s, v[i].urlsafe, !v[i].urlsafe) :
+		    v[i].s;
+		if (rf__b64_dest(x, strlen(x)) != v[i].ok)
+			fail_msg("%s: %d", v[i].s, !v[i].ok);
+	}
 }
 
 /* Sailthru: the destination base64url in a path segment of a sender's

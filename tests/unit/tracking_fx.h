@@ -7,6 +7,8 @@
 #ifndef REDFLAG_TRACKING_FX_H
 #define REDFLAG_TRACKING_FX_H
 
+#include <openssl/evp.h>
+
 #define RCPT "John.Smith@Example.com"
 #define ADDR "john.smith@example.com"
 
@@ -64,6 +66,23 @@ img(struct fx *f, const char *url, rf_link_kind kind, int w, int h,
 	    &err) != RF_OK)
 		fail_msg("rf_tracking_link: %s", err.msg);
 	return l;
+}
+
+/* b64: base64 of p (n bytes) in f's arena, URL-safe or standard,
+ * padded or not. */
+static inline char *
+b64(struct fx *f, const void *p, size_t n, int urlsafe, int pad)
+{
+	char *o = rf_arena_alloc(f->a, n * 2 + 8);
+	size_t len, i;
+
+	assert_non_null(o);
+	len = (size_t)EVP_EncodeBlock((unsigned char *)o, p, (int)n);
+	while (!pad && len > 0 && o[len - 1] == '=')
+		o[--len] = '\0';
+	for (i = 0; urlsafe && i < len; i++)
+		o[i] = o[i] == '+' ? '-' : o[i] == '/' ? '_' : o[i];
+	return o;
 }
 
 /* href: url analysed as a link (opaque ids searched too). */
