@@ -225,9 +225,10 @@ rf__b64_dest(const char *s, size_t n)
 	unsigned acc = 0, bits = 0, byte;
 	int c, v, alpha = 0;
 
-	/* every base64 of "http" starts with these 4 characters' 3 bytes
-	 * "htt" (any case): most values stop here */
-	if (n < 4 || b64_val((unsigned char)s[0]) < 0)
+	/* the first character holds the top 6 bits of 'h' or 'H': 'a' or
+	 * 'S'; the first 4 characters' 3 bytes are "htt" (any case, below):
+	 * most values stop there */
+	if (n < 4 || (s[0] != 'a' && s[0] != 'S'))
 		return 0;
 	while (i < n) {
 		c = pct_next(s, n, &i);
