@@ -363,18 +363,31 @@ open_file_id(struct analysis *an, struct rf__toks *t, const char *url,
  * of custom domains), where no host rule names the provider; no letters
  * alone are ever opaque by rf__opaque.  The subscriber's piece is the
  * code when it has CM_MIN_SUBSCRIBER letters or more (a web version read
- * by no subscriber has "l" there: "/t/t-e-nhldrtl-l-r/").
+ * by no subscriber has "l" there: "/t/t-e-nhldrtl-l-r/").  The segment
+ * ends the path, or only a file name follows it (an open's "o.gif"):
+ * a forum's topic slug after "/t/" ("/t/i-m-getting-errors/1234",
+ * Discourse's) is followed by its number, and rarely has one of the
+ * four kinds second.
  */
 #define CM_MIN_CAMPAIGN 4
 #define CM_MIN_SUBSCRIBER 2
 
 /* cm_subscriber: s[i..e) is a segment of Campaign Monitor's link form
- * after "/t/" (above): the offset of its subscriber's piece in *off, its
- * length returned; else 0. */
+ * after "/t/" (above), in a path that ends at end: the offset of its
+ * subscriber's piece in *off, its length returned; else 0. */
 static size_t
-cm_subscriber(const char *s, size_t i, size_t e, size_t *off)
+cm_subscriber(const char *s, size_t i, size_t e, size_t end, size_t *off)
 {
 	size_t k, start = i, piece = 0, len[5];
+	const char *slash;
+
+	/* the last segment, or one file name after it */
+	if (e < end && ((slash = memchr(s + e + 1, '/', end - e - 1)) !=
+	    NULL || (e + 1 < end && memchr(s + e + 1, '.', end - e - 1) ==
+	    NULL)))
+		return 0;
+	if (e - i < 3 || strchr("luoe", s[i + 2]) == NULL)
+		return 0;	/* the link's kind */
 
 	for (k = i; k <= e; k++) {
 		if (k < e && s[k] >= 'a' && s[k] <= 'z')
@@ -429,7 +442,7 @@ find_opaque(struct analysis *an, const struct rf__url *u, const char *host,
 		if (opaque_unit(an, t, s, i, e - i) != 0)
 			return -1;
 		/* Campaign Monitor's link form after "/t/" */
-		if (prev == 1 && (cl = cm_subscriber(s, i, e, &co)) > 0 &&
+		if (prev == 1 && (cl = cm_subscriber(s, i, e, end, &co)) > 0 &&
 		    rf__tok_add(an->a, t, co, cl, "opaque-token") != 0)
 			return -1;
 		prev = e - i == 1 && s[i] == 't' ? 1 : 0;

@@ -103,6 +103,20 @@ test_campaign_monitor(void **state)
 	    ->tracking);
 	assert_false(href(f, "https://blog.example/tt/d-l-khuhdjy-ykjyhkhtd/")
 	    ->tracking);
+	/* a forum's topic slugs (Discourse's /t/SLUG/ID), whatever their
+	 * first words (found by s39's review: "I'm", "A/B", "x-y") */
+	assert_false(href(f, "https://forum.example.org/t/i-m-getting-errors/"
+	    "1234")->tracking);
+	assert_false(href(f, "https://forum.example.org/t/a-b-testing-"
+	    "results/99")->tracking);
+	assert_false(href(f, "https://forum.example.org/t/i-d-like-help-"
+	    "please/77")->tracking);
+	assert_false(href(f, "https://community.example.com/t/x-y-plots-"
+	    "broken/5")->tracking);
+	assert_false(href(f, "https://community.example.com/t/a-l-long-"
+	    "words/5/2")->tracking);
+	assert_false(href(f, "https://community.example.com/t/a-b-long-"
+	    "words")->tracking);
 	/* and ids of lower-case letters alone stay no code elsewhere */
 	assert_false(href(f, "https://click.brand.example/c/qhtzkwpxjrmbvnsdfy")
 	    ->tracking);
