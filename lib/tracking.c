@@ -602,7 +602,9 @@ analyse(struct analysis *an, const char *url, size_t len, unsigned depth,
 		if ((t->v = rf_arena_array(an->a, an->found->n + 1,
 		    sizeof(*t->v))) == NULL)
 			return -1;
-		memcpy(t->v, an->found->v, an->found->n * sizeof(*t->v));
+		if (an->found->n > 0)	/* v is NULL when none was found */
+			memcpy(t->v, an->found->v, an->found->n *
+			    sizeof(*t->v));
 		t->n = t->cap = an->found->n;
 		t->limit_hit = an->found->limit_hit;
 	} else if ((depth == 0 || search) && an->rcpt != NULL &&
