@@ -88,12 +88,38 @@ static rf_status scrub_depth(const rf_ctx *ctx, const rf_rules *rules,
 			     unsigned depth, const char **clean,
 			     unsigned *removed, rf_error *err);
 
+/* b64_path: the path of page (split in u) into b, a segment that
+ * carries a URL base64-encoded (rf__b64_dest) replaced by the
+ * placeholder when drop is set (*more counts each): the mail engine
+ * would unwrap it, and the report is of the page that carries it. */
+static void
+b64_path(rf_buf *b, const char *page, const struct rf__url *u, int drop,
+	 unsigned *more)
+{
+	size_t i, e, end = u->path_off + u->path_len;
+
+	for (i = u->path_off; i < end; i = e) {
+		if (page[i] == '/')
+			rf_buf_putc(b, page[i++]);
+		for (e = i; e < end && page[e] != '/'; e++)
+			;
+		if (drop && e > i && rf__b64_dest(page + i, e - i)) {
+			rf_buf_puts(b, RF_TRACKING_PLACEHOLDER);
+			(*more)++;
+		} else {
+			rf_buf_append(b, page + i, e - i);
+		}
+	}
+}
+
 /*
  * carried: page with each URL carried in a query value (the value,
  * percent-decoded, starts with http:// or https://) cleaned on its own,
  * one level down, and put back; with drop set, those parameters left
- * out instead.  *more: codes removed (a dropped parameter counts one).
- * In a.
+ * out instead, and those carried base64-encoded in a value or a path
+ * segment (which cannot be put back cleaned: percent-encoded it would
+ * be another request) left out or replaced by the placeholder.  *more:
+ * codes removed (a dropped parameter or segment counts one).  In a.
  */
 static rf_status
 carried(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
@@ -114,7 +140,11 @@ carried(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	rf__url_split(page, strlen(page), &u);
 	q = page + u.query_off;
 	rf_buf_init(&b, 0);
-	rf_buf_append(&b, page, u.has_query ? u.query_off : strlen(page));
+	rf_buf_append(&b, page, u.path_off);
+	b64_path(&b, page, &u, drop, more);
+	copied = u.path_off + u.path_len;
+	rf_buf_append(&b, page + copied, (u.has_query ? u.query_off :
+	    strlen(page)) - copied);
 	copied = u.has_query ? u.query_off + u.query_len : strlen(page);
 	while (u.has_query && rf__next_param(q, u.query_len, &pos, &off,
 	    &plen, &nlen, &voff, &vlen)) {
@@ -126,12 +156,14 @@ carried(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 				    "out of memory");
 				goto done;
 			}
-			/* a base64-encoded one stays as the page has it:
-			 * put back percent-encoded, it would be another
-			 * request */
-			dest = !d.b64 && (strncasecmp(d.s, "http://", 7) == 0 ||
-			    strncasecmp(d.s, "https://", 8) == 0);
+			dest = strncasecmp(d.s, "http://", 7) == 0 ||
+			    strncasecmp(d.s, "https://", 8) == 0;
 		}
+		/* a base64-encoded one stays as the page has it (put back
+		 * percent-encoded, it would be another request), unless
+		 * dropped */
+		if (dest && d.b64 && !drop)
+			dest = 0;
 		if (dest && drop) {
 			(*more)++;
 			continue;

@@ -238,6 +238,23 @@ test_nested_destination(void **state)
 	    "ann.reporter@mail.example", &u, &err), RF_OK);
 	assert_string_equal(u.canonical,
 	    "http://evil.example/login.php?next=https://www.bank.example/");
+	/* Carried base64-encoded (s39), in a value or a path segment: the
+	 * mail engine unwraps it, but the case stays the page's, the value
+	 * left out, the segment replaced (found by s39's review: the case
+	 * was the bank's). */
+	assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
+	    "http://evil.example/login.php?next=aHR0cHM6Ly93d3cuYmFuay5leGFt"
+	    "cGxlL2FjY291bnQ/dXNlcj1hbm4ucmVwb3J0ZXJAbWFpbC5leGFtcGxl",
+	    "ann.reporter@mail.example", &u, &err), RF_OK);
+	assert_string_equal(u.canonical, "http://evil.example/login.php");
+	assert_string_equal(u.host, "evil.example");
+	assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
+	    "http://evil.example/r/aHR0cHM6Ly93d3cuYmFuay5leGFtcGxlL2xvZ2lu"
+	    "P3Nlc3Npb249WGsyOWZMcTgxWnBRN3dUbUEz",
+	    "ann.reporter@mail.example", &u, &err), RF_OK);
+	assert_string_equal(u.canonical, "http://evil.example/r/"
+	    RF_TRACKING_PLACEHOLDER);
+	assert_string_equal(u.host, "evil.example");
 	/* A known redirector is unwrapped to the site it sends to. */
 	assert_int_equal(rf_hotline_canonical(ctx, rules, a, NULL,
 	    "https://www.google.com/url?q=http://evil.example/win?e="
