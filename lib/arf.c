@@ -360,12 +360,13 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 	rc |= rf_buf_printf(out, "Subject: Feedback report (%s) about a "
 	    "message%s%s\r\n", type, p->reported_domain != NULL ? " from " :
 	    "", p->reported_domain != NULL ? p->reported_domain : "");
+	enclosed_type(original, len, &ctype, &cte);
 	rc |= rf_buf_printf(out, "MIME-Version: 1.0\r\nContent-Type: "
 	    "multipart/report; report-type=feedback-report;\r\n"
-	    "\tboundary=\"%s\"\r\n\r\n"
+	    "\tboundary=\"%s\"\r\n%s\r\n"
 	    "This is a feedback report (RFC 5965).\r\n\r\n"
 	    "--%s\r\nContent-Type: text/plain; charset=us-ascii\r\n"
-	    "Content-Transfer-Encoding: 7bit\r\n\r\n", boundary, boundary);
+	    "Content-Transfer-Encoding: 7bit\r\n\r\n", boundary, cte, boundary);
 	if (p->human != NULL)
 		rc |= put_text(out, p->human, strlen(p->human));
 	else if (strcasecmp(type, "abuse") == 0)
@@ -394,7 +395,6 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 		rc |= rf_buf_printf(out, "Incidents: %llu\r\n",
 		    (unsigned long long)p->incidents);
 	rc |= put(out, "Reported-Domain", p->reported_domain);
-	enclosed_type(original, len, &ctype, &cte);
 	rc |= rf_buf_printf(out, "\r\n--%s\r\nContent-Type: %s\r\n%s"
 	    "Content-Disposition: inline\r\n\r\n", boundary, ctype, cte);
 	rc |= put_text(out, original, len);

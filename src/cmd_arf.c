@@ -453,8 +453,8 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	p.arrival_date = date[0] != '\0' ? date : m->date;
 	p.reporting_mta = fb->cfg.arf_reporting_mta;
 	if (m->from_addr != NULL && (at = strrchr(m->from_addr, '@')) !=
-	    NULL && (p.reported_domain = rf_url_host_ascii(m->arena,
-	    at + 1)) == NULL)
+	    NULL && (p.reported_domain = cli_printable_ascii(at + 1) ? at + 1 :
+	    rf_url_host_ascii(m->arena, at + 1)) == NULL)
 		left_out("Reported-Domain", "the From address's domain",
 		    at + 1);
 	if ((rp = rf_message_header(m, "Return-Path")) != NULL &&

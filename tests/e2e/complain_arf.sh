@@ -292,6 +292,15 @@ done
 "$rf" arf ingest --db "$tmp/idn.db" "$tmp/idn.arf" > "$tmp/o" 2>&1 &&
     grep -q 'cher.example: 1 complaint' "$tmp/o" ||
 	fail "arf ingest of an international sender's report: $(cat "$tmp/o")"
+# an ASCII domain is written as it is, whatever IDNA would say of it (an
+# underscore, an address literal)
+for d in mail_server.example.com '[192.0.2.1]'; do
+	sed "s/b\xc3\xbccher\.example/$d/g" "$tmp/idn.eml" > "$tmp/d.eml"
+	arf_make --rcpt alice@example.org "$tmp/d.eml" > "$tmp/o" 2> "$tmp/e" ||
+		fail "arf make from $d"
+	tr -d '\r' < "$tmp/o" | grep -qxF "Reported-Domain: $d" ||
+		fail "arf make from $d: no Reported-Domain $d: $(cat "$tmp/e")"
+done
 # make's options are no ingest's: a report names its recipient and type
 for o in "--type not-spam" "--rcpt a@b.example" "--to a@b.example" \
     "--from a@b.example"; do

@@ -180,6 +180,7 @@ test_enclosed_8bit(void **state)
 		  1 },
 	};
 	rf_arena *a = rf_arena_new();
+	const char *top, *cte;
 	char want[64];
 	rf_arf_params p;
 	rf_arf_report r;
@@ -201,6 +202,12 @@ test_enclosed_8bit(void **state)
 		if (strstr(rf_buf_cstr(&b), want) == NULL)
 			fail_msg("case %zu: no '%s' in\n%s", i, want,
 			    rf_buf_cstr(&b));
+		/* the report's own header says so too (RFC 2045 6.4: a
+		 * multipart holds no more than its header declares) */
+		top = strstr(rf_buf_cstr(&b), "\r\n\r\n");
+		cte = strstr(rf_buf_cstr(&b), "Content-Transfer-Encoding: "
+		    "8bit");
+		assert_int_equal(cte != NULL && cte < top, cases[i].cte8);
 		assert_int_equal(rf_arf_parse(a, b.data, b.len, &r, &err),
 		    RF_OK);
 		assert_non_null(r.original);
