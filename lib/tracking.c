@@ -240,8 +240,12 @@ is_ulid(const char *s, size_t n)
 			distinct++;
 		}
 	}
+	/* a letter in the random part: 26 digits are a number (an order's),
+	 * not a ULID, whose 16 random characters are all digits once in
+	 * 2^27 */
 	return (lower == 0 || upper == 0) && ms >= ULID_MIN_MS &&
-	    ms < ULID_MAX_MS && distinct >= ULID_MIN_DISTINCT;
+	    ms < ULID_MAX_MS && distinct >= ULID_MIN_DISTINCT &&
+	    strspn(s + ULID_TIME, "0123456789") < ULID_LEN - ULID_TIME;
 }
 
 /* opaque_id: s[0..n) is an opaque id: rf__opaque, or a ULID. */

@@ -150,25 +150,27 @@ rf__next_param(const char *q, size_t qlen, size_t *pos, size_t *off,
 	return 1;
 }
 
-/* starts_http: s (n bytes), percent-decoded up to DEST_DECODE_ROUNDS
- * times, starts with "http://" or "https://". */
-static int
-starts_http(const char *s, size_t n)
+/* http_decoded: s (n bytes), percent-decoded up to DEST_DECODE_ROUNDS
+ * times (its first 64 bytes, into a, *m of them), starts with "http://"
+ * or "https://": the scheme's length with "://", else 0. */
+static size_t
+http_decoded(const char *s, size_t n, char a[64], size_t *m)
 {
-	char a[64], b[64];
-	size_t i, o, k, m;
+	char b[64];
+	size_t i, o, k;
 	int h, l, round;
 
-	m = n < sizeof(a) ? n : sizeof(a);
-	memcpy(a, s, m);
+	*m = n < 64 ? n : 64;
+	memcpy(a, s, *m);
 	for (round = 0; ; round++) {
-		if ((m >= 7 && strncasecmp(a, "http://", 7) == 0) ||
-		    (m >= 8 && strncasecmp(a, "https://", 8) == 0))
-			return 1;
-		if (round == DEST_DECODE_ROUNDS || memchr(a, '%', m) == NULL)
+		if (*m >= 7 && strncasecmp(a, "http://", 7) == 0)
+			return 7;
+		if (*m >= 8 && strncasecmp(a, "https://", 8) == 0)
+			return 8;
+		if (round == DEST_DECODE_ROUNDS || memchr(a, '%', *m) == NULL)
 			return 0;
-		for (i = 0, o = 0; i < m; i++, o++) {
-			if (a[i] == '%' && i + 2 < m &&
+		for (i = 0, o = 0; i < *m; i++, o++) {
+			if (a[i] == '%' && i + 2 < *m &&
 			    (h = rf__hexval((unsigned char)a[i + 1])) >= 0 &&
 			    (l = rf__hexval((unsigned char)a[i + 2])) >= 0) {
 				b[o] = (char)(h * 16 + l);
@@ -179,8 +181,40 @@ starts_http(const char *s, size_t n)
 		}
 		for (k = 0; k < o; k++)
 			a[k] = b[k];
-		m = o;
+		*m = o;
 	}
+}
+
+/* starts_http: s (n bytes), percent-decoded up to DEST_DECODE_ROUNDS
+ * times, starts with "http://" or "https://". */
+static int
+starts_http(const char *s, size_t n)
+{
+	char a[64];
+	size_t m;
+
+	return http_decoded(s, n, a, &m) != 0;
+}
+
+/* b64_url_ok: the decoded head of a base64 value (n bytes; cut: the value
+ * goes on past them) is a URL with a whole host name: "http://", then a
+ * host with a dot between two labels before the first "/?#:" (or the
+ * head's end when cut).  A prefix of an encoded URL cut in its host
+ * ("http://examp", "https://x.", as in a split segment) is none. */
+static int
+b64_url_ok(const char *head, size_t n, int cut)
+{
+	char a[64];
+	size_t m, i, h, dot = 0;
+
+	if ((h = http_decoded(head, n, a, &m)) == 0)
+		return 0;
+	for (i = h; i < m && strchr("/?#:", a[i]) == NULL; i++)
+		if (a[i] == '.')
+			dot = i;
+	if (i == m && cut)
+		return 1;	/* a host longer than the head */
+	return dot > h && dot + 1 < i;
 }
 
 /* b64_val: the 6 bits of base64 character c (either alphabet: '+' and
@@ -259,7 +293,7 @@ rf__b64_dest(const char *s, size_t n)
 	}
 	if (nc % 4 == 1 || (pad > 0 && (nc + pad) % 4 != 0))
 		return 0;
-	return starts_http(head, nh);
+	return b64_url_ok(head, nh, nc / 4 * 3 > sizeof(head));
 }
 
 /* b64_decode: s[0..n) (accepted by rf__b64_dest, percent-decoded

@@ -54,6 +54,15 @@ test_b64_dest(void **state)
 		{ "aHR0cHM6Ly9zaG9wLmV4YW1wbGUvYQ===", 0, 0, 0 },
 		{ "aHR0", 0, 0, 0 },
 		{ "", 0, 0, 0 },
+		/* a URL cut in its host (a prefix, a split segment: s39's
+		 * review); a host with its dot, a long one past the head */
+		{ "http://examp", 1, 1, 0 },
+		{ "https://x.", 1, 0, 0 },
+		{ "https://.example/", 1, 1, 0 },
+		{ "https://shop.example", 1, 1, 1 },
+		{ "https://shop.example:8080/a", 1, 1, 1 },
+		{ "https://a-very-long-sub-domain-name-of-the-shop-that-runs-"
+		  "past-the-head.example/a", 1, 1, 1 },
 	};
 	const char *x;
 	size_t i;

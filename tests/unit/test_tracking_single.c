@@ -54,6 +54,9 @@ test_ulid(void **state)
 	    ->tracking);
 	assert_false(href(f, "https://x.example/?c=01HQ3V5Y7K9KFZGFJCKEEJ9HA66")
 	    ->tracking);
+	/* a number of 26 digits (an order's: s39's review) */
+	assert_false(href(f, "https://shop.example.com/order/0123456789012345"
+	    "6789012345")->tracking);
 	/* upper-case words and codes: no time first */
 	assert_false(href(f, "https://x.example/?p=SPRINGCOLLECTIONPREVIEW2025")
 	    ->tracking);
