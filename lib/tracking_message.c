@@ -244,69 +244,6 @@ links_one(const rf_ctx *ctx, const rf_rules *rules, rf_link *v, size_t n,
 	return RF_OK;
 }
 
-/*
- * The recipient-independent analysis of one message's links (struct
- * rf_tracking_base, redflag/tracking.h): each link analysed without a
- * recipient, and the limits it hit.  A recipient's address search adds
- * tokens only (rf__tok_add appends or does nothing) and runs first, on
- * the link itself, so a link in which it finds nothing (and hits no
- * limit) gets exactly the analysis without a recipient: a copy of the
- * base's.  Only the links in which it finds something are analysed
- * again in full.  docs/design/analysis-performance.md, "Many
- * recipients".
- */
-struct rf_tracking_base {
-	rf_link *v;		/* copies of m's links, analysed */
-	unsigned *hit;		/* the limits of v[i]'s own analysis */
-	size_t *first;		/* v[i] is a copy of v[first[i]] */
-	size_t n;
-	struct rf_tracking_base **emb;	/* of m->embedded[i] */
-	size_t nemb;
-};
-
-static rf_status
-base_make(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
-	  rf_arena *a, struct rf_tracking_base **out, rf_error *err)
-{
-	struct rf_tracking_base *b;
-	unsigned hit = 0;
-	rf_status st;
-	size_t i;
-
-	if ((b = rf_arena_alloc(a, sizeof(*b))) == NULL ||
-	    (b->v = rf_arena_array(a, m->links.n + 1, sizeof(*b->v))) ==
-	    NULL ||
-	    (b->hit = rf_arena_array(a, m->links.n + 1, sizeof(*b->hit))) ==
-	    NULL ||
-	    (b->first = rf_arena_array(a, m->links.n + 1,
-	    sizeof(*b->first))) == NULL ||
-	    (b->emb = rf_arena_array(a, m->nembedded + 1,
-	    sizeof(*b->emb))) == NULL)
-		return rf_error_set(err, RF_ENOMEM, "out of memory");
-	b->n = m->links.n;
-	b->nemb = m->nembedded;
-	for (i = 0; i < b->n; i++) {
-		if (m->links.v[i].url == NULL)
-			m->links.v[i].url = "";
-		b->v[i] = m->links.v[i];
-	}
-	st = links_one(ctx, rules, b->v, b->n, a, NULL, 1, &hit, b->hit,
-	    b->first, err);
-	for (i = 0; i < b->nemb && st == RF_OK; i++)
-		st = base_make(ctx, rules, m->embedded[i], a, &b->emb[i], err);
-	if (st == RF_OK)
-		*out = b;
-	return st;
-}
-
-rf_status
-rf_tracking_prepare(const rf_ctx *ctx, const rf_rules *rules,
-		    rf_message *m, rf_tracking_base **out, rf_error *err)
-{
-	*out = NULL;
-	return base_make(ctx, rules, m, m->arena, out, err);
-}
-
 /* b64_carried: url (len bytes) carries a base64-encoded destination
  * (rf__dest_decode's b64) at one of the maxdepth levels the analysis
  * unwraps, as it finds them: there the analysis searches the address
@@ -337,18 +274,99 @@ b64_carried(rf_arena *a, const rf_rules *rules, const char *url, size_t len,
 	return 0;
 }
 
+/*
+ * The recipient-independent analysis of one message's links (struct
+ * rf_tracking_base, redflag/tracking.h): each link analysed without a
+ * recipient, and the limits it hit.  A recipient's address search adds
+ * tokens only (rf__tok_add appends or does nothing) and runs first, on
+ * the link itself, so a link in which it finds nothing (and hits no
+ * limit) gets exactly the analysis without a recipient: a copy of the
+ * base's.  Only the links in which it finds something are analysed
+ * again in full.  docs/design/analysis-performance.md, "Many
+ * recipients".
+ */
+struct rf_tracking_base {
+	rf_link *v;		/* copies of m's links, analysed */
+	unsigned *hit;		/* the limits of v[i]'s own analysis */
+	size_t *first;		/* v[i] is a copy of v[first[i]] */
+	unsigned char *b64;	/* v[i] carries a destination base64-
+				 * encoded (b64_carried): the address is
+				 * searched there again */
+	size_t n;
+	struct rf_tracking_base **emb;	/* of m->embedded[i] */
+	size_t nemb;
+};
+
+static rf_status
+base_make(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
+	  rf_arena *a, struct rf_tracking_base **out, rf_error *err)
+{
+	struct rf_tracking_base *b;
+	unsigned hit = 0;
+	rf_status st;
+	size_t i;
+
+	if ((b = rf_arena_alloc(a, sizeof(*b))) == NULL ||
+	    (b->v = rf_arena_array(a, m->links.n + 1, sizeof(*b->v))) ==
+	    NULL ||
+	    (b->hit = rf_arena_array(a, m->links.n + 1, sizeof(*b->hit))) ==
+	    NULL ||
+	    (b->first = rf_arena_array(a, m->links.n + 1,
+	    sizeof(*b->first))) == NULL ||
+	    (b->b64 = rf_arena_array(a, m->links.n + 1,
+	    sizeof(*b->b64))) == NULL ||
+	    (b->emb = rf_arena_array(a, m->nembedded + 1,
+	    sizeof(*b->emb))) == NULL)
+		return rf_error_set(err, RF_ENOMEM, "out of memory");
+	b->n = m->links.n;
+	b->nemb = m->nembedded;
+	for (i = 0; i < b->n; i++) {
+		if (m->links.v[i].url == NULL)
+			m->links.v[i].url = "";
+		b->v[i] = m->links.v[i];
+	}
+	st = links_one(ctx, rules, b->v, b->n, a, NULL, 1, &hit, b->hit,
+	    b->first, err);
+	/* once per link, not per recipient: it depends on none */
+	for (i = 0; i < b->n && st == RF_OK; i++) {
+		size_t len = strlen(b->v[i].url), max = rf_ctx_limits(ctx)->
+		    max_url_size;
+		int k;
+
+		if (b->first[i] != i)
+			continue;
+		if ((k = b64_carried(a, rules, b->v[i].url, len < max ? len :
+		    max, rf_ctx_limits(ctx)->max_unwrap_depth)) < 0)
+			st = rf_error_set(err, RF_ENOMEM, "out of memory");
+		b->b64[i] = k > 0;
+	}
+	for (i = 0; i < b->nemb && st == RF_OK; i++)
+		st = base_make(ctx, rules, m->embedded[i], a, &b->emb[i], err);
+	if (st == RF_OK)
+		*out = b;
+	return st;
+}
+
+rf_status
+rf_tracking_prepare(const rf_ctx *ctx, const rf_rules *rules,
+		    rf_message *m, rf_tracking_base **out, rf_error *err)
+{
+	*out = NULL;
+	return base_make(ctx, rules, m, m->arena, out, err);
+}
+
 /* rcpt_finds: the address search of rcpt in link l (as rf__track_link and
  * analyse start it, the tokens it leaves in *t) adds a token or hits the
- * token limit, or the link carries a base64-encoded destination, where
- * the analysis searches again (b64_carried). */
+ * token limit, or the link carries a base64-encoded destination (b64,
+ * from the base: b64_carried), where the analysis searches again. */
 static int
-rcpt_finds(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
-	   const rf_recipient *rcpt, const rf_link *l, const char *bug,
-	   struct rf__toks *t, int *found)
+rcpt_finds(const rf_ctx *ctx, rf_arena *a, const rf_recipient *rcpt,
+	   const rf_link *l, const char *bug, int b64, struct rf__toks *t,
+	   int *found)
 {
 	struct rf__url u;
 	size_t len;
-	int cut, b64;
+	int cut;
 
 	if (rf__link_start(rf_ctx_limits(ctx), a, l->url, bug, t, &len,
 	    &cut) != 0)
@@ -357,13 +375,7 @@ rcpt_finds(const rf_ctx *ctx, const rf_rules *rules, rf_arena *a,
 	if (rf__rcpt_search(a, rcpt, l->url, len, u.path_off + u.path_len,
 	    t) != 0)
 		return -1;
-	*found = t->n > (bug != NULL ? 1u : 0u) || t->limit_hit;
-	if (*found)
-		return 0;
-	if ((b64 = b64_carried(a, rules, l->url, len,
-	    rf_ctx_limits(ctx)->max_unwrap_depth)) < 0)
-		return -1;
-	*found = b64;
+	*found = t->n > (bug != NULL ? 1u : 0u) || t->limit_hit || b64;
 	return 0;
 }
 
@@ -398,8 +410,8 @@ links_base(const rf_ctx *ctx, const rf_rules *rules, rf_message *m,
 		}
 		found = 0;
 		bug = rf__web_bug(l);
-		if (rcpt != NULL && rcpt_finds(ctx, rules, tmp, rcpt, l, bug, &t,
-		    &found) != 0) {
+		if (rcpt != NULL && rcpt_finds(ctx, tmp, rcpt, l, bug,
+		    b->b64[i], &t, &found) != 0) {
 			st = rf_error_set(err, RF_ENOMEM, "out of memory");
 		} else if (!found) {
 			if (memo_copy(a, &b->v[i], l) != 0)
