@@ -255,13 +255,13 @@ rf_arf_type_kind(const char *type)
 	return RF_ARF_UNKNOWN;
 }
 
-static int
-one_line(const char *s)
+int
+rf_arf_field_ok(const char *s)
 {
-	if (s == NULL)
-		return 1;
-	for (; *s != '\0'; s++)
-		if (*s < 0x20 || *s > 0x7e)
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; p != NULL && *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e)
 			return 0;
 	return 1;
 }
@@ -298,20 +298,19 @@ put_text(rf_buf *b, const char *s, size_t len)
 
 /* enclosed_type: the Content-Type of the part that encloses the message
  * s[0..len) and the Content-Transfer-Encoding field it needs: bytes
- * past 0x7f in the header block make it message/global (RFC 6532
- * 3.7), elsewhere "8bit" (RFC 2046 5.2.1: a message/rfc822 part is 7bit
- * unless it says so); 7bit needs no field (""). */
+ * past 0x7f in the header block (as the analysis ends it:
+ * rf__mime_fields) make it message/global (RFC 6532 3.7), elsewhere
+ * "8bit" (RFC 2046 5.2.1: a message/rfc822 part is 7bit unless it says
+ * so); 7bit needs no field (""). */
 static void
 enclosed_type(const char *s, size_t len, const char **type,
 	      const char **cte)
 {
-	size_t i, end = len;
-	const char *p;
+	size_t i, end;
+	int blank;
 
-	if ((p = memmem(s, len, "\n\n", 2)) != NULL)
-		end = (size_t)(p - s);
-	if ((p = memmem(s, end, "\n\r\n", 3)) != NULL)
-		end = (size_t)(p - s);
+	/* the header block as the analysis reads it */
+	end = rf__mime_fields(s, len, NULL, &blank);
 	*type = "message/rfc822";
 	*cte = "";
 	for (i = 0; i < len; i++)
@@ -341,7 +340,7 @@ rf_arf_write(const rf_arf_params *p, const char *original, size_t len,
 	int rc = 0;
 
 	for (i = 0; i < sizeof(vals) / sizeof(vals[0]) - 1; i++)
-		if (!one_line(vals[i]))
+		if (!rf_arf_field_ok(vals[i]))
 			return rf_error_set(err, RF_EINVAL, "a report field "
 			    "is not one line of printable ASCII");
 	h = XXH3_64bits(p->boundary_seed != NULL ? p->boundary_seed : "",

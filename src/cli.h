@@ -152,10 +152,6 @@ int cli_stdin_twice(const char *cmd, const char *const *paths, int n);
  * nothing and say nothing). */
 int cli_address_ok(const char *cmd, const char *opt, const char *value);
 
-/* cli_printable_ascii: s is one line of printable ASCII (bytes 0x20 to
- * 0x7e), as a field of a header written in ASCII must be: 1, else 0. */
-int cli_printable_ascii(const char *s);
-
 /* cli_ascii_address_ok: s is a mail address as the consent store takes
  * one (rf_consent_address_ok) in printable ASCII, as one that stands in
  * a header written in ASCII (an ARF report's From or To): 1, else 0.

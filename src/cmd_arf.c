@@ -326,10 +326,10 @@ addr_ascii(rf_arena *a, const char *addr)
 	const char *at = strrchr(addr, '@'), *d;
 	char *local;
 
-	if (cli_printable_ascii(addr))
+	if (rf_arf_field_ok(addr))
 		return addr;
 	if (at == NULL || (local = rf_arena_strndup(a, addr,
-	    (size_t)(at - addr))) == NULL || !cli_printable_ascii(local) ||
+	    (size_t)(at - addr))) == NULL || !rf_arf_field_ok(local) ||
 	    (d = rf_url_host_ascii(a, at + 1)) == NULL)
 		return NULL;
 	return rf_arena_printf(a, "%s@%s", local, d);
@@ -345,7 +345,7 @@ mail_from_ascii(rf_arena *a, const char *rp)
 	char buf[ARF_FIELD_MAX];
 	const char *addr;
 
-	if (strlen(rp) < ARF_FIELD_MAX && cli_printable_ascii(rp))
+	if (strlen(rp) < ARF_FIELD_MAX && rf_arf_field_ok(rp))
 		return rp;
 	if ((addr = addr_of(rp, buf, sizeof(buf))) == NULL ||
 	    (addr = addr_ascii(a, addr)) == NULL)
@@ -453,14 +453,14 @@ do_make(struct feedback *fb, const char *path, const char *rcpt,
 	p.arrival_date = date[0] != '\0' ? date : m->date;
 	p.reporting_mta = fb->cfg.arf_reporting_mta;
 	if (m->from_addr != NULL && (at = strrchr(m->from_addr, '@')) !=
-	    NULL && (p.reported_domain = cli_printable_ascii(at + 1) ? at + 1 :
+	    NULL && (p.reported_domain = rf_arf_field_ok(at + 1) ? at + 1 :
 	    rf_url_host_ascii(m->arena, at + 1)) == NULL)
 		left_out("Reported-Domain", "the From address's domain",
 		    at + 1);
 	if ((rp = rf_message_header(m, "Return-Path")) != NULL &&
 	    (p.original_mail_from = mail_from_ascii(m->arena, rp)) == NULL)
 		left_out("Original-Mail-From", "Return-Path", rp);
-	if (p.arrival_date != NULL && !cli_printable_ascii(p.arrival_date)) {
+	if (p.arrival_date != NULL && !rf_arf_field_ok(p.arrival_date)) {
 		left_out("Arrival-Date", "the date received", p.arrival_date);
 		p.arrival_date = NULL;
 	}

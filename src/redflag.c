@@ -275,20 +275,9 @@ cli_address_ok(const char *cmd, const char *opt, const char *value)
 }
 
 int
-cli_printable_ascii(const char *s)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		if (*p < 0x20 || *p > 0x7e)
-			return 0;
-	return 1;
-}
-
-int
 cli_ascii_address_ok(const char *s)
 {
-	return rf_consent_address_ok(s) && cli_printable_ascii(s);
+	return rf_consent_address_ok(s) && rf_arf_field_ok(s);
 }
 
 int

@@ -106,6 +106,11 @@ typedef struct rf_arf_params {
 	const char *message_id;		/* "<id@rcpt.example>" */
 } rf_arf_params;
 
+/* rf_arf_field_ok: s (NULL allowed: a field left out) can be the value
+ * of a field rf_arf_write writes: one line of printable ASCII (bytes
+ * 0x20 to 0x7e); 1, else 0. */
+int rf_arf_field_ok(const char *s);
+
 /*
  * rf_arf_write: append to out a complete feedback report (RFC 5965,
  * CRLF line ends) enclosing original[0..len) as message/rfc822 (the
